@@ -1,0 +1,84 @@
+//! The two languages every user-visible message exists in, and how the default is chosen.
+//!
+//! Messages are written beside the code that produces them as `lang.pick(en, zh)`, so a message
+//! and its translation are always reviewed together and neither can be forgotten.
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Chooses between the English and the Chinese text of one message.
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+
+    /// Parses `zh`/`en` as given to `--lang` (also `zh-CN`, `zh_CN.UTF-8`, `english`, `中文`).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let t = tag.trim().to_ascii_lowercase();
+        if t.starts_with("zh") || t == "中文" || t == "chinese" {
+            Some(Lang::Zh)
+        } else if t.starts_with("en") || t == "english" || t == "c" || t == "posix" {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language the environment asks for: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG`
+    /// (POSIX order); Chinese when it starts with `zh`, English otherwise.
+    pub fn from_env() -> Lang {
+        Self::from_locale_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Lang::from_env`] over any source of variables (for tests).
+    pub fn from_locale_vars(get: impl Fn(&str) -> Option<String>) -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| get(name))
+            .find(|value| !value.is_empty())
+            .map_or(Lang::En, |value| {
+                if value.to_ascii_lowercase().starts_with("zh") {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_decides_in_posix_order() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "zh_CN.UTF-8")])), Lang::Zh);
+        assert_eq!(Lang::from_locale_vars(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
+        assert_eq!(
+            Lang::from_locale_vars(env(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(Lang::from_locale_vars(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])), Lang::Zh);
+        assert_eq!(Lang::from_locale_vars(env(&[])), Lang::En);
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(Lang::from_tag("zh"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("EN"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+}

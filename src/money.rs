@@ -1,0 +1,497 @@
+//! The one place where numbers from people become exact values, and exact values become text.
+//!
+//! Amounts of money, widths, lengths and household counts arrive as text written by hand or by
+//! Excel: `1,200,000`, `120万`, `１２０万`, `4.5米`, `850m`. Everything here parses straight into
+//! [`Decimal`] (never through binary floating point) and enforces limits that keep every later
+//! product and sum exact to the fen: see [`MAX_YUAN`], [`LENGTH_DP`] and [`WIDTH_DP`].
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Amounts are at most this many yuan (10^15 − 0.01, just under 1000万亿).
+///
+/// With lengths capped at [`MAX_LENGTH_KM`] this keeps `rate × length` within 28 significant
+/// digits, so `Decimal` never has to drop a digit.
+pub const MAX_YUAN: Decimal = Decimal::from_parts(1_569_325_055, 23_283_064, 0, false, 2); // 999_999_999_999_999.99
+/// Amounts carry at most two decimals: they are exact to the fen.
+pub const MONEY_DP: u32 = 2;
+/// Lengths are at most this many km.
+pub const MAX_LENGTH_KM: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
+/// Lengths carry at most six decimals of a km (1 mm).
+pub const LENGTH_DP: u32 = 6;
+/// Widths are at most this many metres.
+pub const MAX_WIDTH_M: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
+/// Widths carry at most three decimals of a metre (1 mm).
+pub const WIDTH_DP: u32 = 3;
+
+/// How an amount that falls between two fen is rounded (SPEC §2 "rounding").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// 四舍五入: 17,461.125 → 17,461.13 (the accounting convention; the default).
+    HalfAwayFromZero,
+    /// GB/T 8170-2008 四舍六入五成双: 17,461.125 → 17,461.12.
+    HalfEven,
+}
+
+impl Rounding {
+    /// The name used in `rules.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rounding::HalfAwayFromZero => "half_away_from_zero",
+            Rounding::HalfEven => "half_even",
+        }
+    }
+
+    /// Parses the name used in `rules.toml`.
+    pub fn from_key(key: &str) -> Option<Rounding> {
+        match key {
+            "half_away_from_zero" => Some(Rounding::HalfAwayFromZero),
+            "half_even" => Some(Rounding::HalfEven),
+            _ => None,
+        }
+    }
+
+    /// Rounds to the fen (0.01 yuan).
+    pub fn to_fen(self, amount: Decimal) -> Decimal {
+        let strategy = match self {
+            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        let mut rounded = amount.round_dp_with_strategy(MONEY_DP, strategy);
+        rounded.rescale(MONEY_DP);
+        rounded
+    }
+}
+
+/// Why a piece of text is not the value that was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueError {
+    /// Not a number in any accepted form (also NaN, inf, `1e5`, `1,5`).
+    NotANumber,
+    /// A minus sign where only zero or more is allowed.
+    Negative,
+    /// Zero (or less) where only more than zero is allowed.
+    NotPositive,
+    /// Beyond the limit that keeps arithmetic exact.
+    TooLarge,
+    /// More decimals than the value's precision (fen, mm).
+    TooPrecise,
+}
+
+/// Replaces full-width ASCII forms (`１２０`, `４．５`, `，`) and the ideographic space with their
+/// ASCII counterparts, borrowing when there is nothing to replace.
+pub fn normalize_width_forms(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_full_width_form) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_full_width_form(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// Parses a plain decimal number: optional sign, digits with an optional point, and optional
+/// thousands separators in groups of three (`1,200,000.50`). Anything else is refused, so a
+/// European decimal comma (`1,5`) can never be misread as fifteen.
+pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() {
+        return Err(ValueError::NotANumber);
+    }
+    let mut mantissa: u128 = 0;
+    let mut significant = 0u32;
+    let mut scale = 0u32;
+    let mut seen_point = false;
+    let mut seen_digit = false;
+    // Thousands separators: once one is seen, every group before the point must be 3 digits.
+    let mut group_len = 0u32;
+    let mut first_group = true;
+    let mut uses_commas = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                seen_digit = true;
+                if mantissa != 0 || b != b'0' {
+                    significant += 1;
+                }
+                if significant > 28 {
+                    return Err(ValueError::TooLarge);
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if seen_point {
+                    scale += 1;
+                } else {
+                    group_len += 1;
+                }
+            }
+            b',' if !seen_point => {
+                if group_len == 0 || (first_group && group_len > 3) || (!first_group && group_len != 3)
+                {
+                    return Err(ValueError::NotANumber);
+                }
+                uses_commas = true;
+                first_group = false;
+                group_len = 0;
+            }
+            b'.' if !seen_point => {
+                if uses_commas && group_len != 3 {
+                    return Err(ValueError::NotANumber);
+                }
+                seen_point = true;
+            }
+            _ => return Err(ValueError::NotANumber),
+        }
+    }
+    if !seen_digit || (uses_commas && !seen_point && group_len != 3) {
+        return Err(ValueError::NotANumber);
+    }
+    if scale > 28 {
+        return Err(ValueError::TooPrecise);
+    }
+    let value = i128::try_from(mantissa).map_err(|_| ValueError::TooLarge)?;
+    let value = if negative { -value } else { value };
+    Decimal::try_from_i128_with_scale(value, scale).map_err(|_| ValueError::TooLarge)
+}
+
+/// Splits a recognised unit suffix off `text` (case-insensitively for Latin letters).
+fn strip_suffix_ci<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let (head, tail) = (text.get(..cut)?, text.get(cut..)?);
+    tail.eq_ignore_ascii_case(suffix).then_some(head)
+}
+
+fn first_suffix<'a>(text: &'a str, suffixes: &[&str]) -> Option<&'a str> {
+    suffixes.iter().find_map(|s| strip_suffix_ci(text, s))
+}
+
+/// Scales `value` by 10^`shift` without losing a digit, or reports it as too large.
+fn shift_decimal(value: Decimal, shift: i32) -> Result<Decimal, ValueError> {
+    if shift >= 0 {
+        value
+            .checked_mul(Decimal::from(10i64.pow(shift as u32)))
+            .ok_or(ValueError::TooLarge)
+    } else {
+        let mut v = value;
+        let scale = v.scale() + shift.unsigned_abs();
+        if scale > 28 {
+            return Err(ValueError::TooPrecise);
+        }
+        v.set_scale(scale).map_err(|_| ValueError::TooPrecise)?;
+        Ok(v)
+    }
+}
+
+/// Removes trailing zero decimals beyond `dp` and refuses anything still more precise.
+fn limit_dp(value: Decimal, dp: u32) -> Result<Decimal, ValueError> {
+    if value.scale() <= dp {
+        return Ok(value);
+    }
+    let trimmed = value.normalize();
+    if trimmed.scale() > dp {
+        return Err(ValueError::TooPrecise);
+    }
+    let mut out = trimmed;
+    out.rescale(dp.min(value.scale()));
+    Ok(out)
+}
+
+/// A unit that a column's header may give for bare numbers (`投资(万元)`, `长度(米)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    /// Numbers are in the value's base unit (yuan, km, m).
+    #[default]
+    Base,
+    /// Numbers are in 10^n base units (万元 = 10^4 yuan).
+    Pow10(i32),
+}
+
+impl Scale {
+    fn shift(self) -> i32 {
+        match self {
+            Scale::Base => 0,
+            Scale::Pow10(n) => n,
+        }
+    }
+}
+
+/// Parses an amount of money in yuan: `1200000`, `1,200,000`, `120万`, `120万元`, `1.06亿`,
+/// `¥1,200,000.00`; with `per_km`, also `40万/公里` and `400000元/km`. Bare numbers are scaled
+/// by `scale` (a header's unit). The result is at least 0, at most [`MAX_YUAN`], to the fen.
+pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, ValueError> {
+    let text = normalize_width_forms(text);
+    let mut t = text.trim();
+    if per_km {
+        if let Some(head) = first_suffix(t, &["/公里", "/km", "/千米", "每公里"]) {
+            t = head.trim_end();
+        }
+    }
+    t = t
+        .strip_prefix('¥')
+        .or_else(|| t.strip_prefix('￥'))
+        .map(str::trim_start)
+        .unwrap_or(t);
+    let mut shift = scale.shift();
+    if let Some(head) = first_suffix(t, &["元", "yuan", "rmb", "cny"]) {
+        t = head.trim_end();
+        shift = 0;
+    }
+    let number = if let Some(head) = t.strip_suffix('万') {
+        shift = 4;
+        head.trim_end()
+    } else if let Some(head) = t.strip_suffix('亿') {
+        shift = 8;
+        head.trim_end()
+    } else {
+        t
+    };
+    let value = shift_decimal(parse_decimal(number)?, shift)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    if value > MAX_YUAN {
+        return Err(ValueError::TooLarge);
+    }
+    limit_dp(value, MONEY_DP)
+}
+
+/// Parses a length in km: `1.2`, `1.2km`, `1.2公里`, `1.2千米`, or metres: `850m`, `850米`.
+/// Bare numbers are scaled by `scale` (Pow10(-3) for a header in metres). Zero is allowed here;
+/// callers that need more than zero say so.
+pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    let text = normalize_width_forms(text);
+    let t = text.trim();
+    let (number, shift) = if let Some(head) = first_suffix(t, &["公里", "千米", "km"]) {
+        (head.trim_end(), 0)
+    } else if let Some(head) = first_suffix(t, &["米", "m"]) {
+        (head.trim_end(), -3)
+    } else {
+        (t, scale.shift())
+    };
+    let value = shift_decimal(parse_decimal(number)?, shift)?;
+    check_measure(value, MAX_LENGTH_KM, LENGTH_DP)
+}
+
+/// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
+pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
+    let text = normalize_width_forms(text);
+    let t = text.trim();
+    let number = first_suffix(t, &["米", "m"]).map_or(t, str::trim_end);
+    check_measure(parse_decimal(number)?, MAX_WIDTH_M, WIDTH_DP)
+}
+
+fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, ValueError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    if value > max {
+        return Err(ValueError::TooLarge);
+    }
+    limit_dp(value, dp)
+}
+
+/// Parses a whole number of households greater than zero: `12`, `12户`.
+pub fn parse_households(text: &str) -> Result<u32, ValueError> {
+    let text = normalize_width_forms(text);
+    let t = text.trim();
+    let number = t.strip_suffix('户').or_else(|| t.strip_suffix('戶')).unwrap_or(t).trim_end();
+    let value = parse_decimal(number)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    if value.fract() != Decimal::ZERO {
+        return Err(ValueError::NotANumber);
+    }
+    if value.is_zero() {
+        return Err(ValueError::NotPositive);
+    }
+    u32::try_from(value.trunc().mantissa() / 10i128.pow(value.scale())).map_err(|_| ValueError::TooLarge)
+}
+
+/// Writes `amount` (already rounded to the fen) with exactly two decimals and no separators:
+/// `1500000.00`. This is the batch output form.
+pub fn write_plain(out: &mut String, amount: Decimal) {
+    let mut v = amount;
+    v.rescale(MONEY_DP);
+    let _ = write!(out, "{v}");
+}
+
+/// `amount` with two decimals and no separators.
+pub fn plain(amount: Decimal) -> String {
+    let mut s = String::new();
+    write_plain(&mut s, amount);
+    s
+}
+
+/// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
+pub fn grouped(amount: Decimal) -> String {
+    let plain = plain(amount);
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push('.');
+    out.push_str(frac);
+    out
+}
+
+/// A rate or amount for people in the shortest honest form: `15万` or `496.5万` when it is at
+/// least 1万 and a whole number of hundreds, else grouped yuan (`152,500.50`).
+pub fn short_yuan(amount: Decimal) -> String {
+    let wan = Decimal::from(10_000);
+    if amount >= wan && (amount % Decimal::ONE_HUNDRED).is_zero() {
+        format!("{}万", (amount / wan).normalize())
+    } else {
+        grouped(amount)
+    }
+}
+
+/// A measure without trailing zero decimals: `4.50` → `4.5`, `2.000` → `2`.
+pub fn measure(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn amount(s: &str) -> Result<String, ValueError> {
+        parse_amount(s, Scale::Base, false).map(plain)
+    }
+
+    #[test]
+    fn max_yuan_is_just_under_a_quadrillion() {
+        assert_eq!(MAX_YUAN, d("999999999999999.99"));
+    }
+
+    #[test]
+    fn amounts_in_every_accepted_form() {
+        assert_eq!(amount("1200000"), Ok("1200000.00".into()));
+        assert_eq!(amount("1,200,000"), Ok("1200000.00".into()));
+        assert_eq!(amount("1,200,000.5"), Ok("1200000.50".into()));
+        assert_eq!(amount("120万"), Ok("1200000.00".into()));
+        assert_eq!(amount("120万元"), Ok("1200000.00".into()));
+        assert_eq!(amount("1.06亿"), Ok("106000000.00".into()));
+        assert_eq!(amount("１２０万"), Ok("1200000.00".into()));
+        assert_eq!(amount("¥ 1,200,000.00"), Ok("1200000.00".into()));
+        assert_eq!(amount(" 496.5万 "), Ok("4965000.00".into()));
+        assert_eq!(amount("0"), Ok("0.00".into()));
+        assert_eq!(amount("1.2345万"), Ok("12345.00".into()));
+    }
+
+    #[test]
+    fn amounts_refused_with_the_reason() {
+        assert_eq!(amount("abc"), Err(ValueError::NotANumber));
+        assert_eq!(amount(""), Err(ValueError::NotANumber));
+        assert_eq!(amount("1,5"), Err(ValueError::NotANumber));
+        assert_eq!(amount("12,00"), Err(ValueError::NotANumber));
+        assert_eq!(amount("1e5"), Err(ValueError::NotANumber));
+        assert_eq!(amount("NaN"), Err(ValueError::NotANumber));
+        assert_eq!(amount("inf"), Err(ValueError::NotANumber));
+        assert_eq!(amount("-5"), Err(ValueError::Negative));
+        assert_eq!(amount("1.005"), Err(ValueError::TooPrecise));
+        assert_eq!(amount("1000000000000000"), Err(ValueError::TooLarge));
+        assert_eq!(amount("1000000000000000000000000000000"), Err(ValueError::TooLarge));
+        assert_eq!(amount("100000000亿"), Err(ValueError::TooLarge));
+    }
+
+    #[test]
+    fn per_km_amounts_may_name_the_km() {
+        let p = |s| parse_amount(s, Scale::Base, true).map(plain);
+        assert_eq!(p("40万/公里"), Ok("400000.00".into()));
+        assert_eq!(p("400000元/km"), Ok("400000.00".into()));
+        assert_eq!(amount("40万/公里"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn header_units_scale_bare_numbers_only() {
+        let wan = Scale::Pow10(4);
+        assert_eq!(parse_amount("120", wan, false).map(plain), Ok("1200000.00".into()));
+        assert_eq!(parse_amount("120元", wan, false).map(plain), Ok("120.00".into()));
+        assert_eq!(parse_length_km("850", Scale::Pow10(-3)), Ok(d("0.850")));
+    }
+
+    #[test]
+    fn lengths_in_km_and_metres() {
+        let l = |s| parse_length_km(s, Scale::Base);
+        assert_eq!(l("1.2"), Ok(d("1.2")));
+        assert_eq!(l("1.2km"), Ok(d("1.2")));
+        assert_eq!(l("1.2 KM"), Ok(d("1.2")));
+        assert_eq!(l("1.2公里"), Ok(d("1.2")));
+        assert_eq!(l("850m"), Ok(d("0.85")));
+        assert_eq!(l("850米"), Ok(d("0.85")));
+        assert_eq!(l("0.5米"), Ok(d("0.0005")));
+        assert_eq!(l("１．２公里"), Ok(d("1.2")));
+        assert_eq!(l("abc"), Err(ValueError::NotANumber));
+        assert_eq!(l("-1"), Err(ValueError::Negative));
+        assert_eq!(l("100001"), Err(ValueError::TooLarge));
+        assert_eq!(l("0.0000001"), Err(ValueError::TooPrecise));
+        assert_eq!(l("0.0001米"), Err(ValueError::TooPrecise));
+    }
+
+    #[test]
+    fn widths_in_metres() {
+        assert_eq!(parse_width_m("4.5"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5m"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5米"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("４．５"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5km"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn households_are_whole_and_positive() {
+        assert_eq!(parse_households("12"), Ok(12));
+        assert_eq!(parse_households("12户"), Ok(12));
+        assert_eq!(parse_households("0"), Err(ValueError::NotPositive));
+        assert_eq!(parse_households("1.5"), Err(ValueError::NotANumber));
+        assert_eq!(parse_households("-3"), Err(ValueError::Negative));
+        assert_eq!(parse_households("99999999999"), Err(ValueError::TooLarge));
+    }
+
+    #[test]
+    fn both_rounding_rules_on_a_midpoint() {
+        let x = d("17461.125");
+        assert_eq!(plain(Rounding::HalfAwayFromZero.to_fen(x)), "17461.13");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(x)), "17461.12");
+        let y = d("17461.135");
+        assert_eq!(plain(Rounding::HalfAwayFromZero.to_fen(y)), "17461.14");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(y)), "17461.14");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(d("3"))), "3.00");
+    }
+
+    #[test]
+    fn shown_to_people() {
+        assert_eq!(grouped(d("1500000")), "1,500,000.00");
+        assert_eq!(grouped(d("999.5")), "999.50");
+        assert_eq!(grouped(d("-1234.5")), "-1,234.50");
+        assert_eq!(short_yuan(d("150000")), "15万");
+        assert_eq!(short_yuan(d("4965000")), "496.5万");
+        assert_eq!(short_yuan(d("1234.5")), "1,234.50");
+        assert_eq!(measure(d("4.50")), "4.5");
+    }
+}

@@ -1,0 +1,174 @@
+//! Why a rules file was refused, with the place to look (`file:line:col`), in both languages.
+
+use crate::i18n::Lang;
+
+/// One problem in a rules file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesError {
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// What is wrong.
+    pub problem: RulesProblem,
+}
+
+/// What is wrong with a rules file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesProblem {
+    /// TOML syntax or shape, as the TOML reader put it.
+    Syntax(String),
+    /// A key the schema does not have.
+    UnknownKey { key: String, expected: String },
+    /// A required key is missing.
+    MissingKey(String),
+    /// Two classes or two funds share an id.
+    DuplicateId { what: &'static str, id: String },
+    /// Two classes accept the same name.
+    DuplicateAlias(String),
+    /// Two tiers of a fund have the same class and minimum width.
+    DuplicateTier { fund: String, class: String, width: String },
+    /// Two budgets for the same fund, class and scope.
+    DuplicateBudget,
+    /// A rate or amount below zero.
+    Negative(String),
+    /// A tier or budget names a class that is not defined.
+    UnknownClass { name: String, known: String },
+    /// A budget names a fund that is not defined.
+    UnknownFund { name: String, known: String },
+    /// An amount written as a TOML float.
+    FloatAmount(String),
+    /// An amount or width that does not parse.
+    BadNumber { value: String, expected: &'static str },
+    /// An unknown rounding rule.
+    UnknownRounding(String),
+    /// No funds, no classes, or a tier without classes.
+    Empty(&'static str),
+}
+
+impl RulesError {
+    /// `file:line:col: message`.
+    pub fn render(&self, lang: Lang) -> String {
+        format!("{}:{}:{}: {}", self.file, self.line, self.col, self.problem.render(lang))
+    }
+}
+
+impl RulesProblem {
+    /// The message alone.
+    pub fn render(&self, lang: Lang) -> String {
+        use RulesProblem::*;
+        let zh = lang == Lang::Zh;
+        match self {
+            Syntax(msg) => {
+                if zh {
+                    format!("规则文件格式错误：{msg}")
+                } else {
+                    msg.clone()
+                }
+            }
+            UnknownKey { key, expected } => {
+                if zh {
+                    format!("未知的键 `{key}`（可用的键：{expected}）")
+                } else {
+                    format!("unknown key `{key}` (expected one of {expected})")
+                }
+            }
+            MissingKey(key) => {
+                if zh {
+                    format!("缺少必需的键 `{key}`")
+                } else {
+                    format!("missing required key `{key}`")
+                }
+            }
+            DuplicateId { what, id } => {
+                let (en, zh_what) = match *what {
+                    "class" => ("class", "道路类别"),
+                    _ => ("fund", "资金来源"),
+                };
+                if zh {
+                    format!("{zh_what} id \"{id}\" 重复")
+                } else {
+                    format!("duplicate {en} id \"{id}\"")
+                }
+            }
+            DuplicateAlias(name) => {
+                if zh {
+                    format!("名称 \"{name}\" 被两个道路类别同时使用")
+                } else {
+                    format!("the name \"{name}\" is given to two classes")
+                }
+            }
+            DuplicateTier { fund, class, width } => {
+                if zh {
+                    format!("资金 {fund} 对 {class} 已有最小宽度 {width} 米的标准档")
+                } else {
+                    format!("fund {fund} already has a tier for {class} at minimum width {width} m")
+                }
+            }
+            DuplicateBudget => lang
+                .pick(
+                    "a budget for this fund, class and scope is already defined",
+                    "该资金、类别与范围的预算额度已定义过",
+                )
+                .to_string(),
+            Negative(value) => {
+                if zh {
+                    format!("\"{value}\" 为负数；金额和宽度不能为负")
+                } else {
+                    format!("\"{value}\" is negative; rates, amounts and widths must not be")
+                }
+            }
+            UnknownClass { name, known } => {
+                if zh {
+                    format!("未定义的道路类别 \"{name}\"（已定义：{known}）")
+                } else {
+                    format!("unknown class \"{name}\" (defined: {known})")
+                }
+            }
+            UnknownFund { name, known } => {
+                if zh {
+                    format!("未定义的资金来源 \"{name}\"（已定义：{known}）")
+                } else {
+                    format!("unknown fund \"{name}\" (defined: {known})")
+                }
+            }
+            FloatAmount(value) => {
+                if zh {
+                    format!("金额 {value} 写成了浮点数；请写整数或字符串，如 150000 或 \"{value}\"")
+                } else {
+                    format!(
+                        "amount {value} is a float; write an integer or a string such as 150000 or \"{value}\""
+                    )
+                }
+            }
+            BadNumber { value, expected } => {
+                let (en, zh_e) = match *expected {
+                    "width" => ("a width in metres like 3.5", "米数，如 3.5"),
+                    _ => ("an amount in yuan like 150000 or \"15万\" (to the fen)", "元金额，如 150000 或 \"15万\"（精确到分）"),
+                };
+                if zh {
+                    format!("\"{value}\" 无效，应为{zh_e}")
+                } else {
+                    format!("\"{value}\" is not {en}")
+                }
+            }
+            UnknownRounding(value) => {
+                if zh {
+                    format!("未知的舍入规则 \"{value}\"（可选：half_away_from_zero 四舍五入、half_even 四舍六入五成双）")
+                } else {
+                    format!("unknown rounding rule \"{value}\" (expected half_away_from_zero or half_even)")
+                }
+            }
+            Empty(what) => {
+                let (en, zh_m) = match *what {
+                    "funds" => ("no funds are defined: add at least one [[funds]]", "未定义任何资金来源：至少需要一个 [[funds]]"),
+                    "classes" => ("no classes are defined: add at least one [[classes]]", "未定义任何道路类别：至少需要一个 [[classes]]"),
+                    _ => ("a tier must name at least one class", "标准档必须至少列出一个道路类别"),
+                };
+                lang.pick(en, zh_m).to_string()
+            }
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! The TOML mirror of `rules.toml` and its validation into a [`RuleSet`].
+//!
+//! Serde reads the shape (unknown keys refused); then every value is checked and every problem
+//! collected with its span, so one run of `roadsub rules check` lists them all.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Budget, Class, Fund, Meta, RuleSet, RulesError, RulesProblem, Tier};
+use crate::money::{self, Rounding, Scale, ValueError};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    meta: MetaFile,
+    #[serde(default)]
+    classes: Vec<Spanned<ClassFile>>,
+    #[serde(default)]
+    funds: Vec<Spanned<FundFile>>,
+    #[serde(default)]
+    budgets: Vec<Spanned<BudgetFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaFile {
+    name: String,
+    name_en: Option<String>,
+    issuer: Option<String>,
+    issuer_en: Option<String>,
+    source: String,
+    source_en: Option<String>,
+    currency: Option<String>,
+    effective: Option<String>,
+    rounding: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassFile {
+    id: Spanned<String>,
+    name: String,
+    name_en: Option<String>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FundFile {
+    id: Spanned<String>,
+    name: String,
+    name_en: Option<String>,
+    #[serde(default)]
+    up_to: bool,
+    #[serde(default)]
+    tiers: Vec<Spanned<TierFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierFile {
+    classes: Spanned<Vec<Spanned<String>>>,
+    min_width_m: Spanned<RawNumber>,
+    rate_per_km: Spanned<RawNumber>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BudgetFile {
+    fund: Spanned<String>,
+    class: Option<Spanned<String>>,
+    #[serde(default)]
+    per_village: bool,
+    name: Option<String>,
+    name_en: Option<String>,
+    amount: Spanned<RawNumber>,
+}
+
+/// A number as written: TOML integer, string, or float (refused for money).
+enum RawNumber {
+    Int(i64),
+    Text(String),
+    Float(f64),
+}
+
+impl<'de> Deserialize<'de> for RawNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawNumber;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer or a string such as \"15万\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawNumber, E> {
+                Ok(RawNumber::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNumber, E> {
+                i64::try_from(v).map(RawNumber::Int).map_err(|_| E::custom("number too large"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNumber, E> {
+                Ok(RawNumber::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawNumber, E> {
+                Ok(RawNumber::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl RawNumber {
+    fn text(&self) -> String {
+        match self {
+            RawNumber::Int(i) => i.to_string(),
+            RawNumber::Text(s) => s.clone(),
+            RawNumber::Float(f) => f.to_string(),
+        }
+    }
+}
+
+/// Turns byte spans into `file:line:col` errors.
+struct Locator<'a> {
+    text: &'a str,
+    origin: &'a str,
+    errors: Vec<RulesError>,
+}
+
+impl Locator<'_> {
+    fn at(&self, offset: usize, problem: RulesProblem) -> RulesError {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..self.text.floor_char_boundary_compat(offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        RulesError { file: self.origin.to_string(), line, col, problem }
+    }
+
+    fn push<T>(&mut self, at: &Spanned<T>, problem: RulesProblem) {
+        let e = self.at(at.span().start, problem);
+        self.errors.push(e);
+    }
+}
+
+trait FloorBoundary {
+    fn floor_char_boundary_compat(&self, i: usize) -> usize;
+}
+
+impl FloorBoundary for str {
+    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
+        while i > 0 && !self.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+/// Recognises the usual serde messages so they can be said in either language.
+fn problem_from_toml(message: &str) -> RulesProblem {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((key, tail)) = rest.split_once('`') {
+            let expected = tail.trim_start_matches(", expected ").trim_start_matches("one of ").replace('`', "");
+            return RulesProblem::UnknownKey { key: key.to_string(), expected };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        if let Some((key, _)) = rest.split_once('`') {
+            return RulesProblem::MissingKey(key.to_string());
+        }
+    }
+    RulesProblem::Syntax(message.to_string())
+}
+
+pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
+    let mut loc = Locator { text, origin, errors: Vec::new() };
+    let file: RulesFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            return Err(vec![loc.at(at, problem_from_toml(e.message()))]);
+        }
+    };
+
+    let rounding = match &file.meta.rounding {
+        None => Rounding::HalfAwayFromZero,
+        Some(r) => Rounding::from_key(r.get_ref()).unwrap_or_else(|| {
+            loc.push(r, RulesProblem::UnknownRounding(r.get_ref().clone()));
+            Rounding::HalfAwayFromZero
+        }),
+    };
+    let m = file.meta;
+    let meta = Meta {
+        name: m.name,
+        name_en: m.name_en,
+        issuer: m.issuer,
+        issuer_en: m.issuer_en,
+        source: m.source,
+        source_en: m.source_en,
+        currency: m.currency.unwrap_or_else(|| "CNY".to_string()),
+        effective: m.effective,
+        rounding,
+    };
+
+    let classes = check_classes(&mut loc, &file.classes);
+    let class_ids: HashMap<&str, usize> =
+        file.classes.iter().enumerate().map(|(i, c)| (c.get_ref().id.get_ref().as_str(), i)).collect();
+    let known_classes = file.classes.iter().map(|c| c.get_ref().id.get_ref().clone()).collect::<Vec<_>>().join(", ");
+    let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
+    let fund_ids: HashMap<&str, usize> =
+        file.funds.iter().enumerate().map(|(i, f)| (f.get_ref().id.get_ref().as_str(), i)).collect();
+    let known_funds = file.funds.iter().map(|f| f.get_ref().id.get_ref().clone()).collect::<Vec<_>>().join(", ");
+
+    let mut budgets = Vec::new();
+    let mut seen_budgets = HashSet::new();
+    for b in &file.budgets {
+        let raw = b.get_ref();
+        let fund = fund_ids.get(raw.fund.get_ref().as_str()).copied();
+        if fund.is_none() {
+            let problem = RulesProblem::UnknownFund { name: raw.fund.get_ref().clone(), known: known_funds.clone() };
+            loc.push(&raw.fund, problem);
+        }
+        let class = match &raw.class {
+            None => Some(None),
+            Some(c) => match class_ids.get(c.get_ref().as_str()) {
+                Some(&i) => Some(Some(i)),
+                None => {
+                    let problem = RulesProblem::UnknownClass { name: c.get_ref().clone(), known: known_classes.clone() };
+                    loc.push(c, problem);
+                    None
+                }
+            },
+        };
+        let amount = check_amount(&mut loc, &raw.amount);
+        if let (Some(fund), Some(class), Some(amount)) = (fund, class, amount) {
+            if !seen_budgets.insert((fund, class, raw.per_village)) {
+                loc.push(b, RulesProblem::DuplicateBudget);
+            }
+            budgets.push(Budget {
+                fund,
+                class,
+                per_village: raw.per_village,
+                name: raw.name.clone(),
+                name_en: raw.name_en.clone(),
+                amount,
+            });
+        }
+    }
+
+    if loc.errors.is_empty() {
+        Ok(RuleSet::new(origin, meta, classes, funds, budgets))
+    } else {
+        loc.errors.sort_by_key(|e| (e.line, e.col));
+        Err(loc.errors)
+    }
+}
+
+fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
+    if raw.is_empty() {
+        let e = loc.at(0, RulesProblem::Empty("classes"));
+        loc.errors.push(e);
+    }
+    let mut ids = HashSet::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut classes = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let c = c.get_ref();
+        if !ids.insert(c.id.get_ref().as_str()) {
+            loc.push(&c.id, RulesProblem::DuplicateId { what: "class", id: c.id.get_ref().clone() });
+        }
+        let mut own: Vec<(&str, usize)> = vec![(c.id.get_ref(), c.id.span().start)];
+        own.push((&c.name, c.id.span().start));
+        own.extend(c.aliases.iter().map(|a| (a.get_ref().as_str(), a.span().start)));
+        for (name, at) in own {
+            let key = super::class_key(name);
+            match names.get(&key) {
+                Some(&other) if other != i => {
+                    let e = loc.at(at, RulesProblem::DuplicateAlias(name.to_string()));
+                    loc.errors.push(e);
+                }
+                _ => {
+                    names.insert(key, i);
+                }
+            }
+        }
+        classes.push(Class {
+            id: c.id.get_ref().clone(),
+            name: c.name.clone(),
+            name_en: c.name_en.clone(),
+            aliases: c.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+        });
+    }
+    classes
+}
+
+fn check_funds(
+    loc: &mut Locator,
+    raw: &[Spanned<FundFile>],
+    class_ids: &HashMap<&str, usize>,
+    known_classes: &str,
+) -> Vec<Fund> {
+    if raw.is_empty() {
+        let e = loc.at(loc.text.len(), RulesProblem::Empty("funds"));
+        loc.errors.push(e);
+    }
+    let mut ids = HashSet::new();
+    let mut funds = Vec::new();
+    for f in raw {
+        let f = f.get_ref();
+        if !ids.insert(f.id.get_ref().as_str()) {
+            loc.push(&f.id, RulesProblem::DuplicateId { what: "fund", id: f.id.get_ref().clone() });
+        }
+        let mut seen = HashSet::new();
+        let mut tiers = Vec::new();
+        for t in &f.tiers {
+            let t = t.get_ref();
+            if t.classes.get_ref().is_empty() {
+                loc.push(&t.classes, RulesProblem::Empty("tier classes"));
+            }
+            let mut classes = Vec::new();
+            for c in t.classes.get_ref() {
+                match class_ids.get(c.get_ref().as_str()) {
+                    Some(&i) => classes.push(i),
+                    None => {
+                        let problem =
+                            RulesProblem::UnknownClass { name: c.get_ref().clone(), known: known_classes.to_string() };
+                        loc.push(c, problem);
+                    }
+                }
+            }
+            let width = check_width(loc, &t.min_width_m);
+            let rate = check_amount(loc, &t.rate_per_km);
+            let (Some(width), Some(rate)) = (width, rate) else { continue };
+            for (&class, name) in classes.iter().zip(t.classes.get_ref()) {
+                if !seen.insert((class, width.normalize())) {
+                    let problem = RulesProblem::DuplicateTier {
+                        fund: f.id.get_ref().clone(),
+                        class: name.get_ref().clone(),
+                        width: money::measure(width),
+                    };
+                    loc.push(&t.min_width_m, problem);
+                }
+            }
+            tiers.push(Tier { classes, min_width_m: width, rate_per_km: rate });
+        }
+        funds.push(Fund {
+            id: f.id.get_ref().clone(),
+            name: f.name.clone(),
+            name_en: f.name_en.clone(),
+            up_to: f.up_to,
+            tiers,
+        });
+    }
+    funds
+}
+
+fn number_problem(raw: &RawNumber, error: ValueError, expected: &'static str) -> RulesProblem {
+    match error {
+        ValueError::Negative => RulesProblem::Negative(raw.text()),
+        _ => RulesProblem::BadNumber { value: raw.text(), expected },
+    }
+}
+
+fn check_amount(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
+    let parsed = match raw.get_ref() {
+        RawNumber::Float(f) => {
+            loc.push(raw, RulesProblem::FloatAmount(f.to_string()));
+            return None;
+        }
+        RawNumber::Int(i) if *i < 0 => Err(ValueError::Negative),
+        other => money::parse_amount(&other.text(), Scale::Base, true),
+    };
+    parsed.map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "amount"))).ok()
+}
+
+fn check_width(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
+    // A width is not money: 3.5 written as a TOML float is exact enough, and read from its
+    // shortest decimal form, never from the binary value.
+    let text = raw.get_ref().text();
+    let parsed = if text.trim_start().starts_with('-') { Err(ValueError::Negative) } else { money::parse_width_m(&text) };
+    parsed.map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "width"))).ok()
+}

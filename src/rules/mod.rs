@@ -1,0 +1,259 @@
+//! A validated rule set: road classes, funds with their width tiers, and budget envelopes.
+//!
+//! A [`RuleSet`] can only be built by [`RuleSet::from_toml`], which checks everything once, so
+//! the engine can look tiers up without ever meeting a negative rate or an unknown class.
+
+mod error;
+mod file;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+pub use error::{RulesError, RulesProblem};
+
+use crate::i18n::Lang;
+use crate::money::{normalize_width_forms, Rounding};
+
+/// The shipped `rules.toml`, used when no rules file is given and none is in the working directory.
+pub const BUILTIN_TOML: &str = include_str!("../../rules.toml");
+
+/// Index of a class in [`RuleSet::classes`].
+pub type ClassId = usize;
+/// Index of a fund in [`RuleSet::funds`].
+pub type FundId = usize;
+
+/// Who issued the rules, where they come from and how amounts are rounded.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    /// Name of the rule set (Chinese).
+    pub name: String,
+    /// Name in English, when given.
+    pub name_en: Option<String>,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Issuing body in English.
+    pub issuer_en: Option<String>,
+    /// Citation of the policy text.
+    pub source: String,
+    /// Citation in English.
+    pub source_en: Option<String>,
+    /// Currency code (CNY).
+    pub currency: String,
+    /// Date the rules take effect, as written.
+    pub effective: Option<String>,
+    /// How amounts are rounded to the fen.
+    pub rounding: Rounding,
+}
+
+/// A road class such as 通村公路 (village) or 通社公路 (group).
+#[derive(Debug, Clone)]
+pub struct Class {
+    /// Stable id used in output and JSON (`village`).
+    pub id: String,
+    /// Display name (通村公路).
+    pub name: String,
+    /// English display name.
+    pub name_en: Option<String>,
+    /// Other names accepted in input.
+    pub aliases: Vec<String>,
+}
+
+/// One rate of a fund: for segments of these classes at least this wide.
+#[derive(Debug, Clone)]
+pub struct Tier {
+    /// Classes the tier applies to.
+    pub classes: Vec<ClassId>,
+    /// Minimum width in metres.
+    pub min_width_m: Decimal,
+    /// Rate in yuan per km, never negative.
+    pub rate_per_km: Decimal,
+}
+
+/// A funding source, applied in file order.
+#[derive(Debug, Clone)]
+pub struct Fund {
+    /// Stable id used in output columns and JSON (`transport`).
+    pub id: String,
+    /// Display name (县交通局补助).
+    pub name: String,
+    /// English display name.
+    pub name_en: Option<String>,
+    /// The rate is a ceiling ("up to", 以内) rather than a fixed standard.
+    pub up_to: bool,
+    /// Width tiers.
+    pub tiers: Vec<Tier>,
+}
+
+/// An envelope of money one fund has for a class (or all classes), in all or per village.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// The fund the envelope belongs to.
+    pub fund: FundId,
+    /// The class it is for; `None` for every class.
+    pub class: Option<ClassId>,
+    /// The amount is for each village separately.
+    pub per_village: bool,
+    /// Display name (通村硬化路建设).
+    pub name: Option<String>,
+    /// English display name.
+    pub name_en: Option<String>,
+    /// The envelope in yuan.
+    pub amount: Decimal,
+}
+
+/// Validated rules, ready for the engine.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Where the rules were read from (`rules.toml`, or the built-in copy).
+    pub origin: String,
+    /// Name, source and rounding.
+    pub meta: Meta,
+    /// Road classes.
+    pub classes: Vec<Class>,
+    /// Funds in the order they pay.
+    pub funds: Vec<Fund>,
+    /// Budget envelopes.
+    pub budgets: Vec<Budget>,
+    /// Normalised id, name or alias → class.
+    lookup: HashMap<String, ClassId>,
+    /// `[class][fund]` → tier indices, widest minimum first.
+    tiers_by: Vec<Vec<Vec<usize>>>,
+}
+
+/// Which tier of a fund applies to a segment, or why none does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierChoice {
+    /// The tier at this index of the fund's tiers.
+    Tier(usize),
+    /// The width is below the smallest minimum the fund has for the class.
+    BelowMinimum(Decimal),
+    /// The fund has no tier for the class at all.
+    NoTierForClass,
+}
+
+fn class_key(text: &str) -> String {
+    normalize_width_forms(text.trim()).to_lowercase()
+}
+
+impl RuleSet {
+    /// Reads and validates rules from TOML text; `origin` names the file in messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
+        file::parse(text, origin)
+    }
+
+    /// The shipped rules (SPEC §1).
+    pub fn builtin() -> RuleSet {
+        Self::from_toml(BUILTIN_TOML, "rules.toml (built-in)").expect("the shipped rules.toml is valid")
+    }
+
+    fn new(origin: &str, meta: Meta, classes: Vec<Class>, funds: Vec<Fund>, budgets: Vec<Budget>) -> RuleSet {
+        let mut lookup = HashMap::new();
+        for (i, class) in classes.iter().enumerate() {
+            let names = [&class.id, &class.name].into_iter().chain(class.name_en.iter()).chain(&class.aliases);
+            for name in names {
+                lookup.entry(class_key(name)).or_insert(i);
+            }
+        }
+        let tiers_by = (0..classes.len())
+            .map(|c| {
+                funds
+                    .iter()
+                    .map(|fund| {
+                        let mut idx: Vec<usize> =
+                            (0..fund.tiers.len()).filter(|&t| fund.tiers[t].classes.contains(&c)).collect();
+                        idx.sort_by(|&a, &b| fund.tiers[b].min_width_m.cmp(&fund.tiers[a].min_width_m));
+                        idx
+                    })
+                    .collect()
+            })
+            .collect();
+        RuleSet { origin: origin.to_string(), meta, classes, funds, budgets, lookup, tiers_by }
+    }
+
+    /// The class a piece of input names (id, name or alias; case and full-width forms ignored).
+    pub fn class_by_name(&self, text: &str) -> Option<ClassId> {
+        if let Some(&c) = self.lookup.get(text) {
+            return Some(c);
+        }
+        self.lookup.get(&class_key(text)).copied()
+    }
+
+    /// The tier of `fund` that applies to a segment of `class` that is `width_m` wide: the one
+    /// with the largest minimum width that is not more than the width (SPEC §3 step 1).
+    pub fn tier_for(&self, class: ClassId, fund: FundId, width_m: Decimal) -> TierChoice {
+        let tiers = &self.tiers_by[class][fund];
+        let all = &self.funds[fund].tiers;
+        match tiers.iter().find(|&&t| all[t].min_width_m <= width_m) {
+            Some(&t) => TierChoice::Tier(t),
+            None => match tiers.last() {
+                Some(&t) => TierChoice::BelowMinimum(all[t].min_width_m),
+                None => TierChoice::NoTierForClass,
+            },
+        }
+    }
+
+    /// A one-line list of the classes and the names they accept, for error messages.
+    pub fn known_classes(&self, lang: Lang) -> String {
+        self.classes
+            .iter()
+            .map(|c| {
+                let mut names = vec![c.name.clone()];
+                names.extend(c.aliases.iter().cloned());
+                format!("{} ({})", c.id, names.join(lang.pick(", ", "、")))
+            })
+            .collect::<Vec<_>>()
+            .join(lang.pick("; ", "；"))
+    }
+}
+
+/// Text shown for something with a Chinese name and an optional English one.
+pub fn display<'a>(lang: Lang, name: &'a str, name_en: Option<&'a str>) -> &'a str {
+    match (lang, name_en) {
+        (Lang::En, Some(en)) => en,
+        _ => name,
+    }
+}
+
+impl Class {
+    /// The class's name in `lang`.
+    pub fn display(&self, lang: Lang) -> &str {
+        display(lang, &self.name, self.name_en.as_deref())
+    }
+}
+
+impl Fund {
+    /// The fund's name in `lang`.
+    pub fn display(&self, lang: Lang) -> &str {
+        display(lang, &self.name, self.name_en.as_deref())
+    }
+}
+
+impl Meta {
+    /// The rule set's name in `lang`.
+    pub fn display_name(&self, lang: Lang) -> &str {
+        display(lang, &self.name, self.name_en.as_deref())
+    }
+
+    /// The citation in `lang`.
+    pub fn display_source(&self, lang: Lang) -> &str {
+        display(lang, &self.source, self.source_en.as_deref())
+    }
+}
+
+impl Budget {
+    /// The envelope's name in `lang`, or one made from its fund and class.
+    pub fn display(&self, rules: &RuleSet, lang: Lang) -> String {
+        if let Some(name) = &self.name {
+            return display(lang, name, self.name_en.as_deref()).to_string();
+        }
+        let fund = rules.funds[self.fund].display(lang);
+        match self.class {
+            Some(c) => format!("{fund} × {}", rules.classes[c].display(lang)),
+            None => fund.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

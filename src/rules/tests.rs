@@ -1,0 +1,176 @@
+use super::*;
+use crate::i18n::Lang;
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn errors(text: &str) -> Vec<String> {
+    RuleSet::from_toml(text, "r.toml").unwrap_err().iter().map(|e| e.render(Lang::En)).collect()
+}
+
+const HEAD: &str = r#"
+[meta]
+name = "t"
+source = "s"
+
+[[classes]]
+id = "village"
+name = "通村公路"
+aliases = ["通村"]
+"#;
+
+#[test]
+fn shipped_rules_encode_the_2018_release() {
+    let r = RuleSet::builtin();
+    assert_eq!(r.meta.rounding, Rounding::HalfAwayFromZero);
+    let ids: Vec<_> = r.funds.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["transport", "poverty"]);
+    let village = r.class_by_name("建制村").unwrap();
+    let group = r.class_by_name("社道").unwrap();
+    assert_eq!(r.classes[village].id, "village");
+    assert_eq!(r.classes[group].id, "group");
+    assert_eq!(r.class_by_name("通組路"), Some(group));
+    assert_eq!(r.class_by_name("VILLAGE"), Some(village));
+    assert_eq!(r.class_by_name("通村公路"), Some(village));
+    let rate = |class, fund, w: &str| match r.tier_for(class, fund, d(w)) {
+        TierChoice::Tier(t) => r.funds[fund].tiers[t].rate_per_km,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(rate(village, 0, "3.5"), d("150000"));
+    assert_eq!(rate(group, 0, "4.5"), d("450000"));
+    assert_eq!(rate(village, 1, "4.0"), d("250000"));
+    assert_eq!(rate(village, 1, "4.5"), d("300000"));
+    assert_eq!(rate(group, 1, "4.5"), d("100000"));
+    assert_eq!(r.tier_for(village, 0, d("3.0")), TierChoice::BelowMinimum(d("3.5")));
+    let amounts: Vec<_> = r.budgets.iter().map(|b| b.amount).collect();
+    assert_eq!(amounts, [d("4965000"), d("6900000")]);
+}
+
+#[test]
+fn a_fund_without_a_tier_for_a_class() {
+    let text = format!(
+        "{HEAD}[[classes]]\nid = \"group\"\nname = \"通社公路\"\n\n[[funds]]\nid = \"f\"\nname = \"F\"\n[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = 1\n"
+    );
+    let r = RuleSet::from_toml(&text, "r.toml").unwrap();
+    assert_eq!(r.tier_for(1, 0, d("9")), TierChoice::NoTierForClass);
+}
+
+#[test]
+fn unknown_keys_are_refused_with_their_place() {
+    let text = format!("{HEAD}colour = \"red\"\n");
+    assert_eq!(
+        errors(&text),
+        ["r.toml:10:1: unknown key `colour` (expected one of id, name, name_en, aliases)"]
+    );
+}
+
+#[test]
+fn no_funds_is_refused() {
+    let e = errors(HEAD);
+    assert_eq!(e.len(), 1);
+    assert!(e[0].ends_with("no funds are defined: add at least one [[funds]]"), "{e:?}");
+}
+
+#[test]
+fn every_value_problem_is_listed_at_once() {
+    let text = format!(
+        r#"{HEAD}
+[[classes]]
+id = "village"
+name = "x"
+
+[[funds]]
+id = "f"
+name = "F"
+[[funds.tiers]]
+classes = ["village", "lane"]
+min_width_m = 3.5
+rate_per_km = 1.5
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = "-10"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 4.5
+rate_per_km = "10万"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = "4.50"
+rate_per_km = "abc"
+
+[[funds]]
+id = "f"
+name = "G"
+"#
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            "r.toml:12:6: duplicate class id \"village\"",
+            "r.toml:12:6: the name \"village\" is given to two classes",
+            "r.toml:19:23: unknown class \"lane\" (defined: village, village)",
+            "r.toml:21:15: amount 1.5 is a float; write an integer or a string such as 150000 or \"1.5\"",
+            "r.toml:25:15: \"-10\" is negative; rates, amounts and widths must not be",
+            "r.toml:33:15: \"abc\" is not an amount in yuan like 150000 or \"15万\" (to the fen)",
+            "r.toml:36:6: duplicate fund id \"f\"",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_tiers_and_unknown_rounding() {
+    let text = r#"
+[meta]
+name = "t"
+source = "s"
+rounding = "up"
+
+[[classes]]
+id = "village"
+name = "通村公路"
+
+[[funds]]
+id = "f"
+name = "F"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = 1
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = "3.50"
+rate_per_km = 2
+"#;
+    assert_eq!(
+        errors(text),
+        [
+            "r.toml:5:12: unknown rounding rule \"up\" (expected half_away_from_zero or half_even)",
+            "r.toml:20:15: fund f already has a tier for village at minimum width 3.5 m",
+        ]
+    );
+}
+
+#[test]
+fn budgets_name_known_funds_and_classes() {
+    let text = format!(
+        "{HEAD}[[funds]]\nid = \"f\"\nname = \"F\"\n[[budgets]]\nfund = \"g\"\namount = 1\n[[budgets]]\nfund = \"f\"\nclass = \"lane\"\namount = 1\n"
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            "r.toml:14:8: unknown fund \"g\" (defined: f)",
+            "r.toml:18:9: unknown class \"lane\" (defined: village)",
+        ]
+    );
+}
+
+#[test]
+fn syntax_errors_carry_a_place_and_speak_chinese_too() {
+    let e = RuleSet::from_toml("[meta\nname = 1", "r.toml").unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(e[0].render(Lang::En).starts_with("r.toml:1:"), "{:?}", e[0]);
+    let missing = RuleSet::from_toml("[meta]\nname = \"x\"\n", "r.toml").unwrap_err();
+    assert_eq!(missing[0].render(Lang::Zh), "r.toml:1:1: 缺少必需的键 `source`");
+}
