@@ -141,7 +141,9 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
                 }
             }
             b',' if !seen_point => {
-                if group_len == 0 || (first_group && group_len > 3) || (!first_group && group_len != 3)
+                if group_len == 0
+                    || (first_group && group_len > 3)
+                    || (!first_group && group_len != 3)
                 {
                     return Err(ValueError::NotANumber);
                 }
@@ -309,7 +311,11 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
 pub fn parse_households(text: &str) -> Result<u32, ValueError> {
     let text = normalize_width_forms(text);
     let t = text.trim();
-    let number = t.strip_suffix('户').or_else(|| t.strip_suffix('戶')).unwrap_or(t).trim_end();
+    let number = t
+        .strip_suffix('户')
+        .or_else(|| t.strip_suffix('戶'))
+        .unwrap_or(t)
+        .trim_end();
     let value = parse_decimal(number)?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
@@ -320,7 +326,8 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
     if value.is_zero() {
         return Err(ValueError::NotPositive);
     }
-    u32::try_from(value.trunc().mantissa() / 10i128.pow(value.scale())).map_err(|_| ValueError::TooLarge)
+    u32::try_from(value.trunc().mantissa() / 10i128.pow(value.scale()))
+        .map_err(|_| ValueError::TooLarge)
 }
 
 /// Writes `amount` (already rounded to the fen) with exactly two decimals and no separators:
@@ -341,7 +348,9 @@ pub fn plain(amount: Decimal) -> String {
 /// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
 pub fn grouped(amount: Decimal) -> String {
     let plain = plain(amount);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (sign, rest) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |r| ("-", r));
     let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
     let mut out = String::with_capacity(plain.len() + int.len() / 3);
     out.push_str(sign);
@@ -416,7 +425,10 @@ mod tests {
         assert_eq!(amount("-5"), Err(ValueError::Negative));
         assert_eq!(amount("1.005"), Err(ValueError::TooPrecise));
         assert_eq!(amount("1000000000000000"), Err(ValueError::TooLarge));
-        assert_eq!(amount("1000000000000000000000000000000"), Err(ValueError::TooLarge));
+        assert_eq!(
+            amount("1000000000000000000000000000000"),
+            Err(ValueError::TooLarge)
+        );
         assert_eq!(amount("100000000亿"), Err(ValueError::TooLarge));
     }
 
@@ -431,8 +443,14 @@ mod tests {
     #[test]
     fn header_units_scale_bare_numbers_only() {
         let wan = Scale::Pow10(4);
-        assert_eq!(parse_amount("120", wan, false).map(plain), Ok("1200000.00".into()));
-        assert_eq!(parse_amount("120元", wan, false).map(plain), Ok("120.00".into()));
+        assert_eq!(
+            parse_amount("120", wan, false).map(plain),
+            Ok("1200000.00".into())
+        );
+        assert_eq!(
+            parse_amount("120元", wan, false).map(plain),
+            Ok("120.00".into())
+        );
         assert_eq!(parse_length_km("850", Scale::Pow10(-3)), Ok(d("0.850")));
     }
 

@@ -52,7 +52,12 @@ pub struct Table {
 impl Table {
     /// A table with these column headers and alignments.
     pub fn new(header: Vec<String>, align: Vec<Align>) -> Table {
-        Table { header, align, rows: Vec::new(), max_cell: 40 }
+        Table {
+            header,
+            align,
+            rows: Vec::new(),
+            max_cell: 40,
+        }
     }
 
     /// Cells wider than `max` cells are cut with `…` (default 40).
@@ -69,7 +74,9 @@ impl Table {
     /// The table as lines of text, header underlined, columns two spaces apart.
     pub fn render(&self) -> String {
         let ncols = self.header.len();
-        let cell = |row: &[String], i: usize| truncate(row.get(i).map_or("", String::as_str), self.max_cell);
+        let cell = |row: &[String], i: usize| {
+            truncate(row.get(i).map_or("", String::as_str), self.max_cell)
+        };
         let mut widths: Vec<usize> = self.header.iter().map(|h| cells(h)).collect();
         for row in &self.rows {
             for (i, w) in widths.iter_mut().enumerate() {
@@ -98,7 +105,13 @@ impl Table {
             out.push_str(text.trim_end());
             out.push('\n');
         };
-        line(self.header.iter().map(|h| truncate(h, self.max_cell)).collect(), &mut out);
+        line(
+            self.header
+                .iter()
+                .map(|h| truncate(h, self.max_cell))
+                .collect(),
+            &mut out,
+        );
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         line(rule, &mut out);
         for row in &self.rows {
@@ -122,7 +135,10 @@ mod tests {
 
     #[test]
     fn chinese_and_english_columns_line_up() {
-        let mut t = Table::new(vec!["类别".into(), "金额".into()], vec![Align::Left, Align::Right]);
+        let mut t = Table::new(
+            vec!["类别".into(), "金额".into()],
+            vec![Align::Left, Align::Right],
+        );
         t.push(vec!["通村公路".into(), "1.00".into()]);
         t.push(vec!["group".into(), "100.00".into()]);
         assert_eq!(

@@ -79,7 +79,11 @@ pub fn compute(rules: &RuleSet, segment: &Segment) -> Result<Breakdown, Overflow
 }
 
 /// [`compute`] into an existing breakdown, reusing its allocations (the batch hot path).
-pub fn compute_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(), Overflow> {
+pub fn compute_into(
+    rules: &RuleSet,
+    segment: &Segment,
+    out: &mut Breakdown,
+) -> Result<(), Overflow> {
     let round = |x: Decimal| rules.meta.rounding.to_fen(x);
     let mul = |a: Decimal, b: Decimal| a.checked_mul(b).map(round).ok_or(Overflow);
     out.shares.clear();
@@ -95,31 +99,52 @@ pub fn compute_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> 
         let nominal = match tier {
             TierChoice::Tier(t) => mul(fund.tiers[t].rate_per_km, segment.length_km)?,
             TierChoice::BelowMinimum(min) => {
-                out.notes.push(Note::BelowMinimum { fund: fund_id, width: segment.width_m, min });
+                out.notes.push(Note::BelowMinimum {
+                    fund: fund_id,
+                    width: segment.width_m,
+                    min,
+                });
                 Decimal::ZERO
             }
             TierChoice::NoTierForClass => {
-                out.notes.push(Note::NoTier { fund: fund_id, class: segment.class });
+                out.notes.push(Note::NoTier {
+                    fund: fund_id,
+                    class: segment.class,
+                });
                 Decimal::ZERO
             }
         };
         let paid = nominal.min(left);
         if paid < nominal {
-            out.notes.push(Note::CutByCost { fund: fund_id, nominal, paid });
+            out.notes.push(Note::CutByCost {
+                fund: fund_id,
+                nominal,
+                paid,
+            });
         }
         left = left.checked_sub(paid).ok_or(Overflow)?;
         total = total.checked_add(paid).ok_or(Overflow)?;
-        out.shares.push(Share { tier, nominal, paid });
+        out.shares.push(Share {
+            tier,
+            nominal,
+            paid,
+        });
     }
     out.subsidy_total = total;
     let after_other = left.checked_sub(segment.other_funds).ok_or(Overflow)?;
     if after_other.is_sign_negative() && !after_other.is_zero() {
-        out.notes.push(Note::OtherFundsExceed { surplus: -after_other });
+        out.notes.push(Note::OtherFundsExceed {
+            surplus: -after_other,
+        });
     }
     out.shortfall = after_other.max(Decimal::ZERO);
     out.shortfall.rescale(2);
     out.per_household = match segment.households {
-        Some(n) => Some(round(out.shortfall.checked_div(Decimal::from(n)).ok_or(Overflow)?)),
+        Some(n) => Some(round(
+            out.shortfall
+                .checked_div(Decimal::from(n))
+                .ok_or(Overflow)?,
+        )),
         None => None,
     };
     Ok(())

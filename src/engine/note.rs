@@ -10,11 +10,19 @@ use crate::rules::{ClassId, FundId, RuleSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Note {
     /// The width is below every tier the fund has for the class, so the fund pays nothing.
-    BelowMinimum { fund: FundId, width: Decimal, min: Decimal },
+    BelowMinimum {
+        fund: FundId,
+        width: Decimal,
+        min: Decimal,
+    },
     /// The fund has no tier for this class at all.
     NoTier { fund: FundId, class: ClassId },
     /// The fund's nominal amount was cut so the subsidy does not exceed the cost.
-    CutByCost { fund: FundId, nominal: Decimal, paid: Decimal },
+    CutByCost {
+        fund: FundId,
+        nominal: Decimal,
+        paid: Decimal,
+    },
     /// Other funds already cover more than the subsidy leaves.
     OtherFundsExceed { surplus: Decimal },
 }
@@ -24,15 +32,34 @@ impl Note {
     pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
         let fund = |f: FundId| rules.funds[f].display(lang);
         match *self {
-            Note::BelowMinimum { fund: f, width, min } => match lang {
-                Lang::En => format!("width {width} m is below the {min} m minimum of {}", fund(f)),
+            Note::BelowMinimum {
+                fund: f,
+                width,
+                min,
+            } => match lang {
+                Lang::En => format!(
+                    "width {width} m is below the {min} m minimum of {}",
+                    fund(f)
+                ),
                 Lang::Zh => format!("宽度 {width} 米低于{}的最小宽度 {min} 米", fund(f)),
             },
             Note::NoTier { fund: f, class } => match lang {
-                Lang::En => format!("{} has no rate for {}", fund(f), rules.classes[class].display(lang)),
-                Lang::Zh => format!("{}没有{}的补助标准", fund(f), rules.classes[class].display(lang)),
+                Lang::En => format!(
+                    "{} has no rate for {}",
+                    fund(f),
+                    rules.classes[class].display(lang)
+                ),
+                Lang::Zh => format!(
+                    "{}没有{}的补助标准",
+                    fund(f),
+                    rules.classes[class].display(lang)
+                ),
             },
-            Note::CutByCost { fund: f, nominal, paid } => match lang {
+            Note::CutByCost {
+                fund: f,
+                nominal,
+                paid,
+            } => match lang {
                 Lang::En => format!(
                     "{} cut from {} to {} so the subsidy does not exceed the cost",
                     fund(f),
@@ -47,7 +74,10 @@ impl Note {
                 ),
             },
             Note::OtherFundsExceed { surplus } => match lang {
-                Lang::En => format!("other funds exceed what the subsidy leaves by {}", money::grouped(surplus)),
+                Lang::En => format!(
+                    "other funds exceed what the subsidy leaves by {}",
+                    money::grouped(surplus)
+                ),
                 Lang::Zh => format!("整合资金超出补助后剩余造价 {}", money::grouped(surplus)),
             },
         }

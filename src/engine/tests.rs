@@ -29,9 +29,20 @@ fn total(s: &str) -> Cost {
 fn run(seg: &Segment) -> ([String; 4], Vec<String>) {
     let rules = RuleSet::builtin();
     let b = compute(&rules, seg).unwrap();
-    assert_eq!(b.shares.iter().map(|s| s.paid).sum::<Decimal>(), b.subsidy_total);
-    let amounts = [plain(b.shares[0].paid), plain(b.shares[1].paid), plain(b.subsidy_total), plain(b.shortfall)];
-    (amounts, b.notes.iter().map(|n| n.render(&rules, Lang::En)).collect())
+    assert_eq!(
+        b.shares.iter().map(|s| s.paid).sum::<Decimal>(),
+        b.subsidy_total
+    );
+    let amounts = [
+        plain(b.shares[0].paid),
+        plain(b.shares[1].paid),
+        plain(b.subsidy_total),
+        plain(b.shortfall),
+    ];
+    (
+        amounts,
+        b.notes.iter().map(|n| n.render(&rules, Lang::En)).collect(),
+    )
 }
 
 #[test]
@@ -71,7 +82,9 @@ fn e3_width_between_tiers_takes_the_3_5m_tier() {
     assert!(notes.is_empty());
     let rules = RuleSet::builtin();
     let b = compute(&rules, &s).unwrap();
-    let TierChoice::Tier(t) = b.shares[0].tier else { panic!() };
+    let TierChoice::Tier(t) = b.shares[0].tier else {
+        panic!()
+    };
     assert_eq!(rules.funds[0].tiers[t].min_width_m, d("3.5"));
 }
 
@@ -92,7 +105,10 @@ fn e4_below_minimum_width() {
 fn e4_note_in_chinese() {
     let rules = RuleSet::builtin();
     let b = compute(&rules, &segment("village", "3.0", "1", total("300000"))).unwrap();
-    assert_eq!(b.notes[0].render(&rules, Lang::Zh), "宽度 3.0 米低于县交通局补助的最小宽度 3.5 米");
+    assert_eq!(
+        b.notes[0].render(&rules, Lang::Zh),
+        "宽度 3.0 米低于县交通局补助的最小宽度 3.5 米"
+    );
 }
 
 #[test]
@@ -111,8 +127,13 @@ fn e6_transport_cut_by_cost_per_km() {
     let (a, notes) = run(&s);
     assert_eq!(a, ["340000.00", "0.00", "340000.00", "0.00"]);
     assert_eq!(notes.len(), 2, "{notes:?}");
-    assert!(notes[0].starts_with("County transport bureau subsidy cut from 382,500.00 to 340,000.00"));
-    assert_eq!(plain(compute(&RuleSet::builtin(), &s).unwrap().cost), "340000.00");
+    assert!(
+        notes[0].starts_with("County transport bureau subsidy cut from 382,500.00 to 340,000.00")
+    );
+    assert_eq!(
+        plain(compute(&RuleSet::builtin(), &s).unwrap().cost),
+        "340000.00"
+    );
 }
 
 #[test]
@@ -128,7 +149,10 @@ fn other_funds_beyond_the_cost_leave_no_shortfall_and_say_so() {
     s.other_funds = d("150000");
     let (a, notes) = run(&s);
     assert_eq!(a[3], "0.00");
-    assert_eq!(notes, ["other funds exceed what the subsidy leaves by 50,000.00"]);
+    assert_eq!(
+        notes,
+        ["other funds exceed what the subsidy leaves by 50,000.00"]
+    );
 }
 
 fn rules_with(rounding: &str) -> RuleSet {
@@ -143,7 +167,10 @@ fn rules_with(rounding: &str) -> RuleSet {
 fn rounding_rule_applies_on_a_midpoint() {
     // 34,922.25 per km × 0.5 km = 17,461.125: the SPEC's midpoint.
     let mut s = segment("group", "3.5", "0.5", Cost::PerKm(d("34922.25")));
-    for (rule, cost) in [("half_away_from_zero", "17461.13"), ("half_even", "17461.12")] {
+    for (rule, cost) in [
+        ("half_away_from_zero", "17461.13"),
+        ("half_even", "17461.12"),
+    ] {
         let rules = rules_with(rule);
         assert_eq!(plain(compute(&rules, &s).unwrap().cost), cost, "{rule}");
     }

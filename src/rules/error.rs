@@ -29,7 +29,11 @@ pub enum RulesProblem {
     /// Two classes accept the same name.
     DuplicateAlias(String),
     /// Two tiers of a fund have the same class and minimum width.
-    DuplicateTier { fund: String, class: String, width: String },
+    DuplicateTier {
+        fund: String,
+        class: String,
+        width: String,
+    },
     /// Two budgets for the same fund, class and scope.
     DuplicateBudget,
     /// A rate or amount below zero.
@@ -41,7 +45,10 @@ pub enum RulesProblem {
     /// An amount written as a TOML float.
     FloatAmount(String),
     /// An amount or width that does not parse.
-    BadNumber { value: String, expected: &'static str },
+    BadNumber {
+        value: String,
+        expected: &'static str,
+    },
     /// An unknown rounding rule.
     UnknownRounding(String),
     /// No funds, no classes, or a tier without classes.
@@ -51,7 +58,13 @@ pub enum RulesProblem {
 impl RulesError {
     /// `file:line:col: message`.
     pub fn render(&self, lang: Lang) -> String {
-        format!("{}:{}:{}: {}", self.file, self.line, self.col, self.problem.render(lang))
+        format!(
+            "{}:{}:{}: {}",
+            self.file,
+            self.line,
+            self.col,
+            self.problem.render(lang)
+        )
     }
 }
 
@@ -146,7 +159,10 @@ impl RulesProblem {
             BadNumber { value, expected } => {
                 let (en, zh_e) = match *expected {
                     "width" => ("a width in metres like 3.5", "米数，如 3.5"),
-                    _ => ("an amount in yuan like 150000 or \"15万\" (to the fen)", "元金额，如 150000 或 \"15万\"（精确到分）"),
+                    _ => (
+                        "an amount in yuan like 150000 or \"15万\" (to the fen)",
+                        "元金额，如 150000 或 \"15万\"（精确到分）",
+                    ),
                 };
                 if zh {
                     format!("\"{value}\" 无效，应为{zh_e}")
@@ -163,9 +179,18 @@ impl RulesProblem {
             }
             Empty(what) => {
                 let (en, zh_m) = match *what {
-                    "funds" => ("no funds are defined: add at least one [[funds]]", "未定义任何资金来源：至少需要一个 [[funds]]"),
-                    "classes" => ("no classes are defined: add at least one [[classes]]", "未定义任何道路类别：至少需要一个 [[classes]]"),
-                    _ => ("a tier must name at least one class", "标准档必须至少列出一个道路类别"),
+                    "funds" => (
+                        "no funds are defined: add at least one [[funds]]",
+                        "未定义任何资金来源：至少需要一个 [[funds]]",
+                    ),
+                    "classes" => (
+                        "no classes are defined: add at least one [[classes]]",
+                        "未定义任何道路类别：至少需要一个 [[classes]]",
+                    ),
+                    _ => (
+                        "a tier must name at least one class",
+                        "标准档必须至少列出一个道路类别",
+                    ),
                 };
                 lang.pick(en, zh_m).to_string()
             }

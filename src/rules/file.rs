@@ -101,7 +101,9 @@ impl<'de> Deserialize<'de> for RawNumber {
                 Ok(RawNumber::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNumber, E> {
-                i64::try_from(v).map(RawNumber::Int).map_err(|_| E::custom("number too large"))
+                i64::try_from(v)
+                    .map(RawNumber::Int)
+                    .map_err(|_| E::custom("number too large"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNumber, E> {
                 Ok(RawNumber::Float(v))
@@ -137,7 +139,12 @@ impl Locator<'_> {
         let before = &self.text[..self.text.floor_char_boundary_compat(offset)];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        RulesError { file: self.origin.to_string(), line, col, problem }
+        RulesError {
+            file: self.origin.to_string(),
+            line,
+            col,
+            problem,
+        }
     }
 
     fn push<T>(&mut self, at: &Spanned<T>, problem: RulesProblem) {
@@ -164,8 +171,14 @@ fn problem_from_toml(message: &str) -> RulesProblem {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((key, tail)) = rest.split_once('`') {
-            let expected = tail.trim_start_matches(", expected ").trim_start_matches("one of ").replace('`', "");
-            return RulesProblem::UnknownKey { key: key.to_string(), expected };
+            let expected = tail
+                .trim_start_matches(", expected ")
+                .trim_start_matches("one of ")
+                .replace('`', "");
+            return RulesProblem::UnknownKey {
+                key: key.to_string(),
+                expected,
+            };
         }
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -177,7 +190,11 @@ fn problem_from_toml(message: &str) -> RulesProblem {
 }
 
 pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
-    let mut loc = Locator { text, origin, errors: Vec::new() };
+    let mut loc = Locator {
+        text,
+        origin,
+        errors: Vec::new(),
+    };
     let file: RulesFile = match toml::from_str(text) {
         Ok(f) => f,
         Err(e) => {
@@ -207,13 +224,31 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
     };
 
     let classes = check_classes(&mut loc, &file.classes);
-    let class_ids: HashMap<&str, usize> =
-        file.classes.iter().enumerate().map(|(i, c)| (c.get_ref().id.get_ref().as_str(), i)).collect();
-    let known_classes = file.classes.iter().map(|c| c.get_ref().id.get_ref().clone()).collect::<Vec<_>>().join(", ");
+    let class_ids: HashMap<&str, usize> = file
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.get_ref().id.get_ref().as_str(), i))
+        .collect();
+    let known_classes = file
+        .classes
+        .iter()
+        .map(|c| c.get_ref().id.get_ref().clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
-    let fund_ids: HashMap<&str, usize> =
-        file.funds.iter().enumerate().map(|(i, f)| (f.get_ref().id.get_ref().as_str(), i)).collect();
-    let known_funds = file.funds.iter().map(|f| f.get_ref().id.get_ref().clone()).collect::<Vec<_>>().join(", ");
+    let fund_ids: HashMap<&str, usize> = file
+        .funds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.get_ref().id.get_ref().as_str(), i))
+        .collect();
+    let known_funds = file
+        .funds
+        .iter()
+        .map(|f| f.get_ref().id.get_ref().clone())
+        .collect::<Vec<_>>()
+        .join(", ");
 
     let mut budgets = Vec::new();
     let mut seen_budgets = HashSet::new();
@@ -221,7 +256,10 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
         let raw = b.get_ref();
         let fund = fund_ids.get(raw.fund.get_ref().as_str()).copied();
         if fund.is_none() {
-            let problem = RulesProblem::UnknownFund { name: raw.fund.get_ref().clone(), known: known_funds.clone() };
+            let problem = RulesProblem::UnknownFund {
+                name: raw.fund.get_ref().clone(),
+                known: known_funds.clone(),
+            };
             loc.push(&raw.fund, problem);
         }
         let class = match &raw.class {
@@ -229,7 +267,10 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
             Some(c) => match class_ids.get(c.get_ref().as_str()) {
                 Some(&i) => Some(Some(i)),
                 None => {
-                    let problem = RulesProblem::UnknownClass { name: c.get_ref().clone(), known: known_classes.clone() };
+                    let problem = RulesProblem::UnknownClass {
+                        name: c.get_ref().clone(),
+                        known: known_classes.clone(),
+                    };
                     loc.push(c, problem);
                     None
                 }
@@ -270,11 +311,21 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
     for (i, c) in raw.iter().enumerate() {
         let c = c.get_ref();
         if !ids.insert(c.id.get_ref().as_str()) {
-            loc.push(&c.id, RulesProblem::DuplicateId { what: "class", id: c.id.get_ref().clone() });
+            loc.push(
+                &c.id,
+                RulesProblem::DuplicateId {
+                    what: "class",
+                    id: c.id.get_ref().clone(),
+                },
+            );
         }
         let mut own: Vec<(&str, usize)> = vec![(c.id.get_ref(), c.id.span().start)];
         own.push((&c.name, c.id.span().start));
-        own.extend(c.aliases.iter().map(|a| (a.get_ref().as_str(), a.span().start)));
+        own.extend(
+            c.aliases
+                .iter()
+                .map(|a| (a.get_ref().as_str(), a.span().start)),
+        );
         for (name, at) in own {
             let key = super::class_key(name);
             match names.get(&key) {
@@ -312,7 +363,13 @@ fn check_funds(
     for f in raw {
         let f = f.get_ref();
         if !ids.insert(f.id.get_ref().as_str()) {
-            loc.push(&f.id, RulesProblem::DuplicateId { what: "fund", id: f.id.get_ref().clone() });
+            loc.push(
+                &f.id,
+                RulesProblem::DuplicateId {
+                    what: "fund",
+                    id: f.id.get_ref().clone(),
+                },
+            );
         }
         let mut seen = HashSet::new();
         let mut tiers = Vec::new();
@@ -326,15 +383,19 @@ fn check_funds(
                 match class_ids.get(c.get_ref().as_str()) {
                     Some(&i) => classes.push(i),
                     None => {
-                        let problem =
-                            RulesProblem::UnknownClass { name: c.get_ref().clone(), known: known_classes.to_string() };
+                        let problem = RulesProblem::UnknownClass {
+                            name: c.get_ref().clone(),
+                            known: known_classes.to_string(),
+                        };
                         loc.push(c, problem);
                     }
                 }
             }
             let width = check_width(loc, &t.min_width_m);
             let rate = check_amount(loc, &t.rate_per_km);
-            let (Some(width), Some(rate)) = (width, rate) else { continue };
+            let (Some(width), Some(rate)) = (width, rate) else {
+                continue;
+            };
             for (&class, name) in classes.iter().zip(t.classes.get_ref()) {
                 if !seen.insert((class, width.normalize())) {
                     let problem = RulesProblem::DuplicateTier {
@@ -345,7 +406,11 @@ fn check_funds(
                     loc.push(&t.min_width_m, problem);
                 }
             }
-            tiers.push(Tier { classes, min_width_m: width, rate_per_km: rate });
+            tiers.push(Tier {
+                classes,
+                min_width_m: width,
+                rate_per_km: rate,
+            });
         }
         funds.push(Fund {
             id: f.id.get_ref().clone(),
@@ -361,7 +426,10 @@ fn check_funds(
 fn number_problem(raw: &RawNumber, error: ValueError, expected: &'static str) -> RulesProblem {
     match error {
         ValueError::Negative => RulesProblem::Negative(raw.text()),
-        _ => RulesProblem::BadNumber { value: raw.text(), expected },
+        _ => RulesProblem::BadNumber {
+            value: raw.text(),
+            expected,
+        },
     }
 }
 
@@ -374,13 +442,21 @@ fn check_amount(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> 
         RawNumber::Int(i) if *i < 0 => Err(ValueError::Negative),
         other => money::parse_amount(&other.text(), Scale::Base, true),
     };
-    parsed.map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "amount"))).ok()
+    parsed
+        .map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "amount")))
+        .ok()
 }
 
 fn check_width(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
     // A width is not money: 3.5 written as a TOML float is exact enough, and read from its
     // shortest decimal form, never from the binary value.
     let text = raw.get_ref().text();
-    let parsed = if text.trim_start().starts_with('-') { Err(ValueError::Negative) } else { money::parse_width_m(&text) };
-    parsed.map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "width"))).ok()
+    let parsed = if text.trim_start().starts_with('-') {
+        Err(ValueError::Negative)
+    } else {
+        money::parse_width_m(&text)
+    };
+    parsed
+        .map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "width")))
+        .ok()
 }

@@ -144,13 +144,23 @@ impl RuleSet {
 
     /// The shipped rules (SPEC §1).
     pub fn builtin() -> RuleSet {
-        Self::from_toml(BUILTIN_TOML, "rules.toml (built-in)").expect("the shipped rules.toml is valid")
+        Self::from_toml(BUILTIN_TOML, "rules.toml (built-in)")
+            .expect("the shipped rules.toml is valid")
     }
 
-    fn new(origin: &str, meta: Meta, classes: Vec<Class>, funds: Vec<Fund>, budgets: Vec<Budget>) -> RuleSet {
+    fn new(
+        origin: &str,
+        meta: Meta,
+        classes: Vec<Class>,
+        funds: Vec<Fund>,
+        budgets: Vec<Budget>,
+    ) -> RuleSet {
         let mut lookup = HashMap::new();
         for (i, class) in classes.iter().enumerate() {
-            let names = [&class.id, &class.name].into_iter().chain(class.name_en.iter()).chain(&class.aliases);
+            let names = [&class.id, &class.name]
+                .into_iter()
+                .chain(class.name_en.iter())
+                .chain(&class.aliases);
             for name in names {
                 lookup.entry(class_key(name)).or_insert(i);
             }
@@ -160,15 +170,26 @@ impl RuleSet {
                 funds
                     .iter()
                     .map(|fund| {
-                        let mut idx: Vec<usize> =
-                            (0..fund.tiers.len()).filter(|&t| fund.tiers[t].classes.contains(&c)).collect();
-                        idx.sort_by(|&a, &b| fund.tiers[b].min_width_m.cmp(&fund.tiers[a].min_width_m));
+                        let mut idx: Vec<usize> = (0..fund.tiers.len())
+                            .filter(|&t| fund.tiers[t].classes.contains(&c))
+                            .collect();
+                        idx.sort_by(|&a, &b| {
+                            fund.tiers[b].min_width_m.cmp(&fund.tiers[a].min_width_m)
+                        });
                         idx
                     })
                     .collect()
             })
             .collect();
-        RuleSet { origin: origin.to_string(), meta, classes, funds, budgets, lookup, tiers_by }
+        RuleSet {
+            origin: origin.to_string(),
+            meta,
+            classes,
+            funds,
+            budgets,
+            lookup,
+            tiers_by,
+        }
     }
 
     /// The class a piece of input names (id, name or alias; case and full-width forms ignored).

@@ -6,7 +6,11 @@ fn d(s: &str) -> Decimal {
 }
 
 fn errors(text: &str) -> Vec<String> {
-    RuleSet::from_toml(text, "r.toml").unwrap_err().iter().map(|e| e.render(Lang::En)).collect()
+    RuleSet::from_toml(text, "r.toml")
+        .unwrap_err()
+        .iter()
+        .map(|e| e.render(Lang::En))
+        .collect()
 }
 
 const HEAD: &str = r#"
@@ -42,7 +46,10 @@ fn shipped_rules_encode_the_2018_release() {
     assert_eq!(rate(village, 1, "4.0"), d("250000"));
     assert_eq!(rate(village, 1, "4.5"), d("300000"));
     assert_eq!(rate(group, 1, "4.5"), d("100000"));
-    assert_eq!(r.tier_for(village, 0, d("3.0")), TierChoice::BelowMinimum(d("3.5")));
+    assert_eq!(
+        r.tier_for(village, 0, d("3.0")),
+        TierChoice::BelowMinimum(d("3.5"))
+    );
     let amounts: Vec<_> = r.budgets.iter().map(|b| b.amount).collect();
     assert_eq!(amounts, [d("4965000"), d("6900000")]);
 }
@@ -69,7 +76,10 @@ fn unknown_keys_are_refused_with_their_place() {
 fn no_funds_is_refused() {
     let e = errors(HEAD);
     assert_eq!(e.len(), 1);
-    assert!(e[0].ends_with("no funds are defined: add at least one [[funds]]"), "{e:?}");
+    assert!(
+        e[0].ends_with("no funds are defined: add at least one [[funds]]"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -172,5 +182,8 @@ fn syntax_errors_carry_a_place_and_speak_chinese_too() {
     assert_eq!(e.len(), 1);
     assert!(e[0].render(Lang::En).starts_with("r.toml:1:"), "{:?}", e[0]);
     let missing = RuleSet::from_toml("[meta]\nname = \"x\"\n", "r.toml").unwrap_err();
-    assert_eq!(missing[0].render(Lang::Zh), "r.toml:1:1: 缺少必需的键 `source`");
+    assert_eq!(
+        missing[0].render(Lang::Zh),
+        "r.toml:1:1: 缺少必需的键 `source`"
+    );
 }

@@ -1,1 +1,145 @@
-//! placeholder
+//! Segment tables (SPEC §4): a header that says which column is which, then one row per segment.
+//!
+//! [`open`] reads a CSV stream's header and recognises its encoding; [`Rows`] hands out the
+//! records; [`row::parse`] turns one record into a checked segment or the list of its problems.
+
+pub mod columns;
+pub mod reader;
+pub mod row;
+
+use std::io::{self, Read};
+
+pub use columns::{Columns, Field, HeaderProblem};
+pub use reader::{Encoding, Next, NotText, Record};
+pub use row::{Problem, RowError, RowText};
+
+use crate::i18n::Lang;
+use reader::{CsvReader, ReadError, RecordProblem};
+
+/// Why a table cannot be read at all.
+#[derive(Debug)]
+pub enum TableError {
+    /// Reading failed.
+    Io(io::Error),
+    /// The input is not a CSV text table.
+    NotText(NotText),
+    /// Not even a header row.
+    Empty,
+    /// The header lacks what roadsub needs.
+    Header {
+        problems: Vec<HeaderProblem>,
+        found: Vec<String>,
+    },
+}
+
+impl From<ReadError> for TableError {
+    fn from(e: ReadError) -> TableError {
+        match e {
+            ReadError::Io(e) => TableError::Io(e),
+            ReadError::NotText(k) => TableError::NotText(k),
+        }
+    }
+}
+
+impl TableError {
+    /// `FILE: message` (one line per header problem).
+    pub fn render(&self, file: &str, lang: Lang) -> String {
+        let msg = match self {
+            TableError::Io(e) => format!("{}{e}", lang.pick("cannot read: ", "无法读取：")),
+            TableError::NotText(kind) => match kind {
+                NotText::Xlsx => lang.pick(
+                    "is an Excel workbook (.xlsx); save it as CSV first (Excel: File → Save As → CSV UTF-8)",
+                    "是 Excel 工作簿（.xlsx）；请先另存为 CSV（Excel：文件 → 另存为 → CSV UTF-8）",
+                ),
+                NotText::Xls => lang.pick(
+                    "is an old Excel workbook (.xls); save it as CSV first",
+                    "是旧版 Excel 工作簿（.xls）；请先另存为 CSV",
+                ),
+                NotText::Utf16 => lang.pick(
+                    "is UTF-16 text (Excel's \"Unicode text\"); save it as CSV UTF-8 instead",
+                    "是 UTF-16 文本（Excel 的\"Unicode 文本\"）；请另存为 CSV UTF-8",
+                ),
+                NotText::Binary => lang.pick(
+                    "is not a text table (it contains binary data); expected CSV",
+                    "不是文本表格（含有二进制数据）；应为 CSV 文件",
+                ),
+            }
+            .to_string(),
+            TableError::Empty => lang
+                .pick("is empty; expected a header row and one row per segment", "是空文件；应有表头行和每个路段一行")
+                .to_string(),
+            TableError::Header { problems, found } => {
+                return problems.iter().map(|p| format!("{file}: {}", p.render(lang, found))).collect::<Vec<_>>().join("\n");
+            }
+        };
+        format!("{file}: {msg}")
+    }
+}
+
+/// The records of an open segment table, after its header.
+pub struct Rows<R> {
+    reader: CsvReader<R>,
+}
+
+/// One item of a table: a record to parse, or a record that had to be skipped.
+pub enum Item<'a> {
+    /// A record.
+    Record(Record<'a>),
+    /// A record the reader could not keep.
+    Skipped(RowError),
+}
+
+/// Reads the header of `source`: how its columns map to fields, and the rows to come.
+pub fn open<R: Read>(source: R) -> Result<(Columns, Rows<R>), TableError> {
+    let mut reader = CsvReader::new(source);
+    let columns = match reader.next_record()? {
+        Next::Record(header) => {
+            let found: Vec<String> = header.iter().map(str::to_string).collect();
+            Columns::from_header(header.iter())
+                .map_err(|problems| TableError::Header { problems, found })?
+        }
+        Next::Skipped(..) => {
+            return Err(TableError::Header {
+                problems: vec![HeaderProblem::Missing(required())],
+                found: vec![],
+            })
+        }
+        Next::End => return Err(TableError::Empty),
+    };
+    Ok((columns, Rows { reader }))
+}
+
+impl<R: Read> Rows<R> {
+    /// The next record, or `None` at the end.
+    pub fn next_item(&mut self) -> Result<Option<Item<'_>>, TableError> {
+        Ok(match self.reader.next_record()? {
+            Next::Record(r) => Some(Item::Record(r)),
+            Next::Skipped(line, p) => Some(Item::Skipped(RowError::row(
+                line,
+                match p {
+                    RecordProblem::TooLong => Problem::TooLong,
+                    RecordProblem::TooManyFields => Problem::TooManyFields,
+                    RecordProblem::NotUtf8 => Problem::NotUtf8,
+                },
+            ))),
+            Next::End => None,
+        })
+    }
+
+    /// Bytes read from the source so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.bytes_read()
+    }
+
+    /// The encoding recognised so far.
+    pub fn encoding(&self) -> Encoding {
+        self.reader.encoding()
+    }
+}
+
+fn required() -> Vec<Field> {
+    Field::ALL.into_iter().filter(|f| f.required()).collect()
+}
+
+#[cfg(test)]
+mod tests;

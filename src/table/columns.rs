@@ -1,0 +1,362 @@
+//! Which column holds what: header names in English, simplified or traditional Chinese, in any
+//! order and case, optionally with a unit (`投资(万元)`, `长度（米）`).
+
+use crate::i18n::Lang;
+use crate::money::{normalize_width_forms, Scale};
+
+/// A column roadsub understands (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Id,
+    Township,
+    Village,
+    Name,
+    Class,
+    Width,
+    Length,
+    Cost,
+    CostPerKm,
+    OtherFunds,
+    Completed,
+    Households,
+}
+
+impl Field {
+    /// Every field, in the SPEC's order.
+    pub const ALL: [Field; 12] = [
+        Field::Id,
+        Field::Township,
+        Field::Village,
+        Field::Name,
+        Field::Class,
+        Field::Width,
+        Field::Length,
+        Field::Cost,
+        Field::CostPerKm,
+        Field::OtherFunds,
+        Field::Completed,
+        Field::Households,
+    ];
+
+    /// The English column name, as written in output and docs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Township => "township",
+            Field::Village => "village",
+            Field::Name => "name",
+            Field::Class => "class",
+            Field::Width => "width_m",
+            Field::Length => "length_km",
+            Field::Cost => "cost",
+            Field::CostPerKm => "cost_per_km",
+            Field::OtherFunds => "other_funds",
+            Field::Completed => "completed_km",
+            Field::Households => "households",
+        }
+    }
+
+    /// The usual Chinese column name.
+    pub fn zh(self) -> &'static str {
+        self.aliases()[0]
+    }
+
+    /// The column name in `lang`.
+    pub fn display(self, lang: Lang) -> &'static str {
+        lang.pick(self.key(), self.zh())
+    }
+
+    /// Other accepted names: simplified first, then traditional forms.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Id => &["编号", "路段编号", "編號", "路段編號"],
+            Field::Township => &["乡镇", "鄉鎮", "乡", "镇"],
+            Field::Village => &["村", "村名", "村名称", "村名稱"],
+            Field::Name => &["路段名称", "名称", "路段名稱", "名稱", "路名"],
+            Field::Class => &["道路类别", "类别", "道路類別", "類別"],
+            Field::Width => &["宽度", "路面宽度", "寬度", "路面寬度", "width"],
+            Field::Length => &["长度", "里程", "長度", "length"],
+            Field::Cost => &["投资", "估算投资", "造价", "投資", "估算投資", "造價"],
+            Field::CostPerKm => &["每公里造价", "每公里造價", "每公里投资", "每公里投資"],
+            Field::OtherFunds => &["整合资金", "其他资金", "整合資金", "其他資金"],
+            Field::Completed => &["已完工", "完工里程", "已完工里程"],
+            Field::Households => &["户数", "受益户数", "戶數", "受益戶數"],
+        }
+    }
+
+    /// Whether every row must have this column.
+    pub fn required(self) -> bool {
+        matches!(
+            self,
+            Field::Id
+                | Field::Township
+                | Field::Village
+                | Field::Class
+                | Field::Width
+                | Field::Length
+        )
+    }
+
+    fn matches(self, name: &str) -> bool {
+        name == self.key() || self.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Splits a trailing unit in brackets off a header: `投资(万元)` → (`投资`, `万元`).
+fn split_unit(header: &str) -> (&str, Option<&str>) {
+    let h = header.trim_end();
+    for (open, close) in [('(', ')'), ('[', ']'), ('（', '）'), ('【', '】')] {
+        if let Some(inner) = h.strip_suffix(close) {
+            if let Some(at) = inner.rfind(open) {
+                return (
+                    inner[..at].trim_end(),
+                    Some(inner[at + open.len_utf8()..].trim()),
+                );
+            }
+        }
+    }
+    (h, None)
+}
+
+/// What a header's unit means for the bare numbers below it, if roadsub knows the unit.
+fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
+    let u = unit.to_ascii_lowercase();
+    let u = u.trim_end_matches("/km").trim_end_matches("/公里");
+    let money = matches!(field, Field::Cost | Field::CostPerKm | Field::OtherFunds);
+    let length = matches!(field, Field::Length | Field::Completed);
+    match u {
+        "元" | "yuan" | "rmb" | "cny" if money => Some(Scale::Base),
+        "万元" | "万" | "萬元" if money => Some(Scale::Pow10(4)),
+        "亿元" | "亿" | "億元" if money => Some(Scale::Pow10(8)),
+        "km" | "公里" | "千米" if length => Some(Scale::Base),
+        "m" | "米" if length => Some(Scale::Pow10(-3)),
+        "m" | "米" if field == Field::Width => Some(Scale::Base),
+        "户" | "戶" if field == Field::Households => Some(Scale::Base),
+        _ => None,
+    }
+}
+
+/// How the header of one table maps to fields.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// The header as written in the file.
+    pub names: Vec<String>,
+    /// `field[f as usize]` is the column index holding field `f`.
+    index: [Option<usize>; 12],
+    /// The unit scale each field's header gives bare numbers.
+    scale: [Scale; 12],
+}
+
+/// Why a header cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// Required fields with no column.
+    Missing(Vec<Field>),
+    /// Neither `cost` nor `cost_per_km`.
+    NoCost,
+    /// Two columns for one field (e.g. `村` and `村名`).
+    Twice(Field, String, String),
+    /// A known field with a unit roadsub does not understand (a safeguard against misreading
+    /// `投资(美元)` as yuan).
+    UnknownUnit(String),
+}
+
+impl Columns {
+    /// Maps a header row. Unknown columns are fine (they are passed through).
+    pub fn from_header<'a>(
+        header: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Columns, Vec<HeaderProblem>> {
+        let names: Vec<String> = header
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let mut index: [Option<usize>; 12] = [None; 12];
+        let mut scale = [Scale::Base; 12];
+        let mut problems = Vec::new();
+        for (i, raw) in names.iter().enumerate() {
+            let normal = normalize_width_forms(raw);
+            let (base, unit) = split_unit(&normal);
+            let base = base.to_ascii_lowercase();
+            let Some(field) = Field::ALL.into_iter().find(|f| f.matches(&base)) else {
+                continue;
+            };
+            let s = match unit {
+                None => Scale::Base,
+                Some(u) => match unit_scale(field, u) {
+                    Some(s) => s,
+                    None => {
+                        problems.push(HeaderProblem::UnknownUnit(raw.clone()));
+                        continue;
+                    }
+                },
+            };
+            let slot = &mut index[field as usize];
+            if let Some(prev) = *slot {
+                problems.push(HeaderProblem::Twice(
+                    field,
+                    names[prev].clone(),
+                    raw.clone(),
+                ));
+                continue;
+            }
+            *slot = Some(i);
+            scale[field as usize] = s;
+        }
+        let missing: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| f.required() && index[*f as usize].is_none())
+            .collect();
+        if !missing.is_empty() {
+            problems.push(HeaderProblem::Missing(missing));
+        }
+        if index[Field::Cost as usize].is_none() && index[Field::CostPerKm as usize].is_none() {
+            problems.push(HeaderProblem::NoCost);
+        }
+        if problems.is_empty() {
+            Ok(Columns {
+                names,
+                index,
+                scale,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The column holding `field`.
+    pub fn index(&self, field: Field) -> Option<usize> {
+        self.index[field as usize]
+    }
+
+    /// The unit scale of `field`'s column.
+    pub fn scale(&self, field: Field) -> Scale {
+        self.scale[field as usize]
+    }
+
+    /// The field a column holds, if any.
+    pub fn field_at(&self, column: usize) -> Option<Field> {
+        Field::ALL
+            .into_iter()
+            .find(|&f| self.index(f) == Some(column))
+    }
+
+    /// The header of `field`'s column as written, or the field's key.
+    pub fn name(&self, field: Field) -> &str {
+        self.index(field).map_or(field.key(), |i| &self.names[i])
+    }
+}
+
+impl HeaderProblem {
+    /// The problem as a sentence; `found` lists the header as read.
+    pub fn render(&self, lang: Lang, found: &[String]) -> String {
+        let list = |fields: &[Field]| {
+            fields
+                .iter()
+                .map(|f| format!("{} ({})", f.key(), f.aliases().join(lang.pick(", ", "、"))))
+                .collect::<Vec<_>>()
+                .join(lang.pick("; ", "；"))
+        };
+        let shown: Vec<String> = found
+            .iter()
+            .take(30)
+            .map(|h: &String| {
+                format!(
+                    "\"{}\"",
+                    crate::textwidth::truncate(&h.escape_debug().to_string(), 30)
+                )
+            })
+            .collect();
+        let found = shown.join(", ");
+        match (self, lang) {
+            (HeaderProblem::Missing(fields), Lang::En) => {
+                format!(
+                    "missing required columns: {}; the header has {found}",
+                    list(fields)
+                )
+            }
+            (HeaderProblem::Missing(fields), Lang::Zh) => {
+                format!("缺少必需的列：{}；表头为 {found}", list(fields))
+            }
+            (HeaderProblem::NoCost, Lang::En) => format!(
+                "no cost column: give {} or {}; the header has {found}",
+                list(&[Field::Cost]),
+                list(&[Field::CostPerKm])
+            ),
+            (HeaderProblem::NoCost, Lang::Zh) => format!(
+                "缺少造价列：需要 {} 或 {}；表头为 {found}",
+                list(&[Field::Cost]),
+                list(&[Field::CostPerKm])
+            ),
+            (HeaderProblem::Twice(f, a, b), Lang::En) => {
+                format!(
+                    "columns \"{a}\" and \"{b}\" both hold {}; keep one",
+                    f.key()
+                )
+            }
+            (HeaderProblem::Twice(f, a, b), Lang::Zh) => {
+                format!("列 \"{a}\" 和 \"{b}\" 都表示{}；请只保留一列", f.zh())
+            }
+            (HeaderProblem::UnknownUnit(h), Lang::En) => {
+                format!("column \"{h}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)")
+            }
+            (HeaderProblem::UnknownUnit(h), Lang::Zh) => {
+                format!("列 \"{h}\" 的单位无法识别（可用 元、万元、亿元、km、公里、m、米）")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_chinese_and_traditional_headers_in_any_order() {
+        let c = Columns::from_header(["造價", "ID", "鄉鎮", "村", "類別", "寬度", "里程", "其他"])
+            .unwrap();
+        assert_eq!(c.index(Field::Cost), Some(0));
+        assert_eq!(c.index(Field::Id), Some(1));
+        assert_eq!(c.index(Field::Township), Some(2));
+        assert_eq!(c.index(Field::Length), Some(6));
+        assert_eq!(c.field_at(7), None);
+        assert_eq!(c.name(Field::Width), "寬度");
+    }
+
+    #[test]
+    fn units_in_headers_scale_bare_numbers() {
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度(m)",
+            "长度（米）",
+            "投资(万元)",
+        ])
+        .unwrap();
+        assert_eq!(c.scale(Field::Length), Scale::Pow10(-3));
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        assert_eq!(c.scale(Field::Width), Scale::Base);
+    }
+
+    #[test]
+    fn unknown_units_and_missing_columns_are_refused() {
+        let e = Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", "投资(美元)"])
+            .unwrap_err();
+        assert_eq!(
+            e,
+            [
+                HeaderProblem::UnknownUnit("投资(美元)".into()),
+                HeaderProblem::NoCost
+            ]
+        );
+        let e = Columns::from_header(["id", "town", "cost"]).unwrap_err();
+        let found = vec!["id".to_string(), "town".to_string(), "cost".to_string()];
+        assert_eq!(
+            e[0].render(Lang::En, &found),
+            "missing required columns: township (乡镇, 鄉鎮, 乡, 镇); village (村, 村名, 村名称, 村名稱); \
+             class (道路类别, 类别, 道路類別, 類別); width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
+             length_km (长度, 里程, 長度, length); the header has \"id\", \"town\", \"cost\""
+        );
+    }
+}

@@ -1,0 +1,460 @@
+//! Records out of a CSV byte stream, in whatever encoding Excel or a script wrote it.
+//!
+//! Built on `csv_core` rather than `csv` so that a record's size is bounded (a 20 MB field is
+//! reported and skipped, not buffered) and so that decoding happens once per record. The
+//! encoding is recognised without being told: a UTF-8 BOM, else UTF-8 if the text is valid
+//! UTF-8, else GB18030 (a superset of GBK, what Excel on Chinese Windows writes). Every byte that
+//! structures CSV is ASCII and never occurs inside a GB18030 character, so records are split on
+//! the raw bytes and decoded after.
+
+use std::io::{self, Read};
+
+use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder};
+use encoding_rs::GB18030;
+
+/// A record longer than this is refused (and skipped) instead of being held in memory.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// A record with more fields than this is refused.
+pub const MAX_FIELDS: usize = 4096;
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The text encoding of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without a BOM).
+    Utf8,
+    /// GB18030, which includes GBK and GB2312.
+    Gb18030,
+}
+
+/// What the reader knows about the encoding so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detected {
+    /// Only ASCII seen: the same bytes in every candidate encoding.
+    AsciiSoFar,
+    Known(Encoding),
+}
+
+/// A problem that stops reading the whole input.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The underlying read failed.
+    Io(io::Error),
+    /// The input is not a text table at all.
+    NotText(NotText),
+}
+
+/// Kinds of input that are recognisably not CSV text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// An Excel workbook (zip container).
+    Xlsx,
+    /// An old Excel workbook (OLE container).
+    Xls,
+    /// UTF-16 text (Excel's "Unicode text").
+    Utf16,
+    /// Control bytes that no text table contains.
+    Binary,
+}
+
+/// A problem confined to one record, which is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordProblem {
+    /// Longer than [`MAX_RECORD_BYTES`].
+    TooLong,
+    /// More than [`MAX_FIELDS`] fields.
+    TooManyFields,
+    /// Not valid UTF-8 in a file that is UTF-8 elsewhere.
+    NotUtf8,
+}
+
+/// One record: its line and its decoded fields.
+pub struct Record<'a> {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    text: &'a str,
+    ends: &'a [usize],
+    /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
+    pub multiline: bool,
+}
+
+impl<'a> Record<'a> {
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// All fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// Reads records from `R`, decoding them to UTF-8.
+pub struct CsvReader<R> {
+    source: R,
+    core: CoreReader,
+    buf: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    eof: bool,
+    detected: Detected,
+    raw: Vec<u8>,
+    raw_ends: Vec<usize>,
+    decoded: String,
+    ends: Vec<usize>,
+    bytes_read: u64,
+    started: bool,
+}
+
+/// The outcome of reading one record.
+pub enum Next<'a> {
+    /// A record.
+    Record(Record<'a>),
+    /// A record that was skipped, starting at this line.
+    Skipped(u64, RecordProblem),
+    /// No more records.
+    End,
+}
+
+fn sniff_not_text(head: &[u8]) -> Option<NotText> {
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(NotText::Xlsx);
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(NotText::Xls);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some(NotText::Utf16);
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    (controls > 0 && controls * 100 >= head.len().min(4096))
+        .then_some(NotText::Binary)
+        .or_else(|| {
+            // A NUL byte never occurs in text of either encoding.
+            head.contains(&0).then_some(NotText::Binary)
+        })
+}
+
+/// Whether `bytes` are valid UTF-8, allowing a character cut off at the end.
+fn is_utf8_prefix(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
+/// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas && semis > tabs {
+        b';'
+    } else {
+        b','
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// A reader over `source`.
+    pub fn new(source: R) -> CsvReader<R> {
+        CsvReader {
+            source,
+            core: CoreReader::new(),
+            buf: vec![0; SNIFF_BYTES],
+            pos: 0,
+            filled: 0,
+            eof: false,
+            detected: Detected::AsciiSoFar,
+            raw: vec![0; 4096],
+            raw_ends: vec![0; 64],
+            decoded: String::new(),
+            ends: Vec::new(),
+            bytes_read: 0,
+            started: false,
+        }
+    }
+
+    /// Bytes consumed from the source so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// The encoding recognised so far (UTF-8 while only ASCII has been seen).
+    pub fn encoding(&self) -> Encoding {
+        match self.detected {
+            Detected::Known(e) => e,
+            Detected::AsciiSoFar => Encoding::Utf8,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        if self.pos < self.filled || self.eof {
+            return Ok(());
+        }
+        self.pos = 0;
+        self.filled = 0;
+        loop {
+            match self.source.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.filled = n;
+                    self.bytes_read += n as u64;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Reads the first bytes, recognises what they are and sets up the parser.
+    fn start(&mut self) -> Result<(), ReadError> {
+        self.started = true;
+        // Fill the whole sniff buffer (a pipe may deliver it in pieces).
+        while self.filled < self.buf.len() {
+            match self.source.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    self.bytes_read += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(ReadError::Io(e)),
+            }
+        }
+        let head = &self.buf[..self.filled];
+        if let Some(kind) = sniff_not_text(head) {
+            return Err(ReadError::NotText(kind));
+        }
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3;
+            self.detected = Detected::Known(Encoding::Utf8);
+        } else if !head.is_ascii() {
+            let enc = if is_utf8_prefix(head) {
+                Encoding::Utf8
+            } else {
+                Encoding::Gb18030
+            };
+            self.detected = Detected::Known(enc);
+        }
+        self.core = ReaderBuilder::new()
+            .delimiter(sniff_delimiter(&head[self.pos..]))
+            .build();
+        Ok(())
+    }
+
+    /// Reads the next record.
+    pub fn next_record(&mut self) -> Result<Next<'_>, ReadError> {
+        if !self.started {
+            self.start()?;
+        }
+        let line = self.core.line();
+        let (mut out_len, mut ends_len) = (0usize, 0usize);
+        let mut problem = None;
+        loop {
+            self.fill().map_err(ReadError::Io)?;
+            let input = &self.buf[self.pos..self.filled];
+            let out_start = if problem.is_some() { 0 } else { out_len };
+            let ends_start = if problem.is_some() { 0 } else { ends_len };
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.raw[out_start..],
+                &mut self.raw_ends[ends_start..],
+            );
+            self.pos += nin;
+            if problem.is_none() {
+                out_len += nout;
+                ends_len += nend;
+            }
+            match res {
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::OutputFull => {
+                    if problem.is_some() {
+                        continue;
+                    }
+                    if self.raw.len() >= MAX_RECORD_BYTES {
+                        problem = Some(RecordProblem::TooLong);
+                    } else {
+                        let len = (self.raw.len() * 2).min(MAX_RECORD_BYTES);
+                        self.raw.resize(len, 0);
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if problem.is_some() {
+                        continue;
+                    }
+                    if self.raw_ends.len() >= MAX_FIELDS {
+                        problem = Some(RecordProblem::TooManyFields);
+                    } else {
+                        let len = (self.raw_ends.len() * 2).min(MAX_FIELDS);
+                        self.raw_ends.resize(len, 0);
+                    }
+                }
+                ReadRecordResult::Record => {
+                    if let Some(p) = problem {
+                        // Memory stays bounded: the skipped record was never kept.
+                        self.raw.truncate(4096);
+                        self.raw.shrink_to_fit();
+                        return Ok(Next::Skipped(line, p));
+                    }
+                    return self.decode(line, out_len, ends_len);
+                }
+                ReadRecordResult::End => return Ok(Next::End),
+            }
+        }
+    }
+
+    fn decode(
+        &mut self,
+        line: u64,
+        out_len: usize,
+        ends_len: usize,
+    ) -> Result<Next<'_>, ReadError> {
+        let raw = &self.raw[..out_len];
+        let multiline = raw.contains(&b'\n');
+        if self.detected == Detected::AsciiSoFar && !raw.is_ascii() {
+            let enc = if std::str::from_utf8(raw).is_ok() {
+                Encoding::Utf8
+            } else {
+                Encoding::Gb18030
+            };
+            self.detected = Detected::Known(enc);
+        }
+        self.ends.clear();
+        self.decoded.clear();
+        match self.detected {
+            Detected::AsciiSoFar | Detected::Known(Encoding::Utf8) => {
+                match std::str::from_utf8(raw) {
+                    Ok(text) => {
+                        self.decoded.push_str(text);
+                        self.ends.extend_from_slice(&self.raw_ends[..ends_len]);
+                    }
+                    Err(_) => return Ok(Next::Skipped(line, RecordProblem::NotUtf8)),
+                }
+            }
+            Detected::Known(Encoding::Gb18030) => {
+                let mut start = 0;
+                for &end in &self.raw_ends[..ends_len] {
+                    let (text, _) = GB18030.decode_without_bom_handling(&raw[start..end]);
+                    self.decoded.push_str(&text);
+                    self.ends.push(self.decoded.len());
+                    start = end;
+                }
+            }
+        }
+        Ok(Next::Record(Record {
+            line,
+            text: &self.decoded,
+            ends: &self.ends,
+            multiline,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8]) -> (Vec<(u64, Vec<String>)>, Vec<(u64, RecordProblem)>, Encoding) {
+        let mut r = CsvReader::new(bytes);
+        let (mut recs, mut skipped) = (Vec::new(), Vec::new());
+        loop {
+            match r.next_record().unwrap() {
+                Next::Record(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+                Next::Skipped(line, p) => skipped.push((line, p)),
+                Next::End => break,
+            }
+        }
+        (recs, skipped, r.encoding())
+    }
+
+    #[test]
+    fn utf8_with_bom_and_quoted_newlines() {
+        let (recs, skipped, enc) =
+            read_all("\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".as_bytes());
+        assert_eq!(enc, Encoding::Utf8);
+        assert!(skipped.is_empty());
+        assert_eq!(recs[0], (1, vec!["编号".to_string(), "村".to_string()]));
+        assert_eq!(recs[1], (2, vec!["1".to_string(), "画青\n村".to_string()]));
+        assert_eq!(recs[2], (4, vec!["2".to_string(), "关田村".to_string()]));
+    }
+
+    #[test]
+    fn gbk_is_recognised_and_decoded() {
+        let (bytes, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n");
+        let (recs, _, enc) = read_all(&bytes);
+        assert_eq!(enc, Encoding::Gb18030);
+        assert_eq!(recs[1].1, ["1", "画青村"]);
+    }
+
+    #[test]
+    fn gbk_after_a_long_ascii_start() {
+        let mut text = String::from("id,village\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("{i},v\n"));
+        }
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(&GB18030.encode("x,黄金村\n").0);
+        let (recs, _, enc) = read_all(&bytes);
+        assert_eq!(enc, Encoding::Gb18030);
+        assert_eq!(recs.last().unwrap().1, ["x", "黄金村"]);
+    }
+
+    #[test]
+    fn a_huge_field_is_skipped_and_reading_goes_on() {
+        let mut bytes = b"a,b\n1,".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD_BYTES));
+        bytes.extend_from_slice(b"\n2,y\n");
+        let (recs, skipped, _) = read_all(&bytes);
+        assert_eq!(skipped, [(2, RecordProblem::TooLong)]);
+        assert_eq!(
+            recs.last().unwrap(),
+            &(3, vec!["2".to_string(), "y".to_string()])
+        );
+    }
+
+    #[test]
+    fn workbooks_and_binaries_are_named() {
+        let mut r = CsvReader::new(&b"PK\x03\x04rest"[..]);
+        assert!(matches!(
+            r.next_record(),
+            Err(ReadError::NotText(NotText::Xlsx))
+        ));
+        let mut r = CsvReader::new(&b"\x00\x01\x02\x03abc"[..]);
+        assert!(matches!(
+            r.next_record(),
+            Err(ReadError::NotText(NotText::Binary))
+        ));
+    }
+
+    #[test]
+    fn tab_separated_is_recognised() {
+        let (recs, _, _) = read_all(b"id\tvillage\n1\tv, with comma\n");
+        assert_eq!(recs[1].1, ["1", "v, with comma"]);
+    }
+}

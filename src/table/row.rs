@@ -1,0 +1,414 @@
+//! One record of a segment table → a checked [`Segment`], or every reason it is not one.
+
+use rust_decimal::Decimal;
+
+use super::columns::{Columns, Field};
+use super::reader::Record;
+use crate::engine::{Cost, Segment};
+use crate::i18n::Lang;
+use crate::money::{self, ValueError};
+use crate::rules::RuleSet;
+
+/// What is wrong with one value or one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The value does not parse as what the column holds.
+    Value(Field, ValueError),
+    /// A required value is blank.
+    Blank,
+    /// Zero where more than zero is needed (length).
+    Zero,
+    /// The class is not one the rules know.
+    UnknownClass(String),
+    /// completed_km is more than length_km.
+    CompletedBeyondLength(Decimal),
+    /// The id was seen on an earlier row.
+    DuplicateId,
+    /// Neither cost nor cost_per_km has a value.
+    NoCost,
+    /// The row has a different number of fields than the header.
+    Ragged {
+        found: usize,
+        expected: usize,
+        multiline: bool,
+    },
+    /// The record is longer than the reader keeps.
+    TooLong,
+    /// The record has too many fields.
+    TooManyFields,
+    /// Bytes that are not UTF-8 in a UTF-8 file.
+    NotUtf8,
+    /// An amount left the exact range during the computation.
+    Overflow,
+}
+
+/// One problem at one place: `FILE:LINE: column "value" problem`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line of the record.
+    pub line: u64,
+    /// The column as named in the file, when the problem is one value.
+    pub column: Option<String>,
+    /// The value as written.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// A row's text fields the batch needs beside the segment.
+#[derive(Debug, Clone, Copy)]
+pub struct RowText<'a> {
+    /// The segment's id.
+    pub id: &'a str,
+    /// Township.
+    pub township: &'a str,
+    /// Village.
+    pub village: &'a str,
+}
+
+fn expected(field: Field, lang: Lang) -> &'static str {
+    match (field, lang) {
+        (Field::Length | Field::Completed, Lang::En) => {
+            "a length (expected km like 1.25, 1.25公里 or 850米)"
+        }
+        (Field::Length | Field::Completed, Lang::Zh) => {
+            "不是长度（应为公里数，如 1.25、1.25公里 或 850米）"
+        }
+        (Field::Width, Lang::En) => "a width (expected metres like 4.5, 4.5m or 4.5米)",
+        (Field::Width, Lang::Zh) => "不是宽度（应为米数，如 4.5、4.5m 或 4.5米）",
+        (Field::Households, Lang::En) => "a number of households (expected a whole number like 12)",
+        (Field::Households, Lang::Zh) => "不是户数（应为正整数，如 12）",
+        (Field::CostPerKm, Lang::En) => {
+            "an amount per km (expected yuan like 400000, 40万 or 40万/公里)"
+        }
+        (Field::CostPerKm, Lang::Zh) => "不是每公里金额（应为元，如 400000、40万 或 40万/公里）",
+        (_, Lang::En) => {
+            "an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)"
+        }
+        (_, Lang::Zh) => "不是金额（应为元，如 1200000、1,200,000、120万 或 1.06亿）",
+    }
+}
+
+impl Problem {
+    /// The problem as the end of a sentence that starts with the column and value.
+    pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            Problem::Value(field, e) => match (e, zh) {
+                (ValueError::NotANumber, false) => format!("is not {}", expected(*field, lang)),
+                (ValueError::NotANumber, true) => expected(*field, lang).to_string(),
+                (ValueError::Negative, false) => "must not be negative".into(),
+                (ValueError::Negative, true) => "不能为负数".into(),
+                (ValueError::NotPositive, false) => "must be greater than 0".into(),
+                (ValueError::NotPositive, true) => "必须大于 0".into(),
+                (ValueError::TooLarge, false) => match field {
+                    Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
+                    Field::Width => "is too wide (at most 1,000 m)".into(),
+                    Field::Households => "is too many households (at most 4,294,967,295)".into(),
+                    _ => {
+                        "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into()
+                    }
+                },
+                (ValueError::TooLarge, true) => match field {
+                    Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
+                    Field::Width => "过宽（最多 1,000 米）".into(),
+                    Field::Households => "户数过大（最多 4,294,967,295）".into(),
+                    _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
+                },
+                (ValueError::TooPrecise, false) => match field {
+                    Field::Length | Field::Completed => {
+                        "is more precise than 1 mm (at most 6 decimals of a km)".into()
+                    }
+                    Field::Width => {
+                        "is more precise than 1 mm (at most 3 decimals of a metre)".into()
+                    }
+                    _ => "has fractions of a fen (amounts are exact to 0.01 yuan)".into(),
+                },
+                (ValueError::TooPrecise, true) => match field {
+                    Field::Length | Field::Completed => {
+                        "精度超过 1 毫米（公里数最多 6 位小数）".into()
+                    }
+                    Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
+                    _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),
+                },
+            },
+            Problem::Blank => lang
+                .pick("is empty (a value is required)", "为空（必填）")
+                .into(),
+            Problem::Zero => lang.pick("must be greater than 0", "必须大于 0").into(),
+            Problem::UnknownClass(_) => {
+                if zh {
+                    format!("不是已知的道路类别（可用：{}）", rules.known_classes(lang))
+                } else {
+                    format!(
+                        "is not a known road class (known: {})",
+                        rules.known_classes(lang)
+                    )
+                }
+            }
+            Problem::CompletedBeyondLength(len) => {
+                if zh {
+                    format!("超过路段长度 {} 公里", money::measure(*len))
+                } else {
+                    format!("is more than the length of {} km", money::measure(*len))
+                }
+            }
+            Problem::DuplicateId => lang
+                .pick(
+                    "appears on an earlier row (ids must be unique)",
+                    "与前面某行重复（编号必须唯一）",
+                )
+                .into(),
+            Problem::NoCost => lang
+                .pick(
+                    "has no cost: give cost or cost_per_km",
+                    "没有造价：请填写 投资 或 每公里造价",
+                )
+                .into(),
+            Problem::Ragged {
+                found,
+                expected,
+                multiline,
+            } => {
+                let mut s = if zh {
+                    format!("有 {found} 个字段，表头有 {expected} 个")
+                } else {
+                    format!("has {found} fields but the header has {expected}")
+                };
+                if *multiline {
+                    s.push_str(lang.pick(
+                        " (a quote (\") that is never closed runs over several lines)",
+                        "（有未闭合的引号 (\")，跨越了多行）",
+                    ));
+                }
+                s
+            }
+            Problem::TooLong => lang
+                .pick("is longer than 1 MiB and was skipped", "超过 1 MiB，已跳过")
+                .into(),
+            Problem::TooManyFields => lang
+                .pick(
+                    "has more than 4096 fields and was skipped",
+                    "字段超过 4096 个，已跳过",
+                )
+                .into(),
+            Problem::NotUtf8 => lang
+                .pick(
+                    "is not valid UTF-8, though the file is UTF-8 elsewhere",
+                    "不是有效的 UTF-8 文本（文件其余部分是 UTF-8）",
+                )
+                .into(),
+            Problem::Overflow => lang
+                .pick(
+                    "leads to amounts too large to compute exactly",
+                    "计算结果过大，无法精确计算",
+                )
+                .into(),
+        }
+    }
+}
+
+impl RowError {
+    /// A problem with the whole row.
+    pub fn row(line: u64, problem: Problem) -> RowError {
+        RowError {
+            line,
+            column: None,
+            value: None,
+            problem,
+        }
+    }
+
+    /// `FILE:LINE: column "value" problem`.
+    pub fn render(&self, file: &str, rules: &RuleSet, lang: Lang) -> String {
+        let what = self.problem.render(rules, lang);
+        let row = lang.pick("row", "该行");
+        match (&self.column, &self.value) {
+            (Some(c), Some(v)) => format!("{file}:{}: {c} \"{}\" {what}", self.line, shorten(v)),
+            (Some(c), None) => format!("{file}:{}: {c} {what}", self.line),
+            _ => format!("{file}:{}: {row} {what}", self.line),
+        }
+    }
+}
+
+/// A value as shown in a message: control characters escaped, at most 40 characters.
+fn shorten(value: &str) -> String {
+    let escaped: String = value
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_debug().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if escaped.chars().count() > 40 {
+        format!("{}…", escaped.chars().take(39).collect::<String>())
+    } else {
+        escaped
+    }
+}
+
+/// Reads the record into a segment, collecting every problem of the row.
+pub fn parse<'a>(
+    record: &Record<'a>,
+    columns: &Columns,
+    rules: &RuleSet,
+    errors: &mut Vec<RowError>,
+) -> Option<(Segment, RowText<'a>)> {
+    let before = errors.len();
+    let line = record.line;
+    let expected = columns.names.len();
+    if record.len() != expected {
+        errors.push(RowError::row(
+            line,
+            Problem::Ragged {
+                found: record.len(),
+                expected,
+                multiline: record.multiline,
+            },
+        ));
+        return None;
+    }
+    let raw = |f: Field| {
+        columns
+            .index(f)
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let mut fail = |f: Field, value: Option<&str>, problem: Problem| {
+        errors.push(RowError {
+            line,
+            column: Some(columns.name(f).to_string()),
+            value: value.map(str::to_string),
+            problem,
+        })
+    };
+    let text = |f: Field, fail: &mut dyn FnMut(Field, Option<&str>, Problem)| match raw(f) {
+        Some(v) => v,
+        None => {
+            fail(f, None, Problem::Blank);
+            ""
+        }
+    };
+    let id = text(Field::Id, &mut fail);
+    let township = text(Field::Township, &mut fail);
+    let village = text(Field::Village, &mut fail);
+    let class = match raw(Field::Class) {
+        None => {
+            fail(Field::Class, None, Problem::Blank);
+            None
+        }
+        Some(v) => rules.class_by_name(v).or_else(|| {
+            fail(Field::Class, Some(v), Problem::UnknownClass(v.to_string()));
+            None
+        }),
+    };
+    let mut value = |f: Field,
+                     parse: &dyn Fn(&str) -> Result<Decimal, ValueError>,
+                     required: bool| match raw(f) {
+        None => {
+            if required {
+                fail(f, None, Problem::Blank);
+            }
+            None
+        }
+        Some(v) => parse(v)
+            .map_err(|e| fail(f, Some(v), Problem::Value(f, e)))
+            .ok(),
+    };
+    let width = value(Field::Width, &money::parse_width_m, true);
+    let length_scale = columns.scale(Field::Length);
+    let length = value(
+        Field::Length,
+        &|v| money::parse_length_km(v, length_scale),
+        true,
+    );
+    let completed_scale = columns.scale(Field::Completed);
+    let completed = value(
+        Field::Completed,
+        &|v| money::parse_length_km(v, completed_scale),
+        false,
+    );
+    let cost_scale = columns.scale(Field::Cost);
+    let cost = value(
+        Field::Cost,
+        &|v| money::parse_amount(v, cost_scale, false),
+        false,
+    );
+    let per_km_scale = columns.scale(Field::CostPerKm);
+    let per_km = value(
+        Field::CostPerKm,
+        &|v| money::parse_amount(v, per_km_scale, true),
+        false,
+    );
+    let other_scale = columns.scale(Field::OtherFunds);
+    let other = value(
+        Field::OtherFunds,
+        &|v| money::parse_amount(v, other_scale, false),
+        false,
+    );
+    let households = match raw(Field::Households) {
+        None => None,
+        Some(v) => money::parse_households(v)
+            .map_err(|e| {
+                fail(
+                    Field::Households,
+                    Some(v),
+                    Problem::Value(Field::Households, e),
+                )
+            })
+            .ok(),
+    };
+    if let Some(len) = length {
+        if len.is_zero() {
+            fail(Field::Length, raw(Field::Length), Problem::Zero);
+        } else if let Some(done) = completed {
+            if done > len {
+                fail(
+                    Field::Completed,
+                    raw(Field::Completed),
+                    Problem::CompletedBeyondLength(len),
+                );
+            }
+        }
+    }
+    let cost = match (cost, per_km) {
+        (Some(c), _) => Some(Cost::Total(c)),
+        (None, Some(p)) => Some(Cost::PerKm(p)),
+        (None, None) => {
+            let blank_both = raw(Field::Cost).is_none() && raw(Field::CostPerKm).is_none();
+            if blank_both {
+                let f = if columns.index(Field::Cost).is_some() {
+                    Field::Cost
+                } else {
+                    Field::CostPerKm
+                };
+                fail(f, None, Problem::NoCost);
+            }
+            None
+        }
+    };
+    if errors.len() > before {
+        return None;
+    }
+    let segment = Segment {
+        class: class?,
+        width_m: width?,
+        length_km: length?,
+        cost: cost?,
+        other_funds: other.unwrap_or(Decimal::ZERO),
+        households,
+        completed_km: completed,
+    };
+    Some((
+        segment,
+        RowText {
+            id,
+            township,
+            village,
+        },
+    ))
+}
