@@ -71,6 +71,16 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// The table as lines of text, header underlined, columns two spaces apart.
     pub fn render(&self) -> String {
         let ncols = self.header.len();

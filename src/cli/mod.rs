@@ -1,1 +1,226 @@
-//! placeholder
+//! The command line: clap definitions in both languages → validated options → the library.
+//!
+//! The command is built at run time (not derived) because every help line exists in English
+//! and Chinese, and the language must be known before clap prints anything.
+
+mod batch_cmd;
+mod rules_cmd;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+
+use crate::i18n::Lang;
+use crate::rules::{RuleSet, RulesError};
+
+/// Exit status: everything computed and written.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: bad rows, an unreadable input or invalid rules.
+pub const EXIT_BAD_INPUT: u8 = 1;
+/// Exit status: the command line itself is wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A failure to report as `roadsub: …` with an exit status.
+#[derive(Debug)]
+pub struct Failure {
+    /// Lines to print on standard error (already in the user's language).
+    pub message: String,
+    /// The exit status.
+    pub code: u8,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure { message: message.into(), code }
+    }
+}
+
+/// The language asked for by `--lang` anywhere on the command line, else by the locale.
+fn lang_from_args(args: &[String]) -> Lang {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--lang" {
+            it.next().map(String::as_str)
+        } else {
+            a.strip_prefix("--lang=")
+        };
+        if let Some(lang) = value.and_then(Lang::from_tag) {
+            return lang;
+        }
+    }
+    Lang::from_env()
+}
+
+fn global_args(lang: Lang) -> [Arg; 2] {
+    [
+        Arg::new("rules")
+            .long("rules")
+            .value_name(lang.pick("PATH", "路径"))
+            .value_parser(value_parser!(PathBuf))
+            .global(true)
+            .help(lang.pick(
+                "Rules file [default: ./rules.toml if present, else the built-in 2018 Anyue rules]",
+                "规则文件［默认：当前目录的 rules.toml，没有则用内置的安岳县2018年规则］",
+            )),
+        Arg::new("lang")
+            .long("lang")
+            .value_name("zh|en")
+            .global(true)
+            .value_parser(["zh", "en"])
+            .help(lang.pick(
+                "Language of messages and notes [default: from LANG/LC_ALL]",
+                "界面与备注语言［默认：取自 LANG/LC_ALL］",
+            )),
+    ]
+}
+
+fn help_flag(lang: Lang) -> Arg {
+    Arg::new("help")
+        .short('h')
+        .long("help")
+        .action(ArgAction::Help)
+        .global(true)
+        .help(lang.pick("Print help", "显示帮助"))
+}
+
+/// The whole command, with help in `lang`.
+pub fn command(lang: Lang) -> Command {
+    let about = lang.pick(
+        "roadsub (通村通社公路补助计算器): for every planned rural road segment, what the county \
+         transport bureau and the poverty-alleviation fund pay, and the shortfall (差额) the \
+         village must raise itself.",
+        "roadsub（通村通社公路补助计算器）：逐个路段计算县交通局补助、县扶贫专项补助，\
+         以及村里需自筹的差额。",
+    );
+    let after = lang.pick(
+        "Examples:\n  \
+         roadsub batch examples/anyue-2018.csv                 results as a table\n  \
+         roadsub batch plan.csv -o results.csv --summary       write a CSV, print totals\n  \
+         roadsub batch a.csv b.csv --by township -o all.csv    two tables, totals per township\n  \
+         cat plan.csv | roadsub batch - > results.csv          a filter\n  \
+         roadsub rules show                                    the rules in force\n  \
+         roadsub rules check my-county.toml                    validate a rules file\n\n\
+         Exit status: 0 all rows computed; 1 bad rows, an unreadable table or invalid rules; \
+         2 a wrong command line.",
+        "示例：\n  \
+         roadsub batch examples/anyue-2018.csv                 以表格显示结果\n  \
+         roadsub batch plan.csv -o results.csv --summary       写出 CSV 并显示汇总\n  \
+         roadsub batch a.csv b.csv --by township -o all.csv    合并两个表，按乡镇汇总\n  \
+         cat plan.csv | roadsub batch - > results.csv          作为管道过滤器\n  \
+         roadsub rules show                                    显示当前规则\n  \
+         roadsub rules check my-county.toml                    检查规则文件\n\n\
+         退出码：0 全部路段计算完成；1 有错误行、表格无法读取或规则无效；2 命令行用法错误。",
+    );
+    Command::new("roadsub")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(about)
+        .after_help(after)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .subcommand_required(true)
+        .subcommand_help_heading(lang.pick("Commands", "命令"))
+        .next_help_heading(lang.pick("Options", "选项"))
+        .help_template(lang.pick(
+            "{about}\n\nUsage: {usage}\n\n{all-args}\n\n{after-help}\n",
+            "{about}\n\n用法：{usage}\n\n{all-args}\n\n{after-help}\n",
+        ))
+        .args(global_args(lang))
+        .arg(help_flag(lang))
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(lang.pick("Print version", "显示版本")),
+        )
+        .subcommand(batch_cmd::command(lang))
+        .subcommand(rules_cmd::command(lang))
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let lang = lang_from_args(&args);
+    let code = match command(lang).try_get_matches_from(&args) {
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            code
+        }
+        Ok(m) => {
+            let lang = m.get_one::<String>("lang").and_then(|t| Lang::from_tag(t)).unwrap_or(lang);
+            match dispatch(&m, lang) {
+                Ok(code) => code,
+                Err(f) => {
+                    for line in f.message.lines() {
+                        eprintln!("roadsub: {line}");
+                    }
+                    f.code
+                }
+            }
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    match m.subcommand() {
+        Some(("batch", sub)) => batch_cmd::run(sub, lang),
+        Some(("rules", sub)) => rules_cmd::run(sub, lang),
+        _ => Err(Failure::new(EXIT_USAGE, lang.pick("no command given; see roadsub --help", "未指定命令；见 roadsub --help"))),
+    }
+}
+
+/// Loads the rules in force: `explicit` if given, else `./rules.toml`, else the built-in copy.
+pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failure> {
+    let local = Path::new("rules.toml");
+    let path = match explicit {
+        Some(p) => p,
+        None if local.is_file() => local,
+        None => return Ok(RuleSet::builtin()),
+    };
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(EXIT_BAD_INPUT, format!("{label}: {}{e}", lang.pick("cannot read rules: ", "无法读取规则文件：")))
+    })?;
+    RuleSet::from_toml(&text, &label).map_err(|errors| rules_failure(&errors, lang))
+}
+
+fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {
+    Failure::new(EXIT_BAD_INPUT, errors.iter().map(|e| e.render(lang)).collect::<Vec<_>>().join("\n"))
+}
+
+/// Writes to stdout, treating a closed pipe (`| head`) as success.
+fn print_out(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::new(EXIT_BAD_INPUT, e.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Whether standard output goes to a terminal.
+fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_is_well_formed_in_both_languages() {
+        command(Lang::En).debug_assert();
+        command(Lang::Zh).debug_assert();
+    }
+
+    #[test]
+    fn lang_flag_wins_over_locale() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(lang_from_args(&args(&["roadsub", "--lang", "zh", "rules", "show"])), Lang::Zh);
+        assert_eq!(lang_from_args(&args(&["roadsub", "rules", "show", "--lang=en"])), Lang::En);
+    }
+}

@@ -1,0 +1,138 @@
+//! Where batch results go: a file written atomically, standard output, or an aligned table
+//! for a person at a terminal.
+//!
+//! A file is written to a temporary file beside it and renamed into place only when the run
+//! succeeds, so a failed or interrupted run never leaves half a file. Standard output cannot be
+//! taken back, so when a bad row must mean "no output", results are spooled to a temporary file
+//! first and copied out only at the end — memory stays flat either way.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::textwidth::{Align, Table};
+
+/// Where the rows are going.
+enum Sink {
+    /// CSV into a temporary file that becomes `path`.
+    File { temp: NamedTempFile, path: PathBuf },
+    /// CSV spooled for stdout, copied out at the end.
+    Spool(File),
+    /// CSV straight to stdout.
+    Stdout,
+    /// Rows kept for an aligned table on a terminal (the first [`TERMINAL_ROWS`]), and how many
+    /// more there were.
+    Terminal(Box<Table>, u64),
+}
+
+/// At most this many rows are shown as a table on a terminal; the rest are counted.
+pub const TERMINAL_ROWS: usize = 1000;
+
+/// Writes result rows to their destination.
+pub struct Output {
+    sink: Sink,
+    csv: Option<csv::Writer<Box<dyn Write>>>,
+}
+
+/// How to treat the destination.
+pub enum Target<'a> {
+    /// A file, replaced atomically.
+    File(&'a Path),
+    /// Standard output; `all_or_nothing` spools so nothing is printed if the run fails.
+    Stdout { all_or_nothing: bool },
+    /// Standard output is a terminal: an aligned table.
+    Terminal,
+}
+
+fn csv_writer(w: Box<dyn Write>) -> csv::Writer<Box<dyn Write>> {
+    csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(w)
+}
+
+impl Output {
+    /// Opens the destination; `header` is the output header, `right` which columns are numbers.
+    pub fn open(target: Target, header: &[String], right: &[bool]) -> io::Result<Output> {
+        let (sink, csv) = match target {
+            Target::File(path) => {
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let temp = tempfile::Builder::new().prefix(".roadsub-").suffix(".tmp").tempfile_in(dir)?;
+                let w = csv_writer(Box::new(BufWriter::new(temp.reopen()?)));
+                (Sink::File { temp, path: path.to_path_buf() }, Some(w))
+            }
+            Target::Stdout { all_or_nothing: true } => {
+                let spool = tempfile::tempfile()?;
+                let w = csv_writer(Box::new(BufWriter::new(spool.try_clone()?)));
+                (Sink::Spool(spool), Some(w))
+            }
+            Target::Stdout { all_or_nothing: false } => (Sink::Stdout, Some(csv_writer(Box::new(io::stdout().lock())))),
+            Target::Terminal => {
+                let align = right.iter().map(|&r| if r { Align::Right } else { Align::Left }).collect();
+                let table = Table::new(header.to_vec(), align).max_cell(24);
+                (Sink::Terminal(Box::new(table), 0), None)
+            }
+        };
+        let mut out = Output { sink, csv };
+        if let Some(w) = &mut out.csv {
+            w.write_record(header)?;
+        }
+        Ok(out)
+    }
+
+    /// Writes one row.
+    pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
+        match (&mut self.csv, &mut self.sink) {
+            (Some(w), _) => {
+                for f in fields {
+                    w.write_field(f)?;
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+            (None, Sink::Terminal(t, hidden)) => {
+                if t.len() < TERMINAL_ROWS {
+                    t.push(fields.into_iter().map(str::to_string).collect());
+                } else {
+                    *hidden += 1;
+                }
+            }
+            (None, _) => unreachable!("every sink but the terminal writes CSV"),
+        }
+        Ok(())
+    }
+
+    /// Finishes successfully: the file takes its place, or the rows reach stdout. Returns how
+    /// many rows a terminal table left out.
+    pub fn commit(self) -> io::Result<u64> {
+        if let Some(w) = self.csv {
+            w.into_inner().map_err(|e| io::Error::other(e.to_string()))?.flush()?;
+        }
+        match self.sink {
+            Sink::File { temp, path } => {
+                temp.as_file().sync_all()?;
+                temp.persist(&path).map_err(|e| e.error)?;
+            }
+            Sink::Spool(mut spool) => {
+                spool.rewind()?;
+                let mut out = io::stdout().lock();
+                io::copy(&mut spool, &mut out)?;
+                out.flush()?;
+            }
+            Sink::Stdout => io::stdout().flush()?,
+            Sink::Terminal(t, hidden) => {
+                let mut out = io::stdout().lock();
+                out.write_all(t.render().as_bytes())?;
+                out.flush()?;
+                return Ok(hidden);
+            }
+        }
+        Ok(0)
+    }
+
+    /// Gives up: nothing is written and the temporary file is removed.
+    pub fn discard(self) {
+        drop(self);
+    }
+}

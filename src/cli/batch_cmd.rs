@@ -1,0 +1,166 @@
+//! `roadsub batch FILE... [-o OUT] [--keep-going] [--summary] [--by township|village|class]`.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+
+use super::{help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::batch::{self, Destination, GroupBy, Input, Options, TERMINAL_ROWS};
+use crate::i18n::Lang;
+
+pub(super) fn command(lang: Lang) -> Command {
+    Command::new("batch")
+        .about(lang.pick(
+            "Compute every segment of one or more CSV tables and write the results",
+            "计算一个或多个 CSV 表中的全部路段并写出结果",
+        ))
+        .disable_help_flag(true)
+        .next_help_heading(lang.pick("Options", "选项"))
+        .arg(help_flag(lang))
+        .arg(
+            Arg::new("files")
+                .value_name(lang.pick("FILE", "文件"))
+                .required(true)
+                .num_args(1..)
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Segment tables (CSV in UTF-8 or GBK); - reads standard input",
+                    "路段表（CSV，UTF-8 或 GBK 编码）；- 表示标准输入",
+                )),
+        )
+        .arg(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_name(lang.pick("OUT", "输出"))
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Write the results to OUT (CSV, replaced atomically); - or none: standard output",
+                    "结果写入 OUT（CSV，原子替换）；- 或不给：标准输出",
+                )),
+        )
+        .arg(
+            Arg::new("keep_going")
+                .long("keep-going")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "Write the good rows even if some rows are bad (still exit 1)",
+                    "即使有错误行也写出正确的行（退出码仍为 1）",
+                )),
+        )
+        .arg(
+            Arg::new("summary")
+                .long("summary")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "Print totals per fund, km and budget use (to stderr when results go to stdout)",
+                    "显示各资金合计、里程与预算使用（结果写到标准输出时显示在标准错误）",
+                )),
+        )
+        .arg(
+            Arg::new("by")
+                .long("by")
+                .value_name("township|village|class")
+                .value_parser(["township", "village", "class"])
+                .help(lang.pick("Also total per township, village or class (implies --summary)", "另按乡镇、村或道路类别汇总（含 --summary）")),
+        )
+}
+
+pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let stdin_label = lang.pick("<stdin>", "<标准输入>");
+    let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(Failure::new(EXIT_USAGE, lang.pick("standard input (-) can be read only once", "标准输入（-）只能读取一次")));
+    }
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Input { label: stdin_label.to_string(), path: None }
+            } else {
+                Input { label: p.display().to_string(), path: Some(p.to_path_buf()) }
+            }
+        })
+        .collect();
+    let destination = match m.get_one::<PathBuf>("output") {
+        Some(p) if p.as_os_str() != "-" => {
+            if let Some(input) = inputs.iter().find(|i| i.path.as_ref().is_some_and(|ip| batch::is_same_file(ip, p))) {
+                let msg = match lang {
+                    Lang::En => format!("-o {} is also an input ({}); choose another output file", p.display(), input.label),
+                    Lang::Zh => format!("-o {} 同时也是输入文件（{}）；请换一个输出文件", p.display(), input.label),
+                };
+                return Err(Failure::new(EXIT_USAGE, msg));
+            }
+            Destination::File(p.clone())
+        }
+        _ => Destination::Stdout { terminal: stdout_is_terminal() },
+    };
+    let by = m.get_one::<String>("by").map(|b| match b.as_str() {
+        "township" => GroupBy::Township,
+        "village" => GroupBy::Village,
+        _ => GroupBy::Class,
+    });
+    let show_summary = m.get_flag("summary") || by.is_some();
+    let to_file = matches!(destination, Destination::File(_));
+    let opts = Options {
+        rules: &rules,
+        inputs,
+        destination: destination.clone(),
+        keep_going: m.get_flag("keep_going"),
+        by,
+        lang,
+        progress: io::stderr().is_terminal(),
+    };
+    let mut stderr = io::stderr().lock();
+    let report = batch::run(&opts, &mut stderr)
+        .map_err(|e| Failure::new(EXIT_BAD_INPUT, format!("{}{e}", lang.pick("cannot write ", "无法写入 "))))?;
+    drop(stderr);
+
+    if report.hidden > 0 {
+        let more = report.hidden;
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!("… {more} more rows not shown (the first {TERMINAL_ROWS} are); write them all with -o FILE"),
+                Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部"),
+            }
+        );
+    }
+    if show_summary {
+        let text = report.summary.render(&rules, lang);
+        if to_file {
+            print_out(&text)?;
+        } else {
+            eprint!("\n{text}");
+        }
+    }
+    let failed = report.bad > 0 || report.failed_inputs > 0;
+    let out_name = match &destination {
+        Destination::File(p) => p.display().to_string(),
+        Destination::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
+    };
+    let status = match (failed, report.written, lang) {
+        (false, true, _) if !to_file => None,
+        (false, _, Lang::En) => Some(format!("wrote {} rows to {out_name}", report.good)),
+        (false, _, Lang::Zh) => Some(format!("已写出 {} 行到 {out_name}", report.good)),
+        (true, true, Lang::En) => Some(format!(
+            "{} bad rows skipped; wrote the {} good rows to {out_name}",
+            report.bad, report.good
+        )),
+        (true, true, Lang::Zh) => Some(format!("跳过 {} 个错误行；已将 {} 个正确行写出到 {out_name}", report.bad, report.good)),
+        (true, false, Lang::En) => Some(format!(
+            "{} bad rows; nothing written (fix them, or use --keep-going to write the {} good rows)",
+            report.bad, report.good
+        )),
+        (true, false, Lang::Zh) => Some(format!(
+            "{} 个错误行；未写出任何结果（请修正，或用 --keep-going 写出 {} 个正确行）",
+            report.bad, report.good
+        )),
+    };
+    if let Some(s) = status {
+        eprintln!("{s}");
+    }
+    Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
