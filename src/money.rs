@@ -331,11 +331,40 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
 }
 
 /// Writes `amount` (already rounded to the fen) with exactly two decimals and no separators:
-/// `1500000.00`. This is the batch output form.
+/// `1500000.00`. This is the batch output form, on the hot path: no allocation, no `fmt`.
 pub fn write_plain(out: &mut String, amount: Decimal) {
     let mut v = amount;
     v.rescale(MONEY_DP);
-    let _ = write!(out, "{v}");
+    if v.scale() != MONEY_DP {
+        // Too many integer digits to carry two decimals: cannot happen within MAX_YUAN.
+        let _ = write!(out, "{v:.2}");
+        return;
+    }
+    let m = v.mantissa();
+    if m < 0 {
+        out.push('-');
+    }
+    // Within MAX_YUAN a mantissa in fen fits u64, whose division is far cheaper than u128's.
+    let Ok(mut n) = u64::try_from(m.unsigned_abs()) else {
+        let _ = write!(out, "{}", v.abs());
+        return;
+    };
+    let mut digits = [0u8; 24];
+    let mut i = digits.len();
+    while n > 0 || digits.len() - i < 3 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let text = &digits[i..];
+    let (int, frac) = text.split_at(text.len() - 2);
+    for &d in int {
+        out.push(char::from(d));
+    }
+    out.push('.');
+    for &d in frac {
+        out.push(char::from(d));
+    }
 }
 
 /// `amount` with two decimals and no separators.
@@ -500,6 +529,11 @@ mod tests {
         assert_eq!(plain(Rounding::HalfAwayFromZero.to_fen(y)), "17461.14");
         assert_eq!(plain(Rounding::HalfEven.to_fen(y)), "17461.14");
         assert_eq!(plain(Rounding::HalfEven.to_fen(d("3"))), "3.00");
+        assert_eq!(plain(d("0.05")), "0.05");
+        assert_eq!(plain(d("-0.05")), "-0.05");
+        assert_eq!(plain(d("0")), "0.00");
+        assert_eq!(plain(d("12.3")), "12.30");
+        assert_eq!(plain(MAX_YUAN), "999999999999999.99");
     }
 
     #[test]

@@ -15,7 +15,11 @@ pub struct IdSet {
 
 impl Default for IdSet {
     fn default() -> Self {
-        IdSet { slots: vec![0; 1024], len: 0, hasher: Default::default() }
+        IdSet {
+            slots: vec![0; 1024],
+            len: 0,
+            hasher: Default::default(),
+        }
     }
 }
 

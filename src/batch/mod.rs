@@ -86,7 +86,12 @@ pub enum BatchError {
     Output { path: String, source: io::Error },
 }
 
-const OUTPUT_COLUMNS: [&str; 4] = ["subsidy_total", "shortfall", "shortfall_per_household", "notes"];
+const OUTPUT_COLUMNS: [&str; 4] = [
+    "subsidy_total",
+    "shortfall",
+    "shortfall_per_household",
+    "notes",
+];
 
 /// How input columns become output columns.
 struct Layout {
@@ -98,15 +103,21 @@ struct Layout {
     per_household: bool,
     /// Which output columns hold numbers (for alignment on a terminal).
     right: Vec<bool>,
+    /// The names of the columns roadsub computes.
+    ours: Vec<String>,
 }
 
 impl Layout {
     fn new(columns: &Columns, rules: &RuleSet) -> Layout {
-        let ours: Vec<String> =
-            rules.funds.iter().map(|f| f.id.clone()).chain(OUTPUT_COLUMNS.iter().map(|s| s.to_string())).collect();
+        let ours: Vec<String> = rules
+            .funds
+            .iter()
+            .map(|f| f.id.clone())
+            .chain(OUTPUT_COLUMNS.iter().map(|s| s.to_string()))
+            .collect();
         // Columns that a previous run wrote are computed afresh, not duplicated.
         let copied: Vec<usize> = (0..columns.names.len())
-            .filter(|&i| !ours.iter().any(|o| o.eq_ignore_ascii_case(columns.names[i].trim())))
+            .filter(|&i| !is_ours(&ours, &columns.names[i]))
             .collect();
         let per_household = columns.index(Field::Households).is_some();
         let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
@@ -136,7 +147,13 @@ impl Layout {
         right.resize(header.len(), true);
         header.push("notes".into());
         right.push(false);
-        Layout { header, copied, per_household, right }
+        Layout {
+            header,
+            copied,
+            per_household,
+            right,
+            ours,
+        }
     }
 
     /// Maps a later table's columns onto the first table's, or says what differs.
@@ -155,11 +172,15 @@ impl Layout {
         }
         let extra: Vec<String> = (0..other.names.len())
             .filter(|j| !map.contains(j))
-            .filter(|&j| other.field_at(j).is_some() || !OUTPUT_COLUMNS.contains(&other.names[j].as_str()))
+            .filter(|&j| !is_ours(&self.ours, &other.names[j]))
             .map(|j| other.names[j].clone())
             .collect();
         (missing.is_empty() && extra.is_empty()).then_some(map)
     }
+}
+
+fn is_ours(ours: &[String], name: &str) -> bool {
+    ours.iter().any(|o| o.eq_ignore_ascii_case(name.trim()))
 }
 
 fn open_input(input: &Input) -> io::Result<Box<dyn Read>> {
@@ -173,15 +194,26 @@ fn progress_bar(opts: &Options) -> Option<ProgressBar> {
     if !opts.progress {
         return None;
     }
-    let sizes: Option<Vec<u64>> =
-        opts.inputs.iter().map(|i| i.path.as_ref().and_then(|p| p.metadata().ok()).map(|m| m.len())).collect();
+    let sizes: Option<Vec<u64>> = opts
+        .inputs
+        .iter()
+        .map(|i| {
+            i.path
+                .as_ref()
+                .and_then(|p| p.metadata().ok())
+                .map(|m| m.len())
+        })
+        .collect();
     let pb = match sizes {
         Some(s) if s.iter().sum::<u64>() < 4 << 20 => return None,
         Some(s) => {
-            let pb = ProgressBar::with_draw_target(Some(s.iter().sum()), ProgressDrawTarget::stderr());
+            let pb =
+                ProgressBar::with_draw_target(Some(s.iter().sum()), ProgressDrawTarget::stderr());
             pb.set_style(
-                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             pb
         }
@@ -202,24 +234,36 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
         }
         .ok();
     };
-    let mut report =
-        Report { good: 0, bad: 0, failed_inputs: 0, written: false, hidden: 0, summary: Summary::new(rules, opts.by) };
+    let mut report = Report {
+        good: 0,
+        bad: 0,
+        failed_inputs: 0,
+        written: false,
+        hidden: 0,
+        summary: Summary::new(rules, opts.by),
+    };
     let mut out: Option<(Output, Layout, Columns)> = None;
     let mut ids = IdSet::default();
     let mut breakdown = Breakdown::default();
     let mut errors: Vec<RowError> = Vec::new();
-    let mut amounts: Vec<String> = Vec::new();
+    let mut amounts = String::new();
+    let mut amount_ends: Vec<usize> = Vec::new();
     let mut notes = String::new();
     let mut done_bytes = 0u64;
     let out_label = match &opts.destination {
         Destination::File(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
     };
-    let output_error = |source: io::Error| BatchError::Output { path: out_label.clone(), source };
+    let output_error = |source: io::Error| BatchError::Output {
+        path: out_label.clone(),
+        source,
+    };
 
     for input in &opts.inputs {
         let file = &input.label;
-        let opened = open_input(input).map_err(TableError::Io).and_then(table::open);
+        let opened = open_input(input)
+            .map_err(TableError::Io)
+            .and_then(table::open);
         let (columns, mut rows) = match opened {
             Ok(t) => t,
             Err(e) => {
@@ -233,7 +277,9 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
             let target = match &opts.destination {
                 Destination::File(p) => Target::File(p),
                 Destination::Stdout { terminal: true } => Target::Terminal,
-                Destination::Stdout { terminal: false } => Target::Stdout { all_or_nothing: !opts.keep_going },
+                Destination::Stdout { terminal: false } => Target::Stdout {
+                    all_or_nothing: !opts.keep_going,
+                },
             };
             let o = Output::open(target, &layout.header, &layout.right).map_err(output_error)?;
             out = Some((o, layout, columns.clone()));
@@ -275,7 +321,10 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 Item::Record(r) => r,
             };
             errors.clear();
-            let id = id_col.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
+            let id = id_col
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
             if let Some(id) = id {
                 if !ids.insert(id) {
                     errors.push(RowError {
@@ -311,12 +360,19 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 continue;
             }
             amounts.clear();
+            amount_ends.clear();
             let b = &breakdown;
-            amounts.extend(b.shares.iter().map(|s| money::plain(s.paid)));
-            amounts.push(money::plain(b.subsidy_total));
-            amounts.push(money::plain(b.shortfall));
-            if layout.per_household {
-                amounts.push(b.per_household.map(money::plain).unwrap_or_default());
+            let per_household = b.per_household.filter(|_| layout.per_household);
+            let values = b
+                .shares
+                .iter()
+                .map(|s| Some(s.paid))
+                .chain([Some(b.subsidy_total), Some(b.shortfall)]);
+            for v in values.chain(layout.per_household.then_some(per_household)) {
+                if let Some(v) = v {
+                    money::write_plain(&mut amounts, v);
+                }
+                amount_ends.push(amounts.len());
             }
             notes.clear();
             for (i, n) in b.notes.iter().enumerate() {
@@ -328,7 +384,11 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
             let fields = map
                 .iter()
                 .map(|&j| record.get(j).unwrap_or(""))
-                .chain(amounts.iter().map(String::as_str))
+                .chain(amount_ends.iter().scan(0, |start, &end| {
+                    let field = &amounts[*start..end];
+                    *start = end;
+                    Some(field)
+                }))
                 .chain(std::iter::once(notes.as_str()));
             output.row(fields).map_err(output_error)?;
         }

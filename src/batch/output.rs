@@ -7,11 +7,12 @@
 //! first and copied out only at the end — memory stays flat either way.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Seek, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use crate::table::csvout;
 use crate::textwidth::{Align, Table};
 
 /// Where the rows are going.
@@ -33,8 +34,12 @@ pub const TERMINAL_ROWS: usize = 1000;
 /// Writes result rows to their destination.
 pub struct Output {
     sink: Sink,
-    csv: Option<csv::Writer<Box<dyn Write>>>,
+    /// CSV rows not yet handed to `writer`.
+    buf: Vec<u8>,
+    writer: Option<Box<dyn Write>>,
 }
+
+const FLUSH_AT: usize = 1 << 18;
 
 /// How to treat the destination.
 pub enum Target<'a> {
@@ -46,50 +51,67 @@ pub enum Target<'a> {
     Terminal,
 }
 
-fn csv_writer(w: Box<dyn Write>) -> csv::Writer<Box<dyn Write>> {
-    csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(w)
-}
-
 impl Output {
     /// Opens the destination; `header` is the output header, `right` which columns are numbers.
     pub fn open(target: Target, header: &[String], right: &[bool]) -> io::Result<Output> {
-        let (sink, csv) = match target {
+        let (sink, writer): (Sink, Option<Box<dyn Write>>) = match target {
             Target::File(path) => {
                 let dir = match path.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
-                let temp = tempfile::Builder::new().prefix(".roadsub-").suffix(".tmp").tempfile_in(dir)?;
-                let w = csv_writer(Box::new(BufWriter::new(temp.reopen()?)));
-                (Sink::File { temp, path: path.to_path_buf() }, Some(w))
+                let temp = tempfile::Builder::new()
+                    .prefix(".roadsub-")
+                    .suffix(".tmp")
+                    .tempfile_in(dir)?;
+                let w = Box::new(temp.reopen()?);
+                (
+                    Sink::File {
+                        temp,
+                        path: path.to_path_buf(),
+                    },
+                    Some(w),
+                )
             }
-            Target::Stdout { all_or_nothing: true } => {
+            Target::Stdout {
+                all_or_nothing: true,
+            } => {
                 let spool = tempfile::tempfile()?;
-                let w = csv_writer(Box::new(BufWriter::new(spool.try_clone()?)));
+                let w = Box::new(spool.try_clone()?);
                 (Sink::Spool(spool), Some(w))
             }
-            Target::Stdout { all_or_nothing: false } => (Sink::Stdout, Some(csv_writer(Box::new(io::stdout().lock())))),
+            Target::Stdout {
+                all_or_nothing: false,
+            } => (Sink::Stdout, Some(Box::new(io::stdout().lock()))),
             Target::Terminal => {
-                let align = right.iter().map(|&r| if r { Align::Right } else { Align::Left }).collect();
+                let align = right
+                    .iter()
+                    .map(|&r| if r { Align::Right } else { Align::Left })
+                    .collect();
                 let table = Table::new(header.to_vec(), align).max_cell(24);
                 (Sink::Terminal(Box::new(table), 0), None)
             }
         };
-        let mut out = Output { sink, csv };
-        if let Some(w) = &mut out.csv {
-            w.write_record(header)?;
+        let mut out = Output {
+            sink,
+            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            writer,
+        };
+        if out.writer.is_some() {
+            csvout::push_record(&mut out.buf, header.iter().map(String::as_str));
         }
         Ok(out)
     }
 
     /// Writes one row.
     pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
-        match (&mut self.csv, &mut self.sink) {
+        match (&mut self.writer, &mut self.sink) {
             (Some(w), _) => {
-                for f in fields {
-                    w.write_field(f)?;
+                csvout::push_record(&mut self.buf, fields);
+                if self.buf.len() >= FLUSH_AT {
+                    w.write_all(&self.buf)?;
+                    self.buf.clear();
                 }
-                w.write_record(None::<&[u8]>)?;
             }
             (None, Sink::Terminal(t, hidden)) => {
                 if t.len() < TERMINAL_ROWS {
@@ -106,8 +128,9 @@ impl Output {
     /// Finishes successfully: the file takes its place, or the rows reach stdout. Returns how
     /// many rows a terminal table left out.
     pub fn commit(self) -> io::Result<u64> {
-        if let Some(w) = self.csv {
-            w.into_inner().map_err(|e| io::Error::other(e.to_string()))?.flush()?;
+        if let Some(mut w) = self.writer {
+            w.write_all(&self.buf)?;
+            w.flush()?;
         }
         match self.sink {
             Sink::File { temp, path } => {

@@ -96,8 +96,16 @@ pub struct Summary {
 impl Summary {
     /// An empty summary for `rules`, grouping by `by`.
     pub fn new(rules: &RuleSet, by: Option<GroupBy>) -> Summary {
-        let total = Totals { paid: vec![Decimal::ZERO; rules.funds.len()], ..Totals::default() };
-        Summary { total, groups: BTreeMap::new(), budgets: vec![BudgetUse::default(); rules.budgets.len()], by }
+        let total = Totals {
+            paid: vec![Decimal::ZERO; rules.funds.len()],
+            ..Totals::default()
+        };
+        Summary {
+            total,
+            groups: BTreeMap::new(),
+            budgets: vec![BudgetUse::default(); rules.budgets.len()],
+            by,
+        }
     }
 
     /// Adds one computed row.
@@ -178,17 +186,35 @@ impl Summary {
             ),
         });
         let mut amounts = Table::new(
-            vec![lang.pick("item", "项目").into(), lang.pick("yuan", "金额（元）").into()],
+            vec![
+                lang.pick("item", "项目").into(),
+                lang.pick("yuan", "金额（元）").into(),
+            ],
             vec![Align::Left, Align::Right],
         )
         .max_cell(60);
-        amounts.push(vec![lang.pick("cost", "总造价").into(), money::grouped(t.cost)]);
+        amounts.push(vec![
+            lang.pick("cost", "总造价").into(),
+            money::grouped(t.cost),
+        ]);
         for (fund, paid) in rules.funds.iter().zip(&t.paid) {
-            amounts.push(vec![format!("{} ({})", fund.id, fund.display(lang)), money::grouped(*paid)]);
+            amounts.push(vec![
+                format!("{} ({})", fund.id, fund.display(lang)),
+                money::grouped(*paid),
+            ]);
         }
-        amounts.push(vec![lang.pick("subsidy_total", "补助合计").into(), money::grouped(t.subsidy)]);
-        amounts.push(vec![lang.pick("other_funds", "整合资金").into(), money::grouped(t.other_funds)]);
-        amounts.push(vec![lang.pick("shortfall", "差额（村自筹）").into(), money::grouped(t.shortfall)]);
+        amounts.push(vec![
+            lang.pick("subsidy_total", "补助合计").into(),
+            money::grouped(t.subsidy),
+        ]);
+        amounts.push(vec![
+            lang.pick("other_funds", "整合资金").into(),
+            money::grouped(t.other_funds),
+        ]);
+        amounts.push(vec![
+            lang.pick("shortfall", "差额（村自筹）").into(),
+            money::grouped(t.shortfall),
+        ]);
         out.push_str(&amounts.render());
         if !rules.budgets.is_empty() {
             out.push('\n');
@@ -210,7 +236,13 @@ impl Summary {
                 lang.pick("left", "剩余").into(),
                 lang.pick("use", "使用率").into(),
             ],
-            vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Right],
+            vec![
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+            ],
         )
         .max_cell(60);
         let mut overruns = Vec::new();
@@ -221,7 +253,10 @@ impl Summary {
                 let share = if envelope.is_zero() {
                     "—".to_string()
                 } else {
-                    format!("{:.1}%", (used * Decimal::ONE_HUNDRED / envelope).round_dp(1))
+                    format!(
+                        "{:.1}%",
+                        (used * Decimal::ONE_HUNDRED / envelope).round_dp(1)
+                    )
                 };
                 if left.is_sign_negative() && !left.is_zero() {
                     overruns.push(match lang {
@@ -246,13 +281,21 @@ impl Summary {
                 villages.sort();
                 villages
                     .into_iter()
-                    .map(|((town, village), u)| check(format!("{name} · {town} {village}"), budget.amount, *u))
+                    .map(|((town, village), u)| {
+                        check(format!("{name} · {town} {village}"), budget.amount, *u)
+                    })
                     .collect()
             } else {
                 vec![check(name, budget.amount, used.used)]
             };
             for (label, envelope, used, left, share) in rows {
-                table.push(vec![label, money::grouped(envelope), money::grouped(used), money::grouped(left), share]);
+                table.push(vec![
+                    label,
+                    money::grouped(envelope),
+                    money::grouped(used),
+                    money::grouped(left),
+                    share,
+                ]);
             }
         }
         let mut out = table.render();
@@ -276,7 +319,10 @@ impl Summary {
             lang.pick("completed", "已完工").into(),
         ];
         header.extend(rules.funds.iter().map(|f| f.id.clone()));
-        header.extend([lang.pick("subsidy_total", "补助合计").into(), lang.pick("shortfall", "差额").into()]);
+        header.extend([
+            lang.pick("subsidy_total", "补助合计").into(),
+            lang.pick("shortfall", "差额").into(),
+        ]);
         let mut align = vec![Align::Left];
         align.resize(header.len(), Align::Right);
         let mut table = Table::new(header, align).max_cell(40);

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{
+    help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK,
+    EXIT_USAGE,
+};
 use crate::batch::{self, Destination, GroupBy, Input, Options, TERMINAL_ROWS};
 use crate::i18n::Lang;
 
@@ -72,30 +75,55 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-        return Err(Failure::new(EXIT_USAGE, lang.pick("standard input (-) can be read only once", "标准输入（-）只能读取一次")));
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "standard input (-) can be read only once",
+                "标准输入（-）只能读取一次",
+            ),
+        ));
     }
     let inputs: Vec<Input> = files
         .iter()
         .map(|p| {
             if p.as_os_str() == "-" {
-                Input { label: stdin_label.to_string(), path: None }
+                Input {
+                    label: stdin_label.to_string(),
+                    path: None,
+                }
             } else {
-                Input { label: p.display().to_string(), path: Some(p.to_path_buf()) }
+                Input {
+                    label: p.display().to_string(),
+                    path: Some(p.to_path_buf()),
+                }
             }
         })
         .collect();
     let destination = match m.get_one::<PathBuf>("output") {
         Some(p) if p.as_os_str() != "-" => {
-            if let Some(input) = inputs.iter().find(|i| i.path.as_ref().is_some_and(|ip| batch::is_same_file(ip, p))) {
+            if let Some(input) = inputs
+                .iter()
+                .find(|i| i.path.as_ref().is_some_and(|ip| batch::is_same_file(ip, p)))
+            {
                 let msg = match lang {
-                    Lang::En => format!("-o {} is also an input ({}); choose another output file", p.display(), input.label),
-                    Lang::Zh => format!("-o {} 同时也是输入文件（{}）；请换一个输出文件", p.display(), input.label),
+                    Lang::En => format!(
+                        "-o {} is also an input ({}); choose another output file",
+                        p.display(),
+                        input.label
+                    ),
+                    Lang::Zh => format!(
+                        "-o {} 同时也是输入文件（{}）；请换一个输出文件",
+                        p.display(),
+                        input.label
+                    ),
                 };
                 return Err(Failure::new(EXIT_USAGE, msg));
             }
             Destination::File(p.clone())
         }
-        _ => Destination::Stdout { terminal: stdout_is_terminal() },
+        _ => Destination::Stdout {
+            terminal: stdout_is_terminal(),
+        },
     };
     let by = m.get_one::<String>("by").map(|b| match b.as_str() {
         "township" => GroupBy::Township,
@@ -114,8 +142,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         progress: io::stderr().is_terminal(),
     };
     let mut stderr = io::stderr().lock();
-    let report = batch::run(&opts, &mut stderr)
-        .map_err(|e| Failure::new(EXIT_BAD_INPUT, format!("{}{e}", lang.pick("cannot write ", "无法写入 "))))?;
+    let report = batch::run(&opts, &mut stderr).map_err(|e| {
+        Failure::new(
+            EXIT_BAD_INPUT,
+            format!("{}{e}", lang.pick("cannot write ", "无法写入 ")),
+        )
+    })?;
     drop(stderr);
 
     if report.hidden > 0 {
@@ -141,26 +173,50 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Destination::File(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
     };
-    let status = match (failed, report.written, lang) {
-        (false, true, _) if !to_file => None,
-        (false, _, Lang::En) => Some(format!("wrote {} rows to {out_name}", report.good)),
-        (false, _, Lang::Zh) => Some(format!("已写出 {} 行到 {out_name}", report.good)),
-        (true, true, Lang::En) => Some(format!(
-            "{} bad rows skipped; wrote the {} good rows to {out_name}",
-            report.bad, report.good
-        )),
-        (true, true, Lang::Zh) => Some(format!("跳过 {} 个错误行；已将 {} 个正确行写出到 {out_name}", report.bad, report.good)),
-        (true, false, Lang::En) => Some(format!(
-            "{} bad rows; nothing written (fix them, or use --keep-going to write the {} good rows)",
-            report.bad, report.good
-        )),
-        (true, false, Lang::Zh) => Some(format!(
-            "{} 个错误行；未写出任何结果（请修正，或用 --keep-going 写出 {} 个正确行）",
-            report.bad, report.good
-        )),
-    };
+    let status = status_line(&report, &out_name, to_file, lang);
     if let Some(s) = status {
         eprintln!("{s}");
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// The last line of a run: what was written, or why nothing was.
+fn status_line(
+    report: &batch::Report,
+    out_name: &str,
+    to_file: bool,
+    lang: Lang,
+) -> Option<String> {
+    let (good, bad, unread) = (report.good, report.bad, report.failed_inputs);
+    let mut problems = Vec::new();
+    if bad > 0 {
+        problems.push(match lang {
+            Lang::En => format!("{bad} bad rows"),
+            Lang::Zh => format!("{bad} 个错误行"),
+        });
+    }
+    if unread > 0 {
+        problems.push(match lang {
+            Lang::En => format!("{unread} tables not read"),
+            Lang::Zh => format!("{unread} 个表无法读取"),
+        });
+    }
+    let problems = problems.join(lang.pick(", ", "，"));
+    Some(match (problems.is_empty(), report.written, lang) {
+        (true, _, _) if !to_file => return None,
+        (true, _, Lang::En) => format!("wrote {good} rows to {out_name}"),
+        (true, _, Lang::Zh) => format!("已写出 {good} 行到 {out_name}"),
+        (false, true, Lang::En) => {
+            format!("{problems} skipped; wrote the {good} good rows to {out_name}")
+        }
+        (false, true, Lang::Zh) => {
+            format!("已跳过{problems}；已将 {good} 个正确行写出到 {out_name}")
+        }
+        (false, false, Lang::En) => {
+            format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good rows)")
+        }
+        (false, false, Lang::Zh) => {
+            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 写出 {good} 个正确行）")
+        }
+    })
 }

@@ -33,7 +33,10 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: u8, message: impl Into<String>) -> Failure {
-        Failure { message: message.into(), code }
+        Failure {
+            message: message.into(),
+            code,
+        }
     }
 }
 
@@ -151,7 +154,10 @@ pub fn run() -> ExitCode {
             code
         }
         Ok(m) => {
-            let lang = m.get_one::<String>("lang").and_then(|t| Lang::from_tag(t)).unwrap_or(lang);
+            let lang = m
+                .get_one::<String>("lang")
+                .and_then(|t| Lang::from_tag(t))
+                .unwrap_or(lang);
             match dispatch(&m, lang) {
                 Ok(code) => code,
                 Err(f) => {
@@ -170,7 +176,13 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
-        _ => Err(Failure::new(EXIT_USAGE, lang.pick("no command given; see roadsub --help", "未指定命令；见 roadsub --help"))),
+        _ => Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "no command given; see roadsub --help",
+                "未指定命令；见 roadsub --help",
+            ),
+        )),
     }
 }
 
@@ -184,20 +196,35 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
     };
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(EXIT_BAD_INPUT, format!("{label}: {}{e}", lang.pick("cannot read rules: ", "无法读取规则文件：")))
+        Failure::new(
+            EXIT_BAD_INPUT,
+            format!(
+                "{label}: {}{e}",
+                lang.pick("cannot read rules: ", "无法读取规则文件：")
+            ),
+        )
     })?;
     RuleSet::from_toml(&text, &label).map_err(|errors| rules_failure(&errors, lang))
 }
 
 fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {
-    Failure::new(EXIT_BAD_INPUT, errors.iter().map(|e| e.render(lang)).collect::<Vec<_>>().join("\n"))
+    Failure::new(
+        EXIT_BAD_INPUT,
+        errors
+            .iter()
+            .map(|e| e.render(lang))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// Writes to stdout, treating a closed pipe (`| head`) as success.
 fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::new(EXIT_BAD_INPUT, e.to_string())),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(EXIT_BAD_INPUT, e.to_string()))
+        }
         _ => Ok(()),
     }
 }
@@ -220,7 +247,13 @@ mod tests {
     #[test]
     fn lang_flag_wins_over_locale() {
         let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(lang_from_args(&args(&["roadsub", "--lang", "zh", "rules", "show"])), Lang::Zh);
-        assert_eq!(lang_from_args(&args(&["roadsub", "rules", "show", "--lang=en"])), Lang::En);
+        assert_eq!(
+            lang_from_args(&args(&["roadsub", "--lang", "zh", "rules", "show"])),
+            Lang::Zh
+        );
+        assert_eq!(
+            lang_from_args(&args(&["roadsub", "rules", "show", "--lang=en"])),
+            Lang::En
+        );
     }
 }

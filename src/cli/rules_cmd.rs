@@ -14,7 +14,10 @@ fn path_arg(lang: Lang) -> Arg {
     Arg::new("path")
         .value_name(lang.pick("PATH", "路径"))
         .value_parser(value_parser!(PathBuf))
-        .help(lang.pick("Rules file [default: as --rules]", "规则文件［默认：同 --rules］"))
+        .help(lang.pick(
+            "Rules file [default: as --rules]",
+            "规则文件［默认：同 --rules］",
+        ))
 }
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -39,7 +42,10 @@ pub(super) fn command(lang: Lang) -> Command {
         )
         .subcommand(
             Command::new("show")
-                .about(lang.pick("Print the classes, tiers and budgets of a rules file", "显示规则文件的道路类别、标准档与预算额度"))
+                .about(lang.pick(
+                    "Print the classes, tiers and budgets of a rules file",
+                    "显示规则文件的道路类别、标准档与预算额度",
+                ))
                 .disable_help_flag(true)
                 .next_help_heading(lang.pick("Options", "选项"))
                 .arg(help_flag(lang))
@@ -49,7 +55,9 @@ pub(super) fn command(lang: Lang) -> Command {
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (name, sub) = m.subcommand().expect("clap requires a subcommand");
-    let path = sub.get_one::<PathBuf>("path").or_else(|| m.get_one::<PathBuf>("rules"));
+    let path = sub
+        .get_one::<PathBuf>("path")
+        .or_else(|| m.get_one::<PathBuf>("rules"));
     let rules = load_rules(path.map(PathBuf::as_path), lang)?;
     match name {
         "check" => {
@@ -85,32 +93,57 @@ pub fn show(rules: &RuleSet, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", m.display_name(lang)));
     let mut facts = vec![(lang.pick("file", "文件"), rules.origin.clone())];
-    if let Some(issuer) = crate::rules::display_opt(lang, m.issuer.as_deref(), m.issuer_en.as_deref()) {
+    if let Some(issuer) =
+        crate::rules::display_opt(lang, m.issuer.as_deref(), m.issuer_en.as_deref())
+    {
         facts.push((lang.pick("issuer", "发布机关"), issuer.to_string()));
     }
-    facts.push((lang.pick("source", "依据"), m.display_source(lang).to_string()));
+    facts.push((
+        lang.pick("source", "依据"),
+        m.display_source(lang).to_string(),
+    ));
     if let Some(date) = &m.effective {
         facts.push((lang.pick("effective", "生效日期"), date.clone()));
     }
     facts.push((lang.pick("currency", "币种"), m.currency.clone()));
     let rounding = match m.rounding {
-        money::Rounding::HalfAwayFromZero => lang.pick("half away from zero (四舍五入)", "四舍五入"),
+        money::Rounding::HalfAwayFromZero => {
+            lang.pick("half away from zero (四舍五入)", "四舍五入")
+        }
         money::Rounding::HalfEven => lang.pick("half to even (四舍六入五成双)", "四舍六入五成双"),
     };
-    facts.push((lang.pick("rounding", "舍入"), format!("{} ({})", rounding, m.rounding.key())));
-    let width = facts.iter().map(|(k, _)| crate::textwidth::cells(k)).max().unwrap_or(0);
+    facts.push((
+        lang.pick("rounding", "舍入"),
+        format!("{} ({})", rounding, m.rounding.key()),
+    ));
+    let width = facts
+        .iter()
+        .map(|(k, _)| crate::textwidth::cells(k))
+        .max()
+        .unwrap_or(0);
     for (k, v) in facts {
-        out.push_str(&format!("  {k}{}  {v}\n", " ".repeat(width - crate::textwidth::cells(k))));
+        out.push_str(&format!(
+            "  {k}{}  {v}\n",
+            " ".repeat(width - crate::textwidth::cells(k))
+        ));
     }
 
     out.push('\n');
     let mut classes = Table::new(
-        vec![lang.pick("class", "类别").into(), lang.pick("name", "名称").into(), lang.pick("also accepted", "也可写作").into()],
+        vec![
+            lang.pick("class", "类别").into(),
+            lang.pick("name", "名称").into(),
+            lang.pick("also accepted", "也可写作").into(),
+        ],
         vec![Align::Left; 3],
     )
     .max_cell(80);
     for c in &rules.classes {
-        classes.push(vec![c.id.clone(), c.display(lang).to_string(), c.aliases.join(lang.pick(", ", "、"))]);
+        classes.push(vec![
+            c.id.clone(),
+            c.display(lang).to_string(),
+            c.aliases.join(lang.pick(", ", "、")),
+        ]);
     }
     out.push_str(&classes.render());
 
@@ -127,9 +160,17 @@ pub fn show(rules: &RuleSet, lang: Lang) -> String {
     .max_cell(60);
     for f in &rules.funds {
         for t in &f.tiers {
-            let names: Vec<&str> = t.classes.iter().map(|&c| rules.classes[c].display(lang)).collect();
+            let names: Vec<&str> = t
+                .classes
+                .iter()
+                .map(|&c| rules.classes[c].display(lang))
+                .collect();
             let rate = money::grouped(t.rate_per_km);
-            let rate = if f.up_to { format!("{} {rate}", lang.pick("up to", "不超过")) } else { rate };
+            let rate = if f.up_to {
+                format!("{} {rate}", lang.pick("up to", "不超过"))
+            } else {
+                rate
+            };
             tiers.push(vec![
                 format!("{} {}", f.id, f.display(lang)),
                 names.join(lang.pick(", ", "、")),
@@ -153,10 +194,21 @@ pub fn show(rules: &RuleSet, lang: Lang) -> String {
         )
         .max_cell(60);
         for b in &rules.budgets {
-            let class = b.class.map_or(lang.pick("all", "全部").to_string(), |c| rules.classes[c].display(lang).to_string());
+            let class = b.class.map_or(lang.pick("all", "全部").to_string(), |c| {
+                rules.classes[c].display(lang).to_string()
+            });
             let amount = money::grouped(b.amount);
-            let amount = if b.per_village { format!("{amount} {}", lang.pick("per village", "每村")) } else { amount };
-            budgets.push(vec![b.display(rules, lang), rules.funds[b.fund].id.clone(), class, amount]);
+            let amount = if b.per_village {
+                format!("{amount} {}", lang.pick("per village", "每村"))
+            } else {
+                amount
+            };
+            budgets.push(vec![
+                b.display(rules, lang),
+                rules.funds[b.fund].id.clone(),
+                class,
+                amount,
+            ]);
         }
         out.push_str(&budgets.render());
     }

@@ -3,7 +3,7 @@
 use crate::i18n::Lang;
 
 /// One problem in a rules file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RulesError {
     /// The file, as the user named it.
     pub file: String,
@@ -16,7 +16,7 @@ pub struct RulesError {
 }
 
 /// What is wrong with a rules file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RulesProblem {
     /// TOML syntax or shape, as the TOML reader put it.
     Syntax(String),
@@ -43,7 +43,7 @@ pub enum RulesProblem {
     /// A budget names a fund that is not defined.
     UnknownFund { name: String, known: String },
     /// An amount written as a TOML float.
-    FloatAmount(String),
+    FloatAmount(f64),
     /// An amount or width that does not parse.
     BadNumber {
         value: String,
@@ -148,12 +148,16 @@ impl RulesProblem {
                 }
             }
             FloatAmount(value) => {
-                if zh {
-                    format!("金额 {value} 写成了浮点数；请写整数或字符串，如 150000 或 \"{value}\"")
+                // Suggest the exact form: an integer when the float is whole, else a string.
+                let exact = if value.fract() == 0.0 && value.abs() < 1e15 {
+                    format!("{value:.0}")
                 } else {
-                    format!(
-                        "amount {value} is a float; write an integer or a string such as 150000 or \"{value}\""
-                    )
+                    format!("\"{value}\"")
+                };
+                if zh {
+                    format!("金额 {value:?} 是浮点数，可能不精确；请写成 {exact}")
+                } else {
+                    format!("amount {value:?} is a float, which is not exact; write {exact}")
                 }
             }
             BadNumber { value, expected } => {

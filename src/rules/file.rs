@@ -436,7 +436,7 @@ fn number_problem(raw: &RawNumber, error: ValueError, expected: &'static str) ->
 fn check_amount(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
     let parsed = match raw.get_ref() {
         RawNumber::Float(f) => {
-            loc.push(raw, RulesProblem::FloatAmount(f.to_string()));
+            loc.push(raw, RulesProblem::FloatAmount(*f));
             return None;
         }
         RawNumber::Int(i) if *i < 0 => Err(ValueError::Negative),

@@ -237,7 +237,11 @@ pub fn display<'a>(lang: Lang, name: &'a str, name_en: Option<&'a str>) -> &'a s
 }
 
 /// Like [`display`] when even the Chinese text is optional.
-pub fn display_opt<'a>(lang: Lang, name: Option<&'a str>, name_en: Option<&'a str>) -> Option<&'a str> {
+pub fn display_opt<'a>(
+    lang: Lang,
+    name: Option<&'a str>,
+    name_en: Option<&'a str>,
+) -> Option<&'a str> {
     match (lang, name_en) {
         (Lang::En, Some(en)) => Some(en),
         _ => name.or(name_en),

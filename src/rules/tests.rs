@@ -121,7 +121,7 @@ name = "G"
             "r.toml:12:6: duplicate class id \"village\"",
             "r.toml:12:6: the name \"village\" is given to two classes",
             "r.toml:19:23: unknown class \"lane\" (defined: village, village)",
-            "r.toml:21:15: amount 1.5 is a float; write an integer or a string such as 150000 or \"1.5\"",
+            "r.toml:21:15: amount 1.5 is a float, which is not exact; write \"1.5\"",
             "r.toml:25:15: \"-10\" is negative; rates, amounts and widths must not be",
             "r.toml:33:15: \"abc\" is not an amount in yuan like 150000 or \"15万\" (to the fen)",
             "r.toml:36:6: duplicate fund id \"f\"",

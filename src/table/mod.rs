@@ -4,6 +4,7 @@
 //! records; [`row::parse`] turns one record into a checked segment or the list of its problems.
 
 pub mod columns;
+pub mod csvout;
 pub mod reader;
 pub mod row;
 

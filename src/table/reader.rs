@@ -380,7 +380,9 @@ impl<R: Read> CsvReader<R> {
 mod tests {
     use super::*;
 
-    fn read_all(bytes: &[u8]) -> (Vec<(u64, Vec<String>)>, Vec<(u64, RecordProblem)>, Encoding) {
+    type Lines = Vec<(u64, Vec<String>)>;
+
+    fn read_all(bytes: &[u8]) -> (Lines, Vec<(u64, RecordProblem)>, Encoding) {
         let mut r = CsvReader::new(bytes);
         let (mut recs, mut skipped) = (Vec::new(), Vec::new());
         loop {

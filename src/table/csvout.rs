@@ -1,0 +1,51 @@
+//! Writing CSV fields: quoted only when they must be (a delimiter, quote or line break inside),
+//! the way the `csv` crate's default does, but straight into a reused line buffer.
+
+/// Appends `field` to `line`, after a comma unless it is the first field.
+pub fn push_field(line: &mut Vec<u8>, field: &str, first: bool) {
+    if !first {
+        line.push(b',');
+    }
+    let bytes = field.as_bytes();
+    if !bytes
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        line.extend_from_slice(bytes);
+        return;
+    }
+    line.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            line.push(b'"');
+        }
+        line.push(b);
+    }
+    line.push(b'"');
+}
+
+/// Appends a whole record and its line ending.
+pub fn push_record<'a>(line: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>) {
+    for (i, f) in fields.into_iter().enumerate() {
+        push_field(line, f, i == 0);
+    }
+    line.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let mut line = Vec::new();
+        push_record(
+            &mut line,
+            ["a", "b,c", "say \"hi\"", "two\nlines", "", "天马乡"],
+        );
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",,天马乡\n"
+        );
+    }
+}

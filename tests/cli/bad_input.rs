@@ -1,0 +1,289 @@
+//! SPEC §5: every bad value named with its place; nothing written unless --keep-going.
+
+use super::*;
+
+const HEAD: &str = "id,township,village,class,width_m,length_km,cost,completed_km,households\n";
+
+fn table(env: &Env, rows: &str) -> String {
+    env.write("segments.csv", format!("{HEAD}{rows}"))
+}
+
+#[test]
+fn every_bad_row_is_listed_and_nothing_is_written() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,t,v,village,4.5,abc,1600000,,\n\
+         S2,t,v,village,4.5,1,100000,,\n\
+         S3,t,v,lane,4.5,1,100000,,\n\
+         S3,t,v,village,4.5,-1,100000,,\n",
+    );
+    let out = env.path("out.csv");
+    let (code, stdout, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    assert_text(
+        &err,
+        &format!(
+            "{input}:2: length_km \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
+             {input}:4: class \"lane\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))\n\
+             {input}:5: id \"S3\" appears on an earlier row (ids must be unique)\n\
+             {input}:5: length_km \"-1\" must not be negative\n\
+             3 bad rows; nothing written (fix them, or use --keep-going to write the 1 good rows)\n"
+        ),
+    );
+    assert!(!out.exists(), "no output file on failure");
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn keep_going_writes_the_good_rows_and_still_fails() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,t,v,village,4.5,abc,1600000,,\nS2,t,v,village,4.5,1,1000000,,\n",
+    );
+    let out = env.path("out.csv");
+    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--keep-going"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.ends_with(&format!(
+            "1 bad rows skipped; wrote the 1 good rows to {}\n",
+            out.display()
+        )),
+        "{err}"
+    );
+    let csv = env.read("out.csv");
+    assert_eq!(csv.lines().count(), 2);
+    assert_eq!(cell(&csv, "S2", "subsidy_total"), "750000.00");
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_untouched() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,abc,1600000,,\n");
+    let out = env.write("out.csv", "precious\n");
+    let (code, _, _) = env.run(&["batch", &input, "-o", &out]);
+    assert_eq!(code, 1);
+    assert_eq!(env.read("out.csv"), "precious\n");
+}
+
+#[test]
+fn stdout_gets_nothing_when_a_row_is_bad() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,t,v,village,4.5,1,1600000,,\nS2,t,v,village,4.5,abc,1,,\n",
+    );
+    let (code, out, _) = env.run(&["batch", &input]);
+    assert_eq!((code, out.as_str()), (1, ""));
+}
+
+#[test]
+fn output_naming_an_input_is_refused() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    let before = env.read("segments.csv");
+    let (code, _, err) = env.run(&["batch", &input, "-o", &input]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!("roadsub: -o {input} is also an input ({input}); choose another output file\n")
+    );
+    assert_eq!(env.read("segments.csv"), before);
+}
+
+#[test]
+fn each_kind_of_bad_value() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "A,t,v,village,4.5,0,100,,\n\
+         B,t,v,village,3.0,1,100,,\n\
+         C,t,v,village,4.5,2,100,3,\n\
+         D,t,v,village,4.5,2,100,,0\n\
+         E,t,v,village,4.5,2,,,\n\
+         F,t,v,village,NaN,inf,100,,\n\
+         G,t,v,village,4.5,2,100000000000000000000000000000,,\n\
+         H,t,v,village,4.5,2,1.005,,\n\
+         I,t,v\n",
+    );
+    let (code, _, err) = env.run(&[
+        "batch",
+        &input,
+        "--keep-going",
+        "-o",
+        env.path("o.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = err
+        .lines()
+        .map(|l| l.strip_prefix(&input).unwrap_or(l))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ":2: length_km \"0\" must be greater than 0",
+            ":4: completed_km \"3\" is more than the length of 2 km",
+            ":5: households \"0\" must be greater than 0",
+            ":6: cost has no cost: give cost or cost_per_km",
+            ":7: width_m \"NaN\" is not a width (expected metres like 4.5, 4.5m or 4.5米)",
+            ":7: length_km \"inf\" is not a length (expected km like 1.25, 1.25公里 or 850米)",
+            ":8: cost \"100000000000000000000000000000\" is too large for exact money (at most 999,999,999,999,999.99 yuan)",
+            ":9: cost \"1.005\" has fractions of a fen (amounts are exact to 0.01 yuan)",
+            ":10: row has 3 fields but the header has 9",
+            &format!("8 bad rows skipped; wrote the 1 good rows to {}", env.path("o.csv").display()),
+        ]
+    );
+    let csv = env.read("o.csv");
+    assert!(
+        cell(&csv, "B", "notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        "below every tier is a note"
+    );
+}
+
+#[test]
+fn messages_in_chinese() {
+    let env = Env::new();
+    let input = table(&env, "A,t,v,村道,4.5,1,100,,\n");
+    let (code, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            ":2: class \"村道\" 不是已知的道路类别（可用：village (通村公路、通村、建制村"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("1 个错误行；未写出任何结果"), "{err}");
+}
+
+#[test]
+fn missing_required_column_lists_what_was_found_and_accepted() {
+    let env = Env::new();
+    let input = env.write(
+        "t.csv",
+        "id,town,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,1\n",
+    );
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!(
+            "{input}: missing required columns: township (乡镇, 鄉鎮, 乡, 镇); the header has \"id\", \"town\", \"village\", \"class\", \"width_m\", \"length_km\", \"cost\"\n\
+             1 tables not read; nothing written (fix them, or use --keep-going to write the 0 good rows)\n"
+        ),
+    );
+}
+
+#[test]
+fn empty_file_fails_and_header_only_is_zero_rows() {
+    let env = Env::new();
+    let empty = env.write("empty.csv", "");
+    let (code, _, err) = env.run(&["batch", &empty]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{empty}: is empty; expected a header row and one row per segment\n"
+        )),
+        "{err}"
+    );
+    let header_only = env.write("h.csv", HEAD);
+    let (code, out, err) = env.run(&["batch", &header_only]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!(
+            "{}{}",
+            HEAD.trim_end(),
+            ",transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n"
+        )
+    );
+}
+
+#[test]
+fn an_unbalanced_quote_is_named() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "A,t,\"v,village,4.5,1,100,,\nB,t,v,village,4.5,1,100,,\n",
+    );
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{input}:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines)\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn binary_garbage_and_workbooks_are_named() {
+    let env = Env::new();
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let bin = env.write("garbage.csv", garbage);
+    let (code, _, err) = env.run(&["batch", &bin]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{bin}: is not a text table (it contains binary data); expected CSV\n"
+        )),
+        "{err}"
+    );
+    let xlsx = env.write("plan.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
+    let (code, _, err) = env.run(&["batch", &xlsx]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("is an Excel workbook (.xlsx); save it as CSV first"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_20_mb_field_is_reported_and_the_run_goes_on() {
+    let env = Env::new();
+    let mut csv = String::from(HEAD);
+    csv.push_str("A,t,v,village,4.5,1,100,,\nB,t,");
+    csv.push_str(&"x".repeat(20 << 20));
+    csv.push_str(",village,4.5,1,100,,\nC,t,v,village,4.5,1,100,,\n");
+    let input = env.write("big.csv", csv);
+    let out = env.path("o.csv");
+    let (code, _, err) = env.run(&["batch", &input, "--keep-going", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{input}:3: row is longer than 1 MiB and was skipped\n"
+        )),
+        "{err}"
+    );
+    assert_eq!(env.read("o.csv").lines().count(), 3);
+}
+
+#[test]
+fn a_missing_input_file() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["batch", "nope.csv"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("nope.csv: cannot read: No such file or directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_wrong_flag_is_a_usage_error() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["batch", "--by", "county", "x.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("county"), "{err}");
+}

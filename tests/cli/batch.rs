@@ -1,0 +1,216 @@
+//! `roadsub batch` on good input.
+
+use super::*;
+
+#[test]
+fn spec_worked_examples_through_the_binary() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["batch", &data("spec-examples.csv")]);
+    assert_eq!(code, 0, "{err}");
+    assert_text(
+        &out,
+        "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,households,transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n\
+         E1,T,V,village,4.5,2,1600000,,,,900000.00,600000.00,1500000.00,100000.00,,\n\
+         E1-other,T,V,village,4.5,2,1600000,,30000,,900000.00,600000.00,1500000.00,70000.00,,\n\
+         E1-households,T,V,village,4.5,2,1600000,,,3,900000.00,600000.00,1500000.00,100000.00,33333.33,\n\
+         E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,,\n\
+         E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,,\n\
+         E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
+         E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
+         E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
+         E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,,\n",
+    );
+}
+
+#[test]
+fn output_file_and_summary() {
+    let env = Env::new();
+    let out_path = env.path("out.csv");
+    let (code, out, err) = env.run(&[
+        "batch",
+        &example(),
+        "-o",
+        out_path.to_str().unwrap(),
+        "--summary",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, format!("wrote 19 rows to {}\n", out_path.display()));
+    let csv = env.read("out.csv");
+    assert_eq!(csv.lines().count(), 20);
+    assert_eq!(cell(&csv, "AY-01", "transport"), "945000.00");
+    assert_eq!(cell(&csv, "AY-01", "shortfall"), "5000.00");
+    assert_eq!(cell(&csv, "AY-19", "poverty"), "17500.00");
+    assert_eq!(cell(&csv, "AY-12", "备注"), "路面宽度不足3.5米");
+    assert!(
+        out.contains("19 segments, 49.15 km planned, 42.7 km completed (86.9%)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nsubsidy_total                                      17,015,000.00\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nshortfall                                           7,487,000.00\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nVillage road hardening  4,965,000.00  2,687,500.00  2,277,500.00  54.1%\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn summary_by_township_in_chinese() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["batch", &example(), "--by", "township", "--lang", "zh"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("编号,乡镇,村"), "the data goes to stdout");
+    assert!(
+        err.contains("汇总 — 安岳县2018年贫困村通村通社公路补助标准"),
+        "{err}"
+    );
+    assert!(err.contains("\n乡镇      路段数   公里  已完工      transport       poverty       补助合计          差额\n"), "{err}");
+    assert!(err.contains("\n自治乡         3    8.3     5.5   1,995,000.00  1,330,000.00   3,325,000.00  1,161,000.00\n"), "{err}");
+    assert!(err.contains("\n合计          19  49.15    42.7  10,657,500.00  6,357,500.00  17,015,000.00  7,487,000.00\n"), "{err}");
+}
+
+#[test]
+fn stdin_to_stdout_with_dash() {
+    let env = Env::new();
+    let input = std::fs::read(data("spec-examples.csv")).unwrap();
+    let (code, out, _) = env.run_stdin(&["batch", "-", "-o", "-"], &input);
+    assert_eq!(code, 0);
+    assert_eq!(cell(&out, "E3", "poverty"), "300000.00");
+}
+
+#[test]
+fn gbk_and_bom_files_are_read_without_being_told() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["batch", &data("gbk.csv")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(cell(&out, "G1", "村"), "画青村");
+    assert_eq!(cell(&out, "G1", "subsidy_total"), "1500000.00");
+    assert_eq!(cell(&out, "G2", "类别"), "通組");
+    assert_eq!(cell(&out, "G2", "shortfall"), "75000.00");
+    let (code, out, err) = env.run(&["batch", &data("bom.csv")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("路段编号,"),
+        "the BOM is not copied into a header name"
+    );
+    assert_eq!(cell(&out, "B1", "shortfall"), "100000.00");
+    assert_eq!(cell(&out, "B2", "subsidy_total"), "375000.00");
+}
+
+#[test]
+fn several_tables_make_one_output_and_ids_are_unique_across_them() {
+    let env = Env::new();
+    let a = env.write(
+        "a.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,1,1000000\n",
+    );
+    let b = env.write(
+        "b.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nB1,t,v,group,3.5,1,1000000\n",
+    );
+    let (code, out, err) = env.run(&["batch", &a, &b]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    assert_eq!(cell(&out, "B1", "transport"), "150000.00");
+    let c = env.write(
+        "c.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,1,1\n",
+    );
+    let (code, _, err) = env.run(&["batch", &a, &c]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("c.csv:2: id \"A1\" appears on an earlier row (ids must be unique)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rerunning_on_an_output_recomputes_instead_of_duplicating_columns() {
+    let env = Env::new();
+    let (_, first, _) = env.run(&["batch", &data("spec-examples.csv")]);
+    let again = env.write("again.csv", &first);
+    let (code, second, _) = env.run(&["batch", &again]);
+    assert_eq!(code, 0);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_table_shaped_like_the_release_overruns_the_group_road_envelope() {
+    // 44 villages; 10.2 km of village roads and 86.85 km of group roads, as announced.
+    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for v in 0..44 {
+        let group_km = if v < 43 { "1.975" } else { "1.925" }; // 43 × 1.975 + 1.925 = 86.85
+        csv.push_str(&format!(
+            "G{v},T{},V{v},group,3.5,{group_km},2000000\n",
+            v % 6
+        ));
+    }
+    for v in 0..6 {
+        csv.push_str(&format!("C{v},T{},V{v},village,4.5,1.7,3000000\n", v % 6));
+        // 6 × 1.7 = 10.2
+    }
+    let env = Env::new();
+    let input = env.write("release.csv", csv);
+    let (code, _, err) = env.run(&["batch", &input, "--summary"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("50 segments, 97.05 km planned, 0 km completed (0.0%)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "OVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "\nGroup road building     6,900,000.00  8,685,000.00  -1,785,000.00  125.9%\n"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn help_has_examples_and_exit_codes_in_both_languages() {
+    let env = Env::new();
+    let (code, out, _) = env.run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("roadsub batch plan.csv -o results.csv --summary"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Exit status: 0 all rows computed; 1 bad rows"),
+        "{out}"
+    );
+    let (_, out, _) = env.run(&["--help", "--lang", "zh"]);
+    assert!(out.contains("退出码：0 全部路段计算完成"), "{out}");
+    let (_, out, _) = env.run(&["batch", "--help"]);
+    assert!(out.contains("--keep-going"), "{out}");
+    let (code, out, _) = env.run(&["--version"]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, concat!("roadsub ", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn chinese_from_the_locale() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["batch", &data("spec-examples.csv")])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("宽度 3.0 米低于县交通局补助的最小宽度 3.5 米"),
+        "{text}"
+    );
+}
