@@ -6,7 +6,6 @@
 //! product and sum exact to the fen: see [`MAX_YUAN`], [`LENGTH_DP`] and [`WIDTH_DP`].
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -330,41 +329,58 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
         .map_err(|_| ValueError::TooLarge)
 }
 
-/// Writes `amount` (already rounded to the fen) with exactly two decimals and no separators:
-/// `1500000.00`. This is the batch output form, on the hot path: no allocation, no `fmt`.
+/// Writes `amount` with exactly two decimals and no separators: `1500000.00`. This is the
+/// batch output form, on the hot path: no allocation, no `fmt`.
 pub fn write_plain(out: &mut String, amount: Decimal) {
+    let mut bytes = [0u8; 48];
+    let len = plain_bytes(amount, &mut bytes);
+    // plain_bytes writes ASCII only.
+    out.push_str(std::str::from_utf8(&bytes[48 - len..]).unwrap_or_default());
+}
+
+/// [`write_plain`] onto a byte buffer.
+pub fn push_plain(out: &mut Vec<u8>, amount: Decimal) {
+    let mut bytes = [0u8; 48];
+    let len = plain_bytes(amount, &mut bytes);
+    out.extend_from_slice(&bytes[48 - len..]);
+}
+
+/// Writes the two-decimal form right-aligned into `buf`; returns its length.
+fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let mut v = amount;
     v.rescale(MONEY_DP);
-    if v.scale() != MONEY_DP {
-        // Too many integer digits to carry two decimals: cannot happen within MAX_YUAN.
-        let _ = write!(out, "{v:.2}");
-        return;
-    }
+    // rescale keeps as many decimals as fit; within MAX_YUAN that is always two.
     let m = v.mantissa();
-    if m < 0 {
-        out.push('-');
-    }
-    // Within MAX_YUAN a mantissa in fen fits u64, whose division is far cheaper than u128's.
-    let Ok(mut n) = u64::try_from(m.unsigned_abs()) else {
-        let _ = write!(out, "{}", v.abs());
-        return;
-    };
-    let mut digits = [0u8; 24];
-    let mut i = digits.len();
-    while n > 0 || digits.len() - i < 3 {
+    let mut n = m.unsigned_abs();
+    let mut i = buf.len();
+    let scale = v.scale();
+    let mut written = 0u32;
+    while n > 0 || written <= scale {
+        if written == scale && scale > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+        // u64 division is far cheaper than u128's; amounts in fen fit u64.
+        buf[i] = b'0'
+            + match u64::try_from(n) {
+                Ok(small) => {
+                    n = u128::from(small / 10);
+                    (small % 10) as u8
+                }
+                Err(_) => {
+                    let d = (n % 10) as u8;
+                    n /= 10;
+                    d
+                }
+            };
+        written += 1;
     }
-    let text = &digits[i..];
-    let (int, frac) = text.split_at(text.len() - 2);
-    for &d in int {
-        out.push(char::from(d));
+    if m < 0 {
+        i -= 1;
+        buf[i] = b'-';
     }
-    out.push('.');
-    for &d in frac {
-        out.push(char::from(d));
-    }
+    buf.len() - i
 }
 
 /// `amount` with two decimals and no separators.

@@ -19,7 +19,6 @@ pub use summary::{GroupBy, Summary};
 
 use crate::engine::{self, Breakdown};
 use crate::i18n::Lang;
-use crate::money;
 use crate::rules::RuleSet;
 use crate::table::{self, Columns, Field, Item, Problem, RowError, TableError};
 use ids::IdSet;
@@ -246,8 +245,6 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     let mut ids = IdSet::default();
     let mut breakdown = Breakdown::default();
     let mut errors: Vec<RowError> = Vec::new();
-    let mut amounts = String::new();
-    let mut amount_ends: Vec<usize> = Vec::new();
     let mut notes = String::new();
     let mut done_bytes = 0u64;
     let out_label = match &opts.destination {
@@ -359,20 +356,17 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 // The output will be discarded: keep checking, stop writing.
                 continue;
             }
-            amounts.clear();
-            amount_ends.clear();
             let b = &breakdown;
-            let per_household = b.per_household.filter(|_| layout.per_household);
-            let values = b
-                .shares
-                .iter()
-                .map(|s| Some(s.paid))
-                .chain([Some(b.subsidy_total), Some(b.shortfall)]);
-            for v in values.chain(layout.per_household.then_some(per_household)) {
-                if let Some(v) = v {
-                    money::write_plain(&mut amounts, v);
-                }
-                amount_ends.push(amounts.len());
+            for &j in &map {
+                output.field(record.get(j).unwrap_or(""));
+            }
+            for share in &b.shares {
+                output.amount(Some(share.paid));
+            }
+            output.amount(Some(b.subsidy_total));
+            output.amount(Some(b.shortfall));
+            if layout.per_household {
+                output.amount(b.per_household);
             }
             notes.clear();
             for (i, n) in b.notes.iter().enumerate() {
@@ -381,16 +375,8 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 }
                 notes.push_str(&n.render(rules, lang));
             }
-            let fields = map
-                .iter()
-                .map(|&j| record.get(j).unwrap_or(""))
-                .chain(amount_ends.iter().scan(0, |start, &end| {
-                    let field = &amounts[*start..end];
-                    *start = end;
-                    Some(field)
-                }))
-                .chain(std::iter::once(notes.as_str()));
-            output.row(fields).map_err(output_error)?;
+            output.field(&notes);
+            output.end_row().map_err(output_error)?;
         }
         done_bytes += rows.bytes_read();
     }

@@ -10,8 +10,10 @@ use std::fs::File;
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
+use rust_decimal::Decimal;
 use tempfile::NamedTempFile;
 
+use crate::money;
 use crate::table::csvout;
 use crate::textwidth::{Align, Table};
 
@@ -31,12 +33,16 @@ enum Sink {
 /// At most this many rows are shown as a table on a terminal; the rest are counted.
 pub const TERMINAL_ROWS: usize = 1000;
 
-/// Writes result rows to their destination.
+/// Writes result rows to their destination, one field at a time.
 pub struct Output {
     sink: Sink,
     /// CSV rows not yet handed to `writer`.
     buf: Vec<u8>,
     writer: Option<Box<dyn Write>>,
+    /// No field of the current row written yet.
+    first: bool,
+    /// The current row, for a terminal table.
+    cells: Vec<String>,
 }
 
 const FLUSH_AT: usize = 1 << 18;
@@ -92,10 +98,13 @@ impl Output {
                 (Sink::Terminal(Box::new(table), 0), None)
             }
         };
+        let buf = Vec::with_capacity(FLUSH_AT + 4096);
         let mut out = Output {
             sink,
-            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            buf,
             writer,
+            first: true,
+            cells: Vec::new(),
         };
         if out.writer.is_some() {
             csvout::push_record(&mut out.buf, header.iter().map(String::as_str));
@@ -103,19 +112,47 @@ impl Output {
         Ok(out)
     }
 
-    /// Writes one row.
-    pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> io::Result<()> {
+    /// Adds a text field to the current row.
+    pub fn field(&mut self, text: &str) {
+        if self.writer.is_some() {
+            csvout::push_field(&mut self.buf, text, self.first);
+        } else {
+            self.cells.push(text.to_string());
+        }
+        self.first = false;
+    }
+
+    /// Adds an amount (two decimals) to the current row; `None` is a blank field.
+    pub fn amount(&mut self, value: Option<Decimal>) {
+        if self.writer.is_some() {
+            if !self.first {
+                self.buf.push(b',');
+            }
+            if let Some(v) = value {
+                money::push_plain(&mut self.buf, v);
+            }
+        } else {
+            self.cells
+                .push(value.map(money::grouped).unwrap_or_default());
+        }
+        self.first = false;
+    }
+
+    /// Ends the current row.
+    pub fn end_row(&mut self) -> io::Result<()> {
+        self.first = true;
         match (&mut self.writer, &mut self.sink) {
             (Some(w), _) => {
-                csvout::push_record(&mut self.buf, fields);
+                self.buf.push(b'\n');
                 if self.buf.len() >= FLUSH_AT {
                     w.write_all(&self.buf)?;
                     self.buf.clear();
                 }
             }
             (None, Sink::Terminal(t, hidden)) => {
+                let cells = std::mem::take(&mut self.cells);
                 if t.len() < TERMINAL_ROWS {
-                    t.push(fields.into_iter().map(str::to_string).collect());
+                    t.push(cells);
                 } else {
                     *hidden += 1;
                 }
