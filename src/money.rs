@@ -25,6 +25,47 @@ pub const MAX_WIDTH_M: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
 /// Widths carry at most three decimals of a metre (1 mm).
 pub const WIDTH_DP: u32 = 3;
 
+/// An exact running sum at a fixed number of decimals: fen (`Sum<2>`) for money, µkm
+/// (`Sum<6>`) for lengths. Adding is one integer addition, which matters over a million rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sum<const DP: u32>(i128);
+
+/// A value with more decimals than the sum keeps, or a sum beyond `Decimal`'s range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SumError;
+
+impl<const DP: u32> Sum<DP> {
+    /// Adds `value`, which must have at most `DP` decimals.
+    pub fn add(&mut self, value: Decimal) -> Result<(), SumError> {
+        let scale = value.scale();
+        let m = value.mantissa();
+        let units = if scale == DP {
+            m
+        } else if scale < DP {
+            m.checked_mul(10i128.pow(DP - scale)).ok_or(SumError)?
+        } else {
+            return Err(SumError);
+        };
+        self.0 = self.0.checked_add(units).ok_or(SumError)?;
+        Ok(())
+    }
+
+    /// Adds another sum.
+    pub fn merge(&mut self, other: Sum<DP>) -> Result<(), SumError> {
+        self.0 = self.0.checked_add(other.0).ok_or(SumError)?;
+        Ok(())
+    }
+
+    /// The sum as a decimal with `DP` decimals (saturating far beyond any real total).
+    pub fn value(self) -> Decimal {
+        Decimal::try_from_i128_with_scale(self.0, DP).unwrap_or(if self.0 < 0 {
+            Decimal::MIN
+        } else {
+            Decimal::MAX
+        })
+    }
+}
+
 /// How an amount that falls between two fen is rounded (SPEC §2 "rounding").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
@@ -348,39 +389,41 @@ pub fn push_plain(out: &mut Vec<u8>, amount: Decimal) {
 /// Writes the two-decimal form right-aligned into `buf`; returns its length.
 fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let mut v = amount;
-    v.rescale(MONEY_DP);
-    // rescale keeps as many decimals as fit; within MAX_YUAN that is always two.
+    if v.scale() != MONEY_DP {
+        v.rescale(MONEY_DP);
+    }
     let m = v.mantissa();
-    let mut n = m.unsigned_abs();
     let mut i = buf.len();
-    let scale = v.scale();
-    let mut written = 0u32;
-    while n > 0 || written <= scale {
-        if written == scale && scale > 0 {
-            i -= 1;
-            buf[i] = b'.';
+    if v.scale() == MONEY_DP {
+        if let Ok(mut n) = u64::try_from(m.unsigned_abs()) {
+            // u64 division is far cheaper than u128's; every amount within MAX_YUAN fits.
+            let fen = n % 100;
+            n /= 100;
+            buf[i - 1] = b'0' + (fen % 10) as u8;
+            buf[i - 2] = b'0' + (fen / 10) as u8;
+            buf[i - 3] = b'.';
+            i -= 3;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            if m < 0 {
+                i -= 1;
+                buf[i] = b'-';
+            }
+            return buf.len() - i;
         }
-        i -= 1;
-        // u64 division is far cheaper than u128's; amounts in fen fit u64.
-        buf[i] = b'0'
-            + match u64::try_from(n) {
-                Ok(small) => {
-                    n = u128::from(small / 10);
-                    (small % 10) as u8
-                }
-                Err(_) => {
-                    let d = (n % 10) as u8;
-                    n /= 10;
-                    d
-                }
-            };
-        written += 1;
     }
-    if m < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    buf.len() - i
+    // Beyond MAX_YUAN (never from checked input): the general form.
+    let text = v.to_string();
+    let bytes = text.as_bytes();
+    let len = bytes.len().min(buf.len());
+    buf[48 - len..].copy_from_slice(&bytes[..len]);
+    len
 }
 
 /// `amount` with two decimals and no separators.
@@ -550,6 +593,19 @@ mod tests {
         assert_eq!(plain(d("0")), "0.00");
         assert_eq!(plain(d("12.3")), "12.30");
         assert_eq!(plain(MAX_YUAN), "999999999999999.99");
+    }
+
+    #[test]
+    fn sums_are_exact_at_their_scale() {
+        let mut s = Sum::<2>::default();
+        s.add(d("0.1")).unwrap();
+        s.add(d("0.20")).unwrap();
+        assert_eq!(s.value(), d("0.30"));
+        assert_eq!(s.add(d("0.001")), Err(SumError));
+        let mut km = Sum::<6>::default();
+        km.add(d("1.25")).unwrap();
+        km.add(d("0.000001")).unwrap();
+        assert_eq!(km.value().to_string(), "1.250001");
     }
 
     #[test]

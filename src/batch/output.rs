@@ -1,10 +1,11 @@
 //! Where batch results go: a file written atomically, standard output, or an aligned table
 //! for a person at a terminal.
 //!
-//! A file is written to a temporary file beside it and renamed into place only when the run
-//! succeeds, so a failed or interrupted run never leaves half a file. Standard output cannot be
-//! taken back, so when a bad row must mean "no output", results are spooled to a temporary file
-//! first and copied out only at the end — memory stays flat either way.
+//! Rows are first built in a [`RowBuf`] (by the worker that computed them), then handed to the
+//! [`Output`] in input order. A file is written to a temporary file beside it and renamed into
+//! place only when the run succeeds, so a failed or interrupted run never leaves half a file.
+//! Standard output cannot be taken back, so when a bad row must mean "no output", results are
+//! spooled to a temporary file first and copied out only at the end — memory stays flat.
 
 use std::fs::File;
 use std::io::{self, Seek, Write};
@@ -17,10 +18,85 @@ use crate::money;
 use crate::table::csvout;
 use crate::textwidth::{Align, Table};
 
+/// At most this many rows are shown as a table on a terminal; the rest are counted.
+pub const TERMINAL_ROWS: usize = 1000;
+
+/// Rows built field by field: CSV bytes, or cells for a terminal table.
+pub enum RowBuf {
+    /// CSV text; `first` while the current row has no field yet.
+    Csv { bytes: Vec<u8>, first: bool },
+    /// Finished rows of cells, and the row being built.
+    Cells {
+        rows: Vec<Vec<String>>,
+        current: Vec<String>,
+    },
+}
+
+impl RowBuf {
+    /// An empty buffer of CSV (`csv`, with room for `bytes`) or of cells.
+    pub fn new(csv: bool, bytes: usize) -> RowBuf {
+        if csv {
+            RowBuf::Csv {
+                bytes: Vec::with_capacity(bytes),
+                first: true,
+            }
+        } else {
+            RowBuf::Cells {
+                rows: Vec::new(),
+                current: Vec::new(),
+            }
+        }
+    }
+
+    /// Adds a text field to the current row.
+    pub fn field(&mut self, text: &str) {
+        match self {
+            RowBuf::Csv { bytes, first } => {
+                csvout::push_field(bytes, text, *first);
+                *first = false;
+            }
+            RowBuf::Cells { current, .. } => current.push(text.to_string()),
+        }
+    }
+
+    /// Adds an amount (two decimals) to the current row; `None` is a blank field.
+    pub fn amount(&mut self, value: Option<Decimal>) {
+        match self {
+            RowBuf::Csv { bytes, first } => {
+                if !*first {
+                    bytes.push(b',');
+                }
+                if let Some(v) = value {
+                    money::push_plain(bytes, v);
+                }
+                *first = false;
+            }
+            RowBuf::Cells { current, .. } => {
+                current.push(value.map(money::grouped).unwrap_or_default())
+            }
+        }
+    }
+
+    /// Ends the current row.
+    pub fn end_row(&mut self) {
+        match self {
+            RowBuf::Csv { bytes, first } => {
+                bytes.push(b'\n');
+                *first = true;
+            }
+            RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
+        }
+    }
+}
+
 /// Where the rows are going.
 enum Sink {
     /// CSV into a temporary file that becomes `path`.
-    File { temp: NamedTempFile, path: PathBuf },
+    File {
+        temp: NamedTempFile,
+        path: PathBuf,
+        out: File,
+    },
     /// CSV spooled for stdout, copied out at the end.
     Spool(File),
     /// CSV straight to stdout.
@@ -29,23 +105,6 @@ enum Sink {
     /// more there were.
     Terminal(Box<Table>, u64),
 }
-
-/// At most this many rows are shown as a table on a terminal; the rest are counted.
-pub const TERMINAL_ROWS: usize = 1000;
-
-/// Writes result rows to their destination, one field at a time.
-pub struct Output {
-    sink: Sink,
-    /// CSV rows not yet handed to `writer`.
-    buf: Vec<u8>,
-    writer: Option<Box<dyn Write>>,
-    /// No field of the current row written yet.
-    first: bool,
-    /// The current row, for a terminal table.
-    cells: Vec<String>,
-}
-
-const FLUSH_AT: usize = 1 << 18;
 
 /// How to treat the destination.
 pub enum Target<'a> {
@@ -57,10 +116,15 @@ pub enum Target<'a> {
     Terminal,
 }
 
+/// The destination of a run's rows.
+pub struct Output {
+    sink: Sink,
+}
+
 impl Output {
-    /// Opens the destination; `header` is the output header, `right` which columns are numbers.
+    /// Opens the destination and writes `header`; `right` says which columns are numbers.
     pub fn open(target: Target, header: &[String], right: &[bool]) -> io::Result<Output> {
-        let (sink, writer): (Sink, Option<Box<dyn Write>>) = match target {
+        let sink = match target {
             Target::File(path) => {
                 let dir = match path.parent() {
                     Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -70,108 +134,70 @@ impl Output {
                     .prefix(".roadsub-")
                     .suffix(".tmp")
                     .tempfile_in(dir)?;
-                let w = Box::new(temp.reopen()?);
-                (
-                    Sink::File {
-                        temp,
-                        path: path.to_path_buf(),
-                    },
-                    Some(w),
-                )
+                let out = temp.reopen()?;
+                Sink::File {
+                    temp,
+                    path: path.to_path_buf(),
+                    out,
+                }
             }
             Target::Stdout {
                 all_or_nothing: true,
-            } => {
-                let spool = tempfile::tempfile()?;
-                let w = Box::new(spool.try_clone()?);
-                (Sink::Spool(spool), Some(w))
-            }
+            } => Sink::Spool(tempfile::tempfile()?),
             Target::Stdout {
                 all_or_nothing: false,
-            } => (Sink::Stdout, Some(Box::new(io::stdout().lock()))),
+            } => Sink::Stdout,
             Target::Terminal => {
                 let align = right
                     .iter()
                     .map(|&r| if r { Align::Right } else { Align::Left })
                     .collect();
-                let table = Table::new(header.to_vec(), align).max_cell(24);
-                (Sink::Terminal(Box::new(table), 0), None)
+                Sink::Terminal(Box::new(Table::new(header.to_vec(), align).max_cell(24)), 0)
             }
         };
-        let buf = Vec::with_capacity(FLUSH_AT + 4096);
-        let mut out = Output {
-            sink,
-            buf,
-            writer,
-            first: true,
-            cells: Vec::new(),
-        };
-        if out.writer.is_some() {
-            csvout::push_record(&mut out.buf, header.iter().map(String::as_str));
+        let mut out = Output { sink };
+        if !matches!(out.sink, Sink::Terminal(..)) {
+            let mut line = Vec::new();
+            csvout::push_record(&mut line, header.iter().map(String::as_str));
+            out.write(RowBuf::Csv {
+                bytes: line,
+                first: true,
+            })?;
         }
         Ok(out)
     }
 
-    /// Adds a text field to the current row.
-    pub fn field(&mut self, text: &str) {
-        if self.writer.is_some() {
-            csvout::push_field(&mut self.buf, text, self.first);
-        } else {
-            self.cells.push(text.to_string());
-        }
-        self.first = false;
-    }
-
-    /// Adds an amount (two decimals) to the current row; `None` is a blank field.
-    pub fn amount(&mut self, value: Option<Decimal>) {
-        if self.writer.is_some() {
-            if !self.first {
-                self.buf.push(b',');
-            }
-            if let Some(v) = value {
-                money::push_plain(&mut self.buf, v);
-            }
-        } else {
-            self.cells
-                .push(value.map(money::grouped).unwrap_or_default());
-        }
-        self.first = false;
-    }
-
-    /// Ends the current row.
-    pub fn end_row(&mut self) -> io::Result<()> {
-        self.first = true;
-        match (&mut self.writer, &mut self.sink) {
-            (Some(w), _) => {
-                self.buf.push(b'\n');
-                if self.buf.len() >= FLUSH_AT {
-                    w.write_all(&self.buf)?;
-                    self.buf.clear();
+    /// Appends finished rows.
+    pub fn write(&mut self, rows: RowBuf) -> io::Result<()> {
+        match (&mut self.sink, rows) {
+            (Sink::File { out, .. }, RowBuf::Csv { bytes, .. }) => out.write_all(&bytes),
+            (Sink::Spool(spool), RowBuf::Csv { bytes, .. }) => spool.write_all(&bytes),
+            (Sink::Stdout, RowBuf::Csv { bytes, .. }) => io::stdout().lock().write_all(&bytes),
+            (Sink::Terminal(table, hidden), RowBuf::Cells { rows, .. }) => {
+                for row in rows {
+                    if table.len() < TERMINAL_ROWS {
+                        table.push(row);
+                    } else {
+                        *hidden += 1;
+                    }
                 }
+                Ok(())
             }
-            (None, Sink::Terminal(t, hidden)) => {
-                let cells = std::mem::take(&mut self.cells);
-                if t.len() < TERMINAL_ROWS {
-                    t.push(cells);
-                } else {
-                    *hidden += 1;
-                }
-            }
-            (None, _) => unreachable!("every sink but the terminal writes CSV"),
+            _ => unreachable!("rows are built in the form the sink asked for"),
         }
-        Ok(())
     }
 
     /// Finishes successfully: the file takes its place, or the rows reach stdout. Returns how
     /// many rows a terminal table left out.
     pub fn commit(self) -> io::Result<u64> {
-        if let Some(mut w) = self.writer {
-            w.write_all(&self.buf)?;
-            w.flush()?;
-        }
         match self.sink {
-            Sink::File { temp, path } => {
-                temp.as_file().sync_all()?;
+            Sink::File {
+                temp,
+                path,
+                mut out,
+            } => {
+                out.flush()?;
+                out.sync_all()?;
                 temp.persist(&path).map_err(|e| e.error)?;
             }
             Sink::Spool(mut spool) => {

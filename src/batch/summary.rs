@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
-use crate::money;
+use crate::money::{self, Sum, SumError};
 use crate::rules::RuleSet;
 use crate::table::RowText;
 use crate::textwidth::{Align, Table};
@@ -24,51 +24,72 @@ pub enum GroupBy {
     Class,
 }
 
-/// Sums over a set of segments.
+/// Sums over a set of segments, exact: money in fen, lengths in µkm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Segments counted.
     pub segments: u64,
     /// Σ length, km.
-    pub planned_km: Decimal,
+    pub planned_km: Sum<6>,
     /// Σ completed, km.
-    pub completed_km: Decimal,
+    pub completed_km: Sum<6>,
     /// Σ cost.
-    pub cost: Decimal,
+    pub cost: Sum<2>,
     /// Σ paid, per fund.
-    pub paid: Vec<Decimal>,
+    pub paid: Vec<Sum<2>>,
     /// Σ subsidy.
-    pub subsidy: Decimal,
+    pub subsidy: Sum<2>,
     /// Σ other funds.
-    pub other_funds: Decimal,
+    pub other_funds: Sum<2>,
     /// Σ shortfall.
-    pub shortfall: Decimal,
+    pub shortfall: Sum<2>,
 }
 
-/// An addition left the exact range.
+/// A total left the exact range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SumOverflow;
 
-fn add(a: &mut Decimal, b: Decimal) -> Result<(), SumOverflow> {
-    *a = a.checked_add(b).ok_or(SumOverflow)?;
-    Ok(())
+impl From<SumError> for SumOverflow {
+    fn from(_: SumError) -> SumOverflow {
+        SumOverflow
+    }
 }
 
 impl Totals {
+    fn merge(&mut self, other: &Totals) -> Result<(), SumOverflow> {
+        self.segments += other.segments;
+        self.planned_km.merge(other.planned_km)?;
+        self.completed_km.merge(other.completed_km)?;
+        self.cost.merge(other.cost)?;
+        if self.paid.len() < other.paid.len() {
+            self.paid.resize(other.paid.len(), Sum::default());
+        }
+        for (sum, p) in self.paid.iter_mut().zip(&other.paid) {
+            sum.merge(*p)?;
+        }
+        self.subsidy.merge(other.subsidy)?;
+        self.other_funds.merge(other.other_funds)?;
+        self.shortfall.merge(other.shortfall)?;
+        Ok(())
+    }
+
     fn add(&mut self, seg: &Segment, b: &Breakdown) -> Result<(), SumOverflow> {
         self.segments += 1;
-        add(&mut self.planned_km, seg.length_km)?;
-        add(&mut self.completed_km, seg.completed_km.unwrap_or_default())?;
-        add(&mut self.cost, b.cost)?;
+        self.planned_km.add(seg.length_km)?;
+        if let Some(done) = seg.completed_km {
+            self.completed_km.add(done)?;
+        }
+        self.cost.add(b.cost)?;
         if self.paid.len() < b.shares.len() {
-            self.paid.resize(b.shares.len(), Decimal::ZERO);
+            self.paid.resize(b.shares.len(), Sum::default());
         }
         for (sum, share) in self.paid.iter_mut().zip(&b.shares) {
-            add(sum, share.paid)?;
+            sum.add(share.paid)?;
         }
-        add(&mut self.subsidy, b.subsidy_total)?;
-        add(&mut self.other_funds, seg.other_funds)?;
-        add(&mut self.shortfall, b.shortfall)
+        self.subsidy.add(b.subsidy_total)?;
+        self.other_funds.add(seg.other_funds)?;
+        self.shortfall.add(b.shortfall)?;
+        Ok(())
     }
 }
 
@@ -76,9 +97,9 @@ impl Totals {
 #[derive(Debug, Clone, Default)]
 pub struct BudgetUse {
     /// Σ paid by the budget's fund on matching segments.
-    pub used: Decimal,
+    pub used: Sum<2>,
     /// The same per (township, village), for per-village envelopes.
-    pub per_village: HashMap<(String, String), Decimal>,
+    pub per_village: HashMap<(String, String), Sum<2>>,
 }
 
 /// Everything a run adds up.
@@ -97,7 +118,7 @@ impl Summary {
     /// An empty summary for `rules`, grouping by `by`.
     pub fn new(rules: &RuleSet, by: Option<GroupBy>) -> Summary {
         let total = Totals {
-            paid: vec![Decimal::ZERO; rules.funds.len()],
+            paid: vec![Sum::default(); rules.funds.len()],
             ..Totals::default()
         };
         Summary {
@@ -106,6 +127,21 @@ impl Summary {
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
             by,
         }
+    }
+
+    /// Adds the totals of `other` (a later part of the same run).
+    pub fn merge(&mut self, other: Summary) -> Result<(), SumOverflow> {
+        self.total.merge(&other.total)?;
+        for (key, t) in other.groups {
+            self.groups.entry(key).or_default().merge(&t)?;
+        }
+        for (mine, theirs) in self.budgets.iter_mut().zip(other.budgets) {
+            mine.used.merge(theirs.used)?;
+            for (village, used) in theirs.per_village {
+                mine.per_village.entry(village).or_default().merge(used)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds one computed row.
@@ -144,10 +180,10 @@ impl Summary {
                 continue;
             }
             let paid = b.shares[budget.fund].paid;
-            add(&mut used.used, paid)?;
+            used.used.add(paid)?;
             if budget.per_village {
                 let key = (text.township.to_string(), text.village.to_string());
-                add(used.per_village.entry(key).or_default(), paid)?;
+                used.per_village.entry(key).or_default().add(paid)?;
             }
         }
         Ok(())
@@ -173,16 +209,16 @@ impl Summary {
             Lang::En => format!(
                 "{} segments, {} km planned, {} km completed ({})\n\n",
                 t.segments,
-                money::measure(t.planned_km),
-                money::measure(t.completed_km),
-                pct(t.completed_km, t.planned_km)
+                money::measure(t.planned_km.value()),
+                money::measure(t.completed_km.value()),
+                pct(t.completed_km.value(), t.planned_km.value())
             ),
             Lang::Zh => format!(
                 "路段 {} 个，计划 {} 公里，已完工 {} 公里（{}）\n\n",
                 t.segments,
-                money::measure(t.planned_km),
-                money::measure(t.completed_km),
-                pct(t.completed_km, t.planned_km)
+                money::measure(t.planned_km.value()),
+                money::measure(t.completed_km.value()),
+                pct(t.completed_km.value(), t.planned_km.value())
             ),
         });
         let mut amounts = Table::new(
@@ -195,25 +231,25 @@ impl Summary {
         .max_cell(60);
         amounts.push(vec![
             lang.pick("cost", "总造价").into(),
-            money::grouped(t.cost),
+            money::grouped(t.cost.value()),
         ]);
         for (fund, paid) in rules.funds.iter().zip(&t.paid) {
             amounts.push(vec![
                 format!("{} ({})", fund.id, fund.display(lang)),
-                money::grouped(*paid),
+                money::grouped(paid.value()),
             ]);
         }
         amounts.push(vec![
             lang.pick("subsidy_total", "补助合计").into(),
-            money::grouped(t.subsidy),
+            money::grouped(t.subsidy.value()),
         ]);
         amounts.push(vec![
             lang.pick("other_funds", "整合资金").into(),
-            money::grouped(t.other_funds),
+            money::grouped(t.other_funds.value()),
         ]);
         amounts.push(vec![
             lang.pick("shortfall", "差额（村自筹）").into(),
-            money::grouped(t.shortfall),
+            money::grouped(t.shortfall.value()),
         ]);
         out.push_str(&amounts.render());
         if !rules.budgets.is_empty() {
@@ -278,15 +314,19 @@ impl Summary {
             };
             let rows: Vec<_> = if budget.per_village {
                 let mut villages: Vec<_> = used.per_village.iter().collect();
-                villages.sort();
+                villages.sort_by(|a, b| a.0.cmp(b.0));
                 villages
                     .into_iter()
                     .map(|((town, village), u)| {
-                        check(format!("{name} · {town} {village}"), budget.amount, *u)
+                        check(
+                            format!("{name} · {town} {village}"),
+                            budget.amount,
+                            u.value(),
+                        )
                     })
                     .collect()
             } else {
-                vec![check(name, budget.amount, used.used)]
+                vec![check(name, budget.amount, used.used.value())]
             };
             for (label, envelope, used, left, share) in rows {
                 table.push(vec![
@@ -330,11 +370,14 @@ impl Summary {
             let mut cells = vec![
                 label,
                 t.segments.to_string(),
-                money::measure(t.planned_km),
-                money::measure(t.completed_km),
+                money::measure(t.planned_km.value()),
+                money::measure(t.completed_km.value()),
             ];
-            cells.extend(t.paid.iter().map(|p| money::grouped(*p)));
-            cells.extend([money::grouped(t.subsidy), money::grouped(t.shortfall)]);
+            cells.extend(t.paid.iter().map(|p| money::grouped(p.value())));
+            cells.extend([
+                money::grouped(t.subsidy.value()),
+                money::grouped(t.shortfall.value()),
+            ]);
             cells
         };
         for (key, totals) in &self.groups {

@@ -140,6 +140,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         by,
         lang,
         progress: io::stderr().is_terminal(),
+        workers: std::thread::available_parallelism().map_or(1, usize::from),
     };
     let mut stderr = io::stderr().lock();
     let report = batch::run(&opts, &mut stderr).map_err(|e| {

@@ -79,6 +79,26 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// A record over `text` whose fields end at `ends` (offsets into `text`).
+    pub fn new(line: u64, text: &'a str, ends: &'a [usize], multiline: bool) -> Record<'a> {
+        Record {
+            line,
+            text,
+            ends,
+            multiline,
+        }
+    }
+
+    /// All fields' text, back to back.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Where each field ends in [`Record::text`].
+    pub fn ends(&self) -> &'a [usize] {
+        self.ends
+    }
+
     /// The number of fields.
     pub fn len(&self) -> usize {
         self.ends.len()

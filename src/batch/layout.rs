@@ -1,0 +1,101 @@
+//! How input columns become output columns, and how a later table's columns line up with the
+//! first's when several tables make one output.
+
+use crate::rules::RuleSet;
+use crate::table::{Columns, Field};
+
+/// Columns roadsub writes after the fund columns.
+const COMPUTED: [&str; 4] = [
+    "subsidy_total",
+    "shortfall",
+    "shortfall_per_household",
+    "notes",
+];
+
+/// The output's shape, fixed by the first table.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The header of the output.
+    pub header: Vec<String>,
+    /// Input columns copied, by index, in the first table's order.
+    copied: Vec<usize>,
+    /// Whether to write shortfall_per_household.
+    pub per_household: bool,
+    /// Which output columns hold numbers (for alignment on a terminal).
+    pub right: Vec<bool>,
+    /// The names of the columns roadsub computes.
+    ours: Vec<String>,
+}
+
+fn is_number(field: Option<Field>) -> bool {
+    matches!(
+        field,
+        Some(
+            Field::Width
+                | Field::Length
+                | Field::Cost
+                | Field::CostPerKm
+                | Field::OtherFunds
+                | Field::Completed
+                | Field::Households
+        )
+    )
+}
+
+impl Layout {
+    /// The layout for a first table with these columns.
+    pub fn new(columns: &Columns, rules: &RuleSet) -> Layout {
+        let ours: Vec<String> = rules
+            .funds
+            .iter()
+            .map(|f| f.id.clone())
+            .chain(COMPUTED.iter().map(|s| s.to_string()))
+            .collect();
+        // Columns that a previous run wrote are computed afresh, not duplicated.
+        let copied: Vec<usize> = (0..columns.names.len())
+            .filter(|&i| !is_ours(&ours, &columns.names[i]))
+            .collect();
+        let per_household = columns.index(Field::Households).is_some();
+        let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
+        let mut right: Vec<bool> = copied
+            .iter()
+            .map(|&i| is_number(columns.field_at(i)))
+            .collect();
+        header.extend(rules.funds.iter().map(|f| f.id.clone()));
+        header.push("subsidy_total".into());
+        header.push("shortfall".into());
+        if per_household {
+            header.push("shortfall_per_household".into());
+        }
+        right.resize(header.len(), true);
+        header.push("notes".into());
+        right.push(false);
+        Layout {
+            header,
+            copied,
+            per_household,
+            right,
+            ours,
+        }
+    }
+
+    /// For each copied output column, the column of `other` that fills it; `None` when `other`
+    /// does not have the same columns as `first` (in any order, under any accepted name).
+    pub fn map(&self, first: &Columns, other: &Columns) -> Option<Vec<usize>> {
+        let mut map = Vec::with_capacity(self.copied.len());
+        for &i in &self.copied {
+            let found = match first.field_at(i) {
+                Some(f) => other.index(f),
+                None => other.names.iter().position(|n| n == &first.names[i]),
+            };
+            map.push(found?);
+        }
+        let extra = (0..other.names.len())
+            .any(|j| !map.contains(&j) && !is_ours(&self.ours, &other.names[j]));
+        (!extra).then_some(map)
+    }
+}
+
+fn is_ours(ours: &[String], name: &str) -> bool {
+    ours.iter().any(|o| o.eq_ignore_ascii_case(name.trim()))
+}

@@ -1,0 +1,162 @@
+//! The reading half of a batch run: tables in, chunks of records out, in order.
+//!
+//! Reading stays on one thread because it is sequential by nature (a CSV record's end depends
+//! on everything before it) and because id uniqueness is a property of the whole run.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+
+use super::ids::IdSet;
+use super::layout::Layout;
+use super::work::{Chunk, Done, TableCtx};
+use super::Input;
+use crate::i18n::Lang;
+use crate::rules::RuleSet;
+use crate::table::{self, Columns, Field, Item, TableError};
+
+/// What reaches the writer, tagged with its place in the run.
+pub enum Piece {
+    /// The first readable table fixed the output's shape.
+    Start(Arc<Layout>),
+    /// A table could not be read (or only partly).
+    Failed(String),
+    /// A computed chunk.
+    Done(Done),
+}
+
+/// The channels the reader feeds.
+pub struct Feeds<'a> {
+    /// Chunks for the workers.
+    pub work: SyncSender<(u64, Chunk)>,
+    /// Everything else, for the writer.
+    pub results: SyncSender<(u64, Piece)>,
+    /// Progress over the bytes of all inputs.
+    pub progress: Option<&'a ProgressBar>,
+}
+
+fn open_input(input: &Input) -> io::Result<Box<dyn Read>> {
+    Ok(match &input.path {
+        Some(p) => Box::new(File::open(p)?),
+        None => Box::new(io::stdin().lock()),
+    })
+}
+
+/// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
+pub fn read_all(inputs: &[Input], rules: &RuleSet, lang: Lang, feeds: Feeds) {
+    let mut seq = 0u64;
+    let mut ids = IdSet::default();
+    let mut first: Option<(Arc<Layout>, Columns)> = None;
+    let mut done_bytes = 0u64;
+    let send = |seq: &mut u64, piece: Piece| {
+        *seq += 1;
+        feeds.results.send((*seq - 1, piece)).is_ok()
+    };
+    for input in inputs {
+        let label = &input.label;
+        let opened = open_input(input)
+            .map_err(TableError::Io)
+            .and_then(table::open);
+        let (columns, mut rows) = match opened {
+            Ok(t) => t,
+            Err(e) => {
+                if !send(&mut seq, Piece::Failed(e.render(label, lang))) {
+                    return;
+                }
+                continue;
+            }
+        };
+        if first.is_none() {
+            let layout = Arc::new(Layout::new(&columns, rules));
+            if !send(&mut seq, Piece::Start(layout.clone())) {
+                return;
+            }
+            first = Some((layout, columns.clone()));
+        }
+        let (layout, first_columns) = first.as_ref().expect("set above");
+        let Some(map) = layout.map(first_columns, &columns) else {
+            if !send(
+                &mut seq,
+                Piece::Failed(columns_differ(label, first_columns, &columns, lang)),
+            ) {
+                return;
+            }
+            continue;
+        };
+        let id_col = columns.index(Field::Id);
+        let ctx = Arc::new(TableCtx {
+            label: label.clone(),
+            columns,
+            map,
+            layout: layout.clone(),
+        });
+        let mut chunk = Chunk::new(ctx.clone());
+        loop {
+            let item = match rows.next_item() {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(e) => {
+                    // Send what was read first, so messages stay in order.
+                    if !chunk.is_empty() {
+                        let full = std::mem::replace(&mut chunk, Chunk::new(ctx.clone()));
+                        seq += 1;
+                        if feeds.work.send((seq - 1, full)).is_err() {
+                            return;
+                        }
+                    }
+                    if !send(&mut seq, Piece::Failed(e.render(label, lang))) {
+                        return;
+                    }
+                    break;
+                }
+            };
+            match item {
+                Item::Record(record) => {
+                    let id = id_col
+                        .and_then(|i| record.get(i))
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty());
+                    let duplicate = id.is_some_and(|id| !ids.insert(id));
+                    chunk.push(&record, duplicate);
+                }
+                Item::Skipped(e) => chunk.push_skipped(e),
+            }
+            if chunk.is_full() {
+                let full = std::mem::replace(&mut chunk, Chunk::new(ctx.clone()));
+                seq += 1;
+                if feeds.work.send((seq - 1, full)).is_err() {
+                    return;
+                }
+                if let Some(pb) = feeds.progress {
+                    pb.set_position(done_bytes + rows.bytes_read());
+                }
+            }
+        }
+        done_bytes += rows.bytes_read();
+        if !chunk.is_empty() {
+            seq += 1;
+            if feeds.work.send((seq - 1, chunk)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn columns_differ(file: &str, first: &Columns, other: &Columns, lang: Lang) -> String {
+    let describe = |c: &Columns| c.names.join(", ");
+    match lang {
+        Lang::En => format!(
+            "{file}: its columns ({}) differ from the first table's ({}); one output needs the same columns",
+            describe(other),
+            describe(first)
+        ),
+        Lang::Zh => format!(
+            "{file}: 列（{}）与第一个表（{}）不同；合并输出要求各表的列相同",
+            describe(other),
+            describe(first)
+        ),
+    }
+}
