@@ -148,7 +148,7 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 let next = work_rx.lock().map(|rx| rx.recv());
                 let Ok(Ok((seq, chunk))) = next else { return };
                 if results_tx
-                    .send((seq, Piece::Done(work::compute(job, &chunk))))
+                    .send((seq, Piece::Done(Box::new(work::compute(job, &chunk)))))
                     .is_err()
                 {
                     return;
@@ -225,6 +225,7 @@ fn write_in_order(
                     report.failed_inputs += 1;
                 }
                 Piece::Done(done) => {
+                    let done = *done;
                     for m in &done.messages {
                         say(m);
                     }

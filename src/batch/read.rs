@@ -25,7 +25,7 @@ pub enum Piece {
     /// A table could not be read (or only partly).
     Failed(String),
     /// A computed chunk.
-    Done(Done),
+    Done(Box<Done>),
 }
 
 /// The channels the reader feeds.
