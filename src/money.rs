@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use std::fmt::Write as _;
+
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Amounts are at most this many yuan (10^15 − 0.01, just under 1000万亿).
@@ -435,22 +437,30 @@ pub fn plain(amount: Decimal) -> String {
 
 /// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
 pub fn grouped(amount: Decimal) -> String {
-    let plain = plain(amount);
-    let (sign, rest) = plain
-        .strip_prefix('-')
-        .map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
-    let mut out = String::with_capacity(plain.len() + int.len() / 3);
-    out.push_str(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
+    Grouped(amount).to_string()
+}
+
+/// Shows an amount like [`grouped`] without allocating (for notes written a million times).
+#[derive(Debug, Clone, Copy)]
+pub struct Grouped(pub Decimal);
+
+impl std::fmt::Display for Grouped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 48];
+        let len = plain_bytes(self.0, &mut buf);
+        let text = std::str::from_utf8(&buf[48 - len..]).map_err(|_| std::fmt::Error)?;
+        let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+        let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        f.write_str(sign)?;
+        for (i, c) in int.char_indices() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                f.write_str(",")?;
+            }
+            f.write_char(c)?;
         }
-        out.push(c);
+        f.write_str(".")?;
+        f.write_str(frac)
     }
-    out.push('.');
-    out.push_str(frac);
-    out
 }
 
 /// A rate or amount for people in the shortest honest form: `15万` or `496.5万` when it is at

@@ -211,7 +211,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
             if i > 0 {
                 notes.push_str(lang.pick("; ", "；"));
             }
-            notes.push_str(&n.render(rules, lang));
+            n.write_to(&mut notes, rules, lang);
         }
         rows.field(&notes);
         rows.end_row();

@@ -192,32 +192,42 @@ fn status_line(
     let mut problems = Vec::new();
     if bad > 0 {
         problems.push(match lang {
-            Lang::En => format!("{bad} bad rows"),
+            Lang::En => format!("{bad} bad {}", plural(bad, "row", "rows")),
             Lang::Zh => format!("{bad} 个错误行"),
         });
     }
     if unread > 0 {
         problems.push(match lang {
-            Lang::En => format!("{unread} tables not read"),
+            Lang::En => format!("{unread} {} not read", plural(unread, "table", "tables")),
             Lang::Zh => format!("{unread} 个表无法读取"),
         });
     }
+    let rows = plural(good, "row", "rows");
     let problems = problems.join(lang.pick(", ", "，"));
     Some(match (problems.is_empty(), report.written, lang) {
         (true, _, _) if !to_file => return None,
-        (true, _, Lang::En) => format!("wrote {good} rows to {out_name}"),
+        (true, _, Lang::En) => format!("wrote {good} {rows} to {out_name}"),
         (true, _, Lang::Zh) => format!("已写出 {good} 行到 {out_name}"),
         (false, true, Lang::En) => {
-            format!("{problems} skipped; wrote the {good} good rows to {out_name}")
+            format!("{problems} skipped; wrote the {good} good {rows} to {out_name}")
         }
         (false, true, Lang::Zh) => {
             format!("已跳过{problems}；已将 {good} 个正确行写出到 {out_name}")
         }
         (false, false, Lang::En) => {
-            format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good rows)")
+            format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good {rows})")
         }
         (false, false, Lang::Zh) => {
             format!("{problems}；未写出任何结果（请修正，或用 --keep-going 写出 {good} 个正确行）")
         }
     })
+}
+
+/// The English singular or plural for `n`.
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }

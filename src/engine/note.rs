@@ -1,9 +1,11 @@
 //! The notes a breakdown carries, and how they read in each language.
 
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
-use crate::money;
+use crate::money::Grouped;
 use crate::rules::{ClassId, FundId, RuleSet};
 
 /// Something a reader should know about one segment's numbers.
@@ -30,26 +32,37 @@ pub enum Note {
 impl Note {
     /// The note as a sentence.
     pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
+        let mut out = String::new();
+        self.write_to(&mut out, rules, lang);
+        out
+    }
+
+    /// Appends the note to `out` (no allocation beyond `out`'s own: the batch hot path).
+    pub fn write_to(&self, out: &mut String, rules: &RuleSet, lang: Lang) {
         let fund = |f: FundId| rules.funds[f].display(lang);
-        match *self {
+        // Writing to a String cannot fail.
+        let _ = match *self {
             Note::BelowMinimum {
                 fund: f,
                 width,
                 min,
             } => match lang {
-                Lang::En => format!(
+                Lang::En => write!(
+                    out,
                     "width {width} m is below the {min} m minimum of {}",
                     fund(f)
                 ),
-                Lang::Zh => format!("宽度 {width} 米低于{}的最小宽度 {min} 米", fund(f)),
+                Lang::Zh => write!(out, "宽度 {width} 米低于{}的最小宽度 {min} 米", fund(f)),
             },
             Note::NoTier { fund: f, class } => match lang {
-                Lang::En => format!(
+                Lang::En => write!(
+                    out,
                     "{} has no rate for {}",
                     fund(f),
                     rules.classes[class].display(lang)
                 ),
-                Lang::Zh => format!(
+                Lang::Zh => write!(
+                    out,
                     "{}没有{}的补助标准",
                     fund(f),
                     rules.classes[class].display(lang)
@@ -60,26 +73,29 @@ impl Note {
                 nominal,
                 paid,
             } => match lang {
-                Lang::En => format!(
+                Lang::En => write!(
+                    out,
                     "{} cut from {} to {} so the subsidy does not exceed the cost",
                     fund(f),
-                    money::grouped(nominal),
-                    money::grouped(paid)
+                    Grouped(nominal),
+                    Grouped(paid)
                 ),
-                Lang::Zh => format!(
+                Lang::Zh => write!(
+                    out,
                     "{}由 {} 核减为 {}，补助不超过造价",
                     fund(f),
-                    money::grouped(nominal),
-                    money::grouped(paid)
+                    Grouped(nominal),
+                    Grouped(paid)
                 ),
             },
             Note::OtherFundsExceed { surplus } => match lang {
-                Lang::En => format!(
+                Lang::En => write!(
+                    out,
                     "other funds exceed what the subsidy leaves by {}",
-                    money::grouped(surplus)
+                    Grouped(surplus)
                 ),
-                Lang::Zh => format!("整合资金超出补助后剩余造价 {}", money::grouped(surplus)),
+                Lang::Zh => write!(out, "整合资金超出补助后剩余造价 {}", Grouped(surplus)),
             },
-        }
+        };
     }
 }

@@ -29,7 +29,7 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
              {input}:4: class \"lane\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))\n\
              {input}:5: id \"S3\" appears on an earlier row (ids must be unique)\n\
              {input}:5: length_km \"-1\" must not be negative\n\
-             3 bad rows; nothing written (fix them, or use --keep-going to write the 1 good rows)\n"
+             3 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
         ),
     );
     assert!(!out.exists(), "no output file on failure");
@@ -56,7 +56,7 @@ fn keep_going_writes_the_good_rows_and_still_fails() {
     assert_eq!(code, 1);
     assert!(
         err.ends_with(&format!(
-            "1 bad rows skipped; wrote the 1 good rows to {}\n",
+            "1 bad row skipped; wrote the 1 good row to {}\n",
             out.display()
         )),
         "{err}"
@@ -140,7 +140,7 @@ fn each_kind_of_bad_value() {
             ":8: cost \"100000000000000000000000000000\" is too large for exact money (at most 999,999,999,999,999.99 yuan)",
             ":9: cost \"1.005\" has fractions of a fen (amounts are exact to 0.01 yuan)",
             ":10: row has 3 fields but the header has 9",
-            &format!("8 bad rows skipped; wrote the 1 good rows to {}", env.path("o.csv").display()),
+            &format!("8 bad rows skipped; wrote the 1 good row to {}", env.path("o.csv").display()),
         ]
     );
     let csv = env.read("o.csv");
@@ -178,7 +178,7 @@ fn missing_required_column_lists_what_was_found_and_accepted() {
         &err,
         &format!(
             "{input}: missing required columns: township (乡镇, 鄉鎮, 乡, 镇); the header has \"id\", \"town\", \"village\", \"class\", \"width_m\", \"length_km\", \"cost\"\n\
-             1 tables not read; nothing written (fix them, or use --keep-going to write the 0 good rows)\n"
+             1 table not read; nothing written (fix them, or use --keep-going to write the 0 good rows)\n"
         ),
     );
 }
