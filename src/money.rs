@@ -52,6 +52,20 @@ impl<const DP: u32> Sum<DP> {
         Ok(())
     }
 
+    /// Takes `value` away again (undoing an [`Sum::add`]).
+    pub fn sub(&mut self, value: Decimal) -> Result<(), SumError> {
+        self.add(-value)
+    }
+
+    /// Adds `value`, or takes it away when `negate`.
+    pub fn add_or_sub(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
+        if negate {
+            self.sub(value)
+        } else {
+            self.add(value)
+        }
+    }
+
     /// Adds another sum.
     pub fn merge(&mut self, other: Sum<DP>) -> Result<(), SumError> {
         self.0 = self.0.checked_add(other.0).ok_or(SumError)?;

@@ -198,6 +198,7 @@ impl Output {
             } => {
                 out.flush()?;
                 out.sync_all()?;
+                crate::table::sheet::keep_permissions(temp.path(), &path)?;
                 temp.persist(&path).map_err(|e| e.error)?;
             }
             Sink::Spool(mut spool) => {

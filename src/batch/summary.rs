@@ -73,22 +73,27 @@ impl Totals {
         Ok(())
     }
 
-    fn add(&mut self, seg: &Segment, b: &Breakdown) -> Result<(), SumOverflow> {
-        self.segments += 1;
-        self.planned_km.add(seg.length_km)?;
+    /// Adds one row's amounts, or takes them away again when `negate`.
+    fn apply(&mut self, seg: &Segment, b: &Breakdown, negate: bool) -> Result<(), SumOverflow> {
+        self.segments = if negate {
+            self.segments.saturating_sub(1)
+        } else {
+            self.segments + 1
+        };
+        self.planned_km.add_or_sub(seg.length_km, negate)?;
         if let Some(done) = seg.completed_km {
-            self.completed_km.add(done)?;
+            self.completed_km.add_or_sub(done, negate)?;
         }
-        self.cost.add(b.cost)?;
+        self.cost.add_or_sub(b.cost, negate)?;
         if self.paid.len() < b.shares.len() {
             self.paid.resize(b.shares.len(), Sum::default());
         }
         for (sum, share) in self.paid.iter_mut().zip(&b.shares) {
-            sum.add(share.paid)?;
+            sum.add_or_sub(share.paid, negate)?;
         }
-        self.subsidy.add(b.subsidy_total)?;
-        self.other_funds.add(seg.other_funds)?;
-        self.shortfall.add(b.shortfall)?;
+        self.subsidy.add_or_sub(b.subsidy_total, negate)?;
+        self.other_funds.add_or_sub(seg.other_funds, negate)?;
+        self.shortfall.add_or_sub(b.shortfall, negate)?;
         Ok(())
     }
 }
@@ -152,38 +157,49 @@ impl Summary {
         text: &RowText,
         b: &Breakdown,
     ) -> Result<(), SumOverflow> {
-        self.total.add(seg, b)?;
+        self.apply(rules, seg, text, b, false)
+    }
+
+    /// Takes away a row added before (when it is edited or deleted).
+    pub fn remove(
+        &mut self,
+        rules: &RuleSet,
+        seg: &Segment,
+        text: &RowText,
+        b: &Breakdown,
+    ) -> Result<(), SumOverflow> {
+        self.apply(rules, seg, text, b, true)
+    }
+
+    fn apply(
+        &mut self,
+        rules: &RuleSet,
+        seg: &Segment,
+        text: &RowText,
+        b: &Breakdown,
+        negate: bool,
+    ) -> Result<(), SumOverflow> {
+        self.total.apply(seg, b, negate)?;
         if let Some(by) = self.by {
             let key = match by {
-                GroupBy::Township => text.township,
-                GroupBy::Village => "",
-                GroupBy::Class => rules.classes[seg.class].id.as_str(),
+                GroupBy::Township => text.township.to_string(),
+                GroupBy::Village => format!("{} {}", text.township, text.village),
+                GroupBy::Class => rules.classes[seg.class].id.clone(),
             };
-            let owned;
-            let key = if by == GroupBy::Village {
-                owned = format!("{} {}", text.township, text.village);
-                owned.as_str()
-            } else {
-                key
-            };
-            match self.groups.get_mut(key) {
-                Some(t) => t.add(seg, b)?,
-                None => {
-                    let mut t = Totals::default();
-                    t.add(seg, b)?;
-                    self.groups.insert(key.to_string(), t);
-                }
-            }
+            self.groups.entry(key).or_default().apply(seg, b, negate)?;
         }
         for (budget, used) in rules.budgets.iter().zip(&mut self.budgets) {
             if budget.class.is_some_and(|c| c != seg.class) {
                 continue;
             }
             let paid = b.shares[budget.fund].paid;
-            used.used.add(paid)?;
+            used.used.add_or_sub(paid, negate)?;
             if budget.per_village {
                 let key = (text.township.to_string(), text.village.to_string());
-                used.per_village.entry(key).or_default().add(paid)?;
+                used.per_village
+                    .entry(key)
+                    .or_default()
+                    .add_or_sub(paid, negate)?;
             }
         }
         Ok(())

@@ -99,6 +99,7 @@ pub fn command(lang: Lang) -> Command {
     );
     let after = lang.pick(
         "Examples:\n  \
+         roadsub examples/anyue-2018.csv                       edit in the interactive table\n  \
          roadsub batch examples/anyue-2018.csv                 results as a table\n  \
          roadsub batch plan.csv -o results.csv --summary       write a CSV, print totals\n  \
          roadsub batch a.csv b.csv --by township -o all.csv    two tables, totals per township\n  \
@@ -108,6 +109,7 @@ pub fn command(lang: Lang) -> Command {
          Exit status: 0 all rows computed; 1 bad rows, an unreadable table or invalid rules; \
          2 a wrong command line.",
         "示例：\n  \
+         roadsub examples/anyue-2018.csv                       在交互式表格中编辑\n  \
          roadsub batch examples/anyue-2018.csv                 以表格显示结果\n  \
          roadsub batch plan.csv -o results.csv --summary       写出 CSV 并显示汇总\n  \
          roadsub batch a.csv b.csv --by township -o all.csv    合并两个表，按乡镇汇总\n  \
@@ -123,9 +125,18 @@ pub fn command(lang: Lang) -> Command {
         .disable_help_flag(true)
         .disable_version_flag(true)
         .disable_help_subcommand(true)
-        .subcommand_required(true)
+        .args_conflicts_with_subcommands(true)
         .subcommand_help_heading(lang.pick("Commands", "命令"))
         .next_help_heading(lang.pick("Options", "选项"))
+        .arg(
+            Arg::new("file")
+                .value_name(lang.pick("FILE", "文件"))
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Open FILE (CSV) in the interactive table; without FILE, a new table",
+                    "在交互式表格中打开 文件（CSV）；不给文件则新建表格",
+                )),
+        )
         .help_template(lang.pick(
             "{about}\n\nUsage: {usage}\n\n{all-args}\n\n{after-help}\n",
             "{about}\n\n用法：{usage}\n\n{all-args}\n\n{after-help}\n",
@@ -176,13 +187,12 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
-        _ => Err(Failure::new(
-            EXIT_USAGE,
-            lang.pick(
-                "no command given; see roadsub --help",
-                "未指定命令；见 roadsub --help",
-            ),
-        )),
+        _ => {
+            let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+            let file = m.get_one::<PathBuf>("file").cloned();
+            crate::tui::run(file, rules, lang).map_err(|e| Failure::new(EXIT_BAD_INPUT, e))?;
+            Ok(EXIT_OK)
+        }
     }
 }
 

@@ -5,12 +5,14 @@
 
 mod error;
 mod file;
+mod show;
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
 pub use error::{RulesError, RulesProblem};
+pub use show::describe;
 
 use crate::i18n::Lang;
 use crate::money::{normalize_width_forms, Rounding};

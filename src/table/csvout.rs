@@ -1,16 +1,38 @@
 //! Writing CSV fields: quoted only when they must be (a delimiter, quote or line break inside),
 //! the way the `csv` crate's default does, but straight into a reused line buffer.
 
+/// Bytes that force a field into quotes when the separator is a comma.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
 /// Appends `field` to `line`, after a comma unless it is the first field.
 pub fn push_field(line: &mut Vec<u8>, field: &str, first: bool) {
     if !first {
         line.push(b',');
     }
+    push_quoted(line, field, |b| SPECIAL[b as usize]);
+}
+
+/// Appends `field` after `delimiter` (unless first), quoted when it holds the delimiter, a
+/// quote or a line break.
+pub fn push_field_with(line: &mut Vec<u8>, field: &str, first: bool, delimiter: u8) {
+    if !first {
+        line.push(delimiter);
+    }
+    push_quoted(line, field, |b| {
+        b == delimiter || matches!(b, b'"' | b'\n' | b'\r')
+    });
+}
+
+fn push_quoted(line: &mut Vec<u8>, field: &str, special: impl Fn(u8) -> bool) {
     let bytes = field.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
+    if !bytes.iter().any(|&b| special(b)) {
         line.extend_from_slice(bytes);
         return;
     }

@@ -7,11 +7,12 @@ pub mod columns;
 pub mod csvout;
 pub mod reader;
 pub mod row;
+pub mod sheet;
 
 use std::io::{self, Read};
 
 pub use columns::{Columns, Field, HeaderProblem};
-pub use reader::{Encoding, Next, NotText, Record};
+pub use reader::{Encoding, Next, NotText, Record, Style};
 pub use row::{Problem, RowError, RowText};
 
 use crate::i18n::Lang;
@@ -135,6 +136,11 @@ impl<R: Read> Rows<R> {
     /// The encoding recognised so far.
     pub fn encoding(&self) -> Encoding {
         self.reader.encoding()
+    }
+
+    /// How the file was written.
+    pub fn style(&self) -> Style {
+        self.reader.style()
     }
 }
 

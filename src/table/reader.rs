@@ -137,6 +137,28 @@ pub struct CsvReader<R> {
     ends: Vec<usize>,
     bytes_read: u64,
     started: bool,
+    style: Style,
+}
+
+/// How a file was written, so that saving it again changes nothing but the edited values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// It began with a UTF-8 byte order mark.
+    pub bom: bool,
+    /// The field separator.
+    pub delimiter: u8,
+    /// Lines end with CR LF (as Excel writes them).
+    pub crlf: bool,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            bom: false,
+            delimiter: b',',
+            crlf: false,
+        }
+    }
 }
 
 /// The outcome of reading one record.
@@ -210,12 +232,18 @@ impl<R: Read> CsvReader<R> {
             ends: Vec::new(),
             bytes_read: 0,
             started: false,
+            style: Style::default(),
         }
     }
 
     /// Bytes consumed from the source so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.bytes_read
+    }
+
+    /// How the file was written (known once the header is read).
+    pub fn style(&self) -> Style {
+        self.style
     }
 
     /// The encoding recognised so far (UTF-8 while only ASCII has been seen).
@@ -282,9 +310,18 @@ impl<R: Read> CsvReader<R> {
             };
             self.detected = Detected::Known(enc);
         }
-        self.core = ReaderBuilder::new()
-            .delimiter(sniff_delimiter(&head[self.pos..]))
-            .build();
+        let body = &head[self.pos..];
+        let delimiter = sniff_delimiter(body);
+        let crlf = body
+            .iter()
+            .position(|&b| b == b'\n')
+            .is_some_and(|i| i > 0 && body[i - 1] == b'\r');
+        self.style = Style {
+            bom: self.pos == 3,
+            delimiter,
+            crlf,
+        };
+        self.core = ReaderBuilder::new().delimiter(delimiter).build();
         Ok(())
     }
 

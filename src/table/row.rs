@@ -219,15 +219,27 @@ impl RowError {
         }
     }
 
+    /// `column "value" problem`, without the place (for a cell being edited).
+    pub fn render_value(&self, rules: &RuleSet, lang: Lang) -> String {
+        let what = self.problem.render(rules, lang);
+        match (&self.column, &self.value) {
+            (Some(c), Some(v)) => format!("{c} \"{}\" {what}", shorten(v)),
+            (Some(c), None) => format!("{c} {what}"),
+            _ => what,
+        }
+    }
+
     /// `FILE:LINE: column "value" problem`.
     pub fn render(&self, file: &str, rules: &RuleSet, lang: Lang) -> String {
-        let what = self.problem.render(rules, lang);
-        let row = lang.pick("row", "该行");
-        match (&self.column, &self.value) {
-            (Some(c), Some(v)) => format!("{file}:{}: {c} \"{}\" {what}", self.line, shorten(v)),
-            (Some(c), None) => format!("{file}:{}: {c} {what}", self.line),
-            _ => format!("{file}:{}: {row} {what}", self.line),
-        }
+        let body = match self.column {
+            None => format!(
+                "{} {}",
+                lang.pick("row", "该行"),
+                self.problem.render(rules, lang)
+            ),
+            Some(_) => self.render_value(rules, lang),
+        };
+        format!("{file}:{}: {body}", self.line)
     }
 }
 

@@ -1,0 +1,325 @@
+//! The table being edited: its rows, each row's breakdown from the engine, running totals,
+//! and the undo history. Every change goes through [`Doc::apply`], which keeps the totals
+//! right by taking the old row out and putting the new one in — never recomputing every row.
+
+use std::path::PathBuf;
+
+use crate::batch::Summary;
+use crate::engine::{self, Breakdown, Segment};
+use crate::i18n::Lang;
+use crate::rules::RuleSet;
+use crate::table::row::{self, RowText};
+use crate::table::sheet::{Sheet, SheetRow};
+use crate::table::{Field, Problem, RowError};
+
+/// What the engine made of one row.
+#[derive(Debug, Clone)]
+pub enum Calc {
+    /// A valid segment and its breakdown.
+    Good(Box<(Segment, Breakdown)>),
+    /// Why the row cannot be computed.
+    Bad(Vec<RowError>),
+}
+
+/// One change to the data, as recorded for undo, redo and the recovery journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// Field `col` of row `row` changes from `old` to `new`.
+    Set {
+        row: usize,
+        col: usize,
+        old: String,
+        new: String,
+    },
+    /// `row` is inserted at `at`.
+    Insert { at: usize, row: SheetRow },
+    /// The row at `at` (which is `row`) is deleted.
+    Delete { at: usize, row: SheetRow },
+}
+
+impl Op {
+    /// The change that undoes this one.
+    pub fn inverse(&self) -> Op {
+        match self.clone() {
+            Op::Set { row, col, old, new } => Op::Set {
+                row,
+                col,
+                old: new,
+                new: old,
+            },
+            Op::Insert { at, row } => Op::Delete { at, row },
+            Op::Delete { at, row } => Op::Insert { at, row },
+        }
+    }
+}
+
+/// The document: a sheet, its computed rows and totals, and its history.
+pub struct Doc {
+    /// The data.
+    pub sheet: Sheet,
+    /// Where it is saved (None for a new table).
+    pub path: Option<PathBuf>,
+    /// One per row of `sheet.rows`.
+    pub calcs: Vec<Calc>,
+    /// Totals of the good rows.
+    pub summary: Summary,
+    undo: Vec<Op>,
+    redo: Vec<Op>,
+    /// Changes since the last save (undo counts back down).
+    pub changes: i64,
+}
+
+fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
+    let mut errors = Vec::new();
+    let record = row.record();
+    match row::parse(&record, &sheet.columns, rules, &mut errors) {
+        Some((seg, _)) if errors.is_empty() => match engine::compute(rules, &seg) {
+            Ok(b) => Calc::Good(Box::new((seg, b))),
+            Err(_) => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
+        },
+        _ => Calc::Bad(errors),
+    }
+}
+
+fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
+    let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
+    RowText {
+        id: get(Field::Id),
+        township: get(Field::Township),
+        village: get(Field::Village),
+    }
+}
+
+impl Doc {
+    /// Computes every row of `sheet`.
+    pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
+        let calcs: Vec<Calc> = sheet.rows.iter().map(|r| calc(rules, &sheet, r)).collect();
+        let mut summary = Summary::new(rules, None);
+        for (row, c) in sheet.rows.iter().zip(&calcs) {
+            if let Calc::Good(g) = c {
+                let _ = summary.add(rules, &g.0, &text_of(&sheet, row), &g.1);
+            }
+        }
+        Doc {
+            sheet,
+            path,
+            calcs,
+            summary,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            changes: 0,
+        }
+    }
+
+    /// Whether there are changes since the last save.
+    pub fn modified(&self) -> bool {
+        self.changes != 0
+    }
+
+    fn take_out(&mut self, rules: &RuleSet, at: usize) {
+        if let Calc::Good(g) = &self.calcs[at] {
+            let _ = self.summary.remove(
+                rules,
+                &g.0,
+                &text_of(&self.sheet, &self.sheet.rows[at]),
+                &g.1,
+            );
+        }
+    }
+
+    fn put_in(&mut self, rules: &RuleSet, at: usize) {
+        self.calcs[at] = calc(rules, &self.sheet, &self.sheet.rows[at]);
+        if let Calc::Good(g) = &self.calcs[at] {
+            let _ = self.summary.add(
+                rules,
+                &g.0,
+                &text_of(&self.sheet, &self.sheet.rows[at]),
+                &g.1,
+            );
+        }
+    }
+
+    /// Carries out a change, keeping breakdowns and totals current.
+    pub fn apply(&mut self, rules: &RuleSet, op: &Op) {
+        match op {
+            Op::Set { row, col, new, .. } => {
+                self.take_out(rules, *row);
+                self.sheet.rows[*row] = self.sheet.rows[*row].with(*col, new);
+                self.put_in(rules, *row);
+            }
+            Op::Insert { at, row } => {
+                self.sheet.rows.insert(*at, row.clone());
+                self.calcs.insert(*at, Calc::Bad(Vec::new()));
+                self.put_in(rules, *at);
+            }
+            Op::Delete { at, .. } => {
+                self.take_out(rules, *at);
+                self.sheet.rows.remove(*at);
+                self.calcs.remove(*at);
+            }
+        }
+    }
+
+    /// Makes a change the user asked for (it can be undone).
+    pub fn change(&mut self, rules: &RuleSet, op: Op) {
+        self.apply(rules, &op);
+        self.undo.push(op);
+        self.redo.clear();
+        self.changes += 1;
+    }
+
+    /// Undoes the last change; returns the change made to do so.
+    pub fn undo(&mut self, rules: &RuleSet) -> Option<Op> {
+        let op = self.undo.pop()?;
+        let inverse = op.inverse();
+        self.apply(rules, &inverse);
+        self.redo.push(op);
+        self.changes -= 1;
+        Some(inverse)
+    }
+
+    /// Redoes the last undone change; returns it.
+    pub fn redo(&mut self, rules: &RuleSet) -> Option<Op> {
+        let op = self.redo.pop()?;
+        self.apply(rules, &op);
+        self.undo.push(op.clone());
+        self.changes += 1;
+        Some(op)
+    }
+
+    /// How many changes can be undone and redone.
+    pub fn history(&self) -> (usize, usize) {
+        (self.undo.len(), self.redo.len())
+    }
+
+    /// Checks a value for field `col` of row `row` as the table reader would: `Err` carries the
+    /// reason, in `lang`, when the reader would refuse it.
+    pub fn check(
+        &self,
+        rules: &RuleSet,
+        row: usize,
+        col: usize,
+        value: &str,
+        lang: Lang,
+    ) -> Result<(), String> {
+        let candidate = self.sheet.rows[row].with(col, value);
+        let mut errors = Vec::new();
+        row::parse(&candidate.record(), &self.sheet.columns, rules, &mut errors);
+        let name = &self.sheet.columns.names[col];
+        let field = self.sheet.columns.field_at(col);
+        let mine = errors.iter().find(|e| {
+            e.column.as_deref() == Some(name.as_str())
+                || (field == Some(Field::Length)
+                    && matches!(e.problem, Problem::CompletedBeyondLength(_)))
+        });
+        if let Some(e) = mine {
+            return Err(e.render_value(rules, lang));
+        }
+        if field == Some(Field::Id) {
+            let id = value.trim();
+            let taken = self
+                .sheet
+                .rows
+                .iter()
+                .enumerate()
+                .any(|(i, r)| i != row && r.get(col).trim() == id);
+            if taken && !id.is_empty() {
+                let e = RowError {
+                    line: 0,
+                    column: Some(name.clone()),
+                    value: Some(id.to_string()),
+                    problem: Problem::DuplicateId,
+                };
+                return Err(e.render_value(rules, lang));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::plain;
+
+    fn doc() -> (Doc, RuleSet) {
+        let rules = RuleSet::builtin();
+        let mut sheet = Sheet::empty(Lang::En);
+        let cols = sheet.columns.names.len();
+        let fields = |v: &[&str]| {
+            let mut all: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            all.resize(cols, String::new());
+            all
+        };
+        // id, township, village, name, class, width_m, length_km, cost, other_funds, completed_km, households
+        for r in [
+            fields(&["E1", "t", "v", "", "village", "4.5", "2", "1600000"]),
+            fields(&["E2", "t", "v", "", "group", "3.5", "1.5", "450000"]),
+        ] {
+            sheet
+                .rows
+                .push(SheetRow::new(r.iter().map(String::as_str), 0));
+        }
+        (Doc::new(sheet, None, &rules), rules)
+    }
+
+    fn subsidy(d: &Doc) -> String {
+        plain(d.summary.total.subsidy.value())
+    }
+
+    #[test]
+    fn totals_follow_edits_undo_and_redo() {
+        let (mut d, rules) = doc();
+        assert_eq!(subsidy(&d), "1875000.00");
+        let width = d.sheet.columns.index(Field::Width).unwrap();
+        d.change(
+            &rules,
+            Op::Set {
+                row: 0,
+                col: width,
+                old: "4.5".into(),
+                new: "3.5".into(),
+            },
+        );
+        // E1 at 3.5 m: (150,000 + 250,000) × 2 = 800,000, plus E2's 375,000.
+        assert_eq!(subsidy(&d), "1175000.00");
+        assert!(d.modified());
+        d.undo(&rules);
+        assert_eq!(subsidy(&d), "1875000.00");
+        assert!(!d.modified());
+        d.redo(&rules);
+        assert_eq!(subsidy(&d), "1175000.00");
+        let row = d.sheet.rows[1].clone();
+        d.change(&rules, Op::Delete { at: 1, row });
+        assert_eq!(subsidy(&d), "800000.00");
+        assert_eq!(d.history(), (2, 0));
+        d.undo(&rules);
+        assert_eq!(subsidy(&d), "1175000.00");
+        assert_eq!(d.summary.total.segments, 2);
+    }
+
+    #[test]
+    fn values_are_checked_as_the_reader_would() {
+        let (d, rules) = doc();
+        let length = d.sheet.columns.index(Field::Length).unwrap();
+        assert_eq!(
+            d.check(&rules, 0, length, "abc", Lang::En),
+            Err(
+                "length_km \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
+                    .into()
+            )
+        );
+        assert_eq!(d.check(&rules, 0, length, "850米", Lang::En), Ok(()));
+        let id = d.sheet.columns.index(Field::Id).unwrap();
+        assert_eq!(
+            d.check(&rules, 0, id, "E2", Lang::En),
+            Err("id \"E2\" appears on an earlier row (ids must be unique)".into())
+        );
+        let width = d.sheet.columns.index(Field::Width).unwrap();
+        assert_eq!(
+            d.check(&rules, 0, width, "3.0", Lang::En),
+            Ok(()),
+            "below every tier is a note, not an error"
+        );
+    }
+}

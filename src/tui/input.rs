@@ -1,0 +1,216 @@
+//! Which key does what. The keymap is data, so the help screen and the hint bar are generated
+//! from the same table the key handling uses and can never disagree with it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use super::state::Mode;
+use crate::i18n::Lang;
+
+/// One line of the keymap: the keys as shown, the action, and what it does in both languages.
+pub struct Binding {
+    /// Keys as shown to the user.
+    pub keys: &'static str,
+    /// What they do.
+    pub action: Action,
+    /// English description.
+    pub en: &'static str,
+    /// Chinese description.
+    pub zh: &'static str,
+    /// A short label for the hint bar (English, Chinese), for the keys shown there.
+    pub hint: Option<(&'static str, &'static str)>,
+}
+
+const fn b(keys: &'static str, action: Action, en: &'static str, zh: &'static str) -> Binding {
+    Binding {
+        keys,
+        action,
+        en,
+        zh,
+        hint: None,
+    }
+}
+
+const fn h(
+    keys: &'static str,
+    action: Action,
+    en: &'static str,
+    zh: &'static str,
+    short: (&'static str, &'static str),
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        en,
+        zh,
+        hint: Some(short),
+    }
+}
+
+/// The table's keys, in help-screen order.
+pub const KEYMAP: &[Binding] = &[
+    b(
+        "↑↓←→ hjkl",
+        Action::Down,
+        "move between cells",
+        "在单元格间移动",
+    ),
+    b("PgUp PgDn", Action::PageDown, "page up / down", "上下翻页"),
+    b(
+        "Home End",
+        Action::Home,
+        "first / last column",
+        "首列 / 末列",
+    ),
+    b("g G", Action::Top, "first / last row", "首行 / 末行"),
+    h(
+        "Enter e",
+        Action::Edit,
+        "edit the cell (Esc cancels, Tab moves on)",
+        "编辑单元格（Esc 取消，Tab 下一格）",
+        ("edit", "编辑"),
+    ),
+    h(
+        "a",
+        Action::Add,
+        "add a row (township and village copied)",
+        "添加一行（复制乡镇和村）",
+        ("add", "添加"),
+    ),
+    h(
+        "d",
+        Action::Delete,
+        "delete the row",
+        "删除该行",
+        ("delete", "删除"),
+    ),
+    h("u Ctrl-Z", Action::Undo, "undo", "撤销", ("undo", "撤销")),
+    b("Ctrl-R Ctrl-Y", Action::Redo, "redo", "重做"),
+    h(
+        "/",
+        Action::Filter,
+        "filter rows by text",
+        "按文字筛选行",
+        ("filter", "筛选"),
+    ),
+    b(
+        "n N",
+        Action::NextMatch,
+        "next / previous match",
+        "下一个 / 上一个匹配",
+    ),
+    h(
+        "s",
+        Action::Sort,
+        "sort by this column (again: reverse, off)",
+        "按此列排序（再按：倒序、取消）",
+        ("sort", "排序"),
+    ),
+    b(
+        "t",
+        Action::Group,
+        "group by township / village, with subtotals",
+        "按乡镇 / 村分组小计",
+    ),
+    h(
+        "m",
+        Action::Money,
+        "amounts in 万元 / 元",
+        "金额单位 万元 / 元",
+        ("万元/元", "万元/元"),
+    ),
+    h(
+        "L",
+        Action::Lang,
+        "中文 / English",
+        "中文 / English",
+        ("中文", "English"),
+    ),
+    b("r", Action::Rules, "the rules in force", "当前规则"),
+    h("Ctrl-S", Action::Save, "save", "保存", ("save", "保存")),
+    h(
+        "q",
+        Action::Quit,
+        "quit (asks when there are unsaved changes)",
+        "退出（有未保存修改时询问）",
+        ("quit", "退出"),
+    ),
+    h("? F1", Action::Help, "this help", "帮助", ("help", "帮助")),
+];
+
+/// The description of a binding in `lang`.
+pub fn describe(binding: &Binding, lang: Lang) -> &'static str {
+    lang.pick(binding.en, binding.zh)
+}
+
+/// The action a key stands for in `mode`.
+pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match mode {
+        Mode::Edit { .. } | Mode::Filter { .. } | Mode::SaveAs { .. } => Some(match key.code {
+            KeyCode::Enter => Action::Accept,
+            KeyCode::Esc => Action::Cancel,
+            KeyCode::Tab => Action::NextCell,
+            KeyCode::BackTab => Action::PrevCell,
+            KeyCode::Backspace => Action::Backspace,
+            KeyCode::Delete => Action::DeleteChar,
+            KeyCode::Left => Action::CursorLeft,
+            KeyCode::Right => Action::CursorRight,
+            KeyCode::Home => Action::CursorHome,
+            KeyCode::End => Action::CursorEnd,
+            KeyCode::Char('a') if ctrl => Action::CursorHome,
+            KeyCode::Char('e') if ctrl => Action::CursorEnd,
+            KeyCode::Char(c) if !ctrl => Action::Char(c),
+            _ => return None,
+        }),
+        Mode::Ask(_) => match key.code {
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Yes),
+            KeyCode::Char('n' | 'N') => Some(Action::No),
+            KeyCode::Esc => Some(Action::Cancel),
+            _ => None,
+        },
+        Mode::Help | Mode::Rules => match key.code {
+            KeyCode::Char('L') => Some(Action::Lang),
+            KeyCode::Char('q') if !ctrl => Some(Action::Cancel),
+            KeyCode::Esc
+            | KeyCode::Enter
+            | KeyCode::Char('?')
+            | KeyCode::F(1)
+            | KeyCode::Char('r') => Some(Action::Cancel),
+            _ => None,
+        },
+        Mode::Normal => Some(match key.code {
+            KeyCode::Char('z') if ctrl => Action::Undo,
+            KeyCode::Char('r' | 'y') if ctrl => Action::Redo,
+            KeyCode::Char('s') if ctrl => Action::Save,
+            KeyCode::Char('c') if ctrl => Action::Quit,
+            _ if ctrl => return None,
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => Action::Left,
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => Action::Right,
+            KeyCode::PageUp => Action::PageUp,
+            KeyCode::PageDown => Action::PageDown,
+            KeyCode::Home => Action::Home,
+            KeyCode::End => Action::End,
+            KeyCode::Char('g') => Action::Top,
+            KeyCode::Char('G') => Action::Bottom,
+            KeyCode::Enter | KeyCode::Char('e') => Action::Edit,
+            KeyCode::Char('a') => Action::Add,
+            KeyCode::Char('d') => Action::Delete,
+            KeyCode::Char('u') => Action::Undo,
+            KeyCode::Char('/') => Action::Filter,
+            KeyCode::Char('n') => Action::NextMatch,
+            KeyCode::Char('N') => Action::PrevMatch,
+            KeyCode::Char('s') => Action::Sort,
+            KeyCode::Char('t') => Action::Group,
+            KeyCode::Char('q') => Action::Quit,
+            KeyCode::Char('L') => Action::Lang,
+            KeyCode::Char('m') => Action::Money,
+            KeyCode::Char('r') => Action::Rules,
+            KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
+            KeyCode::Esc => Action::Cancel,
+            _ => return None,
+        }),
+    }
+}

@@ -1,0 +1,242 @@
+//! The recovery journal: every change is appended to `FILE.roadsub-recovery` beside the data
+//! and flushed at once, so a crash, a kill or a lost terminal loses no edit. A clean save or
+//! quit removes the journal; finding one at start means edits were not saved.
+//!
+//! One change per line, fields separated by tabs, text escaped (`\t`, `\n`, `\r`, `\\`):
+//! `set ROW COL VALUE`, `ins AT FIELD...`, `del AT`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use super::doc::Op;
+use crate::table::sheet::SheetRow;
+
+const MAGIC: &str = "roadsub-recovery 1";
+
+/// `FILE.roadsub-recovery` beside `FILE`.
+pub fn journal_path(data: &Path) -> PathBuf {
+    let mut name = data.file_name().unwrap_or_default().to_os_string();
+    name.push(".roadsub-recovery");
+    data.with_file_name(name)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// An open journal.
+pub struct Journal {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+/// A change as the journal keeps it (enough to redo it on the saved file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Set a field.
+    Set {
+        row: usize,
+        col: usize,
+        value: String,
+    },
+    /// Insert a row.
+    Insert { at: usize, fields: Vec<String> },
+    /// Delete a row.
+    Delete { at: usize },
+}
+
+impl Journal {
+    /// A journal for the data file `data` (created on the first change).
+    pub fn new(data: &Path) -> Journal {
+        Journal {
+            path: journal_path(data),
+            file: None,
+        }
+    }
+
+    /// Records a change that was just made.
+    pub fn record(&mut self, op: &Op) -> io::Result<()> {
+        if self.file.is_none() {
+            let mut f = OpenOptions::new()
+                .create(true)
+                .truncate(true)
+                .write(true)
+                .open(&self.path)?;
+            writeln!(f, "{MAGIC}")?;
+            self.file = Some(f);
+        }
+        let line = match op {
+            Op::Set { row, col, new, .. } => format!("set\t{row}\t{col}\t{}", escape(new)),
+            Op::Insert { at, row } => {
+                let fields: Vec<String> = (0..row.len()).map(|i| escape(row.get(i))).collect();
+                format!("ins\t{at}\t{}", fields.join("\t"))
+            }
+            Op::Delete { at, .. } => format!("del\t{at}"),
+        };
+        let f = self.file.as_mut().expect("opened above");
+        writeln!(f, "{line}")?;
+        f.flush()
+    }
+
+    /// Removes the journal (after a save, or when the user leaves without saving on purpose).
+    pub fn clear(&mut self) {
+        self.file = None;
+        let _ = fs::remove_file(&self.path);
+    }
+
+    /// Whether a journal from an earlier session is waiting.
+    pub fn exists(data: &Path) -> bool {
+        journal_path(data).is_file()
+    }
+
+    /// Reads the changes of an earlier session; a damaged last line (a crash mid-write) is
+    /// left out.
+    pub fn read(data: &Path) -> io::Result<Vec<Entry>> {
+        let file = File::open(journal_path(data))?;
+        let mut lines = BufReader::new(file).lines();
+        if lines.next().transpose()?.as_deref() != Some(MAGIC) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "not a roadsub recovery journal",
+            ));
+        }
+        let mut entries = Vec::new();
+        for line in lines {
+            let line = line?;
+            let parts: Vec<&str> = line.split('\t').collect();
+            let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
+            let entry = match parts.first().copied() {
+                Some("set") if parts.len() == 4 => {
+                    num(1).zip(num(2)).map(|(row, col)| Entry::Set {
+                        row,
+                        col,
+                        value: unescape(parts[3]),
+                    })
+                }
+                Some("ins") => num(1).map(|at| Entry::Insert {
+                    at,
+                    fields: parts[2..].iter().map(|p| unescape(p)).collect(),
+                }),
+                Some("del") => num(1).map(|at| Entry::Delete { at }),
+                _ => None,
+            };
+            match entry {
+                Some(e) => entries.push(e),
+                None => break,
+            }
+        }
+        Ok(entries)
+    }
+}
+
+impl Entry {
+    /// The change to make on `rows` (None when it no longer fits them).
+    pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
+        Some(match self {
+            Entry::Set { row, col, value } => {
+                let old = rows.get(*row)?.get(*col).to_string();
+                Op::Set {
+                    row: *row,
+                    col: *col,
+                    old,
+                    new: value.clone(),
+                }
+            }
+            Entry::Insert { at, fields } => {
+                if *at > rows.len() {
+                    return None;
+                }
+                Op::Insert {
+                    at: *at,
+                    row: SheetRow::new(fields.iter().map(String::as_str), 0),
+                }
+            }
+            Entry::Delete { at } => Op::Delete {
+                at: *at,
+                row: rows.get(*at)?.clone(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_survive_and_a_torn_last_line_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        let mut j = Journal::new(&data);
+        j.record(&Op::Set {
+            row: 2,
+            col: 5,
+            old: "3.5".into(),
+            new: "4.5\ttab".into(),
+        })
+        .unwrap();
+        j.record(&Op::Insert {
+            at: 0,
+            row: SheetRow::new(["a", "b\nc"], 0),
+        })
+        .unwrap();
+        j.record(&Op::Delete {
+            at: 1,
+            row: SheetRow::new(["x"], 0),
+        })
+        .unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(journal_path(&data))
+            .unwrap();
+        write!(f, "set\t1").unwrap();
+        assert!(Journal::exists(&data));
+        assert_eq!(
+            Journal::read(&data).unwrap(),
+            [
+                Entry::Set {
+                    row: 2,
+                    col: 5,
+                    value: "4.5\ttab".into()
+                },
+                Entry::Insert {
+                    at: 0,
+                    fields: vec!["a".into(), "b\nc".into()]
+                },
+                Entry::Delete { at: 1 },
+            ]
+        );
+        j.clear();
+        assert!(!Journal::exists(&data));
+    }
+}

@@ -1,0 +1,94 @@
+//! The interactive table (SPEC §7): edit planned segments and see subsidies, shortfalls and
+//! budget use change as you type.
+//!
+//! - [`doc`]: the table, its breakdowns, totals and undo history;
+//! - [`journal`]: every change written beside the file, so a crash loses nothing;
+//! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
+//! - [`state`]: applies actions; [`view`]: draws the state, computing nothing.
+
+pub mod action;
+pub mod doc;
+pub mod input;
+pub mod journal;
+pub mod state;
+pub mod view;
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use crate::i18n::Lang;
+use crate::rules::RuleSet;
+use crate::table::sheet::Sheet;
+use doc::Doc;
+use state::App;
+
+/// Opens the table at `path` (a new one when `None` or when the file does not exist yet) and
+/// runs the interactive table until the user quits. `Err` carries a message for stderr.
+pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), String> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(lang
+            .pick(
+                "the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE",
+                "交互式表格需要在终端中运行；在脚本中计算文件请用：roadsub batch 文件",
+            )
+            .to_string());
+    }
+    let sheet = match &path {
+        Some(p) if p.exists() => {
+            let label = p.display().to_string();
+            Sheet::load(p).map_err(|e| e.render(&label, lang))?
+        }
+        _ => Sheet::empty(lang),
+    };
+    let doc = Doc::new(sheet, path, &rules);
+    let mut app = App::new(doc, rules, lang);
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, stop.clone()).map_err(|e| e.to_string())?;
+    }
+    // ratatui::init restores the terminal on a panic too.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut app, &stop);
+    ratatui::restore();
+    if stop.load(Ordering::Relaxed) && app.doc.modified() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "roadsub: stopped by a signal; unsaved changes are kept and will be offered at the next start",
+                "roadsub：被信号终止；未保存的修改已保留，下次启动时可恢复",
+            )
+        );
+    }
+    result.map_err(|e| e.to_string())
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> io::Result<()> {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        let page = view::table_rows(terminal.size()?.height);
+        app.scroll_to_cursor(page);
+        terminal.draw(|frame| view::draw(frame, app))?;
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        if let Event::Key(key) = event::read()? {
+            if key.kind != KeyEventKind::Release {
+                if let Some(action) = input::action(&app.mode, key) {
+                    app.step(action, page);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

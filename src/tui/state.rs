@@ -1,0 +1,843 @@
+//! The state of the interactive table and [`App::step`], which applies one [`Action`].
+//! Nothing here draws, and nothing here computes money: it asks the [`Doc`] (and so the
+//! engine) and keeps cursor, modes, sorting, filtering and grouping.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+
+use super::action::Action;
+use super::doc::{Calc, Doc, Op};
+use super::journal::{Entry, Journal};
+use crate::batch::summary::Totals;
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::RuleSet;
+use crate::table::sheet::SheetRow;
+use crate::table::Field;
+use crate::textwidth::cells;
+
+/// What the keyboard is doing right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Moving around the table.
+    Normal,
+    /// Typing a new value for the current cell; `cursor` counts characters.
+    Edit { buffer: String, cursor: usize },
+    /// Typing a filter.
+    Filter { buffer: String, cursor: usize },
+    /// Typing a file name to save a new table under.
+    SaveAs { buffer: String, cursor: usize },
+    /// Waiting for an answer.
+    Ask(Question),
+    /// The help screen.
+    Help,
+    /// The rules in force.
+    Rules,
+}
+
+/// A question put to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Quit with unsaved changes: y saves first, n discards, Esc stays.
+    QuitUnsaved,
+    /// The file changed on disk since it was opened: overwrite?
+    OverwriteChanged,
+    /// A recovery journal with this many changes was found: restore them?
+    Restore(usize),
+}
+
+/// How rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    None,
+    Township,
+    Village,
+}
+
+/// The unit amounts are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// 万元, two decimals.
+    Wan,
+    /// 元, two decimals with separators.
+    Yuan,
+}
+
+/// One line of the table as shown.
+#[derive(Debug, Clone)]
+pub enum Line {
+    /// A row of the sheet, by index.
+    Row(usize),
+    /// A group's subtotal.
+    Subtotal(Box<(String, Totals)>),
+}
+
+/// A message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a refusal or failure.
+    pub error: bool,
+}
+
+/// The whole state of the interactive table.
+pub struct App {
+    /// The data and its breakdowns.
+    pub doc: Doc,
+    /// The rules in force.
+    pub rules: RuleSet,
+    /// The interface language.
+    pub lang: Lang,
+    /// What keys do now.
+    pub mode: Mode,
+    /// The lines shown, after filter, sort and grouping.
+    pub lines: Vec<Line>,
+    /// The current line.
+    pub cursor: usize,
+    /// The current column (input columns, then one per fund, subsidy, shortfall).
+    pub col: usize,
+    /// The first line on screen.
+    pub top: usize,
+    /// Sort column and whether descending.
+    pub sort: Option<(usize, bool)>,
+    /// Rows must contain this text (case-insensitive).
+    pub filter: Option<String>,
+    /// Grouping with subtotals.
+    pub grouping: Grouping,
+    /// Money unit.
+    pub unit: Unit,
+    /// The last message.
+    pub status: Option<Status>,
+    /// Set when the program should end.
+    pub quit: bool,
+    /// Width in cells of each column's widest text.
+    pub widths: Vec<usize>,
+    journal: Option<Journal>,
+}
+
+fn matches(row: &SheetRow, needle: &str) -> Option<usize> {
+    (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
+}
+
+impl App {
+    /// A state over `doc`; asks about a recovery journal when one is waiting.
+    pub fn new(doc: Doc, rules: RuleSet, lang: Lang) -> App {
+        let journal = doc.path.as_deref().map(Journal::new);
+        let waiting = doc
+            .path
+            .as_deref()
+            .filter(|p| Journal::exists(p))
+            .map(|p| Journal::read(p).map(|e| e.len()).unwrap_or(0));
+        let mut app = App {
+            doc,
+            rules,
+            lang,
+            mode: Mode::Normal,
+            lines: Vec::new(),
+            cursor: 0,
+            col: 0,
+            top: 0,
+            sort: None,
+            filter: None,
+            grouping: Grouping::None,
+            unit: Unit::Wan,
+            status: None,
+            quit: false,
+            widths: Vec::new(),
+            journal,
+        };
+        app.measure_all();
+        app.relayout();
+        if let Some(n) = waiting {
+            app.mode = Mode::Ask(Question::Restore(n));
+        }
+        app
+    }
+
+    /// Number of input columns.
+    pub fn input_cols(&self) -> usize {
+        self.doc.sheet.columns.names.len()
+    }
+
+    /// Number of columns shown: input, one per fund, subsidy, shortfall.
+    pub fn ncols(&self) -> usize {
+        self.input_cols() + self.rules.funds.len() + 2
+    }
+
+    /// A column's title.
+    pub fn title(&self, c: usize) -> String {
+        let n = self.input_cols();
+        if c < n {
+            return self.doc.sheet.columns.names[c].clone();
+        }
+        let f = c - n;
+        if let Some(fund) = self.rules.funds.get(f) {
+            // English fund names are sentences; the id (also the batch column) is short.
+            return match self.lang {
+                Lang::En => fund.id.clone(),
+                Lang::Zh => fund.name.clone(),
+            };
+        }
+        if f == self.rules.funds.len() {
+            self.lang.pick("subsidy", "补助合计").to_string()
+        } else {
+            self.lang.pick("shortfall", "差额").to_string()
+        }
+    }
+
+    /// An amount in the unit chosen.
+    pub fn show_amount(&self, amount: Decimal) -> String {
+        match self.unit {
+            Unit::Yuan => money::grouped(amount),
+            Unit::Wan => {
+                let wan = self
+                    .rules
+                    .meta
+                    .rounding
+                    .to_fen(amount / Decimal::from(10_000));
+                money::grouped(wan)
+            }
+        }
+    }
+
+    /// A computed column's amount for a row, if the row is good.
+    pub fn amount(&self, row: usize, c: usize) -> Option<Decimal> {
+        let Calc::Good(g) = &self.doc.calcs[row] else {
+            return None;
+        };
+        let b = &g.1;
+        let f = c.checked_sub(self.input_cols())?;
+        Some(match f {
+            _ if f < b.shares.len() => b.shares[f].paid,
+            _ if f == b.shares.len() => b.subsidy_total,
+            _ => b.shortfall,
+        })
+    }
+
+    /// The text of a cell.
+    pub fn cell(&self, row: usize, c: usize) -> String {
+        if c < self.input_cols() {
+            return self.doc.sheet.rows[row].get(c).to_string();
+        }
+        match self.amount(row, c) {
+            Some(a) => self.show_amount(a),
+            None => "—".to_string(),
+        }
+    }
+
+    /// Whether column `c` holds numbers (aligned right).
+    pub fn numeric(&self, c: usize) -> bool {
+        c >= self.input_cols()
+            || matches!(
+                self.doc.sheet.columns.field_at(c),
+                Some(
+                    Field::Width
+                        | Field::Length
+                        | Field::Cost
+                        | Field::CostPerKm
+                        | Field::OtherFunds
+                        | Field::Completed
+                        | Field::Households
+                )
+            )
+    }
+
+    /// The sheet row under the cursor, if the cursor is on a row.
+    pub fn current_row(&self) -> Option<usize> {
+        match self.lines.get(self.cursor) {
+            Some(Line::Row(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
+    fn measure_all(&mut self) {
+        let n = self.ncols();
+        self.widths = (0..n).map(|c| cells(&self.title(c))).collect();
+        for row in 0..self.doc.sheet.rows.len() {
+            self.measure_row(row);
+        }
+    }
+
+    fn measure_row(&mut self, row: usize) {
+        for c in 0..self.ncols() {
+            let w = cells(&self.cell(row, c)).min(30);
+            if let Some(slot) = self.widths.get_mut(c) {
+                *slot = (*slot).max(w);
+            }
+        }
+    }
+
+    /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor's row.
+    pub fn relayout(&mut self) {
+        let keep = self.current_row();
+        let needle = self.filter.as_ref().map(|f| f.to_lowercase());
+        let rows = &self.doc.sheet.rows;
+        let mut order: Vec<usize> = match &needle {
+            Some(n) => (0..rows.len())
+                .filter(|&r| matches(&rows[r], n).is_some())
+                .collect(),
+            None => (0..rows.len()).collect(),
+        };
+        if let Some((c, desc)) = self.sort {
+            let key = |r: usize| -> (Option<Decimal>, String) {
+                let text = self.cell(r, c);
+                let number = self
+                    .amount(r, c)
+                    .or_else(|| money::parse_decimal(text.trim()).ok());
+                (number, text)
+            };
+            let mut keyed: Vec<((Option<Decimal>, String), usize)> =
+                order.iter().map(|&r| (key(r), r)).collect();
+            keyed.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) });
+            order = keyed.into_iter().map(|(_, r)| r).collect();
+        }
+        self.lines = match self.grouping {
+            Grouping::None => order.into_iter().map(Line::Row).collect(),
+            g => self.grouped(order, g),
+        };
+        self.cursor = keep
+            .and_then(|r| {
+                self.lines
+                    .iter()
+                    .position(|l| matches!(l, Line::Row(x) if *x == r))
+            })
+            .unwrap_or(self.cursor)
+            .min(self.lines.len().saturating_sub(1));
+    }
+
+    fn group_key(&self, row: usize, g: Grouping) -> String {
+        let cols = &self.doc.sheet.columns;
+        let get = |f: Field| {
+            cols.index(f)
+                .map_or("", |i| self.doc.sheet.rows[row].get(i).trim())
+        };
+        match g {
+            Grouping::Village => format!("{} {}", get(Field::Township), get(Field::Village)),
+            _ => get(Field::Township).to_string(),
+        }
+    }
+
+    fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
+        let mut keyed: Vec<(String, usize)> = order
+            .into_iter()
+            .map(|r| (self.group_key(r, g), r))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut lines = Vec::with_capacity(keyed.len() + 16);
+        let mut i = 0;
+        while i < keyed.len() {
+            let key = keyed[i].0.clone();
+            let mut totals = crate::batch::Summary::new(&self.rules, None);
+            while i < keyed.len() && keyed[i].0 == key {
+                let r = keyed[i].1;
+                if let Calc::Good(gd) = &self.doc.calcs[r] {
+                    let text = crate::table::RowText {
+                        id: "",
+                        township: "",
+                        village: "",
+                    };
+                    let _ = totals.add(&self.rules, &gd.0, &text, &gd.1);
+                }
+                lines.push(Line::Row(r));
+                i += 1;
+            }
+            lines.push(Line::Subtotal(Box::new((key, totals.total))));
+        }
+        lines
+    }
+
+    fn say(&mut self, en: &str, zh: &str, error: bool) {
+        self.status = Some(Status {
+            text: self.lang.pick(en, zh).to_string(),
+            error,
+        });
+    }
+
+    fn say_owned(&mut self, text: String, error: bool) {
+        self.status = Some(Status { text, error });
+    }
+
+    /// Keeps the cursor on screen for a table `height` lines tall.
+    pub fn scroll_to_cursor(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if self.cursor >= self.top + height {
+            self.top = self.cursor + 1 - height;
+        }
+    }
+
+    fn record(&mut self, op: &Op) {
+        if let Some(j) = &mut self.journal {
+            if let Err(e) = j.record(op) {
+                self.status = Some(Status {
+                    text: format!(
+                        "{}{e}",
+                        self.lang
+                            .pick("cannot write the recovery file: ", "无法写入恢复文件：")
+                    ),
+                    error: true,
+                });
+            }
+        }
+    }
+
+    fn change(&mut self, op: Op) {
+        self.doc.change(&self.rules, op.clone());
+        self.after_change(&op);
+    }
+
+    fn after_change(&mut self, op: &Op) {
+        self.record(op);
+        match op {
+            Op::Set { row, .. } => {
+                self.measure_row(*row);
+                if self.sort.is_some() || self.filter.is_some() || self.grouping != Grouping::None {
+                    self.relayout();
+                }
+            }
+            Op::Insert { at, .. } => {
+                self.measure_row(*at);
+                self.relayout();
+                if let Some(p) = self
+                    .lines
+                    .iter()
+                    .position(|l| matches!(l, Line::Row(x) if x == at))
+                {
+                    self.cursor = p;
+                }
+            }
+            Op::Delete { .. } => self.relayout(),
+        }
+    }
+
+    /// Applies one action.
+    pub fn step(&mut self, action: Action, page: usize) {
+        if !matches!(self.mode, Mode::Edit { .. }) || !matches!(action, Action::Char(_)) {
+            // A message stays until the next thing happens.
+            if !matches!(action, Action::Accept | Action::NextCell | Action::PrevCell) {
+                self.status = None;
+            }
+        }
+        match self.mode.clone() {
+            Mode::Normal => self.normal(action, page),
+            Mode::Edit { buffer, cursor } => self.editing(action, buffer, cursor),
+            Mode::Filter { buffer, cursor } => self.filtering(action, buffer, cursor),
+            Mode::SaveAs { buffer, cursor } => self.saving_as(action, buffer, cursor),
+            Mode::Ask(q) => self.answer(action, q),
+            Mode::Help | Mode::Rules => match action {
+                Action::Lang => self.toggle_lang(),
+                _ => self.mode = Mode::Normal,
+            },
+        }
+    }
+
+    fn toggle_lang(&mut self) {
+        self.lang = match self.lang {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        };
+        self.measure_all();
+    }
+
+    fn normal(&mut self, action: Action, page: usize) {
+        let last = self.lines.len().saturating_sub(1);
+        let page = page.max(1);
+        match action {
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(last),
+            Action::Left => self.col = self.col.saturating_sub(1),
+            Action::Right => self.col = (self.col + 1).min(self.ncols() - 1),
+            Action::PageUp => self.cursor = self.cursor.saturating_sub(page),
+            Action::PageDown => self.cursor = (self.cursor + page).min(last),
+            Action::Home => self.col = 0,
+            Action::End => self.col = self.ncols() - 1,
+            Action::Top => self.cursor = 0,
+            Action::Bottom => self.cursor = last,
+            Action::Edit => self.start_edit(),
+            Action::Add => self.add_row(),
+            Action::Delete => self.delete_row(),
+            Action::Undo => match self.doc.undo(&self.rules) {
+                Some(op) => {
+                    self.after_change(&op);
+                    self.say("undone", "已撤销", false);
+                }
+                None => self.say("nothing to undo", "没有可撤销的操作", false),
+            },
+            Action::Redo => match self.doc.redo(&self.rules) {
+                Some(op) => {
+                    self.after_change(&op);
+                    self.say("redone", "已重做", false);
+                }
+                None => self.say("nothing to redo", "没有可重做的操作", false),
+            },
+            Action::Filter => {
+                let buffer = self.filter.clone().unwrap_or_default();
+                let cursor = buffer.chars().count();
+                self.mode = Mode::Filter { buffer, cursor };
+            }
+            Action::NextMatch | Action::PrevMatch => self.jump(action == Action::NextMatch),
+            Action::Sort => {
+                self.sort = match self.sort {
+                    Some((c, false)) if c == self.col => Some((c, true)),
+                    Some((c, true)) if c == self.col => None,
+                    _ => Some((self.col, false)),
+                };
+                self.relayout();
+            }
+            Action::Group => {
+                self.grouping = match self.grouping {
+                    Grouping::None => Grouping::Township,
+                    Grouping::Township => Grouping::Village,
+                    Grouping::Village => Grouping::None,
+                };
+                self.relayout();
+            }
+            Action::Save => self.save(false),
+            Action::Quit => {
+                if self.doc.modified() {
+                    self.mode = Mode::Ask(Question::QuitUnsaved);
+                } else {
+                    self.leave();
+                }
+            }
+            Action::Lang => self.toggle_lang(),
+            Action::Money => {
+                self.unit = match self.unit {
+                    Unit::Wan => Unit::Yuan,
+                    Unit::Yuan => Unit::Wan,
+                };
+                self.measure_all();
+            }
+            Action::Rules => self.mode = Mode::Rules,
+            Action::Help => self.mode = Mode::Help,
+            Action::Cancel if self.filter.is_some() => {
+                self.filter = None;
+                self.relayout();
+            }
+            _ => {}
+        }
+    }
+
+    fn leave(&mut self) {
+        if let Some(j) = &mut self.journal {
+            j.clear();
+        }
+        self.quit = true;
+    }
+
+    fn start_edit(&mut self) {
+        let Some(row) = self.current_row() else {
+            return self.say("a subtotal cannot be edited", "小计行不能编辑", true);
+        };
+        if self.col >= self.input_cols() {
+            return self.say(
+                "computed columns cannot be edited: change width, length or cost instead",
+                "计算列不能编辑：请修改宽度、长度或造价",
+                true,
+            );
+        }
+        let buffer = self.doc.sheet.rows[row].get(self.col).to_string();
+        let cursor = buffer.chars().count();
+        self.mode = Mode::Edit { buffer, cursor };
+    }
+
+    /// Returns the new buffer and cursor after a text-editing action, or `None` if the action
+    /// is not one.
+    fn edit_text(action: Action, mut buffer: String, cursor: usize) -> Option<(String, usize)> {
+        let byte = |b: &str, c: usize| b.char_indices().nth(c).map_or(b.len(), |(i, _)| i);
+        let len = buffer.chars().count();
+        Some(match action {
+            Action::Char(ch) => {
+                buffer.insert(byte(&buffer, cursor), ch);
+                (buffer, cursor + 1)
+            }
+            Action::Backspace if cursor > 0 => {
+                buffer.remove(byte(&buffer, cursor - 1));
+                (buffer, cursor - 1)
+            }
+            Action::DeleteChar if cursor < len => {
+                buffer.remove(byte(&buffer, cursor));
+                (buffer, cursor)
+            }
+            Action::Backspace | Action::DeleteChar => (buffer, cursor),
+            Action::CursorLeft => (buffer, cursor.saturating_sub(1)),
+            Action::CursorRight => (buffer, (cursor + 1).min(len)),
+            Action::CursorHome => (buffer, 0),
+            Action::CursorEnd => (buffer, len),
+            _ => return None,
+        })
+    }
+
+    fn editing(&mut self, action: Action, buffer: String, cursor: usize) {
+        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
+            self.mode = Mode::Edit { buffer, cursor };
+            return;
+        }
+        match action {
+            Action::Cancel => self.mode = Mode::Normal,
+            Action::Accept | Action::NextCell | Action::PrevCell => {
+                if !self.commit_edit(&buffer) {
+                    return;
+                }
+                self.mode = Mode::Normal;
+                match action {
+                    Action::NextCell if self.col + 1 < self.input_cols() => {
+                        self.col += 1;
+                        self.start_edit();
+                    }
+                    Action::PrevCell if self.col > 0 => {
+                        self.col -= 1;
+                        self.start_edit();
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks and stores an edited value; false (with the reason shown) when refused.
+    fn commit_edit(&mut self, value: &str) -> bool {
+        let Some(row) = self.current_row() else {
+            return false;
+        };
+        let col = self.col;
+        let old = self.doc.sheet.rows[row].get(col).to_string();
+        if old == value {
+            return true;
+        }
+        match self.doc.check(&self.rules, row, col, value, self.lang) {
+            Err(reason) => {
+                self.say_owned(reason, true);
+                false
+            }
+            Ok(()) => {
+                self.change(Op::Set {
+                    row,
+                    col,
+                    old,
+                    new: value.to_string(),
+                });
+                true
+            }
+        }
+    }
+
+    fn add_row(&mut self) {
+        let cols = &self.doc.sheet.columns;
+        let n = cols.names.len();
+        let from = self.current_row();
+        let copy = |f: Field| {
+            cols.index(f)
+                .zip(from)
+                .map(|(i, r)| (i, self.doc.sheet.rows[r].get(i).to_string()))
+        };
+        let copied: Vec<(usize, String)> = [Field::Township, Field::Village]
+            .into_iter()
+            .filter_map(copy)
+            .collect();
+        let fields: Vec<String> = (0..n)
+            .map(|i| {
+                copied
+                    .iter()
+                    .find(|(c, _)| *c == i)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let at = from.map_or(self.doc.sheet.rows.len(), |r| r + 1);
+        let row = SheetRow::new(fields.iter().map(String::as_str), 0);
+        self.change(Op::Insert { at, row });
+        self.col = cols_index(&self.doc, Field::Id);
+        self.say(
+            "row added: fill in id, class, width, length and cost",
+            "已添加一行：请填写编号、类别、宽度、长度和造价",
+            false,
+        );
+    }
+
+    fn delete_row(&mut self) {
+        let Some(at) = self.current_row() else {
+            return self.say("a subtotal cannot be deleted", "小计行不能删除", true);
+        };
+        let row = self.doc.sheet.rows[at].clone();
+        self.change(Op::Delete { at, row });
+        self.say("row deleted (u undoes)", "已删除一行（按 u 撤销）", false);
+    }
+
+    fn jump(&mut self, forward: bool) {
+        let Some(needle) = self.filter.as_ref().map(|f| f.to_lowercase()) else {
+            return self.say(
+                "no filter: press / to type one",
+                "没有筛选条件：按 / 输入",
+                false,
+            );
+        };
+        let n = self.lines.len();
+        for step in 1..=n {
+            let i = if forward {
+                (self.cursor + step) % n
+            } else {
+                (self.cursor + n - step % n) % n
+            };
+            if let Line::Row(r) = self.lines[i] {
+                if let Some(c) = matches(&self.doc.sheet.rows[r], &needle) {
+                    self.cursor = i;
+                    self.col = c;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn filtering(&mut self, action: Action, buffer: String, cursor: usize) {
+        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
+            self.filter = (!buffer.is_empty()).then(|| buffer.clone());
+            self.mode = Mode::Filter { buffer, cursor };
+            self.relayout();
+            return;
+        }
+        match action {
+            Action::Cancel => {
+                self.filter = None;
+                self.mode = Mode::Normal;
+                self.relayout();
+            }
+            Action::Accept => {
+                self.mode = Mode::Normal;
+                let shown = self.lines.len();
+                if self.filter.is_some() {
+                    self.say_owned(
+                        match self.lang {
+                            Lang::En => format!("{shown} rows match"),
+                            Lang::Zh => format!("{shown} 行匹配"),
+                        },
+                        false,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn saving_as(&mut self, action: Action, buffer: String, cursor: usize) {
+        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
+            self.mode = Mode::SaveAs { buffer, cursor };
+            return;
+        }
+        match action {
+            Action::Cancel => self.mode = Mode::Normal,
+            Action::Accept if !buffer.trim().is_empty() => {
+                let path = PathBuf::from(buffer.trim());
+                self.mode = Mode::Normal;
+                if path.exists() {
+                    self.doc.path = Some(path);
+                    self.doc.sheet.stamp = Some((u64::MAX, std::time::SystemTime::UNIX_EPOCH));
+                    self.mode = Mode::Ask(Question::OverwriteChanged);
+                } else {
+                    self.journal = Some(Journal::new(&path));
+                    self.doc.path = Some(path);
+                    self.save(true);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn answer(&mut self, action: Action, q: Question) {
+        self.mode = Mode::Normal;
+        match (q, action) {
+            (Question::QuitUnsaved, Action::Yes) => {
+                self.save(false);
+                if !self.doc.modified() {
+                    self.quit = true;
+                }
+            }
+            (Question::QuitUnsaved, Action::No) => self.leave(),
+            (Question::OverwriteChanged, Action::Yes) => self.save(true),
+            (Question::Restore(_), Action::Yes) => self.restore(),
+            (Question::Restore(_), Action::No) => {
+                if let Some(j) = &mut self.journal {
+                    j.clear();
+                }
+                self.say(
+                    "the unsaved changes were dropped",
+                    "已丢弃未保存的修改",
+                    false,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn restore(&mut self) {
+        let Some(path) = self.doc.path.clone() else {
+            return;
+        };
+        let entries: Vec<Entry> = Journal::read(&path).unwrap_or_default();
+        let mut applied = 0;
+        for e in entries {
+            let Some(op) = e.to_op(&self.doc.sheet.rows) else {
+                break;
+            };
+            self.doc.change(&self.rules, op.clone());
+            self.record(&op);
+            applied += 1;
+        }
+        self.measure_all();
+        self.relayout();
+        self.say_owned(
+            match self.lang {
+                Lang::En => {
+                    format!("{applied} unsaved changes restored (u undoes them one by one)")
+                }
+                Lang::Zh => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
+            },
+            false,
+        );
+    }
+
+    fn save(&mut self, force: bool) {
+        let Some(path) = self.doc.path.clone() else {
+            self.mode = Mode::SaveAs {
+                buffer: String::new(),
+                cursor: 0,
+            };
+            return;
+        };
+        if !force && self.doc.sheet.changed_on_disk(&path) {
+            self.mode = Mode::Ask(Question::OverwriteChanged);
+            return;
+        }
+        match self.doc.sheet.save(&path) {
+            Ok(()) => {
+                self.doc.changes = 0;
+                if let Some(j) = &mut self.journal {
+                    j.clear();
+                }
+                let name = path.display();
+                let rows = self.doc.sheet.rows.len();
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!(
+                            "saved {rows} rows to {name} (the previous version is {name}.bak)"
+                        ),
+                        Lang::Zh => format!("已保存 {rows} 行到 {name}（上一版本为 {name}.bak）"),
+                    },
+                    false,
+                );
+            }
+            Err(e) => self.say_owned(
+                format!("{}{e}", self.lang.pick("could not save: ", "保存失败：")),
+                true,
+            ),
+        }
+    }
+}
+
+fn cols_index(doc: &Doc, f: Field) -> usize {
+    doc.sheet.columns.index(f).unwrap_or(0)
+}

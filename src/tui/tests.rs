@@ -1,0 +1,407 @@
+//! The interactive table driven by keys, as a user would: state after key sequences, and
+//! screens drawn into ratatui's `TestBackend`.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use unicode_width::UnicodeWidthStr;
+
+use super::doc::{Calc, Doc};
+use super::input;
+use super::state::{App, Line, Mode, Question};
+use super::*;
+use crate::money::plain;
+use crate::table::sheet::Sheet;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv")
+}
+
+/// The example opened from a copy in a scratch directory (so saving and journals stay there).
+fn open_copy(lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::copy(example(), &path).unwrap();
+    (open(&path, lang), dir, path)
+}
+
+fn open(path: &Path, lang: Lang) -> App {
+    let rules = RuleSet::builtin();
+    let doc = Doc::new(Sheet::load(path).unwrap(), Some(path.to_path_buf()), &rules);
+    App::new(doc, rules, lang)
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Presses keys: plain characters as typed, `<Enter>`-style names for the rest.
+fn press(app: &mut App, keys: &str) {
+    let mut rest = keys;
+    while !rest.is_empty() {
+        let (event, len) = if let Some(tail) = rest.strip_prefix('<') {
+            let end = tail.find('>').expect("closed key name");
+            let name = &tail[..end];
+            let event = match name {
+                "Enter" => key(KeyCode::Enter),
+                "Esc" => key(KeyCode::Esc),
+                "Tab" => key(KeyCode::Tab),
+                "BackTab" => key(KeyCode::BackTab),
+                "BS" => key(KeyCode::Backspace),
+                "Down" => key(KeyCode::Down),
+                "Right" => key(KeyCode::Right),
+                "End" => key(KeyCode::End),
+                "F1" => key(KeyCode::F(1)),
+                c if c.starts_with("C-") => KeyEvent::new(
+                    KeyCode::Char(c.chars().nth(2).unwrap()),
+                    KeyModifiers::CONTROL,
+                ),
+                other => panic!("unknown key <{other}>"),
+            };
+            (event, end + 2)
+        } else {
+            let c = rest.chars().next().unwrap();
+            (key(KeyCode::Char(c)), c.len_utf8())
+        };
+        rest = &rest[len..];
+        if let Some(action) = input::action(&app.mode, event) {
+            app.step(action, 10);
+        }
+    }
+}
+
+fn row_of(app: &App, id: &str) -> usize {
+    app.doc
+        .sheet
+        .rows
+        .iter()
+        .position(|r| r.get(0) == id)
+        .unwrap()
+}
+
+fn paid(app: &App, id: &str, fund: usize) -> String {
+    match &app.doc.calcs[row_of(app, id)] {
+        Calc::Good(g) => plain(g.1.shares[fund].paid),
+        Calc::Bad(e) => panic!("{e:?}"),
+    }
+}
+
+fn total_subsidy(app: &App) -> String {
+    plain(app.doc.summary.total.subsidy.value())
+}
+
+/// The screen as text lines (a wide character's second cell is skipped).
+fn screen(app: &mut App, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.scroll_to_cursor(view::table_rows(height));
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let s = buffer[(x, y)].symbol();
+                skip = UnicodeWidthStr::width(s).saturating_sub(1);
+                line.push_str(s);
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn editing_a_width_changes_the_subsidy_and_undo_restores_it() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    assert_eq!(paid(&app, "AY-02", 0), "360000.00");
+    assert_eq!(total_subsidy(&app), "17015000.00");
+    // Second row, sixth column (宽度), replace 3.5 by 4.5.
+    press(&mut app, "jlllll<Enter><BS><BS><BS>4.5<Enter>");
+    assert_eq!(app.doc.sheet.rows[1].get(5), "4.5");
+    assert_eq!(
+        paid(&app, "AY-02", 0),
+        "1080000.00",
+        "450,000 × 2.4, cut to the cost"
+    );
+    assert_eq!(paid(&app, "AY-02", 1), "0.00");
+    assert_eq!(total_subsidy(&app), "17495000.00");
+    assert!(app.doc.modified());
+    press(&mut app, "u");
+    assert_eq!(app.doc.sheet.rows[1].get(5), "3.5");
+    assert_eq!(total_subsidy(&app), "17015000.00");
+    assert_eq!(app.doc.history(), (0, 1));
+    press(&mut app, "<C-r>");
+    assert_eq!(total_subsidy(&app), "17495000.00");
+    press(&mut app, "<C-z>");
+    assert!(!app.doc.modified());
+}
+
+#[test]
+fn a_bad_value_is_refused_with_the_readers_message_and_the_old_value_stays() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "llllll<Enter><BS><BS><BS>abc<Enter>");
+    assert!(matches!(app.mode, Mode::Edit { .. }), "still editing");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
+    );
+    assert_eq!(app.doc.sheet.rows[0].get(6), "2.1");
+    press(&mut app, "<Esc>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.doc.history(), (0, 0));
+    // Below every tier is accepted, with its note.
+    press(&mut app, "h<Enter><BS><BS><BS>3.0<Enter>");
+    assert_eq!(paid(&app, "AY-01", 0), "0.00");
+}
+
+#[test]
+fn tab_moves_on_while_editing() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Tab>");
+    assert_eq!(
+        app.mode,
+        Mode::Edit {
+            buffer: "2.1".into(),
+            cursor: 3
+        },
+        "{:?}",
+        app.status
+    );
+    press(&mut app, "<BS><BS><BS>3<Enter>");
+    assert_eq!(app.doc.sheet.rows[0].get(5), "3.5");
+    assert_eq!(app.doc.sheet.rows[0].get(6), "3");
+    assert_eq!(app.doc.history(), (2, 0));
+}
+
+#[test]
+fn add_copies_township_and_village_and_delete_can_be_undone() {
+    let (mut app, _dir, _) = open_copy(Lang::Zh);
+    press(&mut app, "a");
+    assert_eq!(app.doc.sheet.rows.len(), 20);
+    let new = &app.doc.sheet.rows[1];
+    assert_eq!(
+        (new.get(0), new.get(1), new.get(2)),
+        ("", "天马乡", "画青村")
+    );
+    assert_eq!(app.current_row(), Some(1));
+    press(
+        &mut app,
+        "<Enter>AY-20<Tab><Tab><Tab>新路<Tab>通村<Tab>4.5<Tab>1<Tab>100万<Enter>",
+    );
+    assert_eq!(paid(&app, "AY-20", 1), "300000.00");
+    assert_eq!(total_subsidy(&app), "17765000.00");
+    press(&mut app, "d");
+    assert_eq!(app.doc.sheet.rows.len(), 19);
+    assert_eq!(total_subsidy(&app), "17015000.00");
+    press(&mut app, "u");
+    assert_eq!(total_subsidy(&app), "17765000.00");
+}
+
+#[test]
+fn filter_sort_and_group() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "/金鸡<Enter>");
+    assert_eq!(app.lines.len(), 3);
+    assert_eq!(app.status.as_ref().unwrap().text, "3 rows match");
+    press(&mut app, "n");
+    assert_eq!(app.current_row(), Some(row_of(&app, "AY-17")));
+    press(&mut app, "<Esc>");
+    assert_eq!(app.lines.len(), 19);
+    // Sort by shortfall (the last column), largest first.
+    press(&mut app, "<End>ss");
+    let first = match app.lines[0] {
+        Line::Row(r) => app.doc.sheet.rows[r].get(0).to_string(),
+        _ => panic!(),
+    };
+    assert_eq!(first, "AY-10", "920,000.00 is the largest shortfall");
+    press(&mut app, "s");
+    assert_eq!(app.sort, None);
+    press(&mut app, "t");
+    let subtotals = app
+        .lines
+        .iter()
+        .filter(|l| matches!(l, Line::Subtotal(_)))
+        .count();
+    assert_eq!(subtotals, 11, "one per township");
+    let zhenzi = app.lines.iter().find_map(|l| match l {
+        Line::Subtotal(s) if s.0 == "镇子镇" => Some(s),
+        _ => None,
+    });
+    assert_eq!(plain(zhenzi.unwrap().1.subsidy.value()), "1150000.00");
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_and_saving_keeps_a_backup() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>q");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    press(&mut app, "<Esc>");
+    assert!(!app.quit);
+    press(&mut app, "<C-s>");
+    assert!(!app.doc.modified());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.starts_with("编号,乡镇,村,路段名称,类别,宽度,长度"));
+    assert!(
+        saved.contains("\nAY-01,天马乡,画青村,村委会至三组,通村,3.5,2.1,168万,,10万,2.1,126,\n")
+    );
+    let backup = std::fs::read_to_string(crate::table::sheet::backup_path(&path)).unwrap();
+    assert_eq!(backup, std::fs::read_to_string(example()).unwrap());
+    assert!(
+        !journal::Journal::exists(&path),
+        "a clean save removes the journal"
+    );
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn saving_asks_when_the_file_changed_on_disk() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>4.5<Enter>");
+    std::fs::write(&path, "changed by someone else\n").unwrap();
+    press(&mut app, "<C-s>");
+    assert_eq!(app.mode, Mode::Ask(Question::OverwriteChanged));
+    press(&mut app, "n");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "changed by someone else\n"
+    );
+    press(&mut app, "<C-s>y");
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("编号"));
+}
+
+#[test]
+fn unsaved_edits_survive_a_crash_and_are_offered_at_the_next_start() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "jlllll<Enter><BS><BS><BS>4.5<Enter>a");
+    assert!(journal::Journal::exists(&path));
+    drop(app); // a crash: no save, no quit
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(2)));
+    press(&mut app, "y");
+    assert_eq!(app.doc.sheet.rows.len(), 20);
+    assert_eq!(app.doc.sheet.rows[1].get(5), "4.5");
+    assert_eq!(total_subsidy(&app), "17495000.00");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "2 unsaved changes restored (u undoes them one by one)"
+    );
+    // The journal still holds them until a save.
+    drop(app);
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(2)));
+    press(&mut app, "n");
+    assert!(!journal::Journal::exists(&path));
+    assert_eq!(app.doc.sheet.rows.len(), 19);
+}
+
+#[test]
+fn main_screen_in_english() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    let s = screen(&mut app, 100, 24);
+    assert!(s[0].starts_with(" roadsub — "), "{s:#?}");
+    assert!(
+        s[0].ends_with("plan.csv · 19 rows · Anyue County 2018 subsidy standards for village and…"),
+        "{s:#?}"
+    );
+    assert_eq!(s[1], "  编号  乡镇     村     路段名称     类别 宽度  长度  投资 transport poverty subsidy shortfall");
+    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 通村  4.5   2.1 168万     94.50   63.00  157.50      0.50");
+    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道  3.5   2.4           36.00   24.00   60.00     48.00");
+    assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
+    assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││transport 1,065.75  poverty 635.75         │");
+    assert_eq!(s[16], "│County transport bureau subsidy: tier ≥4.5 m, 45万/km││km 42.7/49.15 ███████████████████░░░ 86.9% │");
+    assert!(s[23].starts_with(
+        " ?  help  q  quit  Ctrl-S  save  Enter  edit  a  add  d  delete  u  undo  /  filter"
+    ));
+}
+
+#[test]
+fn main_screen_in_chinese_with_the_detail_pane() {
+    let (mut app, _dir, _) = open_copy(Lang::Zh);
+    press(&mut app, "GG");
+    let s = screen(&mut app, 120, 30);
+    let text = s.join("\n");
+    assert!(
+        s[0].contains("19 行 · 安岳县2018年贫困村通村通社公路补助标准"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│通村公路，宽 4.5 米，长 0.85 公里；造价 400,000.00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│县交通局补助：≥4.5 米档，45万/公里 × 0.85 = 382,500.00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│255,000.00，受造价限制核减为 17,500.00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│• 县扶贫专项补助由 255,000.00 核减为 17,500.00，补助不超过造价"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│transport 1,065.75  poverty 635.75"),
+        "{text}"
+    );
+    assert!(text.contains("│完工 42.7/49.15 公里 "), "{text}");
+    assert!(text.contains("通村硬化路建设 "), "{text}");
+}
+
+#[test]
+fn an_over_budget_summary_says_so_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for v in 0..44 {
+        csv.push_str(&format!("G{v},T,V{v},group,3.5,1.975,2000000\n"));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let mut app = open(&path, Lang::En);
+    let text = screen(&mut app, 100, 24).join("\n");
+    assert!(text.contains("Group road bu… █"), "{text}");
+    assert!(text.contains("125.9% OVER by 179.00"), "{text}");
+}
+
+#[test]
+fn the_help_screen_lists_every_key() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "?");
+    let text = screen(&mut app, 100, 30).join("\n");
+    for b in input::KEYMAP {
+        assert!(text.contains(b.en), "help lacks {:?}", b.en);
+    }
+    press(&mut app, "<Esc><F1>L");
+    let text = screen(&mut app, 100, 30).join("\n");
+    assert!(
+        text.contains("编辑单元格（Esc 取消，Tab 下一格）"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_refused_edit_on_screen() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "llllll<Enter><BS><BS><BS>abc<Enter>");
+    let s = screen(&mut app, 120, 24);
+    assert_eq!(
+        s[22],
+        "edit 长度: abc   ✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
+    );
+}
+
+#[test]
+fn too_small_a_terminal_is_said_plainly() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    assert_eq!(
+        screen(&mut app, 60, 20)[0],
+        "terminal too small: 60×20; roadsub needs at least 80×24"
+    );
+}

@@ -1,0 +1,247 @@
+//! Drawing the state: title, table, detail and summary panes, status and key hints, and the
+//! help, rules and question overlays. Everything here reads [`App`]; nothing computes money.
+
+mod panes;
+mod table;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::action::Action;
+use super::input::{describe, KEYMAP};
+use super::state::{App, Mode, Question};
+use crate::i18n::Lang;
+use crate::textwidth::{cells, truncate};
+
+/// The smallest terminal the table is drawn in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+/// Lines taken by everything but the table: title, panes, status, hints.
+const CHROME: u16 = 1 + 9 + 1 + 1;
+
+/// The hint bar's keys, most needed first (what does not fit is cut from the end).
+const HINT_ORDER: [Action; 11] = [
+    Action::Help,
+    Action::Quit,
+    Action::Save,
+    Action::Edit,
+    Action::Add,
+    Action::Delete,
+    Action::Undo,
+    Action::Filter,
+    Action::Sort,
+    Action::Lang,
+    Action::Money,
+];
+
+/// How many data lines the table shows in a terminal `height` lines tall.
+pub fn table_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(CHROME + 1).max(1))
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let text = match app.lang {
+            Lang::En => format!(
+                "terminal too small: {}×{}; roadsub needs at least {}×{}",
+                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            ),
+            Lang::Zh => format!(
+                "终端太小：{}×{}；至少需要 {}×{}",
+                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            ),
+        };
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [title, body, panes, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(9),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(title_line(app, title.width), title);
+    table::draw(frame, app, body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(panes);
+    panes::detail(frame, app, left);
+    panes::summary(frame, app, right);
+    frame.render_widget(status_line(app), status);
+    frame.render_widget(hint_line(app), hints);
+    match &app.mode {
+        Mode::Help => help(frame, app, area),
+        Mode::Rules => overlay(
+            frame,
+            app.lang.pick(" Rules in force ", " 当前规则 "),
+            &crate::rules::describe(&app.rules, app.lang),
+            area,
+        ),
+        Mode::Ask(q) => ask(frame, app, q, area),
+        _ => {}
+    }
+}
+
+fn title_line(app: &App, width: u16) -> Paragraph<'static> {
+    let lang = app.lang;
+    let file = app.doc.path.as_ref().map_or_else(
+        || lang.pick("(new table)", "（新表）").to_string(),
+        |p| p.display().to_string(),
+    );
+    let rows = app.doc.sheet.rows.len();
+    let modified = if app.doc.modified() {
+        lang.pick(" [modified]", " [已修改]")
+    } else {
+        ""
+    };
+    let mut text = match lang {
+        Lang::En => format!(
+            " roadsub — {file}{modified} · {rows} rows · {}",
+            app.rules.meta.display_name(lang)
+        ),
+        Lang::Zh => format!(
+            " roadsub — {file}{modified} · {rows} 行 · {}",
+            app.rules.meta.display_name(lang)
+        ),
+    };
+    if let Some(f) = &app.filter {
+        text.push_str(&match lang {
+            Lang::En => format!(" · filter \"{f}\": {} shown", app.lines.len()),
+            Lang::Zh => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
+        });
+    }
+    Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
+}
+
+fn prompt_line<'a>(label: String, buffer: &str, cursor: usize) -> Line<'a> {
+    let before: String = buffer.chars().take(cursor).collect();
+    let at: String = buffer
+        .chars()
+        .nth(cursor)
+        .map_or(" ".to_string(), String::from);
+    let after: String = buffer.chars().skip(cursor + 1).collect();
+    Line::from(vec![
+        Span::raw(label).bold(),
+        Span::raw(before),
+        Span::raw(at).reversed(),
+        Span::raw(after),
+    ])
+}
+
+fn status_line(app: &App) -> Paragraph<'static> {
+    let lang = app.lang;
+    let line = match &app.mode {
+        Mode::Edit { buffer, cursor } => {
+            let mut l = prompt_line(
+                format!("{} {}: ", lang.pick("edit", "编辑"), app.title(app.col)),
+                buffer,
+                *cursor,
+            );
+            if let Some(s) = &app.status {
+                l.spans
+                    .push(Span::raw(format!("  ✗ {}", s.text)).red().bold());
+            }
+            l
+        }
+        Mode::Filter { buffer, cursor } => {
+            prompt_line(lang.pick("filter: ", "筛选：").to_string(), buffer, *cursor)
+        }
+        Mode::SaveAs { buffer, cursor } => prompt_line(
+            lang.pick("save as: ", "另存为：").to_string(),
+            buffer,
+            *cursor,
+        ),
+        _ => match &app.status {
+            Some(s) if s.error => Line::from(Span::raw(format!("✗ {}", s.text)).red().bold()),
+            Some(s) => Line::from(Span::raw(s.text.clone()).green()),
+            None => Line::from(""),
+        },
+    };
+    Paragraph::new(line)
+}
+
+fn hint_line(app: &App) -> Paragraph<'static> {
+    let lang = app.lang;
+    let spans: Vec<Span> = match app.mode {
+        Mode::Edit { .. } => vec![Span::raw(lang.pick(
+            "Enter accept · Esc cancel · Tab / Shift-Tab next / previous cell",
+            "Enter 确认 · Esc 取消 · Tab / Shift-Tab 下一格 / 上一格",
+        ))],
+        _ => HINT_ORDER
+            .iter()
+            .filter_map(|a| KEYMAP.iter().find(|b| b.action == *a))
+            .filter_map(|b| {
+                let (en, zh) = b.hint?;
+                let key = b.keys.split(' ').next().unwrap_or(b.keys);
+                Some([
+                    Span::raw(format!(" {key} ")).reversed(),
+                    Span::raw(format!(" {} ", lang.pick(en, zh))),
+                ])
+            })
+            .flatten()
+            .collect(),
+    };
+    Paragraph::new(Line::from(spans))
+}
+
+/// A centred box of `width` × `height` cells within `area`.
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
+    let width = text.lines().map(cells).max().unwrap_or(20) as u16 + 4;
+    let height = text.lines().count() as u16 + 2;
+    let r = centred(area, width, height);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(text.to_string()).block(Block::bordered().title(title.to_string())),
+        r,
+    );
+}
+
+fn help(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let keys_width = KEYMAP.iter().map(|b| cells(b.keys)).max().unwrap_or(8);
+    let mut text: String = KEYMAP
+        .iter()
+        .map(|b| {
+            format!(
+                "{}{}  {}\n",
+                b.keys,
+                " ".repeat(keys_width - cells(b.keys)),
+                describe(b, lang)
+            )
+        })
+        .collect();
+    text.push_str(lang.pick(
+        "\nAmounts beside the inputs are computed by the rules in force;\nEsc or ? closes this help.",
+        "\n输入列旁的金额按当前规则计算；\n按 Esc 或 ? 关闭帮助。",
+    ));
+    overlay(frame, lang.pick(" Keys ", " 按键 "), &text, area);
+}
+
+fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
+    let lang = app.lang;
+    let text = match (q, lang) {
+        (Question::QuitUnsaved, Lang::En) => "There are unsaved changes.\n\ny  save, then quit\nn  quit without saving\nEsc  stay".to_string(),
+        (Question::QuitUnsaved, Lang::Zh) => "有未保存的修改。\n\ny  保存后退出\nn  不保存，直接退出\nEsc  留下".to_string(),
+        (Question::OverwriteChanged, Lang::En) => "The file changed on disk since it was opened.\n\ny  overwrite it with this table\nn  do not save".to_string(),
+        (Question::OverwriteChanged, Lang::Zh) => "文件在打开后已被其他程序修改。\n\ny  用当前表格覆盖\nn  不保存".to_string(),
+        (Question::Restore(n), Lang::En) => format!("{n} unsaved changes from an earlier session were found\n(the program ended before saving).\n\ny  restore them\nn  drop them"),
+        (Question::Restore(n), Lang::Zh) => format!("发现上次会话中 {n} 处未保存的修改\n（程序在保存前意外结束）。\n\ny  恢复这些修改\nn  丢弃"),
+    };
+    overlay(frame, lang.pick(" Question ", " 确认 "), &text, area);
+}

@@ -1,0 +1,250 @@
+//! The detail pane (why the current row's numbers are what they are) and the summary pane
+//! (totals, progress and budget use, overruns said in words).
+
+use rust_decimal::Decimal;
+
+use ratatui::layout::Rect;
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::TierChoice;
+use crate::tui::doc::Calc;
+use crate::tui::state::App;
+
+/// A bar of `width` cells filled in proportion `part / whole` (capped at full), computed in
+/// whole cells from decimals: no floating point anywhere near an amount.
+fn bar(part: Decimal, whole: Decimal, width: usize) -> String {
+    let filled = if whole <= Decimal::ZERO {
+        0
+    } else {
+        let cells = (part * Decimal::from(width as u64) / whole).floor();
+        usize::try_from(cells.mantissa() / 10i128.pow(cells.scale()))
+            .unwrap_or(0)
+            .min(width)
+    };
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        "—".into()
+    } else {
+        format!("{:.1}%", (part * Decimal::ONE_HUNDRED / whole).round_dp(1))
+    }
+}
+
+pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let block = Block::bordered().title(lang.pick(" Why these numbers ", " 计算说明 "));
+    let mut lines: Vec<Line> = Vec::new();
+    match app.current_row().map(|r| (r, &app.doc.calcs[r])) {
+        None => lines.push(Line::from(
+            lang.pick("a subtotal of the rows above", "上方各行的小计"),
+        )),
+        Some((_, Calc::Bad(errors))) => {
+            lines.push(
+                Line::from(lang.pick("This row cannot be computed:", "该行无法计算："))
+                    .red()
+                    .bold(),
+            );
+            for e in errors {
+                lines.push(Line::from(format!("• {}", e.render_value(&app.rules, lang))).red());
+            }
+        }
+        Some((_, Calc::Good(g))) => {
+            let (seg, b) = (&g.0, &g.1);
+            let class = app.rules.classes[seg.class].display(lang);
+            let w = money::measure(seg.width_m);
+            let l = money::measure(seg.length_km);
+            lines.push(Line::from(match lang {
+                Lang::En => format!(
+                    "{class}, {w} m wide, {l} km; cost {}",
+                    money::grouped(b.cost)
+                ),
+                Lang::Zh => format!(
+                    "{class}，宽 {w} 米，长 {l} 公里；造价 {}",
+                    money::grouped(b.cost)
+                ),
+            }));
+            for (f, share) in b.shares.iter().enumerate() {
+                let fund = &app.rules.funds[f];
+                let text = match share.tier {
+                    TierChoice::Tier(t) => {
+                        let tier = &fund.tiers[t];
+                        let upto = if fund.up_to {
+                            lang.pick("up to ", "不超过")
+                        } else {
+                            ""
+                        };
+                        let cut = if share.paid < share.nominal {
+                            match lang {
+                                Lang::En => {
+                                    format!(", cut to {} by the cost", money::grouped(share.paid))
+                                }
+                                Lang::Zh => {
+                                    format!("，受造价限制核减为 {}", money::grouped(share.paid))
+                                }
+                            }
+                        } else {
+                            String::new()
+                        };
+                        match lang {
+                            Lang::En => format!(
+                                "{}: tier ≥{} m, {upto}{}/km × {l} = {}{cut}",
+                                fund.display(lang),
+                                money::measure(tier.min_width_m),
+                                money::short_yuan(tier.rate_per_km),
+                                money::grouped(share.nominal)
+                            ),
+                            Lang::Zh => format!(
+                                "{}：≥{} 米档，{upto}{}/公里 × {l} = {}{cut}",
+                                fund.display(lang),
+                                money::measure(tier.min_width_m),
+                                money::short_yuan(tier.rate_per_km),
+                                money::grouped(share.nominal)
+                            ),
+                        }
+                    }
+                    _ => format!("{}: 0.00", fund.display(lang)),
+                };
+                lines.push(Line::from(text));
+            }
+            let per = b.per_household.map(|p| match lang {
+                Lang::En => format!(" ({}/household)", money::grouped(p)),
+                Lang::Zh => format!("（每户 {}）", money::grouped(p)),
+            });
+            lines.push(Line::from(vec![
+                Span::raw(match lang {
+                    Lang::En => format!(
+                        "subsidy {} − other funds {} → ",
+                        money::grouped(b.subsidy_total),
+                        money::grouped(seg.other_funds)
+                    ),
+                    Lang::Zh => format!(
+                        "补助 {} − 整合资金 {} → ",
+                        money::grouped(b.subsidy_total),
+                        money::grouped(seg.other_funds)
+                    ),
+                }),
+                Span::raw(format!(
+                    "{} {}{}",
+                    lang.pick("shortfall", "差额"),
+                    money::grouped(b.shortfall),
+                    per.unwrap_or_default()
+                ))
+                .bold(),
+            ]));
+            for n in &b.notes {
+                lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
+            }
+            lines.push(
+                Line::from(format!(
+                    "{}{}",
+                    lang.pick("rules: ", "依据："),
+                    app.rules.meta.display_source(lang)
+                ))
+                .dark_gray(),
+            );
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let t = &app.doc.summary.total;
+    let block = Block::bordered().title(match lang {
+        Lang::En => format!(
+            " Totals ({}) ",
+            if app.unit == crate::tui::state::Unit::Wan {
+                "万元"
+            } else {
+                "yuan"
+            }
+        ),
+        Lang::Zh => format!(
+            " 合计（{}） ",
+            if app.unit == crate::tui::state::Unit::Wan {
+                "万元"
+            } else {
+                "元"
+            }
+        ),
+    });
+    let mut lines = Vec::new();
+    let funds: Vec<String> = app
+        .rules
+        .funds
+        .iter()
+        .zip(&t.paid)
+        .map(|(f, p)| format!("{} {}", f.id, app.show_amount(p.value())))
+        .collect();
+    lines.push(Line::from(funds.join("  ")));
+    lines.push(Line::from(vec![
+        Span::raw(format!(
+            "{} {}  ",
+            lang.pick("subsidy", "补助"),
+            app.show_amount(t.subsidy.value())
+        )),
+        Span::raw(format!(
+            "{} {}",
+            lang.pick("shortfall", "差额"),
+            app.show_amount(t.shortfall.value())
+        ))
+        .bold(),
+    ]));
+    let (done, planned) = (t.completed_km.value(), t.planned_km.value());
+    let inner = usize::from(area.width.saturating_sub(2));
+    let label = match lang {
+        Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
+        Lang::Zh => format!(
+            "完工 {}/{} 公里 ",
+            money::measure(done),
+            money::measure(planned)
+        ),
+    };
+    let room = inner
+        .saturating_sub(crate::textwidth::cells(&label) + 7)
+        .min(30);
+    lines.push(Line::from(format!(
+        "{label}{} {}",
+        bar(done, planned, room),
+        percent(done, planned)
+    )));
+    for (budget, used) in app.rules.budgets.iter().zip(&app.doc.summary.budgets) {
+        let name = budget.display(&app.rules, lang);
+        let used = used.used.value();
+        let over = used > budget.amount;
+        let label = format!("{} ", crate::textwidth::truncate(&name, 14));
+        let style = if over {
+            Style::new().red().bold()
+        } else {
+            Style::new()
+        };
+        // An overrun is said in words first; the bar takes what room is left.
+        let words = if over {
+            match lang {
+                Lang::En => format!(" OVER by {}", app.show_amount(used - budget.amount)),
+                Lang::Zh => format!(" 超出 {}", app.show_amount(used - budget.amount)),
+            }
+        } else {
+            String::new()
+        };
+        let fixed = crate::textwidth::cells(&label) + 8 + crate::textwidth::cells(&words);
+        let room = inner.saturating_sub(fixed).min(20);
+        let text = format!(
+            "{label}{} {}{words}",
+            bar(used, budget.amount, room),
+            percent(used, budget.amount)
+        );
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

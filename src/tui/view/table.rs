@@ -1,0 +1,161 @@
+//! The segment table: a frozen header, the visible lines only, columns sized to their
+//! content in terminal cells and scrolled sideways to keep the current column in view.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line as TextLine, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::textwidth::{cells, truncate};
+use crate::tui::doc::Calc;
+use crate::tui::state::{App, Line, Mode};
+
+/// A cell padded or cut to exactly `width` cells.
+fn fit(text: &str, width: usize, right: bool) -> String {
+    let t = truncate(text, width);
+    let pad = " ".repeat(width.saturating_sub(cells(&t)));
+    if right {
+        format!("{pad}{t}")
+    } else {
+        format!("{t}{pad}")
+    }
+}
+
+/// The first input column to show so that the current one fits in `width` cells.
+fn first_column(app: &App, width: usize) -> usize {
+    if app.col >= app.input_cols() {
+        return 0;
+    }
+    let mut first = app.col;
+    let mut used = app.widths.get(app.col).copied().unwrap_or(0) + 1;
+    while first > 0 {
+        let w = app.widths[first - 1] + 1;
+        if used + w > width {
+            break;
+        }
+        used += w;
+        first -= 1;
+    }
+    first
+}
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    // The computed columns stay on the right, always in view; the input columns scroll.
+    let width = usize::from(area.width);
+    let computed: Vec<usize> = (app.input_cols()..app.ncols()).collect();
+    let computed_width: usize = computed.iter().map(|&c| app.widths[c] + 1).sum();
+    let room = width.saturating_sub(2 + computed_width);
+    let first = first_column(app, room);
+    let mut visible = Vec::new();
+    let mut used = 0;
+    for c in first..app.input_cols() {
+        let w = app.widths[c] + 1;
+        if used + w > room && !visible.is_empty() {
+            break;
+        }
+        visible.push(c);
+        used += w;
+    }
+    visible.extend(computed);
+    let marker = |c: usize| match app.sort {
+        Some((s, false)) if s == c => "↑",
+        Some((s, true)) if s == c => "↓",
+        _ => "",
+    };
+    let mut lines = Vec::new();
+    let mut header = vec![Span::raw("  ")];
+    for &c in &visible {
+        let title = format!("{}{}", app.title(c), marker(c));
+        let style = if c >= app.input_cols() {
+            Style::new().bold().cyan()
+        } else {
+            Style::new().bold()
+        };
+        header.push(Span::styled(
+            fit(&title, app.widths[c], app.numeric(c)),
+            style,
+        ));
+        header.push(Span::raw(" "));
+    }
+    lines.push(TextLine::from(header).underlined());
+    let height = usize::from(area.height.saturating_sub(1));
+    let end = (app.top + height).min(app.lines.len());
+    for i in app.top..end {
+        let current = i == app.cursor;
+        let mut spans = Vec::new();
+        match &app.lines[i] {
+            Line::Row(r) => {
+                let bad = matches!(app.doc.calcs[*r], Calc::Bad(_));
+                spans.push(if bad {
+                    Span::raw("✗ ").red().bold()
+                } else {
+                    Span::raw("  ")
+                });
+                for &c in &visible {
+                    let text = match (&app.mode, current && c == app.col) {
+                        (Mode::Edit { buffer, .. }, true) => buffer.clone(),
+                        _ => app.cell(*r, c),
+                    };
+                    let mut style = if c >= app.input_cols() {
+                        Style::new().cyan()
+                    } else {
+                        Style::new()
+                    };
+                    if current {
+                        style = style.reversed();
+                    }
+                    if current && c == app.col {
+                        style = Style::new().black().on_yellow().bold();
+                    }
+                    spans.push(Span::styled(
+                        fit(&text, app.widths[c], app.numeric(c)),
+                        style,
+                    ));
+                    spans.push(if current {
+                        Span::raw(" ").reversed()
+                    } else {
+                        Span::raw(" ")
+                    });
+                }
+            }
+            Line::Subtotal(sub) => {
+                let (key, totals) = sub.as_ref();
+                spans.push(Span::raw("Σ "));
+                for &c in &visible {
+                    let text = if c == visible[0] {
+                        format!("{} {key}", app.lang.pick("subtotal", "小计"))
+                    } else if c >= app.input_cols() {
+                        let f = c - app.input_cols();
+                        let amount = match f {
+                            _ if f < totals.paid.len() => totals.paid[f].value(),
+                            _ if f == totals.paid.len() => totals.subsidy.value(),
+                            _ => totals.shortfall.value(),
+                        };
+                        app.show_amount(amount)
+                    } else {
+                        String::new()
+                    };
+                    let style = if current {
+                        Style::new().bold().reversed()
+                    } else {
+                        Style::new().bold()
+                    };
+                    spans.push(Span::styled(
+                        fit(&text, app.widths[c], app.numeric(c)),
+                        style,
+                    ));
+                    spans.push(Span::raw(" "));
+                }
+            }
+        }
+        lines.push(TextLine::from(spans));
+    }
+    if app.lines.is_empty() {
+        lines.push(TextLine::from(app.lang.pick(
+            "  (no rows: press a to add one)",
+            "  （没有数据行：按 a 添加）",
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
