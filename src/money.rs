@@ -488,6 +488,38 @@ pub fn short_yuan(amount: Decimal) -> String {
     }
 }
 
+/// `part` as a percentage of `whole` with one decimal (`54.1%`), or `—` when there is no
+/// whole or the ratio is beyond exact arithmetic. Never panics.
+pub fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole <= Decimal::ZERO {
+        return "—".into();
+    }
+    match part
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(whole))
+    {
+        Some(p) => format!("{:.1}%", p.round_dp(1)),
+        None => "—".into(),
+    }
+}
+
+/// How many of `width` cells a bar for `part` of `whole` fills (capped at `width`).
+pub fn filled_cells(part: Decimal, whole: Decimal, width: usize) -> usize {
+    if whole <= Decimal::ZERO || part <= Decimal::ZERO {
+        return 0;
+    }
+    let cells = part
+        .checked_mul(Decimal::from(width as u64))
+        .and_then(|p| p.checked_div(whole));
+    match cells {
+        Some(c) if c < Decimal::from(width as u64) => {
+            let c = c.floor();
+            usize::try_from(c.mantissa() / 10i128.pow(c.scale())).unwrap_or(width)
+        }
+        _ => width,
+    }
+}
+
 /// A measure without trailing zero decimals: `4.50` → `4.5`, `2.000` → `2`.
 pub fn measure(value: Decimal) -> String {
     value.normalize().to_string()
@@ -630,6 +662,16 @@ mod tests {
         km.add(d("1.25")).unwrap();
         km.add(d("0.000001")).unwrap();
         assert_eq!(km.value().to_string(), "1.250001");
+    }
+
+    #[test]
+    fn percentages_and_bars_never_panic() {
+        assert_eq!(percent(d("2687500"), d("4965000")), "54.1%");
+        assert_eq!(percent(d("1"), d("0")), "—");
+        assert_eq!(percent(Decimal::MAX, d("0.01")), "—");
+        assert_eq!(filled_cells(d("1"), d("2"), 20), 10);
+        assert_eq!(filled_cells(Decimal::MAX, d("0.01"), 20), 20);
+        assert_eq!(filled_cells(d("-1"), d("2"), 20), 0);
     }
 
     #[test]

@@ -85,7 +85,8 @@ impl Layout {
         let mut map = Vec::with_capacity(self.copied.len());
         for &i in &self.copied {
             let found = match first.field_at(i) {
-                Some(f) => other.index(f),
+                // Same field, same unit: `投资(万元)` under `cost` would be off by 10,000.
+                Some(f) => other.index(f).filter(|_| other.scale(f) == first.scale(f)),
                 None => other.names.iter().position(|n| n == &first.names[i]),
             };
             map.push(found?);

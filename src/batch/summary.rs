@@ -214,13 +214,7 @@ impl Summary {
             lang.pick("Summary", "汇总"),
             rules.meta.display_name(lang)
         ));
-        let pct = |part: Decimal, whole: Decimal| {
-            if whole.is_zero() {
-                "—".to_string()
-            } else {
-                format!("{:.1}%", (part * Decimal::ONE_HUNDRED / whole).round_dp(1))
-            }
-        };
+        let pct = money::percent;
         out.push_str(&match lang {
             Lang::En => format!(
                 "{} segments, {} km planned, {} km completed ({})\n\n",
@@ -301,15 +295,9 @@ impl Summary {
         for (budget, used) in rules.budgets.iter().zip(&self.budgets) {
             let name = budget.display(rules, lang);
             let mut check = |label: String, envelope: Decimal, used: Decimal| {
-                let left = envelope - used;
-                let share = if envelope.is_zero() {
-                    "—".to_string()
-                } else {
-                    format!(
-                        "{:.1}%",
-                        (used * Decimal::ONE_HUNDRED / envelope).round_dp(1)
-                    )
-                };
+                // Envelopes and uses are sums of checked amounts; saturate rather than panic.
+                let left = envelope.checked_sub(used).unwrap_or(Decimal::MIN);
+                let share = money::percent(used, envelope);
                 if left.is_sign_negative() && !left.is_zero() {
                     overruns.push(match lang {
                         Lang::En => format!(

@@ -142,14 +142,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         progress: io::stderr().is_terminal(),
         workers: std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let mut stderr = io::stderr().lock();
+    // Not locked: the progress bar on another thread draws to stderr too.
+    let mut stderr = io::stderr();
     let report = batch::run(&opts, &mut stderr).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             format!("{}{e}", lang.pick("cannot write ", "无法写入 ")),
         )
     })?;
-    drop(stderr);
 
     if report.hidden > 0 {
         let more = report.hidden;

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 pub use note::Note;
 
+use crate::money::MAX_YUAN;
 use crate::rules::{ClassId, RuleSet, TierChoice};
 
 /// How the cost of a segment was given.
@@ -92,12 +93,29 @@ pub fn compute_into(
         Cost::Total(c) => round(c),
         Cost::PerKm(per_km) => mul(per_km, segment.length_km)?,
     };
+    if out.cost > MAX_YUAN {
+        // A cost per km times a long road can leave the range every total is exact in.
+        return Err(Overflow);
+    }
     let mut left = out.cost;
     let mut total = Decimal::ZERO;
     for (fund_id, fund) in rules.funds.iter().enumerate() {
         let tier = rules.tier_for(segment.class, fund_id, segment.width_m);
         let nominal = match tier {
-            TierChoice::Tier(t) => mul(fund.tiers[t].rate_per_km, segment.length_km)?,
+            TierChoice::Tier(t) => {
+                let min = fund.tiers[t].min_width_m;
+                if let Some(next) = rules.next_tier_above(segment.class, fund_id, segment.width_m) {
+                    if segment.width_m > min {
+                        out.notes.push(Note::BetweenTiers {
+                            fund: fund_id,
+                            width: segment.width_m,
+                            min,
+                            next,
+                        });
+                    }
+                }
+                mul(fund.tiers[t].rate_per_km, segment.length_km)?
+            }
             TierChoice::BelowMinimum(min) => {
                 out.notes.push(Note::BelowMinimum {
                     fund: fund_id,

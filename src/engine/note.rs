@@ -17,6 +17,13 @@ pub enum Note {
         width: Decimal,
         min: Decimal,
     },
+    /// The width is between two tiers: the lower tier's rate applies (SPEC E3, "3.5 m tier").
+    BetweenTiers {
+        fund: FundId,
+        width: Decimal,
+        min: Decimal,
+        next: Decimal,
+    },
     /// The fund has no tier for this class at all.
     NoTier { fund: FundId, class: ClassId },
     /// The fund's nominal amount was cut so the subsidy does not exceed the cost.
@@ -53,6 +60,23 @@ impl Note {
                     fund(f)
                 ),
                 Lang::Zh => write!(out, "宽度 {width} 米低于{}的最小宽度 {min} 米", fund(f)),
+            },
+            Note::BetweenTiers {
+                fund: f,
+                width,
+                min,
+                next,
+            } => match lang {
+                Lang::En => write!(
+                    out,
+                    "width {width} m is below the {next} m tier of {}: the {min} m tier applies",
+                    fund(f)
+                ),
+                Lang::Zh => write!(
+                    out,
+                    "宽度 {width} 米不足{}的 {next} 米档，按 {min} 米档计",
+                    fund(f)
+                ),
             },
             Note::NoTier { fund: f, class } => match lang {
                 Lang::En => write!(

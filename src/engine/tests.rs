@@ -79,7 +79,13 @@ fn e3_width_between_tiers_takes_the_3_5m_tier() {
     let s = segment("village", "4.0", "1.2", total("700000"));
     let (a, notes) = run(&s);
     assert_eq!(a, ["180000.00", "300000.00", "480000.00", "220000.00"]);
-    assert!(notes.is_empty());
+    assert_eq!(
+        notes,
+        [
+            "width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies",
+            "width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies",
+        ]
+    );
     let rules = RuleSet::builtin();
     let b = compute(&rules, &s).unwrap();
     let TierChoice::Tier(t) = b.shares[0].tier else {
@@ -183,6 +189,17 @@ fn rounding_rule_applies_on_a_midpoint() {
         let b = compute(&rules_with(rule), &s).unwrap();
         assert_eq!(plain(b.shares[0].paid), paid, "{rule}");
     }
+}
+
+#[test]
+fn a_cost_per_km_beyond_exact_money_is_an_error() {
+    let s = segment(
+        "village",
+        "4.5",
+        "100000",
+        Cost::PerKm(d("999999999999999.99")),
+    );
+    assert_eq!(compute(&RuleSet::builtin(), &s), Err(Overflow));
 }
 
 #[test]

@@ -216,6 +216,22 @@ impl RuleSet {
         }
     }
 
+    /// The smallest minimum width above `width_m` among `fund`'s tiers for `class`: the tier
+    /// the segment just misses, if any.
+    pub fn next_tier_above(
+        &self,
+        class: ClassId,
+        fund: FundId,
+        width_m: Decimal,
+    ) -> Option<Decimal> {
+        let all = &self.funds[fund].tiers;
+        self.tiers_by[class][fund]
+            .iter()
+            .rev()
+            .map(|&t| all[t].min_width_m)
+            .find(|&m| m > width_m)
+    }
+
     /// A one-line list of the classes and the names they accept, for error messages.
     pub fn known_classes(&self, lang: Lang) -> String {
         self.classes

@@ -138,6 +138,8 @@ pub struct CsvReader<R> {
     bytes_read: u64,
     started: bool,
     style: Style,
+    /// Line ends consumed between records (csv_core counts only those it reads itself).
+    skipped_lines: u64,
 }
 
 /// How a file was written, so that saving it again changes nothing but the edited values.
@@ -233,6 +235,7 @@ impl<R: Read> CsvReader<R> {
             bytes_read: 0,
             started: false,
             style: Style::default(),
+            skipped_lines: 0,
         }
     }
 
@@ -330,7 +333,21 @@ impl<R: Read> CsvReader<R> {
         if !self.started {
             self.start()?;
         }
-        let line = self.core.line();
+        // Line ends left over from the last record (the LF of a CRLF) and blank lines are
+        // consumed here and counted, so a record's line is where its first byte is.
+        loop {
+            self.fill().map_err(ReadError::Io)?;
+            if self.pos >= self.filled {
+                break;
+            }
+            match self.buf[self.pos] {
+                b'\n' => self.skipped_lines += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let line = self.core.line() + self.skipped_lines;
         let (mut out_len, mut ends_len) = (0usize, 0usize);
         let mut problem = None;
         loop {
@@ -461,6 +478,13 @@ mod tests {
         assert_eq!(recs[0], (1, vec!["编号".to_string(), "村".to_string()]));
         assert_eq!(recs[1], (2, vec!["1".to_string(), "画青\n村".to_string()]));
         assert_eq!(recs[2], (4, vec!["2".to_string(), "关田村".to_string()]));
+    }
+
+    #[test]
+    fn lines_are_right_after_crlf_and_blank_lines() {
+        let (recs, _, _) = read_all(b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n");
+        let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 4, 7, 9]);
     }
 
     #[test]

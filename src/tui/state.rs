@@ -117,6 +117,9 @@ pub struct App {
     journal: Option<Journal>,
 }
 
+/// Rows measured for column widths when a table is opened.
+const MEASURED_ROWS: usize = 2000;
+
 fn matches(row: &SheetRow, needle: &str) -> Option<usize> {
     (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
 }
@@ -252,10 +255,12 @@ impl App {
         }
     }
 
+    /// Sizes columns to their titles and the first rows' contents; rows edited later widen
+    /// them as needed. Measuring a million rows would cost seconds at every start.
     fn measure_all(&mut self) {
         let n = self.ncols();
         self.widths = (0..n).map(|c| cells(&self.title(c))).collect();
-        for row in 0..self.doc.sheet.rows.len() {
+        for row in 0..self.doc.sheet.rows.len().min(MEASURED_ROWS) {
             self.measure_row(row);
         }
     }

@@ -270,6 +270,35 @@ fn a_20_mb_field_is_reported_and_the_run_goes_on() {
 }
 
 #[test]
+fn line_numbers_are_right_in_a_crlf_gbk_file_with_blank_lines() {
+    let env = Env::new();
+    let text = "编号,乡镇,村,类别,宽度,长度,投资\r\nA,天马乡,画青村,通村,4.5,1,100万\r\n\r\nB,天马乡,画青村,通村,4.5,abc,100万\r\n";
+    let input = env.write("gbk-crlf.csv", encoding_rs::GB18030.encode(text).0);
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!("{input}:4: 长度 \"abc\" is not a length")),
+        "{err}"
+    );
+}
+
+#[test]
+fn tables_with_different_units_are_not_merged() {
+    let env = Env::new();
+    let a = env.write(
+        "a.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,1000000\n",
+    );
+    let b = env.write(
+        "b.csv",
+        "id,township,village,class,width_m,length_km,投资(万元)\nB,t,v,village,4.5,1,100\n",
+    );
+    let (code, out, err) = env.run(&["batch", &a, &b]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.starts_with(&format!("{b}: its columns (")), "{err}");
+}
+
+#[test]
 fn a_missing_input_file() {
     let env = Env::new();
     let (code, _, err) = env.run(&["batch", "nope.csv"]);

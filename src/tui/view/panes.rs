@@ -10,31 +10,16 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::i18n::Lang;
-use crate::money;
+use crate::money::{self, percent};
 use crate::rules::TierChoice;
 use crate::tui::doc::Calc;
 use crate::tui::state::App;
 
-/// A bar of `width` cells filled in proportion `part / whole` (capped at full), computed in
-/// whole cells from decimals: no floating point anywhere near an amount.
+/// A bar of `width` cells filled in proportion `part / whole` (capped at full), in whole
+/// cells computed from decimals: no floating point anywhere near an amount.
 fn bar(part: Decimal, whole: Decimal, width: usize) -> String {
-    let filled = if whole <= Decimal::ZERO {
-        0
-    } else {
-        let cells = (part * Decimal::from(width as u64) / whole).floor();
-        usize::try_from(cells.mantissa() / 10i128.pow(cells.scale()))
-            .unwrap_or(0)
-            .min(width)
-    };
+    let filled = money::filled_cells(part, whole, width);
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
-}
-
-fn percent(part: Decimal, whole: Decimal) -> String {
-    if whole.is_zero() {
-        "—".into()
-    } else {
-        format!("{:.1}%", (part * Decimal::ONE_HUNDRED / whole).round_dp(1))
-    }
 }
 
 pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
@@ -231,8 +216,14 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         // An overrun is said in words first; the bar takes what room is left.
         let words = if over {
             match lang {
-                Lang::En => format!(" OVER by {}", app.show_amount(used - budget.amount)),
-                Lang::Zh => format!(" 超出 {}", app.show_amount(used - budget.amount)),
+                Lang::En => format!(
+                    " OVER by {}",
+                    app.show_amount(used.checked_sub(budget.amount).unwrap_or_default())
+                ),
+                Lang::Zh => format!(
+                    " 超出 {}",
+                    app.show_amount(used.checked_sub(budget.amount).unwrap_or_default())
+                ),
             }
         } else {
             String::new()
