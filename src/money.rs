@@ -309,10 +309,10 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
         t = head.trim_end();
         shift = 0;
     }
-    let number = if let Some(head) = t.strip_suffix('万') {
+    let number = if let Some(head) = t.strip_suffix('万').or_else(|| t.strip_suffix('萬')) {
         shift = 4;
         head.trim_end()
-    } else if let Some(head) = t.strip_suffix('亿') {
+    } else if let Some(head) = t.strip_suffix('亿').or_else(|| t.strip_suffix('億')) {
         shift = 8;
         head.trim_end()
     } else {
@@ -550,6 +550,8 @@ mod tests {
         assert_eq!(amount("120万"), Ok("1200000.00".into()));
         assert_eq!(amount("120万元"), Ok("1200000.00".into()));
         assert_eq!(amount("1.06亿"), Ok("106000000.00".into()));
+        assert_eq!(amount("1.06億"), Ok("106000000.00".into()));
+        assert_eq!(amount("100萬元"), Ok("1000000.00".into()));
         assert_eq!(amount("１２０万"), Ok("1200000.00".into()));
         assert_eq!(amount("¥ 1,200,000.00"), Ok("1200000.00".into()));
         assert_eq!(amount(" 496.5万 "), Ok("4965000.00".into()));

@@ -47,6 +47,8 @@ pub struct Table {
     align: Vec<Align>,
     rows: Vec<Vec<String>>,
     max_cell: usize,
+    /// Which columns to give up first when the table is too wide (higher goes first).
+    drop_order: Vec<u8>,
 }
 
 impl Table {
@@ -57,12 +59,20 @@ impl Table {
             align,
             rows: Vec::new(),
             max_cell: 40,
+            drop_order: Vec::new(),
         }
     }
 
     /// Cells wider than `max` cells are cut with `…` (default 40).
     pub fn max_cell(mut self, max: usize) -> Table {
         self.max_cell = max;
+        self
+    }
+
+    /// Ranks columns for [`Table::render_fit`]: the higher a column's number, the sooner it is
+    /// left out of a table too wide for the screen; 0 is never left out.
+    pub fn drop_order(mut self, order: Vec<u8>) -> Table {
+        self.drop_order = order;
         self
     }
 
@@ -83,31 +93,95 @@ impl Table {
 
     /// The table as lines of text, header underlined, columns two spaces apart.
     pub fn render(&self) -> String {
+        self.render_fit(usize::MAX).0
+    }
+
+    /// [`Table::render`] within `max_width` cells: the widest text columns are cut (with `…`)
+    /// until the table fits or each is down to a few cells. Numbers are never cut: a table too
+    /// wide for its numbers wraps rather than lies.
+    pub fn render_fit(&self, max_width: usize) -> (String, Vec<String>) {
         let ncols = self.header.len();
-        let cell = |row: &[String], i: usize| {
-            truncate(row.get(i).map_or("", String::as_str), self.max_cell)
+        // Line breaks and tabs inside a cell would break the layout.
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
         };
-        let mut widths: Vec<usize> = self.header.iter().map(|h| cells(h)).collect();
+        let mut widths: Vec<usize> = self
+            .header
+            .iter()
+            .map(|h| cells(h).min(self.max_cell))
+            .collect();
         for row in &self.rows {
             for (i, w) in widths.iter_mut().enumerate() {
-                *w = (*w).max(cells(&cell(row, i)));
+                let text = row.get(i).map_or("", String::as_str);
+                *w = (*w).max(cells(text).min(self.max_cell));
+            }
+        }
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        let text_column =
+            |i: usize| self.align.get(i).copied().unwrap_or(Align::Left) == Align::Left;
+        let mut shown: Vec<bool> = vec![true; ncols];
+        let width_of = |widths: &[usize], shown: &[bool]| {
+            let w: Vec<usize> = (0..ncols)
+                .filter(|&i| shown[i])
+                .map(|i| widths[i])
+                .collect();
+            total(&w)
+        };
+        let full = widths.clone();
+        // First cut long text to 12 cells, then leave out the least needed columns, then cut
+        // text further; room left over goes back to the text that was cut.
+        for floor in [12, 0, 4] {
+            if floor == 0 {
+                let mut order: Vec<usize> = (0..ncols)
+                    .filter(|&i| self.drop_order.get(i).copied().unwrap_or(0) > 0)
+                    .collect();
+                order.sort_by_key(|&i| std::cmp::Reverse(self.drop_order[i]));
+                for i in order {
+                    if width_of(&widths, &shown) <= max_width {
+                        break;
+                    }
+                    shown[i] = false;
+                }
+                continue;
+            }
+            while width_of(&widths, &shown) > max_width {
+                let widest = (0..ncols)
+                    .filter(|&i| shown[i] && text_column(i))
+                    .max_by_key(|&i| widths[i]);
+                match widest {
+                    Some(i) if widths[i] > floor => widths[i] -= 1,
+                    _ => break,
+                }
+            }
+        }
+        for i in 0..ncols {
+            let spare = max_width.saturating_sub(width_of(&widths, &shown));
+            if shown[i] && widths[i] < full[i] {
+                widths[i] += spare.min(full[i] - widths[i]);
             }
         }
         let mut out = String::new();
         let line = |cols: Vec<String>, out: &mut String| {
             let mut text = String::new();
+            let last = (0..ncols).rev().find(|&i| shown[i]).unwrap_or(0);
             for (i, c) in cols.iter().enumerate() {
-                let pad = widths[i].saturating_sub(cells(c));
+                if !shown[i] {
+                    continue;
+                }
+                let c = truncate(&clean(c), widths[i]);
+                let pad = widths[i].saturating_sub(cells(&c));
                 let align = self.align.get(i).copied().unwrap_or(Align::Left);
-                if i > 0 {
+                if !text.is_empty() || i > 0 && (0..i).any(|j| shown[j]) {
                     text.push_str("  ");
                 }
                 if align == Align::Right {
                     text.push_str(&" ".repeat(pad));
-                    text.push_str(c);
+                    text.push_str(&c);
                 } else {
-                    text.push_str(c);
-                    if i + 1 < ncols {
+                    text.push_str(&c);
+                    if i < last {
                         text.push_str(&" ".repeat(pad));
                     }
                 }
@@ -115,19 +189,21 @@ impl Table {
             out.push_str(text.trim_end());
             out.push('\n');
         };
-        line(
-            self.header
-                .iter()
-                .map(|h| truncate(h, self.max_cell))
-                .collect(),
-            &mut out,
-        );
-        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-        line(rule, &mut out);
+        line(self.header.clone(), &mut out);
+        line(widths.iter().map(|w| "─".repeat(*w)).collect(), &mut out);
         for row in &self.rows {
-            line((0..ncols).map(|i| cell(row, i)).collect(), &mut out);
+            line(
+                (0..ncols)
+                    .map(|i| row.get(i).cloned().unwrap_or_default())
+                    .collect(),
+                &mut out,
+            );
         }
-        out
+        let hidden = (0..ncols)
+            .filter(|&i| !shown[i])
+            .map(|i| self.header[i].clone())
+            .collect();
+        (out, hidden)
     }
 }
 
@@ -141,6 +217,42 @@ mod tests {
         assert_eq!(cells("village"), 7);
         assert_eq!(truncate("通村公路建设", 7), "通村公…");
         assert_eq!(truncate("abc", 7), "abc");
+    }
+
+    #[test]
+    fn columns_are_left_out_in_order_and_numbers_never_cut() {
+        let mut t = Table::new(
+            vec!["id".into(), "name".into(), "amount".into()],
+            vec![Align::Left, Align::Left, Align::Right],
+        )
+        .drop_order(vec![0, 5, 0]);
+        t.push(vec![
+            "A1".into(),
+            "a long road name".into(),
+            "1,500,000.00".into(),
+        ]);
+        let (text, hidden) = t.render_fit(20);
+        assert_eq!(
+            text,
+            "id        amount\n──  ────────────\nA1  1,500,000.00\n"
+        );
+        assert_eq!(hidden, ["name"]);
+    }
+
+    #[test]
+    fn a_table_is_cut_to_fit_and_keeps_its_lines() {
+        let mut t = Table::new(
+            vec!["id".into(), "notes".into()],
+            vec![Align::Left, Align::Left],
+        );
+        t.push(vec![
+            "A1".into(),
+            "width 3.0 m is below\nthe minimum".into(),
+        ]);
+        assert_eq!(
+            t.render_fit(20).0,
+            "id  notes\n──  ────────────────\nA1  width 3.0 m is …\n"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Layout {
     pub per_household: bool,
     /// Which output columns hold numbers (for alignment on a terminal).
     pub right: Vec<bool>,
+    /// Which columns a terminal too narrow for all of them leaves out first (higher first).
+    pub drop_order: Vec<u8>,
     /// The names of the columns roadsub computes.
     ours: Vec<String>,
 }
@@ -70,11 +72,20 @@ impl Layout {
         right.resize(header.len(), true);
         header.push("notes".into());
         right.push(false);
+        let mut drop_order: Vec<u8> = copied
+            .iter()
+            .map(|&i| drop_rank(columns.field_at(i)))
+            .collect();
+        drop_order.resize(header.len(), 0);
+        if per_household {
+            drop_order[header.len() - 2] = 3;
+        }
         Layout {
             header,
             copied,
             per_household,
             right,
+            drop_order,
             ours,
         }
     }
@@ -94,6 +105,19 @@ impl Layout {
         let extra = (0..other.names.len())
             .any(|j| !map.contains(&j) && !is_ours(&self.ours, &other.names[j]));
         (!extra).then_some(map)
+    }
+}
+
+/// How soon a column is left out of a terminal table that is too narrow: what identifies a
+/// segment and what it is paid stay longest.
+fn drop_rank(field: Option<Field>) -> u8 {
+    match field {
+        Some(Field::Id | Field::Village) => 0,
+        Some(Field::Class | Field::Width | Field::Length) => 1,
+        Some(Field::Cost | Field::CostPerKm) => 2,
+        Some(Field::Township | Field::OtherFunds) => 3,
+        Some(Field::Name | Field::Completed | Field::Households) => 4,
+        None => 5,
     }
 }
 

@@ -44,8 +44,8 @@ pub struct Input {
 pub enum Destination {
     /// A CSV file, written atomically.
     File(PathBuf),
-    /// Standard output: CSV, or an aligned table when `terminal`.
-    Stdout { terminal: bool },
+    /// Standard output: CSV, or an aligned table when it is a terminal this many cells wide.
+    Stdout { terminal: Option<usize> },
 }
 
 /// What to do.
@@ -81,8 +81,12 @@ pub struct Report {
     pub written: bool,
     /// Rows a terminal table left out.
     pub hidden: u64,
+    /// Columns a terminal table left out.
+    pub hidden_columns: Vec<String>,
     /// Totals over the good rows.
     pub summary: Summary,
+    /// Whether the run was asked to keep going past bad rows.
+    pub keep_going: bool,
 }
 
 /// A failure that ends the run.
@@ -129,7 +133,7 @@ fn progress_bar(opts: &Options) -> Option<ProgressBar> {
 pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchError> {
     let rules = opts.rules;
     let pb = progress_bar(opts);
-    let csv = !matches!(opts.destination, Destination::Stdout { terminal: true });
+    let csv = !matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
     let job = Job {
         rules,
         lang: opts.lang,
@@ -197,7 +201,9 @@ fn write_in_order(
         failed_inputs: 0,
         written: false,
         hidden: 0,
+        hidden_columns: Vec::new(),
         summary: Summary::new(opts.rules, opts.by),
+        keep_going: opts.keep_going,
     };
     let mut out: Option<Output> = None;
     let mut pending: BTreeMap<u64, Piece> = BTreeMap::new();
@@ -210,15 +216,14 @@ fn write_in_order(
                 Piece::Start(layout) => {
                     let target = match &opts.destination {
                         Destination::File(p) => Target::File(p),
-                        Destination::Stdout { terminal: true } => Target::Terminal,
-                        Destination::Stdout { terminal: false } => Target::Stdout {
+                        Destination::Stdout {
+                            terminal: Some(width),
+                        } => Target::Terminal(*width),
+                        Destination::Stdout { terminal: None } => Target::Stdout {
                             all_or_nothing: !opts.keep_going,
                         },
                     };
-                    out = Some(
-                        Output::open(target, &layout.header, &layout.right)
-                            .map_err(output_error)?,
-                    );
+                    out = Some(Output::open(target, &layout).map_err(output_error)?);
                 }
                 Piece::Failed(message) => {
                     say(&message);
@@ -250,10 +255,13 @@ fn write_in_order(
     }
     let failed = report.bad > 0 || report.failed_inputs > 0;
     if let Some(output) = out {
-        if failed && !opts.keep_going {
+        // Even with --keep-going, a run with nothing good does not replace a file.
+        if failed && (!opts.keep_going || report.good == 0) {
             output.discard();
         } else {
-            report.hidden = output.commit().map_err(output_error)?;
+            let committed = output.commit().map_err(output_error)?;
+            report.hidden = committed.hidden_rows;
+            report.hidden_columns = committed.hidden_columns;
             report.written = true;
         }
     }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use tempfile::NamedTempFile;
 
+use super::layout::Layout;
 use crate::money;
 use crate::table::csvout;
 use crate::textwidth::{Align, Table};
@@ -89,6 +90,15 @@ impl RowBuf {
     }
 }
 
+/// What a terminal table left out.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Rows beyond [`TERMINAL_ROWS`].
+    pub hidden_rows: u64,
+    /// Columns that did not fit the terminal.
+    pub hidden_columns: Vec<String>,
+}
+
 /// Where the rows are going.
 enum Sink {
     /// CSV into a temporary file that becomes `path`.
@@ -103,7 +113,7 @@ enum Sink {
     Stdout,
     /// Rows kept for an aligned table on a terminal (the first [`TERMINAL_ROWS`]), and how many
     /// more there were.
-    Terminal(Box<Table>, u64),
+    Terminal(Box<Table>, u64, usize),
 }
 
 /// How to treat the destination.
@@ -112,8 +122,8 @@ pub enum Target<'a> {
     File(&'a Path),
     /// Standard output; `all_or_nothing` spools so nothing is printed if the run fails.
     Stdout { all_or_nothing: bool },
-    /// Standard output is a terminal: an aligned table.
-    Terminal,
+    /// Standard output is a terminal this many cells wide: an aligned table.
+    Terminal(usize),
 }
 
 /// The destination of a run's rows.
@@ -123,7 +133,8 @@ pub struct Output {
 
 impl Output {
     /// Opens the destination and writes `header`; `right` says which columns are numbers.
-    pub fn open(target: Target, header: &[String], right: &[bool]) -> io::Result<Output> {
+    pub fn open(target: Target, layout: &Layout) -> io::Result<Output> {
+        let (header, right) = (&layout.header, &layout.right);
         let sink = match target {
             Target::File(path) => {
                 let dir = match path.parent() {
@@ -147,12 +158,15 @@ impl Output {
             Target::Stdout {
                 all_or_nothing: false,
             } => Sink::Stdout,
-            Target::Terminal => {
+            Target::Terminal(width) => {
                 let align = right
                     .iter()
                     .map(|&r| if r { Align::Right } else { Align::Left })
                     .collect();
-                Sink::Terminal(Box::new(Table::new(header.to_vec(), align).max_cell(24)), 0)
+                let table = Table::new(header.to_vec(), align)
+                    .max_cell(40)
+                    .drop_order(layout.drop_order.clone());
+                Sink::Terminal(Box::new(table), 0, width)
             }
         };
         let mut out = Output { sink };
@@ -173,7 +187,7 @@ impl Output {
             (Sink::File { out, .. }, RowBuf::Csv { bytes, .. }) => out.write_all(&bytes),
             (Sink::Spool(spool), RowBuf::Csv { bytes, .. }) => spool.write_all(&bytes),
             (Sink::Stdout, RowBuf::Csv { bytes, .. }) => io::stdout().lock().write_all(&bytes),
-            (Sink::Terminal(table, hidden), RowBuf::Cells { rows, .. }) => {
+            (Sink::Terminal(table, hidden, _), RowBuf::Cells { rows, .. }) => {
                 for row in rows {
                     if table.len() < TERMINAL_ROWS {
                         table.push(row);
@@ -189,7 +203,7 @@ impl Output {
 
     /// Finishes successfully: the file takes its place, or the rows reach stdout. Returns how
     /// many rows a terminal table left out.
-    pub fn commit(self) -> io::Result<u64> {
+    pub fn commit(self) -> io::Result<Committed> {
         match self.sink {
             Sink::File {
                 temp,
@@ -208,14 +222,18 @@ impl Output {
                 out.flush()?;
             }
             Sink::Stdout => io::stdout().flush()?,
-            Sink::Terminal(t, hidden) => {
+            Sink::Terminal(t, hidden, width) => {
                 let mut out = io::stdout().lock();
-                out.write_all(t.render().as_bytes())?;
+                let (text, columns) = t.render_fit(width);
+                out.write_all(text.as_bytes())?;
                 out.flush()?;
-                return Ok(hidden);
+                return Ok(Committed {
+                    hidden_rows: hidden,
+                    hidden_columns: columns,
+                });
             }
         }
-        Ok(0)
+        Ok(Committed::default())
     }
 
     /// Gives up: nothing is written and the temporary file is removed.

@@ -362,7 +362,10 @@ impl Summary {
             lang.pick("km", "公里").into(),
             lang.pick("completed", "已完工").into(),
         ];
-        header.extend(rules.funds.iter().map(|f| f.id.clone()));
+        header.extend(rules.funds.iter().map(|f| match lang {
+            Lang::En => f.id.clone(),
+            Lang::Zh => f.name.clone(),
+        }));
         header.extend([
             lang.pick("subsidy_total", "补助合计").into(),
             lang.pick("shortfall", "差额").into(),

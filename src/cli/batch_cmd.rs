@@ -19,11 +19,12 @@ pub(super) fn command(lang: Lang) -> Command {
             "计算一个或多个 CSV 表中的全部路段并写出结果",
         ))
         .disable_help_flag(true)
+        .help_template(super::help_template(lang))
         .next_help_heading(lang.pick("Options", "选项"))
         .arg(help_flag(lang))
         .arg(
             Arg::new("files")
-                .value_name(lang.pick("FILE", "文件"))
+                .value_name("FILE")
                 .required(true)
                 .num_args(1..)
                 .value_parser(value_parser!(PathBuf))
@@ -36,11 +37,11 @@ pub(super) fn command(lang: Lang) -> Command {
             Arg::new("output")
                 .short('o')
                 .long("output")
-                .value_name(lang.pick("OUT", "输出"))
+                .value_name("OUT")
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
                     "Write the results to OUT (CSV, replaced atomically); - or none: standard output",
-                    "结果写入 OUT（CSV，原子替换）；- 或不给：标准输出",
+                    "结果写入 OUT 文件（CSV，原子替换）；- 或不给：标准输出",
                 )),
         )
         .arg(
@@ -122,7 +123,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Destination::File(p.clone())
         }
         _ => Destination::Stdout {
-            terminal: stdout_is_terminal(),
+            terminal: stdout_is_terminal()
+                .then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))),
         },
     };
     let by = m.get_one::<String>("by").map(|b| match b.as_str() {
@@ -151,6 +153,18 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         )
     })?;
 
+    if !report.hidden_columns.is_empty() {
+        let cols = report.hidden_columns.join(", ");
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "(not shown, for lack of room: {cols}; all columns are written with -o FILE)"
+                ),
+                Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）"),
+            }
+        );
+    }
     if report.hidden > 0 {
         let more = report.hidden;
         eprintln!(
@@ -209,10 +223,14 @@ fn status_line(
         (true, _, Lang::En) => format!("wrote {good} {rows} to {out_name}"),
         (true, _, Lang::Zh) => format!("已写出 {good} 行到 {out_name}"),
         (false, true, Lang::En) => {
-            format!("{problems} skipped; wrote the {good} good {rows} to {out_name}")
+            format!("{problems}; wrote the {good} good {rows} to {out_name}")
         }
-        (false, true, Lang::Zh) => {
-            format!("已跳过{problems}；已将 {good} 个正确行写出到 {out_name}")
+        (false, true, Lang::Zh) => format!("{problems}；已将 {good} 个正确行写出到 {out_name}"),
+        (false, false, Lang::En) if good == 0 || report.keep_going => {
+            format!("{problems}; nothing written")
+        }
+        (false, false, Lang::Zh) if good == 0 || report.keep_going => {
+            format!("{problems}；未写出任何结果")
         }
         (false, false, Lang::En) => {
             format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good {rows})")

@@ -60,7 +60,7 @@ fn global_args(lang: Lang) -> [Arg; 2] {
     [
         Arg::new("rules")
             .long("rules")
-            .value_name(lang.pick("PATH", "路径"))
+            .value_name("PATH")
             .value_parser(value_parser!(PathBuf))
             .global(true)
             .help(lang.pick(
@@ -125,22 +125,18 @@ pub fn command(lang: Lang) -> Command {
         .disable_help_flag(true)
         .disable_version_flag(true)
         .disable_help_subcommand(true)
-        .args_conflicts_with_subcommands(true)
         .subcommand_help_heading(lang.pick("Commands", "命令"))
         .next_help_heading(lang.pick("Options", "选项"))
         .arg(
             Arg::new("file")
-                .value_name(lang.pick("FILE", "文件"))
+                .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
                     "Open FILE (CSV) in the interactive table; without FILE, a new table",
-                    "在交互式表格中打开 文件（CSV）；不给文件则新建表格",
+                    "在交互式表格中打开 FILE（CSV）；不给文件则新建表格",
                 )),
         )
-        .help_template(lang.pick(
-            "{about}\n\nUsage: {usage}\n\n{all-args}\n\n{after-help}\n",
-            "{about}\n\n用法：{usage}\n\n{all-args}\n\n{after-help}\n",
-        ))
+        .help_template(help_template(lang))
         .args(global_args(lang))
         .arg(help_flag(lang))
         .arg(
@@ -154,6 +150,27 @@ pub fn command(lang: Lang) -> Command {
         .subcommand(rules_cmd::command(lang))
 }
 
+/// The help layout, with its headings in `lang`.
+fn help_template(lang: Lang) -> &'static str {
+    lang.pick(
+        "{about}\n\nUsage: {usage}\n\n{all-args}\n{after-help}\n",
+        "{about}\n\n用法：{usage}\n\n{all-args}\n{after-help}\n",
+    )
+}
+
+/// A Chinese headline for a command-line error.
+fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
+    use clap::error::ErrorKind::*;
+    match kind {
+        UnknownArgument => "未知的参数（详见下方英文说明；roadsub --help 列出全部参数）",
+        InvalidValue | ValueValidation => "参数值无效（可选值见下方说明）",
+        MissingRequiredArgument => "缺少必需的参数",
+        InvalidSubcommand => "未知的命令（可用：batch、rules）",
+        TooManyValues | WrongNumberOfValues | ArgumentConflict => "参数个数或组合有误",
+        _ => "命令行有误（见 roadsub --help）",
+    }
+}
+
 /// Runs the command line and returns the exit status.
 pub fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -161,6 +178,10 @@ pub fn run() -> ExitCode {
     let code = match command(lang).try_get_matches_from(&args) {
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            if code == EXIT_USAGE && lang == Lang::Zh {
+                // clap speaks English only: say what went wrong in Chinese first.
+                eprintln!("roadsub: {}", usage_error_zh(e.kind()));
+            }
             let _ = e.print();
             code
         }

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 
 fn path_arg(lang: Lang) -> Arg {
     Arg::new("path")
-        .value_name(lang.pick("PATH", "路径"))
+        .value_name("PATH")
         .value_parser(value_parser!(PathBuf))
         .help(lang.pick(
             "Rules file [default: as --rules]",
@@ -21,6 +21,7 @@ pub(super) fn command(lang: Lang) -> Command {
     Command::new("rules")
         .about(lang.pick("Check or show a rules file", "检查或显示规则文件"))
         .disable_help_flag(true)
+        .help_template(super::help_template(lang))
         .disable_help_subcommand(true)
         .subcommand_required(true)
         .subcommand_help_heading(lang.pick("Commands", "命令"))
@@ -33,6 +34,7 @@ pub(super) fn command(lang: Lang) -> Command {
                     "检查规则文件，逐条列出问题 文件:行:列（有效退出 0，无效退出 1）",
                 ))
                 .disable_help_flag(true)
+                .help_template(super::help_template(lang))
                 .next_help_heading(lang.pick("Options", "选项"))
                 .arg(help_flag(lang))
                 .arg(path_arg(lang)),
@@ -44,6 +46,7 @@ pub(super) fn command(lang: Lang) -> Command {
                     "显示规则文件的道路类别、标准档与预算额度",
                 ))
                 .disable_help_flag(true)
+                .help_template(super::help_template(lang))
                 .next_help_heading(lang.pick("Options", "选项"))
                 .arg(help_flag(lang))
                 .arg(path_arg(lang)),
@@ -60,14 +63,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         "check" => {
             let tiers: usize = rules.funds.iter().map(|f| f.tiers.len()).sum();
             let text = match lang {
-                Lang::En => format!(
-                    "{}: valid — {} classes, {} funds, {} tiers, {} budgets\n",
-                    rules.origin,
-                    rules.classes.len(),
-                    rules.funds.len(),
-                    tiers,
-                    rules.budgets.len()
-                ),
+                Lang::En => {
+                    let n = |count: usize, one: &str, many: &str| {
+                        format!("{count} {}", if count == 1 { one } else { many })
+                    };
+                    format!(
+                        "{}: valid — {}, {}, {}, {}\n",
+                        rules.origin,
+                        n(rules.classes.len(), "class", "classes"),
+                        n(rules.funds.len(), "fund", "funds"),
+                        n(tiers, "tier", "tiers"),
+                        n(rules.budgets.len(), "budget", "budgets")
+                    )
+                }
                 Lang::Zh => format!(
                     "{}：有效 — 道路类别 {} 个，资金来源 {} 个，标准档 {} 个，预算额度 {} 个\n",
                     rules.origin,

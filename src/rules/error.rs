@@ -191,6 +191,10 @@ impl RulesProblem {
                         "no classes are defined: add at least one [[classes]]",
                         "未定义任何道路类别：至少需要一个 [[classes]]",
                     ),
+                    "fund tiers" => (
+                        "this fund has no tiers, so it would never pay: add at least one [[funds.tiers]]",
+                        "该资金来源没有标准档，永远不会补助：至少需要一个 [[funds.tiers]]",
+                    ),
                     _ => (
                         "a tier must name at least one class",
                         "标准档必须至少列出一个道路类别",

@@ -101,9 +101,23 @@ impl<'de> Deserialize<'de> for RawNumber {
                 Ok(RawNumber::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNumber, E> {
-                i64::try_from(v)
-                    .map(RawNumber::Int)
-                    .map_err(|_| E::custom("number too large"))
+                // Too large for i64: keep the digits, so the amount check says why.
+                Ok(
+                    i64::try_from(v)
+                        .map_or_else(|_| RawNumber::Text(v.to_string()), RawNumber::Int),
+                )
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawNumber, E> {
+                Ok(
+                    i64::try_from(v)
+                        .map_or_else(|_| RawNumber::Text(v.to_string()), RawNumber::Int),
+                )
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawNumber, E> {
+                Ok(
+                    i64::try_from(v)
+                        .map_or_else(|_| RawNumber::Text(v.to_string()), RawNumber::Int),
+                )
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNumber, E> {
                 Ok(RawNumber::Float(v))
@@ -236,6 +250,11 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
         .map(|c| c.get_ref().id.get_ref().clone())
         .collect::<Vec<_>>()
         .join(", ");
+    let known_classes = if known_classes.is_empty() {
+        "—".to_string()
+    } else {
+        known_classes
+    };
     let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
     let fund_ids: HashMap<&str, usize> = file
         .funds
@@ -249,6 +268,11 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
         .map(|f| f.get_ref().id.get_ref().clone())
         .collect::<Vec<_>>()
         .join(", ");
+    let known_funds = if known_funds.is_empty() {
+        "—".to_string()
+    } else {
+        known_funds
+    };
 
     let mut budgets = Vec::new();
     let mut seen_budgets = HashSet::new();
@@ -318,6 +342,8 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
                     id: c.id.get_ref().clone(),
                 },
             );
+            // Its names would only repeat the same complaint.
+            continue;
         }
         let mut own: Vec<(&str, usize)> = vec![(c.id.get_ref(), c.id.span().start)];
         own.push((&c.name, c.id.span().start));
@@ -411,6 +437,9 @@ fn check_funds(
                 min_width_m: width,
                 rate_per_km: rate,
             });
+        }
+        if f.tiers.is_empty() {
+            loc.push(&f.id, RulesProblem::Empty("fund tiers"));
         }
         funds.push(Fund {
             id: f.id.get_ref().clone(),

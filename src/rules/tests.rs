@@ -119,12 +119,12 @@ name = "G"
         errors(&text),
         [
             "r.toml:12:6: duplicate class id \"village\"",
-            "r.toml:12:6: the name \"village\" is given to two classes",
             "r.toml:19:23: unknown class \"lane\" (defined: village, village)",
             "r.toml:21:15: amount 1.5 is a float, which is not exact; write \"1.5\"",
             "r.toml:25:15: \"-10\" is negative; rates, amounts and widths must not be",
             "r.toml:33:15: \"abc\" is not an amount in yuan like 150000 or \"15万\" (to the fen)",
             "r.toml:36:6: duplicate fund id \"f\"",
+            "r.toml:36:6: this fund has no tiers, so it would never pay: add at least one [[funds.tiers]]",
         ]
     );
 }
@@ -170,6 +170,7 @@ fn budgets_name_known_funds_and_classes() {
     assert_eq!(
         errors(&text),
         [
+            "r.toml:11:6: this fund has no tiers, so it would never pay: add at least one [[funds.tiers]]",
             "r.toml:14:8: unknown fund \"g\" (defined: f)",
             "r.toml:18:9: unknown class \"lane\" (defined: village)",
         ]

@@ -233,8 +233,8 @@ impl RowError {
     pub fn render(&self, file: &str, rules: &RuleSet, lang: Lang) -> String {
         let body = match self.column {
             None => format!(
-                "{} {}",
-                lang.pick("row", "该行"),
+                "{}{}",
+                lang.pick("row ", "该行"),
                 self.problem.render(rules, lang)
             ),
             Some(_) => self.render_value(rules, lang),

@@ -69,9 +69,9 @@ fn summary_by_township_in_chinese() {
         err.contains("汇总 — 安岳县2018年贫困村通村通社公路补助标准"),
         "{err}"
     );
-    assert!(err.contains("\n乡镇      路段数   公里  已完工      transport       poverty       补助合计          差额\n"), "{err}");
-    assert!(err.contains("\n自治乡         3    8.3     5.5   1,995,000.00  1,330,000.00   3,325,000.00  1,161,000.00\n"), "{err}");
-    assert!(err.contains("\n合计          19  49.15    42.7  10,657,500.00  6,357,500.00  17,015,000.00  7,487,000.00\n"), "{err}");
+    assert!(err.contains("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额\n"), "{err}");
+    assert!(err.contains("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00\n"), "{err}");
+    assert!(err.contains("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,487,000.00\n"), "{err}");
 }
 
 #[test]
