@@ -201,6 +201,17 @@ fn help_has_examples_and_exit_codes_in_both_languages() {
 }
 
 #[test]
+fn the_interactive_table_needs_a_terminal() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["examples/anyue-2018.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "roadsub: the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE\n"
+    );
+}
+
+#[test]
 fn chinese_from_the_locale() {
     let env = Env::new();
     let out = env
