@@ -30,18 +30,7 @@ pub struct Layout {
 }
 
 fn is_number(field: Option<Field>) -> bool {
-    matches!(
-        field,
-        Some(
-            Field::Width
-                | Field::Length
-                | Field::Cost
-                | Field::CostPerKm
-                | Field::OtherFunds
-                | Field::Completed
-                | Field::Households
-        )
-    )
+    field.is_some_and(Field::is_number)
 }
 
 impl Layout {
@@ -98,7 +87,10 @@ impl Layout {
             let found = match first.field_at(i) {
                 // Same field, same unit: `投资(万元)` under `cost` would be off by 10,000.
                 Some(f) => other.index(f).filter(|_| other.scale(f) == first.scale(f)),
-                None => other.names.iter().position(|n| n == &first.names[i]),
+                None => other
+                    .names
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(&first.names[i])),
             };
             map.push(found?);
         }

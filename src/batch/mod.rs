@@ -191,9 +191,13 @@ fn write_in_order(
         Destination::File(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
     };
+    // The temporary file's name in an error would only confuse: keep the reason alone.
     let output_error = |source: io::Error| BatchError::Output {
         path: out_label.clone(),
-        source,
+        source: match source.to_string().split_once(" at path ") {
+            Some((reason, _)) => io::Error::new(source.kind(), reason.to_string()),
+            None => source,
+        },
     };
     let mut report = Report {
         good: 0,

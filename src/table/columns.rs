@@ -84,6 +84,20 @@ impl Field {
         }
     }
 
+    /// Whether the column holds numbers (aligned right for people).
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            Field::Width
+                | Field::Length
+                | Field::Cost
+                | Field::CostPerKm
+                | Field::OtherFunds
+                | Field::Completed
+                | Field::Households
+        )
+    }
+
     /// Whether every row must have this column.
     pub fn required(self) -> bool {
         matches!(

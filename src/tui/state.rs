@@ -233,18 +233,12 @@ impl App {
     /// Whether column `c` holds numbers (aligned right).
     pub fn numeric(&self, c: usize) -> bool {
         c >= self.input_cols()
-            || matches!(
-                self.doc.sheet.columns.field_at(c),
-                Some(
-                    Field::Width
-                        | Field::Length
-                        | Field::Cost
-                        | Field::CostPerKm
-                        | Field::OtherFunds
-                        | Field::Completed
-                        | Field::Households
-                )
-            )
+            || self
+                .doc
+                .sheet
+                .columns
+                .field_at(c)
+                .is_some_and(Field::is_number)
     }
 
     /// The sheet row under the cursor, if the cursor is on a row.

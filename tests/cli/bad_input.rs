@@ -299,6 +299,17 @@ fn tables_with_different_units_are_not_merged() {
 }
 
 #[test]
+fn an_output_in_a_missing_directory() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["batch", &example(), "-o", "/nonexistent-dir/x.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "roadsub: cannot write /nonexistent-dir/x.csv: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
 fn a_missing_input_file() {
     let env = Env::new();
     let (code, _, err) = env.run(&["batch", "nope.csv"]);
