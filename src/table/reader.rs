@@ -419,19 +419,22 @@ impl<R: Read> CsvReader<R> {
             };
             self.detected = Detected::Known(enc);
         }
-        self.ends.clear();
-        self.decoded.clear();
         match self.detected {
+            // UTF-8 needs no decoding: the record borrows the parser's own buffer.
             Detected::AsciiSoFar | Detected::Known(Encoding::Utf8) => {
                 match std::str::from_utf8(raw) {
-                    Ok(text) => {
-                        self.decoded.push_str(text);
-                        self.ends.extend_from_slice(&self.raw_ends[..ends_len]);
-                    }
-                    Err(_) => return Ok(Next::Skipped(line, RecordProblem::NotUtf8)),
+                    Ok(text) => Ok(Next::Record(Record {
+                        line,
+                        text,
+                        ends: &self.raw_ends[..ends_len],
+                        multiline,
+                    })),
+                    Err(_) => Ok(Next::Skipped(line, RecordProblem::NotUtf8)),
                 }
             }
             Detected::Known(Encoding::Gb18030) => {
+                self.ends.clear();
+                self.decoded.clear();
                 let mut start = 0;
                 for &end in &self.raw_ends[..ends_len] {
                     let (text, _) = GB18030.decode_without_bom_handling(&raw[start..end]);
@@ -439,14 +442,14 @@ impl<R: Read> CsvReader<R> {
                     self.ends.push(self.decoded.len());
                     start = end;
                 }
+                Ok(Next::Record(Record {
+                    line,
+                    text: &self.decoded,
+                    ends: &self.ends,
+                    multiline,
+                }))
             }
         }
-        Ok(Next::Record(Record {
-            line,
-            text: &self.decoded,
-            ends: &self.ends,
-            multiline,
-        }))
     }
 }
 
