@@ -8,6 +8,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use super::doc::Op;
 use crate::table::sheet::SheetRow;
@@ -58,6 +59,31 @@ fn unescape(text: &str) -> String {
 pub struct Journal {
     path: PathBuf,
     file: Option<File>,
+    /// The data file's size and time when the changes began, which they apply to.
+    base: String,
+}
+
+/// The form a file's size and modification time take in a journal's first line (`-` for a
+/// table not saved yet).
+pub fn base_of(stamp: Option<(u64, SystemTime)>) -> String {
+    match stamp {
+        Some((len, time)) => {
+            let since = time
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("{len}\t{}.{:09}", since.as_secs(), since.subsec_nanos())
+        }
+        None => "-".to_string(),
+    }
+}
+
+/// What an earlier session left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Left {
+    /// The base the changes apply to ([`base_of`]).
+    pub base: String,
+    /// The changes.
+    pub entries: Vec<Entry>,
 }
 
 /// A change as the journal keeps it (enough to redo it on the saved file).
@@ -76,11 +102,13 @@ pub enum Entry {
 }
 
 impl Journal {
-    /// A journal for the data file `data` (created on the first change).
-    pub fn new(data: &Path) -> Journal {
+    /// A journal for the data file `data` as it is now (`base`, from [`base_of`]); the
+    /// journal file is created on the first change.
+    pub fn new(data: &Path, base: String) -> Journal {
         Journal {
             path: journal_path(data),
             file: None,
+            base,
         }
     }
 
@@ -92,7 +120,7 @@ impl Journal {
                 .truncate(true)
                 .write(true)
                 .open(&self.path)?;
-            writeln!(f, "{MAGIC}")?;
+            writeln!(f, "{MAGIC}\t{}", self.base)?;
             self.file = Some(f);
         }
         let line = match op {
@@ -114,6 +142,17 @@ impl Journal {
         let _ = fs::remove_file(&self.path);
     }
 
+    /// Moves a journal that no longer fits its file aside (`….old`), so nothing is lost and
+    /// nothing is applied to the wrong rows.
+    pub fn set_aside(data: &Path) -> io::Result<PathBuf> {
+        let from = journal_path(data);
+        let mut to = from.clone().into_os_string();
+        to.push(".old");
+        let to = PathBuf::from(to);
+        fs::rename(&from, &to)?;
+        Ok(to)
+    }
+
     /// Whether a journal from an earlier session is waiting.
     pub fn exists(data: &Path) -> bool {
         journal_path(data).is_file()
@@ -121,15 +160,17 @@ impl Journal {
 
     /// Reads the changes of an earlier session; a damaged last line (a crash mid-write) is
     /// left out.
-    pub fn read(data: &Path) -> io::Result<Vec<Entry>> {
+    pub fn read(data: &Path) -> io::Result<Left> {
         let file = File::open(journal_path(data))?;
         let mut lines = BufReader::new(file).lines();
-        if lines.next().transpose()?.as_deref() != Some(MAGIC) {
+        let first = lines.next().transpose()?.unwrap_or_default();
+        let Some(base) = first.strip_prefix(MAGIC).and_then(|b| b.strip_prefix('\t')) else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "not a roadsub recovery journal",
             ));
-        }
+        };
+        let base = base.to_string();
         let mut entries = Vec::new();
         for line in lines {
             let line = line?;
@@ -155,7 +196,7 @@ impl Journal {
                 None => break,
             }
         }
-        Ok(entries)
+        Ok(Left { base, entries })
     }
 }
 
@@ -197,7 +238,7 @@ mod tests {
     fn changes_survive_and_a_torn_last_line_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("plan.csv");
-        let mut j = Journal::new(&data);
+        let mut j = Journal::new(&data, "12\t34.000000005".into());
         j.record(&Op::Set {
             row: 2,
             col: 5,
@@ -221,8 +262,10 @@ mod tests {
             .unwrap();
         write!(f, "set\t1").unwrap();
         assert!(Journal::exists(&data));
+        let left = Journal::read(&data).unwrap();
+        assert_eq!(left.base, "12\t34.000000005");
         assert_eq!(
-            Journal::read(&data).unwrap(),
+            left.entries,
             [
                 Entry::Set {
                     row: 2,

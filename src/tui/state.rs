@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::action::Action;
 use super::doc::{Calc, Doc, Op};
-use super::journal::{Entry, Journal};
+use super::journal::{base_of, Journal};
 use crate::batch::summary::Totals;
 use crate::i18n::Lang;
 use crate::money;
@@ -45,6 +45,8 @@ pub enum Question {
     OverwriteChanged,
     /// A recovery journal with this many changes was found: restore them?
     Restore(usize),
+    /// Saving a new table under the name of a file that exists: overwrite it?
+    OverwriteExisting(PathBuf),
 }
 
 /// How rows are grouped.
@@ -115,7 +117,18 @@ pub struct App {
     /// Width in cells of each column's widest text.
     pub widths: Vec<usize>,
     journal: Option<Journal>,
+    /// Quit once the save under way (perhaps after a question) succeeds.
+    quit_after_save: bool,
 }
+
+/// The file a table's journal sits beside: the table's own, or one in the working directory
+/// for a table not saved yet.
+fn journal_data(doc: &Doc) -> PathBuf {
+    doc.path.clone().unwrap_or_else(|| PathBuf::from(NEW_TABLE))
+}
+
+/// Stands in for the file name of a new, unsaved table (its journal is `NEW_TABLE.roadsub-recovery`).
+const NEW_TABLE: &str = "roadsub-new-table.csv";
 
 /// Rows measured for column widths when a table is opened.
 const MEASURED_ROWS: usize = 2000;
@@ -127,12 +140,10 @@ fn matches(row: &SheetRow, needle: &str) -> Option<usize> {
 impl App {
     /// A state over `doc`; asks about a recovery journal when one is waiting.
     pub fn new(doc: Doc, rules: RuleSet, lang: Lang) -> App {
-        let journal = doc.path.as_deref().map(Journal::new);
-        let waiting = doc
-            .path
-            .as_deref()
-            .filter(|p| Journal::exists(p))
-            .map(|p| Journal::read(p).map(|e| e.len()).unwrap_or(0));
+        let data = journal_data(&doc);
+        let base = base_of(doc.sheet.stamp);
+        let journal = Some(Journal::new(&data, base.clone()));
+        let left = Journal::exists(&data).then(|| Journal::read(&data));
         let mut app = App {
             doc,
             rules,
@@ -150,11 +161,32 @@ impl App {
             quit: false,
             widths: Vec::new(),
             journal,
+            quit_after_save: false,
         };
         app.measure_all();
         app.relayout();
-        if let Some(n) = waiting {
-            app.mode = Mode::Ask(Question::Restore(n));
+        match left {
+            None => {}
+            Some(Ok(l)) if l.entries.is_empty() => {}
+            Some(Ok(l)) if l.base == base => {
+                app.mode = Mode::Ask(Question::Restore(l.entries.len()))
+            }
+            Some(_) => {
+                // The file changed since (or the journal is damaged): applying the changes by
+                // row number could put them on the wrong rows. Keep them aside instead.
+                let aside = Journal::set_aside(&data)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                app.say_owned(
+                    match lang {
+                        Lang::En => format!(
+                            "unsaved changes from an earlier session do not fit the file as it is now; they are kept in {aside}"
+                        ),
+                        Lang::Zh => format!("上次会话未保存的修改与当前文件不符（文件已变）；已另存于 {aside}"),
+                    },
+                    true,
+                );
+            }
         }
         app
     }
@@ -282,9 +314,7 @@ impl App {
         if let Some((c, desc)) = self.sort {
             let key = |r: usize| -> (Option<Decimal>, String) {
                 let text = self.cell(r, c);
-                let number = self
-                    .amount(r, c)
-                    .or_else(|| money::parse_decimal(text.trim()).ok());
+                let number = self.amount(r, c).or_else(|| self.number_in(c, &text));
                 (number, text)
             };
             let mut keyed: Vec<((Option<Decimal>, String), usize)> =
@@ -347,6 +377,57 @@ impl App {
         lines
     }
 
+    /// What the cursor is on when it is not on a row.
+    fn say_not_a_row(&mut self) {
+        if self.lines.is_empty() {
+            self.say(
+                "there is no row here: press a to add one",
+                "这里没有数据行：按 a 添加",
+                true,
+            );
+        } else {
+            self.say("a subtotal cannot be changed", "小计行不能修改", true);
+        }
+    }
+
+    /// The value of input column `c` as a number, read the way its field is read (so 120万
+    /// sorts above 96万), for sorting.
+    fn number_in(&self, c: usize, text: &str) -> Option<Decimal> {
+        let cols = &self.doc.sheet.columns;
+        let t = text.trim();
+        match cols.field_at(c) {
+            Some(Field::Width) => money::parse_width_m(t).ok(),
+            Some(f @ (Field::Length | Field::Completed)) => {
+                money::parse_length_km(t, cols.scale(f)).ok()
+            }
+            Some(f @ (Field::Cost | Field::CostPerKm | Field::OtherFunds)) => {
+                money::parse_amount(t, cols.scale(f), f == Field::CostPerKm).ok()
+            }
+            Some(Field::Households) => money::parse_households(t).ok().map(Decimal::from),
+            _ => money::parse_decimal(t).ok(),
+        }
+    }
+
+    /// A change in a few words, for the status line.
+    fn describe(&self, op: &Op) -> String {
+        let id = |row: &SheetRow| {
+            let i = self.doc.sheet.columns.index(Field::Id).unwrap_or(0);
+            row.get(i).to_string()
+        };
+        match op {
+            Op::Set { row, col, old, new } => {
+                let who = self.doc.sheet.rows.get(*row).map(id).unwrap_or_default();
+                format!("{who} {} {old} → {new}", self.title(*col))
+            }
+            Op::Insert { row, .. } => {
+                format!("{} {}", self.lang.pick("row back:", "恢复行："), id(row))
+            }
+            Op::Delete { row, .. } => {
+                format!("{} {}", self.lang.pick("row removed:", "移除行："), id(row))
+            }
+        }
+    }
+
     fn say(&mut self, en: &str, zh: &str, error: bool) {
         self.status = Some(Status {
             text: self.lang.pick(en, zh).to_string(),
@@ -361,6 +442,8 @@ impl App {
     /// Keeps the cursor on screen for a table `height` lines tall.
     pub fn scroll_to_cursor(&mut self, height: usize) {
         let height = height.max(1);
+        // After a resize or a delete, do not leave empty lines below the last row.
+        self.top = self.top.min(self.lines.len().saturating_sub(height));
         if self.cursor < self.top {
             self.top = self.cursor;
         } else if self.cursor >= self.top + height {
@@ -461,14 +544,22 @@ impl App {
             Action::Undo => match self.doc.undo(&self.rules) {
                 Some(op) => {
                     self.after_change(&op);
-                    self.say("undone", "已撤销", false);
+                    let what = self.describe(&op);
+                    self.say_owned(
+                        format!("{}{what}", self.lang.pick("undone: ", "已撤销：")),
+                        false,
+                    );
                 }
                 None => self.say("nothing to undo", "没有可撤销的操作", false),
             },
             Action::Redo => match self.doc.redo(&self.rules) {
                 Some(op) => {
                     self.after_change(&op);
-                    self.say("redone", "已重做", false);
+                    let what = self.describe(&op);
+                    self.say_owned(
+                        format!("{}{what}", self.lang.pick("redone: ", "已重做：")),
+                        false,
+                    );
                 }
                 None => self.say("nothing to redo", "没有可重做的操作", false),
             },
@@ -493,6 +584,17 @@ impl App {
                     Grouping::Village => Grouping::None,
                 };
                 self.relayout();
+                match self.grouping {
+                    Grouping::Township => self.say(
+                        "grouped by township, with subtotals",
+                        "按乡镇分组小计",
+                        false,
+                    ),
+                    Grouping::Village => {
+                        self.say("grouped by village, with subtotals", "按村分组小计", false)
+                    }
+                    Grouping::None => self.say("not grouped", "已取消分组", false),
+                }
             }
             Action::Save => self.save(false),
             Action::Quit => {
@@ -529,7 +631,7 @@ impl App {
 
     fn start_edit(&mut self) {
         let Some(row) = self.current_row() else {
-            return self.say("a subtotal cannot be edited", "小计行不能编辑", true);
+            return self.say_not_a_row();
         };
         if self.col >= self.input_cols() {
             return self.say(
@@ -614,6 +716,7 @@ impl App {
                 false
             }
             Ok(()) => {
+                self.status = None;
                 self.change(Op::Set {
                     row,
                     col,
@@ -626,6 +729,10 @@ impl App {
     }
 
     fn add_row(&mut self) {
+        if self.filter.take().is_some() {
+            // A new, empty row matches no filter: show everything so it can be seen.
+            self.relayout();
+        }
         let cols = &self.doc.sheet.columns;
         let n = cols.names.len();
         let from = self.current_row();
@@ -660,7 +767,7 @@ impl App {
 
     fn delete_row(&mut self) {
         let Some(at) = self.current_row() else {
-            return self.say("a subtotal cannot be deleted", "小计行不能删除", true);
+            return self.say_not_a_row();
         };
         let row = self.doc.sheet.rows[at].clone();
         self.change(Op::Delete { at, row });
@@ -728,18 +835,17 @@ impl App {
             return;
         }
         match action {
-            Action::Cancel => self.mode = Mode::Normal,
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.quit_after_save = false;
+            }
             Action::Accept if !buffer.trim().is_empty() => {
                 let path = PathBuf::from(buffer.trim());
                 self.mode = Mode::Normal;
                 if path.exists() {
-                    self.doc.path = Some(path);
-                    self.doc.sheet.stamp = Some((u64::MAX, std::time::SystemTime::UNIX_EPOCH));
-                    self.mode = Mode::Ask(Question::OverwriteChanged);
+                    self.mode = Mode::Ask(Question::OverwriteExisting(path));
                 } else {
-                    self.journal = Some(Journal::new(&path));
-                    self.doc.path = Some(path);
-                    self.save(true);
+                    self.save_to(path);
                 }
             }
             _ => {}
@@ -747,18 +853,25 @@ impl App {
     }
 
     fn answer(&mut self, action: Action, q: Question) {
+        if matches!(q, Question::Restore(_)) && !matches!(action, Action::Yes | Action::No) {
+            // Unanswered, a later change would start a new journal over the old one.
+            return;
+        }
         self.mode = Mode::Normal;
         match (q, action) {
             (Question::QuitUnsaved, Action::Yes) => {
+                self.quit_after_save = true;
                 self.save(false);
-                if !self.doc.modified() {
-                    self.quit = true;
-                }
             }
             (Question::QuitUnsaved, Action::No) => self.leave(),
             (Question::OverwriteChanged, Action::Yes) => self.save(true),
+            (Question::OverwriteExisting(path), Action::Yes) => self.save_to(path),
+            (Question::OverwriteExisting(_), _) => {
+                let buffer = String::new();
+                self.mode = Mode::SaveAs { buffer, cursor: 0 };
+            }
             (Question::Restore(_), Action::Yes) => self.restore(),
-            (Question::Restore(_), Action::No) => {
+            (Question::Restore(_), _) => {
                 if let Some(j) = &mut self.journal {
                     j.clear();
                 }
@@ -768,15 +881,14 @@ impl App {
                     false,
                 );
             }
-            _ => {}
+            _ => self.quit_after_save = false,
         }
     }
 
     fn restore(&mut self) {
-        let Some(path) = self.doc.path.clone() else {
-            return;
-        };
-        let entries: Vec<Entry> = Journal::read(&path).unwrap_or_default();
+        let data = journal_data(&self.doc);
+        let entries = Journal::read(&data).map(|l| l.entries).unwrap_or_default();
+        let total = entries.len();
         let mut applied = 0;
         for e in entries {
             let Some(op) = e.to_op(&self.doc.sheet.rows) else {
@@ -788,15 +900,24 @@ impl App {
         }
         self.measure_all();
         self.relayout();
-        self.say_owned(
-            match self.lang {
-                Lang::En => {
-                    format!("{applied} unsaved changes restored (u undoes them one by one)")
-                }
-                Lang::Zh => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
-            },
-            false,
-        );
+        let text = match (self.lang, applied == total) {
+            (Lang::En, true) => {
+                format!("{applied} unsaved changes restored (u undoes them one by one)")
+            }
+            (Lang::Zh, true) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
+            (Lang::En, false) => {
+                format!("only {applied} of {total} unsaved changes could be restored")
+            }
+            (Lang::Zh, false) => format!("{total} 处未保存的修改中只恢复了 {applied} 处"),
+        };
+        self.say_owned(text, applied != total);
+    }
+
+    /// Saves a table that had no file yet (or under a new name) to `path`.
+    fn save_to(&mut self, path: PathBuf) {
+        self.doc.path = Some(path);
+        self.doc.sheet.stamp = None;
+        self.save(true);
     }
 
     fn save(&mut self, force: bool) {
@@ -811,29 +932,51 @@ impl App {
             self.mode = Mode::Ask(Question::OverwriteChanged);
             return;
         }
+        let had_previous = path.exists();
         match self.doc.sheet.save(&path) {
             Ok(()) => {
                 self.doc.changes = 0;
+                // The journal so far (perhaps a new table's) is done with; later changes go
+                // to one beside the saved file.
                 if let Some(j) = &mut self.journal {
                     j.clear();
                 }
+                self.journal = Some(Journal::new(&path, base_of(self.doc.sheet.stamp)));
                 let name = path.display();
                 let rows = self.doc.sheet.rows.len();
+                let text = match (self.lang, had_previous) {
+                    (Lang::En, true) => format!(
+                        "saved {rows} {} to {name} (the previous version is {name}.bak)",
+                        rows_word(rows)
+                    ),
+                    (Lang::En, false) => format!("saved {rows} {} to {name}", rows_word(rows)),
+                    (Lang::Zh, true) => {
+                        format!("已保存 {rows} 行到 {name}（上一版本为 {name}.bak）")
+                    }
+                    (Lang::Zh, false) => format!("已保存 {rows} 行到 {name}"),
+                };
+                self.say_owned(text, false);
+                if self.quit_after_save {
+                    self.quit = true;
+                }
+            }
+            Err(e) => {
+                self.quit_after_save = false;
                 self.say_owned(
-                    match self.lang {
-                        Lang::En => format!(
-                            "saved {rows} rows to {name} (the previous version is {name}.bak)"
-                        ),
-                        Lang::Zh => format!("已保存 {rows} 行到 {name}（上一版本为 {name}.bak）"),
-                    },
-                    false,
+                    format!("{}{e}", self.lang.pick("could not save: ", "保存失败：")),
+                    true,
                 );
             }
-            Err(e) => self.say_owned(
-                format!("{}{e}", self.lang.pick("could not save: ", "保存失败：")),
-                true,
-            ),
         }
+    }
+}
+
+/// "row" or "rows".
+fn rows_word(n: usize) -> &'static str {
+    if n == 1 {
+        "row"
+    } else {
+        "rows"
     }
 }
 

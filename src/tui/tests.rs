@@ -315,7 +315,7 @@ fn main_screen_in_english() {
     assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道  3.5   2.4           36.00   24.00   60.00     48.00");
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││transport 1,065.75  poverty 635.75         │");
-    assert_eq!(s[16], "│County transport bureau subsidy: tier ≥4.5 m, 45万/km││km 42.7/49.15 ███████████████████░░░ 86.9% │");
+    assert_eq!(s[16], "│subsidy 1,575,000.00 − other funds 100,000.00 →      ││km 42.7/49.15 ███████████████████░░░ 86.9% │");
     assert!(s[23].starts_with(
         " ?  help  q  quit  Ctrl-S  save  Enter  edit  a  add  d  delete  u  undo  /  filter"
     ));
@@ -348,8 +348,16 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("│transport 1,065.75  poverty 635.75"),
+        text.contains("│县交通局补助 1,065.75  县扶贫专项补助 635.75"),
         "{text}"
+    );
+    assert!(
+        text.contains("│补助 400,000.00 − 整合资金 0.00 → 差额 0.00（每户 0.00）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│社级道路建设   ██████████░░░░░░░░░░ 53.2%"),
+        "budget bars start together: {text}"
     );
     assert!(text.contains("│完工 42.7/49.15 公里 "), "{text}");
     assert!(text.contains("通村硬化路建设 "), "{text}");
@@ -366,7 +374,7 @@ fn an_over_budget_summary_says_so_in_words() {
     std::fs::write(&path, csv).unwrap();
     let mut app = open(&path, Lang::En);
     let text = screen(&mut app, 100, 24).join("\n");
-    assert!(text.contains("Group road bu… █"), "{text}");
+    assert!(text.contains("125.9% OVER by 179.00"), "{text}");
     assert!(text.contains("125.9% OVER by 179.00"), "{text}");
 }
 
@@ -404,4 +412,74 @@ fn too_small_a_terminal_is_said_plainly() {
         screen(&mut app, 60, 20)[0],
         "terminal too small: 60×20; roadsub needs at least 80×24"
     );
+}
+
+#[test]
+fn edits_are_not_restored_onto_a_file_that_changed_since() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "jlllll<Enter><BS><BS><BS>5.0<Enter>");
+    drop(app); // a crash
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("AY-01,", "AY-00,")).unwrap();
+    let app = open(&path, Lang::En);
+    assert_eq!(
+        app.mode,
+        Mode::Normal,
+        "no offer to apply row numbers to other rows"
+    );
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("unsaved changes from an earlier session do not fit"));
+    assert!(!journal::Journal::exists(&path));
+    let mut aside = journal::journal_path(&path).into_os_string();
+    aside.push(".old");
+    assert!(std::fs::read_to_string(aside)
+        .unwrap()
+        .contains("set\t1\t5\t5.0"));
+}
+
+#[test]
+fn the_restore_question_must_be_answered() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "jlllll<Enter><BS><BS><BS>5.0<Enter>");
+    drop(app);
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "<Esc>");
+    assert_eq!(
+        app.mode,
+        Mode::Ask(Question::Restore(1)),
+        "Esc would let a new edit overwrite the journal"
+    );
+}
+
+#[test]
+fn amounts_sort_by_value_not_by_text() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lllllllss");
+    let firsts: Vec<String> = app.lines[..3]
+        .iter()
+        .map(|l| match l {
+            Line::Row(r) => app.doc.sheet.rows[*r].get(7).to_string(),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(firsts, ["205万", "168万", "135万"]);
+}
+
+#[test]
+fn save_then_quit_quits_even_after_a_second_question() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n")).unwrap();
+    press(&mut app, "qy");
+    assert_eq!(app.mode, Mode::Ask(Question::OverwriteChanged));
+    press(&mut app, "y");
+    assert!(app.quit);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(",通村,3.5,2.1,"));
 }

@@ -99,22 +99,20 @@ fn title_line(app: &App, width: u16) -> Paragraph<'static> {
     } else {
         ""
     };
-    let mut text = match lang {
-        Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} rows · {}",
-            app.rules.meta.display_name(lang)
-        ),
-        Lang::Zh => format!(
-            " roadsub — {file}{modified} · {rows} 行 · {}",
-            app.rules.meta.display_name(lang)
-        ),
+    // The filter comes before the rules' name, which is the first to be cut.
+    let filter = match (&app.filter, lang) {
+        (Some(f), Lang::En) => format!(" · filter \"{f}\": {} shown", app.lines.len()),
+        (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
+        (None, _) => String::new(),
     };
-    if let Some(f) = &app.filter {
-        text.push_str(&match lang {
-            Lang::En => format!(" · filter \"{f}\": {} shown", app.lines.len()),
-            Lang::Zh => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
-        });
-    }
+    let name = app.rules.meta.display_name(lang);
+    let text = match lang {
+        Lang::En => format!(
+            " roadsub — {file}{modified} · {rows} {}{filter} · {name}",
+            if rows == 1 { "row" } else { "rows" }
+        ),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter} · {name}"),
+    };
     Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
 
@@ -205,7 +203,14 @@ fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
     let width = text.lines().map(cells).max().unwrap_or(20) as u16 + 4;
     let height = text.lines().count() as u16 + 2;
     let r = centred(area, width, height);
-    frame.render_widget(Clear, r);
+    // One more column each side: a wide character cut by the box's edge would eat its border.
+    let x = r.x.saturating_sub(1);
+    let wider = Rect {
+        x,
+        width: (r.width + 2).min(area.width.saturating_sub(x)),
+        ..r
+    };
+    frame.render_widget(Clear, wider);
     frame.render_widget(
         Paragraph::new(text.to_string()).block(Block::bordered().title(title.to_string())),
         r,
@@ -236,6 +241,8 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
 fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
     let lang = app.lang;
     let text = match (q, lang) {
+        (Question::OverwriteExisting(p), Lang::En) => format!("{} already exists.\n\ny  replace it with this table\nn  choose another name", p.display()),
+        (Question::OverwriteExisting(p), Lang::Zh) => format!("{} 已存在。\n\ny  用当前表格替换它\nn  换一个文件名", p.display()),
         (Question::QuitUnsaved, Lang::En) => "There are unsaved changes.\n\ny  save, then quit\nn  quit without saving\nEsc  stay".to_string(),
         (Question::QuitUnsaved, Lang::Zh) => "有未保存的修改。\n\ny  保存后退出\nn  不保存，直接退出\nEsc  留下".to_string(),
         (Question::OverwriteChanged, Lang::En) => "The file changed on disk since it was opened.\n\ny  overwrite it with this table\nn  do not save".to_string(),

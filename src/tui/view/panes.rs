@@ -27,6 +27,10 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::bordered().title(lang.pick(" Why these numbers ", " 计算说明 "));
     let mut lines: Vec<Line> = Vec::new();
     match app.current_row().map(|r| (r, &app.doc.calcs[r])) {
+        None if app.lines.is_empty() => lines.push(Line::from(lang.pick(
+            "No rows to show: press a to add one (or Esc to clear a filter).",
+            "没有可显示的行：按 a 添加一行（或按 Esc 清除筛选）。",
+        ))),
         None => lines.push(Line::from(
             lang.pick("a subtotal of the rows above", "上方各行的小计"),
         )),
@@ -55,6 +59,32 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
                     money::grouped(b.cost)
                 ),
             }));
+            // The shortfall first: it is what the village must raise, and the pane may be short.
+            let per = b.per_household.map(|p| match lang {
+                Lang::En => format!(" ({}/household)", money::grouped(p)),
+                Lang::Zh => format!("（每户 {}）", money::grouped(p)),
+            });
+            lines.push(Line::from(vec![
+                Span::raw(match lang {
+                    Lang::En => format!(
+                        "subsidy {} − other funds {} → ",
+                        money::grouped(b.subsidy_total),
+                        money::grouped(seg.other_funds)
+                    ),
+                    Lang::Zh => format!(
+                        "补助 {} − 整合资金 {} → ",
+                        money::grouped(b.subsidy_total),
+                        money::grouped(seg.other_funds)
+                    ),
+                }),
+                Span::raw(format!(
+                    "{} {}{}",
+                    lang.pick("shortfall", "差额"),
+                    money::grouped(b.shortfall),
+                    per.unwrap_or_default()
+                ))
+                .bold(),
+            ]));
             for (f, share) in b.shares.iter().enumerate() {
                 let fund = &app.rules.funds[f];
                 let text = match share.tier {
@@ -98,31 +128,6 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
                 };
                 lines.push(Line::from(text));
             }
-            let per = b.per_household.map(|p| match lang {
-                Lang::En => format!(" ({}/household)", money::grouped(p)),
-                Lang::Zh => format!("（每户 {}）", money::grouped(p)),
-            });
-            lines.push(Line::from(vec![
-                Span::raw(match lang {
-                    Lang::En => format!(
-                        "subsidy {} − other funds {} → ",
-                        money::grouped(b.subsidy_total),
-                        money::grouped(seg.other_funds)
-                    ),
-                    Lang::Zh => format!(
-                        "补助 {} − 整合资金 {} → ",
-                        money::grouped(b.subsidy_total),
-                        money::grouped(seg.other_funds)
-                    ),
-                }),
-                Span::raw(format!(
-                    "{} {}{}",
-                    lang.pick("shortfall", "差额"),
-                    money::grouped(b.shortfall),
-                    per.unwrap_or_default()
-                ))
-                .bold(),
-            ]));
             for n in &b.notes {
                 lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
             }
@@ -145,23 +150,17 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
 pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
     let t = &app.doc.summary.total;
-    let block = Block::bordered().title(match lang {
-        Lang::En => format!(
-            " Totals ({}) ",
-            if app.unit == crate::tui::state::Unit::Wan {
-                "万元"
-            } else {
-                "yuan"
-            }
-        ),
-        Lang::Zh => format!(
-            " 合计（{}） ",
-            if app.unit == crate::tui::state::Unit::Wan {
-                "万元"
-            } else {
-                "元"
-            }
-        ),
+    let unit = match (app.unit, lang) {
+        (crate::tui::state::Unit::Wan, _) => "万元",
+        (_, Lang::En) => "yuan",
+        (_, Lang::Zh) => "元",
+    };
+    // The totals are always of every row, whatever the filter shows.
+    let block = Block::bordered().title(match (lang, app.filter.is_some()) {
+        (Lang::En, false) => format!(" Totals ({unit}) "),
+        (Lang::En, true) => format!(" Totals of all rows, not only those shown ({unit}) "),
+        (Lang::Zh, false) => format!(" 合计（{unit}） "),
+        (Lang::Zh, true) => format!(" 全部行合计，不限于筛选结果（{unit}） "),
     });
     let mut lines = Vec::new();
     let funds: Vec<String> = app
@@ -169,7 +168,13 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         .funds
         .iter()
         .zip(&t.paid)
-        .map(|(f, p)| format!("{} {}", f.id, app.show_amount(p.value())))
+        .map(|(f, p)| {
+            let name = match lang {
+                Lang::En => f.id.as_str(),
+                Lang::Zh => f.name.as_str(),
+            };
+            format!("{name} {}", app.show_amount(p.value()))
+        })
         .collect();
     lines.push(Line::from(funds.join("  ")));
     lines.push(Line::from(vec![
@@ -203,11 +208,28 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         bar(done, planned, room),
         percent(done, planned)
     )));
-    for (budget, used) in app.rules.budgets.iter().zip(&app.doc.summary.budgets) {
-        let name = budget.display(&app.rules, lang);
+    // Budget names padded to one width, so the bars start together.
+    let names: Vec<String> = app
+        .rules
+        .budgets
+        .iter()
+        .map(|b| b.display(&app.rules, lang))
+        .collect();
+    let name_width = names
+        .iter()
+        .map(|n| crate::textwidth::cells(n))
+        .max()
+        .unwrap_or(0)
+        .min(inner / 2);
+    for ((budget, used), name) in app
+        .rules
+        .budgets
+        .iter()
+        .zip(&app.doc.summary.budgets)
+        .zip(&names)
+    {
         let used = used.used.value();
         let over = used > budget.amount;
-        let label = format!("{} ", crate::textwidth::truncate(&name, 14));
         let style = if over {
             Style::new().red().bold()
         } else {
@@ -228,6 +250,14 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             String::new()
         };
+        // The words and a bar of at least 5 cells come before the whole name.
+        let fits = inner.saturating_sub(8 + 5 + crate::textwidth::cells(&words) + 1);
+        let width = name_width.min(fits);
+        let short = crate::textwidth::truncate(name, width);
+        let label = format!(
+            "{short}{} ",
+            " ".repeat(width.saturating_sub(crate::textwidth::cells(&short)))
+        );
         let fixed = crate::textwidth::cells(&label) + 8 + crate::textwidth::cells(&words);
         let room = inner.saturating_sub(fixed).min(20);
         let text = format!(

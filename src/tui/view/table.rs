@@ -7,6 +7,7 @@ use ratatui::text::{Line as TextLine, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::i18n::Lang;
 use crate::textwidth::{cells, truncate};
 use crate::tui::doc::Calc;
 use crate::tui::state::{App, Line, Mode};
@@ -66,7 +67,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines = Vec::new();
     let mut header = vec![Span::raw("  ")];
     for &c in &visible {
-        let title = format!("{}{}", app.title(c), marker(c));
+        // The sort arrow first, so a narrow column cannot cut it off.
+        let title = format!("{}{}", marker(c), app.title(c));
         let style = if c >= app.input_cols() {
             Style::new().bold().cyan()
         } else {
@@ -121,11 +123,28 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             }
             Line::Subtotal(sub) => {
                 let (key, totals) = sub.as_ref();
+                let style = if current {
+                    Style::new().bold().reversed()
+                } else {
+                    Style::new().bold()
+                };
                 spans.push(Span::raw("Σ "));
-                for &c in &visible {
-                    let text = if c == visible[0] {
-                        format!("{} {key}", app.lang.pick("subtotal", "小计"))
-                    } else if c >= app.input_cols() {
+                // The group's name and count span the visible input columns.
+                let input: Vec<usize> = visible
+                    .iter()
+                    .copied()
+                    .filter(|&c| c < app.input_cols())
+                    .collect();
+                let span_width: usize = input.iter().map(|&c| app.widths[c] + 1).sum();
+                if span_width > 0 {
+                    let label = match app.lang {
+                        Lang::En => format!("subtotal {key} ({} rows)", totals.segments),
+                        Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
+                    };
+                    spans.push(Span::styled(fit(&label, span_width, false), style));
+                }
+                for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
+                    let text = if c >= app.input_cols() {
                         let f = c - app.input_cols();
                         let amount = match f {
                             _ if f < totals.paid.len() => totals.paid[f].value(),
@@ -135,11 +154,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                         app.show_amount(amount)
                     } else {
                         String::new()
-                    };
-                    let style = if current {
-                        Style::new().bold().reversed()
-                    } else {
-                        Style::new().bold()
                     };
                     spans.push(Span::styled(
                         fit(&text, app.widths[c], app.numeric(c)),
