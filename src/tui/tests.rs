@@ -483,3 +483,26 @@ fn save_then_quit_quits_even_after_a_second_question() {
         .unwrap()
         .contains(",通村,3.5,2.1,"));
 }
+
+#[test]
+fn the_id_column_stays_in_view_when_scrolling_right() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "llllllllllll");
+    let s = screen(&mut app, 80, 24);
+    assert!(s[1].starts_with("  编号  "), "{s:#?}");
+    assert!(s[1].contains("备注"), "{s:#?}");
+    assert!(s[2].starts_with("  AY-01 "), "{s:#?}");
+}
+
+#[test]
+fn the_edit_cursor_is_the_terminals_cursor() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "ll<Enter>");
+    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    terminal.draw(|f| view::draw(f, &app)).unwrap();
+    // "edit 村: " is 9 cells, "画青村" 6 more.
+    assert_eq!(
+        terminal.get_cursor_position().unwrap(),
+        ratatui::layout::Position::new(15, 22)
+    );
+}

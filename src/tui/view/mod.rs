@@ -72,8 +72,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(panes);
     panes::detail(frame, app, left);
     panes::summary(frame, app, right);
-    frame.render_widget(status_line(app), status);
-    frame.render_widget(hint_line(app), hints);
+    frame.render_widget(status_line(app, usize::from(status.width)), status);
+    if let Some((label, buffer, cursor)) = prompt(app) {
+        // The terminal's own cursor where typing goes, so an input method's window follows it.
+        let before: String = buffer.chars().take(cursor).collect();
+        let x =
+            status.x + (cells(&label) + cells(&before)).min(usize::from(status.width) - 1) as u16;
+        frame.set_cursor_position((x, status.y));
+    }
+    frame.render_widget(hint_line(app, usize::from(hints.width)), hints);
     match &app.mode {
         Mode::Help => help(frame, app, area),
         Mode::Rules => overlay(
@@ -131,39 +138,58 @@ fn prompt_line<'a>(label: String, buffer: &str, cursor: usize) -> Line<'a> {
     ])
 }
 
-fn status_line(app: &App) -> Paragraph<'static> {
+/// The prompt being typed into, if any: its label, text and cursor (in characters).
+fn prompt(app: &App) -> Option<(String, &str, usize)> {
     let lang = app.lang;
-    let line = match &app.mode {
-        Mode::Edit { buffer, cursor } => {
-            let mut l = prompt_line(
-                format!("{} {}: ", lang.pick("edit", "编辑"), app.title(app.col)),
-                buffer,
-                *cursor,
-            );
-            if let Some(s) = &app.status {
-                l.spans
-                    .push(Span::raw(format!("  ✗ {}", s.text)).red().bold());
+    match &app.mode {
+        Mode::Edit { buffer, cursor } => Some((
+            format!("{} {}: ", lang.pick("edit", "编辑"), app.title(app.col)),
+            buffer.as_str(),
+            *cursor,
+        )),
+        Mode::Filter { buffer, cursor } => Some((
+            lang.pick("filter: ", "筛选：").to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
+        Mode::SaveAs { buffer, cursor } => Some((
+            lang.pick("save as: ", "另存为：").to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
+        _ => None,
+    }
+}
+
+fn status_line(app: &App, width: usize) -> Paragraph<'static> {
+    let line = match prompt(app) {
+        Some((label, buffer, cursor)) => {
+            let used = cells(&label) + cells(buffer) + 1;
+            let mut l = prompt_line(label, buffer, cursor);
+            if let (Some(s), Mode::Edit { .. }) = (&app.status, &app.mode) {
+                let room = width.saturating_sub(used + 2);
+                l.spans.push(
+                    Span::raw(format!("  {}", truncate(&format!("✗ {}", s.text), room)))
+                        .red()
+                        .bold(),
+                );
             }
             l
         }
-        Mode::Filter { buffer, cursor } => {
-            prompt_line(lang.pick("filter: ", "筛选：").to_string(), buffer, *cursor)
-        }
-        Mode::SaveAs { buffer, cursor } => prompt_line(
-            lang.pick("save as: ", "另存为：").to_string(),
-            buffer,
-            *cursor,
-        ),
-        _ => match &app.status {
-            Some(s) if s.error => Line::from(Span::raw(format!("✗ {}", s.text)).red().bold()),
-            Some(s) => Line::from(Span::raw(s.text.clone()).green()),
+        None => match &app.status {
+            Some(s) if s.error => Line::from(
+                Span::raw(truncate(&format!("✗ {}", s.text), width))
+                    .red()
+                    .bold(),
+            ),
+            Some(s) => Line::from(Span::raw(truncate(&s.text, width)).green()),
             None => Line::from(""),
         },
     };
     Paragraph::new(line)
 }
 
-fn hint_line(app: &App) -> Paragraph<'static> {
+fn hint_line(app: &App, width: usize) -> Paragraph<'static> {
     let lang = app.lang;
     let spans: Vec<Span> = match app.mode {
         Mode::Edit { .. } => vec![Span::raw(lang.pick(
@@ -184,6 +210,15 @@ fn hint_line(app: &App) -> Paragraph<'static> {
             .flatten()
             .collect(),
     };
+    // Whole hints only: drop them from the end (the least needed) until the rest fits.
+    let mut spans = spans;
+    let total = |s: &[Span]| s.iter().map(|x| cells(&x.content)).sum::<usize>();
+    if total(&spans) > width {
+        while spans.len() > 2 && total(&spans) + 2 > width {
+            spans.truncate(spans.len() - 2);
+        }
+        spans.push(Span::raw(" …"));
+    }
     Paragraph::new(Line::from(spans))
 }
 
@@ -200,8 +235,15 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
-    let width = text.lines().map(cells).max().unwrap_or(20) as u16 + 4;
-    let height = text.lines().count() as u16 + 2;
+    let width =
+        (text.lines().map(cells).max().unwrap_or(20) + 4).min(usize::from(area.width)) as u16;
+    // Lines wider than the screen wrap: count the rows they take.
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let height = text
+        .lines()
+        .map(|l| cells(l).max(1).div_ceil(inner))
+        .sum::<usize>() as u16
+        + 2;
     let r = centred(area, width, height);
     // One more column each side: a wide character cut by the box's edge would eat its border.
     let x = r.x.saturating_sub(1);
@@ -212,7 +254,9 @@ fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
     };
     frame.render_widget(Clear, wider);
     frame.render_widget(
-        Paragraph::new(text.to_string()).block(Block::bordered().title(title.to_string())),
+        Paragraph::new(text.to_string())
+            .block(Block::bordered().title(title.to_string()))
+            .wrap(Wrap { trim: false }),
         r,
     );
 }

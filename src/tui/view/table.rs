@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::i18n::Lang;
+use crate::table::Field;
 use crate::textwidth::{cells, truncate};
 use crate::tui::doc::Calc;
 use crate::tui::state::{App, Line, Mode};
@@ -47,12 +48,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let computed: Vec<usize> = (app.input_cols()..app.ncols()).collect();
     let computed_width: usize = computed.iter().map(|&c| app.widths[c] + 1).sum();
     let room = width.saturating_sub(2 + computed_width);
-    let first = first_column(app, room);
+    // The id column stays at the left when the others scroll, so every row can be told apart.
+    let id = app.doc.sheet.columns.index(Field::Id);
+    let mut first = first_column(app, room);
     let mut visible = Vec::new();
     let mut used = 0;
+    if let Some(id) = id.filter(|&i| i < first) {
+        used = app.widths[id] + 1;
+        first = first_column(app, room.saturating_sub(used)).max(id + 1);
+        visible.push(id);
+    }
     for c in first..app.input_cols() {
         let w = app.widths[c] + 1;
-        if used + w > room && !visible.is_empty() {
+        if used + w > room && visible.iter().any(|&v| Some(v) != id || v == c) {
             break;
         }
         visible.push(c);
