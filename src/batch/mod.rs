@@ -6,6 +6,7 @@
 //! are bounded, so memory does not grow with the number of rows (ids aside, at 8 bytes each,
 //! and a summary's groups). Whether the output is kept is decided at the end (SPEC §5).
 
+pub mod format;
 mod ids;
 mod layout;
 mod output;
@@ -21,7 +22,8 @@ use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-pub use output::{Target, TERMINAL_ROWS};
+pub use format::Format;
+pub use output::{Target, TextStyle, TERMINAL_ROWS};
 pub use summary::{GroupBy, Summary};
 
 use crate::i18n::Lang;
@@ -66,6 +68,8 @@ pub struct Options<'a> {
     pub progress: bool,
     /// Worker threads computing rows (at least 1).
     pub workers: usize,
+    /// The form of the output (a terminal gets a table regardless).
+    pub style: TextStyle,
 }
 
 /// What a run did.
@@ -133,12 +137,14 @@ fn progress_bar(opts: &Options) -> Option<ProgressBar> {
 pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchError> {
     let rules = opts.rules;
     let pb = progress_bar(opts);
-    let csv = !matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
+    let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
+    let format = (!terminal).then_some(opts.style.format);
     let job = Job {
         rules,
         lang: opts.lang,
         by: opts.by,
-        csv,
+        format,
+        excel: opts.style.excel,
     };
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
@@ -227,7 +233,21 @@ fn write_in_order(
                             all_or_nothing: !opts.keep_going,
                         },
                     };
-                    out = Some(Output::open(target, &layout).map_err(output_error)?);
+                    let prefix = match opts.style.format {
+                        Format::Json => format!(
+                            "{{\"rules\":{},\n\"segments\":[\n",
+                            format::rules_json(opts.rules)
+                        ),
+                        Format::Markdown => format!(
+                            "# {}\n\n## {}\n\n",
+                            format::markdown_cell(opts.rules.meta.display_name(lang)),
+                            lang.pick("Segments", "路段")
+                        ),
+                        _ => String::new(),
+                    };
+                    out = Some(
+                        Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
+                    );
                 }
                 Piece::Failed(message) => {
                     say(&message);
@@ -263,7 +283,18 @@ fn write_in_order(
         if failed && (!opts.keep_going || report.good == 0) {
             output.discard();
         } else {
-            let committed = output.commit().map_err(output_error)?;
+            let trailer = match opts.style.format {
+                Format::Json => format!(
+                    "\n],\n\"summary\":{}\n}}\n",
+                    format::summary_json(opts.rules, &report.summary, lang)
+                ),
+                Format::Markdown => format!(
+                    "\n{}",
+                    format::summary_markdown(opts.rules, &report.summary, lang)
+                ),
+                _ => String::new(),
+            };
+            let committed = output.commit(&trailer).map_err(output_error)?;
             report.hidden = committed.hidden_rows;
             report.hidden_columns = committed.hidden_columns;
             report.written = true;

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use tempfile::NamedTempFile;
 
+use super::format::{looks_like_formula, markdown_cell, Format};
 use super::layout::Layout;
 use crate::money;
 use crate::table::csvout;
@@ -22,10 +23,15 @@ use crate::textwidth::{Align, Table};
 /// At most this many rows are shown as a table on a terminal; the rest are counted.
 pub const TERMINAL_ROWS: usize = 1000;
 
-/// Rows built field by field: CSV bytes, or cells for a terminal table.
+/// Rows built field by field: text in one of the output formats, or cells for a terminal.
 pub enum RowBuf {
-    /// CSV text; `first` while the current row has no field yet.
-    Csv { bytes: Vec<u8>, first: bool },
+    /// Rows as text; `first` while the current row has no field yet.
+    Text {
+        bytes: Vec<u8>,
+        first: bool,
+        format: Format,
+        excel: bool,
+    },
     /// Finished rows of cells, and the row being built.
     Cells {
         rows: Vec<Vec<String>>,
@@ -34,26 +40,49 @@ pub enum RowBuf {
 }
 
 impl RowBuf {
-    /// An empty buffer of CSV (`csv`, with room for `bytes`) or of cells.
-    pub fn new(csv: bool, bytes: usize) -> RowBuf {
-        if csv {
-            RowBuf::Csv {
-                bytes: Vec::with_capacity(bytes),
+    /// An empty buffer of text in `format` (with room for `room` bytes), or of cells when
+    /// `format` is `None`.
+    pub fn new(format: Option<Format>, excel: bool, room: usize) -> RowBuf {
+        match format {
+            Some(format) => RowBuf::Text {
+                bytes: Vec::with_capacity(room),
                 first: true,
-            }
-        } else {
-            RowBuf::Cells {
+                format,
+                excel,
+            },
+            None => RowBuf::Cells {
                 rows: Vec::new(),
                 current: Vec::new(),
-            }
+            },
         }
     }
 
     /// Adds a text field to the current row.
     pub fn field(&mut self, text: &str) {
         match self {
-            RowBuf::Csv { bytes, first } => {
-                csvout::push_field(bytes, text, *first);
+            RowBuf::Text {
+                bytes,
+                first,
+                format: Format::Markdown,
+                ..
+            } => {
+                bytes.extend_from_slice(b"| ");
+                bytes.extend_from_slice(markdown_cell(text).as_bytes());
+                bytes.push(b' ');
+                *first = false;
+            }
+            RowBuf::Text {
+                bytes,
+                first,
+                excel,
+                ..
+            } => {
+                if *excel && looks_like_formula(text) {
+                    // A leading apostrophe makes Excel and LibreOffice show the text as text.
+                    csvout::push_field(bytes, &format!("'{text}"), *first);
+                } else {
+                    csvout::push_field(bytes, text, *first);
+                }
                 *first = false;
             }
             RowBuf::Cells { current, .. } => current.push(text.to_string()),
@@ -63,12 +92,22 @@ impl RowBuf {
     /// Adds an amount (two decimals) to the current row; `None` is a blank field.
     pub fn amount(&mut self, value: Option<Decimal>) {
         match self {
-            RowBuf::Csv { bytes, first } => {
-                if !*first {
+            RowBuf::Text {
+                bytes,
+                first,
+                format,
+                ..
+            } => {
+                if *format == Format::Markdown {
+                    bytes.extend_from_slice(b"| ");
+                } else if !*first {
                     bytes.push(b',');
                 }
                 if let Some(v) = value {
                     money::push_plain(bytes, v);
+                }
+                if *format == Format::Markdown {
+                    bytes.push(b' ');
                 }
                 *first = false;
             }
@@ -81,11 +120,34 @@ impl RowBuf {
     /// Ends the current row.
     pub fn end_row(&mut self) {
         match self {
-            RowBuf::Csv { bytes, first } => {
+            RowBuf::Text {
+                bytes,
+                first,
+                format,
+                ..
+            } => {
+                if *format == Format::Markdown {
+                    bytes.push(b'|');
+                }
                 bytes.push(b'\n');
                 *first = true;
             }
             RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
+        }
+    }
+
+    /// Adds a whole row as one JSON value: a line of its own in JSON Lines; preceded by a
+    /// comma in a JSON array (the writer drops the very first one).
+    pub fn json(&mut self, value: &serde_json::Value) {
+        if let RowBuf::Text { bytes, format, .. } = self {
+            if *format == Format::Json {
+                bytes.extend_from_slice(b",\n");
+            }
+            // Serializing a Value into memory cannot fail.
+            let _ = serde_json::to_writer(&mut *bytes, value);
+            if *format == Format::Jsonl {
+                bytes.push(b'\n');
+            }
         }
     }
 }
@@ -126,14 +188,34 @@ pub enum Target<'a> {
     Terminal(usize),
 }
 
+/// How text output is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextStyle {
+    /// The format.
+    pub format: Format,
+    /// CSV for Excel: a UTF-8 BOM and text that cannot run as a formula.
+    pub excel: bool,
+    /// Encode as GBK (GB18030) instead of UTF-8.
+    pub gbk: bool,
+}
+
 /// The destination of a run's rows.
 pub struct Output {
     sink: Sink,
+    style: TextStyle,
+    /// Whether a JSON segment was written yet (the first one has no comma before it).
+    json_started: bool,
 }
 
 impl Output {
-    /// Opens the destination and writes `header`; `right` says which columns are numbers.
-    pub fn open(target: Target, layout: &Layout) -> io::Result<Output> {
+    /// Opens the destination and writes what comes before the rows: the CSV header, the
+    /// Markdown table head, or `prefix` (a JSON document's opening).
+    pub fn open(
+        target: Target,
+        layout: &Layout,
+        style: TextStyle,
+        prefix: &str,
+    ) -> io::Result<Output> {
         let (header, right) = (&layout.header, &layout.right);
         let sink = match target {
             Target::File(path) => {
@@ -169,41 +251,99 @@ impl Output {
                 Sink::Terminal(Box::new(table), 0, width)
             }
         };
-        let mut out = Output { sink };
-        if !matches!(out.sink, Sink::Terminal(..)) {
-            let mut line = Vec::new();
-            csvout::push_record(&mut line, header.iter().map(String::as_str));
-            out.write(RowBuf::Csv {
-                bytes: line,
-                first: true,
-            })?;
+        let mut out = Output {
+            sink,
+            style,
+            json_started: false,
+        };
+        if matches!(out.sink, Sink::Terminal(..)) {
+            return Ok(out);
         }
+        let mut head = Vec::new();
+        match style.format {
+            Format::Csv => {
+                if style.excel && !style.gbk {
+                    head.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                let mut row = RowBuf::new(Some(Format::Csv), style.excel, 0);
+                for h in header {
+                    row.field(h);
+                }
+                row.end_row();
+                if let RowBuf::Text { bytes, .. } = row {
+                    head.extend_from_slice(&bytes);
+                }
+            }
+            Format::Markdown => {
+                head.extend_from_slice(prefix.as_bytes());
+                for h in header {
+                    head.extend_from_slice(format!("| {} ", markdown_cell(h)).as_bytes());
+                }
+                head.extend_from_slice(b"|\n");
+                for &r in right {
+                    head.extend_from_slice(if r { b"|---:" } else { b"|----" });
+                }
+                head.extend_from_slice(b"|\n");
+            }
+            Format::Json => head.extend_from_slice(prefix.as_bytes()),
+            Format::Jsonl => {}
+        }
+        out.put(&head)?;
         Ok(out)
+    }
+
+    /// Writes text in the output's encoding.
+    fn put(&mut self, utf8: &[u8]) -> io::Result<()> {
+        let encoded;
+        let bytes = if self.style.gbk {
+            // Rows end at line ends, so a character is never split between two writes.
+            encoded = encoding_rs::GB18030
+                .encode(std::str::from_utf8(utf8).unwrap_or_default())
+                .0
+                .into_owned();
+            &encoded[..]
+        } else {
+            utf8
+        };
+        match &mut self.sink {
+            Sink::File { out, .. } => out.write_all(bytes),
+            Sink::Spool(spool) => spool.write_all(bytes),
+            Sink::Stdout => io::stdout().lock().write_all(bytes),
+            Sink::Terminal(..) => Ok(()),
+        }
     }
 
     /// Appends finished rows.
     pub fn write(&mut self, rows: RowBuf) -> io::Result<()> {
-        match (&mut self.sink, rows) {
-            (Sink::File { out, .. }, RowBuf::Csv { bytes, .. }) => out.write_all(&bytes),
-            (Sink::Spool(spool), RowBuf::Csv { bytes, .. }) => spool.write_all(&bytes),
-            (Sink::Stdout, RowBuf::Csv { bytes, .. }) => io::stdout().lock().write_all(&bytes),
-            (Sink::Terminal(table, hidden, _), RowBuf::Cells { rows, .. }) => {
-                for row in rows {
-                    if table.len() < TERMINAL_ROWS {
-                        table.push(row);
-                    } else {
-                        *hidden += 1;
+        match rows {
+            RowBuf::Text { bytes, .. } => {
+                let mut text = &bytes[..];
+                if self.style.format == Format::Json && !text.is_empty() && !self.json_started {
+                    text = text.strip_prefix(b",").unwrap_or(text);
+                    self.json_started = true;
+                }
+                self.put(text)
+            }
+            RowBuf::Cells { rows, .. } => {
+                if let Sink::Terminal(table, hidden, _) = &mut self.sink {
+                    for row in rows {
+                        if table.len() < TERMINAL_ROWS {
+                            table.push(row);
+                        } else {
+                            *hidden += 1;
+                        }
                     }
                 }
                 Ok(())
             }
-            _ => unreachable!("rows are built in the form the sink asked for"),
         }
     }
 
-    /// Finishes successfully: the file takes its place, or the rows reach stdout. Returns how
-    /// many rows a terminal table left out.
-    pub fn commit(self) -> io::Result<Committed> {
+    /// Finishes successfully: `trailer` (a JSON document's end, a Markdown summary) is written,
+    /// then the file takes its place or the rows reach stdout. Returns what a terminal table
+    /// left out.
+    pub fn commit(mut self, trailer: &str) -> io::Result<Committed> {
+        self.put(trailer.as_bytes())?;
         match self.sink {
             Sink::File {
                 temp,

@@ -134,6 +134,11 @@ impl Summary {
         }
     }
 
+    /// What the summary groups by.
+    pub fn by(&self) -> Option<GroupBy> {
+        self.by
+    }
+
     /// Adds the totals of `other` (a later part of the same run).
     pub fn merge(&mut self, other: Summary) -> Result<(), SumOverflow> {
         self.total.merge(&other.total)?;

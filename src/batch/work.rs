@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::format::{segment_json, Format};
 use super::layout::Layout;
 use super::output::RowBuf;
 use super::summary::{GroupBy, Summary};
@@ -115,8 +116,10 @@ pub struct Job<'a> {
     pub lang: Lang,
     /// Grouping for the summary.
     pub by: Option<GroupBy>,
-    /// Build CSV rows (else cells for a terminal).
-    pub csv: bool,
+    /// The form of the rows; `None` for cells of a terminal table.
+    pub format: Option<Format>,
+    /// CSV for Excel: text that cannot run as a formula.
+    pub excel: bool,
 }
 
 /// Computes every record of `chunk`.
@@ -128,7 +131,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
     // Input text, commas and line ends, and about 64 bytes of amounts a row.
     let room = chunk.text.len() + chunk.ends.len() + chunk.entries.len() * 64;
     let mut done = Done {
-        rows: RowBuf::new(job.csv, room),
+        rows: RowBuf::new(job.format, job.excel, room),
         messages: Vec::new(),
         good: 0,
         bad: 0,
@@ -182,18 +185,24 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
                 if !ok {
                     errors.push(RowError::row(line, Problem::Overflow));
                 }
-                ok
+                ok.then_some(seg)
             }
-            _ => false,
+            _ => None,
         };
-        if !computed {
+        let Some(seg) = computed else {
             done.messages
                 .extend(errors.iter().map(|e| e.render(file, rules, lang)));
             done.bad += 1;
             continue;
-        }
+        };
         done.good += 1;
         let rows = &mut done.rows;
+        if matches!(job.format, Some(Format::Json | Format::Jsonl)) {
+            rows.json(&segment_json(
+                rules, lang, file, columns, &record, &seg, &breakdown,
+            ));
+            continue;
+        }
         for &j in &table.map {
             rows.field(record.get(j).unwrap_or(""));
         }

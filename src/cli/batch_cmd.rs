@@ -9,7 +9,7 @@ use super::{
     help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK,
     EXIT_USAGE,
 };
-use crate::batch::{self, Destination, GroupBy, Input, Options, TERMINAL_ROWS};
+use crate::batch::{self, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS};
 use crate::i18n::Lang;
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -69,6 +69,37 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["township", "village", "class"])
                 .help(lang.pick("Also total per township, village or class (implies --summary)", "另按乡镇、村或道路类别汇总（含 --summary）")),
         )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("csv|json|jsonl|md")
+                .value_parser(["csv", "json", "jsonl", "md"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Output format [default: from OUT's extension (.json, .jsonl, .md), else csv]",
+                    "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md），否则 csv］",
+                )),
+        )
+        .arg(
+            Arg::new("excel")
+                .long("excel")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "CSV for Excel: a UTF-8 BOM, and text that starts like a formula (= + - @) kept as text",
+                    "供 Excel 打开的 CSV：加 UTF-8 BOM，以 = + - @ 开头的文字按文字保存、不作公式",
+                )),
+        )
+        .arg(
+            Arg::new("encoding")
+                .long("encoding")
+                .value_name("utf8|gbk")
+                .value_parser(["utf8", "gbk"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
+                    "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
+                )),
+        )
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
@@ -100,6 +131,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             }
         })
         .collect();
+    let style = text_style(m, lang)?;
+    let asked_for_form = m.get_one::<String>("format").is_some() || style.excel || style.gbk;
     let destination = match m.get_one::<PathBuf>("output") {
         Some(p) if p.as_os_str() != "-" => {
             if let Some(input) = inputs
@@ -123,7 +156,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Destination::File(p.clone())
         }
         _ => Destination::Stdout {
-            terminal: stdout_is_terminal()
+            // A table for a person only when no particular output was asked for.
+            terminal: (stdout_is_terminal() && !asked_for_form)
                 .then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))),
         },
     };
@@ -143,6 +177,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         lang,
         progress: io::stderr().is_terminal(),
         workers: std::thread::available_parallelism().map_or(1, usize::from),
+        style,
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();
@@ -248,4 +283,35 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     } else {
         many
     }
+}
+
+/// The output's format and encoding, checked for combinations that make no sense.
+fn text_style(m: &ArgMatches, lang: Lang) -> Result<TextStyle, Failure> {
+    let format = match m.get_one::<String>("format") {
+        Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
+        None => m
+            .get_one::<PathBuf>("output")
+            .map_or(Format::Csv, |p| Format::from_path(p)),
+    };
+    let excel = m.get_flag("excel");
+    let gbk = m.get_one::<String>("encoding").is_some_and(|e| e == "gbk");
+    if gbk && matches!(format, Format::Json | Format::Jsonl) {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only",
+                "JSON 总是 UTF-8：--encoding gbk 只用于 CSV 和 Markdown",
+            ),
+        ));
+    }
+    if excel && format != Format::Csv {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--excel applies to CSV output only",
+                "--excel 只用于 CSV 输出",
+            ),
+        ));
+    }
+    Ok(TextStyle { format, excel, gbk })
 }

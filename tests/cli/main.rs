@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod batch;
+mod formats;
 mod rules;
 
 use std::path::{Path, PathBuf};

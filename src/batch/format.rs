@@ -1,0 +1,248 @@
+//! The forms batch results can take besides plain CSV: CSV for Excel (BOM, formula-safe),
+//! GBK CSV for older Excel, JSON and JSON Lines for programs, Markdown for reports.
+//!
+//! JSON carries every amount as a string with two decimals, so no reader ever turns a fen into
+//! binary floating point.
+
+use serde_json::{json, Map, Value};
+
+use crate::engine::{Breakdown, Segment};
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::{RuleSet, TierChoice};
+use crate::table::{Columns, Record};
+
+use super::summary::{GroupBy, Summary, Totals};
+
+/// The form of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values (the default).
+    Csv,
+    /// One JSON document: the rules, every segment, the summary.
+    Json,
+    /// One JSON object per segment per line, for streams.
+    Jsonl,
+    /// Markdown tables, to paste into a report.
+    Markdown,
+}
+
+impl Format {
+    /// The format named on the command line.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+
+    /// The format an output file's extension asks for (CSV when it says nothing known).
+    pub fn from_path(path: &std::path::Path) -> Format {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        Format::from_name(&ext).unwrap_or(Format::Csv)
+    }
+}
+
+/// Whether a text cell would be taken for a formula by a spreadsheet.
+pub fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Escapes a cell for a Markdown table: pipes escaped, line breaks as spaces.
+pub fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+fn amount(v: rust_decimal::Decimal) -> Value {
+    Value::String(money::plain(v))
+}
+
+/// One computed segment as JSON.
+#[allow(clippy::too_many_arguments)]
+pub fn segment_json(
+    rules: &RuleSet,
+    lang: Lang,
+    file: &str,
+    columns: &Columns,
+    record: &Record,
+    seg: &Segment,
+    b: &Breakdown,
+) -> Value {
+    let mut input = Map::new();
+    for (i, name) in columns.names.iter().enumerate() {
+        input.insert(
+            name.clone(),
+            Value::String(record.get(i).unwrap_or("").to_string()),
+        );
+    }
+    let mut funds = Map::new();
+    for (f, share) in b.shares.iter().enumerate() {
+        let fund = &rules.funds[f];
+        let (min, rate) = match share.tier {
+            TierChoice::Tier(t) => (
+                Value::String(money::measure(fund.tiers[t].min_width_m)),
+                amount(fund.tiers[t].rate_per_km),
+            ),
+            _ => (Value::Null, Value::Null),
+        };
+        funds.insert(
+            fund.id.clone(),
+            json!({ "tier_min_width_m": min, "rate_per_km": rate, "nominal": amount(share.nominal), "paid": amount(share.paid) }),
+        );
+    }
+    json!({
+        "file": file,
+        "line": record.line,
+        "input": input,
+        "class": rules.classes[seg.class].id,
+        "width_m": money::measure(seg.width_m),
+        "length_km": money::measure(seg.length_km),
+        "completed_km": seg.completed_km.map(money::measure),
+        "households": seg.households,
+        "cost": amount(b.cost),
+        "other_funds": amount(seg.other_funds),
+        "funds": funds,
+        "subsidy_total": amount(b.subsidy_total),
+        "shortfall": amount(b.shortfall),
+        "shortfall_per_household": b.per_household.map(amount),
+        "notes": b.notes.iter().map(|n| n.render(rules, lang)).collect::<Vec<_>>(),
+    })
+}
+
+fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
+    let funds: Map<String, Value> = rules
+        .funds
+        .iter()
+        .zip(&t.paid)
+        .map(|(f, p)| (f.id.clone(), amount(p.value())))
+        .collect();
+    json!({
+        "segments": t.segments,
+        "planned_km": money::measure(t.planned_km.value()),
+        "completed_km": money::measure(t.completed_km.value()),
+        "cost": amount(t.cost.value()),
+        "funds": funds,
+        "subsidy_total": amount(t.subsidy.value()),
+        "other_funds": amount(t.other_funds.value()),
+        "shortfall": amount(t.shortfall.value()),
+    })
+}
+
+/// The rules a run used, as JSON.
+pub fn rules_json(rules: &RuleSet) -> Value {
+    json!({
+        "name": rules.meta.name,
+        "source": rules.meta.source,
+        "effective": rules.meta.effective,
+        "rounding": rules.meta.rounding.key(),
+        "file": rules.origin,
+    })
+}
+
+/// A run's summary as JSON: totals, budget use, and groups when grouping.
+pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
+    let budgets: Vec<Value> = rules
+        .budgets
+        .iter()
+        .zip(&summary.budgets)
+        .map(|(b, u)| {
+            let used = u.used.value();
+            json!({
+                "name": b.display(rules, lang),
+                "fund": rules.funds[b.fund].id,
+                "class": b.class.map(|c| rules.classes[c].id.clone()),
+                "per_village": b.per_village,
+                "amount": amount(b.amount),
+                "used": amount(used),
+                "over": used > b.amount,
+            })
+        })
+        .collect();
+    let groups: Map<String, Value> = summary
+        .groups
+        .iter()
+        .map(|(k, t)| (k.clone(), totals_json(rules, t)))
+        .collect();
+    json!({
+        "total": totals_json(rules, &summary.total),
+        "budgets": budgets,
+        "by": summary.by().map(|b| match b { GroupBy::Township => "township", GroupBy::Village => "village", GroupBy::Class => "class" }),
+        "groups": groups,
+    })
+}
+
+/// A run's summary as Markdown tables.
+pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> String {
+    let t = &summary.total;
+    let mut out = String::new();
+    out.push_str(&format!("## {}\n\n", lang.pick("Summary", "汇总")));
+    out.push_str(&format!(
+        "{}\n\n",
+        markdown_cell(rules.meta.display_name(lang))
+    ));
+    out.push_str(&format!(
+        "| {} | {} |\n|---|---:|\n",
+        lang.pick("item", "项目"),
+        lang.pick("yuan", "金额（元）")
+    ));
+    let mut row = |k: &str, v: String| out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)));
+    row(lang.pick("segments", "路段数"), t.segments.to_string());
+    row(
+        lang.pick("km planned", "计划里程（公里）"),
+        money::measure(t.planned_km.value()),
+    );
+    row(
+        lang.pick("km completed", "已完工（公里）"),
+        money::measure(t.completed_km.value()),
+    );
+    row(lang.pick("cost", "总造价"), money::grouped(t.cost.value()));
+    for (f, p) in rules.funds.iter().zip(&t.paid) {
+        row(f.display(lang), money::grouped(p.value()));
+    }
+    row(
+        lang.pick("subsidy total", "补助合计"),
+        money::grouped(t.subsidy.value()),
+    );
+    row(
+        lang.pick("other funds", "整合资金"),
+        money::grouped(t.other_funds.value()),
+    );
+    row(
+        lang.pick("shortfall", "差额（村自筹）"),
+        money::grouped(t.shortfall.value()),
+    );
+    if !rules.budgets.is_empty() {
+        out.push_str(&format!(
+            "\n| {} | {} | {} | {} |\n|---|---:|---:|---:|\n",
+            lang.pick("budget", "预算额度"),
+            lang.pick("envelope", "额度"),
+            lang.pick("used", "已用"),
+            lang.pick("use", "使用率")
+        ));
+        for (b, u) in rules.budgets.iter().zip(&summary.budgets) {
+            let used = u.used.value();
+            let over = if used > b.amount {
+                lang.pick(" **over budget**", " **超出预算**")
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {}{over} |\n",
+                markdown_cell(&b.display(rules, lang)),
+                money::grouped(b.amount),
+                money::grouped(used),
+                money::percent(used, b.amount)
+            ));
+        }
+    }
+    out
+}
