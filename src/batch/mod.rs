@@ -70,6 +70,9 @@ pub struct Options<'a> {
     pub workers: usize,
     /// The form of the output (a terminal gets a table regardless).
     pub style: TextStyle,
+    /// The sheet of workbook inputs to read, by name or number (default: the first with a
+    /// segment table).
+    pub sheet: Option<String>,
 }
 
 /// What a run did.
@@ -170,7 +173,9 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
             results: results_tx,
             progress: pb.as_ref(),
         };
-        scope.spawn(move || read::read_all(&opts.inputs, rules, opts.lang, feeds));
+        scope.spawn(move || {
+            read::read_all(&opts.inputs, opts.sheet.as_deref(), rules, opts.lang, feeds)
+        });
         let report = write_in_order(opts, &results_rx, pb.as_ref(), messages);
         // On an error the receivers go away, so the other threads stop at their next send.
         drop(results_rx);

@@ -3,7 +3,6 @@
 //! Reading stays on one thread because it is sequential by nature (a CSV record's end depends
 //! on everything before it) and because id uniqueness is a property of the whole run.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use super::work::{Chunk, Done, TableCtx};
 use super::Input;
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
-use crate::table::{self, Columns, Field, Item, TableError};
+use crate::table::{self, Columns, Field, Item, Source};
 
 /// What reaches the writer, tagged with its place in the run.
 pub enum Piece {
@@ -38,15 +37,8 @@ pub struct Feeds<'a> {
     pub progress: Option<&'a ProgressBar>,
 }
 
-fn open_input(input: &Input) -> io::Result<Box<dyn Read>> {
-    Ok(match &input.path {
-        Some(p) => Box::new(File::open(p)?),
-        None => Box::new(io::stdin().lock()),
-    })
-}
-
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
-pub fn read_all(inputs: &[Input], rules: &RuleSet, lang: Lang, feeds: Feeds) {
+pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: Lang, feeds: Feeds) {
     let mut seq = 0u64;
     let mut ids = IdSet::default();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
@@ -56,18 +48,24 @@ pub fn read_all(inputs: &[Input], rules: &RuleSet, lang: Lang, feeds: Feeds) {
         feeds.results.send((*seq - 1, piece)).is_ok()
     };
     for input in inputs {
-        let label = &input.label;
-        let opened = open_input(input)
-            .map_err(TableError::Io)
-            .and_then(table::open);
-        let (columns, mut rows) = match opened {
+        let opened = match &input.path {
+            Some(path) => table::open_file(path, sheet),
+            None => table::open(Box::new(io::stdin().lock()) as Box<dyn Read>)
+                .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None)),
+        };
+        let (columns, mut rows, sheet_name) = match opened {
             Ok(t) => t,
             Err(e) => {
-                if !send(&mut seq, Piece::Failed(e.render(label, lang))) {
+                if !send(&mut seq, Piece::Failed(e.render(&input.label, lang))) {
                     return;
                 }
                 continue;
             }
+        };
+        // A workbook's rows are told by sheet: plan.xlsx[道路]:12.
+        let label = &match sheet_name {
+            Some(s) => format!("{}[{s}]", input.label),
+            None => input.label.clone(),
         };
         if first.is_none() {
             let layout = Arc::new(Layout::new(&columns, rules));

@@ -29,8 +29,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .num_args(1..)
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "Segment tables (CSV in UTF-8 or GBK); - reads standard input",
-                    "路段表（CSV，UTF-8 或 GBK 编码）；- 表示标准输入",
+                    "Segment tables: CSV (UTF-8 or GBK) or Excel (.xlsx, .xls, .ods); - reads standard input",
+                    "路段表：CSV（UTF-8 或 GBK）或 Excel（.xlsx、.xls、.ods）；- 表示标准输入",
                 )),
         )
         .arg(
@@ -78,6 +78,15 @@ pub(super) fn command(lang: Lang) -> Command {
                 .help(lang.pick(
                     "Output format [default: from OUT's extension (.json, .jsonl, .md), else csv]",
                     "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md），否则 csv］",
+                )),
+        )
+        .arg(
+            Arg::new("sheet")
+                .long("sheet")
+                .value_name("NAME|N")
+                .help(lang.pick(
+                    "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
+                    "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
                 )),
         )
         .arg(
@@ -178,6 +187,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         progress: io::stderr().is_terminal(),
         workers: std::thread::available_parallelism().map_or(1, usize::from),
         style,
+        sheet: m.get_one::<String>("sheet").cloned(),
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();

@@ -8,6 +8,7 @@ pub mod csvout;
 pub mod reader;
 pub mod row;
 pub mod sheet;
+pub mod workbook;
 
 use std::io::{self, Read};
 
@@ -27,6 +28,8 @@ pub enum TableError {
     NotText(NotText),
     /// Not even a header row.
     Empty,
+    /// A workbook that cannot be read, or has no segment table.
+    Workbook(workbook::WorkbookError),
     /// The header lacks what roadsub needs.
     Header {
         problems: Vec<HeaderProblem>,
@@ -50,8 +53,8 @@ impl TableError {
             TableError::Io(e) => format!("{}{e}", lang.pick("cannot read: ", "无法读取：")),
             TableError::NotText(kind) => match kind {
                 NotText::Xlsx => lang.pick(
-                    "is an Excel workbook (.xlsx); save it as CSV first (Excel: File → Save As → CSV UTF-8)",
-                    "是 Excel 工作簿（.xlsx）；请先另存为 CSV（Excel：文件 → 另存为 → CSV UTF-8）",
+                    "is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it",
+                    "是 Excel 工作簿（.xlsx），但扩展名不是 .xlsx；改名为 .xlsx 即可读取",
                 ),
                 NotText::Xls => lang.pick(
                     "is an old Excel workbook (.xls); save it as CSV first",
@@ -70,6 +73,7 @@ impl TableError {
             TableError::Empty => lang
                 .pick("is empty; expected a header row and one row per segment", "是空文件；应有表头行和每个路段一行")
                 .to_string(),
+            TableError::Workbook(e) => return e.render(file, lang),
             TableError::Header { problems, found } => {
                 return problems.iter().map(|p| format!("{file}: {}", p.render(lang, found))).collect::<Vec<_>>().join("\n");
             }
@@ -150,3 +154,54 @@ fn required() -> Vec<Field> {
 
 #[cfg(test)]
 mod tests;
+
+/// Rows from a CSV stream or from a workbook's sheet, handed out alike.
+pub enum Source<R> {
+    /// A CSV stream (boxed: its buffers dwarf a sheet's iterator).
+    Csv(Box<Rows<R>>),
+    /// A sheet read whole.
+    Book {
+        rows: std::vec::IntoIter<sheet::SheetRow>,
+        current: Option<sheet::SheetRow>,
+    },
+}
+
+impl<R: Read> Source<R> {
+    /// The next record, or `None` at the end.
+    pub fn next_item(&mut self) -> Result<Option<Item<'_>>, TableError> {
+        match self {
+            Source::Csv(rows) => rows.next_item(),
+            Source::Book { rows, current } => {
+                *current = rows.next();
+                Ok(current.as_ref().map(|r| Item::Record(r.record())))
+            }
+        }
+    }
+
+    /// Bytes read so far (for progress; a workbook is read at once).
+    pub fn bytes_read(&self) -> u64 {
+        match self {
+            Source::Csv(rows) => rows.bytes_read(),
+            Source::Book { .. } => 0,
+        }
+    }
+}
+
+/// An opened table file: its header, its rows, and the sheet's name for a workbook.
+pub type Opened = (Columns, Source<Box<dyn Read>>, Option<String>);
+
+/// Opens a table file: a workbook by its extension (`sheet` picks the sheet), else CSV.
+/// Returns the header, the rows, and the sheet's name for messages (`FILE[Sheet]`).
+pub fn open_file(path: &std::path::Path, sheet: Option<&str>) -> Result<Opened, TableError> {
+    if workbook::is_workbook(path) {
+        let book = workbook::open(path, sheet)?;
+        let rows = Source::Book {
+            rows: book.rows.into_iter(),
+            current: None,
+        };
+        return Ok((book.columns, rows, Some(book.sheet)));
+    }
+    let file: Box<dyn Read> = Box::new(std::fs::File::open(path).map_err(TableError::Io)?);
+    let (columns, rows) = open(file)?;
+    Ok((columns, Source::Csv(Box::new(rows)), None))
+}

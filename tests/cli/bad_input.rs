@@ -240,11 +240,18 @@ fn binary_garbage_and_workbooks_are_named() {
         )),
         "{err}"
     );
-    let xlsx = env.write("plan.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
-    let (code, _, err) = env.run(&["batch", &xlsx]);
+    let renamed = env.write("plan.csv", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
+    let (code, _, err) = env.run(&["batch", &renamed]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("is an Excel workbook (.xlsx); save it as CSV first"),
+        err.contains("is an Excel workbook (.xlsx) under another name; rename it to .xlsx"),
+        "{err}"
+    );
+    let broken = env.write("broken.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
+    let (code, _, err) = env.run(&["batch", &broken]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!("{broken}: cannot read the workbook: ")),
         "{err}"
     );
 }
