@@ -25,6 +25,8 @@ pub enum Format {
     Jsonl,
     /// Markdown tables, to paste into a report.
     Markdown,
+    /// An Excel workbook report: segments, summary with a chart, and the rules.
+    Xlsx,
 }
 
 impl Format {
@@ -35,6 +37,7 @@ impl Format {
             "json" => Some(Format::Json),
             "jsonl" => Some(Format::Jsonl),
             "md" | "markdown" => Some(Format::Markdown),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -168,8 +171,10 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
         })
         .collect();
     let groups: Map<String, Value> = summary
-        .groups
-        .iter()
+        .by()
+        .and_then(|b| summary.groups(b))
+        .into_iter()
+        .flatten()
         .map(|(k, t)| (k.clone(), totals_json(rules, t)))
         .collect();
     json!({

@@ -79,6 +79,11 @@ impl Layout {
         }
     }
 
+    /// How many input columns are copied (they come first in the output).
+    pub fn copied_len(&self) -> usize {
+        self.copied.len()
+    }
+
     /// For each copied output column, the column of `other` that fills it; `None` when `other`
     /// does not have the same columns as `first` (in any order, under any accepted name).
     pub fn map(&self, first: &Columns, other: &Columns) -> Option<Vec<usize>> {

@@ -13,6 +13,7 @@ mod output;
 mod read;
 pub mod summary;
 mod work;
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -73,6 +74,22 @@ pub struct Options<'a> {
     /// The sheet of workbook inputs to read, by name or number (default: the first with a
     /// segment table).
     pub sheet: Option<String>,
+}
+
+impl Options<'_> {
+    /// The groupings the summary needs: `--by`'s, and township and village for a workbook
+    /// report's summary sheet.
+    fn groupings(&self) -> Vec<GroupBy> {
+        let mut by: Vec<GroupBy> = self.by.into_iter().collect();
+        if self.style.format == Format::Xlsx {
+            by.extend(
+                [GroupBy::Township, GroupBy::Village]
+                    .into_iter()
+                    .filter(|g| Some(*g) != self.by),
+            );
+        }
+        by
+    }
 }
 
 /// What a run did.
@@ -141,13 +158,17 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     let rules = opts.rules;
     let pb = progress_bar(opts);
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
-    let format = (!terminal).then_some(opts.style.format);
+    // A workbook's rows are built as CSV text and turned into cells by the writer.
+    let format = (!terminal).then_some(match opts.style.format {
+        Format::Xlsx => Format::Csv,
+        f => f,
+    });
     let job = Job {
         rules,
         lang: opts.lang,
-        by: opts.by,
+        by: opts.groupings(),
         format,
-        excel: opts.style.excel,
+        excel: opts.style.excel && opts.style.format == Format::Csv,
     };
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
@@ -217,7 +238,7 @@ fn write_in_order(
         written: false,
         hidden: 0,
         hidden_columns: Vec::new(),
-        summary: Summary::new(opts.rules, opts.by),
+        summary: Summary::new(opts.rules, &opts.groupings()).showing(opts.by),
         keep_going: opts.keep_going,
     };
     let mut out: Option<Output> = None;
@@ -228,6 +249,14 @@ fn write_in_order(
         while let Some(piece) = pending.remove(&next) {
             next += 1;
             match piece {
+                Piece::Start(layout) if opts.style.format == Format::Xlsx => {
+                    let Destination::File(path) = &opts.destination else {
+                        unreachable!("the command line asks for -o FILE.xlsx")
+                    };
+                    out = Some(
+                        Output::workbook(path, &layout, opts.rules, lang).map_err(output_error)?,
+                    );
+                }
                 Piece::Start(layout) => {
                     let target = match &opts.destination {
                         Destination::File(p) => Target::File(p),
@@ -299,7 +328,9 @@ fn write_in_order(
                 ),
                 _ => String::new(),
             };
-            let committed = output.commit(&trailer).map_err(output_error)?;
+            let committed = output
+                .commit(&trailer, (opts.rules, &report.summary, lang))
+                .map_err(output_error)?;
             report.hidden = committed.hidden_rows;
             report.hidden_columns = committed.hidden_columns;
             report.written = true;

@@ -16,7 +16,11 @@ use tempfile::NamedTempFile;
 
 use super::format::{looks_like_formula, markdown_cell, Format};
 use super::layout::Layout;
+use super::summary::Summary;
+use super::xlsx::Report;
+use crate::i18n::Lang;
 use crate::money;
+use crate::rules::RuleSet;
 use crate::table::csvout;
 use crate::textwidth::{Align, Table};
 
@@ -176,6 +180,8 @@ enum Sink {
     /// Rows kept for an aligned table on a terminal (the first [`TERMINAL_ROWS`]), and how many
     /// more there were.
     Terminal(Box<Table>, u64, usize),
+    /// An Excel report, saved beside `path` and renamed into place at the end.
+    Workbook(Box<Report>, PathBuf),
 }
 
 /// How to treat the destination.
@@ -286,10 +292,30 @@ impl Output {
                 head.extend_from_slice(b"|\n");
             }
             Format::Json => head.extend_from_slice(prefix.as_bytes()),
-            Format::Jsonl => {}
+            Format::Jsonl | Format::Xlsx => {}
         }
         out.put(&head)?;
         Ok(out)
+    }
+
+    /// Starts an Excel report to be saved at `path`.
+    pub fn workbook(
+        path: &Path,
+        layout: &Layout,
+        rules: &RuleSet,
+        lang: Lang,
+    ) -> io::Result<Output> {
+        let report = Report::new(layout, rules, lang).map_err(io::Error::other)?;
+        let style = TextStyle {
+            format: Format::Xlsx,
+            excel: false,
+            gbk: false,
+        };
+        Ok(Output {
+            sink: Sink::Workbook(Box::new(report), path.to_path_buf()),
+            style,
+            json_started: false,
+        })
     }
 
     /// Writes text in the output's encoding.
@@ -310,6 +336,7 @@ impl Output {
             Sink::Spool(spool) => spool.write_all(bytes),
             Sink::Stdout => io::stdout().lock().write_all(bytes),
             Sink::Terminal(..) => Ok(()),
+            Sink::Workbook(report, _) => report.rows(utf8).map_err(io::Error::other),
         }
     }
 
@@ -342,9 +369,29 @@ impl Output {
     /// Finishes successfully: `trailer` (a JSON document's end, a Markdown summary) is written,
     /// then the file takes its place or the rows reach stdout. Returns what a terminal table
     /// left out.
-    pub fn commit(mut self, trailer: &str) -> io::Result<Committed> {
+    pub fn commit(
+        mut self,
+        trailer: &str,
+        run: (&RuleSet, &Summary, Lang),
+    ) -> io::Result<Committed> {
         self.put(trailer.as_bytes())?;
         match self.sink {
+            Sink::Workbook(report, path) => {
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let temp = tempfile::Builder::new()
+                    .prefix(".roadsub-")
+                    .suffix(".xlsx")
+                    .tempfile_in(dir)?;
+                let (rules, summary, lang) = run;
+                report
+                    .finish(temp.path(), rules, summary, lang)
+                    .map_err(io::Error::other)?;
+                crate::table::sheet::keep_permissions(temp.path(), &path)?;
+                temp.persist(&path).map_err(|e| e.error)?;
+            }
             Sink::File {
                 temp,
                 path,

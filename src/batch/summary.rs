@@ -112,38 +112,55 @@ pub struct BudgetUse {
 pub struct Summary {
     /// Over all good rows.
     pub total: Totals,
-    /// Per group, when grouping.
-    pub groups: BTreeMap<String, Totals>,
+    /// Per group, for each grouping asked for.
+    pub groupings: Vec<(GroupBy, BTreeMap<String, Totals>)>,
+    /// The grouping the text summary prints (`--by`).
+    shown: Option<GroupBy>,
     /// Per budget, in rules order.
     pub budgets: Vec<BudgetUse>,
-    by: Option<GroupBy>,
 }
 
 impl Summary {
-    /// An empty summary for `rules`, grouping by `by`.
-    pub fn new(rules: &RuleSet, by: Option<GroupBy>) -> Summary {
+    /// An empty summary for `rules`, grouping by each of `by`.
+    pub fn new(rules: &RuleSet, by: &[GroupBy]) -> Summary {
         let total = Totals {
             paid: vec![Sum::default(); rules.funds.len()],
             ..Totals::default()
         };
         Summary {
             total,
-            groups: BTreeMap::new(),
+            groupings: by.iter().map(|&b| (b, BTreeMap::new())).collect(),
+            shown: by.first().copied(),
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
-            by,
         }
     }
 
-    /// What the summary groups by.
+    /// The grouping the text summary prints (`--by`).
     pub fn by(&self) -> Option<GroupBy> {
-        self.by
+        self.shown
+    }
+
+    /// The summary printing `by`'s groups (others may still be kept, for a report).
+    pub fn showing(mut self, by: Option<GroupBy>) -> Summary {
+        self.shown = by;
+        self
+    }
+
+    /// The totals per group of a grouping, if it was asked for.
+    pub fn groups(&self, by: GroupBy) -> Option<&BTreeMap<String, Totals>> {
+        self.groupings
+            .iter()
+            .find(|(b, _)| *b == by)
+            .map(|(_, g)| g)
     }
 
     /// Adds the totals of `other` (a later part of the same run).
     pub fn merge(&mut self, other: Summary) -> Result<(), SumOverflow> {
         self.total.merge(&other.total)?;
-        for (key, t) in other.groups {
-            self.groups.entry(key).or_default().merge(&t)?;
+        for ((_, mine), (_, theirs)) in self.groupings.iter_mut().zip(other.groupings) {
+            for (key, t) in theirs {
+                mine.entry(key).or_default().merge(&t)?;
+            }
         }
         for (mine, theirs) in self.budgets.iter_mut().zip(other.budgets) {
             mine.used.merge(theirs.used)?;
@@ -185,13 +202,13 @@ impl Summary {
         negate: bool,
     ) -> Result<(), SumOverflow> {
         self.total.apply(seg, b, negate)?;
-        if let Some(by) = self.by {
-            let key = match by {
+        for (by, groups) in &mut self.groupings {
+            let key = match *by {
                 GroupBy::Township => text.township.to_string(),
                 GroupBy::Village => format!("{} {}", text.township, text.village),
                 GroupBy::Class => rules.classes[seg.class].id.clone(),
             };
-            self.groups.entry(key).or_default().apply(seg, b, negate)?;
+            groups.entry(key).or_default().apply(seg, b, negate)?;
         }
         for (budget, used) in rules.budgets.iter().zip(&mut self.budgets) {
             if budget.class.is_some_and(|c| c != seg.class) {
@@ -271,7 +288,7 @@ impl Summary {
             out.push('\n');
             out.push_str(&self.render_budgets(rules, lang));
         }
-        if let Some(by) = self.by {
+        if let Some(by) = self.by() {
             out.push('\n');
             out.push_str(&self.render_groups(rules, lang, by));
         }
@@ -392,7 +409,7 @@ impl Summary {
             ]);
             cells
         };
-        for (key, totals) in &self.groups {
+        for (key, totals) in self.groups(by).into_iter().flatten() {
             let label = match by {
                 GroupBy::Class => rules
                     .classes

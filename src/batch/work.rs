@@ -114,8 +114,8 @@ pub struct Job<'a> {
     pub rules: &'a RuleSet,
     /// Language of notes and messages.
     pub lang: Lang,
-    /// Grouping for the summary.
-    pub by: Option<GroupBy>,
+    /// Groupings for the summary.
+    pub by: Vec<GroupBy>,
     /// The form of the rows; `None` for cells of a terminal table.
     pub format: Option<Format>,
     /// CSV for Excel: text that cannot run as a formula.
@@ -135,7 +135,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
         messages: Vec::new(),
         good: 0,
         bad: 0,
-        summary: Summary::new(rules, job.by),
+        summary: Summary::new(rules, &job.by),
     };
     let mut breakdown = Breakdown::default();
     let mut errors: Vec<RowError> = Vec::new();

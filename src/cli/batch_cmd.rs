@@ -72,12 +72,12 @@ pub(super) fn command(lang: Lang) -> Command {
         .arg(
             Arg::new("format")
                 .long("format")
-                .value_name("csv|json|jsonl|md")
-                .value_parser(["csv", "json", "jsonl", "md"])
+                .value_name("csv|json|jsonl|md|xlsx")
+                .value_parser(["csv", "json", "jsonl", "md", "xlsx"])
                 .hide_possible_values(true)
                 .help(lang.pick(
-                    "Output format [default: from OUT's extension (.json, .jsonl, .md), else csv]",
-                    "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md），否则 csv］",
+                    "Output format [default: from OUT's extension (.json, .jsonl, .md, .xlsx), else csv]",
+                    "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md、.xlsx），否则 csv］",
                 )),
         )
         .arg(
@@ -311,6 +311,27 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<TextStyle, Failure> {
             lang.pick(
                 "JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only",
                 "JSON 总是 UTF-8：--encoding gbk 只用于 CSV 和 Markdown",
+            ),
+        ));
+    }
+    if format == Format::Xlsx
+        && m.get_one::<PathBuf>("output")
+            .is_none_or(|p| p.as_os_str() == "-")
+    {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "an Excel report is a file: give -o report.xlsx",
+                "Excel 报表需要写入文件：请用 -o report.xlsx",
+            ),
+        ));
+    }
+    if gbk && format == Format::Xlsx {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--encoding applies to CSV and Markdown only",
+                "--encoding 只用于 CSV 和 Markdown",
             ),
         ));
     }

@@ -94,7 +94,7 @@ impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
         let calcs: Vec<Calc> = sheet.rows.iter().map(|r| calc(rules, &sheet, r)).collect();
-        let mut summary = Summary::new(rules, None);
+        let mut summary = Summary::new(rules, &[]);
         for (row, c) in sheet.rows.iter().zip(&calcs) {
             if let Calc::Good(g) = c {
                 let _ = summary.add(rules, &g.0, &text_of(&sheet, row), &g.1);

@@ -358,7 +358,7 @@ impl App {
         let mut i = 0;
         while i < keyed.len() {
             let key = keyed[i].0.clone();
-            let mut totals = crate::batch::Summary::new(&self.rules, None);
+            let mut totals = crate::batch::Summary::new(&self.rules, &[]);
             while i < keyed.len() && keyed[i].0 == key {
                 let r = keyed[i].1;
                 if let Calc::Good(gd) = &self.doc.calcs[r] {

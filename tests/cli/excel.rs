@@ -157,3 +157,108 @@ fn sheet_picks_a_sheet_and_a_wrong_one_is_named() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 4);
 }
+
+#[test]
+fn the_report_workbook_matches_the_csv_run_to_the_fen() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let (_, csv, _) = env.run(&["batch", &example()]);
+    let out = env.path("report.xlsx");
+    let (code, _, err) = env.run(&[
+        "batch",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut book = open_workbook_auto(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["路段", "汇总", "补助规则"]);
+    let segments = book.worksheet_range("路段").unwrap();
+    let rows: Vec<&[Data]> = segments.rows().collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        &header[13..18],
+        [
+            "县交通局补助",
+            "县扶贫专项补助",
+            "补助合计",
+            "差额",
+            "每户差额"
+        ]
+    );
+    for (col, name) in [
+        (13, "transport"),
+        (14, "poverty"),
+        (15, "subsidy_total"),
+        (16, "shortfall"),
+    ] {
+        for row in &rows[1..20] {
+            let id = row[0].to_string();
+            let Data::Float(v) = row[col] else {
+                panic!("{id} {name}: {:?} is not a number", row[col])
+            };
+            assert_eq!(format!("{v:.2}"), cell(&csv, &id, name), "{id} {name}");
+        }
+    }
+    let totals = rows[20];
+    assert_eq!(totals[0].to_string(), "合计");
+    assert_eq!(totals[15], Data::Float(17_015_000.0));
+    let summary = book.worksheet_range("汇总").unwrap();
+    let text: Vec<String> = summary
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(text.contains(&"社级道路建设".to_string()));
+    assert!(text.contains(&"自治乡".to_string()), "a row per township");
+    assert!(
+        text.contains(&"金鸡村".to_string()) || text.iter().any(|t| t.contains("金鸡村")),
+        "a row per village"
+    );
+    let rules = book.worksheet_range("补助规则").unwrap();
+    assert_eq!(
+        rules
+            .rows()
+            .filter(|r| r.get(3).is_some_and(|c| matches!(c, Data::Float(_))))
+            .count(),
+        5,
+        "every tier"
+    );
+}
+
+#[test]
+fn text_that_looks_like_a_formula_stays_text_in_the_workbook() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write(
+        "inj.csv",
+        "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\n",
+    );
+    let out = env.path("r.xlsx");
+    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut book = open_workbook_auto(&out).unwrap();
+    let range = book.worksheet_range("Segments").unwrap();
+    let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+    assert_eq!(row[1], &Data::String("=1+1".into()));
+    assert_eq!(row[7], &Data::String("@SUM(A1)".into()));
+    assert!(book
+        .worksheet_formula("Segments")
+        .unwrap()
+        .rows()
+        .all(|r| r.iter().all(|f| f.is_empty())));
+}
+
+#[test]
+fn an_excel_report_needs_a_file() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["batch", &example(), "--format", "xlsx"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "roadsub: an Excel report is a file: give -o report.xlsx\n"
+        )
+    );
+}

@@ -1,0 +1,403 @@
+//! The workbook report (`-o report.xlsx`): a segments sheet to print and filter, a summary
+//! sheet by township and village with budget use and a chart, and the rules the numbers came
+//! from, so they can be checked later.
+//!
+//! Amounts are computed as decimals like everywhere else and only become Excel numbers (binary
+//! doubles, the format's own) in the cells, where two decimals below 90 trillion yuan read back
+//! exactly.
+
+use std::path::Path;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+
+use super::layout::Layout;
+use super::summary::{GroupBy, Summary, Totals};
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::RuleSet;
+use crate::textwidth::cells;
+
+/// A report being written: the segments sheet fills as rows arrive.
+pub struct Report {
+    book: Workbook,
+    row: u32,
+    columns: usize,
+    /// Output columns that hold amounts (written as numbers).
+    money: Vec<bool>,
+    widths: Vec<usize>,
+}
+
+fn sheet_names(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::En => ["Segments", "Summary", "Rules"],
+        Lang::Zh => ["路段", "汇总", "补助规则"],
+    }
+}
+
+fn money_format() -> Format {
+    Format::new().set_num_format("#,##0.00")
+}
+
+fn number(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or(f64::NAN)
+}
+
+impl Report {
+    /// Starts a report whose segments sheet has `layout`'s columns, titled in `lang`.
+    pub fn new(layout: &Layout, rules: &RuleSet, lang: Lang) -> Result<Report, XlsxError> {
+        let mut book = Workbook::new();
+        let columns = layout.header.len();
+        let inputs = layout.copied_len();
+        let funds = rules.funds.len();
+        let mut money = vec![false; columns];
+        for m in money.iter_mut().take(columns - 1).skip(inputs) {
+            *m = true;
+        }
+        let header: Vec<String> = layout
+            .header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if i < inputs {
+                    return h.clone();
+                }
+                let f = i - inputs;
+                match (lang, f) {
+                    (Lang::Zh, f) if f < funds => rules.funds[f].name.clone(),
+                    (Lang::Zh, f) if f == funds => "补助合计".into(),
+                    (Lang::Zh, f) if f == funds + 1 => "差额".into(),
+                    (Lang::Zh, f) if i + 1 < columns && f == funds + 2 => "每户差额".into(),
+                    (Lang::Zh, _) if i + 1 == columns => "计算说明".into(),
+                    _ => h.clone(),
+                }
+            })
+            .collect();
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_names(lang)[0])?;
+        let bold = Format::new().set_bold();
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet
+            .set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0)
+            .set_repeat_rows(0, 0)?;
+        let widths = header.iter().map(|h| cells(h)).collect();
+        Ok(Report {
+            book,
+            row: 1,
+            columns,
+            money,
+            widths,
+        })
+    }
+
+    fn segments(&mut self) -> Result<&mut Worksheet, XlsxError> {
+        self.book.worksheet_from_index(0)
+    }
+
+    /// Adds segment rows, as the CSV form gives them (amounts as plain decimals).
+    pub fn rows(&mut self, csv: &[u8]) -> Result<(), XlsxError> {
+        let mut reader = crate::table::reader::CsvReader::new(csv);
+        let fmt = money_format();
+        while let Ok(crate::table::Next::Record(r)) = reader.next_record() {
+            let fields: Vec<String> = r.iter().map(str::to_string).collect();
+            let row = self.row;
+            for (c, text) in fields.iter().enumerate().take(self.columns) {
+                let money = self.money[c];
+                self.widths[c] = self.widths[c].max(cells(text).min(40));
+                let sheet = self.segments()?;
+                match text.parse::<Decimal>() {
+                    Ok(v) if money => {
+                        sheet.write_number_with_format(row, c as u16, number(v), &fmt)?;
+                    }
+                    _ if text.is_empty() => {}
+                    _ => {
+                        sheet.write_string(row, c as u16, text)?;
+                    }
+                }
+            }
+            self.row += 1;
+        }
+        Ok(())
+    }
+
+    /// Finishes the segments sheet (totals row, filter, widths), adds the summary and rules
+    /// sheets, and saves the workbook to `path`.
+    pub fn finish(
+        mut self,
+        path: &Path,
+        rules: &RuleSet,
+        summary: &Summary,
+        lang: Lang,
+    ) -> Result<(), XlsxError> {
+        let last = self.row;
+        let columns = self.columns as u16;
+        let bold_money = money_format().set_bold();
+        let money_cols: Vec<usize> = (0..self.columns).filter(|&c| self.money[c]).collect();
+        let widths = self.widths.clone();
+        {
+            let sheet = self.segments()?;
+            sheet.write_string_with_format(
+                last,
+                0,
+                lang.pick("Total", "合计"),
+                &Format::new().set_bold(),
+            )?;
+            for &c in &money_cols {
+                let total = column_total(summary, rules, c, &money_cols);
+                if let Some(v) = total {
+                    sheet.write_number_with_format(last, c as u16, number(v), &bold_money)?;
+                }
+            }
+            if last > 1 {
+                sheet.autofilter(0, 0, last - 1, columns - 1)?;
+            }
+            for (c, w) in widths.iter().enumerate() {
+                sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
+            }
+        }
+        write_summary(&mut self.book, rules, summary, lang)?;
+        write_rules(&mut self.book, rules, lang)?;
+        self.book.save(path)
+    }
+}
+
+/// The total of an amount column: per fund, subsidy and shortfall (the per-household share
+/// has no meaningful total).
+fn column_total(
+    summary: &Summary,
+    rules: &RuleSet,
+    c: usize,
+    money_cols: &[usize],
+) -> Option<Decimal> {
+    let i = money_cols.iter().position(|&m| m == c)?;
+    let t = &summary.total;
+    let funds = rules.funds.len();
+    match i {
+        _ if i < funds => Some(t.paid[i].value()),
+        _ if i == funds => Some(t.subsidy.value()),
+        _ if i == funds + 1 => Some(t.shortfall.value()),
+        _ => None,
+    }
+}
+
+fn totals_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    label: &str,
+    t: &Totals,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    sheet.write_string(row, 0, label)?;
+    sheet.write_number(row, 1, t.segments as f64)?;
+    sheet.write_number(row, 2, number(t.planned_km.value()))?;
+    sheet.write_number(row, 3, number(t.completed_km.value()))?;
+    let mut c = 4;
+    for p in &t.paid {
+        sheet.write_number_with_format(row, c, number(p.value()), fmt)?;
+        c += 1;
+    }
+    sheet.write_number_with_format(row, c, number(t.subsidy.value()), fmt)?;
+    sheet.write_number_with_format(row, c + 1, number(t.shortfall.value()), fmt)?;
+    Ok(())
+}
+
+fn write_summary(
+    book: &mut Workbook,
+    rules: &RuleSet,
+    summary: &Summary,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let name = sheet_names(lang)[1];
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    let bold = Format::new().set_bold();
+    let fmt = money_format();
+    let title = Format::new().set_bold().set_font_size(14);
+    sheet.write_string_with_format(0, 0, rules.meta.display_name(lang), &title)?;
+    sheet.write_string(1, 0, rules.meta.display_source(lang))?;
+
+    // Budgets, with overruns in words.
+    let mut row = 3;
+    let heads = match lang {
+        Lang::En => ["budget", "envelope", "used", "left", "use", ""],
+        Lang::Zh => ["预算额度", "额度", "已用", "剩余", "使用率", ""],
+    };
+    for (c, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(row, c as u16, *h, &bold)?;
+    }
+    for (b, u) in rules.budgets.iter().zip(&summary.budgets) {
+        row += 1;
+        let used = u.used.value();
+        sheet.write_string(row, 0, b.display(rules, lang))?;
+        sheet.write_number_with_format(row, 1, number(b.amount), &fmt)?;
+        sheet.write_number_with_format(row, 2, number(used), &fmt)?;
+        sheet.write_number_with_format(
+            row,
+            3,
+            number(b.amount.checked_sub(used).unwrap_or_default()),
+            &fmt,
+        )?;
+        sheet.write_string(row, 4, money::percent(used, b.amount))?;
+        if used > b.amount {
+            let over = money::grouped(used.checked_sub(b.amount).unwrap_or_default());
+            let red = Format::new()
+                .set_bold()
+                .set_font_color(rust_xlsxwriter::Color::Red);
+            let words = match lang {
+                Lang::En => format!("OVER BUDGET by {over} yuan"),
+                Lang::Zh => format!("超出预算 {over} 元"),
+            };
+            sheet.write_string_with_format(row, 5, words, &red)?;
+        }
+    }
+
+    // Totals per township and per village.
+    let group_heads = |by: GroupBy| -> Vec<String> {
+        let mut h = vec![
+            match (by, lang) {
+                (GroupBy::Village, Lang::En) => "village".to_string(),
+                (GroupBy::Village, Lang::Zh) => "村".to_string(),
+                (_, Lang::En) => "township".to_string(),
+                (_, Lang::Zh) => "乡镇".to_string(),
+            },
+            lang.pick("segments", "路段数").into(),
+            lang.pick("km", "公里").into(),
+            lang.pick("completed km", "已完工公里").into(),
+        ];
+        h.extend(rules.funds.iter().map(|f| f.display(lang).to_string()));
+        h.push(lang.pick("subsidy total", "补助合计").into());
+        h.push(lang.pick("shortfall", "差额").into());
+        h
+    };
+    let mut township_rows = (0, 0);
+    for by in [GroupBy::Township, GroupBy::Village] {
+        let Some(groups) = summary.groups(by) else {
+            continue;
+        };
+        row += 2;
+        for (c, h) in group_heads(by).iter().enumerate() {
+            sheet.write_string_with_format(row, c as u16, h, &bold)?;
+        }
+        let first = row + 1;
+        for (key, t) in groups {
+            row += 1;
+            totals_row(sheet, row, key, t, &fmt)?;
+        }
+        if by == GroupBy::Township {
+            township_rows = (first, row);
+        }
+        row += 1;
+        totals_row(sheet, row, lang.pick("total", "合计"), &summary.total, &fmt)?;
+    }
+    sheet.set_column_width(0, 24)?;
+    for c in 1..(6 + rules.funds.len() as u16) {
+        sheet.set_column_width(c, 16)?;
+    }
+
+    // Subsidy by fund and shortfall, per township.
+    let (first, last) = township_rows;
+    if last >= first && first > 0 {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name(lang.pick(
+            "Subsidy by fund and shortfall per township",
+            "各乡镇补助（按资金来源）与差额",
+        ));
+        let series_cols: Vec<u16> = (4..4 + rules.funds.len() as u16)
+            .chain([5 + rules.funds.len() as u16])
+            .collect();
+        for c in series_cols {
+            let head = first - 1;
+            chart
+                .add_series()
+                .set_name((name, head, c))
+                .set_categories((name, first, 0, last, 0))
+                .set_values((name, first, c, last, c));
+        }
+        chart.set_width(760).set_height(360);
+        sheet.insert_chart(row + 2, 0, &chart)?;
+    }
+    Ok(())
+}
+
+fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_names(lang)[2])?;
+    let bold = Format::new().set_bold();
+    let m = &rules.meta;
+    let facts = [
+        (lang.pick("rules", "规则"), m.display_name(lang).to_string()),
+        (
+            lang.pick("source", "依据"),
+            m.display_source(lang).to_string(),
+        ),
+        (
+            lang.pick("effective", "生效日期"),
+            m.effective.clone().unwrap_or_default(),
+        ),
+        (lang.pick("rounding", "舍入"), m.rounding.key().to_string()),
+        (lang.pick("file", "文件"), rules.origin.clone()),
+    ];
+    for (r, (k, v)) in facts.iter().enumerate() {
+        sheet.write_string_with_format(r as u32, 0, *k, &bold)?;
+        sheet.write_string(r as u32, 1, v)?;
+    }
+    let mut row = facts.len() as u32 + 1;
+    let heads = match lang {
+        Lang::En => [
+            "fund",
+            "classes",
+            "min width (m)",
+            "rate per km (yuan)",
+            "kind",
+        ],
+        Lang::Zh => [
+            "资金来源",
+            "适用类别",
+            "最小宽度（米）",
+            "每公里补助（元）",
+            "性质",
+        ],
+    };
+    for (c, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(row, c as u16, *h, &bold)?;
+    }
+    for f in &rules.funds {
+        for t in &f.tiers {
+            row += 1;
+            let classes: Vec<&str> = t
+                .classes
+                .iter()
+                .map(|&c| rules.classes[c].display(lang))
+                .collect();
+            sheet.write_string(row, 0, f.display(lang))?;
+            sheet.write_string(row, 1, classes.join(lang.pick(", ", "、")))?;
+            sheet.write_number(row, 2, number(t.min_width_m))?;
+            sheet.write_number_with_format(row, 3, number(t.rate_per_km), &money_format())?;
+            sheet.write_string(
+                row,
+                4,
+                if f.up_to {
+                    lang.pick("up to", "以内")
+                } else {
+                    lang.pick("standard", "定额")
+                },
+            )?;
+        }
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 60)?;
+    for c in 2..5 {
+        sheet.set_column_width(c, 18)?;
+    }
+    Ok(())
+}
