@@ -109,6 +109,7 @@ impl Report {
             let row = self.row;
             for (c, text) in fields.iter().enumerate().take(self.columns) {
                 let money = self.money[c];
+                let notes = c + 1 == self.columns;
                 self.widths[c] = self.widths[c].max(cells(text).min(40));
                 let sheet = self.segments()?;
                 match text.parse::<Decimal>() {
@@ -116,6 +117,15 @@ impl Report {
                         sheet.write_number_with_format(row, c as u16, number(v), &fmt)?;
                     }
                     _ if text.is_empty() => {}
+                    _ if notes => {
+                        // Long explanations wrap instead of widening the printed page.
+                        sheet.write_string_with_format(
+                            row,
+                            c as u16,
+                            text,
+                            &Format::new().set_text_wrap(),
+                        )?;
+                    }
                     _ => {
                         sheet.write_string(row, c as u16, text)?;
                     }
@@ -148,17 +158,26 @@ impl Report {
                 lang.pick("Total", "合计"),
                 &Format::new().set_bold(),
             )?;
+            let mut widths = widths.clone();
             for &c in &money_cols {
                 let total = column_total(summary, rules, c, &money_cols);
                 if let Some(v) = total {
                     sheet.write_number_with_format(last, c as u16, number(v), &bold_money)?;
+                    // Shown with separators, the total is the widest figure of its column.
+                    widths[c] = widths[c].max(money::grouped(v).len() + 1);
                 }
             }
             if last > 1 {
                 sheet.autofilter(0, 0, last - 1, columns - 1)?;
             }
+            let notes = widths.len() - 1;
             for (c, w) in widths.iter().enumerate() {
-                sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(42.0))?;
+                if c == notes {
+                    // Long explanations wrap instead of widening the printed page.
+                    sheet.set_column_width(c as u16, 40)?;
+                } else {
+                    sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(30.0))?;
+                }
             }
         }
         write_summary(&mut self.book, rules, summary, lang)?;
@@ -247,7 +266,14 @@ fn write_summary(
             number(b.amount.checked_sub(used).unwrap_or_default()),
             &fmt,
         )?;
-        sheet.write_string(row, 4, money::percent(used, b.amount))?;
+        // The share as a number formatted as a percentage (a display ratio, not money).
+        let share = used.checked_div(b.amount).unwrap_or_default();
+        sheet.write_number_with_format(
+            row,
+            4,
+            number(share),
+            &Format::new().set_num_format("0.0%"),
+        )?;
         if used > b.amount {
             let over = money::grouped(used.checked_sub(b.amount).unwrap_or_default());
             let red = Format::new()
