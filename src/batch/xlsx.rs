@@ -350,6 +350,8 @@ fn write_summary(
                 .set_values((name, first, c, last, c));
         }
         chart.set_width(760).set_height(360);
+        // The chart prints whole, on a page of its own.
+        sheet.set_page_breaks(&[row + 2])?;
         sheet.insert_chart(row + 2, 0, &chart)?;
     }
     Ok(())
@@ -358,6 +360,10 @@ fn write_summary(
 fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_names(lang)[2])?;
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
     let bold = Format::new().set_bold();
     let m = &rules.meta;
     let facts = [
