@@ -164,7 +164,8 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             _ => return None,
         }),
         Mode::Ask(_) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Yes),
+            // Only y: Enter pressed out of habit must not overwrite or discard anything.
+            KeyCode::Char('y' | 'Y') => Some(Action::Yes),
             KeyCode::Char('n' | 'N') => Some(Action::No),
             KeyCode::Esc => Some(Action::Cancel),
             _ => None,

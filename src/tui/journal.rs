@@ -61,6 +61,8 @@ pub struct Journal {
     file: Option<File>,
     /// The data file's size and time when the changes began, which they apply to.
     base: String,
+    /// The journal file on disk is this session's to write over.
+    adopted: bool,
 }
 
 /// The form a file's size and modification time take in a journal's first line (`-` for a
@@ -109,12 +111,19 @@ impl Journal {
             path: journal_path(data),
             file: None,
             base,
+            adopted: false,
         }
     }
 
     /// Records a change that was just made.
-    pub fn record(&mut self, op: &Op) -> io::Result<()> {
+    /// Returns where a journal already there was set aside (another session's, still
+    /// running or not), so nobody's unsaved changes are overwritten.
+    pub fn record(&mut self, op: &Op) -> io::Result<Option<PathBuf>> {
+        let mut aside = None;
         if self.file.is_none() {
+            if !self.adopted && self.path.exists() {
+                aside = Some(Self::set_aside_file(&self.path)?);
+            }
             let mut f = OpenOptions::new()
                 .create(true)
                 .truncate(true)
@@ -122,6 +131,7 @@ impl Journal {
                 .open(&self.path)?;
             writeln!(f, "{MAGIC}\t{}", self.base)?;
             self.file = Some(f);
+            self.adopted = true;
         }
         let line = match op {
             Op::Set { row, col, new, .. } => format!("set\t{row}\t{col}\t{}", escape(new)),
@@ -133,7 +143,8 @@ impl Journal {
         };
         let f = self.file.as_mut().expect("opened above");
         writeln!(f, "{line}")?;
-        f.flush()
+        f.flush()?;
+        Ok(aside)
     }
 
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
@@ -145,12 +156,31 @@ impl Journal {
     /// Moves a journal that no longer fits its file aside (`….old`), so nothing is lost and
     /// nothing is applied to the wrong rows.
     pub fn set_aside(data: &Path) -> io::Result<PathBuf> {
-        let from = journal_path(data);
-        let mut to = from.clone().into_os_string();
-        to.push(".old");
-        let to = PathBuf::from(to);
-        fs::rename(&from, &to)?;
+        Self::set_aside_file(&journal_path(data))
+    }
+
+    /// Renames a journal file to the first free `….old`, `….old.2`, … beside it.
+    fn set_aside_file(journal: &Path) -> io::Result<PathBuf> {
+        let to = (1..)
+            .map(|n| {
+                let mut to = journal.as_os_str().to_os_string();
+                to.push(if n == 1 {
+                    ".old".to_string()
+                } else {
+                    format!(".old.{n}")
+                });
+                PathBuf::from(to)
+            })
+            .find(|p| !p.exists())
+            .expect("some name is free");
+        fs::rename(journal, &to)?;
         Ok(to)
+    }
+
+    /// Takes over the journal file that is there (the one being restored), instead of setting
+    /// it aside at the first change.
+    pub fn adopt(&mut self) {
+        self.adopted = true;
     }
 
     /// Whether a journal from an earlier session is waiting.

@@ -180,9 +180,9 @@ impl App {
                 app.say_owned(
                     match lang {
                         Lang::En => format!(
-                            "unsaved changes from an earlier session do not fit the file as it is now; they are kept in {aside}"
+                            "kept in {aside}: unsaved changes from an earlier session, which no longer fit the file"
                         ),
-                        Lang::Zh => format!("上次会话未保存的修改与当前文件不符（文件已变）；已另存于 {aside}"),
+                        Lang::Zh => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
                     },
                     true,
                 );
@@ -377,6 +377,14 @@ impl App {
         lines
     }
 
+    /// How many data rows are shown (subtotal lines not counted).
+    pub fn shown_rows(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l, Line::Row(_)))
+            .count()
+    }
+
     /// What the cursor is on when it is not on a row.
     fn say_not_a_row(&mut self) {
         if self.lines.is_empty() {
@@ -419,11 +427,19 @@ impl App {
                 let who = self.doc.sheet.rows.get(*row).map(id).unwrap_or_default();
                 format!("{who} {} {old} → {new}", self.title(*col))
             }
-            Op::Insert { row, .. } => {
-                format!("{} {}", self.lang.pick("row back:", "恢复行："), id(row))
+            Op::Insert { at, row } => {
+                format!(
+                    "{} {}",
+                    self.lang.pick("row back at", "恢复行，位置"),
+                    row_name(*at, &id(row))
+                )
             }
-            Op::Delete { row, .. } => {
-                format!("{} {}", self.lang.pick("row removed:", "移除行："), id(row))
+            Op::Delete { at, row } => {
+                format!(
+                    "{} {}",
+                    self.lang.pick("row removed at", "移除行，位置"),
+                    row_name(*at, &id(row))
+                )
             }
         }
     }
@@ -452,17 +468,28 @@ impl App {
     }
 
     fn record(&mut self, op: &Op) {
-        if let Some(j) = &mut self.journal {
-            if let Err(e) = j.record(op) {
-                self.status = Some(Status {
-                    text: format!(
-                        "{}{e}",
-                        self.lang
-                            .pick("cannot write the recovery file: ", "无法写入恢复文件：")
-                    ),
-                    error: true,
-                });
+        let Some(j) = &mut self.journal else { return };
+        match j.record(op) {
+            Ok(None) => {}
+            Ok(Some(aside)) => {
+                // Another session (or an earlier one) left changes there: keep them.
+                let aside = aside.display().to_string();
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("{aside} keeps the unsaved changes of another roadsub session on this table"),
+                        Lang::Zh => format!("{aside} 保存了另一个 roadsub 会话对此表未保存的修改"),
+                    },
+                    true,
+                );
             }
+            Err(e) => self.say_owned(
+                format!(
+                    "{}{e}",
+                    self.lang
+                        .pick("cannot write the recovery file: ", "无法写入恢复文件：")
+                ),
+                true,
+            ),
         }
     }
 
@@ -473,6 +500,12 @@ impl App {
 
     fn after_change(&mut self, op: &Op) {
         self.record(op);
+        if !self.doc.modified() {
+            // Back to the saved state (all undone): nothing is left to recover.
+            if let Some(j) = &mut self.journal {
+                j.clear();
+            }
+        }
         match op {
             Op::Set { row, .. } => {
                 self.measure_row(*row);
@@ -814,15 +847,16 @@ impl App {
             }
             Action::Accept => {
                 self.mode = Mode::Normal;
-                let shown = self.lines.len();
-                if self.filter.is_some() {
-                    self.say_owned(
-                        match self.lang {
-                            Lang::En => format!("{shown} rows match"),
-                            Lang::Zh => format!("{shown} 行匹配"),
-                        },
-                        false,
-                    );
+                let shown = self.shown_rows();
+                if let Some(f) = &self.filter {
+                    let text = match (self.lang, shown) {
+                        (Lang::En, 0) => format!("no row matches \"{f}\" (Esc clears the filter)"),
+                        (Lang::Zh, 0) => format!("没有行匹配\"{f}\"（按 Esc 清除筛选）"),
+                        (Lang::En, 1) => "1 row matches".to_string(),
+                        (Lang::En, n) => format!("{n} rows match"),
+                        (Lang::Zh, n) => format!("{n} 行匹配"),
+                    };
+                    self.say_owned(text, shown == 0);
                 }
             }
             _ => {}
@@ -888,6 +922,9 @@ impl App {
     fn restore(&mut self) {
         let data = journal_data(&self.doc);
         let entries = Journal::read(&data).map(|l| l.entries).unwrap_or_default();
+        if let Some(j) = &mut self.journal {
+            j.adopt();
+        }
         let total = entries.len();
         let mut applied = 0;
         for e in entries {
@@ -901,9 +938,10 @@ impl App {
         self.measure_all();
         self.relayout();
         let text = match (self.lang, applied == total) {
-            (Lang::En, true) => {
-                format!("{applied} unsaved changes restored (u undoes them one by one)")
-            }
+            (Lang::En, true) => format!(
+                "{applied} unsaved {} restored (u undoes them one by one)",
+                if applied == 1 { "change" } else { "changes" }
+            ),
             (Lang::Zh, true) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
             (Lang::En, false) => {
                 format!("only {applied} of {total} unsaved changes could be restored")
@@ -915,9 +953,13 @@ impl App {
 
     /// Saves a table that had no file yet (or under a new name) to `path`.
     fn save_to(&mut self, path: PathBuf) {
+        let before = (self.doc.path.take(), self.doc.sheet.stamp.take());
         self.doc.path = Some(path);
-        self.doc.sheet.stamp = None;
         self.save(true);
+        if self.doc.modified() {
+            // The save failed: the table keeps its old name, and Ctrl-S asks again.
+            (self.doc.path, self.doc.sheet.stamp) = before;
+        }
     }
 
     fn save(&mut self, force: bool) {
@@ -968,6 +1010,15 @@ impl App {
                 );
             }
         }
+    }
+}
+
+/// A row as named in messages: its position (from 1) and its id, if it has one.
+fn row_name(at: usize, id: &str) -> String {
+    if id.is_empty() {
+        format!("{}", at + 1)
+    } else {
+        format!("{} ({id})", at + 1)
     }
 }
 

@@ -314,8 +314,10 @@ fn main_screen_in_english() {
     assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 通村  4.5   2.1 168万     94.50   63.00  157.50      0.50");
     assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道  3.5   2.4           36.00   24.00   60.00     48.00");
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
-    assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││transport 1,065.75  poverty 635.75         │");
-    assert_eq!(s[16], "│subsidy 1,575,000.00 − other funds 100,000.00 →      ││km 42.7/49.15 ███████████████████░░░ 86.9% │");
+    assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy    1,065.75│");
+    assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation special … 635.75│");
+    assert_eq!(s[16], "│subsidy 1,575,000.00 − other funds 100,000.00 →      ││subsidy total                      1,701.50│");
+    assert_eq!(s[17], "│shortfall 5,000.00 (39.68/household)                 ││shortfall (village raises)           748.70│");
     assert!(s[23].starts_with(
         " ?  help  q  quit  Ctrl-S  save  Enter  edit  a  add  d  delete  u  undo  /  filter"
     ));
@@ -348,7 +350,11 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("│县交通局补助 1,065.75  县扶贫专项补助 635.75"),
+        text.contains("││县交通局补助                                1,065.75│"),
+        "{text}"
+    );
+    assert!(
+        text.contains("││差额（村自筹）                                748.70│"),
         "{text}"
     );
     assert!(
@@ -427,12 +433,14 @@ fn edits_are_not_restored_onto_a_file_that_changed_since() {
         Mode::Normal,
         "no offer to apply row numbers to other rows"
     );
-    assert!(app
-        .status
-        .as_ref()
-        .unwrap()
-        .text
-        .starts_with("unsaved changes from an earlier session do not fit"));
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.starts_with("kept in ")
+            && status.ends_with(
+                ": unsaved changes from an earlier session, which no longer fit the file"
+            ),
+        "{status}"
+    );
     assert!(!journal::Journal::exists(&path));
     let mut aside = journal::journal_path(&path).into_os_string();
     aside.push(".old");
@@ -504,5 +512,56 @@ fn the_edit_cursor_is_the_terminals_cursor() {
     assert_eq!(
         terminal.get_cursor_position().unwrap(),
         ratatui::layout::Position::new(15, 22)
+    );
+}
+
+#[test]
+fn a_second_session_sets_the_first_ones_journal_aside_instead_of_overwriting_it() {
+    let (mut first, _dir, path) = open_copy(Lang::En);
+    press(&mut first, "jlllll<Enter><BS><BS><BS>5.0<Enter>");
+    // A second window on the same file while the first still runs: it is offered the first
+    // one's journal; the user ignores that and edits: the first one's journal must survive.
+    let rules = RuleSet::builtin();
+    let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+    let mut second = App::new(doc, rules, Lang::En);
+    second.mode = Mode::Normal;
+    press(&mut second, "lllll<Enter><BS><BS><BS>3.5<Enter>");
+    let status = &second.status.as_ref().unwrap().text;
+    assert!(
+        status.ends_with("keeps the unsaved changes of another roadsub session on this table"),
+        "{status}"
+    );
+    let mut aside = journal::journal_path(&path).into_os_string();
+    aside.push(".old");
+    assert!(std::fs::read_to_string(aside)
+        .unwrap()
+        .contains("set\t1\t5\t5.0"));
+}
+
+#[test]
+fn enter_answers_no_question() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>q<Enter>");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    assert!(!app.quit);
+}
+
+#[test]
+fn undoing_everything_leaves_nothing_to_recover() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>u");
+    assert!(!app.doc.modified());
+    assert!(!journal::Journal::exists(&path));
+}
+
+#[test]
+fn a_filter_counts_rows_not_subtotals() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "t/金鸡<Enter>");
+    assert_eq!(app.status.as_ref().unwrap().text, "3 rows match");
+    press(&mut app, "<Esc>/zzz<Enter>");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "no row matches \"zzz\" (Esc clears the filter)"
     );
 }

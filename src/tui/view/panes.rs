@@ -163,35 +163,33 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         (Lang::Zh, true) => format!(" 全部行合计，不限于筛选结果（{unit}） "),
     });
     let mut lines = Vec::new();
-    let funds: Vec<String> = app
-        .rules
-        .funds
-        .iter()
-        .zip(&t.paid)
-        .map(|(f, p)| {
-            let name = match lang {
-                Lang::En => f.id.as_str(),
-                Lang::Zh => f.name.as_str(),
-            };
-            format!("{name} {}", app.show_amount(p.value()))
-        })
-        .collect();
-    lines.push(Line::from(funds.join("  ")));
-    lines.push(Line::from(vec![
-        Span::raw(format!(
-            "{} {}  ",
-            lang.pick("subsidy", "补助"),
-            app.show_amount(t.subsidy.value())
-        )),
-        Span::raw(format!(
-            "{} {}",
-            lang.pick("shortfall", "差额"),
-            app.show_amount(t.shortfall.value())
+    let inner = usize::from(area.width.saturating_sub(2));
+    // One figure a line, the label cut if it must be, the amount never.
+    let line = |label: &str, amount: String| {
+        let room = inner.saturating_sub(crate::textwidth::cells(&amount) + 1);
+        let label = crate::textwidth::truncate(label, room);
+        let pad = inner
+            .saturating_sub(crate::textwidth::cells(&label) + crate::textwidth::cells(&amount));
+        format!("{label}{}{amount}", " ".repeat(pad))
+    };
+    for (f, p) in app.rules.funds.iter().zip(&t.paid) {
+        lines.push(Line::from(line(
+            f.display(lang),
+            app.show_amount(p.value()),
+        )));
+    }
+    lines.push(Line::from(line(
+        lang.pick("subsidy total", "补助合计"),
+        app.show_amount(t.subsidy.value()),
+    )));
+    lines.push(
+        Line::from(line(
+            lang.pick("shortfall (village raises)", "差额（村自筹）"),
+            app.show_amount(t.shortfall.value()),
         ))
         .bold(),
-    ]));
+    );
     let (done, planned) = (t.completed_km.value(), t.planned_km.value());
-    let inner = usize::from(area.width.saturating_sub(2));
     let label = match lang {
         Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
         Lang::Zh => format!(
