@@ -89,8 +89,8 @@ pub const KEYMAP: &[Binding] = &[
     h(
         "/",
         Action::Filter,
-        "filter rows by text",
-        "按文字筛选行",
+        "filter rows by text (Esc clears the filter)",
+        "按文字筛选行（Esc 清除筛选）",
         ("filter", "筛选"),
     ),
     b(
@@ -172,6 +172,10 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
         },
         Mode::Help | Mode::Rules => match key.code {
             KeyCode::Char('L') => Some(Action::Lang),
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown => Some(Action::PageDown),
             KeyCode::Char('q') if !ctrl => Some(Action::Cancel),
             KeyCode::Esc
             | KeyCode::Enter

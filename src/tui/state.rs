@@ -119,6 +119,8 @@ pub struct App {
     journal: Option<Journal>,
     /// Quit once the save under way (perhaps after a question) succeeds.
     quit_after_save: bool,
+    /// Lines scrolled in the help or rules window.
+    pub overlay_scroll: usize,
 }
 
 /// The file a table's journal sits beside: the table's own, or one in the working directory
@@ -162,6 +164,7 @@ impl App {
             widths: Vec::new(),
             journal,
             quit_after_save: false,
+            overlay_scroll: 0,
         };
         app.measure_all();
         app.relayout();
@@ -319,7 +322,12 @@ impl App {
             };
             let mut keyed: Vec<((Option<Decimal>, String), usize)> =
                 order.iter().map(|&r| (key(r), r)).collect();
-            keyed.sort_by(|a, b| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) });
+            // Empty cells go last either way: they are what is missing, not the smallest.
+            keyed.sort_by(|a, b| {
+                let (ea, eb) = (a.0 .1.trim().is_empty(), b.0 .1.trim().is_empty());
+                ea.cmp(&eb)
+                    .then_with(|| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) })
+            });
             order = keyed.into_iter().map(|(_, r)| r).collect();
         }
         self.lines = match self.grouping {
@@ -544,7 +552,15 @@ impl App {
             Mode::Ask(q) => self.answer(action, q),
             Mode::Help | Mode::Rules => match action {
                 Action::Lang => self.toggle_lang(),
-                _ => self.mode = Mode::Normal,
+                // The rules may be longer than the screen.
+                Action::Up => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
+                Action::Down => self.overlay_scroll += 1,
+                Action::PageUp => self.overlay_scroll = self.overlay_scroll.saturating_sub(10),
+                Action::PageDown => self.overlay_scroll += 10,
+                _ => {
+                    self.mode = Mode::Normal;
+                    self.overlay_scroll = 0;
+                }
             },
         }
     }
@@ -912,6 +928,14 @@ impl App {
                 self.say(
                     "the unsaved changes were dropped",
                     "已丢弃未保存的修改",
+                    false,
+                );
+            }
+            (Question::OverwriteChanged, _) => {
+                self.quit_after_save = false;
+                self.say(
+                    "not saved: the file on disk was left as it is",
+                    "未保存：磁盘上的文件保持原样",
                     false,
                 );
             }

@@ -565,3 +565,37 @@ fn a_filter_counts_rows_not_subtotals() {
         "no row matches \"zzz\" (Esc clears the filter)"
     );
 }
+
+#[test]
+fn the_rules_window_scrolls_instead_of_wrapping_its_tables() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "r");
+    let s = screen(&mut app, 80, 24);
+    let top = s.iter().position(|l| l.contains("Rules in force")).unwrap();
+    assert!(s[top + 1].contains("Anyue County 2018"), "{s:#?}");
+    // Tables stay whole: the header's rule is the very next line.
+    assert!(s[top + 9].starts_with("│class    name"), "{s:#?}");
+    assert!(s[top + 10].starts_with("│───────  ────"), "{s:#?}");
+    for _ in 0..30 {
+        press(&mut app, "j");
+    }
+    let text = screen(&mut app, 80, 24).join("\n");
+    assert!(
+        text.contains("Group road building"),
+        "scrolled to the budgets: {text}"
+    );
+    press(&mut app, "<Esc>");
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn a_long_edit_scrolls_to_keep_the_cursor_in_view() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lll<Enter>");
+    press(&mut app, &"路".repeat(40));
+    let s = screen(&mut app, 80, 24);
+    assert!(s[22].starts_with("edit 路段名称: …路路"), "{}", s[22]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| view::draw(f, &app)).unwrap();
+    assert!(terminal.get_cursor_position().unwrap().x < 80);
+}

@@ -73,7 +73,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::detail(frame, app, left);
     panes::summary(frame, app, right);
     frame.render_widget(status_line(app, usize::from(status.width)), status);
-    if let Some((label, buffer, cursor)) = prompt(app) {
+    if let Some((label, buffer, cursor)) = prompt(app, usize::from(status.width)) {
         // The terminal's own cursor where typing goes, so an input method's window follows it.
         let before: String = buffer.chars().take(cursor).collect();
         let x =
@@ -83,11 +83,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.render_widget(hint_line(app, usize::from(hints.width)), hints);
     match &app.mode {
         Mode::Help => help(frame, app, area),
-        Mode::Rules => overlay(
+        Mode::Rules => scrolled(
             frame,
-            app.lang.pick(" Rules in force ", " 当前规则 "),
+            app.lang.pick(
+                " Rules in force (↑↓ PgUp PgDn scroll, Esc closes) ",
+                " 当前规则（↑↓ 翻页键滚动，Esc 关闭） ",
+            ),
             &crate::rules::describe(&app.rules, app.lang),
             area,
+            app.overlay_scroll,
         ),
         Mode::Ask(q) => ask(frame, app, q, area),
         _ => {}
@@ -138,8 +142,27 @@ fn prompt_line<'a>(label: String, buffer: &str, cursor: usize) -> Line<'a> {
     ])
 }
 
-/// The prompt being typed into, if any: its label, text and cursor (in characters).
-fn prompt(app: &App) -> Option<(String, &str, usize)> {
+/// The prompt being typed into, if any: its label, the part of its text that fits `width`
+/// cells around the cursor (a leading `…` when the start is scrolled away), and the cursor
+/// within that part (in characters).
+fn prompt(app: &App, width: usize) -> Option<(String, String, usize)> {
+    let (label, buffer, cursor) = prompt_parts(app)?;
+    let room = width.saturating_sub(cells(&label) + 2).max(4);
+    let chars: Vec<char> = buffer.chars().collect();
+    let mut start = 0;
+    while start < cursor && cells(&chars[start..cursor].iter().collect::<String>()) >= room {
+        start += 1;
+    }
+    if start == 0 {
+        return Some((label, buffer.to_string(), cursor));
+    }
+    let shown: String = std::iter::once('…')
+        .chain(chars[start + 1..].iter().copied())
+        .collect();
+    Some((label, shown, cursor - start))
+}
+
+fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     let lang = app.lang;
     match &app.mode {
         Mode::Edit { buffer, cursor } => Some((
@@ -162,10 +185,10 @@ fn prompt(app: &App) -> Option<(String, &str, usize)> {
 }
 
 fn status_line(app: &App, width: usize) -> Paragraph<'static> {
-    let line = match prompt(app) {
+    let line = match prompt(app, width) {
         Some((label, buffer, cursor)) => {
-            let used = cells(&label) + cells(buffer) + 1;
-            let mut l = prompt_line(label, buffer, cursor);
+            let used = cells(&label) + cells(&buffer) + 1;
+            let mut l = prompt_line(label, &buffer, cursor);
             if let (Some(s), Mode::Edit { .. }) = (&app.status, &app.mode) {
                 let room = width.saturating_sub(used + 2);
                 l.spans.push(
@@ -195,6 +218,14 @@ fn hint_line(app: &App, width: usize) -> Paragraph<'static> {
         Mode::Edit { .. } => vec![Span::raw(lang.pick(
             "Enter accept · Esc cancel · Tab / Shift-Tab next / previous cell",
             "Enter 确认 · Esc 取消 · Tab / Shift-Tab 下一格 / 上一格",
+        ))],
+        Mode::Filter { .. } => vec![Span::raw(lang.pick(
+            "type to filter · Enter keeps the filter · Esc clears it",
+            "输入文字筛选 · Enter 保留筛选 · Esc 清除筛选",
+        ))],
+        Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
+            "type a file name (.csv) · Enter saves · Esc cancels",
+            "输入文件名（.csv）· Enter 保存 · Esc 取消",
         ))],
         _ => HINT_ORDER
             .iter()
@@ -232,6 +263,36 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// A window with lines kept whole (tables must not wrap), cut at the right with `…`, and
+/// scrolled down by `scroll` lines when it is taller than the screen.
+fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usize) {
+    let width = (text
+        .lines()
+        .map(cells)
+        .max()
+        .unwrap_or(20)
+        .max(cells(title))
+        + 4)
+    .min(usize::from(area.width));
+    let inner = width.saturating_sub(2);
+    let lines: Vec<String> = text.lines().map(|l| truncate(l, inner)).collect();
+    let height = (lines.len() + 2).min(usize::from(area.height));
+    let scroll = scroll.min(lines.len().saturating_sub(height.saturating_sub(2)));
+    let r = centred(area, width as u16, height as u16);
+    let x = r.x.saturating_sub(1);
+    let wider = Rect {
+        x,
+        width: (r.width + 2).min(area.width.saturating_sub(x)),
+        ..r
+    };
+    frame.render_widget(Clear, wider);
+    let shown = lines[scroll..].join("\n");
+    frame.render_widget(
+        Paragraph::new(shown).block(Block::bordered().title(title.to_string())),
+        r,
+    );
 }
 
 fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
@@ -288,7 +349,7 @@ fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
         (Question::OverwriteExisting(p), Lang::En) => format!("{} already exists.\n\ny  replace it with this table\nn  choose another name", p.display()),
         (Question::OverwriteExisting(p), Lang::Zh) => format!("{} 已存在。\n\ny  用当前表格替换它\nn  换一个文件名", p.display()),
         (Question::QuitUnsaved, Lang::En) => "There are unsaved changes.\n\ny  save, then quit\nn  quit without saving\nEsc  stay".to_string(),
-        (Question::QuitUnsaved, Lang::Zh) => "有未保存的修改。\n\ny  保存后退出\nn  不保存，直接退出\nEsc  留下".to_string(),
+        (Question::QuitUnsaved, Lang::Zh) => "有未保存的修改。\n\ny  保存后退出\nn  不保存，直接退出\nEsc  返回表格".to_string(),
         (Question::OverwriteChanged, Lang::En) => "The file changed on disk since it was opened.\n\ny  overwrite it with this table\nn  do not save".to_string(),
         (Question::OverwriteChanged, Lang::Zh) => "文件在打开后已被其他程序修改。\n\ny  用当前表格覆盖\nn  不保存".to_string(),
         (Question::Restore(n), Lang::En) => format!("{n} unsaved changes from an earlier session were found\n(the program ended before saving).\n\ny  restore them\nn  drop them"),

@@ -27,9 +27,13 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
     let block = Block::bordered().title(lang.pick(" Why these numbers ", " 计算说明 "));
     let mut lines: Vec<Line> = Vec::new();
     match app.current_row().map(|r| (r, &app.doc.calcs[r])) {
+        None if app.lines.is_empty() && app.filter.is_some() => lines.push(Line::from(lang.pick(
+            "No row matches the filter: Esc clears it.",
+            "没有行符合筛选条件：按 Esc 清除筛选。",
+        ))),
         None if app.lines.is_empty() => lines.push(Line::from(lang.pick(
-            "No rows to show: press a to add one (or Esc to clear a filter).",
-            "没有可显示的行：按 a 添加一行（或按 Esc 清除筛选）。",
+            "No rows yet: press a to add one.",
+            "还没有数据行：按 a 添加一行。",
         ))),
         None => lines.push(Line::from(
             lang.pick("a subtotal of the rows above", "上方各行的小计"),
@@ -85,6 +89,10 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
                 ))
                 .bold(),
             ]));
+            // Then why a fund pays nothing or less: a short pane shows this before the sums.
+            for n in &b.notes {
+                lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
+            }
             for (f, share) in b.shares.iter().enumerate() {
                 let fund = &app.rules.funds[f];
                 let text = match share.tier {
@@ -127,9 +135,6 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
                     _ => format!("{}: 0.00", fund.display(lang)),
                 };
                 lines.push(Line::from(text));
-            }
-            for n in &b.notes {
-                lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
             }
             lines.push(
                 Line::from(format!(
