@@ -40,6 +40,8 @@ pub enum Action {
     Money,
     /// Show the rules in force.
     Rules,
+    /// Write a report of the table (xlsx, JSON, Markdown or CSV).
+    Export,
     Help,
     /// While typing: a character, and the editing keys.
     Char(char),

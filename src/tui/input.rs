@@ -127,6 +127,12 @@ pub const KEYMAP: &[Binding] = &[
         ("中文", "English"),
     ),
     b("r", Action::Rules, "the rules in force", "当前规则"),
+    b(
+        "x",
+        Action::Export,
+        "export a report: .xlsx, .json, .md or .csv with every amount",
+        "导出报表：.xlsx、.json、.md 或含全部金额的 .csv",
+    ),
     h("Ctrl-S", Action::Save, "save", "保存", ("save", "保存")),
     h(
         "q",
@@ -147,22 +153,24 @@ pub fn describe(binding: &Binding, lang: Lang) -> &'static str {
 pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match mode {
-        Mode::Edit { .. } | Mode::Filter { .. } | Mode::SaveAs { .. } => Some(match key.code {
-            KeyCode::Enter => Action::Accept,
-            KeyCode::Esc => Action::Cancel,
-            KeyCode::Tab => Action::NextCell,
-            KeyCode::BackTab => Action::PrevCell,
-            KeyCode::Backspace => Action::Backspace,
-            KeyCode::Delete => Action::DeleteChar,
-            KeyCode::Left => Action::CursorLeft,
-            KeyCode::Right => Action::CursorRight,
-            KeyCode::Home => Action::CursorHome,
-            KeyCode::End => Action::CursorEnd,
-            KeyCode::Char('a') if ctrl => Action::CursorHome,
-            KeyCode::Char('e') if ctrl => Action::CursorEnd,
-            KeyCode::Char(c) if !ctrl => Action::Char(c),
-            _ => return None,
-        }),
+        Mode::Edit { .. } | Mode::Filter { .. } | Mode::SaveAs { .. } | Mode::Export { .. } => {
+            Some(match key.code {
+                KeyCode::Enter => Action::Accept,
+                KeyCode::Esc => Action::Cancel,
+                KeyCode::Tab => Action::NextCell,
+                KeyCode::BackTab => Action::PrevCell,
+                KeyCode::Backspace => Action::Backspace,
+                KeyCode::Delete => Action::DeleteChar,
+                KeyCode::Left => Action::CursorLeft,
+                KeyCode::Right => Action::CursorRight,
+                KeyCode::Home => Action::CursorHome,
+                KeyCode::End => Action::CursorEnd,
+                KeyCode::Char('a') if ctrl => Action::CursorHome,
+                KeyCode::Char('e') if ctrl => Action::CursorEnd,
+                KeyCode::Char(c) if !ctrl => Action::Char(c),
+                _ => return None,
+            })
+        }
         Mode::Ask(_) => match key.code {
             // Only y: Enter pressed out of habit must not overwrite or discard anything.
             KeyCode::Char('y' | 'Y') => Some(Action::Yes),
@@ -213,6 +221,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('L') => Action::Lang,
             KeyCode::Char('m') => Action::Money,
             KeyCode::Char('r') => Action::Rules,
+            KeyCode::Char('x') => Action::Export,
             KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
             KeyCode::Esc => Action::Cancel,
             _ => return None,

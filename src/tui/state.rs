@@ -28,6 +28,8 @@ pub enum Mode {
     Filter { buffer: String, cursor: usize },
     /// Typing a file name to save a new table under.
     SaveAs { buffer: String, cursor: usize },
+    /// Typing a file name to export a report to.
+    Export { buffer: String, cursor: usize },
     /// Waiting for an answer.
     Ask(Question),
     /// The help screen.
@@ -47,6 +49,8 @@ pub enum Question {
     Restore(usize),
     /// Saving a new table under the name of a file that exists: overwrite it?
     OverwriteExisting(PathBuf),
+    /// Exporting to a file that exists: replace it?
+    ReplaceExport(PathBuf),
 }
 
 /// How rows are grouped.
@@ -549,6 +553,7 @@ impl App {
             Mode::Edit { buffer, cursor } => self.editing(action, buffer, cursor),
             Mode::Filter { buffer, cursor } => self.filtering(action, buffer, cursor),
             Mode::SaveAs { buffer, cursor } => self.saving_as(action, buffer, cursor),
+            Mode::Export { buffer, cursor } => self.exporting(action, buffer, cursor),
             Mode::Ask(q) => self.answer(action, q),
             Mode::Help | Mode::Rules => match action {
                 Action::Lang => self.toggle_lang(),
@@ -662,6 +667,17 @@ impl App {
                 self.measure_all();
             }
             Action::Rules => self.mode = Mode::Rules,
+            Action::Export => {
+                // Offer the table's own name with .xlsx, the usual report.
+                let buffer = self
+                    .doc
+                    .path
+                    .as_ref()
+                    .map(|p| p.with_extension("report.xlsx").display().to_string())
+                    .unwrap_or_else(|| "report.xlsx".to_string());
+                let cursor = buffer.chars().count();
+                self.mode = Mode::Export { buffer, cursor };
+            }
             Action::Help => self.mode = Mode::Help,
             Action::Cancel if self.filter.is_some() => {
                 self.filter = None;
@@ -920,6 +936,7 @@ impl App {
                 let buffer = String::new();
                 self.mode = Mode::SaveAs { buffer, cursor: 0 };
             }
+            (Question::ReplaceExport(path), Action::Yes) => self.export(path),
             (Question::Restore(_), Action::Yes) => self.restore(),
             (Question::Restore(_), _) => {
                 if let Some(j) = &mut self.journal {
@@ -973,6 +990,90 @@ impl App {
             (Lang::Zh, false) => format!("{total} 处未保存的修改中只恢复了 {applied} 处"),
         };
         self.say_owned(text, applied != total);
+    }
+
+    fn exporting(&mut self, action: Action, buffer: String, cursor: usize) {
+        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
+            self.mode = Mode::Export { buffer, cursor };
+            return;
+        }
+        match action {
+            Action::Cancel => self.mode = Mode::Normal,
+            Action::Accept if !buffer.trim().is_empty() => {
+                let path = PathBuf::from(buffer.trim());
+                self.mode = Mode::Normal;
+                if path.exists() {
+                    self.mode = Mode::Ask(Question::ReplaceExport(path));
+                } else {
+                    self.export(path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes a report of the table as it is now, through the same path `roadsub batch`
+    /// takes, in the format `path`'s extension names.
+    fn export(&mut self, path: PathBuf) {
+        use crate::batch::{self, Destination, Format, Input, Options, TextStyle};
+        let result = (|| -> std::io::Result<batch::Report> {
+            let mut table = tempfile::Builder::new()
+                .prefix(".roadsub-export-")
+                .suffix(".csv")
+                .tempfile()?;
+            std::io::Write::write_all(&mut table, &self.doc.sheet.to_bytes())?;
+            let label = self
+                .doc
+                .path
+                .as_ref()
+                .map_or("table".to_string(), |p| p.display().to_string());
+            let opts = Options {
+                rules: &self.rules,
+                inputs: vec![Input {
+                    label,
+                    path: Some(table.path().to_path_buf()),
+                }],
+                destination: Destination::File(path.clone()),
+                keep_going: true,
+                by: None,
+                lang: self.lang,
+                progress: false,
+                workers: 1,
+                style: TextStyle {
+                    format: Format::from_path(&path),
+                    excel: false,
+                    gbk: false,
+                },
+                sheet: None,
+            };
+            let mut messages = Vec::new();
+            batch::run(&opts, &mut messages).map_err(|e| std::io::Error::other(e.to_string()))
+        })();
+        let name = path.display();
+        match result {
+            Ok(r) if r.written => {
+                let (good, bad) = (r.good, r.bad);
+                let text = match (self.lang, bad) {
+                    (Lang::En, 0) => format!("exported {good} {} to {name}", if good == 1 { "row" } else { "rows" }),
+                    (Lang::Zh, 0) => format!("已导出 {good} 行到 {name}"),
+                    (Lang::En, _) => format!("exported {good} rows to {name}; {bad} rows that cannot be computed (✗) were left out"),
+                    (Lang::Zh, _) => format!("已导出 {good} 行到 {name}；{bad} 个无法计算的行（✗）未导出"),
+                };
+                self.say_owned(text, bad > 0);
+            }
+            Ok(_) => self.say(
+                "nothing exported: no row can be computed",
+                "未导出：没有可计算的行",
+                true,
+            ),
+            Err(e) => self.say_owned(
+                format!(
+                    "{} {name}: {e}",
+                    self.lang.pick("could not export to", "无法导出到")
+                ),
+                true,
+            ),
+        }
     }
 
     /// Saves a table that had no file yet (or under a new name) to `path`.

@@ -599,3 +599,54 @@ fn a_long_edit_scrolls_to_keep_the_cursor_in_view() {
     terminal.draw(|f| view::draw(f, &app)).unwrap();
     assert!(terminal.get_cursor_position().unwrap().x < 80);
 }
+
+#[test]
+fn export_writes_a_report_of_the_table_as_edited() {
+    let (mut app, dir, _) = open_copy(Lang::En);
+    press(&mut app, "jlllll<Enter><BS><BS><BS>4.5<Enter>x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    assert!(buffer.ends_with("plan.report.xlsx"), "{buffer}");
+    let json = dir.path().join("r.json");
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        json.display()
+    );
+    press(&mut app, &keys);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("exported 19 rows to {}", json.display())
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        doc["segments"][1]["funds"]["transport"]["paid"], "1080000.00",
+        "the edit is in the report"
+    );
+    assert_eq!(doc["summary"]["total"]["subsidy_total"], "17495000.00");
+    press(&mut app, "x");
+    let xlsx = dir.path().join("r.xlsx");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!()
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        xlsx.display()
+    );
+    press(&mut app, &keys);
+    assert!(xlsx.exists());
+    press(&mut app, "x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!()
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        xlsx.display()
+    );
+    press(&mut app, &keys);
+    assert_eq!(app.mode, Mode::Ask(Question::ReplaceExport(xlsx)));
+}

@@ -175,6 +175,15 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
             buffer.as_str(),
             *cursor,
         )),
+        Mode::Export { buffer, cursor } => Some((
+            lang.pick(
+                "export to (.xlsx .json .md .csv): ",
+                "导出到（.xlsx .json .md .csv）：",
+            )
+            .to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
         Mode::SaveAs { buffer, cursor } => Some((
             lang.pick("save as: ", "另存为：").to_string(),
             buffer.as_str(),
@@ -222,6 +231,10 @@ fn hint_line(app: &App, width: usize) -> Paragraph<'static> {
         Mode::Filter { .. } => vec![Span::raw(lang.pick(
             "type to filter · Enter keeps the filter · Esc clears it",
             "输入文字筛选 · Enter 保留筛选 · Esc 清除筛选",
+        ))],
+        Mode::Export { .. } => vec![Span::raw(lang.pick(
+            "the extension picks the format · Enter exports · Esc cancels",
+            "扩展名决定格式 · Enter 导出 · Esc 取消",
         ))],
         Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
             "type a file name (.csv) · Enter saves · Esc cancels",
@@ -346,6 +359,8 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
 fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
     let lang = app.lang;
     let text = match (q, lang) {
+        (Question::ReplaceExport(p), Lang::En) => format!("{} already exists.\n\ny  replace it with the report\nn  keep it", p.display()),
+        (Question::ReplaceExport(p), Lang::Zh) => format!("{} 已存在。\n\ny  用报表替换它\nn  保留原文件", p.display()),
         (Question::OverwriteExisting(p), Lang::En) => format!("{} already exists.\n\ny  replace it with this table\nn  choose another name", p.display()),
         (Question::OverwriteExisting(p), Lang::Zh) => format!("{} 已存在。\n\ny  用当前表格替换它\nn  换一个文件名", p.display()),
         (Question::QuitUnsaved, Lang::En) => "There are unsaved changes.\n\ny  save, then quit\nn  quit without saving\nEsc  stay".to_string(),
