@@ -87,6 +87,19 @@ pub struct Sheet {
     pub skipped: Vec<RowError>,
     /// Size and modification time when read, to notice changes by others.
     pub stamp: Option<(u64, SystemTime)>,
+    /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
+    pub workbook: Option<WorkbookOrigin>,
+}
+
+/// What a workbook holds besides the sheet being edited, which saving cannot keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbookOrigin {
+    /// The sheet edited.
+    pub sheet: String,
+    /// The other sheets.
+    pub others: Vec<String>,
+    /// Rows above the header (titles).
+    pub above_header: usize,
 }
 
 /// Size and modification time of a file.
@@ -98,6 +111,22 @@ pub fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
 impl Sheet {
     /// Reads a whole table.
     pub fn load(path: &Path) -> Result<Sheet, TableError> {
+        if super::workbook::is_workbook(path) {
+            let book = super::workbook::open(path, None)?;
+            return Ok(Sheet {
+                columns: book.columns,
+                rows: book.rows,
+                encoding: Encoding::Utf8,
+                style: Style::default(),
+                skipped: Vec::new(),
+                stamp: stamp(path),
+                workbook: Some(WorkbookOrigin {
+                    sheet: book.sheet,
+                    others: book.others,
+                    above_header: book.above_header,
+                }),
+            });
+        }
         let file = File::open(path).map_err(TableError::Io)?;
         let (columns, mut rows) = open(io::BufReader::with_capacity(1 << 16, file))?;
         let mut sheet_rows = Vec::new();
@@ -115,6 +144,7 @@ impl Sheet {
             style: rows.style(),
             skipped,
             stamp: stamp(path),
+            workbook: None,
         })
     }
 
@@ -136,6 +166,7 @@ impl Sheet {
             },
             skipped: Vec::new(),
             stamp: None,
+            workbook: None,
         }
     }
 
@@ -177,7 +208,13 @@ impl Sheet {
             .prefix(".roadsub-")
             .suffix(".tmp")
             .tempfile_in(dir)?;
-        temp.write_all(&self.to_bytes())?;
+        match &self.workbook {
+            Some(origin) if super::workbook::is_workbook(path) => {
+                super::workbook::write(temp.path(), &origin.sheet, &self.columns.names, &self.rows)
+                    .map_err(io::Error::other)?;
+            }
+            _ => temp.write_all(&self.to_bytes())?,
+        }
         temp.as_file().sync_all()?;
         keep_permissions(temp.path(), path)?;
         if path.exists() {

@@ -33,6 +33,10 @@ pub struct WorkbookTable {
     pub columns: Columns,
     /// Its rows after the header, with their Excel row numbers (empty rows left out).
     pub rows: Vec<SheetRow>,
+    /// The workbook's other sheets, by name.
+    pub others: Vec<String>,
+    /// Non-empty rows above the header (a title, notes).
+    pub above_header: usize,
 }
 
 /// Why a workbook cannot be read.
@@ -200,10 +204,13 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
+                let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,
                     columns,
                     rows,
+                    others,
+                    above_header: at,
                 });
             }
             Err((problems, found)) => {
@@ -222,4 +229,38 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
         problems: Vec::new(),
         found: Vec::new(),
     }))
+}
+
+/// Writes a table as a one-sheet workbook: the header, then the rows; cells that read as plain
+/// numbers become Excel numbers (so sums work in Excel), the rest text, never formulas.
+pub fn write(
+    path: &Path,
+    sheet: &str,
+    header: &[String],
+    rows: &[SheetRow],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        for c in 0..row.len() {
+            let text = row.get(c);
+            let (r, c) = (r as u32 + 1, c as u16);
+            // "007" stays text: a leading zero is part of an id, not of a number.
+            let leading_zero = text.len() > 1 && text.starts_with('0') && !text.starts_with("0.");
+            let plain = !text.contains(',') && !leading_zero;
+            let number = crate::money::parse_decimal(text).ok().filter(|_| plain);
+            match number.and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d)) {
+                Some(n) => drop(ws.write_number(r, c, n)?),
+                None if text.is_empty() => {}
+                None => drop(ws.write_string(r, c, text)?),
+            }
+        }
+    }
+    book.save(path)
 }

@@ -38,19 +38,6 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
             )
             .to_string());
     }
-    if path
-        .as_deref()
-        .is_some_and(crate::table::workbook::is_workbook)
-    {
-        // Saving would have to write the workbook back with all its sheets; until it can,
-        // editing one here would risk it.
-        return Err(lang
-            .pick(
-                "the interactive table edits CSV files; an Excel workbook can be computed with: roadsub batch FILE (or save it as CSV in Excel)",
-                "交互式表格编辑 CSV 文件；Excel 工作簿可以用 roadsub batch 文件 计算（或在 Excel 中另存为 CSV）",
-            )
-            .to_string());
-    }
     let sheet = match &path {
         Some(p) if p.exists() => {
             let label = p.display().to_string();

@@ -51,6 +51,8 @@ pub enum Question {
     OverwriteExisting(PathBuf),
     /// Exporting to a file that exists: replace it?
     ReplaceExport(PathBuf),
+    /// Saving a workbook keeps only the sheet edited: go ahead?
+    WorkbookLoss,
 }
 
 /// How rows are grouped.
@@ -125,6 +127,8 @@ pub struct App {
     quit_after_save: bool,
     /// Lines scrolled in the help or rules window.
     pub overlay_scroll: usize,
+    /// The user agreed that saving a workbook keeps only the edited sheet.
+    workbook_agreed: bool,
 }
 
 /// The file a table's journal sits beside: the table's own, or one in the working directory
@@ -169,6 +173,7 @@ impl App {
             journal,
             quit_after_save: false,
             overlay_scroll: 0,
+            workbook_agreed: false,
         };
         app.measure_all();
         app.relayout();
@@ -937,6 +942,18 @@ impl App {
                 self.mode = Mode::SaveAs { buffer, cursor: 0 };
             }
             (Question::ReplaceExport(path), Action::Yes) => self.export(path),
+            (Question::WorkbookLoss, Action::Yes) => {
+                self.workbook_agreed = true;
+                self.save(true);
+            }
+            (Question::WorkbookLoss, _) => {
+                self.quit_after_save = false;
+                self.say(
+                    "not saved (x exports a report instead; Ctrl-S asks again)",
+                    "未保存（可按 x 导出报表；再按 Ctrl-S 会再次询问）",
+                    false,
+                );
+            }
             (Question::Restore(_), Action::Yes) => self.restore(),
             (Question::Restore(_), _) => {
                 if let Some(j) = &mut self.journal {
@@ -1097,6 +1114,16 @@ impl App {
         };
         if !force && self.doc.sheet.changed_on_disk(&path) {
             self.mode = Mode::Ask(Question::OverwriteChanged);
+            return;
+        }
+        let loses = self
+            .doc
+            .sheet
+            .workbook
+            .as_ref()
+            .is_some_and(|w| !w.others.is_empty() || w.above_header > 0);
+        if loses && !self.workbook_agreed && crate::table::workbook::is_workbook(&path) {
+            self.mode = Mode::Ask(Question::WorkbookLoss);
             return;
         }
         let had_previous = path.exists();

@@ -650,3 +650,48 @@ fn export_writes_a_report_of_the_table_as_edited() {
     press(&mut app, &keys);
     assert_eq!(app.mode, Mode::Ask(Question::ReplaceExport(xlsx)));
 }
+
+#[test]
+fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    ws.write_string(0, 0, "2018年计划").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["E1", "天马乡", "画青村", "通村"].iter().enumerate() {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    ws.write_number(2, 4, 4.5).unwrap();
+    ws.write_number(2, 5, 2.0).unwrap();
+    ws.write_number(2, 6, 1_600_000.0).unwrap();
+    book.add_worksheet().set_name("备注").unwrap();
+    book.save(&path).unwrap();
+
+    let mut app = open(&path, Lang::En);
+    assert_eq!(total_subsidy(&app), "1500000.00");
+    press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
+    assert_eq!(app.mode, Mode::Ask(Question::WorkbookLoss));
+    let text = screen(&mut app, 100, 30).join("\n");
+    assert!(
+        text.contains("its other sheets (备注) and the 1 rows above the header"),
+        "{text}"
+    );
+    press(&mut app, "y");
+    assert!(!app.doc.modified(), "{:?}", app.status);
+    let mut saved = open_workbook_auto(&path).unwrap();
+    assert_eq!(saved.sheet_names(), ["道路"]);
+    let range = saved.worksheet_range("道路").unwrap();
+    let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+    assert_eq!(row[0], &Data::String("E1".into()));
+    assert_eq!(row[4], &Data::Float(3.5));
+    assert_eq!(row[6], &Data::Float(1_600_000.0));
+    assert!(crate::table::sheet::backup_path(&path).exists());
+}
