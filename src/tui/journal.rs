@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use super::doc::Op;
 use crate::table::sheet::SheetRow;
 
-const MAGIC: &str = "roadsub-recovery 1";
+const MAGIC: &str = "roadsub-recovery 2";
 
 /// `FILE.roadsub-recovery` beside `FILE`.
 pub fn journal_path(data: &Path) -> PathBuf {
@@ -55,6 +55,19 @@ fn unescape(text: &str) -> String {
     out
 }
 
+/// A row's fields as journal text.
+fn fields(row: &SheetRow) -> String {
+    (0..row.len())
+        .map(|i| escape(row.get(i)))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// Whether `row` holds exactly `fields`.
+fn same(row: &SheetRow, fields: &[String]) -> bool {
+    row.len() == fields.len() && fields.iter().enumerate().all(|(i, f)| row.get(i) == f)
+}
+
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
@@ -91,16 +104,17 @@ pub struct Left {
 /// A change as the journal keeps it (enough to redo it on the saved file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-    /// Set a field.
+    /// Set a field of a row that was `before`.
     Set {
         row: usize,
         col: usize,
         value: String,
+        before: Vec<String>,
     },
     /// Insert a row.
     Insert { at: usize, fields: Vec<String> },
-    /// Delete a row.
-    Delete { at: usize },
+    /// Delete a row that was `fields`.
+    Delete { at: usize, fields: Vec<String> },
 }
 
 impl Journal {
@@ -118,7 +132,8 @@ impl Journal {
     /// Records a change that was just made.
     /// Returns where a journal already there was set aside (another session's, still
     /// running or not), so nobody's unsaved changes are overwritten.
-    pub fn record(&mut self, op: &Op) -> io::Result<Option<PathBuf>> {
+    /// `rows` are the table's rows after the change.
+    pub fn record(&mut self, op: &Op, rows: &[SheetRow]) -> io::Result<Option<PathBuf>> {
         let mut aside = None;
         if self.file.is_none() {
             if !self.adopted && self.path.exists() {
@@ -134,12 +149,19 @@ impl Journal {
             self.adopted = true;
         }
         let line = match op {
-            Op::Set { row, col, new, .. } => format!("set\t{row}\t{col}\t{}", escape(new)),
+            // With the row as it was, so a restore can tell it is changing the same row.
+            Op::Set { row, col, old, new } => {
+                let before = rows
+                    .get(*row)
+                    .map(|r| r.with(*col, old))
+                    .unwrap_or_else(|| SheetRow::new([], 0));
+                format!("set\t{row}\t{col}\t{}\t{}", escape(new), fields(&before))
+            }
             Op::Insert { at, row } => {
                 let fields: Vec<String> = (0..row.len()).map(|i| escape(row.get(i))).collect();
                 format!("ins\t{at}\t{}", fields.join("\t"))
             }
-            Op::Delete { at, .. } => format!("del\t{at}"),
+            Op::Delete { at, row } => format!("del\t{at}\t{}", fields(row)),
         };
         let f = self.file.as_mut().expect("opened above");
         writeln!(f, "{line}")?;
@@ -207,18 +229,22 @@ impl Journal {
             let parts: Vec<&str> = line.split('\t').collect();
             let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
             let entry = match parts.first().copied() {
-                Some("set") if parts.len() == 4 => {
+                Some("set") if parts.len() >= 4 => {
                     num(1).zip(num(2)).map(|(row, col)| Entry::Set {
                         row,
                         col,
                         value: unescape(parts[3]),
+                        before: parts[4..].iter().map(|p| unescape(p)).collect(),
                     })
                 }
                 Some("ins") => num(1).map(|at| Entry::Insert {
                     at,
                     fields: parts[2..].iter().map(|p| unescape(p)).collect(),
                 }),
-                Some("del") => num(1).map(|at| Entry::Delete { at }),
+                Some("del") => num(1).map(|at| Entry::Delete {
+                    at,
+                    fields: parts[2..].iter().map(|p| unescape(p)).collect(),
+                }),
                 _ => None,
             };
             match entry {
@@ -234,8 +260,17 @@ impl Entry {
     /// The change to make on `rows` (None when it no longer fits them).
     pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
         Some(match self {
-            Entry::Set { row, col, value } => {
-                let old = rows.get(*row)?.get(*col).to_string();
+            Entry::Set {
+                row,
+                col,
+                value,
+                before,
+            } => {
+                let current = rows.get(*row)?;
+                if !same(current, before) {
+                    return None;
+                }
+                let old = current.get(*col).to_string();
                 Op::Set {
                     row: *row,
                     col: *col,
@@ -252,9 +287,9 @@ impl Entry {
                     row: SheetRow::new(fields.iter().map(String::as_str), 0),
                 }
             }
-            Entry::Delete { at } => Op::Delete {
+            Entry::Delete { at, fields } => Op::Delete {
                 at: *at,
-                row: rows.get(*at)?.clone(),
+                row: rows.get(*at).filter(|r| same(r, fields))?.clone(),
             },
         })
     }
@@ -269,22 +304,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("plan.csv");
         let mut j = Journal::new(&data, "12\t34.000000005".into());
-        j.record(&Op::Set {
+        let rows: Vec<SheetRow> = (0..3)
+            .map(|i| SheetRow::new([format!("r{i}").as_str(), "3.5"], 0))
+            .collect();
+        let set = Op::Set {
             row: 2,
-            col: 5,
+            col: 1,
             old: "3.5".into(),
             new: "4.5\ttab".into(),
-        })
+        };
+        j.record(&set, &rows).unwrap();
+        j.record(
+            &Op::Insert {
+                at: 0,
+                row: SheetRow::new(["a", "b\nc"], 0),
+            },
+            &rows,
+        )
         .unwrap();
-        j.record(&Op::Insert {
-            at: 0,
-            row: SheetRow::new(["a", "b\nc"], 0),
-        })
-        .unwrap();
-        j.record(&Op::Delete {
-            at: 1,
-            row: SheetRow::new(["x"], 0),
-        })
+        j.record(
+            &Op::Delete {
+                at: 1,
+                row: SheetRow::new(["x"], 0),
+            },
+            &rows,
+        )
         .unwrap();
         let mut f = OpenOptions::new()
             .append(true)
@@ -299,16 +343,27 @@ mod tests {
             [
                 Entry::Set {
                     row: 2,
-                    col: 5,
-                    value: "4.5\ttab".into()
+                    col: 1,
+                    value: "4.5\ttab".into(),
+                    before: vec!["r2".into(), "3.5".into()]
                 },
                 Entry::Insert {
                     at: 0,
                     fields: vec!["a".into(), "b\nc".into()]
                 },
-                Entry::Delete { at: 1 },
+                Entry::Delete {
+                    at: 1,
+                    fields: vec!["x".into()]
+                },
             ]
         );
+        // A change only goes back onto the row it was made on.
+        let moved: Vec<SheetRow> = ["r2", "r0", "r1"]
+            .iter()
+            .map(|id| SheetRow::new([*id, "3.5"], 0))
+            .collect();
+        assert_eq!(left.entries[0].to_op(&moved), None);
+        assert!(left.entries[0].to_op(&rows).is_some());
         j.clear();
         assert!(!Journal::exists(&data));
     }

@@ -486,7 +486,7 @@ impl App {
 
     fn record(&mut self, op: &Op) {
         let Some(j) = &mut self.journal else { return };
-        match j.record(op) {
+        match j.record(op, &self.doc.sheet.rows) {
             Ok(None) => {}
             Ok(Some(aside)) => {
                 // Another session (or an earlier one) left changes there: keep them.
@@ -980,9 +980,9 @@ impl App {
     fn restore(&mut self) {
         let data = journal_data(&self.doc);
         let entries = Journal::read(&data).map(|l| l.entries).unwrap_or_default();
-        if let Some(j) = &mut self.journal {
-            j.adopt();
-        }
+        // The old journal is kept aside until every change is back, so a change that no
+        // longer fits its row is never lost.
+        let aside = Journal::set_aside(&data).ok();
         let total = entries.len();
         let mut applied = 0;
         for e in entries {
@@ -995,16 +995,22 @@ impl App {
         }
         self.measure_all();
         self.relayout();
+        if applied == total {
+            if let Some(aside) = &aside {
+                let _ = std::fs::remove_file(aside);
+            }
+        }
+        let kept = aside.map(|p| p.display().to_string()).unwrap_or_default();
         let text = match (self.lang, applied == total) {
             (Lang::En, true) => format!(
                 "{applied} unsaved {} restored (u undoes them one by one)",
                 if applied == 1 { "change" } else { "changes" }
             ),
             (Lang::Zh, true) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
-            (Lang::En, false) => {
-                format!("only {applied} of {total} unsaved changes could be restored")
-            }
-            (Lang::Zh, false) => format!("{total} 处未保存的修改中只恢复了 {applied} 处"),
+            (Lang::En, false) => format!(
+                "only {applied} of {total} unsaved changes fit the rows as they are; all are kept in {kept}"
+            ),
+            (Lang::Zh, false) => format!("{total} 处未保存的修改中只有 {applied} 处与现有行相符；全部修改保存在 {kept}"),
         };
         self.say_owned(text, applied != total);
     }

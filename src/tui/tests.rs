@@ -695,3 +695,35 @@ fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
     assert_eq!(row[6], &Data::Float(1_600_000.0));
     assert!(crate::table::sheet::backup_path(&path).exists());
 }
+
+#[test]
+fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    // AY-03's length 1.6 → 9.
+    press(&mut app, "jjllllll<Enter><BS><BS><BS>9<Enter>");
+    assert_eq!(app.doc.sheet.rows[2].get(6), "9");
+    drop(app); // a crash
+               // Someone swaps two rows and keeps the size and the modification time.
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.swap(1, 3);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(1)));
+    press(&mut app, "y");
+    assert_eq!(app.doc.sheet.rows[2].get(0), "AY-01");
+    assert_eq!(app.doc.sheet.rows[2].get(6), "2.1", "not moved onto AY-01");
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status
+            .starts_with("only 0 of 1 unsaved changes fit the rows as they are; all are kept in "),
+        "{status}"
+    );
+}
