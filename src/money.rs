@@ -111,6 +111,12 @@ impl Rounding {
 
     /// Rounds to the fen (0.01 yuan).
     pub fn to_fen(self, amount: Decimal) -> Decimal {
+        if amount.scale() <= MONEY_DP {
+            // Nothing to round: only the scale changes.
+            let mut exact = amount;
+            exact.rescale(MONEY_DP);
+            return exact;
+        }
         let strategy = match self {
             Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
             Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,

@@ -16,6 +16,12 @@ pub fn push_field(line: &mut Vec<u8>, field: &str, first: bool) {
     if !first {
         line.push(b',');
     }
+    // Every byte that needs quoting with commas (, " CR LF) is below b'-': one comparison a
+    // byte settles the usual field before the exact check.
+    if field.bytes().all(|b| b > b',') {
+        line.extend_from_slice(field.as_bytes());
+        return;
+    }
     push_quoted(line, field, |b| SPECIAL[b as usize]);
 }
 
