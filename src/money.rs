@@ -176,6 +176,29 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     if digits.is_empty() {
         return Err(ValueError::NotANumber);
     }
+    // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
+    // (separators, 19 or more digits, stray characters) takes the general path below.
+    if digits.len() <= 18 {
+        let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
+        let plain = digits.iter().all(|&b| match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                scale += u32::from(point);
+                any = true;
+                true
+            }
+            b'.' if !point => {
+                point = true;
+                true
+            }
+            _ => false,
+        });
+        if plain && any {
+            // At most 18 digits: fits i64.
+            let m = m as i64;
+            return Ok(Decimal::new(if negative { -m } else { m }, scale));
+        }
+    }
     let mut mantissa: u128 = 0;
     let mut significant = 0u32;
     let mut scale = 0u32;
@@ -231,6 +254,37 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     let value = i128::try_from(mantissa).map_err(|_| ValueError::TooLarge)?;
     let value = if negative { -value } else { value };
     Decimal::try_from_i128_with_scale(value, scale).map_err(|_| ValueError::TooLarge)
+}
+
+/// Whether `text` is only digits and points: a bare number, with no unit to look for.
+fn bare(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// `a × b` rounded to the fen with `rounding`, exactly, in integer arithmetic when both are
+/// non-negative and small (the usual rate × length); `None` otherwise, for the general path.
+pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal> {
+    let (ma, mb) = (
+        u128::try_from(a.mantissa()).ok()?,
+        u128::try_from(b.mantissa()).ok()?,
+    );
+    if ma >= 1 << 62 || mb >= 1 << 62 {
+        return None;
+    }
+    let product = ma * mb;
+    let scale = a.scale() + b.scale();
+    let fen = if scale <= MONEY_DP {
+        product.checked_mul(10u128.pow(MONEY_DP - scale))?
+    } else {
+        let d = 10u128.checked_pow(scale - MONEY_DP)?;
+        let (q, r) = (product / d, product % d);
+        let up = match rounding {
+            Rounding::HalfAwayFromZero => r * 2 >= d,
+            Rounding::HalfEven => r * 2 > d || (r * 2 == d && q % 2 == 1),
+        };
+        q + u128::from(up)
+    };
+    Decimal::try_from_i128_with_scale(i128::try_from(fen).ok()?, MONEY_DP).ok()
 }
 
 /// Splits a recognised unit suffix off `text` (case-insensitively for Latin letters).
@@ -338,6 +392,10 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
 /// Bare numbers are scaled by `scale` (Pow10(-3) for a header in metres). Zero is allowed here;
 /// callers that need more than zero say so.
 pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    if bare(text.trim()) {
+        let value = shift_decimal(parse_decimal(text.trim())?, scale.shift())?;
+        return check_measure(value, MAX_LENGTH_KM, LENGTH_DP);
+    }
     let text = normalize_width_forms(text);
     let t = text.trim();
     let (number, shift) = if let Some(head) = first_suffix(t, &["公里", "千米", "km"]) {
@@ -353,6 +411,9 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
 
 /// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
 pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
+    if bare(text.trim()) {
+        return check_measure(parse_decimal(text.trim())?, MAX_WIDTH_M, WIDTH_DP);
+    }
     let text = normalize_width_forms(text);
     let t = text.trim();
     let number = first_suffix(t, &["米", "m"]).map_or(t, str::trim_end);
@@ -371,6 +432,16 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
 
 /// Parses a whole number of households greater than zero: `12`, `12户`.
 pub fn parse_households(text: &str) -> Result<u32, ValueError> {
+    let t = text.trim();
+    if !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
+        // Nine digits always fit u32.
+        let n = t.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        return if n == 0 {
+            Err(ValueError::NotPositive)
+        } else {
+            Ok(n)
+        };
+    }
     let text = normalize_width_forms(text);
     let t = text.trim();
     let number = t
@@ -680,6 +751,60 @@ mod tests {
         assert_eq!(filled_cells(d("1"), d("2"), 20), 10);
         assert_eq!(filled_cells(Decimal::MAX, d("0.01"), 20), 20);
         assert_eq!(filled_cells(d("-1"), d("2"), 20), 0);
+    }
+
+    #[test]
+    fn integer_products_round_exactly_like_decimal() {
+        let rates = [
+            "150000",
+            "450000",
+            "250000.5",
+            "100000.25",
+            "34922.25",
+            "0.01",
+            "999999.99",
+        ];
+        let mut lengths: Vec<String> = (0..2000)
+            .map(|i| format!("{}.{:03}", i % 7, (i * 37) % 1000))
+            .collect();
+        lengths.extend(["0.000001", "0.0000005", "0.333", "100000", "0.5", "2"].map(String::from));
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            for r in rates {
+                for l in &lengths {
+                    let (a, b) = (d(r), d(l));
+                    let slow = rule.to_fen(a.checked_mul(b).unwrap());
+                    assert_eq!(mul_to_fen(a, b, rule), Some(slow), "{r} × {l} {rule:?}");
+                }
+            }
+        }
+        assert_eq!(mul_to_fen(d("-1"), d("2"), Rounding::HalfEven), None);
+    }
+
+    #[test]
+    fn plain_numbers_parse_the_same_on_both_paths() {
+        // The u64 path against rust_decimal's own parser, scale included.
+        for t in [
+            "4.5",
+            "1600000",
+            "0.333",
+            "007",
+            "-3.5",
+            "123456789012345678",
+            "0",
+            "4.50",
+        ] {
+            let fast = parse_decimal(t).unwrap();
+            let reference = d(t);
+            assert_eq!((fast, fast.scale()), (reference, reference.scale()), "{t}");
+        }
+        // Separators and 19 digits take the general path, to the same values.
+        assert_eq!(parse_decimal("1,600,000").unwrap(), d("1600000"));
+        assert_eq!(
+            parse_decimal("1234567890123456789").unwrap(),
+            d("1234567890123456789")
+        );
+        assert_eq!(parse_households("007"), Ok(7));
+        assert_eq!(parse_households("0000"), Err(ValueError::NotPositive));
     }
 
     #[test]

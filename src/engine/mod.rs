@@ -86,7 +86,12 @@ pub fn compute_into(
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
     let round = |x: Decimal| rules.meta.rounding.to_fen(x);
-    let mul = |a: Decimal, b: Decimal| a.checked_mul(b).map(round).ok_or(Overflow);
+    // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
+    // both round the same way (money::tests pins that).
+    let mul = |a: Decimal, b: Decimal| match crate::money::mul_to_fen(a, b, rules.meta.rounding) {
+        Some(v) => Ok(v),
+        None => a.checked_mul(b).map(round).ok_or(Overflow),
+    };
     out.shares.clear();
     out.notes.clear();
     out.cost = match segment.cost {
