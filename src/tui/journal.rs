@@ -199,12 +199,6 @@ impl Journal {
         Ok(to)
     }
 
-    /// Takes over the journal file that is there (the one being restored), instead of setting
-    /// it aside at the first change.
-    pub fn adopt(&mut self) {
-        self.adopted = true;
-    }
-
     /// Whether a journal from an earlier session is waiting.
     pub fn exists(data: &Path) -> bool {
         journal_path(data).is_file()

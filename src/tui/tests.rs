@@ -72,6 +72,13 @@ fn press(app: &mut App, keys: &str) {
     }
 }
 
+/// The text of the journal set aside beside `path` (`….roadsub-recovery.old`).
+fn set_aside_journal(path: &Path) -> String {
+    let mut aside = journal::journal_path(path).into_os_string();
+    aside.push(".old");
+    std::fs::read_to_string(aside).unwrap()
+}
+
 fn row_of(app: &App, id: &str) -> usize {
     app.doc
         .sheet
@@ -442,11 +449,7 @@ fn edits_are_not_restored_onto_a_file_that_changed_since() {
         "{status}"
     );
     assert!(!journal::Journal::exists(&path));
-    let mut aside = journal::journal_path(&path).into_os_string();
-    aside.push(".old");
-    assert!(std::fs::read_to_string(aside)
-        .unwrap()
-        .contains("set\t1\t5\t5.0"));
+    assert!(set_aside_journal(&path).contains("set\t1\t5\t5.0"));
 }
 
 #[test]
@@ -531,11 +534,7 @@ fn a_second_session_sets_the_first_ones_journal_aside_instead_of_overwriting_it(
         status.ends_with("keeps the unsaved changes of another roadsub session on this table"),
         "{status}"
     );
-    let mut aside = journal::journal_path(&path).into_os_string();
-    aside.push(".old");
-    assert!(std::fs::read_to_string(aside)
-        .unwrap()
-        .contains("set\t1\t5\t5.0"));
+    assert!(set_aside_journal(&path).contains("set\t1\t5\t5.0"));
 }
 
 #[test]
