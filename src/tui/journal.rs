@@ -74,8 +74,6 @@ pub struct Journal {
     file: Option<File>,
     /// The data file's size and time when the changes began, which they apply to.
     base: String,
-    /// The journal file on disk is this session's to write over.
-    adopted: bool,
 }
 
 /// The form a file's size and modification time take in a journal's first line (`-` for a
@@ -125,7 +123,6 @@ impl Journal {
             path: journal_path(data),
             file: None,
             base,
-            adopted: false,
         }
     }
 
@@ -136,7 +133,7 @@ impl Journal {
     pub fn record(&mut self, op: &Op, rows: &[SheetRow]) -> io::Result<Option<PathBuf>> {
         let mut aside = None;
         if self.file.is_none() {
-            if !self.adopted && self.path.exists() {
+            if self.path.exists() {
                 aside = Some(Self::set_aside_file(&self.path)?);
             }
             let mut f = OpenOptions::new()
@@ -146,7 +143,6 @@ impl Journal {
                 .open(&self.path)?;
             writeln!(f, "{MAGIC}\t{}", self.base)?;
             self.file = Some(f);
-            self.adopted = true;
         }
         let line = match op {
             // With the row as it was, so a restore can tell it is changing the same row.
