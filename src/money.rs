@@ -18,6 +18,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 pub const MAX_YUAN: Decimal = Decimal::from_parts(1_569_325_055, 23_283_064, 0, false, 2); // 999_999_999_999_999.99
 /// Amounts carry at most two decimals: they are exact to the fen.
 pub const MONEY_DP: u32 = 2;
+/// [`MAX_YUAN`] in fen.
+pub const MAX_FEN: i128 = 99_999_999_999_999_999;
 /// Lengths are at most this many km.
 pub const MAX_LENGTH_KM: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 /// Lengths carry at most six decimals of a km (1 mm).
@@ -127,6 +129,34 @@ impl Rounding {
     }
 }
 
+impl Rounding {
+    /// `amount` as a whole number of fen, rounded first when it is more precise.
+    pub fn fen(self, amount: Decimal) -> i128 {
+        let exact = if amount.scale() > MONEY_DP {
+            self.to_fen(amount)
+        } else {
+            amount
+        };
+        // A 96-bit mantissa times at most 100 fits i128.
+        exact.mantissa() * 10i128.pow(MONEY_DP - exact.scale())
+    }
+
+    /// `numerator ÷ denominator` in fen, rounded; both at least 0, the denominator more.
+    pub fn div_fen(self, numerator: i128, denominator: i128) -> i128 {
+        let (q, r) = (numerator / denominator, numerator % denominator);
+        let up = match self {
+            Rounding::HalfAwayFromZero => r * 2 >= denominator,
+            Rounding::HalfEven => r * 2 > denominator || (r * 2 == denominator && q % 2 == 1),
+        };
+        q + i128::from(up)
+    }
+}
+
+/// A whole number of fen as an amount in yuan (two decimals), if it fits.
+pub fn from_fen(fen: i128) -> Option<Decimal> {
+    Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok()
+}
+
 /// Why a piece of text is not the value that was expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueError {
@@ -161,6 +191,21 @@ pub fn normalize_width_forms(text: &str) -> Cow<'_, str> {
 
 fn is_full_width_form(c: char) -> bool {
     matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// `trim(text)`, with ASCII ends settled in a byte compare each (values are trimmed on the
+/// batch hot path, and `str::trim` decodes characters).
+pub fn trim(text: &str) -> &str {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !ws(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    // Both cuts are next to ASCII bytes, so on character boundaries.
+    let inner = &text[start..end];
+    match (inner.as_bytes().first(), inner.as_bytes().last()) {
+        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => inner.trim(),
+        _ => inner,
+    }
 }
 
 /// Parses a plain decimal number: optional sign, digits with an optional point, and optional
@@ -256,6 +301,28 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     Decimal::try_from_i128_with_scale(value, scale).map_err(|_| ValueError::TooLarge)
 }
 
+/// `a.cmp(&b)`, in one integer compare when the scales can be matched in `i128` (the usual
+/// case: widths against tier minimums, values against their limits).
+pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let scaled = match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => Some((ma, mb)),
+        std::cmp::Ordering::Less => 10i128
+            .checked_pow(sb - sa)
+            .and_then(|p| ma.checked_mul(p))
+            .map(|ma| (ma, mb)),
+        std::cmp::Ordering::Greater => 10i128
+            .checked_pow(sa - sb)
+            .and_then(|p| mb.checked_mul(p))
+            .map(|mb| (ma, mb)),
+    };
+    match scaled {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(&b),
+    }
+}
+
 /// Whether `text` is only digits and points: a bare number, with no unit to look for.
 fn bare(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
@@ -300,7 +367,9 @@ fn first_suffix<'a>(text: &'a str, suffixes: &[&str]) -> Option<&'a str> {
 
 /// Scales `value` by 10^`shift` without losing a digit, or reports it as too large.
 fn shift_decimal(value: Decimal, shift: i32) -> Result<Decimal, ValueError> {
-    if shift >= 0 {
+    if shift == 0 {
+        Ok(value)
+    } else if shift > 0 {
         value
             .checked_mul(Decimal::from(10i64.pow(shift as u32)))
             .ok_or(ValueError::TooLarge)
@@ -352,8 +421,12 @@ impl Scale {
 /// `¥1,200,000.00`; with `per_km`, also `40万/公里` and `400000元/km`. Bare numbers are scaled
 /// by `scale` (a header's unit). The result is at least 0, at most [`MAX_YUAN`], to the fen.
 pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, ValueError> {
+    let t = trim(text);
+    if bare(t) {
+        return check_amount(shift_decimal(parse_decimal(t)?, scale.shift())?);
+    }
     let text = normalize_width_forms(text);
-    let mut t = text.trim();
+    let mut t = trim(&text);
     if per_km {
         if let Some(head) = first_suffix(t, &["/公里", "/km", "/千米", "每公里"]) {
             t = head.trim_end();
@@ -378,11 +451,15 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
     } else {
         t
     };
-    let value = shift_decimal(parse_decimal(number)?, shift)?;
+    check_amount(shift_decimal(parse_decimal(number)?, shift)?)
+}
+
+/// An amount of money as parsed: at least 0, at most [`MAX_YUAN`], to the fen.
+fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
     }
-    if value > MAX_YUAN {
+    if cmp(value, MAX_YUAN).is_gt() {
         return Err(ValueError::TooLarge);
     }
     limit_dp(value, MONEY_DP)
@@ -392,12 +469,13 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
 /// Bare numbers are scaled by `scale` (Pow10(-3) for a header in metres). Zero is allowed here;
 /// callers that need more than zero say so.
 pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
-    if bare(text.trim()) {
-        let value = shift_decimal(parse_decimal(text.trim())?, scale.shift())?;
+    let t = trim(text);
+    if bare(t) {
+        let value = shift_decimal(parse_decimal(t)?, scale.shift())?;
         return check_measure(value, MAX_LENGTH_KM, LENGTH_DP);
     }
     let text = normalize_width_forms(text);
-    let t = text.trim();
+    let t = trim(&text);
     let (number, shift) = if let Some(head) = first_suffix(t, &["公里", "千米", "km"]) {
         (head.trim_end(), 0)
     } else if let Some(head) = first_suffix(t, &["米", "m"]) {
@@ -411,11 +489,12 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
 
 /// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
 pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
-    if bare(text.trim()) {
-        return check_measure(parse_decimal(text.trim())?, MAX_WIDTH_M, WIDTH_DP);
+    let t = trim(text);
+    if bare(t) {
+        return check_measure(parse_decimal(t)?, MAX_WIDTH_M, WIDTH_DP);
     }
     let text = normalize_width_forms(text);
-    let t = text.trim();
+    let t = trim(&text);
     let number = first_suffix(t, &["米", "m"]).map_or(t, str::trim_end);
     check_measure(parse_decimal(number)?, MAX_WIDTH_M, WIDTH_DP)
 }
@@ -424,7 +503,7 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
     }
-    if value > max {
+    if cmp(value, max).is_gt() {
         return Err(ValueError::TooLarge);
     }
     limit_dp(value, dp)
@@ -432,7 +511,7 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
 
 /// Parses a whole number of households greater than zero: `12`, `12户`.
 pub fn parse_households(text: &str) -> Result<u32, ValueError> {
-    let t = text.trim();
+    let t = trim(text);
     if !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
         // Nine digits always fit u32.
         let n = t.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
@@ -443,7 +522,7 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
         };
     }
     let text = normalize_width_forms(text);
-    let t = text.trim();
+    let t = trim(&text);
     let number = t
         .strip_suffix('户')
         .or_else(|| t.strip_suffix('戶'))
@@ -479,6 +558,18 @@ pub fn push_plain(out: &mut Vec<u8>, amount: Decimal) {
     out.extend_from_slice(&bytes[48 - len..]);
 }
 
+/// "00" to "99", back to back.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Writes the two-decimal form right-aligned into `buf`; returns its length.
 fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let mut v = amount;
@@ -490,19 +581,25 @@ fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     if v.scale() == MONEY_DP {
         if let Ok(mut n) = u64::try_from(m.unsigned_abs()) {
             // u64 division is far cheaper than u128's; every amount within MAX_YUAN fits.
-            let fen = n % 100;
+            let fen = (n % 100) as usize;
             n /= 100;
-            buf[i - 1] = b'0' + (fen % 10) as u8;
-            buf[i - 2] = b'0' + (fen / 10) as u8;
+            buf[i - 2..i].copy_from_slice(&PAIRS[2 * fen..2 * fen + 2]);
             buf[i - 3] = b'.';
             i -= 3;
-            loop {
+            // Two digits at a time, then the odd one.
+            while n >= 100 {
+                let pair = (n % 100) as usize;
+                n /= 100;
+                buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+                i -= 2;
+            }
+            if n >= 10 {
+                let pair = n as usize;
+                buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+                i -= 2;
+            } else {
                 i -= 1;
-                buf[i] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
+                buf[i] = b'0' + n as u8;
             }
             if m < 0 {
                 i -= 1;
@@ -517,6 +614,66 @@ fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let len = bytes.len().min(buf.len());
     buf[48 - len..].copy_from_slice(&bytes[..len]);
     len
+}
+
+/// Appends `value` as `Display` writes it (`4.0`, `0.05`, `-12`), without `fmt` for the usual
+/// small values (notes are written a million times in a batch).
+pub fn push_decimal(out: &mut String, value: Decimal) {
+    let scale = value.scale() as usize;
+    let Ok(mut n) = u64::try_from(value.mantissa().unsigned_abs()) else {
+        let _ = write!(out, "{value}");
+        return;
+    };
+    if value.is_sign_negative() && n != 0 {
+        out.push('-');
+    }
+    let mut digits = [b'0'; 48];
+    let mut i = digits.len();
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    // At least one digit before the point.
+    i = i.min(digits.len() - scale - 1);
+    let body = &digits[i..];
+    let (int, frac) = body.split_at(body.len() - scale);
+    // Only ASCII digits.
+    out.push_str(std::str::from_utf8(int).unwrap_or_default());
+    if scale > 0 {
+        out.push('.');
+        out.push_str(std::str::from_utf8(frac).unwrap_or_default());
+    }
+}
+
+/// Appends `amount` as [`grouped`] writes it, without `fmt`.
+pub fn push_grouped(out: &mut String, amount: Decimal) {
+    let mut buf = [0u8; 48];
+    let len = plain_bytes(amount, &mut buf);
+    let text = &buf[48 - len..];
+    let (sign, rest) = match text.split_first() {
+        Some((b'-', rest)) => ("-", rest),
+        _ => ("", text),
+    };
+    let point = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+    let (int, frac) = rest.split_at(point);
+    out.push_str(sign);
+    let mut grouped = [0u8; 64];
+    let mut len = 0;
+    for (i, &b) in int.iter().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped[len] = b',';
+            len += 1;
+        }
+        grouped[len] = b;
+        len += 1;
+    }
+    // Digits, commas and the point: ASCII.
+    out.push_str(std::str::from_utf8(&grouped[..len]).unwrap_or_default());
+    match frac {
+        [] => out.push_str(".00"),
+        _ => out.push_str(std::str::from_utf8(frac).unwrap_or_default()),
+    }
 }
 
 /// `amount` with two decimals and no separators.
@@ -612,6 +769,94 @@ mod tests {
 
     fn amount(s: &str) -> Result<String, ValueError> {
         parse_amount(s, Scale::Base, false).map(plain)
+    }
+
+    #[test]
+    fn fast_forms_match_display() {
+        for s in [
+            "4.0",
+            "0.05",
+            "3",
+            "-12",
+            "0",
+            "0.000",
+            "1000.125",
+            "-0.5",
+            "79228162514264337593543950335",
+        ] {
+            let mut out = String::new();
+            push_decimal(&mut out, d(s));
+            assert_eq!(out, d(s).to_string(), "{s}");
+        }
+        for s in [
+            "0",
+            "1",
+            "12.5",
+            "999.99",
+            "1000",
+            "334300",
+            "-1234567.891",
+            "999999999999999.99",
+        ] {
+            let mut out = String::new();
+            push_grouped(&mut out, d(s));
+            assert_eq!(out, Grouped(d(s)).to_string(), "{s}");
+        }
+        assert_eq!(grouped(d("1234567.891")), "1,234,567.89");
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            " 4.5 ",
+            "\t1\r",
+            "\u{3000}大骥村\u{3000}",
+            " 村 ",
+            "\u{b}x\u{c}",
+            "é",
+            "x\u{a0}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn cmp_is_decimal_order() {
+        let values = [
+            "4.5",
+            "4.50",
+            "4",
+            "3.999",
+            "-1",
+            "0",
+            "0.000",
+            "79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+        ];
+        for a in values {
+            for b in values {
+                assert_eq!(cmp(d(a), d(b)), d(a).cmp(&d(b)), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn whole_fen_and_division_round_like_decimal() {
+        assert_eq!(MAX_FEN, Rounding::HalfAwayFromZero.fen(MAX_YUAN));
+        assert_eq!(Rounding::HalfAwayFromZero.fen(d("17461.125")), 1_746_113);
+        assert_eq!(Rounding::HalfEven.fen(d("17461.125")), 1_746_112);
+        assert_eq!(Rounding::HalfEven.fen(d("12")), 1200);
+        // 100,000.00 ÷ 3 and midpoints: 0.05 ÷ 2 = 0.025, 0.07 ÷ 2 = 0.035.
+        for (fen, n) in [(10_000_000, 3), (5, 2), (7, 2), (1, 8), (99_999, 7)] {
+            for r in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+                let exact = r.to_fen(Decimal::new(fen as i64, 2) / Decimal::from(n));
+                assert_eq!(from_fen(r.div_fen(fen, n)), Some(exact), "{fen} / {n}");
+            }
+        }
+        assert_eq!(Rounding::HalfAwayFromZero.div_fen(5, 2), 3);
+        assert_eq!(Rounding::HalfEven.div_fen(5, 2), 2);
     }
 
     #[test]

@@ -93,6 +93,30 @@ impl RowBuf {
         }
     }
 
+    /// Adds fields of CSV text that need no quoting, delimiters and all, to the current row of
+    /// a CSV buffer.
+    pub fn verbatim(&mut self, fields: &str) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format: Format::Csv,
+                excel: false,
+            } => {
+                if !*first {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(fields.as_bytes());
+                *first = false;
+            }
+            _ => {
+                for field in fields.split(',') {
+                    self.field(field);
+                }
+            }
+        }
+    }
+
     /// Adds an amount (two decimals) to the current row; `None` is a blank field.
     pub fn amount(&mut self, value: Option<Decimal>) {
         match self {

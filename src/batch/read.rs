@@ -3,7 +3,10 @@
 //! Reading stays on one thread because it is sequential by nature (a CSV record's end depends
 //! on everything before it) and because id uniqueness is a property of the whole run.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
+
+use encoding_rs::GB18030;
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 
@@ -14,8 +17,11 @@ use super::layout::Layout;
 use super::work::{Chunk, Done, TableCtx};
 use super::Input;
 use crate::i18n::Lang;
+use crate::money;
 use crate::rules::RuleSet;
-use crate::table::{self, Columns, Field, Item, Source};
+use crate::table::{
+    self, plain_lines, Columns, Encoding, Field, Item, Lines, Run, Source, MAX_FIELDS,
+};
 
 /// What reaches the writer, tagged with its place in the run.
 pub enum Piece {
@@ -85,16 +91,32 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             continue;
         };
         let id_col = columns.index(Field::Id);
+        let delimiter = rows.delimiter();
+        let identity =
+            map.len() == columns.names.len() && map.iter().enumerate().all(|(i, &j)| i == j);
         let ctx = Arc::new(TableCtx {
             label: label.clone(),
             columns,
             map,
             layout: layout.clone(),
+            delimiter,
+            verbatim: identity && delimiter == b',',
         });
         let mut chunk = Chunk::new(ctx.clone());
         loop {
-            let item = match rows.next_item() {
-                Ok(Some(item)) => item,
+            let item = match rows.next_run(chunk.room()) {
+                Ok(Some(Run::Lines(lines))) => {
+                    if let Some(col) = id_col {
+                        for (line, id) in plain_ids(&lines, col, delimiter) {
+                            if !ids.insert(&id) {
+                                chunk.duplicate(line);
+                            }
+                        }
+                    }
+                    chunk.push_lines(&lines);
+                    None
+                }
+                Ok(Some(Run::Item(item))) => Some(item),
                 Ok(None) => break,
                 Err(e) => {
                     // Send what was read first, so messages stay in order.
@@ -112,15 +134,18 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
                 }
             };
             match item {
-                Item::Record(record) => {
+                Some(Item::Record(record)) => {
                     let id = id_col
                         .and_then(|i| record.get(i))
-                        .map(str::trim)
+                        .map(money::trim)
                         .filter(|s| !s.is_empty());
-                    let duplicate = id.is_some_and(|id| !ids.insert(id));
-                    chunk.push(&record, duplicate);
+                    if id.is_some_and(|id| !ids.insert(id)) {
+                        chunk.duplicate(record.line);
+                    }
+                    chunk.push(&record);
                 }
-                Item::Skipped(e) => chunk.push_skipped(e),
+                Some(Item::Skipped(e)) => chunk.push_skipped(e),
+                None => {}
             }
             if chunk.is_full() {
                 let full = std::mem::replace(&mut chunk, Chunk::new(ctx.clone()));
@@ -141,6 +166,39 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             }
         }
     }
+}
+
+/// The trimmed, non-blank ids of plain lines, with their lines: the text of column `col`,
+/// decoded. Lines with too many fields are skipped by the reader, so their ids do not count.
+fn plain_ids<'a>(
+    lines: &'a Lines,
+    col: usize,
+    delimiter: u8,
+) -> impl Iterator<Item = (u64, Cow<'a, str>)> + 'a {
+    let (bytes, encoding) = (lines.bytes, lines.encoding);
+    plain_lines(bytes, lines.line).filter_map(move |(line, range)| {
+        let record = &bytes[range];
+        if record.len() >= MAX_FIELDS
+            && memchr::memchr_iter(delimiter, record).count() >= MAX_FIELDS
+        {
+            return None;
+        }
+        let mut fields = record.split(|&b| b == delimiter);
+        let raw = fields.nth(col)?;
+        let id = match (encoding, raw.is_ascii()) {
+            (Encoding::Gb18030, false) => GB18030.decode_without_bom_handling(raw).0,
+            // The reader hands out only valid UTF-8.
+            _ => match std::str::from_utf8(raw) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(raw),
+            },
+        };
+        let id = match id {
+            Cow::Borrowed(s) => Cow::Borrowed(money::trim(s)),
+            Cow::Owned(s) => Cow::Owned(money::trim(&s).to_string()),
+        };
+        (!id.is_empty()).then_some((line, id))
+    })
 }
 
 fn columns_differ(file: &str, first: &Columns, other: &Columns, lang: Lang) -> String {

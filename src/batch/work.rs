@@ -2,7 +2,11 @@
 //! partial totals out. Chunks are independent, so workers run them in parallel; the results
 //! are put back in input order before anything is written.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Arc;
+
+use encoding_rs::GB18030;
 
 use super::format::{segment_json, Format};
 use super::layout::Layout;
@@ -10,8 +14,11 @@ use super::output::RowBuf;
 use super::summary::{GroupBy, Summary};
 use crate::engine::{self, Breakdown};
 use crate::i18n::Lang;
+use crate::money;
 use crate::rules::RuleSet;
-use crate::table::{row, Columns, Field, Problem, Record, RowError};
+use crate::table::{
+    plain_records, row, Columns, Encoding, Field, Lines, PlainItem, Problem, Record, RowError,
+};
 
 /// What a worker needs to know about the table a chunk comes from.
 pub struct TableCtx {
@@ -23,17 +30,28 @@ pub struct TableCtx {
     pub map: Vec<usize>,
     /// The output's shape.
     pub layout: Arc<Layout>,
+    /// The field delimiter of plain lines.
+    pub delimiter: u8,
+    /// Whether a plain line's fields, delimiters and all, are the copied output columns as
+    /// written (same columns, same order, comma-separated, no Excel escaping).
+    pub verbatim: bool,
 }
 
 /// One entry of a chunk.
 enum Entry {
-    /// A record: its line, its fields' span in `Chunk::ends`, and what the reader found.
+    /// A record: its line, its text's start in `Chunk::text`, and its fields' span in
+    /// `Chunk::ends`.
     Record {
         line: u64,
         text_start: usize,
-        fields: std::ops::Range<usize>,
+        fields: Range<usize>,
         multiline: bool,
-        duplicate_id: bool,
+    },
+    /// Plain lines (see [`Lines`]), undecoded, at this span of `Chunk::text`.
+    Lines {
+        line: u64,
+        bytes: Range<usize>,
+        encoding: Encoding,
     },
     /// A record the reader could not keep (boxed: rare, and large beside a record).
     Skipped(Box<RowError>),
@@ -43,9 +61,13 @@ enum Entry {
 pub struct Chunk {
     /// The table.
     pub table: Arc<TableCtx>,
-    text: String,
+    text: Vec<u8>,
     ends: Vec<usize>,
     entries: Vec<Entry>,
+    /// Lines of the records whose id was seen before, in order.
+    duplicates: Vec<u64>,
+    /// Records held.
+    records: usize,
 }
 
 /// A chunk is sent on when it holds this many records or this many bytes of text.
@@ -57,16 +79,18 @@ impl Chunk {
     pub fn new(table: Arc<TableCtx>) -> Chunk {
         Chunk {
             table,
-            text: String::new(),
+            text: Vec::with_capacity(CHUNK_BYTES),
             ends: Vec::new(),
             entries: Vec::new(),
+            duplicates: Vec::new(),
+            records: 0,
         }
     }
 
-    /// Adds a record; `duplicate_id` when its id was seen before.
-    pub fn push(&mut self, record: &Record, duplicate_id: bool) {
+    /// Adds a record (from the reader's state machine: its fields back to back).
+    pub fn push(&mut self, record: &Record) {
         let text_start = self.text.len();
-        self.text.push_str(record.text());
+        self.text.extend_from_slice(record.text().as_bytes());
         let first = self.ends.len();
         self.ends.extend_from_slice(record.ends());
         self.entries.push(Entry::Record {
@@ -74,18 +98,41 @@ impl Chunk {
             text_start,
             fields: first..self.ends.len(),
             multiline: record.multiline,
-            duplicate_id,
         });
+        self.records += 1;
+    }
+
+    /// Adds plain lines.
+    pub fn push_lines(&mut self, lines: &Lines) {
+        let start = self.text.len();
+        self.text.extend_from_slice(lines.bytes);
+        self.entries.push(Entry::Lines {
+            line: lines.line,
+            bytes: start..self.text.len(),
+            encoding: lines.encoding,
+        });
+        self.records += lines.count as usize;
+    }
+
+    /// Marks the record at `line` (added before or after) as one whose id was seen before.
+    pub fn duplicate(&mut self, line: u64) {
+        self.duplicates.push(line);
     }
 
     /// Adds a record the reader skipped.
     pub fn push_skipped(&mut self, error: RowError) {
         self.entries.push(Entry::Skipped(Box::new(error)));
+        self.records += 1;
     }
 
     /// Whether the chunk should be sent on.
     pub fn is_full(&self) -> bool {
-        self.entries.len() >= CHUNK_RECORDS || self.text.len() >= CHUNK_BYTES
+        self.records >= CHUNK_RECORDS || self.text.len() >= CHUNK_BYTES
+    }
+
+    /// Bytes of text the chunk takes before it is full.
+    pub fn room(&self) -> usize {
+        CHUNK_BYTES.saturating_sub(self.text.len()).max(1)
     }
 
     /// Whether the chunk holds nothing.
@@ -124,53 +171,109 @@ pub struct Job<'a> {
 
 /// Computes every record of `chunk`.
 pub fn compute(job: &Job, chunk: &Chunk) -> Done {
-    let (rules, lang) = (job.rules, job.lang);
     let table = &chunk.table;
-    let columns = &table.columns;
-    let file = table.label.as_str();
     // Input text, commas and line ends, and about 64 bytes of amounts a row.
-    let room = chunk.text.len() + chunk.ends.len() + chunk.entries.len() * 64;
-    let mut done = Done {
-        rows: RowBuf::new(job.format, job.excel, room),
-        messages: Vec::new(),
-        good: 0,
-        bad: 0,
-        summary: Summary::new(rules, &job.by),
+    let room = chunk.text.len() + chunk.ends.len() + chunk.records * 64;
+    let mut worker = Worker {
+        job,
+        table,
+        verbatim: table.verbatim && job.format == Some(Format::Csv) && !job.excel,
+        done: Done {
+            rows: RowBuf::new(job.format, job.excel, room),
+            messages: Vec::new(),
+            good: 0,
+            bad: 0,
+            summary: Summary::new(job.rules, &job.by),
+        },
+        breakdown: Breakdown::default(),
+        errors: Vec::new(),
+        notes: String::new(),
     };
-    let mut breakdown = Breakdown::default();
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut notes = String::new();
+    let mut duplicates = chunk.duplicates.iter().copied().peekable();
+    let mut is_duplicate = |line: u64| duplicates.next_if_eq(&line).is_some();
+    let mut ends = Vec::new();
     for entry in &chunk.entries {
-        let (line, text_start, fields, multiline, duplicate_id) = match entry {
-            Entry::Skipped(e) => {
-                done.messages.push(e.render(file, rules, lang));
-                done.bad += 1;
-                continue;
-            }
+        match entry {
+            Entry::Skipped(e) => worker.skipped(e),
             Entry::Record {
                 line,
                 text_start,
                 fields,
                 multiline,
-                duplicate_id,
-            } => (
-                *line,
-                *text_start,
-                fields.clone(),
-                *multiline,
-                *duplicate_id,
-            ),
-        };
-        let ends = &chunk.ends[fields];
-        let text_end = ends.last().map_or(text_start, |e| text_start + e);
-        let record = Record::new(line, &chunk.text[text_start..text_end], ends, multiline);
+            } => {
+                let ends = &chunk.ends[fields.clone()];
+                let text_end = ends.last().map_or(*text_start, |e| text_start + e);
+                // Pushed as text, so always UTF-8.
+                match std::str::from_utf8(&chunk.text[*text_start..text_end]) {
+                    Ok(text) => {
+                        let record = Record::new(*line, text, ends, *multiline);
+                        worker.record(&record, is_duplicate(*line));
+                    }
+                    Err(_) => worker.skipped(&RowError::row(*line, Problem::NotUtf8)),
+                }
+            }
+            Entry::Lines {
+                line,
+                bytes,
+                encoding,
+            } => {
+                let raw = &chunk.text[bytes.clone()];
+                let text = match encoding {
+                    // The reader hands out only valid UTF-8.
+                    Encoding::Utf8 => match std::str::from_utf8(raw) {
+                        Ok(text) => Cow::Borrowed(text),
+                        Err(_) => String::from_utf8_lossy(raw),
+                    },
+                    Encoding::Gb18030 => GB18030.decode_without_bom_handling(raw).0,
+                };
+                let each = |item: PlainItem| match item {
+                    Ok(record) => worker.record(&record, is_duplicate(record.line)),
+                    Err(line) => worker.skipped(&RowError::row(line, Problem::TooManyFields)),
+                };
+                plain_records(&text, *line, table.delimiter, &mut ends, each);
+            }
+        }
+    }
+    worker.done
+}
+
+/// One chunk's computation under way.
+struct Worker<'a> {
+    job: &'a Job<'a>,
+    table: &'a TableCtx,
+    /// Plain lines are copied as written (see [`TableCtx::verbatim`]).
+    verbatim: bool,
+    done: Done,
+    breakdown: Breakdown,
+    errors: Vec<RowError>,
+    notes: String,
+}
+
+impl Worker<'_> {
+    /// A record the reader could not keep.
+    fn skipped(&mut self, error: &RowError) {
+        let (job, file) = (self.job, self.table.label.as_str());
+        self.done
+            .messages
+            .push(error.render(file, job.rules, job.lang));
+        self.done.bad += 1;
+    }
+
+    /// Computes one record and writes its row, or its problems.
+    fn record(&mut self, record: &Record, duplicate_id: bool) {
+        let (job, table) = (self.job, self.table);
+        let (rules, lang) = (job.rules, job.lang);
+        let columns = &table.columns;
+        let line = record.line;
+        let errors = &mut self.errors;
+        let done = &mut self.done;
+        let breakdown = &mut self.breakdown;
         errors.clear();
         if duplicate_id {
             let id = columns
                 .index(Field::Id)
                 .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .trim();
+                .map_or("", money::trim);
             errors.push(RowError {
                 line,
                 column: Some(columns.name(Field::Id).to_string()),
@@ -178,10 +281,10 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
                 problem: Problem::DuplicateId,
             });
         }
-        let computed = match row::parse(&record, columns, rules, &mut errors) {
+        let computed = match row::parse(record, columns, rules, errors) {
             Some((seg, text)) if errors.is_empty() => {
-                let ok = engine::compute_into(rules, &seg, &mut breakdown).is_ok()
-                    && done.summary.add(rules, &seg, &text, &breakdown).is_ok();
+                let ok = engine::compute_into(rules, &seg, breakdown).is_ok()
+                    && done.summary.add(rules, &seg, &text, breakdown).is_ok();
                 if !ok {
                     errors.push(RowError::row(line, Problem::Overflow));
                 }
@@ -190,23 +293,34 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
             _ => None,
         };
         let Some(seg) = computed else {
+            let file = table.label.as_str();
             done.messages
                 .extend(errors.iter().map(|e| e.render(file, rules, lang)));
             done.bad += 1;
-            continue;
+            return;
         };
         done.good += 1;
         let rows = &mut done.rows;
         if matches!(job.format, Some(Format::Json | Format::Jsonl)) {
             rows.json(&segment_json(
-                rules, lang, file, columns, &record, &seg, &breakdown,
+                rules,
+                lang,
+                &table.label,
+                columns,
+                record,
+                &seg,
+                breakdown,
             ));
-            continue;
+            return;
         }
-        for &j in &table.map {
-            rows.field(record.get(j).unwrap_or(""));
+        if self.verbatim && record.is_plain() {
+            rows.verbatim(record.text());
+        } else {
+            for &j in &table.map {
+                rows.field(record.get(j).unwrap_or(""));
+            }
         }
-        let b = &breakdown;
+        let b = &*breakdown;
         for share in &b.shares {
             rows.amount(Some(share.paid));
         }
@@ -215,15 +329,15 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
         if table.layout.per_household {
             rows.amount(b.per_household);
         }
+        let notes = &mut self.notes;
         notes.clear();
         for (i, n) in b.notes.iter().enumerate() {
             if i > 0 {
                 notes.push_str(lang.pick("; ", "；"));
             }
-            n.write_to(&mut notes, rules, lang);
+            n.write_to(notes, rules, lang);
         }
-        rows.field(&notes);
+        rows.field(notes);
         rows.end_row();
     }
-    done
 }

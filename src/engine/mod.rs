@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 pub use note::Note;
 
-use crate::money::MAX_YUAN;
+use crate::money;
 use crate::rules::{ClassId, RuleSet, TierChoice};
 
 /// How the cost of a segment was given.
@@ -80,46 +80,49 @@ pub fn compute(rules: &RuleSet, segment: &Segment) -> Result<Breakdown, Overflow
 }
 
 /// [`compute`] into an existing breakdown, reusing its allocations (the batch hot path).
+///
+/// Amounts are whole numbers of fen inside (in `i128`, far beyond any amount that fits a
+/// `Decimal`), so every step is exact and cheap; they become `Decimal`s on the way out.
 pub fn compute_into(
     rules: &RuleSet,
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
-    let round = |x: Decimal| rules.meta.rounding.to_fen(x);
+    let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
     // both round the same way (money::tests pins that).
-    let mul = |a: Decimal, b: Decimal| match crate::money::mul_to_fen(a, b, rules.meta.rounding) {
+    let mul = |a: Decimal, b: Decimal| match money::mul_to_fen(a, b, rounding) {
         Some(v) => Ok(v),
-        None => a.checked_mul(b).map(round).ok_or(Overflow),
+        None => a.checked_mul(b).map(|x| rounding.to_fen(x)).ok_or(Overflow),
     };
+    let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
     out.shares.clear();
     out.notes.clear();
     out.cost = match segment.cost {
-        Cost::Total(c) => round(c),
+        Cost::Total(c) => rounding.to_fen(c),
         Cost::PerKm(per_km) => mul(per_km, segment.length_km)?,
     };
-    if out.cost > MAX_YUAN {
+    let cost = rounding.fen(out.cost);
+    if cost > money::MAX_FEN {
         // A cost per km times a long road can leave the range every total is exact in.
         return Err(Overflow);
     }
-    let mut left = out.cost;
-    let mut total = Decimal::ZERO;
+    let mut left = cost;
+    let mut total = 0i128;
     for (fund_id, fund) in rules.funds.iter().enumerate() {
-        let tier = rules.tier_for(segment.class, fund_id, segment.width_m);
+        let (tier, next) = rules.tier_and_next(segment.class, fund_id, segment.width_m);
         let nominal = match tier {
             TierChoice::Tier(t) => {
                 let min = fund.tiers[t].min_width_m;
-                if let Some(next) = rules.next_tier_above(segment.class, fund_id, segment.width_m) {
-                    if segment.width_m > min {
-                        out.notes.push(Note::BetweenTiers {
-                            fund: fund_id,
-                            width: segment.width_m,
-                            min,
-                            next,
-                        });
-                    }
+                if let Some(next) = next.filter(|_| money::cmp(segment.width_m, min).is_gt()) {
+                    out.notes.push(Note::BetweenTiers {
+                        fund: fund_id,
+                        width: segment.width_m,
+                        min,
+                        next,
+                    });
                 }
-                mul(fund.tiers[t].rate_per_km, segment.length_km)?
+                rounding.fen(mul(fund.tiers[t].rate_per_km, segment.length_km)?)
             }
             TierChoice::BelowMinimum(min) => {
                 out.notes.push(Note::BelowMinimum {
@@ -127,47 +130,47 @@ pub fn compute_into(
                     width: segment.width_m,
                     min,
                 });
-                Decimal::ZERO
+                0
             }
             TierChoice::NoTierForClass => {
                 out.notes.push(Note::NoTier {
                     fund: fund_id,
                     class: segment.class,
                 });
-                Decimal::ZERO
+                0
             }
         };
         let paid = nominal.min(left);
-        if paid < nominal {
+        let cut = paid < nominal;
+        let (nominal, paid_yuan) = (yuan(nominal)?, yuan(paid)?);
+        if cut {
             out.notes.push(Note::CutByCost {
                 fund: fund_id,
                 nominal,
-                paid,
+                paid: paid_yuan,
             });
         }
-        left = left.checked_sub(paid).ok_or(Overflow)?;
-        total = total.checked_add(paid).ok_or(Overflow)?;
+        // Both at most the cost, which is within MAX_YUAN.
+        left -= paid;
+        total += paid;
         out.shares.push(Share {
             tier,
             nominal,
-            paid,
+            paid: paid_yuan,
         });
     }
-    out.subsidy_total = total;
-    let after_other = left.checked_sub(segment.other_funds).ok_or(Overflow)?;
-    if after_other.is_sign_negative() && !after_other.is_zero() {
+    out.subsidy_total = yuan(total)?;
+    let after_other = left - rounding.fen(segment.other_funds);
+    if after_other < 0 {
         out.notes.push(Note::OtherFundsExceed {
-            surplus: -after_other,
+            surplus: yuan(-after_other)?,
         });
     }
-    out.shortfall = after_other.max(Decimal::ZERO);
-    out.shortfall.rescale(2);
+    let shortfall = after_other.max(0);
+    out.shortfall = yuan(shortfall)?;
     out.per_household = match segment.households {
-        Some(n) => Some(round(
-            out.shortfall
-                .checked_div(Decimal::from(n))
-                .ok_or(Overflow)?,
-        )),
+        Some(0) => return Err(Overflow),
+        Some(n) => Some(yuan(rounding.div_fen(shortfall, i128::from(n)))?),
         None => None,
     };
     Ok(())

@@ -1,12 +1,17 @@
 //! The notes a breakdown carries, and how they read in each language.
 
-use std::fmt::Write as _;
-
 use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
-use crate::money::Grouped;
+use crate::money::{self, Grouped};
 use crate::rules::{ClassId, FundId, RuleSet};
+
+/// Appends each piece in turn.
+macro_rules! put {
+    ($out:expr, $($piece:expr),+ $(,)?) => {
+        $(Put::put($piece, $out);)+
+    };
+}
 
 /// Something a reader should know about one segment's numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,82 +49,143 @@ impl Note {
         out
     }
 
-    /// Appends the note to `out` (no allocation beyond `out`'s own: the batch hot path).
+    /// Appends the note to `out`: no allocation beyond `out`'s own, and no `fmt` (the batch
+    /// hot path writes a note for most rows).
     pub fn write_to(&self, out: &mut String, rules: &RuleSet, lang: Lang) {
         let fund = |f: FundId| rules.funds[f].display(lang);
-        // Writing to a String cannot fail.
-        let _ = match *self {
+        let zh = lang == Lang::Zh;
+        match *self {
             Note::BelowMinimum {
                 fund: f,
                 width,
                 min,
-            } => match lang {
-                Lang::En => write!(
-                    out,
-                    "width {width} m is below the {min} m minimum of {}",
-                    fund(f)
-                ),
-                Lang::Zh => write!(out, "宽度 {width} 米低于{}的最小宽度 {min} 米", fund(f)),
-            },
+            } => {
+                if zh {
+                    put!(
+                        out,
+                        "宽度 ",
+                        width,
+                        " 米低于",
+                        fund(f),
+                        "的最小宽度 ",
+                        min,
+                        " 米"
+                    );
+                } else {
+                    put!(
+                        out,
+                        "width ",
+                        width,
+                        " m is below the ",
+                        min,
+                        " m minimum of ",
+                        fund(f)
+                    );
+                }
+            }
             Note::BetweenTiers {
                 fund: f,
                 width,
                 min,
                 next,
-            } => match lang {
-                Lang::En => write!(
-                    out,
-                    "width {width} m is below the {next} m tier of {}: the {min} m tier applies",
-                    fund(f)
-                ),
-                Lang::Zh => write!(
-                    out,
-                    "宽度 {width} 米不足{}的 {next} 米档，按 {min} 米档计",
-                    fund(f)
-                ),
-            },
-            Note::NoTier { fund: f, class } => match lang {
-                Lang::En => write!(
-                    out,
-                    "{} has no rate for {}",
-                    fund(f),
-                    rules.classes[class].display(lang)
-                ),
-                Lang::Zh => write!(
-                    out,
-                    "{}没有{}的补助标准",
-                    fund(f),
-                    rules.classes[class].display(lang)
-                ),
-            },
+            } => {
+                if zh {
+                    put!(
+                        out,
+                        "宽度 ",
+                        width,
+                        " 米不足",
+                        fund(f),
+                        "的 ",
+                        next,
+                        " 米档，按 ",
+                        min,
+                        " 米档计"
+                    );
+                } else {
+                    put!(
+                        out,
+                        "width ",
+                        width,
+                        " m is below the ",
+                        next,
+                        " m tier of ",
+                        fund(f),
+                        ": the ",
+                        min,
+                        " m tier applies"
+                    );
+                }
+            }
+            Note::NoTier { fund: f, class } => {
+                let class = rules.classes[class].display(lang);
+                if zh {
+                    put!(out, fund(f), "没有", class, "的补助标准");
+                } else {
+                    put!(out, fund(f), " has no rate for ", class);
+                }
+            }
             Note::CutByCost {
                 fund: f,
                 nominal,
                 paid,
-            } => match lang {
-                Lang::En => write!(
-                    out,
-                    "{} cut from {} to {} so the subsidy does not exceed the cost",
-                    fund(f),
-                    Grouped(nominal),
-                    Grouped(paid)
-                ),
-                Lang::Zh => write!(
-                    out,
-                    "{}由 {} 核减为 {}，补助不超过造价",
-                    fund(f),
-                    Grouped(nominal),
-                    Grouped(paid)
-                ),
-            },
-            Note::OtherFundsExceed { surplus } => match lang {
-                Lang::En => write!(
-                    out,
-                    "other funds exceed what the subsidy leaves by {}",
-                    Grouped(surplus)
-                ),
-                Lang::Zh => write!(out, "整合资金超出补助后剩余造价 {}", Grouped(surplus)),
-            },
-        };
+            } => {
+                if zh {
+                    put!(
+                        out,
+                        fund(f),
+                        "由 ",
+                        Grouped(nominal),
+                        " 核减为 ",
+                        Grouped(paid),
+                        "，补助不超过造价"
+                    );
+                } else {
+                    put!(
+                        out,
+                        fund(f),
+                        " cut from ",
+                        Grouped(nominal),
+                        " to ",
+                        Grouped(paid),
+                        " so the subsidy does not exceed the cost"
+                    );
+                }
+            }
+            Note::OtherFundsExceed { surplus } => {
+                if zh {
+                    put!(out, "整合资金超出补助后剩余造价 ", Grouped(surplus));
+                } else {
+                    put!(
+                        out,
+                        "other funds exceed what the subsidy leaves by ",
+                        Grouped(surplus)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A piece of a note: text, a measure as written, or an amount with separators.
+trait Put {
+    fn put(self, out: &mut String);
+}
+
+impl Put for &str {
+    fn put(self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Put for Decimal {
+    fn put(self, out: &mut String) {
+        money::push_decimal(out, self);
+    }
+}
+
+impl Put for Grouped {
+    fn put(self, out: &mut String) {
+        money::push_grouped(out, self.0);
     }
 }

@@ -216,6 +216,31 @@ impl RuleSet {
         }
     }
 
+    /// [`RuleSet::tier_for`] and [`RuleSet::next_tier_above`] in one pass over the tiers.
+    pub fn tier_and_next(
+        &self,
+        class: ClassId,
+        fund: FundId,
+        width_m: Decimal,
+    ) -> (TierChoice, Option<Decimal>) {
+        let tiers = &self.tiers_by[class][fund];
+        let all = &self.funds[fund].tiers;
+        // Widest minimum first: the first that fits is the tier, the one before it the next.
+        let mut next = None;
+        for &t in tiers {
+            let min = all[t].min_width_m;
+            if crate::money::cmp(min, width_m).is_le() {
+                return (TierChoice::Tier(t), next);
+            }
+            next = Some(min);
+        }
+        let choice = match tiers.last() {
+            Some(&t) => TierChoice::BelowMinimum(all[t].min_width_m),
+            None => TierChoice::NoTierForClass,
+        };
+        (choice, next)
+    }
+
     /// The smallest minimum width above `width_m` among `fund`'s tiers for `class`: the tier
     /// the segment just misses, if any.
     pub fn next_tier_above(

@@ -43,12 +43,14 @@ fn push_quoted(line: &mut Vec<u8>, field: &str, special: impl Fn(u8) -> bool) {
         return;
     }
     line.push(b'"');
-    for &b in bytes {
-        if b == b'"' {
-            line.push(b'"');
-        }
-        line.push(b);
+    let mut rest = bytes;
+    // Each quote is doubled: copy up to and including it, then it once more.
+    while let Some(q) = memchr::memchr(b'"', rest) {
+        line.extend_from_slice(&rest[..=q]);
+        line.push(b'"');
+        rest = &rest[q + 1..];
     }
+    line.extend_from_slice(rest);
     line.push(b'"');
 }
 

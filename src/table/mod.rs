@@ -13,7 +13,10 @@ pub mod workbook;
 use std::io::{self, Read};
 
 pub use columns::{Columns, Field, HeaderProblem};
-pub use reader::{Encoding, Next, NotText, Record, Style};
+pub use reader::{
+    plain_lines, plain_records, Encoding, Lines, Next, NotText, PlainItem, Record, Style,
+    MAX_FIELDS,
+};
 pub use row::{Problem, RowError, RowText};
 
 use crate::i18n::Lang;
@@ -95,6 +98,14 @@ pub enum Item<'a> {
     Skipped(RowError),
 }
 
+/// What [`Rows::next_run`] hands out: many plain records at once, or one item.
+pub enum Run<'a> {
+    /// Plain lines, undecoded and unsplit.
+    Lines(Lines<'a>),
+    /// One record or skipped record.
+    Item(Item<'a>),
+}
+
 /// Reads the header of `source`: how its columns map to fields, and the rows to come.
 pub fn open<R: Read>(source: R) -> Result<(Columns, Rows<R>), TableError> {
     let mut reader = CsvReader::new(source);
@@ -130,6 +141,16 @@ impl<R: Read> Rows<R> {
             ))),
             Next::End => None,
         })
+    }
+
+    /// The next run of plain lines of at most `max` bytes (see [`Lines`]) when the next
+    /// records are plain, else the next item; `None` at the end.
+    pub fn next_run(&mut self, max: usize) -> Result<Option<Run<'_>>, TableError> {
+        let len = self.reader.plain_len(max)?;
+        if len > 0 {
+            return Ok(Some(Run::Lines(self.reader.take_lines(len))));
+        }
+        Ok(self.next_item()?.map(Run::Item))
     }
 
     /// Bytes read from the source so far.
@@ -175,6 +196,22 @@ impl<R: Read> Source<R> {
                 *current = rows.next();
                 Ok(current.as_ref().map(|r| Item::Record(r.record())))
             }
+        }
+    }
+
+    /// The next run of plain lines, or the next item (see [`Rows::next_run`]).
+    pub fn next_run(&mut self, max: usize) -> Result<Option<Run<'_>>, TableError> {
+        match self {
+            Source::Csv(rows) => rows.next_run(max),
+            Source::Book { .. } => Ok(self.next_item()?.map(Run::Item)),
+        }
+    }
+
+    /// The field delimiter (a comma for a workbook's rows).
+    pub fn delimiter(&self) -> u8 {
+        match self {
+            Source::Csv(rows) => rows.style().delimiter,
+            Source::Book { .. } => b',',
         }
     }
 

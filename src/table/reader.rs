@@ -8,6 +8,7 @@
 //! the raw bytes and decoded after.
 
 use std::io::{self, Read};
+use std::ops::Range;
 
 use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder};
 use encoding_rs::GB18030;
@@ -17,6 +18,8 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A record with more fields than this is refused.
 pub const MAX_FIELDS: usize = 4096;
 const SNIFF_BYTES: usize = 64 * 1024;
+/// The reader's buffer once past the sniff: the most [`CsvReader::next_lines`] hands out at once.
+pub const BLOCK_BYTES: usize = 256 * 1024;
 
 /// The text encoding of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,9 @@ pub struct Record<'a> {
     pub line: u64,
     text: &'a str,
     ends: &'a [usize],
+    /// Bytes between one field's end and the next one's start: 0 when fields are back to back,
+    /// 1 when `text` is a plain line with its delimiters.
+    gap: usize,
     /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
     pub multiline: bool,
 }
@@ -85,11 +91,29 @@ impl<'a> Record<'a> {
             line,
             text,
             ends,
+            gap: 0,
             multiline,
         }
     }
 
-    /// All fields' text, back to back.
+    /// A record over one plain line (see [`Lines`]) without its line end, whose fields end at
+    /// `ends` and are separated by one delimiter byte.
+    pub fn plain(line: u64, text: &'a str, ends: &'a [usize]) -> Record<'a> {
+        Record {
+            line,
+            text,
+            ends,
+            gap: 1,
+            multiline: false,
+        }
+    }
+
+    /// Whether the record's text is its line as written, delimiters and all.
+    pub fn is_plain(&self) -> bool {
+        self.gap == 1
+    }
+
+    /// All fields' text: back to back, or the line as written when [`Record::is_plain`].
     pub fn text(&self) -> &'a str {
         self.text
     }
@@ -112,7 +136,11 @@ impl<'a> Record<'a> {
     /// Field `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         self.text.get(start..end)
     }
 
@@ -120,6 +148,23 @@ impl<'a> Record<'a> {
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
+}
+
+/// Whole lines handed out at once by [`CsvReader::next_lines`], undecoded.
+///
+/// Every line ends in LF (or CR LF) and holds no quote and no other CR, so each is one record
+/// whose fields are exactly the bytes between delimiters, or a blank line that is no record.
+/// That needs no CSV state machine, so the lines can be split anywhere, in parallel.
+#[derive(Debug, Clone, Copy)]
+pub struct Lines<'a> {
+    /// 1-based line of the first of them.
+    pub line: u64,
+    /// The lines.
+    pub bytes: &'a [u8],
+    /// How many there are.
+    pub count: u64,
+    /// Their encoding; UTF-8 lines are valid UTF-8.
+    pub encoding: Encoding,
 }
 
 /// Reads records from `R`, decoding them to UTF-8.
@@ -328,25 +373,121 @@ impl<R: Read> CsvReader<R> {
         Ok(())
     }
 
+    /// Consumes line ends left over from the last record (the LF of a CRLF) and blank lines,
+    /// counting them, so the next record's line is where its first byte is.
+    fn skip_line_ends(&mut self) -> io::Result<()> {
+        loop {
+            self.fill()?;
+            if self.pos >= self.filled {
+                return Ok(());
+            }
+            match self.buf[self.pos] {
+                b'\n' => self.skipped_lines += 1,
+                b'\r' => {}
+                _ => return Ok(()),
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Moves what is left of the buffer to its start and reads more after it.
+    fn refill(&mut self) -> io::Result<()> {
+        if self.buf.len() < BLOCK_BYTES {
+            self.buf.resize(BLOCK_BYTES, 0);
+        }
+        self.buf.copy_within(self.pos..self.filled, 0);
+        self.filled -= self.pos;
+        self.pos = 0;
+        while self.filled < self.buf.len() && !self.eof {
+            match self.source.read(&mut self.buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.filled += n;
+                    self.bytes_read += n as u64;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next run of plain lines (see [`Lines`]), at most `max` bytes; `None` when the next
+    /// record needs [`CsvReader::next_record`]: it has a quote, a lone CR or bytes that decide
+    /// or break the encoding, it is longer than `max`, or it is the last and has no line end.
+    pub fn next_lines(&mut self, max: usize) -> Result<Option<Lines<'_>>, ReadError> {
+        let len = self.plain_len(max)?;
+        Ok((len > 0).then(|| self.take_lines(len)))
+    }
+
+    /// How many bytes of plain lines [`CsvReader::next_lines`] would hand out (0: none).
+    pub fn plain_len(&mut self, max: usize) -> Result<usize, ReadError> {
+        if !self.started {
+            self.start()?;
+        }
+        self.skip_line_ends().map_err(ReadError::Io)?;
+        let max = max.min(BLOCK_BYTES);
+        if self.filled - self.pos < max && !self.eof {
+            self.refill().map_err(ReadError::Io)?;
+        }
+        let window = &self.buf[self.pos..self.filled];
+        let window = &window[..window.len().min(max)];
+        let Some(last) = memchr::memrchr(b'\n', window) else {
+            return Ok(0);
+        };
+        // Everything from the line that holds the first byte the state machine must see.
+        let line_start = |at: usize| memchr::memrchr(b'\n', &window[..at]).map_or(0, |i| i + 1);
+        let mut len = last + 1;
+        if let Some(q) = memchr::memchr(b'"', &window[..len]) {
+            len = line_start(q);
+        }
+        if let Some(r) =
+            memchr::memchr_iter(b'\r', &window[..len]).find(|&r| window[r + 1] != b'\n')
+        {
+            len = line_start(r);
+        }
+        match self.detected {
+            // The first line that is not ASCII decides the encoding, record by record.
+            Detected::AsciiSoFar if !window[..len].is_ascii() => {
+                let first = window[..len]
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .unwrap_or(len);
+                len = line_start(first);
+            }
+            Detected::Known(Encoding::Utf8) => {
+                if let Err(e) = std::str::from_utf8(&window[..len]) {
+                    len = line_start(e.valid_up_to());
+                }
+            }
+            _ => {}
+        }
+        Ok(len)
+    }
+
+    /// Hands out the `len` bytes of plain lines that [`CsvReader::plain_len`] found.
+    pub fn take_lines(&mut self, len: usize) -> Lines<'_> {
+        let encoding = self.encoding();
+        let bytes = &self.buf[self.pos..self.pos + len];
+        let count = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        let line = self.core.line() + self.skipped_lines;
+        self.skipped_lines += count;
+        self.pos += len;
+        Lines {
+            line,
+            bytes,
+            count,
+            encoding,
+        }
+    }
+
     /// Reads the next record.
     pub fn next_record(&mut self) -> Result<Next<'_>, ReadError> {
         if !self.started {
             self.start()?;
         }
-        // Line ends left over from the last record (the LF of a CRLF) and blank lines are
-        // consumed here and counted, so a record's line is where its first byte is.
-        loop {
-            self.fill().map_err(ReadError::Io)?;
-            if self.pos >= self.filled {
-                break;
-            }
-            match self.buf[self.pos] {
-                b'\n' => self.skipped_lines += 1,
-                b'\r' => {}
-                _ => break,
-            }
-            self.pos += 1;
-        }
+        self.skip_line_ends().map_err(ReadError::Io)?;
         let line = self.core.line() + self.skipped_lines;
         let (mut out_len, mut ends_len) = (0usize, 0usize);
         let mut problem = None;
@@ -423,12 +564,12 @@ impl<R: Read> CsvReader<R> {
             // UTF-8 needs no decoding: the record borrows the parser's own buffer.
             Detected::AsciiSoFar | Detected::Known(Encoding::Utf8) => {
                 match std::str::from_utf8(raw) {
-                    Ok(text) => Ok(Next::Record(Record {
+                    Ok(text) => Ok(Next::Record(Record::new(
                         line,
                         text,
-                        ends: &self.raw_ends[..ends_len],
+                        &self.raw_ends[..ends_len],
                         multiline,
-                    })),
+                    ))),
                     Err(_) => Ok(Next::Skipped(line, RecordProblem::NotUtf8)),
                 }
             }
@@ -442,14 +583,59 @@ impl<R: Read> CsvReader<R> {
                     self.ends.push(self.decoded.len());
                     start = end;
                 }
-                Ok(Next::Record(Record {
+                Ok(Next::Record(Record::new(
                     line,
-                    text: &self.decoded,
-                    ends: &self.ends,
+                    &self.decoded,
+                    &self.ends,
                     multiline,
-                }))
+                )))
             }
         }
+    }
+}
+
+/// The records of plain lines (see [`Lines`]) whose first line is `line`: each one's line and
+/// its place in `bytes`, without its line end. Blank lines are passed over.
+pub fn plain_lines(bytes: &[u8], mut line: u64) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', bytes).filter_map(move |end| {
+        let (this, from) = (line, start);
+        line += 1;
+        start = end + 1;
+        let end = if end > from && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        (end > from).then_some((this, from..end))
+    })
+}
+
+/// One record of decoded plain lines, or the line of one that has too many fields.
+pub type PlainItem<'a> = Result<Record<'a>, u64>;
+
+/// Calls `each` with every record of `text`, plain lines decoded (see [`Lines`]) whose first
+/// line is `line`. `ends` is scratch space.
+pub fn plain_records(
+    text: &str,
+    line: u64,
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    mut each: impl FnMut(PlainItem<'_>),
+) {
+    for (line, range) in plain_lines(text.as_bytes(), line) {
+        // Lines end at ASCII bytes, so the range is on character boundaries.
+        let record = &text[range];
+        ends.clear();
+        // Fields are short: a plain loop beats setting up a vector search for each.
+        let bytes = record.as_bytes();
+        ends.extend((0..bytes.len()).filter(|&i| bytes[i] == delimiter));
+        if ends.len() >= MAX_FIELDS {
+            each(Err(line));
+            continue;
+        }
+        ends.push(record.len());
+        each(Ok(Record::plain(line, record, ends)));
     }
 }
 
@@ -457,9 +643,9 @@ impl<R: Read> CsvReader<R> {
 mod tests {
     use super::*;
 
-    type Lines = Vec<(u64, Vec<String>)>;
+    type Recs = Vec<(u64, Vec<String>)>;
 
-    fn read_all(bytes: &[u8]) -> (Lines, Vec<(u64, RecordProblem)>, Encoding) {
+    fn read_all(bytes: &[u8]) -> (Recs, Vec<(u64, RecordProblem)>, Encoding) {
         let mut r = CsvReader::new(bytes);
         let (mut recs, mut skipped) = (Vec::new(), Vec::new());
         loop {
@@ -470,6 +656,77 @@ mod tests {
             }
         }
         (recs, skipped, r.encoding())
+    }
+
+    /// Like `read_all`, but taking plain lines whenever there are some, at most `max` bytes.
+    fn read_mixed(bytes: &[u8], max: usize) -> (Recs, Vec<(u64, RecordProblem)>, Encoding) {
+        let mut r = CsvReader::new(bytes);
+        let (mut recs, mut skipped) = (Vec::new(), Vec::new());
+        let mut ends = Vec::new();
+        loop {
+            let len = r.plain_len(max).unwrap();
+            if len > 0 {
+                let lines = r.take_lines(len);
+                let text = match lines.encoding {
+                    Encoding::Utf8 => std::str::from_utf8(lines.bytes).unwrap().to_string(),
+                    Encoding::Gb18030 => GB18030.decode_without_bom_handling(lines.bytes).0.into(),
+                };
+                plain_records(&text, lines.line, b',', &mut ends, |item| match item {
+                    Ok(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+                    Err(line) => skipped.push((line, RecordProblem::TooManyFields)),
+                });
+                continue;
+            }
+            match r.next_record().unwrap() {
+                Next::Record(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+                Next::Skipped(line, p) => skipped.push((line, p)),
+                Next::End => break,
+            }
+        }
+        (recs, skipped, r.encoding())
+    }
+
+    #[test]
+    fn plain_lines_read_as_the_state_machine_reads_them() {
+        let mut many = String::from("id,v\n");
+        for i in 0..20_000 {
+            many.push_str(&format!("{i},村{i}\n"));
+        }
+        let (gbk, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n\r\n2, 关田村 \r\n");
+        let mut bad_utf8 = b"id,v\n1,a\n2,\xff\n3,c\n".to_vec();
+        bad_utf8.splice(0..0, "编号,村\n0,大骥村\n".bytes());
+        let wide = format!("a,b\n{}\n1,2\n", vec!["x"; MAX_FIELDS + 1].join(","));
+        let inputs: Vec<Vec<u8>> = vec![
+            "\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".into(),
+            b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n".to_vec(),
+            b"a,b\n1,x\r2,y\n3,z".to_vec(),
+            b"a,b\n1,x\n2,\"unbalanced\n3,z\n4,w\n".to_vec(),
+            b"a,b\n1,x\n\n  \n2,y,extra\n3\n".to_vec(),
+            "id,v\n1,a\n2,大骥村\n3,c\n".into(),
+            many.into(),
+            gbk.into_owned(),
+            bad_utf8,
+            wide.into(),
+        ];
+        for bytes in &inputs {
+            for max in [1, 7, 64, 1 << 20] {
+                assert_eq!(
+                    read_mixed(bytes, max),
+                    read_all(bytes),
+                    "{max}: {:?}",
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(60)])
+                );
+            }
+        }
+        // Plain lines are actually taken, stopping at the first quote.
+        let mut r = CsvReader::new(&b"a,b\n1,x\n2,y\n3,\"z\"\n4,w\n"[..]);
+        assert!(matches!(r.next_record(), Ok(Next::Record(_))));
+        let lines = r.next_lines(1 << 20).unwrap().unwrap();
+        assert_eq!(
+            (lines.line, lines.count, lines.bytes),
+            (2, 2, &b"1,x\n2,y\n"[..])
+        );
+        assert!(r.next_lines(1 << 20).unwrap().is_none());
     }
 
     #[test]

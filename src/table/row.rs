@@ -287,7 +287,7 @@ pub fn parse<'a>(
         columns
             .index(f)
             .and_then(|i| record.get(i))
-            .map(str::trim)
+            .map(money::trim)
             .filter(|v| !v.is_empty())
     };
     let mut fail = |f: Field, value: Option<&str>, problem: Problem| {
