@@ -202,9 +202,17 @@ pub fn trim(text: &str) -> &str {
     let end = bytes.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let inner = &text[start..end];
-    match (inner.as_bytes().first(), inner.as_bytes().last()) {
-        (Some(a), Some(z)) if !a.is_ascii() || !z.is_ascii() => inner.trim(),
-        _ => inner,
+    // Other whitespace is U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+    // U+205F and U+3000: UTF-8 that starts with C2, E1, E2 or E3. Text that neither starts
+    // nor ends with such a character (most Chinese text does not) needs no closer look.
+    let b = inner.as_bytes();
+    let lead = |x: u8| matches!(x, 0xC2 | 0xE1..=0xE3);
+    let n = b.len();
+    let maybe = (n > 0 && lead(b[0])) || (n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && lead(b[n - 3]));
+    if maybe {
+        inner.trim()
+    } else {
+        inner
     }
 }
 

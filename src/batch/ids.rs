@@ -56,15 +56,51 @@ impl Default for IdSet {
 impl IdSet {
     /// Adds `id`; false when it was already there.
     pub fn insert(&mut self, id: &str) -> bool {
-        // 0 marks an empty slot.
-        let fp = fingerprint(id.as_bytes()).max(1);
-        let shard = &mut self.shards[(fp >> (64 - SHARD_BITS)) as usize];
+        let fp = Self::key(id);
+        let shard = &mut self.shards[shard_of(fp)];
         if (shard.len + 1) * 4 > shard.slots.len() * 3 {
             shard.grow();
         }
         let inserted = place(&mut shard.slots, fp);
         shard.len += usize::from(inserted);
         inserted
+    }
+
+    /// Adds many ids at once, given as [`IdSet::key`]s with a tag each; calls `seen` with the
+    /// tag of every one already there (or earlier in `keys`), in order.
+    ///
+    /// Faster than one by one for a big set: every slot the batch needs is loaded first, in
+    /// independent reads the processor overlaps, so the inserts find them in cache.
+    pub fn insert_keys(&mut self, keys: &[(u64, u64)], mut seen: impl FnMut(u64)) {
+        let mut counts = [0usize; 1 << SHARD_BITS];
+        for &(fp, _) in keys {
+            counts[shard_of(fp)] += 1;
+        }
+        for (shard, n) in self.shards.iter_mut().zip(counts) {
+            while (shard.len + n) * 4 > shard.slots.len() * 3 {
+                shard.grow();
+            }
+        }
+        let mut touched = 0u64;
+        for &(fp, _) in keys {
+            let slots = &self.shards[shard_of(fp)].slots;
+            touched = touched.wrapping_add(slots[fp as usize & (slots.len() - 1)]);
+        }
+        std::hint::black_box(touched);
+        for &(fp, tag) in keys {
+            let shard = &mut self.shards[shard_of(fp)];
+            if place(&mut shard.slots, fp) {
+                shard.len += 1;
+            } else {
+                seen(tag);
+            }
+        }
+    }
+
+    /// What [`IdSet::insert_keys`] takes for `id`.
+    pub fn key(id: &str) -> u64 {
+        // 0 marks an empty slot.
+        fingerprint(id.as_bytes()).max(1)
     }
 
     /// How many ids are in the set.
@@ -82,6 +118,10 @@ impl Shard {
         }
         self.slots = bigger;
     }
+}
+
+fn shard_of(fp: u64) -> usize {
+    (fp >> (64 - SHARD_BITS)) as usize
 }
 
 /// Puts `fp` in the first free slot from its home; false when it is already there.
@@ -126,5 +166,20 @@ mod tests {
         assert!(!ids.insert("S99999"));
         assert!(ids.insert("S100000"));
         assert_eq!(ids.len(), 100_001);
+        // In batches, duplicates within one batch too, in order.
+        let keys: Vec<(u64, u64)> = ["S5", "T1", "T2", "T1", "S100000", "T3"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (IdSet::key(id), i as u64))
+            .collect();
+        let mut seen = Vec::new();
+        ids.insert_keys(&keys, |tag| seen.push(tag));
+        assert_eq!(seen, [0, 3, 4]);
+        assert_eq!(ids.len(), 100_004);
+        let many: Vec<(u64, u64)> = (0..50_000)
+            .map(|i| (IdSet::key(&format!("U{i}")), i))
+            .collect();
+        ids.insert_keys(&many, |_| panic!("all new"));
+        assert!(!ids.insert("U49999"));
     }
 }

@@ -20,7 +20,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
 use crate::table::{
-    self, plain_lines, Columns, Encoding, Field, Item, Lines, Run, Source, MAX_FIELDS,
+    self, plain_lines, Columns, Field, Item, LineText, Lines, Run, Source, MAX_FIELDS,
 };
 
 /// What reaches the writer, tagged with its place in the run.
@@ -47,6 +47,7 @@ pub struct Feeds<'a> {
 pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: Lang, feeds: Feeds) {
     let mut seq = 0u64;
     let mut ids = IdSet::default();
+    let mut keys = Vec::new();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
     let mut done_bytes = 0u64;
     let send = |seq: &mut u64, piece: Piece| {
@@ -107,11 +108,12 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             let item = match rows.next_run(chunk.room()) {
                 Ok(Some(Run::Lines(lines))) => {
                     if let Some(col) = id_col {
-                        for (line, id) in plain_ids(&lines, col, delimiter) {
-                            if !ids.insert(&id) {
-                                chunk.duplicate(line);
-                            }
-                        }
+                        keys.clear();
+                        keys.extend(
+                            plain_ids(&lines, col, delimiter)
+                                .map(|(line, id)| (IdSet::key(&id), line)),
+                        );
+                        ids.insert_keys(&keys, |line| chunk.duplicate(line));
                     }
                     chunk.push_lines(&lines);
                     None
@@ -175,23 +177,25 @@ fn plain_ids<'a>(
     col: usize,
     delimiter: u8,
 ) -> impl Iterator<Item = (u64, Cow<'a, str>)> + 'a {
-    let (bytes, encoding) = (lines.bytes, lines.encoding);
+    let text = lines.text;
+    let bytes = text.bytes();
     plain_lines(bytes, lines.line).filter_map(move |(line, range)| {
-        let record = &bytes[range];
+        let record = &bytes[range.clone()];
         if record.len() >= MAX_FIELDS
             && memchr::memchr_iter(delimiter, record).count() >= MAX_FIELDS
         {
             return None;
         }
-        let mut fields = record.split(|&b| b == delimiter);
-        let raw = fields.nth(col)?;
-        let id = match (encoding, raw.is_ascii()) {
-            (Encoding::Gb18030, false) => GB18030.decode_without_bom_handling(raw).0,
-            // The reader hands out only valid UTF-8.
-            _ => match std::str::from_utf8(raw) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(raw),
-            },
+        // The field's span: delimiters are ASCII, so it is on character boundaries.
+        let mut start = 0;
+        for _ in 0..col {
+            start += memchr::memchr(delimiter, &record[start..])? + 1;
+        }
+        let end = memchr::memchr(delimiter, &record[start..]).map_or(record.len(), |e| start + e);
+        let span = range.start + start..range.start + end;
+        let id = match text {
+            LineText::Utf8(text) => Cow::Borrowed(&text[span]),
+            LineText::Gb18030(bytes) => GB18030.decode_without_bom_handling(&bytes[span]).0,
         };
         let id = match id {
             Cow::Borrowed(s) => Cow::Borrowed(money::trim(s)),

@@ -2,7 +2,7 @@
 //! same per township, village or class. Totals are sums of the rounded row amounts, so every
 //! printed table adds up to the fen.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
@@ -103,8 +103,8 @@ impl Totals {
 pub struct BudgetUse {
     /// Σ paid by the budget's fund on matching segments.
     pub used: Sum<2>,
-    /// The same per (township, village), for per-village envelopes.
-    pub per_village: HashMap<(String, String), Sum<2>>,
+    /// The same per township and village, for per-village envelopes.
+    pub per_village: foldhash::HashMap<String, foldhash::HashMap<String, Sum<2>>>,
 }
 
 /// Everything a run adds up.
@@ -164,8 +164,11 @@ impl Summary {
         }
         for (mine, theirs) in self.budgets.iter_mut().zip(other.budgets) {
             mine.used.merge(theirs.used)?;
-            for (village, used) in theirs.per_village {
-                mine.per_village.entry(village).or_default().merge(used)?;
+            for (town, villages) in theirs.per_village {
+                let mine = mine.per_village.entry(town).or_default();
+                for (village, used) in villages {
+                    mine.entry(village).or_default().merge(used)?;
+                }
             }
         }
         Ok(())
@@ -217,11 +220,23 @@ impl Summary {
             let paid = b.shares[budget.fund].paid;
             used.used.add_or_sub(paid, negate)?;
             if budget.per_village {
-                let key = (text.township.to_string(), text.village.to_string());
-                used.per_village
-                    .entry(key)
-                    .or_default()
-                    .add_or_sub(paid, negate)?;
+                // Looked up by reference: a key is allocated once per village, not per row.
+                if !used.per_village.contains_key(text.township) {
+                    used.per_village
+                        .insert(text.township.to_string(), Default::default());
+                }
+                let villages = used
+                    .per_village
+                    .get_mut(text.township)
+                    .expect("inserted above");
+                match villages.get_mut(text.village) {
+                    Some(sum) => sum.add_or_sub(paid, negate)?,
+                    None => {
+                        let mut sum = Sum::default();
+                        sum.add_or_sub(paid, negate)?;
+                        villages.insert(text.village.to_string(), sum);
+                    }
+                }
             }
         }
         Ok(())
@@ -339,8 +354,12 @@ impl Summary {
                 (label, envelope, used, left, share)
             };
             let rows: Vec<_> = if budget.per_village {
-                let mut villages: Vec<_> = used.per_village.iter().collect();
-                villages.sort_by(|a, b| a.0.cmp(b.0));
+                let mut villages: Vec<_> = used
+                    .per_village
+                    .iter()
+                    .flat_map(|(town, villages)| villages.iter().map(move |(v, u)| ((town, v), u)))
+                    .collect();
+                villages.sort_by(|a, b| a.0.cmp(&b.0));
                 villages
                     .into_iter()
                     .map(|((town, village), u)| {

@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
 use crate::table::{
-    plain_records, row, Columns, Encoding, Field, Lines, PlainItem, Problem, Record, RowError,
+    plain_records, row, Columns, Field, LineText, Lines, PlainItem, Problem, Record, RowError,
 };
 
 /// What a worker needs to know about the table a chunk comes from.
@@ -47,11 +47,12 @@ enum Entry {
         fields: Range<usize>,
         multiline: bool,
     },
-    /// Plain lines (see [`Lines`]), undecoded, at this span of `Chunk::text`.
+    /// Plain lines (see [`Lines`]) at this span of `Chunk::text`, or of `Chunk::raw` when
+    /// they are GB18030 still to be decoded.
     Lines {
         line: u64,
-        bytes: Range<usize>,
-        encoding: Encoding,
+        span: Range<usize>,
+        gb18030: bool,
     },
     /// A record the reader could not keep (boxed: rare, and large beside a record).
     Skipped(Box<RowError>),
@@ -61,7 +62,8 @@ enum Entry {
 pub struct Chunk {
     /// The table.
     pub table: Arc<TableCtx>,
-    text: Vec<u8>,
+    text: String,
+    raw: Vec<u8>,
     ends: Vec<usize>,
     entries: Vec<Entry>,
     /// Lines of the records whose id was seen before, in order.
@@ -79,7 +81,8 @@ impl Chunk {
     pub fn new(table: Arc<TableCtx>) -> Chunk {
         Chunk {
             table,
-            text: Vec::with_capacity(CHUNK_BYTES),
+            text: String::with_capacity(CHUNK_BYTES),
+            raw: Vec::new(),
             ends: Vec::new(),
             entries: Vec::new(),
             duplicates: Vec::new(),
@@ -90,7 +93,7 @@ impl Chunk {
     /// Adds a record (from the reader's state machine: its fields back to back).
     pub fn push(&mut self, record: &Record) {
         let text_start = self.text.len();
-        self.text.extend_from_slice(record.text().as_bytes());
+        self.text.push_str(record.text());
         let first = self.ends.len();
         self.ends.extend_from_slice(record.ends());
         self.entries.push(Entry::Record {
@@ -104,12 +107,22 @@ impl Chunk {
 
     /// Adds plain lines.
     pub fn push_lines(&mut self, lines: &Lines) {
-        let start = self.text.len();
-        self.text.extend_from_slice(lines.bytes);
+        let (span, gb18030) = match lines.text {
+            LineText::Utf8(text) => {
+                let start = self.text.len();
+                self.text.push_str(text);
+                (start..self.text.len(), false)
+            }
+            LineText::Gb18030(bytes) => {
+                let start = self.raw.len();
+                self.raw.extend_from_slice(bytes);
+                (start..self.raw.len(), true)
+            }
+        };
         self.entries.push(Entry::Lines {
             line: lines.line,
-            bytes: start..self.text.len(),
-            encoding: lines.encoding,
+            span,
+            gb18030,
         });
         self.records += lines.count as usize;
     }
@@ -127,12 +140,14 @@ impl Chunk {
 
     /// Whether the chunk should be sent on.
     pub fn is_full(&self) -> bool {
-        self.records >= CHUNK_RECORDS || self.text.len() >= CHUNK_BYTES
+        self.records >= CHUNK_RECORDS || self.text.len() + self.raw.len() >= CHUNK_BYTES
     }
 
     /// Bytes of text the chunk takes before it is full.
     pub fn room(&self) -> usize {
-        CHUNK_BYTES.saturating_sub(self.text.len()).max(1)
+        CHUNK_BYTES
+            .saturating_sub(self.text.len() + self.raw.len())
+            .max(1)
     }
 
     /// Whether the chunk holds nothing.
@@ -172,8 +187,8 @@ pub struct Job<'a> {
 /// Computes every record of `chunk`.
 pub fn compute(job: &Job, chunk: &Chunk) -> Done {
     let table = &chunk.table;
-    // Input text, commas and line ends, and about 64 bytes of amounts a row.
-    let room = chunk.text.len() + chunk.ends.len() + chunk.records * 64;
+    // Input text, commas and line ends, and amounts and notes: about 160 bytes a row.
+    let room = chunk.text.len() + chunk.raw.len() + chunk.ends.len() + chunk.records * 160;
     let mut worker = Worker {
         job,
         table,
@@ -203,28 +218,21 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
             } => {
                 let ends = &chunk.ends[fields.clone()];
                 let text_end = ends.last().map_or(*text_start, |e| text_start + e);
-                // Pushed as text, so always UTF-8.
-                match std::str::from_utf8(&chunk.text[*text_start..text_end]) {
-                    Ok(text) => {
-                        let record = Record::new(*line, text, ends, *multiline);
-                        worker.record(&record, is_duplicate(*line));
-                    }
-                    Err(_) => worker.skipped(&RowError::row(*line, Problem::NotUtf8)),
-                }
+                let text = &chunk.text[*text_start..text_end];
+                let record = Record::new(*line, text, ends, *multiline);
+                worker.record(&record, is_duplicate(*line));
             }
             Entry::Lines {
                 line,
-                bytes,
-                encoding,
+                span,
+                gb18030,
             } => {
-                let raw = &chunk.text[bytes.clone()];
-                let text = match encoding {
-                    // The reader hands out only valid UTF-8.
-                    Encoding::Utf8 => match std::str::from_utf8(raw) {
-                        Ok(text) => Cow::Borrowed(text),
-                        Err(_) => String::from_utf8_lossy(raw),
-                    },
-                    Encoding::Gb18030 => GB18030.decode_without_bom_handling(raw).0,
+                let text = if *gb18030 {
+                    GB18030
+                        .decode_without_bom_handling(&chunk.raw[span.clone()])
+                        .0
+                } else {
+                    Cow::Borrowed(&chunk.text[span.clone()])
                 };
                 let each = |item: PlainItem| match item {
                     Ok(record) => worker.record(&record, is_duplicate(record.line)),

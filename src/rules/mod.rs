@@ -7,8 +7,6 @@ mod error;
 mod file;
 mod show;
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 pub use error::{RulesError, RulesProblem};
@@ -118,7 +116,7 @@ pub struct RuleSet {
     /// Budget envelopes.
     pub budgets: Vec<Budget>,
     /// Normalised id, name or alias → class.
-    lookup: HashMap<String, ClassId>,
+    lookup: foldhash::HashMap<String, ClassId>,
     /// `[class][fund]` → tier indices, widest minimum first.
     tiers_by: Vec<Vec<Vec<usize>>>,
 }
@@ -157,7 +155,7 @@ impl RuleSet {
         funds: Vec<Fund>,
         budgets: Vec<Budget>,
     ) -> RuleSet {
-        let mut lookup = HashMap::new();
+        let mut lookup = foldhash::HashMap::default();
         for (i, class) in classes.iter().enumerate() {
             let names = [&class.id, &class.name]
                 .into_iter()

@@ -14,7 +14,7 @@ use std::io::{self, Read};
 
 pub use columns::{Columns, Field, HeaderProblem};
 pub use reader::{
-    plain_lines, plain_records, Encoding, Lines, Next, NotText, PlainItem, Record, Style,
+    plain_lines, plain_records, Encoding, LineText, Lines, Next, NotText, PlainItem, Record, Style,
     MAX_FIELDS,
 };
 pub use row::{Problem, RowError, RowText};

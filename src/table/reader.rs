@@ -18,8 +18,11 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A record with more fields than this is refused.
 pub const MAX_FIELDS: usize = 4096;
 const SNIFF_BYTES: usize = 64 * 1024;
-/// The reader's buffer once past the sniff: the most [`CsvReader::next_lines`] hands out at once.
+/// The most [`CsvReader::next_lines`] hands out at once.
 pub const BLOCK_BYTES: usize = 256 * 1024;
+/// The reader's buffer once plain lines are read: several blocks, so that the rest of a block
+/// moved to the buffer's start before reading more is little beside what is read.
+const BUF_BYTES: usize = 4 * BLOCK_BYTES;
 
 /// The text encoding of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +153,7 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Whole lines handed out at once by [`CsvReader::next_lines`], undecoded.
+/// Whole lines handed out at once by [`CsvReader::next_lines`].
 ///
 /// Every line ends in LF (or CR LF) and holds no quote and no other CR, so each is one record
 /// whose fields are exactly the bytes between delimiters, or a blank line that is no record.
@@ -160,11 +163,28 @@ pub struct Lines<'a> {
     /// 1-based line of the first of them.
     pub line: u64,
     /// The lines.
-    pub bytes: &'a [u8],
+    pub text: LineText<'a>,
     /// How many there are.
     pub count: u64,
-    /// Their encoding; UTF-8 lines are valid UTF-8.
-    pub encoding: Encoding,
+}
+
+/// The text of [`Lines`]: checked UTF-8, or GB18030 still to be decoded.
+#[derive(Debug, Clone, Copy)]
+pub enum LineText<'a> {
+    /// UTF-8 text.
+    Utf8(&'a str),
+    /// GB18030 bytes.
+    Gb18030(&'a [u8]),
+}
+
+impl<'a> LineText<'a> {
+    /// The bytes as read.
+    pub fn bytes(&self) -> &'a [u8] {
+        match *self {
+            LineText::Utf8(text) => text.as_bytes(),
+            LineText::Gb18030(bytes) => bytes,
+        }
+    }
 }
 
 /// Reads records from `R`, decoding them to UTF-8.
@@ -185,6 +205,8 @@ pub struct CsvReader<R> {
     style: Style,
     /// Line ends consumed between records (csv_core counts only those it reads itself).
     skipped_lines: u64,
+    /// The next line is not UTF-8: [`CsvReader::next_record`] must read it.
+    blocked: bool,
 }
 
 /// How a file was written, so that saving it again changes nothing but the edited values.
@@ -281,6 +303,7 @@ impl<R: Read> CsvReader<R> {
             started: false,
             style: Style::default(),
             skipped_lines: 0,
+            blocked: false,
         }
     }
 
@@ -392,8 +415,8 @@ impl<R: Read> CsvReader<R> {
 
     /// Moves what is left of the buffer to its start and reads more after it.
     fn refill(&mut self) -> io::Result<()> {
-        if self.buf.len() < BLOCK_BYTES {
-            self.buf.resize(BLOCK_BYTES, 0);
+        if self.buf.len() < BUF_BYTES {
+            self.buf.resize(BUF_BYTES, 0);
         }
         self.buf.copy_within(self.pos..self.filled, 0);
         self.filled -= self.pos;
@@ -418,13 +441,18 @@ impl<R: Read> CsvReader<R> {
     /// or break the encoding, it is longer than `max`, or it is the last and has no line end.
     pub fn next_lines(&mut self, max: usize) -> Result<Option<Lines<'_>>, ReadError> {
         let len = self.plain_len(max)?;
-        Ok((len > 0).then(|| self.take_lines(len)))
+        Ok((len > 0)
+            .then(|| self.take_lines(len))
+            .filter(|l| l.count > 0))
     }
 
     /// How many bytes of plain lines [`CsvReader::next_lines`] would hand out (0: none).
     pub fn plain_len(&mut self, max: usize) -> Result<usize, ReadError> {
         if !self.started {
             self.start()?;
+        }
+        if self.blocked {
+            return Ok(0);
         }
         self.skip_line_ends().map_err(ReadError::Io)?;
         let max = max.min(BLOCK_BYTES);
@@ -456,34 +484,41 @@ impl<R: Read> CsvReader<R> {
                     .unwrap_or(len);
                 len = line_start(first);
             }
-            Detected::Known(Encoding::Utf8) => {
-                if let Err(e) = std::str::from_utf8(&window[..len]) {
-                    len = line_start(e.valid_up_to());
-                }
-            }
             _ => {}
         }
         Ok(len)
     }
 
-    /// Hands out the `len` bytes of plain lines that [`CsvReader::plain_len`] found.
+    /// Hands out the `len` bytes of plain lines that [`CsvReader::plain_len`] found, or as
+    /// many of them as come before a line that is not UTF-8 in a UTF-8 file (perhaps none:
+    /// then [`CsvReader::next_record`] must read that line before any more plain lines).
     pub fn take_lines(&mut self, len: usize) -> Lines<'_> {
         let encoding = self.encoding();
-        let bytes = &self.buf[self.pos..self.pos + len];
-        let count = memchr::memchr_iter(b'\n', bytes).count() as u64;
         let line = self.core.line() + self.skipped_lines;
+        let all = &self.buf[self.pos..self.pos + len];
+        let (bytes, text) = match encoding {
+            // A vector check: validating every byte of the input is the reader's largest task.
+            Encoding::Utf8 => match simdutf8::compat::from_utf8(all) {
+                Ok(text) => (all, LineText::Utf8(text)),
+                Err(e) => {
+                    let cut = memchr::memrchr(b'\n', &all[..e.valid_up_to()]).map_or(0, |i| i + 1);
+                    self.blocked = cut == 0;
+                    // Valid up to the error, so up to the cut.
+                    let text = std::str::from_utf8(&all[..cut]).unwrap_or_default();
+                    (&all[..cut], LineText::Utf8(text))
+                }
+            },
+            Encoding::Gb18030 => (all, LineText::Gb18030(all)),
+        };
+        let count = memchr::memchr_iter(b'\n', bytes).count() as u64;
         self.skipped_lines += count;
-        self.pos += len;
-        Lines {
-            line,
-            bytes,
-            count,
-            encoding,
-        }
+        self.pos += bytes.len();
+        Lines { line, text, count }
     }
 
     /// Reads the next record.
     pub fn next_record(&mut self) -> Result<Next<'_>, ReadError> {
+        self.blocked = false;
         if !self.started {
             self.start()?;
         }
@@ -667,9 +702,9 @@ mod tests {
             let len = r.plain_len(max).unwrap();
             if len > 0 {
                 let lines = r.take_lines(len);
-                let text = match lines.encoding {
-                    Encoding::Utf8 => std::str::from_utf8(lines.bytes).unwrap().to_string(),
-                    Encoding::Gb18030 => GB18030.decode_without_bom_handling(lines.bytes).0.into(),
+                let text = match lines.text {
+                    LineText::Utf8(text) => text.to_string(),
+                    LineText::Gb18030(bytes) => GB18030.decode_without_bom_handling(bytes).0.into(),
                 };
                 plain_records(&text, lines.line, b',', &mut ends, |item| match item {
                     Ok(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
@@ -723,7 +758,7 @@ mod tests {
         assert!(matches!(r.next_record(), Ok(Next::Record(_))));
         let lines = r.next_lines(1 << 20).unwrap().unwrap();
         assert_eq!(
-            (lines.line, lines.count, lines.bytes),
+            (lines.line, lines.count, lines.text.bytes()),
             (2, 2, &b"1,x\n2,y\n"[..])
         );
         assert!(r.next_lines(1 << 20).unwrap().is_none());
