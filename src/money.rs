@@ -41,31 +41,28 @@ pub struct SumError;
 impl<const DP: u32> Sum<DP> {
     /// Adds `value`, which must have at most `DP` decimals.
     pub fn add(&mut self, value: Decimal) -> Result<(), SumError> {
-        let scale = value.scale();
-        let m = value.mantissa();
-        let units = if scale == DP {
-            m
-        } else if scale < DP {
-            m.checked_mul(10i128.pow(DP - scale)).ok_or(SumError)?
-        } else {
-            return Err(SumError);
-        };
-        self.0 = self.0.checked_add(units).ok_or(SumError)?;
-        Ok(())
+        self.add_or_sub(value, false)
     }
 
     /// Takes `value` away again (undoing an [`Sum::add`]).
     pub fn sub(&mut self, value: Decimal) -> Result<(), SumError> {
-        self.add(-value)
+        self.add_or_sub(value, true)
     }
 
     /// Adds `value`, or takes it away when `negate`.
     pub fn add_or_sub(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
-        if negate {
-            self.sub(value)
-        } else {
-            self.add(value)
-        }
+        let scale = value.scale();
+        let units = match scale.cmp(&DP) {
+            std::cmp::Ordering::Equal => value.mantissa(),
+            std::cmp::Ordering::Less => value
+                .mantissa()
+                .checked_mul(POW10[(DP - scale) as usize])
+                .ok_or(SumError)?,
+            std::cmp::Ordering::Greater => return Err(SumError),
+        };
+        let units = if negate { -units } else { units };
+        self.0 = self.0.checked_add(units).ok_or(SumError)?;
+        Ok(())
     }
 
     /// Adds another sum.
@@ -143,7 +140,11 @@ impl Rounding {
 
     /// `numerator ÷ denominator` in fen, rounded; both at least 0, the denominator more.
     pub fn div_fen(self, numerator: i128, denominator: i128) -> i128 {
-        let (q, r) = (numerator / denominator, numerator % denominator);
+        // 64-bit division when it fits (always, within MAX_FEN): far cheaper than 128-bit.
+        let (q, r) = match (u64::try_from(numerator), u64::try_from(denominator)) {
+            (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+            _ => (numerator / denominator, numerator % denominator),
+        };
         let up = match self {
             Rounding::HalfAwayFromZero => r * 2 >= denominator,
             Rounding::HalfEven => r * 2 > denominator || (r * 2 == denominator && q % 2 == 1),
@@ -196,24 +197,52 @@ fn is_full_width_form(c: char) -> bool {
 /// `trim(text)`, with ASCII ends settled in a byte compare each (values are trimmed on the
 /// batch hot path, and `str::trim` decodes characters).
 pub fn trim(text: &str) -> &str {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
-    let bytes = text.as_bytes();
-    let start = bytes.iter().position(|b| !ws(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    let b = text.as_bytes();
+    let n = b.len();
+    // The usual value: no whitespace can be at either end, settled from a few bytes. Every
+    // ASCII whitespace byte is at most b' '.
+    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        let start_ok = first > b' ' && !is_space_lead(first);
+        let end_ok = if last < 0x80 {
+            last > b' '
+        } else {
+            !(n >= 2 && b[n - 2] == 0xC2 || n >= 3 && is_space_lead(b[n - 3]))
+        };
+        if start_ok && end_ok {
+            return text;
+        }
+    }
+    let ascii_ws = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let start = b.iter().position(|&c| !ascii_ws(c)).unwrap_or(n);
+    let end = b
+        .iter()
+        .rposition(|&c| !ascii_ws(c))
+        .map_or(start, |i| i + 1);
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let inner = &text[start..end];
-    // Other whitespace is U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
-    // U+205F and U+3000: UTF-8 that starts with C2, E1, E2 or E3. Text that neither starts
-    // nor ends with such a character (most Chinese text does not) needs no closer look.
-    let b = inner.as_bytes();
-    let lead = |x: u8| matches!(x, 0xC2 | 0xE1..=0xE3);
-    let n = b.len();
-    let maybe = (n > 0 && lead(b[0])) || (n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && lead(b[n - 3]));
-    if maybe {
+    if may_have_unicode_space(inner.as_bytes()) {
         inner.trim()
     } else {
         inner
     }
+}
+
+/// Whether `x` starts the UTF-8 of whitespace beyond ASCII: U+0085, U+00A0, U+1680,
+/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 start with C2, E1, E2 or E3.
+fn is_space_lead(x: u8) -> bool {
+    matches!(x, 0xC2 | 0xE1..=0xE3)
+}
+
+/// Whether `b` (UTF-8) might start or end with whitespace beyond ASCII: U+0085, U+00A0,
+/// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F or U+3000, whose encodings start with
+/// C2, E1, E2 or E3. Most Chinese text neither starts nor ends so.
+fn may_have_unicode_space(b: &[u8]) -> bool {
+    let lead = |x: u8| matches!(x, 0xC2 | 0xE1..=0xE3);
+    let n = b.len();
+    let at_start = n > 0 && lead(b[0]);
+    let at_end =
+        n > 0 && b[n - 1] >= 0x80 && ((n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && lead(b[n - 3])));
+    at_start || at_end
 }
 
 /// Parses a plain decimal number: optional sign, digits with an optional point, and optional
@@ -314,21 +343,47 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
 pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     let (sa, sb) = (a.scale(), b.scale());
     let (ma, mb) = (a.mantissa(), b.mantissa());
+    // Below 2^63 times at most 10^18: no overflow to check.
+    let small = |m: i128| m.unsigned_abs() < 1 << 63;
+    if small(ma) && small(mb) && sa.abs_diff(sb) <= 18 {
+        return if sa < sb {
+            (ma * POW10[(sb - sa) as usize]).cmp(&mb)
+        } else {
+            ma.cmp(&(mb * POW10[(sa - sb) as usize]))
+        };
+    }
+    // Scales are at most 28, so the difference indexes POW10.
     let scaled = match sa.cmp(&sb) {
         std::cmp::Ordering::Equal => Some((ma, mb)),
-        std::cmp::Ordering::Less => 10i128
-            .checked_pow(sb - sa)
-            .and_then(|p| ma.checked_mul(p))
-            .map(|ma| (ma, mb)),
-        std::cmp::Ordering::Greater => 10i128
-            .checked_pow(sa - sb)
-            .and_then(|p| mb.checked_mul(p))
-            .map(|mb| (ma, mb)),
+        std::cmp::Ordering::Less => ma.checked_mul(POW10[(sb - sa) as usize]).map(|ma| (ma, mb)),
+        std::cmp::Ordering::Greater => mb.checked_mul(POW10[(sa - sb) as usize]).map(|mb| (ma, mb)),
     };
     match scaled {
         Some((x, y)) => x.cmp(&y),
         None => a.cmp(&b),
     }
+}
+
+/// 10^0 to 10^28.
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `value` as a whole number of 10^-`dp` units (mm for a width in metres at 3), when it has at
+/// most `dp` decimals and fits.
+pub fn units(value: Decimal, dp: u32) -> Option<i64> {
+    let scale = value.scale();
+    if scale > dp || dp > 18 {
+        return None;
+    }
+    let m = i64::try_from(value.mantissa()).ok()?;
+    m.checked_mul(POW10[(dp - scale) as usize] as i64)
 }
 
 /// Whether `text` is only digits and points: a bare number, with no unit to look for.
@@ -348,6 +403,19 @@ pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal>
     }
     let product = ma * mb;
     let scale = a.scale() + b.scale();
+    if let (Ok(p), true) = (
+        u64::try_from(product),
+        (MONEY_DP..MONEY_DP + 19).contains(&scale),
+    ) {
+        // The usual rate × length: 64-bit division, far cheaper than 128-bit.
+        let d = POW10[(scale - MONEY_DP) as usize] as u64;
+        let (q, r) = (p / d, p % d);
+        let up = match rounding {
+            Rounding::HalfAwayFromZero => r >= d - r,
+            Rounding::HalfEven => r > d - r || (r == d - r && q % 2 == 1),
+        };
+        return Decimal::try_from_i128_with_scale(i128::from(q + u64::from(up)), MONEY_DP).ok();
+    }
     let fen = if scale <= MONEY_DP {
         product.checked_mul(10u128.pow(MONEY_DP - scale))?
     } else {
@@ -467,7 +535,8 @@ fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
     }
-    if cmp(value, MAX_YUAN).is_gt() {
+    // A mantissa within MAX_YUAN's whole yuan is within it at any scale.
+    if value.mantissa() > 999_999_999_999_999 && cmp(value, MAX_YUAN).is_gt() {
         return Err(ValueError::TooLarge);
     }
     limit_dp(value, MONEY_DP)
@@ -511,7 +580,9 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
     }
-    if cmp(value, max).is_gt() {
+    // A mantissa no larger than the (whole) maximum is within it at any scale.
+    let surely_within = max.scale() == 0 && value.mantissa() <= max.mantissa();
+    if !surely_within && cmp(value, max).is_gt() {
         return Err(ValueError::TooLarge);
     }
     limit_dp(value, dp)
@@ -635,8 +706,15 @@ pub fn push_decimal(out: &mut String, value: Decimal) {
     if value.is_sign_negative() && n != 0 {
         out.push('-');
     }
+    // A u64 has at most 20 digits; a scale of up to 28 pads with zeros.
     let mut digits = [b'0'; 48];
     let mut i = digits.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize;
+        n /= 100;
+        digits[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+        i -= 2;
+    }
     while n > 0 {
         i -= 1;
         digits[i] = b'0' + (n % 10) as u8;
@@ -646,11 +724,19 @@ pub fn push_decimal(out: &mut String, value: Decimal) {
     i = i.min(digits.len() - scale - 1);
     let body = &digits[i..];
     let (int, frac) = body.split_at(body.len() - scale);
-    // Only ASCII digits.
-    out.push_str(std::str::from_utf8(int).unwrap_or_default());
+    push_ascii(out, int);
     if scale > 0 {
         out.push('.');
-        out.push_str(std::str::from_utf8(frac).unwrap_or_default());
+        push_ascii(out, frac);
+    }
+}
+
+/// Appends ASCII bytes one by one: for a few digits, cheaper than checking them as UTF-8 and
+/// copying.
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    for &b in bytes {
+        out.push(char::from(b));
     }
 }
 
@@ -676,11 +762,10 @@ pub fn push_grouped(out: &mut String, amount: Decimal) {
         grouped[len] = b;
         len += 1;
     }
-    // Digits, commas and the point: ASCII.
-    out.push_str(std::str::from_utf8(&grouped[..len]).unwrap_or_default());
+    push_ascii(out, &grouped[..len]);
     match frac {
         [] => out.push_str(".00"),
-        _ => out.push_str(std::str::from_utf8(frac).unwrap_or_default()),
+        _ => push_ascii(out, frac),
     }
 }
 

@@ -114,7 +114,7 @@ pub fn compute_into(
         let nominal = match tier {
             TierChoice::Tier(t) => {
                 let min = fund.tiers[t].min_width_m;
-                if let Some(next) = next.filter(|_| money::cmp(segment.width_m, min).is_gt()) {
+                if let Some(next) = next {
                     out.notes.push(Note::BetweenTiers {
                         fund: fund_id,
                         width: segment.width_m,

@@ -13,7 +13,7 @@ pub use error::{RulesError, RulesProblem};
 pub use show::describe;
 
 use crate::i18n::Lang;
-use crate::money::{normalize_width_forms, Rounding};
+use crate::money::{self, normalize_width_forms, Rounding};
 
 /// The shipped `rules.toml`, used when no rules file is given and none is in the working directory.
 pub const BUILTIN_TOML: &str = include_str!("../../rules.toml");
@@ -119,6 +119,8 @@ pub struct RuleSet {
     lookup: foldhash::HashMap<String, ClassId>,
     /// `[class][fund]` → tier indices, widest minimum first.
     tiers_by: Vec<Vec<Vec<usize>>>,
+    /// `[fund][tier]` → the tier's minimum width in mm (validation keeps it to 3 decimals).
+    min_mm: Vec<Vec<Option<i64>>>,
 }
 
 /// Which tier of a fund applies to a segment, or why none does.
@@ -181,7 +183,17 @@ impl RuleSet {
                     .collect()
             })
             .collect();
+        let min_mm = funds
+            .iter()
+            .map(|f| {
+                f.tiers
+                    .iter()
+                    .map(|t| money::units(t.min_width_m, money::WIDTH_DP))
+                    .collect()
+            })
+            .collect();
         RuleSet {
+            min_mm,
             origin: origin.to_string(),
             meta,
             classes,
@@ -214,7 +226,8 @@ impl RuleSet {
         }
     }
 
-    /// [`RuleSet::tier_for`] and [`RuleSet::next_tier_above`] in one pass over the tiers.
+    /// [`RuleSet::tier_for`] in one pass over the tiers, with the minimum of the next tier up
+    /// when the width is more than its tier's minimum but short of that one (SPEC E3's note).
     pub fn tier_and_next(
         &self,
         class: ClassId,
@@ -223,12 +236,18 @@ impl RuleSet {
     ) -> (TierChoice, Option<Decimal>) {
         let tiers = &self.tiers_by[class][fund];
         let all = &self.funds[fund].tiers;
+        // Whole mm when both are (always, from checked input): integer compares.
+        let width_mm = money::units(width_m, money::WIDTH_DP);
         // Widest minimum first: the first that fits is the tier, the one before it the next.
         let mut next = None;
         for &t in tiers {
             let min = all[t].min_width_m;
-            if crate::money::cmp(min, width_m).is_le() {
-                return (TierChoice::Tier(t), next);
+            let order = match (width_mm, self.min_mm[fund][t]) {
+                (Some(w), Some(m)) => w.cmp(&m),
+                _ => money::cmp(width_m, min),
+            };
+            if order.is_ge() {
+                return (TierChoice::Tier(t), next.filter(|_| order.is_gt()));
             }
             next = Some(min);
         }
