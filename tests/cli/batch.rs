@@ -225,3 +225,74 @@ fn chinese_from_the_locale() {
         "{text}"
     );
 }
+
+#[test]
+fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
+    // Ten thousand CRLF rows arrive in many blocks of plain lines, with the odd record that
+    // needs the CSV state machine (a quoted line break), a blank line, a line that is not
+    // UTF-8 (in a file that is UTF-8 from its first row) and an id repeated thousands of rows
+    // later. The same rows through a pipe take the same path.
+    let env = Env::new();
+    let mut bytes = b"id,township,village,class,width_m,length_km,cost,remark\r\n".to_vec();
+    for i in 1..=10_000 {
+        let id = if i == 9_000 {
+            "S10".to_string()
+        } else {
+            format!("S{i}")
+        };
+        let remark: &[u8] = match i {
+            5_000 => b"\"two\nlines, quoted\"",
+            7_000 => b"bad \xff byte",
+            _ => b"r",
+        };
+        bytes.extend_from_slice(
+            format!("{id},镇{},V{},village,4.5,1,1000000,", i % 7, i % 13).as_bytes(),
+        );
+        bytes.extend_from_slice(remark);
+        bytes.extend_from_slice(b"\r\n");
+        if i == 3_000 {
+            bytes.extend_from_slice(b"\r\n");
+        }
+    }
+    let input = env.write("long.csv", &bytes);
+    let out = env.path("out.csv");
+    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--keep-going"]);
+    assert_eq!(code, 1);
+    // Row i is on line i + 1, one more after the blank line, one more after the quoted break.
+    assert_text(
+        &err,
+        &format!(
+            "{input}:7003: row is not valid UTF-8, though the file is UTF-8 elsewhere\n\
+             {input}:9003: id \"S10\" appears on an earlier row (ids must be unique)\n\
+             2 bad rows; wrote the 9998 good rows to {}\n",
+            out.display()
+        ),
+    );
+    let csv = env.read("out.csv");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 9_998 + 1,
+        "the quoted row takes two lines"
+    );
+    assert_eq!(cell(&csv, "S5000", "remark"), "two\nlines, quoted");
+    for id in ["S1", "S3001", "S4999", "S5001", "S8999", "S9001", "S10000"] {
+        let amounts =
+            ["transport", "poverty", "subsidy_total", "shortfall"].map(|c| cell(&csv, id, c));
+        assert_eq!(
+            amounts,
+            ["450000.00", "300000.00", "750000.00", "250000.00"],
+            "{id}"
+        );
+    }
+    assert!(csv.starts_with("id,township,village,class,width_m,length_km,cost,remark,transport,"));
+    assert!(csv.contains(
+        "\nS10000,镇4,V3,village,4.5,1,1000000,r,450000.00,300000.00,750000.00,250000.00,\n"
+    ));
+    let (code, piped, err) = env.run_stdin(&["batch", "-", "--keep-going"], &bytes);
+    assert_eq!(code, 1);
+    assert_eq!(piped, csv);
+    assert!(
+        err.starts_with("<stdin>:7003: row is not valid UTF-8"),
+        "{err}"
+    );
+}
