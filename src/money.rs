@@ -665,7 +665,19 @@ fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
             buf[i - 2..i].copy_from_slice(&PAIRS[2 * fen..2 * fen + 2]);
             buf[i - 3] = b'.';
             i -= 3;
-            // Two digits at a time, then the odd one.
+            // Eight digits at a time in 32-bit arithmetic (short dependency chains), then the
+            // leading ones.
+            while n >= 100_000_000 {
+                let low = (n % 100_000_000) as u32;
+                n /= 100_000_000;
+                for part in [low % 10_000, low / 10_000] {
+                    let (hi, lo) = ((part / 100) as usize, (part % 100) as usize);
+                    buf[i - 2..i].copy_from_slice(&PAIRS[2 * lo..2 * lo + 2]);
+                    buf[i - 4..i - 2].copy_from_slice(&PAIRS[2 * hi..2 * hi + 2]);
+                    i -= 4;
+                }
+            }
+            let mut n = n as u32;
             while n >= 100 {
                 let pair = (n % 100) as usize;
                 n /= 100;
@@ -896,6 +908,21 @@ mod tests {
             assert_eq!(out, Grouped(d(s)).to_string(), "{s}");
         }
         assert_eq!(grouped(d("1234567.891")), "1,234,567.89");
+        for s in [
+            "0.00",
+            "0.05",
+            "-7.50",
+            "99999999.99",
+            "100000000.00",
+            "100000001.01",
+            "123456789012345.67",
+            "-999999999999999.99",
+            "1000000000000000.00",
+        ] {
+            let mut exact = d(s);
+            exact.rescale(2);
+            assert_eq!(plain(d(s)), exact.to_string(), "{s}");
+        }
     }
 
     #[test]

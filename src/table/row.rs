@@ -283,6 +283,7 @@ pub fn parse<'a>(
         ));
         return None;
     }
+    // Each value once, trimmed; None when the column is absent or the value blank.
     let raw = |f: Field| {
         columns
             .index(f)
@@ -290,7 +291,7 @@ pub fn parse<'a>(
             .map(money::trim)
             .filter(|v| !v.is_empty())
     };
-    let mut fail = |f: Field, value: Option<&str>, problem: Problem| {
+    let fail = |errors: &mut Vec<RowError>, f: Field, value: Option<&str>, problem: Problem| {
         errors.push(RowError {
             line,
             column: Some(columns.name(f).to_string()),
@@ -298,88 +299,83 @@ pub fn parse<'a>(
             problem,
         })
     };
-    let text = |f: Field, fail: &mut dyn FnMut(Field, Option<&str>, Problem)| match raw(f) {
+    let mut text = |f: Field| match raw(f) {
         Some(v) => v,
         None => {
-            fail(f, None, Problem::Blank);
+            fail(errors, f, None, Problem::Blank);
             ""
         }
     };
-    let id = text(Field::Id, &mut fail);
-    let township = text(Field::Township, &mut fail);
-    let village = text(Field::Village, &mut fail);
+    let id = text(Field::Id);
+    let township = text(Field::Township);
+    let village = text(Field::Village);
     let class = match raw(Field::Class) {
         None => {
-            fail(Field::Class, None, Problem::Blank);
+            fail(errors, Field::Class, None, Problem::Blank);
             None
         }
         Some(v) => rules.class_by_name(v).or_else(|| {
-            fail(Field::Class, Some(v), Problem::UnknownClass(v.to_string()));
+            fail(
+                errors,
+                Field::Class,
+                Some(v),
+                Problem::UnknownClass(v.to_string()),
+            );
             None
         }),
     };
-    let mut value = |f: Field,
-                     parse: &dyn Fn(&str) -> Result<Decimal, ValueError>,
-                     required: bool| match raw(f) {
-        None => {
-            if required {
-                fail(f, None, Problem::Blank);
+    // A value of field `f` through `parse`, its problem recorded; a blank one is a problem
+    // only when `required`.
+    macro_rules! value {
+        ($f:expr, $required:expr, $parse:expr) => {{
+            let f = $f;
+            match raw(f) {
+                None => {
+                    if $required {
+                        fail(errors, f, None, Problem::Blank);
+                    }
+                    None
+                }
+                Some(v) => match $parse(v) {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        fail(errors, f, Some(v), Problem::Value(f, e));
+                        None
+                    }
+                },
             }
-            None
-        }
-        Some(v) => parse(v)
-            .map_err(|e| fail(f, Some(v), Problem::Value(f, e)))
-            .ok(),
-    };
-    let width = value(Field::Width, &money::parse_width_m, true);
+        }};
+    }
+    let width = value!(Field::Width, true, money::parse_width_m);
     let length_scale = columns.scale(Field::Length);
-    let length = value(
-        Field::Length,
-        &|v| money::parse_length_km(v, length_scale),
-        true,
-    );
+    let length = value!(Field::Length, true, |v| money::parse_length_km(
+        v,
+        length_scale
+    ));
     let completed_scale = columns.scale(Field::Completed);
-    let completed = value(
-        Field::Completed,
-        &|v| money::parse_length_km(v, completed_scale),
-        false,
-    );
+    let completed = value!(Field::Completed, false, |v| {
+        money::parse_length_km(v, completed_scale)
+    });
     let cost_scale = columns.scale(Field::Cost);
-    let cost = value(
-        Field::Cost,
-        &|v| money::parse_amount(v, cost_scale, false),
-        false,
-    );
+    let cost = value!(Field::Cost, false, |v| money::parse_amount(
+        v, cost_scale, false
+    ));
     let per_km_scale = columns.scale(Field::CostPerKm);
-    let per_km = value(
-        Field::CostPerKm,
-        &|v| money::parse_amount(v, per_km_scale, true),
-        false,
-    );
+    let per_km = value!(Field::CostPerKm, false, |v| {
+        money::parse_amount(v, per_km_scale, true)
+    });
     let other_scale = columns.scale(Field::OtherFunds);
-    let other = value(
-        Field::OtherFunds,
-        &|v| money::parse_amount(v, other_scale, false),
-        false,
-    );
-    let households = match raw(Field::Households) {
-        None => None,
-        Some(v) => money::parse_households(v)
-            .map_err(|e| {
-                fail(
-                    Field::Households,
-                    Some(v),
-                    Problem::Value(Field::Households, e),
-                )
-            })
-            .ok(),
-    };
+    let other = value!(Field::OtherFunds, false, |v| {
+        money::parse_amount(v, other_scale, false)
+    });
+    let households = value!(Field::Households, false, money::parse_households);
     if let Some(len) = length {
         if len.is_zero() {
-            fail(Field::Length, raw(Field::Length), Problem::Zero);
+            fail(errors, Field::Length, raw(Field::Length), Problem::Zero);
         } else if let Some(done) = completed {
             if done > len {
                 fail(
+                    errors,
                     Field::Completed,
                     raw(Field::Completed),
                     Problem::CompletedBeyondLength(len),
@@ -398,7 +394,7 @@ pub fn parse<'a>(
                 } else {
                     Field::CostPerKm
                 };
-                fail(f, None, Problem::NoCost);
+                fail(errors, f, None, Problem::NoCost);
             }
             None
         }
