@@ -111,10 +111,14 @@ impl Rounding {
     /// Rounds to the fen (0.01 yuan).
     pub fn to_fen(self, amount: Decimal) -> Decimal {
         if amount.scale() <= MONEY_DP {
-            // Nothing to round: only the scale changes.
-            let mut exact = amount;
-            exact.rescale(MONEY_DP);
-            return exact;
+            // Nothing to round: only the scale changes (by integer multiplication when it
+            // fits, which is cheaper than rescaling).
+            let scaled = amount.mantissa() * POW10[(MONEY_DP - amount.scale()) as usize];
+            return Decimal::try_from_i128_with_scale(scaled, MONEY_DP).unwrap_or_else(|_| {
+                let mut exact = amount;
+                exact.rescale(MONEY_DP);
+                exact
+            });
         }
         let strategy = match self {
             Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,

@@ -43,17 +43,27 @@ struct Shard {
 
 impl Default for IdSet {
     fn default() -> Self {
-        let shard = Shard {
-            slots: vec![0; 64],
-            len: 0,
-        };
-        IdSet {
-            shards: vec![shard; 1 << SHARD_BITS],
-        }
+        IdSet::with_capacity(0)
     }
 }
 
 impl IdSet {
+    /// A set with room for about `ids` ids before it grows (growing moves every id once more,
+    /// and touches fresh memory).
+    pub fn with_capacity(ids: usize) -> IdSet {
+        let per_shard = ids >> SHARD_BITS;
+        // Load stays under 3/4.
+        let slots = (per_shard * 4 / 3 + 1).next_power_of_two().max(64);
+        // Each zeroed on its own, so the pages are only touched as ids arrive.
+        let shards = (0..1 << SHARD_BITS)
+            .map(|_| Shard {
+                slots: vec![0; slots],
+                len: 0,
+            })
+            .collect();
+        IdSet { shards }
+    }
+
     /// Adds `id`; false when it was already there.
     pub fn insert(&mut self, id: &str) -> bool {
         let fp = Self::key(id);
@@ -181,5 +191,14 @@ mod tests {
             .collect();
         ids.insert_keys(&many, |_| panic!("all new"));
         assert!(!ids.insert("U49999"));
+        let mut sized = IdSet::with_capacity(100_000);
+        assert_eq!(sized.shards[0].slots.len(), 4096);
+        sized.insert_keys(&many, |_| panic!("all new"));
+        assert_eq!(
+            sized.shards[0].slots.len(),
+            4096,
+            "no growth within the capacity"
+        );
+        assert!(!sized.insert("U0"));
     }
 }

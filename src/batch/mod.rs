@@ -10,6 +10,7 @@ pub mod format;
 mod ids;
 mod layout;
 mod output;
+mod pool;
 mod read;
 pub mod summary;
 mod work;
@@ -30,6 +31,7 @@ pub use summary::{GroupBy, Summary};
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
 use output::Output;
+use pool::Pool;
 use read::{Feeds, Piece};
 use work::{Chunk, Job};
 
@@ -163,7 +165,9 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
         Format::Xlsx => Format::Csv,
         f => f,
     });
+    let (buffers, chunks) = (Pool::default(), Pool::default());
     let job = Job {
+        buffers: &buffers,
         rules,
         lang: opts.lang,
         by: opts.groupings(),
@@ -177,14 +181,13 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let results_tx = results_tx.clone();
-            let (work_rx, job) = (&work_rx, &job);
+            let (work_rx, job, chunks) = (&work_rx, &job, &chunks);
             scope.spawn(move || loop {
                 let next = work_rx.lock().map(|rx| rx.recv());
                 let Ok(Ok((seq, chunk))) = next else { return };
-                if results_tx
-                    .send((seq, Piece::Done(Box::new(work::compute(job, &chunk)))))
-                    .is_err()
-                {
+                let done = work::compute(job, &chunk);
+                chunks.give(chunk);
+                if results_tx.send((seq, Piece::Done(Box::new(done)))).is_err() {
                     return;
                 }
             });
@@ -193,11 +196,12 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
             work: work_tx,
             results: results_tx,
             progress: pb.as_ref(),
+            chunks: &chunks,
         };
         scope.spawn(move || {
             read::read_all(&opts.inputs, opts.sheet.as_deref(), rules, opts.lang, feeds)
         });
-        let report = write_in_order(opts, &results_rx, pb.as_ref(), messages);
+        let report = write_in_order(opts, &results_rx, pb.as_ref(), &buffers, messages);
         // On an error the receivers go away, so the other threads stop at their next send.
         drop(results_rx);
         report
@@ -209,6 +213,7 @@ fn write_in_order(
     opts: &Options,
     results: &Receiver<(u64, Piece)>,
     pb: Option<&ProgressBar>,
+    buffers: &Pool<Vec<u8>>,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
     let lang = opts.lang;
@@ -302,7 +307,9 @@ fn write_in_order(
                     }
                     let failing = report.bad > 0 || report.failed_inputs > 0;
                     if let Some(o) = out.as_mut().filter(|_| opts.keep_going || !failing) {
-                        o.write(done.rows).map_err(output_error)?;
+                        if let Some(spare) = o.write(done.rows).map_err(output_error)? {
+                            buffers.give(spare);
+                        }
                     }
                 }
             }

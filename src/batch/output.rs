@@ -47,9 +47,18 @@ impl RowBuf {
     /// An empty buffer of text in `format` (with room for `room` bytes), or of cells when
     /// `format` is `None`.
     pub fn new(format: Option<Format>, excel: bool, room: usize) -> RowBuf {
+        RowBuf::reusing(Vec::new(), format, excel, room)
+    }
+
+    /// [`RowBuf::new`] in the memory of `bytes`, a buffer used before.
+    pub fn reusing(mut bytes: Vec<u8>, format: Option<Format>, excel: bool, room: usize) -> RowBuf {
         match format {
             Some(format) => RowBuf::Text {
-                bytes: Vec::with_capacity(room),
+                bytes: {
+                    bytes.clear();
+                    bytes.reserve(room);
+                    bytes
+                },
                 first: true,
                 format,
                 excel,
@@ -403,8 +412,8 @@ impl Output {
         }
     }
 
-    /// Appends finished rows.
-    pub fn write(&mut self, rows: RowBuf) -> io::Result<()> {
+    /// Appends finished rows; returns the text buffer for another use.
+    pub fn write(&mut self, rows: RowBuf) -> io::Result<Option<Vec<u8>>> {
         match rows {
             RowBuf::Text { bytes, .. } => {
                 let mut text = &bytes[..];
@@ -412,7 +421,8 @@ impl Output {
                     text = text.strip_prefix(b",").unwrap_or(text);
                     self.json_started = true;
                 }
-                self.put(text)
+                self.put(text)?;
+                Ok(Some(bytes))
             }
             RowBuf::Cells { rows, .. } => {
                 if let Sink::Terminal(table, hidden, _) = &mut self.sink {
@@ -424,7 +434,7 @@ impl Output {
                         }
                     }
                 }
-                Ok(())
+                Ok(None)
             }
         }
     }

@@ -14,6 +14,7 @@ use indicatif::ProgressBar;
 
 use super::ids::IdSet;
 use super::layout::Layout;
+use super::pool::Pool;
 use super::work::{Chunk, Done, TableCtx};
 use super::Input;
 use crate::i18n::Lang;
@@ -41,12 +42,21 @@ pub struct Feeds<'a> {
     pub results: SyncSender<(u64, Piece)>,
     /// Progress over the bytes of all inputs.
     pub progress: Option<&'a ProgressBar>,
+    /// Chunks the workers are done with.
+    pub chunks: &'a Pool<Chunk>,
 }
 
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
 pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: Lang, feeds: Feeds) {
     let mut seq = 0u64;
-    let mut ids = IdSet::default();
+    // Sized for the input at 64 bytes a row (few tables have shorter rows): growing the set
+    // on the way would move every id again.
+    let bytes: u64 = inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let mut ids = IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
     let mut keys = Vec::new();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
     let mut done_bytes = 0u64;
@@ -103,7 +113,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             delimiter,
             verbatim: identity && delimiter == b',',
         });
-        let mut chunk = Chunk::new(ctx.clone());
+        let mut chunk = Chunk::from_pool(feeds.chunks, ctx.clone());
         loop {
             let item = match rows.next_run(chunk.room()) {
                 Ok(Some(Run::Lines(lines))) => {
@@ -123,7 +133,10 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
                 Err(e) => {
                     // Send what was read first, so messages stay in order.
                     if !chunk.is_empty() {
-                        let full = std::mem::replace(&mut chunk, Chunk::new(ctx.clone()));
+                        let full = std::mem::replace(
+                            &mut chunk,
+                            Chunk::from_pool(feeds.chunks, ctx.clone()),
+                        );
                         seq += 1;
                         if feeds.work.send((seq - 1, full)).is_err() {
                             return;
@@ -150,7 +163,8 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
                 None => {}
             }
             if chunk.is_full() {
-                let full = std::mem::replace(&mut chunk, Chunk::new(ctx.clone()));
+                let full =
+                    std::mem::replace(&mut chunk, Chunk::from_pool(feeds.chunks, ctx.clone()));
                 seq += 1;
                 if feeds.work.send((seq - 1, full)).is_err() {
                     return;

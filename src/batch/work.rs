@@ -11,6 +11,7 @@ use encoding_rs::GB18030;
 use super::format::{segment_json, Format};
 use super::layout::Layout;
 use super::output::RowBuf;
+use super::pool::Pool;
 use super::summary::{GroupBy, Summary};
 use crate::engine::{self, Breakdown};
 use crate::i18n::Lang;
@@ -77,6 +78,23 @@ const CHUNK_RECORDS: usize = 2048;
 const CHUNK_BYTES: usize = 1 << 17;
 
 impl Chunk {
+    /// An empty chunk of `table`, in the memory of a spare chunk when `pool` has one.
+    pub fn from_pool(pool: &Pool<Chunk>, table: Arc<TableCtx>) -> Chunk {
+        match pool.take() {
+            Some(mut chunk) => {
+                chunk.table = table;
+                chunk.text.clear();
+                chunk.raw.clear();
+                chunk.ends.clear();
+                chunk.entries.clear();
+                chunk.duplicates.clear();
+                chunk.records = 0;
+                chunk
+            }
+            None => Chunk::new(table),
+        }
+    }
+
     /// An empty chunk of `table`.
     pub fn new(table: Arc<TableCtx>) -> Chunk {
         Chunk {
@@ -182,6 +200,8 @@ pub struct Job<'a> {
     pub format: Option<Format>,
     /// CSV for Excel: text that cannot run as a formula.
     pub excel: bool,
+    /// Output buffers the writer gave back.
+    pub buffers: &'a Pool<Vec<u8>>,
 }
 
 /// Computes every record of `chunk`.
@@ -194,7 +214,12 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
         table,
         verbatim: table.verbatim && job.format == Some(Format::Csv) && !job.excel,
         done: Done {
-            rows: RowBuf::new(job.format, job.excel, room),
+            rows: RowBuf::reusing(
+                job.buffers.take().unwrap_or_default(),
+                job.format,
+                job.excel,
+                room,
+            ),
             messages: Vec::new(),
             good: 0,
             bad: 0,
