@@ -13,10 +13,10 @@ use super::layout::Layout;
 use super::output::RowBuf;
 use super::pool::Pool;
 use super::summary::{GroupBy, Summary};
-use crate::engine::{self, Breakdown};
+use crate::engine::{self, Breakdown, Note};
 use crate::i18n::Lang;
 use crate::money;
-use crate::rules::RuleSet;
+use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::{
     plain_records, row, Columns, Field, LineText, Lines, PlainItem, Problem, Record, RowError,
 };
@@ -228,6 +228,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
         breakdown: Breakdown::default(),
         errors: Vec::new(),
         notes: String::new(),
+        rendered: NoteTexts::default(),
     };
     let mut duplicates = chunk.duplicates.iter().copied().peekable();
     let mut is_duplicate = |line: u64| duplicates.next_if_eq(&line).is_some();
@@ -280,6 +281,59 @@ struct Worker<'a> {
     breakdown: Breakdown,
     errors: Vec<RowError>,
     notes: String,
+    rendered: NoteTexts,
+}
+
+/// The text of notes that hold no amount (a width against a tier, a class a fund does not
+/// cover), rendered once per chunk: a few widths and classes make most of a table's notes.
+#[derive(Default)]
+struct NoteTexts {
+    texts: foldhash::HashMap<NoteKey, String>,
+}
+
+/// A note without amounts, by the exact form of its values (4.0 and 4.00 read differently).
+#[derive(PartialEq, Eq, Hash)]
+enum NoteKey {
+    Width(FundId, [u8; 16], [u8; 16], Option<[u8; 16]>),
+    NoTier(FundId, ClassId),
+}
+
+/// Notes kept at most: enough for every width and class of a real table.
+const NOTE_TEXTS: usize = 256;
+
+impl NoteTexts {
+    /// Appends the text of `note` to `out`.
+    fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
+        let key = match *note {
+            Note::BelowMinimum { fund, width, min } => {
+                NoteKey::Width(fund, width.serialize(), min.serialize(), None)
+            }
+            Note::BetweenTiers {
+                fund,
+                width,
+                min,
+                next,
+            } => NoteKey::Width(
+                fund,
+                width.serialize(),
+                min.serialize(),
+                Some(next.serialize()),
+            ),
+            Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
+            Note::CutByCost { .. } | Note::OtherFundsExceed { .. } => {
+                return note.write_to(out, rules, lang);
+            }
+        };
+        if let Some(text) = self.texts.get(&key) {
+            out.push_str(text);
+            return;
+        }
+        let start = out.len();
+        note.write_to(out, rules, lang);
+        if self.texts.len() < NOTE_TEXTS {
+            self.texts.insert(key, out[start..].to_string());
+        }
+    }
 }
 
 impl Worker<'_> {
@@ -368,7 +422,7 @@ impl Worker<'_> {
             if i > 0 {
                 notes.push_str(lang.pick("; ", "；"));
             }
-            n.write_to(notes, rules, lang);
+            self.rendered.write(n, notes, rules, lang);
         }
         rows.field(notes);
         rows.end_row();

@@ -296,3 +296,27 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
         "{err}"
     );
 }
+
+#[test]
+fn notes_show_each_width_as_written() {
+    // Notes of the same width are rendered once per chunk; 4.0 and 4.00 still read as written.
+    let env = Env::new();
+    let input = env.write(
+        "w.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,village,4.0,1,1000000\n\
+         B,T,V,village,4.00,1,1000000\n\
+         C,T,V,village,4.0,1,1000000\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 0, "{err}");
+    for (id, width) in [("A", "4.0"), ("B", "4.00"), ("C", "4.0")] {
+        assert_eq!(
+            cell(&out, id, "notes"),
+            format!(
+                "width {width} m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; \
+                 width {width} m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies"
+            )
+        );
+    }
+}
