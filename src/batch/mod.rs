@@ -1,10 +1,12 @@
 //! `roadsub batch`: stream segment tables through the engine and write every row's breakdown.
 //!
-//! Three stages on their own threads: one reader splits the input into chunks of records
-//! (and checks ids, which needs the whole run), workers compute chunks in parallel, and the
-//! calling thread puts results back in input order, prints messages and writes rows. Channels
-//! are bounded, so memory does not grow with the number of rows (ids aside, at 8 bytes each,
-//! and a summary's groups). Whether the output is kept is decided at the end (SPEC §5).
+//! Three stages on their own threads: one reader cuts the input into chunks (runs of plain
+//! lines, unsplit, and records the CSV state machine had to read) and checks ids, which needs
+//! the whole run; workers split and compute chunks in parallel; and the calling thread puts
+//! results back in input order, prints messages and writes rows. Channels are bounded and
+//! buffers go round again, so memory does not grow with the number of rows (ids aside, at 8
+//! bytes each, and a summary's groups). Whether the output is kept is decided at the end
+//! (SPEC §5).
 
 pub mod format;
 mod ids;

@@ -6,6 +6,10 @@
 //! UTF-8, else GB18030 (a superset of GBK, what Excel on Chinese Windows writes). Every byte that
 //! structures CSV is ASCII and never occurs inside a GB18030 character, so records are split on
 //! the raw bytes and decoded after.
+//!
+//! Most lines of a real table hold no quote: [`CsvReader::next_lines`] hands such runs out
+//! whole, without the state machine, for [`plain_records`] to split wherever it is cheapest.
+//! Line numbers, blank lines and limits come out as [`CsvReader::next_record`] gives them.
 
 use std::io::{self, Read};
 use std::ops::Range;
