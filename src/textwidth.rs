@@ -70,7 +70,8 @@ impl Table {
     }
 
     /// Ranks columns for [`Table::render_fit`]: the higher a column's number, the sooner it is
-    /// left out of a table too wide for the screen; 0 is never left out.
+    /// left out of a table too wide for the screen; 0 is left out only when nothing else makes
+    /// the table fit, first column last.
     pub fn drop_order(mut self, order: Vec<u8>) -> Table {
         self.drop_order = order;
         self
@@ -156,6 +157,17 @@ impl Table {
                 }
             }
         }
+        // Still too wide (a very narrow screen): rather than lines that wrap, leave out more,
+        // from the second column on, so the first (what a row is) and the last stay longest.
+        for i in 1..ncols.saturating_sub(1) {
+            if width_of(&widths, &shown) <= max_width {
+                break;
+            }
+            shown[i] = false;
+        }
+        if width_of(&widths, &shown) > max_width && ncols > 1 {
+            shown[ncols - 1] = false;
+        }
         for i in 0..ncols {
             let spare = max_width.saturating_sub(width_of(&widths, &shown));
             if shown[i] && widths[i] < full[i] {
@@ -237,6 +249,44 @@ mod tests {
             "id        amount\n──  ────────────\nA1  1,500,000.00\n"
         );
         assert_eq!(hidden, ["name"]);
+    }
+
+    #[test]
+    fn a_very_narrow_screen_leaves_out_columns_rather_than_wrap() {
+        let mut t = Table::new(
+            vec![
+                "id".into(),
+                "transport".into(),
+                "subsidy".into(),
+                "shortfall".into(),
+            ],
+            vec![Align::Left, Align::Right, Align::Right, Align::Right],
+        );
+        t.push(vec![
+            "A1".into(),
+            "900,000.00".into(),
+            "1,500,000.00".into(),
+            "100,000.00".into(),
+        ]);
+        let (text, hidden) = t.render_fit(30);
+        assert_eq!(
+            text,
+            "id       subsidy   shortfall
+──  ────────────  ──────────
+A1  1,500,000.00  100,000.00
+"
+        );
+        assert_eq!(hidden, ["transport"]);
+        assert!(text.lines().all(|l| cells(l) <= 30));
+        let (text, hidden) = t.render_fit(8);
+        assert_eq!(
+            text,
+            "id
+──
+A1
+"
+        );
+        assert_eq!(hidden, ["transport", "subsidy", "shortfall"]);
     }
 
     #[test]

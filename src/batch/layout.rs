@@ -69,6 +69,8 @@ impl Layout {
         if per_household {
             drop_order[header.len() - 2] = 3;
         }
+        // Notes cut to a few cells say little: they go before what a row is and what it gets.
+        drop_order[header.len() - 1] = 2;
         Layout {
             header,
             copied,
