@@ -12,7 +12,6 @@ use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use tempfile::NamedTempFile;
 
 use super::format::{looks_like_formula, markdown_cell, Format};
 use super::layout::Layout;
@@ -22,6 +21,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
 use crate::table::csvout;
+use crate::table::replace::Replacement;
 use crate::textwidth::{Align, Table};
 
 /// At most this many rows are shown as a table on a terminal; the rest are counted.
@@ -221,11 +221,9 @@ pub struct Committed {
 
 /// Where the rows are going.
 enum Sink {
-    /// CSV into a temporary file that becomes `path`.
+    /// CSV into a temporary file that takes the output file's place.
     File {
-        temp: NamedTempFile,
-        path: PathBuf,
-        out: File,
+        out: Replacement,
         /// Bytes written, and how many of them the disk has been asked to take already.
         written: u64,
         started: u64,
@@ -281,24 +279,11 @@ impl Output {
     ) -> io::Result<Output> {
         let (header, right) = (&layout.header, &layout.right);
         let sink = match target {
-            Target::File(path) => {
-                let dir = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let temp = tempfile::Builder::new()
-                    .prefix(".roadsub-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)?;
-                let out = temp.reopen()?;
-                Sink::File {
-                    temp,
-                    path: path.to_path_buf(),
-                    out,
-                    written: 0,
-                    started: 0,
-                }
-            }
+            Target::File(path) => Sink::File {
+                out: Replacement::new(path, ".tmp")?,
+                written: 0,
+                started: 0,
+            },
             Target::Stdout {
                 all_or_nothing: true,
             } => Sink::Spool(tempfile::tempfile()?),
@@ -397,10 +382,10 @@ impl Output {
                 started,
                 ..
             } => {
-                out.write_all(bytes)?;
+                out.file().write_all(bytes)?;
                 *written += bytes.len() as u64;
                 if *written - *started >= WRITEBACK_BYTES {
-                    start_writeback(out, *started, *written - *started);
+                    start_writeback(out.file(), *started, *written - *started);
                     *started = *written;
                 }
                 Ok(())
@@ -450,32 +435,14 @@ impl Output {
         self.put(trailer.as_bytes())?;
         match self.sink {
             Sink::Workbook(report, path) => {
-                let dir = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let temp = tempfile::Builder::new()
-                    .prefix(".roadsub-")
-                    .suffix(".xlsx")
-                    .tempfile_in(dir)?;
+                let out = Replacement::new(&path, ".xlsx")?;
                 let (rules, summary, lang) = run;
                 report
-                    .finish(temp.path(), rules, summary, lang)
+                    .finish(out.temp_path(), rules, summary, lang)
                     .map_err(io::Error::other)?;
-                crate::table::sheet::keep_permissions(temp.path(), &path)?;
-                temp.persist(&path).map_err(|e| e.error)?;
+                out.commit()?;
             }
-            Sink::File {
-                temp,
-                path,
-                mut out,
-                ..
-            } => {
-                out.flush()?;
-                out.sync_all()?;
-                crate::table::sheet::keep_permissions(temp.path(), &path)?;
-                temp.persist(&path).map_err(|e| e.error)?;
-            }
+            Sink::File { out, .. } => out.commit()?,
             Sink::Spool(mut spool) => {
                 spool.rewind()?;
                 let mut out = io::stdout().lock();

@@ -220,7 +220,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             }
         );
     }
-    if show_summary {
+    // Totals of a run that wrote nothing would describe results nobody has.
+    if show_summary && report.written {
         let text = report.summary.render(&rules, lang);
         if to_file {
             print_out(&text)?;

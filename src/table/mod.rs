@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod csvout;
 pub mod reader;
+pub mod replace;
 pub mod row;
 pub mod sheet;
 pub mod workbook;

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use encoding_rs::GB18030;
 
+use super::replace::Replacement;
 use super::{csvout, open, Columns, Encoding, Field, Item, RowError, Style, TableError};
 use crate::i18n::Lang;
 
@@ -200,27 +201,23 @@ impl Sheet {
     /// Saves atomically: the previous version becomes `FILE.bak`, then the new text replaces
     /// the file in one rename.
     pub fn save(&mut self, path: &Path) -> io::Result<()> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut temp = tempfile::Builder::new()
-            .prefix(".roadsub-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
+        let out = Replacement::new(path, ".tmp")?;
         match &self.workbook {
             Some(origin) if super::workbook::is_workbook(path) => {
-                super::workbook::write(temp.path(), &origin.sheet, &self.columns.names, &self.rows)
-                    .map_err(io::Error::other)?;
+                super::workbook::write(
+                    out.temp_path(),
+                    &origin.sheet,
+                    &self.columns.names,
+                    &self.rows,
+                )
+                .map_err(io::Error::other)?;
             }
-            _ => temp.write_all(&self.to_bytes())?,
+            _ => out.file().write_all(&self.to_bytes())?,
         }
-        temp.as_file().sync_all()?;
-        keep_permissions(temp.path(), path)?;
         if path.exists() {
             fs::copy(path, backup_path(path))?;
         }
-        temp.persist(path).map_err(|e| e.error)?;
+        out.commit()?;
         self.stamp = stamp(path);
         Ok(())
     }
@@ -229,27 +226,6 @@ impl Sheet {
     pub fn changed_on_disk(&self, path: &Path) -> bool {
         self.stamp.is_some() && stamp(path) != self.stamp
     }
-}
-
-/// Gives a temporary file the permissions of the file it will replace, or the usual ones
-/// (read-write for the owner, readable by others) for a new file: a temporary file is
-/// created private, and a saved table must not silently become so.
-pub fn keep_permissions(temp: &Path, target: &Path) -> io::Result<()> {
-    let permissions = match fs::metadata(target) {
-        Ok(m) => m.permissions(),
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                fs::Permissions::from_mode(0o644)
-            }
-            #[cfg(not(unix))]
-            {
-                return Ok(());
-            }
-        }
-    };
-    fs::set_permissions(temp, permissions)
 }
 
 /// `FILE.bak` beside `FILE`.

@@ -19,9 +19,17 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
          S3,t,v,village,4.5,-1,100000,,\n",
     );
     let out = env.path("out.csv");
-    let (code, stdout, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap()]);
+    let (code, stdout, err) = env.run(&[
+        "batch",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--summary",
+        "--by",
+        "village",
+    ]);
     assert_eq!(code, 1);
-    assert_eq!(stdout, "");
+    assert_eq!(stdout, "", "no summary of results that were not written");
     assert_text(
         &err,
         &format!(

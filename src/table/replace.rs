@@ -1,0 +1,249 @@
+//! Writing a file so that whoever reads it sees the old version or the new one, never half of
+//! either, and never an empty file after a failed run.
+//!
+//! The new text goes to a temporary file that takes the file's place in one rename. Renaming
+//! over a name is only right for a regular file, though: a symbolic link is followed to the
+//! file it names (the link stays a link), and a device or a pipe (`/dev/stdout`, a FIFO) is
+//! written into once the text is complete, since renaming over it would replace it.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+/// How many symbolic links are followed before giving up, as the system does.
+const MAX_LINKS: usize = 40;
+
+/// A file being written in place of `path`; nothing happens to `path` until [`commit`].
+///
+/// [`commit`]: Replacement::commit
+pub struct Replacement {
+    temp: NamedTempFile,
+    /// The name the rename goes to (links followed), or the device written into.
+    target: PathBuf,
+    stream: bool,
+}
+
+impl Replacement {
+    /// Starts replacing `path`, with `suffix` on the temporary file's name (some writers go by
+    /// it). Fails at once when `path` is a directory or its folder cannot be written.
+    pub fn new(path: &Path, suffix: &str) -> io::Result<Replacement> {
+        let existing = fs::metadata(path).ok();
+        if existing.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "is a directory",
+            ));
+        }
+        // `/dev/stdout` and `/proc/self/fd/1` name whatever the descriptor is (a pipe, a
+        // terminal, a file opened for appending): write into it, never rename over it.
+        let stream = existing.as_ref().is_some_and(|m| !m.is_file()) || is_system_name(path);
+        let target = match &existing {
+            _ if stream => path.to_path_buf(),
+            Some(_) => fs::canonicalize(path)?,
+            None => follow_links(path)?,
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".roadsub-").suffix(suffix);
+        let temp = if stream {
+            builder.tempfile()?
+        } else {
+            // A new file gets what the user's umask allows, as any other program's would (a
+            // temporary file is otherwise private); an existing one keeps its permissions.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let temp = builder.tempfile_in(folder(&target))?;
+            if let Some(m) = &existing {
+                fs::set_permissions(temp.path(), m.permissions())?;
+            }
+            temp
+        };
+        Ok(Replacement {
+            temp,
+            target,
+            stream,
+        })
+    }
+
+    /// The temporary file, to write into.
+    pub fn file(&self) -> &File {
+        self.temp.as_file()
+    }
+
+    /// The temporary file's path, for writers that want a name.
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Puts the text in place: the file is flushed to disk and renamed over the target, or
+    /// copied into the device or pipe.
+    pub fn commit(self) -> io::Result<()> {
+        let Replacement {
+            temp,
+            target,
+            stream,
+        } = self;
+        if stream {
+            let mut from = temp.as_file();
+            from.rewind()?;
+            let mut to = OpenOptions::new().write(true).open(&target)?;
+            io::copy(&mut from, &mut to)?;
+            return to.flush();
+        }
+        temp.as_file().sync_all()?;
+        temp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `path` is under `/dev` or `/proc`, where names stand for devices and descriptors.
+fn is_system_name(path: &Path) -> bool {
+    cfg!(unix) && (path.starts_with("/dev") || path.starts_with("/proc"))
+}
+
+/// `path`, or the name its chain of symbolic links ends at (which need not exist yet).
+fn follow_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&path)?;
+                path = folder(&path).join(to);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::Permissions;
+    use std::io::Read;
+
+    fn replace(path: &Path, text: &str) -> io::Result<()> {
+        let r = Replacement::new(path, ".tmp")?;
+        r.file().write_all(text.as_bytes())?;
+        r.commit()
+    }
+
+    #[test]
+    fn a_file_is_replaced_and_untouched_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        fs::write(&path, "old").unwrap();
+        let r = Replacement::new(&path, ".tmp").unwrap();
+        r.file().write_all(b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        r.commit().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_dropped_replacement_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let r = Replacement::new(&path, ".tmp").unwrap();
+        r.file().write_all(b"new").unwrap();
+        drop(r);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_stays_a_link_and_its_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("real");
+        fs::create_dir(&sub).unwrap();
+        fs::write(sub.join("target.csv"), "old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real/target.csv", &link).unwrap();
+        replace(&link, "new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(sub.join("target.csv")).unwrap(), "new");
+        // A link to a file not there yet creates it.
+        let dangling = dir.path().join("later.csv");
+        std::os::unix::fs::symlink("real/later.csv", &dangling).unwrap();
+        replace(&dangling, "made").unwrap();
+        assert_eq!(fs::read_to_string(sub.join("later.csv")).unwrap(), "made");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_into_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
+                text
+            })
+        };
+        replace(&fifo, "rows\n").unwrap();
+        assert_eq!(reader.join().unwrap(), "rows\n");
+        assert!(!fs::metadata(&fifo).unwrap().is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept_or_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.csv");
+        fs::write(&old, "x").unwrap();
+        fs::set_permissions(&old, Permissions::from_mode(0o640)).unwrap();
+        replace(&old, "y").unwrap();
+        assert_eq!(
+            fs::metadata(&old).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        // What the system gives a new file here is what a new table gets: not private.
+        let probe = dir.path().join("probe");
+        File::create(&probe).unwrap();
+        let usual = fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+        let new = dir.path().join("new.csv");
+        replace(&new, "z").unwrap();
+        assert_eq!(
+            fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+            usual
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        replace(Path::new("/dev/null"), "rows\n").unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+        assert!(is_system_name(Path::new("/dev/stdout")));
+        assert!(is_system_name(Path::new("/proc/self/fd/1")));
+        assert!(!is_system_name(Path::new("/devices.csv")));
+    }
+
+    #[test]
+    fn a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Replacement::new(dir.path(), ".tmp").err().unwrap();
+        assert_eq!(err.to_string(), "is a directory");
+    }
+}
