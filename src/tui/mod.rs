@@ -12,6 +12,7 @@ pub mod input;
 pub mod journal;
 pub mod state;
 pub mod view;
+pub mod watch;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -47,32 +48,50 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
     };
     let doc = Doc::new(sheet, path, &rules);
     let mut app = App::new(doc, rules, lang);
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, stop.clone()).map_err(|e| e.to_string())?;
-    }
+    let unsaved = Arc::new(AtomicBool::new(false));
+    let flags = {
+        let unsaved = unsaved.clone();
+        watch::start(move || {
+            // The event loop is stuck on a terminal that has gone; every edit is already in
+            // the recovery journal.
+            ratatui::restore();
+            stopped(lang, unsaved.load(Ordering::Relaxed));
+            std::process::exit(0);
+        })
+        .map_err(|e| e.to_string())?
+    };
     // ratatui::init restores the terminal on a panic too.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, &stop);
+    let result = event_loop(&mut terminal, &mut app, &flags.stop, &unsaved);
+    flags.done.store(true, Ordering::Relaxed);
     ratatui::restore();
-    if stop.load(Ordering::Relaxed) && app.doc.modified() {
+    if flags.stop.load(Ordering::Relaxed) {
+        stopped(lang, app.doc.modified());
+    }
+    result.map_err(|e| e.to_string())
+}
+
+/// Says, after a signal or a lost terminal, that unsaved changes are not lost.
+fn stopped(lang: Lang, unsaved: bool) {
+    if unsaved {
         eprintln!(
             "{}",
             lang.pick(
-                "roadsub: stopped by a signal; unsaved changes are kept and will be offered at the next start",
-                "roadsub：被信号终止；未保存的修改已保留，下次启动时可恢复",
+                "roadsub: stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start",
+                "roadsub：因信号或终端断开而终止；未保存的修改已保留，下次启动时可恢复",
             )
         );
     }
-    result.map_err(|e| e.to_string())
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     stop: &AtomicBool,
+    unsaved: &AtomicBool,
 ) -> io::Result<()> {
     while !app.quit && !stop.load(Ordering::Relaxed) {
+        unsaved.store(app.doc.modified(), Ordering::Relaxed);
         let page = view::table_rows(terminal.size()?.height);
         app.scroll_to_cursor(page);
         terminal.draw(|frame| view::draw(frame, app))?;
