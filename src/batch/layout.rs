@@ -123,3 +123,53 @@ fn drop_rank(field: Option<Field>) -> u8 {
 fn is_ours(ours: &[String], name: &str) -> bool {
     ours.iter().any(|o| o.eq_ignore_ascii_case(name.trim()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order the README gives for leaving columns out of a narrow terminal table.
+    #[test]
+    fn a_narrow_terminal_leaves_out_the_least_needed_columns_first() {
+        let columns = Columns::from_header([
+            "编号",
+            "乡镇",
+            "村",
+            "路段名称",
+            "类别",
+            "宽度",
+            "长度",
+            "投资",
+            "每公里造价",
+            "整合资金",
+            "已完工",
+            "户数",
+            "备注",
+        ])
+        .unwrap();
+        let layout = Layout::new(&columns, &RuleSet::builtin());
+        let mut order: Vec<usize> = (0..layout.header.len())
+            .filter(|&i| layout.drop_order[i] > 0)
+            .collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(layout.drop_order[i]));
+        let names: Vec<&str> = order.iter().map(|&i| layout.header[i].as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "备注",
+                "路段名称",
+                "已完工",
+                "户数",
+                "乡镇",
+                "整合资金",
+                "shortfall_per_household",
+                "投资",
+                "每公里造价",
+                "notes",
+                "类别",
+                "宽度",
+                "长度"
+            ]
+        );
+    }
+}
