@@ -40,6 +40,8 @@ pub enum Action {
     Money,
     /// Show the rules in force.
     Rules,
+    /// Show the current row's whole explanation.
+    Why,
     /// Write a report of the table (xlsx, JSON, Markdown or CSV).
     Export,
     Help,

@@ -128,6 +128,12 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b("r", Action::Rules, "the rules in force", "当前规则"),
     b(
+        "w",
+        Action::Why,
+        "the row's whole explanation, when the pane is too short for it",
+        "查看该行完整的计算说明（说明栏放不下时）",
+    ),
+    b(
         "x",
         Action::Export,
         "export a report: .xlsx, .json, .md or .csv with every amount",
@@ -178,7 +184,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Some(Action::Cancel),
             _ => None,
         },
-        Mode::Help | Mode::Rules => match key.code {
+        Mode::Help | Mode::Rules | Mode::Why => match key.code {
             KeyCode::Char('L') => Some(Action::Lang),
             KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
             KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
@@ -189,7 +195,8 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             | KeyCode::Enter
             | KeyCode::Char('?')
             | KeyCode::F(1)
-            | KeyCode::Char('r') => Some(Action::Cancel),
+            | KeyCode::Char('r')
+            | KeyCode::Char('w') => Some(Action::Cancel),
             _ => None,
         },
         Mode::Normal => Some(match key.code {
@@ -221,6 +228,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('L') => Action::Lang,
             KeyCode::Char('m') => Action::Money,
             KeyCode::Char('r') => Action::Rules,
+            KeyCode::Char('w') => Action::Why,
             KeyCode::Char('x') => Action::Export,
             KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
             KeyCode::Esc => Action::Cancel,

@@ -92,7 +92,7 @@ fn event_loop(
 ) -> io::Result<()> {
     while !app.quit && !stop.load(Ordering::Relaxed) {
         unsaved.store(app.doc.modified(), Ordering::Relaxed);
-        let page = view::table_rows(terminal.size()?.height);
+        let page = view::table_rows(app, terminal.size()?);
         app.scroll_to_cursor(page);
         terminal.draw(|frame| view::draw(frame, app))?;
         if !event::poll(Duration::from_millis(250))? {

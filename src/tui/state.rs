@@ -36,6 +36,8 @@ pub enum Mode {
     Help,
     /// The rules in force.
     Rules,
+    /// The current row's whole explanation.
+    Why,
 }
 
 /// A question put to the user.
@@ -560,7 +562,7 @@ impl App {
             Mode::SaveAs { buffer, cursor } => self.saving_as(action, buffer, cursor),
             Mode::Export { buffer, cursor } => self.exporting(action, buffer, cursor),
             Mode::Ask(q) => self.answer(action, q),
-            Mode::Help | Mode::Rules => match action {
+            Mode::Help | Mode::Rules | Mode::Why => match action {
                 Action::Lang => self.toggle_lang(),
                 // The rules may be longer than the screen.
                 Action::Up => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
@@ -672,6 +674,7 @@ impl App {
                 self.measure_all();
             }
             Action::Rules => self.mode = Mode::Rules,
+            Action::Why => self.mode = Mode::Why,
             Action::Export => {
                 // Offer the table's own name with .xlsx, the usual report.
                 let buffer = self

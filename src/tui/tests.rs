@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Size;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
@@ -102,7 +103,7 @@ fn total_subsidy(app: &App) -> String {
 /// The screen as text lines (a wide character's second cell is skipped).
 fn screen(app: &mut App, width: u16, height: u16) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    app.scroll_to_cursor(view::table_rows(height));
+    app.scroll_to_cursor(view::table_rows(app, Size::new(width, height)));
     terminal.draw(|f| view::draw(f, app)).unwrap();
     let buffer = terminal.backend().buffer().clone();
     (0..height)
@@ -585,6 +586,43 @@ fn the_rules_window_scrolls_instead_of_wrapping_its_tables() {
     );
     press(&mut app, "<Esc>");
     assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
+    let (mut app, _dir, _) = open_copy(Lang::Zh);
+    press(&mut app, "GG");
+    // At 80×24 the table needs every other line: the pane is cut, and its edge says so.
+    let s = screen(&mut app, 80, 24);
+    let bottom = s.iter().rposition(|l| l.starts_with('└')).unwrap();
+    assert!(s[bottom].contains("…… 按 w 看全部 ┘└"), "{s:#?}");
+    assert!(!s.join("\n").contains("依据："), "{s:#?}");
+    press(&mut app, "w");
+    assert_eq!(app.mode, Mode::Why);
+    let s = screen(&mut app, 80, 24);
+    let top = s
+        .iter()
+        .position(|l| l.contains("计算说明（↑↓ 翻页键滚动，Esc 关闭）"))
+        .unwrap();
+    assert_eq!(
+        s[top + 1],
+        "  │通村公路，宽 4.5 米，长 0.85 公里；造价 400,000.00                        │"
+    );
+    let text = s.join("\n");
+    assert!(
+        text.contains("│依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日"),
+        "{text}"
+    );
+    press(&mut app, "w");
+    assert_eq!(app.mode, Mode::Normal);
+    // With lines to spare under the table, the pane grows to show the whole explanation.
+    let s = screen(&mut app, 80, 40);
+    let text = s.join("\n");
+    assert!(
+        text.contains("│依据：安岳县脱贫攻坚工作新闻发布会"),
+        "{text}"
+    );
+    assert!(!text.contains("按 w 看全部"), "{text}");
 }
 
 #[test]

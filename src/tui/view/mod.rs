@@ -4,7 +4,7 @@
 mod panes;
 mod table;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -18,8 +18,10 @@ use crate::textwidth::{cells, truncate};
 
 /// The smallest terminal the table is drawn in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
-/// Lines taken by everything but the table: title, panes, status, hints.
-const CHROME: u16 = 1 + 9 + 1 + 1;
+/// Lines taken by the title, status and hint lines.
+const LINES: u16 = 3;
+/// The panes' height when the table needs every other line.
+const PANES: u16 = 9;
 
 /// The hint bar's keys, most needed first (what does not fit is cut from the end).
 const HINT_ORDER: [Action; 11] = [
@@ -36,9 +38,30 @@ const HINT_ORDER: [Action; 11] = [
     Action::Money,
 ];
 
-/// How many data lines the table shows in a terminal `height` lines tall.
-pub fn table_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(CHROME + 1).max(1))
+/// How many data lines the table shows in a terminal of `size`.
+pub fn table_rows(app: &App, size: Size) -> usize {
+    let area = Rect::from((Position::ORIGIN, size));
+    usize::from(
+        area.height
+            .saturating_sub(LINES + pane_height(app, area) + 1)
+            .max(1),
+    )
+}
+
+/// The detail and summary panes side by side.
+fn pane_split(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+}
+
+/// The panes' height: [`PANES`], or more when the table leaves lines unused and an
+/// explanation needs them.
+fn pane_height(app: &App, area: Rect) -> u16 {
+    let [left, _] = pane_split(area);
+    let need = panes::detail_height(app, left.width).max(panes::summary_height(app));
+    // The table's header and its lines.
+    let table = app.lines.len().max(1) + 1;
+    let spare = usize::from(area.height.saturating_sub(LINES + PANES)).saturating_sub(table);
+    PANES + need.saturating_sub(usize::from(PANES)).min(spare) as u16
 }
 
 /// Draws the whole screen.
@@ -61,15 +84,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [title, body, panes, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(2),
-        Constraint::Length(9),
+        Constraint::Length(pane_height(app, area)),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
     frame.render_widget(title_line(app, title.width), title);
     table::draw(frame, app, body);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(panes);
+    let [left, right] = pane_split(panes);
     panes::detail(frame, app, left);
     panes::summary(frame, app, right);
     frame.render_widget(status_line(app, usize::from(status.width)), status);
@@ -93,6 +115,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             area,
             app.overlay_scroll,
         ),
+        Mode::Why => why(frame, app, area),
         Mode::Ask(q) => ask(frame, app, q, area),
         _ => {}
     }
@@ -304,6 +327,43 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
     let shown = lines[scroll..].join("\n");
     frame.render_widget(
         Paragraph::new(shown).block(Block::bordered().title(title.to_string())),
+        r,
+    );
+}
+
+/// The current row's whole explanation in a window, scrolled as far as `overlay_scroll` asks.
+fn why(frame: &mut Frame, app: &App, area: Rect) {
+    let title = match app.lang {
+        Lang::En => format!(
+            "{}(↑↓ PgUp PgDn scroll, Esc closes) ",
+            panes::detail_title(app.lang)
+        ),
+        Lang::Zh => format!(
+            "{}（↑↓ 翻页键滚动，Esc 关闭） ",
+            panes::detail_title(app.lang).trim_end()
+        ),
+    };
+    let width = area
+        .width
+        .saturating_sub(4)
+        .min(100)
+        .max(cells(&title) as u16 + 2);
+    let text = panes::explanation(app);
+    let lines = text.line_count(width.saturating_sub(2));
+    let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
+    let scroll = app.overlay_scroll.min(lines.saturating_sub(height - 2));
+    let r = centred(area, width, height as u16);
+    // One more column each side: a wide character cut by the box's edge would eat its border.
+    let x = r.x.saturating_sub(1);
+    let wider = Rect {
+        x,
+        width: (r.width + 2).min(area.width.saturating_sub(x)),
+        ..r
+    };
+    frame.render_widget(Clear, wider);
+    frame.render_widget(
+        text.scroll((scroll as u16, 0))
+            .block(Block::bordered().title(title)),
         r,
     );
 }

@@ -22,9 +22,44 @@ fn bar(part: Decimal, whole: Decimal, width: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
+/// The detail pane's title.
+pub fn detail_title(lang: Lang) -> &'static str {
+    lang.pick(" Why these numbers ", " 计算说明 ")
+}
+
+/// The explanation as a paragraph that wraps (with no frame).
+pub fn explanation(app: &App) -> Paragraph<'static> {
+    Paragraph::new(explanation_lines(app)).wrap(Wrap { trim: true })
+}
+
+/// How many lines the detail pane needs, frame included, at `width` cells wide.
+pub fn detail_height(app: &App, width: u16) -> usize {
+    explanation(app).line_count(width.saturating_sub(2)) + 2
+}
+
+/// How many lines the summary pane needs, frame included: one per fund and per budget, and
+/// the subsidy, shortfall and km lines.
+pub fn summary_height(app: &App) -> usize {
+    app.rules.funds.len() + app.rules.budgets.len() + 3 + 2
+}
+
+/// Draws the explanation of the current row; when the pane is too short for all of it, its
+/// bottom edge says so and which key shows the rest.
 pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
-    let block = Block::bordered().title(lang.pick(" Why these numbers ", " 计算说明 "));
+    let mut block = Block::bordered().title(detail_title(lang));
+    if detail_height(app, area.width) > usize::from(area.height) {
+        block = block.title_bottom(
+            Line::from(lang.pick(" … more: w ", " …… 按 w 看全部 "))
+                .right_aligned()
+                .yellow(),
+        );
+    }
+    frame.render_widget(explanation(app).block(block), area);
+}
+
+fn explanation_lines(app: &App) -> Vec<Line<'static>> {
+    let lang = app.lang;
     let mut lines: Vec<Line> = Vec::new();
     match app.current_row().map(|r| (r, &app.doc.calcs[r])) {
         None if app.lines.is_empty() && app.filter.is_some() => lines.push(Line::from(lang.pick(
@@ -146,10 +181,7 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
             );
         }
     }
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    lines
 }
 
 pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
