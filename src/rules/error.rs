@@ -130,7 +130,7 @@ impl RulesProblem {
                 if zh {
                     format!("\"{value}\" 为负数；金额和宽度不能为负")
                 } else {
-                    format!("\"{value}\" is negative; rates, amounts and widths must not be")
+                    format!("\"{value}\" is negative; a rate, amount or width must be 0 or more")
                 }
             }
             UnknownClass { name, known } => {

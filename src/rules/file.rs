@@ -1,7 +1,8 @@
 //! The TOML mirror of `rules.toml` and its validation into a [`RuleSet`].
 //!
-//! Serde reads the shape (unknown keys refused); then every value is checked and every problem
-//! collected with its span, so one run of `roadsub rules check` lists them all.
+//! Serde reads the shape (each unknown key reported, then left out so reading goes on); then
+//! every value is checked and every problem collected with its span, so one run of
+//! `roadsub rules check` lists them all.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -9,6 +10,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::{Budget, Class, Fund, Meta, RuleSet, RulesError, RulesProblem, Tier};
@@ -180,6 +182,59 @@ impl FloorBoundary for str {
     }
 }
 
+/// Reads the file's shape. An unknown key is reported and left out, and reading goes on, so
+/// that one run lists every unknown key and then every other problem; a syntax error or a
+/// missing key ends it (`None`, with the problem in `loc`).
+fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
+    let mut root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            loc.errors.push(loc.at(at, problem_from_toml(e.message())));
+            return None;
+        }
+    };
+    loop {
+        let e = match RulesFile::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(file) => return Some(file),
+            Err(e) => e,
+        };
+        let span = e.span();
+        let problem = problem_from_toml(e.message());
+        let at = span.as_ref().map_or(0, |s| s.start);
+        loc.errors.push(loc.at(at, problem.clone()));
+        let removed = matches!(problem, RulesProblem::UnknownKey { .. })
+            && span.is_some_and(|s| remove_key(root.get_mut(), &s));
+        if !removed {
+            loc.errors.sort_by_key(|e| (e.line, e.col));
+            return None;
+        }
+    }
+}
+
+/// Removes the entry whose key is at `span`, wherever it is in `table`; whether it was found.
+fn remove_key(table: &mut DeTable, span: &std::ops::Range<usize>) -> bool {
+    // Keys are unique within a table: the name found at the span is the one to remove.
+    let found = table
+        .iter()
+        .find(|(k, _)| k.span() == *span)
+        .map(|(k, _)| k.get_ref().to_string());
+    if let Some(name) = found {
+        return table.remove(name.as_str()).is_some();
+    }
+    table
+        .iter_mut()
+        .any(|(_, v)| remove_in_value(v.get_mut(), span))
+}
+
+fn remove_in_value(value: &mut DeValue, span: &std::ops::Range<usize>) -> bool {
+    match value {
+        DeValue::Table(t) => remove_key(t, span),
+        DeValue::Array(a) => a.iter_mut().any(|v| remove_in_value(v.get_mut(), span)),
+        _ => false,
+    }
+}
+
 /// Recognises the usual serde messages so they can be said in either language.
 fn problem_from_toml(message: &str) -> RulesProblem {
     let message = message.trim();
@@ -209,12 +264,9 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
         origin,
         errors: Vec::new(),
     };
-    let file: RulesFile = match toml::from_str(text) {
-        Ok(f) => f,
-        Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            return Err(vec![loc.at(at, problem_from_toml(e.message()))]);
-        }
+    let file = match read_shape(text, &mut loc) {
+        Some(f) => f,
+        None => return Err(loc.errors),
     };
 
     let rounding = match &file.meta.rounding {

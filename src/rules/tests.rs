@@ -68,7 +68,11 @@ fn unknown_keys_are_refused_with_their_place() {
     let text = format!("{HEAD}colour = \"red\"\n");
     assert_eq!(
         errors(&text),
-        ["r.toml:10:1: unknown key `colour` (expected one of id, name, name_en, aliases)"]
+        [
+            "r.toml:10:1: unknown key `colour` (expected one of id, name, name_en, aliases)",
+            // Checking goes on past an unknown key.
+            "r.toml:11:1: no funds are defined: add at least one [[funds]]",
+        ]
     );
 }
 
@@ -121,7 +125,7 @@ name = "G"
             "r.toml:12:6: duplicate class id \"village\"",
             "r.toml:19:23: unknown class \"lane\" (defined: village, village)",
             "r.toml:21:15: amount 1.5 is a float, which is not exact; write \"1.5\"",
-            "r.toml:25:15: \"-10\" is negative; rates, amounts and widths must not be",
+            "r.toml:25:15: \"-10\" is negative; a rate, amount or width must be 0 or more",
             "r.toml:33:15: \"abc\" is not an amount in yuan like 150000 or \"15万\" (to the fen)",
             "r.toml:36:6: duplicate fund id \"f\"",
             "r.toml:36:6: this fund has no tiers, so it would never pay: add at least one [[funds.tiers]]",
@@ -186,5 +190,59 @@ fn syntax_errors_carry_a_place_and_speak_chinese_too() {
     assert_eq!(
         missing[0].render(Lang::Zh),
         "r.toml:1:1: 缺少必需的键 `source`"
+    );
+}
+
+#[test]
+fn unknown_keys_at_every_level_are_listed_with_every_other_problem() {
+    let text = r#"[meta]
+name = "x"
+source = "y"
+colour = 1
+rounding = "bankers"
+
+[[classes]]
+id = "village"
+name = "通村"
+shade = "red"
+
+[[funds]]
+id = "transport"
+name = "交通"
+tiers = [
+  { classes = ["village"], min_width_m = "4.5", rate_per_km = "-1", extra = 2 },
+  { classes = ["lane"], min_width_m = "3.5", rate_per_km = 100000.5 },
+]
+
+[[budgets]]
+fund = "nope"
+amount = 1
+flavour = "x"
+"#;
+    assert_eq!(
+        errors(text),
+        [
+            "r.toml:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)",
+            "r.toml:5:12: unknown rounding rule \"bankers\" (expected half_away_from_zero or half_even)",
+            "r.toml:10:1: unknown key `shade` (expected one of id, name, name_en, aliases)",
+            "r.toml:16:63: \"-1\" is negative; a rate, amount or width must be 0 or more",
+            "r.toml:16:69: unknown key `extra` (expected one of classes, min_width_m, rate_per_km)",
+            "r.toml:17:16: unknown class \"lane\" (defined: village)",
+            "r.toml:17:60: amount 100000.5 is a float, which is not exact; write \"100000.5\"",
+            "r.toml:21:8: unknown fund \"nope\" (defined: transport)",
+            "r.toml:23:1: unknown key `flavour` (expected one of fund, class, per_village, name, name_en, amount)",
+        ]
+    );
+}
+
+#[test]
+fn a_missing_key_after_an_unknown_one_ends_the_list() {
+    let text = "[meta]\ncolour = 1\nsource = \"y\"\n";
+    assert_eq!(
+        errors(text),
+        [
+            "r.toml:1:1: missing required key `name`",
+            "r.toml:2:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)",
+        ]
     );
 }

@@ -45,9 +45,13 @@ fn unknown_keys_and_syntax_errors() {
     );
     let (code, _, err) = env.run(&["rules", "check", &path]);
     assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("roadsub: {path}:4:1: unknown key `colour`")),
-        "{err}"
+    assert_text(
+        &err,
+        &format!(
+            "roadsub: {path}:1:1: no classes are defined: add at least one [[classes]]\n\
+             roadsub: {path}:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)\n\
+             roadsub: {path}:5:1: no funds are defined: add at least one [[funds]]\n"
+        ),
     );
 }
 
