@@ -15,8 +15,8 @@ use crate::i18n::Lang;
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("batch")
         .about(lang.pick(
-            "Compute every segment of one or more CSV tables and write the results",
-            "计算一个或多个 CSV 表中的全部路段并写出结果",
+            "Compute every segment of one or more tables (CSV or Excel) and write the results",
+            "计算一个或多个表格（CSV 或 Excel）中的全部路段并写出结果",
         ))
         .disable_help_flag(true)
         .help_template(super::help_template(lang))
@@ -40,8 +40,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_name("OUT")
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "Write the results to OUT (CSV, replaced atomically); - or none: standard output",
-                    "结果写入 OUT 文件（CSV，原子替换）；- 或不给：标准输出",
+                    "Write the results to OUT (replaced atomically; its extension picks the format, see --format); - or none: standard output",
+                    "结果写入 OUT 文件（原子替换；扩展名决定格式，见 --format）；- 或不给：标准输出",
                 )),
         )
         .arg(

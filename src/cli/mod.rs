@@ -132,8 +132,8 @@ pub fn command(lang: Lang) -> Command {
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "Open FILE (CSV) in the interactive table; without FILE, a new table",
-                    "在交互式表格中打开 FILE（CSV）；不给文件则新建表格",
+                    "Open FILE (CSV or Excel) in the interactive table; without FILE, a new table",
+                    "在交互式表格中打开 FILE（CSV 或 Excel）；不给文件则新建表格",
                 )),
         )
         .help_template(help_template(lang))

@@ -117,7 +117,8 @@ impl Problem {
                 },
                 (ValueError::TooPrecise, false) => match field {
                     Field::Length | Field::Completed => {
-                        "is more precise than 1 mm (at most 6 decimals of a km)".into()
+                        "is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)"
+                            .into()
                     }
                     Field::Width => {
                         "is more precise than 1 mm (at most 3 decimals of a metre)".into()
@@ -126,7 +127,7 @@ impl Problem {
                 },
                 (ValueError::TooPrecise, true) => match field {
                     Field::Length | Field::Completed => {
-                        "精度超过 1 毫米（公里数最多 6 位小数）".into()
+                        "精度超过 1 毫米（公里数最多 6 位小数，米数最多 3 位）".into()
                     }
                     Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
                     _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),

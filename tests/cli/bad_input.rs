@@ -122,7 +122,8 @@ fn each_kind_of_bad_value() {
          F,t,v,village,NaN,inf,100,,\n\
          G,t,v,village,4.5,2,100000000000000000000000000000,,\n\
          H,t,v,village,4.5,2,1.005,,\n\
-         I,t,v\n",
+         I,t,v\n\
+         J,t,v,village,4.5,1.2345678米,100,,\n",
     );
     let (code, _, err) = env.run(&[
         "batch",
@@ -148,7 +149,8 @@ fn each_kind_of_bad_value() {
             ":8: cost \"100000000000000000000000000000\" is too large for exact money (at most 999,999,999,999,999.99 yuan)",
             ":9: cost \"1.005\" has fractions of a fen (amounts are exact to 0.01 yuan)",
             ":10: row has 3 fields but the header has 9",
-            &format!("8 bad rows; wrote the 1 good row to {}", env.path("o.csv").display()),
+            ":11: length_km \"1.2345678米\" is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)",
+            &format!("9 bad rows; wrote the 1 good row to {}", env.path("o.csv").display()),
         ]
     );
     let csv = env.read("o.csv");
