@@ -377,7 +377,7 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
             m.effective.clone().unwrap_or_default(),
         ),
         (lang.pick("rounding", "舍入"), m.rounding.key().to_string()),
-        (lang.pick("file", "文件"), rules.origin.clone()),
+        (lang.pick("file", "文件"), rules.origin(lang)),
     ];
     for (r, (k, v)) in facts.iter().enumerate() {
         sheet.write_string_with_format(r as u32, 0, *k, &bold)?;

@@ -69,7 +69,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                     };
                     format!(
                         "{}: valid — {}, {}, {}, {}\n",
-                        rules.origin,
+                        rules.origin(lang),
                         n(rules.classes.len(), "class", "classes"),
                         n(rules.funds.len(), "fund", "funds"),
                         n(tiers, "tier", "tiers"),
@@ -78,7 +78,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 }
                 Lang::Zh => format!(
                     "{}：有效 — 道路类别 {} 个，资金来源 {} 个，标准档 {} 个，预算额度 {} 个\n",
-                    rules.origin,
+                    rules.origin(lang),
                     rules.classes.len(),
                     rules.funds.len(),
                     tiers,

@@ -138,6 +138,9 @@ fn class_key(text: &str) -> String {
     normalize_width_forms(text.trim()).to_lowercase()
 }
 
+/// The built-in rules' origin in messages and reports.
+const BUILTIN_ORIGIN: &str = "rules.toml (built-in)";
+
 impl RuleSet {
     /// Reads and validates rules from TOML text; `origin` names the file in messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
@@ -146,8 +149,16 @@ impl RuleSet {
 
     /// The shipped rules (SPEC §1).
     pub fn builtin() -> RuleSet {
-        Self::from_toml(BUILTIN_TOML, "rules.toml (built-in)")
-            .expect("the shipped rules.toml is valid")
+        Self::from_toml(BUILTIN_TOML, BUILTIN_ORIGIN).expect("the shipped rules.toml is valid")
+    }
+
+    /// Where the rules came from, said in `lang` (the built-in copy is named as such).
+    pub fn origin(&self, lang: Lang) -> String {
+        if self.origin == BUILTIN_ORIGIN {
+            lang.pick(BUILTIN_ORIGIN, "rules.toml（内置）").to_string()
+        } else {
+            self.origin.clone()
+        }
     }
 
     fn new(

@@ -11,7 +11,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
     let m = &rules.meta;
     let mut out = String::new();
     out.push_str(&format!("{}\n", m.display_name(lang)));
-    let mut facts = vec![(lang.pick("file", "文件"), rules.origin.clone())];
+    let mut facts = vec![(lang.pick("file", "文件"), rules.origin(lang))];
     if let Some(issuer) = super::display_opt(lang, m.issuer.as_deref(), m.issuer_en.as_deref()) {
         facts.push((lang.pick("issuer", "发布机关"), issuer.to_string()));
     }

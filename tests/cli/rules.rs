@@ -11,6 +11,12 @@ fn check_the_shipped_rules() {
         out,
         "rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 2 budgets\n"
     );
+    let (code, out, _) = env.run(&["rules", "check", "--lang", "zh"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 2 个\n"
+    );
 }
 
 #[test]
