@@ -67,6 +67,7 @@ pub(super) fn command(lang: Lang) -> Command {
                 .long("by")
                 .value_name("township|village|class")
                 .value_parser(["township", "village", "class"])
+                .hide_possible_values(true)
                 .help(lang.pick("Also total per township, village or class (implies --summary)", "另按乡镇、村或道路类别汇总（含 --summary）")),
         )
         .arg(

@@ -72,6 +72,7 @@ fn global_args(lang: Lang) -> [Arg; 2] {
             .value_name("zh|en")
             .global(true)
             .value_parser(["zh", "en"])
+            .hide_possible_values(true)
             .help(lang.pick(
                 "Language of messages and notes [default: from LANG/LC_ALL]",
                 "界面与备注语言［默认：取自 LANG/LC_ALL］",
