@@ -37,8 +37,9 @@ impl Replacement {
             ));
         }
         // `/dev/stdout` and `/proc/self/fd/1` name whatever the descriptor is (a pipe, a
-        // terminal, a file opened for appending): write into it, never rename over it.
-        let stream = existing.as_ref().is_some_and(|m| !m.is_file()) || is_system_name(path);
+        // terminal, a file the shell opened with `>` or `>>`): write into it, never rename over
+        // it.
+        let stream = existing.as_ref().is_some_and(|m| !m.is_file()) || names_a_descriptor(path);
         let target = match &existing {
             _ if stream => path.to_path_buf(),
             Some(_) => fs::canonicalize(path)?,
@@ -87,7 +88,8 @@ impl Replacement {
         if stream {
             let mut from = temp.as_file();
             from.rewind()?;
-            let mut to = OpenOptions::new().write(true).open(&target)?;
+            // Appending is what `>` and `>>` ask of a file, and all a device or pipe can do.
+            let mut to = OpenOptions::new().append(true).open(&target)?;
             io::copy(&mut from, &mut to)?;
             return to.flush();
         }
@@ -105,9 +107,15 @@ fn folder(path: &Path) -> &Path {
     }
 }
 
-/// Whether `path` is under `/dev` or `/proc`, where names stand for devices and descriptors.
-fn is_system_name(path: &Path) -> bool {
-    cfg!(unix) && (path.starts_with("/dev") || path.starts_with("/proc"))
+/// Whether `path` names an open descriptor (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`)
+/// rather than a file.
+fn names_a_descriptor(path: &Path) -> bool {
+    cfg!(unix)
+        && (["/dev/stdout", "/dev/stderr"]
+            .iter()
+            .any(|p| path == Path::new(p))
+            || path.starts_with("/dev/fd")
+            || path.starts_with("/proc") && path.components().any(|c| c.as_os_str() == "fd"))
 }
 
 /// `path`, or the name its chain of symbolic links ends at (which need not exist yet).
@@ -235,9 +243,26 @@ mod tests {
     fn a_device_is_written_into_not_replaced() {
         replace(Path::new("/dev/null"), "rows\n").unwrap();
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
-        assert!(is_system_name(Path::new("/dev/stdout")));
-        assert!(is_system_name(Path::new("/proc/self/fd/1")));
-        assert!(!is_system_name(Path::new("/devices.csv")));
+        assert!(names_a_descriptor(Path::new("/dev/stdout")));
+        assert!(names_a_descriptor(Path::new("/dev/fd/1")));
+        assert!(names_a_descriptor(Path::new("/proc/self/fd/1")));
+        assert!(!names_a_descriptor(Path::new("/dev/shm/out.csv")));
+        assert!(!names_a_descriptor(Path::new("/devices.csv")));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_opened_by_the_shell_is_written_into_as_it_asked() {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        fs::write(&path, "earlier\n").unwrap();
+        // As `>> log.csv` would open it.
+        let shell = OpenOptions::new().append(true).open(&path).unwrap();
+        let name = format!("/proc/self/fd/{}", shell.as_raw_fd());
+        replace(Path::new(&name), "rows\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "earlier\nrows\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
