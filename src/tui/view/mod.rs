@@ -317,13 +317,7 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
     let height = (lines.len() + 2).min(usize::from(area.height));
     let scroll = scroll.min(lines.len().saturating_sub(height.saturating_sub(2)));
     let r = centred(area, width as u16, height as u16);
-    let x = r.x.saturating_sub(1);
-    let wider = Rect {
-        x,
-        width: (r.width + 2).min(area.width.saturating_sub(x)),
-        ..r
-    };
-    frame.render_widget(Clear, wider);
+    clear_around(frame, r, area);
     let shown = lines[scroll..].join("\n");
     frame.render_widget(
         Paragraph::new(shown).block(Block::bordered().title(title.to_string())),
@@ -353,7 +347,17 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
     let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
     let scroll = app.overlay_scroll.min(lines.saturating_sub(height - 2));
     let r = centred(area, width, height as u16);
-    // One more column each side: a wide character cut by the box's edge would eat its border.
+    clear_around(frame, r, area);
+    frame.render_widget(
+        text.scroll((scroll as u16, 0))
+            .block(Block::bordered().title(title)),
+        r,
+    );
+}
+
+/// Clears a window's place, and one more column each side: a wide character cut by the
+/// window's edge would otherwise eat its border.
+fn clear_around(frame: &mut Frame, r: Rect, area: Rect) {
     let x = r.x.saturating_sub(1);
     let wider = Rect {
         x,
@@ -361,11 +365,6 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
         ..r
     };
     frame.render_widget(Clear, wider);
-    frame.render_widget(
-        text.scroll((scroll as u16, 0))
-            .block(Block::bordered().title(title)),
-        r,
-    );
 }
 
 fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
@@ -379,14 +378,7 @@ fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
         .sum::<usize>() as u16
         + 2;
     let r = centred(area, width, height);
-    // One more column each side: a wide character cut by the box's edge would eat its border.
-    let x = r.x.saturating_sub(1);
-    let wider = Rect {
-        x,
-        width: (r.width + 2).min(area.width.saturating_sub(x)),
-        ..r
-    };
-    frame.render_widget(Clear, wider);
+    clear_around(frame, r, area);
     frame.render_widget(
         Paragraph::new(text.to_string())
             .block(Block::bordered().title(title.to_string()))
