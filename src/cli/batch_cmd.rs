@@ -9,8 +9,11 @@ use super::{
     help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK,
     EXIT_USAGE,
 };
-use crate::batch::{self, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS};
+use crate::batch::{
+    self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
+};
 use crate::i18n::Lang;
+use crate::table::replace::names_a_descriptor;
 
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("batch")
@@ -177,7 +180,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         _ => GroupBy::Class,
     });
     let show_summary = m.get_flag("summary") || by.is_some();
-    let to_file = matches!(destination, Destination::File(_));
+    // `-o /dev/stdout` is standard output: the summary must not land among the rows.
+    let to_file = matches!(&destination, Destination::File(p) if !names_a_descriptor(p));
     let opts = Options {
         rules: &rules,
         inputs,
@@ -192,12 +196,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();
-    let report = batch::run(&opts, &mut stderr).map_err(|e| {
-        Failure::new(
-            EXIT_BAD_INPUT,
-            format!("{}{e}", lang.pick("cannot write ", "无法写入 ")),
-        )
-    })?;
+    let report = match batch::run(&opts, &mut stderr) {
+        Ok(report) => report,
+        // A reader that stopped early (`| head`) is not an error, as for any filter.
+        Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            return Ok(EXIT_OK)
+        }
+        Err(e) => {
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                format!("{}{e}", lang.pick("cannot write ", "无法写入 ")),
+            ))
+        }
+    };
 
     if !report.hidden_columns.is_empty() {
         let cols = report.hidden_columns.join(", ");

@@ -109,7 +109,7 @@ fn folder(path: &Path) -> &Path {
 
 /// Whether `path` names an open descriptor (`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`)
 /// rather than a file.
-fn names_a_descriptor(path: &Path) -> bool {
+pub fn names_a_descriptor(path: &Path) -> bool {
     cfg!(unix)
         && (["/dev/stdout", "/dev/stderr"]
             .iter()

@@ -320,3 +320,52 @@ fn notes_show_each_width_as_written() {
         );
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("S{i},t,v,village,4.5,1,1000000\n"));
+    }
+    let input = env.write("big.csv", text);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"))
+        .args(["batch", &input])
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe closes here, as `| head -1` would close it.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(first.starts_with("id,township,village"), "{first}");
+    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nS1,t,v,village,4.5,2,1600000\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input, "-o", "/dev/stdout", "--summary"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2, "the rows alone: {out}");
+    assert!(err.contains("Summary"), "{err}");
+}
