@@ -127,8 +127,11 @@ pub struct App {
     journal: Option<Journal>,
     /// Quit once the save under way (perhaps after a question) succeeds.
     quit_after_save: bool,
-    /// Lines scrolled in the help or rules window.
+    /// Lines scrolled in the help, rules or explanation window.
     pub overlay_scroll: usize,
+    /// How far that window can scroll, as last drawn (so scrolling past the end does not
+    /// pile up key presses that must be undone).
+    pub overlay_max: std::cell::Cell<usize>,
     /// The user agreed that saving a workbook keeps only the edited sheet.
     workbook_agreed: bool,
 }
@@ -175,6 +178,7 @@ impl App {
             journal,
             quit_after_save: false,
             overlay_scroll: 0,
+            overlay_max: std::cell::Cell::new(0),
             workbook_agreed: false,
         };
         app.measure_all();
@@ -566,9 +570,13 @@ impl App {
                 Action::Lang => self.toggle_lang(),
                 // The rules may be longer than the screen.
                 Action::Up => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
-                Action::Down => self.overlay_scroll += 1,
+                Action::Down => {
+                    self.overlay_scroll = (self.overlay_scroll + 1).min(self.overlay_max.get())
+                }
                 Action::PageUp => self.overlay_scroll = self.overlay_scroll.saturating_sub(10),
-                Action::PageDown => self.overlay_scroll += 10,
+                Action::PageDown => {
+                    self.overlay_scroll = (self.overlay_scroll + 10).min(self.overlay_max.get())
+                }
                 _ => {
                     self.mode = Mode::Normal;
                     self.overlay_scroll = 0;

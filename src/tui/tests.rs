@@ -55,6 +55,7 @@ fn press(app: &mut App, keys: &str) {
                 "Right" => key(KeyCode::Right),
                 "End" => key(KeyCode::End),
                 "F1" => key(KeyCode::F(1)),
+                "PgDn" => key(KeyCode::PageDown),
                 c if c.starts_with("C-") => KeyEvent::new(
                     KeyCode::Char(c.chars().nth(2).unwrap()),
                     KeyModifiers::CONTROL,
@@ -406,6 +407,26 @@ fn the_help_screen_lists_every_key() {
         text.contains("编辑单元格（Esc 取消，Tab 下一格）"),
         "{text}"
     );
+}
+
+#[test]
+fn windows_scroll_to_their_end_and_no_further() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "?");
+    let first = screen(&mut app, 80, 24).join("\n");
+    assert!(!first.contains("closes this help"), "{first}");
+    for _ in 0..50 {
+        press(&mut app, "j");
+    }
+    let end = screen(&mut app, 80, 24).join("\n");
+    assert!(end.contains("Esc or ? closes this help."), "{end}");
+    // Presses past the end are not kept: one k moves the text at once.
+    press(&mut app, "k");
+    assert_ne!(screen(&mut app, 80, 24).join("\n"), end);
+    press(&mut app, "<Esc>w");
+    screen(&mut app, 80, 24);
+    press(&mut app, "<PgDn><PgDn>");
+    assert_eq!(app.overlay_scroll, app.overlay_max.get());
 }
 
 #[test]

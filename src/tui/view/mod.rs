@@ -105,7 +105,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.render_widget(hint_line(app, usize::from(hints.width)), hints);
     match &app.mode {
         Mode::Help => help(frame, app, area),
-        Mode::Rules => scrolled(
+        Mode::Rules => app.overlay_max.set(scrolled(
             frame,
             app.lang.pick(
                 " Rules in force (↑↓ PgUp PgDn scroll, Esc closes) ",
@@ -114,7 +114,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             &crate::rules::describe(&app.rules, app.lang),
             area,
             app.overlay_scroll,
-        ),
+        )),
         Mode::Why => why(frame, app, area),
         Mode::Ask(q) => ask(frame, app, q, area),
         _ => {}
@@ -302,8 +302,9 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// A window with lines kept whole (tables must not wrap), cut at the right with `…`, and
-/// scrolled down by `scroll` lines when it is taller than the screen.
-fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usize) {
+/// scrolled down by `scroll` lines when it is taller than the screen; returns how far it can
+/// scroll.
+fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usize) -> usize {
     let width = (text
         .lines()
         .map(cells)
@@ -315,7 +316,8 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
     let inner = width.saturating_sub(2);
     let lines: Vec<String> = text.lines().map(|l| truncate(l, inner)).collect();
     let height = (lines.len() + 2).min(usize::from(area.height));
-    let scroll = scroll.min(lines.len().saturating_sub(height.saturating_sub(2)));
+    let max = lines.len().saturating_sub(height.saturating_sub(2));
+    let scroll = scroll.min(max);
     let r = centred(area, width as u16, height as u16);
     clear_around(frame, r, area);
     let shown = lines[scroll..].join("\n");
@@ -323,6 +325,7 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
         Paragraph::new(shown).block(Block::bordered().title(title.to_string())),
         r,
     );
+    max
 }
 
 /// The current row's whole explanation in a window, scrolled as far as `overlay_scroll` asks.
@@ -345,7 +348,9 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
     let text = panes::explanation(app);
     let lines = text.line_count(width.saturating_sub(2));
     let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
-    let scroll = app.overlay_scroll.min(lines.saturating_sub(height - 2));
+    let max = lines.saturating_sub(height - 2);
+    app.overlay_max.set(max);
+    let scroll = app.overlay_scroll.min(max);
     let r = centred(area, width, height as u16);
     clear_around(frame, r, area);
     frame.render_widget(
@@ -405,7 +410,12 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
         "\nAmounts beside the inputs are computed by the rules in force;\nEsc or ? closes this help.",
         "\n输入列旁的金额按当前规则计算；\n按 Esc 或 ? 关闭帮助。",
     ));
-    overlay(frame, lang.pick(" Keys ", " 按键 "), &text, area);
+    let title = lang.pick(
+        " Keys (↑↓ PgUp PgDn scroll, Esc closes) ",
+        " 按键（↑↓ 翻页键滚动，Esc 关闭） ",
+    );
+    app.overlay_max
+        .set(scrolled(frame, title, &text, area, app.overlay_scroll));
 }
 
 fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
