@@ -1036,7 +1036,16 @@ impl App {
             Action::Accept if !buffer.trim().is_empty() => {
                 let path = PathBuf::from(buffer.trim());
                 self.mode = Mode::Normal;
-                if path.exists() {
+                let open = self.doc.path.as_deref();
+                if open.is_some_and(|p| p == path || crate::batch::is_same_file(p, &path)) {
+                    // A report in place of the table would lose the table.
+                    self.say(
+                        "that is the table being edited: export to another file (Ctrl-S saves the table)",
+                        "这是正在编辑的表格：请导出到其他文件（保存表格请按 Ctrl-S）",
+                        true,
+                    );
+                    self.mode = Mode::Export { buffer, cursor };
+                } else if path.exists() {
                     self.mode = Mode::Ask(Question::ReplaceExport(path));
                 } else {
                     self.export(path);

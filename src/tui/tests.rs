@@ -659,6 +659,28 @@ fn a_long_edit_scrolls_to_keep_the_cursor_in_view() {
 }
 
 #[test]
+fn export_refuses_to_replace_the_table_being_edited() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    let before = std::fs::read(&path).unwrap();
+    press(&mut app, "x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        path.display()
+    );
+    press(&mut app, &keys);
+    assert!(matches!(app.mode, Mode::Export { .. }), "{:?}", app.mode);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "that is the table being edited: export to another file (Ctrl-S saves the table)"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
 fn export_writes_a_report_of_the_table_as_edited() {
     let (mut app, dir, _) = open_copy(Lang::En);
     press(&mut app, "jlllll<Enter><BS><BS><BS>4.5<Enter>x");
