@@ -59,7 +59,9 @@ fn main() {
         let opened = start.elapsed();
 
         let edit = Instant::now();
+        // The last row: the worst case for the check against earlier rows' ids.
         for action in [
+            Action::Bottom,
             Action::Right,
             Action::Right,
             Action::Right,

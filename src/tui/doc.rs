@@ -81,6 +81,20 @@ fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
     }
 }
 
+/// Makes a row bad for repeating the id of an earlier row.
+fn mark_duplicate(calc: &mut Calc, row: &SheetRow, column: &str, id: &str) {
+    let error = RowError {
+        line: row.line,
+        column: Some(column.to_string()),
+        value: Some(id.to_string()),
+        problem: Problem::DuplicateId,
+    };
+    match calc {
+        Calc::Bad(errors) => errors.insert(0, error),
+        Calc::Good(_) => *calc = Calc::Bad(vec![error]),
+    }
+}
+
 fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
     let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
     RowText {
@@ -93,7 +107,17 @@ fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
 impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
-        let calcs: Vec<Calc> = sheet.rows.iter().map(|r| calc(rules, &sheet, r)).collect();
+        let mut calcs: Vec<Calc> = sheet.rows.iter().map(|r| calc(rules, &sheet, r)).collect();
+        // An id seen on an earlier row makes the row bad, as in a batch run.
+        if let Some(col) = sheet.columns.index(Field::Id) {
+            let mut seen = std::collections::HashSet::new();
+            for (row, c) in sheet.rows.iter().zip(calcs.iter_mut()) {
+                let id = row.get(col).trim();
+                if !id.is_empty() && !seen.insert(id) {
+                    mark_duplicate(c, row, &sheet.columns.names[col], id);
+                }
+            }
+        }
         let mut summary = Summary::new(rules, &[]);
         for (row, c) in sheet.rows.iter().zip(&calcs) {
             if let Calc::Good(g) = c {
@@ -129,6 +153,17 @@ impl Doc {
 
     fn put_in(&mut self, rules: &RuleSet, at: usize) {
         self.calcs[at] = calc(rules, &self.sheet, &self.sheet.rows[at]);
+        if let Some(col) = self.sheet.columns.index(Field::Id) {
+            let row = &self.sheet.rows[at];
+            let id = row.get(col).trim();
+            if !id.is_empty()
+                && self.sheet.rows[..at]
+                    .iter()
+                    .any(|r| r.get(col).trim() == id)
+            {
+                mark_duplicate(&mut self.calcs[at], row, &self.sheet.columns.names[col], id);
+            }
+        }
         if let Calc::Good(g) = &self.calcs[at] {
             let _ = self.summary.add(
                 rules,
@@ -141,6 +176,48 @@ impl Doc {
 
     /// Carries out a change, keeping breakdowns and totals current.
     pub fn apply(&mut self, rules: &RuleSet, op: &Op) {
+        self.apply_one(rules, op);
+        // Which row of a repeated id counts as the repeat may have changed.
+        if let Some(col) = self.sheet.columns.index(Field::Id) {
+            match op {
+                Op::Set {
+                    col: c, old, new, ..
+                } if *c == col => {
+                    self.refresh_id(rules, col, old);
+                    self.refresh_id(rules, col, new);
+                }
+                Op::Insert { row, .. } | Op::Delete { row, .. } => {
+                    self.refresh_id(rules, col, row.get(col))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Recomputes every row whose id is `id`.
+    fn refresh_id(&mut self, rules: &RuleSet, col: usize, id: &str) {
+        let id = id.trim();
+        if id.is_empty() {
+            return;
+        }
+        let rows: Vec<usize> = (0..self.sheet.rows.len())
+            .filter(|&i| self.sheet.rows[i].get(col).trim() == id)
+            .collect();
+        if rows.len() < 2 && !rows.iter().any(|&i| self.is_marked_duplicate(i)) {
+            return;
+        }
+        for i in rows {
+            self.take_out(rules, i);
+            self.put_in(rules, i);
+        }
+    }
+
+    fn is_marked_duplicate(&self, at: usize) -> bool {
+        matches!(&self.calcs[at], Calc::Bad(errors)
+            if errors.iter().any(|e| e.problem == Problem::DuplicateId))
+    }
+
+    fn apply_one(&mut self, rules: &RuleSet, op: &Op) {
         match op {
             Op::Set { row, col, new, .. } => {
                 self.take_out(rules, *row);
@@ -296,6 +373,47 @@ mod tests {
         d.undo(&rules);
         assert_eq!(subsidy(&d), "1175000.00");
         assert_eq!(d.summary.total.segments, 2);
+    }
+
+    #[test]
+    fn a_repeated_id_makes_the_later_row_bad_until_it_is_no_longer_repeated() {
+        let (mut d, rules) = doc();
+        let id = d.sheet.columns.index(Field::Id).unwrap();
+        let repeat = Op::Set {
+            row: 1,
+            col: id,
+            old: "E2".into(),
+            new: "E1".into(),
+        };
+        d.apply(&rules, &repeat);
+        let Calc::Bad(errors) = &d.calcs[1] else {
+            panic!("E2 renamed E1 is a repeat")
+        };
+        assert_eq!(
+            errors[0].render_value(&rules, Lang::En),
+            "id \"E1\" appears on an earlier row (ids must be unique)"
+        );
+        assert_eq!(subsidy(&d), "1500000.00", "only the first E1 counts");
+        // Opening a file with the repeat finds it too.
+        let reopened = Doc::new(d.sheet.clone(), None, &rules);
+        assert!(matches!(reopened.calcs[1], Calc::Bad(_)));
+        assert_eq!(subsidy(&reopened), "1500000.00");
+        // Deleting the first leaves the other alone with its id: it counts again.
+        let first = d.sheet.rows[0].clone();
+        d.apply(
+            &rules,
+            &Op::Delete {
+                at: 0,
+                row: first.clone(),
+            },
+        );
+        assert!(matches!(d.calcs[0], Calc::Good(_)));
+        assert_eq!(subsidy(&d), "375000.00");
+        d.apply(&rules, &Op::Insert { at: 0, row: first });
+        assert!(matches!(d.calcs[1], Calc::Bad(_)));
+        assert_eq!(subsidy(&d), "1500000.00");
+        d.apply(&rules, &repeat.inverse());
+        assert_eq!(subsidy(&d), "1875000.00");
     }
 
     #[test]
