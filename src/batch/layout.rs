@@ -12,6 +12,9 @@ const COMPUTED: [&str; 4] = [
     "notes",
 ];
 
+/// The same columns as the Chinese report workbook heads them (read back as computed too).
+pub(super) const COMPUTED_ZH: [&str; 4] = ["补助合计", "差额", "每户差额", "计算说明"];
+
 /// The output's shape, fixed by the first table.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -36,11 +39,12 @@ fn is_number(field: Option<Field>) -> bool {
 impl Layout {
     /// The layout for a first table with these columns.
     pub fn new(columns: &Columns, rules: &RuleSet) -> Layout {
+        // As CSV writes them, and as the Chinese report workbook heads them.
         let ours: Vec<String> = rules
             .funds
             .iter()
-            .map(|f| f.id.clone())
-            .chain(COMPUTED.iter().map(|s| s.to_string()))
+            .flat_map(|f| [f.id.clone(), f.name.clone()])
+            .chain(COMPUTED.iter().chain(&COMPUTED_ZH).map(|s| s.to_string()))
             .collect();
         // Columns that a previous run wrote are computed afresh, not duplicated.
         let copied: Vec<usize> = (0..columns.names.len())

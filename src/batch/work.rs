@@ -356,6 +356,10 @@ impl Worker<'_> {
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;
         errors.clear();
+        // A report's totals row, fed back in, is not a segment (nor a repeated id).
+        if row::is_totals_row(record, columns) {
+            return;
+        }
         if duplicate_id {
             let id = columns
                 .index(Field::Id)

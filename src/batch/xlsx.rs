@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use super::layout::Layout;
+use super::layout::{Layout, COMPUTED_ZH};
 use super::summary::{GroupBy, Summary, Totals};
 use crate::i18n::Lang;
 use crate::money;
@@ -66,10 +66,10 @@ impl Report {
                 let f = i - inputs;
                 match (lang, f) {
                     (Lang::Zh, f) if f < funds => rules.funds[f].name.clone(),
-                    (Lang::Zh, f) if f == funds => "补助合计".into(),
-                    (Lang::Zh, f) if f == funds + 1 => "差额".into(),
-                    (Lang::Zh, f) if i + 1 < columns && f == funds + 2 => "每户差额".into(),
-                    (Lang::Zh, _) if i + 1 == columns => "计算说明".into(),
+                    (Lang::Zh, f) if f == funds => COMPUTED_ZH[0].into(),
+                    (Lang::Zh, f) if f == funds + 1 => COMPUTED_ZH[1].into(),
+                    (Lang::Zh, f) if i + 1 < columns && f == funds + 2 => COMPUTED_ZH[2].into(),
+                    (Lang::Zh, _) if i + 1 == columns => COMPUTED_ZH[3].into(),
                     _ => h.clone(),
                 }
             })

@@ -40,6 +40,41 @@ pub enum Problem {
     NotUtf8,
     /// An amount left the exact range during the computation.
     Overflow,
+    /// A totals row (see [`is_totals_row`]): not a segment.
+    TotalsRow,
+}
+
+/// Words a totals row starts with.
+const TOTALS: [&str; 8] = [
+    "合计", "总计", "小计", "共计", "合計", "總計", "total", "subtotal",
+];
+
+/// Whether `record` is a table's totals row rather than a segment: its first field says
+/// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), and it has no
+/// township, village, class, width or length.
+pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
+    let first = record.get(0).unwrap_or("").trim_start();
+    // Most rows start with an id: turned away before anything is allocated.
+    if !first.starts_with(['合', '总', '總', '小', '共', 't', 'T']) || first.len() > 32 {
+        return false;
+    }
+    let first: String = first
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':' && *c != '：')
+        .collect::<String>()
+        .to_lowercase();
+    let first = first.strip_suffix('s').unwrap_or(&first);
+    TOTALS.contains(&first)
+        && [
+            Field::Township,
+            Field::Village,
+            Field::Class,
+            Field::Width,
+            Field::Length,
+        ]
+        .iter()
+        .filter_map(|&f| columns.index(f))
+        .all(|i| record.get(i).is_none_or(|v| v.trim().is_empty()))
 }
 
 /// One problem at one place: `FILE:LINE: column "value" problem`.
@@ -197,6 +232,12 @@ impl Problem {
                 .pick(
                     "is not valid UTF-8, though the file is UTF-8 elsewhere",
                     "不是有效的 UTF-8 文本（文件其余部分是 UTF-8）",
+                )
+                .into(),
+            Problem::TotalsRow => lang
+                .pick(
+                    "is a totals row, not a segment (left out)",
+                    "是合计行，不是路段（不计入）",
                 )
                 .into(),
             Problem::Overflow => lang

@@ -116,3 +116,25 @@ fn empty_and_header_only() {
     assert!(matches!(open(&b""[..]), Err(TableError::Empty)));
     assert_eq!(parse_all(HEAD, Lang::En), (vec![], vec![]));
 }
+
+#[test]
+fn a_totals_row_is_told_from_a_segment() {
+    let columns =
+        Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]).unwrap();
+    let is_totals = |fields: &[&str]| {
+        let text: String = fields.concat();
+        let mut ends = Vec::new();
+        let mut at = 0;
+        for f in fields {
+            at += f.len();
+            ends.push(at);
+        }
+        row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
+    };
+    assert!(is_totals(&["合计", "", "", "", "", "", "1,200万"]));
+    assert!(is_totals(&["Totals:", "", "", "", "", "", "12000000"]));
+    assert!(is_totals(&["合 计", "", "", "", "", "", ""]));
+    // A segment whose id happens to say Total has a village, a class and a length.
+    assert!(!is_totals(&["Total", "t", "v", "通村", "4.5", "1", "100"]));
+    assert!(!is_totals(&["AY-01", "", "", "", "", "", ""]));
+}

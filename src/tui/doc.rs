@@ -72,6 +72,14 @@ pub struct Doc {
 fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
     let mut errors = Vec::new();
     let record = row.record();
+    if row::is_totals_row(&record, &sheet.columns) {
+        return Calc::Bad(vec![RowError {
+            line: row.line,
+            column: sheet.columns.names.first().cloned(),
+            value: Some(row.get(0).trim().to_string()),
+            problem: Problem::TotalsRow,
+        }]);
+    }
     match row::parse(&record, &sheet.columns, rules, &mut errors) {
         Some((seg, _)) if errors.is_empty() => match engine::compute(rules, &seg) {
             Ok(b) => Calc::Good(Box::new((seg, b))),

@@ -262,3 +262,25 @@ fn an_excel_report_needs_a_file() {
         )
     );
 }
+
+#[test]
+fn a_report_workbook_fed_back_in_gives_the_same_results() {
+    let env = Env::new();
+    let (_, direct, _) = env.run(&["batch", &example()]);
+    for lang in ["en", "zh"] {
+        let report = env.path(&format!("report-{lang}.xlsx"));
+        let (code, _, err) = env.run(&[
+            "batch",
+            &example(),
+            "-o",
+            report.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        // Its totals row ("Total" / "合计") is not read as a segment.
+        let (code, again, err) = env.run(&["batch", report.to_str().unwrap()]);
+        assert_eq!((code, err.as_str()), (0, ""));
+        assert_eq!(again, direct, "{lang}");
+    }
+}
