@@ -23,6 +23,26 @@ pub struct Replacement {
     /// The name the rename goes to (links followed), or the device written into.
     target: PathBuf,
     stream: bool,
+    /// For a device or pipe: whoever waits at its other end is let go if nothing comes.
+    hangup: Hangup,
+}
+
+/// Opens and closes a pipe's writing end when dropped, so that a reader waiting on a FIFO sees
+/// its end instead of waiting for ever after a failed run.
+struct Hangup(Option<PathBuf>);
+
+impl Drop for Hangup {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(path) = self.0.take() {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Without a reader a FIFO refuses a non-blocking open: nobody waits, nothing to do.
+            let _ = OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path);
+        }
+    }
 }
 
 impl Replacement {
@@ -61,6 +81,7 @@ impl Replacement {
             temp
         };
         Ok(Replacement {
+            hangup: Hangup(stream.then(|| target.clone())),
             temp,
             target,
             stream,
@@ -84,8 +105,10 @@ impl Replacement {
             temp,
             target,
             stream,
+            mut hangup,
         } = self;
         if stream {
+            hangup.0 = None;
             let mut from = temp.as_file();
             from.rewind()?;
             // Appending is what `>` and `>>` ask of a file, and all a device or pipe can do.
@@ -211,6 +234,33 @@ mod tests {
         replace(&fifo, "rows\n").unwrap();
         assert_eq!(reader.join().unwrap(), "rows\n");
         assert!(!fs::metadata(&fifo).unwrap().is_file());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pipes_reader_is_let_go_when_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
+            let fifo = fifo.clone();
+            // Left behind, not joined, should the fix ever fail: the test fails, not hangs.
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
+                tx.send(text).unwrap();
+            });
+        }
+        // The reader is waiting in its open by now, as `cat pipe &` would be.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        drop(Replacement::new(&fifo, ".tmp").unwrap());
+        let text = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(text.as_deref(), Ok(""));
     }
 
     #[cfg(unix)]
