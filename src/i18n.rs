@@ -22,6 +22,25 @@ impl Lang {
         }
     }
 
+    /// Why a file could not be read or written, in this language: the usual reasons said
+    /// plainly, any other as the system gives it.
+    pub fn io_reason(self, e: &std::io::Error) -> String {
+        use std::io::ErrorKind::*;
+        let (en, zh) = match e.kind() {
+            NotFound => ("no such file or directory", "没有这个文件或目录"),
+            PermissionDenied => ("permission denied", "没有权限"),
+            IsADirectory => ("is a directory", "是一个目录"),
+            NotADirectory => (
+                "a part of the path is not a directory",
+                "路径中有一部分不是目录",
+            ),
+            StorageFull => ("the disk is full", "磁盘已满"),
+            ReadOnlyFilesystem => ("the file system is read-only", "文件系统只读"),
+            _ => return e.to_string(),
+        };
+        self.pick(en, zh).to_string()
+    }
+
     /// Parses `zh`/`en` as given to `--lang` (also `zh-CN`, `zh_CN.UTF-8`, `english`, `中文`).
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let t = tag.trim().to_ascii_lowercase();

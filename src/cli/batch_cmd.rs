@@ -202,10 +202,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             return Ok(EXIT_OK)
         }
-        Err(e) => {
+        Err(BatchError::Output { path, source }) => {
             return Err(Failure::new(
                 EXIT_BAD_INPUT,
-                format!("{}{e}", lang.pick("cannot write ", "无法写入 ")),
+                format!(
+                    "{}{path}: {}",
+                    lang.pick("cannot write ", "无法写入 "),
+                    lang.io_reason(&source)
+                ),
             ))
         }
     };

@@ -231,8 +231,9 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
         Failure::new(
             EXIT_BAD_INPUT,
             format!(
-                "{label}: {}{e}",
-                lang.pick("cannot read rules: ", "无法读取规则文件：")
+                "{label}: {}{}",
+                lang.pick("cannot read rules: ", "无法读取规则文件："),
+                lang.io_reason(&e)
             ),
         )
     })?;

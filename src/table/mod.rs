@@ -54,7 +54,11 @@ impl TableError {
     /// `FILE: message` (one line per header problem).
     pub fn render(&self, file: &str, lang: Lang) -> String {
         let msg = match self {
-            TableError::Io(e) => format!("{}{e}", lang.pick("cannot read: ", "无法读取：")),
+            TableError::Io(e) => format!(
+                "{}{}",
+                lang.pick("cannot read: ", "无法读取："),
+                lang.io_reason(e)
+            ),
             TableError::NotText(kind) => match kind {
                 NotText::Xlsx => lang.pick(
                     "is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it",

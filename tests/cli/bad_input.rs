@@ -322,8 +322,10 @@ fn an_output_in_a_missing_directory() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "roadsub: cannot write /nonexistent-dir/x.csv: No such file or directory (os error 2)\n"
+        "roadsub: cannot write /nonexistent-dir/x.csv: no such file or directory\n"
     );
+    let (_, _, err) = env.run(&["batch", &example(), "-o", ".", "--lang", "zh"]);
+    assert_eq!(err, "roadsub: 无法写入 .: 是一个目录\n");
 }
 
 #[test]
@@ -332,7 +334,7 @@ fn a_missing_input_file() {
     let (code, _, err) = env.run(&["batch", "nope.csv"]);
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("nope.csv: cannot read: No such file or directory"),
+        err.starts_with("nope.csv: cannot read: no such file or directory\n"),
         "{err}"
     );
 }
