@@ -77,6 +77,12 @@ impl Replacement {
             let temp = builder.tempfile_in(folder(&target))?;
             if let Some(m) = &existing {
                 fs::set_permissions(temp.path(), m.permissions())?;
+                // Its owner too, when allowed (run as root, a colleague's file stays theirs).
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    let _ = std::os::unix::fs::chown(temp.path(), Some(m.uid()), Some(m.gid()));
+                }
             }
             temp
         };
@@ -313,6 +319,22 @@ mod tests {
         replace(Path::new(&name), "rows\n").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "earlier\nrows\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_owner_when_allowed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("theirs.csv");
+        fs::write(&path, "x").unwrap();
+        // Only root may give a file away; anyone else's files are their own already.
+        let owner = match std::os::unix::fs::chown(&path, Some(65534), Some(65534)) {
+            Ok(()) => 65534,
+            Err(_) => fs::metadata(&path).unwrap().uid(),
+        };
+        replace(&path, "y").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().uid(), owner);
     }
 
     #[test]
