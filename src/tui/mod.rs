@@ -55,8 +55,11 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
             // The event loop is stuck on a terminal that has gone; every edit is already in
             // the recovery journal.
             ratatui::restore();
-            stopped(lang, unsaved.load(Ordering::Relaxed));
-            std::process::exit(0);
+            eprintln!(
+                "roadsub: {}",
+                stopped(lang, unsaved.load(Ordering::Relaxed))
+            );
+            std::process::exit(1);
         })
         .map_err(|e| e.to_string())?
     };
@@ -65,23 +68,28 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
     let result = event_loop(&mut terminal, &mut app, &flags.stop, &unsaved);
     flags.done.store(true, Ordering::Relaxed);
     ratatui::restore();
+    result.map_err(|e| e.to_string())?;
+    // Not a quit the user chose: the exit status says so.
     if flags.stop.load(Ordering::Relaxed) {
-        stopped(lang, app.doc.modified());
+        return Err(stopped(lang, app.doc.modified()));
     }
-    result.map_err(|e| e.to_string())
+    Ok(())
 }
 
-/// Says, after a signal or a lost terminal, that unsaved changes are not lost.
-fn stopped(lang: Lang, unsaved: bool) {
-    if unsaved {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "roadsub: stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start",
-                "roadsub：因信号或终端断开而终止；未保存的修改已保留，下次启动时可恢复",
-            )
-        );
-    }
+/// What ended the table when it was not the user's quit, and that unsaved changes are not lost.
+fn stopped(lang: Lang, unsaved: bool) -> String {
+    let text = if unsaved {
+        lang.pick(
+            "stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start",
+            "因信号或终端断开而终止；未保存的修改已保留，下次启动时可恢复",
+        )
+    } else {
+        lang.pick(
+            "stopped by a signal or a lost terminal",
+            "因信号或终端断开而终止",
+        )
+    };
+    text.to_string()
 }
 
 fn event_loop(
