@@ -59,7 +59,7 @@ fn main() {
         let opened = start.elapsed();
 
         let edit = Instant::now();
-        // The last row: the worst case for the check against earlier rows' ids.
+        // The last row, the farthest from the top.
         for action in [
             Action::Bottom,
             Action::Right,

@@ -60,10 +60,10 @@ impl Replacement {
         // terminal, a file the shell opened with `>` or `>>`): write into it, never rename over
         // it.
         let stream = existing.as_ref().is_some_and(|m| !m.is_file()) || names_a_descriptor(path);
-        let target = match &existing {
-            _ if stream => path.to_path_buf(),
-            Some(_) => fs::canonicalize(path)?,
-            None => follow_links(path)?,
+        let target = if stream {
+            path.to_path_buf()
+        } else {
+            follow_links(path)?
         };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".roadsub-").suffix(suffix);
@@ -219,26 +219,36 @@ mod tests {
         assert_eq!(fs::read_to_string(sub.join("later.csv")).unwrap(), "made");
     }
 
+    /// A FIFO in `dir`, and what a reader waiting on it gets. The reader is left behind, not
+    /// joined, should it never be let go: a test then fails instead of hanging.
     #[cfg(unix)]
-    #[test]
-    fn a_pipe_is_written_into_not_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("pipe");
+    fn fifo_with_reader(dir: &Path) -> (PathBuf, std::sync::mpsc::Receiver<String>) {
+        let fifo = dir.join("pipe");
         let made = std::process::Command::new("mkfifo")
             .arg(&fifo)
             .status()
             .unwrap();
         assert!(made.success());
-        let reader = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
-                text
-            })
-        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            File::open(path).unwrap().read_to_string(&mut text).unwrap();
+            tx.send(text).unwrap();
+        });
+        // The reader is waiting in its open by now, as `cat pipe &` would be.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        (fifo, rx)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_into_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fifo, reader) = fifo_with_reader(dir.path());
         replace(&fifo, "rows\n").unwrap();
-        assert_eq!(reader.join().unwrap(), "rows\n");
+        let text = reader.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(text.as_deref(), Ok("rows\n"));
         assert!(!fs::metadata(&fifo).unwrap().is_file());
     }
 
@@ -246,26 +256,9 @@ mod tests {
     #[test]
     fn a_pipes_reader_is_let_go_when_nothing_is_written() {
         let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("pipe");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(made.success());
-        let (tx, rx) = std::sync::mpsc::channel();
-        {
-            let fifo = fifo.clone();
-            // Left behind, not joined, should the fix ever fail: the test fails, not hangs.
-            std::thread::spawn(move || {
-                let mut text = String::new();
-                File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
-                tx.send(text).unwrap();
-            });
-        }
-        // The reader is waiting in its open by now, as `cat pipe &` would be.
-        std::thread::sleep(std::time::Duration::from_millis(200));
+        let (fifo, reader) = fifo_with_reader(dir.path());
         drop(Replacement::new(&fifo, ".tmp").unwrap());
-        let text = rx.recv_timeout(std::time::Duration::from_secs(10));
+        let text = reader.recv_timeout(std::time::Duration::from_secs(10));
         assert_eq!(text.as_deref(), Ok(""));
     }
 

@@ -159,9 +159,13 @@ impl Doc {
         }
     }
 
-    fn put_in(&mut self, rules: &RuleSet, at: usize) {
+    /// Recomputes row `at` and adds it to the totals. Whether its id repeats an earlier row's
+    /// is looked up (across every row above) only when its id is new to it or it was a repeat:
+    /// otherwise it stays as it was.
+    fn put_in(&mut self, rules: &RuleSet, at: usize, new_id: bool) {
+        let recheck = new_id || self.is_marked_duplicate(at);
         self.calcs[at] = calc(rules, &self.sheet, &self.sheet.rows[at]);
-        if let Some(col) = self.sheet.columns.index(Field::Id) {
+        if let Some(col) = self.sheet.columns.index(Field::Id).filter(|_| recheck) {
             let row = &self.sheet.rows[at];
             let id = row.get(col).trim();
             if !id.is_empty()
@@ -216,7 +220,7 @@ impl Doc {
         }
         for i in rows {
             self.take_out(rules, i);
-            self.put_in(rules, i);
+            self.put_in(rules, i, true);
         }
     }
 
@@ -230,12 +234,13 @@ impl Doc {
             Op::Set { row, col, new, .. } => {
                 self.take_out(rules, *row);
                 self.sheet.rows[*row] = self.sheet.rows[*row].with(*col, new);
-                self.put_in(rules, *row);
+                let id = self.sheet.columns.index(Field::Id) == Some(*col);
+                self.put_in(rules, *row, id);
             }
             Op::Insert { at, row } => {
                 self.sheet.rows.insert(*at, row.clone());
                 self.calcs.insert(*at, Calc::Bad(Vec::new()));
-                self.put_in(rules, *at);
+                self.put_in(rules, *at, true);
             }
             Op::Delete { at, .. } => {
                 self.take_out(rules, *at);
@@ -402,6 +407,17 @@ mod tests {
             "id \"E1\" appears on an earlier row (ids must be unique)"
         );
         assert_eq!(subsidy(&d), "1500000.00", "only the first E1 counts");
+        // Another of its cells changed, it is still a repeat.
+        let width = d.sheet.columns.index(Field::Width).unwrap();
+        let wider = Op::Set {
+            row: 1,
+            col: width,
+            old: "3.5".into(),
+            new: "4.5".into(),
+        };
+        d.apply(&rules, &wider);
+        assert!(matches!(d.calcs[1], Calc::Bad(_)));
+        d.apply(&rules, &wider.inverse());
         // Opening a file with the repeat finds it too.
         let reopened = Doc::new(d.sheet.clone(), None, &rules);
         assert!(matches!(reopened.calcs[1], Calc::Bad(_)));
