@@ -194,8 +194,12 @@ pub fn run() -> ExitCode {
             match dispatch(&m, lang) {
                 Ok(code) => code,
                 Err(f) => {
+                    // Not eprintln!: it panics when standard error has gone (a closed terminal),
+                    // and the exit status must still be the one documented.
+                    let mut err = std::io::stderr();
                     for line in f.message.lines() {
-                        eprintln!("roadsub: {line}");
+                        let _ =
+                            std::io::Write::write_fmt(&mut err, format_args!("roadsub: {line}\n"));
                     }
                     f.code
                 }

@@ -65,8 +65,10 @@ pub struct Doc {
     pub summary: Summary,
     undo: Vec<Op>,
     redo: Vec<Op>,
-    /// Changes since the last save (undo counts back down).
-    pub changes: i64,
+    /// How many changes the undo history held when the table was last the same as the file
+    /// on disk (opened or saved); `None` once that state can no longer be reached by undo or
+    /// redo (a new change cut off the redo branch it was on).
+    saved_at: Option<usize>,
 }
 
 fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
@@ -139,13 +141,20 @@ impl Doc {
             summary,
             undo: Vec::new(),
             redo: Vec::new(),
-            changes: 0,
+            saved_at: Some(0),
         }
     }
 
-    /// Whether there are changes since the last save.
+    /// Whether the table differs from the file on disk: it is not at the point of its history
+    /// where it was opened or last saved. A count of changes would not do: undoing past a save
+    /// and then making a new change would count back to zero on a table that differs.
     pub fn modified(&self) -> bool {
-        self.changes != 0
+        self.saved_at != Some(self.undo.len())
+    }
+
+    /// Marks the table as now the same as the file on disk (after a save).
+    pub fn mark_saved(&mut self) {
+        self.saved_at = Some(self.undo.len());
     }
 
     fn take_out(&mut self, rules: &RuleSet, at: usize) {
@@ -253,9 +262,12 @@ impl Doc {
     /// Makes a change the user asked for (it can be undone).
     pub fn change(&mut self, rules: &RuleSet, op: Op) {
         self.apply(rules, &op);
+        if self.saved_at.is_some_and(|at| at > self.undo.len()) {
+            // The saved state was among the changes undone, which this one replaces.
+            self.saved_at = None;
+        }
         self.undo.push(op);
         self.redo.clear();
-        self.changes += 1;
     }
 
     /// Undoes the last change; returns the change made to do so.
@@ -264,7 +276,6 @@ impl Doc {
         let inverse = op.inverse();
         self.apply(rules, &inverse);
         self.redo.push(op);
-        self.changes -= 1;
         Some(inverse)
     }
 
@@ -273,8 +284,16 @@ impl Doc {
         let op = self.redo.pop()?;
         self.apply(rules, &op);
         self.undo.push(op.clone());
-        self.changes += 1;
         Some(op)
+    }
+
+    /// The change the next undo (`true`) or redo would take back or make again.
+    pub fn next(&self, undo: bool) -> Option<&Op> {
+        if undo {
+            self.undo.last()
+        } else {
+            self.redo.last()
+        }
     }
 
     /// How many changes can be undone and redone.
@@ -386,6 +405,43 @@ mod tests {
         d.undo(&rules);
         assert_eq!(subsidy(&d), "1175000.00");
         assert_eq!(d.summary.total.segments, 2);
+    }
+
+    #[test]
+    fn undo_past_a_save_then_an_edit_is_still_modified() {
+        let (mut d, rules) = doc();
+        let set = |col, old: &str, new: &str| Op::Set {
+            row: 0,
+            col,
+            old: old.into(),
+            new: new.into(),
+        };
+        let width = d.sheet.columns.index(Field::Width).unwrap();
+        let length = d.sheet.columns.index(Field::Length).unwrap();
+        d.change(&rules, set(width, "4.5", "3.5"));
+        d.mark_saved();
+        assert!(!d.modified());
+        d.undo(&rules);
+        assert!(d.modified(), "the file has 3.5, the table 4.5");
+        d.change(&rules, set(length, "2", "3"));
+        assert!(
+            d.modified(),
+            "two changes from the file, whatever a count says"
+        );
+        d.undo(&rules);
+        assert!(
+            d.modified(),
+            "the saved state was cut off by the new change"
+        );
+        assert!(d.redo(&rules).is_some());
+        assert!(d.modified());
+        // Redo back onto a saved state is unmodified again.
+        let (mut d, rules) = doc();
+        d.change(&rules, set(width, "4.5", "3.5"));
+        d.mark_saved();
+        d.undo(&rules);
+        d.redo(&rules);
+        assert!(!d.modified());
     }
 
     #[test]

@@ -55,15 +55,22 @@ fn unescape(text: &str) -> String {
     out
 }
 
-/// A row's fields as journal text.
-fn fields(row: &SheetRow) -> String {
-    (0..row.len())
-        .map(|i| escape(row.get(i)))
+/// Fields as journal text.
+fn joined(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| escape(f))
         .collect::<Vec<_>>()
         .join("\t")
 }
 
-/// Whether `row` holds exactly `fields`.
+/// A row's fields, as many as the row has.
+fn fields_of(row: &SheetRow) -> Vec<String> {
+    (0..row.len()).map(|i| row.get(i).to_string()).collect()
+}
+
+/// Whether `row` holds exactly `fields`: as many, each the same. A short row is only ever
+/// equal to itself, never to a copy padded with empty fields.
 fn same(row: &SheetRow, fields: &[String]) -> bool {
     row.len() == fields.len() && fields.iter().enumerate().all(|(i, f)| row.get(i) == f)
 }
@@ -126,11 +133,11 @@ impl Journal {
         }
     }
 
-    /// Records a change that was just made.
-    /// Returns where a journal already there was set aside (another session's, still
-    /// running or not), so nobody's unsaved changes are overwritten.
-    /// `rows` are the table's rows after the change.
-    pub fn record(&mut self, op: &Op, rows: &[SheetRow]) -> io::Result<Option<PathBuf>> {
+    /// Records a change that was just made; `before` is the row a [`Op::Set`] changed, exactly
+    /// as it was (a short row stays short: it is what a restore will find in the file).
+    /// Returns where a journal already there was set aside (an earlier session's that was not
+    /// offered, such as an empty one), so nobody's unsaved changes are overwritten.
+    pub fn record(&mut self, op: &Op, before: Option<&SheetRow>) -> io::Result<Option<PathBuf>> {
         let mut aside = None;
         if self.file.is_none() {
             if self.path.exists() {
@@ -144,25 +151,22 @@ impl Journal {
             writeln!(f, "{MAGIC}\t{}", self.base)?;
             self.file = Some(f);
         }
-        let line = match op {
-            // With the row as it was, so a restore can tell it is changing the same row.
-            Op::Set { row, col, old, new } => {
-                let before = rows
-                    .get(*row)
-                    .map(|r| r.with(*col, old))
-                    .unwrap_or_else(|| SheetRow::new([], 0));
-                format!("set\t{row}\t{col}\t{}\t{}", escape(new), fields(&before))
-            }
-            Op::Insert { at, row } => {
-                let fields: Vec<String> = (0..row.len()).map(|i| escape(row.get(i))).collect();
-                format!("ins\t{at}\t{}", fields.join("\t"))
-            }
-            Op::Delete { at, row } => format!("del\t{at}\t{}", fields(row)),
-        };
+        let entry = Entry::of(op, before);
         let f = self.file.as_mut().expect("opened above");
-        writeln!(f, "{line}")?;
+        writeln!(f, "{}", entry.line())?;
         f.flush()?;
         Ok(aside)
+    }
+
+    /// Writes `left` as a journal at `to` (the changes a restore could not apply, kept for
+    /// the user).
+    pub fn write_left(to: &Path, left: &Left) -> io::Result<()> {
+        let mut text = format!("{MAGIC}\t{}\n", left.base);
+        for e in &left.entries {
+            text.push_str(&e.line());
+            text.push('\n');
+        }
+        fs::write(to, text)
     }
 
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
@@ -247,6 +251,41 @@ impl Journal {
 }
 
 impl Entry {
+    /// The entry for a change; `before` is the row an [`Op::Set`] changed, as it was.
+    fn of(op: &Op, before: Option<&SheetRow>) -> Entry {
+        match op {
+            // With the row as it was, so a restore can tell it is changing the same row.
+            Op::Set { row, col, new, .. } => Entry::Set {
+                row: *row,
+                col: *col,
+                value: new.clone(),
+                before: before.map(fields_of).unwrap_or_default(),
+            },
+            Op::Insert { at, row } => Entry::Insert {
+                at: *at,
+                fields: fields_of(row),
+            },
+            Op::Delete { at, row } => Entry::Delete {
+                at: *at,
+                fields: fields_of(row),
+            },
+        }
+    }
+
+    /// The entry as a line of the journal.
+    fn line(&self) -> String {
+        match self {
+            Entry::Set {
+                row,
+                col,
+                value,
+                before,
+            } => format!("set\t{row}\t{col}\t{}\t{}", escape(value), joined(before)),
+            Entry::Insert { at, fields } => format!("ins\t{at}\t{}", joined(fields)),
+            Entry::Delete { at, fields } => format!("del\t{at}\t{}", joined(fields)),
+        }
+    }
+
     /// The change to make on `rows` (None when it no longer fits them).
     pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
         Some(match self {
@@ -303,13 +342,13 @@ mod tests {
             old: "3.5".into(),
             new: "4.5\ttab".into(),
         };
-        j.record(&set, &rows).unwrap();
+        j.record(&set, rows.get(2)).unwrap();
         j.record(
             &Op::Insert {
                 at: 0,
                 row: SheetRow::new(["a", "b\nc"], 0),
             },
-            &rows,
+            None,
         )
         .unwrap();
         j.record(
@@ -317,7 +356,7 @@ mod tests {
                 at: 1,
                 row: SheetRow::new(["x"], 0),
             },
-            &rows,
+            None,
         )
         .unwrap();
         let mut f = OpenOptions::new()

@@ -2,25 +2,32 @@
 //! budget use change as you type.
 //!
 //! - [`doc`]: the table, its breakdowns, totals and undo history;
-//! - [`journal`]: every change written beside the file, so a crash loses nothing;
+//! - [`journal`]: every change written beside the file, so a crash loses nothing; [`lock`]:
+//!   one editor per table, so a second never takes the first one's journal for a crash's;
 //! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
-//! - [`state`]: applies actions; [`view`]: draws the state, computing nothing.
+//! - [`state`]: applies actions ([`text`]: typing in a cell); [`view`]: draws the state,
+//!   computing nothing.
 
 pub mod action;
 pub mod doc;
 pub mod input;
 pub mod journal;
+pub mod lock;
 pub mod state;
+pub mod text;
 pub mod view;
 pub mod watch;
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::{cursor, event as ev, execute, terminal};
+use ratatui::Terminal;
 
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
@@ -54,26 +61,58 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
         watch::start(move || {
             // The event loop is stuck on a terminal that has gone; every edit is already in
             // the recovery journal.
-            ratatui::restore();
-            eprintln!(
-                "roadsub: {}",
-                stopped(lang, unsaved.load(Ordering::Relaxed))
-            );
+            restore();
+            let message = stopped(lang, unsaved.load(Ordering::Relaxed));
+            let _ = writeln!(io::stderr(), "roadsub: {message}");
             std::process::exit(1);
         })
         .map_err(|e| e.to_string())?
     };
-    // ratatui::init restores the terminal on a panic too.
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app, &flags.stop, &unsaved);
+    let mut terminal = setup().map_err(|e| e.to_string())?;
+    let result = session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
+        if event::poll(Duration::from_millis(250))? {
+            event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    });
     flags.done.store(true, Ordering::Relaxed);
-    ratatui::restore();
-    result.map_err(|e| e.to_string())?;
-    // Not a quit the user chose: the exit status says so.
-    if flags.stop.load(Ordering::Relaxed) {
-        return Err(stopped(lang, app.doc.modified()));
-    }
-    Ok(())
+    restore();
+    result
+}
+
+/// Raw mode, the alternate screen and bracketed paste (so a paste arrives as one piece of
+/// text, never as keys that would run commands), with a panic hook that undoes them.
+fn setup() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        ev::EnableBracketedPaste
+    )?;
+    Terminal::new(CrosstermBackend::new(io::stdout()))
+}
+
+/// Puts the terminal back as it was. It may have gone (a closed window): every step is tried
+/// and failures are ignored. Nothing here may panic — it also runs in the panic hook, where a
+/// second panic aborts the process — so it does not print either (`eprintln!` panics when
+/// standard error has gone with the terminal).
+fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        ev::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
 /// What ended the table when it was not the user's quit, and that unsaved changes are not lost.
@@ -92,26 +131,39 @@ fn stopped(lang: Lang, unsaved: bool) -> String {
     text.to_string()
 }
 
-fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
+/// Draws and reads events until the user quits (`Ok`), or a signal or a terminal that can no
+/// longer be drawn on or read from ends it (`Err` with [`stopped`]'s message: exit status 1).
+/// `next` waits a little for an event (`None` when there was none).
+fn session<B: Backend>(
+    terminal: &mut Terminal<B>,
     app: &mut App,
     stop: &AtomicBool,
     unsaved: &AtomicBool,
-) -> io::Result<()> {
-    while !app.quit && !stop.load(Ordering::Relaxed) {
-        unsaved.store(app.doc.modified(), Ordering::Relaxed);
-        let page = view::table_rows(app, terminal.size()?);
-        app.scroll_to_cursor(page);
-        terminal.draw(|frame| view::draw(frame, app))?;
-        if !event::poll(Duration::from_millis(250))? {
-            continue;
+    mut next: impl FnMut() -> io::Result<Option<Event>>,
+) -> Result<(), String> {
+    let lost = |app: &App| Err(stopped(app.lang, app.doc.modified()));
+    while !app.quit {
+        if stop.load(Ordering::Relaxed) {
+            return lost(app);
         }
-        if let Event::Key(key) = event::read()? {
-            if key.kind != KeyEventKind::Release {
+        unsaved.store(app.doc.modified(), Ordering::Relaxed);
+        let Ok(size) = terminal.size() else {
+            return lost(app);
+        };
+        let page = view::table_rows(app, size);
+        app.scroll_to_cursor(page);
+        if terminal.draw(|frame| view::draw(frame, app)).is_err() {
+            return lost(app);
+        }
+        match next() {
+            Err(_) => return lost(app),
+            Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                 if let Some(action) = input::action(&app.mode, key) {
                     app.step(action, page);
                 }
             }
+            Ok(Some(Event::Paste(text))) => app.paste(&text),
+            Ok(_) => {}
         }
     }
     Ok(())

@@ -9,6 +9,8 @@ use rust_decimal::Decimal;
 use super::action::Action;
 use super::doc::{Calc, Doc, Op};
 use super::journal::{base_of, Journal};
+use super::lock;
+use super::text;
 use crate::batch::summary::Totals;
 use crate::i18n::Lang;
 use crate::money;
@@ -22,7 +24,8 @@ use crate::textwidth::cells;
 pub enum Mode {
     /// Moving around the table.
     Normal,
-    /// Typing a new value for the current cell; `cursor` counts characters.
+    /// Typing a new value for the current cell; `cursor` is a byte offset in `buffer` (as in
+    /// the other typing modes).
     Edit { buffer: String, cursor: usize },
     /// Typing a filter.
     Filter { buffer: String, cursor: usize },
@@ -38,6 +41,19 @@ pub enum Mode {
     Rules,
     /// The current row's whole explanation.
     Why,
+}
+
+impl Mode {
+    /// The text being typed and its cursor, in the modes that type text.
+    pub fn text_mut(&mut self) -> Option<(&mut String, &mut usize)> {
+        match self {
+            Mode::Edit { buffer, cursor }
+            | Mode::Filter { buffer, cursor }
+            | Mode::SaveAs { buffer, cursor }
+            | Mode::Export { buffer, cursor } => Some((buffer, cursor)),
+            _ => None,
+        }
+    }
 }
 
 /// A question put to the user.
@@ -134,6 +150,11 @@ pub struct App {
     pub overlay_max: std::cell::Cell<usize>,
     /// The user agreed that saving a workbook keeps only the edited sheet.
     workbook_agreed: bool,
+    /// This editor's hold on the table (see [`lock`]); `None` when read-only, or when the
+    /// lock could not be taken for another reason (a directory that cannot be written).
+    lock: Option<lock::Lock>,
+    /// Another roadsub is editing the same table: this one only shows it.
+    pub read_only: bool,
 }
 
 /// The file a table's journal sits beside: the table's own, or one in the working directory
@@ -157,8 +178,15 @@ impl App {
     pub fn new(doc: Doc, rules: RuleSet, lang: Lang) -> App {
         let data = journal_data(&doc);
         let base = base_of(doc.sheet.stamp);
-        let journal = Some(Journal::new(&data, base.clone()));
-        let left = Journal::exists(&data).then(|| Journal::read(&data));
+        // Without the lock, the journal beside the table is a running editor's: not ours to
+        // offer, set aside or remove, nor to write to.
+        let (held, read_only) = match lock::take(&data) {
+            Ok(Some(l)) => (Some(l), false),
+            Ok(None) => (None, true),
+            Err(_) => (None, false),
+        };
+        let journal = (!read_only).then(|| Journal::new(&data, base.clone()));
+        let left = (!read_only && Journal::exists(&data)).then(|| Journal::read(&data));
         let mut app = App {
             doc,
             rules,
@@ -180,12 +208,21 @@ impl App {
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),
             workbook_agreed: false,
+            lock: held,
+            read_only,
         };
         app.measure_all();
         app.relayout();
+        if read_only {
+            app.say_read_only();
+        }
         match left {
             None => {}
-            Some(Ok(l)) if l.entries.is_empty() => {}
+            Some(Ok(l)) if l.entries.is_empty() => {
+                if let Some(j) = &mut app.journal {
+                    j.clear();
+                }
+            }
             Some(Ok(l)) if l.base == base => {
                 app.mode = Mode::Ask(Question::Restore(l.entries.len()))
             }
@@ -467,6 +504,16 @@ impl App {
         }
     }
 
+    /// Why this editor changes nothing.
+    fn say_read_only(&mut self) {
+        let file = journal_data(&self.doc).display().to_string();
+        let text = match self.lang {
+            Lang::En => format!("read-only: another roadsub is editing {file}; changes and saving are for that one (x still exports)"),
+            Lang::Zh => format!("只读：另一个 roadsub 正在编辑 {file}；修改和保存请在那边进行（仍可按 x 导出）"),
+        };
+        self.say_owned(text, true);
+    }
+
     fn say(&mut self, en: &str, zh: &str, error: bool) {
         self.status = Some(Status {
             text: self.lang.pick(en, zh).to_string(),
@@ -490,9 +537,17 @@ impl App {
         }
     }
 
-    fn record(&mut self, op: &Op) {
+    /// The row a change is about to set a field of, as it is before the change.
+    fn row_before(&self, op: Option<&Op>) -> Option<SheetRow> {
+        match op? {
+            Op::Set { row, .. } => self.doc.sheet.rows.get(*row).cloned(),
+            _ => None,
+        }
+    }
+
+    fn record(&mut self, op: &Op, before: Option<&SheetRow>) {
         let Some(j) = &mut self.journal else { return };
-        match j.record(op, &self.doc.sheet.rows) {
+        match j.record(op, before) {
             Ok(None) => {}
             Ok(Some(aside)) => {
                 // Another session (or an earlier one) left changes there: keep them.
@@ -517,12 +572,13 @@ impl App {
     }
 
     fn change(&mut self, op: Op) {
+        let before = self.row_before(Some(&op));
         self.doc.change(&self.rules, op.clone());
-        self.after_change(&op);
+        self.after_change(&op, before.as_ref());
     }
 
-    fn after_change(&mut self, op: &Op) {
-        self.record(op);
+    fn after_change(&mut self, op: &Op, before: Option<&SheetRow>) {
+        self.record(op, before);
         if !self.doc.modified() {
             // Back to the saved state (all undone): nothing is left to recover.
             if let Some(j) = &mut self.journal {
@@ -559,11 +615,19 @@ impl App {
                 self.status = None;
             }
         }
+        // Typing edits the text in place: copying a long cell at every key would make typing
+        // in it quadratic.
+        if let Some((buffer, cursor)) = self.mode.text_mut() {
+            if text::edit(action, buffer, cursor) {
+                self.typed();
+                return;
+            }
+        }
         match self.mode.clone() {
             Mode::Normal => self.normal(action, page),
-            Mode::Edit { buffer, cursor } => self.editing(action, buffer, cursor),
-            Mode::Filter { buffer, cursor } => self.filtering(action, buffer, cursor),
-            Mode::SaveAs { buffer, cursor } => self.saving_as(action, buffer, cursor),
+            Mode::Edit { buffer, .. } => self.editing(action, buffer),
+            Mode::Filter { .. } => self.filtering(action),
+            Mode::SaveAs { buffer, .. } => self.saving_as(action, buffer),
             Mode::Export { buffer, cursor } => self.exporting(action, buffer, cursor),
             Mode::Ask(q) => self.answer(action, q),
             Mode::Help | Mode::Rules | Mode::Why => match action {
@@ -585,6 +649,35 @@ impl App {
         }
     }
 
+    /// Text pasted in one piece (the terminal's bracketed paste): it goes into the text being
+    /// typed, as text, however many lines it has; it never runs as keys.
+    pub fn paste(&mut self, pasted: &str) {
+        let Some((buffer, cursor)) = self.mode.text_mut() else {
+            return self.say(
+                "nothing pasted: press Enter to edit a cell, then paste",
+                "未粘贴：请先按 Enter 编辑单元格，再粘贴",
+                true,
+            );
+        };
+        let joined = text::paste(pasted, buffer, cursor);
+        self.typed();
+        if joined {
+            self.say(
+                "pasted as one line: its line breaks and tabs became spaces",
+                "已粘贴为一行：其中的换行和制表符已替换为空格",
+                false,
+            );
+        }
+    }
+
+    /// After the text being typed changed: a filter applies at once.
+    fn typed(&mut self) {
+        if let Mode::Filter { buffer, .. } = &self.mode {
+            self.filter = (!buffer.is_empty()).then(|| buffer.clone());
+            self.relayout();
+        }
+    }
+
     fn toggle_lang(&mut self) {
         self.lang = match self.lang {
             Lang::En => Lang::Zh,
@@ -594,6 +687,19 @@ impl App {
     }
 
     fn normal(&mut self, action: Action, page: usize) {
+        if self.read_only
+            && matches!(
+                action,
+                Action::Edit
+                    | Action::Add
+                    | Action::Delete
+                    | Action::Undo
+                    | Action::Redo
+                    | Action::Save
+            )
+        {
+            return self.say_read_only();
+        }
         let last = self.lines.len().saturating_sub(1);
         let page = page.max(1);
         match action {
@@ -610,9 +716,9 @@ impl App {
             Action::Edit => self.start_edit(),
             Action::Add => self.add_row(),
             Action::Delete => self.delete_row(),
-            Action::Undo => match self.doc.undo(&self.rules) {
-                Some(op) => {
-                    self.after_change(&op);
+            Action::Undo => match self.undo_change() {
+                Some((op, before)) => {
+                    self.after_change(&op, before.as_ref());
                     let what = self.describe(&op);
                     self.say_owned(
                         format!("{}{what}", self.lang.pick("undone: ", "已撤销：")),
@@ -621,9 +727,9 @@ impl App {
                 }
                 None => self.say("nothing to undo", "没有可撤销的操作", false),
             },
-            Action::Redo => match self.doc.redo(&self.rules) {
-                Some(op) => {
-                    self.after_change(&op);
+            Action::Redo => match self.redo_change() {
+                Some((op, before)) => {
+                    self.after_change(&op, before.as_ref());
                     let what = self.describe(&op);
                     self.say_owned(
                         format!("{}{what}", self.lang.pick("redone: ", "已重做：")),
@@ -634,7 +740,7 @@ impl App {
             },
             Action::Filter => {
                 let buffer = self.filter.clone().unwrap_or_default();
-                let cursor = buffer.chars().count();
+                let cursor = buffer.len();
                 self.mode = Mode::Filter { buffer, cursor };
             }
             Action::NextMatch | Action::PrevMatch => self.jump(action == Action::NextMatch),
@@ -691,7 +797,7 @@ impl App {
                     .as_ref()
                     .map(|p| p.with_extension("report.xlsx").display().to_string())
                     .unwrap_or_else(|| "report.xlsx".to_string());
-                let cursor = buffer.chars().count();
+                let cursor = buffer.len();
                 self.mode = Mode::Export { buffer, cursor };
             }
             Action::Help => self.mode = Mode::Help,
@@ -701,6 +807,18 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Undoes the last change: the change made, and the row it set a field of as it was.
+    fn undo_change(&mut self) -> Option<(Op, Option<SheetRow>)> {
+        let before = self.row_before(self.doc.next(true));
+        self.doc.undo(&self.rules).map(|op| (op, before))
+    }
+
+    /// Redoes the last change undone, as [`App::undo_change`].
+    fn redo_change(&mut self) -> Option<(Op, Option<SheetRow>)> {
+        let before = self.row_before(self.doc.next(false));
+        self.doc.redo(&self.rules).map(|op| (op, before))
     }
 
     fn leave(&mut self) {
@@ -722,42 +840,11 @@ impl App {
             );
         }
         let buffer = self.doc.sheet.rows[row].get(self.col).to_string();
-        let cursor = buffer.chars().count();
+        let cursor = buffer.len();
         self.mode = Mode::Edit { buffer, cursor };
     }
 
-    /// Returns the new buffer and cursor after a text-editing action, or `None` if the action
-    /// is not one.
-    fn edit_text(action: Action, mut buffer: String, cursor: usize) -> Option<(String, usize)> {
-        let byte = |b: &str, c: usize| b.char_indices().nth(c).map_or(b.len(), |(i, _)| i);
-        let len = buffer.chars().count();
-        Some(match action {
-            Action::Char(ch) => {
-                buffer.insert(byte(&buffer, cursor), ch);
-                (buffer, cursor + 1)
-            }
-            Action::Backspace if cursor > 0 => {
-                buffer.remove(byte(&buffer, cursor - 1));
-                (buffer, cursor - 1)
-            }
-            Action::DeleteChar if cursor < len => {
-                buffer.remove(byte(&buffer, cursor));
-                (buffer, cursor)
-            }
-            Action::Backspace | Action::DeleteChar => (buffer, cursor),
-            Action::CursorLeft => (buffer, cursor.saturating_sub(1)),
-            Action::CursorRight => (buffer, (cursor + 1).min(len)),
-            Action::CursorHome => (buffer, 0),
-            Action::CursorEnd => (buffer, len),
-            _ => return None,
-        })
-    }
-
-    fn editing(&mut self, action: Action, buffer: String, cursor: usize) {
-        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
-            self.mode = Mode::Edit { buffer, cursor };
-            return;
-        }
+    fn editing(&mut self, action: Action, buffer: String) {
         match action {
             Action::Cancel => self.mode = Mode::Normal,
             Action::Accept | Action::NextCell | Action::PrevCell => {
@@ -880,13 +967,7 @@ impl App {
         }
     }
 
-    fn filtering(&mut self, action: Action, buffer: String, cursor: usize) {
-        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
-            self.filter = (!buffer.is_empty()).then(|| buffer.clone());
-            self.mode = Mode::Filter { buffer, cursor };
-            self.relayout();
-            return;
-        }
+    fn filtering(&mut self, action: Action) {
         match action {
             Action::Cancel => {
                 self.filter = None;
@@ -911,11 +992,7 @@ impl App {
         }
     }
 
-    fn saving_as(&mut self, action: Action, buffer: String, cursor: usize) {
-        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
-            self.mode = Mode::SaveAs { buffer, cursor };
-            return;
-        }
+    fn saving_as(&mut self, action: Action, buffer: String) {
         match action {
             Action::Cancel => {
                 self.mode = Mode::Normal;
@@ -988,49 +1065,65 @@ impl App {
         }
     }
 
+    /// Applies an earlier session's changes. Each goes back only onto a row that holds exactly
+    /// what it held then, independently of the others; those that no longer fit stay in the
+    /// journal set aside, and the status line says how many.
     fn restore(&mut self) {
         let data = journal_data(&self.doc);
-        let entries = Journal::read(&data).map(|l| l.entries).unwrap_or_default();
+        let left = Journal::read(&data).ok();
         // The old journal is kept aside until every change is back, so a change that no
         // longer fits its row is never lost.
         let aside = Journal::set_aside(&data).ok();
-        let total = entries.len();
-        let mut applied = 0;
-        for e in entries {
-            let Some(op) = e.to_op(&self.doc.sheet.rows) else {
-                break;
-            };
-            self.doc.change(&self.rules, op.clone());
-            self.record(&op);
-            applied += 1;
+        let Some(mut left) = left else {
+            return self.say(
+                "the recovery file could not be read; it is kept beside the table",
+                "无法读取恢复文件；它保留在表格旁",
+                true,
+            );
+        };
+        let total = left.entries.len();
+        let mut missed = Vec::new();
+        for e in std::mem::take(&mut left.entries) {
+            match e.to_op(&self.doc.sheet.rows) {
+                Some(op) => {
+                    let before = self.row_before(Some(&op));
+                    self.doc.change(&self.rules, op.clone());
+                    self.record(&op, before.as_ref());
+                }
+                None => missed.push(e),
+            }
         }
         self.measure_all();
         self.relayout();
-        if applied == total {
-            if let Some(aside) = &aside {
+        let applied = total - missed.len();
+        let mut kept = String::new();
+        if let Some(aside) = &aside {
+            if missed.is_empty() {
                 let _ = std::fs::remove_file(aside);
+            } else {
+                left.entries = missed.clone();
+                let _ = Journal::write_left(aside, &left);
+                kept = aside.display().to_string();
             }
         }
-        let kept = aside.map(|p| p.display().to_string()).unwrap_or_default();
-        let text = match (self.lang, applied == total) {
-            (Lang::En, true) => format!(
+        let missing = missed.len();
+        let text = match (self.lang, missing) {
+            (Lang::En, 0) => format!(
                 "{applied} unsaved {} restored (u undoes them one by one)",
                 if applied == 1 { "change" } else { "changes" }
             ),
-            (Lang::Zh, true) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
-            (Lang::En, false) => format!(
-                "only {applied} of {total} unsaved changes fit the rows as they are; all are kept in {kept}"
+            (Lang::Zh, 0) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
+            (Lang::En, _) => format!(
+                "{applied} of {total} unsaved changes restored; {missing} no longer {} the rows as they are and {} kept in {kept}",
+                if missing == 1 { "fits" } else { "fit" },
+                if missing == 1 { "is" } else { "are" }
             ),
-            (Lang::Zh, false) => format!("{total} 处未保存的修改中只有 {applied} 处与现有行相符；全部修改保存在 {kept}"),
+            (Lang::Zh, _) => format!("已恢复 {total} 处未保存修改中的 {applied} 处；另有 {missing} 处与现有行不符，保存在 {kept}"),
         };
-        self.say_owned(text, applied != total);
+        self.say_owned(text, missing > 0);
     }
 
     fn exporting(&mut self, action: Action, buffer: String, cursor: usize) {
-        if let Some((buffer, cursor)) = Self::edit_text(action, buffer.clone(), cursor) {
-            self.mode = Mode::Export { buffer, cursor };
-            return;
-        }
         match action {
             Action::Cancel => self.mode = Mode::Normal,
             Action::Accept if !buffer.trim().is_empty() => {
@@ -1121,12 +1214,36 @@ impl App {
 
     /// Saves a table that had no file yet (or under a new name) to `path`.
     fn save_to(&mut self, path: PathBuf) {
+        // The table will be edited under its new name: that takes the new name's lock.
+        let held = match lock::take(&path) {
+            Ok(None) => {
+                let name = path.display();
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => {
+                            format!("another roadsub is editing {name}: save under another name")
+                        }
+                        Lang::Zh => format!("另一个 roadsub 正在编辑 {name}：请换一个文件名保存"),
+                    },
+                    true,
+                );
+                self.mode = Mode::SaveAs {
+                    buffer: String::new(),
+                    cursor: 0,
+                };
+                return;
+            }
+            Ok(Some(l)) => Some(l),
+            Err(_) => None,
+        };
         let before = (self.doc.path.take(), self.doc.sheet.stamp.take());
         self.doc.path = Some(path);
         self.save(true);
         if self.doc.modified() {
             // The save failed: the table keeps its old name, and Ctrl-S asks again.
             (self.doc.path, self.doc.sheet.stamp) = before;
+        } else {
+            self.lock = held;
         }
     }
 
@@ -1155,7 +1272,7 @@ impl App {
         let had_previous = path.exists();
         match self.doc.sheet.save(&path) {
             Ok(()) => {
-                self.doc.changes = 0;
+                self.doc.mark_saved();
                 // The journal so far (perhaps a new table's) is done with; later changes go
                 // to one beside the saved file.
                 if let Some(j) = &mut self.journal {
@@ -1182,12 +1299,18 @@ impl App {
             }
             Err(e) => {
                 self.quit_after_save = false;
-                self.say_owned(
-                    format!("{}{e}", self.lang.pick("could not save: ", "保存失败：")),
-                    true,
-                );
+                self.say_owned(save_failed(self.lang, &path, &e), true);
             }
         }
+    }
+}
+
+/// Why a save failed, said plainly ("the disk is full"), with the file named.
+pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> String {
+    let (name, why) = (path.display(), lang.io_reason(e));
+    match lang {
+        Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
+        Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
     }
 }
 

@@ -15,6 +15,7 @@ use super::input::{describe, KEYMAP};
 use super::state::{App, Mode, Question};
 use crate::i18n::Lang;
 use crate::textwidth::{cells, truncate};
+use unicode_width::UnicodeWidthChar;
 
 /// The smallest terminal the table is drawn in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -95,11 +96,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::detail(frame, app, left);
     panes::summary(frame, app, right);
     frame.render_widget(status_line(app, usize::from(status.width)), status);
-    if let Some((label, buffer, cursor)) = prompt(app, usize::from(status.width)) {
+    if let Some(p) = prompt(app, usize::from(status.width)) {
         // The terminal's own cursor where typing goes, so an input method's window follows it.
-        let before: String = buffer.chars().take(cursor).collect();
-        let x =
-            status.x + (cells(&label) + cells(&before)).min(usize::from(status.width) - 1) as u16;
+        let x = status.x
+            + (cells(&p.label) + cells(&p.before)).min(usize::from(status.width) - 1) as u16;
         frame.set_cursor_position((x, status.y));
     }
     frame.render_widget(hint_line(app, usize::from(hints.width)), hints);
@@ -150,39 +150,72 @@ fn title_line(app: &App, width: u16) -> Paragraph<'static> {
     Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
 
-fn prompt_line<'a>(label: String, buffer: &str, cursor: usize) -> Line<'a> {
-    let before: String = buffer.chars().take(cursor).collect();
-    let at: String = buffer
-        .chars()
-        .nth(cursor)
-        .map_or(" ".to_string(), String::from);
-    let after: String = buffer.chars().skip(cursor + 1).collect();
-    Line::from(vec![
-        Span::raw(label).bold(),
-        Span::raw(before),
-        Span::raw(at).reversed(),
-        Span::raw(after),
-    ])
+/// What the status line shows of the text being typed: the part around the cursor that fits.
+struct Prompt {
+    label: String,
+    /// The text before the cursor that fits (starting with `…` when the start is cut).
+    before: String,
+    /// The character under the cursor (a space at the end).
+    at: String,
+    /// The text after it, as much as the line can show.
+    after: String,
 }
 
-/// The prompt being typed into, if any: its label, the part of its text that fits `width`
-/// cells around the cursor (a leading `…` when the start is scrolled away), and the cursor
-/// within that part (in characters).
-fn prompt(app: &App, width: usize) -> Option<(String, String, usize)> {
+impl Prompt {
+    fn line<'a>(self) -> Line<'a> {
+        Line::from(vec![
+            Span::raw(self.label).bold(),
+            Span::raw(self.before),
+            Span::raw(self.at).reversed(),
+            Span::raw(self.after),
+        ])
+    }
+
+    fn cells(&self) -> usize {
+        cells(&self.label) + cells(&self.before) + cells(&self.at) + cells(&self.after)
+    }
+}
+
+/// The prompt being typed into, if any, cut to `width` cells around the cursor. Only the
+/// characters near the cursor are looked at, so drawing costs the same however long the text.
+fn prompt(app: &App, width: usize) -> Option<Prompt> {
     let (label, buffer, cursor) = prompt_parts(app)?;
     let room = width.saturating_sub(cells(&label) + 2).max(4);
-    let chars: Vec<char> = buffer.chars().collect();
-    let mut start = 0;
-    while start < cursor && cells(&chars[start..cursor].iter().collect::<String>()) >= room {
-        start += 1;
+    // Back from the cursor while the text before it stays under `room` cells.
+    let mut start = cursor;
+    let mut used = 0;
+    for (i, c) in buffer[..cursor].char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w >= room {
+            break;
+        }
+        used += w;
+        start = i;
     }
-    if start == 0 {
-        return Some((label, buffer.to_string(), cursor));
-    }
-    let shown: String = std::iter::once('…')
-        .chain(chars[start + 1..].iter().copied())
+    let before = if start == 0 {
+        buffer[..cursor].to_string()
+    } else {
+        // The first character shown gives way to the `…`.
+        let skip = buffer[start..].chars().next().map_or(0, char::len_utf8);
+        format!("…{}", &buffer[(start + skip).min(cursor)..cursor])
+    };
+    let mut rest = buffer[cursor..].chars();
+    let at = rest.next().map_or(" ".to_string(), String::from);
+    let mut left = width.saturating_sub(cells(&label) + cells(&before) + cells(&at));
+    let after: String = rest
+        .take_while(|c| {
+            let w = c.width().unwrap_or(0);
+            let fits = w <= left;
+            left = left.saturating_sub(w);
+            fits
+        })
         .collect();
-    Some((label, shown, cursor - start))
+    Some(Prompt {
+        label,
+        before,
+        at,
+        after,
+    })
 }
 
 fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
@@ -218,16 +251,18 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
 
 fn status_line(app: &App, width: usize) -> Paragraph<'static> {
     let line = match prompt(app, width) {
-        Some((label, buffer, cursor)) => {
-            let used = cells(&label) + cells(&buffer) + 1;
-            let mut l = prompt_line(label, &buffer, cursor);
+        Some(p) => {
+            let used = p.cells();
+            let mut l = p.line();
             if let (Some(s), Mode::Edit { .. }) = (&app.status, &app.mode) {
                 let room = width.saturating_sub(used + 2);
-                l.spans.push(
+                l.spans.push(if s.error {
                     Span::raw(format!("  {}", truncate(&format!("✗ {}", s.text), room)))
                         .red()
-                        .bold(),
-                );
+                        .bold()
+                } else {
+                    Span::raw(format!("  {}", truncate(&s.text, room))).green()
+                });
             }
             l
         }

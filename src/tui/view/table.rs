@@ -12,6 +12,7 @@ use crate::table::Field;
 use crate::textwidth::{cells, truncate};
 use crate::tui::doc::Calc;
 use crate::tui::state::{App, Line, Mode};
+use unicode_width::UnicodeWidthChar;
 
 /// A cell padded or cut to exactly `width` cells.
 fn fit(text: &str, width: usize, right: bool) -> String {
@@ -22,6 +23,19 @@ fn fit(text: &str, width: usize, right: bool) -> String {
     } else {
         format!("{t}{pad}")
     }
+}
+
+/// The start of `text`, just over `width` cells (so that [`fit`] still cuts it with `…`):
+/// a cell being edited may be very long, and only its start is shown.
+fn head(text: &str, width: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            return &text[..i + c.len_utf8()];
+        }
+    }
+    text
 }
 
 /// The first input column to show so that the current one fits in `width` cells.
@@ -104,7 +118,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 });
                 for &c in &visible {
                     let text = match (&app.mode, current && c == app.col) {
-                        (Mode::Edit { buffer, .. }, true) => buffer.clone(),
+                        (Mode::Edit { buffer, .. }, true) => {
+                            head(buffer, app.widths[c]).to_string()
+                        }
                         _ => app.cell(*r, c),
                     };
                     let mut style = if c >= app.input_cols() {
@@ -146,7 +162,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 let span_width: usize = input.iter().map(|&c| app.widths[c] + 1).sum();
                 if span_width > 0 {
                     let label = match app.lang {
-                        Lang::En => format!("subtotal {key} ({} rows)", totals.segments),
+                        Lang::En => format!(
+                            "subtotal {key} ({} {})",
+                            totals.segments,
+                            if totals.segments == 1 { "row" } else { "rows" }
+                        ),
                         Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
                     };
                     spans.push(Span::styled(fit(&label, span_width, false), style));

@@ -1,0 +1,114 @@
+//! One editor per table. While roadsub edits `FILE` it holds a lock on `FILE.roadsub-lock`
+//! beside it, so a second roadsub on the same table can tell that the recovery journal there
+//! belongs to a session still running (and must not be offered, set aside or deleted), while
+//! a journal whose lock is free was left by a session that ended without saving.
+//!
+//! The lock is the operating system's (`flock` on Linux; elsewhere there is none yet and every
+//! editor takes it): it goes with the process however the process ends, so a crash never
+//! leaves a table locked. The lock file itself is removed when the editor ends normally; one
+//! left by a crash is simply taken by the next editor. (`File::try_lock` would do the same
+//! everywhere, but needs a newer Rust than the one this crate supports.)
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// `FILE.roadsub-lock` beside `FILE`.
+pub fn lock_path(data: &Path) -> PathBuf {
+    let mut name = data.file_name().unwrap_or_default().to_os_string();
+    name.push(".roadsub-lock");
+    data.with_file_name(name)
+}
+
+/// A held lock; dropping it releases it and removes the lock file.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+    /// Held open for the lock, which closing it releases.
+    _file: File,
+}
+
+/// Takes the lock for the data file `data`: `Ok(None)` when another editor holds it.
+pub fn take(data: &Path) -> io::Result<Option<Lock>> {
+    let path = lock_path(data);
+    loop {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)?;
+        if !try_lock(&file)? {
+            return Ok(None);
+        }
+        // The editor before may have removed the file between our opening and locking it:
+        // then the lock is on a file nobody else will look at. Take the one at the path.
+        if same_file(&file, &path) {
+            return Ok(Some(Lock { path, _file: file }));
+        }
+    }
+}
+
+/// Takes an exclusive lock on `file` without waiting: false when another holds it.
+#[cfg(target_os = "linux")]
+fn try_lock(file: &File) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock only reads the descriptor, which `file` keeps open.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    if e.kind() == io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn try_lock(_file: &File) -> io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still held, so nobody can take a lock on the file being removed
+        // without noticing (see `take`).
+        // Closing the file (dropping it, just after) releases the lock.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_table_has_one_editor_at_a_time_and_a_crash_frees_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        let first = take(&data).unwrap().expect("free");
+        assert!(take(&data).unwrap().is_none(), "held by the first");
+        drop(first);
+        assert!(!lock_path(&data).exists(), "removed at the end");
+        // A lock file left by a crash (the lock itself went with the process) is taken.
+        fs::write(lock_path(&data), "").unwrap();
+        let again = take(&data).unwrap();
+        assert!(again.is_some());
+    }
+}

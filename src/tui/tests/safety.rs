@@ -1,0 +1,384 @@
+//! Each way the interactive table once lost or garbled data, or ended badly, pinned by the
+//! steps that showed it.
+
+use std::io;
+use std::sync::atomic::AtomicBool;
+
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::crossterm::event::Event;
+use ratatui::layout::{Position, Size};
+
+use super::action::Action;
+use super::*;
+
+#[test]
+fn undo_past_a_save_then_an_edit_is_still_modified() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    // AY-01 宽度 4.5 → 3.5, save, undo (the table is 4.5 again, the file 3.5), then AY-01 长度
+    // 2.1 → 3: two changes from the file.
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter><C-s>u");
+    assert!(app.doc.modified());
+    press(&mut app, "l<Enter><BS><BS><BS>3<Enter>");
+    assert!(app.doc.modified());
+    assert!(screen(&mut app, 100, 24)[0].contains("plan.csv [modified] · 19 rows"));
+    assert!(journal::Journal::exists(&path), "the recovery file is kept");
+    press(&mut app, "q");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    assert!(!app.quit);
+    // Ended here by a crash, the two changes come back onto the saved file.
+    drop(app);
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(2)));
+    press(&mut app, "y");
+    assert_eq!(
+        (app.doc.sheet.rows[0].get(5), app.doc.sheet.rows[0].get(6)),
+        ("4.5", "3")
+    );
+    assert!(app.doc.modified());
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_second_editor_never_touches_the_first_ones_recovery_file() {
+    let (mut first, _dir, path) = open_copy(Lang::En);
+    press(&mut first, "jlllll<Enter><BS><BS><BS>5.0<Enter>");
+    let journal = std::fs::read(journal::journal_path(&path)).unwrap();
+    // A second roadsub on the same table while the first runs: read-only, and says so.
+    let mut second = open(&path, Lang::En);
+    assert!(second.read_only);
+    assert_eq!(
+        second.mode,
+        Mode::Normal,
+        "no offer of a live session's changes"
+    );
+    assert_eq!(
+        second.status.as_ref().unwrap().text,
+        format!(
+            "read-only: another roadsub is editing {}; changes and saving are for that one (x still exports)",
+            path.display()
+        )
+    );
+    for keys in ["lllll<Enter>", "a", "d", "u", "<C-r>", "<C-s>"] {
+        second.status = None;
+        press(&mut second, keys);
+        assert_eq!(second.mode, Mode::Normal, "{keys} refused");
+        assert!(second
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("read-only: "));
+    }
+    second.paste("3.5");
+    assert_eq!(second.doc.history(), (0, 0));
+    press(&mut second, "q");
+    assert!(second.quit);
+    drop(second);
+    assert_eq!(
+        std::fs::read(journal::journal_path(&path)).unwrap(),
+        journal,
+        "the first one's journal is as it was"
+    );
+    let mut aside = journal::journal_path(&path).into_os_string();
+    aside.push(".old");
+    assert!(!std::path::Path::new(&aside).exists());
+    // In Chinese too.
+    let second = open(&path, Lang::Zh);
+    assert!(second.status.as_ref().unwrap().text.starts_with(&format!(
+        "只读：另一个 roadsub 正在编辑 {}；",
+        path.display()
+    )));
+    drop(second);
+    // The first goes on and saves as usual.
+    press(&mut first, "<C-s>");
+    assert!(!first.doc.modified());
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(",社道,5.0,"));
+    // A journal whose editor has gone (its lock is free) is a crash's, and is offered.
+    press(&mut first, "<Enter><BS><BS><BS>4.5<Enter>");
+    assert!(first.doc.modified());
+    drop(first);
+    let third = open(&path, Lang::En);
+    assert!(!third.read_only);
+    assert_eq!(third.mode, Mode::Ask(Question::Restore(1)));
+}
+
+#[test]
+fn each_recovered_change_goes_back_on_its_own_even_on_a_short_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ragged.csv");
+    // E1 is short: no notes field at all.
+    let csv = "id,township,village,class,width_m,length_km,cost,notes\n\
+               E1,T,V,village,4.5,2,1600000\n\
+               E2,T,V,group,3.5,1.5,450000,x\n\
+               E3,T,V,group,3.5,1,450000,y\n";
+    std::fs::write(&path, csv).unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.doc.sheet.rows[0].len(), 7, "kept short, as written");
+    // E1 width, E1 length, E2 length, E3 length.
+    press(
+        &mut app,
+        "llll<Enter><BS><BS><BS>3.5<Enter>l<Enter><BS>3<Enter>",
+    );
+    press(&mut app, "j<Enter><BS><BS><BS>2<Enter>j<Enter><BS>2<Enter>");
+    drop(app); // a crash
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(4)));
+    press(&mut app, "y");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "4 unsaved changes restored (u undoes them one by one)"
+    );
+    fn cells(app: &App, r: usize) -> Vec<String> {
+        (4..6)
+            .map(|c| app.doc.sheet.rows[r].get(c).to_string())
+            .collect()
+    }
+    assert_eq!(cells(&app, 0), ["3.5", "3"]);
+    assert_eq!(cells(&app, 1), ["3.5", "2"]);
+    assert_eq!(cells(&app, 2), ["3.5", "2"]);
+    // Now one change no longer fits its row (its row is said to have held something else):
+    // the others still go back, and the one that did not is kept.
+    drop(app);
+    let jpath = journal::journal_path(&path);
+    let text = std::fs::read_to_string(&jpath).unwrap();
+    let text = text.replacen(
+        "\tE2\tT\tV\tgroup\t3.5\t1.5\t",
+        "\tE2\tT\tV\tgroup\t3.5\t9.9\t",
+        1,
+    );
+    std::fs::write(&jpath, &text).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "y");
+    let status = &app.status.as_ref().unwrap().text;
+    let mut aside = jpath.clone().into_os_string();
+    aside.push(".old");
+    assert_eq!(
+        *status,
+        format!(
+            "3 of 4 unsaved changes restored; 1 no longer fits the rows as they are and is kept in {}",
+            std::path::Path::new(&aside).display()
+        )
+    );
+    assert_eq!(cells(&app, 0), ["3.5", "3"]);
+    assert_eq!(cells(&app, 1), ["3.5", "1.5"]);
+    assert_eq!(cells(&app, 2), ["3.5", "2"]);
+    let kept = std::fs::read_to_string(&aside).unwrap();
+    let lines: Vec<&str> = kept.lines().collect();
+    assert_eq!(lines.len(), 2, "{kept}");
+    assert_eq!(
+        lines[1],
+        "set\t1\t5\t2\tE2\tT\tV\tgroup\t3.5\t9.9\t450000\tx"
+    );
+}
+
+#[test]
+fn a_paste_with_line_breaks_never_runs_commands() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    // In AY-02's name, through the event loop as the terminal delivers a bracketed paste.
+    press(&mut app, "jlll<Enter>");
+    let events = vec![Event::Paste("二组至五组\ndd\n".into())];
+    run_events(&mut app, events);
+    assert_eq!(
+        app.mode,
+        Mode::Edit {
+            buffer: "二组至五组二组至五组 dd".into(),
+            cursor: "二组至五组二组至五组 dd".len()
+        }
+    );
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "pasted as one line: its line breaks and tabs became spaces"
+    );
+    assert_eq!(app.doc.sheet.rows.len(), 19, "no row deleted");
+    assert_eq!(app.doc.history(), (0, 0), "nothing committed");
+    press(&mut app, "<Enter>");
+    assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组二组至五组 dd");
+    assert_eq!(app.doc.history(), (1, 0));
+    // Not editing, a paste does nothing but say so.
+    app.paste("dd\ndd\n");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.doc.sheet.rows.len(), 19);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "nothing pasted: press Enter to edit a cell, then paste"
+    );
+    // A question is never answered by a paste.
+    press(&mut app, "q");
+    app.paste("y\n");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    assert!(!app.quit);
+}
+
+/// Runs the event loop on a test screen over `events`, then a quit.
+fn run_events(app: &mut App, events: Vec<Event>) {
+    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    let mut events = events.into_iter();
+    let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
+    let was_quit = app.quit;
+    // Ends when the events are used up: an error from the source reads as a lost terminal.
+    let _ = session(&mut terminal, app, &stop, &unsaved, || {
+        events
+            .next()
+            .map(Some)
+            .ok_or_else(|| io::Error::other("no more events"))
+    });
+    app.quit = was_quit;
+}
+
+/// A terminal that has gone: drawing on it fails as a closed tty does.
+struct Gone(TestBackend);
+
+fn eio() -> io::Error {
+    io::Error::from_raw_os_error(5)
+}
+
+impl Backend for Gone {
+    type Error = io::Error;
+    fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        Err(eio())
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        Err(eio())
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        Err(eio())
+    }
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Err(eio())
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, _position: P) -> io::Result<()> {
+        Err(eio())
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        Err(eio())
+    }
+    fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+        Err(eio())
+    }
+    fn size(&self) -> io::Result<Size> {
+        Ok(self.0.size().unwrap())
+    }
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        Ok(self.0.window_size().unwrap())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Err(eio())
+    }
+}
+
+#[test]
+fn a_lost_terminal_ends_the_table_with_status_one_not_a_panic() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>");
+    let mut terminal = Terminal::new(Gone(TestBackend::new(100, 24))).unwrap();
+    let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
+    let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || {
+        panic!("no key is read from a terminal that cannot be drawn on")
+    });
+    // The message `roadsub` prints before exiting with status 1.
+    assert_eq!(
+        outcome,
+        Err("stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start".into())
+    );
+    assert!(journal::Journal::exists(&path));
+    // A terminal that can be drawn on but no longer read from ends the same way.
+    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || Err(eio()));
+    assert!(outcome
+        .unwrap_err()
+        .starts_with("stopped by a signal or a lost terminal"));
+    // A quit is a quit.
+    let mut keys = vec![
+        Event::Key(key(KeyCode::Char('q'))),
+        Event::Key(key(KeyCode::Char('n'))),
+    ]
+    .into_iter();
+    let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || Ok(keys.next()));
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn editing_a_200000_character_cell_is_linear() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    let long = "路".repeat(200_000);
+    std::fs::write(
+        &path,
+        format!("id,township,village,name,class,width_m,length_km,cost\nE1,T,V,{long},village,4.5,2,1600000\n"),
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    // Quadratic drawing or editing would take hours at this length; linear, a moment.
+    press(&mut app, "lll<Enter>");
+    screen(&mut app, 100, 24);
+    for _ in 0..250 {
+        press(&mut app, "ab<BS>");
+        app.step(Action::CursorLeft, 10);
+        app.step(Action::CursorLeft, 10);
+    }
+    screen(&mut app, 100, 24);
+    let pasted = "段".repeat(20_000);
+    app.paste(&pasted);
+    screen(&mut app, 100, 24);
+    press(&mut app, "<End>");
+    screen(&mut app, 100, 24);
+    press(&mut app, "<Enter>");
+    let expected = format!(
+        "{}{pasted}{}",
+        "路".repeat(200_000 - 250),
+        "路a".repeat(250)
+    );
+    assert_eq!(app.doc.sheet.rows[0].get(3).len(), expected.len());
+    assert_eq!(app.doc.sheet.rows[0].get(3), expected);
+    let s = screen(&mut app, 100, 24);
+    assert!(
+        s[2].starts_with("  E1 ") && s[2].contains(" 路路"),
+        "{s:#?}"
+    );
+}
+
+#[test]
+fn a_subtotal_of_one_row_says_row() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "t");
+    let text = screen(&mut app, 160, 60).join("\n");
+    assert!(text.contains("Σ subtotal 天马乡 (2 rows)"), "{text}");
+    assert!(text.contains("Σ subtotal 镇子镇 (1 row)"), "{text}");
+    assert!(!text.contains("(1 rows)"), "{text}");
+    press(&mut app, "L");
+    let text = screen(&mut app, 160, 60).join("\n");
+    assert!(text.contains("Σ 小计 镇子镇（1 行）"), "{text}");
+}
+
+#[test]
+fn a_failed_save_says_why_plainly_and_names_the_file() {
+    let full = io::Error::from(io::ErrorKind::StorageFull);
+    let path = std::path::Path::new("/data/plan.csv");
+    assert_eq!(
+        state::save_failed(Lang::En, path, &full),
+        "could not save /data/plan.csv: the disk is full; the file on disk is as it was"
+    );
+    assert_eq!(
+        state::save_failed(Lang::Zh, path, &full),
+        "无法保存 /data/plan.csv：磁盘已满；磁盘上的文件保持原样"
+    );
+    // Through the table: a folder that has gone.
+    let (mut app, dir, _) = open_copy(Lang::En);
+    let gone = dir.path().join("gone").join("plan.csv");
+    app.doc.path = Some(gone.clone());
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter><C-s>y");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "could not save {}: no such file or directory; the file on disk is as it was",
+            gone.display()
+        )
+    );
+    assert!(app.doc.modified());
+}

@@ -1,0 +1,109 @@
+//! Editing a line of text (a cell, a filter, a file name). The cursor is a byte offset, so
+//! each key costs at most one move of the text after it, and a paste is inserted in one
+//! piece: a cell of any length is edited in time linear in its length, never quadratic.
+
+use super::action::Action;
+
+/// Carries out a text-editing action on `text` with its cursor at byte `cursor` (always on a
+/// character boundary); false when the action is not one.
+pub fn edit(action: Action, text: &mut String, cursor: &mut usize) -> bool {
+    match action {
+        Action::Char(c) => {
+            text.insert(*cursor, c);
+            *cursor += c.len_utf8();
+        }
+        Action::Backspace => {
+            if let Some(before) = previous(text, *cursor) {
+                text.replace_range(before..*cursor, "");
+                *cursor = before;
+            }
+        }
+        Action::DeleteChar => {
+            if let Some(after) = next(text, *cursor) {
+                text.replace_range(*cursor..after, "");
+            }
+        }
+        Action::CursorLeft => *cursor = previous(text, *cursor).unwrap_or(*cursor),
+        Action::CursorRight => *cursor = next(text, *cursor).unwrap_or(*cursor),
+        Action::CursorHome => *cursor = 0,
+        Action::CursorEnd => *cursor = text.len(),
+        _ => return false,
+    }
+    true
+}
+
+/// Inserts pasted text at the cursor, as one line ([`one_line`]); true when line breaks or
+/// tabs had to become spaces.
+pub fn paste(pasted: &str, text: &mut String, cursor: &mut usize) -> bool {
+    let (clean, changed) = one_line(pasted);
+    text.insert_str(*cursor, &clean);
+    *cursor += clean.len();
+    changed
+}
+
+/// Pasted text as one line of a cell: each line break (CR LF, LF or CR) and tab becomes a
+/// space, except a line break at the very end (copying a whole line brings one), which is
+/// dropped; other control characters are dropped. Returns the text and whether a line break
+/// or a tab within it was replaced.
+pub fn one_line(pasted: &str) -> (String, bool) {
+    let trimmed = pasted.trim_end_matches(['\r', '\n']);
+    let mut out = String::with_capacity(trimmed.len());
+    let mut changed = false;
+    let mut chars = trimmed.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' | '\t' => {
+                out.push(' ');
+                changed = true;
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    (out, changed)
+}
+
+/// The byte offset of the character before `at`.
+fn previous(text: &str, at: usize) -> Option<usize> {
+    text[..at].chars().next_back().map(|c| at - c.len_utf8())
+}
+
+/// The byte offset after the character at `at`.
+fn next(text: &str, at: usize) -> Option<usize> {
+    text[at..].chars().next().map(|c| at + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_move_and_edit_by_characters() {
+        let mut text = "路段A".to_string();
+        let mut cursor = text.len();
+        for a in [Action::CursorLeft, Action::Backspace, Action::Char('乙')] {
+            assert!(edit(a, &mut text, &mut cursor));
+        }
+        assert_eq!((text.as_str(), cursor), ("路乙A", "路乙".len()));
+        edit(Action::DeleteChar, &mut text, &mut cursor);
+        edit(Action::DeleteChar, &mut text, &mut cursor);
+        assert_eq!((text.as_str(), cursor), ("路乙", "路乙".len()));
+        edit(Action::CursorHome, &mut text, &mut cursor);
+        edit(Action::Backspace, &mut text, &mut cursor);
+        edit(Action::CursorRight, &mut text, &mut cursor);
+        assert_eq!((text.as_str(), cursor), ("路乙", "路".len()));
+        assert!(!edit(Action::Undo, &mut text, &mut cursor));
+    }
+
+    #[test]
+    fn a_pasted_line_break_becomes_a_space_and_a_final_one_is_dropped() {
+        assert_eq!(one_line("二组至五组\ndd\n"), ("二组至五组 dd".into(), true));
+        assert_eq!(one_line("a\r\nb\rc\td\u{7}"), ("a b c d".into(), true));
+        assert_eq!(one_line("4.5\r\n"), ("4.5".into(), false));
+        let mut text = "AB".to_string();
+        let mut cursor = 1;
+        assert!(!paste("中\n", &mut text, &mut cursor));
+        assert_eq!((text.as_str(), cursor), ("A中B", 4));
+    }
+}
