@@ -24,12 +24,15 @@ pub enum Calc {
 /// One change to the data, as recorded for undo, redo and the recovery journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    /// Field `col` of row `row` changes from `old` to `new`.
+    /// Field `col` of row `row` changes from `old` to `new`, the row from `fields.0` fields to
+    /// `fields.1` (a short row grows to hold the field): undone, a short row is short again,
+    /// exactly as the file holds it.
     Set {
         row: usize,
         col: usize,
         old: String,
         new: String,
+        fields: (usize, usize),
     },
     /// `row` is inserted at `at`.
     Insert { at: usize, row: SheetRow },
@@ -38,14 +41,32 @@ pub enum Op {
 }
 
 impl Op {
+    /// Sets field `col` of `current` (row `row`) to `new`.
+    pub fn set(row: usize, current: &SheetRow, col: usize, new: &str) -> Op {
+        Op::Set {
+            row,
+            col,
+            old: current.get(col).to_string(),
+            new: new.to_string(),
+            fields: (current.len(), current.len().max(col + 1)),
+        }
+    }
+
     /// The change that undoes this one.
     pub fn inverse(&self) -> Op {
         match self.clone() {
-            Op::Set { row, col, old, new } => Op::Set {
+            Op::Set {
+                row,
+                col,
+                old,
+                new,
+                fields: (before, after),
+            } => Op::Set {
                 row,
                 col,
                 old: new,
                 new: old,
+                fields: (after, before),
             },
             Op::Insert { at, row } => Op::Delete { at, row },
             Op::Delete { at, row } => Op::Insert { at, row },
@@ -240,9 +261,20 @@ impl Doc {
 
     fn apply_one(&mut self, rules: &RuleSet, op: &Op) {
         match op {
-            Op::Set { row, col, new, .. } => {
+            Op::Set {
+                row,
+                col,
+                new,
+                fields: (_, n),
+                ..
+            } => {
                 self.take_out(rules, *row);
-                self.sheet.rows[*row] = self.sheet.rows[*row].with(*col, new);
+                let changed = self.sheet.rows[*row].with(*col, new);
+                self.sheet.rows[*row] = if changed.len() > *n {
+                    SheetRow::new((0..*n).map(|i| changed.get(i)), changed.line)
+                } else {
+                    changed
+                };
                 let id = self.sheet.columns.index(Field::Id) == Some(*col);
                 self.put_in(rules, *row, id);
             }
@@ -311,7 +343,13 @@ impl Doc {
         value: &str,
         lang: Lang,
     ) -> Result<(), String> {
-        let candidate = self.sheet.rows[row].with(col, value);
+        let mut candidate = self.sheet.rows[row].with(col, value);
+        // The value is checked, not the row's shape: a short row (which cannot be computed
+        // until it has every field) would otherwise let any value through.
+        let n = self.sheet.columns.names.len();
+        if candidate.len() < n {
+            candidate = candidate.with(n - 1, candidate.get(n - 1));
+        }
         let mut errors = Vec::new();
         row::parse(&candidate.record(), &self.sheet.columns, rules, &mut errors);
         let name = &self.sheet.columns.names[col];
@@ -388,6 +426,7 @@ mod tests {
                 col: width,
                 old: "4.5".into(),
                 new: "3.5".into(),
+                fields: (11, 11),
             },
         );
         // E1 at 3.5 m: (150,000 + 250,000) × 2 = 800,000, plus E2's 375,000.
@@ -415,6 +454,7 @@ mod tests {
             col,
             old: old.into(),
             new: new.into(),
+            fields: (11, 11),
         };
         let width = d.sheet.columns.index(Field::Width).unwrap();
         let length = d.sheet.columns.index(Field::Length).unwrap();
@@ -453,6 +493,7 @@ mod tests {
             col: id,
             old: "E2".into(),
             new: "E1".into(),
+            fields: (11, 11),
         };
         d.apply(&rules, &repeat);
         let Calc::Bad(errors) = &d.calcs[1] else {
@@ -470,6 +511,7 @@ mod tests {
             col: width,
             old: "3.5".into(),
             new: "4.5".into(),
+            fields: (11, 11),
         };
         d.apply(&rules, &wider);
         assert!(matches!(d.calcs[1], Calc::Bad(_)));
@@ -494,6 +536,32 @@ mod tests {
         assert_eq!(subsidy(&d), "1500000.00");
         d.apply(&rules, &repeat.inverse());
         assert_eq!(subsidy(&d), "1875000.00");
+    }
+
+    #[test]
+    fn a_bad_value_on_a_short_row_is_refused() {
+        let (mut d, rules) = doc();
+        d.sheet.rows[0] = SheetRow::new(["E1", "t", "v", "", "village", "4.5", "2"], 0);
+        let class = d.sheet.columns.index(Field::Class).unwrap();
+        assert_eq!(
+            d.check(&rules, 0, class, "highway", Lang::En),
+            Err("class \"highway\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))".into())
+        );
+        assert_eq!(d.check(&rules, 0, class, "group", Lang::En), Ok(()));
+    }
+
+    #[test]
+    fn undoing_an_edit_of_a_short_row_leaves_it_short() {
+        let (mut d, rules) = doc();
+        let short = SheetRow::new(["E1", "t", "v", "", "village", "4.5", "2", "1600000"], 0);
+        d.sheet.rows[0] = short.clone();
+        let last = d.sheet.columns.names.len() - 1;
+        d.change(&rules, Op::set(0, &short, last, "9"));
+        assert_eq!(d.sheet.rows[0].len(), last + 1);
+        d.undo(&rules);
+        assert_eq!(d.sheet.rows[0], short, "as the file holds it, not padded");
+        d.redo(&rules);
+        assert_eq!(d.sheet.rows[0].get(last), "9");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! quit removes the journal; finding one at start means edits were not saved.
 //!
 //! One change per line, fields separated by tabs, text escaped (`\t`, `\n`, `\r`, `\\`):
-//! `set ROW COL VALUE`, `ins AT FIELD...`, `del AT`.
+//! `set ROW COL FIELDS VALUE BEFORE...` (FIELDS: how many fields the row has after the change;
+//! BEFORE: the row as it was), `ins AT FIELD...`, `del AT FIELD...` (the row deleted).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
@@ -13,7 +14,7 @@ use std::time::SystemTime;
 use super::doc::Op;
 use crate::table::sheet::SheetRow;
 
-const MAGIC: &str = "roadsub-recovery 2";
+const MAGIC: &str = "roadsub-recovery 3";
 
 /// `FILE.roadsub-recovery` beside `FILE`.
 pub fn journal_path(data: &Path) -> PathBuf {
@@ -113,6 +114,8 @@ pub enum Entry {
     Set {
         row: usize,
         col: usize,
+        /// How many fields the row has after the change.
+        fields: usize,
         value: String,
         before: Vec<String>,
     },
@@ -223,13 +226,17 @@ impl Journal {
             let parts: Vec<&str> = line.split('\t').collect();
             let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
             let entry = match parts.first().copied() {
-                Some("set") if parts.len() >= 4 => {
-                    num(1).zip(num(2)).map(|(row, col)| Entry::Set {
-                        row,
-                        col,
-                        value: unescape(parts[3]),
-                        before: parts[4..].iter().map(|p| unescape(p)).collect(),
-                    })
+                Some("set") if parts.len() >= 5 => {
+                    num(1)
+                        .zip(num(2))
+                        .zip(num(3))
+                        .map(|((row, col), fields)| Entry::Set {
+                            row,
+                            col,
+                            fields,
+                            value: unescape(parts[4]),
+                            before: parts[5..].iter().map(|p| unescape(p)).collect(),
+                        })
                 }
                 Some("ins") => num(1).map(|at| Entry::Insert {
                     at,
@@ -255,9 +262,16 @@ impl Entry {
     fn of(op: &Op, before: Option<&SheetRow>) -> Entry {
         match op {
             // With the row as it was, so a restore can tell it is changing the same row.
-            Op::Set { row, col, new, .. } => Entry::Set {
+            Op::Set {
+                row,
+                col,
+                new,
+                fields: (_, fields),
+                ..
+            } => Entry::Set {
                 row: *row,
                 col: *col,
+                fields: *fields,
                 value: new.clone(),
                 before: before.map(fields_of).unwrap_or_default(),
             },
@@ -278,9 +292,14 @@ impl Entry {
             Entry::Set {
                 row,
                 col,
+                fields,
                 value,
                 before,
-            } => format!("set\t{row}\t{col}\t{}\t{}", escape(value), joined(before)),
+            } => format!(
+                "set\t{row}\t{col}\t{fields}\t{}\t{}",
+                escape(value),
+                joined(before)
+            ),
             Entry::Insert { at, fields } => format!("ins\t{at}\t{}", joined(fields)),
             Entry::Delete { at, fields } => format!("del\t{at}\t{}", joined(fields)),
         }
@@ -292,6 +311,7 @@ impl Entry {
             Entry::Set {
                 row,
                 col,
+                fields,
                 value,
                 before,
             } => {
@@ -299,12 +319,12 @@ impl Entry {
                 if !same(current, before) {
                     return None;
                 }
-                let old = current.get(*col).to_string();
                 Op::Set {
                     row: *row,
                     col: *col,
-                    old,
+                    old: current.get(*col).to_string(),
                     new: value.clone(),
+                    fields: (current.len(), *fields),
                 }
             }
             Entry::Insert { at, fields } => {
@@ -336,12 +356,7 @@ mod tests {
         let rows: Vec<SheetRow> = (0..3)
             .map(|i| SheetRow::new([format!("r{i}").as_str(), "3.5"], 0))
             .collect();
-        let set = Op::Set {
-            row: 2,
-            col: 1,
-            old: "3.5".into(),
-            new: "4.5\ttab".into(),
-        };
+        let set = Op::set(2, &rows[2], 1, "4.5\ttab");
         j.record(&set, rows.get(2)).unwrap();
         j.record(
             &Op::Insert {
@@ -373,6 +388,7 @@ mod tests {
                 Entry::Set {
                     row: 2,
                     col: 1,
+                    fields: 2,
                     value: "4.5\ttab".into(),
                     before: vec!["r2".into(), "3.5".into()]
                 },

@@ -483,7 +483,9 @@ impl App {
             row.get(i).to_string()
         };
         match op {
-            Op::Set { row, col, old, new } => {
+            Op::Set {
+                row, col, old, new, ..
+            } => {
                 let who = self.doc.sheet.rows.get(*row).map(id).unwrap_or_default();
                 format!("{who} {} {old} → {new}", self.title(*col))
             }
@@ -885,12 +887,8 @@ impl App {
             }
             Ok(()) => {
                 self.status = None;
-                self.change(Op::Set {
-                    row,
-                    col,
-                    old,
-                    new: value.to_string(),
-                });
+                let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
+                self.change(op);
                 true
             }
         }

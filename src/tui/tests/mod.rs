@@ -474,7 +474,7 @@ fn edits_are_not_restored_onto_a_file_that_changed_since() {
         "{status}"
     );
     assert!(!journal::Journal::exists(&path));
-    assert!(set_aside_journal(&path).contains("set\t1\t5\t5.0"));
+    assert!(set_aside_journal(&path).contains("set\t1\t5\t13\t5.0"));
 }
 
 #[test]
@@ -791,5 +791,5 @@ fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same()
         ),
         "{status}"
     );
-    assert!(set_aside_journal(&path).contains("set\t2\t6\t9\t"));
+    assert!(set_aside_journal(&path).contains("set\t2\t6\t13\t9\t"));
 }

@@ -170,7 +170,7 @@ fn each_recovered_change_goes_back_on_its_own_even_on_a_short_row() {
     assert_eq!(lines.len(), 2, "{kept}");
     assert_eq!(
         lines[1],
-        "set\t1\t5\t2\tE2\tT\tV\tgroup\t3.5\t9.9\t450000\tx"
+        "set\t1\t5\t8\t2\tE2\tT\tV\tgroup\t3.5\t9.9\t450000\tx"
     );
 }
 
