@@ -1,1 +1,558 @@
-//! placeholder
+//! The interactive table against a plain model of it: random sequences of what a user does
+//! (edits with good and bad values, add, delete, undo, redo, sort, filter, group, save, a
+//! crash and the recovery after it, quit and reopen), each driven through [`App::step`] as the
+//! keys would, and after every step the rows, the lines shown, the totals, the modified flag,
+//! the recovery file and the file on disk compared with the model's.
+//!
+//! The model is a list of rows of strings, an undo history of whole snapshots, and the rows
+//! last written to disk; its totals come from the engine's `compute` on segments built from
+//! the values' known meanings, not from the table reader.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use super::super::action::Action;
+use super::*;
+use crate::engine::{self, Cost, Segment};
+
+const HEADER: [&str; 8] = [
+    "id",
+    "township",
+    "village",
+    "class",
+    "width_m",
+    "length_km",
+    "cost",
+    "remark",
+];
+
+/// The file at the start: the second row is short (no remark), as a hand-edited file can be.
+const START: &str = "id,township,village,class,width_m,length_km,cost,remark\n\
+                     E1,T1,V1,village,4.5,2,1600000,a\n\
+                     E2,T1,V2,group,3.5,1.5,450000\n\
+                     E3,T2,V1,通村,6,0.85,168万,\n";
+
+/// Values typed into each column; those the table must refuse are in [`BAD`].
+const POOLS: [&[&str]; 8] = [
+    &["E1", "E2", "E4", "E5"],
+    &["T1", "T2", "T3"],
+    &["V1", "V2"],
+    &["village", "group", "通村", "社道", "highway"],
+    &["3.5", "4.5", "6", "3.0", "wide"],
+    &["2", "1.5", "0.85", "850米", "far"],
+    &["1600000", "168万", "45万", "100000", "cheap"],
+    &["", "x", "二组至五组"],
+];
+
+const BAD: [&str; 4] = ["highway", "wide", "far", "cheap"];
+
+/// What a value means, for the model's own segments.
+fn number(text: &str) -> Option<Decimal> {
+    Some(match text {
+        "3.5" => Decimal::new(35, 1),
+        "4.5" => Decimal::new(45, 1),
+        "6" => Decimal::from(6),
+        "3.0" => Decimal::from(3),
+        "2" => Decimal::from(2),
+        "1.5" => Decimal::new(15, 1),
+        "0.85" | "850米" => Decimal::new(85, 2),
+        "1600000" => Decimal::from(1_600_000),
+        "168万" => Decimal::from(1_680_000),
+        "45万" | "450000" => Decimal::from(450_000),
+        "100000" => Decimal::from(100_000),
+        _ => return None,
+    })
+}
+
+/// One thing the user does. `line` picks a line on screen (modulo how many there are).
+#[derive(Debug, Clone)]
+enum Step {
+    Edit {
+        line: usize,
+        col: usize,
+        value: &'static str,
+    },
+    Add {
+        line: usize,
+    },
+    Delete {
+        line: usize,
+    },
+    Undo,
+    Redo,
+    Sort {
+        col: usize,
+    },
+    Filter(Option<&'static str>),
+    Group,
+    Save,
+    /// The program dies; the next start is offered the recovery file and accepts it.
+    Crash,
+    /// Quit (saving first or not when asked), then start again.
+    Reopen {
+        save: bool,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let edit = (0..8usize, 0..8usize).prop_flat_map(|(line, col)| {
+        prop::sample::select(POOLS[col]).prop_map(move |value| Step::Edit { line, col, value })
+    });
+    prop_oneof![
+        8 => edit,
+        2 => (0..8usize).prop_map(|line| Step::Add { line }),
+        2 => (0..8usize).prop_map(|line| Step::Delete { line }),
+        3 => Just(Step::Undo),
+        2 => Just(Step::Redo),
+        1 => prop::sample::select(&[0usize, 1, 2, 7][..]).prop_map(|col| Step::Sort { col }),
+        1 => prop::option::of(prop::sample::select(&["t1", "V2", "e", "二组", "zzz"][..]))
+            .prop_map(Step::Filter),
+        1 => Just(Step::Group),
+        2 => Just(Step::Save),
+        1 => Just(Step::Crash),
+        1 => any::<bool>().prop_map(|save| Step::Reopen { save }),
+    ]
+}
+
+type Rows = Vec<Vec<String>>;
+
+/// A line on screen, as the model expects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Row(usize),
+    Subtotal(String),
+}
+
+struct Model {
+    rows: Rows,
+    /// The undo history: snapshots with an identity each, and where we are in it.
+    history: Vec<(u64, Rows)>,
+    at: usize,
+    next_id: u64,
+    /// The snapshot the file on disk holds.
+    saved: u64,
+    disk: Rows,
+    /// Snapshots reached since the table was last the same as the file: what the recovery
+    /// file replays.
+    journal: Vec<Rows>,
+    sort: Option<(usize, bool)>,
+    filter: Option<String>,
+    grouping: u8,
+}
+
+fn csv_rows(text: &str) -> Rows {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+impl Model {
+    fn new() -> Model {
+        let rows = csv_rows(START);
+        Model {
+            history: vec![(0, rows.clone())],
+            disk: rows.clone(),
+            rows,
+            at: 0,
+            next_id: 1,
+            saved: 0,
+            journal: Vec::new(),
+            sort: None,
+            filter: None,
+            grouping: 0,
+        }
+    }
+
+    fn modified(&self) -> bool {
+        self.history[self.at].0 != self.saved
+    }
+
+    /// After the rows reached a new state by a change, an undo or a redo.
+    fn reached(&mut self) {
+        if self.modified() {
+            self.journal.push(self.rows.clone());
+        } else {
+            self.journal.clear();
+        }
+    }
+
+    fn change(&mut self, rows: Rows) {
+        self.history.truncate(self.at + 1);
+        self.history.push((self.next_id, rows.clone()));
+        self.next_id += 1;
+        self.at += 1;
+        self.rows = rows;
+        self.reached();
+    }
+
+    fn moved(&mut self, at: usize) {
+        self.at = at;
+        self.rows = self.history[at].1.clone();
+        self.reached();
+    }
+
+    /// A fresh start on the file (after a quit or a crash): one history entry.
+    fn reopen(&mut self) {
+        self.rows = self.disk.clone();
+        self.history = vec![(self.next_id, self.rows.clone())];
+        self.saved = self.next_id;
+        self.next_id += 1;
+        self.at = 0;
+        self.journal.clear();
+        self.sort = None;
+        self.filter = None;
+        self.grouping = 0;
+    }
+
+    /// Whether row `r` can be computed, and its segment.
+    fn segment(&self, r: usize, rules: &RuleSet) -> Option<Segment> {
+        let row = &self.rows[r];
+        if row.len() != HEADER.len() || row[..3].iter().any(|f| f.trim().is_empty()) {
+            return None;
+        }
+        let id = row[0].trim();
+        if self.rows[..r]
+            .iter()
+            .any(|o| o.first().map(|f| f.trim()) == Some(id))
+        {
+            return None;
+        }
+        Some(Segment {
+            class: rules.class_by_name(&row[3])?,
+            width_m: number(&row[4])?,
+            length_km: number(&row[5])?,
+            cost: Cost::Total(number(&row[6])?),
+            other_funds: Decimal::ZERO,
+            households: None,
+            completed_km: None,
+        })
+    }
+
+    fn subsidy(&self, rows: impl Iterator<Item = usize>, rules: &RuleSet) -> (u64, Decimal) {
+        rows.filter_map(|r| self.segment(r, rules))
+            .map(|s| engine::compute(rules, &s).unwrap().subsidy_total)
+            .fold((0, Decimal::ZERO), |(n, t), s| (n + 1, t + s))
+    }
+
+    /// The lines the table should show: filtered, sorted, grouped with subtotals.
+    fn lines(&self) -> Vec<Shown> {
+        let cell = |r: usize, c: usize| self.rows[r].get(c).map_or("", String::as_str);
+        let mut order: Vec<usize> = (0..self.rows.len())
+            .filter(|&r| match &self.filter {
+                Some(f) => self.rows[r]
+                    .iter()
+                    .any(|x| x.to_lowercase().contains(&f.to_lowercase())),
+                None => true,
+            })
+            .collect();
+        if let Some((c, desc)) = self.sort {
+            // Text columns only: blanks last either way.
+            order.sort_by(|&a, &b| {
+                let (ta, tb) = (cell(a, c), cell(b, c));
+                let by = if desc { tb.cmp(ta) } else { ta.cmp(tb) };
+                ta.trim().is_empty().cmp(&tb.trim().is_empty()).then(by)
+            });
+        }
+        if self.grouping == 0 {
+            return order.into_iter().map(Shown::Row).collect();
+        }
+        let key = |r: usize| match self.grouping {
+            1 => cell(r, 1).trim().to_string(),
+            _ => format!("{} {}", cell(r, 1).trim(), cell(r, 2).trim()),
+        };
+        order.sort_by_key(|&r| key(r));
+        let mut lines = Vec::new();
+        for (i, &r) in order.iter().enumerate() {
+            lines.push(Shown::Row(r));
+            if order.get(i + 1).is_none_or(|&n| key(n) != key(r)) {
+                lines.push(Shown::Subtotal(key(r)));
+            }
+        }
+        lines
+    }
+}
+
+/// Types `text` into the field being edited, replacing what was there.
+fn type_over(app: &mut App, text: &str) {
+    app.step(Action::CursorEnd, 10);
+    while matches!(&app.mode, Mode::Edit { buffer, .. } | Mode::Filter { buffer, .. } if !buffer.is_empty())
+    {
+        app.step(Action::Backspace, 10);
+    }
+    for c in text.chars() {
+        app.step(Action::Char(c), 10);
+    }
+}
+
+fn sheet_rows(app: &App) -> Rows {
+    app.doc
+        .sheet
+        .rows
+        .iter()
+        .map(|r| (0..r.len()).map(|i| r.get(i).to_string()).collect())
+        .collect()
+}
+
+/// Does `step` (not a restart) to the app and the model.
+fn apply(app: &mut App, m: &mut Model, step: &Step) {
+    let lines = m.lines();
+    let pick = |line: usize| (!lines.is_empty()).then(|| line % lines.len());
+    let row_at = |i: Option<usize>| match i.and_then(|i| lines.get(i)) {
+        Some(Shown::Row(r)) => Some(*r),
+        _ => None,
+    };
+    match step {
+        Step::Edit { line, col, value } => {
+            let Some(i) = pick(*line) else { return };
+            app.cursor = i;
+            app.col = *col;
+            app.step(Action::Edit, 10);
+            let Some(r) = row_at(Some(i)) else {
+                assert_eq!(app.mode, Mode::Normal, "a subtotal is not edited");
+                return;
+            };
+            type_over(app, value);
+            app.step(Action::Accept, 10);
+            let old = m.rows[r].get(*col).map_or("", String::as_str);
+            let taken = *col == 0
+                && m.rows
+                    .iter()
+                    .enumerate()
+                    .any(|(o, row)| o != r && row.first().map(|f| f.trim()) == Some(value.trim()));
+            if old == *value {
+            } else if BAD.contains(value) || taken {
+                assert!(matches!(app.mode, Mode::Edit { .. }), "{value:?} refused");
+                assert!(app.status.as_ref().is_some_and(|s| s.error));
+                app.step(Action::Cancel, 10);
+            } else {
+                let mut rows = m.rows.clone();
+                if rows[r].len() <= *col {
+                    rows[r].resize(*col + 1, String::new());
+                }
+                rows[r][*col] = value.to_string();
+                m.change(rows);
+            }
+        }
+        Step::Add { line } => {
+            // With no line on screen the cursor is at 0.
+            let cursor = pick(*line).unwrap_or(0);
+            app.cursor = cursor;
+            app.step(Action::Add, 10);
+            // Adding clears a filter first; the cursor stays on its row, or its line number.
+            if m.filter.take().is_some() {
+                let all = m.lines();
+                let at = match row_at(Some(cursor)) {
+                    Some(r) => all.iter().position(|l| *l == Shown::Row(r)),
+                    None => Some(cursor.min(all.len().saturating_sub(1))),
+                };
+                let from = match at.and_then(|i| all.get(i)) {
+                    Some(Shown::Row(r)) => Some(*r),
+                    _ => None,
+                };
+                add(m, from);
+            } else {
+                add(m, row_at(Some(cursor)));
+            }
+        }
+        Step::Delete { line } => {
+            let Some(i) = pick(*line) else { return };
+            app.cursor = i;
+            app.step(Action::Delete, 10);
+            if let Some(r) = row_at(Some(i)) {
+                let mut rows = m.rows.clone();
+                rows.remove(r);
+                m.change(rows);
+            }
+        }
+        Step::Undo => {
+            app.step(Action::Undo, 10);
+            if m.at > 0 {
+                m.moved(m.at - 1);
+            }
+        }
+        Step::Redo => {
+            app.step(Action::Redo, 10);
+            if m.at + 1 < m.history.len() {
+                m.moved(m.at + 1);
+            }
+        }
+        Step::Sort { col } => {
+            app.col = *col;
+            app.step(Action::Sort, 10);
+            m.sort = match m.sort {
+                Some((c, false)) if c == *col => Some((c, true)),
+                Some((c, true)) if c == *col => None,
+                _ => Some((*col, false)),
+            };
+        }
+        Step::Filter(text) => {
+            app.step(Action::Filter, 10);
+            match text {
+                Some(t) => {
+                    type_over(app, t);
+                    app.step(Action::Accept, 10);
+                    m.filter = Some(t.to_string());
+                }
+                None => {
+                    app.step(Action::Cancel, 10);
+                    m.filter = None;
+                }
+            }
+        }
+        Step::Group => {
+            app.step(Action::Group, 10);
+            m.grouping = (m.grouping + 1) % 3;
+        }
+        Step::Save => {
+            app.step(Action::Save, 10);
+            m.disk = m.rows.clone();
+            m.saved = m.history[m.at].0;
+            m.journal.clear();
+        }
+        Step::Crash | Step::Reopen { .. } => unreachable!("see restart"),
+    }
+}
+
+/// Ends the program (a crash, or a quit that saves or not when asked) and starts it again on
+/// the same file, accepting the recovery offer after a crash.
+fn restart(slot: &mut Option<App>, m: &mut Model, step: &Step, path: &Path) {
+    let app = slot.as_mut().expect("running");
+    if let Step::Reopen { save } = step {
+        app.step(Action::Quit, 10);
+        if m.modified() {
+            assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+            app.step(if *save { Action::Yes } else { Action::No }, 10);
+            if *save {
+                m.disk = m.rows.clone();
+            }
+        }
+        assert!(app.quit);
+    }
+    let unsaved = if matches!(step, Step::Crash) {
+        m.journal.clone()
+    } else {
+        Vec::new()
+    };
+    // The old one goes first: a crash or a quit ends the process, and its lock with it.
+    *slot = None;
+    let app = slot.insert(open(path, Lang::En));
+    m.reopen();
+    if unsaved.is_empty() {
+        assert_eq!(app.mode, Mode::Normal, "nothing to recover");
+        return;
+    }
+    let n = unsaved.len();
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(n)));
+    app.step(Action::Yes, 10);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "{n} unsaved {} restored (u undoes them one by one)",
+            if n == 1 { "change" } else { "changes" }
+        )
+    );
+    for rows in unsaved {
+        m.change(rows);
+    }
+}
+
+/// A row added below `from` (at the end without one), its township and village copied.
+fn add(m: &mut Model, from: Option<usize>) {
+    let mut row = vec![String::new(); HEADER.len()];
+    if let Some(f) = from {
+        for c in [1, 2] {
+            row[c] = m.rows[f].get(c).cloned().unwrap_or_default();
+        }
+    }
+    let mut rows = m.rows.clone();
+    rows.insert(from.map_or(rows.len(), |f| f + 1), row);
+    m.change(rows);
+}
+
+/// Everything the user can see or lose agrees with the model.
+fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseError> {
+    prop_assert_eq!(&app.mode, &Mode::Normal, "after {:?}", step);
+    prop_assert_eq!(sheet_rows(app), m.rows.clone(), "rows after {:?}", step);
+    let shown: Vec<Shown> = app
+        .lines
+        .iter()
+        .map(|l| match l {
+            Line::Row(r) => Shown::Row(*r),
+            Line::Subtotal(s) => Shown::Subtotal(s.0.clone()),
+        })
+        .collect();
+    let expected = m.lines();
+    prop_assert_eq!(&shown, &expected, "lines after {:?}", step);
+    let rules = &app.rules;
+    let (segments, subsidy) = m.subsidy(0..m.rows.len(), rules);
+    let total = &app.doc.summary.total;
+    prop_assert_eq!(total.segments, segments, "segments after {:?}", step);
+    prop_assert_eq!(total.subsidy.value(), subsidy, "subsidy after {:?}", step);
+    // Each group's subtotal: the rows above it back to the previous subtotal.
+    let mut group = Vec::new();
+    for (line, want) in app.lines.iter().zip(&expected) {
+        match (line, want) {
+            (Line::Subtotal(s), Shown::Subtotal(_)) => {
+                let (_, sum) = m.subsidy(group.drain(..), rules);
+                prop_assert_eq!(
+                    s.1.subsidy.value(),
+                    sum,
+                    "subtotal {} after {:?}",
+                    s.0,
+                    step
+                );
+            }
+            (_, Shown::Row(r)) => group.push(*r),
+            _ => {}
+        }
+    }
+    prop_assert_eq!(
+        app.doc.modified(),
+        m.modified(),
+        "modified after {:?}",
+        step
+    );
+    if !app.doc.modified() {
+        prop_assert_eq!(&m.rows, &m.disk, "unmodified yet not the file");
+    }
+    prop_assert_eq!(
+        journal::Journal::exists(path),
+        m.modified(),
+        "a recovery file exactly while modified, after {:?}",
+        step
+    );
+    let disk = std::fs::read_to_string(path).unwrap();
+    prop_assert_eq!(
+        csv_rows(&disk),
+        m.disk.clone(),
+        "file on disk after {:?}",
+        step
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_interactive_table_agrees_with_a_plain_model(steps in prop::collection::vec(step(), 1..24)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        std::fs::write(&path, START).unwrap();
+        let mut app = Some(open(&path, Lang::En));
+        let mut m = Model::new();
+        for s in &steps {
+            match s {
+                Step::Crash | Step::Reopen { .. } => restart(&mut app, &mut m, s, &path),
+                _ => apply(app.as_mut().expect("running"), &mut m, s),
+            }
+            check(app.as_ref().expect("running"), &m, &path, s)?;
+        }
+    }
+}
