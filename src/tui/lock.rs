@@ -84,6 +84,13 @@ fn same_file(_file: &File, path: &Path) -> bool {
     path.exists()
 }
 
+impl Lock {
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
         // Removed while still held, so nobody can take a lock on the file being removed

@@ -58,9 +58,13 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
     let unsaved = Arc::new(AtomicBool::new(false));
     let flags = {
         let unsaved = unsaved.clone();
+        let lock = app.lock_file();
         watch::start(move || {
             // The event loop is stuck on a terminal that has gone; every edit is already in
-            // the recovery journal.
+            // the recovery journal. The lock goes with the process; its file goes too.
+            if let Some(lock) = lock {
+                let _ = std::fs::remove_file(lock);
+            }
             restore();
             let message = stopped(lang, unsaved.load(Ordering::Relaxed));
             let _ = writeln!(io::stderr(), "roadsub: {message}");
@@ -78,6 +82,10 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
     });
     flags.done.store(true, Ordering::Relaxed);
     restore();
+    // Dropping the terminal would show the cursor again, and on a terminal that has gone it
+    // reports that failure with eprintln!, which panics: the process ends just after this,
+    // so the terminal is left to it.
+    std::mem::forget(terminal);
     result
 }
 

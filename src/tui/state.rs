@@ -506,6 +506,11 @@ impl App {
         }
     }
 
+    /// The lock file this editor holds, if any.
+    pub fn lock_file(&self) -> Option<PathBuf> {
+        self.lock.as_ref().map(|l| l.path().to_path_buf())
+    }
+
     /// Why this editor changes nothing.
     fn say_read_only(&mut self) {
         let file = journal_data(&self.doc).display().to_string();
