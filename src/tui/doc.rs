@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use super::saved::SinceSave;
 use crate::batch::Summary;
 use crate::engine::{self, Breakdown, Segment};
 use crate::i18n::Lang;
@@ -86,10 +87,19 @@ pub struct Doc {
     pub summary: Summary,
     undo: Vec<Op>,
     redo: Vec<Op>,
-    /// How many changes the undo history held when the table was last the same as the file
-    /// on disk (opened or saved); `None` once that state can no longer be reached by undo or
-    /// redo (a new change cut off the redo branch it was on).
-    saved_at: Option<usize>,
+    /// How the table differs from the file on disk.
+    since: SinceSave,
+}
+
+/// `row` with field `col` set to `new` and `fields` fields (a short row grows to hold `col`;
+/// undoing that makes it short again).
+pub fn set_field(row: &SheetRow, col: usize, new: &str, fields: usize) -> SheetRow {
+    let changed = row.with(col, new);
+    if changed.len() > fields {
+        SheetRow::new((0..fields).map(|i| changed.get(i)), changed.line)
+    } else {
+        changed
+    }
 }
 
 fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
@@ -162,20 +172,20 @@ impl Doc {
             summary,
             undo: Vec::new(),
             redo: Vec::new(),
-            saved_at: Some(0),
+            since: SinceSave::default(),
         }
     }
 
-    /// Whether the table differs from the file on disk: it is not at the point of its history
-    /// where it was opened or last saved. A count of changes would not do: undoing past a save
+    /// Whether the table differs from the file on disk (as opened or last saved), whatever
+    /// changes, undos and redos led here. A count of changes would not do: undoing past a save
     /// and then making a new change would count back to zero on a table that differs.
     pub fn modified(&self) -> bool {
-        self.saved_at != Some(self.undo.len())
+        self.since.modified()
     }
 
     /// Marks the table as now the same as the file on disk (after a save).
     pub fn mark_saved(&mut self) {
-        self.saved_at = Some(self.undo.len());
+        self.since.saved();
     }
 
     fn take_out(&mut self, rules: &RuleSet, at: usize) {
@@ -269,12 +279,7 @@ impl Doc {
                 ..
             } => {
                 self.take_out(rules, *row);
-                let changed = self.sheet.rows[*row].with(*col, new);
-                self.sheet.rows[*row] = if changed.len() > *n {
-                    SheetRow::new((0..*n).map(|i| changed.get(i)), changed.line)
-                } else {
-                    changed
-                };
+                self.sheet.rows[*row] = set_field(&self.sheet.rows[*row], *col, new, *n);
                 let id = self.sheet.columns.index(Field::Id) == Some(*col);
                 self.put_in(rules, *row, id);
             }
@@ -294,10 +299,7 @@ impl Doc {
     /// Makes a change the user asked for (it can be undone).
     pub fn change(&mut self, rules: &RuleSet, op: Op) {
         self.apply(rules, &op);
-        if self.saved_at.is_some_and(|at| at > self.undo.len()) {
-            // The saved state was among the changes undone, which this one replaces.
-            self.saved_at = None;
-        }
+        self.since.applied(&op, &self.sheet.rows);
         self.undo.push(op);
         self.redo.clear();
     }
@@ -307,6 +309,7 @@ impl Doc {
         let op = self.undo.pop()?;
         let inverse = op.inverse();
         self.apply(rules, &inverse);
+        self.since.applied(&inverse, &self.sheet.rows);
         self.redo.push(op);
         Some(inverse)
     }
@@ -315,6 +318,7 @@ impl Doc {
     pub fn redo(&mut self, rules: &RuleSet) -> Option<Op> {
         let op = self.redo.pop()?;
         self.apply(rules, &op);
+        self.since.applied(&op, &self.sheet.rows);
         self.undo.push(op.clone());
         Some(op)
     }

@@ -1,7 +1,8 @@
 //! The interactive table (SPEC §7): edit planned segments and see subsidies, shortfalls and
 //! budget use change as you type.
 //!
-//! - [`doc`]: the table, its breakdowns, totals and undo history;
+//! - [`doc`]: the table, its breakdowns, totals and undo history ([`saved`]: whether it
+//!   differs from the file);
 //! - [`journal`]: every change written beside the file, so a crash loses nothing; [`lock`]:
 //!   one editor per table, so a second never takes the first one's journal for a crash's;
 //! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
@@ -13,6 +14,7 @@ pub mod doc;
 pub mod input;
 pub mod journal;
 pub mod lock;
+pub mod saved;
 pub mod state;
 pub mod text;
 pub mod view;

@@ -5,7 +5,7 @@
 //! the recovery file and the file on disk compared with the model's.
 //!
 //! The model is a list of rows of strings, an undo history of whole snapshots, and the rows
-//! last written to disk; its totals come from the engine's `compute` on segments built from
+//! last written to disk (modified means the two differ); its totals come from the engine's `compute` on segments built from
 //! the values' known meanings, not from the table reader.
 
 use std::path::Path;
@@ -127,12 +127,10 @@ enum Shown {
 
 struct Model {
     rows: Rows,
-    /// The undo history: snapshots with an identity each, and where we are in it.
-    history: Vec<(u64, Rows)>,
+    /// The undo history: snapshots, and where we are in it.
+    history: Vec<Rows>,
     at: usize,
-    next_id: u64,
-    /// The snapshot the file on disk holds.
-    saved: u64,
+    /// The rows in the file on disk.
     disk: Rows,
     /// Snapshots reached since the table was last the same as the file: what the recovery
     /// file replays.
@@ -156,12 +154,10 @@ impl Model {
     fn new() -> Model {
         let rows = csv_rows(START);
         Model {
-            history: vec![(0, rows.clone())],
+            history: vec![rows.clone()],
             disk: rows.clone(),
             rows,
             at: 0,
-            next_id: 1,
-            saved: 0,
             journal: Vec::new(),
             sort: None,
             filter: None,
@@ -169,8 +165,9 @@ impl Model {
         }
     }
 
+    /// Modified means: not the rows on disk, however that came about.
     fn modified(&self) -> bool {
-        self.history[self.at].0 != self.saved
+        self.rows != self.disk
     }
 
     /// After the rows reached a new state by a change, an undo or a redo.
@@ -184,8 +181,7 @@ impl Model {
 
     fn change(&mut self, rows: Rows) {
         self.history.truncate(self.at + 1);
-        self.history.push((self.next_id, rows.clone()));
-        self.next_id += 1;
+        self.history.push(rows.clone());
         self.at += 1;
         self.rows = rows;
         self.reached();
@@ -193,16 +189,14 @@ impl Model {
 
     fn moved(&mut self, at: usize) {
         self.at = at;
-        self.rows = self.history[at].1.clone();
+        self.rows = self.history[at].clone();
         self.reached();
     }
 
     /// A fresh start on the file (after a quit or a crash): one history entry.
     fn reopen(&mut self) {
         self.rows = self.disk.clone();
-        self.history = vec![(self.next_id, self.rows.clone())];
-        self.saved = self.next_id;
-        self.next_id += 1;
+        self.history = vec![self.rows.clone()];
         self.at = 0;
         self.journal.clear();
         self.sort = None;
@@ -412,7 +406,6 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
         Step::Save => {
             app.step(Action::Save, 10);
             m.disk = m.rows.clone();
-            m.saved = m.history[m.at].0;
             m.journal.clear();
         }
         Step::Crash | Step::Reopen { .. } => unreachable!("see restart"),
