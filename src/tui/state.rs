@@ -1195,7 +1195,12 @@ impl App {
                 let text = match (self.lang, bad) {
                     (Lang::En, 0) => format!("exported {good} {} to {name}", if good == 1 { "row" } else { "rows" }),
                     (Lang::Zh, 0) => format!("已导出 {good} 行到 {name}"),
-                    (Lang::En, _) => format!("exported {good} rows to {name}; {bad} rows that cannot be computed (✗) were left out"),
+                    (Lang::En, _) => format!(
+                        "exported {good} {} to {name}; {bad} {} that cannot be computed (✗) {} left out",
+                        rows_word(good as usize),
+                        rows_word(bad as usize),
+                        if bad == 1 { "was" } else { "were" }
+                    ),
                     (Lang::Zh, _) => format!("已导出 {good} 行到 {name}；{bad} 个无法计算的行（✗）未导出"),
                 };
                 self.say_owned(text, bad > 0);

@@ -382,3 +382,42 @@ fn a_failed_save_says_why_plainly_and_names_the_file() {
     );
     assert!(app.doc.modified());
 }
+
+#[test]
+fn one_change_or_one_row_is_said_in_the_singular() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>");
+    drop(app);
+    let mut app = open(&path, Lang::En);
+    let text = screen(&mut app, 100, 24).join("\n");
+    assert!(
+        text.contains("1 unsaved change from an earlier session was found"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.csv");
+    std::fs::write(
+        &path,
+        "id,township,village,class,width_m,length_km,cost\nE1,T,V,village,4.5,2,1600000\nE2,T,V,highway,4.5,2,1600000\n",
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    let json = dir.path().join("r.json");
+    press(&mut app, "x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        json.display()
+    );
+    press(&mut app, &keys);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "exported 1 row to {}; 1 row that cannot be computed (✗) was left out",
+            json.display()
+        )
+    );
+}

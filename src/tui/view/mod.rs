@@ -480,6 +480,7 @@ fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
         (Question::QuitUnsaved, Lang::Zh) => "有未保存的修改。\n\ny  保存后退出\nn  不保存，直接退出\nEsc  返回表格".to_string(),
         (Question::OverwriteChanged, Lang::En) => "The file changed on disk since it was opened.\n\ny  overwrite it with this table\nn  do not save".to_string(),
         (Question::OverwriteChanged, Lang::Zh) => "文件在打开后已被其他程序修改。\n\ny  用当前表格覆盖\nn  不保存".to_string(),
+        (Question::Restore(1), Lang::En) => "1 unsaved change from an earlier session was found\n(the program ended before saving).\n\ny  restore it\nn  drop it".to_string(),
         (Question::Restore(n), Lang::En) => format!("{n} unsaved changes from an earlier session were found\n(the program ended before saving).\n\ny  restore them\nn  drop them"),
         (Question::Restore(n), Lang::Zh) => format!("发现上次会话中 {n} 处未保存的修改\n（程序在保存前意外结束）。\n\ny  恢复这些修改\nn  丢弃"),
     };
