@@ -74,7 +74,11 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
         })
         .map_err(|e| e.to_string())?
     };
-    let mut terminal = setup().map_err(|e| e.to_string())?;
+    let mut terminal = setup().map_err(|e| {
+        // Raw mode may be on already.
+        restore();
+        e.to_string()
+    })?;
     let result = session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
         if event::poll(Duration::from_millis(250))? {
             event::read().map(Some)
