@@ -272,6 +272,26 @@ impl Model {
     }
 }
 
+/// Moves to line `line` (and column `col`) with the keys a user would press.
+fn go_to(app: &mut App, line: usize, col: Option<usize>) {
+    app.step(Action::Top, 10);
+    for _ in 0..line {
+        app.step(Action::Down, 10);
+    }
+    assert_eq!(app.cursor, line.min(app.lines.len().saturating_sub(1)));
+    if let Some(c) = col {
+        go_to_col(app, c);
+    }
+}
+
+fn go_to_col(app: &mut App, col: usize) {
+    app.step(Action::Home, 10);
+    for _ in 0..col {
+        app.step(Action::Right, 10);
+    }
+    assert_eq!(app.col, col);
+}
+
 /// Types `text` into the field being edited, replacing what was there.
 fn type_over(app: &mut App, text: &str) {
     app.step(Action::CursorEnd, 10);
@@ -304,8 +324,7 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
     match step {
         Step::Edit { line, col, value } => {
             let Some(i) = pick(*line) else { return };
-            app.cursor = i;
-            app.col = *col;
+            go_to(app, i, Some(*col));
             app.step(Action::Edit, 10);
             let Some(r) = row_at(Some(i)) else {
                 assert_eq!(app.mode, Mode::Normal, "a subtotal is not edited");
@@ -336,7 +355,7 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
         Step::Add { line } => {
             // With no line on screen the cursor is at 0.
             let cursor = pick(*line).unwrap_or(0);
-            app.cursor = cursor;
+            go_to(app, cursor, None);
             app.step(Action::Add, 10);
             // Adding clears a filter first; the cursor stays on its row, or its line number.
             if m.filter.take().is_some() {
@@ -356,7 +375,7 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
         }
         Step::Delete { line } => {
             let Some(i) = pick(*line) else { return };
-            app.cursor = i;
+            go_to(app, i, None);
             app.step(Action::Delete, 10);
             if let Some(r) = row_at(Some(i)) {
                 let mut rows = m.rows.clone();
@@ -377,7 +396,7 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             }
         }
         Step::Sort { col } => {
-            app.col = *col;
+            go_to_col(app, *col);
             app.step(Action::Sort, 10);
             m.sort = match m.sort {
                 Some((c, false)) if c == *col => Some((c, true)),
