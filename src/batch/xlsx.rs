@@ -6,7 +6,7 @@
 //! doubles, the format's own) in the cells, where two decimals below 90 trillion yuan read back
 //! exactly.
 
-use std::path::Path;
+use std::io::{self, Write};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -140,7 +140,24 @@ impl Report {
     /// sheets, and saves the workbook to `path`.
     pub fn finish(
         mut self,
-        path: &Path,
+        out: impl Write,
+        rules: &RuleSet,
+        summary: &Summary,
+        lang: Lang,
+    ) -> io::Result<()> {
+        self.complete(rules, summary, lang)
+            .map_err(io::Error::other)?;
+        // The package is made in memory and written here, so a full disk is a plain write
+        // error (said in the user's language), never a zip writer failing as it is dropped.
+        let bytes = self.book.save_to_buffer().map_err(io::Error::other)?;
+        let mut out = out;
+        out.write_all(&bytes)?;
+        out.flush()
+    }
+
+    /// Adds the totals row and the summary and rules sheets.
+    fn complete(
+        &mut self,
         rules: &RuleSet,
         summary: &Summary,
         lang: Lang,
@@ -181,8 +198,7 @@ impl Report {
             }
         }
         write_summary(&mut self.book, rules, summary, lang)?;
-        write_rules(&mut self.book, rules, lang)?;
-        self.book.save(path)
+        write_rules(&mut self.book, rules, lang)
     }
 }
 

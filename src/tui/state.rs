@@ -53,8 +53,6 @@ pub enum Question {
     OverwriteExisting(PathBuf),
     /// Exporting to a file that exists: replace it?
     ReplaceExport(PathBuf),
-    /// Saving a workbook keeps only the sheet edited: go ahead?
-    WorkbookLoss,
 }
 
 /// How rows are grouped.
@@ -132,8 +130,6 @@ pub struct App {
     /// How far that window can scroll, as last drawn (so scrolling past the end does not
     /// pile up key presses that must be undone).
     pub overlay_max: std::cell::Cell<usize>,
-    /// The user agreed that saving a workbook keeps only the edited sheet.
-    workbook_agreed: bool,
 }
 
 /// The file a table's journal sits beside: the table's own, or one in the working directory
@@ -179,7 +175,6 @@ impl App {
             quit_after_save: false,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),
-            workbook_agreed: false,
         };
         app.measure_all();
         app.relayout();
@@ -953,18 +948,6 @@ impl App {
                 self.mode = Mode::SaveAs { buffer, cursor: 0 };
             }
             (Question::ReplaceExport(path), Action::Yes) => self.export(path),
-            (Question::WorkbookLoss, Action::Yes) => {
-                self.workbook_agreed = true;
-                self.save(true);
-            }
-            (Question::WorkbookLoss, _) => {
-                self.quit_after_save = false;
-                self.say(
-                    "not saved (x exports a report instead; Ctrl-S asks again)",
-                    "未保存（可按 x 导出报表；再按 Ctrl-S 会再次询问）",
-                    false,
-                );
-            }
             (Question::Restore(_), Action::Yes) => self.restore(),
             (Question::Restore(_), _) => {
                 if let Some(j) = &mut self.journal {
@@ -1142,14 +1125,11 @@ impl App {
             self.mode = Mode::Ask(Question::OverwriteChanged);
             return;
         }
-        let loses = self
-            .doc
-            .sheet
-            .workbook
-            .as_ref()
-            .is_some_and(|w| !w.others.is_empty() || w.above_header > 0);
-        if loses && !self.workbook_agreed && crate::table::workbook::is_workbook(&path) {
-            self.mode = Mode::Ask(Question::WorkbookLoss);
+        if crate::table::workbook::is_workbook(&path)
+            && !crate::table::workbook::writes_in_place(&path)
+        {
+            // Never written under its own name: ask for a new one beside it.
+            self.ask_new_name(&path, "xlsx");
             return;
         }
         let had_previous = path.exists();
@@ -1182,11 +1162,53 @@ impl App {
             }
             Err(e) => {
                 self.quit_after_save = false;
+                let workbook = e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<crate::table::workbook::SaveError>());
+                let reason = match workbook {
+                    Some(w) => w.render(self.lang),
+                    None => e.to_string(),
+                };
                 self.say_owned(
-                    format!("{}{e}", self.lang.pick("could not save: ", "保存失败：")),
+                    format!(
+                        "{}{reason}",
+                        self.lang.pick("could not save: ", "保存失败：")
+                    ),
                     true,
                 );
+                if workbook.is_some_and(|w| !matches!(w, crate::table::workbook::SaveError::Io(_)))
+                {
+                    // The workbook stays as it is; the table can still go to a new file.
+                    self.mode = Mode::SaveAs {
+                        buffer: path.with_extension("csv").display().to_string(),
+                        cursor: 0,
+                    };
+                    self.fix_save_as_cursor();
+                }
             }
+        }
+    }
+
+    /// Asks where to save a workbook roadsub cannot write back: a new name beside it
+    /// (never the original), with the reason on the status line.
+    fn ask_new_name(&mut self, path: &std::path::Path, ext: &str) {
+        let kind = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let reason = crate::table::workbook::SaveError::CannotWrite { ext: kind }.render(self.lang);
+        self.say_owned(reason, true);
+        self.mode = Mode::SaveAs {
+            buffer: path.with_extension(ext).display().to_string(),
+            cursor: 0,
+        };
+        self.fix_save_as_cursor();
+    }
+
+    /// Puts the save-as prompt's cursor at the end of the name offered.
+    fn fix_save_as_cursor(&mut self) {
+        if let Mode::SaveAs { buffer, cursor } = &mut self.mode {
+            *cursor = buffer.chars().count();
         }
     }
 }

@@ -732,7 +732,7 @@ fn export_writes_a_report_of_the_table_as_edited() {
 }
 
 #[test]
-fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
+fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
     use calamine::{open_workbook_auto, Data, Reader};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
@@ -758,18 +758,14 @@ fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
     let mut app = open(&path, Lang::En);
     assert_eq!(total_subsidy(&app), "1500000.00");
     press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
-    assert_eq!(app.mode, Mode::Ask(Question::WorkbookLoss));
-    let text = screen(&mut app, 100, 30).join("\n");
-    assert!(
-        text.contains("its other sheets (备注) and the 1 rows above the header"),
-        "{text}"
-    );
-    press(&mut app, "y");
+    assert_eq!(app.mode, Mode::Normal);
     assert!(!app.doc.modified(), "{:?}", app.status);
     let mut saved = open_workbook_auto(&path).unwrap();
-    assert_eq!(saved.sheet_names(), ["道路"]);
+    assert_eq!(saved.sheet_names(), ["道路", "备注"]);
     let range = saved.worksheet_range("道路").unwrap();
-    let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+    let title: Vec<&Data> = range.rows().next().unwrap().iter().collect();
+    assert_eq!(title[0], &Data::String("2018年计划".into()));
+    let row: Vec<&Data> = range.rows().nth(2).unwrap().iter().collect();
     assert_eq!(row[0], &Data::String("E1".into()));
     assert_eq!(row[4], &Data::Float(3.5));
     assert_eq!(row[6], &Data::Float(1_600_000.0));
