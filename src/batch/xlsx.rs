@@ -449,3 +449,43 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::summary::GroupBy;
+    use crate::table::Columns;
+
+    /// A destination that is always full.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_excel_report_to_a_full_disk_is_a_plain_write_error() {
+        let rules = RuleSet::builtin();
+        let columns = Columns::from_header([
+            "id",
+            "township",
+            "village",
+            "class",
+            "width_m",
+            "length_km",
+            "cost",
+        ])
+        .unwrap();
+        let layout = Layout::new(&columns, &rules);
+        let report = Report::new(&layout, &rules, Lang::En).unwrap();
+        let summary = Summary::new(&rules, &[GroupBy::Township, GroupBy::Village]);
+        let e = report.finish(Full, &rules, &summary, Lang::En).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(Lang::Zh.io_reason(&e), "磁盘已满");
+    }
+}

@@ -773,6 +773,56 @@ fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
 }
 
 #[test]
+fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
+    for lang in [Lang::En, Lang::Zh] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.ods");
+        crate::table::workbook::tests::ods(&path);
+        let mut app = open(&path, lang);
+        press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
+        let offered = dir.path().join("plan.xlsx").display().to_string();
+        assert_eq!(
+            app.mode,
+            Mode::SaveAs {
+                buffer: offered.clone(),
+                cursor: offered.chars().count()
+            }
+        );
+        let status = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            status,
+            lang.pick(
+                "roadsub cannot write .ods workbooks faithfully; save under a new name ending in .xlsx or .csv (the original stays as it is)",
+                "roadsub 无法如实写入 .ods 工作簿；请另存为以 .xlsx 或 .csv 结尾的新文件（原文件保持不变）"
+            )
+        );
+        let text = screen(&mut app, 120, 30).join("\n");
+        assert!(
+            text.contains(lang.pick(
+                "this workbook cannot be written back as it is",
+                "此工作簿无法按原样写回"
+            )),
+            "{text}"
+        );
+        press(&mut app, "<Esc>");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ods");
+    crate::table::workbook::tests::ods(&path);
+    let before = std::fs::read(&path).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s><Enter>");
+    assert!(!app.doc.modified(), "{:?}", app.status);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let saved = crate::table::sheet::Sheet::load(&dir.path().join("plan.xlsx")).unwrap();
+    assert_eq!(saved.rows[0].get(4), "3.5");
+}
+
+#[test]
 fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same() {
     let (mut app, _dir, path) = open_copy(Lang::En);
     // AY-03's length 1.6 → 9.

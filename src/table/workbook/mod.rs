@@ -449,3 +449,6 @@ pub fn number_cell(text: &str) -> Option<f64> {
     let stored: rust_decimal::Decimal = format!("{n}").parse().ok()?;
     (typed == stored).then_some(n)
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
