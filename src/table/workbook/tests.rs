@@ -569,3 +569,92 @@ proptest! {
         }
     }
 }
+
+/// The fixture as Excel would have saved it: a calculation chain, and no request to
+/// recalculate on opening.
+fn as_excel_saves_it(path: &Path) {
+    let old = entries(path);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (n, bytes) in old {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = match n.as_str() {
+            "xl/workbook.xml" => text.replace(
+                r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#,
+                r#"<calcPr calcId="191029"/>"#,
+            ),
+            "[Content_Types].xml" => text.replace(
+                "</Types>",
+                r#"<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>"#,
+            ),
+            "xl/_rels/workbook.xml.rels" => text.replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>"#,
+            ),
+            _ => text,
+        };
+        w.start_file(n.as_str(), options).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.start_file("xl/calcChain.xml", options).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="G3" i="1"/><c r="A2" i="2"/></calcChain>"#).unwrap();
+    fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn overwriting_a_formula_drops_the_stale_calculation_chain_and_asks_for_recalculation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    as_excel_saves_it(&path);
+    let before = entries(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    sheet.save(&path).unwrap();
+    let after: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    assert!(!after.contains_key("xl/calcChain.xml"));
+    let text = |n: &str| String::from_utf8(after[n].clone()).unwrap();
+    assert!(!text("[Content_Types].xml").contains("calcChain"));
+    assert!(!text("xl/_rels/workbook.xml.rels").contains("calcChain"));
+    assert!(text("xl/workbook.xml").contains(r#"<calcPr fullCalcOnLoad="1" calcId="191029"/>"#));
+    for (name, bytes) in &before {
+        let changed = [
+            "xl/calcChain.xml",
+            "[Content_Types].xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/workbook.xml",
+            SHEET_XML,
+        ];
+        if !changed.contains(&name.as_str()) {
+            assert!(after[name] == *bytes, "{name} changed");
+        }
+    }
+    // Types and relationships lost only the chain.
+    let old: BTreeMap<String, Vec<u8>> = before.into_iter().collect();
+    let old_text = |n: &str| String::from_utf8(old[n].clone()).unwrap();
+    assert_eq!(
+        old_text("xl/_rels/workbook.xml.rels").replace(r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>"#, ""),
+        text("xl/_rels/workbook.xml.rels")
+    );
+}
+
+#[test]
+fn editing_a_plain_cell_keeps_the_calculation_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    as_excel_saves_it(&path);
+    let before: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    sheet.save(&path).unwrap();
+    let after: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    assert_eq!(after["xl/calcChain.xml"], before["xl/calcChain.xml"]);
+    assert_eq!(after["[Content_Types].xml"], before["[Content_Types].xml"]);
+    // F3 feeds the formula in G3: Excel is asked to recalculate on opening.
+    let book = String::from_utf8(after["xl/workbook.xml"].clone()).unwrap();
+    assert!(
+        book.contains(r#"<calcPr fullCalcOnLoad="1" calcId="191029"/>"#),
+        "{book}"
+    );
+}
