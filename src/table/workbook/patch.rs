@@ -258,6 +258,7 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
         xml,
         out: Vec::with_capacity(xml.len() + 1024),
         copied: 0,
+        prefix: String::new(),
     };
     let mut reader = Reader::from_str(xml);
     // Rows of `cells` not yet written, in order.
@@ -277,6 +278,12 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
         let end = reader.buffer_position() as usize;
         match &event {
             Event::Eof => break,
+            Event::Start(e) if e.local_name().as_ref() == "worksheet" => {
+                // Some writers name the elements `x:row`; what is added is named alike.
+                let name = e.name();
+                let name: &str = name.as_ref();
+                w.prefix = name.strip_suffix("worksheet").unwrap_or("").to_string();
+            }
             _ if skip_row.is_some() => {
                 if let Event::End(e) = &event {
                     if e.local_name().as_ref() == "row" {
@@ -460,17 +467,28 @@ struct Writer<'a> {
     xml: &'a str,
     out: Vec<u8>,
     copied: usize,
+    /// The namespace prefix of the sheet's elements (`x:`), usually none.
+    prefix: String,
 }
 
 impl Writer<'_> {
-    /// Replaces the original bytes `from..to` with `text` (`from == to` inserts).
+    /// Replaces the original bytes `from..to` with `text` (`from == to` inserts), written
+    /// without a prefix and given the sheet's here (its text holds no `<`: it is escaped).
     fn replace(&mut self, from: usize, to: usize, text: &str) {
         if from == to && text.is_empty() {
             return;
         }
         self.out
             .extend_from_slice(&self.xml.as_bytes()[self.copied..from]);
-        self.out.extend_from_slice(text.as_bytes());
+        if self.prefix.is_empty() {
+            self.out.extend_from_slice(text.as_bytes());
+        } else {
+            let closing = format!("</{}", self.prefix);
+            let opening = format!("<{}", self.prefix);
+            let text = text.replace("</", "\u{0}").replace('<', &opening);
+            self.out
+                .extend_from_slice(text.replace('\u{0}', &closing).as_bytes());
+        }
         self.copied = to;
     }
 }
@@ -545,6 +563,41 @@ mod tests {
         assert_eq!(
             patch(shared.as_bytes(), &e).unwrap_err(),
             PatchError::SharedFormula("C2".into())
+        );
+    }
+
+    #[test]
+    fn a_sheet_with_prefixed_elements_gets_prefixed_cells() {
+        let sheet = r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>"#;
+        let mut e = Edits::default();
+        e.cells
+            .entry(1)
+            .or_default()
+            .insert(1, NewCell::Text("a".into()));
+        e.append.push(vec![NewCell::Number("2".into())]);
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e).unwrap().xml).unwrap();
+        assert_eq!(
+            out,
+            r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t xml:space="preserve">a</x:t></x:is></x:c></x:row><x:row r="2"><x:c r="A2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+        );
+    }
+
+    #[test]
+    fn rows_and_cells_without_references_are_counted() {
+        let sheet = "<worksheet><sheetData><row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row></sheetData></worksheet>";
+        let mut e = Edits::default();
+        e.cells
+            .entry(2)
+            .or_default()
+            .insert(1, NewCell::Number("4".into()));
+        e.cells
+            .entry(1)
+            .or_default()
+            .insert(1, NewCell::Number("5".into()));
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e).unwrap().xml).unwrap();
+        assert_eq!(
+            out,
+            r#"<worksheet><sheetData><row><c><v>1</v></c><c r="B1"><v>5</v></c></row><row><c><v>3</v></c><c r="B2"><v>4</v></c></row></sheetData></worksheet>"#
         );
     }
 

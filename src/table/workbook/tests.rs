@@ -658,3 +658,38 @@ fn editing_a_plain_cell_keeps_the_calculation_chain() {
         "{book}"
     );
 }
+
+#[test]
+fn an_xlsm_is_saved_in_place_keeping_its_macros_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsm");
+    fixture(&path);
+    let macros: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    let old = entries(&path);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, bytes) in old {
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.start_file(
+        "xl/vbaProject.bin",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(&macros).unwrap();
+    fs::write(&path, w.finish().unwrap().into_inner()).unwrap();
+    let before = raw_entries(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[1] = sheet.rows[1].with(2, "玉皇村一组");
+    sheet.save(&path).unwrap();
+    let after = raw_entries(&path);
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.0, b.0);
+        if a.0 != SHEET_XML {
+            assert!(a == b, "{} changed", a.0);
+        }
+    }
+    assert_eq!(Sheet::load(&path).unwrap().rows[1].get(2), "玉皇村一组");
+}
