@@ -60,6 +60,20 @@ fn a_csv_named_xlsx_is_said_to_be_text_not_a_workbook() {
 }
 
 #[test]
+fn a_web_page_named_xls_is_said_to_be_one() {
+    let env = Env::new();
+    let p = env.write(
+        "plan.xls",
+        "<html><body><table><tr><td>编号</td></tr></table></body></html>",
+    );
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx"));
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: 不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx"));
+}
+
+#[test]
 fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
     let env = Env::new();
     let mut book = Workbook::new();

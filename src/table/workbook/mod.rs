@@ -62,6 +62,8 @@ pub enum WorkbookError {
     Io(std::io::Error),
     /// The file is not a workbook at all (`text`: it looks like a text file).
     NotAWorkbook { text: bool },
+    /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
+    Markup,
     /// A workbook came on standard input, where it cannot be read.
     OnStdin,
     /// The file could not be opened as a workbook.
@@ -90,6 +92,13 @@ impl WorkbookError {
                 lang.pick(
                     "is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv",
                     "不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv",
+                )
+            ),
+            WorkbookError::Markup => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx",
+                    "不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx",
                 )
             ),
             WorkbookError::NotAWorkbook { text: false } => format!(
@@ -250,6 +259,10 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
         return Ok(());
     }
     let text = !head.is_empty() && !head.contains(&0);
+    let start = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    if text && start.trim_ascii_start().starts_with(b"<") {
+        return Err(WorkbookError::Markup);
+    }
     Err(WorkbookError::NotAWorkbook { text })
 }
 
