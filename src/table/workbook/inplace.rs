@@ -50,7 +50,19 @@ pub fn edit(
     if before.columns.names != header {
         return Err(SaveError::Moved);
     }
-    let (edits, kept) = changes(&before.rows, &before.numeric, rows);
+    // A column holds numbers when a cell below the header is one, or when it is one of the
+    // number columns and still empty (a template being filled in).
+    let width = header
+        .len()
+        .max(rows.iter().map(SheetRow::len).max().unwrap_or(0));
+    let numeric: Vec<bool> = (0..width)
+        .map(|c| {
+            before.numeric.get(c).copied().unwrap_or(false)
+                || (before.columns.field_at(c).is_some_and(|f| f.is_number())
+                    && before.rows.iter().all(|r| r.get(c).is_empty()))
+        })
+        .collect();
+    let (edits, kept) = changes(&before.rows, &numeric, rows);
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
     let part = sheet_part(&mut zip, sheet)?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));

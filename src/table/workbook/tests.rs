@@ -693,3 +693,44 @@ fn an_xlsm_is_saved_in_place_keeping_its_macros_byte_for_byte() {
     }
     assert_eq!(Sheet::load(&path).unwrap().rows[1].get(2), "玉皇村一组");
 }
+
+#[test]
+fn a_number_typed_into_an_empty_number_column_is_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "已完工",
+        "备注",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["E1", "天马乡", "画青村", "通村", "4.5", "2", "160万"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    // 已完工 is empty: a number column being filled in. 备注 is not a number column.
+    sheet.rows[0] = sheet.rows[0].with(7, "1.5").with(8, "12");
+    // 宽度 holds text numbers: the column's own way is kept.
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    sheet.save(&path).unwrap();
+    let v = values(&path);
+    assert_eq!(v[&("Sheet1".to_string(), 1, 7)], Data::Float(1.5));
+    assert_eq!(v[&("Sheet1".to_string(), 1, 8)], Data::String("12".into()));
+    assert_eq!(v[&("Sheet1".to_string(), 1, 4)], Data::String("3.5".into()));
+}
