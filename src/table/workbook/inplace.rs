@@ -62,7 +62,11 @@ pub fn edit(
                     && before.rows.iter().all(|r| r.get(c).is_empty()))
         })
         .collect();
-    let (edits, kept) = changes(&before.rows, &numeric, rows);
+    let kinds = Kinds {
+        numeric,
+        dates: before.dates.clone(),
+    };
+    let (edits, kept) = changes(&before.rows, &kinds, rows);
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
     let part = sheet_part(&mut zip, sheet)?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
@@ -132,7 +136,7 @@ pub fn edit(
 
 /// What differs between the sheet as read (`before`) and the table (`rows`): the edits, and
 /// for each table row its row number when it keeps one (`None`: it is added).
-fn changes(before: &[SheetRow], numeric: &[bool], rows: &[SheetRow]) -> (Edits, Vec<Option<u64>>) {
+fn changes(before: &[SheetRow], numeric: &Kinds, rows: &[SheetRow]) -> (Edits, Vec<Option<u64>>) {
     let old: HashMap<u64, &SheetRow> = before.iter().map(|r| (r.line, r)).collect();
     let mut seen = HashSet::new();
     let mut edits = Edits::default();
@@ -170,15 +174,31 @@ fn line_u32(line: u64) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
+/// What the columns of a sheet hold.
+struct Kinds {
+    /// Numbers.
+    numeric: Vec<bool>,
+    /// Dates, with the workbook's date system.
+    dates: Vec<Option<i64>>,
+}
+
 /// An edited value as a cell: a number where the column holds numbers and the text is a plain
-/// number, else text as typed.
-fn new_cell(text: &str, numeric: &[bool], col: usize) -> NewCell {
+/// number, a date where it holds dates and the text is a date as roadsub shows one, else text
+/// as typed.
+fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
     if text.is_empty() {
         return NewCell::Empty;
     }
-    if numeric.get(col).copied().unwrap_or(false) {
+    if kinds.numeric.get(col).copied().unwrap_or(false) {
         if let Some(n) = super::number_cell(text) {
             return NewCell::Number(format!("{n}"));
+        }
+    }
+    if let Some(epoch) = kinds.dates.get(col).copied().flatten() {
+        let serial =
+            super::parse_date(text).and_then(|(y, m, d)| super::date_serial(y, m, d, epoch));
+        if let Some(serial) = serial {
+            return NewCell::Number(serial.to_string());
         }
     }
     NewCell::Text(text.to_string())

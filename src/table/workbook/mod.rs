@@ -51,6 +51,9 @@ pub struct WorkbookTable {
     pub header_line: u64,
     /// Which columns hold numbers below the header (an edited value is written alike).
     pub numeric: Vec<bool>,
+    /// Columns that hold dates below the header: the serial number of 1900-01-00 in the
+    /// workbook's date system (0, or 1462 less in a 1904 workbook), to write typed dates.
+    pub dates: Vec<Option<i64>>,
     /// Cells below the header with a formula but no saved result: (row from 1, column).
     pub no_result: Vec<(u64, usize)>,
 }
@@ -337,7 +340,7 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
-                let numeric = numeric_columns(&range, header_line);
+                let (numeric, dates) = column_kinds(&range, header_line);
                 let no_result = match book.worksheet_formula(&name) {
                     Ok(formulas) => formulas_without_result(&range, &formulas, header_line),
                     Err(_) => Vec::new(),
@@ -351,6 +354,7 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
                     above_header: at,
                     header_line,
                     numeric,
+                    dates,
                     no_result,
                 });
             }
@@ -372,21 +376,80 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
     }))
 }
 
-/// Which columns (from the sheet's first) hold a number in some row below the header.
-fn numeric_columns(range: &Range<Data>, header_line: u64) -> Vec<bool> {
+/// Which columns (from the sheet's first) hold a number in some row below the header, and
+/// which hold a date (with the workbook's date system, see [`WorkbookTable::dates`]).
+fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option<i64>>) {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut numeric = vec![false; first_col as usize + range.width()];
+    let width = first_col as usize + range.width();
+    let mut numeric = vec![false; width];
+    let mut dates = vec![None; width];
     for (i, cells) in range.rows().enumerate() {
         if u64::from(first_row) + (i as u64) < header_line {
             continue;
         }
         for (j, cell) in cells.iter().enumerate() {
+            let c = first_col as usize + j;
             if is_number(cell) {
-                numeric[first_col as usize + j] = true;
+                numeric[c] = true;
+            }
+            if let Data::DateTime(d) = cell {
+                if d.is_datetime() && dates[c].is_none() {
+                    let (y, m, day, ..) = d.to_ymd_hms_milli();
+                    let serial = d.as_f64().floor() as i64;
+                    dates[c] = date_serial(i64::from(y), u32::from(m), u32::from(day), 0)
+                        .map(|s| serial - s);
+                }
             }
         }
     }
-    numeric
+    (numeric, dates)
+}
+
+/// The serial number of a date after 1900-02-28 in a workbook whose epoch is `epoch`
+/// (0 for Excel's usual 1900 system).
+pub fn date_serial(y: i64, m: u32, d: u32, epoch: i64) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's civil-date algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    // 1899-12-30 is day -25569; serials before 1900-03-01 carry Excel's leap-day error.
+    let serial = days + 25_569;
+    (serial > 60).then_some(serial + epoch)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `2024-04-05` as (year, month, day), as [`date_text`] writes a date.
+pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = &text[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    Some((
+        num(0..4)?,
+        u32::try_from(num(5..7)?).ok()?,
+        u32::try_from(num(8..10)?).ok()?,
+    ))
 }
 
 /// Cells below the header that hold a formula but no saved result: `(row from 1, column

@@ -532,6 +532,8 @@ fn typed() -> impl Strategy<Value = String> {
         Just("510121199003074578".to_string()),
         Just("a&b<c>\"d\" _x0041_".to_string()),
         Just(" 前后有空格 ".to_string()),
+        Just("2024-05-01".to_string()),
+        Just("2024-02-30".to_string()),
         (0u32..10_000_000).prop_map(|n| n.to_string()),
         (0u32..100_000, 1u32..100).prop_map(|(a, b)| format!("{a}.{b}")),
         "[一-龥]{1,6}",
@@ -733,4 +735,30 @@ fn a_number_typed_into_an_empty_number_column_is_a_number() {
     assert_eq!(v[&("Sheet1".to_string(), 1, 7)], Data::Float(1.5));
     assert_eq!(v[&("Sheet1".to_string(), 1, 8)], Data::String("12".into()));
     assert_eq!(v[&("Sheet1".to_string(), 1, 4)], Data::String("3.5".into()));
+}
+
+#[test]
+fn a_date_typed_into_a_date_column_stays_a_date_in_its_format() {
+    let (dir, path) = edit_one(0, 8, "2024-05-01");
+    only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 3, 8, true);
+    let v = values(&path);
+    assert!(matches!(&v[&("道路".to_string(), 2, 8)], Data::DateTime(d) if d.as_f64() == 45413.0));
+    assert_eq!(Sheet::load(&path).unwrap().rows[0].get(8), "2024-05-01");
+    // Not a date: kept as typed.
+    let (_dir, path) = edit_one(0, 8, "五月初");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 8)],
+        Data::String("五月初".into())
+    );
+}
+
+#[test]
+fn date_serials_are_excels() {
+    assert_eq!(super::date_serial(2024, 4, 5, 0), Some(45387));
+    assert_eq!(super::date_serial(1900, 3, 1, 0), Some(61));
+    assert_eq!(super::date_serial(2024, 2, 30, 0), None);
+    assert_eq!(super::date_serial(2023, 2, 29, 0), None);
+    assert_eq!(super::date_serial(2024, 2, 29, 0), Some(45351));
+    assert_eq!(super::parse_date("2024-04-05"), Some((2024, 4, 5)));
+    assert_eq!(super::parse_date("2024-4-5"), None);
 }
