@@ -1,14 +1,17 @@
 //! A workbook's rows for a batch run, handed out one by one.
 //!
-//! An .xlsx or .xlsm sheet is read cell by cell on a thread of its own and its rows pass
+//! An .xlsx, .xlsm or .xlsb sheet is read cell by cell on a thread of its own and its rows pass
 //! through a short queue, so memory stays flat however long the sheet is (only the shared
 //! string table, which the format keeps in one part, is held whole). calamine has no such
-//! reader for .xls, .xlsb and .ods: those sheets are read whole.
+//! reader for .xls and .ods: those sheets are read whole.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use calamine::{open_workbook, Data, Xlsx};
+use std::fs::File;
+use std::io::BufReader;
+
+use calamine::{open_workbook, Data, Reader, Xlsb, Xlsx};
 
 use super::{candidates, cell_text, check_kind, extension, find_header, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
@@ -31,7 +34,7 @@ pub fn rows(
     path: &Path,
     sheet: Option<&str>,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
-    if matches!(extension(path).as_str(), "xlsx" | "xlsm") {
+    if matches!(extension(path).as_str(), "xlsx" | "xlsm" | "xlsb") {
         return streamed(path, sheet);
     }
     let book = super::open(path, sheet)?;
@@ -86,7 +89,14 @@ fn streamed(
     let sheet = sheet.map(str::to_string);
     std::thread::Builder::new()
         .name("workbook".into())
-        .spawn(move || read(&path, sheet.as_deref(), &head_tx, &rows_tx))
+        .spawn(move || {
+            let sheet = sheet.as_deref();
+            if extension(&path) == "xlsb" {
+                read::<Xlsb<_>>(&path, sheet, &head_tx, &rows_tx);
+            } else {
+                read::<Xlsx<_>>(&path, sheet, &head_tx, &rows_tx);
+            }
+        })
         .map_err(WorkbookError::Io)?;
     let (columns, name) = head_rx
         .recv()
@@ -137,10 +147,55 @@ impl Row {
     }
 }
 
+/// One cell as a sheet is read: its position, its value, and whether it is a formula with no
+/// saved result.
+type NextCell = Result<Option<((u32, u32), Data, bool)>, String>;
+
+/// A workbook whose sheets can be read cell by cell.
+trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
+    /// The cells of sheet `name`, in order.
+    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String>;
+}
+
+impl Cells for Xlsx<BufReader<File>> {
+    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String> {
+        let mut reader = self
+            .worksheet_cells_reader(name)
+            .map_err(|e| e.to_string())?;
+        Ok(Box::new(move || {
+            let cell = reader.next_cell_with_formula().map_err(|e| e.to_string())?;
+            Ok(cell.map(|c| {
+                let value: Data = c.value.into();
+                let formula = c.formula.is_some_and(|f| !f.is_empty());
+                let no_result = formula && matches!(value, Data::Empty);
+                (c.pos, value, no_result)
+            }))
+        }))
+    }
+}
+
+impl Cells for Xlsb<BufReader<File>> {
+    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String> {
+        let mut reader = self
+            .worksheet_cells_reader(name)
+            .map_err(|e| e.to_string())?;
+        // Only Excel writes .xlsb, and it always saves formula results.
+        Ok(Box::new(move || {
+            let cell = reader.next_cell().map_err(|e| e.to_string())?;
+            Ok(cell.map(|c| (c.get_position(), c.get_value().clone().into(), false)))
+        }))
+    }
+}
+
 /// The reading thread: finds the sheet and its header, then sends the rows after it. Stops
 /// quietly when the batch stops listening.
-fn read(path: &PathBuf, sheet: Option<&str>, head: &SyncSender<Head>, out: &SyncSender<Batch>) {
-    let mut book: Xlsx<_> = match open_workbook(path) {
+fn read<B: Cells>(
+    path: &PathBuf,
+    sheet: Option<&str>,
+    head: &SyncSender<Head>,
+    out: &SyncSender<Batch>,
+) {
+    let mut book: B = match open_workbook(path) {
         Ok(b) => b,
         Err(e) => {
             let _ = head.send(Err(WorkbookError::Open(e.to_string())));
@@ -178,22 +233,20 @@ fn read(path: &PathBuf, sheet: Option<&str>, head: &SyncSender<Head>, out: &Sync
 /// Reads one sheet: `Ok(true)` when it had the table (and all was sent), `Ok(false)` when it
 /// had nothing like a header, `Err(Some)` for a header with problems, `Err(None)` when the
 /// batch stopped listening.
-fn read_sheet(
-    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+fn read_sheet<B: Cells>(
+    book: &mut B,
     name: &str,
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) -> Result<bool, Option<WorkbookError>> {
-    let open_error = |e: calamine::XlsxError| WorkbookError::Open(e.to_string());
-    let mut cells = book
-        .worksheet_cells_reader(name)
-        .map_err(|e| Some(open_error(e)))?;
+    let open_error = WorkbookError::Open;
+    let mut next = book.cells(name).map_err(|e| Some(open_error(e)))?;
     let mut before: Vec<(u64, Vec<String>)> = Vec::new();
     let mut header: Option<Columns> = None;
     let mut batch = Vec::with_capacity(BATCH);
     let mut current: Option<Row> = None;
     loop {
-        let cell = match cells.next_cell_with_formula() {
+        let cell = match next() {
             Ok(c) => c,
             Err(e) => {
                 let e = open_error(e);
@@ -204,7 +257,7 @@ fn read_sheet(
                 return Err(Some(e));
             }
         };
-        let line = cell.as_ref().map(|c| u64::from(c.pos.0) + 1);
+        let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
         if current.as_ref().is_some_and(|r| Some(r.line) != line) {
             let done = current.take().and_then(Row::finish);
             if let Some(row) = done {
@@ -241,15 +294,16 @@ fn read_sheet(
                 }
             }
         }
-        let Some(cell) = cell else { break };
+        let Some(((r, c), value, no_result)) = cell else {
+            break;
+        };
         let row = current.get_or_insert_with(|| Row {
-            line: u64::from(cell.pos.0) + 1,
+            line: u64::from(r) + 1,
             fields: Vec::new(),
             no_result: Vec::new(),
         });
-        let col = cell.pos.1 as usize;
-        let value: Data = cell.value.into();
-        if matches!(value, Data::Empty) && cell.formula.as_ref().is_some_and(|f| !f.is_empty()) {
+        let col = c as usize;
+        if no_result {
             row.no_result.push(col);
         }
         let text = cell_text(&value);
