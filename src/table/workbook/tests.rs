@@ -762,3 +762,31 @@ fn date_serials_are_excels() {
     assert_eq!(super::parse_date("2024-04-05"), Some((2024, 4, 5)));
     assert_eq!(super::parse_date("2024-4-5"), None);
 }
+
+#[test]
+fn edits_saved_one_after_another_all_stay_and_nothing_else_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let original = dir.path().join("original.xlsx");
+    fs::copy(&path, &original).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(5, "2.5");
+    sheet.save(&path).unwrap();
+    sheet.rows[2] = sheet.rows[2].with(2, "金鸡村三组");
+    sheet.save(&path).unwrap();
+    let (before, after) = (values(&original), values(&path));
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        changed,
+        [&("道路".to_string(), 2, 5), &("道路".to_string(), 4, 2)]
+    );
+    assert_eq!(after[&("道路".to_string(), 2, 5)], Data::Float(2.5));
+    assert_eq!(formulas(&original), formulas(&path));
+}
