@@ -74,6 +74,20 @@ fn a_web_page_named_xls_is_said_to_be_one() {
 }
 
 #[test]
+fn a_password_protected_workbook_is_said_to_be_one() {
+    let env = Env::new();
+    // A protected .xlsx is an OLE compound file, as an old .xls is.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    let p = env.write("plan.xlsx", &ole);
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: 无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx"));
+}
+
+#[test]
 fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
     let env = Env::new();
     let mut book = Workbook::new();

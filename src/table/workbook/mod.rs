@@ -67,6 +67,8 @@ pub enum WorkbookError {
     NotAWorkbook { text: bool },
     /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
     Markup,
+    /// An .xlsx/.xlsm/.xlsb that is an OLE file: protected by a password, or an old .xls renamed.
+    Protected,
     /// A workbook came on standard input, where it cannot be read.
     OnStdin,
     /// The file could not be opened as a workbook.
@@ -102,6 +104,13 @@ impl WorkbookError {
                 lang.pick(
                     "is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx",
                     "不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx",
+                )
+            ),
+            WorkbookError::Protected => format!(
+                "{file}: {}",
+                lang.pick(
+                    "cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx",
+                    "无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx",
                 )
             ),
             WorkbookError::NotAWorkbook { text: false } => format!(
@@ -260,6 +269,9 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
     };
     if fits {
         return Ok(());
+    }
+    if ole {
+        return Err(WorkbookError::Protected);
     }
     let text = !head.is_empty() && !head.contains(&0);
     let start = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
