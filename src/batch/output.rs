@@ -437,9 +437,7 @@ impl Output {
             Sink::Workbook(report, path) => {
                 let out = Replacement::new(&path, ".xlsx")?;
                 let (rules, summary, lang) = run;
-                report
-                    .finish(out.temp_path(), rules, summary, lang)
-                    .map_err(io::Error::other)?;
+                report.finish(out.file(), rules, summary, lang)?;
                 out.commit()?;
             }
             Sink::File { out, .. } => out.commit()?,

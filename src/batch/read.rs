@@ -68,7 +68,14 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
         let opened = match &input.path {
             Some(path) => table::open_file(path, sheet),
             None => table::open(Box::new(io::stdin().lock()) as Box<dyn Read>)
-                .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None)),
+                .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None))
+                .map_err(|e| match e {
+                    // It cannot be renamed: it has to come as a file.
+                    table::TableError::NotText(table::NotText::Xlsx | table::NotText::Xls) => {
+                        table::TableError::Workbook(table::workbook::WorkbookError::OnStdin)
+                    }
+                    e => e,
+                }),
         };
         let (columns, mut rows, sheet_name) = match opened {
             Ok(t) => t,

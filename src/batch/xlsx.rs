@@ -6,7 +6,7 @@
 //! doubles, the format's own) in the cells, where two decimals below 90 trillion yuan read back
 //! exactly.
 
-use std::path::Path;
+use std::io::{self, Write};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -140,7 +140,24 @@ impl Report {
     /// sheets, and saves the workbook to `path`.
     pub fn finish(
         mut self,
-        path: &Path,
+        out: impl Write,
+        rules: &RuleSet,
+        summary: &Summary,
+        lang: Lang,
+    ) -> io::Result<()> {
+        self.complete(rules, summary, lang)
+            .map_err(io::Error::other)?;
+        // The package is made in memory and written here, so a full disk is a plain write
+        // error (said in the user's language), never a zip writer failing as it is dropped.
+        let bytes = self.book.save_to_buffer().map_err(io::Error::other)?;
+        let mut out = out;
+        out.write_all(&bytes)?;
+        out.flush()
+    }
+
+    /// Adds the totals row and the summary and rules sheets.
+    fn complete(
+        &mut self,
         rules: &RuleSet,
         summary: &Summary,
         lang: Lang,
@@ -181,8 +198,7 @@ impl Report {
             }
         }
         write_summary(&mut self.book, rules, summary, lang)?;
-        write_rules(&mut self.book, rules, lang)?;
-        self.book.save(path)
+        write_rules(&mut self.book, rules, lang)
     }
 }
 
@@ -432,4 +448,44 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
         sheet.set_column_width(c, 18)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::summary::GroupBy;
+    use crate::table::Columns;
+
+    /// A destination that is always full.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from(io::ErrorKind::StorageFull))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_excel_report_to_a_full_disk_is_a_plain_write_error() {
+        let rules = RuleSet::builtin();
+        let columns = Columns::from_header([
+            "id",
+            "township",
+            "village",
+            "class",
+            "width_m",
+            "length_km",
+            "cost",
+        ])
+        .unwrap();
+        let layout = Layout::new(&columns, &rules);
+        let report = Report::new(&layout, &rules, Lang::En).unwrap();
+        let summary = Summary::new(&rules, &[GroupBy::Township, GroupBy::Village]);
+        let e = report.finish(Full, &rules, &summary, Lang::En).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(Lang::Zh.io_reason(&e), "磁盘已满");
+    }
 }

@@ -185,10 +185,10 @@ mod tests;
 pub enum Source<R> {
     /// A CSV stream (boxed: its buffers dwarf a sheet's iterator).
     Csv(Box<Rows<R>>),
-    /// A sheet read whole.
+    /// A workbook's sheet (streamed where the format allows).
     Book {
-        rows: std::vec::IntoIter<sheet::SheetRow>,
-        current: Option<sheet::SheetRow>,
+        rows: workbook::stream::BookRows,
+        current: Option<workbook::stream::BookItem>,
     },
 }
 
@@ -198,8 +198,11 @@ impl<R: Read> Source<R> {
         match self {
             Source::Csv(rows) => rows.next_item(),
             Source::Book { rows, current } => {
-                *current = rows.next();
-                Ok(current.as_ref().map(|r| Item::Record(r.record())))
+                *current = rows.next().transpose()?;
+                Ok(current.as_ref().map(|item| match item {
+                    workbook::stream::BookItem::Row(r) => Item::Record(r.record()),
+                    workbook::stream::BookItem::NoResult(e) => Item::Skipped(e.clone()),
+                }))
             }
         }
     }
@@ -220,7 +223,7 @@ impl<R: Read> Source<R> {
         }
     }
 
-    /// Bytes read so far (for progress; a workbook is read at once).
+    /// Bytes read so far (for progress; a workbook's are not counted).
     pub fn bytes_read(&self) -> u64 {
         match self {
             Source::Csv(rows) => rows.bytes_read(),
@@ -236,12 +239,12 @@ pub type Opened = (Columns, Source<Box<dyn Read>>, Option<String>);
 /// Returns the header, the rows, and the sheet's name for messages (`FILE[Sheet]`).
 pub fn open_file(path: &std::path::Path, sheet: Option<&str>) -> Result<Opened, TableError> {
     if workbook::is_workbook(path) {
-        let book = workbook::open(path, sheet)?;
+        let (columns, name, rows) = workbook::stream::rows(path, sheet)?;
         let rows = Source::Book {
-            rows: book.rows.into_iter(),
+            rows,
             current: None,
         };
-        return Ok((book.columns, rows, Some(book.sheet)));
+        return Ok((columns, rows, Some(name)));
     }
     let file: Box<dyn Read> = Box::new(std::fs::File::open(path).map_err(TableError::Io)?);
     let (columns, rows) = open(file)?;

@@ -42,6 +42,9 @@ pub enum Problem {
     Overflow,
     /// A totals row (see [`is_totals_row`]): not a segment.
     TotalsRow,
+    /// A workbook cell holds a formula whose result was never saved (the file was written by
+    /// a program that does not calculate).
+    NoSavedResult,
 }
 
 /// Words a totals row starts with.
@@ -244,6 +247,12 @@ impl Problem {
                 .pick(
                     "leads to amounts too large to compute exactly",
                     "计算结果过大，无法精确计算",
+                )
+                .into(),
+            Problem::NoSavedResult => lang
+                .pick(
+                    "is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value",
+                    "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
                 )
                 .into(),
         }

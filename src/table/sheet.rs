@@ -92,9 +92,11 @@ pub struct Sheet {
     pub workbook: Option<WorkbookOrigin>,
 }
 
-/// What a workbook holds besides the sheet being edited, which saving cannot keep.
+/// The workbook a table was read from (saving edits it in place where it can).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkbookOrigin {
+    /// The file.
+    pub path: std::path::PathBuf,
     /// The sheet edited.
     pub sheet: String,
     /// The other sheets.
@@ -122,6 +124,7 @@ impl Sheet {
                 skipped: Vec::new(),
                 stamp: stamp(path),
                 workbook: Some(WorkbookOrigin {
+                    path: path.to_path_buf(),
                     sheet: book.sheet,
                     others: book.others,
                     above_header: book.above_header,
@@ -202,22 +205,30 @@ impl Sheet {
     /// the file in one rename.
     pub fn save(&mut self, path: &Path) -> io::Result<()> {
         let out = Replacement::new(path, ".tmp")?;
-        match &self.workbook {
-            Some(origin) if super::workbook::is_workbook(path) => {
-                super::workbook::write(
-                    out.temp_path(),
-                    &origin.sheet,
-                    &self.columns.names,
-                    &self.rows,
-                )
-                .map_err(io::Error::other)?;
-            }
-            _ => out.file().write_all(&self.to_bytes())?,
-        }
+        // A workbook name gets a workbook (never CSV bytes, nor one format under another's
+        // name); the error, when there is one, is a `workbook::SaveError` to render.
+        let saved = if super::workbook::is_workbook(path) {
+            let names = &self.columns.names;
+            let saved =
+                super::workbook::save(self.workbook.as_ref(), path, out.file(), names, &self.rows)
+                    .map_err(io::Error::other)?;
+            Some(saved)
+        } else {
+            out.file().write_all(&self.to_bytes())?;
+            None
+        };
         if path.exists() {
             fs::copy(path, backup_path(path))?;
         }
         out.commit()?;
+        if let Some(saved) = saved {
+            for (row, line) in self.rows.iter_mut().zip(saved.lines) {
+                row.line = line;
+            }
+            self.workbook = Some(saved.origin);
+        } else if self.workbook.is_some() {
+            self.workbook = None;
+        }
         self.stamp = stamp(path);
         Ok(())
     }

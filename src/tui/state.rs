@@ -69,8 +69,6 @@ pub enum Question {
     OverwriteExisting(PathBuf),
     /// Exporting to a file that exists: replace it?
     ReplaceExport(PathBuf),
-    /// Saving a workbook keeps only the sheet edited: go ahead?
-    WorkbookLoss,
 }
 
 /// How rows are grouped.
@@ -148,8 +146,6 @@ pub struct App {
     /// How far that window can scroll, as last drawn (so scrolling past the end does not
     /// pile up key presses that must be undone).
     pub overlay_max: std::cell::Cell<usize>,
-    /// The user agreed that saving a workbook keeps only the edited sheet.
-    workbook_agreed: bool,
     /// This editor's hold on the table (see [`lock`]); `None` when read-only, or when the
     /// lock could not be taken for another reason (a directory that cannot be written).
     lock: Option<lock::Lock>,
@@ -207,7 +203,6 @@ impl App {
             quit_after_save: false,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),
-            workbook_agreed: false,
             lock: held,
             read_only,
         };
@@ -1033,18 +1028,6 @@ impl App {
                 self.mode = Mode::SaveAs { buffer, cursor: 0 };
             }
             (Question::ReplaceExport(path), Action::Yes) => self.export(path),
-            (Question::WorkbookLoss, Action::Yes) => {
-                self.workbook_agreed = true;
-                self.save(true);
-            }
-            (Question::WorkbookLoss, _) => {
-                self.quit_after_save = false;
-                self.say(
-                    "not saved (x exports a report instead; Ctrl-S asks again)",
-                    "未保存（可按 x 导出报表；再按 Ctrl-S 会再次询问）",
-                    false,
-                );
-            }
             (Question::Restore(_), Action::Yes) => self.restore(),
             (Question::Restore(_), _) => {
                 if let Some(j) = &mut self.journal {
@@ -1267,14 +1250,11 @@ impl App {
             self.mode = Mode::Ask(Question::OverwriteChanged);
             return;
         }
-        let loses = self
-            .doc
-            .sheet
-            .workbook
-            .as_ref()
-            .is_some_and(|w| !w.others.is_empty() || w.above_header > 0);
-        if loses && !self.workbook_agreed && crate::table::workbook::is_workbook(&path) {
-            self.mode = Mode::Ask(Question::WorkbookLoss);
+        if crate::table::workbook::is_workbook(&path)
+            && !crate::table::workbook::writes_in_place(&path)
+        {
+            // Never written under its own name: ask for a new one beside it.
+            self.ask_new_name(&path, "xlsx");
             return;
         }
         let had_previous = path.exists();
@@ -1307,8 +1287,51 @@ impl App {
             }
             Err(e) => {
                 self.quit_after_save = false;
-                self.say_owned(save_failed(self.lang, &path, &e), true);
+                let workbook = e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<crate::table::workbook::SaveError>());
+                let text = match workbook {
+                    Some(w) => format!(
+                        "{}{}",
+                        self.lang.pick("could not save: ", "保存失败："),
+                        w.render(self.lang)
+                    ),
+                    None => save_failed(self.lang, &path, &e),
+                };
+                self.say_owned(text, true);
+                if workbook.is_some_and(|w| !matches!(w, crate::table::workbook::SaveError::Io(_)))
+                {
+                    // The workbook stays as it is; the table can still go to a new file.
+                    self.mode = Mode::SaveAs {
+                        buffer: path.with_extension("csv").display().to_string(),
+                        cursor: 0,
+                    };
+                    self.fix_save_as_cursor();
+                }
             }
+        }
+    }
+
+    /// Asks where to save a workbook roadsub cannot write back: a new name beside it
+    /// (never the original), with the reason on the status line.
+    fn ask_new_name(&mut self, path: &std::path::Path, ext: &str) {
+        let kind = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let reason = crate::table::workbook::SaveError::CannotWrite { ext: kind }.render(self.lang);
+        self.say_owned(reason, true);
+        self.mode = Mode::SaveAs {
+            buffer: path.with_extension(ext).display().to_string(),
+            cursor: 0,
+        };
+        self.fix_save_as_cursor();
+    }
+
+    /// Puts the save-as prompt's cursor at the end of the name offered.
+    fn fix_save_as_cursor(&mut self) {
+        if let Mode::SaveAs { buffer, cursor } = &mut self.mode {
+            *cursor = buffer.len();
         }
     }
 }

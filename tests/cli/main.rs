@@ -6,6 +6,7 @@ mod batch;
 mod excel;
 mod formats;
 mod rules;
+mod workbooks;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

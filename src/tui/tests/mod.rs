@@ -716,7 +716,7 @@ fn export_writes_a_report_of_the_table_as_edited() {
 }
 
 #[test]
-fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
+fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
     use calamine::{open_workbook_auto, Data, Reader};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
@@ -742,22 +742,68 @@ fn a_workbook_opens_and_saves_as_a_workbook_after_a_warning() {
     let mut app = open(&path, Lang::En);
     assert_eq!(total_subsidy(&app), "1500000.00");
     press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
-    assert_eq!(app.mode, Mode::Ask(Question::WorkbookLoss));
-    let text = screen(&mut app, 100, 30).join("\n");
-    assert!(
-        text.contains("its other sheets (备注) and the 1 rows above the header"),
-        "{text}"
-    );
-    press(&mut app, "y");
+    assert_eq!(app.mode, Mode::Normal);
     assert!(!app.doc.modified(), "{:?}", app.status);
     let mut saved = open_workbook_auto(&path).unwrap();
-    assert_eq!(saved.sheet_names(), ["道路"]);
+    assert_eq!(saved.sheet_names(), ["道路", "备注"]);
     let range = saved.worksheet_range("道路").unwrap();
-    let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+    let title: Vec<&Data> = range.rows().next().unwrap().iter().collect();
+    assert_eq!(title[0], &Data::String("2018年计划".into()));
+    let row: Vec<&Data> = range.rows().nth(2).unwrap().iter().collect();
     assert_eq!(row[0], &Data::String("E1".into()));
     assert_eq!(row[4], &Data::Float(3.5));
     assert_eq!(row[6], &Data::Float(1_600_000.0));
     assert!(crate::table::sheet::backup_path(&path).exists());
+}
+
+#[test]
+fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
+    for lang in [Lang::En, Lang::Zh] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.ods");
+        crate::table::workbook::tests::ods(&path);
+        let mut app = open(&path, lang);
+        press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
+        let offered = dir.path().join("plan.xlsx").display().to_string();
+        assert_eq!(
+            app.mode,
+            Mode::SaveAs {
+                buffer: offered.clone(),
+                cursor: offered.chars().count()
+            }
+        );
+        let status = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            status,
+            lang.pick(
+                "roadsub cannot write .ods workbooks faithfully; save under a new name ending in .xlsx or .csv (the original stays as it is)",
+                "roadsub 无法如实写入 .ods 工作簿；请另存为以 .xlsx 或 .csv 结尾的新文件（原文件保持不变）"
+            )
+        );
+        let text = screen(&mut app, 120, 30).join("\n");
+        assert!(
+            text.contains(lang.pick(
+                "this workbook cannot be written back as it is",
+                "此工作簿无法按原样写回"
+            )),
+            "{text}"
+        );
+        press(&mut app, "<Esc>");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ods");
+    crate::table::workbook::tests::ods(&path);
+    let before = std::fs::read(&path).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s><Enter>");
+    assert!(!app.doc.modified(), "{:?}", app.status);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let saved = crate::table::sheet::Sheet::load(&dir.path().join("plan.xlsx")).unwrap();
+    assert_eq!(saved.rows[0].get(4), "3.5");
 }
 
 #[test]

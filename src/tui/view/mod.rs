@@ -294,6 +294,10 @@ fn hint_line(app: &App, width: usize) -> Paragraph<'static> {
             "the extension picks the format · Enter exports · Esc cancels",
             "扩展名决定格式 · Enter 导出 · Esc 取消",
         ))],
+        Mode::SaveAs { .. } if app.doc.sheet.workbook.is_some() => vec![Span::raw(lang.pick(
+            "a new name (.xlsx or .csv): this workbook cannot be written back as it is · Enter saves · Esc cancels",
+            "输入新文件名（.xlsx 或 .csv）：此工作簿无法按原样写回 · Enter 保存 · Esc 取消",
+        ))],
         Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
             "type a file name (.csv) · Enter saves · Esc cancels",
             "输入文件名（.csv）· Enter 保存 · Esc 取消",
@@ -456,22 +460,6 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
 fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
     let lang = app.lang;
     let text = match (q, lang) {
-        (Question::WorkbookLoss, _) => {
-            let (sheet, others, above) = app
-                .doc
-                .sheet
-                .workbook
-                .as_ref()
-                .map_or((String::new(), String::new(), 0), |w| (w.sheet.clone(), w.others.join(lang.pick(", ", "、")), w.above_header));
-            match lang {
-                Lang::En => format!(
-                    "Saving rewrites this workbook with the sheet \"{sheet}\" alone:\nits other sheets ({others}) and the {above} rows above the header\nare not kept (the old file stays as .bak).\n\ny  save anyway\nn  do not save"
-                ),
-                Lang::Zh => format!(
-                    "保存会只保留工作表\"{sheet}\"重写此工作簿：\n其他工作表（{others}）和表头上方的 {above} 行不会保留\n（原文件保存为 .bak）。\n\ny  仍然保存\nn  不保存"
-                ),
-            }
-        }
         (Question::ReplaceExport(p), Lang::En) => format!("{} already exists.\n\ny  replace it with the report\nn  keep it", p.display()),
         (Question::ReplaceExport(p), Lang::Zh) => format!("{} 已存在。\n\ny  用报表替换它\nn  保留原文件", p.display()),
         (Question::OverwriteExisting(p), Lang::En) => format!("{} already exists.\n\ny  replace it with this table\nn  choose another name", p.display()),

@@ -1,0 +1,355 @@
+//! Saving an .xlsx or .xlsm in place: every part of the package is copied byte for byte except
+//! the edited sheet, whose XML changes only in the edited cells ([`super::patch`]).
+//!
+//! What changed is found by reading the sheet again as the table reads it and comparing each
+//! row (by its row number) with the table: cells that differ are written, rows the table no
+//! longer has are removed, rows without a place in the sheet are added below it. When a
+//! formula is overwritten the calculation chain (a cache Excel rebuilds) is dropped, and when
+//! the workbook has formulas Excel and WPS are asked to recalculate on opening, so no formula
+//! shows a result computed from the old values.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::patch::{self, Edits, NewCell, PatchError};
+use super::save::SaveError;
+use crate::table::sheet::SheetRow;
+
+const CALC_CHAIN: &str = "xl/calcChain.xml";
+const WORKBOOK: &str = "xl/workbook.xml";
+const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
+const CONTENT_TYPES: &str = "[Content_Types].xml";
+
+fn damaged(e: impl std::fmt::Display) -> SaveError {
+    SaveError::Damaged(e.to_string())
+}
+
+/// Writes the workbook at `src` with the table's changes to `out`; returns each table row's
+/// row number in the saved sheet.
+pub fn edit(
+    src: &Path,
+    sheet: &str,
+    header: &[String],
+    rows: &[SheetRow],
+    mut out: impl Write,
+) -> Result<Vec<u64>, SaveError> {
+    let before = super::open(src, Some(sheet)).map_err(|e| match e {
+        super::WorkbookError::Io(e) => SaveError::Io(e),
+        super::WorkbookError::NoHeader { .. } | super::WorkbookError::NoSuchSheet { .. } => {
+            SaveError::Moved
+        }
+        other => damaged(other.render(&src.display().to_string(), crate::i18n::Lang::En)),
+    })?;
+    if before.columns.names != header {
+        return Err(SaveError::Moved);
+    }
+    // A column holds numbers when a cell below the header is one, or when it is one of the
+    // number columns and still empty (a template being filled in).
+    let width = header
+        .len()
+        .max(rows.iter().map(SheetRow::len).max().unwrap_or(0));
+    let numeric: Vec<bool> = (0..width)
+        .map(|c| {
+            before.numeric.get(c).copied().unwrap_or(false)
+                || (before.columns.field_at(c).is_some_and(|f| f.is_number())
+                    && before.rows.iter().all(|r| r.get(c).is_empty()))
+        })
+        .collect();
+    let kinds = Kinds {
+        numeric,
+        dates: before.dates.clone(),
+    };
+    let (edits, kept) = changes(&before.rows, &kinds, rows);
+    let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
+    let part = sheet_part(&mut zip, sheet)?;
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut first_appended = 0;
+    if !edits.is_empty() {
+        let xml = read_entry(&mut zip, &part)?;
+        let patched = patch::patch(&xml, &edits).map_err(|e| match e {
+            PatchError::SharedFormula(cell) => SaveError::SharedFormula(cell),
+            PatchError::Malformed(e) => damaged(e),
+        })?;
+        first_appended = patched.first_appended;
+        let drop_chain = patched.formula_removed && zip.index_for_name(CALC_CHAIN).is_some();
+        let recalc = has_formulas(&mut zip)?;
+        let mut parts: HashMap<&str, Vec<u8>> = HashMap::new();
+        parts.insert(part.as_str(), patched.xml);
+        if drop_chain {
+            let types = read_entry(&mut zip, CONTENT_TYPES)?;
+            parts.insert(CONTENT_TYPES, without_element(&types, "calcChain"));
+            let rels = read_entry(&mut zip, WORKBOOK_RELS)?;
+            parts.insert(WORKBOOK_RELS, without_element(&rels, "calcChain"));
+        }
+        if recalc {
+            let book = read_entry(&mut zip, WORKBOOK)?;
+            parts.insert(WORKBOOK, full_calc_on_load(&book).map_err(damaged)?);
+        }
+        for i in 0..zip.len() {
+            let entry = zip.by_index_raw(i).map_err(damaged)?;
+            let name = entry.name().map_err(damaged)?.into_owned();
+            if drop_chain && name == CALC_CHAIN {
+                continue;
+            }
+            match parts.get(name.as_str()) {
+                Some(bytes) => {
+                    let mut options = SimpleFileOptions::default()
+                        .compression_method(CompressionMethod::Deflated);
+                    if let Some(t) = entry.last_modified() {
+                        options = options.last_modified_time(t);
+                    }
+                    drop(entry);
+                    writer.start_file(name, options).map_err(damaged)?;
+                    writer.write_all(bytes)?;
+                }
+                None => writer.raw_copy_file(entry).map_err(damaged)?,
+            }
+        }
+    } else {
+        for i in 0..zip.len() {
+            let entry = zip.by_index_raw(i).map_err(damaged)?;
+            writer.raw_copy_file(entry).map_err(damaged)?;
+        }
+    }
+    // Finished here, into memory: nothing is left for a drop to report on a full disk.
+    let bytes = writer.finish().map_err(damaged)?.into_inner();
+    out.write_all(&bytes)?;
+    out.flush()?;
+    let mut appended = 0u64;
+    Ok(kept
+        .into_iter()
+        .map(|line| {
+            line.unwrap_or_else(|| {
+                appended += 1;
+                u64::from(first_appended) + appended - 1
+            })
+        })
+        .collect())
+}
+
+/// What differs between the sheet as read (`before`) and the table (`rows`): the edits, and
+/// for each table row its row number when it keeps one (`None`: it is added).
+fn changes(before: &[SheetRow], numeric: &Kinds, rows: &[SheetRow]) -> (Edits, Vec<Option<u64>>) {
+    let old: HashMap<u64, &SheetRow> = before.iter().map(|r| (r.line, r)).collect();
+    let mut seen = HashSet::new();
+    let mut edits = Edits::default();
+    let mut kept = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(was) = old.get(&row.line).filter(|_| seen.insert(row.line)) else {
+            edits.append.push(
+                (0..row.len())
+                    .map(|c| new_cell(row.get(c), numeric, c))
+                    .collect(),
+            );
+            kept.push(None);
+            continue;
+        };
+        kept.push(Some(row.line));
+        let mut cells = BTreeMap::new();
+        for c in 0..row.len().max(was.len()) {
+            if row.get(c) != was.get(c) {
+                cells.insert(c as u32, new_cell(row.get(c), numeric, c));
+            }
+        }
+        if !cells.is_empty() {
+            edits.cells.insert(line_u32(row.line), cells);
+        }
+    }
+    for r in before {
+        if !seen.contains(&r.line) {
+            edits.delete.insert(line_u32(r.line));
+        }
+    }
+    (edits, kept)
+}
+
+fn line_u32(line: u64) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// What the columns of a sheet hold.
+struct Kinds {
+    /// Numbers.
+    numeric: Vec<bool>,
+    /// Dates, with the workbook's date system.
+    dates: Vec<Option<i64>>,
+}
+
+/// An edited value as a cell: a number where the column holds numbers and the text is a plain
+/// number, a date where it holds dates and the text is a date as roadsub shows one, else text
+/// as typed.
+fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
+    if text.is_empty() {
+        return NewCell::Empty;
+    }
+    if kinds.numeric.get(col).copied().unwrap_or(false) {
+        if let Some(n) = super::number_cell(text) {
+            return NewCell::Number(format!("{n}"));
+        }
+    }
+    if let Some(epoch) = kinds.dates.get(col).copied().flatten() {
+        let serial =
+            super::parse_date(text).and_then(|(y, m, d)| super::date_serial(y, m, d, epoch));
+        if let Some(serial) = serial {
+            return NewCell::Number(serial.to_string());
+        }
+    }
+    NewCell::Text(text.to_string())
+}
+
+fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveError> {
+    let mut entry = zip.by_name(name).map_err(damaged)?;
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The package path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`).
+fn sheet_part(zip: &mut ZipArchive<File>, sheet: &str) -> Result<String, SaveError> {
+    let book = read_entry(zip, WORKBOOK)?;
+    let book = String::from_utf8(book).map_err(damaged)?;
+    let mut id = None;
+    let mut reader = Reader::from_str(&book);
+    loop {
+        match reader.read_event().map_err(damaged)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
+                let mut name = None;
+                let mut rid = None;
+                for a in e.attributes().with_checks(false).flatten() {
+                    let key = a.key.as_ref().to_string();
+                    if key == "name" {
+                        name = Some(unescape(&a.value));
+                    } else if key == "id" || key.ends_with(":id") {
+                        rid = Some(a.value.into_owned());
+                    }
+                }
+                if name.as_deref() == Some(sheet) {
+                    id = rid;
+                    break;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let id = id.ok_or_else(|| damaged("no such sheet"))?;
+    let rels = String::from_utf8(read_entry(zip, WORKBOOK_RELS)?).map_err(damaged)?;
+    let mut reader = Reader::from_str(&rels);
+    loop {
+        match reader.read_event().map_err(damaged)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                let get = |k: &str| {
+                    e.try_get_attribute(k)
+                        .ok()
+                        .flatten()
+                        .map(|a| unescape(&a.value))
+                };
+                if get("Id").as_deref() == Some(id.as_str()) {
+                    let target = get("Target").ok_or_else(|| damaged("no target"))?;
+                    return Ok(match target.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{target}"),
+                    });
+                }
+            }
+            Event::Eof => return Err(damaged("no sheet part")),
+            _ => {}
+        }
+    }
+}
+
+fn unescape(raw: &str) -> String {
+    quick_xml::escape::unescape(raw)
+        .map(|c| c.into_owned())
+        .unwrap_or_else(|_| raw.to_string())
+}
+
+/// Whether any worksheet holds a formula.
+fn has_formulas(zip: &mut ZipArchive<File>) -> Result<bool, SaveError> {
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in names {
+        let xml = read_entry(zip, &name)?;
+        let finder = memchr::memmem::Finder::new(b"<f");
+        if finder.find_iter(&xml).any(|i| {
+            matches!(
+                xml.get(i + 2),
+                Some(b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n')
+            )
+        }) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `xml` without the empty elements (`<Override …/>`, `<Relationship …/>`) that mention `word`.
+fn without_element(xml: &[u8], word: &str) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(xml) else {
+        return xml.to_vec();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        let Some(len) = rest[at..].find('>') else {
+            break;
+        };
+        let tag = &rest[at..=at + len];
+        out.push_str(&rest[..at]);
+        if !(tag.ends_with("/>") && tag.contains(word)) {
+            out.push_str(tag);
+        }
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+/// workbook.xml with `fullCalcOnLoad="1"` on its `calcPr` (added when missing), so formulas
+/// are recalculated from the saved values when the workbook is next opened.
+fn full_calc_on_load(xml: &[u8]) -> Result<Vec<u8>, String> {
+    let text = std::str::from_utf8(xml).map_err(|e| e.to_string())?;
+    if let Some(at) = text.find("<calcPr") {
+        let end = at + text[at..].find('>').ok_or("calcPr")?;
+        let tag = &text[at..=end];
+        if tag.contains("fullCalcOnLoad=") {
+            let fixed = tag
+                .replace("fullCalcOnLoad=\"0\"", "fullCalcOnLoad=\"1\"")
+                .replace("fullCalcOnLoad=\"false\"", "fullCalcOnLoad=\"1\"");
+            return Ok([&text[..at], &fixed, &text[end + 1..]]
+                .concat()
+                .into_bytes());
+        }
+        return Ok([&text[..at + 7], " fullCalcOnLoad=\"1\"", &text[at + 7..]]
+            .concat()
+            .into_bytes());
+    }
+    // calcPr follows these elements, whichever come last.
+    for after in [
+        "</definedNames>",
+        "<definedNames/>",
+        "</externalReferences>",
+        "</functionGroups>",
+        "<functionGroups/>",
+        "</sheets>",
+    ] {
+        if let Some(at) = text.find(after) {
+            let at = at + after.len();
+            return Ok([&text[..at], "<calcPr fullCalcOnLoad=\"1\"/>", &text[at..]]
+                .concat()
+                .into_bytes());
+        }
+    }
+    Err("no sheets".into())
+}

@@ -1,0 +1,542 @@
+//! Segment tables in Excel workbooks (.xlsx, .xlsm, .xls, .xlsb, and .ods), read with calamine.
+//!
+//! A workbook's rows become the same text records a CSV gives, so every header alias, unit form
+//! and message is shared. Numbers stored as Excel numbers are written in their shortest exact
+//! decimal form (4.5, not 4.4999999999999996), which is the value the user typed; dates as the
+//! date (2024-04-05), not Excel's serial number.
+//!
+//! Saving goes through [`save`]: an .xlsx or .xlsm is edited in place ([`inplace`]), and the
+//! formats roadsub cannot write faithfully are never written under their own name.
+
+mod inplace;
+pub mod patch;
+mod save;
+pub mod stream;
+
+use std::io::Read;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible};
+
+pub use save::{save, writes_in_place, SaveError};
+
+use super::sheet::SheetRow;
+use super::{Columns, HeaderProblem, TableError};
+use crate::i18n::Lang;
+
+/// How far down a sheet a header row is looked for (title rows may stand above it).
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// File extensions read as workbooks.
+pub fn is_workbook(path: &Path) -> bool {
+    matches!(
+        extension(path).as_str(),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+    )
+}
+
+/// A sheet's segment table.
+pub struct WorkbookTable {
+    /// The sheet's name.
+    pub sheet: String,
+    /// Its header.
+    pub columns: Columns,
+    /// Its rows after the header, with their Excel row numbers (empty rows left out).
+    pub rows: Vec<SheetRow>,
+    /// The workbook's other sheets, by name.
+    pub others: Vec<String>,
+    /// Non-empty rows above the header (a title, notes).
+    pub above_header: usize,
+    /// The header's row number (from 1).
+    pub header_line: u64,
+    /// Which columns hold numbers below the header (an edited value is written alike).
+    pub numeric: Vec<bool>,
+    /// Columns that hold dates below the header: the serial number of 1900-01-00 in the
+    /// workbook's date system (0, or 1462 less in a 1904 workbook), to write typed dates.
+    pub dates: Vec<Option<i64>>,
+    /// Cells below the header with a formula but no saved result: (row from 1, column).
+    pub no_result: Vec<(u64, usize)>,
+}
+
+/// Why a workbook cannot be read.
+#[derive(Debug)]
+pub enum WorkbookError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// The file is not a workbook at all (`text`: it looks like a text file).
+    NotAWorkbook { text: bool },
+    /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
+    Markup,
+    /// An .xlsx/.xlsm/.xlsb that is an OLE file: protected by a password, or an old .xls renamed.
+    Protected,
+    /// A workbook came on standard input, where it cannot be read.
+    OnStdin,
+    /// The file could not be opened as a workbook.
+    Open(String),
+    /// No sheet has that name or number.
+    NoSuchSheet { asked: String, sheets: Vec<String> },
+    /// No sheet (or not the one asked for) has a recognisable header.
+    NoHeader {
+        sheet: Option<String>,
+        problems: Vec<HeaderProblem>,
+        found: Vec<String>,
+    },
+}
+
+impl WorkbookError {
+    /// `FILE: message`, or `FILE[Sheet]: message`.
+    pub fn render(&self, file: &str, lang: Lang) -> String {
+        match self {
+            WorkbookError::Io(e) => format!(
+                "{file}: {}{}",
+                lang.pick("cannot read: ", "无法读取："),
+                lang.io_reason(e)
+            ),
+            WorkbookError::NotAWorkbook { text: true } => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv",
+                    "不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv",
+                )
+            ),
+            WorkbookError::Markup => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx",
+                    "不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx",
+                )
+            ),
+            WorkbookError::Protected => format!(
+                "{file}: {}",
+                lang.pick(
+                    "cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx",
+                    "无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx",
+                )
+            ),
+            WorkbookError::NotAWorkbook { text: false } => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook of the kind its name says (the file is damaged or of another kind)",
+                    "不是扩展名所说的 Excel 工作簿（文件已损坏或是其他类型）",
+                )
+            ),
+            WorkbookError::OnStdin => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
+                    "是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
+                )
+            ),
+            WorkbookError::Open(e) => format!(
+                "{file}: {}{e}",
+                lang.pick("cannot read the workbook: ", "无法读取工作簿：")
+            ),
+            WorkbookError::NoSuchSheet { asked, sheets } => match lang {
+                Lang::En => format!(
+                    "{file}: no sheet \"{asked}\" (the sheets are: {})",
+                    sheets.join(", ")
+                ),
+                Lang::Zh => format!(
+                    "{file}: 没有工作表\"{asked}\"（现有：{}）",
+                    sheets.join("、")
+                ),
+            },
+            WorkbookError::NoHeader {
+                sheet,
+                problems,
+                found,
+            } => {
+                let place = sheet
+                    .as_ref()
+                    .map_or(file.to_string(), |s| format!("{file}[{s}]"));
+                if problems.is_empty() {
+                    return format!(
+                        "{place}: {}",
+                        lang.pick(
+                            "no sheet has a header row naming the segment columns (id, township, village, class, width, length, cost)",
+                            "没有工作表含有路段表头（编号、乡镇、村、类别、宽度、长度、投资）"
+                        )
+                    );
+                }
+                problems
+                    .iter()
+                    .map(|p| format!("{place}: {}", p.render(lang, found)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        }
+    }
+}
+
+impl From<WorkbookError> for TableError {
+    fn from(e: WorkbookError) -> TableError {
+        TableError::Workbook(e)
+    }
+}
+
+/// The text of a cell as a person sees it.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Rust writes the shortest decimal that reads back as the same double: the number as
+        // it was entered, without binary noise.
+        Data::Float(f) => format!("{f}"),
+        Data::DateTime(d) => date_text(d),
+        other => other.to_string(),
+    }
+}
+
+/// A date cell as Excel shows it by default (`2024-04-05`, with the time when it has one),
+/// not its serial number.
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    if !d.is_datetime() {
+        return format!("{}", d.as_f64());
+    }
+    let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+    if (h, mi, s) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{da:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+    }
+}
+
+/// Whether a cell holds a number (not text, not a date).
+fn is_number(cell: &Data) -> bool {
+    matches!(cell, Data::Int(_) | Data::Float(_))
+}
+
+/// The rows of a range as text, with 1-based sheet row numbers, empty rows left out.
+fn text_rows(range: &Range<Data>) -> Vec<(u64, Vec<String>)> {
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let first_col = range.start().map_or(0, |(_, c)| c) as usize;
+    range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut fields: Vec<String> = vec![String::new(); first_col];
+            fields.extend(cells.iter().map(cell_text));
+            while fields.last().is_some_and(|f| f.trim().is_empty()) {
+                fields.pop();
+            }
+            (u64::from(first_row) + i as u64 + 1, fields)
+        })
+        .filter(|(_, f)| !f.is_empty())
+        .collect()
+}
+
+/// Finds the header among the first rows: the first that names every required column.
+fn find_header(
+    rows: &[(u64, Vec<String>)],
+) -> Result<(usize, Columns), (Vec<HeaderProblem>, Vec<String>)> {
+    let mut best: Option<(usize, Vec<HeaderProblem>, Vec<String>)> = None;
+    for (i, (_, fields)) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        match Columns::from_header(fields.iter().map(String::as_str)) {
+            Ok(columns) => return Ok((i, columns)),
+            Err(problems) => {
+                // Remember the row that came closest, to say what it lacks.
+                let missing = problems
+                    .iter()
+                    .map(|p| match p {
+                        HeaderProblem::Missing(f) => f.len(),
+                        _ => 1,
+                    })
+                    .sum::<usize>();
+                if best.as_ref().is_none_or(|(m, _, _)| missing < *m) {
+                    best = Some((missing, problems, fields.clone()));
+                }
+            }
+        }
+    }
+    Err(best.map(|(_, p, f)| (p, f)).unwrap_or_default())
+}
+
+/// Whether the file starts as its extension says a workbook does; when it does not, a
+/// message that says what it is rather than the zip library's "Could not find EOCD".
+fn check_kind(path: &Path) -> Result<(), WorkbookError> {
+    let mut head = Vec::with_capacity(4096);
+    let file = std::fs::File::open(path).map_err(WorkbookError::Io)?;
+    file.take(4096)
+        .read_to_end(&mut head)
+        .map_err(WorkbookError::Io)?;
+    let ext = extension(path);
+    let zip = head.starts_with(b"PK\x03\x04");
+    let ole = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    let fits = match ext.as_str() {
+        "xls" => ole || zip,
+        _ => zip,
+    };
+    if fits {
+        return Ok(());
+    }
+    if ole {
+        return Err(WorkbookError::Protected);
+    }
+    let text = !head.is_empty() && !head.contains(&0);
+    let start = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    if text && start.trim_ascii_start().starts_with(b"<") {
+        return Err(WorkbookError::Markup);
+    }
+    Err(WorkbookError::NotAWorkbook { text })
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The sheets to look in: the one named or numbered (from 1) by `sheet`, else every visible
+/// sheet in order (a hidden sheet is read only when it is named).
+fn candidates(
+    names: &[String],
+    visible: &[bool],
+    sheet: Option<&str>,
+) -> Result<Vec<String>, WorkbookError> {
+    let Some(asked) = sheet else {
+        return Ok(names
+            .iter()
+            .zip(visible)
+            .filter(|(_, v)| **v)
+            .map(|(n, _)| n.clone())
+            .collect());
+    };
+    let by_number = asked
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| names.get(i));
+    match names.iter().find(|n| n.as_str() == asked).or(by_number) {
+        Some(n) => Ok(vec![n.clone()]),
+        None => Err(WorkbookError::NoSuchSheet {
+            asked: asked.to_string(),
+            sheets: names.to_vec(),
+        }),
+    }
+}
+
+/// The names of a workbook's sheets (worksheets only), and which are visible.
+fn sheet_list<R: Reader<RS>, RS: std::io::Read + std::io::Seek>(
+    book: &R,
+) -> (Vec<String>, Vec<bool>) {
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+        .unzip()
+}
+
+/// Reads the segment table of a workbook: the sheet named or numbered (from 1) by `sheet`,
+/// else the first visible sheet with a recognisable header.
+pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookError> {
+    check_kind(path)?;
+    let mut book = open_workbook_auto(path).map_err(|e| WorkbookError::Open(e.to_string()))?;
+    let (names, visible) = sheet_list(&book);
+    let mut first_failure = None;
+    for name in candidates(&names, &visible, sheet)? {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| WorkbookError::Open(e.to_string()))?;
+        let rows = text_rows(&range);
+        match find_header(&rows) {
+            Ok((at, columns)) => {
+                let header_line = rows[at].0;
+                // Empty cells at a row's end are not missing fields in a workbook.
+                let width = columns.names.len();
+                let table: Vec<SheetRow> = rows[at + 1..]
+                    .iter()
+                    .map(|(line, f)| {
+                        let padded = f.iter().map(String::as_str).chain(std::iter::repeat(""));
+                        SheetRow::new(padded.take(width.max(f.len())), *line)
+                    })
+                    .collect();
+                let (numeric, dates) = column_kinds(&range, header_line);
+                let no_result = match book.worksheet_formula(&name) {
+                    Ok(formulas) => formulas_without_result(&range, &formulas, header_line),
+                    Err(_) => Vec::new(),
+                };
+                let others = names.iter().filter(|n| **n != name).cloned().collect();
+                return Ok(WorkbookTable {
+                    sheet: name,
+                    columns,
+                    rows: table,
+                    others,
+                    above_header: at,
+                    header_line,
+                    numeric,
+                    dates,
+                    no_result,
+                });
+            }
+            Err((problems, found)) => {
+                if first_failure.is_none() && !found.is_empty() {
+                    first_failure = Some(WorkbookError::NoHeader {
+                        sheet: Some(name),
+                        problems,
+                        found,
+                    });
+                }
+            }
+        }
+    }
+    Err(first_failure.unwrap_or(WorkbookError::NoHeader {
+        sheet: None,
+        problems: Vec::new(),
+        found: Vec::new(),
+    }))
+}
+
+/// Which columns (from the sheet's first) hold a number in some row below the header, and
+/// which hold a date (with the workbook's date system, see [`WorkbookTable::dates`]).
+fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option<i64>>) {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let width = first_col as usize + range.width();
+    let mut numeric = vec![false; width];
+    let mut dates = vec![None; width];
+    for (i, cells) in range.rows().enumerate() {
+        if u64::from(first_row) + (i as u64) < header_line {
+            continue;
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            let c = first_col as usize + j;
+            if is_number(cell) {
+                numeric[c] = true;
+            }
+            if let Data::DateTime(d) = cell {
+                if d.is_datetime() && dates[c].is_none() {
+                    let (y, m, day, ..) = d.to_ymd_hms_milli();
+                    let serial = d.as_f64().floor() as i64;
+                    dates[c] = date_serial(i64::from(y), u32::from(m), u32::from(day), 0)
+                        .map(|s| serial - s);
+                }
+            }
+        }
+    }
+    (numeric, dates)
+}
+
+/// The serial number of a date after 1900-02-28 in a workbook whose epoch is `epoch`
+/// (0 for Excel's usual 1900 system).
+pub fn date_serial(y: i64, m: u32, d: u32, epoch: i64) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's civil-date algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    // 1899-12-30 is day -25569; serials before 1900-03-01 carry Excel's leap-day error.
+    let serial = days + 25_569;
+    (serial > 60).then_some(serial + epoch)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `2024-04-05` as (year, month, day), as [`date_text`] writes a date.
+pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = &text[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    Some((
+        num(0..4)?,
+        u32::try_from(num(5..7)?).ok()?,
+        u32::try_from(num(8..10)?).ok()?,
+    ))
+}
+
+/// Cells below the header that hold a formula but no saved result: `(row from 1, column
+/// from 0)`.
+fn formulas_without_result(
+    values: &Range<Data>,
+    formulas: &Range<String>,
+    header_line: u64,
+) -> Vec<(u64, usize)> {
+    formulas
+        .cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .filter_map(|(r, c, _)| {
+            let (fr, fc) = formulas.start()?;
+            let (row, col) = (fr + r as u32, fc + c as u32);
+            let empty = values
+                .get_value((row, col))
+                .is_none_or(|v| matches!(v, Data::Empty));
+            let line = u64::from(row) + 1;
+            (empty && line > header_line).then_some((line, col as usize))
+        })
+        .collect()
+}
+
+/// A table as a new one-sheet workbook: the header, then the rows; cells that read as plain
+/// numbers become Excel numbers (so sums work in Excel), the rest text, never formulas. Made in
+/// memory, so a full disk is an ordinary write error of the caller's.
+pub fn write(
+    sheet: &str,
+    header: &[String],
+    rows: &[SheetRow],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        for c in 0..row.len() {
+            let text = row.get(c);
+            let (r, c) = (r as u32 + 1, c as u16);
+            match number_cell(text) {
+                Some(n) => drop(ws.write_number(r, c, n)?),
+                None if text.is_empty() => {}
+                None => drop(ws.write_string(r, c, text)?),
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+/// The Excel number a cell's text stands for, when it is a plain decimal (`-12.50`) that a
+/// double holds exactly as written. Anything else stays text: `007` (a leading zero is part
+/// of an id), `+5`, `1,200`, `120万`, and an 18-digit id a double would round.
+pub fn number_cell(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = !whole.is_empty()
+        && !frac.is_empty()
+        && whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+        && (whole == "0" || !whole.starts_with('0'));
+    if !plain {
+        return None;
+    }
+    let n: f64 = text.parse().ok()?;
+    let typed: rust_decimal::Decimal = text.parse().ok()?;
+    let stored: rust_decimal::Decimal = format!("{n}").parse().ok()?;
+    (typed == stored).then_some(n)
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,124 @@
+//! Which way a table goes back into a workbook, and why some ways are refused.
+//!
+//! An .xlsx or .xlsm read from a file is edited in place (or copied with the edits to another
+//! file of the same kind), so nothing the table did not change is lost. A new .xlsx holds the
+//! sheet alone. .xls, .xlsb and .ods are read but never written: writing one under its own name
+//! would either be another format under the wrong name or lose what roadsub cannot reproduce,
+//! so the user is asked for a new .xlsx or .csv name instead.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::{extension, inplace, write};
+use crate::i18n::Lang;
+use crate::table::sheet::{SheetRow, WorkbookOrigin};
+
+/// Whether roadsub writes files of this name's kind as workbooks in place.
+pub fn writes_in_place(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "xlsx" | "xlsm")
+}
+
+/// Why a workbook was not saved.
+#[derive(Debug)]
+pub enum SaveError {
+    /// roadsub cannot write this kind of workbook (`.ods`, `.xls`, `.xlsb`, or an `.xlsm`
+    /// that was not one before).
+    CannotWrite { ext: String },
+    /// Changing the cell (`G5`) would break a formula other cells share.
+    SharedFormula(String),
+    /// The sheet on disk no longer has the table where it was read.
+    Moved,
+    /// The workbook's parts could not be understood.
+    Damaged(String),
+    /// Reading or writing failed.
+    Io(io::Error),
+}
+
+impl SaveError {
+    /// The message in `lang`, with what to do instead.
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (SaveError::CannotWrite { ext }, Lang::En) => format!(
+                "roadsub cannot write .{ext} workbooks faithfully; save under a new name ending in .xlsx or .csv (the original stays as it is)"
+            ),
+            (SaveError::CannotWrite { ext }, Lang::Zh) => format!(
+                "roadsub 无法如实写入 .{ext} 工作簿；请另存为以 .xlsx 或 .csv 结尾的新文件（原文件保持不变）"
+            ),
+            (SaveError::SharedFormula(cell), Lang::En) => format!(
+                "cell {cell} holds a formula other cells share, and overwriting it would change them too; not saved: change it in Excel or WPS, or save under a new name ending in .csv"
+            ),
+            (SaveError::SharedFormula(cell), Lang::Zh) => format!(
+                "单元格 {cell} 的公式被其他单元格共用，覆盖它会连带改变它们；未保存：请在 Excel 或 WPS 中修改，或另存为 .csv 新文件"
+            ),
+            (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
+            (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),
+            (SaveError::Damaged(e), Lang::En) => format!("the workbook's parts could not be understood ({e}); not saved: save under a new name"),
+            (SaveError::Damaged(e), Lang::Zh) => format!("无法解析工作簿的内部结构（{e}）；未保存：请另存为新文件"),
+            (SaveError::Io(e), _) => lang.io_reason(e),
+        }
+    }
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl std::error::Error for SaveError {}
+
+impl From<io::Error> for SaveError {
+    fn from(e: io::Error) -> SaveError {
+        SaveError::Io(e)
+    }
+}
+
+/// A workbook saved: where it now comes from, and each row's new row number.
+pub struct Saved {
+    /// The workbook the table now belongs to.
+    pub origin: WorkbookOrigin,
+    /// Row numbers in the saved sheet, one per row of the table.
+    pub lines: Vec<u64>,
+}
+
+/// Writes the table to `out`, which will become `target` (a workbook name): in place when
+/// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx.
+pub fn save(
+    origin: Option<&WorkbookOrigin>,
+    target: &Path,
+    out: impl Write,
+    header: &[String],
+    rows: &[SheetRow],
+) -> Result<Saved, SaveError> {
+    let ext = extension(target);
+    if let Some(o) = origin {
+        if writes_in_place(target) && extension(&o.path) == ext {
+            let lines = inplace::edit(&o.path, &o.sheet, header, rows, out)?;
+            return Ok(Saved {
+                origin: WorkbookOrigin {
+                    path: target.to_path_buf(),
+                    ..o.clone()
+                },
+                lines,
+            });
+        }
+    }
+    if ext != "xlsx" {
+        return Err(SaveError::CannotWrite { ext });
+    }
+    let sheet = origin.map_or("Sheet1", |o| o.sheet.as_str());
+    let bytes = write(sheet, header, rows).map_err(|e| SaveError::Damaged(e.to_string()))?;
+    let mut out = out;
+    out.write_all(&bytes)?;
+    out.flush()?;
+    Ok(Saved {
+        origin: WorkbookOrigin {
+            path: PathBuf::from(target),
+            sheet: sheet.to_string(),
+            others: Vec::new(),
+            above_header: 0,
+        },
+        lines: (2..rows.len() as u64 + 2).collect(),
+    })
+}

@@ -1,0 +1,792 @@
+//! Saving a workbook changes exactly what the table changed: checked cell by cell, part by
+//! part, against a workbook holding the kinds of cell offices use.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use proptest::prelude::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+
+use super::SaveError;
+use crate::table::sheet::Sheet;
+
+const HEADER: [&str; 11] = [
+    "编号",
+    "乡镇",
+    "村",
+    "类别",
+    "宽度",
+    "长度",
+    "投资",
+    "户数",
+    "开工日期",
+    "已核实",
+    "身份证号",
+];
+
+/// A county's plan: a merged title, the header, three segments (formulas with saved results,
+/// `1.50` in a 0.00 format, `+5` as text, dates, booleans, an 18-digit id), and a second
+/// sheet whose formula points into the first.
+fn fixture(path: &Path) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    ws.merge_range(0, 0, 0, 6, "2018年通村公路计划", &Format::new().set_bold())
+        .unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let two = Format::new().set_num_format("0.00");
+    for (r, (id, village)) in [("E1", "画青村"), ("E2", "玉皇村"), ("E3", "金鸡村")]
+        .iter()
+        .enumerate()
+    {
+        let r = r as u32 + 2;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, "天马乡").unwrap();
+        ws.write_string(r, 2, *village).unwrap();
+        ws.write_string(r, 3, "通村").unwrap();
+        let day = ExcelDateTime::from_ymd(2024, 4, 5 + r as u8).unwrap();
+        ws.write_datetime_with_format(r, 8, &day, &date).unwrap();
+        ws.write_boolean(r, 9, r != 3).unwrap();
+    }
+    // E1: numbers, a formula cost, `+5` households as text, an 18-digit id.
+    ws.write_number(2, 4, 4.5).unwrap();
+    ws.write_number(2, 5, 2.0).unwrap();
+    ws.write_formula(2, 6, Formula::new("=F3*800000").set_result("1600000"))
+        .unwrap();
+    ws.write_string(2, 7, "+5").unwrap();
+    ws.write_string(2, 10, "510121199003074578").unwrap();
+    // E2: 1.50 shown with two decimals.
+    ws.write_number_with_format(3, 4, 1.5, &two).unwrap();
+    ws.write_number(3, 5, 1.2).unwrap();
+    ws.write_number(3, 6, 960_000.0).unwrap();
+    ws.write_number(3, 7, 12.0).unwrap();
+    ws.write_string(3, 10, "51012119900307457X").unwrap();
+    // E3: text amounts.
+    ws.write_string(4, 4, "3.5米").unwrap();
+    ws.write_number(4, 5, 0.8).unwrap();
+    ws.write_string(4, 6, "120万").unwrap();
+    let notes = book.add_worksheet();
+    notes.set_name("说明").unwrap();
+    notes.write_string(0, 0, "E1 的投资").unwrap();
+    notes
+        .write_formula(1, 0, Formula::new("=道路!G3").set_result("1600000"))
+        .unwrap();
+    notes.write_number(2, 0, 3.0).unwrap();
+    book.save(path).unwrap();
+}
+
+/// Every entry of a zip file, decompressed, in order.
+fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// Every entry as stored (compressed bytes), with its name and method.
+fn raw_entries(path: &Path) -> Vec<(String, String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index_raw(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            let method = format!("{:?}", f.compression());
+            (f.name().unwrap().to_string(), method, bytes)
+        })
+        .collect()
+}
+
+/// A sheet's `<c>` elements by reference, and the rest of its XML (row `spans` hints and the
+/// dimension left out, which may change with the cells).
+fn cells(xml: &[u8]) -> (BTreeMap<String, String>, String) {
+    let xml = std::str::from_utf8(xml).unwrap();
+    let mut map = BTreeMap::new();
+    let mut rest = String::new();
+    let mut at = 0;
+    while let Some(i) = xml[at..].find("<c ").map(|i| i + at) {
+        rest.push_str(&xml[at..i]);
+        let open_end = i + xml[i..].find('>').unwrap();
+        let end = if xml.as_bytes()[open_end - 1] == b'/' {
+            open_end + 1
+        } else {
+            i + xml[i..].find("</c>").unwrap() + 4
+        };
+        let cell = &xml[i..end];
+        let r = cell
+            .split("r=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        map.insert(r.to_string(), cell.to_string());
+        at = end;
+    }
+    rest.push_str(&xml[at..]);
+    let mut skeleton = String::new();
+    for piece in rest.split('<') {
+        let piece = if piece.starts_with("row ") {
+            let mut p = piece.to_string();
+            if let Some(s) = p.find(" spans=\"") {
+                let e = s + 8 + p[s + 8..].find('"').unwrap() + 1;
+                p.replace_range(s..e, "");
+            }
+            p
+        } else if piece.starts_with("dimension ") {
+            "dimension/>".to_string()
+        } else {
+            piece.to_string()
+        };
+        skeleton.push('<');
+        skeleton.push_str(&piece);
+    }
+    (map, skeleton)
+}
+
+/// `s="3"` of a cell element, if any.
+fn style(cell: &str) -> Option<String> {
+    cell.split(" s=\"")
+        .nth(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+}
+
+/// Every cell value of every sheet, as calamine reads it.
+fn values(path: &Path) -> BTreeMap<(String, u32, u32), Data> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let mut out = BTreeMap::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for (r, c, v) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap();
+            out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v.clone());
+        }
+    }
+    out
+}
+
+fn formulas(path: &Path) -> BTreeMap<(String, u32, u32), String> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let mut out = BTreeMap::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_formula(&name).unwrap();
+        for (r, c, v) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap();
+            out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v.clone());
+        }
+    }
+    out
+}
+
+const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
+
+/// Opens the fixture as the table does, sets one cell, saves; returns the directory, the path,
+/// the sheet, and the entries before.
+fn edit_one(row: usize, col: usize, value: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[row] = sheet.rows[row].with(col, value);
+    sheet.save(&path).unwrap();
+    (dir, path)
+}
+
+/// Checks that only cell (`row`, `col`) of the table's sheet differs between `before` and
+/// `after`, in every part, value, formula and style.
+fn only_that_cell_changed(before: &Path, after: &Path, line: u32, col: u32, changed: bool) {
+    let (b, a) = (entries(before), entries(after));
+    assert_eq!(
+        b.iter().map(|e| &e.0).collect::<Vec<_>>(),
+        a.iter().map(|e| &e.0).collect::<Vec<_>>()
+    );
+    let reference = format!("{}{line}", super::patch::column_name(col));
+    for ((name, old), (_, new)) in b.iter().zip(&a) {
+        if name != SHEET_XML {
+            assert!(old == new, "{name} changed");
+            continue;
+        }
+        let (old_cells, old_rest) = cells(old);
+        let (new_cells, new_rest) = cells(new);
+        assert_eq!(old_rest, new_rest);
+        let keys: std::collections::BTreeSet<&String> =
+            old_cells.keys().chain(new_cells.keys()).collect();
+        for k in keys {
+            if *k == reference && changed {
+                if let (Some(o), Some(n)) = (old_cells.get(k), new_cells.get(k)) {
+                    assert_eq!(style(o), style(n), "{k}: {o} → {n}");
+                }
+                continue;
+            }
+            assert_eq!(old_cells.get(k), new_cells.get(k), "{k}");
+        }
+    }
+    let (vb, va) = (values(before), values(after));
+    let edited = ("道路".to_string(), line - 1, col);
+    for k in vb.keys().chain(va.keys()) {
+        if *k != edited || !changed {
+            assert_eq!(vb.get(k), va.get(k), "{k:?}");
+        }
+    }
+    let (fb, fa) = (formulas(before), formulas(after));
+    for k in fb.keys().chain(fa.keys()) {
+        if *k != edited || !changed {
+            assert_eq!(fb.get(k), fa.get(k), "{k:?}");
+        }
+    }
+}
+
+#[test]
+fn opening_and_saving_without_an_edit_keeps_every_zip_entry_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let before = raw_entries(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.save(&path).unwrap();
+    assert_eq!(raw_entries(&path), before);
+}
+
+#[test]
+fn saving_a_workbook_keeps_an_eighteen_digit_text_id() {
+    // E2's length changes; E1's id stays text, to the last digit.
+    let (dir, path) = edit_one(1, 5, "1.3");
+    let original = dir.path().join("plan.xlsx.bak");
+    only_that_cell_changed(&original, &path, 4, 5, true);
+    let v = values(&path);
+    assert_eq!(
+        v[&("道路".to_string(), 2, 10)],
+        Data::String("510121199003074578".into())
+    );
+    assert_eq!(v[&("道路".to_string(), 3, 5)], Data::Float(1.3));
+}
+
+#[test]
+fn saving_a_workbook_keeps_one_point_fifty_in_its_two_decimal_format() {
+    let (dir, path) = edit_one(0, 2, "画青村二组");
+    only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 3, 2, true);
+    let sheet = entries(&path);
+    let xml =
+        String::from_utf8(sheet.iter().find(|e| e.0 == SHEET_XML).unwrap().1.clone()).unwrap();
+    let (cells, _) = cells(xml.as_bytes());
+    let (before, _) = cells_of_fixture();
+    assert_eq!(cells["E4"], before["E4"]);
+    assert!(cells["E4"].contains("<v>1.5</v>") && style(&cells["E4"]).is_some());
+}
+
+fn cells_of_fixture() -> (BTreeMap<String, String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let e = entries(&path);
+    cells(&e.iter().find(|e| e.0 == SHEET_XML).unwrap().1)
+}
+
+#[test]
+fn saving_a_workbook_keeps_text_dates_booleans_and_formulas_it_did_not_edit() {
+    let (dir, path) = edit_one(2, 6, "130万");
+    only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 5, 6, true);
+    let v = values(&path);
+    let at = |r: u32, c: u32| v[&("道路".to_string(), r, c)].clone();
+    assert_eq!(at(2, 7), Data::String("+5".into()));
+    assert!(matches!(at(2, 8), Data::DateTime(d) if d.as_f64() == 45389.0));
+    assert_eq!(at(2, 9), Data::Bool(true));
+    assert_eq!(at(4, 6), Data::String("130万".into()));
+    let f = formulas(&path);
+    assert_eq!(f[&("道路".to_string(), 2, 6)], "F3*800000");
+    assert_eq!(f[&("说明".to_string(), 1, 0)], "道路!G3");
+    assert_eq!(at(2, 6), Data::Float(1_600_000.0));
+    let reread = Sheet::load(&path).unwrap();
+    assert_eq!(reread.rows[0].get(8), "2024-04-07");
+    assert_eq!(reread.rows[0].get(9), "true");
+}
+
+#[test]
+fn saving_a_workbook_keeps_its_other_sheets_and_title_rows() {
+    let (dir, path) = edit_one(0, 4, "3.5");
+    only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 3, 4, true);
+    let mut book = open_workbook_auto(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["道路", "说明"]);
+    let range = book.worksheet_range("道路").unwrap();
+    assert_eq!(
+        range.get_value((0, 0)),
+        Some(&Data::String("2018年通村公路计划".into()))
+    );
+    assert_eq!(range.get_value((2, 4)), Some(&Data::Float(3.5)));
+}
+
+#[test]
+fn an_edited_number_is_a_number_in_a_number_column_and_other_text_stays_text() {
+    // 长度 holds numbers: 1.25 becomes a number, 1.2公里 text as typed.
+    let (_dir, path) = edit_one(0, 5, "1.25");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 5)],
+        Data::Float(1.25)
+    );
+    let (_dir, path) = edit_one(0, 5, "1.2公里");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 5)],
+        Data::String("1.2公里".into())
+    );
+    // An 18-digit number typed in a number column stays text: a double would round it.
+    let (_dir, path) = edit_one(0, 5, "510121199003074578");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 5)],
+        Data::String("510121199003074578".into())
+    );
+    // 村 holds text: 12 stays text.
+    let (_dir, path) = edit_one(0, 2, "12");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 2)],
+        Data::String("12".into())
+    );
+}
+
+#[test]
+fn a_deleted_row_is_emptied_and_the_rows_below_keep_their_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows.remove(1);
+    sheet.save(&path).unwrap();
+    let v = values(&path);
+    assert!(!v.keys().any(|(s, r, _)| s == "道路" && *r == 3));
+    assert_eq!(v[&("道路".to_string(), 4, 0)], Data::String("E3".into()));
+    assert_eq!(formulas(&path)[&("说明".to_string(), 1, 0)], "道路!G3");
+    let reread = Sheet::load(&path).unwrap();
+    let ids: Vec<&str> = reread.rows.iter().map(|r| r.get(0)).collect();
+    assert_eq!(ids, ["E1", "E3"]);
+    assert_eq!(reread.rows[1].line, 5);
+}
+
+#[test]
+fn a_row_added_in_the_table_is_written_below_the_sheet_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    let new = ["E4", "天马乡", "大骥村", "通村", "4.5", "2", "160万"];
+    sheet
+        .rows
+        .insert(0, crate::table::sheet::SheetRow::new(new, 0));
+    sheet.save(&path).unwrap();
+    assert_eq!(sheet.rows[0].line, 6);
+    let once = raw_entries(&path);
+    sheet.save(&path).unwrap();
+    assert_eq!(raw_entries(&path), once);
+    let v = values(&path);
+    assert_eq!(v[&("道路".to_string(), 5, 0)], Data::String("E4".into()));
+    assert_eq!(v[&("道路".to_string(), 5, 4)], Data::Float(4.5));
+    assert_eq!(v[&("道路".to_string(), 5, 6)], Data::String("160万".into()));
+    let reread = Sheet::load(&path).unwrap();
+    assert_eq!(reread.rows.len(), 4);
+    assert_eq!(reread.rows[3].get(2), "大骥村");
+}
+
+#[test]
+fn overwriting_a_shared_formula_is_refused_and_the_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    // Make E1's cost formula one that the next row shares, as Excel writes filled-down ones.
+    rewrite_entry(&path, SHEET_XML, |xml| {
+        xml.replace(
+            "<f>F3*800000</f>",
+            r#"<f t="shared" ref="G3:G4" si="0">F3*800000</f>"#,
+        )
+    });
+    let before = fs::read(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    let e = sheet.save(&path).unwrap_err();
+    let inner = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    assert!(matches!(inner, SaveError::SharedFormula(c) if c == "G3"));
+    assert_eq!(
+        inner.render(crate::i18n::Lang::En),
+        "cell G3 holds a formula other cells share, and overwriting it would change them too; not saved: change it in Excel or WPS, or save under a new name ending in .csv"
+    );
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+/// Rewrites one entry of a zip file (keeping the others as they are).
+pub(crate) fn rewrite_entry(path: &Path, name: &str, f: impl Fn(String) -> String) {
+    let old = entries(path);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, bytes) in old {
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        if n == name {
+            w.write_all(f(String::from_utf8(bytes).unwrap()).as_bytes())
+                .unwrap();
+        } else {
+            w.write_all(&bytes).unwrap();
+        }
+    }
+    fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+/// A minimal OpenDocument spreadsheet with one segment.
+pub(crate) fn ods(path: &Path) {
+    let cell = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let num = |v: &str| {
+        format!("<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>")
+    };
+    let header: String = HEADER[..7].iter().map(|h| cell(h)).collect();
+    let row: String = ["E1", "天马乡", "画青村", "通村"]
+        .iter()
+        .map(|v| cell(v))
+        .chain(["4.5", "2", "1600000"].iter().map(|v| num(v)))
+        .collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="道路"><table:table-row>{header}</table:table-row><table:table-row>{row}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    w.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
+        .unwrap();
+    fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn saving_an_ods_never_writes_xlsx_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ods");
+    ods(&path);
+    let before = fs::read(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(4), "4.5");
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    let e = sheet.save(&path).unwrap_err();
+    let inner = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    assert!(matches!(inner, SaveError::CannotWrite { ext } if ext == "ods"));
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!crate::table::sheet::backup_path(&path).exists());
+    // Nor an .xls, .xlsb or an .xlsm that was not one.
+    for other in ["plan.xls", "plan.xlsb", "plan.xlsm"] {
+        let target = dir.path().join(other);
+        assert!(sheet.save(&target).is_err(), "{other}");
+        assert!(!target.exists(), "{other}");
+    }
+    // A new .xlsx beside it holds the table.
+    let xlsx = dir.path().join("plan.xlsx");
+    sheet.save(&xlsx).unwrap();
+    assert_eq!(Sheet::load(&xlsx).unwrap().rows[0].get(4), "3.5");
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_table_saved_as_xlsx_is_a_workbook_not_csv_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("plan.csv");
+    fs::write(
+        &csv,
+        "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,1,007\n",
+    )
+    .unwrap();
+    let mut sheet = Sheet::load(&csv).unwrap();
+    let xlsx = dir.path().join("plan.xlsx");
+    sheet.save(&xlsx).unwrap();
+    assert_eq!(&fs::read(&xlsx).unwrap()[..4], b"PK\x03\x04");
+    let v = values(&xlsx);
+    assert_eq!(v[&("Sheet1".to_string(), 1, 4)], Data::Float(4.5));
+    assert_eq!(v[&("Sheet1".to_string(), 1, 6)], Data::String("007".into()));
+}
+
+/// The values a property run types into a cell.
+fn typed() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("3.5".to_string()),
+        Just("1.50".to_string()),
+        Just("+5".to_string()),
+        Just("007".to_string()),
+        Just("120万".to_string()),
+        Just("510121199003074578".to_string()),
+        Just("a&b<c>\"d\" _x0041_".to_string()),
+        Just(" 前后有空格 ".to_string()),
+        Just("2024-05-01".to_string()),
+        Just("2024-02-30".to_string()),
+        (0u32..10_000_000).prop_map(|n| n.to_string()),
+        (0u32..100_000, 1u32..100).prop_map(|(a, b)| format!("{a}.{b}")),
+        "[一-龥]{1,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn an_edit_and_a_save_change_exactly_that_cell(
+        row in 0usize..3,
+        col in 0usize..11,
+        value in typed(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        fixture(&path);
+        let copy = dir.path().join("before.xlsx");
+        fs::copy(&path, &copy).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        let was = sheet.rows[row].get(col).to_string();
+        sheet.rows[row] = sheet.rows[row].with(col, &value);
+        sheet.save(&path).unwrap();
+        let line = row as u32 + 3;
+        only_that_cell_changed(&copy, &path, line, col as u32, was != value);
+        // The table reads back what was typed (a number in a number column in its
+        // shortest form).
+        let reread = Sheet::load(&path).unwrap();
+        let got = reread.rows[row].get(col);
+        let numeric = [4usize, 5, 6, 7].contains(&col);
+        match super::number_cell(&value) {
+            Some(n) if numeric && was != value => prop_assert_eq!(got, format!("{n}")),
+            _ => prop_assert_eq!(got, value.as_str()),
+        }
+    }
+}
+
+/// The fixture as Excel would have saved it: a calculation chain, and no request to
+/// recalculate on opening.
+fn as_excel_saves_it(path: &Path) {
+    let old = entries(path);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (n, bytes) in old {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = match n.as_str() {
+            "xl/workbook.xml" => text.replace(
+                r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#,
+                r#"<calcPr calcId="191029"/>"#,
+            ),
+            "[Content_Types].xml" => text.replace(
+                "</Types>",
+                r#"<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>"#,
+            ),
+            "xl/_rels/workbook.xml.rels" => text.replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>"#,
+            ),
+            _ => text,
+        };
+        w.start_file(n.as_str(), options).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.start_file("xl/calcChain.xml", options).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="G3" i="1"/><c r="A2" i="2"/></calcChain>"#).unwrap();
+    fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn overwriting_a_formula_drops_the_stale_calculation_chain_and_asks_for_recalculation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    as_excel_saves_it(&path);
+    let before = entries(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    sheet.save(&path).unwrap();
+    let after: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    assert!(!after.contains_key("xl/calcChain.xml"));
+    let text = |n: &str| String::from_utf8(after[n].clone()).unwrap();
+    assert!(!text("[Content_Types].xml").contains("calcChain"));
+    assert!(!text("xl/_rels/workbook.xml.rels").contains("calcChain"));
+    assert!(text("xl/workbook.xml").contains(r#"<calcPr fullCalcOnLoad="1" calcId="191029"/>"#));
+    for (name, bytes) in &before {
+        let changed = [
+            "xl/calcChain.xml",
+            "[Content_Types].xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/workbook.xml",
+            SHEET_XML,
+        ];
+        if !changed.contains(&name.as_str()) {
+            assert!(after[name] == *bytes, "{name} changed");
+        }
+    }
+    // Types and relationships lost only the chain.
+    let old: BTreeMap<String, Vec<u8>> = before.into_iter().collect();
+    let old_text = |n: &str| String::from_utf8(old[n].clone()).unwrap();
+    assert_eq!(
+        old_text("xl/_rels/workbook.xml.rels").replace(r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/>"#, ""),
+        text("xl/_rels/workbook.xml.rels")
+    );
+}
+
+#[test]
+fn editing_a_plain_cell_keeps_the_calculation_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    as_excel_saves_it(&path);
+    let before: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    sheet.save(&path).unwrap();
+    let after: BTreeMap<String, Vec<u8>> = entries(&path).into_iter().collect();
+    assert_eq!(after["xl/calcChain.xml"], before["xl/calcChain.xml"]);
+    assert_eq!(after["[Content_Types].xml"], before["[Content_Types].xml"]);
+    // F3 feeds the formula in G3: Excel is asked to recalculate on opening.
+    let book = String::from_utf8(after["xl/workbook.xml"].clone()).unwrap();
+    assert!(
+        book.contains(r#"<calcPr fullCalcOnLoad="1" calcId="191029"/>"#),
+        "{book}"
+    );
+}
+
+#[test]
+fn an_xlsm_is_saved_in_place_keeping_its_macros_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsm");
+    fixture(&path);
+    let macros: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    let old = entries(&path);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (n, bytes) in old {
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.start_file(
+        "xl/vbaProject.bin",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(&macros).unwrap();
+    fs::write(&path, w.finish().unwrap().into_inner()).unwrap();
+    let before = raw_entries(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[1] = sheet.rows[1].with(2, "玉皇村一组");
+    sheet.save(&path).unwrap();
+    let after = raw_entries(&path);
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.0, b.0);
+        if a.0 != SHEET_XML {
+            assert!(a == b, "{} changed", a.0);
+        }
+    }
+    assert_eq!(Sheet::load(&path).unwrap().rows[1].get(2), "玉皇村一组");
+}
+
+#[test]
+fn a_number_typed_into_an_empty_number_column_is_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "已完工",
+        "备注",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["E1", "天马乡", "画青村", "通村", "4.5", "2", "160万"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    // 已完工 is empty: a number column being filled in. 备注 is not a number column.
+    sheet.rows[0] = sheet.rows[0].with(7, "1.5").with(8, "12");
+    // 宽度 holds text numbers: the column's own way is kept.
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    sheet.save(&path).unwrap();
+    let v = values(&path);
+    assert_eq!(v[&("Sheet1".to_string(), 1, 7)], Data::Float(1.5));
+    assert_eq!(v[&("Sheet1".to_string(), 1, 8)], Data::String("12".into()));
+    assert_eq!(v[&("Sheet1".to_string(), 1, 4)], Data::String("3.5".into()));
+}
+
+#[test]
+fn a_date_typed_into_a_date_column_stays_a_date_in_its_format() {
+    let (dir, path) = edit_one(0, 8, "2024-05-01");
+    only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 3, 8, true);
+    let v = values(&path);
+    assert!(matches!(&v[&("道路".to_string(), 2, 8)], Data::DateTime(d) if d.as_f64() == 45413.0));
+    assert_eq!(Sheet::load(&path).unwrap().rows[0].get(8), "2024-05-01");
+    // Not a date: kept as typed.
+    let (_dir, path) = edit_one(0, 8, "五月初");
+    assert_eq!(
+        values(&path)[&("道路".to_string(), 2, 8)],
+        Data::String("五月初".into())
+    );
+}
+
+#[test]
+fn date_serials_are_excels() {
+    assert_eq!(super::date_serial(2024, 4, 5, 0), Some(45387));
+    assert_eq!(super::date_serial(1900, 3, 1, 0), Some(61));
+    assert_eq!(super::date_serial(2024, 2, 30, 0), None);
+    assert_eq!(super::date_serial(2023, 2, 29, 0), None);
+    assert_eq!(super::date_serial(2024, 2, 29, 0), Some(45351));
+    assert_eq!(super::parse_date("2024-04-05"), Some((2024, 4, 5)));
+    assert_eq!(super::parse_date("2024-4-5"), None);
+}
+
+#[test]
+fn edits_saved_one_after_another_all_stay_and_nothing_else_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let original = dir.path().join("original.xlsx");
+    fs::copy(&path, &original).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(5, "2.5");
+    sheet.save(&path).unwrap();
+    sheet.rows[2] = sheet.rows[2].with(2, "金鸡村三组");
+    sheet.save(&path).unwrap();
+    let (before, after) = (values(&original), values(&path));
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        changed,
+        [&("道路".to_string(), 2, 5), &("道路".to_string(), 4, 2)]
+    );
+    assert_eq!(after[&("道路".to_string(), 2, 5)], Data::Float(2.5));
+    assert_eq!(formulas(&original), formulas(&path));
+}

@@ -1,0 +1,236 @@
+//! Workbook messages said plainly, hidden sheets, and long sheets read row by row.
+
+use super::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
+use std::io::{Read, Write};
+
+const HEADER: [&str; 7] = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"];
+
+fn header(ws: &mut Worksheet) {
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+}
+
+/// A segment on row `r` (from 0): text cells, then width, length and cost as numbers.
+fn segment(ws: &mut Worksheet, r: u32, id: &str, width: f64, length: f64, cost: f64) {
+    for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+        ws.write_string(r, c as u16, *v).unwrap();
+    }
+    ws.write_number(r, 4, width).unwrap();
+    ws.write_number(r, 5, length).unwrap();
+    ws.write_number(r, 6, cost).unwrap();
+}
+
+/// Rewrites one part of a workbook.
+fn rewrite(path: &std::path::Path, name: &str, f: impl Fn(String) -> String) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let n = e.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        w.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        if n == name {
+            bytes = f(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        w.write_all(&bytes).unwrap();
+    }
+    std::fs::write(path, w.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn a_csv_named_xlsx_is_said_to_be_text_not_a_workbook() {
+    let env = Env::new();
+    let p = env.write(
+        "plan.xlsx",
+        "id,township,village,class,width_m,length_km,cost\n",
+    );
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv"));
+    assert!(!err.contains("EOCD"), "{err}");
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(
+        err.lines().next().unwrap(),
+        &format!("{p}: 不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv"),
+    );
+}
+
+#[test]
+fn a_web_page_named_xls_is_said_to_be_one() {
+    let env = Env::new();
+    let p = env.write(
+        "plan.xls",
+        "<html><body><table><tr><td>编号</td></tr></table></body></html>",
+    );
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx"));
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: 不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx"));
+}
+
+#[test]
+fn a_password_protected_workbook_is_said_to_be_one() {
+    let env = Env::new();
+    // A protected .xlsx is an OLE compound file, as an old .xls is.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    let p = env.write("plan.xlsx", &ole);
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(err.lines().next().unwrap(), &format!("{p}: 无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx"));
+}
+
+#[test]
+fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
+    let env = Env::new();
+    let mut book = Workbook::new();
+    header(book.add_worksheet());
+    let bytes = book.save_to_buffer().unwrap();
+    let (code, _, err) = env.run_stdin(&["batch", "-"], &bytes);
+    assert_eq!(code, 1);
+    assert_text(
+        err.lines().next().unwrap(),
+        "<stdin>: is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
+    );
+    assert!(!err.contains("rename"), "{err}");
+    let (_, _, err) = env.run_stdin(&["batch", "-", "--lang", "zh"], &bytes);
+    assert_text(
+        err.lines().next().unwrap(),
+        "<标准输入>: 是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
+    );
+}
+
+#[test]
+fn a_formula_without_a_cached_value_says_so() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    header(ws);
+    segment(ws, 1, "E1", 4.5, 2.0, 0.0);
+    ws.write_formula(1, 6, Formula::new("=F2*800000").set_result("1600000"))
+        .unwrap();
+    segment(ws, 2, "E2", 4.5, 1.0, 800_000.0);
+    book.save(&path).unwrap();
+    // As a program that writes formulas without calculating them leaves it.
+    rewrite(&path, "xl/worksheets/sheet1.xml", |x| {
+        x.replace("<f>F2*800000</f><v>1600000</v>", "<f>F2*800000</f>")
+    });
+    let p = path.to_string_lossy().into_owned();
+    let (code, out, err) = env.run(&["batch", &p, "--keep-going"]);
+    assert_eq!(code, 1);
+    assert_text(err.lines().next().unwrap(), &format!("{p}[道路]:2: 投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"));
+    assert!(!err.contains("has no cost"), "{err}");
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
+    assert_text(err.lines().next().unwrap(), &format!("{p}[道路]:2: 投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
+}
+
+#[test]
+fn a_date_in_a_number_column_is_shown_as_the_date() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    header(ws);
+    segment(ws, 1, "E1", 4.5, 2.0, 1_600_000.0);
+    let day = ExcelDateTime::from_ymd(2024, 4, 5).unwrap();
+    ws.write_datetime_with_format(1, 5, &day, &Format::new().set_num_format("yyyy/m/d"))
+        .unwrap();
+    book.save(&path).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let (code, _, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!("{p}[道路]:2: 长度 \"2024-04-05\" is not a length")),
+        "{err}"
+    );
+    assert!(!err.contains("45387"), "{err}");
+}
+
+#[test]
+fn a_hidden_sheet_is_not_read_before_the_visible_one() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let old = book.add_worksheet();
+    old.set_name("旧版").unwrap();
+    header(old);
+    segment(old, 1, "OLD", 4.5, 2.0, 1_600_000.0);
+    old.set_hidden(true);
+    let new = book.add_worksheet();
+    new.set_name("道路").unwrap();
+    header(new);
+    segment(new, 1, "NEW", 4.5, 2.0, 1_600_000.0);
+    new.set_active(true);
+    book.save(&path).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let (code, out, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nNEW,") && !out.contains("OLD"), "{out}");
+    // Named, the hidden one is read.
+    let (code, out, _) = env.run(&["batch", &p, "--sheet", "旧版"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\nOLD,"), "{out}");
+}
+
+#[test]
+fn a_long_sheet_is_read_row_by_row_in_order() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "2018年计划").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for r in 0..5000u32 {
+        segment(ws, r + 3, &format!("R{r}"), 4.5, 1.0, 800_000.0);
+    }
+    book.save(&path).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let (code, out, err) = env.run(&["batch", &p]);
+    assert_eq!(code, 0, "{err}");
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..5000).map(|r| format!("R{r}")).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn an_excel_report_to_a_full_disk_says_so_plainly() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let env = Env::new();
+    let (code, _, err) = env.run(&["batch", &example(), "--format", "xlsx", "-o", "/dev/full"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the disk is full"), "{err}");
+    assert!(
+        !err.contains("ZipWriter") && !err.contains("os error"),
+        "{err}"
+    );
+    let (_, _, err) = env.run(&[
+        "batch",
+        &example(),
+        "--format",
+        "xlsx",
+        "-o",
+        "/dev/full",
+        "--lang",
+        "zh",
+    ]);
+    assert!(err.contains("磁盘已满"), "{err}");
+}
