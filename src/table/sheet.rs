@@ -1,25 +1,53 @@
 //! A whole segment table in memory, for editing: rows kept as written (unknown columns, odd
 //! rows and all) and saved back in the file's own encoding, separator and line endings.
+//!
+//! Saving changes nothing the user did not edit: a row whose fields, written anew, would not
+//! give back the bytes it was read from (its quoting, its own line end, blank lines after it)
+//! keeps those bytes, and an untouched row is written from them. Only such rows keep them, so
+//! an ordinary table takes no more memory than its fields. A file with a line that cannot be
+//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding) is not opened at all.
 
+use std::cell::RefCell;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
+use std::rc::Rc;
 use std::time::SystemTime;
 
 use encoding_rs::GB18030;
 
+use super::reader::split_record;
 use super::replace::Replacement;
-use super::{csvout, open, Columns, Encoding, Field, Item, RowError, Style, TableError};
+use super::{csvout, open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
 
 /// One row's fields, stored back to back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SheetRow {
     text: Box<str>,
     ends: Box<[usize]>,
     /// The line the row started on in the file (0 for rows added since).
     pub line: u64,
+    /// The bytes the row was read from, when writing its fields anew would not give them.
+    raw: Option<Box<Raw>>,
 }
+
+/// A row's bytes as read: the record, then its line end and any blank lines after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Raw {
+    bytes: Box<[u8]>,
+    /// Where the record ends and its line end begins.
+    body: usize,
+}
+
+impl PartialEq for SheetRow {
+    /// Rows are equal when their fields and line are (however they were written).
+    fn eq(&self, other: &SheetRow) -> bool {
+        self.text == other.text && self.ends == other.ends && self.line == other.line
+    }
+}
+
+impl Eq for SheetRow {}
 
 impl SheetRow {
     /// A row of these fields.
@@ -34,6 +62,7 @@ impl SheetRow {
             text: text.into(),
             ends: ends.into(),
             line,
+            raw: None,
         }
     }
 
@@ -59,17 +88,71 @@ impl SheetRow {
     }
 
     /// The row with field `i` set to `value` (padding with empty fields if the row is short).
+    /// It keeps the bytes it was read from: its line end, and all of them if it is set back.
     pub fn with(&self, i: usize, value: &str) -> SheetRow {
         let n = self.len().max(i + 1);
         let fields: Vec<&str> = (0..n)
             .map(|j| if j == i { value } else { self.get(j) })
             .collect();
-        SheetRow::new(fields, self.line)
+        SheetRow {
+            raw: self.raw.clone(),
+            ..SheetRow::new(fields, self.line)
+        }
     }
 
     /// The row as a record the table reader would have produced.
     pub fn record(&self) -> super::Record<'_> {
         super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
+    }
+
+    /// Appends the row as a line of a file in `encoding` and `style`: the bytes it was read
+    /// from when its fields are still those, else its fields anew and its own line end.
+    fn write(&self, out: &mut Vec<u8>, encoding: Encoding, style: Style, scratch: &mut Vec<u8>) {
+        let tail = match &self.raw {
+            Some(raw) => {
+                let (body, tail) = raw.bytes.split_at(raw.body);
+                if self.has_fields_of(body, encoding, style.delimiter) {
+                    out.extend_from_slice(&raw.bytes);
+                    return;
+                }
+                tail
+            }
+            None => style.ending.bytes(),
+        };
+        fields_line(self.len(), |i| self.get(i), style.delimiter, scratch);
+        encode_into(out, scratch, encoding);
+        out.extend_from_slice(tail);
+    }
+
+    /// Whether the row's fields are those that `body`, one record as written, holds.
+    fn has_fields_of(&self, body: &[u8], encoding: Encoding, delimiter: u8) -> bool {
+        split_record(body, delimiter, encoding)
+            .is_some_and(|(text, ends)| *text == *self.text && *ends == *self.ends)
+    }
+}
+
+/// Writes `n` fields as one CSV record (no line end) into `line`, quoted only where needed.
+fn fields_line<'a>(n: usize, field: impl Fn(usize) -> &'a str, delimiter: u8, line: &mut Vec<u8>) {
+    line.clear();
+    if n == 1 && field(0).is_empty() {
+        // A lone empty field written bare would be a blank line, which is no record.
+        line.extend_from_slice(b"\"\"");
+        return;
+    }
+    for i in 0..n {
+        csvout::push_field_with(line, field(i), i == 0, delimiter);
+    }
+}
+
+/// Appends UTF-8 `text` to `out` in `encoding`.
+fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding) {
+    match encoding {
+        Encoding::Gb18030 if !text.is_ascii() => {
+            // Built from `&str` fields and ASCII, so it is UTF-8.
+            let text = std::str::from_utf8(text).unwrap_or_default();
+            out.extend_from_slice(&GB18030.encode(text).0);
+        }
+        _ => out.extend_from_slice(text),
     }
 }
 
@@ -84,8 +167,10 @@ pub struct Sheet {
     pub encoding: Encoding,
     /// BOM, separator and line endings (kept on save).
     pub style: Style,
-    /// Records that could not be kept (longer than the reader allows).
-    pub skipped: Vec<RowError>,
+    /// What comes before the header (blank lines), as read.
+    preamble: Box<[u8]>,
+    /// The header line as read, line end and blank lines after it included.
+    header: Option<Box<[u8]>>,
     /// Size and modification time when read, to notice changes by others.
     pub stamp: Option<(u64, SystemTime)>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
@@ -110,8 +195,13 @@ pub fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
 }
 
 impl Sheet {
-    /// Reads a whole table.
+    /// Reads a whole table, recognising its encoding.
     pub fn load(path: &Path) -> Result<Sheet, TableError> {
+        Sheet::load_in(path, None)
+    }
+
+    /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
+    pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
             let book = super::workbook::open(path, None)?;
             return Ok(Sheet {
@@ -119,7 +209,8 @@ impl Sheet {
                 rows: book.rows,
                 encoding: Encoding::Utf8,
                 style: Style::default(),
-                skipped: Vec::new(),
+                preamble: Box::default(),
+                header: None,
                 stamp: stamp(path),
                 workbook: Some(WorkbookOrigin {
                     sheet: book.sheet,
@@ -128,24 +219,15 @@ impl Sheet {
                 }),
             });
         }
-        let file = File::open(path).map_err(TableError::Io)?;
-        let (columns, mut rows) = open(io::BufReader::with_capacity(1 << 16, file))?;
-        let mut sheet_rows = Vec::new();
-        let mut skipped = Vec::new();
-        while let Some(item) = rows.next_item()? {
-            match item {
-                Item::Record(r) => sheet_rows.push(SheetRow::new(r.iter(), r.line)),
-                Item::Skipped(e) => skipped.push(e),
+        load_csv(path, encoding).map_err(|e| match e {
+            // The whole file is at hand: say whether it is the other encoding throughout.
+            TableError::Encoding(mut e) => {
+                e.other_is_clean = e
+                    .expected
+                    .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
+                TableError::Encoding(e)
             }
-        }
-        Ok(Sheet {
-            columns,
-            rows: sheet_rows,
-            encoding: rows.encoding(),
-            style: rows.style(),
-            skipped,
-            stamp: stamp(path),
-            workbook: None,
+            e => e,
         })
     }
 
@@ -165,42 +247,50 @@ impl Sheet {
                 bom: true,
                 ..Style::default()
             },
-            skipped: Vec::new(),
+            preamble: Box::default(),
+            header: None,
             stamp: None,
             workbook: None,
         }
     }
 
-    /// The table as bytes in its own encoding and style.
+    /// The table as bytes in its own encoding and style: untouched lines as they were read.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let d = self.style.delimiter;
-        let mut text = Vec::new();
-        let end =
-            |t: &mut Vec<u8>, crlf: bool| t.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-        for (i, name) in self.columns.names.iter().enumerate() {
-            csvout::push_field_with(&mut text, name, i == 0, d);
+        let mut out = Vec::new();
+        if self.style.bom && self.encoding == Encoding::Utf8 {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
         }
-        end(&mut text, self.style.crlf);
+        out.extend_from_slice(&self.preamble);
+        let mut line = Vec::new();
+        match &self.header {
+            Some(raw) => out.extend_from_slice(raw),
+            None => {
+                let names = &self.columns.names;
+                fields_line(names.len(), |i| &names[i], self.style.delimiter, &mut line);
+                encode_into(&mut out, &line, self.encoding);
+                out.extend_from_slice(self.style.ending.bytes());
+            }
+        }
         for row in &self.rows {
-            for i in 0..row.len() {
-                csvout::push_field_with(&mut text, row.get(i), i == 0, d);
+            // A last line without a line end is one no longer when a row comes after it.
+            if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
+                out.extend_from_slice(self.style.ending.bytes());
             }
-            end(&mut text, self.style.crlf);
+            row.write(&mut out, self.encoding, self.style, &mut line);
         }
-        match self.encoding {
-            Encoding::Utf8 if self.style.bom => [b"\xEF\xBB\xBF".as_slice(), &text].concat(),
-            Encoding::Utf8 => text,
-            Encoding::Gb18030 => {
-                // Only ASCII separates fields, so encoding the whole text at once is exact.
-                let utf8 = String::from_utf8(text).unwrap_or_default();
-                GB18030.encode(&utf8).0.into_owned()
-            }
-        }
+        out
     }
 
-    /// Saves atomically: the previous version becomes `FILE.bak`, then the new text replaces
-    /// the file in one rename.
+    /// Saves atomically: the previous version becomes `FILE.bak` (itself replaced atomically,
+    /// so a failure leaves the last good backup), then the new text replaces the file in one
+    /// rename.
     pub fn save(&mut self, path: &Path) -> io::Result<()> {
+        self.save_with(path, &mut |w, bytes| w.write_all(bytes))
+    }
+
+    /// [`Sheet::save`], with every write to the new file and the backup going through `put`
+    /// (tests fail it as a full disk would).
+    fn save_with(&mut self, path: &Path, put: &mut Put) -> io::Result<()> {
         let out = Replacement::new(path, ".tmp")?;
         match &self.workbook {
             Some(origin) if super::workbook::is_workbook(path) => {
@@ -212,10 +302,10 @@ impl Sheet {
                 )
                 .map_err(io::Error::other)?;
             }
-            _ => out.file().write_all(&self.to_bytes())?,
+            _ => put(&mut out.file(), &self.to_bytes())?,
         }
         if path.exists() {
-            fs::copy(path, backup_path(path))?;
+            back_up(path, put)?;
         }
         out.commit()?;
         self.stamp = stamp(path);
@@ -226,6 +316,236 @@ impl Sheet {
     pub fn changed_on_disk(&self, path: &Path) -> bool {
         self.stamp.is_some() && stamp(path) != self.stamp
     }
+}
+
+/// Where a save's bytes go: a writer and the bytes to write into it.
+type Put = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()>;
+
+/// Copies `path` to `FILE.bak` through a temporary file renamed over it: the old backup stays
+/// whole until the new one is complete and on disk.
+fn back_up(path: &Path, put: &mut Put) -> io::Result<()> {
+    let out = Replacement::new(&backup_path(path), ".tmp")?;
+    let mut from = File::open(path)?;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        put(&mut out.file(), &buf[..n])?;
+    }
+    out.commit()
+}
+
+/// What a file read so far holds that no row has taken yet: the reader's source, seen through
+/// [`Tee`], so that each row can keep the bytes it was read from.
+#[derive(Default)]
+struct Window {
+    bytes: Vec<u8>,
+    /// The file offset of `bytes[0]`.
+    start: u64,
+    /// Bytes were let go (a row too long to keep), so not every span can be had.
+    lost: bool,
+}
+
+/// The most a window holds: the longest record kept, and more.
+const WINDOW_MAX: usize = 64 << 20;
+
+impl Window {
+    /// The file's bytes `from..to`, if still held.
+    fn span(&self, from: u64, to: u64) -> Option<&[u8]> {
+        let a = usize::try_from(from.checked_sub(self.start)?).ok()?;
+        let b = usize::try_from(to.checked_sub(self.start)?).ok()?;
+        self.bytes.get(a..b)
+    }
+
+    /// Lets go of everything before file offset `at`.
+    fn forget_before(&mut self, at: u64) {
+        let n = usize::try_from(at.saturating_sub(self.start)).unwrap_or(usize::MAX);
+        let n = n.min(self.bytes.len());
+        self.bytes.drain(..n);
+        self.start += n as u64;
+    }
+}
+
+/// A reader that keeps what it reads in a [`Window`].
+struct Tee<R> {
+    inner: R,
+    seen: Rc<RefCell<Window>>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut w = self.seen.borrow_mut();
+        if w.bytes.len() + n > WINDOW_MAX {
+            // Only a record far over the reader's limit gets here; it is refused anyway.
+            let end = w.start + w.bytes.len() as u64;
+            w.forget_before(end);
+            w.lost = true;
+        }
+        w.bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// How many line-end bytes `bytes` starts with (blank lines, the LF of a CR LF).
+fn leading_line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !matches!(b, b'\n' | b'\r'))
+        .unwrap_or(bytes.len())
+}
+
+/// How long `bytes` is without the line-end bytes it ends with.
+fn without_line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Which record's bytes [`load_csv`] has yet to take.
+#[derive(Clone, Copy)]
+enum Open {
+    Header,
+    Row(usize),
+    Skipped,
+}
+
+/// Reads a CSV table whole, each row keeping its bytes where its fields do not give them.
+fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+    let file = File::open(path).map_err(TableError::Io)?;
+    let window = Rc::new(RefCell::new(Window::default()));
+    let tee = Tee {
+        inner: file,
+        seen: window.clone(),
+    };
+    let (columns, mut rows) = open_in(tee, encoding)?;
+    let style = rows.style();
+    let bom = if style.bom { 3 } else { 0 };
+    let mut sheet_rows: Vec<SheetRow> = Vec::new();
+    let mut unkept = Vec::new();
+    // The record whose span is still open, where it starts, where the reader stopped after it.
+    let mut open = Open::Header;
+    let mut prev_end = rows.offset();
+    let (preamble, mut start) = {
+        let w = window.borrow();
+        let head = w.span(bom, prev_end).unwrap_or_default();
+        let lead = leading_line_ends(head);
+        (Box::from(&head[..lead]), bom + lead as u64)
+    };
+    let mut header = None;
+    let mut scratch = Vec::new();
+    loop {
+        let item = match rows.next_item()? {
+            Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
+            Some(Item::Skipped(e)) => Some(Err(e)),
+            None => None,
+        };
+        let end = rows.offset();
+        let next_start = {
+            let w = window.borrow();
+            match &item {
+                Some(_) => {
+                    prev_end
+                        + w.span(prev_end, end)
+                            .map_or(0, |s| leading_line_ends(s) as u64)
+                }
+                None => end,
+            }
+        };
+        {
+            let w = window.borrow();
+            let span = w.span(start, next_start);
+            let body_end = w.span(start, prev_end).map(without_line_ends);
+            match open {
+                Open::Header => header = span.map(Box::from),
+                Open::Skipped => {}
+                Open::Row(i) => match (span, body_end) {
+                    (Some(span), Some(body)) => {
+                        let row = &mut sheet_rows[i];
+                        row.raw = keep(row, span, body, rows.encoding(), style, &mut scratch);
+                    }
+                    _ => unkept.push((sheet_rows[i].line, super::RecordProblem::TooLong)),
+                },
+            }
+        }
+        match item {
+            Some(Ok(row)) => {
+                sheet_rows.push(row);
+                open = Open::Row(sheet_rows.len() - 1);
+            }
+            Some(Err(e)) => {
+                unkept.push((
+                    e.line,
+                    match e.problem {
+                        super::Problem::TooManyFields => super::RecordProblem::TooManyFields,
+                        _ => super::RecordProblem::TooLong,
+                    },
+                ));
+                // The table is not opened: its bytes need not be kept.
+                open = Open::Skipped;
+            }
+            None => break,
+        }
+        start = next_start;
+        prev_end = end;
+        window.borrow_mut().forget_before(start);
+    }
+    if !unkept.is_empty() {
+        unkept.sort_unstable();
+        unkept.dedup();
+        return Err(TableError::Unkept(unkept));
+    }
+    Ok(Sheet {
+        columns,
+        rows: sheet_rows,
+        encoding: rows.encoding(),
+        style,
+        preamble,
+        header,
+        stamp: stamp(path),
+        workbook: None,
+    })
+}
+
+/// The bytes `row` must keep to be written back as `span` (its record, `body` bytes long,
+/// then its line end and any blank lines), or `None` when its fields written anew give them.
+fn keep(
+    row: &SheetRow,
+    span: &[u8],
+    body: usize,
+    encoding: Encoding,
+    style: Style,
+    scratch: &mut Vec<u8>,
+) -> Option<Box<Raw>> {
+    fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
+    scratch.extend_from_slice(style.ending.bytes());
+    let same = match encoding {
+        Encoding::Gb18030 if !scratch.is_ascii() => {
+            let mut encoded = Vec::with_capacity(span.len());
+            encode_into(&mut encoded, scratch, encoding);
+            encoded == span
+        }
+        _ => scratch.as_slice() == span,
+    };
+    if same {
+        return None;
+    }
+    // The record's own bytes, as far as they read back as its fields: a quote left open at
+    // the end of the file takes the line end into its field.
+    let body = if row.has_fields_of(&span[..body], encoding, style.delimiter) {
+        body
+    } else {
+        span.len()
+    };
+    Some(Box::new(Raw {
+        bytes: span.into(),
+        body,
+    }))
 }
 
 /// `FILE.bak` beside `FILE`.
@@ -247,7 +567,7 @@ mod tests {
         fs::write(&path, GB18030.encode(original).0).unwrap();
         let mut sheet = Sheet::load(&path).unwrap();
         assert_eq!(sheet.encoding, Encoding::Gb18030);
-        assert!(sheet.style.crlf);
+        assert_eq!(sheet.style.ending, super::super::LineEnd::CrLf);
         assert_eq!(sheet.rows[0].get(2), "画青村");
         sheet.rows[0] = sheet.rows[0].with(4, "3.5");
         sheet.save(&path).unwrap();
