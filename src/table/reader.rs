@@ -995,6 +995,13 @@ mod tests {
         let mut bad_utf8 = b"id,v\n1,a\n2,\xff\n3,c\n".to_vec();
         bad_utf8.splice(0..0, "编号,村\n0,大骥村\n".bytes());
         let wide = format!("a,b\n{}\n1,2\n", vec!["x"; MAX_FIELDS + 1].join(","));
+        // GB18030 throughout but for one line, far into the file.
+        let mut bad_gbk = GB18030.encode("编号,村\n").0.into_owned();
+        for i in 0..5_000 {
+            bad_gbk.extend_from_slice(&GB18030.encode(&format!("{i},画青村{i}\n")).0);
+        }
+        bad_gbk.extend_from_slice(b"x,\x81\x20\n");
+        bad_gbk.extend_from_slice(&GB18030.encode("y,关田村\n").0);
         let inputs: Vec<Vec<u8>> = vec![
             "\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".into(),
             b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n".to_vec(),
@@ -1006,6 +1013,8 @@ mod tests {
             gbk.into_owned(),
             bad_utf8,
             wide.into(),
+            bad_gbk,
+            b"a,b\r1,x\r\r2,\"y\rz\"\r3,w\r\n4,v\n5,u".to_vec(),
         ];
         for bytes in &inputs {
             for max in [1, 7, 64, 1 << 20] {
@@ -1026,6 +1035,45 @@ mod tests {
             (2, 2, &b"1,x\n2,y\n"[..])
         );
         assert!(r.next_lines(1 << 20).unwrap().is_none());
+    }
+
+    #[test]
+    fn cr_only_line_endings_are_kept_and_counted() {
+        let (recs, ..) = read_all(b"a,b\r1,x\r\r2,\"y\rz\"\r3,w\r\n4,v\n\r5,u\r");
+        let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 4, 6, 7, 9]);
+        let mut r = CsvReader::new(&b"a,b\r1,x\r"[..]);
+        assert!(matches!(r.next_record(), Ok(Next::Record(_))));
+        assert_eq!(r.style().ending, LineEnd::Cr);
+    }
+
+    #[test]
+    fn a_line_that_breaks_the_encoding_stops_the_reading_with_its_line() {
+        let mut bytes = "编号,村\n".as_bytes().to_vec();
+        for i in 0..5_000 {
+            bytes.extend_from_slice(format!("{i},画青村\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"x,caf\xe9\ny,v\n");
+        for max in [64, 1 << 20] {
+            let (recs, _, enc, err) = read_mixed(&bytes, max);
+            assert_eq!((recs.len(), enc), (5_001, Encoding::Utf8));
+            assert_eq!(
+                err,
+                Some(EncodingError {
+                    line: 5_002,
+                    expected: Some(Encoding::Utf8),
+                    decided: Decided::Line(1),
+                    flag: "--encoding",
+                    other_is_clean: None,
+                })
+            );
+        }
+        // Given, the encoding is not guessed: GBK bytes are read as GBK from the first line.
+        let gbk = GB18030.encode("编号,村\n1,卢庄\n").0;
+        let (recs, _, _, err) = read_all_in(&gbk, Some(Encoding::Gb18030));
+        assert_eq!((recs[1].1[1].as_str(), err), ("卢庄", None));
+        let (_, _, _, err) = read_all_in(&gbk, Some(Encoding::Utf8));
+        assert_eq!(err.map(|e| (e.line, e.decided)), Some((1, Decided::Given)));
     }
 
     #[test]

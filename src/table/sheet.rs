@@ -290,7 +290,7 @@ impl Sheet {
 
     /// [`Sheet::save`], with every write to the new file and the backup going through `put`
     /// (tests fail it as a full disk would).
-    fn save_with(&mut self, path: &Path, put: &mut Put) -> io::Result<()> {
+    fn save_with(&mut self, path: &Path, put: &mut Put<'_>) -> io::Result<()> {
         let out = Replacement::new(path, ".tmp")?;
         match &self.workbook {
             Some(origin) if super::workbook::is_workbook(path) => {
@@ -319,11 +319,11 @@ impl Sheet {
 }
 
 /// Where a save's bytes go: a writer and the bytes to write into it.
-type Put = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()>;
+type Put<'a> = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()> + 'a;
 
 /// Copies `path` to `FILE.bak` through a temporary file renamed over it: the old backup stays
 /// whole until the new one is complete and on disk.
-fn back_up(path: &Path, put: &mut Put) -> io::Result<()> {
+fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
     let out = Replacement::new(&backup_path(path), ".tmp")?;
     let mut from = File::open(path)?;
     let mut buf = vec![0; 1 << 20];
@@ -607,5 +607,50 @@ mod tests {
         )
         .unwrap();
         assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_previous_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,class,width_m,length_km,cost\n";
+        let now = format!("{head}A,t,v,village,4.5,1,2\n");
+        let before = format!("{head}A,t,v,village,4.5,1,1\n");
+        fs::write(&path, &now).unwrap();
+        fs::write(backup_path(&path), &before).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "3");
+        // The disk fills up halfway through the backup (the second write), or the new text.
+        for fail_at in [1, 0] {
+            let mut writes = 0;
+            let mut full_disk = |w: &mut dyn Write, bytes: &[u8]| {
+                writes += 1;
+                if writes > fail_at {
+                    w.write_all(&bytes[..bytes.len() / 2])?;
+                    return Err(io::Error::from_raw_os_error(28));
+                }
+                w.write_all(bytes)
+            };
+            let err = sheet.save_with(&path, &mut full_disk).unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(28));
+            assert_eq!(fs::read_to_string(&path).unwrap(), now);
+            assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), before);
+            let mut names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            assert_eq!(
+                names,
+                ["plan.csv", "plan.csv.bak"],
+                "no temporary file is left"
+            );
+        }
+        sheet.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), now);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{head}A,t,v,village,4.5,1,3\n")
+        );
     }
 }
