@@ -834,44 +834,69 @@ fn gb18030_fields(raw: &[u8], ends: &[usize]) -> Result<(), usize> {
     Ok(())
 }
 
-/// The fields of one record as written (`bytes`, without its line end), decoded from
-/// `encoding`: back to back, with where each ends. `None` when the bytes are not one record
-/// of text in that encoding.
-pub fn split_record(
-    bytes: &[u8],
-    delimiter: u8,
-    encoding: Encoding,
-) -> Option<(String, Vec<usize>)> {
-    let mut core = ReaderBuilder::new().delimiter(delimiter).build();
-    let mut out = vec![0; bytes.len() + 1];
-    let mut ends = vec![0; bytes.len() + 2];
-    let (mut input, mut nout, mut nend) = (bytes, 0, 0);
-    loop {
-        let (res, nin, o, e) = core.read_record(input, &mut out[nout..], &mut ends[nend..]);
-        input = &input[nin..];
-        nout += o;
-        nend += e;
-        match res {
-            ReadRecordResult::InputEmpty => continue,
-            ReadRecordResult::Record if input.is_empty() => break,
-            _ => return None,
+/// Splits single records as written back into their fields (see [`Splitter::split`]), with
+/// one parser and its buffers for them all.
+pub struct Splitter {
+    core: CoreReader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Splitter {
+    /// A splitter for records separated by `delimiter`.
+    pub fn new(delimiter: u8) -> Splitter {
+        Splitter {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            out: Vec::new(),
+            ends: Vec::new(),
         }
     }
-    let raw = &out[..nout];
-    let mut text = String::with_capacity(nout);
-    let mut field_ends = Vec::with_capacity(nend);
-    let mut start = 0;
-    for &end in &ends[..nend] {
-        match encoding {
-            Encoding::Utf8 => text.push_str(std::str::from_utf8(&raw[start..end]).ok()?),
-            Encoding::Gb18030 => text.push_str(
-                &GB18030.decode_without_bom_handling_and_without_replacement(&raw[start..end])?,
-            ),
+
+    /// Whether `bytes`, one record as written in `encoding` (without its line end), hold
+    /// exactly the fields `text` (back to back) ending at `ends`.
+    pub fn holds(&mut self, bytes: &[u8], encoding: Encoding, text: &str, ends: &[usize]) -> bool {
+        self.core.reset();
+        self.out.clear();
+        self.out.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            input = &input[nin..];
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::Record if input.is_empty() => break,
+                _ => return false,
+            }
         }
-        field_ends.push(text.len());
-        start = end;
+        if nend != ends.len() {
+            return false;
+        }
+        let raw = &self.out[..nout];
+        let (mut start, mut at) = (0, 0);
+        for (&end, &want) in self.ends[..nend].iter().zip(ends) {
+            let field = &raw[start..end];
+            let expected = &text[at..want];
+            let same = match encoding {
+                Encoding::Utf8 => field == expected.as_bytes(),
+                Encoding::Gb18030 if field.is_ascii() => field == expected.as_bytes(),
+                Encoding::Gb18030 => GB18030
+                    .decode_without_bom_handling_and_without_replacement(field)
+                    .is_some_and(|f| f == expected),
+            };
+            if !same {
+                return false;
+            }
+            start = end;
+            at = want;
+        }
+        true
     }
-    Some((text, field_ends))
 }
 
 /// The records of plain lines (see [`Lines`]) whose first line is `line`: each one's line and

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 use encoding_rs::GB18030;
 
-use super::reader::split_record;
+use super::reader::Splitter;
 use super::replace::Replacement;
 use super::{csvout, open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
@@ -107,11 +107,18 @@ impl SheetRow {
 
     /// Appends the row as a line of a file in `encoding` and `style`: the bytes it was read
     /// from when its fields are still those, else its fields anew and its own line end.
-    fn write(&self, out: &mut Vec<u8>, encoding: Encoding, style: Style, scratch: &mut Vec<u8>) {
+    fn write(
+        &self,
+        out: &mut Vec<u8>,
+        encoding: Encoding,
+        style: Style,
+        scratch: &mut Vec<u8>,
+        splitter: &mut Splitter,
+    ) {
         let tail = match &self.raw {
             Some(raw) => {
                 let (body, tail) = raw.bytes.split_at(raw.body);
-                if self.has_fields_of(body, encoding, style.delimiter) {
+                if splitter.holds(body, encoding, &self.text, &self.ends) {
                     out.extend_from_slice(&raw.bytes);
                     return;
                 }
@@ -122,12 +129,6 @@ impl SheetRow {
         fields_line(self.len(), |i| self.get(i), style.delimiter, scratch);
         encode_into(out, scratch, encoding);
         out.extend_from_slice(tail);
-    }
-
-    /// Whether the row's fields are those that `body`, one record as written, holds.
-    fn has_fields_of(&self, body: &[u8], encoding: Encoding, delimiter: u8) -> bool {
-        split_record(body, delimiter, encoding)
-            .is_some_and(|(text, ends)| *text == *self.text && *ends == *self.ends)
     }
 }
 
@@ -262,6 +263,7 @@ impl Sheet {
         }
         out.extend_from_slice(&self.preamble);
         let mut line = Vec::new();
+        let mut splitter = Splitter::new(self.style.delimiter);
         match &self.header {
             Some(raw) => out.extend_from_slice(raw),
             None => {
@@ -276,7 +278,13 @@ impl Sheet {
             if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
                 out.extend_from_slice(self.style.ending.bytes());
             }
-            row.write(&mut out, self.encoding, self.style, &mut line);
+            row.write(
+                &mut out,
+                self.encoding,
+                self.style,
+                &mut line,
+                &mut splitter,
+            );
         }
         out
     }
@@ -346,8 +354,6 @@ struct Window {
     bytes: Vec<u8>,
     /// The file offset of `bytes[0]`.
     start: u64,
-    /// Bytes were let go (a row too long to keep), so not every span can be had.
-    lost: bool,
 }
 
 /// The most a window holds: the longest record kept, and more.
@@ -361,12 +367,15 @@ impl Window {
         self.bytes.get(a..b)
     }
 
-    /// Lets go of everything before file offset `at`.
+    /// Lets go of everything before file offset `at`: at once when that is most of what is
+    /// held, so that the bytes kept are moved rarely, not once a row.
     fn forget_before(&mut self, at: u64) {
         let n = usize::try_from(at.saturating_sub(self.start)).unwrap_or(usize::MAX);
         let n = n.min(self.bytes.len());
-        self.bytes.drain(..n);
-        self.start += n as u64;
+        if n >= (1 << 20).max(self.bytes.len() / 2) {
+            self.bytes.drain(..n);
+            self.start += n as u64;
+        }
     }
 }
 
@@ -381,10 +390,10 @@ impl<R: Read> Read for Tee<R> {
         let n = self.inner.read(buf)?;
         let mut w = self.seen.borrow_mut();
         if w.bytes.len() + n > WINDOW_MAX {
-            // Only a record far over the reader's limit gets here; it is refused anyway.
-            let end = w.start + w.bytes.len() as u64;
-            w.forget_before(end);
-            w.lost = true;
+            // Only a record far over the reader's limit gets here: it is refused anyway (its
+            // span is no longer had).
+            w.start += w.bytes.len() as u64;
+            w.bytes.clear();
         }
         w.bytes.extend_from_slice(&buf[..n]);
         Ok(n)
@@ -439,6 +448,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     };
     let mut header = None;
     let mut scratch = Vec::new();
+    let mut splitter = Splitter::new(style.delimiter);
     loop {
         let item = match rows.next_item()? {
             Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
@@ -467,7 +477,8 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
                 Open::Row(i) => match (span, body_end) {
                     (Some(span), Some(body)) => {
                         let row = &mut sheet_rows[i];
-                        row.raw = keep(row, span, body, rows.encoding(), style, &mut scratch);
+                        let enc = rows.encoding();
+                        row.raw = keep(row, span, body, enc, style, &mut scratch, &mut splitter);
                     }
                     _ => unkept.push((sheet_rows[i].line, super::RecordProblem::TooLong)),
                 },
@@ -521,6 +532,7 @@ fn keep(
     encoding: Encoding,
     style: Style,
     scratch: &mut Vec<u8>,
+    splitter: &mut Splitter,
 ) -> Option<Box<Raw>> {
     fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
     scratch.extend_from_slice(style.ending.bytes());
@@ -537,11 +549,8 @@ fn keep(
     }
     // The record's own bytes, as far as they read back as its fields: a quote left open at
     // the end of the file takes the line end into its field.
-    let body = if row.has_fields_of(&span[..body], encoding, style.delimiter) {
-        body
-    } else {
-        span.len()
-    };
+    let holds = splitter.holds(&span[..body], encoding, &row.text, &row.ends);
+    let body = if holds { body } else { span.len() };
     Some(Box::new(Raw {
         bytes: span.into(),
         body,
