@@ -170,10 +170,12 @@ fn file() -> impl Strategy<Value = File> {
     )
 }
 
-fn encoding(form: Form) -> Encoding {
+/// The encoding to name when loading: GBK is given (its bytes can pass for UTF-8 for a
+/// while), UTF-8 recognised.
+fn encoding(form: Form) -> Option<Encoding> {
     match form {
-        Form::Gbk => Encoding::Gb18030,
-        _ => Encoding::Utf8,
+        Form::Gbk => Some(Encoding::Gb18030),
+        _ => None,
     }
 }
 
@@ -191,7 +193,7 @@ proptest! {
         let path = dir.path().join("t.csv");
         let original = f.bytes(None);
         fs::write(&path, &original).unwrap();
-        let mut sheet = Sheet::load_in(&path, Some(encoding(f.form))).unwrap();
+        let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
         prop_assert_eq!(sheet.rows.len(), f.rows.len());
         prop_assert_eq!(&sheet.to_bytes(), &original, "load and save without an edit");
         if f.rows.is_empty() {
@@ -217,7 +219,7 @@ proptest! {
             String::from_utf8_lossy(&expected)
         );
         prop_assert_eq!(&saved, &expected);
-        let again = Sheet::load_in(&path, Some(encoding(f.form))).unwrap();
+        let again = Sheet::load_in(&path, encoding(f.form)).unwrap();
         prop_assert_eq!(again.rows[r].get(col), new.as_str());
         prop_assert_eq!(again.rows.len(), f.rows.len());
     }

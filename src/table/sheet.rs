@@ -232,6 +232,17 @@ impl Sheet {
         })
     }
 
+    /// A new, empty table in `encoding` (UTF-8 with a BOM when `None`), with every column
+    /// roadsub knows, named in `lang`.
+    pub fn empty_in(lang: Lang, encoding: Option<Encoding>) -> Sheet {
+        let mut sheet = Sheet::empty(lang);
+        if encoding == Some(Encoding::Gb18030) {
+            sheet.encoding = Encoding::Gb18030;
+            sheet.style.bom = false;
+        }
+        sheet
+    }
+
     /// A new, empty table with every column roadsub knows, named in `lang`.
     pub fn empty(lang: Lang) -> Sheet {
         let names: Vec<&str> = Field::ALL
@@ -660,6 +671,22 @@ mod tests {
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             format!("{head}A,t,v,village,4.5,1,3\n")
+        );
+    }
+
+    #[test]
+    fn a_new_table_is_saved_in_the_encoding_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.csv");
+        let mut sheet = Sheet::empty_in(Lang::Zh, Some(Encoding::Gb18030));
+        sheet.save(&path).unwrap();
+        let header = "编号,乡镇,村,路段名称,道路类别,宽度,长度,投资,整合资金,已完工,户数\n";
+        assert_eq!(fs::read(&path).unwrap(), GB18030.encode(header).0.to_vec());
+        let mut sheet = Sheet::empty_in(Lang::Zh, None);
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            [b"\xEF\xBB\xBF".as_slice(), header.as_bytes()].concat()
         );
     }
 }

@@ -49,7 +49,7 @@ pub fn run(
             let label = p.display().to_string();
             Sheet::load_in(p, encoding).map_err(|e| e.render(&label, lang))?
         }
-        _ => Sheet::empty(lang),
+        _ => Sheet::empty_in(lang, encoding),
     };
     let doc = Doc::new(sheet, path, &rules);
     let mut app = App::new(doc, rules, lang);
