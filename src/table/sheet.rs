@@ -3,8 +3,9 @@
 //!
 //! Saving changes nothing the user did not edit: a row whose fields, written anew, would not
 //! give back the bytes it was read from (its quoting, its own line end, blank lines after it)
-//! keeps those bytes, and an untouched row is written from them. Only such rows keep them, so
-//! an ordinary table takes no more memory than its fields. A file with a line that cannot be
+//! has those bytes kept beside the table under its line, and an untouched row is written from
+//! them. Only such rows have them kept, so an ordinary table takes no more memory than its
+//! fields, and a row no more than before. A file with a line that cannot be
 //! kept (over 1 MiB, over 4096 fields, not text in the file's encoding) is not opened at all.
 
 use std::cell::RefCell;
@@ -22,14 +23,13 @@ use super::{csvout, open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
 
 /// One row's fields, stored back to back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     text: Box<str>,
     ends: Box<[usize]>,
-    /// The line the row started on in the file (0 for rows added since).
+    /// The line the row started on in the file (0 for rows added since); it names the bytes
+    /// the row was read from, where they are kept.
     pub line: u64,
-    /// The bytes the row was read from, when writing its fields anew would not give them.
-    raw: Option<Box<Raw>>,
 }
 
 /// A row's bytes as read: the record, then its line end and any blank lines after it.
@@ -39,15 +39,6 @@ struct Raw {
     /// Where the record ends and its line end begins.
     body: usize,
 }
-
-impl PartialEq for SheetRow {
-    /// Rows are equal when their fields and line are (however they were written).
-    fn eq(&self, other: &SheetRow) -> bool {
-        self.text == other.text && self.ends == other.ends && self.line == other.line
-    }
-}
-
-impl Eq for SheetRow {}
 
 impl SheetRow {
     /// A row of these fields.
@@ -62,7 +53,6 @@ impl SheetRow {
             text: text.into(),
             ends: ends.into(),
             line,
-            raw: None,
         }
     }
 
@@ -88,16 +78,14 @@ impl SheetRow {
     }
 
     /// The row with field `i` set to `value` (padding with empty fields if the row is short).
-    /// It keeps the bytes it was read from: its line end, and all of them if it is set back.
+    /// It is still the row of its line: written with that line's own line end, and as the line
+    /// was read if it is set back.
     pub fn with(&self, i: usize, value: &str) -> SheetRow {
         let n = self.len().max(i + 1);
         let fields: Vec<&str> = (0..n)
             .map(|j| if j == i { value } else { self.get(j) })
             .collect();
-        SheetRow {
-            raw: self.raw.clone(),
-            ..SheetRow::new(fields, self.line)
-        }
+        SheetRow::new(fields, self.line)
     }
 
     /// The row as a record the table reader would have produced.
@@ -105,17 +93,19 @@ impl SheetRow {
         super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
     }
 
-    /// Appends the row as a line of a file in `encoding` and `style`: the bytes it was read
-    /// from when its fields are still those, else its fields anew and its own line end.
+    /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
+    /// read from (if kept), when its fields are still those, else its fields anew and its own
+    /// line end.
     fn write(
         &self,
         out: &mut Vec<u8>,
+        raw: Option<&Raw>,
         encoding: Encoding,
         style: Style,
         scratch: &mut Vec<u8>,
         splitter: &mut Splitter,
     ) {
-        let tail = match &self.raw {
+        let tail = match raw {
             Some(raw) => {
                 let (body, tail) = raw.bytes.split_at(raw.body);
                 if splitter.holds(body, encoding, &self.text, &self.ends) {
@@ -172,6 +162,9 @@ pub struct Sheet {
     preamble: Box<[u8]>,
     /// The header line as read, line end and blank lines after it included.
     header: Option<Box<[u8]>>,
+    /// The bytes of the rows that writing their fields anew would not give back, by line (in
+    /// order).
+    kept: Vec<(u64, Raw)>,
     /// Size and modification time when read, to notice changes by others.
     pub stamp: Option<(u64, SystemTime)>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
@@ -212,6 +205,7 @@ impl Sheet {
                 style: Style::default(),
                 preamble: Box::default(),
                 header: None,
+                kept: Vec::new(),
                 stamp: stamp(path),
                 workbook: Some(WorkbookOrigin {
                     sheet: book.sheet,
@@ -261,6 +255,7 @@ impl Sheet {
             },
             preamble: Box::default(),
             header: None,
+            kept: Vec::new(),
             stamp: None,
             workbook: None,
         }
@@ -289,8 +284,13 @@ impl Sheet {
             if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
                 out.extend_from_slice(self.style.ending.bytes());
             }
+            let raw = (row.line != 0)
+                .then(|| self.kept.binary_search_by_key(&row.line, |(l, _)| *l).ok())
+                .flatten()
+                .map(|i| &self.kept[i].1);
             row.write(
                 &mut out,
+                raw,
                 self.encoding,
                 self.style,
                 &mut line,
@@ -460,6 +460,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     let mut header = None;
     let mut scratch = Vec::new();
     let mut splitter = Splitter::new(style.delimiter);
+    let mut kept = Vec::new();
     loop {
         let item = match rows.next_item()? {
             Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
@@ -487,9 +488,13 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
                 Open::Skipped => {}
                 Open::Row(i) => match (span, body_end) {
                     (Some(span), Some(body)) => {
-                        let row = &mut sheet_rows[i];
+                        let row = &sheet_rows[i];
                         let enc = rows.encoding();
-                        row.raw = keep(row, span, body, enc, style, &mut scratch, &mut splitter);
+                        if let Some(raw) =
+                            keep(row, span, body, enc, style, &mut scratch, &mut splitter)
+                        {
+                            kept.push((row.line, raw));
+                        }
                     }
                     _ => unkept.push((sheet_rows[i].line, super::RecordProblem::TooLong)),
                 },
@@ -529,6 +534,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         style,
         preamble,
         header,
+        kept,
         stamp: stamp(path),
         workbook: None,
     })
@@ -544,7 +550,7 @@ fn keep(
     style: Style,
     scratch: &mut Vec<u8>,
     splitter: &mut Splitter,
-) -> Option<Box<Raw>> {
+) -> Option<Raw> {
     fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
     scratch.extend_from_slice(style.ending.bytes());
     let same = match encoding {
@@ -562,10 +568,10 @@ fn keep(
     // the end of the file takes the line end into its field.
     let holds = splitter.holds(&span[..body], encoding, &row.text, &row.ends);
     let body = if holds { body } else { span.len() };
-    Some(Box::new(Raw {
+    Some(Raw {
         bytes: span.into(),
         body,
-    }))
+    })
 }
 
 /// `FILE.bak` beside `FILE`.
