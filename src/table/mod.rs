@@ -10,6 +10,7 @@ pub mod reader;
 pub mod replace;
 pub mod row;
 pub mod sheet;
+mod verbatim;
 pub mod workbook;
 
 use std::io::{self, Read};

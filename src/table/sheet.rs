@@ -15,11 +15,12 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::SystemTime;
 
-use encoding_rs::GB18030;
-
-use super::reader::Splitter;
 use super::replace::Replacement;
-use super::{csvout, open_in, Columns, Encoding, Field, Item, Style, TableError};
+use super::verbatim::{
+    encode_into, fields_line, keep, leading_line_ends, without_line_ends, Raw, Splitter, Tee,
+    Window,
+};
+use super::{open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
 
 /// One row's fields, stored back to back.
@@ -30,14 +31,6 @@ pub struct SheetRow {
     /// The line the row started on in the file (0 for rows added since); it names the bytes
     /// the row was read from, where they are kept.
     pub line: u64,
-}
-
-/// A row's bytes as read: the record, then its line end and any blank lines after it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Raw {
-    bytes: Box<[u8]>,
-    /// Where the record ends and its line end begins.
-    body: usize,
 }
 
 impl SheetRow {
@@ -88,6 +81,16 @@ impl SheetRow {
         SheetRow::new(fields, self.line)
     }
 
+    /// The row's fields back to back, and where each ends.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where each field ends in [`SheetRow::text`].
+    pub(super) fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// The row as a record the table reader would have produced.
     pub fn record(&self) -> super::Record<'_> {
         super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
@@ -119,31 +122,6 @@ impl SheetRow {
         fields_line(self.len(), |i| self.get(i), style.delimiter, scratch);
         encode_into(out, scratch, encoding);
         out.extend_from_slice(tail);
-    }
-}
-
-/// Writes `n` fields as one CSV record (no line end) into `line`, quoted only where needed.
-fn fields_line<'a>(n: usize, field: impl Fn(usize) -> &'a str, delimiter: u8, line: &mut Vec<u8>) {
-    line.clear();
-    if n == 1 && field(0).is_empty() {
-        // A lone empty field written bare would be a blank line, which is no record.
-        line.extend_from_slice(b"\"\"");
-        return;
-    }
-    for i in 0..n {
-        csvout::push_field_with(line, field(i), i == 0, delimiter);
-    }
-}
-
-/// Appends UTF-8 `text` to `out` in `encoding`.
-fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding) {
-    match encoding {
-        Encoding::Gb18030 if !text.is_ascii() => {
-            // Built from `&str` fields and ASCII, so it is UTF-8.
-            let text = std::str::from_utf8(text).unwrap_or_default();
-            out.extend_from_slice(&GB18030.encode(text).0);
-        }
-        _ => out.extend_from_slice(text),
     }
 }
 
@@ -358,75 +336,6 @@ fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
     out.commit()
 }
 
-/// What a file read so far holds that no row has taken yet: the reader's source, seen through
-/// [`Tee`], so that each row can keep the bytes it was read from.
-#[derive(Default)]
-struct Window {
-    bytes: Vec<u8>,
-    /// The file offset of `bytes[0]`.
-    start: u64,
-}
-
-/// The most a window holds: the longest record kept, and more.
-const WINDOW_MAX: usize = 64 << 20;
-
-impl Window {
-    /// The file's bytes `from..to`, if still held.
-    fn span(&self, from: u64, to: u64) -> Option<&[u8]> {
-        let a = usize::try_from(from.checked_sub(self.start)?).ok()?;
-        let b = usize::try_from(to.checked_sub(self.start)?).ok()?;
-        self.bytes.get(a..b)
-    }
-
-    /// Lets go of everything before file offset `at`: at once when that is most of what is
-    /// held, so that the bytes kept are moved rarely, not once a row.
-    fn forget_before(&mut self, at: u64) {
-        let n = usize::try_from(at.saturating_sub(self.start)).unwrap_or(usize::MAX);
-        let n = n.min(self.bytes.len());
-        if n >= (1 << 20).max(self.bytes.len() / 2) {
-            self.bytes.drain(..n);
-            self.start += n as u64;
-        }
-    }
-}
-
-/// A reader that keeps what it reads in a [`Window`].
-struct Tee<R> {
-    inner: R,
-    seen: Rc<RefCell<Window>>,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut w = self.seen.borrow_mut();
-        if w.bytes.len() + n > WINDOW_MAX {
-            // Only a record far over the reader's limit gets here: it is refused anyway (its
-            // span is no longer had).
-            w.start += w.bytes.len() as u64;
-            w.bytes.clear();
-        }
-        w.bytes.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-}
-
-/// How many line-end bytes `bytes` starts with (blank lines, the LF of a CR LF).
-fn leading_line_ends(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|b| !matches!(b, b'\n' | b'\r'))
-        .unwrap_or(bytes.len())
-}
-
-/// How long `bytes` is without the line-end bytes it ends with.
-fn without_line_ends(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .rposition(|b| !matches!(b, b'\n' | b'\r'))
-        .map_or(0, |i| i + 1)
-}
-
 /// Which record's bytes [`load_csv`] has yet to take.
 #[derive(Clone, Copy)]
 enum Open {
@@ -540,40 +449,6 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     })
 }
 
-/// The bytes `row` must keep to be written back as `span` (its record, `body` bytes long,
-/// then its line end and any blank lines), or `None` when its fields written anew give them.
-fn keep(
-    row: &SheetRow,
-    span: &[u8],
-    body: usize,
-    encoding: Encoding,
-    style: Style,
-    scratch: &mut Vec<u8>,
-    splitter: &mut Splitter,
-) -> Option<Raw> {
-    fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
-    scratch.extend_from_slice(style.ending.bytes());
-    let same = match encoding {
-        Encoding::Gb18030 if !scratch.is_ascii() => {
-            let mut encoded = Vec::with_capacity(span.len());
-            encode_into(&mut encoded, scratch, encoding);
-            encoded == span
-        }
-        _ => scratch.as_slice() == span,
-    };
-    if same {
-        return None;
-    }
-    // The record's own bytes, as far as they read back as its fields: a quote left open at
-    // the end of the file takes the line end into its field.
-    let holds = splitter.holds(&span[..body], encoding, &row.text, &row.ends);
-    let body = if holds { body } else { span.len() };
-    Some(Raw {
-        bytes: span.into(),
-        body,
-    })
-}
-
 /// `FILE.bak` beside `FILE`.
 pub fn backup_path(path: &Path) -> std::path::PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -584,6 +459,7 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::GB18030;
 
     #[test]
     fn a_gbk_file_is_saved_as_gbk_with_its_line_endings() {
