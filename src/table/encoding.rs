@@ -39,6 +39,12 @@ pub fn render(e: &EncodingError, file: &str, lang: Lang) -> String {
             name(enc),
             value(enc)
         ),
+        (Some(Encoding::Gb18030), Decided::Bom, Lang::En) => format!(
+            "the file starts with a UTF-8 byte order mark, though {flag} gbk was given; if the file is UTF-8, give {flag} utf-8 or leave the option out"
+        ),
+        (Some(Encoding::Gb18030), Decided::Bom, Lang::Zh) => format!(
+            "文件以 UTF-8 字节顺序标记（BOM）开头，但指定了 {flag} gbk；如文件是 UTF-8 编码，请改为 {flag} utf-8 或不加此选项"
+        ),
         (Some(enc), Decided::Bom, Lang::En) => format!(
             "this line is not valid {} text, though the file starts with a UTF-8 byte order mark; if the file is GBK/GB18030, give {flag} gbk",
             name(enc)

@@ -95,7 +95,8 @@ pub struct EncodingError {
     /// The encoding the line breaks, or `None` when it is the first line with a byte that is
     /// not ASCII and it is neither UTF-8 nor GB18030.
     pub expected: Option<Encoding>,
-    /// How `expected` was decided.
+    /// How `expected` was decided (`Bom` with GB18030 given: the file starts with a UTF-8
+    /// byte order mark, which contradicts it).
     pub decided: Decided,
     /// The option that names the encoding, for the hint (`--encoding`).
     pub flag: &'static str,
@@ -499,12 +500,17 @@ impl<R: Read> CsvReader<R> {
         if let Some(kind) = sniff_not_text(head) {
             return Err(ReadError::NotText(kind));
         }
-        // A BOM says UTF-8, unless the user said otherwise: then its bytes are text to check.
-        let bom = head.starts_with(b"\xEF\xBB\xBF")
-            && matches!(
-                self.detected,
-                Detected::AsciiSoFar | Detected::Known(Encoding::Utf8, _)
-            );
+        // A BOM says UTF-8: a file that has one is not what `--encoding gbk` says it is.
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        if bom && self.encoding() == Encoding::Gb18030 {
+            return Err(ReadError::Encoding(EncodingError {
+                line: 1,
+                expected: Some(Encoding::Gb18030),
+                decided: Decided::Bom,
+                flag: "--encoding",
+                other_is_clean: None,
+            }));
+        }
         if bom {
             self.pos = 3;
             if self.detected == Detected::AsciiSoFar {

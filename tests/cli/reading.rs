@@ -179,3 +179,22 @@ fn the_encoding_options_are_in_the_help_in_both_languages() {
     let (_, out, _) = env.run(&["batch", "--help", "--lang", "zh"]);
     assert!(out.contains("CSV 输入的编码"), "{out}");
 }
+
+#[test]
+fn a_file_with_a_utf8_bom_is_not_read_as_gbk_when_told_so() {
+    let env = Env::new();
+    let input = env.write(
+        "bom.csv",
+        "\u{feff}id,township,village,class,width_m,length_km,cost\nA,天马乡,画青村,village,4.5,1,100\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "{input}:1: the file starts with a UTF-8 byte order mark, though --input-encoding gbk was \
+             given; if the file is UTF-8, give --input-encoding utf-8 or leave the option out\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+}
