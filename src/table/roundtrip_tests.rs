@@ -41,8 +41,9 @@ fn value() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
-fn ending(mixed: Option<&'static str>) -> BoxedStrategy<&'static str> {
-    match mixed {
+/// One line end: always `uniform` when given, else any (a file of mixed line ends).
+fn ending(uniform: Option<&'static str>) -> BoxedStrategy<&'static str> {
+    match uniform {
         Some(e) => Just(e).boxed(),
         None => prop::sample::select(vec!["\n", "\r\n", "\r"]).boxed(),
     }
@@ -124,9 +125,9 @@ impl File {
 fn file() -> impl Strategy<Value = File> {
     let form = prop::sample::select(vec![Form::Utf8, Form::Utf8Bom, Form::Gbk]);
     let delimiter = prop::sample::select(vec![b',', b';', b'\t']);
-    let mixed = prop::option::of(prop::sample::select(vec!["\n", "\r\n", "\r"]));
-    (form, delimiter, mixed, 0..2usize, any::<bool>()).prop_flat_map(
-        |(form, delimiter, mixed, preamble, last_ended)| {
+    let uniform = prop::option::of(prop::sample::select(vec!["\n", "\r\n", "\r"]));
+    (form, delimiter, uniform, 0..2usize, any::<bool>()).prop_flat_map(
+        |(form, delimiter, uniform, preamble, last_ended)| {
             let names = [
                 "id",
                 "township",
@@ -150,7 +151,7 @@ fn file() -> impl Strategy<Value = File> {
                     cells
                 });
             let line = move |cells: BoxedStrategy<Vec<Cell>>| {
-                (cells, ending(mixed), 0..2usize).prop_map(|(cells, end, blanks)| Line {
+                (cells, ending(uniform), 0..2usize).prop_map(|(cells, end, blanks)| Line {
                     cells,
                     end,
                     blanks,
