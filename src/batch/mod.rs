@@ -44,6 +44,8 @@ pub struct Input {
     pub label: String,
     /// The file, or `None` for standard input.
     pub path: Option<PathBuf>,
+    /// The encoding of a CSV input, or `None` to recognise it.
+    pub encoding: Option<crate::table::Encoding>,
 }
 
 /// Where the results go.
@@ -251,6 +253,7 @@ fn write_in_order(
     let mut out: Option<Output> = None;
     let mut pending: BTreeMap<u64, Piece> = BTreeMap::new();
     let mut next = 0u64;
+    let mut garbled = false;
     for (seq, piece) in results.iter() {
         pending.insert(seq, piece);
         while let Some(piece) = pending.remove(&next) {
@@ -294,6 +297,11 @@ fn write_in_order(
                     say(&message);
                     report.failed_inputs += 1;
                 }
+                Piece::Garbled(message) => {
+                    say(&message);
+                    report.failed_inputs += 1;
+                    garbled = true;
+                }
                 Piece::Done(done) => {
                     let done = *done;
                     for m in &done.messages {
@@ -308,7 +316,10 @@ fn write_in_order(
                         ));
                     }
                     let failing = report.bad > 0 || report.failed_inputs > 0;
-                    if let Some(o) = out.as_mut().filter(|_| opts.keep_going || !failing) {
+                    if let Some(o) = out
+                        .as_mut()
+                        .filter(|_| (opts.keep_going && !garbled) || !failing)
+                    {
                         if let Some(spare) = o.write(done.rows).map_err(output_error)? {
                             buffers.give(spare);
                         }
@@ -323,7 +334,7 @@ fn write_in_order(
     let failed = report.bad > 0 || report.failed_inputs > 0;
     if let Some(output) = out {
         // Even with --keep-going, a run with nothing good does not replace a file.
-        if failed && (!opts.keep_going || report.good == 0) {
+        if failed && (!opts.keep_going || report.good == 0 || garbled) {
             output.discard();
         } else {
             let trailer = match opts.style.format {

@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
 use crate::table::{
-    self, plain_lines, Columns, Field, Item, LineText, Lines, Run, Source, MAX_FIELDS,
+    self, plain_lines, Columns, Field, Item, LineText, Lines, Run, Source, TableError, MAX_FIELDS,
 };
 
 /// What reaches the writer, tagged with its place in the run.
@@ -30,6 +30,9 @@ pub enum Piece {
     Start(Arc<Layout>),
     /// A table could not be read (or only partly).
     Failed(String),
+    /// A table is not wholly one encoding: nothing of the run may be written, since rows read
+    /// before the line that shows it may have been decoded in the wrong one.
+    Garbled(String),
     /// A computed chunk.
     Done(Box<Done>),
 }
@@ -66,21 +69,24 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
     };
     for input in inputs {
         let opened = match &input.path {
-            Some(path) => table::open_file(path, sheet),
-            None => table::open(Box::new(io::stdin().lock()) as Box<dyn Read>)
-                .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None))
-                .map_err(|e| match e {
-                    // It cannot be renamed: it has to come as a file.
-                    table::TableError::NotText(table::NotText::Xlsx | table::NotText::Xls) => {
-                        table::TableError::Workbook(table::workbook::WorkbookError::OnStdin)
-                    }
-                    e => e,
-                }),
+            Some(path) => table::open_file(path, sheet, input.encoding),
+            None => table::open_in(
+                Box::new(io::stdin().lock()) as Box<dyn Read>,
+                input.encoding,
+            )
+            .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None))
+            .map_err(|e| match e {
+                // It cannot be renamed: it has to come as a file.
+                table::TableError::NotText(table::NotText::Xlsx | table::NotText::Xls) => {
+                    table::TableError::Workbook(table::workbook::WorkbookError::OnStdin)
+                }
+                e => e,
+            }),
         };
         let (columns, mut rows, sheet_name) = match opened {
             Ok(t) => t,
             Err(e) => {
-                if !send(&mut seq, Piece::Failed(e.render(&input.label, lang))) {
+                if !send(&mut seq, failure(e, &input.label, lang)) {
                     return;
                 }
                 continue;
@@ -91,7 +97,8 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             Some(s) => format!("{}[{s}]", input.label),
             None => input.label.clone(),
         };
-        if first.is_none() {
+        let is_first = first.is_none();
+        if is_first {
             let layout = Arc::new(Layout::new(&columns, rules));
             if !send(&mut seq, Piece::Start(layout.clone())) {
                 return;
@@ -99,7 +106,12 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             first = Some((layout, columns.clone()));
         }
         let (layout, first_columns) = first.as_ref().expect("set above");
-        let Some(map) = layout.map(first_columns, &columns) else {
+        let map = if is_first {
+            Some(own_map(layout, &columns))
+        } else {
+            layout.map(first_columns, &columns)
+        };
+        let Some(map) = map else {
             if !send(
                 &mut seq,
                 Piece::Failed(columns_differ(label, first_columns, &columns, lang)),
@@ -149,7 +161,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
                             return;
                         }
                     }
-                    if !send(&mut seq, Piece::Failed(e.render(label, lang))) {
+                    if !send(&mut seq, failure(e, label, lang)) {
                         return;
                     }
                     break;
@@ -226,7 +238,47 @@ fn plain_ids<'a>(
     })
 }
 
+/// The columns of the first table itself that fill the output's copied columns: they are its
+/// own, in order, so two unknown columns of one name are each themselves.
+fn own_map(layout: &Layout, columns: &Columns) -> Vec<usize> {
+    let copied = &layout.header[..layout.copied_len()];
+    let mut map = Vec::with_capacity(copied.len());
+    for (i, name) in columns.names.iter().enumerate() {
+        if copied.get(map.len()) == Some(name) {
+            map.push(i);
+        }
+    }
+    map
+}
+
+/// What the writer is told of a table that cannot be read (on: `--input-encoding` names the
+/// encoding of batch inputs).
+fn failure(e: TableError, label: &str, lang: Lang) -> Piece {
+    match e {
+        TableError::Encoding(mut e) => {
+            e.flag = "--input-encoding";
+            Piece::Garbled(TableError::Encoding(e).render(label, lang))
+        }
+        e => Piece::Failed(e.render(label, lang)),
+    }
+}
+
 fn columns_differ(file: &str, first: &Columns, other: &Columns, lang: Lang) -> String {
+    // The same field in another unit is the likeliest slip, and the costliest: say so.
+    let unit = Field::ALL.into_iter().find_map(|f| {
+        let (a, b) = (first.index(f)?, other.index(f)?);
+        (first.scale(f) != other.scale(f)).then(|| (&other.names[b], &first.names[a]))
+    });
+    if let Some((theirs, ours)) = unit {
+        return match lang {
+            Lang::En => format!(
+                "{file}: its column \"{theirs}\" is in another unit than the first table's \"{ours}\"; one output needs the same units (convert one table's figures and header, or compute them apart)"
+            ),
+            Lang::Zh => format!(
+                "{file}: 列 \"{theirs}\" 的单位与第一个表的 \"{ours}\" 不同；合并输出要求单位相同（请换算其中一个表的数值和表头，或分开计算）"
+            ),
+        };
+    }
     let describe = |c: &Columns| c.names.join(", ");
     match lang {
         Lang::En => format!(

@@ -102,6 +102,13 @@ pub(super) fn command(lang: Lang) -> Command {
                     "供 Excel 打开的 CSV：加 UTF-8 BOM，以 = + - @ 开头的文字按文字保存、不作公式",
                 )),
         )
+        .arg(super::encoding_arg(
+            "input_encoding",
+            "input-encoding",
+            "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
+            "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
+            lang,
+        ))
         .arg(
             Arg::new("encoding")
                 .long("encoding")
@@ -128,6 +135,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         ));
     }
+    let encoding = super::encoding_of(m, "input_encoding");
     let inputs: Vec<Input> = files
         .iter()
         .map(|p| {
@@ -135,11 +143,13 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 Input {
                     label: stdin_label.to_string(),
                     path: None,
+                    encoding,
                 }
             } else {
                 Input {
                     label: p.display().to_string(),
                     path: Some(p.to_path_buf()),
+                    encoding,
                 }
             }
         })

@@ -80,6 +80,30 @@ fn global_args(lang: Lang) -> [Arg; 2] {
     ]
 }
 
+/// An option naming the encoding of the table read: `utf-8` or `gbk` (GB18030).
+fn encoding_arg(
+    id: &'static str,
+    long: &'static str,
+    help_en: &'static str,
+    help_zh: &'static str,
+    lang: Lang,
+) -> Arg {
+    Arg::new(id)
+        .long(long)
+        .value_name("utf-8|gbk")
+        .value_parser(["utf-8", "utf8", "gbk", "gb18030"])
+        .hide_possible_values(true)
+        .help(lang.pick(help_en, help_zh))
+}
+
+/// The encoding an [`encoding_arg`] names, if it was given.
+fn encoding_of(m: &ArgMatches, id: &str) -> Option<crate::table::Encoding> {
+    m.get_one::<String>(id).map(|v| match v.as_str() {
+        "gbk" | "gb18030" => crate::table::Encoding::Gb18030,
+        _ => crate::table::Encoding::Utf8,
+    })
+}
+
 fn help_flag(lang: Lang) -> Arg {
     Arg::new("help")
         .short('h')
@@ -137,6 +161,13 @@ pub fn command(lang: Lang) -> Command {
                     "在交互式表格中打开 FILE（CSV 或 Excel）；不给文件则新建表格",
                 )),
         )
+        .arg(encoding_arg(
+            "encoding",
+            "encoding",
+            "Encoding of FILE, a CSV table: utf-8 or gbk (GBK/GB18030) [default: recognised from the whole file]; it is saved in the same",
+            "FILE（CSV 表格）的编码：utf-8 或 gbk（GBK/GB18030）［默认：由整个文件识别］；保存时沿用",
+            lang,
+        ))
         .help_template(help_template(lang))
         .args(global_args(lang))
         .arg(help_flag(lang))
@@ -216,7 +247,9 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         _ => {
             let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();
-            crate::tui::run(file, rules, lang).map_err(|e| Failure::new(EXIT_BAD_INPUT, e))?;
+            let encoding = encoding_of(m, "encoding");
+            crate::tui::run(file, encoding, rules, lang)
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e))?;
             Ok(EXIT_OK)
         }
     }

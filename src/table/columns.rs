@@ -1,5 +1,6 @@
 //! Which column holds what: header names in English, simplified or traditional Chinese, in any
-//! order and case, optionally with a unit (`投资(万元)`, `长度（米）`).
+//! order and case, optionally with a unit (`投资(万元)`, `长度（米）`) or a clarification in
+//! brackets that is no unit (`村(社区)`, `village(组)`).
 
 use crate::i18n::Lang;
 use crate::money::{normalize_width_forms, Scale};
@@ -150,6 +151,20 @@ fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
     }
 }
 
+/// Whether the words in a header's brackets name a unit (of money, length, count or share),
+/// whether or not one roadsub takes for that column: `美元` and `千米` do, `社区` and `组` do not.
+fn looks_like_unit(unit: &str) -> bool {
+    let u = unit.to_ascii_lowercase();
+    let u = u.trim_end_matches("/km").trim_end_matches("/公里");
+    const ENDS: [&str; 24] = [
+        "元", "圆", "块", "万", "萬", "亿", "億", "米", "里", "户", "戶", "$", "¥", "%", "‰", "km",
+        "m", "mi", "yuan", "rmb", "cny", "usd", "eur", "吨",
+    ];
+    Field::ALL.into_iter().any(|f| unit_scale(f, u).is_some())
+        || u.chars().any(|c| c.is_ascii_digit())
+        || ENDS.iter().any(|e| u.ends_with(e))
+}
+
 /// How the header of one table maps to fields.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -170,8 +185,8 @@ pub enum HeaderProblem {
     NoCost,
     /// Two columns for one field (e.g. `村` and `村名`).
     Twice(Field, String, String),
-    /// A known field with a unit roadsub does not understand (a safeguard against misreading
-    /// `投资(美元)` as yuan).
+    /// A known field with a unit roadsub does not take for it (a safeguard against misreading
+    /// `投资(美元)` as yuan, or a length given in 元).
     UnknownUnit(String),
 }
 
@@ -198,6 +213,8 @@ impl Columns {
                 None => Scale::Base,
                 Some(u) => match unit_scale(field, u) {
                     Some(s) => s,
+                    // Words that are no unit say which village, group or road is meant.
+                    None if !looks_like_unit(u) => Scale::Base,
                     None => {
                         problems.push(HeaderProblem::UnknownUnit(raw.clone()));
                         continue;
@@ -372,5 +389,56 @@ mod tests {
              class (道路类别, 类别, 道路類別, 類別); width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
              length_km (长度, 里程, 長度, length); the header has \"id\", \"town\", \"cost\""
         );
+    }
+
+    #[test]
+    fn a_bracket_that_is_no_unit_clarifies_the_column() {
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "village(组)",
+            "类别",
+            "宽度",
+            "长度",
+            "投资",
+            "名称（社道）",
+        ])
+        .unwrap();
+        assert_eq!(c.index(Field::Village), Some(2));
+        assert_eq!(c.index(Field::Name), Some(7));
+        let c = Columns::from_header(["编号", "乡镇", "村(社区)", "类别", "宽度", "长度", "投资"])
+            .unwrap();
+        assert_eq!(c.index(Field::Village), Some(2));
+        // Words that name a unit are held to the column's units, wrong ones refused.
+        let e = Columns::from_header([
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度(元)",
+            "投资(美元)",
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e,
+            [
+                HeaderProblem::UnknownUnit("长度(元)".into()),
+                HeaderProblem::UnknownUnit("投资(美元)".into()),
+                HeaderProblem::Missing(vec![Field::Length]),
+                HeaderProblem::NoCost
+            ]
+        );
+        let e = Columns::from_header([
+            "编号",
+            "乡镇",
+            "村(元)",
+            "类别",
+            "宽度(km)",
+            "长度",
+            "投资(千元)",
+        ])
+        .unwrap_err();
+        assert_eq!(e.len(), 5, "{e:?}");
     }
 }

@@ -5,23 +5,25 @@
 
 pub mod columns;
 pub mod csvout;
+mod encoding;
 pub mod reader;
 pub mod replace;
 pub mod row;
 pub mod sheet;
+mod verbatim;
 pub mod workbook;
 
 use std::io::{self, Read};
 
 pub use columns::{Columns, Field, HeaderProblem};
 pub use reader::{
-    plain_lines, plain_records, Encoding, LineText, Lines, Next, NotText, PlainItem, Record, Style,
-    MAX_FIELDS,
+    plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd, LineText, Lines, Next,
+    NotText, PlainItem, Record, RecordProblem, Style, MAX_FIELDS,
 };
 pub use row::{Problem, RowError, RowText};
 
 use crate::i18n::Lang;
-use reader::{CsvReader, ReadError, RecordProblem};
+use reader::{CsvReader, ReadError};
 
 /// Why a table cannot be read at all.
 #[derive(Debug)]
@@ -39,6 +41,12 @@ pub enum TableError {
         problems: Vec<HeaderProblem>,
         found: Vec<String>,
     },
+    /// The header row itself is too long or too wide to read.
+    HeaderUnreadable(RecordProblem),
+    /// A line is not text in the table's encoding.
+    Encoding(EncodingError),
+    /// Records that cannot be kept for editing (too long, too wide), by line.
+    Unkept(Vec<(u64, RecordProblem)>),
 }
 
 impl From<ReadError> for TableError {
@@ -46,6 +54,7 @@ impl From<ReadError> for TableError {
         match e {
             ReadError::Io(e) => TableError::Io(e),
             ReadError::NotText(k) => TableError::NotText(k),
+            ReadError::Encoding(e) => TableError::Encoding(e),
         }
     }
 }
@@ -85,6 +94,37 @@ impl TableError {
             TableError::Header { problems, found } => {
                 return problems.iter().map(|p| format!("{file}: {}", p.render(lang, found))).collect::<Vec<_>>().join("\n");
             }
+            TableError::HeaderUnreadable(p) => match p {
+                RecordProblem::TooLong => lang.pick(
+                    "the header row (line 1) is longer than 1 MiB; a segment table's header names a few dozen columns",
+                    "表头行（第 1 行）超过 1 MiB；路段表的表头只有几十列",
+                ),
+                RecordProblem::TooManyFields => lang.pick(
+                    "the header row (line 1) has more than 4096 columns, more than roadsub reads; a segment table's header names a few dozen",
+                    "表头行（第 1 行）超过 4096 列，超出 roadsub 可读取的列数；路段表的表头只有几十列",
+                ),
+            }
+            .to_string(),
+            TableError::Encoding(e) => return encoding::render(e, file, lang),
+            TableError::Unkept(lines) => {
+                return lines
+                    .iter()
+                    .map(|&(line, p)| {
+                        let what = match p {
+                            RecordProblem::TooLong => lang.pick("this record is longer than 1 MiB", "此记录超过 1 MiB"),
+                            RecordProblem::TooManyFields => lang.pick("this record has more than 4096 fields", "此记录超过 4096 个字段"),
+                        };
+                        format!(
+                            "{file}:{line}: {what}{}",
+                            lang.pick(
+                                "; the table cannot be edited without losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)",
+                                "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
+                            )
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+            }
         };
         format!("{file}: {msg}")
     }
@@ -113,19 +153,22 @@ pub enum Run<'a> {
 
 /// Reads the header of `source`: how its columns map to fields, and the rows to come.
 pub fn open<R: Read>(source: R) -> Result<(Columns, Rows<R>), TableError> {
-    let mut reader = CsvReader::new(source);
+    open_in(source, None)
+}
+
+/// Like [`open`], reading `source` in `encoding`, or recognising it when `None`.
+pub fn open_in<R: Read>(
+    source: R,
+    encoding: Option<Encoding>,
+) -> Result<(Columns, Rows<R>), TableError> {
+    let mut reader = CsvReader::with_encoding(source, encoding);
     let columns = match reader.next_record()? {
         Next::Record(header) => {
             let found: Vec<String> = header.iter().map(str::to_string).collect();
             Columns::from_header(header.iter())
                 .map_err(|problems| TableError::Header { problems, found })?
         }
-        Next::Skipped(..) => {
-            return Err(TableError::Header {
-                problems: vec![HeaderProblem::Missing(required())],
-                found: vec![],
-            })
-        }
+        Next::Skipped(_, p) => return Err(TableError::HeaderUnreadable(p)),
         Next::End => return Err(TableError::Empty),
     };
     Ok((columns, Rows { reader }))
@@ -141,7 +184,6 @@ impl<R: Read> Rows<R> {
                 match p {
                     RecordProblem::TooLong => Problem::TooLong,
                     RecordProblem::TooManyFields => Problem::TooManyFields,
-                    RecordProblem::NotUtf8 => Problem::NotUtf8,
                 },
             ))),
             Next::End => None,
@@ -163,6 +205,11 @@ impl<R: Read> Rows<R> {
         self.reader.bytes_read()
     }
 
+    /// Bytes of the source consumed so far: the end of the last record handed out.
+    pub fn offset(&self) -> u64 {
+        self.reader.offset()
+    }
+
     /// The encoding recognised so far.
     pub fn encoding(&self) -> Encoding {
         self.reader.encoding()
@@ -174,10 +221,8 @@ impl<R: Read> Rows<R> {
     }
 }
 
-fn required() -> Vec<Field> {
-    Field::ALL.into_iter().filter(|f| f.required()).collect()
-}
-
+#[cfg(test)]
+mod roundtrip_tests;
 #[cfg(test)]
 mod tests;
 
@@ -235,9 +280,14 @@ impl<R: Read> Source<R> {
 /// An opened table file: its header, its rows, and the sheet's name for a workbook.
 pub type Opened = (Columns, Source<Box<dyn Read>>, Option<String>);
 
-/// Opens a table file: a workbook by its extension (`sheet` picks the sheet), else CSV.
+/// Opens a table file: a workbook by its extension (`sheet` picks the sheet), else CSV in
+/// `encoding` (recognised when `None`).
 /// Returns the header, the rows, and the sheet's name for messages (`FILE[Sheet]`).
-pub fn open_file(path: &std::path::Path, sheet: Option<&str>) -> Result<Opened, TableError> {
+pub fn open_file(
+    path: &std::path::Path,
+    sheet: Option<&str>,
+    encoding: Option<Encoding>,
+) -> Result<Opened, TableError> {
     if workbook::is_workbook(path) {
         let (columns, name, rows) = workbook::stream::rows(path, sheet)?;
         let rows = Source::Book {
@@ -247,6 +297,6 @@ pub fn open_file(path: &std::path::Path, sheet: Option<&str>) -> Result<Opened, 
         return Ok((columns, rows, Some(name)));
     }
     let file: Box<dyn Read> = Box::new(std::fs::File::open(path).map_err(TableError::Io)?);
-    let (columns, rows) = open(file)?;
+    let (columns, rows) = open_in(file, encoding)?;
     Ok((columns, Source::Csv(Box::new(rows)), None))
 }

@@ -2,10 +2,15 @@
 //!
 //! Built on `csv_core` rather than `csv` so that a record's size is bounded (a 20 MB field is
 //! reported and skipped, not buffered) and so that decoding happens once per record. The
-//! encoding is recognised without being told: a UTF-8 BOM, else UTF-8 if the text is valid
-//! UTF-8, else GB18030 (a superset of GBK, what Excel on Chinese Windows writes). Every byte that
-//! structures CSV is ASCII and never occurs inside a GB18030 character, so records are split on
-//! the raw bytes and decoded after.
+//! encoding is given, or recognised from the file as a whole, never from a prefix: a UTF-8 BOM
+//! says UTF-8; else the first record with a byte that is not ASCII decides (UTF-8 if it is
+//! valid UTF-8, else GB18030, a superset of GBK, what Excel on Chinese Windows writes), and
+//! every later record is checked in that encoding as it is read. A record that breaks it stops
+//! the reading with its line ([`EncodingError`]): text is never decoded in the wrong encoding.
+//! Every byte that structures CSV is ASCII and never occurs inside a GB18030 character, so
+//! records are split on the raw bytes and decoded after.
+//!
+//! A lone CR ends a line (Excel's "CSV (Macintosh)"), as LF and CR LF do.
 //!
 //! Most lines of a real table hold no quote: [`CsvReader::next_lines`] hands such runs out
 //! whole, without the state machine, for [`plain_records`] to split wherever it is cheapest.
@@ -37,12 +42,66 @@ pub enum Encoding {
     Gb18030,
 }
 
+impl Encoding {
+    /// The other encoding roadsub reads.
+    pub fn other(self) -> Encoding {
+        match self {
+            Encoding::Utf8 => Encoding::Gb18030,
+            Encoding::Gb18030 => Encoding::Utf8,
+        }
+    }
+
+    /// Whether `bytes` are wholly valid text in this encoding.
+    pub fn is_valid(self, bytes: &[u8]) -> bool {
+        match self {
+            Encoding::Utf8 => simdutf8::basic::from_utf8(bytes).is_ok(),
+            Encoding::Gb18030 => gb18030_valid(bytes),
+        }
+    }
+}
+
+/// Whether `bytes` are valid GB18030 (no byte that would decode to a replacement character).
+fn gb18030_valid(bytes: &[u8]) -> bool {
+    bytes.is_ascii()
+        || GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+}
+
 /// What the reader knows about the encoding so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Detected {
     /// Only ASCII seen: the same bytes in every candidate encoding.
     AsciiSoFar,
-    Known(Encoding),
+    Known(Encoding, Decided),
+}
+
+/// How the encoding of a table was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// The user said (`--encoding`).
+    Given,
+    /// The file starts with a UTF-8 byte order mark.
+    Bom,
+    /// The first line with a byte that is not ASCII (1-based).
+    Line(u64),
+}
+
+/// A line that is not text in the table's encoding: reading stops there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingError {
+    /// 1-based line.
+    pub line: u64,
+    /// The encoding the line breaks, or `None` when it is the first line with a byte that is
+    /// not ASCII and it is neither UTF-8 nor GB18030.
+    pub expected: Option<Encoding>,
+    /// How `expected` was decided (`Bom` with GB18030 given: the file starts with a UTF-8
+    /// byte order mark, which contradicts it).
+    pub decided: Decided,
+    /// The option that names the encoding, for the hint (`--encoding`).
+    pub flag: &'static str,
+    /// Whether the whole file is valid in the other encoding, when that is known.
+    pub other_is_clean: Option<bool>,
 }
 
 /// A problem that stops reading the whole input.
@@ -52,6 +111,8 @@ pub enum ReadError {
     Io(io::Error),
     /// The input is not a text table at all.
     NotText(NotText),
+    /// A line is not text in the table's encoding.
+    Encoding(EncodingError),
 }
 
 /// Kinds of input that are recognisably not CSV text.
@@ -68,14 +129,12 @@ pub enum NotText {
 }
 
 /// A problem confined to one record, which is skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RecordProblem {
     /// Longer than [`MAX_RECORD_BYTES`].
     TooLong,
     /// More than [`MAX_FIELDS`] fields.
     TooManyFields,
-    /// Not valid UTF-8 in a file that is UTF-8 elsewhere.
-    NotUtf8,
 }
 
 /// One record: its line and its decoded fields.
@@ -207,9 +266,11 @@ pub struct CsvReader<R> {
     bytes_read: u64,
     started: bool,
     style: Style,
-    /// Line ends consumed between records (csv_core counts only those it reads itself).
+    /// Line ends csv_core does not count: those consumed between records, and lone CRs.
     skipped_lines: u64,
-    /// The next line is not UTF-8: [`CsvReader::next_record`] must read it.
+    /// The last byte consumed was a CR: whether it ended a line depends on the next byte.
+    pending_cr: bool,
+    /// The next line breaks the encoding: [`CsvReader::next_record`] must read it.
     blocked: bool,
 }
 
@@ -220,8 +281,42 @@ pub struct Style {
     pub bom: bool,
     /// The field separator.
     pub delimiter: u8,
-    /// Lines end with CR LF (as Excel writes them).
-    pub crlf: bool,
+    /// How the first line ends (the ending of lines written anew).
+    pub ending: LineEnd,
+}
+
+/// How lines end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineEnd {
+    /// LF, as Unix and most scripts write.
+    #[default]
+    Lf,
+    /// CR LF, as Excel on Windows writes.
+    CrLf,
+    /// A lone CR, as Excel's "CSV (Macintosh)" writes.
+    Cr,
+}
+
+impl LineEnd {
+    /// The line end's bytes.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            LineEnd::Lf => b"\n",
+            LineEnd::CrLf => b"\r\n",
+            LineEnd::Cr => b"\r",
+        }
+    }
+
+    /// The ending of the first line of `text`, if it has one.
+    fn first(text: &[u8], eof: bool) -> Option<LineEnd> {
+        let i = memchr::memchr2(b'\n', b'\r', text)?;
+        match (text[i], text.get(i + 1)) {
+            (b'\n', _) => Some(LineEnd::Lf),
+            (_, Some(b'\n')) => Some(LineEnd::CrLf),
+            (_, Some(_)) => Some(LineEnd::Cr),
+            (_, None) => eof.then_some(LineEnd::Cr),
+        }
+    }
 }
 
 impl Default for Style {
@@ -229,7 +324,7 @@ impl Default for Style {
         Style {
             bom: false,
             delimiter: b',',
-            crlf: false,
+            ending: LineEnd::Lf,
         }
     }
 }
@@ -266,17 +361,34 @@ fn sniff_not_text(head: &[u8]) -> Option<NotText> {
         })
 }
 
-/// Whether `bytes` are valid UTF-8, allowing a character cut off at the end.
-fn is_utf8_prefix(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none(),
+/// The lone CRs (line ends that csv_core does not count) in `consumed`, bytes consumed after
+/// a CR when `pending`; and whether its last byte is a CR whose meaning depends on what comes.
+fn lone_crs(pending: bool, consumed: &[u8]) -> (u64, bool) {
+    let Some(&first) = consumed.first() else {
+        return (0, pending);
+    };
+    let mut count = u64::from(pending && first != b'\n');
+    let mut pending = false;
+    for r in memchr::memchr_iter(b'\r', consumed) {
+        match consumed.get(r + 1) {
+            Some(&b) => count += u64::from(b != b'\n'),
+            None => pending = true,
+        }
     }
+    (count, pending)
 }
 
 /// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !matches!(b, b'\n' | b'\r'))
+        .unwrap_or(head.len());
+    let head = &head[start..];
+    let line = head
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(head);
     let count = |c: u8| line.iter().filter(|&&b| b == c).count();
     let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
     if tabs > commas && tabs >= semis {
@@ -289,8 +401,13 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 }
 
 impl<R: Read> CsvReader<R> {
-    /// A reader over `source`.
+    /// A reader over `source` that recognises its encoding.
     pub fn new(source: R) -> CsvReader<R> {
+        CsvReader::with_encoding(source, None)
+    }
+
+    /// A reader over `source` in `encoding`, or recognising it when `None`.
+    pub fn with_encoding(source: R, encoding: Option<Encoding>) -> CsvReader<R> {
         CsvReader {
             source,
             core: CoreReader::new(),
@@ -298,7 +415,10 @@ impl<R: Read> CsvReader<R> {
             pos: 0,
             filled: 0,
             eof: false,
-            detected: Detected::AsciiSoFar,
+            detected: match encoding {
+                Some(e) => Detected::Known(e, Decided::Given),
+                None => Detected::AsciiSoFar,
+            },
             raw: vec![0; 4096],
             raw_ends: vec![0; 64],
             decoded: String::new(),
@@ -307,8 +427,14 @@ impl<R: Read> CsvReader<R> {
             started: false,
             style: Style::default(),
             skipped_lines: 0,
+            pending_cr: false,
             blocked: false,
         }
+    }
+
+    /// Where the reader is in the source: the bytes consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.bytes_read - (self.filled - self.pos) as u64
     }
 
     /// Bytes consumed from the source so far (for progress).
@@ -324,7 +450,7 @@ impl<R: Read> CsvReader<R> {
     /// The encoding recognised so far (UTF-8 while only ASCII has been seen).
     pub fn encoding(&self) -> Encoding {
         match self.detected {
-            Detected::Known(e) => e,
+            Detected::Known(e, _) => e,
             Detected::AsciiSoFar => Encoding::Utf8,
         }
     }
@@ -374,27 +500,34 @@ impl<R: Read> CsvReader<R> {
         if let Some(kind) = sniff_not_text(head) {
             return Err(ReadError::NotText(kind));
         }
-        if head.starts_with(b"\xEF\xBB\xBF") {
+        // A BOM says UTF-8: a file that has one is not what `--encoding gbk` says it is.
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        if bom && self.encoding() == Encoding::Gb18030 {
+            return Err(ReadError::Encoding(EncodingError {
+                line: 1,
+                expected: Some(Encoding::Gb18030),
+                decided: Decided::Bom,
+                flag: "--encoding",
+                other_is_clean: None,
+            }));
+        }
+        if bom {
             self.pos = 3;
-            self.detected = Detected::Known(Encoding::Utf8);
-        } else if !head.is_ascii() {
-            let enc = if is_utf8_prefix(head) {
-                Encoding::Utf8
-            } else {
-                Encoding::Gb18030
-            };
-            self.detected = Detected::Known(enc);
+            if self.detected == Detected::AsciiSoFar {
+                self.detected = Detected::Known(Encoding::Utf8, Decided::Bom);
+            }
         }
         let body = &head[self.pos..];
         let delimiter = sniff_delimiter(body);
-        let crlf = body
+        let first = body
             .iter()
-            .position(|&b| b == b'\n')
-            .is_some_and(|i| i > 0 && body[i - 1] == b'\r');
+            .position(|b| !matches!(b, b'\n' | b'\r'))
+            .unwrap_or(body.len());
+        let ending = LineEnd::first(&body[first..], self.eof).unwrap_or_default();
         self.style = Style {
-            bom: self.pos == 3,
+            bom,
             delimiter,
-            crlf,
+            ending,
         };
         self.core = ReaderBuilder::new().delimiter(delimiter).build();
         Ok(())
@@ -408,9 +541,14 @@ impl<R: Read> CsvReader<R> {
             if self.pos >= self.filled {
                 return Ok(());
             }
-            match self.buf[self.pos] {
+            let b = self.buf[self.pos];
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.skipped_lines += u64::from(b != b'\n');
+            }
+            match b {
                 b'\n' => self.skipped_lines += 1,
-                b'\r' => {}
+                b'\r' => self.pending_cr = true,
                 _ => return Ok(()),
             }
             self.pos += 1;
@@ -512,7 +650,19 @@ impl<R: Read> CsvReader<R> {
                     (&all[..cut], LineText::Utf8(text))
                 }
             },
-            Encoding::Gb18030 => (all, LineText::Gb18030(all)),
+            Encoding::Gb18030 if gb18030_valid(all) => (all, LineText::Gb18030(all)),
+            Encoding::Gb18030 => {
+                // Up to the first line that is not GB18030, which the state machine reports.
+                let mut cut = 0;
+                for end in memchr::memchr_iter(b'\n', all) {
+                    if !gb18030_valid(&all[cut..=end]) {
+                        break;
+                    }
+                    cut = end + 1;
+                }
+                self.blocked = cut == 0;
+                (&all[..cut], LineText::Gb18030(&all[..cut]))
+            }
         };
         let count = memchr::memchr_iter(b'\n', bytes).count() as u64;
         self.skipped_lines += count;
@@ -540,6 +690,9 @@ impl<R: Read> CsvReader<R> {
                 &mut self.raw[out_start..],
                 &mut self.raw_ends[ends_start..],
             );
+            let (lone, pending) = lone_crs(self.pending_cr, &input[..nin]);
+            self.skipped_lines += lone;
+            self.pending_cr = pending;
             self.pos += nin;
             if problem.is_none() {
                 out_len += nout;
@@ -591,17 +744,32 @@ impl<R: Read> CsvReader<R> {
     ) -> Result<Next<'_>, ReadError> {
         let raw = &self.raw[..out_len];
         let multiline = raw.contains(&b'\n');
+        // The line of byte `at` of the record, for a record over several lines.
+        let line_at = |at: usize| {
+            let before = &raw[..at];
+            line + memchr::memchr_iter(b'\n', before).count() as u64 + lone_crs(false, before).0
+        };
         if self.detected == Detected::AsciiSoFar && !raw.is_ascii() {
+            let first = raw.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+            let decided = Decided::Line(line_at(first));
             let enc = if std::str::from_utf8(raw).is_ok() {
                 Encoding::Utf8
-            } else {
+            } else if gb18030_fields(raw, &self.raw_ends[..ends_len]).is_ok() {
                 Encoding::Gb18030
+            } else {
+                return Err(ReadError::Encoding(EncodingError {
+                    line: line_at(first),
+                    expected: None,
+                    decided,
+                    flag: "--encoding",
+                    other_is_clean: None,
+                }));
             };
-            self.detected = Detected::Known(enc);
+            self.detected = Detected::Known(enc, decided);
         }
         match self.detected {
             // UTF-8 needs no decoding: the record borrows the parser's own buffer.
-            Detected::AsciiSoFar | Detected::Known(Encoding::Utf8) => {
+            Detected::AsciiSoFar | Detected::Known(Encoding::Utf8, _) => {
                 match std::str::from_utf8(raw) {
                     Ok(text) => Ok(Next::Record(Record::new(
                         line,
@@ -609,10 +777,25 @@ impl<R: Read> CsvReader<R> {
                         &self.raw_ends[..ends_len],
                         multiline,
                     ))),
-                    Err(_) => Ok(Next::Skipped(line, RecordProblem::NotUtf8)),
+                    Err(e) => Err(ReadError::Encoding(EncodingError {
+                        line: line_at(e.valid_up_to()),
+                        expected: Some(Encoding::Utf8),
+                        decided: self.decided(),
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    })),
                 }
             }
-            Detected::Known(Encoding::Gb18030) => {
+            Detected::Known(Encoding::Gb18030, decided) => {
+                if let Err(at) = gb18030_fields(raw, &self.raw_ends[..ends_len]) {
+                    return Err(ReadError::Encoding(EncodingError {
+                        line: line_at(at),
+                        expected: Some(Encoding::Gb18030),
+                        decided,
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    }));
+                }
                 self.ends.clear();
                 self.decoded.clear();
                 let mut start = 0;
@@ -631,6 +814,30 @@ impl<R: Read> CsvReader<R> {
             }
         }
     }
+
+    fn decided(&self) -> Decided {
+        match self.detected {
+            Detected::Known(_, d) => d,
+            Detected::AsciiSoFar => Decided::Given,
+        }
+    }
+}
+
+/// Checks that every field of `raw` (fields back to back, ending at `ends`) is GB18030; `Err`
+/// holds where the first one that is not starts.
+fn gb18030_fields(raw: &[u8], ends: &[usize]) -> Result<(), usize> {
+    if raw.is_ascii() {
+        return Ok(());
+    }
+    let mut start = 0;
+    for &end in ends {
+        // A character never spans fields: every byte that separates them is ASCII below 0x30.
+        if !gb18030_valid(&raw[start..end]) {
+            return Err(start);
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 /// The records of plain lines (see [`Lines`]) whose first line is `line`: each one's line and
@@ -679,164 +886,5 @@ pub fn plain_records(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Recs = Vec<(u64, Vec<String>)>;
-
-    fn read_all(bytes: &[u8]) -> (Recs, Vec<(u64, RecordProblem)>, Encoding) {
-        let mut r = CsvReader::new(bytes);
-        let (mut recs, mut skipped) = (Vec::new(), Vec::new());
-        loop {
-            match r.next_record().unwrap() {
-                Next::Record(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
-                Next::Skipped(line, p) => skipped.push((line, p)),
-                Next::End => break,
-            }
-        }
-        (recs, skipped, r.encoding())
-    }
-
-    /// Like `read_all`, but taking plain lines whenever there are some, at most `max` bytes.
-    fn read_mixed(bytes: &[u8], max: usize) -> (Recs, Vec<(u64, RecordProblem)>, Encoding) {
-        let mut r = CsvReader::new(bytes);
-        let (mut recs, mut skipped) = (Vec::new(), Vec::new());
-        let mut ends = Vec::new();
-        loop {
-            let len = r.plain_len(max).unwrap();
-            if len > 0 {
-                let lines = r.take_lines(len);
-                let text = match lines.text {
-                    LineText::Utf8(text) => text.to_string(),
-                    LineText::Gb18030(bytes) => GB18030.decode_without_bom_handling(bytes).0.into(),
-                };
-                plain_records(&text, lines.line, b',', &mut ends, |item| match item {
-                    Ok(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
-                    Err(line) => skipped.push((line, RecordProblem::TooManyFields)),
-                });
-                continue;
-            }
-            match r.next_record().unwrap() {
-                Next::Record(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
-                Next::Skipped(line, p) => skipped.push((line, p)),
-                Next::End => break,
-            }
-        }
-        (recs, skipped, r.encoding())
-    }
-
-    #[test]
-    fn plain_lines_read_as_the_state_machine_reads_them() {
-        let mut many = String::from("id,v\n");
-        for i in 0..20_000 {
-            many.push_str(&format!("{i},村{i}\n"));
-        }
-        let (gbk, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n\r\n2, 关田村 \r\n");
-        let mut bad_utf8 = b"id,v\n1,a\n2,\xff\n3,c\n".to_vec();
-        bad_utf8.splice(0..0, "编号,村\n0,大骥村\n".bytes());
-        let wide = format!("a,b\n{}\n1,2\n", vec!["x"; MAX_FIELDS + 1].join(","));
-        let inputs: Vec<Vec<u8>> = vec![
-            "\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".into(),
-            b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n".to_vec(),
-            b"a,b\n1,x\r2,y\n3,z".to_vec(),
-            b"a,b\n1,x\n2,\"unbalanced\n3,z\n4,w\n".to_vec(),
-            b"a,b\n1,x\n\n  \n2,y,extra\n3\n".to_vec(),
-            "id,v\n1,a\n2,大骥村\n3,c\n".into(),
-            many.into(),
-            gbk.into_owned(),
-            bad_utf8,
-            wide.into(),
-        ];
-        for bytes in &inputs {
-            for max in [1, 7, 64, 1 << 20] {
-                assert_eq!(
-                    read_mixed(bytes, max),
-                    read_all(bytes),
-                    "{max}: {:?}",
-                    String::from_utf8_lossy(&bytes[..bytes.len().min(60)])
-                );
-            }
-        }
-        // Plain lines are actually taken, stopping at the first quote.
-        let mut r = CsvReader::new(&b"a,b\n1,x\n2,y\n3,\"z\"\n4,w\n"[..]);
-        assert!(matches!(r.next_record(), Ok(Next::Record(_))));
-        let lines = r.next_lines(1 << 20).unwrap().unwrap();
-        assert_eq!(
-            (lines.line, lines.count, lines.text.bytes()),
-            (2, 2, &b"1,x\n2,y\n"[..])
-        );
-        assert!(r.next_lines(1 << 20).unwrap().is_none());
-    }
-
-    #[test]
-    fn utf8_with_bom_and_quoted_newlines() {
-        let (recs, skipped, enc) =
-            read_all("\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".as_bytes());
-        assert_eq!(enc, Encoding::Utf8);
-        assert!(skipped.is_empty());
-        assert_eq!(recs[0], (1, vec!["编号".to_string(), "村".to_string()]));
-        assert_eq!(recs[1], (2, vec!["1".to_string(), "画青\n村".to_string()]));
-        assert_eq!(recs[2], (4, vec!["2".to_string(), "关田村".to_string()]));
-    }
-
-    #[test]
-    fn lines_are_right_after_crlf_and_blank_lines() {
-        let (recs, _, _) = read_all(b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n");
-        let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
-        assert_eq!(lines, [1, 2, 4, 7, 9]);
-    }
-
-    #[test]
-    fn gbk_is_recognised_and_decoded() {
-        let (bytes, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n");
-        let (recs, _, enc) = read_all(&bytes);
-        assert_eq!(enc, Encoding::Gb18030);
-        assert_eq!(recs[1].1, ["1", "画青村"]);
-    }
-
-    #[test]
-    fn gbk_after_a_long_ascii_start() {
-        let mut text = String::from("id,village\n");
-        for i in 0..10_000 {
-            text.push_str(&format!("{i},v\n"));
-        }
-        let mut bytes = text.into_bytes();
-        bytes.extend_from_slice(&GB18030.encode("x,黄金村\n").0);
-        let (recs, _, enc) = read_all(&bytes);
-        assert_eq!(enc, Encoding::Gb18030);
-        assert_eq!(recs.last().unwrap().1, ["x", "黄金村"]);
-    }
-
-    #[test]
-    fn a_huge_field_is_skipped_and_reading_goes_on() {
-        let mut bytes = b"a,b\n1,".to_vec();
-        bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD_BYTES));
-        bytes.extend_from_slice(b"\n2,y\n");
-        let (recs, skipped, _) = read_all(&bytes);
-        assert_eq!(skipped, [(2, RecordProblem::TooLong)]);
-        assert_eq!(
-            recs.last().unwrap(),
-            &(3, vec!["2".to_string(), "y".to_string()])
-        );
-    }
-
-    #[test]
-    fn workbooks_and_binaries_are_named() {
-        let mut r = CsvReader::new(&b"PK\x03\x04rest"[..]);
-        assert!(matches!(
-            r.next_record(),
-            Err(ReadError::NotText(NotText::Xlsx))
-        ));
-        let mut r = CsvReader::new(&b"\x00\x01\x02\x03abc"[..]);
-        assert!(matches!(
-            r.next_record(),
-            Err(ReadError::NotText(NotText::Binary))
-        ));
-    }
-
-    #[test]
-    fn tab_separated_is_recognised() {
-        let (recs, _, _) = read_all(b"id\tvillage\n1\tv, with comma\n");
-        assert_eq!(recs[1].1, ["1", "v, with comma"]);
-    }
-}
+#[path = "reader_tests.rs"]
+mod tests;

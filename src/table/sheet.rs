@@ -1,15 +1,26 @@
 //! A whole segment table in memory, for editing: rows kept as written (unknown columns, odd
 //! rows and all) and saved back in the file's own encoding, separator and line endings.
+//!
+//! Saving changes nothing the user did not edit: a row whose fields, written anew, would not
+//! give back the bytes it was read from (its quoting, its own line end, blank lines after it)
+//! has those bytes kept beside the table under its line, and an untouched row is written from
+//! them. Only such rows have them kept, so an ordinary table takes no more memory than its
+//! fields, and a row no more than before. A file with a line that cannot be
+//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding) is not opened at all.
 
+use std::cell::RefCell;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
+use std::rc::Rc;
 use std::time::SystemTime;
 
-use encoding_rs::GB18030;
-
 use super::replace::Replacement;
-use super::{csvout, open, Columns, Encoding, Field, Item, RowError, Style, TableError};
+use super::verbatim::{
+    encode_into, fields_line, keep, leading_line_ends, without_line_ends, Raw, Splitter, Tee,
+    Window,
+};
+use super::{open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
 
 /// One row's fields, stored back to back.
@@ -17,7 +28,8 @@ use crate::i18n::Lang;
 pub struct SheetRow {
     text: Box<str>,
     ends: Box<[usize]>,
-    /// The line the row started on in the file (0 for rows added since).
+    /// The line the row started on in the file (0 for rows added since); it names the bytes
+    /// the row was read from, where they are kept.
     pub line: u64,
 }
 
@@ -59,6 +71,8 @@ impl SheetRow {
     }
 
     /// The row with field `i` set to `value` (padding with empty fields if the row is short).
+    /// It is still the row of its line: written with that line's own line end, and as the line
+    /// was read if it is set back.
     pub fn with(&self, i: usize, value: &str) -> SheetRow {
         let n = self.len().max(i + 1);
         let fields: Vec<&str> = (0..n)
@@ -67,9 +81,47 @@ impl SheetRow {
         SheetRow::new(fields, self.line)
     }
 
+    /// The row's fields back to back, and where each ends.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where each field ends in [`SheetRow::text`].
+    pub(super) fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// The row as a record the table reader would have produced.
     pub fn record(&self) -> super::Record<'_> {
         super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
+    }
+
+    /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
+    /// read from (if kept), when its fields are still those, else its fields anew and its own
+    /// line end.
+    fn write(
+        &self,
+        out: &mut Vec<u8>,
+        raw: Option<&Raw>,
+        encoding: Encoding,
+        style: Style,
+        scratch: &mut Vec<u8>,
+        splitter: &mut Splitter,
+    ) {
+        let tail = match raw {
+            Some(raw) => {
+                let (body, tail) = raw.bytes.split_at(raw.body);
+                if splitter.holds(body, encoding, &self.text, &self.ends) {
+                    out.extend_from_slice(&raw.bytes);
+                    return;
+                }
+                tail
+            }
+            None => style.ending.bytes(),
+        };
+        fields_line(self.len(), |i| self.get(i), style.delimiter, scratch);
+        encode_into(out, scratch, encoding);
+        out.extend_from_slice(tail);
     }
 }
 
@@ -84,8 +136,13 @@ pub struct Sheet {
     pub encoding: Encoding,
     /// BOM, separator and line endings (kept on save).
     pub style: Style,
-    /// Records that could not be kept (longer than the reader allows).
-    pub skipped: Vec<RowError>,
+    /// What comes before the header (blank lines), as read.
+    preamble: Box<[u8]>,
+    /// The header line as read, line end and blank lines after it included.
+    header: Option<Box<[u8]>>,
+    /// The bytes of the rows that writing their fields anew would not give back, by line (in
+    /// order).
+    kept: Vec<(u64, Raw)>,
     /// Size and modification time when read, to notice changes by others.
     pub stamp: Option<(u64, SystemTime)>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
@@ -112,8 +169,13 @@ pub fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
 }
 
 impl Sheet {
-    /// Reads a whole table.
+    /// Reads a whole table, recognising its encoding.
     pub fn load(path: &Path) -> Result<Sheet, TableError> {
+        Sheet::load_in(path, None)
+    }
+
+    /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
+    pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
             let book = super::workbook::open(path, None)?;
             return Ok(Sheet {
@@ -121,7 +183,9 @@ impl Sheet {
                 rows: book.rows,
                 encoding: Encoding::Utf8,
                 style: Style::default(),
-                skipped: Vec::new(),
+                preamble: Box::default(),
+                header: None,
+                kept: Vec::new(),
                 stamp: stamp(path),
                 workbook: Some(WorkbookOrigin {
                     path: path.to_path_buf(),
@@ -131,25 +195,27 @@ impl Sheet {
                 }),
             });
         }
-        let file = File::open(path).map_err(TableError::Io)?;
-        let (columns, mut rows) = open(io::BufReader::with_capacity(1 << 16, file))?;
-        let mut sheet_rows = Vec::new();
-        let mut skipped = Vec::new();
-        while let Some(item) = rows.next_item()? {
-            match item {
-                Item::Record(r) => sheet_rows.push(SheetRow::new(r.iter(), r.line)),
-                Item::Skipped(e) => skipped.push(e),
+        load_csv(path, encoding).map_err(|e| match e {
+            // The whole file is at hand: say whether it is the other encoding throughout.
+            TableError::Encoding(mut e) => {
+                e.other_is_clean = e
+                    .expected
+                    .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
+                TableError::Encoding(e)
             }
-        }
-        Ok(Sheet {
-            columns,
-            rows: sheet_rows,
-            encoding: rows.encoding(),
-            style: rows.style(),
-            skipped,
-            stamp: stamp(path),
-            workbook: None,
+            e => e,
         })
+    }
+
+    /// A new, empty table in `encoding` (UTF-8 with a BOM when `None`), with every column
+    /// roadsub knows, named in `lang`.
+    pub fn empty_in(lang: Lang, encoding: Option<Encoding>) -> Sheet {
+        let mut sheet = Sheet::empty(lang);
+        if encoding == Some(Encoding::Gb18030) {
+            sheet.encoding = Encoding::Gb18030;
+            sheet.style.bom = false;
+        }
+        sheet
     }
 
     /// A new, empty table with every column roadsub knows, named in `lang`.
@@ -168,42 +234,63 @@ impl Sheet {
                 bom: true,
                 ..Style::default()
             },
-            skipped: Vec::new(),
+            preamble: Box::default(),
+            header: None,
+            kept: Vec::new(),
             stamp: None,
             workbook: None,
         }
     }
 
-    /// The table as bytes in its own encoding and style.
+    /// The table as bytes in its own encoding and style: untouched lines as they were read.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let d = self.style.delimiter;
-        let mut text = Vec::new();
-        let end =
-            |t: &mut Vec<u8>, crlf: bool| t.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
-        for (i, name) in self.columns.names.iter().enumerate() {
-            csvout::push_field_with(&mut text, name, i == 0, d);
+        let mut out = Vec::new();
+        if self.style.bom && self.encoding == Encoding::Utf8 {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
         }
-        end(&mut text, self.style.crlf);
+        out.extend_from_slice(&self.preamble);
+        let mut line = Vec::new();
+        let mut splitter = Splitter::new(self.style.delimiter);
+        match &self.header {
+            Some(raw) => out.extend_from_slice(raw),
+            None => {
+                let names = &self.columns.names;
+                fields_line(names.len(), |i| &names[i], self.style.delimiter, &mut line);
+                encode_into(&mut out, &line, self.encoding);
+                out.extend_from_slice(self.style.ending.bytes());
+            }
+        }
         for row in &self.rows {
-            for i in 0..row.len() {
-                csvout::push_field_with(&mut text, row.get(i), i == 0, d);
+            // A last line without a line end is one no longer when a row comes after it.
+            if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
+                out.extend_from_slice(self.style.ending.bytes());
             }
-            end(&mut text, self.style.crlf);
+            let raw = (row.line != 0)
+                .then(|| self.kept.binary_search_by_key(&row.line, |(l, _)| *l).ok())
+                .flatten()
+                .map(|i| &self.kept[i].1);
+            row.write(
+                &mut out,
+                raw,
+                self.encoding,
+                self.style,
+                &mut line,
+                &mut splitter,
+            );
         }
-        match self.encoding {
-            Encoding::Utf8 if self.style.bom => [b"\xEF\xBB\xBF".as_slice(), &text].concat(),
-            Encoding::Utf8 => text,
-            Encoding::Gb18030 => {
-                // Only ASCII separates fields, so encoding the whole text at once is exact.
-                let utf8 = String::from_utf8(text).unwrap_or_default();
-                GB18030.encode(&utf8).0.into_owned()
-            }
-        }
+        out
     }
 
-    /// Saves atomically: the previous version becomes `FILE.bak`, then the new text replaces
-    /// the file in one rename.
+    /// Saves atomically: the previous version becomes `FILE.bak` (itself replaced atomically,
+    /// so a failure leaves the last good backup), then the new text replaces the file in one
+    /// rename.
     pub fn save(&mut self, path: &Path) -> io::Result<()> {
+        self.save_with(path, &mut |w, bytes| w.write_all(bytes))
+    }
+
+    /// [`Sheet::save`], with every write to the new file and the backup going through `put`
+    /// (tests fail it as a full disk would).
+    fn save_with(&mut self, path: &Path, put: &mut Put<'_>) -> io::Result<()> {
         let out = Replacement::new(path, ".tmp")?;
         // A workbook name gets a workbook (never CSV bytes, nor one format under another's
         // name); the error, when there is one, is a `workbook::SaveError` to render.
@@ -214,11 +301,11 @@ impl Sheet {
                     .map_err(io::Error::other)?;
             Some(saved)
         } else {
-            out.file().write_all(&self.to_bytes())?;
+            put(&mut out.file(), &self.to_bytes())?;
             None
         };
         if path.exists() {
-            fs::copy(path, backup_path(path))?;
+            back_up(path, put)?;
         }
         out.commit()?;
         if let Some(saved) = saved {
@@ -239,6 +326,140 @@ impl Sheet {
     }
 }
 
+/// Where a save's bytes go: a writer and the bytes to write into it.
+type Put<'a> = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()> + 'a;
+
+/// Copies `path` to `FILE.bak` through a temporary file renamed over it: the old backup stays
+/// whole until the new one is complete and on disk.
+fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
+    let out = Replacement::new(&backup_path(path), ".tmp")?;
+    let mut from = File::open(path)?;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        put(&mut out.file(), &buf[..n])?;
+    }
+    out.commit()
+}
+
+/// Which record's bytes [`load_csv`] has yet to take.
+#[derive(Clone, Copy)]
+enum Open {
+    Header,
+    Row(usize),
+    Skipped,
+}
+
+/// Reads a CSV table whole, each row keeping its bytes where its fields do not give them.
+fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+    let file = File::open(path).map_err(TableError::Io)?;
+    let window = Rc::new(RefCell::new(Window::default()));
+    let tee = Tee {
+        inner: file,
+        seen: window.clone(),
+    };
+    let (columns, mut rows) = open_in(tee, encoding)?;
+    let style = rows.style();
+    let bom = if style.bom { 3 } else { 0 };
+    let mut sheet_rows: Vec<SheetRow> = Vec::new();
+    let mut unkept = Vec::new();
+    // The record whose span is still open, where it starts, where the reader stopped after it.
+    let mut open = Open::Header;
+    let mut prev_end = rows.offset();
+    let (preamble, mut start) = {
+        let w = window.borrow();
+        let head = w.span(bom, prev_end).unwrap_or_default();
+        let lead = leading_line_ends(head);
+        (Box::from(&head[..lead]), bom + lead as u64)
+    };
+    let mut header = None;
+    let mut scratch = Vec::new();
+    let mut splitter = Splitter::new(style.delimiter);
+    let mut kept = Vec::new();
+    loop {
+        let item = match rows.next_item()? {
+            Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
+            Some(Item::Skipped(e)) => Some(Err(e)),
+            None => None,
+        };
+        let end = rows.offset();
+        let next_start = {
+            let w = window.borrow();
+            match &item {
+                Some(_) => {
+                    prev_end
+                        + w.span(prev_end, end)
+                            .map_or(0, |s| leading_line_ends(s) as u64)
+                }
+                None => end,
+            }
+        };
+        {
+            let w = window.borrow();
+            let span = w.span(start, next_start);
+            let body_end = w.span(start, prev_end).map(without_line_ends);
+            match open {
+                Open::Header => header = span.map(Box::from),
+                Open::Skipped => {}
+                Open::Row(i) => match (span, body_end) {
+                    (Some(span), Some(body)) => {
+                        let row = &sheet_rows[i];
+                        let enc = rows.encoding();
+                        if let Some(raw) =
+                            keep(row, span, body, enc, style, &mut scratch, &mut splitter)
+                        {
+                            kept.push((row.line, raw));
+                        }
+                    }
+                    _ => unkept.push((sheet_rows[i].line, super::RecordProblem::TooLong)),
+                },
+            }
+        }
+        match item {
+            Some(Ok(row)) => {
+                sheet_rows.push(row);
+                open = Open::Row(sheet_rows.len() - 1);
+            }
+            Some(Err(e)) => {
+                unkept.push((
+                    e.line,
+                    match e.problem {
+                        super::Problem::TooManyFields => super::RecordProblem::TooManyFields,
+                        _ => super::RecordProblem::TooLong,
+                    },
+                ));
+                // The table is not opened: its bytes need not be kept.
+                open = Open::Skipped;
+            }
+            None => break,
+        }
+        start = next_start;
+        prev_end = end;
+        window.borrow_mut().forget_before(start);
+    }
+    if !unkept.is_empty() {
+        unkept.sort_unstable();
+        unkept.dedup();
+        return Err(TableError::Unkept(unkept));
+    }
+    Ok(Sheet {
+        columns,
+        rows: sheet_rows,
+        encoding: rows.encoding(),
+        style,
+        preamble,
+        header,
+        kept,
+        stamp: stamp(path),
+        workbook: None,
+    })
+}
+
 /// `FILE.bak` beside `FILE`.
 pub fn backup_path(path: &Path) -> std::path::PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -249,6 +470,7 @@ pub fn backup_path(path: &Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::GB18030;
 
     #[test]
     fn a_gbk_file_is_saved_as_gbk_with_its_line_endings() {
@@ -258,7 +480,7 @@ mod tests {
         fs::write(&path, GB18030.encode(original).0).unwrap();
         let mut sheet = Sheet::load(&path).unwrap();
         assert_eq!(sheet.encoding, Encoding::Gb18030);
-        assert!(sheet.style.crlf);
+        assert_eq!(sheet.style.ending, super::super::LineEnd::CrLf);
         assert_eq!(sheet.rows[0].get(2), "画青村");
         sheet.rows[0] = sheet.rows[0].with(4, "3.5");
         sheet.save(&path).unwrap();
@@ -298,5 +520,66 @@ mod tests {
         )
         .unwrap();
         assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_previous_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,class,width_m,length_km,cost\n";
+        let now = format!("{head}A,t,v,village,4.5,1,2\n");
+        let before = format!("{head}A,t,v,village,4.5,1,1\n");
+        fs::write(&path, &now).unwrap();
+        fs::write(backup_path(&path), &before).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "3");
+        // The disk fills up halfway through the backup (the second write), or the new text.
+        for fail_at in [1, 0] {
+            let mut writes = 0;
+            let mut full_disk = |w: &mut dyn Write, bytes: &[u8]| {
+                writes += 1;
+                if writes > fail_at {
+                    w.write_all(&bytes[..bytes.len() / 2])?;
+                    return Err(io::Error::from_raw_os_error(28));
+                }
+                w.write_all(bytes)
+            };
+            let err = sheet.save_with(&path, &mut full_disk).unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(28));
+            assert_eq!(fs::read_to_string(&path).unwrap(), now);
+            assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), before);
+            let mut names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            assert_eq!(
+                names,
+                ["plan.csv", "plan.csv.bak"],
+                "no temporary file is left"
+            );
+        }
+        sheet.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), now);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{head}A,t,v,village,4.5,1,3\n")
+        );
+    }
+
+    #[test]
+    fn a_new_table_is_saved_in_the_encoding_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.csv");
+        let mut sheet = Sheet::empty_in(Lang::Zh, Some(Encoding::Gb18030));
+        sheet.save(&path).unwrap();
+        let header = "编号,乡镇,村,路段名称,道路类别,宽度,长度,投资,整合资金,已完工,户数\n";
+        assert_eq!(fs::read(&path).unwrap(), GB18030.encode(header).0.to_vec());
+        let mut sheet = Sheet::empty_in(Lang::Zh, None);
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            [b"\xEF\xBB\xBF".as_slice(), header.as_bytes()].concat()
+        );
     }
 }

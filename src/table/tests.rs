@@ -138,3 +138,208 @@ fn a_totals_row_is_told_from_a_segment() {
     assert!(!is_totals(&["Total", "t", "v", "通村", "4.5", "1", "100"]));
     assert!(!is_totals(&["AY-01", "", "", "", "", "", ""]));
 }
+
+/// A file in a new folder, holding `bytes`.
+fn file_with(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+/// 1,500 good UTF-8 rows after a header, with `last` as line 1502.
+fn good_rows_then(last: &[u8]) -> Vec<u8> {
+    let mut bytes = b"id,township,village,class,width_m,length_km,cost,note\n".to_vec();
+    for i in 0..1500 {
+        bytes.extend_from_slice(format!("S{i},天马乡,画青村,village,4.5,2,1600000,\n").as_bytes());
+    }
+    bytes.extend_from_slice(last);
+    bytes
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_never_dropped_by_a_save() {
+    let bytes = good_rows_then(b"LAT1,T,V,village,4.5,2,1600000,caf\xe9\n");
+    let (_dir, path) = file_with(&bytes);
+    let err = sheet::Sheet::load(&path).unwrap_err();
+    assert_eq!(
+        err.render("t.csv", Lang::En),
+        "t.csv:1502: this line is not valid UTF-8 text, though the lines before it are (line 2, the \
+         first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, give --encoding gbk \
+         (the whole file does not read cleanly as GBK/GB18030 either)"
+    );
+    assert_eq!(
+        err.render("t.csv", Lang::Zh),
+        "t.csv:1502: 此行不是有效的 UTF-8 文本，而此前各行是（第 2 行是第一个含非 ASCII 字符的行，\
+         为 UTF-8）；如文件是 GBK/GB18030 编码，请加 --encoding gbk（整个文件按 GBK/GB18030 也无法正确读取）"
+    );
+    // Nothing was opened, so nothing can be saved over the file.
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn records_that_cannot_be_kept_refuse_the_open_naming_every_line() {
+    let mut bytes = good_rows_then(b"");
+    bytes.extend_from_slice(b"LONG,t,v,village,4.5,1,1,");
+    bytes.extend(std::iter::repeat_n(b'x', reader::MAX_RECORD_BYTES + 1));
+    bytes.extend_from_slice(b"\n");
+    bytes.extend_from_slice(format!("WIDE{}\n", ",".repeat(MAX_FIELDS + 1)).as_bytes());
+    let (_dir, path) = file_with(&bytes);
+    let err = sheet::Sheet::load(&path).unwrap_err();
+    assert_eq!(
+        err.render("t.csv", Lang::En),
+        "t.csv:1502: this record is longer than 1 MiB; the table cannot be edited without losing it, \
+         so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)\n\
+         t.csv:1503: this record has more than 4096 fields; the table cannot be edited without \
+         losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)"
+    );
+    assert_eq!(
+        err.render("t.csv", Lang::Zh).lines().next().unwrap(),
+        "t.csv:1502: 此记录超过 1 MiB；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
+    );
+}
+
+#[test]
+fn a_stray_byte_in_a_utf8_file_is_refused_naming_its_line() {
+    // Well inside the first 64 KiB, which once decided the encoding alone.
+    let mut bytes = b"id,township,village,class,width_m,length_km,cost,note\n".to_vec();
+    for i in 0..20 {
+        bytes.extend_from_slice(format!("S{i},天马乡,画青村,village,4.5,2,1600000,\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"S20,t,v,village,4.5,2,1600000,Jos\xe9 \n");
+    bytes.extend_from_slice("S21,天马乡,关田村,village,4.5,2,1600000,\n".as_bytes());
+    let (_dir, path) = file_with(&bytes);
+    match sheet::Sheet::load(&path).unwrap_err() {
+        TableError::Encoding(e) => assert_eq!(
+            (e.line, e.expected, e.decided, e.other_is_clean),
+            (22, Some(Encoding::Utf8), Decided::Line(2), Some(false))
+        ),
+        e => panic!("{e:?}"),
+    }
+    // The stray byte on the first line that is not ASCII: neither encoding reads it.
+    let (_dir, path) = file_with(
+        b"id,township,village,class,width_m,length_km,cost,note\nS0,t,v,village,4.5,2,1,caf\xe9\n",
+    );
+    assert_eq!(
+        sheet::Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        "t.csv:2: this line is neither UTF-8 nor GBK/GB18030 text; save the table as CSV UTF-8, or \
+         give --encoding utf-8 or --encoding gbk if you know which it is"
+    );
+    // Taken for GB18030 from a first line that is not UTF-8, a UTF-8 line later breaks it.
+    let mut bytes = b"id,township,village,class,width_m,length_km,cost,note\n".to_vec();
+    bytes.extend_from_slice(b"S0,t,v,village,4.5,2,1,\xe9t\n");
+    bytes.extend_from_slice("S1,天马乡,画青村,village,4.5,2,1,\n".as_bytes());
+    let (_dir, path) = file_with(&bytes);
+    assert_eq!(
+        sheet::Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        "t.csv:3: this line is not valid GBK/GB18030 text, though the lines before it are (line 2, \
+         the first that is not plain ASCII, is GBK/GB18030); if the file is UTF-8, give --encoding \
+         utf-8 (the whole file does not read cleanly as UTF-8 either)"
+    );
+}
+
+#[test]
+fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_not_garbled() {
+    use encoding_rs::GB18030;
+    let first = GB18030.encode("卢庄,梅路").0;
+    assert!(
+        std::str::from_utf8(&first).is_ok(),
+        "the trap: these GBK bytes are valid UTF-8"
+    );
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    // Over 64 KiB of ASCII first.
+    for i in 0..3000 {
+        text.push_str(&format!("S{i},t,v,village,4.5,2,1600000\n"));
+    }
+    text.push_str("L1,卢庄,梅路,village,4.5,2,1600000\n");
+    text.push_str("L2,天马乡,画青村,village,4.5,2,1600000\n");
+    let bytes = GB18030.encode(&text).0.into_owned();
+    let (_dir, path) = file_with(&bytes);
+    assert_eq!(
+        sheet::Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        "t.csv:3003: this line is not valid UTF-8 text, though the lines before it are (line 3002, \
+         the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, give --encoding \
+         gbk (the whole file reads cleanly as GBK/GB18030)"
+    );
+    // Told, it reads every row right, and saves them as they were.
+    let mut sheet = sheet::Sheet::load_in(&path, Some(Encoding::Gb18030)).unwrap();
+    assert_eq!(
+        (sheet.rows[3000].get(1), sheet.rows[3000].get(2)),
+        ("卢庄", "梅路")
+    );
+    assert_eq!(sheet.rows[3001].get(2), "画青村");
+    sheet.save(&path).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn cr_only_line_endings_are_kept_and_counted() {
+    let original = "id,township,village,class,width_m,length_km,cost\rA,t,v,village,4.5,1,\"1,000\"\r\rB,t,\"two\rlines\",village,4.5,1,2\rC,t,v,village,4.5,1,3\r";
+    let (_dir, path) = file_with(original.as_bytes());
+    let mut sheet = sheet::Sheet::load(&path).unwrap();
+    assert_eq!(sheet.style.ending, LineEnd::Cr);
+    let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 4, 6]);
+    sheet.rows[2] = sheet.rows[2].with(6, "30");
+    sheet.save(&path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original.replace(",3\r", ",30\r")
+    );
+}
+
+#[test]
+fn the_header_is_written_as_read() {
+    let original =
+        " id , township ,village,class,\"width_m\",length_km,cost\r\nA,t,v,village,4.5,1,1\r\n";
+    let (_dir, path) = file_with(original.as_bytes());
+    let mut sheet = sheet::Sheet::load(&path).unwrap();
+    assert_eq!(sheet.columns.names[1], "township");
+    sheet.rows[0] = sheet.rows[0].with(6, "2");
+    sheet.save(&path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original.replace(",1,1\r\n", ",1,2\r\n")
+    );
+}
+
+#[test]
+fn an_edit_set_back_writes_the_line_as_it_was() {
+    let original = "id,township,village,class,width_m,length_km,cost\n\"A\",t,v,village,4.5,1,1\r\n\nB,t,v,village,4.5,1,2";
+    let (_dir, path) = file_with(original.as_bytes());
+    let mut sheet = sheet::Sheet::load(&path).unwrap();
+    let before = sheet.rows[0].clone();
+    sheet.rows[0] = sheet.rows[0].with(6, "9");
+    // Its own line end and the blank line after it stay.
+    assert_eq!(
+        String::from_utf8(sheet.to_bytes()).unwrap(),
+        original.replace("\"A\",t,v,village,4.5,1,1\r\n", "A,t,v,village,4.5,1,9\r\n")
+    );
+    sheet.rows[0] = sheet.rows[0].with(6, "1");
+    assert_eq!(sheet.rows[0], before);
+    assert_eq!(String::from_utf8(sheet.to_bytes()).unwrap(), original);
+    // A row added after a last line without its line end starts a line of its own.
+    sheet.rows.push(sheet::SheetRow::new(
+        ["C", "t", "v", "village", "4.5", "1", "3"],
+        0,
+    ));
+    assert_eq!(
+        String::from_utf8(sheet.to_bytes()).unwrap(),
+        format!("{original}\nC,t,v,village,4.5,1,3\n")
+    );
+}
+
+#[test]
+fn a_header_over_4096_columns_says_what_is_wrong() {
+    let header = format!("id{}\n", ",x".repeat(MAX_FIELDS + 1));
+    let err = open(header.as_bytes()).err().unwrap();
+    assert_eq!(
+        err.render("t.csv", Lang::En),
+        "t.csv: the header row (line 1) has more than 4096 columns, more than roadsub reads; a \
+         segment table's header names a few dozen"
+    );
+    assert_eq!(
+        err.render("t.csv", Lang::Zh),
+        "t.csv: 表头行（第 1 行）超过 4096 列，超出 roadsub 可读取的列数；路段表的表头只有几十列"
+    );
+}

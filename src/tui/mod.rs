@@ -39,7 +39,12 @@ use state::App;
 
 /// Opens the table at `path` (a new one when `None` or when the file does not exist yet) and
 /// runs the interactive table until the user quits. `Err` carries a message for stderr.
-pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), String> {
+pub fn run(
+    path: Option<PathBuf>,
+    encoding: Option<crate::table::Encoding>,
+    rules: RuleSet,
+    lang: Lang,
+) -> Result<(), String> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(lang
             .pick(
@@ -51,9 +56,9 @@ pub fn run(path: Option<PathBuf>, rules: RuleSet, lang: Lang) -> Result<(), Stri
     let sheet = match &path {
         Some(p) if p.exists() => {
             let label = p.display().to_string();
-            Sheet::load(p).map_err(|e| e.render(&label, lang))?
+            Sheet::load_in(p, encoding).map_err(|e| e.render(&label, lang))?
         }
-        _ => Sheet::empty(lang),
+        _ => Sheet::empty_in(lang, encoding),
     };
     let doc = Doc::new(sheet, path, &rules);
     let mut app = App::new(doc, rules, lang);

@@ -1154,6 +1154,7 @@ impl App {
                 inputs: vec![Input {
                     label,
                     path: Some(table.path().to_path_buf()),
+                    encoding: Some(self.doc.sheet.encoding),
                 }],
                 destination: Destination::File(path.clone()),
                 keep_going: true,

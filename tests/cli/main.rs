@@ -5,6 +5,7 @@ mod bad_input;
 mod batch;
 mod excel;
 mod formats;
+mod reading;
 mod rules;
 mod workbooks;
 

@@ -1,0 +1,224 @@
+//! The reader against the state machine, line numbers, encodings and limits.
+
+use super::*;
+
+type Recs = Vec<(u64, Vec<String>)>;
+/// Records, skipped records, the encoding, and the line that broke it.
+type Read = (
+    Recs,
+    Vec<(u64, RecordProblem)>,
+    Encoding,
+    Option<EncodingError>,
+);
+
+fn read_all(bytes: &[u8]) -> Read {
+    read_all_in(bytes, None)
+}
+
+fn read_all_in(bytes: &[u8], encoding: Option<Encoding>) -> Read {
+    let mut r = CsvReader::with_encoding(bytes, encoding);
+    let (mut recs, mut skipped) = (Vec::new(), Vec::new());
+    loop {
+        match r.next_record() {
+            Ok(Next::Record(rec)) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+            Ok(Next::Skipped(line, p)) => skipped.push((line, p)),
+            Ok(Next::End) => break,
+            Err(ReadError::Encoding(e)) => return (recs, skipped, r.encoding(), Some(e)),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    (recs, skipped, r.encoding(), None)
+}
+
+/// Like `read_all`, but taking plain lines whenever there are some, at most `max` bytes.
+fn read_mixed(bytes: &[u8], max: usize) -> Read {
+    let mut r = CsvReader::new(bytes);
+    let (mut recs, mut skipped) = (Vec::new(), Vec::new());
+    let mut ends = Vec::new();
+    loop {
+        let len = r.plain_len(max).unwrap();
+        if len > 0 {
+            let lines = r.take_lines(len);
+            let text = match lines.text {
+                LineText::Utf8(text) => text.to_string(),
+                LineText::Gb18030(bytes) => GB18030.decode_without_bom_handling(bytes).0.into(),
+            };
+            plain_records(&text, lines.line, b',', &mut ends, |item| match item {
+                Ok(rec) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+                Err(line) => skipped.push((line, RecordProblem::TooManyFields)),
+            });
+            continue;
+        }
+        match r.next_record() {
+            Ok(Next::Record(rec)) => recs.push((rec.line, rec.iter().map(String::from).collect())),
+            Ok(Next::Skipped(line, p)) => skipped.push((line, p)),
+            Ok(Next::End) => break,
+            Err(ReadError::Encoding(e)) => return (recs, skipped, r.encoding(), Some(e)),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    (recs, skipped, r.encoding(), None)
+}
+
+#[test]
+fn plain_lines_read_as_the_state_machine_reads_them() {
+    let mut many = String::from("id,v\n");
+    for i in 0..20_000 {
+        many.push_str(&format!("{i},村{i}\n"));
+    }
+    let (gbk, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n\r\n2, 关田村 \r\n");
+    let mut bad_utf8 = b"id,v\n1,a\n2,\xff\n3,c\n".to_vec();
+    bad_utf8.splice(0..0, "编号,村\n0,大骥村\n".bytes());
+    let wide = format!("a,b\n{}\n1,2\n", vec!["x"; MAX_FIELDS + 1].join(","));
+    // GB18030 throughout but for one line, far into the file.
+    let mut bad_gbk = GB18030.encode("编号,村\n").0.into_owned();
+    for i in 0..5_000 {
+        bad_gbk.extend_from_slice(&GB18030.encode(&format!("{i},画青村{i}\n")).0);
+    }
+    bad_gbk.extend_from_slice(b"x,\x81\x20\n");
+    bad_gbk.extend_from_slice(&GB18030.encode("y,关田村\n").0);
+    let inputs: Vec<Vec<u8>> = vec![
+        "\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".into(),
+        b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n".to_vec(),
+        b"a,b\n1,x\r2,y\n3,z".to_vec(),
+        b"a,b\n1,x\n2,\"unbalanced\n3,z\n4,w\n".to_vec(),
+        b"a,b\n1,x\n\n  \n2,y,extra\n3\n".to_vec(),
+        "id,v\n1,a\n2,大骥村\n3,c\n".into(),
+        many.into(),
+        gbk.into_owned(),
+        bad_utf8,
+        wide.into(),
+        bad_gbk,
+        b"a,b\r1,x\r\r2,\"y\rz\"\r3,w\r\n4,v\n5,u".to_vec(),
+    ];
+    for bytes in &inputs {
+        for max in [1, 7, 64, 1 << 20] {
+            assert_eq!(
+                read_mixed(bytes, max),
+                read_all(bytes),
+                "{max}: {:?}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(60)])
+            );
+        }
+    }
+    // Plain lines are actually taken, stopping at the first quote.
+    let mut r = CsvReader::new(&b"a,b\n1,x\n2,y\n3,\"z\"\n4,w\n"[..]);
+    assert!(matches!(r.next_record(), Ok(Next::Record(_))));
+    let lines = r.next_lines(1 << 20).unwrap().unwrap();
+    assert_eq!(
+        (lines.line, lines.count, lines.text.bytes()),
+        (2, 2, &b"1,x\n2,y\n"[..])
+    );
+    assert!(r.next_lines(1 << 20).unwrap().is_none());
+}
+
+#[test]
+fn cr_only_line_endings_are_kept_and_counted() {
+    let (recs, ..) = read_all(b"a,b\r1,x\r\r2,\"y\rz\"\r3,w\r\n4,v\n\r5,u\r");
+    let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+    assert_eq!(lines, [1, 2, 4, 6, 7, 9]);
+    let mut r = CsvReader::new(&b"a,b\r1,x\r"[..]);
+    assert!(matches!(r.next_record(), Ok(Next::Record(_))));
+    assert_eq!(r.style().ending, LineEnd::Cr);
+}
+
+#[test]
+fn a_line_that_breaks_the_encoding_stops_the_reading_with_its_line() {
+    let mut bytes = "编号,村\n".as_bytes().to_vec();
+    for i in 0..5_000 {
+        bytes.extend_from_slice(format!("{i},画青村\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"x,caf\xe9\ny,v\n");
+    for max in [64, 1 << 20] {
+        let (recs, _, enc, err) = read_mixed(&bytes, max);
+        assert_eq!((recs.len(), enc), (5_001, Encoding::Utf8));
+        assert_eq!(
+            err,
+            Some(EncodingError {
+                line: 5_002,
+                expected: Some(Encoding::Utf8),
+                decided: Decided::Line(1),
+                flag: "--encoding",
+                other_is_clean: None,
+            })
+        );
+    }
+    // Given, the encoding is not guessed: GBK bytes are read as GBK from the first line.
+    let gbk = GB18030.encode("编号,村\n1,卢庄\n").0;
+    let (recs, _, _, err) = read_all_in(&gbk, Some(Encoding::Gb18030));
+    assert_eq!((recs[1].1[1].as_str(), err), ("卢庄", None));
+    let (_, _, _, err) = read_all_in(&gbk, Some(Encoding::Utf8));
+    assert_eq!(err.map(|e| (e.line, e.decided)), Some((1, Decided::Given)));
+}
+
+#[test]
+fn utf8_with_bom_and_quoted_newlines() {
+    let (recs, skipped, enc, _) =
+        read_all("\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".as_bytes());
+    assert_eq!(enc, Encoding::Utf8);
+    assert!(skipped.is_empty());
+    assert_eq!(recs[0], (1, vec!["编号".to_string(), "村".to_string()]));
+    assert_eq!(recs[1], (2, vec!["1".to_string(), "画青\n村".to_string()]));
+    assert_eq!(recs[2], (4, vec!["2".to_string(), "关田村".to_string()]));
+}
+
+#[test]
+fn lines_are_right_after_crlf_and_blank_lines() {
+    let (recs, ..) = read_all(b"a,b\r\n1,x\r\n\r\n2,y\r\n\n\n3,\"q\r\nr\"\r\n4,z\r\n");
+    let lines: Vec<u64> = recs.iter().map(|r| r.0).collect();
+    assert_eq!(lines, [1, 2, 4, 7, 9]);
+}
+
+#[test]
+fn gbk_is_recognised_and_decoded() {
+    let (bytes, _, _) = GB18030.encode("编号,村\r\n1,画青村\r\n");
+    let (recs, _, enc, _) = read_all(&bytes);
+    assert_eq!(enc, Encoding::Gb18030);
+    assert_eq!(recs[1].1, ["1", "画青村"]);
+}
+
+#[test]
+fn gbk_after_a_long_ascii_start() {
+    let mut text = String::from("id,village\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("{i},v\n"));
+    }
+    let mut bytes = text.into_bytes();
+    bytes.extend_from_slice(&GB18030.encode("x,黄金村\n").0);
+    let (recs, _, enc, _) = read_all(&bytes);
+    assert_eq!(enc, Encoding::Gb18030);
+    assert_eq!(recs.last().unwrap().1, ["x", "黄金村"]);
+}
+
+#[test]
+fn a_huge_field_is_skipped_and_reading_goes_on() {
+    let mut bytes = b"a,b\n1,".to_vec();
+    bytes.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD_BYTES));
+    bytes.extend_from_slice(b"\n2,y\n");
+    let (recs, skipped, ..) = read_all(&bytes);
+    assert_eq!(skipped, [(2, RecordProblem::TooLong)]);
+    assert_eq!(
+        recs.last().unwrap(),
+        &(3, vec!["2".to_string(), "y".to_string()])
+    );
+}
+
+#[test]
+fn workbooks_and_binaries_are_named() {
+    let mut r = CsvReader::new(&b"PK\x03\x04rest"[..]);
+    assert!(matches!(
+        r.next_record(),
+        Err(ReadError::NotText(NotText::Xlsx))
+    ));
+    let mut r = CsvReader::new(&b"\x00\x01\x02\x03abc"[..]);
+    assert!(matches!(
+        r.next_record(),
+        Err(ReadError::NotText(NotText::Binary))
+    ));
+}
+
+#[test]
+fn tab_separated_is_recognised() {
+    let (recs, ..) = read_all(b"id\tvillage\n1\tv, with comma\n");
+    assert_eq!(recs[1].1, ["1", "v, with comma"]);
+}

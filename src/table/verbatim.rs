@@ -1,0 +1,222 @@
+//! The bytes each line of a table was read from, kept where writing its fields anew would not
+//! give them back (its quoting, its own line end, blank lines after it), so that a save writes
+//! every untouched line as it was. Only such lines are kept: an ordinary row costs nothing.
+
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+use csv_core::{ReadRecordResult, Reader as CoreReader, ReaderBuilder};
+use encoding_rs::GB18030;
+
+use super::sheet::SheetRow;
+use super::{csvout, Encoding, Style};
+
+/// A row's bytes as read: the record, then its line end and any blank lines after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    /// The bytes.
+    pub bytes: Box<[u8]>,
+    /// Where the record ends and its line end begins.
+    pub body: usize,
+}
+
+/// Writes `n` fields as one CSV record (no line end) into `line`, quoted only where needed.
+pub fn fields_line<'a>(
+    n: usize,
+    field: impl Fn(usize) -> &'a str,
+    delimiter: u8,
+    line: &mut Vec<u8>,
+) {
+    line.clear();
+    if n == 1 && field(0).is_empty() {
+        // A lone empty field written bare would be a blank line, which is no record.
+        line.extend_from_slice(b"\"\"");
+        return;
+    }
+    for i in 0..n {
+        csvout::push_field_with(line, field(i), i == 0, delimiter);
+    }
+}
+
+/// Appends UTF-8 `text` to `out` in `encoding`.
+pub fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding) {
+    match encoding {
+        Encoding::Gb18030 if !text.is_ascii() => {
+            // Built from `&str` fields and ASCII, so it is UTF-8.
+            let text = std::str::from_utf8(text).unwrap_or_default();
+            out.extend_from_slice(&GB18030.encode(text).0);
+        }
+        _ => out.extend_from_slice(text),
+    }
+}
+
+/// What a file read so far holds that no row has taken yet: the reader's source, seen through
+/// [`Tee`], so that each row can keep the bytes it was read from.
+#[derive(Default)]
+pub struct Window {
+    bytes: Vec<u8>,
+    /// The file offset of `bytes[0]`.
+    start: u64,
+}
+
+/// The most a window holds: the longest record kept, and more.
+const WINDOW_MAX: usize = 64 << 20;
+
+impl Window {
+    /// The file's bytes `from..to`, if still held.
+    pub fn span(&self, from: u64, to: u64) -> Option<&[u8]> {
+        let a = usize::try_from(from.checked_sub(self.start)?).ok()?;
+        let b = usize::try_from(to.checked_sub(self.start)?).ok()?;
+        self.bytes.get(a..b)
+    }
+
+    /// Lets go of everything before file offset `at`: at once when that is most of what is
+    /// held, so that the bytes kept are moved rarely, not once a row.
+    pub fn forget_before(&mut self, at: u64) {
+        let n = usize::try_from(at.saturating_sub(self.start)).unwrap_or(usize::MAX);
+        let n = n.min(self.bytes.len());
+        if n >= (1 << 20).max(self.bytes.len() / 2) {
+            self.bytes.drain(..n);
+            self.start += n as u64;
+        }
+    }
+}
+
+/// A reader that keeps what it reads in a [`Window`].
+pub struct Tee<R> {
+    /// The source.
+    pub inner: R,
+    /// Where what is read is kept.
+    pub seen: Rc<RefCell<Window>>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut w = self.seen.borrow_mut();
+        if w.bytes.len() + n > WINDOW_MAX {
+            // Only a record far over the reader's limit gets here: it is refused anyway (its
+            // span is no longer had).
+            w.start += w.bytes.len() as u64;
+            w.bytes.clear();
+        }
+        w.bytes.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// How many line-end bytes `bytes` starts with (blank lines, the LF of a CR LF).
+pub fn leading_line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|b| !matches!(b, b'\n' | b'\r'))
+        .unwrap_or(bytes.len())
+}
+
+/// How long `bytes` is without the line-end bytes it ends with.
+pub fn without_line_ends(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The bytes `row` must keep to be written back as `span` (its record, `body` bytes long,
+/// then its line end and any blank lines), or `None` when its fields written anew give them.
+pub fn keep(
+    row: &SheetRow,
+    span: &[u8],
+    body: usize,
+    encoding: Encoding,
+    style: Style,
+    scratch: &mut Vec<u8>,
+    splitter: &mut Splitter,
+) -> Option<Raw> {
+    fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
+    scratch.extend_from_slice(style.ending.bytes());
+    let same = match encoding {
+        Encoding::Gb18030 if !scratch.is_ascii() => {
+            let mut encoded = Vec::with_capacity(span.len());
+            encode_into(&mut encoded, scratch, encoding);
+            encoded == span
+        }
+        _ => scratch.as_slice() == span,
+    };
+    if same {
+        return None;
+    }
+    // The record's own bytes, as far as they read back as its fields: a quote left open at
+    // the end of the file takes the line end into its field.
+    let holds = splitter.holds(&span[..body], encoding, row.text(), row.ends());
+    let body = if holds { body } else { span.len() };
+    Some(Raw {
+        bytes: span.into(),
+        body,
+    })
+}
+
+/// Splits single records as written back into their fields (see [`Splitter::split`]), with
+/// one parser and its buffers for them all.
+pub struct Splitter {
+    core: CoreReader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Splitter {
+    /// A splitter for records separated by `delimiter`.
+    pub fn new(delimiter: u8) -> Splitter {
+        Splitter {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            out: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Whether `bytes`, one record as written in `encoding` (without its line end), hold
+    /// exactly the fields `text` (back to back) ending at `ends`.
+    pub fn holds(&mut self, bytes: &[u8], encoding: Encoding, text: &str, ends: &[usize]) -> bool {
+        self.core.reset();
+        self.out.clear();
+        self.out.resize(bytes.len() + 1, 0);
+        self.ends.clear();
+        self.ends.resize(bytes.len() + 2, 0);
+        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            input = &input[nin..];
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::Record if input.is_empty() => break,
+                _ => return false,
+            }
+        }
+        if nend != ends.len() {
+            return false;
+        }
+        let raw = &self.out[..nout];
+        let (mut start, mut at) = (0, 0);
+        for (&end, &want) in self.ends[..nend].iter().zip(ends) {
+            let field = &raw[start..end];
+            let expected = &text[at..want];
+            let same = match encoding {
+                Encoding::Utf8 => field == expected.as_bytes(),
+                Encoding::Gb18030 if field.is_ascii() => field == expected.as_bytes(),
+                Encoding::Gb18030 => GB18030
+                    .decode_without_bom_handling_and_without_replacement(field)
+                    .is_some_and(|f| f == expected),
+            };
+            if !same {
+                return false;
+            }
+            start = end;
+            at = want;
+        }
+        true
+    }
+}

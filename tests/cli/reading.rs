@@ -1,0 +1,200 @@
+//! SPEC §4 and §10: a table is read in one encoding, decided from the whole file or given, and
+//! every line is counted and kept, whatever ends it.
+
+use super::*;
+
+const HEAD: &str = "id,township,village,class,width_m,length_km,cost,note\n";
+
+/// 1,500 good UTF-8 rows, then `last` as line 1502.
+fn stray_byte_table(env: &Env) -> String {
+    let mut bytes = HEAD.as_bytes().to_vec();
+    for i in 0..1500 {
+        bytes.extend_from_slice(format!("S{i},天马乡,画青村,village,4.5,2,1600000,\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"LAT1,T,V,village,4.5,2,1600000,caf\xe9\n");
+    bytes.extend_from_slice(b"LAT2,T,V,village,4.5,2,1600000,\n");
+    env.write("stray.csv", bytes)
+}
+
+#[test]
+fn a_stray_byte_in_a_utf8_file_is_refused_naming_its_line() {
+    let env = Env::new();
+    let input = stray_byte_table(&env);
+    let out = env.path("out.csv");
+    let out = out.to_str().unwrap();
+    for keep_going in [false, true] {
+        let mut args = vec!["batch", &input, "-o", out];
+        if keep_going {
+            args.push("--keep-going");
+        }
+        let (code, stdout, err) = env.run(&args);
+        assert_eq!((code, stdout.as_str()), (1, ""));
+        assert_text(
+            &err,
+            &format!(
+                "{input}:1502: this line is not valid UTF-8 text, though the lines before it are \
+                 (line 2, the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, \
+                 give --input-encoding gbk\n\
+                 1 table not read; nothing written{}\n",
+                if keep_going { "" } else { " (fix them, or use --keep-going to write the 1500 good rows)" }
+            ),
+        );
+        // Rows before the line may have been read in the wrong encoding: none is written.
+        assert!(!env.path("out.csv").exists());
+    }
+    let (_, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
+    assert!(
+        err.starts_with(&format!(
+            "{input}:1502: 此行不是有效的 UTF-8 文本，而此前各行是（第 2 行是第一个含非 ASCII 字符的行，为 UTF-8）；\
+             如文件是 GBK/GB18030 编码，请加 --input-encoding gbk\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_then_read_when_told() {
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..3000 {
+        text.push_str(&format!("S{i},t,v,village,4.5,2,1600000\n"));
+    }
+    text.push_str("L1,卢庄,梅路,village,4.5,2,1600000\nL2,天马乡,画青村,village,4.5,2,1600000\n");
+    let input = env.write("gbk.csv", encoding_rs::GB18030.encode(&text).0);
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(
+        err.starts_with(&format!(
+            "{input}:3003: this line is not valid UTF-8 text, though the lines before it are (line 3002, \
+             the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, give --input-encoding gbk\n"
+        )),
+        "{err}"
+    );
+    let (code, out, err) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(cell(&out, "L1", "township"), "卢庄");
+    assert_eq!(cell(&out, "L1", "village"), "梅路");
+    assert_eq!(cell(&out, "L2", "village"), "画青村");
+    // Given, an encoding is not second-guessed: the row that looks like UTF-8 is read so.
+    let (code, _, err) = env.run(&["batch", &input, "--input-encoding", "utf-8"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{input}:3003: this line is not valid UTF-8 text, though --input-encoding utf-8 was given\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn cr_only_line_endings_are_counted_in_batch_messages() {
+    let env = Env::new();
+    let input = env.write(
+        "mac.csv",
+        "id,township,village,class,width_m,length_km,cost\rA,t,v,village,4.5,1,100\r\rB,t,v,village,4.5,abc,100\r",
+    );
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!("{input}:4: length_km \"abc\" is not a length")),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_unknown_columns_of_the_same_name_are_carried() {
+    let env = Env::new();
+    let input = env.write(
+        "notes.csv",
+        "id,township,village,class,width_m,length_km,cost,note,note\nA,t,v,village,4.5,1,1000000,first,second\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.starts_with(
+            "id,township,village,class,width_m,length_km,cost,note,note,transport,poverty,subsidy_total,shortfall,notes\n\
+             A,t,v,village,4.5,1,1000000,first,second,450000.00,"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn records_too_wide_are_still_reported_by_batch() {
+    let env = Env::new();
+    let input = env.write(
+        "wide.csv",
+        format!(
+            "id,township,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,100\nB{}\n",
+            ",".repeat(5000)
+        ),
+    );
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{input}:3: row has more than 4096 fields and was skipped\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_header_over_4096_columns_says_what_is_wrong() {
+    let env = Env::new();
+    let input = env.write("wide.csv", format!("id{}\n", ",x".repeat(5000)));
+    let (code, _, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with(&format!(
+            "{input}: the header row (line 1) has more than 4096 columns, more than roadsub reads; \
+             a segment table's header names a few dozen\n"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn headers_with_a_clarifying_bracket_are_read() {
+    let env = Env::new();
+    let input = env.write(
+        "office.csv",
+        "编号,乡镇,村(社区),类别,宽度,长度,投资(万元)\nA,天马乡,画青村,通村,4.5,1,100\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(cell(&out, "A", "subsidy_total"), "750000.00");
+}
+
+#[test]
+fn the_encoding_options_are_in_the_help_in_both_languages() {
+    let env = Env::new();
+    let (_, out, _) = env.run(&["--help"]);
+    assert!(out.contains("--encoding <utf-8|gbk>"), "{out}");
+    assert!(out.contains("Encoding of FILE, a CSV table"), "{out}");
+    let (_, out, _) = env.run(&["--help", "--lang", "zh"]);
+    assert!(out.contains("FILE（CSV 表格）的编码"), "{out}");
+    let (_, out, _) = env.run(&["batch", "--help"]);
+    assert!(out.contains("--input-encoding <utf-8|gbk>"), "{out}");
+    let (_, out, _) = env.run(&["batch", "--help", "--lang", "zh"]);
+    assert!(out.contains("CSV 输入的编码"), "{out}");
+}
+
+#[test]
+fn a_file_with_a_utf8_bom_is_not_read_as_gbk_when_told_so() {
+    let env = Env::new();
+    let input = env.write(
+        "bom.csv",
+        "\u{feff}id,township,village,class,width_m,length_km,cost\nA,天马乡,画青村,village,4.5,1,100\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "{input}:1: the file starts with a UTF-8 byte order mark, though --input-encoding gbk was \
+             given; if the file is UTF-8, give --input-encoding utf-8 or leave the option out\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+}
