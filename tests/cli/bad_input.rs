@@ -346,3 +346,37 @@ fn a_wrong_flag_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("county"), "{err}");
 }
+
+#[test]
+fn households_written_with_zero_decimals_are_that_number() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "A,t,v,village,4.5,2,1600000,,126.0\n\
+         B,t,v,village,4.5,2,1600000,,5.0\n\
+         C,t,v,village,4.5,2,1600000,,１２６．００\n\
+         D,t,v,village,4.5,2,1600000,,12.5\n",
+    );
+    let (code, _, err) = env.run(&[
+        "batch",
+        &input,
+        "--keep-going",
+        "-o",
+        env.path("o.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!(
+            "{input}:5: households \"12.5\" is not a whole number (households are counted whole, like 12)\n\
+             1 bad row; wrote the 3 good rows to {}\n",
+            env.path("o.csv").display()
+        ),
+    );
+    let csv = env.read("o.csv");
+    // The input cell is kept as written; the count is read as the whole number it is.
+    assert_eq!(cell(&csv, "A", "households"), "126.0");
+    assert_eq!(cell(&csv, "A", "shortfall_per_household"), "793.65");
+    assert_eq!(cell(&csv, "B", "shortfall_per_household"), "20000.00");
+    assert_eq!(cell(&csv, "C", "shortfall_per_household"), "793.65");
+}
