@@ -227,7 +227,7 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
         None => return Ok(RuleSet::builtin()),
     };
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             format!(
@@ -237,7 +237,9 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
             ),
         )
     })?;
-    RuleSet::from_toml(&text, &label).map_err(|errors| rules_failure(&errors, lang))
+    // A fund may not take a column's name: every command shows the funds as columns.
+    RuleSet::from_bytes(&bytes, &label, &crate::batch::column_taken)
+        .map_err(|errors| rules_failure(&errors, lang))
 }
 
 fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {

@@ -53,6 +53,20 @@ pub enum RulesProblem {
     UnknownRounding(String),
     /// No funds, no classes, or a tier without classes.
     Empty(&'static str),
+    /// An empty (or blank) name, source, id or alias.
+    EmptyText(&'static str),
+    /// An `effective` date that is not a calendar date `YYYY-MM-DD`.
+    BadDate(String),
+    /// `plausible_cost_per_km` that is not `[min, max]` with min ≤ max.
+    BadRange,
+    /// A fund id or name that would head a column that already has that name.
+    ColumnClash {
+        key: &'static str,
+        name: String,
+        taken: super::Taken,
+    },
+    /// The file is not UTF-8 text (usually GBK).
+    NotUtf8,
 }
 
 impl RulesError {
@@ -181,6 +195,55 @@ impl RulesProblem {
                     format!("unknown rounding rule \"{value}\" (expected half_away_from_zero or half_even)")
                 }
             }
+            EmptyText(key) => {
+                if zh {
+                    format!("`{key}` 为空；请填写内容")
+                } else {
+                    format!("`{key}` is empty; it must say something")
+                }
+            }
+            BadDate(value) => {
+                if zh {
+                    format!("生效日期 \"{value}\" 不是有效日期（应为 年-月-日，如 2018-05-15）")
+                } else {
+                    format!("effective date \"{value}\" is not a date (expected YYYY-MM-DD, like 2018-05-15)")
+                }
+            }
+            BadRange => lang
+                .pick(
+                    "plausible_cost_per_km must be [min, max] in yuan per km, min not above max, like [\"5万\", \"500万\"]",
+                    "plausible_cost_per_km 应为 [下限, 上限]（元/公里，下限不大于上限），如 [\"5万\", \"500万\"]",
+                )
+                .to_string(),
+            ColumnClash { key, name, taken } => {
+                use super::Taken;
+                match (taken, zh) {
+                    (Taken::Input(col), false) => format!(
+                        "fund {key} \"{name}\" is the name of the input column {col}: its column would hide that one; choose another"
+                    ),
+                    (Taken::Input(col), true) => format!(
+                        "资金来源的 {key} \"{name}\" 与输入列 {col} 同名，会遮盖该列；请另取名称"
+                    ),
+                    (Taken::Computed(col), false) => format!(
+                        "fund {key} \"{name}\" is the name of the computed column {col}: the output would have two; choose another"
+                    ),
+                    (Taken::Computed(col), true) => format!(
+                        "资金来源的 {key} \"{name}\" 与计算列 {col} 同名，输出会有两列同名；请另取名称"
+                    ),
+                    (Taken::Fund(id), false) => format!(
+                        "fund {key} \"{name}\" already heads the column of fund {id}; choose another"
+                    ),
+                    (Taken::Fund(id), true) => format!(
+                        "资金来源的 {key} \"{name}\" 已是资金来源 {id} 的列名；请另取名称"
+                    ),
+                }
+            }
+            NotUtf8 => lang
+                .pick(
+                    "the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again",
+                    "规则文件不是 UTF-8 文本（常见原因是以 GBK 编码保存）；请另存为 UTF-8 后再试",
+                )
+                .to_string(),
             Empty(what) => {
                 let (en, zh_m) = match *what {
                     "funds" => (

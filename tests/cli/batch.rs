@@ -369,3 +369,39 @@ fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
     assert_eq!(out.lines().count(), 2, "the rows alone: {out}");
     assert!(err.contains("Summary"), "{err}");
 }
+
+#[test]
+fn a_users_notes_column_is_kept_beside_ours() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost,notes\n\
+         A,T,V,village,3.0,1,100000,bridge needs repair\n",
+    );
+    let (code, out, _) = env.run(&["batch", &input]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,shortfall,roadsub_notes"
+    );
+    assert_eq!(cell(&out, "A", "notes"), "bridge needs repair");
+    assert!(
+        cell(&out, "A", "roadsub_notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        "{out}"
+    );
+    // Fed back in, the user's notes stay theirs and ours are recomputed, not doubled.
+    let again = env.write("again.csv", &out);
+    let (code, second, _) = env.run(&["batch", &again]);
+    assert_eq!(code, 0);
+    assert_eq!(second, out);
+    // A table roadsub wrote without a notes column of the user's has our `notes`.
+    let plain = env.write(
+        "plain.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,3.0,1,100000\n",
+    );
+    let (_, first, _) = env.run(&["batch", &plain]);
+    assert!(first.lines().next().unwrap().ends_with(",shortfall,notes"));
+    let back = env.write("back.csv", &first);
+    let (_, second, _) = env.run(&["batch", &back]);
+    assert_eq!(second, first);
+}
