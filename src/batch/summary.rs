@@ -43,6 +43,8 @@ pub struct Totals {
     pub other_funds: Sum<2>,
     /// Σ shortfall.
     pub shortfall: Sum<2>,
+    /// Segments whose cost per km is outside the rules' plausible range (a warning each).
+    pub implausible: u64,
 }
 
 /// A total left the exact range.
@@ -70,6 +72,7 @@ impl Totals {
         self.subsidy.merge(other.subsidy)?;
         self.other_funds.merge(other.other_funds)?;
         self.shortfall.merge(other.shortfall)?;
+        self.implausible += other.implausible;
         Ok(())
     }
 
@@ -94,6 +97,13 @@ impl Totals {
         self.subsidy.add_or_sub(b.subsidy_total, negate)?;
         self.other_funds.add_or_sub(seg.other_funds, negate)?;
         self.shortfall.add_or_sub(b.shortfall, negate)?;
+        if b.notes.iter().any(|n| n.is_warning()) {
+            self.implausible = if negate {
+                self.implausible.saturating_sub(1)
+            } else {
+                self.implausible + 1
+            };
+        }
         Ok(())
     }
 }
@@ -268,6 +278,10 @@ impl Summary {
                 pct(t.completed_km.value(), t.planned_km.value())
             ),
         });
+        if let Some(line) = implausible_line(rules, t.implausible, lang) {
+            out.push_str(&line);
+            out.push_str("\n\n");
+        }
         let mut amounts = Table::new(
             vec![
                 lang.pick("item", "项目").into(),
@@ -442,4 +456,22 @@ impl Summary {
         table.push(row(lang.pick("total", "合计").into(), &self.total));
         table.render()
     }
+}
+
+/// The summary's warning about rows whose cost per km is implausible, when there are any.
+pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String> {
+    let (low, high) = rules.meta.plausible_cost_per_km?;
+    if rows == 0 {
+        return None;
+    }
+    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+    Some(match lang {
+        Lang::En => format!(
+            "warning: {rows} {} a cost per km outside the plausible {low}–{high} per km (see the notes): check the amounts' unit (元 or 万元)",
+            if rows == 1 { "row has" } else { "rows have" }
+        ),
+        Lang::Zh => format!(
+            "警告：{rows} 行的每公里造价超出合理范围（每公里 {low}–{high}，见备注）：请核对金额单位（元或万元）"
+        ),
+    })
 }

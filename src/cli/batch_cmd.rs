@@ -245,6 +245,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             eprint!("\n{text}");
         }
     }
+    // A warning is said even without --summary (once: a summary on stderr already says it).
+    let summary_on_stderr = show_summary && report.written && !to_file;
+    if report.written && !summary_on_stderr {
+        let rows = report.summary.total.implausible;
+        if let Some(line) = batch::summary::implausible_line(&rules, rows, lang) {
+            eprintln!("{line}");
+        }
+    }
     let failed = report.bad > 0 || report.failed_inputs > 0;
     let out_name = match &destination {
         Destination::File(p) => p.display().to_string(),

@@ -33,17 +33,6 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         lang.pick("rounding", "舍入"),
         format!("{} ({})", rounding, m.rounding.key()),
     ));
-    if let Some((low, high)) = m.plausible_cost_per_km {
-        facts.push((
-            lang.pick("plausible cost", "合理造价"),
-            format!(
-                "{} – {} {}",
-                money::short_yuan(low),
-                money::short_yuan(high),
-                lang.pick("per km", "每公里")
-            ),
-        ));
-    }
     let width = facts
         .iter()
         .map(|(k, _)| crate::textwidth::cells(k))

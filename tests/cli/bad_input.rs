@@ -150,12 +150,18 @@ fn each_kind_of_bad_value() {
             ":9: cost \"1.005\" has fractions of a fen (amounts are exact to 0.01 yuan)",
             ":10: row has 3 fields but the header has 9",
             ":11: length_km \"1.2345678米\" is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)",
+            // The good row's cost of 100 yuan for 1 km is implausible: said, not refused.
+            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)",
             &format!("9 bad rows; wrote the 1 good row to {}", env.path("o.csv").display()),
         ]
     );
     let csv = env.read("o.csv");
     assert!(
-        cell(&csv, "B", "notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        cell(&csv, "B", "notes").starts_with("warning: cost 100.00 yuan is 100.00 yuan per km"),
+        "the warning comes first"
+    );
+    assert!(
+        cell(&csv, "B", "notes").contains("; width 3.0 m is below the 3.5 m minimum"),
         "below every tier is a note"
     );
 }

@@ -405,3 +405,55 @@ fn a_users_notes_column_is_kept_beside_ours() {
     let (_, second, _) = env.run(&["batch", &back]);
     assert_eq!(second, first);
 }
+
+#[test]
+fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,village,4.5,2.1,63\n\
+         B,T,V,village,4.5,2,1600000\n",
+    );
+    let out = env.path("out.csv");
+    let (code, stdout, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--summary"]);
+    assert_eq!(code, 0, "a warning does not change the exit status");
+    assert_eq!(
+        err,
+        format!(
+            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
+             wrote 2 rows to {}\n",
+            out.display()
+        )
+    );
+    let csv = env.read("out.csv");
+    assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
+    assert_eq!(
+        cell(&csv, "A", "notes"),
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?; \
+         County transport bureau subsidy cut from 945,000.00 to 63.00 so the subsidy does not exceed the cost; \
+         County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
+    );
+    assert_eq!(cell(&csv, "B", "notes"), "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[3],
+        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)"
+    );
+    let (code, stdout, _) = env.run(&[
+        "batch",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--summary",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n"),
+        "{stdout}"
+    );
+    let (_, json, _) = env.run(&["batch", &input, "--format", "json"]);
+    assert!(json.contains("\"implausible_cost_rows\":1"), "{json}");
+}
