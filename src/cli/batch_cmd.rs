@@ -13,7 +13,7 @@ use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
 };
 use crate::i18n::Lang;
-use crate::table::replace::names_a_descriptor;
+use crate::table::replace::{names_a_descriptor, Hangup};
 
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("batch")
@@ -116,6 +116,9 @@ pub(super) fn command(lang: Lang) -> Command {
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
+    // by -o is let go when this is dropped (an early return, an error, a panic).
+    let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
     let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();

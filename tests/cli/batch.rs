@@ -457,3 +457,89 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     let (_, json, _) = env.run(&["batch", &input, "--format", "json"]);
     assert!(json.contains("\"implausible_cost_rows\":1"), "{json}");
 }
+
+/// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
+/// reader never let go fails the test after 10 s (released then, so nothing hangs).
+#[cfg(target_os = "linux")]
+fn fifo_with_reader(env: &Env) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::Read;
+    let fifo = env.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let _ = tx.send(text);
+    });
+    // The reader is waiting in its open by now, as `cat pipe &` would be.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    (fifo.to_string_lossy().into_owned(), rx)
+}
+
+#[cfg(target_os = "linux")]
+fn reader_gets(fifo: &str, reader: std::sync::mpsc::Receiver<String>) -> String {
+    match reader.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(text) => text,
+        Err(_) => {
+            // Let the stuck reader go so the test binary can end, then fail.
+            let _ = std::fs::OpenOptions::new().write(true).open(fifo);
+            panic!("the FIFO's reader was never let go");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
+    let env = Env::new();
+    let good = env.write(
+        "good.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    let bad_header = env.write("header.csv", "id,village\nA,V\n");
+    let bad_row = env.write(
+        "row.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
+    );
+    let bad_rules = env.write("r.toml", "[meta]\nname = \"x\"\n");
+    let missing = env.path("missing.csv").to_string_lossy().into_owned();
+    let cases: [(&str, Vec<&str>, i32); 6] = [
+        ("a missing input", vec![missing.as_str()], 1),
+        ("a bad header", vec![bad_header.as_str()], 1),
+        (
+            "invalid rules",
+            vec![good.as_str(), "--rules", bad_rules.as_str()],
+            1,
+        ),
+        ("a bad row", vec![bad_row.as_str()], 1),
+        (
+            "a bad row with --keep-going",
+            vec![bad_row.as_str(), "--keep-going"],
+            1,
+        ),
+        ("standard input twice", vec!["-", "-"], 2),
+    ];
+    for (what, args, status) in cases {
+        let (fifo, reader) = fifo_with_reader(&env);
+        let mut all = vec!["batch"];
+        all.extend(args);
+        all.extend(["-o", fifo.as_str()]);
+        let (code, _, err) = env.run(&all);
+        assert_eq!(code, status, "{what}: {err}");
+        assert_eq!(reader_gets(&fifo, reader), "", "{what}");
+        std::fs::remove_file(&fifo).unwrap();
+    }
+    // A good run still writes its rows into the FIFO.
+    let (fifo, reader) = fifo_with_reader(&env);
+    let (code, _, _) = env.run(&["batch", &good, "-o", &fifo]);
+    assert_eq!(code, 0);
+    assert!(reader_gets(&fifo, reader).starts_with("id,township,village,"));
+}
