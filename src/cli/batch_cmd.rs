@@ -1,13 +1,12 @@
 //! `roadsub batch FILE... [-o OUT] [--keep-going] [--summary] [--by township|village|class]`.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK,
-    EXIT_USAGE,
+    help_flag, load_rules, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
@@ -243,7 +242,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if show_summary && report.written {
         let text = report.summary.render(&rules, lang);
         if to_file {
-            print_out(&text)?;
+            print_summary(&text, lang)?;
         } else {
             eprint!("\n{text}");
         }
@@ -266,6 +265,33 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         eprintln!("{s}");
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// Prints the summary on standard output, saying so when it cannot be (a full disk or
+/// device); a closed pipe is no error, as for any filter.
+fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let reason = match e.kind() {
+                io::ErrorKind::StorageFull => lang
+                    .pick("the disk or device is full", "磁盘或设备已满")
+                    .to_string(),
+                _ => lang.io_reason(&e),
+            };
+            Err(Failure::new(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{}{reason}",
+                    lang.pick(
+                        "could not write the summary to standard output: ",
+                        "无法将汇总写到标准输出："
+                    )
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The last line of a run: what was written, or why nothing was.

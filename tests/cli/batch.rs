@@ -543,3 +543,77 @@ fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
     assert_eq!(code, 0);
     assert!(reader_gets(&fifo, reader).starts_with("id,township,village,"));
 }
+
+#[test]
+fn keep_going_with_no_good_rows_writes_nothing_in_any_format() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
+    );
+    for format in ["csv", "json", "jsonl", "md"] {
+        let (code, out, err) = env.run(&["batch", &input, "--keep-going", "--format", format]);
+        assert_eq!(code, 1, "{format}");
+        assert_eq!(out, "", "{format}: no header, no half a document");
+        assert!(
+            err.ends_with("\n1 bad row; nothing written\n"),
+            "{format}: {err}"
+        );
+    }
+    // With a good row after the bad one, the header comes before it, once.
+    let mixed = env.write(
+        "mixed.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,lane,4.5,2,1600000\n\
+         B,T,V,village,4.5,2,1600000\n",
+    );
+    let (code, out, _) = env.run(&["batch", &mixed, "--keep-going"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
+         B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n"
+    );
+    let (_, json, _) = env.run(&["batch", &mixed, "--keep-going", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["segments"].as_array().unwrap().len(), 1);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_summary_to_a_full_standard_output_says_so() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    let out = env.path("out.csv");
+    for (lang, said) in [
+        (
+            "en",
+            "roadsub: could not write the summary to standard output: the disk or device is full\n",
+        ),
+        ("zh", "roadsub: 无法将汇总写到标准输出：磁盘或设备已满\n"),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let got = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"))
+            .current_dir(env.dir.path())
+            .args([
+                "batch",
+                &input,
+                "-o",
+                out.to_str().unwrap(),
+                "--summary",
+                "--lang",
+                lang,
+            ])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(got.status.code(), Some(1), "{lang}");
+        assert_eq!(String::from_utf8_lossy(&got.stderr), said, "{lang}");
+    }
+}
