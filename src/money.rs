@@ -623,8 +623,7 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
     if value.is_zero() {
         return Err(ValueError::NotPositive);
     }
-    // `126.0` is 126: drop the zero decimals before reading the whole number. (`trunc` keeps
-    // the mantissa's scale in some versions and not in others, so it is not relied on.)
+    // `126.0` is 126: the zero decimals go before the whole number is read from the mantissa.
     let whole = value.normalize();
     u32::try_from(whole.mantissa()).map_err(|_| ValueError::TooLarge)
 }
@@ -871,6 +870,9 @@ pub fn filled_cells(part: Decimal, whole: Decimal, width: usize) -> usize {
 pub fn measure(value: Decimal) -> String {
     value.normalize().to_string()
 }
+
+#[cfg(test)]
+mod props;
 
 #[cfg(test)]
 mod tests {

@@ -475,3 +475,107 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
         ),
     })
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::engine::{compute, Cost};
+
+    fn rows() -> impl Strategy<Value = Vec<(Segment, &'static str, &'static str)>> {
+        let row = (
+            any::<bool>(),
+            prop_oneof![Just(3000i64), Just(3500), Just(4500), 3000i64..6000],
+            1i64..50_000_000,
+            0i64..10_000_000_000,
+            any::<bool>(),
+            prop::option::of(0i64..10_000_000),
+            prop::sample::select(vec!["安岳镇", "T2", "东"]),
+            prop::sample::select(vec!["一村", "V", "二村"]),
+        )
+            .prop_map(|(village, width, length, cost, per_km, done, town, vil)| {
+                let length_km = Decimal::new(length, 6);
+                let segment = Segment {
+                    class: usize::from(!village),
+                    width_m: Decimal::new(width, 3),
+                    length_km,
+                    cost: if per_km {
+                        Cost::PerKm(Decimal::new(cost, 2))
+                    } else {
+                        Cost::Total(Decimal::new(cost, 2))
+                    },
+                    other_funds: Decimal::new(cost / 7, 2),
+                    households: None,
+                    completed_km: done.map(|d| Decimal::new(d, 6).min(length_km)),
+                };
+                (segment, town, vil)
+            });
+        prop::collection::vec(row, 0..40)
+    }
+
+    fn summary_of(rules: &RuleSet, rows: &[(Segment, &str, &str)]) -> Summary {
+        let by = [GroupBy::Township, GroupBy::Village, GroupBy::Class];
+        let mut summary = Summary::new(rules, &by);
+        for (segment, township, village) in rows {
+            let text = RowText {
+                id: "x",
+                township,
+                village,
+            };
+            let b = compute(rules, segment).unwrap();
+            summary.add(rules, segment, &text, &b).unwrap();
+        }
+        summary
+    }
+
+    /// A budget's use, with its per-village sums in order (hash maps compare by content anyway,
+    /// but sorted they print readably when a case fails).
+    type Use = (Sum<2>, BTreeMap<String, BTreeMap<String, Sum<2>>>);
+
+    fn budgets(s: &Summary) -> Vec<Use> {
+        s.budgets
+            .iter()
+            .map(|b| {
+                let villages = b
+                    .per_village
+                    .iter()
+                    .map(|(t, v)| (t.clone(), v.iter().map(|(k, s)| (k.clone(), *s)).collect()))
+                    .collect();
+                (b.used, villages)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn totals_do_not_depend_on_row_order(
+            (rows, shuffled) in rows().prop_flat_map(|r| (Just(r.clone()), Just(r).prop_shuffle())),
+            split in 0usize..40,
+        ) {
+            let rules = RuleSet::builtin();
+            let a = summary_of(&rules, &rows);
+            let b = summary_of(&rules, &shuffled);
+            prop_assert_eq!(&a.total, &b.total);
+            prop_assert_eq!(&a.groupings, &b.groupings);
+            prop_assert_eq!(budgets(&a), budgets(&b));
+            // Added in two parts and merged, as the batch's workers do: the same again.
+            let split = split.min(shuffled.len());
+            let mut merged = summary_of(&rules, &shuffled[..split]);
+            merged.merge(summary_of(&rules, &shuffled[split..])).unwrap();
+            prop_assert_eq!(&a.total, &merged.total);
+            prop_assert_eq!(&a.groupings, &merged.groupings);
+            prop_assert_eq!(budgets(&a), budgets(&merged));
+            // Taking every row away again leaves nothing.
+            let mut emptied = a.clone();
+            for (segment, township, village) in &rows {
+                let text = RowText { id: "x", township, village };
+                let b = compute(&rules, segment).unwrap();
+                emptied.remove(&rules, segment, &text, &b).unwrap();
+            }
+            prop_assert_eq!(&emptied.total, &Summary::new(&rules, &[]).total);
+        }
+    }
+}

@@ -216,4 +216,6 @@ fn implausible(
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
