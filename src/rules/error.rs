@@ -20,6 +20,8 @@ pub struct RulesError {
 pub enum RulesProblem {
     /// TOML syntax or shape, as the TOML reader put it.
     Syntax(String),
+    /// A value of the wrong type, as serde put it: `string "maybe"`, `a boolean`.
+    WrongType { found: String, expected: String },
     /// A key the schema does not have.
     UnknownKey { key: String, expected: String },
     /// A required key is missing.
@@ -93,6 +95,17 @@ impl RulesProblem {
                     format!("规则文件格式错误：{msg}")
                 } else {
                     msg.clone()
+                }
+            }
+            WrongType { found, expected } => {
+                if zh {
+                    format!(
+                        "类型错误：{}，应为{}",
+                        type_zh(found),
+                        type_zh(expected)
+                    )
+                } else {
+                    format!("invalid type: {found}, expected {expected}")
                 }
             }
             UnknownKey { key, expected } => {
@@ -267,4 +280,28 @@ impl RulesProblem {
             }
         }
     }
+}
+
+/// A serde type description (`string "maybe"`, `a boolean`) in Chinese, the value kept.
+fn type_zh(text: &str) -> String {
+    const KINDS: [(&str, &str); 12] = [
+        ("an integer or a string such as", "整数或字符串，如"),
+        ("a boolean", "布尔值 true 或 false"),
+        ("a string", "字符串（加引号）"),
+        ("a sequence", "数组，如 [\"village\"]"),
+        ("a map", "表"),
+        ("string", "字符串"),
+        ("boolean", "布尔值"),
+        ("integer", "整数"),
+        ("floating point", "浮点数"),
+        ("sequence", "数组"),
+        ("map", "表"),
+        ("datetime", "日期时间"),
+    ];
+    for (en, zh) in KINDS {
+        if let Some(rest) = text.strip_prefix(en) {
+            return format!("{zh}{rest}");
+        }
+    }
+    text.to_string()
 }

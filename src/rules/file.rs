@@ -229,7 +229,7 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
         loc.errors.push(loc.at(at, problem.clone()));
         let mended = match (&problem, span) {
             (RulesProblem::UnknownKey { .. }, Some(s)) => remove_key(root.get_mut(), &s),
-            (RulesProblem::Syntax(message), Some(s)) => match stand_in(message) {
+            (RulesProblem::WrongType { expected, .. }, Some(s)) => match stand_in(expected) {
                 Some(value) if replace_value(root.get_mut(), &s, &value) => {
                     loc.stand_ins.push(position(text, s.start));
                     true
@@ -244,12 +244,8 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
     }
 }
 
-/// A value of the type a serde "invalid type" message expects, to stand in for the wrong one.
-fn stand_in(message: &str) -> Option<DeValue<'static>> {
-    let expected = message
-        .strip_prefix("invalid type: ")?
-        .rsplit_once(", expected ")?
-        .1;
+/// A value of the type that was `expected`, to stand in for the wrong one.
+fn stand_in(expected: &str) -> Option<DeValue<'static>> {
     Some(match expected {
         "a boolean" => DeValue::Boolean(false),
         "a string" => DeValue::String("".into()),
@@ -323,6 +319,15 @@ fn problem_from_toml(message: &str) -> RulesProblem {
                 expected,
             };
         }
+    }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        return RulesProblem::WrongType {
+            found: found.to_string(),
+            expected: expected.to_string(),
+        };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         if let Some((key, _)) = rest.split_once('`') {

@@ -409,3 +409,29 @@ fn two_funds_cannot_head_one_column() {
         ["r.toml:21:8: fund name \"f\" already heads the column of fund f; choose another"]
     );
 }
+
+#[test]
+fn a_value_of_the_wrong_type_is_said_in_both_languages() {
+    let text = format!(
+        "{HEAD}{}",
+        FUND.replace("[[funds.tiers]]", "up_to = \"maybe\"\n[[funds.tiers]]")
+            .replace("classes = [\"village\"]", "classes = \"village\"")
+    );
+    let errors = RuleSet::from_toml(&text, "r.toml").unwrap_err();
+    let said: Vec<String> = errors.iter().map(|e| e.render(Lang::Zh)).collect();
+    assert_eq!(
+        said,
+        [
+            "r.toml:14:9: 类型错误：字符串 \"maybe\"，应为布尔值 true 或 false",
+            "r.toml:16:11: 类型错误：字符串 \"village\"，应为数组，如 [\"village\"]",
+        ]
+    );
+    let said: Vec<String> = errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert_eq!(
+        said,
+        [
+            "r.toml:14:9: invalid type: string \"maybe\", expected a boolean",
+            "r.toml:16:11: invalid type: string \"village\", expected a sequence",
+        ]
+    );
+}
