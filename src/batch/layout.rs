@@ -34,7 +34,8 @@ pub fn column_taken(name: &str) -> Option<Taken> {
 }
 
 /// Whether the input's own `notes` column is the user's, to be kept: it is ours (recomputed)
-/// only in a table roadsub wrote, which has `subsidy_total` and no notes of ours by another name.
+/// only in a table roadsub wrote, which has `subsidy_total` (or `补助合计`) and no notes of ours
+/// by another name (`roadsub_notes`, or `计算说明` in a Chinese workbook).
 fn users_notes(columns: &Columns) -> bool {
     let has = |name: &str| {
         columns
@@ -42,7 +43,9 @@ fn users_notes(columns: &Columns) -> bool {
             .iter()
             .any(|n| n.trim().eq_ignore_ascii_case(name))
     };
-    has("notes") && (has(OUR_NOTES) || !(has(COMPUTED[0]) || has(COMPUTED_ZH[0])))
+    let written_by_us = has(COMPUTED[0]) || has(COMPUTED_ZH[0]);
+    let ours_elsewhere = has(OUR_NOTES) || has(COMPUTED_ZH[3]);
+    has("notes") && (ours_elsewhere || !written_by_us)
 }
 
 /// The output's shape, fixed by the first table.
@@ -242,5 +245,26 @@ mod column_tests {
         assert_eq!(column_taken("计算说明"), computed("计算说明"));
         assert_eq!(column_taken("transport"), None);
         assert_eq!(column_taken("县交通局补助"), None);
+    }
+
+    #[test]
+    fn a_users_notes_column_is_told_from_ours() {
+        let users = |header: &str| users_notes(&Columns::from_header(header.split(',')).unwrap());
+        let base = "id,township,village,class,width_m,length_km,cost";
+        assert!(!users(base));
+        assert!(users(&format!("{base},notes")));
+        assert!(users(&format!("{base},Notes")));
+        // Written by roadsub without notes of the user's: `notes` is ours.
+        assert!(!users(&format!(
+            "{base},transport,subsidy_total,shortfall,notes"
+        )));
+        assert!(!users(&format!("{base},县交通局补助,补助合计,差额,notes")));
+        // Written by roadsub beside the user's notes: theirs stays theirs.
+        assert!(users(&format!(
+            "{base},notes,transport,subsidy_total,shortfall,roadsub_notes"
+        )));
+        assert!(users(&format!(
+            "{base},notes,县交通局补助,补助合计,差额,计算说明"
+        )));
     }
 }
