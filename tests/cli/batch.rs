@@ -511,7 +511,7 @@ fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
     );
     let bad_rules = env.write("r.toml", "[meta]\nname = \"x\"\n");
     let missing = env.path("missing.csv").to_string_lossy().into_owned();
-    let cases: [(&str, Vec<&str>, i32); 6] = [
+    let cases: [(&str, Vec<&str>, i32); 8] = [
         ("a missing input", vec![missing.as_str()], 1),
         ("a bad header", vec![bad_header.as_str()], 1),
         (
@@ -526,6 +526,8 @@ fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
             1,
         ),
         ("standard input twice", vec!["-", "-"], 2),
+        ("an unknown option", vec![good.as_str(), "--bogus"], 2),
+        ("a wrong value", vec![good.as_str(), "--format", "pdf"], 2),
     ];
     for (what, args, status) in cases {
         let (fifo, reader) = fifo_with_reader(&env);
