@@ -456,6 +456,11 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     );
     let (_, json, _) = env.run(&["batch", &input, "--format", "json"]);
     assert!(json.contains("\"implausible_cost_rows\":1"), "{json}");
+    let (_, md, _) = env.run(&["batch", &input, "--format", "md"]);
+    assert!(
+        md.contains("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n"),
+        "{md}"
+    );
 }
 
 /// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
