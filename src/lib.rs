@@ -16,6 +16,8 @@
 pub mod batch;
 pub mod cli;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod money;
 pub mod rules;

@@ -175,6 +175,8 @@ pub enum ValueError {
     TooLarge,
     /// More decimals than the value's precision (fen, mm).
     TooPrecise,
+    /// A fraction where only a whole number is allowed (households: `12.5`).
+    NotWhole,
 }
 
 /// Replaces full-width ASCII forms (`１２０`, `４．５`, `，`) and the ideographic space with their
@@ -616,13 +618,14 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
         return Err(ValueError::Negative);
     }
     if value.fract() != Decimal::ZERO {
-        return Err(ValueError::NotANumber);
+        return Err(ValueError::NotWhole);
     }
     if value.is_zero() {
         return Err(ValueError::NotPositive);
     }
-    u32::try_from(value.trunc().mantissa() / 10i128.pow(value.scale()))
-        .map_err(|_| ValueError::TooLarge)
+    // `126.0` is 126: the zero decimals go before the whole number is read from the mantissa.
+    let whole = value.normalize();
+    u32::try_from(whole.mantissa()).map_err(|_| ValueError::TooLarge)
 }
 
 /// Writes `amount` with exactly two decimals and no separators: `1500000.00`. This is the
@@ -869,6 +872,9 @@ pub fn measure(value: Decimal) -> String {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -1074,11 +1080,25 @@ mod tests {
     }
 
     #[test]
+    fn households_written_with_zero_decimals_are_that_number() {
+        assert_eq!(parse_households("126.0"), Ok(126));
+        assert_eq!(parse_households("126.00"), Ok(126));
+        assert_eq!(parse_households("5.0"), Ok(5));
+        assert_eq!(parse_households("１２６．０"), Ok(126));
+        assert_eq!(parse_households("１２６．００户"), Ok(126));
+        assert_eq!(parse_households("100.000"), Ok(100));
+        assert_eq!(parse_households("4294967295.0"), Ok(4_294_967_295));
+        assert_eq!(parse_households("4294967296.0"), Err(ValueError::TooLarge));
+        assert_eq!(parse_households("12.5"), Err(ValueError::NotWhole));
+        assert_eq!(parse_households("0.0"), Err(ValueError::NotPositive));
+    }
+
+    #[test]
     fn households_are_whole_and_positive() {
         assert_eq!(parse_households("12"), Ok(12));
         assert_eq!(parse_households("12户"), Ok(12));
         assert_eq!(parse_households("0"), Err(ValueError::NotPositive));
-        assert_eq!(parse_households("1.5"), Err(ValueError::NotANumber));
+        assert_eq!(parse_households("1.5"), Err(ValueError::NotWhole));
         assert_eq!(parse_households("-3"), Err(ValueError::Negative));
         assert_eq!(parse_households("99999999999"), Err(ValueError::TooLarge));
     }

@@ -137,6 +137,7 @@ fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
         "subsidy_total": amount(t.subsidy.value()),
         "other_funds": amount(t.other_funds.value()),
         "shortfall": amount(t.shortfall.value()),
+        "implausible_cost_rows": t.implausible,
     })
 }
 
@@ -194,6 +195,9 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
         "{}\n\n",
         markdown_cell(rules.meta.display_name(lang))
     ));
+    if let Some(line) = super::summary::implausible_line(rules, t.implausible, lang) {
+        out.push_str(&format!("**{}**\n\n", markdown_cell(&line)));
+    }
     out.push_str(&format!(
         "| {} | {} |\n|---|---:|\n",
         lang.pick("item", "项目"),

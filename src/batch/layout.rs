@@ -1,7 +1,7 @@
 //! How input columns become output columns, and how a later table's columns line up with the
 //! first's when several tables make one output.
 
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, Taken};
 use crate::table::{Columns, Field};
 
 /// Columns roadsub writes after the fund columns.
@@ -14,6 +14,39 @@ const COMPUTED: [&str; 4] = [
 
 /// The same columns as the Chinese report workbook heads them (read back as computed too).
 pub(super) const COMPUTED_ZH: [&str; 4] = ["补助合计", "差额", "每户差额", "计算说明"];
+
+/// The name of our notes when the input has a `notes` column of its own, which is kept.
+pub const OUR_NOTES: &str = "roadsub_notes";
+
+/// Whether `name` already heads an input or computed column, so a fund may not take it (a
+/// fund's id heads its column in the output, and its name in the Chinese workbook).
+pub fn column_taken(name: &str) -> Option<Taken> {
+    let name = name.trim();
+    if let Some(field) = Field::of_header(name) {
+        return Some(Taken::Input(field.key().to_string()));
+    }
+    COMPUTED
+        .iter()
+        .chain(&COMPUTED_ZH)
+        .chain(&[OUR_NOTES])
+        .find(|c| c.eq_ignore_ascii_case(name))
+        .map(|c| Taken::Computed(c.to_string()))
+}
+
+/// Whether the input's own `notes` column is the user's, to be kept: it is ours (recomputed)
+/// only in a table roadsub wrote, which has `subsidy_total` (or `补助合计`) and no notes of ours
+/// by another name (`roadsub_notes`, or `计算说明` in a Chinese workbook).
+fn users_notes(columns: &Columns) -> bool {
+    let has = |name: &str| {
+        columns
+            .names
+            .iter()
+            .any(|n| n.trim().eq_ignore_ascii_case(name))
+    };
+    let written_by_us = has(COMPUTED[0]) || has(COMPUTED_ZH[0]);
+    let ours_elsewhere = has(OUR_NOTES) || has(COMPUTED_ZH[3]);
+    has("notes") && (ours_elsewhere || !written_by_us)
+}
 
 /// The output's shape, fixed by the first table.
 #[derive(Debug, Clone)]
@@ -39,12 +72,22 @@ fn is_number(field: Option<Field>) -> bool {
 impl Layout {
     /// The layout for a first table with these columns.
     pub fn new(columns: &Columns, rules: &RuleSet) -> Layout {
-        // As CSV writes them, and as the Chinese report workbook heads them.
+        // As CSV writes them, and as the Chinese report workbook heads them. A `notes` column
+        // that is the user's is kept, and ours goes beside it under another name.
+        let users_notes = users_notes(columns);
+        let notes = if users_notes { OUR_NOTES } else { "notes" };
         let ours: Vec<String> = rules
             .funds
             .iter()
             .flat_map(|f| [f.id.clone(), f.name.clone()])
-            .chain(COMPUTED.iter().chain(&COMPUTED_ZH).map(|s| s.to_string()))
+            .chain(
+                COMPUTED
+                    .iter()
+                    .chain(&COMPUTED_ZH)
+                    .chain(&[OUR_NOTES])
+                    .filter(|&&c| !(users_notes && c == "notes"))
+                    .map(|s| s.to_string()),
+            )
             .collect();
         // Columns that a previous run wrote are computed afresh, not duplicated.
         let copied: Vec<usize> = (0..columns.names.len())
@@ -63,7 +106,7 @@ impl Layout {
             header.push("shortfall_per_household".into());
         }
         right.resize(header.len(), true);
-        header.push("notes".into());
+        header.push(notes.into());
         right.push(false);
         let mut drop_order: Vec<u8> = copied
             .iter()
@@ -175,5 +218,53 @@ mod tests {
                 "长度"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_funds_take_no_columns_name() {
+        let text = crate::rules::BUILTIN_TOML;
+        assert!(RuleSet::from_toml_for_columns(text, "r", &column_taken).is_ok());
+    }
+
+    #[test]
+    fn names_that_head_columns_are_taken() {
+        let input = |k: &str| Some(Taken::Input(k.into()));
+        let computed = |k: &str| Some(Taken::Computed(k.into()));
+        assert_eq!(column_taken("整合资金"), input("other_funds"));
+        assert_eq!(column_taken(" 整合資金 "), input("other_funds"));
+        assert_eq!(column_taken("投资(万元)"), input("cost"));
+        assert_eq!(column_taken("Village"), input("village"));
+        assert_eq!(column_taken("shortfall"), computed("shortfall"));
+        assert_eq!(column_taken("NOTES"), computed("notes"));
+        assert_eq!(column_taken("roadsub_notes"), computed("roadsub_notes"));
+        assert_eq!(column_taken("计算说明"), computed("计算说明"));
+        assert_eq!(column_taken("transport"), None);
+        assert_eq!(column_taken("县交通局补助"), None);
+    }
+
+    #[test]
+    fn a_users_notes_column_is_told_from_ours() {
+        let users = |header: &str| users_notes(&Columns::from_header(header.split(',')).unwrap());
+        let base = "id,township,village,class,width_m,length_km,cost";
+        assert!(!users(base));
+        assert!(users(&format!("{base},notes")));
+        assert!(users(&format!("{base},Notes")));
+        // Written by roadsub without notes of the user's: `notes` is ours.
+        assert!(!users(&format!(
+            "{base},transport,subsidy_total,shortfall,notes"
+        )));
+        assert!(!users(&format!("{base},县交通局补助,补助合计,差额,notes")));
+        // Written by roadsub beside the user's notes: theirs stays theirs.
+        assert!(users(&format!(
+            "{base},notes,transport,subsidy_total,shortfall,roadsub_notes"
+        )));
+        assert!(users(&format!(
+            "{base},notes,县交通局补助,补助合计,差额,计算说明"
+        )));
     }
 }

@@ -27,6 +27,7 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use format::Format;
+pub use layout::column_taken;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
 pub use summary::{GroupBy, Summary};
 

@@ -266,6 +266,9 @@ pub struct Output {
     style: TextStyle,
     /// Whether a JSON segment was written yet (the first one has no comma before it).
     json_started: bool,
+    /// What comes before the rows on a stream that cannot be taken back, held until there is a
+    /// row (or the run succeeds with none): a run whose every row is bad prints nothing.
+    held: Option<Vec<u8>>,
 }
 
 impl Output {
@@ -305,6 +308,7 @@ impl Output {
             sink,
             style,
             json_started: false,
+            held: None,
         };
         if matches!(out.sink, Sink::Terminal(..)) {
             return Ok(out);
@@ -338,7 +342,11 @@ impl Output {
             Format::Json => head.extend_from_slice(prefix.as_bytes()),
             Format::Jsonl | Format::Xlsx => {}
         }
-        out.put(&head)?;
+        if matches!(out.sink, Sink::Stdout) {
+            out.held = Some(head);
+        } else {
+            out.put(&head)?;
+        }
         Ok(out)
     }
 
@@ -359,7 +367,16 @@ impl Output {
             sink: Sink::Workbook(Box::new(report), path.to_path_buf()),
             style,
             json_started: false,
+            held: None,
         })
+    }
+
+    /// Writes what was held back, if anything still is.
+    fn release(&mut self) -> io::Result<()> {
+        match self.held.take() {
+            Some(head) => self.put(&head),
+            None => Ok(()),
+        }
     }
 
     /// Writes text in the output's encoding.
@@ -402,6 +419,9 @@ impl Output {
         match rows {
             RowBuf::Text { bytes, .. } => {
                 let mut text = &bytes[..];
+                if !text.is_empty() {
+                    self.release()?;
+                }
                 if self.style.format == Format::Json && !text.is_empty() && !self.json_started {
                     text = text.strip_prefix(b",").unwrap_or(text);
                     self.json_started = true;
@@ -432,6 +452,7 @@ impl Output {
         trailer: &str,
         run: (&RuleSet, &Summary, Lang),
     ) -> io::Result<Committed> {
+        self.release()?;
         self.put(trailer.as_bytes())?;
         match self.sink {
             Sink::Workbook(report, path) => {

@@ -43,6 +43,8 @@ pub struct Totals {
     pub other_funds: Sum<2>,
     /// Σ shortfall.
     pub shortfall: Sum<2>,
+    /// Segments whose cost per km is outside the rules' plausible range (a warning each).
+    pub implausible: u64,
 }
 
 /// A total left the exact range.
@@ -70,6 +72,7 @@ impl Totals {
         self.subsidy.merge(other.subsidy)?;
         self.other_funds.merge(other.other_funds)?;
         self.shortfall.merge(other.shortfall)?;
+        self.implausible += other.implausible;
         Ok(())
     }
 
@@ -94,6 +97,13 @@ impl Totals {
         self.subsidy.add_or_sub(b.subsidy_total, negate)?;
         self.other_funds.add_or_sub(seg.other_funds, negate)?;
         self.shortfall.add_or_sub(b.shortfall, negate)?;
+        if b.notes.iter().any(|n| n.is_warning()) {
+            self.implausible = if negate {
+                self.implausible.saturating_sub(1)
+            } else {
+                self.implausible + 1
+            };
+        }
         Ok(())
     }
 }
@@ -268,6 +278,10 @@ impl Summary {
                 pct(t.completed_km.value(), t.planned_km.value())
             ),
         });
+        if let Some(line) = implausible_line(rules, t.implausible, lang) {
+            out.push_str(&line);
+            out.push_str("\n\n");
+        }
         let mut amounts = Table::new(
             vec![
                 lang.pick("item", "项目").into(),
@@ -441,5 +455,127 @@ impl Summary {
         }
         table.push(row(lang.pick("total", "合计").into(), &self.total));
         table.render()
+    }
+}
+
+/// The summary's warning about rows whose cost per km is implausible, when there are any.
+pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String> {
+    let (low, high) = rules.meta.plausible_cost_per_km?;
+    if rows == 0 {
+        return None;
+    }
+    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+    Some(match lang {
+        Lang::En => format!(
+            "warning: {rows} {} a cost per km outside the plausible {low}–{high} per km (see the notes): check the amounts' unit (元 or 万元)",
+            if rows == 1 { "row has" } else { "rows have" }
+        ),
+        Lang::Zh => format!(
+            "警告：{rows} 行的每公里造价超出合理范围（每公里 {low}–{high}，见备注）：请核对金额单位（元或万元）"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::engine::{compute, Cost};
+
+    fn rows() -> impl Strategy<Value = Vec<(Segment, &'static str, &'static str)>> {
+        let row = (
+            any::<bool>(),
+            prop_oneof![Just(3000i64), Just(3500), Just(4500), 3000i64..6000],
+            1i64..50_000_000,
+            0i64..10_000_000_000,
+            any::<bool>(),
+            prop::option::of(0i64..10_000_000),
+            prop::sample::select(vec!["安岳镇", "T2", "东"]),
+            prop::sample::select(vec!["一村", "V", "二村"]),
+        )
+            .prop_map(|(village, width, length, cost, per_km, done, town, vil)| {
+                let length_km = Decimal::new(length, 6);
+                let segment = Segment {
+                    class: usize::from(!village),
+                    width_m: Decimal::new(width, 3),
+                    length_km,
+                    cost: if per_km {
+                        Cost::PerKm(Decimal::new(cost, 2))
+                    } else {
+                        Cost::Total(Decimal::new(cost, 2))
+                    },
+                    other_funds: Decimal::new(cost / 7, 2),
+                    households: None,
+                    completed_km: done.map(|d| Decimal::new(d, 6).min(length_km)),
+                };
+                (segment, town, vil)
+            });
+        prop::collection::vec(row, 0..40)
+    }
+
+    fn summary_of(rules: &RuleSet, rows: &[(Segment, &str, &str)]) -> Summary {
+        let by = [GroupBy::Township, GroupBy::Village, GroupBy::Class];
+        let mut summary = Summary::new(rules, &by);
+        for (segment, township, village) in rows {
+            let text = RowText {
+                id: "x",
+                township,
+                village,
+            };
+            let b = compute(rules, segment).unwrap();
+            summary.add(rules, segment, &text, &b).unwrap();
+        }
+        summary
+    }
+
+    /// A budget's use, with its per-village sums in order (hash maps compare by content anyway,
+    /// but sorted they print readably when a case fails).
+    type Use = (Sum<2>, BTreeMap<String, BTreeMap<String, Sum<2>>>);
+
+    fn budgets(s: &Summary) -> Vec<Use> {
+        s.budgets
+            .iter()
+            .map(|b| {
+                let villages = b
+                    .per_village
+                    .iter()
+                    .map(|(t, v)| (t.clone(), v.iter().map(|(k, s)| (k.clone(), *s)).collect()))
+                    .collect();
+                (b.used, villages)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn totals_do_not_depend_on_row_order(
+            (rows, shuffled) in rows().prop_flat_map(|r| (Just(r.clone()), Just(r).prop_shuffle())),
+            split in 0usize..40,
+        ) {
+            let rules = RuleSet::builtin();
+            let a = summary_of(&rules, &rows);
+            let b = summary_of(&rules, &shuffled);
+            prop_assert_eq!(&a.total, &b.total);
+            prop_assert_eq!(&a.groupings, &b.groupings);
+            prop_assert_eq!(budgets(&a), budgets(&b));
+            // Added in two parts and merged, as the batch's workers do: the same again.
+            let split = split.min(shuffled.len());
+            let mut merged = summary_of(&rules, &shuffled[..split]);
+            merged.merge(summary_of(&rules, &shuffled[split..])).unwrap();
+            prop_assert_eq!(&a.total, &merged.total);
+            prop_assert_eq!(&a.groupings, &merged.groupings);
+            prop_assert_eq!(budgets(&a), budgets(&merged));
+            // Taking every row away again leaves nothing.
+            let mut emptied = a.clone();
+            for (segment, township, village) in &rows {
+                let text = RowText { id: "x", township, village };
+                let b = compute(&rules, segment).unwrap();
+                emptied.remove(&rules, segment, &text, &b).unwrap();
+            }
+            prop_assert_eq!(&emptied.total, &Summary::new(&rules, &[]).total);
+        }
     }
 }

@@ -320,7 +320,9 @@ impl NoteTexts {
                 Some(next.serialize()),
             ),
             Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
-            Note::CutByCost { .. } | Note::OtherFundsExceed { .. } => {
+            Note::CutByCost { .. }
+            | Note::OtherFundsExceed { .. }
+            | Note::ImplausibleCost { .. } => {
                 return note.write_to(out, rules, lang);
             }
         };

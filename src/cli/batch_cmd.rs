@@ -1,19 +1,18 @@
 //! `roadsub batch FILE... [-o OUT] [--keep-going] [--summary] [--by township|village|class]`.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, print_out, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK,
-    EXIT_USAGE,
+    help_flag, load_rules, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
 };
 use crate::i18n::Lang;
-use crate::table::replace::names_a_descriptor;
+use crate::table::replace::{names_a_descriptor, Hangup};
 
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("batch")
@@ -123,6 +122,9 @@ pub(super) fn command(lang: Lang) -> Command {
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
+    // by -o is let go when this is dropped (an early return, an error, a panic).
+    let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
     let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
@@ -250,9 +252,17 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if show_summary && report.written {
         let text = report.summary.render(&rules, lang);
         if to_file {
-            print_out(&text)?;
+            print_summary(&text, lang)?;
         } else {
             eprint!("\n{text}");
+        }
+    }
+    // A warning is said even without --summary (once: a summary on stderr already says it).
+    let summary_on_stderr = show_summary && report.written && !to_file;
+    if report.written && !summary_on_stderr {
+        let rows = report.summary.total.implausible;
+        if let Some(line) = batch::summary::implausible_line(&rules, rows, lang) {
+            eprintln!("{line}");
         }
     }
     let failed = report.bad > 0 || report.failed_inputs > 0;
@@ -265,6 +275,33 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         eprintln!("{s}");
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// Prints the summary on standard output, saying so when it cannot be (a full disk or
+/// device); a closed pipe is no error, as for any filter.
+fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            let reason = match e.kind() {
+                io::ErrorKind::StorageFull => lang
+                    .pick("the disk or device is full", "磁盘或设备已满")
+                    .to_string(),
+                _ => lang.io_reason(&e),
+            };
+            Err(Failure::new(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{}{reason}",
+                    lang.pick(
+                        "could not write the summary to standard output: ",
+                        "无法将汇总写到标准输出："
+                    )
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The last line of a run: what was written, or why nothing was.

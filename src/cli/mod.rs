@@ -203,12 +203,31 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
     }
 }
 
+/// The value of `-o`/`--output` in a command line clap refused, read as plainly as possible.
+fn output_in_args(args: &[String]) -> Option<&str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "-o" || a == "--output" {
+            return it.next().map(String::as_str);
+        }
+        if let Some(v) = a.strip_prefix("--output=").or_else(|| a.strip_prefix("-o")) {
+            return Some(v);
+        }
+    }
+    None
+}
+
 /// Runs the command line and returns the exit status.
 pub fn run() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let lang = lang_from_args(&args);
     let code = match command(lang).try_get_matches_from(&args) {
         Err(e) => {
+            // The command line was not understood, so no guard of batch's was made: a reader
+            // waiting on a FIFO given to -o is let go here.
+            drop(crate::table::replace::Hangup::for_output(
+                output_in_args(&args).map(Path::new),
+            ));
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             if code == EXIT_USAGE && lang == Lang::Zh {
                 // clap speaks English only: say what went wrong in Chinese first.
@@ -264,7 +283,7 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
         None => return Ok(RuleSet::builtin()),
     };
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             format!(
@@ -274,7 +293,9 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
             ),
         )
     })?;
-    RuleSet::from_toml(&text, &label).map_err(|errors| rules_failure(&errors, lang))
+    // A fund may not take a column's name: every command shows the funds as columns.
+    RuleSet::from_bytes(&bytes, &label, &crate::batch::column_taken)
+        .map_err(|errors| rules_failure(&errors, lang))
 }
 
 fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {

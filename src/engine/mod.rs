@@ -107,6 +107,11 @@ pub fn compute_into(
         // A cost per km times a long road can leave the range every total is exact in.
         return Err(Overflow);
     }
+    if let Some((low, high)) = rules.meta.plausible_cost_per_km {
+        if let Some(note) = implausible(cost, segment, low, high, rounding) {
+            out.notes.push(note);
+        }
+    }
     let mut left = cost;
     let mut total = 0i128;
     for (fund_id, fund) in rules.funds.iter().enumerate() {
@@ -176,5 +181,41 @@ pub fn compute_into(
     Ok(())
 }
 
+/// The warning for a cost (in fen) whose cost per km is outside `[low, high]` yuan, if it is.
+/// Compared exactly, in integers: cost × 10⁶ against the bound × length in µkm.
+fn implausible(
+    cost: i128,
+    segment: &Segment,
+    low: Decimal,
+    high: Decimal,
+    rounding: money::Rounding,
+) -> Option<Note> {
+    let length_ukm = money::units(segment.length_km, money::LENGTH_DP)?;
+    let scaled = |bound: Decimal| rounding.fen(bound).checked_mul(i128::from(length_ukm));
+    let cost_scaled = cost.checked_mul(1_000_000)?;
+    let too_low = cost_scaled < scaled(low)?;
+    let too_high = cost_scaled > scaled(high)?;
+    if !(too_low || too_high) {
+        return None;
+    }
+    let per_km = match segment.cost {
+        Cost::PerKm(per_km) => rounding.to_fen(per_km),
+        Cost::Total(_) if length_ukm > 0 => {
+            let fen = rounding.div_fen(cost.checked_mul(1_000_000)?, i128::from(length_ukm));
+            money::from_fen(fen)?
+        }
+        Cost::Total(_) => return None,
+    };
+    Some(Note::ImplausibleCost {
+        cost: money::from_fen(cost)?,
+        per_km,
+        low,
+        high,
+        too_low,
+    })
+}
+
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

@@ -39,9 +39,23 @@ pub enum Note {
     },
     /// Other funds already cover more than the subsidy leaves.
     OtherFundsExceed { surplus: Decimal },
+    /// A warning: the cost per km is outside the rules' plausible range, as when 63 is typed
+    /// for 63万. The numbers are computed as written all the same.
+    ImplausibleCost {
+        cost: Decimal,
+        per_km: Decimal,
+        low: Decimal,
+        high: Decimal,
+        too_low: bool,
+    },
 }
 
 impl Note {
+    /// Whether the note warns that an input looks wrong (counted in the summary).
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Note::ImplausibleCost { .. })
+    }
+
     /// The note as a sentence.
     pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
         let mut out = String::new();
@@ -149,6 +163,52 @@ impl Note {
                         " to ",
                         Grouped(paid),
                         " so the subsidy does not exceed the cost"
+                    );
+                }
+            }
+            Note::ImplausibleCost {
+                cost,
+                per_km,
+                low,
+                high,
+                too_low,
+            } => {
+                let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+                if zh {
+                    put!(
+                        out,
+                        "警告：造价 ",
+                        Grouped(cost),
+                        " 元即每公里 ",
+                        Grouped(per_km),
+                        " 元，超出合理范围（每公里 ",
+                        low.as_str(),
+                        "–",
+                        high.as_str(),
+                        "）：",
+                        if too_low {
+                            "金额是否以万元为单位？"
+                        } else {
+                            "请核对金额与长度"
+                        },
+                    );
+                } else {
+                    put!(
+                        out,
+                        "warning: cost ",
+                        Grouped(cost),
+                        " yuan is ",
+                        Grouped(per_km),
+                        " yuan per km, outside the plausible ",
+                        low.as_str(),
+                        "–",
+                        high.as_str(),
+                        " per km: ",
+                        if too_low {
+                            "is the amount in 万元?"
+                        } else {
+                            "are the amount and the length right?"
+                        },
                     );
                 }
             }

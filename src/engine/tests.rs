@@ -210,3 +210,58 @@ fn overflow_is_an_error_not_a_panic() {
     s.other_funds = Decimal::MIN;
     assert_eq!(compute(&RuleSet::builtin(), &s), Err(Overflow));
 }
+
+#[test]
+fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
+    // 63 typed for 63万 on a 2.1 km road: the numbers are computed as written, with a warning.
+    let s = segment("village", "4.5", "2.1", total("63"));
+    let (a, notes) = run(&s);
+    assert_eq!(a, ["63.00", "0.00", "63.00", "0.00"]);
+    assert_eq!(
+        notes[0],
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?"
+    );
+    let b = compute(&RuleSet::builtin(), &s).unwrap();
+    assert!(b.notes[0].is_warning());
+    assert_eq!(
+        b.notes[0].render(&RuleSet::builtin(), Lang::Zh),
+        "警告：造价 63.00 元即每公里 30.00 元，超出合理范围（每公里 5万–500万）：金额是否以万元为单位？"
+    );
+}
+
+#[test]
+fn a_cost_per_km_at_either_end_of_the_plausible_range_is_not_flagged() {
+    let rules = RuleSet::builtin();
+    let warned = |cost: Cost, length: &str| {
+        let s = segment("village", "4.5", length, cost);
+        compute(&rules, &s)
+            .unwrap()
+            .notes
+            .iter()
+            .any(Note::is_warning)
+    };
+    assert!(!warned(total("50000"), "1"));
+    assert!(warned(total("49999.99"), "1"));
+    assert!(!warned(total("5000000"), "1"));
+    assert!(warned(total("5000000.01"), "1"));
+    assert!(!warned(total("100000"), "2"));
+    // 1 fen over 500万 per km on 3 km: exact, not rounded to per-km fen first.
+    assert!(warned(total("15000000.01"), "3"));
+    assert!(warned(Cost::PerKm(d("49900")), "1"));
+    assert!(!warned(Cost::PerKm(d("50000")), "0.001"));
+    let high = segment("village", "4.5", "1", total("6000000"));
+    assert_eq!(
+        run(&high).1[0],
+        "warning: cost 6,000,000.00 yuan is 6,000,000.00 yuan per km, outside the plausible 5万–500万 per km: are the amount and the length right?"
+    );
+    // Rules without a range check nothing.
+    let text =
+        crate::rules::BUILTIN_TOML.replace("plausible_cost_per_km = [\"5万\", \"500万\"]\n", "");
+    let unchecked = RuleSet::from_toml(&text, "r.toml").unwrap();
+    let s = segment("village", "4.5", "2.1", total("63"));
+    assert!(!compute(&unchecked, &s)
+        .unwrap()
+        .notes
+        .iter()
+        .any(Note::is_warning));
+}

@@ -20,6 +20,8 @@ pub struct RulesError {
 pub enum RulesProblem {
     /// TOML syntax or shape, as the TOML reader put it.
     Syntax(String),
+    /// A value of the wrong type, as serde put it: `string "maybe"`, `a boolean`.
+    WrongType { found: String, expected: String },
     /// A key the schema does not have.
     UnknownKey { key: String, expected: String },
     /// A required key is missing.
@@ -53,6 +55,20 @@ pub enum RulesProblem {
     UnknownRounding(String),
     /// No funds, no classes, or a tier without classes.
     Empty(&'static str),
+    /// An empty (or blank) name, source, id or alias.
+    EmptyText(&'static str),
+    /// An `effective` date that is not a calendar date `YYYY-MM-DD`.
+    BadDate(String),
+    /// `plausible_cost_per_km` that is not `[min, max]` with min ≤ max.
+    BadRange,
+    /// A fund id or name that would head a column that already has that name.
+    ColumnClash {
+        key: &'static str,
+        name: String,
+        taken: super::Taken,
+    },
+    /// The file is not UTF-8 text (usually GBK).
+    NotUtf8,
 }
 
 impl RulesError {
@@ -79,6 +95,17 @@ impl RulesProblem {
                     format!("规则文件格式错误：{msg}")
                 } else {
                     msg.clone()
+                }
+            }
+            WrongType { found, expected } => {
+                if zh {
+                    format!(
+                        "类型错误：{}，应为{}",
+                        type_zh(found),
+                        type_zh(expected)
+                    )
+                } else {
+                    format!("invalid type: {found}, expected {expected}")
                 }
             }
             UnknownKey { key, expected } => {
@@ -181,6 +208,55 @@ impl RulesProblem {
                     format!("unknown rounding rule \"{value}\" (expected half_away_from_zero or half_even)")
                 }
             }
+            EmptyText(key) => {
+                if zh {
+                    format!("`{key}` 为空；请填写内容")
+                } else {
+                    format!("`{key}` is empty; it must say something")
+                }
+            }
+            BadDate(value) => {
+                if zh {
+                    format!("生效日期 \"{value}\" 不是有效日期（应为 年-月-日，如 2018-05-15）")
+                } else {
+                    format!("effective date \"{value}\" is not a date (expected YYYY-MM-DD, like 2018-05-15)")
+                }
+            }
+            BadRange => lang
+                .pick(
+                    "plausible_cost_per_km must be [min, max] in yuan per km, min not above max, like [\"5万\", \"500万\"]",
+                    "plausible_cost_per_km 应为 [下限, 上限]（元/公里，下限不大于上限），如 [\"5万\", \"500万\"]",
+                )
+                .to_string(),
+            ColumnClash { key, name, taken } => {
+                use super::Taken;
+                match (taken, zh) {
+                    (Taken::Input(col), false) => format!(
+                        "fund {key} \"{name}\" is the name of the input column {col}: its column would hide that one; choose another"
+                    ),
+                    (Taken::Input(col), true) => format!(
+                        "资金来源的 {key} \"{name}\" 与输入列 {col} 同名，会遮盖该列；请另取名称"
+                    ),
+                    (Taken::Computed(col), false) => format!(
+                        "fund {key} \"{name}\" is the name of the computed column {col}: the output would have two; choose another"
+                    ),
+                    (Taken::Computed(col), true) => format!(
+                        "资金来源的 {key} \"{name}\" 与计算列 {col} 同名，输出会有两列同名；请另取名称"
+                    ),
+                    (Taken::Fund(id), false) => format!(
+                        "fund {key} \"{name}\" already heads the column of fund {id}; choose another"
+                    ),
+                    (Taken::Fund(id), true) => format!(
+                        "资金来源的 {key} \"{name}\" 已是资金来源 {id} 的列名；请另取名称"
+                    ),
+                }
+            }
+            NotUtf8 => lang
+                .pick(
+                    "the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again",
+                    "规则文件不是 UTF-8 文本（常见原因是以 GBK 编码保存）；请另存为 UTF-8 后再试",
+                )
+                .to_string(),
             Empty(what) => {
                 let (en, zh_m) = match *what {
                     "funds" => (
@@ -204,4 +280,28 @@ impl RulesProblem {
             }
         }
     }
+}
+
+/// A serde type description (`string "maybe"`, `a boolean`) in Chinese, the value kept.
+fn type_zh(text: &str) -> String {
+    const KINDS: [(&str, &str); 12] = [
+        ("an integer or a string such as", "整数或字符串，如"),
+        ("a boolean", "布尔值 true 或 false"),
+        ("a string", "字符串（加引号）"),
+        ("a sequence", "数组，如 [\"village\"]"),
+        ("a map", "表"),
+        ("string", "字符串"),
+        ("boolean", "布尔值"),
+        ("integer", "整数"),
+        ("floating point", "浮点数"),
+        ("sequence", "数组"),
+        ("map", "表"),
+        ("datetime", "日期时间"),
+    ];
+    for (en, zh) in KINDS {
+        if let Some(rest) = text.strip_prefix(en) {
+            return format!("{zh}{rest}");
+        }
+    }
+    text.to_string()
 }

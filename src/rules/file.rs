@@ -31,22 +31,23 @@ struct RulesFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MetaFile {
-    name: String,
+    name: Spanned<String>,
     name_en: Option<String>,
     issuer: Option<String>,
     issuer_en: Option<String>,
-    source: String,
+    source: Spanned<String>,
     source_en: Option<String>,
     currency: Option<String>,
-    effective: Option<String>,
+    effective: Option<Spanned<String>>,
     rounding: Option<Spanned<String>>,
+    plausible_cost_per_km: Option<Spanned<Vec<Spanned<RawNumber>>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClassFile {
     id: Spanned<String>,
-    name: String,
+    name: Spanned<String>,
     name_en: Option<String>,
     #[serde(default)]
     aliases: Vec<Spanned<String>>,
@@ -56,8 +57,8 @@ struct ClassFile {
 #[serde(deny_unknown_fields)]
 struct FundFile {
     id: Spanned<String>,
-    name: String,
-    name_en: Option<String>,
+    name: Spanned<String>,
+    name_en: Option<Spanned<String>>,
     #[serde(default)]
     up_to: bool,
     #[serde(default)]
@@ -147,14 +148,16 @@ struct Locator<'a> {
     text: &'a str,
     origin: &'a str,
     errors: Vec<RulesError>,
+    /// Where a value of the wrong type was replaced by a stand-in so reading could go on:
+    /// later complaints about the stand-in itself are not the user's problem.
+    stand_ins: Vec<(usize, usize)>,
+    /// Names that output columns already have (see [`super::ColumnCheck`]).
+    columns: super::ColumnCheck<'a>,
 }
 
 impl Locator<'_> {
     fn at(&self, offset: usize, problem: RulesProblem) -> RulesError {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..self.text.floor_char_boundary_compat(offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, col) = position(self.text, offset);
         RulesError {
             file: self.origin.to_string(),
             line,
@@ -167,6 +170,26 @@ impl Locator<'_> {
         let e = self.at(at.span().start, problem);
         self.errors.push(e);
     }
+
+    /// Every problem in file order, without complaints about stand-ins.
+    fn finish(mut self) -> Vec<RulesError> {
+        let stand_ins = std::mem::take(&mut self.stand_ins);
+        let mut seen_stand_in = HashSet::new();
+        self.errors.sort_by_key(|e| (e.line, e.col));
+        self.errors.retain(|e| {
+            !stand_ins.contains(&(e.line, e.col)) || seen_stand_in.insert((e.line, e.col))
+        });
+        self.errors
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub(super) fn position(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary_compat(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 trait FloorBoundary {
@@ -182,9 +205,10 @@ impl FloorBoundary for str {
     }
 }
 
-/// Reads the file's shape. An unknown key is reported and left out, and reading goes on, so
-/// that one run lists every unknown key and then every other problem; a syntax error or a
-/// missing key ends it (`None`, with the problem in `loc`).
+/// Reads the file's shape. An unknown key is reported and left out, and a value of the wrong
+/// type is reported and replaced by a harmless stand-in, and reading goes on, so that one run
+/// lists every such problem and then every other one; a syntax error or a missing key ends it
+/// (`None`, with the problem in `loc`).
 fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
@@ -203,12 +227,58 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
         let problem = problem_from_toml(e.message());
         let at = span.as_ref().map_or(0, |s| s.start);
         loc.errors.push(loc.at(at, problem.clone()));
-        let removed = matches!(problem, RulesProblem::UnknownKey { .. })
-            && span.is_some_and(|s| remove_key(root.get_mut(), &s));
-        if !removed {
-            loc.errors.sort_by_key(|e| (e.line, e.col));
+        let mended = match (&problem, span) {
+            (RulesProblem::UnknownKey { .. }, Some(s)) => remove_key(root.get_mut(), &s),
+            (RulesProblem::WrongType { expected, .. }, Some(s)) => match stand_in(expected) {
+                Some(value) if replace_value(root.get_mut(), &s, &value) => {
+                    loc.stand_ins.push(position(text, s.start));
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !mended {
             return None;
         }
+    }
+}
+
+/// A value of the type that was `expected`, to stand in for the wrong one.
+fn stand_in(expected: &str) -> Option<DeValue<'static>> {
+    Some(match expected {
+        "a boolean" => DeValue::Boolean(false),
+        "a string" => DeValue::String("".into()),
+        "a sequence" => DeValue::Array(std::iter::empty().collect()),
+        e if e.starts_with("an integer or a string") => DeValue::Integer(Default::default()),
+        _ => return None,
+    })
+}
+
+/// Replaces the value at `span`, wherever it is in `table`, with `with`; whether it was found.
+fn replace_value(
+    table: &mut DeTable<'_>,
+    span: &std::ops::Range<usize>,
+    with: &DeValue<'static>,
+) -> bool {
+    table
+        .iter_mut()
+        .any(|(_, v)| replace_in_value(v, span, with))
+}
+
+fn replace_in_value(
+    value: &mut Spanned<DeValue<'_>>,
+    span: &std::ops::Range<usize>,
+    with: &DeValue<'static>,
+) -> bool {
+    if value.span() == *span {
+        *value.get_mut() = with.clone();
+        return true;
+    }
+    match value.get_mut() {
+        DeValue::Table(t) => replace_value(t, span, with),
+        DeValue::Array(a) => a.iter_mut().any(|v| replace_in_value(v, span, with)),
+        _ => false,
     }
 }
 
@@ -250,6 +320,15 @@ fn problem_from_toml(message: &str) -> RulesProblem {
             };
         }
     }
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        return RulesProblem::WrongType {
+            found: found.to_string(),
+            expected: expected.to_string(),
+        };
+    }
     if let Some(rest) = message.strip_prefix("missing field `") {
         if let Some((key, _)) = rest.split_once('`') {
             return RulesProblem::MissingKey(key.to_string());
@@ -258,15 +337,21 @@ fn problem_from_toml(message: &str) -> RulesProblem {
     RulesProblem::Syntax(message.to_string())
 }
 
-pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
+pub(super) fn parse(
+    text: &str,
+    origin: &str,
+    columns: super::ColumnCheck<'_>,
+) -> Result<RuleSet, Vec<RulesError>> {
     let mut loc = Locator {
         text,
         origin,
         errors: Vec::new(),
+        stand_ins: Vec::new(),
+        columns,
     };
     let file = match read_shape(text, &mut loc) {
         Some(f) => f,
-        None => return Err(loc.errors),
+        None => return Err(loc.finish()),
     };
 
     let rounding = match &file.meta.rounding {
@@ -277,16 +362,28 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
         }),
     };
     let m = file.meta;
+    check_text(&mut loc, &m.name, "name");
+    check_text(&mut loc, &m.source, "source");
+    if let Some(date) = &m.effective {
+        if !is_date(date.get_ref()) {
+            loc.push(date, RulesProblem::BadDate(date.get_ref().clone()));
+        }
+    }
+    let plausible = m
+        .plausible_cost_per_km
+        .as_ref()
+        .and_then(|range| check_range(&mut loc, range));
     let meta = Meta {
-        name: m.name,
+        name: m.name.into_inner(),
         name_en: m.name_en,
         issuer: m.issuer,
         issuer_en: m.issuer_en,
-        source: m.source,
+        source: m.source.into_inner(),
         source_en: m.source_en,
         currency: m.currency.unwrap_or_else(|| "CNY".to_string()),
-        effective: m.effective,
+        effective: m.effective.map(Spanned::into_inner),
         rounding,
+        plausible_cost_per_km: plausible,
     };
 
     let classes = check_classes(&mut loc, &file.classes);
@@ -371,8 +468,70 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>
     if loc.errors.is_empty() {
         Ok(RuleSet::new(origin, meta, classes, funds, budgets))
     } else {
-        loc.errors.sort_by_key(|e| (e.line, e.col));
-        Err(loc.errors)
+        Err(loc.finish())
+    }
+}
+
+/// A name, source or id must say something: an empty one would name nothing in the output.
+fn check_text(loc: &mut Locator, text: &Spanned<String>, key: &'static str) {
+    if text.get_ref().trim().is_empty() {
+        loc.push(text, RulesProblem::EmptyText(key));
+    }
+}
+
+/// Whether `text` is a calendar date written `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y > 0 && (1..=days).contains(&d)
+}
+
+/// `[min, max]` yuan per km, both amounts, min not above max.
+fn check_range(
+    loc: &mut Locator,
+    range: &Spanned<Vec<Spanned<RawNumber>>>,
+) -> Option<(Decimal, Decimal)> {
+    let [low, high] = range.get_ref().as_slice() else {
+        loc.push(range, RulesProblem::BadRange);
+        return None;
+    };
+    let (low, high) = (check_amount(loc, low)?, check_amount(loc, high)?);
+    if low > high {
+        loc.push(range, RulesProblem::BadRange);
+        return None;
+    }
+    Some((low, high))
+}
+
+/// Refuses a fund whose id or name is already an output column's name.
+fn check_column(loc: &mut Locator, name: &Spanned<String>, key: &'static str) {
+    if let Some(taken) = (loc.columns)(name.get_ref().trim()) {
+        let problem = RulesProblem::ColumnClash {
+            key,
+            name: name.get_ref().clone(),
+            taken,
+        };
+        loc.push(name, problem);
     }
 }
 
@@ -386,6 +545,11 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
     let mut classes = Vec::new();
     for (i, c) in raw.iter().enumerate() {
         let c = c.get_ref();
+        check_text(loc, &c.id, "id");
+        check_text(loc, &c.name, "name");
+        for alias in &c.aliases {
+            check_text(loc, alias, "aliases");
+        }
         if !ids.insert(c.id.get_ref().as_str()) {
             loc.push(
                 &c.id,
@@ -398,7 +562,7 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
             continue;
         }
         let mut own: Vec<(&str, usize)> = vec![(c.id.get_ref(), c.id.span().start)];
-        own.push((&c.name, c.id.span().start));
+        own.push((c.name.get_ref(), c.name.span().start));
         own.extend(
             c.aliases
                 .iter()
@@ -418,7 +582,7 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
         }
         classes.push(Class {
             id: c.id.get_ref().clone(),
-            name: c.name.clone(),
+            name: c.name.get_ref().clone(),
             name_en: c.name_en.clone(),
             aliases: c.aliases.iter().map(|a| a.get_ref().clone()).collect(),
         });
@@ -437,9 +601,35 @@ fn check_funds(
         loc.errors.push(e);
     }
     let mut ids = HashSet::new();
+    // Every fund's id and name head a column: another fund's must differ from both.
+    let mut headings: HashMap<String, &str> = HashMap::new();
     let mut funds = Vec::new();
     for f in raw {
         let f = f.get_ref();
+        let own_id = f.id.get_ref().as_str();
+        for (name, key) in [(&f.id, "id"), (&f.name, "name")] {
+            let heading = name.get_ref().trim().to_lowercase();
+            match headings.get(&heading) {
+                Some(&other) if other != own_id => loc.push(
+                    name,
+                    RulesProblem::ColumnClash {
+                        key,
+                        name: name.get_ref().clone(),
+                        taken: super::Taken::Fund(other.to_string()),
+                    },
+                ),
+                _ => {
+                    headings.insert(heading, own_id);
+                }
+            }
+        }
+        check_text(loc, &f.id, "id");
+        check_text(loc, &f.name, "name");
+        check_column(loc, &f.id, "id");
+        check_column(loc, &f.name, "name");
+        if let Some(en) = &f.name_en {
+            check_column(loc, en, "name_en");
+        }
         if !ids.insert(f.id.get_ref().as_str()) {
             loc.push(
                 &f.id,
@@ -495,8 +685,8 @@ fn check_funds(
         }
         funds.push(Fund {
             id: f.id.get_ref().clone(),
-            name: f.name.clone(),
-            name_en: f.name_en.clone(),
+            name: f.name.get_ref().clone(),
+            name_en: f.name_en.as_ref().map(|n| n.get_ref().clone()),
             up_to: f.up_to,
             tiers,
         });

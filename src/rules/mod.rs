@@ -44,7 +44,24 @@ pub struct Meta {
     pub effective: Option<String>,
     /// How amounts are rounded to the fen.
     pub rounding: Rounding,
+    /// The range of cost per km (yuan) that is believable; a row outside it gets a warning.
+    pub plausible_cost_per_km: Option<(Decimal, Decimal)>,
 }
+
+/// What an output column's name already means, so that a fund cannot take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Taken {
+    /// An input column (its English key, such as `other_funds`).
+    Input(String),
+    /// A column roadsub computes (`shortfall`, `差额`).
+    Computed(String),
+    /// Another fund's column (its id).
+    Fund(String),
+}
+
+/// Tells whether a name is already an output column's, and whose. The rules know nothing of
+/// tables, so whoever loads rules for a table passes this in.
+pub type ColumnCheck<'a> = &'a dyn Fn(&str) -> Option<Taken>;
 
 /// A road class such as 通村公路 (village) or 通社公路 (group).
 #[derive(Debug, Clone)]
@@ -142,9 +159,44 @@ fn class_key(text: &str) -> String {
 const BUILTIN_ORIGIN: &str = "rules.toml (built-in)";
 
 impl RuleSet {
-    /// Reads and validates rules from TOML text; `origin` names the file in messages.
+    /// Reads and validates rules from TOML text; `origin` names the file in messages. Fund
+    /// names are not checked against output columns: see [`RuleSet::from_toml_for_columns`].
     pub fn from_toml(text: &str, origin: &str) -> Result<RuleSet, Vec<RulesError>> {
-        file::parse(text, origin)
+        file::parse(text, origin, &|_| None)
+    }
+
+    /// [`RuleSet::from_toml`], also refusing fund ids and names that `columns` says are taken.
+    pub fn from_toml_for_columns(
+        text: &str,
+        origin: &str,
+        columns: ColumnCheck<'_>,
+    ) -> Result<RuleSet, Vec<RulesError>> {
+        file::parse(text, origin, columns)
+    }
+
+    /// Reads rules from a file's bytes: UTF-8 (a byte-order mark is skipped), or refused at the
+    /// line and column of the first byte that is not.
+    pub fn from_bytes(
+        bytes: &[u8],
+        origin: &str,
+        columns: ColumnCheck<'_>,
+    ) -> Result<RuleSet, Vec<RulesError>> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => file::parse(text, origin, columns),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by definition.
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                let (line, col) = file::position(valid, valid.len());
+                Err(vec![RulesError {
+                    file: origin.to_string(),
+                    line,
+                    col,
+                    problem: RulesProblem::NotUtf8,
+                }])
+            }
+        }
     }
 
     /// The shipped rules (SPEC §1).

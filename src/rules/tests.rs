@@ -222,7 +222,7 @@ flavour = "x"
     assert_eq!(
         errors(text),
         [
-            "r.toml:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)",
+            "r.toml:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding, plausible_cost_per_km)",
             "r.toml:5:12: unknown rounding rule \"bankers\" (expected half_away_from_zero or half_even)",
             "r.toml:10:1: unknown key `shade` (expected one of id, name, name_en, aliases)",
             "r.toml:16:63: \"-1\" is negative; a rate, amount or width must be 0 or more",
@@ -242,7 +242,196 @@ fn a_missing_key_after_an_unknown_one_ends_the_list() {
         errors(text),
         [
             "r.toml:1:1: missing required key `name`",
-            "r.toml:2:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)",
+            "r.toml:2:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding, plausible_cost_per_km)",
+        ]
+    );
+}
+
+const FUND: &str = r#"
+[[funds]]
+id = "f"
+name = "F"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = 1
+"#;
+
+#[test]
+fn one_type_error_does_not_hide_the_other_problems() {
+    let text = r#"[meta]
+name = ""
+source = "s"
+effective = "2018-13-45"
+
+[[classes]]
+id = "village"
+name = "通村公路"
+
+[[funds]]
+id = "f"
+name = "F"
+up_to = "maybe"
+[[funds.tiers]]
+classes = "village"
+min_width_m = 3.5
+rate_per_km = true
+
+[[funds]]
+id = ""
+name = "G"
+up_to = 3
+[[funds.tiers]]
+classes = ["lane"]
+min_width_m = 3.5
+rate_per_km = "-5"
+"#;
+    assert_eq!(
+        errors(text),
+        [
+            "r.toml:2:8: `name` is empty; it must say something",
+            "r.toml:4:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)",
+            "r.toml:13:9: invalid type: string \"maybe\", expected a boolean",
+            "r.toml:15:11: invalid type: string \"village\", expected a sequence",
+            "r.toml:17:15: invalid type: boolean `true`, expected an integer or a string such as \"15万\"",
+            "r.toml:20:6: `id` is empty; it must say something",
+            "r.toml:22:9: invalid type: integer `3`, expected a boolean",
+            "r.toml:24:12: unknown class \"lane\" (defined: village)",
+            "r.toml:26:15: \"-5\" is negative; a rate, amount or width must be 0 or more",
+        ]
+    );
+}
+
+#[test]
+fn empty_names_sources_ids_and_aliases_are_refused() {
+    let text = format!(
+        "[meta]\nname = \" \"\nsource = \"\"\n\n[[classes]]\nid = \"\"\nname = \"\"\naliases = [\"\"]\n{}",
+        FUND.replace("[\"village\"]", "[\"\"]").replace("name = \"F\"", "name = \"\"")
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            "r.toml:2:8: `name` is empty; it must say something",
+            "r.toml:3:10: `source` is empty; it must say something",
+            "r.toml:6:6: `id` is empty; it must say something",
+            "r.toml:7:8: `name` is empty; it must say something",
+            "r.toml:8:12: `aliases` is empty; it must say something",
+            "r.toml:12:8: `name` is empty; it must say something",
+        ]
+    );
+}
+
+#[test]
+fn an_effective_date_must_be_on_the_calendar() {
+    for (date, ok) in [
+        ("2018-05-15", true),
+        ("2020-02-29", true),
+        ("2000-02-29", true),
+        ("2018-13-45", false),
+        ("2019-02-29", false),
+        ("1900-02-29", false),
+        ("2018-04-31", false),
+        ("2018-5-15", false),
+        ("2018/05/15", false),
+        ("0000-01-01", false),
+        ("２０１８-05-15", false),
+    ] {
+        let text = HEAD.replace(
+            "source = \"s\"",
+            &format!("source = \"s\"\neffective = \"{date}\""),
+        );
+        let got = RuleSet::from_toml(&format!("{text}{FUND}"), "r.toml");
+        assert_eq!(got.is_ok(), ok, "{date}");
+    }
+}
+
+#[test]
+fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
+    // "安岳" in GBK is B0 B2 D4 C0; the first invalid byte is at line 3, column 9.
+    let mut bytes = b"[meta]\nname = \"t\"\nsource = \"".to_vec();
+    bytes.extend_from_slice(&[0xB0, 0xB2, 0xD4, 0xC0]);
+    bytes.extend_from_slice(b"\"\n");
+    let errors = RuleSet::from_bytes(&bytes, "gbk.toml", &|_| None).unwrap_err();
+    let lines: Vec<String> = errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert_eq!(
+        lines,
+        ["gbk.toml:3:11: the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again"]
+    );
+    assert_eq!(
+        errors[0].render(Lang::Zh),
+        "gbk.toml:3:11: 规则文件不是 UTF-8 文本（常见原因是以 GBK 编码保存）；请另存为 UTF-8 后再试"
+    );
+}
+
+#[test]
+fn a_rules_file_with_a_byte_order_mark_is_read() {
+    let text = format!("\u{feff}{HEAD}{FUND}");
+    assert!(RuleSet::from_bytes(text.as_bytes(), "r.toml", &|_| None).is_ok());
+}
+
+#[test]
+fn the_plausible_range_is_read_in_the_usual_forms() {
+    let text = HEAD.replace(
+        "source = \"s\"",
+        "source = \"s\"\nplausible_cost_per_km = [\"5万\", 5000000]",
+    );
+    let r = RuleSet::from_toml(&format!("{text}{FUND}"), "r.toml").unwrap();
+    assert_eq!(
+        r.meta.plausible_cost_per_km,
+        Some((d("50000"), d("5000000")))
+    );
+    assert_eq!(
+        RuleSet::builtin().meta.plausible_cost_per_km,
+        Some((d("50000"), d("5000000")))
+    );
+    for bad in ["[\"500万\", \"5万\"]", "[1]", "[1, 2, 3]", "[]"] {
+        let text = HEAD.replace(
+            "source = \"s\"",
+            &format!("source = \"s\"\nplausible_cost_per_km = {bad}"),
+        );
+        assert_eq!(
+            errors(&format!("{text}{FUND}")),
+            ["r.toml:5:25: plausible_cost_per_km must be [min, max] in yuan per km, min not above max, like [\"5万\", \"500万\"]"],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn two_funds_cannot_head_one_column() {
+    let text = format!(
+        "{HEAD}{FUND}{}",
+        FUND.replace("id = \"f\"", "id = \"g\"")
+            .replace("name = \"F\"", "name = \"f\"")
+    );
+    assert_eq!(
+        errors(&text),
+        ["r.toml:21:8: fund name \"f\" already heads the column of fund f; choose another"]
+    );
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_said_in_both_languages() {
+    let text = format!(
+        "{HEAD}{}",
+        FUND.replace("[[funds.tiers]]", "up_to = \"maybe\"\n[[funds.tiers]]")
+            .replace("classes = [\"village\"]", "classes = \"village\"")
+    );
+    let errors = RuleSet::from_toml(&text, "r.toml").unwrap_err();
+    let said: Vec<String> = errors.iter().map(|e| e.render(Lang::Zh)).collect();
+    assert_eq!(
+        said,
+        [
+            "r.toml:14:9: 类型错误：字符串 \"maybe\"，应为布尔值 true 或 false",
+            "r.toml:16:11: 类型错误：字符串 \"village\"，应为数组，如 [\"village\"]",
+        ]
+    );
+    let said: Vec<String> = errors.iter().map(|e| e.render(Lang::En)).collect();
+    assert_eq!(
+        said,
+        [
+            "r.toml:14:9: invalid type: string \"maybe\", expected a boolean",
+            "r.toml:16:11: invalid type: string \"village\", expected a sequence",
         ]
     );
 }

@@ -112,6 +112,13 @@ impl Field {
         )
     }
 
+    /// The field a header names, read as [`Columns::from_header`] reads it (units aside).
+    pub fn of_header(header: &str) -> Option<Field> {
+        let normal = normalize_width_forms(header.trim().trim_start_matches('\u{feff}'));
+        let base = split_unit(&normal).0.to_ascii_lowercase();
+        Field::ALL.into_iter().find(|f| f.matches(&base))
+    }
+
     fn matches(self, name: &str) -> bool {
         name == self.key() || self.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
     }

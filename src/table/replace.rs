@@ -29,7 +29,27 @@ pub struct Replacement {
 
 /// Opens and closes a pipe's writing end when dropped, so that a reader waiting on a FIFO sees
 /// its end instead of waiting for ever after a failed run.
-struct Hangup(Option<PathBuf>);
+pub struct Hangup(Option<PathBuf>);
+
+impl Hangup {
+    /// A guard for a command's output: made before anything can fail, it lets a reader waiting
+    /// on `path` go when dropped, whatever ended the command (a FIFO only: nothing happens for
+    /// any other kind of file). After a run that wrote, the reader has already seen the end:
+    /// opening and closing the writing end once more adds nothing to what it reads.
+    pub fn for_output(path: Option<&Path>) -> Hangup {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let fifo = path.filter(|p| fs::metadata(p).is_ok_and(|m| m.file_type().is_fifo()));
+            Hangup(fifo.map(Path::to_path_buf))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            Hangup(None)
+        }
+    }
+}
 
 impl Drop for Hangup {
     fn drop(&mut self) {
@@ -260,6 +280,22 @@ mod tests {
         drop(Replacement::new(&fifo, ".tmp").unwrap());
         let text = reader.recv_timeout(std::time::Duration::from_secs(10));
         assert_eq!(text.as_deref(), Ok(""));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_output_guard_lets_a_fifos_reader_go_and_touches_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fifo, reader) = fifo_with_reader(dir.path());
+        drop(Hangup::for_output(Some(&fifo)));
+        let text = reader.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(text.as_deref(), Ok(""));
+        let file = dir.path().join("out.csv");
+        drop(Hangup::for_output(Some(&file)));
+        assert!(!file.exists(), "no file is made");
+        fs::write(&file, "kept").unwrap();
+        drop(Hangup::for_output(Some(&file)));
+        assert_eq!(fs::read_to_string(&file).unwrap(), "kept");
     }
 
     #[cfg(unix)]

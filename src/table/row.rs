@@ -133,6 +133,10 @@ impl Problem {
         let zh = lang == Lang::Zh;
         match self {
             Problem::Value(field, e) => match (e, zh) {
+                (ValueError::NotWhole, false) => {
+                    "is not a whole number (households are counted whole, like 12)".into()
+                }
+                (ValueError::NotWhole, true) => "不是整数（户数应为整数，如 12）".into(),
                 (ValueError::NotANumber, false) => format!("is not {}", expected(*field, lang)),
                 (ValueError::NotANumber, true) => expected(*field, lang).to_string(),
                 (ValueError::Negative, false) => "must not be negative".into(),

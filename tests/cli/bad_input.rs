@@ -150,12 +150,18 @@ fn each_kind_of_bad_value() {
             ":9: cost \"1.005\" has fractions of a fen (amounts are exact to 0.01 yuan)",
             ":10: row has 3 fields but the header has 9",
             ":11: length_km \"1.2345678米\" is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)",
+            // The good row's cost of 100 yuan for 1 km is implausible: said, not refused.
+            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)",
             &format!("9 bad rows; wrote the 1 good row to {}", env.path("o.csv").display()),
         ]
     );
     let csv = env.read("o.csv");
     assert!(
-        cell(&csv, "B", "notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        cell(&csv, "B", "notes").starts_with("warning: cost 100.00 yuan is 100.00 yuan per km"),
+        "the warning comes first"
+    );
+    assert!(
+        cell(&csv, "B", "notes").contains("; width 3.0 m is below the 3.5 m minimum"),
         "below every tier is a note"
     );
 }
@@ -352,4 +358,38 @@ fn a_wrong_flag_is_a_usage_error() {
     let (code, _, err) = env.run(&["batch", "--by", "county", "x.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("county"), "{err}");
+}
+
+#[test]
+fn households_written_with_zero_decimals_are_that_number() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "A,t,v,village,4.5,2,1600000,,126.0\n\
+         B,t,v,village,4.5,2,1600000,,5.0\n\
+         C,t,v,village,4.5,2,1600000,,１２６．００\n\
+         D,t,v,village,4.5,2,1600000,,12.5\n",
+    );
+    let (code, _, err) = env.run(&[
+        "batch",
+        &input,
+        "--keep-going",
+        "-o",
+        env.path("o.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!(
+            "{input}:5: households \"12.5\" is not a whole number (households are counted whole, like 12)\n\
+             1 bad row; wrote the 3 good rows to {}\n",
+            env.path("o.csv").display()
+        ),
+    );
+    let csv = env.read("o.csv");
+    // The input cell is kept as written; the count is read as the whole number it is.
+    assert_eq!(cell(&csv, "A", "households"), "126.0");
+    assert_eq!(cell(&csv, "A", "shortfall_per_household"), "793.65");
+    assert_eq!(cell(&csv, "B", "shortfall_per_household"), "20000.00");
+    assert_eq!(cell(&csv, "C", "shortfall_per_household"), "793.65");
 }

@@ -367,3 +367,258 @@ fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
     assert_eq!(out.lines().count(), 2, "the rows alone: {out}");
     assert!(err.contains("Summary"), "{err}");
 }
+
+#[test]
+fn a_users_notes_column_is_kept_beside_ours() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost,notes\n\
+         A,T,V,village,3.0,1,100000,bridge needs repair\n",
+    );
+    let (code, out, _) = env.run(&["batch", &input]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,shortfall,roadsub_notes"
+    );
+    assert_eq!(cell(&out, "A", "notes"), "bridge needs repair");
+    assert!(
+        cell(&out, "A", "roadsub_notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        "{out}"
+    );
+    // Fed back in, the user's notes stay theirs and ours are recomputed, not doubled.
+    let again = env.write("again.csv", &out);
+    let (code, second, _) = env.run(&["batch", &again]);
+    assert_eq!(code, 0);
+    assert_eq!(second, out);
+    // A table roadsub wrote without a notes column of the user's has our `notes`.
+    let plain = env.write(
+        "plain.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,3.0,1,100000\n",
+    );
+    let (_, first, _) = env.run(&["batch", &plain]);
+    assert!(first.lines().next().unwrap().ends_with(",shortfall,notes"));
+    let back = env.write("back.csv", &first);
+    let (_, second, _) = env.run(&["batch", &back]);
+    assert_eq!(second, first);
+}
+
+#[test]
+fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,village,4.5,2.1,63\n\
+         B,T,V,village,4.5,2,1600000\n",
+    );
+    let out = env.path("out.csv");
+    let (code, stdout, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--summary"]);
+    assert_eq!(code, 0, "a warning does not change the exit status");
+    assert_eq!(
+        err,
+        format!(
+            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
+             wrote 2 rows to {}\n",
+            out.display()
+        )
+    );
+    let csv = env.read("out.csv");
+    assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
+    assert_eq!(
+        cell(&csv, "A", "notes"),
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?; \
+         County transport bureau subsidy cut from 945,000.00 to 63.00 so the subsidy does not exceed the cost; \
+         County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
+    );
+    assert_eq!(cell(&csv, "B", "notes"), "");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[3],
+        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)"
+    );
+    let (code, stdout, _) = env.run(&[
+        "batch",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "--summary",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n"),
+        "{stdout}"
+    );
+    let (_, json, _) = env.run(&["batch", &input, "--format", "json"]);
+    assert!(json.contains("\"implausible_cost_rows\":1"), "{json}");
+    let (_, md, _) = env.run(&["batch", &input, "--format", "md"]);
+    assert!(
+        md.contains("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n"),
+        "{md}"
+    );
+}
+
+/// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
+/// reader never let go fails the test after 10 s (released then, so nothing hangs).
+#[cfg(target_os = "linux")]
+fn fifo_with_reader(env: &Env) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::Read;
+    let fifo = env.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let _ = tx.send(text);
+    });
+    // The reader is waiting in its open by now, as `cat pipe &` would be.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    (fifo.to_string_lossy().into_owned(), rx)
+}
+
+#[cfg(target_os = "linux")]
+fn reader_gets(fifo: &str, reader: std::sync::mpsc::Receiver<String>) -> String {
+    match reader.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(text) => text,
+        Err(_) => {
+            // Let the stuck reader go so the test binary can end, then fail.
+            let _ = std::fs::OpenOptions::new().write(true).open(fifo);
+            panic!("the FIFO's reader was never let go");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
+    let env = Env::new();
+    let good = env.write(
+        "good.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    let bad_header = env.write("header.csv", "id,village\nA,V\n");
+    let bad_row = env.write(
+        "row.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
+    );
+    let bad_rules = env.write("r.toml", "[meta]\nname = \"x\"\n");
+    let missing = env.path("missing.csv").to_string_lossy().into_owned();
+    let cases: [(&str, Vec<&str>, i32); 8] = [
+        ("a missing input", vec![missing.as_str()], 1),
+        ("a bad header", vec![bad_header.as_str()], 1),
+        (
+            "invalid rules",
+            vec![good.as_str(), "--rules", bad_rules.as_str()],
+            1,
+        ),
+        ("a bad row", vec![bad_row.as_str()], 1),
+        (
+            "a bad row with --keep-going",
+            vec![bad_row.as_str(), "--keep-going"],
+            1,
+        ),
+        ("standard input twice", vec!["-", "-"], 2),
+        ("an unknown option", vec![good.as_str(), "--bogus"], 2),
+        ("a wrong value", vec![good.as_str(), "--format", "pdf"], 2),
+    ];
+    for (what, args, status) in cases {
+        let (fifo, reader) = fifo_with_reader(&env);
+        let mut all = vec!["batch"];
+        all.extend(args);
+        all.extend(["-o", fifo.as_str()]);
+        let (code, _, err) = env.run(&all);
+        assert_eq!(code, status, "{what}: {err}");
+        assert_eq!(reader_gets(&fifo, reader), "", "{what}");
+        std::fs::remove_file(&fifo).unwrap();
+    }
+    // A good run still writes its rows into the FIFO.
+    let (fifo, reader) = fifo_with_reader(&env);
+    let (code, _, _) = env.run(&["batch", &good, "-o", &fifo]);
+    assert_eq!(code, 0);
+    assert!(reader_gets(&fifo, reader).starts_with("id,township,village,"));
+}
+
+#[test]
+fn keep_going_with_no_good_rows_writes_nothing_in_any_format() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
+    );
+    for format in ["csv", "json", "jsonl", "md"] {
+        let (code, out, err) = env.run(&["batch", &input, "--keep-going", "--format", format]);
+        assert_eq!(code, 1, "{format}");
+        assert_eq!(out, "", "{format}: no header, no half a document");
+        assert!(
+            err.ends_with("\n1 bad row; nothing written\n"),
+            "{format}: {err}"
+        );
+    }
+    // With a good row after the bad one, the header comes before it, once.
+    let mixed = env.write(
+        "mixed.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,lane,4.5,2,1600000\n\
+         B,T,V,village,4.5,2,1600000\n",
+    );
+    let (code, out, _) = env.run(&["batch", &mixed, "--keep-going"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
+         B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n"
+    );
+    let (_, json, _) = env.run(&["batch", &mixed, "--keep-going", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["segments"].as_array().unwrap().len(), 1);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_summary_to_a_full_standard_output_says_so() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    let out = env.path("out.csv");
+    for (lang, said) in [
+        (
+            "en",
+            "roadsub: could not write the summary to standard output: the disk or device is full\n",
+        ),
+        ("zh", "roadsub: 无法将汇总写到标准输出：磁盘或设备已满\n"),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let got = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"))
+            .current_dir(env.dir.path())
+            .args([
+                "batch",
+                &input,
+                "-o",
+                out.to_str().unwrap(),
+                "--summary",
+                "--lang",
+                lang,
+            ])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(got.status.code(), Some(1), "{lang}");
+        assert_eq!(String::from_utf8_lossy(&got.stderr), said, "{lang}");
+    }
+}

@@ -284,3 +284,30 @@ fn a_report_workbook_fed_back_in_gives_the_same_results() {
         assert_eq!(again, direct, "{lang}");
     }
 }
+
+#[test]
+fn a_users_notes_column_survives_a_report_workbook_fed_back_in() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost,notes\n\
+         A,T,V,village,3.0,1,100000,bridge needs repair\n",
+    );
+    let (_, direct, _) = env.run(&["batch", &input]);
+    assert_eq!(cell(&direct, "A", "notes"), "bridge needs repair");
+    for lang in ["en", "zh"] {
+        let report = env.path(&format!("report-{lang}.xlsx"));
+        let (code, _, err) = env.run(&[
+            "batch",
+            &input,
+            "-o",
+            report.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let (code, again, err) = env.run(&["batch", report.to_str().unwrap()]);
+        assert_eq!((code, err.as_str()), (0, ""), "{lang}");
+        assert_eq!(again, direct, "{lang}");
+    }
+}

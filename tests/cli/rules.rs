@@ -36,8 +36,8 @@ fn check_reports_every_problem_with_its_place() {
         &err,
         &format!(
             "roadsub: {path}:24:12: unknown rounding rule \"nearest\" (expected half_away_from_zero or half_even)\n\
-             roadsub: {path}:62:15: amount 450000.0 is a float, which is not exact; write 450000\n\
-             roadsub: {path}:85:12: unknown class \"lane\" (defined: village, group)\n"
+             roadsub: {path}:66:15: amount 450000.0 is a float, which is not exact; write 450000\n\
+             roadsub: {path}:89:12: unknown class \"lane\" (defined: village, group)\n"
         ),
     );
 }
@@ -55,7 +55,7 @@ fn unknown_keys_and_syntax_errors() {
         &err,
         &format!(
             "roadsub: {path}:1:1: no classes are defined: add at least one [[classes]]\n\
-             roadsub: {path}:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding)\n\
+             roadsub: {path}:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding, plausible_cost_per_km)\n\
              roadsub: {path}:5:1: no funds are defined: add at least one [[funds]]\n"
         ),
     );
@@ -114,4 +114,122 @@ fn batch_with_invalid_rules_stops_before_reading() {
     let (code, _, err) = env.run(&["batch", &example(), "--rules", &path]);
     assert_eq!(code, 1);
     assert!(err.contains("no funds are defined"), "{err}");
+}
+
+/// The shipped rules with the first fund's id and name replaced.
+fn rules_with_first_fund(id: &str, name: &str) -> String {
+    include_str!("../../rules.toml")
+        .replacen("id = \"transport\"", &format!("id = \"{id}\""), 1)
+        .replacen("name = \"县交通局补助\"", &format!("name = \"{name}\""), 1)
+}
+
+#[test]
+fn a_fund_named_like_an_input_column_is_refused() {
+    let env = Env::new();
+    let path = env.write("r.toml", rules_with_first_fund("transport", "整合资金"));
+    let (code, out, err) = env.run(&["rules", "check", &path]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "roadsub: {path}:51:8: fund name \"整合资金\" is the name of the input column other_funds: its column would hide that one; choose another\n"
+        ),
+    );
+    let (code, _, err) = env.run(&["rules", "check", &path, "--lang", "zh"]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!(
+            "roadsub: {path}:51:8: 资金来源的 name \"整合资金\" 与输入列 other_funds 同名，会遮盖该列；请另取名称\n"
+        ),
+    );
+    // Batch and every other command load rules the same way.
+    let (code, out, err) = env.run(&["batch", &example(), "--rules", &path]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains(":51:8: fund name \"整合资金\""), "{err}");
+}
+
+#[test]
+fn a_fund_id_named_like_a_computed_column_is_refused() {
+    let env = Env::new();
+    for (id, name, at, said) in [
+        (
+            "shortfall",
+            "县交通局补助",
+            "50:6",
+            "fund id \"shortfall\" is the name of the computed column shortfall",
+        ),
+        (
+            "Notes",
+            "县交通局补助",
+            "50:6",
+            "fund id \"Notes\" is the name of the computed column notes",
+        ),
+        (
+            "transport",
+            "差额",
+            "51:8",
+            "fund name \"差额\" is the name of the computed column 差额",
+        ),
+        (
+            "cost",
+            "县交通局补助",
+            "50:6",
+            "fund id \"cost\" is the name of the input column cost",
+        ),
+        (
+            "transport",
+            "投资(万元)",
+            "51:8",
+            "fund name \"投资(万元)\" is the name of the input column cost",
+        ),
+        (
+            "transport",
+            "poverty",
+            "69:6",
+            "fund id \"poverty\" already heads the column of fund transport",
+        ),
+    ] {
+        let path = env.write("r.toml", rules_with_first_fund(id, name));
+        let (code, _, err) = env.run(&["rules", "check", &path]);
+        assert_eq!(code, 1, "{id} {name}");
+        assert!(
+            err.starts_with(&format!("roadsub: {path}:{at}: {said}")),
+            "{id} {name}: {err}"
+        );
+    }
+}
+
+#[test]
+fn every_rules_problem_is_listed_past_a_type_error() {
+    let env = Env::new();
+    let text = include_str!("../../rules.toml")
+        .replace("up_to = false", "up_to = \"maybe\"")
+        .replace("effective = \"2018-05-15\"", "effective = \"2018-13-45\"")
+        .replace("name = \"通社公路\"", "name = \" \"");
+    let path = env.write("r.toml", text);
+    let (code, _, err) = env.run(&["rules", "check", &path]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!(
+            "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)\n\
+             roadsub: {path}:40:8: `name` is empty; it must say something\n\
+             roadsub: {path}:54:9: invalid type: string \"maybe\", expected a boolean\n"
+        ),
+    );
+}
+
+#[test]
+fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
+    let env = Env::new();
+    let mut bytes = b"[meta]\nname = \"t\"\nsource = \"".to_vec();
+    bytes.extend_from_slice(&[0xB0, 0xB2, 0xD4, 0xC0, b'"', b'\n']);
+    let path = env.write("gbk.toml", bytes);
+    let (code, _, err) = env.run(&["rules", "check", &path]);
+    assert_eq!(code, 1);
+    assert_text(
+        &err,
+        &format!("roadsub: {path}:3:11: the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again\n"),
+    );
 }

@@ -1,0 +1,139 @@
+//! SPEC §3 as properties over random segments, against a model that knows the shipped rates
+//! and does its own integer arithmetic: the engine's numbers, to the fen, and the identity
+//! subsidy_total + other_funds + shortfall − surplus = cost.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::money::Rounding;
+
+/// The shipped rate of each fund (transport, poverty) for a class and width in mm, in fen/km.
+fn rates(village: bool, width_mm: i64) -> [i128; 2] {
+    let transport = match width_mm {
+        w if w >= 4500 => 450_000 * 100,
+        w if w >= 3500 => 150_000 * 100,
+        _ => 0,
+    };
+    let poverty = match (village, width_mm) {
+        (true, w) if w >= 4500 => 300_000 * 100,
+        (true, w) if w >= 3500 => 250_000 * 100,
+        (false, w) if w >= 3500 => 100_000 * 100,
+        _ => 0,
+    };
+    [transport, poverty]
+}
+
+/// `n / d` rounded by `rule`, for n ≥ 0, d > 0.
+fn div_round(n: i128, d: i128, rule: Rounding) -> i128 {
+    let (q, r) = (n / d, n % d);
+    let up = match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => rule == Rounding::HalfAwayFromZero || q % 2 == 1,
+    };
+    q + i128::from(up)
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    village: bool,
+    width_mm: i64,
+    length_ukm: i64,
+    /// Whole cost in fen, or cost per km in fen.
+    cost_fen: i128,
+    per_km: bool,
+    other_fen: i128,
+    households: Option<u32>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        any::<bool>(),
+        prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
+        1i64..200_000_000,
+        0i128..100_000_000_000,
+        any::<bool>(),
+        prop_oneof![Just(0i128), 0i128..100_000_000_000],
+        prop::option::of(1u32..5000),
+    )
+        .prop_map(
+            |(village, width_mm, length_ukm, cost_fen, per_km, other_fen, households)| Case {
+                village,
+                width_mm,
+                length_ukm,
+                cost_fen,
+                per_km,
+                other_fen,
+                households,
+            },
+        )
+}
+
+fn rules(rule: Rounding) -> RuleSet {
+    let text = crate::rules::BUILTIN_TOML.replace(
+        "rounding = \"half_away_from_zero\"",
+        &format!("rounding = \"{}\"", rule.key()),
+    );
+    RuleSet::from_toml(&text, "r.toml").unwrap()
+}
+
+fn fen(value: Decimal) -> i128 {
+    assert_eq!(value.scale(), 2, "{value} is not in fen");
+    value.mantissa()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn the_engine_agrees_with_an_integer_model_and_the_money_adds_up(c in case()) {
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            let rules = rules(rule);
+            let class = rules.class_by_name(if c.village { "village" } else { "group" }).unwrap();
+            let segment = Segment {
+                class,
+                width_m: Decimal::new(c.width_mm, 3),
+                length_km: Decimal::new(c.length_ukm, 6),
+                cost: if c.per_km {
+                    Cost::PerKm(Decimal::from_i128_with_scale(c.cost_fen, 2))
+                } else {
+                    Cost::Total(Decimal::from_i128_with_scale(c.cost_fen, 2))
+                },
+                other_funds: Decimal::from_i128_with_scale(c.other_fen, 2),
+                households: c.households,
+                completed_km: None,
+            };
+            let b = compute(&rules, &segment).unwrap();
+            // The model: fen per km × µkm, in fen after dividing by 10^6, rounded.
+            let ukm = i128::from(c.length_ukm);
+            let cost = if c.per_km {
+                div_round(c.cost_fen * ukm, 1_000_000, rule)
+            } else {
+                c.cost_fen
+            };
+            prop_assert_eq!(fen(b.cost), cost);
+            let mut left = cost;
+            let mut subsidy = 0;
+            for (share, rate) in b.shares.iter().zip(rates(c.village, c.width_mm)) {
+                let nominal = div_round(rate * ukm, 1_000_000, rule);
+                let paid = nominal.min(left);
+                prop_assert_eq!(fen(share.nominal), nominal);
+                prop_assert_eq!(fen(share.paid), paid);
+                left -= paid;
+                subsidy += paid;
+            }
+            prop_assert_eq!(fen(b.subsidy_total), subsidy);
+            let shortfall = (cost - subsidy - c.other_fen).max(0);
+            prop_assert_eq!(fen(b.shortfall), shortfall);
+            let surplus = (subsidy + c.other_fen - cost).max(0);
+            prop_assert_eq!(
+                fen(b.subsidy_total) + c.other_fen + fen(b.shortfall) - surplus,
+                fen(b.cost)
+            );
+            prop_assert_eq!(
+                b.per_household.map(fen),
+                c.households.map(|h| div_round(shortfall, i128::from(h), rule))
+            );
+        }
+    }
+}
