@@ -118,6 +118,8 @@ pub struct Report {
     pub summary: Summary,
     /// Whether the run was asked to keep going past bad rows.
     pub keep_going: bool,
+    /// Whether a table broke its encoding (then no output is kept, even with --keep-going).
+    pub garbled: bool,
 }
 
 /// A failure that ends the run.
@@ -250,6 +252,7 @@ fn write_in_order(
         hidden_columns: Vec::new(),
         summary: Summary::new(opts.rules, &opts.groupings()).showing(opts.by),
         keep_going: opts.keep_going,
+        garbled: false,
     };
     let mut out: Option<Output> = None;
     let mut pending: BTreeMap<u64, Piece> = BTreeMap::new();
@@ -332,6 +335,7 @@ fn write_in_order(
     if let Some(pb) = pb {
         pb.finish_and_clear();
     }
+    report.garbled = garbled;
     let failed = report.bad > 0 || report.failed_inputs > 0;
     if let Some(output) = out {
         // Even with --keep-going, a run with nothing good does not replace a file.

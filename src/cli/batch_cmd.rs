@@ -335,10 +335,19 @@ fn status_line(
             format!("{problems}; wrote the {good} good {rows} to {out_name}")
         }
         (false, true, Lang::Zh) => format!("{problems}；已将 {good} 个正确行写出到 {out_name}"),
-        (false, false, Lang::En) if good == 0 || report.keep_going => {
+        // Rows streamed to standard output before the broken line cannot be taken back.
+        (false, false, Lang::En) if report.garbled && report.keep_going && !to_file => {
+            format!(
+                "{problems}; the rows printed above end before the line that broke its encoding"
+            )
+        }
+        (false, false, Lang::Zh) if report.garbled && report.keep_going && !to_file => {
+            format!("{problems}；上面输出的行止于破坏编码的那一行之前")
+        }
+        (false, false, Lang::En) if good == 0 || report.keep_going || report.garbled => {
             format!("{problems}; nothing written")
         }
-        (false, false, Lang::Zh) if good == 0 || report.keep_going => {
+        (false, false, Lang::Zh) if good == 0 || report.keep_going || report.garbled => {
             format!("{problems}；未写出任何结果")
         }
         (false, false, Lang::En) => {

@@ -36,8 +36,6 @@ pub enum Problem {
     TooLong,
     /// The record has too many fields.
     TooManyFields,
-    /// Bytes that are not UTF-8 in a UTF-8 file.
-    NotUtf8,
     /// An amount left the exact range during the computation.
     Overflow,
     /// A totals row (see [`is_totals_row`]): not a segment.
@@ -216,7 +214,10 @@ impl Problem {
                 let mut s = if zh {
                     format!("有 {found} 个字段，表头有 {expected} 个")
                 } else {
-                    format!("has {found} fields but the header has {expected}")
+                    format!(
+                        "has {found} {} but the header has {expected}",
+                        if *found == 1 { "field" } else { "fields" }
+                    )
                 };
                 if *multiline {
                     s.push_str(lang.pick(
@@ -233,12 +234,6 @@ impl Problem {
                 .pick(
                     "has more than 4096 fields and was skipped",
                     "字段超过 4096 个，已跳过",
-                )
-                .into(),
-            Problem::NotUtf8 => lang
-                .pick(
-                    "is not valid UTF-8, though the file is UTF-8 elsewhere",
-                    "不是有效的 UTF-8 文本（文件其余部分是 UTF-8）",
                 )
                 .into(),
             Problem::TotalsRow => lang

@@ -263,7 +263,7 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
     assert_text(
         &err,
         &format!(
-            "{input}:7004: row has 1 fields but the header has 8\n\
+            "{input}:7004: row has 1 field but the header has 8\n\
              {input}:9004: id \"S10\" appears on an earlier row (ids must be unique)\n\
              2 bad rows; wrote the 9999 good rows to {}\n",
             out.display()
@@ -292,7 +292,7 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
     let (code, piped, err) = env.run_stdin(&["batch", "-", "--keep-going"], &bytes);
     assert_eq!(code, 1);
     assert_eq!(piped, csv);
-    assert!(err.starts_with("<stdin>:7004: row has 1 fields"), "{err}");
+    assert!(err.starts_with("<stdin>:7004: row has 1 field"), "{err}");
 }
 
 #[test]

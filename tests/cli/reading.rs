@@ -35,13 +35,24 @@ fn a_stray_byte_in_a_utf8_file_is_refused_naming_its_line() {
                 "{input}:1502: this line is not valid UTF-8 text, though the lines before it are \
                  (line 2, the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, \
                  give --input-encoding gbk\n\
-                 1 table not read; nothing written{}\n",
-                if keep_going { "" } else { " (fix them, or use --keep-going to write the 1500 good rows)" }
+                 1 table not read; nothing written\n"
             ),
         );
         // Rows before the line may have been read in the wrong encoding: none is written.
         assert!(!env.path("out.csv").exists());
     }
+    // To a pipe with --keep-going, rows printed before the line cannot be taken back: the
+    // last line says where they end instead of "nothing written".
+    let (code, stdout, err) = env.run(&["batch", &input, "--keep-going"]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("id,township,village,"), "{stdout}");
+    assert!(!stdout.contains("LAT1"), "{stdout}");
+    assert!(
+        err.ends_with(
+            "1 table not read; the rows printed above end before the line that broke its encoding\n"
+        ),
+        "{err}"
+    );
     let (_, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
     assert!(
         err.starts_with(&format!(
