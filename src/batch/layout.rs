@@ -141,10 +141,18 @@ impl Layout {
             let found = match first.field_at(i) {
                 // Same field, same unit: `投资(万元)` under `cost` would be off by 10,000.
                 Some(f) => other.index(f).filter(|_| other.scale(f) == first.scale(f)),
-                None => other
-                    .names
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(&first.names[i])),
+                // Two unknown columns of one name (`note,note`) pair up in order: the k-th
+                // of that name in `first` takes the k-th in `other`.
+                None => {
+                    let name = &first.names[i];
+                    let k = self.copied.iter().take_while(|&&c| c != i).filter(|&&c| {
+                        first.field_at(c).is_none() && first.names[c].eq_ignore_ascii_case(name)
+                    });
+                    let k = k.count();
+                    (0..other.names.len())
+                        .filter(|&j| other.names[j].eq_ignore_ascii_case(name))
+                        .nth(k)
+                }
             };
             map.push(found?);
         }

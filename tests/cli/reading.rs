@@ -131,6 +131,39 @@ fn two_unknown_columns_of_the_same_name_are_carried() {
 }
 
 #[test]
+fn two_unknown_columns_of_the_same_name_pair_up_in_order_across_tables() {
+    let env = Env::new();
+    let a = env.write(
+        "a.csv",
+        "id,township,village,class,width_m,length_km,cost,note,note\nA,t,v,village,4.5,1,1000000,a1,a2\n",
+    );
+    // The second table has its columns in another order: each `note` keeps its place.
+    let b = env.write(
+        "b.csv",
+        "note,id,township,village,class,width_m,length_km,cost,NOTE\nb1,B,t,v,village,4.5,1,1000000,b2\n",
+    );
+    let (code, out, err) = env.run(&["batch", &a, &b]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].starts_with("A,t,v,village,4.5,1,1000000,a1,a2,"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("B,t,v,village,4.5,1,1000000,b1,b2,"),
+        "{out}"
+    );
+    // A second table with one `note` fewer is still refused.
+    let c = env.write(
+        "c.csv",
+        "id,township,village,class,width_m,length_km,cost,note\nC,t,v,village,4.5,1,1000000,c1\n",
+    );
+    let (code, _, err) = env.run(&["batch", &a, &c]);
+    assert_eq!(code, 1);
+    assert!(err.contains("differ from the first table's"), "{err}");
+}
+
+#[test]
 fn records_too_wide_are_still_reported_by_batch() {
     let env = Env::new();
     let input = env.write(
