@@ -73,7 +73,7 @@ fn read_table(data: &[u8], sizes: &[u8], rules: &RuleSet) {
     let mut turn = 0usize;
     loop {
         turn += 1;
-        let next = if turn % 2 == 0 {
+        let next = if turn.is_multiple_of(2) {
             rows.next_run(4096)
         } else {
             rows.next_item().map(|i| i.map(Run::Item))

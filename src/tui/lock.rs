@@ -3,11 +3,10 @@
 //! belongs to a session still running (and must not be offered, set aside or deleted), while
 //! a journal whose lock is free was left by a session that ended without saving.
 //!
-//! The lock is the operating system's (`flock` on Linux; elsewhere there is none yet and every
-//! editor takes it): it goes with the process however the process ends, so a crash never
-//! leaves a table locked. The lock file itself is removed when the editor ends normally; one
-//! left by a crash is simply taken by the next editor. (`File::try_lock` would do the same
-//! everywhere, but needs a newer Rust than the one this crate supports.)
+//! The lock is the operating system's (`File::try_lock`: `flock` on Unix, `LockFileEx` on
+//! Windows): it goes with the process however the process ends, so a crash never leaves a
+//! table locked. The lock file itself is removed when the editor ends normally; one left by a
+//! crash is simply taken by the next editor.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -50,24 +49,12 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
 }
 
 /// Takes an exclusive lock on `file` without waiting: false when another holds it.
-#[cfg(target_os = "linux")]
 fn try_lock(file: &File) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock only reads the descriptor, which `file` keeps open.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    let e = io::Error::last_os_error();
-    if e.kind() == io::ErrorKind::WouldBlock {
-        Ok(false)
-    } else {
-        Err(e)
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn try_lock(_file: &File) -> io::Result<bool> {
-    Ok(true)
 }
 
 #[cfg(unix)]
@@ -105,7 +92,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[cfg(target_os = "linux")]
     fn a_table_has_one_editor_at_a_time_and_a_crash_frees_it() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("plan.csv");

@@ -63,7 +63,7 @@ fn watch(flags: &Flags, tick: Duration, probe: impl Fn() -> bool, give_up: impl 
             return;
         }
         ticks = ticks.wrapping_add(1);
-        if ticks % TTY_TICKS == 0 && !probe() {
+        if ticks.is_multiple_of(TTY_TICKS) && !probe() {
             flags.stop.store(true, Ordering::Relaxed);
         }
         if flags.stop.load(Ordering::Relaxed) {
