@@ -2,7 +2,7 @@
 //! first's when several tables make one output.
 
 use crate::rules::{RuleSet, Taken};
-use crate::table::{Columns, Field};
+use crate::table::{Columns, Field, HeaderProblem};
 
 /// Columns roadsub writes after the fund columns.
 const COMPUTED: [&str; 4] = [
@@ -33,19 +33,67 @@ pub fn column_taken(name: &str) -> Option<Taken> {
         .map(|c| Taken::Computed(c.to_string()))
 }
 
+fn has(columns: &Columns, name: &str) -> bool {
+    columns
+        .names
+        .iter()
+        .any(|n| n.trim().eq_ignore_ascii_case(name))
+}
+
+/// The computed columns `columns` carries as roadsub writes them, to be computed afresh: only
+/// a table with `subsidy_total`, `shortfall` and every fund's id (as CSV writes them), or
+/// `补助合计`, `差额` and every fund's name (as the Chinese report workbook heads them), is
+/// roadsub's own output fed back in. In any other table such a name is the user's column.
+fn ours_in(columns: &Columns, rules: &RuleSet) -> Vec<String> {
+    let has = |name: &str| has(columns, name);
+    let mut ours = Vec::new();
+    if has(COMPUTED[0]) && has(COMPUTED[1]) && rules.funds.iter().all(|f| has(&f.id)) {
+        ours.extend(rules.funds.iter().map(|f| f.id.clone()));
+        ours.extend(COMPUTED.iter().chain(&[OUR_NOTES]).map(|s| s.to_string()));
+    }
+    if has(COMPUTED_ZH[0]) && has(COMPUTED_ZH[1]) && rules.funds.iter().all(|f| has(&f.name)) {
+        ours.extend(rules.funds.iter().map(|f| f.name.clone()));
+        ours.extend(COMPUTED_ZH.iter().map(|s| s.to_string()));
+    }
+    if users_notes(columns, !ours.is_empty()) {
+        ours.retain(|o| o != "notes");
+    }
+    ours
+}
+
 /// Whether the input's own `notes` column is the user's, to be kept: it is ours (recomputed)
-/// only in a table roadsub wrote, which has `subsidy_total` (or `补助合计`) and no notes of ours
-/// by another name (`roadsub_notes`, or `计算说明` in a Chinese workbook).
-fn users_notes(columns: &Columns) -> bool {
-    let has = |name: &str| {
-        columns
-            .names
+/// only in a table roadsub wrote (`written_by_us`) with no notes of ours by another name
+/// (`roadsub_notes`, or `计算说明` in a Chinese workbook).
+fn users_notes(columns: &Columns, written_by_us: bool) -> bool {
+    let ours_elsewhere = has(columns, OUR_NOTES) || has(columns, COMPUTED_ZH[3]);
+    has(columns, "notes") && (ours_elsewhere || !written_by_us)
+}
+
+/// The user's columns that bear the name of a column roadsub computes (a fund's id or name,
+/// `subsidy_total`, `差额`, …) in a table that does not carry them as roadsub writes them.
+/// Such a table is refused: its column would be taken for ours and dropped, or be written
+/// twice under one name. A user's `notes` is no such column: ours goes beside it.
+pub fn clashes(columns: &Columns, rules: &RuleSet) -> Vec<HeaderProblem> {
+    let ours = ours_in(columns, rules);
+    let users_notes = users_notes(columns, !ours.is_empty());
+    let computed = |name: &str| {
+        let name = name.trim();
+        rules
+            .funds
             .iter()
-            .any(|n| n.trim().eq_ignore_ascii_case(name))
+            .flat_map(|f| [f.id.as_str(), f.name.as_str()])
+            .chain(COMPUTED)
+            .chain(COMPUTED_ZH)
+            .chain([OUR_NOTES])
+            .any(|c| c.eq_ignore_ascii_case(name))
     };
-    let written_by_us = has(COMPUTED[0]) || has(COMPUTED_ZH[0]);
-    let ours_elsewhere = has(OUR_NOTES) || has(COMPUTED_ZH[3]);
-    has("notes") && (ours_elsewhere || !written_by_us)
+    columns
+        .names
+        .iter()
+        .filter(|n| computed(n) && !is_ours(&ours, n))
+        .filter(|n| !(users_notes && n.trim().eq_ignore_ascii_case("notes")))
+        .map(|n| HeaderProblem::ComputedName(n.clone()))
+        .collect()
 }
 
 /// The output's shape, fixed by the first table.
@@ -74,8 +122,11 @@ impl Layout {
     pub fn new(columns: &Columns, rules: &RuleSet) -> Layout {
         // As CSV writes them, and as the Chinese report workbook heads them. A `notes` column
         // that is the user's is kept, and ours goes beside it under another name.
-        let users_notes = users_notes(columns);
+        let table_ours = ours_in(columns, rules);
+        let users_notes = users_notes(columns, !table_ours.is_empty());
         let notes = if users_notes { OUR_NOTES } else { "notes" };
+        // Every name a later table may carry ours under (each table is checked by
+        // [`clashes`] before its columns are lined up with the first's).
         let ours: Vec<String> = rules
             .funds
             .iter()
@@ -89,9 +140,10 @@ impl Layout {
                     .map(|s| s.to_string()),
             )
             .collect();
-        // Columns that a previous run wrote are computed afresh, not duplicated.
+        // Columns that a previous run wrote are computed afresh, not duplicated; any other
+        // is the user's and copied (a table with one of ours by name only is refused).
         let copied: Vec<usize> = (0..columns.names.len())
-            .filter(|&i| !is_ours(&ours, &columns.names[i]))
+            .filter(|&i| !is_ours(&table_ours, &columns.names[i]))
             .collect();
         let per_household = columns.index(Field::Households).is_some();
         let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
@@ -257,22 +309,82 @@ mod column_tests {
 
     #[test]
     fn a_users_notes_column_is_told_from_ours() {
-        let users = |header: &str| users_notes(&Columns::from_header(header.split(',')).unwrap());
+        let users = |header: &str| {
+            let columns = Columns::from_header(header.split(',')).unwrap();
+            users_notes(&columns, !ours_in(&columns, &RuleSet::builtin()).is_empty())
+        };
         let base = "id,township,village,class,width_m,length_km,cost";
         assert!(!users(base));
         assert!(users(&format!("{base},notes")));
         assert!(users(&format!("{base},Notes")));
         // Written by roadsub without notes of the user's: `notes` is ours.
         assert!(!users(&format!(
+            "{base},transport,poverty,subsidy_total,shortfall,notes"
+        )));
+        assert!(!users(&format!(
+            "{base},县交通局补助,县扶贫专项补助,补助合计,差额,notes"
+        )));
+        // Not written by roadsub (a fund's column is missing): `notes` is the user's.
+        assert!(users(&format!(
             "{base},transport,subsidy_total,shortfall,notes"
         )));
-        assert!(!users(&format!("{base},县交通局补助,补助合计,差额,notes")));
         // Written by roadsub beside the user's notes: theirs stays theirs.
         assert!(users(&format!(
-            "{base},notes,transport,subsidy_total,shortfall,roadsub_notes"
+            "{base},notes,transport,poverty,subsidy_total,shortfall,roadsub_notes"
         )));
         assert!(users(&format!(
-            "{base},notes,县交通局补助,补助合计,差额,计算说明"
+            "{base},notes,县交通局补助,县扶贫专项补助,补助合计,差额,计算说明"
         )));
+    }
+
+    fn clashing(header: &str) -> Vec<String> {
+        let columns = Columns::from_header(header.split(',')).unwrap();
+        clashes(&columns, &RuleSet::builtin())
+            .into_iter()
+            .map(|p| match p {
+                HeaderProblem::ComputedName(n) => n,
+                p => panic!("{p:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_users_column_named_like_a_computed_one_is_refused_unless_the_table_is_ours() {
+        let base = "id,township,village,class,width_m,length_km,cost";
+        // Not a table roadsub wrote: every computed name is the user's, in any case or space.
+        assert_eq!(
+            clashing(&format!("{base},poverty,Shortfall ,notes")),
+            ["poverty", "Shortfall"]
+        );
+        assert_eq!(clashing(&format!("{base},补助合计")), ["补助合计"]);
+        assert_eq!(
+            clashing(&format!("{base},transport,subsidy_total,shortfall")),
+            ["transport", "subsidy_total", "shortfall"]
+        );
+        assert_eq!(
+            clashing(&format!("{base},roadsub_notes")),
+            ["roadsub_notes"]
+        );
+        // Roadsub's own output, as CSV and as the Chinese report workbook writes it.
+        assert!(clashing(&format!(
+            "{base},transport,poverty,subsidy_total,shortfall,notes"
+        ))
+        .is_empty());
+        assert!(clashing(&format!(
+            "{base},notes,transport,poverty,subsidy_total,shortfall,roadsub_notes"
+        ))
+        .is_empty());
+        assert!(clashing(&format!(
+            "{base},县交通局补助,县扶贫专项补助,补助合计,差额,每户差额,计算说明"
+        ))
+        .is_empty());
+        // Ours in English, but a Chinese heading beside it is not how roadsub writes them.
+        assert_eq!(
+            clashing(&format!(
+                "{base},transport,poverty,subsidy_total,shortfall,差额,notes"
+            )),
+            ["差额"]
+        );
+        assert!(clashing(&format!("{base},transport_note,notes")).is_empty());
     }
 }

@@ -97,6 +97,19 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             Some(s) => format!("{}[{s}]", input.label),
             None => input.label.clone(),
         };
+        // A user's column under a computed column's name would be taken for ours: refused.
+        let clashes = super::layout::clashes(&columns, rules);
+        if !clashes.is_empty() {
+            let found = columns.names.clone();
+            let e = TableError::Header {
+                problems: clashes,
+                found,
+            };
+            if !send(&mut seq, failure(e, label, lang)) {
+                return;
+            }
+            continue;
+        }
         let is_first = first.is_none();
         if is_first {
             let layout = Arc::new(Layout::new(&columns, rules));

@@ -195,6 +195,9 @@ pub enum HeaderProblem {
     /// A known field with a unit roadsub does not take for it (a safeguard against misreading
     /// `投资(美元)` as yuan, or a length given in 元).
     UnknownUnit(String),
+    /// A column of the user's that bears the name of a column roadsub computes, in a table
+    /// that is not roadsub's own output: kept, it would be taken for ours and dropped.
+    ComputedName(String),
 }
 
 impl Columns {
@@ -340,6 +343,12 @@ impl HeaderProblem {
             (HeaderProblem::UnknownUnit(h), Lang::Zh) => {
                 format!("列 \"{h}\" 的单位无法识别（可用 元、万元、亿元、km、公里、m、米）")
             }
+            (HeaderProblem::ComputedName(h), Lang::En) => format!(
+                "column \"{h}\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"
+            ),
+            (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
+                "列 \"{h}\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"
+            ),
         }
     }
 }

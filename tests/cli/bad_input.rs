@@ -393,3 +393,54 @@ fn households_written_with_zero_decimals_are_that_number() {
     assert_eq!(cell(&csv, "B", "shortfall_per_household"), "20000.00");
     assert_eq!(cell(&csv, "C", "shortfall_per_household"), "793.65");
 }
+
+#[test]
+fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
+    let env = Env::new();
+    let input = env.write(
+        "own.csv",
+        "id,township,village,class,width_m,length_km,cost,poverty,Shortfall \n\
+         A,T,V,village,4.5,2,1600000,yes (建档立卡),see village plan\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert_text(
+        &err,
+        &format!(
+            "{input}: column \"poverty\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n\
+             {input}: column \"Shortfall\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+    // A Chinese heading of ours holding the user's text does not make the table ours.
+    let zh = env.write(
+        "zh.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,补助合计\nA,T,V,通村,4.5,2,1600000,县里说给150万\n",
+    );
+    let (code, out, err) = env.run(&["batch", &zh, "--lang", "zh"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert_text(
+        &err,
+        &format!(
+            "{zh}: 列 \"补助合计\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除\n\
+             1 个表无法读取；未写出任何结果\n"
+        ),
+    );
+    // Renamed, the user's text is kept as it is.
+    let renamed = env.write(
+        "renamed.csv",
+        "id,township,village,class,width_m,length_km,cost,poverty_status\n\
+         A,T,V,village,4.5,2,1600000,yes (建档立卡)\n",
+    );
+    let (code, out, _) = env.run(&["batch", &renamed]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(
+            "id,township,village,class,width_m,length_km,cost,poverty_status,transport,poverty,"
+        ),
+        "{out}"
+    );
+    assert!(out.contains(",yes (建档立卡),"), "{out}");
+}
