@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, stdout_is_terminal, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
+    help_flag, load_rules, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK,
+    EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
@@ -228,25 +229,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
 
     if !report.hidden_columns.is_empty() {
         let cols = report.hidden_columns.join(", ");
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "(not shown, for lack of room: {cols}; all columns are written with -o FILE)"
-                ),
-                Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）"),
-            }
-        );
+        to_stderr(&match lang {
+            Lang::En => format!(
+                "(not shown, for lack of room: {cols}; all columns are written with -o FILE)\n"
+            ),
+            Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）\n"),
+        });
     }
     if report.hidden > 0 {
         let more = report.hidden;
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::En => format!("… {more} more rows not shown (the first {TERMINAL_ROWS} are); write them all with -o FILE"),
-                Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部"),
-            }
-        );
+        to_stderr(&match lang {
+            Lang::En => format!("… {more} more rows not shown (the first {TERMINAL_ROWS} are); write them all with -o FILE\n"),
+            Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部\n"),
+        });
     }
     // Totals of a run that wrote nothing would describe results nobody has.
     if show_summary && report.written {
@@ -254,7 +249,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         if to_file {
             print_summary(&text, lang)?;
         } else {
-            eprint!("\n{text}");
+            to_stderr(&format!("\n{text}"));
         }
     }
     // A warning is said even without --summary (once: a summary on stderr already says it).
@@ -262,7 +257,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if report.written && !summary_on_stderr {
         let rows = report.summary.total.implausible;
         if let Some(line) = batch::summary::implausible_line(&rules, rows, lang) {
-            eprintln!("{line}");
+            to_stderr(&format!("{line}\n"));
         }
     }
     let failed = report.bad > 0 || report.failed_inputs > 0;
@@ -272,7 +267,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     let status = status_line(&report, &out_name, to_file, lang);
     if let Some(s) = status {
-        eprintln!("{s}");
+        to_stderr(&format!("{s}\n"));
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
 }

@@ -231,7 +231,7 @@ pub fn run() -> ExitCode {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             if code == EXIT_USAGE && lang == Lang::Zh {
                 // clap speaks English only: say what went wrong in Chinese first.
-                eprintln!("roadsub: {}", usage_error_zh(e.kind()));
+                to_stderr(&format!("roadsub: {}\n", usage_error_zh(e.kind())));
             }
             let _ = e.print();
             code
@@ -244,12 +244,8 @@ pub fn run() -> ExitCode {
             match dispatch(&m, lang) {
                 Ok(code) => code,
                 Err(f) => {
-                    // Not eprintln!: it panics when standard error has gone (a closed terminal),
-                    // and the exit status must still be the one documented.
-                    let mut err = std::io::stderr();
                     for line in f.message.lines() {
-                        let _ =
-                            std::io::Write::write_fmt(&mut err, format_args!("roadsub: {line}\n"));
+                        to_stderr(&format!("roadsub: {line}\n"));
                     }
                     f.code
                 }
@@ -310,6 +306,14 @@ fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {
 }
 
 /// Writes to stdout, treating a closed pipe (`| head`) as success.
+/// Writes `text` to standard error, ignoring a failure: `eprintln!` panics when standard
+/// error is closed or full, and the exit status must stay the documented one (the message
+/// cannot be said anywhere else).
+pub(crate) fn to_stderr(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
 fn print_out(text: &str) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {

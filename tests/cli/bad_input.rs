@@ -444,3 +444,73 @@ fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
     );
     assert!(out.contains(",yes (建档立卡),"), "{out}");
 }
+
+/// Runs `roadsub ARGS` in `env` with standard error on `/dev/full` and then on a pipe closed
+/// before anything is written; returns both exit statuses.
+fn status_with_stderr_gone(env: &Env, args: &[&str]) -> [i32; 2] {
+    use std::process::{Command, Stdio};
+    let cmd = || {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin("roadsub"));
+        c.current_dir(env.dir.path())
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        c
+    };
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let on_full = cmd().stderr(full).status().unwrap();
+    let mut child = cmd().stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stderr.take());
+    let on_closed = child.wait().unwrap();
+    [on_full.code().unwrap_or(-1), on_closed.code().unwrap_or(-1)]
+}
+
+#[test]
+fn a_full_or_closed_standard_error_does_not_panic_and_keeps_the_exit_status() {
+    let env = Env::new();
+    let good = env.write(
+        "good.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    let bad = env.write(
+        "bad.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,village,4.5,2,1600000\nB,T,V,village,4.5,2,abc\n",
+    );
+    assert_eq!(status_with_stderr_gone(&env, &["batch", &bad]), [1, 1]);
+    assert_eq!(
+        status_with_stderr_gone(&env, &["batch", "nosuch.csv"]),
+        [1, 1]
+    );
+    assert_eq!(
+        status_with_stderr_gone(&env, &["batch", &good, "--summary"]),
+        [0, 0]
+    );
+    assert_eq!(
+        status_with_stderr_gone(&env, &["batch", &bad, "--keep-going", "-o", "out.csv"]),
+        [1, 1]
+    );
+    assert_eq!(
+        env.read("out.csv"),
+        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
+         A,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n"
+    );
+    assert_eq!(
+        status_with_stderr_gone(&env, &["batch", &good, "--summary", "-o", "sum.csv"]),
+        [0, 0]
+    );
+    assert_eq!(
+        status_with_stderr_gone(&env, &["--lang", "zh", "--bogus"]),
+        [2, 2]
+    );
+    assert_eq!(
+        status_with_stderr_gone(&env, &["rules", "check", "nosuch.toml"]),
+        [1, 1]
+    );
+}
