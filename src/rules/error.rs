@@ -38,6 +38,10 @@ pub enum RulesProblem {
     },
     /// Two budgets for the same fund, class and scope.
     DuplicateBudget,
+    /// Two budgets of one name: the summary could not tell them apart.
+    DuplicateBudgetName(String),
+    /// An empty (or blank) string among a class's aliases.
+    EmptyAlias,
     /// A rate or amount below zero.
     Negative(String),
     /// A tier or budget names a class that is not defined.
@@ -151,6 +155,19 @@ impl RulesProblem {
                 .pick(
                     "a budget for this fund, class and scope is already defined",
                     "该资金、类别与范围的预算额度已定义过",
+                )
+                .to_string(),
+            DuplicateBudgetName(name) => {
+                if zh {
+                    format!("已有名为 \"{name}\" 的预算额度；请给每个预算额度取不同的名称")
+                } else {
+                    format!("a budget named \"{name}\" is already defined; give each budget its own name")
+                }
+            }
+            EmptyAlias => lang
+                .pick(
+                    "one of the `aliases` is an empty string; remove it or write the name",
+                    "`aliases` 中有一个别名是空字符串；请删除它或填写名称",
                 )
                 .to_string(),
             Negative(value) => {

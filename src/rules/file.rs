@@ -37,7 +37,7 @@ struct MetaFile {
     issuer_en: Option<String>,
     source: Spanned<String>,
     source_en: Option<String>,
-    currency: Option<String>,
+    currency: Option<Spanned<String>>,
     effective: Option<Spanned<String>>,
     rounding: Option<Spanned<String>>,
     plausible_cost_per_km: Option<Spanned<Vec<Spanned<RawNumber>>>>,
@@ -80,8 +80,8 @@ struct BudgetFile {
     class: Option<Spanned<String>>,
     #[serde(default)]
     per_village: bool,
-    name: Option<String>,
-    name_en: Option<String>,
+    name: Option<Spanned<String>>,
+    name_en: Option<Spanned<String>>,
     amount: Spanned<RawNumber>,
 }
 
@@ -364,6 +364,9 @@ pub(super) fn parse(
     let m = file.meta;
     check_text(&mut loc, &m.name, "name");
     check_text(&mut loc, &m.source, "source");
+    if let Some(currency) = &m.currency {
+        check_text(&mut loc, currency, "currency");
+    }
     if let Some(date) = &m.effective {
         if !is_date(date.get_ref()) {
             loc.push(date, RulesProblem::BadDate(date.get_ref().clone()));
@@ -380,7 +383,9 @@ pub(super) fn parse(
         issuer_en: m.issuer_en,
         source: m.source.into_inner(),
         source_en: m.source_en,
-        currency: m.currency.unwrap_or_else(|| "CNY".to_string()),
+        currency: m
+            .currency
+            .map_or_else(|| "CNY".to_string(), Spanned::into_inner),
         effective: m.effective.map(Spanned::into_inner),
         rounding,
         plausible_cost_per_km: plausible,
@@ -425,8 +430,21 @@ pub(super) fn parse(
 
     let mut budgets = Vec::new();
     let mut seen_budgets = HashSet::new();
+    // A budget's name is how the summary tells it from the others.
+    let mut budget_names = HashSet::new();
     for b in &file.budgets {
         let raw = b.get_ref();
+        for (name, key) in [(&raw.name, "name"), (&raw.name_en, "name_en")] {
+            if let Some(name) = name {
+                check_text(&mut loc, name, key);
+            }
+        }
+        if let Some(name) = raw.name.as_ref().filter(|n| !n.get_ref().trim().is_empty()) {
+            let text = name.get_ref().trim().to_string();
+            if !budget_names.insert(text.clone()) {
+                loc.push(name, RulesProblem::DuplicateBudgetName(text));
+            }
+        }
         let fund = fund_ids.get(raw.fund.get_ref().as_str()).copied();
         if fund.is_none() {
             let problem = RulesProblem::UnknownFund {
@@ -458,8 +476,8 @@ pub(super) fn parse(
                 fund,
                 class,
                 per_village: raw.per_village,
-                name: raw.name.clone(),
-                name_en: raw.name_en.clone(),
+                name: raw.name.as_ref().map(|n| n.get_ref().clone()),
+                name_en: raw.name_en.as_ref().map(|n| n.get_ref().clone()),
                 amount,
             });
         }
@@ -548,7 +566,9 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
         check_text(loc, &c.id, "id");
         check_text(loc, &c.name, "name");
         for alias in &c.aliases {
-            check_text(loc, alias, "aliases");
+            if alias.get_ref().trim().is_empty() {
+                loc.push(alias, RulesProblem::EmptyAlias);
+            }
         }
         if !ids.insert(c.id.get_ref().as_str()) {
             loc.push(

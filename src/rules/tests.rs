@@ -315,7 +315,7 @@ fn empty_names_sources_ids_and_aliases_are_refused() {
             "r.toml:3:10: `source` is empty; it must say something",
             "r.toml:6:6: `id` is empty; it must say something",
             "r.toml:7:8: `name` is empty; it must say something",
-            "r.toml:8:12: `aliases` is empty; it must say something",
+            "r.toml:8:12: one of the `aliases` is an empty string; remove it or write the name",
             "r.toml:12:8: `name` is empty; it must say something",
         ]
     );
@@ -433,5 +433,68 @@ fn a_value_of_the_wrong_type_is_said_in_both_languages() {
             "r.toml:14:9: invalid type: string \"maybe\", expected a boolean",
             "r.toml:16:11: invalid type: string \"village\", expected a sequence",
         ]
+    );
+}
+
+#[test]
+fn empty_budget_names_duplicate_budget_names_an_empty_currency_and_an_empty_alias_are_refused() {
+    let text = r#"[meta]
+name = "t"
+source = "s"
+currency = ""
+
+[[classes]]
+id = "village"
+name = "通村公路"
+aliases = ["", "通村"]
+
+[[funds]]
+id = "f"
+name = "F"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = 1
+
+[[budgets]]
+fund = "f"
+name = ""
+amount = 1
+
+[[budgets]]
+fund = "f"
+class = "village"
+name = "县级额度"
+amount = 1
+
+[[budgets]]
+fund = "f"
+per_village = true
+name = "县级额度"
+name_en = " "
+amount = 1
+"#;
+    assert_eq!(
+        errors(text),
+        [
+            "r.toml:4:12: `currency` is empty; it must say something",
+            "r.toml:9:12: one of the `aliases` is an empty string; remove it or write the name",
+            "r.toml:21:8: `name` is empty; it must say something",
+            "r.toml:33:8: a budget named \"县级额度\" is already defined; give each budget its own name",
+            "r.toml:34:11: `name_en` is empty; it must say something",
+        ]
+    );
+    let zh: Vec<String> = RuleSet::from_toml(text, "r.toml")
+        .unwrap_err()
+        .iter()
+        .map(|e| e.render(Lang::Zh))
+        .collect();
+    assert_eq!(
+        zh[1],
+        "r.toml:9:12: `aliases` 中有一个别名是空字符串；请删除它或填写名称"
+    );
+    assert_eq!(
+        zh[3],
+        "r.toml:33:8: 已有名为 \"县级额度\" 的预算额度；请给每个预算额度取不同的名称"
     );
 }

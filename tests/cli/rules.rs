@@ -233,3 +233,23 @@ fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
         &format!("roadsub: {path}:3:11: the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again\n"),
     );
 }
+
+#[test]
+fn check_refuses_an_empty_or_repeated_budget_name_an_empty_currency_and_an_empty_alias() {
+    let env = Env::new();
+    let text = include_str!("../../rules.toml")
+        .replace("currency = \"CNY\"", "currency = \"\"")
+        .replace("aliases = [\"通村\",", "aliases = [\"\", \"通村\",")
+        .replace("name = \"社级道路建设\"", "name = \"通村硬化路建设\"");
+    let path = env.write("bad.toml", text);
+    let (code, out, err) = env.run(&["rules", "check", &path]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "roadsub: {path}:20:12: `currency` is empty; it must say something\n\
+             roadsub: {path}:36:12: one of the `aliases` is an empty string; remove it or write the name\n\
+             roadsub: {path}:108:8: a budget named \"通村硬化路建设\" is already defined; give each budget its own name\n"
+        ),
+    );
+}
