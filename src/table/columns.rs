@@ -112,6 +112,16 @@ impl Field {
         )
     }
 
+    /// The scale a column headed `header` gives the bare numbers of this field, read as
+    /// [`Columns::from_header`] reads it (a header without a known unit: the base unit).
+    pub fn scale_of_header(self, header: &str) -> Scale {
+        let normal = normalize_width_forms(header.trim().trim_start_matches('\u{feff}'));
+        split_unit(&normal)
+            .1
+            .and_then(|u| unit_scale(self, u))
+            .unwrap_or_default()
+    }
+
     /// The field a header names, read as [`Columns::from_header`] reads it (units aside).
     pub fn of_header(header: &str) -> Option<Field> {
         let normal = normalize_width_forms(header.trim().trim_start_matches('\u{feff}'));
@@ -456,5 +466,28 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.len(), 5, "{e:?}");
+    }
+
+    /// The examples a bad value's message gives under a header with a unit read as it says.
+    #[test]
+    fn the_examples_for_a_header_with_a_unit_read_in_that_unit() {
+        use crate::money::{parse_amount, parse_length_km};
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let wan = Field::Cost.scale_of_header("投资(万元)");
+        let yi = Field::Cost.scale_of_header("投资（亿元）");
+        let per_km = Field::CostPerKm.scale_of_header("每公里造价(万元/公里)");
+        let metres = Field::Length.scale_of_header("长度(米)");
+        assert_eq!(wan, Scale::Pow10(4));
+        assert_eq!(metres, Scale::Pow10(-3));
+        assert_eq!(Field::Cost.scale_of_header("投资"), Scale::Base);
+        assert_eq!(parse_amount("120.5", wan, false), Ok(d("1205000")));
+        assert_eq!(parse_amount("1200000元", wan, false), Ok(d("1200000")));
+        assert_eq!(parse_amount("1.06亿", wan, false), Ok(d("106000000")));
+        assert_eq!(parse_amount("0.85", yi, false), Ok(d("85000000")));
+        assert_eq!(parse_amount("120万", yi, false), Ok(d("1200000")));
+        assert_eq!(parse_amount("40.5", per_km, true), Ok(d("405000")));
+        assert_eq!(parse_amount("400000元/公里", per_km, true), Ok(d("400000")));
+        assert_eq!(parse_length_km("1250.5", metres), Ok(d("1.2505")));
+        assert_eq!(parse_length_km("1.25公里", metres), Ok(d("1.25")));
     }
 }

@@ -6,7 +6,7 @@ use super::columns::{Columns, Field};
 use super::reader::Record;
 use crate::engine::{Cost, Segment};
 use crate::i18n::Lang;
-use crate::money::{self, ValueError};
+use crate::money::{self, Scale, ValueError};
 use crate::rules::RuleSet;
 
 /// What is wrong with one value or one row.
@@ -125,10 +125,65 @@ fn expected(field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// What a value of `field` should look like in a column whose header gives bare numbers in
+/// `scale` (`投资(万元)`, `长度(米)`): the unit the header names, not the field's base unit.
+fn expected_in(field: Field, scale: Scale, lang: Lang) -> Option<&'static str> {
+    let money = matches!(field, Field::Cost | Field::OtherFunds);
+    let length = matches!(field, Field::Length | Field::Completed);
+    Some(match (scale, lang) {
+        (Scale::Pow10(4), Lang::En) if money => {
+            "an amount of money (expected 万元, as the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)"
+        }
+        (Scale::Pow10(4), Lang::Zh) if money => {
+            "不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）"
+        }
+        (Scale::Pow10(8), Lang::En) if money => {
+            "an amount of money (expected 亿元, as the header says, like 1.2 or 0.85; or with a unit, like 1200000元 or 120万)"
+        }
+        (Scale::Pow10(8), Lang::Zh) if money => {
+            "不是金额（表头单位为亿元，应为亿元数，如 1.2 或 0.85；或带单位，如 1200000元 或 120万）"
+        }
+        (Scale::Pow10(4), Lang::En) if field == Field::CostPerKm => {
+            "an amount per km (expected 万元 per km, as the header says, like 40 or 40.5; or with a unit, like 400000元/公里)"
+        }
+        (Scale::Pow10(4), Lang::Zh) if field == Field::CostPerKm => {
+            "不是每公里金额（表头单位为万元，应为每公里万元数，如 40 或 40.5；或带单位，如 400000元/公里）"
+        }
+        (Scale::Pow10(8), Lang::En) if field == Field::CostPerKm => {
+            "an amount per km (expected 亿元 per km, as the header says, like 0.4; or with a unit, like 40万/公里)"
+        }
+        (Scale::Pow10(8), Lang::Zh) if field == Field::CostPerKm => {
+            "不是每公里金额（表头单位为亿元，应为每公里亿元数，如 0.4；或带单位，如 40万/公里）"
+        }
+        (Scale::Pow10(-3), Lang::En) if length => {
+            "a length (expected metres, as the header says, like 850 or 1250.5; or with a unit, like 1.25公里)"
+        }
+        (Scale::Pow10(-3), Lang::Zh) if length => {
+            "不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）"
+        }
+        _ => return None,
+    })
+}
+
 impl Problem {
     /// The problem as the end of a sentence that starts with the column and value.
     pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
+        self.render_under(None, rules, lang)
+    }
+
+    /// Like [`Problem::render`], for a value in the column headed `column` (a value that is
+    /// no number is told what the header's unit expects).
+    pub fn render_under(&self, column: Option<&str>, rules: &RuleSet, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
+        if let (Problem::Value(field, ValueError::NotANumber), Some(column)) = (self, column) {
+            if let Some(text) = expected_in(*field, field.scale_of_header(column), lang) {
+                return if zh {
+                    text.to_string()
+                } else {
+                    format!("is not {text}")
+                };
+            }
+        }
         match self {
             Problem::Value(field, e) => match (e, zh) {
                 (ValueError::NotWhole, false) => {
@@ -271,7 +326,9 @@ impl RowError {
 
     /// `column "value" problem`, without the place (for a cell being edited).
     pub fn render_value(&self, rules: &RuleSet, lang: Lang) -> String {
-        let what = self.problem.render(rules, lang);
+        let what = self
+            .problem
+            .render_under(self.column.as_deref(), rules, lang);
         match (&self.column, &self.value) {
             (Some(c), Some(v)) => format!("{c} \"{}\" {what}", shorten(v)),
             (Some(c), None) => format!("{c} {what}"),

@@ -514,3 +514,44 @@ fn a_full_or_closed_standard_error_does_not_panic_and_keeps_the_exit_status() {
         [1, 1]
     );
 }
+
+#[test]
+fn a_bad_value_under_a_header_with_a_unit_says_what_that_unit_expects() {
+    let env = Env::new();
+    let input = env.write(
+        "units.csv",
+        "编号,乡镇,村,类别,宽度,长度(米),投资(万元)\n\
+         A,T,V,通村,4.5,abc,160\n\
+         B,T,V,通村,4.5,2000,一百六十\n",
+    );
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "{input}:2: 长度(米) \"abc\" is not a length (expected metres, as the header says, like 850 or 1250.5; or with a unit, like 1.25公里)\n\
+             {input}:3: 投资(万元) \"一百六十\" is not an amount of money (expected 万元, as the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)\n\
+             2 bad rows; nothing written\n"
+        ),
+    );
+    let (code, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with(&format!(
+        "{input}:2: 长度(米) \"abc\" 不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）\n\
+         {input}:3: 投资(万元) \"一百六十\" 不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）\n"
+    )), "{err}");
+    // The examples the messages give are read as they say.
+    let good = env.write(
+        "good.csv",
+        "编号,乡镇,村,类别,宽度,长度(米),投资(万元)\n\
+         A,T,V,通村,4.5,1250.5,120.5\n\
+         B,T,V,通村,4.5,1.25公里,1200000元\n",
+    );
+    let (code, out, err) = env.run(&["batch", &good]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nA,T,V,通村,4.5,1250.5,120.5,"), "{out}");
+    assert!(
+        out.contains("\nB,T,V,通村,4.5,1.25公里,1200000元,"),
+        "{out}"
+    );
+}
