@@ -998,6 +998,14 @@ impl App {
             }
             Action::Accept if !buffer.trim().is_empty() => {
                 let path = PathBuf::from(buffer.trim());
+                let origin = self.doc.sheet.workbook.as_ref();
+                if let Some(why) = crate::table::workbook::cannot_write(origin, &path) {
+                    // Refused before any question: the name typed stays to be corrected.
+                    self.say_owned(why.render(self.lang), true);
+                    let cursor = buffer.len();
+                    self.mode = Mode::SaveAs { buffer, cursor };
+                    return;
+                }
                 self.mode = Mode::Normal;
                 if path.exists() {
                     self.mode = Mode::Ask(Question::OverwriteExisting(path));
@@ -1287,7 +1295,6 @@ impl App {
                 }
             }
             Err(e) => {
-                self.quit_after_save = false;
                 let workbook = e
                     .get_ref()
                     .and_then(|i| i.downcast_ref::<crate::table::workbook::SaveError>());
@@ -1308,6 +1315,8 @@ impl App {
                         cursor: 0,
                     };
                     self.fix_save_as_cursor();
+                } else {
+                    self.quit_after_save = false;
                 }
             }
         }

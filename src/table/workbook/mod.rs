@@ -18,7 +18,7 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible};
 
-pub use save::{save, writes_in_place, SaveError};
+pub use save::{cannot_write, save, writes_in_place, SaveError};
 
 use super::sheet::SheetRow;
 use super::{Columns, HeaderProblem, TableError};

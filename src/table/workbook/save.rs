@@ -82,6 +82,19 @@ pub struct Saved {
     pub lines: Vec<u64>,
 }
 
+/// Why the table cannot be saved under `target` at all, whatever it holds: a workbook kind
+/// roadsub does not write (`.ods`, `.xls`, `.xlsb`), or an `.xlsm` the table did not come
+/// from (its macros would be missing).
+pub fn cannot_write(origin: Option<&WorkbookOrigin>, target: &Path) -> Option<SaveError> {
+    let ext = extension(target);
+    let same_kind = origin.is_some_and(|o| extension(&o.path) == ext);
+    match ext.as_str() {
+        "ods" | "xls" | "xlsb" => Some(SaveError::CannotWrite { ext }),
+        "xlsm" if !same_kind => Some(SaveError::CannotWrite { ext }),
+        _ => None,
+    }
+}
+
 /// Writes the table to `out`, which will become `target` (a workbook name): in place when
 /// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx.
 pub fn save(

@@ -30,7 +30,7 @@ const HEADER: [&str; 11] = [
 /// A county's plan: a merged title, the header, three segments (formulas with saved results,
 /// `1.50` in a 0.00 format, `+5` as text, dates, booleans, an 18-digit id), and a second
 /// sheet whose formula points into the first.
-fn fixture(path: &Path) {
+pub(crate) fn fixture(path: &Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();
@@ -189,7 +189,7 @@ fn formulas(path: &Path) -> BTreeMap<(String, u32, u32), String> {
     out
 }
 
-const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
+pub(crate) const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
 
 /// Opens the fixture as the table does, sets one cell, saves; returns the directory, the path,
 /// the sheet, and the entries before.

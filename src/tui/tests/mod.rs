@@ -807,6 +807,92 @@ fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
 }
 
 #[test]
+fn a_workbook_name_roadsub_cannot_write_is_refused_at_the_save_as_prompt_and_kept_to_correct() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ods");
+    crate::table::workbook::tests::ods(&path);
+    // An existing file of that kind is not even asked about: it is never written.
+    let taken = dir.path().join("O.ODS");
+    std::fs::copy(&path, &taken).unwrap();
+    let before = std::fs::read(&taken).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
+    let typed = taken.display().to_string();
+    app.mode = Mode::SaveAs {
+        buffer: typed.clone(),
+        cursor: typed.len(),
+    };
+    press(&mut app, "<Enter>");
+    assert_eq!(
+        app.mode,
+        Mode::SaveAs {
+            buffer: typed.clone(),
+            cursor: typed.len()
+        }
+    );
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("roadsub cannot write .ods workbooks faithfully; save under a new name ending in .xlsx or .csv (the original stays as it is)")
+    );
+    assert_eq!(std::fs::read(&taken).unwrap(), before);
+    assert!(!dir.path().join("O.xlsx").exists());
+    assert!(app.doc.modified());
+}
+
+#[test]
+fn save_then_quit_quits_after_saving_under_a_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.ods");
+    crate::table::workbook::tests::ods(&path);
+    let mut app = open(&path, Lang::En);
+    // q asks; y saves, which for an .ods means a new name first; Enter takes the one offered.
+    press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter>qy");
+    assert!(matches!(app.mode, Mode::SaveAs { .. }), "{:?}", app.mode);
+    assert!(!app.quit);
+    press(&mut app, "<Enter>");
+    assert!(app.quit, "{:?}", app.status);
+    let saved = crate::table::sheet::Sheet::load(&dir.path().join("plan.xlsx")).unwrap();
+    assert_eq!(saved.rows[0].get(4), "3.5");
+}
+
+#[test]
+fn save_then_quit_quits_after_a_shared_formula_sends_the_table_to_a_new_name() {
+    use crate::table::workbook::tests::{fixture, rewrite_entry, SHEET_XML};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    rewrite_entry(&path, SHEET_XML, |xml| {
+        xml.replace(
+            "<f>F3*800000</f>",
+            r#"<f t="shared" ref="G3:G4" si="0">F3*800000</f>"#,
+        )
+    });
+    let before = std::fs::read(&path).unwrap();
+    let mut app = open(&path, Lang::En);
+    app.col = 6;
+    press(
+        &mut app,
+        "<Enter><BS><BS><BS><BS><BS><BS><BS><BS><BS><BS>170万<Enter>qy",
+    );
+    let offered = dir.path().join("plan.csv").display().to_string();
+    assert_eq!(
+        app.mode,
+        Mode::SaveAs {
+            buffer: offered.clone(),
+            cursor: offered.len()
+        },
+        "{:?}",
+        app.status
+    );
+    assert!(!app.quit);
+    press(&mut app, "<Enter>");
+    assert!(app.quit, "{:?}", app.status);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let saved = crate::table::sheet::Sheet::load(&dir.path().join("plan.csv")).unwrap();
+    assert_eq!(saved.rows[0].get(6), "170万");
+}
+
+#[test]
 fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same() {
     let (mut app, _dir, path) = open_copy(Lang::En);
     // AY-03's length 1.6 → 9.
