@@ -23,6 +23,12 @@ pub fn render(e: &EncodingError, file: &str, lang: Lang) -> String {
     let line = e.line;
     let flag = e.flag;
     let msg = match (e.expected, e.decided, lang) {
+        (_, Decided::Both, Lang::En) => format!(
+            "this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it hold Chinese characters, so the file's encoding cannot be told; give {flag} gbk if it is GBK/GB18030, or {flag} utf-8 if it is UTF-8"
+        ),
+        (_, Decided::Both, Lang::Zh) => format!(
+            "此行既可按 UTF-8 也可按 GBK/GB18030 读取，且只有按 GBK 读取才含中文字符，无法判断文件编码；如文件是 GBK/GB18030 编码，请加 {flag} gbk，如是 UTF-8，请加 {flag} utf-8"
+        ),
         (None, _, Lang::En) => format!(
             "this line is neither UTF-8 nor GBK/GB18030 text; save the table as CSV UTF-8, or give {flag} utf-8 or {flag} gbk if you know which it is"
         ),

@@ -85,6 +85,10 @@ pub enum Decided {
     Bom,
     /// The first line with a byte that is not ASCII (1-based).
     Line(u64),
+    /// Nothing could be decided: the first line that is not plain ASCII reads as UTF-8 and
+    /// as GB18030 alike, with Chinese characters only as GB18030 (the GBK bytes of `卢庄`
+    /// happen to be valid UTF-8, as `¬ׯ`).
+    Both,
 }
 
 /// A line that is not text in the table's encoding: reading stops there.
@@ -752,7 +756,16 @@ impl<R: Read> CsvReader<R> {
         if self.detected == Detected::AsciiSoFar && !raw.is_ascii() {
             let first = raw.iter().position(|b| !b.is_ascii()).unwrap_or(0);
             let decided = Decided::Line(line_at(first));
-            let enc = if std::str::from_utf8(raw).is_ok() {
+            let enc = if let Ok(text) = std::str::from_utf8(raw) {
+                if reads_as_gbk_rather(text, raw, &self.raw_ends[..ends_len]) {
+                    return Err(ReadError::Encoding(EncodingError {
+                        line: line_at(first),
+                        expected: None,
+                        decided: Decided::Both,
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    }));
+                }
                 Encoding::Utf8
             } else if gb18030_fields(raw, &self.raw_ends[..ends_len]).is_ok() {
                 Encoding::Gb18030
@@ -825,6 +838,27 @@ impl<R: Read> CsvReader<R> {
 
 /// Checks that every field of `raw` (fields back to back, ending at `ends`) is GB18030; `Err`
 /// holds where the first one that is not starts.
+/// Whether a record that is valid UTF-8 could as well be GBK, holds Chinese only as GBK, and
+/// as UTF-8 holds what GBK bytes read as UTF-8 look like (symbols such as `¬`, `÷`, `·`, or
+/// Greek, Cyrillic, Hebrew, Arabic letters): then taking it for UTF-8 would garble it without
+/// a word, so nothing is decided. Accented Latin letters (`Zürich`) are taken for UTF-8.
+fn reads_as_gbk_rather(utf8: &str, raw: &[u8], ends: &[usize]) -> bool {
+    let odd = |c: char| {
+        matches!(c, '\u{80}'..='\u{7FF}')
+            && !(matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
+    };
+    if utf8.chars().any(is_cjk) || !utf8.chars().any(odd) || gb18030_fields(raw, ends).is_err() {
+        return false;
+    }
+    let (gbk, _, bad) = encoding_rs::GB18030.decode(raw);
+    !bad && gbk.chars().any(is_cjk)
+}
+
+/// A Chinese character, or the full-width punctuation Chinese text uses.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
 fn gb18030_fields(raw: &[u8], ends: &[usize]) -> Result<(), usize> {
     if raw.is_ascii() {
         return Ok(());

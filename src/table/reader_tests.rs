@@ -152,6 +152,36 @@ fn a_line_that_breaks_the_encoding_stops_the_reading_with_its_line() {
 }
 
 #[test]
+fn a_gbk_file_that_is_wholly_valid_utf8_is_refused_not_garbled() {
+    // The GBK bytes of 卢庄 and 梅路 are valid UTF-8 too (¬ׯ, ÷·): as the whole file is, only
+    // the Chinese characters tell, and they are there only when read as GBK.
+    let gbk = GB18030.encode("id,township,village\nA,卢庄,梅路\n").0;
+    for max in [64, 1 << 20] {
+        let (recs, _, _, err) = read_mixed(&gbk, max);
+        assert_eq!(recs.len(), 1, "only the header");
+        assert_eq!(
+            err,
+            Some(EncodingError {
+                line: 2,
+                expected: None,
+                decided: Decided::Both,
+                flag: "--encoding",
+                other_is_clean: None,
+            })
+        );
+    }
+    // Told, it is read as told.
+    let (recs, _, _, err) = read_all_in(&gbk, Some(Encoding::Gb18030));
+    assert_eq!((recs[1].1[1].as_str(), err), ("卢庄", None));
+    // UTF-8 with Chinese in its first non-ASCII line, and UTF-8 that GBK cannot read, are
+    // UTF-8 as before.
+    let (recs, _, enc, err) = read_mixed("id,村\nA,卢庄\n".as_bytes(), 64);
+    assert_eq!((recs.len(), enc, err), (2, Encoding::Utf8, None));
+    let (_, _, enc, err) = read_mixed("id,name\nA,Zürich\n".as_bytes(), 64);
+    assert_eq!((enc, err), (Encoding::Utf8, None));
+}
+
+#[test]
 fn utf8_with_bom_and_quoted_newlines() {
     let (recs, skipped, enc, _) =
         read_all("\u{feff}编号,村\n1,\"画青\n村\"\n2,关田村\n".as_bytes());

@@ -257,9 +257,9 @@ fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_not_garbled() {
     let (_dir, path) = file_with(&bytes);
     assert_eq!(
         sheet::Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
-        "t.csv:3003: this line is not valid UTF-8 text, though the lines before it are (line 3002, \
-         the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, give --encoding \
-         gbk (the whole file reads cleanly as GBK/GB18030)"
+        "t.csv:3002: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
+         hold Chinese characters, so the file's encoding cannot be told; give --encoding gbk if it \
+         is GBK/GB18030, or --encoding utf-8 if it is UTF-8"
     );
     // Told, it reads every row right, and saves them as they were.
     let mut sheet = sheet::Sheet::load_in(&path, Some(Encoding::Gb18030)).unwrap();

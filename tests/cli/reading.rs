@@ -76,8 +76,9 @@ fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_then_read_when_
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(
         err.starts_with(&format!(
-            "{input}:3003: this line is not valid UTF-8 text, though the lines before it are (line 3002, \
-             the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, give --input-encoding gbk\n"
+            "{input}:3002: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
+             hold Chinese characters, so the file's encoding cannot be told; give --input-encoding gbk \
+             if it is GBK/GB18030, or --input-encoding utf-8 if it is UTF-8\n"
         )),
         "{err}"
     );
@@ -161,6 +162,29 @@ fn two_unknown_columns_of_the_same_name_pair_up_in_order_across_tables() {
     let (code, _, err) = env.run(&["batch", &a, &c]);
     assert_eq!(code, 1);
     assert!(err.contains("differ from the first table's"), "{err}");
+}
+
+#[test]
+fn a_gbk_file_that_is_wholly_valid_utf8_is_refused_then_read_when_told() {
+    let env = Env::new();
+    let (gbk, _, _) = encoding_rs::GB18030.encode(
+        "id,township,village,class,width_m,length_km,cost\nA,卢庄,梅路,village,4.5,2,1600000\n",
+    );
+    let input = env.write("gbk.csv", &*gbk);
+    let (code, out, err) = env.run(&["batch", &input]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_text(
+        &err,
+        &format!(
+            "{input}:2: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
+             hold Chinese characters, so the file's encoding cannot be told; give --input-encoding gbk \
+             if it is GBK/GB18030, or --input-encoding utf-8 if it is UTF-8\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+    let (code, out, _) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\nA,卢庄,梅路,village,"), "{out}");
 }
 
 #[test]
