@@ -213,12 +213,12 @@ impl App {
         }
         match left {
             None => {}
-            Some(Ok(l)) if l.entries.is_empty() => {
+            Some(Ok(l)) if l.entries.is_empty() && l.bad.is_empty() => {
                 if let Some(j) = &mut app.journal {
                     j.clear();
                 }
             }
-            Some(Ok(l)) if l.base == base => {
+            Some(Ok(l)) if l.base == base && !l.entries.is_empty() => {
                 app.mode = Mode::Ask(Question::Restore(l.entries.len()))
             }
             Some(_) => {
@@ -501,6 +501,12 @@ impl App {
         }
     }
 
+    /// The recovery journal, to fail its writes (tests).
+    #[cfg(test)]
+    pub fn journal_mut(&mut self) -> Option<&mut Journal> {
+        self.journal.as_mut()
+    }
+
     /// The lock file this editor holds, if any.
     pub fn lock_file(&self) -> Option<PathBuf> {
         self.lock.as_ref().map(|l| l.path().to_path_buf())
@@ -549,7 +555,13 @@ impl App {
 
     fn record(&mut self, op: &Op, before: Option<&SheetRow>) {
         let Some(j) = &mut self.journal else { return };
+        let was_behind = j.behind();
         match j.record(op, before) {
+            Ok(None) if was_behind => self.say(
+                "the recovery file can be written again and holds every change",
+                "恢复文件又可以写入了，所有修改都已记下",
+                false,
+            ),
             Ok(None) => {}
             Ok(Some(aside)) => {
                 // Another session (or an earlier one) left changes there: keep them.
@@ -562,14 +574,16 @@ impl App {
                     true,
                 );
             }
-            Err(e) => self.say_owned(
-                format!(
-                    "{}{e}",
-                    self.lang
-                        .pick("cannot write the recovery file: ", "无法写入恢复文件：")
-                ),
-                true,
-            ),
+            Err(e) => {
+                let why = self.lang.io_reason(&e);
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("cannot write the recovery file: {why}; it is written again, whole, at the next change"),
+                        Lang::Zh => format!("无法写入恢复文件：{why}；下次修改时将重新完整写入"),
+                    },
+                    true,
+                )
+            }
         }
     }
 
@@ -1067,7 +1081,8 @@ impl App {
                 true,
             );
         };
-        let total = left.entries.len();
+        let damaged = left.bad.len();
+        let total = left.entries.len() + damaged;
         let mut missed = Vec::new();
         for e in std::mem::take(&mut left.entries) {
             match e.to_op(&self.doc.sheet.rows) {
@@ -1081,10 +1096,10 @@ impl App {
         }
         self.measure_all();
         self.relayout();
-        let applied = total - missed.len();
+        let applied = total - missed.len() - damaged;
         let mut kept = String::new();
         if let Some(aside) = &aside {
-            if missed.is_empty() {
+            if missed.is_empty() && damaged == 0 {
                 let _ = std::fs::remove_file(aside);
             } else {
                 left.entries = missed.clone();
@@ -1094,6 +1109,7 @@ impl App {
         }
         let missing = missed.len();
         let text = match (self.lang, missing) {
+            _ if damaged > 0 => damaged_said(self.lang, applied, total, missing, damaged, &kept),
             (Lang::En, 0) => format!(
                 "{applied} unsaved {} restored (u undoes them one by one)",
                 if applied == 1 { "change" } else { "changes" }
@@ -1106,7 +1122,7 @@ impl App {
             ),
             (Lang::Zh, _) => format!("已恢复 {total} 处未保存修改中的 {applied} 处；另有 {missing} 处与现有行不符，保存在 {kept}"),
         };
-        self.say_owned(text, missing > 0);
+        self.say_owned(text, missing + damaged > 0);
     }
 
     fn exporting(&mut self, action: Action, buffer: String, cursor: usize) {
@@ -1343,6 +1359,39 @@ pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> St
     match lang {
         Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
         Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
+    }
+}
+
+/// What a restore says when some lines of the journal could not be read: how many changes
+/// went back, how many no longer fit, how many were damaged, and where those are kept.
+fn damaged_said(
+    lang: Lang,
+    applied: usize,
+    total: usize,
+    unfit: usize,
+    damaged: usize,
+    kept: &str,
+) -> String {
+    let (n, m) = (damaged, unfit);
+    match lang {
+        Lang::En => format!(
+            "{applied} of {total} unsaved changes restored; {n} {} damaged{} and {} kept in {kept}",
+            if n == 1 { "record is" } else { "records are" },
+            match m {
+                0 => String::new(),
+                1 => ", 1 no longer fits the rows as they are,".to_string(),
+                _ => format!(", {m} no longer fit the rows as they are,"),
+            },
+            if n + m == 1 { "is" } else { "are" },
+        ),
+        Lang::Zh => format!(
+            "已恢复 {total} 处未保存修改中的 {applied} 处；{n} 条记录已损坏{}，保存在 {kept}",
+            if m == 0 {
+                String::new()
+            } else {
+                format!("，另有 {m} 处与现有行不符")
+            }
+        ),
     }
 }
 
