@@ -13,7 +13,6 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::rc::Rc;
-use std::time::SystemTime;
 
 use super::replace::Replacement;
 use super::verbatim::{
@@ -22,6 +21,10 @@ use super::verbatim::{
 };
 use super::{open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
+pub use stamp::Stamp;
+use stamp::{hash_of, ContentHash, Hashing};
+
+mod stamp;
 
 /// One row's fields, stored back to back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,8 +146,8 @@ pub struct Sheet {
     /// The bytes of the rows that writing their fields anew would not give back, by line (in
     /// order).
     kept: Vec<(u64, Raw)>,
-    /// Size and modification time when read, to notice changes by others.
-    pub stamp: Option<(u64, SystemTime)>,
+    /// The file when read or saved, to notice changes by others.
+    pub stamp: Option<Stamp>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
     pub workbook: Option<WorkbookOrigin>,
 }
@@ -162,12 +165,6 @@ pub struct WorkbookOrigin {
     pub above_header: usize,
 }
 
-/// Size and modification time of a file.
-pub fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
-    let m = fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?))
-}
-
 impl Sheet {
     /// Reads a whole table, recognising its encoding.
     pub fn load(path: &Path) -> Result<Sheet, TableError> {
@@ -177,6 +174,8 @@ impl Sheet {
     /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
     pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
+            // Taken before the workbook is read: a change while it is read shows as one.
+            let stamp = Stamp::read(path);
             let book = super::workbook::open(path, None)?;
             return Ok(Sheet {
                 columns: book.columns,
@@ -186,7 +185,7 @@ impl Sheet {
                 preamble: Box::default(),
                 header: None,
                 kept: Vec::new(),
-                stamp: stamp(path),
+                stamp,
                 workbook: Some(WorkbookOrigin {
                     path: path.to_path_buf(),
                     sheet: book.sheet,
@@ -294,6 +293,7 @@ impl Sheet {
         let out = Replacement::new(path, ".tmp")?;
         // A workbook name gets a workbook (never CSV bytes, nor one format under another's
         // name); the error, when there is one, is a `workbook::SaveError` to render.
+        let mut hash = None;
         let saved = if super::workbook::is_workbook(path) {
             let names = &self.columns.names;
             let saved =
@@ -301,7 +301,9 @@ impl Sheet {
                     .map_err(io::Error::other)?;
             Some(saved)
         } else {
-            put(&mut out.file(), &self.to_bytes())?;
+            let bytes = self.to_bytes();
+            put(&mut out.file(), &bytes)?;
+            hash = Some(hash_of(&bytes));
             None
         };
         if path.exists() {
@@ -316,13 +318,18 @@ impl Sheet {
         } else if self.workbook.is_some() {
             self.workbook = None;
         }
-        self.stamp = stamp(path);
+        // A workbook's bytes are the library's: read back.
+        self.stamp = match hash {
+            Some(hash) => Stamp::of(path, hash),
+            None => Stamp::read(path),
+        };
         Ok(())
     }
 
-    /// Whether the file changed on disk since it was read or saved.
+    /// Whether the file changed on disk since it was read or saved: another file now (device
+    /// and inode), another size or time, or other bytes (read again to tell).
     pub fn changed_on_disk(&self, path: &Path) -> bool {
-        self.stamp.is_some() && stamp(path) != self.stamp
+        self.stamp.is_some_and(|then| !then.still(path))
     }
 }
 
@@ -359,8 +366,13 @@ enum Open {
 fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
     let file = File::open(path).map_err(TableError::Io)?;
     let window = Rc::new(RefCell::new(Window::default()));
+    // The bytes as read, hashed: those a save must find still there.
+    let hash = Rc::new(RefCell::new(ContentHash::default()));
     let tee = Tee {
-        inner: file,
+        inner: Hashing {
+            inner: file,
+            hash: hash.clone(),
+        },
         seen: window.clone(),
     };
     let (columns, mut rows) = open_in(tee, encoding)?;
@@ -455,7 +467,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         preamble,
         header,
         kept,
-        stamp: stamp(path),
+        stamp: Stamp::of(path, hash.take().finish()),
         workbook: None,
     })
 }
@@ -519,6 +531,65 @@ mod tests {
             "id,township,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,1\n",
         )
         .unwrap();
+        assert!(sheet.changed_on_disk(&path));
+    }
+
+    /// Writes `bytes` over `path` in place (same file) and puts its modification time back,
+    /// as `cp -p`, `rsync -t` or `touch -r` would.
+    fn overwrite_keeping_time(path: &Path, bytes: &[u8]) {
+        let time = fs::metadata(path).unwrap().modified().unwrap();
+        fs::write(path, bytes).unwrap();
+        let f = File::options().write(true).open(path).unwrap();
+        f.set_modified(time).unwrap();
+    }
+
+    #[test]
+    fn a_same_size_change_with_its_time_put_back_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,class,width_m,length_km,cost\n";
+        fs::write(&path, format!("{head}A,t,v,village,4.5,1,1\n")).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        let then = sheet.stamp.unwrap();
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,3.5,1,1\n").as_bytes());
+        let now = Stamp::of(&path, then.hash).unwrap();
+        assert_eq!(now, then, "size, time and file all as they were");
+        assert!(sheet.changed_on_disk(&path));
+        // Put back as it was read: no change.
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,4.5,1,1\n").as_bytes());
+        assert!(!sheet.changed_on_disk(&path));
+        // The same bytes and time, but another file renamed over it: a change.
+        let other = dir.path().join("other.csv");
+        fs::copy(&path, &other).unwrap();
+        File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(then.modified)
+            .unwrap();
+        fs::rename(&other, &path).unwrap();
+        assert!(sheet.changed_on_disk(&path));
+        // After a save, the file as saved is the one compared.
+        sheet.rows[0] = sheet.rows[0].with(6, "2");
+        sheet.save(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,4.5,1,3\n").as_bytes());
+        assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_workbook_changed_in_place_with_its_time_put_back_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let mut sheet = Sheet::empty(Lang::En);
+        sheet.save(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        let sheet = Sheet::load(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        overwrite_keeping_time(&path, &bytes);
         assert!(sheet.changed_on_disk(&path));
     }
 

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::doc::Op;
-use crate::table::sheet::SheetRow;
+use crate::table::sheet::{SheetRow, Stamp};
 
 const MAGIC: &str = "roadsub-recovery 3";
 
@@ -99,15 +99,22 @@ pub struct Journal {
     pub disk_full: bool,
 }
 
-/// The form a file's size and modification time take in a journal's first line (`-` for a
-/// table not saved yet).
-pub fn base_of(stamp: Option<(u64, SystemTime)>) -> String {
+/// The form a file's size, modification time and content hash take in a journal's first line
+/// (`-` for a table not saved yet).
+pub fn base_of(stamp: Option<Stamp>) -> String {
     match stamp {
-        Some((len, time)) => {
-            let since = time
+        Some(s) => {
+            let since = s
+                .modified
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .unwrap_or_default();
-            format!("{len}\t{}.{:09}", since.as_secs(), since.subsec_nanos())
+            format!(
+                "{}\t{}.{:09}\t{:016x}",
+                s.len,
+                since.as_secs(),
+                since.subsec_nanos(),
+                s.hash
+            )
         }
         None => "-".to_string(),
     }
