@@ -6,7 +6,8 @@
 //! has those bytes kept beside the table under its line, and an untouched row is written from
 //! them. Only such rows have them kept, so an ordinary table takes no more memory than its
 //! fields, and a row no more than before. A file with a line that cannot be
-//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding) is not opened at all.
+//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding), or a quote never
+//! closed that takes later lines into a cell, is not opened at all.
 
 use std::cell::RefCell;
 use std::fs::{self, File};
@@ -421,6 +422,13 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
                 Open::Row(i) => match (span, body_end) {
                     (Some(span), Some(body)) => {
                         let row = &sheet_rows[i];
+                        // A quote never closed: the row holds lines that are rows of their
+                        // own, and would keep them in a cell once edited and saved.
+                        let ragged = row.len() != columns.names.len() && row.text().contains('\n');
+                        if ragged || (item.is_none() && quote_left_open(span, style.delimiter)) {
+                            let last = row.line + line_breaks(&span[..body]);
+                            unkept.push((row.line, super::RecordProblem::UnclosedQuote { last }));
+                        }
                         let enc = rows.encoding();
                         if let Some(raw) =
                             keep(row, span, body, enc, style, &mut scratch, &mut splitter)
@@ -470,6 +478,25 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         stamp: Stamp::of(path, hash.take().finish()),
         workbook: None,
     })
+}
+
+/// Whether `record` (a record's bytes as read, the file's last) ends inside a quoted field:
+/// read on with a line end and a line after it, its record would take that line in too.
+fn quote_left_open(record: &[u8], delimiter: u8) -> bool {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let probe = [record, b"\nx\n"].concat();
+    let (mut out, mut ends) = (vec![0; probe.len()], vec![0; probe.len() + 1]);
+    let (result, read, _, _) = core.read_record(&probe, &mut out, &mut ends);
+    !(result == csv_core::ReadRecordResult::Record && read <= record.len() + 1)
+}
+
+/// How many line ends `bytes` holds (CR LF, LF, or a lone CR: each one line, as the reader
+/// counts them).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    (lf + cr - crlf) as u64
 }
 
 /// `FILE.bak` beside `FILE`.
@@ -591,6 +618,73 @@ mod tests {
         bytes[last] ^= 1;
         overwrite_keeping_time(&path, &bytes);
         assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_quote_never_closed_refuses_the_open_naming_the_lines_it_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,name,class,width_m,length_km,cost\n\
+                    X1,t,v,a,village,4.5,2,1600000\n";
+        let rest = "X3,t,v,c,village,4.5,1.6,1350000\nX4,t,v,d,village,4.5,1.6,1350000\n";
+        let refused = |text: String| {
+            fs::write(&path, &text).unwrap();
+            let err = Sheet::load(&path).unwrap_err();
+            (err.render("t.csv", Lang::En), err.render("t.csv", Lang::Zh))
+        };
+        let tail_en = "; the table cannot be edited without losing it, so it is not opened \
+                       (fix the line in a text editor, or use roadsub batch, which reports it)";
+        let tail_zh = "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
+        // Too few fields, and the rows after it inside one.
+        let (en, zh) = refused(format!(
+            "{head}X2,t,v,\"unterminated,village,3.5,2.4,900000\n{rest}"
+        ));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        assert_eq!(
+            zh,
+            format!("t.csv:3: 此记录中有引号 (\") 未闭合，第 4–5 行被并入此记录{tail_zh}")
+        );
+        // The right number of fields: the quote opens in the last one and runs to the end.
+        let (en, _) = refused(format!("{head}X2,t,v,b,village,3.5,2.4,\"900000\n{rest}"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        // Closed by a quote on a later line, with the wrong number of fields.
+        let (en, _) = refused(format!("{head}X2,t,v,\"b\nX3,t,v,c\",4.5,1.6,1350000\n"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so line 4 is taken into it{tail_en}")
+        );
+        // Opened on the last line, with or without a line end after it.
+        for end in ["", "\n", "\r\n"] {
+            let (en, zh) = refused(format!("{head}{rest}X5,t,v,e,village,4.5,1,\"2{end}"));
+            assert_eq!(
+                en,
+                format!("t.csv:5: a quote (\") in this record is never closed{tail_en}"),
+                "{end:?}"
+            );
+            assert_eq!(zh, format!("t.csv:5: 此记录中有引号 (\") 未闭合{tail_zh}"));
+        }
+        // A quoted field over several lines in a row of the right size is a field like any
+        // other, in the middle of the table or at its end.
+        let fine = format!(
+            "{head}X2,t,v,\"two\nlines\",village,3.5,2.4,900000\n{rest}X5,t,v,\"e\r\nf\",village,4.5,1,\"2\"\n"
+        );
+        fs::write(&path, &fine).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert_eq!(sheet.rows.len(), 5);
+        assert_eq!(sheet.rows[1].get(3), "two\nlines");
+        assert_eq!(sheet.rows[4].get(3), "e\r\nf");
+        sheet.rows[0] = sheet.rows[0].with(5, "3.5");
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            fine.replacen(",4.5,2,", ",3.5,2,", 1)
+        );
     }
 
     #[test]
