@@ -514,11 +514,7 @@ impl App {
 
     /// Why this editor changes nothing.
     fn say_read_only(&mut self) {
-        let file = journal_data(&self.doc).display().to_string();
-        let text = match self.lang {
-            Lang::En => format!("read-only: another roadsub is editing {file}; changes and saving are for that one (x still exports)"),
-            Lang::Zh => format!("只读：另一个 roadsub 正在编辑 {file}；修改和保存请在那边进行（仍可按 x 导出）"),
-        };
+        let text = read_only_said(self.lang, self.doc.path.as_deref());
         self.say_owned(text, true);
     }
 
@@ -1350,6 +1346,17 @@ impl App {
         if let Mode::SaveAs { buffer, cursor } = &mut self.mode {
             *cursor = buffer.len();
         }
+    }
+}
+
+/// What a second editor says: which table the other one edits (a new table has no file to
+/// name: the lock it shares is one per folder).
+pub fn read_only_said(lang: Lang, file: Option<&std::path::Path>) -> String {
+    match (lang, file) {
+        (Lang::En, Some(f)) => format!("read-only: another roadsub is editing {}; changes and saving are for that one (x still exports)", f.display()),
+        (Lang::Zh, Some(f)) => format!("只读：另一个 roadsub 正在编辑 {}；修改和保存请在那边进行（仍可按 x 导出）", f.display()),
+        (Lang::En, None) => "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)".to_string(),
+        (Lang::Zh, None) => "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）".to_string(),
     }
 }
 

@@ -502,3 +502,19 @@ fn a_damaged_recovery_record_is_kept_and_counted_and_the_ones_after_it_restored(
         format!("{}\n{damaged}\n", lines[0])
     );
 }
+
+#[test]
+fn a_second_roadsub_on_a_new_table_says_a_new_table_in_this_folder_is_being_edited() {
+    assert_eq!(
+        state::read_only_said(Lang::En, None),
+        "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)"
+    );
+    assert_eq!(
+        state::read_only_said(Lang::Zh, None),
+        "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）"
+    );
+    assert_eq!(
+        state::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
+        "read-only: another roadsub is editing /data/plan.csv; changes and saving are for that one (x still exports)"
+    );
+}
