@@ -172,6 +172,10 @@ impl Journal {
     /// An error leaves the journal behind; the change is kept, and the next call writes the
     /// journal whole again.
     pub fn record(&mut self, op: &Op, before: Option<&SheetRow>) -> io::Result<Option<PathBuf>> {
+        // Kept first: whatever fails below, a later call writes it.
+        let entry = Entry::of(op, before);
+        let line = format!("{}\n", entry.line());
+        self.entries.push(entry);
         let mut aside = None;
         if !self.started {
             if self.path.exists() {
@@ -179,9 +183,6 @@ impl Journal {
             }
             self.started = true;
         }
-        let entry = Entry::of(op, before);
-        let line = format!("{}\n", entry.line());
-        self.entries.push(entry);
         match self.file.take() {
             Some(mut f) => {
                 self.put(&mut f, line.as_bytes())?;

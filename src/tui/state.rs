@@ -221,18 +221,23 @@ impl App {
             Some(Ok(l)) if l.base == base && !l.entries.is_empty() => {
                 app.mode = Mode::Ask(Question::Restore(l.entries.len()))
             }
-            Some(_) => {
+            Some(l) => {
                 // The file changed since (or the journal is damaged): applying the changes by
                 // row number could put them on the wrong rows. Keep them aside instead.
                 let aside = Journal::set_aside(&data)
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
+                let only_damaged = l.is_ok_and(|l| l.base == base);
                 app.say_owned(
-                    match lang {
-                        Lang::En => format!(
+                    match (lang, only_damaged) {
+                        (Lang::En, false) => format!(
                             "kept in {aside}: unsaved changes from an earlier session, which no longer fit the file"
                         ),
-                        Lang::Zh => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
+                        (Lang::Zh, false) => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
+                        (Lang::En, true) => format!(
+                            "kept in {aside}: the recovery file of an earlier session, none of whose records could be read"
+                        ),
+                        (Lang::Zh, true) => format!("已另存于 {aside}：上次会话的恢复文件，其中的记录均已损坏，无法读取"),
                     },
                     true,
                 );

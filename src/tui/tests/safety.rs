@@ -518,3 +518,27 @@ fn a_second_roadsub_on_a_new_table_says_a_new_table_in_this_folder_is_being_edit
         "read-only: another roadsub is editing /data/plan.csv; changes and saving are for that one (x still exports)"
     );
 }
+
+#[test]
+fn a_recovery_file_of_damaged_records_only_is_kept_and_said_so() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter>");
+    drop(app); // a crash
+    let jpath = journal::journal_path(&path);
+    let text = std::fs::read_to_string(&jpath).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    std::fs::write(&jpath, format!("{first}\nsxet\t0\n")).unwrap();
+    let app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Normal);
+    let mut aside = jpath.clone().into_os_string();
+    aside.push(".old");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "kept in {}: the recovery file of an earlier session, none of whose records could be read",
+            std::path::Path::new(&aside).display()
+        )
+    );
+    assert_eq!(set_aside_journal(&path), format!("{first}\nsxet\t0\n"));
+    assert_eq!(app.doc.sheet.rows[0].get(5), "4.5");
+}
