@@ -22,8 +22,10 @@ use crate::table::sheet::{SheetRow, Stamp};
 
 const MAGIC: &str = "roadsub-recovery 3";
 
-/// `FILE.roadsub-recovery` beside `FILE`.
+/// `FILE.roadsub-recovery` beside `FILE` itself (links followed, as for its lock, so a
+/// table opened through a link finds the journal left when it was opened by its own name).
 pub fn journal_path(data: &Path) -> PathBuf {
+    let data = super::lock::canonical(data);
     let mut name = data.file_name().unwrap_or_default().to_os_string();
     name.push(".roadsub-recovery");
     data.with_file_name(name)
@@ -616,5 +618,23 @@ mod tests {
               set\t\xff\n\
               set\t3\t1\n"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_table_opened_through_a_symbolic_link_has_the_journal_of_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("in.csv");
+        fs::write(&data, "id\n").unwrap();
+        let link = dir.path().join("lnk.csv");
+        std::os::unix::fs::symlink("in.csv", &link).unwrap();
+        let rows = rows();
+        let mut j = Journal::new(&link, "-".into());
+        j.record(&Op::set(0, &rows[0], 1, "4"), rows.first())
+            .unwrap();
+        assert!(Journal::exists(&data));
+        assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
+        assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
+        assert_eq!(Journal::read(&data).unwrap().entries.len(), 1);
     }
 }

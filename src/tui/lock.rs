@@ -52,7 +52,7 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
 
 /// `data` with links and `.`/`..` resolved: the file's own path, or for a file not there yet
 /// (a new table, a new name to save to), its folder's with its name.
-fn canonical(data: &Path) -> PathBuf {
+pub fn canonical(data: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(data) {
         return p;
     }
