@@ -99,7 +99,7 @@ impl TableError {
                     "the header row (line 1) is longer than 1 MiB; a segment table's header names a few dozen columns",
                     "表头行（第 1 行）超过 1 MiB；路段表的表头只有几十列",
                 ),
-                RecordProblem::TooManyFields => lang.pick(
+                RecordProblem::TooManyFields | RecordProblem::UnclosedQuote { .. } => lang.pick(
                     "the header row (line 1) has more than 4096 columns, more than roadsub reads; a segment table's header names a few dozen",
                     "表头行（第 1 行）超过 4096 列，超出 roadsub 可读取的列数；路段表的表头只有几十列",
                 ),
@@ -111,8 +111,9 @@ impl TableError {
                     .iter()
                     .map(|&(line, p)| {
                         let what = match p {
-                            RecordProblem::TooLong => lang.pick("this record is longer than 1 MiB", "此记录超过 1 MiB"),
-                            RecordProblem::TooManyFields => lang.pick("this record has more than 4096 fields", "此记录超过 4096 个字段"),
+                            RecordProblem::TooLong => lang.pick("this record is longer than 1 MiB", "此记录超过 1 MiB").to_string(),
+                            RecordProblem::TooManyFields => lang.pick("this record has more than 4096 fields", "此记录超过 4096 个字段").to_string(),
+                            RecordProblem::UnclosedQuote { last } => unclosed_quote(lang, line, last),
                         };
                         format!(
                             "{file}:{line}: {what}{}",
@@ -127,6 +128,26 @@ impl TableError {
             }
         };
         format!("{file}: {msg}")
+    }
+}
+
+/// What a record whose quote is never closed does: which lines after its own it takes in.
+fn unclosed_quote(lang: Lang, line: u64, last: u64) -> String {
+    match (lang, last.saturating_sub(line)) {
+        (Lang::En, 0) => "a quote (\") in this record is never closed".to_string(),
+        (Lang::Zh, 0) => "此记录中有引号 (\") 未闭合".to_string(),
+        (Lang::En, 1) => {
+            format!("a quote (\") in this record is never closed, so line {last} is taken into it")
+        }
+        (Lang::Zh, 1) => format!("此记录中有引号 (\") 未闭合，第 {last} 行被并入此记录"),
+        (Lang::En, _) => format!(
+            "a quote (\") in this record is never closed, so lines {}–{last} are taken into it",
+            line + 1
+        ),
+        (Lang::Zh, _) => format!(
+            "此记录中有引号 (\") 未闭合，第 {}–{last} 行被并入此记录",
+            line + 1
+        ),
     }
 }
 
@@ -183,7 +204,10 @@ impl<R: Read> Rows<R> {
                 line,
                 match p {
                     RecordProblem::TooLong => Problem::TooLong,
-                    RecordProblem::TooManyFields => Problem::TooManyFields,
+                    // The reader never gives the last (see `RecordProblem`).
+                    RecordProblem::TooManyFields | RecordProblem::UnclosedQuote { .. } => {
+                        Problem::TooManyFields
+                    }
                 },
             ))),
             Next::End => None,

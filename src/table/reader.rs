@@ -139,6 +139,9 @@ pub enum RecordProblem {
     TooLong,
     /// More than [`MAX_FIELDS`] fields.
     TooManyFields,
+    /// A quote is never closed, so the record takes in the lines after its own, up to line
+    /// `last` (the interactive table finds this; the reader gives such a record as read).
+    UnclosedQuote { last: u64 },
 }
 
 /// One record: its line and its decoded fields.

@@ -6,14 +6,14 @@
 //! has those bytes kept beside the table under its line, and an untouched row is written from
 //! them. Only such rows have them kept, so an ordinary table takes no more memory than its
 //! fields, and a row no more than before. A file with a line that cannot be
-//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding) is not opened at all.
+//! kept (over 1 MiB, over 4096 fields, not text in the file's encoding), or a quote never
+//! closed that takes later lines into a cell, is not opened at all.
 
 use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::rc::Rc;
-use std::time::SystemTime;
 
 use super::replace::Replacement;
 use super::verbatim::{
@@ -22,6 +22,10 @@ use super::verbatim::{
 };
 use super::{open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
+pub use stamp::Stamp;
+use stamp::{hash_of, ContentHash, Hashing};
+
+mod stamp;
 
 /// One row's fields, stored back to back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,8 +147,8 @@ pub struct Sheet {
     /// The bytes of the rows that writing their fields anew would not give back, by line (in
     /// order).
     kept: Vec<(u64, Raw)>,
-    /// Size and modification time when read, to notice changes by others.
-    pub stamp: Option<(u64, SystemTime)>,
+    /// The file when read or saved, to notice changes by others.
+    pub stamp: Option<Stamp>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
     pub workbook: Option<WorkbookOrigin>,
 }
@@ -162,12 +166,6 @@ pub struct WorkbookOrigin {
     pub above_header: usize,
 }
 
-/// Size and modification time of a file.
-pub fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
-    let m = fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()?))
-}
-
 impl Sheet {
     /// Reads a whole table, recognising its encoding.
     pub fn load(path: &Path) -> Result<Sheet, TableError> {
@@ -177,6 +175,8 @@ impl Sheet {
     /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
     pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
+            // Taken before the workbook is read: a change while it is read shows as one.
+            let stamp = Stamp::read(path);
             let book = super::workbook::open(path, None)?;
             return Ok(Sheet {
                 columns: book.columns,
@@ -186,7 +186,7 @@ impl Sheet {
                 preamble: Box::default(),
                 header: None,
                 kept: Vec::new(),
-                stamp: stamp(path),
+                stamp,
                 workbook: Some(WorkbookOrigin {
                     path: path.to_path_buf(),
                     sheet: book.sheet,
@@ -294,6 +294,7 @@ impl Sheet {
         let out = Replacement::new(path, ".tmp")?;
         // A workbook name gets a workbook (never CSV bytes, nor one format under another's
         // name); the error, when there is one, is a `workbook::SaveError` to render.
+        let mut hash = None;
         let saved = if super::workbook::is_workbook(path) {
             let names = &self.columns.names;
             let saved =
@@ -301,7 +302,9 @@ impl Sheet {
                     .map_err(io::Error::other)?;
             Some(saved)
         } else {
-            put(&mut out.file(), &self.to_bytes())?;
+            let bytes = self.to_bytes();
+            put(&mut out.file(), &bytes)?;
+            hash = Some(hash_of(&bytes));
             None
         };
         if path.exists() {
@@ -316,13 +319,18 @@ impl Sheet {
         } else if self.workbook.is_some() {
             self.workbook = None;
         }
-        self.stamp = stamp(path);
+        // A workbook's bytes are the library's: read back.
+        self.stamp = match hash {
+            Some(hash) => Stamp::of(path, hash),
+            None => Stamp::read(path),
+        };
         Ok(())
     }
 
-    /// Whether the file changed on disk since it was read or saved.
+    /// Whether the file changed on disk since it was read or saved: another file now (device
+    /// and inode), another size or time, or other bytes (read again to tell).
     pub fn changed_on_disk(&self, path: &Path) -> bool {
-        self.stamp.is_some() && stamp(path) != self.stamp
+        self.stamp.is_some_and(|then| !then.still(path))
     }
 }
 
@@ -359,8 +367,13 @@ enum Open {
 fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
     let file = File::open(path).map_err(TableError::Io)?;
     let window = Rc::new(RefCell::new(Window::default()));
+    // The bytes as read, hashed: those a save must find still there.
+    let hash = Rc::new(RefCell::new(ContentHash::default()));
     let tee = Tee {
-        inner: file,
+        inner: Hashing {
+            inner: file,
+            hash: hash.clone(),
+        },
         seen: window.clone(),
     };
     let (columns, mut rows) = open_in(tee, encoding)?;
@@ -409,6 +422,13 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
                 Open::Row(i) => match (span, body_end) {
                     (Some(span), Some(body)) => {
                         let row = &sheet_rows[i];
+                        // A quote never closed: the row holds lines that are rows of their
+                        // own, and would keep them in a cell once edited and saved.
+                        let ragged = row.len() != columns.names.len() && row.text().contains('\n');
+                        if ragged || (item.is_none() && quote_left_open(span, style.delimiter)) {
+                            let last = row.line + line_breaks(&span[..body]);
+                            unkept.push((row.line, super::RecordProblem::UnclosedQuote { last }));
+                        }
                         let enc = rows.encoding();
                         if let Some(raw) =
                             keep(row, span, body, enc, style, &mut scratch, &mut splitter)
@@ -455,9 +475,28 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         preamble,
         header,
         kept,
-        stamp: stamp(path),
+        stamp: Stamp::of(path, hash.take().finish()),
         workbook: None,
     })
+}
+
+/// Whether `record` (a record's bytes as read, the file's last) ends inside a quoted field:
+/// read on with a line end and a line after it, its record would take that line in too.
+fn quote_left_open(record: &[u8], delimiter: u8) -> bool {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let probe = [record, b"\nx\n"].concat();
+    let (mut out, mut ends) = (vec![0; probe.len()], vec![0; probe.len() + 1]);
+    let (result, read, _, _) = core.read_record(&probe, &mut out, &mut ends);
+    !(result == csv_core::ReadRecordResult::Record && read <= record.len() + 1)
+}
+
+/// How many line ends `bytes` holds (CR LF, LF, or a lone CR: each one line, as the reader
+/// counts them).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    (lf + cr - crlf) as u64
 }
 
 /// `FILE.bak` beside `FILE`.
@@ -520,6 +559,132 @@ mod tests {
         )
         .unwrap();
         assert!(sheet.changed_on_disk(&path));
+    }
+
+    /// Writes `bytes` over `path` in place (same file) and puts its modification time back,
+    /// as `cp -p`, `rsync -t` or `touch -r` would.
+    fn overwrite_keeping_time(path: &Path, bytes: &[u8]) {
+        let time = fs::metadata(path).unwrap().modified().unwrap();
+        fs::write(path, bytes).unwrap();
+        let f = File::options().write(true).open(path).unwrap();
+        f.set_modified(time).unwrap();
+    }
+
+    #[test]
+    fn a_same_size_change_with_its_time_put_back_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,class,width_m,length_km,cost\n";
+        fs::write(&path, format!("{head}A,t,v,village,4.5,1,1\n")).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        let then = sheet.stamp.unwrap();
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,3.5,1,1\n").as_bytes());
+        let now = Stamp::of(&path, then.hash).unwrap();
+        assert_eq!(now, then, "size, time and file all as they were");
+        assert!(sheet.changed_on_disk(&path));
+        // Put back as it was read: no change.
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,4.5,1,1\n").as_bytes());
+        assert!(!sheet.changed_on_disk(&path));
+        // The same bytes and time, but another file renamed over it: a change.
+        let other = dir.path().join("other.csv");
+        fs::copy(&path, &other).unwrap();
+        File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(then.modified)
+            .unwrap();
+        fs::rename(&other, &path).unwrap();
+        assert!(sheet.changed_on_disk(&path));
+        // After a save, the file as saved is the one compared.
+        sheet.rows[0] = sheet.rows[0].with(6, "2");
+        sheet.save(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        overwrite_keeping_time(&path, format!("{head}A,t,v,village,4.5,1,3\n").as_bytes());
+        assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_workbook_changed_in_place_with_its_time_put_back_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let mut sheet = Sheet::empty(Lang::En);
+        sheet.save(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        let sheet = Sheet::load(&path).unwrap();
+        assert!(!sheet.changed_on_disk(&path));
+        let mut bytes = fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        overwrite_keeping_time(&path, &bytes);
+        assert!(sheet.changed_on_disk(&path));
+    }
+
+    #[test]
+    fn a_quote_never_closed_refuses_the_open_naming_the_lines_it_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,name,class,width_m,length_km,cost\n\
+                    X1,t,v,a,village,4.5,2,1600000\n";
+        let rest = "X3,t,v,c,village,4.5,1.6,1350000\nX4,t,v,d,village,4.5,1.6,1350000\n";
+        let refused = |text: String| {
+            fs::write(&path, &text).unwrap();
+            let err = Sheet::load(&path).unwrap_err();
+            (err.render("t.csv", Lang::En), err.render("t.csv", Lang::Zh))
+        };
+        let tail_en = "; the table cannot be edited without losing it, so it is not opened \
+                       (fix the line in a text editor, or use roadsub batch, which reports it)";
+        let tail_zh = "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
+        // Too few fields, and the rows after it inside one.
+        let (en, zh) = refused(format!(
+            "{head}X2,t,v,\"unterminated,village,3.5,2.4,900000\n{rest}"
+        ));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        assert_eq!(
+            zh,
+            format!("t.csv:3: 此记录中有引号 (\") 未闭合，第 4–5 行被并入此记录{tail_zh}")
+        );
+        // The right number of fields: the quote opens in the last one and runs to the end.
+        let (en, _) = refused(format!("{head}X2,t,v,b,village,3.5,2.4,\"900000\n{rest}"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        // Closed by a quote on a later line, with the wrong number of fields.
+        let (en, _) = refused(format!("{head}X2,t,v,\"b\nX3,t,v,c\",4.5,1.6,1350000\n"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so line 4 is taken into it{tail_en}")
+        );
+        // Opened on the last line, with or without a line end after it.
+        for end in ["", "\n", "\r\n"] {
+            let (en, zh) = refused(format!("{head}{rest}X5,t,v,e,village,4.5,1,\"2{end}"));
+            assert_eq!(
+                en,
+                format!("t.csv:5: a quote (\") in this record is never closed{tail_en}"),
+                "{end:?}"
+            );
+            assert_eq!(zh, format!("t.csv:5: 此记录中有引号 (\") 未闭合{tail_zh}"));
+        }
+        // A quoted field over several lines in a row of the right size is a field like any
+        // other, in the middle of the table or at its end.
+        let fine = format!(
+            "{head}X2,t,v,\"two\nlines\",village,3.5,2.4,900000\n{rest}X5,t,v,\"e\r\nf\",village,4.5,1,\"2\"\n"
+        );
+        fs::write(&path, &fine).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert_eq!(sheet.rows.len(), 5);
+        assert_eq!(sheet.rows[1].get(3), "two\nlines");
+        assert_eq!(sheet.rows[4].get(3), "e\r\nf");
+        sheet.rows[0] = sheet.rows[0].with(5, "3.5");
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            fine.replacen(",4.5,2,", ",3.5,2,", 1)
+        );
     }
 
     #[test]

@@ -5,19 +5,27 @@
 //! One change per line, fields separated by tabs, text escaped (`\t`, `\n`, `\r`, `\\`):
 //! `set ROW COL FIELDS VALUE BEFORE...` (FIELDS: how many fields the row has after the change;
 //! BEFORE: the row as it was), `ins AT FIELD...`, `del AT FIELD...` (the row deleted).
+//!
+//! A write can fail half-way (a full disk) and leave a torn line. The changes since the last
+//! save are therefore also kept in memory, and after a failure the journal is behind: the next
+//! change rewrites it whole (a new file renamed over the old one), so once writing works again
+//! no change is missing and nothing is glued onto a torn line. Reading, in turn, never stops
+//! at a damaged line: it is kept apart, and the lines after it are still read.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::doc::Op;
-use crate::table::sheet::SheetRow;
+use crate::table::sheet::{SheetRow, Stamp};
 
 const MAGIC: &str = "roadsub-recovery 3";
 
-/// `FILE.roadsub-recovery` beside `FILE`.
+/// `FILE.roadsub-recovery` beside `FILE` itself (links followed, as for its lock, so a
+/// table opened through a link finds the journal left when it was opened by its own name).
 pub fn journal_path(data: &Path) -> PathBuf {
+    let data = super::lock::canonical(data);
     let mut name = data.file_name().unwrap_or_default().to_os_string();
     name.push(".roadsub-recovery");
     data.with_file_name(name)
@@ -79,20 +87,36 @@ fn same(row: &SheetRow, fields: &[String]) -> bool {
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
+    /// Open for appending while the file holds every change in `entries`.
     file: Option<File>,
     /// The data file's size and time when the changes began, which they apply to.
     base: String,
+    /// Every change since the journal began: what a rewrite writes.
+    entries: Vec<Entry>,
+    /// Whether this session has written its journal file yet (before that, one found there
+    /// is an earlier session's, to be kept aside).
+    started: bool,
+    /// Makes every write fail as a full disk would, after writing half (tests).
+    #[cfg(test)]
+    pub disk_full: bool,
 }
 
-/// The form a file's size and modification time take in a journal's first line (`-` for a
-/// table not saved yet).
-pub fn base_of(stamp: Option<(u64, SystemTime)>) -> String {
+/// The form a file's size, modification time and content hash take in a journal's first line
+/// (`-` for a table not saved yet).
+pub fn base_of(stamp: Option<Stamp>) -> String {
     match stamp {
-        Some((len, time)) => {
-            let since = time
+        Some(s) => {
+            let since = s
+                .modified
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .unwrap_or_default();
-            format!("{len}\t{}.{:09}", since.as_secs(), since.subsec_nanos())
+            format!(
+                "{}\t{}.{:09}\t{:016x}",
+                s.len,
+                since.as_secs(),
+                since.subsec_nanos(),
+                s.hash
+            )
         }
         None => "-".to_string(),
     }
@@ -105,6 +129,8 @@ pub struct Left {
     pub base: String,
     /// The changes.
     pub entries: Vec<Entry>,
+    /// Lines that are not changes (damaged, or torn by a crash mid-write), as they were.
+    pub bad: Vec<Vec<u8>>,
 }
 
 /// A change as the journal keeps it (enough to redo it on the saved file).
@@ -133,6 +159,10 @@ impl Journal {
             path: journal_path(data),
             file: None,
             base,
+            entries: Vec::new(),
+            started: false,
+            #[cfg(test)]
+            disk_full: false,
         }
     }
 
@@ -140,34 +170,89 @@ impl Journal {
     /// as it was (a short row stays short: it is what a restore will find in the file).
     /// Returns where a journal already there was set aside (an earlier session's that was not
     /// offered, such as an empty one), so nobody's unsaved changes are overwritten.
+    ///
+    /// An error leaves the journal behind; the change is kept, and the next call writes the
+    /// journal whole again.
     pub fn record(&mut self, op: &Op, before: Option<&SheetRow>) -> io::Result<Option<PathBuf>> {
+        // Kept first: whatever fails below, a later call writes it.
+        let entry = Entry::of(op, before);
+        let line = format!("{}\n", entry.line());
+        self.entries.push(entry);
         let mut aside = None;
-        if self.file.is_none() {
+        if !self.started {
             if self.path.exists() {
                 aside = Some(Self::set_aside_file(&self.path)?);
             }
-            let mut f = OpenOptions::new()
-                .create(true)
-                .truncate(true)
-                .write(true)
-                .open(&self.path)?;
-            writeln!(f, "{MAGIC}\t{}", self.base)?;
-            self.file = Some(f);
+            self.started = true;
         }
-        let entry = Entry::of(op, before);
-        let f = self.file.as_mut().expect("opened above");
-        writeln!(f, "{}", entry.line())?;
-        f.flush()?;
+        match self.file.take() {
+            Some(mut f) => {
+                self.put(&mut f, line.as_bytes())?;
+                // Kept open only once the line is whole: after a failure the file is behind.
+                self.file = Some(f);
+            }
+            None => self.rewrite()?,
+        }
         Ok(aside)
     }
 
-    /// Writes `left` as a journal at `to` (the changes a restore could not apply, kept for
-    /// the user).
-    pub fn write_left(to: &Path, left: &Left) -> io::Result<()> {
-        let mut text = format!("{MAGIC}\t{}\n", left.base);
-        for e in &left.entries {
+    /// Whether the last write failed, so the journal on disk lacks changes.
+    pub fn behind(&self) -> bool {
+        self.started && self.file.is_none()
+    }
+
+    /// Writes every change so far to a new file renamed over the journal, and keeps it open
+    /// for the next ones.
+    fn rewrite(&mut self) -> io::Result<()> {
+        let mut text = format!("{MAGIC}\t{}\n", self.base);
+        for e in &self.entries {
             text.push_str(&e.line());
             text.push('\n');
+        }
+        let mut tmp = self.path.as_os_str().to_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
+        let written = (|| {
+            let mut f = File::create(&tmp)?;
+            self.put(&mut f, text.as_bytes())?;
+            f.sync_data()?;
+            fs::rename(&tmp, &self.path)?;
+            OpenOptions::new().append(true).open(&self.path)
+        })();
+        match written {
+            Ok(f) => {
+                self.file = Some(f);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Writes `bytes` and flushes them.
+    fn put(&self, f: &mut File, bytes: &[u8]) -> io::Result<()> {
+        #[cfg(test)]
+        if self.disk_full {
+            f.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(io::Error::from(io::ErrorKind::StorageFull));
+        }
+        f.write_all(bytes)?;
+        f.flush()
+    }
+
+    /// Writes `left` as a journal at `to` (the changes a restore could not apply, and the
+    /// lines it could not read, kept for the user).
+    pub fn write_left(to: &Path, left: &Left) -> io::Result<()> {
+        let mut text = format!("{MAGIC}\t{}\n", left.base).into_bytes();
+        for e in &left.entries {
+            text.extend_from_slice(e.line().as_bytes());
+            text.push(b'\n');
+        }
+        for line in &left.bad {
+            text.extend_from_slice(line);
+            text.push(b'\n');
         }
         fs::write(to, text)
     }
@@ -175,6 +260,8 @@ impl Journal {
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
     pub fn clear(&mut self) {
         self.file = None;
+        self.entries.clear();
+        self.started = false;
         let _ = fs::remove_file(&self.path);
     }
 
@@ -207,57 +294,74 @@ impl Journal {
         journal_path(data).is_file()
     }
 
-    /// Reads the changes of an earlier session; a damaged last line (a crash mid-write) is
-    /// left out.
+    /// Reads the changes of an earlier session. A line that is not a change (damaged, or
+    /// torn by a crash mid-write: no line end) is kept in [`Left::bad`], and reading goes on.
     pub fn read(data: &Path) -> io::Result<Left> {
-        let file = File::open(journal_path(data))?;
-        let mut lines = BufReader::new(file).lines();
-        let first = lines.next().transpose()?.unwrap_or_default();
-        let Some(base) = first.strip_prefix(MAGIC).and_then(|b| b.strip_prefix('\t')) else {
+        let bytes = fs::read(journal_path(data))?;
+        let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+        // What follows the last line end: empty, or a torn line.
+        let mut torn = lines.pop().filter(|t| !t.is_empty());
+        let mut lines = lines.into_iter();
+        let first = match lines.next() {
+            Some(first) => first,
+            None => torn.take().unwrap_or_default(),
+        };
+        let Some(base) = std::str::from_utf8(first)
+            .ok()
+            .and_then(|f| f.strip_prefix(MAGIC))
+            .and_then(|b| b.strip_prefix('\t'))
+        else {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "not a roadsub recovery journal",
             ));
         };
-        let base = base.to_string();
-        let mut entries = Vec::new();
+        let mut left = Left {
+            base: base.to_string(),
+            entries: Vec::new(),
+            bad: Vec::new(),
+        };
         for line in lines {
-            let line = line?;
-            let parts: Vec<&str> = line.split('\t').collect();
-            let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
-            let entry = match parts.first().copied() {
-                Some("set") if parts.len() >= 5 => {
-                    num(1)
-                        .zip(num(2))
-                        .zip(num(3))
-                        .map(|((row, col), fields)| Entry::Set {
-                            row,
-                            col,
-                            fields,
-                            value: unescape(parts[4]),
-                            before: parts[5..].iter().map(|p| unescape(p)).collect(),
-                        })
-                }
-                Some("ins") => num(1).map(|at| Entry::Insert {
-                    at,
-                    fields: parts[2..].iter().map(|p| unescape(p)).collect(),
-                }),
-                Some("del") => num(1).map(|at| Entry::Delete {
-                    at,
-                    fields: parts[2..].iter().map(|p| unescape(p)).collect(),
-                }),
-                _ => None,
-            };
-            match entry {
-                Some(e) => entries.push(e),
-                None => break,
+            match std::str::from_utf8(line).ok().and_then(Entry::parse) {
+                Some(e) => left.entries.push(e),
+                None => left.bad.push(line.to_vec()),
             }
         }
-        Ok(Left { base, entries })
+        left.bad.extend(torn.map(<[u8]>::to_vec));
+        Ok(left)
     }
 }
 
 impl Entry {
+    /// The change a journal line holds (None when the line is not one).
+    fn parse(line: &str) -> Option<Entry> {
+        let parts: Vec<&str> = line.split('\t').collect();
+        let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
+        match parts.first().copied() {
+            Some("set") if parts.len() >= 5 => {
+                num(1)
+                    .zip(num(2))
+                    .zip(num(3))
+                    .map(|((row, col), fields)| Entry::Set {
+                        row,
+                        col,
+                        fields,
+                        value: unescape(parts[4]),
+                        before: parts[5..].iter().map(|p| unescape(p)).collect(),
+                    })
+            }
+            Some("ins") => num(1).map(|at| Entry::Insert {
+                at,
+                fields: parts[2..].iter().map(|p| unescape(p)).collect(),
+            }),
+            Some("del") => num(1).map(|at| Entry::Delete {
+                at,
+                fields: parts[2..].iter().map(|p| unescape(p)).collect(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The entry for a change; `before` is the row an [`Op::Set`] changed, as it was.
     fn of(op: &Op, before: Option<&SheetRow>) -> Entry {
         match op {
@@ -349,7 +453,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn changes_survive_and_a_torn_last_line_is_dropped() {
+    fn changes_survive_and_a_torn_last_line_is_kept_apart() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("plan.csv");
         let mut j = Journal::new(&data, "12\t34.000000005".into());
@@ -382,6 +486,7 @@ mod tests {
         assert!(Journal::exists(&data));
         let left = Journal::read(&data).unwrap();
         assert_eq!(left.base, "12\t34.000000005");
+        assert_eq!(left.bad, [b"set\t1".to_vec()], "kept, not applied");
         assert_eq!(
             left.entries,
             [
@@ -411,5 +516,125 @@ mod tests {
         assert!(left.entries[0].to_op(&rows).is_some());
         j.clear();
         assert!(!Journal::exists(&data));
+    }
+
+    fn rows() -> Vec<SheetRow> {
+        (0..4)
+            .map(|i| SheetRow::new([format!("r{i}").as_str(), "3.5"], 0))
+            .collect()
+    }
+
+    #[test]
+    fn a_journal_write_cut_off_by_a_full_disk_is_rewritten_whole_at_the_next_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        let rows = rows();
+        let mut j = Journal::new(&data, "-".into());
+        let set = |r: usize, v: &str| Op::set(r, &rows[r], 1, v);
+        j.record(&set(0, "4"), rows.first()).unwrap();
+        j.disk_full = true;
+        let err = j.record(&set(1, "5"), rows.get(1)).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+        assert!(j.behind());
+        // Still full: still behind, and the journal holds the first change and a torn line.
+        assert!(j.record(&set(2, "6"), rows.get(2)).is_err());
+        assert!(j.behind());
+        let torn = fs::read_to_string(journal_path(&data)).unwrap();
+        assert!(torn.starts_with("roadsub-recovery 3\t-\nset\t0\t1\t2\t4\tr0\t3.5\n"));
+        assert!(!torn.ends_with('\n'), "{torn:?}");
+        // Space again: the next change writes every change, none glued to the torn line.
+        j.disk_full = false;
+        j.record(&set(3, "7"), rows.get(3)).unwrap();
+        assert!(!j.behind());
+        j.record(&set(0, "8"), rows.first()).unwrap();
+        assert_eq!(
+            fs::read_to_string(journal_path(&data)).unwrap(),
+            "roadsub-recovery 3\t-\n\
+             set\t0\t1\t2\t4\tr0\t3.5\n\
+             set\t1\t1\t2\t5\tr1\t3.5\n\
+             set\t2\t1\t2\t6\tr2\t3.5\n\
+             set\t3\t1\t2\t7\tr3\t3.5\n\
+             set\t0\t1\t2\t8\tr0\t3.5\n"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["plan.csv.roadsub-recovery"],
+            "no temporary file left"
+        );
+        // A save clears it; the changes before it are not written again.
+        j.clear();
+        j.record(&set(1, "9"), rows.get(1)).unwrap();
+        assert_eq!(
+            fs::read_to_string(journal_path(&data)).unwrap(),
+            "roadsub-recovery 3\t-\nset\t1\t1\t2\t9\tr1\t3.5\n"
+        );
+    }
+
+    #[test]
+    fn a_damaged_journal_line_hides_none_of_the_lines_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        fs::write(
+            journal_path(&data),
+            b"roadsub-recovery 3\t-\n\
+              set\t0\t1\t2\tA\tr0\t3.5\n\
+              seset\t1\t1\t2\tB\tr1\t3.5\n\
+              set\t\xff\n\
+              set\t2\t1\t2\tC\tr2\t3.5\n\
+              set\t3\t1",
+        )
+        .unwrap();
+        let left = Journal::read(&data).unwrap();
+        let values: Vec<&str> = left
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Set { value, .. } => value.as_str(),
+                _ => panic!("{e:?}"),
+            })
+            .collect();
+        assert_eq!(values, ["A", "C"]);
+        assert_eq!(
+            left.bad,
+            [
+                b"seset\t1\t1\t2\tB\tr1\t3.5".to_vec(),
+                b"set\t\xff".to_vec(),
+                b"set\t3\t1".to_vec()
+            ]
+        );
+        // Kept as they were, after the changes that did not fit.
+        let to = dir.path().join("kept");
+        Journal::write_left(&to, &left).unwrap();
+        assert_eq!(
+            fs::read(&to).unwrap(),
+            b"roadsub-recovery 3\t-\n\
+              set\t0\t1\t2\tA\tr0\t3.5\n\
+              set\t2\t1\t2\tC\tr2\t3.5\n\
+              seset\t1\t1\t2\tB\tr1\t3.5\n\
+              set\t\xff\n\
+              set\t3\t1\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_table_opened_through_a_symbolic_link_has_the_journal_of_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("in.csv");
+        fs::write(&data, "id\n").unwrap();
+        let link = dir.path().join("lnk.csv");
+        std::os::unix::fs::symlink("in.csv", &link).unwrap();
+        let rows = rows();
+        let mut j = Journal::new(&link, "-".into());
+        j.record(&Op::set(0, &rows[0], 1, "4"), rows.first())
+            .unwrap();
+        assert!(Journal::exists(&data));
+        assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
+        assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
+        assert_eq!(Journal::read(&data).unwrap().entries.len(), 1);
     }
 }

@@ -27,9 +27,11 @@ pub struct Lock {
     _file: File,
 }
 
-/// Takes the lock for the data file `data`: `Ok(None)` when another editor holds it.
+/// Takes the lock for the data file `data`: `Ok(None)` when another editor holds it. The
+/// lock is that of the file itself (links followed), so a table opened through a symbolic
+/// link and through its own name has one lock.
 pub fn take(data: &Path) -> io::Result<Option<Lock>> {
-    let path = lock_path(data);
+    let path = lock_path(&canonical(data));
     loop {
         let file = OpenOptions::new()
             .create(true)
@@ -45,6 +47,22 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
         if same_file(&file, &path) {
             return Ok(Some(Lock { path, _file: file }));
         }
+    }
+}
+
+/// `data` with links and `.`/`..` resolved: the file's own path, or for a file not there yet
+/// (a new table, a new name to save to), its folder's with its name.
+pub fn canonical(data: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(data) {
+        return p;
+    }
+    let folder = match data.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (fs::canonicalize(folder), data.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => data.to_path_buf(),
     }
 }
 
@@ -103,5 +121,35 @@ mod tests {
         fs::write(lock_path(&data), "").unwrap();
         let again = take(&data).unwrap();
         assert!(again.is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_table_opened_through_a_symbolic_link_shares_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("in.csv");
+        fs::write(&data, "id\n").unwrap();
+        let link = dir.path().join("lnk.csv");
+        std::os::unix::fs::symlink("in.csv", &link).unwrap();
+        let first = take(&link).unwrap().expect("free");
+        assert_eq!(
+            first.path(),
+            fs::canonicalize(dir.path())
+                .unwrap()
+                .join("in.csv.roadsub-lock")
+        );
+        assert!(take(&data).unwrap().is_none(), "held through the link");
+        let dotted = dir.path().join(".").join("lnk.csv");
+        assert!(take(&dotted).unwrap().is_none());
+        drop(first);
+        let second = take(&data).unwrap().expect("free again");
+        assert!(take(&link).unwrap().is_none());
+        drop(second);
+        // A name not there yet is locked in its folder's own path too.
+        let new = dir.path().join("sub").join("..").join("new.csv");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        let held = take(&new).unwrap().expect("free");
+        assert!(take(&dir.path().join("new.csv")).unwrap().is_none());
+        drop(held);
     }
 }

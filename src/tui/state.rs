@@ -213,26 +213,31 @@ impl App {
         }
         match left {
             None => {}
-            Some(Ok(l)) if l.entries.is_empty() => {
+            Some(Ok(l)) if l.entries.is_empty() && l.bad.is_empty() => {
                 if let Some(j) = &mut app.journal {
                     j.clear();
                 }
             }
-            Some(Ok(l)) if l.base == base => {
+            Some(Ok(l)) if l.base == base && !l.entries.is_empty() => {
                 app.mode = Mode::Ask(Question::Restore(l.entries.len()))
             }
-            Some(_) => {
+            Some(l) => {
                 // The file changed since (or the journal is damaged): applying the changes by
                 // row number could put them on the wrong rows. Keep them aside instead.
                 let aside = Journal::set_aside(&data)
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
+                let only_damaged = l.is_ok_and(|l| l.base == base);
                 app.say_owned(
-                    match lang {
-                        Lang::En => format!(
+                    match (lang, only_damaged) {
+                        (Lang::En, false) => format!(
                             "kept in {aside}: unsaved changes from an earlier session, which no longer fit the file"
                         ),
-                        Lang::Zh => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
+                        (Lang::Zh, false) => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
+                        (Lang::En, true) => format!(
+                            "kept in {aside}: the recovery file of an earlier session, none of whose records could be read"
+                        ),
+                        (Lang::Zh, true) => format!("已另存于 {aside}：上次会话的恢复文件，其中的记录均已损坏，无法读取"),
                     },
                     true,
                 );
@@ -501,6 +506,12 @@ impl App {
         }
     }
 
+    /// The recovery journal, to fail its writes (tests).
+    #[cfg(test)]
+    pub fn journal_mut(&mut self) -> Option<&mut Journal> {
+        self.journal.as_mut()
+    }
+
     /// The lock file this editor holds, if any.
     pub fn lock_file(&self) -> Option<PathBuf> {
         self.lock.as_ref().map(|l| l.path().to_path_buf())
@@ -508,11 +519,7 @@ impl App {
 
     /// Why this editor changes nothing.
     fn say_read_only(&mut self) {
-        let file = journal_data(&self.doc).display().to_string();
-        let text = match self.lang {
-            Lang::En => format!("read-only: another roadsub is editing {file}; changes and saving are for that one (x still exports)"),
-            Lang::Zh => format!("只读：另一个 roadsub 正在编辑 {file}；修改和保存请在那边进行（仍可按 x 导出）"),
-        };
+        let text = read_only_said(self.lang, self.doc.path.as_deref());
         self.say_owned(text, true);
     }
 
@@ -549,7 +556,13 @@ impl App {
 
     fn record(&mut self, op: &Op, before: Option<&SheetRow>) {
         let Some(j) = &mut self.journal else { return };
+        let was_behind = j.behind();
         match j.record(op, before) {
+            Ok(None) if was_behind => self.say(
+                "the recovery file can be written again and holds every change",
+                "恢复文件又可以写入了，所有修改都已记下",
+                false,
+            ),
             Ok(None) => {}
             Ok(Some(aside)) => {
                 // Another session (or an earlier one) left changes there: keep them.
@@ -562,14 +575,16 @@ impl App {
                     true,
                 );
             }
-            Err(e) => self.say_owned(
-                format!(
-                    "{}{e}",
-                    self.lang
-                        .pick("cannot write the recovery file: ", "无法写入恢复文件：")
-                ),
-                true,
-            ),
+            Err(e) => {
+                let why = self.lang.io_reason(&e);
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("cannot write the recovery file: {why}; it is written again, whole, at the next change"),
+                        Lang::Zh => format!("无法写入恢复文件：{why}；下次修改时将重新完整写入"),
+                    },
+                    true,
+                )
+            }
         }
     }
 
@@ -1075,7 +1090,8 @@ impl App {
                 true,
             );
         };
-        let total = left.entries.len();
+        let damaged = left.bad.len();
+        let total = left.entries.len() + damaged;
         let mut missed = Vec::new();
         for e in std::mem::take(&mut left.entries) {
             match e.to_op(&self.doc.sheet.rows) {
@@ -1089,10 +1105,10 @@ impl App {
         }
         self.measure_all();
         self.relayout();
-        let applied = total - missed.len();
+        let applied = total - missed.len() - damaged;
         let mut kept = String::new();
         if let Some(aside) = &aside {
-            if missed.is_empty() {
+            if missed.is_empty() && damaged == 0 {
                 let _ = std::fs::remove_file(aside);
             } else {
                 left.entries = missed.clone();
@@ -1102,6 +1118,7 @@ impl App {
         }
         let missing = missed.len();
         let text = match (self.lang, missing) {
+            _ if damaged > 0 => damaged_said(self.lang, applied, total, missing, damaged, &kept),
             (Lang::En, 0) => format!(
                 "{applied} unsaved {} restored (u undoes them one by one)",
                 if applied == 1 { "change" } else { "changes" }
@@ -1114,7 +1131,7 @@ impl App {
             ),
             (Lang::Zh, _) => format!("已恢复 {total} 处未保存修改中的 {applied} 处；另有 {missing} 处与现有行不符，保存在 {kept}"),
         };
-        self.say_owned(text, missing > 0);
+        self.say_owned(text, missing + damaged > 0);
     }
 
     fn exporting(&mut self, action: Action, buffer: String, cursor: usize) {
@@ -1346,12 +1363,56 @@ impl App {
     }
 }
 
+/// What a second editor says: which table the other one edits (a new table has no file to
+/// name: the lock it shares is one per folder).
+pub fn read_only_said(lang: Lang, file: Option<&std::path::Path>) -> String {
+    match (lang, file) {
+        (Lang::En, Some(f)) => format!("read-only: another roadsub is editing {}; changes and saving are for that one (x still exports)", f.display()),
+        (Lang::Zh, Some(f)) => format!("只读：另一个 roadsub 正在编辑 {}；修改和保存请在那边进行（仍可按 x 导出）", f.display()),
+        (Lang::En, None) => "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)".to_string(),
+        (Lang::Zh, None) => "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）".to_string(),
+    }
+}
+
 /// Why a save failed, said plainly ("the disk is full"), with the file named.
 pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> String {
     let (name, why) = (path.display(), lang.io_reason(e));
     match lang {
         Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
         Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
+    }
+}
+
+/// What a restore says when some lines of the journal could not be read: how many changes
+/// went back, how many no longer fit, how many were damaged, and where those are kept.
+fn damaged_said(
+    lang: Lang,
+    applied: usize,
+    total: usize,
+    unfit: usize,
+    damaged: usize,
+    kept: &str,
+) -> String {
+    let (n, m) = (damaged, unfit);
+    match lang {
+        Lang::En => format!(
+            "{applied} of {total} unsaved changes restored; {n} {} damaged{} and {} kept in {kept}",
+            if n == 1 { "record is" } else { "records are" },
+            match m {
+                0 => String::new(),
+                1 => ", 1 no longer fits the rows as they are,".to_string(),
+                _ => format!(", {m} no longer fit the rows as they are,"),
+            },
+            if n + m == 1 { "is" } else { "are" },
+        ),
+        Lang::Zh => format!(
+            "已恢复 {total} 处未保存修改中的 {applied} 处；{n} 条记录已损坏{}，保存在 {kept}",
+            if m == 0 {
+                String::new()
+            } else {
+                format!("，另有 {m} 处与现有行不符")
+            }
+        ),
     }
 }
 

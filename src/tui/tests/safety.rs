@@ -421,3 +421,124 @@ fn one_change_or_one_row_is_said_in_the_singular() {
         )
     );
 }
+
+#[test]
+fn changes_made_while_the_disk_was_full_are_not_lost_from_the_recovery_file() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (mut app, _dir, path) = open_copy(lang);
+        // AY-01 宽度 4.5 → 3.5; then, the disk full, AY-02 and AY-03 likewise.
+        press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>");
+        app.journal_mut().unwrap().disk_full = true;
+        let full = match lang {
+            Lang::En => "cannot write the recovery file: the disk is full; it is written again, whole, at the next change",
+            Lang::Zh => "无法写入恢复文件：磁盘已满；下次修改时将重新完整写入",
+        };
+        for _ in 0..2 {
+            press(&mut app, "j<Enter><BS><BS><BS>4.0<Enter>");
+            assert_eq!(app.status.as_ref().unwrap().text, full);
+        }
+        app.journal_mut().unwrap().disk_full = false;
+        press(&mut app, "j<Enter><BS><BS><BS>5.5<Enter>");
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            lang.pick(
+                "the recovery file can be written again and holds every change",
+                "恢复文件又可以写入了，所有修改都已记下"
+            )
+        );
+        let widths: Vec<String> = (0..4)
+            .map(|r| app.doc.sheet.rows[r].get(5).to_string())
+            .collect();
+        drop(app); // a crash
+        let mut app = open(&path, lang);
+        assert_eq!(app.mode, Mode::Ask(Question::Restore(4)));
+        press(&mut app, "y");
+        let restored: Vec<String> = (0..4)
+            .map(|r| app.doc.sheet.rows[r].get(5).to_string())
+            .collect();
+        assert_eq!(restored, widths);
+        assert_eq!(restored, ["3.5", "4.0", "4.0", "5.5"]);
+    }
+}
+
+#[test]
+fn a_damaged_recovery_record_is_kept_and_counted_and_the_ones_after_it_restored() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(
+        &mut app,
+        "lllll<Enter><BS><BS><BS>5.5<Enter>j<Enter><BS><BS><BS>6.5<Enter>j<Enter><BS><BS><BS>7.5<Enter>",
+    );
+    drop(app); // a crash
+    let jpath = journal::journal_path(&path);
+    let text = std::fs::read_to_string(&jpath).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    let damaged = format!("se{}", lines[2]);
+    std::fs::write(
+        &jpath,
+        format!("{}\n{}\n{damaged}\n{}\n", lines[0], lines[1], lines[3]),
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(2)));
+    press(&mut app, "y");
+    let mut aside = jpath.clone().into_os_string();
+    aside.push(".old");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "2 of 3 unsaved changes restored; 1 record is damaged and is kept in {}",
+            std::path::Path::new(&aside).display()
+        )
+    );
+    let widths: Vec<&str> = (0..3).map(|r| app.doc.sheet.rows[r].get(5)).collect();
+    assert_eq!(
+        widths,
+        ["5.5", "3.5", "7.5"],
+        "AY-02's change is the damaged one"
+    );
+    assert_eq!(
+        set_aside_journal(&path),
+        format!("{}\n{damaged}\n", lines[0])
+    );
+}
+
+#[test]
+fn a_second_roadsub_on_a_new_table_says_a_new_table_in_this_folder_is_being_edited() {
+    assert_eq!(
+        state::read_only_said(Lang::En, None),
+        "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)"
+    );
+    assert_eq!(
+        state::read_only_said(Lang::Zh, None),
+        "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）"
+    );
+    assert_eq!(
+        state::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
+        "read-only: another roadsub is editing /data/plan.csv; changes and saving are for that one (x still exports)"
+    );
+}
+
+#[test]
+fn a_recovery_file_of_damaged_records_only_is_kept_and_said_so() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter>");
+    drop(app); // a crash
+    let jpath = journal::journal_path(&path);
+    let text = std::fs::read_to_string(&jpath).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    std::fs::write(&jpath, format!("{first}\nsxet\t0\n")).unwrap();
+    let app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Normal);
+    let mut aside = jpath.clone().into_os_string();
+    aside.push(".old");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "kept in {}: the recovery file of an earlier session, none of whose records could be read",
+            std::path::Path::new(&aside).display()
+        )
+    );
+    assert_eq!(set_aside_journal(&path), format!("{first}\nsxet\t0\n"));
+    assert_eq!(app.doc.sheet.rows[0].get(5), "4.5");
+}
