@@ -23,11 +23,13 @@ use super::verbatim::{
 use super::{open_in, Columns, Encoding, Field, Item, Style, TableError};
 use crate::i18n::Lang;
 
-/// One row's fields, stored back to back.
+/// One row's fields, stored back to back. A table holds a million of these, so where each
+/// field ends is kept in 32 bits: a row is far under 4 GiB (a record is at most 1 MiB; a
+/// cell is typed in or read from a workbook, whose cells hold at most 32,767 characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     text: Box<str>,
-    ends: Box<[usize]>,
+    ends: Box<[u32]>,
     /// The line the row started on in the file (0 for rows added since); it names the bytes
     /// the row was read from, where they are kept.
     pub line: u64,
@@ -35,12 +37,22 @@ pub struct SheetRow {
 
 impl SheetRow {
     /// A row of these fields.
-    pub fn new<'a>(fields: impl IntoIterator<Item = &'a str>, line: u64) -> SheetRow {
-        let mut text = String::new();
-        let mut ends = Vec::new();
+    pub fn new<'a, I>(fields: I, line: u64) -> SheetRow
+    where
+        I: IntoIterator<Item = &'a str>,
+        I::IntoIter: Clone,
+    {
+        // Sized first, so each row is one exact allocation for its text and one for its ends:
+        // growing them field by field would leave a million freed pieces too small to reuse.
+        let fields = fields.into_iter();
+        let (n, len) = fields
+            .clone()
+            .fold((0, 0), |(n, len), f| (n + 1, len + f.len()));
+        let mut text = String::with_capacity(len);
+        let mut ends = Vec::with_capacity(n);
         for f in fields {
             text.push_str(f);
-            ends.push(text.len());
+            ends.push(u32::try_from(text.len()).expect("a row is far under 4 GiB"));
         }
         SheetRow {
             text: text.into(),
@@ -63,8 +75,8 @@ impl SheetRow {
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                &self.text[start..end]
+                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+                &self.text[start..end as usize]
             }
             None => "",
         }
@@ -87,13 +99,16 @@ impl SheetRow {
     }
 
     /// Where each field ends in [`SheetRow::text`].
-    pub(super) fn ends(&self) -> &[usize] {
+    pub(super) fn ends(&self) -> &[u32] {
         &self.ends
     }
 
-    /// The row as a record the table reader would have produced.
-    pub fn record(&self) -> super::Record<'_> {
-        super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
+    /// The row as a record the table reader would have produced, its fields' ends written
+    /// into `ends` (a buffer to reuse).
+    pub fn record<'a>(&'a self, ends: &'a mut Vec<usize>) -> super::Record<'a> {
+        ends.clear();
+        ends.extend(self.ends.iter().map(|&e| e as usize));
+        super::Record::new(self.line, &self.text, ends, self.text.contains('\n'))
     }
 
     /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
@@ -383,7 +398,10 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     let mut kept = Vec::new();
     loop {
         let item = match rows.next_item()? {
-            Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
+            Some(Item::Record(r)) => {
+                let fields = (0..r.len()).filter_map(|i| r.get(i));
+                Some(Ok(SheetRow::new(fields, r.line)))
+            }
             Some(Item::Skipped(e)) => Some(Err(e)),
             None => None,
         };
