@@ -162,6 +162,9 @@ pub struct Sheet {
     pub stamp: Option<(u64, SystemTime)>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
     pub workbook: Option<WorkbookOrigin>,
+    /// Rows whose cell in a known column holds a formula with no saved result, by line (in
+    /// order), with that cell's column (the first such, as a batch run names it).
+    no_result: Vec<(u64, usize)>,
 }
 
 /// The workbook a table was read from (saving edits it in place where it can).
@@ -193,6 +196,14 @@ impl Sheet {
     pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
             let book = super::workbook::open(path, None)?;
+            let mut no_result: Vec<(u64, usize)> = book
+                .no_result
+                .iter()
+                .copied()
+                .filter(|&(_, col)| book.columns.field_at(col).is_some())
+                .collect();
+            no_result.sort_unstable();
+            no_result.dedup_by_key(|(line, _)| *line);
             return Ok(Sheet {
                 columns: book.columns,
                 rows: book.rows,
@@ -208,6 +219,7 @@ impl Sheet {
                     others: book.others,
                     above_header: book.above_header,
                 }),
+                no_result,
             });
         }
         load_csv(path, encoding).map_err(|e| match e {
@@ -254,6 +266,7 @@ impl Sheet {
             kept: Vec::new(),
             stamp: None,
             workbook: None,
+            no_result: Vec::new(),
         }
     }
 
@@ -324,15 +337,35 @@ impl Sheet {
         }
         out.commit()?;
         if let Some(saved) = saved {
+            let mut no_result = Vec::new();
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
+                // A formula left alone is still there, now on the row's new line.
+                if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
+                    no_result.push((line, self.no_result[i].1));
+                }
                 row.line = line;
             }
+            no_result.sort_unstable();
+            self.no_result = no_result;
             self.workbook = Some(saved.origin);
         } else if self.workbook.is_some() {
             self.workbook = None;
         }
         self.stamp = stamp(path);
         Ok(())
+    }
+
+    /// The column of the cell of the row read from `line` that holds a formula with no saved
+    /// result, if there is one (a workbook written by a program that does not calculate).
+    pub fn formula_without_result(&self, line: u64) -> Option<usize> {
+        if self.no_result.is_empty() || line == 0 {
+            return None;
+        }
+        let i = self
+            .no_result
+            .binary_search_by_key(&line, |&(l, _)| l)
+            .ok()?;
+        Some(self.no_result[i].1)
     }
 
     /// Whether the file changed on disk since it was read or saved.
@@ -475,6 +508,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         kept,
         stamp: stamp(path),
         workbook: None,
+        no_result: Vec::new(),
     })
 }
 

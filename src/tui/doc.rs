@@ -106,6 +106,16 @@ pub fn set_field(row: &SheetRow, col: usize, new: &str, fields: usize) -> SheetR
 }
 
 fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
+    // A workbook cell whose formula was never calculated holds no value, not a blank one:
+    // said as a batch run says it, until a value is typed in.
+    if let Some(col) = sheet.formula_without_result(row.line) {
+        if row.get(col).trim().is_empty() {
+            return Calc::Bad(vec![RowError {
+                column: sheet.columns.names.get(col).cloned(),
+                ..RowError::row(row.line, Problem::NoSavedResult)
+            }]);
+        }
+    }
     let mut errors = Vec::new();
     let mut ends = Vec::new();
     let record = row.record(&mut ends);
@@ -695,6 +705,72 @@ mod tests {
             Summary::new(&rules, &[]).total,
             "no fen left over in any total"
         );
+    }
+
+    /// A workbook whose E1 cost is a formula saved without its result (as a program that
+    /// writes formulas without calculating them leaves it), and a good E2.
+    fn workbook_with_an_uncalculated_formula(dir: &std::path::Path) -> PathBuf {
+        use rust_xlsxwriter::{Formula, Workbook};
+        let path = dir.join("plan.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, id) in [(1, "E1"), (2, "E2")] {
+            for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+            ws.write_number(r, 4, 4.5).unwrap();
+            ws.write_number(r, 5, 1.0).unwrap();
+        }
+        ws.write_formula(1, 6, Formula::new("=F2*800000").set_result("800000"))
+            .unwrap();
+        ws.write_number(2, 6, 800_000.0).unwrap();
+        book.save(&path).unwrap();
+        crate::table::workbook::tests::rewrite_entry(&path, "xl/worksheets/sheet1.xml", |x| {
+            x.replace("<f>F2*800000</f><v>800000</v>", "<f>F2*800000</f>")
+        });
+        path
+    }
+
+    #[test]
+    fn a_formula_cell_without_a_saved_result_is_explained_as_batch_says_not_as_no_cost() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let path = workbook_with_an_uncalculated_formula(dir.path());
+        let mut d = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
+        let explain = |d: &Doc, lang| match d.calc(&rules, 0) {
+            Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| e.render_value(&rules, lang))
+                .collect::<Vec<_>>(),
+            Calc::Good(_) => panic!("E1 has no cost to compute with"),
+        };
+        assert_eq!(
+            explain(&d, Lang::En),
+            ["投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"]
+        );
+        assert_eq!(
+            explain(&d, Lang::Zh),
+            ["投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
+        );
+        assert!(!d.is_good(0));
+        assert_eq!(subsidy(&d), "750000.00", "E2 alone: 1 km of village road");
+        // A value typed in is a value: the row computes.
+        let cost = d.sheet.columns.index(Field::Cost).unwrap();
+        let row = d.sheet.rows[0].clone();
+        d.change(&rules, Op::set(0, &row, cost, "800000"));
+        assert!(d.is_good(0));
+        assert_eq!(subsidy(&d), "1500000.00");
+        // Taken out again, the cell is the uncalculated formula it was.
+        d.undo(&rules);
+        assert_eq!(explain(&d, Lang::En).len(), 1);
+        assert!(explain(&d, Lang::En)[0].contains("formula with no saved result"));
     }
 
     #[test]
