@@ -256,7 +256,9 @@ fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_not_garbled() {
     let bytes = GB18030.encode(&text).0.into_owned();
     let (_dir, path) = file_with(&bytes);
     assert_eq!(
-        sheet::Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        sheet::Sheet::load(&path)
+            .unwrap_err()
+            .render("t.csv", Lang::En),
         "t.csv:3002: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
          hold Chinese characters, so the file's encoding cannot be told; give --encoding gbk if it \
          is GBK/GB18030, or --encoding utf-8 if it is UTF-8"
