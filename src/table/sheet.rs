@@ -27,13 +27,11 @@ use stamp::{hash_of, ContentHash, Hashing};
 
 mod stamp;
 
-/// One row's fields, stored back to back. A table holds a million of these, so where each
-/// field ends is kept in 32 bits: a row is far under 4 GiB (a record is at most 1 MiB; a
-/// cell is typed in or read from a workbook, whose cells hold at most 32,767 characters).
+/// One row's fields, stored back to back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     text: Box<str>,
-    ends: Box<[u32]>,
+    ends: Box<[usize]>,
     /// The line the row started on in the file (0 for rows added since); it names the bytes
     /// the row was read from, where they are kept.
     pub line: u64,
@@ -41,22 +39,12 @@ pub struct SheetRow {
 
 impl SheetRow {
     /// A row of these fields.
-    pub fn new<'a, I>(fields: I, line: u64) -> SheetRow
-    where
-        I: IntoIterator<Item = &'a str>,
-        I::IntoIter: Clone,
-    {
-        // Sized first, so each row is one exact allocation for its text and one for its ends:
-        // growing them field by field would leave a million freed pieces too small to reuse.
-        let fields = fields.into_iter();
-        let (n, len) = fields
-            .clone()
-            .fold((0, 0), |(n, len), f| (n + 1, len + f.len()));
-        let mut text = String::with_capacity(len);
-        let mut ends = Vec::with_capacity(n);
+    pub fn new<'a>(fields: impl IntoIterator<Item = &'a str>, line: u64) -> SheetRow {
+        let mut text = String::new();
+        let mut ends = Vec::new();
         for f in fields {
             text.push_str(f);
-            ends.push(u32::try_from(text.len()).expect("a row is far under 4 GiB"));
+            ends.push(text.len());
         }
         SheetRow {
             text: text.into(),
@@ -79,8 +67,8 @@ impl SheetRow {
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-                &self.text[start..end as usize]
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                &self.text[start..end]
             }
             None => "",
         }
@@ -103,16 +91,13 @@ impl SheetRow {
     }
 
     /// Where each field ends in [`SheetRow::text`].
-    pub(super) fn ends(&self) -> &[u32] {
+    pub(super) fn ends(&self) -> &[usize] {
         &self.ends
     }
 
-    /// The row as a record the table reader would have produced, its fields' ends written
-    /// into `ends` (a buffer to reuse).
-    pub fn record<'a>(&'a self, ends: &'a mut Vec<usize>) -> super::Record<'a> {
-        ends.clear();
-        ends.extend(self.ends.iter().map(|&e| e as usize));
-        super::Record::new(self.line, &self.text, ends, self.text.contains('\n'))
+    /// The row as a record the table reader would have produced.
+    pub fn record(&self) -> super::Record<'_> {
+        super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
     }
 
     /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
@@ -166,9 +151,6 @@ pub struct Sheet {
     pub stamp: Option<Stamp>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
     pub workbook: Option<WorkbookOrigin>,
-    /// Rows whose cell in a known column holds a formula with no saved result, by line (in
-    /// order), with that cell's column (the first such, as a batch run names it).
-    no_result: Vec<(u64, usize)>,
 }
 
 /// The workbook a table was read from (saving edits it in place where it can).
@@ -196,14 +178,6 @@ impl Sheet {
             // Taken before the workbook is read: a change while it is read shows as one.
             let stamp = Stamp::read(path);
             let book = super::workbook::open(path, None)?;
-            let mut no_result: Vec<(u64, usize)> = book
-                .no_result
-                .iter()
-                .copied()
-                .filter(|&(_, col)| book.columns.field_at(col).is_some())
-                .collect();
-            no_result.sort_unstable();
-            no_result.dedup_by_key(|(line, _)| *line);
             return Ok(Sheet {
                 columns: book.columns,
                 rows: book.rows,
@@ -219,7 +193,6 @@ impl Sheet {
                     others: book.others,
                     above_header: book.above_header,
                 }),
-                no_result,
             });
         }
         load_csv(path, encoding).map_err(|e| match e {
@@ -266,7 +239,6 @@ impl Sheet {
             kept: Vec::new(),
             stamp: None,
             workbook: None,
-            no_result: Vec::new(),
         }
     }
 
@@ -340,16 +312,9 @@ impl Sheet {
         }
         out.commit()?;
         if let Some(saved) = saved {
-            let mut no_result = Vec::new();
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
-                // A formula left alone is still there, now on the row's new line.
-                if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
-                    no_result.push((line, self.no_result[i].1));
-                }
                 row.line = line;
             }
-            no_result.sort_unstable();
-            self.no_result = no_result;
             self.workbook = Some(saved.origin);
         } else if self.workbook.is_some() {
             self.workbook = None;
@@ -360,19 +325,6 @@ impl Sheet {
             None => Stamp::read(path),
         };
         Ok(())
-    }
-
-    /// The column of the cell of the row read from `line` that holds a formula with no saved
-    /// result, if there is one (a workbook written by a program that does not calculate).
-    pub fn formula_without_result(&self, line: u64) -> Option<usize> {
-        if self.no_result.is_empty() || line == 0 {
-            return None;
-        }
-        let i = self
-            .no_result
-            .binary_search_by_key(&line, |&(l, _)| l)
-            .ok()?;
-        Some(self.no_result[i].1)
     }
 
     /// Whether the file changed on disk since it was read or saved: another file now (device
@@ -444,10 +396,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     let mut kept = Vec::new();
     loop {
         let item = match rows.next_item()? {
-            Some(Item::Record(r)) => {
-                let fields = (0..r.len()).filter_map(|i| r.get(i));
-                Some(Ok(SheetRow::new(fields, r.line)))
-            }
+            Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
             Some(Item::Skipped(e)) => Some(Err(e)),
             None => None,
         };
@@ -528,7 +477,6 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         kept,
         stamp: Stamp::of(path, hash.take().finish()),
         workbook: None,
-        no_result: Vec::new(),
     })
 }
 

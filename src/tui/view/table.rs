@@ -10,6 +10,7 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::table::Field;
 use crate::textwidth::{cells, truncate};
+use crate::tui::doc::Calc;
 use crate::tui::state::{App, Line, Mode};
 use unicode_width::UnicodeWidthChar;
 
@@ -109,7 +110,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let mut spans = Vec::new();
         match &app.lines[i] {
             Line::Row(r) => {
-                let bad = !app.doc.is_good(*r);
+                let bad = matches!(app.doc.calcs[*r], Calc::Bad(_));
                 spans.push(if bad {
                     Span::raw("✗ ").red().bold()
                 } else {
