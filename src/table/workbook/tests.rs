@@ -30,7 +30,7 @@ const HEADER: [&str; 11] = [
 /// A county's plan: a merged title, the header, three segments (formulas with saved results,
 /// `1.50` in a 0.00 format, `+5` as text, dates, booleans, an 18-digit id), and a second
 /// sheet whose formula points into the first.
-pub(crate) fn fixture(path: &Path) {
+fn fixture(path: &Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();
@@ -189,7 +189,7 @@ fn formulas(path: &Path) -> BTreeMap<(String, u32, u32), String> {
     out
 }
 
-pub(crate) const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
+const SHEET_XML: &str = "xl/worksheets/sheet1.xml";
 
 /// Opens the fixture as the table does, sets one cell, saves; returns the directory, the path,
 /// the sheet, and the entries before.
@@ -399,14 +399,7 @@ fn a_row_added_in_the_table_is_written_below_the_sheet_once() {
 fn overwriting_a_shared_formula_is_refused_and_the_file_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
-    fixture(&path);
-    // Make E1's cost formula one that the next row shares, as Excel writes filled-down ones.
-    rewrite_entry(&path, SHEET_XML, |xml| {
-        xml.replace(
-            "<f>F3*800000</f>",
-            r#"<f t="shared" ref="G3:G4" si="0">F3*800000</f>"#,
-        )
-    });
+    shared_formula_fixture(&path);
     let before = fs::read(&path).unwrap();
     let mut sheet = Sheet::load(&path).unwrap();
     sheet.rows[0] = sheet.rows[0].with(6, "170万");
@@ -418,6 +411,18 @@ fn overwriting_a_shared_formula_is_refused_and_the_file_is_left_alone() {
         "cell G3 holds a formula other cells share, and overwriting it would change them too; not saved: change it in Excel or WPS, or save under a new name ending in .csv"
     );
     assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+/// [`fixture`] with the first row's cost formula (G3) one that the next row shares, as Excel
+/// writes filled-down formulas.
+pub(crate) fn shared_formula_fixture(path: &Path) {
+    fixture(path);
+    rewrite_entry(path, SHEET_XML, |xml| {
+        xml.replace(
+            "<f>F3*800000</f>",
+            r#"<f t="shared" ref="G3:G4" si="0">F3*800000</f>"#,
+        )
+    });
 }
 
 /// Rewrites one entry of a zip file (keeping the others as they are).

@@ -857,16 +857,9 @@ fn save_then_quit_quits_after_saving_under_a_new_name() {
 
 #[test]
 fn save_then_quit_quits_after_a_shared_formula_sends_the_table_to_a_new_name() {
-    use crate::table::workbook::tests::{fixture, rewrite_entry, SHEET_XML};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
-    fixture(&path);
-    rewrite_entry(&path, SHEET_XML, |xml| {
-        xml.replace(
-            "<f>F3*800000</f>",
-            r#"<f t="shared" ref="G3:G4" si="0">F3*800000</f>"#,
-        )
-    });
+    crate::table::workbook::tests::shared_formula_fixture(&path);
     let before = std::fs::read(&path).unwrap();
     let mut app = open(&path, Lang::En);
     app.col = 6;
