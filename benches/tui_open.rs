@@ -38,6 +38,18 @@ fn generate(path: &std::path::Path, rows: usize) {
     }
 }
 
+/// The process's peak resident memory so far (VmHWM), as the kernel reports it.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
 fn main() {
     let sizes: Vec<usize> = match std::env::var("ROADSUB_BENCH_ROWS")
         .ok()
@@ -94,5 +106,6 @@ fn main() {
             edited.as_secs_f64() * 1e3,
             drawn.as_secs_f64() * 1e3
         );
+        println!("tui: {rows} rows — peak memory {}", peak_memory());
     }
 }

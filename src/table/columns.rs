@@ -285,6 +285,10 @@ impl Columns {
     }
 
     /// The field a column holds, if any.
+    // Never inlined: called in a loop over cells, the unrolled search over every field gave
+    // LLVM's loop unswitching one loop copy per combination of fields present, and a release
+    // build that never finished.
+    #[inline(never)]
     pub fn field_at(&self, column: usize) -> Option<Field> {
         Field::ALL
             .into_iter()

@@ -258,6 +258,8 @@ pub enum Source<R> {
     Book {
         rows: workbook::stream::BookRows,
         current: Option<workbook::stream::BookItem>,
+        /// Where the current row's fields end (reused from row to row).
+        ends: Vec<usize>,
     },
 }
 
@@ -266,10 +268,14 @@ impl<R: Read> Source<R> {
     pub fn next_item(&mut self) -> Result<Option<Item<'_>>, TableError> {
         match self {
             Source::Csv(rows) => rows.next_item(),
-            Source::Book { rows, current } => {
+            Source::Book {
+                rows,
+                current,
+                ends,
+            } => {
                 *current = rows.next().transpose()?;
                 Ok(current.as_ref().map(|item| match item {
-                    workbook::stream::BookItem::Row(r) => Item::Record(r.record()),
+                    workbook::stream::BookItem::Row(r) => Item::Record(r.record(ends)),
                     workbook::stream::BookItem::NoResult(e) => Item::Skipped(e.clone()),
                 }))
             }
@@ -317,6 +323,7 @@ pub fn open_file(
         let rows = Source::Book {
             rows,
             current: None,
+            ends: Vec::new(),
         };
         return Ok((columns, rows, Some(name)));
     }

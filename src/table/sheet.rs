@@ -27,11 +27,13 @@ use stamp::{hash_of, ContentHash, Hashing};
 
 mod stamp;
 
-/// One row's fields, stored back to back.
+/// One row's fields, stored back to back. A table holds a million of these, so where each
+/// field ends is kept in 32 bits: a row is far under 4 GiB (a record is at most 1 MiB; a
+/// cell is typed in or read from a workbook, whose cells hold at most 32,767 characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     text: Box<str>,
-    ends: Box<[usize]>,
+    ends: Box<[u32]>,
     /// The line the row started on in the file (0 for rows added since); it names the bytes
     /// the row was read from, where they are kept.
     pub line: u64,
@@ -40,17 +42,25 @@ pub struct SheetRow {
 impl SheetRow {
     /// A row of these fields.
     pub fn new<'a>(fields: impl IntoIterator<Item = &'a str>, line: u64) -> SheetRow {
-        let mut text = String::new();
-        let mut ends = Vec::new();
-        for f in fields {
-            text.push_str(f);
-            ends.push(text.len());
+        // Built in a buffer kept from row to row, then copied once: each row is one exact
+        // allocation for its text and one for its ends. Growing them field by field would
+        // leave a million freed pieces too small to reuse.
+        thread_local! {
+            static BUFFER: RefCell<(String, Vec<u32>)> = const { RefCell::new((String::new(), Vec::new())) };
         }
-        SheetRow {
-            text: text.into(),
-            ends: ends.into(),
-            line,
-        }
+        BUFFER.with_borrow_mut(|(text, ends)| {
+            text.clear();
+            ends.clear();
+            for f in fields {
+                text.push_str(f);
+                ends.push(u32::try_from(text.len()).expect("a row is far under 4 GiB"));
+            }
+            SheetRow {
+                text: Box::from(text.as_str()),
+                ends: Box::from(ends.as_slice()),
+                line,
+            }
+        })
     }
 
     /// The number of fields.
@@ -67,8 +77,8 @@ impl SheetRow {
     pub fn get(&self, i: usize) -> &str {
         match self.ends.get(i) {
             Some(&end) => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                &self.text[start..end]
+                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+                &self.text[start..end as usize]
             }
             None => "",
         }
@@ -91,13 +101,16 @@ impl SheetRow {
     }
 
     /// Where each field ends in [`SheetRow::text`].
-    pub(super) fn ends(&self) -> &[usize] {
+    pub(super) fn ends(&self) -> &[u32] {
         &self.ends
     }
 
-    /// The row as a record the table reader would have produced.
-    pub fn record(&self) -> super::Record<'_> {
-        super::Record::new(self.line, &self.text, &self.ends, self.text.contains('\n'))
+    /// The row as a record the table reader would have produced, its fields' ends written
+    /// into `ends` (a buffer to reuse).
+    pub fn record<'a>(&'a self, ends: &'a mut Vec<usize>) -> super::Record<'a> {
+        ends.clear();
+        ends.extend(self.ends.iter().map(|&e| e as usize));
+        super::Record::new(self.line, &self.text, ends, self.text.contains('\n'))
     }
 
     /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
@@ -151,6 +164,9 @@ pub struct Sheet {
     pub stamp: Option<Stamp>,
     /// Where the table came from when it is a workbook's sheet (saving writes a workbook).
     pub workbook: Option<WorkbookOrigin>,
+    /// Rows whose cell in a known column holds a formula with no saved result, by line (in
+    /// order), with that cell's column (the first such, as a batch run names it).
+    no_result: Vec<(u64, usize)>,
 }
 
 /// The workbook a table was read from (saving edits it in place where it can).
@@ -175,25 +191,7 @@ impl Sheet {
     /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
     pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
         if super::workbook::is_workbook(path) {
-            // Taken before the workbook is read: a change while it is read shows as one.
-            let stamp = Stamp::read(path);
-            let book = super::workbook::open(path, None)?;
-            return Ok(Sheet {
-                columns: book.columns,
-                rows: book.rows,
-                encoding: Encoding::Utf8,
-                style: Style::default(),
-                preamble: Box::default(),
-                header: None,
-                kept: Vec::new(),
-                stamp,
-                workbook: Some(WorkbookOrigin {
-                    path: path.to_path_buf(),
-                    sheet: book.sheet,
-                    others: book.others,
-                    above_header: book.above_header,
-                }),
-            });
+            return load_workbook(path);
         }
         load_csv(path, encoding).map_err(|e| match e {
             // The whole file is at hand: say whether it is the other encoding throughout.
@@ -239,6 +237,7 @@ impl Sheet {
             kept: Vec::new(),
             stamp: None,
             workbook: None,
+            no_result: Vec::new(),
         }
     }
 
@@ -312,9 +311,16 @@ impl Sheet {
         }
         out.commit()?;
         if let Some(saved) = saved {
+            let mut no_result = Vec::new();
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
+                // A formula left alone is still there, now on the row's new line.
+                if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
+                    no_result.push((line, self.no_result[i].1));
+                }
                 row.line = line;
             }
+            no_result.sort_unstable();
+            self.no_result = no_result;
             self.workbook = Some(saved.origin);
         } else if self.workbook.is_some() {
             self.workbook = None;
@@ -325,6 +331,19 @@ impl Sheet {
             None => Stamp::read(path),
         };
         Ok(())
+    }
+
+    /// The column of the cell of the row read from `line` that holds a formula with no saved
+    /// result, if there is one (a workbook written by a program that does not calculate).
+    pub fn formula_without_result(&self, line: u64) -> Option<usize> {
+        if self.no_result.is_empty() || line == 0 {
+            return None;
+        }
+        let i = self
+            .no_result
+            .binary_search_by_key(&line, |&(l, _)| l)
+            .ok()?;
+        Some(self.no_result[i].1)
     }
 
     /// Whether the file changed on disk since it was read or saved: another file now (device
@@ -363,6 +382,45 @@ enum Open {
     Skipped,
 }
 
+/// A workbook's table.
+fn load_workbook(path: &Path) -> Result<Sheet, TableError> {
+    // Taken before the workbook is read: a change while it is read shows as one.
+    let stamp = Stamp::read(path);
+    let book = super::workbook::open(path, None)?;
+    let no_result = formula_lines(&book.no_result, &book.columns);
+    Ok(Sheet {
+        columns: book.columns,
+        rows: book.rows,
+        encoding: Encoding::Utf8,
+        style: Style::default(),
+        preamble: Box::default(),
+        header: None,
+        kept: Vec::new(),
+        stamp,
+        workbook: Some(WorkbookOrigin {
+            path: path.to_path_buf(),
+            sheet: book.sheet,
+            others: book.others,
+            above_header: book.above_header,
+        }),
+        no_result,
+    })
+}
+
+/// Of the cells holding a formula with no saved result, the first in a known column of each
+/// line. The workbook reader gives them row by row, left to right, so they are in order
+/// already.
+fn formula_lines(cells: &[(u64, usize)], columns: &Columns) -> Vec<(u64, usize)> {
+    debug_assert!(cells.is_sorted(), "cells come row by row, left to right");
+    let mut lines: Vec<(u64, usize)> = cells
+        .iter()
+        .copied()
+        .filter(|&(_, col)| columns.field_at(col).is_some())
+        .collect();
+    lines.dedup_by_key(|(line, _)| *line);
+    lines
+}
+
 /// Reads a CSV table whole, each row keeping its bytes where its fields do not give them.
 fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
     let file = File::open(path).map_err(TableError::Io)?;
@@ -396,7 +454,10 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     let mut kept = Vec::new();
     loop {
         let item = match rows.next_item()? {
-            Some(Item::Record(r)) => Some(Ok(SheetRow::new(r.iter(), r.line))),
+            Some(Item::Record(r)) => {
+                let fields = (0..r.len()).filter_map(|i| r.get(i));
+                Some(Ok(SheetRow::new(fields, r.line)))
+            }
             Some(Item::Skipped(e)) => Some(Err(e)),
             None => None,
         };
@@ -477,6 +538,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         kept,
         stamp: Stamp::of(path, hash.take().finish()),
         workbook: None,
+        no_result: Vec::new(),
     })
 }
 

@@ -1,9 +1,11 @@
-//! The table being edited: its rows, each row's breakdown from the engine, running totals,
-//! and the undo history. Every change goes through [`Doc::apply`], which keeps the totals
-//! right by taking the old row out and putting the new one in — never recomputing every row.
+//! The table being edited: its rows, what the engine made of each ([`Briefs`]: the amounts
+//! only; a row's full breakdown is computed again when it is looked at), running totals, and
+//! the undo history. Every change goes through [`Doc::apply`], which keeps the totals right by
+//! taking the old row out and putting the new one in — never recomputing every row.
 
 use std::path::PathBuf;
 
+use super::brief::{Briefs, Column, Computed, State};
 use super::saved::SinceSave;
 use crate::batch::Summary;
 use crate::engine::{self, Breakdown, Segment};
@@ -13,7 +15,8 @@ use crate::table::row::{self, RowText};
 use crate::table::sheet::{Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
 
-/// What the engine made of one row.
+/// What the engine made of one row, in full (for the row looked at; [`Briefs`] keeps what
+/// every row needs).
 #[derive(Debug, Clone)]
 pub enum Calc {
     /// A valid segment and its breakdown.
@@ -82,7 +85,7 @@ pub struct Doc {
     /// Where it is saved (None for a new table).
     pub path: Option<PathBuf>,
     /// One per row of `sheet.rows`.
-    pub calcs: Vec<Calc>,
+    briefs: Briefs,
     /// Totals of the good rows.
     pub summary: Summary,
     undo: Vec<Op>,
@@ -103,8 +106,19 @@ pub fn set_field(row: &SheetRow, col: usize, new: &str, fields: usize) -> SheetR
 }
 
 fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
+    // A workbook cell whose formula was never calculated holds no value, not a blank one:
+    // said as a batch run says it, until a value is typed in.
+    if let Some(col) = sheet.formula_without_result(row.line) {
+        if row.get(col).trim().is_empty() {
+            return Calc::Bad(vec![RowError {
+                column: sheet.columns.names.get(col).cloned(),
+                ..RowError::row(row.line, Problem::NoSavedResult)
+            }]);
+        }
+    }
     let mut errors = Vec::new();
-    let record = row.record();
+    let mut ends = Vec::new();
+    let record = row.record(&mut ends);
     if row::is_totals_row(&record, &sheet.columns) {
         return Calc::Bad(vec![RowError {
             line: row.line,
@@ -136,6 +150,26 @@ fn mark_duplicate(calc: &mut Calc, row: &SheetRow, column: &str, id: &str) {
     }
 }
 
+/// Keeps what `c` says of row `at` in `briefs` through `put` (insert or set): a repeated id
+/// makes the row bad whatever it holds, and a good row whose amounts do not fit the kept
+/// form (never, within the ranges the reader accepts) is kept as too large.
+fn keep(
+    briefs: &mut Briefs,
+    at: usize,
+    c: &Calc,
+    repeat: bool,
+    put: fn(&mut Briefs, usize, Computed<'_>, State) -> bool,
+) {
+    let kept = match c {
+        _ if repeat => put(briefs, at, None, State::Repeat),
+        Calc::Good(g) => put(briefs, at, Some((&g.0, &g.1)), State::Good),
+        Calc::Bad(_) => put(briefs, at, None, State::Bad),
+    };
+    if !kept {
+        put(briefs, at, None, State::TooLarge);
+    }
+}
+
 fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
     let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
     RowText {
@@ -148,27 +182,32 @@ fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
 impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
-        let mut calcs: Vec<Calc> = sheet.rows.iter().map(|r| calc(rules, &sheet, r)).collect();
-        // An id seen on an earlier row makes the row bad, as in a batch run.
-        if let Some(col) = sheet.columns.index(Field::Id) {
-            let mut seen = std::collections::HashSet::new();
-            for (row, c) in sheet.rows.iter().zip(calcs.iter_mut()) {
-                let id = row.get(col).trim();
-                if !id.is_empty() && !seen.insert(id) {
-                    mark_duplicate(c, row, &sheet.columns.names[col], id);
-                }
-            }
-        }
+        let mut briefs = Briefs::new(rules.funds.len(), sheet.rows.len());
         let mut summary = Summary::new(rules, &[]);
-        for (row, c) in sheet.rows.iter().zip(&calcs) {
-            if let Calc::Good(g) = c {
+        let id_col = sheet.columns.index(Field::Id);
+        // An id seen on an earlier row makes the row bad, as in a batch run. Sized up front:
+        // growing would hold the old table and the new one at once.
+        let mut seen = std::collections::HashSet::with_capacity(match id_col {
+            Some(_) => sheet.rows.len(),
+            None => 0,
+        });
+        for row in &sheet.rows {
+            let c = calc(rules, &sheet, row);
+            let repeat = id_col.is_some_and(|col| {
+                let id = row.get(col).trim();
+                !id.is_empty() && !seen.insert(id)
+            });
+            let at = briefs.len();
+            keep(&mut briefs, at, &c, repeat, Briefs::insert);
+            if let (Calc::Good(g), State::Good) = (&c, briefs.state(at)) {
                 let _ = summary.add(rules, &g.0, &text_of(&sheet, row), &g.1);
             }
         }
+        drop(seen);
         Doc {
             sheet,
             path,
-            calcs,
+            briefs,
             summary,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -189,13 +228,49 @@ impl Doc {
     }
 
     fn take_out(&mut self, rules: &RuleSet, at: usize) {
-        if let Calc::Good(g) = &self.calcs[at] {
-            let _ = self.summary.remove(
-                rules,
-                &g.0,
-                &text_of(&self.sheet, &self.sheet.rows[at]),
-                &g.1,
-            );
+        if let Some((seg, b)) = self.briefs.for_totals(at) {
+            let text = text_of(&self.sheet, &self.sheet.rows[at]);
+            let _ = self.summary.remove(rules, &seg, &text, &b);
+        }
+    }
+
+    /// What the engine makes of row `at`, in full: computed again from its text (as it was
+    /// when the row was last computed, so the same numbers), with a repeated id marked.
+    pub fn calc(&self, rules: &RuleSet, at: usize) -> Calc {
+        let row = &self.sheet.rows[at];
+        match self.briefs.state(at) {
+            State::Repeat => {
+                let mut c = calc(rules, &self.sheet, row);
+                if let Some(col) = self.sheet.columns.index(Field::Id) {
+                    let name = &self.sheet.columns.names[col];
+                    mark_duplicate(&mut c, row, name, row.get(col).trim());
+                }
+                c
+            }
+            State::TooLarge => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
+            State::Good | State::Bad => calc(rules, &self.sheet, row),
+        }
+    }
+
+    /// Whether row `at` was computed.
+    pub fn is_good(&self, at: usize) -> bool {
+        self.briefs.state(at) == State::Good
+    }
+
+    /// A computed column of row `at`, when the row is good.
+    pub fn amount(&self, at: usize, column: Column) -> Option<rust_decimal::Decimal> {
+        self.briefs.amount(at, column)
+    }
+
+    /// Adds row `at`, when it is good, to `totals` (grouped by nothing).
+    pub fn add_to(&self, rules: &RuleSet, at: usize, totals: &mut Summary) {
+        if let Some((seg, b)) = self.briefs.for_totals(at) {
+            let text = RowText {
+                id: "",
+                township: "",
+                village: "",
+            };
+            let _ = totals.add(rules, &seg, &text, &b);
         }
     }
 
@@ -204,25 +279,22 @@ impl Doc {
     /// otherwise it stays as it was.
     fn put_in(&mut self, rules: &RuleSet, at: usize, new_id: bool) {
         let recheck = new_id || self.is_marked_duplicate(at);
-        self.calcs[at] = calc(rules, &self.sheet, &self.sheet.rows[at]);
-        if let Some(col) = self.sheet.columns.index(Field::Id).filter(|_| recheck) {
-            let row = &self.sheet.rows[at];
-            let id = row.get(col).trim();
-            if !id.is_empty()
-                && self.sheet.rows[..at]
-                    .iter()
-                    .any(|r| r.get(col).trim() == id)
-            {
-                mark_duplicate(&mut self.calcs[at], row, &self.sheet.columns.names[col], id);
+        let row = &self.sheet.rows[at];
+        let c = calc(rules, &self.sheet, row);
+        let repeat = match self.sheet.columns.index(Field::Id).filter(|_| recheck) {
+            Some(col) => {
+                let id = row.get(col).trim();
+                !id.is_empty()
+                    && self.sheet.rows[..at]
+                        .iter()
+                        .any(|r| r.get(col).trim() == id)
             }
-        }
-        if let Calc::Good(g) = &self.calcs[at] {
-            let _ = self.summary.add(
-                rules,
-                &g.0,
-                &text_of(&self.sheet, &self.sheet.rows[at]),
-                &g.1,
-            );
+            None => false,
+        };
+        keep(&mut self.briefs, at, &c, repeat, Briefs::set);
+        if let (Calc::Good(g), State::Good) = (&c, self.briefs.state(at)) {
+            let text = text_of(&self.sheet, row);
+            let _ = self.summary.add(rules, &g.0, &text, &g.1);
         }
     }
 
@@ -265,8 +337,7 @@ impl Doc {
     }
 
     fn is_marked_duplicate(&self, at: usize) -> bool {
-        matches!(&self.calcs[at], Calc::Bad(errors)
-            if errors.iter().any(|e| e.problem == Problem::DuplicateId))
+        self.briefs.state(at) == State::Repeat
     }
 
     fn apply_one(&mut self, rules: &RuleSet, op: &Op) {
@@ -285,13 +356,13 @@ impl Doc {
             }
             Op::Insert { at, row } => {
                 self.sheet.rows.insert(*at, row.clone());
-                self.calcs.insert(*at, Calc::Bad(Vec::new()));
+                self.briefs.insert(*at, None, State::Bad);
                 self.put_in(rules, *at, true);
             }
             Op::Delete { at, .. } => {
                 self.take_out(rules, *at);
                 self.sheet.rows.remove(*at);
-                self.calcs.remove(*at);
+                self.briefs.remove(*at);
             }
         }
     }
@@ -355,7 +426,13 @@ impl Doc {
             candidate = candidate.with(n - 1, candidate.get(n - 1));
         }
         let mut errors = Vec::new();
-        row::parse(&candidate.record(), &self.sheet.columns, rules, &mut errors);
+        let mut ends = Vec::new();
+        row::parse(
+            &candidate.record(&mut ends),
+            &self.sheet.columns,
+            rules,
+            &mut errors,
+        );
         let name = &self.sheet.columns.names[col];
         let field = self.sheet.columns.field_at(col);
         let mine = errors.iter().find(|e| {
@@ -500,7 +577,7 @@ mod tests {
             fields: (11, 11),
         };
         d.apply(&rules, &repeat);
-        let Calc::Bad(errors) = &d.calcs[1] else {
+        let Calc::Bad(errors) = d.calc(&rules, 1) else {
             panic!("E2 renamed E1 is a repeat")
         };
         assert_eq!(
@@ -518,11 +595,11 @@ mod tests {
             fields: (11, 11),
         };
         d.apply(&rules, &wider);
-        assert!(matches!(d.calcs[1], Calc::Bad(_)));
+        assert!(matches!(d.calc(&rules, 1), Calc::Bad(_)));
         d.apply(&rules, &wider.inverse());
         // Opening a file with the repeat finds it too.
         let reopened = Doc::new(d.sheet.clone(), None, &rules);
-        assert!(matches!(reopened.calcs[1], Calc::Bad(_)));
+        assert!(matches!(reopened.calc(&rules, 1), Calc::Bad(_)));
         assert_eq!(subsidy(&reopened), "1500000.00");
         // Deleting the first leaves the other alone with its id: it counts again.
         let first = d.sheet.rows[0].clone();
@@ -533,10 +610,10 @@ mod tests {
                 row: first.clone(),
             },
         );
-        assert!(matches!(d.calcs[0], Calc::Good(_)));
+        assert!(matches!(d.calc(&rules, 0), Calc::Good(_)));
         assert_eq!(subsidy(&d), "375000.00");
         d.apply(&rules, &Op::Insert { at: 0, row: first });
-        assert!(matches!(d.calcs[1], Calc::Bad(_)));
+        assert!(matches!(d.calc(&rules, 1), Calc::Bad(_)));
         assert_eq!(subsidy(&d), "1500000.00");
         d.apply(&rules, &repeat.inverse());
         assert_eq!(subsidy(&d), "1875000.00");
@@ -566,6 +643,134 @@ mod tests {
         assert_eq!(d.sheet.rows[0], short, "as the file holds it, not padded");
         d.redo(&rules);
         assert_eq!(d.sheet.rows[0].get(last), "9");
+    }
+
+    #[test]
+    fn the_amounts_kept_per_row_are_the_engines_to_the_fen_and_come_back_out_of_the_totals() {
+        let (mut d, rules) = doc();
+        let cols = d.sheet.columns.names.len();
+        // Below every tier, cut by its cost, more other funds than needed, per km, households.
+        for (i, r) in [
+            [
+                "E3", "t", "v", "", "group", "3.0", "1.25", "100000", "", "", "",
+            ],
+            [
+                "E4", "t", "w", "", "village", "6", "0.333", "5万", "", "0.1", "7",
+            ],
+            [
+                "E5",
+                "u",
+                "w",
+                "",
+                "village",
+                "4.5",
+                "2.000001",
+                "3000000",
+                "2999999.99",
+                "2",
+                "3",
+            ],
+        ]
+        .iter()
+        .enumerate()
+        {
+            let row = SheetRow::new(r.iter().copied().take(cols), 0);
+            d.change(&rules, Op::Insert { at: 2 + i, row });
+        }
+        let mut checked = 0;
+        for at in 0..d.sheet.rows.len() {
+            let Calc::Good(g) = d.calc(&rules, at) else {
+                panic!("row {at} is good")
+            };
+            let b = &g.1;
+            for (f, share) in b.shares.iter().enumerate() {
+                let kept = d.amount(at, Column::Paid(f)).unwrap();
+                assert_eq!(kept.to_string(), share.paid.to_string());
+            }
+            let subsidy = d.amount(at, Column::Subsidy).unwrap();
+            assert_eq!(subsidy.to_string(), b.subsidy_total.to_string());
+            let shortfall = d.amount(at, Column::Shortfall).unwrap();
+            assert_eq!(shortfall.to_string(), b.shortfall.to_string());
+            checked += 1;
+        }
+        assert_eq!(checked, 5);
+        // Every row taken out again leaves nothing: what went in is what comes out.
+        while !d.sheet.rows.is_empty() {
+            let row = d.sheet.rows[0].clone();
+            d.change(&rules, Op::Delete { at: 0, row });
+        }
+        assert_eq!(d.summary.total.segments, 0);
+        assert_eq!(
+            d.summary.total,
+            Summary::new(&rules, &[]).total,
+            "no fen left over in any total"
+        );
+    }
+
+    /// A workbook whose E1 cost is a formula saved without its result (as a program that
+    /// writes formulas without calculating them leaves it), and a good E2.
+    fn workbook_with_an_uncalculated_formula(dir: &std::path::Path) -> PathBuf {
+        use rust_xlsxwriter::{Formula, Workbook};
+        let path = dir.join("plan.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, id) in [(1, "E1"), (2, "E2")] {
+            for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+                ws.write_string(r, c as u16, *v).unwrap();
+            }
+            ws.write_number(r, 4, 4.5).unwrap();
+            ws.write_number(r, 5, 1.0).unwrap();
+        }
+        ws.write_formula(1, 6, Formula::new("=F2*800000").set_result("800000"))
+            .unwrap();
+        ws.write_number(2, 6, 800_000.0).unwrap();
+        book.save(&path).unwrap();
+        crate::table::workbook::tests::rewrite_entry(&path, "xl/worksheets/sheet1.xml", |x| {
+            x.replace("<f>F2*800000</f><v>800000</v>", "<f>F2*800000</f>")
+        });
+        path
+    }
+
+    #[test]
+    fn a_formula_cell_without_a_saved_result_is_explained_as_batch_says_not_as_no_cost() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let path = workbook_with_an_uncalculated_formula(dir.path());
+        let mut d = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
+        let explain = |d: &Doc, lang| match d.calc(&rules, 0) {
+            Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| e.render_value(&rules, lang))
+                .collect::<Vec<_>>(),
+            Calc::Good(_) => panic!("E1 has no cost to compute with"),
+        };
+        assert_eq!(
+            explain(&d, Lang::En),
+            ["投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"]
+        );
+        assert_eq!(
+            explain(&d, Lang::Zh),
+            ["投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
+        );
+        assert!(!d.is_good(0));
+        assert_eq!(subsidy(&d), "750000.00", "E2 alone: 1 km of village road");
+        // A value typed in is a value: the row computes.
+        let cost = d.sheet.columns.index(Field::Cost).unwrap();
+        let row = d.sheet.rows[0].clone();
+        d.change(&rules, Op::set(0, &row, cost, "800000"));
+        assert!(d.is_good(0));
+        assert_eq!(subsidy(&d), "1500000.00");
+        // Taken out again, the cell is the uncalculated formula it was.
+        d.undo(&rules);
+        assert_eq!(explain(&d, Lang::En).len(), 1);
+        assert!(explain(&d, Lang::En)[0].contains("formula with no saved result"));
     }
 
     #[test]

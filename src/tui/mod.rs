@@ -1,8 +1,8 @@
 //! The interactive table (SPEC §7): edit planned segments and see subsidies, shortfalls and
 //! budget use change as you type.
 //!
-//! - [`doc`]: the table, its breakdowns, totals and undo history ([`saved`]: whether it
-//!   differs from the file);
+//! - [`doc`]: the table, its breakdowns, totals and undo history ([`brief`]: what is kept of
+//!   each row's breakdown; [`saved`]: whether it differs from the file);
 //! - [`journal`]: every change written beside the file, so a crash loses nothing; [`lock`]:
 //!   one editor per table, so a second never takes the first one's journal for a crash's;
 //! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
@@ -10,6 +10,7 @@
 //!   computing nothing.
 
 pub mod action;
+pub mod brief;
 pub mod doc;
 pub mod input;
 pub mod journal;

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::doc::{Calc, Doc, Op};
+use super::brief::Column;
+use super::doc::{Doc, Op};
 use super::journal::{base_of, Journal};
 use super::lock;
 use super::text;
@@ -294,16 +295,14 @@ impl App {
 
     /// A computed column's amount for a row, if the row is good.
     pub fn amount(&self, row: usize, c: usize) -> Option<Decimal> {
-        let Calc::Good(g) = &self.doc.calcs[row] else {
-            return None;
-        };
-        let b = &g.1;
         let f = c.checked_sub(self.input_cols())?;
-        Some(match f {
-            _ if f < b.shares.len() => b.shares[f].paid,
-            _ if f == b.shares.len() => b.subsidy_total,
-            _ => b.shortfall,
-        })
+        let funds = self.rules.funds.len();
+        let column = match f {
+            _ if f < funds => Column::Paid(f),
+            _ if f == funds => Column::Subsidy,
+            _ => Column::Shortfall,
+        };
+        self.doc.amount(row, column)
     }
 
     /// The text of a cell.
@@ -421,14 +420,7 @@ impl App {
             let mut totals = crate::batch::Summary::new(&self.rules, &[]);
             while i < keyed.len() && keyed[i].0 == key {
                 let r = keyed[i].1;
-                if let Calc::Good(gd) = &self.doc.calcs[r] {
-                    let text = crate::table::RowText {
-                        id: "",
-                        township: "",
-                        village: "",
-                    };
-                    let _ = totals.add(&self.rules, &gd.0, &text, &gd.1);
-                }
+                self.doc.add_to(&self.rules, r, &mut totals);
                 lines.push(Line::Row(r));
                 i += 1;
             }

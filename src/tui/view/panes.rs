@@ -61,7 +61,7 @@ pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
 fn explanation_lines(app: &App) -> Vec<Line<'static>> {
     let lang = app.lang;
     let mut lines: Vec<Line> = Vec::new();
-    match app.current_row().map(|r| (r, &app.doc.calcs[r])) {
+    match app.current_row().map(|r| (r, app.doc.calc(&app.rules, r))) {
         None if app.lines.is_empty() && app.filter.is_some() => lines.push(Line::from(lang.pick(
             "No row matches the filter: Esc clears it.",
             "没有行符合筛选条件：按 Esc 清除筛选。",

@@ -10,7 +10,6 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::table::Field;
 use crate::textwidth::{cells, truncate};
-use crate::tui::doc::Calc;
 use crate::tui::state::{App, Line, Mode};
 use unicode_width::UnicodeWidthChar;
 
@@ -110,7 +109,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let mut spans = Vec::new();
         match &app.lines[i] {
             Line::Row(r) => {
-                let bad = matches!(app.doc.calcs[*r], Calc::Bad(_));
+                let bad = !app.doc.is_good(*r);
                 spans.push(if bad {
                     Span::raw("✗ ").red().bold()
                 } else {

@@ -1,0 +1,258 @@
+//! What the table keeps of each row's computation: whether it is good, and the few whole
+//! numbers its columns and the totals need. A table of a million rows keeps a million of
+//! these, so a row's full segment and breakdown (names, notes, tiers) is not kept: it is
+//! computed again from the row's text when one row is looked at closely (the engine is pure,
+//! so it gives the same numbers).
+//!
+//! Amounts are exact: money in fen, lengths in µkm, all within `i64` (money is at most
+//! [`money::MAX_FEN`], lengths at most 100,000 km to the mm). They go back to the same
+//! `Decimal`s the engine gave, so nothing shown changes.
+
+use rust_decimal::Decimal;
+
+use crate::engine::{Breakdown, Cost, Segment, Share};
+use crate::money::{LENGTH_DP, MONEY_DP};
+use crate::rules::{ClassId, TierChoice};
+
+/// How a row came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Computed; its amounts are kept.
+    Good,
+    /// Cannot be computed (why is worked out again when asked).
+    Bad,
+    /// Its id repeats an earlier row's: bad, whatever else it holds.
+    Repeat,
+    /// Computed, but an amount does not fit the kept form (never, within the ranges the
+    /// reader accepts): shown as an overflow.
+    TooLarge,
+}
+
+/// Where each number sits in a row's stretch of [`Briefs::nums`], before the funds' shares.
+const COST: usize = 0;
+const OTHER: usize = 1;
+const LENGTH: usize = 2;
+const COMPLETED: usize = 3;
+const SUBSIDY: usize = 4;
+const SHORTFALL: usize = 5;
+const FUNDS: usize = 6;
+/// A completed length that was not given.
+const NONE: i64 = i64::MIN;
+
+/// One row's state and class.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    state: State,
+    class: u32,
+}
+
+/// The kept results of every row, in row order.
+#[derive(Debug, Clone)]
+pub struct Briefs {
+    /// Numbers per row: the fixed ones, then one paid amount per fund.
+    stride: usize,
+    marks: Vec<Mark>,
+    nums: Vec<i64>,
+}
+
+/// A row's segment and breakdown, when it was computed.
+pub type Computed<'a> = Option<(&'a Segment, &'a Breakdown)>;
+
+/// A computed column of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// What fund `f` pays.
+    Paid(usize),
+    /// The subsidy.
+    Subsidy,
+    /// The shortfall.
+    Shortfall,
+}
+
+/// `value` in units of `10^-dp`, when it has at most `dp` decimals and fits.
+fn units(value: Decimal, dp: u32) -> Option<i64> {
+    let scale = value.scale();
+    let shift = dp.checked_sub(scale)?;
+    let m = value.mantissa().checked_mul(10i128.checked_pow(shift)?)?;
+    i64::try_from(m).ok()
+}
+
+fn yuan(fen: i64) -> Decimal {
+    Decimal::new(fen, MONEY_DP)
+}
+
+impl Briefs {
+    /// No rows yet, for rules with `funds` funds.
+    pub fn new(funds: usize, rows: usize) -> Briefs {
+        let stride = FUNDS + funds;
+        Briefs {
+            stride,
+            marks: Vec::with_capacity(rows),
+            nums: Vec::with_capacity(rows * stride),
+        }
+    }
+
+    /// The numbers of a computed row, or `None` when one does not fit (never, within the
+    /// ranges the reader accepts).
+    fn numbers(&self, seg: &Segment, b: &Breakdown) -> Option<Vec<i64>> {
+        let mut n = vec![0; self.stride];
+        n[COST] = units(b.cost, MONEY_DP)?;
+        n[OTHER] = units(seg.other_funds, MONEY_DP)?;
+        n[LENGTH] = units(seg.length_km, LENGTH_DP)?;
+        n[COMPLETED] = match seg.completed_km {
+            Some(c) => units(c, LENGTH_DP)?,
+            None => NONE,
+        };
+        n[SUBSIDY] = units(b.subsidy_total, MONEY_DP)?;
+        n[SHORTFALL] = units(b.shortfall, MONEY_DP)?;
+        if b.shares.len() != self.stride - FUNDS {
+            return None;
+        }
+        for (slot, share) in n[FUNDS..].iter_mut().zip(&b.shares) {
+            *slot = units(share.paid, MONEY_DP)?;
+        }
+        Some(n)
+    }
+
+    /// What to keep of a row: its state, class and numbers (`None` when a computed row's
+    /// numbers do not fit, which the caller treats as an overflow).
+    fn entry(&self, result: Computed<'_>, state: State) -> Option<(Mark, Vec<i64>)> {
+        match result {
+            Some((seg, b)) if state == State::Good => {
+                let class = u32::try_from(seg.class).ok()?;
+                Some((Mark { state, class }, self.numbers(seg, b)?))
+            }
+            _ => Some((Mark { state, class: 0 }, vec![0; self.stride])),
+        }
+    }
+
+    /// Adds a row at the end: `result` when it was computed. `false` (and nothing added) when
+    /// its numbers do not fit.
+    pub fn push(&mut self, result: Computed<'_>, state: State) -> bool {
+        let at = self.len();
+        self.insert(at, result, state)
+    }
+
+    /// Inserts a row at `at`; `false` (and nothing inserted) when its numbers do not fit.
+    pub fn insert(&mut self, at: usize, result: Computed<'_>, state: State) -> bool {
+        let Some((mark, nums)) = self.entry(result, state) else {
+            return false;
+        };
+        self.marks.insert(at, mark);
+        let i = at * self.stride;
+        self.nums.splice(i..i, nums);
+        true
+    }
+
+    /// Replaces row `at`; `false` (and nothing changed) when its numbers do not fit.
+    pub fn set(&mut self, at: usize, result: Computed<'_>, state: State) -> bool {
+        let Some((mark, nums)) = self.entry(result, state) else {
+            return false;
+        };
+        self.marks[at] = mark;
+        let i = at * self.stride;
+        self.nums[i..i + self.stride].copy_from_slice(&nums);
+        true
+    }
+
+    /// Removes row `at`.
+    pub fn remove(&mut self, at: usize) {
+        self.marks.remove(at);
+        let i = at * self.stride;
+        self.nums.drain(i..i + self.stride);
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.marks.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.marks.is_empty()
+    }
+
+    /// Row `at`'s state.
+    pub fn state(&self, at: usize) -> State {
+        self.marks[at].state
+    }
+
+    fn row(&self, at: usize) -> &[i64] {
+        &self.nums[at * self.stride..(at + 1) * self.stride]
+    }
+
+    /// A computed column of row `at`, when the row is good.
+    pub fn amount(&self, at: usize, column: Column) -> Option<Decimal> {
+        if self.state(at) != State::Good {
+            return None;
+        }
+        let n = self.row(at);
+        Some(yuan(match column {
+            Column::Paid(f) => *n.get(FUNDS + f)?,
+            Column::Subsidy => n[SUBSIDY],
+            Column::Shortfall => n[SHORTFALL],
+        }))
+    }
+
+    /// Row `at`'s segment and breakdown as far as totals read them — class, length,
+    /// completed length, other funds, cost, each fund's paid amount, subsidy and shortfall —
+    /// when the row is good. Width, households, tiers and notes are not kept: this is for
+    /// adding the row to totals, not for showing it.
+    pub fn for_totals(&self, at: usize) -> Option<(Segment, Breakdown)> {
+        if self.state(at) != State::Good {
+            return None;
+        }
+        let n = self.row(at);
+        let seg = Segment {
+            class: self.marks[at].class as ClassId,
+            width_m: Decimal::ZERO,
+            length_km: Decimal::new(n[LENGTH], LENGTH_DP),
+            cost: Cost::Total(yuan(n[COST])),
+            other_funds: yuan(n[OTHER]),
+            households: None,
+            completed_km: (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP)),
+        };
+        let b = Breakdown {
+            cost: yuan(n[COST]),
+            shares: n[FUNDS..]
+                .iter()
+                .map(|&paid| Share {
+                    tier: TierChoice::NoTierForClass,
+                    nominal: Decimal::ZERO,
+                    paid: yuan(paid),
+                })
+                .collect(),
+            subsidy_total: yuan(n[SUBSIDY]),
+            shortfall: yuan(n[SHORTFALL]),
+            per_household: None,
+            notes: Vec::new(),
+        };
+        Some((seg, b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_keeps_at_most_a_few_words() {
+        // Per row: a state and class, and (with the shipped two funds) eight numbers.
+        assert_eq!(std::mem::size_of::<Mark>(), 8);
+        assert!(
+            crate::money::MAX_FEN < i128::from(i64::MAX),
+            "every amount fits"
+        );
+    }
+
+    #[test]
+    fn amounts_come_back_as_the_engine_gave_them() {
+        assert_eq!(units(Decimal::new(150, 1), 2), Some(1500));
+        assert_eq!(
+            units(Decimal::new(1, 3), 2),
+            None,
+            "more decimals than kept"
+        );
+        assert_eq!(yuan(1500).to_string(), "15.00");
+    }
+}
