@@ -157,7 +157,7 @@ pub fn numbers(data: &[u8]) {
 /// The rules loader over `data` as a file's bytes: valid rules describe themselves, invalid
 /// ones render every problem in both languages.
 pub fn rules_loader(data: &[u8]) {
-    match RuleSet::from_bytes(data, "fuzz.toml", &crate::batch::column_taken) {
+    match RuleSet::from_bytes(data, "fuzz.toml", &crate::report::layout::column_taken) {
         Ok(rules) => {
             let _ = crate::rules::describe(&rules, Lang::En);
             let _ = crate::rules::describe(&rules, Lang::Zh);

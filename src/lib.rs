@@ -20,6 +20,7 @@ pub mod engine;
 pub mod fuzzing;
 pub mod i18n;
 pub mod money;
+pub mod report;
 pub mod rules;
 pub mod table;
 pub mod textwidth;

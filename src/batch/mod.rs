@@ -8,15 +8,11 @@
 //! bytes each, and a summary's groups). Whether the output is kept is decided at the end
 //! (SPEC §5).
 
-pub mod format;
 mod ids;
-mod layout;
 mod output;
 mod pool;
 mod read;
-pub mod summary;
 mod work;
-mod xlsx;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -26,10 +22,11 @@ use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-pub use format::Format;
-pub use layout::column_taken;
+use crate::report::format;
+pub use crate::report::layout::column_taken;
+pub use crate::report::Format;
+pub use crate::report::{GroupBy, Summary};
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
-pub use summary::{GroupBy, Summary};
 
 use crate::i18n::Lang;
 use crate::rules::RuleSet;

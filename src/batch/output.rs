@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-use super::format::{looks_like_formula, markdown_cell, Format};
-use super::layout::Layout;
-use super::summary::Summary;
-use super::xlsx::Report;
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::format::{looks_like_formula, markdown_cell, Format};
+use crate::report::layout::Layout;
+use crate::report::xlsx::Report;
+use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::csvout;
 use crate::table::replace::Replacement;

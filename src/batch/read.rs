@@ -13,12 +13,12 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use super::ids::IdSet;
-use super::layout::Layout;
 use super::pool::Pool;
 use super::work::{Chunk, Done, TableCtx};
 use super::Input;
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::layout::Layout;
 use crate::rules::RuleSet;
 use crate::table::{
     self, plain_lines, Columns, Field, Item, LineText, Lines, Run, Source, TableError, MAX_FIELDS,
@@ -98,7 +98,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
             None => input.label.clone(),
         };
         // A user's column under a computed column's name would be taken for ours: refused.
-        let clashes = super::layout::clashes(&columns, rules);
+        let clashes = crate::report::layout::clashes(&columns, rules);
         if !clashes.is_empty() {
             let found = columns.names.clone();
             let e = TableError::Header {

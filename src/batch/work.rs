@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use encoding_rs::GB18030;
 
-use super::format::{segment_json, Format};
-use super::layout::Layout;
 use super::output::RowBuf;
 use super::pool::Pool;
-use super::summary::{GroupBy, Summary};
 use crate::engine::{self, Breakdown, Note};
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::format::{segment_json, Format};
+use crate::report::layout::Layout;
+use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::{
     plain_records, row, Columns, Field, LineText, Lines, PlainItem, Problem, Record, RowError,

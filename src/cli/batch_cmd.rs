@@ -256,7 +256,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let summary_on_stderr = show_summary && report.written && !to_file;
     if report.written && !summary_on_stderr {
         let rows = report.summary.total.implausible;
-        if let Some(line) = batch::summary::implausible_line(&rules, rows, lang) {
+        if let Some(line) = crate::report::summary::implausible_line(&rules, rows, lang) {
             to_stderr(&format!("{line}\n"));
         }
     }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use super::brief::{Briefs, Column, Computed, State};
 use super::saved::SinceSave;
-use crate::batch::Summary;
 use crate::engine::{self, Breakdown, Segment};
 use crate::i18n::Lang;
+use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::row::{self, RowText};
 use crate::table::sheet::{Sheet, SheetRow};

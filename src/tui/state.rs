@@ -12,9 +12,9 @@ use super::doc::{Doc, Op};
 use super::journal::{base_of, Journal};
 use super::lock;
 use super::text;
-use crate::batch::summary::Totals;
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::Totals;
 use crate::rules::RuleSet;
 use crate::table::sheet::SheetRow;
 use crate::table::Field;
@@ -417,7 +417,7 @@ impl App {
         let mut i = 0;
         while i < keyed.len() {
             let key = keyed[i].0.clone();
-            let mut totals = crate::batch::Summary::new(&self.rules, &[]);
+            let mut totals = crate::report::Summary::new(&self.rules, &[]);
             while i < keyed.len() && keyed[i].0 == key {
                 let r = keyed[i].1;
                 self.doc.add_to(&self.rules, r, &mut totals);

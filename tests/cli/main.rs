@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod batch;
+mod budgets;
 mod excel;
 mod formats;
 mod reading;

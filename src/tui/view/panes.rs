@@ -256,34 +256,27 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         .max()
         .unwrap_or(0)
         .min(inner / 2);
-    for ((budget, used), name) in app
-        .rules
-        .budgets
-        .iter()
-        .zip(&app.doc.summary.budgets)
-        .zip(&names)
-    {
-        let used = used.used.value();
-        let over = used > budget.amount;
+    let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, lang);
+    for (head, name) in heads.iter().zip(&names) {
+        let (used, envelope) = (head.line.used, head.line.envelope);
+        let over = head.over > 0;
         let style = if over {
             Style::new().red().bold()
         } else {
             Style::new()
         };
-        // An overrun is said in words first; the bar takes what room is left.
-        let words = if over {
-            match lang {
-                Lang::En => format!(
-                    " OVER by {}",
-                    app.show_amount(used.checked_sub(budget.amount).unwrap_or_default())
-                ),
-                Lang::Zh => format!(
-                    " 超出 {}",
-                    app.show_amount(used.checked_sub(budget.amount).unwrap_or_default())
-                ),
-            }
-        } else {
-            String::new()
+        // An overrun is said in words first; the bar takes what room is left. A per-village
+        // budget's bar is its fullest village's, and the words count the villages over.
+        let words = match (head.line.scope, head.line.over_by()) {
+            (crate::report::Scope::Whole, Some(by)) => match lang {
+                Lang::En => format!(" OVER by {}", app.show_amount(by)),
+                Lang::Zh => format!(" 超出 {}", app.show_amount(by)),
+            },
+            (crate::report::Scope::Village { .. }, _) if over => match lang {
+                Lang::En => format!(" {} of {} villages OVER", head.over, head.lines),
+                Lang::Zh => format!(" {}/{} 个村超出", head.over, head.lines),
+            },
+            _ => String::new(),
         };
         // The words and a bar of at least 5 cells come before the whole name.
         let fits = inner.saturating_sub(8 + 5 + crate::textwidth::cells(&words) + 1);
@@ -297,8 +290,8 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         let room = inner.saturating_sub(fixed).min(20);
         let text = format!(
             "{label}{} {}{words}",
-            bar(used, budget.amount, room),
-            percent(used, budget.amount)
+            bar(used, envelope, room),
+            percent(used, envelope)
         );
         lines.push(Line::from(Span::styled(text, style)));
     }

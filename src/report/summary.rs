@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::money::{self, Sum, SumError};
@@ -343,59 +341,31 @@ impl Summary {
         )
         .max_cell(60);
         let mut overruns = Vec::new();
-        for (budget, used) in rules.budgets.iter().zip(&self.budgets) {
-            let name = budget.display(rules, lang);
-            let mut check = |label: String, envelope: Decimal, used: Decimal| {
-                // Envelopes and uses are sums of checked amounts; saturate rather than panic.
-                let left = envelope.checked_sub(used).unwrap_or(Decimal::MIN);
-                let share = money::percent(used, envelope);
-                if left.is_sign_negative() && !left.is_zero() {
-                    overruns.push(match lang {
-                        Lang::En => format!(
-                            "OVER BUDGET: {label} needs {} yuan, {} more than its envelope of {} yuan",
-                            money::grouped(used),
-                            money::grouped(-left),
-                            money::grouped(envelope)
-                        ),
-                        Lang::Zh => format!(
-                            "超出预算：{label} 需要 {} 元，超出额度 {} 元 {} 元",
-                            money::grouped(used),
-                            money::grouped(envelope),
-                            money::grouped(-left)
-                        ),
-                    });
-                }
-                (label, envelope, used, left, share)
-            };
-            let rows: Vec<_> = if budget.per_village {
-                let mut villages: Vec<_> = used
-                    .per_village
-                    .iter()
-                    .flat_map(|(town, villages)| villages.iter().map(move |(v, u)| ((town, v), u)))
-                    .collect();
-                villages.sort_by(|a, b| a.0.cmp(&b.0));
-                villages
-                    .into_iter()
-                    .map(|((town, village), u)| {
-                        check(
-                            format!("{name} · {town} {village}"),
-                            budget.amount,
-                            u.value(),
-                        )
-                    })
-                    .collect()
-            } else {
-                vec![check(name, budget.amount, used.used.value())]
-            };
-            for (label, envelope, used, left, share) in rows {
-                table.push(vec![
-                    label,
-                    money::grouped(envelope),
-                    money::grouped(used),
-                    money::grouped(left),
-                    share,
-                ]);
+        for line in super::budget::lines(rules, self, lang) {
+            let label = line.label();
+            if let Some(over) = line.over_by() {
+                overruns.push(match lang {
+                    Lang::En => format!(
+                        "OVER BUDGET: {label} needs {} yuan, {} more than its envelope of {} yuan",
+                        money::grouped(line.used),
+                        money::grouped(over),
+                        money::grouped(line.envelope)
+                    ),
+                    Lang::Zh => format!(
+                        "超出预算：{label} 需要 {} 元，超出额度 {} 元 {} 元",
+                        money::grouped(line.used),
+                        money::grouped(line.envelope),
+                        money::grouped(over)
+                    ),
+                });
             }
+            table.push(vec![
+                label,
+                money::grouped(line.envelope),
+                money::grouped(line.used),
+                money::grouped(line.left()),
+                line.share(),
+            ]);
         }
         let mut out = table.render();
         for line in overruns {
@@ -479,6 +449,7 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
 #[cfg(test)]
 mod props {
     use proptest::prelude::*;
+    use rust_decimal::Decimal;
 
     use super::*;
     use crate::engine::{compute, Cost};

@@ -12,6 +12,7 @@ use crate::money;
 use crate::rules::{RuleSet, TierChoice};
 use crate::table::{Columns, Record};
 
+use super::budget::Scope;
 use super::summary::{GroupBy, Summary, Totals};
 
 /// The form of the output.
@@ -154,20 +155,27 @@ pub fn rules_json(rules: &RuleSet) -> Value {
 
 /// A run's summary as JSON: totals, budget use, and groups when grouping.
 pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
-    let budgets: Vec<Value> = rules
-        .budgets
+    // One entry per budget line: a per-village budget has one per village, each against its
+    // own envelope.
+    let budgets: Vec<Value> = super::budget::lines(rules, summary, lang)
         .iter()
-        .zip(&summary.budgets)
-        .map(|(b, u)| {
-            let used = u.used.value();
+        .map(|line| {
+            let b = &rules.budgets[line.budget];
+            let (township, village) = match line.scope {
+                Scope::Whole => (None, None),
+                Scope::Village { township, village } => (Some(township), Some(village)),
+            };
             json!({
-                "name": b.display(rules, lang),
+                "name": line.name,
                 "fund": rules.funds[b.fund].id,
                 "class": b.class.map(|c| rules.classes[c].id.clone()),
                 "per_village": b.per_village,
-                "amount": amount(b.amount),
-                "used": amount(used),
-                "over": used > b.amount,
+                "township": township,
+                "village": village,
+                "envelope": amount(line.envelope),
+                "used": amount(line.used),
+                "left": amount(line.left()),
+                "over": line.is_over(),
             })
         })
         .collect();
@@ -237,19 +245,18 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
             lang.pick("used", "已用"),
             lang.pick("use", "使用率")
         ));
-        for (b, u) in rules.budgets.iter().zip(&summary.budgets) {
-            let used = u.used.value();
-            let over = if used > b.amount {
+        for line in super::budget::lines(rules, summary, lang) {
+            let over = if line.is_over() {
                 lang.pick(" **over budget**", " **超出预算**")
             } else {
                 ""
             };
             out.push_str(&format!(
                 "| {} | {} | {} | {}{over} |\n",
-                markdown_cell(&b.display(rules, lang)),
-                money::grouped(b.amount),
-                money::grouped(used),
-                money::percent(used, b.amount)
+                markdown_cell(&line.label()),
+                money::grouped(line.envelope),
+                money::grouped(line.used),
+                line.share()
             ));
         }
     }

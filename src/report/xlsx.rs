@@ -270,28 +270,21 @@ fn write_summary(
     for (c, h) in heads.iter().enumerate() {
         sheet.write_string_with_format(row, c as u16, *h, &bold)?;
     }
-    for (b, u) in rules.budgets.iter().zip(&summary.budgets) {
+    for line in super::budget::lines(rules, summary, lang) {
         row += 1;
-        let used = u.used.value();
-        sheet.write_string(row, 0, b.display(rules, lang))?;
-        sheet.write_number_with_format(row, 1, number(b.amount), &fmt)?;
-        sheet.write_number_with_format(row, 2, number(used), &fmt)?;
-        sheet.write_number_with_format(
-            row,
-            3,
-            number(b.amount.checked_sub(used).unwrap_or_default()),
-            &fmt,
-        )?;
+        sheet.write_string(row, 0, line.label())?;
+        sheet.write_number_with_format(row, 1, number(line.envelope), &fmt)?;
+        sheet.write_number_with_format(row, 2, number(line.used), &fmt)?;
+        sheet.write_number_with_format(row, 3, number(line.left()), &fmt)?;
         // The share as a number formatted as a percentage (a display ratio, not money).
-        let share = used.checked_div(b.amount).unwrap_or_default();
         sheet.write_number_with_format(
             row,
             4,
-            number(share),
+            number(line.fraction()),
             &Format::new().set_num_format("0.0%"),
         )?;
-        if used > b.amount {
-            let over = money::grouped(used.checked_sub(b.amount).unwrap_or_default());
+        if let Some(over) = line.over_by() {
+            let over = money::grouped(over);
             let red = Format::new()
                 .set_bold()
                 .set_font_color(rust_xlsxwriter::Color::Red);
@@ -453,7 +446,7 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::summary::GroupBy;
+    use crate::report::GroupBy;
     use crate::table::Columns;
 
     /// A destination that is always full.

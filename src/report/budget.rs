@@ -1,0 +1,289 @@
+//! Budget lines: for each envelope in the rules, what was used of it and whether it is over.
+//! A budget for each village separately (`per_village = true`) gives one line per village,
+//! each measured against its own envelope; comparing the whole run's use with one village's
+//! envelope would call nearly every such budget "over". Every output (text summary, JSON,
+//! Markdown, the Excel report, the interactive table's totals pane) shows these lines, so it
+//! is decided here, once, what is over.
+
+use rust_decimal::Decimal;
+
+use super::summary::Summary;
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::RuleSet;
+
+/// What a budget line measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope<'a> {
+    /// The whole run (a budget for the county as a whole).
+    Whole,
+    /// One village's envelope.
+    Village {
+        /// 乡镇.
+        township: &'a str,
+        /// 村.
+        village: &'a str,
+    },
+}
+
+/// One envelope against what was used of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetLine<'a> {
+    /// Which budget (its place in the rules).
+    pub budget: usize,
+    /// What the line measures.
+    pub scope: Scope<'a>,
+    /// The budget's name in the language asked for.
+    pub name: String,
+    /// The envelope, in yuan.
+    pub envelope: Decimal,
+    /// Paid by the budget's fund within the scope, in yuan.
+    pub used: Decimal,
+}
+
+impl BudgetLine<'_> {
+    /// What is left of the envelope (negative when over; saturating rather than panicking,
+    /// though envelope and use are both sums of checked amounts).
+    pub fn left(&self) -> Decimal {
+        self.envelope.checked_sub(self.used).unwrap_or(Decimal::MIN)
+    }
+
+    /// By how much the use exceeds the envelope, when it does.
+    pub fn over_by(&self) -> Option<Decimal> {
+        (self.used > self.envelope)
+            .then(|| self.used.checked_sub(self.envelope).unwrap_or(Decimal::MAX))
+    }
+
+    /// Whether the use exceeds the envelope.
+    pub fn is_over(&self) -> bool {
+        self.used > self.envelope
+    }
+
+    /// The use as a share of the envelope, for people ("84.1%").
+    pub fn share(&self) -> String {
+        money::percent(self.used, self.envelope)
+    }
+
+    /// The use as a fraction of the envelope (0 when the envelope is nothing), for a
+    /// spreadsheet's percentage cell. A display ratio, not money.
+    pub fn fraction(&self) -> Decimal {
+        self.used.checked_div(self.envelope).unwrap_or_default()
+    }
+
+    /// The budget's name, and the village for a per-village line ("通村硬化路建设 · 石桥镇 红星村").
+    pub fn label(&self) -> String {
+        match self.scope {
+            Scope::Whole => self.name.clone(),
+            Scope::Village { township, village } => {
+                format!("{} · {township} {village}", self.name)
+            }
+        }
+    }
+}
+
+/// Every budget line of a run, in rules order; a per-village budget's lines by township and
+/// village. A per-village budget with no rows has no lines.
+pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<BudgetLine<'a>> {
+    let mut out = Vec::new();
+    for (i, (budget, used)) in rules.budgets.iter().zip(&summary.budgets).enumerate() {
+        let name = budget.display(rules, lang);
+        if budget.per_village {
+            let mut villages: Vec<BudgetLine<'a>> = used
+                .per_village
+                .iter()
+                .flat_map(|(town, villages)| {
+                    villages.iter().map(move |(village, u)| (town, village, u))
+                })
+                .map(|(township, village, u)| BudgetLine {
+                    budget: i,
+                    scope: Scope::Village { township, village },
+                    name: name.clone(),
+                    envelope: budget.amount,
+                    used: u.value(),
+                })
+                .collect();
+            villages.sort_by(|a, b| a.scope.cmp(&b.scope));
+            out.extend(villages);
+        } else {
+            out.push(BudgetLine {
+                budget: i,
+                scope: Scope::Whole,
+                name,
+                envelope: budget.amount,
+                used: used.used.value(),
+            });
+        }
+    }
+    out
+}
+
+/// One line per budget, in rules order, for a view with room for one: the whole run's line,
+/// or for a per-village budget the village using the most of its envelope (the first by
+/// township and village among equals), with how many villages there are and how many are
+/// over. A per-village budget no row uses yet shows as nothing used.
+pub fn headlines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Headline<'a>> {
+    let mut all = lines(rules, summary, lang).into_iter().peekable();
+    let mut out = Vec::with_capacity(rules.budgets.len());
+    for (i, budget) in rules.budgets.iter().enumerate() {
+        let mut head = Headline {
+            line: BudgetLine {
+                budget: i,
+                scope: Scope::Whole,
+                name: budget.display(rules, lang),
+                envelope: budget.amount,
+                used: Decimal::ZERO,
+            },
+            lines: 0,
+            over: 0,
+        };
+        while let Some(line) = all.next_if(|l| l.budget == i) {
+            head.over += u64::from(line.is_over());
+            if head.lines == 0 || line.used > head.line.used {
+                head.line = line;
+            }
+            head.lines += 1;
+        }
+        out.push(head);
+    }
+    out
+}
+
+/// A budget's line for a one-line view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Headline<'a> {
+    /// The line shown: the whole run's, or the village using most of its envelope.
+    pub line: BudgetLine<'a>,
+    /// How many lines the budget has (villages, for a per-village budget).
+    pub lines: u64,
+    /// How many of them are over.
+    pub over: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Segment;
+    use crate::table::RowText;
+
+    fn rules_with(budgets: &str) -> RuleSet {
+        let text = format!(
+            "{}\n{budgets}",
+            include_str!("../../rules.toml")
+                .split("\n# 预算额度")
+                .next()
+                .unwrap()
+        );
+        RuleSet::from_toml(&text, "budgets.toml").expect("valid rules")
+    }
+
+    /// A summary of village roads of `(township, village, km)` at 4.5 m wide, 1,000,000 yuan/km
+    /// (the poverty fund pays 300,000/km).
+    fn summary_of(rules: &RuleSet, rows: &[(&str, &str, &str)]) -> Summary {
+        let mut s = Summary::new(rules, &[]);
+        let class = rules
+            .classes
+            .iter()
+            .position(|c| c.id == "village")
+            .unwrap();
+        for (town, village, km) in rows {
+            let seg = Segment {
+                class,
+                width_m: "4.5".parse().unwrap(),
+                length_km: km.parse().unwrap(),
+                cost: crate::engine::Cost::PerKm("1000000".parse().unwrap()),
+                other_funds: Decimal::ZERO,
+                households: None,
+                completed_km: None,
+            };
+            let b = crate::engine::compute(rules, &seg).expect("computes");
+            let text = RowText {
+                id: "x",
+                township: town,
+                village,
+            };
+            s.add(rules, &seg, &text, &b).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn a_per_village_budget_is_measured_village_by_village() {
+        // 300,000 yuan per village from the poverty fund for village roads; the fund pays
+        // 300,000/km at 4.5 m: one village uses 1 km (exactly its envelope), another 2 km.
+        let rules = rules_with(
+            "[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\namount = \"300000\"\nname = \"每村额度\"\nname_en = \"per village\"\n",
+        );
+        let s = summary_of(&rules, &[("T", "A", "1"), ("T", "B", "1"), ("T", "B", "1")]);
+        let lines = lines(&rules, &s, Lang::En);
+        let got: Vec<(String, String, String, bool)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.label(),
+                    money::plain(l.envelope),
+                    money::plain(l.used),
+                    l.is_over(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "per village · T A".into(),
+                    "300000.00".into(),
+                    "300000.00".into(),
+                    false
+                ),
+                (
+                    "per village · T B".into(),
+                    "300000.00".into(),
+                    "600000.00".into(),
+                    true
+                ),
+            ]
+        );
+        assert_eq!(
+            lines[1].over_by().map(money::plain).as_deref(),
+            Some("300000.00")
+        );
+        assert_eq!(lines[1].left().to_string(), "-300000.00");
+        let heads = headlines(&rules, &s, Lang::En);
+        assert_eq!(heads.len(), 1);
+        assert_eq!((heads[0].lines, heads[0].over), (2, 1));
+        assert_eq!(heads[0].line.label(), "per village · T B");
+    }
+
+    #[test]
+    fn a_per_village_budget_within_every_envelope_is_not_over_though_the_run_uses_more() {
+        // The defect: the whole run's use (3 villages × 240,000) was compared with one
+        // village's envelope of 300,000 and called over.
+        let rules = rules_with(
+            "[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\namount = \"300000\"\n",
+        );
+        let s = summary_of(
+            &rules,
+            &[("T", "A", "0.8"), ("T", "B", "0.8"), ("U", "A", "0.8")],
+        );
+        let lines = lines(&rules, &s, Lang::Zh);
+        assert_eq!(lines.len(), 3);
+        assert!(lines
+            .iter()
+            .all(|l| !l.is_over() && l.used == "240000.00".parse().unwrap()));
+        assert_eq!(headlines(&rules, &s, Lang::Zh)[0].over, 0);
+    }
+
+    #[test]
+    fn a_whole_run_budget_is_one_line() {
+        let rules = rules_with(
+            "[[budgets]]\nfund = \"poverty\"\namount = \"400000\"\nname_en = \"county\"\nname = \"全县\"\n",
+        );
+        let s = summary_of(&rules, &[("T", "A", "1"), ("U", "B", "0.5")]);
+        let lines = lines(&rules, &s, Lang::En);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].scope, Scope::Whole);
+        assert_eq!(lines[0].label(), "county");
+        assert_eq!(money::plain(lines[0].used), "450000.00");
+        assert_eq!(lines[0].share(), "112.5%");
+    }
+}

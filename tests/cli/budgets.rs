@@ -1,0 +1,259 @@
+//! Budget lines in every output format: a per-village envelope is measured village by village,
+//! and each format shows the same lines as the text summary.
+
+use super::*;
+
+/// The shipped rules with one more budget: 300,000 yuan per village from the poverty fund for
+/// village roads (it pays 300,000/km at 4.5 m).
+fn rules(env: &Env) -> String {
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    env.write(
+        "rules.toml",
+        format!(
+            "{shipped}\n[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\n\
+             name = \"每村通村路\"\nname_en = \"Per village\"\namount = \"300000\"\n"
+        ),
+    )
+}
+
+/// Village 甲 uses exactly its envelope (1 km); 乙 uses twice its envelope (2 km); 丙, in
+/// another township, uses 0.5 km. The three together use 1,050,000: over any one envelope.
+fn table(env: &Env) -> String {
+    env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost_per_km\n\
+         A1,东镇,甲村,village,4.5,1,1000000\n\
+         B1,东镇,乙村,village,4.5,1,1000000\n\
+         B2,东镇,乙村,village,4.5,1,1000000\n\
+         C1,西镇,丙村,village,4.5,0.5,1000000\n",
+    )
+}
+
+/// The per-village budget's lines as (label, envelope, used), with the text summary's grouping.
+type Lines = Vec<(String, String, String)>;
+
+const EXPECTED_EN: [(&str, &str, &str); 3] = [
+    ("Per village · 东镇 乙村", "300,000.00", "600,000.00"),
+    ("Per village · 东镇 甲村", "300,000.00", "300,000.00"),
+    ("Per village · 西镇 丙村", "300,000.00", "150,000.00"),
+];
+
+fn expected() -> Lines {
+    EXPECTED_EN
+        .iter()
+        .map(|(l, e, u)| (l.to_string(), e.to_string(), u.to_string()))
+        .collect()
+}
+
+fn grouped(plain: &str) -> String {
+    let (whole, cents) = plain.split_once('.').unwrap();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{cents}")
+}
+
+#[test]
+fn a_per_village_budget_is_over_only_in_the_village_over_it_in_the_text_summary() {
+    let env = Env::new();
+    let (r, t) = (rules(&env), table(&env));
+    let (code, err, stderr) = env.run(&["batch", &t, "--rules", &r, "--summary", "-o", "out.csv"]);
+    assert!(stderr.starts_with("wrote 4 rows"), "{stderr}");
+    assert_eq!(code, 0, "{err}");
+    let lines: Lines = err
+        .lines()
+        .filter(|l| l.starts_with("Per village"))
+        .map(|l| {
+            let cells: Vec<&str> = l
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            (
+                cells[0].to_string(),
+                cells[1].to_string(),
+                cells[2].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, expected(), "{err}");
+    let overs: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("OVER BUDGET"))
+        .collect();
+    assert_eq!(
+        overs,
+        ["OVER BUDGET: Per village · 东镇 乙村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan"],
+        "{err}"
+    );
+}
+
+#[test]
+fn a_per_village_budget_is_reported_per_village_in_json() {
+    // The defect: JSON compared the whole run's use (1,050,000) with one village's envelope
+    // and said "over": true for the budget as a whole.
+    let env = Env::new();
+    let (r, t) = (rules(&env), table(&env));
+    let (code, out, err) = env.run(&["batch", &t, "--rules", &r, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let budgets = doc["summary"]["budgets"].as_array().unwrap();
+    let per_village: Vec<&serde_json::Value> = budgets
+        .iter()
+        .filter(|b| b["per_village"] == true)
+        .collect();
+    let lines: Lines = per_village
+        .iter()
+        .map(|b| {
+            (
+                format!(
+                    "Per village · {} {}",
+                    b["township"].as_str().unwrap(),
+                    b["village"].as_str().unwrap()
+                ),
+                grouped(b["envelope"].as_str().unwrap()),
+                grouped(b["used"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(lines, expected());
+    let over: Vec<bool> = per_village.iter().map(|b| b["over"] == true).collect();
+    assert_eq!(over, [true, false, false]);
+    assert_eq!(per_village[0]["left"], "-300000.00");
+    // The release's own envelopes are for the county as a whole: one line each.
+    let whole: Vec<&serde_json::Value> = budgets
+        .iter()
+        .filter(|b| b["per_village"] == false)
+        .collect();
+    assert_eq!(whole.len(), 2);
+    assert!(whole
+        .iter()
+        .all(|b| b["township"].is_null() && b["village"].is_null()));
+    assert_eq!(whole[0]["envelope"], "4965000.00");
+    assert_eq!(whole[0]["used"], "1050000.00");
+}
+
+#[test]
+fn a_per_village_budget_is_reported_per_village_in_markdown() {
+    let env = Env::new();
+    let (r, t) = (rules(&env), table(&env));
+    let (code, out, err) = env.run(&["batch", &t, "--rules", &r, "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| Per village"))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "| Per village · 东镇 乙村 | 300,000.00 | 600,000.00 | 200.0% **over budget** |",
+            "| Per village · 东镇 甲村 | 300,000.00 | 300,000.00 | 100.0% |",
+            "| Per village · 西镇 丙村 | 300,000.00 | 150,000.00 | 50.0% |",
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_per_village_budget_is_reported_per_village_in_the_workbook_report() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let (r, t) = (rules(&env), table(&env));
+    let (code, _, err) = env.run(&["batch", &t, "--rules", &r, "-o", "report.xlsx"]);
+    assert_eq!(code, 0, "{err}");
+    let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
+    let names = book.sheet_names();
+    let range = book.worksheet_range(&names[1]).unwrap();
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f:.2}"),
+        Data::Int(i) => format!("{i}.00"),
+        other => format!("{other:?}"),
+    };
+    let lines: Vec<(String, String, String, String)> = range
+        .rows()
+        .filter(|r| matches!(&r[0], Data::String(s) if s.starts_with("Per village")))
+        .map(|r| {
+            (
+                text(&r[0]),
+                grouped(&text(&r[1])),
+                grouped(&text(&r[2])),
+                text(&r[5]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                "Per village · 东镇 乙村".to_string(),
+                "300,000.00".to_string(),
+                "600,000.00".to_string(),
+                "OVER BUDGET by 300,000.00 yuan".to_string()
+            ),
+            (
+                "Per village · 东镇 甲村".into(),
+                "300,000.00".into(),
+                "300,000.00".into(),
+                "Empty".into()
+            ),
+            (
+                "Per village · 西镇 丙村".into(),
+                "300,000.00".into(),
+                "150,000.00".into(),
+                "Empty".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
+    // One run per format over the bundled example: the budget lines and the totals agree
+    // with the text summary's to the fen.
+    let env = Env::new();
+    let (code, text, _) = env.run(&["batch", &example(), "--summary", "-o", "out.csv"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, json, err) = env.run(&["batch", &example(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, md, err) = env.run(&["batch", &example(), "--format", "md"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for b in doc["summary"]["budgets"].as_array().unwrap() {
+        let name = b["name"].as_str().unwrap();
+        let (envelope, used) = (
+            grouped(b["envelope"].as_str().unwrap()),
+            grouped(b["used"].as_str().unwrap()),
+        );
+        let in_text = text
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in\n{text}"));
+        assert!(
+            in_text.contains(&envelope) && in_text.contains(&used),
+            "{in_text} / {envelope} {used}"
+        );
+        let in_md = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap_or_else(|| panic!("{name} in\n{md}"));
+        assert!(
+            in_md.contains(&format!("| {envelope} | {used} |")),
+            "{in_md}"
+        );
+    }
+    for (key, label) in [
+        ("cost", "cost"),
+        ("subsidy_total", "subsidy_total"),
+        ("shortfall", "shortfall"),
+    ] {
+        let v = grouped(doc["summary"]["total"][key].as_str().unwrap());
+        let in_text = text.lines().find(|l| l.starts_with(label)).unwrap();
+        assert!(in_text.ends_with(&v), "{in_text} / {v}");
+    }
+}
