@@ -164,11 +164,8 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     let rules = opts.rules;
     let pb = progress_bar(opts);
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
-    // A workbook's rows are built as CSV text and turned into cells by the writer.
-    let format = (!terminal).then_some(match opts.style.format {
-        Format::Xlsx => Format::Csv,
-        f => f,
-    });
+    // A workbook's rows are built as typed cells; a terminal's as display text.
+    let format = (!terminal).then_some(opts.style.format);
     let (buffers, chunks) = (Pool::default(), Pool::default());
     let job = Job {
         buffers: &buffers,

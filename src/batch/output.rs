@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::report::format::{looks_like_formula, markdown_cell, Format};
 use crate::report::layout::Layout;
-use crate::report::xlsx::Report;
+use crate::report::xlsx::{Cell, Report};
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::csvout;
@@ -36,6 +36,12 @@ pub enum RowBuf {
         format: Format,
         excel: bool,
     },
+    /// Finished rows of typed cells for a workbook, and the row being built: amounts stay
+    /// numbers, never written out as text and read back.
+    Typed {
+        rows: Vec<Vec<Cell>>,
+        current: Vec<Cell>,
+    },
     /// Finished rows of cells, and the row being built.
     Cells {
         rows: Vec<Vec<String>>,
@@ -53,6 +59,10 @@ impl RowBuf {
     /// [`RowBuf::new`] in the memory of `bytes`, a buffer used before.
     pub fn reusing(mut bytes: Vec<u8>, format: Option<Format>, excel: bool, room: usize) -> RowBuf {
         match format {
+            Some(Format::Xlsx) => RowBuf::Typed {
+                rows: Vec::new(),
+                current: Vec::new(),
+            },
             Some(format) => RowBuf::Text {
                 bytes: {
                     bytes.clear();
@@ -98,6 +108,7 @@ impl RowBuf {
                 }
                 *first = false;
             }
+            RowBuf::Typed { current, .. } => current.push(Cell::Text(text.to_string())),
             RowBuf::Cells { current, .. } => current.push(text.to_string()),
         }
     }
@@ -148,6 +159,7 @@ impl RowBuf {
                 }
                 *first = false;
             }
+            RowBuf::Typed { current, .. } => current.push(Cell::Amount(value)),
             RowBuf::Cells { current, .. } => {
                 current.push(value.map(money::grouped).unwrap_or_default())
             }
@@ -169,6 +181,7 @@ impl RowBuf {
                 bytes.push(b'\n');
                 *first = true;
             }
+            RowBuf::Typed { rows, current } => rows.push(std::mem::take(current)),
             RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
         }
     }
@@ -410,7 +423,8 @@ impl Output {
             Sink::Spool(spool) => spool.write_all(bytes),
             Sink::Stdout => io::stdout().lock().write_all(bytes),
             Sink::Terminal(..) => Ok(()),
-            Sink::Workbook(report, _) => report.rows(utf8).map_err(io::Error::other),
+            // Rows reach a workbook as typed cells (see `write`); no text goes there.
+            Sink::Workbook(..) => Ok(()),
         }
     }
 
@@ -428,6 +442,12 @@ impl Output {
                 }
                 self.put(text)?;
                 Ok(Some(bytes))
+            }
+            RowBuf::Typed { rows, .. } => {
+                if let Sink::Workbook(report, _) = &mut self.sink {
+                    report.rows(&rows).map_err(io::Error::other)?;
+                }
+                Ok(None)
             }
             RowBuf::Cells { rows, .. } => {
                 if let Sink::Terminal(table, hidden, _) = &mut self.sink {

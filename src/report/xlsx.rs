@@ -19,6 +19,15 @@ use crate::money;
 use crate::rules::RuleSet;
 use crate::textwidth::cells;
 
+/// One cell of a segment row, as the batch builds it for a workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text: an input field as read, or the notes.
+    Text(String),
+    /// An amount in yuan; `None` is a blank cell.
+    Amount(Option<Decimal>),
+}
+
 /// A report being written: the segments sheet fills as rows arrive.
 pub struct Report {
     book: Workbook,
@@ -100,34 +109,30 @@ impl Report {
         self.book.worksheet_from_index(0)
     }
 
-    /// Adds segment rows, as the CSV form gives them (amounts as plain decimals).
-    pub fn rows(&mut self, csv: &[u8]) -> Result<(), XlsxError> {
-        let mut reader = crate::table::reader::CsvReader::new(csv);
+    /// Adds segment rows: text cells as text, amounts as numbers.
+    pub fn rows(&mut self, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
         let fmt = money_format();
-        while let Ok(crate::table::Next::Record(r)) = reader.next_record() {
-            let fields: Vec<String> = r.iter().map(str::to_string).collect();
+        let wrap = Format::new().set_text_wrap();
+        for fields in rows {
             let row = self.row;
-            for (c, text) in fields.iter().enumerate().take(self.columns) {
-                let money = self.money[c];
+            for (c, cell) in fields.iter().enumerate().take(self.columns) {
                 let notes = c + 1 == self.columns;
-                self.widths[c] = self.widths[c].max(cells(text).min(40));
-                let sheet = self.segments()?;
-                match text.parse::<Decimal>() {
-                    Ok(v) if money => {
-                        sheet.write_number_with_format(row, c as u16, number(v), &fmt)?;
+                let sheet = self.book.worksheet_from_index(0)?;
+                match cell {
+                    Cell::Amount(Some(v)) => {
+                        self.widths[c] = self.widths[c].max(cells(&money::plain(*v)).min(40));
+                        sheet.write_number_with_format(row, c as u16, number(*v), &fmt)?;
                     }
-                    _ if text.is_empty() => {}
-                    _ if notes => {
-                        // Long explanations wrap instead of widening the printed page.
-                        sheet.write_string_with_format(
-                            row,
-                            c as u16,
-                            text,
-                            &Format::new().set_text_wrap(),
-                        )?;
-                    }
-                    _ => {
-                        sheet.write_string(row, c as u16, text)?;
+                    Cell::Amount(None) => {}
+                    Cell::Text(text) => {
+                        self.widths[c] = self.widths[c].max(cells(text).min(40));
+                        if text.is_empty() {
+                        } else if notes {
+                            // Long explanations wrap instead of widening the printed page.
+                            sheet.write_string_with_format(row, c as u16, text, &wrap)?;
+                        } else {
+                            sheet.write_string(row, c as u16, text)?;
+                        }
                     }
                 }
             }
