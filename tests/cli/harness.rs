@@ -400,3 +400,69 @@ pub fn cell(csv_text: &str, id: &str, column: &str) -> String {
     }
     panic!("no row {id}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message a failed check panics with.
+    fn failure<R>(check: impl FnOnce() -> R + std::panic::UnwindSafe) -> String {
+        let Err(err) = std::panic::catch_unwind(check) else {
+            panic!("the check passed");
+        };
+        err.downcast_ref::<String>().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_failed_check_shows_what_was_expected_and_the_whole_run() {
+        let env = Env::new();
+        let run = env.roadsub(&["--version"]).run();
+        let version = concat!("roadsub ", env!("CARGO_PKG_VERSION"), "\n");
+        let whole = format!(
+            "===== command =====\nroadsub --version\n\
+             ===== exit status =====\n0\n\
+             ===== stdout =====\n{version}\n\
+             ===== stderr =====\n\n\
+             ===================="
+        );
+        let said = failure(|| run.code(2));
+        assert!(
+            said.starts_with(
+                "\nexit status differs\n===== expected =====\n2\n===== actual =====\n0\n"
+            ),
+            "{said}"
+        );
+        assert!(said.ends_with(&whole), "{said}");
+        let said = failure(|| run.stdout_has("roadsub 0.0.0"));
+        assert!(
+            said.starts_with(&format!(
+                "\nstdout does not contain the expected text\n\
+                 ===== expected =====\nroadsub 0.0.0\n===== actual =====\n{version}\n"
+            )),
+            "{said}"
+        );
+        let said = failure(|| run.stderr_first_line("x"));
+        assert!(
+            said.contains("===== actual =====\n(stderr is empty)\n"),
+            "{said}"
+        );
+        // Checks that hold pass the run on.
+        run.code(0).stdout(version).stderr("").stdout_lines(1);
+    }
+
+    #[test]
+    fn a_long_stream_is_cut_in_a_failure_at_a_character_boundary() {
+        let long = "路".repeat(SHOWN);
+        let shown = clipped(&long);
+        assert!(shown.len() <= SHOWN + 40, "{}", shown.len());
+        assert!(
+            shown.ends_with(&format!(
+                "\n[… {} more bytes not shown]",
+                3 * SHOWN - SHOWN / 3 * 3
+            )),
+            "{}",
+            &shown[shown.len() - 60..]
+        );
+        assert_eq!(clipped("short"), "short");
+    }
+}
