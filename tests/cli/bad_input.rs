@@ -19,19 +19,19 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
          S3,t,v,village,4.5,-1,100000,,\n",
     );
     let out = env.path("out.csv");
-    let (code, stdout, err) = env.run(&[
+    env.roadsub(&[
         "batch",
         &input,
         "-o",
-        out.to_str().unwrap(),
+        &env.file("out.csv"),
         "--summary",
         "--by",
         "village",
-    ]);
-    assert_eq!(code, 1);
-    assert_eq!(stdout, "", "no summary of results that were not written");
-    assert_text(
-        &err,
+    ])
+    // No summary of results that were not written.
+    .expect(
+        1,
+        "",
         &format!(
             "{input}:2: length_km \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
              {input}:4: class \"lane\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))\n\
@@ -59,16 +59,10 @@ fn keep_going_writes_the_good_rows_and_still_fails() {
         &env,
         "S1,t,v,village,4.5,abc,1600000,,\nS2,t,v,village,4.5,1,1000000,,\n",
     );
-    let out = env.path("out.csv");
-    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--keep-going"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.ends_with(&format!(
-            "1 bad row; wrote the 1 good row to {}\n",
-            out.display()
-        )),
-        "{err}"
-    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "-o", &out, "--keep-going"])
+        .expect_code(1)
+        .stderr_ends(&format!("1 bad row; wrote the 1 good row to {out}\n"));
     let csv = env.read("out.csv");
     assert_eq!(csv.lines().count(), 2);
     assert_eq!(cell(&csv, "S2", "subsidy_total"), "750000.00");
@@ -79,8 +73,7 @@ fn a_failed_run_leaves_an_existing_output_untouched() {
     let env = Env::new();
     let input = table(&env, "S1,t,v,village,4.5,abc,1600000,,\n");
     let out = env.write("out.csv", "precious\n");
-    let (code, _, _) = env.run(&["batch", &input, "-o", &out]);
-    assert_eq!(code, 1);
+    env.roadsub(&["batch", &input, "-o", &out]).expect_code(1);
     assert_eq!(env.read("out.csv"), "precious\n");
 }
 
@@ -91,8 +84,7 @@ fn stdout_gets_nothing_when_a_row_is_bad() {
         &env,
         "S1,t,v,village,4.5,1,1600000,,\nS2,t,v,village,4.5,abc,1,,\n",
     );
-    let (code, out, _) = env.run(&["batch", &input]);
-    assert_eq!((code, out.as_str()), (1, ""));
+    env.roadsub(&["batch", &input]).expect_code(1).stdout("");
 }
 
 #[test]
@@ -100,12 +92,11 @@ fn output_naming_an_input_is_refused() {
     let env = Env::new();
     let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
     let before = env.read("segments.csv");
-    let (code, _, err) = env.run(&["batch", &input, "-o", &input]);
-    assert_eq!(code, 2);
-    assert_eq!(
-        err,
-        format!("roadsub: -o {input} is also an input ({input}); choose another output file\n")
-    );
+    env.roadsub(&["batch", &input, "-o", &input])
+        .expect_code(2)
+        .stderr(&format!(
+            "roadsub: -o {input} is also an input ({input}); choose another output file\n"
+        ));
     assert_eq!(env.read("segments.csv"), before);
 }
 
@@ -125,15 +116,11 @@ fn each_kind_of_bad_value() {
          I,t,v\n\
          J,t,v,village,4.5,1.2345678米,100,,\n",
     );
-    let (code, _, err) = env.run(&[
-        "batch",
-        &input,
-        "--keep-going",
-        "-o",
-        env.path("o.csv").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1);
-    let lines: Vec<&str> = err
+    let run = env
+        .roadsub(&["batch", &input, "--keep-going", "-o", &env.file("o.csv")])
+        .expect_code(1);
+    let lines: Vec<&str> = run
+        .stderr
         .lines()
         .map(|l| l.strip_prefix(&input).unwrap_or(l))
         .collect();
@@ -152,7 +139,7 @@ fn each_kind_of_bad_value() {
             ":11: length_km \"1.2345678米\" is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)",
             // The good row's cost of 100 yuan for 1 km is implausible: said, not refused.
             "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)",
-            &format!("9 bad rows; wrote the 1 good row to {}", env.path("o.csv").display()),
+            &format!("9 bad rows; wrote the 1 good row to {}", env.file("o.csv")),
         ]
     );
     let csv = env.read("o.csv");
@@ -170,15 +157,10 @@ fn each_kind_of_bad_value() {
 fn messages_in_chinese() {
     let env = Env::new();
     let input = table(&env, "A,t,v,村道,4.5,1,100,,\n");
-    let (code, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains(
-            ":2: class \"村道\" 不是已知的道路类别（可用：village (通村公路、通村、建制村"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("1 个错误行；未写出任何结果"), "{err}");
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(":2: class \"村道\" 不是已知的道路类别（可用：village (通村公路、通村、建制村")
+        .stderr_has("1 个错误行；未写出任何结果");
 }
 
 #[test]
@@ -188,39 +170,32 @@ fn missing_required_column_lists_what_was_found_and_accepted() {
         "t.csv",
         "id,town,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,1\n",
     );
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!(
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr(&format!(
             "{input}: missing required columns: township (乡镇, 鄉鎮, 乡, 镇); the header has \"id\", \"town\", \"village\", \"class\", \"width_m\", \"length_km\", \"cost\"\n\
              1 table not read; nothing written\n"
-        ),
-    );
+        ));
 }
 
 #[test]
 fn empty_file_fails_and_header_only_is_zero_rows() {
     let env = Env::new();
     let empty = env.write("empty.csv", "");
-    let (code, _, err) = env.run(&["batch", &empty]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &empty])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{empty}: is empty; expected a header row and one row per segment\n"
-        )),
-        "{err}"
-    );
+        ));
     let header_only = env.write("h.csv", HEAD);
-    let (code, out, err) = env.run(&["batch", &header_only]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(
-        out,
-        format!(
+    env.roadsub(&["batch", &header_only]).expect(
+        0,
+        &format!(
             "{}{}",
             HEAD.trim_end(),
             ",transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n"
-        )
+        ),
+        "",
     );
 }
 
@@ -231,14 +206,11 @@ fn an_unbalanced_quote_is_named() {
         &env,
         "A,t,\"v,village,4.5,1,100,,\nB,t,v,village,4.5,1,100,,\n",
     );
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{input}:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines)\n"
-        )),
-        "{err}"
-    );
+        ));
 }
 
 #[test]
@@ -248,28 +220,19 @@ fn binary_garbage_and_workbooks_are_named() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     let bin = env.write("garbage.csv", garbage);
-    let (code, _, err) = env.run(&["batch", &bin]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &bin])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{bin}: is not a text table (it contains binary data); expected CSV\n"
-        )),
-        "{err}"
-    );
+        ));
     let renamed = env.write("plan.csv", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
-    let (code, _, err) = env.run(&["batch", &renamed]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("is an Excel workbook (.xlsx) under another name; rename it to .xlsx"),
-        "{err}"
-    );
+    env.roadsub(&["batch", &renamed])
+        .expect_code(1)
+        .stderr_has("is an Excel workbook (.xlsx) under another name; rename it to .xlsx");
     let broken = env.write("broken.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
-    let (code, _, err) = env.run(&["batch", &broken]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{broken}: cannot read the workbook: ")),
-        "{err}"
-    );
+    env.roadsub(&["batch", &broken])
+        .expect_code(1)
+        .stderr_starts(&format!("{broken}: cannot read the workbook: "));
 }
 
 #[test]
@@ -280,15 +243,11 @@ fn a_20_mb_field_is_reported_and_the_run_goes_on() {
     csv.push_str(&"x".repeat(20 << 20));
     csv.push_str(",village,4.5,1,100,,\nC,t,v,village,4.5,1,100,,\n");
     let input = env.write("big.csv", csv);
-    let out = env.path("o.csv");
-    let (code, _, err) = env.run(&["batch", &input, "--keep-going", "-o", out.to_str().unwrap()]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input, "--keep-going", "-o", &env.file("o.csv")])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{input}:3: row is longer than 1 MiB and was skipped\n"
-        )),
-        "{err}"
-    );
+        ));
     assert_eq!(env.read("o.csv").lines().count(), 3);
 }
 
@@ -297,12 +256,9 @@ fn line_numbers_are_right_in_a_crlf_gbk_file_with_blank_lines() {
     let env = Env::new();
     let text = "编号,乡镇,村,类别,宽度,长度,投资\r\nA,天马乡,画青村,通村,4.5,1,100万\r\n\r\nB,天马乡,画青村,通村,4.5,abc,100万\r\n";
     let input = env.write("gbk-crlf.csv", encoding_rs::GB18030.encode(text).0);
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{input}:4: 长度 \"abc\" is not a length")),
-        "{err}"
-    );
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:4: 长度 \"abc\" is not a length"));
 }
 
 #[test]
@@ -316,48 +272,42 @@ fn tables_with_different_units_are_not_merged() {
         "b.csv",
         "id,township,village,class,width_m,length_km,投资(万元)\nB,t,v,village,4.5,1,100\n",
     );
-    let (code, out, err) = env.run(&["batch", &a, &b]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_eq!(
-        err,
-        format!(
+    env.roadsub(&["batch", &a, &b]).expect(
+        1,
+        "",
+        &format!(
             "{b}: its column \"投资(万元)\" is in another unit than the first table's \"cost\"; \
              one output needs the same units (convert one table's figures and header, or compute them apart)\n\
              1 table not read; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
-        )
+        ),
     );
 }
 
 #[test]
 fn an_output_in_a_missing_directory() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", &example(), "-o", "/nonexistent-dir/x.csv"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        err,
-        "roadsub: cannot write /nonexistent-dir/x.csv: no such file or directory\n"
-    );
-    let (_, _, err) = env.run(&["batch", &example(), "-o", ".", "--lang", "zh"]);
-    assert_eq!(err, "roadsub: 无法写入 .: 是一个目录\n");
+    env.roadsub(&["batch", &example(), "-o", "/nonexistent-dir/x.csv"])
+        .expect_code(1)
+        .stderr("roadsub: cannot write /nonexistent-dir/x.csv: no such file or directory\n");
+    env.roadsub(&["batch", &example(), "-o", ".", "--lang", "zh"])
+        .run()
+        .stderr("roadsub: 无法写入 .: 是一个目录\n");
 }
 
 #[test]
 fn a_missing_input_file() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", "nope.csv"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with("nope.csv: cannot read: no such file or directory\n"),
-        "{err}"
-    );
+    env.roadsub(&["batch", "nope.csv"])
+        .expect_code(1)
+        .stderr_starts("nope.csv: cannot read: no such file or directory\n");
 }
 
 #[test]
 fn a_wrong_flag_is_a_usage_error() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", "--by", "county", "x.csv"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("county"), "{err}");
+    env.roadsub(&["batch", "--by", "county", "x.csv"])
+        .expect_code(2)
+        .stderr_has("county");
 }
 
 #[test]
@@ -370,22 +320,13 @@ fn households_written_with_zero_decimals_are_that_number() {
          C,t,v,village,4.5,2,1600000,,１２６．００\n\
          D,t,v,village,4.5,2,1600000,,12.5\n",
     );
-    let (code, _, err) = env.run(&[
-        "batch",
-        &input,
-        "--keep-going",
-        "-o",
-        env.path("o.csv").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!(
+    let out = env.file("o.csv");
+    env.roadsub(&["batch", &input, "--keep-going", "-o", &out])
+        .expect_code(1)
+        .stderr(&format!(
             "{input}:5: households \"12.5\" is not a whole number (households are counted whole, like 12)\n\
-             1 bad row; wrote the 3 good rows to {}\n",
-            env.path("o.csv").display()
-        ),
-    );
+             1 bad row; wrote the 3 good rows to {out}\n"
+        ));
     let csv = env.read("o.csv");
     // The input cell is kept as written; the count is read as the whole number it is.
     assert_eq!(cell(&csv, "A", "households"), "126.0");
@@ -402,11 +343,9 @@ fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
         "id,township,village,class,width_m,length_km,cost,poverty,Shortfall \n\
          A,T,V,village,4.5,2,1600000,yes (建档立卡),see village plan\n",
     );
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert_eq!(out, "");
-    assert_text(
-        &err,
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
         &format!(
             "{input}: column \"poverty\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n\
              {input}: column \"Shortfall\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n\
@@ -418,11 +357,9 @@ fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
         "zh.csv",
         "编号,乡镇,村,类别,宽度,长度,投资,补助合计\nA,T,V,通村,4.5,2,1600000,县里说给150万\n",
     );
-    let (code, out, err) = env.run(&["batch", &zh, "--lang", "zh"]);
-    assert_eq!(code, 1);
-    assert_eq!(out, "");
-    assert_text(
-        &err,
+    env.roadsub(&["batch", &zh, "--lang", "zh"]).expect(
+        1,
+        "",
         &format!(
             "{zh}: 列 \"补助合计\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除\n\
              1 个表无法读取；未写出任何结果\n"
@@ -434,30 +371,21 @@ fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
         "id,township,village,class,width_m,length_km,cost,poverty_status\n\
          A,T,V,village,4.5,2,1600000,yes (建档立卡)\n",
     );
-    let (code, out, _) = env.run(&["batch", &renamed]);
-    assert_eq!(code, 0);
-    assert!(
-        out.starts_with(
-            "id,township,village,class,width_m,length_km,cost,poverty_status,transport,poverty,"
-        ),
-        "{out}"
-    );
-    assert!(out.contains(",yes (建档立卡),"), "{out}");
+    env.roadsub(&["batch", &renamed])
+        .expect_code(0)
+        .stdout_starts(
+            "id,township,village,class,width_m,length_km,cost,poverty_status,transport,poverty,",
+        )
+        .stdout_has(",yes (建档立卡),");
 }
 
 /// Runs `roadsub ARGS` in `env` with standard error on `/dev/full` and then on a pipe closed
 /// before anything is written; returns both exit statuses.
 fn status_with_stderr_gone(env: &Env, args: &[&str]) -> [i32; 2] {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let cmd = || {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin("roadsub"));
-        c.current_dir(env.dir.path())
-            .env("LANG", "C")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null());
+        let mut c = env.roadsub(args).command();
+        c.stdin(Stdio::null()).stdout(Stdio::null());
         c
     };
     let full = std::fs::OpenOptions::new()
@@ -524,22 +452,21 @@ fn a_bad_value_under_a_header_with_a_unit_says_what_that_unit_expects() {
          A,T,V,通村,4.5,abc,160\n\
          B,T,V,通村,4.5,2000,一百六十\n",
     );
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
         &format!(
             "{input}:2: 长度(米) \"abc\" is not a length (expected metres, as the header says, like 850 or 1250.5; or with a unit, like 1.25公里)\n\
              {input}:3: 投资(万元) \"一百六十\" is not an amount of money (expected 万元, as the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)\n\
              2 bad rows; nothing written\n"
         ),
     );
-    let (code, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
-    assert_eq!(code, 1);
-    assert!(err.starts_with(&format!(
-        "{input}:2: 长度(米) \"abc\" 不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）\n\
-         {input}:3: 投资(万元) \"一百六十\" 不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）\n"
-    )), "{err}");
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!(
+            "{input}:2: 长度(米) \"abc\" 不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）\n\
+             {input}:3: 投资(万元) \"一百六十\" 不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）\n"
+        ));
     // The examples the messages give are read as they say.
     let good = env.write(
         "good.csv",
@@ -547,11 +474,8 @@ fn a_bad_value_under_a_header_with_a_unit_says_what_that_unit_expects() {
          A,T,V,通村,4.5,1250.5,120.5\n\
          B,T,V,通村,4.5,1.25公里,1200000元\n",
     );
-    let (code, out, err) = env.run(&["batch", &good]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\nA,T,V,通村,4.5,1250.5,120.5,"), "{out}");
-    assert!(
-        out.contains("\nB,T,V,通村,4.5,1.25公里,1200000元,"),
-        "{out}"
-    );
+    env.roadsub(&["batch", &good])
+        .expect_code(0)
+        .stdout_has("\nA,T,V,通村,4.5,1250.5,120.5,")
+        .stdout_has("\nB,T,V,通村,4.5,1.25公里,1200000元,");
 }

@@ -5,101 +5,78 @@ use super::*;
 #[test]
 fn spec_worked_examples_through_the_binary() {
     let env = Env::new();
-    let (code, out, err) = env.run(&["batch", &data("spec-examples.csv")]);
-    assert_eq!(code, 0, "{err}");
-    assert_text(
-        &out,
-        "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,households,transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n\
-         E1,T,V,village,4.5,2,1600000,,,,900000.00,600000.00,1500000.00,100000.00,,\n\
-         E1-other,T,V,village,4.5,2,1600000,,30000,,900000.00,600000.00,1500000.00,70000.00,,\n\
-         E1-households,T,V,village,4.5,2,1600000,,,3,900000.00,600000.00,1500000.00,100000.00,33333.33,\n\
-         E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,,\n\
-         E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,,width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies\n\
-         E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
-         E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
-         E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
-         E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,,\n",
-    );
+    env.roadsub(&["batch", &data("spec-examples.csv")])
+        .expect_code(0)
+        .stdout(
+            "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,households,transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n\
+             E1,T,V,village,4.5,2,1600000,,,,900000.00,600000.00,1500000.00,100000.00,,\n\
+             E1-other,T,V,village,4.5,2,1600000,,30000,,900000.00,600000.00,1500000.00,70000.00,,\n\
+             E1-households,T,V,village,4.5,2,1600000,,,3,900000.00,600000.00,1500000.00,100000.00,33333.33,\n\
+             E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,,\n\
+             E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,,width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies\n\
+             E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
+             E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
+             E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
+             E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,,\n",
+        );
 }
 
 #[test]
 fn output_file_and_summary() {
     let env = Env::new();
-    let out_path = env.path("out.csv");
-    let (code, out, err) = env.run(&[
-        "batch",
-        &example(),
-        "-o",
-        out_path.to_str().unwrap(),
-        "--summary",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(err, format!("wrote 19 rows to {}\n", out_path.display()));
+    let out_path = env.file("out.csv");
+    env.roadsub(&["batch", &example(), "-o", &out_path, "--summary"])
+        .expect_code(0)
+        .stderr(&format!("wrote 19 rows to {out_path}\n"))
+        .stdout_has("19 segments, 49.15 km planned, 42.7 km completed (86.9%)")
+        .stdout_has("\nsubsidy_total                                      17,015,000.00\n")
+        .stdout_has("\nshortfall                                           7,487,000.00\n")
+        .stdout_has("\nVillage road hardening  4,965,000.00  2,687,500.00  2,277,500.00  54.1%\n");
     let csv = env.read("out.csv");
     assert_eq!(csv.lines().count(), 20);
     assert_eq!(cell(&csv, "AY-01", "transport"), "945000.00");
     assert_eq!(cell(&csv, "AY-01", "shortfall"), "5000.00");
     assert_eq!(cell(&csv, "AY-19", "poverty"), "17500.00");
     assert_eq!(cell(&csv, "AY-12", "备注"), "路面宽度不足3.5米");
-    assert!(
-        out.contains("19 segments, 49.15 km planned, 42.7 km completed (86.9%)"),
-        "{out}"
-    );
-    assert!(
-        out.contains("\nsubsidy_total                                      17,015,000.00\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("\nshortfall                                           7,487,000.00\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("\nVillage road hardening  4,965,000.00  2,687,500.00  2,277,500.00  54.1%\n"),
-        "{out}"
-    );
 }
 
 #[test]
 fn summary_by_township_in_chinese() {
     let env = Env::new();
-    let (code, out, err) = env.run(&["batch", &example(), "--by", "township", "--lang", "zh"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("编号,乡镇,村"), "the data goes to stdout");
-    assert!(
-        err.contains("汇总 — 安岳县2018年贫困村通村通社公路补助标准"),
-        "{err}"
-    );
-    assert!(err.contains("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额\n"), "{err}");
-    assert!(err.contains("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00\n"), "{err}");
-    assert!(err.contains("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,487,000.00\n"), "{err}");
+    env.roadsub(&["batch", &example(), "--by", "township", "--lang", "zh"])
+        .expect_code(0)
+        // The data goes to stdout.
+        .stdout_starts("编号,乡镇,村")
+        .stderr_has("汇总 — 安岳县2018年贫困村通村通社公路补助标准")
+        .stderr_has("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额\n")
+        .stderr_has("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00\n")
+        .stderr_has("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,487,000.00\n");
 }
 
 #[test]
 fn stdin_to_stdout_with_dash() {
     let env = Env::new();
     let input = std::fs::read(data("spec-examples.csv")).unwrap();
-    let (code, out, _) = env.run_stdin(&["batch", "-", "-o", "-"], &input);
-    assert_eq!(code, 0);
-    assert_eq!(cell(&out, "E3", "poverty"), "300000.00");
+    let out = env
+        .roadsub(&["batch", "-", "-o", "-"])
+        .stdin(input)
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "E3", "poverty"), "300000.00");
 }
 
 #[test]
 fn gbk_and_bom_files_are_read_without_being_told() {
     let env = Env::new();
-    let (code, out, err) = env.run(&["batch", &data("gbk.csv")]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(cell(&out, "G1", "村"), "画青村");
-    assert_eq!(cell(&out, "G1", "subsidy_total"), "1500000.00");
-    assert_eq!(cell(&out, "G2", "类别"), "通組");
-    assert_eq!(cell(&out, "G2", "shortfall"), "75000.00");
-    let (code, out, err) = env.run(&["batch", &data("bom.csv")]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.starts_with("路段编号,"),
-        "the BOM is not copied into a header name"
-    );
-    assert_eq!(cell(&out, "B1", "shortfall"), "100000.00");
-    assert_eq!(cell(&out, "B2", "subsidy_total"), "375000.00");
+    let gbk = env.roadsub(&["batch", &data("gbk.csv")]).expect_code(0);
+    assert_eq!(cell(&gbk.stdout, "G1", "村"), "画青村");
+    assert_eq!(cell(&gbk.stdout, "G1", "subsidy_total"), "1500000.00");
+    assert_eq!(cell(&gbk.stdout, "G2", "类别"), "通組");
+    assert_eq!(cell(&gbk.stdout, "G2", "shortfall"), "75000.00");
+    let bom = env.roadsub(&["batch", &data("bom.csv")]).expect_code(0);
+    // The BOM is not copied into a header name.
+    bom.stdout_starts("路段编号,");
+    assert_eq!(cell(&bom.stdout, "B1", "shortfall"), "100000.00");
+    assert_eq!(cell(&bom.stdout, "B2", "subsidy_total"), "375000.00");
 }
 
 #[test]
@@ -113,30 +90,30 @@ fn several_tables_make_one_output_and_ids_are_unique_across_them() {
         "b.csv",
         "编号,乡镇,村,类别,宽度,长度,投资\nB1,t,v,group,3.5,1,1000000\n",
     );
-    let (code, out, err) = env.run(&["batch", &a, &b]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out.lines().count(), 3);
+    let out = env
+        .roadsub(&["batch", &a, &b])
+        .expect_code(0)
+        .stdout_lines(3)
+        .stdout
+        .clone();
     assert_eq!(cell(&out, "B1", "transport"), "150000.00");
     let c = env.write(
         "c.csv",
         "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,1,1\n",
     );
-    let (code, _, err) = env.run(&["batch", &a, &c]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("c.csv:2: id \"A1\" appears on an earlier row (ids must be unique)"),
-        "{err}"
-    );
+    env.roadsub(&["batch", &a, &c])
+        .expect_code(1)
+        .stderr_has("c.csv:2: id \"A1\" appears on an earlier row (ids must be unique)");
 }
 
 #[test]
 fn rerunning_on_an_output_recomputes_instead_of_duplicating_columns() {
     let env = Env::new();
-    let (_, first, _) = env.run(&["batch", &data("spec-examples.csv")]);
-    let again = env.write("again.csv", &first);
-    let (code, second, _) = env.run(&["batch", &again]);
-    assert_eq!(code, 0);
-    assert_eq!(first, second);
+    let first = env.roadsub(&["batch", &data("spec-examples.csv")]).run();
+    let again = env.write("again.csv", &first.stdout);
+    env.roadsub(&["batch", &again])
+        .expect_code(0)
+        .stdout(&first.stdout);
 }
 
 #[test]
@@ -156,74 +133,48 @@ fn a_table_shaped_like_the_release_overruns_the_group_road_envelope() {
     }
     let env = Env::new();
     let input = env.write("release.csv", csv);
-    let (code, _, err) = env.run(&["batch", &input, "--summary"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        err.contains("50 segments, 97.05 km planned, 0 km completed (0.0%)"),
-        "{err}"
-    );
-    assert!(
-        err.contains(
-            "OVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan"
-        ),
-        "{err}"
-    );
-    assert!(
-        err.contains(
-            "\nGroup road building     6,900,000.00  8,685,000.00  -1,785,000.00  125.9%\n"
-        ),
-        "{err}"
-    );
+    env.roadsub(&["batch", &input, "--summary"])
+        .expect_code(0)
+        .stderr_has("50 segments, 97.05 km planned, 0 km completed (0.0%)")
+        .stderr_has(
+            "OVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan",
+        )
+        .stderr_has(
+            "\nGroup road building     6,900,000.00  8,685,000.00  -1,785,000.00  125.9%\n",
+        );
 }
 
 #[test]
-fn help_has_examples_and_exit_codes_in_both_languages() {
+fn notes_show_each_width_as_written() {
+    // Notes of the same width are rendered once per chunk; 4.0 and 4.00 still read as written.
     let env = Env::new();
-    let (code, out, _) = env.run(&["--help"]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("roadsub batch plan.csv -o results.csv --summary"),
-        "{out}"
+    let input = env.write(
+        "w.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T,V,village,4.0,1,1000000\n\
+         B,T,V,village,4.00,1,1000000\n\
+         C,T,V,village,4.0,1,1000000\n",
     );
-    assert!(
-        out.contains("Exit status: 0 all rows computed; 1 bad rows"),
-        "{out}"
-    );
-    let (_, out, _) = env.run(&["--help", "--lang", "zh"]);
-    assert!(out.contains("退出码：0 全部路段计算完成"), "{out}");
-    let (_, out, _) = env.run(&["batch", "--help"]);
-    assert!(out.contains("--keep-going"), "{out}");
-    let (code, out, _) = env.run(&["--version"]);
-    assert_eq!(
-        (code, out.trim()),
-        (0, concat!("roadsub ", env!("CARGO_PKG_VERSION")))
-    );
-}
-
-#[test]
-fn the_interactive_table_needs_a_terminal() {
-    let env = Env::new();
-    let (code, _, err) = env.run(&["examples/anyue-2018.csv"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        err,
-        "roadsub: the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE\n"
-    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0);
+    for (id, width) in [("A", "4.0"), ("B", "4.00"), ("C", "4.0")] {
+        assert_eq!(
+            cell(&out.stdout, id, "notes"),
+            format!(
+                "width {width} m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; \
+                 width {width} m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies"
+            )
+        );
+    }
 }
 
 #[test]
 fn chinese_from_the_locale() {
     let env = Env::new();
-    let out = env
-        .cmd(&["batch", &data("spec-examples.csv")])
+    env.roadsub(&["batch", &data("spec-examples.csv")])
         .env("LANG", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("宽度 3.0 米低于县交通局补助的最小宽度 3.5 米"),
-        "{text}"
-    );
+        .run()
+        .stdout_is_utf8()
+        .stdout_has("宽度 3.0 米低于县交通局补助的最小宽度 3.5 米");
 }
 
 #[test]
@@ -255,20 +206,16 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
         }
     }
     let input = env.write("long.csv", &bytes);
-    let out = env.path("out.csv");
-    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--keep-going"]);
-    assert_eq!(code, 1);
+    let out = env.file("out.csv");
     // Row i is on line i + 1, one more after the blank line, one more after the quoted break,
     // one more after the lone CR.
-    assert_text(
-        &err,
-        &format!(
+    env.roadsub(&["batch", &input, "-o", &out, "--keep-going"])
+        .expect_code(1)
+        .stderr(&format!(
             "{input}:7004: row has 1 field but the header has 8\n\
              {input}:9004: id \"S10\" appears on an earlier row (ids must be unique)\n\
-             2 bad rows; wrote the 9999 good rows to {}\n",
-            out.display()
-        ),
-    );
+             2 bad rows; wrote the 9999 good rows to {out}\n"
+        ));
     let csv = env.read("out.csv");
     assert_eq!(
         csv.lines().count(),
@@ -289,34 +236,11 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
     assert!(csv.contains(
         "\nS10000,镇4,V3,village,4.5,1,1000000,r,450000.00,300000.00,750000.00,250000.00,\n"
     ));
-    let (code, piped, err) = env.run_stdin(&["batch", "-", "--keep-going"], &bytes);
-    assert_eq!(code, 1);
-    assert_eq!(piped, csv);
-    assert!(err.starts_with("<stdin>:7004: row has 1 field"), "{err}");
-}
-
-#[test]
-fn notes_show_each_width_as_written() {
-    // Notes of the same width are rendered once per chunk; 4.0 and 4.00 still read as written.
-    let env = Env::new();
-    let input = env.write(
-        "w.csv",
-        "id,township,village,class,width_m,length_km,cost\n\
-         A,T,V,village,4.0,1,1000000\n\
-         B,T,V,village,4.00,1,1000000\n\
-         C,T,V,village,4.0,1,1000000\n",
-    );
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 0, "{err}");
-    for (id, width) in [("A", "4.0"), ("B", "4.00"), ("C", "4.0")] {
-        assert_eq!(
-            cell(&out, id, "notes"),
-            format!(
-                "width {width} m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; \
-                 width {width} m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies"
-            )
-        );
-    }
+    env.roadsub(&["batch", "-", "--keep-going"])
+        .stdin(&bytes)
+        .expect_code(1)
+        .stdout(&csv)
+        .stderr_starts("<stdin>:7004: row has 1 field");
 }
 
 #[test]
@@ -329,11 +253,9 @@ fn a_reader_that_stops_early_is_not_an_error() {
         text.push_str(&format!("S{i},t,v,village,4.5,1,1000000\n"));
     }
     let input = env.write("big.csv", text);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"))
-        .args(["batch", &input])
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
+    let mut child = env
+        .roadsub(&["batch", &input])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -362,10 +284,11 @@ fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
         "plan.csv",
         "id,township,village,class,width_m,length_km,cost\nS1,t,v,village,4.5,2,1600000\n",
     );
-    let (code, out, err) = env.run(&["batch", &input, "-o", "/dev/stdout", "--summary"]);
-    assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 2, "the rows alone: {out}");
-    assert!(err.contains("Summary"), "{err}");
+    env.roadsub(&["batch", &input, "-o", "/dev/stdout", "--summary"])
+        .expect_code(0)
+        // The rows alone.
+        .stdout_lines(2)
+        .stderr_has("Summary");
 }
 
 #[test]
@@ -376,32 +299,33 @@ fn a_users_notes_column_is_kept_beside_ours() {
         "id,township,village,class,width_m,length_km,cost,notes\n\
          A,T,V,village,3.0,1,100000,bridge needs repair\n",
     );
-    let (code, out, _) = env.run(&["batch", &input]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        out.lines().next().unwrap(),
-        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,shortfall,roadsub_notes"
+    let run = env.roadsub(&["batch", &input]).expect_code(0);
+    run.stdout_first_line(
+        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,shortfall,roadsub_notes",
     );
-    assert_eq!(cell(&out, "A", "notes"), "bridge needs repair");
+    let out = &run.stdout;
+    assert_eq!(cell(out, "A", "notes"), "bridge needs repair");
     assert!(
-        cell(&out, "A", "roadsub_notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
+        cell(out, "A", "roadsub_notes").starts_with("width 3.0 m is below the 3.5 m minimum"),
         "{out}"
     );
     // Fed back in, the user's notes stay theirs and ours are recomputed, not doubled.
-    let again = env.write("again.csv", &out);
-    let (code, second, _) = env.run(&["batch", &again]);
-    assert_eq!(code, 0);
-    assert_eq!(second, out);
+    let again = env.write("again.csv", out);
+    env.roadsub(&["batch", &again]).expect_code(0).stdout(out);
     // A table roadsub wrote without a notes column of the user's has our `notes`.
     let plain = env.write(
         "plain.csv",
         "id,township,village,class,width_m,length_km,cost\nA,T,V,village,3.0,1,100000\n",
     );
-    let (_, first, _) = env.run(&["batch", &plain]);
-    assert!(first.lines().next().unwrap().ends_with(",shortfall,notes"));
-    let back = env.write("back.csv", &first);
-    let (_, second, _) = env.run(&["batch", &back]);
-    assert_eq!(second, first);
+    let first = env.roadsub(&["batch", &plain]).run();
+    assert!(first
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",shortfall,notes"));
+    let back = env.write("back.csv", &first.stdout);
+    env.roadsub(&["batch", &back]).run().stdout(&first.stdout);
 }
 
 #[test]
@@ -413,17 +337,15 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
          A,T,V,village,4.5,2.1,63\n\
          B,T,V,village,4.5,2,1600000\n",
     );
-    let out = env.path("out.csv");
-    let (code, stdout, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap(), "--summary"]);
-    assert_eq!(code, 0, "a warning does not change the exit status");
-    assert_eq!(
-        err,
-        format!(
-            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
-             wrote 2 rows to {}\n",
-            out.display()
-        )
-    );
+    let out = env.file("out.csv");
+    // A warning does not change the exit status.
+    let run = env
+        .roadsub(&["batch", &input, "-o", &out, "--summary"])
+        .expect_code(0);
+    run.stderr(&format!(
+        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
+         wrote 2 rows to {out}\n"
+    ));
     let csv = env.read("out.csv");
     assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
     assert_eq!(
@@ -433,32 +355,20 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
          County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
     );
     assert_eq!(cell(&csv, "B", "notes"), "");
-    let lines: Vec<&str> = stdout.lines().collect();
+    let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines[3],
         "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)"
     );
-    let (code, stdout, _) = env.run(&[
-        "batch",
-        &input,
-        "-o",
-        out.to_str().unwrap(),
-        "--summary",
-        "--lang",
-        "zh",
-    ]);
-    assert_eq!(code, 0);
-    assert!(
-        stdout.contains("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n"),
-        "{stdout}"
-    );
-    let (_, json, _) = env.run(&["batch", &input, "--format", "json"]);
-    assert!(json.contains("\"implausible_cost_rows\":1"), "{json}");
-    let (_, md, _) = env.run(&["batch", &input, "--format", "md"]);
-    assert!(
-        md.contains("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n"),
-        "{md}"
-    );
+    env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n");
+    env.roadsub(&["batch", &input, "--format", "json"])
+        .run()
+        .stdout_has("\"implausible_cost_rows\":1");
+    env.roadsub(&["batch", &input, "--format", "md"])
+        .run()
+        .stdout_has("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n");
 }
 
 /// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
@@ -513,7 +423,7 @@ fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
         "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
     );
     let bad_rules = env.write("r.toml", "[meta]\nname = \"x\"\n");
-    let missing = env.path("missing.csv").to_string_lossy().into_owned();
+    let missing = env.file("missing.csv");
     let cases: [(&str, Vec<&str>, i32); 8] = [
         ("a missing input", vec![missing.as_str()], 1),
         ("a bad header", vec![bad_header.as_str()], 1),
@@ -537,15 +447,13 @@ fn a_failed_run_releases_a_fifo_reader_before_reading_rows() {
         let mut all = vec!["batch"];
         all.extend(args);
         all.extend(["-o", fifo.as_str()]);
-        let (code, _, err) = env.run(&all);
-        assert_eq!(code, status, "{what}: {err}");
+        env.roadsub(&all).expect_code(status);
         assert_eq!(reader_gets(&fifo, reader), "", "{what}");
         std::fs::remove_file(&fifo).unwrap();
     }
     // A good run still writes its rows into the FIFO.
     let (fifo, reader) = fifo_with_reader(&env);
-    let (code, _, _) = env.run(&["batch", &good, "-o", &fifo]);
-    assert_eq!(code, 0);
+    env.roadsub(&["batch", &good, "-o", &fifo]).expect_code(0);
     assert!(reader_gets(&fifo, reader).starts_with("id,township,village,"));
 }
 
@@ -557,13 +465,11 @@ fn keep_going_with_no_good_rows_writes_nothing_in_any_format() {
         "id,township,village,class,width_m,length_km,cost\nA,T,V,lane,4.5,2,1600000\n",
     );
     for format in ["csv", "json", "jsonl", "md"] {
-        let (code, out, err) = env.run(&["batch", &input, "--keep-going", "--format", format]);
-        assert_eq!(code, 1, "{format}");
-        assert_eq!(out, "", "{format}: no header, no half a document");
-        assert!(
-            err.ends_with("\n1 bad row; nothing written\n"),
-            "{format}: {err}"
-        );
+        env.roadsub(&["batch", &input, "--keep-going", "--format", format])
+            .expect_code(1)
+            // No header, no half a document.
+            .stdout("")
+            .stderr_ends("\n1 bad row; nothing written\n");
     }
     // With a good row after the bad one, the header comes before it, once.
     let mixed = env.write(
@@ -572,15 +478,16 @@ fn keep_going_with_no_good_rows_writes_nothing_in_any_format() {
          A,T,V,lane,4.5,2,1600000\n\
          B,T,V,village,4.5,2,1600000\n",
     );
-    let (code, out, _) = env.run(&["batch", &mixed, "--keep-going"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        out,
-        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
-         B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n"
-    );
-    let (_, json, _) = env.run(&["batch", &mixed, "--keep-going", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    env.roadsub(&["batch", &mixed, "--keep-going"])
+        .expect_code(1)
+        .stdout(
+            "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
+             B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n",
+        );
+    let json = env
+        .roadsub(&["batch", &mixed, "--keep-going", "--format", "json"])
+        .run();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["segments"].as_array().unwrap().len(), 1);
 }
 
@@ -592,7 +499,7 @@ fn a_summary_to_a_full_standard_output_says_so() {
         "plan.csv",
         "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
     );
-    let out = env.path("out.csv");
+    let out = env.file("out.csv");
     for (lang, said) in [
         (
             "en",
@@ -604,21 +511,9 @@ fn a_summary_to_a_full_standard_output_says_so() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let got = std::process::Command::new(env!("CARGO_BIN_EXE_roadsub"))
-            .current_dir(env.dir.path())
-            .args([
-                "batch",
-                &input,
-                "-o",
-                out.to_str().unwrap(),
-                "--summary",
-                "--lang",
-                lang,
-            ])
-            .stdout(full)
-            .output()
-            .unwrap();
-        assert_eq!(got.status.code(), Some(1), "{lang}");
-        assert_eq!(String::from_utf8_lossy(&got.stderr), said, "{lang}");
+        env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", lang])
+            .stdout_to(full)
+            .expect_code(1)
+            .stderr(said);
     }
 }

@@ -82,8 +82,7 @@ fn plan_xlsx(env: &Env) -> String {
 fn a_workbook_reads_like_its_csv_to_the_fen() {
     let env = Env::new();
     let xlsx = plan_xlsx(&env);
-    let (code, out, err) = env.run(&["batch", &xlsx]);
-    assert_eq!(code, 0, "{err}");
+    let out = env.roadsub(&["batch", &xlsx]).expect_code(0).stdout.clone();
     assert_eq!(cell(&out, "E1", "subsidy_total"), "1500000.00");
     assert_eq!(cell(&out, "E1", "shortfall_per_household"), "33333.33");
     assert_eq!(
@@ -127,52 +126,41 @@ fn errors_name_the_sheet_and_the_excel_row() {
     }
     book.save(&path).unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, _, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{p}[Plan]:2: length_km \"abc\" is not a length")),
-        "{err}"
-    );
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stderr_starts(&format!("{p}[Plan]:2: length_km \"abc\" is not a length"));
 }
 
 #[test]
 fn sheet_picks_a_sheet_and_a_wrong_one_is_named() {
     let env = Env::new();
     let xlsx = plan_xlsx(&env);
-    let (code, _, err) = env.run(&["batch", &xlsx, "--sheet", "2"]);
-    assert_eq!(code, 1);
+    let second = env
+        .roadsub(&["batch", &xlsx, "--sheet", "2"])
+        .expect_code(1);
+    let err = &second.stderr;
     assert!(
         err.contains("[备用]") || err.contains("no sheet has a header row"),
         "{err}"
     );
-    let (code, _, err) = env.run(&["batch", &xlsx, "--sheet", "Roads"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &xlsx, "--sheet", "Roads"])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{xlsx}: no sheet \"Roads\" (the sheets are: 道路计划, 备用)"
-        )),
-        "{err}"
-    );
-    let (code, out, _) = env.run(&["batch", &xlsx, "--sheet", "道路计划"]);
-    assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 4);
+        ));
+    env.roadsub(&["batch", &xlsx, "--sheet", "道路计划"])
+        .expect_code(0)
+        .stdout_lines(4);
 }
 
 #[test]
 fn the_report_workbook_matches_the_csv_run_to_the_fen() {
     use calamine::{open_workbook_auto, Data, Reader};
     let env = Env::new();
-    let (_, csv, _) = env.run(&["batch", &example()]);
-    let out = env.path("report.xlsx");
-    let (code, _, err) = env.run(&[
-        "batch",
-        &example(),
-        "-o",
-        out.to_str().unwrap(),
-        "--lang",
-        "zh",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let csv = env.roadsub(&["batch", &example()]).run().stdout;
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &example(), "-o", &out, "--lang", "zh"])
+        .expect_code(0);
     let mut book = open_workbook_auto(&out).unwrap();
     assert_eq!(book.sheet_names(), ["路段", "汇总", "补助规则"]);
     let segments = book.worksheet_range("路段").unwrap();
@@ -235,9 +223,8 @@ fn text_that_looks_like_a_formula_stays_text_in_the_workbook() {
         "inj.csv",
         "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\n",
     );
-    let out = env.path("r.xlsx");
-    let (code, _, err) = env.run(&["batch", &input, "-o", out.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+    let out = env.file("r.xlsx");
+    env.roadsub(&["batch", &input, "-o", &out]).expect_code(0);
     let mut book = open_workbook_auto(&out).unwrap();
     let range = book.worksheet_range("Segments").unwrap();
     let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
@@ -253,35 +240,21 @@ fn text_that_looks_like_a_formula_stays_text_in_the_workbook() {
 #[test]
 fn an_excel_report_needs_a_file() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", &example(), "--format", "xlsx"]);
-    assert_eq!(
-        (code, err.as_str()),
-        (
-            2,
-            "roadsub: an Excel report is a file: give -o report.xlsx\n"
-        )
-    );
+    env.roadsub(&["batch", &example(), "--format", "xlsx"])
+        .expect_code(2)
+        .stderr("roadsub: an Excel report is a file: give -o report.xlsx\n");
 }
 
 #[test]
 fn a_report_workbook_fed_back_in_gives_the_same_results() {
     let env = Env::new();
-    let (_, direct, _) = env.run(&["batch", &example()]);
+    let direct = env.roadsub(&["batch", &example()]).run().stdout;
     for lang in ["en", "zh"] {
-        let report = env.path(&format!("report-{lang}.xlsx"));
-        let (code, _, err) = env.run(&[
-            "batch",
-            &example(),
-            "-o",
-            report.to_str().unwrap(),
-            "--lang",
-            lang,
-        ]);
-        assert_eq!(code, 0, "{err}");
+        let report = env.file(&format!("report-{lang}.xlsx"));
+        env.roadsub(&["batch", &example(), "-o", &report, "--lang", lang])
+            .expect_code(0);
         // Its totals row ("Total" / "合计") is not read as a segment.
-        let (code, again, err) = env.run(&["batch", report.to_str().unwrap()]);
-        assert_eq!((code, err.as_str()), (0, ""));
-        assert_eq!(again, direct, "{lang}");
+        env.roadsub(&["batch", &report]).expect(0, &direct, "");
     }
 }
 
@@ -293,21 +266,12 @@ fn a_users_notes_column_survives_a_report_workbook_fed_back_in() {
         "id,township,village,class,width_m,length_km,cost,notes\n\
          A,T,V,village,3.0,1,100000,bridge needs repair\n",
     );
-    let (_, direct, _) = env.run(&["batch", &input]);
+    let direct = env.roadsub(&["batch", &input]).run().stdout;
     assert_eq!(cell(&direct, "A", "notes"), "bridge needs repair");
     for lang in ["en", "zh"] {
-        let report = env.path(&format!("report-{lang}.xlsx"));
-        let (code, _, err) = env.run(&[
-            "batch",
-            &input,
-            "-o",
-            report.to_str().unwrap(),
-            "--lang",
-            lang,
-        ]);
-        assert_eq!(code, 0, "{err}");
-        let (code, again, err) = env.run(&["batch", report.to_str().unwrap()]);
-        assert_eq!((code, err.as_str()), (0, ""), "{lang}");
-        assert_eq!(again, direct, "{lang}");
+        let report = env.file(&format!("report-{lang}.xlsx"));
+        env.roadsub(&["batch", &input, "-o", &report, "--lang", lang])
+            .expect_code(0);
+        env.roadsub(&["batch", &report]).expect(0, &direct, "");
     }
 }

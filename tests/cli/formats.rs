@@ -5,14 +5,13 @@ use super::*;
 #[test]
 fn json_carries_every_segment_and_the_summary_with_money_as_strings() {
     let env = Env::new();
-    let out = env.path("r.json");
-    let (code, _, err) = env.run(&[
+    env.roadsub(&[
         "batch",
         &data("spec-examples.csv"),
         "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+        &env.file("r.json"),
+    ])
+    .expect_code(0);
     let doc: serde_json::Value = serde_json::from_str(&env.read("r.json")).unwrap();
     assert_eq!(doc["rules"]["rounding"], "half_away_from_zero");
     let segs = doc["segments"].as_array().unwrap();
@@ -36,9 +35,11 @@ fn json_carries_every_segment_and_the_summary_with_money_as_strings() {
 #[test]
 fn jsonl_is_one_segment_a_line() {
     let env = Env::new();
-    let (code, out, _) = env.run(&["batch", &data("spec-examples.csv"), "--format", "jsonl"]);
-    assert_eq!(code, 0);
-    let lines: Vec<serde_json::Value> = out
+    let run = env
+        .roadsub(&["batch", &data("spec-examples.csv"), "--format", "jsonl"])
+        .expect_code(0);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -50,12 +51,12 @@ fn jsonl_is_one_segment_a_line() {
 #[test]
 fn markdown_has_the_segment_table_and_the_summary() {
     let env = Env::new();
-    let (code, out, _) = env.run(&["batch", &example(), "--format", "md"]);
-    assert_eq!(code, 0);
-    assert!(out.starts_with("# Anyue County 2018 subsidy standards for village and group roads\n\n## Segments\n\n| 编号 | 乡镇 |"));
-    assert!(out.contains("\n| AY-01 | 天马乡 | 画青村 | 村委会至三组 | 通村 | 4.5 | 2.1 | 168万 |  | 10万 | 2.1 | 126 |  | 945000.00 | 630000.00 | 1575000.00 | 5000.00 | 39.68 |  |\n"));
-    assert!(out.contains("\n| shortfall | 7,487,000.00 |\n"));
-    assert!(out.contains("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 53.2% |\n"));
+    env.roadsub(&["batch", &example(), "--format", "md"])
+        .expect_code(0)
+        .stdout_starts("# Anyue County 2018 subsidy standards for village and group roads\n\n## Segments\n\n| 编号 | 乡镇 |")
+        .stdout_has("\n| AY-01 | 天马乡 | 画青村 | 村委会至三组 | 通村 | 4.5 | 2.1 | 168万 |  | 10万 | 2.1 | 126 |  | 945000.00 | 630000.00 | 1575000.00 | 5000.00 | 39.68 |  |\n")
+        .stdout_has("\n| shortfall | 7,487,000.00 |\n")
+        .stdout_has("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 53.2% |\n");
 }
 
 #[test]
@@ -65,11 +66,12 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
         "inj.csv",
         "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\n",
     );
-    let (_, plain, _) = env.run(&["batch", &input]);
-    assert!(plain.contains("\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1),"));
-    let out = env.path("x.csv");
-    let (code, _, _) = env.run(&["batch", &input, "--excel", "-o", out.to_str().unwrap()]);
-    assert_eq!(code, 0);
+    env.roadsub(&["batch", &input])
+        .run()
+        .stdout_has("\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1),");
+    let out = env.file("x.csv");
+    env.roadsub(&["batch", &input, "--excel", "-o", &out])
+        .expect_code(0);
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFid,township"));
     let text = String::from_utf8(bytes).unwrap();
@@ -82,16 +84,9 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
 #[test]
 fn gbk_output_for_older_excel() {
     let env = Env::new();
-    let out = env.path("g.csv");
-    let (code, _, _) = env.run(&[
-        "batch",
-        &example(),
-        "--encoding",
-        "gbk",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0);
+    let out = env.file("g.csv");
+    env.roadsub(&["batch", &example(), "--encoding", "gbk", "-o", &out])
+        .expect_code(0);
     let bytes = std::fs::read(&out).unwrap();
     let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
     assert!(!bad);
@@ -102,15 +97,10 @@ fn gbk_output_for_older_excel() {
 #[test]
 fn nonsense_combinations_are_refused() {
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", &example(), "--format", "json", "--encoding", "gbk"]);
-    assert_eq!(code, 2);
-    assert_eq!(
-        err,
-        "roadsub: JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only\n"
-    );
-    let (code, _, err) = env.run(&["batch", &example(), "--format", "md", "--excel"]);
-    assert_eq!(
-        (code, err.as_str()),
-        (2, "roadsub: --excel applies to CSV output only\n")
-    );
+    env.roadsub(&["batch", &example(), "--format", "json", "--encoding", "gbk"])
+        .expect_code(2)
+        .stderr("roadsub: JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only\n");
+    env.roadsub(&["batch", &example(), "--format", "md", "--excel"])
+        .expect_code(2)
+        .stderr("roadsub: --excel applies to CSV output only\n");
 }

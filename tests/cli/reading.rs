@@ -20,17 +20,15 @@ fn stray_byte_table(env: &Env) -> String {
 fn a_stray_byte_in_a_utf8_file_is_refused_naming_its_line() {
     let env = Env::new();
     let input = stray_byte_table(&env);
-    let out = env.path("out.csv");
-    let out = out.to_str().unwrap();
+    let out = env.file("out.csv");
     for keep_going in [false, true] {
-        let mut args = vec!["batch", &input, "-o", out];
+        let mut args = vec!["batch", &input, "-o", &out];
         if keep_going {
             args.push("--keep-going");
         }
-        let (code, stdout, err) = env.run(&args);
-        assert_eq!((code, stdout.as_str()), (1, ""));
-        assert_text(
-            &err,
+        env.roadsub(&args).expect(
+            1,
+            "",
             &format!(
                 "{input}:1502: this line is not valid UTF-8 text, though the lines before it are \
                  (line 2, the first that is not plain ASCII, is UTF-8); if the file is GBK/GB18030, \
@@ -43,24 +41,19 @@ fn a_stray_byte_in_a_utf8_file_is_refused_naming_its_line() {
     }
     // To a pipe with --keep-going, rows printed before the line cannot be taken back: the
     // last line says where they end instead of "nothing written".
-    let (code, stdout, err) = env.run(&["batch", &input, "--keep-going"]);
-    assert_eq!(code, 1);
-    assert!(stdout.starts_with("id,township,village,"), "{stdout}");
-    assert!(!stdout.contains("LAT1"), "{stdout}");
-    assert!(
-        err.ends_with(
-            "1 table not read; the rows printed above end before the line that broke its encoding\n"
-        ),
-        "{err}"
-    );
-    let (_, _, err) = env.run(&["batch", &input, "--lang", "zh"]);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input, "--keep-going"])
+        .expect_code(1)
+        .stdout_starts("id,township,village,")
+        .stdout_lacks("LAT1")
+        .stderr_ends(
+            "1 table not read; the rows printed above end before the line that broke its encoding\n",
+        );
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .run()
+        .stderr_starts(&format!(
             "{input}:1502: 此行不是有效的 UTF-8 文本，而此前各行是（第 2 行是第一个含非 ASCII 字符的行，为 UTF-8）；\
              如文件是 GBK/GB18030 编码，请加 --input-encoding gbk\n"
-        )),
-        "{err}"
-    );
+        ));
 }
 
 #[test]
@@ -72,30 +65,28 @@ fn a_gbk_file_whose_first_non_ascii_row_reads_as_utf8_is_refused_then_read_when_
     }
     text.push_str("L1,卢庄,梅路,village,4.5,2,1600000\nL2,天马乡,画青村,village,4.5,2,1600000\n");
     let input = env.write("gbk.csv", encoding_rs::GB18030.encode(&text).0);
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stdout("")
+        .stderr_starts(&format!(
             "{input}:3002: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
              hold Chinese characters, so the file's encoding cannot be told; give --input-encoding gbk \
              if it is GBK/GB18030, or --input-encoding utf-8 if it is UTF-8\n"
-        )),
-        "{err}"
-    );
-    let (code, out, err) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(cell(&out, "L1", "township"), "卢庄");
-    assert_eq!(cell(&out, "L1", "village"), "梅路");
-    assert_eq!(cell(&out, "L2", "village"), "画青村");
+        ));
+    let told = env
+        .roadsub(&["batch", &input, "--input-encoding", "gbk"])
+        .expect_code(0);
+    told.stderr("");
+    let out = &told.stdout;
+    assert_eq!(cell(out, "L1", "township"), "卢庄");
+    assert_eq!(cell(out, "L1", "village"), "梅路");
+    assert_eq!(cell(out, "L2", "village"), "画青村");
     // Given, an encoding is not second-guessed: the row that looks like UTF-8 is read so.
-    let (code, _, err) = env.run(&["batch", &input, "--input-encoding", "utf-8"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input, "--input-encoding", "utf-8"])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{input}:3003: this line is not valid UTF-8 text, though --input-encoding utf-8 was given\n"
-        )),
-        "{err}"
-    );
+        ));
 }
 
 #[test]
@@ -105,12 +96,9 @@ fn cr_only_line_endings_are_counted_in_batch_messages() {
         "mac.csv",
         "id,township,village,class,width_m,length_km,cost\rA,t,v,village,4.5,1,100\r\rB,t,v,village,4.5,abc,100\r",
     );
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{input}:4: length_km \"abc\" is not a length")),
-        "{err}"
-    );
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:4: length_km \"abc\" is not a length"));
 }
 
 #[test]
@@ -120,15 +108,13 @@ fn two_unknown_columns_of_the_same_name_are_carried() {
         "notes.csv",
         "id,township,village,class,width_m,length_km,cost,note,note\nA,t,v,village,4.5,1,1000000,first,second\n",
     );
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert!(
-        out.starts_with(
+    env.roadsub(&["batch", &input])
+        .expect_code(0)
+        .stderr("")
+        .stdout_starts(
             "id,township,village,class,width_m,length_km,cost,note,note,transport,poverty,subsidy_total,shortfall,notes\n\
-             A,t,v,village,4.5,1,1000000,first,second,450000.00,"
-        ),
-        "{out}"
-    );
+             A,t,v,village,4.5,1,1000000,first,second,450000.00,",
+        );
 }
 
 #[test]
@@ -143,8 +129,9 @@ fn two_unknown_columns_of_the_same_name_pair_up_in_order_across_tables() {
         "b.csv",
         "note,id,township,village,class,width_m,length_km,cost,NOTE\nb1,B,t,v,village,4.5,1,1000000,b2\n",
     );
-    let (code, out, err) = env.run(&["batch", &a, &b]);
-    assert_eq!((code, err.as_str()), (0, ""));
+    let run = env.roadsub(&["batch", &a, &b]).expect_code(0);
+    run.stderr("");
+    let out = &run.stdout;
     let lines: Vec<&str> = out.lines().collect();
     assert!(
         lines[1].starts_with("A,t,v,village,4.5,1,1000000,a1,a2,"),
@@ -159,9 +146,9 @@ fn two_unknown_columns_of_the_same_name_pair_up_in_order_across_tables() {
         "c.csv",
         "id,township,village,class,width_m,length_km,cost,note\nC,t,v,village,4.5,1,1000000,c1\n",
     );
-    let (code, _, err) = env.run(&["batch", &a, &c]);
-    assert_eq!(code, 1);
-    assert!(err.contains("differ from the first table's"), "{err}");
+    env.roadsub(&["batch", &a, &c])
+        .expect_code(1)
+        .stderr_has("differ from the first table's");
 }
 
 #[test]
@@ -171,10 +158,9 @@ fn a_gbk_file_that_is_wholly_valid_utf8_is_refused_then_read_when_told() {
         "id,township,village,class,width_m,length_km,cost\nA,卢庄,梅路,village,4.5,2,1600000\n",
     );
     let input = env.write("gbk.csv", &*gbk);
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
         &format!(
             "{input}:2: this line reads as UTF-8 and as GBK/GB18030 alike, and only as GBK does it \
              hold Chinese characters, so the file's encoding cannot be told; give --input-encoding gbk \
@@ -182,9 +168,9 @@ fn a_gbk_file_that_is_wholly_valid_utf8_is_refused_then_read_when_told() {
              1 table not read; nothing written\n"
         ),
     );
-    let (code, out, _) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("\nA,卢庄,梅路,village,"), "{out}");
+    env.roadsub(&["batch", &input, "--input-encoding", "gbk"])
+        .expect_code(0)
+        .stdout_has("\nA,卢庄,梅路,village,");
 }
 
 #[test]
@@ -197,29 +183,23 @@ fn records_too_wide_are_still_reported_by_batch() {
             ",".repeat(5000)
         ),
     );
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{input}:3: row has more than 4096 fields and was skipped\n"
-        )),
-        "{err}"
-    );
+        ));
 }
 
 #[test]
 fn a_header_over_4096_columns_says_what_is_wrong() {
     let env = Env::new();
     let input = env.write("wide.csv", format!("id{}\n", ",x".repeat(5000)));
-    let (code, _, err) = env.run(&["batch", &input]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!(
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_starts(&format!(
             "{input}: the header row (line 1) has more than 4096 columns, more than roadsub reads; \
              a segment table's header names a few dozen\n"
-        )),
-        "{err}"
-    );
+        ));
 }
 
 #[test]
@@ -229,23 +209,9 @@ fn headers_with_a_clarifying_bracket_are_read() {
         "office.csv",
         "编号,乡镇,村(社区),类别,宽度,长度,投资(万元)\nA,天马乡,画青村,通村,4.5,1,100\n",
     );
-    let (code, out, err) = env.run(&["batch", &input]);
-    assert_eq!((code, err.as_str()), (0, ""));
-    assert_eq!(cell(&out, "A", "subsidy_total"), "750000.00");
-}
-
-#[test]
-fn the_encoding_options_are_in_the_help_in_both_languages() {
-    let env = Env::new();
-    let (_, out, _) = env.run(&["--help"]);
-    assert!(out.contains("--encoding <utf-8|gbk>"), "{out}");
-    assert!(out.contains("Encoding of FILE, a CSV table"), "{out}");
-    let (_, out, _) = env.run(&["--help", "--lang", "zh"]);
-    assert!(out.contains("FILE（CSV 表格）的编码"), "{out}");
-    let (_, out, _) = env.run(&["batch", "--help"]);
-    assert!(out.contains("--input-encoding <utf-8|gbk>"), "{out}");
-    let (_, out, _) = env.run(&["batch", "--help", "--lang", "zh"]);
-    assert!(out.contains("CSV 输入的编码"), "{out}");
+    let run = env.roadsub(&["batch", &input]).expect_code(0);
+    run.stderr("");
+    assert_eq!(cell(&run.stdout, "A", "subsidy_total"), "750000.00");
 }
 
 #[test]
@@ -255,10 +221,9 @@ fn a_file_with_a_utf8_bom_is_not_read_as_gbk_when_told_so() {
         "bom.csv",
         "\u{feff}id,township,village,class,width_m,length_km,cost\nA,天马乡,画青村,village,4.5,1,100\n",
     );
-    let (code, out, err) = env.run(&["batch", &input, "--input-encoding", "gbk"]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["batch", &input, "--input-encoding", "gbk"]).expect(
+        1,
+        "",
         &format!(
             "{input}:1: the file starts with a UTF-8 byte order mark, though --input-encoding gbk was \
              given; if the file is UTF-8, give --input-encoding utf-8 or leave the option out\n\

@@ -5,18 +5,14 @@ use super::*;
 #[test]
 fn check_the_shipped_rules() {
     let env = Env::new();
-    let (code, out, _) = env.run(&["rules", "check"]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        out,
-        "rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 2 budgets\n"
-    );
-    let (code, out, _) = env.run(&["rules", "check", "--lang", "zh"]);
-    assert_eq!(code, 0);
-    assert_eq!(
-        out,
-        "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 2 个\n"
-    );
+    env.roadsub(&["rules", "check"])
+        .expect_code(0)
+        .stdout("rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 2 budgets\n");
+    env.roadsub(&["rules", "check", "--lang", "zh"])
+        .expect_code(0)
+        .stdout(
+            "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 2 个\n",
+        );
 }
 
 #[test]
@@ -30,10 +26,9 @@ fn check_reports_every_problem_with_its_place() {
             "rounding = \"nearest\"",
         );
     let path = env.write("bad.toml", text);
-    let (code, out, err) = env.run(&["rules", "check", &path]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["rules", "check", &path]).expect(
+        1,
+        "",
         &format!(
             "roadsub: {path}:24:12: unknown rounding rule \"nearest\" (expected half_away_from_zero or half_even)\n\
              roadsub: {path}:66:15: amount 450000.0 is a float, which is not exact; write 450000\n\
@@ -49,11 +44,9 @@ fn unknown_keys_and_syntax_errors() {
         "r.toml",
         "[meta]\nname = \"x\"\nsource = \"y\"\ncolour = 1\n",
     );
-    let (code, _, err) = env.run(&["rules", "check", &path]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!(
+    env.roadsub(&["rules", "check", &path])
+        .expect_code(1)
+        .stderr(&format!(
             "roadsub: {path}:1:1: no classes are defined: add at least one [[classes]]\n\
              roadsub: {path}:4:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding, plausible_cost_per_km)\n\
              roadsub: {path}:5:1: no funds are defined: add at least one [[funds]]\n"
@@ -64,28 +57,13 @@ fn unknown_keys_and_syntax_errors() {
 #[test]
 fn show_prints_tiers_and_budgets_aligned() {
     let env = Env::new();
-    let (code, out, _) = env.run(&["rules", "show", "--lang", "zh"]);
-    assert_eq!(code, 0);
-    assert!(
-        out.starts_with("安岳县2018年贫困村通村通社公路补助标准\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("  舍入      四舍五入 (half_away_from_zero)\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("transport 县交通局补助  通村公路、通社公路    3.5 米         150,000.00\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("poverty 县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("社级道路建设    poverty   通社公路  6,900,000.00"),
-        "{out}"
-    );
+    env.roadsub(&["rules", "show", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_starts("安岳县2018年贫困村通村通社公路补助标准\n")
+        .stdout_has("  舍入      四舍五入 (half_away_from_zero)\n")
+        .stdout_has("transport 县交通局补助  通村公路、通社公路    3.5 米         150,000.00\n")
+        .stdout_has("poverty 县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n")
+        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00");
 }
 
 #[test]
@@ -97,10 +75,13 @@ fn a_local_rules_toml_is_used_and_rules_flag_wins() {
         "s.csv",
         "id,township,village,class,width_m,length_km,cost\nA,t,v,village,3.5,1,1000000\n",
     );
-    let (_, out, _) = env.run(&["batch", &input]);
+    let out = env.roadsub(&["batch", &input]).run().stdout;
     assert_eq!(cell(&out, "A", "transport"), "75000.00");
     let builtin = env.write("other.toml", include_str!("../../rules.toml"));
-    let (_, out, _) = env.run(&["batch", &input, "--rules", &builtin]);
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &builtin])
+        .run()
+        .stdout;
     assert_eq!(cell(&out, "A", "transport"), "150000.00");
 }
 
@@ -111,9 +92,9 @@ fn batch_with_invalid_rules_stops_before_reading() {
         "r.toml",
         "[meta]\nname = \"x\"\nsource = \"y\"\n[[classes]]\nid = \"a\"\nname = \"A\"\n",
     );
-    let (code, _, err) = env.run(&["batch", &example(), "--rules", &path]);
-    assert_eq!(code, 1);
-    assert!(err.contains("no funds are defined"), "{err}");
+    env.roadsub(&["batch", &example(), "--rules", &path])
+        .expect_code(1)
+        .stderr_has("no funds are defined");
 }
 
 /// The shipped rules with the first fund's id and name replaced.
@@ -127,26 +108,24 @@ fn rules_with_first_fund(id: &str, name: &str) -> String {
 fn a_fund_named_like_an_input_column_is_refused() {
     let env = Env::new();
     let path = env.write("r.toml", rules_with_first_fund("transport", "整合资金"));
-    let (code, out, err) = env.run(&["rules", "check", &path]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["rules", "check", &path]).expect(
+        1,
+        "",
         &format!(
             "roadsub: {path}:51:8: fund name \"整合资金\" is the name of the input column other_funds: its column would hide that one; choose another\n"
         ),
     );
-    let (code, _, err) = env.run(&["rules", "check", &path, "--lang", "zh"]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!(
+    env.roadsub(&["rules", "check", &path, "--lang", "zh"])
+        .expect_code(1)
+        .stderr(&format!(
             "roadsub: {path}:51:8: 资金来源的 name \"整合资金\" 与输入列 other_funds 同名，会遮盖该列；请另取名称\n"
         ),
     );
     // Batch and every other command load rules the same way.
-    let (code, out, err) = env.run(&["batch", &example(), "--rules", &path]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert!(err.contains(":51:8: fund name \"整合资金\""), "{err}");
+    env.roadsub(&["batch", &example(), "--rules", &path])
+        .expect_code(1)
+        .stdout("")
+        .stderr_has(":51:8: fund name \"整合资金\"");
 }
 
 #[test]
@@ -191,12 +170,9 @@ fn a_fund_id_named_like_a_computed_column_is_refused() {
         ),
     ] {
         let path = env.write("r.toml", rules_with_first_fund(id, name));
-        let (code, _, err) = env.run(&["rules", "check", &path]);
-        assert_eq!(code, 1, "{id} {name}");
-        assert!(
-            err.starts_with(&format!("roadsub: {path}:{at}: {said}")),
-            "{id} {name}: {err}"
-        );
+        env.roadsub(&["rules", "check", &path])
+            .expect_code(1)
+            .stderr_starts(&format!("roadsub: {path}:{at}: {said}"));
     }
 }
 
@@ -208,11 +184,9 @@ fn every_rules_problem_is_listed_past_a_type_error() {
         .replace("effective = \"2018-05-15\"", "effective = \"2018-13-45\"")
         .replace("name = \"通社公路\"", "name = \" \"");
     let path = env.write("r.toml", text);
-    let (code, _, err) = env.run(&["rules", "check", &path]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!(
+    env.roadsub(&["rules", "check", &path])
+        .expect_code(1)
+        .stderr(&format!(
             "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)\n\
              roadsub: {path}:40:8: `name` is empty; it must say something\n\
              roadsub: {path}:54:9: invalid type: string \"maybe\", expected a boolean\n"
@@ -226,11 +200,9 @@ fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
     let mut bytes = b"[meta]\nname = \"t\"\nsource = \"".to_vec();
     bytes.extend_from_slice(&[0xB0, 0xB2, 0xD4, 0xC0, b'"', b'\n']);
     let path = env.write("gbk.toml", bytes);
-    let (code, _, err) = env.run(&["rules", "check", &path]);
-    assert_eq!(code, 1);
-    assert_text(
-        &err,
-        &format!("roadsub: {path}:3:11: the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again\n"),
+    env.roadsub(&["rules", "check", &path])
+        .expect_code(1)
+        .stderr(&format!("roadsub: {path}:3:11: the rules file is not UTF-8 text (often it was saved as GBK); save it as UTF-8 and try again\n"),
     );
 }
 
@@ -242,10 +214,9 @@ fn check_refuses_an_empty_or_repeated_budget_name_an_empty_currency_and_an_empty
         .replace("aliases = [\"通村\",", "aliases = [\"\", \"通村\",")
         .replace("name = \"社级道路建设\"", "name = \"通村硬化路建设\"");
     let path = env.write("bad.toml", text);
-    let (code, out, err) = env.run(&["rules", "check", &path]);
-    assert_eq!((code, out.as_str()), (1, ""));
-    assert_text(
-        &err,
+    env.roadsub(&["rules", "check", &path]).expect(
+        1,
+        "",
         &format!(
             "roadsub: {path}:20:12: `currency` is empty; it must say something\n\
              roadsub: {path}:36:12: one of the `aliases` is an empty string; remove it or write the name\n\

@@ -48,15 +48,15 @@ fn a_csv_named_xlsx_is_said_to_be_text_not_a_workbook() {
         "plan.xlsx",
         "id,township,village,class,width_m,length_km,cost\n",
     );
-    let (code, _, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 1);
-    assert_text(err.lines().next().unwrap(), &format!("{p}: is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv"));
-    assert!(!err.contains("EOCD"), "{err}");
-    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
-    assert_text(
-        err.lines().next().unwrap(),
-        &format!("{p}: 不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv"),
-    );
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}: is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv"))
+        .stderr_lacks("EOCD");
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .run()
+        .stderr_first_line(&format!(
+            "{p}: 不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv"
+        ));
 }
 
 #[test]
@@ -66,11 +66,12 @@ fn a_web_page_named_xls_is_said_to_be_one() {
         "plan.xls",
         "<html><body><table><tr><td>编号</td></tr></table></body></html>",
     );
-    let (code, _, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 1);
-    assert_text(err.lines().next().unwrap(), &format!("{p}: is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx"));
-    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
-    assert_text(err.lines().next().unwrap(), &format!("{p}: 不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx"));
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}: is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx"));
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .run()
+        .stderr_first_line(&format!("{p}: 不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx"));
 }
 
 #[test]
@@ -80,11 +81,12 @@ fn a_password_protected_workbook_is_said_to_be_one() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(4096, 0);
     let p = env.write("plan.xlsx", &ole);
-    let (code, _, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 1);
-    assert_text(err.lines().next().unwrap(), &format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
-    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
-    assert_text(err.lines().next().unwrap(), &format!("{p}: 无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx"));
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .run()
+        .stderr_first_line(&format!("{p}: 无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx"));
 }
 
 #[test]
@@ -93,18 +95,19 @@ fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
     let mut book = Workbook::new();
     header(book.add_worksheet());
     let bytes = book.save_to_buffer().unwrap();
-    let (code, _, err) = env.run_stdin(&["batch", "-"], &bytes);
-    assert_eq!(code, 1);
-    assert_text(
-        err.lines().next().unwrap(),
-        "<stdin>: is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
-    );
-    assert!(!err.contains("rename"), "{err}");
-    let (_, _, err) = env.run_stdin(&["batch", "-", "--lang", "zh"], &bytes);
-    assert_text(
-        err.lines().next().unwrap(),
-        "<标准输入>: 是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
-    );
+    env.roadsub(&["batch", "-"])
+        .stdin(&bytes)
+        .expect_code(1)
+        .stderr_first_line(
+            "<stdin>: is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
+        )
+        .stderr_lacks("rename");
+    env.roadsub(&["batch", "-", "--lang", "zh"])
+        .stdin(&bytes)
+        .run()
+        .stderr_first_line(
+            "<标准输入>: 是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
+        );
 }
 
 #[test]
@@ -125,13 +128,14 @@ fn a_formula_without_a_cached_value_says_so() {
         x.replace("<f>F2*800000</f><v>1600000</v>", "<f>F2*800000</f>")
     });
     let p = path.to_string_lossy().into_owned();
-    let (code, out, err) = env.run(&["batch", &p, "--keep-going"]);
-    assert_eq!(code, 1);
-    assert_text(err.lines().next().unwrap(), &format!("{p}[道路]:2: 投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"));
-    assert!(!err.contains("has no cost"), "{err}");
-    assert_eq!(out.lines().count(), 2, "{out}");
-    let (_, _, err) = env.run(&["batch", &p, "--lang", "zh"]);
-    assert_text(err.lines().next().unwrap(), &format!("{p}[道路]:2: 投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
+    env.roadsub(&["batch", &p, "--keep-going"])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}[道路]:2: 投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"))
+        .stderr_lacks("has no cost")
+        .stdout_lines(2);
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .run()
+        .stderr_first_line(&format!("{p}[道路]:2: 投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
 }
 
 #[test]
@@ -148,13 +152,10 @@ fn a_date_in_a_number_column_is_shown_as_the_date() {
         .unwrap();
     book.save(&path).unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, _, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 1);
-    assert!(
-        err.starts_with(&format!("{p}[道路]:2: 长度 \"2024-04-05\" is not a length")),
-        "{err}"
-    );
-    assert!(!err.contains("45387"), "{err}");
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stderr_starts(&format!("{p}[道路]:2: 长度 \"2024-04-05\" is not a length"))
+        .stderr_lacks("45387");
 }
 
 #[test]
@@ -174,13 +175,14 @@ fn a_hidden_sheet_is_not_read_before_the_visible_one() {
     new.set_active(true);
     book.save(&path).unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, out, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\nNEW,") && !out.contains("OLD"), "{out}");
+    env.roadsub(&["batch", &p])
+        .expect_code(0)
+        .stdout_has("\nNEW,")
+        .stdout_lacks("OLD");
     // Named, the hidden one is read.
-    let (code, out, _) = env.run(&["batch", &p, "--sheet", "旧版"]);
-    assert_eq!(code, 0);
-    assert!(out.contains("\nOLD,"), "{out}");
+    env.roadsub(&["batch", &p, "--sheet", "旧版"])
+        .expect_code(0)
+        .stdout_has("\nOLD,");
 }
 
 #[test]
@@ -198,9 +200,9 @@ fn a_long_sheet_is_read_row_by_row_in_order() {
     }
     book.save(&path).unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, out, err) = env.run(&["batch", &p]);
-    assert_eq!(code, 0, "{err}");
-    let ids: Vec<&str> = out
+    let run = env.roadsub(&["batch", &p]).expect_code(0);
+    let ids: Vec<&str> = run
+        .stdout
         .lines()
         .skip(1)
         .map(|l| l.split(',').next().unwrap())
@@ -215,14 +217,12 @@ fn an_excel_report_to_a_full_disk_says_so_plainly() {
         return;
     }
     let env = Env::new();
-    let (code, _, err) = env.run(&["batch", &example(), "--format", "xlsx", "-o", "/dev/full"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("the disk is full"), "{err}");
-    assert!(
-        !err.contains("ZipWriter") && !err.contains("os error"),
-        "{err}"
-    );
-    let (_, _, err) = env.run(&[
+    env.roadsub(&["batch", &example(), "--format", "xlsx", "-o", "/dev/full"])
+        .expect_code(1)
+        .stderr_has("the disk is full")
+        .stderr_lacks("ZipWriter")
+        .stderr_lacks("os error");
+    env.roadsub(&[
         "batch",
         &example(),
         "--format",
@@ -231,6 +231,7 @@ fn an_excel_report_to_a_full_disk_says_so_plainly() {
         "/dev/full",
         "--lang",
         "zh",
-    ]);
-    assert!(err.contains("磁盘已满"), "{err}");
+    ])
+    .run()
+    .stderr_has("磁盘已满");
 }

@@ -1,0 +1,468 @@
+//! The harness every end-to-end test runs the binary through: a scratch directory, the real
+//! `roadsub` executable, and checks that, when they fail, print what was expected beside what
+//! came out — the command, its exit status and both streams — between rulers, so a failure
+//! says all there is to know without a rerun.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use tempfile::TempDir;
+
+/// A scratch directory the binary runs in (so no `./rules.toml` is picked up by accident).
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Default for Env {
+    fn default() -> Env {
+        Env::new()
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `roadsub ARGS` in this directory, in English unless the args or `.env` say otherwise.
+    pub fn roadsub(&self, args: &[&str]) -> Run {
+        Run {
+            args: args.iter().map(OsString::from).collect(),
+            dir: self.dir.path().to_path_buf(),
+            env: vec![("LANG".into(), "C".into())],
+            stdin: Vec::new(),
+            stdout: None,
+        }
+    }
+
+    /// Writes a file in the scratch directory and returns its path as a string.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
+        let p = self.path(name);
+        std::fs::write(&p, contents).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    /// Where `name` is (or would be) in the scratch directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// [`Env::path`] as a string, for an argument or an expected message.
+    pub fn file(&self, name: &str) -> String {
+        self.path(name).to_string_lossy().into_owned()
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+}
+
+/// A fixture under `tests/data/`.
+pub fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The bundled example.
+pub fn example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// One run of the binary, not yet started.
+pub struct Run {
+    args: Vec<OsString>,
+    dir: PathBuf,
+    env: Vec<(OsString, OsString)>,
+    stdin: Vec<u8>,
+    /// Where standard output goes instead of being kept (then it is kept empty).
+    stdout: Option<Stdio>,
+}
+
+impl Run {
+    /// What standard input holds (by default nothing: a pipe closed at once).
+    pub fn stdin(mut self, bytes: impl AsRef<[u8]>) -> Run {
+        self.stdin = bytes.as_ref().to_vec();
+        self
+    }
+
+    /// Sets a variable of the environment the binary runs in.
+    pub fn env(mut self, key: &str, value: &str) -> Run {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sends standard output to `to` (such as `/dev/full`) instead of keeping it.
+    pub fn stdout_to(mut self, to: impl Into<Stdio>) -> Run {
+        self.stdout = Some(to.into());
+        self
+    }
+
+    /// The command, for a test that wires the streams itself (a closed pipe, a full disk).
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_roadsub"));
+        c.current_dir(&self.dir)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .args(&self.args);
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Runs to the end and returns what came out, checking nothing.
+    pub fn run(self) -> Output {
+        let mut child = self
+            .command()
+            .stdin(Stdio::piped())
+            .stdout(self.stdout.unwrap_or_else(Stdio::piped))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        let stdin = self.stdin;
+        // Written beside the reading, so a large input cannot fill both pipes and stall.
+        let writer = std::thread::spawn(move || {
+            // The binary may stop reading early; what it did with the rest is the test's to judge.
+            let _ = pipe.write_all(&stdin);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let shown: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        Output {
+            command: format!("roadsub {}", shown.join(" ")),
+            code: out.status.code().unwrap_or(-1),
+            stdout_utf8: std::str::from_utf8(&out.stdout).is_ok(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and checks the exit status and both streams exactly.
+    #[track_caller]
+    pub fn expect(self, code: i32, stdout: &str, stderr: &str) -> Output {
+        let out = self.run();
+        out.code(code).stdout(stdout).stderr(stderr);
+        out
+    }
+
+    /// Runs and checks the exit status.
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Output {
+        let out = self.run();
+        out.code(code);
+        out
+    }
+}
+
+/// What a run gave. Each check returns the output, so checks chain; a failed one panics
+/// with the whole run shown.
+pub struct Output {
+    pub command: String,
+    pub code: i32,
+    /// Standard output, any bytes that are not UTF-8 replaced by U+FFFD.
+    pub stdout: String,
+    pub stderr: String,
+    stdout_utf8: bool,
+}
+
+/// A stream shown in a failure longer than this is cut, so a million-row output does not
+/// bury the message.
+const SHOWN: usize = 16 * 1024;
+
+fn clipped(text: &str) -> String {
+    if text.len() <= SHOWN {
+        return text.to_string();
+    }
+    let mut end = SHOWN;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n[… {} more bytes not shown]",
+        &text[..end],
+        text.len() - end
+    )
+}
+
+impl Output {
+    #[track_caller]
+    fn fail(&self, what: &str, expected: &str, actual: &str) -> ! {
+        panic!(
+            "\n{what}\n\
+             ===== expected =====\n{}\n\
+             ===== actual =====\n{}\n\
+             ===== command =====\n{}\n\
+             ===== exit status =====\n{}\n\
+             ===== stdout =====\n{}\n\
+             ===== stderr =====\n{}\n\
+             ====================",
+            clipped(expected),
+            clipped(actual),
+            self.command,
+            self.code,
+            clipped(&self.stdout),
+            clipped(&self.stderr),
+        )
+    }
+
+    /// The exit status is `code`.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Output {
+        if self.code != code {
+            self.fail(
+                "exit status differs",
+                &code.to_string(),
+                &self.code.to_string(),
+            );
+        }
+        self
+    }
+
+    /// Standard output is exactly `text`.
+    #[track_caller]
+    pub fn stdout(&self, text: &str) -> &Output {
+        if self.stdout != text {
+            self.fail("stdout differs", text, &self.stdout);
+        }
+        self
+    }
+
+    /// Standard error is exactly `text`.
+    #[track_caller]
+    pub fn stderr(&self, text: &str) -> &Output {
+        if self.stderr != text {
+            self.fail("stderr differs", text, &self.stderr);
+        }
+        self
+    }
+
+    /// Standard output contains `part`.
+    #[track_caller]
+    pub fn stdout_has(&self, part: &str) -> &Output {
+        if !self.stdout.contains(part) {
+            self.fail(
+                "stdout does not contain the expected text",
+                part,
+                &self.stdout,
+            );
+        }
+        self
+    }
+
+    /// Standard error contains `part`.
+    #[track_caller]
+    pub fn stderr_has(&self, part: &str) -> &Output {
+        if !self.stderr.contains(part) {
+            self.fail(
+                "stderr does not contain the expected text",
+                part,
+                &self.stderr,
+            );
+        }
+        self
+    }
+
+    /// Standard output does not contain `part`.
+    #[track_caller]
+    pub fn stdout_lacks(&self, part: &str) -> &Output {
+        if self.stdout.contains(part) {
+            self.fail("stdout contains text it should not", part, &self.stdout);
+        }
+        self
+    }
+
+    /// Standard error does not contain `part`.
+    #[track_caller]
+    pub fn stderr_lacks(&self, part: &str) -> &Output {
+        if self.stderr.contains(part) {
+            self.fail("stderr contains text it should not", part, &self.stderr);
+        }
+        self
+    }
+
+    /// Standard output starts with `head`.
+    #[track_caller]
+    pub fn stdout_starts(&self, head: &str) -> &Output {
+        if !self.stdout.starts_with(head) {
+            self.fail(
+                "stdout does not start with the expected text",
+                head,
+                &self.stdout,
+            );
+        }
+        self
+    }
+
+    /// Standard error starts with `head`.
+    #[track_caller]
+    pub fn stderr_starts(&self, head: &str) -> &Output {
+        if !self.stderr.starts_with(head) {
+            self.fail(
+                "stderr does not start with the expected text",
+                head,
+                &self.stderr,
+            );
+        }
+        self
+    }
+
+    /// Standard error ends with `tail`.
+    #[track_caller]
+    pub fn stderr_ends(&self, tail: &str) -> &Output {
+        if !self.stderr.ends_with(tail) {
+            self.fail(
+                "stderr does not end with the expected text",
+                tail,
+                &self.stderr,
+            );
+        }
+        self
+    }
+
+    /// Standard output is UTF-8 text as it came (nothing in it had to be replaced).
+    #[track_caller]
+    pub fn stdout_is_utf8(&self) -> &Output {
+        if !self.stdout_utf8 {
+            self.fail("stdout is not UTF-8", "UTF-8 text", &self.stdout);
+        }
+        self
+    }
+
+    /// The first line of standard output is exactly `line` (without its line break).
+    #[track_caller]
+    pub fn stdout_first_line(&self, line: &str) -> &Output {
+        match self.stdout.lines().next() {
+            Some(first) if first == line => self,
+            first => self.fail(
+                "the first line of stdout differs",
+                line,
+                first.unwrap_or("(stdout is empty)"),
+            ),
+        }
+    }
+
+    /// The first line of standard error is exactly `line` (without its line break).
+    #[track_caller]
+    pub fn stderr_first_line(&self, line: &str) -> &Output {
+        match self.stderr.lines().next() {
+            Some(first) if first == line => self,
+            first => self.fail(
+                "the first line of stderr differs",
+                line,
+                first.unwrap_or("(stderr is empty)"),
+            ),
+        }
+    }
+
+    /// The number of lines on standard output is `n`.
+    #[track_caller]
+    pub fn stdout_lines(&self, n: usize) -> &Output {
+        let got = self.stdout.lines().count();
+        if got != n {
+            self.fail(
+                "stdout has another number of lines",
+                &n.to_string(),
+                &got.to_string(),
+            );
+        }
+        self
+    }
+}
+
+/// The value of `column` in the row whose first field is `id`, from CSV text.
+pub fn cell(csv_text: &str, id: &str, column: &str) -> String {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let col = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column} in {header:?}"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == id {
+            return rec[col].to_string();
+        }
+    }
+    panic!("no row {id}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message a failed check panics with.
+    fn failure<R>(check: impl FnOnce() -> R + std::panic::UnwindSafe) -> String {
+        let Err(err) = std::panic::catch_unwind(check) else {
+            panic!("the check passed");
+        };
+        err.downcast_ref::<String>().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_failed_check_shows_what_was_expected_and_the_whole_run() {
+        let env = Env::new();
+        let run = env.roadsub(&["--version"]).run();
+        let version = concat!("roadsub ", env!("CARGO_PKG_VERSION"), "\n");
+        let whole = format!(
+            "===== command =====\nroadsub --version\n\
+             ===== exit status =====\n0\n\
+             ===== stdout =====\n{version}\n\
+             ===== stderr =====\n\n\
+             ===================="
+        );
+        let said = failure(|| run.code(2));
+        assert!(
+            said.starts_with(
+                "\nexit status differs\n===== expected =====\n2\n===== actual =====\n0\n"
+            ),
+            "{said}"
+        );
+        assert!(said.ends_with(&whole), "{said}");
+        let said = failure(|| run.stdout_has("roadsub 0.0.0"));
+        assert!(
+            said.starts_with(&format!(
+                "\nstdout does not contain the expected text\n\
+                 ===== expected =====\nroadsub 0.0.0\n===== actual =====\n{version}\n"
+            )),
+            "{said}"
+        );
+        let said = failure(|| run.stderr_first_line("x"));
+        assert!(
+            said.contains("===== actual =====\n(stderr is empty)\n"),
+            "{said}"
+        );
+        // Checks that hold pass the run on.
+        run.code(0).stdout(version).stderr("").stdout_lines(1);
+    }
+
+    #[test]
+    fn a_long_stream_is_cut_in_a_failure_at_a_character_boundary() {
+        let long = "路".repeat(SHOWN);
+        let shown = clipped(&long);
+        assert!(shown.len() <= SHOWN + 40, "{}", shown.len());
+        assert!(
+            shown.ends_with(&format!(
+                "\n[… {} more bytes not shown]",
+                3 * SHOWN - SHOWN / 3 * 3
+            )),
+            "{}",
+            &shown[shown.len() - 60..]
+        );
+        assert_eq!(clipped("short"), "short");
+    }
+}
