@@ -1,6 +1,8 @@
 //! Budget lines in every output format: a per-village envelope is measured village by village,
 //! and each format shows the same lines as the text summary.
 
+use std::path::Path;
+
 use super::*;
 
 /// The shipped rules with one more budget: 300,000 yuan per village from the poverty fund for
@@ -62,9 +64,11 @@ fn grouped(plain: &str) -> String {
 fn a_per_village_budget_is_over_only_in_the_village_over_it_in_the_text_summary() {
     let env = Env::new();
     let (r, t) = (rules(&env), table(&env));
-    let (code, err, stderr) = env.run(&["batch", &t, "--rules", &r, "--summary", "-o", "out.csv"]);
-    assert!(stderr.starts_with("wrote 4 rows"), "{stderr}");
-    assert_eq!(code, 0, "{err}");
+    let out = env
+        .roadsub(&["batch", &t, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0);
+    out.stderr_starts("wrote 4 rows");
+    let err = &out.stdout;
     let lines: Lines = err
         .lines()
         .filter(|l| l.starts_with("Per village"))
@@ -99,8 +103,10 @@ fn a_per_village_budget_is_reported_per_village_in_json() {
     // and said "over": true for the budget as a whole.
     let env = Env::new();
     let (r, t) = (rules(&env), table(&env));
-    let (code, out, err) = env.run(&["batch", &t, "--rules", &r, "--format", "json"]);
-    assert_eq!(code, 0, "{err}");
+    let out = env
+        .roadsub(&["batch", &t, "--rules", &r, "--format", "json"])
+        .expect_code(0)
+        .stdout;
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     let budgets = doc["summary"]["budgets"].as_array().unwrap();
     let per_village: Vec<&serde_json::Value> = budgets
@@ -142,8 +148,10 @@ fn a_per_village_budget_is_reported_per_village_in_json() {
 fn a_per_village_budget_is_reported_per_village_in_markdown() {
     let env = Env::new();
     let (r, t) = (rules(&env), table(&env));
-    let (code, out, err) = env.run(&["batch", &t, "--rules", &r, "--format", "md"]);
-    assert_eq!(code, 0, "{err}");
+    let out = env
+        .roadsub(&["batch", &t, "--rules", &r, "--format", "md"])
+        .expect_code(0)
+        .stdout;
     let rows: Vec<&str> = out
         .lines()
         .filter(|l| l.starts_with("| Per village"))
@@ -164,8 +172,8 @@ fn a_per_village_budget_is_reported_per_village_in_the_workbook_report() {
     use calamine::{open_workbook_auto, Data, Reader};
     let env = Env::new();
     let (r, t) = (rules(&env), table(&env));
-    let (code, _, err) = env.run(&["batch", &t, "--rules", &r, "-o", "report.xlsx"]);
-    assert_eq!(code, 0, "{err}");
+    env.roadsub(&["batch", &t, "--rules", &r, "-o", "report.xlsx"])
+        .expect_code(0);
     let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
     let names = book.sheet_names();
     let range = book.worksheet_range(&names[1]).unwrap();
@@ -217,12 +225,18 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
     // One run per format over the bundled example: the budget lines and the totals agree
     // with the text summary's to the fen.
     let env = Env::new();
-    let (code, text, _) = env.run(&["batch", &example(), "--summary", "-o", "out.csv"]);
-    assert_eq!(code, 0, "{text}");
-    let (code, json, err) = env.run(&["batch", &example(), "--format", "json"]);
-    assert_eq!(code, 0, "{err}");
-    let (code, md, err) = env.run(&["batch", &example(), "--format", "md"]);
-    assert_eq!(code, 0, "{err}");
+    let text = env
+        .roadsub(&["batch", &example(), "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout;
+    let json = env
+        .roadsub(&["batch", &example(), "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let md = env
+        .roadsub(&["batch", &example(), "--format", "md"])
+        .expect_code(0)
+        .stdout;
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     for b in doc["summary"]["budgets"].as_array().unwrap() {
         let name = b["name"].as_str().unwrap();
