@@ -16,16 +16,17 @@ mod work;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::format;
+use crate::report::encode;
 pub use crate::report::layout::column_taken;
 pub use crate::report::Format;
 pub use crate::report::{GroupBy, Summary};
+pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
 
 use crate::i18n::Lang;
@@ -84,15 +85,7 @@ impl Options<'_> {
     /// The groupings the summary needs: `--by`'s, and township and village for a workbook
     /// report's summary sheet.
     fn groupings(&self) -> Vec<GroupBy> {
-        let mut by: Vec<GroupBy> = self.by.into_iter().collect();
-        if self.style.format == Format::Xlsx {
-            by.extend(
-                [GroupBy::Township, GroupBy::Village]
-                    .into_iter()
-                    .filter(|g| Some(*g) != self.by),
-            );
-        }
-        by
+        crate::report::summary::groupings(self.style.format, self.by)
     }
 }
 
@@ -275,18 +268,7 @@ fn write_in_order(
                             all_or_nothing: !opts.keep_going,
                         },
                     };
-                    let prefix = match opts.style.format {
-                        Format::Json => format!(
-                            "{{\"rules\":{},\n\"segments\":[\n",
-                            format::rules_json(opts.rules)
-                        ),
-                        Format::Markdown => format!(
-                            "# {}\n\n## {}\n\n",
-                            format::markdown_cell(opts.rules.meta.display_name(lang)),
-                            lang.pick("Segments", "路段")
-                        ),
-                        _ => String::new(),
-                    };
+                    let prefix = encode::prefix(opts.style.format, opts.rules, lang);
                     out = Some(
                         Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
                     );
@@ -336,17 +318,7 @@ fn write_in_order(
         if failed && (!opts.keep_going || report.good == 0 || garbled) {
             output.discard();
         } else {
-            let trailer = match opts.style.format {
-                Format::Json => format!(
-                    "\n],\n\"summary\":{}\n}}\n",
-                    format::summary_json(opts.rules, &report.summary, lang)
-                ),
-                Format::Markdown => format!(
-                    "\n{}",
-                    format::summary_markdown(opts.rules, &report.summary, lang)
-                ),
-                _ => String::new(),
-            };
+            let trailer = encode::trailer(opts.style.format, opts.rules, &report.summary, lang);
             let committed = output
                 .commit(&trailer, (opts.rules, &report.summary, lang))
                 .map_err(output_error)?;
@@ -356,12 +328,4 @@ fn write_in_order(
         }
     }
     Ok(report)
-}
-
-/// Whether two paths name the same file (so writing one would destroy the other).
-pub fn is_same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }

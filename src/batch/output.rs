@@ -11,196 +11,18 @@ use std::fs::File;
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use rust_decimal::Decimal;
-
 use crate::i18n::Lang;
-use crate::money;
-use crate::report::format::{looks_like_formula, markdown_cell, Format};
+use crate::report::encode::{self, RowBuf};
+use crate::report::format::Format;
 use crate::report::layout::Layout;
-use crate::report::xlsx::{Cell, Report};
+use crate::report::xlsx::Report;
 use crate::report::Summary;
 use crate::rules::RuleSet;
-use crate::table::csvout;
 use crate::table::replace::Replacement;
 use crate::textwidth::{Align, Table};
 
 /// At most this many rows are shown as a table on a terminal; the rest are counted.
 pub const TERMINAL_ROWS: usize = 1000;
-
-/// Rows built field by field: text in one of the output formats, or cells for a terminal.
-pub enum RowBuf {
-    /// Rows as text; `first` while the current row has no field yet.
-    Text {
-        bytes: Vec<u8>,
-        first: bool,
-        format: Format,
-        excel: bool,
-    },
-    /// Finished rows of typed cells for a workbook, and the row being built: amounts stay
-    /// numbers, never written out as text and read back.
-    Typed {
-        rows: Vec<Vec<Cell>>,
-        current: Vec<Cell>,
-    },
-    /// Finished rows of cells, and the row being built.
-    Cells {
-        rows: Vec<Vec<String>>,
-        current: Vec<String>,
-    },
-}
-
-impl RowBuf {
-    /// An empty buffer of text in `format` (with room for `room` bytes), or of cells when
-    /// `format` is `None`.
-    pub fn new(format: Option<Format>, excel: bool, room: usize) -> RowBuf {
-        RowBuf::reusing(Vec::new(), format, excel, room)
-    }
-
-    /// [`RowBuf::new`] in the memory of `bytes`, a buffer used before.
-    pub fn reusing(mut bytes: Vec<u8>, format: Option<Format>, excel: bool, room: usize) -> RowBuf {
-        match format {
-            Some(Format::Xlsx) => RowBuf::Typed {
-                rows: Vec::new(),
-                current: Vec::new(),
-            },
-            Some(format) => RowBuf::Text {
-                bytes: {
-                    bytes.clear();
-                    bytes.reserve(room);
-                    bytes
-                },
-                first: true,
-                format,
-                excel,
-            },
-            None => RowBuf::Cells {
-                rows: Vec::new(),
-                current: Vec::new(),
-            },
-        }
-    }
-
-    /// Adds a text field to the current row.
-    pub fn field(&mut self, text: &str) {
-        match self {
-            RowBuf::Text {
-                bytes,
-                first,
-                format: Format::Markdown,
-                ..
-            } => {
-                bytes.extend_from_slice(b"| ");
-                bytes.extend_from_slice(markdown_cell(text).as_bytes());
-                bytes.push(b' ');
-                *first = false;
-            }
-            RowBuf::Text {
-                bytes,
-                first,
-                excel,
-                ..
-            } => {
-                if *excel && looks_like_formula(text) {
-                    // A leading apostrophe makes Excel and LibreOffice show the text as text.
-                    csvout::push_field(bytes, &format!("'{text}"), *first);
-                } else {
-                    csvout::push_field(bytes, text, *first);
-                }
-                *first = false;
-            }
-            RowBuf::Typed { current, .. } => current.push(Cell::Text(text.to_string())),
-            RowBuf::Cells { current, .. } => current.push(text.to_string()),
-        }
-    }
-
-    /// Adds fields of CSV text that need no quoting, delimiters and all, to the current row of
-    /// a CSV buffer.
-    pub fn verbatim(&mut self, fields: &str) {
-        match self {
-            RowBuf::Text {
-                bytes,
-                first,
-                format: Format::Csv,
-                excel: false,
-            } => {
-                if !*first {
-                    bytes.push(b',');
-                }
-                bytes.extend_from_slice(fields.as_bytes());
-                *first = false;
-            }
-            _ => {
-                for field in fields.split(',') {
-                    self.field(field);
-                }
-            }
-        }
-    }
-
-    /// Adds an amount (two decimals) to the current row; `None` is a blank field.
-    pub fn amount(&mut self, value: Option<Decimal>) {
-        match self {
-            RowBuf::Text {
-                bytes,
-                first,
-                format,
-                ..
-            } => {
-                if *format == Format::Markdown {
-                    bytes.extend_from_slice(b"| ");
-                } else if !*first {
-                    bytes.push(b',');
-                }
-                if let Some(v) = value {
-                    money::push_plain(bytes, v);
-                }
-                if *format == Format::Markdown {
-                    bytes.push(b' ');
-                }
-                *first = false;
-            }
-            RowBuf::Typed { current, .. } => current.push(Cell::Amount(value)),
-            RowBuf::Cells { current, .. } => {
-                current.push(value.map(money::grouped).unwrap_or_default())
-            }
-        }
-    }
-
-    /// Ends the current row.
-    pub fn end_row(&mut self) {
-        match self {
-            RowBuf::Text {
-                bytes,
-                first,
-                format,
-                ..
-            } => {
-                if *format == Format::Markdown {
-                    bytes.push(b'|');
-                }
-                bytes.push(b'\n');
-                *first = true;
-            }
-            RowBuf::Typed { rows, current } => rows.push(std::mem::take(current)),
-            RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
-        }
-    }
-
-    /// Adds a whole row as one JSON value: a line of its own in JSON Lines; preceded by a
-    /// comma in a JSON array (the writer drops the very first one).
-    pub fn json(&mut self, value: &serde_json::Value) {
-        if let RowBuf::Text { bytes, format, .. } = self {
-            if *format == Format::Json {
-                bytes.extend_from_slice(b",\n");
-            }
-            // Serializing a Value into memory cannot fail.
-            let _ = serde_json::to_writer(&mut *bytes, value);
-            if *format == Format::Jsonl {
-                bytes.push(b'\n');
-            }
-        }
-    }
-}
 
 /// Every this many bytes written to a file, the disk is asked to start taking them.
 const WRITEBACK_BYTES: u64 = 8 << 20;
@@ -326,35 +148,13 @@ impl Output {
         if matches!(out.sink, Sink::Terminal(..)) {
             return Ok(out);
         }
-        let mut head = Vec::new();
-        match style.format {
-            Format::Csv => {
-                if style.excel && !style.gbk {
-                    head.extend_from_slice(b"\xEF\xBB\xBF");
-                }
-                let mut row = RowBuf::new(Some(Format::Csv), style.excel, 0);
-                for h in header {
-                    row.field(h);
-                }
-                row.end_row();
-                if let RowBuf::Text { bytes, .. } = row {
-                    head.extend_from_slice(&bytes);
-                }
-            }
-            Format::Markdown => {
-                head.extend_from_slice(prefix.as_bytes());
-                for h in header {
-                    head.extend_from_slice(format!("| {} ", markdown_cell(h)).as_bytes());
-                }
-                head.extend_from_slice(b"|\n");
-                for &r in right {
-                    head.extend_from_slice(if r { b"|---:" } else { b"|----" });
-                }
-                head.extend_from_slice(b"|\n");
-            }
-            Format::Json => head.extend_from_slice(prefix.as_bytes()),
-            Format::Jsonl | Format::Xlsx => {}
-        }
+        let head = encode::head(
+            layout,
+            style.format,
+            style.excel && !style.gbk,
+            style.excel,
+            prefix,
+        );
         if matches!(out.sink, Sink::Stdout) {
             out.held = Some(head);
         } else {

@@ -120,7 +120,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
         }
         let (layout, first_columns) = first.as_ref().expect("set above");
         let map = if is_first {
-            Some(own_map(layout, &columns))
+            Some(layout.own_map(&columns))
         } else {
             layout.map(first_columns, &columns)
         };
@@ -249,19 +249,6 @@ fn plain_ids<'a>(
         };
         (!id.is_empty()).then_some((line, id))
     })
-}
-
-/// The columns of the first table itself that fill the output's copied columns: they are its
-/// own, in order, so two unknown columns of one name are each themselves.
-fn own_map(layout: &Layout, columns: &Columns) -> Vec<usize> {
-    let copied = &layout.header[..layout.copied_len()];
-    let mut map = Vec::with_capacity(copied.len());
-    for (i, name) in columns.names.iter().enumerate() {
-        if copied.get(map.len()) == Some(name) {
-            map.push(i);
-        }
-    }
-    map
 }
 
 /// What the writer is told of a table that cannot be read (on: `--input-encoding` names the

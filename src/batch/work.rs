@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use encoding_rs::GB18030;
 
-use super::output::RowBuf;
 use super::pool::Pool;
 use crate::engine::{self, Breakdown, Note};
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
 use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
@@ -413,24 +413,11 @@ impl Worker<'_> {
                 rows.field(record.get(j).unwrap_or(""));
             }
         }
-        let b = &*breakdown;
-        for share in &b.shares {
-            rows.amount(Some(share.paid));
-        }
-        rows.amount(Some(b.subsidy_total));
-        rows.amount(Some(b.shortfall));
-        if table.layout.per_household {
-            rows.amount(b.per_household);
-        }
         let notes = &mut self.notes;
-        notes.clear();
-        for (i, n) in b.notes.iter().enumerate() {
-            if i > 0 {
-                notes.push_str(lang.pick("; ", "；"));
-            }
-            self.rendered.write(n, notes, rules, lang);
-        }
-        rows.field(notes);
-        rows.end_row();
+        let rendered = &mut self.rendered;
+        encode::notes(notes, &breakdown.notes, lang, |n, out| {
+            rendered.write(n, out, rules, lang)
+        });
+        encode::computed(rows, breakdown, table.layout.per_household, notes);
     }
 }

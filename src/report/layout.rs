@@ -185,6 +185,18 @@ impl Layout {
         self.copied.len()
     }
 
+    /// Where each copied column of the layout is in `columns`, the table it was made from.
+    pub fn own_map(&self, columns: &Columns) -> Vec<usize> {
+        let copied = &self.header[..self.copied_len()];
+        let mut map = Vec::with_capacity(copied.len());
+        for (i, name) in columns.names.iter().enumerate() {
+            if copied.get(map.len()) == Some(name) {
+                map.push(i);
+            }
+        }
+        map
+    }
+
     /// For each copied output column, the column of `other` that fills it; `None` when `other`
     /// does not have the same columns as `first` (in any order, under any accepted name).
     pub fn map(&self, first: &Columns, other: &Columns) -> Option<Vec<usize>> {

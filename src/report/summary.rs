@@ -22,6 +22,20 @@ pub enum GroupBy {
     Class,
 }
 
+/// The groupings a summary needs: `by`'s, and township and village for a workbook report's
+/// summary sheet.
+pub fn groupings(format: super::Format, by: Option<GroupBy>) -> Vec<GroupBy> {
+    let mut all: Vec<GroupBy> = by.into_iter().collect();
+    if format == super::Format::Xlsx {
+        all.extend(
+            [GroupBy::Township, GroupBy::Village]
+                .into_iter()
+                .filter(|g| Some(*g) != by),
+        );
+    }
+    all
+}
+
 /// Sums over a set of segments, exact: money in fen, lengths in µkm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {

@@ -252,6 +252,11 @@ impl Doc {
         }
     }
 
+    /// Row `at`'s id, township and village, as totals group it.
+    pub fn row_text(&self, at: usize) -> RowText<'_> {
+        text_of(&self.sheet, &self.sheet.rows[at])
+    }
+
     /// Whether row `at` was computed.
     pub fn is_good(&self, at: usize) -> bool {
         self.briefs.state(at) == State::Good

@@ -12,6 +12,7 @@
 pub mod action;
 pub mod brief;
 pub mod doc;
+pub mod export;
 pub mod input;
 pub mod journal;
 pub mod lock;

@@ -1133,7 +1133,8 @@ impl App {
                 let path = PathBuf::from(buffer.trim());
                 self.mode = Mode::Normal;
                 let open = self.doc.path.as_deref();
-                if open.is_some_and(|p| p == path || crate::batch::is_same_file(p, &path)) {
+                if open.is_some_and(|p| p == path || crate::table::replace::is_same_file(p, &path))
+                {
                     // A report in place of the table would lose the table.
                     self.say(
                         "that is the table being edited: export to another file (Ctrl-S saves the table)",
@@ -1151,47 +1152,13 @@ impl App {
         }
     }
 
-    /// Writes a report of the table as it is now, through the same path `roadsub batch`
-    /// takes, in the format `path`'s extension names.
+    /// Writes a report of the table as it is now, in the format `path`'s extension names,
+    /// with the writers `roadsub batch` uses.
     fn export(&mut self, path: PathBuf) {
-        use crate::batch::{self, Destination, Format, Input, Options, TextStyle};
-        let result = (|| -> std::io::Result<batch::Report> {
-            let mut table = tempfile::Builder::new()
-                .prefix(".roadsub-export-")
-                .suffix(".csv")
-                .tempfile()?;
-            std::io::Write::write_all(&mut table, &self.doc.sheet.to_bytes())?;
-            let label = self
-                .doc
-                .path
-                .as_ref()
-                .map_or("table".to_string(), |p| p.display().to_string());
-            let opts = Options {
-                rules: &self.rules,
-                inputs: vec![Input {
-                    label,
-                    path: Some(table.path().to_path_buf()),
-                    encoding: Some(self.doc.sheet.encoding),
-                }],
-                destination: Destination::File(path.clone()),
-                keep_going: true,
-                by: None,
-                lang: self.lang,
-                progress: false,
-                workers: 1,
-                style: TextStyle {
-                    format: Format::from_path(&path),
-                    excel: false,
-                    gbk: false,
-                },
-                sheet: None,
-            };
-            let mut messages = Vec::new();
-            batch::run(&opts, &mut messages).map_err(|e| std::io::Error::other(e.to_string()))
-        })();
+        let result = super::export::export(&self.doc, &self.rules, self.lang, &path);
         let name = path.display();
         match result {
-            Ok(r) if r.written => {
+            Ok(r) if r.good > 0 => {
                 let (good, bad) = (r.good, r.bad);
                 let text = match (self.lang, bad) {
                     (Lang::En, 0) => format!("exported {good} {} to {name}", if good == 1 { "row" } else { "rows" }),

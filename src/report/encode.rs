@@ -1,0 +1,336 @@
+//! Segment rows as each output format writes them: a [`RowBuf`] is filled field by field (by
+//! the batch worker that computed the rows, or by the interactive table exporting its rows),
+//! then handed to whatever writes it. What comes before and after the rows (a CSV header, a
+//! Markdown table head, a JSON document's opening and its summary) is made here too, so a
+//! batch run and an export from the table write the same bytes for the same rows.
+
+use rust_decimal::Decimal;
+
+use super::format::{self, looks_like_formula, markdown_cell, Format};
+use super::layout::Layout;
+use super::summary::Summary;
+use super::xlsx::Cell;
+use crate::engine::{Breakdown, Note};
+use crate::i18n::Lang;
+use crate::money;
+use crate::rules::RuleSet;
+use crate::table::csvout;
+
+/// Rows built field by field: text in one of the output formats, or cells for a terminal.
+pub enum RowBuf {
+    /// Rows as text; `first` while the current row has no field yet.
+    Text {
+        bytes: Vec<u8>,
+        first: bool,
+        format: Format,
+        excel: bool,
+    },
+    /// Finished rows of typed cells for a workbook, and the row being built: amounts stay
+    /// numbers, never written out as text and read back.
+    Typed {
+        rows: Vec<Vec<Cell>>,
+        current: Vec<Cell>,
+    },
+    /// Finished rows of cells, and the row being built.
+    Cells {
+        rows: Vec<Vec<String>>,
+        current: Vec<String>,
+    },
+}
+
+impl RowBuf {
+    /// An empty buffer of text in `format` (with room for `room` bytes), or of cells when
+    /// `format` is `None`.
+    pub fn new(format: Option<Format>, excel: bool, room: usize) -> RowBuf {
+        RowBuf::reusing(Vec::new(), format, excel, room)
+    }
+
+    /// [`RowBuf::new`] in the memory of `bytes`, a buffer used before.
+    pub fn reusing(mut bytes: Vec<u8>, format: Option<Format>, excel: bool, room: usize) -> RowBuf {
+        match format {
+            Some(Format::Xlsx) => RowBuf::Typed {
+                rows: Vec::new(),
+                current: Vec::new(),
+            },
+            Some(format) => RowBuf::Text {
+                bytes: {
+                    bytes.clear();
+                    bytes.reserve(room);
+                    bytes
+                },
+                first: true,
+                format,
+                excel,
+            },
+            None => RowBuf::Cells {
+                rows: Vec::new(),
+                current: Vec::new(),
+            },
+        }
+    }
+
+    /// Adds a text field to the current row.
+    pub fn field(&mut self, text: &str) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format: Format::Markdown,
+                ..
+            } => {
+                bytes.extend_from_slice(b"| ");
+                bytes.extend_from_slice(markdown_cell(text).as_bytes());
+                bytes.push(b' ');
+                *first = false;
+            }
+            RowBuf::Text {
+                bytes,
+                first,
+                excel,
+                ..
+            } => {
+                if *excel && looks_like_formula(text) {
+                    // A leading apostrophe makes Excel and LibreOffice show the text as text.
+                    csvout::push_field(bytes, &format!("'{text}"), *first);
+                } else {
+                    csvout::push_field(bytes, text, *first);
+                }
+                *first = false;
+            }
+            RowBuf::Typed { current, .. } => current.push(Cell::Text(text.to_string())),
+            RowBuf::Cells { current, .. } => current.push(text.to_string()),
+        }
+    }
+
+    /// Adds fields of CSV text that need no quoting, delimiters and all, to the current row of
+    /// a CSV buffer.
+    pub fn verbatim(&mut self, fields: &str) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format: Format::Csv,
+                excel: false,
+            } => {
+                if !*first {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(fields.as_bytes());
+                *first = false;
+            }
+            _ => {
+                for field in fields.split(',') {
+                    self.field(field);
+                }
+            }
+        }
+    }
+
+    /// Adds an amount (two decimals) to the current row; `None` is a blank field.
+    pub fn amount(&mut self, value: Option<Decimal>) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format,
+                ..
+            } => {
+                if *format == Format::Markdown {
+                    bytes.extend_from_slice(b"| ");
+                } else if !*first {
+                    bytes.push(b',');
+                }
+                if let Some(v) = value {
+                    money::push_plain(bytes, v);
+                }
+                if *format == Format::Markdown {
+                    bytes.push(b' ');
+                }
+                *first = false;
+            }
+            RowBuf::Typed { current, .. } => current.push(Cell::Amount(value)),
+            RowBuf::Cells { current, .. } => {
+                current.push(value.map(money::grouped).unwrap_or_default())
+            }
+        }
+    }
+
+    /// Ends the current row.
+    pub fn end_row(&mut self) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format,
+                ..
+            } => {
+                if *format == Format::Markdown {
+                    bytes.push(b'|');
+                }
+                bytes.push(b'\n');
+                *first = true;
+            }
+            RowBuf::Typed { rows, current } => rows.push(std::mem::take(current)),
+            RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
+        }
+    }
+
+    /// Adds a whole row as one JSON value: a line of its own in JSON Lines; preceded by a
+    /// comma in a JSON array (the writer drops the very first one).
+    pub fn json(&mut self, value: &serde_json::Value) {
+        if let RowBuf::Text { bytes, format, .. } = self {
+            if *format == Format::Json {
+                bytes.extend_from_slice(b",\n");
+            }
+            // Serializing a Value into memory cannot fail.
+            let _ = serde_json::to_writer(&mut *bytes, value);
+            if *format == Format::Jsonl {
+                bytes.push(b'\n');
+            }
+        }
+    }
+}
+
+/// What comes before the rows of a text output: the CSV header (after a UTF-8 BOM when `bom`;
+/// formula-like names kept as text when `excel`), the Markdown table head after `prefix`, or
+/// `prefix` itself (a JSON document's opening). Nothing for JSON Lines and workbooks.
+pub fn head(layout: &Layout, format: Format, bom: bool, excel: bool, prefix: &str) -> Vec<u8> {
+    let (header, right) = (&layout.header, &layout.right);
+    let mut head = Vec::new();
+    match format {
+        Format::Csv => {
+            if bom {
+                head.extend_from_slice(b"\xEF\xBB\xBF");
+            }
+            let mut row = RowBuf::new(Some(Format::Csv), excel, 0);
+            for h in header {
+                row.field(h);
+            }
+            row.end_row();
+            if let RowBuf::Text { bytes, .. } = row {
+                head.extend_from_slice(&bytes);
+            }
+        }
+        Format::Markdown => {
+            head.extend_from_slice(prefix.as_bytes());
+            for h in header {
+                head.extend_from_slice(format!("| {} ", markdown_cell(h)).as_bytes());
+            }
+            head.extend_from_slice(b"|\n");
+            for &r in right {
+                head.extend_from_slice(if r { b"|---:" } else { b"|----" });
+            }
+            head.extend_from_slice(b"|\n");
+        }
+        Format::Json => head.extend_from_slice(prefix.as_bytes()),
+        Format::Jsonl | Format::Xlsx => {}
+    }
+    head
+}
+
+/// What a document in `format` opens with, before its header: a JSON document's rules and the
+/// start of its segment list, a Markdown report's titles.
+pub fn prefix(format: Format, rules: &RuleSet, lang: Lang) -> String {
+    match format {
+        Format::Json => format!(
+            "{{\"rules\":{},\n\"segments\":[\n",
+            format::rules_json(rules)
+        ),
+        Format::Markdown => format!(
+            "# {}\n\n## {}\n\n",
+            markdown_cell(rules.meta.display_name(lang)),
+            lang.pick("Segments", "路段")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// What a document in `format` ends with, after its rows: a JSON document's summary, a
+/// Markdown report's summary tables.
+pub fn trailer(format: Format, rules: &RuleSet, summary: &Summary, lang: Lang) -> String {
+    match format {
+        Format::Json => format!(
+            "\n],\n\"summary\":{}\n}}\n",
+            format::summary_json(rules, summary, lang)
+        ),
+        Format::Markdown => format!("\n{}", format::summary_markdown(rules, summary, lang)),
+        _ => String::new(),
+    }
+}
+
+/// The computed part of a segment row, after its input fields: each fund's amount, the
+/// subsidy, the shortfall, the shortfall per household when the layout has it, and `notes`
+/// (rendered by [`notes`]); then the row ends.
+pub fn computed(rows: &mut RowBuf, b: &Breakdown, per_household: bool, notes: &str) {
+    for share in &b.shares {
+        rows.amount(Some(share.paid));
+    }
+    rows.amount(Some(b.subsidy_total));
+    rows.amount(Some(b.shortfall));
+    if per_household {
+        rows.amount(b.per_household);
+    }
+    rows.field(notes);
+    rows.end_row();
+}
+
+/// A row's notes as its notes column holds them, each written by `one` (which may keep the
+/// texts it has made before), joined in `lang`'s way.
+pub fn notes(
+    out: &mut String,
+    notes: &[Note],
+    lang: Lang,
+    mut one: impl FnMut(&Note, &mut String),
+) {
+    out.clear();
+    for (i, n) in notes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(lang.pick("; ", "；"));
+        }
+        one(n, out);
+    }
+}
+
+/// Writes a whole document of rows already encoded (`rows`, made with `format`) to `path`,
+/// atomically: what comes before them, the rows, and the summary after them; for a workbook,
+/// the segments sheet and the summary and rules sheets.
+pub fn write_document(
+    path: &std::path::Path,
+    layout: &Layout,
+    rules: &RuleSet,
+    summary: &Summary,
+    lang: Lang,
+    rows: RowBuf,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let out = crate::table::replace::Replacement::new(path, ".tmp")?;
+    match rows {
+        RowBuf::Typed { rows, .. } => {
+            let mut report =
+                super::xlsx::Report::new(layout, rules, lang).map_err(std::io::Error::other)?;
+            report.rows(&rows).map_err(std::io::Error::other)?;
+            report.finish(out.file(), rules, summary, lang)?;
+        }
+        RowBuf::Text { bytes, format, .. } => {
+            let mut file = out.file();
+            file.write_all(&head(
+                layout,
+                format,
+                false,
+                false,
+                &prefix(format, rules, lang),
+            ))?;
+            // A JSON list's first row has no comma before it.
+            let body = match format {
+                Format::Json => bytes.strip_prefix(b",").unwrap_or(&bytes),
+                _ => &bytes,
+            };
+            file.write_all(body)?;
+            file.write_all(trailer(format, rules, summary, lang).as_bytes())?;
+        }
+        RowBuf::Cells { .. } => {
+            return Err(std::io::Error::other("a terminal table is not a document"));
+        }
+    }
+    out.commit()
+}

@@ -1,0 +1,201 @@
+//! `x`: a report of the table as it is now, in the format the file name's extension asks for.
+//! The table's own computed rows go straight to the report layer's writers, the same ones a
+//! batch run uses, so an export and `roadsub batch` of the saved table write the same bytes;
+//! nothing is written out as CSV and read back.
+
+use std::path::Path;
+
+use super::doc::{Calc, Doc};
+use crate::engine::Note;
+use crate::i18n::Lang;
+use crate::report::encode::{self, RowBuf};
+use crate::report::format::{segment_json, Format};
+use crate::report::layout::Layout;
+use crate::report::summary::{groupings, Summary};
+use crate::rules::RuleSet;
+
+/// How many rows an export wrote, and how many it left out (rows that cannot be computed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    pub good: u64,
+    pub bad: u64,
+}
+
+/// Writes the table's computable rows and their summary to `path` (replaced atomically), in
+/// the format its extension names. Nothing is written when no row can be computed.
+pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::Result<Exported> {
+    let format = Format::from_path(path);
+    let columns = &doc.sheet.columns;
+    let layout = Layout::new(columns, rules);
+    let copied = layout.own_map(columns);
+    let label = doc
+        .path
+        .as_ref()
+        .map_or("table".to_string(), |p| p.display().to_string());
+    let mut rows = RowBuf::new(Some(format), false, 0);
+    // The table's own totals have no groups; a workbook's summary sheet shows townships and
+    // villages, as a batch run's does.
+    let mut summary = Summary::new(rules, &groupings(format, None));
+    let (mut good, mut bad) = (0, 0);
+    let mut notes = String::new();
+    let mut ends = Vec::new();
+    for at in 0..doc.sheet.rows.len() {
+        let Calc::Good(computed) = doc.calc(rules, at) else {
+            bad += 1;
+            continue;
+        };
+        good += 1;
+        let (seg, b) = (&computed.0, &computed.1);
+        let row = &doc.sheet.rows[at];
+        if summary.add(rules, seg, &doc.row_text(at), b).is_err() {
+            return Err(std::io::Error::other(lang.pick(
+                "the totals are too large to add up exactly",
+                "合计过大，无法精确相加",
+            )));
+        }
+        if matches!(format, Format::Json | Format::Jsonl) {
+            let record = row.record(&mut ends);
+            rows.json(&segment_json(rules, lang, &label, columns, &record, seg, b));
+            continue;
+        }
+        for &j in &copied {
+            rows.field(row.get(j));
+        }
+        encode::notes(&mut notes, &b.notes, lang, |n: &Note, out| {
+            n.write_to(out, rules, lang)
+        });
+        encode::computed(&mut rows, b, layout.per_household, &notes);
+    }
+    if good > 0 {
+        encode::write_document(path, &layout, rules, &summary, lang, rows)?;
+    }
+    Ok(Exported { good, bad })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{self, Destination, Input, Options, TextStyle};
+    use crate::table::sheet::Sheet;
+
+    /// The bundled example (households, notes and all) with a row that cannot be computed.
+    fn table(dir: &Path) -> std::path::PathBuf {
+        let mut text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv"),
+        )
+        .unwrap();
+        let fields = text.lines().next().unwrap().split(',').count();
+        let mut bad = vec!["BAD-1", "乡", "村", "路", "village", "abc"];
+        bad.resize(fields, "");
+        text.push_str(&bad.join(","));
+        text.push('\n');
+        let path = dir.join("plan.csv");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn by_batch(rules: &RuleSet, lang: Lang, table: &Path, out: &Path) {
+        let opts = Options {
+            rules,
+            inputs: vec![Input {
+                label: table.display().to_string(),
+                path: Some(table.to_path_buf()),
+                encoding: None,
+            }],
+            destination: Destination::File(out.to_path_buf()),
+            keep_going: true,
+            by: None,
+            lang,
+            progress: false,
+            workers: 1,
+            style: TextStyle {
+                format: Format::from_path(out),
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let report = batch::run(&opts, &mut Vec::new()).unwrap();
+        assert!(report.written);
+    }
+
+    #[test]
+    fn an_export_writes_what_a_batch_run_of_the_table_writes() {
+        // The export used to write the table to a temporary CSV and run a batch over it; now
+        // it writes the table's own rows. Same bytes, in every text format and language.
+        let dir = tempfile::tempdir().unwrap();
+        let path = table(dir.path());
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        for lang in [Lang::En, Lang::Zh] {
+            for ext in ["csv", "json", "jsonl", "md"] {
+                let (ours, theirs) = (
+                    dir.path().join(format!("export.{ext}")),
+                    dir.path().join(format!("batch.{ext}")),
+                );
+                let done = export(&doc, &rules, lang, &ours).unwrap();
+                assert_eq!(done, Exported { good: 19, bad: 1 });
+                by_batch(&rules, lang, &path, &theirs);
+                let (a, b) = (
+                    std::fs::read(&ours).unwrap(),
+                    std::fs::read(&theirs).unwrap(),
+                );
+                assert!(
+                    a == b,
+                    "{ext} {lang:?}:\n{}\n---\n{}",
+                    String::from_utf8_lossy(&a),
+                    String::from_utf8_lossy(&b)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_exported_workbook_holds_what_a_batch_runs_workbook_holds() {
+        use calamine::{open_workbook_auto, Reader};
+        let dir = tempfile::tempdir().unwrap();
+        let path = table(dir.path());
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let (ours, theirs) = (dir.path().join("e.xlsx"), dir.path().join("b.xlsx"));
+        export(&doc, &rules, Lang::Zh, &ours).unwrap();
+        by_batch(&rules, Lang::Zh, &path, &theirs);
+        let cells = |p: &Path| {
+            let mut book = open_workbook_auto(p).unwrap();
+            book.sheet_names()
+                .into_iter()
+                .map(|n| {
+                    let range = book.worksheet_range(&n).unwrap();
+                    let rows: Vec<Vec<String>> = range
+                        .rows()
+                        .map(|r| r.iter().map(|c| format!("{c:?}")).collect())
+                        .collect();
+                    (n, rows)
+                })
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (cells(&ours), cells(&theirs));
+        assert_eq!(a.len(), 3);
+        assert!(a[0].1.len() > 20, "{:?}", a[0]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_export_with_no_computable_row_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.csv");
+        std::fs::write(
+            &path,
+            "id,township,village,class,width_m,length_km,cost\nX,T,V,village,abc,1,100\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let out = dir.path().join("r.csv");
+        assert_eq!(
+            export(&doc, &rules, Lang::En, &out).unwrap(),
+            Exported { good: 0, bad: 1 }
+        );
+        assert!(!out.exists());
+    }
+}
