@@ -4,9 +4,8 @@
 //! records; [`row::parse`] turns one record into a checked segment or the list of its problems.
 
 pub mod columns;
+pub mod csv;
 pub mod csvout;
-mod encoding;
-pub mod reader;
 pub mod replace;
 pub mod row;
 pub mod sheet;
@@ -15,15 +14,17 @@ pub mod workbook;
 
 use std::io::{self, Read};
 
-pub use columns::{Columns, Field, HeaderProblem};
-pub use reader::{
+/// The CSV reader by the name its callers have long used.
+pub use self::csv as reader;
+pub use self::csv::{
     plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd, LineText, Lines, Next,
     NotText, PlainItem, Record, RecordProblem, Style, MAX_FIELDS,
 };
+pub use columns::{Columns, Field, HeaderProblem};
 pub use row::{Problem, RowError, RowText};
 
+use self::csv::{CsvReader, ReadError};
 use crate::i18n::Lang;
-use reader::{CsvReader, ReadError};
 
 /// Why a table cannot be read at all.
 #[derive(Debug)]
@@ -105,7 +106,7 @@ impl TableError {
                 ),
             }
             .to_string(),
-            TableError::Encoding(e) => return encoding::render(e, file, lang),
+            TableError::Encoding(e) => return csv::encoding::render(e, file, lang),
             TableError::Unkept(lines) => {
                 return lines
                     .iter()

@@ -1,5 +1,7 @@
 //! The reader against the state machine, line numbers, encodings and limits.
 
+use encoding_rs::GB18030;
+
 use super::*;
 
 type Recs = Vec<(u64, Vec<String>)>;

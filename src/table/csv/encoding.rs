@@ -1,7 +1,7 @@
 //! What to tell a user whose table is not wholly one encoding: the line that breaks it, how
 //! the encoding was decided, and how to say which it is.
 
-use super::reader::{Decided, Encoding, EncodingError};
+use super::{Decided, Encoding, EncodingError};
 use crate::i18n::Lang;
 
 fn name(e: Encoding) -> &'static str {

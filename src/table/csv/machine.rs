@@ -1,0 +1,187 @@
+//! One record at a time through the `csv_core` state machine: quoted fields, delimiters and
+//! line ends inside quotes, lone CRs, and the limits on a record's size, then the record's
+//! bytes decoded once in the table's encoding.
+
+use std::io::Read;
+
+use csv_core::ReadRecordResult;
+use encoding_rs::GB18030;
+
+use super::sniff::{gb18030_fields, reads_as_gbk_rather, Detected};
+use super::{
+    CsvReader, Decided, Encoding, EncodingError, Next, ReadError, Record, RecordProblem,
+    MAX_FIELDS, MAX_RECORD_BYTES,
+};
+
+/// The lone CRs (line ends that csv_core does not count) in `consumed`, bytes consumed after
+/// a CR when `pending`; and whether its last byte is a CR whose meaning depends on what comes.
+fn lone_crs(pending: bool, consumed: &[u8]) -> (u64, bool) {
+    let Some(&first) = consumed.first() else {
+        return (0, pending);
+    };
+    let mut count = u64::from(pending && first != b'\n');
+    let mut pending = false;
+    for r in memchr::memchr_iter(b'\r', consumed) {
+        match consumed.get(r + 1) {
+            Some(&b) => count += u64::from(b != b'\n'),
+            None => pending = true,
+        }
+    }
+    (count, pending)
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Reads the next record.
+    pub fn next_record(&mut self) -> Result<Next<'_>, ReadError> {
+        self.blocked = false;
+        if !self.started {
+            self.start()?;
+        }
+        self.skip_line_ends().map_err(ReadError::Io)?;
+        let line = self.core.line() + self.skipped_lines;
+        let (mut out_len, mut ends_len) = (0usize, 0usize);
+        let mut problem = None;
+        loop {
+            self.fill().map_err(ReadError::Io)?;
+            let input = &self.buf[self.pos..self.filled];
+            let out_start = if problem.is_some() { 0 } else { out_len };
+            let ends_start = if problem.is_some() { 0 } else { ends_len };
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.raw[out_start..],
+                &mut self.raw_ends[ends_start..],
+            );
+            let (lone, pending) = lone_crs(self.pending_cr, &input[..nin]);
+            self.skipped_lines += lone;
+            self.pending_cr = pending;
+            self.pos += nin;
+            if problem.is_none() {
+                out_len += nout;
+                ends_len += nend;
+            }
+            match res {
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::OutputFull => {
+                    if problem.is_some() {
+                        continue;
+                    }
+                    if self.raw.len() >= MAX_RECORD_BYTES {
+                        problem = Some(RecordProblem::TooLong);
+                    } else {
+                        let len = (self.raw.len() * 2).min(MAX_RECORD_BYTES);
+                        self.raw.resize(len, 0);
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if problem.is_some() {
+                        continue;
+                    }
+                    if self.raw_ends.len() >= MAX_FIELDS {
+                        problem = Some(RecordProblem::TooManyFields);
+                    } else {
+                        let len = (self.raw_ends.len() * 2).min(MAX_FIELDS);
+                        self.raw_ends.resize(len, 0);
+                    }
+                }
+                ReadRecordResult::Record => {
+                    if let Some(p) = problem {
+                        // Memory stays bounded: the skipped record was never kept.
+                        self.raw.truncate(4096);
+                        self.raw.shrink_to_fit();
+                        return Ok(Next::Skipped(line, p));
+                    }
+                    return self.decode(line, out_len, ends_len);
+                }
+                ReadRecordResult::End => return Ok(Next::End),
+            }
+        }
+    }
+
+    fn decode(
+        &mut self,
+        line: u64,
+        out_len: usize,
+        ends_len: usize,
+    ) -> Result<Next<'_>, ReadError> {
+        let raw = &self.raw[..out_len];
+        let multiline = raw.contains(&b'\n');
+        // The line of byte `at` of the record, for a record over several lines.
+        let line_at = |at: usize| {
+            let before = &raw[..at];
+            line + memchr::memchr_iter(b'\n', before).count() as u64 + lone_crs(false, before).0
+        };
+        if self.detected == Detected::AsciiSoFar && !raw.is_ascii() {
+            let first = raw.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+            let decided = Decided::Line(line_at(first));
+            let enc = if let Ok(text) = std::str::from_utf8(raw) {
+                if reads_as_gbk_rather(text, raw, &self.raw_ends[..ends_len]) {
+                    return Err(ReadError::Encoding(EncodingError {
+                        line: line_at(first),
+                        expected: None,
+                        decided: Decided::Both,
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    }));
+                }
+                Encoding::Utf8
+            } else if gb18030_fields(raw, &self.raw_ends[..ends_len]).is_ok() {
+                Encoding::Gb18030
+            } else {
+                return Err(ReadError::Encoding(EncodingError {
+                    line: line_at(first),
+                    expected: None,
+                    decided,
+                    flag: "--encoding",
+                    other_is_clean: None,
+                }));
+            };
+            self.detected = Detected::Known(enc, decided);
+        }
+        match self.detected {
+            // UTF-8 needs no decoding: the record borrows the parser's own buffer.
+            Detected::AsciiSoFar | Detected::Known(Encoding::Utf8, _) => {
+                match std::str::from_utf8(raw) {
+                    Ok(text) => Ok(Next::Record(Record::new(
+                        line,
+                        text,
+                        &self.raw_ends[..ends_len],
+                        multiline,
+                    ))),
+                    Err(e) => Err(ReadError::Encoding(EncodingError {
+                        line: line_at(e.valid_up_to()),
+                        expected: Some(Encoding::Utf8),
+                        decided: self.decided(),
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    })),
+                }
+            }
+            Detected::Known(Encoding::Gb18030, decided) => {
+                if let Err(at) = gb18030_fields(raw, &self.raw_ends[..ends_len]) {
+                    return Err(ReadError::Encoding(EncodingError {
+                        line: line_at(at),
+                        expected: Some(Encoding::Gb18030),
+                        decided,
+                        flag: "--encoding",
+                        other_is_clean: None,
+                    }));
+                }
+                self.ends.clear();
+                self.decoded.clear();
+                let mut start = 0;
+                for &end in &self.raw_ends[..ends_len] {
+                    let (text, _) = GB18030.decode_without_bom_handling(&raw[start..end]);
+                    self.decoded.push_str(&text);
+                    self.ends.push(self.decoded.len());
+                    start = end;
+                }
+                Ok(Next::Record(Record::new(
+                    line,
+                    &self.decoded,
+                    &self.ends,
+                    multiline,
+                )))
+            }
+        }
+    }
+}

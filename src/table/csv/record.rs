@@ -1,0 +1,103 @@
+//! The record the reader hands on: its line and its fields, over text that is either the
+//! fields back to back or a plain line as written, so that neither needs copying.
+
+/// A problem confined to one record, which is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RecordProblem {
+    /// Longer than [`MAX_RECORD_BYTES`](super::MAX_RECORD_BYTES).
+    TooLong,
+    /// More than [`MAX_FIELDS`](super::MAX_FIELDS) fields.
+    TooManyFields,
+    /// A quote is never closed, so the record takes in the lines after its own, up to line
+    /// `last` (the interactive table finds this; the reader gives such a record as read).
+    UnclosedQuote { last: u64 },
+}
+
+/// One record: its line and its decoded fields.
+pub struct Record<'a> {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    text: &'a str,
+    ends: &'a [usize],
+    /// Bytes between one field's end and the next one's start: 0 when fields are back to back,
+    /// 1 when `text` is a plain line with its delimiters.
+    gap: usize,
+    /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
+    pub multiline: bool,
+}
+
+impl<'a> Record<'a> {
+    /// A record over `text` whose fields end at `ends` (offsets into `text`).
+    pub fn new(line: u64, text: &'a str, ends: &'a [usize], multiline: bool) -> Record<'a> {
+        Record {
+            line,
+            text,
+            ends,
+            gap: 0,
+            multiline,
+        }
+    }
+
+    /// A record over one plain line (see [`Lines`](super::Lines)) without its line end, whose
+    /// fields end at `ends` and are separated by one delimiter byte.
+    pub fn plain(line: u64, text: &'a str, ends: &'a [usize]) -> Record<'a> {
+        Record {
+            line,
+            text,
+            ends,
+            gap: 1,
+            multiline: false,
+        }
+    }
+
+    /// Whether the record's text is its line as written, delimiters and all.
+    pub fn is_plain(&self) -> bool {
+        self.gap == 1
+    }
+
+    /// All fields' text: back to back, or the line as written when [`Record::is_plain`].
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Where each field ends in [`Record::text`].
+    pub fn ends(&self) -> &'a [usize] {
+        self.ends
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
+        self.text.get(start..end)
+    }
+
+    /// All fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// The outcome of reading one record.
+pub enum Next<'a> {
+    /// A record.
+    Record(Record<'a>),
+    /// A record that was skipped, starting at this line.
+    Skipped(u64, RecordProblem),
+    /// No more records.
+    End,
+}

@@ -1,0 +1,292 @@
+//! How a table is to be read, from what it says about itself: whether it is text at all, a
+//! UTF-8 byte order mark, the separator and line end of its first line, and which encoding its
+//! records are in — given, or decided by the first record with a byte that is not ASCII.
+
+use std::io::{self, Read};
+
+use csv_core::ReaderBuilder;
+use encoding_rs::GB18030;
+
+use super::{CsvReader, ReadError};
+
+/// The text encoding of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without a BOM).
+    Utf8,
+    /// GB18030, which includes GBK and GB2312.
+    Gb18030,
+}
+
+impl Encoding {
+    /// The other encoding roadsub reads.
+    pub fn other(self) -> Encoding {
+        match self {
+            Encoding::Utf8 => Encoding::Gb18030,
+            Encoding::Gb18030 => Encoding::Utf8,
+        }
+    }
+
+    /// Whether `bytes` are wholly valid text in this encoding.
+    pub fn is_valid(self, bytes: &[u8]) -> bool {
+        match self {
+            Encoding::Utf8 => simdutf8::basic::from_utf8(bytes).is_ok(),
+            Encoding::Gb18030 => gb18030_valid(bytes),
+        }
+    }
+}
+
+/// Whether `bytes` are valid GB18030 (no byte that would decode to a replacement character).
+pub(super) fn gb18030_valid(bytes: &[u8]) -> bool {
+    bytes.is_ascii()
+        || GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+}
+
+/// What the reader knows about the encoding so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Detected {
+    /// Only ASCII seen: the same bytes in every candidate encoding.
+    AsciiSoFar,
+    Known(Encoding, Decided),
+}
+
+/// How the encoding of a table was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    /// The user said (`--encoding`).
+    Given,
+    /// The file starts with a UTF-8 byte order mark.
+    Bom,
+    /// The first line with a byte that is not ASCII (1-based).
+    Line(u64),
+    /// Nothing could be decided: the first line that is not plain ASCII reads as UTF-8 and
+    /// as GB18030 alike, with Chinese characters only as GB18030 (the GBK bytes of `卢庄`
+    /// happen to be valid UTF-8, as `¬ׯ`).
+    Both,
+}
+
+/// A line that is not text in the table's encoding: reading stops there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodingError {
+    /// 1-based line.
+    pub line: u64,
+    /// The encoding the line breaks, or `None` when it is the first line with a byte that is
+    /// not ASCII and it is neither UTF-8 nor GB18030.
+    pub expected: Option<Encoding>,
+    /// How `expected` was decided (`Bom` with GB18030 given: the file starts with a UTF-8
+    /// byte order mark, which contradicts it).
+    pub decided: Decided,
+    /// The option that names the encoding, for the hint (`--encoding`).
+    pub flag: &'static str,
+    /// Whether the whole file is valid in the other encoding, when that is known.
+    pub other_is_clean: Option<bool>,
+}
+
+/// Kinds of input that are recognisably not CSV text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotText {
+    /// An Excel workbook (zip container).
+    Xlsx,
+    /// An old Excel workbook (OLE container).
+    Xls,
+    /// UTF-16 text (Excel's "Unicode text").
+    Utf16,
+    /// Control bytes that no text table contains.
+    Binary,
+}
+
+/// How a file was written, so that saving it again changes nothing but the edited values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// It began with a UTF-8 byte order mark.
+    pub bom: bool,
+    /// The field separator.
+    pub delimiter: u8,
+    /// How the first line ends (the ending of lines written anew).
+    pub ending: LineEnd,
+}
+
+/// How lines end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineEnd {
+    /// LF, as Unix and most scripts write.
+    #[default]
+    Lf,
+    /// CR LF, as Excel on Windows writes.
+    CrLf,
+    /// A lone CR, as Excel's "CSV (Macintosh)" writes.
+    Cr,
+}
+
+impl LineEnd {
+    /// The line end's bytes.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            LineEnd::Lf => b"\n",
+            LineEnd::CrLf => b"\r\n",
+            LineEnd::Cr => b"\r",
+        }
+    }
+
+    /// The ending of the first line of `text`, if it has one.
+    fn first(text: &[u8], eof: bool) -> Option<LineEnd> {
+        let i = memchr::memchr2(b'\n', b'\r', text)?;
+        match (text[i], text.get(i + 1)) {
+            (b'\n', _) => Some(LineEnd::Lf),
+            (_, Some(b'\n')) => Some(LineEnd::CrLf),
+            (_, Some(_)) => Some(LineEnd::Cr),
+            (_, None) => eof.then_some(LineEnd::Cr),
+        }
+    }
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            bom: false,
+            delimiter: b',',
+            ending: LineEnd::Lf,
+        }
+    }
+}
+
+fn sniff_not_text(head: &[u8]) -> Option<NotText> {
+    if head.starts_with(b"PK\x03\x04") {
+        return Some(NotText::Xlsx);
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(NotText::Xls);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Some(NotText::Utf16);
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    (controls > 0 && controls * 100 >= head.len().min(4096))
+        .then_some(NotText::Binary)
+        .or_else(|| {
+            // A NUL byte never occurs in text of either encoding.
+            head.contains(&0).then_some(NotText::Binary)
+        })
+}
+
+/// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let start = head
+        .iter()
+        .position(|b| !matches!(b, b'\n' | b'\r'))
+        .unwrap_or(head.len());
+    let head = &head[start..];
+    let line = head
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or(head);
+    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas && semis > tabs {
+        b';'
+    } else {
+        b','
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Reads the first bytes, recognises what they are and sets up the parser.
+    pub(super) fn start(&mut self) -> Result<(), ReadError> {
+        self.started = true;
+        // Fill the whole sniff buffer (a pipe may deliver it in pieces).
+        while self.filled < self.buf.len() {
+            match self.source.read(&mut self.buf[self.filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.filled += n;
+                    self.bytes_read += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(ReadError::Io(e)),
+            }
+        }
+        let head = &self.buf[..self.filled];
+        if let Some(kind) = sniff_not_text(head) {
+            return Err(ReadError::NotText(kind));
+        }
+        // A BOM says UTF-8: a file that has one is not what `--encoding gbk` says it is.
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        if bom && self.encoding() == Encoding::Gb18030 {
+            return Err(ReadError::Encoding(EncodingError {
+                line: 1,
+                expected: Some(Encoding::Gb18030),
+                decided: Decided::Bom,
+                flag: "--encoding",
+                other_is_clean: None,
+            }));
+        }
+        if bom {
+            self.pos = 3;
+            if self.detected == Detected::AsciiSoFar {
+                self.detected = Detected::Known(Encoding::Utf8, Decided::Bom);
+            }
+        }
+        let body = &head[self.pos..];
+        let delimiter = sniff_delimiter(body);
+        let first = body
+            .iter()
+            .position(|b| !matches!(b, b'\n' | b'\r'))
+            .unwrap_or(body.len());
+        let ending = LineEnd::first(&body[first..], self.eof).unwrap_or_default();
+        self.style = Style {
+            bom,
+            delimiter,
+            ending,
+        };
+        self.core = ReaderBuilder::new().delimiter(delimiter).build();
+        Ok(())
+    }
+}
+
+/// Whether a record that is valid UTF-8 could as well be GBK, holds Chinese only as GBK, and
+/// as UTF-8 holds what GBK bytes read as UTF-8 look like (symbols such as `¬`, `÷`, `·`, or
+/// Greek, Cyrillic, Hebrew, Arabic letters): then taking it for UTF-8 would garble it without
+/// a word, so nothing is decided. Accented Latin letters (`Zürich`) are taken for UTF-8.
+pub(super) fn reads_as_gbk_rather(utf8: &str, raw: &[u8], ends: &[usize]) -> bool {
+    let odd = |c: char| {
+        matches!(c, '\u{80}'..='\u{7FF}')
+            && !(matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
+    };
+    if utf8.chars().any(is_cjk) || !utf8.chars().any(odd) || gb18030_fields(raw, ends).is_err() {
+        return false;
+    }
+    let (gbk, _, bad) = encoding_rs::GB18030.decode(raw);
+    !bad && gbk.chars().any(is_cjk)
+}
+
+/// A Chinese character, or the full-width punctuation Chinese text uses.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Checks that every field of `raw` (fields back to back, ending at `ends`) is GB18030; `Err`
+/// holds where the first one that is not starts.
+pub(super) fn gb18030_fields(raw: &[u8], ends: &[usize]) -> Result<(), usize> {
+    if raw.is_ascii() {
+        return Ok(());
+    }
+    let mut start = 0;
+    for &end in ends {
+        // A character never spans fields: every byte that separates them is ASCII below 0x30.
+        if !gb18030_valid(&raw[start..end]) {
+            return Err(start);
+        }
+        start = end;
+    }
+    Ok(())
+}
