@@ -15,7 +15,6 @@ pub mod workbook;
 use std::io::{self, Read};
 
 /// The CSV reader by the name its callers have long used.
-pub use self::csv as reader;
 pub use self::csv::{
     plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd, LineText, Lines, Next,
     NotText, PlainItem, Record, RecordProblem, Style, MAX_FIELDS,

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::columns::{Columns, Field};
-use super::reader::Record;
+use super::csv::Record;
 use crate::engine::{Cost, Segment};
 use crate::i18n::Lang;
 use crate::money::{self, Scale, ValueError};

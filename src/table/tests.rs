@@ -181,7 +181,7 @@ fn a_line_that_is_not_utf8_is_never_dropped_by_a_save() {
 fn records_that_cannot_be_kept_refuse_the_open_naming_every_line() {
     let mut bytes = good_rows_then(b"");
     bytes.extend_from_slice(b"LONG,t,v,village,4.5,1,1,");
-    bytes.extend(std::iter::repeat_n(b'x', reader::MAX_RECORD_BYTES + 1));
+    bytes.extend(std::iter::repeat_n(b'x', super::csv::MAX_RECORD_BYTES + 1));
     bytes.extend_from_slice(b"\n");
     bytes.extend_from_slice(format!("WIDE{}\n", ",".repeat(MAX_FIELDS + 1)).as_bytes());
     let (_dir, path) = file_with(&bytes);
