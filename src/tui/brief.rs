@@ -56,7 +56,7 @@ pub struct Briefs {
 }
 
 /// A row's segment and breakdown, when it was computed.
-pub type Computed<'a> = Option<(&'a Segment, &'a Breakdown)>;
+pub type Outcome<'a> = Option<(&'a Segment, &'a Breakdown)>;
 
 /// A computed column of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +116,7 @@ impl Briefs {
 
     /// What to keep of a row: its state, class and numbers (`None` when a computed row's
     /// numbers do not fit, which the caller treats as an overflow).
-    fn entry(&self, result: Computed<'_>, state: State) -> Option<(Mark, Vec<i64>)> {
+    fn entry(&self, result: Outcome<'_>, state: State) -> Option<(Mark, Vec<i64>)> {
         match result {
             Some((seg, b)) if state == State::Good => {
                 let class = u32::try_from(seg.class).ok()?;
@@ -128,13 +128,13 @@ impl Briefs {
 
     /// Adds a row at the end: `result` when it was computed. `false` (and nothing added) when
     /// its numbers do not fit.
-    pub fn push(&mut self, result: Computed<'_>, state: State) -> bool {
+    pub fn push(&mut self, result: Outcome<'_>, state: State) -> bool {
         let at = self.len();
         self.insert(at, result, state)
     }
 
     /// Inserts a row at `at`; `false` (and nothing inserted) when its numbers do not fit.
-    pub fn insert(&mut self, at: usize, result: Computed<'_>, state: State) -> bool {
+    pub fn insert(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
         let Some((mark, nums)) = self.entry(result, state) else {
             return false;
         };
@@ -145,7 +145,7 @@ impl Briefs {
     }
 
     /// Replaces row `at`; `false` (and nothing changed) when its numbers do not fit.
-    pub fn set(&mut self, at: usize, result: Computed<'_>, state: State) -> bool {
+    pub fn set(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
         let Some((mark, nums)) = self.entry(result, state) else {
             return false;
         };

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::brief::{Briefs, Column, Computed, State};
+use super::brief::{Briefs, Column, Outcome, State};
 use super::saved::SinceSave;
 use crate::engine::{self, Breakdown, Segment};
 use crate::i18n::Lang;
@@ -17,10 +17,19 @@ use crate::table::{Field, Problem, RowError};
 
 /// What the engine made of one row, in full (for the row looked at; [`Briefs`] keeps what
 /// every row needs).
+/// A row that computes: its segment and the engine's breakdown of it.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// The row's values, parsed and checked.
+    pub segment: Segment,
+    /// What each fund pays, the subsidy, the shortfall and the notes.
+    pub breakdown: Breakdown,
+}
+
 #[derive(Debug, Clone)]
 pub enum Calc {
     /// A valid segment and its breakdown.
-    Good(Box<(Segment, Breakdown)>),
+    Good(Box<Computed>),
     /// Why the row cannot be computed.
     Bad(Vec<RowError>),
 }
@@ -129,7 +138,10 @@ fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
     }
     match row::parse(&record, &sheet.columns, rules, &mut errors) {
         Some((seg, _)) if errors.is_empty() => match engine::compute(rules, &seg) {
-            Ok(b) => Calc::Good(Box::new((seg, b))),
+            Ok(breakdown) => Calc::Good(Box::new(Computed {
+                segment: seg,
+                breakdown,
+            })),
             Err(_) => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
         },
         _ => Calc::Bad(errors),
@@ -158,11 +170,11 @@ fn keep(
     at: usize,
     c: &Calc,
     repeat: bool,
-    put: fn(&mut Briefs, usize, Computed<'_>, State) -> bool,
+    put: fn(&mut Briefs, usize, Outcome<'_>, State) -> bool,
 ) {
     let kept = match c {
         _ if repeat => put(briefs, at, None, State::Repeat),
-        Calc::Good(g) => put(briefs, at, Some((&g.0, &g.1)), State::Good),
+        Calc::Good(g) => put(briefs, at, Some((&g.segment, &g.breakdown)), State::Good),
         Calc::Bad(_) => put(briefs, at, None, State::Bad),
     };
     if !kept {
@@ -200,7 +212,7 @@ impl Doc {
             let at = briefs.len();
             keep(&mut briefs, at, &c, repeat, Briefs::insert);
             if let (Calc::Good(g), State::Good) = (&c, briefs.state(at)) {
-                let _ = summary.add(rules, &g.0, &text_of(&sheet, row), &g.1);
+                let _ = summary.add(rules, &g.segment, &text_of(&sheet, row), &g.breakdown);
             }
         }
         drop(seen);
@@ -299,7 +311,7 @@ impl Doc {
         keep(&mut self.briefs, at, &c, repeat, Briefs::set);
         if let (Calc::Good(g), State::Good) = (&c, self.briefs.state(at)) {
             let text = text_of(&self.sheet, row);
-            let _ = self.summary.add(rules, &g.0, &text, &g.1);
+            let _ = self.summary.add(rules, &g.segment, &text, &g.breakdown);
         }
     }
 
@@ -687,7 +699,7 @@ mod tests {
             let Calc::Good(g) = d.calc(&rules, at) else {
                 panic!("row {at} is good")
             };
-            let b = &g.1;
+            let b = &g.breakdown;
             for (f, share) in b.shares.iter().enumerate() {
                 let kept = d.amount(at, Column::Paid(f)).unwrap();
                 assert_eq!(kept.to_string(), share.paid.to_string());

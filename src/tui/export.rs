@@ -45,7 +45,7 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
             continue;
         };
         good += 1;
-        let (seg, b) = (&computed.0, &computed.1);
+        let (seg, b) = (&computed.segment, &computed.breakdown);
         let row = &doc.sheet.rows[at];
         if summary.add(rules, seg, &doc.row_text(at), b).is_err() {
             return Err(std::io::Error::other(lang.pick(

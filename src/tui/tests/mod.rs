@@ -95,7 +95,7 @@ fn row_of(app: &App, id: &str) -> usize {
 
 fn paid(app: &App, id: &str, fund: usize) -> String {
     match app.doc.calc(&app.rules, row_of(app, id)) {
-        Calc::Good(g) => plain(g.1.shares[fund].paid),
+        Calc::Good(g) => plain(g.breakdown.shares[fund].paid),
         Calc::Bad(e) => panic!("{e:?}"),
     }
 }

@@ -84,7 +84,7 @@ fn explanation_lines(app: &App) -> Vec<Line<'static>> {
             }
         }
         Some((_, Calc::Good(g))) => {
-            let (seg, b) = (&g.0, &g.1);
+            let (seg, b) = (&g.segment, &g.breakdown);
             let class = app.rules.classes[seg.class].display(lang);
             let w = money::measure(seg.width_m);
             let l = money::measure(seg.length_km);
