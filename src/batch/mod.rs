@@ -24,7 +24,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::encode;
 pub use crate::report::layout::column_taken;
-pub use crate::report::Format;
+pub use crate::report::{Format, TextFormat};
 pub use crate::report::{GroupBy, Summary};
 pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
@@ -54,6 +54,9 @@ pub enum Destination {
     File(PathBuf),
     /// Standard output: CSV, or an aligned table when it is a terminal this many cells wide.
     Stdout { terminal: Option<usize> },
+    /// An Excel report (segments, summary, rules), written atomically; the text style is
+    /// not used.
+    Workbook(PathBuf),
 }
 
 /// What to do.
@@ -85,7 +88,15 @@ impl Options<'_> {
     /// The groupings the summary needs: `--by`'s, and township and village for a workbook
     /// report's summary sheet.
     fn groupings(&self) -> Vec<GroupBy> {
-        crate::report::summary::groupings(self.style.format, self.by)
+        crate::report::summary::groupings(self.format(), self.by)
+    }
+
+    /// The form of the output: the destination's when it is a workbook, else the text style's.
+    fn format(&self) -> Format {
+        match self.destination {
+            Destination::Workbook(_) => Format::Xlsx,
+            _ => self.style.format.into(),
+        }
     }
 }
 
@@ -158,7 +169,7 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     let pb = progress_bar(opts);
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
     // A workbook's rows are built as typed cells; a terminal's as display text.
-    let format = (!terminal).then_some(opts.style.format);
+    let format = (!terminal).then_some(opts.format());
     let (buffers, chunks) = (Pool::default(), Pool::default());
     let job = Job {
         buffers: &buffers,
@@ -166,7 +177,7 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
         lang: opts.lang,
         by: opts.groupings(),
         format,
-        excel: opts.style.excel && opts.style.format == Format::Csv,
+        excel: opts.style.excel && opts.format() == Format::Csv,
     };
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
@@ -219,7 +230,7 @@ fn write_in_order(
         .ok();
     };
     let out_label = match &opts.destination {
-        Destination::File(p) => p.display().to_string(),
+        Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
     };
     // The temporary file's name in an error would only confuse: keep the reason alone.
@@ -250,16 +261,15 @@ fn write_in_order(
         while let Some(piece) = pending.remove(&next) {
             next += 1;
             match piece {
-                Piece::Start(layout) if opts.style.format == Format::Xlsx => {
-                    let Destination::File(path) = &opts.destination else {
-                        unreachable!("the command line asks for -o FILE.xlsx")
-                    };
-                    out = Some(
-                        Output::workbook(path, &layout, opts.rules, lang).map_err(output_error)?,
-                    );
-                }
                 Piece::Start(layout) => {
                     let target = match &opts.destination {
+                        Destination::Workbook(path) => {
+                            out = Some(
+                                Output::workbook(path, &layout, opts.rules, lang)
+                                    .map_err(output_error)?,
+                            );
+                            continue;
+                        }
                         Destination::File(p) => Target::File(p),
                         Destination::Stdout {
                             terminal: Some(width),
@@ -268,7 +278,7 @@ fn write_in_order(
                             all_or_nothing: !opts.keep_going,
                         },
                     };
-                    let prefix = encode::prefix(opts.style.format, opts.rules, lang);
+                    let prefix = encode::prefix(opts.format(), opts.rules, lang);
                     out = Some(
                         Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
                     );
@@ -318,7 +328,7 @@ fn write_in_order(
         if failed && (!opts.keep_going || report.good == 0 || garbled) {
             output.discard();
         } else {
-            let trailer = encode::trailer(opts.style.format, opts.rules, &report.summary, lang);
+            let trailer = encode::trailer(opts.format(), opts.rules, &report.summary, lang);
             let committed = output
                 .commit(&trailer, (opts.rules, &report.summary, lang))
                 .map_err(output_error)?;

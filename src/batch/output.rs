@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
 use crate::report::encode::{self, RowBuf};
-use crate::report::format::Format;
+use crate::report::format::TextFormat;
 use crate::report::layout::Layout;
 use crate::report::xlsx::Report;
 use crate::report::Summary;
@@ -37,6 +37,7 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
     };
     // SAFETY: sync_file_range reads no memory of ours; the descriptor is open for the call.
     // A failure only means the final sync does all the work, so it is ignored.
+    #[allow(unsafe_code)]
     unsafe {
         libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
     }
@@ -88,7 +89,7 @@ pub enum Target<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextStyle {
     /// The format.
-    pub format: Format,
+    pub format: TextFormat,
     /// CSV for Excel: a UTF-8 BOM and text that cannot run as a formula.
     pub excel: bool,
     /// Encode as GBK (GB18030) instead of UTF-8.
@@ -150,7 +151,7 @@ impl Output {
         }
         let head = encode::head(
             layout,
-            style.format,
+            style.format.into(),
             style.excel && !style.gbk,
             style.excel,
             prefix,
@@ -171,8 +172,9 @@ impl Output {
         lang: Lang,
     ) -> io::Result<Output> {
         let report = Report::new(layout, rules, lang).map_err(io::Error::other)?;
+        // Rows reach a workbook as cells, never as text: the style only has to be plain.
         let style = TextStyle {
-            format: Format::Xlsx,
+            format: TextFormat::Csv,
             excel: false,
             gbk: false,
         };
@@ -236,7 +238,7 @@ impl Output {
                 if !text.is_empty() {
                     self.release()?;
                 }
-                if self.style.format == Format::Json && !text.is_empty() && !self.json_started {
+                if self.style.format == TextFormat::Json && !text.is_empty() && !self.json_started {
                     text = text.strip_prefix(b",").unwrap_or(text);
                     self.json_started = true;
                 }

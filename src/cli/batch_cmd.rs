@@ -10,7 +10,8 @@ use super::{
     EXIT_USAGE,
 };
 use crate::batch::{
-    self, BatchError, Destination, Format, GroupBy, Input, Options, TextStyle, TERMINAL_ROWS,
+    self, BatchError, Destination, Format, GroupBy, Input, Options, TextFormat, TextStyle,
+    TERMINAL_ROWS,
 };
 use crate::i18n::Lang;
 use crate::table::replace::{names_a_descriptor, Hangup};
@@ -157,7 +158,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             }
         })
         .collect();
-    let style = text_style(m, lang)?;
+    let (format, style) = text_style(m, lang)?;
     let asked_for_form = m.get_one::<String>("format").is_some() || style.excel || style.gbk;
     let destination = match m.get_one::<PathBuf>("output") {
         Some(p) if p.as_os_str() != "-" => {
@@ -179,7 +180,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 };
                 return Err(Failure::new(EXIT_USAGE, msg));
             }
-            Destination::File(p.clone())
+            // An Excel report is a destination of its own (text_style made sure of a file).
+            if format == Format::Xlsx {
+                Destination::Workbook(p.clone())
+            } else {
+                Destination::File(p.clone())
+            }
         }
         _ => Destination::Stdout {
             // A table for a person only when no particular output was asked for.
@@ -194,7 +200,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     });
     let show_summary = m.get_flag("summary") || by.is_some();
     // `-o /dev/stdout` is standard output: the summary must not land among the rows.
-    let to_file = matches!(&destination, Destination::File(p) if !names_a_descriptor(p));
+    let to_file = match &destination {
+        Destination::File(p) => !names_a_descriptor(p),
+        Destination::Workbook(_) => true,
+        Destination::Stdout { .. } => false,
+    };
     let opts = Options {
         rules: &rules,
         inputs,
@@ -262,7 +272,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let failed = report.bad > 0 || report.failed_inputs > 0;
     let out_name = match &destination {
-        Destination::File(p) => p.display().to_string(),
+        Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
     };
     let status = status_line(&report, &out_name, to_file, lang);
@@ -364,7 +374,8 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
 }
 
 /// The output's format and encoding, checked for combinations that make no sense.
-fn text_style(m: &ArgMatches, lang: Lang) -> Result<TextStyle, Failure> {
+/// The output's form, and how its text is written (a workbook's text style is unused).
+fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure> {
     let format = match m.get_one::<String>("format") {
         Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
         None => m
@@ -412,5 +423,10 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<TextStyle, Failure> {
             ),
         ));
     }
-    Ok(TextStyle { format, excel, gbk })
+    let style = TextStyle {
+        format: format.text().unwrap_or(TextFormat::Csv),
+        excel,
+        gbk,
+    };
+    Ok((format, style))
 }

@@ -264,7 +264,7 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let file = m.get_one::<PathBuf>("file").cloned();
             let encoding = encoding_of(m, "encoding");
             crate::tui::run(file, encoding, rules, lang)
-                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e))?;
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             Ok(EXIT_OK)
         }
     }

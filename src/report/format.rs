@@ -54,6 +54,45 @@ impl Format {
     }
 }
 
+/// The forms a stream of rows can take as text. A workbook is not one of them: it is a file
+/// made whole at the end, so a run asks for one by its destination, and an Excel report to
+/// standard output cannot be asked for at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    /// Comma-separated values.
+    Csv,
+    /// One JSON document.
+    Json,
+    /// JSON Lines.
+    Jsonl,
+    /// Markdown tables.
+    Markdown,
+}
+
+impl From<TextFormat> for Format {
+    fn from(f: TextFormat) -> Format {
+        match f {
+            TextFormat::Csv => Format::Csv,
+            TextFormat::Json => Format::Json,
+            TextFormat::Jsonl => Format::Jsonl,
+            TextFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+impl Format {
+    /// The text form, unless this is a workbook.
+    pub fn text(self) -> Option<TextFormat> {
+        match self {
+            Format::Csv => Some(TextFormat::Csv),
+            Format::Json => Some(TextFormat::Json),
+            Format::Jsonl => Some(TextFormat::Jsonl),
+            Format::Markdown => Some(TextFormat::Markdown),
+            Format::Xlsx => None,
+        }
+    }
+}
+
 /// Whether a text cell would be taken for a formula by a spreadsheet.
 pub fn looks_like_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])

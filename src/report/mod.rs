@@ -12,5 +12,5 @@ pub mod summary;
 pub mod xlsx;
 
 pub use budget::{BudgetLine, Scope};
-pub use format::Format;
+pub use format::{Format, TextFormat};
 pub use summary::{GroupBy, Summary, Totals};

@@ -102,14 +102,19 @@ mod tests {
                 path: Some(table.to_path_buf()),
                 encoding: None,
             }],
-            destination: Destination::File(out.to_path_buf()),
+            destination: match Format::from_path(out) {
+                Format::Xlsx => Destination::Workbook(out.to_path_buf()),
+                _ => Destination::File(out.to_path_buf()),
+            },
             keep_going: true,
             by: None,
             lang,
             progress: false,
             workers: 1,
             style: TextStyle {
-                format: Format::from_path(out),
+                format: Format::from_path(out)
+                    .text()
+                    .unwrap_or(crate::report::TextFormat::Csv),
                 excel: false,
                 gbk: false,
             },

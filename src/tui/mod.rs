@@ -39,27 +39,60 @@ use crate::table::sheet::Sheet;
 use doc::Doc;
 use state::App;
 
+/// Why the interactive table could not run or stopped before the user quit.
+#[derive(Debug)]
+pub enum TuiError {
+    /// Standard input or output is not a terminal.
+    NoTerminal,
+    /// The table could not be opened.
+    Open {
+        /// The file as named on the command line.
+        label: String,
+        error: crate::table::TableError,
+    },
+    /// The terminal could not be set up (raw mode, the alternate screen, the watcher).
+    Terminal(io::Error),
+    /// A signal or a lost terminal ended it; whether unsaved changes were left (they are in
+    /// the recovery journal).
+    Stopped { unsaved: bool },
+}
+
+impl TuiError {
+    /// The message for standard error, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            TuiError::NoTerminal => lang
+                .pick(
+                    "the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE",
+                    "交互式表格需要在终端中运行；在脚本中计算文件请用：roadsub batch 文件",
+                )
+                .to_string(),
+            TuiError::Open { label, error } => error.render(label, lang),
+            TuiError::Terminal(e) => match lang {
+                Lang::En => format!("the terminal could not be set up: {}", lang.io_reason(e)),
+                Lang::Zh => format!("无法设置终端：{}", lang.io_reason(e)),
+            },
+            TuiError::Stopped { unsaved } => stopped(lang, *unsaved),
+        }
+    }
+}
+
 /// Opens the table at `path` (a new one when `None` or when the file does not exist yet) and
-/// runs the interactive table until the user quits. `Err` carries a message for stderr.
+/// runs the interactive table until the user quits.
 pub fn run(
     path: Option<PathBuf>,
     encoding: Option<crate::table::Encoding>,
     rules: RuleSet,
     lang: Lang,
-) -> Result<(), String> {
+) -> Result<(), TuiError> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        return Err(lang
-            .pick(
-                "the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE",
-                "交互式表格需要在终端中运行；在脚本中计算文件请用：roadsub batch 文件",
-            )
-            .to_string());
+        return Err(TuiError::NoTerminal);
     }
     let sheet = match &path {
-        Some(p) if p.exists() => {
-            let label = p.display().to_string();
-            Sheet::load_in(p, encoding).map_err(|e| e.render(&label, lang))?
-        }
+        Some(p) if p.exists() => Sheet::load_in(p, encoding).map_err(|error| TuiError::Open {
+            label: p.display().to_string(),
+            error,
+        })?,
         _ => Sheet::empty_in(lang, encoding),
     };
     let doc = Doc::new(sheet, path, &rules);
@@ -79,12 +112,12 @@ pub fn run(
             let _ = writeln!(io::stderr(), "roadsub: {message}");
             std::process::exit(1);
         })
-        .map_err(|e| e.to_string())?
+        .map_err(TuiError::Terminal)?
     };
     let mut terminal = setup().map_err(|e| {
         // Raw mode may be on already.
         restore();
-        e.to_string()
+        TuiError::Terminal(e)
     })?;
     let result = session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
         if event::poll(Duration::from_millis(250))? {
@@ -153,7 +186,7 @@ fn stopped(lang: Lang, unsaved: bool) -> String {
 }
 
 /// Draws and reads events until the user quits (`Ok`), or a signal or a terminal that can no
-/// longer be drawn on or read from ends it (`Err` with [`stopped`]'s message: exit status 1).
+/// longer be drawn on or read from ends it ([`TuiError::Stopped`]: exit status 1).
 /// `next` waits a little for an event (`None` when there was none).
 fn session<B: Backend>(
     terminal: &mut Terminal<B>,
@@ -161,8 +194,12 @@ fn session<B: Backend>(
     stop: &AtomicBool,
     unsaved: &AtomicBool,
     mut next: impl FnMut() -> io::Result<Option<Event>>,
-) -> Result<(), String> {
-    let lost = |app: &App| Err(stopped(app.lang, app.doc.modified()));
+) -> Result<(), TuiError> {
+    let lost = |app: &App| {
+        Err(TuiError::Stopped {
+            unsaved: app.doc.modified(),
+        })
+    };
     while !app.quit {
         if stop.load(Ordering::Relaxed) {
             return lost(app);

@@ -283,8 +283,8 @@ fn a_lost_terminal_ends_the_table_with_status_one_not_a_panic() {
     });
     // The message `roadsub` prints before exiting with status 1.
     assert_eq!(
-        outcome,
-        Err("stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start".into())
+        outcome.unwrap_err().render(Lang::En),
+        "stopped by a signal or a lost terminal; unsaved changes are kept and will be offered at the next start"
     );
     assert!(journal::Journal::exists(&path));
     // A terminal that can be drawn on but no longer read from ends the same way.
@@ -292,6 +292,7 @@ fn a_lost_terminal_ends_the_table_with_status_one_not_a_panic() {
     let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || Err(eio()));
     assert!(outcome
         .unwrap_err()
+        .render(Lang::En)
         .starts_with("stopped by a signal or a lost terminal"));
     // A quit is a quit.
     let mut keys = vec![
@@ -300,7 +301,7 @@ fn a_lost_terminal_ends_the_table_with_status_one_not_a_panic() {
     ]
     .into_iter();
     let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || Ok(keys.next()));
-    assert_eq!(outcome, Ok(()));
+    assert!(outcome.is_ok(), "{outcome:?}");
 }
 
 #[test]
@@ -541,4 +542,20 @@ fn a_recovery_file_of_damaged_records_only_is_kept_and_said_so() {
     );
     assert_eq!(set_aside_journal(&path), format!("{first}\nsxet\t0\n"));
     assert_eq!(app.doc.sheet.rows[0].get(5), "4.5");
+}
+
+#[test]
+fn a_terminal_that_cannot_be_set_up_is_said_in_the_users_language() {
+    // The boundary used to turn the error into its English text at once, so a Chinese user
+    // read "No space left on device (os error 28)".
+    let e = TuiError::Terminal(std::io::Error::from(std::io::ErrorKind::StorageFull));
+    assert_eq!(e.render(Lang::Zh), "无法设置终端：磁盘已满");
+    assert_eq!(
+        e.render(Lang::En),
+        "the terminal could not be set up: the disk is full"
+    );
+    assert_eq!(
+        TuiError::NoTerminal.render(Lang::Zh),
+        "交互式表格需要在终端中运行；在脚本中计算文件请用：roadsub batch 文件"
+    );
 }
