@@ -9,16 +9,16 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use super::pool::Pool;
-use crate::engine::{self, Breakdown, Note};
+use crate::engine::{Breakdown, Note};
 use crate::i18n::Lang;
-use crate::money;
 use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
 use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::{
-    plain_records, row, Columns, Field, LineText, Lines, PlainItem, Problem, Record, RowError,
+    plain_records, row, row::Evaluated, Columns, LineText, Lines, PlainItem, Problem, Record,
+    RowError,
 };
 
 /// What a worker needs to know about the table a chunk comes from.
@@ -357,33 +357,19 @@ impl Worker<'_> {
         let errors = &mut self.errors;
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;
-        errors.clear();
-        // A report's totals row, fed back in, is not a segment (nor a repeated id).
-        if row::is_totals_row(record, columns) {
-            return;
-        }
-        if duplicate_id {
-            let id = columns
-                .index(Field::Id)
-                .and_then(|i| record.get(i))
-                .map_or("", money::trim);
-            errors.push(RowError {
-                line,
-                column: Some(columns.name(Field::Id).to_string()),
-                value: Some(id.to_string()),
-                problem: Problem::DuplicateId,
-            });
-        }
-        let computed = match row::parse(record, columns, rules, errors) {
-            Some((seg, text)) if errors.is_empty() => {
-                let ok = engine::compute_into(rules, &seg, breakdown).is_ok()
-                    && done.summary.add(rules, &seg, &text, breakdown).is_ok();
-                if !ok {
+        let computed = match row::evaluate(record, columns, rules, duplicate_id, errors, breakdown)
+        {
+            // A report's totals row, fed back in, is neither good nor bad: it is left out.
+            Evaluated::Totals => return,
+            Evaluated::Good { segment, text } => {
+                if done.summary.add(rules, &segment, &text, breakdown).is_ok() {
+                    Some(segment)
+                } else {
                     errors.push(RowError::row(line, Problem::Overflow));
+                    None
                 }
-                ok.then_some(seg)
             }
-            _ => None,
+            Evaluated::Bad => None,
         };
         let Some(seg) = computed else {
             let file = table.label.as_str();

@@ -369,6 +369,59 @@ fn shorten(value: &str) -> String {
     }
 }
 
+/// What one record of a table is, as batch runs and the interactive table both judge it.
+#[derive(Debug)]
+pub enum Evaluated<'a> {
+    /// A report's totals row (合计), fed back in: not a segment, nor a repeated id.
+    Totals,
+    /// A segment, computed into the caller's breakdown.
+    Good { segment: Segment, text: RowText<'a> },
+    /// Not computed: the reasons are in the caller's errors (a repeated id first).
+    Bad,
+}
+
+/// The one path from a record to its breakdown, for batch runs and the interactive table
+/// alike: the totals-row check, the repeated id (`duplicate_id`: the id was seen on an
+/// earlier row), every value's check, the computation, and an overflow. `errors` is cleared
+/// first; `breakdown` is reused (no allocation per row in a batch run).
+pub fn evaluate<'a>(
+    record: &Record<'a>,
+    columns: &Columns,
+    rules: &RuleSet,
+    duplicate_id: bool,
+    errors: &mut Vec<RowError>,
+    breakdown: &mut crate::engine::Breakdown,
+) -> Evaluated<'a> {
+    errors.clear();
+    if is_totals_row(record, columns) {
+        return Evaluated::Totals;
+    }
+    let line = record.line;
+    if duplicate_id {
+        let id = columns
+            .index(Field::Id)
+            .and_then(|i| record.get(i))
+            .map_or("", money::trim);
+        errors.push(RowError {
+            line,
+            column: Some(columns.name(Field::Id).to_string()),
+            value: Some(id.to_string()),
+            problem: Problem::DuplicateId,
+        });
+    }
+    match parse(record, columns, rules, errors) {
+        Some((segment, text)) if errors.is_empty() => {
+            if crate::engine::compute_into(rules, &segment, breakdown).is_ok() {
+                Evaluated::Good { segment, text }
+            } else {
+                errors.push(RowError::row(line, Problem::Overflow));
+                Evaluated::Bad
+            }
+        }
+        _ => Evaluated::Bad,
+    }
+}
+
 /// Reads the record into a segment, collecting every problem of the row.
 pub fn parse<'a>(
     record: &Record<'a>,

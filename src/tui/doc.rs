@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use super::brief::{Briefs, Column, Outcome, State};
 use super::saved::SinceSave;
-use crate::engine::{self, Breakdown, Segment};
+use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::report::Summary;
 use crate::rules::RuleSet;
-use crate::table::row::{self, RowText};
+use crate::table::row::{self, Evaluated, RowText};
 use crate::table::sheet::{Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
 
@@ -114,7 +114,9 @@ pub fn set_field(row: &SheetRow, col: usize, new: &str, fields: usize) -> SheetR
     }
 }
 
-fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
+/// What the engine makes of `row`, on the path batch runs take ([`row::evaluate`]);
+/// `duplicate_id` when its id was seen on an earlier row.
+fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow, duplicate_id: bool) -> Calc {
     // A workbook cell whose formula was never calculated holds no value, not a blank one:
     // said as a batch run says it, until a value is typed in.
     if let Some(col) = sheet.formula_without_result(row.line) {
@@ -128,37 +130,25 @@ fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow) -> Calc {
     let mut errors = Vec::new();
     let mut ends = Vec::new();
     let record = row.record(&mut ends);
-    if row::is_totals_row(&record, &sheet.columns) {
-        return Calc::Bad(vec![RowError {
+    let mut breakdown = Breakdown::default();
+    match row::evaluate(
+        &record,
+        &sheet.columns,
+        rules,
+        duplicate_id,
+        &mut errors,
+        &mut breakdown,
+    ) {
+        // Every row of the table is shown: a totals row is one that is not computed, and
+        // its explanation says why.
+        Evaluated::Totals => Calc::Bad(vec![RowError {
             line: row.line,
             column: sheet.columns.names.first().cloned(),
             value: Some(row.get(0).trim().to_string()),
             problem: Problem::TotalsRow,
-        }]);
-    }
-    match row::parse(&record, &sheet.columns, rules, &mut errors) {
-        Some((seg, _)) if errors.is_empty() => match engine::compute(rules, &seg) {
-            Ok(breakdown) => Calc::Good(Box::new(Computed {
-                segment: seg,
-                breakdown,
-            })),
-            Err(_) => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
-        },
-        _ => Calc::Bad(errors),
-    }
-}
-
-/// Makes a row bad for repeating the id of an earlier row.
-fn mark_duplicate(calc: &mut Calc, row: &SheetRow, column: &str, id: &str) {
-    let error = RowError {
-        line: row.line,
-        column: Some(column.to_string()),
-        value: Some(id.to_string()),
-        problem: Problem::DuplicateId,
-    };
-    match calc {
-        Calc::Bad(errors) => errors.insert(0, error),
-        Calc::Good(_) => *calc = Calc::Bad(vec![error]),
+        }]),
+        Evaluated::Good { segment, .. } => Calc::Good(Box::new(Computed { segment, breakdown })),
+        Evaluated::Bad => Calc::Bad(errors),
     }
 }
 
@@ -204,11 +194,11 @@ impl Doc {
             None => 0,
         });
         for row in &sheet.rows {
-            let c = calc(rules, &sheet, row);
             let repeat = id_col.is_some_and(|col| {
                 let id = row.get(col).trim();
                 !id.is_empty() && !seen.insert(id)
             });
+            let c = calc(rules, &sheet, row, repeat);
             let at = briefs.len();
             keep(&mut briefs, at, &c, repeat, Briefs::insert);
             if let (Calc::Good(g), State::Good) = (&c, briefs.state(at)) {
@@ -251,16 +241,9 @@ impl Doc {
     pub fn calc(&self, rules: &RuleSet, at: usize) -> Calc {
         let row = &self.sheet.rows[at];
         match self.briefs.state(at) {
-            State::Repeat => {
-                let mut c = calc(rules, &self.sheet, row);
-                if let Some(col) = self.sheet.columns.index(Field::Id) {
-                    let name = &self.sheet.columns.names[col];
-                    mark_duplicate(&mut c, row, name, row.get(col).trim());
-                }
-                c
-            }
+            State::Repeat => calc(rules, &self.sheet, row, true),
             State::TooLarge => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
-            State::Good | State::Bad => calc(rules, &self.sheet, row),
+            State::Good | State::Bad => calc(rules, &self.sheet, row, false),
         }
     }
 
@@ -297,7 +280,6 @@ impl Doc {
     fn put_in(&mut self, rules: &RuleSet, at: usize, new_id: bool) {
         let recheck = new_id || self.is_marked_duplicate(at);
         let row = &self.sheet.rows[at];
-        let c = calc(rules, &self.sheet, row);
         let repeat = match self.sheet.columns.index(Field::Id).filter(|_| recheck) {
             Some(col) => {
                 let id = row.get(col).trim();
@@ -308,6 +290,7 @@ impl Doc {
             }
             None => false,
         };
+        let c = calc(rules, &self.sheet, row, repeat);
         keep(&mut self.briefs, at, &c, repeat, Briefs::set);
         if let (Calc::Good(g), State::Good) = (&c, self.briefs.state(at)) {
             let text = text_of(&self.sheet, row);

@@ -13,6 +13,7 @@ use crate::report::format::{segment_json, Format};
 use crate::report::layout::Layout;
 use crate::report::summary::{groupings, Summary};
 use crate::rules::RuleSet;
+use crate::table::Problem;
 
 /// How many rows an export wrote, and how many it left out (rows that cannot be computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,14 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
     let mut notes = String::new();
     let mut ends = Vec::new();
     for at in 0..doc.sheet.rows.len() {
-        let Calc::Good(computed) = doc.calc(rules, at) else {
-            bad += 1;
-            continue;
+        let computed = match doc.calc(rules, at) {
+            Calc::Good(computed) => computed,
+            // A totals row is left out, as a batch run leaves it out: it is not a segment.
+            Calc::Bad(errors) if errors.iter().any(|e| e.problem == Problem::TotalsRow) => continue,
+            Calc::Bad(_) => {
+                bad += 1;
+                continue;
+            }
         };
         good += 1;
         let (seg, b) = (&computed.segment, &computed.breakdown);
@@ -78,7 +84,8 @@ mod tests {
     use crate::batch::{self, Destination, Input, Options, TextStyle};
     use crate::table::sheet::Sheet;
 
-    /// The bundled example (households, notes and all) with a row that cannot be computed.
+    /// The bundled example (households, notes and all) with a row that cannot be computed, a
+    /// repeated id and a totals row.
     fn table(dir: &Path) -> std::path::PathBuf {
         let mut text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv"),
@@ -88,6 +95,14 @@ mod tests {
         let mut bad = vec!["BAD-1", "乡", "村", "路", "village", "abc"];
         bad.resize(fields, "");
         text.push_str(&bad.join(","));
+        text.push('\n');
+        // A repeated id: bad in both.
+        let again = text.lines().nth(1).unwrap().to_string();
+        text.push_str(&again);
+        text.push('\n');
+        let mut totals = vec!["合计"];
+        totals.resize(fields, "");
+        text.push_str(&totals.join(","));
         text.push('\n');
         let path = dir.join("plan.csv");
         std::fs::write(&path, text).unwrap();
@@ -139,7 +154,7 @@ mod tests {
                     dir.path().join(format!("batch.{ext}")),
                 );
                 let done = export(&doc, &rules, lang, &ours).unwrap();
-                assert_eq!(done, Exported { good: 19, bad: 1 });
+                assert_eq!(done, Exported { good: 19, bad: 2 });
                 by_batch(&rules, lang, &path, &theirs);
                 let (a, b) = (
                     std::fs::read(&ours).unwrap(),
