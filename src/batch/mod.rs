@@ -33,7 +33,7 @@ use crate::i18n::Lang;
 use crate::rules::RuleSet;
 use output::Output;
 use pool::Pool;
-use read::{Feeds, Piece};
+use read::{Channels, ToWriter};
 use work::{Chunk, Job};
 
 /// One input table.
@@ -181,7 +181,7 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     };
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
-    let (results_tx, results_rx) = sync_channel::<(u64, Piece)>(workers);
+    let (results_tx, results_rx) = sync_channel::<(u64, ToWriter)>(workers);
     let work_rx = Mutex::new(work_rx);
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -192,12 +192,15 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
                 let Ok(Ok((seq, chunk))) = next else { return };
                 let done = work::compute(job, &chunk);
                 chunks.give(chunk);
-                if results_tx.send((seq, Piece::Done(Box::new(done)))).is_err() {
+                if results_tx
+                    .send((seq, ToWriter::Computed(Box::new(done))))
+                    .is_err()
+                {
                     return;
                 }
             });
         }
-        let feeds = Feeds {
+        let feeds = Channels {
             work: work_tx,
             results: results_tx,
             progress: pb.as_ref(),
@@ -216,7 +219,7 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
 /// Takes results as they come, and handles them in input order.
 fn write_in_order(
     opts: &Options,
-    results: &Receiver<(u64, Piece)>,
+    results: &Receiver<(u64, ToWriter)>,
     pb: Option<&ProgressBar>,
     buffers: &Pool<Vec<u8>>,
     messages: &mut dyn Write,
@@ -253,7 +256,7 @@ fn write_in_order(
         garbled: false,
     };
     let mut out: Option<Output> = None;
-    let mut pending: BTreeMap<u64, Piece> = BTreeMap::new();
+    let mut pending: BTreeMap<u64, ToWriter> = BTreeMap::new();
     let mut next = 0u64;
     let mut garbled = false;
     for (seq, piece) in results.iter() {
@@ -261,7 +264,7 @@ fn write_in_order(
         while let Some(piece) = pending.remove(&next) {
             next += 1;
             match piece {
-                Piece::Start(layout) => {
+                ToWriter::Start(layout) => {
                     let target = match &opts.destination {
                         Destination::Workbook(path) => {
                             out = Some(
@@ -283,16 +286,16 @@ fn write_in_order(
                         Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
                     );
                 }
-                Piece::Failed(message) => {
+                ToWriter::Failed(message) => {
                     say(&message);
                     report.failed_inputs += 1;
                 }
-                Piece::Garbled(message) => {
+                ToWriter::Garbled(message) => {
                     say(&message);
                     report.failed_inputs += 1;
                     garbled = true;
                 }
-                Piece::Done(done) => {
+                ToWriter::Computed(done) => {
                     let done = *done;
                     for m in &done.messages {
                         say(m);

@@ -14,7 +14,7 @@ use indicatif::ProgressBar;
 
 use super::ids::IdSet;
 use super::pool::Pool;
-use super::work::{Chunk, Done, TableCtx};
+use super::work::{Chunk, ComputedChunk, TableCtx};
 use super::Input;
 use crate::i18n::Lang;
 use crate::money;
@@ -25,7 +25,7 @@ use crate::table::{
 };
 
 /// What reaches the writer, tagged with its place in the run.
-pub enum Piece {
+pub enum ToWriter {
     /// The first readable table fixed the output's shape.
     Start(Arc<Layout>),
     /// A table could not be read (or only partly).
@@ -34,15 +34,15 @@ pub enum Piece {
     /// before the line that shows it may have been decoded in the wrong one.
     Garbled(String),
     /// A computed chunk.
-    Done(Box<Done>),
+    Computed(Box<ComputedChunk>),
 }
 
 /// The channels the reader feeds.
-pub struct Feeds<'a> {
+pub struct Channels<'a> {
     /// Chunks for the workers.
     pub work: SyncSender<(u64, Chunk)>,
     /// Everything else, for the writer.
-    pub results: SyncSender<(u64, Piece)>,
+    pub results: SyncSender<(u64, ToWriter)>,
     /// Progress over the bytes of all inputs.
     pub progress: Option<&'a ProgressBar>,
     /// Chunks the workers are done with.
@@ -50,7 +50,13 @@ pub struct Feeds<'a> {
 }
 
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
-pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: Lang, feeds: Feeds) {
+pub fn read_all(
+    inputs: &[Input],
+    sheet: Option<&str>,
+    rules: &RuleSet,
+    lang: Lang,
+    feeds: Channels,
+) {
     let mut seq = 0u64;
     // Sized for the input at 64 bytes a row (few tables have shorter rows): growing the set
     // on the way would move every id again.
@@ -63,7 +69,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
     let mut keys = Vec::new();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
     let mut done_bytes = 0u64;
-    let send = |seq: &mut u64, piece: Piece| {
+    let send = |seq: &mut u64, piece: ToWriter| {
         *seq += 1;
         feeds.results.send((*seq - 1, piece)).is_ok()
     };
@@ -113,7 +119,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
         let is_first = first.is_none();
         if is_first {
             let layout = Arc::new(Layout::new(&columns, rules));
-            if !send(&mut seq, Piece::Start(layout.clone())) {
+            if !send(&mut seq, ToWriter::Start(layout.clone())) {
                 return;
             }
             first = Some((layout, columns.clone()));
@@ -127,7 +133,7 @@ pub fn read_all(inputs: &[Input], sheet: Option<&str>, rules: &RuleSet, lang: La
         let Some(map) = map else {
             if !send(
                 &mut seq,
-                Piece::Failed(columns_differ(label, first_columns, &columns, lang)),
+                ToWriter::Failed(columns_differ(label, first_columns, &columns, lang)),
             ) {
                 return;
             }
@@ -253,13 +259,13 @@ fn plain_ids<'a>(
 
 /// What the writer is told of a table that cannot be read (on: `--input-encoding` names the
 /// encoding of batch inputs).
-fn failure(e: TableError, label: &str, lang: Lang) -> Piece {
+fn failure(e: TableError, label: &str, lang: Lang) -> ToWriter {
     match e {
         TableError::Encoding(mut e) => {
             e.flag = "--input-encoding";
-            Piece::Garbled(TableError::Encoding(e).render(label, lang))
+            ToWriter::Garbled(TableError::Encoding(e).render(label, lang))
         }
-        e => Piece::Failed(e.render(label, lang)),
+        e => ToWriter::Failed(e.render(label, lang)),
     }
 }
 

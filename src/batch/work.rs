@@ -39,7 +39,7 @@ pub struct TableCtx {
 }
 
 /// One entry of a chunk.
-enum Entry {
+enum ChunkEntry {
     /// A record: its line, its text's start in `Chunk::text`, and its fields' span in
     /// `Chunk::ends`.
     Record {
@@ -66,7 +66,7 @@ pub struct Chunk {
     text: String,
     raw: Vec<u8>,
     ends: Vec<usize>,
-    entries: Vec<Entry>,
+    entries: Vec<ChunkEntry>,
     /// Lines of the records whose id was seen before, in order.
     duplicates: Vec<u64>,
     /// Records held.
@@ -114,7 +114,7 @@ impl Chunk {
         self.text.push_str(record.text());
         let first = self.ends.len();
         self.ends.extend_from_slice(record.ends());
-        self.entries.push(Entry::Record {
+        self.entries.push(ChunkEntry::Record {
             line: record.line,
             text_start,
             fields: first..self.ends.len(),
@@ -137,7 +137,7 @@ impl Chunk {
                 (start..self.raw.len(), true)
             }
         };
-        self.entries.push(Entry::Lines {
+        self.entries.push(ChunkEntry::Lines {
             line: lines.line,
             span,
             gb18030,
@@ -152,7 +152,7 @@ impl Chunk {
 
     /// Adds a record the reader skipped.
     pub fn push_skipped(&mut self, error: RowError) {
-        self.entries.push(Entry::Skipped(Box::new(error)));
+        self.entries.push(ChunkEntry::Skipped(Box::new(error)));
         self.records += 1;
     }
 
@@ -175,7 +175,7 @@ impl Chunk {
 }
 
 /// What a worker made of a chunk.
-pub struct Done {
+pub struct ComputedChunk {
     /// Output rows, in order.
     pub rows: RowBuf,
     /// Messages, in order.
@@ -205,7 +205,7 @@ pub struct Job<'a> {
 }
 
 /// Computes every record of `chunk`.
-pub fn compute(job: &Job, chunk: &Chunk) -> Done {
+pub fn compute(job: &Job, chunk: &Chunk) -> ComputedChunk {
     let table = &chunk.table;
     // Input text, commas and line ends, and amounts and notes: about 160 bytes a row.
     let room = chunk.text.len() + chunk.raw.len() + chunk.ends.len() + chunk.records * 160;
@@ -213,7 +213,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
         job,
         table,
         verbatim: table.verbatim && job.format == Some(Format::Csv) && !job.excel,
-        done: Done {
+        done: ComputedChunk {
             rows: RowBuf::reusing(
                 job.buffers.take().unwrap_or_default(),
                 job.format,
@@ -235,8 +235,8 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
     let mut ends = Vec::new();
     for entry in &chunk.entries {
         match entry {
-            Entry::Skipped(e) => worker.skipped(e),
-            Entry::Record {
+            ChunkEntry::Skipped(e) => worker.skipped(e),
+            ChunkEntry::Record {
                 line,
                 text_start,
                 fields,
@@ -248,7 +248,7 @@ pub fn compute(job: &Job, chunk: &Chunk) -> Done {
                 let record = Record::new(*line, text, ends, *multiline);
                 worker.record(&record, is_duplicate(*line));
             }
-            Entry::Lines {
+            ChunkEntry::Lines {
                 line,
                 span,
                 gb18030,
@@ -277,7 +277,7 @@ struct Worker<'a> {
     table: &'a TableCtx,
     /// Plain lines are copied as written (see [`TableCtx::verbatim`]).
     verbatim: bool,
-    done: Done,
+    done: ComputedChunk,
     breakdown: Breakdown,
     errors: Vec<RowError>,
     notes: String,

@@ -24,18 +24,18 @@ pub struct SinceSave {
 
 /// A piece of the saved table as seen from the current one.
 #[derive(Debug, Clone)]
-enum Piece {
+enum SavedPart {
     /// Current rows `start..start + len`, unchanged.
     Run { start: usize, len: usize },
     /// A row the way back put there.
     Row(SheetRow),
 }
 
-impl Piece {
+impl SavedPart {
     fn len(&self) -> usize {
         match self {
-            Piece::Run { len, .. } => *len,
-            Piece::Row(_) => 1,
+            SavedPart::Run { len, .. } => *len,
+            SavedPart::Row(_) => 1,
         }
     }
 }
@@ -86,7 +86,7 @@ impl SinceSave {
         if inserts == 0 {
             return self.sets_change_nothing(rows);
         }
-        let mut pieces = vec![Piece::Run {
+        let mut pieces = vec![SavedPart::Run {
             start: 0,
             len: rows.len(),
         }];
@@ -101,15 +101,15 @@ impl SinceSave {
                 } => {
                     let i = split(&mut pieces, *row);
                     let old = match &pieces[i] {
-                        Piece::Run { start, .. } => rows[*start].clone(),
-                        Piece::Row(r) => r.clone(),
+                        SavedPart::Run { start, .. } => rows[*start].clone(),
+                        SavedPart::Row(r) => r.clone(),
                     };
                     split(&mut pieces, *row + 1);
-                    pieces[i] = Piece::Row(set_field(&old, *col, new, *n));
+                    pieces[i] = SavedPart::Row(set_field(&old, *col, new, *n));
                 }
                 Op::Insert { at, row } => {
                     let i = split(&mut pieces, *at);
-                    pieces.insert(i, Piece::Row(row.clone()));
+                    pieces.insert(i, SavedPart::Row(row.clone()));
                 }
                 Op::Delete { at, .. } => {
                     let i = split(&mut pieces, *at);
@@ -122,10 +122,10 @@ impl SinceSave {
         let mut at = 0;
         for p in &pieces {
             let equal = match p {
-                Piece::Run { start, len } => {
+                SavedPart::Run { start, len } => {
                     *start == at || (0..*len).all(|k| same_fields(&rows[start + k], &rows[at + k]))
                 }
-                Piece::Row(r) => same_fields(r, &rows[at]),
+                SavedPart::Row(r) => same_fields(r, &rows[at]),
             };
             if !equal {
                 return false;
@@ -161,7 +161,7 @@ impl SinceSave {
 
 /// Makes a piece start at row `at` (splitting a run), and returns its index (`pieces.len()`
 /// at the end).
-fn split(pieces: &mut Vec<Piece>, at: usize) -> usize {
+fn split(pieces: &mut Vec<SavedPart>, at: usize) -> usize {
     let mut pos = 0;
     for i in 0..pieces.len() {
         let len = pieces[i].len();
@@ -169,14 +169,14 @@ fn split(pieces: &mut Vec<Piece>, at: usize) -> usize {
             return i;
         }
         if at < pos + len {
-            let Piece::Run { start, .. } = pieces[i] else {
+            let SavedPart::Run { start, .. } = pieces[i] else {
                 unreachable!("a single row starts where it is")
             };
             let head = at - pos;
-            pieces[i] = Piece::Run { start, len: head };
+            pieces[i] = SavedPart::Run { start, len: head };
             pieces.insert(
                 i + 1,
-                Piece::Run {
+                SavedPart::Run {
                     start: start + head,
                     len: len - head,
                 },
