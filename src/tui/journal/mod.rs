@@ -234,7 +234,7 @@ mod tests {
             .unwrap();
         write!(f, "set\t1").unwrap();
         assert!(Journal::exists(&data));
-        let left = Journal::read(&data).unwrap();
+        let left = Journal::read(&data, 2).unwrap();
         assert_eq!(left.base, "12\t34.000000005");
         assert_eq!(left.bad, [b"set\t1".to_vec()], "kept, not applied");
         assert_eq!(
@@ -339,6 +339,6 @@ mod tests {
         assert!(Journal::exists(&data));
         assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
         assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
-        assert_eq!(Journal::read(&data).unwrap().entries.len(), 1);
+        assert_eq!(Journal::read(&data, 2).unwrap().entries.len(), 1);
     }
 }

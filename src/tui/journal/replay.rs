@@ -48,9 +48,10 @@ impl Journal {
         journal_path(data).is_file()
     }
 
-    /// Reads the changes of an earlier session. A line that is not a change (damaged, or
-    /// torn by a crash mid-write: no line end) is kept in [`Left::bad`], and reading goes on.
-    pub fn read(data: &Path) -> io::Result<Left> {
+    /// Reads the changes of an earlier session to a table of `width` columns. A line that is
+    /// not a change (damaged, torn by a crash mid-write: no line end, or naming a column the
+    /// table does not have) is kept in [`Left::bad`], and reading goes on.
+    pub fn read(data: &Path, width: usize) -> io::Result<Left> {
         let bytes = fs::read(journal_path(data))?;
         let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
         // What follows the last line end: empty, or a torn line.
@@ -76,7 +77,8 @@ impl Journal {
             bad: Vec::new(),
         };
         for line in lines {
-            match std::str::from_utf8(line).ok().and_then(Entry::parse) {
+            let entry = std::str::from_utf8(line).ok().and_then(Entry::parse);
+            match entry.filter(|e| e.within(width)) {
                 Some(e) => left.entries.push(e),
                 None => left.bad.push(line.to_vec()),
             }
@@ -87,6 +89,16 @@ impl Journal {
 }
 
 impl Entry {
+    /// Whether the change stays within a table of `width` columns. Every change made in the
+    /// table does, as its columns never change; a column past them is a damaged number, and
+    /// replaying it would grow a row to hold that many fields.
+    fn within(&self, width: usize) -> bool {
+        match self {
+            Entry::Set { col, .. } => *col < width,
+            Entry::Insert { .. } | Entry::Delete { .. } => true,
+        }
+    }
+
     /// The change to make on `rows` (None when it no longer fits them).
     pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
         Some(match self {
@@ -144,7 +156,7 @@ mod tests {
               set\t3\t1",
         )
         .unwrap();
-        let left = Journal::read(&data).unwrap();
+        let left = Journal::read(&data, 2).unwrap();
         let values: Vec<&str> = left
             .entries
             .iter()
@@ -173,6 +185,71 @@ mod tests {
               seset\t1\t1\t2\tB\tr1\t3.5\n\
               set\t\xff\n\
               set\t3\t1\n"
+        );
+    }
+
+    #[test]
+    fn a_journal_entry_naming_a_huge_column_is_kept_aside_not_allocated() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        // A table of two columns: column 1 is its last, column 2 the first it does not have.
+        fs::write(
+            journal_path(&data),
+            "roadsub-recovery 3\t-\n\
+             set\t0\t1\t2\tA\tr0\t3.5\n\
+             set\t1\t1000000000000\t1000000000001\tB\tr1\t3.5\n\
+             set\t2\t18446744073709551615\t2\tC\tr2\t3.5\n\
+             set\t3\t2\t3\tD\tr3\t3.5\n\
+             ins\t0\ta\tb\tc\n",
+        )
+        .unwrap();
+        let left = Journal::read(&data, 2).unwrap();
+        assert_eq!(
+            left.entries,
+            [
+                Entry::Set {
+                    row: 0,
+                    col: 1,
+                    fields: 2,
+                    value: "A".into(),
+                    before: vec!["r0".into(), "3.5".into()]
+                },
+                Entry::Insert {
+                    at: 0,
+                    fields: vec!["a".into(), "b".into(), "c".into()]
+                },
+            ]
+        );
+        assert_eq!(
+            left.bad,
+            [
+                b"set\t1\t1000000000000\t1000000000001\tB\tr1\t3.5".to_vec(),
+                b"set\t2\t18446744073709551615\t2\tC\tr2\t3.5".to_vec(),
+                b"set\t3\t2\t3\tD\tr3\t3.5".to_vec(),
+            ]
+        );
+        let rows = [SheetRow::new(["r0", "3.5"], 0)];
+        assert_eq!(
+            left.entries[0].to_op(&rows),
+            Some(Op::Set {
+                row: 0,
+                col: 1,
+                old: "3.5".into(),
+                new: "A".into(),
+                fields: (2, 2)
+            })
+        );
+        // Kept as they were, after the changes that can still be made.
+        let to = dir.path().join("kept");
+        Journal::write_left(&to, &left).unwrap();
+        assert_eq!(
+            fs::read_to_string(&to).unwrap(),
+            "roadsub-recovery 3\t-\n\
+             set\t0\t1\t2\tA\tr0\t3.5\n\
+             ins\t0\ta\tb\tc\n\
+             set\t1\t1000000000000\t1000000000001\tB\tr1\t3.5\n\
+             set\t2\t18446744073709551615\t2\tC\tr2\t3.5\n\
+             set\t3\t2\t3\tD\tr3\t3.5\n"
         );
     }
 }
