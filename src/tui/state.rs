@@ -183,7 +183,8 @@ impl App {
             Err(_) => (None, false),
         };
         let journal = (!read_only).then(|| Journal::new(&data, base.clone()));
-        let left = (!read_only && Journal::exists(&data)).then(|| Journal::read(&data));
+        let left = (!read_only && Journal::exists(&data))
+            .then(|| Journal::read(&data, doc.sheet.columns.names.len()));
         let mut app = App {
             doc,
             rules,
@@ -1071,7 +1072,7 @@ impl App {
     /// journal set aside, and the status line says how many.
     fn restore(&mut self) {
         let data = journal_data(&self.doc);
-        let left = Journal::read(&data).ok();
+        let left = Journal::read(&data, self.input_cols()).ok();
         // The old journal is kept aside until every change is back, so a change that no
         // longer fits its row is never lost.
         let aside = Journal::set_aside(&data).ok();

@@ -8,6 +8,8 @@
 //! Saving goes through [`save`]: an .xlsx or .xlsm is edited in place ([`inplace`]), and the
 //! formats roadsub cannot write faithfully are never written under their own name.
 
+mod cells;
+mod error;
 mod inplace;
 pub mod patch;
 mod save;
@@ -18,11 +20,13 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible};
 
+use cells::{cell_text, is_number};
+pub use cells::{date_serial, number_cell, parse_date};
+pub use error::WorkbookError;
 pub use save::{cannot_write, save, writes_in_place, SaveError};
 
 use super::sheet::SheetRow;
-use super::{Columns, HeaderProblem, TableError};
-use crate::i18n::Lang;
+use super::{Columns, HeaderProblem};
 
 /// How far down a sheet a header row is looked for (title rows may stand above it).
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -56,155 +60,6 @@ pub struct WorkbookTable {
     pub dates: Vec<Option<i64>>,
     /// Cells below the header with a formula but no saved result: (row from 1, column).
     pub no_result: Vec<(u64, usize)>,
-}
-
-/// Why a workbook cannot be read.
-#[derive(Debug)]
-pub enum WorkbookError {
-    /// The file could not be read.
-    Io(std::io::Error),
-    /// The file is not a workbook at all (`text`: it looks like a text file).
-    NotAWorkbook { text: bool },
-    /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
-    Markup,
-    /// An .xlsx/.xlsm/.xlsb that is an OLE file: protected by a password, or an old .xls renamed.
-    Protected,
-    /// A workbook came on standard input, where it cannot be read.
-    OnStdin,
-    /// The file could not be opened as a workbook.
-    Open(String),
-    /// No sheet has that name or number.
-    NoSuchSheet { asked: String, sheets: Vec<String> },
-    /// No sheet (or not the one asked for) has a recognisable header.
-    NoHeader {
-        sheet: Option<String>,
-        problems: Vec<HeaderProblem>,
-        found: Vec<String>,
-    },
-}
-
-impl WorkbookError {
-    /// `FILE: message`, or `FILE[Sheet]: message`.
-    pub fn render(&self, file: &str, lang: Lang) -> String {
-        match self {
-            WorkbookError::Io(e) => format!(
-                "{file}: {}{}",
-                lang.pick("cannot read: ", "无法读取："),
-                lang.io_reason(e)
-            ),
-            WorkbookError::NotAWorkbook { text: true } => format!(
-                "{file}: {}",
-                lang.pick(
-                    "is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv",
-                    "不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv",
-                )
-            ),
-            WorkbookError::Markup => format!(
-                "{file}: {}",
-                lang.pick(
-                    "is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx",
-                    "不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx",
-                )
-            ),
-            WorkbookError::Protected => format!(
-                "{file}: {}",
-                lang.pick(
-                    "cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx",
-                    "无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx",
-                )
-            ),
-            WorkbookError::NotAWorkbook { text: false } => format!(
-                "{file}: {}",
-                lang.pick(
-                    "is not an Excel workbook of the kind its name says (the file is damaged or of another kind)",
-                    "不是扩展名所说的 Excel 工作簿（文件已损坏或是其他类型）",
-                )
-            ),
-            WorkbookError::OnStdin => format!(
-                "{file}: {}",
-                lang.pick(
-                    "is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
-                    "是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
-                )
-            ),
-            WorkbookError::Open(e) => format!(
-                "{file}: {}{e}",
-                lang.pick("cannot read the workbook: ", "无法读取工作簿：")
-            ),
-            WorkbookError::NoSuchSheet { asked, sheets } => match lang {
-                Lang::En => format!(
-                    "{file}: no sheet \"{asked}\" (the sheets are: {})",
-                    sheets.join(", ")
-                ),
-                Lang::Zh => format!(
-                    "{file}: 没有工作表\"{asked}\"（现有：{}）",
-                    sheets.join("、")
-                ),
-            },
-            WorkbookError::NoHeader {
-                sheet,
-                problems,
-                found,
-            } => {
-                let place = sheet
-                    .as_ref()
-                    .map_or(file.to_string(), |s| format!("{file}[{s}]"));
-                if problems.is_empty() {
-                    return format!(
-                        "{place}: {}",
-                        lang.pick(
-                            "no sheet has a header row naming the segment columns (id, township, village, class, width, length, cost)",
-                            "没有工作表含有路段表头（编号、乡镇、村、类别、宽度、长度、投资）"
-                        )
-                    );
-                }
-                problems
-                    .iter()
-                    .map(|p| format!("{place}: {}", p.render(lang, found)))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }
-        }
-    }
-}
-
-impl From<WorkbookError> for TableError {
-    fn from(e: WorkbookError) -> TableError {
-        TableError::Workbook(e)
-    }
-}
-
-/// The text of a cell as a person sees it.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        // Rust writes the shortest decimal that reads back as the same double: the number as
-        // it was entered, without binary noise.
-        Data::Float(f) => format!("{f}"),
-        Data::DateTime(d) => date_text(d),
-        other => other.to_string(),
-    }
-}
-
-/// A date cell as Excel shows it by default (`2024-04-05`, with the time when it has one),
-/// not its serial number.
-fn date_text(d: &calamine::ExcelDateTime) -> String {
-    if !d.is_datetime() {
-        return format!("{}", d.as_f64());
-    }
-    let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
-    if (h, mi, s) == (0, 0, 0) {
-        format!("{y:04}-{mo:02}-{da:02}")
-    } else {
-        format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
-    }
-}
-
-/// Whether a cell holds a number (not text, not a date).
-fn is_number(cell: &Data) -> bool {
-    matches!(cell, Data::Int(_) | Data::Float(_))
 }
 
 /// The rows of a range as text, with 1-based sheet row numbers, empty rows left out.
@@ -417,53 +272,6 @@ fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option
     (numeric, dates)
 }
 
-/// The serial number of a date after 1900-02-28 in a workbook whose epoch is `epoch`
-/// (0 for Excel's usual 1900 system).
-pub fn date_serial(y: i64, m: u32, d: u32, epoch: i64) -> Option<i64> {
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    // Days from 1970-01-01 (Howard Hinnant's civil-date algorithm).
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    // 1899-12-30 is day -25569; serials before 1900-03-01 carry Excel's leap-day error.
-    let serial = days + 25_569;
-    (serial > 60).then_some(serial + epoch)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// `2024-04-05` as (year, month, day), as [`date_text`] writes a date.
-pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = &text[r];
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse().ok())?
-    };
-    Some((
-        num(0..4)?,
-        u32::try_from(num(5..7)?).ok()?,
-        u32::try_from(num(8..10)?).ok()?,
-    ))
-}
-
 /// Cells below the header that hold a formula but no saved result: `(row from 1, column
 /// from 0)`.
 fn formulas_without_result(
@@ -514,28 +322,6 @@ pub fn write(
         }
     }
     book.save_to_buffer()
-}
-
-/// The Excel number a cell's text stands for, when it is a plain decimal (`-12.50`) that a
-/// double holds exactly as written. Anything else stays text: `007` (a leading zero is part
-/// of an id), `+5`, `1,200`, `120万`, and an 18-digit id a double would round.
-pub fn number_cell(text: &str) -> Option<f64> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let plain = !whole.is_empty()
-        && !frac.is_empty()
-        && whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|b| b.is_ascii_digit())
-        && (whole == "0" || !whole.starts_with('0'));
-    if !plain {
-        return None;
-    }
-    let n: f64 = text.parse().ok()?;
-    let typed: rust_decimal::Decimal = text.parse().ok()?;
-    let stored: rust_decimal::Decimal = format!("{n}").parse().ok()?;
-    (typed == stored).then_some(n)
 }
 
 #[cfg(test)]

@@ -559,3 +559,47 @@ fn a_terminal_that_cannot_be_set_up_is_said_in_the_users_language() {
         "交互式表格需要在终端中运行；在脚本中计算文件请用：roadsub batch 文件"
     );
 }
+
+#[test]
+fn a_recovery_record_naming_a_huge_column_is_kept_as_damaged_not_allocated() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(
+        &mut app,
+        "lllll<Enter><BS><BS><BS>5.5<Enter>j<Enter><BS><BS><BS>6.5<Enter>j<Enter><BS><BS><BS>7.5<Enter>",
+    );
+    drop(app); // a crash
+    let jpath = journal::journal_path(&path);
+    let text = std::fs::read_to_string(&jpath).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    // AY-02's change, its column (5) and the fields it makes (13) grown past any table.
+    let mut parts: Vec<&str> = lines[2].split('\t').collect();
+    assert_eq!((parts[0], parts[2], parts[3]), ("set", "5", "13"));
+    parts[2] = "1000000000000";
+    parts[3] = "1000000000001";
+    let damaged = parts.join("\t");
+    std::fs::write(
+        &jpath,
+        format!("{}\n{}\n{damaged}\n{}\n", lines[0], lines[1], lines[3]),
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(2)));
+    press(&mut app, "y");
+    let mut aside = jpath.clone().into_os_string();
+    aside.push(".old");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "2 of 3 unsaved changes restored; 1 record is damaged and is kept in {}",
+            std::path::Path::new(&aside).display()
+        )
+    );
+    let widths: Vec<&str> = (0..3).map(|r| app.doc.sheet.rows[r].get(5)).collect();
+    assert_eq!(widths, ["5.5", "3.5", "7.5"]);
+    assert_eq!(app.doc.sheet.rows[1].len(), 13, "AY-02 is not grown");
+    assert_eq!(
+        set_aside_journal(&path),
+        format!("{}\n{damaged}\n", lines[0])
+    );
+}

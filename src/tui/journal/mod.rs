@@ -19,6 +19,11 @@ use std::time::SystemTime;
 
 use super::doc::Op;
 use crate::table::sheet::{SheetRow, Stamp};
+pub use format::Entry;
+pub use replay::Left;
+
+mod format;
+mod replay;
 
 const MAGIC: &str = "roadsub-recovery 3";
 
@@ -29,59 +34,6 @@ pub fn journal_path(data: &Path) -> PathBuf {
     let mut name = data.file_name().unwrap_or_default().to_os_string();
     name.push(".roadsub-recovery");
     data.with_file_name(name)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-/// Fields as journal text.
-fn joined(fields: &[String]) -> String {
-    fields
-        .iter()
-        .map(|f| escape(f))
-        .collect::<Vec<_>>()
-        .join("\t")
-}
-
-/// A row's fields, as many as the row has.
-fn fields_of(row: &SheetRow) -> Vec<String> {
-    (0..row.len()).map(|i| row.get(i).to_string()).collect()
-}
-
-/// Whether `row` holds exactly `fields`: as many, each the same. A short row is only ever
-/// equal to itself, never to a copy padded with empty fields.
-fn same(row: &SheetRow, fields: &[String]) -> bool {
-    row.len() == fields.len() && fields.iter().enumerate().all(|(i, f)| row.get(i) == f)
 }
 
 /// An open journal.
@@ -120,35 +72,6 @@ pub fn base_of(stamp: Option<Stamp>) -> String {
         }
         None => "-".to_string(),
     }
-}
-
-/// What an earlier session left.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Left {
-    /// The base the changes apply to ([`base_of`]).
-    pub base: String,
-    /// The changes.
-    pub entries: Vec<Entry>,
-    /// Lines that are not changes (damaged, or torn by a crash mid-write), as they were.
-    pub bad: Vec<Vec<u8>>,
-}
-
-/// A change as the journal keeps it (enough to redo it on the saved file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
-    /// Set a field of a row that was `before`.
-    Set {
-        row: usize,
-        col: usize,
-        /// How many fields the row has after the change.
-        fields: usize,
-        value: String,
-        before: Vec<String>,
-    },
-    /// Insert a row.
-    Insert { at: usize, fields: Vec<String> },
-    /// Delete a row that was `fields`.
-    Delete { at: usize, fields: Vec<String> },
 }
 
 impl Journal {
@@ -242,21 +165,6 @@ impl Journal {
         f.flush()
     }
 
-    /// Writes `left` as a journal at `to` (the changes a restore could not apply, and the
-    /// lines it could not read, kept for the user).
-    pub fn write_left(to: &Path, left: &Left) -> io::Result<()> {
-        let mut text = format!("{MAGIC}\t{}\n", left.base).into_bytes();
-        for e in &left.entries {
-            text.extend_from_slice(e.line().as_bytes());
-            text.push(b'\n');
-        }
-        for line in &left.bad {
-            text.extend_from_slice(line);
-            text.push(b'\n');
-        }
-        fs::write(to, text)
-    }
-
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
     pub fn clear(&mut self) {
         self.file = None;
@@ -287,164 +195,6 @@ impl Journal {
             .expect("some name is free");
         fs::rename(journal, &to)?;
         Ok(to)
-    }
-
-    /// Whether a journal from an earlier session is waiting.
-    pub fn exists(data: &Path) -> bool {
-        journal_path(data).is_file()
-    }
-
-    /// Reads the changes of an earlier session. A line that is not a change (damaged, or
-    /// torn by a crash mid-write: no line end) is kept in [`Left::bad`], and reading goes on.
-    pub fn read(data: &Path) -> io::Result<Left> {
-        let bytes = fs::read(journal_path(data))?;
-        let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-        // What follows the last line end: empty, or a torn line.
-        let mut torn = lines.pop().filter(|t| !t.is_empty());
-        let mut lines = lines.into_iter();
-        let first = match lines.next() {
-            Some(first) => first,
-            None => torn.take().unwrap_or_default(),
-        };
-        let Some(base) = std::str::from_utf8(first)
-            .ok()
-            .and_then(|f| f.strip_prefix(MAGIC))
-            .and_then(|b| b.strip_prefix('\t'))
-        else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "not a roadsub recovery journal",
-            ));
-        };
-        let mut left = Left {
-            base: base.to_string(),
-            entries: Vec::new(),
-            bad: Vec::new(),
-        };
-        for line in lines {
-            match std::str::from_utf8(line).ok().and_then(Entry::parse) {
-                Some(e) => left.entries.push(e),
-                None => left.bad.push(line.to_vec()),
-            }
-        }
-        left.bad.extend(torn.map(<[u8]>::to_vec));
-        Ok(left)
-    }
-}
-
-impl Entry {
-    /// The change a journal line holds (None when the line is not one).
-    fn parse(line: &str) -> Option<Entry> {
-        let parts: Vec<&str> = line.split('\t').collect();
-        let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
-        match parts.first().copied() {
-            Some("set") if parts.len() >= 5 => {
-                num(1)
-                    .zip(num(2))
-                    .zip(num(3))
-                    .map(|((row, col), fields)| Entry::Set {
-                        row,
-                        col,
-                        fields,
-                        value: unescape(parts[4]),
-                        before: parts[5..].iter().map(|p| unescape(p)).collect(),
-                    })
-            }
-            Some("ins") => num(1).map(|at| Entry::Insert {
-                at,
-                fields: parts[2..].iter().map(|p| unescape(p)).collect(),
-            }),
-            Some("del") => num(1).map(|at| Entry::Delete {
-                at,
-                fields: parts[2..].iter().map(|p| unescape(p)).collect(),
-            }),
-            _ => None,
-        }
-    }
-
-    /// The entry for a change; `before` is the row an [`Op::Set`] changed, as it was.
-    fn of(op: &Op, before: Option<&SheetRow>) -> Entry {
-        match op {
-            // With the row as it was, so a restore can tell it is changing the same row.
-            Op::Set {
-                row,
-                col,
-                new,
-                fields: (_, fields),
-                ..
-            } => Entry::Set {
-                row: *row,
-                col: *col,
-                fields: *fields,
-                value: new.clone(),
-                before: before.map(fields_of).unwrap_or_default(),
-            },
-            Op::Insert { at, row } => Entry::Insert {
-                at: *at,
-                fields: fields_of(row),
-            },
-            Op::Delete { at, row } => Entry::Delete {
-                at: *at,
-                fields: fields_of(row),
-            },
-        }
-    }
-
-    /// The entry as a line of the journal.
-    fn line(&self) -> String {
-        match self {
-            Entry::Set {
-                row,
-                col,
-                fields,
-                value,
-                before,
-            } => format!(
-                "set\t{row}\t{col}\t{fields}\t{}\t{}",
-                escape(value),
-                joined(before)
-            ),
-            Entry::Insert { at, fields } => format!("ins\t{at}\t{}", joined(fields)),
-            Entry::Delete { at, fields } => format!("del\t{at}\t{}", joined(fields)),
-        }
-    }
-
-    /// The change to make on `rows` (None when it no longer fits them).
-    pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
-        Some(match self {
-            Entry::Set {
-                row,
-                col,
-                fields,
-                value,
-                before,
-            } => {
-                let current = rows.get(*row)?;
-                if !same(current, before) {
-                    return None;
-                }
-                Op::Set {
-                    row: *row,
-                    col: *col,
-                    old: current.get(*col).to_string(),
-                    new: value.clone(),
-                    fields: (current.len(), *fields),
-                }
-            }
-            Entry::Insert { at, fields } => {
-                if *at > rows.len() {
-                    return None;
-                }
-                Op::Insert {
-                    at: *at,
-                    row: SheetRow::new(fields.iter().map(String::as_str), 0),
-                }
-            }
-            Entry::Delete { at, fields } => Op::Delete {
-                at: *at,
-                row: rows.get(*at).filter(|r| same(r, fields))?.clone(),
-            },
-        })
     }
 }
 
@@ -484,7 +234,7 @@ mod tests {
             .unwrap();
         write!(f, "set\t1").unwrap();
         assert!(Journal::exists(&data));
-        let left = Journal::read(&data).unwrap();
+        let left = Journal::read(&data, 2).unwrap();
         assert_eq!(left.base, "12\t34.000000005");
         assert_eq!(left.bad, [b"set\t1".to_vec()], "kept, not applied");
         assert_eq!(
@@ -574,52 +324,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_damaged_journal_line_hides_none_of_the_lines_after_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("plan.csv");
-        fs::write(
-            journal_path(&data),
-            b"roadsub-recovery 3\t-\n\
-              set\t0\t1\t2\tA\tr0\t3.5\n\
-              seset\t1\t1\t2\tB\tr1\t3.5\n\
-              set\t\xff\n\
-              set\t2\t1\t2\tC\tr2\t3.5\n\
-              set\t3\t1",
-        )
-        .unwrap();
-        let left = Journal::read(&data).unwrap();
-        let values: Vec<&str> = left
-            .entries
-            .iter()
-            .map(|e| match e {
-                Entry::Set { value, .. } => value.as_str(),
-                _ => panic!("{e:?}"),
-            })
-            .collect();
-        assert_eq!(values, ["A", "C"]);
-        assert_eq!(
-            left.bad,
-            [
-                b"seset\t1\t1\t2\tB\tr1\t3.5".to_vec(),
-                b"set\t\xff".to_vec(),
-                b"set\t3\t1".to_vec()
-            ]
-        );
-        // Kept as they were, after the changes that did not fit.
-        let to = dir.path().join("kept");
-        Journal::write_left(&to, &left).unwrap();
-        assert_eq!(
-            fs::read(&to).unwrap(),
-            b"roadsub-recovery 3\t-\n\
-              set\t0\t1\t2\tA\tr0\t3.5\n\
-              set\t2\t1\t2\tC\tr2\t3.5\n\
-              seset\t1\t1\t2\tB\tr1\t3.5\n\
-              set\t\xff\n\
-              set\t3\t1\n"
-        );
-    }
-
     #[cfg(unix)]
     #[test]
     fn a_table_opened_through_a_symbolic_link_has_the_journal_of_its_target() {
@@ -635,6 +339,6 @@ mod tests {
         assert!(Journal::exists(&data));
         assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
         assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
-        assert_eq!(Journal::read(&data).unwrap().entries.len(), 1);
+        assert_eq!(Journal::read(&data, 2).unwrap().entries.len(), 1);
     }
 }

@@ -1,0 +1,427 @@
+//! Validation of the mirror into a [`RuleSet`]: every value checked, every problem collected
+//! with where it is, so that a rule set, once built, holds no negative rate, unknown class or
+//! clashing name.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+use super::{read_shape, ClassFile, FundFile, Locator, RawNumber};
+use crate::money::{self, Rounding, Scale, ValueError};
+use crate::rules::{Budget, Class, Fund, Meta, RuleSet, RulesError, RulesProblem, Tier};
+
+pub(in crate::rules) fn parse(
+    text: &str,
+    origin: &str,
+    columns: crate::rules::ColumnCheck<'_>,
+) -> Result<RuleSet, Vec<RulesError>> {
+    let mut loc = Locator {
+        text,
+        origin,
+        errors: Vec::new(),
+        stand_ins: Vec::new(),
+        columns,
+    };
+    let file = match read_shape(text, &mut loc) {
+        Some(f) => f,
+        None => return Err(loc.finish()),
+    };
+
+    let rounding = match &file.meta.rounding {
+        None => Rounding::HalfAwayFromZero,
+        Some(r) => Rounding::from_key(r.get_ref()).unwrap_or_else(|| {
+            loc.push(r, RulesProblem::UnknownRounding(r.get_ref().clone()));
+            Rounding::HalfAwayFromZero
+        }),
+    };
+    let m = file.meta;
+    check_text(&mut loc, &m.name, "name");
+    check_text(&mut loc, &m.source, "source");
+    if let Some(currency) = &m.currency {
+        check_text(&mut loc, currency, "currency");
+    }
+    if let Some(date) = &m.effective {
+        if !is_date(date.get_ref()) {
+            loc.push(date, RulesProblem::BadDate(date.get_ref().clone()));
+        }
+    }
+    let plausible = m
+        .plausible_cost_per_km
+        .as_ref()
+        .and_then(|range| check_range(&mut loc, range));
+    let meta = Meta {
+        name: m.name.into_inner(),
+        name_en: m.name_en,
+        issuer: m.issuer,
+        issuer_en: m.issuer_en,
+        source: m.source.into_inner(),
+        source_en: m.source_en,
+        currency: m
+            .currency
+            .map_or_else(|| "CNY".to_string(), Spanned::into_inner),
+        effective: m.effective.map(Spanned::into_inner),
+        rounding,
+        plausible_cost_per_km: plausible,
+    };
+
+    let classes = check_classes(&mut loc, &file.classes);
+    let class_ids: HashMap<&str, usize> = file
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.get_ref().id.get_ref().as_str(), i))
+        .collect();
+    let known_classes = file
+        .classes
+        .iter()
+        .map(|c| c.get_ref().id.get_ref().clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let known_classes = if known_classes.is_empty() {
+        "—".to_string()
+    } else {
+        known_classes
+    };
+    let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
+    let fund_ids: HashMap<&str, usize> = file
+        .funds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.get_ref().id.get_ref().as_str(), i))
+        .collect();
+    let known_funds = file
+        .funds
+        .iter()
+        .map(|f| f.get_ref().id.get_ref().clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let known_funds = if known_funds.is_empty() {
+        "—".to_string()
+    } else {
+        known_funds
+    };
+
+    let mut budgets = Vec::new();
+    let mut seen_budgets = HashSet::new();
+    // A budget's name is how the summary tells it from the others.
+    let mut budget_names = HashSet::new();
+    for b in &file.budgets {
+        let raw = b.get_ref();
+        for (name, key) in [(&raw.name, "name"), (&raw.name_en, "name_en")] {
+            if let Some(name) = name {
+                check_text(&mut loc, name, key);
+            }
+        }
+        if let Some(name) = raw.name.as_ref().filter(|n| !n.get_ref().trim().is_empty()) {
+            let text = name.get_ref().trim().to_string();
+            if !budget_names.insert(text.clone()) {
+                loc.push(name, RulesProblem::DuplicateBudgetName(text));
+            }
+        }
+        let fund = fund_ids.get(raw.fund.get_ref().as_str()).copied();
+        if fund.is_none() {
+            let problem = RulesProblem::UnknownFund {
+                name: raw.fund.get_ref().clone(),
+                known: known_funds.clone(),
+            };
+            loc.push(&raw.fund, problem);
+        }
+        let class = match &raw.class {
+            None => Some(None),
+            Some(c) => match class_ids.get(c.get_ref().as_str()) {
+                Some(&i) => Some(Some(i)),
+                None => {
+                    let problem = RulesProblem::UnknownClass {
+                        name: c.get_ref().clone(),
+                        known: known_classes.clone(),
+                    };
+                    loc.push(c, problem);
+                    None
+                }
+            },
+        };
+        let amount = check_amount(&mut loc, &raw.amount);
+        if let (Some(fund), Some(class), Some(amount)) = (fund, class, amount) {
+            if !seen_budgets.insert((fund, class, raw.per_village)) {
+                loc.push(b, RulesProblem::DuplicateBudget);
+            }
+            budgets.push(Budget {
+                fund,
+                class,
+                per_village: raw.per_village,
+                name: raw.name.as_ref().map(|n| n.get_ref().clone()),
+                name_en: raw.name_en.as_ref().map(|n| n.get_ref().clone()),
+                amount,
+            });
+        }
+    }
+
+    if loc.errors.is_empty() {
+        Ok(RuleSet::new(origin, meta, classes, funds, budgets))
+    } else {
+        Err(loc.finish())
+    }
+}
+
+/// A name, source or id must say something: an empty one would name nothing in the output.
+fn check_text(loc: &mut Locator, text: &Spanned<String>, key: &'static str) {
+    if text.get_ref().trim().is_empty() {
+        loc.push(text, RulesProblem::EmptyText(key));
+    }
+}
+
+/// Whether `text` is a calendar date written `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y > 0 && (1..=days).contains(&d)
+}
+
+/// `[min, max]` yuan per km, both amounts, min not above max.
+fn check_range(
+    loc: &mut Locator,
+    range: &Spanned<Vec<Spanned<RawNumber>>>,
+) -> Option<(Decimal, Decimal)> {
+    let [low, high] = range.get_ref().as_slice() else {
+        loc.push(range, RulesProblem::BadRange);
+        return None;
+    };
+    let (low, high) = (check_amount(loc, low)?, check_amount(loc, high)?);
+    if low > high {
+        loc.push(range, RulesProblem::BadRange);
+        return None;
+    }
+    Some((low, high))
+}
+
+/// Refuses a fund whose id or name is already an output column's name.
+fn check_column(loc: &mut Locator, name: &Spanned<String>, key: &'static str) {
+    if let Some(taken) = (loc.columns)(name.get_ref().trim()) {
+        let problem = RulesProblem::ColumnClash {
+            key,
+            name: name.get_ref().clone(),
+            taken,
+        };
+        loc.push(name, problem);
+    }
+}
+
+fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
+    if raw.is_empty() {
+        let e = loc.at(0, RulesProblem::Empty("classes"));
+        loc.errors.push(e);
+    }
+    let mut ids = HashSet::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut classes = Vec::new();
+    for (i, c) in raw.iter().enumerate() {
+        let c = c.get_ref();
+        check_text(loc, &c.id, "id");
+        check_text(loc, &c.name, "name");
+        for alias in &c.aliases {
+            if alias.get_ref().trim().is_empty() {
+                loc.push(alias, RulesProblem::EmptyAlias);
+            }
+        }
+        if !ids.insert(c.id.get_ref().as_str()) {
+            loc.push(
+                &c.id,
+                RulesProblem::DuplicateId {
+                    what: "class",
+                    id: c.id.get_ref().clone(),
+                },
+            );
+            // Its names would only repeat the same complaint.
+            continue;
+        }
+        let mut own: Vec<(&str, usize)> = vec![(c.id.get_ref(), c.id.span().start)];
+        own.push((c.name.get_ref(), c.name.span().start));
+        own.extend(
+            c.aliases
+                .iter()
+                .map(|a| (a.get_ref().as_str(), a.span().start)),
+        );
+        for (name, at) in own {
+            let key = crate::rules::class_key(name);
+            match names.get(&key) {
+                Some(&other) if other != i => {
+                    let e = loc.at(at, RulesProblem::DuplicateAlias(name.to_string()));
+                    loc.errors.push(e);
+                }
+                _ => {
+                    names.insert(key, i);
+                }
+            }
+        }
+        classes.push(Class {
+            id: c.id.get_ref().clone(),
+            name: c.name.get_ref().clone(),
+            name_en: c.name_en.clone(),
+            aliases: c.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+        });
+    }
+    classes
+}
+
+fn check_funds(
+    loc: &mut Locator,
+    raw: &[Spanned<FundFile>],
+    class_ids: &HashMap<&str, usize>,
+    known_classes: &str,
+) -> Vec<Fund> {
+    if raw.is_empty() {
+        let e = loc.at(loc.text.len(), RulesProblem::Empty("funds"));
+        loc.errors.push(e);
+    }
+    let mut ids = HashSet::new();
+    // Every fund's id and name head a column: another fund's must differ from both.
+    let mut headings: HashMap<String, &str> = HashMap::new();
+    let mut funds = Vec::new();
+    for f in raw {
+        let f = f.get_ref();
+        let own_id = f.id.get_ref().as_str();
+        for (name, key) in [(&f.id, "id"), (&f.name, "name")] {
+            let heading = name.get_ref().trim().to_lowercase();
+            match headings.get(&heading) {
+                Some(&other) if other != own_id => loc.push(
+                    name,
+                    RulesProblem::ColumnClash {
+                        key,
+                        name: name.get_ref().clone(),
+                        taken: crate::rules::Taken::Fund(other.to_string()),
+                    },
+                ),
+                _ => {
+                    headings.insert(heading, own_id);
+                }
+            }
+        }
+        check_text(loc, &f.id, "id");
+        check_text(loc, &f.name, "name");
+        check_column(loc, &f.id, "id");
+        check_column(loc, &f.name, "name");
+        if let Some(en) = &f.name_en {
+            check_column(loc, en, "name_en");
+        }
+        if !ids.insert(f.id.get_ref().as_str()) {
+            loc.push(
+                &f.id,
+                RulesProblem::DuplicateId {
+                    what: "fund",
+                    id: f.id.get_ref().clone(),
+                },
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut tiers = Vec::new();
+        for t in &f.tiers {
+            let t = t.get_ref();
+            if t.classes.get_ref().is_empty() {
+                loc.push(&t.classes, RulesProblem::Empty("tier classes"));
+            }
+            let mut classes = Vec::new();
+            for c in t.classes.get_ref() {
+                match class_ids.get(c.get_ref().as_str()) {
+                    Some(&i) => classes.push(i),
+                    None => {
+                        let problem = RulesProblem::UnknownClass {
+                            name: c.get_ref().clone(),
+                            known: known_classes.to_string(),
+                        };
+                        loc.push(c, problem);
+                    }
+                }
+            }
+            let width = check_width(loc, &t.min_width_m);
+            let rate = check_amount(loc, &t.rate_per_km);
+            let (Some(width), Some(rate)) = (width, rate) else {
+                continue;
+            };
+            for (&class, name) in classes.iter().zip(t.classes.get_ref()) {
+                if !seen.insert((class, width.normalize())) {
+                    let problem = RulesProblem::DuplicateTier {
+                        fund: f.id.get_ref().clone(),
+                        class: name.get_ref().clone(),
+                        width: money::measure(width),
+                    };
+                    loc.push(&t.min_width_m, problem);
+                }
+            }
+            tiers.push(Tier {
+                classes,
+                min_width_m: width,
+                rate_per_km: rate,
+            });
+        }
+        if f.tiers.is_empty() {
+            loc.push(&f.id, RulesProblem::Empty("fund tiers"));
+        }
+        funds.push(Fund {
+            id: f.id.get_ref().clone(),
+            name: f.name.get_ref().clone(),
+            name_en: f.name_en.as_ref().map(|n| n.get_ref().clone()),
+            up_to: f.up_to,
+            tiers,
+        });
+    }
+    funds
+}
+
+fn number_problem(raw: &RawNumber, error: ValueError, expected: &'static str) -> RulesProblem {
+    match error {
+        ValueError::Negative => RulesProblem::Negative(raw.text()),
+        _ => RulesProblem::BadNumber {
+            value: raw.text(),
+            expected,
+        },
+    }
+}
+
+fn check_amount(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
+    let parsed = match raw.get_ref() {
+        RawNumber::Float(f) => {
+            loc.push(raw, RulesProblem::FloatAmount(*f));
+            return None;
+        }
+        RawNumber::Int(i) if *i < 0 => Err(ValueError::Negative),
+        other => money::parse_amount(&other.text(), Scale::Base, true),
+    };
+    parsed
+        .map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "amount")))
+        .ok()
+}
+
+fn check_width(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
+    // A width is not money: 3.5 written as a TOML float is exact enough, and read from its
+    // shortest decimal form, never from the binary value.
+    let text = raw.get_ref().text();
+    let parsed = if text.trim_start().starts_with('-') {
+        Err(ValueError::Negative)
+    } else {
+        money::parse_width_m(&text)
+    };
+    parsed
+        .map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "width")))
+        .ok()
+}

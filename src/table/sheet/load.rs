@@ -1,0 +1,302 @@
+//! Reading a table whole for editing: a workbook's sheet, or a CSV file whose rows keep the
+//! bytes they were read from where writing their fields anew would not give them back. A
+//! file with a line that cannot be kept is refused, naming the lines.
+
+use std::cell::RefCell;
+use std::fs::{self, File};
+use std::path::Path;
+use std::rc::Rc;
+
+use super::stamp::{ContentHash, Hashing, Stamp};
+use super::{Sheet, SheetRow, WorkbookOrigin};
+use crate::table::verbatim::{keep, leading_line_ends, without_line_ends, Splitter, Tee, Window};
+use crate::table::{open_in, Columns, Encoding, Item, Style, TableError};
+
+impl Sheet {
+    /// Reads a whole table, recognising its encoding.
+    pub fn load(path: &Path) -> Result<Sheet, TableError> {
+        Sheet::load_in(path, None)
+    }
+
+    /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
+    pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+        if crate::table::workbook::is_workbook(path) {
+            return load_workbook(path);
+        }
+        load_csv(path, encoding).map_err(|e| match e {
+            // The whole file is at hand: say whether it is the other encoding throughout.
+            TableError::Encoding(mut e) => {
+                e.other_is_clean = e
+                    .expected
+                    .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
+                TableError::Encoding(e)
+            }
+            e => e,
+        })
+    }
+}
+
+/// Which record's bytes [`load_csv`] has yet to take.
+#[derive(Clone, Copy)]
+enum Open {
+    Header,
+    Row(usize),
+    Skipped,
+}
+
+/// A workbook's table.
+fn load_workbook(path: &Path) -> Result<Sheet, TableError> {
+    // Taken before the workbook is read: a change while it is read shows as one.
+    let stamp = Stamp::read(path);
+    let book = crate::table::workbook::open(path, None)?;
+    let no_result = formula_lines(&book.no_result, &book.columns);
+    Ok(Sheet {
+        columns: book.columns,
+        rows: book.rows,
+        encoding: Encoding::Utf8,
+        style: Style::default(),
+        preamble: Box::default(),
+        header: None,
+        kept: Vec::new(),
+        stamp,
+        workbook: Some(WorkbookOrigin {
+            path: path.to_path_buf(),
+            sheet: book.sheet,
+            others: book.others,
+            above_header: book.above_header,
+        }),
+        no_result,
+    })
+}
+
+/// Of the cells holding a formula with no saved result, the first in a known column of each
+/// line. The workbook reader gives them row by row, left to right, so they are in order
+/// already.
+fn formula_lines(cells: &[(u64, usize)], columns: &Columns) -> Vec<(u64, usize)> {
+    debug_assert!(cells.is_sorted(), "cells come row by row, left to right");
+    let mut lines: Vec<(u64, usize)> = cells
+        .iter()
+        .copied()
+        .filter(|&(_, col)| columns.field_at(col).is_some())
+        .collect();
+    lines.dedup_by_key(|(line, _)| *line);
+    lines
+}
+
+/// Reads a CSV table whole, each row keeping its bytes where its fields do not give them.
+fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+    let file = File::open(path).map_err(TableError::Io)?;
+    let window = Rc::new(RefCell::new(Window::default()));
+    // The bytes as read, hashed: those a save must find still there.
+    let hash = Rc::new(RefCell::new(ContentHash::default()));
+    let tee = Tee {
+        inner: Hashing {
+            inner: file,
+            hash: hash.clone(),
+        },
+        seen: window.clone(),
+    };
+    let (columns, mut rows) = open_in(tee, encoding)?;
+    let style = rows.style();
+    let bom = if style.bom { 3 } else { 0 };
+    let mut sheet_rows: Vec<SheetRow> = Vec::new();
+    let mut unkept = Vec::new();
+    // The record whose span is still open, where it starts, where the reader stopped after it.
+    let mut open = Open::Header;
+    let mut prev_end = rows.offset();
+    let (preamble, mut start) = {
+        let w = window.borrow();
+        let head = w.span(bom, prev_end).unwrap_or_default();
+        let lead = leading_line_ends(head);
+        (Box::from(&head[..lead]), bom + lead as u64)
+    };
+    let mut header = None;
+    let mut scratch = Vec::new();
+    let mut splitter = Splitter::new(style.delimiter);
+    let mut kept = Vec::new();
+    loop {
+        let item = match rows.next_item()? {
+            Some(Item::Record(r)) => {
+                let fields = (0..r.len()).filter_map(|i| r.get(i));
+                Some(Ok(SheetRow::new(fields, r.line)))
+            }
+            Some(Item::Skipped(e)) => Some(Err(e)),
+            None => None,
+        };
+        let end = rows.offset();
+        let next_start = {
+            let w = window.borrow();
+            match &item {
+                Some(_) => {
+                    prev_end
+                        + w.span(prev_end, end)
+                            .map_or(0, |s| leading_line_ends(s) as u64)
+                }
+                None => end,
+            }
+        };
+        {
+            let w = window.borrow();
+            let span = w.span(start, next_start);
+            let body_end = w.span(start, prev_end).map(without_line_ends);
+            match open {
+                Open::Header => header = span.map(Box::from),
+                Open::Skipped => {}
+                Open::Row(i) => match (span, body_end) {
+                    (Some(span), Some(body)) => {
+                        let row = &sheet_rows[i];
+                        // A quote never closed: the row holds lines that are rows of their
+                        // own, and would keep them in a cell once edited and saved.
+                        let ragged = row.len() != columns.names.len() && row.text().contains('\n');
+                        if ragged || (item.is_none() && quote_left_open(span, style.delimiter)) {
+                            let last = row.line + line_breaks(&span[..body]);
+                            unkept.push((
+                                row.line,
+                                crate::table::RecordProblem::UnclosedQuote { last },
+                            ));
+                        }
+                        let enc = rows.encoding();
+                        if let Some(raw) =
+                            keep(row, span, body, enc, style, &mut scratch, &mut splitter)
+                        {
+                            kept.push((row.line, raw));
+                        }
+                    }
+                    _ => unkept.push((sheet_rows[i].line, crate::table::RecordProblem::TooLong)),
+                },
+            }
+        }
+        match item {
+            Some(Ok(row)) => {
+                sheet_rows.push(row);
+                open = Open::Row(sheet_rows.len() - 1);
+            }
+            Some(Err(e)) => {
+                unkept.push((
+                    e.line,
+                    match e.problem {
+                        crate::table::Problem::TooManyFields => {
+                            crate::table::RecordProblem::TooManyFields
+                        }
+                        _ => crate::table::RecordProblem::TooLong,
+                    },
+                ));
+                // The table is not opened: its bytes need not be kept.
+                open = Open::Skipped;
+            }
+            None => break,
+        }
+        start = next_start;
+        prev_end = end;
+        window.borrow_mut().forget_before(start);
+    }
+    if !unkept.is_empty() {
+        unkept.sort_unstable();
+        unkept.dedup();
+        return Err(TableError::Unkept(unkept));
+    }
+    Ok(Sheet {
+        columns,
+        rows: sheet_rows,
+        encoding: rows.encoding(),
+        style,
+        preamble,
+        header,
+        kept,
+        stamp: Stamp::of(path, hash.take().finish()),
+        workbook: None,
+        no_result: Vec::new(),
+    })
+}
+
+/// Whether `record` (a record's bytes as read, the file's last) ends inside a quoted field:
+/// read on with a line end and a line after it, its record would take that line in too.
+fn quote_left_open(record: &[u8], delimiter: u8) -> bool {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let probe = [record, b"\nx\n"].concat();
+    let (mut out, mut ends) = (vec![0; probe.len()], vec![0; probe.len() + 1]);
+    let (result, read, _, _) = core.read_record(&probe, &mut out, &mut ends);
+    !(result == csv_core::ReadRecordResult::Record && read <= record.len() + 1)
+}
+
+/// How many line ends `bytes` holds (CR LF, LF, or a lone CR: each one line, as the reader
+/// counts them).
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    let cr = bytes.iter().filter(|&&b| b == b'\r').count();
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    (lf + cr - crlf) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_quote_never_closed_refuses_the_open_naming_the_lines_it_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,name,class,width_m,length_km,cost\n\
+                    X1,t,v,a,village,4.5,2,1600000\n";
+        let rest = "X3,t,v,c,village,4.5,1.6,1350000\nX4,t,v,d,village,4.5,1.6,1350000\n";
+        let refused = |text: String| {
+            fs::write(&path, &text).unwrap();
+            let err = Sheet::load(&path).unwrap_err();
+            (err.render("t.csv", Lang::En), err.render("t.csv", Lang::Zh))
+        };
+        let tail_en = "; the table cannot be edited without losing it, so it is not opened \
+                       (fix the line in a text editor, or use roadsub batch, which reports it)";
+        let tail_zh = "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
+        // Too few fields, and the rows after it inside one.
+        let (en, zh) = refused(format!(
+            "{head}X2,t,v,\"unterminated,village,3.5,2.4,900000\n{rest}"
+        ));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        assert_eq!(
+            zh,
+            format!("t.csv:3: 此记录中有引号 (\") 未闭合，第 4–5 行被并入此记录{tail_zh}")
+        );
+        // The right number of fields: the quote opens in the last one and runs to the end.
+        let (en, _) = refused(format!("{head}X2,t,v,b,village,3.5,2.4,\"900000\n{rest}"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
+        );
+        // Closed by a quote on a later line, with the wrong number of fields.
+        let (en, _) = refused(format!("{head}X2,t,v,\"b\nX3,t,v,c\",4.5,1.6,1350000\n"));
+        assert_eq!(
+            en,
+            format!("t.csv:3: a quote (\") in this record is never closed, so line 4 is taken into it{tail_en}")
+        );
+        // Opened on the last line, with or without a line end after it.
+        for end in ["", "\n", "\r\n"] {
+            let (en, zh) = refused(format!("{head}{rest}X5,t,v,e,village,4.5,1,\"2{end}"));
+            assert_eq!(
+                en,
+                format!("t.csv:5: a quote (\") in this record is never closed{tail_en}"),
+                "{end:?}"
+            );
+            assert_eq!(zh, format!("t.csv:5: 此记录中有引号 (\") 未闭合{tail_zh}"));
+        }
+        // A quoted field over several lines in a row of the right size is a field like any
+        // other, in the middle of the table or at its end.
+        let fine = format!(
+            "{head}X2,t,v,\"two\nlines\",village,3.5,2.4,900000\n{rest}X5,t,v,\"e\r\nf\",village,4.5,1,\"2\"\n"
+        );
+        fs::write(&path, &fine).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert_eq!(sheet.rows.len(), 5);
+        assert_eq!(sheet.rows[1].get(3), "two\nlines");
+        assert_eq!(sheet.rows[4].get(3), "e\r\nf");
+        sheet.rows[0] = sheet.rows[0].with(5, "3.5");
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            fine.replacen(",4.5,2,", ",3.5,2,", 1)
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Writing the table back: its bytes in its own encoding and style (untouched lines as they
+//! were read), saved atomically with the previous version kept as `FILE.bak`.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use super::stamp::{hash_of, Stamp};
+use super::Sheet;
+use crate::table::replace::Replacement;
+use crate::table::verbatim::{encode_into, fields_line, Splitter};
+use crate::table::Encoding;
+
+impl Sheet {
+    /// The table as bytes in its own encoding and style: untouched lines as they were read.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.style.bom && self.encoding == Encoding::Utf8 {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        out.extend_from_slice(&self.preamble);
+        let mut line = Vec::new();
+        let mut splitter = Splitter::new(self.style.delimiter);
+        match &self.header {
+            Some(raw) => out.extend_from_slice(raw),
+            None => {
+                let names = &self.columns.names;
+                fields_line(names.len(), |i| &names[i], self.style.delimiter, &mut line);
+                encode_into(&mut out, &line, self.encoding);
+                out.extend_from_slice(self.style.ending.bytes());
+            }
+        }
+        for row in &self.rows {
+            // A last line without a line end is one no longer when a row comes after it.
+            if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
+                out.extend_from_slice(self.style.ending.bytes());
+            }
+            let raw = (row.line != 0)
+                .then(|| self.kept.binary_search_by_key(&row.line, |(l, _)| *l).ok())
+                .flatten()
+                .map(|i| &self.kept[i].1);
+            row.write(
+                &mut out,
+                raw,
+                self.encoding,
+                self.style,
+                &mut line,
+                &mut splitter,
+            );
+        }
+        out
+    }
+
+    /// Saves atomically: the previous version becomes `FILE.bak` (itself replaced atomically,
+    /// so a failure leaves the last good backup), then the new text replaces the file in one
+    /// rename.
+    pub fn save(&mut self, path: &Path) -> io::Result<()> {
+        self.save_with(path, &mut |w, bytes| w.write_all(bytes))
+    }
+
+    /// [`Sheet::save`], with every write to the new file and the backup going through `put`
+    /// (tests fail it as a full disk would).
+    fn save_with(&mut self, path: &Path, put: &mut Put<'_>) -> io::Result<()> {
+        let out = Replacement::new(path, ".tmp")?;
+        // A workbook name gets a workbook (never CSV bytes, nor one format under another's
+        // name); the error, when there is one, is a `workbook::SaveError` to render.
+        let mut hash = None;
+        let saved = if crate::table::workbook::is_workbook(path) {
+            let names = &self.columns.names;
+            let saved = crate::table::workbook::save(
+                self.workbook.as_ref(),
+                path,
+                out.file(),
+                names,
+                &self.rows,
+            )
+            .map_err(io::Error::other)?;
+            Some(saved)
+        } else {
+            let bytes = self.to_bytes();
+            put(&mut out.file(), &bytes)?;
+            hash = Some(hash_of(&bytes));
+            None
+        };
+        if path.exists() {
+            back_up(path, put)?;
+        }
+        out.commit()?;
+        if let Some(saved) = saved {
+            let mut no_result = Vec::new();
+            for (row, line) in self.rows.iter_mut().zip(saved.lines) {
+                // A formula left alone is still there, now on the row's new line.
+                if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
+                    no_result.push((line, self.no_result[i].1));
+                }
+                row.line = line;
+            }
+            no_result.sort_unstable();
+            self.no_result = no_result;
+            self.workbook = Some(saved.origin);
+        } else if self.workbook.is_some() {
+            self.workbook = None;
+        }
+        // A workbook's bytes are the library's: read back.
+        self.stamp = match hash {
+            Some(hash) => Stamp::of(path, hash),
+            None => Stamp::read(path),
+        };
+        Ok(())
+    }
+}
+
+/// Where a save's bytes go: a writer and the bytes to write into it.
+type Put<'a> = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()> + 'a;
+
+/// Copies `path` to `FILE.bak` through a temporary file renamed over it: the old backup stays
+/// whole until the new one is complete and on disk.
+fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
+    let out = Replacement::new(&backup_path(path), ".tmp")?;
+    let mut from = File::open(path)?;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        put(&mut out.file(), &buf[..n])?;
+    }
+    out.commit()
+}
+
+/// `FILE.bak` beside `FILE`.
+pub fn backup_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use encoding_rs::GB18030;
+    use std::fs;
+
+    #[test]
+    fn a_gbk_file_is_saved_as_gbk_with_its_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let original = "编号,乡镇,村,类别,宽度,长度,投资,备注\r\nG1,天马乡,画青村,通村,4.5,2,160万,\"有,逗号\"\r\n";
+        fs::write(&path, GB18030.encode(original).0).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert_eq!(sheet.encoding, Encoding::Gb18030);
+        assert_eq!(sheet.style.ending, crate::table::LineEnd::CrLf);
+        assert_eq!(sheet.rows[0].get(2), "画青村");
+        sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+        sheet.save(&path).unwrap();
+        let saved = fs::read(&path).unwrap();
+        let (text, _, bad) = GB18030.decode(&saved);
+        assert!(!bad);
+        assert_eq!(text, original.replace(",4.5,", ",3.5,"));
+        assert_eq!(
+            fs::read(backup_path(&path)).unwrap(),
+            GB18030.encode(original).0.to_vec()
+        );
+    }
+
+    #[test]
+    fn a_bom_file_keeps_its_bom_and_odd_rows_stay_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let original = "\u{feff}id,township,village,class,width_m,length_km,cost,extra\nA,t,v,village,4.5,1,1,x\nB,t,v\n";
+        fs::write(&path, original).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert!(sheet.style.bom);
+        assert_eq!(sheet.rows[1].len(), 3);
+        sheet.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), original);
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_previous_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "id,township,village,class,width_m,length_km,cost\n";
+        let now = format!("{head}A,t,v,village,4.5,1,2\n");
+        let before = format!("{head}A,t,v,village,4.5,1,1\n");
+        fs::write(&path, &now).unwrap();
+        fs::write(backup_path(&path), &before).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "3");
+        // The disk fills up halfway through the backup (the second write), or the new text.
+        for fail_at in [1, 0] {
+            let mut writes = 0;
+            let mut full_disk = |w: &mut dyn Write, bytes: &[u8]| {
+                writes += 1;
+                if writes > fail_at {
+                    w.write_all(&bytes[..bytes.len() / 2])?;
+                    return Err(io::Error::from_raw_os_error(28));
+                }
+                w.write_all(bytes)
+            };
+            let err = sheet.save_with(&path, &mut full_disk).unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(28));
+            assert_eq!(fs::read_to_string(&path).unwrap(), now);
+            assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), before);
+            let mut names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            assert_eq!(
+                names,
+                ["plan.csv", "plan.csv.bak"],
+                "no temporary file is left"
+            );
+        }
+        sheet.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), now);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{head}A,t,v,village,4.5,1,3\n")
+        );
+    }
+
+    #[test]
+    fn a_new_table_is_saved_in_the_encoding_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.csv");
+        let mut sheet = Sheet::empty_in(Lang::Zh, Some(Encoding::Gb18030));
+        sheet.save(&path).unwrap();
+        let header = "编号,乡镇,村,路段名称,道路类别,宽度,长度,投资,整合资金,已完工,户数\n";
+        assert_eq!(fs::read(&path).unwrap(), GB18030.encode(header).0.to_vec());
+        let mut sheet = Sheet::empty_in(Lang::Zh, None);
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            [b"\xEF\xBB\xBF".as_slice(), header.as_bytes()].concat()
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! A cell's value as text and back: a workbook's cell as a person sees it (numbers in their
+//! shortest exact form, dates as dates, not serial numbers), and the typed text that is
+//! written back as an Excel number or date.
+
+use calamine::Data;
+
+/// The text of a cell as a person sees it.
+pub(super) fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Rust writes the shortest decimal that reads back as the same double: the number as
+        // it was entered, without binary noise.
+        Data::Float(f) => format!("{f}"),
+        Data::DateTime(d) => date_text(d),
+        other => other.to_string(),
+    }
+}
+
+/// A date cell as Excel shows it by default (`2024-04-05`, with the time when it has one),
+/// not its serial number.
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    if !d.is_datetime() {
+        return format!("{}", d.as_f64());
+    }
+    let (y, mo, da, h, mi, s, _) = d.to_ymd_hms_milli();
+    if (h, mi, s) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{da:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}:{s:02}")
+    }
+}
+
+/// Whether a cell holds a number (not text, not a date).
+pub(super) fn is_number(cell: &Data) -> bool {
+    matches!(cell, Data::Int(_) | Data::Float(_))
+}
+
+/// The serial number of a date after 1900-02-28 in a workbook whose epoch is `epoch`
+/// (0 for Excel's usual 1900 system).
+pub fn date_serial(y: i64, m: u32, d: u32, epoch: i64) -> Option<i64> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's civil-date algorithm).
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    // 1899-12-30 is day -25569; serials before 1900-03-01 carry Excel's leap-day error.
+    let serial = days + 25_569;
+    (serial > 60).then_some(serial + epoch)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `2024-04-05` as (year, month, day), as [`date_text`] writes a date.
+pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = &text[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    Some((
+        num(0..4)?,
+        u32::try_from(num(5..7)?).ok()?,
+        u32::try_from(num(8..10)?).ok()?,
+    ))
+}
+
+/// The Excel number a cell's text stands for, when it is a plain decimal (`-12.50`) that a
+/// double holds exactly as written. Anything else stays text: `007` (a leading zero is part
+/// of an id), `+5`, `1,200`, `120万`, and an 18-digit id a double would round.
+pub fn number_cell(text: &str) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let plain = !whole.is_empty()
+        && !frac.is_empty()
+        && whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+        && (whole == "0" || !whole.starts_with('0'));
+    if !plain {
+        return None;
+    }
+    let n: f64 = text.parse().ok()?;
+    let typed: rust_decimal::Decimal = text.parse().ok()?;
+    let stored: rust_decimal::Decimal = format!("{n}").parse().ok()?;
+    (typed == stored).then_some(n)
+}

@@ -1,0 +1,122 @@
+//! Why a workbook cannot be read, said as the user can act on it in either language: a CSV
+//! or a web page under a workbook's name, a password, a sheet or header not found.
+
+use super::HeaderProblem;
+use crate::i18n::Lang;
+use crate::table::TableError;
+
+/// Why a workbook cannot be read.
+#[derive(Debug)]
+pub enum WorkbookError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// The file is not a workbook at all (`text`: it looks like a text file).
+    NotAWorkbook { text: bool },
+    /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
+    Markup,
+    /// An .xlsx/.xlsm/.xlsb that is an OLE file: protected by a password, or an old .xls renamed.
+    Protected,
+    /// A workbook came on standard input, where it cannot be read.
+    OnStdin,
+    /// The file could not be opened as a workbook.
+    Open(String),
+    /// No sheet has that name or number.
+    NoSuchSheet { asked: String, sheets: Vec<String> },
+    /// No sheet (or not the one asked for) has a recognisable header.
+    NoHeader {
+        sheet: Option<String>,
+        problems: Vec<HeaderProblem>,
+        found: Vec<String>,
+    },
+}
+
+impl WorkbookError {
+    /// `FILE: message`, or `FILE[Sheet]: message`.
+    pub fn render(&self, file: &str, lang: Lang) -> String {
+        match self {
+            WorkbookError::Io(e) => format!(
+                "{file}: {}{}",
+                lang.pick("cannot read: ", "无法读取："),
+                lang.io_reason(e)
+            ),
+            WorkbookError::NotAWorkbook { text: true } => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv",
+                    "不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv",
+                )
+            ),
+            WorkbookError::Markup => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook but a web page (HTML) or XML under a workbook's name; open it in Excel or WPS and save it as .xlsx",
+                    "不是 Excel 工作簿，而是改了扩展名的网页（HTML）或 XML 文件；请在 Excel 或 WPS 中打开并另存为 .xlsx",
+                )
+            ),
+            WorkbookError::Protected => format!(
+                "{file}: {}",
+                lang.pick(
+                    "cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx",
+                    "无法读取：工作簿设有打开密码（或是改了扩展名的旧版 .xls）；请在 Excel 或 WPS 中打开，取消密码后另存为 .xlsx",
+                )
+            ),
+            WorkbookError::NotAWorkbook { text: false } => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is not an Excel workbook of the kind its name says (the file is damaged or of another kind)",
+                    "不是扩展名所说的 Excel 工作簿（文件已损坏或是其他类型）",
+                )
+            ),
+            WorkbookError::OnStdin => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
+                    "是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
+                )
+            ),
+            WorkbookError::Open(e) => format!(
+                "{file}: {}{e}",
+                lang.pick("cannot read the workbook: ", "无法读取工作簿：")
+            ),
+            WorkbookError::NoSuchSheet { asked, sheets } => match lang {
+                Lang::En => format!(
+                    "{file}: no sheet \"{asked}\" (the sheets are: {})",
+                    sheets.join(", ")
+                ),
+                Lang::Zh => format!(
+                    "{file}: 没有工作表\"{asked}\"（现有：{}）",
+                    sheets.join("、")
+                ),
+            },
+            WorkbookError::NoHeader {
+                sheet,
+                problems,
+                found,
+            } => {
+                let place = sheet
+                    .as_ref()
+                    .map_or(file.to_string(), |s| format!("{file}[{s}]"));
+                if problems.is_empty() {
+                    return format!(
+                        "{place}: {}",
+                        lang.pick(
+                            "no sheet has a header row naming the segment columns (id, township, village, class, width, length, cost)",
+                            "没有工作表含有路段表头（编号、乡镇、村、类别、宽度、长度、投资）"
+                        )
+                    );
+                }
+                problems
+                    .iter()
+                    .map(|p| format!("{place}: {}", p.render(lang, found)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        }
+    }
+}
+
+impl From<WorkbookError> for TableError {
+    fn from(e: WorkbookError) -> TableError {
+        TableError::Workbook(e)
+    }
+}
