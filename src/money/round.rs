@@ -1,0 +1,254 @@
+//! Rounding to the fen, and the exact integer arithmetic around it. An amount that falls
+//! between two fen is rounded by the rule in `rules.toml` (SPEC §2 "rounding"); products and
+//! quotients are worked out in whole fen so that the engine never rounds twice.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::{MONEY_DP, POW10};
+
+/// How an amount that falls between two fen is rounded (SPEC §2 "rounding").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// 四舍五入: 17,461.125 → 17,461.13 (the accounting convention; the default).
+    HalfAwayFromZero,
+    /// GB/T 8170-2008 四舍六入五成双: 17,461.125 → 17,461.12.
+    HalfEven,
+}
+
+impl Rounding {
+    /// The name used in `rules.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rounding::HalfAwayFromZero => "half_away_from_zero",
+            Rounding::HalfEven => "half_even",
+        }
+    }
+
+    /// Parses the name used in `rules.toml`.
+    pub fn from_key(key: &str) -> Option<Rounding> {
+        match key {
+            "half_away_from_zero" => Some(Rounding::HalfAwayFromZero),
+            "half_even" => Some(Rounding::HalfEven),
+            _ => None,
+        }
+    }
+
+    /// Rounds to the fen (0.01 yuan).
+    pub fn to_fen(self, amount: Decimal) -> Decimal {
+        if amount.scale() <= MONEY_DP {
+            // Nothing to round: only the scale changes (by integer multiplication when it
+            // fits, which is cheaper than rescaling).
+            let scaled = amount.mantissa() * POW10[(MONEY_DP - amount.scale()) as usize];
+            return Decimal::try_from_i128_with_scale(scaled, MONEY_DP).unwrap_or_else(|_| {
+                let mut exact = amount;
+                exact.rescale(MONEY_DP);
+                exact
+            });
+        }
+        let strategy = match self {
+            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        let mut rounded = amount.round_dp_with_strategy(MONEY_DP, strategy);
+        rounded.rescale(MONEY_DP);
+        rounded
+    }
+}
+
+impl Rounding {
+    /// `amount` as a whole number of fen, rounded first when it is more precise.
+    pub fn fen(self, amount: Decimal) -> i128 {
+        let exact = if amount.scale() > MONEY_DP {
+            self.to_fen(amount)
+        } else {
+            amount
+        };
+        // A 96-bit mantissa times at most 100 fits i128.
+        exact.mantissa() * 10i128.pow(MONEY_DP - exact.scale())
+    }
+
+    /// `numerator ÷ denominator` in fen, rounded; both at least 0, the denominator more.
+    pub fn div_fen(self, numerator: i128, denominator: i128) -> i128 {
+        // 64-bit division when it fits (always, within MAX_FEN): far cheaper than 128-bit.
+        let (q, r) = match (u64::try_from(numerator), u64::try_from(denominator)) {
+            (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
+            _ => (numerator / denominator, numerator % denominator),
+        };
+        let up = match self {
+            Rounding::HalfAwayFromZero => r * 2 >= denominator,
+            Rounding::HalfEven => r * 2 > denominator || (r * 2 == denominator && q % 2 == 1),
+        };
+        q + i128::from(up)
+    }
+}
+
+/// A whole number of fen as an amount in yuan (two decimals), if it fits.
+pub fn from_fen(fen: i128) -> Option<Decimal> {
+    Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok()
+}
+
+/// `a.cmp(&b)`, in one integer compare when the scales can be matched in `i128` (the usual
+/// case: widths against tier minimums, values against their limits).
+pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    // Below 2^63 times at most 10^18: no overflow to check.
+    let small = |m: i128| m.unsigned_abs() < 1 << 63;
+    if small(ma) && small(mb) && sa.abs_diff(sb) <= 18 {
+        return if sa < sb {
+            (ma * POW10[(sb - sa) as usize]).cmp(&mb)
+        } else {
+            ma.cmp(&(mb * POW10[(sa - sb) as usize]))
+        };
+    }
+    // Scales are at most 28, so the difference indexes POW10.
+    let scaled = match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => Some((ma, mb)),
+        std::cmp::Ordering::Less => ma.checked_mul(POW10[(sb - sa) as usize]).map(|ma| (ma, mb)),
+        std::cmp::Ordering::Greater => mb.checked_mul(POW10[(sa - sb) as usize]).map(|mb| (ma, mb)),
+    };
+    match scaled {
+        Some((x, y)) => x.cmp(&y),
+        None => a.cmp(&b),
+    }
+}
+
+/// `value` as a whole number of 10^-`dp` units (mm for a width in metres at 3), when it has at
+/// most `dp` decimals and fits.
+pub fn units(value: Decimal, dp: u32) -> Option<i64> {
+    let scale = value.scale();
+    if scale > dp || dp > 18 {
+        return None;
+    }
+    let m = i64::try_from(value.mantissa()).ok()?;
+    m.checked_mul(POW10[(dp - scale) as usize] as i64)
+}
+
+/// `a × b` rounded to the fen with `rounding`, exactly, in integer arithmetic when both are
+/// non-negative and small (the usual rate × length); `None` otherwise, for the general path.
+pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal> {
+    let (ma, mb) = (
+        u128::try_from(a.mantissa()).ok()?,
+        u128::try_from(b.mantissa()).ok()?,
+    );
+    if ma >= 1 << 62 || mb >= 1 << 62 {
+        return None;
+    }
+    let product = ma * mb;
+    let scale = a.scale() + b.scale();
+    if let (Ok(p), true) = (
+        u64::try_from(product),
+        (MONEY_DP..MONEY_DP + 19).contains(&scale),
+    ) {
+        // The usual rate × length: 64-bit division, far cheaper than 128-bit.
+        let d = POW10[(scale - MONEY_DP) as usize] as u64;
+        let (q, r) = (p / d, p % d);
+        let up = match rounding {
+            Rounding::HalfAwayFromZero => r >= d - r,
+            Rounding::HalfEven => r > d - r || (r == d - r && q % 2 == 1),
+        };
+        return Decimal::try_from_i128_with_scale(i128::from(q + u64::from(up)), MONEY_DP).ok();
+    }
+    let fen = if scale <= MONEY_DP {
+        product.checked_mul(10u128.pow(MONEY_DP - scale))?
+    } else {
+        let d = 10u128.checked_pow(scale - MONEY_DP)?;
+        let (q, r) = (product / d, product % d);
+        let up = match rounding {
+            Rounding::HalfAwayFromZero => r * 2 >= d,
+            Rounding::HalfEven => r * 2 > d || (r * 2 == d && q % 2 == 1),
+        };
+        q + u128::from(up)
+    };
+    Decimal::try_from_i128_with_scale(i128::try_from(fen).ok()?, MONEY_DP).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{plain, MAX_FEN, MAX_YUAN};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cmp_is_decimal_order() {
+        let values = [
+            "4.5",
+            "4.50",
+            "4",
+            "3.999",
+            "-1",
+            "0",
+            "0.000",
+            "79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+        ];
+        for a in values {
+            for b in values {
+                assert_eq!(cmp(d(a), d(b)), d(a).cmp(&d(b)), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn whole_fen_and_division_round_like_decimal() {
+        assert_eq!(MAX_FEN, Rounding::HalfAwayFromZero.fen(MAX_YUAN));
+        assert_eq!(Rounding::HalfAwayFromZero.fen(d("17461.125")), 1_746_113);
+        assert_eq!(Rounding::HalfEven.fen(d("17461.125")), 1_746_112);
+        assert_eq!(Rounding::HalfEven.fen(d("12")), 1200);
+        // 100,000.00 ÷ 3 and midpoints: 0.05 ÷ 2 = 0.025, 0.07 ÷ 2 = 0.035.
+        for (fen, n) in [(10_000_000, 3), (5, 2), (7, 2), (1, 8), (99_999, 7)] {
+            for r in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+                let exact = r.to_fen(Decimal::new(fen as i64, 2) / Decimal::from(n));
+                assert_eq!(from_fen(r.div_fen(fen, n)), Some(exact), "{fen} / {n}");
+            }
+        }
+        assert_eq!(Rounding::HalfAwayFromZero.div_fen(5, 2), 3);
+        assert_eq!(Rounding::HalfEven.div_fen(5, 2), 2);
+    }
+
+    #[test]
+    fn both_rounding_rules_on_a_midpoint() {
+        let x = d("17461.125");
+        assert_eq!(plain(Rounding::HalfAwayFromZero.to_fen(x)), "17461.13");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(x)), "17461.12");
+        let y = d("17461.135");
+        assert_eq!(plain(Rounding::HalfAwayFromZero.to_fen(y)), "17461.14");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(y)), "17461.14");
+        assert_eq!(plain(Rounding::HalfEven.to_fen(d("3"))), "3.00");
+        assert_eq!(plain(d("0.05")), "0.05");
+        assert_eq!(plain(d("-0.05")), "-0.05");
+        assert_eq!(plain(d("0")), "0.00");
+        assert_eq!(plain(d("12.3")), "12.30");
+        assert_eq!(plain(MAX_YUAN), "999999999999999.99");
+    }
+
+    #[test]
+    fn integer_products_round_exactly_like_decimal() {
+        let rates = [
+            "150000",
+            "450000",
+            "250000.5",
+            "100000.25",
+            "34922.25",
+            "0.01",
+            "999999.99",
+        ];
+        let mut lengths: Vec<String> = (0..2000)
+            .map(|i| format!("{}.{:03}", i % 7, (i * 37) % 1000))
+            .collect();
+        lengths.extend(["0.000001", "0.0000005", "0.333", "100000", "0.5", "2"].map(String::from));
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            for r in rates {
+                for l in &lengths {
+                    let (a, b) = (d(r), d(l));
+                    let slow = rule.to_fen(a.checked_mul(b).unwrap());
+                    assert_eq!(mul_to_fen(a, b, rule), Some(slow), "{r} × {l} {rule:?}");
+                }
+            }
+        }
+        assert_eq!(mul_to_fen(d("-1"), d("2"), Rounding::HalfEven), None);
+    }
+}
