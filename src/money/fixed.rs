@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
+use super::round::Rounding;
 use super::MONEY_DP;
 
 /// Writes `amount` with exactly two decimals and no separators: `1500000.00`. This is the
@@ -47,7 +48,7 @@ const PAIRS: [u8; 200] = {
 pub(super) fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let mut v = amount;
     if v.scale() != MONEY_DP {
-        v.rescale(MONEY_DP);
+        v = two_decimals(v);
     }
     let m = v.mantissa();
     let mut i = buf.len();
@@ -99,6 +100,18 @@ pub(super) fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
     let len = bytes.len().min(buf.len());
     buf[48 - len..].copy_from_slice(&bytes[..len]);
     len
+}
+
+/// `amount` at two decimals: padded, or rounded half away from zero when it has more (an
+/// amount never rounded to the fen, such as an exact quotient shown as it is).
+#[cold]
+fn two_decimals(amount: Decimal) -> Decimal {
+    if amount.scale() > MONEY_DP {
+        return Rounding::HalfAwayFromZero.round_dp(amount, MONEY_DP);
+    }
+    let mut v = amount;
+    v.rescale(MONEY_DP);
+    v
 }
 
 /// Appends `value` as `Display` writes it (`4.0`, `0.05`, `-12`), without `fmt` for the usual

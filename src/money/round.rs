@@ -1,8 +1,14 @@
 //! Rounding to the fen, and the exact integer arithmetic around it. An amount that falls
 //! between two fen is rounded by the rule in `rules.toml` (SPEC §2 "rounding"); products and
 //! quotients are worked out in whole fen so that the engine never rounds twice.
+//!
+//! Whether a value half-way between two steps goes up or down is decided in one function,
+//! [`round_quotient`]; every rounding in the crate (to the fen, of a quotient, of a product,
+//! of a share shown in percent) ends there, so the two rules cannot drift apart.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
 
 use super::{MONEY_DP, POW10};
 
@@ -45,14 +51,47 @@ impl Rounding {
                 exact
             });
         }
-        let strategy = match self {
-            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
-            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
-        };
-        let mut rounded = amount.round_dp_with_strategy(MONEY_DP, strategy);
-        rounded.rescale(MONEY_DP);
-        rounded
+        self.round_dp(amount, MONEY_DP)
     }
+
+    /// `amount` rounded to `dp` decimals (at most 28); unchanged when it has no more.
+    pub fn round_dp(self, amount: Decimal, dp: u32) -> Decimal {
+        let scale = amount.scale();
+        if scale <= dp {
+            return amount;
+        }
+        let m = amount.mantissa();
+        if m == 0 {
+            // Only the scale changes (a negative zero stays one, as rust_decimal keeps it).
+            let mut zero = amount;
+            zero.rescale(dp);
+            return zero;
+        }
+        // Scales are at most 28, so the divisor is in POW10; the mantissa is below 2^96.
+        let d = POW10[(scale - dp) as usize];
+        let magnitude = m.abs();
+        let rounded = round_quotient(magnitude / d, magnitude % d, d, self);
+        let signed = if m < 0 { -rounded } else { rounded };
+        // Cannot fail: a 96-bit magnitude divided by at least 10, plus one, fits 96 bits.
+        Decimal::try_from_i128_with_scale(signed, dp).unwrap_or(amount)
+    }
+}
+
+/// The one midpoint rule. `q` and `r` are the quotient and remainder of a magnitude divided
+/// by `d` (`0 ≤ r < d`); the result is `q` or `q + 1`, whichever is nearer the exact
+/// quotient, a tie going by `rounding`: away from zero, or to the even one.
+#[inline]
+pub fn round_quotient(q: i128, r: i128, d: i128, rounding: Rounding) -> i128 {
+    // `r` against what is left of `d`, rather than `2r` against `d`: no overflow for any `d`.
+    let up = match r.cmp(&(d - r)) {
+        Ordering::Greater => true,
+        Ordering::Less => false,
+        Ordering::Equal => match rounding {
+            Rounding::HalfAwayFromZero => true,
+            Rounding::HalfEven => q % 2 == 1,
+        },
+    };
+    q + i128::from(up)
 }
 
 impl Rounding {
@@ -74,11 +113,7 @@ impl Rounding {
             (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
             _ => (numerator / denominator, numerator % denominator),
         };
-        let up = match self {
-            Rounding::HalfAwayFromZero => r * 2 >= denominator,
-            Rounding::HalfEven => r * 2 > denominator || (r * 2 == denominator && q % 2 == 1),
-        };
-        q + i128::from(up)
+        round_quotient(q, r, denominator, self)
     }
 }
 
@@ -143,24 +178,19 @@ pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal>
         // The usual rate × length: 64-bit division, far cheaper than 128-bit.
         let d = POW10[(scale - MONEY_DP) as usize] as u64;
         let (q, r) = (p / d, p % d);
-        let up = match rounding {
-            Rounding::HalfAwayFromZero => r >= d - r,
-            Rounding::HalfEven => r > d - r || (r == d - r && q % 2 == 1),
-        };
-        return Decimal::try_from_i128_with_scale(i128::from(q + u64::from(up)), MONEY_DP).ok();
+        let fen = round_quotient(i128::from(q), i128::from(r), i128::from(d), rounding);
+        return Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok();
     }
     let fen = if scale <= MONEY_DP {
-        product.checked_mul(10u128.pow(MONEY_DP - scale))?
+        i128::try_from(product.checked_mul(10u128.pow(MONEY_DP - scale))?).ok()?
     } else {
         let d = 10u128.checked_pow(scale - MONEY_DP)?;
         let (q, r) = (product / d, product % d);
-        let up = match rounding {
-            Rounding::HalfAwayFromZero => r * 2 >= d,
-            Rounding::HalfEven => r * 2 > d || (r * 2 == d && q % 2 == 1),
-        };
-        q + u128::from(up)
+        // Each below 2^127: the product is below 2^124, the divisor at most 10^38.
+        let wide = |x: u128| i128::try_from(x).ok();
+        round_quotient(wide(q)?, wide(r)?, wide(d)?, rounding)
     };
-    Decimal::try_from_i128_with_scale(i128::try_from(fen).ok()?, MONEY_DP).ok()
+    Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok()
 }
 
 #[cfg(test)]
@@ -250,5 +280,119 @@ mod tests {
             }
         }
         assert_eq!(mul_to_fen(d("-1"), d("2"), Rounding::HalfEven), None);
+    }
+
+    /// rust_decimal's own rounding, for the tests: a reference that shares no code with ours.
+    fn library(rule: Rounding, x: Decimal, dp: u32) -> Decimal {
+        use rust_decimal::RoundingStrategy;
+        let strategy = match rule {
+            Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        x.round_dp_with_strategy(dp, strategy)
+    }
+
+    #[test]
+    fn one_midpoint_rule_decides_every_tie() {
+        let (away, even) = (Rounding::HalfAwayFromZero, Rounding::HalfEven);
+        // Ties: q even and odd, each way.
+        assert_eq!(round_quotient(2, 5, 10, away), 3);
+        assert_eq!(round_quotient(2, 5, 10, even), 2);
+        assert_eq!(round_quotient(3, 5, 10, away), 4);
+        assert_eq!(round_quotient(3, 5, 10, even), 4);
+        // Not ties: nearest, whatever the rule.
+        for rule in [away, even] {
+            assert_eq!(round_quotient(2, 4, 10, rule), 2);
+            assert_eq!(round_quotient(2, 6, 10, rule), 3);
+            assert_eq!(round_quotient(7, 0, 1, rule), 7);
+            assert_eq!(round_quotient(0, 1, 3, rule), 0);
+            assert_eq!(round_quotient(0, 2, 3, rule), 1);
+        }
+        // No overflow next to the largest divisor.
+        let big = i128::MAX;
+        assert_eq!(round_quotient(0, big / 2 + 1, big, even), 1);
+        assert_eq!(round_quotient(0, big / 2, big, away), 0);
+        // Signs are symmetric: −0.125 goes where 0.125 goes, negated.
+        assert_eq!(away.round_dp(d("-0.125"), 2), d("-0.13"));
+        assert_eq!(even.round_dp(d("-0.125"), 2), d("-0.12"));
+        assert_eq!(even.round_dp(d("0.0625"), 3), d("0.062"));
+        assert_eq!(even.round_dp(d("54.05"), 1), d("54.0"));
+        assert_eq!(away.round_dp(d("54.05"), 1), d("54.1"));
+    }
+
+    #[test]
+    fn rounding_to_any_places_is_what_rust_decimal_gives() {
+        let values = [
+            "0",
+            "-0.000",
+            "0.005",
+            "-0.005",
+            "0.015",
+            "17461.125",
+            "17461.135",
+            "-17461.125",
+            "2.5",
+            "3.5",
+            "-2.5",
+            "0.0000000000000000000000000005",
+            "7922816251426433759354395033.5",
+            "-7922816251426433759354395033.5",
+            "79228162514264337593543950335",
+            "0.33333333333333333333333333",
+            "99999.999",
+        ];
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            for v in values {
+                for dp in 0..=28 {
+                    let (x, want) = (d(v), library(rule, d(v), dp));
+                    let got = rule.round_dp(x, dp);
+                    assert_eq!(
+                        (got, got.scale(), got.is_sign_negative()),
+                        (want, want.scale(), want.is_sign_negative()),
+                        "{v} to {dp} {rule:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ties_agree_with_rust_decimal(
+            q in 0i64..1_000_000_000_000_000, zeros in 0u32..10, extra in 0u32..10, negative: bool,
+        ) {
+            // (10q + 5) × 10^zeros at a scale that puts the 5 just past `dp`: an exact tie.
+            let m = (i128::from(q) * 10 + 5) * 10i128.pow(zeros);
+            let m = if negative { -m } else { m };
+            let dp = extra;
+            let x = Decimal::from_i128_with_scale(m, dp + zeros + 1);
+            for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+                proptest::prop_assert_eq!(rule.round_dp(x, dp), library(rule, x, dp));
+            }
+        }
+
+        #[test]
+        fn rounding_agrees_with_rust_decimal_everywhere(
+            m in proptest::num::i128::ANY, scale in 0u32..=28, dp in 0u32..=28,
+        ) {
+            // Any 96-bit mantissa.
+            let m = m % (1i128 << 96);
+            let x = Decimal::from_i128_with_scale(m, scale);
+            for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+                let (got, want) = (rule.round_dp(x, dp), library(rule, x, dp));
+                proptest::prop_assert_eq!((got, got.scale()), (want, want.scale()));
+                if dp == MONEY_DP {
+                    let mut fen = want;
+                    fen.rescale(MONEY_DP);
+                    proptest::prop_assert_eq!(rule.to_fen(x), fen);
+                }
+            }
+            // Amounts with more than two decimals are written rounded as rescaling rounds.
+            let mut rescaled = x;
+            rescaled.rescale(MONEY_DP);
+            if rescaled.scale() == MONEY_DP {
+                proptest::prop_assert_eq!(plain(x), rescaled.to_string());
+            }
+        }
     }
 }

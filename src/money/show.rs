@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::fixed::{plain_bytes, push_ascii};
+use super::round::Rounding;
 
 /// Appends `amount` as [`grouped`] writes it, without `fmt`.
 pub fn push_grouped(out: &mut String, amount: Decimal) {
@@ -65,15 +66,29 @@ impl std::fmt::Display for Grouped {
     }
 }
 
+/// 1万 yuan.
+const WAN: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
+/// `amount` in 万元: exact, a shift of the decimal point, for any amount with at most 24
+/// decimals (every amount to the fen).
+fn in_wan(amount: Decimal) -> Decimal {
+    amount / WAN
+}
+
 /// A rate or amount for people in the shortest honest form: `15万` or `496.5万` when it is at
 /// least 1万 and a whole number of hundreds, else grouped yuan (`152,500.50`).
 pub fn short_yuan(amount: Decimal) -> String {
-    let wan = Decimal::from(10_000);
-    if amount >= wan && (amount % Decimal::ONE_HUNDRED).is_zero() {
-        format!("{}万", (amount / wan).normalize())
+    if amount >= WAN && (amount % Decimal::ONE_HUNDRED).is_zero() {
+        format!("{}万", in_wan(amount).normalize())
     } else {
         grouped(amount)
     }
+}
+
+/// An amount in 万元 with two decimals and thousands separators (`496.50`, `1,234.57`),
+/// rounded by `rounding`: for a column or pane whose title already says 万元.
+pub fn grouped_wan(amount: Decimal, rounding: Rounding) -> String {
+    grouped(rounding.to_fen(in_wan(amount)))
 }
 
 /// `part` as a percentage of `whole` with one decimal (`54.1%`), or `—` when there is no
@@ -86,7 +101,9 @@ pub fn percent(part: Decimal, whole: Decimal) -> String {
         .checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|p| p.checked_div(whole))
     {
-        Some(p) => format!("{:.1}%", p.round_dp(1)),
+        // A share is shown with ties to even whatever the rules say: it is a ratio read by
+        // people, not an amount paid.
+        Some(p) => format!("{:.1}%", Rounding::HalfEven.round_dp(p, 1)),
         None => "—".into(),
     }
 }
@@ -112,6 +129,18 @@ mod tests {
     }
 
     #[test]
+    fn a_share_on_a_tie_is_shown_rounded_to_even() {
+        // 54.05% and 54.15%, 0.25% and 0.35%: ties go to the even tenth.
+        assert_eq!(percent(d("1081"), d("2000")), "54.0%");
+        assert_eq!(percent(d("1083"), d("2000")), "54.2%");
+        assert_eq!(percent(d("1"), d("400")), "0.2%");
+        assert_eq!(percent(d("7"), d("2000")), "0.4%");
+        assert_eq!(percent(d("2"), d("3")), "66.7%");
+        assert_eq!(percent(d("-1"), d("400")), "-0.2%");
+        assert_eq!(percent(d("5"), d("5")), "100.0%");
+    }
+
+    #[test]
     fn shown_to_people() {
         assert_eq!(grouped(d("1500000")), "1,500,000.00");
         assert_eq!(grouped(d("999.5")), "999.50");
@@ -120,6 +149,27 @@ mod tests {
         assert_eq!(short_yuan(d("4965000")), "496.5万");
         assert_eq!(short_yuan(d("1234.5")), "1,234.50");
         assert_eq!(measure(d("4.50")), "4.5");
+    }
+
+    #[test]
+    fn amounts_in_wan_are_rounded_to_the_hundredth_by_the_rules() {
+        let (away, even) = (Rounding::HalfAwayFromZero, Rounding::HalfEven);
+        assert_eq!(grouped_wan(d("4965000"), away), "496.50");
+        assert_eq!(grouped_wan(d("12345678.90"), away), "1,234.57");
+        assert_eq!(grouped_wan(d("125"), away), "0.01");
+        assert_eq!(grouped_wan(d("175"), even), "0.02");
+        // 50, 150 and 250 yuan are 0.005万, 0.015万 and 0.025万: ties at the hundredth.
+        assert_eq!(grouped_wan(d("250"), away), "0.03");
+        assert_eq!(grouped_wan(d("250"), even), "0.02");
+        assert_eq!(grouped_wan(d("150"), away), "0.02");
+        assert_eq!(grouped_wan(d("150"), even), "0.02");
+        assert_eq!(grouped_wan(d("50"), away), "0.01");
+        assert_eq!(grouped_wan(d("50"), even), "0.00");
+        assert_eq!(grouped_wan(d("0"), even), "0.00");
+        assert_eq!(
+            grouped_wan(d("999999999999999.99"), even),
+            "100,000,000,000.00"
+        );
     }
 
     #[test]
