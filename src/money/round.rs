@@ -6,7 +6,7 @@
 //! [`round_quotient`]; every rounding in the crate (to the fen, of a quotient, of a product,
 //! of a share shown in percent) ends there, so the two rules cannot drift apart.
 
-use std::cmp::Ordering;
+use std::ops::{Add, BitAnd, Sub};
 
 use rust_decimal::Decimal;
 
@@ -55,6 +55,9 @@ impl Rounding {
     }
 
     /// `amount` rounded to `dp` decimals (at most 28); unchanged when it has no more.
+    // Out of line: the batch's usual amounts are already to the fen and never come here, so
+    // it need not swell `to_fen` where the engine inlines it.
+    #[inline(never)]
     pub fn round_dp(self, amount: Decimal, dp: u32) -> Decimal {
         let scale = amount.scale();
         if scale <= dp {
@@ -80,18 +83,23 @@ impl Rounding {
 /// The one midpoint rule. `q` and `r` are the quotient and remainder of a magnitude divided
 /// by `d` (`0 ≤ r < d`); the result is `q` or `q + 1`, whichever is nearer the exact
 /// quotient, a tie going by `rounding`: away from zero, or to the even one.
+///
+/// Generic over the integer type so that the engine's 64-bit divisions stay 64-bit: one rule,
+/// compiled once per width.
 #[inline]
-pub fn round_quotient(q: i128, r: i128, d: i128, rounding: Rounding) -> i128 {
+pub fn round_quotient<T>(q: T, r: T, d: T, rounding: Rounding) -> T
+where
+    T: Copy + Ord + Add<Output = T> + Sub<Output = T> + BitAnd<Output = T> + From<bool>,
+{
+    let one = T::from(true);
     // `r` against what is left of `d`, rather than `2r` against `d`: no overflow for any `d`.
-    let up = match r.cmp(&(d - r)) {
-        Ordering::Greater => true,
-        Ordering::Less => false,
-        Ordering::Equal => match rounding {
-            Rounding::HalfAwayFromZero => true,
-            Rounding::HalfEven => q % 2 == 1,
-        },
+    // Rounding up only when `r ≥ d − r > 0`, so `d ≥ 2` and `q + 1` cannot overflow.
+    let rest = d - r;
+    let up = match rounding {
+        Rounding::HalfAwayFromZero => r >= rest,
+        Rounding::HalfEven => r > rest || (r == rest && q & one == one),
     };
-    q + i128::from(up)
+    q + T::from(up)
 }
 
 impl Rounding {
@@ -107,13 +115,19 @@ impl Rounding {
     }
 
     /// `numerator ÷ denominator` in fen, rounded; both at least 0, the denominator more.
+    // Inlined: the engine divides once a row (the shortfall per household).
+    #[inline]
     pub fn div_fen(self, numerator: i128, denominator: i128) -> i128 {
         // 64-bit division when it fits (always, within MAX_FEN): far cheaper than 128-bit.
-        let (q, r) = match (u64::try_from(numerator), u64::try_from(denominator)) {
-            (Ok(n), Ok(d)) => (i128::from(n / d), i128::from(n % d)),
-            _ => (numerator / denominator, numerator % denominator),
-        };
-        round_quotient(q, r, denominator, self)
+        match (u64::try_from(numerator), u64::try_from(denominator)) {
+            (Ok(n), Ok(d)) => i128::from(round_quotient(n / d, n % d, d, self)),
+            _ => round_quotient(
+                numerator / denominator,
+                numerator % denominator,
+                denominator,
+                self,
+            ),
+        }
     }
 }
 
@@ -178,19 +192,16 @@ pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal>
         // The usual rate × length: 64-bit division, far cheaper than 128-bit.
         let d = POW10[(scale - MONEY_DP) as usize] as u64;
         let (q, r) = (p / d, p % d);
-        let fen = round_quotient(i128::from(q), i128::from(r), i128::from(d), rounding);
-        return Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok();
+        let fen = round_quotient(q, r, d, rounding);
+        return Decimal::try_from_i128_with_scale(i128::from(fen), MONEY_DP).ok();
     }
     let fen = if scale <= MONEY_DP {
-        i128::try_from(product.checked_mul(10u128.pow(MONEY_DP - scale))?).ok()?
+        product.checked_mul(10u128.pow(MONEY_DP - scale))?
     } else {
         let d = 10u128.checked_pow(scale - MONEY_DP)?;
-        let (q, r) = (product / d, product % d);
-        // Each below 2^127: the product is below 2^124, the divisor at most 10^38.
-        let wide = |x: u128| i128::try_from(x).ok();
-        round_quotient(wide(q)?, wide(r)?, wide(d)?, rounding)
+        round_quotient(product / d, product % d, d, rounding)
     };
-    Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok()
+    Decimal::try_from_i128_with_scale(i128::try_from(fen).ok()?, MONEY_DP).ok()
 }
 
 #[cfg(test)]
@@ -308,6 +319,11 @@ mod tests {
             assert_eq!(round_quotient(0, 1, 3, rule), 0);
             assert_eq!(round_quotient(0, 2, 3, rule), 1);
         }
+        // A quotient too wide for 64 bits takes the same rule: (2^64 + 1) ÷ 2 is a tie.
+        let wide = i128::from(u64::MAX) + 2;
+        assert_eq!(away.div_fen(wide, 2), (1 << 63) + 1);
+        assert_eq!(even.div_fen(wide, 2), 1 << 63);
+        assert_eq!(even.div_fen(wide + 2, 2), (1 << 63) + 2);
         // No overflow next to the largest divisor.
         let big = i128::MAX;
         assert_eq!(round_quotient(0, big / 2 + 1, big, even), 1);
