@@ -90,7 +90,7 @@ pub fn compute_into(
 ) -> Result<(), Overflow> {
     let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
-    // both round the same way (money::tests pins that).
+    // both round the same way (money::round::tests pins that).
     let mul = |a: Decimal, b: Decimal| match money::mul_to_fen(a, b, rounding) {
         Some(v) => Ok(v),
         None => a.checked_mul(b).map(|x| rounding.to_fen(x)).ok_or(Overflow),

@@ -283,14 +283,7 @@ impl App {
     pub fn show_amount(&self, amount: Decimal) -> String {
         match self.unit {
             Unit::Yuan => money::grouped(amount),
-            Unit::Wan => {
-                let wan = self
-                    .rules
-                    .meta
-                    .rounding
-                    .to_fen(amount / Decimal::from(10_000));
-                money::grouped(wan)
-            }
+            Unit::Wan => money::grouped_wan(amount, self.rules.meta.rounding),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Drawing the state: title, table, detail and summary panes, status and key hints, and the
 //! help, rules and question overlays. Everything here reads [`App`]; nothing computes money.
 
+mod bars;
 mod panes;
 mod table;
 

@@ -1,26 +1,18 @@
 //! The detail pane (why the current row's numbers are what they are) and the summary pane
 //! (totals, progress and budget use, overruns said in words).
 
-use rust_decimal::Decimal;
-
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::bars::bar;
 use crate::i18n::Lang;
 use crate::money::{self, percent};
 use crate::rules::TierChoice;
 use crate::tui::doc::Calc;
 use crate::tui::state::App;
-
-/// A bar of `width` cells filled in proportion `part / whole` (capped at full), in whole
-/// cells computed from decimals: no floating point anywhere near an amount.
-fn bar(part: Decimal, whole: Decimal, width: usize) -> String {
-    let filled = money::filled_cells(part, whole, width);
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
-}
 
 /// The detail pane's title.
 pub fn detail_title(lang: Lang) -> &'static str {

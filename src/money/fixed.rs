@@ -1,0 +1,203 @@
+//! Amounts written for files and other programs: fixed point, two decimals, no separators
+//! (`1500000.00`). The batch writes a million of these a run, so nothing here allocates or
+//! goes through `fmt` on the usual path.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::round::Rounding;
+use super::MONEY_DP;
+
+/// Writes `amount` with exactly two decimals and no separators: `1500000.00`. This is the
+/// batch output form, on the hot path: no allocation, no `fmt`.
+pub fn write_plain(out: &mut String, amount: Decimal) {
+    let mut bytes = [0u8; 48];
+    let len = plain_bytes(amount, &mut bytes);
+    // plain_bytes writes ASCII only.
+    out.push_str(std::str::from_utf8(&bytes[48 - len..]).unwrap_or_default());
+}
+
+/// [`write_plain`] onto a byte buffer.
+pub fn push_plain(out: &mut Vec<u8>, amount: Decimal) {
+    let mut bytes = [0u8; 48];
+    let len = plain_bytes(amount, &mut bytes);
+    out.extend_from_slice(&bytes[48 - len..]);
+}
+
+/// `amount` with two decimals and no separators.
+pub fn plain(amount: Decimal) -> String {
+    let mut s = String::new();
+    write_plain(&mut s, amount);
+    s
+}
+
+/// "00" to "99", back to back.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Writes the two-decimal form right-aligned into `buf`; returns its length.
+pub(super) fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
+    let mut v = amount;
+    if v.scale() != MONEY_DP {
+        v = two_decimals(v);
+    }
+    let m = v.mantissa();
+    let mut i = buf.len();
+    if v.scale() == MONEY_DP {
+        if let Ok(mut n) = u64::try_from(m.unsigned_abs()) {
+            // u64 division is far cheaper than u128's; every amount within MAX_YUAN fits.
+            let fen = (n % 100) as usize;
+            n /= 100;
+            buf[i - 2..i].copy_from_slice(&PAIRS[2 * fen..2 * fen + 2]);
+            buf[i - 3] = b'.';
+            i -= 3;
+            // Eight digits at a time in 32-bit arithmetic (short dependency chains), then the
+            // leading ones.
+            while n >= 100_000_000 {
+                let low = (n % 100_000_000) as u32;
+                n /= 100_000_000;
+                for part in [low % 10_000, low / 10_000] {
+                    let (hi, lo) = ((part / 100) as usize, (part % 100) as usize);
+                    buf[i - 2..i].copy_from_slice(&PAIRS[2 * lo..2 * lo + 2]);
+                    buf[i - 4..i - 2].copy_from_slice(&PAIRS[2 * hi..2 * hi + 2]);
+                    i -= 4;
+                }
+            }
+            let mut n = n as u32;
+            while n >= 100 {
+                let pair = (n % 100) as usize;
+                n /= 100;
+                buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+                i -= 2;
+            }
+            if n >= 10 {
+                let pair = n as usize;
+                buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+                i -= 2;
+            } else {
+                i -= 1;
+                buf[i] = b'0' + n as u8;
+            }
+            if m < 0 {
+                i -= 1;
+                buf[i] = b'-';
+            }
+            return buf.len() - i;
+        }
+    }
+    // Beyond MAX_YUAN (never from checked input): the general form.
+    let text = v.to_string();
+    let bytes = text.as_bytes();
+    let len = bytes.len().min(buf.len());
+    buf[48 - len..].copy_from_slice(&bytes[..len]);
+    len
+}
+
+/// `amount` at two decimals: padded, or rounded half away from zero when it has more (an
+/// amount never rounded to the fen, such as an exact quotient shown as it is).
+#[cold]
+fn two_decimals(amount: Decimal) -> Decimal {
+    if amount.scale() > MONEY_DP {
+        return Rounding::HalfAwayFromZero.round_dp(amount, MONEY_DP);
+    }
+    let mut v = amount;
+    v.rescale(MONEY_DP);
+    v
+}
+
+/// Appends `value` as `Display` writes it (`4.0`, `0.05`, `-12`), without `fmt` for the usual
+/// small values (notes are written a million times in a batch).
+pub fn push_decimal(out: &mut String, value: Decimal) {
+    let scale = value.scale() as usize;
+    let Ok(mut n) = u64::try_from(value.mantissa().unsigned_abs()) else {
+        let _ = write!(out, "{value}");
+        return;
+    };
+    if value.is_sign_negative() && n != 0 {
+        out.push('-');
+    }
+    // A u64 has at most 20 digits; a scale of up to 28 pads with zeros.
+    let mut digits = [b'0'; 48];
+    let mut i = digits.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize;
+        n /= 100;
+        digits[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+        i -= 2;
+    }
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    // At least one digit before the point.
+    i = i.min(digits.len() - scale - 1);
+    let body = &digits[i..];
+    let (int, frac) = body.split_at(body.len() - scale);
+    push_ascii(out, int);
+    if scale > 0 {
+        out.push('.');
+        push_ascii(out, frac);
+    }
+}
+
+/// Appends ASCII bytes one by one: for a few digits, cheaper than checking them as UTF-8 and
+/// copying.
+pub(super) fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    for &b in bytes {
+        out.push(char::from(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn fast_forms_match_display() {
+        for s in [
+            "4.0",
+            "0.05",
+            "3",
+            "-12",
+            "0",
+            "0.000",
+            "1000.125",
+            "-0.5",
+            "79228162514264337593543950335",
+        ] {
+            let mut out = String::new();
+            push_decimal(&mut out, d(s));
+            assert_eq!(out, d(s).to_string(), "{s}");
+        }
+        for s in [
+            "0.00",
+            "0.05",
+            "-7.50",
+            "99999999.99",
+            "100000000.00",
+            "100000001.01",
+            "123456789012345.67",
+            "-999999999999999.99",
+            "1000000000000000.00",
+        ] {
+            let mut exact = d(s);
+            exact.rescale(2);
+            assert_eq!(plain(d(s)), exact.to_string(), "{s}");
+        }
+    }
+}

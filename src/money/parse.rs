@@ -1,0 +1,557 @@
+//! Reading numbers written by people or by Excel: `1,200,000`, `120万`, `１２０万`, `4.5米`,
+//! `850m`, `12户`. Each is parsed straight into a [`Decimal`] (never through binary floating
+//! point), checked against the limits in the parent module, and refused with a [`ValueError`]
+//! saying why, so no unit or separator is ever guessed.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+
+use super::round::cmp;
+use super::{LENGTH_DP, MAX_LENGTH_KM, MAX_WIDTH_M, MAX_YUAN, MONEY_DP, WIDTH_DP};
+
+/// Why a piece of text is not the value that was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueError {
+    /// Not a number in any accepted form (also NaN, inf, `1e5`, `1,5`).
+    NotANumber,
+    /// A minus sign where only zero or more is allowed.
+    Negative,
+    /// Zero (or less) where only more than zero is allowed.
+    NotPositive,
+    /// Beyond the limit that keeps arithmetic exact.
+    TooLarge,
+    /// More decimals than the value's precision (fen, mm).
+    TooPrecise,
+    /// A fraction where only a whole number is allowed (households: `12.5`).
+    NotWhole,
+}
+
+/// Replaces full-width ASCII forms (`１２０`, `４．５`, `，`) and the ideographic space with their
+/// ASCII counterparts, borrowing when there is nothing to replace.
+pub fn normalize_width_forms(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || !text.chars().any(is_full_width_form) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+fn is_full_width_form(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// `trim(text)`, with ASCII ends settled in a byte compare each (values are trimmed on the
+/// batch hot path, and `str::trim` decodes characters).
+pub fn trim(text: &str) -> &str {
+    let b = text.as_bytes();
+    let n = b.len();
+    // The usual value: no whitespace can be at either end, settled from a few bytes. Every
+    // ASCII whitespace byte is at most b' '.
+    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        let start_ok = first > b' ' && !is_space_lead(first);
+        let end_ok = if last < 0x80 {
+            last > b' '
+        } else {
+            !(n >= 2 && b[n - 2] == 0xC2 || n >= 3 && is_space_lead(b[n - 3]))
+        };
+        if start_ok && end_ok {
+            return text;
+        }
+    }
+    let ascii_ws = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let start = b.iter().position(|&c| !ascii_ws(c)).unwrap_or(n);
+    let end = b
+        .iter()
+        .rposition(|&c| !ascii_ws(c))
+        .map_or(start, |i| i + 1);
+    // Both cuts are next to ASCII bytes, so on character boundaries.
+    let inner = &text[start..end];
+    if may_have_unicode_space(inner.as_bytes()) {
+        inner.trim()
+    } else {
+        inner
+    }
+}
+
+/// Whether `x` starts the UTF-8 of whitespace beyond ASCII: U+0085, U+00A0, U+1680,
+/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 start with C2, E1, E2 or E3.
+fn is_space_lead(x: u8) -> bool {
+    matches!(x, 0xC2 | 0xE1..=0xE3)
+}
+
+/// Whether `b` (UTF-8) might start or end with whitespace beyond ASCII: U+0085, U+00A0,
+/// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F or U+3000, whose encodings start with
+/// C2, E1, E2 or E3. Most Chinese text neither starts nor ends so.
+fn may_have_unicode_space(b: &[u8]) -> bool {
+    let lead = |x: u8| matches!(x, 0xC2 | 0xE1..=0xE3);
+    let n = b.len();
+    let at_start = n > 0 && lead(b[0]);
+    let at_end =
+        n > 0 && b[n - 1] >= 0x80 && ((n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && lead(b[n - 3])));
+    at_start || at_end
+}
+
+/// Parses a plain decimal number: optional sign, digits with an optional point, and optional
+/// thousands separators in groups of three (`1,200,000.50`). Anything else is refused, so a
+/// European decimal comma (`1,5`) can never be misread as fifteen.
+pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() {
+        return Err(ValueError::NotANumber);
+    }
+    // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
+    // (separators, 19 or more digits, stray characters) takes the general path below.
+    if digits.len() <= 18 {
+        let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
+        let plain = digits.iter().all(|&b| match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                scale += u32::from(point);
+                any = true;
+                true
+            }
+            b'.' if !point => {
+                point = true;
+                true
+            }
+            _ => false,
+        });
+        if plain && any {
+            // At most 18 digits: fits i64.
+            let m = m as i64;
+            return Ok(Decimal::new(if negative { -m } else { m }, scale));
+        }
+    }
+    let mut mantissa: u128 = 0;
+    let mut significant = 0u32;
+    let mut scale = 0u32;
+    let mut seen_point = false;
+    let mut seen_digit = false;
+    // Thousands separators: once one is seen, every group before the point must be 3 digits.
+    let mut group_len = 0u32;
+    let mut first_group = true;
+    let mut uses_commas = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                seen_digit = true;
+                if mantissa != 0 || b != b'0' {
+                    significant += 1;
+                }
+                if significant > 28 {
+                    return Err(ValueError::TooLarge);
+                }
+                mantissa = mantissa * 10 + u128::from(b - b'0');
+                if seen_point {
+                    scale += 1;
+                } else {
+                    group_len += 1;
+                }
+            }
+            b',' if !seen_point => {
+                if group_len == 0
+                    || (first_group && group_len > 3)
+                    || (!first_group && group_len != 3)
+                {
+                    return Err(ValueError::NotANumber);
+                }
+                uses_commas = true;
+                first_group = false;
+                group_len = 0;
+            }
+            b'.' if !seen_point => {
+                if uses_commas && group_len != 3 {
+                    return Err(ValueError::NotANumber);
+                }
+                seen_point = true;
+            }
+            _ => return Err(ValueError::NotANumber),
+        }
+    }
+    if !seen_digit || (uses_commas && !seen_point && group_len != 3) {
+        return Err(ValueError::NotANumber);
+    }
+    if scale > 28 {
+        return Err(ValueError::TooPrecise);
+    }
+    let value = i128::try_from(mantissa).map_err(|_| ValueError::TooLarge)?;
+    let value = if negative { -value } else { value };
+    Decimal::try_from_i128_with_scale(value, scale).map_err(|_| ValueError::TooLarge)
+}
+
+/// Whether `text` is only digits and points: a bare number, with no unit to look for.
+fn bare(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// Splits a recognised unit suffix off `text` (case-insensitively for Latin letters).
+fn strip_suffix_ci<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = text.len().checked_sub(suffix.len())?;
+    let (head, tail) = (text.get(..cut)?, text.get(cut..)?);
+    tail.eq_ignore_ascii_case(suffix).then_some(head)
+}
+
+fn first_suffix<'a>(text: &'a str, suffixes: &[&str]) -> Option<&'a str> {
+    suffixes.iter().find_map(|s| strip_suffix_ci(text, s))
+}
+
+/// Scales `value` by 10^`shift` without losing a digit, or reports it as too large.
+fn shift_decimal(value: Decimal, shift: i32) -> Result<Decimal, ValueError> {
+    if shift == 0 {
+        Ok(value)
+    } else if shift > 0 {
+        value
+            .checked_mul(Decimal::from(10i64.pow(shift as u32)))
+            .ok_or(ValueError::TooLarge)
+    } else {
+        let mut v = value;
+        let scale = v.scale() + shift.unsigned_abs();
+        if scale > 28 {
+            return Err(ValueError::TooPrecise);
+        }
+        v.set_scale(scale).map_err(|_| ValueError::TooPrecise)?;
+        Ok(v)
+    }
+}
+
+/// Removes trailing zero decimals beyond `dp` and refuses anything still more precise.
+fn limit_dp(value: Decimal, dp: u32) -> Result<Decimal, ValueError> {
+    if value.scale() <= dp {
+        return Ok(value);
+    }
+    let trimmed = value.normalize();
+    if trimmed.scale() > dp {
+        return Err(ValueError::TooPrecise);
+    }
+    let mut out = trimmed;
+    out.rescale(dp.min(value.scale()));
+    Ok(out)
+}
+
+/// A unit that a column's header may give for bare numbers (`投资(万元)`, `长度(米)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scale {
+    /// Numbers are in the value's base unit (yuan, km, m).
+    #[default]
+    Base,
+    /// Numbers are in 10^n base units (万元 = 10^4 yuan).
+    Pow10(i32),
+}
+
+impl Scale {
+    fn shift(self) -> i32 {
+        match self {
+            Scale::Base => 0,
+            Scale::Pow10(n) => n,
+        }
+    }
+}
+
+/// Parses an amount of money in yuan: `1200000`, `1,200,000`, `120万`, `120万元`, `1.06亿`,
+/// `¥1,200,000.00`; with `per_km`, also `40万/公里` and `400000元/km`. Bare numbers are scaled
+/// by `scale` (a header's unit). The result is at least 0, at most [`MAX_YUAN`], to the fen.
+pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, ValueError> {
+    let t = trim(text);
+    if bare(t) {
+        return check_amount(shift_decimal(parse_decimal(t)?, scale.shift())?);
+    }
+    let text = normalize_width_forms(text);
+    let mut t = trim(&text);
+    if per_km {
+        if let Some(head) = first_suffix(t, &["/公里", "/km", "/千米", "每公里"]) {
+            t = head.trim_end();
+        }
+    }
+    t = t
+        .strip_prefix('¥')
+        .or_else(|| t.strip_prefix('￥'))
+        .map(str::trim_start)
+        .unwrap_or(t);
+    let mut shift = scale.shift();
+    if let Some(head) = first_suffix(t, &["元", "yuan", "rmb", "cny"]) {
+        t = head.trim_end();
+        shift = 0;
+    }
+    let number = if let Some(head) = t.strip_suffix('万').or_else(|| t.strip_suffix('萬')) {
+        shift = 4;
+        head.trim_end()
+    } else if let Some(head) = t.strip_suffix('亿').or_else(|| t.strip_suffix('億')) {
+        shift = 8;
+        head.trim_end()
+    } else {
+        t
+    };
+    check_amount(shift_decimal(parse_decimal(number)?, shift)?)
+}
+
+/// An amount of money as parsed: at least 0, at most [`MAX_YUAN`], to the fen.
+fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    // A mantissa within MAX_YUAN's whole yuan is within it at any scale.
+    if value.mantissa() > 999_999_999_999_999 && cmp(value, MAX_YUAN).is_gt() {
+        return Err(ValueError::TooLarge);
+    }
+    limit_dp(value, MONEY_DP)
+}
+
+/// Parses a length in km: `1.2`, `1.2km`, `1.2公里`, `1.2千米`, or metres: `850m`, `850米`.
+/// Bare numbers are scaled by `scale` (Pow10(-3) for a header in metres). Zero is allowed here;
+/// callers that need more than zero say so.
+pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    let t = trim(text);
+    if bare(t) {
+        let value = shift_decimal(parse_decimal(t)?, scale.shift())?;
+        return check_measure(value, MAX_LENGTH_KM, LENGTH_DP);
+    }
+    let text = normalize_width_forms(text);
+    let t = trim(&text);
+    let (number, shift) = if let Some(head) = first_suffix(t, &["公里", "千米", "km"]) {
+        (head.trim_end(), 0)
+    } else if let Some(head) = first_suffix(t, &["米", "m"]) {
+        (head.trim_end(), -3)
+    } else {
+        (t, scale.shift())
+    };
+    let value = shift_decimal(parse_decimal(number)?, shift)?;
+    check_measure(value, MAX_LENGTH_KM, LENGTH_DP)
+}
+
+/// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
+pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
+    let t = trim(text);
+    if bare(t) {
+        return check_measure(parse_decimal(t)?, MAX_WIDTH_M, WIDTH_DP);
+    }
+    let text = normalize_width_forms(text);
+    let t = trim(&text);
+    let number = first_suffix(t, &["米", "m"]).map_or(t, str::trim_end);
+    check_measure(parse_decimal(number)?, MAX_WIDTH_M, WIDTH_DP)
+}
+
+fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, ValueError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    // A mantissa no larger than the (whole) maximum is within it at any scale.
+    let surely_within = max.scale() == 0 && value.mantissa() <= max.mantissa();
+    if !surely_within && cmp(value, max).is_gt() {
+        return Err(ValueError::TooLarge);
+    }
+    limit_dp(value, dp)
+}
+
+/// Parses a whole number of households greater than zero: `12`, `12户`.
+pub fn parse_households(text: &str) -> Result<u32, ValueError> {
+    let t = trim(text);
+    if !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
+        // Nine digits always fit u32.
+        let n = t.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+        return if n == 0 {
+            Err(ValueError::NotPositive)
+        } else {
+            Ok(n)
+        };
+    }
+    let text = normalize_width_forms(text);
+    let t = trim(&text);
+    let number = t
+        .strip_suffix('户')
+        .or_else(|| t.strip_suffix('戶'))
+        .unwrap_or(t)
+        .trim_end();
+    let value = parse_decimal(number)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ValueError::Negative);
+    }
+    if value.fract() != Decimal::ZERO {
+        return Err(ValueError::NotWhole);
+    }
+    if value.is_zero() {
+        return Err(ValueError::NotPositive);
+    }
+    // `126.0` is 126: the zero decimals go before the whole number is read from the mantissa.
+    let whole = value.normalize();
+    u32::try_from(whole.mantissa()).map_err(|_| ValueError::TooLarge)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::plain;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn amount(s: &str) -> Result<String, ValueError> {
+        parse_amount(s, Scale::Base, false).map(plain)
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            " 4.5 ",
+            "\t1\r",
+            "\u{3000}大骥村\u{3000}",
+            " 村 ",
+            "\u{b}x\u{c}",
+            "é",
+            "x\u{a0}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_in_every_accepted_form() {
+        assert_eq!(amount("1200000"), Ok("1200000.00".into()));
+        assert_eq!(amount("1,200,000"), Ok("1200000.00".into()));
+        assert_eq!(amount("1,200,000.5"), Ok("1200000.50".into()));
+        assert_eq!(amount("120万"), Ok("1200000.00".into()));
+        assert_eq!(amount("120万元"), Ok("1200000.00".into()));
+        assert_eq!(amount("1.06亿"), Ok("106000000.00".into()));
+        assert_eq!(amount("1.06億"), Ok("106000000.00".into()));
+        assert_eq!(amount("100萬元"), Ok("1000000.00".into()));
+        assert_eq!(amount("１２０万"), Ok("1200000.00".into()));
+        assert_eq!(amount("¥ 1,200,000.00"), Ok("1200000.00".into()));
+        assert_eq!(amount(" 496.5万 "), Ok("4965000.00".into()));
+        assert_eq!(amount("0"), Ok("0.00".into()));
+        assert_eq!(amount("1.2345万"), Ok("12345.00".into()));
+    }
+
+    #[test]
+    fn amounts_refused_with_the_reason() {
+        assert_eq!(amount("abc"), Err(ValueError::NotANumber));
+        assert_eq!(amount(""), Err(ValueError::NotANumber));
+        assert_eq!(amount("1,5"), Err(ValueError::NotANumber));
+        assert_eq!(amount("12,00"), Err(ValueError::NotANumber));
+        assert_eq!(amount("1e5"), Err(ValueError::NotANumber));
+        assert_eq!(amount("NaN"), Err(ValueError::NotANumber));
+        assert_eq!(amount("inf"), Err(ValueError::NotANumber));
+        assert_eq!(amount("-5"), Err(ValueError::Negative));
+        assert_eq!(amount("1.005"), Err(ValueError::TooPrecise));
+        assert_eq!(amount("1000000000000000"), Err(ValueError::TooLarge));
+        assert_eq!(
+            amount("1000000000000000000000000000000"),
+            Err(ValueError::TooLarge)
+        );
+        assert_eq!(amount("100000000亿"), Err(ValueError::TooLarge));
+    }
+
+    #[test]
+    fn per_km_amounts_may_name_the_km() {
+        let p = |s| parse_amount(s, Scale::Base, true).map(plain);
+        assert_eq!(p("40万/公里"), Ok("400000.00".into()));
+        assert_eq!(p("400000元/km"), Ok("400000.00".into()));
+        assert_eq!(amount("40万/公里"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn header_units_scale_bare_numbers_only() {
+        let wan = Scale::Pow10(4);
+        assert_eq!(
+            parse_amount("120", wan, false).map(plain),
+            Ok("1200000.00".into())
+        );
+        assert_eq!(
+            parse_amount("120元", wan, false).map(plain),
+            Ok("120.00".into())
+        );
+        assert_eq!(parse_length_km("850", Scale::Pow10(-3)), Ok(d("0.850")));
+    }
+
+    #[test]
+    fn lengths_in_km_and_metres() {
+        let l = |s| parse_length_km(s, Scale::Base);
+        assert_eq!(l("1.2"), Ok(d("1.2")));
+        assert_eq!(l("1.2km"), Ok(d("1.2")));
+        assert_eq!(l("1.2 KM"), Ok(d("1.2")));
+        assert_eq!(l("1.2公里"), Ok(d("1.2")));
+        assert_eq!(l("850m"), Ok(d("0.85")));
+        assert_eq!(l("850米"), Ok(d("0.85")));
+        assert_eq!(l("0.5米"), Ok(d("0.0005")));
+        assert_eq!(l("１．２公里"), Ok(d("1.2")));
+        assert_eq!(l("abc"), Err(ValueError::NotANumber));
+        assert_eq!(l("-1"), Err(ValueError::Negative));
+        assert_eq!(l("100001"), Err(ValueError::TooLarge));
+        assert_eq!(l("0.0000001"), Err(ValueError::TooPrecise));
+        assert_eq!(l("0.0001米"), Err(ValueError::TooPrecise));
+    }
+
+    #[test]
+    fn widths_in_metres() {
+        assert_eq!(parse_width_m("4.5"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5m"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5米"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("４．５"), Ok(d("4.5")));
+        assert_eq!(parse_width_m("4.5km"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn households_written_with_zero_decimals_are_that_number() {
+        assert_eq!(parse_households("126.0"), Ok(126));
+        assert_eq!(parse_households("126.00"), Ok(126));
+        assert_eq!(parse_households("5.0"), Ok(5));
+        assert_eq!(parse_households("１２６．０"), Ok(126));
+        assert_eq!(parse_households("１２６．００户"), Ok(126));
+        assert_eq!(parse_households("100.000"), Ok(100));
+        assert_eq!(parse_households("4294967295.0"), Ok(4_294_967_295));
+        assert_eq!(parse_households("4294967296.0"), Err(ValueError::TooLarge));
+        assert_eq!(parse_households("12.5"), Err(ValueError::NotWhole));
+        assert_eq!(parse_households("0.0"), Err(ValueError::NotPositive));
+    }
+
+    #[test]
+    fn households_are_whole_and_positive() {
+        assert_eq!(parse_households("12"), Ok(12));
+        assert_eq!(parse_households("12户"), Ok(12));
+        assert_eq!(parse_households("0"), Err(ValueError::NotPositive));
+        assert_eq!(parse_households("1.5"), Err(ValueError::NotWhole));
+        assert_eq!(parse_households("-3"), Err(ValueError::Negative));
+        assert_eq!(parse_households("99999999999"), Err(ValueError::TooLarge));
+    }
+
+    #[test]
+    fn plain_numbers_parse_the_same_on_both_paths() {
+        // The u64 path against rust_decimal's own parser, scale included.
+        for t in [
+            "4.5",
+            "1600000",
+            "0.333",
+            "007",
+            "-3.5",
+            "123456789012345678",
+            "0",
+            "4.50",
+        ] {
+            let fast = parse_decimal(t).unwrap();
+            let reference = d(t);
+            assert_eq!((fast, fast.scale()), (reference, reference.scale()), "{t}");
+        }
+        // Separators and 19 digits take the general path, to the same values.
+        assert_eq!(parse_decimal("1,600,000").unwrap(), d("1600000"));
+        assert_eq!(
+            parse_decimal("1234567890123456789").unwrap(),
+            d("1234567890123456789")
+        );
+        assert_eq!(parse_households("007"), Ok(7));
+        assert_eq!(parse_households("0000"), Err(ValueError::NotPositive));
+    }
+}

@@ -1,0 +1,193 @@
+//! Amounts and measures shown to people: thousands separators (`1,500,000.00`), the short
+//! 万 form (`496.5万`), percentages and measures without trailing zeros. Files get the plain
+//! form of the `fixed` module instead.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::fixed::{plain_bytes, push_ascii};
+use super::round::Rounding;
+
+/// Appends `amount` as [`grouped`] writes it, without `fmt`.
+pub fn push_grouped(out: &mut String, amount: Decimal) {
+    let mut buf = [0u8; 48];
+    let len = plain_bytes(amount, &mut buf);
+    let text = &buf[48 - len..];
+    let (sign, rest) = match text.split_first() {
+        Some((b'-', rest)) => ("-", rest),
+        _ => ("", text),
+    };
+    let point = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
+    let (int, frac) = rest.split_at(point);
+    out.push_str(sign);
+    let mut grouped = [0u8; 64];
+    let mut len = 0;
+    for (i, &b) in int.iter().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped[len] = b',';
+            len += 1;
+        }
+        grouped[len] = b;
+        len += 1;
+    }
+    push_ascii(out, &grouped[..len]);
+    match frac {
+        [] => out.push_str(".00"),
+        _ => push_ascii(out, frac),
+    }
+}
+
+/// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
+pub fn grouped(amount: Decimal) -> String {
+    Grouped(amount).to_string()
+}
+
+/// Shows an amount like [`grouped`] without allocating (for notes written a million times).
+#[derive(Debug, Clone, Copy)]
+pub struct Grouped(pub Decimal);
+
+impl std::fmt::Display for Grouped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 48];
+        let len = plain_bytes(self.0, &mut buf);
+        let text = std::str::from_utf8(&buf[48 - len..]).map_err(|_| std::fmt::Error)?;
+        let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+        let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        f.write_str(sign)?;
+        for (i, c) in int.char_indices() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                f.write_str(",")?;
+            }
+            f.write_char(c)?;
+        }
+        f.write_str(".")?;
+        f.write_str(frac)
+    }
+}
+
+/// 1万 yuan.
+const WAN: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+
+/// `amount` in 万元: exact, a shift of the decimal point, for any amount with at most 24
+/// decimals (every amount to the fen).
+fn in_wan(amount: Decimal) -> Decimal {
+    amount / WAN
+}
+
+/// A rate or amount for people in the shortest honest form: `15万` or `496.5万` when it is at
+/// least 1万 and a whole number of hundreds, else grouped yuan (`152,500.50`).
+pub fn short_yuan(amount: Decimal) -> String {
+    if amount >= WAN && (amount % Decimal::ONE_HUNDRED).is_zero() {
+        format!("{}万", in_wan(amount).normalize())
+    } else {
+        grouped(amount)
+    }
+}
+
+/// An amount in 万元 with two decimals and thousands separators (`496.50`, `1,234.57`),
+/// rounded by `rounding`: for a column or pane whose title already says 万元.
+pub fn grouped_wan(amount: Decimal, rounding: Rounding) -> String {
+    grouped(rounding.to_fen(in_wan(amount)))
+}
+
+/// `part` as a percentage of `whole` with one decimal (`54.1%`), or `—` when there is no
+/// whole or the ratio is beyond exact arithmetic. Never panics.
+pub fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole <= Decimal::ZERO {
+        return "—".into();
+    }
+    match part
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(whole))
+    {
+        // A share is shown with ties to even whatever the rules say: it is a ratio read by
+        // people, not an amount paid.
+        Some(p) => format!("{:.1}%", Rounding::HalfEven.round_dp(p, 1)),
+        None => "—".into(),
+    }
+}
+
+/// A measure without trailing zero decimals: `4.50` → `4.5`, `2.000` → `2`.
+pub fn measure(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn percentages_never_panic() {
+        assert_eq!(percent(d("2687500"), d("4965000")), "54.1%");
+        assert_eq!(percent(d("1"), d("0")), "—");
+        assert_eq!(percent(Decimal::MAX, d("0.01")), "—");
+    }
+
+    #[test]
+    fn a_share_on_a_tie_is_shown_rounded_to_even() {
+        // 54.05% and 54.15%, 0.25% and 0.35%: ties go to the even tenth.
+        assert_eq!(percent(d("1081"), d("2000")), "54.0%");
+        assert_eq!(percent(d("1083"), d("2000")), "54.2%");
+        assert_eq!(percent(d("1"), d("400")), "0.2%");
+        assert_eq!(percent(d("7"), d("2000")), "0.4%");
+        assert_eq!(percent(d("2"), d("3")), "66.7%");
+        assert_eq!(percent(d("-1"), d("400")), "-0.2%");
+        assert_eq!(percent(d("5"), d("5")), "100.0%");
+    }
+
+    #[test]
+    fn shown_to_people() {
+        assert_eq!(grouped(d("1500000")), "1,500,000.00");
+        assert_eq!(grouped(d("999.5")), "999.50");
+        assert_eq!(grouped(d("-1234.5")), "-1,234.50");
+        assert_eq!(short_yuan(d("150000")), "15万");
+        assert_eq!(short_yuan(d("4965000")), "496.5万");
+        assert_eq!(short_yuan(d("1234.5")), "1,234.50");
+        assert_eq!(measure(d("4.50")), "4.5");
+    }
+
+    #[test]
+    fn amounts_in_wan_are_rounded_to_the_hundredth_by_the_rules() {
+        let (away, even) = (Rounding::HalfAwayFromZero, Rounding::HalfEven);
+        assert_eq!(grouped_wan(d("4965000"), away), "496.50");
+        assert_eq!(grouped_wan(d("12345678.90"), away), "1,234.57");
+        assert_eq!(grouped_wan(d("125"), away), "0.01");
+        assert_eq!(grouped_wan(d("175"), even), "0.02");
+        // 50, 150 and 250 yuan are 0.005万, 0.015万 and 0.025万: ties at the hundredth.
+        assert_eq!(grouped_wan(d("250"), away), "0.03");
+        assert_eq!(grouped_wan(d("250"), even), "0.02");
+        assert_eq!(grouped_wan(d("150"), away), "0.02");
+        assert_eq!(grouped_wan(d("150"), even), "0.02");
+        assert_eq!(grouped_wan(d("50"), away), "0.01");
+        assert_eq!(grouped_wan(d("50"), even), "0.00");
+        assert_eq!(grouped_wan(d("0"), even), "0.00");
+        assert_eq!(
+            grouped_wan(d("999999999999999.99"), even),
+            "100,000,000,000.00"
+        );
+    }
+
+    #[test]
+    fn grouped_without_fmt_matches_display() {
+        for s in [
+            "0",
+            "1",
+            "12.5",
+            "999.99",
+            "1000",
+            "334300",
+            "-1234567.891",
+            "999999999999999.99",
+        ] {
+            let mut out = String::new();
+            push_grouped(&mut out, d(s));
+            assert_eq!(out, Grouped(d(s)).to_string(), "{s}");
+        }
+        assert_eq!(grouped(d("1234567.891")), "1,234,567.89");
+    }
+}
