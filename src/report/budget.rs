@@ -98,7 +98,7 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                     budget: i,
                     scope: Scope::Village { township, village },
                     name: name.clone(),
-                    envelope: budget.amount,
+                    envelope: budget.envelope,
                     used: u.value(),
                 })
                 .collect();
@@ -109,7 +109,7 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                 budget: i,
                 scope: Scope::Whole,
                 name,
-                envelope: budget.amount,
+                envelope: budget.envelope,
                 used: used.used.value(),
             });
         }
@@ -130,7 +130,7 @@ pub fn headlines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<H
                 budget: i,
                 scope: Scope::Whole,
                 name: budget.display(rules, lang),
-                envelope: budget.amount,
+                envelope: budget.envelope,
                 used: Decimal::ZERO,
             },
             lines: 0,

@@ -115,8 +115,8 @@ pub struct Budget {
     pub name: Option<String>,
     /// English display name.
     pub name_en: Option<String>,
-    /// The envelope in yuan.
-    pub amount: Decimal,
+    /// The envelope in yuan (the rules file calls it `amount`).
+    pub envelope: Decimal,
 }
 
 /// Validated rules, ready for the engine.

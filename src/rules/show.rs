@@ -114,7 +114,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             let class = b.class.map_or(lang.pick("all", "全部").to_string(), |c| {
                 rules.classes[c].display(lang).to_string()
             });
-            let amount = money::grouped(b.amount);
+            let amount = money::grouped(b.envelope);
             let amount = if b.per_village {
                 format!("{amount} {}", lang.pick("per village", "每村"))
             } else {

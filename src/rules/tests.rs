@@ -50,7 +50,7 @@ fn shipped_rules_encode_the_2018_release() {
         r.tier_for(village, 0, d("3.0")),
         TierChoice::BelowMinimum(d("3.5"))
     );
-    let amounts: Vec<_> = r.budgets.iter().map(|b| b.amount).collect();
+    let amounts: Vec<_> = r.budgets.iter().map(|b| b.envelope).collect();
     assert_eq!(amounts, [d("4965000"), d("6900000")]);
 }
 

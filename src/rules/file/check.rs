@@ -152,7 +152,7 @@ pub(in crate::rules) fn parse(
                 per_village: raw.per_village,
                 name: raw.name.as_ref().map(|n| n.get_ref().clone()),
                 name_en: raw.name_en.as_ref().map(|n| n.get_ref().clone()),
-                amount,
+                envelope: amount,
             });
         }
     }
