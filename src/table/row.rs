@@ -369,6 +369,36 @@ fn shorten(value: &str) -> String {
     }
 }
 
+/// A value of number field `field`, read the way its column is read (in a column of 万, 120
+/// is 1,200,000 yuan); `None` for a field that holds text. With `decimal`, the one place
+/// that says which parser reads which column: [`parse`] reads rows with it, and the
+/// interactive table sorts by it.
+pub fn number(field: Field, text: &str, scale: Scale) -> Option<Result<Decimal, ValueError>> {
+    match field {
+        Field::Households => Some(money::parse_households(text).map(Decimal::from)),
+        Field::Width
+        | Field::Length
+        | Field::Completed
+        | Field::Cost
+        | Field::CostPerKm
+        | Field::OtherFunds => Some(decimal(field, text, scale)),
+        Field::Id | Field::Township | Field::Village | Field::Name | Field::Class => None,
+    }
+}
+
+/// The parser of each field that holds a decimal (every number field but households, a whole
+/// count); `field` is always a constant where [`parse`] calls it, so the match folds away.
+#[inline]
+fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    match field {
+        Field::Width => money::parse_width_m(text),
+        Field::Length | Field::Completed => money::parse_length_km(text, scale),
+        Field::CostPerKm => money::parse_amount(text, scale, true),
+        // Cost and other funds: the text fields never come here.
+        _ => money::parse_amount(text, scale, false),
+    }
+}
+
 /// Reads the record into a segment, collecting every problem of the row.
 pub fn parse<'a>(
     record: &Record<'a>,
@@ -453,27 +483,28 @@ pub fn parse<'a>(
             }
         }};
     }
-    let width = value!(Field::Width, true, money::parse_width_m);
-    let length_scale = columns.scale(Field::Length);
-    let length = value!(Field::Length, true, |v| money::parse_length_km(
+    let scale = |f: Field| columns.scale(f);
+    let width = value!(Field::Width, true, |v| decimal(
+        Field::Width,
         v,
-        length_scale
+        scale(Field::Width)
     ));
-    let completed_scale = columns.scale(Field::Completed);
+    let length = value!(Field::Length, true, |v| {
+        decimal(Field::Length, v, scale(Field::Length))
+    });
     let completed = value!(Field::Completed, false, |v| {
-        money::parse_length_km(v, completed_scale)
+        decimal(Field::Completed, v, scale(Field::Completed))
     });
-    let cost_scale = columns.scale(Field::Cost);
-    let cost = value!(Field::Cost, false, |v| money::parse_amount(
-        v, cost_scale, false
+    let cost = value!(Field::Cost, false, |v| decimal(
+        Field::Cost,
+        v,
+        scale(Field::Cost)
     ));
-    let per_km_scale = columns.scale(Field::CostPerKm);
     let per_km = value!(Field::CostPerKm, false, |v| {
-        money::parse_amount(v, per_km_scale, true)
+        decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
     });
-    let other_scale = columns.scale(Field::OtherFunds);
     let other = value!(Field::OtherFunds, false, |v| {
-        money::parse_amount(v, other_scale, false)
+        decimal(Field::OtherFunds, v, scale(Field::OtherFunds))
     });
     let households = value!(Field::Households, false, money::parse_households);
     if let Some(len) = length {

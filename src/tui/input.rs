@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::state::Mode;
+use super::modes::Mode;
 use crate::i18n::Lang;
 
 /// One line of the keymap: the keys as shown, the action, and what it does in both languages.

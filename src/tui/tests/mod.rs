@@ -9,9 +9,12 @@ use ratatui::layout::Size;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
+use super::app::App;
 use super::doc::{Calc, Doc};
+use super::files;
 use super::input;
-use super::state::{App, Line, Mode, Question};
+use super::lines::Line;
+use super::modes::{Mode, Question};
 use super::*;
 use crate::money::plain;
 

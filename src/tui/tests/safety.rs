@@ -361,11 +361,11 @@ fn a_failed_save_says_why_plainly_and_names_the_file() {
     let full = io::Error::from(io::ErrorKind::StorageFull);
     let path = std::path::Path::new("/data/plan.csv");
     assert_eq!(
-        state::save_failed(Lang::En, path, &full),
+        files::save_failed(Lang::En, path, &full),
         "could not save /data/plan.csv: the disk is full; the file on disk is as it was"
     );
     assert_eq!(
-        state::save_failed(Lang::Zh, path, &full),
+        files::save_failed(Lang::Zh, path, &full),
         "无法保存 /data/plan.csv：磁盘已满；磁盘上的文件保持原样"
     );
     // Through the table: a folder that has gone.
@@ -506,15 +506,15 @@ fn a_damaged_recovery_record_is_kept_and_counted_and_the_ones_after_it_restored(
 #[test]
 fn a_second_roadsub_on_a_new_table_says_a_new_table_in_this_folder_is_being_edited() {
     assert_eq!(
-        state::read_only_said(Lang::En, None),
+        files::read_only_said(Lang::En, None),
         "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)"
     );
     assert_eq!(
-        state::read_only_said(Lang::Zh, None),
+        files::read_only_said(Lang::Zh, None),
         "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）"
     );
     assert_eq!(
-        state::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
+        files::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
         "read-only: another roadsub is editing /data/plan.csv; changes and saving are for that one (x still exports)"
     );
 }

@@ -11,8 +11,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::action::Action;
+use super::app::App;
 use super::input::{describe, KEYMAP};
-use super::state::{App, Mode, Question};
+use super::modes::{Mode, Question};
 use crate::i18n::Lang;
 use crate::textwidth::{cells, truncate};
 use unicode_width::UnicodeWidthChar;

@@ -12,8 +12,8 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::money::{self, percent};
 use crate::rules::TierChoice;
+use crate::tui::app::App;
 use crate::tui::doc::Calc;
-use crate::tui::state::App;
 
 /// A bar of `width` cells filled in proportion `part / whole` (capped at full), in whole
 /// cells computed from decimals: no floating point anywhere near an amount.
@@ -188,7 +188,7 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang;
     let t = &app.doc.summary.total;
     let unit = match (app.unit, lang) {
-        (crate::tui::state::Unit::Wan, _) => "万元",
+        (crate::tui::cells::Unit::Wan, _) => "万元",
         (_, Lang::En) => "yuan",
         (_, Lang::Zh) => "元",
     };

@@ -10,7 +10,9 @@ use ratatui::Frame;
 use crate::i18n::Lang;
 use crate::table::Field;
 use crate::textwidth::{cells, truncate};
-use crate::tui::state::{App, Line, Mode};
+use crate::tui::app::App;
+use crate::tui::lines::Line;
+use crate::tui::modes::Mode;
 use unicode_width::UnicodeWidthChar;
 
 /// A cell padded or cut to exactly `width` cells.
