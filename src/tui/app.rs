@@ -1,5 +1,5 @@
 //! The state of the interactive table and [`App::step`], which applies one [`Action`]: the
-//! fields every concern shares, opening a table (and offering what an earlier session left),
+//! fields every concern shares, opening a table (and offering what an earlier session earlier),
 //! and the keys of the table itself. Nothing here draws, and nothing here computes money: it
 //! asks the [`Doc`] (and so the engine). The other concerns are beside it: [`super::lines`]
 //! (what lines are shown), [`super::cells`] (what a cell says), [`super::edits`] (changing
@@ -89,7 +89,7 @@ impl App {
             Err(_) => (None, false),
         };
         let journal = (!read_only).then(|| Journal::new(&data, base.clone()));
-        let left = (!read_only && Journal::exists(&data)).then(|| Journal::read(&data));
+        let earlier = (!read_only && Journal::exists(&data)).then(|| Journal::read(&data));
         let mut app = App {
             doc,
             rules,
@@ -118,23 +118,23 @@ impl App {
         if read_only {
             app.say_read_only();
         }
-        match left {
+        match earlier {
             None => {}
-            Some(Ok(l)) if l.entries.is_empty() && l.bad.is_empty() => {
+            Some(Ok(found)) if found.entries.is_empty() && found.bad.is_empty() => {
                 if let Some(j) = &mut app.journal {
                     j.clear();
                 }
             }
-            Some(Ok(l)) if l.base == base && !l.entries.is_empty() => {
-                app.mode = Mode::Ask(Question::Restore(l.entries.len()))
+            Some(Ok(found)) if found.base == base && !found.entries.is_empty() => {
+                app.mode = Mode::Ask(Question::Restore(found.entries.len()))
             }
-            Some(l) => {
+            Some(found) => {
                 // The file changed since (or the journal is damaged): applying the changes by
                 // row number could put them on the wrong rows. Keep them aside instead.
                 let aside = Journal::set_aside(&data)
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                let only_damaged = l.is_ok_and(|l| l.base == base);
+                let only_damaged = found.is_ok_and(|f| f.base == base);
                 app.say_owned(
                     match (lang, only_damaged) {
                         (Lang::En, false) => format!(
@@ -165,11 +165,12 @@ impl App {
     }
 
     /// Why this editor changes nothing.
-    pub(super) fn say_read_only(&mut self) {
+    fn say_read_only(&mut self) {
         let text = read_only_said(self.lang, self.doc.path.as_deref());
         self.say_owned(text, true);
     }
 
+    /// Puts a message on the status line, in the interface language.
     pub(super) fn say(&mut self, en: &str, zh: &str, error: bool) {
         self.status = Some(Status {
             text: self.lang.pick(en, zh).to_string(),
@@ -177,6 +178,7 @@ impl App {
         });
     }
 
+    /// Puts a message already in the interface language on the status line.
     pub(super) fn say_owned(&mut self, text: String, error: bool) {
         self.status = Some(Status { text, error });
     }
@@ -223,7 +225,8 @@ impl App {
         }
     }
 
-    pub(super) fn toggle_lang(&mut self) {
+    /// Switches between English and Chinese (titles change width: columns are measured again).
+    fn toggle_lang(&mut self) {
         self.lang = match self.lang {
             Lang::En => Lang::Zh,
             Lang::Zh => Lang::En,
@@ -231,7 +234,9 @@ impl App {
         self.measure_all();
     }
 
-    pub(super) fn on_table_key(&mut self, action: Action, page: usize) {
+    /// What an action does on the table itself, with no prompt or window open; `page` is
+    /// how many lines the table shows.
+    fn on_table_key(&mut self, action: Action, page: usize) {
         if self.read_only
             && matches!(
                 action,
@@ -356,6 +361,7 @@ impl App {
         }
     }
 
+    /// Ends the program; what the journal holds is given up with the changes.
     pub(super) fn quit_without_saving(&mut self) {
         if let Some(j) = &mut self.journal {
             j.clear();

@@ -8,7 +8,6 @@ use super::app::App;
 use super::brief::Column;
 use crate::i18n::Lang;
 use crate::money;
-use crate::table::Field;
 use crate::textwidth::cells;
 
 /// The unit amounts are shown in.
@@ -71,7 +70,7 @@ impl App {
     }
 
     /// A computed column's amount for a row, if the row is good.
-    pub fn amount(&self, row: usize, c: usize) -> Option<Decimal> {
+    pub fn computed_amount(&self, row: usize, c: usize) -> Option<Decimal> {
         let f = c.checked_sub(self.input_cols())?;
         let funds = self.rules.funds.len();
         let column = match f {
@@ -87,21 +86,10 @@ impl App {
         if c < self.input_cols() {
             return self.doc.sheet.rows[row].get(c).to_string();
         }
-        match self.amount(row, c) {
+        match self.computed_amount(row, c) {
             Some(a) => self.show_amount(a),
             None => "—".to_string(),
         }
-    }
-
-    /// Whether column `c` holds numbers (aligned right).
-    pub fn numeric(&self, c: usize) -> bool {
-        c >= self.input_cols()
-            || self
-                .doc
-                .sheet
-                .columns
-                .field_at(c)
-                .is_some_and(Field::is_number)
     }
 
     /// Sizes columns to their titles and the first rows' contents; rows edited later widen
@@ -114,6 +102,7 @@ impl App {
         }
     }
 
+    /// Widens columns to fit row `row`'s cells (up to 30 cells each).
     pub(super) fn measure_row(&mut self, row: usize) {
         for c in 0..self.ncols() {
             let w = cells(&self.cell(row, c)).min(30);

@@ -60,6 +60,8 @@ impl App {
         }
     }
 
+    /// Writes a change to the recovery journal, saying on the status line when that fails
+    /// or works again.
     pub(super) fn write_to_journal(&mut self, op: &Op, before: Option<&SheetRow>) {
         let Some(j) = &mut self.journal else { return };
         let was_behind = j.behind();
@@ -94,12 +96,14 @@ impl App {
         }
     }
 
+    /// Makes a change to the rows, and all that follows it.
     pub(super) fn change(&mut self, op: Op) {
         let before = self.row_before(Some(&op));
         self.doc.change(&self.rules, op.clone());
         self.after_change(&op, before.as_ref());
     }
 
+    /// After a change, an undo or a redo: journal it, and re-measure and re-lay the lines.
     pub(super) fn after_change(&mut self, op: &Op, before: Option<&SheetRow>) {
         self.write_to_journal(op, before);
         if !self.doc.modified() {
@@ -166,6 +170,7 @@ impl App {
         }
     }
 
+    /// Adds an empty row under the cursor's, with its township and village.
     pub(super) fn add_row(&mut self) {
         if self.filter.take().is_some() {
             // A new, empty row matches no filter: show everything so it can be seen.
@@ -195,7 +200,7 @@ impl App {
         let at = from.map_or(self.doc.sheet.rows.len(), |r| r + 1);
         let row = SheetRow::new(fields.iter().map(String::as_str), 0);
         self.change(Op::Insert { at, row });
-        self.col = cols_index(&self.doc, Field::Id);
+        self.col = column_of(&self.doc, Field::Id);
         self.say(
             "row added: fill in id, class, width, length and cost",
             "已添加一行：请填写编号、类别、宽度、长度和造价",
@@ -203,6 +208,7 @@ impl App {
         );
     }
 
+    /// Deletes the cursor's row.
     pub(super) fn delete_row(&mut self) {
         let Some(at) = self.current_row() else {
             return self.say_not_a_row();
@@ -222,6 +228,7 @@ fn row_name(at: usize, id: &str) -> String {
     }
 }
 
-fn cols_index(doc: &Doc, f: Field) -> usize {
+/// The column holding field `f` (the first when there is none).
+fn column_of(doc: &Doc, f: Field) -> usize {
     doc.sheet.columns.index(f).unwrap_or(0)
 }

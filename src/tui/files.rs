@@ -22,6 +22,7 @@ pub(super) fn journal_data(doc: &Doc) -> PathBuf {
 const NEW_TABLE: &str = "roadsub-new-table.csv";
 
 impl App {
+    /// A key in the save-as prompt: Enter saves under the name typed (asking before replacing a file).
     pub(super) fn on_save_as_key(&mut self, action: Action, buffer: String) {
         match action {
             Action::Cancel => {
@@ -54,28 +55,28 @@ impl App {
     /// journal set aside, and the status line says how many.
     pub(super) fn restore(&mut self) {
         let data = journal_data(&self.doc);
-        let left = Journal::read(&data).ok();
+        let earlier = Journal::read(&data).ok();
         // The old journal is kept aside until every change is back, so a change that no
         // longer fits its row is never lost.
         let aside = Journal::set_aside(&data).ok();
-        let Some(mut left) = left else {
+        let Some(mut earlier) = earlier else {
             return self.say(
                 "the recovery file could not be read; it is kept beside the table",
                 "无法读取恢复文件；它保留在表格旁",
                 true,
             );
         };
-        let damaged = left.bad.len();
-        let total = left.entries.len() + damaged;
+        let damaged = earlier.bad.len();
+        let total = earlier.entries.len() + damaged;
         let mut missed = Vec::new();
-        for e in std::mem::take(&mut left.entries) {
-            match e.to_op(&self.doc.sheet.rows) {
+        for change in std::mem::take(&mut earlier.entries) {
+            match change.to_op(&self.doc.sheet.rows) {
                 Some(op) => {
                     let before = self.row_before(Some(&op));
                     self.doc.change(&self.rules, op.clone());
                     self.write_to_journal(&op, before.as_ref());
                 }
-                None => missed.push(e),
+                None => missed.push(change),
             }
         }
         self.measure_all();
@@ -86,8 +87,8 @@ impl App {
             if missed.is_empty() && damaged == 0 {
                 let _ = std::fs::remove_file(aside);
             } else {
-                left.entries = missed.clone();
-                let _ = Journal::write_left(aside, &left);
+                earlier.entries = missed.clone();
+                let _ = Journal::write_left(aside, &earlier);
                 kept = aside.display().to_string();
             }
         }
@@ -109,6 +110,7 @@ impl App {
         self.say_owned(text, missing + damaged > 0);
     }
 
+    /// A key in the export prompt: Enter exports to the name typed (never over the table itself).
     pub(super) fn on_export_key(&mut self, action: Action, buffer: String, cursor: usize) {
         match action {
             Action::Cancel => self.mode = Mode::Normal,
@@ -206,6 +208,8 @@ impl App {
         }
     }
 
+    /// Saves the table under its name (asking for one if it has none); unless `force`, asks
+    /// first when the file changed on disk since it was opened.
     pub(super) fn save(&mut self, force: bool) {
         let Some(path) = self.doc.path.clone() else {
             self.mode = Mode::SaveAs {
@@ -283,7 +287,7 @@ impl App {
 
     /// Asks where to save a workbook roadsub cannot write back: a new name beside it
     /// (never the original), with the reason on the status line.
-    pub(super) fn ask_new_name(&mut self, path: &std::path::Path, ext: &str) {
+    fn ask_new_name(&mut self, path: &std::path::Path, ext: &str) {
         let kind = path
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
@@ -298,7 +302,7 @@ impl App {
     }
 
     /// Puts the save-as prompt's cursor at the end of the name offered.
-    pub(super) fn fix_save_as_cursor(&mut self) {
+    fn fix_save_as_cursor(&mut self) {
         if let Mode::SaveAs { buffer, cursor } = &mut self.mode {
             *cursor = buffer.len();
         }

@@ -27,6 +27,7 @@ pub enum Line {
     Subtotal(Box<(String, Totals)>),
 }
 
+/// The first field of `row` that contains `needle` (lower case), if any.
 fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
     (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
 }
@@ -54,7 +55,9 @@ impl App {
         if let Some((c, desc)) = self.sort {
             let key = |r: usize| -> (Option<Decimal>, String) {
                 let text = self.cell(r, c);
-                let number = self.amount(r, c).or_else(|| self.sort_number(c, &text));
+                let number = self
+                    .computed_amount(r, c)
+                    .or_else(|| self.sort_number(c, &text));
                 (number, text)
             };
             let mut keyed: Vec<((Option<Decimal>, String), usize)> =
@@ -81,7 +84,7 @@ impl App {
             .min(self.lines.len().saturating_sub(1));
     }
 
-    pub(super) fn group_key(&self, row: usize, g: Grouping) -> String {
+    fn group_key(&self, row: usize, g: Grouping) -> String {
         let cols = &self.doc.sheet.columns;
         let get = |f: Field| {
             cols.index(f)
@@ -93,6 +96,7 @@ impl App {
         }
     }
 
+    /// Rows in `order`, grouped by `g`, each group followed by its subtotal.
     pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
         let mut keyed: Vec<(String, usize)> = order
             .into_iter()
@@ -125,7 +129,7 @@ impl App {
 
     /// The value of input column `c` as a number, read the way its field is read (so 120万
     /// sorts above 96万), for sorting.
-    pub(super) fn sort_number(&self, c: usize, text: &str) -> Option<Decimal> {
+    fn sort_number(&self, c: usize, text: &str) -> Option<Decimal> {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
         match cols
@@ -150,6 +154,7 @@ impl App {
         }
     }
 
+    /// Moves to the next (or previous) cell that matches the filter.
     pub(super) fn jump_to_match(&mut self, forward: bool) {
         let Some(needle) = self.filter.as_ref().map(|f| f.to_lowercase()) else {
             return self.say(

@@ -90,6 +90,7 @@ impl App {
         }
     }
 
+    /// Starts typing a new value for the current cell, its old one offered.
     pub(super) fn start_edit(&mut self) {
         let Some(row) = self.current_row() else {
             return self.say_not_a_row();
@@ -106,6 +107,7 @@ impl App {
         self.mode = Mode::Edit { buffer, cursor };
     }
 
+    /// A key while typing a cell: Enter (or Tab, Shift-Tab) stores it if it is valid.
     pub(super) fn on_edit_key(&mut self, action: Action, buffer: String) {
         match action {
             Action::Cancel => self.mode = Mode::Normal,
@@ -130,6 +132,7 @@ impl App {
         }
     }
 
+    /// A key while typing a filter: Enter keeps it, Esc clears it.
     pub(super) fn on_filter_key(&mut self, action: Action) {
         match action {
             Action::Cancel => {
@@ -155,6 +158,7 @@ impl App {
         }
     }
 
+    /// The answer to question `q`.
     pub(super) fn on_answer(&mut self, action: Action, q: Question) {
         if matches!(q, Question::Restore(_)) && !matches!(action, Action::Yes | Action::No) {
             // Unanswered, a later change would start a new journal over the old one.

@@ -39,6 +39,17 @@ fn head(text: &str, width: usize) -> &str {
     text
 }
 
+/// Whether column `c` is aligned right: it holds numbers (every computed column does).
+fn right_aligned(app: &App, c: usize) -> bool {
+    c >= app.input_cols()
+        || app
+            .doc
+            .sheet
+            .columns
+            .field_at(c)
+            .is_some_and(Field::is_number)
+}
+
 /// The first input column to show so that the current one fits in `width` cells.
 fn first_column(app: &App, width: usize) -> usize {
     if app.col >= app.input_cols() {
@@ -98,7 +109,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             Style::new().bold()
         };
         header.push(Span::styled(
-            fit(&title, app.widths[c], app.numeric(c)),
+            fit(&title, app.widths[c], right_aligned(app, c)),
             style,
         ));
         header.push(Span::raw(" "));
@@ -136,7 +147,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                         style = Style::new().black().on_yellow().bold();
                     }
                     spans.push(Span::styled(
-                        fit(&text, app.widths[c], app.numeric(c)),
+                        fit(&text, app.widths[c], right_aligned(app, c)),
                         style,
                     ));
                     spans.push(if current {
@@ -185,7 +196,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                         String::new()
                     };
                     spans.push(Span::styled(
-                        fit(&text, app.widths[c], app.numeric(c)),
+                        fit(&text, app.widths[c], right_aligned(app, c)),
                         style,
                     ));
                     spans.push(Span::raw(" "));
