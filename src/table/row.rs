@@ -558,3 +558,54 @@ pub fn parse<'a>(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{open, Item};
+
+    /// The value each field of the one row of `csv` is read as, or the problem recorded.
+    fn read_row(csv: &str) -> (Columns, Option<Segment>, Vec<RowError>) {
+        let rules = RuleSet::builtin();
+        let (columns, mut table) = open(csv.as_bytes()).unwrap();
+        let Some(Item::Record(r)) = table.next_item().unwrap() else {
+            panic!("no record")
+        };
+        let mut errors = Vec::new();
+        let segment = parse(&r, &columns, &rules, &mut errors).map(|(s, _)| s);
+        (columns, segment, errors)
+    }
+
+    #[test]
+    fn a_number_column_is_read_alike_when_sorting_and_when_reading_a_row() {
+        let head = "id,township,village,class,宽度（米）,长度（公里）,造价（万元）,已完工（公里）,户数,整合资金（万元）\n";
+        let (columns, segment, errors) = read_row(&format!(
+            "{head}A,天马乡,画青村,建制村,4.5米,850米,120,0.5,12,3\n"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        let s = segment.unwrap();
+        let read = |f: Field, text: &str| number(f, text, columns.scale(f)).unwrap().unwrap();
+        assert_eq!(read(Field::Width, "4.5米"), s.width_m);
+        assert_eq!(read(Field::Length, "850米"), s.length_km);
+        assert_eq!(read(Field::Completed, "0.5"), s.completed_km.unwrap());
+        assert_eq!(Cost::Total(read(Field::Cost, "120")), s.cost);
+        assert_eq!(read(Field::Cost, "120").to_string(), "1200000");
+        assert_eq!(read(Field::OtherFunds, "3"), s.other_funds);
+        assert_eq!(
+            read(Field::Households, "12"),
+            Decimal::from(s.households.unwrap())
+        );
+        // A value the row refuses is refused by the same parser, for the same reason.
+        let (_, _, errors) = read_row(&format!(
+            "{head}A,天马乡,画青村,建制村,4.5,1,12万元/公里,,,\n"
+        ));
+        let Problem::Value(Field::Cost, why) = &errors[0].problem else {
+            panic!("{errors:?}")
+        };
+        let scale = columns.scale(Field::Cost);
+        assert_eq!(number(Field::Cost, "12万元/公里", scale), Some(Err(*why)));
+        // Text columns have no number: the sort compares their text.
+        assert_eq!(number(Field::Id, "12", Scale::Base), None);
+        assert_eq!(number(Field::Village, "12", Scale::Base), None);
+    }
+}

@@ -24,7 +24,16 @@ pub enum Line {
     /// A row of the sheet, by index.
     Row(usize),
     /// A group's subtotal.
-    Subtotal(Box<(String, Totals)>),
+    Subtotal(Box<Subtotal>),
+}
+
+/// A group of rows (a township, or a township and village) and its totals.
+#[derive(Debug, Clone)]
+pub struct Subtotal {
+    /// What the group's rows share: the township, or the township and village.
+    pub key: String,
+    /// The sums over the group's rows.
+    pub totals: Totals,
 }
 
 /// The first field of `row` that contains `needle` (lower case), if any.
@@ -114,7 +123,10 @@ impl App {
                 lines.push(Line::Row(r));
                 i += 1;
             }
-            lines.push(Line::Subtotal(Box::new((key, totals.total))));
+            lines.push(Line::Subtotal(Box::new(Subtotal {
+                key,
+                totals: totals.total,
+            })));
         }
         lines
     }

@@ -245,10 +245,10 @@ fn filter_sort_and_group() {
         .count();
     assert_eq!(subtotals, 11, "one per township");
     let zhenzi = app.lines.iter().find_map(|l| match l {
-        Line::Subtotal(s) if s.0 == "镇子镇" => Some(s),
+        Line::Subtotal(s) if s.key == "镇子镇" => Some(s),
         _ => None,
     });
-    assert_eq!(plain(zhenzi.unwrap().1.subsidy.value()), "1150000.00");
+    assert_eq!(plain(zhenzi.unwrap().totals.subsidy.value()), "1150000.00");
 }
 
 #[test]

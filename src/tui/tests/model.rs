@@ -496,7 +496,7 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
         .iter()
         .map(|l| match l {
             Line::Row(r) => Shown::Row(*r),
-            Line::Subtotal(s) => Shown::Subtotal(s.0.clone()),
+            Line::Subtotal(s) => Shown::Subtotal(s.key.clone()),
         })
         .collect();
     let expected = m.lines();
@@ -513,10 +513,10 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
             (Line::Subtotal(s), Shown::Subtotal(_)) => {
                 let (_, sum) = m.subsidy(group.drain(..), rules);
                 prop_assert_eq!(
-                    s.1.subsidy.value(),
+                    s.totals.subsidy.value(),
                     sum,
                     "subtotal {} after {:?}",
-                    s.0,
+                    s.key,
                     step
                 );
             }

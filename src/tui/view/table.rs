@@ -158,7 +158,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 }
             }
             Line::Subtotal(sub) => {
-                let (key, totals) = sub.as_ref();
+                let (key, totals) = (&sub.key, &sub.totals);
                 let style = if current {
                     Style::new().bold().reversed()
                 } else {
