@@ -1,5 +1,5 @@
 //! The state of the interactive table and [`App::step`], which applies one [`Action`]: the
-//! fields every concern shares, opening a table (and offering what an earlier session earlier),
+//! fields every concern shares, opening a table (and offering what an earlier session left),
 //! and the keys of the table itself. Nothing here draws, and nothing here computes money: it
 //! asks the [`Doc`] (and so the engine). The other concerns are beside it: [`super::lines`]
 //! (what lines are shown), [`super::cells`] (what a cell says), [`super::edits`] (changing
@@ -61,6 +61,8 @@ pub struct App {
     pub quit: bool,
     /// Width in cells of each column's widest text.
     pub widths: Vec<usize>,
+    /// Every change, written beside the file as it is made (see [`Journal`]); `None` when
+    /// read-only.
     pub(super) journal: Option<Journal>,
     /// Quit once the save under way (perhaps after a question) succeeds.
     pub(super) quit_after_save: bool,
@@ -94,7 +96,7 @@ impl App {
             doc,
             rules,
             lang,
-            mode: Mode::Normal,
+            mode: Mode::Table,
             lines: Vec::new(),
             cursor: 0,
             col: 0,
@@ -200,33 +202,18 @@ impl App {
             }
         }
         match self.mode.clone() {
-            Mode::Normal => self.on_table_key(action, page),
+            Mode::Table => self.on_table_key(action, page),
             Mode::Edit { buffer, .. } => self.on_edit_key(action, buffer),
             Mode::Filter { .. } => self.on_filter_key(action),
             Mode::SaveAs { buffer, .. } => self.on_save_as_key(action, buffer),
             Mode::Export { buffer, cursor } => self.on_export_key(action, buffer, cursor),
             Mode::Ask(q) => self.on_answer(action, q),
-            Mode::Help | Mode::Rules | Mode::Why => match action {
-                Action::Lang => self.toggle_lang(),
-                // The rules may be longer than the screen.
-                Action::Up => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
-                Action::Down => {
-                    self.overlay_scroll = (self.overlay_scroll + 1).min(self.overlay_max.get())
-                }
-                Action::PageUp => self.overlay_scroll = self.overlay_scroll.saturating_sub(10),
-                Action::PageDown => {
-                    self.overlay_scroll = (self.overlay_scroll + 10).min(self.overlay_max.get())
-                }
-                _ => {
-                    self.mode = Mode::Normal;
-                    self.overlay_scroll = 0;
-                }
-            },
+            Mode::Help | Mode::Rules | Mode::Why => self.on_window_key(action),
         }
     }
 
     /// Switches between English and Chinese (titles change width: columns are measured again).
-    fn toggle_lang(&mut self) {
+    pub(super) fn toggle_lang(&mut self) {
         self.lang = match self.lang {
             Lang::En => Lang::Zh,
             Lang::Zh => Lang::En,

@@ -26,7 +26,7 @@ impl App {
     pub(super) fn on_save_as_key(&mut self, action: Action, buffer: String) {
         match action {
             Action::Cancel => {
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 self.quit_after_save = false;
             }
             Action::Accept if !buffer.trim().is_empty() => {
@@ -39,7 +39,7 @@ impl App {
                     self.mode = Mode::SaveAs { buffer, cursor };
                     return;
                 }
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 if path.exists() {
                     self.mode = Mode::Ask(Question::OverwriteExisting(path));
                 } else {
@@ -113,10 +113,10 @@ impl App {
     /// A key in the export prompt: Enter exports to the name typed (never over the table itself).
     pub(super) fn on_export_key(&mut self, action: Action, buffer: String, cursor: usize) {
         match action {
-            Action::Cancel => self.mode = Mode::Normal,
+            Action::Cancel => self.mode = Mode::Table,
             Action::Accept if !buffer.trim().is_empty() => {
                 let path = PathBuf::from(buffer.trim());
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 let open = self.doc.path.as_deref();
                 if open.is_some_and(|p| p == path || crate::table::replace::is_same_file(p, &path))
                 {

@@ -199,7 +199,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             | KeyCode::Char('w') => Some(Action::Cancel),
             _ => None,
         },
-        Mode::Normal => Some(match key.code {
+        Mode::Table => Some(match key.code {
             KeyCode::Char('z') if ctrl => Action::Undo,
             KeyCode::Char('r' | 'y') if ctrl => Action::Redo,
             KeyCode::Char('s') if ctrl => Action::Save,

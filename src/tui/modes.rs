@@ -12,7 +12,7 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     /// Moving around the table.
-    Normal,
+    Table,
     /// Typing a new value for the current cell; `cursor` is a byte offset in `buffer` (as in
     /// the other typing modes).
     Edit { buffer: String, cursor: usize },
@@ -110,12 +110,12 @@ impl App {
     /// A key while typing a cell: Enter (or Tab, Shift-Tab) stores it if it is valid.
     pub(super) fn on_edit_key(&mut self, action: Action, buffer: String) {
         match action {
-            Action::Cancel => self.mode = Mode::Normal,
+            Action::Cancel => self.mode = Mode::Table,
             Action::Accept | Action::NextCell | Action::PrevCell => {
                 if !self.commit_edit(&buffer) {
                     return;
                 }
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 match action {
                     Action::NextCell if self.col + 1 < self.input_cols() => {
                         self.col += 1;
@@ -137,11 +137,11 @@ impl App {
         match action {
             Action::Cancel => {
                 self.filter = None;
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 self.relayout();
             }
             Action::Accept => {
-                self.mode = Mode::Normal;
+                self.mode = Mode::Table;
                 let shown = self.shown_rows();
                 if let Some(f) = &self.filter {
                     let text = match (self.lang, shown) {
@@ -158,13 +158,34 @@ impl App {
         }
     }
 
+    /// A key in the help, rules or explanation window: scroll it, switch the language, or
+    /// close it.
+    pub(super) fn on_window_key(&mut self, action: Action) {
+        match action {
+            Action::Lang => self.toggle_lang(),
+            // The rules may be longer than the screen.
+            Action::Up => self.overlay_scroll = self.overlay_scroll.saturating_sub(1),
+            Action::Down => {
+                self.overlay_scroll = (self.overlay_scroll + 1).min(self.overlay_max.get())
+            }
+            Action::PageUp => self.overlay_scroll = self.overlay_scroll.saturating_sub(10),
+            Action::PageDown => {
+                self.overlay_scroll = (self.overlay_scroll + 10).min(self.overlay_max.get())
+            }
+            _ => {
+                self.mode = Mode::Table;
+                self.overlay_scroll = 0;
+            }
+        }
+    }
+
     /// The answer to question `q`.
     pub(super) fn on_answer(&mut self, action: Action, q: Question) {
         if matches!(q, Question::Restore(_)) && !matches!(action, Action::Yes | Action::No) {
             // Unanswered, a later change would start a new journal over the old one.
             return;
         }
-        self.mode = Mode::Normal;
+        self.mode = Mode::Table;
         match (q, action) {
             (Question::QuitUnsaved, Action::Yes) => {
                 self.quit_after_save = true;

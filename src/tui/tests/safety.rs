@@ -49,7 +49,7 @@ fn a_second_editor_never_touches_the_first_ones_recovery_file() {
     assert!(second.read_only);
     assert_eq!(
         second.mode,
-        Mode::Normal,
+        Mode::Table,
         "no offer of a live session's changes"
     );
     assert_eq!(
@@ -62,7 +62,7 @@ fn a_second_editor_never_touches_the_first_ones_recovery_file() {
     for keys in ["lllll<Enter>", "a", "d", "u", "<C-r>", "<C-s>"] {
         second.status = None;
         press(&mut second, keys);
-        assert_eq!(second.mode, Mode::Normal, "{keys} refused");
+        assert_eq!(second.mode, Mode::Table, "{keys} refused");
         assert!(second
             .status
             .as_ref()
@@ -199,7 +199,7 @@ fn a_paste_with_line_breaks_never_runs_commands() {
     assert_eq!(app.doc.history(), (1, 0));
     // Not editing, a paste does nothing but say so.
     app.paste("dd\ndd\n");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     assert_eq!(app.doc.sheet.rows.len(), 19);
     assert_eq!(
         app.status.as_ref().unwrap().text,
@@ -529,7 +529,7 @@ fn a_recovery_file_of_damaged_records_only_is_kept_and_said_so() {
     let first = text.lines().next().unwrap().to_string();
     std::fs::write(&jpath, format!("{first}\nsxet\t0\n")).unwrap();
     let app = open(&path, Lang::En);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     let mut aside = jpath.clone().into_os_string();
     aside.push(".old");
     assert_eq!(
