@@ -14,6 +14,7 @@ use ratatui::Frame;
 use super::app::App;
 use crate::i18n::Lang;
 use panes::{DetailPane, TotalsPane};
+use table::TableView;
 
 /// The smallest terminal the table is drawn in.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -76,7 +77,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     frame.render_widget(bars::title(app, title.width), title);
-    table::draw(frame, app, body);
+    frame.render_widget(TableView::new(app), body);
     let [left, right] = pane_split(panes);
     frame.render_widget(DetailPane::new(app), left);
     frame.render_widget(TotalsPane::new(app), right);
