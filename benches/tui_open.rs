@@ -12,8 +12,8 @@ use roadsub::i18n::Lang;
 use roadsub::rules::RuleSet;
 use roadsub::table::sheet::Sheet;
 use roadsub::tui::action::Action;
+use roadsub::tui::app::App;
 use roadsub::tui::doc::Doc;
-use roadsub::tui::state::App;
 use roadsub::tui::view;
 
 fn generate(path: &std::path::Path, rows: usize) {

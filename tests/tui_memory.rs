@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use roadsub::i18n::Lang;
 use roadsub::rules::RuleSet;
 use roadsub::table::sheet::{Sheet, SheetRow};
+use roadsub::tui::app::App;
 use roadsub::tui::doc::Doc;
-use roadsub::tui::state::App;
 
 /// The system allocator, keeping count of the bytes in use and the most ever in use.
 struct Counting;

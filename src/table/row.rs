@@ -422,6 +422,36 @@ pub fn evaluate<'a>(
     }
 }
 
+/// A value of number field `field`, read the way its column is read (in a column of 万, 120
+/// is 1,200,000 yuan); `None` for a field that holds text. With `decimal`, the one place
+/// that says which parser reads which column: [`parse`] reads rows with it, and the
+/// interactive table sorts by it.
+pub fn number(field: Field, text: &str, scale: Scale) -> Option<Result<Decimal, ValueError>> {
+    match field {
+        Field::Households => Some(money::parse_households(text).map(Decimal::from)),
+        Field::Width
+        | Field::Length
+        | Field::Completed
+        | Field::Cost
+        | Field::CostPerKm
+        | Field::OtherFunds => Some(decimal(field, text, scale)),
+        Field::Id | Field::Township | Field::Village | Field::Name | Field::Class => None,
+    }
+}
+
+/// The parser of each field that holds a decimal (every number field but households, a whole
+/// count); `field` is always a constant where [`parse`] calls it, so the match folds away.
+#[inline]
+fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    match field {
+        Field::Width => money::parse_width_m(text),
+        Field::Length | Field::Completed => money::parse_length_km(text, scale),
+        Field::CostPerKm => money::parse_amount(text, scale, true),
+        // Cost and other funds: the text fields never come here.
+        _ => money::parse_amount(text, scale, false),
+    }
+}
+
 /// Reads the record into a segment, collecting every problem of the row.
 pub fn parse<'a>(
     record: &Record<'a>,
@@ -506,27 +536,28 @@ pub fn parse<'a>(
             }
         }};
     }
-    let width = value!(Field::Width, true, money::parse_width_m);
-    let length_scale = columns.scale(Field::Length);
-    let length = value!(Field::Length, true, |v| money::parse_length_km(
+    let scale = |f: Field| columns.scale(f);
+    let width = value!(Field::Width, true, |v| decimal(
+        Field::Width,
         v,
-        length_scale
+        scale(Field::Width)
     ));
-    let completed_scale = columns.scale(Field::Completed);
+    let length = value!(Field::Length, true, |v| {
+        decimal(Field::Length, v, scale(Field::Length))
+    });
     let completed = value!(Field::Completed, false, |v| {
-        money::parse_length_km(v, completed_scale)
+        decimal(Field::Completed, v, scale(Field::Completed))
     });
-    let cost_scale = columns.scale(Field::Cost);
-    let cost = value!(Field::Cost, false, |v| money::parse_amount(
-        v, cost_scale, false
+    let cost = value!(Field::Cost, false, |v| decimal(
+        Field::Cost,
+        v,
+        scale(Field::Cost)
     ));
-    let per_km_scale = columns.scale(Field::CostPerKm);
     let per_km = value!(Field::CostPerKm, false, |v| {
-        money::parse_amount(v, per_km_scale, true)
+        decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
     });
-    let other_scale = columns.scale(Field::OtherFunds);
     let other = value!(Field::OtherFunds, false, |v| {
-        money::parse_amount(v, other_scale, false)
+        decimal(Field::OtherFunds, v, scale(Field::OtherFunds))
     });
     let households = value!(Field::Households, false, money::parse_households);
     if let Some(len) = length {
@@ -579,4 +610,55 @@ pub fn parse<'a>(
             village,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{open, Item};
+
+    /// The value each field of the one row of `csv` is read as, or the problem recorded.
+    fn read_row(csv: &str) -> (Columns, Option<Segment>, Vec<RowError>) {
+        let rules = RuleSet::builtin();
+        let (columns, mut table) = open(csv.as_bytes()).unwrap();
+        let Some(Item::Record(r)) = table.next_item().unwrap() else {
+            panic!("no record")
+        };
+        let mut errors = Vec::new();
+        let segment = parse(&r, &columns, &rules, &mut errors).map(|(s, _)| s);
+        (columns, segment, errors)
+    }
+
+    #[test]
+    fn a_number_column_is_read_alike_when_sorting_and_when_reading_a_row() {
+        let head = "id,township,village,class,宽度（米）,长度（公里）,造价（万元）,已完工（公里）,户数,整合资金（万元）\n";
+        let (columns, segment, errors) = read_row(&format!(
+            "{head}A,天马乡,画青村,建制村,4.5米,850米,120,0.5,12,3\n"
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        let s = segment.unwrap();
+        let read = |f: Field, text: &str| number(f, text, columns.scale(f)).unwrap().unwrap();
+        assert_eq!(read(Field::Width, "4.5米"), s.width_m);
+        assert_eq!(read(Field::Length, "850米"), s.length_km);
+        assert_eq!(read(Field::Completed, "0.5"), s.completed_km.unwrap());
+        assert_eq!(Cost::Total(read(Field::Cost, "120")), s.cost);
+        assert_eq!(read(Field::Cost, "120").to_string(), "1200000");
+        assert_eq!(read(Field::OtherFunds, "3"), s.other_funds);
+        assert_eq!(
+            read(Field::Households, "12"),
+            Decimal::from(s.households.unwrap())
+        );
+        // A value the row refuses is refused by the same parser, for the same reason.
+        let (_, _, errors) = read_row(&format!(
+            "{head}A,天马乡,画青村,建制村,4.5,1,12万元/公里,,,\n"
+        ));
+        let Problem::Value(Field::Cost, why) = &errors[0].problem else {
+            panic!("{errors:?}")
+        };
+        let scale = columns.scale(Field::Cost);
+        assert_eq!(number(Field::Cost, "12万元/公里", scale), Some(Err(*why)));
+        // Text columns have no number: the sort compares their text.
+        assert_eq!(number(Field::Id, "12", Scale::Base), None);
+        assert_eq!(number(Field::Village, "12", Scale::Base), None);
+    }
 }

@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::state::Mode;
+use super::modes::Mode;
 use crate::i18n::Lang;
 
 /// One line of the keymap: the keys as shown, the action, and what it does in both languages.
@@ -199,7 +199,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             | KeyCode::Char('w') => Some(Action::Cancel),
             _ => None,
         },
-        Mode::Normal => Some(match key.code {
+        Mode::Table => Some(match key.code {
             KeyCode::Char('z') if ctrl => Action::Undo,
             KeyCode::Char('r' | 'y') if ctrl => Action::Redo,
             KeyCode::Char('s') if ctrl => Action::Save,

@@ -6,18 +6,28 @@
 //! - [`journal`]: every change written beside the file, so a crash loses nothing; [`lock`]:
 //!   one editor per table, so a second never takes the first one's journal for a crash's;
 //! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
-//! - [`state`]: applies actions ([`text`]: typing in a cell); [`view`]: draws the state,
-//!   computing nothing.
+//! - [`app`]: the state, and [`App::step`](app::App::step) applying an action; the state's
+//!   concerns beside it: [`lines`] (filter, sort, groups and the cursor), [`cells`] (what a
+//!   cell says), [`edits`] (changing rows, undo), [`modes`] (typing, prompts, questions;
+//!   [`text`]: the text being typed), [`files`] (save, export, recovery; [`export`]: the
+//!   report written);
+//! - [`view`]: draws the state, computing nothing; [`watch`]: ends the table on a signal or
+//!   a lost terminal.
 
 pub mod action;
+pub mod app;
 pub mod brief;
+pub mod cells;
 pub mod doc;
+pub mod edits;
 pub mod export;
+pub mod files;
 pub mod input;
 pub mod journal;
+pub mod lines;
 pub mod lock;
+pub mod modes;
 pub mod saved;
-pub mod state;
 pub mod text;
 pub mod view;
 pub mod watch;
@@ -36,8 +46,8 @@ use ratatui::Terminal;
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
+use app::App;
 use doc::Doc;
-use state::App;
 
 /// Why the interactive table could not run or stopped before the user quit.
 #[derive(Debug)]

@@ -9,9 +9,12 @@ use ratatui::layout::Size;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
+use super::app::App;
 use super::doc::{Calc, Doc};
+use super::files;
 use super::input;
-use super::state::{App, Line, Mode, Question};
+use super::lines::Line;
+use super::modes::{Mode, Question};
 use super::*;
 use crate::money::plain;
 
@@ -165,7 +168,7 @@ fn a_bad_value_is_refused_with_the_readers_message_and_the_old_value_stays() {
     );
     assert_eq!(app.doc.sheet.rows[0].get(6), "2.1");
     press(&mut app, "<Esc>");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     assert_eq!(app.doc.history(), (0, 0));
     // Below every tier is accepted, with its note.
     press(&mut app, "h<Enter><BS><BS><BS>3.0<Enter>");
@@ -242,10 +245,10 @@ fn filter_sort_and_group() {
         .count();
     assert_eq!(subtotals, 11, "one per township");
     let zhenzi = app.lines.iter().find_map(|l| match l {
-        Line::Subtotal(s) if s.0 == "镇子镇" => Some(s),
+        Line::Subtotal(s) if s.key == "镇子镇" => Some(s),
         _ => None,
     });
-    assert_eq!(plain(zhenzi.unwrap().1.subsidy.value()), "1150000.00");
+    assert_eq!(plain(zhenzi.unwrap().totals.subsidy.value()), "1150000.00");
 }
 
 #[test]
@@ -462,7 +465,7 @@ fn edits_are_not_restored_onto_a_file_that_changed_since() {
     let app = open(&path, Lang::En);
     assert_eq!(
         app.mode,
-        Mode::Normal,
+        Mode::Table,
         "no offer to apply row numbers to other rows"
     );
     let status = &app.status.as_ref().unwrap().text;
@@ -590,7 +593,7 @@ fn the_rules_window_scrolls_instead_of_wrapping_its_tables() {
         "scrolled to the budgets: {text}"
     );
     press(&mut app, "<Esc>");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
 }
 
 #[test]
@@ -619,7 +622,7 @@ fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
         "{text}"
     );
     press(&mut app, "w");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     // With lines to spare under the table, the pane grows to show the whole explanation.
     let s = screen(&mut app, 80, 40);
     let text = s.join("\n");
@@ -742,7 +745,7 @@ fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
     let mut app = open(&path, Lang::En);
     assert_eq!(total_subsidy(&app), "1500000.00");
     press(&mut app, "llll<Enter><BS><BS><BS>3.5<Enter><C-s>");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     assert!(!app.doc.modified(), "{:?}", app.status);
     let mut saved = open_workbook_auto(&path).unwrap();
     assert_eq!(saved.sheet_names(), ["道路", "备注"]);
@@ -907,7 +910,7 @@ fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same()
     // The bytes are not those the changes were made on (their hash is in the journal): the
     // journal is not offered at all, but kept.
     let app = open(&path, Lang::En);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     assert_eq!(app.doc.sheet.rows[2].get(0), "AY-01");
     assert_eq!(app.doc.sheet.rows[2].get(6), "2.1", "not moved onto AY-01");
     let mut aside = journal::journal_path(&path).into_os_string();

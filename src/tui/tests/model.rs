@@ -327,7 +327,7 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             go_to(app, i, Some(*col));
             app.step(Action::Edit, 10);
             let Some(r) = row_at(Some(i)) else {
-                assert_eq!(app.mode, Mode::Normal, "a subtotal is not edited");
+                assert_eq!(app.mode, Mode::Table, "a subtotal is not edited");
                 return;
             };
             type_over(app, value);
@@ -456,7 +456,7 @@ fn restart(slot: &mut Option<App>, m: &mut Model, step: &Step, path: &Path) {
     let app = slot.insert(open(path, Lang::En));
     m.reopen();
     if unsaved.is_empty() {
-        assert_eq!(app.mode, Mode::Normal, "nothing to recover");
+        assert_eq!(app.mode, Mode::Table, "nothing to recover");
         return;
     }
     let n = unsaved.len();
@@ -489,14 +489,14 @@ fn add(m: &mut Model, from: Option<usize>) {
 
 /// Everything the user can see or lose agrees with the model.
 fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseError> {
-    prop_assert_eq!(&app.mode, &Mode::Normal, "after {:?}", step);
+    prop_assert_eq!(&app.mode, &Mode::Table, "after {:?}", step);
     prop_assert_eq!(sheet_rows(app), m.rows.clone(), "rows after {:?}", step);
     let shown: Vec<Shown> = app
         .lines
         .iter()
         .map(|l| match l {
             Line::Row(r) => Shown::Row(*r),
-            Line::Subtotal(s) => Shown::Subtotal(s.0.clone()),
+            Line::Subtotal(s) => Shown::Subtotal(s.key.clone()),
         })
         .collect();
     let expected = m.lines();
@@ -513,10 +513,10 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
             (Line::Subtotal(s), Shown::Subtotal(_)) => {
                 let (_, sum) = m.subsidy(group.drain(..), rules);
                 prop_assert_eq!(
-                    s.1.subsidy.value(),
+                    s.totals.subsidy.value(),
                     sum,
                     "subtotal {} after {:?}",
-                    s.0,
+                    s.key,
                     step
                 );
             }

@@ -49,7 +49,7 @@ fn a_second_editor_never_touches_the_first_ones_recovery_file() {
     assert!(second.read_only);
     assert_eq!(
         second.mode,
-        Mode::Normal,
+        Mode::Table,
         "no offer of a live session's changes"
     );
     assert_eq!(
@@ -62,7 +62,7 @@ fn a_second_editor_never_touches_the_first_ones_recovery_file() {
     for keys in ["lllll<Enter>", "a", "d", "u", "<C-r>", "<C-s>"] {
         second.status = None;
         press(&mut second, keys);
-        assert_eq!(second.mode, Mode::Normal, "{keys} refused");
+        assert_eq!(second.mode, Mode::Table, "{keys} refused");
         assert!(second
             .status
             .as_ref()
@@ -199,7 +199,7 @@ fn a_paste_with_line_breaks_never_runs_commands() {
     assert_eq!(app.doc.history(), (1, 0));
     // Not editing, a paste does nothing but say so.
     app.paste("dd\ndd\n");
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     assert_eq!(app.doc.sheet.rows.len(), 19);
     assert_eq!(
         app.status.as_ref().unwrap().text,
@@ -362,11 +362,11 @@ fn a_failed_save_says_why_plainly_and_names_the_file() {
     let full = io::Error::from(io::ErrorKind::StorageFull);
     let path = std::path::Path::new("/data/plan.csv");
     assert_eq!(
-        state::save_failed(Lang::En, path, &full),
+        files::save_failed(Lang::En, path, &full),
         "could not save /data/plan.csv: the disk is full; the file on disk is as it was"
     );
     assert_eq!(
-        state::save_failed(Lang::Zh, path, &full),
+        files::save_failed(Lang::Zh, path, &full),
         "无法保存 /data/plan.csv：磁盘已满；磁盘上的文件保持原样"
     );
     // Through the table: a folder that has gone.
@@ -507,15 +507,15 @@ fn a_damaged_recovery_record_is_kept_and_counted_and_the_ones_after_it_restored(
 #[test]
 fn a_second_roadsub_on_a_new_table_says_a_new_table_in_this_folder_is_being_edited() {
     assert_eq!(
-        state::read_only_said(Lang::En, None),
+        files::read_only_said(Lang::En, None),
         "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)"
     );
     assert_eq!(
-        state::read_only_said(Lang::Zh, None),
+        files::read_only_said(Lang::Zh, None),
         "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）"
     );
     assert_eq!(
-        state::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
+        files::read_only_said(Lang::En, Some(std::path::Path::new("/data/plan.csv"))),
         "read-only: another roadsub is editing /data/plan.csv; changes and saving are for that one (x still exports)"
     );
 }
@@ -530,7 +530,7 @@ fn a_recovery_file_of_damaged_records_only_is_kept_and_said_so() {
     let first = text.lines().next().unwrap().to_string();
     std::fs::write(&jpath, format!("{first}\nsxet\t0\n")).unwrap();
     let app = open(&path, Lang::En);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.mode, Mode::Table);
     let mut aside = jpath.clone().into_os_string();
     aside.push(".old");
     assert_eq!(

@@ -1,44 +1,248 @@
-//! Bars drawn in terminal cells (progress, budget use), filled in proportion to a part of a
-//! whole. The cells are counted from decimals, so no floating point comes near an amount.
+//! The one-line bars around the table: the title (file, rows, filter, rules), the status line
+//! (the last message, or the prompt being typed into with its cursor) and the key hints.
 
-use rust_decimal::Decimal;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
 
-/// A bar of `width` cells filled in proportion `part / whole` (capped at full), in whole
-/// cells computed from decimals: no floating point anywhere near an amount.
-pub fn bar(part: Decimal, whole: Decimal, width: usize) -> String {
-    let filled = filled_cells(part, whole, width);
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+use crate::i18n::Lang;
+use crate::textwidth::{cells, truncate};
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::input::KEYMAP;
+use crate::tui::modes::Mode;
+use unicode_width::UnicodeWidthChar;
+
+/// The hint bar's keys, most needed first (what does not fit is cut from the end).
+const HINT_ORDER: [Action; 11] = [
+    Action::Help,
+    Action::Quit,
+    Action::Save,
+    Action::Edit,
+    Action::Add,
+    Action::Delete,
+    Action::Undo,
+    Action::Filter,
+    Action::Sort,
+    Action::Lang,
+    Action::Money,
+];
+
+/// The title bar: the file, whether it is modified, the rows, the filter and the rules' name.
+pub fn title(app: &App, width: u16) -> Paragraph<'static> {
+    let lang = app.lang;
+    let file = app.doc.path.as_ref().map_or_else(
+        || lang.pick("(new table)", "（新表）").to_string(),
+        |p| p.display().to_string(),
+    );
+    let rows = app.doc.sheet.rows.len();
+    let modified = if app.doc.modified() {
+        lang.pick(" [modified]", " [已修改]")
+    } else {
+        ""
+    };
+    // The filter comes before the rules' name, which is the first to be cut.
+    let filter = match (&app.filter, lang) {
+        (Some(f), Lang::En) => format!(" · filter \"{f}\": {} shown", app.lines.len()),
+        (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
+        (None, _) => String::new(),
+    };
+    let name = app.rules.meta.display_name(lang);
+    let text = match lang {
+        Lang::En => format!(
+            " roadsub — {file}{modified} · {rows} {}{filter} · {name}",
+            if rows == 1 { "row" } else { "rows" }
+        ),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter} · {name}"),
+    };
+    Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
 
-/// How many of `width` cells a bar for `part` of `whole` fills (capped at `width`).
-fn filled_cells(part: Decimal, whole: Decimal, width: usize) -> usize {
-    if whole <= Decimal::ZERO || part <= Decimal::ZERO {
-        return 0;
+/// Where the terminal's own cursor goes in the status line `area`: where typing goes, so an
+/// input method's window follows it.
+pub fn typing_cursor(app: &App, area: Rect) -> Option<Position> {
+    let p = prompt(app, usize::from(area.width))?;
+    let x = area.x + (cells(&p.label) + cells(&p.before)).min(usize::from(area.width) - 1) as u16;
+    Some(Position::new(x, area.y))
+}
+
+/// What the status line shows of the text being typed: the part around the cursor that fits.
+struct Prompt {
+    label: String,
+    /// The text before the cursor that fits (starting with `…` when the start is cut).
+    before: String,
+    /// The character under the cursor (a space at the end).
+    at: String,
+    /// The text after it, as much as the line can show.
+    after: String,
+}
+
+impl Prompt {
+    fn line<'a>(self) -> Line<'a> {
+        Line::from(vec![
+            Span::raw(self.label).bold(),
+            Span::raw(self.before),
+            Span::raw(self.at).reversed(),
+            Span::raw(self.after),
+        ])
     }
-    let cells = part
-        .checked_mul(Decimal::from(width as u64))
-        .and_then(|p| p.checked_div(whole));
-    match cells {
-        Some(c) if c < Decimal::from(width as u64) => {
-            let c = c.floor();
-            usize::try_from(c.mantissa() / 10i128.pow(c.scale())).unwrap_or(width)
+
+    fn cells(&self) -> usize {
+        cells(&self.label) + cells(&self.before) + cells(&self.at) + cells(&self.after)
+    }
+}
+
+/// The prompt being typed into, if any, cut to `width` cells around the cursor. Only the
+/// characters near the cursor are looked at, so drawing costs the same however long the text.
+fn prompt(app: &App, width: usize) -> Option<Prompt> {
+    let (label, buffer, cursor) = prompt_parts(app)?;
+    let room = width.saturating_sub(cells(&label) + 2).max(4);
+    // Back from the cursor while the text before it stays under `room` cells.
+    let mut start = cursor;
+    let mut used = 0;
+    for (i, c) in buffer[..cursor].char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w >= room {
+            break;
         }
-        _ => width,
+        used += w;
+        start = i;
+    }
+    let before = if start == 0 {
+        buffer[..cursor].to_string()
+    } else {
+        // The first character shown gives way to the `…`.
+        let skip = buffer[start..].chars().next().map_or(0, char::len_utf8);
+        format!("…{}", &buffer[(start + skip).min(cursor)..cursor])
+    };
+    let mut rest = buffer[cursor..].chars();
+    let at = rest.next().map_or(" ".to_string(), String::from);
+    let mut left = width.saturating_sub(cells(&label) + cells(&before) + cells(&at));
+    let after: String = rest
+        .take_while(|c| {
+            let w = c.width().unwrap_or(0);
+            let fits = w <= left;
+            left = left.saturating_sub(w);
+            fits
+        })
+        .collect();
+    Some(Prompt {
+        label,
+        before,
+        at,
+        after,
+    })
+}
+
+fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
+    let lang = app.lang;
+    match &app.mode {
+        Mode::Edit { buffer, cursor } => Some((
+            format!("{} {}: ", lang.pick("edit", "编辑"), app.title(app.col)),
+            buffer.as_str(),
+            *cursor,
+        )),
+        Mode::Filter { buffer, cursor } => Some((
+            lang.pick("filter: ", "筛选：").to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
+        Mode::Export { buffer, cursor } => Some((
+            lang.pick(
+                "export to (.xlsx .json .md .csv): ",
+                "导出到（.xlsx .json .md .csv）：",
+            )
+            .to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
+        Mode::SaveAs { buffer, cursor } => Some((
+            lang.pick("save as: ", "另存为：").to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
+        _ => None,
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The status line: the prompt being typed into, or the last message.
+pub fn status(app: &App, width: usize) -> Paragraph<'static> {
+    let line = match prompt(app, width) {
+        Some(p) => {
+            let used = p.cells();
+            let mut l = p.line();
+            if let (Some(s), Mode::Edit { .. }) = (&app.status, &app.mode) {
+                let room = width.saturating_sub(used + 2);
+                l.spans.push(if s.error {
+                    Span::raw(format!("  {}", truncate(&format!("✗ {}", s.text), room)))
+                        .red()
+                        .bold()
+                } else {
+                    Span::raw(format!("  {}", truncate(&s.text, room))).green()
+                });
+            }
+            l
+        }
+        None => match &app.status {
+            Some(s) if s.error => Line::from(
+                Span::raw(truncate(&format!("✗ {}", s.text), width))
+                    .red()
+                    .bold(),
+            ),
+            Some(s) => Line::from(Span::raw(truncate(&s.text, width)).green()),
+            None => Line::from(""),
+        },
+    };
+    Paragraph::new(line)
+}
 
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
+/// The key hints: what the keys do in the mode, as many whole hints as fit.
+pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
+    let lang = app.lang;
+    let spans: Vec<Span> = match app.mode {
+        Mode::Edit { .. } => vec![Span::raw(lang.pick(
+            "Enter accept · Esc cancel · Tab / Shift-Tab next / previous cell",
+            "Enter 确认 · Esc 取消 · Tab / Shift-Tab 下一格 / 上一格",
+        ))],
+        Mode::Filter { .. } => vec![Span::raw(lang.pick(
+            "type to filter · Enter keeps the filter · Esc clears it",
+            "输入文字筛选 · Enter 保留筛选 · Esc 清除筛选",
+        ))],
+        Mode::Export { .. } => vec![Span::raw(lang.pick(
+            "the extension picks the format · Enter exports · Esc cancels",
+            "扩展名决定格式 · Enter 导出 · Esc 取消",
+        ))],
+        Mode::SaveAs { .. } if app.doc.sheet.workbook.is_some() => vec![Span::raw(lang.pick(
+            "a new name (.xlsx or .csv): this workbook cannot be written back as it is · Enter saves · Esc cancels",
+            "输入新文件名（.xlsx 或 .csv）：此工作簿无法按原样写回 · Enter 保存 · Esc 取消",
+        ))],
+        Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
+            "type a file name (.csv) · Enter saves · Esc cancels",
+            "输入文件名（.csv）· Enter 保存 · Esc 取消",
+        ))],
+        _ => HINT_ORDER
+            .iter()
+            .filter_map(|a| KEYMAP.iter().find(|b| b.action == *a))
+            .filter_map(|b| {
+                let (en, zh) = b.hint?;
+                let key = b.keys.split(' ').next().unwrap_or(b.keys);
+                Some([
+                    Span::raw(format!(" {key} ")).reversed(),
+                    Span::raw(format!(" {} ", lang.pick(en, zh))),
+                ])
+            })
+            .flatten()
+            .collect(),
+    };
+    // Whole hints only: drop them from the end (the least needed) until the rest fits.
+    let mut spans = spans;
+    let total = |s: &[Span]| s.iter().map(|x| cells(&x.content)).sum::<usize>();
+    if total(&spans) > width {
+        while spans.len() > 2 && total(&spans) + 2 > width {
+            spans.truncate(spans.len() - 2);
+        }
+        spans.push(Span::raw(" …"));
     }
-
-    #[test]
-    fn bars_never_panic() {
-        assert_eq!(filled_cells(d("1"), d("2"), 20), 10);
-        assert_eq!(filled_cells(Decimal::MAX, d("0.01"), 20), 20);
-        assert_eq!(filled_cells(d("-1"), d("2"), 20), 0);
-    }
+    Paragraph::new(Line::from(spans))
 }

@@ -1,255 +1,293 @@
-//! The detail pane (why the current row's numbers are what they are) and the summary pane
-//! (totals, progress and budget use, overruns said in words).
+//! The two panes under the table, as widgets: the detail pane (why the current row's numbers
+//! are what they are) and the totals pane (totals, progress and budget use, overruns said in
+//! words). Each knows the height it needs, so the layout can give it room.
 
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
-use ratatui::Frame;
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::bars::bar;
+use super::gauge::bar;
+use crate::engine::Share;
 use crate::i18n::Lang;
 use crate::money::{self, percent};
-use crate::rules::TierChoice;
-use crate::tui::doc::Calc;
-use crate::tui::state::App;
+use crate::report::budget::Headline;
+use crate::report::Scope;
+use crate::rules::{Fund, TierChoice};
+use crate::textwidth::{cells, truncate};
+use crate::tui::app::App;
+use crate::tui::cells::Unit;
+use crate::tui::doc::{Calc, Computed};
 
-/// The detail pane's title.
-pub fn detail_title(lang: Lang) -> &'static str {
-    lang.pick(" Why these numbers ", " 计算说明 ")
+/// Why the current row's numbers are what they are; when the pane is too short for all of it,
+/// its bottom edge says so and which key shows the rest.
+pub struct DetailPane<'a> {
+    app: &'a App,
 }
 
-/// The explanation as a paragraph that wraps (with no frame).
-pub fn explanation(app: &App) -> Paragraph<'static> {
-    Paragraph::new(explanation_lines(app)).wrap(Wrap { trim: true })
-}
-
-/// How many lines the detail pane needs, frame included, at `width` cells wide.
-pub fn detail_height(app: &App, width: u16) -> usize {
-    explanation(app).line_count(width.saturating_sub(2)) + 2
-}
-
-/// How many lines the summary pane needs, frame included: one per fund and per budget, and
-/// the subsidy, shortfall and km lines.
-pub fn summary_height(app: &App) -> usize {
-    app.rules.funds.len() + app.rules.budgets.len() + 3 + 2
-}
-
-/// Draws the explanation of the current row; when the pane is too short for all of it, its
-/// bottom edge says so and which key shows the rest.
-pub fn detail(frame: &mut Frame, app: &App, area: Rect) {
-    let lang = app.lang;
-    let mut block = Block::bordered().title(detail_title(lang));
-    if detail_height(app, area.width) > usize::from(area.height) {
-        block = block.title_bottom(
-            Line::from(lang.pick(" … more: w ", " …… 按 w 看全部 "))
-                .right_aligned()
-                .yellow(),
-        );
+impl<'a> DetailPane<'a> {
+    pub fn new(app: &'a App) -> DetailPane<'a> {
+        DetailPane { app }
     }
-    frame.render_widget(explanation(app).block(block), area);
-}
 
-fn explanation_lines(app: &App) -> Vec<Line<'static>> {
-    let lang = app.lang;
-    let mut lines: Vec<Line> = Vec::new();
-    match app.current_row().map(|r| (r, app.doc.calc(&app.rules, r))) {
-        None if app.lines.is_empty() && app.filter.is_some() => lines.push(Line::from(lang.pick(
-            "No row matches the filter: Esc clears it.",
-            "没有行符合筛选条件：按 Esc 清除筛选。",
-        ))),
-        None if app.lines.is_empty() => lines.push(Line::from(lang.pick(
-            "No rows yet: press a to add one.",
-            "还没有数据行：按 a 添加一行。",
-        ))),
-        None => lines.push(Line::from(
-            lang.pick("a subtotal of the rows above", "上方各行的小计"),
-        )),
-        Some((_, Calc::Bad(errors))) => {
-            lines.push(
-                Line::from(lang.pick("This row cannot be computed:", "该行无法计算："))
-                    .red()
-                    .bold(),
-            );
-            for e in errors {
-                lines.push(Line::from(format!("• {}", e.render_value(&app.rules, lang))).red());
+    /// The pane's title (also the explanation window's).
+    pub fn title(lang: Lang) -> &'static str {
+        lang.pick(" Why these numbers ", " 计算说明 ")
+    }
+
+    /// The explanation as a paragraph that wraps (with no frame).
+    pub fn explanation(&self) -> Paragraph<'static> {
+        Paragraph::new(self.lines()).wrap(Wrap { trim: true })
+    }
+
+    /// How many lines the pane needs, frame included, at `width` cells wide.
+    pub fn height(&self, width: u16) -> usize {
+        self.explanation().line_count(width.saturating_sub(2)) + 2
+    }
+
+    fn lines(&self) -> Vec<Line<'static>> {
+        let app = self.app;
+        let lang = app.lang;
+        match app.current_row().map(|r| app.doc.calc(&app.rules, r)) {
+            None if app.lines.is_empty() && app.filter.is_some() => vec![Line::from(lang.pick(
+                "No row matches the filter: Esc clears it.",
+                "没有行符合筛选条件：按 Esc 清除筛选。",
+            ))],
+            None if app.lines.is_empty() => vec![Line::from(lang.pick(
+                "No rows yet: press a to add one.",
+                "还没有数据行：按 a 添加一行。",
+            ))],
+            None => vec![Line::from(
+                lang.pick("a subtotal of the rows above", "上方各行的小计"),
+            )],
+            Some(Calc::Bad(errors)) => {
+                let mut lines =
+                    vec![
+                        Line::from(lang.pick("This row cannot be computed:", "该行无法计算："))
+                            .red()
+                            .bold(),
+                    ];
+                for e in errors {
+                    lines.push(Line::from(format!("• {}", e.render_value(&app.rules, lang))).red());
+                }
+                lines
             }
+            Some(Calc::Good(g)) => self.computed(&g),
         }
-        Some((_, Calc::Good(g))) => {
-            let (seg, b) = (&g.segment, &g.breakdown);
-            let class = app.rules.classes[seg.class].display(lang);
-            let w = money::measure(seg.width_m);
-            let l = money::measure(seg.length_km);
-            lines.push(Line::from(match lang {
+    }
+
+    /// A row that computes: what it is, its shortfall, the notes, each fund's share and the
+    /// rules they come from.
+    fn computed(&self, g: &Computed) -> Vec<Line<'static>> {
+        let app = self.app;
+        let lang = app.lang;
+        let (seg, b) = (&g.segment, &g.breakdown);
+        let mut lines = Vec::new();
+        let class = app.rules.classes[seg.class].display(lang);
+        let w = money::measure(seg.width_m);
+        let l = money::measure(seg.length_km);
+        lines.push(Line::from(match lang {
+            Lang::En => format!(
+                "{class}, {w} m wide, {l} km; cost {}",
+                money::grouped(b.cost)
+            ),
+            Lang::Zh => format!(
+                "{class}，宽 {w} 米，长 {l} 公里；造价 {}",
+                money::grouped(b.cost)
+            ),
+        }));
+        // The shortfall first: it is what the village must raise, and the pane may be short.
+        let per = b.per_household.map(|p| match lang {
+            Lang::En => format!(" ({}/household)", money::grouped(p)),
+            Lang::Zh => format!("（每户 {}）", money::grouped(p)),
+        });
+        lines.push(Line::from(vec![
+            Span::raw(match lang {
                 Lang::En => format!(
-                    "{class}, {w} m wide, {l} km; cost {}",
-                    money::grouped(b.cost)
+                    "subsidy {} − other funds {} → ",
+                    money::grouped(b.subsidy_total),
+                    money::grouped(seg.other_funds)
                 ),
                 Lang::Zh => format!(
-                    "{class}，宽 {w} 米，长 {l} 公里；造价 {}",
-                    money::grouped(b.cost)
+                    "补助 {} − 整合资金 {} → ",
+                    money::grouped(b.subsidy_total),
+                    money::grouped(seg.other_funds)
                 ),
-            }));
-            // The shortfall first: it is what the village must raise, and the pane may be short.
-            let per = b.per_household.map(|p| match lang {
-                Lang::En => format!(" ({}/household)", money::grouped(p)),
-                Lang::Zh => format!("（每户 {}）", money::grouped(p)),
-            });
-            lines.push(Line::from(vec![
-                Span::raw(match lang {
-                    Lang::En => format!(
-                        "subsidy {} − other funds {} → ",
-                        money::grouped(b.subsidy_total),
-                        money::grouped(seg.other_funds)
-                    ),
-                    Lang::Zh => format!(
-                        "补助 {} − 整合资金 {} → ",
-                        money::grouped(b.subsidy_total),
-                        money::grouped(seg.other_funds)
-                    ),
-                }),
-                Span::raw(format!(
-                    "{} {}{}",
-                    lang.pick("shortfall", "差额"),
-                    money::grouped(b.shortfall),
-                    per.unwrap_or_default()
-                ))
-                .bold(),
-            ]));
-            // Then why a fund pays nothing or less: a short pane shows this before the sums.
-            for n in &b.notes {
-                lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
-            }
-            for (f, share) in b.shares.iter().enumerate() {
-                let fund = &app.rules.funds[f];
-                let text = match share.tier {
-                    TierChoice::Tier(t) => {
-                        let tier = &fund.tiers[t];
-                        let upto = if fund.up_to {
-                            lang.pick("up to ", "不超过")
-                        } else {
-                            ""
-                        };
-                        let cut = if share.paid < share.nominal {
-                            match lang {
-                                Lang::En => {
-                                    format!(", cut to {} by the cost", money::grouped(share.paid))
-                                }
-                                Lang::Zh => {
-                                    format!("，受造价限制核减为 {}", money::grouped(share.paid))
-                                }
-                            }
-                        } else {
-                            String::new()
-                        };
-                        match lang {
-                            Lang::En => format!(
-                                "{}: tier ≥{} m, {upto}{}/km × {l} = {}{cut}",
-                                fund.display(lang),
-                                money::measure(tier.min_width_m),
-                                money::short_yuan(tier.rate_per_km),
-                                money::grouped(share.nominal)
-                            ),
-                            Lang::Zh => format!(
-                                "{}：≥{} 米档，{upto}{}/公里 × {l} = {}{cut}",
-                                fund.display(lang),
-                                money::measure(tier.min_width_m),
-                                money::short_yuan(tier.rate_per_km),
-                                money::grouped(share.nominal)
-                            ),
-                        }
-                    }
-                    _ => format!("{}: 0.00", fund.display(lang)),
-                };
-                lines.push(Line::from(text));
-            }
-            lines.push(
-                Line::from(format!(
-                    "{}{}",
-                    lang.pick("rules: ", "依据："),
-                    app.rules.meta.display_source(lang)
-                ))
-                .dark_gray(),
-            );
+            }),
+            Span::raw(format!(
+                "{} {}{}",
+                lang.pick("shortfall", "差额"),
+                money::grouped(b.shortfall),
+                per.unwrap_or_default()
+            ))
+            .bold(),
+        ]));
+        // Then why a fund pays nothing or less: a short pane shows this before the sums.
+        for n in &b.notes {
+            lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
         }
+        for (fund, share) in app.rules.funds.iter().zip(&b.shares) {
+            lines.push(Line::from(share_line(fund, share, &l, lang)));
+        }
+        lines.push(
+            Line::from(format!(
+                "{}{}",
+                lang.pick("rules: ", "依据："),
+                app.rules.meta.display_source(lang)
+            ))
+            .dark_gray(),
+        );
+        lines
     }
-    lines
 }
 
-pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
-    let lang = app.lang;
-    let t = &app.doc.summary.total;
-    let unit = match (app.unit, lang) {
-        (crate::tui::state::Unit::Wan, _) => "万元",
-        (_, Lang::En) => "yuan",
-        (_, Lang::Zh) => "元",
+/// One fund's share of a row `length` km long: its tier, rate and amount, and what the cost
+/// cut it to.
+fn share_line(fund: &Fund, share: &Share, length: &str, lang: Lang) -> String {
+    let TierChoice::Tier(t) = share.tier else {
+        return format!("{}: 0.00", fund.display(lang));
     };
-    // The totals are always of every row, whatever the filter shows.
-    let block = Block::bordered().title(match (lang, app.filter.is_some()) {
-        (Lang::En, false) => format!(" Totals ({unit}) "),
-        (Lang::En, true) => format!(" Totals of all rows, not only those shown ({unit}) "),
-        (Lang::Zh, false) => format!(" 合计（{unit}） "),
-        (Lang::Zh, true) => format!(" 全部行合计，不限于筛选结果（{unit}） "),
-    });
-    let mut lines = Vec::new();
-    let inner = usize::from(area.width.saturating_sub(2));
-    // One figure a line, the label cut if it must be, the amount never.
-    let line = |label: &str, amount: String| {
-        let room = inner.saturating_sub(crate::textwidth::cells(&amount) + 1);
-        let label = crate::textwidth::truncate(label, room);
-        let pad = inner
-            .saturating_sub(crate::textwidth::cells(&label) + crate::textwidth::cells(&amount));
-        format!("{label}{}{amount}", " ".repeat(pad))
+    let tier = &fund.tiers[t];
+    let upto = if fund.up_to {
+        lang.pick("up to ", "不超过")
+    } else {
+        ""
     };
-    for (f, p) in app.rules.funds.iter().zip(&t.paid) {
-        lines.push(Line::from(line(
-            f.display(lang),
-            app.show_amount(p.value()),
-        )));
-    }
-    lines.push(Line::from(line(
-        lang.pick("subsidy total", "补助合计"),
-        app.show_amount(t.subsidy.value()),
-    )));
-    lines.push(
-        Line::from(line(
-            lang.pick("shortfall (village raises)", "差额（村自筹）"),
-            app.show_amount(t.shortfall.value()),
-        ))
-        .bold(),
-    );
-    let (done, planned) = (t.completed_km.value(), t.planned_km.value());
-    let label = match lang {
-        Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
-        Lang::Zh => format!(
-            "完工 {}/{} 公里 ",
-            money::measure(done),
-            money::measure(planned)
+    let cut = if share.paid < share.nominal {
+        match lang {
+            Lang::En => format!(", cut to {} by the cost", money::grouped(share.paid)),
+            Lang::Zh => format!("，受造价限制核减为 {}", money::grouped(share.paid)),
+        }
+    } else {
+        String::new()
+    };
+    match lang {
+        Lang::En => format!(
+            "{}: tier ≥{} m, {upto}{}/km × {length} = {}{cut}",
+            fund.display(lang),
+            money::measure(tier.min_width_m),
+            money::short_yuan(tier.rate_per_km),
+            money::grouped(share.nominal)
         ),
-    };
-    let room = inner
-        .saturating_sub(crate::textwidth::cells(&label) + 7)
-        .min(30);
-    lines.push(Line::from(format!(
-        "{label}{} {}",
-        bar(done, planned, room),
-        percent(done, planned)
-    )));
-    // Budget names padded to one width, so the bars start together.
-    let names: Vec<String> = app
-        .rules
-        .budgets
-        .iter()
-        .map(|b| b.display(&app.rules, lang))
-        .collect();
-    let name_width = names
-        .iter()
-        .map(|n| crate::textwidth::cells(n))
-        .max()
-        .unwrap_or(0)
-        .min(inner / 2);
-    let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, lang);
-    for (head, name) in heads.iter().zip(&names) {
+        Lang::Zh => format!(
+            "{}：≥{} 米档，{upto}{}/公里 × {length} = {}{cut}",
+            fund.display(lang),
+            money::measure(tier.min_width_m),
+            money::short_yuan(tier.rate_per_km),
+            money::grouped(share.nominal)
+        ),
+    }
+}
+
+impl Widget for DetailPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lang = self.app.lang;
+        let mut block = Block::bordered().title(DetailPane::title(lang));
+        if self.height(area.width) > usize::from(area.height) {
+            block = block.title_bottom(
+                Line::from(lang.pick(" … more: w ", " …… 按 w 看全部 "))
+                    .right_aligned()
+                    .yellow(),
+            );
+        }
+        self.explanation().block(block).render(area, buf);
+    }
+}
+
+/// The totals of every row (whatever the filter shows): what each fund pays, the subsidy and
+/// the shortfall, km completed, and each budget's use.
+pub struct TotalsPane<'a> {
+    app: &'a App,
+}
+
+impl<'a> TotalsPane<'a> {
+    pub fn new(app: &'a App) -> TotalsPane<'a> {
+        TotalsPane { app }
+    }
+
+    /// How many lines the pane needs, frame included: one per fund and per budget, and the
+    /// subsidy, shortfall and km lines.
+    pub fn height(&self) -> usize {
+        self.app.rules.funds.len() + self.app.rules.budgets.len() + 3 + 2
+    }
+
+    fn block(&self) -> Block<'static> {
+        let unit = match (self.app.unit, self.app.lang) {
+            (Unit::Wan, _) => "万元",
+            (_, Lang::En) => "yuan",
+            (_, Lang::Zh) => "元",
+        };
+        // The totals are always of every row, whatever the filter shows.
+        Block::bordered().title(match (self.app.lang, self.app.filter.is_some()) {
+            (Lang::En, false) => format!(" Totals ({unit}) "),
+            (Lang::En, true) => format!(" Totals of all rows, not only those shown ({unit}) "),
+            (Lang::Zh, false) => format!(" 合计（{unit}） "),
+            (Lang::Zh, true) => format!(" 全部行合计，不限于筛选结果（{unit}） "),
+        })
+    }
+
+    /// The amounts, one a line in `inner` cells, the label cut if it must be, the amount never.
+    fn amounts(&self, inner: usize) -> Vec<Line<'static>> {
+        let (app, lang) = (self.app, self.app.lang);
+        let t = &app.doc.summary.total;
+        let line = |label: &str, amount: String| {
+            let room = inner.saturating_sub(cells(&amount) + 1);
+            let label = truncate(label, room);
+            let pad = inner.saturating_sub(cells(&label) + cells(&amount));
+            format!("{label}{}{amount}", " ".repeat(pad))
+        };
+        let mut lines = Vec::new();
+        for (f, p) in app.rules.funds.iter().zip(&t.paid) {
+            lines.push(Line::from(line(
+                f.display(lang),
+                app.show_amount(p.value()),
+            )));
+        }
+        lines.push(Line::from(line(
+            lang.pick("subsidy total", "补助合计"),
+            app.show_amount(t.subsidy.value()),
+        )));
+        lines.push(
+            Line::from(line(
+                lang.pick("shortfall (village raises)", "差额（村自筹）"),
+                app.show_amount(t.shortfall.value()),
+            ))
+            .bold(),
+        );
+        lines
+    }
+
+    /// Km completed of km planned, as a bar and a percentage.
+    fn progress(&self, inner: usize) -> Line<'static> {
+        let t = &self.app.doc.summary.total;
+        let (done, planned) = (t.completed_km.value(), t.planned_km.value());
+        let label = match self.app.lang {
+            Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
+            Lang::Zh => format!(
+                "完工 {}/{} 公里 ",
+                money::measure(done),
+                money::measure(planned)
+            ),
+        };
+        let room = inner.saturating_sub(cells(&label) + 7).min(30);
+        Line::from(format!(
+            "{label}{} {}",
+            bar(done, planned, room),
+            percent(done, planned)
+        ))
+    }
+
+    /// A budget's line: its name padded to `name_width` (so the bars start together), a bar
+    /// of its use and an overrun said in words.
+    fn budget(
+        &self,
+        head: &Headline,
+        name: &str,
+        name_width: usize,
+        inner: usize,
+    ) -> Line<'static> {
+        let (app, lang) = (self.app, self.app.lang);
         let (used, envelope) = (head.line.used, head.line.envelope);
         let over = head.over > 0;
         let style = if over {
@@ -260,32 +298,57 @@ pub fn summary(frame: &mut Frame, app: &App, area: Rect) {
         // An overrun is said in words first; the bar takes what room is left. A per-village
         // budget's bar is its fullest village's, and the words count the villages over.
         let words = match (head.line.scope, head.line.over_by()) {
-            (crate::report::Scope::Whole, Some(by)) => match lang {
+            (Scope::Whole, Some(by)) => match lang {
                 Lang::En => format!(" OVER by {}", app.show_amount(by)),
                 Lang::Zh => format!(" 超出 {}", app.show_amount(by)),
             },
-            (crate::report::Scope::Village { .. }, _) if over => match lang {
+            (Scope::Village { .. }, _) if over => match lang {
                 Lang::En => format!(" {} of {} villages OVER", head.over, head.lines),
                 Lang::Zh => format!(" {}/{} 个村超出", head.over, head.lines),
             },
             _ => String::new(),
         };
         // The words and a bar of at least 5 cells come before the whole name.
-        let fits = inner.saturating_sub(8 + 5 + crate::textwidth::cells(&words) + 1);
+        let fits = inner.saturating_sub(8 + 5 + cells(&words) + 1);
         let width = name_width.min(fits);
-        let short = crate::textwidth::truncate(name, width);
+        let short = truncate(name, width);
         let label = format!(
             "{short}{} ",
-            " ".repeat(width.saturating_sub(crate::textwidth::cells(&short)))
+            " ".repeat(width.saturating_sub(cells(&short)))
         );
-        let fixed = crate::textwidth::cells(&label) + 8 + crate::textwidth::cells(&words);
+        let fixed = cells(&label) + 8 + cells(&words);
         let room = inner.saturating_sub(fixed).min(20);
         let text = format!(
             "{label}{} {}{words}",
             bar(used, envelope, room),
             percent(used, envelope)
         );
-        lines.push(Line::from(Span::styled(text, style)));
+        Line::from(Span::styled(text, style))
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+impl Widget for TotalsPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (app, lang) = (self.app, self.app.lang);
+        let inner = usize::from(area.width.saturating_sub(2));
+        let mut lines = self.amounts(inner);
+        lines.push(self.progress(inner));
+        let names: Vec<String> = app
+            .rules
+            .budgets
+            .iter()
+            .map(|b| b.display(&app.rules, lang))
+            .collect();
+        let name_width = names
+            .iter()
+            .map(|n| cells(n))
+            .max()
+            .unwrap_or(0)
+            .min(inner / 2);
+        let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, lang);
+        for (head, name) in heads.iter().zip(&names) {
+            lines.push(self.budget(head, name, name_width, inner));
+        }
+        Paragraph::new(lines).block(self.block()).render(area, buf);
+    }
 }

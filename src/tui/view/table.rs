@@ -1,16 +1,18 @@
 //! The segment table: a frozen header, the visible lines only, columns sized to their
 //! content in terminal cells and scrolled sideways to keep the current column in view.
 
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line as TextLine, Span};
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::i18n::Lang;
 use crate::table::Field;
 use crate::textwidth::{cells, truncate};
-use crate::tui::state::{App, Line, Mode};
+use crate::tui::app::App;
+use crate::tui::lines::{Line, Subtotal};
+use crate::tui::modes::Mode;
 use unicode_width::UnicodeWidthChar;
 
 /// A cell padded or cut to exactly `width` cells.
@@ -37,6 +39,17 @@ fn head(text: &str, width: usize) -> &str {
     text
 }
 
+/// Whether column `c` is aligned right: it holds numbers (every computed column does).
+fn right_aligned(app: &App, c: usize) -> bool {
+    c >= app.input_cols()
+        || app
+            .doc
+            .sheet
+            .columns
+            .field_at(c)
+            .is_some_and(Field::is_number)
+}
+
 /// The first input column to show so that the current one fits in `width` cells.
 fn first_column(app: &App, width: usize) -> usize {
     if app.col >= app.input_cols() {
@@ -55,13 +68,13 @@ fn first_column(app: &App, width: usize) -> usize {
     first
 }
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    // The computed columns stay on the right, always in view; the input columns scroll.
-    let width = usize::from(area.width);
+/// The columns shown in `width` cells: the id (kept at the left when the others scroll, so
+/// every row can be told apart), the input columns around the current one, and the computed
+/// columns, always in view on the right.
+fn visible_columns(app: &App, width: usize) -> Vec<usize> {
     let computed: Vec<usize> = (app.input_cols()..app.ncols()).collect();
     let computed_width: usize = computed.iter().map(|&c| app.widths[c] + 1).sum();
     let room = width.saturating_sub(2 + computed_width);
-    // The id column stays at the left when the others scroll, so every row can be told apart.
     let id = app.doc.sheet.columns.index(Field::Id);
     let mut first = first_column(app, room);
     let mut visible = Vec::new();
@@ -80,14 +93,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         used += w;
     }
     visible.extend(computed);
+    visible
+}
+
+/// The header: each visible column's title, after its sort arrow.
+fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
     let marker = |c: usize| match app.sort {
         Some((s, false)) if s == c => "↑",
         Some((s, true)) if s == c => "↓",
         _ => "",
     };
-    let mut lines = Vec::new();
     let mut header = vec![Span::raw("  ")];
-    for &c in &visible {
+    for &c in visible {
         // The sort arrow first, so a narrow column cannot cut it off.
         let title = format!("{}{}", marker(c), app.title(c));
         let style = if c >= app.input_cols() {
@@ -96,107 +113,126 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             Style::new().bold()
         };
         header.push(Span::styled(
-            fit(&title, app.widths[c], app.numeric(c)),
+            fit(&title, app.widths[c], right_aligned(app, c)),
             style,
         ));
         header.push(Span::raw(" "));
     }
-    lines.push(TextLine::from(header).underlined());
-    let height = usize::from(area.height.saturating_sub(1));
-    let end = (app.top + height).min(app.lines.len());
-    for i in app.top..end {
-        let current = i == app.cursor;
-        let mut spans = Vec::new();
-        match &app.lines[i] {
-            Line::Row(r) => {
-                let bad = !app.doc.is_good(*r);
-                spans.push(if bad {
-                    Span::raw("✗ ").red().bold()
-                } else {
-                    Span::raw("  ")
-                });
-                for &c in &visible {
-                    let text = match (&app.mode, current && c == app.col) {
-                        (Mode::Edit { buffer, .. }, true) => {
-                            head(buffer, app.widths[c]).to_string()
-                        }
-                        _ => app.cell(*r, c),
-                    };
-                    let mut style = if c >= app.input_cols() {
-                        Style::new().cyan()
-                    } else {
-                        Style::new()
-                    };
-                    if current {
-                        style = style.reversed();
-                    }
-                    if current && c == app.col {
-                        style = Style::new().black().on_yellow().bold();
-                    }
-                    spans.push(Span::styled(
-                        fit(&text, app.widths[c], app.numeric(c)),
-                        style,
-                    ));
-                    spans.push(if current {
-                        Span::raw(" ").reversed()
-                    } else {
-                        Span::raw(" ")
-                    });
-                }
-            }
-            Line::Subtotal(sub) => {
-                let (key, totals) = sub.as_ref();
-                let style = if current {
-                    Style::new().bold().reversed()
-                } else {
-                    Style::new().bold()
-                };
-                spans.push(Span::raw("Σ "));
-                // The group's name and count span the visible input columns.
-                let input: Vec<usize> = visible
-                    .iter()
-                    .copied()
-                    .filter(|&c| c < app.input_cols())
-                    .collect();
-                let span_width: usize = input.iter().map(|&c| app.widths[c] + 1).sum();
-                if span_width > 0 {
-                    let label = match app.lang {
-                        Lang::En => format!(
-                            "subtotal {key} ({} {})",
-                            totals.segments,
-                            if totals.segments == 1 { "row" } else { "rows" }
-                        ),
-                        Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
-                    };
-                    spans.push(Span::styled(fit(&label, span_width, false), style));
-                }
-                for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
-                    let text = if c >= app.input_cols() {
-                        let f = c - app.input_cols();
-                        let amount = match f {
-                            _ if f < totals.paid.len() => totals.paid[f].value(),
-                            _ if f == totals.paid.len() => totals.subsidy.value(),
-                            _ => totals.shortfall.value(),
-                        };
-                        app.show_amount(amount)
-                    } else {
-                        String::new()
-                    };
-                    spans.push(Span::styled(
-                        fit(&text, app.widths[c], app.numeric(c)),
-                        style,
-                    ));
-                    spans.push(Span::raw(" "));
-                }
-            }
+    TextLine::from(header).underlined()
+}
+
+/// Sheet row `r`'s line: ✗ when it cannot be computed, the cell being typed into showing
+/// the text typed so far.
+fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'static> {
+    let bad = !app.doc.is_good(r);
+    let mut spans = vec![if bad {
+        Span::raw("✗ ").red().bold()
+    } else {
+        Span::raw("  ")
+    }];
+    for &c in visible {
+        let text = match (&app.mode, current && c == app.col) {
+            (Mode::Edit { buffer, .. }, true) => head(buffer, app.widths[c]).to_string(),
+            _ => app.cell(r, c),
+        };
+        let mut style = if c >= app.input_cols() {
+            Style::new().cyan()
+        } else {
+            Style::new()
+        };
+        if current {
+            style = style.reversed();
         }
-        lines.push(TextLine::from(spans));
+        if current && c == app.col {
+            style = Style::new().black().on_yellow().bold();
+        }
+        spans.push(Span::styled(
+            fit(&text, app.widths[c], right_aligned(app, c)),
+            style,
+        ));
+        spans.push(if current {
+            Span::raw(" ").reversed()
+        } else {
+            Span::raw(" ")
+        });
     }
-    if app.lines.is_empty() {
-        lines.push(TextLine::from(app.lang.pick(
-            "  (no rows: press a to add one)",
-            "  （没有数据行：按 a 添加）",
-        )));
+    TextLine::from(spans)
+}
+
+/// A group's subtotal line: its name and count across the visible input columns, its sums
+/// under the computed ones.
+fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) -> TextLine<'static> {
+    let (key, totals) = (&sub.key, &sub.totals);
+    let style = if current {
+        Style::new().bold().reversed()
+    } else {
+        Style::new().bold()
+    };
+    let mut spans = vec![Span::raw("Σ ")];
+    let span_width: usize = visible
+        .iter()
+        .filter(|&&c| c < app.input_cols())
+        .map(|&c| app.widths[c] + 1)
+        .sum();
+    if span_width > 0 {
+        let label = match app.lang {
+            Lang::En => format!(
+                "subtotal {key} ({} {})",
+                totals.segments,
+                if totals.segments == 1 { "row" } else { "rows" }
+            ),
+            Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
+        };
+        spans.push(Span::styled(fit(&label, span_width, false), style));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
+        let f = c - app.input_cols();
+        let amount = match f {
+            _ if f < totals.paid.len() => totals.paid[f].value(),
+            _ if f == totals.paid.len() => totals.subsidy.value(),
+            _ => totals.shortfall.value(),
+        };
+        let text = app.show_amount(amount);
+        spans.push(Span::styled(
+            fit(&text, app.widths[c], right_aligned(app, c)),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    TextLine::from(spans)
+}
+
+/// The table: a frozen header over the lines from the first one on screen.
+pub struct TableView<'a> {
+    app: &'a App,
+}
+
+impl<'a> TableView<'a> {
+    pub fn new(app: &'a App) -> TableView<'a> {
+        TableView { app }
+    }
+}
+
+impl Widget for TableView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let visible = visible_columns(app, usize::from(area.width));
+        let mut lines = vec![header(app, &visible)];
+        let height = usize::from(area.height.saturating_sub(1));
+        let end = (app.top + height).min(app.lines.len());
+        for i in app.top..end {
+            let current = i == app.cursor;
+            lines.push(match &app.lines[i] {
+                Line::Row(r) => row_line(app, *r, &visible, current),
+                Line::Subtotal(sub) => subtotal_line(app, sub, &visible, current),
+            });
+        }
+        if app.lines.is_empty() {
+            lines.push(TextLine::from(app.lang.pick(
+                "  (no rows: press a to add one)",
+                "  （没有数据行：按 a 添加）",
+            )));
+        }
+        Paragraph::new(lines).render(area, buf);
+    }
 }

@@ -1,0 +1,359 @@
+//! The state of the interactive table and [`App::step`], which applies one [`Action`]: the
+//! fields every concern shares, opening a table (and offering what an earlier session left),
+//! and the keys of the table itself. Nothing here draws, and nothing here computes money: it
+//! asks the [`Doc`] (and so the engine). The other concerns are beside it: [`super::lines`]
+//! (what lines are shown), [`super::cells`] (what a cell says), [`super::edits`] (changing
+//! rows), [`super::modes`] (typing, prompts and questions), [`super::files`] (saving,
+//! exporting, recovery).
+
+use std::path::PathBuf;
+
+use super::action::Action;
+use super::cells::Unit;
+use super::doc::Doc;
+use super::files::{journal_data, read_only_said};
+use super::journal::{base_of, Journal};
+use super::lines::{Grouping, Line};
+use super::lock;
+use super::modes::{Mode, Question};
+use super::text;
+use crate::i18n::Lang;
+use crate::rules::RuleSet;
+
+/// A message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a refusal or failure.
+    pub error: bool,
+}
+
+/// The whole state of the interactive table.
+pub struct App {
+    /// The data and its breakdowns.
+    pub doc: Doc,
+    /// The rules in force.
+    pub rules: RuleSet,
+    /// The interface language.
+    pub lang: Lang,
+    /// What keys do now.
+    pub mode: Mode,
+    /// The lines shown, after filter, sort and grouping.
+    pub lines: Vec<Line>,
+    /// The current line.
+    pub cursor: usize,
+    /// The current column (input columns, then one per fund, subsidy, shortfall).
+    pub col: usize,
+    /// The first line on screen.
+    pub top: usize,
+    /// Sort column and whether descending.
+    pub sort: Option<(usize, bool)>,
+    /// Rows must contain this text (case-insensitive).
+    pub filter: Option<String>,
+    /// Grouping with subtotals.
+    pub grouping: Grouping,
+    /// Money unit.
+    pub unit: Unit,
+    /// The last message.
+    pub status: Option<Status>,
+    /// Set when the program should end.
+    pub quit: bool,
+    /// Width in cells of each column's widest text.
+    pub widths: Vec<usize>,
+    /// Every change, written beside the file as it is made (see [`Journal`]); `None` when
+    /// read-only.
+    pub(super) journal: Option<Journal>,
+    /// Quit once the save under way (perhaps after a question) succeeds.
+    pub(super) quit_after_save: bool,
+    /// Lines scrolled in the help, rules or explanation window.
+    pub overlay_scroll: usize,
+    /// How far that window can scroll, as last drawn (so scrolling past the end does not
+    /// pile up key presses that must be undone).
+    pub overlay_max: std::cell::Cell<usize>,
+    /// This editor's hold on the table (see [`lock`]); `None` when read-only, or when the
+    /// lock could not be taken for another reason (a directory that cannot be written).
+    pub(super) lock: Option<lock::Lock>,
+    /// Another roadsub is editing the same table: this one only shows it.
+    pub read_only: bool,
+}
+
+impl App {
+    /// A state over `doc`; asks about a recovery journal when one is waiting.
+    pub fn new(doc: Doc, rules: RuleSet, lang: Lang) -> App {
+        let data = journal_data(&doc);
+        let base = base_of(doc.sheet.stamp);
+        // Without the lock, the journal beside the table is a running editor's: not ours to
+        // offer, set aside or remove, nor to write to.
+        let (held, read_only) = match lock::take(&data) {
+            Ok(Some(l)) => (Some(l), false),
+            Ok(None) => (None, true),
+            Err(_) => (None, false),
+        };
+        let journal = (!read_only).then(|| Journal::new(&data, base.clone()));
+        let earlier = (!read_only && Journal::exists(&data))
+            .then(|| Journal::read(&data, doc.sheet.columns.names.len()));
+        let mut app = App {
+            doc,
+            rules,
+            lang,
+            mode: Mode::Table,
+            lines: Vec::new(),
+            cursor: 0,
+            col: 0,
+            top: 0,
+            sort: None,
+            filter: None,
+            grouping: Grouping::None,
+            unit: Unit::Wan,
+            status: None,
+            quit: false,
+            widths: Vec::new(),
+            journal,
+            quit_after_save: false,
+            overlay_scroll: 0,
+            overlay_max: std::cell::Cell::new(0),
+            lock: held,
+            read_only,
+        };
+        app.measure_all();
+        app.relayout();
+        if read_only {
+            app.say_read_only();
+        }
+        match earlier {
+            None => {}
+            Some(Ok(found)) if found.entries.is_empty() && found.bad.is_empty() => {
+                if let Some(j) = &mut app.journal {
+                    j.clear();
+                }
+            }
+            Some(Ok(found)) if found.base == base && !found.entries.is_empty() => {
+                app.mode = Mode::Ask(Question::Restore(found.entries.len()))
+            }
+            Some(found) => {
+                // The file changed since (or the journal is damaged): applying the changes by
+                // row number could put them on the wrong rows. Keep them aside instead.
+                let aside = Journal::set_aside(&data)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let only_damaged = found.is_ok_and(|f| f.base == base);
+                app.say_owned(
+                    match (lang, only_damaged) {
+                        (Lang::En, false) => format!(
+                            "kept in {aside}: unsaved changes from an earlier session, which no longer fit the file"
+                        ),
+                        (Lang::Zh, false) => format!("已另存于 {aside}：上次会话未保存的修改，与已变更的文件不符"),
+                        (Lang::En, true) => format!(
+                            "kept in {aside}: the recovery file of an earlier session, none of whose records could be read"
+                        ),
+                        (Lang::Zh, true) => format!("已另存于 {aside}：上次会话的恢复文件，其中的记录均已损坏，无法读取"),
+                    },
+                    true,
+                );
+            }
+        }
+        app
+    }
+
+    /// The recovery journal, to fail its writes (tests).
+    #[cfg(test)]
+    pub fn journal_mut(&mut self) -> Option<&mut Journal> {
+        self.journal.as_mut()
+    }
+
+    /// The lock file this editor holds, if any.
+    pub fn lock_file(&self) -> Option<PathBuf> {
+        self.lock.as_ref().map(|l| l.path().to_path_buf())
+    }
+
+    /// Why this editor changes nothing.
+    fn say_read_only(&mut self) {
+        let text = read_only_said(self.lang, self.doc.path.as_deref());
+        self.say_owned(text, true);
+    }
+
+    /// Puts a message on the status line, in the interface language.
+    pub(super) fn say(&mut self, en: &str, zh: &str, error: bool) {
+        self.status = Some(Status {
+            text: self.lang.pick(en, zh).to_string(),
+            error,
+        });
+    }
+
+    /// Puts a message already in the interface language on the status line.
+    pub(super) fn say_owned(&mut self, text: String, error: bool) {
+        self.status = Some(Status { text, error });
+    }
+
+    /// Applies one action.
+    pub fn step(&mut self, action: Action, page: usize) {
+        if !matches!(self.mode, Mode::Edit { .. }) || !matches!(action, Action::Char(_)) {
+            // A message stays until the next thing happens.
+            if !matches!(action, Action::Accept | Action::NextCell | Action::PrevCell) {
+                self.status = None;
+            }
+        }
+        // Typing edits the text in place: copying a long cell at every key would make typing
+        // in it quadratic.
+        if let Some((buffer, cursor)) = self.mode.text_mut() {
+            if text::edit(action, buffer, cursor) {
+                self.after_typing();
+                return;
+            }
+        }
+        match self.mode.clone() {
+            Mode::Table => self.on_table_key(action, page),
+            Mode::Edit { buffer, .. } => self.on_edit_key(action, buffer),
+            Mode::Filter { .. } => self.on_filter_key(action),
+            Mode::SaveAs { buffer, .. } => self.on_save_as_key(action, buffer),
+            Mode::Export { buffer, cursor } => self.on_export_key(action, buffer, cursor),
+            Mode::Ask(q) => self.on_answer(action, q),
+            Mode::Help | Mode::Rules | Mode::Why => self.on_window_key(action),
+        }
+    }
+
+    /// Switches between English and Chinese (titles change width: columns are measured again).
+    pub(super) fn toggle_lang(&mut self) {
+        self.lang = match self.lang {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        };
+        self.measure_all();
+    }
+
+    /// What an action does on the table itself, with no prompt or window open; `page` is
+    /// how many lines the table shows.
+    fn on_table_key(&mut self, action: Action, page: usize) {
+        if self.read_only
+            && matches!(
+                action,
+                Action::Edit
+                    | Action::Add
+                    | Action::Delete
+                    | Action::Undo
+                    | Action::Redo
+                    | Action::Save
+            )
+        {
+            return self.say_read_only();
+        }
+        let last = self.lines.len().saturating_sub(1);
+        let page = page.max(1);
+        match action {
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(last),
+            Action::Left => self.col = self.col.saturating_sub(1),
+            Action::Right => self.col = (self.col + 1).min(self.ncols() - 1),
+            Action::PageUp => self.cursor = self.cursor.saturating_sub(page),
+            Action::PageDown => self.cursor = (self.cursor + page).min(last),
+            Action::Home => self.col = 0,
+            Action::End => self.col = self.ncols() - 1,
+            Action::Top => self.cursor = 0,
+            Action::Bottom => self.cursor = last,
+            Action::Edit => self.start_edit(),
+            Action::Add => self.add_row(),
+            Action::Delete => self.delete_row(),
+            Action::Undo => match self.undo_change() {
+                Some((op, before)) => {
+                    self.after_change(&op, before.as_ref());
+                    let what = self.describe_change(&op);
+                    self.say_owned(
+                        format!("{}{what}", self.lang.pick("undone: ", "已撤销：")),
+                        false,
+                    );
+                }
+                None => self.say("nothing to undo", "没有可撤销的操作", false),
+            },
+            Action::Redo => match self.redo_change() {
+                Some((op, before)) => {
+                    self.after_change(&op, before.as_ref());
+                    let what = self.describe_change(&op);
+                    self.say_owned(
+                        format!("{}{what}", self.lang.pick("redone: ", "已重做：")),
+                        false,
+                    );
+                }
+                None => self.say("nothing to redo", "没有可重做的操作", false),
+            },
+            Action::Filter => {
+                let buffer = self.filter.clone().unwrap_or_default();
+                let cursor = buffer.len();
+                self.mode = Mode::Filter { buffer, cursor };
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                self.jump_to_match(action == Action::NextMatch)
+            }
+            Action::Sort => {
+                self.sort = match self.sort {
+                    Some((c, false)) if c == self.col => Some((c, true)),
+                    Some((c, true)) if c == self.col => None,
+                    _ => Some((self.col, false)),
+                };
+                self.relayout();
+            }
+            Action::Group => {
+                self.grouping = match self.grouping {
+                    Grouping::None => Grouping::Township,
+                    Grouping::Township => Grouping::Village,
+                    Grouping::Village => Grouping::None,
+                };
+                self.relayout();
+                match self.grouping {
+                    Grouping::Township => self.say(
+                        "grouped by township, with subtotals",
+                        "按乡镇分组小计",
+                        false,
+                    ),
+                    Grouping::Village => {
+                        self.say("grouped by village, with subtotals", "按村分组小计", false)
+                    }
+                    Grouping::None => self.say("not grouped", "已取消分组", false),
+                }
+            }
+            Action::Save => self.save(false),
+            Action::Quit => {
+                if self.doc.modified() {
+                    self.mode = Mode::Ask(Question::QuitUnsaved);
+                } else {
+                    self.quit_without_saving();
+                }
+            }
+            Action::Lang => self.toggle_lang(),
+            Action::Money => {
+                self.unit = match self.unit {
+                    Unit::Wan => Unit::Yuan,
+                    Unit::Yuan => Unit::Wan,
+                };
+                self.measure_all();
+            }
+            Action::Rules => self.mode = Mode::Rules,
+            Action::Why => self.mode = Mode::Why,
+            Action::Export => {
+                // Offer the table's own name with .xlsx, the usual report.
+                let buffer = self
+                    .doc
+                    .path
+                    .as_ref()
+                    .map(|p| p.with_extension("report.xlsx").display().to_string())
+                    .unwrap_or_else(|| "report.xlsx".to_string());
+                let cursor = buffer.len();
+                self.mode = Mode::Export { buffer, cursor };
+            }
+            Action::Help => self.mode = Mode::Help,
+            Action::Cancel if self.filter.is_some() => {
+                self.filter = None;
+                self.relayout();
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the program; what the journal holds is given up with the changes.
+    pub(super) fn quit_without_saving(&mut self) {
+        if let Some(j) = &mut self.journal {
+            j.clear();
+        }
+        self.quit = true;
+    }
+}

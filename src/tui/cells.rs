@@ -1,0 +1,107 @@
+//! What each cell of the table says: column titles, a row's input text or computed amount in
+//! the unit chosen, and the column widths measured from them. The view draws these texts; the
+//! sort compares them; so they are made in one place.
+
+use rust_decimal::Decimal;
+
+use super::app::App;
+use super::brief::Column;
+use crate::i18n::Lang;
+use crate::money;
+use crate::textwidth::cells;
+
+/// The unit amounts are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// 万元, two decimals.
+    Wan,
+    /// 元, two decimals with separators.
+    Yuan,
+}
+
+/// Rows measured for column widths when a table is opened.
+const MEASURED_ROWS: usize = 2000;
+
+impl App {
+    /// Number of input columns.
+    pub fn input_cols(&self) -> usize {
+        self.doc.sheet.columns.names.len()
+    }
+
+    /// Number of columns shown: input, one per fund, subsidy, shortfall.
+    pub fn ncols(&self) -> usize {
+        self.input_cols() + self.rules.funds.len() + 2
+    }
+
+    /// A column's title.
+    pub fn title(&self, c: usize) -> String {
+        let n = self.input_cols();
+        if c < n {
+            return self.doc.sheet.columns.names[c].clone();
+        }
+        let f = c - n;
+        if let Some(fund) = self.rules.funds.get(f) {
+            // English fund names are sentences; the id (also the batch column) is short.
+            return match self.lang {
+                Lang::En => fund.id.clone(),
+                Lang::Zh => fund.name.clone(),
+            };
+        }
+        if f == self.rules.funds.len() {
+            self.lang.pick("subsidy", "补助合计").to_string()
+        } else {
+            self.lang.pick("shortfall", "差额").to_string()
+        }
+    }
+
+    /// An amount in the unit chosen.
+    pub fn show_amount(&self, amount: Decimal) -> String {
+        match self.unit {
+            Unit::Yuan => money::grouped(amount),
+            Unit::Wan => money::grouped_wan(amount, self.rules.meta.rounding),
+        }
+    }
+
+    /// A computed column's amount for a row, if the row is good.
+    pub fn computed_amount(&self, row: usize, c: usize) -> Option<Decimal> {
+        let f = c.checked_sub(self.input_cols())?;
+        let funds = self.rules.funds.len();
+        let column = match f {
+            _ if f < funds => Column::Paid(f),
+            _ if f == funds => Column::Subsidy,
+            _ => Column::Shortfall,
+        };
+        self.doc.amount(row, column)
+    }
+
+    /// The text of a cell.
+    pub fn cell(&self, row: usize, c: usize) -> String {
+        if c < self.input_cols() {
+            return self.doc.sheet.rows[row].get(c).to_string();
+        }
+        match self.computed_amount(row, c) {
+            Some(a) => self.show_amount(a),
+            None => "—".to_string(),
+        }
+    }
+
+    /// Sizes columns to their titles and the first rows' contents; rows edited later widen
+    /// them as needed. Measuring a million rows would cost seconds at every start.
+    pub(super) fn measure_all(&mut self) {
+        let n = self.ncols();
+        self.widths = (0..n).map(|c| cells(&self.title(c))).collect();
+        for row in 0..self.doc.sheet.rows.len().min(MEASURED_ROWS) {
+            self.measure_row(row);
+        }
+    }
+
+    /// Widens columns to fit row `row`'s cells (up to 30 cells each).
+    pub(super) fn measure_row(&mut self, row: usize) {
+        for c in 0..self.ncols() {
+            let w = cells(&self.cell(row, c)).min(30);
+            if let Some(slot) = self.widths.get_mut(c) {
+                *slot = (*slot).max(w);
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Changing rows: editing a cell, adding and deleting rows, undo and redo, each change written
+//! to the recovery journal and said in a few words on the status line.
+
+use super::app::App;
+use super::doc::{Doc, Op};
+use super::lines::{Grouping, Line};
+use crate::i18n::Lang;
+use crate::table::sheet::SheetRow;
+use crate::table::Field;
+
+impl App {
+    /// What the cursor is on when it is not on a row.
+    pub(super) fn say_not_a_row(&mut self) {
+        if self.lines.is_empty() {
+            self.say(
+                "there is no row here: press a to add one",
+                "这里没有数据行：按 a 添加",
+                true,
+            );
+        } else {
+            self.say("a subtotal cannot be changed", "小计行不能修改", true);
+        }
+    }
+
+    /// A change in a few words, for the status line.
+    pub(super) fn describe_change(&self, op: &Op) -> String {
+        let id = |row: &SheetRow| {
+            let i = self.doc.sheet.columns.index(Field::Id).unwrap_or(0);
+            row.get(i).to_string()
+        };
+        match op {
+            Op::Set {
+                row, col, old, new, ..
+            } => {
+                let who = self.doc.sheet.rows.get(*row).map(id).unwrap_or_default();
+                format!("{who} {} {old} → {new}", self.title(*col))
+            }
+            Op::Insert { at, row } => {
+                format!(
+                    "{} {}",
+                    self.lang.pick("row back at", "恢复行，位置"),
+                    row_name(*at, &id(row))
+                )
+            }
+            Op::Delete { at, row } => {
+                format!(
+                    "{} {}",
+                    self.lang.pick("row removed at", "移除行，位置"),
+                    row_name(*at, &id(row))
+                )
+            }
+        }
+    }
+
+    /// The row a change is about to set a field of, as it is before the change.
+    pub(super) fn row_before(&self, op: Option<&Op>) -> Option<SheetRow> {
+        match op? {
+            Op::Set { row, .. } => self.doc.sheet.rows.get(*row).cloned(),
+            _ => None,
+        }
+    }
+
+    /// Writes a change to the recovery journal, saying on the status line when that fails
+    /// or works again.
+    pub(super) fn write_to_journal(&mut self, op: &Op, before: Option<&SheetRow>) {
+        let Some(j) = &mut self.journal else { return };
+        let was_behind = j.behind();
+        match j.record(op, before) {
+            Ok(None) if was_behind => self.say(
+                "the recovery file can be written again and holds every change",
+                "恢复文件又可以写入了，所有修改都已记下",
+                false,
+            ),
+            Ok(None) => {}
+            Ok(Some(aside)) => {
+                // Another session (or an earlier one) left changes there: keep them.
+                let aside = aside.display().to_string();
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("{aside} keeps the unsaved changes of another roadsub session on this table"),
+                        Lang::Zh => format!("{aside} 保存了另一个 roadsub 会话对此表未保存的修改"),
+                    },
+                    true,
+                );
+            }
+            Err(e) => {
+                let why = self.lang.io_reason(&e);
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("cannot write the recovery file: {why}; it is written again, whole, at the next change"),
+                        Lang::Zh => format!("无法写入恢复文件：{why}；下次修改时将重新完整写入"),
+                    },
+                    true,
+                )
+            }
+        }
+    }
+
+    /// Makes a change to the rows, and all that follows it.
+    pub(super) fn change(&mut self, op: Op) {
+        let before = self.row_before(Some(&op));
+        self.doc.change(&self.rules, op.clone());
+        self.after_change(&op, before.as_ref());
+    }
+
+    /// After a change, an undo or a redo: journal it, and re-measure and re-lay the lines.
+    pub(super) fn after_change(&mut self, op: &Op, before: Option<&SheetRow>) {
+        self.write_to_journal(op, before);
+        if !self.doc.modified() {
+            // Back to the saved state (all undone): nothing is left to recover.
+            if let Some(j) = &mut self.journal {
+                j.clear();
+            }
+        }
+        match op {
+            Op::Set { row, .. } => {
+                self.measure_row(*row);
+                if self.sort.is_some() || self.filter.is_some() || self.grouping != Grouping::None {
+                    self.relayout();
+                }
+            }
+            Op::Insert { at, .. } => {
+                self.measure_row(*at);
+                self.relayout();
+                if let Some(p) = self
+                    .lines
+                    .iter()
+                    .position(|l| matches!(l, Line::Row(x) if x == at))
+                {
+                    self.cursor = p;
+                }
+            }
+            Op::Delete { .. } => self.relayout(),
+        }
+    }
+
+    /// Undoes the last change: the change made, and the row it set a field of as it was.
+    pub(super) fn undo_change(&mut self) -> Option<(Op, Option<SheetRow>)> {
+        let before = self.row_before(self.doc.next(true));
+        self.doc.undo(&self.rules).map(|op| (op, before))
+    }
+
+    /// Redoes the last change undone, as [`App::undo_change`].
+    pub(super) fn redo_change(&mut self) -> Option<(Op, Option<SheetRow>)> {
+        let before = self.row_before(self.doc.next(false));
+        self.doc.redo(&self.rules).map(|op| (op, before))
+    }
+
+    /// Checks and stores an edited value; false (with the reason shown) when refused.
+    pub(super) fn commit_edit(&mut self, value: &str) -> bool {
+        let Some(row) = self.current_row() else {
+            return false;
+        };
+        let col = self.col;
+        let old = self.doc.sheet.rows[row].get(col).to_string();
+        if old == value {
+            return true;
+        }
+        match self.doc.check(&self.rules, row, col, value, self.lang) {
+            Err(reason) => {
+                self.say_owned(reason, true);
+                false
+            }
+            Ok(()) => {
+                self.status = None;
+                let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
+                self.change(op);
+                true
+            }
+        }
+    }
+
+    /// Adds an empty row under the cursor's, with its township and village.
+    pub(super) fn add_row(&mut self) {
+        if self.filter.take().is_some() {
+            // A new, empty row matches no filter: show everything so it can be seen.
+            self.relayout();
+        }
+        let cols = &self.doc.sheet.columns;
+        let n = cols.names.len();
+        let from = self.current_row();
+        let copy = |f: Field| {
+            cols.index(f)
+                .zip(from)
+                .map(|(i, r)| (i, self.doc.sheet.rows[r].get(i).to_string()))
+        };
+        let copied: Vec<(usize, String)> = [Field::Township, Field::Village]
+            .into_iter()
+            .filter_map(copy)
+            .collect();
+        let fields: Vec<String> = (0..n)
+            .map(|i| {
+                copied
+                    .iter()
+                    .find(|(c, _)| *c == i)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let at = from.map_or(self.doc.sheet.rows.len(), |r| r + 1);
+        let row = SheetRow::new(fields.iter().map(String::as_str), 0);
+        self.change(Op::Insert { at, row });
+        self.col = column_of(&self.doc, Field::Id);
+        self.say(
+            "row added: fill in id, class, width, length and cost",
+            "已添加一行：请填写编号、类别、宽度、长度和造价",
+            false,
+        );
+    }
+
+    /// Deletes the cursor's row.
+    pub(super) fn delete_row(&mut self) {
+        let Some(at) = self.current_row() else {
+            return self.say_not_a_row();
+        };
+        let row = self.doc.sheet.rows[at].clone();
+        self.change(Op::Delete { at, row });
+        self.say("row deleted (u undoes)", "已删除一行（按 u 撤销）", false);
+    }
+}
+
+/// A row as named in messages: its position (from 1) and its id, if it has one.
+fn row_name(at: usize, id: &str) -> String {
+    if id.is_empty() {
+        format!("{}", at + 1)
+    } else {
+        format!("{} ({id})", at + 1)
+    }
+}
+
+/// The column holding field `f` (the first when there is none).
+fn column_of(doc: &Doc, f: Field) -> usize {
+    doc.sheet.columns.index(f).unwrap_or(0)
+}

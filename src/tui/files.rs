@@ -1,0 +1,372 @@
+//! The table's files: saving (in place, under a new name, a workbook that cannot be written
+//! back), exporting a report, and restoring what an earlier session left in the recovery
+//! journal; with the messages that say how it went.
+
+use std::path::PathBuf;
+
+use super::action::Action;
+use super::app::App;
+use super::doc::Doc;
+use super::journal::{base_of, Journal};
+use super::lock;
+use super::modes::{Mode, Question};
+use crate::i18n::Lang;
+
+/// The file a table's journal sits beside: the table's own, or one in the working directory
+/// for a table not saved yet.
+pub(super) fn journal_data(doc: &Doc) -> PathBuf {
+    doc.path.clone().unwrap_or_else(|| PathBuf::from(NEW_TABLE))
+}
+
+/// Stands in for the file name of a new, unsaved table (its journal is `NEW_TABLE.roadsub-recovery`).
+const NEW_TABLE: &str = "roadsub-new-table.csv";
+
+impl App {
+    /// A key in the save-as prompt: Enter saves under the name typed (asking before replacing a file).
+    pub(super) fn on_save_as_key(&mut self, action: Action, buffer: String) {
+        match action {
+            Action::Cancel => {
+                self.mode = Mode::Table;
+                self.quit_after_save = false;
+            }
+            Action::Accept if !buffer.trim().is_empty() => {
+                let path = PathBuf::from(buffer.trim());
+                let origin = self.doc.sheet.workbook.as_ref();
+                if let Some(why) = crate::table::workbook::cannot_write(origin, &path) {
+                    // Refused before any question: the name typed stays to be corrected.
+                    self.say_owned(why.render(self.lang), true);
+                    let cursor = buffer.len();
+                    self.mode = Mode::SaveAs { buffer, cursor };
+                    return;
+                }
+                self.mode = Mode::Table;
+                if path.exists() {
+                    self.mode = Mode::Ask(Question::OverwriteExisting(path));
+                } else {
+                    self.save_to(path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies an earlier session's changes. Each goes back only onto a row that holds exactly
+    /// what it held then, independently of the others; those that no longer fit stay in the
+    /// journal set aside, and the status line says how many.
+    pub(super) fn restore(&mut self) {
+        let data = journal_data(&self.doc);
+        let earlier = Journal::read(&data, self.input_cols()).ok();
+        // The old journal is kept aside until every change is back, so a change that no
+        // longer fits its row is never lost.
+        let aside = Journal::set_aside(&data).ok();
+        let Some(mut earlier) = earlier else {
+            return self.say(
+                "the recovery file could not be read; it is kept beside the table",
+                "无法读取恢复文件；它保留在表格旁",
+                true,
+            );
+        };
+        let damaged = earlier.bad.len();
+        let total = earlier.entries.len() + damaged;
+        let mut missed = Vec::new();
+        for change in std::mem::take(&mut earlier.entries) {
+            match change.to_op(&self.doc.sheet.rows) {
+                Some(op) => {
+                    let before = self.row_before(Some(&op));
+                    self.doc.change(&self.rules, op.clone());
+                    self.write_to_journal(&op, before.as_ref());
+                }
+                None => missed.push(change),
+            }
+        }
+        self.measure_all();
+        self.relayout();
+        let applied = total - missed.len() - damaged;
+        let mut kept = String::new();
+        if let Some(aside) = &aside {
+            if missed.is_empty() && damaged == 0 {
+                let _ = std::fs::remove_file(aside);
+            } else {
+                earlier.entries = missed.clone();
+                let _ = Journal::write_left(aside, &earlier);
+                kept = aside.display().to_string();
+            }
+        }
+        let missing = missed.len();
+        let text = match (self.lang, missing) {
+            _ if damaged > 0 => damaged_said(self.lang, applied, total, missing, damaged, &kept),
+            (Lang::En, 0) => format!(
+                "{applied} unsaved {} restored (u undoes them one by one)",
+                if applied == 1 { "change" } else { "changes" }
+            ),
+            (Lang::Zh, 0) => format!("已恢复 {applied} 处未保存的修改（按 u 可逐一撤销）"),
+            (Lang::En, _) => format!(
+                "{applied} of {total} unsaved changes restored; {missing} no longer {} the rows as they are and {} kept in {kept}",
+                if missing == 1 { "fits" } else { "fit" },
+                if missing == 1 { "is" } else { "are" }
+            ),
+            (Lang::Zh, _) => format!("已恢复 {total} 处未保存修改中的 {applied} 处；另有 {missing} 处与现有行不符，保存在 {kept}"),
+        };
+        self.say_owned(text, missing + damaged > 0);
+    }
+
+    /// A key in the export prompt: Enter exports to the name typed (never over the table itself).
+    pub(super) fn on_export_key(&mut self, action: Action, buffer: String, cursor: usize) {
+        match action {
+            Action::Cancel => self.mode = Mode::Table,
+            Action::Accept if !buffer.trim().is_empty() => {
+                let path = PathBuf::from(buffer.trim());
+                self.mode = Mode::Table;
+                let open = self.doc.path.as_deref();
+                if open.is_some_and(|p| p == path || crate::table::replace::is_same_file(p, &path))
+                {
+                    // A report in place of the table would lose the table.
+                    self.say(
+                        "that is the table being edited: export to another file (Ctrl-S saves the table)",
+                        "这是正在编辑的表格：请导出到其他文件（保存表格请按 Ctrl-S）",
+                        true,
+                    );
+                    self.mode = Mode::Export { buffer, cursor };
+                } else if path.exists() {
+                    self.mode = Mode::Ask(Question::ReplaceExport(path));
+                } else {
+                    self.export(path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes a report of the table as it is now, in the format `path`'s extension names,
+    /// with the writers `roadsub batch` uses.
+    pub(super) fn export(&mut self, path: PathBuf) {
+        let result = super::export::export(&self.doc, &self.rules, self.lang, &path);
+        let name = path.display();
+        match result {
+            Ok(r) if r.good > 0 => {
+                let (good, bad) = (r.good, r.bad);
+                let text = match (self.lang, bad) {
+                    (Lang::En, 0) => format!("exported {good} {} to {name}", if good == 1 { "row" } else { "rows" }),
+                    (Lang::Zh, 0) => format!("已导出 {good} 行到 {name}"),
+                    (Lang::En, _) => format!(
+                        "exported {good} {} to {name}; {bad} {} that cannot be computed (✗) {} left out",
+                        rows_word(good as usize),
+                        rows_word(bad as usize),
+                        if bad == 1 { "was" } else { "were" }
+                    ),
+                    (Lang::Zh, _) => format!("已导出 {good} 行到 {name}；{bad} 个无法计算的行（✗）未导出"),
+                };
+                self.say_owned(text, bad > 0);
+            }
+            Ok(_) => self.say(
+                "nothing exported: no row can be computed",
+                "未导出：没有可计算的行",
+                true,
+            ),
+            Err(e) => self.say_owned(
+                format!(
+                    "{} {name}: {e}",
+                    self.lang.pick("could not export to", "无法导出到")
+                ),
+                true,
+            ),
+        }
+    }
+
+    /// Saves a table that had no file yet (or under a new name) to `path`.
+    pub(super) fn save_to(&mut self, path: PathBuf) {
+        // The table will be edited under its new name: that takes the new name's lock.
+        let held = match lock::take(&path) {
+            Ok(None) => {
+                let name = path.display();
+                self.say_owned(
+                    match self.lang {
+                        Lang::En => {
+                            format!("another roadsub is editing {name}: save under another name")
+                        }
+                        Lang::Zh => format!("另一个 roadsub 正在编辑 {name}：请换一个文件名保存"),
+                    },
+                    true,
+                );
+                self.mode = Mode::SaveAs {
+                    buffer: String::new(),
+                    cursor: 0,
+                };
+                return;
+            }
+            Ok(Some(l)) => Some(l),
+            Err(_) => None,
+        };
+        let before = (self.doc.path.take(), self.doc.sheet.stamp.take());
+        self.doc.path = Some(path);
+        self.save(true);
+        if self.doc.modified() {
+            // The save failed: the table keeps its old name, and Ctrl-S asks again.
+            (self.doc.path, self.doc.sheet.stamp) = before;
+        } else {
+            self.lock = held;
+        }
+    }
+
+    /// Saves the table under its name (asking for one if it has none); unless `force`, asks
+    /// first when the file changed on disk since it was opened.
+    pub(super) fn save(&mut self, force: bool) {
+        let Some(path) = self.doc.path.clone() else {
+            self.mode = Mode::SaveAs {
+                buffer: String::new(),
+                cursor: 0,
+            };
+            return;
+        };
+        if !force && self.doc.sheet.changed_on_disk(&path) {
+            self.mode = Mode::Ask(Question::OverwriteChanged);
+            return;
+        }
+        if crate::table::workbook::is_workbook(&path)
+            && !crate::table::workbook::writes_in_place(&path)
+        {
+            // Never written under its own name: ask for a new one beside it.
+            self.ask_new_name(&path, "xlsx");
+            return;
+        }
+        let had_previous = path.exists();
+        match self.doc.sheet.save(&path) {
+            Ok(()) => {
+                self.doc.mark_saved();
+                // The journal so far (perhaps a new table's) is done with; later changes go
+                // to one beside the saved file.
+                if let Some(j) = &mut self.journal {
+                    j.clear();
+                }
+                self.journal = Some(Journal::new(&path, base_of(self.doc.sheet.stamp)));
+                let name = path.display();
+                let rows = self.doc.sheet.rows.len();
+                let text = match (self.lang, had_previous) {
+                    (Lang::En, true) => format!(
+                        "saved {rows} {} to {name} (the previous version is {name}.bak)",
+                        rows_word(rows)
+                    ),
+                    (Lang::En, false) => format!("saved {rows} {} to {name}", rows_word(rows)),
+                    (Lang::Zh, true) => {
+                        format!("已保存 {rows} 行到 {name}（上一版本为 {name}.bak）")
+                    }
+                    (Lang::Zh, false) => format!("已保存 {rows} 行到 {name}"),
+                };
+                self.say_owned(text, false);
+                if self.quit_after_save {
+                    self.quit = true;
+                }
+            }
+            Err(e) => {
+                let workbook = e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<crate::table::workbook::SaveError>());
+                let text = match workbook {
+                    Some(w) => format!(
+                        "{}{}",
+                        self.lang.pick("could not save: ", "保存失败："),
+                        w.render(self.lang)
+                    ),
+                    None => save_failed(self.lang, &path, &e),
+                };
+                self.say_owned(text, true);
+                if workbook.is_some_and(|w| !matches!(w, crate::table::workbook::SaveError::Io(_)))
+                {
+                    // The workbook stays as it is; the table can still go to a new file.
+                    self.mode = Mode::SaveAs {
+                        buffer: path.with_extension("csv").display().to_string(),
+                        cursor: 0,
+                    };
+                    self.fix_save_as_cursor();
+                } else {
+                    self.quit_after_save = false;
+                }
+            }
+        }
+    }
+
+    /// Asks where to save a workbook roadsub cannot write back: a new name beside it
+    /// (never the original), with the reason on the status line.
+    fn ask_new_name(&mut self, path: &std::path::Path, ext: &str) {
+        let kind = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let reason = crate::table::workbook::SaveError::CannotWrite { ext: kind }.render(self.lang);
+        self.say_owned(reason, true);
+        self.mode = Mode::SaveAs {
+            buffer: path.with_extension(ext).display().to_string(),
+            cursor: 0,
+        };
+        self.fix_save_as_cursor();
+    }
+
+    /// Puts the save-as prompt's cursor at the end of the name offered.
+    fn fix_save_as_cursor(&mut self) {
+        if let Mode::SaveAs { buffer, cursor } = &mut self.mode {
+            *cursor = buffer.len();
+        }
+    }
+}
+
+/// What a second editor says: which table the other one edits (a new table has no file to
+/// name: the lock it shares is one per folder).
+pub fn read_only_said(lang: Lang, file: Option<&std::path::Path>) -> String {
+    match (lang, file) {
+        (Lang::En, Some(f)) => format!("read-only: another roadsub is editing {}; changes and saving are for that one (x still exports)", f.display()),
+        (Lang::Zh, Some(f)) => format!("只读：另一个 roadsub 正在编辑 {}；修改和保存请在那边进行（仍可按 x 导出）", f.display()),
+        (Lang::En, None) => "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)".to_string(),
+        (Lang::Zh, None) => "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）".to_string(),
+    }
+}
+
+/// Why a save failed, said plainly ("the disk is full"), with the file named.
+pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> String {
+    let (name, why) = (path.display(), lang.io_reason(e));
+    match lang {
+        Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
+        Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
+    }
+}
+
+/// What a restore says when some lines of the journal could not be read: how many changes
+/// went back, how many no longer fit, how many were damaged, and where those are kept.
+fn damaged_said(
+    lang: Lang,
+    applied: usize,
+    total: usize,
+    unfit: usize,
+    damaged: usize,
+    kept: &str,
+) -> String {
+    let (n, m) = (damaged, unfit);
+    match lang {
+        Lang::En => format!(
+            "{applied} of {total} unsaved changes restored; {n} {} damaged{} and {} kept in {kept}",
+            if n == 1 { "record is" } else { "records are" },
+            match m {
+                0 => String::new(),
+                1 => ", 1 no longer fits the rows as they are,".to_string(),
+                _ => format!(", {m} no longer fit the rows as they are,"),
+            },
+            if n + m == 1 { "is" } else { "are" },
+        ),
+        Lang::Zh => format!(
+            "已恢复 {total} 处未保存修改中的 {applied} 处；{n} 条记录已损坏{}，保存在 {kept}",
+            if m == 0 {
+                String::new()
+            } else {
+                format!("，另有 {m} 处与现有行不符")
+            }
+        ),
+    }
+}
+
+/// "row" or "rows".
+fn rows_word(n: usize) -> &'static str {
+    if n == 1 {
+        "row"
+    } else {
+        "rows"
+    }
+}

@@ -1,0 +1,194 @@
+//! Which lines the table shows and in what order: the rows that match the filter, sorted by a
+//! column (numbers read the way their column is read), grouped with subtotals; and the
+//! cursor over them.
+
+use rust_decimal::Decimal;
+
+use super::app::App;
+use crate::report::Totals;
+use crate::table::row;
+use crate::table::sheet::SheetRow;
+use crate::table::Field;
+
+/// How rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    None,
+    Township,
+    Village,
+}
+
+/// One line of the table as shown.
+#[derive(Debug, Clone)]
+pub enum Line {
+    /// A row of the sheet, by index.
+    Row(usize),
+    /// A group's subtotal.
+    Subtotal(Box<Subtotal>),
+}
+
+/// A group of rows (a township, or a township and village) and its totals.
+#[derive(Debug, Clone)]
+pub struct Subtotal {
+    /// What the group's rows share: the township, or the township and village.
+    pub key: String,
+    /// The sums over the group's rows.
+    pub totals: Totals,
+}
+
+/// The first field of `row` that contains `needle` (lower case), if any.
+fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
+    (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
+}
+
+impl App {
+    /// The sheet row under the cursor, if the cursor is on a row.
+    pub fn current_row(&self) -> Option<usize> {
+        match self.lines.get(self.cursor) {
+            Some(Line::Row(r)) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor's row.
+    pub fn relayout(&mut self) {
+        let keep = self.current_row();
+        let needle = self.filter.as_ref().map(|f| f.to_lowercase());
+        let rows = &self.doc.sheet.rows;
+        let mut order: Vec<usize> = match &needle {
+            Some(n) => (0..rows.len())
+                .filter(|&r| first_match(&rows[r], n).is_some())
+                .collect(),
+            None => (0..rows.len()).collect(),
+        };
+        if let Some((c, desc)) = self.sort {
+            let key = |r: usize| -> (Option<Decimal>, String) {
+                let text = self.cell(r, c);
+                let number = self
+                    .computed_amount(r, c)
+                    .or_else(|| self.sort_number(c, &text));
+                (number, text)
+            };
+            let mut keyed: Vec<((Option<Decimal>, String), usize)> =
+                order.iter().map(|&r| (key(r), r)).collect();
+            // Empty cells go last either way: they are what is missing, not the smallest.
+            keyed.sort_by(|a, b| {
+                let (ea, eb) = (a.0 .1.trim().is_empty(), b.0 .1.trim().is_empty());
+                ea.cmp(&eb)
+                    .then_with(|| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) })
+            });
+            order = keyed.into_iter().map(|(_, r)| r).collect();
+        }
+        self.lines = match self.grouping {
+            Grouping::None => order.into_iter().map(Line::Row).collect(),
+            g => self.grouped(order, g),
+        };
+        self.cursor = keep
+            .and_then(|r| {
+                self.lines
+                    .iter()
+                    .position(|l| matches!(l, Line::Row(x) if *x == r))
+            })
+            .unwrap_or(self.cursor)
+            .min(self.lines.len().saturating_sub(1));
+    }
+
+    fn group_key(&self, row: usize, g: Grouping) -> String {
+        let cols = &self.doc.sheet.columns;
+        let get = |f: Field| {
+            cols.index(f)
+                .map_or("", |i| self.doc.sheet.rows[row].get(i).trim())
+        };
+        match g {
+            Grouping::Village => format!("{} {}", get(Field::Township), get(Field::Village)),
+            _ => get(Field::Township).to_string(),
+        }
+    }
+
+    /// Rows in `order`, grouped by `g`, each group followed by its subtotal.
+    pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
+        let mut keyed: Vec<(String, usize)> = order
+            .into_iter()
+            .map(|r| (self.group_key(r, g), r))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut lines = Vec::with_capacity(keyed.len() + 16);
+        let mut i = 0;
+        while i < keyed.len() {
+            let key = keyed[i].0.clone();
+            let mut totals = crate::report::Summary::new(&self.rules, &[]);
+            while i < keyed.len() && keyed[i].0 == key {
+                let r = keyed[i].1;
+                self.doc.add_to(&self.rules, r, &mut totals);
+                lines.push(Line::Row(r));
+                i += 1;
+            }
+            lines.push(Line::Subtotal(Box::new(Subtotal {
+                key,
+                totals: totals.total,
+            })));
+        }
+        lines
+    }
+
+    /// How many data rows are shown (subtotal lines not counted).
+    pub fn shown_rows(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l, Line::Row(_)))
+            .count()
+    }
+
+    /// The value of input column `c` as a number, read the way its field is read (so 120万
+    /// sorts above 96万), for sorting.
+    fn sort_number(&self, c: usize, text: &str) -> Option<Decimal> {
+        let cols = &self.doc.sheet.columns;
+        let t = text.trim();
+        match cols
+            .field_at(c)
+            .and_then(|f| row::number(f, t, cols.scale(f)))
+        {
+            Some(number) => number.ok(),
+            // Text columns still sort numbers as numbers (ids 2 before 10).
+            None => crate::money::parse_decimal(t).ok(),
+        }
+    }
+
+    /// Keeps the cursor on screen for a table `height` lines tall.
+    pub fn scroll_to_cursor(&mut self, height: usize) {
+        let height = height.max(1);
+        // After a resize or a delete, do not leave empty lines below the last row.
+        self.top = self.top.min(self.lines.len().saturating_sub(height));
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if self.cursor >= self.top + height {
+            self.top = self.cursor + 1 - height;
+        }
+    }
+
+    /// Moves to the next (or previous) cell that matches the filter.
+    pub(super) fn jump_to_match(&mut self, forward: bool) {
+        let Some(needle) = self.filter.as_ref().map(|f| f.to_lowercase()) else {
+            return self.say(
+                "no filter: press / to type one",
+                "没有筛选条件：按 / 输入",
+                false,
+            );
+        };
+        let n = self.lines.len();
+        for step in 1..=n {
+            let i = if forward {
+                (self.cursor + step) % n
+            } else {
+                (self.cursor + n - step % n) % n
+            };
+            if let Line::Row(r) = self.lines[i] {
+                if let Some(c) = first_match(&self.doc.sheet.rows[r], &needle) {
+                    self.cursor = i;
+                    self.col = c;
+                    return;
+                }
+            }
+        }
+    }
+}
