@@ -174,7 +174,7 @@ fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
         "completed_km": money::measure(t.completed_km.value()),
         "cost": amount(t.cost.value()),
         "funds": funds,
-        "subsidy_total": amount(t.subsidy.value()),
+        "subsidy_total": amount(t.subsidy_total.value()),
         "other_funds": amount(t.other_funds.value()),
         "shortfall": amount(t.shortfall.value()),
         "implausible_cost_rows": t.implausible,
@@ -266,7 +266,7 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
     }
     row(
         lang.pick("subsidy total", "补助合计"),
-        money::grouped(t.subsidy.value()),
+        money::grouped(t.subsidy_total.value()),
     );
     row(
         lang.pick("other funds", "整合资金"),

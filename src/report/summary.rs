@@ -50,7 +50,7 @@ pub struct Totals {
     /// Σ paid, per fund.
     pub paid: Vec<Sum<2>>,
     /// Σ subsidy.
-    pub subsidy: Sum<2>,
+    pub subsidy_total: Sum<2>,
     /// Σ other funds.
     pub other_funds: Sum<2>,
     /// Σ shortfall.
@@ -81,7 +81,7 @@ impl Totals {
         for (sum, p) in self.paid.iter_mut().zip(&other.paid) {
             sum.merge(*p)?;
         }
-        self.subsidy.merge(other.subsidy)?;
+        self.subsidy_total.merge(other.subsidy_total)?;
         self.other_funds.merge(other.other_funds)?;
         self.shortfall.merge(other.shortfall)?;
         self.implausible += other.implausible;
@@ -106,7 +106,7 @@ impl Totals {
         for (sum, share) in self.paid.iter_mut().zip(&b.shares) {
             sum.add_or_sub(share.paid, negate)?;
         }
-        self.subsidy.add_or_sub(b.subsidy_total, negate)?;
+        self.subsidy_total.add_or_sub(b.subsidy_total, negate)?;
         self.other_funds.add_or_sub(seg.other_funds, negate)?;
         self.shortfall.add_or_sub(b.shortfall, negate)?;
         if b.notes.iter().any(|n| n.is_warning()) {
@@ -314,7 +314,7 @@ impl Summary {
         }
         amounts.push(vec![
             lang.pick("subsidy_total", "补助合计").into(),
-            money::grouped(t.subsidy.value()),
+            money::grouped(t.subsidy_total.value()),
         ]);
         amounts.push(vec![
             lang.pick("other_funds", "整合资金").into(),
@@ -421,7 +421,7 @@ impl Summary {
             ];
             cells.extend(t.paid.iter().map(|p| money::grouped(p.value())));
             cells.extend([
-                money::grouped(t.subsidy.value()),
+                money::grouped(t.subsidy_total.value()),
                 money::grouped(t.shortfall.value()),
             ]);
             cells

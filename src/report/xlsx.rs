@@ -220,7 +220,7 @@ fn column_total(
     let funds = rules.funds.len();
     match i {
         _ if i < funds => Some(t.paid[i].value()),
-        _ if i == funds => Some(t.subsidy.value()),
+        _ if i == funds => Some(t.subsidy_total.value()),
         _ if i == funds + 1 => Some(t.shortfall.value()),
         _ => None,
     }
@@ -242,7 +242,7 @@ fn totals_row(
         sheet.write_number_with_format(row, c, number(p.value()), fmt)?;
         c += 1;
     }
-    sheet.write_number_with_format(row, c, number(t.subsidy.value()), fmt)?;
+    sheet.write_number_with_format(row, c, number(t.subsidy_total.value()), fmt)?;
     sheet.write_number_with_format(row, c + 1, number(t.shortfall.value()), fmt)?;
     Ok(())
 }

@@ -492,7 +492,7 @@ mod tests {
     }
 
     fn subsidy(d: &Doc) -> String {
-        plain(d.summary.total.subsidy.value())
+        plain(d.summary.total.subsidy_total.value())
     }
 
     #[test]

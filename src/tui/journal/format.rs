@@ -53,7 +53,7 @@ fn fields_of(row: &SheetRow) -> Vec<String> {
 
 /// A change as the journal keeps it (enough to redo it on the saved file).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
+pub enum JournalEntry {
     /// Set a field of a row that was `before`.
     Set {
         row: usize,
@@ -69,9 +69,9 @@ pub enum Entry {
     Delete { at: usize, fields: Vec<String> },
 }
 
-impl Entry {
+impl JournalEntry {
     /// The change a journal line holds (None when the line is not one).
-    pub(super) fn parse(line: &str) -> Option<Entry> {
+    pub(super) fn parse(line: &str) -> Option<JournalEntry> {
         let parts: Vec<&str> = line.split('\t').collect();
         let num = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
         match parts.first().copied() {
@@ -79,7 +79,7 @@ impl Entry {
                 num(1)
                     .zip(num(2))
                     .zip(num(3))
-                    .map(|((row, col), fields)| Entry::Set {
+                    .map(|((row, col), fields)| JournalEntry::Set {
                         row,
                         col,
                         fields,
@@ -87,11 +87,11 @@ impl Entry {
                         before: parts[5..].iter().map(|p| unescape(p)).collect(),
                     })
             }
-            Some("ins") => num(1).map(|at| Entry::Insert {
+            Some("ins") => num(1).map(|at| JournalEntry::Insert {
                 at,
                 fields: parts[2..].iter().map(|p| unescape(p)).collect(),
             }),
-            Some("del") => num(1).map(|at| Entry::Delete {
+            Some("del") => num(1).map(|at| JournalEntry::Delete {
                 at,
                 fields: parts[2..].iter().map(|p| unescape(p)).collect(),
             }),
@@ -100,7 +100,7 @@ impl Entry {
     }
 
     /// The entry for a change; `before` is the row an [`Op::Set`] changed, as it was.
-    pub(super) fn of(op: &Op, before: Option<&SheetRow>) -> Entry {
+    pub(super) fn of(op: &Op, before: Option<&SheetRow>) -> JournalEntry {
         match op {
             // With the row as it was, so a restore can tell it is changing the same row.
             Op::Set {
@@ -109,18 +109,18 @@ impl Entry {
                 new,
                 fields: (_, fields),
                 ..
-            } => Entry::Set {
+            } => JournalEntry::Set {
                 row: *row,
                 col: *col,
                 fields: *fields,
                 value: new.clone(),
                 before: before.map(fields_of).unwrap_or_default(),
             },
-            Op::Insert { at, row } => Entry::Insert {
+            Op::Insert { at, row } => JournalEntry::Insert {
                 at: *at,
                 fields: fields_of(row),
             },
-            Op::Delete { at, row } => Entry::Delete {
+            Op::Delete { at, row } => JournalEntry::Delete {
                 at: *at,
                 fields: fields_of(row),
             },
@@ -130,7 +130,7 @@ impl Entry {
     /// The entry as a line of the journal.
     pub(super) fn line(&self) -> String {
         match self {
-            Entry::Set {
+            JournalEntry::Set {
                 row,
                 col,
                 fields,
@@ -141,8 +141,8 @@ impl Entry {
                 escape(value),
                 joined(before)
             ),
-            Entry::Insert { at, fields } => format!("ins\t{at}\t{}", joined(fields)),
-            Entry::Delete { at, fields } => format!("del\t{at}\t{}", joined(fields)),
+            JournalEntry::Insert { at, fields } => format!("ins\t{at}\t{}", joined(fields)),
+            JournalEntry::Delete { at, fields } => format!("del\t{at}\t{}", joined(fields)),
         }
     }
 }

@@ -19,8 +19,8 @@ use std::time::SystemTime;
 
 use super::doc::Op;
 use crate::table::sheet::{SheetRow, Stamp};
-pub use format::Entry;
-pub use replay::Left;
+pub use format::JournalEntry;
+pub use replay::Leftover;
 
 mod format;
 mod replay;
@@ -44,7 +44,7 @@ pub struct Journal {
     /// The data file's size and time when the changes began, which they apply to.
     base: String,
     /// Every change since the journal began: what a rewrite writes.
-    entries: Vec<Entry>,
+    entries: Vec<JournalEntry>,
     /// Whether this session has written its journal file yet (before that, one found there
     /// is an earlier session's, to be kept aside).
     started: bool,
@@ -98,7 +98,7 @@ impl Journal {
     /// journal whole again.
     pub fn record(&mut self, op: &Op, before: Option<&SheetRow>) -> io::Result<Option<PathBuf>> {
         // Kept first: whatever fails below, a later call writes it.
-        let entry = Entry::of(op, before);
+        let entry = JournalEntry::of(op, before);
         let line = format!("{}\n", entry.line());
         self.entries.push(entry);
         let mut aside = None;
@@ -240,18 +240,18 @@ mod tests {
         assert_eq!(
             left.entries,
             [
-                Entry::Set {
+                JournalEntry::Set {
                     row: 2,
                     col: 1,
                     fields: 2,
                     value: "4.5\ttab".into(),
                     before: vec!["r2".into(), "3.5".into()]
                 },
-                Entry::Insert {
+                JournalEntry::Insert {
                     at: 0,
                     fields: vec!["a".into(), "b\nc".into()]
                 },
-                Entry::Delete {
+                JournalEntry::Delete {
                     at: 1,
                     fields: vec!["x".into()]
                 },

@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::{journal_path, Entry, Journal, MAGIC};
+use super::{journal_path, Journal, JournalEntry, MAGIC};
 use crate::table::sheet::SheetRow;
 use crate::tui::doc::Op;
 
@@ -18,11 +18,11 @@ fn same(row: &SheetRow, fields: &[String]) -> bool {
 
 /// What an earlier session left.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Left {
+pub struct Leftover {
     /// The base the changes apply to ([`super::base_of`]).
     pub base: String,
     /// The changes.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<JournalEntry>,
     /// Lines that are not changes (damaged, or torn by a crash mid-write), as they were.
     pub bad: Vec<Vec<u8>>,
 }
@@ -30,7 +30,7 @@ pub struct Left {
 impl Journal {
     /// Writes `left` as a journal at `to` (the changes a restore could not apply, and the
     /// lines it could not read, kept for the user).
-    pub fn write_left(to: &Path, left: &Left) -> io::Result<()> {
+    pub fn write_left(to: &Path, left: &Leftover) -> io::Result<()> {
         let mut text = format!("{MAGIC}\t{}\n", left.base).into_bytes();
         for e in &left.entries {
             text.extend_from_slice(e.line().as_bytes());
@@ -50,8 +50,8 @@ impl Journal {
 
     /// Reads the changes of an earlier session to a table of `width` columns. A line that is
     /// not a change (damaged, torn by a crash mid-write: no line end, or naming a column the
-    /// table does not have) is kept in [`Left::bad`], and reading goes on.
-    pub fn read(data: &Path, width: usize) -> io::Result<Left> {
+    /// table does not have) is kept in [`Leftover::bad`], and reading goes on.
+    pub fn read(data: &Path, width: usize) -> io::Result<Leftover> {
         let bytes = fs::read(journal_path(data))?;
         let mut lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
         // What follows the last line end: empty, or a torn line.
@@ -71,13 +71,13 @@ impl Journal {
                 "not a roadsub recovery journal",
             ));
         };
-        let mut left = Left {
+        let mut left = Leftover {
             base: base.to_string(),
             entries: Vec::new(),
             bad: Vec::new(),
         };
         for line in lines {
-            let entry = std::str::from_utf8(line).ok().and_then(Entry::parse);
+            let entry = std::str::from_utf8(line).ok().and_then(JournalEntry::parse);
             match entry.filter(|e| e.within(width)) {
                 Some(e) => left.entries.push(e),
                 None => left.bad.push(line.to_vec()),
@@ -88,21 +88,21 @@ impl Journal {
     }
 }
 
-impl Entry {
+impl JournalEntry {
     /// Whether the change stays within a table of `width` columns. Every change made in the
     /// table does, as its columns never change; a column past them is a damaged number, and
     /// replaying it would grow a row to hold that many fields.
     fn within(&self, width: usize) -> bool {
         match self {
-            Entry::Set { col, .. } => *col < width,
-            Entry::Insert { .. } | Entry::Delete { .. } => true,
+            JournalEntry::Set { col, .. } => *col < width,
+            JournalEntry::Insert { .. } | JournalEntry::Delete { .. } => true,
         }
     }
 
     /// The change to make on `rows` (None when it no longer fits them).
     pub fn to_op(&self, rows: &[SheetRow]) -> Option<Op> {
         Some(match self {
-            Entry::Set {
+            JournalEntry::Set {
                 row,
                 col,
                 fields,
@@ -121,7 +121,7 @@ impl Entry {
                     fields: (current.len(), *fields),
                 }
             }
-            Entry::Insert { at, fields } => {
+            JournalEntry::Insert { at, fields } => {
                 if *at > rows.len() {
                     return None;
                 }
@@ -130,7 +130,7 @@ impl Entry {
                     row: SheetRow::new(fields.iter().map(String::as_str), 0),
                 }
             }
-            Entry::Delete { at, fields } => Op::Delete {
+            JournalEntry::Delete { at, fields } => Op::Delete {
                 at: *at,
                 row: rows.get(*at).filter(|r| same(r, fields))?.clone(),
             },
@@ -161,7 +161,7 @@ mod tests {
             .entries
             .iter()
             .map(|e| match e {
-                Entry::Set { value, .. } => value.as_str(),
+                JournalEntry::Set { value, .. } => value.as_str(),
                 _ => panic!("{e:?}"),
             })
             .collect();
@@ -207,14 +207,14 @@ mod tests {
         assert_eq!(
             left.entries,
             [
-                Entry::Set {
+                JournalEntry::Set {
                     row: 0,
                     col: 1,
                     fields: 2,
                     value: "A".into(),
                     before: vec!["r0".into(), "3.5".into()]
                 },
-                Entry::Insert {
+                JournalEntry::Insert {
                     at: 0,
                     fields: vec!["a".into(), "b".into(), "c".into()]
                 },

@@ -104,7 +104,7 @@ fn paid(app: &App, id: &str, fund: usize) -> String {
 }
 
 fn total_subsidy(app: &App) -> String {
-    plain(app.doc.summary.total.subsidy.value())
+    plain(app.doc.summary.total.subsidy_total.value())
 }
 
 /// The screen as text lines (a wide character's second cell is skipped).
@@ -248,7 +248,10 @@ fn filter_sort_and_group() {
         Line::Subtotal(s) if s.key == "镇子镇" => Some(s),
         _ => None,
     });
-    assert_eq!(plain(zhenzi.unwrap().totals.subsidy.value()), "1150000.00");
+    assert_eq!(
+        plain(zhenzi.unwrap().totals.subsidy_total.value()),
+        "1150000.00"
+    );
 }
 
 #[test]

@@ -505,7 +505,12 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
     let (segments, subsidy) = m.subsidy(0..m.rows.len(), rules);
     let total = &app.doc.summary.total;
     prop_assert_eq!(total.segments, segments, "segments after {:?}", step);
-    prop_assert_eq!(total.subsidy.value(), subsidy, "subsidy after {:?}", step);
+    prop_assert_eq!(
+        total.subsidy_total.value(),
+        subsidy,
+        "subsidy after {:?}",
+        step
+    );
     // Each group's subtotal: the rows above it back to the previous subtotal.
     let mut group = Vec::new();
     for (line, want) in app.lines.iter().zip(&expected) {
@@ -513,7 +518,7 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
             (Line::Subtotal(s), Shown::Subtotal(_)) => {
                 let (_, sum) = m.subsidy(group.drain(..), rules);
                 prop_assert_eq!(
-                    s.totals.subsidy.value(),
+                    s.totals.subsidy_total.value(),
                     sum,
                     "subtotal {} after {:?}",
                     s.key,

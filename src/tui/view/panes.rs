@@ -246,7 +246,7 @@ impl<'a> TotalsPane<'a> {
         }
         lines.push(Line::from(line(
             lang.pick("subsidy total", "补助合计"),
-            app.show_amount(t.subsidy.value()),
+            app.show_amount(t.subsidy_total.value()),
         )));
         lines.push(
             Line::from(line(

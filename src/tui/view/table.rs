@@ -189,7 +189,7 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         let f = c - app.input_cols();
         let amount = match f {
             _ if f < totals.paid.len() => totals.paid[f].value(),
-            _ if f == totals.paid.len() => totals.subsidy.value(),
+            _ if f == totals.paid.len() => totals.subsidy_total.value(),
             _ => totals.shortfall.value(),
         };
         let text = app.show_amount(amount);

@@ -1,0 +1,326 @@
+//! What can be wrong with a row of a segment table, and how each problem is said to a person
+//! (`FILE:LINE: column "value" problem`, in Chinese or English, naming the unit the column
+//! expects). Kept apart from reading rows, which only collects these.
+
+use rust_decimal::Decimal;
+
+use crate::i18n::Lang;
+use crate::money::{self, Scale, ValueError};
+use crate::rules::RuleSet;
+use crate::table::columns::Field;
+
+/// What is wrong with one value or one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The value does not parse as what the column holds.
+    Value(Field, ValueError),
+    /// A required value is blank.
+    Blank,
+    /// Zero where more than zero is needed (length).
+    Zero,
+    /// The class is not one the rules know.
+    UnknownClass(String),
+    /// completed_km is more than length_km.
+    CompletedBeyondLength(Decimal),
+    /// The id was seen on an earlier row.
+    DuplicateId,
+    /// Neither cost nor cost_per_km has a value.
+    NoCost,
+    /// The row has a different number of fields than the header.
+    Ragged {
+        found: usize,
+        expected: usize,
+        multiline: bool,
+    },
+    /// The record is longer than the reader keeps.
+    TooLong,
+    /// The record has too many fields.
+    TooManyFields,
+    /// An amount left the exact range during the computation.
+    Overflow,
+    /// A totals row (see [`is_totals_row`]): not a segment.
+    TotalsRow,
+    /// A workbook cell holds a formula whose result was never saved (the file was written by
+    /// a program that does not calculate).
+    NoSavedResult,
+}
+
+/// One problem at one place: `FILE:LINE: column "value" problem`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    /// 1-based line of the record.
+    pub line: u64,
+    /// The column as named in the file, when the problem is one value.
+    pub column: Option<String>,
+    /// The value as written.
+    pub value: Option<String>,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+fn expected(field: Field, lang: Lang) -> &'static str {
+    match (field, lang) {
+        (Field::Length | Field::Completed, Lang::En) => {
+            "a length (expected km like 1.25, 1.25公里 or 850米)"
+        }
+        (Field::Length | Field::Completed, Lang::Zh) => {
+            "不是长度（应为公里数，如 1.25、1.25公里 或 850米）"
+        }
+        (Field::Width, Lang::En) => "a width (expected metres like 4.5, 4.5m or 4.5米)",
+        (Field::Width, Lang::Zh) => "不是宽度（应为米数，如 4.5、4.5m 或 4.5米）",
+        (Field::Households, Lang::En) => "a number of households (expected a whole number like 12)",
+        (Field::Households, Lang::Zh) => "不是户数（应为正整数，如 12）",
+        (Field::CostPerKm, Lang::En) => {
+            "an amount per km (expected yuan like 400000, 40万 or 40万/公里)"
+        }
+        (Field::CostPerKm, Lang::Zh) => "不是每公里金额（应为元，如 400000、40万 或 40万/公里）",
+        (_, Lang::En) => {
+            "an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)"
+        }
+        (_, Lang::Zh) => "不是金额（应为元，如 1200000、1,200,000、120万 或 1.06亿）",
+    }
+}
+
+/// What a value of `field` should look like in a column whose header gives bare numbers in
+/// `scale` (`投资(万元)`, `长度(米)`): the unit the header names, not the field's base unit.
+fn expected_in(field: Field, scale: Scale, lang: Lang) -> Option<&'static str> {
+    let money = matches!(field, Field::Cost | Field::OtherFunds);
+    let length = matches!(field, Field::Length | Field::Completed);
+    Some(match (scale, lang) {
+        (Scale::Pow10(4), Lang::En) if money => {
+            "an amount of money (expected 万元, as the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)"
+        }
+        (Scale::Pow10(4), Lang::Zh) if money => {
+            "不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）"
+        }
+        (Scale::Pow10(8), Lang::En) if money => {
+            "an amount of money (expected 亿元, as the header says, like 1.2 or 0.85; or with a unit, like 1200000元 or 120万)"
+        }
+        (Scale::Pow10(8), Lang::Zh) if money => {
+            "不是金额（表头单位为亿元，应为亿元数，如 1.2 或 0.85；或带单位，如 1200000元 或 120万）"
+        }
+        (Scale::Pow10(4), Lang::En) if field == Field::CostPerKm => {
+            "an amount per km (expected 万元 per km, as the header says, like 40 or 40.5; or with a unit, like 400000元/公里)"
+        }
+        (Scale::Pow10(4), Lang::Zh) if field == Field::CostPerKm => {
+            "不是每公里金额（表头单位为万元，应为每公里万元数，如 40 或 40.5；或带单位，如 400000元/公里）"
+        }
+        (Scale::Pow10(8), Lang::En) if field == Field::CostPerKm => {
+            "an amount per km (expected 亿元 per km, as the header says, like 0.4; or with a unit, like 40万/公里)"
+        }
+        (Scale::Pow10(8), Lang::Zh) if field == Field::CostPerKm => {
+            "不是每公里金额（表头单位为亿元，应为每公里亿元数，如 0.4；或带单位，如 40万/公里）"
+        }
+        (Scale::Pow10(-3), Lang::En) if length => {
+            "a length (expected metres, as the header says, like 850 or 1250.5; or with a unit, like 1.25公里)"
+        }
+        (Scale::Pow10(-3), Lang::Zh) if length => {
+            "不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）"
+        }
+        _ => return None,
+    })
+}
+
+impl Problem {
+    /// The problem as the end of a sentence that starts with the column and value.
+    pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
+        self.render_under(None, rules, lang)
+    }
+
+    /// Like [`Problem::render`], for a value in the column headed `column` (a value that is
+    /// no number is told what the header's unit expects).
+    pub fn render_under(&self, column: Option<&str>, rules: &RuleSet, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        if let (Problem::Value(field, ValueError::NotANumber), Some(column)) = (self, column) {
+            if let Some(text) = expected_in(*field, field.scale_of_header(column), lang) {
+                return if zh {
+                    text.to_string()
+                } else {
+                    format!("is not {text}")
+                };
+            }
+        }
+        match self {
+            Problem::Value(field, e) => match (e, zh) {
+                (ValueError::NotWhole, false) => {
+                    "is not a whole number (households are counted whole, like 12)".into()
+                }
+                (ValueError::NotWhole, true) => "不是整数（户数应为整数，如 12）".into(),
+                (ValueError::NotANumber, false) => format!("is not {}", expected(*field, lang)),
+                (ValueError::NotANumber, true) => expected(*field, lang).to_string(),
+                (ValueError::Negative, false) => "must not be negative".into(),
+                (ValueError::Negative, true) => "不能为负数".into(),
+                (ValueError::NotPositive, false) => "must be greater than 0".into(),
+                (ValueError::NotPositive, true) => "必须大于 0".into(),
+                (ValueError::TooLarge, false) => match field {
+                    Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
+                    Field::Width => "is too wide (at most 1,000 m)".into(),
+                    Field::Households => "is too many households (at most 4,294,967,295)".into(),
+                    _ => {
+                        "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into()
+                    }
+                },
+                (ValueError::TooLarge, true) => match field {
+                    Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
+                    Field::Width => "过宽（最多 1,000 米）".into(),
+                    Field::Households => "户数过大（最多 4,294,967,295）".into(),
+                    _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
+                },
+                (ValueError::TooPrecise, false) => match field {
+                    Field::Length | Field::Completed => {
+                        "is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)"
+                            .into()
+                    }
+                    Field::Width => {
+                        "is more precise than 1 mm (at most 3 decimals of a metre)".into()
+                    }
+                    _ => "has fractions of a fen (amounts are exact to 0.01 yuan)".into(),
+                },
+                (ValueError::TooPrecise, true) => match field {
+                    Field::Length | Field::Completed => {
+                        "精度超过 1 毫米（公里数最多 6 位小数，米数最多 3 位）".into()
+                    }
+                    Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
+                    _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),
+                },
+            },
+            Problem::Blank => lang
+                .pick("is empty (a value is required)", "为空（必填）")
+                .into(),
+            Problem::Zero => lang.pick("must be greater than 0", "必须大于 0").into(),
+            Problem::UnknownClass(_) => {
+                if zh {
+                    format!("不是已知的道路类别（可用：{}）", rules.known_classes(lang))
+                } else {
+                    format!(
+                        "is not a known road class (known: {})",
+                        rules.known_classes(lang)
+                    )
+                }
+            }
+            Problem::CompletedBeyondLength(len) => {
+                if zh {
+                    format!("超过路段长度 {} 公里", money::measure(*len))
+                } else {
+                    format!("is more than the length of {} km", money::measure(*len))
+                }
+            }
+            Problem::DuplicateId => lang
+                .pick(
+                    "appears on an earlier row (ids must be unique)",
+                    "与前面某行重复（编号必须唯一）",
+                )
+                .into(),
+            Problem::NoCost => lang
+                .pick(
+                    "has no cost: give cost or cost_per_km",
+                    "没有造价：请填写 投资 或 每公里造价",
+                )
+                .into(),
+            Problem::Ragged {
+                found,
+                expected,
+                multiline,
+            } => {
+                let mut s = if zh {
+                    format!("有 {found} 个字段，表头有 {expected} 个")
+                } else {
+                    format!(
+                        "has {found} {} but the header has {expected}",
+                        if *found == 1 { "field" } else { "fields" }
+                    )
+                };
+                if *multiline {
+                    s.push_str(lang.pick(
+                        " (a quote (\") that is never closed runs over several lines)",
+                        "（有未闭合的引号 (\")，跨越了多行）",
+                    ));
+                }
+                s
+            }
+            Problem::TooLong => lang
+                .pick("is longer than 1 MiB and was skipped", "超过 1 MiB，已跳过")
+                .into(),
+            Problem::TooManyFields => lang
+                .pick(
+                    "has more than 4096 fields and was skipped",
+                    "字段超过 4096 个，已跳过",
+                )
+                .into(),
+            Problem::TotalsRow => lang
+                .pick(
+                    "is a totals row, not a segment (left out)",
+                    "是合计行，不是路段（不计入）",
+                )
+                .into(),
+            Problem::Overflow => lang
+                .pick(
+                    "leads to amounts too large to compute exactly",
+                    "计算结果过大，无法精确计算",
+                )
+                .into(),
+            Problem::NoSavedResult => lang
+                .pick(
+                    "is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value",
+                    "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
+                )
+                .into(),
+        }
+    }
+}
+
+impl RowError {
+    /// A problem with the whole row.
+    pub fn row(line: u64, problem: Problem) -> RowError {
+        RowError {
+            line,
+            column: None,
+            value: None,
+            problem,
+        }
+    }
+
+    /// `column "value" problem`, without the place (for a cell being edited).
+    pub fn render_value(&self, rules: &RuleSet, lang: Lang) -> String {
+        let what = self
+            .problem
+            .render_under(self.column.as_deref(), rules, lang);
+        match (&self.column, &self.value) {
+            (Some(c), Some(v)) => format!("{c} \"{}\" {what}", shorten(v)),
+            (Some(c), None) => format!("{c} {what}"),
+            _ => what,
+        }
+    }
+
+    /// `FILE:LINE: column "value" problem`.
+    pub fn render(&self, file: &str, rules: &RuleSet, lang: Lang) -> String {
+        let body = match self.column {
+            None => format!(
+                "{}{}",
+                lang.pick("row ", "该行"),
+                self.problem.render(rules, lang)
+            ),
+            Some(_) => self.render_value(rules, lang),
+        };
+        format!("{file}:{}: {body}", self.line)
+    }
+}
+
+/// A value as shown in a message: control characters escaped, at most 40 characters.
+fn shorten(value: &str) -> String {
+    let escaped: String = value
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_debug().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if escaped.chars().count() > 40 {
+        format!("{}…", escaped.chars().take(39).collect::<String>())
+    } else {
+        escaped
+    }
+}
