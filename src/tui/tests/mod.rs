@@ -927,3 +927,36 @@ fn a_change_is_not_restored_onto_another_row_even_when_the_file_looks_the_same()
     );
     assert!(set_aside_journal(&path).contains("set\t2\t6\t13\t9\t"));
 }
+
+#[test]
+fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
+    // The pane compared the whole table's use with one village's envelope. With 50万 for
+    // each village's village roads, two of the example's six villages with village roads
+    // are over; the bar is the fullest village's.
+    let text = format!(
+        "{}\n[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\nname = \"每村通村路\"\nname_en = \"Per village\"\namount = \"50万\"\n",
+        include_str!("../../../rules.toml")
+    );
+    let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
+    let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
+    let mut app = App::new(doc, rules, Lang::Zh);
+    let s = screen(&mut app, 110, 36);
+    let line = s
+        .iter()
+        .find(|l| l.contains("每村通村路"))
+        .unwrap_or_else(|| panic!("{s:#?}"));
+    assert!(
+        line.ends_with("███████████ 150.0% 2/6 个村超出 │"),
+        "{line}"
+    );
+    let mut app = {
+        let text = text.replace("50万", "80万");
+        let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
+        let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
+        App::new(doc, rules, Lang::En)
+    };
+    let s = screen(&mut app, 110, 36);
+    let line = s.iter().find(|l| l.contains("Per village")).unwrap();
+    assert!(line.contains(" 93.8%"), "{line}");
+    assert!(!line.contains("OVER"), "{line}");
+}
