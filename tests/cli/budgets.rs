@@ -270,4 +270,47 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
         let in_text = text.lines().find(|l| l.starts_with(label)).unwrap();
         assert!(in_text.ends_with(&v), "{in_text} / {v}");
     }
+    // The Excel report: its budget rows and its segments sheet's totals row.
+    use calamine::{open_workbook_auto, Data, Reader};
+    env.roadsub(&["batch", &example(), "-o", "report.xlsx"])
+        .expect_code(0);
+    let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
+    let names = book.sheet_names();
+    let fen = |d: &Data| match d {
+        Data::Float(f) => format!("{f:.2}"),
+        other => format!("{other:?}"),
+    };
+    let summary = book.worksheet_range(&names[1]).unwrap();
+    for b in doc["summary"]["budgets"].as_array().unwrap() {
+        let name = b["name"].as_str().unwrap();
+        let row = summary
+            .rows()
+            .find(|r| matches!(&r[0], Data::String(s) if s == name))
+            .unwrap_or_else(|| panic!("{name} in the summary sheet"));
+        assert_eq!(
+            (fen(&row[1]), fen(&row[2])),
+            (
+                b["envelope"].as_str().unwrap().to_string(),
+                b["used"].as_str().unwrap().to_string()
+            ),
+            "{name}"
+        );
+    }
+    let segments = book.worksheet_range(&names[0]).unwrap();
+    let header: Vec<String> = segments
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let totals = segments.rows().next_back().unwrap();
+    for key in ["subsidy_total", "shortfall"] {
+        let col = header.iter().position(|h| h == key).unwrap();
+        assert_eq!(
+            fen(&totals[col]),
+            doc["summary"]["total"][key].as_str().unwrap(),
+            "{key}"
+        );
+    }
 }
