@@ -4,6 +4,7 @@
 //! report in [`xlsx`]). Batch runs and the interactive table both call these, so a total or a
 //! budget line is worked out by one function whichever way it is shown.
 
+pub mod allocate;
 pub mod budget;
 pub mod encode;
 pub mod format;

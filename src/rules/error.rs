@@ -57,6 +57,8 @@ pub enum RulesProblem {
     },
     /// An unknown rounding rule.
     UnknownRounding(String),
+    /// A budget's `on_overrun` that is none of the choices.
+    UnknownOnOverrun(String),
     /// No funds, no classes, or a tier without classes.
     Empty(&'static str),
     /// An empty (or blank) name, source, id or alias.
@@ -223,6 +225,13 @@ impl RulesProblem {
                     format!("未知的舍入规则 \"{value}\"（可选：half_away_from_zero 四舍五入、half_even 四舍六入五成双）")
                 } else {
                     format!("unknown rounding rule \"{value}\" (expected half_away_from_zero or half_even)")
+                }
+            }
+            UnknownOnOverrun(value) => {
+                if zh {
+                    format!("未知的超支处理方式 on_overrun = \"{value}\"（可选：report 仅报告超支、prorate 按比例分摊、in_order 按优先级顺序拨付）")
+                } else {
+                    format!("unknown on_overrun \"{value}\" (expected report, prorate or in_order)")
                 }
             }
             EmptyText(key) => {

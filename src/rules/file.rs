@@ -88,6 +88,7 @@ struct BudgetFile {
     name: Option<Spanned<String>>,
     name_en: Option<Spanned<String>>,
     amount: Spanned<RawNumber>,
+    on_overrun: Option<Spanned<String>>,
 }
 
 /// A number as written: TOML integer, string, or float (refused for money).

@@ -117,6 +117,53 @@ pub struct Budget {
     pub name_en: Option<String>,
     /// The envelope in yuan (the rules file calls it `amount`).
     pub envelope: Decimal,
+    /// What happens to the amounts when the segments under it ask for more (SPEC §8).
+    pub on_overrun: OnOverrun,
+}
+
+/// What a budget does when the segments under it ask for more than it holds (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnOverrun {
+    /// Amounts stay as asked; the overrun is stated.
+    #[default]
+    Report,
+    /// The envelope is shared in proportion to what each segment asks.
+    Prorate,
+    /// Segments are paid whole by priority, then input order, until the envelope is spent.
+    InOrder,
+}
+
+impl OnOverrun {
+    /// The choice the rules file names `key`, if any.
+    pub fn from_key(key: &str) -> Option<OnOverrun> {
+        match key {
+            "report" => Some(OnOverrun::Report),
+            "prorate" => Some(OnOverrun::Prorate),
+            "in_order" => Some(OnOverrun::InOrder),
+            _ => None,
+        }
+    }
+
+    /// How the rules file writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            OnOverrun::Report => "report",
+            OnOverrun::Prorate => "prorate",
+            OnOverrun::InOrder => "in_order",
+        }
+    }
+
+    /// What it does, in a few words in `lang` (`on overrun: prorate`).
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match self {
+            OnOverrun::Report => lang.pick("on overrun: report", "超支时：仅报告"),
+            OnOverrun::Prorate => lang.pick("on overrun: prorate", "超支时：按比例分摊"),
+            OnOverrun::InOrder => lang.pick(
+                "on overrun: in order (priority, then input order)",
+                "超支时：按优先级、再按输入顺序拨付",
+            ),
+        }
+    }
 }
 
 /// Validated rules, ready for the engine.

@@ -1,7 +1,7 @@
 //! The rules as text for people: name, source, rounding, then aligned tables of classes, tiers
-//! and budgets. Used by `roadsub rules show` and the interactive table's rules screen.
+//! and budgets (with what each budget does on an overrun, when not just report it). Used by `roadsub rules show` and the interactive table's rules screen.
 
-use super::RuleSet;
+use super::{OnOverrun, RuleSet};
 use crate::i18n::Lang;
 use crate::money;
 use crate::textwidth::{Align, Table};
@@ -128,6 +128,18 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             ]);
         }
         out.push_str(&budgets.render());
+        // Only a budget that changes amounts gets a line: the default leaves the table as it was.
+        for b in rules
+            .budgets
+            .iter()
+            .filter(|b| b.on_overrun != OnOverrun::Report)
+        {
+            out.push_str(&format!(
+                "  {} — {}\n",
+                b.display(rules, lang),
+                b.on_overrun.describe(lang)
+            ));
+        }
     }
     out
 }

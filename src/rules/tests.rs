@@ -230,7 +230,7 @@ flavour = "x"
             "r.toml:17:16: unknown class \"lane\" (defined: village)",
             "r.toml:17:60: amount 100000.5 is a float, which is not exact; write \"100000.5\"",
             "r.toml:21:8: unknown fund \"nope\" (defined: transport)",
-            "r.toml:23:1: unknown key `flavour` (expected one of fund, class, per_village, name, name_en, amount)",
+            "r.toml:23:1: unknown key `flavour` (expected one of fund, class, per_village, name, name_en, amount, on_overrun)",
         ]
     );
 }
@@ -496,5 +496,100 @@ amount = 1
     assert_eq!(
         zh[3],
         "r.toml:33:8: 已有名为 \"县级额度\" 的预算额度；请给每个预算额度取不同的名称"
+    );
+}
+
+/// The shipped rules with `on_overrun = …` (written as given) under the 690万 group budget.
+fn shipped_with_group_overrun(value: &str) -> String {
+    BUILTIN_TOML.replace(
+        "amount = \"690万\"",
+        &format!("amount = \"690万\"\non_overrun = {value}"),
+    )
+}
+
+#[test]
+fn a_budget_without_on_overrun_only_reports_and_the_choices_are_read() {
+    let shipped = RuleSet::builtin();
+    assert_eq!(shipped.budgets.len(), 2);
+    assert!(shipped
+        .budgets
+        .iter()
+        .all(|b| b.on_overrun == OnOverrun::Report));
+    for (key, want) in [
+        ("report", OnOverrun::Report),
+        ("prorate", OnOverrun::Prorate),
+        ("in_order", OnOverrun::InOrder),
+    ] {
+        let text = shipped_with_group_overrun(&format!("\"{key}\""));
+        let r = RuleSet::from_toml(&text, "r.toml").unwrap();
+        assert_eq!(r.budgets[0].on_overrun, OnOverrun::Report, "{key}");
+        assert_eq!(r.budgets[1].on_overrun, want, "{key}");
+        assert_eq!(want.key(), key);
+    }
+}
+
+#[test]
+fn an_unknown_on_overrun_is_refused_at_its_place_in_both_languages() {
+    let text = shipped_with_group_overrun("\"share\"");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("on_overrun"))
+        .unwrap()
+        + 1;
+    let e = RuleSet::from_toml(&text, "r.toml").unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        e[0].render(Lang::En),
+        format!(
+            "r.toml:{line}:14: unknown on_overrun \"share\" (expected report, prorate or in_order)"
+        )
+    );
+    assert_eq!(
+        e[0].render(Lang::Zh),
+        format!("r.toml:{line}:14: 未知的超支处理方式 on_overrun = \"share\"（可选：report 仅报告超支、prorate 按比例分摊、in_order 按优先级顺序拨付）")
+    );
+}
+
+#[test]
+fn an_on_overrun_that_is_not_a_string_is_one_type_error() {
+    let text = shipped_with_group_overrun("1");
+    let e = RuleSet::from_toml(&text, "r.toml").unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].render(Lang::En)
+            .ends_with(":14: invalid type: integer `1`, expected a string"),
+        "{}",
+        e[0].render(Lang::En)
+    );
+}
+
+#[test]
+fn rules_show_says_what_a_budget_does_on_overrun_unless_it_only_reports() {
+    let shown = |value: &str, lang| {
+        let text = shipped_with_group_overrun(value);
+        describe(&RuleSet::from_toml(&text, "r.toml").unwrap(), lang)
+    };
+    let plain = describe(&RuleSet::builtin(), Lang::En).replace("rules.toml (built-in)", "r.toml");
+    assert_eq!(shown("\"report\"", Lang::En), plain);
+    assert!(!plain.contains("overrun"), "{plain}");
+    assert!(!describe(&RuleSet::builtin(), Lang::Zh).contains("超支时"));
+    assert_eq!(
+        shown("\"prorate\"", Lang::En),
+        format!("{plain}  Group road building — on overrun: prorate\n")
+    );
+    let plain_zh = describe(&RuleSet::builtin(), Lang::Zh).replace("rules.toml（内置）", "r.toml");
+    assert_eq!(
+        shown("\"prorate\"", Lang::Zh),
+        format!("{plain_zh}  社级道路建设 — 超支时：按比例分摊\n")
+    );
+    assert_eq!(
+        shown("\"in_order\"", Lang::Zh),
+        format!("{plain_zh}  社级道路建设 — 超支时：按优先级、再按输入顺序拨付\n")
+    );
+    assert_eq!(
+        shown("\"in_order\"", Lang::En),
+        format!(
+            "{plain}  Group road building — on overrun: in order (priority, then input order)\n"
+        )
     );
 }

@@ -224,3 +224,27 @@ fn check_refuses_an_empty_or_repeated_budget_name_an_empty_currency_and_an_empty
         ),
     );
 }
+
+#[test]
+fn show_and_check_read_a_budgets_on_overrun() {
+    let env = Env::new();
+    let text = include_str!("../../rules.toml").replace(
+        "amount = \"690万\"",
+        "amount = \"690万\"\non_overrun = \"prorate\"",
+    );
+    let path = env.write("prorate.toml", &text);
+    env.roadsub(&["rules", "show", &path, "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00\n  社级道路建设 — 超支时：按比例分摊\n");
+    env.roadsub(&["rules", "show", &path, "--lang", "en"])
+        .expect_code(0)
+        .stdout_has("  Group road building — on overrun: prorate\n");
+    let bad = env.write("bad.toml", text.replace("\"prorate\"", "\"cut\""));
+    env.roadsub(&["rules", "check", &bad]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {bad}:111:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)\n"
+        ),
+    );
+}

@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::{read_shape, ClassFile, FundFile, Locator, RawNumber};
 use crate::money::{self, Rounding, Scale, ValueError};
-use crate::rules::{Budget, Class, Fund, Meta, RuleSet, RulesError, RulesProblem, Tier};
+use crate::rules::{Budget, Class, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier};
 
 pub(in crate::rules) fn parse(
     text: &str,
@@ -142,7 +142,16 @@ pub(in crate::rules) fn parse(
             },
         };
         let amount = check_amount(&mut loc, &raw.amount);
-        if let (Some(fund), Some(class), Some(amount)) = (fund, class, amount) {
+        let on_overrun = match &raw.on_overrun {
+            None => Some(OnOverrun::Report),
+            Some(key) => OnOverrun::from_key(key.get_ref()).or_else(|| {
+                loc.push(key, RulesProblem::UnknownOnOverrun(key.get_ref().clone()));
+                None
+            }),
+        };
+        if let (Some(fund), Some(class), Some(amount), Some(on_overrun)) =
+            (fund, class, amount, on_overrun)
+        {
             if !seen_budgets.insert((fund, class, raw.per_village)) {
                 loc.push(b, RulesProblem::DuplicateBudget);
             }
@@ -153,6 +162,7 @@ pub(in crate::rules) fn parse(
                 name: raw.name.as_ref().map(|n| n.get_ref().clone()),
                 name_en: raw.name_en.as_ref().map(|n| n.get_ref().clone()),
                 envelope: amount,
+                on_overrun,
             });
         }
     }
