@@ -64,10 +64,13 @@ impl BudgetLine<'_> {
         money::percent(self.used, self.envelope)
     }
 
-    /// The use as a fraction of the envelope (0 when the envelope is nothing), for a
-    /// spreadsheet's percentage cell. A display ratio, not money.
-    pub fn fraction(&self) -> Decimal {
-        self.used.checked_div(self.envelope).unwrap_or_default()
+    /// The use as a fraction of the envelope, for a spreadsheet's percentage cell (a display
+    /// ratio, not money); `None` when the envelope is nothing, where [`Self::share`] says "—".
+    pub fn fraction(&self) -> Option<Decimal> {
+        if self.envelope <= Decimal::ZERO {
+            return None;
+        }
+        self.used.checked_div(self.envelope)
     }
 
     /// The budget's name, and the village for a per-village line ("通村硬化路建设 · 石桥镇 红星村").
@@ -82,7 +85,7 @@ impl BudgetLine<'_> {
 }
 
 /// Every budget line of a run, in rules order; a per-village budget's lines by township and
-/// village. A per-village budget with no rows has no lines.
+/// village (one line of nothing used, for the whole, while no row falls under it).
 pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<BudgetLine<'a>> {
     let mut out = Vec::new();
     for (i, (budget, used)) in rules.budgets.iter().zip(&summary.budgets).enumerate() {
@@ -103,6 +106,17 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                 })
                 .collect();
             villages.sort_by(|a, b| a.scope.cmp(&b.scope));
+            if villages.is_empty() {
+                // No row falls under it yet: one line of nothing used, so every output still
+                // names the budget.
+                villages.push(BudgetLine {
+                    budget: i,
+                    scope: Scope::Whole,
+                    name: name.clone(),
+                    envelope: budget.envelope,
+                    used: Decimal::ZERO,
+                });
+            }
             out.extend(villages);
         } else {
             out.push(BudgetLine {
@@ -137,6 +151,9 @@ pub fn headlines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<H
             over: 0,
         };
         while let Some(line) = all.next_if(|l| l.budget == i) {
+            if budget.per_village && line.scope == Scope::Whole {
+                continue; // the line of a per-village budget no row falls under yet
+            }
             head.over += u64::from(line.is_over());
             if head.lines == 0 || line.used > head.line.used {
                 head.line = line;
@@ -271,6 +288,24 @@ mod tests {
             .iter()
             .all(|l| !l.is_over() && l.used == "240000.00".parse().unwrap()));
         assert_eq!(headlines(&rules, &s, Lang::Zh)[0].over, 0);
+    }
+
+    #[test]
+    fn a_per_village_budget_no_row_falls_under_is_still_a_line_of_nothing_used() {
+        // The defect: such a budget was missing from the text summary, JSON, Markdown and
+        // the Excel report, while the table view showed it.
+        let rules = rules_with(
+            "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nper_village = true\namount = \"100000\"\nname_en = \"none yet\"\nname = \"暂无\"\n",
+        );
+        let s = summary_of(&rules, &[("T", "A", "1")]);
+        let lines = lines(&rules, &s, Lang::En);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            (lines[0].label(), lines[0].used, lines[0].is_over()),
+            ("none yet".to_string(), Decimal::ZERO, false)
+        );
+        let heads = headlines(&rules, &s, Lang::En);
+        assert_eq!((heads[0].lines, heads[0].over), (0, 0));
     }
 
     #[test]

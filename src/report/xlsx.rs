@@ -282,12 +282,20 @@ fn write_summary(
         sheet.write_number_with_format(row, 2, number(line.used), &fmt)?;
         sheet.write_number_with_format(row, 3, number(line.left()), &fmt)?;
         // The share as a number formatted as a percentage (a display ratio, not money).
-        sheet.write_number_with_format(
-            row,
-            4,
-            number(line.fraction()),
-            &Format::new().set_num_format("0.0%"),
-        )?;
+        match line.fraction() {
+            Some(f) => {
+                sheet.write_number_with_format(
+                    row,
+                    4,
+                    number(f),
+                    &Format::new().set_num_format("0.0%"),
+                )?;
+            }
+            // No envelope: no share of it, as the text summary says.
+            None => {
+                sheet.write_string(row, 4, "—")?;
+            }
+        }
         if let Some(over) = line.over_by() {
             let over = money::grouped(over);
             let red = Format::new()

@@ -128,16 +128,21 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             ]);
         }
         out.push_str(&budgets.render());
-        // Only a budget that changes amounts gets a line: the default leaves the table as it was.
+        // Only a budget that asks for an allocation gets a line, saying it is not applied yet:
+        // nobody may read this and believe the amounts were cut.
         for b in rules
             .budgets
             .iter()
             .filter(|b| b.on_overrun != OnOverrun::Report)
         {
             out.push_str(&format!(
-                "  {} — {}\n",
+                "  {} — {}{}\n",
                 b.display(rules, lang),
-                b.on_overrun.describe(lang)
+                b.on_overrun.describe(lang),
+                lang.pick(
+                    " (not applied yet: this version only reports overruns)",
+                    "（尚未生效：本版本只报告超支）"
+                )
             ));
         }
     }

@@ -575,21 +575,21 @@ fn rules_show_says_what_a_budget_does_on_overrun_unless_it_only_reports() {
     assert!(!describe(&RuleSet::builtin(), Lang::Zh).contains("超支时"));
     assert_eq!(
         shown("\"prorate\"", Lang::En),
-        format!("{plain}  Group road building — on overrun: prorate\n")
+        format!("{plain}  Group road building — on overrun: prorate (not applied yet: this version only reports overruns)\n")
     );
     let plain_zh = describe(&RuleSet::builtin(), Lang::Zh).replace("rules.toml（内置）", "r.toml");
     assert_eq!(
         shown("\"prorate\"", Lang::Zh),
-        format!("{plain_zh}  社级道路建设 — 超支时：按比例分摊\n")
+        format!("{plain_zh}  社级道路建设 — 超支时：按比例分摊（尚未生效：本版本只报告超支）\n")
     );
     assert_eq!(
         shown("\"in_order\"", Lang::Zh),
-        format!("{plain_zh}  社级道路建设 — 超支时：按优先级、再按输入顺序拨付\n")
+        format!("{plain_zh}  社级道路建设 — 超支时：按优先级、再按输入顺序拨付（尚未生效：本版本只报告超支）\n")
     );
     assert_eq!(
         shown("\"in_order\"", Lang::En),
         format!(
-            "{plain}  Group road building — on overrun: in order (priority, then input order)\n"
+            "{plain}  Group road building — on overrun: in order (priority, then input order) (not applied yet: this version only reports overruns)\n"
         )
     );
 }

@@ -29,10 +29,15 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
     let columns = &doc.sheet.columns;
     let layout = Layout::new(columns, rules);
     let copied = layout.own_map(columns);
-    let label = doc
+    let file = doc
         .path
         .as_ref()
         .map_or("table".to_string(), |p| p.display().to_string());
+    // A workbook's rows are told by sheet, as a batch run tells them: plan.xlsx[道路].
+    let label = match &doc.sheet.workbook {
+        Some(origin) => format!("{file}[{}]", origin.sheet),
+        None => file,
+    };
     let mut rows = RowBuf::new(Some(format), false, 0);
     // The table's own totals have no groups; a workbook's summary sheet shows townships and
     // villages, as a batch run's does.
@@ -198,6 +203,40 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert!(a[0].1.len() > 20, "{:?}", a[0]);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_export_of_a_workbooks_table_names_its_rows_as_a_batch_run_does() {
+        // The defect: each JSON segment's "file" was "plan.xlsx" in an export and
+        // "plan.xlsx[道路]" from a batch run of the same workbook.
+        let dir = tempfile::tempdir().unwrap();
+        let example =
+            Sheet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv"))
+                .unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let bytes =
+            crate::table::workbook::write("道路", &example.columns.names, &example.rows).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        for ext in ["json", "jsonl", "csv"] {
+            let (ours, theirs) = (
+                dir.path().join(format!("export.{ext}")),
+                dir.path().join(format!("batch.{ext}")),
+            );
+            export(&doc, &rules, Lang::En, &ours).unwrap();
+            by_batch(&rules, Lang::En, &path, &theirs);
+            let (a, b) = (
+                std::fs::read_to_string(&ours).unwrap(),
+                std::fs::read_to_string(&theirs).unwrap(),
+            );
+            assert_eq!(a, b, "{ext}");
+        }
+        let json = std::fs::read_to_string(dir.path().join("export.jsonl")).unwrap();
+        assert!(
+            json.contains(&format!("\"file\":\"{}[道路]\"", path.display())),
+            "{json}"
+        );
     }
 
     #[test]

@@ -127,6 +127,19 @@ impl App {
                         true,
                     );
                     self.mode = Mode::Export { buffer, cursor };
+                } else if open.is_some_and(|p| {
+                    // The lock and recovery files sit beside the file a link leads to.
+                    is_companion(p, &path)
+                        || p.canonicalize().is_ok_and(|c| is_companion(&c, &path))
+                }) {
+                    // Writing over the lock would let a second editor in; over the recovery
+                    // file or the backup, lose what they keep.
+                    self.say(
+                        "that is one of the table's own files (its backup, lock or recovery file): export to another file",
+                        "这是表格自身的文件（备份、锁或恢复文件）：请导出到其他文件",
+                        true,
+                    );
+                    self.mode = Mode::Export { buffer, cursor };
                 } else if path.exists() {
                     self.mode = Mode::Ask(Question::ReplaceExport(path));
                 } else {
@@ -163,11 +176,13 @@ impl App {
                 "未导出：没有可计算的行",
                 true,
             ),
+            // Said as a batch run says it: the reason in the user's language, and no word of
+            // the temporary file the report was written to first.
             Err(e) => self.say_owned(
-                format!(
-                    "{} {name}: {e}",
-                    self.lang.pick("could not export to", "无法导出到")
-                ),
+                match self.lang {
+                    Lang::En => format!("could not export to {name}: {}", self.lang.io_reason(&e)),
+                    Lang::Zh => format!("无法导出到 {name}：{}", self.lang.io_reason(&e)),
+                },
                 true,
             ),
         }
@@ -369,4 +384,27 @@ fn rows_word(n: usize) -> &'static str {
     } else {
         "rows"
     }
+}
+
+/// Whether `path` is one of the files roadsub keeps beside `table` (`FILE.bak`, and the lock
+/// and recovery files `FILE.roadsub-…`), which an export must not replace.
+fn is_companion(table: &std::path::Path, path: &std::path::Path) -> bool {
+    let (Some(table_name), Some(name)) = (table.file_name(), path.file_name()) else {
+        return false;
+    };
+    let (table_name, name) = (table_name.to_string_lossy(), name.to_string_lossy());
+    let Some(rest) = name.strip_prefix(table_name.as_ref()) else {
+        return false;
+    };
+    if rest != ".bak" && !rest.starts_with(".roadsub-") {
+        return false;
+    }
+    let dir = |p: &std::path::Path| {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+        parent
+            .unwrap_or(std::path::Path::new("."))
+            .canonicalize()
+            .ok()
+    };
+    dir(table) == dir(path)
 }

@@ -136,8 +136,8 @@ pub const KEYMAP: &[Binding] = &[
     b(
         "x",
         Action::Export,
-        "export a report: .xlsx, .json, .md or .csv with every amount",
-        "导出报表：.xlsx、.json、.md 或含全部金额的 .csv",
+        "export a report: .xlsx, .json, .jsonl, .md or .csv with every amount",
+        "导出报表：.xlsx、.json、.jsonl、.md 或含全部金额的 .csv",
     ),
     h("Ctrl-S", Action::Save, "save", "保存", ("save", "保存")),
     h(

@@ -314,3 +314,37 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
         );
     }
 }
+
+#[test]
+fn a_zero_envelope_has_no_share_in_the_workbook_report_as_in_the_text_summary() {
+    // The defect: the Excel report showed 0.0% use beside "OVER BUDGET" for an envelope of 0.
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    let r = env.write(
+        "rules.toml",
+        format!("{shipped}\n[[budgets]]\nfund = \"transport\"\nname_en = \"Zero\"\nname = \"零额度\"\namount = \"0\"\n"),
+    );
+    let t = table(&env);
+    let text = env
+        .roadsub(&["batch", &t, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout;
+    let line = text.lines().find(|l| l.starts_with("Zero")).unwrap();
+    assert!(line.ends_with('—'), "{line}");
+    env.roadsub(&["batch", &t, "--rules", &r, "-o", "report.xlsx"])
+        .expect_code(0);
+    let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
+    let names = book.sheet_names();
+    let range = book.worksheet_range(&names[1]).unwrap();
+    let row = range
+        .rows()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "Zero"))
+        .unwrap();
+    assert_eq!(row[4], Data::String("—".into()));
+    assert_eq!(
+        row[5],
+        Data::String("OVER BUDGET by 1,575,000.00 yuan".into())
+    );
+}

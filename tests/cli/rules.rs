@@ -235,10 +235,10 @@ fn show_and_check_read_a_budgets_on_overrun() {
     let path = env.write("prorate.toml", &text);
     env.roadsub(&["rules", "show", &path, "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00\n  社级道路建设 — 超支时：按比例分摊\n");
+        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00\n  社级道路建设 — 超支时：按比例分摊（尚未生效：本版本只报告超支）\n");
     env.roadsub(&["rules", "show", &path, "--lang", "en"])
         .expect_code(0)
-        .stdout_has("  Group road building — on overrun: prorate\n");
+        .stdout_has("  Group road building — on overrun: prorate (not applied yet: this version only reports overruns)\n");
     let bad = env.write("bad.toml", text.replace("\"prorate\"", "\"cut\""));
     env.roadsub(&["rules", "check", &bad]).expect(
         1,

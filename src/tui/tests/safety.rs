@@ -603,3 +603,73 @@ fn a_recovery_record_naming_a_huge_column_is_kept_as_damaged_not_allocated() {
         format!("{}\n{damaged}\n", lines[0])
     );
 }
+
+#[test]
+fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
+    // The defect: exporting to FILE.roadsub-lock replaced the lock, and a second roadsub then
+    // opened the table for editing beside the first.
+    let (mut app, dir, path) = open_copy(Lang::En);
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter>");
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for companion in [
+        format!("{name}.roadsub-lock"),
+        format!("{name}.roadsub-recovery"),
+        format!("{name}.bak"),
+    ] {
+        let target = dir.path().join(&companion);
+        let before = std::fs::read(&target).ok();
+        press(&mut app, "x");
+        let Mode::Export { buffer, .. } = &app.mode else {
+            panic!("{:?}", app.mode)
+        };
+        let keys = format!(
+            "{}{}<Enter>",
+            "<BS>".repeat(buffer.chars().count()),
+            target.display()
+        );
+        press(&mut app, &keys);
+        assert!(
+            matches!(app.mode, Mode::Export { .. }),
+            "{companion}: {:?}",
+            app.mode
+        );
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            "that is one of the table's own files (its backup, lock or recovery file): export to another file",
+            "{companion}"
+        );
+        assert_eq!(std::fs::read(&target).ok(), before, "{companion} untouched");
+        press(&mut app, "<Esc>");
+    }
+    // A file that only starts like the table's name is an ordinary export.
+    let other = dir.path().join(format!("{name}.report.csv"));
+    press(&mut app, "x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!()
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        other.display()
+    );
+    press(&mut app, &keys);
+    assert!(other.exists());
+}
+
+#[test]
+fn an_export_that_cannot_be_written_says_why_in_the_users_language_without_the_temporary_file() {
+    let (mut app, _dir, _) = open_copy(Lang::Zh);
+    press(&mut app, "x");
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!("{:?}", app.mode)
+    };
+    let keys = format!(
+        "{}/nonexistent-dir/r.csv<Enter>",
+        "<BS>".repeat(buffer.chars().count())
+    );
+    press(&mut app, &keys);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "无法导出到 /nonexistent-dir/r.csv：没有这个文件或目录"
+    );
+}

@@ -150,8 +150,8 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
         )),
         Mode::Export { buffer, cursor } => Some((
             lang.pick(
-                "export to (.xlsx .json .md .csv): ",
-                "导出到（.xlsx .json .md .csv）：",
+                "export to (.xlsx .json .jsonl .md .csv): ",
+                "导出到（.xlsx .json .jsonl .md .csv）：",
             )
             .to_string(),
             buffer.as_str(),
