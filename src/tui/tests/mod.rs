@@ -960,3 +960,22 @@ fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
     assert!(line.contains(" 93.8%"), "{line}");
     assert!(!line.contains("OVER"), "{line}");
 }
+
+#[test]
+fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_how_many_are_hidden()
+{
+    // The defect: at 80×24 the pane cut its last line, the per-village budget over its
+    // envelope, without a word.
+    let text = format!(
+        "{}\n[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\nname = \"每村通村路\"\nname_en = \"Per village\"\namount = \"50万\"\n",
+        include_str!("../../../rules.toml")
+    );
+    let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
+    let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
+    let mut app = App::new(doc, rules, Lang::En);
+    let s = screen(&mut app, 80, 24);
+    let text = s.join("\n");
+    assert!(text.contains("2 of 6 villages OVER"), "{text}");
+    assert!(text.contains(" +1 more ┘"), "{text}");
+    assert!(!text.contains("Group road building"), "{text}");
+}

@@ -346,9 +346,28 @@ impl Widget for TotalsPane<'_> {
             .unwrap_or(0)
             .min(inner / 2);
         let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, lang);
-        for (head, name) in heads.iter().zip(&names) {
-            lines.push(self.budget(head, name, name_width, inner));
+        let room = usize::from(area.height.saturating_sub(2));
+        let mut budgets: Vec<(bool, Line)> = heads
+            .iter()
+            .zip(&names)
+            .map(|(head, name)| (head.over > 0, self.budget(head, name, name_width, inner)))
+            .collect();
+        let mut block = self.block();
+        let hidden = (lines.len() + budgets.len()).saturating_sub(room);
+        if hidden > 0 {
+            // Too short for every budget: the ones over come first, and the frame says how
+            // many lines are not shown (a budget over is never the one left out silently).
+            budgets.sort_by_key(|(over, _)| !*over);
+            block = block.title_bottom(
+                Line::from(match lang {
+                    Lang::En => format!(" +{hidden} more "),
+                    Lang::Zh => format!(" 另有 {hidden} 行 "),
+                })
+                .right_aligned()
+                .yellow(),
+            );
         }
-        Paragraph::new(lines).block(self.block()).render(area, buf);
+        lines.extend(budgets.into_iter().map(|(_, line)| line));
+        Paragraph::new(lines).block(block).render(area, buf);
     }
 }
