@@ -667,6 +667,13 @@ fn export_refuses_to_replace_the_table_being_edited() {
         app.status.as_ref().unwrap().text,
         "that is the table being edited: export to another file (Ctrl-S saves the table)"
     );
+    // Said on the screen too, beside the prompt still open (it went unseen under it).
+    let s = screen(&mut app, 160, 24);
+    assert!(
+        s[22].contains("✗ that is the table being edited: export to another file"),
+        "{}",
+        s[22]
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
@@ -946,7 +953,7 @@ fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
         .find(|l| l.contains("每村通村路"))
         .unwrap_or_else(|| panic!("{s:#?}"));
     assert!(
-        line.ends_with("███████████ 150.0% 2/6 个村超出 │"),
+        line.ends_with("每村通村路     ██████ 150.0% 6 个村中 2 个超出 │"),
         "{line}"
     );
     let mut app = {
@@ -975,7 +982,10 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
     let mut app = App::new(doc, rules, Lang::En);
     let s = screen(&mut app, 80, 24);
     let text = s.join("\n");
-    assert!(text.contains("2 of 6 villages OVER"), "{text}");
+    assert!(
+        text.contains("│Per village █████ 150.0% 2/6 OVER │"),
+        "{text}"
+    );
     assert!(text.contains(" +1 more ┘"), "{text}");
     assert!(!text.contains("Group road building"), "{text}");
 }

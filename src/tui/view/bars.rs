@@ -172,7 +172,11 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
         Some(p) => {
             let used = p.cells();
             let mut l = p.line();
-            if let (Some(s), Mode::Edit { .. }) = (&app.status, &app.mode) {
+            // A prompt still open after Enter was refused: the reason beside it (else the
+            // refusal would go unseen under the prompt).
+            if let (Some(s), Mode::Edit { .. } | Mode::Export { .. } | Mode::SaveAs { .. }) =
+                (&app.status, &app.mode)
+            {
                 let room = width.saturating_sub(used + 2);
                 l.spans.push(if s.error {
                     Span::raw(format!("  {}", truncate(&format!("✗ {}", s.text), room)))

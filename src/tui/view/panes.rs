@@ -304,9 +304,22 @@ impl<'a> TotalsPane<'a> {
             },
             (Scope::Village { .. }, _) if over => match lang {
                 Lang::En => format!(" {} of {} villages OVER", head.over, head.lines),
-                Lang::Zh => format!(" {}/{} 个村超出", head.over, head.lines),
+                Lang::Zh => format!(" {} 个村中 {} 个超出", head.lines, head.over),
             },
             _ => String::new(),
+        };
+        // On a narrow pane the count is said short, so the budget keeps its name.
+        let named = name_width.min(8);
+        let words = if matches!(head.line.scope, Scope::Village { .. })
+            && over
+            && inner < 8 + 5 + cells(&words) + 1 + named
+        {
+            match lang {
+                Lang::En => format!(" {}/{} OVER", head.over, head.lines),
+                Lang::Zh => format!(" {}/{} 村超出", head.over, head.lines),
+            }
+        } else {
+            words
         };
         // The words and a bar of at least 5 cells come before the whole name.
         let fits = inner.saturating_sub(8 + 5 + cells(&words) + 1);
