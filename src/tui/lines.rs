@@ -36,6 +36,19 @@ pub struct Subtotal {
     pub totals: Totals,
 }
 
+impl Subtotal {
+    /// The group's sum for computed column `f` (each fund, then the subsidy total, then the
+    /// shortfall).
+    pub fn amount(&self, f: usize) -> rust_decimal::Decimal {
+        let t = &self.totals;
+        match f {
+            _ if f < t.paid.len() => t.paid[f].value(),
+            _ if f == t.paid.len() => t.subsidy_total.value(),
+            _ => t.shortfall.value(),
+        }
+    }
+}
+
 /// The first field of `row` that contains `needle` (lower case), if any.
 fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
     (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
@@ -83,6 +96,19 @@ impl App {
             Grouping::None => order.into_iter().map(Line::Row).collect(),
             g => self.grouped(order, g),
         };
+        // A group's sums are wider than its rows' amounts: their columns widen to show them
+        // whole (an amount is never cut).
+        let first = self.input_cols();
+        for line in &self.lines {
+            if let Line::Subtotal(sub) = line {
+                for c in first..self.ncols() {
+                    let w = crate::textwidth::cells(&self.show_amount(sub.amount(c - first)));
+                    if let Some(slot) = self.widths.get_mut(c) {
+                        *slot = (*slot).max(w);
+                    }
+                }
+            }
+        }
         self.cursor = keep
             .and_then(|r| {
                 self.lines

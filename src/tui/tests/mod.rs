@@ -989,3 +989,19 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
     assert!(text.contains(" +1 more ┘"), "{text}");
     assert!(!text.contains("Group road building"), "{text}");
 }
+
+#[test]
+fn a_subtotal_wider_than_its_rows_amounts_is_shown_whole() {
+    // The defect: in 元, grouped by village, 大埝乡 黄金村's shortfall subtotal showed as
+    // "1,080,000…": columns were as wide as the rows' amounts only.
+    let mut app = open(&example(), Lang::Zh);
+    press(&mut app, "mtt");
+    let s = screen(&mut app, 120, 36);
+    let text = s.join("\n");
+    let line = s
+        .iter()
+        .find(|l| l.contains("小计 大埝乡 黄金村"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("1,080,000.00"), "{line}");
+    assert!(!text.contains("…\u{20}"), "{text}");
+}

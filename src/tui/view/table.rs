@@ -187,12 +187,7 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
     }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
         let f = c - app.input_cols();
-        let amount = match f {
-            _ if f < totals.paid.len() => totals.paid[f].value(),
-            _ if f == totals.paid.len() => totals.subsidy_total.value(),
-            _ => totals.shortfall.value(),
-        };
-        let text = app.show_amount(amount);
+        let text = app.show_amount(sub.amount(f));
         spans.push(Span::styled(
             fit(&text, app.widths[c], right_aligned(app, c)),
             style,
