@@ -120,7 +120,10 @@ fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow, duplicate_id: bool) -> C
     // A workbook cell whose formula was never calculated holds no value, not a blank one:
     // said as a batch run says it, until a value is typed in.
     if let Some(col) = sheet.formula_without_result(row.line) {
-        if row.get(col).trim().is_empty() {
+        let mut ends = Vec::new();
+        // A totals row (合计 = SUM(…)) is a totals row whatever its formulas hold.
+        let totals = row::is_totals_row(&row.record(&mut ends), &sheet.columns);
+        if row.get(col).trim().is_empty() && !totals {
             return Calc::Bad(vec![RowError {
                 column: sheet.columns.names.get(col).cloned(),
                 ..RowError::row(row.line, Problem::NoSavedResult)

@@ -235,3 +235,29 @@ fn an_excel_report_to_a_full_disk_says_so_plainly() {
     .run()
     .stderr_has("磁盘已满");
 }
+
+#[test]
+fn a_totals_row_whose_sum_has_no_saved_result_is_left_out_not_a_bad_row() {
+    // The defect: 合计 with =SUM(G2:G3) never calculated made the run write nothing ("1 bad
+    // row"), where the same totals row in a CSV is left out.
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    header(ws);
+    segment(ws, 1, "E1", 4.5, 2.0, 1_600_000.0);
+    segment(ws, 2, "E2", 4.5, 1.0, 800_000.0);
+    ws.write_string(3, 0, "合计").unwrap();
+    ws.write_formula(3, 6, Formula::new("=SUM(G2:G3)").set_result("2400000"))
+        .unwrap();
+    book.save(&path).unwrap();
+    rewrite(&path, "xl/worksheets/sheet1.xml", |x| {
+        x.replace("<f>SUM(G2:G3)</f><v>2400000</v>", "<f>SUM(G2:G3)</f>")
+    });
+    let p = path.to_string_lossy().into_owned();
+    env.roadsub(&["batch", &p])
+        .expect_code(0)
+        .stderr("")
+        .stdout_lines(3);
+}

@@ -57,10 +57,7 @@ fn whole(book: WorkbookTable) -> (Columns, String, Vec<BookItem>) {
                 missing = Some(col);
             }
         }
-        items.push(match missing {
-            Some(col) => BookItem::NoResult(no_result_error(&book.columns, row.line, col)),
-            None => BookItem::Row(row),
-        });
+        items.push(judged(&book.columns, row, missing));
     }
     (book.columns, book.sheet, items)
 }
@@ -334,21 +331,34 @@ fn read_sheet<B: Cells>(
 
 /// A row after the header as the batch gets it.
 fn item(columns: &Columns, row: Row) -> BookItem {
-    if let Some(&col) = row
+    let missing = row
         .no_result
         .iter()
-        .find(|&&c| columns.field_at(c).is_some())
-    {
-        return BookItem::NoResult(no_result_error(columns, row.line, col));
-    }
+        .copied()
+        .find(|&c| columns.field_at(c).is_some());
     let width = columns.names.len();
     let padded = row
         .fields
         .iter()
         .map(String::as_str)
         .chain(std::iter::repeat(""));
-    BookItem::Row(SheetRow::new(
-        padded.take(width.max(row.fields.len())),
-        row.line,
-    ))
+    let sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), row.line);
+    judged(columns, sheet_row, missing)
+}
+
+/// A row, or why it cannot be computed when a cell it needs (`missing`) is a formula with
+/// no saved result. A totals row (合计 = SUM(…)) is not a segment whatever its formulas
+/// hold: it goes on as a row, to be left out as a totals row, as in a CSV.
+fn judged(columns: &Columns, row: SheetRow, missing: Option<usize>) -> BookItem {
+    match missing {
+        Some(col) => {
+            let mut ends = Vec::new();
+            if crate::table::row::is_totals_row(&row.record(&mut ends), columns) {
+                BookItem::Row(row)
+            } else {
+                BookItem::NoResult(no_result_error(columns, row.line, col))
+            }
+        }
+        None => BookItem::Row(row),
+    }
 }
