@@ -67,12 +67,19 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
     out.push('\n');
     let mut tiers = Table::new(
         vec![
-            lang.pick("fund", "资金来源").into(),
+            lang.pick("fund", "资金编号").into(),
+            lang.pick("name", "资金来源").into(),
             lang.pick("classes", "适用类别").into(),
             lang.pick("min width", "最小宽度").into(),
             lang.pick("rate per km", "每公里补助").into(),
         ],
-        vec![Align::Left, Align::Left, Align::Right, Align::Right],
+        vec![
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+        ],
     )
     .max_cell(60);
     for f in &rules.funds {
@@ -89,7 +96,8 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 rate
             };
             tiers.push(vec![
-                format!("{} {}", f.id, f.display(lang)),
+                f.id.clone(),
+                f.display(lang).to_string(),
                 names.join(lang.pick(", ", "、")),
                 format!("{} {}", money::measure(t.min_width_m), lang.pick("m", "米")),
                 rate,

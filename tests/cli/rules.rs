@@ -61,8 +61,10 @@ fn show_prints_tiers_and_budgets_aligned() {
         .expect_code(0)
         .stdout_starts("安岳县2018年贫困村通村通社公路补助标准\n")
         .stdout_has("  舍入      四舍五入 (half_away_from_zero)\n")
-        .stdout_has("transport 县交通局补助  通村公路、通社公路    3.5 米         150,000.00\n")
-        .stdout_has("poverty 县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n")
+        // The fund's id and its name in columns of their own (they ran together).
+        .stdout_has("资金编号   资金来源        适用类别            最小宽度         每公里补助\n")
+        .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米         150,000.00\n")
+        .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n")
         .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00");
 }
 
