@@ -33,22 +33,24 @@ impl App {
                 row, col, old, new, ..
             } => {
                 let who = self.doc.sheet.rows.get(*row).map(id).unwrap_or_default();
-                format!("{who} {} {old} → {new}", self.title(*col))
+                // An empty value is named, so the arrow never points at nothing.
+                let shown = |v: &str| {
+                    if v.trim().is_empty() {
+                        self.lang.pick("(empty)", "（空）").to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                format!("{who} {} {} → {}", self.title(*col), shown(old), shown(new))
             }
-            Op::Insert { at, row } => {
-                format!(
-                    "{} {}",
-                    self.lang.pick("row back at", "恢复行，位置"),
-                    row_name(*at, &id(row))
-                )
-            }
-            Op::Delete { at, row } => {
-                format!(
-                    "{} {}",
-                    self.lang.pick("row removed at", "移除行，位置"),
-                    row_name(*at, &id(row))
-                )
-            }
+            Op::Insert { at, row } => match self.lang {
+                Lang::En => format!("row {} back", row_name(*at, &id(row))),
+                Lang::Zh => format!("第 {}已恢复", row_name_zh(*at, &id(row))),
+            },
+            Op::Delete { at, row } => match self.lang {
+                Lang::En => format!("row {} removed", row_name(*at, &id(row))),
+                Lang::Zh => format!("第 {}已移除", row_name_zh(*at, &id(row))),
+            },
         }
     }
 
@@ -220,6 +222,15 @@ impl App {
 }
 
 /// A row as named in messages: its position (from 1) and its id, if it has one.
+/// A row's number (from 1) with 行, and its id in Chinese brackets: "2 行（AY-02）".
+fn row_name_zh(at: usize, id: &str) -> String {
+    if id.is_empty() {
+        format!("{} 行", at + 1)
+    } else {
+        format!("{} 行（{id}）", at + 1)
+    }
+}
+
 fn row_name(at: usize, id: &str) -> String {
     if id.is_empty() {
         format!("{}", at + 1)

@@ -1005,3 +1005,33 @@ fn a_subtotal_wider_than_its_rows_amounts_is_shown_whole() {
     assert!(line.contains("1,080,000.00"), "{line}");
     assert!(!text.contains("…\u{20}"), "{text}");
 }
+
+#[test]
+fn undo_says_which_row_came_back_or_went_and_names_an_empty_value() {
+    // The defect: "undone: row removed at 9" did not say what 9 was, and a value emptied
+    // read "AY-02 投资 300万 →" with a bare arrow.
+    let (mut app, _dir, _) = open_copy(Lang::Zh);
+    press(&mut app, "jd");
+    press(&mut app, "u");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "已撤销：第 2 行（AY-02）已恢复"
+    );
+    press(&mut app, "<C-r>");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "已重做：第 2 行（AY-02）已移除"
+    );
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lllllllll<Enter><BS><BS><BS><Enter>");
+    press(&mut app, "u");
+    let text = &app.status.as_ref().unwrap().text;
+    assert!(text.starts_with("undone: AY-01 "), "{text}");
+    assert!(text.ends_with(" (empty) → 10万"), "{text}");
+    press(&mut app, "jjd");
+    press(&mut app, "u");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "undone: row 3 (AY-03) back"
+    );
+}
