@@ -1035,3 +1035,12 @@ fn undo_says_which_row_came_back_or_went_and_names_an_empty_value() {
         "undone: row 3 (AY-03) back"
     );
 }
+
+#[test]
+fn a_sorted_narrow_column_shows_its_whole_title_after_the_arrow() {
+    // The defect: sorting by 户数 showed "↑户…".
+    let mut app = open(&example(), Lang::Zh);
+    press(&mut app, "llllllllllls");
+    let s = screen(&mut app, 160, 30);
+    assert!(s[1].contains("↑户数"), "{}", s[1]);
+}
