@@ -45,6 +45,19 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 /// Presses keys: plain characters as typed, `<Enter>`-style names for the rest.
+/// At the export prompt (after `x`): clears the proposed name, types `path` and presses Enter.
+fn export_as(app: &mut App, path: &Path) {
+    let Mode::Export { buffer, .. } = &app.mode else {
+        panic!("not at the export prompt: {:?}", app.mode)
+    };
+    let keys = format!(
+        "{}{}<Enter>",
+        "<BS>".repeat(buffer.chars().count()),
+        path.display()
+    );
+    press(app, &keys);
+}
+
 fn press(app: &mut App, keys: &str) {
     let mut rest = keys;
     while !rest.is_empty() {
@@ -653,15 +666,7 @@ fn export_refuses_to_replace_the_table_being_edited() {
     let (mut app, _dir, path) = open_copy(Lang::En);
     let before = std::fs::read(&path).unwrap();
     press(&mut app, "x");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!("{:?}", app.mode)
-    };
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        path.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &path);
     assert!(matches!(app.mode, Mode::Export { .. }), "{:?}", app.mode);
     assert_eq!(
         app.status.as_ref().unwrap().text,
@@ -686,12 +691,7 @@ fn export_writes_a_report_of_the_table_as_edited() {
     };
     assert!(buffer.ends_with("plan.report.xlsx"), "{buffer}");
     let json = dir.path().join("r.json");
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        json.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &json);
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!("exported 19 rows to {}", json.display())
@@ -705,26 +705,10 @@ fn export_writes_a_report_of_the_table_as_edited() {
     assert_eq!(doc["summary"]["total"]["subsidy_total"], "17495000.00");
     press(&mut app, "x");
     let xlsx = dir.path().join("r.xlsx");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!()
-    };
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        xlsx.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &xlsx);
     assert!(xlsx.exists());
     press(&mut app, "x");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!()
-    };
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        xlsx.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &xlsx);
     assert_eq!(app.mode, Mode::Ask(Question::ReplaceExport(xlsx)));
 }
 

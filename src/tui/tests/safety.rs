@@ -405,15 +405,7 @@ fn one_change_or_one_row_is_said_in_the_singular() {
     let mut app = open(&path, Lang::En);
     let json = dir.path().join("r.json");
     press(&mut app, "x");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!("{:?}", app.mode)
-    };
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        json.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &json);
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!(
@@ -619,15 +611,7 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
         let target = dir.path().join(&companion);
         let before = std::fs::read(&target).ok();
         press(&mut app, "x");
-        let Mode::Export { buffer, .. } = &app.mode else {
-            panic!("{:?}", app.mode)
-        };
-        let keys = format!(
-            "{}{}<Enter>",
-            "<BS>".repeat(buffer.chars().count()),
-            target.display()
-        );
-        press(&mut app, &keys);
+        export_as(&mut app, &target);
         assert!(
             matches!(app.mode, Mode::Export { .. }),
             "{companion}: {:?}",
@@ -644,15 +628,7 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
     // A file that only starts like the table's name is an ordinary export.
     let other = dir.path().join(format!("{name}.report.csv"));
     press(&mut app, "x");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!()
-    };
-    let keys = format!(
-        "{}{}<Enter>",
-        "<BS>".repeat(buffer.chars().count()),
-        other.display()
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, &other);
     assert!(other.exists());
 }
 
@@ -660,14 +636,7 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
 fn an_export_that_cannot_be_written_says_why_in_the_users_language_without_the_temporary_file() {
     let (mut app, _dir, _) = open_copy(Lang::Zh);
     press(&mut app, "x");
-    let Mode::Export { buffer, .. } = &app.mode else {
-        panic!("{:?}", app.mode)
-    };
-    let keys = format!(
-        "{}/nonexistent-dir/r.csv<Enter>",
-        "<BS>".repeat(buffer.chars().count())
-    );
-    press(&mut app, &keys);
+    export_as(&mut app, Path::new("/nonexistent-dir/r.csv"));
     assert_eq!(
         app.status.as_ref().unwrap().text,
         "无法导出到 /nonexistent-dir/r.csv：没有这个文件或目录"
