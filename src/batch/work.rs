@@ -321,7 +321,9 @@ impl NoteTexts {
             ),
             Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
             Note::CutByCost { .. }
-            | Note::OtherFundsExceed { .. }
+            | Note::SourcesExceed { .. }
+            | Note::Approved { .. }
+            | Note::CutByBudget { .. }
             | Note::ImplausibleCost { .. } => {
                 return note.write_to(out, rules, lang);
             }
@@ -404,6 +406,6 @@ impl Worker<'_> {
         encode::notes(notes, &breakdown.notes, lang, |n, out| {
             rendered.write(n, out, rules, lang)
         });
-        encode::computed(rows, breakdown, table.layout.per_household, notes);
+        encode::computed(rows, breakdown, &table.layout, notes);
     }
 }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 pub use note::Note;
 
 use crate::money;
-use crate::rules::{ClassId, RuleSet, TierChoice};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice};
 
 /// How the cost of a segment was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +32,91 @@ pub struct Segment {
     pub length_km: Decimal,
     /// Cost, whole or per km.
     pub cost: Cost,
-    /// Integrated funds already secured, yuan.
-    pub other_funds: Decimal,
+    /// The plan's own money for the gap, yuan (SPEC §8): 整合资金, 一事一议, 农户自筹, 村项目资金.
+    pub sources: Sources,
+    /// Amounts approved for ceiling funds (以内), by fund, when the table gives them (SPEC §8);
+    /// empty for most rows, so no allocation.
+    pub approved: Vec<(FundId, Decimal)>,
+    /// Paid out already, yuan, when the table says (已拨付).
+    pub disbursed: Option<Decimal>,
+    /// Order under an `in_order` budget (优先级: lower first), when the table gives one.
+    pub priority: Option<i64>,
     /// Households that benefit, when known.
     pub households: Option<u32>,
     /// Km already finished, when known; never more than the length.
     pub completed_km: Option<Decimal>,
+}
+
+/// Where the money for a segment's gap comes from besides the funds (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// 整合资金: other project funds integrated.
+    OtherFunds,
+    /// 一事一议筹资.
+    YishiYiyi,
+    /// 农户自筹.
+    SelfRaised,
+    /// 村项目资金.
+    VillageFund,
+}
+
+impl Source {
+    /// Every source, in the SPEC's order.
+    pub const ALL: [Source; 4] = [
+        Source::OtherFunds,
+        Source::YishiYiyi,
+        Source::SelfRaised,
+        Source::VillageFund,
+    ];
+
+    /// The id a rules file and the output use (`village_fund`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::OtherFunds => "other_funds",
+            Source::YishiYiyi => "yishi_yiyi",
+            Source::SelfRaised => "self_raised",
+            Source::VillageFund => "village_fund",
+        }
+    }
+
+    /// The source a rules file names `key`, if any.
+    pub fn from_key(key: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Its name in `lang` (村项目资金, village project fund).
+    pub fn display(self, lang: crate::i18n::Lang) -> &'static str {
+        let (en, zh) = match self {
+            Source::OtherFunds => ("integrated funds", "整合资金"),
+            Source::YishiYiyi => ("one-matter-one-discussion funds", "一事一议筹资"),
+            Source::SelfRaised => ("raised by households", "农户自筹"),
+            Source::VillageFund => ("village project fund", "村项目资金"),
+        };
+        lang.pick(en, zh)
+    }
+}
+
+/// The amount of each [`Source`] a segment has, yuan (0 when the table gives none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sources(pub [Decimal; 4]);
+
+impl Sources {
+    /// The amount from `source`.
+    pub fn get(&self, source: Source) -> Decimal {
+        self.0[source as usize]
+    }
+
+    /// Sets the amount from `source`.
+    pub fn set(&mut self, source: Source, amount: Decimal) {
+        self.0[source as usize] = amount;
+    }
+
+    /// Only integrated funds (the one source older tables have).
+    pub fn other_funds(amount: Decimal) -> Sources {
+        let mut s = Sources::default();
+        s.set(Source::OtherFunds, amount);
+        s
+    }
 }
 
 /// What one fund pays for one segment.
@@ -60,10 +139,16 @@ pub struct Breakdown {
     pub shares: Vec<Share>,
     /// Σ paid.
     pub subsidy_total: Decimal,
-    /// max(0, cost − subsidy − other funds).
+    /// 差额: max(0, cost − subsidy).
+    pub gap: Decimal,
+    /// 尚需筹集: max(0, gap − Σ sources).
     pub shortfall: Decimal,
     /// shortfall ÷ households, rounded, when households is given.
     pub per_household: Option<Decimal>,
+    /// 应拨付: subsidy × completed ÷ length, rounded, when completed km is given.
+    pub due: Option<Decimal>,
+    /// 待拨付: max(0, due − disbursed), when both are known.
+    pub outstanding: Option<Decimal>,
     /// What a reader should know about this row.
     pub notes: Vec<Note>,
 }
@@ -145,13 +230,31 @@ pub fn compute_into(
                 0
             }
         };
-        let paid = nominal.min(left);
-        let cut = paid < nominal;
-        let (nominal, paid_yuan) = (yuan(nominal)?, yuan(paid)?);
+        let approved = segment
+            .approved
+            .iter()
+            .find(|(f, _)| *f == fund_id)
+            .map(|&(_, a)| rounding.fen(a));
+        // What the fund offers: the nominal, or the amount approved under its ceiling (more
+        // than the ceiling is the row's error, judged by `table::row::evaluate`).
+        let offered = match approved {
+            Some(a) if fund.up_to && a < nominal => {
+                out.notes.push(Note::Approved {
+                    fund: fund_id,
+                    ceiling: yuan(nominal)?,
+                    approved: yuan(a.max(0))?,
+                });
+                a.max(0)
+            }
+            _ => nominal,
+        };
+        let paid = offered.min(left);
+        let cut = paid < offered;
+        let (offered_yuan, paid_yuan) = (yuan(offered)?, yuan(paid)?);
         if cut {
             out.notes.push(Note::CutByCost {
                 fund: fund_id,
-                nominal,
+                nominal: offered_yuan,
                 paid: paid_yuan,
             });
         }
@@ -160,25 +263,110 @@ pub fn compute_into(
         total += paid;
         out.shares.push(Share {
             tier,
-            nominal,
+            nominal: yuan(nominal)?,
             paid: paid_yuan,
         });
     }
     out.subsidy_total = yuan(total)?;
-    let after_other = left - rounding.fen(segment.other_funds);
-    if after_other < 0 {
-        out.notes.push(Note::OtherFundsExceed {
-            surplus: yuan(-after_other)?,
+    settle(rules, segment, out)
+}
+
+/// Works out everything that follows from the funds' amounts (SPEC §8): the gap, what the
+/// sources leave of it (a surplus noted), per household, due and outstanding. Called by
+/// [`compute_into`], and again by [`cut`] when a budget pays a fund less.
+fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(), Overflow> {
+    let rounding = rules.meta.rounding;
+    let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
+    let cost = rounding.fen(out.cost);
+    let total = rounding.fen(out.subsidy_total);
+    let gap = (cost - total).max(0);
+    out.gap = yuan(gap)?;
+    let sources = segment
+        .sources
+        .0
+        .iter()
+        .try_fold(0i128, |sum, s| sum.checked_add(rounding.fen(*s)))
+        .ok_or(Overflow)?;
+    out.notes
+        .retain(|n| !matches!(n, Note::SourcesExceed { .. }));
+    if sources > gap {
+        out.notes.push(Note::SourcesExceed {
+            surplus: yuan(sources - gap)?,
         });
     }
-    let shortfall = after_other.max(0);
+    let shortfall = (gap - sources).max(0);
     out.shortfall = yuan(shortfall)?;
     out.per_household = match segment.households {
         Some(0) => return Err(Overflow),
         Some(n) => Some(yuan(rounding.div_fen(shortfall, i128::from(n)))?),
         None => None,
     };
+    out.due = match segment.completed_km {
+        Some(done) => {
+            // total × done ÷ length, exactly: lengths in µkm.
+            let done = i128::from(money::units(done, money::LENGTH_DP).ok_or(Overflow)?);
+            let length =
+                i128::from(money::units(segment.length_km, money::LENGTH_DP).ok_or(Overflow)?);
+            if length <= 0 {
+                return Err(Overflow);
+            }
+            let scaled = total.checked_mul(done).ok_or(Overflow)?;
+            Some(yuan(rounding.div_fen(scaled, length))?)
+        }
+        None => None,
+    };
+    out.outstanding = match (out.due, segment.disbursed) {
+        (Some(due), Some(paid)) => Some((due - rounding.to_fen(paid)).max(Decimal::ZERO)),
+        _ => None,
+    };
     Ok(())
+}
+
+/// A budget pays fund `fund` of this segment `to` (in fen) instead of what it was paying
+/// (SPEC §8): the fund's amount is cut, the row says by which budget and why, and the
+/// subsidy, gap, shortfall, per household, due and outstanding follow. No other fund grows.
+/// `asked` and `envelope` are what the rows under the budget asked of it and what it holds.
+pub fn cut(
+    rules: &RuleSet,
+    segment: &Segment,
+    out: &mut Breakdown,
+    cut: BudgetCut,
+    to: i128,
+) -> Result<(), Overflow> {
+    let rounding = rules.meta.rounding;
+    let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
+    let share = out.shares.get_mut(cut.fund).ok_or(Overflow)?;
+    let from = rounding.fen(share.paid);
+    if to >= from {
+        return Ok(());
+    }
+    let to = to.max(0);
+    share.paid = yuan(to)?;
+    let total = rounding.fen(out.subsidy_total) - (from - to);
+    out.subsidy_total = yuan(total)?;
+    out.notes.push(Note::CutByBudget {
+        cut,
+        from: yuan(from)?,
+        to: yuan(to)?,
+    });
+    settle(rules, segment, out)
+}
+
+/// Which budget cut a fund, how, and what the rows under it asked of what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetCut {
+    /// The fund cut.
+    pub fund: FundId,
+    /// The budget (its place in the rules).
+    pub budget: usize,
+    /// The village, for a budget per village (the note names it).
+    pub per_village: bool,
+    /// Prorated or paid in order.
+    pub how: OnOverrun,
+    /// Σ asked of the envelope, yuan.
+    pub asked: Decimal,
+    /// The envelope, yuan.
+    pub envelope: Decimal,
 }
 
 /// The warning for a cost (in fen) whose cost per km is outside `[low, high]` yuan, if it is.

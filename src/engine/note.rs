@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
 use crate::money::{self, Grouped};
-use crate::rules::{ClassId, FundId, RuleSet};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 
 /// Appends each piece in turn.
 macro_rules! put {
@@ -37,8 +37,20 @@ pub enum Note {
         nominal: Decimal,
         paid: Decimal,
     },
-    /// Other funds already cover more than the subsidy leaves.
-    OtherFundsExceed { surplus: Decimal },
+    /// The sources (整合资金, 一事一议, …) cover more than the gap: a surplus.
+    SourcesExceed { surplus: Decimal },
+    /// An amount below the fund's ceiling was approved for the segment (SPEC §8).
+    Approved {
+        fund: FundId,
+        ceiling: Decimal,
+        approved: Decimal,
+    },
+    /// A budget that ran short paid the fund less than it asked (SPEC §8).
+    CutByBudget {
+        cut: super::BudgetCut,
+        from: Decimal,
+        to: Decimal,
+    },
     /// A warning: the cost per km is outside the rules' plausible range, as when 63 is typed
     /// for 63万. The numbers are computed as written all the same.
     ImplausibleCost {
@@ -212,14 +224,100 @@ impl Note {
                     );
                 }
             }
-            Note::OtherFundsExceed { surplus } => {
+            Note::SourcesExceed { surplus } => {
                 if zh {
-                    put!(out, "整合资金超出补助后剩余造价 ", Grouped(surplus));
+                    put!(out, "资金来源超出差额，多出 ", Grouped(surplus), " 元");
                 } else {
                     put!(
                         out,
-                        "other funds exceed what the subsidy leaves by ",
+                        "the sources exceed the gap: a surplus of ",
                         Grouped(surplus)
+                    );
+                }
+            }
+            Note::Approved {
+                fund: f,
+                ceiling,
+                approved,
+            } => {
+                if zh {
+                    put!(
+                        out,
+                        fund(f),
+                        "批复 ",
+                        Grouped(approved),
+                        " 元（上限 ",
+                        Grouped(ceiling),
+                        " 元）"
+                    );
+                } else {
+                    put!(
+                        out,
+                        fund(f),
+                        " approved at ",
+                        Grouped(approved),
+                        " (ceiling ",
+                        Grouped(ceiling),
+                        ")"
+                    );
+                }
+            }
+            Note::CutByBudget { cut, from, to } => {
+                let budget = rules.budgets[cut.budget].display(rules, lang);
+                let (asked, envelope) = if zh {
+                    (
+                        money::short_yuan(cut.asked),
+                        money::short_yuan(cut.envelope),
+                    )
+                } else {
+                    Default::default()
+                };
+                let village = if cut.per_village {
+                    lang.pick(" for this village", "本村")
+                } else {
+                    ""
+                };
+                if zh {
+                    put!(
+                        out,
+                        fund(cut.fund),
+                        "由 ",
+                        Grouped(from),
+                        " 核减为 ",
+                        Grouped(to),
+                        "：",
+                        budget.as_str(),
+                        village,
+                        "额度",
+                        envelope.as_str(),
+                        "元，各路段共申请",
+                        asked.as_str(),
+                        "元，",
+                        match cut.how {
+                            OnOverrun::InOrder => "按优先级依次足额安排",
+                            _ => "按申请额同比例分配",
+                        }
+                    );
+                } else {
+                    put!(
+                        out,
+                        fund(cut.fund),
+                        " cut from ",
+                        Grouped(from),
+                        " to ",
+                        Grouped(to),
+                        ": ",
+                        budget.as_str(),
+                        village,
+                        " holds ",
+                        Grouped(cut.envelope),
+                        " and its segments asked ",
+                        Grouped(cut.asked),
+                        ", ",
+                        match cut.how {
+                            OnOverrun::InOrder => "paid whole by priority until spent",
+                            _ => "shared in proportion to what each asked",
+                        }
                     );
                 }
             }

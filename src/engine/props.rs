@@ -99,7 +99,10 @@ proptest! {
                 } else {
                     Cost::Total(Decimal::from_i128_with_scale(c.cost_fen, 2))
                 },
-                other_funds: Decimal::from_i128_with_scale(c.other_fen, 2),
+                sources: crate::engine::Sources::other_funds(Decimal::from_i128_with_scale(c.other_fen, 2)),
+                approved: Vec::new(),
+                disbursed: None,
+                priority: None,
                 households: c.households,
                 completed_km: None,
             };

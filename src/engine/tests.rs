@@ -15,7 +15,10 @@ fn segment(class: &str, width: &str, length: &str, cost: Cost) -> Segment {
         width_m: d(width),
         length_km: d(length),
         cost,
-        other_funds: Decimal::ZERO,
+        sources: Sources::default(),
+        approved: Vec::new(),
+        disbursed: None,
+        priority: None,
         households: None,
         completed_km: None,
     }
@@ -55,7 +58,7 @@ fn e1_village_4_5m() {
 #[test]
 fn e1_with_other_funds() {
     let mut s = segment("village", "4.5", "2", total("1600000"));
-    s.other_funds = d("30000");
+    s.sources = Sources::other_funds(d("30000"));
     assert_eq!(run(&s).0[3], "70000.00");
 }
 
@@ -150,14 +153,14 @@ fn e7_short_segment() {
 }
 
 #[test]
-fn other_funds_beyond_the_cost_leave_no_shortfall_and_say_so() {
+fn other_funds_beyond_the_gap_leave_no_shortfall_and_note_the_surplus() {
     let mut s = segment("village", "4.5", "2", total("1600000"));
-    s.other_funds = d("150000");
+    s.sources = Sources::other_funds(d("150000"));
     let (a, notes) = run(&s);
     assert_eq!(a[3], "0.00");
     assert_eq!(
         notes,
-        ["other funds exceed what the subsidy leaves by 50,000.00"]
+        ["the sources exceed the gap: a surplus of 50,000.00"]
     );
 }
 
@@ -207,7 +210,7 @@ fn overflow_is_an_error_not_a_panic() {
     let mut s = segment("village", "4.5", "2", Cost::PerKm(Decimal::MAX));
     assert_eq!(compute(&RuleSet::builtin(), &s), Err(Overflow));
     s.cost = Cost::Total(Decimal::MAX);
-    s.other_funds = Decimal::MIN;
+    s.sources = Sources::other_funds(Decimal::MIN);
     assert_eq!(compute(&RuleSet::builtin(), &s), Err(Overflow));
 }
 
@@ -264,4 +267,172 @@ fn a_cost_per_km_at_either_end_of_the_plausible_range_is_not_flagged() {
         .notes
         .iter()
         .any(Note::is_warning));
+}
+
+// SPEC §8: the gap, its sources, approved amounts, due and outstanding, budget cuts.
+
+#[test]
+fn e1_with_other_funds_has_a_gap_of_the_whole_difference() {
+    let mut s = segment("village", "4.5", "2", total("1600000"));
+    s.sources = Sources::other_funds(d("30000"));
+    let b = compute(&RuleSet::builtin(), &s).unwrap();
+    assert_eq!(plain(b.gap), "100000.00");
+    assert_eq!(plain(b.shortfall), "70000.00");
+}
+
+#[test]
+fn every_source_fills_the_gap_and_a_surplus_is_noted_in_both_languages() {
+    let rules = RuleSet::builtin();
+    let mut s = segment("village", "4.5", "2", total("1600000"));
+    s.sources.set(Source::OtherFunds, d("30000"));
+    s.sources.set(Source::YishiYiyi, d("20000"));
+    s.sources.set(Source::SelfRaised, d("10000.50"));
+    s.sources.set(Source::VillageFund, d("15000"));
+    s.households = Some(4);
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(plain(b.gap), "100000.00");
+    assert_eq!(plain(b.shortfall), "24999.50");
+    assert_eq!(b.per_household.map(plain), Some("6249.88".into()));
+    assert!(b.notes.is_empty());
+    // Sources above the gap: nothing left to raise, and the surplus is said.
+    s.sources.set(Source::VillageFund, d("50000"));
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(plain(b.shortfall), "0.00");
+    assert_eq!(b.per_household.map(plain), Some("0.00".into()));
+    assert_eq!(
+        b.notes[0].render(&rules, Lang::Zh),
+        "资金来源超出差额，多出 10,000.50 元"
+    );
+    assert_eq!(
+        b.notes[0].render(&rules, Lang::En),
+        "the sources exceed the gap: a surplus of 10,000.50"
+    );
+}
+
+#[test]
+fn due_is_the_subsidy_for_the_completed_share_and_outstanding_what_is_not_yet_paid() {
+    let rules = RuleSet::builtin();
+    // E7: subsidy 133,200.00 over 0.333 km; 0.1 km done → 133,200 × 0.1 / 0.333 = 40,000.00.
+    let mut s = segment("village", "3.5", "0.333", total("200000"));
+    s.completed_km = Some(d("0.1"));
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(b.due.map(plain), Some("40000.00".into()));
+    assert_eq!(
+        b.outstanding, None,
+        "no disbursed column: nothing outstanding said"
+    );
+    s.disbursed = Some(d("15000.25"));
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(b.outstanding.map(plain), Some("24999.75".into()));
+    // More paid out than is due so far: nothing outstanding, never negative.
+    s.disbursed = Some(d("50000"));
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(b.outstanding.map(plain), Some("0.00".into()));
+    // E1 with 0.7 of 2 km done: 1,500,000 × 0.35 = 525,000.00; a rounding case: 1/3 done.
+    let mut s = segment("village", "4.5", "2", total("1600000"));
+    s.completed_km = Some(d("0.7"));
+    assert_eq!(
+        compute(&rules, &s).unwrap().due.map(plain),
+        Some("525000.00".into())
+    );
+    let mut s = segment("village", "3.5", "3", total("10000000"));
+    s.completed_km = Some(d("1"));
+    // subsidy 1,200,000 (transport 450,000 + poverty 750,000) ÷ 3.
+    assert_eq!(
+        compute(&rules, &s).unwrap().due.map(plain),
+        Some("400000.00".into())
+    );
+    let mut s = segment("group", "3.5", "0.7", total("1000000"));
+    s.completed_km = Some(d("0.1"));
+    // subsidy 175,000 × 0.1 / 0.7 = 25,000.00.
+    assert_eq!(
+        compute(&rules, &s).unwrap().due.map(plain),
+        Some("25000.00".into())
+    );
+}
+
+#[test]
+fn an_approved_amount_under_the_ceiling_is_what_the_fund_pays() {
+    let rules = RuleSet::builtin();
+    let poverty = rules.funds.iter().position(|f| f.id == "poverty").unwrap();
+    let mut s = segment("village", "4.5", "2", total("1600000"));
+    // At the ceiling: the nominal, no note.
+    s.approved = vec![(poverty, d("600000"))];
+    let (a, notes) = run(&s);
+    assert_eq!(a, ["900000.00", "600000.00", "1500000.00", "100000.00"]);
+    assert!(notes.is_empty());
+    // Below it: the approval, said.
+    s.approved = vec![(poverty, d("450000"))];
+    let (a, notes) = run(&s);
+    assert_eq!(a, ["900000.00", "450000.00", "1350000.00", "250000.00"]);
+    assert_eq!(
+        notes,
+        ["County poverty-alleviation special fund approved at 450,000.00 (ceiling 600,000.00)"]
+    );
+    let b = compute(&rules, &s).unwrap();
+    assert_eq!(
+        plain(b.shares[poverty].nominal),
+        "600000.00",
+        "the ceiling is kept"
+    );
+    // An approval still never takes the subsidy past the cost (E5: cost 500,000).
+    let mut s = segment("village", "4.5", "1", total("500000"));
+    s.approved = vec![(poverty, d("200000"))];
+    let (a, _) = run(&s);
+    assert_eq!(a, ["450000.00", "50000.00", "500000.00", "0.00"]);
+    // A fixed standard (not 以内) takes no approval.
+    let transport = rules
+        .funds
+        .iter()
+        .position(|f| f.id == "transport")
+        .unwrap();
+    let mut s = segment("village", "4.5", "2", total("1600000"));
+    s.approved = vec![(transport, d("1"))];
+    assert_eq!(run(&s).0[0], "900000.00");
+}
+
+#[test]
+fn a_budget_cut_lowers_one_fund_and_everything_after_it_follows() {
+    let rules = RuleSet::builtin();
+    let poverty = rules.funds.iter().position(|f| f.id == "poverty").unwrap();
+    // E2 (group, 1.5 km): poverty 150,000; cut to 119,170.98 under 社级道路建设.
+    let mut s = segment("group", "3.5", "1.5", total("450000"));
+    s.households = Some(10);
+    s.completed_km = Some(d("0.75"));
+    s.disbursed = Some(d("100000"));
+    let mut b = compute(&rules, &s).unwrap();
+    let budget = rules
+        .budgets
+        .iter()
+        .position(|b| b.fund == poverty && b.envelope == d("6900000"))
+        .unwrap();
+    let how = BudgetCut {
+        fund: poverty,
+        budget,
+        per_village: false,
+        how: OnOverrun::Prorate,
+        asked: d("8685000"),
+        envelope: d("6900000"),
+    };
+    cut(&rules, &s, &mut b, how, 11_917_098).unwrap();
+    assert_eq!(plain(b.shares[0].paid), "225000.00", "no other fund grows");
+    assert_eq!(plain(b.shares[poverty].paid), "119170.98");
+    assert_eq!(plain(b.subsidy_total), "344170.98");
+    assert_eq!(plain(b.gap), "105829.02");
+    assert_eq!(plain(b.shortfall), "105829.02");
+    assert_eq!(b.per_household.map(plain), Some("10582.90".into()));
+    assert_eq!(b.due.map(plain), Some("172085.49".into()));
+    assert_eq!(b.outstanding.map(plain), Some("72085.49".into()));
+    assert_eq!(
+        b.notes[0].render(&rules, Lang::Zh),
+        "县扶贫专项补助由 150,000.00 核减为 119,170.98：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+    );
+    assert_eq!(
+        b.notes[0].render(&rules, Lang::En),
+        "County poverty-alleviation special fund cut from 150,000.00 to 119,170.98: Group road building holds 6,900,000.00 and its segments asked 8,685,000.00, shared in proportion to what each asked"
+    );
+    // A second cut to more than is paid changes nothing.
+    let before = b.clone();
+    cut(&rules, &s, &mut b, how, 20_000_000).unwrap();
+    assert_eq!(b, before);
 }

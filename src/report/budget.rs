@@ -208,7 +208,10 @@ mod tests {
                 width_m: "4.5".parse().unwrap(),
                 length_km: km.parse().unwrap(),
                 cost: crate::engine::Cost::PerKm("1000000".parse().unwrap()),
-                other_funds: Decimal::ZERO,
+                sources: Default::default(),
+                approved: Vec::new(),
+                disbursed: None,
+                priority: None,
                 households: None,
                 completed_km: None,
             };

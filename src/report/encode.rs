@@ -259,16 +259,24 @@ pub fn trailer(format: Format, rules: &RuleSet, summary: &Summary, lang: Lang) -
 }
 
 /// The computed part of a segment row, after its input fields: each fund's amount, the
-/// subsidy, the shortfall, the shortfall per household when the layout has it, and `notes`
+/// subsidy, the gap, the shortfall, per household, due and outstanding when the layout has
+/// them, and `notes`
 /// (rendered by [`notes`]); then the row ends.
-pub fn computed(rows: &mut RowBuf, b: &Breakdown, per_household: bool, notes: &str) {
+pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) {
     for share in &b.shares {
         rows.amount(Some(share.paid));
     }
     rows.amount(Some(b.subsidy_total));
+    rows.amount(Some(b.gap));
     rows.amount(Some(b.shortfall));
-    if per_household {
+    if layout.per_household {
         rows.amount(b.per_household);
+    }
+    if layout.due {
+        rows.amount(b.due);
+    }
+    if layout.outstanding {
+        rows.amount(b.outstanding);
     }
     rows.field(notes);
     rows.end_row();

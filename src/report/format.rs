@@ -152,11 +152,19 @@ pub fn segment_json(
         "completed_km": seg.completed_km.map(money::measure),
         "households": seg.households,
         "cost": amount(b.cost),
-        "other_funds": amount(seg.other_funds),
+        "sources": crate::engine::Source::ALL
+            .iter()
+            .map(|&s| (s.key().to_string(), amount(seg.sources.get(s))))
+            .collect::<Map<String, Value>>(),
+        "disbursed": seg.disbursed.map(amount),
+        "priority": seg.priority,
         "funds": funds,
         "subsidy_total": amount(b.subsidy_total),
+        "gap": amount(b.gap),
         "shortfall": amount(b.shortfall),
         "shortfall_per_household": b.per_household.map(amount),
+        "due": b.due.map(amount),
+        "outstanding": b.outstanding.map(amount),
         "notes": b.notes.iter().map(|n| n.render(rules, lang)).collect::<Vec<_>>(),
     })
 }
@@ -175,8 +183,12 @@ fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
         "cost": amount(t.cost.value()),
         "funds": funds,
         "subsidy_total": amount(t.subsidy_total.value()),
-        "other_funds": amount(t.other_funds.value()),
+        "gap": amount(t.gap.value()),
+        "sources": amount(t.sources.value()),
         "shortfall": amount(t.shortfall.value()),
+        "due": amount(t.due.value()),
+        "disbursed": amount(t.disbursed.value()),
+        "outstanding": amount(t.outstanding.value()),
         "implausible_cost_rows": t.implausible,
     })
 }
@@ -268,14 +280,34 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
         lang.pick("subsidy total", "补助合计"),
         money::grouped(t.subsidy_total.value()),
     );
+    row(lang.pick("gap", "差额"), money::grouped(t.gap.value()));
     row(
-        lang.pick("other funds", "整合资金"),
-        money::grouped(t.other_funds.value()),
+        lang.pick(
+            "sources (other_funds, yishi_yiyi, …)",
+            "已落实筹资（整合资金等）",
+        ),
+        money::grouped(t.sources.value()),
     );
     row(
-        lang.pick("shortfall", "差额（村自筹）"),
+        lang.pick("shortfall (still to raise)", "尚需筹集"),
         money::grouped(t.shortfall.value()),
     );
+    if t.due_rows > 0 {
+        row(
+            lang.pick("due (for completed km)", "应拨付（按完工里程）"),
+            money::grouped(t.due.value()),
+        );
+    }
+    if t.disbursed_rows > 0 {
+        row(
+            lang.pick("disbursed", "已拨付"),
+            money::grouped(t.disbursed.value()),
+        );
+        row(
+            lang.pick("outstanding", "待拨付"),
+            money::grouped(t.outstanding.value()),
+        );
+    }
     if !rules.budgets.is_empty() {
         out.push_str(&format!(
             "\n| {} | {} | {} | {} |\n|---|---:|---:|---:|\n",

@@ -4,16 +4,37 @@
 use crate::rules::{RuleSet, Taken};
 use crate::table::{Columns, Field, HeaderProblem};
 
-/// Columns roadsub writes after the fund columns.
-const COMPUTED: [&str; 4] = [
+/// Columns roadsub writes after the fund columns (SPEC §8), `notes` last.
+const COMPUTED: [&str; 7] = [
     "subsidy_total",
     "shortfall",
+    "gap",
     "shortfall_per_household",
+    "due",
+    "outstanding",
     "notes",
 ];
 
-/// The same columns as the Chinese report workbook heads them (read back as computed too).
-pub(super) const COMPUTED_ZH: [&str; 4] = ["补助合计", "差额", "每户差额", "计算说明"];
+/// The same columns as the Chinese report workbook heads them (read back as computed too),
+/// and the heading of per household in earlier versions' workbooks (每户差额).
+pub(super) const COMPUTED_ZH: [&str; 8] = [
+    "补助合计",
+    "尚需筹集",
+    "差额",
+    "每户尚需筹集",
+    "应拨付",
+    "待拨付",
+    "计算说明",
+    "每户差额",
+];
+
+/// The Chinese heading of computed column `name` (as [`COMPUTED`] names it), if it is one.
+pub fn zh_heading(name: &str) -> Option<&'static str> {
+    COMPUTED
+        .iter()
+        .position(|c| *c == name)
+        .map(|i| COMPUTED_ZH[i])
+}
 
 /// The name of our notes when the input has a `notes` column of its own, which is kept.
 pub const OUR_NOTES: &str = "roadsub_notes";
@@ -51,7 +72,9 @@ fn ours_in(columns: &Columns, rules: &RuleSet) -> Vec<String> {
         ours.extend(rules.funds.iter().map(|f| f.id.clone()));
         ours.extend(COMPUTED.iter().chain(&[OUR_NOTES]).map(|s| s.to_string()));
     }
-    if has(COMPUTED_ZH[0]) && has(COMPUTED_ZH[1]) && rules.funds.iter().all(|f| has(&f.name)) {
+    // 差额 alone is how earlier versions headed the shortfall.
+    let zh_shortfall = has(COMPUTED_ZH[1]) || has(COMPUTED_ZH[2]);
+    if has(COMPUTED_ZH[0]) && zh_shortfall && rules.funds.iter().all(|f| has(&f.name)) {
         ours.extend(rules.funds.iter().map(|f| f.name.clone()));
         ours.extend(COMPUTED_ZH.iter().map(|s| s.to_string()));
     }
@@ -65,7 +88,7 @@ fn ours_in(columns: &Columns, rules: &RuleSet) -> Vec<String> {
 /// only in a table roadsub wrote (`written_by_us`) with no notes of ours by another name
 /// (`roadsub_notes`, or `计算说明` in a Chinese workbook).
 fn users_notes(columns: &Columns, written_by_us: bool) -> bool {
-    let ours_elsewhere = has(columns, OUR_NOTES) || has(columns, COMPUTED_ZH[3]);
+    let ours_elsewhere = has(columns, OUR_NOTES) || has(columns, COMPUTED_ZH[6]);
     has(columns, "notes") && (ours_elsewhere || !written_by_us)
 }
 
@@ -103,8 +126,12 @@ pub struct Layout {
     pub header: Vec<String>,
     /// Input columns copied, by index, in the first table's order.
     copied: Vec<usize>,
-    /// Whether to write shortfall_per_household.
+    /// Whether to write shortfall_per_household (the table has households).
     pub per_household: bool,
+    /// Whether to write due (the table has completed km).
+    pub due: bool,
+    /// Whether to write outstanding (the table has disbursed).
+    pub outstanding: bool,
     /// Which output columns hold numbers (for alignment on a terminal).
     pub right: Vec<bool>,
     /// Which columns a terminal too narrow for all of them leaves out first (higher first).
@@ -146,6 +173,8 @@ impl Layout {
             .filter(|&i| !is_ours(&table_ours, &columns.names[i]))
             .collect();
         let per_household = columns.index(Field::Households).is_some();
+        let due = columns.index(Field::Completed).is_some();
+        let outstanding = due && columns.index(Field::Disbursed).is_some();
         let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
         let mut right: Vec<bool> = copied
             .iter()
@@ -153,9 +182,19 @@ impl Layout {
             .collect();
         header.extend(rules.funds.iter().map(|f| f.id.clone()));
         header.push("subsidy_total".into());
+        header.push("gap".into());
         header.push("shortfall".into());
-        if per_household {
-            header.push("shortfall_per_household".into());
+        let optional = [
+            (per_household, "shortfall_per_household", 3),
+            (due, "due", 4),
+            (outstanding, "outstanding", 4),
+        ];
+        let mut ranks = Vec::new();
+        for (on, name, rank) in optional {
+            if on {
+                header.push(name.into());
+                ranks.push(rank);
+            }
         }
         right.resize(header.len(), true);
         header.push(notes.into());
@@ -165,15 +204,18 @@ impl Layout {
             .map(|&i| drop_rank(columns.field_at(i)))
             .collect();
         drop_order.resize(header.len(), 0);
-        if per_household {
-            drop_order[header.len() - 2] = 3;
-        }
+        let first_optional = header.len() - 1 - ranks.len();
+        drop_order[first_optional..header.len() - 1].copy_from_slice(&ranks);
+        // The gap is the shortfall before the sources: a narrow screen keeps the shortfall.
+        drop_order[first_optional - 2] = 3;
         // Notes cut to a few cells say little: they go before what a row is and what it gets.
         drop_order[header.len() - 1] = 2;
         Layout {
             header,
             copied,
             per_household,
+            due,
+            outstanding,
             right,
             drop_order,
             ours,
@@ -234,7 +276,16 @@ fn drop_rank(field: Option<Field>) -> u8 {
         Some(Field::Class | Field::Width | Field::Length) => 1,
         Some(Field::Cost | Field::CostPerKm) => 2,
         Some(Field::Township | Field::OtherFunds) => 3,
-        Some(Field::Name | Field::Completed | Field::Households) => 4,
+        Some(
+            Field::Name
+            | Field::Completed
+            | Field::Households
+            | Field::YishiYiyi
+            | Field::SelfRaised
+            | Field::VillageFund
+            | Field::Disbursed
+            | Field::Priority,
+        ) => 4,
         None => 5,
     }
 }
@@ -279,8 +330,10 @@ mod tests {
                 "路段名称",
                 "已完工",
                 "户数",
+                "due",
                 "乡镇",
                 "整合资金",
+                "gap",
                 "shortfall_per_household",
                 "投资",
                 "每公里造价",

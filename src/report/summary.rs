@@ -51,10 +51,22 @@ pub struct Totals {
     pub paid: Vec<Sum<2>>,
     /// Σ subsidy.
     pub subsidy_total: Sum<2>,
-    /// Σ other funds.
-    pub other_funds: Sum<2>,
-    /// Σ shortfall.
+    /// Σ gap (差额).
+    pub gap: Sum<2>,
+    /// Σ every source of the gap (整合资金, 一事一议, 农户自筹, 村项目资金).
+    pub sources: Sum<2>,
+    /// Σ shortfall (尚需筹集).
     pub shortfall: Sum<2>,
+    /// Σ due (应拨付), over the rows with completed km.
+    pub due: Sum<2>,
+    /// Σ disbursed (已拨付), over the rows that give it.
+    pub disbursed: Sum<2>,
+    /// Σ outstanding (待拨付), over the rows that give what was disbursed.
+    pub outstanding: Sum<2>,
+    /// Rows with a due amount (completed km given).
+    pub due_rows: u64,
+    /// Rows with an outstanding amount (disbursed given).
+    pub disbursed_rows: u64,
     /// Segments whose cost per km is outside the rules' plausible range (a warning each).
     pub implausible: u64,
 }
@@ -82,8 +94,14 @@ impl Totals {
             sum.merge(*p)?;
         }
         self.subsidy_total.merge(other.subsidy_total)?;
-        self.other_funds.merge(other.other_funds)?;
+        self.gap.merge(other.gap)?;
+        self.sources.merge(other.sources)?;
         self.shortfall.merge(other.shortfall)?;
+        self.due.merge(other.due)?;
+        self.disbursed.merge(other.disbursed)?;
+        self.outstanding.merge(other.outstanding)?;
+        self.due_rows += other.due_rows;
+        self.disbursed_rows += other.disbursed_rows;
         self.implausible += other.implausible;
         Ok(())
     }
@@ -107,8 +125,21 @@ impl Totals {
             sum.add_or_sub(share.paid, negate)?;
         }
         self.subsidy_total.add_or_sub(b.subsidy_total, negate)?;
-        self.other_funds.add_or_sub(seg.other_funds, negate)?;
+        self.gap.add_or_sub(b.gap, negate)?;
+        for s in seg.sources.0 {
+            self.sources.add_or_sub(s, negate)?;
+        }
         self.shortfall.add_or_sub(b.shortfall, negate)?;
+        let count = |n: u64| if negate { n.saturating_sub(1) } else { n + 1 };
+        if let Some(due) = b.due {
+            self.due.add_or_sub(due, negate)?;
+            self.due_rows = count(self.due_rows);
+        }
+        if let (Some(paid), Some(left)) = (seg.disbursed, b.outstanding) {
+            self.disbursed.add_or_sub(paid, negate)?;
+            self.outstanding.add_or_sub(left, negate)?;
+            self.disbursed_rows = count(self.disbursed_rows);
+        }
         if b.notes.iter().any(|n| n.is_warning()) {
             self.implausible = if negate {
                 self.implausible.saturating_sub(1)
@@ -317,13 +348,38 @@ impl Summary {
             money::grouped(t.subsidy_total.value()),
         ]);
         amounts.push(vec![
-            lang.pick("other_funds", "整合资金").into(),
-            money::grouped(t.other_funds.value()),
+            lang.pick("gap", "差额").into(),
+            money::grouped(t.gap.value()),
         ]);
         amounts.push(vec![
-            lang.pick("shortfall", "差额（村自筹）").into(),
+            lang.pick(
+                "sources (other_funds, yishi_yiyi, …)",
+                "已落实筹资（整合资金等）",
+            )
+            .into(),
+            money::grouped(t.sources.value()),
+        ]);
+        amounts.push(vec![
+            lang.pick("shortfall (still to raise)", "尚需筹集").into(),
             money::grouped(t.shortfall.value()),
         ]);
+        if t.due_rows > 0 {
+            amounts.push(vec![
+                lang.pick("due (for completed km)", "应拨付（按完工里程）")
+                    .into(),
+                money::grouped(t.due.value()),
+            ]);
+        }
+        if t.disbursed_rows > 0 {
+            amounts.push(vec![
+                lang.pick("disbursed", "已拨付").into(),
+                money::grouped(t.disbursed.value()),
+            ]);
+            amounts.push(vec![
+                lang.pick("outstanding", "待拨付").into(),
+                money::grouped(t.outstanding.value()),
+            ]);
+        }
         out.push_str(&amounts.render());
         if !rules.budgets.is_empty() {
             out.push('\n');
@@ -407,8 +463,17 @@ impl Summary {
         }));
         header.extend([
             lang.pick("subsidy_total", "补助合计").into(),
-            lang.pick("shortfall", "差额").into(),
+            lang.pick("gap", "差额").into(),
+            lang.pick("shortfall", "尚需筹集").into(),
         ]);
+        let due = self.total.due_rows > 0;
+        let outstanding = self.total.disbursed_rows > 0;
+        if due {
+            header.push(lang.pick("due", "应拨付").into());
+        }
+        if outstanding {
+            header.push(lang.pick("outstanding", "待拨付").into());
+        }
         let mut align = vec![Align::Left];
         align.resize(header.len(), Align::Right);
         let mut table = Table::new(header, align).max_cell(40);
@@ -422,8 +487,15 @@ impl Summary {
             cells.extend(t.paid.iter().map(|p| money::grouped(p.value())));
             cells.extend([
                 money::grouped(t.subsidy_total.value()),
+                money::grouped(t.gap.value()),
                 money::grouped(t.shortfall.value()),
             ]);
+            if due {
+                cells.push(money::grouped(t.due.value()));
+            }
+            if outstanding {
+                cells.push(money::grouped(t.outstanding.value()));
+            }
             cells
         };
         for (key, totals) in self.groups(by).into_iter().flatten() {
@@ -490,7 +562,10 @@ mod props {
                     } else {
                         Cost::Total(Decimal::new(cost, 2))
                     },
-                    other_funds: Decimal::new(cost / 7, 2),
+                    sources: crate::engine::Sources::other_funds(Decimal::new(cost / 7, 2)),
+                    approved: Vec::new(),
+                    disbursed: None,
+                    priority: None,
                     households: None,
                     completed_km: done.map(|d| Decimal::new(d, 6).min(length_km)),
                 };

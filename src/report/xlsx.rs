@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use super::layout::{Layout, COMPUTED_ZH};
+use super::layout::{zh_heading, Layout, COMPUTED_ZH};
 use super::summary::{GroupBy, Summary, Totals};
 use crate::i18n::Lang;
 use crate::money;
@@ -36,6 +36,8 @@ pub struct Report {
     /// Output columns that hold amounts (written as numbers).
     money: Vec<bool>,
     widths: Vec<usize>,
+    /// The layout's header (the computed columns' English names say which total is whose).
+    header: Vec<String>,
 }
 
 fn sheet_names(lang: Lang) -> [&'static str; 3] {
@@ -75,10 +77,8 @@ impl Report {
                 let f = i - inputs;
                 match (lang, f) {
                     (Lang::Zh, f) if f < funds => rules.funds[f].name.clone(),
-                    (Lang::Zh, f) if f == funds => COMPUTED_ZH[0].into(),
-                    (Lang::Zh, f) if f == funds + 1 => COMPUTED_ZH[1].into(),
-                    (Lang::Zh, f) if i + 1 < columns && f == funds + 2 => COMPUTED_ZH[2].into(),
-                    (Lang::Zh, _) if i + 1 == columns => COMPUTED_ZH[3].into(),
+                    (Lang::Zh, _) if i + 1 == columns => COMPUTED_ZH[6].into(),
+                    (Lang::Zh, _) => zh_heading(h).map_or_else(|| h.clone(), str::to_string),
                     _ => h.clone(),
                 }
             })
@@ -102,6 +102,7 @@ impl Report {
             columns,
             money,
             widths,
+            header: layout.header.clone(),
         })
     }
 
@@ -172,6 +173,7 @@ impl Report {
         let bold_money = money_format().set_bold();
         let money_cols: Vec<usize> = (0..self.columns).filter(|&c| self.money[c]).collect();
         let widths = self.widths.clone();
+        let header = self.header.clone();
         {
             let sheet = self.segments()?;
             sheet.write_string_with_format(
@@ -182,7 +184,7 @@ impl Report {
             )?;
             let mut widths = widths.clone();
             for &c in &money_cols {
-                let total = column_total(summary, rules, c, &money_cols);
+                let total = column_total(summary, rules, c, &money_cols, &header[c]);
                 if let Some(v) = total {
                     sheet.write_number_with_format(last, c as u16, number(v), &bold_money)?;
                     // Shown with separators, the total is the widest figure of its column.
@@ -214,14 +216,19 @@ fn column_total(
     rules: &RuleSet,
     c: usize,
     money_cols: &[usize],
+    name: &str,
 ) -> Option<Decimal> {
     let i = money_cols.iter().position(|&m| m == c)?;
     let t = &summary.total;
-    let funds = rules.funds.len();
-    match i {
-        _ if i < funds => Some(t.paid[i].value()),
-        _ if i == funds => Some(t.subsidy_total.value()),
-        _ if i == funds + 1 => Some(t.shortfall.value()),
+    if i < rules.funds.len() {
+        return Some(t.paid[i].value());
+    }
+    match name {
+        "subsidy_total" => Some(t.subsidy_total.value()),
+        "gap" => Some(t.gap.value()),
+        "shortfall" => Some(t.shortfall.value()),
+        "due" => Some(t.due.value()),
+        "outstanding" => Some(t.outstanding.value()),
         _ => None,
     }
 }
@@ -243,7 +250,8 @@ fn totals_row(
         c += 1;
     }
     sheet.write_number_with_format(row, c, number(t.subsidy_total.value()), fmt)?;
-    sheet.write_number_with_format(row, c + 1, number(t.shortfall.value()), fmt)?;
+    sheet.write_number_with_format(row, c + 1, number(t.gap.value()), fmt)?;
+    sheet.write_number_with_format(row, c + 2, number(t.shortfall.value()), fmt)?;
     Ok(())
 }
 
@@ -324,7 +332,8 @@ fn write_summary(
         ];
         h.extend(rules.funds.iter().map(|f| f.display(lang).to_string()));
         h.push(lang.pick("subsidy total", "补助合计").into());
-        h.push(lang.pick("shortfall", "差额").into());
+        h.push(lang.pick("gap", "差额").into());
+        h.push(lang.pick("shortfall", "尚需筹集").into());
         h
     };
     let mut township_rows = (0, 0);

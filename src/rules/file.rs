@@ -67,6 +67,8 @@ struct FundFile {
     #[serde(default)]
     up_to: bool,
     #[serde(default)]
+    approved_aliases: Vec<Spanned<String>>,
+    #[serde(default)]
     tiers: Vec<Spanned<TierFile>>,
 }
 

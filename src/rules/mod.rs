@@ -98,6 +98,9 @@ pub struct Fund {
     pub name_en: Option<String>,
     /// The rate is a ceiling ("up to", 以内) rather than a fixed standard.
     pub up_to: bool,
+    /// Other headers of the column of amounts approved under the ceiling (扶贫批复), besides
+    /// `<id>_approved` (SPEC §8).
+    pub approved_aliases: Vec<String>,
     /// Width tiers.
     pub tiers: Vec<Tier>,
 }

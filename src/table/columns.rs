@@ -20,11 +20,19 @@ pub enum Field {
     OtherFunds,
     Completed,
     Households,
+    YishiYiyi,
+    SelfRaised,
+    VillageFund,
+    Disbursed,
+    Priority,
 }
+
+/// How many fields there are.
+const FIELDS: usize = Field::ALL.len();
 
 impl Field {
     /// Every field, in the SPEC's order.
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 17] = [
         Field::Id,
         Field::Township,
         Field::Village,
@@ -37,6 +45,11 @@ impl Field {
         Field::OtherFunds,
         Field::Completed,
         Field::Households,
+        Field::YishiYiyi,
+        Field::SelfRaised,
+        Field::VillageFund,
+        Field::Disbursed,
+        Field::Priority,
     ];
 
     /// The English column name, as written in output and docs.
@@ -54,6 +67,11 @@ impl Field {
             Field::OtherFunds => "other_funds",
             Field::Completed => "completed_km",
             Field::Households => "households",
+            Field::YishiYiyi => "yishi_yiyi",
+            Field::SelfRaised => "self_raised",
+            Field::VillageFund => "village_fund",
+            Field::Disbursed => "disbursed",
+            Field::Priority => "priority",
         }
     }
 
@@ -82,6 +100,11 @@ impl Field {
             Field::OtherFunds => &["整合资金", "其他资金", "整合資金", "其他資金"],
             Field::Completed => &["已完工", "完工里程", "已完工里程"],
             Field::Households => &["户数", "受益户数", "戶數", "受益戶數"],
+            Field::YishiYiyi => &["一事一议筹资", "一事一议", "一事一議籌資", "一事一議"],
+            Field::SelfRaised => &["农户自筹", "群众自筹", "農戶自籌", "群眾自籌"],
+            Field::VillageFund => &["村项目资金", "村項目資金"],
+            Field::Disbursed => &["已拨付", "已撥付", "已拨付资金", "已撥付資金"],
+            Field::Priority => &["优先级", "優先級", "优先顺序", "優先順序"],
         }
     }
 
@@ -96,7 +119,38 @@ impl Field {
                 | Field::OtherFunds
                 | Field::Completed
                 | Field::Households
+                | Field::YishiYiyi
+                | Field::SelfRaised
+                | Field::VillageFund
+                | Field::Disbursed
+                | Field::Priority
         )
+    }
+
+    /// Whether the column holds an amount of money (a unit of 万元 or 元 applies).
+    pub fn is_money(self) -> bool {
+        matches!(
+            self,
+            Field::Cost
+                | Field::CostPerKm
+                | Field::OtherFunds
+                | Field::YishiYiyi
+                | Field::SelfRaised
+                | Field::VillageFund
+                | Field::Disbursed
+        )
+    }
+
+    /// The gap's source this column gives, if it gives one.
+    pub fn source(self) -> Option<crate::engine::Source> {
+        use crate::engine::Source;
+        match self {
+            Field::OtherFunds => Some(Source::OtherFunds),
+            Field::YishiYiyi => Some(Source::YishiYiyi),
+            Field::SelfRaised => Some(Source::SelfRaised),
+            Field::VillageFund => Some(Source::VillageFund),
+            _ => None,
+        }
     }
 
     /// Whether every row must have this column.
@@ -154,7 +208,7 @@ fn split_unit(header: &str) -> (&str, Option<&str>) {
 fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
     let u = unit.to_ascii_lowercase();
     let u = u.trim_end_matches("/km").trim_end_matches("/公里");
-    let money = matches!(field, Field::Cost | Field::CostPerKm | Field::OtherFunds);
+    let money = field.is_money();
     let length = matches!(field, Field::Length | Field::Completed);
     match u {
         "元" | "yuan" | "rmb" | "cny" if money => Some(Scale::Base),
@@ -188,9 +242,23 @@ pub struct Columns {
     /// The header as written in the file.
     pub names: Vec<String>,
     /// `field[f as usize]` is the column index holding field `f`.
-    index: [Option<usize>; 12],
+    index: [Option<usize>; FIELDS],
     /// The unit scale each field's header gives bare numbers.
-    scale: [Scale; 12],
+    scale: [Scale; FIELDS],
+    /// The columns of amounts approved for ceiling funds (`poverty_approved`, 扶贫批复), found
+    /// the first time a row of the table is read under a rule set.
+    approved: std::sync::OnceLock<Vec<Approved>>,
+}
+
+/// A column of amounts approved for one fund (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Approved {
+    /// The fund.
+    pub fund: crate::rules::FundId,
+    /// The column.
+    pub column: usize,
+    /// The unit its header gives bare numbers.
+    pub scale: Scale,
 }
 
 /// Why a header cannot be used.
@@ -219,8 +287,8 @@ impl Columns {
             .into_iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
-        let mut index: [Option<usize>; 12] = [None; 12];
-        let mut scale = [Scale::Base; 12];
+        let mut index: [Option<usize>; FIELDS] = [None; FIELDS];
+        let mut scale = [Scale::Base; FIELDS];
         let mut problems = Vec::new();
         for (i, raw) in names.iter().enumerate() {
             let normal = normalize_width_forms(raw);
@@ -268,6 +336,7 @@ impl Columns {
                 names,
                 index,
                 scale,
+                approved: std::sync::OnceLock::new(),
             })
         } else {
             Err(problems)
@@ -293,6 +362,39 @@ impl Columns {
         Field::ALL
             .into_iter()
             .find(|&f| self.index(f) == Some(column))
+    }
+
+    /// The columns of amounts approved for the ceiling funds of `rules`: headed
+    /// `<fund id>_approved` or by one of the fund's `approved_aliases`, with an optional unit
+    /// of money in brackets. Worked out once per table (a table is read under one rule set).
+    pub fn approved(&self, rules: &crate::rules::RuleSet) -> &[Approved] {
+        self.approved.get_or_init(|| {
+            let mut found = Vec::new();
+            for (column, raw) in self.names.iter().enumerate() {
+                let normal = normalize_width_forms(raw);
+                let (base, unit) = split_unit(&normal);
+                let scale = match unit.map(|u| unit_scale(Field::Cost, u)) {
+                    None => Scale::Base,
+                    Some(Some(s)) => s,
+                    Some(None) => continue,
+                };
+                let fund = rules.funds.iter().position(|f| {
+                    f.up_to
+                        && (base.eq_ignore_ascii_case(&format!("{}_approved", f.id))
+                            || f.approved_aliases.iter().any(|a| a == base))
+                });
+                if let Some(fund) = fund {
+                    if !found.iter().any(|a: &Approved| a.fund == fund) {
+                        found.push(Approved {
+                            fund,
+                            column,
+                            scale,
+                        });
+                    }
+                }
+            }
+            found
+        })
     }
 
     /// The header of `field`'s column as written, or the field's key.

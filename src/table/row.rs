@@ -57,6 +57,9 @@ pub struct RowText<'a> {
 }
 
 /// What one record of a table is, as batch runs and the interactive table both judge it.
+// Returned by value once per row and never stored in bulk: boxing the segment would cost an
+// allocation per row of a batch run for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Evaluated<'a> {
     /// A report's totals row (合计), fed back in: not a segment, nor a repeated id.
@@ -99,13 +102,58 @@ pub fn evaluate<'a>(
     match parse(record, columns, rules, errors) {
         Some((segment, text)) if errors.is_empty() => {
             if crate::engine::compute_into(rules, &segment, breakdown).is_ok() {
-                Evaluated::Good { segment, text }
+                judge(record, columns, rules, &segment, breakdown, errors);
+                if errors.is_empty() {
+                    Evaluated::Good { segment, text }
+                } else {
+                    Evaluated::Bad
+                }
             } else {
                 errors.push(RowError::row(line, Problem::Overflow));
                 Evaluated::Bad
             }
         }
         _ => Evaluated::Bad,
+    }
+}
+
+/// The checks that need the computed amounts (SPEC §8): an amount approved above the fund's
+/// ceiling, and more paid out than the subsidy.
+fn judge(
+    record: &Record,
+    columns: &Columns,
+    rules: &RuleSet,
+    segment: &Segment,
+    breakdown: &crate::engine::Breakdown,
+    errors: &mut Vec<RowError>,
+) {
+    for &(fund, approved) in &segment.approved {
+        let ceiling = breakdown.shares[fund].nominal;
+        if rules.funds[fund].up_to && approved > ceiling {
+            let column = columns.approved(rules).iter().find(|a| a.fund == fund);
+            let column = column.map(|a| a.column);
+            errors.push(RowError {
+                line: record.line,
+                column: column.map(|c| columns.names[c].clone()),
+                value: column
+                    .and_then(|c| record.get(c))
+                    .map(|v| money::trim(v).to_string()),
+                problem: Problem::AboveCeiling { fund, ceiling },
+            });
+        }
+    }
+    if let Some(disbursed) = segment.disbursed {
+        if disbursed > breakdown.subsidy_total {
+            errors.push(RowError {
+                line: record.line,
+                column: Some(columns.name(Field::Disbursed).to_string()),
+                value: columns
+                    .index(Field::Disbursed)
+                    .and_then(|c| record.get(c))
+                    .map(|v| money::trim(v).to_string()),
+                problem: Problem::DisbursedAboveSubsidy(breakdown.subsidy_total),
+            });
+        }
     }
 }
 
@@ -121,7 +169,12 @@ pub fn number(field: Field, text: &str, scale: Scale) -> Option<Result<Decimal, 
         | Field::Completed
         | Field::Cost
         | Field::CostPerKm
-        | Field::OtherFunds => Some(decimal(field, text, scale)),
+        | Field::OtherFunds
+        | Field::YishiYiyi
+        | Field::SelfRaised
+        | Field::VillageFund
+        | Field::Disbursed => Some(decimal(field, text, scale)),
+        Field::Priority => Some(parse_priority(text).map(Decimal::from)),
         Field::Id | Field::Township | Field::Village | Field::Name | Field::Class => None,
     }
 }
@@ -136,6 +189,20 @@ fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError
         Field::CostPerKm => money::parse_amount(text, scale, true),
         // Cost and other funds: the text fields never come here.
         _ => money::parse_amount(text, scale, false),
+    }
+}
+
+/// A priority: a whole number, lower first (full-width digits and a minus sign accepted).
+fn parse_priority(text: &str) -> Result<i64, ValueError> {
+    let text = money::normalize_width_forms(text);
+    let t = money::trim(&text);
+    if let Ok(n) = t.parse::<i64>() {
+        return Ok(n);
+    }
+    match t.parse::<Decimal>() {
+        Ok(d) if d.fract().is_zero() => Err(ValueError::TooLarge),
+        Ok(_) => Err(ValueError::NotWhole),
+        Err(_) => Err(ValueError::NotANumber),
     }
 }
 
@@ -243,9 +310,41 @@ pub fn parse<'a>(
     let per_km = value!(Field::CostPerKm, false, |v| {
         decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
     });
-    let other = value!(Field::OtherFunds, false, |v| {
-        decimal(Field::OtherFunds, v, scale(Field::OtherFunds))
+    let mut sources = crate::engine::Sources::default();
+    for f in [
+        Field::OtherFunds,
+        Field::YishiYiyi,
+        Field::SelfRaised,
+        Field::VillageFund,
+    ] {
+        if let (Some(source), Some(v)) = (f.source(), value!(f, false, |v| decimal(f, v, scale(f))))
+        {
+            sources.set(source, v);
+        }
+    }
+    let disbursed = value!(Field::Disbursed, false, |v| {
+        decimal(Field::Disbursed, v, scale(Field::Disbursed))
     });
+    let priority = value!(Field::Priority, false, parse_priority);
+    let mut approved = Vec::new();
+    for a in columns.approved(rules) {
+        let Some(v) = record
+            .get(a.column)
+            .map(money::trim)
+            .filter(|v| !v.is_empty())
+        else {
+            continue;
+        };
+        match money::parse_amount(v, a.scale, false) {
+            Ok(x) => approved.push((a.fund, x)),
+            Err(e) => errors.push(RowError {
+                line,
+                column: Some(columns.names[a.column].clone()),
+                value: Some(v.to_string()),
+                problem: Problem::Value(Field::Cost, e),
+            }),
+        }
+    }
     let households = value!(Field::Households, false, money::parse_households);
     if let Some(len) = length {
         if len.is_zero() {
@@ -285,7 +384,10 @@ pub fn parse<'a>(
         width_m: width?,
         length_km: length?,
         cost: cost?,
-        other_funds: other.unwrap_or(Decimal::ZERO),
+        sources,
+        approved,
+        disbursed,
+        priority,
         households,
         completed_km: completed,
     };
@@ -330,7 +432,10 @@ mod tests {
         assert_eq!(read(Field::Completed, "0.5"), s.completed_km.unwrap());
         assert_eq!(Cost::Total(read(Field::Cost, "120")), s.cost);
         assert_eq!(read(Field::Cost, "120").to_string(), "1200000");
-        assert_eq!(read(Field::OtherFunds, "3"), s.other_funds);
+        assert_eq!(
+            read(Field::OtherFunds, "3"),
+            s.sources.get(crate::engine::Source::OtherFunds)
+        );
         assert_eq!(
             read(Field::Households, "12"),
             Decimal::from(s.households.unwrap())

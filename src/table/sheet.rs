@@ -75,10 +75,12 @@ impl Sheet {
         sheet
     }
 
-    /// A new, empty table with every column roadsub knows, named in `lang`.
+    /// A new, empty table with the columns of SPEC §4, named in `lang` (the gap's other
+    /// sources, disbursed and priority are added by opening a table that has them).
     pub fn empty(lang: Lang) -> Sheet {
-        let names: Vec<&str> = Field::ALL
-            .into_iter()
+        let names: Vec<&str> = Field::ALL[..12]
+            .iter()
+            .copied()
             .filter(|&f| f != Field::CostPerKm)
             .map(|f| f.display(lang))
             .collect();

@@ -108,7 +108,7 @@ fn units_full_width_and_aliases_in_values() {
     assert_eq!(seg.width_m.to_string(), "4.5");
     assert_eq!(seg.length_km.to_string(), "0.850");
     assert_eq!(seg.cost, Cost::PerKm("400000".parse().unwrap()));
-    assert_eq!(seg.other_funds.to_string(), "1000");
+    assert_eq!(seg.sources.0[0].to_string(), "1000");
 }
 
 #[test]

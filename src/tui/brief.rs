@@ -11,7 +11,7 @@
 use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, Cost, Segment, Share};
-use crate::money::{LENGTH_DP, MONEY_DP};
+use crate::money::{Rounding, LENGTH_DP, MONEY_DP};
 use crate::rules::{ClassId, TierChoice};
 
 /// How a row came out.
@@ -30,13 +30,15 @@ pub enum State {
 
 /// Where each number sits in a row's stretch of [`Briefs::nums`], before the funds' shares.
 const COST: usize = 0;
-const OTHER: usize = 1;
+const SOURCES: usize = 1;
 const LENGTH: usize = 2;
 const COMPLETED: usize = 3;
 const SUBSIDY: usize = 4;
 const SHORTFALL: usize = 5;
-const FUNDS: usize = 6;
-/// A completed length that was not given.
+const DISBURSED: usize = 6;
+const FUNDS: usize = 7;
+/// A completed length (or disbursed amount) that was not given. The gap, due and outstanding
+/// are not kept: they follow from what is, by the engine's own formulas (SPEC §8).
 const NONE: i64 = i64::MIN;
 
 /// One row's state and class.
@@ -51,6 +53,8 @@ struct Mark {
 pub struct Briefs {
     /// Numbers per row: the fixed ones, then one paid amount per fund.
     stride: usize,
+    /// The rules' rounding (for due, worked out again from what is kept).
+    rounding: Rounding,
     marks: Vec<Mark>,
     nums: Vec<i64>,
 }
@@ -67,6 +71,12 @@ pub enum Column {
     Subsidy,
     /// The shortfall.
     Shortfall,
+    /// The gap.
+    Gap,
+    /// Due for the completed km.
+    Due,
+    /// Outstanding of what is due.
+    Outstanding,
 }
 
 /// `value` in units of `10^-dp`, when it has at most `dp` decimals and fits.
@@ -77,16 +87,22 @@ fn units(value: Decimal, dp: u32) -> Option<i64> {
     i64::try_from(m).ok()
 }
 
+/// The gap (SPEC §8): max(0, cost − subsidy).
+fn gap(n: &[i64]) -> i64 {
+    (n[COST] - n[SUBSIDY]).max(0)
+}
+
 fn yuan(fen: i64) -> Decimal {
     Decimal::new(fen, MONEY_DP)
 }
 
 impl Briefs {
     /// No rows yet, for rules with `funds` funds.
-    pub fn new(funds: usize, rows: usize) -> Briefs {
+    pub fn new(funds: usize, rounding: Rounding, rows: usize) -> Briefs {
         let stride = FUNDS + funds;
         Briefs {
             stride,
+            rounding,
             marks: Vec::with_capacity(rows),
             nums: Vec::with_capacity(rows * stride),
         }
@@ -97,7 +113,7 @@ impl Briefs {
     fn numbers(&self, seg: &Segment, b: &Breakdown) -> Option<Vec<i64>> {
         let mut n = vec![0; self.stride];
         n[COST] = units(b.cost, MONEY_DP)?;
-        n[OTHER] = units(seg.other_funds, MONEY_DP)?;
+        n[SOURCES] = units(seg.sources.0.iter().sum(), MONEY_DP)?;
         n[LENGTH] = units(seg.length_km, LENGTH_DP)?;
         n[COMPLETED] = match seg.completed_km {
             Some(c) => units(c, LENGTH_DP)?,
@@ -105,6 +121,10 @@ impl Briefs {
         };
         n[SUBSIDY] = units(b.subsidy_total, MONEY_DP)?;
         n[SHORTFALL] = units(b.shortfall, MONEY_DP)?;
+        n[DISBURSED] = match seg.disbursed {
+            Some(d) => units(d, MONEY_DP)?,
+            None => NONE,
+        };
         if b.shares.len() != self.stride - FUNDS {
             return None;
         }
@@ -191,7 +211,27 @@ impl Briefs {
             Column::Paid(f) => *n.get(FUNDS + f)?,
             Column::Subsidy => n[SUBSIDY],
             Column::Shortfall => n[SHORTFALL],
+            Column::Gap => gap(n),
+            Column::Due => self.due(n)?,
+            Column::Outstanding => self.outstanding(n)?,
         }))
+    }
+
+    /// Due for the completed km (SPEC §8): subsidy × completed ÷ length, rounded.
+    fn due(&self, n: &[i64]) -> Option<i64> {
+        if n[COMPLETED] == NONE || n[LENGTH] <= 0 {
+            return None;
+        }
+        let scaled = i128::from(n[SUBSIDY]).checked_mul(i128::from(n[COMPLETED]))?;
+        i64::try_from(self.rounding.div_fen(scaled, i128::from(n[LENGTH]))).ok()
+    }
+
+    /// Outstanding of what is due: max(0, due − disbursed), when both are known.
+    fn outstanding(&self, n: &[i64]) -> Option<i64> {
+        if n[DISBURSED] == NONE {
+            return None;
+        }
+        Some((self.due(n)? - n[DISBURSED]).max(0))
     }
 
     /// Row `at`'s segment and breakdown as far as totals read them — class, length,
@@ -208,7 +248,10 @@ impl Briefs {
             width_m: Decimal::ZERO,
             length_km: Decimal::new(n[LENGTH], LENGTH_DP),
             cost: Cost::Total(yuan(n[COST])),
-            other_funds: yuan(n[OTHER]),
+            sources: crate::engine::Sources::other_funds(yuan(n[SOURCES])),
+            approved: Vec::new(),
+            disbursed: (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED])),
+            priority: None,
             households: None,
             completed_km: (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP)),
         };
@@ -223,8 +266,11 @@ impl Briefs {
                 })
                 .collect(),
             subsidy_total: yuan(n[SUBSIDY]),
+            gap: yuan(gap(n)),
             shortfall: yuan(n[SHORTFALL]),
             per_household: None,
+            due: self.due(n).map(yuan),
+            outstanding: self.outstanding(n).map(yuan),
             notes: Vec::new(),
         };
         Some((seg, b))

@@ -187,7 +187,7 @@ fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
 impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
-        let mut briefs = Briefs::new(rules.funds.len(), sheet.rows.len());
+        let mut briefs = Briefs::new(rules.funds.len(), rules.meta.rounding, sheet.rows.len());
         let mut summary = Summary::new(rules, &[]);
         let id_col = sheet.columns.index(Field::Id);
         // An id seen on an earlier row makes the row bad, as in a batch run. Sized up front:
@@ -680,7 +680,7 @@ mod tests {
             let row = SheetRow::new(r.iter().copied().take(cols), 0);
             d.change(&rules, Op::Insert { at: 2 + i, row });
         }
-        let mut checked = 0;
+        let (mut checked, mut with_due) = (0, 0);
         for at in 0..d.sheet.rows.len() {
             let Calc::Good(g) = d.calc(&rules, at) else {
                 panic!("row {at} is good")
@@ -694,9 +694,16 @@ mod tests {
             assert_eq!(subsidy.to_string(), b.subsidy_total.to_string());
             let shortfall = d.amount(at, Column::Shortfall).unwrap();
             assert_eq!(shortfall.to_string(), b.shortfall.to_string());
+            // Worked out again from what is kept, to the fen.
+            let gap = d.amount(at, Column::Gap).unwrap();
+            assert_eq!(gap.to_string(), b.gap.to_string());
+            let due = d.amount(at, Column::Due);
+            assert_eq!(due.map(|v| v.to_string()), b.due.map(|v| v.to_string()));
+            with_due += usize::from(b.due.is_some());
             checked += 1;
         }
         assert_eq!(checked, 5);
+        assert_eq!(with_due, 2, "rows with completed km");
         // Every row taken out again leaves nothing: what went in is what comes out.
         while !d.sheet.rows.is_empty() {
             let row = d.sheet.rows[0].clone();

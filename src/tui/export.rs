@@ -75,7 +75,7 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
         encode::notes(&mut notes, &b.notes, lang, |n: &Note, out| {
             n.write_to(out, rules, lang)
         });
-        encode::computed(&mut rows, b, layout.per_household, &notes);
+        encode::computed(&mut rows, b, &layout, &notes);
     }
     if good > 0 {
         encode::write_document(path, &layout, rules, &summary, lang, rows)?;

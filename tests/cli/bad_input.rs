@@ -193,7 +193,7 @@ fn empty_file_fails_and_header_only_is_zero_rows() {
         &format!(
             "{}{}",
             HEAD.trim_end(),
-            ",transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n"
+            ",transport,poverty,subsidy_total,gap,shortfall,shortfall_per_household,due,notes\n"
         ),
         "",
     );
@@ -426,8 +426,8 @@ fn a_full_or_closed_standard_error_does_not_panic_and_keeps_the_exit_status() {
     );
     assert_eq!(
         env.read("out.csv"),
-        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
-         A,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n"
+        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+         A,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,100000.00,\n"
     );
     assert_eq!(
         status_with_stderr_gone(&env, &["batch", &good, "--summary", "-o", "sum.csv"]),

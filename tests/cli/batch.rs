@@ -8,16 +8,16 @@ fn spec_worked_examples_through_the_binary() {
     env.roadsub(&["batch", &data("spec-examples.csv")])
         .expect_code(0)
         .stdout(
-            "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,households,transport,poverty,subsidy_total,shortfall,shortfall_per_household,notes\n\
-             E1,T,V,village,4.5,2,1600000,,,,900000.00,600000.00,1500000.00,100000.00,,\n\
-             E1-other,T,V,village,4.5,2,1600000,,30000,,900000.00,600000.00,1500000.00,70000.00,,\n\
-             E1-households,T,V,village,4.5,2,1600000,,,3,900000.00,600000.00,1500000.00,100000.00,33333.33,\n\
-             E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,,\n\
-             E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,,width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies\n\
-             E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
-             E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
-             E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
-             E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,,\n",
+            "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,households,transport,poverty,subsidy_total,gap,shortfall,shortfall_per_household,notes\n\
+             E1,T,V,village,4.5,2,1600000,,,,900000.00,600000.00,1500000.00,100000.00,100000.00,,\n\
+             E1-other,T,V,village,4.5,2,1600000,,30000,,900000.00,600000.00,1500000.00,100000.00,70000.00,,\n\
+             E1-households,T,V,village,4.5,2,1600000,,,3,900000.00,600000.00,1500000.00,100000.00,100000.00,33333.33,\n\
+             E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,75000.00,,\n\
+             E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,220000.00,,width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies\n\
+             E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
+             E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
+             E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
+             E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,66800.00,,\n",
         );
 }
 
@@ -30,7 +30,10 @@ fn output_file_and_summary() {
         .stderr(&format!("wrote 19 rows to {out_path}\n"))
         .stdout_has("19 segments, 49.15 km planned, 42.7 km completed (86.9%)")
         .stdout_has("\nsubsidy_total                                      17,015,000.00\n")
-        .stdout_has("\nshortfall                                           7,487,000.00\n")
+        .stdout_has("\ngap                                                 7,637,000.00\n")
+        .stdout_has("\nsources (other_funds, yishi_yiyi, …)                  150,000.00\n")
+        .stdout_has("\nshortfall (still to raise)                          7,487,000.00\n")
+        .stdout_has("\ndue (for completed km)                             15,215,000.00\n")
         .stdout_has("\nVillage road hardening  4,965,000.00  2,687,500.00  2,277,500.00  54.1%\n");
     let csv = env.read("out.csv");
     assert_eq!(csv.lines().count(), 20);
@@ -48,9 +51,9 @@ fn summary_by_township_in_chinese() {
         // The data goes to stdout.
         .stdout_starts("编号,乡镇,村")
         .stderr_has("汇总 — 安岳县2018年贫困村通村通社公路补助标准")
-        .stderr_has("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额\n")
-        .stderr_has("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00\n")
-        .stderr_has("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,487,000.00\n");
+        .stderr_has("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额      尚需筹集         应拨付\n")
+        .stderr_has("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00  1,161,000.00   2,625,000.00\n")
+        .stderr_has("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,637,000.00  7,487,000.00  15,215,000.00\n");
 }
 
 #[test]
@@ -234,7 +237,7 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
     }
     assert!(csv.starts_with("id,township,village,class,width_m,length_km,cost,remark,transport,"));
     assert!(csv.contains(
-        "\nS10000,镇4,V3,village,4.5,1,1000000,r,450000.00,300000.00,750000.00,250000.00,\n"
+        "\nS10000,镇4,V3,village,4.5,1,1000000,r,450000.00,300000.00,750000.00,250000.00,250000.00,\n"
     ));
     env.roadsub(&["batch", "-", "--keep-going"])
         .stdin(&bytes)
@@ -301,7 +304,7 @@ fn a_users_notes_column_is_kept_beside_ours() {
     );
     let run = env.roadsub(&["batch", &input]).expect_code(0);
     run.stdout_first_line(
-        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,shortfall,roadsub_notes",
+        "id,township,village,class,width_m,length_km,cost,notes,transport,poverty,subsidy_total,gap,shortfall,roadsub_notes",
     );
     let out = &run.stdout;
     assert_eq!(cell(out, "A", "notes"), "bridge needs repair");
@@ -481,8 +484,8 @@ fn keep_going_with_no_good_rows_writes_nothing_in_any_format() {
     env.roadsub(&["batch", &mixed, "--keep-going"])
         .expect_code(1)
         .stdout(
-            "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,shortfall,notes\n\
-             B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,\n",
+            "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+             B,T,V,village,4.5,2,1600000,900000.00,600000.00,1500000.00,100000.00,100000.00,\n",
         );
     let json = env
         .roadsub(&["batch", &mixed, "--keep-going", "--format", "json"])

@@ -167,20 +167,25 @@ fn the_report_workbook_matches_the_csv_run_to_the_fen() {
     let rows: Vec<&[Data]> = segments.rows().collect();
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
     assert_eq!(
-        &header[13..18],
+        &header[13..21],
         [
             "县交通局补助",
             "县扶贫专项补助",
             "补助合计",
             "差额",
-            "每户差额"
+            "尚需筹集",
+            "每户尚需筹集",
+            "应拨付",
+            "计算说明"
         ]
     );
     for (col, name) in [
         (13, "transport"),
         (14, "poverty"),
         (15, "subsidy_total"),
-        (16, "shortfall"),
+        (16, "gap"),
+        (17, "shortfall"),
+        (19, "due"),
     ] {
         for row in &rows[1..20] {
             let id = row[0].to_string();
@@ -193,6 +198,9 @@ fn the_report_workbook_matches_the_csv_run_to_the_fen() {
     let totals = rows[20];
     assert_eq!(totals[0].to_string(), "合计");
     assert_eq!(totals[15], Data::Float(17_015_000.0));
+    assert_eq!(totals[16], Data::Float(7_637_000.0));
+    assert_eq!(totals[17], Data::Float(7_487_000.0));
+    assert_eq!(totals[19], Data::Float(15_215_000.0));
     let summary = book.worksheet_range("汇总").unwrap();
     let text: Vec<String> = summary
         .rows()

@@ -112,7 +112,7 @@ fn two_unknown_columns_of_the_same_name_are_carried() {
         .expect_code(0)
         .stderr("")
         .stdout_starts(
-            "id,township,village,class,width_m,length_km,cost,note,note,transport,poverty,subsidy_total,shortfall,notes\n\
+            "id,township,village,class,width_m,length_km,cost,note,note,transport,poverty,subsidy_total,gap,shortfall,notes\n\
              A,t,v,village,4.5,1,1000000,first,second,450000.00,",
         );
 }

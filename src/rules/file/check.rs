@@ -392,6 +392,11 @@ fn check_funds(
             name: f.name.get_ref().clone(),
             name_en: f.name_en.as_ref().map(|n| n.get_ref().clone()),
             up_to: f.up_to,
+            approved_aliases: f
+                .approved_aliases
+                .iter()
+                .map(|a| a.get_ref().trim().to_string())
+                .collect(),
             tiers,
         });
     }

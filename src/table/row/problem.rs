@@ -38,6 +38,15 @@ pub enum Problem {
     TooManyFields,
     /// An amount left the exact range during the computation.
     Overflow,
+    /// An amount approved for a ceiling fund is above its ceiling for the segment.
+    AboveCeiling {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// Rate × length: the most it may approve.
+        ceiling: Decimal,
+    },
+    /// More was paid out already than the subsidy comes to.
+    DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
     TotalsRow,
     /// A workbook cell holds a formula whose result was never saved (the file was written by
@@ -70,6 +79,10 @@ fn expected(field: Field, lang: Lang) -> &'static str {
         (Field::Width, Lang::Zh) => "不是宽度（应为米数，如 4.5、4.5m 或 4.5米）",
         (Field::Households, Lang::En) => "a number of households (expected a whole number like 12)",
         (Field::Households, Lang::Zh) => "不是户数（应为正整数，如 12）",
+        (Field::Priority, Lang::En) => {
+            "a priority (expected a whole number like 1; lower comes first)"
+        }
+        (Field::Priority, Lang::Zh) => "不是优先级（应为整数，如 1；数小者在前）",
         (Field::CostPerKm, Lang::En) => {
             "an amount per km (expected yuan like 400000, 40万 or 40万/公里)"
         }
@@ -142,6 +155,12 @@ impl Problem {
         }
         match self {
             Problem::Value(field, e) => match (e, zh) {
+                (ValueError::NotWhole, false) if *field == Field::Priority => {
+                    "is not a whole number (a priority is like 1, 2, 3)".into()
+                }
+                (ValueError::NotWhole, true) if *field == Field::Priority => {
+                    "不是整数（优先级应为整数，如 1、2、3）".into()
+                }
                 (ValueError::NotWhole, false) => {
                     "is not a whole number (households are counted whole, like 12)".into()
                 }
@@ -247,6 +266,27 @@ impl Problem {
                     "字段超过 4096 个，已跳过",
                 )
                 .into(),
+            Problem::AboveCeiling { fund, ceiling } => {
+                let name = rules.funds[*fund].display(lang);
+                if zh {
+                    format!(
+                        "超过{name}的上限 {} 元（每公里标准 × 长度）",
+                        money::grouped(*ceiling)
+                    )
+                } else {
+                    format!(
+                        "is above the ceiling of {name}, {} (rate per km × length)",
+                        money::grouped(*ceiling)
+                    )
+                }
+            }
+            Problem::DisbursedAboveSubsidy(total) => {
+                if zh {
+                    format!("超过补助合计 {} 元", money::grouped(*total))
+                } else {
+                    format!("is more than the subsidy of {}", money::grouped(*total))
+                }
+            }
             Problem::TotalsRow => lang
                 .pick(
                     "is a totals row, not a segment (left out)",

@@ -347,8 +347,9 @@ fn main_screen_in_english() {
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy    1,065.75│");
     assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation special … 635.75│");
-    assert_eq!(s[16], "│subsidy 1,575,000.00 − other funds 100,000.00 →      ││subsidy total                      1,701.50│");
-    assert_eq!(s[17], "│shortfall 5,000.00 (39.68/household)                 ││shortfall (village raises)           748.70│");
+    assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy total                      1,701.50│");
+    assert_eq!(s[17], "│105,000.00                                           ││shortfall (still to raise)           748.70│");
+    assert_eq!(s[18], "│− sources 100,000.00 → shortfall 5,000.00            ││km 42.7/49.15 ███████████████████░░░ 86.9% │");
     assert!(s[23].starts_with(
         " ?  help  q  quit  Ctrl-S  save  Enter  edit  a  add  d  delete  u  undo  /  filter"
     ));
@@ -385,11 +386,12 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("││差额（村自筹）                                748.70│"),
+        text.contains("││尚需筹集                                      748.70│"),
         "{text}"
     );
     assert!(
-        text.contains("│补助 400,000.00 − 整合资金 0.00 → 差额 0.00（每户 0.00）"),
+        text.contains("│造价 400,000.00 − 补助 400,000.00 = 差额 0.00")
+            && text.contains("│− 已筹 0.00 → 尚需筹集 0.00（每户 0.00）"),
         "{text}"
     );
     assert!(

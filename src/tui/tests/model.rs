@@ -222,7 +222,10 @@ impl Model {
             width_m: number(&row[4])?,
             length_km: number(&row[5])?,
             cost: Cost::Total(number(&row[6])?),
-            other_funds: Decimal::ZERO,
+            sources: Default::default(),
+            approved: Vec::new(),
+            disbursed: None,
+            priority: None,
             households: None,
             completed_km: None,
         })

@@ -102,22 +102,29 @@ impl<'a> DetailPane<'a> {
             Lang::En => format!(" ({}/household)", money::grouped(p)),
             Lang::Zh => format!("（每户 {}）", money::grouped(p)),
         });
+        let sources: rust_decimal::Decimal = seg.sources.0.iter().sum();
+        lines.push(Line::from(match lang {
+            Lang::En => format!(
+                "cost {} − subsidy {} = gap {}",
+                money::grouped(b.cost),
+                money::grouped(b.subsidy_total),
+                money::grouped(b.gap),
+            ),
+            Lang::Zh => format!(
+                "造价 {} − 补助 {} = 差额 {}",
+                money::grouped(b.cost),
+                money::grouped(b.subsidy_total),
+                money::grouped(b.gap),
+            ),
+        }));
         lines.push(Line::from(vec![
             Span::raw(match lang {
-                Lang::En => format!(
-                    "subsidy {} − other funds {} → ",
-                    money::grouped(b.subsidy_total),
-                    money::grouped(seg.other_funds)
-                ),
-                Lang::Zh => format!(
-                    "补助 {} − 整合资金 {} → ",
-                    money::grouped(b.subsidy_total),
-                    money::grouped(seg.other_funds)
-                ),
+                Lang::En => format!("− sources {} → ", money::grouped(sources)),
+                Lang::Zh => format!("− 已筹 {} → ", money::grouped(sources)),
             }),
             Span::raw(format!(
                 "{} {}{}",
-                lang.pick("shortfall", "差额"),
+                lang.pick("shortfall", "尚需筹集"),
                 money::grouped(b.shortfall),
                 per.unwrap_or_default()
             ))
@@ -250,7 +257,7 @@ impl<'a> TotalsPane<'a> {
         )));
         lines.push(
             Line::from(line(
-                lang.pick("shortfall (village raises)", "差额（村自筹）"),
+                lang.pick("shortfall (still to raise)", "尚需筹集"),
                 app.show_amount(t.shortfall.value()),
             ))
             .bold(),
