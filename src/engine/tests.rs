@@ -404,7 +404,7 @@ fn a_budget_cut_lowers_one_fund_and_everything_after_it_follows() {
     let budget = rules
         .budgets
         .iter()
-        .position(|b| b.fund == poverty && b.envelope == d("6900000"))
+        .position(|b| b.fund() == Some(poverty) && b.envelope == d("6900000"))
         .unwrap();
     let how = BudgetCut {
         fund: poverty,

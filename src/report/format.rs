@@ -218,7 +218,7 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
             };
             json!({
                 "name": line.name,
-                "fund": rules.funds[b.fund].id,
+                "fund": b.draw_key(rules),
                 "class": b.class.map(|c| rules.classes[c].id.clone()),
                 "per_village": b.per_village,
                 "township": township,

@@ -270,7 +270,10 @@ impl Summary {
             if budget.class.is_some_and(|c| c != seg.class) {
                 continue;
             }
-            let paid = b.shares[budget.fund].paid;
+            let paid = match budget.draw {
+                crate::rules::Draw::Fund(f) => b.shares[f].paid,
+                crate::rules::Draw::Source(s) => seg.sources.get(s),
+            };
             used.used.add_or_sub(paid, negate)?;
             if budget.per_village {
                 // Looked up by reference: a key is allocated once per village, not per row.

@@ -108,8 +108,8 @@ pub struct Fund {
 /// An envelope of money one fund has for a class (or all classes), in all or per village.
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// The fund the envelope belongs to.
-    pub fund: FundId,
+    /// What the envelope holds: money of a fund, or of one of the gap's sources.
+    pub draw: Draw,
     /// The class it is for; `None` for every class.
     pub class: Option<ClassId>,
     /// The amount is for each village separately.
@@ -122,6 +122,16 @@ pub struct Budget {
     pub envelope: Decimal,
     /// What happens to the amounts when the segments under it ask for more (SPEC §8).
     pub on_overrun: OnOverrun,
+}
+
+/// The money a budget's envelope holds (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Draw {
+    /// A fund's money: what the fund pays on the segments under it is measured against it,
+    /// and cut when the budget allocates.
+    Fund(FundId),
+    /// The plan's own money from one source of the gap (村项目资金): measured and reported.
+    Source(crate::engine::Source),
 }
 
 /// What a budget does when the segments under it ask for more than it holds (SPEC §8).
@@ -448,12 +458,32 @@ impl Meta {
 }
 
 impl Budget {
+    /// The fund the envelope holds money of, when it is a fund's.
+    pub fn fund(&self) -> Option<FundId> {
+        match self.draw {
+            Draw::Fund(f) => Some(f),
+            Draw::Source(_) => None,
+        }
+    }
+
+    /// What the envelope is drawn on, as the rules file and JSON name it (`poverty`,
+    /// `village_fund`).
+    pub fn draw_key<'r>(&self, rules: &'r RuleSet) -> &'r str {
+        match self.draw {
+            Draw::Fund(f) => &rules.funds[f].id,
+            Draw::Source(s) => s.key(),
+        }
+    }
+
     /// The envelope's name in `lang`, or one made from its fund and class.
     pub fn display(&self, rules: &RuleSet, lang: Lang) -> String {
         if let Some(name) = &self.name {
             return display(lang, name, self.name_en.as_deref()).to_string();
         }
-        let fund = rules.funds[self.fund].display(lang);
+        let fund = match self.draw {
+            Draw::Fund(f) => rules.funds[f].display(lang),
+            Draw::Source(s) => s.display(lang),
+        };
         match self.class {
             Some(c) => format!("{fund} × {}", rules.classes[c].display(lang)),
             None => fund.to_string(),

@@ -130,7 +130,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             };
             budgets.push(vec![
                 b.display(rules, lang),
-                rules.funds[b.fund].id.clone(),
+                b.draw_key(rules).to_string(),
                 class,
                 amount,
             ]);

@@ -9,7 +9,9 @@ use toml::Spanned;
 
 use super::{read_shape, ClassFile, FundFile, Locator, RawNumber};
 use crate::money::{self, Rounding, Scale, ValueError};
-use crate::rules::{Budget, Class, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier};
+use crate::rules::{
+    Budget, Class, Draw, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier,
+};
 
 pub(in crate::rules) fn parse(
     text: &str,
@@ -156,7 +158,7 @@ pub(in crate::rules) fn parse(
                 loc.push(b, RulesProblem::DuplicateBudget);
             }
             budgets.push(Budget {
-                fund,
+                draw: Draw::Fund(fund),
                 class,
                 per_village: raw.per_village,
                 name: raw.name.as_ref().map(|n| n.get_ref().clone()),
