@@ -344,12 +344,24 @@ pub fn cut(
     share.paid = yuan(to)?;
     let total = rounding.fen(out.subsidy_total) - (from - to);
     out.subsidy_total = yuan(total)?;
-    out.notes.push(Note::CutByBudget {
-        cut,
-        from: yuan(from)?,
-        to: yuan(to)?,
-    });
-    settle(rules, segment, out)
+    let before = out.shortfall;
+    settle(rules, segment, out)?;
+    // The notes settle keeps (a surplus) stay last; the cut goes before them.
+    let at = out
+        .notes
+        .iter()
+        .position(|n| matches!(n, Note::SourcesExceed { .. }))
+        .unwrap_or(out.notes.len());
+    out.notes.insert(
+        at,
+        Note::CutByBudget {
+            cut,
+            from: yuan(from)?,
+            to: yuan(to)?,
+            raised: out.shortfall - before,
+        },
+    );
+    Ok(())
 }
 
 /// Which budget cut a fund, how, and what the rows under it asked of what it holds.

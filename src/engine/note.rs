@@ -50,6 +50,9 @@ pub enum Note {
         cut: super::BudgetCut,
         from: Decimal,
         to: Decimal,
+        /// How much more the village raises because of the cut (the shortfall's rise: less
+        /// than the cut when the sources covered more than the gap).
+        raised: Decimal,
     },
     /// A warning: the cost per km is outside the rules' plausible range, as when 63 is typed
     /// for 63万. The numbers are computed as written all the same.
@@ -262,7 +265,7 @@ impl Note {
                     );
                 }
             }
-            Note::CutByBudget { cut, from, to } => {
+            Note::CutByBudget { cut, from, to, .. } => {
                 let budget = rules.budgets[cut.budget].display(rules, lang);
                 let (asked, envelope) = if zh {
                     (

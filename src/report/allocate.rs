@@ -237,6 +237,12 @@ pub fn in_order(asked: &[(Option<i64>, i128)], envelope: i128) -> Result<Vec<i12
     Ok(paid)
 }
 
+mod plan;
+
+pub use plan::{
+    allocate, allocates, levels, Allocation, Envelope, EnvelopeUse, Held, HeldRow, Rows,
+};
+
 #[cfg(test)]
 mod props;
 #[cfg(test)]

@@ -37,8 +37,14 @@ pub struct BudgetLine<'a> {
     pub name: String,
     /// The envelope, in yuan.
     pub envelope: Decimal,
-    /// Paid by the budget's fund within the scope, in yuan.
+    /// Paid from it within the scope, in yuan (after allocation, when the budget allocates).
     pub used: Decimal,
+    /// Asked of it within the scope, in yuan: `used` unless the budget cut rows.
+    pub asked: Decimal,
+    /// How much more the villages raise because the budget cut rows, in yuan.
+    pub raised: Decimal,
+    /// What the budget does when asked for more than it holds.
+    pub on_overrun: crate::rules::OnOverrun,
 }
 
 impl BudgetLine<'_> {
@@ -48,15 +54,24 @@ impl BudgetLine<'_> {
         self.envelope.checked_sub(self.used).unwrap_or(Decimal::MIN)
     }
 
-    /// By how much the use exceeds the envelope, when it does.
+    /// By how much what was asked exceeds the envelope, when it does.
     pub fn over_by(&self) -> Option<Decimal> {
-        (self.used > self.envelope)
-            .then(|| self.used.checked_sub(self.envelope).unwrap_or(Decimal::MAX))
+        self.is_over().then(|| {
+            self.asked
+                .checked_sub(self.envelope)
+                .unwrap_or(Decimal::MAX)
+        })
     }
 
-    /// Whether the use exceeds the envelope.
+    /// Whether the rows asked more than the envelope holds (paid all the same when the
+    /// budget only reports; shared out when it allocates).
     pub fn is_over(&self) -> bool {
-        self.used > self.envelope
+        self.asked > self.envelope
+    }
+
+    /// Whether the rows under it were paid less than they asked (the budget allocated).
+    pub fn cut(&self) -> bool {
+        self.used < self.asked
     }
 
     /// The use as a share of the envelope, for people ("84.1%").
@@ -84,6 +99,56 @@ impl BudgetLine<'_> {
     }
 }
 
+/// What a line's overrun means, in a sentence, when the rows asked more than the envelope:
+/// paid all the same (a budget that reports), or shared out, and how much more the villages
+/// raise because of it (a budget that allocates).
+pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
+    let over = line.over_by()?;
+    let label = line.label();
+    let wan = money::short_yuan;
+    Some(if line.cut() {
+        let how = |zh: bool| match (line.on_overrun, zh) {
+            (crate::rules::OnOverrun::InOrder, false) => "paid whole in order of priority",
+            (crate::rules::OnOverrun::InOrder, true) => "按优先级依次足额安排",
+            (_, false) => "shared in proportion to what each segment asked",
+            (_, true) => "按申请额同比例分配",
+        };
+        match lang {
+            Lang::En => format!(
+                "SHARED OUT: {label} was asked {} yuan, {} more than its envelope of {} yuan; {}: the villages raise {} yuan more because of it",
+                money::grouped(line.asked),
+                money::grouped(over),
+                money::grouped(line.envelope),
+                how(false),
+                money::grouped(line.raised)
+            ),
+            Lang::Zh => format!(
+                "额度不足：{label}申请{}元，额度{}元，超出{}元，已{}：各村因此多筹集{}元",
+                wan(line.asked),
+                wan(line.envelope),
+                wan(over),
+                how(true),
+                money::grouped(line.raised)
+            ),
+        }
+    } else {
+        match lang {
+            Lang::En => format!(
+                "OVER BUDGET: {label} needs {} yuan, {} more than its envelope of {} yuan",
+                money::grouped(line.asked),
+                money::grouped(over),
+                money::grouped(line.envelope)
+            ),
+            Lang::Zh => format!(
+                "超出预算：{label}需{}元，额度{}元，超支{}元",
+                wan(line.asked),
+                wan(line.envelope),
+                wan(over)
+            ),
+        }
+    })
+}
+
 /// Every budget line of a run, in rules order; a per-village budget's lines by township and
 /// village (one line of nothing used, for the whole, while no row falls under it).
 pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<BudgetLine<'a>> {
@@ -102,7 +167,10 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                     scope: Scope::Village { township, village },
                     name: name.clone(),
                     envelope: budget.envelope,
-                    used: u.value(),
+                    used: u.used.value(),
+                    asked: u.asked.value(),
+                    raised: u.raised.value(),
+                    on_overrun: budget.on_overrun,
                 })
                 .collect();
             villages.sort_by(|a, b| a.scope.cmp(&b.scope));
@@ -115,6 +183,9 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                     name: name.clone(),
                     envelope: budget.envelope,
                     used: Decimal::ZERO,
+                    asked: Decimal::ZERO,
+                    raised: Decimal::ZERO,
+                    on_overrun: budget.on_overrun,
                 });
             }
             out.extend(villages);
@@ -124,7 +195,10 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                 scope: Scope::Whole,
                 name,
                 envelope: budget.envelope,
-                used: used.used.value(),
+                used: used.whole.used.value(),
+                asked: used.whole.asked.value(),
+                raised: used.whole.raised.value(),
+                on_overrun: budget.on_overrun,
             });
         }
     }
@@ -146,6 +220,9 @@ pub fn headlines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<H
                 name: budget.display(rules, lang),
                 envelope: budget.envelope,
                 used: Decimal::ZERO,
+                asked: Decimal::ZERO,
+                raised: Decimal::ZERO,
+                on_overrun: budget.on_overrun,
             },
             lines: 0,
             over: 0,
@@ -155,7 +232,7 @@ pub fn headlines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<H
                 continue; // the line of a per-village budget no row falls under yet
             }
             head.over += u64::from(line.is_over());
-            if head.lines == 0 || line.used > head.line.used {
+            if head.lines == 0 || line.asked > head.line.asked {
                 head.line = line;
             }
             head.lines += 1;

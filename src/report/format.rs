@@ -218,15 +218,23 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
             };
             json!({
                 "name": line.name,
-                "fund": b.draw_key(rules),
+                "fund": b.fund().map(|f| rules.funds[f].id.clone()),
+                "source": match b.draw {
+                    crate::rules::Draw::Source(s) => Some(s.key()),
+                    crate::rules::Draw::Fund(_) => None,
+                },
+                "on_overrun": b.on_overrun.key(),
                 "class": b.class.map(|c| rules.classes[c].id.clone()),
                 "per_village": b.per_village,
                 "township": township,
                 "village": village,
                 "envelope": amount(line.envelope),
+                "asked": amount(line.asked),
+                "paid": amount(line.used),
                 "used": amount(line.used),
                 "left": amount(line.left()),
                 "over": line.is_over(),
+                "raised": amount(line.raised),
             })
         })
         .collect();
@@ -310,26 +318,33 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
     }
     if !rules.budgets.is_empty() {
         out.push_str(&format!(
-            "\n| {} | {} | {} | {} |\n|---|---:|---:|---:|\n",
+            "\n| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
             lang.pick("budget", "预算额度"),
             lang.pick("envelope", "额度"),
-            lang.pick("used", "已用"),
+            lang.pick("asked", "申请"),
+            lang.pick("paid", "安排"),
             lang.pick("use", "使用率")
         ));
+        let mut sentences = String::new();
         for line in super::budget::lines(rules, summary, lang) {
-            let over = if line.is_over() {
-                lang.pick(" **over budget**", " **超出预算**")
-            } else {
-                ""
+            let over = match (line.is_over(), line.cut()) {
+                (false, _) => "",
+                (true, false) => lang.pick(" **over budget**", " **超出预算**"),
+                (true, true) => lang.pick(" **shared out**", " **额度不足，已分配**"),
             };
             out.push_str(&format!(
-                "| {} | {} | {} | {}{over} |\n",
+                "| {} | {} | {} | {} | {}{over} |\n",
                 markdown_cell(&line.label()),
                 money::grouped(line.envelope),
+                money::grouped(line.asked),
                 money::grouped(line.used),
                 line.share()
             ));
+            if let Some(s) = super::budget::overrun_sentence(&line, lang) {
+                sentences.push_str(&format!("\n{}\n", markdown_cell(&s)));
+            }
         }
+        out.push_str(&sentences);
     }
     out
 }

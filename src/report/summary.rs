@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+
 use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::money::{self, Sum, SumError};
@@ -151,13 +153,92 @@ impl Totals {
     }
 }
 
+/// What the rows under one envelope asked of it and were paid (SPEC §8).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Use {
+    /// Σ paid from it: by the budget's fund on the rows under it (after every cut), or the
+    /// plan's own money of the budget's source.
+    pub used: Sum<2>,
+    /// Σ asked of it: what the fund paid before this budget and the budgets after it cut it.
+    /// The same as `used` when nothing was cut.
+    pub asked: Sum<2>,
+    /// Σ of how much more the villages raise because this budget cut their rows.
+    pub raised: Sum<2>,
+}
+
+impl Use {
+    fn merge(&mut self, other: Use) -> Result<(), SumOverflow> {
+        self.used.merge(other.used)?;
+        self.asked.merge(other.asked)?;
+        self.raised.merge(other.raised)?;
+        Ok(())
+    }
+
+    fn apply(&mut self, row: &RowUse, negate: bool) -> Result<(), SumOverflow> {
+        self.used.add_or_sub(row.used, negate)?;
+        self.asked.add_or_sub(row.asked, negate)?;
+        self.raised.add_or_sub(row.raised, negate)?;
+        Ok(())
+    }
+}
+
+/// One row's part in a [`Use`].
+struct RowUse {
+    used: Decimal,
+    asked: Decimal,
+    raised: Decimal,
+}
+
+impl RowUse {
+    /// What row `b` (with segment `seg`) asked of budget `budget` (the `at`-th) and was paid.
+    fn of(at: usize, budget: &crate::rules::Budget, seg: &Segment, b: &Breakdown) -> RowUse {
+        use crate::engine::Note;
+        use crate::rules::Draw;
+        match budget.draw {
+            Draw::Source(s) => {
+                let used = seg.sources.get(s);
+                RowUse {
+                    used,
+                    asked: used,
+                    raised: Decimal::ZERO,
+                }
+            }
+            Draw::Fund(f) => {
+                let used = b.shares[f].paid;
+                let (mut asked, mut raised) = (used, Decimal::ZERO);
+                for n in &b.notes {
+                    if let Note::CutByBudget {
+                        cut,
+                        from,
+                        to,
+                        raised: r,
+                    } = n
+                    {
+                        if cut.fund == f && cut.budget >= at {
+                            asked += *from - *to;
+                        }
+                        if cut.budget == at {
+                            raised += *r;
+                        }
+                    }
+                }
+                RowUse {
+                    used,
+                    asked,
+                    raised,
+                }
+            }
+        }
+    }
+}
+
 /// Use of one budget envelope.
 #[derive(Debug, Clone, Default)]
 pub struct BudgetUse {
-    /// Σ paid by the budget's fund on matching segments.
-    pub used: Sum<2>,
+    /// Over every row under the budget.
+    pub whole: Use,
     /// The same per township and village, for per-village envelopes.
-    pub per_village: foldhash::HashMap<String, foldhash::HashMap<String, Sum<2>>>,
+    pub per_village: foldhash::HashMap<String, foldhash::HashMap<String, Use>>,
 }
 
 /// Everything a run adds up.
@@ -216,7 +297,7 @@ impl Summary {
             }
         }
         for (mine, theirs) in self.budgets.iter_mut().zip(other.budgets) {
-            mine.used.merge(theirs.used)?;
+            mine.whole.merge(theirs.whole)?;
             for (town, villages) in theirs.per_village {
                 let mine = mine.per_village.entry(town).or_default();
                 for (village, used) in villages {
@@ -266,15 +347,12 @@ impl Summary {
             };
             groups.entry(key).or_default().apply(seg, b, negate)?;
         }
-        for (budget, used) in rules.budgets.iter().zip(&mut self.budgets) {
+        for (at, (budget, used)) in rules.budgets.iter().zip(&mut self.budgets).enumerate() {
             if budget.class.is_some_and(|c| c != seg.class) {
                 continue;
             }
-            let paid = match budget.draw {
-                crate::rules::Draw::Fund(f) => b.shares[f].paid,
-                crate::rules::Draw::Source(s) => seg.sources.get(s),
-            };
-            used.used.add_or_sub(paid, negate)?;
+            let row = RowUse::of(at, budget, seg, b);
+            used.whole.apply(&row, negate)?;
             if budget.per_village {
                 // Looked up by reference: a key is allocated once per village, not per row.
                 if !used.per_village.contains_key(text.township) {
@@ -286,10 +364,10 @@ impl Summary {
                     .get_mut(text.township)
                     .expect("inserted above");
                 match villages.get_mut(text.village) {
-                    Some(sum) => sum.add_or_sub(paid, negate)?,
+                    Some(sum) => sum.apply(&row, negate)?,
                     None => {
-                        let mut sum = Sum::default();
-                        sum.add_or_sub(paid, negate)?;
+                        let mut sum = Use::default();
+                        sum.apply(&row, negate)?;
                         villages.insert(text.village.to_string(), sum);
                     }
                 }
@@ -400,7 +478,8 @@ impl Summary {
             vec![
                 lang.pick("budget", "预算额度").into(),
                 lang.pick("envelope", "额度").into(),
-                lang.pick("used", "已用").into(),
+                lang.pick("asked", "申请").into(),
+                lang.pick("paid", "安排").into(),
                 lang.pick("left", "剩余").into(),
                 lang.pick("use", "使用率").into(),
             ],
@@ -410,38 +489,26 @@ impl Summary {
                 Align::Right,
                 Align::Right,
                 Align::Right,
+                Align::Right,
             ],
         )
         .max_cell(60);
-        let mut overruns = Vec::new();
+        let mut sentences = Vec::new();
         for line in super::budget::lines(rules, self, lang) {
-            let label = line.label();
-            if let Some(over) = line.over_by() {
-                overruns.push(match lang {
-                    Lang::En => format!(
-                        "OVER BUDGET: {label} needs {} yuan, {} more than its envelope of {} yuan",
-                        money::grouped(line.used),
-                        money::grouped(over),
-                        money::grouped(line.envelope)
-                    ),
-                    Lang::Zh => format!(
-                        "超出预算：{label} 需要 {} 元，超出额度 {} 元 {} 元",
-                        money::grouped(line.used),
-                        money::grouped(line.envelope),
-                        money::grouped(over)
-                    ),
-                });
+            if let Some(sentence) = super::budget::overrun_sentence(&line, lang) {
+                sentences.push(sentence);
             }
             table.push(vec![
-                label,
+                line.label(),
                 money::grouped(line.envelope),
+                money::grouped(line.asked),
                 money::grouped(line.used),
                 money::grouped(line.left()),
                 line.share(),
             ]);
         }
         let mut out = table.render();
-        for line in overruns {
+        for line in sentences {
             out.push_str(&line);
             out.push('\n');
         }
@@ -594,9 +661,9 @@ mod props {
 
     /// A budget's use, with its per-village sums in order (hash maps compare by content anyway,
     /// but sorted they print readably when a case fails).
-    type Use = (Sum<2>, BTreeMap<String, BTreeMap<String, Sum<2>>>);
+    type Uses = (Use, BTreeMap<String, BTreeMap<String, Use>>);
 
-    fn budgets(s: &Summary) -> Vec<Use> {
+    fn budgets(s: &Summary) -> Vec<Uses> {
         s.budgets
             .iter()
             .map(|b| {
@@ -605,7 +672,7 @@ mod props {
                     .iter()
                     .map(|(t, v)| (t.clone(), v.iter().map(|(k, s)| (k.clone(), *s)).collect()))
                     .collect();
-                (b.used, villages)
+                (b.whole, villages)
             })
             .collect()
     }

@@ -277,8 +277,8 @@ fn write_summary(
     // Budgets, with overruns in words.
     let mut row = 3;
     let heads = match lang {
-        Lang::En => ["budget", "envelope", "used", "left", "use", ""],
-        Lang::Zh => ["预算额度", "额度", "已用", "剩余", "使用率", ""],
+        Lang::En => ["budget", "envelope", "asked", "paid", "left", "use", ""],
+        Lang::Zh => ["预算额度", "额度", "申请", "安排", "剩余", "使用率", ""],
     };
     for (c, h) in heads.iter().enumerate() {
         sheet.write_string_with_format(row, c as u16, *h, &bold)?;
@@ -287,33 +287,29 @@ fn write_summary(
         row += 1;
         sheet.write_string(row, 0, line.label())?;
         sheet.write_number_with_format(row, 1, number(line.envelope), &fmt)?;
-        sheet.write_number_with_format(row, 2, number(line.used), &fmt)?;
-        sheet.write_number_with_format(row, 3, number(line.left()), &fmt)?;
+        sheet.write_number_with_format(row, 2, number(line.asked), &fmt)?;
+        sheet.write_number_with_format(row, 3, number(line.used), &fmt)?;
+        sheet.write_number_with_format(row, 4, number(line.left()), &fmt)?;
         // The share as a number formatted as a percentage (a display ratio, not money).
         match line.fraction() {
             Some(f) => {
                 sheet.write_number_with_format(
                     row,
-                    4,
+                    5,
                     number(f),
                     &Format::new().set_num_format("0.0%"),
                 )?;
             }
             // No envelope: no share of it, as the text summary says.
             None => {
-                sheet.write_string(row, 4, "—")?;
+                sheet.write_string(row, 5, "—")?;
             }
         }
-        if let Some(over) = line.over_by() {
-            let over = money::grouped(over);
+        if let Some(words) = super::budget::overrun_sentence(&line, lang) {
             let red = Format::new()
                 .set_bold()
                 .set_font_color(rust_xlsxwriter::Color::Red);
-            let words = match lang {
-                Lang::En => format!("OVER BUDGET by {over} yuan"),
-                Lang::Zh => format!("超出预算 {over} 元"),
-            };
-            sheet.write_string_with_format(row, 5, words, &red)?;
+            sheet.write_string_with_format(row, 6, words, &red)?;
         }
     }
 

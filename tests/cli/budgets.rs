@@ -159,9 +159,9 @@ fn a_per_village_budget_is_reported_per_village_in_markdown() {
     assert_eq!(
         rows,
         [
-            "| Per village · 东镇 乙村 | 300,000.00 | 600,000.00 | 200.0% **over budget** |",
-            "| Per village · 东镇 甲村 | 300,000.00 | 300,000.00 | 100.0% |",
-            "| Per village · 西镇 丙村 | 300,000.00 | 150,000.00 | 50.0% |",
+            "| Per village · 东镇 乙村 | 300,000.00 | 600,000.00 | 600,000.00 | 200.0% **over budget** |",
+            "| Per village · 东镇 甲村 | 300,000.00 | 300,000.00 | 300,000.00 | 100.0% |",
+            "| Per village · 西镇 丙村 | 300,000.00 | 150,000.00 | 150,000.00 | 50.0% |",
         ],
         "{out}"
     );
@@ -190,8 +190,8 @@ fn a_per_village_budget_is_reported_per_village_in_the_workbook_report() {
             (
                 text(&r[0]),
                 grouped(&text(&r[1])),
-                grouped(&text(&r[2])),
-                text(&r[5]),
+                grouped(&text(&r[3])),
+                text(&r[6]),
             )
         })
         .collect();
@@ -202,7 +202,7 @@ fn a_per_village_budget_is_reported_per_village_in_the_workbook_report() {
                 "Per village · 东镇 乙村".to_string(),
                 "300,000.00".to_string(),
                 "600,000.00".to_string(),
-                "OVER BUDGET by 300,000.00 yuan".to_string()
+                "OVER BUDGET: Per village · 东镇 乙村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan".to_string()
             ),
             (
                 "Per village · 东镇 甲村".into(),
@@ -342,9 +342,12 @@ fn a_zero_envelope_has_no_share_in_the_workbook_report_as_in_the_text_summary() 
         .rows()
         .find(|r| matches!(&r[0], Data::String(s) if s == "Zero"))
         .unwrap();
-    assert_eq!(row[4], Data::String("—".into()));
+    assert_eq!(row[5], Data::String("—".into()));
     assert_eq!(
-        row[5],
-        Data::String("OVER BUDGET by 1,575,000.00 yuan".into())
+        row[6],
+        Data::String(
+            "OVER BUDGET: Zero needs 1,575,000.00 yuan, 1,575,000.00 more than its envelope of 0.00 yuan"
+                .into()
+        )
     );
 }

@@ -57,7 +57,7 @@ fn markdown_has_the_segment_table_and_the_summary() {
         .stdout_has("\n| AY-01 | 天马乡 | 画青村 | 村委会至三组 | 通村 | 4.5 | 2.1 | 168万 |  | 10万 | 2.1 | 126 |  | 945000.00 | 630000.00 | 1575000.00 | 105000.00 | 5000.00 | 39.68 | 1575000.00 |  |\n")
         .stdout_has("\n| gap | 7,637,000.00 |\n")
         .stdout_has("\n| shortfall (still to raise) | 7,487,000.00 |\n")
-        .stdout_has("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 53.2% |\n");
+        .stdout_has("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 3,670,000.00 | 53.2% |\n");
 }
 
 #[test]
