@@ -316,7 +316,7 @@ fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(),
         None => None,
     };
     out.outstanding = match (out.due, segment.disbursed) {
-        (Some(due), Some(paid)) => Some((due - rounding.to_fen(paid)).max(Decimal::ZERO)),
+        (Some(due), Some(paid)) => Some(yuan((rounding.fen(due) - rounding.fen(paid)).max(0))?),
         _ => None,
     };
     Ok(())

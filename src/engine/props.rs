@@ -139,4 +139,68 @@ proptest! {
             );
         }
     }
+
+    /// Every cut of one fund, to any amount, keeps the money adding up (SPEC §8): the fund
+    /// pays what the budget gave, no other fund changes, the gap and shortfall follow the
+    /// formulas, due is the completed share of the new subsidy, and the shortfall rises by
+    /// what the note says.
+    #[test]
+    fn a_budget_cut_keeps_every_identity(
+        c in case(),
+        sources in proptest::array::uniform4(0i128..50_000_000),
+        done_permille in 0i64..=1000,
+        disbursed in 0i128..100_000_000,
+        to_permille in 0i128..=1000,
+    ) {
+        let rules = rules(Rounding::HalfAwayFromZero);
+        let class = rules.class_by_name(if c.village { "village" } else { "group" }).unwrap();
+        let length = Decimal::new(c.length_ukm, 6);
+        let done = Decimal::new(c.length_ukm * done_permille / 1000, 6);
+        let mut segment = Segment {
+            class,
+            width_m: Decimal::new(c.width_mm, 3),
+            length_km: length,
+            cost: Cost::Total(Decimal::from_i128_with_scale(c.cost_fen, 2)),
+            sources: crate::engine::Sources(sources.map(|f| Decimal::from_i128_with_scale(f, 2))),
+            approved: Vec::new(),
+            disbursed: None,
+            priority: None,
+            households: c.households,
+            completed_km: Some(done),
+        };
+        let before = compute(&rules, &segment).unwrap();
+        segment.disbursed = Some(Decimal::from_i128_with_scale(disbursed.min(fen(before.subsidy_total)), 2));
+        let mut b = compute(&rules, &segment).unwrap();
+        let poverty = 1;
+        let asked = fen(b.shares[poverty].paid);
+        let to = asked * to_permille / 1000;
+        let cut = crate::engine::BudgetCut {
+            fund: poverty,
+            budget: 0,
+            per_village: false,
+            how: crate::rules::OnOverrun::Prorate,
+            asked: b.shares[poverty].paid,
+            envelope: b.shares[poverty].paid,
+        };
+        let shortfall_before = fen(b.shortfall);
+        crate::engine::cut(&rules, &segment, &mut b, cut, to).unwrap();
+        prop_assert_eq!(fen(b.shares[poverty].paid), to);
+        prop_assert_eq!(fen(b.shares[0].paid), fen(before.shares[0].paid));
+        let subsidy = fen(b.shares[0].paid) + to;
+        prop_assert_eq!(fen(b.subsidy_total), subsidy);
+        let gap = (fen(b.cost) - subsidy).max(0);
+        prop_assert_eq!(fen(b.gap), gap);
+        let shortfall = (gap - sources.iter().sum::<i128>()).max(0);
+        prop_assert_eq!(fen(b.shortfall), shortfall);
+        let due = div_round(subsidy * i128::from(done.mantissa()) * 10i128.pow(6 - done.scale()),
+            i128::from(c.length_ukm), Rounding::HalfAwayFromZero);
+        prop_assert_eq!(b.due.map(fen), Some(due));
+        prop_assert_eq!(b.outstanding.map(fen), Some((due - fen(segment.disbursed.unwrap())).max(0)));
+        let raised = b.notes.iter().find_map(|n| match n {
+            crate::engine::Note::CutByBudget { raised, .. } => Some(fen(*raised)),
+            _ => None,
+        });
+        prop_assert_eq!(raised.unwrap_or(0), shortfall - shortfall_before);
+        prop_assert_eq!(raised.is_some(), to < asked);
+    }
 }

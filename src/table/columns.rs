@@ -364,7 +364,8 @@ impl Columns {
             .find(|&f| self.index(f) == Some(column))
     }
 
-    /// The columns of amounts approved for the ceiling funds of `rules`: headed
+    /// The columns of amounts approved for the funds of `rules` (SPEC §8: for ceiling funds;
+    /// a value under a fixed standard's column is the row's error): headed
     /// `<fund id>_approved` or by one of the fund's `approved_aliases`, with an optional unit
     /// of money in brackets. Worked out once per table (a table is read under one rule set).
     pub fn approved(&self, rules: &crate::rules::RuleSet) -> &[Approved] {
@@ -378,10 +379,11 @@ impl Columns {
                     Some(Some(s)) => s,
                     Some(None) => continue,
                 };
+                // A fixed standard's column is found too, so a value in it is refused rather
+                // than passed over as someone else's column.
                 let fund = rules.funds.iter().position(|f| {
-                    f.up_to
-                        && (base.eq_ignore_ascii_case(&format!("{}_approved", f.id))
-                            || f.approved_aliases.iter().any(|a| a == base))
+                    base.eq_ignore_ascii_case(&format!("{}_approved", f.id))
+                        || f.approved_aliases.iter().any(|a| a == base)
                 });
                 if let Some(fund) = fund {
                     if !found.iter().any(|a: &Approved| a.fund == fund) {

@@ -336,6 +336,12 @@ pub fn parse<'a>(
             continue;
         };
         match money::parse_amount(v, a.scale, false) {
+            Ok(_) if !rules.funds[a.fund].up_to => errors.push(RowError {
+                line,
+                column: Some(columns.names[a.column].clone()),
+                value: Some(v.to_string()),
+                problem: Problem::ApprovedFixedRate(a.fund),
+            }),
             Ok(x) => approved.push((a.fund, x)),
             Err(e) => errors.push(RowError {
                 line,

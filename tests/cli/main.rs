@@ -10,6 +10,7 @@ mod excel;
 mod formats;
 mod reading;
 mod rules;
+mod sources;
 mod top;
 mod workbooks;
 

@@ -45,6 +45,8 @@ pub enum Problem {
         /// Rate × length: the most it may approve.
         ceiling: Decimal,
     },
+    /// An amount approved for a fund paid at a fixed rate, not "up to" one: nothing to approve.
+    ApprovedFixedRate(crate::rules::FundId),
     /// More was paid out already than the subsidy comes to.
     DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
@@ -278,6 +280,14 @@ impl Problem {
                         "is above the ceiling of {name}, {} (rate per km × length)",
                         money::grouped(*ceiling)
                     )
+                }
+            }
+            Problem::ApprovedFixedRate(fund) => {
+                let name = rules.funds[*fund].display(lang);
+                if zh {
+                    format!("不适用：{name}是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）")
+                } else {
+                    format!("does not apply: {name} is a fixed standard, not an \"up to\" ceiling, so it has no approved amount (clear this value)")
                 }
             }
             Problem::DisbursedAboveSubsidy(total) => {

@@ -1,0 +1,186 @@
+//! SPEC §8 per segment through the binary: the gap and its sources, approved amounts under a
+//! ceiling, due and outstanding, and priorities — each value to the fen, each refusal word
+//! for word.
+
+use super::*;
+
+const GAP: &str = "id,township,village,class,width_m,length_km,cost,other_funds,一事一议,农户自筹,村项目资金,completed_km,已拨付,households,优先级,poverty_approved
+A,T,V,village,4.5,2,1600000,30000,20000,10000.50,15000,0.7,100000,4,1,450000
+B,T,V,village,4.5,2,1600000,30000,20000,10000.50,50000,,,4,,
+C,T,V,village,4.5,2,1600000,,,,,1,800000,,2,600000
+";
+
+#[test]
+fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
+    let env = Env::new();
+    let input = env.write("gap.csv", GAP);
+    let out = env.roadsub(&["batch", &input]).expect_code(0).stdout;
+    let header = out.lines().next().unwrap();
+    assert!(
+        header.ends_with(",transport,poverty,subsidy_total,gap,shortfall,shortfall_per_household,due,outstanding,notes"),
+        "{header}"
+    );
+    // A: poverty approved at 450,000 of its 600,000 ceiling; gap 250,000; sources
+    // 30,000 + 20,000 + 10,000.50 + 15,000 = 75,000.50; 0.7 of 2 km done.
+    for (column, value) in [
+        ("poverty", "450000.00"),
+        ("subsidy_total", "1350000.00"),
+        ("gap", "250000.00"),
+        ("shortfall", "174999.50"),
+        ("shortfall_per_household", "43749.88"),
+        ("due", "472500.00"),
+        ("outstanding", "372500.00"),
+        (
+            "notes",
+            "County poverty-alleviation special fund approved at 450,000.00 (ceiling 600,000.00)",
+        ),
+    ] {
+        assert_eq!(cell(&out, "A", column), value, "A {column}");
+    }
+    // B: the sources exceed the gap of 100,000 by 10,000.50; no completed km, so no due.
+    for (column, value) in [
+        ("gap", "100000.00"),
+        ("shortfall", "0.00"),
+        ("due", ""),
+        ("outstanding", ""),
+        (
+            "notes",
+            "the sources exceed the gap: a surplus of 10,000.50",
+        ),
+    ] {
+        assert_eq!(cell(&out, "B", column), value, "B {column}");
+    }
+    // C: approved at the ceiling is the nominal; more disbursed than due leaves nothing
+    // outstanding.
+    assert_eq!(cell(&out, "C", "due"), "750000.00");
+    assert_eq!(cell(&out, "C", "outstanding"), "0.00");
+    assert_eq!(cell(&out, "C", "notes"), "");
+    let zh = env
+        .roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(0)
+        .stdout;
+    assert_eq!(
+        cell(&zh, "B", "notes"),
+        "资金来源超出差额，多出 10,000.50 元"
+    );
+    assert_eq!(
+        cell(&zh, "A", "notes"),
+        "县扶贫专项补助批复 450,000.00 元（上限 600,000.00 元）"
+    );
+}
+
+#[test]
+fn the_summary_and_every_format_add_up_the_gap_sources_due_and_outstanding() {
+    let env = Env::new();
+    let input = env.write("gap.csv", GAP);
+    env.roadsub(&["batch", &input, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\ngap                                                  450,000.00\n")
+        .stdout_has("\nsources (other_funds, yishi_yiyi, …)                 185,001.00\n")
+        .stdout_has("\nshortfall (still to raise)                           274,999.50\n")
+        .stdout_has("\ndue (for completed km)                             1,222,500.00\n")
+        .stdout_has("\ndisbursed                                            900,000.00\n")
+        .stdout_has("\noutstanding                                          372,500.00\n");
+    let json = env
+        .roadsub(&["batch", &input, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let total = &v["summary"]["total"];
+    assert_eq!(total["gap"], "450000.00");
+    assert_eq!(total["sources"], "185001.00");
+    assert_eq!(total["shortfall"], "274999.50");
+    assert_eq!(total["due"], "1222500.00");
+    assert_eq!(total["outstanding"], "372500.00");
+    let a = &v["segments"][0];
+    assert_eq!(a["sources"]["yishi_yiyi"], "20000.00");
+    assert_eq!(a["sources"]["village_fund"], "15000.00");
+    assert_eq!(a["disbursed"], "100000.00");
+    assert_eq!(a["priority"], 1);
+    assert_eq!(a["gap"], "250000.00");
+    assert_eq!(a["due"], "472500.00");
+    assert_eq!(a["outstanding"], "372500.00");
+}
+
+#[test]
+fn an_approval_above_the_ceiling_or_for_a_fixed_rate_and_too_much_disbursed_are_row_errors() {
+    let env = Env::new();
+    let input = env.write(
+        "bad.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km,已拨付,poverty_approved,transport_approved
+D,T,V,village,4.5,2,1600000,1,1500000.01,600000.01,
+E,T,V,group,3.5,1,1600000,,,,5
+F,T,V,group,3.5,1,1600000,,,abc,
+G,T,V,group,3.5,1,1600000,,,100000,
+",
+    );
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:2: poverty_approved \"600000.01\" is above the ceiling of County poverty-alleviation special fund, 600,000.00 (rate per km × length)\n\
+             {input}:2: 已拨付 \"1500000.01\" is more than the subsidy of 1,500,000.00\n\
+             {input}:3: transport_approved \"5\" does not apply: County transport bureau subsidy is a fixed standard, not an \"up to\" ceiling, so it has no approved amount (clear this value)\n\
+             {input}:4: poverty_approved \"abc\" is not an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)\n\
+             3 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{input}:2: poverty_approved \"600000.01\" 超过县扶贫专项补助的上限 600,000.00 元（每公里标准 × 长度）\n"))
+        .stderr_has(&format!("{input}:2: 已拨付 \"1500000.01\" 超过补助合计 1,500,000.00 元\n"))
+        .stderr_has(&format!("{input}:3: transport_approved \"5\" 不适用：县交通局补助是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）\n"));
+}
+
+#[test]
+fn an_approved_column_may_go_by_an_alias_the_rules_give_and_carry_a_unit() {
+    let env = Env::new();
+    let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules.toml"))
+        .unwrap()
+        .replacen(
+            "id = \"poverty\"",
+            "id = \"poverty\"\napproved_aliases = [\"扶贫批复\"]",
+            1,
+        );
+    let rules = env.write("rules.toml", rules);
+    let input = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复（万元）\nA,T,V,通村,4.5,2,160万,45\n",
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &rules])
+        .expect_code(0)
+        .stdout;
+    assert_eq!(cell(&out, "A", "poverty"), "450000.00");
+    assert_eq!(
+        cell(&out, "A", "扶贫批复（万元）"),
+        "45",
+        "the input is kept as written"
+    );
+}
+
+#[test]
+fn a_priority_that_is_not_a_whole_number_is_refused_in_both_languages() {
+    let env = Env::new();
+    let input = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost,优先级\nA,T,V,group,3.5,1,600000,x\nB,T,V,group,3.5,1,600000,1.5\nC,T,V,group,3.5,1,600000,－２\n",
+    );
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:2: 优先级 \"x\" is not a priority (expected a whole number like 1; lower comes first)\n\
+             {input}:3: 优先级 \"1.5\" is not a whole number (a priority is like 1, 2, 3)\n\
+             2 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{input}:2: 优先级 \"x\" 不是优先级（应为整数，如 1；数小者在前）\n"
+        ))
+        .stderr_has(&format!(
+            "{input}:3: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）\n"
+        ));
+}
