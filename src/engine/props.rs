@@ -192,7 +192,7 @@ proptest! {
         prop_assert_eq!(fen(b.gap), gap);
         let shortfall = (gap - sources.iter().sum::<i128>()).max(0);
         prop_assert_eq!(fen(b.shortfall), shortfall);
-        let due = div_round(subsidy * i128::from(done.mantissa()) * 10i128.pow(6 - done.scale()),
+        let due = div_round(subsidy * done.mantissa() * 10i128.pow(6 - done.scale()),
             i128::from(c.length_ukm), Rounding::HalfAwayFromZero);
         prop_assert_eq!(b.due.map(fen), Some(due));
         prop_assert_eq!(b.outstanding.map(fen), Some((due - fen(segment.disbursed.unwrap())).max(0)));
