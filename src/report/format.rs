@@ -152,6 +152,7 @@ pub fn segment_json(
         "completed_km": seg.completed_km.map(money::measure),
         "households": seg.households,
         "cost": amount(b.cost),
+        "other_funds": amount(seg.sources.get(crate::engine::Source::OtherFunds)),
         "sources": crate::engine::Source::ALL
             .iter()
             .map(|&s| (s.key().to_string(), amount(seg.sources.get(s))))

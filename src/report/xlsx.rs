@@ -238,6 +238,7 @@ fn totals_row(
     row: u32,
     label: &str,
     t: &Totals,
+    (due, outstanding): (bool, bool),
     fmt: &Format,
 ) -> Result<(), XlsxError> {
     sheet.write_string(row, 0, label)?;
@@ -252,6 +253,12 @@ fn totals_row(
     sheet.write_number_with_format(row, c, number(t.subsidy_total.value()), fmt)?;
     sheet.write_number_with_format(row, c + 1, number(t.gap.value()), fmt)?;
     sheet.write_number_with_format(row, c + 2, number(t.shortfall.value()), fmt)?;
+    if due {
+        sheet.write_number_with_format(row, c + 3, number(t.due.value()), fmt)?;
+    }
+    if outstanding {
+        sheet.write_number_with_format(row, c + 4, number(t.outstanding.value()), fmt)?;
+    }
     Ok(())
 }
 
@@ -314,6 +321,8 @@ fn write_summary(
     }
 
     // Totals per township and per village.
+    // Due and outstanding, when some row has them.
+    let extra = (summary.total.due_rows > 0, summary.total.disbursed_rows > 0);
     let group_heads = |by: GroupBy| -> Vec<String> {
         let mut h = vec![
             match (by, lang) {
@@ -330,6 +339,12 @@ fn write_summary(
         h.push(lang.pick("subsidy total", "补助合计").into());
         h.push(lang.pick("gap", "差额").into());
         h.push(lang.pick("shortfall", "尚需筹集").into());
+        if extra.0 {
+            h.push(lang.pick("due", "应拨付").into());
+        }
+        if extra.1 {
+            h.push(lang.pick("outstanding", "待拨付").into());
+        }
         h
     };
     let mut township_rows = (0, 0);
@@ -344,16 +359,23 @@ fn write_summary(
         let first = row + 1;
         for (key, t) in groups {
             row += 1;
-            totals_row(sheet, row, key, t, &fmt)?;
+            totals_row(sheet, row, key, t, extra, &fmt)?;
         }
         if by == GroupBy::Township {
             township_rows = (first, row);
         }
         row += 1;
-        totals_row(sheet, row, lang.pick("total", "合计"), &summary.total, &fmt)?;
+        totals_row(
+            sheet,
+            row,
+            lang.pick("total", "合计"),
+            &summary.total,
+            extra,
+            &fmt,
+        )?;
     }
     sheet.set_column_width(0, 24)?;
-    for c in 1..(6 + rules.funds.len() as u16) {
+    for c in 1..(9 + rules.funds.len() as u16) {
         sheet.set_column_width(c, 16)?;
     }
 
@@ -363,10 +385,11 @@ fn write_summary(
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name(lang.pick(
             "Subsidy by fund and shortfall per township",
-            "各乡镇补助（按资金来源）与差额",
+            "各乡镇补助（按资金来源）与尚需筹集",
         ));
+        // Each fund's column, then the shortfall's (after the subsidy and the gap).
         let series_cols: Vec<u16> = (4..4 + rules.funds.len() as u16)
-            .chain([5 + rules.funds.len() as u16])
+            .chain([6 + rules.funds.len() as u16])
             .collect();
         for c in series_cols {
             let head = first - 1;

@@ -184,3 +184,38 @@ fn a_priority_that_is_not_a_whole_number_is_refused_in_both_languages() {
             "{input}:3: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）\n"
         ));
 }
+
+#[test]
+fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workbook() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write(
+        "gap.csv",
+        format!("{GAP}D,T,W,group,3.5,1,600000,,,,,0.5,10000,,,\n"),
+    );
+    // W: subsidy 250,000, half done: 125,000 due, 115,000 outstanding.
+    env.roadsub(&["batch", &input, "--by", "village", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("  shortfall           due  outstanding\n")
+        .stdout_has("\nT W             1   1        0.5    150,000.00    100,000.00     250,000.00  350,000.00  350,000.00    125,000.00   115,000.00\n")
+        .stdout_has("\ntotal           4   7        2.2  2,850,000.00  1,750,000.00   4,600,000.00  800,000.00  624,999.50  1,347,500.00   487,500.00\n");
+    env.roadsub(&["batch", &input, "-o", "report.xlsx", "--lang", "zh"])
+        .expect_code(0);
+    let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
+    let range = book.worksheet_range("汇总").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let head = rows
+        .iter()
+        .find(|r| r[0] == Data::String("村".into()))
+        .unwrap();
+    let names: Vec<String> = head.iter().map(|c| c.to_string()).collect();
+    let due = names.iter().position(|n| n == "应拨付").unwrap();
+    let outstanding = names.iter().position(|n| n == "待拨付").unwrap();
+    assert_eq!(names[due - 1], "尚需筹集");
+    let w = rows
+        .iter()
+        .find(|r| r[0] == Data::String("T W".into()))
+        .unwrap();
+    assert_eq!(w[due], Data::Float(125_000.0));
+    assert_eq!(w[outstanding], Data::Float(115_000.0));
+}
