@@ -69,6 +69,9 @@ fn show_prints_tiers_and_budgets_aligned() {
         .stdout_has("社级道路建设    poverty                     通社公路       6,900,000.00\n")
         // A budget on a source: the source named, its envelope for each village.
         .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n");
+    env.roadsub(&["rules", "show", "--lang", "en"])
+        .expect_code(0)
+        .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n");
 }
 
 #[test]
