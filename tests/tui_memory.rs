@@ -83,10 +83,7 @@ fn an_open_table_holds_at_most_256_bytes_a_row_and_288_while_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.csv");
     generate(&path, ROWS);
-    // The rows alone first: a budget for each village (the shipped 村项目资金) keeps one sum a
-    // village, and here every row is a village of its own; that cost is measured below.
-    let mut rules = RuleSet::builtin();
-    rules.budgets.retain(|b| !b.per_village);
+    let rules = RuleSet::builtin();
     let before = LIVE.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
     let calls = CALLS.load(Ordering::SeqCst);
@@ -108,15 +105,6 @@ fn an_open_table_holds_at_most_256_bytes_a_row_and_288_while_opening() {
     // own overhead.
     assert!(held <= 256, "{held} bytes a row held");
     assert!(peak <= 288, "{peak} bytes a row at the peak of opening");
-    drop(app);
-    // With the shipped rules: the per-village budget's sums, one per village (10,000 here, as
-    // no two rows share a township and village), cost at most 128 bytes a village more.
-    let before = LIVE.load(Ordering::SeqCst);
-    let sheet = Sheet::load(&path).unwrap();
-    let doc = Doc::new(sheet, Some(path.clone()), &RuleSet::builtin());
-    let app = App::new(doc, RuleSet::builtin(), Lang::Zh);
-    let per_village = (LIVE.load(Ordering::SeqCst) - before) / ROWS - held;
-    assert!(per_village <= 128, "{per_village} bytes a village");
     drop(app);
     // In the rows' vector a row is a few words (its text and ends are on the heap, counted
     // above). One test in this binary: another running beside it would be counted too.

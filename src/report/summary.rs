@@ -275,7 +275,11 @@ impl Summary {
                 crate::rules::Draw::Source(s) => seg.sources.get(s),
             };
             used.used.add_or_sub(paid, negate)?;
-            if budget.per_village {
+            // A source most rows leave blank (村项目资金) is measured only in the villages that
+            // put some in: the others have nothing to report (budget::lines leaves them out)
+            // and cost a run over thousands of villages nothing per row.
+            let nothing_from_source = budget.fund().is_none() && paid.is_zero();
+            if budget.per_village && !nothing_from_source {
                 // Looked up by reference: a key is allocated once per village, not per row.
                 if !used.per_village.contains_key(text.township) {
                     used.per_village
