@@ -256,3 +256,33 @@ fn show_and_check_read_a_budgets_on_overrun() {
         ),
     );
 }
+
+#[test]
+fn the_shipped_poverty_fund_reads_its_approved_amounts_under_each_alias() {
+    // The shipped rules name 扶贫批复, 扶贫专项批复 and 县扶贫专项批复 for poverty_approved.
+    let env = Env::new();
+    for header in [
+        "扶贫批复",
+        "扶贫专项批复",
+        "县扶贫专项批复",
+        "poverty_approved",
+    ] {
+        let t = env.write(
+            "approved.csv",
+            format!(
+                "id,township,village,class,width_m,length_km,cost,{header}\n\
+                 A,T,V,group,3.5,1,400000,50000\n\
+                 B,T,V,group,3.5,1,400000,\n"
+            ),
+        );
+        env.roadsub(&["batch", &t]).expect(
+            0,
+            &format!(
+                "id,township,village,class,width_m,length_km,cost,{header},transport,poverty,subsidy_total,gap,shortfall,notes\n\
+                 A,T,V,group,3.5,1,400000,50000,150000.00,50000.00,200000.00,200000.00,200000.00,\"County poverty-alleviation special fund approved at 50,000.00 (ceiling 100,000.00)\"\n\
+                 B,T,V,group,3.5,1,400000,,150000.00,100000.00,250000.00,150000.00,150000.00,\n"
+            ),
+            "",
+        );
+    }
+}
