@@ -3,7 +3,8 @@
 //! each measured against its own envelope; comparing the whole run's use with one village's
 //! envelope would call nearly every such budget "over". Every output (text summary, JSON,
 //! Markdown, the Excel report, the interactive table's totals pane) shows these lines, so it
-//! is decided here, once, what is over.
+//! is decided here, once, what is over. A per-village budget on a source of the gap (村项目资金)
+//! has lines only for the villages whose rows put some of it in.
 
 use rust_decimal::Decimal;
 
@@ -162,6 +163,9 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                 .flat_map(|(town, villages)| {
                     villages.iter().map(move |(village, u)| (town, village, u))
                 })
+                // On a source, a village that put none in has nothing to report (its sum is
+                // back at zero after an edit, or was never kept).
+                .filter(|(_, _, u)| budget.fund().is_some() || !u.used.value().is_zero())
                 .map(|(township, village, u)| BudgetLine {
                     budget: i,
                     scope: Scope::Village { township, village },
@@ -400,5 +404,60 @@ mod tests {
         assert_eq!(lines[0].label(), "county");
         assert_eq!(money::plain(lines[0].used), "450000.00");
         assert_eq!(lines[0].share(), "112.5%");
+    }
+
+    #[test]
+    fn a_village_that_puts_none_of_a_source_in_has_no_line_before_or_after_an_edit() {
+        // 村项目资金 per village: A puts 50,000 in, B none. After A's row is taken out and put
+        // back with none, A has no line either, as when the table is read afresh; with no
+        // village left, the budget is one line of nothing used.
+        let rules = rules_with(
+            "[[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = \"200万\"\nname_en = \"VF\"\nname = \"村项目资金\"\n",
+        );
+        let class = rules.classes.iter().position(|c| c.id == "group").unwrap();
+        let seg = |fund: &str| {
+            let mut sources = crate::engine::Sources::default();
+            sources.set(crate::engine::Source::VillageFund, fund.parse().unwrap());
+            Segment {
+                class,
+                width_m: "3.5".parse().unwrap(),
+                length_km: "1".parse().unwrap(),
+                cost: crate::engine::Cost::PerKm("400000".parse().unwrap()),
+                sources,
+                approved: Vec::new(),
+                disbursed: None,
+                priority: None,
+                households: None,
+                completed_km: None,
+            }
+        };
+        let text = |village| RowText {
+            id: "x",
+            township: "T",
+            village,
+        };
+        let (a, none) = (seg("50000"), seg("0"));
+        let (ba, bnone) = (
+            crate::engine::compute(&rules, &a).unwrap(),
+            crate::engine::compute(&rules, &none).unwrap(),
+        );
+        let mut s = Summary::new(&rules, &[]);
+        s.add(&rules, &a, &text("A"), &ba).unwrap();
+        s.add(&rules, &none, &text("B"), &bnone).unwrap();
+        let shown = |s: &Summary| -> Vec<(String, String)> {
+            lines(&rules, s, Lang::En)
+                .iter()
+                .map(|l| (l.label(), money::plain(l.used)))
+                .collect()
+        };
+        assert_eq!(
+            shown(&s),
+            [("VF · T A".to_string(), "50000.00".to_string())]
+        );
+        s.remove(&rules, &a, &text("A"), &ba).unwrap();
+        s.add(&rules, &none, &text("A"), &bnone).unwrap();
+        assert_eq!(shown(&s), [("VF".to_string(), "0.00".to_string())]);
+        let heads = headlines(&rules, &s, Lang::En);
+        assert_eq!((heads[0].lines, heads[0].over), (0, 0));
     }
 }

@@ -353,7 +353,11 @@ impl Summary {
             }
             let row = RowUse::of(at, budget, seg, b);
             used.whole.apply(&row, negate)?;
-            if budget.per_village {
+            // A source most rows leave blank (村项目资金) is measured only in the villages that
+            // put some in: the others have nothing to report (budget::lines leaves them out)
+            // and cost a run over thousands of villages nothing per row.
+            let nothing_from_source = budget.fund().is_none() && row.used.is_zero();
+            if budget.per_village && !nothing_from_source {
                 // Looked up by reference: a key is allocated once per village, not per row.
                 if !used.per_village.contains_key(text.township) {
                     used.per_village

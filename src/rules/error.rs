@@ -36,7 +36,7 @@ pub enum RulesProblem {
         class: String,
         width: String,
     },
-    /// Two budgets for the same fund, class and scope.
+    /// Two budgets for the same fund or source, class and scope.
     DuplicateBudget,
     /// Two budgets of one name: the summary could not tell them apart.
     DuplicateBudgetName(String),
@@ -48,6 +48,17 @@ pub enum RulesProblem {
     UnknownClass { name: String, known: String },
     /// A budget names a fund that is not defined.
     UnknownFund { name: String, known: String },
+    /// A budget names both a `fund` and a `source`.
+    BudgetDrawsTwice,
+    /// A budget names neither a `fund` nor a `source`.
+    BudgetDrawsNothing,
+    /// A budget names a source of the gap that is none of the four.
+    UnknownSource(String),
+    /// A budget on a source asks for an allocation (`on_overrun` other than `report`).
+    SourceBudgetAllocates {
+        source: &'static str,
+        on_overrun: String,
+    },
     /// An amount written as a TOML float.
     FloatAmount(f64),
     /// An amount or width that does not parse.
@@ -155,8 +166,8 @@ impl RulesProblem {
             }
             DuplicateBudget => lang
                 .pick(
-                    "a budget for this fund, class and scope is already defined",
-                    "该资金、类别与范围的预算额度已定义过",
+                    "a budget for this fund or source, class and scope is already defined",
+                    "该资金或筹资来源、类别与范围的预算额度已定义过",
                 )
                 .to_string(),
             DuplicateBudgetName(name) => {
@@ -191,6 +202,32 @@ impl RulesProblem {
                     format!("未定义的资金来源 \"{name}\"（已定义：{known}）")
                 } else {
                     format!("unknown fund \"{name}\" (defined: {known})")
+                }
+            }
+            BudgetDrawsTwice => lang
+                .pick(
+                    "a budget holds one kind of money: write `fund = \"…\"` or `source = \"…\"`, not both",
+                    "一个预算额度只能对应一种资金：请写 `fund = \"…\"` 或 `source = \"…\"`，不能两者都写",
+                )
+                .to_string(),
+            BudgetDrawsNothing => lang
+                .pick(
+                    "a budget must say what money it holds: write `fund = \"<fund id>\"` or `source = \"<source>\"` (other_funds, yishi_yiyi, self_raised or village_fund)",
+                    "预算额度须注明对应的资金：请写 `fund = \"资金编号\"` 或 `source = \"筹资来源\"`（other_funds、yishi_yiyi、self_raised 或 village_fund）",
+                )
+                .to_string(),
+            UnknownSource(name) => {
+                if zh {
+                    format!("未知的筹资来源 \"{name}\"（可选：other_funds 整合资金、yishi_yiyi 一事一议筹资、self_raised 农户自筹、village_fund 村项目资金）")
+                } else {
+                    format!("unknown source \"{name}\" (expected other_funds, yishi_yiyi, self_raised or village_fund)")
+                }
+            }
+            SourceBudgetAllocates { source, on_overrun } => {
+                if zh {
+                    format!("筹资来源 {source} 的预算额度只能报告超支：筹资来源是规划自有的资金，任何预算额度都不削减它；请写 on_overrun = \"report\" 或删去此项（现为 \"{on_overrun}\"）")
+                } else {
+                    format!("a budget on the source {source} only reports: the sources are the plan's own money, which no budget cuts; write on_overrun = \"report\" or leave it out (not \"{on_overrun}\")")
                 }
             }
             FloatAmount(value) => {

@@ -83,7 +83,9 @@ struct TierFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BudgetFile {
-    fund: Spanned<String>,
+    // Exactly one of the two: the check says so when both or neither are written.
+    fund: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
     class: Option<Spanned<String>>,
     #[serde(default)]
     per_village: bool,

@@ -1,7 +1,7 @@
 //! The rules as text for people: name, source, rounding, then aligned tables of classes, tiers
 //! and budgets (with what each budget does on an overrun, when not just report it). Used by `roadsub rules show` and the interactive table's rules screen.
 
-use super::{OnOverrun, RuleSet};
+use super::{Draw, OnOverrun, RuleSet};
 use crate::i18n::Lang;
 use crate::money;
 use crate::textwidth::{Align, Table};
@@ -108,10 +108,17 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
 
     if !rules.budgets.is_empty() {
         out.push('\n');
+        // The heading names sources only where a budget holds one, so rules without one read
+        // as they always have.
+        let drawn_on = if rules.budgets.iter().any(|b| b.fund().is_none()) {
+            lang.pick("fund or source", "资金或筹资来源")
+        } else {
+            lang.pick("fund", "资金来源")
+        };
         let mut budgets = Table::new(
             vec![
                 lang.pick("budget", "预算额度").into(),
-                lang.pick("fund", "资金来源").into(),
+                drawn_on.into(),
                 lang.pick("class", "类别").into(),
                 lang.pick("amount", "金额（元）").into(),
             ],
@@ -128,12 +135,16 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             } else {
                 amount
             };
-            budgets.push(vec![
-                b.display(rules, lang),
-                b.draw_key(rules).to_string(),
-                class,
-                amount,
-            ]);
+            // A source's key alone (village_fund) would not say which column of the table it
+            // is measured from: its name does.
+            let draw = match b.draw {
+                Draw::Fund(_) => b.draw_key(rules).to_string(),
+                Draw::Source(s) => match lang {
+                    Lang::En => format!("{} ({})", s.key(), s.display(lang)),
+                    Lang::Zh => format!("{}（{}）", s.key(), s.display(lang)),
+                },
+            };
+            budgets.push(vec![b.display(rules, lang), draw, class, amount]);
         }
         out.push_str(&budgets.render());
         // Only a budget that asks for an allocation gets a line, saying it is not applied yet:

@@ -51,7 +51,21 @@ fn shipped_rules_encode_the_2018_release() {
         TierChoice::BelowMinimum(d("3.5"))
     );
     let amounts: Vec<_> = r.budgets.iter().map(|b| b.envelope).collect();
-    assert_eq!(amounts, [d("4965000"), d("6900000")]);
+    assert_eq!(amounts, [d("4965000"), d("6900000"), d("2000000")]);
+    let draws: Vec<_> = r.budgets.iter().map(|b| (b.draw, b.per_village)).collect();
+    assert_eq!(
+        draws,
+        [
+            (Draw::Fund(1), false),
+            (Draw::Fund(1), false),
+            (Draw::Source(crate::engine::Source::VillageFund), true)
+        ]
+    );
+    assert_eq!(r.funds[0].approved_aliases, Vec::<String>::new());
+    assert_eq!(
+        r.funds[1].approved_aliases,
+        ["扶贫批复", "扶贫专项批复", "县扶贫专项批复"]
+    );
 }
 
 #[test]
@@ -230,7 +244,7 @@ flavour = "x"
             "r.toml:17:16: unknown class \"lane\" (defined: village)",
             "r.toml:17:60: amount 100000.5 is a float, which is not exact; write \"100000.5\"",
             "r.toml:21:8: unknown fund \"nope\" (defined: transport)",
-            "r.toml:23:1: unknown key `flavour` (expected one of fund, class, per_village, name, name_en, amount, on_overrun)",
+            "r.toml:23:1: unknown key `flavour` (expected one of fund, source, class, per_village, name, name_en, amount, on_overrun)",
         ]
     );
 }
@@ -510,7 +524,7 @@ fn shipped_with_group_overrun(value: &str) -> String {
 #[test]
 fn a_budget_without_on_overrun_only_reports_and_the_choices_are_read() {
     let shipped = RuleSet::builtin();
-    assert_eq!(shipped.budgets.len(), 2);
+    assert_eq!(shipped.budgets.len(), 3);
     assert!(shipped
         .budgets
         .iter()
@@ -592,4 +606,191 @@ fn rules_show_says_what_a_budget_does_on_overrun_unless_it_only_reports() {
             "{plain}  Group road building — on overrun: in order (priority, then input order) (not applied yet: this version only reports overruns)\n"
         )
     );
+}
+
+/// A fund with one tier, after [`HEAD`], then `budgets` (the budgets start on line 17).
+fn with_budgets(budgets: &str) -> String {
+    format!(
+        "{HEAD}[[funds]]\nid = \"f\"\nname = \"F\"\n[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = 1\n{budgets}"
+    )
+}
+
+/// Every problem of `text`, rendered in `lang`.
+fn errors_in(text: &str, lang: Lang) -> Vec<String> {
+    RuleSet::from_toml(text, "r.toml")
+        .unwrap_err()
+        .iter()
+        .map(|e| e.render(lang))
+        .collect()
+}
+
+#[test]
+fn a_budget_names_a_fund_or_a_source_of_the_gap() {
+    let text = with_budgets(
+        "[[budgets]]\nfund = \"f\"\namount = 1\n\
+         [[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = \"200万\"\n\
+         [[budgets]]\nsource = \"other_funds\"\nclass = \"village\"\namount = 5\non_overrun = \"report\"\n",
+    );
+    let r = RuleSet::from_toml(&text, "r.toml").unwrap();
+    let draws: Vec<_> = r
+        .budgets
+        .iter()
+        .map(|b| (b.draw, b.class, b.per_village, b.envelope, b.on_overrun))
+        .collect();
+    assert_eq!(
+        draws,
+        [
+            (Draw::Fund(0), None, false, d("1"), OnOverrun::Report),
+            (
+                Draw::Source(crate::engine::Source::VillageFund),
+                None,
+                true,
+                d("2000000"),
+                OnOverrun::Report
+            ),
+            (
+                Draw::Source(crate::engine::Source::OtherFunds),
+                Some(0),
+                false,
+                d("5"),
+                OnOverrun::Report
+            ),
+        ]
+    );
+    assert_eq!(r.budgets[1].draw_key(&r), "village_fund");
+    assert_eq!(r.budgets[1].fund(), None);
+    assert_eq!(r.budgets[1].display(&r, Lang::Zh), "村项目资金");
+    assert_eq!(
+        r.budgets[2].display(&r, Lang::En),
+        "integrated funds × 通村公路"
+    );
+}
+
+#[test]
+fn a_budget_naming_both_a_fund_and_a_source_is_refused_at_the_source() {
+    let text = with_budgets("[[budgets]]\nfund = \"f\"\nsource = \"village_fund\"\namount = 1\n");
+    assert_eq!(
+        errors_in(&text, Lang::En),
+        ["r.toml:19:10: a budget holds one kind of money: write `fund = \"…\"` or `source = \"…\"`, not both"]
+    );
+    assert_eq!(
+        errors_in(&text, Lang::Zh),
+        ["r.toml:19:10: 一个预算额度只能对应一种资金：请写 `fund = \"…\"` 或 `source = \"…\"`，不能两者都写"]
+    );
+}
+
+#[test]
+fn a_budget_naming_neither_a_fund_nor_a_source_is_refused_at_the_budget() {
+    let text = with_budgets("[[budgets]]\nclass = \"village\"\namount = 1\n");
+    assert_eq!(
+        errors_in(&text, Lang::En),
+        ["r.toml:17:1: a budget must say what money it holds: write `fund = \"<fund id>\"` or `source = \"<source>\"` (other_funds, yishi_yiyi, self_raised or village_fund)"]
+    );
+    assert_eq!(
+        errors_in(&text, Lang::Zh),
+        ["r.toml:17:1: 预算额度须注明对应的资金：请写 `fund = \"资金编号\"` 或 `source = \"筹资来源\"`（other_funds、yishi_yiyi、self_raised 或 village_fund）"]
+    );
+}
+
+#[test]
+fn an_unknown_source_is_refused_at_its_place_with_the_four_choices() {
+    // A fund's id is not a source: `source = "f"` is refused, not read as `fund = "f"`.
+    let text = with_budgets(
+        "[[budgets]]\nsource = \"村项目资金\"\namount = 1\n[[budgets]]\nsource = \"f\"\namount = 1\n",
+    );
+    assert_eq!(
+        errors_in(&text, Lang::En),
+        [
+            "r.toml:18:10: unknown source \"村项目资金\" (expected other_funds, yishi_yiyi, self_raised or village_fund)",
+            "r.toml:21:10: unknown source \"f\" (expected other_funds, yishi_yiyi, self_raised or village_fund)",
+        ]
+    );
+    assert_eq!(
+        errors_in(&text, Lang::Zh)[0],
+        "r.toml:18:10: 未知的筹资来源 \"村项目资金\"（可选：other_funds 整合资金、yishi_yiyi 一事一议筹资、self_raised 农户自筹、village_fund 村项目资金）"
+    );
+}
+
+#[test]
+fn a_source_budget_that_would_prorate_or_go_in_order_is_refused_as_it_only_reports() {
+    for key in ["prorate", "in_order"] {
+        let text = with_budgets(&format!(
+            "[[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = \"200万\"\non_overrun = \"{key}\"\n"
+        ));
+        assert_eq!(
+            errors_in(&text, Lang::En),
+            [format!("r.toml:21:14: a budget on the source village_fund only reports: the sources are the plan's own money, which no budget cuts; write on_overrun = \"report\" or leave it out (not \"{key}\")")]
+        );
+        assert_eq!(
+            errors_in(&text, Lang::Zh),
+            [format!("r.toml:21:14: 筹资来源 village_fund 的预算额度只能报告超支：筹资来源是规划自有的资金，任何预算额度都不削减它；请写 on_overrun = \"report\" 或删去此项（现为 \"{key}\"）")]
+        );
+    }
+    // An on_overrun that is none of the choices is that problem alone, whatever the draw.
+    let text =
+        with_budgets("[[budgets]]\nsource = \"self_raised\"\namount = 1\non_overrun = \"cut\"\n");
+    assert_eq!(
+        errors(&text),
+        ["r.toml:20:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)"]
+    );
+}
+
+#[test]
+fn duplicate_budgets_are_told_by_what_they_draw_on_not_only_by_fund() {
+    // The same source, class and scope twice is a duplicate; a source beside a fund, two
+    // sources, or one source per village and in all, are not.
+    let text = with_budgets(
+        "[[budgets]]\nfund = \"f\"\namount = 1\n\
+         [[budgets]]\nsource = \"village_fund\"\namount = 1\n\
+         [[budgets]]\nsource = \"yishi_yiyi\"\namount = 1\n\
+         [[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = 1\n",
+    );
+    assert_eq!(
+        RuleSet::from_toml(&text, "r.toml").unwrap().budgets.len(),
+        4
+    );
+    let twice =
+        format!("{text}[[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = 2\n");
+    assert_eq!(
+        errors(&twice),
+        ["r.toml:30:1: a budget for this fund or source, class and scope is already defined"]
+    );
+    assert_eq!(
+        errors_in(&twice, Lang::Zh),
+        ["r.toml:30:1: 该资金或筹资来源、类别与范围的预算额度已定义过"]
+    );
+}
+
+#[test]
+fn rules_show_names_a_source_budgets_source_in_both_languages() {
+    let text = with_budgets(
+        "[[budgets]]\nfund = \"f\"\nname = \"甲\"\nname_en = \"A\"\namount = 1\n\
+         [[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = \"200万\"\n",
+    );
+    let r = RuleSet::from_toml(&text, "r.toml").unwrap();
+    let en = describe(&r, Lang::En);
+    let budgets = &en[en.find("budget ").unwrap()..];
+    assert_eq!(
+        budgets,
+        "budget                fund or source                       class                    amount\n\
+         ────────────────────  ───────────────────────────────────  ─────  ────────────────────────\n\
+         A                     f                                    all                        1.00\n\
+         village project fund  village_fund (village project fund)  all    2,000,000.00 per village\n"
+    );
+    let zh = describe(&r, Lang::Zh);
+    let budgets = &zh[zh.find("预算额度").unwrap()..];
+    assert_eq!(
+        budgets,
+        "预算额度    资金或筹资来源              类别         金额（元）\n\
+         ──────────  ──────────────────────────  ────  ─────────────────\n\
+         甲          f                           全部               1.00\n\
+         村项目资金  village_fund（村项目资金）  全部  2,000,000.00 每村\n"
+    );
+    // Without a budget on a source, the heading is as it was.
+    let funds_only = with_budgets("[[budgets]]\nfund = \"f\"\namount = 1\n");
+    let shown = describe(
+        &RuleSet::from_toml(&funds_only, "r.toml").unwrap(),
+        Lang::En,
+    );
+    assert!(shown.contains("\nbudget  fund  class  amount\n"), "{shown}");
 }

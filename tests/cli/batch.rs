@@ -34,7 +34,9 @@ fn output_file_and_summary() {
         .stdout_has("\nsources (other_funds, yishi_yiyi, …)                  150,000.00\n")
         .stdout_has("\nshortfall (still to raise)                          7,487,000.00\n")
         .stdout_has("\ndue (for completed km)                             15,215,000.00\n")
-        .stdout_has("\nVillage road hardening  4,965,000.00  2,687,500.00  2,687,500.00  2,277,500.00  54.1%\n");
+        .stdout_has("\nVillage road hardening  4,965,000.00  2,687,500.00  2,687,500.00  2,277,500.00  54.1%\n")
+        // No row gives any 村项目资金: the per-village budget on it is one line of nothing used.
+        .stdout_has("\nVillage project fund    2,000,000.00          0.00          0.00  2,000,000.00   0.0%\n");
     let csv = env.read("out.csv");
     assert_eq!(csv.lines().count(), 20);
     assert_eq!(cell(&csv, "AY-01", "transport"), "945000.00");

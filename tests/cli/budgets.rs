@@ -111,7 +111,7 @@ fn a_per_village_budget_is_reported_per_village_in_json() {
     let budgets = doc["summary"]["budgets"].as_array().unwrap();
     let per_village: Vec<&serde_json::Value> = budgets
         .iter()
-        .filter(|b| b["per_village"] == true)
+        .filter(|b| b["per_village"] == true && b["fund"] == "poverty")
         .collect();
     let lines: Lines = per_village
         .iter()
@@ -238,15 +238,20 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
         .expect_code(0)
         .stdout;
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // A per-village budget's line is labelled with its village.
+    let label = |b: &serde_json::Value| match (b["township"].as_str(), b["village"].as_str()) {
+        (Some(t), Some(v)) => format!("{} · {t} {v}", b["name"].as_str().unwrap()),
+        _ => b["name"].as_str().unwrap().to_string(),
+    };
     for b in doc["summary"]["budgets"].as_array().unwrap() {
-        let name = b["name"].as_str().unwrap();
+        let name = &label(b);
         let (envelope, used) = (
             grouped(b["envelope"].as_str().unwrap()),
             grouped(b["used"].as_str().unwrap()),
         );
         let in_text = text
             .lines()
-            .find(|l| l.starts_with(name))
+            .find(|l| l.starts_with(name.as_str()))
             .unwrap_or_else(|| panic!("{name} in\n{text}"));
         assert!(
             in_text.contains(&envelope) && in_text.contains(&used),
@@ -282,7 +287,7 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
     };
     let summary = book.worksheet_range(&names[1]).unwrap();
     for b in doc["summary"]["budgets"].as_array().unwrap() {
-        let name = b["name"].as_str().unwrap();
+        let name = &label(b);
         let row = summary
             .rows()
             .find(|r| matches!(&r[0], Data::String(s) if s == name))

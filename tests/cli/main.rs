@@ -8,6 +8,7 @@ mod batch;
 mod budgets;
 mod excel;
 mod formats;
+mod plan;
 mod reading;
 mod rules;
 mod sources;

@@ -7,11 +7,11 @@ fn check_the_shipped_rules() {
     let env = Env::new();
     env.roadsub(&["rules", "check"])
         .expect_code(0)
-        .stdout("rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 2 budgets\n");
+        .stdout("rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 3 budgets\n");
     env.roadsub(&["rules", "check", "--lang", "zh"])
         .expect_code(0)
         .stdout(
-            "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 2 个\n",
+            "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 3 个\n",
         );
 }
 
@@ -32,7 +32,7 @@ fn check_reports_every_problem_with_its_place() {
         &format!(
             "roadsub: {path}:24:12: unknown rounding rule \"nearest\" (expected half_away_from_zero or half_even)\n\
              roadsub: {path}:66:15: amount 450000.0 is a float, which is not exact; write 450000\n\
-             roadsub: {path}:89:12: unknown class \"lane\" (defined: village, group)\n"
+             roadsub: {path}:93:12: unknown class \"lane\" (defined: village, group)\n"
         ),
     );
 }
@@ -65,7 +65,13 @@ fn show_prints_tiers_and_budgets_aligned() {
         .stdout_has("资金编号   资金来源        适用类别            最小宽度         每公里补助\n")
         .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米         150,000.00\n")
         .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n")
-        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00");
+        .stdout_has("预算额度        资金或筹资来源              类别             金额（元）\n")
+        .stdout_has("社级道路建设    poverty                     通社公路       6,900,000.00\n")
+        // A budget on a source: the source named, its envelope for each village.
+        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n");
+    env.roadsub(&["rules", "show", "--lang", "en"])
+        .expect_code(0)
+        .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n");
 }
 
 #[test]
@@ -222,7 +228,7 @@ fn check_refuses_an_empty_or_repeated_budget_name_an_empty_currency_and_an_empty
         &format!(
             "roadsub: {path}:20:12: `currency` is empty; it must say something\n\
              roadsub: {path}:36:12: one of the `aliases` is an empty string; remove it or write the name\n\
-             roadsub: {path}:108:8: a budget named \"通村硬化路建设\" is already defined; give each budget its own name\n"
+             roadsub: {path}:114:8: a budget named \"通村硬化路建设\" is already defined; give each budget its own name\n"
         ),
     );
 }
@@ -237,7 +243,7 @@ fn show_and_check_read_a_budgets_on_overrun() {
     let path = env.write("prorate.toml", &text);
     env.roadsub(&["rules", "show", &path, "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("社级道路建设    poverty   通社公路  6,900,000.00\n  社级道路建设 — 超支时：按比例分摊（尚未生效：本版本只报告超支）\n");
+        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（尚未生效：本版本只报告超支）\n");
     env.roadsub(&["rules", "show", &path, "--lang", "en"])
         .expect_code(0)
         .stdout_has("  Group road building — on overrun: prorate (not applied yet: this version only reports overruns)\n");
@@ -246,7 +252,37 @@ fn show_and_check_read_a_budgets_on_overrun() {
         1,
         "",
         &format!(
-            "roadsub: {bad}:111:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)\n"
+            "roadsub: {bad}:117:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)\n"
         ),
     );
+}
+
+#[test]
+fn the_shipped_poverty_fund_reads_its_approved_amounts_under_each_alias() {
+    // The shipped rules name 扶贫批复, 扶贫专项批复 and 县扶贫专项批复 for poverty_approved.
+    let env = Env::new();
+    for header in [
+        "扶贫批复",
+        "扶贫专项批复",
+        "县扶贫专项批复",
+        "poverty_approved",
+    ] {
+        let t = env.write(
+            "approved.csv",
+            format!(
+                "id,township,village,class,width_m,length_km,cost,{header}\n\
+                 A,T,V,group,3.5,1,400000,50000\n\
+                 B,T,V,group,3.5,1,400000,\n"
+            ),
+        );
+        env.roadsub(&["batch", &t]).expect(
+            0,
+            &format!(
+                "id,township,village,class,width_m,length_km,cost,{header},transport,poverty,subsidy_total,gap,shortfall,notes\n\
+                 A,T,V,group,3.5,1,400000,50000,150000.00,50000.00,200000.00,200000.00,200000.00,\"County poverty-alleviation special fund approved at 50,000.00 (ceiling 100,000.00)\"\n\
+                 B,T,V,group,3.5,1,400000,,150000.00,100000.00,250000.00,150000.00,150000.00,\n"
+            ),
+            "",
+        );
+    }
 }

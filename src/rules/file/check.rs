@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use super::{read_shape, ClassFile, FundFile, Locator, RawNumber};
+use super::{read_shape, BudgetFile, ClassFile, FundFile, Locator, RawNumber};
+use crate::engine::Source;
 use crate::money::{self, Rounding, Scale, ValueError};
 use crate::rules::{
     Budget, Class, Draw, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier,
@@ -121,14 +122,7 @@ pub(in crate::rules) fn parse(
                 loc.push(name, RulesProblem::DuplicateBudgetName(text));
             }
         }
-        let fund = fund_ids.get(raw.fund.get_ref().as_str()).copied();
-        if fund.is_none() {
-            let problem = RulesProblem::UnknownFund {
-                name: raw.fund.get_ref().clone(),
-                known: known_funds.clone(),
-            };
-            loc.push(&raw.fund, problem);
-        }
+        let draw = check_draw(&mut loc, b, &fund_ids, &known_funds);
         let class = match &raw.class {
             None => Some(None),
             Some(c) => match class_ids.get(c.get_ref().as_str()) {
@@ -151,14 +145,27 @@ pub(in crate::rules) fn parse(
                 None
             }),
         };
-        if let (Some(fund), Some(class), Some(amount), Some(on_overrun)) =
-            (fund, class, amount, on_overrun)
+        // The sources are the plan's own money, written in its table: no budget may cut them,
+        // so a budget on one only measures and reports.
+        let on_overrun = match (draw, on_overrun, &raw.on_overrun) {
+            (Some(Draw::Source(source)), Some(o), Some(key)) if o != OnOverrun::Report => {
+                let problem = RulesProblem::SourceBudgetAllocates {
+                    source: source.key(),
+                    on_overrun: key.get_ref().clone(),
+                };
+                loc.push(key, problem);
+                None
+            }
+            (_, o, _) => o,
+        };
+        if let (Some(draw), Some(class), Some(amount), Some(on_overrun)) =
+            (draw, class, amount, on_overrun)
         {
-            if !seen_budgets.insert((fund, class, raw.per_village)) {
+            if !seen_budgets.insert((draw, class, raw.per_village)) {
                 loc.push(b, RulesProblem::DuplicateBudget);
             }
             budgets.push(Budget {
-                draw: Draw::Fund(fund),
+                draw,
                 class,
                 per_village: raw.per_village,
                 name: raw.name.as_ref().map(|n| n.get_ref().clone()),
@@ -173,6 +180,48 @@ pub(in crate::rules) fn parse(
         Ok(RuleSet::new(origin, meta, classes, funds, budgets))
     } else {
         Err(loc.finish())
+    }
+}
+
+/// What a budget's envelope holds: the one fund or source it names (`None`, with the problem
+/// pushed, when it names both, neither, or one that is not defined).
+fn check_draw(
+    loc: &mut Locator,
+    budget: &Spanned<BudgetFile>,
+    fund_ids: &HashMap<&str, usize>,
+    known_funds: &str,
+) -> Option<Draw> {
+    let raw = budget.get_ref();
+    match (&raw.fund, &raw.source) {
+        (Some(_), Some(source)) => {
+            loc.push(source, RulesProblem::BudgetDrawsTwice);
+            None
+        }
+        (None, None) => {
+            loc.push(budget, RulesProblem::BudgetDrawsNothing);
+            None
+        }
+        (Some(fund), None) => match fund_ids.get(fund.get_ref().as_str()) {
+            Some(&f) => Some(Draw::Fund(f)),
+            None => {
+                let problem = RulesProblem::UnknownFund {
+                    name: fund.get_ref().clone(),
+                    known: known_funds.to_string(),
+                };
+                loc.push(fund, problem);
+                None
+            }
+        },
+        (None, Some(source)) => match Source::from_key(source.get_ref()) {
+            Some(s) => Some(Draw::Source(s)),
+            None => {
+                loc.push(
+                    source,
+                    RulesProblem::UnknownSource(source.get_ref().clone()),
+                );
+                None
+            }
+        },
     }
 }
 

@@ -972,7 +972,7 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
         text.contains("│Per village █████ 150.0% 2/6 OVER │"),
         "{text}"
     );
-    assert!(text.contains(" +1 more ┘"), "{text}");
+    assert!(text.contains(" +2 more ┘"), "{text}");
     assert!(!text.contains("Group road building"), "{text}");
 }
 
