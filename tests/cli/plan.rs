@@ -265,3 +265,29 @@ fn a_budget_on_a_source_measures_that_sources_column_per_village_in_json() {
         ]
     );
 }
+
+#[test]
+fn the_prorate_variant_is_the_shipped_rules_with_two_envelopes_shared_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = std::fs::read_to_string(root.join("rules.toml")).unwrap();
+    let variant = std::fs::read_to_string(root.join("examples/anyue-2018-prorate.toml")).unwrap();
+    // Apart from its comments and two on_overrun lines, the variant is the shipped file: a
+    // change to the shipped rules that is not made there too fails here.
+    let strip = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && *l != "on_overrun = \"prorate\"")
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(strip(&variant), strip(&shipped));
+    assert_eq!(variant.matches("on_overrun = \"prorate\"").count(), 2);
+    let env = Env::new();
+    env.roadsub(&[
+        "rules",
+        "check",
+        root.join("examples/anyue-2018-prorate.toml")
+            .to_str()
+            .unwrap(),
+    ])
+    .expect_code(0);
+}
