@@ -8,6 +8,7 @@
 //! bytes each, and a summary's groups). Whether the output is kept is decided at the end
 //! (SPEC §5).
 
+mod alloc;
 mod ids;
 mod output;
 mod pool;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -30,10 +31,12 @@ pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
 
 use crate::i18n::Lang;
+use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
+use alloc::{Changed, Plan};
 use output::Output;
 use pool::Pool;
-use read::{Channels, ToWriter};
+use read::{Channels, Reading, ToWriter};
 use work::{Chunk, Job};
 
 /// One input table.
@@ -129,32 +132,66 @@ pub enum BatchError {
     /// The output could not be written.
     #[error("{path}: {source}")]
     Output { path: String, source: io::Error },
+    /// Standard input could not be kept in a temporary file to be read more than once.
+    #[error("standard input: {0}")]
+    Stdin(io::Error),
+    /// The input changed between the passes of a run with budgets that bind (the message
+    /// says how, in the run's language); nothing was written.
+    #[error("{0}")]
+    Changed(String),
 }
 
-fn progress_bar(opts: &Options) -> Option<ProgressBar> {
+/// How big a chunk grows before it is sent on: a test makes it small, so a small table
+/// spans many chunks.
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    /// Records.
+    pub chunk_records: usize,
+    /// Bytes of text.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            chunk_records: work::CHUNK_RECORDS,
+            chunk_bytes: work::CHUNK_BYTES,
+        }
+    }
+}
+
+/// The bytes one pass reads, when every input's size is known.
+fn input_bytes(opts: &Options, stdin: Option<u64>) -> Option<u64> {
+    opts.inputs
+        .iter()
+        .map(|i| match &i.path {
+            Some(p) => p.metadata().ok().map(|m| m.len()),
+            None => stdin,
+        })
+        .sum()
+}
+
+/// A bar over the bytes of every pass (`passes` reads of inputs of `bytes` in all).
+fn progress_bar(opts: &Options, bytes: Option<u64>, passes: u64) -> Option<ProgressBar> {
     if !opts.progress {
         return None;
     }
-    let sizes: Option<Vec<u64>> = opts
-        .inputs
-        .iter()
-        .map(|i| {
-            i.path
-                .as_ref()
-                .and_then(|p| p.metadata().ok())
-                .map(|m| m.len())
-        })
-        .collect();
-    let pb = match sizes {
-        Some(s) if s.iter().sum::<u64>() < 4 << 20 => return None,
+    let pb = match bytes {
+        Some(s) if s < 4 << 20 => return None,
         Some(s) => {
-            let pb =
-                ProgressBar::with_draw_target(Some(s.iter().sum()), ProgressDrawTarget::stderr());
+            let pb = ProgressBar::with_draw_target(
+                Some(s.saturating_mul(passes)),
+                ProgressDrawTarget::stderr(),
+            );
+            // Each pass says which it is, so the bytes past the input's size make sense.
+            let template = if passes > 1 {
+                "{msg} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+            } else {
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+            };
             pb.set_style(
-                ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             pb
         }
@@ -165,54 +202,202 @@ fn progress_bar(opts: &Options) -> Option<ProgressBar> {
 
 /// Runs a batch, printing every problem to `messages` in input order.
 pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchError> {
-    let rules = opts.rules;
-    let pb = progress_bar(opts);
+    run_tuned(opts, Tuning::default(), messages)
+}
+
+/// [`run`], with chunks of another size.
+pub fn run_tuned(
+    opts: &Options,
+    tuning: Tuning,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    let reading = |stdin, progress_base| Reading {
+        stdin,
+        chunk: Tuning {
+            chunk_records: tuning.chunk_records.max(1),
+            chunk_bytes: tuning.chunk_bytes.max(1),
+        },
+        progress_base,
+    };
+    let Some(mut plan) = Plan::new(opts.rules) else {
+        let pb = progress_bar(opts, input_bytes(opts, None), 1);
+        return write_pass(opts, reading(None, 0), None, pb.as_ref(), messages);
+    };
+    // Budgets that bind: the input is read once per counting pass, then once more to write.
+    // Standard input cannot be read twice, so it is kept in a temporary file first.
+    let spool = if opts.inputs.iter().any(|i| i.path.is_none()) {
+        Some(spool_stdin().map_err(BatchError::Stdin)?)
+    } else {
+        None
+    };
+    let stdin = spool.as_ref().map(|f| f.path());
+    let stdin_bytes = stdin.and_then(|p| p.metadata().ok()).map(|m| m.len());
+    let bytes = input_bytes(opts, stdin_bytes);
+    let passes = plan.counting_passes() + 1;
+    let pb = progress_bar(opts, bytes, passes as u64);
+    let per_pass = bytes.unwrap_or(0);
+    let say_pass = |pass: usize| {
+        if let Some(pb) = &pb {
+            pb.set_position(per_pass.saturating_mul(pass as u64));
+            pb.set_message(match opts.lang {
+                Lang::En => format!("pass {} of {passes}", pass + 1),
+                Lang::Zh => format!("第 {}/{passes} 遍", pass + 1),
+            });
+        }
+    };
+    for pass in 0..plan.counting_passes() {
+        say_pass(pass);
+        let base = per_pass.saturating_mul(pass as u64);
+        if let Err(changed) = count_pass(opts, reading(stdin, base), &mut plan, pass, pb.as_ref()) {
+            if let Some(pb) = &pb {
+                pb.finish_and_clear();
+            }
+            return Err(BatchError::Changed(changed.render(opts.lang)));
+        }
+    }
+    say_pass(passes - 1);
+    let base = per_pass.saturating_mul(passes as u64 - 1);
+    write_pass(
+        opts,
+        reading(stdin, base),
+        Some(&plan),
+        pb.as_ref(),
+        messages,
+    )
+}
+
+/// Standard input, copied whole into a temporary file (removed when dropped).
+fn spool_stdin() -> io::Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::NamedTempFile::new()?;
+    io::copy(&mut io::stdin().lock(), file.as_file_mut())?;
+    file.as_file_mut().flush()?;
+    Ok(file)
+}
+
+/// One counting pass: what every chunk asks of the budgets `pass` decides, then the decision.
+fn count_pass(
+    opts: &Options,
+    reading: Reading,
+    plan: &mut Plan,
+    pass: usize,
+    pb: Option<&ProgressBar>,
+) -> Result<(), Changed> {
+    let buffers = Pool::default();
+    let job = job(opts, &buffers, None);
+    let counted = {
+        let plan = &*plan;
+        let work = |seq: u64, chunk: &Chunk| {
+            ToWriter::Counted(Box::new(work::count(&job, plan, pass, seq, chunk)))
+        };
+        pipeline(opts, reading, pb, &work, |results| {
+            let mut tallies = Vec::new();
+            for (seq, piece) in results.iter() {
+                if let ToWriter::Counted(tally) = piece {
+                    tallies.push((seq, (*tally)?));
+                }
+            }
+            Ok(tallies)
+        })?
+    };
+    // A chunk more than the first pass saw is caught by its worker; one fewer here.
+    if pass > 0 && counted.len() != plan.chunks() {
+        return Err(Changed::Alloc {
+            label: None,
+            error: AllocError::LessThanTotal,
+        });
+    }
+    for (seq, tally) in counted {
+        plan.add(pass, seq, tally)?;
+    }
+    plan.decide(pass)
+}
+
+/// What every chunk of a pass shares.
+fn job<'a>(opts: &'a Options, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>) -> Job<'a> {
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
-    // A workbook's rows are built as typed cells; a terminal's as display text.
-    let format = (!terminal).then_some(opts.format());
-    let (buffers, chunks) = (Pool::default(), Pool::default());
-    let job = Job {
-        buffers: &buffers,
-        rules,
+    Job {
+        buffers,
+        rules: opts.rules,
         lang: opts.lang,
         by: opts.groupings(),
-        format,
+        // A workbook's rows are built as typed cells; a terminal's as display text.
+        format: (!terminal).then_some(opts.format()),
         excel: opts.style.excel && opts.format() == Format::Csv,
-    };
+        plan,
+    }
+}
+
+/// The pass that computes every row (cut by `plan`'s budgets, when some allocate) and
+/// writes it.
+fn write_pass(
+    opts: &Options,
+    reading: Reading,
+    plan: Option<&Plan>,
+    pb: Option<&ProgressBar>,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    let buffers = Pool::default();
+    let job = job(opts, &buffers, plan);
+    let work =
+        |seq: u64, chunk: &Chunk| ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
+    pipeline(opts, reading, pb, &work, |results| {
+        write_in_order(opts, results, pb, &buffers, plan, messages)
+    })
+}
+
+/// One pass over the inputs on three stages: the reader cuts chunks, workers turn each into
+/// a piece for `consume` with `work`, and `consume` takes the pieces (in any order) on the
+/// calling thread. Returns what `consume` returns, once every thread has stopped.
+fn pipeline<T>(
+    opts: &Options,
+    reading: Reading,
+    pb: Option<&ProgressBar>,
+    work: &(dyn Fn(u64, &Chunk) -> ToWriter + Sync),
+    consume: impl FnOnce(&Receiver<(u64, ToWriter)>) -> T,
+) -> T {
+    let chunks = Pool::default();
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
     let (results_tx, results_rx) = sync_channel::<(u64, ToWriter)>(workers);
-    let work_rx = Mutex::new(work_rx);
+    // Shared by the workers and dropped with the last of them, so a reader still sending
+    // chunks when they have stopped is told, and stops too.
+    let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let results_tx = results_tx.clone();
-            let (work_rx, job, chunks) = (&work_rx, &job, &chunks);
+            let (work_rx, chunks) = (work_rx.clone(), &chunks);
             scope.spawn(move || loop {
                 let next = work_rx.lock().map(|rx| rx.recv());
                 let Ok(Ok((seq, chunk))) = next else { return };
-                let done = work::compute(job, &chunk);
+                let done = work(seq, &chunk);
                 chunks.give(chunk);
-                if results_tx
-                    .send((seq, ToWriter::Computed(Box::new(done))))
-                    .is_err()
-                {
+                if results_tx.send((seq, done)).is_err() {
                     return;
                 }
             });
         }
+        drop(work_rx);
         let feeds = Channels {
             work: work_tx,
             results: results_tx,
-            progress: pb.as_ref(),
+            progress: pb,
             chunks: &chunks,
         };
+        let rules = opts.rules;
         scope.spawn(move || {
-            read::read_all(&opts.inputs, opts.sheet.as_deref(), rules, opts.lang, feeds)
+            read::read_all(
+                &opts.inputs,
+                opts.sheet.as_deref(),
+                rules,
+                opts.lang,
+                reading,
+                feeds,
+            )
         });
-        let report = write_in_order(opts, &results_rx, pb.as_ref(), &buffers, messages);
+        let out = consume(&results_rx);
         // On an error the receivers go away, so the other threads stop at their next send.
         drop(results_rx);
-        report
+        out
     })
 }
 
@@ -222,6 +407,7 @@ fn write_in_order(
     results: &Receiver<(u64, ToWriter)>,
     pb: Option<&ProgressBar>,
     buffers: &Pool<Vec<u8>>,
+    plan: Option<&Plan>,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
     let lang = opts.lang;
@@ -259,6 +445,7 @@ fn write_in_order(
     let mut pending: BTreeMap<u64, ToWriter> = BTreeMap::new();
     let mut next = 0u64;
     let mut garbled = false;
+    let mut chunks = 0usize;
     for (seq, piece) in results.iter() {
         pending.insert(seq, piece);
         while let Some(piece) = pending.remove(&next) {
@@ -277,8 +464,10 @@ fn write_in_order(
                         Destination::Stdout {
                             terminal: Some(width),
                         } => Target::Terminal(*width),
+                        // Budgets that bind: a change found late in the input must leave
+                        // nothing printed.
                         Destination::Stdout { terminal: None } => Target::Stdout {
-                            all_or_nothing: !opts.keep_going,
+                            all_or_nothing: !opts.keep_going || plan.is_some(),
                         },
                     };
                     let prefix = encode::prefix(opts.format(), opts.rules, lang);
@@ -295,8 +484,19 @@ fn write_in_order(
                     report.failed_inputs += 1;
                     garbled = true;
                 }
+                ToWriter::Counted(_) => {}
                 ToWriter::Computed(done) => {
-                    let done = *done;
+                    let mut done = *done;
+                    chunks += 1;
+                    if let Some(changed) = done.changed.take() {
+                        if let Some(pb) = pb {
+                            pb.finish_and_clear();
+                        }
+                        if let Some(o) = out.take() {
+                            o.discard();
+                        }
+                        return Err(BatchError::Changed(changed.render(lang)));
+                    }
                     for m in &done.messages {
                         say(m);
                     }
@@ -323,6 +523,17 @@ fn write_in_order(
     }
     if let Some(pb) = pb {
         pb.finish_and_clear();
+    }
+    // Fewer chunks than the counting passes saw: the input shrank in between.
+    if plan.is_some_and(|p| p.chunks() != chunks) {
+        if let Some(o) = out.take() {
+            o.discard();
+        }
+        let changed = Changed::Alloc {
+            label: None,
+            error: AllocError::LessThanTotal,
+        };
+        return Err(BatchError::Changed(changed.render(lang)));
     }
     report.garbled = garbled;
     let failed = report.bad > 0 || report.failed_inputs > 0;
