@@ -136,3 +136,116 @@ fn no_budget_that_allocates_means_no_plan_and_one_pass() {
     let rules = RuleSet::from_toml(shipped, "rules.toml").unwrap();
     assert!(Plan::new(&rules).is_none());
 }
+
+mod between_readings {
+    //! The file changes after the counting pass and before the pass that writes: the run
+    //! stops with the reason, and the output file is never made.
+
+    use super::super::super::{
+        count_pass, write_pass, BatchError, Destination, Input, Options, Reading, TextStyle, Tuning,
+    };
+    use super::*;
+    use crate::report::TextFormat;
+
+    fn release(longer: bool, blank_line: bool) -> String {
+        let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+        if blank_line {
+            csv.push('\n');
+        }
+        for v in 0..44 {
+            let km = match v {
+                43 => "1.925",
+                7 if longer => "2.975",
+                _ => "1.975",
+            };
+            csv.push_str(&format!("G{v},T{},V{v},group,3.5,{km},2000000\n", v % 6));
+        }
+        csv
+    }
+
+    fn changed_between_readings(changed: &str) -> (String, bool) {
+        let rules = rules();
+        let dir = tempfile::tempdir().unwrap();
+        let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
+        std::fs::write(&input, release(false, false)).unwrap();
+        let opts = Options {
+            rules: &rules,
+            inputs: vec![Input {
+                label: "plan.csv".into(),
+                path: Some(input.clone()),
+                encoding: None,
+            }],
+            destination: Destination::File(output.clone()),
+            keep_going: true,
+            by: None,
+            lang: Lang::En,
+            progress: false,
+            workers: 2,
+            style: TextStyle {
+                format: TextFormat::Csv,
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let reading = Reading {
+            stdin: None,
+            chunk: Tuning {
+                chunk_records: 10,
+                // Runs of plain lines are cut by bytes: about ten rows.
+                chunk_bytes: 400,
+            },
+            progress_base: 0,
+        };
+        let mut plan = Plan::new(&rules).unwrap();
+        count_pass(&opts, reading, &mut plan, 0, None).unwrap();
+        assert!(plan.chunks() >= 4, "44 rows in chunks of about 10");
+        std::fs::write(&input, changed).unwrap();
+        let mut messages = Vec::new();
+        let result = write_pass(&opts, reading, Some(&plan), None, &mut messages);
+        let Err(BatchError::Changed(message)) = result else {
+            panic!("the change is caught")
+        };
+        (message, output.exists())
+    }
+
+    #[test]
+    fn a_row_that_asks_more_when_read_again_leaves_no_output() {
+        let (message, written) = changed_between_readings(&release(true, false));
+        assert_eq!(
+            message,
+            "plan.csv: the rows asked more of a budget than when they were first added up (did the input change while it was read?); nothing was allocated; nothing written"
+        );
+        assert!(!written);
+    }
+
+    #[test]
+    fn rows_that_moved_down_a_line_when_read_again_leave_no_output() {
+        let (message, written) = changed_between_readings(&release(false, true));
+        assert_eq!(
+            message,
+            "plan.csv: the input changed while it was read again to share out a budget (a block of rows began at line 3, not at line 2 as before); nothing written"
+        );
+        assert!(!written);
+    }
+
+    #[test]
+    fn rows_gone_when_read_again_leave_no_output() {
+        let all = release(false, false);
+        let cut: Vec<&str> = all.lines().take(40).collect();
+        let (message, written) = changed_between_readings(&(cut.join("\n") + "\n"));
+        assert_eq!(
+            message,
+            "plan.csv: the rows asked less of a budget than when they were first added up (did the input change while it was read?); the allocation is incomplete; nothing written"
+        );
+        assert!(!written);
+        // Every row gone: no chunk comes at all, which the writer notices at the end.
+        let header = "id,township,village,class,width_m,length_km,cost\n";
+        let (message, written) = changed_between_readings(header);
+        assert_eq!(
+            message,
+            "the rows asked less of a budget than when they were first added up (did the input change while it was read?); the allocation is incomplete; nothing written"
+        );
+        assert!(!written);
+    }
+}
