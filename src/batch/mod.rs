@@ -7,6 +7,10 @@
 //! buffers go round again, so memory does not grow with the number of rows (ids aside, at 8
 //! bytes each, and a summary's groups). Whether the output is kept is decided at the end
 //! (SPEC §5).
+//!
+//! When a budget binds (SPEC §8), the same three stages run more than once over the same
+//! input, cut into the same chunks: counting passes add up what each envelope is asked
+//! (`alloc`), then the pass that writes cuts every row before it is summed and written.
 
 mod alloc;
 mod ids;
