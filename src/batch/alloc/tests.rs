@@ -3,7 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::engine::{compute, Cost, Sources};
+use crate::engine::{compute, Breakdown, Cost, Segment, Sources};
+use crate::table::row::RowText;
 
 fn rules() -> RuleSet {
     let shipped = include_str!("../../../rules.toml");
