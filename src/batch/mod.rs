@@ -7,22 +7,26 @@
 //! buffers go round again, so memory does not grow with the number of rows (ids aside, at 8
 //! bytes each, and a summary's groups). Whether the output is kept is decided at the end
 //! (SPEC §5).
+//!
+//! When a budget binds (SPEC §8), the same three stages run more than once over the same
+//! input, cut into the same chunks: counting passes add up what each envelope is asked
+//! (`alloc`), then the pass that writes cuts every row before it is summed and written.
 
+mod alloc;
 mod ids;
 mod output;
 mod pool;
 mod read;
 mod work;
+mod write;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::encode;
 pub use crate::report::layout::column_taken;
 pub use crate::report::{Format, TextFormat};
 pub use crate::report::{GroupBy, Summary};
@@ -30,10 +34,11 @@ pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
 
 use crate::i18n::Lang;
+use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
-use output::Output;
+use alloc::{Changed, Plan};
 use pool::Pool;
-use read::{Channels, ToWriter};
+use read::{Channels, Reading, ToWriter};
 use work::{Chunk, Job};
 
 /// One input table.
@@ -129,32 +134,66 @@ pub enum BatchError {
     /// The output could not be written.
     #[error("{path}: {source}")]
     Output { path: String, source: io::Error },
+    /// Standard input could not be kept in a temporary file to be read more than once.
+    #[error("standard input: {0}")]
+    Stdin(io::Error),
+    /// The input changed between the passes of a run with budgets that bind (the message
+    /// says how, in the run's language); nothing was written.
+    #[error("{0}")]
+    Changed(String),
 }
 
-fn progress_bar(opts: &Options) -> Option<ProgressBar> {
+/// How big a chunk grows before it is sent on: a test makes it small, so a small table
+/// spans many chunks.
+#[derive(Debug, Clone, Copy)]
+pub struct Tuning {
+    /// Records.
+    pub chunk_records: usize,
+    /// Bytes of text.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            chunk_records: work::CHUNK_RECORDS,
+            chunk_bytes: work::CHUNK_BYTES,
+        }
+    }
+}
+
+/// The bytes one pass reads, when every input's size is known.
+fn input_bytes(opts: &Options, stdin: Option<u64>) -> Option<u64> {
+    opts.inputs
+        .iter()
+        .map(|i| match &i.path {
+            Some(p) => p.metadata().ok().map(|m| m.len()),
+            None => stdin,
+        })
+        .sum()
+}
+
+/// A bar over the bytes of every pass (`passes` reads of inputs of `bytes` in all).
+fn progress_bar(opts: &Options, bytes: Option<u64>, passes: u64) -> Option<ProgressBar> {
     if !opts.progress {
         return None;
     }
-    let sizes: Option<Vec<u64>> = opts
-        .inputs
-        .iter()
-        .map(|i| {
-            i.path
-                .as_ref()
-                .and_then(|p| p.metadata().ok())
-                .map(|m| m.len())
-        })
-        .collect();
-    let pb = match sizes {
-        Some(s) if s.iter().sum::<u64>() < 4 << 20 => return None,
+    let pb = match bytes {
+        Some(s) if s < 4 << 20 => return None,
         Some(s) => {
-            let pb =
-                ProgressBar::with_draw_target(Some(s.iter().sum()), ProgressDrawTarget::stderr());
+            let pb = ProgressBar::with_draw_target(
+                Some(s.saturating_mul(passes)),
+                ProgressDrawTarget::stderr(),
+            );
+            // Each pass says which it is, so the bytes past the input's size make sense.
+            let template = if passes > 1 {
+                "{msg} {bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+            } else {
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}"
+            };
             pb.set_style(
-                ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             pb
         }
@@ -165,180 +204,201 @@ fn progress_bar(opts: &Options) -> Option<ProgressBar> {
 
 /// Runs a batch, printing every problem to `messages` in input order.
 pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchError> {
-    let rules = opts.rules;
-    let pb = progress_bar(opts);
+    run_tuned(opts, Tuning::default(), messages)
+}
+
+/// [`run`], with chunks of another size.
+pub fn run_tuned(
+    opts: &Options,
+    tuning: Tuning,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    let reading = |stdin, progress_base| Reading {
+        stdin,
+        chunk: Tuning {
+            chunk_records: tuning.chunk_records.max(1),
+            chunk_bytes: tuning.chunk_bytes.max(1),
+        },
+        progress_base,
+    };
+    let Some(mut plan) = Plan::new(opts.rules) else {
+        let pb = progress_bar(opts, input_bytes(opts, None), 1);
+        return write_pass(opts, reading(None, 0), None, pb.as_ref(), messages);
+    };
+    // Budgets that bind: the input is read once per counting pass, then once more to write.
+    // Standard input cannot be read twice, so it is kept in a temporary file first.
+    let spool = if opts.inputs.iter().any(|i| i.path.is_none()) {
+        Some(spool_stdin().map_err(BatchError::Stdin)?)
+    } else {
+        None
+    };
+    let stdin = spool.as_ref().map(|f| f.path());
+    let stdin_bytes = stdin.and_then(|p| p.metadata().ok()).map(|m| m.len());
+    let bytes = input_bytes(opts, stdin_bytes);
+    let passes = plan.counting_passes() + 1;
+    let pb = progress_bar(opts, bytes, passes as u64);
+    let per_pass = bytes.unwrap_or(0);
+    let say_pass = |pass: usize| {
+        if let Some(pb) = &pb {
+            pb.set_position(per_pass.saturating_mul(pass as u64));
+            pb.set_message(match opts.lang {
+                Lang::En => format!("pass {} of {passes}", pass + 1),
+                Lang::Zh => format!("第 {}/{passes} 遍", pass + 1),
+            });
+        }
+    };
+    for pass in 0..plan.counting_passes() {
+        say_pass(pass);
+        let base = per_pass.saturating_mul(pass as u64);
+        if let Err(changed) = count_pass(opts, reading(stdin, base), &mut plan, pass, pb.as_ref()) {
+            if let Some(pb) = &pb {
+                pb.finish_and_clear();
+            }
+            return Err(BatchError::Changed(changed.render(opts.lang)));
+        }
+    }
+    say_pass(passes - 1);
+    let base = per_pass.saturating_mul(passes as u64 - 1);
+    write_pass(
+        opts,
+        reading(stdin, base),
+        Some(&plan),
+        pb.as_ref(),
+        messages,
+    )
+}
+
+/// Standard input, copied whole into a temporary file (removed when dropped).
+fn spool_stdin() -> io::Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::NamedTempFile::new()?;
+    io::copy(&mut io::stdin().lock(), file.as_file_mut())?;
+    file.as_file_mut().flush()?;
+    Ok(file)
+}
+
+/// One counting pass: what every chunk asks of the budgets `pass` decides, then the decision.
+fn count_pass(
+    opts: &Options,
+    reading: Reading,
+    plan: &mut Plan,
+    pass: usize,
+    pb: Option<&ProgressBar>,
+) -> Result<(), Changed> {
+    let buffers = Pool::default();
+    let job = job(opts, &buffers, None);
+    let counted = {
+        let plan = &*plan;
+        let work = |seq: u64, chunk: &Chunk| {
+            ToWriter::Counted(Box::new(work::count(&job, plan, pass, seq, chunk)))
+        };
+        pipeline(opts, reading, pb, &work, |results| {
+            let mut tallies = Vec::new();
+            for (seq, piece) in results.iter() {
+                if let ToWriter::Counted(tally) = piece {
+                    tallies.push((seq, (*tally)?));
+                }
+            }
+            Ok(tallies)
+        })?
+    };
+    // A chunk more than the first pass saw is caught by its worker; one fewer here.
+    if pass > 0 && counted.len() != plan.chunks() {
+        return Err(Changed::Alloc {
+            label: None,
+            error: AllocError::LessThanTotal,
+        });
+    }
+    for (seq, tally) in counted {
+        plan.add(pass, seq, tally)?;
+    }
+    plan.decide(pass)
+}
+
+/// What every chunk of a pass shares.
+fn job<'a>(opts: &'a Options, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>) -> Job<'a> {
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
-    // A workbook's rows are built as typed cells; a terminal's as display text.
-    let format = (!terminal).then_some(opts.format());
-    let (buffers, chunks) = (Pool::default(), Pool::default());
-    let job = Job {
-        buffers: &buffers,
-        rules,
+    Job {
+        buffers,
+        rules: opts.rules,
         lang: opts.lang,
         by: opts.groupings(),
-        format,
+        // A workbook's rows are built as typed cells; a terminal's as display text.
+        format: (!terminal).then_some(opts.format()),
         excel: opts.style.excel && opts.format() == Format::Csv,
-    };
+        plan,
+    }
+}
+
+/// The pass that computes every row (cut by `plan`'s budgets, when some allocate) and
+/// writes it.
+fn write_pass(
+    opts: &Options,
+    reading: Reading,
+    plan: Option<&Plan>,
+    pb: Option<&ProgressBar>,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    let buffers = Pool::default();
+    let job = job(opts, &buffers, plan);
+    let work =
+        |seq: u64, chunk: &Chunk| ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
+    pipeline(opts, reading, pb, &work, |results| {
+        write::write_in_order(opts, results, pb, &buffers, plan, messages)
+    })
+}
+
+/// One pass over the inputs on three stages: the reader cuts chunks, workers turn each into
+/// a piece for `consume` with `work`, and `consume` takes the pieces (in any order) on the
+/// calling thread. Returns what `consume` returns, once every thread has stopped.
+fn pipeline<T>(
+    opts: &Options,
+    reading: Reading,
+    pb: Option<&ProgressBar>,
+    work: &(dyn Fn(u64, &Chunk) -> ToWriter + Sync),
+    consume: impl FnOnce(&Receiver<(u64, ToWriter)>) -> T,
+) -> T {
+    let chunks = Pool::default();
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
     let (results_tx, results_rx) = sync_channel::<(u64, ToWriter)>(workers);
-    let work_rx = Mutex::new(work_rx);
+    // Shared by the workers and dropped with the last of them, so a reader still sending
+    // chunks when they have stopped is told, and stops too.
+    let work_rx = Arc::new(Mutex::new(work_rx));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let results_tx = results_tx.clone();
-            let (work_rx, job, chunks) = (&work_rx, &job, &chunks);
+            let (work_rx, chunks) = (work_rx.clone(), &chunks);
             scope.spawn(move || loop {
                 let next = work_rx.lock().map(|rx| rx.recv());
                 let Ok(Ok((seq, chunk))) = next else { return };
-                let done = work::compute(job, &chunk);
+                let done = work(seq, &chunk);
                 chunks.give(chunk);
-                if results_tx
-                    .send((seq, ToWriter::Computed(Box::new(done))))
-                    .is_err()
-                {
+                if results_tx.send((seq, done)).is_err() {
                     return;
                 }
             });
         }
+        drop(work_rx);
         let feeds = Channels {
             work: work_tx,
             results: results_tx,
-            progress: pb.as_ref(),
+            progress: pb,
             chunks: &chunks,
         };
+        let rules = opts.rules;
         scope.spawn(move || {
-            read::read_all(&opts.inputs, opts.sheet.as_deref(), rules, opts.lang, feeds)
+            read::read_all(
+                &opts.inputs,
+                opts.sheet.as_deref(),
+                rules,
+                opts.lang,
+                reading,
+                feeds,
+            )
         });
-        let report = write_in_order(opts, &results_rx, pb.as_ref(), &buffers, messages);
+        let out = consume(&results_rx);
         // On an error the receivers go away, so the other threads stop at their next send.
         drop(results_rx);
-        report
+        out
     })
-}
-
-/// Takes results as they come, and handles them in input order.
-fn write_in_order(
-    opts: &Options,
-    results: &Receiver<(u64, ToWriter)>,
-    pb: Option<&ProgressBar>,
-    buffers: &Pool<Vec<u8>>,
-    messages: &mut dyn Write,
-) -> Result<Report, BatchError> {
-    let lang = opts.lang;
-    let mut say = |line: &str| {
-        match pb {
-            Some(pb) => pb.suspend(|| writeln!(messages, "{line}")),
-            None => writeln!(messages, "{line}"),
-        }
-        .ok();
-    };
-    let out_label = match &opts.destination {
-        Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),
-        Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
-    };
-    // The temporary file's name in an error would only confuse: keep the reason alone.
-    let output_error = |source: io::Error| BatchError::Output {
-        path: out_label.clone(),
-        source: match source.to_string().split_once(" at path ") {
-            Some((reason, _)) => io::Error::new(source.kind(), reason.to_string()),
-            None => source,
-        },
-    };
-    let mut report = Report {
-        good: 0,
-        bad: 0,
-        failed_inputs: 0,
-        written: false,
-        hidden: 0,
-        hidden_columns: Vec::new(),
-        summary: Summary::new(opts.rules, &opts.groupings()).showing(opts.by),
-        keep_going: opts.keep_going,
-        garbled: false,
-    };
-    let mut out: Option<Output> = None;
-    let mut pending: BTreeMap<u64, ToWriter> = BTreeMap::new();
-    let mut next = 0u64;
-    let mut garbled = false;
-    for (seq, piece) in results.iter() {
-        pending.insert(seq, piece);
-        while let Some(piece) = pending.remove(&next) {
-            next += 1;
-            match piece {
-                ToWriter::Start(layout) => {
-                    let target = match &opts.destination {
-                        Destination::Workbook(path) => {
-                            out = Some(
-                                Output::workbook(path, &layout, opts.rules, lang)
-                                    .map_err(output_error)?,
-                            );
-                            continue;
-                        }
-                        Destination::File(p) => Target::File(p),
-                        Destination::Stdout {
-                            terminal: Some(width),
-                        } => Target::Terminal(*width),
-                        Destination::Stdout { terminal: None } => Target::Stdout {
-                            all_or_nothing: !opts.keep_going,
-                        },
-                    };
-                    let prefix = encode::prefix(opts.format(), opts.rules, lang);
-                    out = Some(
-                        Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
-                    );
-                }
-                ToWriter::Failed(message) => {
-                    say(&message);
-                    report.failed_inputs += 1;
-                }
-                ToWriter::Garbled(message) => {
-                    say(&message);
-                    report.failed_inputs += 1;
-                    garbled = true;
-                }
-                ToWriter::Computed(done) => {
-                    let done = *done;
-                    for m in &done.messages {
-                        say(m);
-                    }
-                    report.good += done.good;
-                    report.bad += done.bad;
-                    if report.summary.merge(done.summary).is_err() {
-                        say(lang.pick(
-                            "the totals are too large to add up exactly; the summary is incomplete",
-                            "合计过大，无法精确相加；汇总不完整",
-                        ));
-                    }
-                    let failing = report.bad > 0 || report.failed_inputs > 0;
-                    if let Some(o) = out
-                        .as_mut()
-                        .filter(|_| (opts.keep_going && !garbled) || !failing)
-                    {
-                        if let Some(spare) = o.write(done.rows).map_err(output_error)? {
-                            buffers.give(spare);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    if let Some(pb) = pb {
-        pb.finish_and_clear();
-    }
-    report.garbled = garbled;
-    let failed = report.bad > 0 || report.failed_inputs > 0;
-    if let Some(output) = out {
-        // Even with --keep-going, a run with nothing good does not replace a file.
-        if failed && (!opts.keep_going || report.good == 0 || garbled) {
-            output.discard();
-        } else {
-            let trailer = encode::trailer(opts.format(), opts.rules, &report.summary, lang);
-            let committed = output
-                .commit(&trailer, (opts.rules, &report.summary, lang))
-                .map_err(output_error)?;
-            report.hidden = committed.hidden_rows;
-            report.hidden_columns = committed.hidden_columns;
-            report.written = true;
-        }
-    }
-    Ok(report)
 }

@@ -4,7 +4,9 @@
 //! on everything before it) and because id uniqueness is a property of the whole run.
 
 use std::borrow::Cow;
+use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 
 use encoding_rs::GB18030;
 use std::sync::mpsc::SyncSender;
@@ -12,10 +14,11 @@ use std::sync::Arc;
 
 use indicatif::ProgressBar;
 
+use super::alloc::{Changed, Tally};
 use super::ids::IdSet;
 use super::pool::Pool;
 use super::work::{Chunk, ComputedChunk, TableCtx};
-use super::Input;
+use super::{Input, Tuning};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::layout::Layout;
@@ -35,6 +38,8 @@ pub enum ToWriter {
     Garbled(String),
     /// A computed chunk.
     Computed(Box<ComputedChunk>),
+    /// What a counting pass learnt of a chunk (SPEC §8).
+    Counted(Box<Result<Tally, Changed>>),
 }
 
 /// The channels the reader feeds.
@@ -49,12 +54,24 @@ pub struct Channels<'a> {
     pub chunks: &'a Pool<Chunk>,
 }
 
+/// How one pass over the inputs reads them.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// Standard input kept in a file, when the run reads it more than once.
+    pub stdin: Option<&'a Path>,
+    /// A chunk is sent on at this size.
+    pub chunk: Tuning,
+    /// Bytes the progress bar showed before this pass.
+    pub progress_base: u64,
+}
+
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
 pub fn read_all(
     inputs: &[Input],
     sheet: Option<&str>,
     rules: &RuleSet,
     lang: Lang,
+    reading: Reading,
     feeds: Channels,
 ) {
     let mut seq = 0u64;
@@ -68,7 +85,8 @@ pub fn read_all(
     let mut ids = IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
     let mut keys = Vec::new();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
-    let mut done_bytes = 0u64;
+    let mut done_bytes = reading.progress_base;
+    let limit = reading.chunk;
     let send = |seq: &mut u64, piece: ToWriter| {
         *seq += 1;
         feeds.results.send((*seq - 1, piece)).is_ok()
@@ -76,10 +94,12 @@ pub fn read_all(
     for input in inputs {
         let opened = match &input.path {
             Some(path) => table::open_file(path, sheet, input.encoding),
-            None => table::open_in(
-                Box::new(io::stdin().lock()) as Box<dyn Read>,
-                input.encoding,
-            )
+            None => match reading.stdin.map(File::open) {
+                None => Ok(Box::new(io::stdin().lock()) as Box<dyn Read>),
+                Some(Ok(file)) => Ok(Box::new(file) as Box<dyn Read>),
+                Some(Err(e)) => Err(TableError::Io(e)),
+            }
+            .and_then(|stdin| table::open_in(stdin, input.encoding))
             .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None))
             .map_err(|e| match e {
                 // It cannot be renamed: it has to come as a file.
@@ -151,7 +171,7 @@ pub fn read_all(
             delimiter,
             verbatim: identity && delimiter == b',',
         });
-        let mut chunk = Chunk::from_pool(feeds.chunks, ctx.clone());
+        let mut chunk = Chunk::from_pool(feeds.chunks, ctx.clone(), limit);
         loop {
             let item = match rows.next_run(chunk.room()) {
                 Ok(Some(Run::Lines(lines))) => {
@@ -173,7 +193,7 @@ pub fn read_all(
                     if !chunk.is_empty() {
                         let full = std::mem::replace(
                             &mut chunk,
-                            Chunk::from_pool(feeds.chunks, ctx.clone()),
+                            Chunk::from_pool(feeds.chunks, ctx.clone(), limit),
                         );
                         seq += 1;
                         if feeds.work.send((seq - 1, full)).is_err() {
@@ -201,8 +221,10 @@ pub fn read_all(
                 None => {}
             }
             if chunk.is_full() {
-                let full =
-                    std::mem::replace(&mut chunk, Chunk::from_pool(feeds.chunks, ctx.clone()));
+                let full = std::mem::replace(
+                    &mut chunk,
+                    Chunk::from_pool(feeds.chunks, ctx.clone(), limit),
+                );
                 seq += 1;
                 if feeds.work.send((seq - 1, full)).is_err() {
                     return;

@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use encoding_rs::GB18030;
 
+use super::alloc::{Changed, ChunkCuts, Plan, Tally};
 use super::pool::Pool;
-use crate::engine::{Breakdown, Note};
+use super::Tuning;
+use crate::engine::{Breakdown, Note, Segment};
 use crate::i18n::Lang;
 use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
@@ -17,8 +19,8 @@ use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::{
-    plain_records, row, row::Evaluated, Columns, LineText, Lines, PlainItem, Problem, Record,
-    RowError,
+    plain_records, row, row::Evaluated, row::RowText, Columns, LineText, Lines, PlainItem, Problem,
+    Record, RowError,
 };
 
 /// What a worker needs to know about the table a chunk comes from.
@@ -71,18 +73,22 @@ pub struct Chunk {
     duplicates: Vec<u64>,
     /// Records held.
     records: usize,
+    /// Records and bytes it holds when full.
+    size: Tuning,
 }
 
 /// A chunk is sent on when it holds this many records or this many bytes of text.
-const CHUNK_RECORDS: usize = 2048;
-const CHUNK_BYTES: usize = 1 << 17;
+pub const CHUNK_RECORDS: usize = 2048;
+pub const CHUNK_BYTES: usize = 1 << 17;
 
 impl Chunk {
     /// An empty chunk of `table`, in the memory of a spare chunk when `pool` has one.
-    pub fn from_pool(pool: &Pool<Chunk>, table: Arc<TableCtx>) -> Chunk {
+    /// It is full at `size`.
+    pub fn from_pool(pool: &Pool<Chunk>, table: Arc<TableCtx>, size: Tuning) -> Chunk {
         match pool.take() {
             Some(mut chunk) => {
                 chunk.table = table;
+                chunk.size = size;
                 chunk.text.clear();
                 chunk.raw.clear();
                 chunk.ends.clear();
@@ -91,20 +97,21 @@ impl Chunk {
                 chunk.records = 0;
                 chunk
             }
-            None => Chunk::new(table),
+            None => Chunk::new(table, size),
         }
     }
 
-    /// An empty chunk of `table`.
-    pub fn new(table: Arc<TableCtx>) -> Chunk {
+    /// An empty chunk of `table`, full at `size`.
+    pub fn new(table: Arc<TableCtx>, size: Tuning) -> Chunk {
         Chunk {
             table,
-            text: String::with_capacity(CHUNK_BYTES),
+            text: String::with_capacity(size.chunk_bytes),
             raw: Vec::new(),
             ends: Vec::new(),
             entries: Vec::new(),
             duplicates: Vec::new(),
             records: 0,
+            size,
         }
     }
 
@@ -158,12 +165,14 @@ impl Chunk {
 
     /// Whether the chunk should be sent on.
     pub fn is_full(&self) -> bool {
-        self.records >= CHUNK_RECORDS || self.text.len() + self.raw.len() >= CHUNK_BYTES
+        self.records >= self.size.chunk_records
+            || self.text.len() + self.raw.len() >= self.size.chunk_bytes
     }
 
     /// Bytes of text the chunk takes before it is full.
     pub fn room(&self) -> usize {
-        CHUNK_BYTES
+        self.size
+            .chunk_bytes
             .saturating_sub(self.text.len() + self.raw.len())
             .max(1)
     }
@@ -172,6 +181,68 @@ impl Chunk {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// The line its first entry starts on (a run's passes must cut the input alike).
+    pub fn first_line(&self) -> u64 {
+        match self.entries.first() {
+            Some(ChunkEntry::Record { line, .. } | ChunkEntry::Lines { line, .. }) => *line,
+            Some(ChunkEntry::Skipped(e)) => e.line,
+            None => 0,
+        }
+    }
+
+    /// Calls `each` with every entry, in order: a record and whether its id was seen before,
+    /// or a record the reader skipped.
+    fn each(&self, mut each: impl FnMut(Entry)) {
+        let mut duplicates = self.duplicates.iter().copied().peekable();
+        let mut is_duplicate = |line: u64| duplicates.next_if_eq(&line).is_some();
+        let mut ends = Vec::new();
+        for entry in &self.entries {
+            match entry {
+                ChunkEntry::Skipped(e) => each(Entry::Skipped(e)),
+                ChunkEntry::Record {
+                    line,
+                    text_start,
+                    fields,
+                    multiline,
+                } => {
+                    let ends = &self.ends[fields.clone()];
+                    let text_end = ends.last().map_or(*text_start, |e| text_start + e);
+                    let text = &self.text[*text_start..text_end];
+                    let record = Record::new(*line, text, ends, *multiline);
+                    each(Entry::Record(&record, is_duplicate(*line)));
+                }
+                ChunkEntry::Lines {
+                    line,
+                    span,
+                    gb18030,
+                } => {
+                    let text = if *gb18030 {
+                        GB18030
+                            .decode_without_bom_handling(&self.raw[span.clone()])
+                            .0
+                    } else {
+                        Cow::Borrowed(&self.text[span.clone()])
+                    };
+                    let each = |item: PlainItem| match item {
+                        Ok(record) => each(Entry::Record(&record, is_duplicate(record.line))),
+                        Err(line) => {
+                            each(Entry::Skipped(&RowError::row(line, Problem::TooManyFields)))
+                        }
+                    };
+                    plain_records(&text, *line, self.table.delimiter, &mut ends, each);
+                }
+            }
+        }
+    }
+}
+
+/// One entry of a chunk, as [`Chunk::each`] hands it out.
+enum Entry<'r, 't> {
+    /// A record, and whether its id was seen on an earlier row.
+    Record(&'r Record<'t>, bool),
+    /// A record the reader could not keep.
+    Skipped(&'r RowError),
 }
 
 /// What a worker made of a chunk.
@@ -186,6 +257,8 @@ pub struct ComputedChunk {
     pub bad: u64,
     /// Totals of the good rows.
     pub summary: Summary,
+    /// Why the rows cannot be written, when the input changed since it was counted.
+    pub changed: Option<Changed>,
 }
 
 /// Settings shared by every chunk of a run.
@@ -202,10 +275,82 @@ pub struct Job<'a> {
     pub excel: bool,
     /// Output buffers the writer gave back.
     pub buffers: &'a Pool<Vec<u8>>,
+    /// The budgets that bind, decided by the counting passes, when some budget allocates.
+    pub plan: Option<&'a Plan>,
 }
 
-/// Computes every record of `chunk`.
-pub fn compute(job: &Job, chunk: &Chunk) -> ComputedChunk {
+/// What a row's amounts go through between the engine and the summary: nothing, or the
+/// cuts of the budgets that bind. Chosen once a chunk, so a run without them pays nothing.
+trait Cuts {
+    fn row(&mut self, segment: &Segment, text: &RowText, breakdown: &mut Breakdown);
+}
+
+/// No budget allocates.
+struct NoCuts;
+
+impl Cuts for NoCuts {
+    #[inline(always)]
+    fn row(&mut self, _: &Segment, _: &RowText, _: &mut Breakdown) {}
+}
+
+impl Cuts for ChunkCuts<'_> {
+    fn row(&mut self, segment: &Segment, text: &RowText, breakdown: &mut Breakdown) {
+        ChunkCuts::row(self, segment, text, breakdown);
+    }
+}
+
+/// Computes every record of `chunk`, the `seq`-th piece of the run.
+pub fn compute(job: &Job, seq: u64, chunk: &Chunk) -> ComputedChunk {
+    match job.plan {
+        None => compute_with(job, chunk, NoCuts).0,
+        Some(plan) => {
+            let cuts = ChunkCuts::new(
+                plan,
+                job.rules,
+                plan.counting_passes(),
+                seq,
+                &chunk.table.label,
+                chunk.first_line(),
+            );
+            let (mut done, cuts) = compute_with(job, chunk, cuts);
+            done.changed = cuts.finish().err();
+            done
+        }
+    }
+}
+
+/// Adds up what the rows of `chunk`, the `seq`-th piece of the run, ask of the budgets that
+/// counting pass `pass` decides (after the cuts of the budgets decided before).
+pub fn count(
+    job: &Job,
+    plan: &Plan,
+    pass: usize,
+    seq: u64,
+    chunk: &Chunk,
+) -> Result<Tally, Changed> {
+    let table = &chunk.table;
+    let mut cuts = ChunkCuts::new(plan, job.rules, pass, seq, &table.label, chunk.first_line());
+    let mut breakdown = Breakdown::default();
+    let mut errors = Vec::new();
+    chunk.each(|entry| {
+        if let Entry::Record(record, duplicate) = entry {
+            let evaluated = row::evaluate(
+                record,
+                &table.columns,
+                job.rules,
+                duplicate,
+                &mut errors,
+                &mut breakdown,
+            );
+            if let Evaluated::Good { segment, text } = evaluated {
+                cuts.row(&segment, &text, &mut breakdown);
+            }
+        }
+    });
+    cuts.finish()
+}
+
+fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (ComputedChunk, C) {
     let table = &chunk.table;
     // Input text, commas and line ends, and amounts and notes: about 160 bytes a row.
     let room = chunk.text.len() + chunk.raw.len() + chunk.ends.len() + chunk.records * 160;
@@ -224,55 +369,23 @@ pub fn compute(job: &Job, chunk: &Chunk) -> ComputedChunk {
             good: 0,
             bad: 0,
             summary: Summary::new(job.rules, &job.by),
+            changed: None,
         },
         breakdown: Breakdown::default(),
         errors: Vec::new(),
         notes: String::new(),
         rendered: NoteTexts::default(),
+        cuts,
     };
-    let mut duplicates = chunk.duplicates.iter().copied().peekable();
-    let mut is_duplicate = |line: u64| duplicates.next_if_eq(&line).is_some();
-    let mut ends = Vec::new();
-    for entry in &chunk.entries {
-        match entry {
-            ChunkEntry::Skipped(e) => worker.skipped(e),
-            ChunkEntry::Record {
-                line,
-                text_start,
-                fields,
-                multiline,
-            } => {
-                let ends = &chunk.ends[fields.clone()];
-                let text_end = ends.last().map_or(*text_start, |e| text_start + e);
-                let text = &chunk.text[*text_start..text_end];
-                let record = Record::new(*line, text, ends, *multiline);
-                worker.record(&record, is_duplicate(*line));
-            }
-            ChunkEntry::Lines {
-                line,
-                span,
-                gb18030,
-            } => {
-                let text = if *gb18030 {
-                    GB18030
-                        .decode_without_bom_handling(&chunk.raw[span.clone()])
-                        .0
-                } else {
-                    Cow::Borrowed(&chunk.text[span.clone()])
-                };
-                let each = |item: PlainItem| match item {
-                    Ok(record) => worker.record(&record, is_duplicate(record.line)),
-                    Err(line) => worker.skipped(&RowError::row(line, Problem::TooManyFields)),
-                };
-                plain_records(&text, *line, table.delimiter, &mut ends, each);
-            }
-        }
-    }
-    worker.done
+    chunk.each(|entry| match entry {
+        Entry::Record(record, duplicate) => worker.record(record, duplicate),
+        Entry::Skipped(e) => worker.skipped(e),
+    });
+    (worker.done, worker.cuts)
 }
 
 /// One chunk's computation under way.
-struct Worker<'a> {
+struct Worker<'a, C> {
     job: &'a Job<'a>,
     table: &'a TableCtx,
     /// Plain lines are copied as written (see [`TableCtx::verbatim`]).
@@ -282,6 +395,7 @@ struct Worker<'a> {
     errors: Vec<RowError>,
     notes: String,
     rendered: NoteTexts,
+    cuts: C,
 }
 
 /// The text of notes that hold no amount (a width against a tier, a class a fund does not
@@ -340,7 +454,7 @@ impl NoteTexts {
     }
 }
 
-impl Worker<'_> {
+impl<C: Cuts> Worker<'_, C> {
     /// A record the reader could not keep.
     fn skipped(&mut self, error: &RowError) {
         let (job, file) = (self.job, self.table.label.as_str());
@@ -364,6 +478,8 @@ impl Worker<'_> {
             // A report's totals row, fed back in, is neither good nor bad: it is left out.
             Evaluated::Totals => return,
             Evaluated::Good { segment, text } => {
+                // Budgets that bind cut the row before it counts anywhere (SPEC §8).
+                self.cuts.row(&segment, &text, breakdown);
                 if done.summary.add(rules, &segment, &text, breakdown).is_ok() {
                     Some(segment)
                 } else {

@@ -235,6 +235,20 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 ),
             ))
         }
+        Err(BatchError::Stdin(source)) => {
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{}{}",
+                    lang.pick(
+                        "cannot keep standard input in a temporary file to read it again for the budgets that bind: ",
+                        "无法将标准输入保存到临时文件以便为分配预算额度再次读取："
+                    ),
+                    lang.io_reason(&source)
+                ),
+            ))
+        }
+        Err(BatchError::Changed(message)) => return Err(Failure::new(EXIT_BAD_INPUT, message)),
     };
 
     if !report.hidden_columns.is_empty() {

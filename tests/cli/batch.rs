@@ -283,6 +283,47 @@ fn a_reader_that_stops_early_is_not_an_error() {
 }
 
 #[test]
+fn a_reader_that_stops_early_under_keep_going_ends_the_run_instead_of_hanging() {
+    // The defect: with --keep-going the rows go straight to the pipe; when it closed, the
+    // workers stopped but the reader waited for ever to hand them another chunk.
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("S{i},t,v,village,4.5,1,1000000\n"));
+    }
+    let input = env.write("big.csv", text);
+    let mut child = env
+        .roadsub(&["batch", &input, "--keep-going"])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe closes here, as `| head -1` would close it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the run did not end once its reader had gone");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(first.starts_with("id,township,village"), "{first}");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
 fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
     let env = Env::new();
     let input = env.write(

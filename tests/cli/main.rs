@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod allocation;
 mod bad_input;
 mod batch;
 mod budgets;

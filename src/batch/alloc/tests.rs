@@ -1,0 +1,252 @@
+//! An input that changes between the passes of a run is caught, chunk by chunk, and said.
+
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::engine::{compute, Breakdown, Cost, Segment, Sources};
+use crate::table::row::RowText;
+
+fn rules() -> RuleSet {
+    let shipped = include_str!("../../../rules.toml");
+    let prorate = shipped.replace(
+        "amount = \"690万\"",
+        "amount = \"690万\"\non_overrun = \"prorate\"",
+    );
+    assert_ne!(prorate, shipped);
+    RuleSet::from_toml(&prorate, "rules.toml").unwrap()
+}
+
+/// A group road of `km` in 村 (10万/km of the poverty fund at 3.5 m).
+fn group_road(rules: &RuleSet, km: &str) -> (Segment, Breakdown) {
+    let segment = Segment {
+        class: rules.class_by_name("group").unwrap(),
+        width_m: "3.5".parse().unwrap(),
+        length_km: km.parse().unwrap(),
+        cost: Cost::PerKm(Decimal::from(2_000_000)),
+        sources: Sources::default(),
+        approved: Vec::new(),
+        disbursed: None,
+        priority: None,
+        households: None,
+        completed_km: None,
+    };
+    let breakdown = compute(rules, &segment).unwrap();
+    (segment, breakdown)
+}
+
+const TEXT: RowText = RowText {
+    id: "",
+    township: "镇",
+    village: "村",
+};
+
+/// A plan that counted one chunk (line 2 on) of group roads of `kms`: 86.85 km in all asks
+/// 868.5万 of the 690万 envelope.
+fn counted(rules: &RuleSet, kms: &[&str]) -> Plan {
+    let mut plan = Plan::new(rules).unwrap();
+    assert_eq!(plan.counting_passes(), 1);
+    let mut cuts = ChunkCuts::new(&plan, rules, 0, 0, "plan.csv", 2);
+    for km in kms {
+        let (segment, mut b) = group_road(rules, km);
+        cuts.row(&segment, &TEXT, &mut b);
+    }
+    let tally = cuts.finish().unwrap();
+    plan.add(0, 0, tally).unwrap();
+    plan.decide(0).unwrap();
+    plan
+}
+
+#[test]
+fn a_chunk_that_starts_on_another_line_when_read_again_stops_the_run() {
+    let rules = rules();
+    let plan = counted(&rules, &["80", "6.85"]);
+    let cuts = ChunkCuts::new(&plan, &rules, 1, 0, "plan.csv", 3);
+    let changed = cuts.finish().err().unwrap();
+    assert_eq!(
+        changed.render(Lang::En),
+        "plan.csv: the input changed while it was read again to share out a budget (a block of rows began at line 3, not at line 2 as before); nothing written"
+    );
+    assert_eq!(
+        changed.render(Lang::Zh),
+        "plan.csv: 为分配预算额度再次读取时输入已变动（一段行起于第 3 行，之前起于第 2 行）；未写出任何结果"
+    );
+}
+
+#[test]
+fn rows_that_ask_more_or_less_when_read_again_stop_the_run() {
+    let rules = rules();
+    let plan = counted(&rules, &["80", "6.85"]);
+    // Read again alike: cut to the envelope exactly.
+    let mut cuts = ChunkCuts::new(&plan, &rules, 1, 0, "plan.csv", 2);
+    let mut paid = Decimal::ZERO;
+    for km in ["80", "6.85"] {
+        let (segment, mut b) = group_road(&rules, km);
+        cuts.row(&segment, &TEXT, &mut b);
+        paid += b.shares[1].paid;
+    }
+    assert!(cuts.finish().is_ok());
+    assert_eq!(paid.to_string(), "6900000.00");
+    // One row longer: more asked than counted.
+    let mut cuts = ChunkCuts::new(&plan, &rules, 1, 0, "plan.csv", 2);
+    for km in ["80", "7"] {
+        let (segment, mut b) = group_road(&rules, km);
+        cuts.row(&segment, &TEXT, &mut b);
+    }
+    let changed = cuts.finish().err().unwrap();
+    assert_eq!(
+        changed,
+        Changed::Alloc {
+            label: Some("plan.csv".into()),
+            error: AllocError::MoreThanTotal
+        }
+    );
+    assert_eq!(
+        changed.render(Lang::En),
+        "plan.csv: the rows asked more of a budget than when they were first added up (did the input change while it was read?); nothing was allocated; nothing written"
+    );
+    // A row gone: less.
+    let mut cuts = ChunkCuts::new(&plan, &rules, 1, 0, "plan.csv", 2);
+    let (segment, mut b) = group_road(&rules, "80");
+    cuts.row(&segment, &TEXT, &mut b);
+    let changed = cuts.finish().err().unwrap();
+    assert_eq!(
+        changed.render(Lang::Zh),
+        "plan.csv: 各行向预算额度申请的金额少于首次汇总时的合计（读取期间输入是否有变动？）；分配不完整；未写出任何结果"
+    );
+    // The same sum in other rows: caught by the rows' fingerprint.
+    let mut cuts = ChunkCuts::new(&plan, &rules, 1, 0, "plan.csv", 2);
+    for km in ["6.85", "80"] {
+        let (segment, mut b) = group_road(&rules, km);
+        cuts.row(&segment, &TEXT, &mut b);
+    }
+    assert!(cuts.finish().is_err());
+    // A chunk the first pass never saw.
+    let cuts = ChunkCuts::new(&plan, &rules, 1, 1, "plan.csv", 4);
+    assert_eq!(
+        cuts.finish().err(),
+        Some(Changed::Alloc {
+            label: Some("plan.csv".into()),
+            error: AllocError::MoreThanTotal
+        })
+    );
+}
+
+#[test]
+fn no_budget_that_allocates_means_no_plan_and_one_pass() {
+    let shipped = include_str!("../../../rules.toml");
+    let rules = RuleSet::from_toml(shipped, "rules.toml").unwrap();
+    assert!(Plan::new(&rules).is_none());
+}
+
+mod between_readings {
+    //! The file changes after the counting pass and before the pass that writes: the run
+    //! stops with the reason, and the output file is never made.
+
+    use super::super::super::{
+        count_pass, write_pass, BatchError, Destination, Input, Options, Reading, TextStyle, Tuning,
+    };
+    use super::*;
+    use crate::report::TextFormat;
+
+    fn release(longer: bool, blank_line: bool) -> String {
+        let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+        if blank_line {
+            csv.push('\n');
+        }
+        for v in 0..44 {
+            let km = match v {
+                43 => "1.925",
+                7 if longer => "2.975",
+                _ => "1.975",
+            };
+            csv.push_str(&format!("G{v},T{},V{v},group,3.5,{km},2000000\n", v % 6));
+        }
+        csv
+    }
+
+    fn changed_between_readings(changed: &str) -> (String, bool) {
+        let rules = rules();
+        let dir = tempfile::tempdir().unwrap();
+        let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
+        std::fs::write(&input, release(false, false)).unwrap();
+        let opts = Options {
+            rules: &rules,
+            inputs: vec![Input {
+                label: "plan.csv".into(),
+                path: Some(input.clone()),
+                encoding: None,
+            }],
+            destination: Destination::File(output.clone()),
+            keep_going: true,
+            by: None,
+            lang: Lang::En,
+            progress: false,
+            workers: 2,
+            style: TextStyle {
+                format: TextFormat::Csv,
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let reading = Reading {
+            stdin: None,
+            chunk: Tuning {
+                chunk_records: 10,
+                // Runs of plain lines are cut by bytes: about ten rows.
+                chunk_bytes: 400,
+            },
+            progress_base: 0,
+        };
+        let mut plan = Plan::new(&rules).unwrap();
+        count_pass(&opts, reading, &mut plan, 0, None).unwrap();
+        assert!(plan.chunks() >= 4, "44 rows in chunks of about 10");
+        std::fs::write(&input, changed).unwrap();
+        let mut messages = Vec::new();
+        let result = write_pass(&opts, reading, Some(&plan), None, &mut messages);
+        let Err(BatchError::Changed(message)) = result else {
+            panic!("the change is caught")
+        };
+        (message, output.exists())
+    }
+
+    #[test]
+    fn a_row_that_asks_more_when_read_again_leaves_no_output() {
+        let (message, written) = changed_between_readings(&release(true, false));
+        assert_eq!(
+            message,
+            "plan.csv: the rows asked more of a budget than when they were first added up (did the input change while it was read?); nothing was allocated; nothing written"
+        );
+        assert!(!written);
+    }
+
+    #[test]
+    fn rows_that_moved_down_a_line_when_read_again_leave_no_output() {
+        let (message, written) = changed_between_readings(&release(false, true));
+        assert_eq!(
+            message,
+            "plan.csv: the input changed while it was read again to share out a budget (a block of rows began at line 3, not at line 2 as before); nothing written"
+        );
+        assert!(!written);
+    }
+
+    #[test]
+    fn rows_gone_when_read_again_leave_no_output() {
+        let all = release(false, false);
+        let cut: Vec<&str> = all.lines().take(40).collect();
+        let (message, written) = changed_between_readings(&(cut.join("\n") + "\n"));
+        assert_eq!(
+            message,
+            "plan.csv: the rows asked less of a budget than when they were first added up (did the input change while it was read?); the allocation is incomplete; nothing written"
+        );
+        assert!(!written);
+        // Every row gone: no chunk comes at all, which the writer notices at the end.
+        let header = "id,township,village,class,width_m,length_km,cost\n";
+        let (message, written) = changed_between_readings(header);
+        assert_eq!(
+            message,
+            "the rows asked less of a budget than when they were first added up (did the input change while it was read?); the allocation is incomplete; nothing written"
+        );
+        assert!(!written);
+    }
+}

@@ -1,0 +1,170 @@
+//! The writing stage of a batch run: results put back in input order, messages printed, rows
+//! written, and at the end the decision whether the output is kept (SPEC §5), or, when a
+//! budget binds and the input changed since it was counted, thrown away.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::mpsc::Receiver;
+
+use indicatif::ProgressBar;
+
+use super::alloc::{Changed, Plan};
+use super::output::{Output, Target};
+use super::pool::Pool;
+use super::read::ToWriter;
+use super::{BatchError, Destination, Options, Report, Summary};
+use crate::report::allocate::AllocError;
+use crate::report::encode;
+
+/// Takes results as they come, and handles them in input order.
+pub fn write_in_order(
+    opts: &Options,
+    results: &Receiver<(u64, ToWriter)>,
+    pb: Option<&ProgressBar>,
+    buffers: &Pool<Vec<u8>>,
+    plan: Option<&Plan>,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    let lang = opts.lang;
+    let mut say = |line: &str| {
+        match pb {
+            Some(pb) => pb.suspend(|| writeln!(messages, "{line}")),
+            None => writeln!(messages, "{line}"),
+        }
+        .ok();
+    };
+    let out_label = match &opts.destination {
+        Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),
+        Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
+    };
+    // The temporary file's name in an error would only confuse: keep the reason alone.
+    let output_error = |source: io::Error| BatchError::Output {
+        path: out_label.clone(),
+        source: match source.to_string().split_once(" at path ") {
+            Some((reason, _)) => io::Error::new(source.kind(), reason.to_string()),
+            None => source,
+        },
+    };
+    let mut report = Report {
+        good: 0,
+        bad: 0,
+        failed_inputs: 0,
+        written: false,
+        hidden: 0,
+        hidden_columns: Vec::new(),
+        summary: Summary::new(opts.rules, &opts.groupings()).showing(opts.by),
+        keep_going: opts.keep_going,
+        garbled: false,
+    };
+    let mut out: Option<Output> = None;
+    let mut pending: BTreeMap<u64, ToWriter> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut garbled = false;
+    let mut chunks = 0usize;
+    for (seq, piece) in results.iter() {
+        pending.insert(seq, piece);
+        while let Some(piece) = pending.remove(&next) {
+            next += 1;
+            match piece {
+                ToWriter::Start(layout) => {
+                    let target = match &opts.destination {
+                        Destination::Workbook(path) => {
+                            out = Some(
+                                Output::workbook(path, &layout, opts.rules, lang)
+                                    .map_err(output_error)?,
+                            );
+                            continue;
+                        }
+                        Destination::File(p) => Target::File(p),
+                        Destination::Stdout {
+                            terminal: Some(width),
+                        } => Target::Terminal(*width),
+                        // Budgets that bind: a change found late in the input must leave
+                        // nothing printed.
+                        Destination::Stdout { terminal: None } => Target::Stdout {
+                            all_or_nothing: !opts.keep_going || plan.is_some(),
+                        },
+                    };
+                    let prefix = encode::prefix(opts.format(), opts.rules, lang);
+                    out = Some(
+                        Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
+                    );
+                }
+                ToWriter::Failed(message) => {
+                    say(&message);
+                    report.failed_inputs += 1;
+                }
+                ToWriter::Garbled(message) => {
+                    say(&message);
+                    report.failed_inputs += 1;
+                    garbled = true;
+                }
+                ToWriter::Counted(_) => {}
+                ToWriter::Computed(done) => {
+                    let mut done = *done;
+                    chunks += 1;
+                    if let Some(changed) = done.changed.take() {
+                        if let Some(pb) = pb {
+                            pb.finish_and_clear();
+                        }
+                        if let Some(o) = out.take() {
+                            o.discard();
+                        }
+                        return Err(BatchError::Changed(changed.render(lang)));
+                    }
+                    for m in &done.messages {
+                        say(m);
+                    }
+                    report.good += done.good;
+                    report.bad += done.bad;
+                    if report.summary.merge(done.summary).is_err() {
+                        say(lang.pick(
+                            "the totals are too large to add up exactly; the summary is incomplete",
+                            "合计过大，无法精确相加；汇总不完整",
+                        ));
+                    }
+                    let failing = report.bad > 0 || report.failed_inputs > 0;
+                    if let Some(o) = out
+                        .as_mut()
+                        .filter(|_| (opts.keep_going && !garbled) || !failing)
+                    {
+                        if let Some(spare) = o.write(done.rows).map_err(output_error)? {
+                            buffers.give(spare);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(pb) = pb {
+        pb.finish_and_clear();
+    }
+    // Fewer chunks than the counting passes saw: the input shrank in between.
+    if plan.is_some_and(|p| p.chunks() != chunks) {
+        if let Some(o) = out.take() {
+            o.discard();
+        }
+        let changed = Changed::Alloc {
+            label: None,
+            error: AllocError::LessThanTotal,
+        };
+        return Err(BatchError::Changed(changed.render(lang)));
+    }
+    report.garbled = garbled;
+    let failed = report.bad > 0 || report.failed_inputs > 0;
+    if let Some(output) = out {
+        // Even with --keep-going, a run with nothing good does not replace a file.
+        if failed && (!opts.keep_going || report.good == 0 || garbled) {
+            output.discard();
+        } else {
+            let trailer = encode::trailer(opts.format(), opts.rules, &report.summary, lang);
+            let committed = output
+                .commit(&trailer, (opts.rules, &report.summary, lang))
+                .map_err(output_error)?;
+            report.hidden = committed.hidden_rows;
+            report.hidden_columns = committed.hidden_columns;
+            report.written = true;
+        }
+    }
+    Ok(report)
+}

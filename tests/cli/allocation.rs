@@ -1,0 +1,334 @@
+//! Budgets that bind in batch runs (SPEC §8): an envelope asked for more than it holds is
+//! shared out, the rows cut say so, and every output's budget line shows asked, envelope and
+//! paid. The input is read more than once (standard input too), and the result is the same
+//! whatever the chunking.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use super::*;
+
+/// The shipped rules with the group road envelope (社级道路建设, 690万) set to `how`.
+fn rules(env: &Env, how: &str) -> String {
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    let changed = shipped.replace(
+        "amount = \"690万\"",
+        &format!("amount = \"690万\"\non_overrun = \"{how}\""),
+    );
+    assert_ne!(changed, shipped);
+    env.write("rules.toml", changed)
+}
+
+/// 44 villages; 10.2 km of village roads and 86.85 km of group roads, as the release
+/// announced: the group roads ask 868.5万 of the 690万 envelope.
+fn release() -> String {
+    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for v in 0..44 {
+        let group_km = if v < 43 { "1.975" } else { "1.925" }; // 43 × 1.975 + 1.925 = 86.85
+        csv.push_str(&format!(
+            "G{v},T{},V{v},group,3.5,{group_km},2000000\n",
+            v % 6
+        ));
+    }
+    for v in 0..6 {
+        csv.push_str(&format!("C{v},T{},V{v},village,4.5,1.7,3000000\n", v % 6));
+    }
+    csv
+}
+
+/// Σ `column` over the rows of `csv_text` whose id starts with `prefix`.
+fn total(csv_text: &str, prefix: &str, column: &str) -> Decimal {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let id = header.iter().position(|h| h == "id").unwrap();
+    let col = header.iter().position(|h| h == column).unwrap();
+    r.records()
+        .map(|rec| rec.unwrap())
+        .filter(|rec| rec[id].starts_with(prefix))
+        .map(|rec| rec[col].parse::<Decimal>().unwrap())
+        .sum()
+}
+
+const SHARED_EN: &str = "SHARED OUT: Group road building was asked 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,785,000.00 yuan more because of it";
+const SHARED_ZH: &str = "额度不足：社级道路建设申请868.5万元，额度690万元，超出178.5万元，已按申请额同比例分配：各村因此多筹集1,785,000.00元";
+
+#[test]
+fn the_release_s_group_roads_prorated_are_paid_exactly_the_envelope() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let input = env.write("release.csv", release());
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0);
+    out.stdout_has(
+        "\nGroup road building     6,900,000.00  8,685,000.00  6,900,000.00          0.00  100.0%\n",
+    )
+    .stdout_has(&format!("\n{SHARED_EN}"))
+    .stderr("wrote 50 rows to out.csv\n");
+    let rows = env.read("out.csv");
+    assert_eq!(total(&rows, "G", "poverty").to_string(), "6900000.00");
+    // The village roads are under another envelope, which holds them: not cut.
+    assert_eq!(total(&rows, "C", "poverty").to_string(), "3060000.00");
+    // 1.975 km asked 197,500.00: ⌊6.9e8 · 1.975e7 / 8.685e8⌋ fen = 156,908.46, and the
+    // cut (40,591.54) is raised by the village.
+    assert_eq!(cell(&rows, "G0", "poverty"), "156908.46");
+    assert_eq!(cell(&rows, "G0", "shortfall"), "1546841.54");
+    assert_eq!(
+        cell(&rows, "G0", "notes"),
+        "County poverty-alleviation special fund cut from 197,500.00 to 156,908.46: Group road building holds 6,900,000.00 and its segments asked 8,685,000.00, shared in proportion to what each asked"
+    );
+    assert_eq!(
+        cell(&rows, "C0", "notes"),
+        "",
+        "a village road is not under the envelope"
+    );
+    // In Chinese.
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "zh.csv"])
+        .env("LANG", "zh_CN.UTF-8")
+        .expect_code(0);
+    out.stdout_has(&format!("\n{SHARED_ZH}"));
+    let rows = env.read("zh.csv");
+    assert_eq!(
+        cell(&rows, "G0", "notes"),
+        "县扶贫专项补助由 197,500.00 核减为 156,908.46：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+    );
+}
+
+#[test]
+fn the_release_s_group_roads_prorated_from_standard_input_are_the_same() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let input = env.write("release.csv", release());
+    env.roadsub(&["batch", &input, "--rules", &r, "-o", "file.csv"])
+        .expect_code(0);
+    let out = env
+        .roadsub(&["batch", "-", "--rules", &r, "--summary", "-o", "stdin.csv"])
+        .stdin(release())
+        .expect_code(0);
+    out.stdout_has(&format!("\n{SHARED_EN}"));
+    assert_eq!(env.read("stdin.csv"), env.read("file.csv"));
+    // And to standard output, the summary on standard error.
+    let out = env
+        .roadsub(&["batch", "-", "--rules", &r, "--summary"])
+        .stdin(release())
+        .expect_code(0);
+    out.stdout(&env.read("file.csv")).stderr_has(SHARED_EN);
+}
+
+#[test]
+fn several_inputs_are_one_sequence_and_bad_rows_are_under_no_budget() {
+    // The release's table cut in two files, a bad group road in the second: with
+    // --keep-going it is skipped by the allocation as by the output.
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let all = release();
+    let mut lines: Vec<&str> = all.lines().collect();
+    let header = lines.remove(0);
+    let (a, b) = lines.split_at(20);
+    let first = env.write("a.csv", format!("{header}\n{}\n", a.join("\n")));
+    let second = env.write(
+        "b.csv",
+        format!(
+            "{header}\n{}\nBAD,T0,V0,group,wide,5,2000000\n",
+            b.join("\n")
+        ),
+    );
+    let out = env
+        .roadsub(&[
+            "batch",
+            &first,
+            &second,
+            "--rules",
+            &r,
+            "--keep-going",
+            "--summary",
+            "-o",
+            "out.csv",
+        ])
+        .expect_code(1);
+    out.stdout_has(&format!("\n{SHARED_EN}"));
+    let rows = env.read("out.csv");
+    assert_eq!(total(&rows, "G", "poverty").to_string(), "6900000.00");
+    assert_eq!(cell(&rows, "G0", "poverty"), "156908.46");
+    assert!(!rows.contains("BAD"));
+}
+
+#[test]
+fn a_table_of_many_chunks_is_prorated_to_the_fen_as_one() {
+    // Ten thousand group roads of odd lengths: many chunks on every worker; the envelope is
+    // paid to the fen, and standard input gives the same bytes.
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+    let mut x: u64 = 7;
+    for i in 0..10_000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let metres = 1 + (x >> 33) % 2000;
+        csv.push_str(&format!(
+            "G{i},T{},V{},group,3.5,{}.{:03},2000000\n",
+            i % 7,
+            i % 97,
+            metres / 1000,
+            metres % 1000
+        ));
+    }
+    let input = env.write("many.csv", &csv);
+    env.roadsub(&["batch", &input, "--rules", &r, "-o", "out.csv"])
+        .expect_code(0);
+    let rows = env.read("out.csv");
+    assert_eq!(total(&rows, "G", "poverty").to_string(), "6900000.00");
+    env.roadsub(&["batch", "-", "--rules", &r, "-o", "stdin.csv"])
+        .stdin(&csv)
+        .expect_code(0);
+    assert_eq!(env.read("stdin.csv"), rows);
+}
+
+#[test]
+fn every_format_shows_the_shared_out_budget_line_of_the_text_summary() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let input = env.write("release.csv", release());
+    let json = env
+        .roadsub(&["batch", &input, "--rules", &r, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let group = &doc["summary"]["budgets"][1];
+    assert_eq!(group["name"], "Group road building");
+    assert_eq!(
+        (
+            &group["envelope"],
+            &group["asked"],
+            &group["paid"],
+            &group["raised"],
+            &group["on_overrun"]
+        ),
+        (
+            &"6900000.00".into(),
+            &"8685000.00".into(),
+            &"6900000.00".into(),
+            &"1785000.00".into(),
+            &"prorate".into()
+        )
+    );
+    let md = env
+        .roadsub(&["batch", &input, "--rules", &r, "--format", "md"])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        md.contains("\n| Group road building | 6,900,000.00 | 8,685,000.00 | 6,900,000.00 | 100.0% **shared out** |\n"),
+        "{md}"
+    );
+    assert!(md.contains(SHARED_EN), "{md}");
+    use calamine::{open_workbook_auto, Data, Reader};
+    env.roadsub(&["batch", &input, "--rules", &r, "-o", "report.xlsx"])
+        .expect_code(0);
+    let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
+    let names = book.sheet_names();
+    let summary = book.worksheet_range(&names[1]).unwrap();
+    let row: Vec<String> = summary
+        .rows()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "Group road building"))
+        .unwrap()
+        .iter()
+        .map(|d| match d {
+            Data::Float(f) => format!("{f:.2}"),
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        row[..7],
+        [
+            "Group road building",
+            "6900000.00",
+            "8685000.00",
+            "6900000.00",
+            "0.00",
+            "1.00",
+            SHARED_EN
+        ]
+    );
+}
+
+#[test]
+fn in_order_pays_whole_rows_by_the_priority_column_then_input_order() {
+    // Each group road asks 10万 (1 km at 3.5 m) of 25万: priorities 2, none, 1, 2, none.
+    let env = Env::new();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    let r = env.write(
+        "rules.toml",
+        shipped.replace(
+            "amount = \"690万\"",
+            "amount = \"25万\"\non_overrun = \"in_order\"",
+        ),
+    );
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost,优先级\n\
+         A,T,V1,group,3.5,1,2000000,2\n\
+         B,T,V1,group,3.5,1,2000000,\n\
+         C,T,V2,group,3.5,1,2000000,1\n\
+         D,T,V2,group,3.5,1,2000000,2\n\
+         E,T,V3,group,3.5,1,2000000,\n",
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0);
+    out.stdout_has("\nGroup road building       250,000.00  500,000.00  250,000.00          0.00  100.0%\n")
+        .stdout_has("SHARED OUT: Group road building was asked 500,000.00 yuan, 250,000.00 more than its envelope of 250,000.00 yuan; paid whole in order of priority: the villages raise 250,000.00 yuan more because of it");
+    let rows = env.read("out.csv");
+    let paid: Vec<String> = ["A", "B", "C", "D", "E"]
+        .iter()
+        .map(|id| cell(&rows, id, "poverty"))
+        .collect();
+    assert_eq!(paid, ["100000.00", "0.00", "100000.00", "50000.00", "0.00"]);
+    assert_eq!(
+        cell(&rows, "D", "notes"),
+        "County poverty-alleviation special fund cut from 100,000.00 to 50,000.00: Group road building holds 250,000.00 and its segments asked 500,000.00, paid whole by priority until spent"
+    );
+    assert_eq!(cell(&rows, "A", "notes"), "");
+}
+
+#[test]
+fn a_per_village_envelope_prorates_each_village_on_its_own() {
+    // 300,000 per village for village roads (300,000/km at 4.5 m): 乙村 asks 600,000 and gets
+    // 150,000 a row; 甲村 asks its envelope exactly and 丙村 half of it: not cut.
+    let env = Env::new();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    let r = env.write(
+        "rules.toml",
+        format!(
+            "{shipped}\n[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nper_village = true\n\
+             name = \"每村通村路\"\nname_en = \"Per village\"\namount = \"300000\"\non_overrun = \"prorate\"\n"
+        ),
+    );
+    let input = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost_per_km\n\
+         A1,东镇,甲村,village,4.5,1,1000000\n\
+         B1,东镇,乙村,village,4.5,1,1000000\n\
+         C1,西镇,丙村,village,4.5,0.5,1000000\n\
+         B2,东镇,乙村,village,4.5,1,1000000\n",
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0);
+    out.stdout_has("\nPer village · 东镇 乙村    300,000.00    600,000.00  300,000.00          0.00  100.0%\n")
+        .stdout_has("\nPer village · 东镇 甲村    300,000.00    300,000.00  300,000.00          0.00  100.0%\n")
+        .stdout_has("SHARED OUT: Per village · 东镇 乙村 was asked 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan; shared in proportion to what each segment asked: the villages raise 300,000.00 yuan more because of it");
+    let rows = env.read("out.csv");
+    let paid: Vec<String> = ["A1", "B1", "C1", "B2"]
+        .iter()
+        .map(|id| cell(&rows, id, "poverty"))
+        .collect();
+    assert_eq!(paid, ["300000.00", "150000.00", "150000.00", "150000.00"]);
+    assert_eq!(
+        cell(&rows, "B2", "notes"),
+        "County poverty-alleviation special fund cut from 300,000.00 to 150,000.00: Per village for this village holds 300,000.00 and its segments asked 600,000.00, shared in proportion to what each asked"
+    );
+}
