@@ -276,7 +276,7 @@ impl Note {
                     Default::default()
                 };
                 let village = if cut.per_village {
-                    lang.pick(" for this village", "本村")
+                    lang.pick(" (this village's envelope)", "本村的")
                 } else {
                     ""
                 };
@@ -289,8 +289,8 @@ impl Note {
                         " 核减为 ",
                         Grouped(to),
                         "：",
-                        budget.as_str(),
                         village,
+                        budget.as_str(),
                         "额度",
                         envelope.as_str(),
                         "元，各路段共申请",

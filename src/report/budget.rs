@@ -129,7 +129,7 @@ pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
                 wan(line.envelope),
                 wan(over),
                 how(true),
-                money::grouped(line.raised)
+                wan(line.raised)
             ),
         }
     } else {

@@ -214,6 +214,9 @@ impl RowUse {
                         raised: r,
                     } = n
                     {
+                        // What this budget was asked: before its own cut and later ones. What
+                        // it paid is what the fund pays in the end: money a later budget cut
+                        // is not paid out of this envelope either.
                         if cut.fund == f && cut.budget >= at {
                             asked += *from - *to;
                         }

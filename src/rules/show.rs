@@ -147,8 +147,8 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             budgets.push(vec![b.display(rules, lang), draw, class, amount]);
         }
         out.push_str(&budgets.render());
-        // Only a budget that asks for an allocation gets a line, saying it is not applied yet:
-        // nobody may read this and believe the amounts were cut.
+        // Only a budget that allocates gets a line: a reader of the table above must learn
+        // that the amounts under it are cut when it runs short.
         for b in rules
             .budgets
             .iter()
@@ -159,8 +159,8 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 b.display(rules, lang),
                 b.on_overrun.describe(lang),
                 lang.pick(
-                    " (not applied yet: this version only reports overruns)",
-                    "（尚未生效：本版本只报告超支）"
+                    " (when its segments ask for more, each is cut so the envelope is not exceeded)",
+                    "（申请超出额度时，各路段补助核减至额度以内）"
                 )
             ));
         }

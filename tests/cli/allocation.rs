@@ -329,6 +329,6 @@ fn a_per_village_envelope_prorates_each_village_on_its_own() {
     assert_eq!(paid, ["300000.00", "150000.00", "150000.00", "150000.00"]);
     assert_eq!(
         cell(&rows, "B2", "notes"),
-        "County poverty-alleviation special fund cut from 300,000.00 to 150,000.00: Per village for this village holds 300,000.00 and its segments asked 600,000.00, shared in proportion to what each asked"
+        "County poverty-alleviation special fund cut from 300,000.00 to 150,000.00: Per village (this village's envelope) holds 300,000.00 and its segments asked 600,000.00, shared in proportion to what each asked"
     );
 }

@@ -291,3 +291,53 @@ fn the_prorate_variant_is_the_shipped_rules_with_two_envelopes_shared_out() {
     ])
     .expect_code(0);
 }
+
+/// The README's demonstration: the release's 690万 group road envelope prorated over the plan.
+#[test]
+fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_5万_more() {
+    let env = Env::new();
+    let variant = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-prorate.toml");
+    let variant = variant.to_str().unwrap();
+    let shipped = env.file("shipped.csv");
+    let before = env
+        .roadsub(&["batch", &plan(), "--summary", "-o", &shipped])
+        .expect_code(0)
+        .stdout_has("\nshortfall (still to raise)                          5,315,500.00\n")
+        .stdout
+        .clone();
+    assert!(
+        before.contains("OVER BUDGET: Group road building"),
+        "{before}"
+    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\nshortfall (still to raise)                          7,100,500.00\n")
+        .stdout_has("\nGroup road building                       6,900,000.00  8,685,000.00  6,900,000.00          0.00  100.0%\n")
+        .stdout_has("\nVillage road hardening                    4,965,000.00  2,955,000.00  2,955,000.00  2,010,000.00   59.5%\n")
+        .stdout_has("\nSHARED OUT: Group road building was asked 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,785,000.00 yuan more because of it\n");
+    let rows = env.read("out.csv");
+    let mut table = csv::Reader::from_reader(rows.as_bytes());
+    let head = table.headers().unwrap().clone();
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (class, poverty, notes) = (at("类别"), at("poverty"), at("notes"));
+    let mut group = rust_decimal::Decimal::ZERO;
+    let mut cut = 0;
+    for r in table.records() {
+        let r = r.unwrap();
+        if r[class].starts_with("社") || r[class].starts_with("通社") {
+            group += r[poverty].parse::<rust_decimal::Decimal>().unwrap();
+            cut += usize::from(r[notes].contains("Group road building holds 6,900,000.00"));
+        }
+    }
+    assert_eq!(group.to_string(), "6900000.00");
+    assert_eq!(cut, 58, "every group road is cut, and says why");
+    env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out, "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("\n额度不足：社级道路建设申请868.5万元，额度690万元，超出178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元\n");
+    let rows = env.read("out.csv");
+    assert_eq!(
+        cell(&rows, "AYP-002", "notes"),
+        "县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+    );
+}
