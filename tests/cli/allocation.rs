@@ -21,23 +21,6 @@ fn rules(env: &Env, how: &str) -> String {
     env.write("rules.toml", changed)
 }
 
-/// 44 villages; 10.2 km of village roads and 86.85 km of group roads, as the release
-/// announced: the group roads ask 868.5万 of the 690万 envelope.
-fn release() -> String {
-    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
-    for v in 0..44 {
-        let group_km = if v < 43 { "1.975" } else { "1.925" }; // 43 × 1.975 + 1.925 = 86.85
-        csv.push_str(&format!(
-            "G{v},T{},V{v},group,3.5,{group_km},2000000\n",
-            v % 6
-        ));
-    }
-    for v in 0..6 {
-        csv.push_str(&format!("C{v},T{},V{v},village,4.5,1.7,3000000\n", v % 6));
-    }
-    csv
-}
-
 /// Σ `column` over the rows of `csv_text` whose id starts with `prefix`.
 fn total(csv_text: &str, prefix: &str, column: &str) -> Decimal {
     let mut r = csv::Reader::from_reader(csv_text.as_bytes());

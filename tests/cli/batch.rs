@@ -124,18 +124,7 @@ fn rerunning_on_an_output_recomputes_instead_of_duplicating_columns() {
 #[test]
 fn a_table_shaped_like_the_release_overruns_the_group_road_envelope() {
     // 44 villages; 10.2 km of village roads and 86.85 km of group roads, as announced.
-    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
-    for v in 0..44 {
-        let group_km = if v < 43 { "1.975" } else { "1.925" }; // 43 × 1.975 + 1.925 = 86.85
-        csv.push_str(&format!(
-            "G{v},T{},V{v},group,3.5,{group_km},2000000\n",
-            v % 6
-        ));
-    }
-    for v in 0..6 {
-        csv.push_str(&format!("C{v},T{},V{v},village,4.5,1.7,3000000\n", v % 6));
-        // 6 × 1.7 = 10.2
-    }
+    let csv = release();
     let env = Env::new();
     let input = env.write("release.csv", csv);
     env.roadsub(&["batch", &input, "--summary"])
