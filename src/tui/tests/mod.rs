@@ -18,6 +18,7 @@ use super::modes::{Mode, Question};
 use super::*;
 use crate::money::plain;
 
+mod budgets;
 mod model;
 mod safety;
 use crate::table::sheet::Sheet;
