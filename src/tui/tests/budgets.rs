@@ -267,3 +267,119 @@ G5,T,C,group,3.5,2,600000,\n";
         check(&app, &format!("{step} redone"));
     }
 }
+
+#[test]
+fn the_allocation_window_shows_each_budget_its_rows_cut_in_both_languages() {
+    let rules = rules_with(&format!(
+        "{PRORATE_30}\n[[budgets]]\nfund = \"poverty\"\nper_village = true\nname = \"每村额度\"\nname_en = \"Per village\"\namount = \"40万\"\n"
+    ));
+    let (mut app, _dir) = open_with(rules, TABLE, Lang::En);
+    press(&mut app, "b");
+    assert_eq!(app.mode, Mode::Budgets);
+    assert_eq!(
+        view::allocation::text(&app),
+        "Group road building — prorate: shared in proportion to what each row asked
+  envelope 300,000.00 · asked 500,000.00 · paid 300,000.00 · short 200,000.00
+  5 rows cut:
+    G1  100,000.00 → 60,000.00
+    G2  100,000.00 → 60,000.00
+    G3  100,000.00 → 60,000.00
+    G4  100,000.00 → 60,000.00
+    G5  100,000.00 → 60,000.00
+
+Per village — report: rows paid in full, an overrun stated
+  T A
+    envelope 400,000.00 · asked 420,000.00 · paid 420,000.00 · over by 20,000.00
+  T B
+    envelope 400,000.00 · asked 180,000.00 · paid 180,000.00 · left 220,000.00
+"
+    );
+    let s = screen(&mut app, 100, 40);
+    assert_eq!(
+        s[12],
+        "        ┌ Budgets, in yuan (↑↓ PgUp PgDn scroll, Esc closes) ──────────────────────────────┐"
+    );
+    assert!(
+        s[16].contains("│    G1  100,000.00 → 60,000.00   "),
+        "{s:#?}"
+    );
+    // L switches the language in the window too.
+    press(&mut app, "L");
+    assert_eq!(
+        view::allocation::text(&app),
+        "社级道路建设 — 按比例分配：按各路段申请额同比例分配
+  额度 300,000.00 · 申请 500,000.00 · 实拨 300,000.00 · 缺口 200,000.00
+  核减 5 行：
+    G1  100,000.00 → 60,000.00
+    G2  100,000.00 → 60,000.00
+    G3  100,000.00 → 60,000.00
+    G4  100,000.00 → 60,000.00
+    G5  100,000.00 → 60,000.00
+
+每村额度 — 仅报告：照付，列明超出
+  T A
+    额度 400,000.00 · 申请 420,000.00 · 实拨 420,000.00 · 超出 20,000.00
+  T B
+    额度 400,000.00 · 申请 180,000.00 · 实拨 180,000.00 · 结余 220,000.00
+"
+    );
+    let s = screen(&mut app, 100, 40);
+    assert!(
+        s[12].contains("┌ 预算额度（元；↑↓ 翻页键滚动，Esc 关闭） ─"),
+        "{s:#?}"
+    );
+    // b closes it as it opened it; so does Esc.
+    press(&mut app, "b");
+    assert_eq!(app.mode, Mode::Table);
+    press(&mut app, "b<Esc>");
+    assert_eq!(app.mode, Mode::Table);
+}
+
+#[test]
+fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_budget_shared_out() {
+    let (mut app, _dir) = open_with(rules_with(PRORATE_30), TABLE, Lang::En);
+    let s = screen(&mut app, 140, 30);
+    assert_eq!(
+        s[1],
+        "  id township village class   width_m length_km   cost completed_km transport poverty subsidy   gap shortfall   due"
+    );
+    // G2: 15万 + 6万 (not 10万: the envelope is shared out) = 21万; half of it due.
+    assert_eq!(
+        s[3],
+        "  G2 T        A       group       3.5         1 600000          0.5     15.00    6.00   21.00 39.00     39.00 10.50"
+    );
+    let text = s.join("\n");
+    assert!(
+        text.contains("││subsidy                180.00  due                      31.50│"),
+        "{text}"
+    );
+    assert!(
+        text.contains("││gap                    210.00  shortfall               210.00│"),
+        "{text}"
+    );
+    assert!(
+        text.contains("││Group road building █████████ 100.0% shared out, asked 50.00 │"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Group road building holds 300,000.00 and its segments asked 500,000.00,"),
+        "the detail pane explains the cut: {text}"
+    );
+    // Grouped by village: the subtotals give km planned and completed under their columns.
+    press(&mut app, "tt");
+    let s = screen(&mut app, 140, 30);
+    assert_eq!(
+        s[5],
+        "Σ subtotal T A (3 rows)                       3                 1.5     75.00   42.00  117.00  93.00     93.00 31.50"
+    );
+    // In Chinese the columns are titled as the release words them.
+    press(&mut app, "L");
+    let s = screen(&mut app, 140, 30);
+    assert!(
+        s[1].ends_with("县交通局补助 县扶贫专项补助 补助合计  差额 尚需筹集 应拨付"),
+        "{}",
+        s[1]
+    );
+    let text = s.join("\n");
+    assert!(text.contains("100.0% 已分配，申请 50.00"), "{text}");
+}
