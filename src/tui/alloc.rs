@@ -125,13 +125,24 @@ pub fn place(sheet: &Sheet, at: usize) -> (&str, &str) {
     (get(Field::Township), get(Field::Village))
 }
 
+/// Row `at`'s township and village when some budget of `rules` is per village; otherwise
+/// nothing reads them (a budget's one envelope, and totals without groups), and a large table
+/// is spared reading every row's text at each allocation.
+fn place_if_needed<'s>(rules: &RuleSet, sheet: &'s Sheet, at: usize) -> (&'s str, &'s str) {
+    if rules.budgets.iter().any(|b| b.per_village) {
+        place(sheet, at)
+    } else {
+        ("", "")
+    }
+}
+
 /// Marks the envelopes row `at` (when good) falls in, under every allocating budget.
 pub fn mark_row(rules: &RuleSet, briefs: &Briefs, sheet: &Sheet, dirty: &mut Dirty, at: usize) {
     if briefs.allocating().is_empty() || briefs.state(at) != State::Good {
         return;
     }
     let class = briefs.class(at);
-    let place = place(sheet, at);
+    let place = place_if_needed(rules, sheet, at);
     for c in briefs.allocating() {
         dirty.mark(rules, c.budget, class, place);
     }
@@ -140,9 +151,11 @@ pub fn mark_row(rules: &RuleSet, briefs: &Briefs, sheet: &Sheet, dirty: &mut Dir
 /// The rows of the table under the envelopes being allocated again, in table order, as
 /// [`allocate`] reads and cuts them.
 struct Under<'a> {
-    sheet: &'a Sheet,
     briefs: &'a mut Briefs,
     rows: &'a [usize],
+    /// Each row's township and village, read from the sheet once (an allocation reads them
+    /// once per budget).
+    places: &'a [(&'a str, &'a str)],
 }
 
 impl Rows for Under<'_> {
@@ -159,7 +172,7 @@ impl Rows for Under<'_> {
     }
 
     fn place(&self, i: usize) -> (&str, &str) {
-        place(self.sheet, self.rows[i])
+        self.places[i]
     }
 
     fn priority(&self, i: usize) -> Option<i64> {
@@ -193,6 +206,7 @@ pub fn reallocate(
         return;
     }
     let mut dirty = taken;
+
     let slots: Vec<usize> = briefs.allocating().iter().map(|c| c.budget).collect();
     // The rows under a marked envelope; their other envelopes are marked in turn, until
     // none is added.
@@ -205,7 +219,7 @@ pub fn reallocate(
                 continue;
             }
             let class = briefs.class(at);
-            let place = place(sheet, at);
+            let place = place_if_needed(rules, sheet, at);
             if slots.iter().any(|&b| dirty.has(rules, b, class, place)) {
                 *taken = true;
                 for &b in &slots {
@@ -219,7 +233,12 @@ pub fn reallocate(
     }
     let rows: Vec<usize> = (0..n).filter(|&at| under[at]).collect();
     drop(under);
+    let places: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|&at| place_if_needed(rules, sheet, at))
+        .collect();
     let width = slots.len();
+
     let mut before = Vec::with_capacity(rows.len() * width);
     for &at in &rows {
         before.extend_from_slice(briefs.cuts(at));
@@ -228,12 +247,13 @@ pub fn reallocate(
     let result = allocate(
         rules,
         &mut Under {
-            sheet,
             briefs,
             rows: &rows,
+            places: &places,
         },
     );
     allocated.error = result.as_ref().err().copied();
+
     for (b, uses) in allocated.uses.iter_mut().enumerate() {
         if !slots.contains(&b) {
             continue;
@@ -253,8 +273,11 @@ pub fn reallocate(
             }
         }
     }
-    // The totals take out what each row that changed was, and add what it is now.
-    for (k, &at) in rows.iter().enumerate() {
+
+    // The totals take out what each row that changed was, and add what it is now (through
+    // one segment and breakdown, reused: thousands of rows may change).
+    let (mut seg, mut b) = super::brief::blank();
+    for (k, (&at, &(township, village))) in rows.iter().zip(&places).enumerate() {
         if result.is_err() {
             briefs.clear_cuts(at);
         }
@@ -262,25 +285,17 @@ pub fn reallocate(
         if old == briefs.cuts(at) {
             continue;
         }
-        let text = text(sheet, at);
-        if let Some((seg, b)) = briefs.for_totals_with(at, old) {
+        // The totals group by township and village, never by id.
+        let text = RowText {
+            id: "",
+            township,
+            village,
+        };
+        if briefs.for_totals_into(at, old, &mut seg, &mut b) {
             let _ = summary.remove(rules, &seg, &text, &b);
         }
-        if let Some((seg, b)) = briefs.for_totals(at) {
+        if briefs.for_totals_into(at, briefs.cuts(at), &mut seg, &mut b) {
             let _ = summary.add(rules, &seg, &text, &b);
         }
-    }
-}
-
-fn text(sheet: &Sheet, at: usize) -> RowText<'_> {
-    let (township, village) = place(sheet, at);
-    let id = sheet
-        .columns
-        .index(Field::Id)
-        .map_or("", |i| sheet.rows[at].get(i).trim());
-    RowText {
-        id,
-        township,
-        village,
     }
 }

@@ -109,6 +109,23 @@ fn yuan(fen: i64) -> Decimal {
     Decimal::new(fen, MONEY_DP)
 }
 
+/// A segment and breakdown to fill with [`Briefs::for_totals_into`].
+pub fn blank() -> (Segment, Breakdown) {
+    let seg = Segment {
+        class: 0,
+        width_m: Decimal::ZERO,
+        length_km: Decimal::ZERO,
+        cost: Cost::Total(Decimal::ZERO),
+        sources: crate::engine::Sources::default(),
+        approved: Vec::new(),
+        disbursed: None,
+        priority: None,
+        households: None,
+        completed_km: None,
+    };
+    (seg, Breakdown::default())
+}
+
 /// What a row's amounts come to after its cuts, in fen.
 #[derive(Debug, Clone, Copy)]
 struct After {
@@ -269,23 +286,23 @@ impl Briefs {
     }
 
     /// The subsidy and shortfall of a row of numbers `n` after `cuts`, by the engine's
-    /// formulas (SPEC §8), each cut calling `each(slot, from, to, raised)` in order.
+    /// formulas (SPEC §8), each cut calling `each(slot, from, to, raised)` in order. Called for
+    /// every row an allocation changes, so nothing is allocated here.
     fn after(&self, n: &[i64], cuts: &[i64], mut each: impl FnMut(usize, i64, i64, i64)) -> After {
         let mut out = After {
             subsidy: n[SUBSIDY],
             shortfall: n[SHORTFALL],
         };
-        if cuts.iter().all(|&c| c == NONE) {
-            return out;
-        }
-        let mut paid: Vec<i64> = n[FUNDS..FUNDS + self.funds].to_vec();
         for (slot, (c, &to)) in self.cuts.iter().zip(cuts).enumerate() {
-            let from = paid[c.fund];
-            if to == NONE || to >= from {
+            if to == NONE {
+                continue;
+            }
+            // What the fund paid before this cut: the last earlier cut of it, or the engine's.
+            let from = self.paid_with(n, &cuts[..slot], c.fund);
+            if to >= from {
                 continue;
             }
             let to = to.max(0);
-            paid[c.fund] = to;
             out.subsidy -= from - to;
             let gap = (n[COST] - out.subsidy).max(0);
             let shortfall = (gap - n[SOURCES]).max(0);
@@ -400,23 +417,33 @@ impl Briefs {
     /// [`Briefs::for_totals`] as it was with `cuts` (what the row had before it was
     /// allocated again, to take it out of the totals).
     pub fn for_totals_with(&self, at: usize, cuts: &[i64]) -> Option<(Segment, Breakdown)> {
+        let (mut seg, mut b) = blank();
+        self.for_totals_into(at, cuts, &mut seg, &mut b)
+            .then_some((seg, b))
+    }
+
+    /// [`Briefs::for_totals_with`] into a segment and breakdown kept between rows (an
+    /// allocation puts thousands of rows through the totals); `false` when the row is not
+    /// good.
+    pub fn for_totals_into(
+        &self,
+        at: usize,
+        cuts: &[i64],
+        seg: &mut Segment,
+        b: &mut Breakdown,
+    ) -> bool {
         if self.state(at) != State::Good {
-            return None;
+            return false;
         }
         let n = self.row(at);
-        let seg = Segment {
-            class: self.marks[at].class as ClassId,
-            width_m: Decimal::ZERO,
-            length_km: Decimal::new(n[LENGTH], LENGTH_DP),
-            cost: Cost::Total(yuan(n[COST])),
-            sources: crate::engine::Sources::other_funds(yuan(n[SOURCES])),
-            approved: Vec::new(),
-            disbursed: (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED])),
-            priority: None,
-            households: None,
-            completed_km: (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP)),
-        };
-        let mut notes = Vec::new();
+        seg.class = self.marks[at].class as ClassId;
+        seg.length_km = Decimal::new(n[LENGTH], LENGTH_DP);
+        seg.cost = Cost::Total(yuan(n[COST]));
+        seg.sources = crate::engine::Sources::other_funds(yuan(n[SOURCES]));
+        seg.disbursed = (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED]));
+        seg.completed_km = (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP));
+        b.notes.clear();
+        let notes = &mut b.notes;
         let after = self.after(n, cuts, |slot, from, to, raised| {
             notes.push(Note::CutByBudget {
                 cut: self.cuts[slot],
@@ -425,24 +452,20 @@ impl Briefs {
                 raised: yuan(raised),
             })
         });
-        let b = Breakdown {
-            cost: yuan(n[COST]),
-            shares: (0..self.funds)
-                .map(|f| Share {
-                    tier: TierChoice::NoTierForClass,
-                    nominal: Decimal::ZERO,
-                    paid: yuan(self.paid_with(n, cuts, f)),
-                })
-                .collect(),
-            subsidy_total: yuan(after.subsidy),
-            gap: yuan(gap(n, after.subsidy)),
-            shortfall: yuan(after.shortfall),
-            per_household: None,
-            due: self.due(n, after.subsidy).map(yuan),
-            outstanding: self.outstanding(n, after.subsidy).map(yuan),
-            notes,
-        };
-        Some((seg, b))
+        b.cost = yuan(n[COST]);
+        b.shares.clear();
+        b.shares.extend((0..self.funds).map(|f| Share {
+            tier: TierChoice::NoTierForClass,
+            nominal: Decimal::ZERO,
+            paid: yuan(self.paid_with(n, cuts, f)),
+        }));
+        b.subsidy_total = yuan(after.subsidy);
+        b.gap = yuan(gap(n, after.subsidy));
+        b.shortfall = yuan(after.shortfall);
+        b.per_household = None;
+        b.due = self.due(n, after.subsidy).map(yuan);
+        b.outstanding = self.outstanding(n, after.subsidy).map(yuan);
+        true
     }
 }
 
