@@ -238,13 +238,12 @@ pub fn reallocate(
         .map(|&at| place_if_needed(rules, sheet, at))
         .collect();
     let width = slots.len();
-
     let mut before = Vec::with_capacity(rows.len() * width);
     for &at in &rows {
         before.extend_from_slice(briefs.cuts(at));
         briefs.clear_cuts(at);
     }
-    let result = allocate(
+    let mut result = allocate(
         rules,
         &mut Under {
             briefs,
@@ -253,7 +252,6 @@ pub fn reallocate(
         },
     );
     allocated.error = result.as_ref().err().copied();
-
     for (b, uses) in allocated.uses.iter_mut().enumerate() {
         if !slots.contains(&b) {
             continue;
@@ -264,16 +262,15 @@ pub fn reallocate(
         for key in dirty.keys(b) {
             uses.remove(&key);
         }
-        if let Ok(a) = &result {
-            for (key, mut used) in a.budgets[b].clone() {
+        if let Ok(a) = &mut result {
+            for (key, mut used) in std::mem::take(&mut a.budgets[b]) {
                 // Positions among the rows allocated, not the table's: the overlay finds the
                 // rows cut from what each row keeps.
-                used.cut_rows.clear();
+                used.cut_rows = Vec::new();
                 uses.insert(key, used);
             }
         }
     }
-
     // The totals take out what each row that changed was, and add what it is now (through
     // one segment and breakdown, reused: thousands of rows may change).
     let (mut seg, mut b) = super::brief::blank();

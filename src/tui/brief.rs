@@ -8,18 +8,18 @@
 //! [`money::MAX_FEN`], lengths at most 100,000 km to the mm). They go back to the same
 //! `Decimal`s the engine gave, so nothing shown changes.
 //!
-//! When a budget allocates (SPEC §8), a row also keeps its priority and, per allocating
-//! budget, the fen that budget pays it when it pays less than asked: the numbers above stay
-//! the engine's own, and every amount shown is worked out from them and the cuts by the
-//! engine's formulas (gap, shortfall, due follow the subsidy). Rules without such a budget
-//! keep nothing more.
+//! When a budget allocates (SPEC §8), a row also keeps, per allocating budget, the fen that
+//! budget pays it when it pays less than asked (and its priority, for a budget that pays in
+//! order): the numbers above stay the engine's own, and every amount shown is worked out from
+//! them and the cuts by the engine's formulas (gap, shortfall, due follow the subsidy). Rules
+//! without such a budget keep nothing more.
 
 use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, BudgetCut, Cost, Note, Segment, Share};
 use crate::money::{Rounding, LENGTH_DP, MONEY_DP};
 use crate::report::allocate::allocates;
-use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice};
 
 /// How a row came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,8 @@ pub struct Briefs {
     stride: usize,
     /// How many funds.
     funds: usize,
+    /// Whether each row keeps its priority (a budget pays in order).
+    priority: bool,
     /// The allocating budgets, in rules order, as their notes name them (what the rows
     /// under each asked is not kept: the totals do not read it).
     cuts: Vec<BudgetCut>,
@@ -152,11 +154,13 @@ impl Briefs {
                 })
             })
             .collect();
-        let extra = if cuts.is_empty() { 0 } else { 1 + cuts.len() };
-        let stride = FUNDS + funds + extra;
+        // The priority is kept only for a budget that pays in order.
+        let priority = cuts.iter().any(|c| c.how == OnOverrun::InOrder);
+        let stride = FUNDS + funds + usize::from(priority) + cuts.len();
         Briefs {
             stride,
             funds,
+            priority,
             cuts,
             rounding: rules.meta.rounding,
             marks: Vec::with_capacity(rows),
@@ -187,10 +191,10 @@ impl Briefs {
         for (slot, share) in n[FUNDS..FUNDS + self.funds].iter_mut().zip(&b.shares) {
             *slot = units(share.paid, MONEY_DP)?;
         }
-        if !self.cuts.is_empty() {
-            n[self.priority_at()] = seg.priority.unwrap_or(NONE);
-            n[self.priority_at() + 1..].fill(NONE);
+        if self.priority {
+            n[FUNDS + self.funds] = seg.priority.unwrap_or(NONE);
         }
+        n[self.cuts_at()..].fill(NONE);
         Some(n)
     }
 
@@ -204,17 +208,15 @@ impl Briefs {
             }
             _ => {
                 let mut n = vec![0; self.stride];
-                if !self.cuts.is_empty() {
-                    n[self.priority_at()..].fill(NONE);
-                }
+                n[FUNDS + self.funds..].fill(NONE);
                 Some((Mark { state, class: 0 }, n))
             }
         }
     }
 
-    /// Where the priority sits in a row's numbers (the cuts follow it).
-    fn priority_at(&self) -> usize {
-        FUNDS + self.funds
+    /// Where the cuts start in a row's numbers (after the funds, and the priority if kept).
+    fn cuts_at(&self) -> usize {
+        FUNDS + self.funds + usize::from(self.priority)
     }
 
     /// The allocating budgets, in rules order (each row keeps one cut for each).
@@ -229,16 +231,16 @@ impl Briefs {
 
     /// Row `at`'s priority under an `in_order` budget, when it gives one.
     pub fn priority(&self, at: usize) -> Option<i64> {
-        if self.cuts.is_empty() {
+        if !self.priority {
             return None;
         }
-        let p = self.row(at)[self.priority_at()];
+        let p = self.row(at)[FUNDS + self.funds];
         (p != NONE).then_some(p)
     }
 
     /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
     pub fn cuts(&self, at: usize) -> &[i64] {
-        &self.row(at)[(self.priority_at() + 1).min(self.stride)..]
+        &self.row(at)[self.cuts_at()..]
     }
 
     /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
@@ -249,17 +251,14 @@ impl Briefs {
     /// Sets the cut of allocating budget `budget` (its place in the rules) on row `at`.
     pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
         if let Some(slot) = self.cuts.iter().position(|c| c.budget == budget) {
-            let i = at * self.stride + self.priority_at() + 1 + slot;
+            let i = at * self.stride + self.cuts_at() + slot;
             self.nums[i] = to;
         }
     }
 
     /// Forgets every cut of row `at` (before it is allocated again).
     pub fn clear_cuts(&mut self, at: usize) {
-        if self.cuts.is_empty() {
-            return;
-        }
-        let start = at * self.stride + self.priority_at() + 1;
+        let start = at * self.stride + self.cuts_at();
         self.nums[start..(at + 1) * self.stride].fill(NONE);
     }
 
