@@ -383,3 +383,59 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
     let text = s.join("\n");
     assert!(text.contains("100.0% 已分配，申请 50.00"), "{text}");
 }
+
+#[test]
+fn keys_that_edit_undo_and_delete_share_the_envelope_out_again_on_screen() {
+    let (mut app, _dir) = open_with(rules_with(PRORATE_30), TABLE, Lang::En);
+    let line = |app: &mut App, id: &str| {
+        screen(app, 140, 30)
+            .into_iter()
+            .find(|l| l.starts_with(&format!("  {id} ")))
+            .unwrap_or_else(|| panic!("{id} on screen"))
+    };
+    assert!(line(&mut app, "G1").ends_with("15.00    6.00   21.00 39.00     39.00 21.00"));
+    // G3's length 1 → 2 km: it asks 20万 of the 30万, the others 10万 each.
+    press(&mut app, "jjjlllll<Enter><BS>2<Enter>");
+    assert_eq!(app.doc.sheet.rows[3].get(5), "2");
+    let g3 = line(&mut app, "G3");
+    assert!(g3.contains(" 2 600000 "), "{g3}");
+    assert!(
+        g3.ends_with("30.00   10.00   40.00 20.00     20.00  0.00"),
+        "{g3}"
+    );
+    assert!(line(&mut app, "G1").ends_with("15.00    5.00   20.00 40.00     40.00 20.00"));
+    assert_eq!(
+        poverty_total(&app),
+        "600000.00",
+        "still 30万 + the village road's 30万"
+    );
+    press(&mut app, "u");
+    assert!(line(&mut app, "G1").ends_with("15.00    6.00   21.00 39.00     39.00 21.00"));
+    assert!(line(&mut app, "G3").ends_with("15.00    6.00   21.00 39.00     39.00  0.00"));
+    // G3 deleted: four roads share the 30万, 7.5万 each.
+    press(&mut app, "d");
+    assert!(!app.doc.sheet.rows.iter().any(|r| r.get(0) == "G3"));
+    assert!(line(&mut app, "G1").ends_with("15.00    7.50   22.50 37.50     37.50 22.50"));
+    assert_eq!(poverty_total(&app), "600000.00");
+}
+
+#[test]
+fn restored_changes_are_shared_out_as_they_were_made() {
+    let (mut app, dir) = open_with(rules_with(PRORATE_30), TABLE, Lang::En);
+    press(&mut app, "jjjlllll<Enter><BS>2<Enter>");
+    let made = poverty(&app);
+    assert_eq!(
+        made,
+        ["50000.00", "50000.00", "100000.00", "50000.00", "50000.00"]
+    );
+    drop(app); // a crash: no save, no quit
+    let path = dir.path().join("plan.csv");
+    let rules = rules_with(PRORATE_30);
+    let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+    let mut app = App::new(doc, rules, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(1)));
+    assert_eq!(poverty(&app), ["60000.00"; 5]);
+    press(&mut app, "y");
+    assert_eq!(poverty(&app), made);
+    assert_eq!(poverty_total(&app), "600000.00");
+}
