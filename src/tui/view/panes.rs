@@ -344,9 +344,9 @@ impl<'a> TotalsPane<'a> {
         let (app, lang) = (self.app, self.app.lang);
         let (used, envelope) = (head.line.used, head.line.envelope);
         let over = head.over > 0;
-        // A budget that shares its envelope out is not over: what it was asked beyond it is
-        // cut from the rows (and raised by the villages).
-        let shared = over && head.line.on_overrun != crate::rules::OnOverrun::Report;
+        // A budget that shared its envelope out is not over: what it was asked beyond it was
+        // cut from the rows (and is raised by the villages).
+        let shared = over && head.line.cut();
         let style = if shared {
             Style::new().yellow().bold()
         } else if over {
