@@ -106,6 +106,28 @@ fn an_open_table_holds_at_most_256_bytes_a_row_and_288_while_opening() {
     assert!(held <= 256, "{held} bytes a row held");
     assert!(peak <= 288, "{peak} bytes a row at the peak of opening");
     drop(app);
+    // Under a budget that prorates, each row keeps one number more: the fen the budget pays
+    // it (8 bytes), and the allocation after an edit holds nothing per row between edits.
+    let shipped = include_str!("../rules.toml");
+    let at = shipped.find("[[budgets]]").unwrap();
+    let prorating = RuleSet::from_toml(
+        &format!(
+            "{}\n[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\namount = \"690万\"\non_overrun = \"prorate\"\n",
+            &shipped[..at]
+        ),
+        "rules.toml",
+    )
+    .unwrap();
+    let before = LIVE.load(Ordering::SeqCst);
+    let sheet = Sheet::load(&path).unwrap();
+    let doc = Doc::new(sheet, Some(path.clone()), &prorating);
+    let app = App::new(doc, prorating, Lang::Zh);
+    let with_budget = (LIVE.load(Ordering::SeqCst) - before) / ROWS;
+    assert!(
+        with_budget <= held + 8,
+        "{with_budget} bytes a row held under a prorating budget, {held} without"
+    );
+    drop(app);
     // In the rows' vector a row is a few words (its text and ends are on the heap, counted
     // above). One test in this binary: another running beside it would be counted too.
     assert!(std::mem::size_of::<SheetRow>() <= 40);

@@ -42,6 +42,8 @@ pub enum Action {
     Rules,
     /// Show the current row's whole explanation.
     Why,
+    /// Show how each budget's envelope was shared out.
+    Budgets,
     /// Write a report of the table (xlsx, JSON, Markdown or CSV).
     Export,
     Help,

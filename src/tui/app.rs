@@ -209,7 +209,7 @@ impl App {
             Mode::SaveAs { buffer, .. } => self.on_save_as_key(action, buffer),
             Mode::Export { buffer, cursor } => self.on_export_key(action, buffer, cursor),
             Mode::Ask(q) => self.on_answer(action, q),
-            Mode::Help | Mode::Rules | Mode::Why => self.on_window_key(action),
+            Mode::Help | Mode::Rules | Mode::Why | Mode::Budgets => self.on_window_key(action),
         }
     }
 
@@ -329,6 +329,7 @@ impl App {
             }
             Action::Rules => self.mode = Mode::Rules,
             Action::Why => self.mode = Mode::Why,
+            Action::Budgets => self.mode = Mode::Budgets,
             Action::Export => {
                 // Offer the table's own name with .xlsx, the usual report.
                 let buffer = self

@@ -7,12 +7,19 @@
 //! Amounts are exact: money in fen, lengths in µkm, all within `i64` (money is at most
 //! [`money::MAX_FEN`], lengths at most 100,000 km to the mm). They go back to the same
 //! `Decimal`s the engine gave, so nothing shown changes.
+//!
+//! When a budget allocates (SPEC §8), a row also keeps, per allocating budget, the fen that
+//! budget pays it when it pays less than asked (and its priority, for a budget that pays in
+//! order): the numbers above stay the engine's own, and every amount shown is worked out from
+//! them and the cuts by the engine's formulas (gap, shortfall, due follow the subsidy). Rules
+//! without such a budget keep nothing more.
 
 use rust_decimal::Decimal;
 
-use crate::engine::{Breakdown, Cost, Segment, Share};
+use crate::engine::{Breakdown, BudgetCut, Cost, Note, Segment, Share};
 use crate::money::{Rounding, LENGTH_DP, MONEY_DP};
-use crate::rules::{ClassId, TierChoice};
+use crate::report::allocate::allocates;
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice};
 
 /// How a row came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +58,16 @@ struct Mark {
 /// The kept results of every row, in row order.
 #[derive(Debug, Clone)]
 pub struct Briefs {
-    /// Numbers per row: the fixed ones, then one paid amount per fund.
+    /// Numbers per row: the fixed ones, one paid amount per fund, then (when a budget
+    /// allocates) the priority and one cut per allocating budget.
     stride: usize,
+    /// How many funds.
+    funds: usize,
+    /// Whether each row keeps its priority (a budget pays in order).
+    priority: bool,
+    /// The allocating budgets, in rules order, as their notes name them (what the rows
+    /// under each asked is not kept: the totals do not read it).
+    cuts: Vec<BudgetCut>,
     /// The rules' rounding (for due, worked out again from what is kept).
     rounding: Rounding,
     marks: Vec<Mark>,
@@ -88,21 +103,66 @@ fn units(value: Decimal, dp: u32) -> Option<i64> {
 }
 
 /// The gap (SPEC §8): max(0, cost − subsidy).
-fn gap(n: &[i64]) -> i64 {
-    (n[COST] - n[SUBSIDY]).max(0)
+fn gap(n: &[i64], subsidy: i64) -> i64 {
+    (n[COST] - subsidy).max(0)
 }
 
 fn yuan(fen: i64) -> Decimal {
     Decimal::new(fen, MONEY_DP)
 }
 
+/// A segment and breakdown to fill with [`Briefs::for_totals_into`].
+pub fn blank() -> (Segment, Breakdown) {
+    let seg = Segment {
+        class: 0,
+        width_m: Decimal::ZERO,
+        length_km: Decimal::ZERO,
+        cost: Cost::Total(Decimal::ZERO),
+        sources: crate::engine::Sources::default(),
+        approved: Vec::new(),
+        disbursed: None,
+        priority: None,
+        households: None,
+        completed_km: None,
+    };
+    (seg, Breakdown::default())
+}
+
+/// What a row's amounts come to after its cuts, in fen.
+#[derive(Debug, Clone, Copy)]
+struct After {
+    subsidy: i64,
+    shortfall: i64,
+}
+
 impl Briefs {
-    /// No rows yet, for rules with `funds` funds.
-    pub fn new(funds: usize, rounding: Rounding, rows: usize) -> Briefs {
-        let stride = FUNDS + funds;
+    /// No rows yet, for `rules`, room made for `rows`.
+    pub fn new(rules: &RuleSet, rows: usize) -> Briefs {
+        let funds = rules.funds.len();
+        let cuts: Vec<BudgetCut> = rules
+            .budgets
+            .iter()
+            .enumerate()
+            .filter_map(|(b, budget)| {
+                Some(BudgetCut {
+                    fund: allocates(budget)?,
+                    budget: b,
+                    per_village: budget.per_village,
+                    how: budget.on_overrun,
+                    asked: Decimal::ZERO,
+                    envelope: budget.envelope,
+                })
+            })
+            .collect();
+        // The priority is kept only for a budget that pays in order.
+        let priority = cuts.iter().any(|c| c.how == OnOverrun::InOrder);
+        let stride = FUNDS + funds + usize::from(priority) + cuts.len();
         Briefs {
             stride,
-            rounding,
+            funds,
+            priority,
+            cuts,
+            rounding: rules.meta.rounding,
             marks: Vec::with_capacity(rows),
             nums: Vec::with_capacity(rows * stride),
         }
@@ -125,12 +185,16 @@ impl Briefs {
             Some(d) => units(d, MONEY_DP)?,
             None => NONE,
         };
-        if b.shares.len() != self.stride - FUNDS {
+        if b.shares.len() != self.funds {
             return None;
         }
-        for (slot, share) in n[FUNDS..].iter_mut().zip(&b.shares) {
+        for (slot, share) in n[FUNDS..FUNDS + self.funds].iter_mut().zip(&b.shares) {
             *slot = units(share.paid, MONEY_DP)?;
         }
+        if self.priority {
+            n[FUNDS + self.funds] = seg.priority.unwrap_or(NONE);
+        }
+        n[self.cuts_at()..].fill(NONE);
         Some(n)
     }
 
@@ -142,8 +206,109 @@ impl Briefs {
                 let class = u32::try_from(seg.class).ok()?;
                 Some((Mark { state, class }, self.numbers(seg, b)?))
             }
-            _ => Some((Mark { state, class: 0 }, vec![0; self.stride])),
+            _ => {
+                let mut n = vec![0; self.stride];
+                n[FUNDS + self.funds..].fill(NONE);
+                Some((Mark { state, class: 0 }, n))
+            }
         }
+    }
+
+    /// Where the cuts start in a row's numbers (after the funds, and the priority if kept).
+    fn cuts_at(&self) -> usize {
+        FUNDS + self.funds + usize::from(self.priority)
+    }
+
+    /// The allocating budgets, in rules order (each row keeps one cut for each).
+    pub fn allocating(&self) -> &[BudgetCut] {
+        &self.cuts
+    }
+
+    /// Row `at`'s class (0 for a row that is not good).
+    pub fn class(&self, at: usize) -> ClassId {
+        self.marks[at].class as ClassId
+    }
+
+    /// Row `at`'s priority under an `in_order` budget, when it gives one.
+    pub fn priority(&self, at: usize) -> Option<i64> {
+        if !self.priority {
+            return None;
+        }
+        let p = self.row(at)[FUNDS + self.funds];
+        (p != NONE).then_some(p)
+    }
+
+    /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
+    pub fn cuts(&self, at: usize) -> &[i64] {
+        &self.row(at)[self.cuts_at()..]
+    }
+
+    /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
+    pub fn cut(&self, at: usize, slot: usize) -> Option<i64> {
+        self.cuts(at).get(slot).copied().filter(|&c| c != NONE)
+    }
+
+    /// Sets the cut of allocating budget `budget` (its place in the rules) on row `at`.
+    pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
+        if let Some(slot) = self.cuts.iter().position(|c| c.budget == budget) {
+            let i = at * self.stride + self.cuts_at() + slot;
+            self.nums[i] = to;
+        }
+    }
+
+    /// Forgets every cut of row `at` (before it is allocated again).
+    pub fn clear_cuts(&mut self, at: usize) {
+        let start = at * self.stride + self.cuts_at();
+        self.nums[start..(at + 1) * self.stride].fill(NONE);
+    }
+
+    /// What fund `fund` pays row `at` before any budget cut it, in fen.
+    pub fn uncut(&self, at: usize, fund: FundId) -> i64 {
+        self.row(at)[FUNDS + fund]
+    }
+
+    /// What fund `fund` pays row `at` after the cuts it has, in fen.
+    pub fn paid_now(&self, at: usize, fund: FundId) -> i64 {
+        self.paid_with(self.row(at), self.cuts(at), fund)
+    }
+
+    /// What fund `fund` pays a row of numbers `n` after `cuts` (each cut lowers what the
+    /// budgets before it left, so the last is the least).
+    fn paid_with(&self, n: &[i64], cuts: &[i64], fund: FundId) -> i64 {
+        let mut paid = n[FUNDS + fund];
+        for (c, &to) in self.cuts.iter().zip(cuts) {
+            if c.fund == fund && to != NONE {
+                paid = paid.min(to);
+            }
+        }
+        paid
+    }
+
+    /// The subsidy and shortfall of a row of numbers `n` after `cuts`, by the engine's
+    /// formulas (SPEC §8), each cut calling `each(slot, from, to, raised)` in order. Called for
+    /// every row an allocation changes, so nothing is allocated here.
+    fn after(&self, n: &[i64], cuts: &[i64], mut each: impl FnMut(usize, i64, i64, i64)) -> After {
+        let mut out = After {
+            subsidy: n[SUBSIDY],
+            shortfall: n[SHORTFALL],
+        };
+        for (slot, (c, &to)) in self.cuts.iter().zip(cuts).enumerate() {
+            if to == NONE {
+                continue;
+            }
+            // What the fund paid before this cut: the last earlier cut of it, or the engine's.
+            let from = self.paid_with(n, &cuts[..slot], c.fund);
+            if to >= from {
+                continue;
+            }
+            let to = to.max(0);
+            out.subsidy -= from - to;
+            let gap = (n[COST] - out.subsidy).max(0);
+            let shortfall = (gap - n[SOURCES]).max(0);
+            each(slot, from, to, shortfall - out.shortfall);
+            out.shortfall = shortfall;
+        }
+        out
     }
 
     /// Adds a row at the end: `result` when it was computed. `false` (and nothing added) when
@@ -207,73 +372,99 @@ impl Briefs {
             return None;
         }
         let n = self.row(at);
+        let cuts = self.cuts(at);
+        if let Column::Paid(f) = column {
+            return (f < self.funds).then(|| yuan(self.paid_with(n, cuts, f)));
+        }
+        let after = self.after(n, cuts, |_, _, _, _| {});
         Some(yuan(match column {
-            Column::Paid(f) => *n.get(FUNDS + f)?,
-            Column::Subsidy => n[SUBSIDY],
-            Column::Shortfall => n[SHORTFALL],
-            Column::Gap => gap(n),
-            Column::Due => self.due(n)?,
-            Column::Outstanding => self.outstanding(n)?,
+            Column::Paid(_) => unreachable!("answered above"),
+            Column::Subsidy => after.subsidy,
+            Column::Shortfall => after.shortfall,
+            Column::Gap => gap(n, after.subsidy),
+            Column::Due => self.due(n, after.subsidy)?,
+            Column::Outstanding => self.outstanding(n, after.subsidy)?,
         }))
     }
 
     /// Due for the completed km (SPEC §8): subsidy × completed ÷ length, rounded.
-    fn due(&self, n: &[i64]) -> Option<i64> {
+    fn due(&self, n: &[i64], subsidy: i64) -> Option<i64> {
         if n[COMPLETED] == NONE || n[LENGTH] <= 0 {
             return None;
         }
-        let scaled = i128::from(n[SUBSIDY]).checked_mul(i128::from(n[COMPLETED]))?;
+        let scaled = i128::from(subsidy).checked_mul(i128::from(n[COMPLETED]))?;
         i64::try_from(self.rounding.div_fen(scaled, i128::from(n[LENGTH]))).ok()
     }
 
     /// Outstanding of what is due: max(0, due − disbursed), when both are known.
-    fn outstanding(&self, n: &[i64]) -> Option<i64> {
+    fn outstanding(&self, n: &[i64], subsidy: i64) -> Option<i64> {
         if n[DISBURSED] == NONE {
             return None;
         }
-        Some((self.due(n)? - n[DISBURSED]).max(0))
+        Some((self.due(n, subsidy)? - n[DISBURSED]).max(0))
     }
 
     /// Row `at`'s segment and breakdown as far as totals read them — class, length,
-    /// completed length, other funds, cost, each fund's paid amount, subsidy and shortfall —
-    /// when the row is good. Width, households, tiers and notes are not kept: this is for
-    /// adding the row to totals, not for showing it.
+    /// completed length, other funds, cost, each fund's paid amount, subsidy, gap, shortfall,
+    /// due, outstanding, and a note for each cut a budget made (what the budget lines add up)
+    /// — when the row is good. Width, households, tiers and other notes are not kept: this is
+    /// for adding the row to totals, not for showing it.
     pub fn for_totals(&self, at: usize) -> Option<(Segment, Breakdown)> {
+        self.for_totals_with(at, self.cuts(at))
+    }
+
+    /// [`Briefs::for_totals`] as it was with `cuts` (what the row had before it was
+    /// allocated again, to take it out of the totals).
+    pub fn for_totals_with(&self, at: usize, cuts: &[i64]) -> Option<(Segment, Breakdown)> {
+        let (mut seg, mut b) = blank();
+        self.for_totals_into(at, cuts, &mut seg, &mut b)
+            .then_some((seg, b))
+    }
+
+    /// [`Briefs::for_totals_with`] into a segment and breakdown kept between rows (an
+    /// allocation puts thousands of rows through the totals); `false` when the row is not
+    /// good.
+    pub fn for_totals_into(
+        &self,
+        at: usize,
+        cuts: &[i64],
+        seg: &mut Segment,
+        b: &mut Breakdown,
+    ) -> bool {
         if self.state(at) != State::Good {
-            return None;
+            return false;
         }
         let n = self.row(at);
-        let seg = Segment {
-            class: self.marks[at].class as ClassId,
-            width_m: Decimal::ZERO,
-            length_km: Decimal::new(n[LENGTH], LENGTH_DP),
-            cost: Cost::Total(yuan(n[COST])),
-            sources: crate::engine::Sources::other_funds(yuan(n[SOURCES])),
-            approved: Vec::new(),
-            disbursed: (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED])),
-            priority: None,
-            households: None,
-            completed_km: (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP)),
-        };
-        let b = Breakdown {
-            cost: yuan(n[COST]),
-            shares: n[FUNDS..]
-                .iter()
-                .map(|&paid| Share {
-                    tier: TierChoice::NoTierForClass,
-                    nominal: Decimal::ZERO,
-                    paid: yuan(paid),
-                })
-                .collect(),
-            subsidy_total: yuan(n[SUBSIDY]),
-            gap: yuan(gap(n)),
-            shortfall: yuan(n[SHORTFALL]),
-            per_household: None,
-            due: self.due(n).map(yuan),
-            outstanding: self.outstanding(n).map(yuan),
-            notes: Vec::new(),
-        };
-        Some((seg, b))
+        seg.class = self.marks[at].class as ClassId;
+        seg.length_km = Decimal::new(n[LENGTH], LENGTH_DP);
+        seg.cost = Cost::Total(yuan(n[COST]));
+        seg.sources = crate::engine::Sources::other_funds(yuan(n[SOURCES]));
+        seg.disbursed = (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED]));
+        seg.completed_km = (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP));
+        b.notes.clear();
+        let notes = &mut b.notes;
+        let after = self.after(n, cuts, |slot, from, to, raised| {
+            notes.push(Note::CutByBudget {
+                cut: self.cuts[slot],
+                from: yuan(from),
+                to: yuan(to),
+                raised: yuan(raised),
+            })
+        });
+        b.cost = yuan(n[COST]);
+        b.shares.clear();
+        b.shares.extend((0..self.funds).map(|f| Share {
+            tier: TierChoice::NoTierForClass,
+            nominal: Decimal::ZERO,
+            paid: yuan(self.paid_with(n, cuts, f)),
+        }));
+        b.subsidy_total = yuan(after.subsidy);
+        b.gap = yuan(gap(n, after.subsidy));
+        b.shortfall = yuan(after.shortfall);
+        b.per_household = None;
+        b.due = self.due(n, after.subsidy).map(yuan);
+        b.outstanding = self.outstanding(n, after.subsidy).map(yuan);
+        true
     }
 }
 

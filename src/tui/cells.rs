@@ -8,6 +8,7 @@ use super::app::App;
 use super::brief::Column;
 use crate::i18n::Lang;
 use crate::money;
+use crate::table::Field;
 use crate::textwidth::cells;
 
 /// The unit amounts are shown in.
@@ -28,9 +29,43 @@ impl App {
         self.doc.sheet.columns.names.len()
     }
 
-    /// Number of columns shown: input, one per fund, subsidy, shortfall.
+    /// Whether the table shows due (it has completed km) and outstanding (it has what was
+    /// disbursed too), as a batch run's output does ([`crate::report::layout::Layout`]).
+    fn progress_columns(&self) -> (bool, bool) {
+        let columns = &self.doc.sheet.columns;
+        let due = columns.index(Field::Completed).is_some();
+        (due, due && columns.index(Field::Disbursed).is_some())
+    }
+
+    /// Number of computed columns: one per fund, subsidy, gap, shortfall, and due and
+    /// outstanding when the table has what they need.
+    fn computed_cols(&self) -> usize {
+        let (due, outstanding) = self.progress_columns();
+        self.rules.funds.len() + 3 + usize::from(due) + usize::from(outstanding)
+    }
+
+    /// Number of columns shown: the input's, then the computed ones.
     pub fn ncols(&self) -> usize {
-        self.input_cols() + self.rules.funds.len() + 2
+        self.input_cols() + self.computed_cols()
+    }
+
+    /// Which amount computed column `f` (0 for the first fund's) shows.
+    pub fn computed_column(&self, f: usize) -> Option<Column> {
+        let funds = self.rules.funds.len();
+        if f < funds {
+            return Some(Column::Paid(f));
+        }
+        let (due, outstanding) = self.progress_columns();
+        [
+            Some(Column::Subsidy),
+            Some(Column::Gap),
+            Some(Column::Shortfall),
+            due.then_some(Column::Due),
+            outstanding.then_some(Column::Outstanding),
+        ]
+        .into_iter()
+        .flatten()
+        .nth(f - funds)
     }
 
     /// A column's title.
@@ -39,18 +74,22 @@ impl App {
         if c < n {
             return self.doc.sheet.columns.names[c].clone();
         }
-        let f = c - n;
-        if let Some(fund) = self.rules.funds.get(f) {
-            // English fund names are sentences; the id (also the batch column) is short.
-            return match self.lang {
-                Lang::En => fund.id.clone(),
-                Lang::Zh => fund.name.clone(),
-            };
-        }
-        if f == self.rules.funds.len() {
-            self.lang.pick("subsidy", "补助合计").to_string()
-        } else {
-            self.lang.pick("shortfall", "差额").to_string()
+        let lang = self.lang;
+        match self.computed_column(c - n) {
+            Some(Column::Paid(f)) => {
+                let fund = &self.rules.funds[f];
+                // English fund names are sentences; the id (also the batch column) is short.
+                match lang {
+                    Lang::En => fund.id.clone(),
+                    Lang::Zh => fund.name.clone(),
+                }
+            }
+            Some(Column::Subsidy) => lang.pick("subsidy", "补助合计").to_string(),
+            Some(Column::Gap) => lang.pick("gap", "差额").to_string(),
+            Some(Column::Shortfall) => lang.pick("shortfall", "尚需筹集").to_string(),
+            Some(Column::Due) => lang.pick("due", "应拨付").to_string(),
+            Some(Column::Outstanding) => lang.pick("outstanding", "待拨付").to_string(),
+            None => String::new(),
         }
     }
 
@@ -64,13 +103,7 @@ impl App {
 
     /// A computed column's amount for a row, if the row is good.
     pub fn computed_amount(&self, row: usize, c: usize) -> Option<Decimal> {
-        let f = c.checked_sub(self.input_cols())?;
-        let funds = self.rules.funds.len();
-        let column = match f {
-            _ if f < funds => Column::Paid(f),
-            _ if f == funds => Column::Subsidy,
-            _ => Column::Shortfall,
-        };
+        let column = self.computed_column(c.checked_sub(self.input_cols())?)?;
         self.doc.amount(row, column)
     }
 

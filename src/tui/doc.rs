@@ -5,10 +5,12 @@
 
 use std::path::PathBuf;
 
+use super::alloc::{self, Allocated, Dirty};
 use super::brief::{Briefs, Column, Outcome, State};
 use super::saved::SinceSave;
 use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
+use crate::report::allocate::Envelope;
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::row::{self, Evaluated, RowText};
@@ -101,6 +103,10 @@ pub struct Doc {
     redo: Vec<Op>,
     /// How the table differs from the file on disk.
     since: SinceSave,
+    /// What the allocating budgets' envelopes were asked and paid.
+    allocated: Allocated,
+    /// The envelopes touched by the change being made, allocated again once it is made.
+    dirty: Dirty,
 }
 
 /// `row` with field `col` set to `new` and `fields` fields (a short row grows to hold `col`;
@@ -187,7 +193,7 @@ fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
 impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
-        let mut briefs = Briefs::new(rules.funds.len(), rules.meta.rounding, sheet.rows.len());
+        let mut briefs = Briefs::new(rules, sheet.rows.len());
         let mut summary = Summary::new(rules, &[]);
         let id_col = sheet.columns.index(Field::Id);
         // An id seen on an earlier row makes the row bad, as in a batch run. Sized up front:
@@ -209,7 +215,8 @@ impl Doc {
             }
         }
         drop(seen);
-        Doc {
+        let budgets = rules.budgets.len();
+        let mut doc = Doc {
             sheet,
             path,
             briefs,
@@ -217,7 +224,50 @@ impl Doc {
             undo: Vec::new(),
             redo: Vec::new(),
             since: SinceSave::default(),
-        }
+            allocated: Allocated {
+                uses: vec![Default::default(); budgets],
+                error: None,
+            },
+            dirty: Dirty::everything(budgets),
+        };
+        doc.reallocate(rules);
+        doc
+    }
+
+    /// Shares out again the envelopes the change just made touched (SPEC §8).
+    fn reallocate(&mut self, rules: &RuleSet) {
+        alloc::reallocate(
+            rules,
+            &self.sheet,
+            &mut self.briefs,
+            &mut self.summary,
+            &mut self.allocated,
+            &mut self.dirty,
+        );
+    }
+
+    /// What the allocating budgets' envelopes were asked and paid.
+    pub fn allocated(&self) -> &Allocated {
+        &self.allocated
+    }
+
+    /// The allocating budgets (in rules order), as their cuts are kept per row.
+    pub fn allocating(&self) -> &[crate::engine::BudgetCut] {
+        self.briefs.allocating()
+    }
+
+    /// What allocating budget number `slot` pays row `at` and what the row asked of it, in
+    /// fen, when it pays less than asked.
+    pub fn cut_of(&self, at: usize, slot: usize) -> Option<(i64, i64)> {
+        let to = self.briefs.cut(at, slot)?;
+        let fund = self.briefs.allocating()[slot].fund;
+        // What it asked: what the budgets before this one on the same fund left it.
+        let from = (0..slot)
+            .rev()
+            .filter(|&s| self.briefs.allocating()[s].fund == fund)
+            .find_map(|s| self.briefs.cut(at, s))
+            .unwrap_or_else(|| self.briefs.uncut(at, fund));
+        Some((from, to))
     }
 
     /// Whether the table differs from the file on disk (as opened or last saved), whatever
@@ -233,6 +283,7 @@ impl Doc {
     }
 
     fn take_out(&mut self, rules: &RuleSet, at: usize) {
+        alloc::mark_row(rules, &self.briefs, &self.sheet, &mut self.dirty, at);
         if let Some((seg, b)) = self.briefs.for_totals(at) {
             let text = text_of(&self.sheet, &self.sheet.rows[at]);
             let _ = self.summary.remove(rules, &seg, &text, &b);
@@ -241,13 +292,34 @@ impl Doc {
 
     /// What the engine makes of row `at`, in full: computed again from its text (as it was
     /// when the row was last computed, so the same numbers), with a repeated id marked.
+    /// A budget's cuts are made again, in rules order, with the fen the row was allocated.
     pub fn calc(&self, rules: &RuleSet, at: usize) -> Calc {
         let row = &self.sheet.rows[at];
-        match self.briefs.state(at) {
+        let mut c = match self.briefs.state(at) {
             State::Repeat => calc(rules, &self.sheet, row, true),
             State::TooLarge => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
             State::Good | State::Bad => calc(rules, &self.sheet, row, false),
+        };
+        if let Calc::Good(g) = &mut c {
+            let (township, village) = alloc::place(&self.sheet, at);
+            for (slot, cut) in self.briefs.allocating().iter().enumerate() {
+                let Some(to) = self.briefs.cut(at, slot) else {
+                    continue;
+                };
+                let budget = &rules.budgets[cut.budget];
+                let asked = Envelope::of(budget, g.segment.class, township, village)
+                    .and_then(|e| self.allocated.uses[cut.budget].get(&e))
+                    .and_then(|u| crate::money::from_fen(u.asked))
+                    .unwrap_or_default();
+                let cut = crate::engine::BudgetCut { asked, ..*cut };
+                if crate::engine::cut(rules, &g.segment, &mut g.breakdown, cut, i128::from(to))
+                    .is_err()
+                {
+                    return Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]);
+                }
+            }
         }
+        c
     }
 
     /// Row `at`'s id, township and village, as totals group it.
@@ -299,11 +371,17 @@ impl Doc {
             let text = text_of(&self.sheet, row);
             let _ = self.summary.add(rules, &g.segment, &text, &g.breakdown);
         }
+        alloc::mark_row(rules, &self.briefs, &self.sheet, &mut self.dirty, at);
     }
 
     /// Carries out a change, keeping breakdowns and totals current.
     pub fn apply(&mut self, rules: &RuleSet, op: &Op) {
         self.apply_one(rules, op);
+        self.apply_ids(rules, op);
+        self.reallocate(rules);
+    }
+
+    fn apply_ids(&mut self, rules: &RuleSet, op: &Op) {
         // Which row of a repeated id counts as the repeat may have changed.
         if let Some(col) = self.sheet.columns.index(Field::Id) {
             match op {

@@ -133,6 +133,13 @@ pub const KEYMAP: &[Binding] = &[
         "the row's whole explanation, when the pane is too short for it",
         "查看该行完整的计算说明（说明栏放不下时）",
     ),
+    h(
+        "b",
+        Action::Budgets,
+        "each budget: envelope, asked, paid and the rows its envelope cut",
+        "各预算额度：额度、申请、实拨及被核减的路段",
+        ("budgets", "额度"),
+    ),
     b(
         "x",
         Action::Export,
@@ -184,7 +191,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Some(Action::Cancel),
             _ => None,
         },
-        Mode::Help | Mode::Rules | Mode::Why => match key.code {
+        Mode::Help | Mode::Rules | Mode::Why | Mode::Budgets => match key.code {
             KeyCode::Char('L') => Some(Action::Lang),
             KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
             KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
@@ -196,7 +203,8 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             | KeyCode::Char('?')
             | KeyCode::F(1)
             | KeyCode::Char('r')
-            | KeyCode::Char('w') => Some(Action::Cancel),
+            | KeyCode::Char('w')
+            | KeyCode::Char('b') => Some(Action::Cancel),
             _ => None,
         },
         Mode::Table => Some(match key.code {
@@ -229,6 +237,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('m') => Action::Money,
             KeyCode::Char('r') => Action::Rules,
             KeyCode::Char('w') => Action::Why,
+            KeyCode::Char('b') => Action::Budgets,
             KeyCode::Char('x') => Action::Export,
             KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
             KeyCode::Esc => Action::Cancel,

@@ -5,6 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::app::App;
+use super::brief::Column;
 use crate::report::Totals;
 use crate::table::row;
 use crate::table::sheet::SheetRow;
@@ -37,14 +38,16 @@ pub struct Subtotal {
 }
 
 impl Subtotal {
-    /// The group's sum for computed column `f` (each fund, then the subsidy total, then the
-    /// shortfall).
-    pub fn amount(&self, f: usize) -> rust_decimal::Decimal {
+    /// The group's sum of a computed column.
+    pub fn amount(&self, column: Column) -> rust_decimal::Decimal {
         let t = &self.totals;
-        match f {
-            _ if f < t.paid.len() => t.paid[f].value(),
-            _ if f == t.paid.len() => t.subsidy_total.value(),
-            _ => t.shortfall.value(),
+        match column {
+            Column::Paid(f) => t.paid.get(f).map_or(Decimal::ZERO, |p| p.value()),
+            Column::Subsidy => t.subsidy_total.value(),
+            Column::Gap => t.gap.value(),
+            Column::Shortfall => t.shortfall.value(),
+            Column::Due => t.due.value(),
+            Column::Outstanding => t.outstanding.value(),
         }
     }
 }
@@ -106,10 +109,31 @@ impl App {
         // A group's sums are wider than its rows' amounts: their columns widen to show them
         // whole (an amount is never cut).
         let first = self.input_cols();
+        let cols = &self.doc.sheet.columns;
+        let km_cols = [
+            (cols.index(Field::Length), true),
+            (cols.index(Field::Completed), false),
+        ];
         for line in &self.lines {
             if let Line::Subtotal(sub) = line {
+                // So are the km planned and completed, under their columns.
+                for (c, planned) in km_cols {
+                    let Some(c) = c else { continue };
+                    let km = if planned {
+                        sub.totals.planned_km.value()
+                    } else {
+                        sub.totals.completed_km.value()
+                    };
+                    let w = crate::textwidth::cells(&crate::money::measure(km));
+                    if let Some(slot) = self.widths.get_mut(c) {
+                        *slot = (*slot).max(w);
+                    }
+                }
                 for c in first..self.ncols() {
-                    let w = crate::textwidth::cells(&self.show_amount(sub.amount(c - first)));
+                    let Some(column) = self.computed_column(c - first) else {
+                        continue;
+                    };
+                    let w = crate::textwidth::cells(&self.show_amount(sub.amount(column)));
                     if let Some(slot) = self.widths.get_mut(c) {
                         *slot = (*slot).max(w);
                     }

@@ -15,6 +15,7 @@
 //!   a lost terminal.
 
 pub mod action;
+pub mod alloc;
 pub mod app;
 pub mod brief;
 pub mod cells;

@@ -30,6 +30,8 @@ pub enum Mode {
     Rules,
     /// The current row's whole explanation.
     Why,
+    /// Each budget's envelope: asked, paid and the rows cut.
+    Budgets,
 }
 
 impl Mode {

@@ -18,6 +18,7 @@ use super::modes::{Mode, Question};
 use super::*;
 use crate::money::plain;
 
+mod budgets;
 mod model;
 mod safety;
 use crate::table::sheet::Sheet;
@@ -241,8 +242,8 @@ fn filter_sort_and_group() {
     assert_eq!(app.current_row(), Some(row_of(&app, "AY-17")));
     press(&mut app, "<Esc>");
     assert_eq!(app.lines.len(), 19);
-    // Sort by shortfall (the last column), largest first.
-    press(&mut app, "<End>ss");
+    // Sort by shortfall (the last column but due), largest first.
+    press(&mut app, "<End>hss");
     let first = match app.lines[0] {
         Line::Row(r) => app.doc.sheet.rows[r].get(0).to_string(),
         _ => panic!(),
@@ -341,15 +342,17 @@ fn main_screen_in_english() {
         s[0].ends_with("plan.csv · 19 rows · Anyue County 2018 subsidy standards for village and…"),
         "{s:#?}"
     );
-    assert_eq!(s[1], "  编号  乡镇     村     路段名称     类别 宽度  长度  投资 transport poverty subsidy shortfall");
-    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 通村  4.5   2.1 168万     94.50   63.00  157.50      0.50");
-    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道  3.5   2.4           36.00   24.00   60.00     48.00");
+    assert_eq!(s[1], "  编号  乡镇     村     路段名称     类别 宽度 transport poverty subsidy   gap shortfall    due");
+    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 通村  4.5     94.50   63.00  157.50 10.50      0.50 157.50");
+    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道  3.5     36.00   24.00   60.00 48.00     48.00  60.00");
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy    1,065.75│");
     assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation special … 635.75│");
-    assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy total                      1,701.50│");
-    assert_eq!(s[17], "│105,000.00                                           ││shortfall (still to raise)           748.70│");
+    assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy     1,701.50  due          1,521.50│");
+    assert_eq!(s[17], "│105,000.00                                           ││gap           763.70  shortfall      748.70│");
     assert_eq!(s[18], "│− sources 100,000.00 → shortfall 5,000.00            ││km 42.7/49.15 ███████████████████░░░ 86.9% │");
+    assert_eq!(s[19], "│(39.68/household)                                    ││Village road hardeni… ███████░░░░░░ 54.1%  │");
+    assert_eq!(s[20], "│County transport bureau subsidy: tier ≥4.5 m, 45万/km││Group road building   ██████░░░░░░░ 53.2%  │");
     assert!(s[23].starts_with(
         " ?  help  q  quit  Ctrl-S  save  Enter  edit  a  add  d  delete  u  undo  /  filter"
     ));
@@ -386,7 +389,11 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("││尚需筹集                                      748.70│"),
+        text.contains("││补助合计         1,701.50  应拨付           1,521.50│"),
+        "{text}"
+    );
+    assert!(
+        text.contains("││差额               763.70  尚需筹集           748.70│"),
         "{text}"
     );
     assert!(

@@ -15,7 +15,7 @@ use crate::tui::modes::Mode;
 use unicode_width::UnicodeWidthChar;
 
 /// The hint bar's keys, most needed first (what does not fit is cut from the end).
-const HINT_ORDER: [Action; 11] = [
+const HINT_ORDER: [Action; 12] = [
     Action::Help,
     Action::Quit,
     Action::Save,
@@ -27,6 +27,7 @@ const HINT_ORDER: [Action; 11] = [
     Action::Sort,
     Action::Lang,
     Action::Money,
+    Action::Budgets,
 ];
 
 /// The title bar: the file, whether it is modified, the rows, the filter and the rules' name.

@@ -2,6 +2,7 @@
 //! status and key hints), [`table`], [`panes`] (detail and totals, with [`gauge`]s) and [`overlays`] (help,
 //! rules, explanation and questions). Everything here reads [`App`]; nothing computes money.
 
+pub mod allocation;
 mod bars;
 mod gauge;
 mod overlays;
@@ -42,10 +43,10 @@ fn pane_split(area: Rect) -> [Rect; 2] {
 /// The panes' height: [`PANES`], or more when the table leaves lines unused and an
 /// explanation needs them.
 fn pane_height(app: &App, area: Rect) -> u16 {
-    let [left, _] = pane_split(area);
+    let [left, right] = pane_split(area);
     let need = DetailPane::new(app)
         .height(left.width)
-        .max(TotalsPane::new(app).height());
+        .max(TotalsPane::new(app).height(right.width));
     // The table's header and its lines.
     let table = app.lines.len().max(1) + 1;
     let spare = usize::from(area.height.saturating_sub(LINES + PANES)).saturating_sub(table);

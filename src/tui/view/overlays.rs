@@ -18,6 +18,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Mode::Help => help(frame, app, area),
         Mode::Rules => rules(frame, app, area),
         Mode::Why => why(frame, app, area),
+        Mode::Budgets => budgets(frame, app, area),
         Mode::Ask(q) => ask(frame, app, q, area),
         _ => {}
     }
@@ -30,6 +31,17 @@ fn rules(frame: &mut Frame, app: &App, area: Rect) {
         " 当前规则（↑↓ 翻页键滚动，Esc 关闭） ",
     );
     let text = crate::rules::describe(&app.rules, app.lang);
+    app.overlay_max
+        .set(scrolled(frame, title, &text, area, app.overlay_scroll));
+}
+
+/// Each budget's envelope and the rows it cut, scrolled as far as `overlay_scroll` asks.
+fn budgets(frame: &mut Frame, app: &App, area: Rect) {
+    let title = app.lang.pick(
+        " Budgets, in yuan (↑↓ PgUp PgDn scroll, Esc closes) ",
+        " 预算额度（元；↑↓ 翻页键滚动，Esc 关闭） ",
+    );
+    let text = super::allocation::text(app);
     app.overlay_max
         .set(scrolled(frame, title, &text, area, app.overlay_scroll));
 }

@@ -202,6 +202,15 @@ impl Widget for DetailPane<'_> {
     }
 }
 
+/// `label` and `amount` in `width` cells, the amount at the right, the label cut if it must
+/// be, the amount never.
+fn line_in(width: usize, label: &str, amount: &str) -> String {
+    let room = width.saturating_sub(cells(amount) + 1);
+    let label = truncate(label, room);
+    let pad = width.saturating_sub(cells(&label) + cells(amount));
+    format!("{label}{}{amount}", " ".repeat(pad))
+}
+
 /// The totals of every row (whatever the filter shows): what each fund pays, the subsidy and
 /// the shortfall, km completed, and each budget's use.
 pub struct TotalsPane<'a> {
@@ -213,10 +222,12 @@ impl<'a> TotalsPane<'a> {
         TotalsPane { app }
     }
 
-    /// How many lines the pane needs, frame included: one per fund and per budget, and the
-    /// subsidy, shortfall and km lines.
-    pub fn height(&self) -> usize {
-        self.app.rules.funds.len() + self.app.rules.budgets.len() + 3 + 2
+    /// How many lines the pane needs at `width` cells wide, frame included: the amounts
+    /// (one per fund, then the subsidy, gap, shortfall, due and outstanding), the km line and
+    /// one per budget.
+    pub fn height(&self, width: u16) -> usize {
+        let inner = usize::from(width.saturating_sub(2));
+        self.amounts(inner).len() + 1 + self.app.rules.budgets.len() + 2
     }
 
     fn block(&self) -> Block<'static> {
@@ -238,12 +249,7 @@ impl<'a> TotalsPane<'a> {
     fn amounts(&self, inner: usize) -> Vec<Line<'static>> {
         let (app, lang) = (self.app, self.app.lang);
         let t = &app.doc.summary.total;
-        let line = |label: &str, amount: String| {
-            let room = inner.saturating_sub(cells(&amount) + 1);
-            let label = truncate(label, room);
-            let pad = inner.saturating_sub(cells(&label) + cells(&amount));
-            format!("{label}{}{amount}", " ".repeat(pad))
-        };
+        let line = |label: &str, amount: String| line_in(inner, label, &amount);
         let mut lines = Vec::new();
         for (f, p) in app.rules.funds.iter().zip(&t.paid) {
             lines.push(Line::from(line(
@@ -251,17 +257,58 @@ impl<'a> TotalsPane<'a> {
                 app.show_amount(p.value()),
             )));
         }
-        lines.push(Line::from(line(
-            lang.pick("subsidy total", "补助合计"),
-            app.show_amount(t.subsidy_total.value()),
-        )));
-        lines.push(
-            Line::from(line(
-                lang.pick("shortfall (still to raise)", "尚需筹集"),
-                app.show_amount(t.shortfall.value()),
-            ))
-            .bold(),
+        // Two amounts a line when there is room (the subsidy beside what of it is due, the
+        // gap beside what is still to raise), so the budgets below keep their lines.
+        let pair = |a: (&str, String), b: Option<(&str, String)>, wide: bool| match b {
+            Some(b) if wide => {
+                let half = inner.saturating_sub(2) / 2;
+                let right = inner.saturating_sub(half + 2);
+                vec![format!(
+                    "{}  {}",
+                    line_in(half, a.0, &a.1),
+                    line_in(right, b.0, &b.1)
+                )]
+            }
+            Some(b) => vec![line(a.0, a.1), line(b.0, b.1)],
+            None => vec![line(a.0, a.1)],
+        };
+        let wide = inner >= 30;
+        let due =
+            (t.due_rows > 0).then(|| (lang.pick("due", "应拨付"), app.show_amount(t.due.value())));
+        for text in pair(
+            (
+                lang.pick(if wide { "subsidy" } else { "subsidy total" }, "补助合计"),
+                app.show_amount(t.subsidy_total.value()),
+            ),
+            due,
+            wide,
+        ) {
+            lines.push(Line::from(text));
+        }
+        let gap = (lang.pick("gap", "差额"), app.show_amount(t.gap.value()));
+        let shortfall = (
+            lang.pick("shortfall (still to raise)", "尚需筹集"),
+            app.show_amount(t.shortfall.value()),
         );
+        let shortfall = if wide {
+            (lang.pick("shortfall", "尚需筹集"), shortfall.1)
+        } else {
+            shortfall
+        };
+        for (i, text) in pair(gap, Some(shortfall), wide).into_iter().enumerate() {
+            // What the villages still raise is the number read first.
+            lines.push(if wide || i == 1 {
+                Line::from(text).bold()
+            } else {
+                Line::from(text)
+            });
+        }
+        if t.disbursed_rows > 0 {
+            lines.push(Line::from(line(
+                lang.pick("outstanding (due − disbursed)", "待拨付"),
+                app.show_amount(t.outstanding.value()),
+            )));
+        }
         lines
     }
 
@@ -297,7 +344,12 @@ impl<'a> TotalsPane<'a> {
         let (app, lang) = (self.app, self.app.lang);
         let (used, envelope) = (head.line.used, head.line.envelope);
         let over = head.over > 0;
-        let style = if over {
+        // A budget that shared its envelope out is not over: what it was asked beyond it was
+        // cut from the rows (and is raised by the villages).
+        let shared = over && head.line.cut();
+        let style = if shared {
+            Style::new().yellow().bold()
+        } else if over {
             Style::new().red().bold()
         } else {
             Style::new()
@@ -305,6 +357,14 @@ impl<'a> TotalsPane<'a> {
         // An overrun is said in words first; the bar takes what room is left. A per-village
         // budget's bar is its fullest village's, and the words count the villages over.
         let words = match (head.line.scope, head.line.over_by()) {
+            (Scope::Whole, Some(_)) if shared => match lang {
+                Lang::En => format!(" shared out, asked {}", app.show_amount(head.line.asked)),
+                Lang::Zh => format!(" 已分配，申请 {}", app.show_amount(head.line.asked)),
+            },
+            (Scope::Village { .. }, _) if shared => match lang {
+                Lang::En => format!(" {} of {} villages shared out", head.over, head.lines),
+                Lang::Zh => format!(" {} 个村中 {} 个已分配", head.lines, head.over),
+            },
             (Scope::Whole, Some(by)) => match lang {
                 Lang::En => format!(" OVER by {}", app.show_amount(by)),
                 Lang::Zh => format!(" 超出 {}", app.show_amount(by)),
@@ -321,9 +381,11 @@ impl<'a> TotalsPane<'a> {
             && over
             && inner < 8 + 5 + cells(&words) + 1 + named
         {
-            match lang {
-                Lang::En => format!(" {}/{} OVER", head.over, head.lines),
-                Lang::Zh => format!(" {}/{} 村超出", head.over, head.lines),
+            match (lang, shared) {
+                (Lang::En, false) => format!(" {}/{} OVER", head.over, head.lines),
+                (Lang::Zh, false) => format!(" {}/{} 村超出", head.over, head.lines),
+                (Lang::En, true) => format!(" {}/{} shared", head.over, head.lines),
+                (Lang::Zh, true) => format!(" {}/{} 村已分配", head.over, head.lines),
             }
         } else {
             words

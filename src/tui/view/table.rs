@@ -169,9 +169,25 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         Style::new().bold()
     };
     let mut spans = vec![Span::raw("Σ ")];
-    let span_width: usize = visible
+    let columns = &app.doc.sheet.columns;
+    // The km planned and completed go under their own columns when they are in view; the
+    // label takes the input columns before them.
+    let km = |c: usize| match columns.field_at(c) {
+        Some(Field::Length) => Some(totals.planned_km.value()),
+        Some(Field::Completed) => Some(totals.completed_km.value()),
+        _ => None,
+    };
+    let inputs: Vec<usize> = visible
         .iter()
-        .filter(|&&c| c < app.input_cols())
+        .copied()
+        .filter(|&c| c < app.input_cols())
+        .collect();
+    let label_cols = inputs
+        .iter()
+        .position(|&c| km(c).is_some())
+        .unwrap_or(inputs.len());
+    let span_width: usize = inputs[..label_cols]
+        .iter()
         .map(|&c| app.widths[c] + 1)
         .sum();
     if span_width > 0 {
@@ -185,9 +201,18 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         };
         spans.push(Span::styled(fit(&label, span_width, false), style));
     }
+    for &c in &inputs[label_cols..] {
+        let text = km(c).map_or_else(String::new, crate::money::measure);
+        spans.push(Span::styled(
+            fit(&text, app.widths[c], right_aligned(app, c)),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
-        let f = c - app.input_cols();
-        let text = app.show_amount(sub.amount(f));
+        let text = app
+            .computed_column(c - app.input_cols())
+            .map_or_else(String::new, |column| app.show_amount(sub.amount(column)));
         spans.push(Span::styled(
             fit(&text, app.widths[c], right_aligned(app, c)),
             style,
