@@ -79,7 +79,7 @@ fn generate(path: &std::path::Path, rows: usize) {
 const ROWS: usize = 10_000;
 
 #[test]
-fn an_open_table_holds_at_most_256_bytes_a_row_and_288_while_opening() {
+fn an_open_table_holds_at_most_264_bytes_a_row_and_296_while_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.csv");
     generate(&path, ROWS);
@@ -101,10 +101,11 @@ fn an_open_table_holds_at_most_256_bytes_a_row_and_288_while_opening() {
     let peak = (PEAK.load(Ordering::SeqCst) - before) / ROWS;
     // The row's text is 60-odd bytes; its fields' ends, the amounts the engine gave and the
     // line shown for it take the rest: 248 bytes held, 272 at the peak (when each row kept its
-    // whole breakdown, 842 and 867). A million rows then fit in 300 MB with the allocator's
-    // own overhead.
-    assert!(held <= 256, "{held} bytes a row held");
-    assert!(peak <= 288, "{peak} bytes a row at the peak of opening");
+    // whole breakdown, 842 and 867), and 8 more for the 村项目资金 the shipped rules measure
+    // per village (a row leaving the totals must take it with it). A million rows then fit in
+    // 300 MB with the allocator's own overhead.
+    assert!(held <= 264, "{held} bytes a row held");
+    assert!(peak <= 296, "{peak} bytes a row at the peak of opening");
     drop(app);
     // Under a budget that prorates, each row keeps one number more: the fen the budget pays
     // it (8 bytes), and the allocation after an edit holds nothing per row between edits.

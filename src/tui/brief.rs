@@ -16,10 +16,11 @@
 
 use rust_decimal::Decimal;
 
+use crate::engine::Source;
 use crate::engine::{Breakdown, BudgetCut, Cost, Note, Segment, Share};
 use crate::money::{Rounding, LENGTH_DP, MONEY_DP};
 use crate::report::allocate::allocates;
-use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice};
+use crate::rules::{ClassId, Draw, FundId, OnOverrun, RuleSet, TierChoice};
 
 /// How a row came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +49,12 @@ const FUNDS: usize = 7;
 /// are not kept: they follow from what is, by the engine's own formulas (SPEC §8).
 const NONE: i64 = i64::MIN;
 
-/// One row's state and class.
+/// One row's state and class, and whether its notes warn (an implausible cost: counted in
+/// the totals, so a row taken out of them must say so too).
 #[derive(Debug, Clone, Copy)]
 struct Mark {
     state: State,
+    warns: bool,
     class: u32,
 }
 
@@ -68,6 +71,9 @@ pub struct Briefs {
     /// The allocating budgets, in rules order, as their notes name them (what the rows
     /// under each asked is not kept: the totals do not read it).
     cuts: Vec<BudgetCut>,
+    /// The sources of the gap a budget is drawn on (村项目资金), each kept apart from the
+    /// others after the cuts, so a budget on one measures it when a row leaves the totals.
+    drawn: Vec<Source>,
     /// The rules' rounding (for due, worked out again from what is kept).
     rounding: Rounding,
     marks: Vec<Mark>,
@@ -156,12 +162,23 @@ impl Briefs {
             .collect();
         // The priority is kept only for a budget that pays in order.
         let priority = cuts.iter().any(|c| c.how == OnOverrun::InOrder);
-        let stride = FUNDS + funds + usize::from(priority) + cuts.len();
+        let mut drawn: Vec<Source> = rules
+            .budgets
+            .iter()
+            .filter_map(|b| match b.draw {
+                Draw::Source(s) => Some(s),
+                Draw::Fund(_) => None,
+            })
+            .collect();
+        drawn.sort();
+        drawn.dedup();
+        let stride = FUNDS + funds + usize::from(priority) + cuts.len() + drawn.len();
         Briefs {
             stride,
             funds,
             priority,
             cuts,
+            drawn,
             rounding: rules.meta.rounding,
             marks: Vec::with_capacity(rows),
             nums: Vec::with_capacity(rows * stride),
@@ -194,7 +211,11 @@ impl Briefs {
         if self.priority {
             n[FUNDS + self.funds] = seg.priority.unwrap_or(NONE);
         }
-        n[self.cuts_at()..].fill(NONE);
+        let drawn_at = self.drawn_at();
+        n[self.cuts_at()..drawn_at].fill(NONE);
+        for (slot, &s) in n[drawn_at..].iter_mut().zip(&self.drawn) {
+            *slot = units(seg.sources.get(s), MONEY_DP)?;
+        }
         Some(n)
     }
 
@@ -204,12 +225,27 @@ impl Briefs {
         match result {
             Some((seg, b)) if state == State::Good => {
                 let class = u32::try_from(seg.class).ok()?;
-                Some((Mark { state, class }, self.numbers(seg, b)?))
+                let warns = b.notes.iter().any(Note::is_warning);
+                Some((
+                    Mark {
+                        state,
+                        warns,
+                        class,
+                    },
+                    self.numbers(seg, b)?,
+                ))
             }
             _ => {
                 let mut n = vec![0; self.stride];
-                n[FUNDS + self.funds..].fill(NONE);
-                Some((Mark { state, class: 0 }, n))
+                n[FUNDS + self.funds..self.drawn_at()].fill(NONE);
+                Some((
+                    Mark {
+                        state,
+                        warns: false,
+                        class: 0,
+                    },
+                    n,
+                ))
             }
         }
     }
@@ -217,6 +253,11 @@ impl Briefs {
     /// Where the cuts start in a row's numbers (after the funds, and the priority if kept).
     fn cuts_at(&self) -> usize {
         FUNDS + self.funds + usize::from(self.priority)
+    }
+
+    /// Where the drawn sources start in a row's numbers (after the cuts).
+    fn drawn_at(&self) -> usize {
+        self.cuts_at() + self.cuts.len()
     }
 
     /// The allocating budgets, in rules order (each row keeps one cut for each).
@@ -240,7 +281,7 @@ impl Briefs {
 
     /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
     pub fn cuts(&self, at: usize) -> &[i64] {
-        &self.row(at)[self.cuts_at()..]
+        &self.row(at)[self.cuts_at()..self.drawn_at()]
     }
 
     /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
@@ -258,8 +299,9 @@ impl Briefs {
 
     /// Forgets every cut of row `at` (before it is allocated again).
     pub fn clear_cuts(&mut self, at: usize) {
-        let start = at * self.stride + self.cuts_at();
-        self.nums[start..(at + 1) * self.stride].fill(NONE);
+        let start = at * self.stride;
+        let (from, to) = (start + self.cuts_at(), start + self.drawn_at());
+        self.nums[from..to].fill(NONE);
     }
 
     /// What fund `fund` pays row `at` before any budget cut it, in fen.
@@ -438,10 +480,29 @@ impl Briefs {
         seg.class = self.marks[at].class as ClassId;
         seg.length_km = Decimal::new(n[LENGTH], LENGTH_DP);
         seg.cost = Cost::Total(yuan(n[COST]));
-        seg.sources = crate::engine::Sources::other_funds(yuan(n[SOURCES]));
+        // The sources a budget is drawn on as they were; the rest as one (only their sum
+        // counts then).
+        let mut fen = [0i64; 4];
+        let mut rest = n[SOURCES];
+        for (&s, &v) in self.drawn.iter().zip(&n[self.drawn_at()..]) {
+            fen[s as usize] = v;
+            rest -= v;
+        }
+        fen[Source::OtherFunds as usize] += rest;
+        seg.sources = crate::engine::Sources(fen.map(yuan));
         seg.disbursed = (n[DISBURSED] != NONE).then(|| yuan(n[DISBURSED]));
         seg.completed_km = (n[COMPLETED] != NONE).then(|| Decimal::new(n[COMPLETED], LENGTH_DP));
         b.notes.clear();
+        if self.marks[at].warns {
+            // Only whether the row warns is kept: the totals count warning rows.
+            b.notes.push(Note::ImplausibleCost {
+                cost: Decimal::ZERO,
+                per_km: Decimal::ZERO,
+                low: Decimal::ZERO,
+                high: Decimal::ZERO,
+                too_low: false,
+            });
+        }
         let notes = &mut b.notes;
         let after = self.after(n, cuts, |slot, from, to, raised| {
             notes.push(Note::CutByBudget {

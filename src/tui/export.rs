@@ -247,8 +247,8 @@ mod tests {
 
     #[test]
     fn an_export_under_budgets_that_allocate_writes_the_rows_after_the_cut() {
-        // A batch run does not allocate yet on this branch: the reference is `allocate` over
-        // the rows held whole, written by the same report layer.
+        // Two references: `allocate` over the rows held whole, written by the same report
+        // layer, and a batch run, which allocates streaming.
         let dir = tempfile::tempdir().unwrap();
         let path = table(dir.path());
         let rules = allocating_rules();
@@ -262,11 +262,15 @@ mod tests {
                 let done = export(&doc, &rules, lang, &ours).unwrap();
                 assert_eq!(done, Exported { good: 19, bad: 2 });
                 by_held_allocation(&rules, lang, &path, &theirs);
-                let (a, b) = (
+                let batch = dir.path().join(format!("batch.{ext}"));
+                by_batch(&rules, lang, &path, &batch);
+                let (a, b, c) = (
                     std::fs::read_to_string(&ours).unwrap(),
                     std::fs::read_to_string(&theirs).unwrap(),
+                    std::fs::read_to_string(&batch).unwrap(),
                 );
                 assert!(a == b, "{ext} {lang:?}:\n{a}\n---\n{b}");
+                assert!(a == c, "{ext} {lang:?} against batch:\n{a}\n---\n{c}");
             }
         }
         // The cuts are in it, each row saying which budget cut it and why, and it differs from

@@ -439,3 +439,61 @@ fn restored_changes_are_shared_out_as_they_were_made() {
     assert_eq!(poverty(&app), made);
     assert_eq!(poverty_total(&app), "600000.00");
 }
+
+/// Every total and budget line of `app`, as a fresh open of its table gives them too.
+fn totals_and_lines(app: &App) -> (String, Vec<(String, String, String)>) {
+    let rules = &app.rules;
+    let lines = crate::report::budget::lines(rules, &app.doc.summary, Lang::En)
+        .into_iter()
+        .filter(|l| !(l.used.is_zero() && l.asked.is_zero()))
+        .map(|l| (l.label(), plain(l.asked), plain(l.used)))
+        .collect();
+    (format!("{:?}", app.doc.summary.total), lines)
+}
+
+#[test]
+fn an_edited_village_fund_or_implausible_cost_leaves_the_totals_as_a_fresh_open_gives_them() {
+    // The shipped rules measure 村项目资金 per village, and the totals count rows whose cost
+    // looks implausible: a row taken out of the totals on an edit must take its 村项目资金 and
+    // its warning with it (both were lost: the one as 整合资金, the other not kept).
+    let csv = "id,township,village,class,width_m,length_km,cost,整合资金,村项目资金\n\
+               A,T,V,village,4.5,1,900000,10000,150000\n\
+               B,T,V,group,3.5,1,63,,20000\n\
+               C,T,W,group,3.5,1,600000,5000,\n";
+    let (mut app, dir) = open_with(RuleSet::builtin(), csv, Lang::En);
+    assert_eq!(app.doc.summary.total.implausible, 1);
+    let rules = app.rules.clone();
+    let fund = app.doc.sheet.columns.index(Field::VillageFund).unwrap();
+    let cost = app.doc.sheet.columns.index(Field::Cost).unwrap();
+    for (at, column, value) in [(0, fund, "170000"), (1, cost, "600000"), (2, fund, "30000")] {
+        let row = app.doc.sheet.rows[at].clone();
+        app.doc
+            .change(&rules, doc::Op::set(at, &row, column, value));
+        let path = dir.path().join("edited.csv");
+        let mut text = String::from(csv.lines().next().unwrap());
+        text.push('\n');
+        for r in &app.doc.sheet.rows {
+            let cells: Vec<&str> = (0..9).map(|c| r.get(c)).collect();
+            text.push_str(&cells.join(","));
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let fresh = Doc::new(Sheet::load(&path).unwrap(), None, &rules);
+        let fresh = App::new(fresh, rules.clone(), Lang::En);
+        assert_eq!(
+            totals_and_lines(&app),
+            totals_and_lines(&fresh),
+            "after row {at}"
+        );
+    }
+    assert_eq!(app.doc.summary.total.implausible, 0);
+    let (_, lines) = totals_and_lines(&app);
+    assert!(
+        lines.contains(&(
+            "Village project fund · T V".into(),
+            "190000.00".into(),
+            "190000.00".into()
+        )),
+        "{lines:?}"
+    );
+}
