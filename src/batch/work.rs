@@ -436,6 +436,7 @@ impl NoteTexts {
             Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
             Note::CutByCost { .. }
             | Note::SourcesExceed { .. }
+            | Note::OverDisbursed { .. }
             | Note::Approved { .. }
             | Note::CutByBudget { .. }
             | Note::ImplausibleCost { .. } => {

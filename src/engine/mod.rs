@@ -319,6 +319,24 @@ fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(),
         (Some(due), Some(paid)) => Some(yuan((rounding.fen(due) - rounding.fen(paid)).max(0))?),
         _ => None,
     };
+    // Paid out ahead of the work, or (after a budget cut the subsidy) beyond the subsidy.
+    out.notes
+        .retain(|n| !matches!(n, Note::OverDisbursed { .. }));
+    if let Some(paid) = segment.disbursed {
+        let paid = rounding.fen(paid);
+        let limit = match out.due {
+            _ if paid > total => Some((total, true)),
+            Some(due) if paid > rounding.fen(due) => Some((rounding.fen(due), false)),
+            _ => None,
+        };
+        if let Some((limit, of_subsidy)) = limit {
+            out.notes.push(Note::OverDisbursed {
+                disbursed: yuan(paid)?,
+                limit: yuan(limit)?,
+                of_subsidy,
+            });
+        }
+    }
     Ok(())
 }
 
@@ -350,7 +368,7 @@ pub fn cut(
     let at = out
         .notes
         .iter()
-        .position(|n| matches!(n, Note::SourcesExceed { .. }))
+        .position(|n| matches!(n, Note::SourcesExceed { .. } | Note::OverDisbursed { .. }))
         .unwrap_or(out.notes.len());
     out.notes.insert(
         at,

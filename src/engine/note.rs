@@ -45,6 +45,13 @@ pub enum Note {
         ceiling: Decimal,
         approved: Decimal,
     },
+    /// More was paid out than the completed km have earned (`of_subsidy` false: `limit` is
+    /// what is due), or than the whole subsidy after a budget cut it (`of_subsidy` true).
+    OverDisbursed {
+        disbursed: Decimal,
+        limit: Decimal,
+        of_subsidy: bool,
+    },
     /// A budget that ran short paid the fund less than it asked (SPEC §8).
     CutByBudget {
         cut: super::BudgetCut,
@@ -236,6 +243,62 @@ impl Note {
                         "the sources exceed the gap: a surplus of ",
                         Grouped(surplus)
                     );
+                }
+            }
+            Note::OverDisbursed {
+                disbursed,
+                limit,
+                of_subsidy,
+            } => {
+                let over = disbursed - limit;
+                match (zh, of_subsidy) {
+                    (true, true) => {
+                        put!(
+                            out,
+                            "警告：已拨付 ",
+                            Grouped(disbursed),
+                            " 元，超过核减后的补助合计 ",
+                            Grouped(limit),
+                            " 元，多拨 ",
+                            Grouped(over),
+                            " 元"
+                        );
+                    }
+                    (true, false) => {
+                        put!(
+                            out,
+                            "已拨付 ",
+                            Grouped(disbursed),
+                            " 元，超过按完工里程应拨付的 ",
+                            Grouped(limit),
+                            " 元（超前拨付 ",
+                            Grouped(over),
+                            " 元）"
+                        );
+                    }
+                    (false, true) => {
+                        put!(
+                            out,
+                            "warning: ",
+                            Grouped(disbursed),
+                            " disbursed is more than the subsidy of ",
+                            Grouped(limit),
+                            " after the budget's cut: ",
+                            Grouped(over),
+                            " paid out too much"
+                        );
+                    }
+                    (false, false) => {
+                        put!(
+                            out,
+                            Grouped(disbursed),
+                            " disbursed is more than the ",
+                            Grouped(limit),
+                            " due for the completed km (",
+                            Grouped(over),
+                            " paid ahead of the work)"
+                        );
+                    }
                 }
             }
             Note::Approved {

@@ -70,9 +70,10 @@ impl BudgetLine<'_> {
         self.asked > self.envelope
     }
 
-    /// Whether the rows under it were paid less than they asked (the budget allocated).
+    /// Whether the budget shared its envelope out: it allocates, and the rows asked more than
+    /// it holds. (A budget that only reports never cuts, whatever budgets after it do.)
     pub fn cut(&self) -> bool {
-        self.used < self.asked
+        self.on_overrun != crate::rules::OnOverrun::Report && self.is_over()
     }
 
     /// The use as a share of the envelope, for people ("84.1%").
@@ -114,9 +115,14 @@ pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
             (_, false) => "shared in proportion to what each segment asked",
             (_, true) => "按申请额同比例分配",
         };
+        // One village's envelope: that village raises the more.
+        let (who_en, who_zh) = match line.scope {
+            Scope::Village { .. } => ("the village raises", "该村因此多筹集"),
+            Scope::Whole => ("the villages raise", "各村因此多筹集"),
+        };
         match lang {
             Lang::En => format!(
-                "SHARED OUT: {label} was asked {} yuan, {} more than its envelope of {} yuan; {}: the villages raise {} yuan more because of it",
+                "SHARED OUT: {label} was asked {} yuan, {} more than its envelope of {} yuan; {}: {who_en} {} yuan more because of it",
                 money::grouped(line.asked),
                 money::grouped(over),
                 money::grouped(line.envelope),
@@ -124,7 +130,7 @@ pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
                 money::grouped(line.raised)
             ),
             Lang::Zh => format!(
-                "额度不足：{label}申请{}元，额度{}元，超出{}元，已{}：各村因此多筹集{}元",
+                "额度不足：{label}申请{}元，额度{}元，超出{}元，已{}：{who_zh}{}元",
                 wan(line.asked),
                 wan(line.envelope),
                 wan(over),

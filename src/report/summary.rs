@@ -205,7 +205,7 @@ impl RowUse {
             }
             Draw::Fund(f) => {
                 let used = b.shares[f].paid;
-                let (mut asked, mut raised) = (used, Decimal::ZERO);
+                let (mut asked, mut paid, mut raised) = (used, used, Decimal::ZERO);
                 for n in &b.notes {
                     if let Note::CutByBudget {
                         cut,
@@ -214,11 +214,14 @@ impl RowUse {
                         raised: r,
                     } = n
                     {
-                        // What this budget was asked: before its own cut and later ones. What
-                        // it paid is what the fund pays in the end: money a later budget cut
-                        // is not paid out of this envelope either.
+                        // Each budget sees the amounts the budgets before it left (SPEC §8):
+                        // it was asked them before its own cut, and paid them after it, as
+                        // they were before any later budget cut again.
                         if cut.fund == f && cut.budget >= at {
                             asked += *from - *to;
+                        }
+                        if cut.fund == f && cut.budget > at {
+                            paid += *from - *to;
                         }
                         if cut.budget == at {
                             raised += *r;
@@ -226,7 +229,7 @@ impl RowUse {
                     }
                 }
                 RowUse {
-                    used,
+                    used: paid,
                     asked,
                     raised,
                 }

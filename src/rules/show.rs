@@ -158,10 +158,16 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 "  {} — {}{}\n",
                 b.display(rules, lang),
                 b.on_overrun.describe(lang),
-                lang.pick(
-                    " (when its segments ask for more, each is cut so the envelope is not exceeded)",
-                    "（申请超出额度时，各路段补助核减至额度以内）"
-                )
+                match b.on_overrun {
+                    OnOverrun::InOrder => lang.pick(
+                        " (when its segments ask for more, they are paid whole in that order until the envelope is spent)",
+                        "（申请超出额度时，各路段依次足额安排，额度用完为止）",
+                    ),
+                    _ => lang.pick(
+                        " (when its segments ask for more, each is cut in proportion so the envelope is not exceeded)",
+                        "（申请超出额度时，各路段补助按比例核减至额度以内）",
+                    ),
+                }
             ));
         }
     }

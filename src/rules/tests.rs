@@ -589,21 +589,21 @@ fn rules_show_says_what_a_budget_does_on_overrun_unless_it_only_reports() {
     assert!(!describe(&RuleSet::builtin(), Lang::Zh).contains("超支时"));
     assert_eq!(
         shown("\"prorate\"", Lang::En),
-        format!("{plain}  Group road building — on overrun: prorate (when its segments ask for more, each is cut so the envelope is not exceeded)\n")
+        format!("{plain}  Group road building — on overrun: prorate (when its segments ask for more, each is cut in proportion so the envelope is not exceeded)\n")
     );
     let plain_zh = describe(&RuleSet::builtin(), Lang::Zh).replace("rules.toml（内置）", "r.toml");
     assert_eq!(
         shown("\"prorate\"", Lang::Zh),
-        format!("{plain_zh}  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助核减至额度以内）\n")
+        format!("{plain_zh}  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n")
     );
     assert_eq!(
         shown("\"in_order\"", Lang::Zh),
-        format!("{plain_zh}  社级道路建设 — 超支时：按优先级、再按输入顺序拨付（申请超出额度时，各路段补助核减至额度以内）\n")
+        format!("{plain_zh}  社级道路建设 — 超支时：按优先级、再按输入顺序拨付（申请超出额度时，各路段依次足额安排，额度用完为止）\n")
     );
     assert_eq!(
         shown("\"in_order\"", Lang::En),
         format!(
-            "{plain}  Group road building — on overrun: in order (priority, then input order) (when its segments ask for more, each is cut so the envelope is not exceeded)\n"
+            "{plain}  Group road building — on overrun: in order (priority, then input order) (when its segments ask for more, they are paid whole in that order until the envelope is spent)\n"
         )
     );
 }

@@ -301,9 +301,9 @@ fn a_per_village_envelope_prorates_each_village_on_its_own() {
     let out = env
         .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
         .expect_code(0);
-    out.stdout_has("\nPer village · 东镇 乙村    300,000.00    600,000.00  300,000.00          0.00  100.0%\n")
-        .stdout_has("\nPer village · 东镇 甲村    300,000.00    300,000.00  300,000.00          0.00  100.0%\n")
-        .stdout_has("SHARED OUT: Per village · 东镇 乙村 was asked 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan; shared in proportion to what each segment asked: the villages raise 300,000.00 yuan more because of it");
+    out.stdout_has("\nPer village · 东镇 乙村    300,000.00    600,000.00    300,000.00          0.00  100.0%\n")
+        .stdout_has("\nPer village · 东镇 甲村    300,000.00    300,000.00    300,000.00          0.00  100.0%\n")
+        .stdout_has("SHARED OUT: Per village · 东镇 乙村 was asked 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan; shared in proportion to what each segment asked: the village raises 300,000.00 yuan more because of it");
     let rows = env.read("out.csv");
     let paid: Vec<String> = ["A1", "B1", "C1", "B2"]
         .iter()
@@ -313,5 +313,116 @@ fn a_per_village_envelope_prorates_each_village_on_its_own() {
     assert_eq!(
         cell(&rows, "B2", "notes"),
         "County poverty-alleviation special fund cut from 300,000.00 to 150,000.00: Per village (this village's envelope) holds 300,000.00 and its segments asked 600,000.00, shared in proportion to what each asked"
+    );
+}
+
+/// The shipped rules without their budgets, then `budgets`.
+fn rules_with(env: &Env, budgets: &str) -> String {
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    let at = shipped.find("\n# 预算额度").unwrap();
+    env.write("rules.toml", format!("{}\n{budgets}", &shipped[..at]))
+}
+
+#[test]
+fn a_budget_that_only_reports_never_says_it_shared_out_when_a_later_one_cuts_its_rows() {
+    // REP only reports, over the group roads; CAP, after it, prorates the fund over every
+    // row. REP is over (2,000,000 asked of 1,000,000) and says so; CAP shares 500,000 out.
+    let env = Env::new();
+    let r = rules_with(
+        &env,
+        "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname_en = \"REP\"\nname = \"REP\"\namount = \"100万\"\n\n\
+         [[budgets]]\nfund = \"poverty\"\nname_en = \"CAP\"\nname = \"CAP\"\namount = \"50万\"\non_overrun = \"prorate\"\n",
+    );
+    let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..20 {
+        csv.push_str(&format!("R{i},T,V,group,3.5,1,300000\n"));
+    }
+    let input = env.write("rep.csv", csv);
+    let out = env
+        .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\nREP     1,000,000.00  2,000,000.00  2,000,000.00  -1,000,000.00  200.0%\n")
+        .stdout_has("\nCAP       500,000.00  2,000,000.00    500,000.00           0.00  100.0%\n")
+        .stdout_has("\nOVER BUDGET: REP needs 2,000,000.00 yuan, 1,000,000.00 more than its envelope of 1,000,000.00 yuan\n")
+        .stdout_has("\nSHARED OUT: CAP was asked 2,000,000.00 yuan, 1,500,000.00 more than its envelope of 500,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,500,000.00 yuan more because of it\n")
+        .stdout
+        .clone();
+    assert!(!out.contains("SHARED OUT: REP"), "{out}");
+    let md = env
+        .roadsub(&["batch", &input, "--rules", &r, "--format", "md"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(
+        md.contains(
+            "| REP | 1,000,000.00 | 2,000,000.00 | 2,000,000.00 | 200.0% **over budget** |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| CAP | 500,000.00 | 2,000,000.00 | 500,000.00 | 100.0% **shared out** |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn an_envelope_that_bound_shows_it_paid_its_envelope_even_when_a_later_budget_cuts_again() {
+    // Each village's envelope of 15万 pays its group roads in order; then a county envelope
+    // of 10万 prorates what they were paid. The village line says it paid its 15万.
+    let env = Env::new();
+    let r = rules_with(
+        &env,
+        "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nper_village = true\nname_en = \"IOV\"\nname = \"IOV\"\namount = \"15万\"\non_overrun = \"in_order\"\n\n\
+         [[budgets]]\nfund = \"poverty\"\nname_en = \"ALL\"\nname = \"ALL\"\namount = \"10万\"\non_overrun = \"prorate\"\n",
+    );
+    let input = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,group,3.5,1,300000\nB,T,V,group,3.5,1,300000\n",
+    );
+    env.roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\nIOV · T V  150,000.00  200,000.00  150,000.00  0.00  100.0%\n")
+        .stdout_has("\nALL        100,000.00  150,000.00  100,000.00  0.00  100.0%\n");
+    let rows = env.read("out.csv");
+    // In order: A 10万, B 5万; then 10万 of 15万 prorated: A 66,666.66, B 33,333.34.
+    assert_eq!(cell(&rows, "A", "poverty"), "66666.66");
+    assert_eq!(cell(&rows, "B", "poverty"), "33333.34");
+}
+
+#[test]
+fn money_disbursed_beyond_a_subsidy_a_budget_cut_is_said_in_the_row() {
+    // K1 had 240,000 paid out against a subsidy of 250,000; the budget cuts the subsidy to
+    // 200,000: 40,000 was paid out too much, and the row says so.
+    let env = Env::new();
+    let r = rules_with(
+        &env,
+        "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname_en = \"G\"\nname = \"G\"\namount = \"5万\"\non_overrun = \"prorate\"\n",
+    );
+    let input = env.write(
+        "k.csv",
+        "id,township,village,class,width_m,length_km,cost,已拨付,completed_km\nK1,T,V,group,3.5,1,300000,240000,1\n",
+    );
+    env.roadsub(&["batch", &input, "--rules", &r, "-o", "out.csv"])
+        .expect_code(0);
+    let rows = env.read("out.csv");
+    assert_eq!(cell(&rows, "K1", "subsidy_total"), "200000.00");
+    assert_eq!(cell(&rows, "K1", "outstanding"), "0.00");
+    assert!(
+        cell(&rows, "K1", "notes").ends_with(
+            "; warning: 240,000.00 disbursed is more than the subsidy of 200,000.00 after the budget's cut: 40,000.00 paid out too much"
+        ),
+        "{rows}"
+    );
+    env.roadsub(&[
+        "batch", &input, "--rules", &r, "-o", "zh.csv", "--lang", "zh",
+    ])
+    .expect_code(0);
+    let rows = env.read("zh.csv");
+    assert!(
+        cell(&rows, "K1", "notes").ends_with(
+            "；警告：已拨付 240,000.00 元，超过核减后的补助合计 200,000.00 元，多拨 40,000.00 元"
+        ),
+        "{rows}"
     );
 }

@@ -243,10 +243,10 @@ fn show_and_check_read_a_budgets_on_overrun() {
     let path = env.write("prorate.toml", &text);
     env.roadsub(&["rules", "show", &path, "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助核减至额度以内）\n");
+        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n");
     env.roadsub(&["rules", "show", &path, "--lang", "en"])
         .expect_code(0)
-        .stdout_has("  Group road building — on overrun: prorate (when its segments ask for more, each is cut so the envelope is not exceeded)\n");
+        .stdout_has("  Group road building — on overrun: prorate (when its segments ask for more, each is cut in proportion so the envelope is not exceeded)\n");
     let bad = env.write("bad.toml", text.replace("\"prorate\"", "\"cut\""));
     env.roadsub(&["rules", "check", &bad]).expect(
         1,

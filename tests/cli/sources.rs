@@ -51,10 +51,13 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
         assert_eq!(cell(&out, "B", column), value, "B {column}");
     }
     // C: approved at the ceiling is the nominal; more disbursed than due leaves nothing
-    // outstanding.
+    // outstanding, and says it was paid ahead of the work.
     assert_eq!(cell(&out, "C", "due"), "750000.00");
     assert_eq!(cell(&out, "C", "outstanding"), "0.00");
-    assert_eq!(cell(&out, "C", "notes"), "");
+    assert_eq!(
+        cell(&out, "C", "notes"),
+        "800,000.00 disbursed is more than the 750,000.00 due for the completed km (50,000.00 paid ahead of the work)"
+    );
     let zh = env
         .roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(0)
@@ -62,6 +65,10 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
     assert_eq!(
         cell(&zh, "B", "notes"),
         "资金来源超出差额，多出 10,000.50 元"
+    );
+    assert_eq!(
+        cell(&zh, "C", "notes"),
+        "已拨付 800,000.00 元，超过按完工里程应拨付的 750,000.00 元（超前拨付 50,000.00 元）"
     );
     assert_eq!(
         cell(&zh, "A", "notes"),

@@ -72,10 +72,10 @@ pub struct EnvelopeUse {
     pub asked: i128,
     /// The envelope, fen (E).
     pub envelope: i128,
-    /// Σ paid from it right after its own allocation, fen: min(D, E) when the budget
-    /// allocates, D when it only reports. A later budget over the same fund may cut these rows
-    /// again; the budget lines of the summary (`report::budget::lines`) say what is paid in
-    /// the end.
+    /// Σ paid from it, fen: min(D, E) when the budget allocates, D when it only reports — as
+    /// the rows stand after it, before any later budget over the same fund cuts them again
+    /// (each budget sees what the budgets before it left, SPEC §8). The budget lines of the
+    /// summary (`report::budget::lines`) say the same.
     pub paid: i128,
     /// The rows paid less than they asked, in input order.
     pub cut_rows: Vec<usize>,
