@@ -187,9 +187,11 @@ fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
         "gap": amount(t.gap.value()),
         "sources": amount(t.sources.value()),
         "shortfall": amount(t.shortfall.value()),
-        "due": amount(t.due.value()),
-        "disbursed": amount(t.disbursed.value()),
-        "outstanding": amount(t.outstanding.value()),
+        "surplus": amount(t.surplus.value()),
+        // Null when no row gives completed km (due) or disbursed, as on each segment.
+        "due": (t.due_rows > 0).then(|| amount(t.due.value())),
+        "disbursed": (t.disbursed_rows > 0).then(|| amount(t.disbursed.value())),
+        "outstanding": t.has_outstanding().then(|| amount(t.outstanding.value())),
         "implausible_cost_rows": t.implausible,
     })
 }
@@ -301,6 +303,15 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
         lang.pick("shortfall (still to raise)", "尚需筹集"),
         money::grouped(t.shortfall.value()),
     );
+    if !t.surplus.value().is_zero() {
+        row(
+            lang.pick(
+                "surplus (sources beyond the gap)",
+                "资金来源超出差额（多出）",
+            ),
+            money::grouped(t.surplus.value()),
+        );
+    }
     if t.due_rows > 0 {
         row(
             lang.pick("due (for completed km)", "应拨付（按完工里程）"),
@@ -312,6 +323,8 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
             lang.pick("disbursed", "已拨付"),
             money::grouped(t.disbursed.value()),
         );
+    }
+    if t.has_outstanding() {
         row(
             lang.pick("outstanding", "待拨付"),
             money::grouped(t.outstanding.value()),

@@ -59,6 +59,8 @@ pub struct Totals {
     pub sources: Sum<2>,
     /// Σ shortfall (尚需筹集).
     pub shortfall: Sum<2>,
+    /// Σ of what the sources give beyond the gap, row by row (a surplus each row notes).
+    pub surplus: Sum<2>,
     /// Σ due (应拨付), over the rows with completed km.
     pub due: Sum<2>,
     /// Σ disbursed (已拨付), over the rows that give it.
@@ -67,7 +69,7 @@ pub struct Totals {
     pub outstanding: Sum<2>,
     /// Rows with a due amount (completed km given).
     pub due_rows: u64,
-    /// Rows with an outstanding amount (disbursed given).
+    /// Rows that give what was disbursed.
     pub disbursed_rows: u64,
     /// Segments whose cost per km is outside the rules' plausible range (a warning each).
     pub implausible: u64,
@@ -84,6 +86,11 @@ impl From<SumError> for SumOverflow {
 }
 
 impl Totals {
+    /// Whether rows give both completed km and disbursed, so that something is outstanding.
+    pub fn has_outstanding(&self) -> bool {
+        self.due_rows > 0 && self.disbursed_rows > 0
+    }
+
     fn merge(&mut self, other: &Totals) -> Result<(), SumOverflow> {
         self.segments += other.segments;
         self.planned_km.merge(other.planned_km)?;
@@ -99,6 +106,7 @@ impl Totals {
         self.gap.merge(other.gap)?;
         self.sources.merge(other.sources)?;
         self.shortfall.merge(other.shortfall)?;
+        self.surplus.merge(other.surplus)?;
         self.due.merge(other.due)?;
         self.disbursed.merge(other.disbursed)?;
         self.outstanding.merge(other.outstanding)?;
@@ -128,19 +136,23 @@ impl Totals {
         }
         self.subsidy_total.add_or_sub(b.subsidy_total, negate)?;
         self.gap.add_or_sub(b.gap, negate)?;
-        for s in seg.sources.0 {
-            self.sources.add_or_sub(s, negate)?;
-        }
+        let sources: Decimal = seg.sources.0.iter().sum();
+        self.sources.add_or_sub(sources, negate)?;
         self.shortfall.add_or_sub(b.shortfall, negate)?;
+        if sources > b.gap {
+            self.surplus.add_or_sub(sources - b.gap, negate)?;
+        }
         let count = |n: u64| if negate { n.saturating_sub(1) } else { n + 1 };
         if let Some(due) = b.due {
             self.due.add_or_sub(due, negate)?;
             self.due_rows = count(self.due_rows);
         }
-        if let (Some(paid), Some(left)) = (seg.disbursed, b.outstanding) {
+        if let Some(paid) = seg.disbursed {
             self.disbursed.add_or_sub(paid, negate)?;
-            self.outstanding.add_or_sub(left, negate)?;
             self.disbursed_rows = count(self.disbursed_rows);
+        }
+        if let Some(left) = b.outstanding {
+            self.outstanding.add_or_sub(left, negate)?;
         }
         if b.notes.iter().any(|n| n.is_warning()) {
             self.implausible = if negate {
@@ -454,6 +466,16 @@ impl Summary {
             lang.pick("shortfall (still to raise)", "尚需筹集").into(),
             money::grouped(t.shortfall.value()),
         ]);
+        if !t.surplus.value().is_zero() {
+            amounts.push(vec![
+                lang.pick(
+                    "surplus (sources beyond the gap)",
+                    "资金来源超出差额（多出）",
+                )
+                .into(),
+                money::grouped(t.surplus.value()),
+            ]);
+        }
         if t.due_rows > 0 {
             amounts.push(vec![
                 lang.pick("due (for completed km)", "应拨付（按完工里程）")
@@ -466,6 +488,8 @@ impl Summary {
                 lang.pick("disbursed", "已拨付").into(),
                 money::grouped(t.disbursed.value()),
             ]);
+        }
+        if t.has_outstanding() {
             amounts.push(vec![
                 lang.pick("outstanding", "待拨付").into(),
                 money::grouped(t.outstanding.value()),
@@ -547,7 +571,7 @@ impl Summary {
             lang.pick("shortfall", "尚需筹集").into(),
         ]);
         let due = self.total.due_rows > 0;
-        let outstanding = self.total.disbursed_rows > 0;
+        let outstanding = self.total.has_outstanding();
         if due {
             header.push(lang.pick("due", "应拨付").into());
         }

@@ -322,7 +322,7 @@ fn write_summary(
 
     // Totals per township and per village.
     // Due and outstanding, when some row has them.
-    let extra = (summary.total.due_rows > 0, summary.total.disbursed_rows > 0);
+    let extra = (summary.total.due_rows > 0, summary.total.has_outstanding());
     let group_heads = |by: GroupBy| -> Vec<String> {
         let mut h = vec![
             match (by, lang) {

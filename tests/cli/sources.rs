@@ -85,6 +85,7 @@ fn the_summary_and_every_format_add_up_the_gap_sources_due_and_outstanding() {
         .stdout_has("\ngap                                                  450,000.00\n")
         .stdout_has("\nsources (other_funds, yishi_yiyi, …)                 185,001.00\n")
         .stdout_has("\nshortfall (still to raise)                           274,999.50\n")
+        .stdout_has("\nsurplus (sources beyond the gap)                      10,000.50\n")
         .stdout_has("\ndue (for completed km)                             1,222,500.00\n")
         .stdout_has("\ndisbursed                                            900,000.00\n")
         .stdout_has("\noutstanding                                          372,500.00\n");
@@ -99,6 +100,7 @@ fn the_summary_and_every_format_add_up_the_gap_sources_due_and_outstanding() {
     assert_eq!(total["shortfall"], "274999.50");
     assert_eq!(total["due"], "1222500.00");
     assert_eq!(total["outstanding"], "372500.00");
+    assert_eq!(total["surplus"], "10000.50");
     let a = &v["segments"][0];
     assert_eq!(a["sources"]["yishi_yiyi"], "20000.00");
     assert_eq!(a["sources"]["village_fund"], "15000.00");
@@ -215,4 +217,31 @@ fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workboo
         .unwrap();
     assert_eq!(w[due], Data::Float(125_000.0));
     assert_eq!(w[outstanding], Data::Float(115_000.0));
+}
+
+#[test]
+fn money_disbursed_on_a_row_without_completed_km_is_counted_and_nothing_due_is_null() {
+    // The disbursed total left out rows with no completed km; the JSON totals said 0.00 due
+    // and outstanding for a table with no completed km at all.
+    let env = Env::new();
+    let input = env.write(
+        "d.csv",
+        "id,township,village,class,width_m,length_km,cost,已拨付\nD6,T,V,group,3.5,1,600000,100000\n",
+    );
+    env.roadsub(&["batch", &input, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\ndisbursed                                          100,000.00\n")
+        .stdout_lacks("outstanding")
+        .stdout_lacks("due (");
+    let json = env
+        .roadsub(&["batch", &input, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let total = &v["summary"]["total"];
+    assert_eq!(total["disbursed"], "100000.00");
+    assert!(
+        total["due"].is_null() && total["outstanding"].is_null(),
+        "{total}"
+    );
 }

@@ -303,7 +303,7 @@ impl<'a> TotalsPane<'a> {
                 Line::from(text)
             });
         }
-        if t.disbursed_rows > 0 {
+        if t.has_outstanding() {
             lines.push(Line::from(line(
                 lang.pick("outstanding (due − disbursed)", "待拨付"),
                 app.show_amount(t.outstanding.value()),
