@@ -281,10 +281,12 @@ fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(),
     let total = rounding.fen(out.subsidy_total);
     let gap = (cost - total).max(0);
     out.gap = yuan(gap)?;
+    // Most rows have no source at all: a zero costs no conversion.
     let sources = segment
         .sources
         .0
         .iter()
+        .filter(|s| !s.is_zero())
         .try_fold(0i128, |sum, s| sum.checked_add(rounding.fen(*s)))
         .ok_or(Overflow)?;
     out.notes

@@ -178,7 +178,7 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                     name: name.clone(),
                     envelope: budget.envelope,
                     used: u.used.value(),
-                    asked: u.asked.value(),
+                    asked: u.asked(),
                     raised: u.raised.value(),
                     on_overrun: budget.on_overrun,
                 })
@@ -206,7 +206,7 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                 name,
                 envelope: budget.envelope,
                 used: used.whole.used.value(),
-                asked: used.whole.asked.value(),
+                asked: used.whole.asked(),
                 raised: used.whole.raised.value(),
                 on_overrun: budget.on_overrun,
             });

@@ -136,7 +136,7 @@ impl Totals {
         }
         self.subsidy_total.add_or_sub(b.subsidy_total, negate)?;
         self.gap.add_or_sub(b.gap, negate)?;
-        let sources: Decimal = seg.sources.0.iter().sum();
+        let sources: Decimal = seg.sources.0.iter().filter(|s| !s.is_zero()).sum();
         self.sources.add_or_sub(sources, negate)?;
         self.shortfall.add_or_sub(b.shortfall, negate)?;
         if sources > b.gap {
@@ -171,25 +171,37 @@ pub struct Use {
     /// Σ paid from it: by the budget's fund on the rows under it (after every cut), or the
     /// plan's own money of the budget's source.
     pub used: Sum<2>,
-    /// Σ asked of it: what the fund paid before this budget and the budgets after it cut it.
-    /// The same as `used` when nothing was cut.
-    pub asked: Sum<2>,
+    /// Σ of what was asked of it beyond what it paid (what its own cut took): zero for
+    /// nearly every row, so kept apart and added only when it is not.
+    pub cut_back: Sum<2>,
     /// Σ of how much more the villages raise because this budget cut their rows.
     pub raised: Sum<2>,
 }
 
 impl Use {
+    /// Σ asked of it: what the fund paid before this budget cut it.
+    pub fn asked(&self) -> Decimal {
+        let mut asked = self.used;
+        // Both are sums of checked amounts; at worst the line shows what was paid.
+        let _ = asked.merge(self.cut_back);
+        asked.value()
+    }
+
     fn merge(&mut self, other: Use) -> Result<(), SumOverflow> {
         self.used.merge(other.used)?;
-        self.asked.merge(other.asked)?;
+        self.cut_back.merge(other.cut_back)?;
         self.raised.merge(other.raised)?;
         Ok(())
     }
 
     fn apply(&mut self, row: &RowUse, negate: bool) -> Result<(), SumOverflow> {
         self.used.add_or_sub(row.used, negate)?;
-        self.asked.add_or_sub(row.asked, negate)?;
-        self.raised.add_or_sub(row.raised, negate)?;
+        if !row.cut_back.is_zero() {
+            self.cut_back.add_or_sub(row.cut_back, negate)?;
+        }
+        if !row.raised.is_zero() {
+            self.raised.add_or_sub(row.raised, negate)?;
+        }
         Ok(())
     }
 }
@@ -197,7 +209,7 @@ impl Use {
 /// One row's part in a [`Use`].
 struct RowUse {
     used: Decimal,
-    asked: Decimal,
+    cut_back: Decimal,
     raised: Decimal,
 }
 
@@ -207,17 +219,14 @@ impl RowUse {
         use crate::engine::Note;
         use crate::rules::Draw;
         match budget.draw {
-            Draw::Source(s) => {
-                let used = seg.sources.get(s);
-                RowUse {
-                    used,
-                    asked: used,
-                    raised: Decimal::ZERO,
-                }
-            }
+            Draw::Source(s) => RowUse {
+                used: seg.sources.get(s),
+                cut_back: Decimal::ZERO,
+                raised: Decimal::ZERO,
+            },
             Draw::Fund(f) => {
-                let used = b.shares[f].paid;
-                let (mut asked, mut paid, mut raised) = (used, used, Decimal::ZERO);
+                let mut paid = b.shares[f].paid;
+                let (mut cut_back, mut raised) = (Decimal::ZERO, Decimal::ZERO);
                 for n in &b.notes {
                     if let Note::CutByBudget {
                         cut,
@@ -229,8 +238,8 @@ impl RowUse {
                         // Each budget sees the amounts the budgets before it left (SPEC §8):
                         // it was asked them before its own cut, and paid them after it, as
                         // they were before any later budget cut again.
-                        if cut.fund == f && cut.budget >= at {
-                            asked += *from - *to;
+                        if cut.fund == f && cut.budget == at {
+                            cut_back += *from - *to;
                         }
                         if cut.fund == f && cut.budget > at {
                             paid += *from - *to;
@@ -242,7 +251,7 @@ impl RowUse {
                 }
                 RowUse {
                     used: paid,
-                    asked,
+                    cut_back,
                     raised,
                 }
             }
