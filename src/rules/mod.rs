@@ -443,6 +443,15 @@ impl Fund {
     pub fn display(&self, lang: Lang) -> &str {
         display(lang, &self.name, self.name_en.as_deref())
     }
+
+    /// Whether a header (its unit taken off) names the column of amounts approved for this
+    /// fund: `<id>_approved` or an alias, compared as the rules check compares them (case and
+    /// full-width forms aside), so a name the check let through is the one a table uses.
+    pub fn approves_column(&self, header: &str) -> bool {
+        let key = class_key(header);
+        key == class_key(&format!("{}_approved", self.id))
+            || self.approved_aliases.iter().any(|a| class_key(a) == key)
+    }
 }
 
 impl Meta {

@@ -381,10 +381,7 @@ impl Columns {
                 };
                 // A fixed standard's column is found too, so a value in it is refused rather
                 // than passed over as someone else's column.
-                let fund = rules.funds.iter().position(|f| {
-                    base.eq_ignore_ascii_case(&format!("{}_approved", f.id))
-                        || f.approved_aliases.iter().any(|a| a == base)
-                });
+                let fund = rules.funds.iter().position(|f| f.approves_column(base));
                 if let Some(fund) = fund {
                     if !found.iter().any(|a: &Approved| a.fund == fund) {
                         found.push(Approved {
