@@ -326,6 +326,27 @@ pub fn parse<'a>(
         decimal(Field::Disbursed, v, scale(Field::Disbursed))
     });
     let priority = value!(Field::Priority, false, parse_priority);
+    // A fund's amount in two columns: which one holds it cannot be told, so a row that fills
+    // either is refused, naming both (a run that can refuse the header does so first).
+    for &(fund, first, second) in columns.approved_twice(rules) {
+        let filled = [(first, second), (second, first)]
+            .into_iter()
+            .find_map(|(c, other)| {
+                let v = record.get(c).map(money::trim).filter(|v| !v.is_empty())?;
+                Some((c, other, v))
+            });
+        if let Some((column, other, v)) = filled {
+            errors.push(RowError {
+                line,
+                column: Some(columns.names[column].clone()),
+                value: Some(v.to_string()),
+                problem: Problem::ApprovedTwice {
+                    fund,
+                    other: columns.names[other].clone(),
+                },
+            });
+        }
+    }
     let mut approved = Vec::new();
     for a in columns.approved(rules) {
         let Some(v) = record

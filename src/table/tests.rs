@@ -345,3 +345,73 @@ fn a_header_over_4096_columns_says_what_is_wrong() {
         "t.csv: 表头行（第 1 行）超过 4096 列，超出 roadsub 可读取的列数；路段表的表头只有几十列"
     );
 }
+
+/// Evaluates every row of `csv` as batch runs and the table view do (values, then the
+/// computed checks), returning each good row's breakdown and every message in `lang`.
+fn evaluate_all(
+    csv: &str,
+    rules: &RuleSet,
+    lang: Lang,
+) -> (
+    Vec<(crate::engine::Segment, crate::engine::Breakdown)>,
+    Vec<String>,
+) {
+    let (columns, mut table) = open(csv.as_bytes()).unwrap();
+    let (mut good, mut messages) = (Vec::new(), Vec::new());
+    let mut errors = Vec::new();
+    while let Some(Item::Record(r)) = table.next_item().unwrap() {
+        let mut b = crate::engine::Breakdown::default();
+        match row::evaluate(&r, &columns, rules, false, &mut errors, &mut b) {
+            row::Evaluated::Good { segment, .. } => good.push((segment, b)),
+            _ => messages.extend(errors.iter().map(|e| e.render("t.csv", rules, lang))),
+        }
+    }
+    (good, messages)
+}
+
+#[test]
+fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen() {
+    let rules = RuleSet::builtin();
+    let csv = "id,township,village,class,width_m,length_km,cost,poverty_approved,扶贫批复(万元)\n\
+               A,t,v,village,4.5,1,1000000,100,\n\
+               B,t,v,village,4.5,1,1000000,,20\n\
+               C,t,v,village,4.5,1,1000000,,\n";
+    let (columns, _) = open(csv.as_bytes()).unwrap();
+    let found = columns.names.clone();
+    let header: Vec<String> = columns
+        .approved_problems(&rules)
+        .iter()
+        .flat_map(|p| [p.render(Lang::En, &found), p.render(Lang::Zh, &found)])
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "columns \"poverty_approved\" and \"扶贫批复(万元)\" both hold the amount approved for fund poverty; keep one",
+            "列 \"poverty_approved\" 和 \"扶贫批复(万元)\" 都表示资金来源 poverty 的批复金额；请只保留一列",
+        ]
+    );
+    // Where the header is not refused first, every row that fills either column is.
+    let (good, en) = evaluate_all(csv, &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: poverty_approved \"100\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"扶贫批复(万元)\"; keep one column",
+            "t.csv:3: 扶贫批复(万元) \"20\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"poverty_approved\"; keep one column",
+        ]
+    );
+    let (_, zh) = evaluate_all(csv, &rules, Lang::Zh);
+    assert_eq!(
+        zh,
+        [
+            "t.csv:2: poverty_approved \"100\" 所在列与列 \"扶贫批复(万元)\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+            "t.csv:3: 扶贫批复(万元) \"20\" 所在列与列 \"poverty_approved\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+        ]
+    );
+    // A row that fills neither has no amount to choose: the nominal, 300,000.00.
+    assert_eq!(good.len(), 1);
+    assert_eq!(good[0].1.shares[1].paid.to_string(), "300000.00");
+    // One column of the two is fine.
+    let one = csv.replace(",扶贫批复(万元)\n", ",x\n");
+    let (columns, _) = open(one.as_bytes()).unwrap();
+    assert!(columns.approved_problems(&rules).is_empty());
+}

@@ -47,6 +47,14 @@ pub enum Problem {
     },
     /// An amount approved for a fund paid at a fixed rate, not "up to" one: nothing to approve.
     ApprovedFixedRate(crate::rules::FundId),
+    /// A value in one of two columns of the amount approved for one fund (the other column's
+    /// header): which one holds the amount cannot be told.
+    ApprovedTwice {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// The other column.
+        other: String,
+    },
     /// More was paid out already than the subsidy comes to.
     DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
@@ -288,6 +296,14 @@ impl Problem {
                     format!("不适用：{name}是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）")
                 } else {
                     format!("does not apply: {name} is a fixed standard, not an \"up to\" ceiling, so it has no approved amount (clear this value)")
+                }
+            }
+            Problem::ApprovedTwice { fund, other } => {
+                let name = rules.funds[*fund].display(lang);
+                if zh {
+                    format!("所在列与列 \"{other}\" 都表示{name}的批复金额，无法确定以哪列为准；请只保留一列")
+                } else {
+                    format!("is in one of two columns holding the amount approved for {name}, the other being \"{other}\"; keep one column")
                 }
             }
             Problem::DisbursedAboveSubsidy(total) => {
