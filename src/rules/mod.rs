@@ -327,6 +327,14 @@ impl RuleSet {
         }
     }
 
+    /// Whether some budget pays its segments in order (`in_order`), so that a table's
+    /// priority column is read (SPEC §8); under other rules it is the user's own column.
+    pub fn orders_by_priority(&self) -> bool {
+        self.budgets
+            .iter()
+            .any(|b| b.on_overrun == OnOverrun::InOrder)
+    }
+
     /// The class a piece of input names (id, name or alias; case and full-width forms ignored).
     pub fn class_by_name(&self, text: &str) -> Option<ClassId> {
         if let Some(&c) = self.lookup.get(text) {

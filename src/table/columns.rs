@@ -501,6 +501,23 @@ impl HeaderProblem {
             (HeaderProblem::ApprovedTwice(fund, a, b), Lang::Zh) => {
                 format!("列 \"{a}\" 和 \"{b}\" 都表示资金来源 {fund} 的批复金额；请只保留一列")
             }
+            // A priority is no amount and no length: whatever the unit, there is none to take.
+            (HeaderProblem::UnknownUnit(h), Lang::En)
+                if Field::of_header(h) == Some(Field::Priority) =>
+            {
+                format!(
+                    "column \"{h}\" holds a priority, a whole number that takes no unit; head it \"{}\"",
+                    split_unit(h).0
+                )
+            }
+            (HeaderProblem::UnknownUnit(h), Lang::Zh)
+                if Field::of_header(h) == Some(Field::Priority) =>
+            {
+                format!(
+                    "列 \"{h}\" 是优先级，为不带单位的整数；表头请写作 \"{}\"",
+                    split_unit(h).0
+                )
+            }
             (HeaderProblem::UnknownUnit(h), Lang::En) => {
                 format!("column \"{h}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)")
             }

@@ -192,17 +192,23 @@ fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError
     }
 }
 
-/// A priority: a whole number, lower first (full-width digits and a minus sign accepted).
+/// A priority: a plain whole number, lower first (a sign and full-width digits accepted). No
+/// money: no unit, no grouping, no exponent (`1e3` is not one), at most 18 digits so that any
+/// fits an `i64`.
 fn parse_priority(text: &str) -> Result<i64, ValueError> {
     let text = money::normalize_width_forms(text);
     let t = money::trim(&text);
-    if let Ok(n) = t.parse::<i64>() {
-        return Ok(n);
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let whole = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if whole(digits) {
+        if digits.trim_start_matches('0').len() > 18 {
+            return Err(ValueError::TooLarge);
+        }
+        return t.parse::<i64>().map_err(|_| ValueError::NotANumber);
     }
-    match t.parse::<Decimal>() {
-        Ok(d) if d.fract().is_zero() => Err(ValueError::TooLarge),
-        Ok(_) => Err(ValueError::NotWhole),
-        Err(_) => Err(ValueError::NotANumber),
+    match digits.split_once('.') {
+        Some((int, fraction)) if whole(int) && whole(fraction) => Err(ValueError::NotWhole),
+        _ => Err(ValueError::NotANumber),
     }
 }
 
@@ -325,7 +331,13 @@ pub fn parse<'a>(
     let disbursed = value!(Field::Disbursed, false, |v| {
         decimal(Field::Disbursed, v, scale(Field::Disbursed))
     });
-    let priority = value!(Field::Priority, false, parse_priority);
+    // A priority orders rows only under a budget that pays in order; under other rules the
+    // column is the user's own, carried through unread.
+    let priority = if rules.orders_by_priority() {
+        value!(Field::Priority, false, parse_priority)
+    } else {
+        None
+    };
     // A fund's amount in two columns: which one holds it cannot be told, so a row that fills
     // either is refused, naming both (a run that can refuse the header does so first).
     for &(fund, first, second) in columns.approved_twice(rules) {

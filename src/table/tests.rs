@@ -415,3 +415,104 @@ fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen(
     let (columns, _) = open(one.as_bytes()).unwrap();
     assert!(columns.approved_problems(&rules).is_empty());
 }
+
+/// The shipped rules with a budget that pays in order (transport on village roads).
+fn in_order_rules() -> RuleSet {
+    let text = format!(
+        "{}\n[[budgets]]\nfund = \"transport\"\nclass = \"village\"\namount = \"1亿\"\non_overrun = \"in_order\"\n",
+        crate::rules::BUILTIN_TOML
+    );
+    RuleSet::from_toml(&text, "r.toml").unwrap()
+}
+
+#[test]
+fn a_priority_is_a_plain_whole_number_not_money_nor_an_exponent() {
+    let rules = in_order_rules();
+    let csv = "id,township,village,class,width_m,length_km,cost,优先级\n\
+               A,t,v,village,4.5,1,1000000,1e3\n\
+               B,t,v,village,4.5,1,1000000,99999999999999999999\n\
+               C,t,v,village,4.5,1,1000000,1.5\n\
+               D,t,v,village,4.5,1,1000000,1万\n\
+               E,t,v,village,4.5,1,1000000,1,000\n\
+               F,t,v,village,4.5,1,1000000,－３\n\
+               G,t,v,village,4.5,1,1000000,+000000000000000000000999999999999999999\n\
+               H,t,v,village,4.5,1,1000000,\n";
+    let (good, en) = evaluate_all(&csv.replace("1,000", "\"1,000\""), &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: 优先级 \"1e3\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:3: 优先级 \"99999999999999999999\" is too large for a priority (at most 18 digits)",
+            "t.csv:4: 优先级 \"1.5\" is not a whole number (a priority is like 1, 2, 3)",
+            "t.csv:5: 优先级 \"1万\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:6: 优先级 \"1,000\" is not a priority (expected a whole number like 1; lower comes first)",
+        ]
+    );
+    let (_, zh) = evaluate_all(&csv.replace("1,000", "\"1,000\""), &rules, Lang::Zh);
+    assert_eq!(
+        zh[..3],
+        [
+            "t.csv:2: 优先级 \"1e3\" 不是优先级（应为整数，如 1；数小者在前）",
+            "t.csv:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）",
+            "t.csv:4: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）",
+        ]
+    );
+    let priorities: Vec<Option<i64>> = good.iter().map(|(s, _)| s.priority).collect();
+    assert_eq!(priorities, [Some(-3), Some(999_999_999_999_999_999), None]);
+}
+
+#[test]
+fn a_priority_column_is_the_users_own_under_rules_with_no_in_order_budget() {
+    let csv = "id,township,village,class,width_m,length_km,cost,优先级\n\
+               A,t,v,village,4.5,1,1000000,高\n\
+               B,t,v,village,4.5,1,1000000,一\n\
+               C,t,v,village,4.5,1,1000000,2\n";
+    let (good, errors) = evaluate_all(csv, &RuleSet::builtin(), Lang::En);
+    assert_eq!(errors, Vec::<String>::new());
+    let priorities: Vec<Option<i64>> = good.iter().map(|(s, _)| s.priority).collect();
+    assert_eq!(priorities, [None, None, None]);
+    // Under a budget that pays in order, the same column is read, and words are refused.
+    let (good, errors) = evaluate_all(csv, &in_order_rules(), Lang::En);
+    assert_eq!(
+        errors,
+        [
+            "t.csv:2: 优先级 \"高\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:3: 优先级 \"一\" is not a priority (expected a whole number like 1; lower comes first)",
+        ]
+    );
+    assert_eq!(good[0].0.priority, Some(2));
+}
+
+#[test]
+fn a_priority_header_with_a_unit_says_a_priority_takes_none() {
+    let e = Columns::from_header([
+        "id",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "优先级(万元)",
+    ])
+    .unwrap_err();
+    let found: Vec<String> = Vec::new();
+    let said: Vec<String> = e
+        .iter()
+        .flat_map(|p| [p.render(Lang::En, &found), p.render(Lang::Zh, &found)])
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "column \"优先级(万元)\" holds a priority, a whole number that takes no unit; head it \"优先级\"",
+            "列 \"优先级(万元)\" 是优先级，为不带单位的整数；表头请写作 \"优先级\"",
+        ]
+    );
+    // Other columns still name the units they take.
+    let e = Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", "投资(美元)"])
+        .unwrap_err();
+    assert_eq!(
+        e[0].render(Lang::En, &found),
+        "column \"投资(美元)\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)"
+    );
+}

@@ -185,6 +185,7 @@ impl Problem {
                     Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
                     Field::Width => "is too wide (at most 1,000 m)".into(),
                     Field::Households => "is too many households (at most 4,294,967,295)".into(),
+                    Field::Priority => "is too large for a priority (at most 18 digits)".into(),
                     _ => {
                         "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into()
                     }
@@ -193,6 +194,7 @@ impl Problem {
                     Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
                     Field::Width => "过宽（最多 1,000 米）".into(),
                     Field::Households => "户数过大（最多 4,294,967,295）".into(),
+                    Field::Priority => "优先级过大（最多 18 位数字）".into(),
                     _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
                 },
                 (ValueError::TooPrecise, false) => match field {
