@@ -6,7 +6,7 @@ use super::columns::{Columns, Field};
 use super::csv::Record;
 use crate::engine::{Cost, Segment};
 use crate::money::{self, Scale, ValueError};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, TierChoice};
 
 mod problem;
 
@@ -128,17 +128,29 @@ fn judge(
     errors: &mut Vec<RowError>,
 ) {
     for &(fund, approved) in &segment.approved {
-        let ceiling = breakdown.shares[fund].nominal;
+        let share = &breakdown.shares[fund];
+        let ceiling = share.nominal;
         if rules.funds[fund].up_to && approved > ceiling {
             let column = columns.approved(rules).iter().find(|a| a.fund == fund);
             let column = column.map(|a| a.column);
+            // A ceiling of nothing because no tier applies is no ceiling: the fund pays
+            // nothing on the segment, which is what to say.
+            let problem = match share.tier {
+                TierChoice::Tier(_) => Problem::AboveCeiling { fund, ceiling },
+                tier => Problem::NothingToApprove {
+                    fund,
+                    tier,
+                    width: segment.width_m,
+                    class: segment.class,
+                },
+            };
             errors.push(RowError {
                 line: record.line,
                 column: column.map(|c| columns.names[c].clone()),
                 value: column
                     .and_then(|c| record.get(c))
                     .map(|v| money::trim(v).to_string()),
-                problem: Problem::AboveCeiling { fund, ceiling },
+                problem,
             });
         }
     }

@@ -516,3 +516,64 @@ fn a_priority_header_with_a_unit_says_a_priority_takes_none() {
         "column \"投资(美元)\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)"
     );
 }
+
+#[test]
+fn an_approved_amount_where_no_tier_applies_says_there_is_nothing_to_approve_not_a_ceiling_of_0() {
+    let rules = RuleSet::builtin();
+    let csv = "id,township,village,class,width_m,length_km,cost,扶贫批复\n\
+               A,t,v,village,3.0,1,300000,100\n\
+               B,t,v,village,3.0,1,300000,0\n\
+               C,t,v,village,3.5,1,300000,250001\n";
+    let (good, en) = evaluate_all(csv, &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: 扶贫批复 \"100\" cannot be approved: County poverty-alleviation special fund pays nothing on this segment, as its width of 3 m is below every tier (the narrowest is 3.5 m), so there is nothing to approve (clear this value)",
+            "t.csv:4: 扶贫批复 \"250001\" is above the ceiling of County poverty-alleviation special fund, 250,000.00 (rate per km × length)",
+        ]
+    );
+    let (_, zh) = evaluate_all(csv, &rules, Lang::Zh);
+    assert_eq!(
+        zh[0],
+        "t.csv:2: 扶贫批复 \"100\" 无法批复：路面宽度 3 米低于县扶贫专项补助的所有标准档（最窄 3.5 米），该资金对本路段不补助，没有可批复的金额（请删除此值）"
+    );
+    // Nothing approved where nothing is paid is no error.
+    assert_eq!(good.len(), 1);
+    assert_eq!(good[0].1.shares[1].paid.to_string(), "0.00");
+
+    let rules = RuleSet::from_toml(
+        r#"
+[meta]
+name = "t"
+source = "s"
+[[classes]]
+id = "village"
+name = "通村公路"
+[[classes]]
+id = "group"
+name = "通社公路"
+[[funds]]
+id = "p"
+name = "扶贫"
+name_en = "Poverty"
+up_to = true
+approved_aliases = ["批复"]
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = "25万"
+"#,
+        "r.toml",
+    )
+    .unwrap();
+    let csv =
+        "id,township,village,class,width_m,length_km,cost,批复\nA,t,v,group,4.5,1,300000,100\n";
+    assert_eq!(
+        evaluate_all(csv, &rules, Lang::En).1,
+        ["t.csv:2: 批复 \"100\" cannot be approved: Poverty has no tier for 通社公路, so it pays nothing on this segment and there is nothing to approve (clear this value)"]
+    );
+    assert_eq!(
+        evaluate_all(csv, &rules, Lang::Zh).1,
+        ["t.csv:2: 批复 \"100\" 无法批复：扶贫没有适用于通社公路的标准档，对本路段不补助，没有可批复的金额（请删除此值）"]
+    );
+}

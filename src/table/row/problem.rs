@@ -45,6 +45,18 @@ pub enum Problem {
         /// Rate × length: the most it may approve.
         ceiling: Decimal,
     },
+    /// An amount approved for a ceiling fund that pays nothing on the segment, as no tier
+    /// applies (`tier` says why: the width is below every tier, or none is for the class).
+    NothingToApprove {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// Why no tier applies.
+        tier: crate::rules::TierChoice,
+        /// The segment's width.
+        width: Decimal,
+        /// The segment's class.
+        class: crate::rules::ClassId,
+    },
     /// An amount approved for a fund paid at a fixed rate, not "up to" one: nothing to approve.
     ApprovedFixedRate(crate::rules::FundId),
     /// A value in one of two columns of the amount approved for one fund (the other column's
@@ -290,6 +302,34 @@ impl Problem {
                         "is above the ceiling of {name}, {} (rate per km × length)",
                         money::grouped(*ceiling)
                     )
+                }
+            }
+            Problem::NothingToApprove {
+                fund,
+                tier,
+                width,
+                class,
+            } => {
+                let name = rules.funds[*fund].display(lang);
+                match (tier, zh) {
+                    (crate::rules::TierChoice::BelowMinimum(min), false) => format!(
+                        "cannot be approved: {name} pays nothing on this segment, as its width of {} m is below every tier (the narrowest is {} m), so there is nothing to approve (clear this value)",
+                        money::measure(*width),
+                        money::measure(*min)
+                    ),
+                    (crate::rules::TierChoice::BelowMinimum(min), true) => format!(
+                        "无法批复：路面宽度 {} 米低于{name}的所有标准档（最窄 {} 米），该资金对本路段不补助，没有可批复的金额（请删除此值）",
+                        money::measure(*width),
+                        money::measure(*min)
+                    ),
+                    (_, false) => format!(
+                        "cannot be approved: {name} has no tier for {}, so it pays nothing on this segment and there is nothing to approve (clear this value)",
+                        rules.classes[*class].display(lang)
+                    ),
+                    (_, true) => format!(
+                        "无法批复：{name}没有适用于{}的标准档，对本路段不补助，没有可批复的金额（请删除此值）",
+                        rules.classes[*class].display(lang)
+                    ),
                 }
             }
             Problem::ApprovedFixedRate(fund) => {
