@@ -340,9 +340,12 @@ pub fn parse<'a>(
             sources.set(source, v);
         }
     }
+    // In a table with the column, a blank means nothing paid out yet, as a blank source
+    // means none: the row's outstanding is then all that is due, and totals count it so.
     let disbursed = value!(Field::Disbursed, false, |v| {
         decimal(Field::Disbursed, v, scale(Field::Disbursed))
-    });
+    })
+    .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
     // A priority orders rows only under a budget that pays in order; under other rules the
     // column is the user's own, carried through unread.
     let priority = if rules.orders_by_priority() {

@@ -271,3 +271,44 @@ fn a_priority_in_exponent_form_or_too_long_is_no_money_in_both_languages() {
              {input}:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）\n"
         ));
 }
+
+#[test]
+fn a_blank_disbursed_in_a_table_with_the_column_is_0_so_outstanding_is_all_due_in_rows_and_totals()
+{
+    let env = Env::new();
+    // Each row: subsidy 250,000.00 (150,000 + 100,000), half completed, due 125,000.00.
+    let input = env.write(
+        "due.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km,已拨付\n\
+         A,T,V,group,3.5,1,300000,0.5,100000\n\
+         B,T,V,group,3.5,1,300000,0.5,\n",
+    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0).stdout;
+    assert_eq!(cell(&out, "A", "outstanding"), "25000.00");
+    assert_eq!(cell(&out, "B", "due"), "125000.00");
+    assert_eq!(cell(&out, "B", "outstanding"), "125000.00");
+    // The totals add up what the rows show: 25,000.00 + 125,000.00.
+    env.roadsub(&["batch", &input, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\ndue (for completed km)                             250,000.00\n")
+        .stdout_has("\ndisbursed                                          100,000.00\n")
+        .stdout_has("\noutstanding                                        150,000.00\n");
+    let json = env
+        .roadsub(&["batch", &input, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["segments"][1]["disbursed"], "0.00");
+    assert_eq!(v["segments"][1]["outstanding"], "125000.00");
+    assert_eq!(v["summary"]["total"]["outstanding"], "150000.00");
+    // Without the column, nothing is known of what was paid out: no outstanding at all.
+    let without = env.write(
+        "plain.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km\nB,T,V,group,3.5,1,300000,0.5\n",
+    );
+    let out = env.roadsub(&["batch", &without]).expect_code(0).stdout;
+    assert!(
+        !out.lines().next().unwrap().contains("outstanding"),
+        "{out}"
+    );
+}
