@@ -843,6 +843,12 @@ fn approved_aliases_that_are_empty_or_given_twice_are_refused_at_their_place() {
         column_errors(&text, Lang::En),
         ["r.toml:20:6: \"b_approved\" already names the approved-amount column of fund a; give each column its own name"]
     );
+    // A fund's own column's name that is another fund's id.
+    let text = with_aliases("", "").replace("id = \"b\"", "id = \"a_approved\"");
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        ["r.toml:11:6: approved-amount column name \"a_approved\" already heads the column of fund a_approved; choose another"]
+    );
     let text = with_aliases("", r#""A_Approved""#);
     assert_eq!(
         column_errors(&text, Lang::En),
