@@ -40,8 +40,16 @@ pub enum RulesProblem {
     DuplicateBudget,
     /// Two budgets of one name: the summary could not tell them apart.
     DuplicateBudgetName(String),
-    /// An empty (or blank) string among a class's aliases.
-    EmptyAlias,
+    /// An empty (or blank) string among a class's `aliases` or a fund's `approved_aliases`
+    /// (the key).
+    EmptyAlias(&'static str),
+    /// `approved_aliases` on a fund paid at a fixed standard (its id): nothing to approve.
+    ApprovedAliasesFixedRate(String),
+    /// A name of a fund's approved-amount column (`<id>_approved` or an alias) that already
+    /// names another column.
+    ApprovedNameTaken { name: String, taken: super::Taken },
+    /// A name given twice to approved-amount columns (the fund that has it first).
+    DuplicateApprovedName { name: String, fund: String },
     /// A rate or amount below zero.
     Negative(String),
     /// A tier or budget names a class that is not defined.
@@ -177,12 +185,50 @@ impl RulesProblem {
                     format!("a budget named \"{name}\" is already defined; give each budget its own name")
                 }
             }
-            EmptyAlias => lang
-                .pick(
-                    "one of the `aliases` is an empty string; remove it or write the name",
-                    "`aliases` 中有一个别名是空字符串；请删除它或填写名称",
-                )
-                .to_string(),
+            EmptyAlias(key) => {
+                if zh {
+                    format!("`{key}` 中有一个别名是空字符串；请删除它或填写名称")
+                } else {
+                    format!("one of the `{key}` is an empty string; remove it or write the name")
+                }
+            }
+            ApprovedAliasesFixedRate(fund) => {
+                if zh {
+                    format!("资金来源 {fund} 是定额标准，不是“以内”上限（up_to = true），没有批复金额，也就没有批复金额列：请删除 approved_aliases，或写 up_to = true")
+                } else {
+                    format!("fund {fund} pays a fixed standard, not \"up to\" a ceiling (up_to = true), so it has no approved amount and no column for one: remove approved_aliases, or write up_to = true")
+                }
+            }
+            ApprovedNameTaken { name, taken } => {
+                use super::Taken;
+                match (taken, zh) {
+                    (Taken::Input(col), false) => format!(
+                        "approved-amount column name \"{name}\" is a name of the input column {col}: a column so headed would be read as both; choose another"
+                    ),
+                    (Taken::Input(col), true) => format!(
+                        "批复金额列名 \"{name}\" 是输入列 {col} 的名称，这样的列会被同时当作两者读取；请另取名称"
+                    ),
+                    (Taken::Computed(col), false) => format!(
+                        "approved-amount column name \"{name}\" is the name of the computed column {col}: a table roadsub wrote, read back, would give it as an approved amount; choose another"
+                    ),
+                    (Taken::Computed(col), true) => format!(
+                        "批复金额列名 \"{name}\" 与计算列 {col} 同名，roadsub 写出的表读回时会被当作批复金额；请另取名称"
+                    ),
+                    (Taken::Fund(id), false) => format!(
+                        "approved-amount column name \"{name}\" already heads the column of fund {id}; choose another"
+                    ),
+                    (Taken::Fund(id), true) => format!(
+                        "批复金额列名 \"{name}\" 已是资金来源 {id} 的列名；请另取名称"
+                    ),
+                }
+            }
+            DuplicateApprovedName { name, fund } => {
+                if zh {
+                    format!("\"{name}\" 已是资金来源 {fund} 的批复金额列名；一个列名只能用一次")
+                } else {
+                    format!("\"{name}\" already names the approved-amount column of fund {fund}; give each column its own name")
+                }
+            }
             Negative(value) => {
                 if zh {
                     format!("\"{value}\" 为负数；金额和宽度不能为负")

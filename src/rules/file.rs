@@ -18,6 +18,7 @@ pub(super) use check::parse;
 pub(super) use locate::position;
 use locate::Locator;
 
+mod approved;
 mod check;
 mod locate;
 

@@ -327,6 +327,14 @@ impl RuleSet {
         }
     }
 
+    /// Whether some budget pays its segments in order (`in_order`), so that a table's
+    /// priority column is read (SPEC §8); under other rules it is the user's own column.
+    pub fn orders_by_priority(&self) -> bool {
+        self.budgets
+            .iter()
+            .any(|b| b.on_overrun == OnOverrun::InOrder)
+    }
+
     /// The class a piece of input names (id, name or alias; case and full-width forms ignored).
     pub fn class_by_name(&self, text: &str) -> Option<ClassId> {
         if let Some(&c) = self.lookup.get(text) {
@@ -442,6 +450,15 @@ impl Fund {
     /// The fund's name in `lang`.
     pub fn display(&self, lang: Lang) -> &str {
         display(lang, &self.name, self.name_en.as_deref())
+    }
+
+    /// Whether a header (its unit taken off) names the column of amounts approved for this
+    /// fund: `<id>_approved` or an alias, compared as the rules check compares them (case and
+    /// full-width forms aside), so a name the check let through is the one a table uses.
+    pub fn approves_column(&self, header: &str) -> bool {
+        let key = class_key(header);
+        key == class_key(&format!("{}_approved", self.id))
+            || self.approved_aliases.iter().any(|a| class_key(a) == key)
     }
 }
 

@@ -794,3 +794,121 @@ fn rules_show_names_a_source_budgets_source_in_both_languages() {
     );
     assert!(shown.contains("\nbudget  fund  class  amount\n"), "{shown}");
 }
+
+/// Two ceiling funds after [`HEAD`] (lines 10–27), `a` with approved aliases `a_aliases`
+/// (line 14) and `b` with `b_aliases` (line 22).
+fn with_aliases(a_aliases: &str, b_aliases: &str) -> String {
+    format!(
+        "{HEAD}[[funds]]\nid = \"a\"\nname = \"A\"\nup_to = true\napproved_aliases = [{a_aliases}]\n\
+         [[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = 1\n\
+         [[funds]]\nid = \"b\"\nname = \"B\"\nup_to = true\napproved_aliases = [{b_aliases}]\n\
+         [[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = 1\n"
+    )
+}
+
+/// Every problem of `text` read as the command line reads rules (input and computed column
+/// names taken), in `lang`.
+fn column_errors(text: &str, lang: Lang) -> Vec<String> {
+    RuleSet::from_toml_for_columns(text, "r.toml", &crate::report::layout::column_taken)
+        .unwrap_err()
+        .iter()
+        .map(|e| e.render(lang))
+        .collect()
+}
+
+#[test]
+fn approved_aliases_that_are_empty_or_given_twice_are_refused_at_their_place() {
+    let text = with_aliases(r#""", "批复A", "批复a""#, r#""批复Ａ", "b_approved""#);
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        [
+            "r.toml:14:21: one of the `approved_aliases` is an empty string; remove it or write the name",
+            "r.toml:14:32: \"批复a\" already names the approved-amount column of fund a; give each column its own name",
+            "r.toml:23:21: \"批复Ａ\" already names the approved-amount column of fund a; give each column its own name",
+            "r.toml:23:28: \"b_approved\" already names the approved-amount column of fund b; give each column its own name",
+        ]
+    );
+    assert_eq!(
+        column_errors(&text, Lang::Zh),
+        [
+            "r.toml:14:21: `approved_aliases` 中有一个别名是空字符串；请删除它或填写名称",
+            "r.toml:14:32: \"批复a\" 已是资金来源 a 的批复金额列名；一个列名只能用一次",
+            "r.toml:23:21: \"批复Ａ\" 已是资金来源 a 的批复金额列名；一个列名只能用一次",
+            "r.toml:23:28: \"b_approved\" 已是资金来源 b 的批复金额列名；一个列名只能用一次",
+        ]
+    );
+    // Another fund's own column, whichever comes first in the file.
+    let text = with_aliases(r#""b_approved""#, "");
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        ["r.toml:20:6: \"b_approved\" already names the approved-amount column of fund a; give each column its own name"]
+    );
+    // A fund's own column's name that is another fund's id.
+    let text = with_aliases("", "").replace("id = \"b\"", "id = \"a_approved\"");
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        ["r.toml:11:6: approved-amount column name \"a_approved\" already heads the column of fund a_approved; choose another"]
+    );
+    let text = with_aliases("", r#""A_Approved""#);
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        ["r.toml:23:21: \"A_Approved\" already names the approved-amount column of fund a; give each column its own name"]
+    );
+}
+
+#[test]
+fn an_approved_alias_that_names_an_input_or_computed_column_is_refused_at_its_place() {
+    let text = with_aliases(
+        r#""投资", "投資(万元)", "Village", "transport_x""#,
+        r#""补助合计", "a", "A", "shortfall", "roadsub_notes""#,
+    );
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        [
+            "r.toml:14:21: approved-amount column name \"投资\" is a name of the input column cost: a column so headed would be read as both; choose another",
+            "r.toml:14:27: approved-amount column name \"投資(万元)\" is a name of the input column cost: a column so headed would be read as both; choose another",
+            "r.toml:14:37: approved-amount column name \"Village\" is a name of the input column village: a column so headed would be read as both; choose another",
+            "r.toml:23:21: approved-amount column name \"补助合计\" is the name of the computed column 补助合计: a table roadsub wrote, read back, would give it as an approved amount; choose another",
+            "r.toml:23:29: approved-amount column name \"a\" already heads the column of fund a; choose another",
+            "r.toml:23:34: approved-amount column name \"A\" already heads the column of fund a; choose another",
+            "r.toml:23:39: approved-amount column name \"shortfall\" is the name of the computed column shortfall: a table roadsub wrote, read back, would give it as an approved amount; choose another",
+            "r.toml:23:52: approved-amount column name \"roadsub_notes\" is the name of the computed column roadsub_notes: a table roadsub wrote, read back, would give it as an approved amount; choose another",
+        ]
+    );
+    assert_eq!(
+        column_errors(&text, Lang::Zh)[..2],
+        [
+            "r.toml:14:21: 批复金额列名 \"投资\" 是输入列 cost 的名称，这样的列会被同时当作两者读取；请另取名称",
+            "r.toml:14:27: 批复金额列名 \"投資(万元)\" 是输入列 cost 的名称，这样的列会被同时当作两者读取；请另取名称",
+        ]
+    );
+    assert_eq!(
+        column_errors(&text, Lang::Zh)[3..5],
+        [
+            "r.toml:23:21: 批复金额列名 \"补助合计\" 与计算列 补助合计 同名，roadsub 写出的表读回时会被当作批复金额；请另取名称",
+            "r.toml:23:29: 批复金额列名 \"a\" 已是资金来源 a 的列名；请另取名称",
+        ]
+    );
+    // The shipped fund's id and name, read without a table's columns too.
+    let shipped = BUILTIN_TOML.replace(
+        r#""扶贫批复", "扶贫专项批复""#,
+        r#""transport", "县交通局补助""#,
+    );
+    let e = errors_in(&shipped, Lang::En);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(e[0].ends_with(": approved-amount column name \"transport\" already heads the column of fund transport; choose another"), "{e:?}");
+    assert!(e[1].ends_with(": approved-amount column name \"县交通局补助\" already heads the column of fund transport; choose another"), "{e:?}");
+}
+
+#[test]
+fn approved_aliases_on_a_fixed_standard_are_refused_as_it_has_nothing_to_approve() {
+    let text = with_aliases(r#""批复A", "批复A2""#, "").replacen("up_to = true\n", "", 1);
+    assert_eq!(
+        column_errors(&text, Lang::En),
+        ["r.toml:13:21: fund a pays a fixed standard, not \"up to\" a ceiling (up_to = true), so it has no approved amount and no column for one: remove approved_aliases, or write up_to = true"]
+    );
+    assert_eq!(
+        column_errors(&text, Lang::Zh),
+        ["r.toml:13:21: 资金来源 a 是定额标准，不是“以内”上限（up_to = true），没有批复金额，也就没有批复金额列：请删除 approved_aliases，或写 up_to = true"]
+    );
+}

@@ -247,7 +247,17 @@ pub struct Columns {
     scale: [Scale; FIELDS],
     /// The columns of amounts approved for ceiling funds (`poverty_approved`, 扶贫批复), found
     /// the first time a row of the table is read under a rule set.
-    approved: std::sync::OnceLock<Vec<Approved>>,
+    approved: std::sync::OnceLock<ApprovedColumns>,
+}
+
+/// The approved-amount columns of a table under a rule set.
+#[derive(Debug, Clone, Default)]
+struct ApprovedColumns {
+    /// The first column found for each fund.
+    found: Vec<Approved>,
+    /// A further column for a fund that has one already: `(fund, first, second)` columns.
+    /// Which of them holds the amount cannot be told, so neither is read.
+    twice: Vec<(crate::rules::FundId, usize, usize)>,
 }
 
 /// A column of amounts approved for one fund (SPEC §8).
@@ -270,6 +280,9 @@ pub enum HeaderProblem {
     NoCost,
     /// Two columns for one field (e.g. `村` and `村名`).
     Twice(Field, String, String),
+    /// Two columns of the amount approved for one fund (its id, then the two headers):
+    /// `poverty_approved` and 扶贫批复.
+    ApprovedTwice(String, String, String),
     /// A known field with a unit roadsub does not take for it (a safeguard against misreading
     /// `投资(美元)` as yuan, or a length given in 元).
     UnknownUnit(String),
@@ -369,8 +382,37 @@ impl Columns {
     /// `<fund id>_approved` or by one of the fund's `approved_aliases`, with an optional unit
     /// of money in brackets. Worked out once per table (a table is read under one rule set).
     pub fn approved(&self, rules: &crate::rules::RuleSet) -> &[Approved] {
+        &self.approved_columns(rules).found
+    }
+
+    /// The pairs of columns that both hold the amount approved for one fund, as `(fund,
+    /// first, second)` column indices: neither is read, and the table is to be refused (see
+    /// [`Columns::approved_problems`]).
+    pub fn approved_twice(
+        &self,
+        rules: &crate::rules::RuleSet,
+    ) -> &[(crate::rules::FundId, usize, usize)] {
+        &self.approved_columns(rules).twice
+    }
+
+    /// The header's problems under `rules`: two columns of the amount approved for one fund,
+    /// refused as two columns for one field are.
+    pub fn approved_problems(&self, rules: &crate::rules::RuleSet) -> Vec<HeaderProblem> {
+        self.approved_twice(rules)
+            .iter()
+            .map(|&(fund, a, b)| {
+                HeaderProblem::ApprovedTwice(
+                    rules.funds[fund].id.clone(),
+                    self.names[a].clone(),
+                    self.names[b].clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn approved_columns(&self, rules: &crate::rules::RuleSet) -> &ApprovedColumns {
         self.approved.get_or_init(|| {
-            let mut found = Vec::new();
+            let mut columns = ApprovedColumns::default();
             for (column, raw) in self.names.iter().enumerate() {
                 let normal = normalize_width_forms(raw);
                 let (base, unit) = split_unit(&normal);
@@ -381,21 +423,19 @@ impl Columns {
                 };
                 // A fixed standard's column is found too, so a value in it is refused rather
                 // than passed over as someone else's column.
-                let fund = rules.funds.iter().position(|f| {
-                    base.eq_ignore_ascii_case(&format!("{}_approved", f.id))
-                        || f.approved_aliases.iter().any(|a| a == base)
-                });
-                if let Some(fund) = fund {
-                    if !found.iter().any(|a: &Approved| a.fund == fund) {
-                        found.push(Approved {
-                            fund,
-                            column,
-                            scale,
-                        });
-                    }
+                let Some(fund) = rules.funds.iter().position(|f| f.approves_column(base)) else {
+                    continue;
+                };
+                match columns.found.iter().find(|a| a.fund == fund) {
+                    Some(first) => columns.twice.push((fund, first.column, column)),
+                    None => columns.found.push(Approved {
+                        fund,
+                        column,
+                        scale,
+                    }),
                 }
             }
-            found
+            columns
         })
     }
 
@@ -454,6 +494,29 @@ impl HeaderProblem {
             }
             (HeaderProblem::Twice(f, a, b), Lang::Zh) => {
                 format!("列 \"{a}\" 和 \"{b}\" 都表示{}；请只保留一列", f.zh())
+            }
+            (HeaderProblem::ApprovedTwice(fund, a, b), Lang::En) => {
+                format!("columns \"{a}\" and \"{b}\" both hold the amount approved for fund {fund}; keep one")
+            }
+            (HeaderProblem::ApprovedTwice(fund, a, b), Lang::Zh) => {
+                format!("列 \"{a}\" 和 \"{b}\" 都表示资金来源 {fund} 的批复金额；请只保留一列")
+            }
+            // A priority is no amount and no length: whatever the unit, there is none to take.
+            (HeaderProblem::UnknownUnit(h), Lang::En)
+                if Field::of_header(h) == Some(Field::Priority) =>
+            {
+                format!(
+                    "column \"{h}\" holds a priority, a whole number that takes no unit; head it \"{}\"",
+                    split_unit(h).0
+                )
+            }
+            (HeaderProblem::UnknownUnit(h), Lang::Zh)
+                if Field::of_header(h) == Some(Field::Priority) =>
+            {
+                format!(
+                    "列 \"{h}\" 是优先级，为不带单位的整数；表头请写作 \"{}\"",
+                    split_unit(h).0
+                )
             }
             (HeaderProblem::UnknownUnit(h), Lang::En) => {
                 format!("column \"{h}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)")

@@ -6,7 +6,7 @@ use super::columns::{Columns, Field};
 use super::csv::Record;
 use crate::engine::{Cost, Segment};
 use crate::money::{self, Scale, ValueError};
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, TierChoice};
 
 mod problem;
 
@@ -128,17 +128,29 @@ fn judge(
     errors: &mut Vec<RowError>,
 ) {
     for &(fund, approved) in &segment.approved {
-        let ceiling = breakdown.shares[fund].nominal;
+        let share = &breakdown.shares[fund];
+        let ceiling = share.nominal;
         if rules.funds[fund].up_to && approved > ceiling {
             let column = columns.approved(rules).iter().find(|a| a.fund == fund);
             let column = column.map(|a| a.column);
+            // A ceiling of nothing because no tier applies is no ceiling: the fund pays
+            // nothing on the segment, which is what to say.
+            let problem = match share.tier {
+                TierChoice::Tier(_) => Problem::AboveCeiling { fund, ceiling },
+                tier => Problem::NothingToApprove {
+                    fund,
+                    tier,
+                    width: segment.width_m,
+                    class: segment.class,
+                },
+            };
             errors.push(RowError {
                 line: record.line,
                 column: column.map(|c| columns.names[c].clone()),
                 value: column
                     .and_then(|c| record.get(c))
                     .map(|v| money::trim(v).to_string()),
-                problem: Problem::AboveCeiling { fund, ceiling },
+                problem,
             });
         }
     }
@@ -192,17 +204,23 @@ fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError
     }
 }
 
-/// A priority: a whole number, lower first (full-width digits and a minus sign accepted).
+/// A priority: a plain whole number, lower first (a sign and full-width digits accepted). No
+/// money: no unit, no grouping, no exponent (`1e3` is not one), at most 18 digits so that any
+/// fits an `i64`.
 fn parse_priority(text: &str) -> Result<i64, ValueError> {
     let text = money::normalize_width_forms(text);
     let t = money::trim(&text);
-    if let Ok(n) = t.parse::<i64>() {
-        return Ok(n);
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let whole = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if whole(digits) {
+        if digits.trim_start_matches('0').len() > 18 {
+            return Err(ValueError::TooLarge);
+        }
+        return t.parse::<i64>().map_err(|_| ValueError::NotANumber);
     }
-    match t.parse::<Decimal>() {
-        Ok(d) if d.fract().is_zero() => Err(ValueError::TooLarge),
-        Ok(_) => Err(ValueError::NotWhole),
-        Err(_) => Err(ValueError::NotANumber),
+    match digits.split_once('.') {
+        Some((int, fraction)) if whole(int) && whole(fraction) => Err(ValueError::NotWhole),
+        _ => Err(ValueError::NotANumber),
     }
 }
 
@@ -322,10 +340,40 @@ pub fn parse<'a>(
             sources.set(source, v);
         }
     }
+    // In a table with the column, a blank means nothing paid out yet, as a blank source
+    // means none: the row's outstanding is then all that is due, and totals count it so.
     let disbursed = value!(Field::Disbursed, false, |v| {
         decimal(Field::Disbursed, v, scale(Field::Disbursed))
-    });
-    let priority = value!(Field::Priority, false, parse_priority);
+    })
+    .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
+    // A priority orders rows only under a budget that pays in order; under other rules the
+    // column is the user's own, carried through unread.
+    let priority = if rules.orders_by_priority() {
+        value!(Field::Priority, false, parse_priority)
+    } else {
+        None
+    };
+    // A fund's amount in two columns: which one holds it cannot be told, so a row that fills
+    // either is refused, naming both (a run that can refuse the header does so first).
+    for &(fund, first, second) in columns.approved_twice(rules) {
+        let filled = [(first, second), (second, first)]
+            .into_iter()
+            .find_map(|(c, other)| {
+                let v = record.get(c).map(money::trim).filter(|v| !v.is_empty())?;
+                Some((c, other, v))
+            });
+        if let Some((column, other, v)) = filled {
+            errors.push(RowError {
+                line,
+                column: Some(columns.names[column].clone()),
+                value: Some(v.to_string()),
+                problem: Problem::ApprovedTwice {
+                    fund,
+                    other: columns.names[other].clone(),
+                },
+            });
+        }
+    }
     let mut approved = Vec::new();
     for a in columns.approved(rules) {
         let Some(v) = record

@@ -345,3 +345,235 @@ fn a_header_over_4096_columns_says_what_is_wrong() {
         "t.csv: 表头行（第 1 行）超过 4096 列，超出 roadsub 可读取的列数；路段表的表头只有几十列"
     );
 }
+
+/// Evaluates every row of `csv` as batch runs and the table view do (values, then the
+/// computed checks), returning each good row's breakdown and every message in `lang`.
+fn evaluate_all(
+    csv: &str,
+    rules: &RuleSet,
+    lang: Lang,
+) -> (
+    Vec<(crate::engine::Segment, crate::engine::Breakdown)>,
+    Vec<String>,
+) {
+    let (columns, mut table) = open(csv.as_bytes()).unwrap();
+    let (mut good, mut messages) = (Vec::new(), Vec::new());
+    let mut errors = Vec::new();
+    while let Some(Item::Record(r)) = table.next_item().unwrap() {
+        let mut b = crate::engine::Breakdown::default();
+        match row::evaluate(&r, &columns, rules, false, &mut errors, &mut b) {
+            row::Evaluated::Good { segment, .. } => good.push((segment, b)),
+            _ => messages.extend(errors.iter().map(|e| e.render("t.csv", rules, lang))),
+        }
+    }
+    (good, messages)
+}
+
+#[test]
+fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen() {
+    let rules = RuleSet::builtin();
+    let csv = "id,township,village,class,width_m,length_km,cost,poverty_approved,扶贫批复(万元)\n\
+               A,t,v,village,4.5,1,1000000,100,\n\
+               B,t,v,village,4.5,1,1000000,,20\n\
+               C,t,v,village,4.5,1,1000000,,\n";
+    let (columns, _) = open(csv.as_bytes()).unwrap();
+    let found = columns.names.clone();
+    let header: Vec<String> = columns
+        .approved_problems(&rules)
+        .iter()
+        .flat_map(|p| [p.render(Lang::En, &found), p.render(Lang::Zh, &found)])
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "columns \"poverty_approved\" and \"扶贫批复(万元)\" both hold the amount approved for fund poverty; keep one",
+            "列 \"poverty_approved\" 和 \"扶贫批复(万元)\" 都表示资金来源 poverty 的批复金额；请只保留一列",
+        ]
+    );
+    // Where the header is not refused first, every row that fills either column is.
+    let (good, en) = evaluate_all(csv, &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: poverty_approved \"100\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"扶贫批复(万元)\"; keep one column",
+            "t.csv:3: 扶贫批复(万元) \"20\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"poverty_approved\"; keep one column",
+        ]
+    );
+    let (_, zh) = evaluate_all(csv, &rules, Lang::Zh);
+    assert_eq!(
+        zh,
+        [
+            "t.csv:2: poverty_approved \"100\" 所在列与列 \"扶贫批复(万元)\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+            "t.csv:3: 扶贫批复(万元) \"20\" 所在列与列 \"poverty_approved\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+        ]
+    );
+    // A row that fills neither has no amount to choose: the nominal, 300,000.00.
+    assert_eq!(good.len(), 1);
+    assert_eq!(good[0].1.shares[1].paid.to_string(), "300000.00");
+    // One column of the two is fine.
+    let one = csv.replace(",扶贫批复(万元)\n", ",x\n");
+    let (columns, _) = open(one.as_bytes()).unwrap();
+    assert!(columns.approved_problems(&rules).is_empty());
+}
+
+/// The shipped rules with a budget that pays in order (transport on village roads).
+fn in_order_rules() -> RuleSet {
+    let text = format!(
+        "{}\n[[budgets]]\nfund = \"transport\"\nclass = \"village\"\namount = \"1亿\"\non_overrun = \"in_order\"\n",
+        crate::rules::BUILTIN_TOML
+    );
+    RuleSet::from_toml(&text, "r.toml").unwrap()
+}
+
+#[test]
+fn a_priority_is_a_plain_whole_number_not_money_nor_an_exponent() {
+    let rules = in_order_rules();
+    let csv = "id,township,village,class,width_m,length_km,cost,优先级\n\
+               A,t,v,village,4.5,1,1000000,1e3\n\
+               B,t,v,village,4.5,1,1000000,99999999999999999999\n\
+               C,t,v,village,4.5,1,1000000,1.5\n\
+               D,t,v,village,4.5,1,1000000,1万\n\
+               E,t,v,village,4.5,1,1000000,1,000\n\
+               F,t,v,village,4.5,1,1000000,－３\n\
+               G,t,v,village,4.5,1,1000000,+000000000000000000000999999999999999999\n\
+               H,t,v,village,4.5,1,1000000,\n";
+    let (good, en) = evaluate_all(&csv.replace("1,000", "\"1,000\""), &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: 优先级 \"1e3\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:3: 优先级 \"99999999999999999999\" is too large for a priority (at most 18 digits)",
+            "t.csv:4: 优先级 \"1.5\" is not a whole number (a priority is like 1, 2, 3)",
+            "t.csv:5: 优先级 \"1万\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:6: 优先级 \"1,000\" is not a priority (expected a whole number like 1; lower comes first)",
+        ]
+    );
+    let (_, zh) = evaluate_all(&csv.replace("1,000", "\"1,000\""), &rules, Lang::Zh);
+    assert_eq!(
+        zh[..3],
+        [
+            "t.csv:2: 优先级 \"1e3\" 不是优先级（应为整数，如 1；数小者在前）",
+            "t.csv:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）",
+            "t.csv:4: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）",
+        ]
+    );
+    let priorities: Vec<Option<i64>> = good.iter().map(|(s, _)| s.priority).collect();
+    assert_eq!(priorities, [Some(-3), Some(999_999_999_999_999_999), None]);
+}
+
+#[test]
+fn a_priority_column_is_the_users_own_under_rules_with_no_in_order_budget() {
+    let csv = "id,township,village,class,width_m,length_km,cost,优先级\n\
+               A,t,v,village,4.5,1,1000000,高\n\
+               B,t,v,village,4.5,1,1000000,一\n\
+               C,t,v,village,4.5,1,1000000,2\n";
+    let (good, errors) = evaluate_all(csv, &RuleSet::builtin(), Lang::En);
+    assert_eq!(errors, Vec::<String>::new());
+    let priorities: Vec<Option<i64>> = good.iter().map(|(s, _)| s.priority).collect();
+    assert_eq!(priorities, [None, None, None]);
+    // Under a budget that pays in order, the same column is read, and words are refused.
+    let (good, errors) = evaluate_all(csv, &in_order_rules(), Lang::En);
+    assert_eq!(
+        errors,
+        [
+            "t.csv:2: 优先级 \"高\" is not a priority (expected a whole number like 1; lower comes first)",
+            "t.csv:3: 优先级 \"一\" is not a priority (expected a whole number like 1; lower comes first)",
+        ]
+    );
+    assert_eq!(good[0].0.priority, Some(2));
+}
+
+#[test]
+fn a_priority_header_with_a_unit_says_a_priority_takes_none() {
+    let e = Columns::from_header([
+        "id",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "优先级(万元)",
+    ])
+    .unwrap_err();
+    let found: Vec<String> = Vec::new();
+    let said: Vec<String> = e
+        .iter()
+        .flat_map(|p| [p.render(Lang::En, &found), p.render(Lang::Zh, &found)])
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "column \"优先级(万元)\" holds a priority, a whole number that takes no unit; head it \"优先级\"",
+            "列 \"优先级(万元)\" 是优先级，为不带单位的整数；表头请写作 \"优先级\"",
+        ]
+    );
+    // Other columns still name the units they take.
+    let e = Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", "投资(美元)"])
+        .unwrap_err();
+    assert_eq!(
+        e[0].render(Lang::En, &found),
+        "column \"投资(美元)\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)"
+    );
+}
+
+#[test]
+fn an_approved_amount_where_no_tier_applies_says_there_is_nothing_to_approve_not_a_ceiling_of_0() {
+    let rules = RuleSet::builtin();
+    let csv = "id,township,village,class,width_m,length_km,cost,扶贫批复\n\
+               A,t,v,village,3.0,1,300000,100\n\
+               B,t,v,village,3.0,1,300000,0\n\
+               C,t,v,village,3.5,1,300000,250001\n";
+    let (good, en) = evaluate_all(csv, &rules, Lang::En);
+    assert_eq!(
+        en,
+        [
+            "t.csv:2: 扶贫批复 \"100\" cannot be approved: County poverty-alleviation special fund pays nothing on this segment, as its width of 3 m is below every tier (the narrowest is 3.5 m), so there is nothing to approve (clear this value)",
+            "t.csv:4: 扶贫批复 \"250001\" is above the ceiling of County poverty-alleviation special fund, 250,000.00 (rate per km × length)",
+        ]
+    );
+    let (_, zh) = evaluate_all(csv, &rules, Lang::Zh);
+    assert_eq!(
+        zh[0],
+        "t.csv:2: 扶贫批复 \"100\" 无法批复：路面宽度 3 米低于县扶贫专项补助的所有标准档（最窄 3.5 米），该资金对本路段不补助，没有可批复的金额（请删除此值）"
+    );
+    // Nothing approved where nothing is paid is no error.
+    assert_eq!(good.len(), 1);
+    assert_eq!(good[0].1.shares[1].paid.to_string(), "0.00");
+
+    let rules = RuleSet::from_toml(
+        r#"
+[meta]
+name = "t"
+source = "s"
+[[classes]]
+id = "village"
+name = "通村公路"
+[[classes]]
+id = "group"
+name = "通社公路"
+[[funds]]
+id = "p"
+name = "扶贫"
+name_en = "Poverty"
+up_to = true
+approved_aliases = ["批复"]
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = "25万"
+"#,
+        "r.toml",
+    )
+    .unwrap();
+    let csv =
+        "id,township,village,class,width_m,length_km,cost,批复\nA,t,v,group,4.5,1,300000,100\n";
+    assert_eq!(
+        evaluate_all(csv, &rules, Lang::En).1,
+        ["t.csv:2: 批复 \"100\" cannot be approved: Poverty has no tier for 通社公路, so it pays nothing on this segment and there is nothing to approve (clear this value)"]
+    );
+    assert_eq!(
+        evaluate_all(csv, &rules, Lang::Zh).1,
+        ["t.csv:2: 批复 \"100\" 无法批复：扶贫没有适用于通社公路的标准档，对本路段不补助，没有可批复的金额（请删除此值）"]
+    );
+}

@@ -88,6 +88,26 @@ impl TuiError {
     }
 }
 
+/// Reads the table at `path` for editing under `rules`: a header that the rules make
+/// ambiguous (two columns of the amount approved for one fund) is refused before any row is
+/// shown, as a header with two columns for one field is.
+pub fn open_table(
+    path: &std::path::Path,
+    encoding: Option<crate::table::Encoding>,
+    rules: &RuleSet,
+) -> Result<Sheet, crate::table::TableError> {
+    let sheet = Sheet::load_in(path, encoding)?;
+    let problems = sheet.columns.approved_problems(rules);
+    if problems.is_empty() {
+        Ok(sheet)
+    } else {
+        Err(crate::table::TableError::Header {
+            problems,
+            found: sheet.columns.names.clone(),
+        })
+    }
+}
+
 /// Opens the table at `path` (a new one when `None` or when the file does not exist yet) and
 /// runs the interactive table until the user quits.
 pub fn run(
@@ -100,10 +120,12 @@ pub fn run(
         return Err(TuiError::NoTerminal);
     }
     let sheet = match &path {
-        Some(p) if p.exists() => Sheet::load_in(p, encoding).map_err(|error| TuiError::Open {
-            label: p.display().to_string(),
-            error,
-        })?,
+        Some(p) if p.exists() => {
+            open_table(p, encoding, &rules).map_err(|error| TuiError::Open {
+                label: p.display().to_string(),
+                error,
+            })?
+        }
         _ => Sheet::empty_in(lang, encoding),
     };
     let doc = Doc::new(sheet, path, &rules);
@@ -240,3 +262,36 @@ fn session<B: Backend>(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod open_tests {
+    use super::*;
+
+    #[test]
+    fn two_columns_of_one_funds_approved_amount_refuse_the_table_view() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "id,township,village,class,width_m,length_km,cost,扶贫批复,POVERTY_APPROVED\n\
+             A,t,v,village,4.5,1,500000,,\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let e = open_table(&path, None, &rules).unwrap_err();
+        assert_eq!(
+            e.render("t.csv", Lang::En),
+            "t.csv: columns \"扶贫批复\" and \"POVERTY_APPROVED\" both hold the amount approved for fund poverty; keep one"
+        );
+        assert_eq!(
+            e.render("t.csv", Lang::Zh),
+            "t.csv: 列 \"扶贫批复\" 和 \"POVERTY_APPROVED\" 都表示资金来源 poverty 的批复金额；请只保留一列"
+        );
+        std::fs::write(
+            &path,
+            "id,township,village,class,width_m,length_km,cost,扶贫批复\nA,t,v,village,4.5,1,500000,\n",
+        )
+        .unwrap();
+        assert!(open_table(&path, None, &rules).is_ok());
+    }
+}

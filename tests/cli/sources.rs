@@ -105,7 +105,10 @@ fn the_summary_and_every_format_add_up_the_gap_sources_due_and_outstanding() {
     assert_eq!(a["sources"]["yishi_yiyi"], "20000.00");
     assert_eq!(a["sources"]["village_fund"], "15000.00");
     assert_eq!(a["disbursed"], "100000.00");
-    assert_eq!(a["priority"], 1);
+    // No budget of the shipped rules pays in order: the priority column is the user's own,
+    // carried in the input and not read.
+    assert_eq!(a["priority"], serde_json::Value::Null);
+    assert_eq!(a["input"]["优先级"], "1");
     assert_eq!(a["gap"], "250000.00");
     assert_eq!(a["due"], "472500.00");
     assert_eq!(a["outstanding"], "372500.00");
@@ -165,7 +168,9 @@ fn a_priority_that_is_not_a_whole_number_is_refused_in_both_languages() {
         "p.csv",
         "id,township,village,class,width_m,length_km,cost,优先级\nA,T,V,group,3.5,1,600000,x\nB,T,V,group,3.5,1,600000,1.5\nC,T,V,group,3.5,1,600000,－２\n",
     );
-    env.roadsub(&["batch", &input]).expect(
+    // A priority is read under a budget that pays in order.
+    let r = in_order_rules(&env);
+    env.roadsub(&["batch", &input, "--rules", &r]).expect(
         1,
         "",
         &format!(
@@ -174,7 +179,7 @@ fn a_priority_that_is_not_a_whole_number_is_refused_in_both_languages() {
              2 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
         ),
     );
-    env.roadsub(&["batch", &input, "--lang", "zh"])
+    env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
             "{input}:2: 优先级 \"x\" 不是优先级（应为整数，如 1；数小者在前）\n"
@@ -217,6 +222,130 @@ fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workboo
         .unwrap();
     assert_eq!(w[due], Data::Float(125_000.0));
     assert_eq!(w[outstanding], Data::Float(115_000.0));
+}
+
+/// The shipped rules with the group road envelope (社级道路建设) paid in order.
+fn in_order_rules(env: &Env) -> String {
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml"),
+    )
+    .unwrap();
+    let changed = shipped.replace(
+        "amount = \"690万\"",
+        "amount = \"690万\"\non_overrun = \"in_order\"",
+    );
+    assert_ne!(changed, shipped);
+    env.write("rules.toml", changed)
+}
+
+#[test]
+fn a_priority_of_words_is_carried_through_untouched_under_rules_with_no_in_order_budget() {
+    let env = Env::new();
+    let input = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost,优先级\nA,T,V,group,3.5,1,600000,高\nB,T,V,group,3.5,1,600000,一\n",
+    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0).stdout;
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(7).unwrap())
+        .collect();
+    assert_eq!(rows, ["高", "一"]);
+    env.roadsub(&["batch", &input, "--rules", &in_order_rules(&env)])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{input}:2: 优先级 \"高\" is not a priority (expected a whole number like 1; lower comes first)\n"
+        ));
+}
+
+#[test]
+fn a_priority_in_exponent_form_or_too_long_is_no_money_in_both_languages() {
+    let env = Env::new();
+    let input = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost,优先级\nA,T,V,group,3.5,1,600000,1e3\nB,T,V,group,3.5,1,600000,99999999999999999999\n",
+    );
+    let r = in_order_rules(&env);
+    env.roadsub(&["batch", &input, "--rules", &r])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{input}:2: 优先级 \"1e3\" is not a priority (expected a whole number like 1; lower comes first)\n\
+             {input}:3: 优先级 \"99999999999999999999\" is too large for a priority (at most 18 digits)\n"
+        ));
+    env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{input}:2: 优先级 \"1e3\" 不是优先级（应为整数，如 1；数小者在前）\n\
+             {input}:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）\n"
+        ));
+}
+
+#[test]
+fn a_blank_disbursed_in_a_table_with_the_column_is_0_so_outstanding_is_all_due_in_rows_and_totals()
+{
+    let env = Env::new();
+    // Each row: subsidy 250,000.00 (150,000 + 100,000), half completed, due 125,000.00.
+    let input = env.write(
+        "due.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km,已拨付\n\
+         A,T,V,group,3.5,1,300000,0.5,100000\n\
+         B,T,V,group,3.5,1,300000,0.5,\n",
+    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0).stdout;
+    assert_eq!(cell(&out, "A", "outstanding"), "25000.00");
+    assert_eq!(cell(&out, "B", "due"), "125000.00");
+    assert_eq!(cell(&out, "B", "outstanding"), "125000.00");
+    // The totals add up what the rows show: 25,000.00 + 125,000.00.
+    env.roadsub(&["batch", &input, "--summary", "-o", "out.csv"])
+        .expect_code(0)
+        .stdout_has("\ndue (for completed km)                             250,000.00\n")
+        .stdout_has("\ndisbursed                                          100,000.00\n")
+        .stdout_has("\noutstanding                                        150,000.00\n");
+    let json = env
+        .roadsub(&["batch", &input, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["segments"][1]["disbursed"], "0.00");
+    assert_eq!(v["segments"][1]["outstanding"], "125000.00");
+    assert_eq!(v["summary"]["total"]["outstanding"], "150000.00");
+    // Without the column, nothing is known of what was paid out: no outstanding at all.
+    let without = env.write(
+        "plain.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km\nB,T,V,group,3.5,1,300000,0.5\n",
+    );
+    let out = env.roadsub(&["batch", &without]).expect_code(0).stdout;
+    assert!(
+        !out.lines().next().unwrap().contains("outstanding"),
+        "{out}"
+    );
+}
+
+#[test]
+fn two_columns_of_one_funds_approved_amount_refuse_every_row_that_fills_either_in_a_batch_run() {
+    let env = Env::new();
+    let input = env.write(
+        "two.csv",
+        "id,township,village,class,width_m,length_km,cost,poverty_approved,扶贫批复\n\
+         A,T,V,village,4.5,2,1600000,450000,\n\
+         B,T,V,village,4.5,2,1600000,,500000\n\
+         C,T,V,village,4.5,2,1600000,,\n",
+    );
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:2: poverty_approved \"450000\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"扶贫批复\"; keep one column\n\
+             {input}:3: 扶贫批复 \"500000\" is in one of two columns holding the amount approved for County poverty-alleviation special fund, the other being \"poverty_approved\"; keep one column\n\
+             2 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{input}:2: poverty_approved \"450000\" 所在列与列 \"扶贫批复\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列\n"
+        ));
 }
 
 #[test]

@@ -87,6 +87,7 @@ pub(in crate::rules) fn parse(
         known_classes
     };
     let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
+    super::approved::check(&mut loc, &file.funds);
     let fund_ids: HashMap<&str, usize> = file
         .funds
         .iter()
@@ -302,7 +303,7 @@ fn check_classes(loc: &mut Locator, raw: &[Spanned<ClassFile>]) -> Vec<Class> {
         check_text(loc, &c.name, "name");
         for alias in &c.aliases {
             if alias.get_ref().trim().is_empty() {
-                loc.push(alias, RulesProblem::EmptyAlias);
+                loc.push(alias, RulesProblem::EmptyAlias("aliases"));
             }
         }
         if !ids.insert(c.id.get_ref().as_str()) {

@@ -45,8 +45,28 @@ pub enum Problem {
         /// Rate × length: the most it may approve.
         ceiling: Decimal,
     },
+    /// An amount approved for a ceiling fund that pays nothing on the segment, as no tier
+    /// applies (`tier` says why: the width is below every tier, or none is for the class).
+    NothingToApprove {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// Why no tier applies.
+        tier: crate::rules::TierChoice,
+        /// The segment's width.
+        width: Decimal,
+        /// The segment's class.
+        class: crate::rules::ClassId,
+    },
     /// An amount approved for a fund paid at a fixed rate, not "up to" one: nothing to approve.
     ApprovedFixedRate(crate::rules::FundId),
+    /// A value in one of two columns of the amount approved for one fund (the other column's
+    /// header): which one holds the amount cannot be told.
+    ApprovedTwice {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// The other column.
+        other: String,
+    },
     /// More was paid out already than the subsidy comes to.
     DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
@@ -177,6 +197,7 @@ impl Problem {
                     Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
                     Field::Width => "is too wide (at most 1,000 m)".into(),
                     Field::Households => "is too many households (at most 4,294,967,295)".into(),
+                    Field::Priority => "is too large for a priority (at most 18 digits)".into(),
                     _ => {
                         "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into()
                     }
@@ -185,6 +206,7 @@ impl Problem {
                     Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
                     Field::Width => "过宽（最多 1,000 米）".into(),
                     Field::Households => "户数过大（最多 4,294,967,295）".into(),
+                    Field::Priority => "优先级过大（最多 18 位数字）".into(),
                     _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
                 },
                 (ValueError::TooPrecise, false) => match field {
@@ -282,12 +304,48 @@ impl Problem {
                     )
                 }
             }
+            Problem::NothingToApprove {
+                fund,
+                tier,
+                width,
+                class,
+            } => {
+                let name = rules.funds[*fund].display(lang);
+                match (tier, zh) {
+                    (crate::rules::TierChoice::BelowMinimum(min), false) => format!(
+                        "cannot be approved: {name} pays nothing on this segment, as its width of {} m is below every tier (the narrowest is {} m), so there is nothing to approve (clear this value)",
+                        money::measure(*width),
+                        money::measure(*min)
+                    ),
+                    (crate::rules::TierChoice::BelowMinimum(min), true) => format!(
+                        "无法批复：路面宽度 {} 米低于{name}的所有标准档（最窄 {} 米），该资金对本路段不补助，没有可批复的金额（请删除此值）",
+                        money::measure(*width),
+                        money::measure(*min)
+                    ),
+                    (_, false) => format!(
+                        "cannot be approved: {name} has no tier for {}, so it pays nothing on this segment and there is nothing to approve (clear this value)",
+                        rules.classes[*class].display(lang)
+                    ),
+                    (_, true) => format!(
+                        "无法批复：{name}没有适用于{}的标准档，对本路段不补助，没有可批复的金额（请删除此值）",
+                        rules.classes[*class].display(lang)
+                    ),
+                }
+            }
             Problem::ApprovedFixedRate(fund) => {
                 let name = rules.funds[*fund].display(lang);
                 if zh {
                     format!("不适用：{name}是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）")
                 } else {
                     format!("does not apply: {name} is a fixed standard, not an \"up to\" ceiling, so it has no approved amount (clear this value)")
+                }
+            }
+            Problem::ApprovedTwice { fund, other } => {
+                let name = rules.funds[*fund].display(lang);
+                if zh {
+                    format!("所在列与列 \"{other}\" 都表示{name}的批复金额，无法确定以哪列为准；请只保留一列")
+                } else {
+                    format!("is in one of two columns holding the amount approved for {name}, the other being \"{other}\"; keep one column")
                 }
             }
             Problem::DisbursedAboveSubsidy(total) => {

@@ -162,7 +162,16 @@ G5,T,C,group,3.5,2,600000,\n";
                     let (township, village) = alloc::place(&app.doc.sheet, at);
                     // The row as computed before any budget: the fresh doc's, cuts undone.
                     let computed = match unbudgeted.calc(&none, at) {
-                        Calc::Good(g) => Some((g.segment, g.breakdown)),
+                        Calc::Good(g) => {
+                            // Rules with no budget paying in order leave the priority
+                            // unread: the row's is the one read under the budgets.
+                            let mut segment = g.segment;
+                            segment.priority = match fresh.calc(&app.rules, at) {
+                                Calc::Good(f) => f.segment.priority,
+                                Calc::Bad(_) => None,
+                            };
+                            Some((segment, g.breakdown))
+                        }
                         Calc::Bad(_) => None,
                     };
                     HeldRow {
@@ -496,4 +505,25 @@ fn an_edited_village_fund_or_implausible_cost_leaves_the_totals_as_a_fresh_open_
         )),
         "{lines:?}"
     );
+}
+
+/// The table view reads rows as batch runs do: a blank 已拨付 in a table with the column is
+/// nothing paid out, so the row's outstanding is all that is due, and the totals agree.
+#[test]
+fn a_blank_disbursed_in_the_table_view_is_0_so_outstanding_is_all_due_in_rows_and_totals() {
+    let csv = "id,township,village,class,width_m,length_km,cost,completed_km,已拨付\n\
+               A,T,V,group,3.5,1,300000,0.5,100000\n\
+               B,T,V,group,3.5,1,300000,0.5,\n";
+    let (app, _dir) = open_with(rules_with(""), csv, Lang::En);
+    let yuan = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    assert_eq!(
+        app.doc.amount(1, brief::Column::Due),
+        Some(yuan("125000.00"))
+    );
+    assert_eq!(
+        app.doc.amount(1, brief::Column::Outstanding),
+        Some(yuan("125000.00"))
+    );
+    assert_eq!(app.doc.summary.total.outstanding.value(), yuan("150000.00"));
+    assert_eq!(app.doc.summary.total.disbursed.value(), yuan("100000.00"));
 }
