@@ -190,7 +190,7 @@ mod between_readings {
             sheet: None,
         };
         let reading = Reading {
-            stdin: None,
+            copies: &[],
             chunk: Tuning {
                 chunk_records: 10,
                 // Runs of plain lines are cut by bytes: about ten rows.
