@@ -15,9 +15,10 @@ use super::Input;
 use crate::i18n::Lang;
 
 /// Whether `path` must be copied to be read more than once: it is not a regular file. A path
-/// that cannot be looked at is read where it lies, so it fails as it would in one reading.
+/// that cannot be looked at, or a directory, is read where it lies, so it fails as it would
+/// in one reading.
 pub fn needs_copy(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// The copies of a run's inputs, by their place among the inputs (`None`: read where it lies).
@@ -137,7 +138,8 @@ mod tests {
         assert!(needs_copy(&fifo));
         // A character device (and /dev/fd/N, a link to whatever the descriptor is).
         assert!(needs_copy(Path::new("/dev/null")));
-        // Nothing there: read where it (does not) lie, to fail as in one reading.
+        // Nothing there, or a directory: read where it lies, to fail as in one reading.
         assert!(!needs_copy(&dir.path().join("missing.csv")));
+        assert!(!needs_copy(dir.path()));
     }
 }

@@ -408,3 +408,15 @@ fn a_dev_fd_input_with_a_budget_that_allocates_is_not_found_empty_when_read_agai
              1 bad row; nothing written (fix them, or use --keep-going to write the 50 good rows)\n",
         );
 }
+
+#[test]
+fn a_directory_as_input_with_a_budget_that_allocates_is_refused_as_without_one() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    std::fs::create_dir(env.path("plan.csv")).unwrap();
+    let said = "plan.csv: cannot read: is a directory\n1 table not read; nothing written\n";
+    env.roadsub(&["batch", "plan.csv", "-o", "out.csv"])
+        .expect(1, "", said);
+    env.roadsub(&["batch", "plan.csv", "--rules", &r, "-o", "out.csv"])
+        .expect(1, "", said);
+}
