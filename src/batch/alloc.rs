@@ -7,11 +7,14 @@
 //! finds its amount by its index within its envelope. Every pass checks that it cut the input
 //! into the same chunks (by their first lines) and that their rows ask what they asked before.
 //!
-//! Memory: per envelope a few sums, per chunk and envelope a few more; for an `in_order`
-//! envelope, while its pass runs, each row's priority and amount asked (32 bytes), then, when
-//! the envelope binds, what each row is paid (16 bytes a row) until the run ends.
+//! Memory: per envelope a few sums; per chunk, 48 bytes for each envelope its rows fall under
+//! (one per village a per-village budget meets in the chunk); for an `in_order` envelope,
+//! while its pass runs, each row's priority and amount asked (32 bytes), then, when the
+//! envelope binds, what each row is paid (16 bytes a row) until the run ends. Villages are
+//! numbered once, so no chunk keeps a village's name.
 
 use std::collections::BTreeMap;
+use std::sync::RwLock;
 
 use rust_decimal::Decimal;
 
@@ -20,16 +23,10 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::report::allocate::{allocates, in_order, levels, AllocError};
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
-
-/// Places (township, village) by name, looked up without building a key per row.
-type Places = foldhash::HashMap<String, foldhash::HashMap<String, u32>>;
+use villages::Villages;
 
 /// Rows' priorities and amounts asked (fen), in input order, for an `in_order` budget.
 type Asks = Vec<(Option<i64>, i128)>;
-
-fn find(places: &Places, township: &str, village: &str) -> Option<u32> {
-    places.get(township)?.get(village).copied()
-}
 
 /// The budgets a run allocates, what was learnt of them so far, and the chunks it was learnt
 /// from.
@@ -37,10 +34,14 @@ pub struct Plan {
     decisions: Vec<Decision>,
     /// Counting passes before the one that writes.
     counting: usize,
+    /// Whether some budget has an envelope per village.
+    per_village: bool,
+    /// The villages of per-village budgets, numbered by the first pass: a per-village
+    /// envelope's place in `Decision::envs` is its village's number. Written only while the
+    /// first pass runs (a chunk numbers the villages it met first at its end).
+    villages: RwLock<Villages>,
     /// Every chunk of the first pass, by its place in the run.
     chunks: BTreeMap<u64, ChunkRecord>,
-    /// `in_order` rows of the pass under way, by chunk: chunks come in any order.
-    pending: Vec<(u64, usize, u32, Asks)>,
 }
 
 /// One allocating budget.
@@ -55,8 +56,7 @@ struct Decision {
     envelope_yuan: Decimal,
     /// The counting pass that adds it up.
     pass: usize,
-    /// Per village, its envelope's index in `envs`.
-    places: Places,
+    /// Its envelopes: the one, or one per village by number.
     envs: Vec<Envelope>,
 }
 
@@ -65,9 +65,11 @@ struct Decision {
 struct Envelope {
     /// D, what its rows asked, fen.
     asked: i128,
+    /// How many rows asked it.
+    rows: u64,
     /// The cut, when its rows asked more than it holds.
     cut: Option<BudgetCut>,
-    /// For `in_order`, while its pass runs: each row's priority and amount asked.
+    /// For `in_order`, while its pass is decided: each row's priority and amount asked.
     asked_by_row: Asks,
     /// For `in_order` when it binds: what each row is paid, by its index under the envelope.
     paid_by_row: Vec<i128>,
@@ -76,20 +78,40 @@ struct Envelope {
 /// What the first pass saw of a chunk, and what every pass learnt of its rows' envelopes.
 struct ChunkRecord {
     first_line: u64,
-    /// Per (decision, envelope): what the chunk's rows asked, and what the chunks before did.
-    envs: BTreeMap<(usize, u32), InChunk>,
+    /// What the chunk's rows asked of each envelope they fall under, sorted by (decision,
+    /// envelope).
+    envs: Vec<InChunk>,
+    /// Until its pass is decided, the rows under `in_order` envelopes, envelope by envelope as
+    /// in `envs`, each in input order.
+    asks: Asks,
 }
 
-/// One envelope's rows in one chunk.
+/// One envelope's rows in one chunk: 48 bytes, kept for the whole run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 struct InChunk {
-    asked: i128,
+    decision: u32,
+    env: u32,
     rows: u64,
+    asked: i64,
     /// A fingerprint of the rows' priorities and amounts, in order: a chunk whose rows changed
     /// but not their sum is caught too.
     print: u64,
-    asked_before: i128,
+    /// What the chunks before asked of the envelope, and in how many rows.
+    asked_before: i64,
     rows_before: u64,
+}
+
+impl InChunk {
+    fn key(&self) -> (u32, u32) {
+        (self.decision, self.env)
+    }
+}
+
+/// A chunk's entries for decision `d`.
+fn of_decision(envs: &[InChunk], d: u32) -> &[InChunk] {
+    let start = envs.partition_point(|e| e.decision < d);
+    let end = envs.partition_point(|e| e.decision <= d);
+    &envs[start..end]
 }
 
 /// Why a run had to stop: the input is not what the earlier passes read, or the amounts
@@ -168,16 +190,16 @@ impl Plan {
                     envelope: rules.meta.rounding.fen(budget.envelope),
                     envelope_yuan: budget.envelope,
                     pass: pass_of[b],
-                    places: Places::default(),
                     envs: Vec::new(),
                 })
             })
             .collect();
         (!decisions.is_empty()).then_some(Plan {
+            per_village: decisions.iter().any(|d| d.per_village),
             decisions,
             counting,
+            villages: RwLock::default(),
             chunks: BTreeMap::new(),
-            pending: Vec::new(),
         })
     }
 
@@ -193,57 +215,25 @@ impl Plan {
 
     /// Takes a chunk's tally from counting pass `pass`.
     pub fn add(&mut self, pass: usize, seq: u64, tally: Tally) -> Result<(), Changed> {
-        let record = if pass == 0 {
-            self.chunks.entry(seq).or_insert(ChunkRecord {
-                first_line: tally.first_line,
-                envs: BTreeMap::new(),
-            })
-        } else {
-            // The worker checked it against the first pass: this is only a guard.
-            self.chunks.get_mut(&seq).ok_or(Changed::Alloc {
-                label: None,
-                error: AllocError::MoreThanTotal,
-            })?
-        };
-        for t in tally.envs {
-            let decision = &mut self.decisions[t.decision];
-            let env = match &t.place {
-                None => {
-                    if decision.envs.is_empty() {
-                        decision.envs.push(Envelope::default());
-                    }
-                    0
-                }
-                Some((township, village)) => match find(&decision.places, township, village) {
-                    Some(e) => e,
-                    None => {
-                        let e = u32::try_from(decision.envs.len()).map_err(|_| Changed::Alloc {
-                            label: None,
-                            error: AllocError::Overflow,
-                        })?;
-                        decision.envs.push(Envelope::default());
-                        decision
-                            .places
-                            .entry(township.clone())
-                            .or_default()
-                            .insert(village.clone(), e);
-                        e
-                    }
-                },
-            };
-            record.envs.insert(
-                (t.decision, env),
-                InChunk {
-                    asked: t.asked,
-                    rows: t.rows,
-                    print: t.print,
-                    ..InChunk::default()
+        if pass == 0 {
+            self.chunks.insert(
+                seq,
+                ChunkRecord {
+                    first_line: tally.first_line,
+                    envs: tally.envs,
+                    asks: tally.asks,
                 },
             );
-            if !t.asked_by_row.is_empty() {
-                self.pending.push((seq, t.decision, env, t.asked_by_row));
-            }
+            return Ok(());
         }
+        // The worker checked it against the first pass: this is only a guard.
+        let record = self.chunks.get_mut(&seq).ok_or(Changed::Alloc {
+            label: None,
+            error: AllocError::MoreThanTotal,
+        })?;
+        record.envs.extend(tally.envs);
+        record.envs.sort_unstable_by_key(InChunk::key);
+        record.asks = tally.asks;
         Ok(())
     }
 
@@ -251,28 +241,39 @@ impl Plan {
     /// envelope's total, the running totals before each chunk, and who is cut.
     pub fn decide(&mut self, pass: usize) -> Result<(), Changed> {
         let fail = |error| Changed::Alloc { label: None, error };
-        let mut running: BTreeMap<(usize, u32), (i128, u64)> = BTreeMap::new();
+        let villages = self
+            .villages
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        for decision in self.decisions.iter_mut().filter(|d| d.pass == pass) {
+            let envs = if decision.per_village { villages } else { 1 };
+            decision.envs.resize_with(envs, Envelope::default);
+        }
         for record in self.chunks.values_mut() {
-            for (&(d, e), at) in record.envs.iter_mut() {
-                if self.decisions[d].pass != pass {
+            let mut asks = std::mem::take(&mut record.asks).into_iter();
+            for at in &mut record.envs {
+                let decision = &mut self.decisions[at.decision as usize];
+                if decision.pass != pass {
                     continue;
                 }
-                let sum = running.entry((d, e)).or_default();
-                at.asked_before = sum.0;
-                at.rows_before = sum.1;
-                sum.0 = sum
-                    .0
-                    .checked_add(at.asked)
+                let env = decision
+                    .envs
+                    .get_mut(at.env as usize)
+                    .ok_or(fail(AllocError::MoreThanTotal))?;
+                at.asked_before =
+                    i64::try_from(env.asked).map_err(|_| fail(AllocError::Overflow))?;
+                at.rows_before = env.rows;
+                env.asked = env
+                    .asked
+                    .checked_add(i128::from(at.asked))
                     .ok_or(fail(AllocError::Overflow))?;
-                sum.1 += at.rows;
+                env.rows += at.rows;
+                if decision.how == OnOverrun::InOrder {
+                    let rows = usize::try_from(at.rows).map_err(|_| fail(AllocError::Overflow))?;
+                    env.asked_by_row.extend(asks.by_ref().take(rows));
+                }
             }
-        }
-        for ((d, e), (asked, _)) in &running {
-            self.decisions[*d].envs[*e as usize].asked = *asked;
-        }
-        self.pending.sort_by_key(|p| p.0);
-        for (_, d, e, rows) in self.pending.drain(..) {
-            self.decisions[d].envs[e as usize].asked_by_row.extend(rows);
         }
         for decision in self.decisions.iter_mut().filter(|d| d.pass == pass) {
             for env in &mut decision.envs {
@@ -298,6 +299,7 @@ impl Plan {
 }
 
 mod chunk;
+mod villages;
 
 pub use chunk::{ChunkCuts, Tally};
 

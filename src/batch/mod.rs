@@ -17,6 +17,7 @@ mod ids;
 mod output;
 mod pool;
 mod read;
+mod spool;
 mod work;
 mod write;
 
@@ -134,9 +135,10 @@ pub enum BatchError {
     /// The output could not be written.
     #[error("{path}: {source}")]
     Output { path: String, source: io::Error },
-    /// Standard input could not be kept in a temporary file to be read more than once.
-    #[error("standard input: {0}")]
-    Stdin(io::Error),
+    /// An input that can be read only once (standard input, a pipe) could not be kept in a
+    /// temporary file to be read more than once: its name in messages, and why.
+    #[error("{0}: {1}")]
+    Copy(String, io::Error),
     /// The input changed between the passes of a run with budgets that bind (the message
     /// says how, in the run's language); nothing was written.
     #[error("{0}")]
@@ -162,13 +164,15 @@ impl Default for Tuning {
     }
 }
 
-/// The bytes one pass reads, when every input's size is known.
-fn input_bytes(opts: &Options, stdin: Option<u64>) -> Option<u64> {
+/// The bytes one pass reads, when every input's size is known (`copies`: the copies read in
+/// place of inputs, by their place among them).
+fn input_bytes(opts: &Options, copies: &[Option<PathBuf>]) -> Option<u64> {
     opts.inputs
         .iter()
-        .map(|i| match &i.path {
-            Some(p) => p.metadata().ok().map(|m| m.len()),
-            None => stdin,
+        .enumerate()
+        .map(|(n, i)| {
+            let path = read::source(i, copies, n)?;
+            path.metadata().ok().map(|m| m.len())
         })
         .sum()
 }
@@ -213,8 +217,8 @@ pub fn run_tuned(
     tuning: Tuning,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
-    let reading = |stdin, progress_base| Reading {
-        stdin,
+    let reading = |copies, progress_base| Reading {
+        copies,
         chunk: Tuning {
             chunk_records: tuning.chunk_records.max(1),
             chunk_bytes: tuning.chunk_bytes.max(1),
@@ -222,19 +226,15 @@ pub fn run_tuned(
         progress_base,
     };
     let Some(mut plan) = Plan::new(opts.rules) else {
-        let pb = progress_bar(opts, input_bytes(opts, None), 1);
-        return write_pass(opts, reading(None, 0), None, pb.as_ref(), messages);
+        let pb = progress_bar(opts, input_bytes(opts, &[]), 1);
+        return write_pass(opts, reading(&[], 0), None, pb.as_ref(), messages);
     };
     // Budgets that bind: the input is read once per counting pass, then once more to write.
-    // Standard input cannot be read twice, so it is kept in a temporary file first.
-    let spool = if opts.inputs.iter().any(|i| i.path.is_none()) {
-        Some(spool_stdin().map_err(BatchError::Stdin)?)
-    } else {
-        None
-    };
-    let stdin = spool.as_ref().map(|f| f.path());
-    let stdin_bytes = stdin.and_then(|p| p.metadata().ok()).map(|m| m.len());
-    let bytes = input_bytes(opts, stdin_bytes);
+    // What cannot be read twice (standard input, a pipe) is kept in a temporary file first.
+    let copies = spool::Copies::make(&opts.inputs, opts.progress, opts.lang)
+        .map_err(|e| BatchError::Copy(e.label, e.source))?;
+    let copied = copies.paths();
+    let bytes = input_bytes(opts, &copied);
     let passes = plan.counting_passes() + 1;
     let pb = progress_bar(opts, bytes, passes as u64);
     let per_pass = bytes.unwrap_or(0);
@@ -250,7 +250,8 @@ pub fn run_tuned(
     for pass in 0..plan.counting_passes() {
         say_pass(pass);
         let base = per_pass.saturating_mul(pass as u64);
-        if let Err(changed) = count_pass(opts, reading(stdin, base), &mut plan, pass, pb.as_ref()) {
+        if let Err(changed) = count_pass(opts, reading(&copied, base), &mut plan, pass, pb.as_ref())
+        {
             if let Some(pb) = &pb {
                 pb.finish_and_clear();
             }
@@ -261,19 +262,11 @@ pub fn run_tuned(
     let base = per_pass.saturating_mul(passes as u64 - 1);
     write_pass(
         opts,
-        reading(stdin, base),
+        reading(&copied, base),
         Some(&plan),
         pb.as_ref(),
         messages,
     )
-}
-
-/// Standard input, copied whole into a temporary file (removed when dropped).
-fn spool_stdin() -> io::Result<tempfile::NamedTempFile> {
-    let mut file = tempfile::NamedTempFile::new()?;
-    io::copy(&mut io::stdin().lock(), file.as_file_mut())?;
-    file.as_file_mut().flush()?;
-    Ok(file)
 }
 
 /// One counting pass: what every chunk asks of the budgets `pass` decides, then the decision.

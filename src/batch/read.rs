@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use encoding_rs::GB18030;
 use std::sync::mpsc::SyncSender;
@@ -57,8 +57,9 @@ pub struct Channels<'a> {
 /// How one pass over the inputs reads them.
 #[derive(Clone, Copy)]
 pub struct Reading<'a> {
-    /// Standard input kept in a file, when the run reads it more than once.
-    pub stdin: Option<&'a Path>,
+    /// The inputs kept in temporary files, by their place among the inputs, when the run
+    /// reads them more than once (`None`, or nothing: read where it lies).
+    pub copies: &'a [Option<PathBuf>],
     /// A chunk is sent on at this size.
     pub chunk: Tuning,
     /// Bytes the progress bar showed before this pass.
@@ -79,7 +80,8 @@ pub fn read_all(
     // on the way would move every id again.
     let bytes: u64 = inputs
         .iter()
-        .filter_map(|i| i.path.as_ref()?.metadata().ok())
+        .enumerate()
+        .filter_map(|(n, i)| source(i, reading.copies, n)?.metadata().ok())
         .map(|m| m.len())
         .sum();
     let mut ids = IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
@@ -91,10 +93,12 @@ pub fn read_all(
         *seq += 1;
         feeds.results.send((*seq - 1, piece)).is_ok()
     };
-    for input in inputs {
+    for (n, input) in inputs.iter().enumerate() {
+        let copy = reading.copies.get(n).and_then(Option::as_deref);
         let opened = match &input.path {
-            Some(path) => table::open_file(path, sheet, input.encoding),
-            None => match reading.stdin.map(File::open) {
+            // A copy keeps its input's extension, so it is opened the same way.
+            Some(path) => table::open_file(copy.unwrap_or(path), sheet, input.encoding),
+            None => match copy.map(File::open) {
                 None => Ok(Box::new(io::stdin().lock()) as Box<dyn Read>),
                 Some(Ok(file)) => Ok(Box::new(file) as Box<dyn Read>),
                 Some(Err(e)) => Err(TableError::Io(e)),
@@ -242,6 +246,15 @@ pub fn read_all(
             }
         }
     }
+}
+
+/// The file the `n`-th input is read from: its copy, if it was copied, else its own path
+/// (`None` for standard input read as it comes).
+pub fn source<'a>(input: &'a Input, copies: &'a [Option<PathBuf>], n: usize) -> Option<&'a Path> {
+    copies
+        .get(n)
+        .and_then(Option::as_deref)
+        .or(input.path.as_deref())
 }
 
 /// The trimmed, non-blank ids of plain lines, with their lines: the text of column `col`,

@@ -235,17 +235,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 ),
             ))
         }
-        Err(BatchError::Stdin(source)) => {
+        Err(BatchError::Copy(label, source)) => {
             return Err(Failure::new(
                 EXIT_BAD_INPUT,
-                format!(
-                    "{}{}",
-                    lang.pick(
-                        "cannot keep standard input in a temporary file to read it again for the budgets that bind: ",
-                        "无法将标准输入保存到临时文件以便为分配预算额度再次读取："
+                match lang {
+                    Lang::En => format!(
+                        "cannot keep {label} in a temporary file to read it again for the budgets that bind: {}",
+                        lang.io_reason(&source)
                     ),
-                    lang.io_reason(&source)
-                ),
+                    Lang::Zh => format!(
+                        "无法将 {label} 保存到临时文件以便为分配预算额度再次读取：{}",
+                        lang.io_reason(&source)
+                    ),
+                },
             ))
         }
         Err(BatchError::Changed(message)) => return Err(Failure::new(EXIT_BAD_INPUT, message)),

@@ -426,3 +426,108 @@ fn money_disbursed_beyond_a_subsidy_a_budget_cut_is_said_in_the_row() {
         "{rows}"
     );
 }
+
+/// Runs `roadsub batch <input> --rules <rules> -o <output>` while a thread writes the release's
+/// table into the FIFO `input` once, as `cat plan.csv > fifo &` would; fails after 60 s
+/// instead of hanging.
+#[cfg(target_os = "linux")]
+fn batch_from_fifo(env: &Env, input: &str, rules: &str, output: &str) -> (i32, String) {
+    use std::io::{Read, Write};
+    let made = std::process::Command::new("mkfifo")
+        .arg(env.path(input))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let fifo = env.path(input);
+    std::thread::spawn(move || {
+        let mut writer = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+        let _ = writer.write_all(release().as_bytes());
+    });
+    let mut child = env
+        .roadsub(&["batch", input, "--rules", rules, "-o", output])
+        .command()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            // Let a second open of the FIFO go, should it wait for a writer.
+            panic!("roadsub batch {input} hung reading a FIFO more than once");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code().unwrap_or(-1), stderr)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fifo_input_with_a_budget_that_allocates_is_read_once_not_waited_on_forever() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let file = env.write("release.csv", release());
+    env.roadsub(&["batch", &file, "--rules", &r, "-o", "file.csv"])
+        .expect(0, "", "wrote 50 rows to file.csv\n");
+    let (code, stderr) = batch_from_fifo(&env, "plan.csv", &r, "fifo.csv");
+    assert_eq!((code, stderr.as_str()), (0, "wrote 50 rows to fifo.csv\n"));
+    assert_eq!(env.read("fifo.csv"), env.read("file.csv"));
+    // in_order too, whose rows are read in a pass of their own.
+    let r = rules(&env, "in_order");
+    env.roadsub(&["batch", &file, "--rules", &r, "-o", "file.csv"])
+        .expect(0, "", "wrote 50 rows to file.csv\n");
+    let (code, stderr) = batch_from_fifo(&env, "plan-2.csv", &r, "fifo.csv");
+    assert_eq!((code, stderr.as_str()), (0, "wrote 50 rows to fifo.csv\n"));
+    assert_eq!(env.read("fifo.csv"), env.read("file.csv"));
+}
+
+/// `/dev/stdin` is a link to the pipe on descriptor 0, as `<(cat plan.csv)` is `/dev/fd/63`,
+/// a link to a pipe: opened again, it is empty.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_dev_fd_input_with_a_budget_that_allocates_is_not_found_empty_when_read_again() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    let file = env.write("release.csv", release());
+    env.roadsub(&["batch", &file, "--rules", &r, "-o", "file.csv"])
+        .expect(0, "", "wrote 50 rows to file.csv\n");
+    env.roadsub(&["batch", "/dev/stdin", "--rules", &r, "-o", "fd.csv"])
+        .stdin(release())
+        .expect(0, "", "wrote 50 rows to fd.csv\n");
+    assert_eq!(env.read("fd.csv"), env.read("file.csv"));
+    // Its copy keeps its name in messages: a bad row is told by the path given.
+    let bad = release() + "BAD,T0,V0,group,wide,5,2000000\n";
+    env.roadsub(&["batch", "/dev/stdin", "--rules", &r, "-o", "bad.csv"])
+        .stdin(bad)
+        .expect(
+            1,
+            "",
+            "/dev/stdin:52: width_m \"wide\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
+             1 bad row; nothing written (fix them, or use --keep-going to write the 50 good rows)\n",
+        );
+}
+
+#[test]
+fn a_directory_as_input_with_a_budget_that_allocates_is_refused_as_without_one() {
+    let env = Env::new();
+    let r = rules(&env, "prorate");
+    std::fs::create_dir(env.path("plan.csv")).unwrap();
+    let said = "plan.csv: cannot read: is a directory\n1 table not read; nothing written\n";
+    env.roadsub(&["batch", "plan.csv", "-o", "out.csv"])
+        .expect(1, "", said);
+    env.roadsub(&["batch", "plan.csv", "--rules", &r, "-o", "out.csv"])
+        .expect(1, "", said);
+}

@@ -3,7 +3,10 @@
 //! its index under an `in_order` envelope); the ones of the pass under way add them up. At
 //! the end of the chunk, what it met is checked against what the earlier passes counted.
 
-use super::{find, AllocError, Asks, Changed, ChunkRecord, InChunk, Places, Plan};
+use std::sync::{PoisonError, RwLockReadGuard};
+
+use super::villages::{Villages, FRESH};
+use super::{of_decision, AllocError, Asks, Changed, ChunkRecord, InChunk, Plan};
 use crate::engine::{Breakdown, Segment};
 use crate::report::allocate::Prorater;
 use crate::rules::{OnOverrun, RuleSet};
@@ -12,29 +15,23 @@ use crate::table::row::RowText;
 /// What a counting pass learnt of one chunk.
 pub struct Tally {
     pub(super) first_line: u64,
-    pub(super) envs: Vec<TallyEnv>,
-}
-
-/// One envelope's rows in a chunk, for a budget the pass decides.
-pub(super) struct TallyEnv {
-    pub(super) decision: usize,
-    pub(super) place: Option<(String, String)>,
-    pub(super) asked: i128,
-    pub(super) rows: u64,
-    pub(super) print: u64,
-    pub(super) asked_by_row: Asks,
+    /// Per envelope of the budgets the pass decides, sorted by (decision, envelope).
+    pub(super) envs: Vec<InChunk>,
+    /// The rows under its `in_order` envelopes, envelope by envelope as in `envs`.
+    pub(super) asks: Asks,
 }
 
 /// One envelope's rows in the chunk under way.
 #[derive(Default)]
 struct Slot {
+    /// The envelope (a village's number, or one of the chunk's own, `FRESH` up).
+    env: u32,
     asked: i128,
     rows: u64,
     print: u64,
-    /// For a decided budget, once the first row found it: the envelope and its place.
-    found: Option<(u32, InChunk)>,
+    /// For a decided budget, once the first row found it: what the earlier passes counted.
+    found: Option<InChunk>,
     prorater: Option<Prorater>,
-    asked_by_row: Asks,
 }
 
 /// The budgets of a plan as one chunk meets them: the decided ones cut its rows, the ones
@@ -47,11 +44,16 @@ pub struct ChunkCuts<'a> {
     label: &'a str,
     first_line: u64,
     record: Option<&'a ChunkRecord>,
-    /// The chunk's villages, numbered as met.
-    places: Places,
-    names: Vec<(String, String)>,
-    /// Per decision, per place (or the one envelope).
+    /// The run's villages, read for the whole chunk (no chunk numbers them while it is held).
+    villages: Option<RwLockReadGuard<'a, Villages>>,
+    /// In the first pass, the villages no chunk had numbered when this one met them.
+    fresh: Villages,
+    /// The chunk's places among its slots, by village number, as met.
+    local: foldhash::HashMap<u32, u32>,
+    /// Per decision, per place in the chunk (or the one envelope).
     slots: Vec<Vec<Slot>>,
+    /// Rows under the `in_order` budgets under way: decision, slot, priority, amount asked.
+    asks: Vec<(u32, u32, Option<i64>, i128)>,
     error: Option<Changed>,
 }
 
@@ -100,9 +102,13 @@ impl<'a> ChunkCuts<'a> {
             label,
             first_line,
             record,
-            places: Places::default(),
-            names: Vec::new(),
+            villages: plan
+                .per_village
+                .then(|| plan.villages.read().unwrap_or_else(PoisonError::into_inner)),
+            fresh: Villages::default(),
+            local: foldhash::HashMap::default(),
             slots: plan.decisions.iter().map(|_| Vec::new()).collect(),
+            asks: Vec::new(),
             error,
         }
     }
@@ -118,18 +124,22 @@ impl<'a> ChunkCuts<'a> {
         }
     }
 
-    fn place(&mut self, text: &RowText) -> usize {
-        if let Some(p) = find(&self.places, text.township, text.village) {
-            return p as usize;
-        }
-        let p = self.names.len();
-        self.names
-            .push((text.township.to_string(), text.village.to_string()));
-        self.places
-            .entry(text.township.to_string())
-            .or_default()
-            .insert(text.village.to_string(), p as u32);
-        p
+    /// The row's village: its number and its place among the chunk's slots. The first pass
+    /// numbers a village new to the run among the chunk's own; a later pass meets only
+    /// villages the first one numbered.
+    fn place(&mut self, text: &RowText) -> Result<(u32, usize), AllocError> {
+        let known = self
+            .villages
+            .as_ref()
+            .and_then(|v| v.find(text.township, text.village));
+        let number = match known {
+            Some(n) => n,
+            None if self.pass == 0 => FRESH + self.fresh.number(text.township, text.village)?,
+            None => return Err(AllocError::MoreThanTotal),
+        };
+        let next = self.local.len() as u32;
+        let at = *self.local.entry(number).or_insert(next);
+        Ok((number, at as usize))
     }
 
     fn try_row(
@@ -141,22 +151,27 @@ impl<'a> ChunkCuts<'a> {
         let (plan, rules, record) = (self.plan, self.rules, self.record);
         let mut place = None;
         for (d, decision) in plan.decisions.iter().enumerate() {
-            if decision.pass > self.pass || decision.class.is_some_and(|c| c != segment.class) {
+            if decision.class.is_some_and(|c| c != segment.class) {
                 continue;
             }
-            let at = if decision.per_village {
+            // The first pass numbers the villages of every per-village budget, later or not.
+            let (env, at) = if decision.per_village {
                 match place {
                     Some(p) => p,
-                    None => *place.insert(self.place(text)),
+                    None => *place.insert(self.place(text)?),
                 }
             } else {
-                0
+                (0, 0)
             };
+            if decision.pass > self.pass {
+                continue;
+            }
             let slots = &mut self.slots[d];
             if slots.len() <= at {
                 slots.resize_with(at + 1, Slot::default);
             }
             let slot = &mut slots[at];
+            slot.env = env;
             let asked = rules
                 .meta
                 .rounding
@@ -171,24 +186,26 @@ impl<'a> ChunkCuts<'a> {
             );
             if decision.pass == self.pass {
                 if decision.how == OnOverrun::InOrder {
-                    slot.asked_by_row.push((segment.priority, asked));
+                    self.asks
+                        .push((d as u32, at as u32, segment.priority, asked));
                 }
                 continue;
             }
-            let (env, before) = match slot.found {
+            let before = match slot.found {
                 Some(found) => found,
                 None => {
-                    let env = if decision.per_village {
-                        find(&decision.places, text.township, text.village)
-                    } else {
-                        (!decision.envs.is_empty()).then_some(0)
-                    };
-                    let before = env.and_then(|e| record?.envs.get(&(d, e)).copied());
-                    let found = env.zip(before).ok_or(AllocError::MoreThanTotal)?;
+                    let counted = record.map_or(&[][..], |r| of_decision(&r.envs, d as u32));
+                    let found = counted
+                        .binary_search_by_key(&env, |e| e.env)
+                        .map(|i| counted[i])
+                        .map_err(|_| AllocError::MoreThanTotal)?;
                     *slot.found.insert(found)
                 }
             };
-            let envelope = &decision.envs[env as usize];
+            let envelope = decision
+                .envs
+                .get(env as usize)
+                .ok_or(AllocError::MoreThanTotal)?;
             let Some(cut) = envelope.cut else { continue };
             let paid = match decision.how {
                 OnOverrun::InOrder => *usize::try_from(before.rows_before + index)
@@ -201,7 +218,7 @@ impl<'a> ChunkCuts<'a> {
                         None => slot.prorater.insert(Prorater::starting_after(
                             envelope.asked,
                             decision.envelope,
-                            before.asked_before,
+                            i128::from(before.asked_before),
                         )?),
                     };
                     prorater.next(asked)?
@@ -215,57 +232,105 @@ impl<'a> ChunkCuts<'a> {
         Ok(())
     }
 
+    /// In the first pass, numbers for the run the villages the chunk met first, and moves
+    /// its slots to their numbers.
+    fn number_fresh(&mut self) -> Result<(), AllocError> {
+        // Let go of the reading first: no chunk waits for another while holding it.
+        self.villages = None;
+        if self.fresh.len() == 0 {
+            return Ok(());
+        }
+        let mut names = vec![None; self.fresh.len()];
+        for (township, villages) in self.fresh.names() {
+            for (village, &n) in villages {
+                names[n as usize] = Some((township, village.as_str()));
+            }
+        }
+        let mut run = self
+            .plan
+            .villages
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let numbers = names
+            .into_iter()
+            .map(|n| {
+                let (township, village) = n.ok_or(AllocError::Overflow)?;
+                run.number(township, village)
+            })
+            .collect::<Result<Vec<u32>, AllocError>>()?;
+        drop(run);
+        for slot in self.slots.iter_mut().flatten() {
+            if slot.env >= FRESH {
+                slot.env = numbers[(slot.env - FRESH) as usize];
+            }
+        }
+        Ok(())
+    }
+
     /// Ends the chunk: checks that the decided budgets met the rows the earlier passes
     /// counted, and hands over what this pass adds up.
     pub fn finish(mut self) -> Result<Tally, Changed> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
+        let label = self.label;
+        self.number_fresh().map_err(|e| Changed::alloc(label, e))?;
         let mut envs = Vec::new();
-        for (d, slots) in self.slots.iter_mut().enumerate() {
+        for (d, slots) in self.slots.iter().enumerate() {
             let decision = &self.plan.decisions[d];
             if decision.pass > self.pass {
                 continue;
             }
             if decision.pass == self.pass {
-                for (at, slot) in slots.iter_mut().enumerate().filter(|(_, s)| s.rows > 0) {
-                    envs.push(TallyEnv {
-                        decision: d,
-                        place: decision.per_village.then(|| self.names[at].clone()),
-                        asked: slot.asked,
+                for slot in slots.iter().filter(|s| s.rows > 0) {
+                    envs.push(InChunk {
+                        decision: d as u32,
+                        env: slot.env,
                         rows: slot.rows,
+                        asked: i64::try_from(slot.asked)
+                            .map_err(|_| Changed::alloc(label, AllocError::Overflow))?,
                         print: slot.print,
-                        asked_by_row: std::mem::take(&mut slot.asked_by_row),
+                        ..InChunk::default()
                     });
                 }
                 continue;
             }
             let counted = self
                 .record
-                .map_or(0, |r| r.envs.range((d, 0)..(d + 1, 0)).count());
-            let mut met = 0;
+                .map_or(0, |r| of_decision(&r.envs, d as u32).len());
+            let (mut met, mut more, mut less) = (0, false, false);
             for slot in slots.iter().filter(|s| s.rows > 0) {
-                let Some((_, before)) = slot.found else {
-                    continue;
-                };
+                let Some(before) = slot.found else { continue };
                 met += 1;
-                if (slot.asked, slot.rows, slot.print) != (before.asked, before.rows, before.print)
+                if (slot.asked, slot.rows, slot.print)
+                    != (i128::from(before.asked), before.rows, before.print)
                 {
-                    let error = if slot.asked > before.asked || slot.rows > before.rows {
-                        AllocError::MoreThanTotal
+                    if slot.asked > i128::from(before.asked) || slot.rows > before.rows {
+                        more = true;
                     } else {
-                        AllocError::LessThanTotal
-                    };
-                    return Err(Changed::alloc(self.label, error));
+                        less = true;
+                    }
                 }
             }
-            if met != counted {
-                return Err(Changed::alloc(self.label, AllocError::LessThanTotal));
+            // Said the same whatever order the envelopes were met in.
+            if more {
+                return Err(Changed::alloc(label, AllocError::MoreThanTotal));
+            }
+            if less || met != counted {
+                return Err(Changed::alloc(label, AllocError::LessThanTotal));
             }
         }
+        envs.sort_unstable_by_key(InChunk::key);
+        // The rows under each `in_order` envelope, in the envelopes' order, each in input
+        // order (the sort is stable).
+        let slots = &self.slots;
+        self.asks
+            .sort_by_key(|&(d, at, _, _)| (d, slots[d as usize][at as usize].env));
+        let asks = self.asks.iter().map(|&(_, _, p, a)| (p, a)).collect();
         Ok(Tally {
             first_line: self.first_line,
             envs,
+            asks,
         })
     }
 }

@@ -190,7 +190,7 @@ mod between_readings {
             sheet: None,
         };
         let reading = Reading {
-            stdin: None,
+            copies: &[],
             chunk: Tuning {
                 chunk_records: 10,
                 // Runs of plain lines are cut by bytes: about ten rows.
@@ -249,4 +249,49 @@ mod between_readings {
         );
         assert!(!written);
     }
+}
+
+/// A chunk's bookkeeping for a per-village budget is one small record per village it met,
+/// whatever the rows and the villages of the run: a million rows over thousands of villages
+/// once kept a map and two names per village per chunk.
+#[test]
+fn per_village_bookkeeping_grows_with_the_villages_a_chunk_meets_not_rows_times_villages() {
+    let shipped = include_str!("../../../rules.toml");
+    let per_village = shipped.replace(
+        "amount = \"690万\"",
+        "amount = \"10万\"\nper_village = true\non_overrun = \"prorate\"",
+    );
+    let rules = RuleSet::from_toml(&per_village, "rules.toml").unwrap();
+    assert_eq!(std::mem::size_of::<InChunk>(), 48);
+    let mut plan = Plan::new(&rules).unwrap();
+    let names: Vec<String> = (0..1000).map(|v| format!("村{v}")).collect();
+    // Chunk 0 meets all 1000 villages; chunk 1, 300 rows of two of them.
+    let chunk = |plan: &Plan, seq: u64, pass: usize, villages: &[&str]| {
+        let mut cuts = ChunkCuts::new(plan, &rules, pass, seq, "plan.csv", 2 + seq * 1000);
+        let mut paid = Decimal::ZERO;
+        for village in villages {
+            let text = RowText {
+                id: "",
+                township: "镇",
+                village,
+            };
+            let (segment, mut b) = group_road(&rules, "1");
+            cuts.row(&segment, &text, &mut b);
+            paid += b.shares[1].paid;
+        }
+        (cuts.finish().unwrap(), paid)
+    };
+    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+    let two: Vec<&str> = (0..300).map(|i| all[i % 2 * 7]).collect();
+    let (first, _) = chunk(&plan, 0, 0, &all);
+    let (second, _) = chunk(&plan, 1, 0, &two);
+    assert_eq!((first.envs.len(), second.envs.len()), (1000, 2));
+    assert_eq!(plan.villages.read().unwrap().len(), 1000);
+    plan.add(0, 0, first).unwrap();
+    plan.add(0, 1, second).unwrap();
+    plan.decide(0).unwrap();
+    // 村0 and 村7 asked 151 × 10万 each of their 10万: chunk 1 pays each the rest of it.
+    let (_, paid) = chunk(&plan, 1, 1, &two);
+    assert_eq!(paid.to_string(), "198675.50");
+    assert_eq!(plan.chunks[&1].envs.len(), 2);
 }

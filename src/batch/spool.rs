@@ -1,0 +1,145 @@
+//! Inputs that can be read only once, kept in temporary files for a run that reads more than
+//! once (budgets that bind, SPEC §8). Standard input, a named pipe, `/dev/fd/N` (a shell's
+//! `<(…)`), a character device or a socket gives its bytes to the first reader only: read
+//! again, it is empty or waits forever for a writer that is gone. Only a regular file (after
+//! symlinks) is read where it lies; a run that reads once never copies anything.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tempfile::NamedTempFile;
+
+use super::Input;
+use crate::i18n::Lang;
+
+/// Whether `path` must be copied to be read more than once: it is not a regular file. A path
+/// that cannot be looked at, or a directory, is read where it lies, so it fails as it would
+/// in one reading.
+pub fn needs_copy(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The copies of a run's inputs, by their place among the inputs (`None`: read where it lies).
+/// The files are removed when this is dropped.
+#[derive(Default)]
+pub struct Copies {
+    files: Vec<Option<NamedTempFile>>,
+}
+
+/// An input that could not be copied.
+#[derive(Debug)]
+pub struct CopyFailed {
+    /// The input's name in messages.
+    pub label: String,
+    pub source: io::Error,
+}
+
+impl Copies {
+    /// Copies every input of `inputs` that cannot be read twice. With `progress`, a line on
+    /// standard error says which input is being read and how far, so a slow writer on the
+    /// other end of a pipe does not look like a hung run.
+    pub fn make(inputs: &[Input], progress: bool, lang: Lang) -> Result<Copies, CopyFailed> {
+        let mut files = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let copy = match &input.path {
+                None => Some(copy(io::stdin().lock(), None, &input.label, progress, lang)),
+                Some(path) if needs_copy(path) => match std::fs::File::open(path) {
+                    Ok(file) => Some(copy(file, Some(path), &input.label, progress, lang)),
+                    // Left where it lies: the reading that follows says why it cannot be read.
+                    Err(_) => None,
+                },
+                Some(_) => None,
+            };
+            let copy = copy.transpose().map_err(|source| CopyFailed {
+                label: input.label.clone(),
+                source,
+            })?;
+            files.push(copy);
+        }
+        Ok(Copies { files })
+    }
+
+    /// The copy of the `n`-th input, if it was copied.
+    pub fn path(&self, n: usize) -> Option<&Path> {
+        self.files.get(n)?.as_ref().map(NamedTempFile::path)
+    }
+
+    /// The copies' paths, by their place among the inputs.
+    pub fn paths(&self) -> Vec<Option<PathBuf>> {
+        (0..self.files.len())
+            .map(|n| self.path(n).map(Path::to_path_buf))
+            .collect()
+    }
+}
+
+/// Copies `from` whole into a new temporary file. The copy keeps the extension of `named`, so
+/// a workbook is still read as one.
+fn copy(
+    from: impl Read,
+    named: Option<&Path>,
+    label: &str,
+    progress: bool,
+    lang: Lang,
+) -> io::Result<NamedTempFile> {
+    let suffix = named
+        .and_then(Path::extension)
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut file = tempfile::Builder::new()
+        .prefix(".roadsub-")
+        .suffix(&suffix)
+        .tempfile()?;
+    let bar = progress.then(|| reading_bar(label, lang));
+    let mut from = match &bar {
+        Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,
+        None => Box::new(from),
+    };
+    let copied = io::copy(&mut from, file.as_file_mut()).and_then(|_| file.as_file_mut().flush());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    copied.map(|()| file)
+}
+
+/// A spinner with the bytes read so far, ticking on its own while the input is silent.
+fn reading_bar(label: &str, lang: Lang) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bytes} {bytes_per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(match lang {
+        Lang::En => format!("reading {label} into a temporary file to read it again…"),
+        Lang::Zh => format!("正在读取 {label} 到临时文件以便再次读取…"),
+    });
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regular_file_is_read_where_it_lies_and_a_fifo_is_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plan.csv");
+        std::fs::write(&file, "id\n").unwrap();
+        assert!(!needs_copy(&file));
+        // A symlink to a regular file is read where it lies: the file it names is one.
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(!needs_copy(&link));
+        let fifo = dir.path().join("plan-fifo.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        assert!(needs_copy(&fifo));
+        // A character device (and /dev/fd/N, a link to whatever the descriptor is).
+        assert!(needs_copy(Path::new("/dev/null")));
+        // Nothing there, or a directory: read where it lies, to fail as in one reading.
+        assert!(!needs_copy(&dir.path().join("missing.csv")));
+        assert!(!needs_copy(dir.path()));
+    }
+}
