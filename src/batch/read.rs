@@ -127,8 +127,10 @@ pub fn read_all(
             Some(s) => format!("{}[{s}]", input.label),
             None => input.label.clone(),
         };
-        // A user's column under a computed column's name would be taken for ours: refused.
-        let clashes = crate::report::layout::clashes(&columns, rules);
+        // A user's column under a computed column's name would be taken for ours, and one of
+        // two columns of one fund's approved amount would be chosen silently: refused.
+        let mut clashes = crate::report::layout::clashes(&columns, rules);
+        clashes.extend(columns.approved_problems(rules));
         if !clashes.is_empty() {
             let found = columns.names.clone();
             let e = TableError::Header {

@@ -280,9 +280,9 @@ pub enum HeaderProblem {
     NoCost,
     /// Two columns for one field (e.g. `村` and `村名`).
     Twice(Field, String, String),
-    /// Two columns of the amount approved for one fund (its id, then the two headers):
-    /// `poverty_approved` and 扶贫批复.
-    ApprovedTwice(String, String, String),
+    /// Two columns of the amount approved for one fund (its name in English and in Chinese,
+    /// then the two headers): `poverty_approved` and 扶贫批复.
+    ApprovedTwice([String; 2], String, String),
     /// A known field with a unit roadsub does not take for it (a safeguard against misreading
     /// `投资(美元)` as yuan, or a length given in 元).
     UnknownUnit(String),
@@ -402,7 +402,7 @@ impl Columns {
             .iter()
             .map(|&(fund, a, b)| {
                 HeaderProblem::ApprovedTwice(
-                    rules.funds[fund].id.clone(),
+                    [Lang::En, Lang::Zh].map(|l| rules.funds[fund].display(l).to_string()),
                     self.names[a].clone(),
                     self.names[b].clone(),
                 )
@@ -495,11 +495,11 @@ impl HeaderProblem {
             (HeaderProblem::Twice(f, a, b), Lang::Zh) => {
                 format!("列 \"{a}\" 和 \"{b}\" 都表示{}；请只保留一列", f.zh())
             }
-            (HeaderProblem::ApprovedTwice(fund, a, b), Lang::En) => {
-                format!("columns \"{a}\" and \"{b}\" both hold the amount approved for fund {fund}; keep one")
+            (HeaderProblem::ApprovedTwice([fund, _], a, b), Lang::En) => {
+                format!("columns \"{a}\" and \"{b}\" both hold the amount approved for {fund}; keep one")
             }
-            (HeaderProblem::ApprovedTwice(fund, a, b), Lang::Zh) => {
-                format!("列 \"{a}\" 和 \"{b}\" 都表示资金来源 {fund} 的批复金额；请只保留一列")
+            (HeaderProblem::ApprovedTwice([_, fund], a, b), Lang::Zh) => {
+                format!("列 \"{a}\" 和 \"{b}\" 都表示{fund}的批复金额；请只保留一列")
             }
             // A priority is no amount and no length: whatever the unit, there is none to take.
             (HeaderProblem::UnknownUnit(h), Lang::En)

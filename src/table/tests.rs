@@ -386,8 +386,8 @@ fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen(
     assert_eq!(
         header,
         [
-            "columns \"poverty_approved\" and \"扶贫批复(万元)\" both hold the amount approved for fund poverty; keep one",
-            "列 \"poverty_approved\" 和 \"扶贫批复(万元)\" 都表示资金来源 poverty 的批复金额；请只保留一列",
+            "columns \"poverty_approved\" and \"扶贫批复(万元)\" both hold the amount approved for County poverty-alleviation special fund; keep one",
+            "列 \"poverty_approved\" 和 \"扶贫批复(万元)\" 都表示县扶贫专项补助的批复金额；请只保留一列",
         ]
     );
     // Where the header is not refused first, every row that fills either column is.

@@ -281,11 +281,11 @@ mod open_tests {
         let e = open_table(&path, None, &rules).unwrap_err();
         assert_eq!(
             e.render("t.csv", Lang::En),
-            "t.csv: columns \"扶贫批复\" and \"POVERTY_APPROVED\" both hold the amount approved for fund poverty; keep one"
+            "t.csv: columns \"扶贫批复\" and \"POVERTY_APPROVED\" both hold the amount approved for County poverty-alleviation special fund; keep one"
         );
         assert_eq!(
             e.render("t.csv", Lang::Zh),
-            "t.csv: 列 \"扶贫批复\" 和 \"POVERTY_APPROVED\" 都表示资金来源 poverty 的批复金额；请只保留一列"
+            "t.csv: 列 \"扶贫批复\" 和 \"POVERTY_APPROVED\" 都表示县扶贫专项补助的批复金额；请只保留一列"
         );
         std::fs::write(
             &path,
