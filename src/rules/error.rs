@@ -37,7 +37,7 @@ pub enum RulesProblem {
         width: String,
     },
     /// Two budgets for the same fund or source, class and scope.
-    DuplicateBudget,
+    DuplicateBudget(usize),
     /// Two budgets of one name: the summary could not tell them apart.
     DuplicateBudgetName(String),
     /// An empty (or blank) string among a class's `aliases` or a fund's `approved_aliases`
@@ -172,12 +172,13 @@ impl RulesProblem {
                     format!("fund {fund} already has a tier for {class} at minimum width {width} m")
                 }
             }
-            DuplicateBudget => lang
-                .pick(
-                    "a budget for this fund or source, class and scope is already defined",
-                    "该资金或筹资来源、类别与范围的预算额度已定义过",
-                )
-                .to_string(),
+            DuplicateBudget(line) => {
+                if zh {
+                    format!("该资金或筹资来源、类别与范围的预算额度已在第 {line} 行定义过")
+                } else {
+                    format!("a budget for this fund or source, class and scope is already defined at line {line}")
+                }
+            }
             DuplicateBudgetName(name) => {
                 if zh {
                     format!("已有名为 \"{name}\" 的预算额度；请给每个预算额度取不同的名称")

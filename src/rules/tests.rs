@@ -753,11 +753,11 @@ fn duplicate_budgets_are_told_by_what_they_draw_on_not_only_by_fund() {
         format!("{text}[[budgets]]\nsource = \"village_fund\"\nper_village = true\namount = 2\n");
     assert_eq!(
         errors(&twice),
-        ["r.toml:30:1: a budget for this fund or source, class and scope is already defined"]
+        ["r.toml:30:1: a budget for this fund or source, class and scope is already defined at line 26"]
     );
     assert_eq!(
         errors_in(&twice, Lang::Zh),
-        ["r.toml:30:1: 该资金或筹资来源、类别与范围的预算额度已定义过"]
+        ["r.toml:30:1: 该资金或筹资来源、类别与范围的预算额度已在第 26 行定义过"]
     );
 }
 

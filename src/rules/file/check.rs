@@ -107,7 +107,8 @@ pub(in crate::rules) fn parse(
     };
 
     let mut budgets = Vec::new();
-    let mut seen_budgets = HashSet::new();
+    // Each budget's draw, class and scope, with the line it starts on.
+    let mut seen_budgets = HashMap::new();
     // A budget's name is how the summary tells it from the others.
     let mut budget_names = HashSet::new();
     for b in &file.budgets {
@@ -162,8 +163,11 @@ pub(in crate::rules) fn parse(
         if let (Some(draw), Some(class), Some(amount), Some(on_overrun)) =
             (draw, class, amount, on_overrun)
         {
-            if !seen_budgets.insert((draw, class, raw.per_village)) {
-                loc.push(b, RulesProblem::DuplicateBudget);
+            let line = super::locate::position(loc.text, b.span().start).0;
+            if let Some(&first) = seen_budgets.get(&(draw, class, raw.per_village)) {
+                loc.push(b, RulesProblem::DuplicateBudget(first));
+            } else {
+                seen_budgets.insert((draw, class, raw.per_village), line);
             }
             budgets.push(Budget {
                 draw,
