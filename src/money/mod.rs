@@ -22,7 +22,9 @@ pub use parse::{
     parse_width_m, trim, Scale, ValueError,
 };
 pub use round::{cmp, from_fen, mul_to_fen, units, Rounding};
-pub use show::{grouped, grouped_wan, measure, percent, push_grouped, short_yuan, Grouped};
+pub use show::{
+    exact_wan, grouped, grouped_wan, measure, percent, push_grouped, short_yuan, Grouped,
+};
 
 /// Amounts are at most this many yuan (10^15 − 0.01, just under 1000万亿).
 ///

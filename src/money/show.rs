@@ -85,6 +85,12 @@ pub fn short_yuan(amount: Decimal) -> String {
     }
 }
 
+/// An amount in 万元, exact, for a Chinese sentence that compares amounts (`868.5万`,
+/// `23.333万`, `0.5万`): one unit throughout, never 元 beside 万元.
+pub fn exact_wan(amount: Decimal) -> String {
+    format!("{}万", in_wan(amount).normalize())
+}
+
 /// An amount in 万元 with two decimals and thousands separators (`496.50`, `1,234.57`),
 /// rounded by `rounding`: for a column or pane whose title already says 万元.
 pub fn grouped_wan(amount: Decimal, rounding: Rounding) -> String {
@@ -115,6 +121,16 @@ pub fn measure(value: Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_exact_wan_is_a_shift_of_the_point_never_rounded() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(exact_wan(d("8685000.00")), "868.5万");
+        assert_eq!(exact_wan(d("233330.00")), "23.333万");
+        assert_eq!(exact_wan(d("5000.00")), "0.5万");
+        assert_eq!(exact_wan(d("0.01")), "0.000001万");
+    }
+
     use super::*;
 
     fn d(s: &str) -> Decimal {

@@ -107,7 +107,7 @@ impl BudgetLine<'_> {
 pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
     let over = line.over_by()?;
     let label = line.label();
-    let wan = money::short_yuan;
+    let wan = money::exact_wan;
     Some(if line.cut() {
         let how = |zh: bool| match (line.on_overrun, zh) {
             (crate::rules::OnOverrun::InOrder, false) => "paid whole in order of priority",
