@@ -176,6 +176,8 @@ pub struct Use {
     pub cut_back: Sum<2>,
     /// Σ of how much more the villages raise because this budget cut their rows.
     pub raised: Sum<2>,
+    /// Rows counted in it: a village whose last row leaves (an edit, a deletion) has no line.
+    pub rows: u64,
 }
 
 impl Use {
@@ -191,10 +193,16 @@ impl Use {
         self.used.merge(other.used)?;
         self.cut_back.merge(other.cut_back)?;
         self.raised.merge(other.raised)?;
+        self.rows += other.rows;
         Ok(())
     }
 
     fn apply(&mut self, row: &RowUse, negate: bool) -> Result<(), SumOverflow> {
+        self.rows = if negate {
+            self.rows.saturating_sub(1)
+        } else {
+            self.rows + 1
+        };
         self.used.add_or_sub(row.used, negate)?;
         if !row.cut_back.is_zero() {
             self.cut_back.add_or_sub(row.cut_back, negate)?;
@@ -395,7 +403,16 @@ impl Summary {
                     .get_mut(text.township)
                     .expect("inserted above");
                 match villages.get_mut(text.village) {
-                    Some(sum) => sum.apply(&row, negate)?,
+                    Some(sum) => {
+                        sum.apply(&row, negate)?;
+                        if sum.rows == 0 {
+                            // Its last row left: the village has nothing under the budget.
+                            villages.remove(text.village);
+                            if villages.is_empty() {
+                                used.per_village.remove(text.township);
+                            }
+                        }
+                    }
                     None => {
                         let mut sum = Use::default();
                         sum.apply(&row, negate)?;

@@ -531,3 +531,31 @@ fn a_directory_as_input_with_a_budget_that_allocates_is_refused_as_without_one()
     env.roadsub(&["batch", "plan.csv", "--rules", &r, "-o", "out.csv"])
         .expect(1, "", said);
 }
+
+#[test]
+fn more_disbursed_than_the_subsidy_says_it_is_the_subsidy_before_any_budget_s_cut() {
+    // The row error is judged before budgets cut: under rules that cut, the figure named is
+    // not the one the row would show after the cut, and the message says so.
+    let env = Env::new();
+    let input = env.write(
+        "k.csv",
+        "id,township,village,class,width_m,length_km,cost,已拨付,completed_km\nK1,T,V,group,3.5,1,300000,260000,1\n",
+    );
+    // Without a budget that cuts (before ./rules.toml is written), the plain words.
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_first_line(&format!(
+            "{input}:2: 已拨付 \"260000\" is more than the subsidy of 250,000.00"
+        ));
+    let r = rules(&env, "prorate");
+    env.roadsub(&["batch", &input, "--rules", &r])
+        .expect_code(1)
+        .stderr_first_line(&format!(
+            "{input}:2: 已拨付 \"260000\" is more than the subsidy of 250,000.00 before any budget's cut"
+        ));
+    env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_first_line(&format!(
+            "{input}:2: 已拨付 \"260000\" 超过预算额度核减前的补助合计 250,000.00 元"
+        ));
+}

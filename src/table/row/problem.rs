@@ -349,10 +349,23 @@ impl Problem {
                 }
             }
             Problem::DisbursedAboveSubsidy(total) => {
-                if zh {
-                    format!("超过补助合计 {} 元", money::grouped(*total))
-                } else {
-                    format!("is more than the subsidy of {}", money::grouped(*total))
+                // Judged before any budget cuts the row: say so where a budget may, so the
+                // figure is not taken for the one the table shows after the cut.
+                let cuts = rules.budgets.iter().any(|b| {
+                    b.fund().is_some() && b.on_overrun != crate::rules::OnOverrun::Report
+                });
+                match (zh, cuts) {
+                    (true, false) => format!("超过补助合计 {} 元", money::grouped(*total)),
+                    (true, true) => {
+                        format!("超过预算额度核减前的补助合计 {} 元", money::grouped(*total))
+                    }
+                    (false, false) => {
+                        format!("is more than the subsidy of {}", money::grouped(*total))
+                    }
+                    (false, true) => format!(
+                        "is more than the subsidy of {} before any budget's cut",
+                        money::grouped(*total)
+                    ),
                 }
             }
             Problem::TotalsRow => lang

@@ -208,9 +208,7 @@ G5,T,C,group,3.5,2,600000,\n";
         let lines = |s| {
             crate::report::budget::lines(&app.rules, s, Lang::En)
                 .iter()
-                // A village a row moved out of keeps an empty line in the live totals (as
-                // before budgets allocated); an empty line says nothing either way.
-                .filter(|l| !(l.asked.is_zero() && l.used.is_zero()))
+                // A village a row moved out of has no line, as in a fresh open.
                 .map(|l| format!("{l:?}"))
                 .collect::<Vec<_>>()
         };
@@ -288,7 +286,8 @@ fn the_allocation_window_shows_each_budget_its_rows_cut_in_both_languages() {
     assert_eq!(
         view::allocation::text(&app),
         "Group road building — prorate: shared in proportion to what each row asked
-  envelope 300,000.00 · asked 500,000.00 · paid 300,000.00 · short 200,000.00
+  envelope 300,000.00 · asked 500,000.00
+  paid 300,000.00 · short 200,000.00
   5 rows cut:
     G1  100,000.00 → 60,000.00
     G2  100,000.00 → 60,000.00
@@ -298,18 +297,28 @@ fn the_allocation_window_shows_each_budget_its_rows_cut_in_both_languages() {
 
 Per village — report: rows paid in full, an overrun stated
   T A
-    envelope 400,000.00 · asked 420,000.00 · paid 420,000.00 · over by 20,000.00
+    envelope 400,000.00 · asked 420,000.00
+    paid 420,000.00 · over by 20,000.00
   T B
-    envelope 400,000.00 · asked 180,000.00 · paid 180,000.00 · left 220,000.00
+    envelope 400,000.00 · asked 180,000.00
+    paid 180,000.00 · left 220,000.00
 "
     );
     let s = screen(&mut app, 100, 40);
+    let top = s
+        .iter()
+        .position(|l| l.contains("┌ Budgets, in yuan"))
+        .expect("the window is drawn");
     assert_eq!(
-        s[12],
-        "        ┌ Budgets, in yuan (↑↓ PgUp PgDn scroll, Esc closes) ──────────────────────────────┐"
+        s[top],
+        "           ┌ Budgets, in yuan (↑↓ PgUp PgDn scroll, Esc closes) ────────────────────────┐"
     );
     assert!(
-        s[16].contains("│    G1  100,000.00 → 60,000.00   "),
+        s[top + 5].contains("│    G1  100,000.00 → 60,000.00   "),
+        "{s:#?}"
+    );
+    assert!(
+        s[top + 3].contains("│  paid 300,000.00 · short 200,000.00 "),
         "{s:#?}"
     );
     // L switches the language in the window too.
@@ -317,7 +326,8 @@ Per village — report: rows paid in full, an overrun stated
     assert_eq!(
         view::allocation::text(&app),
         "社级道路建设 — 按比例分配：按各路段申请额同比例分配
-  额度 300,000.00 · 申请 500,000.00 · 实拨 300,000.00 · 缺口 200,000.00
+  额度 300,000.00 · 申请 500,000.00
+  实拨 300,000.00 · 缺口 200,000.00
   核减 5 行：
     G1  100,000.00 → 60,000.00
     G2  100,000.00 → 60,000.00
@@ -327,14 +337,17 @@ Per village — report: rows paid in full, an overrun stated
 
 每村额度 — 仅报告：照付，列明超出
   T A
-    额度 400,000.00 · 申请 420,000.00 · 实拨 420,000.00 · 超出 20,000.00
+    额度 400,000.00 · 申请 420,000.00
+    实拨 420,000.00 · 超出 20,000.00
   T B
-    额度 400,000.00 · 申请 180,000.00 · 实拨 180,000.00 · 结余 220,000.00
+    额度 400,000.00 · 申请 180,000.00
+    实拨 180,000.00 · 结余 220,000.00
 "
     );
     let s = screen(&mut app, 100, 40);
     assert!(
-        s[12].contains("┌ 预算额度（元；↑↓ 翻页键滚动，Esc 关闭） ─"),
+        s.iter()
+            .any(|l| l.contains("┌ 预算额度（元；↑↓ 翻页键滚动，Esc 关闭） ─")),
         "{s:#?}"
     );
     // b closes it as it opened it; so does Esc.
@@ -454,7 +467,6 @@ fn totals_and_lines(app: &App) -> (String, Vec<(String, String, String)>) {
     let rules = &app.rules;
     let lines = crate::report::budget::lines(rules, &app.doc.summary, Lang::En)
         .into_iter()
-        .filter(|l| !(l.used.is_zero() && l.asked.is_zero()))
         .map(|l| (l.label(), plain(l.asked), plain(l.used)))
         .collect();
     (format!("{:?}", app.doc.summary.total), lines)
@@ -526,4 +538,83 @@ fn a_blank_disbursed_in_the_table_view_is_0_so_outstanding_is_all_due_in_rows_an
     );
     assert_eq!(app.doc.summary.total.outstanding.value(), yuan("150000.00"));
     assert_eq!(app.doc.summary.total.disbursed.value(), yuan("100000.00"));
+}
+
+/// Per village, 10万 of the poverty fund for group roads, prorated.
+const PER_VILLAGE_10: &str = r#"
+[[budgets]]
+fund = "poverty"
+class = "group"
+per_village = true
+name = "社道逐村"
+name_en = "Group per village"
+amount = "10万"
+on_overrun = "prorate"
+"#;
+
+#[test]
+fn a_village_whose_last_row_moves_away_has_no_budget_line_left_behind() {
+    // Moving G1 and G2 from A to a new village C, one at a time, left A (and, between the
+    // two steps, nobody) with a line of nothing asked: 3 villages counted, not 2.
+    let rules = rules_with(PER_VILLAGE_10);
+    let (mut app, dir) = open_with(rules.clone(), TABLE, Lang::Zh);
+    let village = app.doc.sheet.columns.index(Field::Village).unwrap();
+    for at in [0, 1, 2] {
+        let row = app.doc.sheet.rows[at].clone();
+        app.doc.change(&rules, doc::Op::set(at, &row, village, "C"));
+    }
+    let labels = |app: &App| {
+        crate::report::budget::lines(&app.rules, &app.doc.summary, Lang::En)
+            .iter()
+            .map(|l| format!("{} {} {}", l.label(), plain(l.asked), plain(l.used)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        labels(&app),
+        [
+            "Group per village · T B 300000.00 100000.00",
+            "Group per village · T C 200000.00 100000.00"
+        ]
+    );
+    let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, Lang::Zh);
+    assert_eq!(heads[0].lines, 2);
+    // As a fresh open of the same rows says.
+    let path = dir.path().join("moved.csv");
+    let mut text = String::from(TABLE.lines().next().unwrap());
+    text.push('\n');
+    for r in &app.doc.sheet.rows {
+        let cells: Vec<&str> = (0..8).map(|c| r.get(c)).collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+    let fresh = App::new(
+        Doc::new(Sheet::load(&path).unwrap(), None, &rules),
+        rules,
+        Lang::Zh,
+    );
+    assert_eq!(labels(&app), labels(&fresh));
+}
+
+#[test]
+fn the_explanation_says_a_budget_cut_a_fund_not_the_cost() {
+    let (mut app, _dir) = open_with(rules_with(PRORATE_30), TABLE, Lang::Zh);
+    // G1: poverty 10万 asked, 6万 paid under the 30万 envelope; the cost (60万) cut nothing.
+    let s = screen(&mut app, 120, 30).join("\n");
+    assert!(
+        s.contains("│县扶贫专项补助：≥3.5 米档，不超过10万/公里 × 1 ="),
+        "{s}"
+    );
+    assert!(
+        s.contains("│100,000.00，经预算额度核减为 60,000.00（见上）"),
+        "{s}"
+    );
+    assert!(!s.contains("受造价限制"), "{s}");
+    press(&mut app, "L");
+    let s = screen(&mut app, 140, 30).join("\n");
+    assert!(
+        s.contains("cut to 60,000.00 by the budget (see above)"),
+        "{s}"
+    );
+    assert!(!s.contains("by the cost"), "{s}");
 }

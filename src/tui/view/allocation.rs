@@ -70,8 +70,9 @@ fn how(on_overrun: OnOverrun, lang: Lang) -> &'static str {
     }
 }
 
-/// One envelope's amounts on a line: envelope, asked, paid, and what is left or short.
-fn amounts(line: &BudgetLine, lang: Lang) -> String {
+/// One envelope's amounts on two lines (so an 80-column window shows them whole): envelope
+/// and asked, then paid and what is left or short.
+fn amounts(line: &BudgetLine, indent: &str, lang: Lang) -> String {
     let (label, amount) = match line.over_by() {
         Some(by) if line.cut() => (lang.pick("short", "缺口"), by),
         Some(by) => (lang.pick("over by", "超出"), by),
@@ -79,14 +80,14 @@ fn amounts(line: &BudgetLine, lang: Lang) -> String {
     };
     match lang {
         Lang::En => format!(
-            "envelope {} · asked {} · paid {} · {label} {}",
+            "envelope {} · asked {}\n{indent}paid {} · {label} {}",
             grouped(line.envelope),
             grouped(line.asked),
             grouped(line.used),
             grouped(amount)
         ),
         Lang::Zh => format!(
-            "额度 {} · 申请 {} · 实拨 {} · {label} {}",
+            "额度 {} · 申请 {}\n{indent}实拨 {} · {label} {}",
             grouped(line.envelope),
             grouped(line.asked),
             grouped(line.used),
@@ -168,7 +169,7 @@ pub fn text(app: &App) -> String {
                     ("    ", Some((township.to_string(), village.to_string())))
                 }
             };
-            out.push_str(&format!("{indent}{}\n", amounts(line, lang)));
+            out.push_str(&format!("{indent}{}\n", amounts(line, indent, lang)));
             if let Some(rows) = cut.remove(&(b, place)) {
                 listed(&mut out, &rows, indent, lang);
             }

@@ -134,8 +134,14 @@ impl<'a> DetailPane<'a> {
         for n in &b.notes {
             lines.push(Line::from(format!("• {}", n.render(&app.rules, lang))).yellow());
         }
-        for (fund, share) in app.rules.funds.iter().zip(&b.shares) {
-            lines.push(Line::from(share_line(fund, share, &l, lang)));
+        for (f, (fund, share)) in app.rules.funds.iter().zip(&b.shares).enumerate() {
+            lines.push(Line::from(share_line(
+                fund,
+                share,
+                &why_cut(f, &b.notes),
+                &l,
+                lang,
+            )));
         }
         lines.push(
             Line::from(format!(
@@ -149,9 +155,32 @@ impl<'a> DetailPane<'a> {
     }
 }
 
-/// One fund's share of a row `length` km long: its tier, rate and amount, and what the cost
-/// cut it to.
-fn share_line(fund: &Fund, share: &Share, length: &str, lang: Lang) -> String {
+/// What lowered fund `f` below its nominal amount, from a row's notes, in order: an amount
+/// approved under the ceiling, the cost, and each budget that cut it.
+#[derive(Default)]
+struct Cuts {
+    approved: Option<rust_decimal::Decimal>,
+    by_cost: Option<rust_decimal::Decimal>,
+    by_budget: Option<rust_decimal::Decimal>,
+}
+
+fn why_cut(f: usize, notes: &[crate::engine::Note]) -> Cuts {
+    use crate::engine::Note;
+    let mut cuts = Cuts::default();
+    for n in notes {
+        match *n {
+            Note::Approved { fund, approved, .. } if fund == f => cuts.approved = Some(approved),
+            Note::CutByCost { fund, paid, .. } if fund == f => cuts.by_cost = Some(paid),
+            Note::CutByBudget { cut, to, .. } if cut.fund == f => cuts.by_budget = Some(to),
+            _ => {}
+        }
+    }
+    cuts
+}
+
+/// One fund's share of a row `length` km long: its tier, rate and amount, and what lowered
+/// it (an approval, the cost, a budget), each named for what it is.
+fn share_line(fund: &Fund, share: &Share, cuts: &Cuts, length: &str, lang: Lang) -> String {
     let TierChoice::Tier(t) = share.tier else {
         return format!("{}: 0.00", fund.display(lang));
     };
@@ -161,14 +190,32 @@ fn share_line(fund: &Fund, share: &Share, length: &str, lang: Lang) -> String {
     } else {
         ""
     };
-    let cut = if share.paid < share.nominal {
-        match lang {
-            Lang::En => format!(", cut to {} by the cost", money::grouped(share.paid)),
-            Lang::Zh => format!("，受造价限制核减为 {}", money::grouped(share.paid)),
-        }
-    } else {
-        String::new()
-    };
+    let mut cut = String::new();
+    if let Some(a) = cuts.approved {
+        cut.push_str(&match lang {
+            Lang::En => format!(", approved at {}", money::grouped(a)),
+            Lang::Zh => format!("，批复 {}", money::grouped(a)),
+        });
+    }
+    if let Some(p) = cuts.by_cost {
+        cut.push_str(&match lang {
+            Lang::En => format!(", cut to {} by the cost", money::grouped(p)),
+            Lang::Zh => format!("，受造价限制核减为 {}", money::grouped(p)),
+        });
+    }
+    if let Some(p) = cuts.by_budget {
+        cut.push_str(&match lang {
+            Lang::En => format!(", cut to {} by the budget (see above)", money::grouped(p)),
+            Lang::Zh => format!("，经预算额度核减为 {}（见上）", money::grouped(p)),
+        });
+    }
+    if cut.is_empty() && share.paid < share.nominal {
+        // Nothing in the notes says why (never, as the engine notes every cut): say how much.
+        cut = match lang {
+            Lang::En => format!(", paid {}", money::grouped(share.paid)),
+            Lang::Zh => format!("，实拨 {}", money::grouped(share.paid)),
+        };
+    }
     match lang {
         Lang::En => format!(
             "{}: tier ≥{} m, {upto}{}/km × {length} = {}{cut}",
@@ -305,7 +352,7 @@ impl<'a> TotalsPane<'a> {
         }
         if t.has_outstanding() {
             lines.push(Line::from(line(
-                lang.pick("outstanding (due − disbursed)", "待拨付"),
+                lang.pick("outstanding", "待拨付"),
                 app.show_amount(t.outstanding.value()),
             )));
         }
