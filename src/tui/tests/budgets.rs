@@ -618,3 +618,23 @@ fn the_explanation_says_a_budget_cut_a_fund_not_the_cost() {
     );
     assert!(!s.contains("by the cost"), "{s}");
 }
+
+#[test]
+fn the_budget_window_says_a_source_budget_measures_the_plan_s_own_money_not_payments() {
+    // 村项目资金 was listed as "report: rows paid in full … paid 60,000.00": nothing is paid
+    // from it; the village's own money is used.
+    let csv = "id,township,village,class,width_m,length_km,cost,村项目资金\n\
+               A,T,V,village,4.5,1,900000,60000\n";
+    let (app, _dir) = open_with(RuleSet::builtin(), csv, Lang::Zh);
+    let text = view::allocation::text(&app);
+    assert!(
+        text.contains("村项目资金 — 规划自有资金，对照额度统计\n  T V\n    额度 2,000,000.00 · 已用 60,000.00 · 结余 1,940,000.00\n"),
+        "{text}"
+    );
+    let (app, _dir) = open_with(RuleSet::builtin(), csv, Lang::En);
+    let text = view::allocation::text(&app);
+    assert!(
+        text.contains("Village project fund — the plan's own money, measured against the envelope\n  T V\n    envelope 2,000,000.00 · used 60,000.00 · left 1,940,000.00\n"),
+        "{text}"
+    );
+}

@@ -72,12 +72,29 @@ fn how(on_overrun: OnOverrun, lang: Lang) -> &'static str {
 
 /// One envelope's amounts on two lines (so an 80-column window shows them whole): envelope
 /// and asked, then paid and what is left or short.
-fn amounts(line: &BudgetLine, indent: &str, lang: Lang) -> String {
+fn amounts(line: &BudgetLine, source: bool, indent: &str, lang: Lang) -> String {
     let (label, amount) = match line.over_by() {
         Some(by) if line.cut() => (lang.pick("short", "缺口"), by),
         Some(by) => (lang.pick("over by", "超出"), by),
         None => (lang.pick("left", "结余"), line.left()),
     };
+    if source {
+        // The plan's own money: used, never asked of the envelope or paid from it.
+        return match lang {
+            Lang::En => format!(
+                "envelope {} · used {} · {label} {}",
+                grouped(line.envelope),
+                grouped(line.used),
+                grouped(amount)
+            ),
+            Lang::Zh => format!(
+                "额度 {} · 已用 {} · {label} {}",
+                grouped(line.envelope),
+                grouped(line.used),
+                grouped(amount)
+            ),
+        };
+    }
     match lang {
         Lang::En => format!(
             "envelope {} · asked {}\n{indent}paid {} · {label} {}",
@@ -149,11 +166,15 @@ pub fn text(app: &App) -> String {
         if b > 0 {
             out.push('\n');
         }
-        out.push_str(&format!(
-            "{} — {}\n",
-            budget.display(rules, lang),
-            how(budget.on_overrun, lang)
-        ));
+        // A budget on a source measures the plan's own money: nothing is paid from it.
+        let how = match budget.draw {
+            crate::rules::Draw::Source(_) => lang.pick(
+                "the plan's own money, measured against the envelope",
+                "规划自有资金，对照额度统计",
+            ),
+            crate::rules::Draw::Fund(_) => how(budget.on_overrun, lang),
+        };
+        out.push_str(&format!("{} — {how}\n", budget.display(rules, lang)));
         let mine: Vec<&BudgetLine> = all
             .iter()
             .filter(|l| l.budget == b && !(budget.per_village && l.scope == Scope::Whole))
@@ -169,7 +190,11 @@ pub fn text(app: &App) -> String {
                     ("    ", Some((township.to_string(), village.to_string())))
                 }
             };
-            out.push_str(&format!("{indent}{}\n", amounts(line, indent, lang)));
+            let source = matches!(budget.draw, crate::rules::Draw::Source(_));
+            out.push_str(&format!(
+                "{indent}{}\n",
+                amounts(line, source, indent, lang)
+            ));
             if let Some(rows) = cut.remove(&(b, place)) {
                 listed(&mut out, &rows, indent, lang);
             }
