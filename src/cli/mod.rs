@@ -4,6 +4,7 @@
 //! and Chinese, and the language must be known before clap prints anything.
 
 mod batch_cmd;
+mod explain_cmd;
 mod rules_cmd;
 
 use std::io::{self, IsTerminal, Write};
@@ -180,6 +181,7 @@ pub fn command(lang: Lang) -> Command {
         )
         .subcommand(batch_cmd::command(lang))
         .subcommand(rules_cmd::command(lang))
+        .subcommand(explain_cmd::command(lang))
 }
 
 /// The help layout, with its headings in `lang`.
@@ -197,7 +199,7 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
         UnknownArgument => "未知的参数（详见下方英文说明；roadsub --help 列出全部参数）",
         InvalidValue | ValueValidation => "参数值无效（可选值见下方说明）",
         MissingRequiredArgument => "缺少必需的参数",
-        InvalidSubcommand => "未知的命令（可用：batch、rules）",
+        InvalidSubcommand => "未知的命令（可用：batch、rules、explain）",
         TooManyValues | WrongNumberOfValues | ArgumentConflict => "参数个数或组合有误",
         _ => "命令行有误（见 roadsub --help）",
     }
@@ -259,6 +261,7 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
+        Some(("explain", sub)) => explain_cmd::run(sub, lang),
         _ => {
             let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();

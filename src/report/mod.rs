@@ -9,6 +9,7 @@
 pub mod allocate;
 pub mod budget;
 pub mod encode;
+pub mod explain;
 pub mod format;
 pub mod layout;
 pub mod summary;

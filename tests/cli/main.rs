@@ -8,6 +8,7 @@ mod bad_input;
 mod batch;
 mod budgets;
 mod excel;
+mod explain;
 mod formats;
 mod plan;
 mod reading;

@@ -1,0 +1,136 @@
+//! `roadsub explain FILE (--id ID | --row N)`: why one row's numbers are what they are, step
+//! by step, with the budgets of the whole table applied (SPEC §9).
+
+use std::path::PathBuf;
+
+use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
+
+use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use crate::i18n::Lang;
+use crate::table::sheet::Sheet;
+use crate::table::Field;
+use crate::tui::doc::{Calc, Doc};
+
+pub(super) fn command(lang: Lang) -> Command {
+    Command::new("explain")
+        .about(lang.pick(
+            "Explain one row: each fund's tier, rate × length, rounding, cuts, then the gap and shortfall",
+            "逐步说明一行的计算：各资金的标准档、标准 × 长度、舍入、核减，再到差额与尚需筹集",
+        ))
+        .disable_help_flag(true)
+        .help_template(super::help_template(lang))
+        .next_help_heading(lang.pick("Options", "选项"))
+        .after_help(lang.pick(
+            "Examples:\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh",
+            "示例：\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh",
+        ))
+        .arg(help_flag(lang))
+        .arg(
+            Arg::new("file")
+                .value_name("FILE")
+                .required(true)
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "The segment table (CSV or Excel); every row is computed, so budgets apply as in a batch run",
+                    "路段表（CSV 或 Excel）；全表计算，预算额度的分配与批量运行相同",
+                )),
+        )
+        .arg(
+            Arg::new("id")
+                .long("id")
+                .value_name("ID")
+                .help(lang.pick("The row whose id is ID", "编号为 ID 的行")),
+        )
+        .arg(
+            Arg::new("row")
+                .long("row")
+                .value_name("N")
+                .value_parser(value_parser!(u64).range(1..))
+                .help(lang.pick(
+                    "The N-th row below the header (1 = the first)",
+                    "表头下第 N 行（1 为第一行）",
+                )),
+        )
+        .group(ArgGroup::new("which").args(["id", "row"]).required(true))
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("text|json")
+                .value_parser(["text", "json"])
+                .hide_possible_values(true)
+                .help(lang.pick("Output format [default: text]", "输出格式［默认：text］")),
+        )
+}
+
+pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let path = m.get_one::<PathBuf>("file").expect("required");
+    let label = path.display().to_string();
+    let sheet =
+        Sheet::load(path).map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
+    let id_col = sheet.columns.index(Field::Id);
+    let at = match (m.get_one::<String>("id"), m.get_one::<u64>("row")) {
+        (Some(id), _) => {
+            let id = id.trim();
+            sheet
+                .rows
+                .iter()
+                .position(|r| id_col.is_some_and(|c| r.get(c).trim() == id))
+                .ok_or_else(|| {
+                    Failure::new(
+                        EXIT_BAD_INPUT,
+                        match lang {
+                            Lang::En => format!("{label}: no row has the id \"{id}\""),
+                            Lang::Zh => format!("{label}：没有编号为 \"{id}\" 的行"),
+                        },
+                    )
+                })?
+        }
+        (None, Some(&n)) => {
+            let rows = sheet.rows.len();
+            usize::try_from(n - 1)
+                .ok()
+                .filter(|&i| i < rows)
+                .ok_or_else(|| {
+                    Failure::new(
+                        EXIT_BAD_INPUT,
+                        match lang {
+                            Lang::En => {
+                                format!("{label}: there is no row {n} (the table has {rows})")
+                            }
+                            Lang::Zh => format!("{label}：没有第 {n} 行（表中共 {rows} 行）"),
+                        },
+                    )
+                })?
+        }
+        (None, None) => unreachable!("clap requires --id or --row"),
+    };
+    let line = sheet.rows[at].line;
+    let id = id_col.map_or_else(String::new, |c| sheet.rows[at].get(c).trim().to_string());
+    // The whole table, as the table view holds it: repeated ids and budgets as a batch run
+    // judges them.
+    let doc = Doc::new(sheet, None, &rules);
+    match doc.calc(&rules, at) {
+        Calc::Good(c) => {
+            let row = (label.as_str(), line, id.as_str());
+            let text = match m.get_one::<String>("format").map(String::as_str) {
+                Some("json") => {
+                    let v =
+                        crate::report::explain::json(&rules, row, &c.segment, &c.breakdown, lang);
+                    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+                }
+                _ => crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang),
+            };
+            print_out(&text)?;
+            Ok(EXIT_OK)
+        }
+        Calc::Bad(errors) => Err(Failure::new(
+            EXIT_BAD_INPUT,
+            errors
+                .iter()
+                .map(|e| e.render(&label, &rules, lang))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+    }
+}

@@ -1,0 +1,419 @@
+//! Why a row's numbers are what they are, step by step (SPEC §9): for each fund the tier
+//! taken and why the others were not, rate × length and its rounding, an approval, the cuts
+//! by cost and by budget; then the gap, the sources, the shortfall, per household and due.
+//! One trace, said in text or given as JSON, so `roadsub explain` and its JSON agree.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::engine::{Breakdown, Note, Segment, Source};
+use crate::i18n::Lang;
+use crate::money::{self, Rounding};
+use crate::rules::{FundId, RuleSet, TierChoice};
+
+/// What happened to one fund's amount on one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundTrace {
+    /// The fund.
+    pub fund: FundId,
+    /// The tier taken, or why none.
+    pub tier: TierChoice,
+    /// The fund's other tiers for the row's class, each with its minimum width and whether it
+    /// is wider than the row (else a wider tier that fits was taken instead).
+    pub not_taken: Vec<(Decimal, bool)>,
+    /// rate × length before rounding, when a tier applies.
+    pub exact: Option<Decimal>,
+    /// rate × length rounded to the fen.
+    pub nominal: Decimal,
+    /// An amount approved below the ceiling.
+    pub approved: Option<Decimal>,
+    /// What the cost left the fund, when it cut it.
+    pub by_cost: Option<Decimal>,
+    /// Each budget that cut the fund: its place in the rules, from and to.
+    pub by_budget: Vec<(usize, Decimal, Decimal)>,
+    /// What the fund pays.
+    pub paid: Decimal,
+}
+
+/// The trace of every fund of a computed row.
+pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<FundTrace> {
+    rules
+        .funds
+        .iter()
+        .enumerate()
+        .zip(&breakdown.shares)
+        .map(|((f, fund), share)| {
+            let mut widths: Vec<Decimal> = fund
+                .tiers
+                .iter()
+                .filter(|t| t.classes.contains(&segment.class))
+                .map(|t| t.min_width_m)
+                .collect();
+            widths.sort();
+            let taken = match share.tier {
+                TierChoice::Tier(t) => Some(fund.tiers[t].min_width_m),
+                _ => None,
+            };
+            let not_taken = widths
+                .into_iter()
+                .filter(|w| Some(*w) != taken)
+                .map(|w| (w, w > segment.width_m))
+                .collect();
+            let exact = match share.tier {
+                TierChoice::Tier(t) => fund.tiers[t].rate_per_km.checked_mul(segment.length_km),
+                _ => None,
+            };
+            let mut out = FundTrace {
+                fund: f,
+                tier: share.tier,
+                not_taken,
+                exact,
+                nominal: share.nominal,
+                approved: None,
+                by_cost: None,
+                by_budget: Vec::new(),
+                paid: share.paid,
+            };
+            for n in &breakdown.notes {
+                match *n {
+                    Note::Approved { fund, approved, .. } if fund == f => {
+                        out.approved = Some(approved)
+                    }
+                    Note::CutByCost { fund, paid, .. } if fund == f => out.by_cost = Some(paid),
+                    Note::CutByBudget { cut, from, to, .. } if cut.fund == f => {
+                        out.by_budget.push((cut.budget, from, to))
+                    }
+                    _ => {}
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+fn rounding_name(rounding: Rounding, lang: Lang) -> &'static str {
+    match rounding {
+        Rounding::HalfEven => lang.pick("rounded half to even", "四舍六入五成双"),
+        _ => lang.pick("rounded half away from zero", "四舍五入"),
+    }
+}
+
+/// A rate per km in words: `15万元/公里`, `25万元以内/公里`; `150,000 yuan/km`, `up to …`.
+fn rate(rate: Decimal, up_to: bool, lang: Lang) -> String {
+    let short = money::short_yuan(rate);
+    match (lang, up_to) {
+        (Lang::Zh, false) => format!("{short}元/公里"),
+        (Lang::Zh, true) => format!("{short}元以内/公里"),
+        (Lang::En, false) => format!("{} yuan/km", money::grouped(rate)),
+        (Lang::En, true) => format!("up to {} yuan/km", money::grouped(rate)),
+    }
+}
+
+/// The trace of row `id` (on `line` of `file`) in `lang`, as lines of text.
+pub fn text(
+    rules: &RuleSet,
+    (file, line, id): (&str, u64, &str),
+    segment: &Segment,
+    b: &Breakdown,
+    lang: Lang,
+) -> String {
+    let g = money::grouped;
+    let zh = lang == Lang::Zh;
+    let class = rules.classes[segment.class].display(lang);
+    let (w, l) = (
+        money::measure(segment.width_m),
+        money::measure(segment.length_km),
+    );
+    let mut out = if zh {
+        format!(
+            "{file}:{line} 路段 {id}：{class}，宽 {w} 米，长 {l} 公里；造价 {} 元\n",
+            g(b.cost)
+        )
+    } else {
+        format!(
+            "{file}:{line} segment {id}: {class}, {w} m wide, {l} km; cost {} yuan\n",
+            g(b.cost)
+        )
+    };
+    for t in trace(rules, segment, b) {
+        let fund = &rules.funds[t.fund];
+        out.push_str(&format!("\n{}\n", fund.display(lang)));
+        match t.tier {
+            TierChoice::Tier(i) => {
+                let tier = &fund.tiers[i];
+                let min = money::measure(tier.min_width_m);
+                out.push_str(&if zh {
+                    format!(
+                        "  适用档：宽度 ≥{min} 米，{}\n",
+                        rate(tier.rate_per_km, fund.up_to, lang)
+                    )
+                } else {
+                    format!(
+                        "  tier: width ≥{min} m, {}\n",
+                        rate(tier.rate_per_km, fund.up_to, lang)
+                    )
+                });
+            }
+            TierChoice::BelowMinimum(min) => out.push_str(&if zh {
+                format!(
+                    "  无适用档：宽度 {w} 米低于最小宽度 {} 米\n",
+                    money::measure(min)
+                )
+            } else {
+                format!(
+                    "  no tier: {w} m is below the {} m minimum\n",
+                    money::measure(min)
+                )
+            }),
+            TierChoice::NoTierForClass => out.push_str(&if zh {
+                format!("  无适用档：没有{class}的补助标准\n")
+            } else {
+                format!("  no tier: no rate for {class}\n")
+            }),
+        }
+        for &(min, wider) in &t.not_taken {
+            let min = money::measure(min);
+            out.push_str(&match (zh, wider) {
+                (true, true) => format!("  未用 ≥{min} 米档：宽度 {w} 米不足\n"),
+                (true, false) => format!("  未用 ≥{min} 米档：有更宽的适用档\n"),
+                (false, true) => format!("  not the ≥{min} m tier: {w} m is narrower\n"),
+                (false, false) => format!("  not the ≥{min} m tier: a wider tier applies\n"),
+            });
+        }
+        if let (TierChoice::Tier(i), Some(exact)) = (t.tier, t.exact) {
+            let r = rate(fund.tiers[i].rate_per_km, false, lang);
+            let exact = exact.normalize();
+            // Exact to the fen already: the amount as every table shows it; else the exact
+            // product, then the rounding rule and what it gives.
+            let product = if exact.scale() <= 2 {
+                g(t.nominal)
+            } else if zh {
+                format!(
+                    "{exact}，{}到分为 {}",
+                    rounding_name(rules.meta.rounding, lang),
+                    g(t.nominal)
+                )
+            } else {
+                format!(
+                    "{exact}, {} to the fen: {}",
+                    rounding_name(rules.meta.rounding, lang),
+                    g(t.nominal)
+                )
+            };
+            out.push_str(&if zh {
+                format!("  {r} × {l} 公里 = {product}\n")
+            } else {
+                format!("  {r} × {l} km = {product}\n")
+            });
+        }
+        if let Some(a) = t.approved {
+            out.push_str(&if zh {
+                format!("  批复 {}（不超过上限 {}）\n", g(a), g(t.nominal))
+            } else {
+                format!("  approved {} (the ceiling is {})\n", g(a), g(t.nominal))
+            });
+        }
+        if let Some(p) = t.by_cost {
+            out.push_str(&if zh {
+                format!("  受造价限制核减为 {}（补助不超过造价）\n", g(p))
+            } else {
+                format!(
+                    "  cut to {} so the subsidy does not exceed the cost\n",
+                    g(p)
+                )
+            });
+        }
+        for &(budget, from, to) in &t.by_budget {
+            let name = rules.budgets[budget].display(rules, lang);
+            out.push_str(&if zh {
+                format!("  经预算额度“{name}”由 {} 核减为 {}\n", g(from), g(to))
+            } else {
+                format!(
+                    "  cut from {} to {} by the budget \"{name}\"\n",
+                    g(from),
+                    g(to)
+                )
+            });
+        }
+        out.push_str(&if zh {
+            format!("  实拨 {}\n", g(t.paid))
+        } else {
+            format!("  paid {}\n", g(t.paid))
+        });
+    }
+    let sources: Decimal = segment.sources.0.iter().sum();
+    out.push('\n');
+    out.push_str(&if zh {
+        format!(
+            "造价 {} − 补助 {} = 差额 {}\n",
+            g(b.cost),
+            g(b.subsidy_total),
+            g(b.gap)
+        )
+    } else {
+        format!(
+            "cost {} − subsidy {} = gap {}\n",
+            g(b.cost),
+            g(b.subsidy_total),
+            g(b.gap)
+        )
+    });
+    let named: Vec<String> = Source::ALL
+        .iter()
+        .filter(|&&s| !segment.sources.get(s).is_zero())
+        .map(|&s| format!("{} {}", s.display(lang), g(segment.sources.get(s))))
+        .collect();
+    let named = if named.is_empty() {
+        String::new()
+    } else if zh {
+        format!("（{}）", named.join("，"))
+    } else {
+        format!(" ({})", named.join(", "))
+    };
+    out.push_str(&if zh {
+        format!(
+            "差额 {} − 已筹 {}{named} = 尚需筹集 {}\n",
+            g(b.gap),
+            g(sources),
+            g(b.shortfall)
+        )
+    } else {
+        format!(
+            "gap {} − sources {}{named} = shortfall {}\n",
+            g(b.gap),
+            g(sources),
+            g(b.shortfall)
+        )
+    });
+    if let (Some(per), Some(h)) = (b.per_household, segment.households) {
+        out.push_str(&if zh {
+            format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), g(per))
+        } else {
+            format!(
+                "shortfall {} ÷ {h} households = {} each\n",
+                g(b.shortfall),
+                g(per)
+            )
+        });
+    }
+    if let (Some(due), Some(done)) = (b.due, segment.completed_km) {
+        let done = money::measure(done);
+        out.push_str(&if zh {
+            format!(
+                "应拨付：补助 {} × 已完工 {done} ÷ {l} 公里 = {}\n",
+                g(b.subsidy_total),
+                g(due)
+            )
+        } else {
+            format!(
+                "due: subsidy {} × {done} completed ÷ {l} km = {}\n",
+                g(b.subsidy_total),
+                g(due)
+            )
+        });
+        if let (Some(left), Some(paid)) = (b.outstanding, segment.disbursed) {
+            out.push_str(&if zh {
+                format!(
+                    "待拨付：应拨付 {} − 已拨付 {} = {}\n",
+                    g(due),
+                    g(paid),
+                    g(left)
+                )
+            } else {
+                format!(
+                    "outstanding: due {} − disbursed {} = {}\n",
+                    g(due),
+                    g(paid),
+                    g(left)
+                )
+            });
+        }
+    }
+    if !b.notes.is_empty() {
+        out.push_str(lang.pick("\nnotes:\n", "\n说明：\n"));
+        for n in &b.notes {
+            out.push_str(&format!("  • {}\n", n.render(rules, lang)));
+        }
+    }
+    out.push_str(&if zh {
+        format!("\n依据：{}\n", rules.meta.display_source(lang))
+    } else {
+        format!("\nsource: {}\n", rules.meta.display_source(lang))
+    });
+    out
+}
+
+/// The same trace as data.
+pub fn json(
+    rules: &RuleSet,
+    (file, line, id): (&str, u64, &str),
+    segment: &Segment,
+    b: &Breakdown,
+    lang: Lang,
+) -> Value {
+    let amount = |d: Decimal| money::plain(d);
+    let funds: Vec<Value> = trace(rules, segment, b)
+        .into_iter()
+        .map(|t| {
+            let fund = &rules.funds[t.fund];
+            let tier = match t.tier {
+                TierChoice::Tier(i) => json!({
+                    "min_width_m": money::measure(fund.tiers[i].min_width_m),
+                    "rate_per_km": amount(fund.tiers[i].rate_per_km),
+                    "up_to": fund.up_to,
+                }),
+                _ => Value::Null,
+            };
+            json!({
+                "id": fund.id,
+                "name": fund.display(lang),
+                "tier": tier,
+                "no_tier": match t.tier {
+                    TierChoice::BelowMinimum(_) => Some("below_minimum"),
+                    TierChoice::NoTierForClass => Some("no_tier_for_class"),
+                    TierChoice::Tier(_) => None,
+                },
+                "tiers_not_taken": t.not_taken.iter().map(|(w, wider)| json!({
+                    "min_width_m": money::measure(*w),
+                    "why": if *wider { "narrower_than_minimum" } else { "wider_tier_applies" },
+                })).collect::<Vec<_>>(),
+                "exact": t.exact.map(|e| e.normalize().to_string()),
+                "nominal": amount(t.nominal),
+                "approved": t.approved.map(amount),
+                "cut_by_cost": t.by_cost.map(amount),
+                "cut_by_budget": t.by_budget.iter().map(|&(bd, from, to)| json!({
+                    "budget": rules.budgets[bd].display(rules, lang),
+                    "from": amount(from),
+                    "to": amount(to),
+                })).collect::<Vec<_>>(),
+                "paid": amount(t.paid),
+            })
+        })
+        .collect();
+    json!({
+        "file": file,
+        "line": line,
+        "id": id,
+        "class": rules.classes[segment.class].id,
+        "width_m": money::measure(segment.width_m),
+        "length_km": money::measure(segment.length_km),
+        "cost": amount(b.cost),
+        "rounding": rules.meta.rounding.key(),
+        "funds": funds,
+        "subsidy_total": amount(b.subsidy_total),
+        "gap": amount(b.gap),
+        "sources": Source::ALL
+            .iter()
+            .map(|&s| (s.key().to_string(), Value::String(amount(segment.sources.get(s)))))
+            .collect::<serde_json::Map<_, _>>(),
+        "shortfall": amount(b.shortfall),
+        "households": segment.households,
+        "shortfall_per_household": b.per_household.map(amount),
+        "completed_km": segment.completed_km.map(money::measure),
+        "due": b.due.map(amount),
+        "disbursed": segment.disbursed.map(amount),
+        "outstanding": b.outstanding.map(amount),
+        "notes": b.notes.iter().map(|n| n.render(rules, lang)).collect::<Vec<_>>(),
+        "source": rules.meta.display_source(lang),
+    })
+}
