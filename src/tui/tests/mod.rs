@@ -637,11 +637,18 @@ fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
         .iter()
         .position(|l| l.contains("计算说明（↑↓ 翻页键滚动，Esc 关闭）"))
         .unwrap();
-    assert_eq!(
-        s[top + 1],
-        "  │通村公路，宽 4.5 米，长 0.85 公里；造价 400,000.00                        │"
+    // The window holds the whole trace, as `roadsub explain` gives it.
+    assert!(
+        s[top + 1].contains("plan.csv:20 路段 AY-19：通村公路，宽 4.5 米，长 0.85"),
+        "{s:#?}"
     );
     let text = s.join("\n");
+    assert!(
+        text.contains("│  适用档：宽度 ≥4.5 米，45万元/公里"),
+        "{text}"
+    );
+    press(&mut app, "<PgDn><PgDn><PgDn>");
+    let text = screen(&mut app, 80, 24).join("\n");
     assert!(
         text.contains("│依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日"),
         "{text}"

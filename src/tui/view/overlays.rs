@@ -102,7 +102,7 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
         .saturating_sub(4)
         .min(100)
         .max(cells(&title) as u16 + 2);
-    let text = DetailPane::new(app).explanation();
+    let text = DetailPane::new(app).trace();
     let lines = text.line_count(width.saturating_sub(2));
     let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
     let max = lines.saturating_sub(height - 2);

@@ -41,6 +41,38 @@ impl<'a> DetailPane<'a> {
         Paragraph::new(self.lines()).wrap(Wrap { trim: true })
     }
 
+    /// The whole trace of the current row as `roadsub explain` gives it (the `w` window), or
+    /// the pane's explanation when the row is not computed.
+    pub fn trace(&self) -> Paragraph<'static> {
+        let app = self.app;
+        let Some(at) = app.current_row() else {
+            return self.explanation();
+        };
+        let Calc::Good(c) = app.doc.calc(&app.rules, at) else {
+            return self.explanation();
+        };
+        let row = &app.doc.sheet.rows[at];
+        let id = app
+            .doc
+            .sheet
+            .columns
+            .index(crate::table::Field::Id)
+            .map_or("", |i| row.get(i).trim());
+        let file = app.doc.path.as_ref().map_or_else(
+            || app.lang.pick("(new table)", "（新表）").to_string(),
+            |p| p.display().to_string(),
+        );
+        let text = crate::report::explain::text(
+            &app.rules,
+            (&file, row.line, id),
+            &c.segment,
+            &c.breakdown,
+            app.lang,
+        );
+        let lines: Vec<Line<'static>> = text.lines().map(|l| Line::from(l.to_string())).collect();
+        Paragraph::new(lines).wrap(Wrap { trim: false })
+    }
+
     /// How many lines the pane needs, frame included, at `width` cells wide.
     pub fn height(&self, width: u16) -> usize {
         self.explanation().line_count(width.saturating_sub(2)) + 2
