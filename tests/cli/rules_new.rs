@@ -150,3 +150,38 @@ fn the_readme_walkthrough_adapts_the_template_and_runs_a_batch() {
     assert_eq!(cell(&out.stdout, "AY-02", "transport"), "240000.00");
     assert_eq!(cell(&out.stdout, "AY-02", "special"), "120000.00");
 }
+
+/// Each commented-out example, switched on by removing its `# `, is accepted too, column names
+/// included (the unit tests cannot see the output's columns).
+#[test]
+fn every_optional_example_of_the_template_switched_on_passes_rules_check() {
+    let env = Env::new();
+    let switched: String = TEMPLATE
+        .lines()
+        .map(|line| {
+            let rest = line.strip_prefix("# ").unwrap_or(line);
+            let key = rest.split_once(" = ").is_some_and(|(k, _)| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            });
+            if key || rest == "[[budgets]]" {
+                format!("{rest}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    assert_eq!(
+        switched
+            .lines()
+            .zip(TEMPLATE.lines())
+            .filter(|(a, b)| a != b)
+            .count(),
+        11
+    );
+    env.write("on.toml", switched);
+    env.roadsub(&["rules", "check", "on.toml"]).expect(
+        0,
+        "on.toml: valid — 2 classes, 2 funds, 4 tiers, 2 budgets\n",
+        "",
+    );
+}
