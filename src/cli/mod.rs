@@ -6,6 +6,7 @@
 mod batch_cmd;
 mod explain_cmd;
 mod rules_cmd;
+mod rules_new;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};

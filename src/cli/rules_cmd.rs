@@ -1,4 +1,5 @@
-//! `roadsub rules check|show [PATH]`: validate a rules file, or print its tiers and budgets.
+//! `roadsub rules check|show|new [PATH]`: validate a rules file, print its tiers and budgets,
+//! or start one from the template.
 
 use std::path::PathBuf;
 
@@ -19,7 +20,10 @@ fn path_arg(lang: Lang) -> Arg {
 
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("rules")
-        .about(lang.pick("Check or show a rules file", "检查或显示规则文件"))
+        .about(lang.pick(
+            "Check, show or start a rules file",
+            "检查、显示或新建规则文件",
+        ))
         .disable_help_flag(true)
         .help_template(super::help_template(lang))
         .disable_help_subcommand(true)
@@ -51,10 +55,14 @@ pub(super) fn command(lang: Lang) -> Command {
                 .arg(help_flag(lang))
                 .arg(path_arg(lang)),
         )
+        .subcommand(super::rules_new::command(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (name, sub) = m.subcommand().expect("clap requires a subcommand");
+    if name == "new" {
+        return super::rules_new::run(sub, m.get_one::<PathBuf>("rules"), lang);
+    }
     let path = sub
         .get_one::<PathBuf>("path")
         .or_else(|| m.get_one::<PathBuf>("rules"));

@@ -6,11 +6,13 @@
 mod error;
 mod file;
 mod show;
+mod template;
 
 use rust_decimal::Decimal;
 
 pub use error::{RulesError, RulesProblem};
 pub use show::describe;
+pub use template::TEMPLATE_TOML;
 
 use crate::i18n::Lang;
 use crate::money::{self, normalize_width_forms, Rounding};

@@ -13,6 +13,7 @@ mod formats;
 mod plan;
 mod reading;
 mod rules;
+mod rules_new;
 mod sources;
 mod top;
 mod workbooks;
