@@ -132,7 +132,8 @@ pub fn command(lang: Lang) -> Command {
          roadsub batch a.csv b.csv --by township -o all.csv    two tables, totals per township\n  \
          cat plan.csv | roadsub batch - > results.csv          a filter\n  \
          roadsub rules show                                    the rules in force\n  \
-         roadsub rules check my-county.toml                    validate a rules file\n\n\
+         roadsub rules check my-county.toml                    validate a rules file\n  \
+         roadsub explain examples/anyue-2018.csv --id AY-07    why a row's numbers are what they are\n\n\
          Exit status: 0 all rows computed; 1 bad rows, an unreadable table or invalid rules; \
          2 a wrong command line.",
         "示例：\n  \
@@ -142,7 +143,8 @@ pub fn command(lang: Lang) -> Command {
          roadsub batch a.csv b.csv --by township -o all.csv    合并两个表，按乡镇汇总\n  \
          cat plan.csv | roadsub batch - > results.csv          作为管道过滤器\n  \
          roadsub rules show                                    显示当前规则\n  \
-         roadsub rules check my-county.toml                    检查规则文件\n\n\
+         roadsub rules check my-county.toml                    检查规则文件\n  \
+         roadsub explain examples/anyue-2018.csv --id AY-07    逐步说明一行的计算\n\n\
          退出码：0 全部路段计算完成；1 有错误行、表格无法读取或规则无效；2 命令行用法错误。",
     );
     Command::new("roadsub")
