@@ -263,6 +263,11 @@ fn citations(out: &mut String, rules: &RuleSet, f: &Fund, lang: Lang) {
     for (k, lines) in facts {
         for (i, line) in lines.iter().enumerate() {
             let key = if i == 0 { k } else { "" };
+            // A multi-line TOML string keeps to its own line, as a table cell does.
+            let line: String = line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             out.push_str(&format!(
                 "  {key}{}  {line}\n",
                 " ".repeat(width - cells(key))

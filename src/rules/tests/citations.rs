@@ -141,6 +141,10 @@ fn rules_show_prints_a_tiers_own_source_and_exact_rates_in_both_languages() {
          A (f)\n\
          \x20 tiers  3.5 m  通村公路  “每公里152500.5元以内”  (source: Paper two)\n"
     );
+    // A reading written over two lines keeps to its own line.
+    let two_lines = cited("reading = \"\"\"甲\n乙\"\"\"", "");
+    let shown = describe(&RuleSet::from_toml(&two_lines, "r.toml").unwrap(), Lang::Zh);
+    assert!(shown.ends_with("\nF（f）\n  解读  甲 乙\n"), "{shown}");
     // A fund that cites nothing adds nothing.
     let bare = describe(
         &RuleSet::from_toml(&cited("", ""), "r.toml").unwrap(),
