@@ -71,6 +71,13 @@ struct FundFile {
     approved_aliases: Vec<Spanned<String>>,
     #[serde(default)]
     tiers: Vec<Spanned<TierFile>>,
+    // Where the fund comes from (SPEC §9); no `quote_en`: a quote is the policy's own words,
+    // and an English rendering of it would be a translation, which `reading_en` can give.
+    source: Option<Spanned<String>>,
+    source_en: Option<Spanned<String>>,
+    quote: Option<Spanned<String>>,
+    reading: Option<Spanned<String>>,
+    reading_en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +86,9 @@ struct TierFile {
     classes: Spanned<Vec<Spanned<String>>>,
     min_width_m: Spanned<RawNumber>,
     rate_per_km: Spanned<RawNumber>,
+    source: Option<Spanned<String>>,
+    source_en: Option<Spanned<String>>,
+    quote: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -87,6 +87,33 @@ pub struct Tier {
     pub min_width_m: Decimal,
     /// Rate in yuan per km, never negative.
     pub rate_per_km: Decimal,
+    /// Where the rate comes from, in the policy's own words.
+    pub cited: Citation,
+}
+
+/// Where a fund or tier comes from (SPEC §9): so that a number can be traced to the sentence
+/// of the policy that sets it. Every field is optional; none is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Citation {
+    /// The document, its date and who said it (安岳县脱贫攻坚工作新闻发布会，2018年5月15日…).
+    pub source: Option<String>,
+    /// The source in English.
+    pub source_en: Option<String>,
+    /// The policy's sentence, verbatim: a quote has no translation, so it is shown as written
+    /// in every language.
+    pub quote: Option<String>,
+}
+
+impl Citation {
+    /// The source in `lang`, when there is one.
+    pub fn display_source(&self, lang: Lang) -> Option<&str> {
+        display_opt(lang, self.source.as_deref(), self.source_en.as_deref())
+    }
+
+    /// Whether there is nothing to cite.
+    pub fn is_empty(&self) -> bool {
+        self.source.is_none() && self.source_en.is_none() && self.quote.is_none()
+    }
 }
 
 /// A funding source, applied in file order.
@@ -105,6 +132,13 @@ pub struct Fund {
     pub approved_aliases: Vec<String>,
     /// Width tiers.
     pub tiers: Vec<Tier>,
+    /// Where the fund comes from, in the policy's own words.
+    pub cited: Citation,
+    /// How the policy is read where it is silent, in words (the release names no class for
+    /// the transport bureau's rates: they apply to both).
+    pub reading: Option<String>,
+    /// The reading in English.
+    pub reading_en: Option<String>,
 }
 
 /// An envelope of money one fund has for a class (or all classes), in all or per village.
@@ -452,6 +486,11 @@ impl Fund {
     /// The fund's name in `lang`.
     pub fn display(&self, lang: Lang) -> &str {
         display(lang, &self.name, self.name_en.as_deref())
+    }
+
+    /// The reading in `lang`, when there is one.
+    pub fn display_reading(&self, lang: Lang) -> Option<&str> {
+        display_opt(lang, self.reading.as_deref(), self.reading_en.as_deref())
     }
 
     /// Whether a header (its unit taken off) names the column of amounts approved for this

@@ -1,10 +1,12 @@
 //! The rules as text for people: name, source, rounding, then aligned tables of classes, tiers
 //! and budgets (with what each budget does on an overrun, when not just report it). Used by `roadsub rules show` and the interactive table's rules screen.
 
-use super::{Draw, OnOverrun, RuleSet};
+use rust_decimal::Decimal;
+
+use super::{Draw, Fund, OnOverrun, RuleSet};
 use crate::i18n::Lang;
 use crate::money;
-use crate::textwidth::{Align, Table};
+use crate::textwidth::{cells, Align, Table};
 
 /// The rules as aligned tables.
 pub fn describe(rules: &RuleSet, lang: Lang) -> String {
@@ -71,7 +73,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             lang.pick("name", "资金来源").into(),
             lang.pick("classes", "适用类别").into(),
             lang.pick("min width", "最小宽度").into(),
-            lang.pick("rate per km", "每公里补助").into(),
+            lang.pick("rate", "补助标准").into(),
         ],
         vec![
             Align::Left,
@@ -89,12 +91,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 .iter()
                 .map(|&c| rules.classes[c].display(lang))
                 .collect();
-            let rate = money::grouped(t.rate_per_km);
-            let rate = if f.up_to {
-                format!("{} {rate}", lang.pick("up to", "不超过"))
-            } else {
-                rate
-            };
+            let rate = rate(t.rate_per_km, f.up_to, lang);
             tiers.push(vec![
                 f.id.clone(),
                 f.display(lang).to_string(),
@@ -105,6 +102,9 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         }
     }
     out.push_str(&tiers.render());
+    for f in &rules.funds {
+        citations(&mut out, rules, f, lang);
+    }
 
     if !rules.budgets.is_empty() {
         out.push('\n');
@@ -172,4 +172,106 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// A rate per km as the policy says it: `15万元/公里`, `25万元以内/公里` for a ceiling; in
+/// English `150,000 yuan/km`, `up to 250,000 yuan/km`. Exact: a rate that is not whole 万
+/// (or whole yuan) shows its digits.
+fn rate(rate: Decimal, up_to: bool, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            let within = if up_to { "以内" } else { "" };
+            format!("{}元{within}/公里", money::short_yuan(rate))
+        }
+        Lang::En => {
+            let grouped = money::grouped(rate);
+            let grouped = grouped.strip_suffix(".00").unwrap_or(&grouped);
+            let up_to = if up_to { "up to " } else { "" };
+            format!("{up_to}{grouped} yuan/km")
+        }
+    }
+}
+
+/// A fund's source and reading and its tiers' quotes, under the fund's name; nothing for a
+/// fund that cites nothing, so rules without citations read as they always have.
+fn citations(out: &mut String, rules: &RuleSet, f: &Fund, lang: Lang) {
+    let cited_tiers: Vec<_> = f.tiers.iter().filter(|t| !t.cited.is_empty()).collect();
+    let source = f.cited.display_source(lang);
+    let reading = f.display_reading(lang);
+    if source.is_none() && reading.is_none() && f.cited.quote.is_none() && cited_tiers.is_empty() {
+        return;
+    }
+    let quoted = |q: &str| format!("“{q}”");
+    out.push('\n');
+    out.push_str(&match lang {
+        Lang::En => format!("{} ({})\n", f.display(lang), f.id),
+        Lang::Zh => format!("{}（{}）\n", f.display(lang), f.id),
+    });
+    let mut facts: Vec<(&str, Vec<String>)> = Vec::new();
+    if let Some(source) = source {
+        facts.push((lang.pick("source", "依据"), vec![source.to_string()]));
+    }
+    if let Some(quote) = &f.cited.quote {
+        facts.push((lang.pick("quote", "原文"), vec![quoted(quote)]));
+    }
+    if let Some(reading) = reading {
+        facts.push((lang.pick("reading", "解读"), vec![reading.to_string()]));
+    }
+    if !cited_tiers.is_empty() {
+        // Each tier by its width and classes, aligned, then its quote and its own source.
+        let label = |t: &super::Tier| {
+            let names: Vec<&str> = t
+                .classes
+                .iter()
+                .map(|&c| rules.classes[c].display(lang))
+                .collect();
+            (
+                format!("{} {}", money::measure(t.min_width_m), lang.pick("m", "米")),
+                names.join(lang.pick(", ", "、")),
+            )
+        };
+        let labels: Vec<_> = cited_tiers.iter().map(|t| label(t)).collect();
+        let widest = |pick: fn(&(String, String)) -> &String| {
+            labels.iter().map(|l| cells(pick(l))).max().unwrap_or(0)
+        };
+        let (w0, w1) = (widest(|l| &l.0), widest(|l| &l.1));
+        let lines = cited_tiers
+            .iter()
+            .zip(&labels)
+            .map(|(t, (width, classes))| {
+                let mut line = format!(
+                    "{}{width}  {classes}{}",
+                    " ".repeat(w0 - cells(width)),
+                    " ".repeat(w1 - cells(classes))
+                );
+                if let Some(q) = &t.cited.quote {
+                    line.push_str("  ");
+                    line.push_str(&quoted(q));
+                }
+                if let Some(source) = t.cited.display_source(lang) {
+                    line.push_str(&match lang {
+                        Lang::En => format!("  (source: {source})"),
+                        Lang::Zh => format!("  （依据：{source}）"),
+                    });
+                }
+                line
+            })
+            .collect();
+        facts.push((lang.pick("tiers", "标准档"), lines));
+    }
+    let width = facts.iter().map(|(k, _)| cells(k)).max().unwrap_or(0);
+    for (k, lines) in facts {
+        for (i, line) in lines.iter().enumerate() {
+            let key = if i == 0 { k } else { "" };
+            // A multi-line TOML string keeps to its own line, as a table cell does.
+            let line: String = line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.push_str(&format!(
+                "  {key}{}  {line}\n",
+                " ".repeat(width - cells(key))
+            ));
+        }
+    }
 }

@@ -31,8 +31,8 @@ fn check_reports_every_problem_with_its_place() {
         "",
         &format!(
             "roadsub: {path}:24:12: unknown rounding rule \"nearest\" (expected half_away_from_zero or half_even)\n\
-             roadsub: {path}:66:15: amount 450000.0 is a float, which is not exact; write 450000\n\
-             roadsub: {path}:93:12: unknown class \"lane\" (defined: village, group)\n"
+             roadsub: {path}:77:15: amount 450000.0 is a float, which is not exact; write 450000\n\
+             roadsub: {path}:112:12: unknown class \"lane\" (defined: village, group)\n"
         ),
     );
 }
@@ -62,16 +62,57 @@ fn show_prints_tiers_and_budgets_aligned() {
         .stdout_starts("安岳县2018年贫困村通村通社公路补助标准\n")
         .stdout_has("  舍入      四舍五入 (half_away_from_zero)\n")
         // The fund's id and its name in columns of their own (they ran together).
-        .stdout_has("资金编号   资金来源        适用类别            最小宽度         每公里补助\n")
-        .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米         150,000.00\n")
-        .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  不超过 300,000.00\n")
+        // Rates as the release says them: 万元 per km, a ceiling 以内.
+        .stdout_has("资金编号   资金来源        适用类别            最小宽度         补助标准\n")
+        .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米      15万元/公里\n")
+        .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  30万元以内/公里\n")
         .stdout_has("预算额度        资金或筹资来源              类别             金额（元）\n")
         .stdout_has("社级道路建设    poverty                     通社公路       6,900,000.00\n")
         // A budget on a source: the source named, its envelope for each village.
         .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n");
     env.roadsub(&["rules", "show", "--lang", "en"])
         .expect_code(0)
-        .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n");
+        .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n")
+        .stdout_has("transport  County transport bureau subsidy          village-access road, group-access road      3.5 m        150,000 yuan/km\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  village-access road                         3.5 m  up to 250,000 yuan/km\n");
+}
+
+#[test]
+fn show_prints_each_funds_source_and_reading_and_each_tiers_quote() {
+    let env = Env::new();
+    env.roadsub(&["rules", "show", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has(
+            "\n县交通局补助（transport）\n\
+             \x20 依据    安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n\
+             \x20 解读    发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n\
+             \x20 标准档  3.5 米  通村公路、通社公路  “县交通局补助标准为3.5米宽每公里15万元”\n\
+             \x20         4.5 米  通村公路、通社公路  “4.5米宽每公里45万元”\n\
+             \n县扶贫专项补助（poverty）\n\
+             \x20 依据    安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n\
+             \x20 解读    “以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n\
+             \x20 标准档  3.5 米  通村公路  “县扶贫专项补助标准为3.5米宽的通村公路每公里25万元以内”\n\
+             \x20         4.5 米  通村公路  “4.5米宽的每公里30万元以内”\n\
+             \x20         3.5 米  通社公路  “3.5米、4.5米宽的通社公路每公里10万元以内”\n\
+             \n预算额度",
+        );
+    // A quote is the policy's own words: shown as written in English too.
+    env.roadsub(&["rules", "show", "--lang", "en"])
+        .expect_code(0)
+        .stdout_has(
+            "\nCounty transport bureau subsidy (transport)\n\
+             \x20 source   Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n\
+             \x20 reading  The release names no road class for the transport bureau's rates, so both tiers apply to village-access and group-access roads alike.\n\
+             \x20 tiers    3.5 m  village-access road, group-access road  “县交通局补助标准为3.5米宽每公里15万元”\n\
+             \x20          4.5 m  village-access road, group-access road  “4.5米宽每公里45万元”\n\
+             \nCounty poverty-alleviation special fund (poverty)\n\
+             \x20 source   Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n\
+             \x20 reading  \"以内\" (within) is read as a ceiling: the approved amount is paid, at most the rate × length, the full rate when none is approved; group roads 3.5 m and 4.5 m wide share one tier.\n\
+             \x20 tiers    3.5 m  village-access road  “县扶贫专项补助标准为3.5米宽的通村公路每公里25万元以内”\n\
+             \x20          4.5 m  village-access road  “4.5米宽的每公里30万元以内”\n\
+             \x20          3.5 m  group-access road    “3.5米、4.5米宽的通社公路每公里10万元以内”\n\
+             \nbudget ",
+        );
 }
 
 #[test]
@@ -120,20 +161,20 @@ fn a_fund_named_like_an_input_column_is_refused() {
         1,
         "",
         &format!(
-            "roadsub: {path}:51:8: fund name \"整合资金\" is the name of the input column other_funds: its column would hide that one; choose another\n"
+            "roadsub: {path}:55:8: fund name \"整合资金\" is the name of the input column other_funds: its column would hide that one; choose another\n"
         ),
     );
     env.roadsub(&["rules", "check", &path, "--lang", "zh"])
         .expect_code(1)
         .stderr(&format!(
-            "roadsub: {path}:51:8: 资金来源的 name \"整合资金\" 与输入列 other_funds 同名，会遮盖该列；请另取名称\n"
+            "roadsub: {path}:55:8: 资金来源的 name \"整合资金\" 与输入列 other_funds 同名，会遮盖该列；请另取名称\n"
         ),
     );
     // Batch and every other command load rules the same way.
     env.roadsub(&["batch", &example(), "--rules", &path])
         .expect_code(1)
         .stdout("")
-        .stderr_has(":51:8: fund name \"整合资金\"");
+        .stderr_has(":55:8: fund name \"整合资金\"");
 }
 
 #[test]
@@ -143,37 +184,37 @@ fn a_fund_id_named_like_a_computed_column_is_refused() {
         (
             "shortfall",
             "县交通局补助",
-            "50:6",
+            "54:6",
             "fund id \"shortfall\" is the name of the computed column shortfall",
         ),
         (
             "Notes",
             "县交通局补助",
-            "50:6",
+            "54:6",
             "fund id \"Notes\" is the name of the computed column notes",
         ),
         (
             "transport",
             "差额",
-            "51:8",
+            "55:8",
             "fund name \"差额\" is the name of the computed column 差额",
         ),
         (
             "cost",
             "县交通局补助",
-            "50:6",
+            "54:6",
             "fund id \"cost\" is the name of the input column cost",
         ),
         (
             "transport",
             "投资(万元)",
-            "51:8",
+            "55:8",
             "fund name \"投资(万元)\" is the name of the input column cost",
         ),
         (
             "transport",
             "poverty",
-            "69:6",
+            "81:6",
             "fund id \"poverty\" already heads the column of fund transport",
         ),
     ] {
@@ -197,7 +238,7 @@ fn every_rules_problem_is_listed_past_a_type_error() {
         .stderr(&format!(
             "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)\n\
              roadsub: {path}:40:8: `name` is empty; it must say something\n\
-             roadsub: {path}:54:9: invalid type: string \"maybe\", expected a boolean\n"
+             roadsub: {path}:58:9: invalid type: string \"maybe\", expected a boolean\n"
         ),
     );
 }
@@ -228,7 +269,7 @@ fn check_refuses_an_empty_or_repeated_budget_name_an_empty_currency_and_an_empty
         &format!(
             "roadsub: {path}:20:12: `currency` is empty; it must say something\n\
              roadsub: {path}:36:12: one of the `aliases` is an empty string; remove it or write the name\n\
-             roadsub: {path}:114:8: a budget named \"通村硬化路建设\" is already defined; give each budget its own name\n"
+             roadsub: {path}:134:8: a budget named \"通村硬化路建设\" is already defined; give each budget its own name\n"
         ),
     );
 }
@@ -252,7 +293,7 @@ fn show_and_check_read_a_budgets_on_overrun() {
         1,
         "",
         &format!(
-            "roadsub: {bad}:117:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)\n"
+            "roadsub: {bad}:137:14: unknown on_overrun \"cut\" (expected report, prorate or in_order)\n"
         ),
     );
 }

@@ -11,7 +11,7 @@ use super::{read_shape, BudgetFile, ClassFile, FundFile, Locator, RawNumber};
 use crate::engine::Source;
 use crate::money::{self, Rounding, Scale, ValueError};
 use crate::rules::{
-    Budget, Class, Draw, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier,
+    Budget, Citation, Class, Draw, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier,
 };
 
 pub(in crate::rules) fn parse(
@@ -237,6 +237,29 @@ fn check_text(loc: &mut Locator, text: &Spanned<String>, key: &'static str) {
     }
 }
 
+/// A fund's or tier's `source`, `source_en` and `quote`, each checked to say something.
+fn check_citation(
+    loc: &mut Locator,
+    [source, source_en, quote]: [&Option<Spanned<String>>; 3],
+) -> Citation {
+    Citation {
+        source: optional_text(loc, source, "source"),
+        source_en: optional_text(loc, source_en, "source_en"),
+        quote: optional_text(loc, quote, "quote"),
+    }
+}
+
+/// An optional text as written, checked to say something when it is there.
+fn optional_text(
+    loc: &mut Locator,
+    text: &Option<Spanned<String>>,
+    key: &'static str,
+) -> Option<String> {
+    let text = text.as_ref()?;
+    check_text(loc, text, key);
+    Some(text.get_ref().clone())
+}
+
 /// Whether `text` is a calendar date written `YYYY-MM-DD`.
 fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
@@ -434,15 +457,20 @@ fn check_funds(
                     loc.push(&t.min_width_m, problem);
                 }
             }
+            let cited = check_citation(loc, [&t.source, &t.source_en, &t.quote]);
             tiers.push(Tier {
                 classes,
                 min_width_m: width,
                 rate_per_km: rate,
+                cited,
             });
         }
         if f.tiers.is_empty() {
             loc.push(&f.id, RulesProblem::Empty("fund tiers"));
         }
+        let cited = check_citation(loc, [&f.source, &f.source_en, &f.quote]);
+        let reading = optional_text(loc, &f.reading, "reading");
+        let reading_en = optional_text(loc, &f.reading_en, "reading_en");
         funds.push(Fund {
             id: f.id.get_ref().clone(),
             name: f.name.get_ref().clone(),
@@ -454,6 +482,9 @@ fn check_funds(
                 .map(|a| a.get_ref().trim().to_string())
                 .collect(),
             tiers,
+            cited,
+            reading,
+            reading_en,
         });
     }
     funds
