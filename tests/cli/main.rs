@@ -12,6 +12,7 @@ mod formats;
 mod plan;
 mod reading;
 mod rules;
+mod selftest;
 mod sources;
 mod top;
 mod workbooks;
