@@ -161,6 +161,10 @@ pub fn rules_loader(data: &[u8]) {
         Ok(rules) => {
             let _ = crate::rules::describe(&rules, Lang::En);
             let _ = crate::rules::describe(&rules, Lang::Zh);
+            // Its self-tests run and are said without a panic, whatever their amounts.
+            let (_, failed) = crate::rules::selftest::report(&rules, Lang::En);
+            assert!(failed <= rules.tests.len());
+            let _ = crate::rules::selftest::report(&rules, Lang::Zh);
         }
         Err(errors) => {
             assert!(!errors.is_empty());

@@ -1,11 +1,11 @@
-//! `roadsub rules check|show|new [PATH]`: validate a rules file, print its tiers and budgets,
-//! or start one from the template.
+//! `roadsub rules check|show|test|new [PATH]`: validate a rules file, print its tiers and
+//! budgets, run its self-tests, or start one from the template.
 
 use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, Failure, EXIT_OK};
+use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
 use crate::i18n::Lang;
 
 fn path_arg(lang: Lang) -> Arg {
@@ -21,8 +21,8 @@ fn path_arg(lang: Lang) -> Arg {
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("rules")
         .about(lang.pick(
-            "Check, show or start a rules file",
-            "检查、显示或新建规则文件",
+            "Check, show, test or start a rules file",
+            "检查、显示、自测或新建规则文件",
         ))
         .disable_help_flag(true)
         .help_template(super::help_template(lang))
@@ -34,8 +34,8 @@ pub(super) fn command(lang: Lang) -> Command {
         .subcommand(
             Command::new("check")
                 .about(lang.pick(
-                    "Validate a rules file; every problem as FILE:LINE:COL (exit 0 valid, 1 not)",
-                    "检查规则文件，逐条列出问题 文件:行:列（有效退出 0，无效退出 1）",
+                    "Validate a rules file and run its tests; every problem as FILE:LINE:COL (exit 0 valid, 1 not)",
+                    "检查规则文件并运行其自测，逐条列出问题 文件:行:列（有效退出 0，无效退出 1）",
                 ))
                 .disable_help_flag(true)
                 .help_template(super::help_template(lang))
@@ -48,6 +48,18 @@ pub(super) fn command(lang: Lang) -> Command {
                 .about(lang.pick(
                     "Print the classes, tiers and budgets of a rules file",
                     "显示规则文件的道路类别、标准档与预算额度",
+                ))
+                .disable_help_flag(true)
+                .help_template(super::help_template(lang))
+                .next_help_heading(lang.pick("Options", "选项"))
+                .arg(help_flag(lang))
+                .arg(path_arg(lang)),
+        )
+        .subcommand(
+            Command::new("test")
+                .about(lang.pick(
+                    "Run the rules file's [[test]] entries; what differs for each that fails (exit 0 all pass, 1 not)",
+                    "运行规则文件中的 [[test]] 自测，逐项列出未通过者的差异（全部通过退出 0，否则退出 1）",
                 ))
                 .disable_help_flag(true)
                 .help_template(super::help_template(lang))
@@ -68,15 +80,32 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .or_else(|| m.get_one::<PathBuf>("rules"));
     let rules = load_rules(path.map(PathBuf::as_path), lang)?;
     match name {
+        "test" => {
+            let (text, failed) = crate::rules::selftest::report(&rules, lang);
+            print_out(&text)?;
+            if failed > 0 {
+                return Ok(EXIT_BAD_INPUT);
+            }
+        }
         "check" => {
+            // A file whose tests fail gives other answers than were agreed: not valid.
+            let failures = crate::rules::selftest::failures(&rules, lang);
+            if !failures.is_empty() {
+                return Err(Failure::new(EXIT_BAD_INPUT, failures.join("\n")));
+            }
+            let tests = rules.tests.len();
             let tiers: usize = rules.funds.iter().map(|f| f.tiers.len()).sum();
             let text = match lang {
                 Lang::En => {
                     let n = |count: usize, one: &str, many: &str| {
                         format!("{count} {}", if count == 1 { one } else { many })
                     };
+                    let tests = match tests {
+                        0 => String::new(),
+                        t => format!(", {} (all pass)", n(t, "test", "tests")),
+                    };
                     format!(
-                        "{}: valid — {}, {}, {}, {}\n",
+                        "{}: valid — {}, {}, {}, {}{tests}\n",
                         rules.origin(lang),
                         n(rules.classes.len(), "class", "classes"),
                         n(rules.funds.len(), "fund", "funds"),
@@ -84,14 +113,20 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                         n(rules.budgets.len(), "budget", "budgets")
                     )
                 }
-                Lang::Zh => format!(
-                    "{}：有效 — 道路类别 {} 个，资金来源 {} 个，标准档 {} 个，预算额度 {} 个\n",
-                    rules.origin(lang),
-                    rules.classes.len(),
-                    rules.funds.len(),
-                    tiers,
-                    rules.budgets.len()
-                ),
+                Lang::Zh => {
+                    let tests = match tests {
+                        0 => String::new(),
+                        t => format!("，自测 {t} 项（全部通过）"),
+                    };
+                    format!(
+                        "{}：有效 — 道路类别 {} 个，资金来源 {} 个，标准档 {} 个，预算额度 {} 个{tests}\n",
+                        rules.origin(lang),
+                        rules.classes.len(),
+                        rules.funds.len(),
+                        tiers,
+                        rules.budgets.len()
+                    )
+                }
             };
             print_out(&text)?;
         }

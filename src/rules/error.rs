@@ -94,6 +94,40 @@ pub enum RulesProblem {
     },
     /// The file is not UTF-8 text (usually GBK).
     NotUtf8,
+    /// Two self-tests of one name: their results could not be told apart.
+    DuplicateTestName(String),
+    /// A self-test's input value (under `key`) that a table's cell of `field` would refuse,
+    /// and why; an expected amount is read as a cost is.
+    TestValue {
+        key: String,
+        value: String,
+        field: crate::table::Field,
+        error: crate::money::ValueError,
+    },
+    /// A self-test's number written as a TOML float.
+    TestFloat { key: String, value: f64 },
+    /// A self-test's `completed_km` beyond its `length_km`.
+    TestCompletedBeyondLength {
+        value: String,
+        length: rust_decimal::Decimal,
+    },
+    /// A self-test with neither `cost` nor `cost_per_km`.
+    TestNoCost,
+    /// A self-test (its name) with no amounts to expect.
+    TestExpectsNothing(String),
+    /// A self-test's approved amount for a fund (its id) paid at a fixed standard.
+    TestApprovedFixedRate(String),
+    /// A self-test's approved amount (under `key`) above the fund's ceiling for the segment.
+    TestAboveCeiling {
+        key: String,
+        value: String,
+        ceiling: rust_decimal::Decimal,
+    },
+    /// A self-test's `disbursed` above the subsidy the segment gets.
+    TestDisbursedAboveSubsidy {
+        value: String,
+        subsidy: rust_decimal::Decimal,
+    },
 }
 
 impl RulesError {
@@ -359,6 +393,78 @@ impl RulesProblem {
                     (Taken::Fund(id), true) => format!(
                         "资金来源的 {key} \"{name}\" 已是资金来源 {id} 的列名；请另取名称"
                     ),
+                }
+            }
+            DuplicateTestName(name) => {
+                if zh {
+                    format!("已有名为 \"{name}\" 的自测；请给每项自测取不同的名称")
+                } else {
+                    format!("a test named \"{name}\" is already defined; give each test its own name")
+                }
+            }
+            TestValue {
+                key,
+                value,
+                field,
+                error,
+            } => {
+                let why = crate::table::row::value_problem(*field, *error, lang);
+                format!("{key} \"{value}\" {why}")
+            }
+            TestFloat { key, value } => {
+                let exact = format!("\"{value}\"");
+                if zh {
+                    format!("{key} 的值 {value:?} 是浮点数，可能不精确；请写成 {exact}")
+                } else {
+                    format!("{key} {value:?} is a float, which is not exact; write {exact}")
+                }
+            }
+            TestCompletedBeyondLength { value, length } => {
+                let length = crate::money::measure(*length);
+                if zh {
+                    format!("completed_km \"{value}\" 超过路段长度 {length} 公里")
+                } else {
+                    format!("completed_km \"{value}\" is more than the length of {length} km")
+                }
+            }
+            TestNoCost => lang
+                .pick(
+                    "this test has no cost: give cost or cost_per_km",
+                    "该自测没有造价：请填写 cost 或 cost_per_km",
+                )
+                .to_string(),
+            TestExpectsNothing(name) => {
+                if zh {
+                    format!("自测 \"{name}\" 没有预期金额：请在 [test.expect] 中写出各资金、subsidy_total、gap、shortfall 等应得的金额")
+                } else {
+                    format!("test \"{name}\" expects nothing: write the amounts it must give (each fund, subsidy_total, gap, shortfall, …) under [test.expect]")
+                }
+            }
+            TestApprovedFixedRate(fund) => {
+                if zh {
+                    format!("资金来源 {fund} 是定额标准，不是“以内”上限，没有批复金额：请删除 {fund}_approved")
+                } else {
+                    format!("fund {fund} pays a fixed standard, not \"up to\" a ceiling, so it has no approved amount: remove {fund}_approved")
+                }
+            }
+            TestAboveCeiling {
+                key,
+                value,
+                ceiling,
+            } => {
+                let ceiling = crate::money::grouped(*ceiling);
+                if zh {
+                    format!("{key} \"{value}\" 超过上限 {ceiling} 元（每公里标准 × 长度）")
+                } else {
+                    format!("{key} \"{value}\" is above the ceiling, {ceiling} (rate per km × length)")
+                }
+            }
+            TestDisbursedAboveSubsidy { value, subsidy } => {
+                let subsidy = crate::money::grouped(*subsidy);
+                if zh {
+                    format!("disbursed \"{value}\" 超过补助合计 {subsidy} 元")
+                } else {
+                    format!("disbursed \"{value}\" is more than the subsidy of {subsidy}")
                 }
             }
             NotUtf8 => lang

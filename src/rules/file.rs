@@ -21,6 +21,7 @@ use locate::Locator;
 mod approved;
 mod check;
 mod locate;
+mod selftest;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +33,8 @@ struct RulesFile {
     funds: Vec<Spanned<FundFile>>,
     #[serde(default)]
     budgets: Vec<Spanned<BudgetFile>>,
+    #[serde(default)]
+    test: Vec<Spanned<TestFile>>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +164,95 @@ impl RawNumber {
             RawNumber::Text(s) => s.clone(),
             RawNumber::Float(f) => f.to_string(),
         }
+    }
+}
+
+/// A `[[test]]` as written: its keys in file order, each with its span. Its keys are not fixed
+/// (`<fund>_approved`, and the funds under `expect`, come from the rules themselves), so
+/// [`selftest`] checks them, not serde.
+struct TestFile(Vec<(Spanned<String>, Spanned<TestValue>)>);
+
+/// How TOML hands a date over to serde: a map with this one key.
+const DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// A value in a `[[test]]`: what it is matters only to the check, which says what it expects.
+enum TestValue {
+    Number(RawNumber),
+    Bool(bool),
+    Table(TestFile),
+    /// An array, a date: nothing a test takes.
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for TestFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TestFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<TestFile, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value::<Spanned<TestValue>>()?));
+                }
+                Ok(TestFile(entries))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for TestValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TestValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, a string or a table")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<TestValue, E> {
+                Ok(TestValue::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TestValue, E> {
+                Ok(TestValue::Number(RawNumber::Int(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TestValue, E> {
+                Ok(TestValue::Number(i64::try_from(v).map_or_else(
+                    |_| RawNumber::Text(v.to_string()),
+                    RawNumber::Int,
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TestValue, E> {
+                Ok(TestValue::Number(RawNumber::Float(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TestValue, E> {
+                Ok(TestValue::Number(RawNumber::Text(v.to_string())))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TestValue, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(TestValue::Other("sequence"))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<TestValue, A::Error> {
+                let mut entries = Vec::new();
+                loop {
+                    match map.next_key::<Spanned<String>>() {
+                        Ok(Some(key)) => {
+                            entries.push((key, map.next_value::<Spanned<TestValue>>()?));
+                        }
+                        Ok(None) => return Ok(TestValue::Table(TestFile(entries))),
+                        // TOML hands a date over as a map whose one key has no place; no
+                        // test takes a date, so it is only said what it is.
+                        Err(e) if e.to_string().contains(DATETIME_KEY) => {
+                            return Ok(TestValue::Other("datetime"))
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

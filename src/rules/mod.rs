@@ -5,6 +5,7 @@
 
 mod error;
 mod file;
+pub mod selftest;
 mod show;
 mod template;
 
@@ -228,6 +229,8 @@ pub struct RuleSet {
     pub funds: Vec<Fund>,
     /// Budget envelopes.
     pub budgets: Vec<Budget>,
+    /// The file's self-tests (`[[test]]`), in file order.
+    pub tests: Vec<selftest::SelfTest>,
     /// Normalised id, name or alias → class.
     lookup: foldhash::HashMap<String, ClassId>,
     /// `[class][fund]` → tier indices, widest minimum first.
@@ -358,6 +361,7 @@ impl RuleSet {
             classes,
             funds,
             budgets,
+            tests: Vec::new(),
             lookup,
             tiers_by,
         }

@@ -10,7 +10,7 @@ use crate::rules::{RuleSet, TierChoice};
 
 mod problem;
 
-pub use problem::{Problem, RowError};
+pub use problem::{value_problem, Problem, RowError};
 
 /// Words a totals row starts with.
 const TOTALS: [&str; 8] = [

@@ -14,6 +14,7 @@ mod plan;
 mod reading;
 mod rules;
 mod rules_new;
+mod selftest;
 mod sources;
 mod top;
 mod workbooks;

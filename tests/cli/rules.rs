@@ -7,11 +7,11 @@ fn check_the_shipped_rules() {
     let env = Env::new();
     env.roadsub(&["rules", "check"])
         .expect_code(0)
-        .stdout("rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 3 budgets\n");
+        .stdout("rules.toml (built-in): valid — 2 classes, 2 funds, 5 tiers, 3 budgets, 9 tests (all pass)\n");
     env.roadsub(&["rules", "check", "--lang", "zh"])
         .expect_code(0)
         .stdout(
-            "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 3 个\n",
+            "rules.toml（内置）：有效 — 道路类别 2 个，资金来源 2 个，标准档 5 个，预算额度 3 个，自测 9 项（全部通过）\n",
         );
 }
 

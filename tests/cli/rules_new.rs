@@ -18,12 +18,12 @@ fn rules_new_writes_the_template_that_rules_check_accepts() {
     assert_eq!(std::fs::read_dir(env.dir.path()).unwrap().count(), 1);
     env.roadsub(&["rules", "check"]).expect(
         0,
-        "rules.toml: valid — 2 classes, 2 funds, 4 tiers, 1 budget\n",
+        "rules.toml: valid — 2 classes, 2 funds, 4 tiers, 1 budget, 1 test (all pass)\n",
         "",
     );
     env.roadsub(&["rules", "check", "--lang", "zh"]).expect(
         0,
-        "rules.toml：有效 — 道路类别 2 个，资金来源 2 个，标准档 4 个，预算额度 1 个\n",
+        "rules.toml：有效 — 道路类别 2 个，资金来源 2 个，标准档 4 个，预算额度 1 个，自测 1 项（全部通过）\n",
         "",
     );
     env.roadsub(&["rules", "new", "county.toml", "--lang", "zh"])
@@ -134,7 +134,7 @@ fn the_readme_walkthrough_adapts_the_template_and_runs_a_batch() {
     env.write("my-county.toml", text);
     env.roadsub(&["rules", "check", "my-county.toml"]).expect(
         0,
-        "my-county.toml: valid — 2 classes, 2 funds, 4 tiers, 1 budget\n",
+        "my-county.toml: valid — 2 classes, 2 funds, 4 tiers, 1 budget, 1 test (all pass)\n",
         "",
     );
     env.roadsub(&["rules", "show", "my-county.toml"])
@@ -176,12 +176,12 @@ fn every_optional_example_of_the_template_switched_on_passes_rules_check() {
             .zip(TEMPLATE.lines())
             .filter(|(a, b)| a != b)
             .count(),
-        19
+        21
     );
     env.write("on.toml", switched);
     env.roadsub(&["rules", "check", "on.toml"]).expect(
         0,
-        "on.toml: valid — 2 classes, 2 funds, 4 tiers, 2 budgets\n",
+        "on.toml: valid — 2 classes, 2 funds, 4 tiers, 2 budgets, 1 test (all pass)\n",
         "",
     );
 }

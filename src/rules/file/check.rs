@@ -181,8 +181,12 @@ pub(in crate::rules) fn parse(
         }
     }
 
+    // The tests name classes and funds: they are read against the rules as far as those are
+    // valid, so that one run lists the tests' problems with all the others.
+    let mut rules = RuleSet::new(origin, meta, classes, funds, budgets);
+    rules.tests = super::selftest::check(&mut loc, &file.test, &rules);
     if loc.errors.is_empty() {
-        Ok(RuleSet::new(origin, meta, classes, funds, budgets))
+        Ok(rules)
     } else {
         Err(loc.finish())
     }

@@ -176,57 +176,7 @@ impl Problem {
             }
         }
         match self {
-            Problem::Value(field, e) => match (e, zh) {
-                (ValueError::NotWhole, false) if *field == Field::Priority => {
-                    "is not a whole number (a priority is like 1, 2, 3)".into()
-                }
-                (ValueError::NotWhole, true) if *field == Field::Priority => {
-                    "不是整数（优先级应为整数，如 1、2、3）".into()
-                }
-                (ValueError::NotWhole, false) => {
-                    "is not a whole number (households are counted whole, like 12)".into()
-                }
-                (ValueError::NotWhole, true) => "不是整数（户数应为整数，如 12）".into(),
-                (ValueError::NotANumber, false) => format!("is not {}", expected(*field, lang)),
-                (ValueError::NotANumber, true) => expected(*field, lang).to_string(),
-                (ValueError::Negative, false) => "must not be negative".into(),
-                (ValueError::Negative, true) => "不能为负数".into(),
-                (ValueError::NotPositive, false) => "must be greater than 0".into(),
-                (ValueError::NotPositive, true) => "必须大于 0".into(),
-                (ValueError::TooLarge, false) => match field {
-                    Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
-                    Field::Width => "is too wide (at most 1,000 m)".into(),
-                    Field::Households => "is too many households (at most 4,294,967,295)".into(),
-                    Field::Priority => "is too large for a priority (at most 18 digits)".into(),
-                    _ => {
-                        "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into()
-                    }
-                },
-                (ValueError::TooLarge, true) => match field {
-                    Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
-                    Field::Width => "过宽（最多 1,000 米）".into(),
-                    Field::Households => "户数过大（最多 4,294,967,295）".into(),
-                    Field::Priority => "优先级过大（最多 18 位数字）".into(),
-                    _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
-                },
-                (ValueError::TooPrecise, false) => match field {
-                    Field::Length | Field::Completed => {
-                        "is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)"
-                            .into()
-                    }
-                    Field::Width => {
-                        "is more precise than 1 mm (at most 3 decimals of a metre)".into()
-                    }
-                    _ => "has fractions of a fen (amounts are exact to 0.01 yuan)".into(),
-                },
-                (ValueError::TooPrecise, true) => match field {
-                    Field::Length | Field::Completed => {
-                        "精度超过 1 毫米（公里数最多 6 位小数，米数最多 3 位）".into()
-                    }
-                    Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
-                    _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),
-                },
-            },
+            Problem::Value(field, e) => value_problem(*field, *e, lang),
             Problem::Blank => lang
                 .pick("is empty (a value is required)", "为空（必填）")
                 .into(),
@@ -443,5 +393,58 @@ fn shorten(value: &str) -> String {
         format!("{}…", escaped.chars().take(39).collect::<String>())
     } else {
         escaped
+    }
+}
+
+/// What is wrong with a value of `field` that its parser refused (`e`), as the end of a
+/// sentence that starts with the column and value: the one wording for a table's cell and for
+/// an input of a rules file's self-test.
+pub fn value_problem(field: Field, e: ValueError, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match (e, zh) {
+        (ValueError::NotWhole, false) if field == Field::Priority => {
+            "is not a whole number (a priority is like 1, 2, 3)".into()
+        }
+        (ValueError::NotWhole, true) if field == Field::Priority => {
+            "不是整数（优先级应为整数，如 1、2、3）".into()
+        }
+        (ValueError::NotWhole, false) => {
+            "is not a whole number (households are counted whole, like 12)".into()
+        }
+        (ValueError::NotWhole, true) => "不是整数（户数应为整数，如 12）".into(),
+        (ValueError::NotANumber, false) => format!("is not {}", expected(field, lang)),
+        (ValueError::NotANumber, true) => expected(field, lang).to_string(),
+        (ValueError::Negative, false) => "must not be negative".into(),
+        (ValueError::Negative, true) => "不能为负数".into(),
+        (ValueError::NotPositive, false) => "must be greater than 0".into(),
+        (ValueError::NotPositive, true) => "必须大于 0".into(),
+        (ValueError::TooLarge, false) => match field {
+            Field::Length | Field::Completed => "is too long (at most 100,000 km)".into(),
+            Field::Width => "is too wide (at most 1,000 m)".into(),
+            Field::Households => "is too many households (at most 4,294,967,295)".into(),
+            Field::Priority => "is too large for a priority (at most 18 digits)".into(),
+            _ => "is too large for exact money (at most 999,999,999,999,999.99 yuan)".into(),
+        },
+        (ValueError::TooLarge, true) => match field {
+            Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
+            Field::Width => "过宽（最多 1,000 米）".into(),
+            Field::Households => "户数过大（最多 4,294,967,295）".into(),
+            Field::Priority => "优先级过大（最多 18 位数字）".into(),
+            _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
+        },
+        (ValueError::TooPrecise, false) => match field {
+            Field::Length | Field::Completed => {
+                "is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)".into()
+            }
+            Field::Width => "is more precise than 1 mm (at most 3 decimals of a metre)".into(),
+            _ => "has fractions of a fen (amounts are exact to 0.01 yuan)".into(),
+        },
+        (ValueError::TooPrecise, true) => match field {
+            Field::Length | Field::Completed => {
+                "精度超过 1 毫米（公里数最多 6 位小数，米数最多 3 位）".into()
+            }
+            Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
+            _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),
+        },
     }
 }
