@@ -138,6 +138,23 @@ pub fn text(
     for t in trace(rules, segment, b) {
         let fund = &rules.funds[t.fund];
         out.push_str(&format!("\n{}\n", fund.display(lang)));
+        if let Some(source) = fund.cited.display_source(lang) {
+            out.push_str(&format!("  {}{source}\n", lang.pick("source: ", "依据：")));
+        }
+        if let Some(quote) = &fund.cited.quote {
+            out.push_str(&format!(
+                "  {}“{quote}”\n",
+                lang.pick("the policy: ", "原文：")
+            ));
+        }
+        if let Some(reading) =
+            crate::rules::display_opt(lang, fund.reading.as_deref(), fund.reading_en.as_deref())
+        {
+            out.push_str(&format!(
+                "  {}{reading}\n",
+                lang.pick("read as: ", "解读：")
+            ));
+        }
         match t.tier {
             TierChoice::Tier(i) => {
                 let tier = &fund.tiers[i];
@@ -153,6 +170,18 @@ pub fn text(
                         rate(tier.rate_per_km, fund.up_to, lang)
                     )
                 });
+                if let Some(quote) = &tier.cited.quote {
+                    out.push_str(&format!(
+                        "    {}“{quote}”\n",
+                        lang.pick("the policy: ", "原文：")
+                    ));
+                }
+                if let Some(source) = tier.cited.display_source(lang) {
+                    out.push_str(&format!(
+                        "    {}{source}\n",
+                        lang.pick("source: ", "依据：")
+                    ));
+                }
             }
             TierChoice::BelowMinimum(min) => out.push_str(&if zh {
                 format!(
@@ -361,12 +390,21 @@ pub fn json(
                     "min_width_m": money::measure(fund.tiers[i].min_width_m),
                     "rate_per_km": amount(fund.tiers[i].rate_per_km),
                     "up_to": fund.up_to,
+                    "quote": fund.tiers[i].cited.quote,
+                    "source": fund.tiers[i].cited.display_source(lang),
                 }),
                 _ => Value::Null,
             };
             json!({
                 "id": fund.id,
                 "name": fund.display(lang),
+                "source": fund.cited.display_source(lang),
+                "quote": fund.cited.quote,
+                "reading": crate::rules::display_opt(
+                    lang,
+                    fund.reading.as_deref(),
+                    fund.reading_en.as_deref()
+                ),
                 "tier": tier,
                 "no_tier": match t.tier {
                     TierChoice::BelowMinimum(_) => Some("below_minimum"),
