@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK,
-    EXIT_USAGE,
+    help_flag, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextFormat, TextStyle,
@@ -127,7 +126,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
     // by -o is let go when this is dropped (an early return, an error, a panic).
     let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
-    let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let rules =
+        super::load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use super::{help_flag, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
 use crate::i18n::Lang;
 use crate::table::sheet::Sheet;
 use crate::table::Field;
@@ -52,6 +52,13 @@ pub(super) fn command(lang: Lang) -> Command {
                 )),
         )
         .group(ArgGroup::new("which").args(["id", "row"]).required(true))
+        .arg(super::encoding_arg(
+            "encoding",
+            "encoding",
+            "Encoding of FILE, a CSV table: utf-8 or gbk (GBK/GB18030) [default: recognised from the whole file]",
+            "FILE（CSV 表格）的编码：utf-8 或 gbk（GBK/GB18030）［默认：由整个文件识别］",
+            lang,
+        ))
         .arg(
             Arg::new("format")
                 .long("format")
@@ -63,15 +70,49 @@ pub(super) fn command(lang: Lang) -> Command {
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
-    let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let rules =
+        super::load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
     let path = m.get_one::<PathBuf>("file").expect("required");
     let label = path.display().to_string();
-    let sheet =
-        Sheet::load(path).map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
+    if label == "-" {
+        return Err(Failure::new(
+            EXIT_BAD_INPUT,
+            lang.pick(
+                "explain reads a table from a file, not from standard input: give its path",
+                "explain 从文件读取路段表，不读标准输入：请给出文件路径",
+            )
+            .to_string(),
+        ));
+    }
+    let sheet = Sheet::load_in(path, super::encoding_of(m, "encoding"))
+        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
     let id_col = sheet.columns.index(Field::Id);
     let at = match (m.get_one::<String>("id"), m.get_one::<u64>("row")) {
         (Some(id), _) => {
             let id = id.trim();
+            let lines: Vec<u64> = sheet
+                .rows
+                .iter()
+                .filter(|r| id_col.is_some_and(|c| r.get(c).trim() == id))
+                .map(|r| r.line)
+                .collect();
+            if lines.len() > 1 {
+                // A batch run refuses a table with a repeated id: so does this, naming both.
+                let lines = lines.iter().map(u64::to_string).collect::<Vec<_>>();
+                return Err(Failure::new(
+                    EXIT_BAD_INPUT,
+                    match lang {
+                        Lang::En => format!(
+                            "{label}: the id \"{id}\" is on lines {} (ids must be unique); give --row instead",
+                            lines.join(", ")
+                        ),
+                        Lang::Zh => format!(
+                            "{label}：编号 \"{id}\" 出现在第 {} 行（编号必须唯一）；请改用 --row",
+                            lines.join("、")
+                        ),
+                    },
+                ));
+            }
             sheet
                 .rows
                 .iter()

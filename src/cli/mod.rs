@@ -266,7 +266,8 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
         Some(("explain", sub)) => explain_cmd::run(sub, lang),
         _ => {
-            let rules = load_rules(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+            let rules =
+                load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();
             let encoding = encoding_of(m, "encoding");
             crate::tui::run(file, encoding, rules, lang)
@@ -274,6 +275,29 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// [`load_rules`] for a command that computes with them (batch, explain, the table view):
+/// rules whose own `[[test]]` entries fail are used as asked, but never silently.
+pub fn load_rules_to_compute(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failure> {
+    let rules = load_rules(explicit, lang)?;
+    let failing = crate::rules::selftest::failures(&rules, lang);
+    if !failing.is_empty() {
+        for f in &failing {
+            to_stderr(&format!(
+                "roadsub: {}{f}\n",
+                lang.pick("warning: ", "警告：")
+            ));
+        }
+        to_stderr(&format!(
+            "roadsub: {}\n",
+            lang.pick(
+                "these rules fail their own self-tests; the numbers below use them as written (roadsub rules test says more)",
+                "这些规则未通过自带的自测；以下结果仍按其计算（详见 roadsub rules test）",
+            )
+        ));
+    }
+    Ok(rules)
 }
 
 /// Loads the rules in force: `explicit` if given, else `./rules.toml`, else the built-in copy.

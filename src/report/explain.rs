@@ -29,8 +29,11 @@ pub struct FundTrace {
     pub approved: Option<Decimal>,
     /// What the cost left the fund, when it cut it.
     pub by_cost: Option<Decimal>,
-    /// Each budget that cut the fund: its place in the rules, from and to.
-    pub by_budget: Vec<(usize, Decimal, Decimal)>,
+    /// Each budget that cut the fund: how, from and to.
+    pub by_budget: Vec<(crate::engine::BudgetCut, Decimal, Decimal)>,
+    /// What the funds before this one paid, before any budget cut them (what the cost left
+    /// this one is the cost less that).
+    pub before: Decimal,
     /// What the fund pays.
     pub paid: Decimal,
 }
@@ -73,6 +76,7 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
                 by_cost: None,
                 by_budget: Vec::new(),
                 paid: share.paid,
+                before: Decimal::ZERO,
             };
             for n in &breakdown.notes {
                 match *n {
@@ -81,12 +85,20 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
                     }
                     Note::CutByCost { fund, paid, .. } if fund == f => out.by_cost = Some(paid),
                     Note::CutByBudget { cut, from, to, .. } if cut.fund == f => {
-                        out.by_budget.push((cut.budget, from, to))
+                        out.by_budget.push((cut, from, to))
                     }
                     _ => {}
                 }
             }
             out
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .scan(Decimal::ZERO, |paid_before, mut t| {
+            t.before = *paid_before;
+            // What this fund paid before any budget cut it: the first cut's "from".
+            *paid_before += t.by_budget.first().map_or(t.paid, |&(_, from, _)| from);
+            Some(t)
         })
         .collect()
 }
@@ -106,6 +118,62 @@ fn rate(rate: Decimal, up_to: bool, lang: Lang) -> String {
         (Lang::Zh, true) => format!("{short}元以内/公里"),
         (Lang::En, false) => format!("{} yuan/km", money::grouped(rate)),
         (Lang::En, true) => format!("up to {} yuan/km", money::grouped(rate)),
+    }
+}
+
+/// How a budget came to pay a row `to` of the `from` it asked: its share of the envelope
+/// (prorate), or what was left of it when the row's turn came (in order).
+fn budget_arithmetic(
+    cut: crate::engine::BudgetCut,
+    from: Decimal,
+    to: Decimal,
+    lang: Lang,
+) -> String {
+    let g = money::grouped;
+    let zh = lang == Lang::Zh;
+    match cut.how {
+        crate::rules::OnOverrun::InOrder if to.is_zero() => lang
+            .pick(
+                "    paid in order of priority: the envelope was spent on the rows before it\n",
+                "    按优先级依次足额安排：轮到本行时额度已用完\n",
+            )
+            .to_string(),
+        crate::rules::OnOverrun::InOrder => {
+            if zh {
+                format!("    按优先级依次足额安排：轮到本行时额度只剩 {}\n", g(to))
+            } else {
+                format!(
+                    "    paid in order of priority: {} of the envelope was left when its turn came\n",
+                    g(to)
+                )
+            }
+        }
+        _ => {
+            // The exact share, to four places; the fen comes from the running totals.
+            let share = cut
+                .envelope
+                .checked_mul(from)
+                .and_then(|x| x.checked_div(cut.asked))
+                .map(|x| x.round_dp(4).normalize().to_string())
+                .unwrap_or_default();
+            if zh {
+                format!(
+                    "    额度 {} × 本行申请 {} ÷ 共申请 {} ≈ {share}，按累计取整到分为 {}\n",
+                    g(cut.envelope),
+                    g(from),
+                    g(cut.asked),
+                    g(to)
+                )
+            } else {
+                format!(
+                    "    envelope {} × asked {} ÷ all asked {} ≈ {share}, to the fen by running totals: {}\n",
+                    g(cut.envelope),
+                    g(from),
+                    g(cut.asked),
+                    g(to)
+                )
+            }
+        }
     }
 }
 
@@ -244,16 +312,25 @@ pub fn text(
         }
         if let Some(p) = t.by_cost {
             out.push_str(&if zh {
-                format!("  受造价限制核减为 {}（补助不超过造价）\n", g(p))
+                format!(
+                    "  受造价限制核减为 {}：造价 {} − 前列资金 {} = {}（补助不超过造价）\n",
+                    g(p),
+                    g(b.cost),
+                    g(t.before),
+                    g(p)
+                )
             } else {
                 format!(
-                    "  cut to {} so the subsidy does not exceed the cost\n",
+                    "  cut to {} so the subsidy does not exceed the cost: cost {} − the funds before {} = {}\n",
+                    g(p),
+                    g(b.cost),
+                    g(t.before),
                     g(p)
                 )
             });
         }
-        for &(budget, from, to) in &t.by_budget {
-            let name = rules.budgets[budget].display(rules, lang);
+        for &(cut, from, to) in &t.by_budget {
+            let name = rules.budgets[cut.budget].display(rules, lang);
             out.push_str(&if zh {
                 format!("  经预算额度“{name}”由 {} 核减为 {}\n", g(from), g(to))
             } else {
@@ -263,6 +340,7 @@ pub fn text(
                     g(to)
                 )
             });
+            out.push_str(&budget_arithmetic(cut, from, to, lang));
         }
         out.push_str(&if zh {
             format!("  实拨 {}\n", g(t.paid))
@@ -299,28 +377,47 @@ pub fn text(
     } else {
         format!(" ({})", named.join(", "))
     };
-    out.push_str(&if zh {
-        format!(
+    // Sources beyond the gap leave nothing to raise and a surplus: said as such, so the
+    // subtraction written is true.
+    let surplus = sources - b.gap;
+    out.push_str(&match (zh, surplus > Decimal::ZERO) {
+        (true, false) => format!(
             "差额 {} − 已筹 {}{named} = 尚需筹集 {}\n",
             g(b.gap),
             g(sources),
             g(b.shortfall)
-        )
-    } else {
-        format!(
+        ),
+        (true, true) => format!(
+            "差额 {} − 已筹 {}{named} = −{}：尚需筹集 {}，多出 {}\n",
+            g(b.gap),
+            g(sources),
+            g(surplus),
+            g(b.shortfall),
+            g(surplus)
+        ),
+        (false, false) => format!(
             "gap {} − sources {}{named} = shortfall {}\n",
             g(b.gap),
             g(sources),
             g(b.shortfall)
-        )
+        ),
+        (false, true) => format!(
+            "gap {} − sources {}{named} = −{}: shortfall {}, a surplus of {}\n",
+            g(b.gap),
+            g(sources),
+            g(surplus),
+            g(b.shortfall),
+            g(surplus)
+        ),
     });
     if let (Some(per), Some(h)) = (b.per_household, segment.households) {
         out.push_str(&if zh {
             format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), g(per))
         } else {
             format!(
-                "shortfall {} ÷ {h} households = {} each\n",
+                "shortfall {} ÷ {h} {} = {} each\n",
                 g(b.shortfall),
+                if h == 1 { "household" } else { "households" },
                 g(per)
             )
         });
@@ -419,8 +516,11 @@ pub fn json(
                 "nominal": amount(t.nominal),
                 "approved": t.approved.map(amount),
                 "cut_by_cost": t.by_cost.map(amount),
-                "cut_by_budget": t.by_budget.iter().map(|&(bd, from, to)| json!({
-                    "budget": rules.budgets[bd].display(rules, lang),
+                "cut_by_budget": t.by_budget.iter().map(|&(cut, from, to)| json!({
+                    "budget": rules.budgets[cut.budget].display(rules, lang),
+                    "on_overrun": cut.how.key(),
+                    "asked_of_envelope": amount(cut.asked),
+                    "envelope": amount(cut.envelope),
                     "from": amount(from),
                     "to": amount(to),
                 })).collect::<Vec<_>>(),

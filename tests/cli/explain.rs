@@ -25,7 +25,7 @@ fn e5_cut_by_its_cost_is_explained_in_chinese() {
     let env = Env::new();
     let file = data("spec-examples.csv");
     env.roadsub(&["explain", &file, "--row", "7", "--lang", "zh"])
-        .expect(0, &format!("{file}:8 路段 E5：通村公路，宽 4.5 米，长 1 公里；造价 500,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥4.5 米，45万元/公里\n    原文：“4.5米宽每公里45万元”\n  未用 ≥3.5 米档：有更宽的适用档\n  45万元/公里 × 1 公里 = 450,000.00\n  实拨 450,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥4.5 米，30万元以内/公里\n    原文：“4.5米宽的每公里30万元以内”\n  未用 ≥3.5 米档：有更宽的适用档\n  30万元/公里 × 1 公里 = 300,000.00\n  受造价限制核减为 50,000.00（补助不超过造价）\n  实拨 50,000.00\n\n造价 500,000.00 − 补助 500,000.00 = 差额 0.00\n差额 0.00 − 已筹 0.00 = 尚需筹集 0.00\n\n说明：\n  • 县扶贫专项补助由 300,000.00 核减为 50,000.00，补助不超过造价\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
+        .expect(0, &format!("{file}:8 路段 E5：通村公路，宽 4.5 米，长 1 公里；造价 500,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥4.5 米，45万元/公里\n    原文：“4.5米宽每公里45万元”\n  未用 ≥3.5 米档：有更宽的适用档\n  45万元/公里 × 1 公里 = 450,000.00\n  实拨 450,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥4.5 米，30万元以内/公里\n    原文：“4.5米宽的每公里30万元以内”\n  未用 ≥3.5 米档：有更宽的适用档\n  30万元/公里 × 1 公里 = 300,000.00\n  受造价限制核减为 50,000.00：造价 500,000.00 − 前列资金 450,000.00 = 50,000.00（补助不超过造价）\n  实拨 50,000.00\n\n造价 500,000.00 − 补助 500,000.00 = 差额 0.00\n差额 0.00 − 已筹 0.00 = 尚需筹集 0.00\n\n说明：\n  • 县扶贫专项补助由 300,000.00 核减为 50,000.00，补助不超过造价\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn a_row_cut_by_a_budget_says_which_and_the_arithmetic_from_cost_to_shortfall() 
     let file = example("examples/anyue-2018-plan.csv");
     let rules = example("examples/anyue-2018-prorate.toml");
     env.roadsub(&["explain", &file, "--id", "AYP-002", "--rules", &rules, "--lang", "zh"])
-        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00\n  实拨 360,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00\n  经预算额度“社级道路建设”由 240,000.00 核减为 190,673.57\n  实拨 190,673.57\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43\n尚需筹集 269,326.43 ÷ 58 户 = 每户 4,643.56\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57\n\n说明：\n  • 县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
+        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00\n  实拨 360,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00\n  经预算额度“社级道路建设”由 240,000.00 核减为 190,673.57\n    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190673.5751，按累计取整到分为 190,673.57\n  实拨 190,673.57\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43\n尚需筹集 269,326.43 ÷ 58 户 = 每户 4,643.56\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57\n\n说明：\n  • 县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
     let json = env
         .roadsub(&[
             "explain", &file, "--id", "AYP-002", "--rules", &rules, "--format", "json",
@@ -130,4 +130,66 @@ fn the_worked_examples_and_a_cut_row_match_their_golden_explanations() {
         let want = std::fs::read_to_string(data(&format!("explain/{golden}"))).unwrap();
         assert_eq!(out, want, "{golden}");
     }
+}
+
+#[test]
+fn an_id_on_two_rows_is_refused_as_a_batch_run_refuses_it_and_standard_input_is_said_plainly() {
+    // The first of two rows with one id was explained as if the table were sound.
+    let env = Env::new();
+    let file = env.write(
+        "two.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,1,900000\nA,T,V,group,3.5,1,600000\n",
+    );
+    env.roadsub(&["explain", &file, "--id", "A"]).expect(
+        1,
+        "",
+        &format!("roadsub: {file}: the id \"A\" is on lines 2, 3 (ids must be unique); give --row instead\n"),
+    );
+    env.roadsub(&["explain", &file, "--id", "A", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "roadsub: {file}：编号 \"A\" 出现在第 2、3 行（编号必须唯一）；请改用 --row\n"
+            ),
+        );
+    env.roadsub(&["explain", "-", "--row", "1"]).expect(
+        1,
+        "",
+        "roadsub: explain reads a table from a file, not from standard input: give its path\n",
+    );
+}
+
+#[test]
+fn sources_beyond_the_gap_are_a_true_subtraction_with_the_surplus_said() {
+    let env = Env::new();
+    let file = env.write(
+        "x.csv",
+        "id,township,village,class,width_m,length_km,cost,整合资金\nX,t,v,通村,4.0,1.2,70万,80万\n",
+    );
+    env.roadsub(&["explain", &file, "--id", "X", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("\n差额 220,000.00 − 已筹 800,000.00（整合资金 800,000.00） = −580,000.00：尚需筹集 0.00，多出 580,000.00\n");
+}
+
+#[test]
+fn batch_and_explain_say_when_the_rules_fail_their_own_self_tests() {
+    let env = Env::new();
+    let shipped = std::fs::read_to_string(example("rules.toml")).unwrap();
+    let rules = env.write(
+        "r.toml",
+        shipped.replace("rate_per_km = \"15万\"", "rate_per_km = \"16万\""),
+    );
+    let file = data("spec-examples.csv");
+    let out = env.roadsub(&["batch", &file, "--rules", &rules, "-o", "out.csv"]);
+    out.expect_code(0)
+        .stderr_has("test E2 fails: transport expected 225000.00, got 240000.00")
+        .stderr_has("roadsub: these rules fail their own self-tests; the numbers below use them as written (roadsub rules test says more)\n");
+    env.roadsub(&[
+        "explain", &file, "--id", "E7", "--rules", &rules, "--lang", "zh",
+    ])
+    .expect_code(0)
+    .stderr_has(
+        "roadsub: 这些规则未通过自带的自测；以下结果仍按其计算（详见 roadsub rules test）\n",
+    );
 }
