@@ -168,11 +168,21 @@ pub fn report(rules: &RuleSet, lang: Lang) -> (String, usize) {
     let mut failed = 0;
     for test in &rules.tests {
         let outcome = test.run(rules);
+        // A failure says where its test is, so it can be found and fixed.
+        let at = format!("{}:{}", rules.origin(lang), test.at.0);
         let line = match (&outcome, lang) {
             (Outcome::Pass, Lang::En) => format!("ok {}\n", test.name),
             (Outcome::Pass, Lang::Zh) => format!("通过 {}\n", test.name),
-            (_, Lang::En) => format!("FAIL {}: {}\n", test.name, outcome.render(rules, lang)),
-            (_, Lang::Zh) => format!("未通过 {}：{}\n", test.name, outcome.render(rules, lang)),
+            (_, Lang::En) => format!(
+                "FAIL {} ({at}): {}\n",
+                test.name,
+                outcome.render(rules, lang)
+            ),
+            (_, Lang::Zh) => format!(
+                "未通过 {}（{at}）：{}\n",
+                test.name,
+                outcome.render(rules, lang)
+            ),
         };
         if outcome != Outcome::Pass {
             failed += 1;
@@ -180,6 +190,13 @@ pub fn report(rules: &RuleSet, lang: Lang) -> (String, usize) {
         out.push_str(&line);
     }
     let total = rules.tests.len();
+    if total == 0 {
+        out.push_str(lang.pick(
+            "no self-tests: this rules file has no [[test]] entries\n",
+            "没有自测：此规则文件中没有 [[test]] 条目\n",
+        ));
+        return (out, 0);
+    }
     let passed = total - failed;
     out.push_str(&match lang {
         Lang::En => format!(

@@ -44,22 +44,22 @@ fn a_failing_test_is_shown_with_every_amount_that_differs_in_both_languages() {
     let path = env.write("lowered.toml", lowered());
     env.roadsub(&["rules", "test", &path]).expect(
         1,
-        "ok E1\nok E2\n\
-         FAIL E3: poverty expected 300000.00, got 240000.00; subsidy_total expected 480000.00, got 420000.00; gap expected 220000.00, got 280000.00; shortfall expected 220000.00, got 280000.00\n\
+        &format!("ok E1\nok E2\n\
+         FAIL E3 ({path}:190): poverty expected 300000.00, got 240000.00; subsidy_total expected 480000.00, got 420000.00; gap expected 220000.00, got 280000.00; shortfall expected 220000.00, got 280000.00\n\
          ok E4\nok E5\nok E6\n\
-         FAIL E7: poverty expected 83250.00, got 66600.00; subsidy_total expected 133200.00, got 116550.00; gap expected 66800.00, got 83450.00; shortfall expected 66800.00, got 83450.00\n\
+         FAIL E7 ({path}:251): poverty expected 83250.00, got 66600.00; subsidy_total expected 133200.00, got 116550.00; gap expected 66800.00, got 83450.00; shortfall expected 66800.00, got 83450.00\n\
          ok E1-other_funds\nok E1-households\n\
-         9 tests: 7 passed, 2 failed\n",
+         9 tests: 7 passed, 2 failed\n"),
         "",
     );
     env.roadsub(&["rules", "test", &path, "--lang", "zh"]).expect(
         1,
-        "通过 E1\n通过 E2\n\
-         未通过 E3：poverty 应为 300000.00，实为 240000.00；subsidy_total 应为 480000.00，实为 420000.00；gap 应为 220000.00，实为 280000.00；shortfall 应为 220000.00，实为 280000.00\n\
+        &format!("通过 E1\n通过 E2\n\
+         未通过 E3（{path}:190）：poverty 应为 300000.00，实为 240000.00；subsidy_total 应为 480000.00，实为 420000.00；gap 应为 220000.00，实为 280000.00；shortfall 应为 220000.00，实为 280000.00\n\
          通过 E4\n通过 E5\n通过 E6\n\
-         未通过 E7：poverty 应为 83250.00，实为 66600.00；subsidy_total 应为 133200.00，实为 116550.00；gap 应为 66800.00，实为 83450.00；shortfall 应为 66800.00，实为 83450.00\n\
+         未通过 E7（{path}:251）：poverty 应为 83250.00，实为 66600.00；subsidy_total 应为 133200.00，实为 116550.00；gap 应为 66800.00，实为 83450.00；shortfall 应为 66800.00，实为 83450.00\n\
          通过 E1-other_funds\n通过 E1-households\n\
-         共 9 项自测：通过 7 项，未通过 2 项\n",
+         共 9 项自测：通过 7 项，未通过 2 项\n"),
         "",
     );
 }
@@ -75,10 +75,10 @@ fn an_expectation_one_fen_off_fails() {
     let path = env.write("fen.toml", text);
     env.roadsub(&["rules", "test", &path])
         .expect_code(1)
-        .stdout_has(
-            "FAIL E1-households: shortfall_per_household expected 33333.34, got 33333.33\n\
-             9 tests: 8 passed, 1 failed\n",
-        );
+        .stdout_has(&format!(
+            "FAIL E1-households ({path}:281): shortfall_per_household expected 33333.34, got 33333.33\n\
+             9 tests: 8 passed, 1 failed\n"
+        ));
 }
 
 #[test]
@@ -280,8 +280,11 @@ fn a_rules_file_without_tests_checks_as_before_and_tests_none() {
         &format!("{path}: valid — 2 classes, 2 funds, 5 tiers, 3 budgets\n"),
         "",
     );
-    env.roadsub(&["rules", "test", &path])
-        .expect(0, "0 tests: 0 passed, 0 failed\n", "");
+    env.roadsub(&["rules", "test", &path]).expect(
+        0,
+        "no self-tests: this rules file has no [[test]] entries\n",
+        "",
+    );
     env.roadsub(&["rules", "test", "missing.toml"])
         .expect_code(1)
         .stdout("")
