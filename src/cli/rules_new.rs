@@ -72,6 +72,22 @@ pub(super) fn run(sub: &ArgMatches, rules: Option<&PathBuf>, lang: Lang) -> Resu
         return Ok(EXIT_OK);
     }
     let label = path.display();
+    // A folder cannot become a rules file, --force or not: say so first.
+    if path.is_dir() {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            match lang {
+                Lang::En => format!(
+                    "{label} is a folder; give the path of the file to write (e.g. {}/rules.toml)",
+                    path.display()
+                ),
+                Lang::Zh => format!(
+                    "{label} 是文件夹；请给出要写的文件路径（如 {}/rules.toml）",
+                    path.display()
+                ),
+            },
+        ));
+    }
     // A link counts as there even when what it names is not: writing would go through it.
     if !sub.get_flag("force") && std::fs::symlink_metadata(path).is_ok() {
         return Err(Failure::new(

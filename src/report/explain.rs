@@ -268,7 +268,9 @@ pub fn text(
                 format!("  no tier: no rate for {class}\n")
             }),
         }
-        for &(min, wider) in &t.not_taken {
+        // With no tier taken, the line above already says why none fits.
+        let taken = matches!(t.tier, TierChoice::Tier(_));
+        for &(min, wider) in t.not_taken.iter().filter(|_| taken) {
             let min = money::measure(min);
             out.push_str(&match (zh, wider) {
                 (true, true) => format!("  未用 ≥{min} 米档：宽度 {w} 米不足\n"),

@@ -185,3 +185,25 @@ fn every_optional_example_of_the_template_switched_on_passes_rules_check() {
         "",
     );
 }
+
+#[test]
+fn rules_new_on_a_folder_says_it_is_a_folder_not_that_force_would_help() {
+    // It said "already exists … give --force", and --force then failed.
+    let env = Env::new();
+    std::fs::create_dir(env.path("d")).unwrap();
+    let d = env.path("d").display().to_string();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["rules", "new", d.as_str()];
+        args.extend_from_slice(extra);
+        env.roadsub(&args).expect(
+            2,
+            "",
+            &format!("roadsub: {d} is a folder; give the path of the file to write (e.g. {d}/rules.toml)\n"),
+        );
+    }
+    env.roadsub(&["rules", "new", &d, "--lang", "zh"]).expect(
+        2,
+        "",
+        &format!("roadsub: {d} 是文件夹；请给出要写的文件路径（如 {d}/rules.toml）\n"),
+    );
+}
