@@ -211,6 +211,7 @@ fn check_one(
             priority: None,
             households,
             completed_km: value(Field::Completed),
+            date: None,
         },
         expect: expect?,
     };
