@@ -173,3 +173,26 @@ fn under_undated_rules_a_date_column_is_the_users_own_and_carried_unread() {
     assert_eq!(cell(&out.stdout, "A", "日期"), "去年春天");
     assert_eq!(cell(&out.stdout, "A", "poverty"), "100000.00");
 }
+
+#[test]
+fn explain_takes_as_of_for_a_row_without_a_date() {
+    let env = Env::new();
+    let explain = |as_of: &str| {
+        env.roadsub(&[
+            "explain",
+            &table(),
+            "--id",
+            "G-asof",
+            "--rules",
+            &rules(),
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ])
+        .expect_code(0)
+        .stdout
+    };
+    assert!(explain("2018-12-31").contains("\"subsidy_total\": \"250000.00\""));
+    assert!(explain("2019-01-01").contains("\"subsidy_total\": \"300000.00\""));
+}
