@@ -84,7 +84,8 @@ pub enum RulesProblem {
     EmptyText(&'static str),
     /// An `effective` date that is not a calendar date `YYYY-MM-DD`.
     BadDate(String),
-    /// A tier's `from` or `until` (the key) that is not a calendar date `YYYY-MM-DD`.
+    /// A tier's `from` or `until`, or a test's `date` (the key), that is not a calendar date
+    /// `YYYY-MM-DD`.
     BadTierDate { key: &'static str, value: String },
     /// A tier's `until` before its `from`.
     PeriodReversed { from: String, until: String },

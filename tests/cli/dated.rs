@@ -196,3 +196,33 @@ fn explain_takes_as_of_for_a_row_without_a_date() {
     assert!(explain("2018-12-31").contains("\"subsidy_total\": \"250000.00\""));
     assert!(explain("2019-01-01").contains("\"subsidy_total\": \"300000.00\""));
 }
+
+#[test]
+fn a_self_test_takes_a_date_and_a_wrong_period_shows_in_its_diff() {
+    let env = Env::new();
+    env.roadsub(&["rules", "test", &rules()]).expect(
+        0,
+        "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n",
+        "",
+    );
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("date = \"2019-01-01\"", "date = \"2018-01-01\"");
+    let r = env.write("wrong.toml", text);
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        "ok group 2018-12-31\n\
+         FAIL group 2019-01-01: poverty expected 300000.00, got 200000.00; shortfall expected 400000.00, got 500000.00\n\
+         2 tests: 1 passed, 1 failed\n",
+        "",
+    );
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("date = \"2019-01-01\"", "date = \"2019-01-32\"");
+    let r = env.write("bad.toml", text);
+    env.roadsub(&["rules", "check", &r]).expect(
+        1,
+        "",
+        &format!("roadsub: {r}:73:8: `date` \"2019-01-32\" is not a date (expected YYYY-MM-DD, like 2019-01-01)\n"),
+    );
+}
