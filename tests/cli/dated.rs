@@ -226,3 +226,20 @@ fn a_self_test_takes_a_date_and_a_wrong_period_shows_in_its_diff() {
         &format!("roadsub: {r}:73:8: `date` \"2019-01-32\" is not a date (expected YYYY-MM-DD, like 2019-01-01)\n"),
     );
 }
+
+#[test]
+fn rules_show_gives_each_tiers_period_only_for_dated_rules() {
+    let env = Env::new();
+    env.roadsub(&["rules", "show", &rules()])
+        .expect_code(0)
+        .stdout_has("  in force\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 100,000 yuan/km  2018-01-01 – 2018-12-31\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 150,000 yuan/km  2019-01-01 – …\n")
+        .stdout_has("transport  County transport bureau subsidy          通村公路, 通社公路      3.5 m        150,000 yuan/km  always\n");
+    env.roadsub(&["rules", "show", &rules(), "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("poverty    县扶贫专项补助  通社公路              3.5 米  10万元以内/公里  2018-01-01 – 2018-12-31\n");
+    env.roadsub(&["rules", "show"])
+        .expect_code(0)
+        .stdout_lacks("in force");
+}
