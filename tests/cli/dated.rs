@@ -243,3 +243,22 @@ fn rules_show_gives_each_tiers_period_only_for_dated_rules() {
         .expect_code(0)
         .stdout_lacks("in force");
 }
+
+#[test]
+fn the_interactive_table_takes_as_of_and_refuses_one_that_is_not_a_date() {
+    let env = Env::new();
+    env.roadsub(&[
+        &table(),
+        "--rules",
+        &rules(),
+        "--as-of",
+        "2019-13-01",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        2,
+        "",
+        "roadsub: --as-of \"2019-13-01\" 不是日期（应为 年-月-日，如 2019-03-01）\n",
+    );
+}
