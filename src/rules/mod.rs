@@ -435,6 +435,7 @@ impl RuleSet {
     /// [`RuleSet::tier_for`] in one pass over the tiers, with the minimum of the next tier up
     /// when the width is more than its tier's minimum but short of that one (SPEC E3's note).
     /// Every tier counts, whatever its period: see [`RuleSet::tier_and_next_on`].
+    #[inline]
     pub fn tier_and_next(
         &self,
         class: ClassId,
@@ -447,6 +448,7 @@ impl RuleSet {
     /// [`RuleSet::tier_and_next`] among the tiers in force for a segment dated `when`
     /// (`None`: the row gives no date, so the as-of day dates it). Rules without dates take
     /// the same path as [`RuleSet::tier_and_next`].
+    #[inline]
     pub fn tier_and_next_on(
         &self,
         class: ClassId,
@@ -496,6 +498,7 @@ impl RuleSet {
         })
     }
 
+    #[inline]
     fn choose(
         &self,
         class: ClassId,
