@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
+    help_flag, load_rules_as_of, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK,
+    EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, TextFormat, TextStyle,
@@ -119,15 +120,14 @@ pub(super) fn command(lang: Lang) -> Command {
                     "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
                     "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
                 )),
-        )
+        )        .arg(super::as_of_arg(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
     // by -o is let go when this is dropped (an early return, an error, a panic).
     let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
-    let rules =
-        super::load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let rules = load_rules_as_of(m, lang)?;
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     if files.iter().filter(|p| p.as_os_str() == "-").count() > 1 {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 
-use super::{help_flag, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use super::{help_flag, load_rules_as_of, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
 use crate::i18n::Lang;
 use crate::table::sheet::Sheet;
 use crate::table::Field;
@@ -66,12 +66,11 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["text", "json"])
                 .hide_possible_values(true)
                 .help(lang.pick("Output format [default: text]", "输出格式［默认：text］")),
-        )
+        )        .arg(super::as_of_arg(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
-    let rules =
-        super::load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    let rules = load_rules_as_of(m, lang)?;
     let path = m.get_one::<PathBuf>("file").expect("required");
     let label = path.display().to_string();
     if label == "-" {

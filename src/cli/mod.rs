@@ -172,6 +172,7 @@ pub fn command(lang: Lang) -> Command {
             "FILE（CSV 表格）的编码：utf-8 或 gbk（GBK/GB18030）［默认：由整个文件识别］；保存时沿用",
             lang,
         ))
+        .arg(as_of_arg(lang))
         .help_template(help_template(lang))
         .args(global_args(lang))
         .arg(help_flag(lang))
@@ -266,8 +267,7 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
         Some(("explain", sub)) => explain_cmd::run(sub, lang),
         _ => {
-            let rules =
-                load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+            let rules = load_rules_as_of(m, lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();
             let encoding = encoding_of(m, "encoding");
             crate::tui::run(file, encoding, rules, lang)
@@ -296,6 +296,36 @@ pub fn load_rules_to_compute(explicit: Option<&Path>, lang: Lang) -> Result<Rule
                 "这些规则未通过自带的自测；以下结果仍按其计算（详见 roadsub rules test）",
             )
         ));
+    }
+    Ok(rules)
+}
+
+/// `--as-of DATE`: the day that dates the rows that give none (SPEC §9).
+fn as_of_arg(lang: Lang) -> Arg {
+    Arg::new("as_of")
+        .long("as-of")
+        .value_name("DATE")
+        .help(lang.pick(
+            "Rates in force on DATE (YYYY-MM-DD) for rows without a date or year column [default: the rules' effective date]",
+            "没有 日期 或 年度 列的行按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］",
+        ))
+}
+
+/// [`load_rules`] for a command that reads a table: rows without a date are dated by
+/// `--as-of`, when given.
+pub fn load_rules_as_of(m: &ArgMatches, lang: Lang) -> Result<RuleSet, Failure> {
+    let mut rules =
+        load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
+    if let Some(text) = m.get_one::<String>("as_of") {
+        let day = crate::rules::Day::parse(text.trim()).ok_or_else(|| {
+            let message = if lang == Lang::Zh {
+                format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）")
+            } else {
+                format!("--as-of \"{text}\" is not a date (expected YYYY-MM-DD, like 2019-03-01)")
+            };
+            Failure::new(EXIT_USAGE, message)
+        })?;
+        rules.set_as_of(day);
     }
     Ok(rules)
 }

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 pub use note::Note;
 
 use crate::money;
-use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice, When};
 
 /// How the cost of a segment was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,8 @@ pub struct Segment {
     pub households: Option<u32>,
     /// Km already finished, when known; never more than the length.
     pub completed_km: Option<Decimal>,
+    /// The day or year the row gives (SPEC §9); `None`: the rules' as-of day dates it.
+    pub date: Option<When>,
 }
 
 /// Where the money for a segment's gap comes from besides the funds (SPEC §8).
@@ -200,7 +202,8 @@ pub fn compute_into(
     let mut left = cost;
     let mut total = 0i128;
     for (fund_id, fund) in rules.funds.iter().enumerate() {
-        let (tier, next) = rules.tier_and_next(segment.class, fund_id, segment.width_m);
+        let (tier, next) =
+            rules.tier_and_next_on(segment.class, fund_id, segment.width_m, segment.date);
         let nominal = match tier {
             TierChoice::Tier(t) => {
                 let min = fund.tiers[t].min_width_m;

@@ -105,6 +105,7 @@ proptest! {
                 priority: None,
                 households: c.households,
                 completed_km: None,
+                date: None,
             };
             let b = compute(&rules, &segment).unwrap();
             // The model: fen per km × µkm, in fen after dividing by 10^6, rounded.
@@ -167,6 +168,7 @@ proptest! {
             priority: None,
             households: c.households,
             completed_km: Some(done),
+            date: None,
         };
         let before = compute(&rules, &segment).unwrap();
         segment.disbursed = Some(Decimal::from_i128_with_scale(disbursed.min(fen(before.subsidy_total)), 2));

@@ -21,6 +21,7 @@ fn segment(class: &str, width: &str, length: &str, cost: Cost) -> Segment {
         priority: None,
         households: None,
         completed_km: None,
+        date: None,
     }
 }
 

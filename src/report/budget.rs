@@ -301,6 +301,7 @@ mod tests {
                 priority: None,
                 households: None,
                 completed_km: None,
+                date: None,
             };
             let b = crate::engine::compute(rules, &seg).expect("computes");
             let text = RowText {
@@ -435,6 +436,7 @@ mod tests {
                 priority: None,
                 households: None,
                 completed_km: None,
+                date: None,
             }
         };
         let text = |village| RowText {

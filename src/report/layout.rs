@@ -284,7 +284,9 @@ fn drop_rank(field: Option<Field>) -> u8 {
             | Field::SelfRaised
             | Field::VillageFund
             | Field::Disbursed
-            | Field::Priority,
+            | Field::Priority
+            | Field::Date
+            | Field::Year,
         ) => 4,
         None => 5,
     }

@@ -698,6 +698,7 @@ mod props {
                     priority: None,
                     households: None,
                     completed_km: done.map(|d| Decimal::new(d, 6).min(length_km)),
+                    date: None,
                 };
                 (segment, town, vil)
             });

@@ -84,6 +84,19 @@ pub enum RulesProblem {
     EmptyText(&'static str),
     /// An `effective` date that is not a calendar date `YYYY-MM-DD`.
     BadDate(String),
+    /// A tier's `from` or `until`, or a test's `date` (the key), that is not a calendar date
+    /// `YYYY-MM-DD`.
+    BadTierDate { key: &'static str, value: String },
+    /// A tier's `until` before its `from`.
+    PeriodReversed { from: String, until: String },
+    /// Two tiers of one fund for one class and minimum width whose periods share a day.
+    PeriodsOverlap {
+        fund: String,
+        class: String,
+        width: String,
+        first: String,
+        second: String,
+    },
     /// `plausible_cost_per_km` that is not `[min, max]` with min ≤ max.
     BadRange,
     /// A fund id or name that would head a column that already has that name.
@@ -364,6 +377,33 @@ impl RulesProblem {
                     format!("生效日期 \"{value}\" 不是有效日期（应为 年-月-日，如 2018-05-15）")
                 } else {
                     format!("effective date \"{value}\" is not a date (expected YYYY-MM-DD, like 2018-05-15)")
+                }
+            }
+            BadTierDate { key, value } => {
+                if zh {
+                    format!("`{key}` 的 \"{value}\" 不是有效日期（应为 年-月-日，如 2019-01-01）")
+                } else {
+                    format!("`{key}` \"{value}\" is not a date (expected YYYY-MM-DD, like 2019-01-01)")
+                }
+            }
+            PeriodReversed { from, until } => {
+                if zh {
+                    format!("截止日期 {until} 早于起始日期 {from}")
+                } else {
+                    format!("until {until} is before from {from}")
+                }
+            }
+            PeriodsOverlap {
+                fund,
+                class,
+                width,
+                first,
+                second,
+            } => {
+                if zh {
+                    format!("资金 {fund} 对 {class} 最小宽度 {width} 米的两个标准档期间重叠：{first} 与 {second}")
+                } else {
+                    format!("fund {fund} has two tiers for {class} at minimum width {width} m whose periods overlap: {first} and {second}")
                 }
             }
             BadRange => lang

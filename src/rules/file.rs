@@ -92,6 +92,40 @@ struct TierFile {
     source: Option<Spanned<String>>,
     source_en: Option<Spanned<String>>,
     quote: Option<Spanned<String>>,
+    // The days the tier is in force, both included (SPEC §9); open when left out.
+    from: Option<Spanned<RawDate>>,
+    until: Option<Spanned<RawDate>>,
+}
+
+/// A date as written: a TOML date (`2019-01-01`) or a string (`"2019-01-01"`); checked to be
+/// a calendar day by [`check`].
+struct RawDate(String);
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2019-01-01")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDate, E> {
+                Ok(RawDate(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDate, E> {
+                // A year alone is not a day: kept as written, so the check says so.
+                Ok(RawDate(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawDate, A::Error> {
+                // TOML hands a date over as a map of one key to its text.
+                match map.next_key::<String>()? {
+                    Some(key) if key == DATETIME_KEY => Ok(RawDate(map.next_value::<String>()?)),
+                    _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]

@@ -3,6 +3,7 @@
 //! A [`RuleSet`] can only be built by [`RuleSet::from_toml`], which checks everything once, so
 //! the engine can look tiers up without ever meeting a negative rate or an unknown class.
 
+mod date;
 mod error;
 mod file;
 pub mod selftest;
@@ -11,6 +12,7 @@ mod template;
 
 use rust_decimal::Decimal;
 
+pub use date::{Day, Period, When};
 pub use error::{RulesError, RulesProblem};
 pub use show::describe;
 pub use template::TEMPLATE_TOML;
@@ -90,6 +92,8 @@ pub struct Tier {
     pub rate_per_km: Decimal,
     /// Where the rate comes from, in the policy's own words.
     pub cited: Citation,
+    /// The days the rate is in force (SPEC §9); always, when the file gives no dates.
+    pub period: Period,
 }
 
 /// Where a fund or tier comes from (SPEC §9): so that a number can be traced to the sentence
@@ -237,6 +241,11 @@ pub struct RuleSet {
     tiers_by: Vec<Vec<Vec<usize>>>,
     /// `[fund][tier]` → the tier's minimum width in mm (validation keeps it to 3 decimals).
     min_mm: Vec<Vec<Option<i64>>>,
+    /// Whether some tier has a period: only then is a segment's date looked at, so rules
+    /// without dates choose tiers exactly as fast as ever.
+    dated: bool,
+    /// The day that dates a segment without one (SPEC §9): `--as-of`, else the effective date.
+    as_of: When,
 }
 
 /// Which tier of a fund applies to a segment, or why none does.
@@ -354,8 +363,18 @@ impl RuleSet {
                     .collect()
             })
             .collect();
+        let dated = funds
+            .iter()
+            .any(|f| f.tiers.iter().any(|t| !t.period.is_always()));
+        let as_of = meta
+            .effective
+            .as_deref()
+            .and_then(Day::parse)
+            .map_or(When::Undated, When::Day);
         RuleSet {
             min_mm,
+            dated,
+            as_of,
             origin: origin.to_string(),
             meta,
             classes,
@@ -397,13 +416,95 @@ impl RuleSet {
         }
     }
 
+    /// Whether some tier has a period (`from` or `until`).
+    pub fn is_dated(&self) -> bool {
+        self.dated
+    }
+
+    /// What dates a segment whose row gives no date (SPEC §9).
+    pub fn as_of(&self) -> When {
+        self.as_of
+    }
+
+    /// Dates segments without a date of their own by `day` (`--as-of`) instead of the rules'
+    /// effective date.
+    pub fn set_as_of(&mut self, day: Day) {
+        self.as_of = When::Day(day);
+    }
+
     /// [`RuleSet::tier_for`] in one pass over the tiers, with the minimum of the next tier up
     /// when the width is more than its tier's minimum but short of that one (SPEC E3's note).
+    /// Every tier counts, whatever its period: see [`RuleSet::tier_and_next_on`].
+    #[inline]
     pub fn tier_and_next(
         &self,
         class: ClassId,
         fund: FundId,
         width_m: Decimal,
+    ) -> (TierChoice, Option<Decimal>) {
+        self.choose(class, fund, width_m, |_| true)
+    }
+
+    /// [`RuleSet::tier_and_next`] among the tiers in force for a segment dated `when`
+    /// (`None`: the row gives no date, so the as-of day dates it). Rules without dates take
+    /// the same path as [`RuleSet::tier_and_next`].
+    #[inline]
+    pub fn tier_and_next_on(
+        &self,
+        class: ClassId,
+        fund: FundId,
+        width_m: Decimal,
+        when: Option<When>,
+    ) -> (TierChoice, Option<Decimal>) {
+        if !self.dated {
+            return self.tier_and_next(class, fund, width_m);
+        }
+        let when = when.unwrap_or(self.as_of);
+        let all = &self.funds[fund].tiers;
+        self.choose(class, fund, width_m, |t| when.in_force(&all[t].period))
+    }
+
+    /// The first fund of the rules that has tiers for `class` but none in force for a
+    /// segment dated `when` (`None`: by the as-of day), if any (SPEC §9: the row's error).
+    pub fn not_in_force(&self, class: ClassId, when: Option<When>) -> Option<FundId> {
+        if !self.dated {
+            return None;
+        }
+        let when = when.unwrap_or(self.as_of);
+        (0..self.funds.len()).find(|&fund| {
+            let tiers = &self.tiers_by[class][fund];
+            let all = &self.funds[fund].tiers;
+            !tiers.is_empty() && !tiers.iter().any(|&t| when.in_force(&all[t].period))
+        })
+    }
+
+    /// The first fund with a tier for `class` in force on part of `year` only: which rate a
+    /// segment dated only by that year takes cannot be told, so its row must give a day.
+    pub fn splits_year(&self, class: ClassId, year: u32) -> Option<FundId> {
+        if !self.dated {
+            return None;
+        }
+        let (first, last) = (Day::first_of(year), Day::last_of(year));
+        let whole = Period {
+            from: Some(first),
+            until: Some(last),
+        };
+        (0..self.funds.len()).find(|&fund| {
+            let all = &self.funds[fund].tiers;
+            self.tiers_by[class][fund].iter().any(|&t| {
+                let p = &all[t].period;
+                p.overlaps(&whole) && !p.covers_all(first, last)
+            })
+        })
+    }
+
+    #[inline]
+    fn choose(
+        &self,
+        class: ClassId,
+        fund: FundId,
+        width_m: Decimal,
+        in_force: impl Fn(usize) -> bool,
     ) -> (TierChoice, Option<Decimal>) {
         let tiers = &self.tiers_by[class][fund];
         let all = &self.funds[fund].tiers;
@@ -411,7 +512,7 @@ impl RuleSet {
         let width_mm = money::units(width_m, money::WIDTH_DP);
         // Widest minimum first: the first that fits is the tier, the one before it the next.
         let mut next = None;
-        for &t in tiers {
+        for &t in tiers.iter().filter(|&&t| in_force(t)) {
             let min = all[t].min_width_m;
             let order = match (width_mm, self.min_mm[fund][t]) {
                 (Some(w), Some(m)) => w.cmp(&m),
@@ -422,7 +523,7 @@ impl RuleSet {
             }
             next = Some(min);
         }
-        let choice = match tiers.last() {
+        let choice = match tiers.iter().rev().find(|&&t| in_force(t)) {
             Some(&t) => TierChoice::BelowMinimum(all[t].min_width_m),
             None => TierChoice::NoTierForClass,
         };

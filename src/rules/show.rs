@@ -67,23 +67,26 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
     out.push_str(&classes.render());
 
     out.push('\n');
-    let mut tiers = Table::new(
-        vec![
-            lang.pick("fund", "资金编号").into(),
-            lang.pick("name", "资金来源").into(),
-            lang.pick("classes", "适用类别").into(),
-            lang.pick("min width", "最小宽度").into(),
-            lang.pick("rate", "补助标准").into(),
-        ],
-        vec![
-            Align::Left,
-            Align::Left,
-            Align::Left,
-            Align::Right,
-            Align::Right,
-        ],
-    )
-    .max_cell(60);
+    let mut heads = vec![
+        lang.pick("fund", "资金编号").into(),
+        lang.pick("name", "资金来源").into(),
+        lang.pick("classes", "适用类别").into(),
+        lang.pick("min width", "最小宽度").into(),
+        lang.pick("rate", "补助标准").into(),
+    ];
+    let mut aligns = vec![
+        Align::Left,
+        Align::Left,
+        Align::Left,
+        Align::Right,
+        Align::Right,
+    ];
+    // The days each tier is in force, only for rules that have dates at all.
+    if rules.is_dated() {
+        heads.push(lang.pick("in force", "施行期间").into());
+        aligns.push(Align::Left);
+    }
+    let mut tiers = Table::new(heads, aligns).max_cell(60);
     for f in &rules.funds {
         for t in &f.tiers {
             let names: Vec<&str> = t
@@ -92,13 +95,21 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 .map(|&c| rules.classes[c].display(lang))
                 .collect();
             let rate = rate(t.rate_per_km, f.up_to, lang);
-            tiers.push(vec![
+            let mut row = vec![
                 f.id.clone(),
                 f.display(lang).to_string(),
                 names.join(lang.pick(", ", "、")),
                 format!("{} {}", money::measure(t.min_width_m), lang.pick("m", "米")),
                 rate,
-            ]);
+            ];
+            if rules.is_dated() {
+                row.push(if t.period.is_always() {
+                    lang.pick("always", "始终").to_string()
+                } else {
+                    t.period.describe()
+                });
+            }
+            tiers.push(row);
         }
     }
     out.push_str(&tiers.render());

@@ -1,6 +1,7 @@
 use super::*;
 
 mod citations;
+mod dated;
 use crate::i18n::Lang;
 
 fn d(s: &str) -> Decimal {
@@ -242,7 +243,7 @@ flavour = "x"
             "r.toml:5:12: unknown rounding rule \"bankers\" (expected half_away_from_zero or half_even)",
             "r.toml:10:1: unknown key `shade` (expected one of id, name, name_en, aliases)",
             "r.toml:16:63: \"-1\" is negative; a rate, amount or width must be 0 or more",
-            "r.toml:16:69: unknown key `extra` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote)",
+            "r.toml:16:69: unknown key `extra` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote, from, until)",
             "r.toml:17:16: unknown class \"lane\" (defined: village)",
             "r.toml:17:60: amount 100000.5 is a float, which is not exact; write \"100000.5\"",
             "r.toml:21:8: unknown fund \"nope\" (defined: transport)",

@@ -25,6 +25,8 @@ pub enum Field {
     VillageFund,
     Disbursed,
     Priority,
+    Date,
+    Year,
 }
 
 /// How many fields there are.
@@ -32,7 +34,7 @@ const FIELDS: usize = Field::ALL.len();
 
 impl Field {
     /// Every field, in the SPEC's order.
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 19] = [
         Field::Id,
         Field::Township,
         Field::Village,
@@ -50,6 +52,8 @@ impl Field {
         Field::VillageFund,
         Field::Disbursed,
         Field::Priority,
+        Field::Date,
+        Field::Year,
     ];
 
     /// The English column name, as written in output and docs.
@@ -72,6 +76,8 @@ impl Field {
             Field::VillageFund => "village_fund",
             Field::Disbursed => "disbursed",
             Field::Priority => "priority",
+            Field::Date => "date",
+            Field::Year => "year",
         }
     }
 
@@ -105,6 +111,8 @@ impl Field {
             Field::VillageFund => &["村项目资金", "村項目資金"],
             Field::Disbursed => &["已拨付", "已撥付", "已拨付资金", "已撥付資金"],
             Field::Priority => &["优先级", "優先級", "优先顺序", "優先順序"],
+            Field::Date => &["日期"],
+            Field::Year => &["年度", "年份"],
         }
     }
 

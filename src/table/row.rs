@@ -6,7 +6,7 @@ use super::columns::{Columns, Field};
 use super::csv::Record;
 use crate::engine::{Cost, Segment};
 use crate::money::{self, Scale, ValueError};
-use crate::rules::{RuleSet, TierChoice};
+use crate::rules::{Day, RuleSet, TierChoice, When};
 
 mod problem;
 
@@ -187,7 +187,13 @@ pub fn number(field: Field, text: &str, scale: Scale) -> Option<Result<Decimal, 
         | Field::VillageFund
         | Field::Disbursed => Some(decimal(field, text, scale)),
         Field::Priority => Some(parse_priority(text).map(Decimal::from)),
-        Field::Id | Field::Township | Field::Village | Field::Name | Field::Class => None,
+        Field::Id
+        | Field::Township
+        | Field::Village
+        | Field::Name
+        | Field::Class
+        | Field::Date
+        | Field::Year => None,
     }
 }
 
@@ -430,6 +436,17 @@ pub fn parse<'a>(
             None
         }
     };
+    // Under rules without dates a date or year column is the user's own, carried through
+    // unread, as before dates were known.
+    let date = if rules.is_dated() {
+        let date = dated(&raw, &fail, errors);
+        if let (Some(class), Some(width)) = (class, width) {
+            in_force(rules, class, width, date, line, &raw, &fail, errors);
+        }
+        date
+    } else {
+        None
+    };
     if errors.len() > before {
         return None;
     }
@@ -444,6 +461,7 @@ pub fn parse<'a>(
         priority,
         households,
         completed_km: completed,
+        date,
     };
     Some((
         segment,
@@ -453,6 +471,84 @@ pub fn parse<'a>(
             village,
         },
     ))
+}
+
+/// The day or year a row gives (SPEC §9): its `date` (日期), else its `year` (年度); both
+/// given, the day must be in the year. `None` when it gives neither, or a problem.
+fn dated<'r>(
+    raw: &impl Fn(Field) -> Option<&'r str>,
+    fail: &impl Fn(&mut Vec<RowError>, Field, Option<&str>, Problem),
+    errors: &mut Vec<RowError>,
+) -> Option<When> {
+    let day = raw(Field::Date).and_then(|v| {
+        let day = Day::parse(v);
+        if day.is_none() {
+            fail(errors, Field::Date, Some(v), Problem::BadDate);
+        }
+        day
+    });
+    let year = raw(Field::Year).and_then(|v| {
+        let year = parse_year(v);
+        if year.is_none() {
+            fail(errors, Field::Year, Some(v), Problem::BadYear);
+        }
+        year
+    });
+    match (day, year) {
+        (Some(d), Some(y)) if d.year() != y => {
+            fail(
+                errors,
+                Field::Date,
+                raw(Field::Date),
+                Problem::DateOutsideYear(y),
+            );
+            None
+        }
+        (Some(d), _) => Some(When::Day(d)),
+        (None, Some(y)) if raw(Field::Date).is_none() => Some(When::Year(y)),
+        _ => None,
+    }
+}
+
+/// A year as a table writes it: four digits, perhaps followed by 年 (`2019`, `2019年`).
+fn parse_year(text: &str) -> Option<u32> {
+    let digits = text.strip_suffix('年').unwrap_or(text).trim();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&y| y > 0)
+}
+
+/// The row's errors when its date leaves a fund without a tier in force for its class, or its
+/// year is split between two of a fund's periods (SPEC §9).
+#[allow(clippy::too_many_arguments)]
+fn in_force<'r>(
+    rules: &RuleSet,
+    class: crate::rules::ClassId,
+    width: Decimal,
+    date: Option<When>,
+    line: u64,
+    raw: &impl Fn(Field) -> Option<&'r str>,
+    fail: &impl Fn(&mut Vec<RowError>, Field, Option<&str>, Problem),
+    errors: &mut Vec<RowError>,
+) {
+    if let Some(When::Year(year)) = date {
+        if let Some(fund) = rules.splits_year(class, year) {
+            let problem = Problem::YearSplit { fund, class };
+            fail(errors, Field::Year, raw(Field::Year), problem);
+            return;
+        }
+    }
+    if let Some(fund) = rules.not_in_force(class, date) {
+        let when = date.unwrap_or(rules.as_of());
+        let problem = Problem::NotInForce {
+            fund,
+            class,
+            width,
+            when,
+        };
+        errors.push(RowError::row(line, problem));
+    }
 }
 
 #[cfg(test)]

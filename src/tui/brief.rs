@@ -130,6 +130,7 @@ pub fn blank() -> (Segment, Breakdown) {
         priority: None,
         households: None,
         completed_km: None,
+        date: None,
     };
     (seg, Breakdown::default())
 }

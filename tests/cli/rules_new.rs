@@ -176,7 +176,7 @@ fn every_optional_example_of_the_template_switched_on_passes_rules_check() {
             .zip(TEMPLATE.lines())
             .filter(|(a, b)| a != b)
             .count(),
-        21
+        24
     );
     env.write("on.toml", switched);
     env.roadsub(&["rules", "check", "on.toml"]).expect(

@@ -191,7 +191,7 @@ fn every_problem_of_a_test_is_told_at_its_place_in_both_languages() {
          roadsub: {path}:17:11: width_m 4.5 is a float, which is not exact; write \"4.5\"\n\
          roadsub: {path}:18:13: length_km \"两公里\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
          roadsub: {path}:19:8: cost \"12万元/公里\" is not an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)\n\
-         roadsub: {path}:20:1: unknown key `colour` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, <fund>_approved, expect)\n\
+         roadsub: {path}:20:1: unknown key `colour` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect)\n\
          roadsub: {path}:21:1: unknown fund \"poverty\" (defined: transport)\n\
          roadsub: {path}:22:1: fund transport pays a fixed standard, not \"up to\" a ceiling, so it has no approved amount: remove transport_approved\n\
          roadsub: {path}:24:13: transport 1.5 is a float, which is not exact; write \"1.5\"\n\
@@ -213,7 +213,7 @@ fn every_problem_of_a_test_is_told_at_its_place_in_both_languages() {
              roadsub: {path}:17:11: width_m 的值 4.5 是浮点数，可能不精确；请写成 \"4.5\"\n\
              roadsub: {path}:18:13: length_km \"两公里\" 不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
              roadsub: {path}:19:8: cost \"12万元/公里\" 不是金额（应为元，如 1200000、1,200,000、120万 或 1.06亿）\n\
-             roadsub: {path}:20:1: 未知的键 `colour`（可用的键：name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, <fund>_approved, expect）\n\
+             roadsub: {path}:20:1: 未知的键 `colour`（可用的键：name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect）\n\
              roadsub: {path}:21:1: 未定义的资金来源 \"poverty\"（已定义：transport）\n\
              roadsub: {path}:22:1: 资金来源 transport 是定额标准，不是“以内”上限，没有批复金额：请删除 transport_approved\n\
              roadsub: {path}:24:13: transport 的值 1.5 是浮点数，可能不精确；请写成 \"1.5\"\n\
@@ -249,7 +249,7 @@ fn what_a_row_is_refused_for_once_computed_a_test_is_too() {
         "",
         &format!(
             "roadsub: {path}:{}:16: completed_km \"3\" is more than the length of 2 km\n\
-             roadsub: {path}:{}:1: unknown key `width` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, <fund>_approved, expect)\n",
+             roadsub: {path}:{}:1: unknown key `width` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect)\n",
             line("completed_km"),
             line("width ="),
         ),

@@ -29,6 +29,7 @@ fn group_road(rules: &RuleSet, km: &str) -> (Segment, Breakdown) {
         priority: None,
         households: None,
         completed_km: None,
+        date: None,
     };
     let breakdown = compute(rules, &segment).unwrap();
     (segment, breakdown)

@@ -7,11 +7,12 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use super::{read_shape, BudgetFile, ClassFile, FundFile, Locator, RawNumber};
+use super::{read_shape, BudgetFile, ClassFile, FundFile, Locator, RawDate, RawNumber};
 use crate::engine::Source;
 use crate::money::{self, Rounding, Scale, ValueError};
 use crate::rules::{
-    Budget, Citation, Class, Draw, Fund, Meta, OnOverrun, RuleSet, RulesError, RulesProblem, Tier,
+    Budget, Citation, Class, Day, Draw, Fund, Meta, OnOverrun, Period, RuleSet, RulesError,
+    RulesProblem, Tier,
 };
 
 pub(in crate::rules) fn parse(
@@ -264,6 +265,42 @@ fn optional_text(
     Some(text.get_ref().clone())
 }
 
+/// A tier's `from` and `until`, each a calendar day, `until` not before `from`; `None` when
+/// either is wrong (each problem is pushed).
+fn check_period(
+    loc: &mut Locator,
+    from: &Option<toml::Spanned<RawDate>>,
+    until: &Option<toml::Spanned<RawDate>>,
+) -> Option<Period> {
+    let mut day = |key: &'static str, raw: &Option<toml::Spanned<RawDate>>| match raw {
+        None => Some(None),
+        Some(raw) => match Day::parse(raw.get_ref().0.trim()) {
+            Some(d) => Some(Some(d)),
+            None => {
+                let value = raw.get_ref().0.clone();
+                loc.push(raw, RulesProblem::BadTierDate { key, value });
+                None
+            }
+        },
+    };
+    let (from_day, until_day) = (day("from", from), day("until", until));
+    let period = Period {
+        from: from_day?,
+        until: until_day?,
+    };
+    if let (Some(f), Some(u), Some(at)) = (period.from, period.until, until) {
+        if u < f {
+            let problem = RulesProblem::PeriodReversed {
+                from: f.to_string(),
+                until: u.to_string(),
+            };
+            loc.push(at, problem);
+            return None;
+        }
+    }
+    Some(period)
+}
+
 /// Whether `text` is a calendar date written `YYYY-MM-DD`.
 fn is_date(text: &str) -> bool {
     let b = text.as_bytes();
@@ -426,7 +463,8 @@ fn check_funds(
                 },
             );
         }
-        let mut seen = HashSet::new();
+        // Each class and minimum width, with the periods of the tiers seen for it.
+        let mut seen: HashMap<(usize, Decimal), Vec<Period>> = HashMap::new();
         let mut tiers = Vec::new();
         for t in &f.tiers {
             let t = t.get_ref();
@@ -448,18 +486,33 @@ fn check_funds(
             }
             let width = check_width(loc, &t.min_width_m);
             let rate = check_amount(loc, &t.rate_per_km);
-            let (Some(width), Some(rate)) = (width, rate) else {
+            let period = check_period(loc, &t.from, &t.until);
+            let (Some(width), Some(rate), Some(period)) = (width, rate, period) else {
                 continue;
             };
             for (&class, name) in classes.iter().zip(t.classes.get_ref()) {
-                if !seen.insert((class, width.normalize())) {
-                    let problem = RulesProblem::DuplicateTier {
-                        fund: f.id.get_ref().clone(),
-                        class: name.get_ref().clone(),
-                        width: money::measure(width),
+                let periods = seen.entry((class, width.normalize())).or_default();
+                if let Some(other) = periods.iter().find(|p| p.overlaps(&period)) {
+                    // Undated twice is the same tier twice; dated, the periods are the news.
+                    let problem = if other.is_always() && period.is_always() {
+                        RulesProblem::DuplicateTier {
+                            fund: f.id.get_ref().clone(),
+                            class: name.get_ref().clone(),
+                            width: money::measure(width),
+                        }
+                    } else {
+                        RulesProblem::PeriodsOverlap {
+                            fund: f.id.get_ref().clone(),
+                            class: name.get_ref().clone(),
+                            width: money::measure(width),
+                            first: other.describe(),
+                            second: period.describe(),
+                        }
                     };
-                    loc.push(&t.min_width_m, problem);
+                    let at = t.from.as_ref().map_or(t.min_width_m.span(), |d| d.span());
+                    loc.errors.push(loc.at(at.start, problem));
                 }
+                periods.push(period);
             }
             let cited = check_citation(loc, [&t.source, &t.source_en, &t.quote]);
             tiers.push(Tier {
@@ -467,6 +520,7 @@ fn check_funds(
                 min_width_m: width,
                 rate_per_km: rate,
                 cited,
+                period,
             });
         }
         if f.tiers.is_empty() {

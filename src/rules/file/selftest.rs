@@ -12,7 +12,7 @@ use super::{Locator, RawNumber, TestFile, TestValue};
 use crate::engine::{Cost, Segment, Sources};
 use crate::money::{self, Scale, ValueError};
 use crate::rules::selftest::{Amount, SelfTest};
-use crate::rules::{RuleSet, RulesProblem};
+use crate::rules::{Day, RuleSet, RulesProblem, When};
 use crate::table::{row, Field};
 
 /// The inputs a test takes besides `class`, by the key a table's header gives them.
@@ -31,7 +31,7 @@ const INPUTS: [Field; 11] = [
 ];
 
 /// The keys of a test, for the message about one it does not have.
-const KEYS: &str = "name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, <fund>_approved, expect";
+const KEYS: &str = "name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect";
 
 /// Every test checked against `rules` (whose classes and funds it names); every problem
 /// pushed with its place, and only the tests without one returned.
@@ -61,6 +61,7 @@ fn check_one(
     let mut approved = Vec::new();
     let mut approved_at = Vec::new();
     let mut expect = None;
+    let mut date = None;
     let present: HashSet<&str> = test
         .get_ref()
         .0
@@ -95,6 +96,22 @@ fn check_one(
                 }
             }
             "expect" => expect = Some(check_expect(loc, value, rules)),
+            // The day the test's segment is dated, as a table's `date` column gives it.
+            "date" => {
+                let Some(text) = text(loc, value) else {
+                    continue;
+                };
+                date = Day::parse(text.trim()).map(When::Day);
+                if date.is_none() {
+                    loc.push(
+                        value,
+                        RulesProblem::BadTierDate {
+                            key: "date",
+                            value: text,
+                        },
+                    );
+                }
+            }
             k => {
                 if let Some(&field) = INPUTS.iter().find(|f| f.key() == k) {
                     let Some(text) = number_text(loc, key, value) else {
@@ -211,6 +228,7 @@ fn check_one(
             priority: None,
             households,
             completed_km: value(Field::Completed),
+            date,
         },
         expect: expect?,
     };

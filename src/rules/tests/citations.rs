@@ -102,8 +102,8 @@ fn a_quote_has_no_translation_key_and_unknown_keys_are_still_refused() {
         errors_in(&text, Lang::En),
         [
             "r.toml:13:1: unknown key `quote_en` (expected one of id, name, name_en, up_to, approved_aliases, tiers, source, source_en, quote, reading, reading_en)",
-            "r.toml:18:1: unknown key `quote_en` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote)",
-            "r.toml:19:1: unknown key `note` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote)",
+            "r.toml:18:1: unknown key `quote_en` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote, from, until)",
+            "r.toml:19:1: unknown key `note` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote, from, until)",
         ]
     );
 }

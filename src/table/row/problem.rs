@@ -74,6 +74,31 @@ pub enum Problem {
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
+    /// A `date` (日期) that is not a calendar day `YYYY-MM-DD`.
+    BadDate,
+    /// A `year` (年度) that is not a year.
+    BadYear,
+    /// A `date` outside the year the row's `year` column gives.
+    DateOutsideYear(u32),
+    /// A fund has tiers for the segment's class, but none in force on its date (SPEC §9).
+    NotInForce {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// The segment's class.
+        class: crate::rules::ClassId,
+        /// The segment's width.
+        width: Decimal,
+        /// The segment's date.
+        when: crate::rules::When,
+    },
+    /// A fund's rates for the segment's class change during the year the row gives, so the
+    /// year alone cannot tell which applies.
+    YearSplit {
+        /// The fund.
+        fund: crate::rules::FundId,
+        /// The segment's class.
+        class: crate::rules::ClassId,
+    },
 }
 
 /// One problem at one place: `FILE:LINE: column "value" problem`.
@@ -336,6 +361,64 @@ impl Problem {
                     "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
                 )
                 .into(),
+            Problem::BadDate => lang
+                .pick(
+                    "is not a date (expected YYYY-MM-DD, like 2019-03-01)",
+                    "不是日期（应为 年-月-日，如 2019-03-01）",
+                )
+                .into(),
+            Problem::BadYear => lang
+                .pick(
+                    "is not a year (expected four digits, like 2019)",
+                    "不是年度（应为四位年份，如 2019）",
+                )
+                .into(),
+            Problem::DateOutsideYear(year) => {
+                if zh {
+                    format!("不在本行年度 {year} 年内")
+                } else {
+                    format!("is not in the year {year} the row's year column gives")
+                }
+            }
+            Problem::NotInForce {
+                fund,
+                class,
+                width,
+                when,
+            } => {
+                let name = rules.funds[*fund].display(lang);
+                let class = rules.classes[*class].display(lang);
+                let width = money::measure(*width);
+                match (zh, when) {
+                    (false, crate::rules::When::Undated) => format!(
+                        "has no date, and no rate of {name} for {class} {width} m is in force always: give the row a date (日期) or year (年度), or run with --as-of DATE"
+                    ),
+                    (true, crate::rules::When::Undated) => format!(
+                        "没有日期，而{name}对{class} {width} 米没有始终施行的标准：请填写本行的 日期 或 年度，或加 --as-of 日期 运行"
+                    ),
+                    (false, crate::rules::When::Year(y)) => {
+                        format!("has no rate of {name} for {class} {width} m in force in {y}")
+                    }
+                    (true, crate::rules::When::Year(y)) => {
+                        format!("在 {y} 年没有施行中的{name}标准（{class}，{width} 米）")
+                    }
+                    (false, crate::rules::When::Day(d)) => {
+                        format!("has no rate of {name} for {class} {width} m in force on {d}")
+                    }
+                    (true, crate::rules::When::Day(d)) => {
+                        format!("在 {d} 没有施行中的{name}标准（{class}，{width} 米）")
+                    }
+                }
+            }
+            Problem::YearSplit { fund, class } => {
+                let name = rules.funds[*fund].display(lang);
+                let class = rules.classes[*class].display(lang);
+                if zh {
+                    format!("年内{name}对{class}的标准有变动，仅凭年度无法确定适用哪一档：请在 日期 列填写具体日期")
+                } else {
+                    format!("is split: {name}'s rates for {class} change during the year, so the year alone cannot tell which applies; give the day in a date (日期) column")
+                }
+            }
         }
     }
 }

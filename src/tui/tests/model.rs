@@ -228,6 +228,7 @@ impl Model {
             priority: None,
             households: None,
             completed_km: None,
+            date: None,
         })
     }
 

@@ -34,6 +34,7 @@ fn row(rules: &RuleSet, class: &str, village: &str, km: &str, priority: Option<i
         priority,
         households: None,
         completed_km: None,
+        date: None,
     };
     let breakdown = compute(rules, &segment).unwrap();
     HeldRow {

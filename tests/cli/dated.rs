@@ -1,0 +1,266 @@
+//! Dated rates (SPEC §9): a fixture whose group roads' poverty rate is 10万/km until the end
+//! of 2018 and 15万/km from 2019, and a table mixing both years.
+
+use crate::*;
+
+fn rules() -> String {
+    data("dated-rules.toml")
+}
+
+fn table() -> String {
+    data("dated.csv")
+}
+
+const HEADER: &str = "id,township,village,class,width_m,length_km,cost,日期,年度,transport,poverty,subsidy_total,gap,shortfall,notes\n";
+
+#[test]
+fn a_table_mixing_2018_and_2019_rows_takes_each_rows_rates_to_the_fen() {
+    let env = Env::new();
+    let expected = [
+        HEADER,
+        // 2 km of group road in 2018: 15万 and 10万 a km.
+        "G18,石羊镇,红星村,通社公路,3.5,2,1000000,2018-06-01,,300000.00,200000.00,500000.00,500000.00,500000.00,\n",
+        // The last day of the 2018 period, and the first of the 2019 one (15万 a km).
+        "G18-last,石羊镇,红星村,通社公路,3.5,1.5,1000000,2018-12-31,,225000.00,150000.00,375000.00,625000.00,625000.00,\n",
+        "G19-first,石羊镇,红星村,通社公路,3.5,1.5,1000000,2019-01-01,,225000.00,225000.00,450000.00,550000.00,550000.00,\n",
+        // A year the 2019 period covers whole.
+        "G19-year,石羊镇,红星村,通社公路,4,1.234,1000000,,2019,185100.00,185100.00,370200.00,629800.00,629800.00,\n",
+        "G18-both,石羊镇,红星村,通社公路,3.5,1,800000,2018-03-01,2018,150000.00,100000.00,250000.00,550000.00,550000.00,\n",
+        // Village roads' rates have no period: in force on every day.
+        "V18,石羊镇,红星村,通村公路,3.5,1,800000,2018-03-01,,150000.00,250000.00,400000.00,400000.00,400000.00,\n",
+        // No date: the rules' effective date, 2018-05-15.
+        "G-asof,石羊镇,红星村,通社公路,3.5,1,800000,,,150000.00,100000.00,250000.00,550000.00,550000.00,\n",
+    ]
+    .concat();
+    env.roadsub(&["batch", &table(), "--rules", &rules()])
+        .expect(0, &expected, "");
+}
+
+#[test]
+fn as_of_dates_the_rows_without_a_date_at_the_period_edges() {
+    let env = Env::new();
+    let poverty = |as_of: &str| {
+        let out = env
+            .roadsub(&["batch", &table(), "--rules", &rules(), "--as-of", as_of])
+            .expect_code(0);
+        // Rows with a date or year keep their own rates.
+        assert_eq!(cell(&out.stdout, "G18", "poverty"), "200000.00");
+        assert_eq!(cell(&out.stdout, "G19-first", "poverty"), "225000.00");
+        cell(&out.stdout, "G-asof", "poverty")
+    };
+    assert_eq!(poverty("2018-12-30"), "100000.00");
+    assert_eq!(poverty("2018-12-31"), "100000.00");
+    assert_eq!(poverty("2019-01-01"), "150000.00");
+    assert_eq!(poverty("2019-01-02"), "150000.00");
+}
+
+#[test]
+fn a_row_dated_where_no_tier_is_in_force_is_refused_naming_fund_class_width_and_date() {
+    let env = Env::new();
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,date\n\
+         G17,T,V,通社公路,3.5,1,800000,2017-12-31\n\
+         G18,T,V,通社公路,3.5,1,800000,2018-01-01\n",
+    );
+    env.roadsub(&["batch", &t, "--rules", &rules()]).expect(
+        1,
+        "",
+        &format!("{t}:2: row has no rate of County poverty-alleviation special fund for 通社公路 3.5 m in force on 2017-12-31\n\
+                  1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"),
+    );
+    env.roadsub(&["batch", &t, "--rules", &rules(), "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!(
+            "{t}:2: 该行在 2017-12-31 没有施行中的县扶贫专项补助标准（通社公路，3.5 米）\n"
+        ));
+    // The day before the first period, by --as-of.
+    env.roadsub(&["batch", &table(), "--rules", &rules(), "--as-of", "2017-12-31"])
+        .expect_code(1)
+        .stderr_starts(&format!(
+            "{}:8: row has no rate of County poverty-alleviation special fund for 通社公路 3.5 m in force on 2017-12-31\n",
+            table()
+        ));
+}
+
+#[test]
+fn a_year_split_between_two_periods_is_a_row_error_asking_for_a_date() {
+    let env = Env::new();
+    let split = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("2018-12-31", "2018-06-30")
+        .replace("\"2019-01-01\"", "\"2018-07-01\"");
+    let r = env.write("split.toml", split);
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,年度\nS,T,V,通社公路,3.5,1,800000,2018\n",
+    );
+    env.roadsub(&["batch", &t, "--rules", &r]).expect(
+        1,
+        "",
+        &format!("{t}:2: 年度 \"2018\" is split: County poverty-alleviation special fund's rates for 通社公路 change during the year, so the year alone cannot tell which applies; give the day in a date (日期) column\n\
+                  1 bad row; nothing written\n"),
+    );
+    env.roadsub(&["batch", &t, "--rules", &r, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!(
+            "{t}:2: 年度 \"2018\" 年内县扶贫专项补助对通社公路的标准有变动，仅凭年度无法确定适用哪一档：请在 日期 列填写具体日期\n"
+        ));
+}
+
+#[test]
+fn a_bad_date_or_year_in_a_row_is_refused_in_its_column() {
+    let env = Env::new();
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,日期,年度\n\
+         A,T,V,通社公路,3.5,1,800000,2019-02-29,\n\
+         B,T,V,通社公路,3.5,1,800000,,19\n\
+         C,T,V,通社公路,3.5,1,800000,2019-03-01,2018\n",
+    );
+    env.roadsub(&["batch", &t, "--rules", &rules()]).expect(
+        1,
+        "",
+        &format!(
+            "{t}:2: 日期 \"2019-02-29\" is not a date (expected YYYY-MM-DD, like 2019-03-01)\n\
+             {t}:3: 年度 \"19\" is not a year (expected four digits, like 2019)\n\
+             {t}:4: 日期 \"2019-03-01\" is not in the year 2018 the row's year column gives\n\
+             3 bad rows; nothing written\n"
+        ),
+    );
+}
+
+#[test]
+fn overlapping_periods_are_refused_by_rules_check_at_file_line_col() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("\"2019-01-01\"", "\"2018-12-31\"");
+    let r = env.write("overlap.toml", text);
+    env.roadsub(&["rules", "check", &r]).expect(
+        1,
+        "",
+        &format!("roadsub: {r}:51:8: fund poverty has two tiers for group at minimum width 3.5 m whose periods overlap: 2018-01-01 – 2018-12-31 and 2018-12-31 – …\n"),
+    );
+}
+
+#[test]
+fn an_as_of_that_is_not_a_date_is_a_usage_error() {
+    let env = Env::new();
+    env.roadsub(&[
+        "batch",
+        &table(),
+        "--rules",
+        &rules(),
+        "--as-of",
+        "2019-02-30",
+    ])
+    .expect(
+        2,
+        "",
+        "roadsub: --as-of \"2019-02-30\" is not a date (expected YYYY-MM-DD, like 2019-03-01)\n",
+    );
+}
+
+#[test]
+fn under_undated_rules_a_date_column_is_the_users_own_and_carried_unread() {
+    let env = Env::new();
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,日期\nA,T,V,通社公路,3.5,1,800000,去年春天\n",
+    );
+    let out = env.roadsub(&["batch", &t]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "A", "日期"), "去年春天");
+    assert_eq!(cell(&out.stdout, "A", "poverty"), "100000.00");
+}
+
+#[test]
+fn explain_takes_as_of_for_a_row_without_a_date() {
+    let env = Env::new();
+    let explain = |as_of: &str| {
+        env.roadsub(&[
+            "explain",
+            &table(),
+            "--id",
+            "G-asof",
+            "--rules",
+            &rules(),
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+        ])
+        .expect_code(0)
+        .stdout
+    };
+    assert!(explain("2018-12-31").contains("\"subsidy_total\": \"250000.00\""));
+    assert!(explain("2019-01-01").contains("\"subsidy_total\": \"300000.00\""));
+}
+
+#[test]
+fn a_self_test_takes_a_date_and_a_wrong_period_shows_in_its_diff() {
+    let env = Env::new();
+    env.roadsub(&["rules", "test", &rules()]).expect(
+        0,
+        "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n",
+        "",
+    );
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("date = \"2019-01-01\"", "date = \"2018-01-01\"");
+    let r = env.write("wrong.toml", text);
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        &format!(
+            "ok group 2018-12-31\n\
+             FAIL group 2019-01-01 ({r}:67): poverty expected 300000.00, got 200000.00; shortfall expected 400000.00, got 500000.00\n\
+             2 tests: 1 passed, 1 failed\n"
+        ),
+        "",
+    );
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("date = \"2019-01-01\"", "date = \"2019-01-32\"");
+    let r = env.write("bad.toml", text);
+    env.roadsub(&["rules", "check", &r]).expect(
+        1,
+        "",
+        &format!("roadsub: {r}:73:8: `date` \"2019-01-32\" is not a date (expected YYYY-MM-DD, like 2019-01-01)\n"),
+    );
+}
+
+#[test]
+fn rules_show_gives_each_tiers_period_only_for_dated_rules() {
+    let env = Env::new();
+    env.roadsub(&["rules", "show", &rules()])
+        .expect_code(0)
+        .stdout_has("  in force\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 100,000 yuan/km  2018-01-01 – 2018-12-31\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 150,000 yuan/km  2019-01-01 – …\n")
+        .stdout_has("transport  County transport bureau subsidy          通村公路, 通社公路      3.5 m        150,000 yuan/km  always\n");
+    env.roadsub(&["rules", "show", &rules(), "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("poverty    县扶贫专项补助  通社公路              3.5 米  10万元以内/公里  2018-01-01 – 2018-12-31\n");
+    env.roadsub(&["rules", "show"])
+        .expect_code(0)
+        .stdout_lacks("in force");
+}
+
+#[test]
+fn the_interactive_table_takes_as_of_and_refuses_one_that_is_not_a_date() {
+    let env = Env::new();
+    env.roadsub(&[
+        &table(),
+        "--rules",
+        &rules(),
+        "--as-of",
+        "2019-13-01",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        2,
+        "",
+        "roadsub: --as-of \"2019-13-01\" 不是日期（应为 年-月-日，如 2019-03-01）\n",
+    );
+}
