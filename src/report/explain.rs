@@ -46,13 +46,16 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
         .enumerate()
         .zip(&breakdown.shares)
         .map(|((f, fund), share)| {
+            // Only tiers in force on the row's date are alternatives to the one taken.
+            let when = segment.date.unwrap_or(rules.as_of());
             let mut widths: Vec<Decimal> = fund
                 .tiers
                 .iter()
-                .filter(|t| t.classes.contains(&segment.class))
+                .filter(|t| t.classes.contains(&segment.class) && when.in_force(&t.period))
                 .map(|t| t.min_width_m)
                 .collect();
             widths.sort();
+            widths.dedup();
             let taken = match share.tier {
                 TierChoice::Tier(t) => Some(fund.tiers[t].min_width_m),
                 _ => None,
@@ -203,6 +206,18 @@ pub fn text(
             g(b.cost)
         )
     };
+    if rules.is_dated() {
+        // Dated rules: say which rates were in force for the row.
+        let when = segment.date.unwrap_or(rules.as_of());
+        out.push_str(&match (when, zh) {
+            (crate::rules::When::Day(d), true) => format!("按 {d} 施行的标准计算\n"),
+            (crate::rules::When::Day(d), false) => format!("rates in force on {d}\n"),
+            (crate::rules::When::Year(y), true) => format!("按 {y} 年全年施行的标准计算\n"),
+            (crate::rules::When::Year(y), false) => format!("rates in force all of {y}\n"),
+            (crate::rules::When::Undated, true) => "按不设施行期间的标准计算\n".to_string(),
+            (crate::rules::When::Undated, false) => "rates without a period\n".to_string(),
+        });
+    }
     for t in trace(rules, segment, b) {
         let fund = &rules.funds[t.fund];
         out.push_str(&format!("\n{}\n", fund.display(lang)));

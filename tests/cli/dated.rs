@@ -264,3 +264,21 @@ fn the_interactive_table_takes_as_of_and_refuses_one_that_is_not_a_date() {
         "roadsub: --as-of \"2019-13-01\" 不是日期（应为 年-月-日，如 2019-03-01）\n",
     );
 }
+
+#[test]
+fn explain_says_which_date_s_rates_it_used() {
+    let env = Env::new();
+    let (table, r) = (data("dated.csv"), data("dated-rules.toml"));
+    env.roadsub(&[
+        "explain", &table, "--row", "1", "--rules", &r, "--lang", "zh",
+    ])
+    .expect_code(0)
+    .stdout_has("\n按 2018-06-01 施行的标准计算\n");
+    env.roadsub(&["explain", &table, "--row", "1", "--rules", &r])
+        .expect_code(0)
+        .stdout_has("\nrates in force on 2018-06-01\n");
+    // Undated rules say nothing of dates.
+    env.roadsub(&["explain", &table, "--row", "1"])
+        .expect_code(0)
+        .stdout_lacks("in force on");
+}
