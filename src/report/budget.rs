@@ -270,14 +270,7 @@ mod tests {
     use crate::table::RowText;
 
     fn rules_with(budgets: &str) -> RuleSet {
-        let text = format!(
-            "{}\n{budgets}",
-            include_str!("../../rules.toml")
-                .split("\n# 预算额度")
-                .next()
-                .unwrap()
-        );
-        RuleSet::from_toml(&text, "budgets.toml").expect("valid rules")
+        RuleSet::shipped_with_budgets(budgets)
     }
 
     /// A summary of village roads of `(township, village, km)` at 4.5 m wide, 1,000,000 yuan/km

@@ -307,6 +307,19 @@ impl RuleSet {
         }
     }
 
+    /// The shipped rules with their budgets (and what follows them) replaced by `budgets`,
+    /// `[[budgets]]` entries in TOML: how tests set up budgets over the shipped funds.
+    #[cfg(test)]
+    pub fn shipped_with_budgets(budgets: &str) -> RuleSet {
+        let at = BUILTIN_TOML
+            .find("[[budgets]]")
+            .expect("the shipped rules have budgets");
+        // From the comment block that introduces the budgets.
+        let at = BUILTIN_TOML[..at].rfind("\n#").map_or(at, |c| c + 1);
+        RuleSet::from_toml(&format!("{}\n{budgets}", &BUILTIN_TOML[..at]), "test.toml")
+            .expect("valid rules")
+    }
+
     /// The shipped rules (SPEC §1).
     pub fn builtin() -> RuleSet {
         Self::from_toml(BUILTIN_TOML, BUILTIN_ORIGIN).expect("the shipped rules.toml is valid")

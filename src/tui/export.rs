@@ -178,13 +178,9 @@ mod tests {
     /// The shipped rules with budgets that allocate: the group roads' poverty money
     /// prorated, then each village's in order.
     fn allocating_rules() -> RuleSet {
-        let shipped = include_str!("../../rules.toml");
-        let at = shipped.find("[[budgets]]").unwrap();
-        let text = format!(
-            "{}\n[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname = \"社级道路建设\"\nname_en = \"Group road building\"\namount = \"200万\"\non_overrun = \"prorate\"\n\n[[budgets]]\nfund = \"poverty\"\nper_village = true\nname = \"每村额度\"\nname_en = \"Per village\"\namount = \"30万\"\non_overrun = \"in_order\"\n",
-            &shipped[..at]
-        );
-        RuleSet::from_toml(&text, "rules.toml").unwrap()
+        RuleSet::shipped_with_budgets(
+            "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname = \"社级道路建设\"\nname_en = \"Group road building\"\namount = \"200万\"\non_overrun = \"prorate\"\n\n[[budgets]]\nfund = \"poverty\"\nper_village = true\nname = \"每村额度\"\nname_en = \"Per village\"\namount = \"30万\"\non_overrun = \"in_order\"\n",
+        )
     }
 
     /// What a batch run of `table` writes once it allocates, worked out the plainest way: every

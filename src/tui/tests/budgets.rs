@@ -8,10 +8,7 @@ use crate::table::Field;
 
 /// The shipped rules with the budgets replaced by `budgets`.
 pub(super) fn rules_with(budgets: &str) -> RuleSet {
-    let shipped = include_str!("../../../rules.toml");
-    let at = shipped.find("[[budgets]]").unwrap();
-    let at = shipped[..at].rfind("\n#").map_or(at, |c| c + 1);
-    RuleSet::from_toml(&format!("{}\n{budgets}", &shipped[..at]), "test.toml").unwrap()
+    RuleSet::shipped_with_budgets(budgets)
 }
 
 /// 30万 for group roads, prorated.

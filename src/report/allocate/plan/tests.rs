@@ -14,10 +14,7 @@ fn d(s: &str) -> Decimal {
 
 /// The shipped rules with the budgets replaced by `budgets` (TOML `[[budgets]]` entries).
 fn rules_with(budgets: &str) -> RuleSet {
-    let shipped = include_str!("../../../../rules.toml");
-    let at = shipped.find("[[budgets]]").unwrap();
-    let at = shipped[..at].rfind("\n#").map_or(at, |c| c + 1);
-    RuleSet::from_toml(&format!("{}\n{budgets}", &shipped[..at]), "test.toml").unwrap()
+    RuleSet::shipped_with_budgets(budgets)
 }
 
 /// A row: class, village, length (km), width, priority; cost high enough that no fund is cut
