@@ -8,6 +8,7 @@
 
 pub mod allocate;
 pub mod budget;
+pub mod compare;
 pub mod encode;
 pub mod explain;
 pub mod format;

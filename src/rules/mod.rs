@@ -9,6 +9,7 @@ mod file;
 pub mod selftest;
 mod show;
 mod template;
+mod variant;
 
 use rust_decimal::Decimal;
 
@@ -16,6 +17,7 @@ pub use date::{Day, Period, When};
 pub use error::{RulesError, RulesProblem};
 pub use show::describe;
 pub use template::TEMPLATE_TOML;
+pub use variant::{Change, Setting, SettingError};
 
 use crate::i18n::Lang;
 use crate::money::{self, normalize_width_forms, Rounding};

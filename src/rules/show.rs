@@ -188,7 +188,7 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
 /// A rate per km as the policy says it: `15万元/公里`, `25万元以内/公里` for a ceiling; in
 /// English `150,000 yuan/km`, `up to 250,000 yuan/km`. Exact: a rate that is not whole 万
 /// (or whole yuan) shows its digits.
-fn rate(rate: Decimal, up_to: bool, lang: Lang) -> String {
+pub(super) fn rate(rate: Decimal, up_to: bool, lang: Lang) -> String {
     match lang {
         Lang::Zh => {
             let within = if up_to { "以内" } else { "" };

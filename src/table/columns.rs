@@ -364,6 +364,18 @@ impl Columns {
         }
     }
 
+    /// The same header, to be read under other rules: the approved-amount columns found under
+    /// the first rules a row was read with are not kept (another rule set may name other
+    /// funds and aliases), so a comparison's variant finds its own.
+    pub fn for_other_rules(&self) -> Columns {
+        Columns {
+            names: self.names.clone(),
+            index: self.index,
+            scale: self.scale,
+            approved: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The column holding `field`.
     pub fn index(&self, field: Field) -> Option<usize> {
         self.index[field as usize]

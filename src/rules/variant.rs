@@ -1,0 +1,466 @@
+//! What-if rates (SPEC §9): `--set poverty.group.3.5=15万` changes one rate of the rules in
+//! force, so a proposal can be compared with them before it is adopted. A setting names a
+//! rate that exists (the fund, the class and the tier's minimum width, exactly); anything
+//! else is refused naming what there is, never read as a new tier nobody asked for.
+
+use rust_decimal::Decimal;
+
+use super::{Citation, ClassId, FundId, Period, RuleSet, When};
+use crate::i18n::Lang;
+use crate::money::{self, Scale};
+
+/// One `FUND.CLASS.WIDTH=RATE`, as written and as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The setting as the user wrote it.
+    pub text: String,
+    /// The fund, as written (an id or a name).
+    pub fund: String,
+    /// The class, as written (an id, a name or an alias).
+    pub class: String,
+    /// The tier's minimum width, metres.
+    pub width_m: Decimal,
+    /// The new rate, yuan per km.
+    pub rate: Decimal,
+}
+
+/// A rate a setting changed: where, from what, to what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The setting as written.
+    pub text: String,
+    /// The fund.
+    pub fund: FundId,
+    /// The class.
+    pub class: ClassId,
+    /// The tier's minimum width, metres.
+    pub width_m: Decimal,
+    /// The tier's period (always, for rules without dates).
+    pub period: Period,
+    /// The rate before, yuan per km.
+    pub from: Decimal,
+    /// The rate after, yuan per km.
+    pub to: Decimal,
+}
+
+/// Why a setting cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingError {
+    /// Not `FUND.CLASS.WIDTH=RATE`.
+    Form(String),
+    /// The width is not a width.
+    Width(String, String),
+    /// The rate is not an amount per km.
+    Rate(String, String),
+    /// No fund has this id or name: the setting, and the funds there are.
+    Fund(String, String),
+    /// No class has this name: the setting, and the classes there are.
+    Class(String, String),
+    /// The fund has no tier for the class at this width: the setting, and the widths it has
+    /// for the class (empty when none).
+    Width404(String, String),
+    /// Dated rules with several periods for this tier, and no day to choose one: the setting,
+    /// and the periods.
+    Periods(String, String),
+    /// Two settings of one rate: both as written.
+    Twice(String, String),
+}
+
+impl SettingError {
+    /// The message, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        let form = lang.pick(
+            "expected FUND.CLASS.WIDTH=RATE, like poverty.group.3.5=15万",
+            "应为 资金.类别.宽度=标准，如 poverty.group.3.5=15万",
+        );
+        match (self, lang) {
+            (SettingError::Form(s), Lang::En) => format!("--set \"{s}\": {form}"),
+            (SettingError::Form(s), Lang::Zh) => format!("--set \"{s}\"：{form}"),
+            (SettingError::Width(s, w), Lang::En) => {
+                format!("--set \"{s}\": \"{w}\" is not a width in metres ({form})")
+            }
+            (SettingError::Width(s, w), Lang::Zh) => {
+                format!("--set \"{s}\"：\"{w}\" 不是以米计的宽度（{form}）")
+            }
+            (SettingError::Rate(s, r), Lang::En) => {
+                format!("--set \"{s}\": \"{r}\" is not an amount per km (like 15万 or 150000)")
+            }
+            (SettingError::Rate(s, r), Lang::Zh) => {
+                format!("--set \"{s}\"：\"{r}\" 不是每公里金额（如 15万 或 150000）")
+            }
+            (SettingError::Fund(s, known), Lang::En) => {
+                format!("--set \"{s}\": no fund of these rules has that name (funds: {known})")
+            }
+            (SettingError::Fund(s, known), Lang::Zh) => {
+                format!("--set \"{s}\"：规则中没有这项资金（现有：{known}）")
+            }
+            (SettingError::Class(s, known), Lang::En) => {
+                format!("--set \"{s}\": no road class of these rules has that name (classes: {known})")
+            }
+            (SettingError::Class(s, known), Lang::Zh) => {
+                format!("--set \"{s}\"：规则中没有这个道路类别（现有：{known}）")
+            }
+            (SettingError::Width404(s, widths), Lang::En) if widths.is_empty() => format!(
+                "--set \"{s}\": the fund has no rate for that class; a new tier is a change to a rules file (--against)"
+            ),
+            (SettingError::Width404(s, widths), Lang::Zh) if widths.is_empty() => format!(
+                "--set \"{s}\"：该资金对这个类别没有补助标准；新增一档请写在规则文件中（--against）"
+            ),
+            (SettingError::Width404(s, widths), Lang::En) => format!(
+                "--set \"{s}\": the fund has no tier at that width for the class (its tiers start at {widths} m); a new tier is a change to a rules file (--against)"
+            ),
+            (SettingError::Width404(s, widths), Lang::Zh) => format!(
+                "--set \"{s}\"：该资金对这个类别没有这个宽度的档（现有档的起点：{widths} 米）；新增一档请写在规则文件中（--against）"
+            ),
+            (SettingError::Periods(s, periods), Lang::En) => format!(
+                "--set \"{s}\": that rate has several periods ({periods}); say which with --as-of DATE"
+            ),
+            (SettingError::Periods(s, periods), Lang::Zh) => format!(
+                "--set \"{s}\"：这个标准分多个时段（{periods}）；请用 --as-of 日期 指明"
+            ),
+            (SettingError::Twice(a, b), Lang::En) => {
+                format!("--set \"{a}\" and --set \"{b}\" set the same rate; give it once")
+            }
+            (SettingError::Twice(a, b), Lang::Zh) => {
+                format!("--set \"{a}\" 与 --set \"{b}\" 设置同一个标准；请只给一次")
+            }
+        }
+    }
+}
+
+impl Setting {
+    /// Reads `FUND.CLASS.WIDTH=RATE`. The width may carry its unit (`3.5米`, `3.5m`); the
+    /// rate is read as a rules file's rate is (`15万`, `150000`, `15万/公里`).
+    pub fn parse(text: &str) -> Result<Setting, SettingError> {
+        let form = || SettingError::Form(text.to_string());
+        let (target, rate) = text.split_once('=').ok_or_else(form)?;
+        let mut parts = target.splitn(3, '.');
+        let (Some(fund), Some(class), Some(width)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(form());
+        };
+        let (fund, class, width, rate) = (fund.trim(), class.trim(), width.trim(), rate.trim());
+        if fund.is_empty() || class.is_empty() || width.is_empty() || rate.is_empty() {
+            return Err(form());
+        }
+        let width_m = money::parse_width_m(width)
+            .map_err(|_| SettingError::Width(text.to_string(), width.to_string()))?;
+        let rate_value = money::parse_amount(rate, Scale::Base, true)
+            .map_err(|_| SettingError::Rate(text.to_string(), rate.to_string()))?;
+        Ok(Setting {
+            text: text.to_string(),
+            fund: fund.to_string(),
+            class: class.to_string(),
+            width_m,
+            rate: rate_value,
+        })
+    }
+}
+
+impl Change {
+    /// The change in words: `县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里`.
+    pub fn describe(&self, rules: &RuleSet, lang: Lang) -> String {
+        let fund = &rules.funds[self.fund];
+        let class = rules.classes[self.class].display(lang);
+        let width = money::measure(self.width_m);
+        let from = super::show::rate(self.from, fund.up_to, lang);
+        let to = super::show::rate(self.to, fund.up_to, lang);
+        let period = if self.period.is_always() {
+            String::new()
+        } else {
+            format!(" ({})", self.period.describe())
+        };
+        match lang {
+            Lang::En => format!(
+                "{}, {class} {width} m{period}: {from} → {to}",
+                fund.display(lang)
+            ),
+            Lang::Zh => format!(
+                "{}，{class} {width} 米{period}：{from} → {to}",
+                fund.display(lang)
+            ),
+        }
+    }
+}
+
+impl RuleSet {
+    /// These rules with `settings` made, in order, and what each changed. A tier shared by
+    /// several classes is split: the class named gets a tier of its own at the new rate, the
+    /// others keep theirs. A changed rate no longer quotes the policy (the policy never said
+    /// it); its source says which setting made it. The rules' self-tests are kept as they
+    /// are: they say what the rules in force give, which a change of rate is expected to
+    /// change.
+    pub fn with_settings(
+        &self,
+        settings: &[Setting],
+    ) -> Result<(RuleSet, Vec<Change>), SettingError> {
+        let mut funds = self.funds.clone();
+        let mut changes: Vec<Change> = Vec::new();
+        for s in settings {
+            let fund = self
+                .funds
+                .iter()
+                .position(|f| {
+                    f.id == s.fund || f.name == s.fund || f.name_en.as_deref() == Some(&s.fund)
+                })
+                .ok_or_else(|| {
+                    let known = self.funds.iter().map(|f| f.id.as_str()).collect::<Vec<_>>();
+                    SettingError::Fund(s.text.clone(), known.join(", "))
+                })?;
+            let class = self.class_by_name(&s.class).ok_or_else(|| {
+                let known = self
+                    .classes
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>();
+                SettingError::Class(s.text.clone(), known.join(", "))
+            })?;
+            let tiers = &funds[fund].tiers;
+            let for_class: Vec<usize> = (0..tiers.len())
+                .filter(|&t| tiers[t].classes.contains(&class))
+                .collect();
+            let at_width: Vec<usize> = for_class
+                .iter()
+                .copied()
+                .filter(|&t| tiers[t].min_width_m == s.width_m)
+                .collect();
+            if at_width.is_empty() {
+                let mut widths: Vec<Decimal> =
+                    for_class.iter().map(|&t| tiers[t].min_width_m).collect();
+                widths.sort();
+                widths.dedup();
+                let widths = widths
+                    .iter()
+                    .map(|w| money::measure(*w))
+                    .collect::<Vec<_>>();
+                return Err(SettingError::Width404(s.text.clone(), widths.join(", ")));
+            }
+            // Dated rules: the period in force on the day that dates rows without a date.
+            let chosen: Vec<usize> = if at_width.len() == 1 {
+                at_width.clone()
+            } else {
+                match self.as_of() {
+                    When::Undated => Vec::new(),
+                    when => at_width
+                        .iter()
+                        .copied()
+                        .filter(|&t| when.in_force(&tiers[t].period))
+                        .collect(),
+                }
+            };
+            let [t] = chosen[..] else {
+                let periods = at_width
+                    .iter()
+                    .map(|&t| tiers[t].period.describe())
+                    .collect::<Vec<_>>();
+                return Err(SettingError::Periods(s.text.clone(), periods.join("; ")));
+            };
+            let period = tiers[t].period;
+            if let Some(earlier) = changes.iter().find(|c| {
+                c.fund == fund && c.class == class && c.width_m == s.width_m && c.period == period
+            }) {
+                return Err(SettingError::Twice(earlier.text.clone(), s.text.clone()));
+            }
+            let from = tiers[t].rate_per_km;
+            let cited = Citation {
+                source: Some(format!("--set {}", s.text)),
+                source_en: None,
+                quote: None,
+            };
+            let tiers = &mut funds[fund].tiers;
+            if tiers[t].classes.len() == 1 {
+                tiers[t].rate_per_km = s.rate;
+                tiers[t].cited = cited;
+            } else {
+                tiers[t].classes.retain(|&c| c != class);
+                let mut own = tiers[t].clone();
+                own.classes = vec![class];
+                own.rate_per_km = s.rate;
+                own.cited = cited;
+                tiers.insert(t + 1, own);
+            }
+            changes.push(Change {
+                text: s.text.clone(),
+                fund,
+                class,
+                width_m: s.width_m,
+                period,
+                from,
+                to: s.rate,
+            });
+        }
+        let mut rules = RuleSet::new(
+            &self.origin,
+            self.meta.clone(),
+            self.classes.clone(),
+            funds,
+            self.budgets.clone(),
+        );
+        rules.tests = self.tests.clone();
+        rules.as_of = self.as_of;
+        Ok((rules, changes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{compute, Cost, Segment, Sources};
+    use crate::rules::Day;
+
+    fn set(rules: &RuleSet, texts: &[&str]) -> Result<(RuleSet, Vec<Change>), SettingError> {
+        let settings = texts
+            .iter()
+            .map(|t| Setting::parse(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        rules.with_settings(&settings)
+    }
+
+    fn paid(rules: &RuleSet, class: &str, width: &str, km: &str, cost: &str) -> Vec<String> {
+        let seg = Segment {
+            class: rules.class_by_name(class).unwrap(),
+            width_m: width.parse().unwrap(),
+            length_km: km.parse().unwrap(),
+            cost: Cost::Total(cost.parse().unwrap()),
+            sources: Sources::default(),
+            approved: Vec::new(),
+            disbursed: None,
+            priority: None,
+            households: None,
+            completed_km: None,
+            date: None,
+        };
+        let b = compute(rules, &seg).expect("no overflow");
+        b.shares.iter().map(|s| s.paid.to_string()).collect()
+    }
+
+    #[test]
+    fn setting_the_group_poverty_rate_to_15_wan_pays_150000_per_km_and_nothing_else_changes() {
+        let rules = RuleSet::builtin();
+        let (variant, changes) = set(&rules, &["poverty.group.3.5=15万"]).unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].from, Decimal::new(100_000, 0));
+        assert_eq!(changes[0].to, Decimal::new(150_000, 0));
+        assert_eq!(
+            changes[0].describe(&rules, Lang::Zh),
+            "县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里"
+        );
+        assert_eq!(
+            changes[0].describe(&rules, Lang::En),
+            "County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km"
+        );
+        // 2 km of group road, 3.5 m, cost 100万: transport 30万, poverty 20万 → 30万.
+        assert_eq!(
+            paid(&rules, "group", "3.5", "2", "1000000"),
+            ["300000.00", "200000.00"]
+        );
+        assert_eq!(
+            paid(&variant, "group", "3.5", "2", "1000000"),
+            ["300000.00", "300000.00"]
+        );
+        // Village roads keep their rates.
+        assert_eq!(
+            paid(&rules, "village", "3.5", "2", "1500000"),
+            paid(&variant, "village", "3.5", "2", "1500000")
+        );
+        // The changed tier quotes nothing: the policy never said 15万.
+        let t = &variant.funds[1].tiers;
+        let changed = t
+            .iter()
+            .find(|t| t.rate_per_km == Decimal::new(150_000, 0))
+            .unwrap();
+        assert_eq!(changed.cited.quote, None);
+        assert_eq!(
+            changed.cited.source.as_deref(),
+            Some("--set poverty.group.3.5=15万")
+        );
+    }
+
+    #[test]
+    fn a_tier_shared_by_two_classes_is_split_and_only_the_named_class_changes() {
+        let rules = RuleSet::builtin();
+        let (variant, _) = set(&rules, &["transport.通社.3.5=20万"]).unwrap();
+        assert_eq!(
+            paid(&variant, "group", "3.5", "1", "900000")[0],
+            "200000.00"
+        );
+        assert_eq!(
+            paid(&variant, "village", "3.5", "1", "900000")[0],
+            "150000.00"
+        );
+        // The 4.5 m tier is untouched for both.
+        assert_eq!(
+            paid(&variant, "group", "4.5", "1", "900000")[0],
+            "450000.00"
+        );
+    }
+
+    #[test]
+    fn settings_that_name_nothing_are_refused_naming_what_there_is() {
+        let rules = RuleSet::builtin();
+        let msg = |texts: &[&str], lang| set(&rules, texts).unwrap_err().render(lang);
+        assert_eq!(
+            msg(&["poverty.group.4.0=15万"], Lang::En),
+            "--set \"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (--against)"
+        );
+        assert_eq!(
+            msg(&["roads.group.3.5=15万"], Lang::Zh),
+            "--set \"roads.group.3.5=15万\"：规则中没有这项资金（现有：transport, poverty）"
+        );
+        assert_eq!(
+            msg(&["poverty.lane.3.5=15万"], Lang::En),
+            "--set \"poverty.lane.3.5=15万\": no road class of these rules has that name (classes: village, group)"
+        );
+        assert_eq!(
+            msg(&["poverty.group=15万"], Lang::En),
+            "--set \"poverty.group=15万\": expected FUND.CLASS.WIDTH=RATE, like poverty.group.3.5=15万"
+        );
+        assert_eq!(
+            msg(&["poverty.group.3.5=lots"], Lang::Zh),
+            "--set \"poverty.group.3.5=lots\"：\"lots\" 不是每公里金额（如 15万 或 150000）"
+        );
+        assert_eq!(
+            msg(&["poverty.group.3.5=15万", "县扶贫专项补助.社道.3.5米=16万"], Lang::En),
+            "--set \"poverty.group.3.5=15万\" and --set \"县扶贫专项补助.社道.3.5米=16万\" set the same rate; give it once"
+        );
+    }
+
+    #[test]
+    fn under_dated_rules_a_setting_changes_the_period_in_force_on_the_as_of_day() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/dated-rules.toml"
+        ))
+        .unwrap();
+        let mut rules = RuleSet::from_toml(&text, "dated-rules.toml").unwrap();
+        let fund = rules.funds.iter().position(|f| f.id == "poverty").unwrap();
+        let dated: Vec<_> = rules.funds[fund]
+            .tiers
+            .iter()
+            .filter(|t| !t.period.is_always())
+            .map(|t| (t.classes.clone(), t.min_width_m))
+            .collect();
+        let (classes, width) = dated
+            .first()
+            .cloned()
+            .expect("the fixture dates poverty tiers");
+        let class = rules.classes[classes[0]].id.clone();
+        let text = format!("poverty.{class}.{width}=1万");
+        rules.set_as_of(Day::parse("2019-06-01").unwrap());
+        let (_, changes) = set(&rules, &[&text]).unwrap();
+        assert!(changes[0].period.covers(Day::parse("2019-06-01").unwrap()));
+        assert!(!changes[0].period.covers(Day::parse("2018-06-01").unwrap()));
+    }
+
+    #[test]
+    fn settings_read_widths_and_rates_as_rules_files_do() {
+        let s = Setting::parse(" poverty . group . 3.5米 = 15万/公里 ").unwrap();
+        assert_eq!((s.fund.as_str(), s.class.as_str()), ("poverty", "group"));
+        assert_eq!(s.width_m, Decimal::new(35, 1));
+        assert_eq!(s.rate, Decimal::new(150_000, 0));
+        assert_eq!(
+            Setting::parse("poverty.group.3.5=150000").unwrap().rate,
+            Decimal::new(150_000, 0)
+        );
+    }
+}
