@@ -6,6 +6,19 @@
 //! The two rule sets may name different funds (a variant file may add or drop one): the
 //! comparison's funds are those of the rules in force, then the variant's new ones, matched by
 //! id. A fund that one side does not have pays nothing on that side.
+//!
+//! Whole tables: [`whole`] computes both sides (each exactly a batch run under its rules),
+//! [`write`] writes them as CSV, JSON and Markdown, [`screen`] for people (the text summary,
+//! the terminal table), [`book`] as a workbook.
+
+pub mod book;
+pub mod describe;
+pub mod screen;
+pub mod whole;
+pub mod write;
+
+pub use whole::{compare, CompareError, Comparison, GroupPair, Pair, Table};
+pub use write::Variant;
 
 use rust_decimal::Decimal;
 

@@ -1,0 +1,372 @@
+//! `roadsub compare FILE... (--against RULES | --set FUND.CLASS.WIDTH=RATE ...)`: every
+//! segment under the rules in force and under a variant, and the change (SPEC §9 What-if).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+
+use super::{
+    help_flag, load_rules, load_rules_as_of, print_out, stdout_is_terminal, to_stderr, Failure,
+    EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
+};
+use crate::i18n::Lang;
+use crate::report::compare::{self, book, describe, screen, write, Comparison, Table, Variant};
+use crate::report::Format;
+use crate::rules::{RuleSet, Setting, When};
+use crate::table::replace::{is_same_file, names_a_descriptor, Hangup, Replacement};
+use crate::table::sheet::Sheet;
+
+pub(super) fn command(lang: Lang) -> Command {
+    Command::new("compare")
+        .about(lang.pick(
+            "What if: every segment under the rules in force and under a variant (another rules file, or changed rates), and the change",
+            "对比测算：全部路段分别按现行规则和对比规则（另一规则文件或改动的标准）计算，并列出变化",
+        ))
+        .disable_help_flag(true)
+        .help_template(super::help_template(lang))
+        .next_help_heading(lang.pick("Options", "选项"))
+        .after_help(lang.pick(
+            "Examples:\n  \
+             roadsub compare examples/anyue-2018-plan.csv --set poverty.group.3.5=15万\n  \
+             roadsub compare examples/anyue-2018-plan.csv --against tests/data/anyue-2018-group-15.toml -o what-if.xlsx\n  \
+             roadsub compare a.csv b.csv --set transport.village.4.5=50万 --set poverty.group.3.5=15万 -o what-if.csv\n  \
+             roadsub compare examples/anyue-2018-plan.csv --rules examples/anyue-2018-prorate.toml --set poverty.group.3.5=15万 --format json\n\n\
+             Budgets apply across all the tables, under each rule set, as in a batch run. Exit status: 0 every row computed under both; 1 bad rows (nothing written unless --keep-going), an unreadable table or invalid rules; 2 a wrong command line.",
+            "示例：\n  \
+             roadsub compare examples/anyue-2018-plan.csv --set poverty.group.3.5=15万\n  \
+             roadsub compare examples/anyue-2018-plan.csv --against tests/data/anyue-2018-group-15.toml -o what-if.xlsx\n  \
+             roadsub compare a.csv b.csv --set transport.village.4.5=50万 --set poverty.group.3.5=15万 -o what-if.csv\n  \
+             roadsub compare examples/anyue-2018-plan.csv --rules examples/anyue-2018-prorate.toml --set poverty.group.3.5=15万 --format json\n\n\
+             两套规则各自按全部表格分配预算额度，与批量运行相同。退出码：0 全部路段在两套规则下均计算完成；1 有错误行（除非 --keep-going，否则不写出）、表格无法读取或规则无效；2 命令行用法错误。",
+        ))
+        .arg(help_flag(lang))
+        .arg(
+            Arg::new("files")
+                .value_name("FILE")
+                .required(true)
+                .num_args(1..)
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Segment tables (CSV or Excel), read whole; budgets apply across all of them",
+                    "路段表（CSV 或 Excel），整表读取；预算额度按全部表格分配",
+                )),
+        )
+        .arg(
+            Arg::new("against")
+                .long("against")
+                .value_name("RULES")
+                .value_parser(value_parser!(PathBuf))
+                .conflicts_with("set")
+                .help(lang.pick(
+                    "The variant: another rules file (dated by the same --as-of)",
+                    "对比规则：另一个规则文件（按同一 --as-of 取标准）",
+                )),
+        )
+        .arg(
+            Arg::new("set")
+                .long("set")
+                .value_name("FUND.CLASS.WIDTH=RATE")
+                .action(ArgAction::Append)
+                .help(lang.pick(
+                    "The variant: the rules in force with this rate changed, like poverty.group.3.5=15万 (repeatable)",
+                    "对比规则：在现行规则上改动一个标准，如 poverty.group.3.5=15万（可多次给出）",
+                )),
+        )
+        .arg(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_name("OUT")
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Write the comparison to OUT (replaced atomically; its extension picks the format); - or none: standard output",
+                    "对比结果写入 OUT 文件（原子替换；扩展名决定格式）；- 或不给：标准输出",
+                )),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("csv|json|jsonl|md|xlsx")
+                .value_parser(["csv", "json", "jsonl", "md", "xlsx"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Output format [default: from OUT's extension (.json, .jsonl, .md, .xlsx), else csv; a table on a terminal]",
+                    "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md、.xlsx），否则 csv；终端上显示对齐的表格］",
+                )),
+        )
+        .arg(
+            Arg::new("keep_going")
+                .long("keep-going")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "Write the comparison even if some rows are bad under either rule set (still exit 1)",
+                    "即使有行在任一套规则下出错也写出对比结果（退出码仍为 1）",
+                )),
+        )
+        .arg(super::encoding_arg(
+            "encoding",
+            "encoding",
+            "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
+            "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
+            lang,
+        ))
+        .arg(super::as_of_arg(lang))
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::new(EXIT_USAGE, message)
+}
+
+/// The variant's rules and what it is, in words.
+fn variant(m: &ArgMatches, before: &RuleSet, lang: Lang) -> Result<(RuleSet, Variant), Failure> {
+    if let Some(path) = m.get_one::<PathBuf>("against") {
+        // Loaded as the rules in force are, without the warning about its own self-tests: a
+        // variant is expected to change the numbers they pin.
+        let mut after = load_rules(Some(path), lang)?;
+        if let When::Day(day) = before.as_of() {
+            after.set_as_of(day);
+        }
+        let mut lines = vec![match lang {
+            Lang::En => format!(
+                "the rules in {} ({})",
+                path.display(),
+                after.meta.display_name(lang)
+            ),
+            Lang::Zh => format!(
+                "规则文件 {}（{}）",
+                path.display(),
+                after.meta.display_name(lang)
+            ),
+        }];
+        lines.extend(describe::differences(before, &after, lang));
+        return Ok((
+            after,
+            Variant {
+                kind: "against",
+                given: vec![path.display().to_string()],
+                lines,
+            },
+        ));
+    }
+    let texts: Vec<&String> = m.get_many::<String>("set").into_iter().flatten().collect();
+    if texts.is_empty() {
+        return Err(usage(lang.pick(
+            "compare needs a variant: --against RULES (another rules file) or --set FUND.CLASS.WIDTH=RATE (like poverty.group.3.5=15万)",
+            "compare 需要对比规则：--against 规则文件，或 --set 资金.类别.宽度=标准（如 poverty.group.3.5=15万）",
+        )));
+    }
+    let settings = texts
+        .iter()
+        .map(|t| Setting::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| usage(e.render(lang)))?;
+    let (after, changes) = before
+        .with_settings(&settings)
+        .map_err(|e| usage(e.render(lang)))?;
+    Ok((
+        after,
+        Variant {
+            kind: "set",
+            given: texts.iter().map(|t| t.to_string()).collect(),
+            lines: changes.iter().map(|c| c.describe(before, lang)).collect(),
+        },
+    ))
+}
+
+/// Where the comparison goes.
+enum Out {
+    File(PathBuf),
+    /// Standard output; a table for a person when it is a terminal and no form was asked for.
+    Stdout {
+        terminal: bool,
+    },
+}
+
+pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    let output = m
+        .get_one::<PathBuf>("output")
+        .filter(|p| p.as_os_str() != "-");
+    // However the run ends, a reader waiting on a FIFO named by -o is let go.
+    let _release = Hangup::for_output(output.map(PathBuf::as_path));
+    let before = load_rules_as_of(m, lang)?;
+    let (after, variant) = variant(m, &before, lang)?;
+    let format = match m.get_one::<String>("format") {
+        Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
+        None => output.map_or(Format::Csv, |p| Format::from_path(p)),
+    };
+    if format == Format::Xlsx && output.is_none() {
+        return Err(usage(lang.pick(
+            "an Excel report is a file: give -o what-if.xlsx",
+            "Excel 报表需要写入文件：请用 -o what-if.xlsx",
+        )));
+    }
+    let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    let encoding = super::encoding_of(m, "encoding");
+    let mut tables = Vec::with_capacity(files.len());
+    for path in &files {
+        let label = path.display().to_string();
+        if label == "-" {
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                lang.pick(
+                    "compare reads tables from files, not from standard input: give their paths",
+                    "compare 从文件读取路段表，不读标准输入：请给出文件路径",
+                ),
+            ));
+        }
+        if let Some(out) = output.filter(|o| is_same_file(path, o)) {
+            return Err(usage(match lang {
+                Lang::En => format!(
+                    "-o {} is also an input ({label}); choose another output file",
+                    out.display()
+                ),
+                Lang::Zh => format!(
+                    "-o {} 同时也是输入文件（{label}）；请换一个输出文件",
+                    out.display()
+                ),
+            }));
+        }
+        let sheet = Sheet::load_in(path, encoding)
+            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
+        tables.push(Table { label, sheet });
+    }
+    let c = compare::compare(&tables, &before, &after)
+        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+    drop(tables);
+
+    for message in c.messages(lang) {
+        to_stderr(&format!("{message}\n"));
+    }
+    let bad = c.pairs.iter().filter(|p| p.bad()).count();
+    let keep_going = m.get_flag("keep_going");
+    let out = match output {
+        Some(p) => Out::File(p.clone()),
+        None => Out::Stdout {
+            terminal: stdout_is_terminal() && m.get_one::<String>("format").is_none(),
+        },
+    };
+    let out_name = match &out {
+        Out::File(p) => p.display().to_string(),
+        Out::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
+    };
+    if bad > 0 && !keep_going {
+        to_stderr(&format!("{}\n", status(&c, bad, None, lang)));
+        return Ok(EXIT_BAD_INPUT);
+    }
+    let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
+    match &out {
+        Out::File(path) => write_file(path, &c, &variant, format, lang)?,
+        Out::Stdout { terminal: true } => {
+            let (w, h) = ratatui::crossterm::terminal::size()
+                .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
+            let (text, hidden) = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
+            print_out(&text)?;
+            if hidden > 0 {
+                to_stderr(&match lang {
+                    Lang::En => format!(
+                        "… {hidden} more changed rows not shown; write them all with -o FILE\n"
+                    ),
+                    Lang::Zh => {
+                        format!("……另有 {hidden} 个有变化的行未显示；用 -o 文件 写出全部\n")
+                    }
+                });
+            }
+        }
+        Out::Stdout { terminal: false } => print_out_bytes(&render(&c, &variant, format, lang)?)?,
+    }
+    let summary = screen::summary(&c, &variant, lang);
+    if to_file {
+        print_out(&summary)?;
+    } else {
+        to_stderr(&format!("\n{summary}"));
+    }
+    if bad > 0 || to_file {
+        to_stderr(&format!("{}\n", status(&c, bad, Some(&out_name), lang)));
+    }
+    Ok(if bad > 0 { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// The comparison in `format`, as bytes (an Excel workbook too).
+fn render(
+    c: &Comparison,
+    variant: &Variant,
+    format: Format,
+    lang: Lang,
+) -> Result<Vec<u8>, Failure> {
+    Ok(match format {
+        Format::Csv => write::csv(c),
+        Format::Jsonl => write::jsonl(c),
+        Format::Json => {
+            let v = write::json(c, variant, lang);
+            let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Markdown => write::markdown(c, variant, lang).into_bytes(),
+        Format::Xlsx => book::workbook(c, variant, lang)
+            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.to_string()))?,
+    })
+}
+
+fn write_file(
+    path: &Path,
+    c: &Comparison,
+    variant: &Variant,
+    format: Format,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let bytes = render(c, variant, format, lang)?;
+    let cannot = |e: std::io::Error| {
+        Failure::new(
+            EXIT_BAD_INPUT,
+            format!(
+                "{}{}: {}",
+                lang.pick("cannot write ", "无法写入 "),
+                path.display(),
+                lang.io_reason(&e)
+            ),
+        )
+    };
+    let out = Replacement::new(path, ".tmp").map_err(cannot)?;
+    let mut file = out.file();
+    file.write_all(&bytes).map_err(cannot)?;
+    out.commit().map_err(cannot)
+}
+
+fn print_out_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(EXIT_BAD_INPUT, e.to_string()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The last line: what was written, or why nothing was (`written`: where, when it was).
+fn status(c: &Comparison, bad: usize, written: Option<&str>, lang: Lang) -> String {
+    let shown = c.shown().count();
+    let left_out = c.pairs.len() - shown;
+    let blank = c.shown().filter(|p| p.bad()).count();
+    let problems = match lang {
+        Lang::En => format!("{bad} bad {}", if bad == 1 { "row" } else { "rows" }),
+        Lang::Zh => format!("{bad} 个错误行"),
+    };
+    match (written, bad, lang) {
+        (Some(to), 0, Lang::En) => format!("wrote {shown} rows to {to}"),
+        (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行到 {to}"),
+        (Some(to), _, Lang::En) => format!(
+            "{problems}; wrote {shown} rows to {to} ({blank} with one side left blank; {left_out} bad under both left out)"
+        ),
+        (Some(to), _, Lang::Zh) => format!(
+            "{problems}；已写出 {shown} 行到 {to}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）"
+        ),
+        (None, _, Lang::En) => format!(
+            "{problems}; nothing written (fix them, or use --keep-going to write the comparison without them)"
+        ),
+        (None, _, Lang::Zh) => {
+            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 写出其余的对比结果）")
+        }
+    }
+}

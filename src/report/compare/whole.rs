@@ -1,0 +1,425 @@
+//! A comparison of whole tables: every row of every input computed under the rules in force
+//! and under the variant on the path batch runs take ([`row::evaluate`]), each side's budgets
+//! applied across all inputs at once ([`allocate`]), each side's totals, groups and budget
+//! use added up ([`Summary`]), and the rows paired. Each side is exactly a batch run under
+//! its rules, so its totals and budget lines are the ones `roadsub batch --summary` prints.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::{Amounts, Funds, Side};
+use crate::engine::{Breakdown, Segment};
+use crate::i18n::Lang;
+use crate::money;
+use crate::report::allocate::{allocate, AllocError, Held, HeldRow};
+use crate::report::summary::{GroupBy, Summary, Totals};
+use crate::rules::RuleSet;
+use crate::table::row::{self, Evaluated, RowText};
+use crate::table::sheet::{Sheet, SheetRow};
+use crate::table::{Columns, Field, Problem, RowError};
+
+/// One input table, read whole.
+#[derive(Debug)]
+pub struct Table {
+    /// How messages and outputs name it (its path as given).
+    pub label: String,
+    /// Its rows.
+    pub sheet: Sheet,
+}
+
+/// One row as both sides see it.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// Which input (an index into the labels).
+    pub file: usize,
+    /// Its line in the input.
+    pub line: u64,
+    /// 编号, 乡镇, 村 and the class as written.
+    pub id: String,
+    /// 乡镇.
+    pub township: String,
+    /// 村.
+    pub village: String,
+    /// The class as the table writes it.
+    pub class: String,
+    /// Under the rules in force: the amounts, or why the row cannot be computed.
+    pub before: Result<Amounts, Vec<RowError>>,
+    /// Under the variant: the same.
+    pub after: Result<Amounts, Vec<RowError>>,
+}
+
+impl Pair {
+    /// The change, when the row computes under both.
+    pub fn change(&self) -> Option<Amounts> {
+        match (&self.before, &self.after) {
+            (Ok(b), Ok(a)) => Some(b.change_to(a)),
+            _ => None,
+        }
+    }
+
+    /// Whether the variant changes the row: an amount differs, or it computes under one side
+    /// only.
+    pub fn changed(&self) -> bool {
+        match (&self.before, &self.after) {
+            (Ok(b), Ok(a)) => b != a,
+            (Err(_), Err(_)) => false,
+            _ => true,
+        }
+    }
+
+    /// Whether the row computes under at least one side (a row bad under both is left out of
+    /// every output).
+    pub fn shown(&self) -> bool {
+        self.before.is_ok() || self.after.is_ok()
+    }
+
+    /// Whether the row is bad under either side.
+    pub fn bad(&self) -> bool {
+        self.before.is_err() || self.after.is_err()
+    }
+
+    /// The amounts of `side`, when the row computes under it.
+    pub fn amounts(&self, side: Side) -> Option<&Amounts> {
+        match side {
+            Side::Before => self.before.as_ref().ok(),
+            Side::After => self.after.as_ref().ok(),
+        }
+    }
+}
+
+/// Both sides of a comparison, row by row and in total.
+#[derive(Debug, Clone)]
+pub struct Comparison<'r> {
+    /// The rules in force.
+    pub before_rules: &'r RuleSet,
+    /// The variant.
+    pub after_rules: &'r RuleSet,
+    /// The inputs' labels, in the order given.
+    pub labels: Vec<String>,
+    /// The funds shown, matched by id.
+    pub funds: Funds,
+    /// Every row of every input (totals rows left out, as a batch run leaves them), in input
+    /// order.
+    pub pairs: Vec<Pair>,
+    /// The rules in force's totals, groups (township, village) and budget use.
+    pub before: Summary,
+    /// The variant's.
+    pub after: Summary,
+}
+
+/// A group's amounts under both sides (a group one side has no good row in shows zeros).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPair {
+    /// The group's name (a township, or `township village`).
+    pub key: String,
+    /// Under the rules in force.
+    pub before: Amounts,
+    /// Under the variant.
+    pub after: Amounts,
+    /// Rows counted under each side.
+    pub rows: (u64, u64),
+}
+
+impl GroupPair {
+    /// `after − before`.
+    pub fn change(&self) -> Amounts {
+        self.before.change_to(&self.after)
+    }
+}
+
+/// A side's allocation could not be worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompareError {
+    /// Which side.
+    pub side: Side,
+    /// Why.
+    pub error: AllocError,
+}
+
+impl CompareError {
+    /// The message, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        format!(
+            "{}{}",
+            side_prefix(self.side, lang),
+            self.error.render(lang)
+        )
+    }
+}
+
+/// How a message about one side starts: `under the variant: `, `按对比规则：`.
+pub fn side_prefix(side: Side, lang: Lang) -> &'static str {
+    match side {
+        Side::Before => lang.pick("under the rules in force: ", "按现行规则："),
+        Side::After => lang.pick("under the variant: ", "按对比规则："),
+    }
+}
+
+/// What a row is under one side's rules.
+enum Judged {
+    /// A report's totals row: left out, as a batch run leaves it out.
+    Totals,
+    Good(Box<(Segment, Breakdown)>),
+    Bad(Vec<RowError>),
+}
+
+/// What the engine makes of `row` under `rules`, read through `columns` (the table's header
+/// as that side reads it): the table view's path ([`row::evaluate`]), a formula without a
+/// saved result said as a batch run says it.
+fn judge(
+    rules: &RuleSet,
+    sheet: &Sheet,
+    columns: &Columns,
+    row: &SheetRow,
+    duplicate: bool,
+) -> Judged {
+    let mut ends = Vec::new();
+    let record = row.record(&mut ends);
+    if let Some(col) = sheet.formula_without_result(row.line) {
+        let totals = row::is_totals_row(&record, columns);
+        if row.get(col).trim().is_empty() && !totals {
+            return Judged::Bad(vec![RowError {
+                column: columns.names.get(col).cloned(),
+                ..RowError::row(row.line, Problem::NoSavedResult)
+            }]);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut breakdown = Breakdown::default();
+    match row::evaluate(
+        &record,
+        columns,
+        rules,
+        duplicate,
+        &mut errors,
+        &mut breakdown,
+    ) {
+        Evaluated::Totals => Judged::Totals,
+        Evaluated::Good { segment, .. } => Judged::Good(Box::new((segment, breakdown))),
+        Evaluated::Bad => Judged::Bad(errors),
+    }
+}
+
+/// Row `row`'s text field `field`, trimmed.
+fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
+    columns
+        .index(field)
+        .map_or("", |i| row.get(i).trim())
+        .to_string()
+}
+
+/// One side worked out: per row kept (totals rows left out), its segment and breakdown after
+/// every budget, or its errors; and the side's summary.
+type Worked = (Vec<Result<(Segment, Breakdown), Vec<RowError>>>, Summary);
+
+fn work_side(
+    tables: &[Table],
+    rules: &RuleSet,
+    side: Side,
+    duplicates: &[Vec<bool>],
+) -> Result<Worked, CompareError> {
+    let mut held = Held {
+        rules,
+        rows: Vec::new(),
+    };
+    let mut errors: Vec<Option<Vec<RowError>>> = Vec::new();
+    let mut lines = Vec::new();
+    for (t, table) in tables.iter().enumerate() {
+        // The approved-amount columns are found per rule set: a variant finds its own.
+        let other;
+        let columns = match side {
+            Side::Before => &table.sheet.columns,
+            Side::After => {
+                other = table.sheet.columns.for_other_rules();
+                &other
+            }
+        };
+        for (r, row) in table.sheet.rows.iter().enumerate() {
+            let judged = judge(rules, &table.sheet, columns, row, duplicates[t][r]);
+            let (computed, bad) = match judged {
+                Judged::Totals => continue,
+                Judged::Good(g) => (Some(*g), None),
+                Judged::Bad(e) => (None, Some(e)),
+            };
+            held.rows.push(HeldRow {
+                township: text(columns, row, Field::Township),
+                village: text(columns, row, Field::Village),
+                computed,
+            });
+            errors.push(bad);
+            lines.push(row.line);
+        }
+    }
+    allocate(rules, &mut held).map_err(|error| CompareError { side, error })?;
+    let mut summary = Summary::new(rules, &[GroupBy::Township, GroupBy::Village]);
+    let mut out = Vec::with_capacity(held.rows.len());
+    for ((h, bad), line) in held.rows.into_iter().zip(errors).zip(lines) {
+        match (h.computed, bad) {
+            (Some((seg, b)), _) => {
+                let text = RowText {
+                    id: "",
+                    township: &h.township,
+                    village: &h.village,
+                };
+                // A total that no longer fits makes the row bad, as in a batch run.
+                if summary.add(rules, &seg, &text, &b).is_ok() {
+                    out.push(Ok((seg, b)));
+                } else {
+                    out.push(Err(vec![RowError::row(line, Problem::Overflow)]));
+                }
+            }
+            (None, bad) => out.push(Err(bad.unwrap_or_default())),
+        }
+    }
+    Ok((out, summary))
+}
+
+/// Every row of `tables` under `before` and `after`, paired.
+pub fn compare<'r>(
+    tables: &[Table],
+    before: &'r RuleSet,
+    after: &'r RuleSet,
+) -> Result<Comparison<'r>, CompareError> {
+    // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let duplicates: Vec<Vec<bool>> = tables
+        .iter()
+        .map(|t| {
+            let col = t.sheet.columns.index(Field::Id);
+            t.sheet
+                .rows
+                .iter()
+                .map(|row| {
+                    col.map(|c| money::trim(row.get(c)))
+                        .filter(|id| !id.is_empty())
+                        .is_some_and(|id| !seen.insert(id))
+                })
+                .collect()
+        })
+        .collect();
+    let (rows_before, sum_before) = work_side(tables, before, Side::Before, &duplicates)?;
+    let (rows_after, sum_after) = work_side(tables, after, Side::After, &duplicates)?;
+    let funds = Funds::new(before, after);
+    let mut pairs = Vec::with_capacity(rows_before.len());
+    let mut rows = rows_before.into_iter().zip(rows_after);
+    for (t, table) in tables.iter().enumerate() {
+        let columns = &table.sheet.columns;
+        for row in &table.sheet.rows {
+            let mut ends = Vec::new();
+            if row::is_totals_row(&row.record(&mut ends), columns) {
+                continue;
+            }
+            let Some((b, a)) = rows.next() else { break };
+            pairs.push(Pair {
+                file: t,
+                line: row.line,
+                id: text(columns, row, Field::Id),
+                township: text(columns, row, Field::Township),
+                village: text(columns, row, Field::Village),
+                class: text(columns, row, Field::Class),
+                before: b.map(|(_, b)| Amounts::of_row(&funds, Side::Before, &b)),
+                after: a.map(|(_, b)| Amounts::of_row(&funds, Side::After, &b)),
+            });
+        }
+    }
+    Ok(Comparison {
+        before_rules: before,
+        after_rules: after,
+        labels: tables.iter().map(|t| t.label.clone()).collect(),
+        funds,
+        pairs,
+        before: sum_before,
+        after: sum_after,
+    })
+}
+
+impl Comparison<'_> {
+    /// The rules of `side`.
+    pub fn rules(&self, side: Side) -> &RuleSet {
+        match side {
+            Side::Before => self.before_rules,
+            Side::After => self.after_rules,
+        }
+    }
+
+    /// The summary of `side`.
+    pub fn summary(&self, side: Side) -> &Summary {
+        match side {
+            Side::Before => &self.before,
+            Side::After => &self.after,
+        }
+    }
+
+    /// Each side's totals as compared amounts.
+    pub fn totals(&self, side: Side) -> Amounts {
+        Amounts::of_totals(&self.funds, side, &self.summary(side).total)
+    }
+
+    /// The groups of `by` (township or village), the keys of both sides, in order.
+    pub fn groups(&self, by: GroupBy) -> Vec<GroupPair> {
+        let empty = BTreeMap::new();
+        let before = self.before.groups(by).unwrap_or(&empty);
+        let after = self.after.groups(by).unwrap_or(&empty);
+        let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        let zero = Totals::default();
+        keys.into_iter()
+            .map(|k| {
+                let b = before.get(k).unwrap_or(&zero);
+                let a = after.get(k).unwrap_or(&zero);
+                GroupPair {
+                    key: k.clone(),
+                    before: Amounts::of_totals(&self.funds, Side::Before, b),
+                    after: Amounts::of_totals(&self.funds, Side::After, a),
+                    rows: (b.segments, a.segments),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether the two rule sets have the same budgets (as many, with the same names), so
+    /// their lines can be shown side by side.
+    pub fn same_budgets(&self) -> bool {
+        let (b, a) = (&self.before_rules.budgets, &self.after_rules.budgets);
+        b.len() == a.len()
+            && b.iter().zip(a).all(|(x, y)| {
+                x.name == y.name && x.per_village == y.per_village && x.class == y.class
+            })
+    }
+
+    /// The rows shown (computed under at least one side).
+    pub fn shown(&self) -> impl Iterator<Item = &Pair> {
+        self.pairs.iter().filter(|p| p.shown())
+    }
+
+    /// Every row error, rendered as a batch run renders them (`FILE:LINE: …`), said once when
+    /// both sides say the same, else each with its side.
+    pub fn messages(&self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.pairs {
+            let label = &self.labels[p.file];
+            let render = |side: Side, errors: &[RowError]| -> Vec<String> {
+                errors
+                    .iter()
+                    .map(|e| e.render(label, self.rules(side), lang))
+                    .collect()
+            };
+            match (&p.before, &p.after) {
+                (Ok(_), Ok(_)) => {}
+                (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
+                    out.extend(render(Side::Before, b));
+                }
+                (b, a) => {
+                    for (side, r) in [(Side::Before, b), (Side::After, a)] {
+                        if let Err(errors) = r {
+                            let place = format!("{label}:{}: ", p.line);
+                            for m in render(side, errors) {
+                                let body = m.strip_prefix(&place).unwrap_or(&m);
+                                out.push(format!("{place}{}{body}", side_prefix(side, lang)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}

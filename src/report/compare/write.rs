@@ -1,0 +1,395 @@
+//! A comparison in the machine formats (CSV, JSON lines, one JSON document) and as Markdown.
+//! Machine formats keep ids and plain yuan (`-1785000.00`), as batch output does; Markdown
+//! heads its columns in the language asked for.
+
+use serde_json::{json, Map, Value};
+
+use super::whole::{Comparison, GroupPair, Pair};
+use super::{column_ids, plain, signed, Amounts, Side};
+use crate::i18n::Lang;
+use crate::money;
+use crate::report::format::{markdown_cell, summary_json};
+use crate::report::summary::GroupBy;
+use crate::table::csvout::push_record;
+
+/// What the variant is, said in words: one line per `--set`, or the file compared against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// `set` or `against`.
+    pub kind: &'static str,
+    /// The settings as written, or the rules file's path.
+    pub given: Vec<String>,
+    /// The variant in words, in the language asked for, one line each.
+    pub lines: Vec<String>,
+}
+
+/// Where the CSV and JSON lines name the amounts of `id` under a side: `poverty_before`.
+fn key(id: &str, what: &str) -> String {
+    format!("{id}_{what}")
+}
+
+/// The CSV/JSON lines header: `file` (when several inputs), `line`, `id`, `township`,
+/// `village`, `class`, then `X_before`, `X_after`, `X_change` per column, then `changed`.
+pub fn csv_header(c: &Comparison) -> Vec<String> {
+    let mut h: Vec<String> = Vec::new();
+    if c.labels.len() > 1 {
+        h.push("file".into());
+    }
+    h.extend(
+        ["line", "id", "township", "village", "class"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    for id in column_ids(&c.funds) {
+        for what in ["before", "after", "change"] {
+            h.push(key(id, what));
+        }
+    }
+    h.push("changed".into());
+    h
+}
+
+/// One row's cells for CSV and JSON lines: the amounts as plain yuan, `None` where a side is
+/// bad.
+fn cells(c: &Comparison, p: &Pair) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = Vec::new();
+    if c.labels.len() > 1 {
+        out.push(Some(c.labels[p.file].clone()));
+    }
+    out.push(Some(p.line.to_string()));
+    for t in [&p.id, &p.township, &p.village, &p.class] {
+        out.push(Some(t.clone()));
+    }
+    let before: Option<Vec<i128>> = p.before.as_ref().ok().map(|a| a.columns().collect());
+    let after: Option<Vec<i128>> = p.after.as_ref().ok().map(|a| a.columns().collect());
+    let change: Option<Vec<i128>> = p.change().map(|a| a.columns().collect());
+    for i in 0..c.funds.len() + 3 {
+        for side in [&before, &after, &change] {
+            out.push(side.as_ref().map(|v| plain(v[i])));
+        }
+    }
+    out.push(Some(p.changed().to_string()));
+    out
+}
+
+/// The rows as CSV: one line per segment computed under at least one side.
+pub fn csv(c: &Comparison) -> Vec<u8> {
+    let mut out = Vec::new();
+    let header = csv_header(c);
+    push_record(&mut out, header.iter().map(String::as_str));
+    for p in c.shown() {
+        let cells = cells(c, p);
+        push_record(&mut out, cells.iter().map(|s| s.as_deref().unwrap_or("")));
+    }
+    out
+}
+
+/// The rows as JSON lines: one object per segment, with the CSV's keys (null where blank;
+/// `line` a number, `changed` a boolean).
+pub fn jsonl(c: &Comparison) -> Vec<u8> {
+    let header = csv_header(c);
+    let mut out = Vec::new();
+    for p in c.shown() {
+        let mut o = Map::new();
+        for (k, v) in header.iter().zip(cells(c, p)) {
+            let v = match (k.as_str(), v) {
+                ("line", _) => json!(p.line),
+                ("changed", _) => json!(p.changed()),
+                (_, Some(s)) => Value::String(s),
+                (_, None) => Value::Null,
+            };
+            o.insert(k.clone(), v);
+        }
+        out.extend_from_slice(Value::Object(o).to_string().as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// Amounts as JSON: `{"funds": {id: yuan}, "subsidy_total", "gap", "shortfall"}`.
+fn amounts_json(c: &Comparison, a: &Amounts) -> Value {
+    let funds: Map<String, Value> = c
+        .funds
+        .ids
+        .iter()
+        .zip(&a.funds)
+        .map(|(id, f)| (id.clone(), Value::String(plain(*f))))
+        .collect();
+    json!({
+        "funds": funds,
+        "subsidy_total": plain(a.subsidy_total),
+        "gap": plain(a.gap),
+        "shortfall": plain(a.shortfall),
+    })
+}
+
+fn errors_json(c: &Comparison, p: &Pair, side: Side, lang: Lang) -> Value {
+    let errors = match side {
+        Side::Before => p.before.as_ref().err(),
+        Side::After => p.after.as_ref().err(),
+    };
+    let label = &c.labels[p.file];
+    Value::Array(
+        errors
+            .into_iter()
+            .flatten()
+            .map(|e| Value::String(e.render(label, c.rules(side), lang)))
+            .collect(),
+    )
+}
+
+fn group_json(c: &Comparison, g: &GroupPair) -> Value {
+    json!({
+        "key": g.key,
+        "segments_before": g.rows.0,
+        "segments_after": g.rows.1,
+        "before": amounts_json(c, &g.before),
+        "after": amounts_json(c, &g.after),
+        "change": amounts_json(c, &g.change()),
+    })
+}
+
+/// The whole comparison as one JSON document (the README documents its schema).
+pub fn json(c: &Comparison, variant: &Variant, lang: Lang) -> Value {
+    let funds: Vec<Value> = (0..c.funds.len())
+        .map(|i| {
+            json!({
+                "id": c.funds.ids[i],
+                "name": c.funds.name(i, Lang::Zh),
+                "name_en": c.funds.name(i, Lang::En),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = c
+        .shown()
+        .map(|p| {
+            let side = |a: Option<&Amounts>| a.map_or(Value::Null, |a| amounts_json(c, a));
+            json!({
+                "file": c.labels[p.file],
+                "line": p.line,
+                "id": p.id,
+                "township": p.township,
+                "village": p.village,
+                "class": p.class,
+                "before": side(p.amounts(Side::Before)),
+                "after": side(p.amounts(Side::After)),
+                "change": side(p.change().as_ref()),
+                "changed": p.changed(),
+                "errors_before": errors_json(c, p, Side::Before, lang),
+                "errors_after": errors_json(c, p, Side::After, lang),
+            })
+        })
+        .collect();
+    let groups = |by| {
+        Value::Array(
+            c.groups(by)
+                .iter()
+                .map(|g| group_json(c, g))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let before = summary_json(c.before_rules, &c.before, lang);
+    let after = summary_json(c.after_rules, &c.after, lang);
+    let (tb, ta) = (&c.before.total, &c.after.total);
+    let mut change = amounts_json(c, &c.totals(Side::Before).change_to(&c.totals(Side::After)));
+    if let Value::Object(o) = &mut change {
+        o.insert(
+            "segments".into(),
+            json!(i128::from(ta.segments) - i128::from(tb.segments)),
+        );
+        let km = ta
+            .planned_km
+            .value()
+            .checked_sub(tb.planned_km.value())
+            .map_or(Value::Null, |v| Value::String(money::measure(v)));
+        o.insert("planned_km".into(), km);
+    }
+    json!({
+        "variant": {
+            "kind": variant.kind,
+            "given": variant.given,
+            "description": variant.lines,
+        },
+        "funds": funds,
+        "rows": rows,
+        "groups": {
+            "township": groups(GroupBy::Township),
+            "village": groups(GroupBy::Village),
+        },
+        "totals": {
+            "before": before["total"],
+            "after": after["total"],
+            "change": change,
+        },
+        "budgets": {
+            "before": before["budgets"],
+            "after": after["budgets"],
+        },
+    })
+}
+
+/// Column headings in `lang`: each fund's name, then subsidy total, gap, shortfall.
+pub fn column_names(c: &Comparison, lang: Lang) -> Vec<String> {
+    (0..c.funds.len())
+        .map(|i| c.funds.name(i, lang).to_string())
+        .chain(
+            [
+                lang.pick("subsidy total", "补助合计"),
+                lang.pick("gap", "差额"),
+                lang.pick("shortfall", "尚需筹集"),
+            ]
+            .map(str::to_string),
+        )
+        .collect()
+}
+
+/// `before`, `after`, `change` in `lang`.
+pub fn side_words(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::En => ["before", "after", "change"],
+        Lang::Zh => ["变更前", "变更后", "变化"],
+    }
+}
+
+/// A grouped amount, or blank for a side that is bad.
+fn grouped(fen: Option<i128>) -> String {
+    fen.map_or_else(String::new, |f| {
+        money::from_fen(f).map_or_else(|| "overflow".into(), money::grouped)
+    })
+}
+
+fn md_row(out: &mut String, cells: &[String]) {
+    out.push('|');
+    for c in cells {
+        out.push(' ');
+        out.push_str(&markdown_cell(c));
+        out.push_str(" |");
+    }
+    out.push('\n');
+}
+
+fn md_table(out: &mut String, header: &[String], left: usize, rows: &[Vec<String>]) {
+    md_row(out, header);
+    out.push('|');
+    for i in 0..header.len() {
+        out.push_str(if i < left { "---|" } else { "---:|" });
+    }
+    out.push('\n');
+    for r in rows {
+        md_row(out, r);
+    }
+}
+
+/// Three cells per column: before, after, change.
+fn triple_cells(b: Option<&Amounts>, a: Option<&Amounts>, ch: Option<&Amounts>) -> Vec<String> {
+    let n = b.or(a).map_or(0, |x| x.funds.len() + 3);
+    let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.columns().nth(i).unwrap_or(0));
+    (0..n)
+        .flat_map(|i| {
+            [
+                grouped(col(b, i)),
+                grouped(col(a, i)),
+                col(ch, i).map_or_else(String::new, signed),
+            ]
+        })
+        .collect()
+}
+
+fn triple_header(c: &Comparison, lang: Lang) -> Vec<String> {
+    let [b, a, ch] = side_words(lang);
+    column_names(c, lang)
+        .iter()
+        .flat_map(|n| [format!("{n} {b}"), format!("{n} {a}"), format!("{n} {ch}")])
+        .collect()
+}
+
+/// The comparison as a Markdown report: the variant, rows, groups, totals and budgets.
+pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
+    let mut out = format!("# {}\n\n", lang.pick("What if: compare", "对比测算"));
+    for l in &variant.lines {
+        out.push_str(&format!("- {}\n", markdown_cell(l)));
+    }
+    out.push_str(&format!("\n## {}\n\n", lang.pick("Segments", "路段")));
+    let mut header: Vec<String> = Vec::new();
+    if c.labels.len() > 1 {
+        header.push(lang.pick("file", "文件").into());
+    }
+    let lead = [
+        lang.pick("line", "行"),
+        lang.pick("id", "编号"),
+        lang.pick("township", "乡镇"),
+        lang.pick("village", "村"),
+        lang.pick("class", "类别"),
+    ];
+    header.extend(lead.iter().map(|s| s.to_string()));
+    let left = header.len();
+    header.extend(triple_header(c, lang));
+    let rows: Vec<Vec<String>> = c
+        .shown()
+        .map(|p| {
+            let mut r: Vec<String> = Vec::new();
+            if c.labels.len() > 1 {
+                r.push(c.labels[p.file].clone());
+            }
+            r.push(p.line.to_string());
+            r.extend([&p.id, &p.township, &p.village, &p.class].map(|s| s.clone()));
+            let n = c.funds.len() + 3;
+            let mut t = triple_cells(
+                p.amounts(Side::Before),
+                p.amounts(Side::After),
+                p.change().as_ref(),
+            );
+            t.resize(n * 3, String::new());
+            r.extend(t);
+            r
+        })
+        .collect();
+    md_table(&mut out, &header, left, &rows);
+    for (by, en, zh) in [
+        (GroupBy::Township, "By township", "按乡镇"),
+        (GroupBy::Village, "By village", "按村"),
+    ] {
+        out.push_str(&format!("\n## {}\n\n", lang.pick(en, zh)));
+        let mut header = vec![lang.pick(en, zh).trim_start_matches("By ").to_string()];
+        if lang == Lang::Zh {
+            header[0] = if by == GroupBy::Township {
+                "乡镇"
+            } else {
+                "村"
+            }
+            .into();
+        }
+        header.extend(triple_header(c, lang));
+        let rows: Vec<Vec<String>> = c
+            .groups(by)
+            .iter()
+            .map(|g| {
+                let mut r = vec![g.key.clone()];
+                r.extend(triple_cells(
+                    Some(&g.before),
+                    Some(&g.after),
+                    Some(&g.change()),
+                ));
+                r
+            })
+            .collect();
+        md_table(&mut out, &header, 1, &rows);
+    }
+    out.push_str(&format!("\n## {}\n\n", lang.pick("Totals", "合计")));
+    let lines = super::screen::totals_rows(c, lang);
+    let [b, a, ch] = side_words(lang);
+    let header = [lang.pick("item", "项目"), b, a, ch].map(str::to_string);
+    md_table(&mut out, &header, 1, &lines);
+    out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
+    for (title, table) in super::screen::budget_tables(c, lang) {
+        if let Some(t) = title {
+            out.push_str(&format!("**{}**\n\n", markdown_cell(&t)));
+        }
+        md_table(&mut out, &table.0, 1, &table.1);
+        out.push('\n');
+    }
+    for s in super::screen::overrun_sentences(c, lang) {
+        out.push_str(&format!("{}\n\n", markdown_cell(&s)));
+    }
+    out
+}
