@@ -7,6 +7,7 @@ mod allocation;
 mod bad_input;
 mod batch;
 mod budgets;
+mod compare;
 mod dated;
 mod excel;
 mod explain;

@@ -317,3 +317,56 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> (Stri
     }
     (out, changed.len().saturating_sub(limit))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::compare::{compare, Table};
+    use crate::rules::{RuleSet, Setting};
+    use crate::table::sheet::Sheet;
+
+    const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资\n\
+                         S1,天马乡,画青村,通村,4.5,1,80万\n\
+                         S2,天马乡,画青村,社道,3.5,2,60万\n\
+                         S3,卧佛镇,关田村,通社,3.5,1,40万\n";
+
+    fn tables() -> Vec<Table> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("small.csv");
+        std::fs::write(&path, SMALL).unwrap();
+        vec![Table {
+            label: "small.csv".into(),
+            sheet: Sheet::load(&path).unwrap(),
+        }]
+    }
+
+    #[test]
+    fn a_terminal_shows_the_changed_rows_up_to_its_limit_then_townships_and_villages_aligned() {
+        let before = RuleSet::builtin();
+        let (after, _) = before
+            .with_settings(&[Setting::parse("poverty.group.3.5=15万").unwrap()])
+            .unwrap();
+        let tables = tables();
+        let c = compare(&tables, &before, &after).unwrap();
+        let (text, hidden) = terminal(&c, Lang::Zh, 200, 1);
+        assert_eq!(hidden, 1);
+        // Wide characters take two cells: the columns line up on a terminal.
+        let expected = [
+            "对比规则改变的行：2 行（共 3 行）\n",
+            "编号  村      县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
+            "────  ──────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
+            "S2    画青村               0.00          +100,000.00    +100,000.00       100,000.00             0.00    −100,000.00\n",
+            "\n",
+            "乡镇    县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
+            "──────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
+            "卧佛镇               0.00           +50,000.00     +50,000.00       150,000.00       100,000.00     −50,000.00\n",
+            "天马乡               0.00          +100,000.00    +100,000.00       150,000.00        50,000.00    −100,000.00\n",
+            "\n",
+            "村             县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
+            "─────────────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
+            "卧佛镇 关田村               0.00           +50,000.00     +50,000.00       150,000.00       100,000.00     −50,000.00\n",
+            "天马乡 画青村               0.00          +100,000.00    +100,000.00       150,000.00        50,000.00    −100,000.00\n",
+        ];
+        assert_eq!(text, expected.concat());
+    }
+}

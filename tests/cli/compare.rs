@@ -1,0 +1,662 @@
+//! `roadsub compare`: the same rows under the rules in force and under a variant (SPEC §9
+//! What-if), checked to the fen on the bundled plan, in every output format, and with bad
+//! rows, bad rules and bad settings.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::*;
+
+fn bundled(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn plan() -> String {
+    bundled("examples/anyue-2018-plan.csv")
+}
+
+const RAISE: &str = "poverty.group.3.5=15万";
+
+/// The group tier of the shipped rules (and of the prorating example), and the same tier at
+/// the raised rate, as a rules file writes them.
+const GROUP_TIER: &str =
+    "rate_per_km = \"10万\"\nquote = \"3.5米、4.5米宽的通社公路每公里10万元以内\"";
+const GROUP_TIER_15: &str = "rate_per_km = \"15万\"";
+
+fn json_of(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["compare"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = env.roadsub(&all).expect_code(0);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+/// The document without what says which variant it is (the one part two ways of saying the
+/// same variant differ in).
+fn without_variant(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("variant");
+    v
+}
+
+fn budget<'a>(v: &'a Value, side: &str, name: &str) -> &'a Value {
+    v["budgets"][side]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == name)
+        .unwrap()
+}
+
+#[test]
+fn the_15_wan_group_rate_set_on_the_command_line_equals_the_rules_file_that_says_it_to_the_fen() {
+    let env = Env::new();
+    let plan = plan();
+    let set = json_of(&env, &[&plan, "--set", RAISE]);
+    let against = json_of(
+        &env,
+        &[&plan, "--against", &data("anyue-2018-group-15.toml")],
+    );
+    assert_eq!(set["variant"]["kind"], "set");
+    assert_eq!(against["variant"]["kind"], "against");
+    // Both say the one rate that differs, in the same words.
+    assert_eq!(
+        set["variant"]["description"][0],
+        "County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km"
+    );
+    assert_eq!(
+        against["variant"]["description"][1],
+        set["variant"]["description"][0]
+    );
+    let v = without_variant(set);
+    assert_eq!(v, without_variant(against));
+
+    // The headline figures of the plan.
+    let t = &v["totals"];
+    assert_eq!(t["before"]["funds"]["poverty"], "11640000.00");
+    assert_eq!(t["after"]["funds"]["poverty"], "15902500.00");
+    assert_eq!(t["change"]["funds"]["poverty"], "4262500.00");
+    assert_eq!(t["before"]["shortfall"], "5315500.00");
+    assert_eq!(t["after"]["shortfall"], "1958000.00");
+    assert_eq!(t["change"]["shortfall"], "-3357500.00");
+    assert_eq!(t["change"]["funds"]["transport"], "0.00");
+    assert_eq!(t["before"]["segments"], 66);
+    assert_eq!(t["after"]["planned_km"], "97.05");
+    // 社级道路建设 is asked 86.85 km × 10万 before; after, not 86.85 × 15万 = 13,027,500: rows
+    // whose cost leaves less than 15万/km are paid only what their cost leaves (80,000 in all).
+    let before = budget(&v, "before", "Group road building");
+    let after = budget(&v, "after", "Group road building");
+    assert_eq!(
+        [
+            &before["asked"],
+            &before["envelope"],
+            &before["paid"],
+            &before["raised"]
+        ],
+        ["8685000.00", "6900000.00", "8685000.00", "0.00"]
+    );
+    assert_eq!(
+        [
+            &after["asked"],
+            &after["envelope"],
+            &after["paid"],
+            &after["raised"]
+        ],
+        ["12947500.00", "6900000.00", "12947500.00", "0.00"]
+    );
+    // One village: 元坝镇 西泉村's group road is paid 19.5万 more and has nothing left to raise.
+    let village = v["groups"]["village"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "元坝镇 西泉村")
+        .unwrap();
+    assert_eq!(village["before"]["funds"]["poverty"], "390000.00");
+    assert_eq!(village["after"]["funds"]["poverty"], "585000.00");
+    assert_eq!(village["change"]["funds"]["poverty"], "195000.00");
+    assert_eq!(village["before"]["shortfall"], "125000.00");
+    assert_eq!(village["after"]["shortfall"], "0.00");
+    assert_eq!(village["change"]["shortfall"], "-125000.00");
+    // A row cut by its cost: AYP-021 asks 60,000 before, and 78,000 (not 90,000) after.
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "AYP-021")
+        .unwrap();
+    assert_eq!(row["before"]["funds"]["poverty"], "60000.00");
+    assert_eq!(row["after"]["funds"]["poverty"], "78000.00");
+    assert_eq!(row["change"]["shortfall"], "-18000.00");
+    assert_eq!(row["changed"], true);
+}
+
+#[test]
+fn under_a_prorated_envelope_the_raise_moves_money_between_rows_but_the_group_total_stays_6_9_million(
+) {
+    let env = Env::new();
+    let plan = plan();
+    let prorate = bundled("examples/anyue-2018-prorate.toml");
+    let text = std::fs::read_to_string(&prorate).unwrap();
+    assert!(text.contains(GROUP_TIER));
+    let variant = env.write("prorate-15.toml", text.replace(GROUP_TIER, GROUP_TIER_15));
+    let set = json_of(&env, &[&plan, "--rules", &prorate, "--set", RAISE]);
+    let against = json_of(&env, &[&plan, "--rules", &prorate, "--against", &variant]);
+    let v = without_variant(set);
+    assert_eq!(v, without_variant(against));
+    let before = budget(&v, "before", "Group road building");
+    let after = budget(&v, "after", "Group road building");
+    assert_eq!(
+        [&before["asked"], &before["paid"], &before["raised"]],
+        ["8685000.00", "6900000.00", "1785000.00"]
+    );
+    assert_eq!(
+        [&after["asked"], &after["paid"], &after["raised"]],
+        ["12947500.00", "6900000.00", "5142500.00"]
+    );
+    // The envelope binds on both sides: the totals do not move.
+    let t = &v["totals"];
+    assert_eq!(t["before"]["funds"]["poverty"], "9855000.00");
+    assert_eq!(t["after"]["funds"]["poverty"], "9855000.00");
+    assert_eq!(t["change"]["shortfall"], "0.00");
+    // … while the rows do: each group road's share of the 690万 changes.
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["changed"] == true).count(), 58);
+    let row = rows.iter().find(|r| r["id"] == "AYP-002").unwrap();
+    assert_eq!(row["before"]["funds"]["poverty"], "190673.57");
+    assert_eq!(row["after"]["funds"]["poverty"], "191851.70");
+    assert_eq!(row["change"]["funds"]["poverty"], "1178.13");
+}
+
+#[test]
+fn each_side_s_totals_and_budget_lines_are_a_batch_run_under_its_rules() {
+    let env = Env::new();
+    let plan = plan();
+    let prorate = bundled("examples/anyue-2018-prorate.toml");
+    let text = std::fs::read_to_string(&prorate).unwrap();
+    let variant = env.write("prorate-15.toml", text.replace(GROUP_TIER, GROUP_TIER_15));
+    let batch = |rules: &str| -> Value {
+        let out = env
+            .roadsub(&["batch", &plan, "--rules", rules, "--format", "json"])
+            .expect_code(0);
+        serde_json::from_str::<Value>(&out.stdout).unwrap()["summary"].clone()
+    };
+    for (in_force, variant) in [
+        (bundled("rules.toml"), data("anyue-2018-group-15.toml")),
+        (prorate.clone(), variant),
+    ] {
+        let v = json_of(&env, &[&plan, "--rules", &in_force, "--set", RAISE]);
+        let (b, a) = (batch(&in_force), batch(&variant));
+        assert_eq!(v["totals"]["before"], b["total"]);
+        assert_eq!(v["totals"]["after"], a["total"]);
+        assert_eq!(v["budgets"]["before"], b["budgets"]);
+        assert_eq!(v["budgets"]["after"], a["budgets"]);
+    }
+    // The text summary says the same budget lines as batch --summary does, under each side.
+    let out = env
+        .roadsub(&["compare", &plan, "--set", RAISE, "-o", "what-if.csv"])
+        .expect_code(0);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Group road building "))
+        .unwrap();
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>(),
+        [
+            "Group",
+            "road",
+            "building",
+            "6,900,000.00",
+            "6,900,000.00",
+            "8,685,000.00",
+            "12,947,500.00",
+            "8,685,000.00",
+            "12,947,500.00",
+            "0.00",
+            "0.00"
+        ]
+    );
+    env.roadsub(&[
+        "batch",
+        &plan,
+        "--rules",
+        &data("anyue-2018-group-15.toml"),
+        "--summary",
+        "-o",
+        "b.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("needs 12,947,500.00 yuan");
+    out.stdout_has("under the variant: OVER BUDGET: Group road building needs 12,947,500.00 yuan, 6,047,500.00 more than its envelope of 6,900,000.00 yuan\n");
+}
+
+const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\n\
+                     S1,天马乡,画青村,通村,4.5,1,80万,\n\
+                     S2,天马乡,画青村,社道,3.5,2,60万,\n\
+                     S3,卧佛镇,关田村,通社,3.5,1,40万,8万\n";
+
+const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed\n";
+
+#[test]
+fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let out = env
+        .roadsub(&["compare", &small, "--set", RAISE])
+        .expect_code(0);
+    out.stdout(&format!(
+        "{SMALL_HEADER}\
+         2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false\n\
+         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true\n\
+         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false\n"
+    ));
+    // The summary goes to stderr when the rows go to stdout.
+    out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nitem ");
+    out.stderr_has(
+        "County poverty-alleviation special fund    580,000.00    680,000.00  +100,000.00\n",
+    );
+    out.stderr_has(
+        "shortfall                                  320,000.00    220,000.00  −100,000.00\n",
+    );
+    // The same bytes to a file, and the summary to stdout.
+    let file = env
+        .roadsub(&["compare", &small, "--set", RAISE, "-o", "out.csv"])
+        .expect_code(0);
+    assert_eq!(env.read("out.csv"), out.stdout);
+    file.stdout_starts("What if — the variant:\n");
+    file.stderr(&format!("wrote 3 rows to {}\n", "out.csv"));
+}
+
+#[test]
+fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            "poverty.group.3.5=5万",
+            "--format",
+            "jsonl",
+            "--keep-going",
+        ])
+        .expect_code(1);
+    let rows: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let keys: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
+    let mut header: Vec<&str> = SMALL_HEADER.trim_end().split(',').collect();
+    header.sort_unstable();
+    assert_eq!(keys, header);
+    assert_eq!(rows[1]["line"], 3);
+    assert_eq!(rows[1]["id"], "S2");
+    assert_eq!(rows[1]["poverty_after"], "100000.00");
+    assert_eq!(rows[1]["poverty_change"], "-100000.00");
+    assert_eq!(rows[1]["changed"], true);
+    assert_eq!(rows[2]["poverty_before"], "80000.00");
+    assert_eq!(rows[2]["poverty_after"], Value::Null);
+    assert_eq!(rows[2]["shortfall_change"], Value::Null);
+    assert_eq!(rows[2]["changed"], true);
+}
+
+#[test]
+fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rules() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    // The 8万 approved for S3 is within 10万/km but above a lowered 5万/km.
+    env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "-o", "out.csv"])
+        .expect(1, "", &format!(
+            "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+        ));
+    assert!(!env.path("out.csv").exists());
+    env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
+        .expect(1, "", &format!(
+            "{small}:4: 按对比规则：扶贫批复 \"8万\" 超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
+             1 个错误行；未写出任何结果（请修正，或用 --keep-going 写出其余的对比结果）\n"
+        ));
+}
+
+#[test]
+fn keep_going_writes_the_bad_side_blank_totals_each_side_s_good_rows_and_still_exits_1() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            "poverty.group.3.5=5万",
+            "--keep-going",
+            "-o",
+            "out.csv",
+        ])
+        .expect_code(1);
+    assert!(env.read("out.csv").ends_with(
+        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true\n"
+    ));
+    out.stdout_has(
+        "segments                                            3             2           −1\n",
+    );
+    out.stderr_ends("1 bad row; wrote 3 rows to out.csv (1 with one side left blank; 0 bad under both left out)\n");
+    // A row bad under both sides is said once, without a side, and left out.
+    let both = env.write(
+        "both.csv",
+        format!("{SMALL}S4,卧佛镇,关田村,小路,3.5,1,40万,\n"),
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &both,
+            "--set",
+            RAISE,
+            "--keep-going",
+            "-o",
+            "b.csv",
+        ])
+        .expect_code(1);
+    out.stderr_has(&format!(
+        "{both}:5: 类别 \"小路\" is not a known road class"
+    ));
+    out.stderr_lacks("under the");
+    out.stderr_ends("1 bad row; wrote 3 rows to b.csv (0 with one side left blank; 1 bad under both left out)\n");
+    assert!(!env.read("b.csv").contains("S4"));
+}
+
+#[test]
+fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(plan()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let a = env.write("a.csv", format!("{}\n", lines[..30].join("\n")));
+    let b = env.write(
+        "b.csv",
+        format!("{}\n{}\n", lines[0], lines[30..].join("\n")),
+    );
+    let whole = json_of(&env, &[&plan(), "--set", RAISE]);
+    let split = json_of(&env, &[&a, &b, "--set", RAISE]);
+    // Budgets apply across both tables, as to the one they were cut from.
+    assert_eq!(whole["totals"], split["totals"]);
+    assert_eq!(whole["budgets"], split["budgets"]);
+    assert_eq!(whole["groups"], split["groups"]);
+    let csv = env
+        .roadsub(&["compare", &a, &b, "--set", RAISE])
+        .expect_code(0)
+        .stdout;
+    assert!(csv.starts_with("file,line,id,"), "{csv}");
+    assert!(csv.contains(&format!("\n{b},2,AYP-030,")), "{csv}");
+    // An id repeated in the second table is a bad row under both rule sets.
+    let again = env.write("again.csv", format!("{}\n{}\n", lines[0], lines[1]));
+    env.roadsub(&["compare", &a, &again, "--set", RAISE])
+        .expect(1, "", &format!(
+            "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique)\n\
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+        ));
+}
+
+#[test]
+fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let md = env
+        .roadsub(&[
+            "compare", &small, "--set", RAISE, "--format", "md", "--lang", "zh",
+        ])
+        .expect_code(0)
+        .stdout;
+    for part in [
+        "# 对比测算\n\n- 县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里\n\n## 路段\n\n",
+        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前 | 县交通局补助 变更后 | 县交通局补助 变化 | 县扶贫专项补助 变更前 |",
+        "| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |",
+        "\n## 按乡镇\n\n| 乡镇 |",
+        "\n## 按村\n\n| 村 |",
+        "| 尚需筹集 | 320,000.00 | 220,000.00 | −100,000.00 |",
+        "\n## 预算额度\n\n| 预算额度 | 额度 变更前 | 额度 变更后 | 申请 变更前 | 申请 变更后 |",
+        "| 社级道路建设 | 6,900,000.00 | 6,900,000.00 | 280,000.00 | 380,000.00 |",
+    ] {
+        assert!(md.contains(part), "{part}\n---\n{md}");
+    }
+    let md = env
+        .roadsub(&["compare", &small, "--set", RAISE, "--format", "md"])
+        .expect_code(0)
+        .stdout;
+    assert!(md.starts_with("# What if: compare\n"), "{md}");
+    assert!(
+        md.contains(
+            "| line | id | township | village | class | County transport bureau subsidy before |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| shortfall | 320,000.00 | 220,000.00 | −100,000.00 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&[
+        "compare", &small, "--set", RAISE, "-o", "w.xlsx", "--lang", "zh",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("w.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "路段 Segments",
+            "变化 Changes",
+            "汇总 Summary",
+            "对比规则 Variant"
+        ]
+    );
+    let changes = book.worksheet_range("变化 Changes").unwrap();
+    let rows: Vec<Vec<Data>> = changes.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let text = |s: &str| Data::String(s.into());
+    let mut header = vec![
+        text("行"),
+        text("编号"),
+        text("乡镇"),
+        text("村"),
+        text("类别"),
+    ];
+    for n in [
+        "县交通局补助",
+        "县扶贫专项补助",
+        "补助合计",
+        "差额",
+        "尚需筹集",
+    ] {
+        for s in ["变更前", "变更后", "变化"] {
+            header.push(text(&format!("{n} {s}")));
+        }
+    }
+    header.extend([text("有变化"), text("说明")]);
+    assert_eq!(rows[0], header);
+    let mut s2 = vec![
+        Data::Float(3.0),
+        text("S2"),
+        text("天马乡"),
+        text("画青村"),
+        text("社道"),
+    ];
+    for v in [
+        300000.0, 300000.0, 0.0, 200000.0, 300000.0, 100000.0, 500000.0, 600000.0, 100000.0,
+        100000.0, 0.0, -100000.0, 100000.0, 0.0, -100000.0,
+    ] {
+        s2.push(Data::Float(v));
+    }
+    s2.extend([text("是"), Data::Empty]);
+    assert_eq!(rows[1], s2);
+    let all = book.worksheet_range("路段 Segments").unwrap();
+    assert_eq!(all.rows().count(), 4);
+    let variant = book.worksheet_range("对比规则 Variant").unwrap();
+    assert_eq!(
+        variant.get_value((1, 0)),
+        Some(&text(
+            "县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里"
+        ))
+    );
+    let summary = book.worksheet_range("汇总 Summary").unwrap();
+    let shortfall = summary
+        .rows()
+        .find(|r| r[0] == text("尚需筹集"))
+        .unwrap()
+        .to_vec();
+    assert_eq!(
+        shortfall[..4],
+        [
+            text("尚需筹集"),
+            Data::Float(320000.0),
+            Data::Float(220000.0),
+            Data::Float(-100000.0)
+        ]
+    );
+}
+
+#[test]
+fn a_variant_rules_file_that_is_not_valid_is_refused_as_rules_are() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let bad = env.write("bad.toml", "[meta]\nname = \"x\"\n");
+    env.roadsub(&["compare", &small, "--against", &bad]).expect(
+        1,
+        "",
+        &format!("roadsub: {bad}:1:1: missing required key `source`\n"),
+    );
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--against",
+        "nothere.toml",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        1,
+        "",
+        "roadsub: nothere.toml: 无法读取规则文件：没有这个文件或目录\n",
+    );
+    // A variant file whose own self-tests fail is used without a warning: it is meant to
+    // change the numbers they pin. (The shipped E2 expects the 10万 rate.)
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let raised = env.write("raised.toml", shipped.replace(GROUP_TIER, GROUP_TIER_15));
+    env.roadsub(&["compare", &small, "--against", &raised, "-o", "out.csv"])
+        .expect_code(0)
+        .stderr("wrote 3 rows to out.csv\n");
+}
+
+#[test]
+fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&["compare", &small])
+        .expect(2, "", "roadsub: compare needs a variant: --against RULES (another rules file) or --set FUND.CLASS.WIDTH=RATE (like poverty.group.3.5=15万)\n");
+    env.roadsub(&["compare", &small, "--lang", "zh"])
+        .expect(2, "", "roadsub: compare 需要对比规则：--against 规则文件，或 --set 资金.类别.宽度=标准（如 poverty.group.3.5=15万）\n");
+    env.roadsub(&["compare", &small, "--set", RAISE, "--against", &data("anyue-2018-group-15.toml"), "--lang", "zh"])
+        .expect_code(2)
+        .stderr_starts("roadsub: 参数个数或组合有误\nerror: the argument '--set <FUND.CLASS.WIDTH=RATE>' cannot be used with '--against <RULES>'");
+    env.roadsub(&["compare", &small, "--set", "poverty.group.4=15万", "--lang", "zh"])
+        .expect(2, "", "roadsub: --set \"poverty.group.4=15万\"：该资金对这个类别没有这个宽度的档（现有档的起点：3.5 米）；新增一档请写在规则文件中（--against）\n");
+    env.roadsub(&["compare", &small, "--set", RAISE, "--set", "poverty.通社.3.5米=20万"])
+        .expect(2, "", "roadsub: --set \"poverty.group.3.5=15万\" and --set \"poverty.通社.3.5米=20万\" set the same rate; give it once\n");
+    env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=lots"])
+        .expect(2, "", "roadsub: --set \"poverty.group.3.5=lots\": \"lots\" is not an amount per km (like 15万 or 150000)\n");
+}
+
+#[test]
+fn standard_input_and_unreadable_tables_are_refused() {
+    let env = Env::new();
+    env.roadsub(&["compare", "-", "--set", RAISE]).expect(
+        1,
+        "",
+        "roadsub: compare reads tables from files, not from standard input: give their paths\n",
+    );
+    env.roadsub(&["compare", "nothere.csv", "--set", RAISE])
+        .expect(
+            1,
+            "",
+            "roadsub: nothere.csv: cannot read: no such file or directory\n",
+        );
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&["compare", &small, "--set", RAISE, "--format", "xlsx"])
+        .expect(
+            2,
+            "",
+            "roadsub: an Excel report is a file: give -o what-if.xlsx\n",
+        );
+    env.roadsub(&["compare", &small, "--set", RAISE, "-o", &small])
+        .expect(
+            2,
+            "",
+            &format!(
+                "roadsub: -o {small} is also an input ({small}); choose another output file\n"
+            ),
+        );
+}
+
+#[test]
+fn help_lists_compare_with_examples_in_both_languages() {
+    let env = Env::new();
+    env.roadsub(&["--help"])
+        .expect_code(0)
+        .stdout_has("roadsub compare plan.csv --set poverty.group.3.5=15万");
+    env.roadsub(&["compare", "--help", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("对比测算：全部路段分别按现行规则和对比规则")
+        .stdout_has("roadsub compare examples/anyue-2018-plan.csv --set poverty.group.3.5=15万");
+}
+
+#[test]
+fn the_variant_reads_the_approved_column_its_own_rules_name() {
+    let env = Env::new();
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let old = "approved_aliases = [\"扶贫批复\"";
+    assert!(shipped.contains(old));
+    let aliased = env.write(
+        "alias.toml",
+        shipped.replace(old, "approved_aliases = [\"扶贫核定\", \"扶贫批复\""),
+    );
+    let table = env.write(
+        "t.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,扶贫核定\nS3,卧佛镇,关田村,通社,3.5,1,40万,8万\n",
+    );
+    // The rules in force know no 扶贫核定 column (the full 10万 is paid); the variant reads it
+    // as the approved amount (8万).
+    env.roadsub(&["compare", &table, "--against", &aliased])
+        .expect_code(0)
+        .stdout(&format!("{SMALL_HEADER}2,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,80000.00,-20000.00,250000.00,230000.00,-20000.00,150000.00,170000.00,20000.00,150000.00,170000.00,20000.00,true\n"));
+}
+
+#[test]
+fn a_variant_file_is_said_by_the_rates_and_envelopes_it_changes() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let variant = env.write(
+        "v.toml",
+        shipped
+            .replace(GROUP_TIER, GROUP_TIER_15)
+            .replace("amount = \"690万\"", "amount = \"800万\""),
+    );
+    let v = json_of(&env, &[&small, "--against", &variant, "--lang", "zh"]);
+    assert_eq!(
+        v["variant"]["description"],
+        serde_json::json!([
+            format!("规则文件 {variant}（安岳县2018年贫困村通村通社公路补助标准）"),
+            "县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里",
+            "预算额度 社级道路建设：690万 → 800万元"
+        ])
+    );
+}
