@@ -660,3 +660,68 @@ fn a_variant_file_is_said_by_the_rates_and_envelopes_it_changes() {
         ])
     );
 }
+
+#[test]
+fn the_variant_file_is_dated_by_the_same_as_of_as_the_rules_in_force() {
+    let env = Env::new();
+    let dated = data("dated-rules.toml");
+    let table = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\nG,石羊镇,红星村,通社公路,3.5,2,1000000\n",
+    );
+    // In 2019 both read 15万/km: nothing changes (undated, the variant would read 2018's 10万).
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--rules",
+            &dated,
+            "--against",
+            &dated,
+            "--as-of",
+            "2019-03-01",
+        ])
+        .expect_code(0);
+    assert!(out.stdout.ends_with(",300000.00,300000.00,0.00,600000.00,600000.00,0.00,400000.00,400000.00,0.00,400000.00,400000.00,0.00,false\n"), "{}", out.stdout);
+    // A setting changes the rate of the period in force on that day.
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--rules",
+            &dated,
+            "--set",
+            "poverty.group.3.5=20万",
+            "--as-of",
+            "2019-03-01",
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains(",300000.00,400000.00,100000.00,"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_readme_s_what_if_figures_are_what_compare_prints() {
+    let env = Env::new();
+    let readme = std::fs::read_to_string(bundled("README.md")).unwrap();
+    let start = readme
+        .find("roadsub compare examples/anyue-2018-plan.csv --set poverty.group.3.5=15万 -o what-if.xlsx\n")
+        .unwrap();
+    let block: Vec<&str> = readme[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.strip_prefix("# ").unwrap_or(""))
+        .filter(|l| !l.is_empty() && !l.contains('…'))
+        .collect();
+    assert!(block.len() > 8, "{block:?}");
+    let out = env
+        .roadsub(&["compare", &plan(), "--set", RAISE, "-o", "what-if.xlsx"])
+        .expect_code(0);
+    for line in block {
+        out.stdout_has(&format!("{line}\n"));
+    }
+}
