@@ -260,8 +260,18 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Out::Stdout { terminal: true } => {
             let (w, h) = ratatui::crossterm::terminal::size()
                 .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
-            let (text, hidden) = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
-            print_out(&text)?;
+            let shown = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
+            print_out(&shown.text)?;
+            if !shown.hidden_columns.is_empty() {
+                let cols = shown.hidden_columns.join(", ");
+                to_stderr(&match lang {
+                    Lang::En => format!(
+                        "(not shown, for lack of room: {cols}; all columns are written with -o FILE)\n"
+                    ),
+                    Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）\n"),
+                });
+            }
+            let hidden = shown.hidden_rows;
             if hidden > 0 {
                 to_stderr(&match lang {
                     Lang::En => format!(

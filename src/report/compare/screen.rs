@@ -260,9 +260,30 @@ fn screen_header(c: &Comparison, lang: Lang) -> Vec<String> {
     h
 }
 
+/// What a terminal is shown, and what was left out of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    /// The tables.
+    pub text: String,
+    /// Changed rows beyond the limit.
+    pub hidden_rows: usize,
+    /// Columns left out for lack of room (each named once).
+    pub hidden_columns: Vec<String>,
+}
+
+/// Which columns a narrow terminal gives up first (higher first): the funds' changes, then the
+/// subsidy's and the shortfall before and after, then the place; never the shortfall's change.
+fn drop_order(c: &Comparison, lead: usize) -> Vec<u8> {
+    let mut order = vec![0u8];
+    order.extend(std::iter::repeat_n(1, lead - 1));
+    order.extend(std::iter::repeat_n(3, c.funds.len()));
+    order.extend([2, 2, 2, 0]);
+    order
+}
+
 /// What a terminal shows: up to `limit` of the rows the variant changes, then the groups by
 /// township and by village, fitted to `width` cells; and how many changed rows were left out.
-pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> (String, usize) {
+pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Screen {
     let mut out = String::new();
     let changed: Vec<_> = c.shown().filter(|p| p.changed()).collect();
     let mut header = vec![
@@ -294,8 +315,21 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> (Stri
         Lang::En => format!("Rows the variant changes: {} of {total}\n", changed.len()),
         Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）\n", changed.len()),
     });
+    let mut hidden_columns: Vec<String> = Vec::new();
+    let mut fit = |out: &mut String, table: Table| {
+        let (text, hidden) = table.render_fit(width);
+        push_table(out, &text);
+        for h in hidden {
+            if !hidden_columns.contains(&h) {
+                hidden_columns.push(h);
+            }
+        }
+    };
     if !changed.is_empty() {
-        push_table(&mut out, &aligned(header, 2, rows).render_fit(width).0);
+        fit(
+            &mut out,
+            aligned(header, 2, rows).drop_order(drop_order(c, 2)),
+        );
     }
     for (by, en, zh) in [
         (GroupBy::Township, "township", "乡镇"),
@@ -313,9 +347,16 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> (Stri
             })
             .collect();
         out.push('\n');
-        push_table(&mut out, &aligned(header, 1, rows).render_fit(width).0);
+        fit(
+            &mut out,
+            aligned(header, 1, rows).drop_order(drop_order(c, 1)),
+        );
     }
-    (out, changed.len().saturating_sub(limit))
+    Screen {
+        text: out,
+        hidden_rows: changed.len().saturating_sub(limit),
+        hidden_columns,
+    }
 }
 
 #[cfg(test)]
@@ -348,8 +389,10 @@ mod tests {
             .unwrap();
         let tables = tables();
         let c = compare(&tables, &before, &after).unwrap();
-        let (text, hidden) = terminal(&c, Lang::Zh, 200, 1);
-        assert_eq!(hidden, 1);
+        let screen = terminal(&c, Lang::Zh, 200, 1);
+        assert_eq!(screen.hidden_rows, 1);
+        assert!(screen.hidden_columns.is_empty());
+        let text = screen.text;
         // Wide characters take two cells: the columns line up on a terminal.
         let expected = [
             "对比规则改变的行：2 行（共 3 行）\n",
@@ -368,5 +411,21 @@ mod tests {
             "天马乡 画青村               0.00          +100,000.00    +100,000.00       150,000.00        50,000.00    −100,000.00\n",
         ];
         assert_eq!(text, expected.concat());
+        // Too narrow for every column: the funds' changes go first, the shortfall's change
+        // stays.
+        let narrow = terminal(&c, Lang::En, 80, 10);
+        assert_eq!(narrow.hidden_rows, 0);
+        assert_eq!(
+            narrow.hidden_columns[..2],
+            [
+                "County transport bureau subsidy change",
+                "County poverty-alleviation special fund change"
+            ]
+        );
+        assert!(narrow.text.contains("shortfall change"));
+        assert!(narrow
+            .text
+            .lines()
+            .all(|l| crate::textwidth::cells(l) <= 80));
     }
 }
