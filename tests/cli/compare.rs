@@ -725,3 +725,52 @@ fn the_readme_s_what_if_figures_are_what_compare_prints() {
         out.stdout_has(&format!("{line}\n"));
     }
 }
+
+#[test]
+fn rule_sets_with_other_budgets_show_their_budget_lines_one_list_after_the_other() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let variant = env.write(
+        "v.toml",
+        shipped.replace("name = \"社级道路建设\"", "name = \"社道建设\""),
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--against",
+            &variant,
+            "-o",
+            "o.csv",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(0);
+    out.stdout_has("\n按现行规则：\n预算额度                额度        申请        安排  各村多筹集  使用率\n");
+    out.stdout_has("\n按对比规则：\n预算额度");
+    out.stdout_has("社道建设        6,900,000.00  280,000.00  280,000.00        0.00    4.1%\n");
+}
+
+#[test]
+fn a_gbk_table_is_read_with_encoding_gbk() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "compare",
+            &data("gbk.csv"),
+            "--set",
+            RAISE,
+            "--encoding",
+            "gbk",
+        ])
+        .expect_code(0);
+    assert!(out.stdout.starts_with(SMALL_HEADER), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "\n3,G2,卧佛镇,关田村,通組,225000.00,225000.00,0.00,150000.00,225000.00,75000.00,"
+        ),
+        "{}",
+        out.stdout
+    );
+}

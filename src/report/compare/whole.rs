@@ -33,7 +33,7 @@ pub struct Pair {
     pub file: usize,
     /// Its line in the input.
     pub line: u64,
-    /// 编号, 乡镇, 村 and the class as written.
+    /// 编号 (blank when the table has none).
     pub id: String,
     /// 乡镇.
     pub township: String,
@@ -378,11 +378,12 @@ impl Comparison<'_> {
     /// Whether the two rule sets have the same budgets (as many, with the same names), so
     /// their lines can be shown side by side.
     pub fn same_budgets(&self) -> bool {
-        let (b, a) = (&self.before_rules.budgets, &self.after_rules.budgets);
-        b.len() == a.len()
-            && b.iter().zip(a).all(|(x, y)| {
-                x.name == y.name && x.per_village == y.per_village && x.class == y.class
-            })
+        let (b, a) = (self.before_rules, self.after_rules);
+        b.budgets.len() == a.budgets.len()
+            && b.budgets
+                .iter()
+                .zip(&a.budgets)
+                .all(|(x, y)| x.display(b, Lang::Zh) == y.display(a, Lang::Zh))
     }
 
     /// The rows shown (computed under at least one side).
