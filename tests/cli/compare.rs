@@ -774,3 +774,52 @@ fn a_gbk_table_is_read_with_encoding_gbk() {
         out.stdout
     );
 }
+
+#[test]
+fn a_row_bad_under_the_rules_in_force_only_is_said_so_and_shown_with_its_before_blank() {
+    let env = Env::new();
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let old = "aliases = [\"通社\", ";
+    assert!(shipped.contains(old));
+    // The variant knows 小路 as a group road; the rules in force do not.
+    let variant = env.write(
+        "v.toml",
+        shipped.replace(old, "aliases = [\"小路\", \"通社\", "),
+    );
+    let table = env.write(
+        "t.csv",
+        format!("{SMALL}S4,卧佛镇,关田村,小路,3.5,1,40万,\n"),
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--against",
+            &variant,
+            "--keep-going",
+            "--format",
+            "json",
+        ])
+        .expect_code(1);
+    out.stderr_starts(&format!(
+        "{table}:5: under the rules in force: 类别 \"小路\" is not a known road class"
+    ));
+    out.stderr_ends("1 bad row; wrote 4 rows to standard output (1 with one side left blank; 0 bad under both left out)\n");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let row = &v["rows"][3];
+    assert_eq!(row["id"], "S4");
+    assert_eq!(row["before"], Value::Null);
+    assert_eq!(row["change"], Value::Null);
+    assert_eq!(row["after"]["funds"]["poverty"], "100000.00");
+    assert_eq!(row["changed"], true);
+    assert_eq!(row["errors_after"], serde_json::json!([]));
+    assert!(row["errors_before"][0]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!(
+            "{table}:5: 类别 \"小路\" is not a known road class"
+        )));
+    // Each side's totals count its own good rows: 3 before, 4 after.
+    assert_eq!(v["totals"]["before"]["segments"], 3);
+    assert_eq!(v["totals"]["after"]["segments"], 4);
+}
