@@ -66,6 +66,17 @@ impl Amount {
         }
     }
 
+    /// The keys of the inputs it is computed from besides the segment itself: without them a
+    /// breakdown has none of it (see [`Amount::of`]).
+    pub fn inputs(self) -> &'static [&'static str] {
+        match self {
+            Amount::PerHousehold => &["households"],
+            Amount::Due => &["completed_km"],
+            Amount::Outstanding => &["completed_km", "disbursed"],
+            _ => &[],
+        }
+    }
+
     /// Its value in a breakdown; `None` when the inputs give none (no households, no
     /// completed km).
     fn of(self, b: &Breakdown) -> Option<Decimal> {

@@ -282,3 +282,73 @@ fn explain_says_which_date_s_rates_it_used() {
         .expect_code(0)
         .stdout_lacks("in force on");
 }
+
+#[test]
+fn a_self_test_s_date_written_as_a_toml_date_is_read_as_its_string_is() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    let toml_date = |day: &str| text.replace("date = \"2019-01-01\"", &format!("date = {day}"));
+    let r = env.write("toml-date.toml", toml_date("2019-01-01"));
+    env.roadsub(&["rules", "test", &r]).expect(
+        0,
+        "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n",
+        "",
+    );
+    // The day is read, not merely accepted: a day of the other period fails as a string does.
+    let r = env.write("toml-date.toml", toml_date("2018-01-01"));
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        &format!(
+            "ok group 2018-12-31\n\
+             FAIL group 2019-01-01 ({r}:67): poverty expected 300000.00, got 200000.00; shortfall expected 400000.00, got 500000.00\n\
+             2 tests: 1 passed, 1 failed\n"
+        ),
+        "",
+    );
+}
+
+#[test]
+fn a_self_test_s_date_with_a_time_or_a_time_alone_is_refused_saying_a_date_is_expected() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    for value in [
+        "2019-01-01T08:30:00",
+        "2019-01-01T08:30:00+08:00",
+        "08:30:00",
+    ] {
+        let r = env.write(
+            "time.toml",
+            text.replace("date = \"2019-01-01\"", &format!("date = {value}")),
+        );
+        env.roadsub(&["rules", "check", &r]).expect(
+            1,
+            "",
+            &format!("roadsub: {r}:73:8: `date` \"{value}\" is not a date (expected YYYY-MM-DD, like 2019-01-01)\n"),
+        );
+        env.roadsub(&["rules", "test", &r, "--lang", "zh"]).expect(
+            1,
+            "",
+            &format!("roadsub: {r}:73:8: `date` 的 \"{value}\" 不是有效日期（应为 年-月-日，如 2019-01-01）\n"),
+        );
+    }
+}
+
+#[test]
+fn a_tier_date_of_the_wrong_type_no_longer_hides_the_problems_after_it() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("up_to = true", "up_to = \"yes\"")
+        .replace("from = \"2019-01-01\"", "from = [2019]\ncolour = \"red\"")
+        .replacen("length_km = 2", "length_km = \"两公里\"\nlanes = 2", 1);
+    let r = env.write("many.toml", text);
+    let en = format!(
+        "roadsub: {r}:33:9: invalid type: string \"yes\", expected a boolean\n\
+         roadsub: {r}:51:8: invalid type: sequence, expected a date such as 2019-01-01\n\
+         roadsub: {r}:52:1: unknown key `colour` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote, from, until)\n\
+         roadsub: {r}:59:13: length_km \"两公里\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
+         roadsub: {r}:60:1: unknown key `lanes` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect)\n"
+    );
+    env.roadsub(&["rules", "check", &r]).expect(1, "", &en);
+    env.roadsub(&["rules", "test", &r]).expect(1, "", &en);
+}
