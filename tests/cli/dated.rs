@@ -352,3 +352,58 @@ fn a_tier_date_of_the_wrong_type_no_longer_hides_the_problems_after_it() {
     env.roadsub(&["rules", "check", &r]).expect(1, "", &en);
     env.roadsub(&["rules", "test", &r]).expect(1, "", &en);
 }
+
+#[test]
+fn rules_test_takes_as_of_for_the_tests_without_a_date_at_the_period_edges() {
+    let env = Env::new();
+    // The first test loses its date; the second keeps 2019-01-01 whatever --as-of says.
+    let text = std::fs::read_to_string(rules()).unwrap();
+    assert_eq!(text.matches("date = \"2018-12-31\"\n").count(), 1);
+    let r = env.write("undated.toml", text.replace("date = \"2018-12-31\"\n", ""));
+    let both = "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n";
+    let first_fails = format!(
+        "FAIL group 2018-12-31 ({r}:54): poverty expected 200000.00, got 300000.00; shortfall expected 500000.00, got 400000.00\n\
+         ok group 2019-01-01\n2 tests: 1 passed, 1 failed\n"
+    );
+    // Without --as-of, the rules' effective date (2018-05-15) dates it.
+    env.roadsub(&["rules", "test", &r]).expect(0, both, "");
+    for (day, code, out) in [
+        ("2018-12-30", 0, both),
+        ("2018-12-31", 0, both),
+        ("2019-01-01", 1, first_fails.as_str()),
+        ("2019-01-02", 1, first_fails.as_str()),
+    ] {
+        env.roadsub(&["rules", "test", &r, "--as-of", day])
+            .expect(code, out, "");
+    }
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-01-01", "--lang", "zh"])
+        .expect(
+            1,
+            &format!(
+                "未通过 group 2018-12-31（{r}:54）：poverty 应为 200000.00，实为 300000.00；shortfall 应为 500000.00，实为 400000.00\n\
+                 通过 group 2019-01-01\n共 2 项自测：通过 1 项，未通过 1 项\n"
+            ),
+            "",
+        );
+    // A day not on the calendar is a usage error, in either language.
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-02-29"]).expect(
+        2,
+        "",
+        "roadsub: --as-of \"2019-02-29\" is not a date (expected YYYY-MM-DD, like 2019-03-01)\n",
+    );
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-02-29", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: --as-of \"2019-02-29\" 不是日期（应为 年-月-日，如 2019-03-01）\n",
+        );
+    // Its help says what it dates, in both languages.
+    env.roadsub(&["rules", "test", "--help"])
+        .expect_code(0)
+        .stdout_has(
+            "--as-of <DATE>  Rates in force on DATE (YYYY-MM-DD) for the tests that give no date",
+        );
+    env.roadsub(&["rules", "test", "--help", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("--as-of <DATE>  未写 date 的自测按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］\n");
+}
