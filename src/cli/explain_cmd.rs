@@ -162,8 +162,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let row = (label.as_str(), line, id.as_str());
             let text = match m.get_one::<String>("format").map(String::as_str) {
                 Some("json") => {
-                    let v =
-                        crate::report::explain::json(&rules, row, &c.segment, &c.breakdown, lang);
+                    let as_of_given = m.contains_id("as_of");
+                    let v = crate::report::explain::json(
+                        &rules,
+                        row,
+                        &c.segment,
+                        &c.breakdown,
+                        as_of_given,
+                        lang,
+                    );
                     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
                 }
                 _ => crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang),

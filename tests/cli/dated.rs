@@ -407,3 +407,72 @@ fn rules_test_takes_as_of_for_the_tests_without_a_date_at_the_period_edges() {
         .expect_code(0)
         .stdout_has("--as-of <DATE>  未写 date 的自测按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］\n");
 }
+
+#[test]
+fn explain_json_says_which_date_s_rates_a_row_used_and_where_the_date_came_from() {
+    let env = Env::new();
+    let dated = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["explain", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = env.roadsub(&all).expect_code(0).stdout.clone();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["rates_as_of"].clone()
+    };
+    let (t, r) = (table(), rules());
+    let day = |d: &str, by: &str| serde_json::json!({"date": d, "year": null, "dated_by": by});
+    assert_eq!(
+        dated(&[&t, "--id", "G18", "--rules", &r]),
+        day("2018-06-01", "row_date")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G19-year", "--rules", &r]),
+        serde_json::json!({"date": null, "year": 2019, "dated_by": "row_year"})
+    );
+    // A row with both: its date dates it, even against --as-of.
+    assert_eq!(
+        dated(&[
+            &t,
+            "--id",
+            "G18-both",
+            "--rules",
+            &r,
+            "--as-of",
+            "2019-06-01"
+        ]),
+        day("2018-03-01", "row_date")
+    );
+    // A row with neither: the rules' effective date, or --as-of (even the same day).
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r]),
+        day("2018-05-15", "effective")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r, "--as-of", "2019-01-01"]),
+        day("2019-01-01", "as_of")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r, "--as-of", "2018-05-15"]),
+        day("2018-05-15", "as_of")
+    );
+    // Nothing dates it: dated rules without an effective date, a village road (whose rates
+    // have no period) without a date.
+    let no_effective = std::fs::read_to_string(&r)
+        .unwrap()
+        .replace("effective = \"2018-05-15\"\n", "");
+    let r2 = env.write("no-effective.toml", no_effective);
+    let t2 = env.write(
+        "village.csv",
+        "id,township,village,class,width_m,length_km,cost\nV,T,V,通村公路,3.5,1,800000\n",
+    );
+    assert_eq!(
+        dated(&[&t2, "--id", "V", "--rules", &r2]),
+        serde_json::json!({"date": null, "year": null, "dated_by": "none"})
+    );
+    // Rules without periods look at no date: null, the key still there.
+    let out = env
+        .roadsub(&["explain", &t, "--id", "G18", "--format", "json"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(out.contains("\n  \"rates_as_of\": null,\n"), "{out}");
+}
