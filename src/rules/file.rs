@@ -293,10 +293,11 @@ impl<'de> Deserialize<'de> for TestValue {
     }
 }
 
-/// Reads the file's shape. An unknown key is reported and left out, and a value of the wrong
-/// type is reported and replaced by a harmless stand-in, and reading goes on, so that one run
-/// lists every such problem and then every other one; a syntax error or a missing key ends it
-/// (`None`, with the problem in `loc`).
+/// Reads the file's shape. An unknown key is reported and left out, a value of the wrong type
+/// or a missing key is reported and given a harmless stand-in, and reading goes on, so that
+/// one run lists every such problem and then every other one; a syntax error, or a problem no
+/// stand-in mends (a missing `id` or `[meta]`, a table where a value goes), ends it (`None`,
+/// with the problem in `loc`).
 fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
@@ -306,6 +307,8 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
             return None;
         }
     };
+    // What was mended: a problem that comes back was not mended after all, and reading ends.
+    let mut mended_before: Vec<(Option<std::ops::Range<usize>>, RulesProblem)> = Vec::new();
     loop {
         let e = match RulesFile::deserialize(toml::de::Deserializer::from(root.clone())) {
             Ok(file) => return Some(file),
@@ -313,12 +316,24 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
         };
         let span = e.span();
         let problem = problem_from_toml(e.message());
+        if mended_before.contains(&(span.clone(), problem.clone())) {
+            return None;
+        }
+        mended_before.push((span.clone(), problem.clone()));
         let at = span.as_ref().map_or(0, |s| s.start);
         loc.errors.push(loc.at(at, problem.clone()));
         let mended = match (&problem, span) {
             (RulesProblem::UnknownKey { .. }, Some(s)) => remove_key(root.get_mut(), &s),
             (RulesProblem::WrongType { expected, .. }, Some(s)) => match stand_in(expected) {
                 Some(value) if replace_value(root.get_mut(), &s, &value) => {
+                    loc.stand_ins.push(position(text, s.start));
+                    true
+                }
+                _ => false,
+            },
+            // A missing key is given a stand-in in its table, so the rest is read too.
+            (RulesProblem::MissingKey(key), Some(s)) => match missing_stand_in(key) {
+                Some(value) if insert_key(root.get_mut(), &s, key, &value) => {
                     loc.stand_ins.push(position(text, s.start));
                     true
                 }
@@ -343,6 +358,51 @@ fn stand_in(expected: &str) -> Option<DeValue<'static>> {
         e if e.starts_with("an integer or a string") => DeValue::Integer(Default::default()),
         _ => return None,
     })
+}
+
+/// A value of the type a required key takes, to stand in for it when it is missing; keys of
+/// one name take one type wherever they are required. None for an `id`: other parts of the
+/// file name a class or fund by it, and each would be refused for the stand-in's sake.
+fn missing_stand_in(key: &str) -> Option<DeValue<'static>> {
+    Some(match key {
+        "name" | "source" => DeValue::String("".into()),
+        "classes" => DeValue::Array(std::iter::empty().collect()),
+        "min_width_m" | "rate_per_km" | "amount" => DeValue::Integer(Default::default()),
+        _ => return None,
+    })
+}
+
+/// Adds `key` = `value` to the table at `span`, wherever it is in `table`; whether it was
+/// found. The stand-in is placed at the table, where the missing key is reported.
+fn insert_key(
+    table: &mut DeTable<'_>,
+    span: &std::ops::Range<usize>,
+    key: &str,
+    value: &DeValue<'static>,
+) -> bool {
+    table
+        .iter_mut()
+        .any(|(_, v)| insert_in_value(v, span, key, value))
+}
+
+fn insert_in_value(
+    at: &mut Spanned<DeValue<'_>>,
+    span: &std::ops::Range<usize>,
+    key: &str,
+    value: &DeValue<'static>,
+) -> bool {
+    // An array of tables has the span of its first table's header: only a table takes the key.
+    let here = at.span() == *span;
+    match at.get_mut() {
+        DeValue::Table(t) if here => {
+            let name = Spanned::new(span.clone(), key.to_string().into());
+            t.insert(name, Spanned::new(span.clone(), value.clone()));
+            true
+        }
+        DeValue::Table(t) => insert_key(t, span, key, value),
+        DeValue::Array(a) => a.iter_mut().any(|v| insert_in_value(v, span, key, value)),
+        _ => false,
+    }
 }
 
 /// Replaces the value at `span`, wherever it is in `table`, with `with`; whether it was found.

@@ -476,3 +476,37 @@ fn explain_json_says_which_date_s_rates_a_row_used_and_where_the_date_came_from(
         .clone();
     assert!(out.contains("\n  \"rates_as_of\": null,\n"), "{out}");
 }
+
+#[test]
+fn a_missing_key_no_longer_hides_the_problems_after_it() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    let without_rate = "min_width_m = 3.5\nfrom = \"2019-01-01\"";
+    let text = text
+        .replace("name = \"通社公路\"", "name = \"通社公路\"\ncolour = 1")
+        .replace(
+            "min_width_m = 3.5\nrate_per_km = \"15万\"\nfrom = \"2019-01-01\"",
+            without_rate,
+        )
+        .replacen("length_km = 2", "length_km = \"两公里\"", 1);
+    assert!(text.contains(without_rate));
+    let r = env.write("missing.toml", text);
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:17:1: unknown key `colour` (expected one of id, name, name_en, aliases)\n\
+             roadsub: {r}:48:1: missing required key `rate_per_km`\n\
+             roadsub: {r}:58:13: length_km \"两公里\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n"
+        ),
+    );
+    env.roadsub(&["rules", "check", &r, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:17:1: 未知的键 `colour`（可用的键：id, name, name_en, aliases）\n\
+             roadsub: {r}:48:1: 缺少必需的键 `rate_per_km`\n\
+             roadsub: {r}:58:13: length_km \"两公里\" 不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n"
+        ),
+    );
+}
