@@ -294,6 +294,35 @@ mod tests {
     }
 
     #[test]
+    fn every_amount_a_test_can_expect_names_the_inputs_without_which_it_is_none() {
+        let rules = RuleSet::builtin();
+        let mut segment = rules.tests[0].segment.clone();
+        segment.households = None;
+        segment.completed_km = None;
+        segment.disbursed = None;
+        let bare = engine::compute(&rules, &segment).unwrap();
+        for &(key, amount) in &Amount::KEYED {
+            assert_eq!(
+                amount.of(&bare).is_some(),
+                amount.inputs().is_empty(),
+                "{key} without households, completed_km or disbursed"
+            );
+            // Given only the inputs it names, it is computed.
+            let mut given = segment.clone();
+            for &input in amount.inputs() {
+                match input {
+                    "households" => given.households = Some(3),
+                    "completed_km" => given.completed_km = Some(Decimal::ONE),
+                    "disbursed" => given.disbursed = Some(Decimal::ZERO),
+                    other => panic!("{key} names an input no segment has: {other}"),
+                }
+            }
+            let b = engine::compute(&rules, &given).unwrap();
+            assert!(amount.of(&b).is_some(), "{key} given {:?}", amount.inputs());
+        }
+    }
+
+    #[test]
     fn an_amount_the_inputs_give_none_of_is_told_as_none() {
         let rules = RuleSet::builtin();
         let mut e1 = rules.tests[0].clone();
