@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 
-use super::{help_flag, load_rules_as_of, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use super::{help_flag, load_rules_as_of, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
 use crate::table::sheet::Sheet;
 use crate::table::Field;
@@ -45,7 +45,9 @@ pub(super) fn command(lang: Lang) -> Command {
             Arg::new("row")
                 .long("row")
                 .value_name("N")
-                .value_parser(value_parser!(u64).range(1..))
+                // Read by `row_number`, which says what is wrong in either language; `-1`
+                // reaches it as a value too.
+                .allow_negative_numbers(true)
                 .help(lang.pick(
                     "The N-th row below the header (1 = the first)",
                     "表头下第 N 行（1 为第一行）",
@@ -70,6 +72,11 @@ pub(super) fn command(lang: Lang) -> Command {
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    // A command line that names no row is refused before anything is read.
+    let row = m
+        .get_one::<String>("row")
+        .map(|text| row_number(text, lang))
+        .transpose()?;
     let rules = load_rules_as_of(m, lang)?;
     let path = m.get_one::<PathBuf>("file").expect("required");
     let label = path.display().to_string();
@@ -86,7 +93,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let sheet = Sheet::load_in(path, super::encoding_of(m, "encoding"))
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
     let id_col = sheet.columns.index(Field::Id);
-    let at = match (m.get_one::<String>("id"), m.get_one::<u64>("row")) {
+    let at = match (m.get_one::<String>("id"), row) {
         (Some(id), _) => {
             let id = id.trim();
             let lines: Vec<u64> = sheet
@@ -126,7 +133,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                     )
                 })?
         }
-        (None, Some(&n)) => {
+        (None, Some(n)) => {
             let rows = sheet.rows.len();
             usize::try_from(n - 1)
                 .ok()
@@ -155,8 +162,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let row = (label.as_str(), line, id.as_str());
             let text = match m.get_one::<String>("format").map(String::as_str) {
                 Some("json") => {
-                    let v =
-                        crate::report::explain::json(&rules, row, &c.segment, &c.breakdown, lang);
+                    let as_of_given = m.contains_id("as_of");
+                    let v = crate::report::explain::json(
+                        &rules,
+                        row,
+                        &c.segment,
+                        &c.breakdown,
+                        as_of_given,
+                        lang,
+                    );
                     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
                 }
                 _ => crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang),
@@ -173,4 +187,24 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 .join("\n"),
         )),
     }
+}
+
+/// The row `--row` names: a whole number from 1. Anything else is a usage error, said in
+/// `lang` (clap's own message is English only).
+fn row_number(text: &str, lang: Lang) -> Result<u64, Failure> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| {
+            let message = match lang {
+                Lang::En => format!(
+                    "--row \"{text}\" is not a row: N counts the rows below the header from 1 (1 = the first)"
+                ),
+                Lang::Zh => format!(
+                    "--row \"{text}\" 不是行号：N 为表头下的行序号，从 1 起（1 为第一行）"
+                ),
+            };
+            Failure::new(EXIT_USAGE, message)
+        })
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
+use crate::rules::Day;
 
 fn path_arg(lang: Lang) -> Arg {
     Arg::new("path")
@@ -16,6 +17,35 @@ fn path_arg(lang: Lang) -> Arg {
             "Rules file [default: as --rules]",
             "规则文件［默认：同 --rules］",
         ))
+}
+
+/// `--as-of DATE` for `rules test`: the day that dates the tests that give none, as it dates
+/// a table's rows that give none elsewhere (SPEC §9).
+fn as_of_arg(lang: Lang) -> Arg {
+    Arg::new("as_of")
+        .long("as-of")
+        .value_name("DATE")
+        .help(lang.pick(
+            "Rates in force on DATE (YYYY-MM-DD) for the tests that give no date [default: the rules' effective date]",
+            "未写 date 的自测按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］",
+        ))
+}
+
+/// The day `--as-of` names, if given; one that is not a calendar day is a usage error, said
+/// as the other commands say it.
+fn as_of(m: &ArgMatches, lang: Lang) -> Result<Option<Day>, Failure> {
+    let Some(text) = m.get_one::<String>("as_of") else {
+        return Ok(None);
+    };
+    Day::parse(text.trim()).map(Some).ok_or_else(|| {
+        let message = match lang {
+            Lang::Zh => format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）"),
+            Lang::En => {
+                format!("--as-of \"{text}\" is not a date (expected YYYY-MM-DD, like 2019-03-01)")
+            }
+        };
+        Failure::new(EXIT_USAGE, message)
+    })
 }
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -65,7 +95,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .help_template(super::help_template(lang))
                 .next_help_heading(lang.pick("Options", "选项"))
                 .arg(help_flag(lang))
-                .arg(path_arg(lang)),
+                .arg(path_arg(lang))
+                .arg(as_of_arg(lang)),
         )
         .subcommand(super::rules_new::command(lang))
 }
@@ -78,7 +109,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let path = sub
         .get_one::<PathBuf>("path")
         .or_else(|| m.get_one::<PathBuf>("rules"));
-    let rules = load_rules(path.map(PathBuf::as_path), lang)?;
+    // A bad --as-of is refused before the rules are read.
+    let day = if name == "test" {
+        as_of(sub, lang)?
+    } else {
+        None
+    };
+    let mut rules = load_rules(path.map(PathBuf::as_path), lang)?;
+    if let Some(day) = day {
+        rules.set_as_of(day);
+    }
     match name {
         "test" => {
             let (text, failed) = crate::rules::selftest::report(&rules, lang);

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::engine::{Breakdown, Note, Segment, Source};
 use crate::i18n::Lang;
 use crate::money::{self, Rounding};
-use crate::rules::{FundId, RuleSet, TierChoice};
+use crate::rules::{FundId, RuleSet, TierChoice, When};
 
 /// What happened to one fund's amount on one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,56 @@ pub struct FundTrace {
     pub paid: Decimal,
 }
 
+/// Where the day (or year) that chose a row's rates came from, under dated rules (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatedBy {
+    /// The row's `date` (日期).
+    RowDate,
+    /// The row's `year` (年度).
+    RowYear,
+    /// `--as-of`, for a row that gives neither.
+    AsOf,
+    /// The rules' `effective` date, for a row that gives neither, without `--as-of`.
+    Effective,
+    /// Nothing dates the row: only tiers without a period apply.
+    Nothing,
+}
+
+impl DatedBy {
+    /// Its name in the JSON trace.
+    pub fn key(self) -> &'static str {
+        match self {
+            DatedBy::RowDate => "row_date",
+            DatedBy::RowYear => "row_year",
+            DatedBy::AsOf => "as_of",
+            DatedBy::Effective => "effective",
+            DatedBy::Nothing => "none",
+        }
+    }
+}
+
+/// What dates `segment`: its own date or year, else the rules' as-of day.
+fn when(rules: &RuleSet, segment: &Segment) -> When {
+    segment.date.unwrap_or(rules.as_of())
+}
+
+/// Which date's rates a row took and where that date came from, under dated rules (`None`
+/// under rules without periods, where no date is looked at). `as_of_given`: whether
+/// `--as-of` set the rules' as-of day, which is else their effective date.
+pub fn dated(rules: &RuleSet, segment: &Segment, as_of_given: bool) -> Option<(When, DatedBy)> {
+    if !rules.is_dated() {
+        return None;
+    }
+    let by = match (segment.date, rules.as_of()) {
+        (Some(When::Day(_)), _) => DatedBy::RowDate,
+        (Some(When::Year(_)), _) => DatedBy::RowYear,
+        (Some(When::Undated), _) | (None, When::Undated) => DatedBy::Nothing,
+        (None, _) if as_of_given => DatedBy::AsOf,
+        (None, _) => DatedBy::Effective,
+    };
+    Some((when(rules, segment), by))
+}
+
 /// The trace of every fund of a computed row.
 pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<FundTrace> {
     rules
@@ -47,7 +97,7 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
         .zip(&breakdown.shares)
         .map(|((f, fund), share)| {
             // Only tiers in force on the row's date are alternatives to the one taken.
-            let when = segment.date.unwrap_or(rules.as_of());
+            let when = when(rules, segment);
             let mut widths: Vec<Decimal> = fund
                 .tiers
                 .iter()
@@ -208,14 +258,13 @@ pub fn text(
     };
     if rules.is_dated() {
         // Dated rules: say which rates were in force for the row.
-        let when = segment.date.unwrap_or(rules.as_of());
-        out.push_str(&match (when, zh) {
-            (crate::rules::When::Day(d), true) => format!("按 {d} 施行的标准计算\n"),
-            (crate::rules::When::Day(d), false) => format!("rates in force on {d}\n"),
-            (crate::rules::When::Year(y), true) => format!("按 {y} 年全年施行的标准计算\n"),
-            (crate::rules::When::Year(y), false) => format!("rates in force all of {y}\n"),
-            (crate::rules::When::Undated, true) => "按不设施行期间的标准计算\n".to_string(),
-            (crate::rules::When::Undated, false) => "rates without a period\n".to_string(),
+        out.push_str(&match (when(rules, segment), zh) {
+            (When::Day(d), true) => format!("按 {d} 施行的标准计算\n"),
+            (When::Day(d), false) => format!("rates in force on {d}\n"),
+            (When::Year(y), true) => format!("按 {y} 年全年施行的标准计算\n"),
+            (When::Year(y), false) => format!("rates in force all of {y}\n"),
+            (When::Undated, true) => "按不设施行期间的标准计算\n".to_string(),
+            (When::Undated, false) => "rates without a period\n".to_string(),
         });
     }
     for t in trace(rules, segment, b) {
@@ -486,12 +535,14 @@ pub fn text(
     out
 }
 
-/// The same trace as data.
+/// The same trace as data. `as_of_given`: whether `--as-of` dates the rows without a date
+/// (else the rules' effective date does), so the trace can say where its date came from.
 pub fn json(
     rules: &RuleSet,
     (file, line, id): (&str, u64, &str),
     segment: &Segment,
     b: &Breakdown,
+    as_of_given: bool,
     lang: Lang,
 ) -> Value {
     let amount = |d: Decimal| money::plain(d);
@@ -554,6 +605,12 @@ pub fn json(
         "length_km": money::measure(segment.length_km),
         "cost": amount(b.cost),
         "rounding": rules.meta.rounding.key(),
+        // Which date's rates the row took: null under rules without periods.
+        "rates_as_of": dated(rules, segment, as_of_given).map(|(when, by)| json!({
+            "date": match when { When::Day(d) => Some(d.to_string()), _ => None },
+            "year": match when { When::Year(y) => Some(y), _ => None },
+            "dated_by": by.key(),
+        })),
         "funds": funds,
         "subsidy_total": amount(b.subsidy_total),
         "gap": amount(b.gap),

@@ -141,6 +141,13 @@ pub enum RulesProblem {
         value: String,
         subsidy: rust_decimal::Decimal,
     },
+    /// A self-test expecting an amount (under `key`) that its inputs give none of: it is
+    /// computed from the inputs `needs`, of which the test does not give those `missing`.
+    TestExpectsWithout {
+        key: String,
+        needs: &'static [&'static str],
+        missing: Vec<&'static str>,
+    },
 }
 
 impl RulesError {
@@ -505,6 +512,15 @@ impl RulesProblem {
                     format!("disbursed \"{value}\" 超过补助合计 {subsidy} 元")
                 } else {
                     format!("disbursed \"{value}\" is more than the subsidy of {subsidy}")
+                }
+            }
+            TestExpectsWithout { key, needs, missing } => {
+                if zh {
+                    let (n, m) = (needs.join(" 和 "), missing.join(" 和 "));
+                    format!("{key} 由 {n} 计算，而该自测没有 {m}：请填写 {m}，或从 [test.expect] 中删除 {key}")
+                } else {
+                    let (n, m) = (needs.join(" and "), missing.join(" and "));
+                    format!("{key} is computed from {n}, and this test gives no {m}: add {m} or remove {key} from [test.expect]")
                 }
             }
             NotUtf8 => lang

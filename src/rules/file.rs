@@ -214,7 +214,10 @@ enum TestValue {
     Number(RawNumber),
     Bool(bool),
     Table(TestFile),
-    /// An array, a date: nothing a test takes.
+    /// A TOML date, datetime or time, as TOML writes it (`2019-03-01`, `10:00:00`): `date`
+    /// takes a day so written, as it takes one in a string.
+    Date(String),
+    /// An array: nothing a test takes.
     Other(&'static str),
 }
 
@@ -276,10 +279,10 @@ impl<'de> Deserialize<'de> for TestValue {
                             entries.push((key, map.next_value::<Spanned<TestValue>>()?));
                         }
                         Ok(None) => return Ok(TestValue::Table(TestFile(entries))),
-                        // TOML hands a date over as a map whose one key has no place; no
-                        // test takes a date, so it is only said what it is.
+                        // TOML hands a date over as a map whose one key has no place;
+                        // its value is the date's text.
                         Err(e) if e.to_string().contains(DATETIME_KEY) => {
-                            return Ok(TestValue::Other("datetime"))
+                            return Ok(TestValue::Date(map.next_value::<String>()?))
                         }
                         Err(e) => return Err(e),
                     }
@@ -290,10 +293,11 @@ impl<'de> Deserialize<'de> for TestValue {
     }
 }
 
-/// Reads the file's shape. An unknown key is reported and left out, and a value of the wrong
-/// type is reported and replaced by a harmless stand-in, and reading goes on, so that one run
-/// lists every such problem and then every other one; a syntax error or a missing key ends it
-/// (`None`, with the problem in `loc`).
+/// Reads the file's shape. An unknown key is reported and left out, a value of the wrong type
+/// or a missing key is reported and given a harmless stand-in, and reading goes on, so that
+/// one run lists every such problem and then every other one; a syntax error, or a problem no
+/// stand-in mends (a missing `id` or `[meta]`, a table where a value goes), ends it (`None`,
+/// with the problem in `loc`).
 fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
@@ -303,6 +307,8 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
             return None;
         }
     };
+    // What was mended: a problem that comes back was not mended after all, and reading ends.
+    let mut mended_before: Vec<(Option<std::ops::Range<usize>>, RulesProblem)> = Vec::new();
     loop {
         let e = match RulesFile::deserialize(toml::de::Deserializer::from(root.clone())) {
             Ok(file) => return Some(file),
@@ -310,12 +316,24 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
         };
         let span = e.span();
         let problem = problem_from_toml(e.message());
+        if mended_before.contains(&(span.clone(), problem.clone())) {
+            return None;
+        }
+        mended_before.push((span.clone(), problem.clone()));
         let at = span.as_ref().map_or(0, |s| s.start);
         loc.errors.push(loc.at(at, problem.clone()));
         let mended = match (&problem, span) {
             (RulesProblem::UnknownKey { .. }, Some(s)) => remove_key(root.get_mut(), &s),
             (RulesProblem::WrongType { expected, .. }, Some(s)) => match stand_in(expected) {
                 Some(value) if replace_value(root.get_mut(), &s, &value) => {
+                    loc.stand_ins.push(position(text, s.start));
+                    true
+                }
+                _ => false,
+            },
+            // A missing key is given a stand-in in its table, so the rest is read too.
+            (RulesProblem::MissingKey(key), Some(s)) => match missing_stand_in(key) {
+                Some(value) if insert_key(root.get_mut(), &s, key, &value) => {
                     loc.stand_ins.push(position(text, s.start));
                     true
                 }
@@ -335,9 +353,56 @@ fn stand_in(expected: &str) -> Option<DeValue<'static>> {
         "a boolean" => DeValue::Boolean(false),
         "a string" => DeValue::String("".into()),
         "a sequence" => DeValue::Array(std::iter::empty().collect()),
+        // A tier's `from` or `until` ([`RawDate`]): an empty text, which is no day.
+        e if e.starts_with("a date") => DeValue::String("".into()),
         e if e.starts_with("an integer or a string") => DeValue::Integer(Default::default()),
         _ => return None,
     })
+}
+
+/// A value of the type a required key takes, to stand in for it when it is missing; keys of
+/// one name take one type wherever they are required. None for an `id`: other parts of the
+/// file name a class or fund by it, and each would be refused for the stand-in's sake.
+fn missing_stand_in(key: &str) -> Option<DeValue<'static>> {
+    Some(match key {
+        "name" | "source" => DeValue::String("".into()),
+        "classes" => DeValue::Array(std::iter::empty().collect()),
+        "min_width_m" | "rate_per_km" | "amount" => DeValue::Integer(Default::default()),
+        _ => return None,
+    })
+}
+
+/// Adds `key` = `value` to the table at `span`, wherever it is in `table`; whether it was
+/// found. The stand-in is placed at the table, where the missing key is reported.
+fn insert_key(
+    table: &mut DeTable<'_>,
+    span: &std::ops::Range<usize>,
+    key: &str,
+    value: &DeValue<'static>,
+) -> bool {
+    table
+        .iter_mut()
+        .any(|(_, v)| insert_in_value(v, span, key, value))
+}
+
+fn insert_in_value(
+    at: &mut Spanned<DeValue<'_>>,
+    span: &std::ops::Range<usize>,
+    key: &str,
+    value: &DeValue<'static>,
+) -> bool {
+    // An array of tables has the span of its first table's header: only a table takes the key.
+    let here = at.span() == *span;
+    match at.get_mut() {
+        DeValue::Table(t) if here => {
+            let name = Spanned::new(span.clone(), key.to_string().into());
+            t.insert(name, Spanned::new(span.clone(), value.clone()));
+            true
+        }
+        DeValue::Table(t) => insert_key(t, span, key, value),
+        DeValue::Array(a) => a.iter_mut().any(|v| insert_in_value(v, span, key, value)),
+        _ => false,
+    }
 }
 
 /// Replaces the value at `span`, wherever it is in `table`, with `with`; whether it was found.

@@ -66,6 +66,17 @@ impl Amount {
         }
     }
 
+    /// The keys of the inputs it is computed from besides the segment itself: without them a
+    /// breakdown has none of it (see [`Amount::of`]).
+    pub fn inputs(self) -> &'static [&'static str] {
+        match self {
+            Amount::PerHousehold => &["households"],
+            Amount::Due => &["completed_km"],
+            Amount::Outstanding => &["completed_km", "disbursed"],
+            _ => &[],
+        }
+    }
+
     /// Its value in a breakdown; `None` when the inputs give none (no households, no
     /// completed km).
     fn of(self, b: &Breakdown) -> Option<Decimal> {
@@ -280,6 +291,35 @@ mod tests {
             outcome.render(&rules, Lang::Zh),
             "poverty 应为 83250.01，实为 83250.00"
         );
+    }
+
+    #[test]
+    fn every_amount_a_test_can_expect_names_the_inputs_without_which_it_is_none() {
+        let rules = RuleSet::builtin();
+        let mut segment = rules.tests[0].segment.clone();
+        segment.households = None;
+        segment.completed_km = None;
+        segment.disbursed = None;
+        let bare = engine::compute(&rules, &segment).unwrap();
+        for &(key, amount) in &Amount::KEYED {
+            assert_eq!(
+                amount.of(&bare).is_some(),
+                amount.inputs().is_empty(),
+                "{key} without households, completed_km or disbursed"
+            );
+            // Given only the inputs it names, it is computed.
+            let mut given = segment.clone();
+            for &input in amount.inputs() {
+                match input {
+                    "households" => given.households = Some(3),
+                    "completed_km" => given.completed_km = Some(Decimal::ONE),
+                    "disbursed" => given.disbursed = Some(Decimal::ZERO),
+                    other => panic!("{key} names an input no segment has: {other}"),
+                }
+            }
+            let b = engine::compute(&rules, &given).unwrap();
+            assert!(amount.of(&b).is_some(), "{key} given {:?}", amount.inputs());
+        }
     }
 
     #[test]

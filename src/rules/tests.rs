@@ -253,13 +253,14 @@ flavour = "x"
 }
 
 #[test]
-fn a_missing_key_after_an_unknown_one_ends_the_list() {
+fn a_missing_key_after_an_unknown_one_is_reported_and_checking_goes_on() {
     let text = "[meta]\ncolour = 1\nsource = \"y\"\n";
     assert_eq!(
         errors(text),
         [
             "r.toml:1:1: missing required key `name`",
             "r.toml:2:1: unknown key `colour` (expected one of name, name_en, issuer, issuer_en, source, source_en, currency, effective, rounding, plausible_cost_per_km)",
+            "r.toml:4:1: no funds are defined: add at least one [[funds]]",
         ]
     );
 }

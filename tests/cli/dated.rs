@@ -282,3 +282,231 @@ fn explain_says_which_date_s_rates_it_used() {
         .expect_code(0)
         .stdout_lacks("in force on");
 }
+
+#[test]
+fn a_self_test_s_date_written_as_a_toml_date_is_read_as_its_string_is() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    let toml_date = |day: &str| text.replace("date = \"2019-01-01\"", &format!("date = {day}"));
+    let r = env.write("toml-date.toml", toml_date("2019-01-01"));
+    env.roadsub(&["rules", "test", &r]).expect(
+        0,
+        "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n",
+        "",
+    );
+    // The day is read, not merely accepted: a day of the other period fails as a string does.
+    let r = env.write("toml-date.toml", toml_date("2018-01-01"));
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        &format!(
+            "ok group 2018-12-31\n\
+             FAIL group 2019-01-01 ({r}:67): poverty expected 300000.00, got 200000.00; shortfall expected 400000.00, got 500000.00\n\
+             2 tests: 1 passed, 1 failed\n"
+        ),
+        "",
+    );
+}
+
+#[test]
+fn a_self_test_s_date_with_a_time_or_a_time_alone_is_refused_saying_a_date_is_expected() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    for value in [
+        "2019-01-01T08:30:00",
+        "2019-01-01T08:30:00+08:00",
+        "08:30:00",
+    ] {
+        let r = env.write(
+            "time.toml",
+            text.replace("date = \"2019-01-01\"", &format!("date = {value}")),
+        );
+        env.roadsub(&["rules", "check", &r]).expect(
+            1,
+            "",
+            &format!("roadsub: {r}:73:8: `date` \"{value}\" is not a date (expected YYYY-MM-DD, like 2019-01-01)\n"),
+        );
+        env.roadsub(&["rules", "test", &r, "--lang", "zh"]).expect(
+            1,
+            "",
+            &format!("roadsub: {r}:73:8: `date` 的 \"{value}\" 不是有效日期（应为 年-月-日，如 2019-01-01）\n"),
+        );
+    }
+}
+
+#[test]
+fn a_tier_date_of_the_wrong_type_no_longer_hides_the_problems_after_it() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules())
+        .unwrap()
+        .replace("up_to = true", "up_to = \"yes\"")
+        .replace("from = \"2019-01-01\"", "from = [2019]\ncolour = \"red\"")
+        .replacen("length_km = 2", "length_km = \"两公里\"\nlanes = 2", 1);
+    let r = env.write("many.toml", text);
+    let en = format!(
+        "roadsub: {r}:33:9: invalid type: string \"yes\", expected a boolean\n\
+         roadsub: {r}:51:8: invalid type: sequence, expected a date such as 2019-01-01\n\
+         roadsub: {r}:52:1: unknown key `colour` (expected one of classes, min_width_m, rate_per_km, source, source_en, quote, from, until)\n\
+         roadsub: {r}:59:13: length_km \"两公里\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
+         roadsub: {r}:60:1: unknown key `lanes` (expected one of name, note, class, width_m, length_km, cost, cost_per_km, other_funds, yishi_yiyi, self_raised, village_fund, households, completed_km, disbursed, date, <fund>_approved, expect)\n"
+    );
+    env.roadsub(&["rules", "check", &r]).expect(1, "", &en);
+    env.roadsub(&["rules", "test", &r]).expect(1, "", &en);
+}
+
+#[test]
+fn rules_test_takes_as_of_for_the_tests_without_a_date_at_the_period_edges() {
+    let env = Env::new();
+    // The first test loses its date; the second keeps 2019-01-01 whatever --as-of says.
+    let text = std::fs::read_to_string(rules()).unwrap();
+    assert_eq!(text.matches("date = \"2018-12-31\"\n").count(), 1);
+    let r = env.write("undated.toml", text.replace("date = \"2018-12-31\"\n", ""));
+    let both = "ok group 2018-12-31\nok group 2019-01-01\n2 tests: 2 passed, 0 failed\n";
+    let first_fails = format!(
+        "FAIL group 2018-12-31 ({r}:54): poverty expected 200000.00, got 300000.00; shortfall expected 500000.00, got 400000.00\n\
+         ok group 2019-01-01\n2 tests: 1 passed, 1 failed\n"
+    );
+    // Without --as-of, the rules' effective date (2018-05-15) dates it.
+    env.roadsub(&["rules", "test", &r]).expect(0, both, "");
+    for (day, code, out) in [
+        ("2018-12-30", 0, both),
+        ("2018-12-31", 0, both),
+        ("2019-01-01", 1, first_fails.as_str()),
+        ("2019-01-02", 1, first_fails.as_str()),
+    ] {
+        env.roadsub(&["rules", "test", &r, "--as-of", day])
+            .expect(code, out, "");
+    }
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-01-01", "--lang", "zh"])
+        .expect(
+            1,
+            &format!(
+                "未通过 group 2018-12-31（{r}:54）：poverty 应为 200000.00，实为 300000.00；shortfall 应为 500000.00，实为 400000.00\n\
+                 通过 group 2019-01-01\n共 2 项自测：通过 1 项，未通过 1 项\n"
+            ),
+            "",
+        );
+    // A day not on the calendar is a usage error, in either language.
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-02-29"]).expect(
+        2,
+        "",
+        "roadsub: --as-of \"2019-02-29\" is not a date (expected YYYY-MM-DD, like 2019-03-01)\n",
+    );
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-02-29", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: --as-of \"2019-02-29\" 不是日期（应为 年-月-日，如 2019-03-01）\n",
+        );
+    // Its help says what it dates, in both languages.
+    env.roadsub(&["rules", "test", "--help"])
+        .expect_code(0)
+        .stdout_has(
+            "--as-of <DATE>  Rates in force on DATE (YYYY-MM-DD) for the tests that give no date",
+        );
+    env.roadsub(&["rules", "test", "--help", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("--as-of <DATE>  未写 date 的自测按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］\n");
+}
+
+#[test]
+fn explain_json_says_which_date_s_rates_a_row_used_and_where_the_date_came_from() {
+    let env = Env::new();
+    let dated = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["explain", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = env.roadsub(&all).expect_code(0).stdout.clone();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["rates_as_of"].clone()
+    };
+    let (t, r) = (table(), rules());
+    let day = |d: &str, by: &str| serde_json::json!({"date": d, "year": null, "dated_by": by});
+    assert_eq!(
+        dated(&[&t, "--id", "G18", "--rules", &r]),
+        day("2018-06-01", "row_date")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G19-year", "--rules", &r]),
+        serde_json::json!({"date": null, "year": 2019, "dated_by": "row_year"})
+    );
+    // A row with both: its date dates it, even against --as-of.
+    assert_eq!(
+        dated(&[
+            &t,
+            "--id",
+            "G18-both",
+            "--rules",
+            &r,
+            "--as-of",
+            "2019-06-01"
+        ]),
+        day("2018-03-01", "row_date")
+    );
+    // A row with neither: the rules' effective date, or --as-of (even the same day).
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r]),
+        day("2018-05-15", "effective")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r, "--as-of", "2019-01-01"]),
+        day("2019-01-01", "as_of")
+    );
+    assert_eq!(
+        dated(&[&t, "--id", "G-asof", "--rules", &r, "--as-of", "2018-05-15"]),
+        day("2018-05-15", "as_of")
+    );
+    // Nothing dates it: dated rules without an effective date, a village road (whose rates
+    // have no period) without a date.
+    let no_effective = std::fs::read_to_string(&r)
+        .unwrap()
+        .replace("effective = \"2018-05-15\"\n", "");
+    let r2 = env.write("no-effective.toml", no_effective);
+    let t2 = env.write(
+        "village.csv",
+        "id,township,village,class,width_m,length_km,cost\nV,T,V,通村公路,3.5,1,800000\n",
+    );
+    assert_eq!(
+        dated(&[&t2, "--id", "V", "--rules", &r2]),
+        serde_json::json!({"date": null, "year": null, "dated_by": "none"})
+    );
+    // Rules without periods look at no date: null, the key still there.
+    let out = env
+        .roadsub(&["explain", &t, "--id", "G18", "--format", "json"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(out.contains("\n  \"rates_as_of\": null,\n"), "{out}");
+}
+
+#[test]
+fn a_missing_key_no_longer_hides_the_problems_after_it() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    let without_rate = "min_width_m = 3.5\nfrom = \"2019-01-01\"";
+    let text = text
+        .replace("name = \"通社公路\"", "name = \"通社公路\"\ncolour = 1")
+        .replace(
+            "min_width_m = 3.5\nrate_per_km = \"15万\"\nfrom = \"2019-01-01\"",
+            without_rate,
+        )
+        .replacen("length_km = 2", "length_km = \"两公里\"", 1);
+    assert!(text.contains(without_rate));
+    let r = env.write("missing.toml", text);
+    env.roadsub(&["rules", "test", &r]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:17:1: unknown key `colour` (expected one of id, name, name_en, aliases)\n\
+             roadsub: {r}:48:1: missing required key `rate_per_km`\n\
+             roadsub: {r}:58:13: length_km \"两公里\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n"
+        ),
+    );
+    env.roadsub(&["rules", "check", &r, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:17:1: 未知的键 `colour`（可用的键：id, name, name_en, aliases）\n\
+             roadsub: {r}:48:1: 缺少必需的键 `rate_per_km`\n\
+             roadsub: {r}:58:13: length_km \"两公里\" 不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n"
+        ),
+    );
+}

@@ -193,3 +193,32 @@ fn batch_and_explain_say_when_the_rules_fail_their_own_self_tests() {
         "roadsub: 这些规则未通过自带的自测；以下结果仍按其计算（详见 roadsub rules test）\n",
     );
 }
+
+#[test]
+fn a_row_number_below_one_or_not_a_number_is_said_plainly_in_both_languages() {
+    let env = Env::new();
+    let file = data("spec-examples.csv");
+    for row in ["0", "-1", "abc", "1.5", "18446744073709551616"] {
+        env.roadsub(&["explain", &file, "--row", row]).expect(
+            2,
+            "",
+            &format!("roadsub: --row \"{row}\" is not a row: N counts the rows below the header from 1 (1 = the first)\n"),
+        );
+        env.roadsub(&["explain", &file, "--row", row, "--lang", "zh"])
+            .expect(
+                2,
+                "",
+                &format!("roadsub: --row \"{row}\" 不是行号：N 为表头下的行序号，从 1 起（1 为第一行）\n"),
+            );
+    }
+    // Said before the table is read: a missing table does not hide it.
+    env.roadsub(&["explain", "missing.csv", "--row=0"]).expect(
+        2,
+        "",
+        "roadsub: --row \"0\" is not a row: N counts the rows below the header from 1 (1 = the first)\n",
+    );
+    // The first row is 1.
+    env.roadsub(&["explain", &file, "--row", "1"])
+        .expect_code(0)
+        .stdout_starts(&format!("{file}:2 segment E1:"));
+}

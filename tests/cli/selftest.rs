@@ -331,3 +331,45 @@ fn a_date_array_table_or_boolean_where_a_test_takes_a_value_is_refused_by_its_ty
             at + 2
         ));
 }
+
+#[test]
+fn a_test_expecting_due_outstanding_or_per_household_without_their_inputs_is_refused_at_its_place()
+{
+    let env = Env::new();
+    let test = "\n[[test]]\nname = \"inputs\"\nclass = \"group\"\nwidth_m = \"4.5\"\n\
+                length_km = 2\ncost = \"160万\"\n[test.expect]\ngap = \"500000\"\n\
+                due = 0\noutstanding = 0\nshortfall_per_household = 0\n";
+    let text = format!("{SHIPPED}{test}");
+    let at = SHIPPED.lines().count() + 9;
+    let path = env.write("inputs.toml", &text);
+    let en = format!(
+        "roadsub: {path}:{}:1: due is computed from completed_km, and this test gives no completed_km: add completed_km or remove due from [test.expect]\n\
+         roadsub: {path}:{}:1: outstanding is computed from completed_km and disbursed, and this test gives no completed_km and disbursed: add completed_km and disbursed or remove outstanding from [test.expect]\n\
+         roadsub: {path}:{}:1: shortfall_per_household is computed from households, and this test gives no households: add households or remove shortfall_per_household from [test.expect]\n",
+        at + 1,
+        at + 2,
+        at + 3
+    );
+    env.roadsub(&["rules", "check", &path]).expect(1, "", &en);
+    env.roadsub(&["rules", "test", &path]).expect(1, "", &en);
+    // With completed km but nothing disbursed, only what is still missing is named.
+    let test = test.replace(
+        "cost = \"160万\"\n",
+        "cost = \"160万\"\ncompleted_km = 1\nhouseholds = 3\n",
+    );
+    let path = env.write("inputs.toml", format!("{SHIPPED}{test}"));
+    env.roadsub(&["rules", "test", &path, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {path}:{}:1: outstanding 由 completed_km 和 disbursed 计算，而该自测没有 disbursed：请填写 disbursed，或从 [test.expect] 中删除 outstanding\n",
+            at + 4
+        ),
+    );
+    // Given every input, the test runs and says what each amount comes to.
+    let test = test.replace("completed_km = 1\n", "completed_km = 1\ndisbursed = 0\n");
+    let path = env.write("inputs.toml", format!("{SHIPPED}{test}"));
+    env.roadsub(&["rules", "test", &path])
+        .expect_code(1)
+        .stdout_has(&format!("FAIL inputs ({path}:{}): shortfall_per_household expected 0.00, got 166666.67; due expected 0.00, got 550000.00; outstanding expected 0.00, got 550000.00\n", at - 7));
+}

@@ -95,11 +95,19 @@ fn check_one(
                     loc.push(value, problem);
                 }
             }
-            "expect" => expect = Some(check_expect(loc, value, rules)),
+            "expect" => expect = Some(check_expect(loc, value, rules, &present)),
             // The day the test's segment is dated, as a table's `date` column gives it.
             "date" => {
-                let Some(text) = text(loc, value) else {
-                    continue;
+                let text = match value.get_ref() {
+                    // A TOML date (`date = 2019-03-01`) names a day as its string does; a
+                    // datetime or a time is refused below as no day.
+                    TestValue::Date(d) => d.clone(),
+                    _ => {
+                        let Some(text) = text(loc, value) else {
+                            continue;
+                        };
+                        text
+                    }
                 };
                 date = Day::parse(text.trim()).map(When::Day);
                 if date.is_none() {
@@ -278,10 +286,13 @@ fn cell(key: &str, text: &str, field: Field, error: ValueError) -> RulesProblem 
 }
 
 /// The amounts under `expect`, each by its key; `None` (problems pushed) when any is wrong.
+/// An amount computed from inputs the test (whose keys are `present`) does not give is
+/// refused: it could never be what the test expects.
 fn check_expect(
     loc: &mut Locator,
     value: &Spanned<TestValue>,
     rules: &RuleSet,
+    present: &HashSet<&str>,
 ) -> Option<Vec<(Amount, Decimal)>> {
     let TestValue::Table(table) = value.get_ref() else {
         let problem = RulesProblem::WrongType {
@@ -311,6 +322,21 @@ fn check_expect(
             loc.push(key, problem);
             continue;
         };
+        let missing: Vec<&'static str> = what
+            .inputs()
+            .iter()
+            .copied()
+            .filter(|input| !present.contains(input))
+            .collect();
+        if !missing.is_empty() {
+            let problem = RulesProblem::TestExpectsWithout {
+                key: k.to_string(),
+                needs: what.inputs(),
+                missing,
+            };
+            loc.push(key, problem);
+            continue;
+        }
         if let Some(x) = amount(loc, key, v) {
             expect.push((what, x));
         }
@@ -387,6 +413,7 @@ fn found(value: &TestValue) -> String {
         TestValue::Number(RawNumber::Text(s)) => format!("string {s:?}"),
         TestValue::Bool(b) => format!("boolean `{b}`"),
         TestValue::Table(_) => "map".to_string(),
+        TestValue::Date(_) => "datetime".to_string(),
         TestValue::Other(what) => what.to_string(),
     }
 }
