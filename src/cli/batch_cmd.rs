@@ -120,7 +120,8 @@ pub(super) fn command(lang: Lang) -> Command {
                     "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
                     "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
                 )),
-        )        .arg(super::as_of_arg(lang))
+        )
+        .arg(super::as_of_arg(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {

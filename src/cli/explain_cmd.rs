@@ -68,7 +68,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["text", "json"])
                 .hide_possible_values(true)
                 .help(lang.pick("Output format [default: text]", "输出格式［默认：text］")),
-        )        .arg(super::as_of_arg(lang))
+        )
+        .arg(super::as_of_arg(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {

@@ -316,20 +316,32 @@ fn as_of_arg(lang: Lang) -> Arg {
         ))
 }
 
+/// The day `--as-of` names, if given; one that is not a calendar day is a usage error.
+fn as_of_day(m: &ArgMatches, lang: Lang) -> Result<Option<crate::rules::Day>, Failure> {
+    let Some(text) = m.get_one::<String>("as_of") else {
+        return Ok(None);
+    };
+    crate::rules::Day::parse(text.trim())
+        .map(Some)
+        .ok_or_else(|| {
+            let message = match lang {
+                Lang::Zh => format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）"),
+                Lang::En => {
+                    format!(
+                        "--as-of \"{text}\" is not a date (expected YYYY-MM-DD, like 2019-03-01)"
+                    )
+                }
+            };
+            Failure::new(EXIT_USAGE, message)
+        })
+}
+
 /// [`load_rules`] for a command that reads a table: rows without a date are dated by
 /// `--as-of`, when given.
 pub fn load_rules_as_of(m: &ArgMatches, lang: Lang) -> Result<RuleSet, Failure> {
     let mut rules =
         load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
-    if let Some(text) = m.get_one::<String>("as_of") {
-        let day = crate::rules::Day::parse(text.trim()).ok_or_else(|| {
-            let message = if lang == Lang::Zh {
-                format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）")
-            } else {
-                format!("--as-of \"{text}\" is not a date (expected YYYY-MM-DD, like 2019-03-01)")
-            };
-            Failure::new(EXIT_USAGE, message)
-        })?;
+    if let Some(day) = as_of_day(m, lang)? {
         rules.set_as_of(day);
     }
     Ok(rules)

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
 use crate::i18n::Lang;
-use crate::rules::Day;
 
 fn path_arg(lang: Lang) -> Arg {
     Arg::new("path")
@@ -29,23 +28,6 @@ fn as_of_arg(lang: Lang) -> Arg {
             "Rates in force on DATE (YYYY-MM-DD) for the tests that give no date [default: the rules' effective date]",
             "未写 date 的自测按 DATE（年-月-日）施行的标准计算［默认：规则的生效日期］",
         ))
-}
-
-/// The day `--as-of` names, if given; one that is not a calendar day is a usage error, said
-/// as the other commands say it.
-fn as_of(m: &ArgMatches, lang: Lang) -> Result<Option<Day>, Failure> {
-    let Some(text) = m.get_one::<String>("as_of") else {
-        return Ok(None);
-    };
-    Day::parse(text.trim()).map(Some).ok_or_else(|| {
-        let message = match lang {
-            Lang::Zh => format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）"),
-            Lang::En => {
-                format!("--as-of \"{text}\" is not a date (expected YYYY-MM-DD, like 2019-03-01)")
-            }
-        };
-        Failure::new(EXIT_USAGE, message)
-    })
 }
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -111,7 +93,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .or_else(|| m.get_one::<PathBuf>("rules"));
     // A bad --as-of is refused before the rules are read.
     let day = if name == "test" {
-        as_of(sub, lang)?
+        super::as_of_day(sub, lang)?
     } else {
         None
     };

@@ -532,7 +532,10 @@ fn a_variant_rules_file_that_is_not_valid_is_refused_as_rules_are() {
     env.roadsub(&["compare", &small, "--against", &bad]).expect(
         1,
         "",
-        &format!("roadsub: {bad}:1:1: missing required key `source`\n"),
+        &format!(
+            "roadsub: {bad}:1:1: missing required key `source`\n\
+             roadsub: {bad}:3:1: no funds are defined: add at least one [[funds]]\n"
+        ),
     );
     env.roadsub(&[
         "compare",
