@@ -22,6 +22,8 @@ pub enum Mode {
     SaveAs { buffer: String, cursor: usize },
     /// Typing a file name to export a report to.
     Export { buffer: String, cursor: usize },
+    /// Typing a variant to compare with the rules in force: a rules file, or settings.
+    Variant { buffer: String, cursor: usize },
     /// Waiting for an answer.
     Ask(Question),
     /// The help screen.
@@ -41,7 +43,8 @@ impl Mode {
             Mode::Edit { buffer, cursor }
             | Mode::Filter { buffer, cursor }
             | Mode::SaveAs { buffer, cursor }
-            | Mode::Export { buffer, cursor } => Some((buffer, cursor)),
+            | Mode::Export { buffer, cursor }
+            | Mode::Variant { buffer, cursor } => Some((buffer, cursor)),
             _ => None,
         }
     }
