@@ -95,9 +95,9 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
             "│poverty               60.00   75.00 +15.00│",
             "│subsidy              150.00  165.00 +15.00│",
             "│shortfall             80.00   65.00 −15.00│",
-            "│Village road har… paid 30.00 · asked 30.00│",
-            "│Group road build… paid 45.00 · asked 45.00│",
-            "│Village project fu… paid 0.00 · asked 0.00│",
+            "│Village road hardening paid 30.00         │",
+            "│Group road building    paid 45.00         │",
+            "│Village project fund   paid 0.00          │",
         ]
     );
     // In yuan, to the fen; in Chinese, headed by the funds' names; amounts too wide for a
@@ -125,9 +125,9 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
             "│     1,500,000.00 1,650,000.00 +150,000.00│",
             "│尚需筹集                                  │",
             "│       800,000.00   650,000.00 −150,000.00│",
-            "│通村硬…  实拨 300,000.00 · 申请 300,000.00│",
-            "│社级道…  实拨 450,000.00 · 申请 450,000.00│",
-            "│村项目资金     实拨 0.00 · 申请 0.00      │",
+            "│通村硬化路建设 实拨 300,000.00            │",
+            "│社级道路建设   实拨 450,000.00            │",
+            "│村项目资金     实拨 0.00                  │",
         ]
     );
 }
@@ -460,6 +460,14 @@ fn a_prorating_variant_pays_every_row_what_allocate_gives_to_the_fen_through_eve
         )),
         "1785000.00"
     );
+    // The totals pane says what the envelope paid and was asked under the variant.
+    let pane = screen_from(&mut app, 120, 30, 54);
+    assert!(
+        pane.iter()
+            .any(|l| l == "│Group road building    shared out · paid 690.00 · asked 868.50  │"),
+        "{}",
+        pane.join("\n")
+    );
 }
 
 #[test]
@@ -493,8 +501,8 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
             "│造价 1,275,000.00 − 补助          ││县扶贫专项补助   1,164.00 1,590.25 +426.25│",
             "│1,125,000.00 = 差额 150,000.00    ││补助合计         3,162.75 3,589.00 +426.25│",
             "│− 已筹 60,000.00 → 尚需筹集       ││尚需筹集           531.55   195.80 −335.75│",
-            "│90,000.00（每户 714.29）          ││通村硬化路建设 实拨 295.50 · 申请 295.50  │",
-            "│县交通局补助：≥4.5 米档，45万/公里││社级道… 实拨 1,294.75 · 申请 1,294.75 超出│",
+            "│90,000.00（每户 714.29）          ││社级道路建设   超出 · 实拨 1,294.75       │",
+            "│县交通局补助：≥4.5 米档，45万/公里││村项目资金     2/35 村超出 · 实拨 800.20  │",
             "└────────────────── …… 按 w 看全部 ┘└─────────────────────────────── 另有 1 行 ┘",
             "试算：县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里（见 Δ …",
             " ?  帮助  q  退出  Ctrl-S  保存  Enter  编辑  a  添加  d  删除  u  撤销  …",
@@ -510,5 +518,33 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
             "  AYP-001     9.00 112.50          0.00            0.00      0.00      0.00",
             "  AYP-002    22.00  60.00          0.00          +12.00    +12.00    −12.00",
         ]
+    );
+}
+
+#[test]
+fn a_variant_that_names_a_fund_otherwise_gets_a_change_column_for_each_fund_matched_by_id() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    let path = dir.path().join("roads.toml");
+    std::fs::write(
+        &path,
+        crate::rules::BUILTIN_TOML.replace("transport", "roads"),
+    )
+    .unwrap();
+    press(&mut app, &format!("v{}<Enter>", path.display()));
+    // The fund in force that the variant lacks pays nothing under it; the new one, what the
+    // old one paid: the subsidy does not change.
+    assert_eq!(
+        cells_of(
+            &app,
+            "G1",
+            &["Δtransport", "Δpoverty", "Δroads", "Δsubsidy", "Δshortfall"]
+        ),
+        ["−15.00", "0.00", "+15.00", "0.00", "0.00"]
+    );
+    press(&mut app, "L");
+    assert_eq!(
+        app.title(app.ncols() - 3),
+        "Δ县交通局补助",
+        "the new fund's name"
     );
 }

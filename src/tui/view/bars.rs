@@ -254,8 +254,8 @@ pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
             "输入文件名（.csv）· Enter 保存 · Esc 取消",
         ))],
         Mode::Variant { .. } => vec![Span::raw(lang.pick(
-            "a rules file, or FUND.CLASS.WIDTH=RATE (poverty.group.3.5=15万; several: spaces or commas) · Enter loads · empty clears · Esc cancels",
-            "规则文件，或 资金.类别.宽度=标准（如 poverty.group.3.5=15万，多项用空格或逗号分隔）· Enter 载入 · 留空清除 · Esc 取消",
+            "a rules file, or poverty.group.3.5=15万 (several: spaces/commas) · Esc cancels",
+            "规则文件，或如 poverty.group.3.5=15万（多项用空格或逗号分隔）· Esc 取消",
         ))],
         _ => HINT_ORDER
             .iter()

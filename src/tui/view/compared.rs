@@ -1,6 +1,7 @@
 //! The totals pane while a variant is shown (SPEC §9): each fund, the subsidy and the
 //! shortfall under the rules in force, under the variant and the change, in columns; then each
-//! budget under the variant, what it paid and was asked. The amounts are the comparison's
+//! budget under the variant, what it paid (and was asked, when more). The amounts are the
+//! comparison's
 //! ([`crate::report::compare`]); nothing here adds anything up.
 
 use ratatui::style::{Style, Stylize};
@@ -23,9 +24,10 @@ pub fn title(app: &App, unit: &str) -> String {
     }
 }
 
-/// How many lines [`lines`] gives in `inner` cells (the pane's frame not counted).
+/// How many lines [`lines`] and [`budgets`] give in `inner` cells (the pane's frame not
+/// counted).
 pub fn height(app: &App, v: &Variant, inner: usize) -> usize {
-    lines(app, v, inner).len()
+    lines(app, v, inner).len() + v.rules.budgets.len()
 }
 
 /// The fewest cells a label keeps beside its amounts; with less, it goes on a line of its own
@@ -48,7 +50,7 @@ fn row(inner: usize, label: &str, texts: &[String], widths: &[usize]) -> String 
     )
 }
 
-/// The comparison's lines in `inner` cells.
+/// The comparison's lines in `inner` cells (the budgets' are [`budgets`]).
 pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
     let Some((before, after)) = app.doc.totals_compared() else {
@@ -115,17 +117,16 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
             out.push(Line::styled(row(inner, &label(i), t, &widths), style));
         }
     }
-    out.extend(budgets(app, v, inner));
     out
 }
 
-/// Each budget under the variant: what it paid and was asked (summed over its villages for
-/// a budget per village, with how many are over), in red when over, in yellow when it
-/// shared its envelope out.
-fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
+/// Each budget under the variant: what it paid, and what it was asked when that is more
+/// (summed over its villages for a budget per village, with how many are over), in red when
+/// over, in yellow when it shared its envelope out; and whether it is over.
+pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>)> {
     let lang = app.lang;
     let all = crate::report::budget::lines(&v.rules, v.summary(), lang);
-    let said: Vec<(String, String, Style)> = (0..v.rules.budgets.len())
+    let said: Vec<(String, String, Style, bool)> = (0..v.rules.budgets.len())
         .map(|b| {
             let mine: Vec<_> = all.iter().filter(|l| l.budget == b).collect();
             let sum = |f: fn(&crate::report::budget::BudgetLine) -> rust_decimal::Decimal| {
@@ -140,26 +141,34 @@ fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
                 .iter()
                 .filter(|l| matches!(l.scope, Scope::Village { .. }))
                 .count();
-            let mut words = match lang {
-                Lang::En => format!(
-                    " paid {} · asked {}",
+            // Whether it is over comes first: the amounts are cut before it is.
+            let flag = if villages > 0 && over > 0 {
+                match lang {
+                    Lang::En => format!(" {over}/{villages} villages over ·"),
+                    Lang::Zh => format!(" {over}/{villages} 村超出 ·"),
+                }
+            } else if shared {
+                lang.pick(" shared out ·", " 已分配 ·").to_string()
+            } else if over > 0 {
+                lang.pick(" OVER ·", " 超出 ·").to_string()
+            } else {
+                String::new()
+            };
+            // What was asked, when the budget paid less than that.
+            let words = match (lang, asked == paid) {
+                (Lang::En, true) => format!("{flag} paid {}", app.show_amount(paid)),
+                (Lang::Zh, true) => format!("{flag} 实拨 {}", app.show_amount(paid)),
+                (Lang::En, false) => format!(
+                    "{flag} paid {} · asked {}",
                     app.show_amount(paid),
                     app.show_amount(asked)
                 ),
-                Lang::Zh => format!(
-                    " 实拨 {} · 申请 {}",
+                (Lang::Zh, false) => format!(
+                    "{flag} 实拨 {} · 申请 {}",
                     app.show_amount(paid),
                     app.show_amount(asked)
                 ),
             };
-            if villages > 0 && over > 0 {
-                words.push_str(&match lang {
-                    Lang::En => format!(" · {over}/{villages} villages over"),
-                    Lang::Zh => format!(" · {over}/{villages} 村超出"),
-                });
-            } else if over > 0 && !shared {
-                words.push_str(lang.pick(" OVER", " 超出"));
-            }
             let name = v.rules.budgets[b].display(&v.rules, lang);
             let style = if shared {
                 Style::new().yellow().bold()
@@ -168,18 +177,20 @@ fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
             } else {
                 Style::new()
             };
-            (name, words, style)
+            (name, words, style, over > 0)
         })
         .collect();
     // The names padded to one width, so the amounts start together where there is room; a
     // name is cut only as far as its own line needs.
-    let widest = said.iter().map(|(n, _, _)| cells(n)).max().unwrap_or(0);
+    let widest = said.iter().map(|(n, _, _, _)| cells(n)).max().unwrap_or(0);
     said.into_iter()
-        .map(|(name, words, style)| {
+        .map(|(name, words, style, over)| {
+            // The name keeps a few cells however long the words (which are cut then).
             let width = widest.min(inner.saturating_sub(cells(&words)).max(LABEL));
             let name = truncate(&name, width);
             let pad = " ".repeat(width.saturating_sub(cells(&name)));
-            Line::styled(truncate(&format!("{name}{pad}{words}"), inner), style)
+            let text = truncate(&format!("{name}{pad}{words}"), inner);
+            (over, Line::styled(text, style))
         })
         .collect()
 }

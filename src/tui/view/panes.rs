@@ -499,11 +499,14 @@ impl Widget for TotalsPane<'_> {
         let (app, lang) = (self.app, self.app.lang);
         let inner = usize::from(area.width.saturating_sub(2));
         if let Some(v) = app.doc.variant() {
-            let lines = super::compared::lines(app, v, inner);
+            let mut lines = super::compared::lines(app, v, inner);
+            let mut budgets = super::compared::budgets(app, v, inner);
             let room = usize::from(area.height.saturating_sub(2));
             let mut block = self.block();
-            let hidden = lines.len().saturating_sub(room);
+            let hidden = (lines.len() + budgets.len()).saturating_sub(room);
             if hidden > 0 {
+                // As below: a budget over is never the one left out.
+                budgets.sort_by_key(|(over, _)| !*over);
                 block = block.title_bottom(
                     Line::from(match lang {
                         Lang::En => format!(" +{hidden} more "),
@@ -513,6 +516,7 @@ impl Widget for TotalsPane<'_> {
                     .yellow(),
                 );
             }
+            lines.extend(budgets.into_iter().map(|(_, line)| line));
             return Paragraph::new(lines).block(block).render(area, buf);
         }
         let mut lines = self.amounts(inner);
