@@ -548,3 +548,129 @@ fn a_variant_that_names_a_fund_otherwise_gets_a_change_column_for_each_fund_matc
         "the new fund's name"
     );
 }
+
+/// `sheet` read afresh under `rules` (its header's approved columns found again for them).
+fn fresh_under(sheet: &Sheet, rules: &RuleSet) -> Doc {
+    let mut sheet = sheet.clone();
+    sheet.columns = sheet.columns.for_other_rules();
+    Doc::new(sheet, None, rules)
+}
+
+/// What a table keeps of every row (state and each computed column) and its totals.
+fn kept(
+    good: impl Fn(usize) -> bool,
+    amount: impl Fn(usize, Column) -> Option<Decimal>,
+    rows: usize,
+    funds: usize,
+) -> Vec<String> {
+    (0..rows)
+        .map(|at| {
+            let columns = (0..funds).map(Column::Paid).chain([
+                Column::Subsidy,
+                Column::Gap,
+                Column::Shortfall,
+            ]);
+            format!(
+                "{} {:?}",
+                good(at),
+                columns.map(|c| amount(at, c)).collect::<Vec<_>>()
+            )
+        })
+        .collect()
+}
+
+/// One change to the table, from numbers a strategy draws.
+fn op_of(doc: &Doc, kind: u8, a: usize, b: usize) -> Option<doc::Op> {
+    const POOLS: [(Field, &[&str]); 6] = [
+        (Field::Width, &["3.5", "4.5", "3.0", "x"]),
+        (Field::Length, &["1", "2.5", "0.4", ""]),
+        (Field::Class, &["group", "village", "lane"]),
+        (Field::Cost, &["600000", "150万", "90000"]),
+        (Field::Id, &["G1", "G2", "G9"]),
+        (Field::Village, &["A", "B", "C"]),
+    ];
+    let rows = doc.sheet.rows.len();
+    match kind % 4 {
+        0 | 1 if rows > 0 => {
+            let (field, values) = POOLS[b % POOLS.len()];
+            let col = doc.sheet.columns.index(field)?;
+            let at = a % rows;
+            Some(doc::Op::set(
+                at,
+                &doc.sheet.rows[at],
+                col,
+                values[(a / 7 + b) % values.len()],
+            ))
+        }
+        2 => {
+            let row = crate::table::sheet::SheetRow::new(
+                [
+                    "G7",
+                    "T",
+                    ["A", "B"][b % 2],
+                    "group",
+                    "3.5",
+                    "1.5",
+                    "600000",
+                ],
+                0,
+            );
+            Some(doc::Op::Insert {
+                at: a % (rows + 1),
+                row,
+            })
+        }
+        3 if rows > 0 => Some(doc::Op::Delete {
+            at: a % rows,
+            row: doc.sheet.rows[a % rows].clone(),
+        }),
+        _ => None,
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// Whatever changes are made, undone and redone, both the rules in force and a variant
+    /// whose budgets bind keep exactly what opening the table afresh under each gives.
+    #[test]
+    fn after_any_changes_the_variant_is_what_a_fresh_open_under_its_rules_gives(
+        steps in proptest::collection::vec((0u8..6, 0usize..50, 0usize..50), 1..16)
+    ) {
+        let base = super::budgets::rules_with(super::budgets::PRORATE_30);
+        let (settled, _) = RuleSet::shipped_with_budgets(
+            "[[budgets]]\nfund = \"poverty\"\namount = \"40万\"\non_overrun = \"prorate\"\n",
+        )
+        .with_settings(&[crate::rules::Setting::parse("poverty.group.3.5=15万").unwrap()])
+        .unwrap();
+        let (mut app, _dir) = open_with(base, SMALL, Lang::En);
+        let source = crate::tui::variant::Source::File("v.toml".into());
+        app.doc.set_variant(&app.rules, Some((settled, source)));
+        let rules = app.rules.clone();
+        for (kind, a, b) in steps {
+            match kind {
+                4 => { app.doc.undo(&rules); }
+                5 => { app.doc.redo(&rules); }
+                _ => {
+                    if let Some(op) = op_of(&app.doc, kind, a, b) {
+                        app.doc.change(&rules, op);
+                    }
+                }
+            }
+            let rows = app.doc.sheet.rows.len();
+            let fresh = fresh_under(&app.doc.sheet, &rules);
+            proptest::prop_assert_eq!(
+                kept(|at| app.doc.is_good(at), |at, c| app.doc.amount(at, c), rows, 2),
+                kept(|at| fresh.is_good(at), |at, c| fresh.amount(at, c), rows, 2)
+            );
+            proptest::prop_assert_eq!(&app.doc.summary().total, &fresh.summary().total);
+            let v = app.doc.variant().unwrap();
+            let fresh = fresh_under(&app.doc.sheet, &v.rules);
+            proptest::prop_assert_eq!(
+                kept(|at| v.results.is_good(at), |at, c| v.results.amount(at, c), rows, 2),
+                kept(|at| fresh.is_good(at), |at, c| fresh.amount(at, c), rows, 2)
+            );
+            proptest::prop_assert_eq!(&v.summary().total, &fresh.summary().total);
+        }
+    }
+}
