@@ -195,6 +195,10 @@ impl App {
     fn show_variant(&mut self, variant: Option<(RuleSet, Source)>) {
         self.doc.set_variant(&self.rules, variant);
         self.col = self.col.min(self.ncols() - 1);
+        // A sort by a change column that is no longer shown sorts by nothing: it ends.
+        if self.sort.is_some_and(|(c, _)| c >= self.ncols()) {
+            self.sort = None;
+        }
         self.measure_all();
         self.relayout();
     }

@@ -674,3 +674,46 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn rows_sort_by_their_change_and_a_sort_by_a_change_column_ends_with_the_variant() {
+    let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    let ids = |app: &App| {
+        app.lines
+            .iter()
+            .map(|l| match l {
+                Line::Row(r) => app.doc.sheet.rows[*r].get(0).to_string(),
+                Line::Subtotal(_) => "Σ".to_string(),
+            })
+            .collect::<Vec<_>>()
+    };
+    // Δshortfall, the last column: −10万 (G2), −5万 (G1), 0 (V1).
+    press(&mut app, "<End>s");
+    assert_eq!(ids(&app), ["G2", "G1", "V1"]);
+    press(&mut app, "s");
+    assert_eq!(ids(&app), ["V1", "G1", "G2"]);
+    press(&mut app, "v<Enter>");
+    assert_eq!(app.sort, None);
+    assert_eq!(ids(&app), ["G1", "V1", "G2"], "in table order again");
+}
+
+#[test]
+fn an_export_with_a_variant_shown_is_the_rules_in_forces_byte_for_byte() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    let (plain, compared) = (
+        dir.path().join("plain.csv"),
+        dir.path().join("compared.csv"),
+    );
+    press(&mut app, "x");
+    export_as(&mut app, &plain);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>x");
+    export_as(&mut app, &compared);
+    assert!(app.doc.variant().is_some());
+    let text = std::fs::read_to_string(&compared).unwrap();
+    assert_eq!(text, std::fs::read_to_string(&plain).unwrap());
+    assert!(
+        text.contains(",250000.00,"),
+        "G1's subsidy in force: {text}"
+    );
+}
