@@ -244,8 +244,14 @@ impl App {
             let path = PathBuf::from(text);
             (self.read_rules_file(&path)?, Source::File(path))
         };
-        // The table's header must still say which column is whose under the variant.
-        let problems = self.doc.sheet.columns.approved_problems(&rules);
+        // The table's header must still say which column is whose under the variant: read
+        // afresh, as the sheet's own copy keeps what it found under the rules in force.
+        let problems = self
+            .doc
+            .sheet
+            .columns
+            .for_other_rules()
+            .approved_problems(&rules);
         if !problems.is_empty() {
             let found = &self.doc.sheet.columns.names;
             return Err(problems

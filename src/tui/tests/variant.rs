@@ -717,3 +717,53 @@ fn an_export_with_a_variant_shown_is_the_rules_in_forces_byte_for_byte() {
         "G1's subsidy in force: {text}"
     );
 }
+
+#[test]
+fn a_variant_under_which_two_columns_hold_one_funds_approved_amount_is_refused() {
+    let csv = "id,township,village,class,width_m,length_km,cost,扶贫批复,扶贫资金批复\n\
+G1,T,A,group,3.5,1,600000,80000,\n";
+    let (mut app, dir) = open_with(RuleSet::builtin(), csv, Lang::En);
+    let path = dir.path().join("aliases.toml");
+    let text = crate::rules::BUILTIN_TOML.replace(
+        "approved_aliases = [\"扶贫批复\",",
+        "approved_aliases = [\"扶贫资金批复\", \"扶贫批复\",",
+    );
+    assert_ne!(text, crate::rules::BUILTIN_TOML);
+    std::fs::write(&path, text).unwrap();
+    press(&mut app, &format!("v{}<Enter>", path.display()));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "columns \"扶贫批复\" and \"扶贫资金批复\" both hold the amount approved for County poverty-alleviation special fund; keep one"
+    );
+    assert!(app.doc.variant().is_none());
+    assert_eq!(
+        paid(&app, "G1", 1),
+        "80000.00",
+        "the approval in force still read"
+    );
+}
+
+#[test]
+fn a_variant_reads_the_approved_amount_column_its_own_rules_name() {
+    // 扶贫资金批复 means nothing to the rules in force; the variant's poverty fund reads it.
+    let csv = "id,township,village,class,width_m,length_km,cost,扶贫资金批复\n\
+G1,T,A,group,3.5,1,600000,80000\n";
+    let (mut app, dir) = open_with(RuleSet::builtin(), csv, Lang::En);
+    let path = dir.path().join("aliases.toml");
+    std::fs::write(
+        &path,
+        crate::rules::BUILTIN_TOML.replace(
+            "approved_aliases = [\"扶贫批复\",",
+            "approved_aliases = [\"扶贫资金批复\", \"扶贫批复\",",
+        ),
+    )
+    .unwrap();
+    press(&mut app, &format!("v{}<Enter>", path.display()));
+    assert!(app.doc.variant().is_some(), "{:?}", app.status);
+    assert_eq!(paid(&app, "G1", 1), "100000.00", "in force: the rate");
+    assert_eq!(
+        cells_of(&app, "G1", &DELTAS),
+        ["0.00", "−2.00", "−2.00", "+2.00"],
+        "under the variant: the 8万 approved"
+    );
+}
