@@ -767,3 +767,17 @@ G1,T,A,group,3.5,1,600000,80000\n";
         "under the variant: the 8万 approved"
     );
 }
+
+#[test]
+fn a_dated_variant_file_dates_rows_without_a_date_as_the_rules_in_force_do() {
+    let mut rules = RuleSet::builtin();
+    rules.set_as_of(crate::rules::Day::parse("2019-06-01").unwrap());
+    let (mut app, _dir) = open_with(rules, SMALL, Lang::En);
+    let dated = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dated-rules.toml");
+    press(&mut app, &format!("v{}<Enter>", dated.display()));
+    // On 2019-06-01 the file's group rate is 15万, not its effective day's 10万.
+    assert_eq!(
+        cells_of(&app, "G1", &DELTAS),
+        ["0.00", "+5.00", "+5.00", "−5.00"]
+    );
+}
