@@ -4,7 +4,7 @@
 //! asks the [`Doc`] (and so the engine). The other concerns are beside it: [`super::lines`]
 //! (what lines are shown), [`super::cells`] (what a cell says), [`super::edits`] (changing
 //! rows), [`super::modes`] (typing, prompts and questions), [`super::files`] (saving,
-//! exporting, recovery).
+//! exporting, recovery), [`super::variant`] (what-if: a variant beside the rules in force).
 
 use std::path::PathBuf;
 

@@ -1,5 +1,5 @@
-//! What the keyboard is doing when it is not moving around the table: typing a cell, a filter
-//! or a file name (and pasting into it), answering a question, reading a window.
+//! What the keyboard is doing when it is not moving around the table: typing a cell, a filter,
+//! a file name or a variant (and pasting into it), answering a question, reading a window.
 
 use std::path::PathBuf;
 

@@ -1,8 +1,7 @@
 //! The totals pane while a variant is shown (SPEC §9): each fund, the subsidy and the
 //! shortfall under the rules in force, under the variant and the change, in columns; then each
 //! budget under the variant, what it paid (and was asked, when more). The amounts are the
-//! comparison's
-//! ([`crate::report::compare`]); nothing here adds anything up.
+//! comparison's ([`crate::report::compare`]); nothing here adds anything up.
 
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
@@ -31,7 +30,7 @@ pub fn height(app: &App, v: &Variant, inner: usize) -> usize {
 }
 
 /// The fewest cells a label keeps beside its amounts; with less, it goes on a line of its own
-/// above them (an amount is never cut).
+/// above them, so the amounts keep the whole width.
 const LABEL: usize = 6;
 
 /// `texts` in `widths`, each right-aligned after a space, `label` cut to what is left of
