@@ -96,7 +96,7 @@ fn an_open_table_holds_at_most_264_bytes_a_row_and_296_while_opening() {
     let doc = Doc::new(sheet, Some(path.clone()), &rules);
     let app = App::new(doc, rules, Lang::Zh);
     assert_eq!(app.doc.sheet.rows.len(), ROWS);
-    assert_eq!(app.doc.summary.total.segments, ROWS as u64);
+    assert_eq!(app.doc.summary().total.segments, ROWS as u64);
     let held = (LIVE.load(Ordering::SeqCst) - before) / ROWS;
     let peak = (PEAK.load(Ordering::SeqCst) - before) / ROWS;
     // The row's text is 60-odd bytes; its fields' ends, the amounts the engine gave and the

@@ -46,6 +46,8 @@ pub enum Action {
     Budgets,
     /// Write a report of the table (xlsx, JSON, Markdown or CSV).
     Export,
+    /// Compare with a variant: another rules file or changed rates (again: clear it).
+    Variant,
     Help,
     /// While typing: a character, and the editing keys.
     Char(char),

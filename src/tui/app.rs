@@ -4,7 +4,7 @@
 //! asks the [`Doc`] (and so the engine). The other concerns are beside it: [`super::lines`]
 //! (what lines are shown), [`super::cells`] (what a cell says), [`super::edits`] (changing
 //! rows), [`super::modes`] (typing, prompts and questions), [`super::files`] (saving,
-//! exporting, recovery).
+//! exporting, recovery), [`super::variant`] (what-if: a variant beside the rules in force).
 
 use std::path::PathBuf;
 
@@ -208,6 +208,7 @@ impl App {
             Mode::Filter { .. } => self.on_filter_key(action),
             Mode::SaveAs { buffer, .. } => self.on_save_as_key(action, buffer),
             Mode::Export { buffer, cursor } => self.on_export_key(action, buffer, cursor),
+            Mode::Variant { buffer, cursor } => self.on_variant_key(action, buffer, cursor),
             Mode::Ask(q) => self.on_answer(action, q),
             Mode::Help | Mode::Rules | Mode::Why | Mode::Budgets => self.on_window_key(action),
         }
@@ -341,6 +342,7 @@ impl App {
                 let cursor = buffer.len();
                 self.mode = Mode::Export { buffer, cursor };
             }
+            Action::Variant => self.start_variant(),
             Action::Help => self.mode = Mode::Help,
             Action::Cancel if self.filter.is_some() => {
                 self.filter = None;

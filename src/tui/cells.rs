@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 
 use super::app::App;
 use super::brief::Column;
+use super::variant::RowChange;
 use crate::i18n::Lang;
 use crate::money;
+use crate::report::compare::Amounts;
 use crate::table::Field;
 use crate::textwidth::cells;
 
@@ -18,6 +20,28 @@ pub enum Unit {
     Wan,
     /// 元, two decimals with separators.
     Yuan,
+}
+
+/// A column of what a variant changes (SPEC §9), after the computed columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delta {
+    /// What fund `i` of the comparison's funds pays.
+    Fund(usize),
+    /// The subsidy.
+    Subsidy,
+    /// The shortfall.
+    Shortfall,
+}
+
+impl Delta {
+    /// This column's change in `a` (a change, field by field), in fen.
+    pub fn of(self, a: &Amounts) -> i128 {
+        match self {
+            Delta::Fund(i) => a.funds.get(i).copied().unwrap_or(0),
+            Delta::Subsidy => a.subsidy_total,
+            Delta::Shortfall => a.shortfall,
+        }
+    }
 }
 
 /// Rows measured for column widths when a table is opened.
@@ -39,14 +63,47 @@ impl App {
 
     /// Number of computed columns: one per fund, subsidy, gap, shortfall, and due and
     /// outstanding when the table has what they need.
-    fn computed_cols(&self) -> usize {
+    pub fn computed_cols(&self) -> usize {
         let (due, outstanding) = self.progress_columns();
         self.rules.funds.len() + 3 + usize::from(due) + usize::from(outstanding)
     }
 
-    /// Number of columns shown: the input's, then the computed ones.
+    /// Number of columns of what a variant changes: one per fund compared, the subsidy and
+    /// the shortfall (none when no variant is shown).
+    fn delta_cols(&self) -> usize {
+        self.doc.variant().map_or(0, |v| v.funds.len() + 2)
+    }
+
+    /// Number of columns shown: the input's, the computed ones, then a variant's changes.
     pub fn ncols(&self) -> usize {
-        self.input_cols() + self.computed_cols()
+        self.input_cols() + self.computed_cols() + self.delta_cols()
+    }
+
+    /// Which change column `c` (of all columns) shows, when it is one.
+    pub fn delta_column(&self, c: usize) -> Option<Delta> {
+        let i = c.checked_sub(self.input_cols() + self.computed_cols())?;
+        let funds = self.doc.variant()?.funds.len();
+        match i.checked_sub(funds) {
+            None => Some(Delta::Fund(i)),
+            Some(0) => Some(Delta::Subsidy),
+            Some(1) => Some(Delta::Shortfall),
+            Some(_) => None,
+        }
+    }
+
+    /// A change in the unit chosen, signed (`+6.25`, `−0.50`, `0.00`): the sign is the
+    /// change's own, so a change too small to show in 万元 still reads `+0.00`, never as no
+    /// change.
+    pub fn show_change(&self, fen: i128) -> String {
+        let Some(size) = fen.checked_abs().and_then(money::from_fen) else {
+            return self.lang.pick("overflow", "溢出").to_string();
+        };
+        let shown = self.show_amount(size);
+        match fen.signum() {
+            1 => format!("+{shown}"),
+            -1 => format!("−{shown}"),
+            _ => shown,
+        }
     }
 
     /// Which amount computed column `f` (0 for the first fund's) shows.
@@ -75,6 +132,16 @@ impl App {
             return self.doc.sheet.columns.names[c].clone();
         }
         let lang = self.lang;
+        if let (Some(d), Some(v)) = (self.delta_column(c), self.doc.variant()) {
+            return match (d, lang) {
+                // As the computed columns are headed: the fund's id in English, its name in
+                // Chinese.
+                (Delta::Fund(i), Lang::En) => format!("Δ{}", v.funds.ids[i]),
+                (Delta::Fund(i), Lang::Zh) => format!("Δ{}", v.funds.name(i, lang)),
+                (Delta::Subsidy, _) => format!("Δ{}", lang.pick("subsidy", "补助合计")),
+                (Delta::Shortfall, _) => format!("Δ{}", lang.pick("shortfall", "尚需筹集")),
+            };
+        }
         match self.computed_column(c - n) {
             Some(Column::Paid(f)) => {
                 let fund = &self.rules.funds[f];
@@ -101,8 +168,15 @@ impl App {
         }
     }
 
-    /// A computed column's amount for a row, if the row is good.
+    /// A computed column's amount for a row (for a change column, the change), if the row is
+    /// good.
     pub fn computed_amount(&self, row: usize, c: usize) -> Option<Decimal> {
+        if let Some(d) = self.delta_column(c) {
+            return match self.doc.row_change(row)? {
+                RowChange::Change(a) => money::from_fen(d.of(&a)),
+                RowChange::BadAfter | RowChange::BadBefore => None,
+            };
+        }
         let column = self.computed_column(c.checked_sub(self.input_cols())?)?;
         self.doc.amount(row, column)
     }
@@ -111,6 +185,15 @@ impl App {
     pub fn cell(&self, row: usize, c: usize) -> String {
         if c < self.input_cols() {
             return self.doc.sheet.rows[row].get(c).to_string();
+        }
+        if let Some(d) = self.delta_column(c) {
+            // A row the variant cannot compute says so in its change columns; one the rules
+            // in force cannot has no change to show.
+            return match self.doc.row_change(row) {
+                Some(RowChange::Change(a)) => self.show_change(d.of(&a)),
+                Some(RowChange::BadAfter) => "✗".to_string(),
+                Some(RowChange::BadBefore) | None => "—".to_string(),
+            };
         }
         match self.computed_amount(row, c) {
             Some(a) => self.show_amount(a),

@@ -1,40 +1,25 @@
-//! The table being edited: its rows, what the engine made of each ([`Briefs`]: the amounts
+//! The table being edited: its rows, what the engine made of each ([`Results`]: the amounts
 //! only; a row's full breakdown is computed again when it is looked at), running totals, and
 //! the undo history. Every change goes through [`Doc::apply`], which keeps the totals right by
-//! taking the old row out and putting the new one in — never recomputing every row.
+//! taking the old row out and putting the new one in — never recomputing every row — under
+//! the rules in force and, while one is shown, under a variant's rules ([`Variant`]).
 
 use std::path::PathBuf;
 
-use super::alloc::{self, Allocated, Dirty};
-use super::brief::{Briefs, Column, Outcome, State};
+use super::alloc::Allocated;
+use super::brief::Column;
+use super::results::{text_of, Results};
 use super::saved::SinceSave;
-use crate::engine::{Breakdown, Segment};
+use super::variant::{RowChange, Source, Variant};
 use crate::i18n::Lang;
-use crate::report::allocate::Envelope;
+use crate::report::compare::{Amounts, Side};
 use crate::report::Summary;
 use crate::rules::RuleSet;
-use crate::table::row::{self, Evaluated, RowText};
+use crate::table::row::{self, RowText};
 use crate::table::sheet::{Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
 
-/// What the engine made of one row, in full (for the row looked at; [`Briefs`] keeps what
-/// every row needs).
-/// A row that computes: its segment and the engine's breakdown of it.
-#[derive(Debug, Clone)]
-pub struct Computed {
-    /// The row's values, parsed and checked.
-    pub segment: Segment,
-    /// What each fund pays, the subsidy, the shortfall and the notes.
-    pub breakdown: Breakdown,
-}
-
-#[derive(Debug, Clone)]
-pub enum Calc {
-    /// A valid segment and its breakdown.
-    Good(Box<Computed>),
-    /// Why the row cannot be computed.
-    Bad(Vec<RowError>),
-}
+pub use super::results::{Calc, Computed};
 
 /// One change to the data, as recorded for undo, redo and the recovery journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,24 +74,21 @@ impl Op {
     }
 }
 
-/// The document: a sheet, its computed rows and totals, and its history.
+/// The document: a sheet, what the rules in force make of it, and its history; and, while a
+/// variant is shown, what the variant's rules make of the same sheet.
 pub struct Doc {
     /// The data.
     pub sheet: Sheet,
     /// Where it is saved (None for a new table).
     pub path: Option<PathBuf>,
-    /// One per row of `sheet.rows`.
-    briefs: Briefs,
-    /// Totals of the good rows.
-    pub summary: Summary,
+    /// The rows and totals under the rules in force.
+    base: Results,
+    /// The rows and totals under a variant's rules, while one is shown.
+    variant: Option<Variant>,
     undo: Vec<Op>,
     redo: Vec<Op>,
     /// How the table differs from the file on disk.
     since: SinceSave,
-    /// What the allocating budgets' envelopes were asked and paid.
-    allocated: Allocated,
-    /// The envelopes touched by the change being made, allocated again once it is made.
-    dirty: Dirty,
 }
 
 /// `row` with field `col` set to `new` and `fields` fields (a short row grows to hold `col`;
@@ -120,154 +102,40 @@ pub fn set_field(row: &SheetRow, col: usize, new: &str, fields: usize) -> SheetR
     }
 }
 
-/// What the engine makes of `row`, on the path batch runs take ([`row::evaluate`]);
-/// `duplicate_id` when its id was seen on an earlier row.
-fn calc(rules: &RuleSet, sheet: &Sheet, row: &SheetRow, duplicate_id: bool) -> Calc {
-    // A workbook cell whose formula was never calculated holds no value, not a blank one:
-    // said as a batch run says it, until a value is typed in.
-    if let Some(col) = sheet.formula_without_result(row.line) {
-        let mut ends = Vec::new();
-        // A totals row (合计 = SUM(…)) is a totals row whatever its formulas hold.
-        let totals = row::is_totals_row(&row.record(&mut ends), &sheet.columns);
-        if row.get(col).trim().is_empty() && !totals {
-            return Calc::Bad(vec![RowError {
-                column: sheet.columns.names.get(col).cloned(),
-                ..RowError::row(row.line, Problem::NoSavedResult)
-            }]);
-        }
-    }
-    let mut errors = Vec::new();
-    let mut ends = Vec::new();
-    let record = row.record(&mut ends);
-    let mut breakdown = Breakdown::default();
-    match row::evaluate(
-        &record,
-        &sheet.columns,
-        rules,
-        duplicate_id,
-        &mut errors,
-        &mut breakdown,
-    ) {
-        // Every row of the table is shown: a totals row is one that is not computed, and
-        // its explanation says why.
-        Evaluated::Totals => Calc::Bad(vec![RowError {
-            line: row.line,
-            column: sheet.columns.names.first().cloned(),
-            value: Some(row.get(0).trim().to_string()),
-            problem: Problem::TotalsRow,
-        }]),
-        Evaluated::Good { segment, .. } => Calc::Good(Box::new(Computed { segment, breakdown })),
-        Evaluated::Bad => Calc::Bad(errors),
-    }
-}
-
-/// Keeps what `c` says of row `at` in `briefs` through `put` (insert or set): a repeated id
-/// makes the row bad whatever it holds, and a good row whose amounts do not fit the kept
-/// form (never, within the ranges the reader accepts) is kept as too large.
-fn keep(
-    briefs: &mut Briefs,
-    at: usize,
-    c: &Calc,
-    repeat: bool,
-    put: fn(&mut Briefs, usize, Outcome<'_>, State) -> bool,
-) {
-    let kept = match c {
-        _ if repeat => put(briefs, at, None, State::Repeat),
-        Calc::Good(g) => put(briefs, at, Some((&g.segment, &g.breakdown)), State::Good),
-        Calc::Bad(_) => put(briefs, at, None, State::Bad),
-    };
-    if !kept {
-        put(briefs, at, None, State::TooLarge);
-    }
-}
-
-fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
-    let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
-    RowText {
-        id: get(Field::Id),
-        township: get(Field::Township),
-        village: get(Field::Village),
-    }
-}
-
 impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
-        let mut briefs = Briefs::new(rules, sheet.rows.len());
-        let mut summary = Summary::new(rules, &[]);
-        let id_col = sheet.columns.index(Field::Id);
-        // An id seen on an earlier row makes the row bad, as in a batch run. Sized up front:
-        // growing would hold the old table and the new one at once.
-        let mut seen = std::collections::HashSet::with_capacity(match id_col {
-            Some(_) => sheet.rows.len(),
-            None => 0,
-        });
-        for row in &sheet.rows {
-            let repeat = id_col.is_some_and(|col| {
-                let id = row.get(col).trim();
-                !id.is_empty() && !seen.insert(id)
-            });
-            let c = calc(rules, &sheet, row, repeat);
-            let at = briefs.len();
-            keep(&mut briefs, at, &c, repeat, Briefs::insert);
-            if let (Calc::Good(g), State::Good) = (&c, briefs.state(at)) {
-                let _ = summary.add(rules, &g.segment, &text_of(&sheet, row), &g.breakdown);
-            }
-        }
-        drop(seen);
-        let budgets = rules.budgets.len();
-        let mut doc = Doc {
+        let base = Results::new(rules, &sheet.columns, &sheet);
+        Doc {
             sheet,
             path,
-            briefs,
-            summary,
+            base,
+            variant: None,
             undo: Vec::new(),
             redo: Vec::new(),
             since: SinceSave::default(),
-            allocated: Allocated {
-                uses: vec![Default::default(); budgets],
-                error: None,
-            },
-            dirty: Dirty::everything(budgets),
-        };
-        doc.reallocate(rules);
-        doc
+        }
     }
 
-    /// Shares out again the envelopes the change just made touched (SPEC §8).
-    fn reallocate(&mut self, rules: &RuleSet) {
-        alloc::reallocate(
-            rules,
-            &self.sheet,
-            &mut self.briefs,
-            &mut self.summary,
-            &mut self.allocated,
-            &mut self.dirty,
-        );
+    /// Totals of the good rows under the rules in force.
+    pub fn summary(&self) -> &Summary {
+        &self.base.summary
     }
 
     /// What the allocating budgets' envelopes were asked and paid.
     pub fn allocated(&self) -> &Allocated {
-        &self.allocated
+        self.base.allocated()
     }
 
     /// The allocating budgets (in rules order), as their cuts are kept per row.
     pub fn allocating(&self) -> &[crate::engine::BudgetCut] {
-        self.briefs.allocating()
+        self.base.allocating()
     }
 
     /// What allocating budget number `slot` pays row `at` and what the row asked of it, in
     /// fen, when it pays less than asked.
     pub fn cut_of(&self, at: usize, slot: usize) -> Option<(i64, i64)> {
-        let to = self.briefs.cut(at, slot)?;
-        let fund = self.briefs.allocating()[slot].fund;
-        // What it asked: what the budgets before this one on the same fund left it.
-        let from = (0..slot)
-            .rev()
-            .filter(|&s| self.briefs.allocating()[s].fund == fund)
-            .find_map(|s| self.briefs.cut(at, s))
-            .unwrap_or_else(|| self.briefs.uncut(at, fund));
-        Some((from, to))
+        self.base.cut_of(at, slot)
     }
 
     /// Whether the table differs from the file on disk (as opened or last saved), whatever
@@ -282,44 +150,12 @@ impl Doc {
         self.since.saved();
     }
 
-    fn take_out(&mut self, rules: &RuleSet, at: usize) {
-        alloc::mark_row(rules, &self.briefs, &self.sheet, &mut self.dirty, at);
-        if let Some((seg, b)) = self.briefs.for_totals(at) {
-            let text = text_of(&self.sheet, &self.sheet.rows[at]);
-            let _ = self.summary.remove(rules, &seg, &text, &b);
-        }
-    }
-
-    /// What the engine makes of row `at`, in full: computed again from its text (as it was
-    /// when the row was last computed, so the same numbers), with a repeated id marked.
-    /// A budget's cuts are made again, in rules order, with the fen the row was allocated.
+    /// What the engine makes of row `at` under the rules in force, in full: computed again
+    /// from its text (as it was when the row was last computed, so the same numbers), with a
+    /// repeated id marked. A budget's cuts are made again, in rules order, with the fen the
+    /// row was allocated.
     pub fn calc(&self, rules: &RuleSet, at: usize) -> Calc {
-        let row = &self.sheet.rows[at];
-        let mut c = match self.briefs.state(at) {
-            State::Repeat => calc(rules, &self.sheet, row, true),
-            State::TooLarge => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
-            State::Good | State::Bad => calc(rules, &self.sheet, row, false),
-        };
-        if let Calc::Good(g) = &mut c {
-            let (township, village) = alloc::place(&self.sheet, at);
-            for (slot, cut) in self.briefs.allocating().iter().enumerate() {
-                let Some(to) = self.briefs.cut(at, slot) else {
-                    continue;
-                };
-                let budget = &rules.budgets[cut.budget];
-                let asked = Envelope::of(budget, g.segment.class, township, village)
-                    .and_then(|e| self.allocated.uses[cut.budget].get(&e))
-                    .and_then(|u| crate::money::from_fen(u.asked))
-                    .unwrap_or_default();
-                let cut = crate::engine::BudgetCut { asked, ..*cut };
-                if crate::engine::cut(rules, &g.segment, &mut g.breakdown, cut, i128::from(to))
-                    .is_err()
-                {
-                    return Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]);
-                }
-            }
-        }
-        c
+        self.base.calc(rules, &self.sheet.columns, &self.sheet, at)
     }
 
     /// Row `at`'s id, township and village, as totals group it.
@@ -329,96 +165,94 @@ impl Doc {
 
     /// Whether row `at` was computed.
     pub fn is_good(&self, at: usize) -> bool {
-        self.briefs.state(at) == State::Good
+        self.base.is_good(at)
     }
 
     /// A computed column of row `at`, when the row is good.
     pub fn amount(&self, at: usize, column: Column) -> Option<rust_decimal::Decimal> {
-        self.briefs.amount(at, column)
+        self.base.amount(at, column)
     }
 
     /// Adds row `at`, when it is good, to `totals` (grouped by nothing).
     pub fn add_to(&self, rules: &RuleSet, at: usize, totals: &mut Summary) {
-        if let Some((seg, b)) = self.briefs.for_totals(at) {
-            let text = RowText {
-                id: "",
-                township: "",
-                village: "",
-            };
-            let _ = totals.add(rules, &seg, &text, &b);
-        }
+        self.base.add_to(rules, at, totals)
     }
 
-    /// Recomputes row `at` and adds it to the totals. Whether its id repeats an earlier row's
-    /// is looked up (across every row above) only when its id is new to it or it was a repeat:
-    /// otherwise it stays as it was.
-    fn put_in(&mut self, rules: &RuleSet, at: usize, new_id: bool) {
-        let recheck = new_id || self.is_marked_duplicate(at);
-        let row = &self.sheet.rows[at];
-        let repeat = match self.sheet.columns.index(Field::Id).filter(|_| recheck) {
-            Some(col) => {
-                let id = row.get(col).trim();
-                !id.is_empty()
-                    && self.sheet.rows[..at]
-                        .iter()
-                        .any(|r| r.get(col).trim() == id)
-            }
-            None => false,
-        };
-        let c = calc(rules, &self.sheet, row, repeat);
-        keep(&mut self.briefs, at, &c, repeat, Briefs::set);
-        if let (Calc::Good(g), State::Good) = (&c, self.briefs.state(at)) {
-            let text = text_of(&self.sheet, row);
-            let _ = self.summary.add(rules, &g.segment, &text, &g.breakdown);
-        }
-        alloc::mark_row(rules, &self.briefs, &self.sheet, &mut self.dirty, at);
+    /// Shows `variant` beside the rules in force, `base` (`None`: no longer), computing every
+    /// row under its rules.
+    pub fn set_variant(&mut self, base: &RuleSet, variant: Option<(RuleSet, Source)>) {
+        // The old one goes first: two at once would hold twice the rows' results.
+        self.variant = None;
+        self.variant =
+            variant.map(|(rules, source)| Variant::new(base, rules, source, &self.sheet));
     }
 
-    /// Carries out a change, keeping breakdowns and totals current.
+    /// The variant shown, if any.
+    pub fn variant(&self) -> Option<&Variant> {
+        self.variant.as_ref()
+    }
+
+    /// What the variant shown does to row `at`.
+    pub fn row_change(&self, at: usize) -> Option<RowChange> {
+        Some(self.variant.as_ref()?.row_change(&self.base, at))
+    }
+
+    /// The totals of every row under the rules in force and under the variant shown, as a
+    /// comparison reads them.
+    pub fn totals_compared(&self) -> Option<(Amounts, Amounts)> {
+        let v = self.variant.as_ref()?;
+        Some((
+            Amounts::of_totals(&v.funds, Side::Before, &self.base.summary.total),
+            Amounts::of_totals(&v.funds, Side::After, &v.summary().total),
+        ))
+    }
+
+    /// Carries out a change, keeping breakdowns and totals current (the variant's too).
     pub fn apply(&mut self, rules: &RuleSet, op: &Op) {
         self.apply_one(rules, op);
         self.apply_ids(rules, op);
-        self.reallocate(rules);
+        self.base.reallocate(rules, &self.sheet);
+        if let Some(v) = &mut self.variant {
+            v.results.reallocate(&v.rules, &self.sheet);
+        }
     }
 
     fn apply_ids(&mut self, rules: &RuleSet, op: &Op) {
         // Which row of a repeated id counts as the repeat may have changed.
-        if let Some(col) = self.sheet.columns.index(Field::Id) {
-            match op {
-                Op::Set {
-                    col: c, old, new, ..
-                } if *c == col => {
-                    self.refresh_id(rules, col, old);
-                    self.refresh_id(rules, col, new);
-                }
-                Op::Insert { row, .. } | Op::Delete { row, .. } => {
-                    self.refresh_id(rules, col, row.get(col))
-                }
-                _ => {}
+        let Some(col) = self.sheet.columns.index(Field::Id) else {
+            return;
+        };
+        let ids: Vec<&str> = match op {
+            Op::Set {
+                col: c, old, new, ..
+            } if *c == col => vec![old, new],
+            Op::Insert { row, .. } | Op::Delete { row, .. } => vec![row.get(col)],
+            _ => Vec::new(),
+        };
+        for id in ids {
+            let sheet = &self.sheet;
+            self.base.refresh_id(rules, &sheet.columns, sheet, col, id);
+            if let Some(v) = &mut self.variant {
+                v.results.refresh_id(&v.rules, &v.columns, sheet, col, id);
             }
         }
     }
 
-    /// Recomputes every row whose id is `id`.
-    fn refresh_id(&mut self, rules: &RuleSet, col: usize, id: &str) {
-        let id = id.trim();
-        if id.is_empty() {
-            return;
-        }
-        let rows: Vec<usize> = (0..self.sheet.rows.len())
-            .filter(|&i| self.sheet.rows[i].get(col).trim() == id)
-            .collect();
-        if rows.len() < 2 && !rows.iter().any(|&i| self.is_marked_duplicate(i)) {
-            return;
-        }
-        for i in rows {
-            self.take_out(rules, i);
-            self.put_in(rules, i, true);
+    /// Takes row `at` out of every set of results.
+    fn take_out(&mut self, rules: &RuleSet, at: usize) {
+        self.base.take_out(rules, &self.sheet, at);
+        if let Some(v) = &mut self.variant {
+            v.results.take_out(&v.rules, &self.sheet, at);
         }
     }
 
-    fn is_marked_duplicate(&self, at: usize) -> bool {
-        self.briefs.state(at) == State::Repeat
+    /// Recomputes row `at` in every set of results.
+    fn put_in(&mut self, rules: &RuleSet, at: usize, new_id: bool) {
+        let sheet = &self.sheet;
+        self.base.put_in(rules, &sheet.columns, sheet, at, new_id);
+        if let Some(v) = &mut self.variant {
+            v.results.put_in(&v.rules, &v.columns, sheet, at, new_id);
+        }
     }
 
     fn apply_one(&mut self, rules: &RuleSet, op: &Op) {
@@ -437,13 +271,19 @@ impl Doc {
             }
             Op::Insert { at, row } => {
                 self.sheet.rows.insert(*at, row.clone());
-                self.briefs.insert(*at, None, State::Bad);
+                self.base.insert(*at);
+                if let Some(v) = &mut self.variant {
+                    v.results.insert(*at);
+                }
                 self.put_in(rules, *at, true);
             }
             Op::Delete { at, .. } => {
                 self.take_out(rules, *at);
                 self.sheet.rows.remove(*at);
-                self.briefs.remove(*at);
+                self.base.remove(*at);
+                if let Some(v) = &mut self.variant {
+                    v.results.remove(*at);
+                }
             }
         }
     }
@@ -573,7 +413,7 @@ mod tests {
     }
 
     fn subsidy(d: &Doc) -> String {
-        plain(d.summary.total.subsidy_total.value())
+        plain(d.summary().total.subsidy_total.value())
     }
 
     #[test]
@@ -605,7 +445,7 @@ mod tests {
         assert_eq!(d.history(), (2, 0));
         d.undo(&rules);
         assert_eq!(subsidy(&d), "1175000.00");
-        assert_eq!(d.summary.total.segments, 2);
+        assert_eq!(d.summary().total.segments, 2);
     }
 
     #[test]
@@ -787,9 +627,9 @@ mod tests {
             let row = d.sheet.rows[0].clone();
             d.change(&rules, Op::Delete { at: 0, row });
         }
-        assert_eq!(d.summary.total.segments, 0);
+        assert_eq!(d.summary().total.segments, 0);
         assert_eq!(
-            d.summary.total,
+            d.summary().total,
             Summary::new(&rules, &[]).total,
             "no fen left over in any total"
         );

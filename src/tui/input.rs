@@ -146,6 +146,13 @@ pub const KEYMAP: &[Binding] = &[
         "export a report: .xlsx, .json, .jsonl, .md or .csv with every amount",
         "导出报表：.xlsx、.json、.jsonl、.md 或含全部金额的 .csv",
     ),
+    h(
+        "v",
+        Action::Variant,
+        "what if: Δ columns under a rules file or rates like poverty.group.3.5=15万",
+        "试算：按另一规则文件或标准（如 poverty.group.3.5=15万）显示 Δ 列",
+        ("what if", "试算"),
+    ),
     h("Ctrl-S", Action::Save, "save", "保存", ("save", "保存")),
     h(
         "q",
@@ -166,24 +173,26 @@ pub fn describe(binding: &Binding, lang: Lang) -> &'static str {
 pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match mode {
-        Mode::Edit { .. } | Mode::Filter { .. } | Mode::SaveAs { .. } | Mode::Export { .. } => {
-            Some(match key.code {
-                KeyCode::Enter => Action::Accept,
-                KeyCode::Esc => Action::Cancel,
-                KeyCode::Tab => Action::NextCell,
-                KeyCode::BackTab => Action::PrevCell,
-                KeyCode::Backspace => Action::Backspace,
-                KeyCode::Delete => Action::DeleteChar,
-                KeyCode::Left => Action::CursorLeft,
-                KeyCode::Right => Action::CursorRight,
-                KeyCode::Home => Action::CursorHome,
-                KeyCode::End => Action::CursorEnd,
-                KeyCode::Char('a') if ctrl => Action::CursorHome,
-                KeyCode::Char('e') if ctrl => Action::CursorEnd,
-                KeyCode::Char(c) if !ctrl => Action::Char(c),
-                _ => return None,
-            })
-        }
+        Mode::Edit { .. }
+        | Mode::Filter { .. }
+        | Mode::SaveAs { .. }
+        | Mode::Export { .. }
+        | Mode::Variant { .. } => Some(match key.code {
+            KeyCode::Enter => Action::Accept,
+            KeyCode::Esc => Action::Cancel,
+            KeyCode::Tab => Action::NextCell,
+            KeyCode::BackTab => Action::PrevCell,
+            KeyCode::Backspace => Action::Backspace,
+            KeyCode::Delete => Action::DeleteChar,
+            KeyCode::Left => Action::CursorLeft,
+            KeyCode::Right => Action::CursorRight,
+            KeyCode::Home => Action::CursorHome,
+            KeyCode::End => Action::CursorEnd,
+            KeyCode::Char('a') if ctrl => Action::CursorHome,
+            KeyCode::Char('e') if ctrl => Action::CursorEnd,
+            KeyCode::Char(c) if !ctrl => Action::Char(c),
+            _ => return None,
+        }),
         Mode::Ask(_) => match key.code {
             // Only y: Enter pressed out of habit must not overwrite or discard anything.
             KeyCode::Char('y' | 'Y') => Some(Action::Yes),
@@ -239,6 +248,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('w') => Action::Why,
             KeyCode::Char('b') => Action::Budgets,
             KeyCode::Char('x') => Action::Export,
+            KeyCode::Char('v') => Action::Variant,
             KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
             KeyCode::Esc => Action::Cancel,
             _ => return None,

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::app::App;
 use super::brief::Column;
+use crate::report::compare::{Amounts, Funds, Side};
 use crate::report::Totals;
 use crate::table::row;
 use crate::table::sheet::SheetRow;
@@ -35,6 +36,8 @@ pub struct Subtotal {
     pub key: String,
     /// The sums over the group's rows.
     pub totals: Totals,
+    /// The sums over the group's rows under the variant shown, if any.
+    pub variant: Option<Totals>,
 }
 
 impl Subtotal {
@@ -49,6 +52,12 @@ impl Subtotal {
             Column::Due => t.due.value(),
             Column::Outstanding => t.outstanding.value(),
         }
+    }
+
+    /// What the variant shown changes of the group's sums, field by field, in fen.
+    pub fn change(&self, funds: &Funds) -> Option<Amounts> {
+        let after = Amounts::of_totals(funds, Side::After, self.variant.as_ref()?);
+        Some(Amounts::of_totals(funds, Side::Before, &self.totals).change_to(&after))
     }
 }
 
@@ -130,6 +139,14 @@ impl App {
                     }
                 }
                 for c in first..self.ncols() {
+                    if let (Some(d), Some(v)) = (self.delta_column(c), self.doc.variant()) {
+                        let change = sub.change(&v.funds).unwrap_or_default();
+                        let w = crate::textwidth::cells(&self.show_change(d.of(&change)));
+                        if let Some(slot) = self.widths.get_mut(c) {
+                            *slot = (*slot).max(w);
+                        }
+                        continue;
+                    }
                     let Some(column) = self.computed_column(c - first) else {
                         continue;
                     };
@@ -174,15 +191,21 @@ impl App {
         while i < keyed.len() {
             let key = keyed[i].0.clone();
             let mut totals = crate::report::Summary::new(&self.rules, &[]);
+            let variant = self.doc.variant();
+            let mut after = variant.map(|v| crate::report::Summary::new(&v.rules, &[]));
             while i < keyed.len() && keyed[i].0 == key {
                 let r = keyed[i].1;
                 self.doc.add_to(&self.rules, r, &mut totals);
+                if let (Some(v), Some(after)) = (variant, &mut after) {
+                    v.add_to(r, after);
+                }
                 lines.push(Line::Row(r));
                 i += 1;
             }
             lines.push(Line::Subtotal(Box::new(Subtotal {
                 key,
                 totals: totals.total,
+                variant: after.map(|s| s.total),
             })));
         }
         lines

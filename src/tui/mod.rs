@@ -1,8 +1,9 @@
 //! The interactive table (SPEC §7): edit planned segments and see subsidies, shortfalls and
 //! budget use change as you type.
 //!
-//! - [`doc`]: the table, its breakdowns, totals and undo history ([`brief`]: what is kept of
-//!   each row's breakdown; [`saved`]: whether it differs from the file);
+//! - [`doc`]: the table, its breakdowns, totals and undo history ([`results`]: what one rule
+//!   set makes of the rows; [`brief`]: what is kept of each row's breakdown; [`saved`]:
+//!   whether it differs from the file; [`variant`]: a variant's rules computed beside them);
 //! - [`journal`]: every change written beside the file, so a crash loses nothing; [`lock`]:
 //!   one editor per table, so a second never takes the first one's journal for a crash's;
 //! - [`action`]: what can happen; [`input`]: which key does it (and the help text);
@@ -28,8 +29,10 @@ pub mod journal;
 pub mod lines;
 pub mod lock;
 pub mod modes;
+pub mod results;
 pub mod saved;
 pub mod text;
+pub mod variant;
 pub mod view;
 pub mod watch;
 

@@ -1,5 +1,5 @@
-//! What the keyboard is doing when it is not moving around the table: typing a cell, a filter
-//! or a file name (and pasting into it), answering a question, reading a window.
+//! What the keyboard is doing when it is not moving around the table: typing a cell, a filter,
+//! a file name or a variant (and pasting into it), answering a question, reading a window.
 
 use std::path::PathBuf;
 
@@ -22,6 +22,8 @@ pub enum Mode {
     SaveAs { buffer: String, cursor: usize },
     /// Typing a file name to export a report to.
     Export { buffer: String, cursor: usize },
+    /// Typing a variant to compare with the rules in force: a rules file, or settings.
+    Variant { buffer: String, cursor: usize },
     /// Waiting for an answer.
     Ask(Question),
     /// The help screen.
@@ -41,7 +43,8 @@ impl Mode {
             Mode::Edit { buffer, cursor }
             | Mode::Filter { buffer, cursor }
             | Mode::SaveAs { buffer, cursor }
-            | Mode::Export { buffer, cursor } => Some((buffer, cursor)),
+            | Mode::Export { buffer, cursor }
+            | Mode::Variant { buffer, cursor } => Some((buffer, cursor)),
             _ => None,
         }
     }

@@ -54,7 +54,7 @@ fn poverty(app: &App) -> Vec<String> {
 }
 
 fn poverty_total(app: &App) -> String {
-    plain(app.doc.summary.total.paid[1].value())
+    plain(app.doc.summary().total.paid[1].value())
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn an_edit_of_a_group_road_s_length_shares_the_envelope_out_again_and_undo_and_d
     assert_eq!(poverty(&app), ["75000.00"; 4]);
     assert_eq!(poverty_total(&app), "600000.00");
     // The budget line reads asked and paid off the rows' cut notes.
-    let lines = crate::report::budget::lines(&rules, &app.doc.summary, Lang::En);
+    let lines = crate::report::budget::lines(&rules, app.doc.summary(), Lang::En);
     assert_eq!(plain(lines[0].asked), "400000.00");
     assert_eq!(plain(lines[0].used), "300000.00");
     // Asked no more than it holds, nothing is cut.
@@ -201,7 +201,7 @@ G5,T,C,group,3.5,2,600000,\n";
                 Some(live.breakdown.shortfall)
             );
         }
-        assert_eq!(app.doc.summary.total, fresh.summary.total, "{step}");
+        assert_eq!(app.doc.summary().total, fresh.summary().total, "{step}");
         let lines = |s| {
             crate::report::budget::lines(&app.rules, s, Lang::En)
                 .iter()
@@ -209,7 +209,7 @@ G5,T,C,group,3.5,2,600000,\n";
                 .map(|l| format!("{l:?}"))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(lines(&app.doc.summary), lines(&fresh.summary), "{step}");
+        assert_eq!(lines(app.doc.summary()), lines(fresh.summary()), "{step}");
         for (b, envelopes) in whole.budgets.iter().enumerate() {
             for (key, used) in envelopes {
                 let live = &app.doc.allocated().uses[b][key];
@@ -462,11 +462,11 @@ fn restored_changes_are_shared_out_as_they_were_made() {
 /// Every total and budget line of `app`, as a fresh open of its table gives them too.
 fn totals_and_lines(app: &App) -> (String, Vec<(String, String, String)>) {
     let rules = &app.rules;
-    let lines = crate::report::budget::lines(rules, &app.doc.summary, Lang::En)
+    let lines = crate::report::budget::lines(rules, app.doc.summary(), Lang::En)
         .into_iter()
         .map(|l| (l.label(), plain(l.asked), plain(l.used)))
         .collect();
-    (format!("{:?}", app.doc.summary.total), lines)
+    (format!("{:?}", app.doc.summary().total), lines)
 }
 
 #[test]
@@ -479,7 +479,7 @@ fn an_edited_village_fund_or_implausible_cost_leaves_the_totals_as_a_fresh_open_
                B,T,V,group,3.5,1,63,,20000\n\
                C,T,W,group,3.5,1,600000,5000,\n";
     let (mut app, dir) = open_with(RuleSet::builtin(), csv, Lang::En);
-    assert_eq!(app.doc.summary.total.implausible, 1);
+    assert_eq!(app.doc.summary().total.implausible, 1);
     let rules = app.rules.clone();
     let fund = app.doc.sheet.columns.index(Field::VillageFund).unwrap();
     let cost = app.doc.sheet.columns.index(Field::Cost).unwrap();
@@ -504,7 +504,7 @@ fn an_edited_village_fund_or_implausible_cost_leaves_the_totals_as_a_fresh_open_
             "after row {at}"
         );
     }
-    assert_eq!(app.doc.summary.total.implausible, 0);
+    assert_eq!(app.doc.summary().total.implausible, 0);
     let (_, lines) = totals_and_lines(&app);
     assert!(
         lines.contains(&(
@@ -533,8 +533,11 @@ fn a_blank_disbursed_in_the_table_view_is_0_so_outstanding_is_all_due_in_rows_an
         app.doc.amount(1, brief::Column::Outstanding),
         Some(yuan("125000.00"))
     );
-    assert_eq!(app.doc.summary.total.outstanding.value(), yuan("150000.00"));
-    assert_eq!(app.doc.summary.total.disbursed.value(), yuan("100000.00"));
+    assert_eq!(
+        app.doc.summary().total.outstanding.value(),
+        yuan("150000.00")
+    );
+    assert_eq!(app.doc.summary().total.disbursed.value(), yuan("100000.00"));
 }
 
 /// Per village, 10万 of the poverty fund for group roads, prorated.
@@ -561,7 +564,7 @@ fn a_village_whose_last_row_moves_away_has_no_budget_line_left_behind() {
         app.doc.change(&rules, doc::Op::set(at, &row, village, "C"));
     }
     let labels = |app: &App| {
-        crate::report::budget::lines(&app.rules, &app.doc.summary, Lang::En)
+        crate::report::budget::lines(&app.rules, app.doc.summary(), Lang::En)
             .iter()
             .map(|l| format!("{} {} {}", l.label(), plain(l.asked), plain(l.used)))
             .collect::<Vec<_>>()
@@ -573,7 +576,7 @@ fn a_village_whose_last_row_moves_away_has_no_budget_line_left_behind() {
             "Group per village · T C 200000.00 100000.00"
         ]
     );
-    let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, Lang::Zh);
+    let heads = crate::report::budget::headlines(&app.rules, app.doc.summary(), Lang::Zh);
     assert_eq!(heads[0].lines, 2);
     // As a fresh open of the same rows says.
     let path = dir.path().join("moved.csv");

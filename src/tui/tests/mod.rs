@@ -21,6 +21,7 @@ use crate::money::plain;
 mod budgets;
 mod model;
 mod safety;
+mod variant;
 use crate::table::sheet::Sheet;
 
 fn example() -> PathBuf {
@@ -74,6 +75,7 @@ fn press(app: &mut App, keys: &str) {
                 "Down" => key(KeyCode::Down),
                 "Right" => key(KeyCode::Right),
                 "End" => key(KeyCode::End),
+                "Home" => key(KeyCode::Home),
                 "F1" => key(KeyCode::F(1)),
                 "PgDn" => key(KeyCode::PageDown),
                 c if c.starts_with("C-") => KeyEvent::new(
@@ -118,7 +120,7 @@ fn paid(app: &App, id: &str, fund: usize) -> String {
 }
 
 fn total_subsidy(app: &App) -> String {
-    plain(app.doc.summary.total.subsidy_total.value())
+    plain(app.doc.summary().total.subsidy_total.value())
 }
 
 /// The screen as text lines (a wide character's second cell is skipped).

@@ -507,7 +507,7 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
     prop_assert_eq!(&shown, &expected, "lines after {:?}", step);
     let rules = &app.rules;
     let (segments, subsidy) = m.subsidy(0..m.rows.len(), rules);
-    let total = &app.doc.summary.total;
+    let total = &app.doc.summary().total;
     prop_assert_eq!(total.segments, segments, "segments after {:?}", step);
     prop_assert_eq!(
         total.subsidy_total.value(),

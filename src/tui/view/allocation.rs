@@ -160,7 +160,7 @@ pub fn text(app: &App) -> String {
         out.push_str(&e.render(lang));
         out.push_str("\n\n");
     }
-    let all = lines(rules, &app.doc.summary, lang);
+    let all = lines(rules, app.doc.summary(), lang);
     let mut cut = cuts(app);
     for (b, budget) in rules.budgets.iter().enumerate() {
         if b > 0 {

@@ -15,7 +15,7 @@ use crate::tui::modes::Mode;
 use unicode_width::UnicodeWidthChar;
 
 /// The hint bar's keys, most needed first (what does not fit is cut from the end).
-const HINT_ORDER: [Action; 12] = [
+const HINT_ORDER: [Action; 13] = [
     Action::Help,
     Action::Quit,
     Action::Save,
@@ -28,6 +28,7 @@ const HINT_ORDER: [Action; 12] = [
     Action::Lang,
     Action::Money,
     Action::Budgets,
+    Action::Variant,
 ];
 
 /// The title bar: the file, whether it is modified, the rows, the filter and the rules' name.
@@ -49,13 +50,24 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
         (None, _) => String::new(),
     };
+    // The variant shown, and the unit of its changes, before the rules' name too.
+    let unit = match (app.unit, lang) {
+        (crate::tui::cells::Unit::Wan, _) => "万元",
+        (_, Lang::En) => "yuan",
+        (_, Lang::Zh) => "元",
+    };
+    let variant = match (app.doc.variant(), lang) {
+        (Some(v), Lang::En) => format!(" · Δ variant {} ({unit})", v.source.label()),
+        (Some(v), Lang::Zh) => format!(" · Δ 试算 {}（{unit}）", v.source.label()),
+        (None, _) => String::new(),
+    };
     let name = app.rules.meta.display_name(lang);
     let text = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{filter} · {name}",
+            " roadsub — {file}{modified} · {rows} {}{filter}{variant} · {name}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter} · {name}"),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter}{variant} · {name}"),
     };
     Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
@@ -163,6 +175,16 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
             buffer.as_str(),
             *cursor,
         )),
+        // With a variant shown, the prompt says how to clear it.
+        Mode::Variant { buffer, cursor } => Some((
+            match app.doc.variant() {
+                Some(_) => lang.pick("variant (empty clears it): ", "试算（留空回车即清除）："),
+                None => lang.pick("variant: ", "试算："),
+            }
+            .to_string(),
+            buffer.as_str(),
+            *cursor,
+        )),
         _ => None,
     }
 }
@@ -175,8 +197,13 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
             let mut l = p.line();
             // A prompt still open after Enter was refused: the reason beside it (else the
             // refusal would go unseen under the prompt).
-            if let (Some(s), Mode::Edit { .. } | Mode::Export { .. } | Mode::SaveAs { .. }) =
-                (&app.status, &app.mode)
+            if let (
+                Some(s),
+                Mode::Edit { .. }
+                | Mode::Export { .. }
+                | Mode::SaveAs { .. }
+                | Mode::Variant { .. },
+            ) = (&app.status, &app.mode)
             {
                 let room = width.saturating_sub(used + 2);
                 l.spans.push(if s.error {
@@ -225,6 +252,10 @@ pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
         Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
             "type a file name (.csv) · Enter saves · Esc cancels",
             "输入文件名（.csv）· Enter 保存 · Esc 取消",
+        ))],
+        Mode::Variant { .. } => vec![Span::raw(lang.pick(
+            "a rules file, or poverty.group.3.5=15万 (several: spaces/commas) · Esc cancels",
+            "规则文件，或如 poverty.group.3.5=15万（多项用空格或逗号分隔）· Esc 取消",
         ))],
         _ => HINT_ORDER
             .iter()

@@ -4,6 +4,7 @@
 
 pub mod allocation;
 mod bars;
+mod compared;
 mod gauge;
 mod overlays;
 mod panes;
@@ -35,15 +36,21 @@ pub fn table_rows(app: &App, size: Size) -> usize {
     )
 }
 
-/// The detail and summary panes side by side.
-fn pane_split(area: Rect) -> [Rect; 2] {
-    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+/// The detail and summary panes side by side (the summary wider while it compares a
+/// variant: three amounts a line).
+fn pane_split(app: &App, area: Rect) -> [Rect; 2] {
+    let totals = if app.doc.variant().is_some() { 55 } else { 45 };
+    Layout::horizontal([
+        Constraint::Percentage(100 - totals),
+        Constraint::Percentage(totals),
+    ])
+    .areas(area)
 }
 
 /// The panes' height: [`PANES`], or more when the table leaves lines unused and an
 /// explanation needs them.
 fn pane_height(app: &App, area: Rect) -> u16 {
-    let [left, right] = pane_split(area);
+    let [left, right] = pane_split(app, area);
     let need = DetailPane::new(app)
         .height(left.width)
         .max(TotalsPane::new(app).height(right.width));
@@ -80,7 +87,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     .areas(area);
     frame.render_widget(bars::title(app, title.width), title);
     frame.render_widget(TableView::new(app), body);
-    let [left, right] = pane_split(panes);
+    let [left, right] = pane_split(app, panes);
     frame.render_widget(DetailPane::new(app), left);
     frame.render_widget(TotalsPane::new(app), right);
     frame.render_widget(bars::status(app, usize::from(status.width)), status);

@@ -306,6 +306,9 @@ impl<'a> TotalsPane<'a> {
     /// one per budget.
     pub fn height(&self, width: u16) -> usize {
         let inner = usize::from(width.saturating_sub(2));
+        if let Some(v) = self.app.doc.variant() {
+            return super::compared::height(self.app, v, inner) + 2;
+        }
         self.amounts(inner).len() + 1 + self.app.rules.budgets.len() + 2
     }
 
@@ -315,6 +318,9 @@ impl<'a> TotalsPane<'a> {
             (_, Lang::En) => "yuan",
             (_, Lang::Zh) => "元",
         };
+        if self.app.doc.variant().is_some() {
+            return Block::bordered().title(super::compared::title(self.app, unit));
+        }
         // The totals are always of every row, whatever the filter shows.
         Block::bordered().title(match (self.app.lang, self.app.filter.is_some()) {
             (Lang::En, false) => format!(" Totals ({unit}) "),
@@ -327,7 +333,7 @@ impl<'a> TotalsPane<'a> {
     /// The amounts, one a line in `inner` cells, the label cut if it must be, the amount never.
     fn amounts(&self, inner: usize) -> Vec<Line<'static>> {
         let (app, lang) = (self.app, self.app.lang);
-        let t = &app.doc.summary.total;
+        let t = &app.doc.summary().total;
         let line = |label: &str, amount: String| line_in(inner, label, &amount);
         let mut lines = Vec::new();
         for (f, p) in app.rules.funds.iter().zip(&t.paid) {
@@ -393,7 +399,7 @@ impl<'a> TotalsPane<'a> {
 
     /// Km completed of km planned, as a bar and a percentage.
     fn progress(&self, inner: usize) -> Line<'static> {
-        let t = &self.app.doc.summary.total;
+        let t = &self.app.doc.summary().total;
         let (done, planned) = (t.completed_km.value(), t.planned_km.value());
         let label = match self.app.lang {
             Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
@@ -492,6 +498,27 @@ impl Widget for TotalsPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (app, lang) = (self.app, self.app.lang);
         let inner = usize::from(area.width.saturating_sub(2));
+        if let Some(v) = app.doc.variant() {
+            let mut lines = super::compared::lines(app, v, inner);
+            let mut budgets = super::compared::budgets(app, v, inner);
+            let room = usize::from(area.height.saturating_sub(2));
+            let mut block = self.block();
+            let hidden = (lines.len() + budgets.len()).saturating_sub(room);
+            if hidden > 0 {
+                // As below: a budget over is never the one left out.
+                budgets.sort_by_key(|(over, _)| !*over);
+                block = block.title_bottom(
+                    Line::from(match lang {
+                        Lang::En => format!(" +{hidden} more "),
+                        Lang::Zh => format!(" 另有 {hidden} 行 "),
+                    })
+                    .right_aligned()
+                    .yellow(),
+                );
+            }
+            lines.extend(budgets.into_iter().map(|(_, line)| line));
+            return Paragraph::new(lines).block(block).render(area, buf);
+        }
         let mut lines = self.amounts(inner);
         lines.push(self.progress(inner));
         let names: Vec<String> = app
@@ -506,7 +533,7 @@ impl Widget for TotalsPane<'_> {
             .max()
             .unwrap_or(0)
             .min(inner / 2);
-        let heads = crate::report::budget::headlines(&app.rules, &app.doc.summary, lang);
+        let heads = crate::report::budget::headlines(&app.rules, app.doc.summary(), lang);
         let room = usize::from(area.height.saturating_sub(2));
         let mut budgets: Vec<(bool, Line)> = heads
             .iter()

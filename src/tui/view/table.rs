@@ -50,13 +50,13 @@ fn right_aligned(app: &App, c: usize) -> bool {
             .is_some_and(Field::is_number)
 }
 
-/// The first input column to show so that the current one fits in `width` cells.
-fn first_column(app: &App, width: usize) -> usize {
-    if app.col >= app.input_cols() {
+/// The first column to show so that column `current` (from the first) fits in `width` cells.
+fn first_column(app: &App, current: Option<usize>, width: usize) -> usize {
+    let Some(col) = current else {
         return 0;
-    }
-    let mut first = app.col;
-    let mut used = app.widths.get(app.col).copied().unwrap_or(0) + 1;
+    };
+    let mut first = col;
+    let mut used = app.widths.get(col).copied().unwrap_or(0) + 1;
     while first > 0 {
         let w = app.widths[first - 1] + 1;
         if used + w > width {
@@ -68,23 +68,52 @@ fn first_column(app: &App, width: usize) -> usize {
     first
 }
 
+/// Where the columns always in view on the right start: the computed columns; with a
+/// variant shown, those and its change columns when they leave room for the id and one
+/// more column, else the change columns alone, else none (all scroll).
+fn pinned_from(app: &App, width: usize) -> usize {
+    let inputs = app.input_cols();
+    let total = |from: usize| -> usize { (from..app.ncols()).map(|c| app.widths[c] + 1).sum() };
+    if app.doc.variant().is_none() {
+        return inputs;
+    }
+    let id = app.doc.sheet.columns.index(Field::Id);
+    let left = id.map_or(0, |i| app.widths[i] + 1) + app.widths.get(app.col).map_or(0, |w| w + 1);
+    let deltas = inputs + app.computed_cols();
+    [inputs, deltas]
+        .into_iter()
+        .find(|&from| 2 + total(from) + left <= width)
+        .unwrap_or(app.ncols())
+}
+
 /// The columns shown in `width` cells: the id (kept at the left when the others scroll, so
-/// every row can be told apart), the input columns around the current one, and the computed
-/// columns, always in view on the right.
+/// every row can be told apart), the columns around the current one, and the computed
+/// columns, always in view on the right (with a variant shown, as many of them and its
+/// change columns as leave room: the change columns first; the others scroll).
 fn visible_columns(app: &App, width: usize) -> Vec<usize> {
-    let computed: Vec<usize> = (app.input_cols()..app.ncols()).collect();
+    let pinned = pinned_from(app, width);
+    let computed: Vec<usize> = (pinned..app.ncols()).collect();
     let computed_width: usize = computed.iter().map(|&c| app.widths[c] + 1).sum();
     let room = width.saturating_sub(2 + computed_width);
+    // On a column always in view, the others show from the start, or (when some computed
+    // columns scroll) those just before the pinned ones.
+    let current = if app.col < pinned {
+        Some(app.col)
+    } else if pinned > app.input_cols() {
+        Some(pinned - 1)
+    } else {
+        None
+    };
     let id = app.doc.sheet.columns.index(Field::Id);
-    let mut first = first_column(app, room);
+    let mut first = first_column(app, current, room);
     let mut visible = Vec::new();
     let mut used = 0;
     if let Some(id) = id.filter(|&i| i < first) {
         used = app.widths[id] + 1;
-        first = first_column(app, room.saturating_sub(used)).max(id + 1);
+        first = first_column(app, current, room.saturating_sub(used)).max(id + 1);
         visible.push(id);
     }
-    for c in first..app.input_cols() {
+    for c in first..pinned {
         let w = app.widths[c] + 1;
         if used + w > room && visible.iter().any(|&v| Some(v) != id || v == c) {
             break;
@@ -107,7 +136,9 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
     for &c in visible {
         // The sort arrow first, so a narrow column cannot cut it off.
         let title = format!("{}{}", marker(c), app.title(c));
-        let style = if c >= app.input_cols() {
+        let style = if app.delta_column(c).is_some() {
+            Style::new().bold().magenta()
+        } else if c >= app.input_cols() {
             Style::new().bold().cyan()
         } else {
             Style::new().bold()
@@ -135,7 +166,9 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
             (Mode::Edit { buffer, .. }, true) => head(buffer, app.widths[c]).to_string(),
             _ => app.cell(r, c),
         };
-        let mut style = if c >= app.input_cols() {
+        let mut style = if app.delta_column(c).is_some() {
+            Style::new().magenta()
+        } else if c >= app.input_cols() {
             Style::new().cyan()
         } else {
             Style::new()
@@ -210,9 +243,13 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         spans.push(Span::raw(" "));
     }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
-        let text = app
-            .computed_column(c - app.input_cols())
-            .map_or_else(String::new, |column| app.show_amount(sub.amount(column)));
+        let change = app.doc.variant().and_then(|v| sub.change(&v.funds));
+        let text = match (app.delta_column(c), change) {
+            (Some(d), Some(change)) => app.show_change(d.of(&change)),
+            _ => app
+                .computed_column(c - app.input_cols())
+                .map_or_else(String::new, |column| app.show_amount(sub.amount(column))),
+        };
         spans.push(Span::styled(
             fit(&text, app.widths[c], right_aligned(app, c)),
             style,

@@ -1,0 +1,306 @@
+//! What-if in the table view (SPEC §9): `v` loads a variant — another rules file, or rates of
+//! the rules in force changed (`poverty.group.3.5=15万`) — and every row and the totals are
+//! computed under it too, beside the rules in force, so each row's change can be read off as
+//! the table is edited. The amounts and their changes are those `roadsub compare` shows
+//! ([`crate::report::compare`]); saving, exporting and the explanations stay the rules in
+//! force's.
+
+use std::path::{Path, PathBuf};
+
+use super::action::Action;
+use super::app::App;
+use super::brief::Column;
+use super::modes::Mode;
+use super::results::Results;
+use crate::i18n::Lang;
+use crate::report::compare::{Amounts, Funds, Side};
+use crate::rules::{Change, RuleSet, Setting, When};
+use crate::table::columns::Columns;
+use crate::table::sheet::Sheet;
+
+/// Where a variant's rules came from, to say which is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A rules file, as its path was typed.
+    File(PathBuf),
+    /// The rules in force with rates changed: the settings as typed, and what each changed.
+    Settings {
+        /// The settings, one a string, as typed.
+        texts: Vec<String>,
+        /// What each changed.
+        changes: Vec<Change>,
+    },
+}
+
+impl Source {
+    /// The variant in a few words, for the title bar: the file, or the settings.
+    pub fn label(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Settings { texts, .. } => texts.join(" "),
+        }
+    }
+}
+
+/// A variant shown beside the rules in force: its rules, the header read under them, and
+/// what they make of every row.
+pub struct Variant {
+    /// The variant's rules.
+    pub rules: RuleSet,
+    /// The sheet's header as the variant's rules read it (the approved-amount columns are
+    /// found per rule set).
+    pub(super) columns: Columns,
+    /// Every row and the totals under the variant's rules.
+    pub(super) results: Results,
+    /// The funds compared, matched by id across the two rule sets.
+    pub funds: Funds,
+    /// Where the rules came from.
+    pub source: Source,
+}
+
+/// What a variant does to one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowChange {
+    /// The row cannot be computed under the variant's rules.
+    BadAfter,
+    /// The row cannot be computed under the rules in force (but can under the variant's).
+    BadBefore,
+    /// What changes, field by field ([`Amounts::change_to`]), in fen.
+    Change(Amounts),
+}
+
+/// Fen of an amount kept to the fen.
+fn fen(value: rust_decimal::Decimal) -> i128 {
+    crate::money::units(value, 2).map_or(i128::MAX, i128::from)
+}
+
+/// Row `at`'s amounts in `results`, computed under the rules of `side`, when it is good.
+fn row_amounts(results: &Results, funds: &Funds, side: Side, at: usize) -> Option<Amounts> {
+    if !results.is_good(at) {
+        return None;
+    }
+    let get = |c: Column| results.amount(at, c).map_or(0, fen);
+    Some(Amounts {
+        funds: (0..funds.len())
+            .map(|i| funds.index(i, side).map_or(0, |f| get(Column::Paid(f))))
+            .collect(),
+        subsidy_total: get(Column::Subsidy),
+        gap: get(Column::Gap),
+        shortfall: get(Column::Shortfall),
+    })
+}
+
+impl Variant {
+    /// `rules` as a variant of `base` over `sheet`: every row computed under them.
+    pub fn new(base: &RuleSet, rules: RuleSet, source: Source, sheet: &Sheet) -> Variant {
+        let columns = sheet.columns.for_other_rules();
+        let results = Results::new(&rules, &columns, sheet);
+        Variant {
+            funds: Funds::new(base, &rules),
+            rules,
+            columns,
+            results,
+            source,
+        }
+    }
+
+    /// What the variant does to row `at`, given the rows under the rules in force.
+    pub fn row_change(&self, base: &Results, at: usize) -> RowChange {
+        let Some(after) = row_amounts(&self.results, &self.funds, Side::After, at) else {
+            return RowChange::BadAfter;
+        };
+        match row_amounts(base, &self.funds, Side::Before, at) {
+            Some(before) => RowChange::Change(before.change_to(&after)),
+            None => RowChange::BadBefore,
+        }
+    }
+
+    /// The totals under the variant's rules.
+    pub fn summary(&self) -> &crate::report::Summary {
+        &self.results.summary
+    }
+
+    /// Adds row `at`, when it is good under the variant, to `totals` (grouped by nothing).
+    pub fn add_to(&self, at: usize, totals: &mut crate::report::Summary) {
+        self.results.add_to(&self.rules, at, totals);
+    }
+}
+
+/// The settings in `text`: separated by spaces or commas (a comma inside an amount, as in
+/// `=150,000`, stays in it: a piece without `=` belongs to the one before).
+fn split_settings(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let mut first = true;
+        for piece in word.split([',', '，']) {
+            match out.last_mut() {
+                _ if piece.is_empty() => {}
+                Some(last) if !first && !piece.contains('=') => {
+                    last.push(',');
+                    last.push_str(piece);
+                }
+                _ => out.push(piece.to_string()),
+            }
+            first = false;
+        }
+    }
+    out
+}
+
+impl App {
+    /// Opens the prompt for a variant.
+    pub(super) fn start_variant(&mut self) {
+        self.mode = Mode::Variant {
+            buffer: String::new(),
+            cursor: 0,
+        };
+    }
+
+    /// A key at the variant prompt: Enter loads what was typed (nothing: clears the variant
+    /// shown), Esc leaves everything as it was.
+    pub(super) fn on_variant_key(&mut self, action: Action, buffer: String, cursor: usize) {
+        match action {
+            Action::Cancel => self.mode = Mode::Table,
+            Action::Accept if buffer.trim().is_empty() => {
+                self.mode = Mode::Table;
+                if self.doc.variant().is_some() {
+                    self.show_variant(None);
+                    self.say(
+                        "variant cleared: the table shows the rules in force only",
+                        "已清除试算：表格只显示现行规则的结果",
+                        false,
+                    );
+                } else {
+                    self.say("no variant is shown", "当前没有试算", false);
+                }
+            }
+            Action::Accept => match self.read_variant(buffer.trim()) {
+                Ok((rules, source)) => {
+                    self.mode = Mode::Table;
+                    let said = self.describe_variant(&source);
+                    self.show_variant(Some((rules, source)));
+                    self.say_owned(said, false);
+                }
+                Err(why) => {
+                    // Refused: the text typed stays to be corrected, the table as it was.
+                    self.say_owned(why, true);
+                    self.mode = Mode::Variant { buffer, cursor };
+                }
+            },
+            _ => {}
+        }
+    }
+
+    /// Shows `variant` (or none), laying the table out again for its columns.
+    fn show_variant(&mut self, variant: Option<(RuleSet, Source)>) {
+        self.doc.set_variant(&self.rules, variant);
+        self.col = self.col.min(self.ncols() - 1);
+        // A sort by a change column that is no longer shown sorts by nothing: it ends.
+        if self.sort.is_some_and(|(c, _)| c >= self.ncols()) {
+            self.sort = None;
+        }
+        self.measure_all();
+        self.relayout();
+    }
+
+    /// What the status line says of a variant just loaded.
+    fn describe_variant(&self, source: &Source) -> String {
+        let lang = self.lang;
+        let what = match source {
+            Source::File(path) => match lang {
+                Lang::En => format!("the rules in {}", path.display()),
+                Lang::Zh => format!("{} 中的规则", path.display()),
+            },
+            Source::Settings { changes, .. } => changes
+                .iter()
+                .map(|c| c.describe(&self.rules, lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("; ", "；")),
+        };
+        match lang {
+            Lang::En => {
+                format!("variant: {what} (Δ columns; v then Enter on an empty line clears it)")
+            }
+            Lang::Zh => format!("试算：{what}（见 Δ 列；按 v 后直接回车可清除）"),
+        }
+    }
+
+    /// The variant `text` names: settings when it holds `=`, else a rules file. `Err` is
+    /// why not, in the interface language.
+    fn read_variant(&self, text: &str) -> Result<(RuleSet, Source), String> {
+        let (rules, source) = if text.contains('=') {
+            let texts = split_settings(text);
+            let settings = texts
+                .iter()
+                .map(|t| Setting::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.render(self.lang))?;
+            let (rules, changes) = self
+                .rules
+                .with_settings(&settings)
+                .map_err(|e| e.render(self.lang))?;
+            (rules, Source::Settings { texts, changes })
+        } else {
+            let path = PathBuf::from(text);
+            (self.read_rules_file(&path)?, Source::File(path))
+        };
+        // The table's header must still say which column is whose under the variant: read
+        // afresh, as the sheet's own copy keeps what it found under the rules in force.
+        let problems = self
+            .doc
+            .sheet
+            .columns
+            .for_other_rules()
+            .approved_problems(&rules);
+        if !problems.is_empty() {
+            let found = &self.doc.sheet.columns.names;
+            return Err(problems
+                .iter()
+                .map(|p| p.render(self.lang, found))
+                .collect::<Vec<_>>()
+                .join("; "));
+        }
+        Ok((rules, source))
+    }
+
+    /// Reads a rules file as `roadsub` reads `--rules` (UTF-8; a fund may not take a column's
+    /// name), dating rows without a date as the rules in force do.
+    fn read_rules_file(&self, path: &Path) -> Result<RuleSet, String> {
+        let lang = self.lang;
+        let label = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| match lang {
+            Lang::En => format!("{label}: cannot read rules: {}", lang.io_reason(&e)),
+            Lang::Zh => format!("{label}: 无法读取规则文件：{}", lang.io_reason(&e)),
+        })?;
+        let mut rules = RuleSet::from_bytes(&bytes, &label, &crate::report::layout::column_taken)
+            .map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.render(lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        if let When::Day(day) = self.rules.as_of() {
+            rules.set_as_of(day);
+        }
+        Ok(rules)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_split_at_spaces_and_commas_but_not_inside_an_amount() {
+        assert_eq!(
+            split_settings(" poverty.group.3.5=15万, transport.village.4.5=50万 "),
+            ["poverty.group.3.5=15万", "transport.village.4.5=50万"]
+        );
+        assert_eq!(
+            split_settings("poverty.group.3.5=150,000，transport.group.3.5=20万"),
+            ["poverty.group.3.5=150,000", "transport.group.3.5=20万"]
+        );
+        assert_eq!(split_settings("a=1 b"), ["a=1", "b"]);
+    }
+}
