@@ -49,6 +49,27 @@ pub struct Segment {
     pub date: Option<When>,
 }
 
+impl Segment {
+    /// A segment of `class`, `width_m` wide and `length_km` long costing `cost`, with none of
+    /// the optional inputs (sources, approvals, payments, priority, households, progress,
+    /// date).
+    pub fn new(class: ClassId, width_m: Decimal, length_km: Decimal, cost: Cost) -> Segment {
+        Segment {
+            class,
+            width_m,
+            length_km,
+            cost,
+            sources: Sources::default(),
+            approved: Vec::new(),
+            disbursed: None,
+            priority: None,
+            households: None,
+            completed_km: None,
+            date: None,
+        }
+    }
+}
+
 /// Where the money for a segment's gap comes from besides the funds (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {

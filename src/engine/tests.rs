@@ -10,19 +10,12 @@ fn d(s: &str) -> Decimal {
 
 fn segment(class: &str, width: &str, length: &str, cost: Cost) -> Segment {
     let rules = RuleSet::builtin();
-    Segment {
-        class: rules.class_by_name(class).unwrap(),
-        width_m: d(width),
-        length_km: d(length),
+    Segment::new(
+        rules.class_by_name(class).unwrap(),
+        d(width),
+        d(length),
         cost,
-        sources: Sources::default(),
-        approved: Vec::new(),
-        disbursed: None,
-        priority: None,
-        households: None,
-        completed_km: None,
-        date: None,
-    }
+    )
 }
 
 fn total(s: &str) -> Cost {

@@ -283,19 +283,12 @@ mod tests {
             .position(|c| c.id == "village")
             .unwrap();
         for (town, village, km) in rows {
-            let seg = Segment {
+            let seg = Segment::new(
                 class,
-                width_m: "4.5".parse().unwrap(),
-                length_km: km.parse().unwrap(),
-                cost: crate::engine::Cost::PerKm("1000000".parse().unwrap()),
-                sources: Default::default(),
-                approved: Vec::new(),
-                disbursed: None,
-                priority: None,
-                households: None,
-                completed_km: None,
-                date: None,
-            };
+                "4.5".parse().unwrap(),
+                km.parse().unwrap(),
+                crate::engine::Cost::PerKm("1000000".parse().unwrap()),
+            );
             let b = crate::engine::compute(rules, &seg).expect("computes");
             let text = RowText {
                 id: "x",

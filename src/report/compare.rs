@@ -224,23 +224,16 @@ pub fn signed(fen: i128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{compute, Cost, Segment, Sources};
+    use crate::engine::{compute, Cost, Segment};
     use crate::rules::Setting;
 
     fn segment(rules: &RuleSet, class: &str, km: &str, cost: &str) -> Segment {
-        Segment {
-            class: rules.class_by_name(class).unwrap(),
-            width_m: "3.5".parse().unwrap(),
-            length_km: km.parse().unwrap(),
-            cost: Cost::Total(cost.parse().unwrap()),
-            sources: Sources::default(),
-            approved: Vec::new(),
-            disbursed: None,
-            priority: None,
-            households: None,
-            completed_km: None,
-            date: None,
-        }
+        Segment::new(
+            rules.class_by_name(class).unwrap(),
+            "3.5".parse().unwrap(),
+            km.parse().unwrap(),
+            Cost::Total(cost.parse().unwrap()),
+        )
     }
 
     #[test]

@@ -305,7 +305,7 @@ impl RuleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{compute, Cost, Segment, Sources};
+    use crate::engine::{compute, Cost, Segment};
     use crate::rules::Day;
 
     fn set(rules: &RuleSet, texts: &[&str]) -> Result<(RuleSet, Vec<Change>), SettingError> {
@@ -317,19 +317,12 @@ mod tests {
     }
 
     fn paid(rules: &RuleSet, class: &str, width: &str, km: &str, cost: &str) -> Vec<String> {
-        let seg = Segment {
-            class: rules.class_by_name(class).unwrap(),
-            width_m: width.parse().unwrap(),
-            length_km: km.parse().unwrap(),
-            cost: Cost::Total(cost.parse().unwrap()),
-            sources: Sources::default(),
-            approved: Vec::new(),
-            disbursed: None,
-            priority: None,
-            households: None,
-            completed_km: None,
-            date: None,
-        };
+        let seg = Segment::new(
+            rules.class_by_name(class).unwrap(),
+            width.parse().unwrap(),
+            km.parse().unwrap(),
+            Cost::Total(cost.parse().unwrap()),
+        );
         let b = compute(rules, &seg).expect("no overflow");
         b.shares.iter().map(|s| s.paid.to_string()).collect()
     }

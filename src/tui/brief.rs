@@ -119,19 +119,7 @@ fn yuan(fen: i64) -> Decimal {
 
 /// A segment and breakdown to fill with [`Briefs::for_totals_into`].
 pub fn blank() -> (Segment, Breakdown) {
-    let seg = Segment {
-        class: 0,
-        width_m: Decimal::ZERO,
-        length_km: Decimal::ZERO,
-        cost: Cost::Total(Decimal::ZERO),
-        sources: crate::engine::Sources::default(),
-        approved: Vec::new(),
-        disbursed: None,
-        priority: None,
-        households: None,
-        completed_km: None,
-        date: None,
-    };
+    let seg = Segment::new(0, Decimal::ZERO, Decimal::ZERO, Cost::Total(Decimal::ZERO));
     (seg, Breakdown::default())
 }
 

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::engine::{compute, Breakdown, Cost, Segment, Sources};
+use crate::engine::{compute, Breakdown, Cost, Segment};
 use crate::table::row::RowText;
 
 fn rules() -> RuleSet {
@@ -18,19 +18,12 @@ fn rules() -> RuleSet {
 
 /// A group road of `km` in 村 (10万/km of the poverty fund at 3.5 m).
 fn group_road(rules: &RuleSet, km: &str) -> (Segment, Breakdown) {
-    let segment = Segment {
-        class: rules.class_by_name("group").unwrap(),
-        width_m: "3.5".parse().unwrap(),
-        length_km: km.parse().unwrap(),
-        cost: Cost::PerKm(Decimal::from(2_000_000)),
-        sources: Sources::default(),
-        approved: Vec::new(),
-        disbursed: None,
-        priority: None,
-        households: None,
-        completed_km: None,
-        date: None,
-    };
+    let segment = Segment::new(
+        rules.class_by_name("group").unwrap(),
+        "3.5".parse().unwrap(),
+        km.parse().unwrap(),
+        Cost::PerKm(Decimal::from(2_000_000)),
+    );
     let breakdown = compute(rules, &segment).unwrap();
     (segment, breakdown)
 }

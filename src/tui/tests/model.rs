@@ -217,19 +217,12 @@ impl Model {
         {
             return None;
         }
-        Some(Segment {
-            class: rules.class_by_name(&row[3])?,
-            width_m: number(&row[4])?,
-            length_km: number(&row[5])?,
-            cost: Cost::Total(number(&row[6])?),
-            sources: Default::default(),
-            approved: Vec::new(),
-            disbursed: None,
-            priority: None,
-            households: None,
-            completed_km: None,
-            date: None,
-        })
+        Some(Segment::new(
+            rules.class_by_name(&row[3])?,
+            number(&row[4])?,
+            number(&row[5])?,
+            Cost::Total(number(&row[6])?),
+        ))
     }
 
     fn subsidy(&self, rows: impl Iterator<Item = usize>, rules: &RuleSet) -> (u64, Decimal) {
