@@ -238,7 +238,7 @@ const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\
                      S2,天马乡,画青村,社道,3.5,2,60万,\n\
                      S3,卧佛镇,关田村,通社,3.5,1,40万,8万\n";
 
-const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed\n";
+const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed,errors\n";
 
 #[test]
 fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
@@ -249,9 +249,9 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
         .expect_code(0);
     out.stdout(&format!(
         "{SMALL_HEADER}\
-         2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false\n\
-         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true\n\
-         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false\n"
+         2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false,\n\
+         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true,\n\
+         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false,\n"
     ));
     // The summary goes to stderr when the rows go to stdout.
     out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nitem ");
@@ -304,6 +304,12 @@ fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
     assert_eq!(rows[2]["poverty_after"], Value::Null);
     assert_eq!(rows[2]["shortfall_change"], Value::Null);
     assert_eq!(rows[2]["changed"], true);
+    // Why a side is blank, as the row's errors say it.
+    assert_eq!(rows[0]["errors"], "");
+    assert_eq!(
+        rows[2]["errors"],
+        "under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)"
+    );
 }
 
 #[test]
@@ -314,18 +320,18 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "-o", "out.csv"])
         .expect(1, "", &format!(
             "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
     assert!(!env.path("out.csv").exists());
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
         .expect(1, "", &format!(
             "{small}:4: 按对比规则：扶贫批复 \"8万\" 超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
-             1 个错误行；未写出任何结果（请修正，或用 --keep-going 写出其余的对比结果）\n"
+             1 个错误行；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）\n"
         ));
 }
 
 #[test]
-fn keep_going_writes_the_bad_side_blank_totals_each_side_s_good_rows_and_still_exits_1() {
+fn keep_going_writes_the_bad_side_blank_and_totals_only_rows_good_under_both_and_still_exits_1() {
     let env = Env::new();
     let small = env.write("small.csv", SMALL);
     let out = env
@@ -340,11 +346,13 @@ fn keep_going_writes_the_bad_side_blank_totals_each_side_s_good_rows_and_still_e
         ])
         .expect_code(1);
     assert!(env.read("out.csv").ends_with(
-        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true\n"
+        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
     ));
+    // S3 counts in neither side's totals: a change of rows computed under both.
     out.stdout_has(
-        "segments                                            3             2           −1\n",
+        "segments                                            2             2            0\n",
     );
+    out.stdout_has("1 row computed under one rule set only is left out of the totals and groups (budget use is each rule set's whole run)\n");
     out.stderr_ends("1 bad row; wrote 3 rows to out.csv (1 with one side left blank; 0 bad under both left out)\n");
     // A row bad under both sides is said once, without a side, and left out.
     let both = env.write(
@@ -397,7 +405,7 @@ fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
     env.roadsub(&["compare", &a, &again, "--set", RAISE])
         .expect(1, "", &format!(
             "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
 }
 
@@ -581,8 +589,9 @@ fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
 #[test]
 fn standard_input_and_unreadable_tables_are_refused() {
     let env = Env::new();
+    // A wrong command line (exit 2), as the README's table of exit statuses says.
     env.roadsub(&["compare", "-", "--set", RAISE]).expect(
-        1,
+        2,
         "",
         "roadsub: compare reads tables from files, not from standard input: give their paths\n",
     );
@@ -639,7 +648,7 @@ fn the_variant_reads_the_approved_column_its_own_rules_name() {
     // as the approved amount (8万).
     env.roadsub(&["compare", &table, "--against", &aliased])
         .expect_code(0)
-        .stdout(&format!("{SMALL_HEADER}2,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,80000.00,-20000.00,250000.00,230000.00,-20000.00,150000.00,170000.00,20000.00,150000.00,170000.00,20000.00,true\n"));
+        .stdout(&format!("{SMALL_HEADER}2,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,80000.00,-20000.00,250000.00,230000.00,-20000.00,150000.00,170000.00,20000.00,150000.00,170000.00,20000.00,true,\n"));
 }
 
 #[test]
@@ -659,7 +668,7 @@ fn a_variant_file_is_said_by_the_rates_and_envelopes_it_changes() {
         serde_json::json!([
             format!("规则文件 {variant}（安岳县2018年贫困村通村通社公路补助标准）"),
             "县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里",
-            "预算额度 社级道路建设：690万 → 800万元"
+            "预算额度 社级道路建设：额度 690万元 → 800万元"
         ])
     );
 }
@@ -685,7 +694,7 @@ fn the_variant_file_is_dated_by_the_same_as_of_as_the_rules_in_force() {
             "2019-03-01",
         ])
         .expect_code(0);
-    assert!(out.stdout.ends_with(",300000.00,300000.00,0.00,600000.00,600000.00,0.00,400000.00,400000.00,0.00,400000.00,400000.00,0.00,false\n"), "{}", out.stdout);
+    assert!(out.stdout.ends_with(",300000.00,300000.00,0.00,600000.00,600000.00,0.00,400000.00,400000.00,0.00,400000.00,400000.00,0.00,false,\n"), "{}", out.stdout);
     // A setting changes the rate of the period in force on that day.
     let out = env
         .roadsub(&[
@@ -764,7 +773,7 @@ fn a_gbk_table_is_read_with_encoding_gbk() {
             &data("gbk.csv"),
             "--set",
             RAISE,
-            "--encoding",
+            "--input-encoding",
             "gbk",
         ])
         .expect_code(0);
@@ -822,7 +831,8 @@ fn a_row_bad_under_the_rules_in_force_only_is_said_so_and_shown_with_its_before_
         .starts_with(&format!(
             "{table}:5: 类别 \"小路\" is not a known road class"
         )));
-    // Each side's totals count its own good rows: 3 before, 4 after.
+    // The totals count the rows good under both (S4 is said to be left out).
     assert_eq!(v["totals"]["before"]["segments"], 3);
-    assert_eq!(v["totals"]["after"]["segments"], 4);
+    assert_eq!(v["totals"]["after"]["segments"], 3);
+    assert_eq!(v["rows_one_side_only"], 1);
 }
