@@ -311,7 +311,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
 
 /// Prints the summary on standard output, saying so when it cannot be (a full disk or
 /// device); a closed pipe is no error, as for any filter.
-fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
+pub(super) fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

@@ -457,7 +457,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         summary.push_str(&format!("{s}\n"));
     }
     if to_file {
-        to_stdout(summary.as_bytes(), lang)?;
+        super::batch_cmd::print_summary(&summary, lang)?;
     } else {
         to_stderr(&format!("\n{summary}"));
     }
