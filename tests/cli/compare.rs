@@ -1337,7 +1337,12 @@ fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
         ])
         .expect_code(1)
         .stdout;
-    assert!(md.contains(" | shortfall change | notes |\n"), "{md}");
+    // The notes are text: aligned left, after the amounts aligned right.
+    assert!(
+        md.contains(" | shortfall change | notes |\n|---|---|---|---|---|---:|"),
+        "{md}"
+    );
+    assert!(md.contains("---:|---|\n| 2 | S1 |"), "{md}");
     assert!(
         md.contains("| 4 | S3 | 卧佛镇 | 关田村 | 通社 | 150,000.00 |  |  | 80,000.00 |  |  | 230,000.00 |  |  | 170,000.00 |  |  | 170,000.00 |  |  | under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length) |\n"),
         "{md}"

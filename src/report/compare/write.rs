@@ -298,10 +298,26 @@ fn md_row(out: &mut String, cells: &[String]) {
 }
 
 fn md_table(out: &mut String, header: &[String], left: usize, rows: &[Vec<String>]) {
+    md_table_with(out, header, left, 0, rows);
+}
+
+/// [`md_table`] whose last `notes` columns are text again, aligned left.
+fn md_table_with(
+    out: &mut String,
+    header: &[String],
+    left: usize,
+    notes: usize,
+    rows: &[Vec<String>],
+) {
     md_row(out, header);
     out.push('|');
+    let amounts = header.len().saturating_sub(notes);
     for i in 0..header.len() {
-        out.push_str(if i < left { "---|" } else { "---:|" });
+        out.push_str(if i < left || i >= amounts {
+            "---|"
+        } else {
+            "---:|"
+        });
     }
     out.push('\n');
     for r in rows {
@@ -375,7 +391,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
             r
         })
         .collect();
-    md_table(&mut out, &header, left, &rows);
+    md_table_with(&mut out, &header, left, 1, &rows);
     for (by, en, zh) in [
         (GroupBy::Township, "By township", "按乡镇"),
         (GroupBy::Village, "By village", "按村"),
