@@ -128,6 +128,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
     // by -o is let go when this is dropped (an early return, an error, a panic).
     let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
+    // Before the rules are read: -o naming them would replace them with the results.
+    if let Some(out) = m
+        .get_one::<PathBuf>("output")
+        .filter(|p| p.as_os_str() != "-")
+    {
+        let files = super::compare_cmd::rules_files(m, false);
+        let files: Vec<(&std::path::Path, bool)> =
+            files.iter().map(|(p, v)| (p.as_path(), *v)).collect();
+        super::compare_cmd::refuse_output_over_rules(out, &files, lang)?;
+    }
     let rules = load_rules_as_of(m, lang)?;
     let stdin_label = lang.pick("<stdin>", "<标准输入>");
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
@@ -301,7 +311,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
 
 /// Prints the summary on standard output, saying so when it cannot be (a full disk or
 /// device); a closed pipe is no error, as for any filter.
-fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
+pub(super) fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

@@ -7,15 +7,19 @@ use std::path::{Path, PathBuf};
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, load_rules_as_of, print_out, stdout_is_terminal, to_stderr, Failure,
+    help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, Failure,
     EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::i18n::Lang;
-use crate::report::compare::{self, book, describe, screen, write, Comparison, Table, Variant};
+use crate::report::compare::whole::side_prefix;
+use crate::report::compare::{
+    self, book, describe, screen, write, Comparison, Side, Table, Variant,
+};
 use crate::report::Format;
-use crate::rules::{RuleSet, Setting, When};
+use crate::rules::{RuleSet, Setting};
 use crate::table::replace::{is_same_file, names_a_descriptor, Hangup, Replacement};
 use crate::table::sheet::Sheet;
+use crate::table::TableError;
 
 pub(super) fn command(lang: Lang) -> Command {
     Command::new("compare")
@@ -59,8 +63,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(value_parser!(PathBuf))
                 .conflicts_with("set")
                 .help(lang.pick(
-                    "The variant: another rules file (dated by the same --as-of)",
-                    "对比规则：另一个规则文件（按同一 --as-of 取标准）",
+                    "The variant: another rules file (read on its own effective date, or on --as-of when given, as batch --rules would)",
+                    "对比规则：另一个规则文件（按其自身的生效日期取标准，给出 --as-of 时按该日期，与 batch --rules 相同）",
                 )),
         )
         .arg(
@@ -100,17 +104,46 @@ pub(super) fn command(lang: Lang) -> Command {
                 .long("keep-going")
                 .action(ArgAction::SetTrue)
                 .help(lang.pick(
-                    "Write the comparison even if some rows are bad under either rule set (still exit 1)",
-                    "即使有行在任一套规则下出错也写出对比结果（退出码仍为 1）",
+                    "Write the comparison even if some rows are bad: a row bad under one rule set is written with that side blank, one bad under both is left out (still exit 1)",
+                    "即使有错误行也写出对比结果：仅在一套规则下出错的行照写，该侧留空；两套规则下均出错的行不写出（退出码仍为 1）",
+                )),
+        )
+        .arg(
+            Arg::new("sheet")
+                .long("sheet")
+                .value_name("NAME|N")
+                .help(lang.pick(
+                    "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
+                    "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
+                )),
+        )
+        .arg(
+            Arg::new("excel")
+                .long("excel")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "CSV for Excel: a UTF-8 BOM, and text that starts like a formula (= + - @) kept as text",
+                    "供 Excel 打开的 CSV：加 UTF-8 BOM，以 = + - @ 开头的文字按文字保存、不作公式",
                 )),
         )
         .arg(super::encoding_arg(
-            "encoding",
-            "encoding",
+            "input_encoding",
+            "input-encoding",
             "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
             "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
             lang,
         ))
+        .arg(
+            Arg::new("encoding")
+                .long("encoding")
+                .value_name("utf8|gbk")
+                .value_parser(["utf8", "gbk"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
+                    "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
+                )),
+        )
         .arg(super::as_of_arg(lang))
 }
 
@@ -123,8 +156,10 @@ fn variant(m: &ArgMatches, before: &RuleSet, lang: Lang) -> Result<(RuleSet, Var
     if let Some(path) = m.get_one::<PathBuf>("against") {
         // Loaded as the rules in force are, without the warning about its own self-tests: a
         // variant is expected to change the numbers they pin.
+        // Dated as a batch run under it would be: by --as-of when given (both sides are), else
+        // by its own effective date, which the description names when it differs.
         let mut after = load_rules(Some(path), lang)?;
-        if let When::Day(day) = before.as_of() {
+        if let Some(day) = super::as_of_day(m, lang)? {
             after.set_as_of(day);
         }
         let mut lines = vec![match lang {
@@ -183,37 +218,159 @@ enum Out {
     },
 }
 
-pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
-    let output = m
-        .get_one::<PathBuf>("output")
-        .filter(|p| p.as_os_str() != "-");
-    // However the run ends, a reader waiting on a FIFO named by -o is let go.
-    let _release = Hangup::for_output(output.map(PathBuf::as_path));
-    let before = load_rules_as_of(m, lang)?;
-    let (after, variant) = variant(m, &before, lang)?;
+/// How the comparison's text is written: `--excel`, `--encoding gbk`.
+#[derive(Clone, Copy)]
+struct Style {
+    excel: bool,
+    gbk: bool,
+}
+
+/// The output's format and text style, checked for combinations that make no sense (as a
+/// batch run checks them).
+fn format_and_style(
+    m: &ArgMatches,
+    output: Option<&PathBuf>,
+    lang: Lang,
+) -> Result<(Format, Style), Failure> {
     let format = match m.get_one::<String>("format") {
         Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
         None => output.map_or(Format::Csv, |p| Format::from_path(p)),
     };
+    let style = Style {
+        excel: m.get_flag("excel"),
+        gbk: m.get_one::<String>("encoding").is_some_and(|e| e == "gbk"),
+    };
+    if style.gbk && matches!(format, Format::Json | Format::Jsonl) {
+        return Err(usage(lang.pick(
+            "JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only",
+            "JSON 总是 UTF-8：--encoding gbk 只用于 CSV 和 Markdown",
+        )));
+    }
     if format == Format::Xlsx && output.is_none() {
         return Err(usage(lang.pick(
             "an Excel report is a file: give -o what-if.xlsx",
             "Excel 报表需要写入文件：请用 -o what-if.xlsx",
         )));
     }
+    if style.gbk && format == Format::Xlsx {
+        return Err(usage(lang.pick(
+            "--encoding applies to CSV and Markdown only",
+            "--encoding 只用于 CSV 和 Markdown",
+        )));
+    }
+    if style.excel && format != Format::Csv {
+        return Err(usage(lang.pick(
+            "--excel applies to CSV output only",
+            "--excel 只用于 CSV 输出",
+        )));
+    }
+    Ok((format, style))
+}
+
+/// Refuses `-o` naming a rules file the run reads (the rules in force, or the variant's): it
+/// would be replaced by the comparison, as an input table would.
+pub(super) fn refuse_output_over_rules(
+    output: &Path,
+    rules: &[(&Path, bool)],
+    lang: Lang,
+) -> Result<(), Failure> {
+    for &(path, variant) in rules {
+        if is_same_file(path, output) {
+            let (out, r) = (output.display(), path.display());
+            return Err(usage(match (lang, variant) {
+                (Lang::En, false) => {
+                    format!("-o {out} is the rules file ({r}); choose another output file")
+                }
+                (Lang::Zh, false) => format!("-o {out} 是规则文件（{r}）；请换一个输出文件"),
+                (Lang::En, true) => format!(
+                    "-o {out} is the variant's rules file ({r}); choose another output file"
+                ),
+                (Lang::Zh, true) => {
+                    format!("-o {out} 是对比规则文件（{r}）；请换一个输出文件")
+                }
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// The rules files a run reads: `--rules` (or `./rules.toml` when it is used), and the
+/// variant's (`--against`).
+pub(super) fn rules_files(m: &ArgMatches, against: bool) -> Vec<(PathBuf, bool)> {
+    let mut files = Vec::new();
+    match m.get_one::<PathBuf>("rules") {
+        Some(p) => files.push((p.clone(), false)),
+        None if Path::new("rules.toml").is_file() => files.push(("rules.toml".into(), false)),
+        None => {}
+    }
+    if against {
+        if let Some(p) = m.get_one::<PathBuf>("against") {
+            files.push((p.clone(), true));
+        }
+    }
+    files
+}
+
+/// A user's column under a computed column's name (or a fund's, under either rule set) would
+/// be taken for the comparison's own, and one of two columns of one fund's approved amount
+/// would be chosen silently: refused, as a batch run refuses them.
+fn refuse_clashes(
+    table: &Table,
+    before: &RuleSet,
+    after: &RuleSet,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let columns = &table.sheet.columns;
+    let other = columns.for_other_rules();
+    for (side, rules, columns) in [
+        (Side::Before, before, columns),
+        (Side::After, after, &other),
+    ] {
+        let mut problems = crate::report::layout::clashes(columns, rules);
+        problems.extend(columns.approved_problems(rules));
+        if !problems.is_empty() {
+            let e = TableError::Header {
+                problems,
+                found: columns.names.clone(),
+            };
+            let message = e.render(&table.label, lang);
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                match side {
+                    Side::Before => message,
+                    Side::After => format!("{}{message}", side_prefix(side, lang)),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    let output = m
+        .get_one::<PathBuf>("output")
+        .filter(|p| p.as_os_str() != "-");
+    // However the run ends, a reader waiting on a FIFO named by -o is let go.
+    let _release = Hangup::for_output(output.map(PathBuf::as_path));
+    if let Some(out) = output {
+        let files = rules_files(m, true);
+        let files: Vec<(&Path, bool)> = files.iter().map(|(p, v)| (p.as_path(), *v)).collect();
+        refuse_output_over_rules(out, &files, lang)?;
+    }
+    let before = load_rules_as_of(m, lang)?;
+    let (after, variant) = variant(m, &before, lang)?;
+    let (format, style) = format_and_style(m, output, lang)?;
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
-    let encoding = super::encoding_of(m, "encoding");
+    let encoding = super::encoding_of(m, "input_encoding");
+    let sheet = m.get_one::<String>("sheet").map(String::as_str);
     let mut tables = Vec::with_capacity(files.len());
     for path in &files {
         let label = path.display().to_string();
         if label == "-" {
-            return Err(Failure::new(
-                EXIT_BAD_INPUT,
-                lang.pick(
-                    "compare reads tables from files, not from standard input: give their paths",
-                    "compare 从文件读取路段表，不读标准输入：请给出文件路径",
-                ),
-            ));
+            return Err(usage(lang.pick(
+                "compare reads tables from files, not from standard input: give their paths",
+                "compare 从文件读取路段表，不读标准输入：请给出文件路径",
+            )));
         }
         if let Some(out) = output.filter(|o| is_same_file(path, o)) {
             return Err(usage(match lang {
@@ -227,9 +384,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 ),
             }));
         }
-        let sheet = Sheet::load_in(path, encoding)
+        let sheet = Sheet::load_sheet(path, sheet, encoding)
             .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
-        tables.push(Table { label, sheet });
+        // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
+        let label = match &sheet.workbook {
+            Some(w) => format!("{label}[{}]", w.sheet),
+            None => label,
+        };
+        let table = Table { label, sheet };
+        refuse_clashes(&table, &before, &after, lang)?;
+        tables.push(table);
     }
     let c = compare::compare(&tables, &before, &after)
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
@@ -240,10 +404,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let bad = c.pairs.iter().filter(|p| p.bad()).count();
     let keep_going = m.get_flag("keep_going");
+    let asked_for_form = m.get_one::<String>("format").is_some() || style.excel || style.gbk;
     let out = match output {
         Some(p) => Out::File(p.clone()),
         None => Out::Stdout {
-            terminal: stdout_is_terminal() && m.get_one::<String>("format").is_none(),
+            terminal: stdout_is_terminal() && !asked_for_form,
         },
     };
     let out_name = match &out {
@@ -256,12 +421,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
     match &out {
-        Out::File(path) => write_file(path, &c, &variant, format, lang)?,
+        Out::File(path) => write_file(path, &c, &variant, format, style, lang)?,
         Out::Stdout { terminal: true } => {
             let (w, h) = ratatui::crossterm::terminal::size()
                 .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
             let shown = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
-            print_out(&shown.text)?;
+            to_stdout(shown.text.as_bytes(), lang)?;
             if !shown.hidden_columns.is_empty() {
                 let cols = shown.hidden_columns.join(", ");
                 to_stderr(&match lang {
@@ -283,11 +448,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 });
             }
         }
-        Out::Stdout { terminal: false } => print_out_bytes(&render(&c, &variant, format, lang)?)?,
+        Out::Stdout { terminal: false } => {
+            to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
+        }
     }
-    let summary = screen::summary(&c, &variant, lang);
+    let mut summary = screen::summary(&c, &variant, lang);
+    if let Some(s) = c.one_side_sentence(lang) {
+        summary.push_str(&format!("{s}\n"));
+    }
     if to_file {
-        print_out(&summary)?;
+        super::batch_cmd::print_summary(&summary, lang)?;
     } else {
         to_stderr(&format!("\n{summary}"));
     }
@@ -297,25 +467,45 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     Ok(if bad > 0 { EXIT_BAD_INPUT } else { EXIT_OK })
 }
 
-/// The comparison in `format`, as bytes (an Excel workbook too).
+/// The comparison in `format`, as bytes (an Excel workbook too): CSV and Markdown in GBK
+/// when asked, a CSV for Excel after a byte-order mark.
 fn render(
     c: &Comparison,
     variant: &Variant,
     format: Format,
+    style: Style,
     lang: Lang,
 ) -> Result<Vec<u8>, Failure> {
-    Ok(match format {
-        Format::Csv => write::csv(c),
-        Format::Jsonl => write::jsonl(c),
+    let text = match format {
+        Format::Csv => {
+            let mut bytes = Vec::new();
+            if style.excel && !style.gbk {
+                bytes.extend_from_slice("\u{feff}".as_bytes());
+            }
+            bytes.extend(write::csv(c, lang, style.excel));
+            bytes
+        }
+        Format::Jsonl => return Ok(write::jsonl(c, lang)),
         Format::Json => {
             let v = write::json(c, variant, lang);
             let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
             text.push('\n');
-            text.into_bytes()
+            return Ok(text.into_bytes());
         }
         Format::Markdown => write::markdown(c, variant, lang).into_bytes(),
-        Format::Xlsx => book::workbook(c, variant, lang)
-            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.to_string()))?,
+        Format::Xlsx => {
+            return book::workbook(c, variant, lang)
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.to_string()))
+        }
+    };
+    Ok(if style.gbk {
+        // The text was made as UTF-8 just above.
+        encoding_rs::GB18030
+            .encode(std::str::from_utf8(&text).unwrap_or_default())
+            .0
+            .into_owned()
+    } else {
+        text
     })
 }
 
@@ -324,9 +514,10 @@ fn write_file(
     c: &Comparison,
     variant: &Variant,
     format: Format,
+    style: Style,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let bytes = render(c, variant, format, lang)?;
+    let bytes = render(c, variant, format, style, lang)?;
     let cannot = |e: std::io::Error| {
         Failure::new(
             EXIT_BAD_INPUT,
@@ -344,13 +535,30 @@ fn write_file(
     out.commit().map_err(cannot)
 }
 
-fn print_out_bytes(bytes: &[u8]) -> Result<(), Failure> {
+/// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
+/// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.
+fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(EXIT_BAD_INPUT, e.to_string()))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            EXIT_BAD_INPUT,
+            format!(
+                "{}{}: {}",
+                lang.pick("cannot write ", "无法写入 "),
+                lang.pick("<stdout>", "<标准输出>"),
+                lang.io_reason(&e)
+            ),
+        )),
         _ => Ok(()),
+    }
+}
+
+/// `row` or `rows`, for `n`.
+fn rows_word(n: usize) -> &'static str {
+    if n == 1 {
+        "row"
+    } else {
+        "rows"
     }
 }
 
@@ -360,23 +568,24 @@ fn status(c: &Comparison, bad: usize, written: Option<&str>, lang: Lang) -> Stri
     let left_out = c.pairs.len() - shown;
     let blank = c.shown().filter(|p| p.bad()).count();
     let problems = match lang {
-        Lang::En => format!("{bad} bad {}", if bad == 1 { "row" } else { "rows" }),
+        Lang::En => format!("{bad} bad {}", rows_word(bad)),
         Lang::Zh => format!("{bad} 个错误行"),
     };
+    let rows = rows_word(shown);
     match (written, bad, lang) {
-        (Some(to), 0, Lang::En) => format!("wrote {shown} rows to {to}"),
+        (Some(to), 0, Lang::En) => format!("wrote {shown} {rows} to {to}"),
         (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行到 {to}"),
         (Some(to), _, Lang::En) => format!(
-            "{problems}; wrote {shown} rows to {to} ({blank} with one side left blank; {left_out} bad under both left out)"
+            "{problems}; wrote {shown} {rows} to {to} ({blank} with one side left blank; {left_out} bad under both left out)"
         ),
         (Some(to), _, Lang::Zh) => format!(
             "{problems}；已写出 {shown} 行到 {to}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）"
         ),
         (None, _, Lang::En) => format!(
-            "{problems}; nothing written (fix them, or use --keep-going to write the comparison without them)"
+            "{problems}; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)"
         ),
-        (None, _, Lang::Zh) => {
-            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 写出其余的对比结果）")
-        }
+        (None, _, Lang::Zh) => format!(
+            "{problems}；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）"
+        ),
     }
 }

@@ -59,9 +59,14 @@ pub enum SettingError {
     /// The fund has no tier for the class at this width: the setting, and the widths it has
     /// for the class (empty when none).
     Width404(String, String),
+    /// The rate exceeds the largest amount computed exactly: the setting, and the rate.
+    RateTooLarge(String, String),
     /// Dated rules with several periods for this tier, and no day to choose one: the setting,
     /// and the periods.
     Periods(String, String),
+    /// Dated rules with no period of this tier in force on the day rows without a date are
+    /// dated by: the setting, the day, and the periods.
+    NotInForce(String, super::Day, String),
     /// Two settings of one rate: both as written.
     Twice(String, String),
 }
@@ -88,6 +93,20 @@ impl SettingError {
             (SettingError::Rate(s, r), Lang::Zh) => {
                 format!("--set \"{s}\"：\"{r}\" 不是每公里金额（如 15万 或 150000）")
             }
+            (SettingError::RateTooLarge(s, r), Lang::En) => format!(
+                "--set \"{s}\": \"{r}\" exceeds the largest amount computed exactly ({} yuan)",
+                money::grouped(money::MAX_YUAN)
+            ),
+            (SettingError::RateTooLarge(s, r), Lang::Zh) => format!(
+                "--set \"{s}\"：\"{r}\" 超过可精确计算的最大金额（{} 元）",
+                money::grouped(money::MAX_YUAN)
+            ),
+            (SettingError::NotInForce(s, day, periods), Lang::En) => format!(
+                "--set \"{s}\": no period of that rate is in force on {day} (its periods: {periods})"
+            ),
+            (SettingError::NotInForce(s, day, periods), Lang::Zh) => format!(
+                "--set \"{s}\"：这个标准在 {day} 没有施行中的时段（现有时段：{periods}）"
+            ),
             (SettingError::Fund(s, known), Lang::En) => {
                 format!("--set \"{s}\": no fund of these rules has that name (funds: {known})")
             }
@@ -133,7 +152,9 @@ impl Setting {
     /// rate is read as a rules file's rate is (`15万`, `150000`, `15万/公里`).
     pub fn parse(text: &str) -> Result<Setting, SettingError> {
         let form = || SettingError::Form(text.to_string());
-        let (target, rate) = text.split_once('=').ok_or_else(form)?;
+        // Full-width forms (＝, ．, １５) are read as a table's cells are.
+        let normal = money::normalize_width_forms(text);
+        let (target, rate) = normal.split_once('=').ok_or_else(form)?;
         let mut parts = target.splitn(3, '.');
         let (Some(fund), Some(class), Some(width)) = (parts.next(), parts.next(), parts.next())
         else {
@@ -145,8 +166,12 @@ impl Setting {
         }
         let width_m = money::parse_width_m(width)
             .map_err(|_| SettingError::Width(text.to_string(), width.to_string()))?;
-        let rate_value = money::parse_amount(rate, Scale::Base, true)
-            .map_err(|_| SettingError::Rate(text.to_string(), rate.to_string()))?;
+        let rate_value = money::parse_amount(rate, Scale::Base, true).map_err(|e| match e {
+            money::ValueError::TooLarge => {
+                SettingError::RateTooLarge(text.to_string(), rate.to_string())
+            }
+            _ => SettingError::Rate(text.to_string(), rate.to_string()),
+        })?;
         Ok(Setting {
             text: text.to_string(),
             fund: fund.to_string(),
@@ -252,8 +277,15 @@ impl RuleSet {
                 let periods = at_width
                     .iter()
                     .map(|&t| tiers[t].period.describe())
-                    .collect::<Vec<_>>();
-                return Err(SettingError::Periods(s.text.clone(), periods.join("; ")));
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                // With a day, none of the periods is in force on it; without, none can be chosen.
+                return Err(match self.as_of() {
+                    When::Day(day) if chosen.is_empty() => {
+                        SettingError::NotInForce(s.text.clone(), day, periods)
+                    }
+                    _ => SettingError::Periods(s.text.clone(), periods),
+                });
             };
             let period = tiers[t].period;
             if let Some(earlier) = changes.iter().find(|c| {
@@ -455,5 +487,53 @@ mod tests {
             Setting::parse("poverty.group.3.5=150000").unwrap().rate,
             Decimal::new(150_000, 0)
         );
+    }
+
+    fn dated() -> RuleSet {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/dated-rules.toml"
+        ))
+        .unwrap();
+        RuleSet::from_toml(&text, "dated-rules.toml").unwrap()
+    }
+
+    #[test]
+    fn a_setting_on_a_day_no_period_covers_says_none_is_in_force_then_not_to_give_as_of() {
+        let mut rules = dated();
+        // Before the first period begins: neither 2018's nor 2019's rate is in force.
+        rules.set_as_of(Day::parse("2017-06-01").unwrap());
+        let e = set(&rules, &["poverty.group.3.5=12万"]).unwrap_err();
+        assert_eq!(
+            e.render(Lang::En),
+            "--set \"poverty.group.3.5=12万\": no period of that rate is in force on 2017-06-01 (its periods: 2018-01-01 – 2018-12-31; 2019-01-01 – …)"
+        );
+        assert_eq!(
+            e.render(Lang::Zh),
+            "--set \"poverty.group.3.5=12万\"：这个标准在 2017-06-01 没有施行中的时段（现有时段：2018-01-01 – 2018-12-31; 2019-01-01 – …）"
+        );
+    }
+
+    #[test]
+    fn a_rate_too_large_says_it_exceeds_the_largest_amount_not_that_it_is_no_amount() {
+        let e = Setting::parse("poverty.group.3.5=10000000亿").unwrap_err();
+        assert_eq!(
+            e.render(Lang::En),
+            "--set \"poverty.group.3.5=10000000亿\": \"10000000亿\" exceeds the largest amount computed exactly (999,999,999,999,999.99 yuan)"
+        );
+        assert_eq!(
+            e.render(Lang::Zh),
+            "--set \"poverty.group.3.5=10000000亿\"：\"10000000亿\" 超过可精确计算的最大金额（999,999,999,999,999.99 元）"
+        );
+    }
+
+    #[test]
+    fn a_full_width_equals_sign_and_full_stop_are_read_as_full_width_digits_are() {
+        let s = Setting::parse("poverty．group．３．５＝１５万").unwrap();
+        assert_eq!((s.fund.as_str(), s.class.as_str()), ("poverty", "group"));
+        assert_eq!(s.width_m, Decimal::new(35, 1));
+        assert_eq!(s.rate, Decimal::new(150_000, 0));
+        // As written, for messages and the variant's description.
+        assert_eq!(s.text, "poverty．group．３．５＝１５万");
     }
 }

@@ -238,7 +238,7 @@ const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\
                      S2,天马乡,画青村,社道,3.5,2,60万,\n\
                      S3,卧佛镇,关田村,通社,3.5,1,40万,8万\n";
 
-const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed\n";
+const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed,errors\n";
 
 #[test]
 fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
@@ -249,9 +249,9 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
         .expect_code(0);
     out.stdout(&format!(
         "{SMALL_HEADER}\
-         2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false\n\
-         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true\n\
-         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false\n"
+         2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false,\n\
+         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true,\n\
+         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false,\n"
     ));
     // The summary goes to stderr when the rows go to stdout.
     out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nitem ");
@@ -304,6 +304,12 @@ fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
     assert_eq!(rows[2]["poverty_after"], Value::Null);
     assert_eq!(rows[2]["shortfall_change"], Value::Null);
     assert_eq!(rows[2]["changed"], true);
+    // Why a side is blank, as the row's errors say it.
+    assert_eq!(rows[0]["errors"], "");
+    assert_eq!(
+        rows[2]["errors"],
+        "under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)"
+    );
 }
 
 #[test]
@@ -314,18 +320,18 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "-o", "out.csv"])
         .expect(1, "", &format!(
             "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
     assert!(!env.path("out.csv").exists());
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
         .expect(1, "", &format!(
             "{small}:4: 按对比规则：扶贫批复 \"8万\" 超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
-             1 个错误行；未写出任何结果（请修正，或用 --keep-going 写出其余的对比结果）\n"
+             1 个错误行；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）\n"
         ));
 }
 
 #[test]
-fn keep_going_writes_the_bad_side_blank_totals_each_side_s_good_rows_and_still_exits_1() {
+fn keep_going_writes_the_bad_side_blank_and_totals_only_rows_good_under_both_and_still_exits_1() {
     let env = Env::new();
     let small = env.write("small.csv", SMALL);
     let out = env
@@ -340,11 +346,13 @@ fn keep_going_writes_the_bad_side_blank_totals_each_side_s_good_rows_and_still_e
         ])
         .expect_code(1);
     assert!(env.read("out.csv").ends_with(
-        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true\n"
+        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
     ));
+    // S3 counts in neither side's totals: a change of rows computed under both.
     out.stdout_has(
-        "segments                                            3             2           −1\n",
+        "segments                                            2             2            0\n",
     );
+    out.stdout_has("1 row computed under one rule set only is left out of the totals and groups (budget use is each rule set's whole run)\n");
     out.stderr_ends("1 bad row; wrote 3 rows to out.csv (1 with one side left blank; 0 bad under both left out)\n");
     // A row bad under both sides is said once, without a side, and left out.
     let both = env.write(
@@ -397,7 +405,7 @@ fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
     env.roadsub(&["compare", &a, &again, "--set", RAISE])
         .expect(1, "", &format!(
             "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison without them)\n"
+             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
 }
 
@@ -581,8 +589,9 @@ fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
 #[test]
 fn standard_input_and_unreadable_tables_are_refused() {
     let env = Env::new();
+    // A wrong command line (exit 2), as the README's table of exit statuses says.
     env.roadsub(&["compare", "-", "--set", RAISE]).expect(
-        1,
+        2,
         "",
         "roadsub: compare reads tables from files, not from standard input: give their paths\n",
     );
@@ -639,7 +648,7 @@ fn the_variant_reads_the_approved_column_its_own_rules_name() {
     // as the approved amount (8万).
     env.roadsub(&["compare", &table, "--against", &aliased])
         .expect_code(0)
-        .stdout(&format!("{SMALL_HEADER}2,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,80000.00,-20000.00,250000.00,230000.00,-20000.00,150000.00,170000.00,20000.00,150000.00,170000.00,20000.00,true\n"));
+        .stdout(&format!("{SMALL_HEADER}2,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,80000.00,-20000.00,250000.00,230000.00,-20000.00,150000.00,170000.00,20000.00,150000.00,170000.00,20000.00,true,\n"));
 }
 
 #[test]
@@ -659,7 +668,7 @@ fn a_variant_file_is_said_by_the_rates_and_envelopes_it_changes() {
         serde_json::json!([
             format!("规则文件 {variant}（安岳县2018年贫困村通村通社公路补助标准）"),
             "县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里",
-            "预算额度 社级道路建设：690万 → 800万元"
+            "预算额度 社级道路建设：额度 690万元 → 800万元"
         ])
     );
 }
@@ -685,7 +694,7 @@ fn the_variant_file_is_dated_by_the_same_as_of_as_the_rules_in_force() {
             "2019-03-01",
         ])
         .expect_code(0);
-    assert!(out.stdout.ends_with(",300000.00,300000.00,0.00,600000.00,600000.00,0.00,400000.00,400000.00,0.00,400000.00,400000.00,0.00,false\n"), "{}", out.stdout);
+    assert!(out.stdout.ends_with(",300000.00,300000.00,0.00,600000.00,600000.00,0.00,400000.00,400000.00,0.00,400000.00,400000.00,0.00,false,\n"), "{}", out.stdout);
     // A setting changes the rate of the period in force on that day.
     let out = env
         .roadsub(&[
@@ -764,7 +773,7 @@ fn a_gbk_table_is_read_with_encoding_gbk() {
             &data("gbk.csv"),
             "--set",
             RAISE,
-            "--encoding",
+            "--input-encoding",
             "gbk",
         ])
         .expect_code(0);
@@ -822,7 +831,520 @@ fn a_row_bad_under_the_rules_in_force_only_is_said_so_and_shown_with_its_before_
         .starts_with(&format!(
             "{table}:5: 类别 \"小路\" is not a known road class"
         )));
-    // Each side's totals count its own good rows: 3 before, 4 after.
+    // The totals count the rows good under both (S4 is said to be left out).
     assert_eq!(v["totals"]["before"]["segments"], 3);
-    assert_eq!(v["totals"]["after"]["segments"], 4);
+    assert_eq!(v["totals"]["after"]["segments"], 3);
+    assert_eq!(v["rows_one_side_only"], 1);
+}
+
+#[test]
+fn a_budget_moved_to_another_fund_is_named_in_the_description_not_said_to_be_unchanged() {
+    let env = Env::new();
+    let prorate = std::fs::read_to_string(bundled("examples/anyue-2018-prorate.toml")).unwrap();
+    let old = "fund = \"poverty\"\nclass = \"group\"";
+    assert!(prorate.contains(old));
+    let moved = env.write(
+        "moved.toml",
+        prorate.replacen(old, "fund = \"transport\"\nclass = \"group\"", 1),
+    );
+    let rules = bundled("examples/anyue-2018-prorate.toml");
+    let v = json_of(&env, &[&plan(), "--rules", &rules, "--against", &moved]);
+    assert_eq!(
+        v["variant"]["description"],
+        serde_json::json!([
+            format!("the rules in {moved} (Anyue County 2018 subsidy standards for village and group roads)"),
+            "budget Group road building: fund or source County poverty-alleviation special fund (poverty) → County transport bureau subsidy (transport)"
+        ])
+    );
+    // The amounts the description explains: the subsidy total drops by 7,342,500.00.
+    assert_eq!(v["totals"]["change"]["subsidy_total"], "-7342500.00");
+}
+
+#[test]
+fn without_as_of_a_variant_file_is_read_on_its_own_effective_date_as_batch_reads_it() {
+    let env = Env::new();
+    let dated = data("dated-rules.toml");
+    let text = std::fs::read_to_string(&dated).unwrap();
+    let old = "effective = \"2018-05-15\"";
+    assert!(text.contains(old));
+    let eff19 = env.write(
+        "eff19.toml",
+        text.replace(old, "effective = \"2019-06-01\""),
+    );
+    let table = data("dated.csv");
+    let v = json_of(&env, &[&table, "--rules", &dated, "--against", &eff19]);
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "G-asof")
+        .unwrap();
+    // Undated, 1 km of group road: 10万 on 2018-05-15, 15万 on the variant's 2019-06-01.
+    assert_eq!(row["before"]["funds"]["poverty"], "100000.00");
+    assert_eq!(row["after"]["funds"]["poverty"], "150000.00");
+    let batch = env
+        .roadsub(&["batch", &table, "--rules", &eff19, "--format", "json"])
+        .expect_code(0);
+    let b: Value = serde_json::from_str(&batch.stdout).unwrap();
+    let s = b["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["input"]["id"] == "G-asof")
+        .unwrap();
+    assert_eq!(s["funds"]["poverty"]["paid"], "150000.00");
+    assert_eq!(
+        v["variant"]["description"][1],
+        "effective date: 2018-05-15 → 2019-06-01"
+    );
+    // With --as-of, both sides read that day: nothing changes.
+    let v = json_of(
+        &env,
+        &[
+            &table,
+            "--rules",
+            &dated,
+            "--against",
+            &eff19,
+            "--as-of",
+            "2019-03-01",
+        ],
+    );
+    assert_eq!(v["totals"]["change"]["subsidy_total"], "0.00");
+}
+
+#[test]
+fn o_naming_the_rules_file_or_the_variant_file_or_a_link_to_either_is_refused_by_compare_and_batch()
+{
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let rules = env.write("r.toml", &shipped);
+    let variant = env.write("v.toml", &shipped);
+    let link = env.path("link.toml");
+    std::os::unix::fs::symlink(&variant, &link).unwrap();
+    let link = link.to_string_lossy().into_owned();
+    env.roadsub(&[
+        "compare", &small, "--rules", &rules, "--set", RAISE, "-o", &rules,
+    ])
+    .expect(
+        2,
+        "",
+        &format!("roadsub: -o {rules} is the rules file ({rules}); choose another output file\n"),
+    );
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--against",
+        &variant,
+        "-o",
+        &link,
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        2,
+        "",
+        &format!("roadsub: -o {link} 是对比规则文件（{variant}）；请换一个输出文件\n"),
+    );
+    env.roadsub(&["batch", &small, "--rules", &variant, "-o", &link])
+        .expect(
+            2,
+            "",
+            &format!(
+                "roadsub: -o {link} is the rules file ({variant}); choose another output file\n"
+            ),
+        );
+    // The rules files are untouched.
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), shipped);
+    assert_eq!(std::fs::read_to_string(&variant).unwrap(), shipped);
+}
+
+/// A table with one row bad under the rules in force only (its 扶贫批复 of 25万 is above the
+/// 2 km × 10万 ceiling, within 2 km × 15万), and one good under both.
+const ONE_SIDE: &str = "id,township,village,class,width_m,length_km,cost,扶贫批复\n\
+                        Q1,石羊镇,红星村,通社,3.5,2,1000000,250000\n\
+                        Q2,龙台镇,东风村,通社,3.5,1,500000,\n";
+
+#[test]
+fn keep_going_totals_and_groups_leave_out_rows_computed_under_one_side_and_say_so() {
+    let env = Env::new();
+    let table = env.write("oneside.csv", ONE_SIDE);
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            RAISE,
+            "--keep-going",
+            "--format",
+            "json",
+        ])
+        .expect_code(1);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    // Only Q2 counts: transport's rate is untouched, so its change is nothing.
+    assert_eq!(v["totals"]["change"]["funds"]["transport"], "0.00");
+    assert_eq!(v["totals"]["change"]["funds"]["poverty"], "50000.00");
+    assert_eq!(v["totals"]["before"]["segments"], 1);
+    assert_eq!(v["totals"]["after"]["segments"], 1);
+    assert_eq!(v["rows_one_side_only"], 1);
+    let towns = v["groups"]["township"].as_array().unwrap();
+    assert_eq!(towns.len(), 1);
+    assert_eq!(towns[0]["key"], "龙台镇");
+    // Budget use is each side's whole run: after, Q1's approved 25万 is asked of the group
+    // envelope with Q2's 15万; before, only Q2's 10万.
+    assert_eq!(
+        budget(&v, "after", "Group road building")["asked"],
+        "400000.00"
+    );
+    assert_eq!(
+        budget(&v, "before", "Group road building")["asked"],
+        "100000.00"
+    );
+    out.stderr_has("\n1 row computed under one rule set only is left out of the totals and groups (budget use is each rule set's whole run)\n");
+    let md = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            RAISE,
+            "--keep-going",
+            "--format",
+            "md",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(1)
+        .stdout;
+    assert!(
+        md.contains("\n1 行仅在一套规则下计算完成，未计入合计与分组（预算额度使用仍按各套规则的全部结果）\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn every_group_and_the_totals_count_the_same_rows_before_and_after_so_a_change_is_a_change() {
+    let env = Env::new();
+    // Rows bad on one side or the other, in several villages, among good ones.
+    let table = env.write(
+        "mixed.csv",
+        format!("{ONE_SIDE}Q3,石羊镇,红星村,通社,3.5,1,500000,120000\nQ4,龙台镇,西山村,通村,4.5,1,900000,\nQ5,石羊镇,白云村,通社,3.5,1,500000,60000\n"),
+    );
+    for set in [RAISE, "poverty.group.3.5=5万"] {
+        let out = env
+            .roadsub(&[
+                "compare",
+                &table,
+                "--set",
+                set,
+                "--keep-going",
+                "--format",
+                "json",
+            ])
+            .expect_code(1);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        let both: Vec<&Value> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| !r["before"].is_null() && !r["after"].is_null())
+            .collect();
+        let shown = v["rows"].as_array().unwrap().len();
+        assert_eq!(v["rows_one_side_only"], shown - both.len(), "{set}");
+        for side in ["before", "after"] {
+            assert_eq!(v["totals"][side]["segments"], both.len(), "{set}");
+            for by in ["township", "village"] {
+                let n: u64 = v["groups"][by]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|g| g[&format!("segments_{side}")].as_u64().unwrap())
+                    .sum();
+                assert_eq!(n, both.len() as u64, "{set} {by} {side}");
+            }
+        }
+    }
+}
+
+#[test]
+fn excel_csv_keeps_formula_looking_text_as_text_after_a_bom_as_batch_does() {
+    let env = Env::new();
+    let table = env.write(
+        "inj.csv",
+        "id,township,village,class,width_m,length_km,cost\n=1+2,石羊镇,红星村,通社,3.5,2,1000000\n@SUM(A1),-x,+y,通社,3.5,1,500000\n",
+    );
+    let out = env
+        .roadsub(&["compare", &table, "--set", RAISE, "--excel"])
+        .expect_code(0)
+        .stdout;
+    assert!(out.starts_with("\u{feff}line,id,"), "{out}");
+    assert!(
+        out.contains(
+            "\n2,'=1+2,石羊镇,红星村,通社,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,"
+        ),
+        "{out}"
+    );
+    // Negative changes stay numbers.
+    assert!(out.contains("\n3,'@SUM(A1),'-x,'+y,通社,150000.00,150000.00,0.00,100000.00,150000.00,50000.00,250000.00,300000.00,50000.00,250000.00,200000.00,-50000.00,"), "{out}");
+    // Without --excel the text is written as it is.
+    let plain = env
+        .roadsub(&["compare", &table, "--set", RAISE])
+        .expect_code(0)
+        .stdout;
+    assert!(plain.contains("\n3,@SUM(A1),-x,+y,通社,"), "{plain}");
+    // --excel is for CSV only, as in batch.
+    env.roadsub(&[
+        "compare", &table, "--set", RAISE, "--excel", "--format", "json",
+    ])
+    .expect(2, "", "roadsub: --excel applies to CSV output only\n");
+}
+
+#[test]
+fn encoding_names_the_output_s_and_input_encoding_the_table_s_as_in_batch() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "u.md"])
+        .expect_code(0);
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        RAISE,
+        "-o",
+        "g.md",
+        "--encoding",
+        "gbk",
+    ])
+    .expect_code(0);
+    let utf8 = std::fs::read(env.path("u.md")).unwrap();
+    let gbk = std::fs::read(env.path("g.md")).unwrap();
+    let (decoded, _, bad) = encoding_rs::GB18030.decode(&gbk);
+    assert!(!bad);
+    assert_eq!(decoded.as_bytes(), &utf8[..]);
+    assert_ne!(gbk, utf8);
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        RAISE,
+        "--format",
+        "json",
+        "--encoding",
+        "gbk",
+    ])
+    .expect(
+        2,
+        "",
+        "roadsub: JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only\n",
+    );
+    // The input's encoding is --input-encoding; --encoding utf-8 (the input's old spelling)
+    // is not an output encoding.
+    env.roadsub(&["compare", &small, "--set", RAISE, "--encoding", "utf-8"])
+        .expect_code(2);
+}
+
+#[test]
+fn a_full_standard_output_is_said_as_batch_says_it_in_the_language_asked_for_in_every_format() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    for format in ["csv", "json", "jsonl", "md"] {
+        for (lang, said) in [
+            ("zh", "roadsub: 无法写入 <标准输出>: 磁盘已满\n"),
+            ("en", "roadsub: cannot write <stdout>: the disk is full\n"),
+        ] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let out = env
+                .roadsub(&[
+                    "compare", &small, "--set", RAISE, "--format", format, "--lang", lang,
+                ])
+                .stdout_to(full)
+                .expect_code(1);
+            out.stderr(said);
+        }
+    }
+    // The summary after a file, as batch says it.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    env.roadsub(&[
+        "compare", &small, "--set", RAISE, "-o", "out.csv", "--lang", "zh",
+    ])
+    .stdout_to(full)
+    .expect(1, "", "roadsub: 无法将汇总写到标准输出：磁盘或设备已满\n");
+}
+
+/// A workbook whose segments are on its second sheet, 计划, under a title row; row X3 is bad.
+fn plan_book(path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let notes = book.add_worksheet().set_name("说明").unwrap();
+    notes.write_string(0, 0, "notes only").unwrap();
+    let ws = book.add_worksheet().set_name("计划").unwrap();
+    ws.write_string(0, 0, "2018年计划表").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, f64, f64, f64); 2] = [
+        ("X1", "通社", 3.5, 2.0, 1_000_000.0),
+        ("X3", "小路", 3.5, 1.0, 500_000.0),
+    ];
+    for (r, (id, class, w, l, cost)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, "石羊镇").unwrap();
+        ws.write_string(r, 2, "红星村").unwrap();
+        ws.write_string(r, 3, *class).unwrap();
+        ws.write_number(r, 4, *w).unwrap();
+        ws.write_number(r, 5, *l).unwrap();
+        ws.write_number(r, 6, *cost).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_workbook_s_sheet_is_chosen_with_sheet_and_named_in_row_messages_as_batch_names_it() {
+    let env = Env::new();
+    let path = env.path("in.xlsx");
+    plan_book(&path);
+    let book = path.to_string_lossy().into_owned();
+    for sheet in [None, Some("计划"), Some("2")] {
+        let mut args = vec!["compare", &book, "--set", RAISE, "--keep-going"];
+        if let Some(s) = sheet {
+            args.extend(["--sheet", s]);
+        }
+        let out = env.roadsub(&args).expect_code(1);
+        out.stderr_starts(&format!(
+            "{book}[计划]:4: 类别 \"小路\" is not a known road class"
+        ));
+        out.stdout_has(",X1,石羊镇,红星村,通社,300000.00,300000.00,0.00,");
+    }
+    let batch = env
+        .roadsub(&["batch", &book, "--sheet", "计划", "--keep-going"])
+        .expect_code(1);
+    batch.stderr_starts(&format!(
+        "{book}[计划]:4: 类别 \"小路\" is not a known road class"
+    ));
+    // A sheet without a segment table is refused, as batch refuses it.
+    let ours = env
+        .roadsub(&["compare", &book, "--set", RAISE, "--sheet", "说明"])
+        .expect_code(1);
+    let theirs = env
+        .roadsub(&["batch", &book, "--sheet", "说明"])
+        .expect_code(1);
+    let ours: Vec<&str> = ours
+        .stderr
+        .lines()
+        .map(|l| l.strip_prefix("roadsub: ").unwrap_or(l))
+        .collect();
+    let theirs: Vec<&str> = theirs.stderr.lines().take(ours.len()).collect();
+    assert_eq!(ours, theirs);
+    assert!(ours[0].starts_with(&format!("{book}[说明]: missing required columns")));
+}
+
+#[test]
+fn a_column_named_like_a_computed_or_fund_column_is_refused_under_either_rule_set_as_batch_refuses_it(
+) {
+    let env = Env::new();
+    let pov = env.write(
+        "pov.csv",
+        "id,township,village,class,width_m,length_km,cost,poverty\nP1,石羊镇,红星村,通社,3.5,2,1000000,x\n",
+    );
+    let said = format!("roadsub: {pov}: column \"poverty\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n");
+    env.roadsub(&["compare", &pov, "--set", RAISE])
+        .expect(1, "", &said);
+    // A fund only the variant has: refused under the variant, saying so.
+    let prov = env.write(
+        "prov.csv",
+        "id,township,village,class,width_m,length_km,cost,province\nP1,石羊镇,红星村,通社,3.5,2,1000000,x\n",
+    );
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    let old = "[[funds]]\nid = \"poverty\"";
+    assert!(shipped.contains(old));
+    let variant = env.write(
+        "v.toml",
+        shipped.replacen(
+            old,
+            "[[funds]]\nid = \"province\"\nname = \"省级补助\"\n\n[[funds.tiers]]\nclasses = [\"group\"]\nmin_width_m = 3.5\nrate_per_km = \"1万\"\n\n[[funds]]\nid = \"poverty\"",
+            1,
+        ),
+    );
+    env.roadsub(&["compare", &prov, "--against", &variant])
+        .expect(1, "", &format!("roadsub: under the variant: {prov}: column \"province\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n"));
+    env.roadsub(&["batch", &prov, "--rules", &variant])
+        .expect_code(1);
+}
+
+#[test]
+fn a_setting_on_dated_rules_with_an_as_of_no_period_covers_says_none_is_in_force() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--rules",
+        &data("dated-rules.toml"),
+        "--set",
+        "poverty.group.3.5=12万",
+        "--as-of",
+        "2017-06-01",
+    ])
+    .expect(2, "", "roadsub: --set \"poverty.group.3.5=12万\": no period of that rate is in force on 2017-06-01 (its periods: 2018-01-01 – 2018-12-31; 2019-01-01 – …)\n");
+}
+
+#[test]
+fn one_row_written_is_one_row_and_a_full_width_setting_is_read() {
+    let env = Env::new();
+    let one = env.write(
+        "one.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nS2,天马乡,画青村,社道,3.5,2,60万\n",
+    );
+    env.roadsub(&[
+        "compare",
+        &one,
+        "--set",
+        "poverty．group．3.5＝15万",
+        "-o",
+        "out.csv",
+    ])
+    .expect_code(0)
+    .stderr("wrote 1 row to out.csv\n");
+    assert!(env
+        .read("out.csv")
+        .contains(",200000.00,300000.00,100000.00,"));
+    env.roadsub(&["compare", &one, "--set", "poverty.group.3.5=10000000亿"])
+        .expect(2, "", "roadsub: --set \"poverty.group.3.5=10000000亿\": \"10000000亿\" exceeds the largest amount computed exactly (999,999,999,999,999.99 yuan)\n");
+}
+
+#[test]
+fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let md = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            "poverty.group.3.5=5万",
+            "--keep-going",
+            "--format",
+            "md",
+        ])
+        .expect_code(1)
+        .stdout;
+    // The notes are text: aligned left, after the amounts aligned right.
+    assert!(
+        md.contains(" | shortfall change | notes |\n|---|---|---|---|---|---:|"),
+        "{md}"
+    );
+    assert!(md.contains("---:|---|\n| 2 | S1 |"), "{md}");
+    assert!(
+        md.contains("| 4 | S3 | 卧佛镇 | 关田村 | 通社 | 150,000.00 |  |  | 80,000.00 |  |  | 230,000.00 |  |  | 170,000.00 |  |  | 170,000.00 |  |  | under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length) |\n"),
+        "{md}"
+    );
 }

@@ -1,22 +1,124 @@
-//! A variant rules file in words: which rates and budgets differ from the rules in force, so
-//! a comparison says what it compares (`--set` says it with each change's own words).
+//! A variant rules file in words: what differs from the rules in force, so a comparison says
+//! what it compares (`--set` says it with each change's own words). Everything that can
+//! change a number is either named (rates, budgets, funds, rounding, the effective date) or
+//! said to differ ("other differences: classes …"): the description never says that nothing
+//! differs while something that moves the totals does.
 
 use crate::i18n::Lang;
 use crate::money;
-use crate::rules::{Change, RuleSet};
+use crate::rules::{Budget, Change, Draw, RuleSet};
 
-/// The rates (by fund, class, tier width and period) and budget envelopes (by name) in which
-/// `after` differs from `before`, one line each; anything else that differs (funds, tiers or
-/// budgets one side has and the other has not) said in a line of its own.
-pub fn differences(before: &RuleSet, after: &RuleSet, lang: Lang) -> Vec<String> {
+/// How a line about one thing starts: `budget 社级道路建设: `, `预算额度 社级道路建设：`.
+fn about(what_en: &str, what_zh: &str, name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{what_en} {name}: "),
+        Lang::Zh => format!("{what_zh} {name}："),
+    }
+}
+
+fn yes_no(b: bool, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
+        (true, Lang::Zh) => "是",
+        (false, Lang::Zh) => "否",
+    }
+}
+
+/// What a budget draws on, in words: its fund's name, or the source's.
+fn draw(b: &Budget, rules: &RuleSet, lang: Lang) -> String {
+    match b.draw {
+        Draw::Fund(f) => rules.funds[f].display(lang).to_string(),
+        Draw::Source(s) => s.display(lang).to_string(),
+    }
+}
+
+/// A budget's class in words (every class when it names none).
+fn class(b: &Budget, rules: &RuleSet, lang: Lang) -> String {
+    b.class.map_or_else(
+        || lang.pick("every class", "全部类别").to_string(),
+        |c| rules.classes[c].display(lang).to_string(),
+    )
+}
+
+/// What a budget does on overrun, without the words that say so (`prorate`, `按比例分摊`).
+fn overrun(b: &Budget, lang: Lang) -> String {
+    let text = b.on_overrun.describe(lang);
+    text.split_once(lang.pick(": ", "："))
+        .map_or(text, |(_, what)| what)
+        .to_string()
+}
+
+/// The fields of a budget that differ between `x` (in force) and `y` (the variant), one line
+/// each, named by the budget's name in force.
+fn budget_lines(
+    x: &Budget,
+    y: &Budget,
+    before: &RuleSet,
+    after: &RuleSet,
+    lang: Lang,
+) -> Vec<String> {
+    let name = x.display(before, lang);
+    let head = about("budget", "预算额度", &name, lang);
     let mut out = Vec::new();
-    let mut other = false;
+    let mut line = |what_en: &str, what_zh: &str, from: String, to: String| {
+        if from != to {
+            let what = lang.pick(what_en, what_zh);
+            out.push(format!("{head}{what} {from} → {to}"));
+        }
+    };
+    if (&x.name, &x.name_en) != (&y.name, &y.name_en) {
+        line("name", "名称", name.clone(), y.display(after, lang));
+    }
+    let source = |b: &Budget, r: &RuleSet| match b.draw {
+        Draw::Fund(_) => format!("{} ({})", draw(b, r, lang), b.draw_key(r)),
+        Draw::Source(_) => draw(b, r, lang),
+    };
+    // Matched by id: a fund renamed in the variant is the same fund.
+    if x.draw_key(before) != y.draw_key(after) {
+        line(
+            "fund or source",
+            "资金或来源",
+            source(x, before),
+            source(y, after),
+        );
+    }
+    let class_id = |b: &Budget, r: &RuleSet| b.class.map(|c| r.classes[c].id.clone());
+    if class_id(x, before) != class_id(y, after) {
+        line(
+            "class",
+            "类别",
+            class(x, before, lang),
+            class(y, after, lang),
+        );
+    }
+    line(
+        "per village",
+        "按村分配",
+        yes_no(x.per_village, lang).to_string(),
+        yes_no(y.per_village, lang).to_string(),
+    );
+    line("on overrun", "超支时", overrun(x, lang), overrun(y, lang));
+    let amount = |b: &Budget| match lang {
+        Lang::En => format!("{} yuan", money::grouped(b.envelope)),
+        Lang::Zh => format!("{}元", money::exact_wan(b.envelope)),
+    };
+    if x.envelope != y.envelope {
+        line("amount", "额度", amount(x), amount(y));
+    }
+    out
+}
+
+/// The rate lines of the funds both rule sets have, and whether some tier of them is not
+/// matched (a tier added, removed, re-dated or given other classes).
+fn rate_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) -> Vec<String> {
+    let mut unmatched = Vec::new();
     for (f, fund) in before.funds.iter().enumerate() {
         let Some(theirs) = after.funds.iter().find(|g| g.id == fund.id) else {
-            other = true;
             continue;
         };
         let mut matched = 0;
+        let mut whole = true;
         for tier in &fund.tiers {
             for &class in &tier.classes {
                 let id = &before.classes[class].id;
@@ -26,7 +128,7 @@ pub fn differences(before: &RuleSet, after: &RuleSet, lang: Lang) -> Vec<String>
                         && t.classes.iter().any(|&c| &after.classes[c].id == id)
                 });
                 let Some(t) = found else {
-                    other = true;
+                    whole = false;
                     continue;
                 };
                 matched += 1;
@@ -45,52 +147,204 @@ pub fn differences(before: &RuleSet, after: &RuleSet, lang: Lang) -> Vec<String>
             }
         }
         let theirs_count: usize = theirs.tiers.iter().map(|t| t.classes.len()).sum();
-        if theirs_count != matched {
-            other = true;
+        if !whole || theirs_count != matched {
+            unmatched.push(fund.id.clone());
         }
     }
-    if after.funds.len() != before.funds.len() {
-        other = true;
+    unmatched
+}
+
+/// The lines about funds: removed, added, renamed, a ceiling or not, paid in another order.
+fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) {
+    for fund in &before.funds {
+        let head = about("fund", "资金", &fund.id, lang);
+        let Some(theirs) = after.funds.iter().find(|g| g.id == fund.id) else {
+            out.push(format!(
+                "{head}{}",
+                lang.pick("only in the rules in force", "仅现行规则有")
+            ));
+            continue;
+        };
+        if (&fund.name, &fund.name_en) != (&theirs.name, &theirs.name_en) {
+            out.push(format!(
+                "{head}{} {} → {}",
+                lang.pick("name", "名称"),
+                fund.display(lang),
+                theirs.display(lang)
+            ));
+        }
+        if fund.up_to != theirs.up_to {
+            let kind = |up_to: bool| match (up_to, lang) {
+                (true, Lang::En) => "a ceiling (up to)",
+                (false, Lang::En) => "a fixed rate",
+                (true, Lang::Zh) => "上限（以内）",
+                (false, Lang::Zh) => "定额",
+            };
+            out.push(format!(
+                "{head}{} {} → {}",
+                lang.pick("rate is", "标准为"),
+                kind(fund.up_to),
+                kind(theirs.up_to)
+            ));
+        }
     }
-    if after.budgets.len() != before.budgets.len() {
-        other = true;
+    for fund in &after.funds {
+        if !before.funds.iter().any(|g| g.id == fund.id) {
+            out.push(format!(
+                "{}{}",
+                about("fund", "资金", &fund.id, lang),
+                lang.pick("only in the variant", "仅对比规则有")
+            ));
+        }
     }
+    // Funds pay in file order, each on what the ones before it leave.
+    let order = |mine: &RuleSet, other: &RuleSet| -> Vec<String> {
+        mine.funds
+            .iter()
+            .filter(|f| other.funds.iter().any(|g| g.id == f.id))
+            .map(|f| f.id.clone())
+            .collect()
+    };
+    let (ob, oa) = (order(before, after), order(after, before));
+    if ob != oa {
+        out.push(format!(
+            "{}{} → {}",
+            lang.pick("order the funds pay in: ", "资金计算顺序："),
+            ob.join(", "),
+            oa.join(", ")
+        ));
+    }
+}
+
+/// The lines about budgets, matched by their place in the files.
+fn budgets(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) {
     for (x, y) in before.budgets.iter().zip(&after.budgets) {
-        let (nx, ny) = (x.display(before, lang), y.display(after, lang));
-        if nx != ny || x.per_village != y.per_village || x.on_overrun != y.on_overrun {
-            other = true;
-        } else if x.envelope != y.envelope {
-            out.push(match lang {
-                Lang::En => format!(
-                    "budget {nx}: {} → {} yuan",
-                    money::grouped(x.envelope),
-                    money::grouped(y.envelope)
-                ),
-                Lang::Zh => format!(
-                    "预算额度 {nx}：{} → {}元",
-                    money::exact_wan(x.envelope),
-                    money::exact_wan(y.envelope)
-                ),
-            });
-        }
+        out.extend(budget_lines(x, y, before, after, lang));
     }
-    if other {
-        out.push(
+    let n = before.budgets.len().min(after.budgets.len());
+    for b in &before.budgets[n..] {
+        out.push(format!(
+            "{}{}",
+            about("budget", "预算额度", &b.display(before, lang), lang),
+            lang.pick("only in the rules in force", "仅现行规则有")
+        ));
+    }
+    for b in &after.budgets[n..] {
+        out.push(format!(
+            "{}{}",
+            about("budget", "预算额度", &b.display(after, lang), lang),
+            lang.pick("only in the variant", "仅对比规则有")
+        ));
+    }
+}
+
+/// The parts that can change a number but are not said line by line: named in one line.
+fn other_parts(before: &RuleSet, after: &RuleSet, unmatched: &[String], lang: Lang) -> Vec<String> {
+    let mut parts = Vec::new();
+    for id in unmatched {
+        parts.push(match lang {
+            Lang::En => format!("the tiers of fund {id}"),
+            Lang::Zh => format!("资金 {id} 的标准档"),
+        });
+    }
+    let classes = |r: &RuleSet| -> Vec<(String, String, Option<String>, Vec<String>)> {
+        r.classes
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    c.name.clone(),
+                    c.name_en.clone(),
+                    c.aliases.clone(),
+                )
+            })
+            .collect()
+    };
+    if classes(before) != classes(after) {
+        parts.push(
+            lang.pick("road classes or their aliases", "道路类别或其别名")
+                .to_string(),
+        );
+    }
+    // Of the funds both have (a fund only one has is a line of its own).
+    let aliases_differ = before.funds.iter().any(|f| {
+        after
+            .funds
+            .iter()
+            .any(|g| g.id == f.id && g.approved_aliases != f.approved_aliases)
+    });
+    if aliases_differ {
+        parts.push(
             lang.pick(
-                "other differences in funds, tiers or budgets (roadsub rules show prints each file)",
-                "资金、标准档或预算额度另有不同（roadsub rules show 可分别显示两个文件）",
+                "the approved-amount columns' aliases (approved_aliases)",
+                "批复金额列的别名（approved_aliases）",
             )
             .to_string(),
         );
     }
+    if before.meta.plausible_cost_per_km != after.meta.plausible_cost_per_km {
+        parts.push(
+            lang.pick(
+                "the plausible cost range (plausible_cost_per_km)",
+                "合理造价范围（plausible_cost_per_km）",
+            )
+            .to_string(),
+        );
+    }
+    parts
+}
+
+/// Every difference between `before` (the rules in force) and `after` (a variant file) that
+/// can change a number, one line each; parts not said line by line are named in a last line.
+pub fn differences(before: &RuleSet, after: &RuleSet, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    let unmatched = rate_lines(before, after, lang, &mut out);
+    fund_lines(before, after, lang, &mut out);
+    budgets(before, after, lang, &mut out);
+    let (mb, ma) = (&before.meta, &after.meta);
+    if mb.rounding != ma.rounding {
+        out.push(format!(
+            "{}{} → {}",
+            lang.pick("rounding: ", "舍入规则："),
+            mb.rounding.key(),
+            ma.rounding.key()
+        ));
+    }
+    if mb.effective != ma.effective {
+        let day = |d: &Option<String>| {
+            d.clone()
+                .unwrap_or_else(|| lang.pick("none", "未写明").to_string())
+        };
+        out.push(format!(
+            "{}{} → {}",
+            lang.pick("effective date: ", "生效日期："),
+            day(&mb.effective),
+            day(&ma.effective)
+        ));
+    }
+    let other = other_parts(before, after, &unmatched, lang);
+    if !other.is_empty() {
+        out.push(format!(
+            "{}{}{}",
+            lang.pick("other differences: ", "其他不同："),
+            other.join(lang.pick(", ", "、")),
+            lang.pick(
+                " (roadsub rules show prints each file)",
+                "（roadsub rules show 可分别显示两个文件）"
+            )
+        ));
+    }
     if out.is_empty() {
         out.push(
             lang.pick(
-                "no rate or budget differs from the rules in force",
-                "标准与预算额度均与现行规则相同",
+                "nothing that can change an amount differs from the rules in force",
+                "可能影响金额的内容均与现行规则相同",
             )
             .to_string(),
         );
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,11 @@
 //! applied across all inputs at once ([`allocate`]), each side's totals, groups and budget
 //! use added up ([`Summary`]), and the rows paired. Each side is exactly a batch run under
 //! its rules, so its totals and budget lines are the ones `roadsub batch --summary` prints.
+//!
+//! When a row is bad under one side only (with `--keep-going`), a change in the totals or a
+//! group would mix that row's amount on one side with nothing on the other: the totals and
+//! groups therefore count only rows good under both, and say how many were left out. Budget
+//! use stays each side's whole run, since it is about the envelopes the rows draw on.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -104,6 +109,8 @@ pub struct Comparison<'r> {
     pub before: Summary,
     /// The variant's.
     pub after: Summary,
+    /// Rows computed under one side only: shown, but left out of the totals and groups.
+    pub one_side_only: usize,
 }
 
 /// A group's amounts under both sides (a group one side has no good row in shows zeros).
@@ -207,9 +214,29 @@ fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
         .to_string()
 }
 
-/// One side worked out: per row kept (totals rows left out), its segment and breakdown after
-/// every budget, or its errors; and the side's summary.
-type Worked = (Vec<Result<(Segment, Breakdown), Vec<RowError>>>, Summary);
+/// A row computed under one side: its segment and breakdown after every budget, the
+/// township and village it is grouped under, and its line.
+struct Computed {
+    segment: Segment,
+    breakdown: Breakdown,
+    township: String,
+    village: String,
+    line: u64,
+}
+
+impl Computed {
+    fn text(&self) -> RowText<'_> {
+        RowText {
+            id: "",
+            township: &self.township,
+            village: &self.village,
+        }
+    }
+}
+
+/// One side worked out: per row kept (totals rows left out), what it computes to, or its
+/// errors; and the side's summary of its whole run.
+type Worked = (Vec<Result<Computed, Vec<RowError>>>, Summary);
 
 fn work_side(
     tables: &[Table],
@@ -262,7 +289,13 @@ fn work_side(
                 };
                 // A total that no longer fits makes the row bad, as in a batch run.
                 if summary.add(rules, &seg, &text, &b).is_ok() {
-                    out.push(Ok((seg, b)));
+                    out.push(Ok(Computed {
+                        segment: seg,
+                        breakdown: b,
+                        township: h.township,
+                        village: h.village,
+                        line,
+                    }));
                 } else {
                     out.push(Err(vec![RowError::row(line, Problem::Overflow)]));
                 }
@@ -296,8 +329,12 @@ pub fn compare<'r>(
                 .collect()
         })
         .collect();
-    let (rows_before, sum_before) = work_side(tables, before, Side::Before, &duplicates)?;
-    let (rows_after, sum_after) = work_side(tables, after, Side::After, &duplicates)?;
+    let (mut rows_before, mut sum_before) = work_side(tables, before, Side::Before, &duplicates)?;
+    let (mut rows_after, mut sum_after) = work_side(tables, after, Side::After, &duplicates)?;
+    let one_side_only = only_rows_good_under_both(
+        (before, &mut rows_before, &mut sum_before),
+        (after, &mut rows_after, &mut sum_after),
+    );
     let funds = Funds::new(before, after);
     let mut pairs = Vec::with_capacity(rows_before.len());
     let mut rows = rows_before.into_iter().zip(rows_after);
@@ -316,8 +353,8 @@ pub fn compare<'r>(
                 township: text(columns, row, Field::Township),
                 village: text(columns, row, Field::Village),
                 class: text(columns, row, Field::Class),
-                before: b.map(|(_, b)| Amounts::of_row(&funds, Side::Before, &b)),
-                after: a.map(|(_, b)| Amounts::of_row(&funds, Side::After, &b)),
+                before: b.map(|c| Amounts::of_row(&funds, Side::Before, &c.breakdown)),
+                after: a.map(|c| Amounts::of_row(&funds, Side::After, &c.breakdown)),
             });
         }
     }
@@ -329,7 +366,60 @@ pub fn compare<'r>(
         pairs,
         before: sum_before,
         after: sum_after,
+        one_side_only,
     })
+}
+
+/// One side for [`only_rows_good_under_both`]: its rules, rows and whole-run summary.
+type SideRows<'a> = (
+    &'a RuleSet,
+    &'a mut Vec<Result<Computed, Vec<RowError>>>,
+    &'a mut Summary,
+);
+
+/// Replaces each side's totals and groups by those of the rows good under both sides (their
+/// budget use is left as the whole run's); returns how many rows are good under one side
+/// only. A row whose amounts no longer fit in a total becomes bad on that side, as in a
+/// batch run, and leaves the other side's totals too.
+fn only_rows_good_under_both(before: SideRows, after: SideRows) -> usize {
+    let groups = [GroupBy::Township, GroupBy::Village];
+    let mut both = [
+        Summary::new(before.0, &groups),
+        Summary::new(after.0, &groups),
+    ];
+    let mut one_side_only = 0;
+    for (b, a) in before.1.iter_mut().zip(after.1.iter_mut()) {
+        let (Ok(cb), Ok(ca)) = (&*b, &*a) else {
+            if b.is_ok() || a.is_ok() {
+                one_side_only += 1;
+            }
+            continue;
+        };
+        let overflow = Err(vec![RowError::row(cb.line, Problem::Overflow)]);
+        if both[0]
+            .add(before.0, &cb.segment, &cb.text(), &cb.breakdown)
+            .is_err()
+        {
+            *b = overflow;
+            one_side_only += 1;
+            continue;
+        }
+        if both[1]
+            .add(after.0, &ca.segment, &ca.text(), &ca.breakdown)
+            .is_err()
+        {
+            // Taking away what was just added cannot overflow.
+            let _ = both[0].remove(before.0, &cb.segment, &cb.text(), &cb.breakdown);
+            *a = overflow;
+            one_side_only += 1;
+        }
+    }
+    let [bb, ba] = both;
+    for (whole, both) in [(before.2, bb), (after.2, ba)] {
+        whole.total = both.total;
+        whole.groupings = both.groupings;
+    }
+    one_side_only
 }
 
 impl Comparison<'_> {
@@ -389,6 +479,53 @@ impl Comparison<'_> {
     /// The rows shown (computed under at least one side).
     pub fn shown(&self) -> impl Iterator<Item = &Pair> {
         self.pairs.iter().filter(|p| p.shown())
+    }
+
+    /// What is wrong with row `p` under each side, in `lang`, without its place (the row
+    /// says where it is): said once when both sides say the same, else each with its side.
+    pub fn row_errors(&self, p: &Pair, lang: Lang) -> Vec<String> {
+        let label = &self.labels[p.file];
+        let place = format!("{label}:{}: ", p.line);
+        let render = |side: Side, errors: &[RowError]| -> Vec<String> {
+            errors
+                .iter()
+                .map(|e| {
+                    let m = e.render(label, self.rules(side), lang);
+                    m.strip_prefix(&place).map_or(m.clone(), str::to_string)
+                })
+                .collect()
+        };
+        match (&p.before, &p.after) {
+            (Ok(_), Ok(_)) => Vec::new(),
+            (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
+                render(Side::Before, b)
+            }
+            (b, a) => [(Side::Before, b), (Side::After, a)]
+                .into_iter()
+                .filter_map(|(side, r)| r.as_ref().err().map(|e| (side, e)))
+                .flat_map(|(side, e)| {
+                    render(side, e)
+                        .into_iter()
+                        .map(move |m| format!("{}{m}", side_prefix(side, lang)))
+                })
+                .collect(),
+        }
+    }
+
+    /// The sentence that says how many rows are left out of the totals and groups for being
+    /// computed under one side only; none when every row shown is computed under both.
+    pub fn one_side_sentence(&self, lang: Lang) -> Option<String> {
+        let n = self.one_side_only;
+        (n > 0).then(|| match lang {
+            Lang::En => format!(
+                "{n} {} computed under one rule set only {} left out of the totals and groups (budget use is each rule set's whole run)",
+                if n == 1 { "row" } else { "rows" },
+                if n == 1 { "is" } else { "are" },
+            ),
+            Lang::Zh => format!(
+                "{n} 行仅在一套规则下计算完成，未计入合计与分组（预算额度使用仍按各套规则的全部结果）"
+            ),
+        })
     }
 
     /// Every row error, rendered as a batch run renders them (`FILE:LINE: …`), said once when

@@ -8,9 +8,9 @@ use super::whole::{Comparison, GroupPair, Pair};
 use super::{column_ids, plain, signed, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
-use crate::report::format::{markdown_cell, summary_json};
+use crate::report::encode::RowBuf;
+use crate::report::format::{markdown_cell, summary_json, Format};
 use crate::report::summary::GroupBy;
-use crate::table::csvout::push_record;
 
 /// What the variant is, said in words: one line per `--set`, or the file compared against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,8 @@ fn key(id: &str, what: &str) -> String {
 }
 
 /// The CSV/JSON lines header: `file` (when several inputs), `line`, `id`, `township`,
-/// `village`, `class`, then `X_before`, `X_after`, `X_change` per column, then `changed`.
+/// `village`, `class`, then `X_before`, `X_after`, `X_change` per column, then `changed` and
+/// `errors` (why a side is blank).
 pub fn csv_header(c: &Comparison) -> Vec<String> {
     let mut h: Vec<String> = Vec::new();
     if c.labels.len() > 1 {
@@ -46,57 +47,84 @@ pub fn csv_header(c: &Comparison) -> Vec<String> {
         }
     }
     h.push("changed".into());
+    h.push("errors".into());
     h
 }
 
-/// One row's cells for CSV and JSON lines: the amounts as plain yuan, `None` where a side is
-/// bad.
-fn cells(c: &Comparison, p: &Pair) -> Vec<Option<String>> {
-    let mut out: Vec<Option<String>> = Vec::new();
+/// A cell of a row for CSV and JSON lines.
+enum Cell {
+    /// Text as it is.
+    Text(String),
+    /// An amount in fen; `None` where a side is bad.
+    Amount(Option<i128>),
+}
+
+/// One row's cells for CSV and JSON lines: the amounts in fen, blank where a side is bad,
+/// and the row's errors in `lang` (`; `-joined; empty when none).
+fn cells(c: &Comparison, p: &Pair, lang: Lang) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::new();
     if c.labels.len() > 1 {
-        out.push(Some(c.labels[p.file].clone()));
+        out.push(Cell::Text(c.labels[p.file].clone()));
     }
-    out.push(Some(p.line.to_string()));
+    out.push(Cell::Text(p.line.to_string()));
     for t in [&p.id, &p.township, &p.village, &p.class] {
-        out.push(Some(t.clone()));
+        out.push(Cell::Text(t.clone()));
     }
     let before: Option<Vec<i128>> = p.before.as_ref().ok().map(|a| a.columns().collect());
     let after: Option<Vec<i128>> = p.after.as_ref().ok().map(|a| a.columns().collect());
     let change: Option<Vec<i128>> = p.change().map(|a| a.columns().collect());
     for i in 0..c.funds.len() + 3 {
         for side in [&before, &after, &change] {
-            out.push(side.as_ref().map(|v| plain(v[i])));
+            out.push(Cell::Amount(side.as_ref().map(|v| v[i])));
         }
     }
-    out.push(Some(p.changed().to_string()));
+    out.push(Cell::Text(p.changed().to_string()));
+    out.push(Cell::Text(c.row_errors(p, lang).join("; ")));
     out
 }
 
-/// The rows as CSV: one line per segment computed under at least one side.
-pub fn csv(c: &Comparison) -> Vec<u8> {
-    let mut out = Vec::new();
-    let header = csv_header(c);
-    push_record(&mut out, header.iter().map(String::as_str));
-    for p in c.shown() {
-        let cells = cells(c, p);
-        push_record(&mut out, cells.iter().map(|s| s.as_deref().unwrap_or("")));
+/// The rows as CSV: one line per segment computed under at least one side. With `excel`,
+/// text that starts like a formula is kept as text, as a batch run's `--excel` keeps it (the
+/// caller adds the byte-order mark).
+pub fn csv(c: &Comparison, lang: Lang, excel: bool) -> Vec<u8> {
+    let mut rows = RowBuf::new(Some(Format::Csv), excel, 0);
+    for h in csv_header(c) {
+        rows.field(&h);
     }
-    out
+    rows.end_row();
+    for p in c.shown() {
+        for cell in cells(c, p, lang) {
+            match cell {
+                Cell::Text(t) => rows.field(&t),
+                Cell::Amount(None) => rows.amount(None),
+                Cell::Amount(Some(fen)) => match money::from_fen(fen) {
+                    Some(v) => rows.amount(Some(v)),
+                    None => rows.field("overflow"),
+                },
+            }
+        }
+        rows.end_row();
+    }
+    match rows {
+        RowBuf::Text { bytes, .. } => bytes,
+        _ => Vec::new(),
+    }
 }
 
 /// The rows as JSON lines: one object per segment, with the CSV's keys (null where blank;
 /// `line` a number, `changed` a boolean).
-pub fn jsonl(c: &Comparison) -> Vec<u8> {
+pub fn jsonl(c: &Comparison, lang: Lang) -> Vec<u8> {
     let header = csv_header(c);
     let mut out = Vec::new();
     for p in c.shown() {
         let mut o = Map::new();
-        for (k, v) in header.iter().zip(cells(c, p)) {
+        for (k, v) in header.iter().zip(cells(c, p, lang)) {
             let v = match (k.as_str(), v) {
                 ("line", _) => json!(p.line),
                 ("changed", _) => json!(p.changed()),
-                (_, Some(s)) => Value::String(s),
-                (_, None) => Value::Null,
+                (_, Cell::Text(s)) => Value::String(s),
+                (_, Cell::Amount(Some(fen))) => Value::String(plain(fen)),
+                (_, Cell::Amount(None)) => Value::Null,
             };
             o.insert(k.clone(), v);
         }
@@ -221,6 +249,7 @@ pub fn json(c: &Comparison, variant: &Variant, lang: Lang) -> Value {
             "after": after["total"],
             "change": change,
         },
+        "rows_one_side_only": c.one_side_only,
         "budgets": {
             "before": before["budgets"],
             "after": after["budgets"],
@@ -269,10 +298,26 @@ fn md_row(out: &mut String, cells: &[String]) {
 }
 
 fn md_table(out: &mut String, header: &[String], left: usize, rows: &[Vec<String>]) {
+    md_table_with(out, header, left, 0, rows);
+}
+
+/// [`md_table`] whose last `notes` columns are text again, aligned left.
+fn md_table_with(
+    out: &mut String,
+    header: &[String],
+    left: usize,
+    notes: usize,
+    rows: &[Vec<String>],
+) {
     md_row(out, header);
     out.push('|');
+    let amounts = header.len().saturating_sub(notes);
     for i in 0..header.len() {
-        out.push_str(if i < left { "---|" } else { "---:|" });
+        out.push_str(if i < left || i >= amounts {
+            "---|"
+        } else {
+            "---:|"
+        });
     }
     out.push('\n');
     for r in rows {
@@ -324,6 +369,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
     header.extend(lead.iter().map(|s| s.to_string()));
     let left = header.len();
     header.extend(triple_header(c, lang));
+    header.push(lang.pick("notes", "备注").to_string());
     let rows: Vec<Vec<String>> = c
         .shown()
         .map(|p| {
@@ -341,10 +387,11 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
             );
             t.resize(n * 3, String::new());
             r.extend(t);
+            r.push(c.row_errors(p, lang).join(lang.pick("; ", "；")));
             r
         })
         .collect();
-    md_table(&mut out, &header, left, &rows);
+    md_table_with(&mut out, &header, left, 1, &rows);
     for (by, en, zh) in [
         (GroupBy::Township, "By township", "按乡镇"),
         (GroupBy::Village, "By village", "按村"),
@@ -380,6 +427,9 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
     let [b, a, ch] = side_words(lang);
     let header = [lang.pick("item", "项目"), b, a, ch].map(str::to_string);
     md_table(&mut out, &header, 1, &lines);
+    if let Some(s) = c.one_side_sentence(lang) {
+        out.push_str(&format!("\n{}\n", markdown_cell(&s)));
+    }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
     for (title, table) in super::screen::budget_tables(c, lang) {
         if let Some(t) = title {

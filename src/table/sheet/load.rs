@@ -20,8 +20,18 @@ impl Sheet {
 
     /// Reads a whole table in `encoding` (a CSV's; recognised when `None`).
     pub fn load_in(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+        Sheet::load_sheet(path, None, encoding)
+    }
+
+    /// [`Sheet::load_in`], a workbook's table read from the sheet named or numbered (from 1)
+    /// by `sheet` when given, as a batch run's `--sheet` chooses it.
+    pub fn load_sheet(
+        path: &Path,
+        sheet: Option<&str>,
+        encoding: Option<Encoding>,
+    ) -> Result<Sheet, TableError> {
         if crate::table::workbook::is_workbook(path) {
-            return load_workbook(path);
+            return load_workbook(path, sheet);
         }
         load_csv(path, encoding).map_err(|e| match e {
             // The whole file is at hand: say whether it is the other encoding throughout.
@@ -45,10 +55,10 @@ enum Open {
 }
 
 /// A workbook's table.
-fn load_workbook(path: &Path) -> Result<Sheet, TableError> {
+fn load_workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableError> {
     // Taken before the workbook is read: a change while it is read shows as one.
     let stamp = Stamp::read(path);
-    let book = crate::table::workbook::open(path, None)?;
+    let book = crate::table::workbook::open(path, sheet)?;
     let no_result = formula_lines(&book.no_result, &book.columns);
     Ok(Sheet {
         columns: book.columns,
