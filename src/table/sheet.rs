@@ -14,10 +14,12 @@ use std::path::Path;
 use super::{Columns, Encoding, Field, Style};
 use crate::i18n::Lang;
 use crate::table::verbatim::Raw;
+pub use judge::Judged;
 pub use row::SheetRow;
 pub use save::backup_path;
 pub use stamp::Stamp;
 
+mod judge;
 mod load;
 mod row;
 mod save;

@@ -11,8 +11,8 @@ use crate::report::allocate::Envelope;
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::columns::Columns;
-use crate::table::row::{self, Evaluated, RowText};
-use crate::table::sheet::{Sheet, SheetRow};
+use crate::table::row::RowText;
+use crate::table::sheet::{Judged, Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
 
 /// A row that computes: its segment and the engine's breakdown of it.
@@ -45,41 +45,20 @@ fn calc(
     row: &SheetRow,
     duplicate_id: bool,
 ) -> Calc {
-    // A workbook cell whose formula was never calculated holds no value, not a blank one:
-    // said as a batch run says it, until a value is typed in.
-    if let Some(col) = sheet.formula_without_result(row.line) {
-        let mut ends = Vec::new();
-        // A totals row (合计 = SUM(…)) is a totals row whatever its formulas hold.
-        let totals = row::is_totals_row(&row.record(&mut ends), columns);
-        if row.get(col).trim().is_empty() && !totals {
-            return Calc::Bad(vec![RowError {
-                column: columns.names.get(col).cloned(),
-                ..RowError::row(row.line, Problem::NoSavedResult)
-            }]);
-        }
-    }
-    let mut errors = Vec::new();
-    let mut ends = Vec::new();
-    let record = row.record(&mut ends);
-    let mut breakdown = Breakdown::default();
-    match row::evaluate(
-        &record,
-        columns,
-        rules,
-        duplicate_id,
-        &mut errors,
-        &mut breakdown,
-    ) {
+    match sheet.judge(rules, columns, row, duplicate_id) {
         // Every row of the table is shown: a totals row is one that is not computed, and
         // its explanation says why.
-        Evaluated::Totals => Calc::Bad(vec![RowError {
+        Judged::Totals => Calc::Bad(vec![RowError {
             line: row.line,
             column: columns.names.first().cloned(),
             value: Some(row.get(0).trim().to_string()),
             problem: Problem::TotalsRow,
         }]),
-        Evaluated::Good { segment, .. } => Calc::Good(Box::new(Computed { segment, breakdown })),
-        Evaluated::Bad => Calc::Bad(errors),
+        Judged::Good(g) => {
+            let (segment, breakdown) = *g;
+            Calc::Good(Box::new(Computed { segment, breakdown }))
+        }
+        Judged::Bad(errors) => Calc::Bad(errors),
     }
 }
 

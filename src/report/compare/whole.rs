@@ -18,8 +18,8 @@ use crate::money;
 use crate::report::allocate::{allocate, AllocError, Held, HeldRow};
 use crate::report::summary::{GroupBy, Summary, Totals};
 use crate::rules::RuleSet;
-use crate::table::row::{self, Evaluated, RowText};
-use crate::table::sheet::{Sheet, SheetRow};
+use crate::table::row::{self, RowText};
+use crate::table::sheet::{Judged, Sheet, SheetRow};
 use crate::table::{Columns, Field, Problem, RowError};
 
 /// One input table, read whole.
@@ -161,51 +161,6 @@ pub fn side_prefix(side: Side, lang: Lang) -> &'static str {
     }
 }
 
-/// What a row is under one side's rules.
-enum Judged {
-    /// A report's totals row: left out, as a batch run leaves it out.
-    Totals,
-    Good(Box<(Segment, Breakdown)>),
-    Bad(Vec<RowError>),
-}
-
-/// What the engine makes of `row` under `rules`, read through `columns` (the table's header
-/// as that side reads it): the table view's path ([`row::evaluate`]), a formula without a
-/// saved result said as a batch run says it.
-fn judge(
-    rules: &RuleSet,
-    sheet: &Sheet,
-    columns: &Columns,
-    row: &SheetRow,
-    duplicate: bool,
-) -> Judged {
-    let mut ends = Vec::new();
-    let record = row.record(&mut ends);
-    if let Some(col) = sheet.formula_without_result(row.line) {
-        let totals = row::is_totals_row(&record, columns);
-        if row.get(col).trim().is_empty() && !totals {
-            return Judged::Bad(vec![RowError {
-                column: columns.names.get(col).cloned(),
-                ..RowError::row(row.line, Problem::NoSavedResult)
-            }]);
-        }
-    }
-    let mut errors = Vec::new();
-    let mut breakdown = Breakdown::default();
-    match row::evaluate(
-        &record,
-        columns,
-        rules,
-        duplicate,
-        &mut errors,
-        &mut breakdown,
-    ) {
-        Evaluated::Totals => Judged::Totals,
-        Evaluated::Good { segment, .. } => Judged::Good(Box::new((segment, breakdown))),
-        Evaluated::Bad => Judged::Bad(errors),
-    }
-}
-
 /// Row `row`'s text field `field`, trimmed.
 fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
     columns
@@ -261,7 +216,7 @@ fn work_side(
             }
         };
         for (r, row) in table.sheet.rows.iter().enumerate() {
-            let judged = judge(rules, &table.sheet, columns, row, duplicates[t][r]);
+            let judged = table.sheet.judge(rules, columns, row, duplicates[t][r]);
             let (computed, bad) = match judged {
                 Judged::Totals => continue,
                 Judged::Good(g) => (Some(*g), None),
