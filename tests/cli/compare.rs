@@ -826,3 +826,45 @@ fn a_row_bad_under_the_rules_in_force_only_is_said_so_and_shown_with_its_before_
     assert_eq!(v["totals"]["before"]["segments"], 3);
     assert_eq!(v["totals"]["after"]["segments"], 4);
 }
+
+#[test]
+fn compare_keeps_two_villages_whose_names_join_to_the_same_words_apart() {
+    // The defect: 石羊 镇 + 红星 and 石羊 + 镇 红星 were one village group, 石羊 镇 红星, with
+    // both rows in it.
+    let env = Env::new();
+    let input = env.write(
+        "keys.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         X1,石羊 镇,红星,通社,3.5,2,1000000\n\
+         X2,石羊,镇 红星,通社,3.5,1,500000\n",
+    );
+    let v = json_of(&env, &[&input, "--set", RAISE]);
+    let villages: Vec<(String, u64, u64, String)> = v["groups"]["village"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["segments_before"].as_u64().unwrap(),
+                g["segments_after"].as_u64().unwrap(),
+                g["change"]["funds"]["poverty"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        villages,
+        [
+            (
+                "\"石羊 镇\" 红星".to_string(),
+                1,
+                1,
+                "100000.00".to_string()
+            ),
+            ("石羊 镇 红星".to_string(), 1, 1, "50000.00".to_string()),
+        ]
+    );
+}
