@@ -1014,3 +1014,48 @@ fn the_summary_sheet_s_groups_count_each_side_s_segments() {
     assert_eq!(rows[at + 5], wofo);
     assert_eq!(rows[at + 6], tianma);
 }
+
+#[test]
+fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
+    // Printed as it was, portrait and without repeated names, the summary's amounts ran onto
+    // pages that did not say which township or village they were, and the variant's settings
+    // printed on a page of their own, away from what they change.
+    use std::io::Read;
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "w.xlsx"])
+        .expect_code(0);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("w.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let book = part("xl/workbook.xml");
+    for titles in [
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'路段 Segments'!$A:$E,'路段 Segments'!$1:$1</definedName>",
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'变化 Changes'!$A:$E,'变化 Changes'!$1:$1</definedName>",
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">'汇总 Summary'!$A:$C</definedName>",
+    ] {
+        assert!(book.contains(titles), "{titles} not in {book}");
+    }
+    for sheet in 1..=3 {
+        let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(
+            xml.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""),
+            "{xml}"
+        );
+    }
+    let variant = part("xl/worksheets/sheet4.xml");
+    assert!(
+        variant.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+        "{variant}"
+    );
+    assert!(
+        variant.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+        "{variant}"
+    );
+}

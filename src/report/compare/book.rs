@@ -135,11 +135,24 @@ fn write_rows<'a>(
         }
     }
     sheet.set_freeze_panes(1, first_amount)?;
+    // On paper, every page of amounts repeats the heading and what each row is.
+    sheet.set_landscape().set_paper_size(9);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_repeat_columns(0, first_amount - 1)?;
     if r > 0 {
         sheet.autofilter(0, 0, r, header.len() as u16 - 1)?;
     }
+    // What each row is, narrow enough that a printed page has room for five amounts beside
+    // it: file, line, id, township, village, class.
+    let lead_widths = [14.0, 6.0, 11.0, 10.0, 10.0, 8.0];
     for i in 0..header.len() as u16 {
-        sheet.set_column_width(i, if i < first_amount { 12 } else { 16 })?;
+        // Without a file column, the first is the line.
+        let width = if i < first_amount {
+            lead_widths[usize::from(i + 1 - lead)]
+        } else {
+            16.0
+        };
+        sheet.set_column_width(i, width)?;
     }
     Ok(())
 }
@@ -228,8 +241,12 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
         }
     }
     sheet.set_column_width(0, 30)?;
+    // On paper, the group tables' amounts run over several pages: each repeats the names and
+    // the segments.
+    sheet.set_landscape().set_paper_size(9);
+    sheet.set_repeat_columns(0, GROUP_AMOUNTS - 1)?;
     for i in 1..(GROUP_AMOUNTS + 3 * names.len() as u16) {
-        sheet.set_column_width(i, 16)?;
+        sheet.set_column_width(i, if i < GROUP_AMOUNTS { 13 } else { 16 })?;
     }
     Ok(())
 }
@@ -318,5 +335,11 @@ fn write_variant(
     }
     sheet.set_column_width(0, 60)?;
     sheet.set_column_width(1, 50)?;
+    sheet.set_column_width(2, 40)?;
+    // A setting prints on the same page as what it changes.
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
     Ok(())
 }
