@@ -633,3 +633,31 @@ fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
         ]
     );
 }
+
+#[test]
+fn per_village_budget_lines_of_two_villages_whose_names_join_to_the_same_words_are_told_apart() {
+    let env = Env::new();
+    let input = env.write(
+        "keys.csv",
+        "id,township,village,class,width_m,length_km,cost,村项目资金\n\
+         X1,石羊 镇,红星,通社,3.5,2,1000000,10000\n\
+         X2,石羊,镇 红星,通社,3.5,1,500000,20000\n",
+    );
+    let out = env.file("out.csv");
+    let text = env
+        .roadsub(&["batch", &input, "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        text.contains(
+            "Village project fund · \"石羊 镇\" 红星  2,000,000.00   10,000.00   10,000.00  1,990,000.00  0.5%\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Village project fund · 石羊 镇 红星    2,000,000.00   20,000.00   20,000.00  1,980,000.00  1.0%\n"
+        ),
+        "{text}"
+    );
+}
