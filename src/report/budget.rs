@@ -95,7 +95,11 @@ impl BudgetLine<'_> {
         match self.scope {
             Scope::Whole => self.name.clone(),
             Scope::Village { township, village } => {
-                format!("{} · {township} {village}", self.name)
+                format!(
+                    "{} · {}",
+                    self.name,
+                    super::summary::village_key(township, village)
+                )
             }
         }
     }

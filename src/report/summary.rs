@@ -38,6 +38,22 @@ pub fn groupings(format: super::Format, by: Option<GroupBy>) -> Vec<GroupBy> {
     all
 }
 
+/// The key, and the name shown, of the group of village `village` in township `township`
+/// (both trimmed, as a row's cells are): `township village`, as every report has always
+/// named a village. Joined by a space alone, two villages would share a key when a township
+/// holds a space ("石羊 镇" + "红星" and "石羊" + "镇 红星" are both "石羊 镇 红星"), so a
+/// township holding white space, or starting with `"`, is quoted as a CSV cell is
+/// (`"石羊 镇" 红星`, a `"` inside doubled). Every key that starts with `"` is then quoted and
+/// names its township up to the closing quote; every other names it up to the first space,
+/// and no two villages share a key.
+pub fn village_key(township: &str, village: &str) -> String {
+    if township.starts_with('"') || township.contains(char::is_whitespace) {
+        format!("\"{}\" {village}", township.replace('"', "\"\""))
+    } else {
+        format!("{township} {village}")
+    }
+}
+
 /// Sums over a set of segments, exact: money in fen, lengths in µkm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -377,7 +393,7 @@ impl Summary {
         for (by, groups) in &mut self.groupings {
             let key = match *by {
                 GroupBy::Township => text.township.to_string(),
-                GroupBy::Village => format!("{} {}", text.township, text.village),
+                GroupBy::Village => village_key(text.township, text.village),
                 GroupBy::Class => rules.classes[seg.class].id.clone(),
             };
             groups.entry(key).or_default().apply(seg, b, negate)?;
@@ -736,6 +752,82 @@ mod props {
                 (b.whole, villages)
             })
             .collect()
+    }
+
+    /// A trimmed, non-blank cell, as a good row's township or village is, from characters
+    /// that make names join ambiguously (spaces of both widths, tabs, quotes).
+    fn name() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec!['石', '镇', 'a', ' ', '"', '\t', '\u{3000}']),
+            1..7,
+        )
+        .prop_map(|c| c.into_iter().collect::<String>().trim().to_string())
+        .prop_filter("a good row names both", |s| !s.is_empty())
+    }
+
+    /// Two villages whose township and village, joined by a space, are the same words, split
+    /// in two places ("石羊 镇" + "红星" and "石羊" + "镇 红星"), or in the same place.
+    fn same_words() -> impl Strategy<Value = ((String, String), (String, String))> {
+        let word = prop::collection::vec(prop::sample::select(vec!['石', '镇', 'a', '"']), 1..3)
+            .prop_map(|c| c.into_iter().collect::<String>());
+        (
+            prop::collection::vec(word, 2..5),
+            any::<prop::sample::Index>(),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(|(words, i, j)| {
+                let split = |at: prop::sample::Index| {
+                    let at = 1 + at.index(words.len() - 1);
+                    (words[..at].join(" "), words[at..].join(" "))
+                };
+                (split(i), split(j))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_two_different_villages_are_two_groups(
+            (a, b) in prop_oneof![
+                ((name(), name()), (name(), name())),
+                same_words(),
+            ],
+        ) {
+            let rules = RuleSet::builtin();
+            let segment = rows_one();
+            let mut summary = Summary::new(&rules, &[GroupBy::Village]);
+            for (township, village) in [&a, &b] {
+                let text = RowText { id: "x", township, village };
+                let got = compute(&rules, &segment).unwrap();
+                summary.add(&rules, &segment, &text, &got).unwrap();
+            }
+            let groups = summary.groups(GroupBy::Village).unwrap();
+            prop_assert_eq!(groups.len(), if a == b { 1 } else { 2 });
+            // A township with no white space and no leading quote keeps the name every
+            // report has always shown.
+            if !a.0.contains(char::is_whitespace) && !a.0.starts_with('"') {
+                let usual = format!("{} {}", a.0, a.1);
+                prop_assert!(groups.contains_key(&usual), "{:?} not in {:?}", usual, groups.keys());
+            }
+        }
+    }
+
+    /// One village road, for a test that only needs a row to count.
+    fn rows_one() -> Segment {
+        Segment {
+            class: 0,
+            width_m: Decimal::new(45, 1),
+            length_km: Decimal::ONE,
+            cost: Cost::Total(Decimal::new(1_000_000, 0)),
+            sources: crate::engine::Sources::other_funds(Decimal::ZERO),
+            approved: Vec::new(),
+            disbursed: None,
+            priority: None,
+            households: None,
+            completed_km: None,
+            date: None,
+        }
     }
 
     proptest! {

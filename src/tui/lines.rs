@@ -174,7 +174,9 @@ impl App {
                 .map_or("", |i| self.doc.sheet.rows[row].get(i).trim())
         };
         match g {
-            Grouping::Village => format!("{} {}", get(Field::Township), get(Field::Village)),
+            Grouping::Village => {
+                crate::report::summary::village_key(get(Field::Township), get(Field::Village))
+            }
             _ => get(Field::Township).to_string(),
         }
     }
@@ -270,5 +272,47 @@ impl App {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::doc::Doc;
+
+    #[test]
+    fn two_villages_whose_names_join_to_the_same_words_get_a_subtotal_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.csv");
+        std::fs::write(
+            &path,
+            "id,township,village,class,width_m,length_km,cost\n\
+             X1,石羊 镇,红星,通社,3.5,2,1000000\n\
+             X2,石羊,镇 红星,通社,3.5,1,500000\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let mut app = App::new(doc, rules, Lang::Zh);
+        app.grouping = Grouping::Village;
+        app.relayout();
+        let shown: Vec<(String, u64)> = app
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Subtotal(s) => Some((s.key.clone(), s.totals.segments)),
+                Line::Row(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("\"石羊 镇\" 红星".to_string(), 1),
+                ("石羊 镇 红星".to_string(), 1)
+            ]
+        );
     }
 }

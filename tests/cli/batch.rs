@@ -552,3 +552,112 @@ fn a_summary_to_a_full_standard_output_says_so() {
             .stderr(said);
     }
 }
+
+/// A table where a township holding a space and a village holding one join to the same
+/// words: 石羊 镇 + 红星 and 石羊 + 镇 红星 are two villages.
+const SPACED_VILLAGES: &str = "id,township,village,class,width_m,length_km,cost\n\
+X1,石羊 镇,红星,通社,3.5,2,1000000\n\
+X2,石羊,镇 红星,通社,3.5,1,500000\n\
+X3, 石羊镇,红星村,通社,3.5,1,500000\n\
+X4,石羊镇,红星村 ,通社,3.5,1,500000\n";
+
+#[test]
+fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write("keys.csv", SPACED_VILLAGES);
+    // The text summary: three villages (X3 and X4 are one village once trimmed); the
+    // township with a space is quoted, the other keeps its usual name.
+    let out = env.file("out.csv");
+    let text = env
+        .roadsub(&["batch", &input, "--by", "village", "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout;
+    let groups = &text[text.find("village  ").unwrap()..];
+    assert_eq!(
+        groups,
+        "village         segments  km  completed   transport     poverty  subsidy_total           gap     shortfall\n\
+         ──────────────  ────────  ──  ─────────  ──────────  ──────────  ─────────────  ────────────  ────────────\n\
+         \"石羊 镇\" 红星         1   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
+         石羊 镇 红星           1   1          0  150,000.00  100,000.00     250,000.00    250,000.00    250,000.00\n\
+         石羊镇 红星村          2   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
+         total                  4   5          0  750,000.00  500,000.00   1,250,000.00  1,250,000.00  1,250,000.00\n"
+    );
+    // JSON: one entry per village, each with its own rows.
+    let json = env
+        .roadsub(&["batch", &input, "--by", "village", "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let groups = doc["summary"]["groups"].as_object().unwrap();
+    let seen: Vec<(&str, u64, &str)> = groups
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str(),
+                v["segments"].as_u64().unwrap(),
+                v["subsidy_total"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("\"石羊 镇\" 红星", 1, "500000.00"),
+            ("石羊 镇 红星", 1, "250000.00"),
+            ("石羊镇 红星村", 2, "500000.00"),
+        ]
+    );
+    // The workbook's summary sheet: a row per village, with its segments.
+    let book_path = env.file("r.xlsx");
+    env.roadsub(&["batch", &input, "-o", &book_path])
+        .expect_code(0);
+    let mut book = open_workbook_auto(&book_path).unwrap();
+    let sheet = book.worksheet_range("Summary").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let head = rows
+        .iter()
+        .position(|r| r.first() == Some(&Data::String("village".into())))
+        .unwrap();
+    let villages: Vec<(String, Data)> = rows[head + 1..head + 5]
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].clone()))
+        .collect();
+    assert_eq!(
+        villages,
+        [
+            ("\"石羊 镇\" 红星".to_string(), Data::Float(1.0)),
+            ("石羊 镇 红星".to_string(), Data::Float(1.0)),
+            ("石羊镇 红星村".to_string(), Data::Float(2.0)),
+            ("total".to_string(), Data::Float(4.0)),
+        ]
+    );
+}
+
+#[test]
+fn per_village_budget_lines_of_two_villages_whose_names_join_to_the_same_words_are_told_apart() {
+    let env = Env::new();
+    let input = env.write(
+        "keys.csv",
+        "id,township,village,class,width_m,length_km,cost,村项目资金\n\
+         X1,石羊 镇,红星,通社,3.5,2,1000000,10000\n\
+         X2,石羊,镇 红星,通社,3.5,1,500000,20000\n",
+    );
+    let out = env.file("out.csv");
+    let text = env
+        .roadsub(&["batch", &input, "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        text.contains(
+            "Village project fund · \"石羊 镇\" 红星  2,000,000.00   10,000.00   10,000.00  1,990,000.00  0.5%\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Village project fund · 石羊 镇 红星    2,000,000.00   20,000.00   20,000.00  1,980,000.00  1.0%\n"
+        ),
+        "{text}"
+    );
+}

@@ -1348,3 +1348,236 @@ fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
         "{md}"
     );
 }
+
+#[test]
+fn compare_keeps_two_villages_whose_names_join_to_the_same_words_apart() {
+    // The defect: 石羊 镇 + 红星 and 石羊 + 镇 红星 were one village group, 石羊 镇 红星, with
+    // both rows in it.
+    let env = Env::new();
+    let input = env.write(
+        "keys.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         X1,石羊 镇,红星,通社,3.5,2,1000000\n\
+         X2,石羊,镇 红星,通社,3.5,1,500000\n",
+    );
+    let v = json_of(&env, &[&input, "--set", RAISE]);
+    let villages: Vec<(String, u64, u64, String)> = v["groups"]["village"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["segments_before"].as_u64().unwrap(),
+                g["segments_after"].as_u64().unwrap(),
+                g["change"]["funds"]["poverty"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        villages,
+        [
+            (
+                "\"石羊 镇\" 红星".to_string(),
+                1,
+                1,
+                "100000.00".to_string()
+            ),
+            ("石羊 镇 红星".to_string(), 1, 1, "50000.00".to_string()),
+        ]
+    );
+}
+
+/// SMALL with S3's approved poverty money above the rules in force's ceiling (10万 per km)
+/// and within the raised one: bad before, good after.
+const SMALL_ONE_SIDE: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\n\
+                              S1,天马乡,画青村,通村,4.5,1,80万,\n\
+                              S2,天马乡,画青村,社道,3.5,2,60万,\n\
+                              S3,卧佛镇,关田村,通社,3.5,1,40万,12万\n";
+
+#[test]
+fn the_variant_sheet_lists_each_setting_beside_what_it_changes_and_the_file_compared_against() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let text = |s: &str| Data::String(s.into());
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        RAISE,
+        "--set",
+        "transport.village.4.5=50万",
+        "-o",
+        "set.xlsx",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("set.xlsx")).unwrap();
+    let sheet = book.worksheet_range("对比规则 Variant").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(
+        rows,
+        [
+            vec![text("对比规则"), text("设置（--set）"), Data::Empty],
+            vec![
+                text("县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里"),
+                text(RAISE),
+                Data::Empty
+            ],
+            vec![
+                text("县交通局补助，通村公路 4.5 米：45万元/公里 → 50万元/公里"),
+                text("transport.village.4.5=50万"),
+                Data::Empty
+            ],
+            vec![Data::Empty, Data::Empty, Data::Empty],
+            vec![
+                text("现行规则"),
+                text("安岳县2018年贫困村通村通社公路补助标准"),
+                text("rules.toml (built-in)")
+            ],
+            vec![
+                text("对比规则"),
+                text("安岳县2018年贫困村通村通社公路补助标准"),
+                text("rules.toml (built-in) --set poverty.group.3.5=15万 --set transport.village.4.5=50万")
+            ],
+        ]
+    );
+    // Against a rules file: the file beside the first line, the differences under it.
+    let variant = bundled("tests/data/anyue-2018-group-15.toml");
+    env.roadsub(&["compare", &small, "--against", &variant, "-o", "file.xlsx"])
+        .expect_code(0);
+    let mut book = open_workbook_auto(env.path("file.xlsx")).unwrap();
+    let sheet = book.worksheet_range("对比规则 Variant").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let name = "Anyue County 2018 subsidy standards for village and group roads";
+    assert_eq!(
+        rows,
+        [
+            vec![text("The variant"), text("rules file (--against)"), Data::Empty],
+            vec![
+                text(&format!("the rules in {variant} ({name})")),
+                text(&variant),
+                Data::Empty
+            ],
+            vec![
+                text("County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km"),
+                Data::Empty,
+                Data::Empty
+            ],
+            vec![Data::Empty, Data::Empty, Data::Empty],
+            vec![text("Rules in force"), text(name), text("rules.toml (built-in)")],
+            vec![text("Variant"), text(name), text(&variant)],
+        ]
+    );
+}
+
+#[test]
+fn the_summary_sheet_s_groups_count_each_side_s_segments() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL_ONE_SIDE);
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        RAISE,
+        "--keep-going",
+        "-o",
+        "w.xlsx",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(1);
+    let mut book = open_workbook_auto(env.path("w.xlsx")).unwrap();
+    let sheet = book.worksheet_range("汇总 Summary").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let text = |s: &str| Data::String(s.into());
+    let n = |v: f64| Data::Float(v);
+    let mut head = vec![text("乡镇"), text("路段数 变更前"), text("路段数 变更后")];
+    for f in [
+        "县交通局补助",
+        "县扶贫专项补助",
+        "补助合计",
+        "差额",
+        "尚需筹集",
+    ] {
+        for s in ["变更前", "变更后", "变化"] {
+            head.push(text(&format!("{f} {s}")));
+        }
+    }
+    let at = rows.iter().position(|r| r[0] == text("乡镇")).unwrap();
+    assert_eq!(rows[at], head);
+    // S3 is bad under the rules in force: 卧佛镇 has no segment before and one after.
+    let mut wofo = vec![text("卧佛镇"), n(0.0), n(1.0)];
+    for v in [
+        0.0, 150000.0, 150000.0, 0.0, 120000.0, 120000.0, 0.0, 270000.0, 270000.0, 0.0, 130000.0,
+        130000.0, 0.0, 130000.0, 130000.0,
+    ] {
+        wofo.push(n(v));
+    }
+    assert_eq!(rows[at + 1], wofo);
+    let mut tianma = vec![text("天马乡"), n(2.0), n(2.0)];
+    for v in [
+        750000.0, 750000.0, 0.0, 500000.0, 600000.0, 100000.0, 1250000.0, 1350000.0, 100000.0,
+        150000.0, 50000.0, -100000.0, 150000.0, 50000.0, -100000.0,
+    ] {
+        tianma.push(n(v));
+    }
+    assert_eq!(rows[at + 2], tianma);
+    head[0] = text("村");
+    assert_eq!(rows[at + 4], head);
+    wofo[0] = text("卧佛镇 关田村");
+    tianma[0] = text("天马乡 画青村");
+    assert_eq!(rows[at + 5], wofo);
+    assert_eq!(rows[at + 6], tianma);
+}
+
+#[test]
+fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
+    // Printed as it was, portrait and without repeated names, the summary's amounts ran onto
+    // pages that did not say which township or village they were, and the variant's settings
+    // printed on a page of their own, away from what they change.
+    use std::io::Read;
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "w.xlsx"])
+        .expect_code(0);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("w.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let book = part("xl/workbook.xml");
+    for titles in [
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'路段 Segments'!$A:$E,'路段 Segments'!$1:$1</definedName>",
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'变化 Changes'!$A:$E,'变化 Changes'!$1:$1</definedName>",
+        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">'汇总 Summary'!$A:$C</definedName>",
+    ] {
+        assert!(book.contains(titles), "{titles} not in {book}");
+    }
+    for sheet in 1..=3 {
+        let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(
+            xml.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""),
+            "{xml}"
+        );
+    }
+    let variant = part("xl/worksheets/sheet4.xml");
+    assert!(
+        variant.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+        "{variant}"
+    );
+    assert!(
+        variant.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+        "{variant}"
+    );
+}

@@ -135,11 +135,24 @@ fn write_rows<'a>(
         }
     }
     sheet.set_freeze_panes(1, first_amount)?;
+    // On paper, every page of amounts repeats the heading and what each row is.
+    sheet.set_landscape().set_paper_size(9);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_repeat_columns(0, first_amount - 1)?;
     if r > 0 {
         sheet.autofilter(0, 0, r, header.len() as u16 - 1)?;
     }
+    // What each row is, narrow enough that a printed page has room for five amounts beside
+    // it: file, line, id, township, village, class.
+    let lead_widths = [14.0, 6.0, 11.0, 10.0, 10.0, 8.0];
     for i in 0..header.len() as u16 {
-        sheet.set_column_width(i, if i < first_amount { 12 } else { 16 })?;
+        // Without a file column, the first is the line.
+        let width = if i < first_amount {
+            lead_widths[usize::from(i + 1 - lead)]
+        } else {
+            16.0
+        };
+        sheet.set_column_width(i, width)?;
     }
     Ok(())
 }
@@ -183,18 +196,25 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
     ] {
         r += 2;
         sheet.write_string_with_format(r, 0, lang.pick(en, zh), &bold)?;
+        // How many rows each side counts in the group (a row bad under one side counts under
+        // the other only), then the amounts.
+        let segments = lang.pick("segments", "路段数");
+        sheet.write_string_with_format(r, 1, format!("{segments} {b}"), &bold)?;
+        sheet.write_string_with_format(r, 2, format!("{segments} {a}"), &bold)?;
         for (i, n) in names.iter().enumerate() {
             for (j, s) in [b, a, ch].iter().enumerate() {
-                let col = 1 + 3 * i as u16 + j as u16;
+                let col = GROUP_AMOUNTS + 3 * i as u16 + j as u16;
                 sheet.write_string_with_format(r, col, format!("{n} {s}"), &bold)?;
             }
         }
         for g in c.groups(by) {
             r += 1;
             sheet.write_string(r, 0, &g.key)?;
-            amounts(sheet, r, 1, 3, Some(&g.before))?;
-            amounts(sheet, r, 2, 3, Some(&g.after))?;
-            amounts(sheet, r, 3, 3, Some(&g.change()))?;
+            sheet.write_number(r, 1, g.rows.0 as f64)?;
+            sheet.write_number(r, 2, g.rows.1 as f64)?;
+            amounts(sheet, r, GROUP_AMOUNTS, 3, Some(&g.before))?;
+            amounts(sheet, r, GROUP_AMOUNTS + 1, 3, Some(&g.after))?;
+            amounts(sheet, r, GROUP_AMOUNTS + 2, 3, Some(&g.change()))?;
         }
     }
     for side in [Side::Before, Side::After] {
@@ -221,11 +241,19 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
         }
     }
     sheet.set_column_width(0, 30)?;
-    for i in 1..(1 + 3 * names.len() as u16) {
-        sheet.set_column_width(i, 16)?;
+    // On paper, the group tables' amounts run over several pages: each repeats the names and
+    // the segments.
+    sheet.set_landscape().set_paper_size(9);
+    sheet.set_repeat_columns(0, GROUP_AMOUNTS - 1)?;
+    for i in 1..(GROUP_AMOUNTS + 3 * names.len() as u16) {
+        sheet.set_column_width(i, if i < GROUP_AMOUNTS { 13 } else { 16 })?;
     }
     Ok(())
 }
+
+/// The column of a group table's first amount, after its name and its segments before and
+/// after.
+const GROUP_AMOUNTS: u16 = 3;
 
 /// The comparison as a workbook, in memory.
 pub fn workbook(c: &Comparison, variant: &Variant, lang: Lang) -> Result<Vec<u8>, XlsxError> {
@@ -248,27 +276,70 @@ pub fn workbook(c: &Comparison, variant: &Variant, lang: Lang) -> Result<Vec<u8>
     {
         let sheet = book.add_worksheet();
         sheet.set_name(SHEETS[3])?;
-        let bold = Format::new().set_bold();
-        sheet.write_string_with_format(0, 0, lang.pick("The variant", "对比规则"), &bold)?;
-        let mut r = 0;
-        for l in &variant.lines {
-            r += 1;
-            sheet.write_string(r, 0, l)?;
-        }
-        r += 2;
-        for side in [Side::Before, Side::After] {
-            let rules = c.rules(side);
-            let what = match side {
-                Side::Before => lang.pick("Rules in force", "现行规则"),
-                Side::After => lang.pick("Variant", "对比规则"),
-            };
-            sheet.write_string_with_format(r, 0, what, &bold)?;
-            sheet.write_string(r, 1, rules.meta.display_name(lang))?;
-            sheet.write_string(r, 2, &rules.origin)?;
-            r += 1;
-        }
-        sheet.set_column_width(0, 60)?;
-        sheet.set_column_width(1, 50)?;
+        write_variant(sheet, c, variant, lang)?;
     }
     book.save_to_buffer()
+}
+
+/// The variant sheet: the variant in words, a line each, beside what was given for it (each
+/// `--set` setting as written beside what it changes; the rules file of `--against` beside
+/// its first line, the differences found under it), then each side's rules and where they
+/// come from.
+fn write_variant(
+    sheet: &mut Worksheet,
+    c: &Comparison,
+    variant: &Variant,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    sheet.write_string_with_format(0, 0, lang.pick("The variant", "对比规则"), &bold)?;
+    let given = if variant.kind == "set" {
+        lang.pick("setting (--set)", "设置（--set）")
+    } else {
+        lang.pick("rules file (--against)", "规则文件（--against）")
+    };
+    sheet.write_string_with_format(0, 1, given, &bold)?;
+    let mut r = 0;
+    for (i, l) in variant.lines.iter().enumerate() {
+        r += 1;
+        sheet.write_string(r, 0, l)?;
+        // One change per setting, in order; a rules file is said on the first line.
+        let beside = match variant.kind {
+            "set" => variant.given.get(i),
+            _ if i == 0 => variant.given.first(),
+            _ => None,
+        };
+        if let Some(g) = beside {
+            sheet.write_string(r, 1, g)?;
+        }
+    }
+    r += 2;
+    for side in [Side::Before, Side::After] {
+        let rules = c.rules(side);
+        let what = match side {
+            Side::Before => lang.pick("Rules in force", "现行规则"),
+            Side::After => lang.pick("Variant", "对比规则"),
+        };
+        sheet.write_string_with_format(r, 0, what, &bold)?;
+        sheet.write_string(r, 1, rules.meta.display_name(lang))?;
+        let origin = match (side, variant.kind) {
+            // The rules in force with settings: the same file, and what was set on it.
+            (Side::After, "set") => variant
+                .given
+                .iter()
+                .fold(rules.origin.clone(), |o, g| format!("{o} --set {g}")),
+            _ => rules.origin.clone(),
+        };
+        sheet.write_string(r, 2, &origin)?;
+        r += 1;
+    }
+    sheet.set_column_width(0, 60)?;
+    sheet.set_column_width(1, 50)?;
+    sheet.set_column_width(2, 40)?;
+    // A setting prints on the same page as what it changes.
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    Ok(())
 }

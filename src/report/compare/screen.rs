@@ -11,6 +11,9 @@ use crate::report::budget::{lines, overrun_sentence, BudgetLine};
 use crate::report::summary::GroupBy;
 use crate::textwidth::{Align, Table};
 
+mod fit;
+use fit::{fit, wrap, Column};
+
 fn grouped_fen(fen: i128) -> String {
     money::from_fen(fen).map_or_else(|| "overflow".into(), money::grouped)
 }
@@ -223,6 +226,128 @@ pub fn summary(c: &Comparison, variant: &Variant, lang: Lang) -> String {
     out
 }
 
+/// [`summary`] for a terminal `width` cells wide: the same totals and budget lines, each
+/// table fitted by leaving amounts out (never by cutting an item's or a budget's name), and
+/// what a table leaves out said under it. The budget table shows one envelope column when
+/// no envelope differs between the sides.
+pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) -> String {
+    let mut out = format!(
+        "{}\n",
+        lang.pick("What if — the variant:", "对比测算 — 对比规则：")
+    );
+    for l in &variant.lines {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out.push('\n');
+    let [b, a, ch] = side_words(lang);
+    let kept = |head: &str| Column {
+        head: head.to_string(),
+        align: Align::Right,
+        drop: None,
+    };
+    let totals = [
+        Column::key(lang.pick("item", "项目")),
+        Column::amount(b, 2),
+        Column::amount(a, 1),
+        kept(ch),
+    ];
+    push_fitted(&mut out, &totals, &totals_rows(c, lang), width, lang);
+    for (title, (header, rows)) in budget_tables(c, lang) {
+        out.push('\n');
+        if let Some(t) = &title {
+            out.push_str(&format!("{t}{}\n", lang.pick(":", "：")));
+        }
+        let (columns, rows) = budget_columns(header, rows, title.is_none());
+        push_fitted(&mut out, &columns, &rows, width, lang);
+    }
+    let sentences = overrun_sentences(c, lang);
+    if !sentences.is_empty() {
+        out.push('\n');
+    }
+    for s in sentences {
+        out.push_str(&s);
+        out.push('\n');
+    }
+    out
+}
+
+/// A table fitted to `width`, then the line naming what it left out.
+fn push_fitted(
+    out: &mut String,
+    columns: &[Column],
+    rows: &[Vec<String>],
+    width: usize,
+    lang: Lang,
+) {
+    let (text, hidden) = fit(columns, rows, width);
+    push_table(out, &text);
+    if !hidden.is_empty() {
+        out.push_str(&not_shown(&hidden, lang, width));
+    }
+}
+
+/// The columns of a budget table from [`budget_tables`], ranked for a narrow screen: what the
+/// villages raise goes first, then what was paid, then what was asked before, then the
+/// envelope; what is asked after stays (side by side; in one list per side, what was asked). Side by side (`paired`), the two envelope columns are
+/// one when no line's envelope differs.
+fn budget_columns(
+    header: Vec<String>,
+    mut rows: Vec<Vec<String>>,
+    paired: bool,
+) -> (Vec<Column>, Vec<Vec<String>>) {
+    if !paired {
+        // budget, envelope, asked, paid, raised, use.
+        let ranks = [None, Some(2), None, Some(4), Some(5), Some(3)];
+        let columns = header
+            .into_iter()
+            .zip(ranks)
+            .enumerate()
+            .map(|(i, (head, drop))| match (i, drop) {
+                (0, _) => Column::key(head),
+                (_, Some(d)) => Column::amount(head, d),
+                (_, None) => Column {
+                    head,
+                    align: Align::Right,
+                    drop: None,
+                },
+            })
+            .collect();
+        return (columns, rows);
+    }
+    // budget, then before and after of: envelope, asked, paid, raised.
+    let ranks = [2, 2, 3, 0, 4, 4, 5, 5];
+    let mut columns: Vec<Column> = vec![Column::key(header[0].clone())];
+    for (head, rank) in header.into_iter().skip(1).zip(ranks) {
+        columns.push(if rank == 0 {
+            Column {
+                head,
+                align: Align::Right,
+                drop: None,
+            }
+        } else {
+            Column::amount(head, rank)
+        });
+    }
+    let same_envelope = rows
+        .iter()
+        .all(|r| r.get(1) == r.get(2) || r[1].is_empty() || r[2].is_empty());
+    if same_envelope {
+        for r in &mut rows {
+            if r[1].is_empty() {
+                r[1] = r[2].clone();
+            }
+            r.remove(2);
+        }
+        columns.remove(2);
+        let envelope = &mut columns[1];
+        envelope.head = envelope
+            .head
+            .rsplit_once(' ')
+            .map_or_else(|| envelope.head.clone(), |(h, _)| h.to_string());
+    }
+    (columns, rows)
+}
+
 /// A group's or row's cells for the terminal: each fund's change, the subsidy's change, and
 /// the shortfall before, after and its change.
 fn screen_cells(b: Option<&Amounts>, a: Option<&Amounts>) -> Vec<String> {
@@ -247,62 +372,130 @@ fn screen_cells(b: Option<&Amounts>, a: Option<&Amounts>) -> Vec<String> {
     out
 }
 
-fn screen_header(c: &Comparison, lang: Lang) -> Vec<String> {
+/// Ranks of [`amount_columns`]: a fund's change is left out at `FUND + its place` (the last
+/// fund first), or at `QUIET + its place` when it is nought on every row shown.
+const FUND: u8 = 10;
+const QUIET: u8 = 100;
+
+/// The amount columns of [`screen_cells`], ranked for a narrow screen: the funds' changes go
+/// first (rightmost first), then the subsidy's change, then the shortfall before and after;
+/// the shortfall's change, what a what-if is asked for, goes last.
+fn amount_columns(c: &Comparison, lang: Lang) -> Vec<Column> {
     let [b, a, ch] = side_words(lang);
     let names = column_names(c, lang);
     let n = c.funds.len();
-    let mut h: Vec<String> = names[..n].iter().map(|f| format!("{f} {ch}")).collect();
-    h.push(format!("{} {ch}", names[n]));
+    let mut cols: Vec<Column> = names[..n]
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Column::amount(format!("{f} {ch}"), FUND.saturating_add(i.min(80) as u8)))
+        .collect();
+    cols.push(Column::amount(format!("{} {ch}", names[n]), 4));
     let short = &names[n + 2];
-    h.push(format!("{short} {b}"));
-    h.push(format!("{short} {a}"));
-    h.push(format!("{short} {ch}"));
-    h
+    cols.push(Column::amount(format!("{short} {b}"), 3));
+    cols.push(Column::amount(format!("{short} {a}"), 2));
+    cols.push(Column::amount(format!("{short} {ch}"), 1));
+    cols
 }
 
-/// What a terminal is shown, and what was left out of it.
+/// The amount columns for `rows`: a fund whose change is nought on every row says nothing a
+/// narrow screen needs, so it goes before the funds that did change.
+fn ranked_for(mut columns: Vec<Column>, rows: &[Vec<String>]) -> Vec<Column> {
+    for (i, col) in columns.iter_mut().enumerate() {
+        let quiet = rows
+            .iter()
+            .all(|r| r.get(i).is_none_or(|x| x.is_empty() || x == "0.00"));
+        match col.drop {
+            Some(rank) if quiet && (FUND..QUIET).contains(&rank) => {
+                col.drop = Some(rank - FUND + QUIET);
+            }
+            _ => {}
+        }
+    }
+    columns
+}
+
+/// What a terminal is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {
-    /// The tables.
+    /// The tables, each note of what they leave out right under the rows.
     pub text: String,
-    /// Changed rows beyond the limit.
+    /// Changed rows beyond the limit that `text` does not say: none, as it says how many
+    /// under the rows (a caller has nothing to add).
     pub hidden_rows: usize,
-    /// Columns left out for lack of room (each named once).
+    /// Columns left out that `text` does not say: none, for the same reason.
     pub hidden_columns: Vec<String>,
 }
 
-/// Which columns a narrow terminal gives up first (higher first): the funds' changes, then the
-/// subsidy's and the shortfall before and after, then the place; never the shortfall's change.
-fn drop_order(c: &Comparison, lead: usize) -> Vec<u8> {
-    let mut order = vec![0u8];
-    order.extend(std::iter::repeat_n(1, lead - 1));
-    order.extend(std::iter::repeat_n(3, c.funds.len()));
-    order.extend([2, 2, 2, 0]);
-    order
+/// How the rows table names each input: its file name, or the label as given when two
+/// inputs share a file name.
+fn short_labels(labels: &[String]) -> Vec<String> {
+    let name = |l: &String| {
+        std::path::Path::new(l)
+            .file_name()
+            .map_or_else(|| l.clone(), |n| n.to_string_lossy().into_owned())
+    };
+    let short: Vec<String> = labels.iter().map(name).collect();
+    let unique = short
+        .iter()
+        .enumerate()
+        .all(|(i, s)| !short[..i].contains(s));
+    if unique {
+        short
+    } else {
+        labels.to_vec()
+    }
 }
 
-/// What a terminal shows: up to `limit` of the rows the variant changes, then the groups by
-/// township and by village, fitted to `width` cells; and how many changed rows were left out.
+/// What a terminal shows, fitted to `width` cells: up to `limit` of the rows the variant
+/// changes (with their file when there are several), what was left out of them said right
+/// under them, then the townships and villages the variant changes, and how many it leaves as
+/// they were. A variant that changes no row gets one line instead of tables of zeros.
 pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Screen {
-    let mut out = String::new();
     let changed: Vec<_> = c.shown().filter(|p| p.changed()).collect();
-    let mut header = vec![
-        lang.pick("id", "编号").to_string(),
-        lang.pick("village", "村").to_string(),
-    ];
-    header.extend(screen_header(c, lang));
-    let rows = changed
+    let total = c.shown().count();
+    let done = |text: String| Screen {
+        text,
+        hidden_rows: 0,
+        hidden_columns: Vec::new(),
+    };
+    if changed.is_empty() {
+        return done(wrap(
+            &match lang {
+                Lang::En => format!(
+                    "The variant changes nothing: each of the {total} rows computes the same under both rule sets."
+                ),
+                Lang::Zh => format!("对比规则未改变任何结果：全部 {total} 行在两套规则下金额相同。"),
+            },
+            width,
+        ));
+    }
+    let mut out = match lang {
+        Lang::En => format!("Rows the variant changes: {} of {total}\n", changed.len()),
+        Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）\n", changed.len()),
+    };
+    let several = c.labels.len() > 1;
+    let files = short_labels(&c.labels);
+    let mut columns = Vec::new();
+    if several {
+        columns.push(Column::key(lang.pick("file", "文件")));
+    }
+    columns.push(Column::key(lang.pick("id", "编号")));
+    columns.push(Column::key(lang.pick("village", "村")));
+    columns.extend(amount_columns(c, lang));
+    let rows: Vec<Vec<String>> = changed
         .iter()
         .take(limit)
         .map(|p| {
-            let mut r = vec![
-                if p.id.is_empty() {
-                    format!("{}:{}", c.labels[p.file], p.line)
-                } else {
-                    p.id.clone()
-                },
-                p.village.clone(),
-            ];
+            let mut r = Vec::new();
+            if several {
+                r.push(files[p.file].clone());
+            }
+            r.push(if p.id.is_empty() {
+                format!("{}:{}", files[p.file], p.line)
+            } else {
+                p.id.clone()
+            });
+            r.push(p.village.clone());
             r.extend(screen_cells(
                 p.amounts(Side::Before),
                 p.amounts(Side::After),
@@ -310,122 +503,102 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Scree
             r
         })
         .collect();
-    let total = c.shown().count();
-    out.push_str(&match lang {
-        Lang::En => format!("Rows the variant changes: {} of {total}\n", changed.len()),
-        Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）\n", changed.len()),
-    });
     let mut hidden_columns: Vec<String> = Vec::new();
-    let mut fit = |out: &mut String, table: Table| {
-        let (text, hidden) = table.render_fit(width);
-        push_table(out, &text);
+    let mut keep = |hidden: Vec<String>| {
         for h in hidden {
             if !hidden_columns.contains(&h) {
                 hidden_columns.push(h);
             }
         }
     };
-    if !changed.is_empty() {
-        fit(
-            &mut out,
-            aligned(header, 2, rows).drop_order(drop_order(c, 2)),
-        );
-    }
-    for (by, en, zh) in [
+    let (rows_text, hidden) = fit(&ranked_for(columns, &rows), &rows, width);
+    keep(hidden);
+    let mut groups_text = String::new();
+    let mut unchanged = [0usize; 2];
+    for (k, (by, en, zh)) in [
         (GroupBy::Township, "township", "乡镇"),
         (GroupBy::Village, "village", "村"),
-    ] {
-        let mut header = vec![lang.pick(en, zh).to_string()];
-        header.extend(screen_header(c, lang));
-        let rows = c
-            .groups(by)
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let all = c.groups(by);
+        let moved: Vec<&GroupPair> = all
             .iter()
-            .map(|g: &GroupPair| {
+            .filter(|g| g.before != g.after || g.rows.0 != g.rows.1)
+            .collect();
+        unchanged[k] = all.len() - moved.len();
+        if moved.is_empty() {
+            continue;
+        }
+        let mut columns = vec![Column::key(lang.pick(en, zh))];
+        columns.extend(amount_columns(c, lang));
+        let rows: Vec<Vec<String>> = moved
+            .iter()
+            .map(|g| {
                 let mut r = vec![g.key.clone()];
                 r.extend(screen_cells(Some(&g.before), Some(&g.after)));
                 r
             })
             .collect();
+        let (text, hidden) = fit(&ranked_for(columns, &rows), &rows, width);
+        keep(hidden);
+        groups_text.push('\n');
+        groups_text.push_str(&text);
+    }
+    out.push_str(&rows_text);
+    let hidden_rows = changed.len().saturating_sub(limit);
+    if hidden_rows > 0 {
+        let rows = if hidden_rows == 1 { "row" } else { "rows" };
+        out.push_str(&wrap(
+            &match lang {
+                Lang::En => format!(
+                    "… {hidden_rows} more changed {rows} not shown; write them all with -o FILE"
+                ),
+                Lang::Zh => {
+                    format!("……另有 {hidden_rows} 个有变化的行未显示；用 -o 文件 写出全部")
+                }
+            },
+            width,
+        ));
+    }
+    if !hidden_columns.is_empty() {
+        out.push_str(&not_shown(&hidden_columns, lang, width));
+    }
+    out.push_str(&groups_text);
+    let [towns, villages] = unchanged;
+    if towns + villages > 0 {
         out.push('\n');
-        fit(
-            &mut out,
-            aligned(header, 1, rows).drop_order(drop_order(c, 1)),
-        );
+        out.push_str(&wrap(
+            &match lang {
+                Lang::En => format!(
+                    "{towns} {} / {villages} {} unchanged (not shown)",
+                    if towns == 1 { "township" } else { "townships" },
+                    if villages == 1 { "village" } else { "villages" },
+                ),
+                Lang::Zh => format!("{towns} 个乡镇 / {villages} 个村未变化（未列出）"),
+            },
+            width,
+        ));
     }
-    Screen {
-        text: out,
-        hidden_rows: changed.len().saturating_sub(limit),
-        hidden_columns,
-    }
+    done(out)
+}
+
+/// The line that names the columns a screen left out.
+fn not_shown(columns: &[String], lang: Lang, width: usize) -> String {
+    let cols = columns.join(lang.pick(", ", "、"));
+    wrap(
+        &match lang {
+            Lang::En => {
+                format!(
+                    "(not shown, for lack of room: {cols}; all columns are written with -o FILE)"
+                )
+            }
+            Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）"),
+        },
+        width,
+    )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::compare::{compare, Table};
-    use crate::rules::{RuleSet, Setting};
-    use crate::table::sheet::Sheet;
-
-    const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资\n\
-                         S1,天马乡,画青村,通村,4.5,1,80万\n\
-                         S2,天马乡,画青村,社道,3.5,2,60万\n\
-                         S3,卧佛镇,关田村,通社,3.5,1,40万\n";
-
-    fn tables() -> Vec<Table> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("small.csv");
-        std::fs::write(&path, SMALL).unwrap();
-        vec![Table {
-            label: "small.csv".into(),
-            sheet: Sheet::load(&path).unwrap(),
-        }]
-    }
-
-    #[test]
-    fn a_terminal_shows_the_changed_rows_up_to_its_limit_then_townships_and_villages_aligned() {
-        let before = RuleSet::builtin();
-        let (after, _) = before
-            .with_settings(&[Setting::parse("poverty.group.3.5=15万").unwrap()])
-            .unwrap();
-        let tables = tables();
-        let c = compare(&tables, &before, &after).unwrap();
-        let screen = terminal(&c, Lang::Zh, 200, 1);
-        assert_eq!(screen.hidden_rows, 1);
-        assert!(screen.hidden_columns.is_empty());
-        let text = screen.text;
-        // Wide characters take two cells: the columns line up on a terminal.
-        let expected = [
-            "对比规则改变的行：2 行（共 3 行）\n",
-            "编号  村      县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
-            "────  ──────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
-            "S2    画青村               0.00          +100,000.00    +100,000.00       100,000.00             0.00    −100,000.00\n",
-            "\n",
-            "乡镇    县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
-            "──────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
-            "卧佛镇               0.00           +50,000.00     +50,000.00       150,000.00       100,000.00     −50,000.00\n",
-            "天马乡               0.00          +100,000.00    +100,000.00       150,000.00        50,000.00    −100,000.00\n",
-            "\n",
-            "村             县交通局补助 变化  县扶贫专项补助 变化  补助合计 变化  尚需筹集 变更前  尚需筹集 变更后  尚需筹集 变化\n",
-            "─────────────  ─────────────────  ───────────────────  ─────────────  ───────────────  ───────────────  ─────────────\n",
-            "卧佛镇 关田村               0.00           +50,000.00     +50,000.00       150,000.00       100,000.00     −50,000.00\n",
-            "天马乡 画青村               0.00          +100,000.00    +100,000.00       150,000.00        50,000.00    −100,000.00\n",
-        ];
-        assert_eq!(text, expected.concat());
-        // Too narrow for every column: the funds' changes go first, the shortfall's change
-        // stays.
-        let narrow = terminal(&c, Lang::En, 80, 10);
-        assert_eq!(narrow.hidden_rows, 0);
-        assert_eq!(
-            narrow.hidden_columns[..2],
-            [
-                "County transport bureau subsidy change",
-                "County poverty-alleviation special fund change"
-            ]
-        );
-        assert!(narrow.text.contains("shortfall change"));
-        assert!(narrow
-            .text
-            .lines()
-            .all(|l| crate::textwidth::cells(l) <= 80));
-    }
-}
+mod tests;

@@ -255,7 +255,7 @@ impl Model {
         }
         let key = |r: usize| match self.grouping {
             1 => cell(r, 1).trim().to_string(),
-            _ => format!("{} {}", cell(r, 1).trim(), cell(r, 2).trim()),
+            _ => crate::report::summary::village_key(cell(r, 1).trim(), cell(r, 2).trim()),
         };
         order.sort_by_key(|&r| key(r));
         let mut lines = Vec::new();
