@@ -426,33 +426,20 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let (w, h) = ratatui::crossterm::terminal::size()
                 .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
             let shown = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
-            to_stdout(shown.text.as_bytes(), lang)?;
-            if !shown.hidden_columns.is_empty() {
-                let cols = shown.hidden_columns.join(", ");
-                to_stderr(&match lang {
-                    Lang::En => format!(
-                        "(not shown, for lack of room: {cols}; all columns are written with -o FILE)\n"
-                    ),
-                    Lang::Zh => format!("（因宽度不足未显示：{cols}；用 -o 文件 可写出全部列）\n"),
-                });
-            }
-            let hidden = shown.hidden_rows;
-            if hidden > 0 {
-                to_stderr(&match lang {
-                    Lang::En => format!(
-                        "… {hidden} more changed rows not shown; write them all with -o FILE\n"
-                    ),
-                    Lang::Zh => {
-                        format!("……另有 {hidden} 个有变化的行未显示；用 -o 文件 写出全部\n")
-                    }
-                });
-            }
+            to_stdout(shown.as_bytes(), lang)?;
         }
         Out::Stdout { terminal: false } => {
             to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
         }
     }
-    let mut summary = screen::summary(&c, &variant, lang);
+    // A person at a terminal gets the summary fitted to its width.
+    let mut summary = match &out {
+        Out::Stdout { terminal: true } => {
+            let width = ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w));
+            screen::summary_fit(&c, &variant, lang, width)
+        }
+        _ => screen::summary(&c, &variant, lang),
+    };
     if let Some(s) = c.one_side_sentence(lang) {
         summary.push_str(&format!("{s}\n"));
     }

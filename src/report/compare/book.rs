@@ -190,6 +190,10 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
             sheet.write_number_with_format(r, col, yuan(v), &fmt)?;
         }
     }
+    if let Some(sentence) = c.one_side_sentence(lang) {
+        r += 1;
+        sheet.write_string(r, 0, sentence)?;
+    }
     for (by, en, zh) in [
         (GroupBy::Township, "township", "乡镇"),
         (GroupBy::Village, "village", "村"),

@@ -414,18 +414,6 @@ fn ranked_for(mut columns: Vec<Column>, rows: &[Vec<String>]) -> Vec<Column> {
     columns
 }
 
-/// What a terminal is shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Screen {
-    /// The tables, each note of what they leave out right under the rows.
-    pub text: String,
-    /// Changed rows beyond the limit that `text` does not say: none, as it says how many
-    /// under the rows (a caller has nothing to add).
-    pub hidden_rows: usize,
-    /// Columns left out that `text` does not say: none, for the same reason.
-    pub hidden_columns: Vec<String>,
-}
-
 /// How the rows table names each input: its file name, or the label as given when two
 /// inputs share a file name.
 fn short_labels(labels: &[String]) -> Vec<String> {
@@ -450,16 +438,11 @@ fn short_labels(labels: &[String]) -> Vec<String> {
 /// changes (with their file when there are several), what was left out of them said right
 /// under them, then the townships and villages the variant changes, and how many it leaves as
 /// they were. A variant that changes no row gets one line instead of tables of zeros.
-pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Screen {
+pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> String {
     let changed: Vec<_> = c.shown().filter(|p| p.changed()).collect();
     let total = c.shown().count();
-    let done = |text: String| Screen {
-        text,
-        hidden_rows: 0,
-        hidden_columns: Vec::new(),
-    };
     if changed.is_empty() {
-        return done(wrap(
+        return wrap(
             &match lang {
                 Lang::En => format!(
                     "The variant changes nothing: each of the {total} rows computes the same under both rule sets."
@@ -467,7 +450,7 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Scree
                 Lang::Zh => format!("对比规则未改变任何结果：全部 {total} 行在两套规则下金额相同。"),
             },
             width,
-        ));
+        );
     }
     let mut out = match lang {
         Lang::En => format!("Rows the variant changes: {} of {total}\n", changed.len()),
@@ -581,7 +564,7 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Scree
             width,
         ));
     }
-    done(out)
+    out
 }
 
 /// The line that names the columns a screen left out.
