@@ -56,6 +56,69 @@ pub struct Variant {
     pub funds: Funds,
     /// Where the rules came from.
     pub source: Source,
+    /// The totals compared, over the rows good under both rule sets (kept current by
+    /// [`Variant::compare`] after every change).
+    pub(super) compared: Compared,
+}
+
+/// The totals of a comparison as `roadsub compare` makes them: a row computed under one rule
+/// set only would mix its amount on one side with nothing on the other, so the totals count
+/// only rows good under both, and how many are left out is said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Compared {
+    /// The rules in force's totals of the rows good under both.
+    pub before: Amounts,
+    /// The variant's totals of the same rows.
+    pub after: Amounts,
+    /// Rows good under the rules in force that the variant cannot compute (✗).
+    pub bad_after: usize,
+    /// Rows the variant computes that the rules in force cannot (—).
+    pub bad_before: usize,
+}
+
+impl Compared {
+    /// The lines that say which rows are left out of the comparison, in `lang` (none when
+    /// every row is computed under both or neither).
+    pub fn left_out(&self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.bad_after > 0 {
+            let n = self.bad_after;
+            out.push(match lang {
+                Lang::En if n == 1 => {
+                    "1 row ✗ under the variant is left out of the comparison".to_string()
+                }
+                Lang::En => format!("{n} rows ✗ under the variant are left out of the comparison"),
+                Lang::Zh => format!("按对比规则无法计算的 {n} 行（✗）未计入对比"),
+            });
+        }
+        if self.bad_before > 0 {
+            let n = self.bad_before;
+            out.push(match lang {
+                Lang::En if n == 1 => {
+                    "1 row not computed under the rules in force is left out of the comparison"
+                        .to_string()
+                }
+                Lang::En => format!(
+                    "{n} rows not computed under the rules in force are left out of the comparison"
+                ),
+                Lang::Zh => format!("按现行规则无法计算的 {n} 行未计入对比"),
+            });
+        }
+        out
+    }
+}
+
+/// Adds `a` into `sum`, field by field (saturating, as a comparison's sums do).
+pub fn add_into(sum: &mut Amounts, a: &Amounts) {
+    if sum.funds.len() < a.funds.len() {
+        sum.funds.resize(a.funds.len(), 0);
+    }
+    for (s, x) in sum.funds.iter_mut().zip(&a.funds) {
+        *s = s.saturating_add(*x);
+    }
+    sum.subsidy_total = sum.subsidy_total.saturating_add(a.subsidy_total);
+    sum.gap = sum.gap.saturating_add(a.gap);
+    sum.shortfall = sum.shortfall.saturating_add(a.shortfall);
 }
 
 /// What a variant does to one row.
@@ -101,6 +164,60 @@ impl Variant {
             columns,
             results,
             source,
+            compared: Compared::default(),
+        }
+    }
+
+    /// Works the compared totals out again over `rows` rows, `base` being the rows under the
+    /// rules in force: each side's totals less the rows it alone computes. One pass over the
+    /// rows' states; only the rows left out are read further.
+    pub fn compare(&mut self, base: &Results, rows: usize) {
+        let mut c = Compared {
+            before: Amounts::of_totals(&self.funds, Side::Before, &base.summary.total),
+            after: Amounts::of_totals(&self.funds, Side::After, &self.results.summary.total),
+            bad_after: 0,
+            bad_before: 0,
+        };
+        for at in 0..rows {
+            let (side, results, total) = match (base.is_good(at), self.results.is_good(at)) {
+                (true, false) => (Side::Before, base, &mut c.before),
+                (false, true) => (Side::After, &self.results, &mut c.after),
+                _ => continue,
+            };
+            if let Some(row) = row_amounts(results, &self.funds, side, at) {
+                *total = row.change_to(total);
+            }
+            match side {
+                Side::Before => c.bad_after += 1,
+                Side::After => c.bad_before += 1,
+            }
+        }
+        self.compared = c;
+    }
+
+    /// The totals compared, over the rows good under both rule sets.
+    pub fn compared(&self) -> &Compared {
+        &self.compared
+    }
+
+    /// Why row `at` of `sheet` cannot be computed under the variant, each reason starting
+    /// `under the variant: ` as `roadsub compare` says it; none when it can.
+    pub fn errors(&self, sheet: &Sheet, at: usize, lang: Lang) -> Vec<String> {
+        if self.results.is_good(at) {
+            return Vec::new();
+        }
+        match self.results.calc(&self.rules, &self.columns, sheet, at) {
+            super::results::Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}{}",
+                        crate::report::compare::whole::side_prefix(Side::After, lang),
+                        e.render_value(&self.rules, lang)
+                    )
+                })
+                .collect(),
+            super::results::Calc::Good(_) => Vec::new(),
         }
     }
 

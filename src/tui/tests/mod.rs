@@ -22,6 +22,7 @@ mod budgets;
 mod model;
 mod safety;
 mod variant;
+mod whatif;
 use crate::table::sheet::Sheet;
 
 fn example() -> PathBuf {
@@ -379,7 +380,8 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("│255,000.00，受造价限制核减为 17,500.00"),
+        text.contains("│县扶贫专项补助：≥4.5 米档，不超过30万/公里 × 0.85 = 255,000.00，│")
+            && text.contains("│受造价限制核减为 17,500.00 "),
         "{text}"
     );
     assert!(

@@ -52,10 +52,11 @@ fn row(inner: usize, label: &str, texts: &[String], widths: &[usize]) -> String 
 /// The comparison's lines in `inner` cells (the budgets' are [`budgets`]).
 pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let Some((before, after)) = app.doc.totals_compared() else {
+    let Some(compared) = app.doc.totals_compared() else {
         return Vec::new();
     };
-    let change = before.change_to(&after);
+    let (before, after) = (&compared.before, &compared.after);
+    let change = before.change_to(after);
     let show = |fen: i128| {
         crate::money::from_fen(fen).map_or_else(
             || lang.pick("overflow", "溢出").to_string(),
@@ -83,8 +84,8 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
     let texts: Vec<[String; 3]> = (0..n)
         .map(|i| {
             [
-                show(field(&before, i)),
-                show(field(&after, i)),
+                show(field(before, i)),
+                show(field(after, i)),
                 app.show_change(field(&change, i)),
             ]
         })
@@ -115,6 +116,13 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
         } else {
             out.push(Line::styled(row(inner, &label(i), t, &widths), style));
         }
+    }
+    // The rows one side cannot compute are not in the amounts above: said, never silent.
+    for said in compared.left_out(lang) {
+        out.extend(super::wrap::wrap_line(
+            &Line::styled(said, Style::new().yellow()),
+            inner,
+        ));
     }
     out
 }

@@ -9,9 +9,10 @@ mod gauge;
 mod overlays;
 mod panes;
 mod table;
+mod wrap;
 
 use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::App;
@@ -74,7 +75,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             ),
         };
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        let lines = wrap::wrap_lines(&[text.into()], usize::from(area.width));
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     let [title, body, panes, status, hints] = Layout::vertical([

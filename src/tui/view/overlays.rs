@@ -2,7 +2,8 @@
 //! explanation and the questions; centred, scrolled when taller than the screen.
 
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::panes::DetailPane;
@@ -102,8 +103,8 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
         .saturating_sub(4)
         .min(100)
         .max(cells(&title) as u16 + 2);
-    let text = DetailPane::new(app).trace();
-    let lines = text.line_count(width.saturating_sub(2));
+    let text = DetailPane::new(app).trace(usize::from(width.saturating_sub(2)));
+    let lines = text.len();
     let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
     let max = lines.saturating_sub(height - 2);
     app.overlay_max.set(max);
@@ -111,8 +112,7 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
     let r = centred(area, width, height as u16);
     clear_around(frame, r, area);
     frame.render_widget(
-        text.scroll((scroll as u16, 0))
-            .block(Block::bordered().title(title)),
+        Paragraph::new(text[scroll..].to_vec()).block(Block::bordered().title(title)),
         r,
     );
 }
@@ -132,19 +132,15 @@ fn clear_around(frame: &mut Frame, r: Rect, area: Rect) {
 fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
     let width =
         (text.lines().map(cells).max().unwrap_or(20) + 4).min(usize::from(area.width)) as u16;
-    // Lines wider than the screen wrap: count the rows they take.
+    // Lines wider than the screen wrap.
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let height = text
-        .lines()
-        .map(|l| cells(l).max(1).div_ceil(inner))
-        .sum::<usize>() as u16
-        + 2;
+    let lines: Vec<Line<'static>> = text.lines().map(|l| Line::from(l.to_string())).collect();
+    let lines = super::wrap::wrap_lines(&lines, inner);
+    let height = lines.len() as u16 + 2;
     let r = centred(area, width, height);
     clear_around(frame, r, area);
     frame.render_widget(
-        Paragraph::new(text.to_string())
-            .block(Block::bordered().title(title.to_string()))
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(lines).block(Block::bordered().title(title.to_string())),
         r,
     );
 }

@@ -224,13 +224,22 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         .map(|&c| app.widths[c] + 1)
         .sum();
     if span_width > 0 {
-        let label = match app.lang {
-            Lang::En => format!(
+        // Rows computed under one rule set only are not in the group's Δ: said beside the
+        // count.
+        let left_out = sub.variant.as_ref().map_or(0, |(_, n)| *n);
+        let label = match (app.lang, left_out) {
+            (Lang::En, 0) => format!(
                 "subtotal {key} ({} {})",
                 totals.segments,
                 if totals.segments == 1 { "row" } else { "rows" }
             ),
-            Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
+            (Lang::En, n) => format!(
+                "subtotal {key} ({} {}, {n} not in Δ)",
+                totals.segments,
+                if totals.segments == 1 { "row" } else { "rows" }
+            ),
+            (Lang::Zh, 0) => format!("小计 {key}（{} 行）", totals.segments),
+            (Lang::Zh, n) => format!("小计 {key}（{} 行；Δ 未计入 {n} 行）", totals.segments),
         };
         spans.push(Span::styled(fit(&label, span_width, false), style));
     }
@@ -243,9 +252,8 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         spans.push(Span::raw(" "));
     }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
-        let change = app.doc.variant().and_then(|v| sub.change(&v.funds));
-        let text = match (app.delta_column(c), change) {
-            (Some(d), Some(change)) => app.show_change(d.of(&change)),
+        let text = match (app.delta_column(c), sub.change()) {
+            (Some(d), Some(change)) => app.show_change(d.of(change)),
             _ => app
                 .computed_column(c - app.input_cols())
                 .map_or_else(String::new, |column| app.show_amount(sub.amount(column))),
