@@ -281,3 +281,117 @@ fn an_edit_that_makes_a_row_fail_under_the_variant_says_why_on_the_status_line()
     press(&mut app, "<Enter><BS><BS>通组<Enter>");
     assert_eq!(app.status, None);
 }
+
+/// The detail pane's lines that break its right border or are not what the pane wraps to, in
+/// a `width` × `height` screen: a line whose last inside cell starts a wide character writes
+/// over the border, and a line wider than the pane would be cut.
+fn over_the_border(app: &mut App, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.scroll_to_cursor(view::table_rows(app, Size::new(width, height)));
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let top = (0..height)
+        .find(|&y| buffer[(0, y)].symbol() == "┌")
+        .expect("the detail pane");
+    let right = (1..width)
+        .find(|&x| buffer[(x, top)].symbol() == "┐")
+        .expect("its top right corner");
+    let inner = usize::from(right - 1);
+    let wrapped = view::detail_lines(app, inner);
+    let mut bad = Vec::new();
+    for (i, y) in (top + 1..height).enumerate() {
+        if buffer[(0, y)].symbol() == "└" {
+            break;
+        }
+        let last = buffer[(right - 1, y)].symbol();
+        let mut shown = String::new();
+        let mut skip = 0;
+        for x in 1..right {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buffer[(x, y)].symbol();
+            skip = UnicodeWidthStr::width(s).saturating_sub(1);
+            shown.push_str(s);
+        }
+        let line = wrapped.get(i).map_or("", String::as_str);
+        if UnicodeWidthStr::width(last) > 1
+            || buffer[(right, y)].symbol() != "│"
+            || UnicodeWidthStr::width(line) > inner
+            || shown.trim_end() != line.trim_end()
+        {
+            bad.push(format!("{shown:?} ≠ {line:?}"));
+        }
+    }
+    bad
+}
+
+#[test]
+fn a_wrapped_chinese_line_of_the_detail_pane_never_writes_over_its_right_border() {
+    let plan = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+    )
+    .unwrap();
+    let (mut app, _dir) = open_with(RuleSet::builtin(), &plan, Lang::Zh);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    // The reviewed screen: AYP-001's arithmetic is 44 cells in a 43-cell pane.
+    let s = screen(&mut app, 100, 30);
+    let top = s.iter().position(|l| l.starts_with("┌ 计算说明")).unwrap();
+    // The pane's 45 cells of each line.
+    let pane = |l: &String| {
+        let mut used = 0;
+        l.chars()
+            .take_while(|c| {
+                used += UnicodeWidthStr::width(c.to_string().as_str());
+                used <= 45
+            })
+            .collect::<String>()
+    };
+    assert_eq!(
+        s[top..top + 4].iter().map(pane).collect::<Vec<_>>(),
+        [
+            "┌ 计算说明 ─────────────────────────────────┐",
+            "│通村公路，宽 4.5 米，长 1.5 公里；造价     │",
+            "│1,275,000.00                               │",
+            "│造价 1,275,000.00 − 补助 1,125,000.00 = 差 │",
+        ]
+    );
+    assert_eq!(over_the_border(&mut app, 100, 30), Vec::<String>::new());
+    // Nor in English, nor without a variant, nor on the narrowest screen.
+    for keys in ["L", "v<Enter>", "L"] {
+        press(&mut app, keys);
+        for (w, h) in [(100, 30), (80, 24), (120, 40)] {
+            assert_eq!(
+                over_the_border(&mut app, w, h),
+                Vec::<String>::new(),
+                "{keys} {w}×{h}"
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    #[test]
+    fn no_line_of_the_detail_pane_is_wider_than_the_pane(
+        class in "[通村社道路公 a-z，（）0-9]{1,60}",
+        zh in proptest::bool::ANY,
+        variant in proptest::bool::ANY,
+        width in 80u16..150,
+        height in 24u16..40,
+    ) {
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, lang);
+        if variant {
+            press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+        }
+        let col = app.doc.sheet.columns.index(crate::table::Field::Class).unwrap();
+        let row = app.doc.sheet.rows[0].clone();
+        app.change(doc::Op::set(0, &row, col, &class));
+        for at in ["g", "j"] {
+            press(&mut app, at);
+            proptest::prop_assert_eq!(over_the_border(&mut app, width, height), Vec::<String>::new());
+        }
+    }
+}

@@ -61,6 +61,17 @@ fn pane_height(app: &App, area: Rect) -> u16 {
     PANES + need.saturating_sub(usize::from(PANES)).min(spare) as u16
 }
 
+/// The detail pane's lines as wrapped to `inner` cells, as text (for tests: what the pane
+/// shows must be these, whole).
+#[cfg(test)]
+pub fn detail_lines(app: &App, inner: usize) -> Vec<String> {
+    DetailPane::new(app)
+        .explanation(inner)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
