@@ -111,13 +111,6 @@ impl App {
             Grouping::None => order.into_iter().map(Line::Row).collect(),
             g => self.grouped(order, g),
         };
-        // The sorted column widens for its arrow, so its title is not cut ("↑户…").
-        if let Some((c, _)) = self.sort {
-            let w = crate::textwidth::cells(&self.title(c)) + 1;
-            if let Some(slot) = self.widths.get_mut(c) {
-                *slot = (*slot).max(w);
-            }
-        }
         // A group's sums are wider than its rows' amounts: their columns widen to show them
         // whole (an amount is never cut).
         let first = self.input_cols();

@@ -310,12 +310,21 @@ impl App {
 
     /// Shows `variant` (or none), laying the table out again for its columns.
     fn show_variant(&mut self, variant: Option<(RuleSet, Source)>) {
+        // A change column is found again by what it shows (a fund's by its id), not by its
+        // place: another variant may have other funds, in another order.
+        let sorted = self.sort.map(|(c, desc)| (c, self.delta_key(c), desc));
+        let current = self.delta_key(self.col);
         self.doc.set_variant(&self.rules, variant);
-        self.col = self.col.min(self.ncols() - 1);
-        // A sort by a change column that is no longer shown sorts by nothing: it ends.
-        if self.sort.is_some_and(|(c, _)| c >= self.ncols()) {
-            self.sort = None;
-        }
+        self.sort = match sorted {
+            Some((_, Some(key), desc)) => self.delta_of(&key).map(|c| (c, desc)),
+            // Not a change column: it is where it was.
+            Some((c, None, desc)) => Some((c, desc)),
+            None => None,
+        };
+        self.col = current
+            .and_then(|key| self.delta_of(&key))
+            .unwrap_or(self.col)
+            .min(self.ncols() - 1);
         self.measure_all();
         self.relayout();
     }

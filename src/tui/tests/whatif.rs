@@ -395,3 +395,72 @@ proptest::proptest! {
         }
     }
 }
+
+/// The shipped rules without their self-tests, the poverty fund become a provincial one.
+fn provincial() -> String {
+    let text = crate::rules::BUILTIN_TOML;
+    let tests = text.find("\n# 自测").unwrap();
+    text[..tests]
+        .replace("id = \"poverty\"", "id = \"province\"")
+        .replace("fund = \"poverty\"", "fund = \"province\"")
+        .replace("name = \"县扶贫专项补助\"", "name = \"省级补助\"")
+        .replace(
+            "name_en = \"County poverty-alleviation special fund\"",
+            "name_en = \"Provincial subsidy\"",
+        )
+}
+
+/// The header's titles in a 200-cell screen.
+fn header(app: &mut App) -> String {
+    screen(app, 200, 30)[1].clone()
+}
+
+#[test]
+fn a_sort_by_a_change_column_follows_the_same_column_to_another_variant_or_ends() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    // Δsubsidy, third from the end (before Δshortfall).
+    press(&mut app, "<End>hs");
+    assert!(
+        header(&mut app).contains(" ↑Δsubsidy "),
+        "{}",
+        header(&mut app)
+    );
+    // The provincial variant has a third fund: Δsubsidy moves one column right, and the
+    // sort and the cursor go with it.
+    load(&mut app, dir.path(), "v_other.toml", &provincial());
+    let h = header(&mut app);
+    assert!(
+        h.ends_with("Δtransport Δpoverty Δprovince ↑Δsubsidy Δshortfall"),
+        "{h}"
+    );
+    assert_eq!(app.sort, Some((app.ncols() - 2, false)));
+    assert_eq!(app.col, app.ncols() - 2);
+    // A sort by Δprovince ends with a variant that has no such fund.
+    press(&mut app, "hs");
+    assert!(header(&mut app).contains(" ↑Δprovince "));
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    assert_eq!(app.sort, None);
+    assert!(!header(&mut app).contains('↑'));
+    // A sort by a column of the rules in force stays on it.
+    press(&mut app, "<Home>lls");
+    let sorted = app.sort;
+    load(&mut app, dir.path(), "v_other.toml", &provincial());
+    assert_eq!(app.sort, sorted);
+}
+
+#[test]
+fn a_column_is_as_wide_as_before_once_its_sort_ends() {
+    let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    let before = header(&mut app);
+    press(&mut app, "<End>hs");
+    assert!(header(&mut app).contains(" ↑Δsubsidy Δshortfall"));
+    press(&mut app, "ss");
+    assert_eq!(app.sort, None);
+    assert_eq!(header(&mut app), before);
+    // So is a column of the rules in force, and the sort moved to another column.
+    let width = app.width(0);
+    press(&mut app, "<Home>sls");
+    assert_eq!(app.width(0), width);
+}
