@@ -14,7 +14,7 @@ use super::modes::Mode;
 use super::results::Results;
 use crate::i18n::Lang;
 use crate::report::compare::{Amounts, Funds, Side};
-use crate::rules::{Change, RuleSet, Setting, When};
+use crate::rules::{Change, RuleSet, SaidIn, Setting, SettingError, When};
 use crate::table::columns::Columns;
 use crate::table::sheet::Sheet;
 
@@ -243,6 +243,20 @@ impl Variant {
     }
 }
 
+/// The path `text` names, `~` at its start being the home directory (as a shell reads it:
+/// the prompt is not a shell, but a path typed there is typed as one).
+fn home(text: &str) -> PathBuf {
+    let rest = match text.strip_prefix('~') {
+        Some("") => "",
+        Some(rest) if rest.starts_with('/') => &rest[1..],
+        _ => return PathBuf::from(text),
+    };
+    match std::env::var_os("HOME") {
+        Some(home) if !home.is_empty() => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(text),
+    }
+}
+
 /// The settings in `text`: separated by spaces or commas (a comma inside an amount, as in
 /// `=150,000`, stays in it: a piece without `=` belongs to the one before).
 fn split_settings(text: &str) -> Vec<String> {
@@ -252,7 +266,7 @@ fn split_settings(text: &str) -> Vec<String> {
         for piece in word.split([',', '，']) {
             match out.last_mut() {
                 _ if piece.is_empty() => {}
-                Some(last) if !first && !piece.contains('=') => {
+                Some(last) if !first && !piece.contains(['=', '＝']) => {
                     last.push(',');
                     last.push_str(piece);
                 }
@@ -354,20 +368,19 @@ impl App {
     /// The variant `text` names: settings when it holds `=`, else a rules file. `Err` is
     /// why not, in the interface language.
     fn read_variant(&self, text: &str) -> Result<(RuleSet, Source), String> {
-        let (rules, source) = if text.contains('=') {
+        // A Chinese input method types the full-width ＝, which a setting reads as `=`.
+        let (rules, source) = if text.contains(['=', '＝']) {
             let texts = split_settings(text);
+            let said = |e: SettingError| e.render_in(self.lang, SaidIn::Prompt);
             let settings = texts
                 .iter()
                 .map(|t| Setting::parse(t))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.render(self.lang))?;
-            let (rules, changes) = self
-                .rules
-                .with_settings(&settings)
-                .map_err(|e| e.render(self.lang))?;
+                .map_err(said)?;
+            let (rules, changes) = self.rules.with_settings(&settings).map_err(said)?;
             (rules, Source::Settings { texts, changes })
         } else {
-            let path = PathBuf::from(text);
+            let path = home(text);
             (self.read_rules_file(&path)?, Source::File(path))
         };
         // The table's header must still say which column is whose under the variant: read
@@ -428,5 +441,18 @@ mod tests {
             ["poverty.group.3.5=150,000", "transport.group.3.5=20万"]
         );
         assert_eq!(split_settings("a=1 b"), ["a=1", "b"]);
+    }
+
+    #[test]
+    fn a_tilde_at_the_start_of_a_path_is_the_home_directory_and_nowhere_else() {
+        let Some(h) = std::env::var_os("HOME").filter(|h| !h.is_empty()) else {
+            return;
+        };
+        let h = PathBuf::from(h);
+        assert_eq!(home("~/rules/v.toml"), h.join("rules/v.toml"));
+        assert_eq!(home("~"), h);
+        // Another user's home, or a ~ inside a name, is as typed.
+        assert_eq!(home("~li/v.toml"), PathBuf::from("~li/v.toml"));
+        assert_eq!(home("v~1.toml"), PathBuf::from("v~1.toml"));
     }
 }

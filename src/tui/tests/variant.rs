@@ -272,7 +272,7 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
     };
     assert_eq!(
         refused(&mut app, "poverty.group.4.0=15万", Lang::En),
-        "--set \"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (--against)"
+        "\"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (load it with v)"
     );
     assert_eq!(
         refused(
@@ -280,7 +280,7 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
             "poverty.group.3.5=15万, roads.group.3.5=1万",
             Lang::Zh
         ),
-        "--set \"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport, poverty）"
+        "\"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport, poverty）"
     );
     let missing = dir.path().join("none.toml");
     assert_eq!(

@@ -464,3 +464,117 @@ fn a_column_is_as_wide_as_before_once_its_sort_ends() {
     press(&mut app, "<Home>sls");
     assert_eq!(app.width(0), width);
 }
+
+#[test]
+fn a_full_width_equals_sign_is_read_as_a_setting_not_as_a_path() {
+    let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
+    press(
+        &mut app,
+        "vpoverty.group.3.5＝15万，transport.group.3.5＝20万<Enter>",
+    );
+    assert_eq!(app.mode, Mode::Table, "{:?}", app.status);
+    match &app.doc.variant().unwrap().source {
+        crate::tui::variant::Source::Settings { texts, changes } => {
+            assert_eq!(
+                texts,
+                &["poverty.group.3.5＝15万", "transport.group.3.5＝20万"]
+            );
+            assert_eq!(changes.len(), 2);
+        }
+        other => panic!("read as {other:?}"),
+    }
+}
+
+#[test]
+fn a_setting_refused_at_the_prompt_is_named_as_typed_not_as_a_command_line_flag() {
+    let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
+    press(&mut app, "vpoverty.lane.3.5=15万<Enter>");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "\"poverty.lane.3.5=15万\"：规则中没有这个道路类别（现有：village, group）"
+    );
+}
+
+#[test]
+fn a_path_starting_with_a_tilde_is_read_from_the_home_directory() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+    // The home directory is the process's: a file put there is found under ~/.
+    let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) else {
+        return;
+    };
+    let home = PathBuf::from(home);
+    let rel = dir.path().strip_prefix(&home).ok().map(Path::to_path_buf);
+    let path = dir.path().join("v_other.toml");
+    std::fs::write(&path, provincial()).unwrap();
+    // Named through ~ when the temporary directory is under home; else ~ names home itself
+    // and the file is refused under the name typed, read from home.
+    match rel {
+        Some(rel) => {
+            press(
+                &mut app,
+                &format!("v~/{}/v_other.toml<Enter>", rel.display()),
+            );
+            assert_eq!(app.mode, Mode::Table, "{:?}", app.status);
+        }
+        None => {
+            press(&mut app, "v~/roadsub-no-such-rules.toml<Enter>");
+            assert_eq!(
+                app.status.as_ref().unwrap().text,
+                format!(
+                    "{}: cannot read rules: no such file or directory",
+                    home.join("roadsub-no-such-rules.toml").display()
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn a_per_village_budget_that_shares_out_is_said_shared_out_not_over() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL_GROUPS, Lang::En);
+    let text = crate::rules::BUILTIN_TOML;
+    let budgets = text.find("\n# 预算额度").unwrap();
+    let rules = format!(
+        "{}\n{}",
+        &text[..budgets],
+        r#"
+[[budgets]]
+fund = "poverty"
+class = "group"
+per_village = true
+name = "Per village"
+amount = "15万"
+on_overrun = "prorate"
+"#
+    );
+    load(&mut app, dir.path(), "per_village.toml", &rules);
+    let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    terminal.draw(|f| view::draw(f, &app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let s = screen(&mut app, 120, 30);
+    let y = s
+        .iter()
+        .position(|l| l.contains("│Per village"))
+        .expect("the budget's line");
+    assert!(
+        s[y].ends_with("││Per village 2/2 villages shared out · paid 30.00 · asked 50.00  │"),
+        "{}",
+        s[y]
+    );
+    // Yellow, as the totals pane without a variant shows a budget that shared out.
+    assert_eq!(buffer[(60, y as u16)].fg, ratatui::style::Color::Yellow);
+    press(&mut app, "L");
+    let text: String = screen(&mut app, 120, 30).join("\n");
+    assert!(
+        text.contains("│Per village 2/2 村已分配 · 实拨 30.00 · 申请 50.00"),
+        "{text}"
+    );
+}
+
+/// Five group roads of 1 km (10万 each from the poverty fund) in two villages.
+const SMALL_GROUPS: &str = "id,township,village,class,width_m,length_km,cost\n\
+G1,T,A,group,3.5,1,600000\n\
+G2,T,A,group,3.5,1,600000\n\
+G3,T,B,group,3.5,1,600000\n\
+G4,T,B,group,3.5,1,600000\n\
+G5,T,B,group,3.5,1,600000\n";

@@ -148,10 +148,17 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
                 .iter()
                 .filter(|l| matches!(l.scope, Scope::Village { .. }))
                 .count();
-            // Whether it is over comes first: the amounts are cut before it is.
-            let flag = if villages > 0 && over > 0 {
+            // Whether it is over comes first: the amounts are cut before it is. A budget
+            // that shares its envelope out is not over (the rows are cut to it): said as the
+            // totals pane and `roadsub compare` say it.
+            let flag = if villages > 0 && shared {
                 match lang {
-                    Lang::En => format!(" {over}/{villages} villages over ·"),
+                    Lang::En => format!(" {over}/{villages} villages shared out ·"),
+                    Lang::Zh => format!(" {over}/{villages} 村已分配 ·"),
+                }
+            } else if villages > 0 && over > 0 {
+                match lang {
+                    Lang::En => format!(" {over}/{villages} villages OVER ·"),
                     Lang::Zh => format!(" {over}/{villages} 村超出 ·"),
                 }
             } else if shared {

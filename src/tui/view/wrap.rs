@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 
 use crate::textwidth::cells;
 
-/// Marks a line may not start with.
-const CLOSING: &str = "，。、；：？！）》」』】〕〉”’·…%,.;:?!)]}";
+/// Marks a line may not start with (nor a slash: 15万/公里 is one amount).
+const CLOSING: &str = "，。、；：？！）》」』】〕〉”’·…%,.;:?!)]}/";
 /// Marks a line may not end with.
 const OPENING: &str = "（《「『【〔〈“‘([{";
 
@@ -24,9 +24,12 @@ fn width_of(c: char) -> usize {
 
 /// Whether a line may break between `a` and `b` (neither a space): beside a wide
 /// character, unless the break would put a closing mark first on a line or an opening mark
-/// last.
+/// last, or part a number from its unit (15万, 2018年).
 fn may_break(a: char, b: char) -> bool {
-    (width_of(a) > 1 || width_of(b) > 1) && !CLOSING.contains(b) && !OPENING.contains(a)
+    (width_of(a) > 1 || width_of(b) > 1)
+        && !CLOSING.contains(b)
+        && !OPENING.contains(a)
+        && !a.is_ascii_digit()
 }
 
 /// A piece that stays whole on a line when it fits: its bytes and cells, and the spaces
@@ -194,6 +197,7 @@ mod tests {
     #[test]
     fn a_closing_mark_never_starts_a_line_nor_an_opening_one_ends_it() {
         assert_eq!(wrapped("甲乙丙，丁", 6), ["甲乙", "丙，丁"]);
+        assert_eq!(wrapped("标准 15万/km", 8), ["标准", "15万/km"]);
         assert_eq!(wrapped("甲乙（丙丁", 6), ["甲乙", "（丙丁"]);
     }
 
