@@ -471,7 +471,7 @@ fn a_refused_edit_on_screen() {
     let s = screen(&mut app, 120, 24);
     assert_eq!(
         s[22],
-        "edit 长度: abc   ✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
+        "✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)  edit 长度: abc"
     );
 }
 

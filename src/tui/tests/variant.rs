@@ -221,8 +221,8 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!(
-            "variant: the rules in {} (Δ columns; v then Enter on an empty line clears it)",
-            path.display()
+            "variant: the rules in 2019.toml ({}/) (Δ columns; v then Enter on an empty line clears it)",
+            dir.path().display()
         )
     );
     assert_eq!(cells_of(&app, "G1", &DELTAS), ["✗"; 4]);
@@ -242,9 +242,10 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     );
     // The same file typed with a comma-free name, in Chinese.
     press(&mut app, "L");
-    assert!(
-        screen(&mut app, 200, 24)[0].contains(&format!(" · Δ 试算 {}（万元） · ", path.display())),
-    );
+    assert!(screen(&mut app, 200, 24)[0].contains(&format!(
+        " · Δ 试算 2019.toml ({}/)（万元） · ",
+        dir.path().display()
+    )),);
 }
 
 #[test]
@@ -286,14 +287,14 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
     assert_eq!(
         refused(&mut app, &missing.display().to_string(), Lang::En),
         format!(
-            "{}: cannot read rules: no such file or directory",
+            "cannot read rules (no such file or directory): {}",
             missing.display()
         )
     );
     assert_eq!(
         refused(&mut app, &missing.display().to_string(), Lang::Zh),
         format!(
-            "{}: 无法读取规则文件：没有这个文件或目录",
+            "无法读取规则文件（没有这个文件或目录）：{}",
             missing.display()
         )
     );
@@ -305,7 +306,8 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
     )
     .unwrap();
     let said = refused(&mut app, &bad.display().to_string(), Lang::En);
-    assert!(said.starts_with(&format!("{}:", bad.display())), "{said}");
+    // The problem first, then where it is (the path typed is still in the prompt).
+    assert!(!said.starts_with(&format!("{}:", bad.display())), "{said}");
     let errors = RuleSet::from_bytes(
         crate::rules::BUILTIN_TOML
             .replace("\"15万\"", "\"-15万\"")
@@ -314,7 +316,17 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
         &crate::report::layout::column_taken,
     )
     .unwrap_err();
-    assert_eq!(said, errors[0].render(Lang::En));
+    let e = &errors[0];
+    assert_eq!(
+        said,
+        format!(
+            "{} ({}:{}:{})",
+            e.problem.render(Lang::En),
+            bad.display(),
+            e.line,
+            e.col
+        )
+    );
     assert_eq!(
         screen(&mut app, 80, 24)[..22],
         shown[..22],

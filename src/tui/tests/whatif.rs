@@ -521,7 +521,7 @@ fn a_path_starting_with_a_tilde_is_read_from_the_home_directory() {
             assert_eq!(
                 app.status.as_ref().unwrap().text,
                 format!(
-                    "{}: cannot read rules: no such file or directory",
+                    "cannot read rules (no such file or directory): {}",
                     home.join("roadsub-no-such-rules.toml").display()
                 )
             );
@@ -578,3 +578,136 @@ G2,T,A,group,3.5,1,600000\n\
 G3,T,B,group,3.5,1,600000\n\
 G4,T,B,group,3.5,1,600000\n\
 G5,T,B,group,3.5,1,600000\n";
+
+/// A folder with a long name in `dir`, and two copies of the shipped rules in it whose long
+/// names differ only at their end.
+fn two_long_names(dir: &Path) -> (PathBuf, PathBuf) {
+    let long =
+        dir.join("very_long_directory_name_very_long_directory_name_very_long_directory_name_");
+    std::fs::create_dir(&long).unwrap();
+    let name = "变体规则文件名很长很长变体规则文件名很长很长变体规则文件名很长很长";
+    let (a, b) = (
+        long.join(format!("{name}.toml")),
+        long.join(format!("{name}2.toml")),
+    );
+    for p in [&a, &b] {
+        std::fs::write(p, crate::rules::BUILTIN_TOML).unwrap();
+    }
+    (a, b)
+}
+
+#[test]
+fn two_variants_with_long_paths_are_told_apart_in_the_title_and_the_status_line() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
+    let (a, b) = two_long_names(dir.path());
+    press(&mut app, &format!("v{}<Enter>", a.display()));
+    let first = screen(&mut app, 80, 24);
+    press(&mut app, &format!("v{}<Enter>", b.display()));
+    let second = screen(&mut app, 80, 24);
+    // The title keeps the end of the name, the status line the whole name, first.
+    assert!(
+        first[0].ends_with(" · Δ 试算 …规则文件名很长很长.toml（…"),
+        "{}",
+        first[0]
+    );
+    assert!(
+        second[0].ends_with(" · Δ 试算 …则文件名很长很长2.toml（万…"),
+        "{}",
+        second[0]
+    );
+    assert_eq!(
+        first[22],
+        "试算：变体规则文件名很长很长变体规则文件名很长很长变体规则文件名很长很长.toml (…"
+    );
+    assert_eq!(
+        second[22],
+        "试算：变体规则文件名很长很长变体规则文件名很长很长变体规则文件名很长很长2.toml …"
+    );
+    // A short name in a long folder: the name, then as much of the folder as fits.
+    let short = dir.path().join("v_other.toml");
+    std::fs::write(&short, provincial()).unwrap();
+    press(&mut app, &format!("v{}<Enter>", short.display()));
+    let title = &screen(&mut app, 100, 24)[0];
+    assert!(
+        title.contains(&format!(
+            " · Δ 试算 v_other.toml ({}/)（万元） · ",
+            dir.path().display()
+        )),
+        "{title}"
+    );
+}
+
+#[test]
+fn several_settings_are_read_in_full_above_the_variant_prompt() {
+    let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
+    press(
+        &mut app,
+        "vpoverty.group.3.5=15万 transport.village.4.5=50万 transport.group.3.5=20万<Enter>",
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s[0].ends_with(" · Δ 试算 poverty.group.3.5=15… +2（…"),
+        "{}",
+        s[0]
+    );
+    press(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    assert_eq!(
+        s[13..22],
+        [
+            "┌ 试算 ────────────────────────────────────────────────────────────────────────┐",
+            "│当前试算：                                                                    │",
+            "│• poverty.group.3.5=15万：县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 →  │",
+            "│15万元以内/公里                                                               │",
+            "│• transport.village.4.5=50万：县交通局补助，通村公路 4.5 米：45万元/公里 →    │",
+            "│50万元/公里                                                                   │",
+            "│• transport.group.3.5=20万：县交通局补助，通社公路 3.5 米：15万元/公里 → 20万 │",
+            "│元/公里                                                                       │",
+            "└──────────────────────────────────────────────────────────────────────────────┘",
+        ]
+    );
+    assert_eq!(s[22], "试算（留空回车即清除）：");
+    press(&mut app, "<Esc>L");
+    press(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    assert_eq!(
+        s[14..16],
+        [
+            "│Shown now:                                                                    │",
+            "│• poverty.group.3.5=15万: County poverty-alleviation special fund,            │",
+        ]
+    );
+}
+
+#[test]
+fn a_refusal_at_the_prompt_is_said_before_the_text_typed_and_in_full_above_it() {
+    let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
+    let (a, _) = two_long_names(dir.path());
+    let typed = format!("{}x", a.display());
+    press(&mut app, &format!("v{typed}<Enter>"));
+    assert_eq!(
+        app.mode,
+        Mode::Variant {
+            buffer: typed.clone(),
+            cursor: typed.len()
+        }
+    );
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s[22].starts_with("✗ 无法读取规则文件（没有这个文件或目录）："),
+        "{}",
+        s[22]
+    );
+    assert!(s[22].contains("  试算："), "then the prompt: {}", s[22]);
+    // Above it, the whole reason, the long path wrapped by cells.
+    let box_top = s.iter().position(|l| l.starts_with("┌ 试算 ")).unwrap();
+    let said: String = s[box_top + 1..22]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.trim_start_matches('│').trim_end_matches('│').trim_end())
+        .collect();
+    assert_eq!(
+        said,
+        format!("✗ 无法读取规则文件（没有这个文件或目录）：{typed}")
+    );
+}

@@ -2,6 +2,7 @@
 //! explanation and the questions; centred, scrolled when taller than the screen.
 
 use ratatui::layout::Rect;
+use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
@@ -21,8 +22,46 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Mode::Why => why(frame, app, area),
         Mode::Budgets => budgets(frame, app, area),
         Mode::Ask(q) => ask(frame, app, q, area),
+        Mode::Variant { .. } => variant(frame, app, area),
         _ => {}
     }
+}
+
+/// Above the variant prompt: the variant shown now, in full (the title bar and the status
+/// line have room for only its start), and why what was typed was refused, whole.
+fn variant(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    // What was just refused first: it is what is being corrected.
+    if let Some(s) = app.status.as_ref().filter(|s| s.error) {
+        lines.push(Line::from(format!("✗ {}", s.text)).red().bold());
+    }
+    if let Some(v) = app.doc.variant() {
+        lines.push(Line::from(lang.pick("Shown now:", "当前试算：")).bold());
+        for said in v.source.describe(&app.rules, lang) {
+            lines.push(Line::from(format!("• {said}")));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let width = area.width;
+    let lines = super::wrap::wrap_lines(&lines, usize::from(width.saturating_sub(2)));
+    // It stands on the status line (two lines from the bottom), over the table if need be.
+    let bottom = area.height.saturating_sub(2);
+    let height = (lines.len() as u16 + 2).min(bottom);
+    let r = Rect {
+        x: area.x,
+        y: area.y + bottom - height,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, r);
+    let title = lang.pick(" What if ", " 试算 ");
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        r,
+    );
 }
 
 /// The rules in force, scrolled as far as `overlay_scroll` asks.

@@ -100,10 +100,19 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
                 used += spaces + p.width;
             }
             _ => {
-                lines.extend(line.take());
-                // A piece wider than a line is cut by cells; its last part starts a line.
+                // A piece wider than any line is cut by cells, from where the line is (a
+                // long path after "✗" goes on beside it); its last part starts a line.
                 let mut start = p.word.start;
-                used = 0;
+                match line.take() {
+                    Some(l) if p.width > width && used + spaces < width => {
+                        start = l.start;
+                        used += spaces;
+                    }
+                    other => {
+                        lines.extend(other);
+                        used = 0;
+                    }
+                }
                 for (i, c) in text[p.word.clone()].char_indices() {
                     let w = width_of(c);
                     if used + w > width && used > 0 {
@@ -190,6 +199,10 @@ mod tests {
             ["cost 1 −", "subsidy 2", "= gap"]
         );
         assert_eq!(wrapped("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(
+            wrapped("✗ /a/very/long/path", 8),
+            ["✗ /a/ver", "y/long/p", "ath"]
+        );
         assert_eq!(wrapped("  indented line", 10), ["  indented", "line"]);
         assert_eq!(wrapped("", 5), [""]);
     }
