@@ -190,6 +190,15 @@ impl Compared {
     }
 }
 
+/// A row's error as `roadsub compare` says it, without its place (the row is the one looked
+/// at): `row has no rate of …`, `class "社道" is not a known road class …`.
+pub fn said(e: &crate::table::RowError, rules: &RuleSet, lang: Lang) -> String {
+    let m = e.render("", rules, lang);
+    let place = format!(":{}: ", e.line);
+    m.strip_prefix(&place)
+        .map_or_else(|| m.clone(), str::to_string)
+}
+
 /// Adds `a` into `sum`, field by field (saturating, as a comparison's sums do).
 pub fn add_into(sum: &mut Amounts, a: &Amounts) {
     if sum.funds.len() < a.funds.len() {
@@ -295,7 +304,7 @@ impl Variant {
                     format!(
                         "{}{}",
                         crate::report::compare::whole::side_prefix(Side::After, lang),
-                        e.render_value(&self.rules, lang)
+                        said(e, &self.rules, lang)
                     )
                 })
                 .collect(),

@@ -711,3 +711,23 @@ fn a_refusal_at_the_prompt_is_said_before_the_text_typed_and_in_full_above_it() 
         format!("✗ 无法读取规则文件（没有这个文件或目录）：{typed}")
     );
 }
+
+#[test]
+fn a_row_with_no_rate_in_force_under_a_dated_variant_says_so_in_compares_words() {
+    let csv = "id,township,village,class,width_m,length_km,cost,日期,年度\n\
+G18,石羊镇,红星村,通社公路,3.5,2,1000000,2018-06-01,\n\
+G-asof,石羊镇,红星村,通社公路,3.5,1,800000,2017-06-01,\n";
+    let (mut app, _dir) = open_with(RuleSet::builtin(), csv, Lang::En);
+    let dated = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dated-rules.toml");
+    press(&mut app, &format!("v{}<Enter>", dated.display()));
+    assert_eq!(app.mode, Mode::Table, "{:?}", app.status);
+    assert_eq!(
+        app.doc.variant_errors(1, Lang::En),
+        ["under the variant: row has no rate of County poverty-alleviation special fund for 通社公路 3.5 m in force on 2017-06-01"]
+    );
+    assert_eq!(
+        app.doc.variant_errors(1, Lang::Zh),
+        ["按对比规则：该行在 2017-06-01 没有施行中的县扶贫专项补助标准（通社公路，3.5 米）"]
+    );
+    assert!(app.doc.variant_errors(0, Lang::En).is_empty());
+}

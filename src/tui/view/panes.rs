@@ -137,7 +137,9 @@ impl<'a> DetailPane<'a> {
                     .variant_errors(at, lang)
                     .iter()
                     .map(|e| e.strip_prefix(prefix).unwrap_or(e).to_string())
-                    .eq(mine.iter().cloned());
+                    .eq(errors
+                        .iter()
+                        .map(|e| crate::tui::variant::said(e, &app.rules, lang)));
                 if !same {
                     lines.extend(theirs);
                 }
