@@ -327,11 +327,6 @@ impl Variant {
     pub fn summary(&self) -> &crate::report::Summary {
         &self.results.summary
     }
-
-    /// Adds row `at`, when it is good under the variant, to `totals` (grouped by nothing).
-    pub fn add_to(&self, at: usize, totals: &mut crate::report::Summary) {
-        self.results.add_to(&self.rules, at, totals);
-    }
 }
 
 /// The path `text` names, `~` at its start being the home directory (as a shell reads it:
