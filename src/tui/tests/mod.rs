@@ -23,6 +23,7 @@ mod model;
 mod safety;
 mod variant;
 mod whatif;
+mod whatif_prompt;
 use crate::table::sheet::Sheet;
 
 fn example() -> PathBuf {
