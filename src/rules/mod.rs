@@ -17,7 +17,7 @@ pub use date::{Day, Period, When};
 pub use error::{RulesError, RulesProblem};
 pub use show::describe;
 pub use template::TEMPLATE_TOML;
-pub use variant::{Change, Setting, SettingError};
+pub use variant::{Change, SaidIn, Setting, SettingError};
 
 use crate::i18n::Lang;
 use crate::money::{self, normalize_width_forms, Rounding};

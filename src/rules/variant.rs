@@ -71,77 +71,126 @@ pub enum SettingError {
     Twice(String, String),
 }
 
+/// Where a setting was given, so that a message about it names it the way it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaidIn {
+    /// `--set FUND.CLASS.WIDTH=RATE` on the command line.
+    CommandLine,
+    /// Typed into the table view's variant prompt.
+    Prompt,
+}
+
 impl SettingError {
-    /// The message, in `lang`.
+    /// The message, in `lang`, as the command line says it (`--set "…": …`).
     pub fn render(&self, lang: Lang) -> String {
+        self.render_in(lang, SaidIn::CommandLine)
+    }
+
+    /// The setting the error is about, as written.
+    fn setting(&self) -> &str {
+        match self {
+            SettingError::Form(s)
+            | SettingError::Width(s, _)
+            | SettingError::Rate(s, _)
+            | SettingError::Fund(s, _)
+            | SettingError::Class(s, _)
+            | SettingError::Width404(s, _)
+            | SettingError::RateTooLarge(s, _)
+            | SettingError::Periods(s, _)
+            | SettingError::NotInForce(s, _, _)
+            | SettingError::Twice(_, s) => s,
+        }
+    }
+
+    /// The message, in `lang`, for where the setting was given: on the command line it is
+    /// named with its flag; typed into the table's prompt, as typed, and the ways out named
+    /// are the table's (a rules file is loaded with `v`).
+    pub fn render_in(&self, lang: Lang, said: SaidIn) -> String {
+        let named = |s: &str| match said {
+            SaidIn::CommandLine => format!("--set \"{s}\""),
+            SaidIn::Prompt => format!("\"{s}\""),
+        };
+        let set = named(self.setting());
+        let file = match (said, lang) {
+            (SaidIn::CommandLine, Lang::En) => "(--against)",
+            (SaidIn::CommandLine, Lang::Zh) => "（--against）",
+            (SaidIn::Prompt, Lang::En) => "(load it with v)",
+            (SaidIn::Prompt, Lang::Zh) => "（按 v 载入该文件）",
+        };
+        let which = match (said, lang) {
+            (SaidIn::CommandLine, Lang::En) => "say which with --as-of DATE",
+            (SaidIn::CommandLine, Lang::Zh) => "请用 --as-of 日期 指明",
+            (SaidIn::Prompt, Lang::En) => "say which by opening the table with --as-of DATE",
+            (SaidIn::Prompt, Lang::Zh) => "请用 --as-of 日期 打开表格以指明",
+        };
         let form = lang.pick(
             "expected FUND.CLASS.WIDTH=RATE, like poverty.group.3.5=15万",
             "应为 资金.类别.宽度=标准，如 poverty.group.3.5=15万",
         );
         match (self, lang) {
-            (SettingError::Form(s), Lang::En) => format!("--set \"{s}\": {form}"),
-            (SettingError::Form(s), Lang::Zh) => format!("--set \"{s}\"：{form}"),
-            (SettingError::Width(s, w), Lang::En) => {
-                format!("--set \"{s}\": \"{w}\" is not a width in metres ({form})")
+            (SettingError::Form(_), Lang::En) => format!("{set}: {form}"),
+            (SettingError::Form(_), Lang::Zh) => format!("{set}：{form}"),
+            (SettingError::Width(_, w), Lang::En) => {
+                format!("{set}: \"{w}\" is not a width in metres ({form})")
             }
-            (SettingError::Width(s, w), Lang::Zh) => {
-                format!("--set \"{s}\"：\"{w}\" 不是以米计的宽度（{form}）")
+            (SettingError::Width(_, w), Lang::Zh) => {
+                format!("{set}：\"{w}\" 不是以米计的宽度（{form}）")
             }
-            (SettingError::Rate(s, r), Lang::En) => {
-                format!("--set \"{s}\": \"{r}\" is not an amount per km (like 15万 or 150000)")
+            (SettingError::Rate(_, r), Lang::En) => {
+                format!("{set}: \"{r}\" is not an amount per km (like 15万 or 150000)")
             }
-            (SettingError::Rate(s, r), Lang::Zh) => {
-                format!("--set \"{s}\"：\"{r}\" 不是每公里金额（如 15万 或 150000）")
+            (SettingError::Rate(_, r), Lang::Zh) => {
+                format!("{set}：\"{r}\" 不是每公里金额（如 15万 或 150000）")
             }
-            (SettingError::RateTooLarge(s, r), Lang::En) => format!(
-                "--set \"{s}\": \"{r}\" exceeds the largest amount computed exactly ({} yuan)",
+            (SettingError::RateTooLarge(_, r), Lang::En) => format!(
+                "{set}: \"{r}\" exceeds the largest amount computed exactly ({} yuan)",
                 money::grouped(money::MAX_YUAN)
             ),
-            (SettingError::RateTooLarge(s, r), Lang::Zh) => format!(
-                "--set \"{s}\"：\"{r}\" 超过可精确计算的最大金额（{} 元）",
+            (SettingError::RateTooLarge(_, r), Lang::Zh) => format!(
+                "{set}：\"{r}\" 超过可精确计算的最大金额（{} 元）",
                 money::grouped(money::MAX_YUAN)
             ),
-            (SettingError::NotInForce(s, day, periods), Lang::En) => format!(
-                "--set \"{s}\": no period of that rate is in force on {day} (its periods: {periods})"
+            (SettingError::NotInForce(_, day, periods), Lang::En) => format!(
+                "{set}: no period of that rate is in force on {day} (its periods: {periods})"
             ),
-            (SettingError::NotInForce(s, day, periods), Lang::Zh) => format!(
-                "--set \"{s}\"：这个标准在 {day} 没有施行中的时段（现有时段：{periods}）"
+            (SettingError::NotInForce(_, day, periods), Lang::Zh) => format!(
+                "{set}：这个标准在 {day} 没有施行中的时段（现有时段：{periods}）"
             ),
-            (SettingError::Fund(s, known), Lang::En) => {
-                format!("--set \"{s}\": no fund of these rules has that name (funds: {known})")
+            (SettingError::Fund(_, known), Lang::En) => {
+                format!("{set}: no fund of these rules has that name (funds: {known})")
             }
-            (SettingError::Fund(s, known), Lang::Zh) => {
-                format!("--set \"{s}\"：规则中没有这项资金（现有：{known}）")
+            (SettingError::Fund(_, known), Lang::Zh) => {
+                format!("{set}：规则中没有这项资金（现有：{known}）")
             }
-            (SettingError::Class(s, known), Lang::En) => {
-                format!("--set \"{s}\": no road class of these rules has that name (classes: {known})")
+            (SettingError::Class(_, known), Lang::En) => {
+                format!("{set}: no road class of these rules has that name (classes: {known})")
             }
-            (SettingError::Class(s, known), Lang::Zh) => {
-                format!("--set \"{s}\"：规则中没有这个道路类别（现有：{known}）")
+            (SettingError::Class(_, known), Lang::Zh) => {
+                format!("{set}：规则中没有这个道路类别（现有：{known}）")
             }
-            (SettingError::Width404(s, widths), Lang::En) if widths.is_empty() => format!(
-                "--set \"{s}\": the fund has no rate for that class; a new tier is a change to a rules file (--against)"
+            (SettingError::Width404(_, widths), Lang::En) if widths.is_empty() => format!(
+                "{set}: the fund has no rate for that class; a new tier is a change to a rules file {file}"
             ),
-            (SettingError::Width404(s, widths), Lang::Zh) if widths.is_empty() => format!(
-                "--set \"{s}\"：该资金对这个类别没有补助标准；新增一档请写在规则文件中（--against）"
+            (SettingError::Width404(_, widths), Lang::Zh) if widths.is_empty() => format!(
+                "{set}：该资金对这个类别没有补助标准；新增一档请写在规则文件中{file}"
             ),
-            (SettingError::Width404(s, widths), Lang::En) => format!(
-                "--set \"{s}\": the fund has no tier at that width for the class (its tiers start at {widths} m); a new tier is a change to a rules file (--against)"
+            (SettingError::Width404(_, widths), Lang::En) => format!(
+                "{set}: the fund has no tier at that width for the class (its tiers start at {widths} m); a new tier is a change to a rules file {file}"
             ),
-            (SettingError::Width404(s, widths), Lang::Zh) => format!(
-                "--set \"{s}\"：该资金对这个类别没有这个宽度的档（现有档的起点：{widths} 米）；新增一档请写在规则文件中（--against）"
+            (SettingError::Width404(_, widths), Lang::Zh) => format!(
+                "{set}：该资金对这个类别没有这个宽度的档（现有档的起点：{widths} 米）；新增一档请写在规则文件中{file}"
             ),
-            (SettingError::Periods(s, periods), Lang::En) => format!(
-                "--set \"{s}\": that rate has several periods ({periods}); say which with --as-of DATE"
+            (SettingError::Periods(_, periods), Lang::En) => format!(
+                "{set}: that rate has several periods ({periods}); {which}"
             ),
-            (SettingError::Periods(s, periods), Lang::Zh) => format!(
-                "--set \"{s}\"：这个标准分多个时段（{periods}）；请用 --as-of 日期 指明"
+            (SettingError::Periods(_, periods), Lang::Zh) => format!(
+                "{set}：这个标准分多个时段（{periods}）；{which}"
             ),
-            (SettingError::Twice(a, b), Lang::En) => {
-                format!("--set \"{a}\" and --set \"{b}\" set the same rate; give it once")
+            (SettingError::Twice(a, _), Lang::En) => {
+                format!("{} and {set} set the same rate; give it once", named(a))
             }
-            (SettingError::Twice(a, b), Lang::Zh) => {
-                format!("--set \"{a}\" 与 --set \"{b}\" 设置同一个标准；请只给一次")
+            (SettingError::Twice(a, _), Lang::Zh) => {
+                format!("{} 与 {set} 设置同一个标准；请只给一次", named(a))
             }
         }
     }
@@ -535,5 +584,50 @@ mod tests {
         assert_eq!(s.rate, Decimal::new(150_000, 0));
         // As written, for messages and the variant's description.
         assert_eq!(s.text, "poverty．group．３．５＝１５万");
+    }
+
+    #[test]
+    fn a_setting_typed_into_the_table_is_named_as_typed_not_as_a_command_line_flag() {
+        let rules = RuleSet::builtin();
+        let err = |text: &str| match Setting::parse(text) {
+            Err(e) => e,
+            Ok(s) => rules.with_settings(&[s]).unwrap_err(),
+        };
+        let wide = err("poverty.group.4.0=15万");
+        assert_eq!(
+            wide.render_in(Lang::En, SaidIn::Prompt),
+            "\"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (load it with v)"
+        );
+        assert_eq!(
+            wide.render_in(Lang::Zh, SaidIn::Prompt),
+            "\"poverty.group.4.0=15万\"：该资金对这个类别没有这个宽度的档（现有档的起点：3.5 米）；新增一档请写在规则文件中（按 v 载入该文件）"
+        );
+        // On the command line, as it always was.
+        assert_eq!(
+            wide.render(Lang::Zh),
+            wide.render_in(Lang::Zh, SaidIn::CommandLine)
+        );
+        assert_eq!(
+            wide.render(Lang::Zh),
+            "--set \"poverty.group.4.0=15万\"：该资金对这个类别没有这个宽度的档（现有档的起点：3.5 米）；新增一档请写在规则文件中（--against）"
+        );
+        assert_eq!(
+            err("poverty.group=15万").render_in(Lang::Zh, SaidIn::Prompt),
+            "\"poverty.group=15万\"：应为 资金.类别.宽度=标准，如 poverty.group.3.5=15万"
+        );
+        let twice = rules
+            .with_settings(&[
+                Setting::parse("poverty.group.3.5=15万").unwrap(),
+                Setting::parse("县扶贫专项补助.社道.3.5米=16万").unwrap(),
+            ])
+            .unwrap_err();
+        assert_eq!(
+            twice.render_in(Lang::En, SaidIn::Prompt),
+            "\"poverty.group.3.5=15万\" and \"县扶贫专项补助.社道.3.5米=16万\" set the same rate; give it once"
+        );
+        assert_eq!(
+            twice.render(Lang::En),
+            "--set \"poverty.group.3.5=15万\" and --set \"县扶贫专项补助.社道.3.5米=16万\" set the same rate; give it once"
+        );
     }
 }

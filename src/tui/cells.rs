@@ -33,6 +33,17 @@ pub enum Delta {
     Shortfall,
 }
 
+/// What a change column shows, whatever its place among a variant's columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeltaKey {
+    /// The fund with this id.
+    Fund(String),
+    /// The subsidy.
+    Subsidy,
+    /// The shortfall.
+    Shortfall,
+}
+
 impl Delta {
     /// This column's change in `a` (a change, field by field), in fen.
     pub fn of(self, a: &Amounts) -> i128 {
@@ -199,6 +210,41 @@ impl App {
             Some(a) => self.show_amount(a),
             None => "—".to_string(),
         }
+    }
+
+    /// Column `c`'s width in cells: its contents', and while the rows are sorted by it, room
+    /// for the arrow before its title too (so it reads "↑户数", not "↑户…"). The arrow's cell
+    /// is not kept in the measured widths: the column is as wide as before once the sort
+    /// ends or moves.
+    pub fn width(&self, c: usize) -> usize {
+        let measured = self.widths.get(c).copied().unwrap_or(0);
+        match self.sort {
+            Some((s, _)) if s == c => measured.max(cells(&self.title(c)) + 1),
+            _ => measured,
+        }
+    }
+
+    /// What change column `c` shows, by what it is rather than where it is: a fund's by its
+    /// id, so a sort can follow it to another variant's columns.
+    pub fn delta_key(&self, c: usize) -> Option<DeltaKey> {
+        let v = self.doc.variant()?;
+        Some(match self.delta_column(c)? {
+            Delta::Fund(i) => DeltaKey::Fund(v.funds.ids[i].clone()),
+            Delta::Subsidy => DeltaKey::Subsidy,
+            Delta::Shortfall => DeltaKey::Shortfall,
+        })
+    }
+
+    /// The change column that shows `key` under the variant shown, if there is one.
+    pub fn delta_of(&self, key: &DeltaKey) -> Option<usize> {
+        let v = self.doc.variant()?;
+        let first = self.input_cols() + self.computed_cols();
+        let i = match key {
+            DeltaKey::Fund(id) => v.funds.ids.iter().position(|f| f == id)?,
+            DeltaKey::Subsidy => v.funds.len(),
+            DeltaKey::Shortfall => v.funds.len() + 1,
+        };
+        Some(first + i)
     }
 
     /// Sizes columns to their titles and the first rows' contents; rows edited later widen

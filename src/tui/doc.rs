@@ -10,9 +10,8 @@ use super::alloc::Allocated;
 use super::brief::Column;
 use super::results::{text_of, Results};
 use super::saved::SinceSave;
-use super::variant::{RowChange, Source, Variant};
+use super::variant::{Compared, RowChange, Source, Variant};
 use crate::i18n::Lang;
-use crate::report::compare::{Amounts, Side};
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::row::{self, RowText};
@@ -185,6 +184,9 @@ impl Doc {
         self.variant = None;
         self.variant =
             variant.map(|(rules, source)| Variant::new(base, rules, source, &self.sheet));
+        if let Some(v) = &mut self.variant {
+            v.compare(&self.base, self.sheet.rows.len());
+        }
     }
 
     /// The variant shown, if any.
@@ -197,14 +199,18 @@ impl Doc {
         Some(self.variant.as_ref()?.row_change(&self.base, at))
     }
 
-    /// The totals of every row under the rules in force and under the variant shown, as a
-    /// comparison reads them.
-    pub fn totals_compared(&self) -> Option<(Amounts, Amounts)> {
-        let v = self.variant.as_ref()?;
-        Some((
-            Amounts::of_totals(&v.funds, Side::Before, &self.base.summary.total),
-            Amounts::of_totals(&v.funds, Side::After, &v.summary().total),
-        ))
+    /// The totals under the rules in force and under the variant shown, over the rows good
+    /// under both, as `roadsub compare` makes them, and how many rows are left out.
+    pub fn totals_compared(&self) -> Option<&Compared> {
+        Some(self.variant.as_ref()?.compared())
+    }
+
+    /// Why row `at` cannot be computed under the variant shown (none when it can, or no
+    /// variant is shown), in `lang`.
+    pub fn variant_errors(&self, at: usize, lang: Lang) -> Vec<String> {
+        self.variant
+            .as_ref()
+            .map_or_else(Vec::new, |v| v.errors(&self.sheet, at, lang))
     }
 
     /// Carries out a change, keeping breakdowns and totals current (the variant's too).
@@ -214,6 +220,7 @@ impl Doc {
         self.base.reallocate(rules, &self.sheet);
         if let Some(v) = &mut self.variant {
             v.results.reallocate(&v.rules, &self.sheet);
+            v.compare(&self.base, self.sheet.rows.len());
         }
     }
 

@@ -166,7 +166,15 @@ impl App {
             Ok(()) => {
                 self.status = None;
                 let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
-                self.change(op);
+                let computed_by_variant = self.doc.variant_errors(row, self.lang).is_empty();
+                self.change(op.clone());
+                // The value is good under the rules in force, but a variant shown may not
+                // compute the row any more: its Δ cells turn to ✗, and why is said here.
+                let theirs = self.doc.variant_errors(row, self.lang);
+                if computed_by_variant && !theirs.is_empty() {
+                    let what = self.describe_change(&op);
+                    self.say_owned(format!("{what} · {}", theirs.join("; ")), true);
+                }
                 true
             }
         }

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 
 use super::app::App;
 use super::brief::Column;
-use crate::report::compare::{Amounts, Funds, Side};
+use super::variant::{add_into, RowChange};
+use crate::report::compare::Amounts;
 use crate::report::Totals;
 use crate::table::row;
 use crate::table::sheet::SheetRow;
@@ -36,8 +37,10 @@ pub struct Subtotal {
     pub key: String,
     /// The sums over the group's rows.
     pub totals: Totals,
-    /// The sums over the group's rows under the variant shown, if any.
-    pub variant: Option<Totals>,
+    /// While a variant is shown: what it changes of the group's sums, over the group's rows
+    /// good under both rule sets (in fen, field by field), and how many of its rows are
+    /// computed under one rule set only and so left out of that change.
+    pub variant: Option<(Amounts, usize)>,
 }
 
 impl Subtotal {
@@ -54,10 +57,10 @@ impl Subtotal {
         }
     }
 
-    /// What the variant shown changes of the group's sums, field by field, in fen.
-    pub fn change(&self, funds: &Funds) -> Option<Amounts> {
-        let after = Amounts::of_totals(funds, Side::After, self.variant.as_ref()?);
-        Some(Amounts::of_totals(funds, Side::Before, &self.totals).change_to(&after))
+    /// What the variant shown changes of the group's sums, field by field, in fen, over the
+    /// rows good under both rule sets.
+    pub fn change(&self) -> Option<&Amounts> {
+        self.variant.as_ref().map(|(change, _)| change)
     }
 }
 
@@ -108,13 +111,6 @@ impl App {
             Grouping::None => order.into_iter().map(Line::Row).collect(),
             g => self.grouped(order, g),
         };
-        // The sorted column widens for its arrow, so its title is not cut ("↑户…").
-        if let Some((c, _)) = self.sort {
-            let w = crate::textwidth::cells(&self.title(c)) + 1;
-            if let Some(slot) = self.widths.get_mut(c) {
-                *slot = (*slot).max(w);
-            }
-        }
         // A group's sums are wider than its rows' amounts: their columns widen to show them
         // whole (an amount is never cut).
         let first = self.input_cols();
@@ -139,9 +135,8 @@ impl App {
                     }
                 }
                 for c in first..self.ncols() {
-                    if let (Some(d), Some(v)) = (self.delta_column(c), self.doc.variant()) {
-                        let change = sub.change(&v.funds).unwrap_or_default();
-                        let w = crate::textwidth::cells(&self.show_change(d.of(&change)));
+                    if let (Some(d), Some(change)) = (self.delta_column(c), sub.change()) {
+                        let w = crate::textwidth::cells(&self.show_change(d.of(change)));
                         if let Some(slot) = self.widths.get_mut(c) {
                             *slot = (*slot).max(w);
                         }
@@ -193,13 +188,19 @@ impl App {
         while i < keyed.len() {
             let key = keyed[i].0.clone();
             let mut totals = crate::report::Summary::new(&self.rules, &[]);
-            let variant = self.doc.variant();
-            let mut after = variant.map(|v| crate::report::Summary::new(&v.rules, &[]));
+            // The change is summed row by row over the rows good under both, as `roadsub
+            // compare` sums a group: a row one side cannot compute is counted as left out.
+            let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
             while i < keyed.len() && keyed[i].0 == key {
                 let r = keyed[i].1;
                 self.doc.add_to(&self.rules, r, &mut totals);
-                if let (Some(v), Some(after)) = (variant, &mut after) {
-                    v.add_to(r, after);
+                if let Some((sum, left_out)) = &mut change {
+                    match self.doc.row_change(r) {
+                        Some(RowChange::Change(a)) => add_into(sum, &a),
+                        Some(RowChange::BadAfter) if !self.doc.is_good(r) => {}
+                        Some(_) => *left_out += 1,
+                        None => {}
+                    }
                 }
                 lines.push(Line::Row(r));
                 i += 1;
@@ -207,7 +208,7 @@ impl App {
             lines.push(Line::Subtotal(Box::new(Subtotal {
                 key,
                 totals: totals.total,
-                variant: after.map(|s| s.total),
+                variant: change,
             })));
         }
         lines

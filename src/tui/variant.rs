@@ -5,42 +5,18 @@
 //! ([`crate::report::compare`]); saving, exporting and the explanations stay the rules in
 //! force's.
 
-use std::path::{Path, PathBuf};
+mod prompt;
+mod source;
 
-use super::action::Action;
-use super::app::App;
+pub use source::Source;
+
 use super::brief::Column;
-use super::modes::Mode;
 use super::results::Results;
 use crate::i18n::Lang;
 use crate::report::compare::{Amounts, Funds, Side};
-use crate::rules::{Change, RuleSet, Setting, When};
+use crate::rules::RuleSet;
 use crate::table::columns::Columns;
 use crate::table::sheet::Sheet;
-
-/// Where a variant's rules came from, to say which is shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// A rules file, as its path was typed.
-    File(PathBuf),
-    /// The rules in force with rates changed: the settings as typed, and what each changed.
-    Settings {
-        /// The settings, one a string, as typed.
-        texts: Vec<String>,
-        /// What each changed.
-        changes: Vec<Change>,
-    },
-}
-
-impl Source {
-    /// The variant in a few words, for the title bar: the file, or the settings.
-    pub fn label(&self) -> String {
-        match self {
-            Source::File(path) => path.display().to_string(),
-            Source::Settings { texts, .. } => texts.join(" "),
-        }
-    }
-}
 
 /// A variant shown beside the rules in force: its rules, the header read under them, and
 /// what they make of every row.
@@ -56,6 +32,78 @@ pub struct Variant {
     pub funds: Funds,
     /// Where the rules came from.
     pub source: Source,
+    /// The totals compared, over the rows good under both rule sets (kept current by
+    /// [`Variant::compare`] after every change).
+    pub(super) compared: Compared,
+}
+
+/// The totals of a comparison as `roadsub compare` makes them: a row computed under one rule
+/// set only would mix its amount on one side with nothing on the other, so the totals count
+/// only rows good under both, and how many are left out is said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Compared {
+    /// The rules in force's totals of the rows good under both.
+    pub before: Amounts,
+    /// The variant's totals of the same rows.
+    pub after: Amounts,
+    /// Rows good under the rules in force that the variant cannot compute (✗).
+    pub bad_after: usize,
+    /// Rows the variant computes that the rules in force cannot (—).
+    pub bad_before: usize,
+}
+
+impl Compared {
+    /// The lines that say which rows are left out of the comparison, in `lang` (none when
+    /// every row is computed under both or neither).
+    pub fn left_out(&self, lang: Lang) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.bad_after > 0 {
+            let n = self.bad_after;
+            out.push(match lang {
+                Lang::En if n == 1 => {
+                    "1 row ✗ under the variant is left out of the comparison".to_string()
+                }
+                Lang::En => format!("{n} rows ✗ under the variant are left out of the comparison"),
+                Lang::Zh => format!("按对比规则无法计算的 {n} 行（✗）未计入对比"),
+            });
+        }
+        if self.bad_before > 0 {
+            let n = self.bad_before;
+            out.push(match lang {
+                Lang::En if n == 1 => {
+                    "1 row not computed under the rules in force is left out of the comparison"
+                        .to_string()
+                }
+                Lang::En => format!(
+                    "{n} rows not computed under the rules in force are left out of the comparison"
+                ),
+                Lang::Zh => format!("按现行规则无法计算的 {n} 行未计入对比"),
+            });
+        }
+        out
+    }
+}
+
+/// A row's error as `roadsub compare` says it, without its place (the row is the one looked
+/// at): `row has no rate of …`, `class "社道" is not a known road class …`.
+pub fn said(e: &crate::table::RowError, rules: &RuleSet, lang: Lang) -> String {
+    let m = e.render("", rules, lang);
+    let place = format!(":{}: ", e.line);
+    m.strip_prefix(&place)
+        .map_or_else(|| m.clone(), str::to_string)
+}
+
+/// Adds `a` into `sum`, field by field (saturating, as a comparison's sums do).
+pub fn add_into(sum: &mut Amounts, a: &Amounts) {
+    if sum.funds.len() < a.funds.len() {
+        sum.funds.resize(a.funds.len(), 0);
+    }
+    for (s, x) in sum.funds.iter_mut().zip(&a.funds) {
+        *s = s.saturating_add(*x);
+    }
+    sum.subsidy_total = sum.subsidy_total.saturating_add(a.subsidy_total);
+    sum.gap = sum.gap.saturating_add(a.gap);
+    sum.shortfall = sum.shortfall.saturating_add(a.shortfall);
 }
 
 /// What a variant does to one row.
@@ -101,6 +149,60 @@ impl Variant {
             columns,
             results,
             source,
+            compared: Compared::default(),
+        }
+    }
+
+    /// Works the compared totals out again over `rows` rows, `base` being the rows under the
+    /// rules in force: each side's totals less the rows it alone computes. One pass over the
+    /// rows' states; only the rows left out are read further.
+    pub fn compare(&mut self, base: &Results, rows: usize) {
+        let mut c = Compared {
+            before: Amounts::of_totals(&self.funds, Side::Before, &base.summary.total),
+            after: Amounts::of_totals(&self.funds, Side::After, &self.results.summary.total),
+            bad_after: 0,
+            bad_before: 0,
+        };
+        for at in 0..rows {
+            let (side, results, total) = match (base.is_good(at), self.results.is_good(at)) {
+                (true, false) => (Side::Before, base, &mut c.before),
+                (false, true) => (Side::After, &self.results, &mut c.after),
+                _ => continue,
+            };
+            if let Some(row) = row_amounts(results, &self.funds, side, at) {
+                *total = row.change_to(total);
+            }
+            match side {
+                Side::Before => c.bad_after += 1,
+                Side::After => c.bad_before += 1,
+            }
+        }
+        self.compared = c;
+    }
+
+    /// The totals compared, over the rows good under both rule sets.
+    pub fn compared(&self) -> &Compared {
+        &self.compared
+    }
+
+    /// Why row `at` of `sheet` cannot be computed under the variant, each reason starting
+    /// `under the variant: ` as `roadsub compare` says it; none when it can.
+    pub fn errors(&self, sheet: &Sheet, at: usize, lang: Lang) -> Vec<String> {
+        if self.results.is_good(at) {
+            return Vec::new();
+        }
+        match self.results.calc(&self.rules, &self.columns, sheet, at) {
+            super::results::Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}{}",
+                        crate::report::compare::whole::side_prefix(Side::After, lang),
+                        said(e, &self.rules, lang)
+                    )
+                })
+                .collect(),
+            super::results::Calc::Good(_) => Vec::new(),
         }
     }
 
@@ -118,189 +220,5 @@ impl Variant {
     /// The totals under the variant's rules.
     pub fn summary(&self) -> &crate::report::Summary {
         &self.results.summary
-    }
-
-    /// Adds row `at`, when it is good under the variant, to `totals` (grouped by nothing).
-    pub fn add_to(&self, at: usize, totals: &mut crate::report::Summary) {
-        self.results.add_to(&self.rules, at, totals);
-    }
-}
-
-/// The settings in `text`: separated by spaces or commas (a comma inside an amount, as in
-/// `=150,000`, stays in it: a piece without `=` belongs to the one before).
-fn split_settings(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        let mut first = true;
-        for piece in word.split([',', '，']) {
-            match out.last_mut() {
-                _ if piece.is_empty() => {}
-                Some(last) if !first && !piece.contains('=') => {
-                    last.push(',');
-                    last.push_str(piece);
-                }
-                _ => out.push(piece.to_string()),
-            }
-            first = false;
-        }
-    }
-    out
-}
-
-impl App {
-    /// Opens the prompt for a variant.
-    pub(super) fn start_variant(&mut self) {
-        self.mode = Mode::Variant {
-            buffer: String::new(),
-            cursor: 0,
-        };
-    }
-
-    /// A key at the variant prompt: Enter loads what was typed (nothing: clears the variant
-    /// shown), Esc leaves everything as it was.
-    pub(super) fn on_variant_key(&mut self, action: Action, buffer: String, cursor: usize) {
-        match action {
-            Action::Cancel => self.mode = Mode::Table,
-            Action::Accept if buffer.trim().is_empty() => {
-                self.mode = Mode::Table;
-                if self.doc.variant().is_some() {
-                    self.show_variant(None);
-                    self.say(
-                        "variant cleared: the table shows the rules in force only",
-                        "已清除试算：表格只显示现行规则的结果",
-                        false,
-                    );
-                } else {
-                    self.say("no variant is shown", "当前没有试算", false);
-                }
-            }
-            Action::Accept => match self.read_variant(buffer.trim()) {
-                Ok((rules, source)) => {
-                    self.mode = Mode::Table;
-                    let said = self.describe_variant(&source);
-                    self.show_variant(Some((rules, source)));
-                    self.say_owned(said, false);
-                }
-                Err(why) => {
-                    // Refused: the text typed stays to be corrected, the table as it was.
-                    self.say_owned(why, true);
-                    self.mode = Mode::Variant { buffer, cursor };
-                }
-            },
-            _ => {}
-        }
-    }
-
-    /// Shows `variant` (or none), laying the table out again for its columns.
-    fn show_variant(&mut self, variant: Option<(RuleSet, Source)>) {
-        self.doc.set_variant(&self.rules, variant);
-        self.col = self.col.min(self.ncols() - 1);
-        // A sort by a change column that is no longer shown sorts by nothing: it ends.
-        if self.sort.is_some_and(|(c, _)| c >= self.ncols()) {
-            self.sort = None;
-        }
-        self.measure_all();
-        self.relayout();
-    }
-
-    /// What the status line says of a variant just loaded.
-    fn describe_variant(&self, source: &Source) -> String {
-        let lang = self.lang;
-        let what = match source {
-            Source::File(path) => match lang {
-                Lang::En => format!("the rules in {}", path.display()),
-                Lang::Zh => format!("{} 中的规则", path.display()),
-            },
-            Source::Settings { changes, .. } => changes
-                .iter()
-                .map(|c| c.describe(&self.rules, lang))
-                .collect::<Vec<_>>()
-                .join(lang.pick("; ", "；")),
-        };
-        match lang {
-            Lang::En => {
-                format!("variant: {what} (Δ columns; v then Enter on an empty line clears it)")
-            }
-            Lang::Zh => format!("试算：{what}（见 Δ 列；按 v 后直接回车可清除）"),
-        }
-    }
-
-    /// The variant `text` names: settings when it holds `=`, else a rules file. `Err` is
-    /// why not, in the interface language.
-    fn read_variant(&self, text: &str) -> Result<(RuleSet, Source), String> {
-        let (rules, source) = if text.contains('=') {
-            let texts = split_settings(text);
-            let settings = texts
-                .iter()
-                .map(|t| Setting::parse(t))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.render(self.lang))?;
-            let (rules, changes) = self
-                .rules
-                .with_settings(&settings)
-                .map_err(|e| e.render(self.lang))?;
-            (rules, Source::Settings { texts, changes })
-        } else {
-            let path = PathBuf::from(text);
-            (self.read_rules_file(&path)?, Source::File(path))
-        };
-        // The table's header must still say which column is whose under the variant: read
-        // afresh, as the sheet's own copy keeps what it found under the rules in force.
-        let problems = self
-            .doc
-            .sheet
-            .columns
-            .for_other_rules()
-            .approved_problems(&rules);
-        if !problems.is_empty() {
-            let found = &self.doc.sheet.columns.names;
-            return Err(problems
-                .iter()
-                .map(|p| p.render(self.lang, found))
-                .collect::<Vec<_>>()
-                .join("; "));
-        }
-        Ok((rules, source))
-    }
-
-    /// Reads a rules file as `roadsub` reads `--rules` (UTF-8; a fund may not take a column's
-    /// name), dating rows without a date as the rules in force do.
-    fn read_rules_file(&self, path: &Path) -> Result<RuleSet, String> {
-        let lang = self.lang;
-        let label = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| match lang {
-            Lang::En => format!("{label}: cannot read rules: {}", lang.io_reason(&e)),
-            Lang::Zh => format!("{label}: 无法读取规则文件：{}", lang.io_reason(&e)),
-        })?;
-        let mut rules = RuleSet::from_bytes(&bytes, &label, &crate::report::layout::column_taken)
-            .map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| e.render(lang))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        if let When::Day(day) = self.rules.as_of() {
-            rules.set_as_of(day);
-        }
-        Ok(rules)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_split_at_spaces_and_commas_but_not_inside_an_amount() {
-        assert_eq!(
-            split_settings(" poverty.group.3.5=15万, transport.village.4.5=50万 "),
-            ["poverty.group.3.5=15万", "transport.village.4.5=50万"]
-        );
-        assert_eq!(
-            split_settings("poverty.group.3.5=150,000，transport.group.3.5=20万"),
-            ["poverty.group.3.5=150,000", "transport.group.3.5=20万"]
-        );
-        assert_eq!(split_settings("a=1 b"), ["a=1", "b"]);
     }
 }

@@ -22,6 +22,8 @@ mod budgets;
 mod model;
 mod safety;
 mod variant;
+mod whatif;
+mod whatif_prompt;
 use crate::table::sheet::Sheet;
 
 fn example() -> PathBuf {
@@ -379,7 +381,8 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("│255,000.00，受造价限制核减为 17,500.00"),
+        text.contains("│县扶贫专项补助：≥4.5 米档，不超过30万/公里 × 0.85 = 255,000.00，│")
+            && text.contains("│受造价限制核减为 17,500.00 "),
         "{text}"
     );
     assert!(
@@ -469,7 +472,7 @@ fn a_refused_edit_on_screen() {
     let s = screen(&mut app, 120, 24);
     assert_eq!(
         s[22],
-        "edit 长度: abc   ✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
+        "✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)  edit 长度: abc"
     );
 }
 

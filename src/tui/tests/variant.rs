@@ -113,7 +113,7 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
     );
     let pane = screen_from(&mut app, 80, 24, 36);
     assert_eq!(
-        pane[7..20],
+        pane[8..21],
         [
             "┌ 合计（元）：现行 → 试算 ─────────────────┐",
             "│             现行         试算        变化│",
@@ -154,7 +154,7 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
     assert_eq!(
         app.doc
             .totals_compared()
-            .map(|(b, a)| (b.shortfall, a.shortfall)),
+            .map(|c| (c.before.shortfall, c.after.shortfall)),
         Some((55_000_000, 35_000_000)),
         "G1 raises 10万 under the rules in force, nothing under the variant"
     );
@@ -185,12 +185,15 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
         wide(&app, "G3"),
         ["10.00", "25.00", "0.00", "+5.00", "+5.00", "−5.00"]
     );
-    let (b, a) = app.doc.totals_compared().unwrap();
-    assert_eq!((b.funds[1], a.funds[1]), (70_000_000, 90_000_000));
-    press(&mut app, "gd");
-    let (b, a) = app.doc.totals_compared().unwrap();
+    let c = app.doc.totals_compared().unwrap();
     assert_eq!(
-        (b.funds[1], a.funds[1]),
+        (c.before.funds[1], c.after.funds[1]),
+        (70_000_000, 90_000_000)
+    );
+    press(&mut app, "gd");
+    let c = app.doc.totals_compared().unwrap();
+    assert_eq!(
+        (c.before.funds[1], c.after.funds[1]),
         (60_000_000, 75_000_000),
         "G1 gone"
     );
@@ -218,17 +221,17 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!(
-            "variant: the rules in {} (Δ columns; v then Enter on an empty line clears it)",
-            path.display()
+            "variant: the rules in 2019.toml ({}/) (Δ columns; v then Enter on an empty line clears it)",
+            dir.path().display()
         )
     );
     assert_eq!(cells_of(&app, "G1", &DELTAS), ["✗"; 4]);
     assert_eq!(cells_of(&app, "V1", &DELTAS), ["0.00"; 4]);
-    // Under the variant only V1 counts: its 75万 against the 150万 in force.
-    let (b, a) = app.doc.totals_compared().unwrap();
+    // Only V1 is computed under both: its 75万 on each side, the two group roads left out.
+    let c = app.doc.totals_compared().unwrap();
     assert_eq!(
-        (b.subsidy_total, a.subsidy_total),
-        (150_000_000, 75_000_000)
+        (c.before.subsidy_total, c.after.subsidy_total, c.bad_after),
+        (75_000_000, 75_000_000, 2)
     );
     // The explanation stays the rules in force's.
     assert!(matches!(app.doc.calc(&app.rules, 0), Calc::Good(_)));
@@ -239,9 +242,10 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     );
     // The same file typed with a comma-free name, in Chinese.
     press(&mut app, "L");
-    assert!(
-        screen(&mut app, 200, 24)[0].contains(&format!(" · Δ 试算 {}（万元） · ", path.display())),
-    );
+    assert!(screen(&mut app, 200, 24)[0].contains(&format!(
+        " · Δ 试算 2019.toml ({}/)（万元） · ",
+        dir.path().display()
+    )),);
 }
 
 #[test]
@@ -269,7 +273,7 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
     };
     assert_eq!(
         refused(&mut app, "poverty.group.4.0=15万", Lang::En),
-        "--set \"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (--against)"
+        "\"poverty.group.4.0=15万\": the fund has no tier at that width for the class (its tiers start at 3.5 m); a new tier is a change to a rules file (load it with v)"
     );
     assert_eq!(
         refused(
@@ -277,20 +281,20 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
             "poverty.group.3.5=15万, roads.group.3.5=1万",
             Lang::Zh
         ),
-        "--set \"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport, poverty）"
+        "\"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport, poverty）"
     );
     let missing = dir.path().join("none.toml");
     assert_eq!(
         refused(&mut app, &missing.display().to_string(), Lang::En),
         format!(
-            "{}: cannot read rules: no such file or directory",
+            "cannot read rules (no such file or directory): {}",
             missing.display()
         )
     );
     assert_eq!(
         refused(&mut app, &missing.display().to_string(), Lang::Zh),
         format!(
-            "{}: 无法读取规则文件：没有这个文件或目录",
+            "无法读取规则文件（没有这个文件或目录）：{}",
             missing.display()
         )
     );
@@ -302,7 +306,8 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
     )
     .unwrap();
     let said = refused(&mut app, &bad.display().to_string(), Lang::En);
-    assert!(said.starts_with(&format!("{}:", bad.display())), "{said}");
+    // The problem first, then where it is (the path typed is still in the prompt).
+    assert!(!said.starts_with(&format!("{}:", bad.display())), "{said}");
     let errors = RuleSet::from_bytes(
         crate::rules::BUILTIN_TOML
             .replace("\"15万\"", "\"-15万\"")
@@ -311,7 +316,17 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
         &crate::report::layout::column_taken,
     )
     .unwrap_err();
-    assert_eq!(said, errors[0].render(Lang::En));
+    let e = &errors[0];
+    assert_eq!(
+        said,
+        format!(
+            "{} ({}:{}:{})",
+            e.problem.render(Lang::En),
+            bad.display(),
+            e.line,
+            e.col
+        )
+    );
     assert_eq!(
         screen(&mut app, 80, 24)[..22],
         shown[..22],
@@ -452,10 +467,10 @@ fn a_prorating_variant_pays_every_row_what_allocate_gives_to_the_fen_through_eve
     check_against_allocate(&app, "all undone");
     // The rules in force report the overrun; the variant shares it out: the shortfall rises
     // by what the group roads' envelope could not pay (README: 1,785,000.00).
-    let (b, a) = app.doc.totals_compared().unwrap();
+    let c = app.doc.totals_compared().unwrap();
     assert_eq!(
         plain(Decimal::new(
-            i64::try_from(a.shortfall - b.shortfall).unwrap(),
+            i64::try_from(c.after.shortfall - c.before.shortfall).unwrap(),
             2
         )),
         "1785000.00"
@@ -496,8 +511,8 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
             "  AYP-010 天林镇   万平村            0.00          +17.50    +17.50    −17.50",
             "  AYP-011 镇子镇   集福村            0.00          +23.00    +23.00    −23.00",
             "┌ 计算说明 ────────────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
-            "│通村公路，宽 4.5 米，长 1.5       ││                     现行     试算    变化│",
-            "│公里；造价 1,275,000.00           ││县交通局补助     1,998.75 1,998.75    0.00│",
+            "│通村公路，宽 4.5 米，长 1.5 公里；││                     现行     试算    变化│",
+            "│造价 1,275,000.00                 ││县交通局补助     1,998.75 1,998.75    0.00│",
             "│造价 1,275,000.00 − 补助          ││县扶贫专项补助   1,164.00 1,590.25 +426.25│",
             "│1,125,000.00 = 差额 150,000.00    ││补助合计         3,162.75 3,589.00 +426.25│",
             "│− 已筹 60,000.00 → 尚需筹集       ││尚需筹集           531.55   195.80 −335.75│",

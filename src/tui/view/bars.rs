@@ -56,28 +56,58 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         (_, Lang::En) => "yuan",
         (_, Lang::Zh) => "元",
     };
-    let variant = match (app.doc.variant(), lang) {
-        (Some(v), Lang::En) => format!(" · Δ variant {} ({unit})", v.source.label()),
-        (Some(v), Lang::Zh) => format!(" · Δ 试算 {}（{unit}）", v.source.label()),
-        (None, _) => String::new(),
-    };
-    let name = app.rules.meta.display_name(lang);
-    let text = match lang {
+    let head = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{filter}{variant} · {name}",
+            " roadsub — {file}{modified} · {rows} {}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter}{variant} · {name}"),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter}"),
     };
+    // The variant gets what the line has left (the rules' name is cut first), so that what
+    // tells two variants apart is seen: its label puts that first.
+    let variant = match app.doc.variant() {
+        Some(v) => {
+            let (before, after) = match lang {
+                Lang::En => (" · Δ variant ".to_string(), format!(" ({unit})")),
+                Lang::Zh => (" · Δ 试算 ".to_string(), format!("（{unit}）")),
+            };
+            let room = usize::from(width)
+                .saturating_sub(cells(&head) + cells(&before) + cells(&after))
+                .max(24);
+            format!("{before}{}{after}", v.source.label(room))
+        }
+        None => String::new(),
+    };
+    let name = app.rules.meta.display_name(lang);
+    let text = format!("{head}{variant} · {name}");
     Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
 
 /// Where the terminal's own cursor goes in the status line `area`: where typing goes, so an
 /// input method's window follows it.
 pub fn typing_cursor(app: &App, area: Rect) -> Option<Position> {
-    let p = prompt(app, usize::from(area.width))?;
-    let x = area.x + (cells(&p.label) + cells(&p.before)).min(usize::from(area.width) - 1) as u16;
+    let width = usize::from(area.width);
+    let refused = refusal(app, width).map_or(0, |r| cells(&r));
+    let p = prompt(app, width.saturating_sub(refused))?;
+    let x = area.x + (refused + cells(&p.label) + cells(&p.before)).min(width - 1) as u16;
     Some(Position::new(x, area.y))
+}
+
+/// Why what was typed was refused, when the prompt is still open after Enter: said first on
+/// the line (after it, a long text typed would push it out of sight), in at most two thirds
+/// of `width`, the prompt keeping the rest.
+fn refusal(app: &App, width: usize) -> Option<String> {
+    let s = app.status.as_ref().filter(|s| s.error)?;
+    if !matches!(
+        app.mode,
+        Mode::Edit { .. } | Mode::Export { .. } | Mode::SaveAs { .. } | Mode::Variant { .. }
+    ) {
+        return None;
+    }
+    Some(format!(
+        "{}  ",
+        truncate(&format!("✗ {}", s.text), width * 2 / 3)
+    ))
 }
 
 /// What the status line shows of the text being typed: the part around the cursor that fits.
@@ -191,13 +221,19 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
 
 /// The status line: the prompt being typed into, or the last message.
 pub fn status(app: &App, width: usize) -> Paragraph<'static> {
-    let line = match prompt(app, width) {
+    let refused = refusal(app, width);
+    let line = match prompt(
+        app,
+        width.saturating_sub(refused.as_ref().map_or(0, |r| cells(r))),
+    ) {
         Some(p) => {
             let used = p.cells();
             let mut l = p.line();
-            // A prompt still open after Enter was refused: the reason beside it (else the
-            // refusal would go unseen under the prompt).
-            if let (
+            // A prompt still open after Enter was refused: the reason first (else it would
+            // go unseen after the text typed).
+            if let Some(r) = refused {
+                l.spans.insert(0, Span::raw(r).red().bold());
+            } else if let (
                 Some(s),
                 Mode::Edit { .. }
                 | Mode::Export { .. }
@@ -206,13 +242,8 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
             ) = (&app.status, &app.mode)
             {
                 let room = width.saturating_sub(used + 2);
-                l.spans.push(if s.error {
-                    Span::raw(format!("  {}", truncate(&format!("✗ {}", s.text), room)))
-                        .red()
-                        .bold()
-                } else {
-                    Span::raw(format!("  {}", truncate(&s.text, room))).green()
-                });
+                l.spans
+                    .push(Span::raw(format!("  {}", truncate(&s.text, room))).green());
             }
             l
         }

@@ -52,10 +52,11 @@ fn row(inner: usize, label: &str, texts: &[String], widths: &[usize]) -> String 
 /// The comparison's lines in `inner` cells (the budgets' are [`budgets`]).
 pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
     let lang = app.lang;
-    let Some((before, after)) = app.doc.totals_compared() else {
+    let Some(compared) = app.doc.totals_compared() else {
         return Vec::new();
     };
-    let change = before.change_to(&after);
+    let (before, after) = (&compared.before, &compared.after);
+    let change = before.change_to(after);
     let show = |fen: i128| {
         crate::money::from_fen(fen).map_or_else(
             || lang.pick("overflow", "溢出").to_string(),
@@ -83,8 +84,8 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
     let texts: Vec<[String; 3]> = (0..n)
         .map(|i| {
             [
-                show(field(&before, i)),
-                show(field(&after, i)),
+                show(field(before, i)),
+                show(field(after, i)),
                 app.show_change(field(&change, i)),
             ]
         })
@@ -116,6 +117,13 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
             out.push(Line::styled(row(inner, &label(i), t, &widths), style));
         }
     }
+    // The rows one side cannot compute are not in the amounts above: said, never silent.
+    for said in compared.left_out(lang) {
+        out.extend(super::wrap::wrap_line(
+            &Line::styled(said, Style::new().yellow()),
+            inner,
+        ));
+    }
     out
 }
 
@@ -140,10 +148,17 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
                 .iter()
                 .filter(|l| matches!(l.scope, Scope::Village { .. }))
                 .count();
-            // Whether it is over comes first: the amounts are cut before it is.
-            let flag = if villages > 0 && over > 0 {
+            // Whether it is over comes first: the amounts are cut before it is. A budget
+            // that shares its envelope out is not over (the rows are cut to it): said as the
+            // totals pane and `roadsub compare` say it.
+            let flag = if villages > 0 && shared {
                 match lang {
-                    Lang::En => format!(" {over}/{villages} villages over ·"),
+                    Lang::En => format!(" {over}/{villages} villages shared out ·"),
+                    Lang::Zh => format!(" {over}/{villages} 村已分配 ·"),
+                }
+            } else if villages > 0 && over > 0 {
+                match lang {
+                    Lang::En => format!(" {over}/{villages} villages OVER ·"),
                     Lang::Zh => format!(" {over}/{villages} 村超出 ·"),
                 }
             } else if shared {

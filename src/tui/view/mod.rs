@@ -9,9 +9,10 @@ mod gauge;
 mod overlays;
 mod panes;
 mod table;
+mod wrap;
 
 use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::app::App;
@@ -60,6 +61,17 @@ fn pane_height(app: &App, area: Rect) -> u16 {
     PANES + need.saturating_sub(usize::from(PANES)).min(spare) as u16
 }
 
+/// The detail pane's lines as wrapped to `inner` cells, as text (for tests: what the pane
+/// shows must be these, whole).
+#[cfg(test)]
+pub fn detail_lines(app: &App, inner: usize) -> Vec<String> {
+    DetailPane::new(app)
+        .explanation(inner)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -74,7 +86,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             ),
         };
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        let lines = wrap::wrap_lines(&[text.into()], usize::from(area.width));
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     let [title, body, panes, status, hints] = Layout::vertical([

@@ -2,7 +2,9 @@
 //! explanation and the questions; centred, scrolled when taller than the screen.
 
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::style::Stylize;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::panes::DetailPane;
@@ -20,8 +22,46 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Mode::Why => why(frame, app, area),
         Mode::Budgets => budgets(frame, app, area),
         Mode::Ask(q) => ask(frame, app, q, area),
+        Mode::Variant { .. } => variant(frame, app, area),
         _ => {}
     }
+}
+
+/// Above the variant prompt: the variant shown now, in full (the title bar and the status
+/// line have room for only its start), and why what was typed was refused, whole.
+fn variant(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    // What was just refused first: it is what is being corrected.
+    if let Some(s) = app.status.as_ref().filter(|s| s.error) {
+        lines.push(Line::from(format!("✗ {}", s.text)).red().bold());
+    }
+    if let Some(v) = app.doc.variant() {
+        lines.push(Line::from(lang.pick("Shown now:", "当前试算：")).bold());
+        for said in v.source.describe(&app.rules, lang) {
+            lines.push(Line::from(format!("• {said}")));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let width = area.width;
+    let lines = super::wrap::wrap_lines(&lines, usize::from(width.saturating_sub(2)));
+    // It stands on the status line (two lines from the bottom), over the table if need be.
+    let bottom = area.height.saturating_sub(2);
+    let height = (lines.len() as u16 + 2).min(bottom);
+    let r = Rect {
+        x: area.x,
+        y: area.y + bottom - height,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, r);
+    let title = lang.pick(" What if ", " 试算 ");
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        r,
+    );
 }
 
 /// The rules in force, scrolled as far as `overlay_scroll` asks.
@@ -102,8 +142,8 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
         .saturating_sub(4)
         .min(100)
         .max(cells(&title) as u16 + 2);
-    let text = DetailPane::new(app).trace();
-    let lines = text.line_count(width.saturating_sub(2));
+    let text = DetailPane::new(app).trace(usize::from(width.saturating_sub(2)));
+    let lines = text.len();
     let height = (lines + 2).min(usize::from(area.height.saturating_sub(2)));
     let max = lines.saturating_sub(height - 2);
     app.overlay_max.set(max);
@@ -111,8 +151,7 @@ fn why(frame: &mut Frame, app: &App, area: Rect) {
     let r = centred(area, width, height as u16);
     clear_around(frame, r, area);
     frame.render_widget(
-        text.scroll((scroll as u16, 0))
-            .block(Block::bordered().title(title)),
+        Paragraph::new(text[scroll..].to_vec()).block(Block::bordered().title(title)),
         r,
     );
 }
@@ -132,19 +171,15 @@ fn clear_around(frame: &mut Frame, r: Rect, area: Rect) {
 fn overlay(frame: &mut Frame, title: &str, text: &str, area: Rect) {
     let width =
         (text.lines().map(cells).max().unwrap_or(20) + 4).min(usize::from(area.width)) as u16;
-    // Lines wider than the screen wrap: count the rows they take.
+    // Lines wider than the screen wrap.
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let height = text
-        .lines()
-        .map(|l| cells(l).max(1).div_ceil(inner))
-        .sum::<usize>() as u16
-        + 2;
+    let lines: Vec<Line<'static>> = text.lines().map(|l| Line::from(l.to_string())).collect();
+    let lines = super::wrap::wrap_lines(&lines, inner);
+    let height = lines.len() as u16 + 2;
     let r = centred(area, width, height);
     clear_around(frame, r, area);
     frame.render_widget(
-        Paragraph::new(text.to_string())
-            .block(Block::bordered().title(title.to_string()))
-            .wrap(Wrap { trim: false }),
+        Paragraph::new(lines).block(Block::bordered().title(title.to_string())),
         r,
     );
 }

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::gauge::bar;
 use crate::engine::Share;
@@ -36,20 +36,20 @@ impl<'a> DetailPane<'a> {
         lang.pick(" Why these numbers ", " 计算说明 ")
     }
 
-    /// The explanation as a paragraph that wraps (with no frame).
-    pub fn explanation(&self) -> Paragraph<'static> {
-        Paragraph::new(self.lines()).wrap(Wrap { trim: true })
+    /// The explanation's lines wrapped to `width` cells (the pane's inside).
+    pub fn explanation(&self, width: usize) -> Vec<Line<'static>> {
+        super::wrap::wrap_lines(&self.lines(), width)
     }
 
     /// The whole trace of the current row as `roadsub explain` gives it (the `w` window), or
-    /// the pane's explanation when the row is not computed.
-    pub fn trace(&self) -> Paragraph<'static> {
+    /// the pane's explanation when the row is not computed, wrapped to `width` cells.
+    pub fn trace(&self, width: usize) -> Vec<Line<'static>> {
         let app = self.app;
         let Some(at) = app.current_row() else {
-            return self.explanation();
+            return self.explanation(width);
         };
         let Calc::Good(c) = app.doc.calc(&app.rules, at) else {
-            return self.explanation();
+            return self.explanation(width);
         };
         let row = &app.doc.sheet.rows[at];
         let id = app
@@ -69,13 +69,30 @@ impl<'a> DetailPane<'a> {
             &c.breakdown,
             app.lang,
         );
-        let lines: Vec<Line<'static>> = text.lines().map(|l| Line::from(l.to_string())).collect();
-        Paragraph::new(lines).wrap(Wrap { trim: false })
+        // Why the variant cannot compute the row comes first: the trace is the rules in
+        // force's.
+        let lines: Vec<Line<'static>> = self
+            .variant_errors(at)
+            .into_iter()
+            .chain(text.lines().map(|l| Line::from(l.to_string())))
+            .collect();
+        super::wrap::wrap_lines(&lines, width)
+    }
+
+    /// Why the variant shown cannot compute row `at`, in red, when it cannot (and the rules
+    /// in force can, or say something else).
+    fn variant_errors(&self, at: usize) -> Vec<Line<'static>> {
+        let app = self.app;
+        app.doc
+            .variant_errors(at, app.lang)
+            .into_iter()
+            .map(|e| Line::from(format!("• {e}")).red())
+            .collect()
     }
 
     /// How many lines the pane needs, frame included, at `width` cells wide.
     pub fn height(&self, width: u16) -> usize {
-        self.explanation().line_count(width.saturating_sub(2)) + 2
+        self.explanation(usize::from(width.saturating_sub(2))).len() + 2
     }
 
     fn lines(&self) -> Vec<Line<'static>> {
@@ -100,12 +117,41 @@ impl<'a> DetailPane<'a> {
                             .red()
                             .bold(),
                     ];
-                for e in errors {
-                    lines.push(Line::from(format!("• {}", e.render_value(&app.rules, lang))).red());
+                let mine: Vec<String> = errors
+                    .iter()
+                    .map(|e| e.render_value(&app.rules, lang))
+                    .collect();
+                for e in &mine {
+                    lines.push(Line::from(format!("• {e}")).red());
+                }
+                // The variant's reasons too, unless they are the same (said once, as
+                // `roadsub compare` says them).
+                let at = app.current_row().unwrap_or(0);
+                let theirs = self.variant_errors(at);
+                let prefix = crate::report::compare::whole::side_prefix(
+                    crate::report::compare::Side::After,
+                    lang,
+                );
+                let same = app
+                    .doc
+                    .variant_errors(at, lang)
+                    .iter()
+                    .map(|e| e.strip_prefix(prefix).unwrap_or(e).to_string())
+                    .eq(errors
+                        .iter()
+                        .map(|e| crate::tui::variant::said(e, &app.rules, lang)));
+                if !same {
+                    lines.extend(theirs);
                 }
                 lines
             }
-            Some(Calc::Good(g)) => self.computed(&g),
+            Some(Calc::Good(g)) => {
+                // A row the variant cannot compute says why first: its Δ columns show only ✗.
+                let at = app.current_row().unwrap_or(0);
+                let mut lines = self.variant_errors(at);
+                lines.extend(self.computed(&g));
+                lines
+            }
         }
     }
 
@@ -277,7 +323,10 @@ impl Widget for DetailPane<'_> {
                     .yellow(),
             );
         }
-        self.explanation().block(block).render(area, buf);
+        let inner = usize::from(area.width.saturating_sub(2));
+        Paragraph::new(self.explanation(inner))
+            .block(block)
+            .render(area, buf);
     }
 }
 

@@ -56,9 +56,9 @@ fn first_column(app: &App, current: Option<usize>, width: usize) -> usize {
         return 0;
     };
     let mut first = col;
-    let mut used = app.widths.get(col).copied().unwrap_or(0) + 1;
+    let mut used = app.width(col) + 1;
     while first > 0 {
-        let w = app.widths[first - 1] + 1;
+        let w = app.width(first - 1) + 1;
         if used + w > width {
             break;
         }
@@ -73,12 +73,12 @@ fn first_column(app: &App, current: Option<usize>, width: usize) -> usize {
 /// more column, else the change columns alone, else none (all scroll).
 fn pinned_from(app: &App, width: usize) -> usize {
     let inputs = app.input_cols();
-    let total = |from: usize| -> usize { (from..app.ncols()).map(|c| app.widths[c] + 1).sum() };
+    let total = |from: usize| -> usize { (from..app.ncols()).map(|c| app.width(c) + 1).sum() };
     if app.doc.variant().is_none() {
         return inputs;
     }
     let id = app.doc.sheet.columns.index(Field::Id);
-    let left = id.map_or(0, |i| app.widths[i] + 1) + app.widths.get(app.col).map_or(0, |w| w + 1);
+    let left = id.map_or(0, |i| app.width(i) + 1) + app.width(app.col) + 1;
     let deltas = inputs + app.computed_cols();
     [inputs, deltas]
         .into_iter()
@@ -93,7 +93,7 @@ fn pinned_from(app: &App, width: usize) -> usize {
 fn visible_columns(app: &App, width: usize) -> Vec<usize> {
     let pinned = pinned_from(app, width);
     let computed: Vec<usize> = (pinned..app.ncols()).collect();
-    let computed_width: usize = computed.iter().map(|&c| app.widths[c] + 1).sum();
+    let computed_width: usize = computed.iter().map(|&c| app.width(c) + 1).sum();
     let room = width.saturating_sub(2 + computed_width);
     // On a column always in view, the others show from the start, or (when some computed
     // columns scroll) those just before the pinned ones.
@@ -109,12 +109,12 @@ fn visible_columns(app: &App, width: usize) -> Vec<usize> {
     let mut visible = Vec::new();
     let mut used = 0;
     if let Some(id) = id.filter(|&i| i < first) {
-        used = app.widths[id] + 1;
+        used = app.width(id) + 1;
         first = first_column(app, current, room.saturating_sub(used)).max(id + 1);
         visible.push(id);
     }
     for c in first..pinned {
-        let w = app.widths[c] + 1;
+        let w = app.width(c) + 1;
         if used + w > room && visible.iter().any(|&v| Some(v) != id || v == c) {
             break;
         }
@@ -144,7 +144,7 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
             Style::new().bold()
         };
         header.push(Span::styled(
-            fit(&title, app.widths[c], right_aligned(app, c)),
+            fit(&title, app.width(c), right_aligned(app, c)),
             style,
         ));
         header.push(Span::raw(" "));
@@ -163,7 +163,7 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
     }];
     for &c in visible {
         let text = match (&app.mode, current && c == app.col) {
-            (Mode::Edit { buffer, .. }, true) => head(buffer, app.widths[c]).to_string(),
+            (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
             _ => app.cell(r, c),
         };
         let mut style = if app.delta_column(c).is_some() {
@@ -180,7 +180,7 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
             style = Style::new().black().on_yellow().bold();
         }
         spans.push(Span::styled(
-            fit(&text, app.widths[c], right_aligned(app, c)),
+            fit(&text, app.width(c), right_aligned(app, c)),
             style,
         ));
         spans.push(if current {
@@ -219,39 +219,44 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         .iter()
         .position(|&c| km(c).is_some())
         .unwrap_or(inputs.len());
-    let span_width: usize = inputs[..label_cols]
-        .iter()
-        .map(|&c| app.widths[c] + 1)
-        .sum();
+    let span_width: usize = inputs[..label_cols].iter().map(|&c| app.width(c) + 1).sum();
     if span_width > 0 {
-        let label = match app.lang {
-            Lang::En => format!(
+        // Rows computed under one rule set only are not in the group's Δ: said beside the
+        // count.
+        let left_out = sub.variant.as_ref().map_or(0, |(_, n)| *n);
+        let label = match (app.lang, left_out) {
+            (Lang::En, 0) => format!(
                 "subtotal {key} ({} {})",
                 totals.segments,
                 if totals.segments == 1 { "row" } else { "rows" }
             ),
-            Lang::Zh => format!("小计 {key}（{} 行）", totals.segments),
+            (Lang::En, n) => format!(
+                "subtotal {key} ({} {}, {n} not in Δ)",
+                totals.segments,
+                if totals.segments == 1 { "row" } else { "rows" }
+            ),
+            (Lang::Zh, 0) => format!("小计 {key}（{} 行）", totals.segments),
+            (Lang::Zh, n) => format!("小计 {key}（{} 行；Δ 未计入 {n} 行）", totals.segments),
         };
         spans.push(Span::styled(fit(&label, span_width, false), style));
     }
     for &c in &inputs[label_cols..] {
         let text = km(c).map_or_else(String::new, crate::money::measure);
         spans.push(Span::styled(
-            fit(&text, app.widths[c], right_aligned(app, c)),
+            fit(&text, app.width(c), right_aligned(app, c)),
             style,
         ));
         spans.push(Span::raw(" "));
     }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
-        let change = app.doc.variant().and_then(|v| sub.change(&v.funds));
-        let text = match (app.delta_column(c), change) {
-            (Some(d), Some(change)) => app.show_change(d.of(&change)),
+        let text = match (app.delta_column(c), sub.change()) {
+            (Some(d), Some(change)) => app.show_change(d.of(change)),
             _ => app
                 .computed_column(c - app.input_cols())
                 .map_or_else(String::new, |column| app.show_amount(sub.amount(column))),
         };
         spans.push(Span::styled(
-            fit(&text, app.widths[c], right_aligned(app, c)),
+            fit(&text, app.width(c), right_aligned(app, c)),
             style,
         ));
         spans.push(Span::raw(" "));
