@@ -415,7 +415,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Out::File(p) => p.display().to_string(),
         Out::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
     };
-    if bad > 0 && !keep_going {
+    // As in a batch run: with bad rows and no --keep-going, or when no row is good under
+    // either rule set, nothing is written anywhere (an existing -o file is left as it was):
+    // a comparison of no rows would replace it with a header and zeros.
+    let nothing_good = c.shown().next().is_none();
+    if bad > 0 && (!keep_going || nothing_good) {
         to_stderr(&format!("{}\n", status(&c, bad, None, lang)));
         return Ok(EXIT_BAD_INPUT);
     }
@@ -568,6 +572,9 @@ fn status(c: &Comparison, bad: usize, written: Option<&str>, lang: Lang) -> Stri
         (Some(to), _, Lang::Zh) => format!(
             "{problems}；已写出 {shown} 行到 {to}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）"
         ),
+        // No row is good under either side: --keep-going has nothing to write either.
+        (None, _, Lang::En) if shown == 0 => format!("{problems}; nothing written"),
+        (None, _, Lang::Zh) if shown == 0 => format!("{problems}；未写出任何结果"),
         (None, _, Lang::En) => format!(
             "{problems}; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)"
         ),

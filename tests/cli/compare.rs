@@ -1581,3 +1581,64 @@ fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
         "{variant}"
     );
 }
+
+#[test]
+fn a_run_with_no_row_good_under_either_side_leaves_an_existing_output_untouched_in_every_format() {
+    let env = Env::new();
+    let bad = env.write(
+        "allbad.csv",
+        "id,township,village,class,width_m,length_km,cost,扶贫批复\n\
+         E1,石羊镇,红星村,通社,3.5,1,500000,\"150,000\"\n\
+         E2,石羊镇,红星村,通社,3.5,1,500000,１５万\n",
+    );
+    for name in [
+        "exist.csv",
+        "exist.json",
+        "exist.jsonl",
+        "exist.md",
+        "exist.xlsx",
+    ] {
+        env.write(name, "old contents\n");
+        let out = env
+            .roadsub(&[
+                "compare",
+                &bad,
+                "--set",
+                "poverty.group.3.5=12万",
+                "--keep-going",
+                "-o",
+                name,
+                "--lang",
+                "en",
+            ])
+            .expect_code(1);
+        out.stdout("");
+        out.stderr_ends("2 bad rows; nothing written\n");
+        out.stderr_lacks("wrote");
+        assert_eq!(env.read(name), "old contents\n", "{name}");
+    }
+    // Standard output gets no header and no summary of zeros; nor without --keep-going.
+    env.roadsub(&[
+        "compare",
+        &bad,
+        "--set",
+        "poverty.group.3.5=12万",
+        "--keep-going",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(1)
+    .stdout("")
+    .stderr_ends("2 个错误行；未写出任何结果\n");
+    env.roadsub(&[
+        "compare",
+        &bad,
+        "--set",
+        "poverty.group.3.5=12万",
+        "-o",
+        "exist.csv",
+    ])
+    .expect_code(1)
+    .stderr_ends("2 bad rows; nothing written\n");
+    assert_eq!(env.read("exist.csv"), "old contents\n");
+}
