@@ -308,7 +308,7 @@ fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
     assert_eq!(rows[0]["errors"], "");
     assert_eq!(
         rows[2]["errors"],
-        "under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)"
+        format!("{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)")
     );
 }
 
@@ -345,9 +345,9 @@ fn keep_going_writes_the_bad_side_blank_and_totals_only_rows_good_under_both_and
             "out.csv",
         ])
         .expect_code(1);
-    assert!(env.read("out.csv").ends_with(
-        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
-    ));
+    assert!(env.read("out.csv").ends_with(&format!(
+        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"{small}:4: under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
+    )));
     // S3 counts in neither side's totals: a change of rows computed under both.
     out.stdout_has(
         "segments                                            2             2            0\n",
@@ -1641,4 +1641,108 @@ fn a_run_with_no_row_good_under_either_side_leaves_an_existing_output_untouched_
     .expect_code(1)
     .stderr_ends("2 bad rows; nothing written\n");
     assert_eq!(env.read("exist.csv"), "old contents\n");
+}
+
+#[test]
+fn the_errors_column_of_csv_and_json_lines_says_file_and_line_as_json_and_standard_error_do() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let args = [
+        "compare",
+        &small,
+        "--set",
+        "poverty.group.3.5=5万",
+        "--keep-going",
+    ];
+    let json = env
+        .roadsub(&[&args[..], &["--format", "json"]].concat())
+        .expect_code(1);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let said = format!("{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)");
+    assert_eq!(
+        v["rows"][2]["errors_after"][0],
+        format!("{small}:4: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)")
+    );
+    json.stderr_has(&format!("{said}\n"));
+    let csv = env.roadsub(&args).expect_code(1);
+    assert_eq!(cell(&csv.stdout, "4", "errors"), said);
+    let jsonl = env
+        .roadsub(&[&args[..], &["--format", "jsonl"]].concat())
+        .expect_code(1);
+    let row: Value = serde_json::from_str(jsonl.stdout.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(row["errors"], said);
+}
+
+#[test]
+fn a_table_whose_columns_differ_from_the_first_s_is_not_read_as_batch_does_not_read_it() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let short = env.write(
+        "short.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n",
+    );
+    let differ = format!("{short}: its columns (编号, 乡镇, 村, 类别, 宽度, 长度, 投资) differ from the first table's (编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复); one output needs the same columns\n");
+    // Batch says it so; compare says it in the same words and writes nothing.
+    env.roadsub(&["batch", &small, &short, "-o", "b.csv"])
+        .expect_code(1)
+        .stderr_starts(&differ);
+    env.roadsub(&["compare", &small, &short, "--set", RAISE, "-o", "c.csv"])
+        .expect(1, "", &format!("{differ}1 table not read; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"));
+    assert!(!env.path("c.csv").exists());
+    // With --keep-going, as batch, the tables read are compared and the status says one was not.
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            &short,
+            "--set",
+            RAISE,
+            "-o",
+            "c.csv",
+            "--keep-going",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(1);
+    out.stderr_starts(&format!("{short}: 列（编号, 乡镇, 村, 类别, 宽度, 长度, 投资）与第一个表（编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复）不同；合并输出要求各表的列相同\n"));
+    out.stderr_ends(
+        "1 个表无法读取；已写出 3 行到 c.csv（其中 0 行一侧留空；0 行两侧均出错，未写出）\n",
+    );
+    assert!(!env.read("c.csv").contains("X1"));
+}
+
+#[test]
+fn input_encoding_utf_8_on_a_gbk_table_names_the_flag_compare_has() {
+    let env = Env::new();
+    let (gbk, _, _) = encoding_rs::GBK
+        .encode("编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n");
+    let table = env.write("g.csv", gbk);
+    env.roadsub(&["compare", &table, "--set", RAISE, "--input-encoding", "utf-8"])
+        .expect(1, "", &format!("roadsub: {table}:1: this line is not valid UTF-8 text, though --input-encoding utf-8 was given (the whole file reads cleanly as GBK/GB18030)\n"));
+}
+
+#[test]
+fn sheet_on_a_csv_table_is_said_to_apply_to_workbooks_only_by_compare_and_batch() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let warning = format!("roadsub: warning: --sheet applies to workbooks only; {small} is not one and is read as a CSV table\n");
+    env.roadsub(&[
+        "compare", &small, "--set", RAISE, "--sheet", "2", "-o", "c.csv",
+    ])
+    .expect_code(0)
+    .stderr_starts(&warning);
+    env.roadsub(&["batch", &small, "--sheet", "2", "-o", "b.csv"])
+        .expect_code(0)
+        .stderr_starts(&warning);
+    env.roadsub(&[
+        "batch", &small, "--sheet", "2", "-o", "b.csv", "--lang", "zh",
+    ])
+    .expect_code(0)
+    .stderr_starts(&format!(
+        "roadsub: 警告：--sheet 只用于 Excel 工作簿；{small} 不是工作簿，按 CSV 表格读取\n"
+    ));
+    // Without --sheet nothing is said.
+    env.roadsub(&["batch", &small, "-o", "b.csv"])
+        .expect_code(0)
+        .stderr_lacks("--sheet");
 }

@@ -486,28 +486,36 @@ impl Comparison<'_> {
     /// Every row error, rendered as a batch run renders them (`FILE:LINE: …`), said once when
     /// both sides say the same, else each with its side.
     pub fn messages(&self, lang: Lang) -> Vec<String> {
+        self.pairs
+            .iter()
+            .flat_map(|p| self.placed_errors(p, lang))
+            .collect()
+    }
+
+    /// What is wrong with row `p`, each message with its place as a batch run says it
+    /// (`FILE:LINE: under the variant: …`): the same words on standard error, in JSON's
+    /// `errors_before`/`errors_after` and in CSV's and JSON Lines' `errors`.
+    pub fn placed_errors(&self, p: &Pair, lang: Lang) -> Vec<String> {
+        let label = &self.labels[p.file];
+        let render = |side: Side, errors: &[RowError]| -> Vec<String> {
+            errors
+                .iter()
+                .map(|e| e.render(label, self.rules(side), lang))
+                .collect()
+        };
         let mut out = Vec::new();
-        for p in &self.pairs {
-            let label = &self.labels[p.file];
-            let render = |side: Side, errors: &[RowError]| -> Vec<String> {
-                errors
-                    .iter()
-                    .map(|e| e.render(label, self.rules(side), lang))
-                    .collect()
-            };
-            match (&p.before, &p.after) {
-                (Ok(_), Ok(_)) => {}
-                (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
-                    out.extend(render(Side::Before, b));
-                }
-                (b, a) => {
-                    for (side, r) in [(Side::Before, b), (Side::After, a)] {
-                        if let Err(errors) = r {
-                            let place = format!("{label}:{}: ", p.line);
-                            for m in render(side, errors) {
-                                let body = m.strip_prefix(&place).unwrap_or(&m);
-                                out.push(format!("{place}{}{body}", side_prefix(side, lang)));
-                            }
+        match (&p.before, &p.after) {
+            (Ok(_), Ok(_)) => {}
+            (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
+                out.extend(render(Side::Before, b));
+            }
+            (b, a) => {
+                for (side, r) in [(Side::Before, b), (Side::After, a)] {
+                    if let Err(errors) = r {
+                        let place = format!("{label}:{}: ", p.line);
+                        for m in render(side, errors) {
+                            let body = m.strip_prefix(&place).unwrap_or(&m);
+                            out.push(format!("{place}{}{body}", side_prefix(side, lang)));
                         }
                     }
                 }
