@@ -1746,3 +1746,112 @@ fn sheet_on_a_csv_table_is_said_to_apply_to_workbooks_only_by_compare_and_batch(
         .expect_code(0)
         .stderr_lacks("--sheet");
 }
+
+/// The shipped rules' first two budgets, each as its `[[budgets]]` table.
+const VILLAGE_BUDGET: &str = "[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nname = \"通村硬化路建设\"\nname_en = \"Village road hardening\"\namount = \"496.5万\"\n";
+const GROUP_BUDGET: &str = "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname = \"社级道路建设\"\nname_en = \"Group road building\"\namount = \"690万\"\n";
+
+#[test]
+fn a_deleted_budget_is_said_to_be_in_force_only_not_another_budget_renamed_and_changed() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    assert!(text.contains(VILLAGE_BUDGET));
+    let removed = env.write("removed.toml", text.replace(VILLAGE_BUDGET, ""));
+    let small = env.write("small.csv", SMALL);
+    let v = json_of(&env, &[&small, "--rules", &rules, "--against", &removed]);
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["budget Village road hardening: only in the rules in force"]
+    );
+    let v = json_of(
+        &env,
+        &[
+            &small,
+            "--rules",
+            &rules,
+            "--against",
+            &removed,
+            "--lang",
+            "zh",
+        ],
+    );
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["预算额度 通村硬化路建设：仅现行规则有"]
+    );
+}
+
+#[test]
+fn two_budgets_swapped_are_not_six_changes_and_the_summary_pairs_them_side_by_side() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let both = format!("{VILLAGE_BUDGET}\n# 社级道路建设 690万元 / group road building: 6,900,000 yuan\n{GROUP_BUDGET}");
+    assert!(text.contains(&both));
+    let swapped = env.write(
+        "swapped.toml",
+        text.replace(&both, &format!("{GROUP_BUDGET}\n{VILLAGE_BUDGET}")),
+    );
+    let small = env.write("small.csv", SMALL);
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--rules",
+            &rules,
+            "--against",
+            &swapped,
+            "-o",
+            "c.csv",
+        ])
+        .expect_code(0);
+    // Over different classes their order changes nothing.
+    out.stdout_has(&format!(
+        "What if — the variant:\n  the rules in {swapped} (Anyue County 2018 subsidy standards for village and group roads)\n  nothing that can change an amount differs from the rules in force\n"
+    ));
+    // One table, each budget beside itself (the village roads' envelope on both sides).
+    out.stdout_lacks("Under the variant");
+    out.stdout_has("\nVillage road hardening     4,965,000.00    4,965,000.00    300,000.00   300,000.00   300,000.00  300,000.00");
+    out.stdout_has("\nGroup road building        6,900,000.00    6,900,000.00    280,000.00   280,000.00   280,000.00  280,000.00");
+}
+
+#[test]
+fn budgets_over_the_same_rows_in_another_order_are_said_to_be_reordered() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    // A budget of every class over the poverty fund, then the group roads': they overlap.
+    let every = VILLAGE_BUDGET.replace("class = \"village\"\n", "");
+    let both = format!("{VILLAGE_BUDGET}\n# 社级道路建设 690万元 / group road building: 6,900,000 yuan\n{GROUP_BUDGET}");
+    let base = env.write(
+        "base.toml",
+        text.replace(&both, &format!("{every}\n{GROUP_BUDGET}")),
+    );
+    let swapped = env.write(
+        "swapped.toml",
+        text.replace(&both, &format!("{GROUP_BUDGET}\n{every}")),
+    );
+    let small = env.write("small.csv", SMALL);
+    let v = json_of(&env, &[&small, "--rules", &base, "--against", &swapped]);
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["order of budgets Village road hardening and Group road building: Village road hardening first → Group road building first (over the same rows, a later budget shares out what an earlier one leaves)"]
+    );
+    let v = json_of(
+        &env,
+        &[
+            &small,
+            "--rules",
+            &base,
+            "--against",
+            &swapped,
+            "--lang",
+            "zh",
+        ],
+    );
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["预算额度 通村硬化路建设 与 社级道路建设 的顺序：通村硬化路建设 在前 → 社级道路建设 在前（同一批路段上，后面的额度分配前面的额度剩下的）"]
+    );
+}

@@ -260,25 +260,55 @@ fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
     }
 }
 
-/// The lines about budgets, matched by their place in the files.
+/// The lines about budgets, each matched with itself on the other side by what it is (see
+/// [`super::budgets`]), not by its place: a budget on one side only is said so, and a changed
+/// order only where it can change what budgets pay.
 fn budgets(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) {
-    for (x, y) in before.budgets.iter().zip(&after.budgets) {
-        out.extend(budget_lines(x, y, before, after, lang));
+    let matched = super::budgets::matched(before, after);
+    for (x, m) in before.budgets.iter().zip(&matched) {
+        match m {
+            Some(j) => out.extend(budget_lines(x, &after.budgets[*j], before, after, lang)),
+            None => out.push(format!(
+                "{}{}",
+                about("budget", "预算额度", &x.display(before, lang), lang),
+                lang.pick("only in the rules in force", "仅现行规则有")
+            )),
+        }
     }
-    let n = before.budgets.len().min(after.budgets.len());
-    for b in &before.budgets[n..] {
-        out.push(format!(
-            "{}{}",
-            about("budget", "预算额度", &b.display(before, lang), lang),
-            lang.pick("only in the rules in force", "仅现行规则有")
-        ));
+    for (j, y) in after.budgets.iter().enumerate() {
+        if !matched.contains(&Some(j)) {
+            out.push(format!(
+                "{}{}",
+                about("budget", "预算额度", &y.display(after, lang), lang),
+                lang.pick("only in the variant", "仅对比规则有")
+            ));
+        }
     }
-    for b in &after.budgets[n..] {
-        out.push(format!(
-            "{}{}",
-            about("budget", "预算额度", &b.display(after, lang), lang),
-            lang.pick("only in the variant", "仅对比规则有")
-        ));
+    // A later budget over the same rows shares out what an earlier one left: their order
+    // can change what each pays.
+    let pairs: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.map(|j| (i, j)))
+        .collect();
+    for (k, &(i1, j1)) in pairs.iter().enumerate() {
+        for &(i2, j2) in &pairs[k + 1..] {
+            let (x1, x2) = (&before.budgets[i1], &before.budgets[i2]);
+            let (y1, y2) = (&after.budgets[j1], &after.budgets[j2]);
+            let overlap = super::budgets::order_matters(x1, x2, before)
+                || super::budgets::order_matters(y1, y2, after);
+            if j1 > j2 && overlap {
+                let (n1, n2) = (x1.display(before, lang), x2.display(before, lang));
+                out.push(match lang {
+                    Lang::En => format!(
+                        "order of budgets {n1} and {n2}: {n1} first → {n2} first (over the same rows, a later budget shares out what an earlier one leaves)"
+                    ),
+                    Lang::Zh => format!(
+                        "预算额度 {n1} 与 {n2} 的顺序：{n1} 在前 → {n2} 在前（同一批路段上，后面的额度分配前面的额度剩下的）"
+                    ),
+                });
+            }
+        }
     }
 }
 

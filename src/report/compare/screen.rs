@@ -96,7 +96,11 @@ pub fn budget_tables(c: &Comparison, lang: Lang) -> Vec<(Option<String>, Rows)> 
             header.push(format!("{what} {b}"));
             header.push(format!("{what} {a}"));
         }
-        let same = |x: &BudgetLine, y: &BudgetLine| x.budget == y.budget && x.scope == y.scope;
+        // Paired by what each budget is, not by its place in the files.
+        let pairs = c.budget_pairs();
+        let same = |x: &BudgetLine, y: &BudgetLine| {
+            pairs.get(x.budget) == Some(&Some(y.budget)) && x.scope == y.scope
+        };
         let cells = |l: Option<&BudgetLine>, f: fn(&BudgetLine) -> rust_decimal::Decimal| {
             l.map_or_else(String::new, |l| grouped(f(l)))
         };

@@ -420,15 +420,26 @@ impl Comparison<'_> {
             .collect()
     }
 
-    /// Whether the two rule sets have the same budgets (as many, with the same names), so
-    /// their lines can be shown side by side.
+    /// For each budget of the rules in force, the variant's budget that is the same one
+    /// (matched by what it draws on, its class and whether it is per village; see
+    /// [`super::budgets`]).
+    pub fn budget_pairs(&self) -> Vec<Option<usize>> {
+        super::budgets::matched(self.before_rules, self.after_rules)
+    }
+
+    /// Whether every budget of each rule set is one of the other's under the same name, so
+    /// their lines can be shown side by side under one name (paired by what they are, not by
+    /// their place in the files).
     pub fn same_budgets(&self) -> bool {
         let (b, a) = (self.before_rules, self.after_rules);
-        b.budgets.len() == a.budgets.len()
-            && b.budgets
-                .iter()
-                .zip(&a.budgets)
-                .all(|(x, y)| x.display(b, Lang::Zh) == y.display(a, Lang::Zh))
+        let pairs = self.budget_pairs();
+        pairs.len() == a.budgets.len()
+            && pairs.iter().enumerate().all(|(i, m)| {
+                m.is_some_and(|j| {
+                    b.budgets[i].display(b, Lang::Zh) == a.budgets[j].display(a, Lang::Zh)
+                        && b.budgets[i].display(b, Lang::En) == a.budgets[j].display(a, Lang::En)
+                })
+            })
     }
 
     /// The rows shown (computed under at least one side).
