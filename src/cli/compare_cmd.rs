@@ -496,15 +496,21 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         }
     }
     // A person at a terminal gets the summary fitted to its width.
-    let mut summary = match &out {
+    let width = match &out {
         Out::Stdout { terminal: true } => {
-            let width = ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w));
-            screen::summary_fit(&c, &variant, lang, width)
+            Some(ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)))
         }
-        _ => screen::summary(&c, &variant, lang),
+        _ => None,
+    };
+    let mut summary = match width {
+        Some(width) => screen::summary_fit(&c, &variant, lang, width),
+        None => screen::summary(&c, &variant, lang),
     };
     if let Some(s) = c.one_side_sentence(lang) {
-        summary.push_str(&format!("{s}\n"));
+        match width {
+            Some(width) => summary.push_str(&screen::wrapped(&s, width)),
+            None => summary.push_str(&format!("{s}\n")),
+        }
     }
     if to_file {
         super::batch_cmd::print_summary(&summary, lang)?;
