@@ -1531,10 +1531,13 @@ fn the_summary_sheet_s_groups_count_the_rows_good_under_both_and_say_how_many_we
         tianma.push(n(v));
     }
     assert_eq!(rows[at + 1], tianma);
+    // Each table under its title: 按村, then its heading.
+    assert_eq!(rows[at - 1][0], text("按乡镇"));
+    assert_eq!(rows[at + 3][0], text("按村"));
     head[0] = text("村");
-    assert_eq!(rows[at + 3], head);
+    assert_eq!(rows[at + 4], head);
     tianma[0] = text("天马乡 画青村");
-    assert_eq!(rows[at + 4], tianma);
+    assert_eq!(rows[at + 5], tianma);
 }
 
 #[test]
@@ -1560,17 +1563,23 @@ fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
     for titles in [
         "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'路段 Segments'!$A:$E,'路段 Segments'!$1:$1</definedName>",
         "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'变化 Changes'!$A:$E,'变化 Changes'!$1:$1</definedName>",
-        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">'汇总 Summary'!$A:$C</definedName>",
     ] {
         assert!(book.contains(titles), "{titles} not in {book}");
     }
-    for sheet in 1..=3 {
+    for sheet in 1..=2 {
         let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
         assert!(
-            xml.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""),
+            xml.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
             "{xml}"
         );
     }
+    // The summary is scaled to one page wide (fitting to the page would undo the page
+    // breaks that start each page with a heading).
+    let summary = part("xl/worksheets/sheet3.xml");
+    assert!(
+        summary.contains("<pageSetup paperSize=\"9\" scale=\"33\" orientation=\"landscape\""),
+        "{summary}"
+    );
     let variant = part("xl/worksheets/sheet4.xml");
     assert!(
         variant.contains("<pageSetUpPr fitToPage=\"1\"/>"),
@@ -1854,4 +1863,95 @@ fn budgets_over_the_same_rows_in_another_order_are_said_to_be_reordered() {
         v["variant"]["description"].as_array().unwrap()[1..],
         ["预算额度 通村硬化路建设 与 社级道路建设 的顺序：通村硬化路建设 在前 → 社级道路建设 在前（同一批路段上，后面的额度分配前面的额度剩下的）"]
     );
+}
+
+#[test]
+fn the_workbook_s_headings_wrap_and_every_printed_page_of_the_summary_starts_with_its_heading() {
+    // The defect: English headings cut to `County transport b…` three times over (before,
+    // after and change indistinguishable), sheets printed several pages wide, and the
+    // summary's long tables went on over pages with no heading.
+    use calamine::{open_workbook_auto, Data, Reader};
+    use std::io::Read;
+    let env = Env::new();
+    let mut big = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
+    for i in 0..200 {
+        big.push_str(&format!("B{i},镇{},村{i},通社,3.5,1,40万\n", i % 7));
+    }
+    let table = env.write("big.csv", big);
+    env.roadsub(&["compare", &table, "--set", RAISE, "-o", "w.xlsx"])
+        .expect_code(0);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("w.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    // Headings wrap, in a row three lines tall; the notes column is wide and wraps.
+    assert!(part("xl/styles.xml").contains("wrapText=\"1\""));
+    let rows = part("xl/worksheets/sheet1.xml");
+    assert!(
+        rows.contains("<row r=\"1\" spans=\"1:22\" ht=\"45\" customHeight=\"1\">"),
+        "{rows}"
+    );
+    assert!(
+        rows.contains("<col min=\"22\" max=\"22\" width=\"60.7109375\""),
+        "{rows}"
+    );
+    // Every sheet one page wide, any number long.
+    for sheet in [1, 2, 4] {
+        let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(
+            xml.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "{sheet}: {xml}"
+        );
+        assert!(xml.contains("fitToHeight=\"0\""), "{sheet}: {xml}");
+    }
+    let book_xml = part("xl/workbook.xml");
+    assert!(book_xml.contains("'对比规则 Variant'!$1:$1"), "{book_xml}");
+    // The summary: each page break is followed by a table's title and its heading.
+    let summary = part("xl/worksheets/sheet3.xml");
+    let breaks: Vec<u32> = summary
+        .split("<brk id=\"")
+        .skip(1)
+        .map(|b| b.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(breaks.len() >= 2, "{summary}");
+    let mut wb = open_workbook_auto(env.path("w.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("汇总 Summary").unwrap();
+    let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    for b in &breaks {
+        let title = text(*b, 0);
+        assert!(
+            [
+                "By village (continued)",
+                "By village",
+                "By township",
+                "Budgets under the rules in force"
+            ]
+            .contains(&title.as_str()),
+            "row {b}: {title:?}"
+        );
+        let heading = text(b + 1, 0);
+        assert!(
+            ["village", "township", "budget"].contains(&heading.as_str()),
+            "row {}: {heading:?}",
+            b + 1
+        );
+        assert_eq!(
+            text(b + 1, 3),
+            if heading == "budget" {
+                ""
+            } else {
+                "County transport bureau subsidy before"
+            }
+        );
+    }
+    assert_eq!(text(0, 0), "Totals");
+    assert_eq!(text(1, 1), "before");
 }
