@@ -495,13 +495,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
         }
     }
-    // A person at a terminal gets the summary fitted to its width.
-    let width = match &out {
-        Out::Stdout { terminal: true } => {
-            Some(ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)))
-        }
-        _ => None,
+    // A person at a terminal gets the summary fitted to its width: after the rows there, or
+    // on its own when the comparison went to a file.
+    let terminal = match &out {
+        Out::Stdout { terminal } => *terminal,
+        Out::File(_) => to_file && stdout_is_terminal(),
     };
+    let width =
+        terminal.then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)));
     let mut summary = match width {
         Some(width) => screen::summary_fit(&c, &variant, lang, width),
         None => screen::summary(&c, &variant, lang),
@@ -655,6 +656,13 @@ fn status(c: &Comparison, bad: usize, unread: usize, written: Option<&str>, lang
         // No row is good under either side: --keep-going has nothing to write either.
         (None, _, Lang::En) if shown == 0 => format!("{problems}; nothing written"),
         (None, _, Lang::Zh) if shown == 0 => format!("{problems}；未写出任何结果"),
+        // Only tables not read: --keep-going compares the others, as batch writes them.
+        (None, _, Lang::En) if bad == 0 => format!(
+            "{problems}; nothing written (fix them, or use --keep-going to compare the tables read)"
+        ),
+        (None, _, Lang::Zh) if bad == 0 => {
+            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 对比已读取的表）")
+        }
         (None, _, Lang::En) => format!(
             "{problems}; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)"
         ),
