@@ -33,6 +33,7 @@ pub use crate::report::{Format, TextFormat};
 pub use crate::report::{GroupBy, Summary};
 pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
+pub(crate) use read::columns_differ;
 
 use crate::i18n::Lang;
 use crate::report::allocate::AllocError;

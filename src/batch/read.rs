@@ -306,7 +306,9 @@ fn failure(e: TableError, label: &str, lang: Lang) -> ToWriter {
     }
 }
 
-fn columns_differ(file: &str, first: &Columns, other: &Columns, lang: Lang) -> String {
+/// Why a later table is not read: its columns are not the first table's (compare says it
+/// in the same words).
+pub(crate) fn columns_differ(file: &str, first: &Columns, other: &Columns, lang: Lang) -> String {
     // The same field in another unit is the likeliest slip, and the costliest: say so.
     let unit = Field::ALL.into_iter().find_map(|f| {
         let (a, b) = (first.index(f)?, other.index(f)?);

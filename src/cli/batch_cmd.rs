@@ -150,6 +150,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         ));
     }
+    super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
     let encoding = super::encoding_of(m, "input_encoding");
     let inputs: Vec<Input> = files
         .iter()

@@ -10,15 +10,18 @@ use super::{
     help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, Failure,
     EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
+use crate::batch::columns_differ;
 use crate::i18n::Lang;
 use crate::report::compare::whole::side_prefix;
 use crate::report::compare::{
     self, book, describe, screen, write, Comparison, Side, Table, Variant,
 };
+use crate::report::layout::Layout;
 use crate::report::Format;
 use crate::rules::{RuleSet, Setting};
 use crate::table::replace::{is_same_file, names_a_descriptor, Hangup, Replacement};
 use crate::table::sheet::Sheet;
+use crate::table::workbook::is_workbook;
 use crate::table::TableError;
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -145,6 +148,28 @@ pub(super) fn command(lang: Lang) -> Command {
                 )),
         )
         .arg(super::as_of_arg(lang))
+}
+
+/// `--sheet` chooses a workbook's sheet; on a CSV table it would be silently ignored, so each
+/// such table is named once (a batch run says it in the same words).
+pub(super) fn warn_sheet_on_tables(m: &ArgMatches, files: &[&PathBuf], lang: Lang) {
+    if m.get_one::<String>("sheet").is_none() {
+        return;
+    }
+    for path in files.iter().filter(|p| !is_workbook(p)) {
+        let name = match path.as_os_str() == "-" {
+            true => lang.pick("<stdin>", "<标准输入>").to_string(),
+            false => path.display().to_string(),
+        };
+        to_stderr(&match lang {
+            Lang::En => format!(
+                "roadsub: warning: --sheet applies to workbooks only; {name} is not one and is read as a CSV table\n"
+            ),
+            Lang::Zh => format!(
+                "roadsub: 警告：--sheet 只用于 Excel 工作簿；{name} 不是工作簿，按 CSV 表格读取\n"
+            ),
+        });
+    }
 }
 
 fn usage(message: impl Into<String>) -> Failure {
@@ -361,9 +386,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (after, variant) = variant(m, &before, lang)?;
     let (format, style) = format_and_style(m, output, lang)?;
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    warn_sheet_on_tables(m, &files, lang);
     let encoding = super::encoding_of(m, "input_encoding");
     let sheet = m.get_one::<String>("sheet").map(String::as_str);
     let mut tables = Vec::with_capacity(files.len());
+    let mut unread = 0;
     for path in &files {
         let label = path.display().to_string();
         if label == "-" {
@@ -384,8 +411,17 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 ),
             }));
         }
-        let sheet = Sheet::load_sheet(path, sheet, encoding)
-            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
+        let sheet = Sheet::load_sheet(path, sheet, encoding).map_err(|e| {
+            // The flag that names a table's encoding here is --input-encoding, as in batch.
+            let e = match e {
+                TableError::Encoding(mut e) => {
+                    e.flag = "--input-encoding";
+                    TableError::Encoding(e)
+                }
+                e => e,
+            };
+            Failure::new(EXIT_BAD_INPUT, e.render(&label, lang))
+        })?;
         // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
         let label = match &sheet.workbook {
             Some(w) => format!("{label}[{}]", w.sheet),
@@ -393,6 +429,28 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         };
         let table = Table { label, sheet };
         refuse_clashes(&table, &before, &after, lang)?;
+        // Each side must be what a batch run of these tables gives, and a batch run does not
+        // read a table whose columns are not the first's: neither does compare.
+        if let Some(first) = tables.first() {
+            let first: &Table = first;
+            let layout = Layout::new(&first.sheet.columns, &before);
+            if layout
+                .map(&first.sheet.columns, &table.sheet.columns)
+                .is_none()
+            {
+                to_stderr(&format!(
+                    "{}\n",
+                    columns_differ(
+                        &table.label,
+                        &first.sheet.columns,
+                        &table.sheet.columns,
+                        lang
+                    )
+                ));
+                unread += 1;
+                continue;
+            }
+        }
         tables.push(table);
     }
     let c = compare::compare(&tables, &before, &after)
@@ -415,8 +473,13 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Out::File(p) => p.display().to_string(),
         Out::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
     };
-    if bad > 0 && !keep_going {
-        to_stderr(&format!("{}\n", status(&c, bad, None, lang)));
+    // As in a batch run: with bad rows and no --keep-going, or when no row is good under
+    // either rule set, nothing is written anywhere (an existing -o file is left as it was):
+    // a comparison of no rows would replace it with a header and zeros.
+    let nothing_good = c.shown().next().is_none();
+    let failed = bad > 0 || unread > 0;
+    if failed && (!keep_going || nothing_good) {
+        to_stderr(&format!("{}\n", status(&c, bad, unread, None, lang)));
         return Ok(EXIT_BAD_INPUT);
     }
     let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
@@ -432,26 +495,36 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
         }
     }
-    // A person at a terminal gets the summary fitted to its width.
-    let mut summary = match &out {
-        Out::Stdout { terminal: true } => {
-            let width = ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w));
-            screen::summary_fit(&c, &variant, lang, width)
-        }
-        _ => screen::summary(&c, &variant, lang),
+    // A person at a terminal gets the summary fitted to its width: after the rows there, or
+    // on its own when the comparison went to a file.
+    let terminal = match &out {
+        Out::Stdout { terminal } => *terminal,
+        Out::File(_) => to_file && stdout_is_terminal(),
+    };
+    let width =
+        terminal.then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)));
+    let mut summary = match width {
+        Some(width) => screen::summary_fit(&c, &variant, lang, width),
+        None => screen::summary(&c, &variant, lang),
     };
     if let Some(s) = c.one_side_sentence(lang) {
-        summary.push_str(&format!("{s}\n"));
+        match width {
+            Some(width) => summary.push_str(&screen::wrapped(&s, width)),
+            None => summary.push_str(&format!("{s}\n")),
+        }
     }
     if to_file {
         super::batch_cmd::print_summary(&summary, lang)?;
     } else {
         to_stderr(&format!("\n{summary}"));
     }
-    if bad > 0 || to_file {
-        to_stderr(&format!("{}\n", status(&c, bad, Some(&out_name), lang)));
+    if failed || to_file {
+        to_stderr(&format!(
+            "{}\n",
+            status(&c, bad, unread, Some(&out_name), lang)
+        ));
     }
-    Ok(if bad > 0 { EXIT_BAD_INPUT } else { EXIT_OK })
+    Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
 }
 
 /// The comparison in `format`, as bytes (an Excel workbook too): CSV and Markdown in GBK
@@ -550,16 +623,28 @@ fn rows_word(n: usize) -> &'static str {
 }
 
 /// The last line: what was written, or why nothing was (`written`: where, when it was).
-fn status(c: &Comparison, bad: usize, written: Option<&str>, lang: Lang) -> String {
+/// (`unread`: tables not read because their columns are not the first's.)
+fn status(c: &Comparison, bad: usize, unread: usize, written: Option<&str>, lang: Lang) -> String {
     let shown = c.shown().count();
     let left_out = c.pairs.len() - shown;
     let blank = c.shown().filter(|p| p.bad()).count();
-    let problems = match lang {
-        Lang::En => format!("{bad} bad {}", rows_word(bad)),
-        Lang::Zh => format!("{bad} 个错误行"),
-    };
+    let mut problems = Vec::new();
+    if bad > 0 {
+        problems.push(match lang {
+            Lang::En => format!("{bad} bad {}", rows_word(bad)),
+            Lang::Zh => format!("{bad} 个错误行"),
+        });
+    }
+    if unread > 0 {
+        problems.push(match lang {
+            Lang::En if unread == 1 => "1 table not read".to_string(),
+            Lang::En => format!("{unread} tables not read"),
+            Lang::Zh => format!("{unread} 个表无法读取"),
+        });
+    }
+    let problems = problems.join(lang.pick(", ", "，"));
     let rows = rows_word(shown);
-    match (written, bad, lang) {
+    match (written, bad + unread, lang) {
         (Some(to), 0, Lang::En) => format!("wrote {shown} {rows} to {to}"),
         (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行到 {to}"),
         (Some(to), _, Lang::En) => format!(
@@ -568,6 +653,16 @@ fn status(c: &Comparison, bad: usize, written: Option<&str>, lang: Lang) -> Stri
         (Some(to), _, Lang::Zh) => format!(
             "{problems}；已写出 {shown} 行到 {to}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）"
         ),
+        // No row is good under either side: --keep-going has nothing to write either.
+        (None, _, Lang::En) if shown == 0 => format!("{problems}; nothing written"),
+        (None, _, Lang::Zh) if shown == 0 => format!("{problems}；未写出任何结果"),
+        // Only tables not read: --keep-going compares the others, as batch writes them.
+        (None, _, Lang::En) if bad == 0 => format!(
+            "{problems}; nothing written (fix them, or use --keep-going to compare the tables read)"
+        ),
+        (None, _, Lang::Zh) if bad == 0 => {
+            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 对比已读取的表）")
+        }
         (None, _, Lang::En) => format!(
             "{problems}; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)"
         ),

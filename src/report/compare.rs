@@ -12,6 +12,7 @@
 //! the terminal table), [`book`] as a workbook.
 
 pub mod book;
+pub mod budgets;
 pub mod describe;
 pub mod screen;
 pub mod whole;

@@ -308,7 +308,7 @@ fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
     assert_eq!(rows[0]["errors"], "");
     assert_eq!(
         rows[2]["errors"],
-        "under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)"
+        format!("{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)")
     );
 }
 
@@ -345,9 +345,9 @@ fn keep_going_writes_the_bad_side_blank_and_totals_only_rows_good_under_both_and
             "out.csv",
         ])
         .expect_code(1);
-    assert!(env.read("out.csv").ends_with(
-        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
-    ));
+    assert!(env.read("out.csv").ends_with(&format!(
+        "4,S3,卧佛镇,关田村,通社,150000.00,,,80000.00,,,230000.00,,,170000.00,,,170000.00,,,true,\"{small}:4: under the variant: 扶贫批复 \"\"8万\"\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\"\n"
+    )));
     // S3 counts in neither side's totals: a change of rows computed under both.
     out.stdout_has(
         "segments                                            2             2            0\n",
@@ -1531,10 +1531,13 @@ fn the_summary_sheet_s_groups_count_the_rows_good_under_both_and_say_how_many_we
         tianma.push(n(v));
     }
     assert_eq!(rows[at + 1], tianma);
+    // Each table under its title: 按村, then its heading.
+    assert_eq!(rows[at - 1][0], text("按乡镇"));
+    assert_eq!(rows[at + 3][0], text("按村"));
     head[0] = text("村");
-    assert_eq!(rows[at + 3], head);
+    assert_eq!(rows[at + 4], head);
     tianma[0] = text("天马乡 画青村");
-    assert_eq!(rows[at + 4], tianma);
+    assert_eq!(rows[at + 5], tianma);
 }
 
 #[test]
@@ -1560,17 +1563,23 @@ fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
     for titles in [
         "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'路段 Segments'!$A:$E,'路段 Segments'!$1:$1</definedName>",
         "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">'变化 Changes'!$A:$E,'变化 Changes'!$1:$1</definedName>",
-        "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">'汇总 Summary'!$A:$C</definedName>",
     ] {
         assert!(book.contains(titles), "{titles} not in {book}");
     }
-    for sheet in 1..=3 {
+    for sheet in 1..=2 {
         let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
         assert!(
-            xml.contains("<pageSetup paperSize=\"9\" orientation=\"landscape\""),
+            xml.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
             "{xml}"
         );
     }
+    // The summary is scaled to one page wide (fitting to the page would undo the page
+    // breaks that start each page with a heading).
+    let summary = part("xl/worksheets/sheet3.xml");
+    assert!(
+        summary.contains("<pageSetup paperSize=\"9\" scale=\"33\" orientation=\"landscape\""),
+        "{summary}"
+    );
     let variant = part("xl/worksheets/sheet4.xml");
     assert!(
         variant.contains("<pageSetUpPr fitToPage=\"1\"/>"),
@@ -1580,4 +1589,369 @@ fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
         variant.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
         "{variant}"
     );
+}
+
+#[test]
+fn a_run_with_no_row_good_under_either_side_leaves_an_existing_output_untouched_in_every_format() {
+    let env = Env::new();
+    let bad = env.write(
+        "allbad.csv",
+        "id,township,village,class,width_m,length_km,cost,扶贫批复\n\
+         E1,石羊镇,红星村,通社,3.5,1,500000,\"150,000\"\n\
+         E2,石羊镇,红星村,通社,3.5,1,500000,１５万\n",
+    );
+    for name in [
+        "exist.csv",
+        "exist.json",
+        "exist.jsonl",
+        "exist.md",
+        "exist.xlsx",
+    ] {
+        env.write(name, "old contents\n");
+        let out = env
+            .roadsub(&[
+                "compare",
+                &bad,
+                "--set",
+                "poverty.group.3.5=12万",
+                "--keep-going",
+                "-o",
+                name,
+                "--lang",
+                "en",
+            ])
+            .expect_code(1);
+        out.stdout("");
+        out.stderr_ends("2 bad rows; nothing written\n");
+        out.stderr_lacks("wrote");
+        assert_eq!(env.read(name), "old contents\n", "{name}");
+    }
+    // Standard output gets no header and no summary of zeros; nor without --keep-going.
+    env.roadsub(&[
+        "compare",
+        &bad,
+        "--set",
+        "poverty.group.3.5=12万",
+        "--keep-going",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(1)
+    .stdout("")
+    .stderr_ends("2 个错误行；未写出任何结果\n");
+    env.roadsub(&[
+        "compare",
+        &bad,
+        "--set",
+        "poverty.group.3.5=12万",
+        "-o",
+        "exist.csv",
+    ])
+    .expect_code(1)
+    .stderr_ends("2 bad rows; nothing written\n");
+    assert_eq!(env.read("exist.csv"), "old contents\n");
+}
+
+#[test]
+fn the_errors_column_of_csv_and_json_lines_says_file_and_line_as_json_and_standard_error_do() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let args = [
+        "compare",
+        &small,
+        "--set",
+        "poverty.group.3.5=5万",
+        "--keep-going",
+    ];
+    let json = env
+        .roadsub(&[&args[..], &["--format", "json"]].concat())
+        .expect_code(1);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let said = format!("{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)");
+    assert_eq!(
+        v["rows"][2]["errors_after"][0],
+        format!("{small}:4: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)")
+    );
+    json.stderr_has(&format!("{said}\n"));
+    let csv = env.roadsub(&args).expect_code(1);
+    assert_eq!(cell(&csv.stdout, "4", "errors"), said);
+    let jsonl = env
+        .roadsub(&[&args[..], &["--format", "jsonl"]].concat())
+        .expect_code(1);
+    let row: Value = serde_json::from_str(jsonl.stdout.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(row["errors"], said);
+}
+
+#[test]
+fn a_table_whose_columns_differ_from_the_first_s_is_not_read_as_batch_does_not_read_it() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let short = env.write(
+        "short.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n",
+    );
+    let differ = format!("{short}: its columns (编号, 乡镇, 村, 类别, 宽度, 长度, 投资) differ from the first table's (编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复); one output needs the same columns\n");
+    // Batch says it so; compare says it in the same words and writes nothing.
+    env.roadsub(&["batch", &small, &short, "-o", "b.csv"])
+        .expect_code(1)
+        .stderr_starts(&differ);
+    env.roadsub(&["compare", &small, &short, "--set", RAISE, "-o", "c.csv"])
+        .expect(1, "", &format!("{differ}1 table not read; nothing written (fix them, or use --keep-going to compare the tables read)\n"));
+    assert!(!env.path("c.csv").exists());
+    // With --keep-going, as batch, the tables read are compared and the status says one was not.
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            &short,
+            "--set",
+            RAISE,
+            "-o",
+            "c.csv",
+            "--keep-going",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(1);
+    out.stderr_starts(&format!("{short}: 列（编号, 乡镇, 村, 类别, 宽度, 长度, 投资）与第一个表（编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复）不同；合并输出要求各表的列相同\n"));
+    out.stderr_ends(
+        "1 个表无法读取；已写出 3 行到 c.csv（其中 0 行一侧留空；0 行两侧均出错，未写出）\n",
+    );
+    assert!(!env.read("c.csv").contains("X1"));
+}
+
+#[test]
+fn input_encoding_utf_8_on_a_gbk_table_names_the_flag_compare_has() {
+    let env = Env::new();
+    let (gbk, _, _) = encoding_rs::GBK
+        .encode("编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n");
+    let table = env.write("g.csv", gbk);
+    env.roadsub(&["compare", &table, "--set", RAISE, "--input-encoding", "utf-8"])
+        .expect(1, "", &format!("roadsub: {table}:1: this line is not valid UTF-8 text, though --input-encoding utf-8 was given (the whole file reads cleanly as GBK/GB18030)\n"));
+}
+
+#[test]
+fn sheet_on_a_csv_table_is_said_to_apply_to_workbooks_only_by_compare_and_batch() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let warning = format!("roadsub: warning: --sheet applies to workbooks only; {small} is not one and is read as a CSV table\n");
+    env.roadsub(&[
+        "compare", &small, "--set", RAISE, "--sheet", "2", "-o", "c.csv",
+    ])
+    .expect_code(0)
+    .stderr_starts(&warning);
+    env.roadsub(&["batch", &small, "--sheet", "2", "-o", "b.csv"])
+        .expect_code(0)
+        .stderr_starts(&warning);
+    env.roadsub(&[
+        "batch", &small, "--sheet", "2", "-o", "b.csv", "--lang", "zh",
+    ])
+    .expect_code(0)
+    .stderr_starts(&format!(
+        "roadsub: 警告：--sheet 只用于 Excel 工作簿；{small} 不是工作簿，按 CSV 表格读取\n"
+    ));
+    // Without --sheet nothing is said.
+    env.roadsub(&["batch", &small, "-o", "b.csv"])
+        .expect_code(0)
+        .stderr_lacks("--sheet");
+}
+
+/// The shipped rules' first two budgets, each as its `[[budgets]]` table.
+const VILLAGE_BUDGET: &str = "[[budgets]]\nfund = \"poverty\"\nclass = \"village\"\nname = \"通村硬化路建设\"\nname_en = \"Village road hardening\"\namount = \"496.5万\"\n";
+const GROUP_BUDGET: &str = "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname = \"社级道路建设\"\nname_en = \"Group road building\"\namount = \"690万\"\n";
+
+#[test]
+fn a_deleted_budget_is_said_to_be_in_force_only_not_another_budget_renamed_and_changed() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    assert!(text.contains(VILLAGE_BUDGET));
+    let removed = env.write("removed.toml", text.replace(VILLAGE_BUDGET, ""));
+    let small = env.write("small.csv", SMALL);
+    let v = json_of(&env, &[&small, "--rules", &rules, "--against", &removed]);
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["budget Village road hardening: only in the rules in force"]
+    );
+    let v = json_of(
+        &env,
+        &[
+            &small,
+            "--rules",
+            &rules,
+            "--against",
+            &removed,
+            "--lang",
+            "zh",
+        ],
+    );
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["预算额度 通村硬化路建设：仅现行规则有"]
+    );
+}
+
+#[test]
+fn two_budgets_swapped_are_not_six_changes_and_the_summary_pairs_them_side_by_side() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let both = format!("{VILLAGE_BUDGET}\n# 社级道路建设 690万元 / group road building: 6,900,000 yuan\n{GROUP_BUDGET}");
+    assert!(text.contains(&both));
+    let swapped = env.write(
+        "swapped.toml",
+        text.replace(&both, &format!("{GROUP_BUDGET}\n{VILLAGE_BUDGET}")),
+    );
+    let small = env.write("small.csv", SMALL);
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--rules",
+            &rules,
+            "--against",
+            &swapped,
+            "-o",
+            "c.csv",
+        ])
+        .expect_code(0);
+    // Over different classes their order changes nothing.
+    out.stdout_has(&format!(
+        "What if — the variant:\n  the rules in {swapped} (Anyue County 2018 subsidy standards for village and group roads)\n  nothing that can change an amount differs from the rules in force\n"
+    ));
+    // One table, each budget beside itself (the village roads' envelope on both sides).
+    out.stdout_lacks("Under the variant");
+    out.stdout_has("\nVillage road hardening     4,965,000.00    4,965,000.00    300,000.00   300,000.00   300,000.00  300,000.00");
+    out.stdout_has("\nGroup road building        6,900,000.00    6,900,000.00    280,000.00   280,000.00   280,000.00  280,000.00");
+}
+
+#[test]
+fn budgets_over_the_same_rows_in_another_order_are_said_to_be_reordered() {
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    // A budget of every class over the poverty fund, then the group roads': they overlap.
+    let every = VILLAGE_BUDGET.replace("class = \"village\"\n", "");
+    let both = format!("{VILLAGE_BUDGET}\n# 社级道路建设 690万元 / group road building: 6,900,000 yuan\n{GROUP_BUDGET}");
+    let base = env.write(
+        "base.toml",
+        text.replace(&both, &format!("{every}\n{GROUP_BUDGET}")),
+    );
+    let swapped = env.write(
+        "swapped.toml",
+        text.replace(&both, &format!("{GROUP_BUDGET}\n{every}")),
+    );
+    let small = env.write("small.csv", SMALL);
+    let v = json_of(&env, &[&small, "--rules", &base, "--against", &swapped]);
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["order of budgets Village road hardening and Group road building: Village road hardening first → Group road building first (over the same rows, a later budget shares out what an earlier one leaves)"]
+    );
+    let v = json_of(
+        &env,
+        &[
+            &small,
+            "--rules",
+            &base,
+            "--against",
+            &swapped,
+            "--lang",
+            "zh",
+        ],
+    );
+    assert_eq!(
+        v["variant"]["description"].as_array().unwrap()[1..],
+        ["预算额度 通村硬化路建设 与 社级道路建设 的顺序：通村硬化路建设 在前 → 社级道路建设 在前（同一批路段上，后面的额度分配前面的额度剩下的）"]
+    );
+}
+
+#[test]
+fn the_workbook_s_headings_wrap_and_every_printed_page_of_the_summary_starts_with_its_heading() {
+    // The defect: English headings cut to `County transport b…` three times over (before,
+    // after and change indistinguishable), sheets printed several pages wide, and the
+    // summary's long tables went on over pages with no heading.
+    use calamine::{open_workbook_auto, Data, Reader};
+    use std::io::Read;
+    let env = Env::new();
+    let mut big = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
+    for i in 0..200 {
+        big.push_str(&format!("B{i},镇{},村{i},通社,3.5,1,40万\n", i % 7));
+    }
+    let table = env.write("big.csv", big);
+    env.roadsub(&["compare", &table, "--set", RAISE, "-o", "w.xlsx"])
+        .expect_code(0);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("w.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    // Headings wrap, in a row three lines tall; the notes column is wide and wraps.
+    assert!(part("xl/styles.xml").contains("wrapText=\"1\""));
+    let rows = part("xl/worksheets/sheet1.xml");
+    assert!(
+        rows.contains("<row r=\"1\" spans=\"1:22\" ht=\"45\" customHeight=\"1\">"),
+        "{rows}"
+    );
+    assert!(
+        rows.contains("<col min=\"22\" max=\"22\" width=\"60.7109375\""),
+        "{rows}"
+    );
+    // Every sheet one page wide, any number long.
+    for sheet in [1, 2, 4] {
+        let xml = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(
+            xml.contains("<pageSetUpPr fitToPage=\"1\"/>"),
+            "{sheet}: {xml}"
+        );
+        assert!(xml.contains("fitToHeight=\"0\""), "{sheet}: {xml}");
+    }
+    let book_xml = part("xl/workbook.xml");
+    assert!(book_xml.contains("'对比规则 Variant'!$1:$1"), "{book_xml}");
+    // The summary: each page break is followed by a table's title and its heading.
+    let summary = part("xl/worksheets/sheet3.xml");
+    let breaks: Vec<u32> = summary
+        .split("<brk id=\"")
+        .skip(1)
+        .map(|b| b.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(breaks.len() >= 2, "{summary}");
+    let mut wb = open_workbook_auto(env.path("w.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("汇总 Summary").unwrap();
+    let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    for b in &breaks {
+        let title = text(*b, 0);
+        assert!(
+            [
+                "By village (continued)",
+                "By village",
+                "By township",
+                "Budgets under the rules in force"
+            ]
+            .contains(&title.as_str()),
+            "row {b}: {title:?}"
+        );
+        let heading = text(b + 1, 0);
+        assert!(
+            ["village", "township", "budget"].contains(&heading.as_str()),
+            "row {}: {heading:?}",
+            b + 1
+        );
+        assert_eq!(
+            text(b + 1, 3),
+            if heading == "budget" {
+                ""
+            } else {
+                "County transport bureau subsidy before"
+            }
+        );
+    }
+    assert_eq!(text(0, 0), "Totals");
+    assert_eq!(text(1, 1), "before");
 }

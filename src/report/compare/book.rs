@@ -4,7 +4,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::whole::{Comparison, Pair};
 use super::write::{column_names, side_words, Variant};
@@ -86,10 +86,17 @@ fn write_rows<'a>(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let header = row_header(c, lang);
-    let bold = Format::new().set_bold();
+    // Headings wrap within their column (`County transport bureau subsidy` / `before`), so
+    // before, after and change of one fund are told apart however narrow the column.
+    let heading = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     for (i, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, i as u16, h, &bold)?;
+        sheet.write_string_with_format(0, i as u16, h, &heading)?;
     }
+    sheet.set_row_height(0, HEADING_HEIGHT)?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let lead = u16::from(c.labels.len() > 1);
     let first_amount = lead + 5;
     let columns = c.funds.len() as u16 + 3;
@@ -131,12 +138,21 @@ fn write_rows<'a>(
             }
         }
         if !notes.is_empty() {
-            sheet.write_string(r, after + 1, notes.join(lang.pick("; ", "；")))?;
+            sheet.write_string_with_format(
+                r,
+                after + 1,
+                notes.join(lang.pick("; ", "；")),
+                &wrap,
+            )?;
         }
     }
     sheet.set_freeze_panes(1, first_amount)?;
-    // On paper, every page of amounts repeats the heading and what each row is.
-    sheet.set_landscape().set_paper_size(9);
+    // On paper, as a batch run's workbook: one page wide, as many long as it takes, every
+    // page under the heading.
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
     sheet.set_repeat_columns(0, first_amount - 1)?;
     if r > 0 {
@@ -149,6 +165,9 @@ fn write_rows<'a>(
         // Without a file column, the first is the line.
         let width = if i < first_amount {
             lead_widths[usize::from(i + 1 - lead)]
+        } else if usize::from(i) + 1 == header.len() {
+            // The notes: a sentence or two, wrapped.
+            60.0
         } else {
             16.0
         };
@@ -157,107 +176,249 @@ fn write_rows<'a>(
     Ok(())
 }
 
-fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<(), XlsxError> {
-    let bold = Format::new().set_bold();
-    let fmt = money_format();
+/// A cell of the summary's tables.
+enum SumCell {
+    Text(String),
+    /// A count or kilometres, as a plain number.
+    Number(f64),
+    /// Yuan, in the money format.
+    Money(f64),
+}
+
+/// One table of the summary sheet: its title, its heading row and its rows.
+struct SumTable {
+    title: String,
+    heading: Vec<String>,
+    rows: Vec<Vec<SumCell>>,
+}
+
+/// The summary's tables: totals; per township and per village, the segments each side counts,
+/// then before, after and change per column; the budget lines under each rule set.
+fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
+    use SumCell::{Money, Number, Text};
     let [b, a, ch] = side_words(lang);
     let names = column_names(c, lang);
-    let mut r = 0u32;
-    sheet.write_string_with_format(r, 0, lang.pick("Totals", "合计"), &bold)?;
-    r += 1;
-    for (i, h) in [lang.pick("item", "项目"), b, a, ch].iter().enumerate() {
-        sheet.write_string_with_format(r, i as u16, *h, &bold)?;
-    }
+    let mut tables = Vec::new();
     let (tb, ta) = (&c.before.total, &c.after.total);
-    r += 1;
-    sheet.write_string(r, 0, lang.pick("segments", "路段数"))?;
-    sheet.write_number(r, 1, tb.segments as f64)?;
-    sheet.write_number(r, 2, ta.segments as f64)?;
-    sheet.write_number(r, 3, ta.segments as f64 - tb.segments as f64)?;
-    r += 1;
-    sheet.write_string(r, 0, lang.pick("km planned", "计划里程（公里）"))?;
     let (kb, ka) = (tb.planned_km.value(), ta.planned_km.value());
-    sheet.write_number(r, 1, number(kb))?;
-    sheet.write_number(r, 2, number(ka))?;
-    sheet.write_number(r, 3, number(ka.checked_sub(kb).unwrap_or_default()))?;
+    let mut rows = vec![
+        vec![
+            Text(lang.pick("segments", "路段数").into()),
+            Number(tb.segments as f64),
+            Number(ta.segments as f64),
+            Number(ta.segments as f64 - tb.segments as f64),
+        ],
+        vec![
+            Text(lang.pick("km planned", "计划里程（公里）").into()),
+            Number(number(kb)),
+            Number(number(ka)),
+            Number(number(ka.checked_sub(kb).unwrap_or_default())),
+        ],
+    ];
     let (xb, xa) = (c.totals(Side::Before), c.totals(Side::After));
     let xc = xb.change_to(&xa);
     for (i, n) in names.iter().enumerate() {
-        r += 1;
-        sheet.write_string(r, 0, n)?;
-        for (col, x) in [(1u16, &xb), (2, &xa), (3, &xc)] {
-            let v = x.columns().nth(i).unwrap_or(0);
-            sheet.write_number_with_format(r, col, yuan(v), &fmt)?;
+        let mut r = vec![Text(n.clone())];
+        for x in [&xb, &xa, &xc] {
+            r.push(Money(yuan(x.columns().nth(i).unwrap_or(0))));
         }
+        rows.push(r);
     }
     if let Some(sentence) = c.one_side_sentence(lang) {
-        r += 1;
-        sheet.write_string(r, 0, sentence)?;
+        rows.push(vec![Text(sentence)]);
     }
-    for (by, en, zh) in [
-        (GroupBy::Township, "township", "乡镇"),
-        (GroupBy::Village, "village", "村"),
+    tables.push(SumTable {
+        title: lang.pick("Totals", "合计").into(),
+        heading: [lang.pick("item", "项目"), b, a, ch]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    });
+    for (by, en, zh, title) in [
+        (
+            GroupBy::Township,
+            "township",
+            "乡镇",
+            lang.pick("By township", "按乡镇"),
+        ),
+        (
+            GroupBy::Village,
+            "village",
+            "村",
+            lang.pick("By village", "按村"),
+        ),
     ] {
-        r += 2;
-        sheet.write_string_with_format(r, 0, lang.pick(en, zh), &bold)?;
         // How many rows each side counts in the group (a row bad under one side counts under
         // the other only), then the amounts.
         let segments = lang.pick("segments", "路段数");
-        sheet.write_string_with_format(r, 1, format!("{segments} {b}"), &bold)?;
-        sheet.write_string_with_format(r, 2, format!("{segments} {a}"), &bold)?;
-        for (i, n) in names.iter().enumerate() {
-            for (j, s) in [b, a, ch].iter().enumerate() {
-                let col = GROUP_AMOUNTS + 3 * i as u16 + j as u16;
-                sheet.write_string_with_format(r, col, format!("{n} {s}"), &bold)?;
+        let mut heading = vec![
+            lang.pick(en, zh).to_string(),
+            format!("{segments} {b}"),
+            format!("{segments} {a}"),
+        ];
+        for n in &names {
+            for s in [b, a, ch] {
+                heading.push(format!("{n} {s}"));
             }
         }
-        for g in c.groups(by) {
-            r += 1;
-            sheet.write_string(r, 0, &g.key)?;
-            sheet.write_number(r, 1, g.rows.0 as f64)?;
-            sheet.write_number(r, 2, g.rows.1 as f64)?;
-            amounts(sheet, r, GROUP_AMOUNTS, 3, Some(&g.before))?;
-            amounts(sheet, r, GROUP_AMOUNTS + 1, 3, Some(&g.after))?;
-            amounts(sheet, r, GROUP_AMOUNTS + 2, 3, Some(&g.change()))?;
-        }
+        let rows = c
+            .groups(by)
+            .into_iter()
+            .map(|g| {
+                let mut r = vec![
+                    Text(g.key.clone()),
+                    Number(g.rows.0 as f64),
+                    Number(g.rows.1 as f64),
+                ];
+                let change = g.change();
+                let columns = |x: &Amounts| x.columns().map(yuan).collect::<Vec<_>>();
+                let (vb, va, vc) = (columns(&g.before), columns(&g.after), columns(&change));
+                for i in 0..vb.len() {
+                    r.extend([Money(vb[i]), Money(va[i]), Money(vc[i])]);
+                }
+                r
+            })
+            .collect();
+        tables.push(SumTable {
+            title: title.to_string(),
+            heading,
+            rows,
+        });
     }
     for side in [Side::Before, Side::After] {
-        r += 2;
         let title = match side {
             Side::Before => lang.pick("Budgets under the rules in force", "预算额度（按现行规则）"),
             Side::After => lang.pick("Budgets under the variant", "预算额度（按对比规则）"),
         };
-        sheet.write_string_with_format(r, 0, title, &bold)?;
-        r += 1;
-        let heads = match lang {
+        let heading = match lang {
             Lang::En => ["budget", "envelope", "asked", "paid", "raised by villages"],
             Lang::Zh => ["预算额度", "额度", "申请", "安排", "各村多筹集"],
         };
-        for (i, h) in heads.iter().enumerate() {
-            sheet.write_string_with_format(r, i as u16, *h, &bold)?;
-        }
-        for l in lines(c.rules(side), c.summary(side), lang) {
-            r += 1;
-            sheet.write_string(r, 0, l.label())?;
-            for (i, v) in [l.envelope, l.asked, l.used, l.raised].iter().enumerate() {
-                sheet.write_number_with_format(r, 1 + i as u16, number(*v), &fmt)?;
-            }
-        }
+        let rows = lines(c.rules(side), c.summary(side), lang)
+            .iter()
+            .map(|l| {
+                let mut r = vec![Text(l.label())];
+                r.extend([l.envelope, l.asked, l.used, l.raised].map(|v| Money(number(v))));
+                r
+            })
+            .collect();
+        tables.push(SumTable {
+            title: title.to_string(),
+            heading: heading.map(String::from).to_vec(),
+            rows,
+        });
     }
-    sheet.set_column_width(0, 30)?;
-    // On paper, the group tables' amounts run over several pages: each repeats the names and
-    // the segments.
-    sheet.set_landscape().set_paper_size(9);
-    sheet.set_repeat_columns(0, GROUP_AMOUNTS - 1)?;
-    for i in 1..(GROUP_AMOUNTS + 3 * names.len() as u16) {
-        sheet.set_column_width(i, if i < GROUP_AMOUNTS { 13 } else { 16 })?;
-    }
-    Ok(())
+    tables
 }
 
-/// The column of a group table's first amount, after its name and its segments before and
-/// after.
-const GROUP_AMOUNTS: u16 = 3;
+/// The summary sheet's column widths: the names, the segments before and after, then amounts.
+fn summary_widths(columns: u16) -> Vec<f64> {
+    (0..columns)
+        .map(|i| if i == 0 { 30.0 } else { 15.0 })
+        .collect()
+}
+
+/// Height of a heading row, in points: three lines of wrapped text.
+const HEADING_HEIGHT: f64 = 45.0;
+
+/// The print scale (percent) at which `widths` (Excel's character units) fit one landscape A4
+/// page wide, and how many rows of the default height a page then holds. The summary cannot
+/// use "fit to one page wide": that overrides the page breaks that start each page of a table
+/// with its heading.
+fn summary_scale(widths: &[f64]) -> (u16, usize) {
+    // A character unit is 7 pixels and 5 of padding at 96 pixels an inch in Excel, wider in
+    // other programs (LibreOffice prints about a quarter wider): 10 pixels keeps one page wide in
+    // both. The page is 11.69 by 8.27 inches, less margins of 0.7 inch left and right, 0.75
+    // top and bottom and a little for the header and footer.
+    let inches: f64 = widths.iter().map(|w| (w * 10.0 + 5.0) / 96.0).sum();
+    let scale = ((11.69 - 1.4) / inches * 100.0).floor().clamp(10.0, 100.0);
+    let page_points = (8.27 - 1.5 - 0.3) * 72.0;
+    // Less a twentieth, for a program that draws rows a little taller.
+    let rows = (page_points / (15.0 * scale / 100.0) * 0.95).floor() as usize;
+    (scale as u16, rows.max(12))
+}
+
+/// The summary sheet: its tables one under another, each page of them starting with the
+/// table's title and heading (a table longer than a page goes on with its heading again,
+/// "continued"), so no printed page shows amounts without saying what they are.
+fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let heading_format = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let fmt = money_format();
+    let tables = summary_tables(c, lang);
+    let columns = tables
+        .iter()
+        .map(|t| t.heading.len() as u16)
+        .max()
+        .unwrap_or(1);
+    let widths = summary_widths(columns);
+    for (i, w) in widths.iter().enumerate() {
+        sheet.set_column_width(i as u16, *w)?;
+    }
+    let (scale, page) = summary_scale(&widths);
+    // A page holds a title, a heading (three lines) and at least a few rows.
+    let heading_rows = (HEADING_HEIGHT / 15.0).ceil() as usize;
+    let mut breaks: Vec<u32> = Vec::new();
+    let mut r = 0u32;
+    let mut used = 0usize;
+    for t in &tables {
+        let mut rest: &[Vec<SumCell>] = &t.rows;
+        let mut first = true;
+        loop {
+            let least = 1 + heading_rows + rest.len().min(3);
+            if used > 0 && used + 1 + least > page {
+                breaks.push(r);
+                used = 0;
+            } else if used > 0 {
+                // A blank row between tables.
+                r += 1;
+                used += 1;
+            }
+            let title = if first {
+                t.title.clone()
+            } else {
+                format!("{}{}", t.title, lang.pick(" (continued)", "（续）"))
+            };
+            sheet.write_string_with_format(r, 0, &title, &bold)?;
+            r += 1;
+            for (i, h) in t.heading.iter().enumerate() {
+                sheet.write_string_with_format(r, i as u16, h, &heading_format)?;
+            }
+            sheet.set_row_height(r, HEADING_HEIGHT)?;
+            r += 1;
+            used += 1 + heading_rows;
+            let take = rest.len().min(page.saturating_sub(used).max(1));
+            for row in &rest[..take] {
+                for (i, cell) in row.iter().enumerate() {
+                    let col = i as u16;
+                    match cell {
+                        SumCell::Text(text) => sheet.write_string(r, col, text)?,
+                        SumCell::Number(v) => sheet.write_number(r, col, *v)?,
+                        SumCell::Money(v) => sheet.write_number_with_format(r, col, *v, &fmt)?,
+                    };
+                }
+                r += 1;
+            }
+            used += take;
+            rest = &rest[take..];
+            first = false;
+            if rest.is_empty() {
+                break;
+            }
+            breaks.push(r);
+            used = 0;
+        }
+    }
+    sheet.set_page_breaks(&breaks)?;
+    sheet
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_scale(scale);
+    Ok(())
+}
 
 /// The comparison as a workbook, in memory.
 pub fn workbook(c: &Comparison, variant: &Variant, lang: Lang) -> Result<Vec<u8>, XlsxError> {
@@ -296,6 +457,7 @@ fn write_variant(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     sheet.write_string_with_format(0, 0, lang.pick("The variant", "对比规则"), &bold)?;
     let given = if variant.kind == "set" {
         lang.pick("setting (--set)", "设置（--set）")
@@ -306,7 +468,7 @@ fn write_variant(
     let mut r = 0;
     for (i, l) in variant.lines.iter().enumerate() {
         r += 1;
-        sheet.write_string(r, 0, l)?;
+        sheet.write_string_with_format(r, 0, l, &wrap)?;
         // One change per setting, in order; a rules file is said on the first line.
         let beside = match variant.kind {
             "set" => variant.given.get(i),
@@ -314,7 +476,7 @@ fn write_variant(
             _ => None,
         };
         if let Some(g) = beside {
-            sheet.write_string(r, 1, g)?;
+            sheet.write_string_with_format(r, 1, g, &wrap)?;
         }
     }
     r += 2;
@@ -334,16 +496,17 @@ fn write_variant(
                 .fold(rules.origin.clone(), |o, g| format!("{o} --set {g}")),
             _ => rules.origin.clone(),
         };
-        sheet.write_string(r, 2, &origin)?;
+        sheet.write_string_with_format(r, 2, &origin, &wrap)?;
         r += 1;
     }
     sheet.set_column_width(0, 60)?;
     sheet.set_column_width(1, 50)?;
     sheet.set_column_width(2, 40)?;
-    // A setting prints on the same page as what it changes.
+    // A setting prints on the same page as what it changes, its heading on every page.
     sheet
         .set_landscape()
         .set_paper_size(9)
         .set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }

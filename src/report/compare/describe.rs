@@ -25,6 +25,43 @@ fn yes_no(b: bool, lang: Lang) -> &'static str {
     }
 }
 
+/// A thing's names on one side: the Chinese and the English one (the Chinese when it has no
+/// English name, as it is shown).
+struct Names {
+    zh: String,
+    en: String,
+}
+
+/// A name change in words, `FROM → TO`, when a name differs in either language: in the
+/// reader's language, with the other language's names beside them where those differ too,
+/// or in the other language when only those differ (a Chinese name changed under the same
+/// English one would read `X → X` in English).
+fn name_change(x: &Names, y: &Names, lang: Lang) -> Option<String> {
+    let mine = |n: &Names| -> String {
+        match lang {
+            Lang::En => n.en.clone(),
+            Lang::Zh => n.zh.clone(),
+        }
+    };
+    let other = |n: &Names| -> String {
+        match lang {
+            Lang::En => n.zh.clone(),
+            Lang::Zh => n.en.clone(),
+        }
+    };
+    let (mine_differs, other_differs) = (mine(x) != mine(y), other(x) != other(y));
+    let side = |n: &Names| match (mine_differs, other_differs) {
+        (true, true) if mine(n) != other(n) => match lang {
+            Lang::En => format!("{} ({})", mine(n), other(n)),
+            Lang::Zh => format!("{}（{}）", mine(n), other(n)),
+        },
+        (true, _) => mine(n),
+        (false, _) => other(n),
+    };
+    (mine_differs || other_differs)
+        .then(|| format!("{} {} → {}", lang.pick("name", "名称"), side(x), side(y)))
+}
+
 /// What a budget draws on, in words: its fund's name, or the source's.
 fn draw(b: &Budget, rules: &RuleSet, lang: Lang) -> String {
     match b.draw {
@@ -61,15 +98,23 @@ fn budget_lines(
     let name = x.display(before, lang);
     let head = about("budget", "预算额度", &name, lang);
     let mut out = Vec::new();
+    let names = |b: &Budget, r: &RuleSet| {
+        let zh = b.name.clone().unwrap_or_else(|| b.display(r, Lang::Zh));
+        let en = b.name_en.clone().unwrap_or_else(|| match &b.name {
+            Some(name) => name.clone(),
+            None => b.display(r, Lang::En),
+        });
+        Names { zh, en }
+    };
+    if let Some(change) = name_change(&names(x, before), &names(y, after), lang) {
+        out.push(format!("{head}{change}"));
+    }
     let mut line = |what_en: &str, what_zh: &str, from: String, to: String| {
         if from != to {
             let what = lang.pick(what_en, what_zh);
             out.push(format!("{head}{what} {from} → {to}"));
         }
     };
-    if (&x.name, &x.name_en) != (&y.name, &y.name_en) {
-        line("name", "名称", name.clone(), y.display(after, lang));
-    }
     let source = |b: &Budget, r: &RuleSet| match b.draw {
         Draw::Fund(_) => format!("{} ({})", draw(b, r, lang), b.draw_key(r)),
         Draw::Source(_) => draw(b, r, lang),
@@ -165,13 +210,12 @@ fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
             ));
             continue;
         };
-        if (&fund.name, &fund.name_en) != (&theirs.name, &theirs.name_en) {
-            out.push(format!(
-                "{head}{} {} → {}",
-                lang.pick("name", "名称"),
-                fund.display(lang),
-                theirs.display(lang)
-            ));
+        let names = |f: &crate::rules::Fund| Names {
+            zh: f.name.clone(),
+            en: f.display(Lang::En).to_string(),
+        };
+        if let Some(change) = name_change(&names(fund), &names(theirs), lang) {
+            out.push(format!("{head}{change}"));
         }
         if fund.up_to != theirs.up_to {
             let kind = |up_to: bool| match (up_to, lang) {
@@ -216,25 +260,55 @@ fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
     }
 }
 
-/// The lines about budgets, matched by their place in the files.
+/// The lines about budgets, each matched with itself on the other side by what it is (see
+/// [`super::budgets`]), not by its place: a budget on one side only is said so, and a changed
+/// order only where it can change what budgets pay.
 fn budgets(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) {
-    for (x, y) in before.budgets.iter().zip(&after.budgets) {
-        out.extend(budget_lines(x, y, before, after, lang));
+    let matched = super::budgets::matched(before, after);
+    for (x, m) in before.budgets.iter().zip(&matched) {
+        match m {
+            Some(j) => out.extend(budget_lines(x, &after.budgets[*j], before, after, lang)),
+            None => out.push(format!(
+                "{}{}",
+                about("budget", "预算额度", &x.display(before, lang), lang),
+                lang.pick("only in the rules in force", "仅现行规则有")
+            )),
+        }
     }
-    let n = before.budgets.len().min(after.budgets.len());
-    for b in &before.budgets[n..] {
-        out.push(format!(
-            "{}{}",
-            about("budget", "预算额度", &b.display(before, lang), lang),
-            lang.pick("only in the rules in force", "仅现行规则有")
-        ));
+    for (j, y) in after.budgets.iter().enumerate() {
+        if !matched.contains(&Some(j)) {
+            out.push(format!(
+                "{}{}",
+                about("budget", "预算额度", &y.display(after, lang), lang),
+                lang.pick("only in the variant", "仅对比规则有")
+            ));
+        }
     }
-    for b in &after.budgets[n..] {
-        out.push(format!(
-            "{}{}",
-            about("budget", "预算额度", &b.display(after, lang), lang),
-            lang.pick("only in the variant", "仅对比规则有")
-        ));
+    // A later budget over the same rows shares out what an earlier one left: their order
+    // can change what each pays.
+    let pairs: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.map(|j| (i, j)))
+        .collect();
+    for (k, &(i1, j1)) in pairs.iter().enumerate() {
+        for &(i2, j2) in &pairs[k + 1..] {
+            let (x1, x2) = (&before.budgets[i1], &before.budgets[i2]);
+            let (y1, y2) = (&after.budgets[j1], &after.budgets[j2]);
+            let overlap = super::budgets::order_matters(x1, x2, before)
+                || super::budgets::order_matters(y1, y2, after);
+            if j1 > j2 && overlap {
+                let (n1, n2) = (x1.display(before, lang), x2.display(before, lang));
+                out.push(match lang {
+                    Lang::En => format!(
+                        "order of budgets {n1} and {n2}: {n1} first → {n2} first (over the same rows, a later budget shares out what an earlier one leaves)"
+                    ),
+                    Lang::Zh => format!(
+                        "预算额度 {n1} 与 {n2} 的顺序：{n1} 在前 → {n2} 在前（同一批路段上，后面的额度分配前面的额度剩下的）"
+                    ),
+                });
+            }
+        }
     }
 }
 

@@ -12,7 +12,12 @@ use crate::report::summary::GroupBy;
 use crate::textwidth::{Align, Table};
 
 mod fit;
-use fit::{fit, wrap, Column};
+use fit::{fit, wrap, wrap_hanging, Column, Cut};
+
+/// A sentence for a terminal `width` cells wide, broken as the summary's are.
+pub fn wrapped(line: &str, width: usize) -> String {
+    wrap_hanging(line, width, "  ")
+}
 
 fn grouped_fen(fen: i128) -> String {
     money::from_fen(fen).map_or_else(|| "overflow".into(), money::grouped)
@@ -96,7 +101,11 @@ pub fn budget_tables(c: &Comparison, lang: Lang) -> Vec<(Option<String>, Rows)> 
             header.push(format!("{what} {b}"));
             header.push(format!("{what} {a}"));
         }
-        let same = |x: &BudgetLine, y: &BudgetLine| x.budget == y.budget && x.scope == y.scope;
+        // Paired by what each budget is, not by its place in the files.
+        let pairs = c.budget_pairs();
+        let same = |x: &BudgetLine, y: &BudgetLine| {
+            pairs.get(x.budget) == Some(&Some(y.budget)) && x.scope == y.scope
+        };
         let cells = |l: Option<&BudgetLine>, f: fn(&BudgetLine) -> rust_decimal::Decimal| {
             l.map_or_else(String::new, |l| grouped(f(l)))
         };
@@ -235,21 +244,20 @@ pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) 
         "{}\n",
         lang.pick("What if — the variant:", "对比测算 — 对比规则：")
     );
+    // Wrapped by the screen's width at spaces and beside Chinese characters, never inside
+    // a number: a terminal breaking `100,000` into `100,00` / `0` misreads as two amounts.
     for l in &variant.lines {
-        out.push_str(&format!("  {l}\n"));
+        out.push_str(&wrap_hanging(&format!("  {l}"), width, "    "));
     }
     out.push('\n');
     let [b, a, ch] = side_words(lang);
-    let kept = |head: &str| Column {
-        head: head.to_string(),
-        align: Align::Right,
-        drop: None,
-    };
+    // A long fund name is cut (to no less than 24 cells) before an amount goes: at 80
+    // columns the totals show before, after and the change.
     let totals = [
-        Column::key(lang.pick("item", "项目")),
+        Column::key(lang.pick("item", "项目")).shrinks(Cut::Right, 2, 24),
         Column::amount(b, 2),
         Column::amount(a, 1),
-        kept(ch),
+        Column::kept(ch),
     ];
     push_fitted(&mut out, &totals, &totals_rows(c, lang), width, lang);
     for (title, (header, rows)) in budget_tables(c, lang) {
@@ -265,8 +273,7 @@ pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) 
         out.push('\n');
     }
     for s in sentences {
-        out.push_str(&s);
-        out.push('\n');
+        out.push_str(&wrap_hanging(&s, width, "  "));
     }
     out
 }
@@ -286,6 +293,13 @@ fn push_fitted(
     }
 }
 
+/// A budget table's name column: when even the amounts that stay do not fit, a per-village
+/// line's budget name is cut and its village kept whole (`… · 自治乡 金鸡村`), so villages
+/// over their envelope are still told apart.
+fn budget_key(head: String) -> Column {
+    Column::key(head).shrinks(Cut::BeforeDot, 0, 12)
+}
+
 /// The columns of a budget table from [`budget_tables`], ranked for a narrow screen: what the
 /// villages raise goes first, then what was paid, then what was asked before, then the
 /// envelope; what is asked after stays (side by side; in one list per side, what was asked). Side by side (`paired`), the two envelope columns are
@@ -303,27 +317,19 @@ fn budget_columns(
             .zip(ranks)
             .enumerate()
             .map(|(i, (head, drop))| match (i, drop) {
-                (0, _) => Column::key(head),
+                (0, _) => budget_key(head),
                 (_, Some(d)) => Column::amount(head, d),
-                (_, None) => Column {
-                    head,
-                    align: Align::Right,
-                    drop: None,
-                },
+                (_, None) => Column::kept(head),
             })
             .collect();
         return (columns, rows);
     }
     // budget, then before and after of: envelope, asked, paid, raised.
     let ranks = [2, 2, 3, 0, 4, 4, 5, 5];
-    let mut columns: Vec<Column> = vec![Column::key(header[0].clone())];
+    let mut columns: Vec<Column> = vec![budget_key(header[0].clone())];
     for (head, rank) in header.into_iter().skip(1).zip(ranks) {
         columns.push(if rank == 0 {
-            Column {
-                head,
-                align: Align::Right,
-                drop: None,
-            }
+            Column::kept(head)
         } else {
             Column::amount(head, rank)
         });
@@ -452,15 +458,20 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
             width,
         );
     }
-    let mut out = match lang {
-        Lang::En => format!("Rows the variant changes: {} of {total}\n", changed.len()),
-        Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）\n", changed.len()),
-    };
+    let mut out = wrap(
+        &match lang {
+            Lang::En => format!("Rows the variant changes: {} of {total}", changed.len()),
+            Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）", changed.len()),
+        },
+        width,
+    );
     let several = c.labels.len() > 1;
     let files = short_labels(&c.labels);
     let mut columns = Vec::new();
     if several {
-        columns.push(Column::key(lang.pick("file", "文件")));
+        // The file says least about a row: it is cut from the left (`…lans/a.csv`), or left
+        // out, before the shortfall's change goes.
+        columns.push(Column::key(lang.pick("file", "文件")).shrinks(Cut::Left, 1, 8));
     }
     columns.push(Column::key(lang.pick("id", "编号")));
     columns.push(Column::key(lang.pick("village", "村")));

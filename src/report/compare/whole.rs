@@ -420,15 +420,26 @@ impl Comparison<'_> {
             .collect()
     }
 
-    /// Whether the two rule sets have the same budgets (as many, with the same names), so
-    /// their lines can be shown side by side.
+    /// For each budget of the rules in force, the variant's budget that is the same one
+    /// (matched by what it draws on, its class and whether it is per village; see
+    /// [`super::budgets`]).
+    pub fn budget_pairs(&self) -> Vec<Option<usize>> {
+        super::budgets::matched(self.before_rules, self.after_rules)
+    }
+
+    /// Whether every budget of each rule set is one of the other's under the same name, so
+    /// their lines can be shown side by side under one name (paired by what they are, not by
+    /// their place in the files).
     pub fn same_budgets(&self) -> bool {
         let (b, a) = (self.before_rules, self.after_rules);
-        b.budgets.len() == a.budgets.len()
-            && b.budgets
-                .iter()
-                .zip(&a.budgets)
-                .all(|(x, y)| x.display(b, Lang::Zh) == y.display(a, Lang::Zh))
+        let pairs = self.budget_pairs();
+        pairs.len() == a.budgets.len()
+            && pairs.iter().enumerate().all(|(i, m)| {
+                m.is_some_and(|j| {
+                    b.budgets[i].display(b, Lang::Zh) == a.budgets[j].display(a, Lang::Zh)
+                        && b.budgets[i].display(b, Lang::En) == a.budgets[j].display(a, Lang::En)
+                })
+            })
     }
 
     /// The rows shown (computed under at least one side).
@@ -486,28 +497,36 @@ impl Comparison<'_> {
     /// Every row error, rendered as a batch run renders them (`FILE:LINE: …`), said once when
     /// both sides say the same, else each with its side.
     pub fn messages(&self, lang: Lang) -> Vec<String> {
+        self.pairs
+            .iter()
+            .flat_map(|p| self.placed_errors(p, lang))
+            .collect()
+    }
+
+    /// What is wrong with row `p`, each message with its place as a batch run says it
+    /// (`FILE:LINE: under the variant: …`): the same words on standard error, in JSON's
+    /// `errors_before`/`errors_after` and in CSV's and JSON Lines' `errors`.
+    pub fn placed_errors(&self, p: &Pair, lang: Lang) -> Vec<String> {
+        let label = &self.labels[p.file];
+        let render = |side: Side, errors: &[RowError]| -> Vec<String> {
+            errors
+                .iter()
+                .map(|e| e.render(label, self.rules(side), lang))
+                .collect()
+        };
         let mut out = Vec::new();
-        for p in &self.pairs {
-            let label = &self.labels[p.file];
-            let render = |side: Side, errors: &[RowError]| -> Vec<String> {
-                errors
-                    .iter()
-                    .map(|e| e.render(label, self.rules(side), lang))
-                    .collect()
-            };
-            match (&p.before, &p.after) {
-                (Ok(_), Ok(_)) => {}
-                (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
-                    out.extend(render(Side::Before, b));
-                }
-                (b, a) => {
-                    for (side, r) in [(Side::Before, b), (Side::After, a)] {
-                        if let Err(errors) = r {
-                            let place = format!("{label}:{}: ", p.line);
-                            for m in render(side, errors) {
-                                let body = m.strip_prefix(&place).unwrap_or(&m);
-                                out.push(format!("{place}{}{body}", side_prefix(side, lang)));
-                            }
+        match (&p.before, &p.after) {
+            (Ok(_), Ok(_)) => {}
+            (Err(b), Err(a)) if render(Side::Before, b) == render(Side::After, a) => {
+                out.extend(render(Side::Before, b));
+            }
+            (b, a) => {
+                for (side, r) in [(Side::Before, b), (Side::After, a)] {
+                    if let Err(errors) = r {
+                        let place = format!("{label}:{}: ", p.line);
+                        for m in render(side, errors) {
+                            let body = m.strip_prefix(&place).unwrap_or(&m);
+                            out.push(format!("{place}{}{body}", side_prefix(side, lang)));
                         }
                     }
                 }

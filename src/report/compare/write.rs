@@ -60,7 +60,8 @@ enum Cell {
 }
 
 /// One row's cells for CSV and JSON lines: the amounts in fen, blank where a side is bad,
-/// and the row's errors in `lang` (`; `-joined; empty when none).
+/// and the row's errors in `lang` with their place, as JSON and standard error say them
+/// (`; `-joined; empty when none).
 fn cells(c: &Comparison, p: &Pair, lang: Lang) -> Vec<Cell> {
     let mut out: Vec<Cell> = Vec::new();
     if c.labels.len() > 1 {
@@ -79,7 +80,7 @@ fn cells(c: &Comparison, p: &Pair, lang: Lang) -> Vec<Cell> {
         }
     }
     out.push(Cell::Text(p.changed().to_string()));
-    out.push(Cell::Text(c.row_errors(p, lang).join("; ")));
+    out.push(Cell::Text(c.placed_errors(p, lang).join("; ")));
     out
 }
 

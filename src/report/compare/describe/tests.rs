@@ -214,3 +214,53 @@ fn no_difference_that_can_change_a_number_is_ever_described_as_none() {
         [NOTHING_EN]
     );
 }
+
+#[test]
+fn a_chinese_name_change_under_the_same_english_name_is_said_in_chinese_in_both_languages() {
+    let fund = [("name = \"县扶贫专项补助\"", "name = \"县扶贫资金\"")];
+    assert_eq!(
+        described(&fund, Lang::En),
+        ["fund poverty: name 县扶贫专项补助 → 县扶贫资金"]
+    );
+    assert_eq!(
+        described(&fund, Lang::Zh),
+        ["资金 poverty：名称 县扶贫专项补助 → 县扶贫资金"]
+    );
+    let budget = [("name = \"社级道路建设\"", "name = \"社级道路\"")];
+    assert_eq!(
+        described(&budget, Lang::En),
+        ["budget Group road building: name 社级道路建设 → 社级道路"]
+    );
+    assert_eq!(
+        described(&budget, Lang::Zh),
+        ["预算额度 社级道路建设：名称 社级道路建设 → 社级道路"]
+    );
+}
+
+#[test]
+fn a_name_changed_in_both_languages_shows_the_other_language_beside_it() {
+    let both = [
+        ("name = \"社级道路建设\"", "name = \"社级道路\""),
+        (
+            "name_en = \"Group road building\"",
+            "name_en = \"Group roads\"",
+        ),
+    ];
+    assert_eq!(
+        described(&both, Lang::En),
+        ["budget Group road building: name Group road building (社级道路建设) → Group roads (社级道路)"]
+    );
+    assert_eq!(
+        described(&both, Lang::Zh),
+        ["预算额度 社级道路建设：名称 社级道路建设（Group road building） → 社级道路（Group roads）"]
+    );
+    // Only the English name: said in English, in Chinese too (the Chinese names are equal).
+    let en = [(
+        "name_en = \"Group road building\"",
+        "name_en = \"Group roads\"",
+    )];
+    assert_eq!(
+        described(&en, Lang::Zh),
+        ["预算额度 社级道路建设：名称 Group road building → Group roads"]
+    );
+}

@@ -191,17 +191,17 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "What if — the variant:\n",
         "  the raise\n",
         "\n",
-        "item                                          change\n",
-        "───────────────────────────────────────  ───────────\n",
-        "segments                                           0\n",
-        "km planned                                         0\n",
-        "County transport bureau subsidy                 0.00\n",
-        "County poverty-alleviation special fund  +250,000.00\n",
-        "subsidy total                            +250,000.00\n",
-        "gap                                      −250,000.00\n",
-        "shortfall                                −250,000.00\n",
-        "(not shown, for lack of room: before, after; all columns\n",
-        "are written with -o FILE)\n",
+        "item                                      after       change\n",
+        "─────────────────────────────────  ────────────  ───────────\n",
+        "segments                                      6            0\n",
+        "km planned                                    7            0\n",
+        "County transport bureau subsidy    1,650,000.00         0.00\n",
+        "County poverty-alleviation speci…  1,350,000.00  +250,000.00\n",
+        "subsidy total                      3,000,000.00  +250,000.00\n",
+        "gap                                  400,000.00  −250,000.00\n",
+        "shortfall                            400,000.00  −250,000.00\n",
+        "(not shown, for lack of room: before; all columns are\n",
+        "written with -o FILE)\n",
         "\n",
         "budget                      envelope  asked after\n",
         "──────────────────────  ────────────  ───────────\n",
@@ -294,4 +294,165 @@ fn a_variant_that_changes_nothing_is_one_line_not_tables_of_zeros() {
         terminal(&c, Lang::Zh, 100, 10),
         "对比规则未改变任何结果：全部 6 行在两套规则下金额相同。\n"
     );
+}
+
+#[test]
+fn at_80_columns_the_english_totals_show_before_after_and_change_with_the_long_fund_name_cut() {
+    // The defect: at 80 columns the totals left "before" out for a fund name of 39 cells.
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = raise();
+    let plan = include_str!("../../../../examples/anyue-2018-plan.csv");
+    let c = compare(&[table(&dir, "plan.csv", plan)], &before, &after).unwrap();
+    let text = summary_fit(&c, &variant(), Lang::En, 80);
+    let totals = [
+        "item                                        before          after         change\n",
+        "───────────────────────────────────  ─────────────  ─────────────  ─────────────\n",
+        "segments                                        66             66              0\n",
+        "km planned                                   97.05          97.05              0\n",
+        "County transport bureau subsidy      19,987,500.00  19,987,500.00           0.00\n",
+        "County poverty-alleviation special…  11,640,000.00  15,902,500.00  +4,262,500.00\n",
+        "subsidy total                        31,627,500.00  35,890,000.00  +4,262,500.00\n",
+        "gap                                  14,107,500.00   9,845,000.00  −4,262,500.00\n",
+        "shortfall                             5,315,500.00   1,958,000.00  −3,357,500.00\n",
+        "\n",
+    ];
+    assert!(text.contains(&totals.concat()), "{text}");
+    within(&text, 80);
+    // The class: at every width from 80 up, no total is left out.
+    for width in 80..=120 {
+        let text = summary_fit(&c, &variant(), Lang::En, width);
+        assert!(
+            text.lines().nth(3).unwrap().starts_with("item") && !text.contains("before; all"),
+            "{text}"
+        );
+        within(&text, width);
+    }
+}
+
+/// Two inputs of one file name in other folders: the file column shows their paths.
+fn far_tables(dir: &tempfile::TempDir) -> Vec<Table> {
+    let mut a = table(dir, "a.csv", PLAN);
+    a.label = "/srv/county/plans/2018/mix2.csv".into();
+    let mut b = table(dir, "b.csv", &PLAN.replace('S', "T"));
+    b.label = "/srv/county/plans/2019/mix2.csv".into();
+    vec![a, b]
+}
+
+#[test]
+fn at_40_columns_with_two_inputs_the_shortfall_change_stays_and_the_file_column_is_cut_from_the_left(
+) {
+    // The defect: below some width the rows table kept only `file | id | village`.
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = raise();
+    let c = compare(&far_tables(&dir), &before, &after).unwrap();
+    let text = terminal(&c, Lang::En, 40, 3);
+    let expected = [
+        "Rows the variant changes: 8 of 12\n",
+        "file      id  village   shortfall change\n",
+        "────────  ──  ────────  ────────────────\n",
+        "…ix2.csv  S2  画青村         −100,000.00\n",
+        "…ix2.csv  S3  示例村04        −50,000.00\n",
+        "…ix2.csv  S4  示例村05        −50,000.00\n",
+    ];
+    assert!(text.starts_with(&expected.concat()), "{text}");
+    within(&text, 40);
+    // The class: at every width the rows table keeps the shortfall's change, the file
+    // column going first.
+    for width in 30..=100 {
+        let text = terminal(&c, Lang::En, width, 3);
+        let head = text
+            .lines()
+            .find(|l| l.starts_with("file") || l.starts_with("id"))
+            .unwrap();
+        assert!(head.ends_with("shortfall change"), "{width}: {text}");
+        within(&text, width);
+    }
+}
+
+#[test]
+fn at_40_columns_the_per_village_budget_lines_keep_their_village_and_cut_the_budget_s_name() {
+    // The defect: `Village project fund · …` on every line, the over-budget villages lost.
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = raise();
+    let text = "编号,乡镇,村,类别,宽度,长度,投资,村项目资金\n\
+                S1,自治乡,金鸡村,通村,4.5,1,80万,215万\n\
+                S2,石桥铺镇,示例村05,社道,3.5,2,60万,204.2万\n";
+    let c = compare(&[table(&dir, "v.csv", text)], &before, &after).unwrap();
+    let summary = summary_fit(&c, &variant(), Lang::En, 40);
+    assert!(
+        summary.contains("\nVilla… · 石桥铺镇 示例村05  2,042,000.00\n")
+            && summary.contains("\nVillage p… · 自治乡 金鸡村  2,150,000.00\n"),
+        "{summary}"
+    );
+    within(&summary, 40);
+    let zh = summary_fit(&c, &variant(), Lang::Zh, 40);
+    assert!(zh.contains("村项目资金 · 自治乡 金鸡村"), "{zh}");
+    within(&zh, 40);
+}
+
+#[test]
+fn the_summary_s_variant_lines_and_overrun_sentences_wrap_between_words_never_inside_a_number() {
+    // The defect: the terminal broke `up to 100,00` / `0 yuan/km` and `需1294` / `.75万元`.
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = raise();
+    let text = "编号,乡镇,村,类别,宽度,长度,投资,村项目资金\n\
+                S1,自治乡,金鸡村,通村,4.5,1,80万,215万\n";
+    let c = compare(&[table(&dir, "v.csv", text)], &before, &after).unwrap();
+    let raise = Variant {
+        kind: "set",
+        given: vec!["poverty.group.3.5=15万".into()],
+        lines: vec!["County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km".into()],
+    };
+    let en = summary_fit(&c, &raise, Lang::En, 40);
+    assert!(
+        en.starts_with(
+            "What if — the variant:\n\
+         \x20 County poverty-alleviation special\n\
+         \x20   fund, group-access road 3.5 m: up\n\
+         \x20   to 100,000 yuan/km → up to 150,000\n\
+         \x20   yuan/km\n"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.ends_with(
+            "under the rules in force: OVER BUDGET:\n\
+         \x20 Village project fund · 自治乡 金鸡村\n\
+         \x20 needs 2,150,000.00 yuan, 150,000.00\n\
+         \x20 more than its envelope of\n\
+         \x20 2,000,000.00 yuan\n\
+         under the variant: OVER BUDGET: Village\n\
+         \x20 project fund · 自治乡 金鸡村 needs\n\
+         \x20 2,150,000.00 yuan, 150,000.00 more\n\
+         \x20 than its envelope of 2,000,000.00 yuan\n"
+        ),
+        "{en}"
+    );
+    within(&en, 40);
+    let zh = summary_fit(&c, &raise, Lang::Zh, 30);
+    within(&zh, 30);
+    // The class: at any width where the longest word fits (`poverty-alleviation` after the
+    // hanging indent), every number and Latin word of the sentences is whole on one line.
+    for width in 24..=90 {
+        for lang in [Lang::En, Lang::Zh] {
+            let mut whole = raise.lines.join(" ");
+            for sentence in overrun_sentences(&c, lang) {
+                whole.push(' ');
+                whole.push_str(&sentence);
+            }
+            let text = summary_fit(&c, &raise, lang, width);
+            let words: Vec<String> = whole
+                .split(|ch: char| !(ch.is_ascii_graphic() && ch != '(' && ch != ')'))
+                .filter(|w| w.chars().any(|ch| ch.is_ascii_alphanumeric()))
+                .map(str::to_string)
+                .collect();
+            for w in &words {
+                assert!(
+                    text.lines().any(|l| l.contains(w.as_str())),
+                    "{width}: {w:?} is split\n{text}"
+                );
+            }
+            within(&text, width);
+        }
+    }
 }
