@@ -121,6 +121,7 @@ pub(super) fn command(lang: Lang) -> Command {
                     "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
                 )),
         )
+        .args(super::header_args(lang))
         .arg(super::as_of_arg(lang))
 }
 
@@ -151,6 +152,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         ));
     }
     let encoding = super::encoding_of(m, "input_encoding");
+    let header = super::header_options(m, lang)?;
     let inputs: Vec<Input> = files
         .iter()
         .map(|p| {
@@ -230,7 +232,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();
-    let report = match batch::run(&opts, &mut stderr) {
+    let report = match batch::run_reading(&opts, &header, &mut stderr) {
         Ok(report) => report,
         // A reader that stopped early (`| head`) is not an error, as for any filter.
         Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {

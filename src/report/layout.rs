@@ -138,6 +138,8 @@ pub struct Layout {
     pub drop_order: Vec<u8>,
     /// The names of the columns roadsub computes.
     ours: Vec<String>,
+    /// The units the first table's title rows or the command line gave its bare numbers.
+    pub units: crate::table::units::TableUnits,
 }
 
 fn is_number(field: Option<Field>) -> bool {
@@ -219,6 +221,7 @@ impl Layout {
             right,
             drop_order,
             ours,
+            units: columns.units.clone(),
         }
     }
 

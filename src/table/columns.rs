@@ -4,6 +4,22 @@
 
 use crate::i18n::Lang;
 use crate::money::{normalize_width_forms, Scale};
+use crate::table::units::{table_units, TableUnits, UnitProblem};
+
+/// How far down a sheet a header row is looked for (title rows may stand above it).
+pub const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The header names of a row number an office keeps (`序号`): the id when no other column is.
+const SERIAL: [&str; 3] = ["序号", "序號", "no."];
+
+/// How the user says to read a table: `--amount-unit` and `--map`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderOptions {
+    /// The unit of bare amounts in columns whose header names none.
+    pub amount_unit: Option<Scale>,
+    /// Headers (as written, or without their bracket) that hold a field.
+    pub map: Vec<(String, Field)>,
+}
 
 /// A column roadsub understands (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,13 +111,41 @@ impl Field {
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Id => &["编号", "路段编号", "編號", "路段編號"],
-            Field::Township => &["乡镇", "鄉鎮", "乡", "镇"],
-            Field::Village => &["村", "村名", "村名称", "村名稱"],
+            Field::Township => &["乡镇", "鄉鎮", "乡", "镇", "所属乡镇", "所屬鄉鎮"],
+            Field::Village => &[
+                "村",
+                "村名",
+                "村名称",
+                "村名稱",
+                "行政村",
+                "所属村",
+                "所屬村",
+            ],
             Field::Name => &["路段名称", "名称", "路段名稱", "名稱", "路名"],
-            Field::Class => &["道路类别", "类别", "道路類別", "類別"],
+            Field::Class => &[
+                "道路类别",
+                "类别",
+                "道路類別",
+                "類別",
+                "道路等级",
+                "道路类型",
+                "道路等級",
+                "道路類型",
+            ],
             Field::Width => &["宽度", "路面宽度", "寬度", "路面寬度", "width"],
-            Field::Length => &["长度", "里程", "長度", "length"],
-            Field::Cost => &["投资", "估算投资", "造价", "投資", "估算投資", "造價"],
+            Field::Length => &["长度", "里程", "長度", "length", "建设里程", "建設里程"],
+            Field::Cost => &[
+                "投资",
+                "估算投资",
+                "造价",
+                "投資",
+                "估算投資",
+                "造價",
+                "总投资",
+                "計劃投資",
+                "计划投资",
+                "總投資",
+            ],
             Field::CostPerKm => &["每公里造价", "每公里造價", "每公里投资", "每公里投資"],
             Field::OtherFunds => &["整合资金", "其他资金", "整合資金", "其他資金"],
             Field::Completed => &["已完工", "完工里程", "已完工里程"],
@@ -253,6 +297,10 @@ pub struct Columns {
     index: [Option<usize>; FIELDS],
     /// The unit scale each field's header gives bare numbers.
     scale: [Scale; FIELDS],
+    /// Whether a field's header names its unit (then a unit for the whole table does not apply).
+    own_unit: [bool; FIELDS],
+    /// The units the rows above the header or the command line give the whole table.
+    pub units: TableUnits,
     /// The columns of amounts approved for ceiling funds (`poverty_approved`, 扶贫批复), found
     /// the first time a row of the table is read under a rule set.
     approved: std::sync::OnceLock<ApprovedColumns>,
@@ -297,6 +345,10 @@ pub enum HeaderProblem {
     /// A column of the user's that bears the name of a column roadsub computes, in a table
     /// that is not roadsub's own output: kept, it would be taken for ours and dropped.
     ComputedName(String),
+    /// `--map` names a header the table does not have.
+    MapUnmatched(String),
+    /// The unit of the table's bare numbers cannot be told.
+    Units(UnitProblem),
 }
 
 impl Columns {
@@ -304,18 +356,49 @@ impl Columns {
     pub fn from_header<'a>(
         header: impl IntoIterator<Item = &'a str>,
     ) -> Result<Columns, Vec<HeaderProblem>> {
+        Columns::from_header_with(header, &HeaderOptions::default())
+    }
+
+    /// Maps a header row, taking the headers `options.map` names for its fields.
+    pub fn from_header_with<'a>(
+        header: impl IntoIterator<Item = &'a str>,
+        options: &HeaderOptions,
+    ) -> Result<Columns, Vec<HeaderProblem>> {
         let names: Vec<String> = header
             .into_iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
         let mut index: [Option<usize>; FIELDS] = [None; FIELDS];
         let mut scale = [Scale::Base; FIELDS];
+        let mut own_unit = [false; FIELDS];
         let mut problems = Vec::new();
+        let mut serial = None;
+        let mapped = |raw: &str, base: &str| {
+            options.map.iter().find_map(|(h, f)| {
+                let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
+                (h == normalize_width_forms(raw).to_ascii_lowercase() || h == base).then_some(*f)
+            })
+        };
+        for (h, _) in &options.map {
+            let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
+            let found = names.iter().any(|raw| {
+                let normal = normalize_width_forms(raw);
+                normal.to_ascii_lowercase() == h || split_unit(&normal).0.to_ascii_lowercase() == h
+            });
+            if !found {
+                problems.push(HeaderProblem::MapUnmatched(h));
+            }
+        }
         for (i, raw) in names.iter().enumerate() {
             let normal = normalize_width_forms(raw);
             let (base, unit) = split_unit(&normal);
             let base = base.to_ascii_lowercase();
-            let Some(field) = Field::ALL.into_iter().find(|f| f.matches(&base)) else {
+            let known =
+                mapped(raw, &base).or_else(|| Field::ALL.into_iter().find(|f| f.matches(&base)));
+            let Some(field) = known else {
+                if SERIAL.contains(&base.as_str()) && serial.is_none() {
+                    serial = Some(i);
+                }
                 continue;
             };
             let s = match unit {
@@ -341,6 +424,11 @@ impl Columns {
             }
             *slot = Some(i);
             scale[field as usize] = s;
+            own_unit[field as usize] = unit.is_some_and(|u| unit_scale(field, u).is_some());
+        }
+        // A sheet numbered 1, 2, 3 with no id column of its own: the numbers tell rows apart.
+        if index[Field::Id as usize].is_none() {
+            index[Field::Id as usize] = serial;
         }
         let missing: Vec<Field> = Field::ALL
             .into_iter()
@@ -357,6 +445,8 @@ impl Columns {
                 names,
                 index,
                 scale,
+                own_unit,
+                units: TableUnits::default(),
                 approved: std::sync::OnceLock::new(),
             })
         } else {
@@ -372,8 +462,37 @@ impl Columns {
             names: self.names.clone(),
             index: self.index,
             scale: self.scale,
+            own_unit: self.own_unit,
+            units: self.units.clone(),
             approved: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The same header with the whole table's units given to the columns of amounts and
+    /// lengths whose header names no unit of its own.
+    pub fn with_units(mut self, units: TableUnits) -> Columns {
+        for f in Field::ALL {
+            if self.own_unit[f as usize] {
+                continue;
+            }
+            let given = if f.is_money() {
+                &units.money
+            } else if matches!(f, Field::Length | Field::Completed) {
+                &units.length
+            } else {
+                &None
+            };
+            if let Some(g) = given {
+                self.scale[f as usize] = g.scale;
+            }
+        }
+        self.units = units;
+        self
+    }
+
+    /// The scale of bare amounts in a column whose header names no unit.
+    fn money_default(&self) -> Scale {
+        self.units.money.as_ref().map_or(Scale::Base, |g| g.scale)
     }
 
     /// The column holding `field`.
@@ -437,7 +556,7 @@ impl Columns {
                 let normal = normalize_width_forms(raw);
                 let (base, unit) = split_unit(&normal);
                 let scale = match unit.map(|u| unit_scale(Field::Cost, u)) {
-                    None => Scale::Base,
+                    None => self.money_default(),
                     Some(Some(s)) => s,
                     Some(None) => continue,
                 };
@@ -547,6 +666,13 @@ impl HeaderProblem {
             (HeaderProblem::ComputedName(h), Lang::En) => format!(
                 "column \"{h}\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"
             ),
+            (HeaderProblem::MapUnmatched(h), Lang::En) => format!(
+                "--map names the column \"{h}\", which the header does not have; the header has {found}"
+            ),
+            (HeaderProblem::MapUnmatched(h), Lang::Zh) => {
+                format!("--map 所指的列 \"{h}\" 不在表头中；表头为 {found}")
+            }
+            (HeaderProblem::Units(p), lang) => p.render(lang),
             (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
                 "列 \"{h}\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"
             ),
@@ -602,9 +728,11 @@ mod tests {
         let found = vec!["id".to_string(), "town".to_string(), "cost".to_string()];
         assert_eq!(
             e[0].render(Lang::En, &found),
-            "missing required columns: township (乡镇, 鄉鎮, 乡, 镇); village (村, 村名, 村名称, 村名稱); \
-             class (道路类别, 类别, 道路類別, 類別); width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
-             length_km (长度, 里程, 長度, length); the header has \"id\", \"town\", \"cost\""
+            "missing required columns: township (乡镇, 鄉鎮, 乡, 镇, 所属乡镇, 所屬鄉鎮); \
+             village (村, 村名, 村名称, 村名稱, 行政村, 所属村, 所屬村); \
+             class (道路类别, 类别, 道路類別, 類別, 道路等级, 道路类型, 道路等級, 道路類型); \
+             width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
+             length_km (长度, 里程, 長度, length, 建设里程, 建設里程); the header has \"id\", \"town\", \"cost\""
         );
     }
 
@@ -680,5 +808,60 @@ mod tests {
         assert_eq!(parse_amount("400000元/公里", per_km, true), Ok(d("400000")));
         assert_eq!(parse_length_km("1250.5", metres), Ok(d("1.2505")));
         assert_eq!(parse_length_km("1.25公里", metres), Ok(d("1.25")));
+    }
+}
+
+/// Looks for the header among the first rows of a table: the first row that names every
+/// required column. The rows above it are titles and notes, read for the table's units.
+pub struct HeaderSearch<'o> {
+    options: &'o HeaderOptions,
+    titles: Vec<Vec<String>>,
+    best: Option<(usize, Vec<HeaderProblem>, Vec<String>)>,
+}
+
+impl<'o> HeaderSearch<'o> {
+    /// A search under the user's options.
+    pub fn new(options: &'o HeaderOptions) -> HeaderSearch<'o> {
+        HeaderSearch {
+            options,
+            titles: Vec::new(),
+            best: None,
+        }
+    }
+
+    /// Offers the next row: the header's columns when it is the header (or why the units of
+    /// the table cannot be told), `None` when it is not (it is kept as a title row).
+    pub fn offer<'a>(
+        &mut self,
+        fields: impl IntoIterator<Item = &'a str>,
+    ) -> Option<Result<Columns, Vec<HeaderProblem>>> {
+        let fields: Vec<String> = fields.into_iter().map(str::to_string).collect();
+        match Columns::from_header_with(fields.iter().map(String::as_str), self.options) {
+            Ok(columns) => Some(
+                table_units(&self.titles, self.options.amount_unit)
+                    .map(|u| columns.with_units(u))
+                    .map_err(|p| vec![HeaderProblem::Units(p)]),
+            ),
+            Err(problems) => {
+                // Remember the row that came closest, to say what it lacks.
+                let missing = problems
+                    .iter()
+                    .map(|p| match p {
+                        HeaderProblem::Missing(f) => f.len(),
+                        _ => 1,
+                    })
+                    .sum::<usize>();
+                if self.best.as_ref().is_none_or(|(m, _, _)| missing < *m) {
+                    self.best = Some((missing, problems, fields.clone()));
+                }
+                self.titles.push(fields);
+                None
+            }
+        }
+    }
+
+    /// What the row that came closest to a header lacks, and that row.
+    pub fn failure(self) -> (Vec<HeaderProblem>, Vec<String>) {
+        self.best.map(|(_, p, f)| (p, f)).unwrap_or_default()
     }
 }

@@ -62,12 +62,15 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         (None, _) => String::new(),
     };
     let name = app.rules.meta.display_name(lang);
+    let units = app.doc.sheet.columns.units.short(lang);
     let text = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{filter}{variant} · {name}",
+            " roadsub — {file}{modified} · {rows} {}{units}{filter}{variant} · {name}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter}{variant} · {name}"),
+        Lang::Zh => {
+            format!(" roadsub — {file}{modified} · {rows} 行{units}{filter}{variant} · {name}")
+        }
     };
     Paragraph::new(truncate(&text, usize::from(width))).style(Style::new().bold().reversed())
 }
