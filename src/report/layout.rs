@@ -140,6 +140,8 @@ pub struct Layout {
     ours: Vec<String>,
     /// The units the first table's title rows or the command line gave its bare numbers.
     pub units: crate::table::units::TableUnits,
+    /// The field each copied input column holds, with the unit of its bare numbers.
+    pub copied_fields: Vec<Option<(Field, crate::money::Scale)>>,
 }
 
 fn is_number(field: Option<Field>) -> bool {
@@ -212,6 +214,10 @@ impl Layout {
         drop_order[first_optional - 2] = 3;
         // Notes cut to a few cells say little: they go before what a row is and what it gets.
         drop_order[header.len() - 1] = 2;
+        let copied_fields = copied
+            .iter()
+            .map(|&i| columns.field_at(i).map(|f| (f, columns.scale(f))))
+            .collect();
         Layout {
             header,
             copied,
@@ -222,6 +228,7 @@ impl Layout {
             drop_order,
             ours,
             units: columns.units.clone(),
+            copied_fields,
         }
     }
 
