@@ -4,10 +4,7 @@
 
 use crate::i18n::Lang;
 use crate::money::{normalize_width_forms, Scale};
-use crate::table::units::{table_units, TableUnits, UnitProblem};
-
-/// How far down a sheet a header row is looked for (title rows may stand above it).
-pub const HEADER_SEARCH_ROWS: usize = 30;
+use crate::table::units::{TableUnits, UnitProblem};
 
 /// The header names of a row number an office keeps (`序号`): the id when no other column is.
 const SERIAL: [&str; 3] = ["序号", "序號", "no."];
@@ -787,6 +784,79 @@ mod tests {
         assert_eq!(e.len(), 5, "{e:?}");
     }
 
+    #[test]
+    fn the_headers_county_offices_write_are_read() {
+        let c = Columns::from_header([
+            "序号",
+            "所属乡镇",
+            "村名称",
+            "道路等级",
+            "建设里程(km)",
+            "总投资（万元）",
+            "路面宽度",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.index(Field::Id),
+            Some(0),
+            "序号 is the id when no column is"
+        );
+        assert_eq!(c.index(Field::Township), Some(1));
+        assert_eq!(c.index(Field::Class), Some(3));
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        let c = Columns::from_header([
+            "序号",
+            "编号",
+            "乡镇（街道）",
+            "行政村",
+            "道路类型",
+            "建设里程",
+            "路面宽度",
+            "计划投资",
+        ])
+        .unwrap();
+        assert_eq!(c.index(Field::Id), Some(1), "an id column wins over 序号");
+        assert_eq!(
+            c.field_at(0),
+            None,
+            "序号 is then kept as the user's column"
+        );
+        assert_eq!(
+            c.index(Field::Township),
+            Some(2),
+            "a bracket that is no unit"
+        );
+        assert_eq!(c.index(Field::Village), Some(3));
+        assert_eq!(c.index(Field::Cost), Some(7));
+    }
+
+    #[test]
+    fn a_unit_in_the_header_wins_over_the_tables_unit() {
+        use crate::table::units::table_units;
+        let titles = vec![vec!["（单位：万元、米）".to_string()]];
+        let units = table_units(&titles, None).unwrap();
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度(km)",
+            "投资",
+            "整合资金(元)",
+        ])
+        .unwrap()
+        .with_units(units);
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        assert_eq!(c.scale(Field::OtherFunds), Scale::Base);
+        assert_eq!(c.scale(Field::Length), Scale::Base);
+        assert_eq!(
+            c.scale(Field::Width),
+            Scale::Base,
+            "a width is no length of the table"
+        );
+    }
+
     /// The examples a bad value's message gives under a header with a unit read as it says.
     #[test]
     fn the_examples_for_a_header_with_a_unit_read_in_that_unit() {
@@ -808,60 +878,5 @@ mod tests {
         assert_eq!(parse_amount("400000元/公里", per_km, true), Ok(d("400000")));
         assert_eq!(parse_length_km("1250.5", metres), Ok(d("1.2505")));
         assert_eq!(parse_length_km("1.25公里", metres), Ok(d("1.25")));
-    }
-}
-
-/// Looks for the header among the first rows of a table: the first row that names every
-/// required column. The rows above it are titles and notes, read for the table's units.
-pub struct HeaderSearch<'o> {
-    options: &'o HeaderOptions,
-    titles: Vec<Vec<String>>,
-    best: Option<(usize, Vec<HeaderProblem>, Vec<String>)>,
-}
-
-impl<'o> HeaderSearch<'o> {
-    /// A search under the user's options.
-    pub fn new(options: &'o HeaderOptions) -> HeaderSearch<'o> {
-        HeaderSearch {
-            options,
-            titles: Vec::new(),
-            best: None,
-        }
-    }
-
-    /// Offers the next row: the header's columns when it is the header (or why the units of
-    /// the table cannot be told), `None` when it is not (it is kept as a title row).
-    pub fn offer<'a>(
-        &mut self,
-        fields: impl IntoIterator<Item = &'a str>,
-    ) -> Option<Result<Columns, Vec<HeaderProblem>>> {
-        let fields: Vec<String> = fields.into_iter().map(str::to_string).collect();
-        match Columns::from_header_with(fields.iter().map(String::as_str), self.options) {
-            Ok(columns) => Some(
-                table_units(&self.titles, self.options.amount_unit)
-                    .map(|u| columns.with_units(u))
-                    .map_err(|p| vec![HeaderProblem::Units(p)]),
-            ),
-            Err(problems) => {
-                // Remember the row that came closest, to say what it lacks.
-                let missing = problems
-                    .iter()
-                    .map(|p| match p {
-                        HeaderProblem::Missing(f) => f.len(),
-                        _ => 1,
-                    })
-                    .sum::<usize>();
-                if self.best.as_ref().is_none_or(|(m, _, _)| missing < *m) {
-                    self.best = Some((missing, problems, fields.clone()));
-                }
-                self.titles.push(fields);
-                None
-            }
-        }
-    }
-
-    /// What the row that came closest to a header lacks, and that row.
-    pub fn failure(self) -> (Vec<HeaderProblem>, Vec<String>) {
-        self.best.map(|(_, p, f)| (p, f)).unwrap_or_default()
     }
 }

@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod csv;
 pub mod csvout;
+pub mod header;
 pub mod replace;
 pub mod row;
 pub mod sheet;
@@ -196,8 +197,8 @@ pub fn open_with<R: Read>(
     options: &HeaderOptions,
 ) -> Result<(Columns, Rows<R>), TableError> {
     let mut reader = CsvReader::with_encoding(source, encoding);
-    let mut search = columns::HeaderSearch::new(options);
-    for n in 0..columns::HEADER_SEARCH_ROWS {
+    let mut search = header::HeaderSearch::new(options);
+    for n in 0..header::HEADER_SEARCH_ROWS {
         let header_start = reader.offset();
         match reader.next_record()? {
             Next::Record(header) => {

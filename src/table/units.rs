@@ -76,13 +76,10 @@ pub fn stated(text: &str) -> Stated {
         let mut rest = normal[at + "单位".len()..].trim_start();
         rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
         let mut found: Stated = (None, None);
-        loop {
-            let Some(&(word, is_money, scale)) = WORDS
-                .iter()
-                .find(|(w, ..)| rest.to_ascii_lowercase().starts_with(w))
-            else {
-                break;
-            };
+        while let Some(&(word, is_money, scale)) = WORDS
+            .iter()
+            .find(|(w, ..)| rest.to_ascii_lowercase().starts_with(w))
+        {
             let after = &rest[word.len()..];
             // `元/公里` is a rate, not two units.
             let ends = after.is_empty()

@@ -28,7 +28,8 @@ pub use save::{cannot_write, save, writes_in_place, SaveError};
 use super::sheet::SheetRow;
 use super::{Columns, HeaderProblem};
 
-use crate::table::columns::{HeaderOptions, HeaderSearch, HEADER_SEARCH_ROWS};
+use crate::table::columns::HeaderOptions;
+use crate::table::header::{HeaderSearch, HEADER_SEARCH_ROWS};
 
 /// File extensions read as workbooks.
 pub fn is_workbook(path: &Path) -> bool {
