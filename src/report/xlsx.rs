@@ -141,11 +141,9 @@ impl Report {
                     Cell::Amount(None) => {}
                     Cell::Text(text) => {
                         self.widths[c] = self.widths[c].max(cells(text).min(40));
-                        let n = if numeric {
-                            number_cell(text.trim())
-                        } else {
-                            None
-                        };
+                        // Only a number that reads back as written (`3.0` would come back
+                        // as `3`, and a report fed back in must give the same results).
+                        let n = number_cell(text).filter(|n| numeric && n.to_string() == *text);
                         if let Some(n) = n {
                             sheet.write_number(row, c as u16, n)?;
                         } else if text.is_empty() {
