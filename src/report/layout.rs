@@ -179,7 +179,16 @@ impl Layout {
         let per_household = columns.index(Field::Households).is_some();
         let due = columns.index(Field::Completed).is_some();
         let outstanding = due && columns.index(Field::Disbursed).is_some();
-        let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
+        // A column read in the unit a title row gave is headed with it: the output, which has
+        // no title rows, reads back the same.
+        let mut header: Vec<String> = copied
+            .iter()
+            .map(|&i| {
+                columns
+                    .header_with_table_unit(i)
+                    .unwrap_or_else(|| columns.names[i].clone())
+            })
+            .collect();
         let mut right: Vec<bool> = copied
             .iter()
             .map(|&i| is_number(columns.field_at(i)))
@@ -242,7 +251,11 @@ impl Layout {
         let copied = &self.header[..self.copied_len()];
         let mut map = Vec::with_capacity(copied.len());
         for (i, name) in columns.names.iter().enumerate() {
-            if copied.get(map.len()) == Some(name) {
+            // Headed as [`Layout::new`] heads it (with the unit a title row gave).
+            let name = columns
+                .header_with_table_unit(i)
+                .unwrap_or_else(|| name.clone());
+            if copied.get(map.len()) == Some(&name) {
                 map.push(i);
             }
         }

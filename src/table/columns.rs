@@ -487,6 +487,24 @@ impl Columns {
         self
     }
 
+    /// The unit a column's bare numbers are in by the table's title rows or the command line
+    /// (not by its header), when it is not the base unit: the header to write it under so the
+    /// table reads the same without them (`总投资` → `总投资(万元)`).
+    pub fn header_with_table_unit(&self, column: usize) -> Option<String> {
+        let f = self.field_at(column)?;
+        if self.own_unit[f as usize] {
+            return None;
+        }
+        let unit = match self.scale[f as usize] {
+            Scale::Base => return None,
+            Scale::Pow10(4) if f.is_money() => "万元",
+            Scale::Pow10(8) if f.is_money() => "亿元",
+            Scale::Pow10(-3) if matches!(f, Field::Length | Field::Completed) => "米",
+            Scale::Pow10(_) => return None,
+        };
+        Some(format!("{}({unit})", self.names[column]))
+    }
+
     /// The scale of bare amounts in a column whose header names no unit.
     fn money_default(&self) -> Scale {
         self.units.money.as_ref().map_or(Scale::Base, |g| g.scale)

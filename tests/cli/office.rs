@@ -45,7 +45,7 @@ fn a_cost_of_63_under_a_unit_title_is_read_as_63_wan_not_63_yuan() {
     env.roadsub(&["batch", &office("unit-title.csv")]).expect(
         0,
         &format!(
-            "编号,乡镇,村,类别,宽度,长度,投资,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+            "编号,乡镇,村,类别,宽度,长度,投资(万元),transport,poverty,subsidy_total,gap,shortfall,notes\n\
              T1,石鼓镇,大骥村,通村,4.5,2,63,630000.00,0.00,630000.00,0.00,0.00,{CAPPED}\n"
         ),
         "",
@@ -420,4 +420,29 @@ fn the_report_totals_row_sums_completed_km_and_cost_in_yuan() {
     assert_eq!(rows[3][5], Data::Float(3.5));
     assert_eq!(rows[3][6], Data::Float(1_600_000.0));
     assert_eq!(rows[3][7], Data::Float(2.0));
+}
+
+#[test]
+fn a_table_read_in_wan_by_its_title_reads_back_the_same_from_roadsubs_output() {
+    let env = Env::new();
+    let input = office("metres-title.csv");
+    let first = env
+        .roadsub(&["batch", &input])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(
+        first.starts_with("序号,所属乡镇,村名称,道路等级,建设里程(米),路面宽度,总投资(万元),"),
+        "the output has no title row: its headers say the units\n{first}"
+    );
+    let again = env
+        .roadsub(&["batch", "-"])
+        .stdin(first.as_bytes())
+        .expect_code(0);
+    assert_eq!(again.stdout, first);
+    let report = env.file("report.xlsx");
+    env.roadsub(&["batch", &input, "-o", &report])
+        .expect_code(0);
+    let back = env.roadsub(&["batch", &report]).expect_code(0);
+    assert_eq!(back.stdout, first);
 }
