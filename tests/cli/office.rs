@@ -446,3 +446,19 @@ fn a_table_read_in_wan_by_its_title_reads_back_the_same_from_roadsubs_output() {
     let back = env.roadsub(&["batch", &report]).expect_code(0);
     assert_eq!(back.stdout, first);
 }
+
+#[test]
+fn a_title_row_without_separators_does_not_decide_the_separator() {
+    let env = Env::new();
+    for (name, sep) in [("semi.csv", ";"), ("tab.csv", "\t")] {
+        let header = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"].join(sep);
+        let row = ["T1", "石鼓镇", "大骥村", "通村", "4.5", "2", "63"].join(sep);
+        let input = env.write(name, format!("单位：万元\n{header}\n{row}\n"));
+        let out = env.roadsub(&["batch", &input]).expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "T1", "subsidy_total"),
+            "630000.00",
+            "{name}"
+        );
+    }
+}
