@@ -212,13 +212,37 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     run_tuned(opts, Tuning::default(), messages)
 }
 
+/// [`run`], reading every input's header under the user's options (`--amount-unit`, `--map`).
+pub fn run_reading(
+    opts: &Options,
+    header: &crate::table::HeaderOptions,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
+    run_tuned_reading(opts, Tuning::default(), header, messages)
+}
+
 /// [`run`], with chunks of another size.
 pub fn run_tuned(
     opts: &Options,
     tuning: Tuning,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
+    run_tuned_reading(
+        opts,
+        tuning,
+        &crate::table::HeaderOptions::default(),
+        messages,
+    )
+}
+
+fn run_tuned_reading(
+    opts: &Options,
+    tuning: Tuning,
+    header: &crate::table::HeaderOptions,
+    messages: &mut dyn Write,
+) -> Result<Report, BatchError> {
     let reading = |copies, progress_base| Reading {
+        header,
         copies,
         chunk: Tuning {
             chunk_records: tuning.chunk_records.max(1),

@@ -64,6 +64,8 @@ pub struct Reading<'a> {
     pub chunk: Tuning,
     /// Bytes the progress bar showed before this pass.
     pub progress_base: u64,
+    /// How to read each input's header.
+    pub header: &'a crate::table::HeaderOptions,
 }
 
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
@@ -97,13 +99,15 @@ pub fn read_all(
         let copy = reading.copies.get(n).and_then(Option::as_deref);
         let opened = match &input.path {
             // A copy keeps its input's extension, so it is opened the same way.
-            Some(path) => table::open_file(copy.unwrap_or(path), sheet, input.encoding),
+            Some(path) => {
+                table::open_file_with(copy.unwrap_or(path), sheet, input.encoding, reading.header)
+            }
             None => match copy.map(File::open) {
                 None => Ok(Box::new(io::stdin().lock()) as Box<dyn Read>),
                 Some(Ok(file)) => Ok(Box::new(file) as Box<dyn Read>),
                 Some(Err(e)) => Err(TableError::Io(e)),
             }
-            .and_then(|stdin| table::open_in(stdin, input.encoding))
+            .and_then(|stdin| table::open_with(stdin, input.encoding, reading.header))
             .map(|(columns, rows)| (columns, Source::Csv(Box::new(rows)), None))
             .map_err(|e| match e {
                 // It cannot be renamed: it has to come as a file.

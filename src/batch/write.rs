@@ -67,6 +67,7 @@ pub fn write_in_order(
             next += 1;
             match piece {
                 ToWriter::Start(layout) => {
+                    report.summary.units = layout.units.clone();
                     let target = match &opts.destination {
                         Destination::Workbook(path) => {
                             out = Some(

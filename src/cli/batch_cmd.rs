@@ -121,6 +121,7 @@ pub(super) fn command(lang: Lang) -> Command {
                     "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
                 )),
         )
+        .args(super::header_args(lang))
         .arg(super::as_of_arg(lang))
 }
 
@@ -152,6 +153,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
     let encoding = super::encoding_of(m, "input_encoding");
+    let header = super::header_options(m, lang)?;
     let inputs: Vec<Input> = files
         .iter()
         .map(|p| {
@@ -231,7 +233,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();
-    let report = match batch::run(&opts, &mut stderr) {
+    let report = match batch::run_reading(&opts, &header, &mut stderr) {
         Ok(report) => report,
         // A reader that stopped early (`| head`) is not an error, as for any filter.
         Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {

@@ -69,6 +69,7 @@ pub(super) fn command(lang: Lang) -> Command {
                 .hide_possible_values(true)
                 .help(lang.pick("Output format [default: text]", "输出格式［默认：text］")),
         )
+        .args(super::header_args(lang))
         .arg(super::as_of_arg(lang))
 }
 
@@ -78,6 +79,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .get_one::<String>("row")
         .map(|text| row_number(text, lang))
         .transpose()?;
+    let header = super::header_options(m, lang)?;
     let rules = load_rules_as_of(m, lang)?;
     let path = m.get_one::<PathBuf>("file").expect("required");
     let label = path.display().to_string();
@@ -91,7 +93,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             .to_string(),
         ));
     }
-    let sheet = Sheet::load_in(path, super::encoding_of(m, "encoding"))
+    let sheet = Sheet::load_with(path, None, super::encoding_of(m, "encoding"), &header)
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
     let id_col = sheet.columns.index(Field::Id);
     let at = match (m.get_one::<String>("id"), row) {
@@ -154,6 +156,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         (None, None) => unreachable!("clap requires --id or --row"),
     };
     let line = sheet.rows[at].line;
+    // Said before the steps, so a number read in 万元 is never taken for yuan.
+    let units: String = sheet
+        .columns
+        .units
+        .describe(lang)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     let id = id_col.map_or_else(String::new, |c| sheet.rows[at].get(c).trim().to_string());
     // The whole table, as the table view holds it: repeated ids and budgets as a batch run
     // judges them.
@@ -174,7 +184,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                     );
                     format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
                 }
-                _ => crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang),
+                _ => {
+                    let text =
+                        crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang);
+                    format!("{units}{text}")
+                }
             };
             print_out(&text)?;
             Ok(EXIT_OK)

@@ -107,6 +107,95 @@ fn encoding_of(m: &ArgMatches, id: &str) -> Option<crate::table::Encoding> {
     })
 }
 
+/// `--amount-unit 元|万元` and `--map HEADER=FIELD`: how to read a table's header.
+fn header_args(lang: Lang) -> [Arg; 2] {
+    [
+        Arg::new("amount_unit")
+            .long("amount-unit")
+            .value_name("元|万元")
+            .value_parser(["元", "万元", "yuan", "wan"])
+            .hide_possible_values(true)
+            .help(lang.pick(
+                "Bare amounts are in this unit (where a column's header names none); a title row such as 单位：万元 says it too",
+                "未注明单位的金额按此单位读取（表头括号中注明单位的列除外）；表头上方的“单位：万元”等行也可说明",
+            )),
+        Arg::new("map")
+            .long("map")
+            .value_name("HEADER=FIELD")
+            .action(ArgAction::Append)
+            .help(lang.pick(
+                "Read the column HEADER as FIELD (a column id such as cost or length_km); repeatable",
+                "将表头为 HEADER 的列作为字段 FIELD 读取（字段 id，如 cost、length_km）；可重复",
+            )),
+    ]
+}
+
+/// The header options [`header_args`] give.
+fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOptions, Failure> {
+    use crate::table::Field;
+    let amount_unit = m
+        .get_one::<String>("amount_unit")
+        .and_then(|u| crate::table::units::money_unit(u));
+    let mut map: Vec<(String, Field)> = Vec::new();
+    for given in m.get_many::<String>("map").into_iter().flatten() {
+        let usage = |msg: String| Failure::new(EXIT_USAGE, msg);
+        let Some((header, field)) = given.rsplit_once('=') else {
+            return Err(usage(match lang {
+                Lang::En => {
+                    format!("--map \"{given}\": expected HEADER=FIELD, e.g. --map \"总投资=cost\"")
+                }
+                Lang::Zh => {
+                    format!("--map \"{given}\"：应写作 列名=字段，如 --map \"总投资=cost\"")
+                }
+            }));
+        };
+        let (header, field) = (header.trim(), field.trim());
+        let known = || {
+            Field::ALL
+                .iter()
+                .map(|f| f.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(f) = Field::ALL.into_iter().find(|f| f.key() == field) else {
+            return Err(usage(match lang {
+                Lang::En => format!(
+                    "--map \"{given}\": \"{field}\" is not a field (fields: {})",
+                    known()
+                ),
+                Lang::Zh => format!(
+                    "--map \"{given}\"：\"{field}\" 不是字段（可用字段：{}）",
+                    known()
+                ),
+            }));
+        };
+        if header.is_empty() {
+            return Err(usage(match lang {
+                Lang::En => format!("--map \"{given}\": the column's header is empty"),
+                Lang::Zh => format!("--map \"{given}\"：列名为空"),
+            }));
+        }
+        if let Some((other, _)) = map.iter().find(|(_, g)| *g == f) {
+            return Err(usage(match lang {
+                Lang::En => format!(
+                    "--map maps both \"{other}\" and \"{header}\" to {field}; a field is read from one column"
+                ),
+                Lang::Zh => format!(
+                    "--map 将 \"{other}\" 和 \"{header}\" 都指定为 {field}；一个字段只能取自一列"
+                ),
+            }));
+        }
+        if let Some((_, g)) = map.iter().find(|(h, _)| h == header) {
+            return Err(usage(match lang {
+                Lang::En => format!("--map maps \"{header}\" to both {} and {field}", g.key()),
+                Lang::Zh => format!("--map 将 \"{header}\" 同时指定为 {} 和 {field}", g.key()),
+            }));
+        }
+        map.push((header.to_string(), f));
+    }
+    Ok(crate::table::HeaderOptions { amount_unit, map })
+}
+
 fn help_flag(lang: Lang) -> Arg {
     Arg::new("help")
         .short('h')

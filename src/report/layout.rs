@@ -138,6 +138,10 @@ pub struct Layout {
     pub drop_order: Vec<u8>,
     /// The names of the columns roadsub computes.
     ours: Vec<String>,
+    /// The units the first table's title rows or the command line gave its bare numbers.
+    pub units: crate::table::units::TableUnits,
+    /// The field each copied input column holds, with the unit of its bare numbers.
+    pub copied_fields: Vec<Option<(Field, crate::money::Scale)>>,
 }
 
 fn is_number(field: Option<Field>) -> bool {
@@ -175,7 +179,16 @@ impl Layout {
         let per_household = columns.index(Field::Households).is_some();
         let due = columns.index(Field::Completed).is_some();
         let outstanding = due && columns.index(Field::Disbursed).is_some();
-        let mut header: Vec<String> = copied.iter().map(|&i| columns.names[i].clone()).collect();
+        // A column read in the unit a title row gave is headed with it: the output, which has
+        // no title rows, reads back the same.
+        let mut header: Vec<String> = copied
+            .iter()
+            .map(|&i| {
+                columns
+                    .header_with_table_unit(i)
+                    .unwrap_or_else(|| columns.names[i].clone())
+            })
+            .collect();
         let mut right: Vec<bool> = copied
             .iter()
             .map(|&i| is_number(columns.field_at(i)))
@@ -210,6 +223,10 @@ impl Layout {
         drop_order[first_optional - 2] = 3;
         // Notes cut to a few cells say little: they go before what a row is and what it gets.
         drop_order[header.len() - 1] = 2;
+        let copied_fields = copied
+            .iter()
+            .map(|&i| columns.field_at(i).map(|f| (f, columns.scale(f))))
+            .collect();
         Layout {
             header,
             copied,
@@ -219,6 +236,8 @@ impl Layout {
             right,
             drop_order,
             ours,
+            units: columns.units.clone(),
+            copied_fields,
         }
     }
 
@@ -232,7 +251,11 @@ impl Layout {
         let copied = &self.header[..self.copied_len()];
         let mut map = Vec::with_capacity(copied.len());
         for (i, name) in columns.names.iter().enumerate() {
-            if copied.get(map.len()) == Some(name) {
+            // Headed as [`Layout::new`] heads it (with the unit a title row gave).
+            let name = columns
+                .header_with_table_unit(i)
+                .unwrap_or_else(|| name.clone());
+            if copied.get(map.len()) == Some(&name) {
                 map.push(i);
             }
         }

@@ -303,6 +303,9 @@ pub struct Summary {
     shown: Option<GroupBy>,
     /// Per budget, in rules order.
     pub budgets: Vec<BudgetUse>,
+    /// The units the table's bare numbers were read in, when its title rows or the command
+    /// line said them.
+    pub units: crate::table::units::TableUnits,
 }
 
 impl Summary {
@@ -317,6 +320,7 @@ impl Summary {
             groupings: by.iter().map(|&b| (b, BTreeMap::new())).collect(),
             shown: by.first().copied(),
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
+            units: Default::default(),
         }
     }
 
@@ -449,6 +453,10 @@ impl Summary {
             lang.pick("Summary", "汇总"),
             rules.meta.display_name(lang)
         ));
+        for line in self.units.describe(lang) {
+            out.push_str(&line);
+            out.push('\n');
+        }
         let pct = money::percent;
         out.push_str(&match lang {
             Lang::En => format!(

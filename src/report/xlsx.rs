@@ -16,7 +16,10 @@ use super::layout::{zh_heading, Layout, COMPUTED_ZH};
 use super::summary::{GroupBy, Summary, Totals};
 use crate::i18n::Lang;
 use crate::money;
+use crate::money::Scale;
 use crate::rules::RuleSet;
+use crate::table::workbook::number_cell;
+use crate::table::Field;
 use crate::textwidth::cells;
 
 /// One cell of a segment row, as the batch builds it for a workbook.
@@ -38,6 +41,8 @@ pub struct Report {
     widths: Vec<usize>,
     /// The layout's header (the computed columns' English names say which total is whose).
     header: Vec<String>,
+    /// The field of each input column, with the unit its bare numbers are in.
+    inputs: Vec<Option<(Field, Scale)>>,
 }
 
 fn sheet_names(lang: Lang) -> [&'static str; 3] {
@@ -103,6 +108,7 @@ impl Report {
             money,
             widths,
             header: layout.header.clone(),
+            inputs: layout.copied_fields.clone(),
         })
     }
 
@@ -118,6 +124,14 @@ impl Report {
             let row = self.row;
             for (c, cell) in fields.iter().enumerate().take(self.columns) {
                 let notes = c + 1 == self.columns;
+                // A number of a column that holds numbers (a length, an amount) is a number
+                // in Excel too, so it sums; an id and other text stay text.
+                let numeric = self
+                    .inputs
+                    .get(c)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|(f, _)| f.is_number());
                 let sheet = self.book.worksheet_from_index(0)?;
                 match cell {
                     Cell::Amount(Some(v)) => {
@@ -127,7 +141,12 @@ impl Report {
                     Cell::Amount(None) => {}
                     Cell::Text(text) => {
                         self.widths[c] = self.widths[c].max(cells(text).min(40));
-                        if text.is_empty() {
+                        // Only a number that reads back as written (`3.0` would come back
+                        // as `3`, and a report fed back in must give the same results).
+                        let n = number_cell(text).filter(|n| numeric && n.to_string() == *text);
+                        if let Some(n) = n {
+                            sheet.write_number(row, c as u16, n)?;
+                        } else if text.is_empty() {
                         } else if notes {
                             // Long explanations wrap instead of widening the printed page.
                             sheet.write_string_with_format(row, c as u16, text, &wrap)?;
@@ -174,6 +193,7 @@ impl Report {
         let money_cols: Vec<usize> = (0..self.columns).filter(|&c| self.money[c]).collect();
         let widths = self.widths.clone();
         let header = self.header.clone();
+        let inputs = self.inputs.clone();
         {
             let sheet = self.segments()?;
             sheet.write_string_with_format(
@@ -183,6 +203,26 @@ impl Report {
                 &Format::new().set_bold(),
             )?;
             let mut widths = widths.clone();
+            // The input columns that sum to a figure of the summary, in the column's own unit.
+            for (c, field) in inputs.iter().enumerate() {
+                let Some((f, scale)) = *field else { continue };
+                let t = &summary.total;
+                let total = match f {
+                    Field::Length => t.planned_km.value(),
+                    Field::Completed => t.completed_km.value(),
+                    Field::Cost => t.cost.value(),
+                    _ => continue,
+                };
+                let Some(v) = in_unit(total, scale) else {
+                    continue;
+                };
+                widths[c] = widths[c].max(money::grouped(v).len() + 1);
+                let fmt = match (f, scale) {
+                    (Field::Cost, Scale::Base) => bold_money.clone(),
+                    _ => Format::new().set_bold(),
+                };
+                sheet.write_number_with_format(last, c as u16, number(v), &fmt)?;
+            }
             for &c in &money_cols {
                 let total = column_total(summary, rules, c, &money_cols, &header[c]);
                 if let Some(v) = total {
@@ -206,6 +246,21 @@ impl Report {
         }
         write_summary(&mut self.book, rules, summary, lang)?;
         write_rules(&mut self.book, rules, lang)
+    }
+}
+
+/// A total in base units (yuan, km) in a column's unit (万元, metres): exact, as a power of
+/// ten only moves the decimal point; `None` when it would not fit.
+fn in_unit(total: Decimal, scale: Scale) -> Option<Decimal> {
+    let shift = match scale {
+        Scale::Base => return Some(total),
+        Scale::Pow10(n) => n,
+    };
+    let factor = Decimal::from_i128_with_scale(10i128.checked_pow(shift.unsigned_abs())?, 0);
+    if shift > 0 {
+        total.checked_div(factor).map(|v| v.normalize())
+    } else {
+        total.checked_mul(factor).map(|v| v.normalize())
     }
 }
 

@@ -4,6 +4,19 @@
 
 use crate::i18n::Lang;
 use crate::money::{normalize_width_forms, Scale};
+use crate::table::units::{TableUnits, UnitProblem};
+
+/// The header names of a row number an office keeps (`序号`): the id when no other column is.
+const SERIAL: [&str; 3] = ["序号", "序號", "no."];
+
+/// How the user says to read a table: `--amount-unit` and `--map`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderOptions {
+    /// The unit of bare amounts in columns whose header names none.
+    pub amount_unit: Option<Scale>,
+    /// Headers (as written, or without their bracket) that hold a field.
+    pub map: Vec<(String, Field)>,
+}
 
 /// A column roadsub understands (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,13 +108,41 @@ impl Field {
     pub fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Id => &["编号", "路段编号", "編號", "路段編號"],
-            Field::Township => &["乡镇", "鄉鎮", "乡", "镇"],
-            Field::Village => &["村", "村名", "村名称", "村名稱"],
+            Field::Township => &["乡镇", "鄉鎮", "乡", "镇", "所属乡镇", "所屬鄉鎮"],
+            Field::Village => &[
+                "村",
+                "村名",
+                "村名称",
+                "村名稱",
+                "行政村",
+                "所属村",
+                "所屬村",
+            ],
             Field::Name => &["路段名称", "名称", "路段名稱", "名稱", "路名"],
-            Field::Class => &["道路类别", "类别", "道路類別", "類別"],
+            Field::Class => &[
+                "道路类别",
+                "类别",
+                "道路類別",
+                "類別",
+                "道路等级",
+                "道路类型",
+                "道路等級",
+                "道路類型",
+            ],
             Field::Width => &["宽度", "路面宽度", "寬度", "路面寬度", "width"],
-            Field::Length => &["长度", "里程", "長度", "length"],
-            Field::Cost => &["投资", "估算投资", "造价", "投資", "估算投資", "造價"],
+            Field::Length => &["长度", "里程", "長度", "length", "建设里程", "建設里程"],
+            Field::Cost => &[
+                "投资",
+                "估算投资",
+                "造价",
+                "投資",
+                "估算投資",
+                "造價",
+                "总投资",
+                "計劃投資",
+                "计划投资",
+                "總投資",
+            ],
             Field::CostPerKm => &["每公里造价", "每公里造價", "每公里投资", "每公里投資"],
             Field::OtherFunds => &["整合资金", "其他资金", "整合資金", "其他資金"],
             Field::Completed => &["已完工", "完工里程", "已完工里程"],
@@ -253,6 +294,10 @@ pub struct Columns {
     index: [Option<usize>; FIELDS],
     /// The unit scale each field's header gives bare numbers.
     scale: [Scale; FIELDS],
+    /// Whether a field's header names its unit (then a unit for the whole table does not apply).
+    own_unit: [bool; FIELDS],
+    /// The units the rows above the header or the command line give the whole table.
+    pub units: TableUnits,
     /// The columns of amounts approved for ceiling funds (`poverty_approved`, 扶贫批复), found
     /// the first time a row of the table is read under a rule set.
     approved: std::sync::OnceLock<ApprovedColumns>,
@@ -297,6 +342,10 @@ pub enum HeaderProblem {
     /// A column of the user's that bears the name of a column roadsub computes, in a table
     /// that is not roadsub's own output: kept, it would be taken for ours and dropped.
     ComputedName(String),
+    /// `--map` names a header the table does not have.
+    MapUnmatched(String),
+    /// The unit of the table's bare numbers cannot be told.
+    Units(UnitProblem),
 }
 
 impl Columns {
@@ -304,18 +353,49 @@ impl Columns {
     pub fn from_header<'a>(
         header: impl IntoIterator<Item = &'a str>,
     ) -> Result<Columns, Vec<HeaderProblem>> {
+        Columns::from_header_with(header, &HeaderOptions::default())
+    }
+
+    /// Maps a header row, taking the headers `options.map` names for its fields.
+    pub fn from_header_with<'a>(
+        header: impl IntoIterator<Item = &'a str>,
+        options: &HeaderOptions,
+    ) -> Result<Columns, Vec<HeaderProblem>> {
         let names: Vec<String> = header
             .into_iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
         let mut index: [Option<usize>; FIELDS] = [None; FIELDS];
         let mut scale = [Scale::Base; FIELDS];
+        let mut own_unit = [false; FIELDS];
         let mut problems = Vec::new();
+        let mut serial = None;
+        let mapped = |raw: &str, base: &str| {
+            options.map.iter().find_map(|(h, f)| {
+                let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
+                (h == normalize_width_forms(raw).to_ascii_lowercase() || h == base).then_some(*f)
+            })
+        };
+        for (h, _) in &options.map {
+            let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
+            let found = names.iter().any(|raw| {
+                let normal = normalize_width_forms(raw);
+                normal.to_ascii_lowercase() == h || split_unit(&normal).0.to_ascii_lowercase() == h
+            });
+            if !found {
+                problems.push(HeaderProblem::MapUnmatched(h));
+            }
+        }
         for (i, raw) in names.iter().enumerate() {
             let normal = normalize_width_forms(raw);
             let (base, unit) = split_unit(&normal);
             let base = base.to_ascii_lowercase();
-            let Some(field) = Field::ALL.into_iter().find(|f| f.matches(&base)) else {
+            let known =
+                mapped(raw, &base).or_else(|| Field::ALL.into_iter().find(|f| f.matches(&base)));
+            let Some(field) = known else {
+                if SERIAL.contains(&base.as_str()) && serial.is_none() {
+                    serial = Some(i);
+                }
                 continue;
             };
             let s = match unit {
@@ -341,6 +421,11 @@ impl Columns {
             }
             *slot = Some(i);
             scale[field as usize] = s;
+            own_unit[field as usize] = unit.is_some_and(|u| unit_scale(field, u).is_some());
+        }
+        // A sheet numbered 1, 2, 3 with no id column of its own: the numbers tell rows apart.
+        if index[Field::Id as usize].is_none() {
+            index[Field::Id as usize] = serial;
         }
         let missing: Vec<Field> = Field::ALL
             .into_iter()
@@ -357,6 +442,8 @@ impl Columns {
                 names,
                 index,
                 scale,
+                own_unit,
+                units: TableUnits::default(),
                 approved: std::sync::OnceLock::new(),
             })
         } else {
@@ -372,8 +459,55 @@ impl Columns {
             names: self.names.clone(),
             index: self.index,
             scale: self.scale,
+            own_unit: self.own_unit,
+            units: self.units.clone(),
             approved: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The same header with the whole table's units given to the columns of amounts and
+    /// lengths whose header names no unit of its own.
+    pub fn with_units(mut self, units: TableUnits) -> Columns {
+        for f in Field::ALL {
+            if self.own_unit[f as usize] {
+                continue;
+            }
+            let given = if f.is_money() {
+                &units.money
+            } else if matches!(f, Field::Length | Field::Completed) {
+                &units.length
+            } else {
+                &None
+            };
+            if let Some(g) = given {
+                self.scale[f as usize] = g.scale;
+            }
+        }
+        self.units = units;
+        self
+    }
+
+    /// The unit a column's bare numbers are in by the table's title rows or the command line
+    /// (not by its header), when it is not the base unit: the header to write it under so the
+    /// table reads the same without them (`总投资` → `总投资(万元)`).
+    pub fn header_with_table_unit(&self, column: usize) -> Option<String> {
+        let f = self.field_at(column)?;
+        if self.own_unit[f as usize] {
+            return None;
+        }
+        let unit = match self.scale[f as usize] {
+            Scale::Base => return None,
+            Scale::Pow10(4) if f.is_money() => "万元",
+            Scale::Pow10(8) if f.is_money() => "亿元",
+            Scale::Pow10(-3) if matches!(f, Field::Length | Field::Completed) => "米",
+            Scale::Pow10(_) => return None,
+        };
+        Some(format!("{}({unit})", self.names[column]))
+    }
+
+    /// The scale of bare amounts in a column whose header names no unit.
+    fn money_default(&self) -> Scale {
+        self.units.money.as_ref().map_or(Scale::Base, |g| g.scale)
     }
 
     /// The column holding `field`.
@@ -437,7 +571,7 @@ impl Columns {
                 let normal = normalize_width_forms(raw);
                 let (base, unit) = split_unit(&normal);
                 let scale = match unit.map(|u| unit_scale(Field::Cost, u)) {
-                    None => Scale::Base,
+                    None => self.money_default(),
                     Some(Some(s)) => s,
                     Some(None) => continue,
                 };
@@ -547,6 +681,13 @@ impl HeaderProblem {
             (HeaderProblem::ComputedName(h), Lang::En) => format!(
                 "column \"{h}\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"
             ),
+            (HeaderProblem::MapUnmatched(h), Lang::En) => format!(
+                "--map names the column \"{h}\", which the header does not have; the header has {found}"
+            ),
+            (HeaderProblem::MapUnmatched(h), Lang::Zh) => {
+                format!("--map 所指的列 \"{h}\" 不在表头中；表头为 {found}")
+            }
+            (HeaderProblem::Units(p), lang) => p.render(lang),
             (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
                 "列 \"{h}\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"
             ),
@@ -602,9 +743,11 @@ mod tests {
         let found = vec!["id".to_string(), "town".to_string(), "cost".to_string()];
         assert_eq!(
             e[0].render(Lang::En, &found),
-            "missing required columns: township (乡镇, 鄉鎮, 乡, 镇); village (村, 村名, 村名称, 村名稱); \
-             class (道路类别, 类别, 道路類別, 類別); width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
-             length_km (长度, 里程, 長度, length); the header has \"id\", \"town\", \"cost\""
+            "missing required columns: township (乡镇, 鄉鎮, 乡, 镇, 所属乡镇, 所屬鄉鎮); \
+             village (村, 村名, 村名称, 村名稱, 行政村, 所属村, 所屬村); \
+             class (道路类别, 类别, 道路類別, 類別, 道路等级, 道路类型, 道路等級, 道路類型); \
+             width_m (宽度, 路面宽度, 寬度, 路面寬度, width); \
+             length_km (长度, 里程, 長度, length, 建设里程, 建設里程); the header has \"id\", \"town\", \"cost\""
         );
     }
 
@@ -657,6 +800,79 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(e.len(), 5, "{e:?}");
+    }
+
+    #[test]
+    fn the_headers_county_offices_write_are_read() {
+        let c = Columns::from_header([
+            "序号",
+            "所属乡镇",
+            "村名称",
+            "道路等级",
+            "建设里程(km)",
+            "总投资（万元）",
+            "路面宽度",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.index(Field::Id),
+            Some(0),
+            "序号 is the id when no column is"
+        );
+        assert_eq!(c.index(Field::Township), Some(1));
+        assert_eq!(c.index(Field::Class), Some(3));
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        let c = Columns::from_header([
+            "序号",
+            "编号",
+            "乡镇（街道）",
+            "行政村",
+            "道路类型",
+            "建设里程",
+            "路面宽度",
+            "计划投资",
+        ])
+        .unwrap();
+        assert_eq!(c.index(Field::Id), Some(1), "an id column wins over 序号");
+        assert_eq!(
+            c.field_at(0),
+            None,
+            "序号 is then kept as the user's column"
+        );
+        assert_eq!(
+            c.index(Field::Township),
+            Some(2),
+            "a bracket that is no unit"
+        );
+        assert_eq!(c.index(Field::Village), Some(3));
+        assert_eq!(c.index(Field::Cost), Some(7));
+    }
+
+    #[test]
+    fn a_unit_in_the_header_wins_over_the_tables_unit() {
+        use crate::table::units::table_units;
+        let titles = vec![vec!["（单位：万元、米）".to_string()]];
+        let units = table_units(&titles, None).unwrap();
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度(km)",
+            "投资",
+            "整合资金(元)",
+        ])
+        .unwrap()
+        .with_units(units);
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        assert_eq!(c.scale(Field::OtherFunds), Scale::Base);
+        assert_eq!(c.scale(Field::Length), Scale::Base);
+        assert_eq!(
+            c.scale(Field::Width),
+            Scale::Base,
+            "a width is no length of the table"
+        );
     }
 
     /// The examples a bad value's message gives under a header with a unit read as it says.

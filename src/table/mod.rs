@@ -6,9 +6,11 @@
 pub mod columns;
 pub mod csv;
 pub mod csvout;
+pub mod header;
 pub mod replace;
 pub mod row;
 pub mod sheet;
+pub mod units;
 mod verbatim;
 pub mod workbook;
 
@@ -19,7 +21,7 @@ pub use self::csv::{
     plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd, LineText, Lines, Next,
     NotText, PlainItem, Record, RecordProblem, Style, MAX_FIELDS,
 };
-pub use columns::{Columns, Field, HeaderProblem};
+pub use columns::{Columns, Field, HeaderOptions, HeaderProblem};
 pub use row::{Problem, RowError, RowText};
 
 use self::csv::{CsvReader, ReadError};
@@ -154,6 +156,8 @@ fn unclosed_quote(lang: Lang, line: u64, last: u64) -> String {
 /// The records of an open segment table, after its header.
 pub struct Rows<R> {
     reader: CsvReader<R>,
+    /// Where the header record starts: the bytes before it are title rows (and line ends).
+    header_start: u64,
 }
 
 /// One item of a table: a record to parse, or a record that had to be skipped.
@@ -182,17 +186,45 @@ pub fn open_in<R: Read>(
     source: R,
     encoding: Option<Encoding>,
 ) -> Result<(Columns, Rows<R>), TableError> {
+    open_with(source, encoding, &HeaderOptions::default())
+}
+
+/// Like [`open_in`], under the user's header options. Title and note rows above the header
+/// are passed over, and read for the unit of the table's bare numbers.
+pub fn open_with<R: Read>(
+    source: R,
+    encoding: Option<Encoding>,
+    options: &HeaderOptions,
+) -> Result<(Columns, Rows<R>), TableError> {
     let mut reader = CsvReader::with_encoding(source, encoding);
-    let columns = match reader.next_record()? {
-        Next::Record(header) => {
-            let found: Vec<String> = header.iter().map(str::to_string).collect();
-            Columns::from_header(header.iter())
-                .map_err(|problems| TableError::Header { problems, found })?
+    let mut search = header::HeaderSearch::new(options);
+    for n in 0..header::HEADER_SEARCH_ROWS {
+        let header_start = reader.offset();
+        match reader.next_record()? {
+            Next::Record(header) => {
+                let found: Vec<String> = header.iter().map(str::to_string).collect();
+                match search.offer(header.iter()) {
+                    Some(Ok(columns)) => {
+                        return Ok((
+                            columns,
+                            Rows {
+                                reader,
+                                header_start,
+                            },
+                        ))
+                    }
+                    Some(Err(problems)) => return Err(TableError::Header { problems, found }),
+                    None => {}
+                }
+            }
+            Next::Skipped(_, p) if n == 0 => return Err(TableError::HeaderUnreadable(p)),
+            Next::Skipped(..) => break,
+            Next::End if n == 0 => return Err(TableError::Empty),
+            Next::End => break,
         }
-        Next::Skipped(_, p) => return Err(TableError::HeaderUnreadable(p)),
-        Next::End => return Err(TableError::Empty),
-    };
-    Ok((columns, Rows { reader }))
+    }
+    let (problems, found) = search.failure();
+    Err(TableError::Header { problems, found })
 }
 
 impl<R: Read> Rows<R> {
@@ -232,6 +264,11 @@ impl<R: Read> Rows<R> {
     /// Bytes of the source consumed so far: the end of the last record handed out.
     pub fn offset(&self) -> u64 {
         self.reader.offset()
+    }
+
+    /// Where the header record starts (after any title rows).
+    pub fn header_start(&self) -> u64 {
+        self.header_start
     }
 
     /// The encoding recognised so far.
@@ -318,8 +355,18 @@ pub fn open_file(
     sheet: Option<&str>,
     encoding: Option<Encoding>,
 ) -> Result<Opened, TableError> {
+    open_file_with(path, sheet, encoding, &HeaderOptions::default())
+}
+
+/// [`open_file`] under the user's header options (`--amount-unit`, `--map`).
+pub fn open_file_with(
+    path: &std::path::Path,
+    sheet: Option<&str>,
+    encoding: Option<Encoding>,
+    options: &HeaderOptions,
+) -> Result<Opened, TableError> {
     if workbook::is_workbook(path) {
-        let (columns, name, rows) = workbook::stream::rows(path, sheet)?;
+        let (columns, name, rows) = workbook::stream::rows(path, sheet, options)?;
         let rows = Source::Book {
             rows,
             current: None,
@@ -328,6 +375,6 @@ pub fn open_file(
         return Ok((columns, rows, Some(name)));
     }
     let file: Box<dyn Read> = Box::new(std::fs::File::open(path).map_err(TableError::Io)?);
-    let (columns, rows) = open_in(file, encoding)?;
+    let (columns, rows) = open_with(file, encoding, options)?;
     Ok((columns, Source::Csv(Box::new(rows)), None))
 }

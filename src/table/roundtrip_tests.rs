@@ -244,3 +244,57 @@ proptest! {
         prop_assert_eq!(again.rows.len(), f.rows.len());
     }
 }
+
+/// Title and note rows above the header (a unit, a quoted title with a comma, a blank line,
+/// CRLF, in UTF-8 with a BOM and in GBK) are saved back byte for byte, and still give the
+/// table its unit when it is read again.
+#[test]
+fn title_rows_above_the_header_are_saved_back_byte_for_byte() {
+    use crate::money::Scale;
+    use crate::table::Field;
+    let text = "\"安岳县2018年通村公路计划表，第一批\",,,,,,\r\n（单位：万元、公里）,,,,,,\r\n\r\n\
+                编号,乡镇,村,类别,宽度,长度,投资\r\nA1,石鼓镇,大骥村,通村,4.5,1.2,63\r\nA2,石鼓镇,玉皇村,社道,3.5,0.6,20\r\n";
+    let forms: [(&str, Vec<u8>, Option<Encoding>); 3] = [
+        ("utf-8", text.as_bytes().to_vec(), None),
+        (
+            "utf-8 with BOM",
+            [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            None,
+        ),
+        (
+            "gbk",
+            GB18030.encode(text).0.into_owned(),
+            Some(Encoding::Gb18030),
+        ),
+    ];
+    for (form, original, enc) in forms {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        fs::write(&path, &original).unwrap();
+        let mut sheet = Sheet::load_in(&path, enc).unwrap();
+        assert_eq!(sheet.rows.len(), 2, "{form}");
+        assert_eq!(sheet.columns.scale(Field::Cost), Scale::Pow10(4), "{form}");
+        assert_eq!(sheet.to_bytes(), original, "{form}: saved unedited");
+        sheet.rows[1] = sheet.rows[1].with(6, "25");
+        sheet.save(&path).unwrap();
+        let edited = text.replace(",0.6,20\r\n", ",0.6,25\r\n");
+        let expected = match enc {
+            Some(_) => GB18030.encode(&edited).0.into_owned(),
+            None if form.contains("BOM") => [&b"\xEF\xBB\xBF"[..], edited.as_bytes()].concat(),
+            None => edited.into_bytes(),
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&fs::read(&path).unwrap()),
+            String::from_utf8_lossy(&expected),
+            "{form}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), expected, "{form}");
+        let again = Sheet::load_in(&path, enc).unwrap();
+        assert_eq!(again.rows[1].get(6), "25");
+        assert_eq!(
+            again.rows[0].line, 5,
+            "{form}: rows keep their line numbers"
+        );
+        assert_eq!(again.columns.scale(Field::Length), Scale::Base);
+    }
+}

@@ -19,7 +19,8 @@ const TOTALS: [&str; 8] = [
 
 /// Whether `record` is a table's totals row rather than a segment: its first field says
 /// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), and it has no
-/// township, village, class, width or length.
+/// township, village, class or width. Its length may hold the sum of the lengths above, as
+/// in an office's sheet and in roadsub's report workbook: no segment lacks all four.
 pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
     let first = record.get(0).unwrap_or("").trim_start();
     // Most rows start with an id: turned away before anything is allocated.
@@ -33,16 +34,10 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         .to_lowercase();
     let first = first.strip_suffix('s').unwrap_or(&first);
     TOTALS.contains(&first)
-        && [
-            Field::Township,
-            Field::Village,
-            Field::Class,
-            Field::Width,
-            Field::Length,
-        ]
-        .iter()
-        .filter_map(|&f| columns.index(f))
-        .all(|i| record.get(i).is_none_or(|v| v.trim().is_empty()))
+        && [Field::Township, Field::Village, Field::Class, Field::Width]
+            .iter()
+            .filter_map(|&f| columns.index(f))
+            .all(|i| record.get(i).is_none_or(|v| v.trim().is_empty()))
 }
 
 /// A row's text fields the batch needs beside the segment.

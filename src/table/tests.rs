@@ -134,6 +134,8 @@ fn a_totals_row_is_told_from_a_segment() {
     assert!(is_totals(&["合计", "", "", "", "", "", "1,200万"]));
     assert!(is_totals(&["Totals:", "", "", "", "", "", "12000000"]));
     assert!(is_totals(&["合 计", "", "", "", "", "", ""]));
+    // An office's totals row sums the lengths too.
+    assert!(is_totals(&["合计", "", "", "", "", "12.5", "1,200万"]));
     // A segment whose id happens to say Total has a village, a class and a length.
     assert!(!is_totals(&["Total", "t", "v", "通村", "4.5", "1", "100"]));
     assert!(!is_totals(&["AY-01", "", "", "", "", "", ""]));

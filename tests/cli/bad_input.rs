@@ -173,7 +173,7 @@ fn missing_required_column_lists_what_was_found_and_accepted() {
     env.roadsub(&["batch", &input])
         .expect_code(1)
         .stderr(&format!(
-            "{input}: missing required columns: township (乡镇, 鄉鎮, 乡, 镇); the header has \"id\", \"town\", \"village\", \"class\", \"width_m\", \"length_km\", \"cost\"\n\
+            "{input}: missing required columns: township (乡镇, 鄉鎮, 乡, 镇, 所属乡镇, 所屬鄉鎮); the header has \"id\", \"town\", \"village\", \"class\", \"width_m\", \"length_km\", \"cost\"\n\
              1 table not read; nothing written\n"
         ));
 }

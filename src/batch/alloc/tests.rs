@@ -191,6 +191,7 @@ mod between_readings {
                 chunk_bytes: 400,
             },
             progress_base: 0,
+            header: &crate::table::HeaderOptions::default(),
         };
         let mut plan = Plan::new(&rules).unwrap();
         count_pass(&opts, reading, &mut plan, 0, None).unwrap();

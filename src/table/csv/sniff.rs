@@ -175,16 +175,16 @@ fn sniff_not_text(head: &[u8]) -> Option<NotText> {
 }
 
 /// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.
+/// A title or note above the header (`单位：万元`) may have no separator at all: the first line
+/// that has one decides.
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let start = head
-        .iter()
-        .position(|b| !matches!(b, b'\n' | b'\r'))
-        .unwrap_or(head.len());
-    let head = &head[start..];
+    let has_separator = |l: &&[u8]| l.iter().any(|b| matches!(b, b',' | b'\t' | b';'));
     let line = head
         .split(|&b| b == b'\n' || b == b'\r')
-        .next()
-        .unwrap_or(head);
+        .filter(|l| !l.is_empty())
+        .take(crate::table::header::HEADER_SEARCH_ROWS)
+        .find(has_separator)
+        .unwrap_or_default();
     let count = |c: u8| line.iter().filter(|&&b| b == c).count();
     let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
     if tabs > commas && tabs >= semis {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::stamp::{ContentHash, Hashing, Stamp};
 use super::{Sheet, SheetRow, WorkbookOrigin};
 use crate::table::verbatim::{keep, leading_line_ends, without_line_ends, Splitter, Tee, Window};
-use crate::table::{open_in, Columns, Encoding, Item, Style, TableError};
+use crate::table::{open_with, Columns, Encoding, HeaderOptions, Item, Style, TableError};
 
 impl Sheet {
     /// Reads a whole table, recognising its encoding.
@@ -30,10 +30,20 @@ impl Sheet {
         sheet: Option<&str>,
         encoding: Option<Encoding>,
     ) -> Result<Sheet, TableError> {
+        Sheet::load_with(path, sheet, encoding, &HeaderOptions::default())
+    }
+
+    /// [`Sheet::load_sheet`] under the user's header options (`--amount-unit`, `--map`).
+    pub fn load_with(
+        path: &Path,
+        sheet: Option<&str>,
+        encoding: Option<Encoding>,
+        options: &HeaderOptions,
+    ) -> Result<Sheet, TableError> {
         if crate::table::workbook::is_workbook(path) {
-            return load_workbook(path, sheet);
+            return load_workbook(path, sheet, options);
         }
-        load_csv(path, encoding).map_err(|e| match e {
+        load_csv(path, encoding, options).map_err(|e| match e {
             // The whole file is at hand: say whether it is the other encoding throughout.
             TableError::Encoding(mut e) => {
                 e.other_is_clean = e
@@ -55,10 +65,14 @@ enum Open {
 }
 
 /// A workbook's table.
-fn load_workbook(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableError> {
+fn load_workbook(
+    path: &Path,
+    sheet: Option<&str>,
+    options: &HeaderOptions,
+) -> Result<Sheet, TableError> {
     // Taken before the workbook is read: a change while it is read shows as one.
     let stamp = Stamp::read(path);
-    let book = crate::table::workbook::open(path, sheet)?;
+    let book = crate::table::workbook::open_with(path, sheet, options)?;
     let no_result = formula_lines(&book.no_result, &book.columns);
     Ok(Sheet {
         columns: book.columns,
@@ -94,7 +108,11 @@ fn formula_lines(cells: &[(u64, usize)], columns: &Columns) -> Vec<(u64, usize)>
 }
 
 /// Reads a CSV table whole, each row keeping its bytes where its fields do not give them.
-fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError> {
+fn load_csv(
+    path: &Path,
+    encoding: Option<Encoding>,
+    options: &HeaderOptions,
+) -> Result<Sheet, TableError> {
     let file = File::open(path).map_err(TableError::Io)?;
     let window = Rc::new(RefCell::new(Window::default()));
     // The bytes as read, hashed: those a save must find still there.
@@ -106,7 +124,7 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
         },
         seen: window.clone(),
     };
-    let (columns, mut rows) = open_in(tee, encoding)?;
+    let (columns, mut rows) = open_with(tee, encoding, options)?;
     let style = rows.style();
     let bom = if style.bom { 3 } else { 0 };
     let mut sheet_rows: Vec<SheetRow> = Vec::new();
@@ -117,7 +135,11 @@ fn load_csv(path: &Path, encoding: Option<Encoding>) -> Result<Sheet, TableError
     let (preamble, mut start) = {
         let w = window.borrow();
         let head = w.span(bom, prev_end).unwrap_or_default();
-        let lead = leading_line_ends(head);
+        // Title and note rows above the header are kept as they were read, byte for byte.
+        let titles = usize::try_from(rows.header_start().saturating_sub(bom))
+            .unwrap_or(0)
+            .min(head.len());
+        let lead = titles + leading_line_ends(&head[titles..]);
         (Box::from(&head[..lead]), bom + lead as u64)
     };
     let mut header = None;

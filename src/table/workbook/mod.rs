@@ -28,8 +28,8 @@ pub use save::{cannot_write, save, writes_in_place, SaveError};
 use super::sheet::SheetRow;
 use super::{Columns, HeaderProblem};
 
-/// How far down a sheet a header row is looked for (title rows may stand above it).
-const HEADER_SEARCH_ROWS: usize = 30;
+use crate::table::columns::HeaderOptions;
+use crate::table::header::{HeaderSearch, HEADER_SEARCH_ROWS};
 
 /// File extensions read as workbooks.
 pub fn is_workbook(path: &Path) -> bool {
@@ -81,30 +81,29 @@ fn text_rows(range: &Range<Data>) -> Vec<(u64, Vec<String>)> {
         .collect()
 }
 
-/// Finds the header among the first rows: the first that names every required column.
+/// Finds the header among the first rows: the first that names every required column. The
+/// rows above it are read for the table's units; units that cannot be told are the header's
+/// problem (see [`is_final`]).
 fn find_header(
     rows: &[(u64, Vec<String>)],
+    options: &HeaderOptions,
 ) -> Result<(usize, Columns), (Vec<HeaderProblem>, Vec<String>)> {
-    let mut best: Option<(usize, Vec<HeaderProblem>, Vec<String>)> = None;
+    let mut search = HeaderSearch::new(options);
     for (i, (_, fields)) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
-        match Columns::from_header(fields.iter().map(String::as_str)) {
-            Ok(columns) => return Ok((i, columns)),
-            Err(problems) => {
-                // Remember the row that came closest, to say what it lacks.
-                let missing = problems
-                    .iter()
-                    .map(|p| match p {
-                        HeaderProblem::Missing(f) => f.len(),
-                        _ => 1,
-                    })
-                    .sum::<usize>();
-                if best.as_ref().is_none_or(|(m, _, _)| missing < *m) {
-                    best = Some((missing, problems, fields.clone()));
-                }
-            }
+        match search.offer(fields.iter().map(String::as_str)) {
+            Some(Ok(columns)) => return Ok((i, columns)),
+            Some(Err(problems)) => return Err((problems, fields.clone())),
+            None => {}
         }
     }
-    Err(best.map(|(_, p, f)| (p, f)).unwrap_or_default())
+    Err(search.failure())
+}
+
+/// Whether a header's problems stop the search (the header is found, its units are not).
+fn is_final(problems: &[HeaderProblem]) -> bool {
+    problems
+        .iter()
+        .any(|p| matches!(p, HeaderProblem::Units(_)))
 }
 
 /// Whether the file starts as its extension says a workbook does; when it does not, a
@@ -186,6 +185,15 @@ fn sheet_list<R: Reader<RS>, RS: std::io::Read + std::io::Seek>(
 /// Reads the segment table of a workbook: the sheet named or numbered (from 1) by `sheet`,
 /// else the first visible sheet with a recognisable header.
 pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookError> {
+    open_with(path, sheet, &HeaderOptions::default())
+}
+
+/// [`open`] under the user's header options.
+pub fn open_with(
+    path: &Path,
+    sheet: Option<&str>,
+    options: &HeaderOptions,
+) -> Result<WorkbookTable, WorkbookError> {
     check_kind(path)?;
     let mut book = open_workbook_auto(path).map_err(|e| WorkbookError::Open(e.to_string()))?;
     let (names, visible) = sheet_list(&book);
@@ -195,7 +203,7 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookE
             .worksheet_range(&name)
             .map_err(|e| WorkbookError::Open(e.to_string()))?;
         let rows = text_rows(&range);
-        match find_header(&rows) {
+        match find_header(&rows, options) {
             Ok((at, columns)) => {
                 let header_line = rows[at].0;
                 // Empty cells at a row's end are not missing fields in a workbook.

@@ -13,10 +13,10 @@ use std::io::BufReader;
 
 use calamine::{open_workbook, Data, Reader, Xlsb, Xlsx};
 
-use super::{candidates, cell_text, check_kind, extension, find_header, sheet_list};
+use super::{candidates, cell_text, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
-use crate::table::{Columns, Problem, RowError};
+use crate::table::{Columns, HeaderOptions, Problem, RowError};
 
 /// One row of a sheet as a batch sees it.
 pub enum BookItem {
@@ -33,11 +33,12 @@ pub type BookRows = Box<dyn Iterator<Item = Result<BookItem, WorkbookError>>>;
 pub fn rows(
     path: &Path,
     sheet: Option<&str>,
+    options: &HeaderOptions,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
     if matches!(extension(path).as_str(), "xlsx" | "xlsm" | "xlsb") {
-        return streamed(path, sheet);
+        return streamed(path, sheet, options);
     }
-    let book = super::open(path, sheet)?;
+    let book = super::open_with(path, sheet, options)?;
     let items = whole(book);
     Ok((items.0, items.1, Box::new(items.2.into_iter().map(Ok))))
 }
@@ -78,20 +79,22 @@ type Batch = Result<Vec<BookItem>, WorkbookError>;
 fn streamed(
     path: &Path,
     sheet: Option<&str>,
+    options: &HeaderOptions,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
     check_kind(path)?;
     let (head_tx, head_rx) = sync_channel::<Head>(1);
     let (rows_tx, rows_rx) = sync_channel::<Batch>(4);
     let path = path.to_path_buf();
     let sheet = sheet.map(str::to_string);
+    let options = options.clone();
     std::thread::Builder::new()
         .name("workbook".into())
         .spawn(move || {
             let sheet = sheet.as_deref();
             if extension(&path) == "xlsb" {
-                read::<Xlsb<_>>(&path, sheet, &head_tx, &rows_tx);
+                read::<Xlsb<_>>(&path, sheet, &options, &head_tx, &rows_tx);
             } else {
-                read::<Xlsx<_>>(&path, sheet, &head_tx, &rows_tx);
+                read::<Xlsx<_>>(&path, sheet, &options, &head_tx, &rows_tx);
             }
         })
         .map_err(WorkbookError::Io)?;
@@ -189,6 +192,7 @@ impl Cells for Xlsb<BufReader<File>> {
 fn read<B: Cells>(
     path: &PathBuf,
     sheet: Option<&str>,
+    options: &HeaderOptions,
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) {
@@ -209,7 +213,7 @@ fn read<B: Cells>(
     };
     let mut first_failure = None;
     for name in names {
-        match read_sheet(&mut book, &name, head, out) {
+        match read_sheet(&mut book, &name, options, head, out) {
             Ok(true) => return,
             Ok(false) => {}
             Err(Some(e)) => {
@@ -233,6 +237,7 @@ fn read<B: Cells>(
 fn read_sheet<B: Cells>(
     book: &mut B,
     name: &str,
+    options: &HeaderOptions,
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) -> Result<bool, Option<WorkbookError>> {
@@ -271,14 +276,16 @@ fn read_sheet<B: Cells>(
                     }
                     None => {
                         before.push((row.line, row.fields));
-                        match find_header(&before) {
+                        match find_header(&before, options) {
                             Ok((_, columns)) => {
                                 if head.send(Ok((columns.clone(), name.to_string()))).is_err() {
                                     return Err(None);
                                 }
                                 header = Some(columns);
                             }
-                            Err((problems, found)) if before.len() >= HEADER_SEARCH_ROWS => {
+                            Err((problems, found))
+                                if before.len() >= HEADER_SEARCH_ROWS || is_final(&problems) =>
+                            {
                                 return Err((!found.is_empty()).then(|| WorkbookError::NoHeader {
                                     sheet: Some(name.to_string()),
                                     problems,
@@ -318,7 +325,7 @@ fn read_sheet<B: Cells>(
             }
             Ok(true)
         }
-        None => match find_header(&before) {
+        None => match find_header(&before, options) {
             Err((problems, found)) if !found.is_empty() => Err(Some(WorkbookError::NoHeader {
                 sheet: Some(name.to_string()),
                 problems,

@@ -56,12 +56,13 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         (_, Lang::En) => "yuan",
         (_, Lang::Zh) => "元",
     };
+    let units = app.doc.sheet.columns.units.short(lang);
     let head = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{filter}",
+            " roadsub — {file}{modified} · {rows} {}{units}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{filter}"),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{units}{filter}"),
     };
     // The variant gets what the line has left (the rules' name is cut first), so that what
     // tells two variants apart is seen: its label puts that first.

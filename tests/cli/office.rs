@@ -1,0 +1,464 @@
+//! The sheets county offices keep: a unit in a title row above the header, the headers they
+//! write (序号, 所属乡镇, 村名称, 道路等级, 建设里程(km), 总投资(万元)), `--amount-unit` and
+//! `--map`, and a report workbook whose input numbers stay numbers.
+
+use super::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn office(name: &str) -> String {
+    data(&format!("office/{name}"))
+}
+
+const CAPPED: &str = "\"County transport bureau subsidy cut from 900,000.00 to 630,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 600,000.00 to 0.00 so the subsidy does not exceed the cost\"";
+
+/// A workbook whose title row says 单位：万元 above a header with no unit, and a cost of 63.
+fn unit_title_xlsx(env: &Env, title: &str) -> String {
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .merge_range(0, 0, 0, 6, title, &Format::new())
+        .unwrap();
+    let header = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (c, t) in ["007", "石鼓镇", "大骥村", "通村"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *t).unwrap();
+    }
+    sheet.write_number(2, 4, 4.5).unwrap();
+    sheet.write_number(2, 5, 2.0).unwrap();
+    sheet.write_number(2, 6, 63.0).unwrap();
+    for (c, t) in ["008", "石鼓镇", "玉皇村", "社道"].iter().enumerate() {
+        sheet.write_string(3, c as u16, *t).unwrap();
+    }
+    sheet.write_number(3, 4, 3.5).unwrap();
+    sheet.write_string(3, 5, "1.5").unwrap();
+    sheet.write_number(3, 6, 40.0).unwrap();
+    book.save(&path).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_cost_of_63_under_a_unit_title_is_read_as_63_wan_not_63_yuan() {
+    let env = Env::new();
+    env.roadsub(&["batch", &office("unit-title.csv")]).expect(
+        0,
+        &format!(
+            "编号,乡镇,村,类别,宽度,长度,投资(万元),transport,poverty,subsidy_total,gap,shortfall,notes\n\
+             T1,石鼓镇,大骥村,通村,4.5,2,63,630000.00,0.00,630000.00,0.00,0.00,{CAPPED}\n"
+        ),
+        "",
+    );
+    let xlsx = unit_title_xlsx(&env, "单位：万元");
+    let out = env.roadsub(&["batch", &xlsx]).expect_code(0).stdout.clone();
+    assert_eq!(cell(&out, "007", "subsidy_total"), "630000.00");
+    assert_eq!(cell(&out, "008", "transport"), "225000.00");
+    assert_eq!(cell(&out, "008", "shortfall"), "25000.00");
+}
+
+#[test]
+fn office_headers_and_a_unit_title_are_read() {
+    let env = Env::new();
+    env.roadsub(&["batch", &office("office-headers.csv")]).expect(
+        0,
+        &format!(
+            "序号,所属乡镇,村名称,道路等级,建设里程(km),总投资(万元),路面宽度,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+             1,石鼓镇,大骥村,通村公路,2,63,4.5,630000.00,0.00,630000.00,0.00,0.00,{CAPPED}\n\
+             2,石鼓镇,玉皇村,通组,1.5,40,3.5,225000.00,150000.00,375000.00,25000.00,25000.00,\n"
+        ),
+        "",
+    );
+}
+
+#[test]
+fn a_unit_title_in_any_of_the_forms_offices_write_it() {
+    let env = Env::new();
+    for name in ["ascii-colon.csv", "metres-title.csv", "yuan-title.csv"] {
+        let out = env.roadsub(&["batch", &office(name)]).expect_code(0);
+        assert_eq!(out.stderr, "", "{name}");
+        assert_eq!(
+            cell(&out.stdout, "1", "subsidy_total"),
+            "630000.00",
+            "{name}"
+        );
+        assert_eq!(
+            cell(&out.stdout, "1", "notes"),
+            CAPPED.trim_matches('"'),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_summary_says_which_unit_was_read_and_where_it_was_said() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "batch",
+            &office("office-headers.csv"),
+            "--summary",
+            "-o",
+            &env.file("o.csv"),
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout.starts_with(
+            "Summary — Anyue County 2018 subsidy standards for village and group roads\n\
+             Amounts in the table read in 万元 (from \"（单位：万元、公里）\" above the header)\n\
+             Lengths in the table read in km (from \"（单位：万元、公里）\" above the header)\n\
+             2 segments, 3.5 km planned"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = env
+        .roadsub(&[
+            "batch",
+            &office("unit-title.csv"),
+            "--summary",
+            "--lang",
+            "zh",
+            "-o",
+            &env.file("o.csv"),
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout.starts_with(
+            "汇总 — 安岳县2018年贫困村通村通社公路补助标准\n\
+             表中金额按万元读取（取自表头上方“单位：万元”）\n\
+             路段 1 个"
+        ),
+        "{}",
+        out.stdout
+    );
+    // Nothing said, nothing shown.
+    let out = env
+        .roadsub(&["batch", &example(), "--summary", "-o", &env.file("o.csv")])
+        .expect_code(0);
+    assert!(!out.stdout.contains("read in"), "{}", out.stdout);
+}
+
+#[test]
+fn amount_unit_reads_bare_amounts_in_wan_and_is_said() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,整合资金(元)\nT1,石鼓镇,玉皇村,社道,3.5,1.5,40,5000\n",
+    );
+    let out = env
+        .roadsub(&[
+            "batch",
+            &input,
+            "--amount-unit",
+            "万元",
+            "--summary",
+            "-o",
+            &env.file("o.csv"),
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains("\nAmounts in the table read in 万元 (from --amount-unit)\n"),
+        "{}",
+        out.stdout
+    );
+    let written = env.read("o.csv");
+    assert_eq!(cell(&written, "T1", "gap"), "25000.00", "40万 less 37.5万");
+    assert_eq!(
+        cell(&written, "T1", "shortfall"),
+        "20000.00",
+        "整合资金 in 元 by its header"
+    );
+    // The same unit as the title: agreed.
+    env.roadsub(&["batch", &office("unit-title.csv"), "--amount-unit", "万元"])
+        .expect_code(0);
+}
+
+#[test]
+fn amount_unit_that_contradicts_the_title_is_refused() {
+    let env = Env::new();
+    let input = office("unit-title.csv");
+    env.roadsub(&["batch", &input, "--amount-unit", "元"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}: --amount-unit 元 contradicts \"单位：万元\" above the header; drop the flag or correct the sheet\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--amount-unit", "元", "--lang", "zh"])
+        .expect_code(1);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{input}: --amount-unit 元 与表头上方的“单位：万元”不符；请去掉该选项或改正表格\n"
+        )),
+        "{}",
+        out.stderr
+    );
+    let xlsx = unit_title_xlsx(&env, "金额单位：元");
+    let out = env
+        .roadsub(&["batch", &xlsx, "--amount-unit", "万元"])
+        .expect_code(1);
+    assert!(
+        out.stderr
+            .contains("--amount-unit 万元 contradicts \"金额单位：元\" above the header"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn two_title_rows_that_state_different_units_are_refused() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "单位：万元\n金额单位：元\n编号,乡镇,村,类别,宽度,长度,投资\nT1,石鼓镇,大骥村,通村,4.5,2,63\n",
+    );
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{input}: the rows above the header state two units: \"单位：万元\" and \"金额单位：元\"; keep one\n\
+             1 table not read; nothing written\n"
+        ),
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{input}: 表头上方的两行所写单位不同：“单位：万元”与“金额单位：元”；请只保留一种\n"
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_unit_in_a_headers_brackets_wins_over_the_title() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "单位：万元\n编号,乡镇,村,类别,宽度,长度,投资(元)\nT1,石鼓镇,玉皇村,社道,3.5,1.5,400000\n",
+    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "T1", "gap"), "25000.00");
+}
+
+#[test]
+fn map_reads_any_other_header_as_a_field() {
+    let env = Env::new();
+    let input = office("map.csv");
+    let out = env
+        .roadsub(&["batch", &input, "--map", "项目估算总额=cost"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "C1", "subsidy_total"), "630000.00");
+    assert_eq!(
+        cell(&out.stdout, "C1", "村(社区)"),
+        "大骥村",
+        "a bracket that is no unit"
+    );
+}
+
+#[test]
+fn map_naming_an_unknown_field_or_header_or_one_field_twice_is_refused() {
+    let env = Env::new();
+    let input = office("map.csv");
+    env.roadsub(&["batch", &input, "--map", "项目估算总额=money"]).expect(
+        2,
+        "",
+        "roadsub: --map \"项目估算总额=money\": \"money\" is not a field (fields: id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year)\n",
+    );
+    env.roadsub(&["batch", &input, "--map", "项目估算总额=money", "--lang", "zh"]).expect(
+        2,
+        "",
+        "roadsub: --map \"项目估算总额=money\"：\"money\" 不是字段（可用字段：id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year）\n",
+    );
+    env.roadsub(&["batch", &input, "--map", "总投资"]).expect(
+        2,
+        "",
+        "roadsub: --map \"总投资\": expected HEADER=FIELD, e.g. --map \"总投资=cost\"\n",
+    );
+    env.roadsub(&["batch", &input, "--map", "A=cost", "--map", "B=cost"])
+        .expect(
+            2,
+            "",
+            "roadsub: --map maps both \"A\" and \"B\" to cost; a field is read from one column\n",
+        );
+    env.roadsub(&[
+        "batch", &input, "--map", "A=cost", "--map", "B=cost", "--lang", "zh",
+    ])
+    .expect(
+        2,
+        "",
+        "roadsub: --map 将 \"A\" 和 \"B\" 都指定为 cost；一个字段只能取自一列\n",
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--map", "总投资=cost"])
+        .expect_code(1);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{input}: --map names the column \"总投资\", which the header does not have; the header has \"编号\", \"乡镇\", \"村(社区)\", \"类别\", \"宽度\", \"长度\", \"项目估算总额\"\n"
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--map", "总投资=cost", "--lang", "zh"])
+        .expect_code(1);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{input}: --map 所指的列 \"总投资\" 不在表头中；表头为 \"编号\", \"乡镇\", \"村(社区)\", \"类别\", \"宽度\", \"长度\", \"项目估算总额\"\n"
+        )),
+        "{}",
+        out.stderr
+    );
+    // A header mapped to a field another column holds by its name: two columns for one field.
+    let out = env
+        .roadsub(&["batch", &input, "--map", "项目估算总额=village"])
+        .expect_code(1);
+    assert!(
+        out.stderr
+            .contains("columns \"村(社区)\" and \"项目估算总额\" both hold village; keep one"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn explain_says_the_unit_and_takes_the_flags() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&["explain", &office("office-headers.csv"), "--id", "2"])
+        .expect_code(0);
+    assert!(
+        out.stdout.starts_with(
+            "Amounts in the table read in 万元 (from \"（单位：万元、公里）\" above the header)\n\
+             Lengths in the table read in km (from \"（单位：万元、公里）\" above the header)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = env
+        .roadsub(&[
+            "explain",
+            &office("map.csv"),
+            "--row",
+            "1",
+            "--map",
+            "项目估算总额=cost",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(0);
+    assert!(out.stdout.contains("630,000.00"), "{}", out.stdout);
+    let out = env
+        .roadsub(&[
+            "explain",
+            &office("unit-title.csv"),
+            "--row",
+            "1",
+            "--amount-unit",
+            "元",
+        ])
+        .expect_code(1);
+    assert!(
+        out.stderr.contains("--amount-unit 元 contradicts"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn numbers_from_a_workbook_stay_numbers_in_the_report_and_the_totals_row_sums_them() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let xlsx = unit_title_xlsx(&env, "单位：万元");
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &xlsx, "-o", &out]).expect_code(0);
+    let mut book = open_workbook_auto(&out).unwrap();
+    let segments = book.worksheet_range("Segments").unwrap();
+    let rows: Vec<&[Data]> = segments.rows().collect();
+    assert_eq!(
+        rows[1][0],
+        Data::String("007".into()),
+        "an id keeps its leading zeros"
+    );
+    assert_eq!(rows[1][2], Data::String("大骥村".into()));
+    assert_eq!(rows[1][4], Data::Float(4.5));
+    assert_eq!(rows[1][5], Data::Float(2.0));
+    assert_eq!(rows[1][6], Data::Float(63.0));
+    assert_eq!(
+        rows[2][5],
+        Data::Float(1.5),
+        "a number stored as text in a length column"
+    );
+    assert_eq!(rows[2][6], Data::Float(40.0));
+    let totals = rows[3];
+    assert_eq!(totals[0], Data::String("Total".into()));
+    assert_eq!(totals[5], Data::Float(3.5), "km");
+    assert_eq!(totals[6], Data::Float(103.0), "in the column's 万元");
+    assert_eq!(totals[9], Data::Float(1_005_000.0), "subsidy_total in yuan");
+}
+
+#[test]
+fn the_report_totals_row_sums_completed_km_and_cost_in_yuan() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,已完工\nA1,石鼓镇,大骥村,通村,4.5,2,1200000,0.5\nA2,石鼓镇,玉皇村,社道,3.5,1.5,400000,1.5\n",
+    );
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &input, "-o", &out]).expect_code(0);
+    let mut book = open_workbook_auto(&out).unwrap();
+    let segments = book.worksheet_range("Segments").unwrap();
+    let rows: Vec<&[Data]> = segments.rows().collect();
+    assert_eq!(rows[1][6], Data::Float(1_200_000.0));
+    assert_eq!(rows[3][5], Data::Float(3.5));
+    assert_eq!(rows[3][6], Data::Float(1_600_000.0));
+    assert_eq!(rows[3][7], Data::Float(2.0));
+}
+
+#[test]
+fn a_table_read_in_wan_by_its_title_reads_back_the_same_from_roadsubs_output() {
+    let env = Env::new();
+    let input = office("metres-title.csv");
+    let first = env
+        .roadsub(&["batch", &input])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(
+        first.starts_with("序号,所属乡镇,村名称,道路等级,建设里程(米),路面宽度,总投资(万元),"),
+        "the output has no title row: its headers say the units\n{first}"
+    );
+    let again = env
+        .roadsub(&["batch", "-"])
+        .stdin(first.as_bytes())
+        .expect_code(0);
+    assert_eq!(again.stdout, first);
+    let report = env.file("report.xlsx");
+    env.roadsub(&["batch", &input, "-o", &report])
+        .expect_code(0);
+    let back = env.roadsub(&["batch", &report]).expect_code(0);
+    assert_eq!(back.stdout, first);
+}
+
+#[test]
+fn a_title_row_without_separators_does_not_decide_the_separator() {
+    let env = Env::new();
+    for (name, sep) in [("semi.csv", ";"), ("tab.csv", "\t")] {
+        let header = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"].join(sep);
+        let row = ["T1", "石鼓镇", "大骥村", "通村", "4.5", "2", "63"].join(sep);
+        let input = env.write(name, format!("单位：万元\n{header}\n{row}\n"));
+        let out = env.roadsub(&["batch", &input]).expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "T1", "subsidy_total"),
+            "630000.00",
+            "{name}"
+        );
+    }
+}
