@@ -148,6 +148,7 @@ pub(super) fn command(lang: Lang) -> Command {
                 )),
         )
         .arg(super::as_of_arg(lang))
+        .args(super::header_args(lang))
 }
 
 /// `--sheet` chooses a workbook's sheet; on a CSV table it would be silently ignored, so each
@@ -388,6 +389,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     warn_sheet_on_tables(m, &files, lang);
     let encoding = super::encoding_of(m, "input_encoding");
+    let header = &super::header_options(m, lang)?;
     let sheet = m.get_one::<String>("sheet").map(String::as_str);
     let mut tables = Vec::with_capacity(files.len());
     let mut unread = 0;
@@ -411,7 +413,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 ),
             }));
         }
-        let sheet = Sheet::load_sheet(path, sheet, encoding).map_err(|e| {
+        let sheet = Sheet::load_with(path, sheet, encoding, header).map_err(|e| {
             // The flag that names a table's encoding here is --input-encoding, as in batch.
             let e = match e {
                 TableError::Encoding(mut e) => {

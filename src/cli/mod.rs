@@ -265,6 +265,7 @@ pub fn command(lang: Lang) -> Command {
             lang,
         ))
         .arg(as_of_arg(lang))
+        .args(header_args(lang))
         .help_template(help_template(lang))
         .args(global_args(lang))
         .arg(help_flag(lang))
@@ -364,7 +365,8 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let rules = load_rules_as_of(m, lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();
             let encoding = encoding_of(m, "encoding");
-            crate::tui::run(file, encoding, rules, lang)
+            let header = header_options(m, lang)?;
+            crate::tui::run(file, encoding, &header, rules, lang)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             Ok(EXIT_OK)
         }

@@ -38,6 +38,7 @@ fn shipped_rules_encode_the_2018_release() {
     assert_eq!(r.classes[village].id, "village");
     assert_eq!(r.classes[group].id, "group");
     assert_eq!(r.class_by_name("通組路"), Some(group));
+    assert_eq!(r.class_by_name("通组公路"), Some(group));
     assert_eq!(r.class_by_name("VILLAGE"), Some(village));
     assert_eq!(r.class_by_name("通村公路"), Some(village));
     let rate = |class, fund, w: &str| match r.tier_for(class, fund, d(w)) {

@@ -63,7 +63,7 @@ fn every_problem_of_every_row_is_listed() {
         errors,
         [
             "t.csv:2: class \"lane\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); \
-             group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))",
+             group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 通组公路, 通組公路, 社级道路, 社級道路))",
             "t.csv:3: length_km \"0\" must be greater than 0",
             "t.csv:4: completed_km \"3\" is more than the length of 2 km",
             "t.csv:5: households \"0\" must be greater than 0",

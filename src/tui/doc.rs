@@ -554,7 +554,7 @@ mod tests {
         let class = d.sheet.columns.index(Field::Class).unwrap();
         assert_eq!(
             d.check(&rules, 0, class, "highway", Lang::En),
-            Err("class \"highway\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 社级道路, 社級道路))".into())
+            Err("class \"highway\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 通组公路, 通組公路, 社级道路, 社級道路))".into())
         );
         assert_eq!(d.check(&rules, 0, class, "group", Lang::En), Ok(()));
     }

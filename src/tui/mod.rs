@@ -97,9 +97,10 @@ impl TuiError {
 pub fn open_table(
     path: &std::path::Path,
     encoding: Option<crate::table::Encoding>,
+    header: &crate::table::HeaderOptions,
     rules: &RuleSet,
 ) -> Result<Sheet, crate::table::TableError> {
-    let sheet = Sheet::load_in(path, encoding)?;
+    let sheet = Sheet::load_with(path, None, encoding, header)?;
     let problems = sheet.columns.approved_problems(rules);
     if problems.is_empty() {
         Ok(sheet)
@@ -116,6 +117,7 @@ pub fn open_table(
 pub fn run(
     path: Option<PathBuf>,
     encoding: Option<crate::table::Encoding>,
+    header: &crate::table::HeaderOptions,
     rules: RuleSet,
     lang: Lang,
 ) -> Result<(), TuiError> {
@@ -124,7 +126,7 @@ pub fn run(
     }
     let sheet = match &path {
         Some(p) if p.exists() => {
-            open_table(p, encoding, &rules).map_err(|error| TuiError::Open {
+            open_table(p, encoding, header, &rules).map_err(|error| TuiError::Open {
                 label: p.display().to_string(),
                 error,
             })?
@@ -281,7 +283,7 @@ mod open_tests {
         )
         .unwrap();
         let rules = RuleSet::builtin();
-        let e = open_table(&path, None, &rules).unwrap_err();
+        let e = open_table(&path, None, &Default::default(), &rules).unwrap_err();
         assert_eq!(
             e.render("t.csv", Lang::En),
             "t.csv: columns \"扶贫批复\" and \"POVERTY_APPROVED\" both hold the amount approved for County poverty-alleviation special fund; keep one"
@@ -295,6 +297,33 @@ mod open_tests {
             "id,township,village,class,width_m,length_km,cost,扶贫批复\nA,t,v,village,4.5,1,500000,\n",
         )
         .unwrap();
-        assert!(open_table(&path, None, &rules).is_ok());
+        assert!(open_table(&path, None, &Default::default(), &rules).is_ok());
+    }
+
+    #[test]
+    fn the_table_view_reads_a_header_with_map_and_bare_amounts_with_amount_unit() {
+        use crate::table::{Field, HeaderOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,项目总额\nM1,石鼓镇,大骥村,社道,3.5,1,30\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let header = HeaderOptions {
+            amount_unit: crate::table::units::money_unit("万元"),
+            map: vec![("项目总额".to_string(), Field::Cost)],
+        };
+        let sheet = open_table(&path, None, &header, &rules).unwrap();
+        let doc = Doc::new(sheet, Some(path), &rules);
+        // 30 read as 30万: 1 km of group road pays 15万 + 10万, leaving 5万 to raise.
+        assert_eq!(doc.summary().total.cost.value().to_string(), "300000.00");
+        assert_eq!(
+            doc.summary().total.shortfall.value().to_string(),
+            "50000.00"
+        );
+        // Without the options the cost column is not known at all.
+        assert!(open_table(&dir.path().join("t.csv"), None, &Default::default(), &rules).is_err());
     }
 }

@@ -462,3 +462,71 @@ fn a_title_row_without_separators_does_not_decide_the_separator() {
         );
     }
 }
+
+#[test]
+fn compare_reads_an_office_sheet_in_its_title_s_unit_and_takes_amount_unit_and_map() {
+    let env = Env::new();
+    let example = format!("{}/examples/office-2018.csv", env!("CARGO_MANIFEST_DIR"));
+    let out = env
+        .roadsub(&[
+            "compare",
+            &example,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--format",
+            "json",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 玉皇村 1.5 km and 金鸡村 1.8 km of group road, costs 52万 and 60万 (the title's 万元):
+    // the poverty fund pays 5万 more per km on each, 75,000.00 + 90,000.00.
+    assert_eq!(v["totals"]["change"]["funds"]["poverty"], "165000.00");
+    assert_eq!(v["totals"]["before"]["cost"], "3580000.00");
+    // A flag that contradicts the title is refused as batch refuses it.
+    let batch = env
+        .roadsub(&["batch", &example, "--amount-unit", "元"])
+        .expect_code(1)
+        .stderr
+        .clone();
+    let compare = env
+        .roadsub(&[
+            "compare",
+            &example,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--amount-unit",
+            "元",
+        ])
+        .expect_code(1)
+        .stderr
+        .clone();
+    assert!(!batch.is_empty());
+    assert_eq!(
+        compare.lines().next().unwrap(),
+        format!("roadsub: {}", batch.lines().next().unwrap())
+    );
+    // --map reads another header as a field in compare too.
+    let mapped = env.write(
+        "mapped.csv",
+        "编号,乡镇,村,类别,宽度,长度,项目总额\nM1,石鼓镇,大骥村,社道,3.5,1,300000\n",
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &mapped,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--map",
+            "项目总额=cost",
+            "--format",
+            "json",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"][0]["after"]["shortfall"], "0.00");
+    assert_eq!(v["rows"][0]["before"]["shortfall"], "50000.00");
+}

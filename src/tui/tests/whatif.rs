@@ -16,7 +16,7 @@ fn no_tongshe() -> String {
     let text = crate::rules::BUILTIN_TOML;
     let tests = text.find("\n# 自测").unwrap();
     let out = text[..tests].replace(
-        r#"aliases = ["通社", "社道", "通组", "通組", "通组路", "通組路", "社级道路", "社級道路"]"#,
+        r#"aliases = ["通社", "社道", "通组", "通組", "通组路", "通組路", "通组公路", "通組公路", "社级道路", "社級道路"]"#,
         r#"aliases = ["通组"]"#,
     );
     assert_ne!(out, text[..tests]);
