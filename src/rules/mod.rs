@@ -565,10 +565,15 @@ impl RuleSet {
     pub fn known_classes(&self, lang: Lang) -> String {
         self.classes
             .iter()
-            .map(|c| {
-                let mut names = vec![c.name.clone()];
-                names.extend(c.aliases.iter().cloned());
-                format!("{} ({})", c.id, names.join(lang.pick(", ", "、")))
+            .map(|c| match lang {
+                Lang::En => {
+                    let mut names = vec![c.name.clone()];
+                    names.extend(c.aliases.iter().cloned());
+                    format!("{} ({})", c.id, names.join(", "))
+                }
+                // Chinese text names a class by its Chinese names only: an id is for files
+                // and commands, and reads as noise in a sentence (it is still accepted).
+                Lang::Zh => format!("{}（{}）", c.name, c.aliases.join("、")),
             })
             .collect::<Vec<_>>()
             .join(lang.pick("; ", "；"))

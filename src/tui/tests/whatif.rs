@@ -207,15 +207,15 @@ fn a_row_the_variant_cannot_compute_says_why_in_the_detail_pane_and_the_w_window
         [
             "┌ 计算说明 ─────────────────────────────────┐┌ 合计（万元）：现行 → 试算 ──────────────────────────┐",
             "│• 按对比规则：类别 \"通社\" 不是已知的道路类 ││                                      现行  试算 变化│",
-            "│别（可用：village (通村公路、通村、建制村、││县交通局补助                         54.00 54.00 0.00│",
-            "│通村路、通村道路)；group (通社公路、通组)）││县扶贫专项补助                       36.00 36.00 0.00│",
+            "│别（可用：通村公路（通村、建制村、通村路、 ││县交通局补助                         54.00 54.00 0.00│",
+            "│通村道路）；通社公路（通组））             ││县扶贫专项补助                       36.00 36.00 0.00│",
         ]
     );
     press(&mut app, "w");
     let s = screen(&mut app, 100, 30);
     let text = s.join("\n");
     assert!(
-        text.contains("│• 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：village (通村公路、通村、建制村、通村路、 │"),
+        text.contains("│• 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：通村公路（通村、建制村、通村路、通村道    │"),
         "{text}"
     );
     press(&mut app, "<Esc>L");
@@ -270,11 +270,11 @@ fn an_edit_that_makes_a_row_fail_under_the_variant_says_why_on_the_status_line()
     assert!(status.error);
     assert_eq!(
         status.text,
-        "A1 类别 通村 → 通社 · 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：village (通村公路、通村、建制村、通村路、通村道路)；group (通社公路、通组)）"
+        "A1 类别 通村 → 通社 · 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：通村公路（通村、建制村、通村路、通村道路）；通社公路（通组））"
     );
     assert_eq!(
         screen(&mut app, 100, 30)[28],
-        "✗ A1 类别 通村 → 通社 · 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：village (通村公路、通村、…"
+        "✗ A1 类别 通村 → 通社 · 按对比规则：类别 \"通社\" 不是已知的道路类别（可用：通村公路（通村、建制村、…"
     );
     // An edit that leaves it as it was under the variant says only what changed.
     press(&mut app, "<Enter><BS><BS>通组<Enter>");
