@@ -1,0 +1,145 @@
+//! `roadsub notice`: one workbook per village, read back cell by cell.
+
+use std::path::Path;
+
+use crate::Env;
+
+/// The bundled plan.
+fn plan() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The plan's rules with the poverty fund's envelopes shared out.
+fn prorate() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Every row of a notice's sheet as text (numbers as Rust writes the double, so `19.067357`
+/// reads as the 万元 amount it is), trailing blank cells left off.
+fn grid(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut book = open_workbook_auto(path).unwrap();
+    assert_eq!(book.sheet_names(), ["公示"]);
+    let range = book.worksheet_range("公示").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+    range
+        .rows()
+        .map(|row| {
+            let mut cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Float(v) => format!("{v}"),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect();
+            while cells.last().is_some_and(String::is_empty) {
+                cells.pop();
+            }
+            cells
+        })
+        .collect()
+}
+
+fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The rows every notice ends with: the rules, the notice period and the lines to sign.
+const END: [&[&str]; 6] = [
+    &["计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"],
+    &["公示期：自\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日至\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。"],
+    &[],
+    &["村民委员会（盖章）", "", "", "", "", "村党支部书记（签字）："],
+    &["", "", "", "", "", "村委会主任（签字）："],
+    &["", "", "", "", "", "日期：\u{3000}\u{3000}\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日"],
+];
+
+#[test]
+fn a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&[
+        "notice",
+        &plan(),
+        "--rules",
+        &prorate(),
+        "-o",
+        &out,
+        "--village",
+        "画青村",
+    ])
+    .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    let mut expected = rows(&[
+        &["安岳县2018年贫困村通村通社公路补助公示\n— 天马乡画青村 —"],
+        &["现将本村2个路段的建设补助及尚需筹集资金公示如下："],
+        &["金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。"],
+        &[],
+        &["一、路段与补助"],
+        &["编号", "路段名称", "道路类别", "路面宽度\n（米）", "建设里程\n（公里）", "总投资", "县交通局补助", "县扶贫专项补助", "补助合计", "差额"],
+        &["AYP-001", "村委会至三组", "通村公路", "4.5", "1.5", "127.5", "67.5", "45", "112.5", "15"],
+        &["AYP-002", "二组至五组", "通社公路", "3.5", "2.4", "96", "36", "19.067357", "55.067357", "40.932643"],
+        &["合计", "", "", "", "3.9", "223.5", "103.5", "64.067357", "167.567357", "55.932643"],
+        &[],
+        &["二、差额与筹集"],
+        &["编号", "路段名称", "差额", "整合资金", "一事一议筹资", "村项目资金", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
+        &["AYP-001", "村委会至三组", "15", "0", "0", "6", "9", "126", "714.29"],
+        &["AYP-002", "二组至五组", "40.932643", "0", "0", "14", "26.932643", "58", "4643.56"],
+        &["合计", "", "55.932643", "0", "0", "20", "35.932643", "184"],
+        &[],
+        &["预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。"],
+    ]);
+    expected.extend(rows(&END));
+    assert_eq!(grid(&env.path("out/天马乡-画青村.xlsx")), expected);
+    // The amounts are a batch run's under the same rules, to the fen.
+    let batch = env
+        .roadsub(&["batch", &plan(), "--rules", &prorate(), "--format", "csv"])
+        .run()
+        .stdout;
+    let line = batch.lines().find(|l| l.starts_with("AYP-002,")).unwrap();
+    assert!(line.contains(",190673.57,"), "{line}");
+    assert!(line.contains(",269326.43,"), "{line}");
+}
+
+#[test]
+fn a_notice_shows_only_the_sources_the_table_has_and_what_each_household_raises() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,路段名称,类别,宽度,长度,投资,整合资金,农户自筹,户数\n\
+         S-1,石羊镇,红星村,一组道,通社,3.5,2,90万,10万,5万,30\n\
+         S-2,石羊镇,红星村,二组道,通社,3.5,1,40万,,30万,\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(0, "", &format!("已写出 1 份公示到 {out}\n"));
+    let mut expected = rows(&[
+        &["安岳县2018年贫困村通村通社公路补助公示\n— 石羊镇红星村 —"],
+        &["现将本村2个路段的建设补助及尚需筹集资金公示如下："],
+        &["金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。"],
+        &[],
+        &["一、路段与补助"],
+        &["编号", "路段名称", "道路类别", "路面宽度\n（米）", "建设里程\n（公里）", "总投资", "县交通局补助", "县扶贫专项补助", "补助合计", "差额"],
+        &["S-1", "一组道", "通社公路", "3.5", "2", "90", "30", "20", "50", "40"],
+        &["S-2", "二组道", "通社公路", "3.5", "1", "40", "15", "10", "25", "15"],
+        &["合计", "", "", "", "3", "130", "45", "30", "75", "55"],
+        &[],
+        &["二、差额与筹集"],
+        &["编号", "路段名称", "差额", "整合资金", "农户自筹", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
+        &["S-1", "一组道", "40", "10", "5", "25", "30", "8333.33"],
+        &["S-2", "二组道", "15", "0", "30", "0"],
+        &["合计", "", "55", "10", "35", "25", "30"],
+        &[],
+        &["差额来源合计多出差额15万元，不计入尚需筹集。"],
+    ]);
+    expected.extend(rows(&END));
+    assert_eq!(grid(&env.path("out/石羊镇-红星村.xlsx")), expected);
+}
