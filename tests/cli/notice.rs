@@ -143,3 +143,207 @@ fn a_notice_shows_only_the_sources_the_table_has_and_what_each_household_raises(
     expected.extend(rows(&END));
     assert_eq!(grid(&env.path("out/石羊镇-红星村.xlsx")), expected);
 }
+
+/// Two villages named 新村 in two townships, and a village whose name Windows refuses.
+const TWO_NEW_VILLAGES: &str = "编号,乡镇,村,类别,宽度,长度,投资\n\
+     N-1,石羊镇,新村,通村,4.5,1,80万\n\
+     N-2,龙台镇,新村,通村,4.5,1,80万\n\
+     N-3,天马乡,画青:村*二?,通村,4.5,1,80万\n";
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn each_village_gets_a_file_named_by_township_and_village_safe_on_windows() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    // A folder that does not exist yet is made, parents and all.
+    let out = env.file("a/b");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    assert_eq!(
+        listing(&env.path("a/b")),
+        [
+            "天马乡-画青_村_二_.xlsx",
+            "石羊镇-新村.xlsx",
+            "龙台镇-新村.xlsx"
+        ]
+    );
+    // The title keeps the village's name as written.
+    let title = &grid(&env.path("a/b/天马乡-画青_村_二_.xlsx"))[0][0];
+    assert_eq!(
+        title,
+        "安岳县2018年贫困村通村通社公路补助公示\n— 天马乡画青:村*二? —"
+    );
+}
+
+#[test]
+fn a_village_name_two_townships_share_must_say_which_township() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "新村"]).expect(
+        2,
+        "",
+        "roadsub: --village \"新村\": villages of that name are in 石羊镇, 龙台镇; say which, like --village 石羊镇/新村\n",
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "新村", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: --village \"新村\"：石羊镇、龙台镇都有这个村；请写明乡镇，如 --village 石羊镇/新村\n",
+        );
+    assert!(!env.path("out").exists(), "nothing is made on a refusal");
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "龙台镇/新村"])
+        .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    assert_eq!(listing(&env.path("out")), ["龙台镇-新村.xlsx"]);
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "旧村"])
+        .expect(1, "", "roadsub: no row is in the village \"旧村\"\n");
+    env.roadsub(&[
+        "notice",
+        &table,
+        "-o",
+        &out,
+        "--village",
+        "旧村",
+        "--lang",
+        "zh",
+    ])
+    .expect(1, "", "roadsub: 没有属于 \"旧村\" 的路段\n");
+}
+
+#[test]
+fn an_existing_notice_is_never_replaced_without_force() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    std::fs::create_dir(env.path("out")).unwrap();
+    let kept = env.write("out/石羊镇-新村.xlsx", "the office's own edits");
+    let shown = Path::new(&out)
+        .join("石羊镇-新村.xlsx")
+        .display()
+        .to_string();
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: already there: {shown}; nothing written (give --force to replace them)\n"
+        ),
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: 文件已存在：{shown}；未写出任何公示（如需替换，请加 --force）\n"),
+        );
+    // Nothing else was written either, and no temporary file is left behind.
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "the office's own edits"
+    );
+    assert_eq!(listing(&env.path("out")), ["石羊镇-新村.xlsx"]);
+    env.roadsub(&["notice", &table, "-o", &out, "--force"])
+        .expect(0, "", &format!("wrote 3 notices to {out}\n"));
+    assert_eq!(grid(Path::new(&kept))[6][0], "N-1");
+    assert_eq!(listing(&env.path("out")).len(), 3);
+}
+
+#[test]
+fn a_folder_that_is_a_file_is_refused() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.write("out", "x");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!("roadsub: -o {out} is a file, not a folder: give a folder for the notices\n"),
+    );
+}
+
+#[test]
+fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         B-1,天马乡,画青村,通村,4.5,1,80万\n\
+         B-2,天马乡,画青村,通村,abc,1,80万\n\
+         B-3,卧佛镇,关田村,通村,4.5,1,80万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!(
+            "{table}:3: 宽度 \"abc\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
+             1 bad row; no notice written (fix them, or use --keep-going to write the notices without those rows)\n"
+        ),
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+             1 个错误行；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
+            ),
+        );
+    assert!(!env.path("out").exists());
+    env.roadsub(&["notice", &table, "-o", &out, "--keep-going"])
+        .expect(
+            1,
+            "",
+            &format!(
+            "{table}:3: 宽度 \"abc\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
+             1 bad row; wrote 2 notices to {out} (without those rows)\n"
+        ),
+        );
+    let hq = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert_eq!(hq[1], ["现将本村1个路段的建设补助及尚需筹集资金公示如下："]);
+    assert_eq!(hq[6][0], "B-1");
+    assert_eq!(hq[7][0], "合计");
+    assert!(hq.contains(&vec!["另有 1 个路段因数据有误未列入。".to_string()]));
+    let gt = grid(&env.path("out/卧佛镇-关田村.xlsx"));
+    assert!(!gt.iter().flatten().any(|c| c.contains("未列入")));
+    std::fs::remove_dir_all(env.path("out")).unwrap();
+    env.roadsub(&["notice", &table, "-o", &out, "--keep-going", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                 1 个错误行；已写出 2 份公示到 {out}（不含错误行）\n"
+            ),
+        );
+}
+
+#[test]
+fn the_chinese_list_of_commands_names_notice() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&["--lang", "zh", "notic", "a", "b"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .starts_with("roadsub: 未知的命令（可用：batch、rules、explain、compare、notice）\n"),
+        "{}",
+        out.stderr
+    );
+    let help = env.roadsub(&["--lang", "zh", "--help"]).expect_code(0);
+    assert!(help.stdout.contains(
+        "  roadsub notice plan.csv -o notices                    按村生成可打印的公示\n"
+    ));
+    let help = env.roadsub(&["notice", "--help"]).expect_code(0);
+    assert!(help
+        .stdout
+        .contains("  roadsub notice examples/anyue-2018-plan.csv -o notices\n"));
+}
