@@ -287,7 +287,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         m.get_one::<String>("village").map(String::as_str),
         lang,
     )?;
-    // A village none of whose rows can be computed has nothing to post.
+    // A village none of whose rows can be computed has nothing to post: said, not skipped
+    // silently.
+    for n in notices.iter().filter(|n| n.segments.is_empty()) {
+        let key = crate::report::summary::village_key(&n.township, &n.village_shown());
+        to_stderr(&match lang {
+            Lang::En => format!("no notice for {key}: none of its rows can be computed\n"),
+            Lang::Zh => format!("{key}：所有路段均有错误，未写出公示\n"),
+        });
+    }
     notices.retain(|n| !n.segments.is_empty());
     if notices.is_empty() {
         return Err(bad(match (lang, failed) {

@@ -123,6 +123,16 @@ pub struct Notice {
     pub basis: String,
 }
 
+impl Notice {
+    /// The village's name, or what stands for it when the rows give none.
+    pub fn village_shown(&self) -> String {
+        match self.village.is_empty() {
+            true => "（未填村名）".to_string(),
+            false => self.village.clone(),
+        }
+    }
+}
+
 /// The sums of a village's amounts no longer fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
@@ -276,7 +286,12 @@ pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<N
         }
         add(&mut total.shortfall, line.shortfall)?;
         if let Some(h) = line.households {
-            total.households = Some(total.households.unwrap_or(0) + h);
+            let sum = total
+                .households
+                .unwrap_or(0)
+                .checked_add(h)
+                .ok_or(Overflow)?;
+            total.households = Some(sum);
         }
         for n in &b.notes {
             if let Note::CutByBudget {
@@ -351,10 +366,7 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
     notices
         .iter()
         .map(|n| {
-            let village = match n.village.is_empty() {
-                true => "未填村名".to_string(),
-                false => n.village.clone(),
-            };
+            let village = n.village_shown();
             let stem = match n.township.is_empty() {
                 true => safe_stem(&village),
                 false => safe_stem(&format!("{}-{village}", n.township)),
@@ -413,7 +425,7 @@ mod tests {
                 "_con.xlsx",
                 "a-b.xlsx",
                 "A-B(2).xlsx",
-                "未填村名.xlsx",
+                "（未填村名）.xlsx",
             ]
         );
     }

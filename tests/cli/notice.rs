@@ -315,6 +315,32 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
     let gt = grid(&env.path("out/卧佛镇-关田村.xlsx"));
     assert!(!gt.iter().flatten().any(|c| c.contains("未列入")));
     std::fs::remove_dir_all(env.path("out")).unwrap();
+    // A village whose every row is bad gets no notice, and that is said.
+    let all_bad = env.write(
+        "all-bad.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         B-2,天马乡,画青村,通村,abc,1,80万\n\
+         B-3,卧佛镇,关田村,通村,4.5,1,80万\n",
+    );
+    let other = env.file("other");
+    env.roadsub(&[
+        "notice",
+        &all_bad,
+        "-o",
+        &other,
+        "--keep-going",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        1,
+        "",
+        &format!(
+            "{all_bad}:2: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                 天马乡 画青村：所有路段均有错误，未写出公示\n\
+                 1 个错误行；已写出 1 份公示到 {other}（不含错误行）\n"
+        ),
+    );
     env.roadsub(&["notice", &table, "-o", &out, "--keep-going", "--lang", "zh"])
         .expect(
             1,

@@ -136,7 +136,7 @@ pub fn paragraphs(n: &Notice) -> Vec<String> {
 
 /// The heading line: the title with the township and village.
 pub fn heading(n: &Notice) -> String {
-    let place = format!("{}{}", n.township, n.village);
+    let place = format!("{}{}", n.township, n.village_shown());
     format!("{}\n— {} —", n.title, place)
 }
 
