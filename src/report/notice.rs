@@ -8,10 +8,11 @@ pub mod sheet;
 
 use rust_decimal::Decimal;
 
-use crate::engine::{Note, Source};
+use crate::engine::{Breakdown, Note, Segment, Source};
 use crate::money;
 use crate::report::compare::{Table, Whole};
 use crate::rules::{OnOverrun, RuleSet};
+use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field};
 
 /// One segment's line on a notice (or the village's totals).
@@ -137,14 +138,6 @@ impl Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
-/// Row `row` of a table's text field `field`, trimmed.
-fn text(columns: &Columns, row: &crate::table::sheet::SheetRow, field: Field) -> String {
-    columns
-        .index(field)
-        .map_or("", |i| row.get(i).trim())
-        .to_string()
-}
-
 /// The field of the table that holds each source.
 fn source_field(source: Source) -> Field {
     match source {
@@ -201,23 +194,99 @@ fn add(to: &mut Decimal, v: Decimal) -> Result<(), Overflow> {
     Ok(())
 }
 
+/// What a notice shows of the tables: whether they name segments and give households, and
+/// which sources of the gap they have columns for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// 路段名称.
+    pub names: bool,
+    /// 户数.
+    pub households: bool,
+    /// The sources with a column, in the SPEC's order.
+    pub sources: Vec<Source>,
+}
+
+impl Shape {
+    /// The shape of tables with these columns.
+    pub fn of(columns: &[&Columns]) -> Shape {
+        let has = |f: Field| columns.iter().any(|c| c.index(f).is_some());
+        Shape {
+            names: has(Field::Name),
+            households: has(Field::Households),
+            sources: Source::ALL
+                .into_iter()
+                .filter(|s| has(source_field(*s)))
+                .collect(),
+        }
+    }
+}
+
+/// One row as a notice reads it: where it belongs, what it is called, and its segment and
+/// breakdown after every budget (none when the row cannot be computed).
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// 乡镇, trimmed.
+    pub township: &'a str,
+    /// 村, trimmed.
+    pub village: &'a str,
+    /// 编号, trimmed.
+    pub id: &'a str,
+    /// 路段名称, trimmed.
+    pub name: &'a str,
+    /// The segment and its breakdown, or none for a bad row.
+    pub computed: Option<(&'a Segment, &'a Breakdown)>,
+}
+
+/// Row `row` of a table's text field `field`, trimmed.
+fn field<'a>(columns: &Columns, row: &'a SheetRow, field: Field) -> &'a str {
+    columns.index(field).map_or("", |i| row.get(i).trim())
+}
+
+impl<'a> Row<'a> {
+    /// Row `row` of a table with `columns`, computed or not.
+    pub fn of(
+        columns: &Columns,
+        row: &'a SheetRow,
+        computed: Option<(&'a Segment, &'a Breakdown)>,
+    ) -> Row<'a> {
+        Row {
+            township: field(columns, row, Field::Township),
+            village: field(columns, row, Field::Village),
+            id: field(columns, row, Field::Id),
+            name: field(columns, row, Field::Name),
+            computed,
+        }
+    }
+}
+
 /// One notice per village of `whole` (the run of `tables` under `rules`), in the order the
 /// villages first appear; bad rows are counted against their village, not shown.
 pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<Notice>, Overflow> {
-    let has = |f: Field| tables.iter().any(|t| t.sheet.columns.index(f).is_some());
-    let sources: Vec<Source> = Source::ALL
-        .into_iter()
-        .filter(|s| has(source_field(*s)))
-        .collect();
+    let columns: Vec<&Columns> = tables.iter().map(|t| &t.sheet.columns).collect();
+    let rows = whole.rows.iter().map(|((t, r), outcome)| {
+        let sheet = &tables[*t].sheet;
+        let computed = outcome.as_ref().ok().map(|c| (&c.segment, &c.breakdown));
+        Row::of(&sheet.columns, &sheet.rows[*r], computed)
+    });
+    build(rules, &Shape::of(&columns), rows)
+}
+
+/// One notice per village of `rows`, in the order the villages first appear.
+pub fn build<'a>(
+    rules: &RuleSet,
+    shape: &Shape,
+    rows: impl IntoIterator<Item = Row<'a>>,
+) -> Result<Vec<Notice>, Overflow> {
     let funds: Vec<String> = rules.funds.iter().map(|f| f.name.clone()).collect();
-    let empty = |township: String, village: String| Notice {
-        township,
-        village,
+    let sources = shape.sources.clone();
+    let empty = |township: &str, village: &str| Notice {
+        township: township.to_string(),
+        village: village.to_string(),
         title: title(rules),
         funds: funds.clone(),
         sources: sources.clone(),
-        names: has(Field::Name),
-        households: has(Field::Households),
+        names: shape.names,
+        households: shape.households,
         segments: Vec::new(),
         total: Line {
             paid: vec![Decimal::ZERO; funds.len()],
@@ -230,30 +299,25 @@ pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<N
         basis: basis(rules),
     };
     let mut out: Vec<Notice> = Vec::new();
-    for ((t, r), outcome) in &whole.rows {
-        let sheet = &tables[*t].sheet;
-        let row = &sheet.rows[*r];
-        let township = text(&sheet.columns, row, Field::Township);
-        let village = text(&sheet.columns, row, Field::Village);
+    for row in rows {
         let at = match out
             .iter()
-            .position(|n| n.township == township && n.village == village)
+            .position(|n| n.township == row.township && n.village == row.village)
         {
             Some(at) => at,
             None => {
-                out.push(empty(township, village));
+                out.push(empty(row.township, row.village));
                 out.len() - 1
             }
         };
         let notice = &mut out[at];
-        let Ok(c) = outcome else {
+        let Some((seg, b)) = row.computed else {
             notice.left_out += 1;
             continue;
         };
-        let (seg, b) = (&c.segment, &c.breakdown);
         let line = Line {
-            id: text(&sheet.columns, row, Field::Id),
-            name: text(&sheet.columns, row, Field::Name),
+            id: row.id.to_string(),
+            name: row.name.to_string(),
             class: rules.classes[seg.class].name.clone(),
             width_m: Some(seg.width_m),
             length_km: seg.length_km,
