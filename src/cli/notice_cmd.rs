@@ -1,8 +1,7 @@
 //! `roadsub notice FILE... -o DIR`: one printable notice (公示) per village, a workbook each,
 //! with the budgets of all the tables applied as in a batch run (SPEC §11).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
@@ -212,24 +211,6 @@ fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<N
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
-/// over an existing file only with `force`, and never over one that appeared meanwhile.
-fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".roadsub-")
-        .suffix(".xlsx")
-        .tempfile_in(folder)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    if force {
-        temp.persist(path).map_err(|e| e.error)?;
-    } else {
-        temp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let dir = m.get_one::<PathBuf>("output").expect("required").clone();
     let rules = load_rules_as_of(m, lang)?;
@@ -346,7 +327,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     for (n, name) in notices.iter().zip(&names) {
         let path = dir.join(name);
         let bytes = sheet::workbook(n).map_err(|e| bad(format!("{}: {e}", path.display())))?;
-        write_atomically(&path, &bytes, force).map_err(|e| {
+        notice::write_file(&path, &bytes, force).map_err(|e| {
             bad(format!(
                 "{}: {}{}",
                 path.display(),

@@ -6,6 +6,8 @@
 
 pub mod sheet;
 
+use std::path::Path;
+
 use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, Note, Segment, Source};
@@ -392,6 +394,24 @@ pub fn build<'a>(
         notice.segments.push(line);
     }
     Ok(out)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
+/// over an existing file only with `force`, and never over one that appeared meanwhile.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".roadsub-")
+        .suffix(".xlsx")
+        .tempfile_in(folder)?;
+    std::io::Write::write_all(&mut temp, bytes)?;
+    temp.as_file().sync_all()?;
+    if force {
+        temp.persist(path).map_err(|e| e.error)?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
 }
 
 /// The characters Windows refuses in a file name, and control characters.
