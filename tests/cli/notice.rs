@@ -373,3 +373,53 @@ fn the_chinese_list_of_commands_names_notice() {
         .stdout
         .contains("  roadsub notice examples/anyue-2018-plan.csv -o notices\n"));
 }
+
+#[test]
+fn budgets_bind_across_all_the_tables_given_as_in_a_batch_run() {
+    let env = Env::new();
+    let plan = std::fs::read_to_string(plan()).unwrap();
+    let mut lines = plan.lines();
+    let header = lines.next().unwrap();
+    let rest: Vec<&str> = lines.collect();
+    // 画青村 alone in the first table: its cut still comes from the envelope all rows share.
+    let a = env.write("a.csv", format!("{header}\n{}\n", rest[..2].join("\n")));
+    let b = env.write("b.csv", format!("{header}\n{}\n", rest[2..].join("\n")));
+    let out = env.file("out");
+    env.roadsub(&[
+        "notice",
+        &a,
+        &b,
+        "--rules",
+        &prorate(),
+        "-o",
+        &out,
+        "--village",
+        "画青村",
+    ])
+    .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    let g = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert_eq!(g[7][7], "19.067357");
+    assert_eq!(g[16][0], "预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。");
+    // The first table alone asks less than the envelope: nothing is cut.
+    let alone = env.file("alone");
+    env.roadsub(&["notice", &a, "--rules", &prorate(), "-o", &alone])
+        .expect_code(0);
+    let g = grid(&env.path("alone/天马乡-画青村.xlsx"));
+    assert_eq!(g[7][7], "24");
+    assert!(!g.iter().flatten().any(|c| c.contains("核减")));
+}
+
+#[test]
+fn a_table_without_segment_rows_writes_no_notice_and_says_so() {
+    let env = Env::new();
+    let table = env.write("empty.csv", "编号,乡镇,村,类别,宽度,长度,投资\n");
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        "roadsub: no notice written: the tables have no segment rows\n",
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(1, "", "roadsub: 未写出任何公示：表格中没有路段行\n");
+    assert!(!env.path("out").exists());
+}
