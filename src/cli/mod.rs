@@ -6,6 +6,7 @@
 mod batch_cmd;
 mod compare_cmd;
 mod explain_cmd;
+mod notice_cmd;
 mod rules_cmd;
 mod rules_new;
 
@@ -224,7 +225,8 @@ pub fn command(lang: Lang) -> Command {
          roadsub rules show                                    the rules in force\n  \
          roadsub rules check my-county.toml                    validate a rules file\n  \
          roadsub explain examples/anyue-2018.csv --id AY-07    why a row's numbers are what they are\n  \
-         roadsub compare plan.csv --set poverty.group.3.5=15万   what a new rate changes, row by row and in total\n\n\
+         roadsub compare plan.csv --set poverty.group.3.5=15万   what a new rate changes, row by row and in total\n  \
+         roadsub notice plan.csv -o notices                    a printable notice (公示) per village\n\n\
          Exit status: 0 all rows computed; 1 bad rows, an unreadable table or invalid rules; \
          2 a wrong command line.",
         "示例：\n  \
@@ -236,7 +238,8 @@ pub fn command(lang: Lang) -> Command {
          roadsub rules show                                    显示当前规则\n  \
          roadsub rules check my-county.toml                    检查规则文件\n  \
          roadsub explain examples/anyue-2018.csv --id AY-07    逐步说明一行的计算\n  \
-         roadsub compare plan.csv --set poverty.group.3.5=15万   对比测算：新标准逐行及合计的变化\n\n\
+         roadsub compare plan.csv --set poverty.group.3.5=15万   对比测算：新标准逐行及合计的变化\n  \
+         roadsub notice plan.csv -o notices                    按村生成可打印的公示\n\n\
          退出码：0 全部路段计算完成；1 有错误行、表格无法读取或规则无效；2 命令行用法错误。",
     );
     Command::new("roadsub")
@@ -280,6 +283,7 @@ pub fn command(lang: Lang) -> Command {
         .subcommand(rules_cmd::command(lang))
         .subcommand(explain_cmd::command(lang))
         .subcommand(compare_cmd::command(lang))
+        .subcommand(notice_cmd::command(lang))
 }
 
 /// The help layout, with its headings in `lang`.
@@ -297,7 +301,7 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
         UnknownArgument => "未知的参数（详见下方英文说明；roadsub --help 列出全部参数）",
         InvalidValue | ValueValidation => "参数值无效（可选值见下方说明）",
         MissingRequiredArgument => "缺少必需的参数",
-        InvalidSubcommand => "未知的命令（可用：batch、rules、explain、compare）",
+        InvalidSubcommand => "未知的命令（可用：batch、rules、explain、compare、notice）",
         TooManyValues | WrongNumberOfValues | ArgumentConflict => "参数个数或组合有误",
         _ => "命令行有误（见 roadsub --help）",
     }
@@ -361,6 +365,7 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
         Some(("explain", sub)) => explain_cmd::run(sub, lang),
         Some(("compare", sub)) => compare_cmd::run(sub, lang),
+        Some(("notice", sub)) => notice_cmd::run(sub, lang),
         _ => {
             let rules = load_rules_as_of(m, lang)?;
             let file = m.get_one::<PathBuf>("file").cloned();

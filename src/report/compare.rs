@@ -18,7 +18,9 @@ pub mod screen;
 pub mod whole;
 pub mod write;
 
-pub use whole::{compare, CompareError, Comparison, GroupPair, Pair, Table};
+pub use whole::{
+    compare, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table, Whole,
+};
 pub use write::Variant;
 
 use rust_decimal::Decimal;

@@ -13,6 +13,7 @@ pub mod encode;
 pub mod explain;
 pub mod format;
 pub mod layout;
+pub mod notice;
 pub mod summary;
 pub mod xlsx;
 

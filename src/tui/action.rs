@@ -46,6 +46,8 @@ pub enum Action {
     Budgets,
     /// Write a report of the table (xlsx, JSON, Markdown or CSV).
     Export,
+    /// Write the notice (公示) of the current row's village beside the table.
+    Notice,
     /// Compare with a variant: another rules file or changed rates (again: clear it).
     Variant,
     Help,

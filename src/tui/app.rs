@@ -342,6 +342,7 @@ impl App {
                 let cursor = buffer.len();
                 self.mode = Mode::Export { buffer, cursor };
             }
+            Action::Notice => self.notice(),
             Action::Variant => self.start_variant(),
             Action::Help => self.mode = Mode::Help,
             Action::Cancel if self.filter.is_some() => {

@@ -146,6 +146,12 @@ pub const KEYMAP: &[Binding] = &[
         "export a report: .xlsx, .json, .jsonl, .md or .csv with every amount",
         "导出报表：.xlsx、.json、.jsonl、.md 或含全部金额的 .csv",
     ),
+    b(
+        "p",
+        Action::Notice,
+        "the notice (公示) of this row's village, beside the table as 乡镇-村.xlsx",
+        "写出该行所在村的公示（与表格同一文件夹，乡镇-村.xlsx）",
+    ),
     h(
         "v",
         Action::Variant,
@@ -248,6 +254,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('w') => Action::Why,
             KeyCode::Char('b') => Action::Budgets,
             KeyCode::Char('x') => Action::Export,
+            KeyCode::Char('p') => Action::Notice,
             KeyCode::Char('v') => Action::Variant,
             KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
             KeyCode::Esc => Action::Cancel,

@@ -170,13 +170,19 @@ fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
 }
 
 /// A row computed under one side: its segment and breakdown after every budget, the
-/// township and village it is grouped under, and its line.
-struct Computed {
-    segment: Segment,
-    breakdown: Breakdown,
-    township: String,
-    village: String,
-    line: u64,
+/// township and village it is grouped under, and its place.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// The segment read from the row.
+    pub segment: Segment,
+    /// Its breakdown after every budget.
+    pub breakdown: Breakdown,
+    /// 乡镇, trimmed.
+    pub township: String,
+    /// 村, trimmed.
+    pub village: String,
+    /// Its line in the input.
+    pub line: u64,
 }
 
 impl Computed {
@@ -190,8 +196,59 @@ impl Computed {
 }
 
 /// One side worked out: per row kept (totals rows left out), what it computes to, or its
-/// errors; and the side's summary of its whole run.
-type Worked = (Vec<Result<Computed, Vec<RowError>>>, Summary);
+/// errors; the side's summary of its whole run; and per row kept, where it is (which input,
+/// which row of its sheet).
+type Worked = (Vec<Outcome>, Summary, Vec<Place>);
+
+/// Where a row is: which input, which row of its sheet.
+pub type Place = (usize, usize);
+
+/// What a row computes to, or why it cannot be computed.
+pub type Outcome = Result<Computed, Vec<RowError>>;
+
+/// Every row of `tables` under one rule set, budgets applied across all of them, as a batch
+/// run computes them.
+#[derive(Debug)]
+pub struct Whole {
+    /// Per row kept (totals rows left out), in input order: where it is (which input, which
+    /// row of its sheet), and what it computes to or why it cannot be computed.
+    pub rows: Vec<(Place, Outcome)>,
+    /// The run's totals, groups (township, village) and budget use.
+    pub summary: Summary,
+}
+
+/// Every row of `tables` computed under `rules`: the path a comparison takes for each of its
+/// sides, for a command that needs one rule set only.
+pub fn whole(tables: &[Table], rules: &RuleSet) -> Result<Whole, AllocError> {
+    let duplicates = repeated_ids(tables);
+    let (rows, summary, places) =
+        work_side(tables, rules, Side::Before, &duplicates).map_err(|e| e.error)?;
+    Ok(Whole {
+        rows: places.into_iter().zip(rows).collect(),
+        summary,
+    })
+}
+
+/// Per input and row, whether the row's id was seen on an earlier row of any input (a
+/// repeated id makes a row bad, across all inputs, as in a batch run).
+fn repeated_ids(tables: &[Table]) -> Vec<Vec<bool>> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    tables
+        .iter()
+        .map(|t| {
+            let col = t.sheet.columns.index(Field::Id);
+            t.sheet
+                .rows
+                .iter()
+                .map(|row| {
+                    col.map(|c| money::trim(row.get(c)))
+                        .filter(|id| !id.is_empty())
+                        .is_some_and(|id| !seen.insert(id))
+                })
+                .collect()
+        })
+        .collect()
+}
 
 fn work_side(
     tables: &[Table],
@@ -205,6 +262,7 @@ fn work_side(
     };
     let mut errors: Vec<Option<Vec<RowError>>> = Vec::new();
     let mut lines = Vec::new();
+    let mut places = Vec::new();
     for (t, table) in tables.iter().enumerate() {
         // The approved-amount columns are found per rule set: a variant finds its own.
         let other;
@@ -229,6 +287,7 @@ fn work_side(
             });
             errors.push(bad);
             lines.push(row.line);
+            places.push((t, r));
         }
     }
     allocate(rules, &mut held).map_err(|error| CompareError { side, error })?;
@@ -258,7 +317,7 @@ fn work_side(
             (None, bad) => out.push(Err(bad.unwrap_or_default())),
         }
     }
-    Ok((out, summary))
+    Ok((out, summary, places))
 }
 
 /// Every row of `tables` under `before` and `after`, paired.
@@ -268,24 +327,10 @@ pub fn compare<'r>(
     after: &'r RuleSet,
 ) -> Result<Comparison<'r>, CompareError> {
     // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
-    let mut seen: HashSet<&str> = HashSet::new();
-    let duplicates: Vec<Vec<bool>> = tables
-        .iter()
-        .map(|t| {
-            let col = t.sheet.columns.index(Field::Id);
-            t.sheet
-                .rows
-                .iter()
-                .map(|row| {
-                    col.map(|c| money::trim(row.get(c)))
-                        .filter(|id| !id.is_empty())
-                        .is_some_and(|id| !seen.insert(id))
-                })
-                .collect()
-        })
-        .collect();
-    let (mut rows_before, mut sum_before) = work_side(tables, before, Side::Before, &duplicates)?;
-    let (mut rows_after, mut sum_after) = work_side(tables, after, Side::After, &duplicates)?;
+    let duplicates = repeated_ids(tables);
+    let (mut rows_before, mut sum_before, _) =
+        work_side(tables, before, Side::Before, &duplicates)?;
+    let (mut rows_after, mut sum_after, _) = work_side(tables, after, Side::After, &duplicates)?;
     let one_side_only = only_rows_good_under_both(
         (before, &mut rows_before, &mut sum_before),
         (after, &mut rows_after, &mut sum_after),

@@ -1,0 +1,357 @@
+//! `roadsub notice FILE... -o DIR`: one printable notice (公示) per village, a workbook each,
+//! with the budgets of all the tables applied as in a batch run (SPEC §11).
+
+use std::path::PathBuf;
+
+use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
+
+use super::{help_flag, load_rules_as_of, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use crate::batch::columns_differ;
+use crate::i18n::Lang;
+use crate::report::compare::{whole, Table};
+use crate::report::layout::Layout;
+use crate::report::notice::{self, sheet, Notice};
+use crate::rules::RuleSet;
+use crate::table::sheet::Sheet;
+use crate::table::TableError;
+
+pub(super) fn command(lang: Lang) -> Command {
+    Command::new("notice")
+        .about(lang.pick(
+            "A printable notice (公示) per village: its segments, what each fund pays, the gap, its sources, what remains to raise, and lines to sign (A4 workbooks, in Chinese)",
+            "按村生成可打印的公示（A4 工作簿）：本村路段、各项补助、差额及其来源、尚需筹集、签章栏",
+        ))
+        .disable_help_flag(true)
+        .help_template(super::help_template(lang))
+        .next_help_heading(lang.pick("Options", "选项"))
+        .after_help(lang.pick(
+            "Examples:\n  \
+             roadsub notice examples/anyue-2018-plan.csv -o notices\n  \
+             roadsub notice examples/anyue-2018-plan.csv --rules examples/anyue-2018-prorate.toml -o notices --village 画青村\n  \
+             roadsub notice a.csv b.xlsx -o notices --village 天马乡/画青村 --force\n\n\
+             Each village gets DIR/乡镇-村.xlsx; the notice itself is in Chinese. Budgets apply across all the tables, as in a batch run. Exit status: 0 every notice written; 1 bad rows (nothing written unless --keep-going), an unreadable table, invalid rules or an existing notice; 2 a wrong command line.",
+            "示例：\n  \
+             roadsub notice examples/anyue-2018-plan.csv -o notices\n  \
+             roadsub notice examples/anyue-2018-plan.csv --rules examples/anyue-2018-prorate.toml -o notices --village 画青村\n  \
+             roadsub notice a.csv b.xlsx -o notices --village 天马乡/画青村 --force\n\n\
+             每个村写出 DIR/乡镇-村.xlsx。预算额度按全部表格分配，与批量运行相同。退出码：0 全部公示已写出；1 有错误行（除非 --keep-going，否则不写出）、表格无法读取、规则无效或公示文件已存在；2 命令行用法错误。",
+        ))
+        .arg(help_flag(lang))
+        .arg(
+            Arg::new("files")
+                .value_name("FILE")
+                .required(true)
+                .num_args(1..)
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "Segment tables (CSV or Excel), read whole; budgets apply across all of them",
+                    "路段表（CSV 或 Excel），整表读取；预算额度按全部表格分配",
+                )),
+        )
+        .arg(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_name("DIR")
+                .required(true)
+                .value_parser(value_parser!(PathBuf))
+                .help(lang.pick(
+                    "The folder the notices go to (made if missing), one file per village",
+                    "公示写入的文件夹（不存在则新建），每村一个文件",
+                )),
+        )
+        .arg(
+            Arg::new("village")
+                .long("village")
+                .value_name("NAME")
+                .help(lang.pick(
+                    "Only this village; TOWNSHIP/VILLAGE when two townships have one of that name",
+                    "只写出该村；两个乡镇有同名村时写成 乡镇/村",
+                )),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "Replace notices already in DIR (otherwise nothing is written when one exists)",
+                    "替换 DIR 中已有的公示文件（否则只要有一个已存在就不写出）",
+                )),
+        )
+        .arg(
+            Arg::new("keep_going")
+                .long("keep-going")
+                .action(ArgAction::SetTrue)
+                .help(lang.pick(
+                    "Write the notices even if some rows are bad: those rows are left out and each notice says how many of its village's were (still exit 1)",
+                    "即使有错误行也写出公示：错误行不列入，公示注明本村未列入的路段数（退出码仍为 1）",
+                )),
+        )
+        .arg(
+            Arg::new("sheet")
+                .long("sheet")
+                .value_name("NAME|N")
+                .help(lang.pick(
+                    "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
+                    "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
+                )),
+        )
+        .arg(super::encoding_arg(
+            "input_encoding",
+            "input-encoding",
+            "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
+            "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
+            lang,
+        ))
+        .arg(super::as_of_arg(lang))
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::new(EXIT_USAGE, message)
+}
+
+fn bad(message: impl Into<String>) -> Failure {
+    Failure::new(EXIT_BAD_INPUT, message)
+}
+
+/// Reads every table; a table whose columns are not the first's is said and counted, as a
+/// batch run does.
+fn read_tables(
+    m: &ArgMatches,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Result<(Vec<Table>, usize), Failure> {
+    let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
+    let encoding = super::encoding_of(m, "input_encoding");
+    let which = m.get_one::<String>("sheet").map(String::as_str);
+    let mut tables: Vec<Table> = Vec::with_capacity(files.len());
+    let mut unread = 0;
+    for path in files {
+        let label = path.display().to_string();
+        if label == "-" {
+            return Err(usage(lang.pick(
+                "notice reads tables from files, not from standard input: give their paths",
+                "notice 从文件读取路段表，不读标准输入：请给出文件路径",
+            )));
+        }
+        let sheet = Sheet::load_sheet(path, which, encoding).map_err(|e| {
+            let e = match e {
+                TableError::Encoding(mut e) => {
+                    e.flag = "--input-encoding";
+                    TableError::Encoding(e)
+                }
+                e => e,
+            };
+            bad(e.render(&label, lang))
+        })?;
+        let label = match &sheet.workbook {
+            Some(w) => format!("{label}[{}]", w.sheet),
+            None => label,
+        };
+        let mut problems = crate::report::layout::clashes(&sheet.columns, rules);
+        problems.extend(sheet.columns.approved_problems(rules));
+        if !problems.is_empty() {
+            let e = TableError::Header {
+                problems,
+                found: sheet.columns.names.clone(),
+            };
+            return Err(bad(e.render(&label, lang)));
+        }
+        if let Some(first) = tables.first() {
+            let layout = Layout::new(&first.sheet.columns, rules);
+            if layout.map(&first.sheet.columns, &sheet.columns).is_none() {
+                to_stderr(&format!(
+                    "{}\n",
+                    columns_differ(&label, &first.sheet.columns, &sheet.columns, lang)
+                ));
+                unread += 1;
+                continue;
+            }
+        }
+        tables.push(Table { label, sheet });
+    }
+    Ok((tables, unread))
+}
+
+/// The notices `--village` asks for (all when it is not given).
+fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<Notice>, Failure> {
+    let Some(asked) = asked.map(str::trim) else {
+        return Ok(notices);
+    };
+    let (town, village) = match asked.split_once('/') {
+        Some((t, v)) => (Some(t.trim()), v.trim()),
+        None => (None, asked),
+    };
+    let found: Vec<Notice> = notices
+        .into_iter()
+        .filter(|n| n.village == village && town.is_none_or(|t| n.township == t))
+        .collect();
+    match found.len() {
+        0 => Err(bad(match lang {
+            Lang::En => format!("no row is in the village \"{asked}\""),
+            Lang::Zh => format!("没有属于 \"{asked}\" 的路段"),
+        })),
+        1 => Ok(found),
+        _ => {
+            let towns: Vec<&str> = found.iter().map(|n| n.township.as_str()).collect();
+            Err(usage(match lang {
+                Lang::En => format!(
+                    "--village \"{asked}\": villages of that name are in {}; say which, like --village {}/{village}",
+                    towns.join(", "),
+                    towns[0]
+                ),
+                Lang::Zh => format!(
+                    "--village \"{asked}\"：{}都有这个村；请写明乡镇，如 --village {}/{village}",
+                    towns.join("、"),
+                    towns[0]
+                ),
+            }))
+        }
+    }
+}
+
+pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    let dir = m.get_one::<PathBuf>("output").expect("required").clone();
+    let rules = load_rules_as_of(m, lang)?;
+    let (tables, unread) = read_tables(m, &rules, lang)?;
+    let w = whole(&tables, &rules).map_err(|e| bad(e.render(lang)))?;
+    let mut errors = 0;
+    for ((t, _), outcome) in &w.rows {
+        if let Err(es) = outcome {
+            errors += 1;
+            for e in es {
+                to_stderr(&format!("{}\n", e.render(&tables[*t].label, &rules, lang)));
+            }
+        }
+    }
+    let keep_going = m.get_flag("keep_going");
+    let failed = errors > 0 || unread > 0;
+    let problems = {
+        let mut p = Vec::new();
+        if errors > 0 {
+            p.push(match lang {
+                Lang::En if errors == 1 => "1 bad row".to_string(),
+                Lang::En => format!("{errors} bad rows"),
+                Lang::Zh => format!("{errors} 个错误行"),
+            });
+        }
+        if unread > 0 {
+            p.push(match lang {
+                Lang::En if unread == 1 => "1 table not read".to_string(),
+                Lang::En => format!("{unread} tables not read"),
+                Lang::Zh => format!("{unread} 个表无法读取"),
+            });
+        }
+        p.join(lang.pick(", ", "，"))
+    };
+    if failed && !keep_going {
+        // Said as a batch run says its outcome: a line of its own, after the rows' errors.
+        to_stderr(&match lang {
+            Lang::En => format!(
+                "{problems}; no notice written (fix them, or use --keep-going to write the notices without those rows)\n"
+            ),
+            Lang::Zh => format!(
+                "{problems}；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
+            ),
+        });
+        return Ok(EXIT_BAD_INPUT);
+    }
+    let all = notice::notices(&tables, &rules, &w).map_err(|_| {
+        bad(lang.pick(
+            "a village's totals are too large to add up",
+            "某村的合计金额过大，无法相加",
+        ))
+    })?;
+    let mut notices = chosen(
+        all,
+        m.get_one::<String>("village").map(String::as_str),
+        lang,
+    )?;
+    // A village none of whose rows can be computed has nothing to post: said, not skipped
+    // silently.
+    for n in notices.iter().filter(|n| n.segments.is_empty()) {
+        let key = crate::report::summary::village_key(&n.township, &n.village_shown());
+        to_stderr(&match lang {
+            Lang::En => format!("no notice for {key}: none of its rows can be computed\n"),
+            Lang::Zh => format!("{key}：所有路段均有错误，未写出公示\n"),
+        });
+    }
+    notices.retain(|n| !n.segments.is_empty());
+    if notices.is_empty() {
+        return Err(bad(match (lang, failed) {
+            (Lang::En, true) => {
+                format!("{problems}; no notice written (no village has a good row)")
+            }
+            (Lang::Zh, true) => format!("{problems}；未写出任何公示（没有一个村有正确的行）"),
+            (Lang::En, false) => "no notice written: the tables have no segment rows".to_string(),
+            (Lang::Zh, false) => "未写出任何公示：表格中没有路段行".to_string(),
+        }));
+    }
+    let shown = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad(match lang {
+            Lang::En => {
+                format!("-o {shown} is a file, not a folder: give a folder for the notices")
+            }
+            Lang::Zh => format!("-o {shown} 是文件而不是文件夹：请给出存放公示的文件夹"),
+        }));
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        bad(format!(
+            "{shown}: {}{}",
+            lang.pick("cannot make the folder: ", "无法新建文件夹："),
+            lang.io_reason(&e)
+        ))
+    })?;
+    let names = notice::file_names(&notices);
+    let force = m.get_flag("force");
+    let existing: Vec<String> = names
+        .iter()
+        .map(|n| dir.join(n))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !force && !existing.is_empty() {
+        return Err(bad(match lang {
+            Lang::En => format!(
+                "already there: {}; nothing written (give --force to replace them)",
+                existing.join(", ")
+            ),
+            Lang::Zh => format!(
+                "文件已存在：{}；未写出任何公示（如需替换，请加 --force）",
+                existing.join("、")
+            ),
+        }));
+    }
+    for (n, name) in notices.iter().zip(&names) {
+        let path = dir.join(name);
+        let bytes = sheet::workbook(n).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+        notice::write_file(&path, &bytes, force).map_err(|e| {
+            bad(format!(
+                "{}: {}{}",
+                path.display(),
+                lang.pick("cannot write: ", "无法写入："),
+                lang.io_reason(&e)
+            ))
+        })?;
+    }
+    let count = notices.len();
+    let wrote = match lang {
+        Lang::En if count == 1 => format!("wrote 1 notice to {shown}"),
+        Lang::En => format!("wrote {count} notices to {shown}"),
+        Lang::Zh => format!("已写出 {count} 份公示到 {shown}"),
+    };
+    if failed {
+        to_stderr(&format!(
+            "{}\n",
+            match lang {
+                Lang::En => format!("{problems}; {wrote} (without those rows)"),
+                Lang::Zh => format!("{problems}；{wrote}（不含错误行）"),
+            }
+        ));
+        return Ok(EXIT_BAD_INPUT);
+    }
+    to_stderr(&format!("{wrote}\n"));
+    Ok(EXIT_OK)
+}

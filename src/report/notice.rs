@@ -1,0 +1,526 @@
+//! A notice per village (公示 / 告知书): what the village committee posts and signs — each of
+//! its segments with what every fund pays, the gap, its sources, what remains to raise and per
+//! household, the budgets that cut its rows, and the rules the numbers came from. Built from
+//! a whole run ([`Whole`]), so the amounts are the ones a batch run of the same tables gives;
+//! [`sheet`] lays one out for printing.
+
+pub mod sheet;
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::engine::{Breakdown, Note, Segment, Source};
+use crate::money;
+use crate::report::compare::{Table, Whole};
+use crate::rules::{OnOverrun, RuleSet};
+use crate::table::sheet::SheetRow;
+use crate::table::{Columns, Field};
+
+/// One segment's line on a notice (or the village's totals).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Line {
+    /// 编号 (blank when the table has none; blank on the totals line).
+    pub id: String,
+    /// 路段名称 (blank when the table has none).
+    pub name: String,
+    /// 道路类别, the rules' name of the class.
+    pub class: String,
+    /// 路面宽度, metres (none on the totals line).
+    pub width_m: Option<Decimal>,
+    /// 建设里程, km.
+    pub length_km: Decimal,
+    /// 总投资, yuan.
+    pub cost: Decimal,
+    /// What each fund pays, yuan, in the rules' order.
+    pub paid: Vec<Decimal>,
+    /// 补助合计, yuan.
+    pub subsidy: Decimal,
+    /// 差额, yuan.
+    pub gap: Decimal,
+    /// Each source the table has a column for, yuan, in [`Notice::sources`]' order.
+    pub sources: Vec<Decimal>,
+    /// 尚需筹集, yuan.
+    pub shortfall: Decimal,
+    /// 受益户数.
+    pub households: Option<u64>,
+    /// 户均尚需筹集, yuan (none on the totals line).
+    pub per_household: Option<Decimal>,
+}
+
+/// What a budget that cut the village's rows asked and paid, for the village.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// The budget's name.
+    pub budget: String,
+    /// How it shared its envelope out.
+    pub how: OnOverrun,
+    /// Whether the envelope is the village's own.
+    pub per_village: bool,
+    /// What the village's rows asked of it, yuan.
+    pub asked: Decimal,
+    /// What it paid them, yuan.
+    pub paid: Decimal,
+    /// How much more the village raises because of it, yuan.
+    pub raised: Decimal,
+    /// What all the rows under the envelope asked of it, yuan.
+    pub envelope_asked: Decimal,
+    /// The envelope, yuan.
+    pub envelope: Decimal,
+}
+
+impl Cut {
+    /// The cut in a sentence, amounts in 万元.
+    pub fn sentence(&self) -> String {
+        let wan = money::exact_wan;
+        let how = match self.how {
+            OnOverrun::InOrder => "按优先级依次足额安排",
+            _ => "按申请额同比例分配",
+        };
+        let whose = if self.per_village {
+            "本村额度"
+        } else {
+            "额度"
+        };
+        format!(
+            "{}{whose}{}元，共申请{}元，已{how}；本村路段申请{}元，安排{}元，核减{}元，本村因此多筹集{}元。",
+            self.budget,
+            wan(self.envelope),
+            wan(self.envelope_asked),
+            wan(self.asked),
+            wan(self.paid),
+            wan(self.asked - self.paid),
+            wan(self.raised),
+        )
+    }
+}
+
+/// One village's notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// 乡镇, as the table writes it.
+    pub township: String,
+    /// 村, as the table writes it.
+    pub village: String,
+    /// The notice's name, from the rules' (…补助公示).
+    pub title: String,
+    /// The funds' names, in the rules' order.
+    pub funds: Vec<String>,
+    /// The sources of the gap the tables have columns for.
+    pub sources: Vec<Source>,
+    /// Whether the tables name their segments (路段名称).
+    pub names: bool,
+    /// Whether the tables give households (户数).
+    pub households: bool,
+    /// The village's segments, in input order.
+    pub segments: Vec<Line>,
+    /// Their sums.
+    pub total: Line,
+    /// The budgets that cut the village's rows.
+    pub cuts: Vec<Cut>,
+    /// Σ what the sources bring beyond the gap, yuan.
+    pub surplus: Decimal,
+    /// The village's rows left out because they are bad.
+    pub left_out: usize,
+    /// Where the rules come from and when they took effect, in a sentence.
+    pub basis: String,
+}
+
+impl Notice {
+    /// The village's name, or what stands for it when the rows give none.
+    pub fn village_shown(&self) -> String {
+        match self.village.is_empty() {
+            true => "（未填村名）".to_string(),
+            false => self.village.clone(),
+        }
+    }
+}
+
+/// The sums of a village's amounts no longer fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
+/// The field of the table that holds each source.
+fn source_field(source: Source) -> Field {
+    match source {
+        Source::OtherFunds => Field::OtherFunds,
+        Source::YishiYiyi => Field::YishiYiyi,
+        Source::SelfRaised => Field::SelfRaised,
+        Source::VillageFund => Field::VillageFund,
+    }
+}
+
+/// The notice's name: the rules' name with 标准 (standards) made 公示 (notice).
+pub fn title(rules: &RuleSet) -> String {
+    let name = rules.meta.name.trim();
+    match name.strip_suffix("标准") {
+        Some(stem) => format!("{stem}公示"),
+        None => format!("{name}公示"),
+    }
+}
+
+/// `2018-05-15` as 2018年5月15日; anything else as written.
+fn chinese_date(text: &str) -> String {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if [y, m, d].iter().all(|p| p.parse::<u32>().is_ok()) => format!(
+            "{}年{}月{}日",
+            y,
+            m.trim_start_matches('0'),
+            d.trim_start_matches('0')
+        ),
+        _ => text.to_string(),
+    }
+}
+
+/// Where the rules come from and when they took effect.
+pub fn basis(rules: &RuleSet) -> String {
+    let m = &rules.meta;
+    let mut out = format!("计算依据：《{}》", m.name.trim());
+    if let Some(issuer) = m.issuer.as_deref().filter(|i| !i.trim().is_empty()) {
+        out.push_str(&format!("（{}）", issuer.trim()));
+    }
+    out.push('；');
+    if !m.source.trim().is_empty() {
+        out.push_str(&format!("来源：{}；", m.source.trim()));
+    }
+    match m.effective.as_deref() {
+        Some(day) => out.push_str(&format!("自{}起施行。", chinese_date(day))),
+        None => out.push_str("施行日期未载明。"),
+    }
+    out
+}
+
+fn add(to: &mut Decimal, v: Decimal) -> Result<(), Overflow> {
+    *to = to.checked_add(v).ok_or(Overflow)?;
+    Ok(())
+}
+
+/// What a notice shows of the tables: whether they name segments and give households, and
+/// which sources of the gap they have columns for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// 路段名称.
+    pub names: bool,
+    /// 户数.
+    pub households: bool,
+    /// The sources with a column, in the SPEC's order.
+    pub sources: Vec<Source>,
+}
+
+impl Shape {
+    /// The shape of tables with these columns.
+    pub fn of(columns: &[&Columns]) -> Shape {
+        let has = |f: Field| columns.iter().any(|c| c.index(f).is_some());
+        Shape {
+            names: has(Field::Name),
+            households: has(Field::Households),
+            sources: Source::ALL
+                .into_iter()
+                .filter(|s| has(source_field(*s)))
+                .collect(),
+        }
+    }
+}
+
+/// One row as a notice reads it: where it belongs, what it is called, and its segment and
+/// breakdown after every budget (none when the row cannot be computed).
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// 乡镇, trimmed.
+    pub township: &'a str,
+    /// 村, trimmed.
+    pub village: &'a str,
+    /// 编号, trimmed.
+    pub id: &'a str,
+    /// 路段名称, trimmed.
+    pub name: &'a str,
+    /// The segment and its breakdown, or none for a bad row.
+    pub computed: Option<(&'a Segment, &'a Breakdown)>,
+}
+
+/// Row `row` of a table's text field `field`, trimmed.
+fn field<'a>(columns: &Columns, row: &'a SheetRow, field: Field) -> &'a str {
+    columns.index(field).map_or("", |i| row.get(i).trim())
+}
+
+impl<'a> Row<'a> {
+    /// Row `row` of a table with `columns`, computed or not.
+    pub fn of(
+        columns: &Columns,
+        row: &'a SheetRow,
+        computed: Option<(&'a Segment, &'a Breakdown)>,
+    ) -> Row<'a> {
+        Row {
+            township: field(columns, row, Field::Township),
+            village: field(columns, row, Field::Village),
+            id: field(columns, row, Field::Id),
+            name: field(columns, row, Field::Name),
+            computed,
+        }
+    }
+}
+
+/// One notice per village of `whole` (the run of `tables` under `rules`), in the order the
+/// villages first appear; bad rows are counted against their village, not shown.
+pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<Notice>, Overflow> {
+    let columns: Vec<&Columns> = tables.iter().map(|t| &t.sheet.columns).collect();
+    let rows = whole.rows.iter().map(|((t, r), outcome)| {
+        let sheet = &tables[*t].sheet;
+        let computed = outcome.as_ref().ok().map(|c| (&c.segment, &c.breakdown));
+        Row::of(&sheet.columns, &sheet.rows[*r], computed)
+    });
+    build(rules, &Shape::of(&columns), rows)
+}
+
+/// One notice per village of `rows`, in the order the villages first appear.
+pub fn build<'a>(
+    rules: &RuleSet,
+    shape: &Shape,
+    rows: impl IntoIterator<Item = Row<'a>>,
+) -> Result<Vec<Notice>, Overflow> {
+    let funds: Vec<String> = rules.funds.iter().map(|f| f.name.clone()).collect();
+    let sources = shape.sources.clone();
+    let empty = |township: &str, village: &str| Notice {
+        township: township.to_string(),
+        village: village.to_string(),
+        title: title(rules),
+        funds: funds.clone(),
+        sources: sources.clone(),
+        names: shape.names,
+        households: shape.households,
+        segments: Vec::new(),
+        total: Line {
+            paid: vec![Decimal::ZERO; funds.len()],
+            sources: vec![Decimal::ZERO; sources.len()],
+            ..Line::default()
+        },
+        cuts: Vec::new(),
+        surplus: Decimal::ZERO,
+        left_out: 0,
+        basis: basis(rules),
+    };
+    let mut out: Vec<Notice> = Vec::new();
+    for row in rows {
+        let at = match out
+            .iter()
+            .position(|n| n.township == row.township && n.village == row.village)
+        {
+            Some(at) => at,
+            None => {
+                out.push(empty(row.township, row.village));
+                out.len() - 1
+            }
+        };
+        let notice = &mut out[at];
+        let Some((seg, b)) = row.computed else {
+            notice.left_out += 1;
+            continue;
+        };
+        let line = Line {
+            id: row.id.to_string(),
+            name: row.name.to_string(),
+            class: rules.classes[seg.class].name.clone(),
+            width_m: Some(seg.width_m),
+            length_km: seg.length_km,
+            cost: b.cost,
+            paid: b.shares.iter().map(|s| s.paid).collect(),
+            subsidy: b.subsidy_total,
+            gap: b.gap,
+            sources: sources.iter().map(|s| seg.sources.get(*s)).collect(),
+            shortfall: b.shortfall,
+            households: seg.households.map(u64::from),
+            per_household: b.per_household,
+        };
+        let total = &mut notice.total;
+        add(&mut total.length_km, line.length_km)?;
+        add(&mut total.cost, line.cost)?;
+        for (t, p) in total.paid.iter_mut().zip(&line.paid) {
+            add(t, *p)?;
+        }
+        add(&mut total.subsidy, line.subsidy)?;
+        add(&mut total.gap, line.gap)?;
+        let mut brought = Decimal::ZERO;
+        for (t, s) in total.sources.iter_mut().zip(&line.sources) {
+            add(t, *s)?;
+        }
+        for s in Source::ALL {
+            add(&mut brought, seg.sources.get(s))?;
+        }
+        if brought > line.gap {
+            add(&mut notice.surplus, brought - line.gap)?;
+        }
+        add(&mut total.shortfall, line.shortfall)?;
+        if let Some(h) = line.households {
+            let sum = total
+                .households
+                .unwrap_or(0)
+                .checked_add(h)
+                .ok_or(Overflow)?;
+            total.households = Some(sum);
+        }
+        for n in &b.notes {
+            if let Note::CutByBudget {
+                cut,
+                from,
+                to,
+                raised,
+            } = n
+            {
+                let at = match notice.cuts.iter().position(|c| {
+                    c.budget == rules.budgets[cut.budget].display(rules, crate::i18n::Lang::Zh)
+                }) {
+                    Some(at) => at,
+                    None => {
+                        notice.cuts.push(Cut {
+                            budget: rules.budgets[cut.budget].display(rules, crate::i18n::Lang::Zh),
+                            how: cut.how,
+                            per_village: cut.per_village,
+                            asked: Decimal::ZERO,
+                            paid: Decimal::ZERO,
+                            raised: Decimal::ZERO,
+                            envelope_asked: cut.asked,
+                            envelope: cut.envelope,
+                        });
+                        notice.cuts.len() - 1
+                    }
+                };
+                let c = &mut notice.cuts[at];
+                add(&mut c.asked, *from)?;
+                add(&mut c.paid, *to)?;
+                add(&mut c.raised, *raised)?;
+            }
+        }
+        notice.segments.push(line);
+    }
+    Ok(out)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
+/// over an existing file only with `force`, and never over one that appeared meanwhile.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".roadsub-")
+        .suffix(".xlsx")
+        .tempfile_in(folder)?;
+    std::io::Write::write_all(&mut temp, bytes)?;
+    temp.as_file().sync_all()?;
+    if force {
+        temp.persist(path).map_err(|e| e.error)?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
+/// The characters Windows refuses in a file name, and control characters.
+fn unsafe_char(c: char) -> bool {
+    matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
+}
+
+/// Names Windows keeps for devices, whatever the extension.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// A file name's stem from `text`: each character Windows refuses made `_`, without the
+/// trailing dots and spaces Windows drops, never a device name.
+fn safe_stem(text: &str) -> String {
+    let mut s: String = text
+        .chars()
+        .map(|c| if unsafe_char(c) { '_' } else { c })
+        .collect();
+    while s.ends_with(['.', ' ']) {
+        s.pop();
+    }
+    let s = s.trim_start().to_string();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&s)) {
+        format!("_{s}")
+    } else {
+        s
+    }
+}
+
+/// Each notice's file name (`天马乡-画青村.xlsx`), safe on Windows and unique even where
+/// Windows ignores case: a second village whose name comes out the same gets `(2)`.
+pub fn file_names(notices: &[Notice]) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::new();
+    notices
+        .iter()
+        .map(|n| {
+            let village = n.village_shown();
+            let stem = match n.township.is_empty() {
+                true => safe_stem(&village),
+                false => safe_stem(&format!("{}-{village}", n.township)),
+            };
+            let mut name = format!("{stem}.xlsx");
+            let mut k = 2;
+            while taken.contains(&name.to_lowercase()) {
+                name = format!("{stem}({k}).xlsx");
+                k += 1;
+            }
+            taken.push(name.to_lowercase());
+            name
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice(township: &str, village: &str) -> Notice {
+        Notice {
+            township: township.into(),
+            village: village.into(),
+            title: String::new(),
+            funds: vec![],
+            sources: vec![],
+            names: false,
+            households: false,
+            segments: vec![],
+            total: Line::default(),
+            cuts: vec![],
+            surplus: Decimal::ZERO,
+            left_out: 0,
+            basis: String::new(),
+        }
+    }
+
+    #[test]
+    fn file_names_are_safe_on_windows_and_unique() {
+        let names = file_names(&[
+            notice("天马乡", "画青村"),
+            notice("天/马:乡", "画*青?村"),
+            notice("天_马_乡", "画_青_村"),
+            notice("", "con"),
+            notice("a", "b. "),
+            notice("A", "B"),
+            notice("", ""),
+        ]);
+        assert_eq!(
+            names,
+            [
+                "天马乡-画青村.xlsx",
+                "天_马_乡-画_青_村.xlsx",
+                "天_马_乡-画_青_村(2).xlsx",
+                "_con.xlsx",
+                "a-b.xlsx",
+                "A-B(2).xlsx",
+                "（未填村名）.xlsx",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_title_makes_the_standards_a_notice() {
+        let rules = RuleSet::builtin();
+        assert_eq!(title(&rules), "安岳县2018年贫困村通村通社公路补助公示");
+        assert_eq!(
+            basis(&rules),
+            "计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"
+        );
+    }
+}

@@ -1,0 +1,330 @@
+//! A notice laid out as a one-sheet workbook to print on A4 and edit in WPS or Excel: a
+//! title, the segments and what the funds pay, then the gap and how it is raised, the budgets
+//! that cut the village's rows, the rules, and the lines to sign. A spreadsheet rather than a
+//! document because the office edits the figures and prints the same page, and the amounts
+//! stay numbers that WPS and Excel add up.
+//!
+//! Amounts are in 万元, exact: a shift of the decimal point shown with up to six decimals (the
+//! fen), so nothing is rounded; per household in 元. The font is 宋体, which WPS and Office
+//! on Chinese Windows have; where it is missing the viewer substitutes a CJK font.
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use super::{Line, Notice};
+use crate::textwidth::cells;
+
+/// The font every cell uses.
+const FONT: &str = "宋体";
+
+/// The sheet's name.
+pub const SHEET: &str = "公示";
+
+/// The unit line, said once above the tables.
+pub const UNITS: &str =
+    "金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。";
+
+/// The notice period, left for the office to fill.
+pub const PERIOD: &str = "公示期：自　　年　　月　　日至　　年　　月　　日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。";
+
+/// An amount as an Excel number: through its exact decimal text, so the double is the nearest
+/// to the decimal (an amount of 万元 to the fen has at most 15 significant digits below 1亿亿).
+fn number(v: Decimal) -> f64 {
+    v.normalize().to_string().parse().unwrap_or(f64::NAN)
+}
+
+/// 万元 from yuan, exact.
+fn wan(v: Decimal) -> f64 {
+    number(v / Decimal::from(10_000))
+}
+
+fn base() -> Format {
+    Format::new().set_font_name(FONT).set_font_size(11)
+}
+
+fn boxed() -> Format {
+    base()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+}
+
+/// One column of a table: its heading and what a line puts in it.
+enum Cell {
+    Text(String),
+    Wan(Decimal),
+    Measure(Option<Decimal>),
+    Count(Option<u64>),
+    Yuan(Option<Decimal>),
+}
+
+/// The columns of the first table (the segments and what the funds pay) for `line`.
+fn first(n: &Notice, line: &Line, total: bool) -> Vec<(String, Cell)> {
+    let mut out = vec![(
+        "编号".to_string(),
+        Cell::Text(if total {
+            "合计".into()
+        } else {
+            line.id.clone()
+        }),
+    )];
+    if n.names {
+        out.push(("路段名称".into(), Cell::Text(line.name.clone())));
+    }
+    out.push(("道路类别".into(), Cell::Text(line.class.clone())));
+    out.push(("路面宽度\n（米）".into(), Cell::Measure(line.width_m)));
+    out.push((
+        "建设里程\n（公里）".into(),
+        Cell::Measure(Some(line.length_km)),
+    ));
+    out.push(("总投资".into(), Cell::Wan(line.cost)));
+    for (f, p) in n.funds.iter().zip(&line.paid) {
+        out.push((f.clone(), Cell::Wan(*p)));
+    }
+    out.push(("补助合计".into(), Cell::Wan(line.subsidy)));
+    out.push(("差额".into(), Cell::Wan(line.gap)));
+    out
+}
+
+/// The columns of the second table (the gap, its sources, what remains) for `line`.
+fn second(n: &Notice, line: &Line, total: bool) -> Vec<(String, Cell)> {
+    let mut out = vec![(
+        "编号".to_string(),
+        Cell::Text(if total {
+            "合计".into()
+        } else {
+            line.id.clone()
+        }),
+    )];
+    if n.names {
+        out.push(("路段名称".into(), Cell::Text(line.name.clone())));
+    }
+    out.push(("差额".into(), Cell::Wan(line.gap)));
+    for (s, v) in n.sources.iter().zip(&line.sources) {
+        out.push((s.display(crate::i18n::Lang::Zh).to_string(), Cell::Wan(*v)));
+    }
+    out.push(("尚需筹集".into(), Cell::Wan(line.shortfall)));
+    if n.households {
+        out.push(("受益户数".into(), Cell::Count(line.households)));
+        out.push((
+            "户均尚需筹集\n（元）".into(),
+            Cell::Yuan(line.per_household),
+        ));
+    }
+    out
+}
+
+/// The paragraphs under the tables, in order.
+pub fn paragraphs(n: &Notice) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in &n.cuts {
+        out.push(format!("预算额度核减：{}", c.sentence()));
+    }
+    if !n.surplus.is_zero() {
+        out.push(format!(
+            "差额来源合计多出差额{}元，不计入尚需筹集。",
+            crate::money::exact_wan(n.surplus)
+        ));
+    }
+    if n.left_out > 0 {
+        out.push(format!("另有 {} 个路段因数据有误未列入。", n.left_out));
+    }
+    out.push(n.basis.clone());
+    out.push(PERIOD.to_string());
+    out
+}
+
+/// The heading line: the title with the township and village.
+pub fn heading(n: &Notice) -> String {
+    let place = format!("{}{}", n.township, n.village_shown());
+    format!("{}\n— {} —", n.title, place)
+}
+
+/// The opening sentence.
+pub fn opening(n: &Notice) -> String {
+    format!(
+        "现将本村{}个路段的建设补助及尚需筹集资金公示如下：",
+        n.segments.len()
+    )
+}
+
+/// Writes table `cols` (one per line, then the totals) from row `at`; returns the next free
+/// row and each column's widest text.
+fn table(
+    sheet: &mut Worksheet,
+    at: u32,
+    rows: &[Vec<(String, Cell)>],
+    widths: &[usize],
+) -> Result<u32, XlsxError> {
+    let head = boxed().set_bold().set_align(FormatAlign::Center);
+    let text = boxed();
+    let wan_fmt = boxed().set_num_format("#,##0.00####");
+    let measure = boxed().set_num_format("0.0##");
+    let count = boxed().set_num_format("0");
+    let yuan = boxed().set_num_format("#,##0.00");
+    let Some(first) = rows.first() else {
+        return Ok(at);
+    };
+    let mut tallest = 1;
+    for (c, (h, _)) in first.iter().enumerate() {
+        sheet.write_string_with_format(at, c as u16, h, &head)?;
+        tallest = tallest.max(
+            h.split('\n')
+                .map(|l| cells(l).div_ceil(widths[c].max(1)))
+                .sum::<usize>(),
+        );
+    }
+    sheet.set_row_height(at, 15.0 * tallest as f64 + 4.0)?;
+    let mut r = at + 1;
+    for line in rows {
+        for (c, (_, cell)) in line.iter().enumerate() {
+            let c16 = c as u16;
+            match cell {
+                Cell::Text(t) => {
+                    sheet.write_string_with_format(r, c16, t, &text)?;
+                }
+                Cell::Wan(v) => {
+                    sheet.write_number_with_format(r, c16, wan(*v), &wan_fmt)?;
+                }
+                Cell::Measure(Some(v)) => {
+                    sheet.write_number_with_format(r, c16, number(*v), &measure)?;
+                }
+                Cell::Count(Some(v)) => {
+                    sheet.write_number_with_format(r, c16, *v as f64, &count)?;
+                }
+                Cell::Yuan(Some(v)) => {
+                    sheet.write_number_with_format(r, c16, number(*v), &yuan)?;
+                }
+                Cell::Measure(None) | Cell::Count(None) | Cell::Yuan(None) => {
+                    sheet.write_blank(r, c16, &text)?;
+                }
+            }
+        }
+        r += 1;
+    }
+    Ok(r)
+}
+
+/// How wide each column must be for its cells (headings wrap, so they count less).
+fn column_widths(tables: &[&[Vec<(String, Cell)>]]) -> Vec<usize> {
+    let mut widths: Vec<usize> = Vec::new();
+    for rows in tables {
+        for line in rows.iter() {
+            for (c, (h, cell)) in line.iter().enumerate() {
+                let w = match cell {
+                    Cell::Text(t) => cells(t),
+                    Cell::Wan(v) => wan(*v).to_string().len() + 3,
+                    Cell::Measure(_) | Cell::Count(_) => 5,
+                    Cell::Yuan(_) => 10,
+                }
+                .max(h.split('\n').map(cells).max().unwrap_or(0).div_ceil(2))
+                .clamp(8, 18);
+                if widths.len() <= c {
+                    widths.push(w);
+                } else {
+                    widths[c] = widths[c].max(w);
+                }
+            }
+        }
+    }
+    widths
+}
+
+/// The notice as a workbook's bytes.
+pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(SHEET)?;
+    let mut lines: Vec<&Line> = n.segments.iter().collect();
+    lines.push(&n.total);
+    let last = lines.len() - 1;
+    let t1: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| first(n, l, i == last))
+        .collect();
+    let t2: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| second(n, l, i == last))
+        .collect();
+    let widths = column_widths(&[&t1, &t2]);
+    let ncols = widths.len().max(1) as u16;
+    let total_width: usize = widths.iter().sum();
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w as f64 + 1.0)?;
+    }
+    let merged = |sheet: &mut Worksheet, r: u32, text: &str, f: &Format| {
+        sheet.merge_range(r, 0, r, ncols - 1, text, f).map(|_| ())
+    };
+    // A merged cell's height is never fitted by the viewer: set from the text's width.
+    let height = |text: &str, line: f64| {
+        let lines: usize = text
+            .split('\n')
+            .map(|l| {
+                (cells(l) + 4)
+                    .div_ceil(total_width.saturating_sub(4).max(1))
+                    .max(1)
+            })
+            .sum();
+        line * lines as f64 + 4.0
+    };
+    let title = base()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let para = base()
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let bold = para.clone().set_bold();
+    let mut r = 0;
+    let h = heading(n);
+    merged(sheet, r, &h, &title)?;
+    sheet.set_row_height(r, height(&h, 15.0) * 1.6)?;
+    r += 1;
+    for text in [opening(n), UNITS.to_string()] {
+        merged(sheet, r, &text, &para)?;
+        sheet.set_row_height(r, height(&text, 15.0))?;
+        r += 1;
+    }
+    r += 1;
+    merged(sheet, r, "一、路段与补助", &bold)?;
+    r += 1;
+    let header = r;
+    r = table(sheet, r, &t1, &widths)?;
+    r += 1;
+    merged(sheet, r, "二、差额与筹集", &bold)?;
+    r += 1;
+    r = table(sheet, r, &t2, &widths)?;
+    r += 1;
+    for text in paragraphs(n) {
+        merged(sheet, r, &text, &para)?;
+        sheet.set_row_height(r, height(&text, 15.0))?;
+        r += 1;
+    }
+    r += 1;
+    let half = (ncols / 2).max(1);
+    let sign = |sheet: &mut Worksheet, r: u32, left: &str, right: &str| {
+        sheet.merge_range(r, 0, r, half - 1, left, &para)?;
+        if ncols > half {
+            sheet.merge_range(r, half, r, ncols - 1, right, &para)?;
+        }
+        sheet.set_row_height(r, 34.0).map(|_| ())
+    };
+    sign(sheet, r, "村民委员会（盖章）", "村党支部书记（签字）：")?;
+    r += 1;
+    sign(sheet, r, "", "村委会主任（签字）：")?;
+    r += 1;
+    sign(sheet, r, "", "日期：　　　　年　　月　　日")?;
+    sheet
+        .set_paper_size(9)
+        .set_portrait()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
+    sheet.set_print_area(0, 0, r, ncols - 1)?;
+    sheet.set_repeat_rows(header, header)?;
+    book.save_to_buffer()
+}

@@ -1,0 +1,210 @@
+//! `p`: the notice (公示) of the village of the row under the cursor, written beside the
+//! table as `乡镇-村.xlsx` — the notice `roadsub notice --village` writes, of the table as it
+//! is now. An existing file is never replaced from here (`roadsub notice --force` does that).
+
+use std::path::Path;
+
+use super::app::App;
+use super::doc::Calc;
+use crate::i18n::Lang;
+use crate::report::notice::{self, sheet, Row, Shape};
+use crate::table::Problem;
+
+impl App {
+    /// Writes the current village's notice beside the table, and says what became of it.
+    pub(super) fn notice(&mut self) {
+        let Some(at) = self.current_row() else {
+            return self.say(
+                "put the cursor on a row of the village first",
+                "请先将光标移到该村的某一行",
+                true,
+            );
+        };
+        let text = self.doc.row_text(at);
+        let (township, village) = (text.township.to_string(), text.village.to_string());
+        let sheet = &self.doc.sheet;
+        // Every row of the village, computed with the whole table's budgets, as the table
+        // shows them; a totals row is no segment.
+        let calcs: Vec<(usize, Option<Box<super::results::Computed>>)> = (0..sheet.rows.len())
+            .filter(|&i| {
+                let t = self.doc.row_text(i);
+                t.township == township && t.village == village
+            })
+            .filter_map(|i| match self.doc.calc(&self.rules, i) {
+                Calc::Good(c) => Some((i, Some(c))),
+                Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::TotalsRow) => None,
+                Calc::Bad(_) => Some((i, None)),
+            })
+            .collect();
+        let rows = calcs.iter().map(|(i, c)| {
+            let computed = c.as_ref().map(|c| (&c.segment, &c.breakdown));
+            Row::of(&sheet.columns, &sheet.rows[*i], computed)
+        });
+        let shape = Shape::of(&[&sheet.columns]);
+        let key = crate::report::summary::village_key(&township, &village);
+        let notices = match notice::build(&self.rules, &shape, rows) {
+            Ok(n) => n,
+            Err(_) => {
+                return self.say(
+                    "the village's totals are too large to add up",
+                    "该村的合计金额过大，无法相加",
+                    true,
+                )
+            }
+        };
+        let Some(n) = notices.into_iter().find(|n| !n.segments.is_empty()) else {
+            let text = match self.lang {
+                Lang::En => format!("no notice for {key}: none of its rows can be computed"),
+                Lang::Zh => format!("{key}：所有路段均有错误，未写出公示"),
+            };
+            return self.say_owned(text, true);
+        };
+        let folder = self
+            .doc
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let path = folder.join(&notice::file_names(std::slice::from_ref(&n))[0]);
+        let name = path.display();
+        if path.exists() {
+            let text = match self.lang {
+                Lang::En => format!(
+                    "{name} already exists; nothing written (move it away, or use roadsub notice --force)"
+                ),
+                Lang::Zh => format!(
+                    "{name} 已存在；未写出（请先移走，或用 roadsub notice --force）"
+                ),
+            };
+            return self.say_owned(text, true);
+        }
+        let written = sheet::workbook(&n)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| notice::write_file(&path, &bytes, false));
+        let left_out = n.left_out;
+        let text = match (written, self.lang) {
+            (Err(e), _) => {
+                let reason = self.lang.io_reason(&e);
+                return self.say_owned(
+                    match self.lang {
+                        Lang::En => format!("could not write the notice to {name}: {reason}"),
+                        Lang::Zh => format!("无法写出公示到 {name}：{reason}"),
+                    },
+                    true,
+                );
+            }
+            (Ok(()), Lang::En) if left_out == 0 => {
+                format!("wrote the notice of {key} to {name}")
+            }
+            (Ok(()), Lang::Zh) if left_out == 0 => format!("已写出 {key} 的公示到 {name}"),
+            (Ok(()), Lang::En) => format!(
+                "wrote the notice of {key} to {name}; {left_out} of its rows cannot be computed (✗) and are left out"
+            ),
+            (Ok(()), Lang::Zh) => format!(
+                "已写出 {key} 的公示到 {name}；{left_out} 个无法计算的行（✗）未列入"
+            ),
+        };
+        self.say_owned(text, left_out > 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use calamine::{open_workbook_auto, Data, Reader};
+
+    use super::*;
+    use crate::report::compare::{whole, Table};
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::action::Action;
+    use crate::tui::doc::Doc;
+    use crate::tui::lines::Line;
+
+    fn repo(p: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    }
+
+    fn prorate() -> RuleSet {
+        let path = repo("examples/anyue-2018-prorate.toml");
+        let bytes = std::fs::read(&path).unwrap();
+        RuleSet::from_bytes(&bytes, "prorate", &crate::batch::column_taken).unwrap()
+    }
+
+    fn cells(path: &Path) -> Vec<Vec<String>> {
+        let mut book = open_workbook_auto(path).unwrap();
+        let range = book.worksheet_range(sheet::SHEET).unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::Float(v) => format!("{v}"),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn p_writes_the_current_villages_notice_beside_the_table_as_the_command_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        std::fs::copy(repo("examples/anyue-2018-plan.csv"), &path).unwrap();
+        let rules = prorate();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let mut app = App::new(doc, rules, Lang::En);
+        // The cursor on AYP-002, the second row (画青村).
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(1)))
+            .unwrap();
+        app.step(Action::Notice, 10);
+        let written = dir.path().join("天马乡-画青村.xlsx");
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            format!("wrote the notice of 天马乡 画青村 to {}", written.display())
+        );
+        // The same cells as `roadsub notice --village 画青村` writes.
+        let rules = prorate();
+        let tables = [Table {
+            label: "plan.csv".into(),
+            sheet: Sheet::load(&path).unwrap(),
+        }];
+        let w = whole(&tables, &rules).unwrap();
+        let n = notice::notices(&tables, &rules, &w)
+            .unwrap()
+            .into_iter()
+            .find(|n| n.village == "画青村")
+            .unwrap();
+        let expected = dir.path().join("expected.xlsx");
+        std::fs::write(&expected, sheet::workbook(&n).unwrap()).unwrap();
+        let got = cells(&written);
+        assert_eq!(got, cells(&expected));
+        assert_eq!(got[7][7], "19.067357");
+        // Pressed again, the file is there: kept, and said.
+        let before = std::fs::read(&written).unwrap();
+        app.step(Action::Notice, 10);
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            format!(
+                "{} already exists; nothing written (move it away, or use roadsub notice --force)",
+                written.display()
+            )
+        );
+        assert_eq!(std::fs::read(&written).unwrap(), before);
+        app.lang = Lang::Zh;
+        app.step(Action::Notice, 10);
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            format!(
+                "{} 已存在；未写出（请先移走，或用 roadsub notice --force）",
+                written.display()
+            )
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! `roadsub notice`: one workbook per village, read back cell by cell.
+
+use std::path::Path;
+
+use crate::Env;
+
+/// The bundled plan.
+fn plan() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The plan's rules with the poverty fund's envelopes shared out.
+fn prorate() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Every row of a notice's sheet as text (numbers as Rust writes the double, so `19.067357`
+/// reads as the 万元 amount it is), trailing blank cells left off.
+fn grid(path: &Path) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut book = open_workbook_auto(path).unwrap();
+    assert_eq!(book.sheet_names(), ["公示"]);
+    let range = book.worksheet_range("公示").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+    range
+        .rows()
+        .map(|row| {
+            let mut cells: Vec<String> = row
+                .iter()
+                .map(|c| match c {
+                    Data::Float(v) => format!("{v}"),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect();
+            while cells.last().is_some_and(String::is_empty) {
+                cells.pop();
+            }
+            cells
+        })
+        .collect()
+}
+
+fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The rows every notice ends with: the rules, the notice period and the lines to sign.
+const END: [&[&str]; 6] = [
+    &["计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"],
+    &["公示期：自\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日至\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。"],
+    &[],
+    &["村民委员会（盖章）", "", "", "", "", "村党支部书记（签字）："],
+    &["", "", "", "", "", "村委会主任（签字）："],
+    &["", "", "", "", "", "日期：\u{3000}\u{3000}\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日"],
+];
+
+#[test]
+fn a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&[
+        "notice",
+        &plan(),
+        "--rules",
+        &prorate(),
+        "-o",
+        &out,
+        "--village",
+        "画青村",
+    ])
+    .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    let mut expected = rows(&[
+        &["安岳县2018年贫困村通村通社公路补助公示\n— 天马乡画青村 —"],
+        &["现将本村2个路段的建设补助及尚需筹集资金公示如下："],
+        &["金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。"],
+        &[],
+        &["一、路段与补助"],
+        &["编号", "路段名称", "道路类别", "路面宽度\n（米）", "建设里程\n（公里）", "总投资", "县交通局补助", "县扶贫专项补助", "补助合计", "差额"],
+        &["AYP-001", "村委会至三组", "通村公路", "4.5", "1.5", "127.5", "67.5", "45", "112.5", "15"],
+        &["AYP-002", "二组至五组", "通社公路", "3.5", "2.4", "96", "36", "19.067357", "55.067357", "40.932643"],
+        &["合计", "", "", "", "3.9", "223.5", "103.5", "64.067357", "167.567357", "55.932643"],
+        &[],
+        &["二、差额与筹集"],
+        &["编号", "路段名称", "差额", "整合资金", "一事一议筹资", "村项目资金", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
+        &["AYP-001", "村委会至三组", "15", "0", "0", "6", "9", "126", "714.29"],
+        &["AYP-002", "二组至五组", "40.932643", "0", "0", "14", "26.932643", "58", "4643.56"],
+        &["合计", "", "55.932643", "0", "0", "20", "35.932643", "184"],
+        &[],
+        &["预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。"],
+    ]);
+    expected.extend(rows(&END));
+    assert_eq!(grid(&env.path("out/天马乡-画青村.xlsx")), expected);
+    // The amounts are a batch run's under the same rules, to the fen.
+    let batch = env
+        .roadsub(&["batch", &plan(), "--rules", &prorate(), "--format", "csv"])
+        .run()
+        .stdout;
+    let line = batch.lines().find(|l| l.starts_with("AYP-002,")).unwrap();
+    assert!(line.contains(",190673.57,"), "{line}");
+    assert!(line.contains(",269326.43,"), "{line}");
+}
+
+#[test]
+fn a_notice_shows_only_the_sources_the_table_has_and_what_each_household_raises() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,路段名称,类别,宽度,长度,投资,整合资金,农户自筹,户数\n\
+         S-1,石羊镇,红星村,一组道,通社,3.5,2,90万,10万,5万,30\n\
+         S-2,石羊镇,红星村,二组道,通社,3.5,1,40万,,30万,\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(0, "", &format!("已写出 1 份公示到 {out}\n"));
+    let mut expected = rows(&[
+        &["安岳县2018年贫困村通村通社公路补助公示\n— 石羊镇红星村 —"],
+        &["现将本村2个路段的建设补助及尚需筹集资金公示如下："],
+        &["金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。"],
+        &[],
+        &["一、路段与补助"],
+        &["编号", "路段名称", "道路类别", "路面宽度\n（米）", "建设里程\n（公里）", "总投资", "县交通局补助", "县扶贫专项补助", "补助合计", "差额"],
+        &["S-1", "一组道", "通社公路", "3.5", "2", "90", "30", "20", "50", "40"],
+        &["S-2", "二组道", "通社公路", "3.5", "1", "40", "15", "10", "25", "15"],
+        &["合计", "", "", "", "3", "130", "45", "30", "75", "55"],
+        &[],
+        &["二、差额与筹集"],
+        &["编号", "路段名称", "差额", "整合资金", "农户自筹", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
+        &["S-1", "一组道", "40", "10", "5", "25", "30", "8333.33"],
+        &["S-2", "二组道", "15", "0", "30", "0"],
+        &["合计", "", "55", "10", "35", "25", "30"],
+        &[],
+        &["差额来源合计多出差额15万元，不计入尚需筹集。"],
+    ]);
+    expected.extend(rows(&END));
+    assert_eq!(grid(&env.path("out/石羊镇-红星村.xlsx")), expected);
+}
+
+/// Two villages named 新村 in two townships, and a village whose name Windows refuses.
+const TWO_NEW_VILLAGES: &str = "编号,乡镇,村,类别,宽度,长度,投资\n\
+     N-1,石羊镇,新村,通村,4.5,1,80万\n\
+     N-2,龙台镇,新村,通村,4.5,1,80万\n\
+     N-3,天马乡,画青:村*二?,通村,4.5,1,80万\n";
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn each_village_gets_a_file_named_by_township_and_village_safe_on_windows() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    // A folder that does not exist yet is made, parents and all.
+    let out = env.file("a/b");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    assert_eq!(
+        listing(&env.path("a/b")),
+        [
+            "天马乡-画青_村_二_.xlsx",
+            "石羊镇-新村.xlsx",
+            "龙台镇-新村.xlsx"
+        ]
+    );
+    // The title keeps the village's name as written.
+    let title = &grid(&env.path("a/b/天马乡-画青_村_二_.xlsx"))[0][0];
+    assert_eq!(
+        title,
+        "安岳县2018年贫困村通村通社公路补助公示\n— 天马乡画青:村*二? —"
+    );
+}
+
+#[test]
+fn a_village_name_two_townships_share_must_say_which_township() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "新村"]).expect(
+        2,
+        "",
+        "roadsub: --village \"新村\": villages of that name are in 石羊镇, 龙台镇; say which, like --village 石羊镇/新村\n",
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "新村", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: --village \"新村\"：石羊镇、龙台镇都有这个村；请写明乡镇，如 --village 石羊镇/新村\n",
+        );
+    assert!(!env.path("out").exists(), "nothing is made on a refusal");
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "龙台镇/新村"])
+        .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    assert_eq!(listing(&env.path("out")), ["龙台镇-新村.xlsx"]);
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "旧村"])
+        .expect(1, "", "roadsub: no row is in the village \"旧村\"\n");
+    env.roadsub(&[
+        "notice",
+        &table,
+        "-o",
+        &out,
+        "--village",
+        "旧村",
+        "--lang",
+        "zh",
+    ])
+    .expect(1, "", "roadsub: 没有属于 \"旧村\" 的路段\n");
+}
+
+#[test]
+fn an_existing_notice_is_never_replaced_without_force() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    std::fs::create_dir(env.path("out")).unwrap();
+    let kept = env.write("out/石羊镇-新村.xlsx", "the office's own edits");
+    let shown = Path::new(&out)
+        .join("石羊镇-新村.xlsx")
+        .display()
+        .to_string();
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: already there: {shown}; nothing written (give --force to replace them)\n"
+        ),
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: 文件已存在：{shown}；未写出任何公示（如需替换，请加 --force）\n"),
+        );
+    // Nothing else was written either, and no temporary file is left behind.
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "the office's own edits"
+    );
+    assert_eq!(listing(&env.path("out")), ["石羊镇-新村.xlsx"]);
+    env.roadsub(&["notice", &table, "-o", &out, "--force"])
+        .expect(0, "", &format!("wrote 3 notices to {out}\n"));
+    assert_eq!(grid(Path::new(&kept))[6][0], "N-1");
+    assert_eq!(listing(&env.path("out")).len(), 3);
+}
+
+#[test]
+fn a_folder_that_is_a_file_is_refused() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.write("out", "x");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!("roadsub: -o {out} is a file, not a folder: give a folder for the notices\n"),
+    );
+}
+
+#[test]
+fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         B-1,天马乡,画青村,通村,4.5,1,80万\n\
+         B-2,天马乡,画青村,通村,abc,1,80万\n\
+         B-3,卧佛镇,关田村,通村,4.5,1,80万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        &format!(
+            "{table}:3: 宽度 \"abc\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
+             1 bad row; no notice written (fix them, or use --keep-going to write the notices without those rows)\n"
+        ),
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+             1 个错误行；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
+            ),
+        );
+    assert!(!env.path("out").exists());
+    env.roadsub(&["notice", &table, "-o", &out, "--keep-going"])
+        .expect(
+            1,
+            "",
+            &format!(
+            "{table}:3: 宽度 \"abc\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
+             1 bad row; wrote 2 notices to {out} (without those rows)\n"
+        ),
+        );
+    let hq = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert_eq!(hq[1], ["现将本村1个路段的建设补助及尚需筹集资金公示如下："]);
+    assert_eq!(hq[6][0], "B-1");
+    assert_eq!(hq[7][0], "合计");
+    assert!(hq.contains(&vec!["另有 1 个路段因数据有误未列入。".to_string()]));
+    let gt = grid(&env.path("out/卧佛镇-关田村.xlsx"));
+    assert!(!gt.iter().flatten().any(|c| c.contains("未列入")));
+    std::fs::remove_dir_all(env.path("out")).unwrap();
+    // A village whose every row is bad gets no notice, and that is said.
+    let all_bad = env.write(
+        "all-bad.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         B-2,天马乡,画青村,通村,abc,1,80万\n\
+         B-3,卧佛镇,关田村,通村,4.5,1,80万\n",
+    );
+    let other = env.file("other");
+    env.roadsub(&[
+        "notice",
+        &all_bad,
+        "-o",
+        &other,
+        "--keep-going",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        1,
+        "",
+        &format!(
+            "{all_bad}:2: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                 天马乡 画青村：所有路段均有错误，未写出公示\n\
+                 1 个错误行；已写出 1 份公示到 {other}（不含错误行）\n"
+        ),
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--keep-going", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                 1 个错误行；已写出 2 份公示到 {out}（不含错误行）\n"
+            ),
+        );
+}
+
+#[test]
+fn the_chinese_list_of_commands_names_notice() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&["--lang", "zh", "notic", "a", "b"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .starts_with("roadsub: 未知的命令（可用：batch、rules、explain、compare、notice）\n"),
+        "{}",
+        out.stderr
+    );
+    let help = env.roadsub(&["--lang", "zh", "--help"]).expect_code(0);
+    assert!(help.stdout.contains(
+        "  roadsub notice plan.csv -o notices                    按村生成可打印的公示\n"
+    ));
+    let help = env.roadsub(&["notice", "--help"]).expect_code(0);
+    assert!(help
+        .stdout
+        .contains("  roadsub notice examples/anyue-2018-plan.csv -o notices\n"));
+}
+
+#[test]
+fn budgets_bind_across_all_the_tables_given_as_in_a_batch_run() {
+    let env = Env::new();
+    let plan = std::fs::read_to_string(plan()).unwrap();
+    let mut lines = plan.lines();
+    let header = lines.next().unwrap();
+    let rest: Vec<&str> = lines.collect();
+    // 画青村 alone in the first table: its cut still comes from the envelope all rows share.
+    let a = env.write("a.csv", format!("{header}\n{}\n", rest[..2].join("\n")));
+    let b = env.write("b.csv", format!("{header}\n{}\n", rest[2..].join("\n")));
+    let out = env.file("out");
+    env.roadsub(&[
+        "notice",
+        &a,
+        &b,
+        "--rules",
+        &prorate(),
+        "-o",
+        &out,
+        "--village",
+        "画青村",
+    ])
+    .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    let g = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert_eq!(g[7][7], "19.067357");
+    assert_eq!(g[16][0], "预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。");
+    // The first table alone asks less than the envelope: nothing is cut.
+    let alone = env.file("alone");
+    env.roadsub(&["notice", &a, "--rules", &prorate(), "-o", &alone])
+        .expect_code(0);
+    let g = grid(&env.path("alone/天马乡-画青村.xlsx"));
+    assert_eq!(g[7][7], "24");
+    assert!(!g.iter().flatten().any(|c| c.contains("核减")));
+}
+
+#[test]
+fn a_table_without_segment_rows_writes_no_notice_and_says_so() {
+    let env = Env::new();
+    let table = env.write("empty.csv", "编号,乡镇,村,类别,宽度,长度,投资\n");
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        1,
+        "",
+        "roadsub: no notice written: the tables have no segment rows\n",
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .expect(1, "", "roadsub: 未写出任何公示：表格中没有路段行\n");
+    assert!(!env.path("out").exists());
+}
