@@ -104,6 +104,7 @@ pub(super) fn command(lang: Lang) -> Command {
             lang,
         ))
         .arg(super::as_of_arg(lang))
+        .args(super::header_args(lang))
 }
 
 fn usage(message: impl Into<String>) -> Failure {
@@ -125,6 +126,7 @@ fn read_tables(
     super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
     let encoding = super::encoding_of(m, "input_encoding");
     let which = m.get_one::<String>("sheet").map(String::as_str);
+    let header = super::header_options(m, lang)?;
     let mut tables: Vec<Table> = Vec::with_capacity(files.len());
     let mut unread = 0;
     for path in files {
@@ -135,7 +137,7 @@ fn read_tables(
                 "notice 从文件读取路段表，不读标准输入：请给出文件路径",
             )));
         }
-        let sheet = Sheet::load_sheet(path, which, encoding).map_err(|e| {
+        let sheet = Sheet::load_with(path, which, encoding, &header).map_err(|e| {
             let e = match e {
                 TableError::Encoding(mut e) => {
                     e.flag = "--input-encoding";

@@ -530,3 +530,23 @@ fn compare_reads_an_office_sheet_in_its_title_s_unit_and_takes_amount_unit_and_m
     assert_eq!(v["rows"][0]["after"]["shortfall"], "0.00");
     assert_eq!(v["rows"][0]["before"]["shortfall"], "50000.00");
 }
+
+#[test]
+fn notice_reads_an_office_sheet_in_its_title_s_unit() {
+    let env = Env::new();
+    let example = format!("{}/examples/office-2018.csv", env!("CARGO_MANIFEST_DIR"));
+    env.roadsub(&["notice", &example, "-o", "notices", "--village", "玉皇村"])
+        .expect_code(0);
+    let book = env.path("notices/石鼓镇-玉皇村.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    use calamine::Reader;
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    // The segment's cost, 52 under （单位：万元、公里）, is 52万 on the notice (in 万元).
+    let cost = range
+        .rows()
+        .find(|r| r.iter().any(|c| c.to_string() == "2"))
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+        .unwrap();
+    assert!(cost.contains(&"52".to_string()), "{cost:?}");
+}
