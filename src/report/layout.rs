@@ -425,6 +425,69 @@ mod column_tests {
     }
 
     #[test]
+    fn computed_names_in_the_units_roadsub_writes_are_taken_too() {
+        let computed = |k: &str| Some(Taken::Computed(k.into()));
+        assert_eq!(column_taken("补助合计（万元）"), computed("补助合计"));
+        assert_eq!(column_taken("尚需筹集（元）"), computed("尚需筹集"));
+        assert_eq!(
+            column_taken("subsidy_total (万元)"),
+            computed("subsidy_total")
+        );
+        assert_eq!(column_taken(" gap(元) "), computed("gap"));
+        // Another unit is not one roadsub writes.
+        assert_eq!(column_taken("差额（美元）"), None);
+        // An input column keeps its own unit.
+        assert_eq!(
+            column_taken("投资（万元）"),
+            Some(Taken::Input("cost".into()))
+        );
+    }
+
+    #[test]
+    fn the_headings_are_the_workbooks_names_with_their_unit() {
+        let rules = RuleSet::builtin();
+        let names = |header: &str, notes_last: &str| {
+            let columns = Columns::from_header(header.split(',')).unwrap();
+            let layout = Layout::new(&columns, &rules);
+            assert_eq!(layout.header.last().unwrap(), notes_last);
+            (
+                layout.names(&rules, Lang::Zh).join(","),
+                layout.headings(&rules, Lang::Zh, Unit::Wan).join(","),
+                layout.headings(&rules, Lang::En, Unit::Wan).join(","),
+                layout.headings(&rules, Lang::En, Unit::Yuan) == layout.header,
+            )
+        };
+        let (zh, zh_wan, en_wan, ids) = names(
+            "id,township,village,class,width_m,length_km,cost,households,notes",
+            "roadsub_notes",
+        );
+        assert_eq!(zh, "id,township,village,class,width_m,length_km,cost,households,notes,县交通局补助,县扶贫专项补助,补助合计,差额,尚需筹集,每户尚需筹集,计算说明");
+        assert_eq!(zh_wan, "id,township,village,class,width_m,length_km,cost,households,notes,县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,每户尚需筹集（万元）,计算说明");
+        assert_eq!(en_wan, "id,township,village,class,width_m,length_km,cost,households,notes,transport (万元),poverty (万元),subsidy_total (万元),gap (万元),shortfall (万元),shortfall_per_household (万元),roadsub_notes");
+        assert!(ids);
+        let (zh, ..) = names(
+            "id,township,village,class,width_m,length_km,cost,completed_km,disbursed",
+            "notes",
+        );
+        assert_eq!(zh, "id,township,village,class,width_m,length_km,cost,completed_km,disbursed,县交通局补助,县扶贫专项补助,补助合计,差额,尚需筹集,应拨付,待拨付,计算说明");
+    }
+
+    #[test]
+    fn a_table_written_with_headings_in_a_unit_is_ours() {
+        let base = "id,township,village,class,width_m,length_km,cost";
+        for written in [
+            "县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,计算说明",
+            "县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,计算说明",
+            "transport (万元),poverty (万元),subsidy_total (万元),gap (万元),shortfall (万元),notes",
+        ] {
+            let header = format!("{base},{written}");
+            assert!(clashing(&header).is_empty(), "{header}");
+            let columns = Columns::from_header(header.split(',')).unwrap();
+            assert_eq!(Layout::new(&columns, &RuleSet::builtin()).copied_len(), 7, "{header}");
+        }
+    }
+
+    #[test]
     fn a_users_notes_column_is_told_from_ours() {
         let users = |header: &str| {
             let columns = Columns::from_header(header.split(',')).unwrap();
