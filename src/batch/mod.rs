@@ -76,7 +76,7 @@ pub struct Options<'a> {
     pub destination: Destination,
     /// Write the good rows even when some are bad.
     pub keep_going: bool,
-    /// Group the summary by township, village or class.
+    /// Group the summary by township, village or class ([`Presentation::by`] adds more).
     pub by: Option<GroupBy>,
     /// Language of notes and messages.
     pub lang: Lang,

@@ -245,10 +245,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let look = Presentation {
         by,
         headings: headings(m, lang, format, terminal),
-        amounts: match m.get_one::<String>("amounts").map(String::as_str) {
-            Some("万元" | "wan") => Unit::Wan,
-            _ => Unit::Yuan,
-        },
+        amounts: amounts(m),
     };
     // `-o /dev/stdout` is standard output: the summary must not land among the rows.
     let to_file = match &destination {
@@ -453,6 +450,13 @@ fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang 
     }
 }
 
+/// The unit `--amounts` names (clap has checked it is one).
+fn amounts(m: &ArgMatches) -> Unit {
+    m.get_one::<String>("amounts")
+        .and_then(|a| Unit::from_name(a))
+        .unwrap_or_default()
+}
+
 /// The output's format and encoding, checked for combinations that make no sense.
 /// The output's form, and how its text is written (a workbook's text style is unused).
 fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure> {
@@ -496,10 +500,7 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
     }
     // Programs read JSON and a workbook holds numbers: both keep ids and yuan.
     let machine = matches!(format, Format::Json | Format::Jsonl | Format::Xlsx);
-    let wan = m
-        .get_one::<String>("amounts")
-        .is_some_and(|a| a == "万元" || a == "wan");
-    if wan && machine {
+    if amounts(m) == Unit::Wan && machine {
         return Err(Failure::new(
             EXIT_USAGE,
             lang.pick(
