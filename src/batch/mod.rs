@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use crate::report::layout::column_taken;
-pub use crate::report::{Format, TextFormat};
+pub use crate::report::{Format, TextFormat, Unit};
 pub use crate::report::{GroupBy, Summary};
 pub use crate::table::replace::is_same_file;
 pub use output::{Target, TextStyle, TERMINAL_ROWS};
@@ -76,7 +76,7 @@ pub struct Options<'a> {
     pub destination: Destination,
     /// Write the good rows even when some are bad.
     pub keep_going: bool,
-    /// Group the summary by township, village or class.
+    /// Group the summary by township, village or class ([`Presentation::by`] adds more).
     pub by: Option<GroupBy>,
     /// Language of notes and messages.
     pub lang: Lang,
@@ -91,13 +91,79 @@ pub struct Options<'a> {
     pub sheet: Option<String>,
 }
 
-impl Options<'_> {
-    /// The groupings the summary needs: `--by`'s, and township and village for a workbook
-    /// report's summary sheet.
-    fn groupings(&self) -> Vec<GroupBy> {
-        crate::report::summary::groupings(self.format(), self.by)
+/// How the results are put for people, beyond what [`Options`] says: more groupings, the
+/// headings of the computed columns and the unit of amounts. [`run`] puts them as they always
+/// were (ids, yuan, `Options::by` alone); [`run_presented`] takes these.
+#[derive(Debug, Clone, Default)]
+pub struct Presentation {
+    /// Groupings of the summary after `Options::by`'s, in the order asked (each once).
+    pub by: Vec<GroupBy>,
+    /// The language of the computed columns' headings in CSV, Markdown and a terminal table:
+    /// English is their ids, as programs read them. (A workbook heads them in `Options::lang`.)
+    pub headings: Lang,
+    /// The unit of amounts in CSV, Markdown, a terminal table and the summary text. JSON and
+    /// workbooks carry yuan.
+    pub amounts: Unit,
+}
+
+/// One run: the options and how its results are put. It reads as its [`Options`], so what
+/// needs only those takes them as they are.
+struct Run<'r, 'a> {
+    opts: &'r Options<'a>,
+    look: &'r Presentation,
+    /// How every input's header is read (`--amount-unit`, `--map`).
+    header: &'r crate::table::HeaderOptions,
+}
+
+impl<'a> std::ops::Deref for Run<'_, 'a> {
+    type Target = Options<'a>;
+
+    fn deref(&self) -> &Options<'a> {
+        self.opts
+    }
+}
+
+/// How [`run`] puts results: ids, yuan, no more groupings.
+static PLAIN: Presentation = Presentation {
+    by: Vec::new(),
+    headings: Lang::En,
+    amounts: Unit::Yuan,
+};
+
+/// How [`run`] reads headers: as they are written.
+static PLAIN_HEADER: crate::table::HeaderOptions = crate::table::HeaderOptions {
+    amount_unit: None,
+    map: Vec::new(),
+};
+
+impl<'r, 'a> Run<'r, 'a> {
+    /// A run putting its results as [`run`] does.
+    fn plain(opts: &'r Options<'a>) -> Run<'r, 'a> {
+        Run {
+            opts,
+            look: &PLAIN,
+            header: &PLAIN_HEADER,
+        }
+    }
+}
+
+impl Run<'_, '_> {
+    /// The groupings the summary prints (`--by`'s, in the order given).
+    fn shown(&self) -> Vec<GroupBy> {
+        crate::report::summary::groupings(
+            Format::Csv,
+            self.by.into_iter().chain(self.look.by.iter().copied()),
+        )
     }
 
+    /// The groupings the summary needs: [`Run::shown`], and township and village for a
+    /// workbook report's summary sheet.
+    fn groupings(&self) -> Vec<GroupBy> {
+        crate::report::summary::groupings(self.format(), self.shown())
+    }
+}
+
+impl Options<'_> {
     /// The form of the output: the destination's when it is a workbook, else the text style's.
     fn format(&self) -> Format {
         match self.destination {
@@ -212,13 +278,15 @@ pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchErro
     run_tuned(opts, Tuning::default(), messages)
 }
 
-/// [`run`], reading every input's header under the user's options (`--amount-unit`, `--map`).
-pub fn run_reading(
+/// [`run`], reading every input's header under the user's options (`--amount-unit`,
+/// `--map`) and putting the results as `look` says.
+pub fn run_presented(
     opts: &Options,
+    look: &Presentation,
     header: &crate::table::HeaderOptions,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
-    run_tuned_reading(opts, Tuning::default(), header, messages)
+    run_all(&Run { opts, look, header }, Tuning::default(), messages)
 }
 
 /// [`run`], with chunks of another size.
@@ -227,20 +295,11 @@ pub fn run_tuned(
     tuning: Tuning,
     messages: &mut dyn Write,
 ) -> Result<Report, BatchError> {
-    run_tuned_reading(
-        opts,
-        tuning,
-        &crate::table::HeaderOptions::default(),
-        messages,
-    )
+    run_all(&Run::plain(opts), tuning, messages)
 }
 
-fn run_tuned_reading(
-    opts: &Options,
-    tuning: Tuning,
-    header: &crate::table::HeaderOptions,
-    messages: &mut dyn Write,
-) -> Result<Report, BatchError> {
+fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Report, BatchError> {
+    let header = opts.header;
     let reading = |copies, progress_base| Reading {
         header,
         copies,
@@ -296,7 +355,7 @@ fn run_tuned_reading(
 
 /// One counting pass: what every chunk asks of the budgets `pass` decides, then the decision.
 fn count_pass(
-    opts: &Options,
+    opts: &Run,
     reading: Reading,
     plan: &mut Plan,
     pass: usize,
@@ -333,7 +392,7 @@ fn count_pass(
 }
 
 /// What every chunk of a pass shares.
-fn job<'a>(opts: &'a Options, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>) -> Job<'a> {
+fn job<'a>(opts: &'a Run, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>) -> Job<'a> {
     let terminal = matches!(opts.destination, Destination::Stdout { terminal: Some(_) });
     Job {
         buffers,
@@ -343,6 +402,7 @@ fn job<'a>(opts: &'a Options, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>
         // A workbook's rows are built as typed cells; a terminal's as display text.
         format: (!terminal).then_some(opts.format()),
         excel: opts.style.excel && opts.format() == Format::Csv,
+        unit: opts.look.amounts,
         plan,
     }
 }
@@ -350,7 +410,7 @@ fn job<'a>(opts: &'a Options, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>
 /// The pass that computes every row (cut by `plan`'s budgets, when some allocate) and
 /// writes it.
 fn write_pass(
-    opts: &Options,
+    opts: &Run,
     reading: Reading,
     plan: Option<&Plan>,
     pb: Option<&ProgressBar>,

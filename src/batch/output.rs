@@ -108,15 +108,17 @@ pub struct Output {
 }
 
 impl Output {
-    /// Opens the destination and writes what comes before the rows: the CSV header, the
-    /// Markdown table head, or `prefix` (a JSON document's opening).
+    /// Opens the destination and writes what comes before the rows: the CSV header `header`
+    /// (naming `layout`'s columns), the Markdown table head, or `prefix` (a JSON document's
+    /// opening).
     pub fn open(
         target: Target,
         layout: &Layout,
+        header: &[String],
         style: TextStyle,
         prefix: &str,
     ) -> io::Result<Output> {
-        let (header, right) = (&layout.header, &layout.right);
+        let right = &layout.right;
         let sink = match target {
             Target::File(path) => Sink::File {
                 out: Replacement::new(path, ".tmp")?,
@@ -151,6 +153,7 @@ impl Output {
         }
         let head = encode::head(
             layout,
+            header,
             style.format.into(),
             style.excel && !style.gbk,
             style.excel,

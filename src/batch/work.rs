@@ -273,6 +273,8 @@ pub struct Job<'a> {
     pub format: Option<Format>,
     /// CSV for Excel: text that cannot run as a formula.
     pub excel: bool,
+    /// The unit of amounts in text and terminal rows.
+    pub unit: crate::report::Unit,
     /// Output buffers the writer gave back.
     pub buffers: &'a Pool<Vec<u8>>,
     /// The budgets that bind, decided by the counting passes, when some budget allocates.
@@ -364,7 +366,8 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
                 job.format,
                 job.excel,
                 room,
-            ),
+            )
+            .in_unit(job.unit),
             messages: Vec::new(),
             good: 0,
             bad: 0,

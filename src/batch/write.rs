@@ -12,13 +12,13 @@ use super::alloc::{Changed, Plan};
 use super::output::{Output, Target};
 use super::pool::Pool;
 use super::read::ToWriter;
-use super::{BatchError, Destination, Options, Report, Summary};
+use super::{BatchError, Destination, Report, Run, Summary};
 use crate::report::allocate::AllocError;
 use crate::report::encode;
 
 /// Takes results as they come, and handles them in input order.
-pub fn write_in_order(
-    opts: &Options,
+pub(super) fn write_in_order(
+    opts: &Run,
     results: &Receiver<(u64, ToWriter)>,
     pb: Option<&ProgressBar>,
     buffers: &Pool<Vec<u8>>,
@@ -52,7 +52,7 @@ pub fn write_in_order(
         written: false,
         hidden: 0,
         hidden_columns: Vec::new(),
-        summary: Summary::new(opts.rules, &opts.groupings()).showing(opts.by),
+        summary: Summary::new(opts.rules, &opts.groupings()).showing(&opts.shown()),
         keep_going: opts.keep_going,
         garbled: false,
     };
@@ -87,8 +87,10 @@ pub fn write_in_order(
                         },
                     };
                     let prefix = encode::prefix(opts.format(), opts.rules, lang);
+                    let header = layout.headings(opts.rules, opts.look.headings, opts.look.amounts);
                     out = Some(
-                        Output::open(target, &layout, opts.style, &prefix).map_err(output_error)?,
+                        Output::open(target, &layout, &header, opts.style, &prefix)
+                            .map_err(output_error)?,
                     );
                 }
                 ToWriter::Failed(message) => {
@@ -158,7 +160,13 @@ pub fn write_in_order(
         if failed && (!opts.keep_going || report.good == 0 || garbled) {
             output.discard();
         } else {
-            let trailer = encode::trailer(opts.format(), opts.rules, &report.summary, lang);
+            let trailer = encode::trailer(
+                opts.format(),
+                opts.rules,
+                &report.summary,
+                lang,
+                opts.look.amounts,
+            );
             let committed = output
                 .commit(&trailer, (opts.rules, &report.summary, lang))
                 .map_err(output_error)?;

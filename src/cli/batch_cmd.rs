@@ -1,4 +1,5 @@
-//! `roadsub batch FILE... [-o OUT] [--keep-going] [--summary] [--by township|village|class]`.
+//! `roadsub batch FILE... [-o OUT] [--keep-going] [--summary] [--by township|village|class]…
+//! [--headings zh|en] [--amounts 元|万元]`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -10,8 +11,8 @@ use super::{
     EXIT_USAGE,
 };
 use crate::batch::{
-    self, BatchError, Destination, Format, GroupBy, Input, Options, TextFormat, TextStyle,
-    TERMINAL_ROWS,
+    self, BatchError, Destination, Format, GroupBy, Input, Options, Presentation, TextFormat,
+    TextStyle, Unit, TERMINAL_ROWS,
 };
 use crate::i18n::Lang;
 use crate::table::replace::{names_a_descriptor, Hangup};
@@ -71,8 +72,32 @@ pub(super) fn command(lang: Lang) -> Command {
                 .long("by")
                 .value_name("township|village|class")
                 .value_parser(["township", "village", "class"])
+                .value_delimiter(',')
+                .action(ArgAction::Append)
                 .hide_possible_values(true)
-                .help(lang.pick("Also total per township, village or class (implies --summary)", "另按乡镇、村或道路类别汇总（含 --summary）")),
+                .help(lang.pick("Also total per township, village or class; several in order: --by township,village (implies --summary)", "另按乡镇、村或道路类别汇总；可按顺序给多个：--by township,village（含 --summary）")),
+        )
+        .arg(
+            Arg::new("headings")
+                .long("headings")
+                .value_name("zh|en")
+                .value_parser(["zh", "en"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Headings of the computed columns in CSV, Markdown and the terminal table: zh (县交通局补助（元）, 补助合计（元）, …) or en (their ids) [default: CSV en whatever --lang; Markdown and the terminal table in the --lang language]",
+                    "CSV、Markdown 与终端表格中计算列的列名：zh（县交通局补助（元）、补助合计（元）……）或 en（英文标识）［默认：CSV 不论 --lang 均为 en；Markdown 与终端表格随 --lang］",
+                )),
+        )
+        .arg(
+            Arg::new("amounts")
+                .long("amounts")
+                .value_name("元|万元")
+                .value_parser(["元", "万元", "yuan", "wan"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Unit of the computed amounts in CSV, Markdown, the terminal table and the summary: 元 (yuan, two decimals) or 万元 (at least four decimals, as many as needed to stay exact) [default: 元]",
+                    "CSV、Markdown、终端表格与汇总中计算金额的单位：元（两位小数）或 万元（至少四位小数，为保持精确按需增加）［默认：元］",
+                )),
         )
         .arg(
             Arg::new("format")
@@ -207,12 +232,23 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 .then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w))),
         },
     };
-    let by = m.get_one::<String>("by").map(|b| match b.as_str() {
-        "township" => GroupBy::Township,
-        "village" => GroupBy::Village,
-        _ => GroupBy::Class,
-    });
-    let show_summary = m.get_flag("summary") || by.is_some();
+    let by: Vec<GroupBy> = m
+        .get_many::<String>("by")
+        .into_iter()
+        .flatten()
+        .map(|b| match b.as_str() {
+            "township" => GroupBy::Township,
+            "village" => GroupBy::Village,
+            _ => GroupBy::Class,
+        })
+        .collect();
+    let show_summary = m.get_flag("summary") || !by.is_empty();
+    let terminal = matches!(destination, Destination::Stdout { terminal: Some(_) });
+    let look = Presentation {
+        by,
+        headings: headings(m, lang, format, terminal),
+        amounts: amounts(m),
+    };
     // `-o /dev/stdout` is standard output: the summary must not land among the rows.
     let to_file = match &destination {
         Destination::File(p) => !names_a_descriptor(p),
@@ -224,7 +260,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         inputs,
         destination: destination.clone(),
         keep_going: m.get_flag("keep_going"),
-        by,
+        by: None,
         lang,
         progress: io::stderr().is_terminal(),
         workers: std::thread::available_parallelism().map_or(1, usize::from),
@@ -233,7 +269,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     // Not locked: the progress bar on another thread draws to stderr too.
     let mut stderr = io::stderr();
-    let report = match batch::run_reading(&opts, &header, &mut stderr) {
+    let report = match batch::run_presented(&opts, &look, &header, &mut stderr) {
         Ok(report) => report,
         // A reader that stopped early (`| head`) is not an error, as for any filter.
         Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
@@ -285,7 +321,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     // Totals of a run that wrote nothing would describe results nobody has.
     if show_summary && report.written {
-        let text = report.summary.render(&rules, lang);
+        let text = report.summary.render(&rules, lang, look.amounts);
         if to_file {
             print_summary(&text, lang)?;
         } else {
@@ -403,6 +439,26 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
+/// The language of the computed columns' headings: `--headings`; else, for people (a
+/// terminal table, a Markdown report), the language in force; else (CSV, read by programs and
+/// by roadsub itself) their ids, whatever `--lang` says: a script that asks for Chinese notes
+/// keeps the header it reads its columns by.
+fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang {
+    match m.get_one::<String>("headings").map(String::as_str) {
+        Some("zh") => Lang::Zh,
+        Some(_) => Lang::En,
+        None if terminal || format == Format::Markdown => lang,
+        None => Lang::En,
+    }
+}
+
+/// The unit `--amounts` names (clap has checked it is one).
+fn amounts(m: &ArgMatches) -> Unit {
+    m.get_one::<String>("amounts")
+        .and_then(|a| Unit::from_name(a))
+        .unwrap_or_default()
+}
+
 /// The output's format and encoding, checked for combinations that make no sense.
 /// The output's form, and how its text is written (a workbook's text style is unused).
 fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure> {
@@ -441,6 +497,26 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
             lang.pick(
                 "--encoding applies to CSV and Markdown only",
                 "--encoding 只用于 CSV 和 Markdown",
+            ),
+        ));
+    }
+    // Programs read JSON and a workbook holds numbers: both keep ids and yuan.
+    let machine = matches!(format, Format::Json | Format::Jsonl | Format::Xlsx);
+    if amounts(m) == Unit::Wan && machine {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--amounts 万元 applies to CSV, Markdown and the terminal table: JSON and Excel reports always carry yuan",
+                "--amounts 万元 只用于 CSV、Markdown 和终端表格：JSON 与 Excel 报表始终以元为单位",
+            ),
+        ));
+    }
+    if m.get_one::<String>("headings").is_some() && machine {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--headings applies to CSV, Markdown and the terminal table: JSON keeps ids, and an Excel report heads its columns in the --lang language",
+                "--headings 只用于 CSV、Markdown 和终端表格：JSON 始终使用英文标识，Excel 报表的列名随 --lang",
             ),
         ));
     }

@@ -32,6 +32,86 @@ pub fn plain(amount: Decimal) -> String {
     s
 }
 
+/// Writes `amount` in 万元, exact: the yuan amount with its point moved four places, with at
+/// least four decimals and as many more as it needs (`12345.00` → `1.2345`, `12345.60` →
+/// `1.23456`, `12345.67` → `1.234567`); never rounded. `grouped` puts thousands separators in
+/// the whole 万 (for people). On the usual path (an amount to the fen within [`MAX_YUAN`]) it is
+/// integer arithmetic on fen: no allocation, no `fmt`.
+///
+/// [`MAX_YUAN`]: super::MAX_YUAN
+pub fn push_wan(out: &mut Vec<u8>, amount: Decimal, grouped: bool) {
+    let fen = if amount.scale() == MONEY_DP {
+        u64::try_from(amount.mantissa().unsigned_abs()).ok()
+    } else {
+        None
+    };
+    let Some(fen) = fen else {
+        return push_wan_general(out, amount, grouped);
+    };
+    if amount.is_sign_negative() && fen != 0 {
+        out.push(b'-');
+    }
+    // 1万 yuan is 1,000,000 fen: six decimals of 万, the last two kept only when not zero.
+    let (whole, mut frac) = (fen / 1_000_000, fen % 1_000_000);
+    let mut decimals = 6;
+    while decimals > 4 && frac % 10 == 0 {
+        frac /= 10;
+        decimals -= 1;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = whole;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let int = &digits[i..];
+    for (k, &d) in int.iter().enumerate() {
+        if grouped && k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(b',');
+        }
+        out.push(d);
+    }
+    out.push(b'.');
+    let mut tail = [b'0'; 6];
+    for slot in tail[..decimals].iter_mut().rev() {
+        *slot = b'0' + (frac % 10) as u8;
+        frac /= 10;
+    }
+    out.extend_from_slice(&tail[..decimals]);
+}
+
+/// [`push_wan`] for an amount not held to the fen (never one the engine computed): the point
+/// of its exact decimal text moved four places, still never rounded.
+#[cold]
+fn push_wan_general(out: &mut Vec<u8>, amount: Decimal, grouped: bool) {
+    let text = amount.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let int = format!("{int:0>5}");
+    let (whole, moved) = int.split_at(int.len() - 4);
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut decimals = format!("{moved}{frac}");
+    while decimals.len() > 4 && decimals.ends_with('0') {
+        decimals.pop();
+    }
+    if amount.is_sign_negative() && !amount.is_zero() {
+        out.push(b'-');
+    }
+    for (k, c) in whole.bytes().enumerate() {
+        if grouped && k > 0 && (whole.len() - k) % 3 == 0 {
+            out.push(b',');
+        }
+        out.push(c);
+    }
+    out.push(b'.');
+    out.extend_from_slice(decimals.as_bytes());
+}
+
 /// "00" to "99", back to back.
 const PAIRS: [u8; 200] = {
     let mut t = [0u8; 200];
@@ -165,6 +245,41 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    fn wan(s: &str, grouped: bool) -> String {
+        let mut out = Vec::new();
+        push_wan(&mut out, d(s), grouped);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn an_amount_in_wan_is_exact_with_at_least_four_decimals() {
+        assert_eq!(wan("12345.67", false), "1.234567");
+        assert_eq!(wan("12345.60", false), "1.23456");
+        assert_eq!(wan("12345.00", false), "1.2345");
+        assert_eq!(wan("0.01", false), "0.000001");
+        assert_eq!(wan("0.00", false), "0.0000");
+        assert_eq!(wan("-0.00", false), "0.0000");
+        assert_eq!(wan("-1785000.00", false), "-178.5000");
+        assert_eq!(wan("8685000.00", false), "868.5000");
+        assert_eq!(wan("999999999999999.99", false), "99999999999.999999");
+        assert_eq!(wan("123456789012.34", true), "12,345,678.901234");
+        assert_eq!(wan("-123456789012.30", true), "-12,345,678.90123");
+        // Not held to the fen (never from the engine): still exact, never rounded.
+        assert_eq!(wan("5", false), "0.0005");
+        assert_eq!(wan("1.005", false), "0.0001005");
+        assert_eq!(wan("12345678.125", true), "1,234.5678125");
+        assert_eq!(wan("-0.000", false), "0.0000");
+        assert_eq!(
+            wan("79228162514264337593543950335", false),
+            "7922816251426433759354395.0335"
+        );
+        // Every fen amount reads back as the same yuan.
+        for s in ["0.01", "0.10", "1.00", "99999.99", "100000.00", "-7.50"] {
+            let back = wan(s, false).parse::<Decimal>().unwrap() * Decimal::from(10_000);
+            assert_eq!(back, d(s), "{s}");
+        }
     }
 
     #[test]

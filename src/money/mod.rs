@@ -16,6 +16,7 @@ mod parse;
 mod round;
 mod show;
 
+pub use fixed::push_wan;
 pub use fixed::{plain, push_decimal, push_plain, write_plain};
 pub use parse::{
     normalize_width_forms, parse_amount, parse_decimal, parse_households, parse_length_km,

@@ -6,24 +6,24 @@
 
 use rust_decimal::Decimal;
 
-use super::format::{self, looks_like_formula, markdown_cell, Format};
+use super::format::{self, looks_like_formula, markdown_cell, Format, Unit};
 use super::layout::Layout;
 use super::summary::Summary;
 use super::xlsx::Cell;
 use crate::engine::{Breakdown, Note};
 use crate::i18n::Lang;
-use crate::money;
 use crate::rules::RuleSet;
 use crate::table::csvout;
 
 /// Rows built field by field: text in one of the output formats, or cells for a terminal.
 pub enum RowBuf {
-    /// Rows as text; `first` while the current row has no field yet.
+    /// Rows as text; `first` while the current row has no field yet; amounts in `unit`.
     Text {
         bytes: Vec<u8>,
         first: bool,
         format: Format,
         excel: bool,
+        unit: Unit,
     },
     /// Finished rows of typed cells for a workbook, and the row being built: amounts stay
     /// numbers, never written out as text and read back.
@@ -31,10 +31,11 @@ pub enum RowBuf {
         rows: Vec<Vec<Cell>>,
         current: Vec<Cell>,
     },
-    /// Finished rows of cells, and the row being built.
+    /// Finished rows of cells, and the row being built; amounts in `unit`.
     Cells {
         rows: Vec<Vec<String>>,
         current: Vec<String>,
+        unit: Unit,
     },
 }
 
@@ -61,12 +62,23 @@ impl RowBuf {
                 first: true,
                 format,
                 excel,
+                unit: Unit::Yuan,
             },
             None => RowBuf::Cells {
                 rows: Vec::new(),
                 current: Vec::new(),
+                unit: Unit::Yuan,
             },
         }
+    }
+
+    /// The buffer writing amounts in `unit` (a workbook's amounts stay numbers of yuan).
+    pub fn in_unit(mut self, in_unit: Unit) -> RowBuf {
+        match &mut self {
+            RowBuf::Text { unit, .. } | RowBuf::Cells { unit, .. } => *unit = in_unit,
+            RowBuf::Typed { .. } => {}
+        }
+        self
     }
 
     /// Adds a text field to the current row.
@@ -111,6 +123,7 @@ impl RowBuf {
                 first,
                 format: Format::Csv,
                 excel: false,
+                ..
             } => {
                 if !*first {
                     bytes.push(b',');
@@ -133,6 +146,7 @@ impl RowBuf {
                 bytes,
                 first,
                 format,
+                unit,
                 ..
             } => {
                 if *format == Format::Markdown {
@@ -141,7 +155,7 @@ impl RowBuf {
                     bytes.push(b',');
                 }
                 if let Some(v) = value {
-                    money::push_plain(bytes, v);
+                    unit.push_plain(bytes, v);
                 }
                 if *format == Format::Markdown {
                     bytes.push(b' ');
@@ -149,8 +163,8 @@ impl RowBuf {
                 *first = false;
             }
             RowBuf::Typed { current, .. } => current.push(Cell::Amount(value)),
-            RowBuf::Cells { current, .. } => {
-                current.push(value.map(money::grouped).unwrap_or_default())
+            RowBuf::Cells { current, unit, .. } => {
+                current.push(value.map(|v| unit.grouped(v)).unwrap_or_default())
             }
         }
     }
@@ -171,7 +185,7 @@ impl RowBuf {
                 *first = true;
             }
             RowBuf::Typed { rows, current } => rows.push(std::mem::take(current)),
-            RowBuf::Cells { rows, current } => rows.push(std::mem::take(current)),
+            RowBuf::Cells { rows, current, .. } => rows.push(std::mem::take(current)),
         }
     }
 
@@ -191,11 +205,19 @@ impl RowBuf {
     }
 }
 
-/// What comes before the rows of a text output: the CSV header (after a UTF-8 BOM when `bom`;
-/// formula-like names kept as text when `excel`), the Markdown table head after `prefix`, or
-/// `prefix` itself (a JSON document's opening). Nothing for JSON Lines and workbooks.
-pub fn head(layout: &Layout, format: Format, bom: bool, excel: bool, prefix: &str) -> Vec<u8> {
-    let (header, right) = (&layout.header, &layout.right);
+/// What comes before the rows of a text output: the CSV header `header` (after a UTF-8 BOM
+/// when `bom`; formula-like names kept as text when `excel`), the Markdown table head after
+/// `prefix`, or `prefix` itself (a JSON document's opening). Nothing for JSON Lines and
+/// workbooks. `header` names `layout`'s columns (see [`Layout::headings`]).
+pub fn head(
+    layout: &Layout,
+    header: &[String],
+    format: Format,
+    bom: bool,
+    excel: bool,
+    prefix: &str,
+) -> Vec<u8> {
+    let right = &layout.right;
     let mut head = Vec::new();
     match format {
         Format::Csv => {
@@ -245,15 +267,21 @@ pub fn prefix(format: Format, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
-/// What a document in `format` ends with, after its rows: a JSON document's summary, a
-/// Markdown report's summary tables.
-pub fn trailer(format: Format, rules: &RuleSet, summary: &Summary, lang: Lang) -> String {
+/// What a document in `format` ends with, after its rows: a JSON document's summary (in
+/// yuan, always), a Markdown report's summary tables (amounts in `unit`).
+pub fn trailer(
+    format: Format,
+    rules: &RuleSet,
+    summary: &Summary,
+    lang: Lang,
+    unit: Unit,
+) -> String {
     match format {
         Format::Json => format!(
             "\n],\n\"summary\":{}\n}}\n",
             format::summary_json(rules, summary, lang)
         ),
-        Format::Markdown => format!("\n{}", format::summary_markdown(rules, summary, lang)),
+        Format::Markdown => format!("\n{}", format::summary_markdown(rules, summary, lang, unit)),
         _ => String::new(),
     }
 }
@@ -323,6 +351,7 @@ pub fn write_document(
             let mut file = out.file();
             file.write_all(&head(
                 layout,
+                &layout.header,
                 format,
                 false,
                 false,
@@ -334,7 +363,7 @@ pub fn write_document(
                 _ => &bytes,
             };
             file.write_all(body)?;
-            file.write_all(trailer(format, rules, summary, lang).as_bytes())?;
+            file.write_all(trailer(format, rules, summary, lang, Unit::Yuan).as_bytes())?;
         }
         RowBuf::Cells { .. } => {
             return Err(std::io::Error::other("a terminal table is not a document"));

@@ -93,6 +93,71 @@ impl Format {
     }
 }
 
+/// The unit amounts are written in for people (`--amounts`): yuan, as always, or 万元 (exact,
+/// see [`money::push_wan`]). Machine formats (JSON, JSON Lines) always carry yuan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unit {
+    /// 元, two decimals.
+    #[default]
+    Yuan,
+    /// 万元, at least four decimals, as many as the amount needs to stay exact.
+    Wan,
+}
+
+impl Unit {
+    /// The unit named on the command line.
+    pub fn from_name(name: &str) -> Option<Unit> {
+        match name.trim() {
+            "元" | "yuan" => Some(Unit::Yuan),
+            "万元" | "万" | "wan" => Some(Unit::Wan),
+            _ => None,
+        }
+    }
+
+    /// Appends `amount` as files carry it: no separators.
+    pub fn push_plain(self, out: &mut Vec<u8>, amount: rust_decimal::Decimal) {
+        match self {
+            Unit::Yuan => money::push_plain(out, amount),
+            Unit::Wan => money::push_wan(out, amount, false),
+        }
+    }
+
+    /// `amount` as people read it: thousands separators.
+    pub fn grouped(self, amount: rust_decimal::Decimal) -> String {
+        match self {
+            Unit::Yuan => money::grouped(amount),
+            Unit::Wan => {
+                let mut out = Vec::with_capacity(24);
+                money::push_wan(&mut out, amount, true);
+                // push_wan writes ASCII only.
+                String::from_utf8(out).unwrap_or_default()
+            }
+        }
+    }
+
+    /// What a heading of amounts adds to say their unit: nothing to an id in yuan (programs
+    /// read `subsidy_total` as they always have), ` (万元)` to an id in 万元, and `（元）` or
+    /// `（万元）` to a Chinese heading.
+    pub fn suffix(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Unit::Yuan, Lang::En) => "",
+            (Unit::Wan, Lang::En) => " (万元)",
+            (Unit::Yuan, Lang::Zh) => "（元）",
+            (Unit::Wan, Lang::Zh) => "（万元）",
+        }
+    }
+
+    /// The heading of a column of amounts in a summary: `yuan`, `金额（元）`, or in 万元.
+    pub fn column(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Unit::Yuan, Lang::En) => "yuan",
+            (Unit::Wan, Lang::En) => "万元 (10,000 yuan)",
+            (Unit::Yuan, Lang::Zh) => "金额（元）",
+            (Unit::Wan, Lang::Zh) => "金额（万元）",
+        }
+    }
+}
+
 /// Whether a text cell would be taken for a formula by a spreadsheet.
 pub fn looks_like_formula(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -241,23 +306,33 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
             })
         })
         .collect();
-    let groups: Map<String, Value> = summary
-        .by()
-        .and_then(|b| summary.groups(b))
-        .into_iter()
-        .flatten()
-        .map(|(k, t)| (k.clone(), totals_json(rules, t)))
+    let groups = |by: GroupBy| -> Map<String, Value> {
+        summary
+            .groups(by)
+            .into_iter()
+            .flatten()
+            .map(|(k, t)| (k.clone(), totals_json(rules, t)))
+            .collect()
+    };
+    // Every `--by` in the order given; `by` and `groups` are the first, as they were when
+    // only one could be asked for.
+    let groupings: Vec<Value> = summary
+        .shown()
+        .iter()
+        .map(|&by| json!({ "by": by.key(), "groups": groups(by) }))
         .collect();
     json!({
         "total": totals_json(rules, &summary.total),
         "budgets": budgets,
-        "by": summary.by().map(|b| match b { GroupBy::Township => "township", GroupBy::Village => "village", GroupBy::Class => "class" }),
-        "groups": groups,
+        "by": summary.by().map(GroupBy::key),
+        "groups": summary.by().map(groups).unwrap_or_default(),
+        "groupings": groupings,
     })
 }
 
-/// A run's summary as Markdown tables.
-pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> String {
+/// A run's summary as Markdown tables, amounts in `unit`: totals, budgets, and a table per
+/// `--by` grouping, in the order given.
+pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Unit) -> String {
     let t = &summary.total;
     let mut out = String::new();
     out.push_str(&format!("## {}\n\n", lang.pick("Summary", "汇总")));
@@ -271,7 +346,7 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
     out.push_str(&format!(
         "| {} | {} |\n|---|---:|\n",
         lang.pick("item", "项目"),
-        lang.pick("yuan", "金额（元）")
+        unit.column(lang)
     ));
     let mut row = |k: &str, v: String| out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)));
     row(lang.pick("segments", "路段数"), t.segments.to_string());
@@ -283,25 +358,25 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
         lang.pick("km completed", "已完工（公里）"),
         money::measure(t.completed_km.value()),
     );
-    row(lang.pick("cost", "总造价"), money::grouped(t.cost.value()));
+    row(lang.pick("cost", "总造价"), unit.grouped(t.cost.value()));
     for (f, p) in rules.funds.iter().zip(&t.paid) {
-        row(f.display(lang), money::grouped(p.value()));
+        row(f.display(lang), unit.grouped(p.value()));
     }
     row(
         lang.pick("subsidy total", "补助合计"),
-        money::grouped(t.subsidy_total.value()),
+        unit.grouped(t.subsidy_total.value()),
     );
-    row(lang.pick("gap", "差额"), money::grouped(t.gap.value()));
+    row(lang.pick("gap", "差额"), unit.grouped(t.gap.value()));
     row(
         lang.pick(
             "sources (other_funds, yishi_yiyi, …)",
             "已落实筹资（整合资金等）",
         ),
-        money::grouped(t.sources.value()),
+        unit.grouped(t.sources.value()),
     );
     row(
         lang.pick("shortfall (still to raise)", "尚需筹集"),
-        money::grouped(t.shortfall.value()),
+        unit.grouped(t.shortfall.value()),
     );
     if !t.surplus.value().is_zero() {
         row(
@@ -309,31 +384,35 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
                 "surplus (sources beyond the gap)",
                 "资金来源超出差额（多出）",
             ),
-            money::grouped(t.surplus.value()),
+            unit.grouped(t.surplus.value()),
         );
     }
     if t.due_rows > 0 {
         row(
             lang.pick("due (for completed km)", "应拨付（按完工里程）"),
-            money::grouped(t.due.value()),
+            unit.grouped(t.due.value()),
         );
     }
     if t.disbursed_rows > 0 {
         row(
             lang.pick("disbursed", "已拨付"),
-            money::grouped(t.disbursed.value()),
+            unit.grouped(t.disbursed.value()),
         );
     }
     if t.has_outstanding() {
         row(
             lang.pick("outstanding", "待拨付"),
-            money::grouped(t.outstanding.value()),
+            unit.grouped(t.outstanding.value()),
         );
     }
     if !rules.budgets.is_empty() {
         out.push_str(&format!(
-            "\n| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
+            "\n| {}{} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
             lang.pick("budget", "预算额度"),
+            match unit {
+                Unit::Yuan => "",
+                Unit::Wan => unit.suffix(lang),
+            },
             lang.pick("envelope", "额度"),
             lang.pick("asked", "申请"),
             lang.pick("paid", "安排"),
@@ -349,9 +428,9 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {}{over} |\n",
                 markdown_cell(&line.label()),
-                money::grouped(line.envelope),
-                money::grouped(line.asked),
-                money::grouped(line.used),
+                unit.grouped(line.envelope),
+                unit.grouped(line.asked),
+                unit.grouped(line.used),
                 line.share()
             ));
             if let Some(s) = super::budget::overrun_sentence(&line, lang) {
@@ -359,6 +438,27 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang) -> Strin
             }
         }
         out.push_str(&sentences);
+    }
+    for &by in summary.shown() {
+        let title = match by {
+            GroupBy::Township => lang.pick("By township", "按乡镇"),
+            GroupBy::Village => lang.pick("By village", "按村"),
+            GroupBy::Class => lang.pick("By class", "按道路类别"),
+        };
+        out.push_str(&format!("\n### {title}\n\n"));
+        let (header, rows) = summary.group_rows(rules, lang, by, unit);
+        for h in &header {
+            out.push_str(&format!("| {} ", markdown_cell(h)));
+        }
+        out.push_str("|\n|---");
+        out.push_str(&"|---:".repeat(header.len() - 1));
+        out.push_str("|\n");
+        for row in rows {
+            for cell in &row {
+                out.push_str(&format!("| {} ", markdown_cell(cell)));
+            }
+            out.push_str("|\n");
+        }
     }
     out
 }

@@ -1,6 +1,8 @@
 //! How input columns become output columns, and how a later table's columns line up with the
 //! first's when several tables make one output.
 
+use super::format::Unit;
+use crate::i18n::Lang;
 use crate::rules::{RuleSet, Taken};
 use crate::table::{Columns, Field, HeaderProblem};
 
@@ -39,6 +41,20 @@ pub fn zh_heading(name: &str) -> Option<&'static str> {
 /// The name of our notes when the input has a `notes` column of its own, which is kept.
 pub const OUR_NOTES: &str = "roadsub_notes";
 
+/// A column's name without the white space around it and without the unit roadsub's headings
+/// give amounts (`补助合计（万元）`, `subsidy_total (万元)`, `差额（元）`): a table roadsub wrote is
+/// known as its own in every unit it writes, and a user's column of such a name is told apart
+/// from ours in every unit too.
+fn bare(name: &str) -> &str {
+    let name = name.trim();
+    for unit in ["（万元）", "（元）", "(万元)", "(元)"] {
+        if let Some(rest) = name.strip_suffix(unit) {
+            return rest.trim_end();
+        }
+    }
+    name
+}
+
 /// Whether `name` already heads an input or computed column, so a fund may not take it (a
 /// fund's id heads its column in the output, and its name in the Chinese workbook).
 pub fn column_taken(name: &str) -> Option<Taken> {
@@ -46,6 +62,7 @@ pub fn column_taken(name: &str) -> Option<Taken> {
     if let Some(field) = Field::of_header(name) {
         return Some(Taken::Input(field.key().to_string()));
     }
+    let name = bare(name);
     COMPUTED
         .iter()
         .chain(&COMPUTED_ZH)
@@ -58,7 +75,7 @@ fn has(columns: &Columns, name: &str) -> bool {
     columns
         .names
         .iter()
-        .any(|n| n.trim().eq_ignore_ascii_case(name))
+        .any(|n| bare(n).eq_ignore_ascii_case(name))
 }
 
 /// The computed columns `columns` carries as roadsub writes them, to be computed afresh: only
@@ -100,7 +117,7 @@ pub fn clashes(columns: &Columns, rules: &RuleSet) -> Vec<HeaderProblem> {
     let ours = ours_in(columns, rules);
     let users_notes = users_notes(columns, !ours.is_empty());
     let computed = |name: &str| {
-        let name = name.trim();
+        let name = bare(name);
         rules
             .funds
             .iter()
@@ -114,7 +131,7 @@ pub fn clashes(columns: &Columns, rules: &RuleSet) -> Vec<HeaderProblem> {
         .names
         .iter()
         .filter(|n| computed(n) && !is_ours(&ours, n))
-        .filter(|n| !(users_notes && n.trim().eq_ignore_ascii_case("notes")))
+        .filter(|n| !(users_notes && bare(n).eq_ignore_ascii_case("notes")))
         .map(|n| HeaderProblem::ComputedName(n.clone()))
         .collect()
 }
@@ -241,6 +258,39 @@ impl Layout {
         }
     }
 
+    /// The output's column names in `lang`: the input's as they are, and the computed ones by
+    /// their ids in English, in Chinese by the fund's name and the heading of [`zh_heading`]
+    /// (the notes, whatever their id, `计算说明`). The one place these names are made, for the
+    /// workbook and the text outputs alike.
+    pub fn names(&self, rules: &RuleSet, lang: Lang) -> Vec<String> {
+        let (inputs, columns, funds) = (self.copied_len(), self.header.len(), rules.funds.len());
+        self.header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match lang {
+                _ if i < inputs => h.clone(),
+                Lang::En => h.clone(),
+                Lang::Zh if i - inputs < funds => rules.funds[i - inputs].name.clone(),
+                Lang::Zh if i + 1 == columns => COMPUTED_ZH[6].into(),
+                Lang::Zh => zh_heading(h).map_or_else(|| h.clone(), str::to_string),
+            })
+            .collect()
+    }
+
+    /// The header a text output writes: [`Layout::names`] in `lang`, each amount's saying its
+    /// unit as [`Unit::suffix`] does (ids in yuan stay as programs know them).
+    pub fn headings(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> Vec<String> {
+        let mut names = self.names(rules, lang);
+        let suffix = unit.suffix(lang);
+        let amounts = self.copied_len()..names.len() - 1;
+        if !suffix.is_empty() {
+            for name in &mut names[amounts] {
+                name.push_str(suffix);
+            }
+        }
+        names
+    }
+
     /// How many input columns are copied (they come first in the output).
     pub fn copied_len(&self) -> usize {
         self.copied.len()
@@ -316,7 +366,7 @@ fn drop_rank(field: Option<Field>) -> u8 {
 }
 
 fn is_ours(ours: &[String], name: &str) -> bool {
-    ours.iter().any(|o| o.eq_ignore_ascii_case(name.trim()))
+    ours.iter().any(|o| o.eq_ignore_ascii_case(bare(name)))
 }
 
 #[cfg(test)]
@@ -395,6 +445,69 @@ mod column_tests {
         assert_eq!(column_taken("计算说明"), computed("计算说明"));
         assert_eq!(column_taken("transport"), None);
         assert_eq!(column_taken("县交通局补助"), None);
+    }
+
+    #[test]
+    fn computed_names_in_the_units_roadsub_writes_are_taken_too() {
+        let computed = |k: &str| Some(Taken::Computed(k.into()));
+        assert_eq!(column_taken("补助合计（万元）"), computed("补助合计"));
+        assert_eq!(column_taken("尚需筹集（元）"), computed("尚需筹集"));
+        assert_eq!(
+            column_taken("subsidy_total (万元)"),
+            computed("subsidy_total")
+        );
+        assert_eq!(column_taken(" gap(元) "), computed("gap"));
+        // Another unit is not one roadsub writes.
+        assert_eq!(column_taken("差额（美元）"), None);
+        // An input column keeps its own unit.
+        assert_eq!(
+            column_taken("投资（万元）"),
+            Some(Taken::Input("cost".into()))
+        );
+    }
+
+    #[test]
+    fn the_headings_are_the_workbooks_names_with_their_unit() {
+        let rules = RuleSet::builtin();
+        let names = |header: &str, notes_last: &str| {
+            let columns = Columns::from_header(header.split(',')).unwrap();
+            let layout = Layout::new(&columns, &rules);
+            assert_eq!(layout.header.last().unwrap(), notes_last);
+            (
+                layout.names(&rules, Lang::Zh).join(","),
+                layout.headings(&rules, Lang::Zh, Unit::Wan).join(","),
+                layout.headings(&rules, Lang::En, Unit::Wan).join(","),
+                layout.headings(&rules, Lang::En, Unit::Yuan) == layout.header,
+            )
+        };
+        let (zh, zh_wan, en_wan, ids) = names(
+            "id,township,village,class,width_m,length_km,cost,households,notes",
+            "roadsub_notes",
+        );
+        assert_eq!(zh, "id,township,village,class,width_m,length_km,cost,households,notes,县交通局补助,县扶贫专项补助,补助合计,差额,尚需筹集,每户尚需筹集,计算说明");
+        assert_eq!(zh_wan, "id,township,village,class,width_m,length_km,cost,households,notes,县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,每户尚需筹集（万元）,计算说明");
+        assert_eq!(en_wan, "id,township,village,class,width_m,length_km,cost,households,notes,transport (万元),poverty (万元),subsidy_total (万元),gap (万元),shortfall (万元),shortfall_per_household (万元),roadsub_notes");
+        assert!(ids);
+        let (zh, ..) = names(
+            "id,township,village,class,width_m,length_km,cost,completed_km,disbursed",
+            "notes",
+        );
+        assert_eq!(zh, "id,township,village,class,width_m,length_km,cost,completed_km,disbursed,县交通局补助,县扶贫专项补助,补助合计,差额,尚需筹集,应拨付,待拨付,计算说明");
+    }
+
+    #[test]
+    fn a_table_written_with_headings_in_a_unit_is_ours() {
+        let base = "id,township,village,class,width_m,length_km,cost";
+        for written in [
+            "县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,计算说明",
+            "县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,计算说明",
+            "transport (万元),poverty (万元),subsidy_total (万元),gap (万元),shortfall (万元),notes",
+        ] {
+            let header = format!("{base},{written}");
+            assert!(clashing(&header).is_empty(), "{header}");
+            let columns = Columns::from_header(header.split(',')).unwrap();
+            assert_eq!(Layout::new(&columns, &RuleSet::builtin()).copied_len(), 7, "{header}");
+        }
     }
 
     #[test]

@@ -18,5 +18,5 @@ pub mod summary;
 pub mod xlsx;
 
 pub use budget::{BudgetLine, Scope};
-pub use format::{Format, TextFormat};
+pub use format::{Format, TextFormat, Unit};
 pub use summary::{GroupBy, Summary, Totals};

@@ -13,6 +13,8 @@ use crate::rules::RuleSet;
 use crate::table::RowText;
 use crate::textwidth::{Align, Table};
 
+use super::format::Unit;
+
 /// What `--by` groups rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -24,18 +26,29 @@ pub enum GroupBy {
     Class,
 }
 
-/// The groupings a summary needs: `by`'s, and township and village for a workbook report's
-/// summary sheet.
-pub fn groupings(format: super::Format, by: Option<GroupBy>) -> Vec<GroupBy> {
-    let mut all: Vec<GroupBy> = by.into_iter().collect();
-    if format == super::Format::Xlsx {
-        all.extend(
-            [GroupBy::Township, GroupBy::Village]
-                .into_iter()
-                .filter(|g| Some(*g) != by),
-        );
+/// The groupings a summary needs: `by`'s, in the order given (each once), and township and
+/// village for a workbook report's summary sheet.
+pub fn groupings(format: super::Format, by: impl IntoIterator<Item = GroupBy>) -> Vec<GroupBy> {
+    let mut all: Vec<GroupBy> = Vec::new();
+    let sheet = [GroupBy::Township, GroupBy::Village];
+    let sheet = sheet.iter().filter(|_| format == super::Format::Xlsx);
+    for g in by.into_iter().chain(sheet.copied()) {
+        if !all.contains(&g) {
+            all.push(g);
+        }
     }
     all
+}
+
+impl GroupBy {
+    /// The name `--by` and JSON give it.
+    pub fn key(self) -> &'static str {
+        match self {
+            GroupBy::Township => "township",
+            GroupBy::Village => "village",
+            GroupBy::Class => "class",
+        }
+    }
 }
 
 /// The key, and the name shown, of the group of village `village` in township `township`
@@ -299,8 +312,8 @@ pub struct Summary {
     pub total: Totals,
     /// Per group, for each grouping asked for.
     pub groupings: Vec<(GroupBy, BTreeMap<String, Totals>)>,
-    /// The grouping the text summary prints (`--by`).
-    shown: Option<GroupBy>,
+    /// The groupings the text summary prints (`--by`), in the order given.
+    shown: Vec<GroupBy>,
     /// Per budget, in rules order.
     pub budgets: Vec<BudgetUse>,
     /// The units the table's bare numbers were read in, when its title rows or the command
@@ -318,20 +331,26 @@ impl Summary {
         Summary {
             total,
             groupings: by.iter().map(|&b| (b, BTreeMap::new())).collect(),
-            shown: by.first().copied(),
+            shown: by.first().copied().into_iter().collect(),
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
             units: Default::default(),
         }
     }
 
-    /// The grouping the text summary prints (`--by`).
+    /// The first grouping the text summary prints (`--by`).
     pub fn by(&self) -> Option<GroupBy> {
-        self.shown
+        self.shown.first().copied()
     }
 
-    /// The summary printing `by`'s groups (others may still be kept, for a report).
-    pub fn showing(mut self, by: Option<GroupBy>) -> Summary {
-        self.shown = by;
+    /// Every grouping the summary prints (`--by`), in the order given.
+    pub fn shown(&self) -> &[GroupBy] {
+        &self.shown
+    }
+
+    /// The summary printing the groups of `by`, in this order (others may still be kept, for
+    /// a report).
+    pub fn showing(mut self, by: &[GroupBy]) -> Summary {
+        self.shown = by.to_vec();
         self
     }
 
@@ -444,8 +463,8 @@ impl Summary {
         Ok(())
     }
 
-    /// The summary as aligned text.
-    pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
+    /// The summary as aligned text, amounts in `unit`.
+    pub fn render(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> String {
         let mut out = String::new();
         let t = &self.total;
         out.push_str(&format!(
@@ -479,30 +498,27 @@ impl Summary {
             out.push_str("\n\n");
         }
         let mut amounts = Table::new(
-            vec![
-                lang.pick("item", "项目").into(),
-                lang.pick("yuan", "金额（元）").into(),
-            ],
+            vec![lang.pick("item", "项目").into(), unit.column(lang).into()],
             vec![Align::Left, Align::Right],
         )
         .max_cell(60);
         amounts.push(vec![
             lang.pick("cost", "总造价").into(),
-            money::grouped(t.cost.value()),
+            unit.grouped(t.cost.value()),
         ]);
         for (fund, paid) in rules.funds.iter().zip(&t.paid) {
             amounts.push(vec![
                 format!("{} ({})", fund.id, fund.display(lang)),
-                money::grouped(paid.value()),
+                unit.grouped(paid.value()),
             ]);
         }
         amounts.push(vec![
             lang.pick("subsidy_total", "补助合计").into(),
-            money::grouped(t.subsidy_total.value()),
+            unit.grouped(t.subsidy_total.value()),
         ]);
         amounts.push(vec![
             lang.pick("gap", "差额").into(),
-            money::grouped(t.gap.value()),
+            unit.grouped(t.gap.value()),
         ]);
         amounts.push(vec![
             lang.pick(
@@ -510,11 +526,11 @@ impl Summary {
                 "已落实筹资（整合资金等）",
             )
             .into(),
-            money::grouped(t.sources.value()),
+            unit.grouped(t.sources.value()),
         ]);
         amounts.push(vec![
             lang.pick("shortfall (still to raise)", "尚需筹集").into(),
-            money::grouped(t.shortfall.value()),
+            unit.grouped(t.shortfall.value()),
         ]);
         if !t.surplus.value().is_zero() {
             amounts.push(vec![
@@ -523,44 +539,44 @@ impl Summary {
                     "资金来源超出差额（多出）",
                 )
                 .into(),
-                money::grouped(t.surplus.value()),
+                unit.grouped(t.surplus.value()),
             ]);
         }
         if t.due_rows > 0 {
             amounts.push(vec![
                 lang.pick("due (for completed km)", "应拨付（按完工里程）")
                     .into(),
-                money::grouped(t.due.value()),
+                unit.grouped(t.due.value()),
             ]);
         }
         if t.disbursed_rows > 0 {
             amounts.push(vec![
                 lang.pick("disbursed", "已拨付").into(),
-                money::grouped(t.disbursed.value()),
+                unit.grouped(t.disbursed.value()),
             ]);
         }
         if t.has_outstanding() {
             amounts.push(vec![
                 lang.pick("outstanding", "待拨付").into(),
-                money::grouped(t.outstanding.value()),
+                unit.grouped(t.outstanding.value()),
             ]);
         }
         out.push_str(&amounts.render());
         if !rules.budgets.is_empty() {
             out.push('\n');
-            out.push_str(&self.render_budgets(rules, lang));
+            out.push_str(&self.render_budgets(rules, lang, unit));
         }
-        if let Some(by) = self.by() {
+        for &by in &self.shown {
             out.push('\n');
-            out.push_str(&self.render_groups(rules, lang, by));
+            out.push_str(&self.render_groups(rules, lang, by, unit));
         }
         out
     }
 
-    fn render_budgets(&self, rules: &RuleSet, lang: Lang) -> String {
+    fn render_budgets(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> String {
         let mut table = Table::new(
             vec![
-                lang.pick("budget", "预算额度").into(),
+                format!("{}{}", lang.pick("budget", "预算额度"), in_wan(unit, lang)),
                 lang.pick("envelope", "额度").into(),
                 lang.pick("asked", "申请").into(),
                 lang.pick("paid", "安排").into(),
@@ -584,10 +600,10 @@ impl Summary {
             }
             table.push(vec![
                 line.label(),
-                money::grouped(line.envelope),
-                money::grouped(line.asked),
-                money::grouped(line.used),
-                money::grouped(line.left()),
+                unit.grouped(line.envelope),
+                unit.grouped(line.asked),
+                unit.grouped(line.used),
+                unit.grouped(line.left()),
                 line.share(),
             ]);
         }
@@ -599,7 +615,27 @@ impl Summary {
         out
     }
 
-    fn render_groups(&self, rules: &RuleSet, lang: Lang, by: GroupBy) -> String {
+    fn render_groups(&self, rules: &RuleSet, lang: Lang, by: GroupBy, unit: Unit) -> String {
+        let (header, rows) = self.group_rows(rules, lang, by, unit);
+        let mut align = vec![Align::Left];
+        align.resize(header.len(), Align::Right);
+        let mut table = Table::new(header, align).max_cell(40);
+        for row in rows {
+            table.push(row);
+        }
+        table.render()
+    }
+
+    /// The table of grouping `by`: its header, then a row per group and the total, amounts in
+    /// `unit` (the headings of amounts say 万元 when it is that). The text summary and the
+    /// Markdown report show the same table.
+    pub fn group_rows(
+        &self,
+        rules: &RuleSet,
+        lang: Lang,
+        by: GroupBy,
+        unit: Unit,
+    ) -> (Vec<String>, Vec<Vec<String>>) {
         let mut header = vec![
             match by {
                 GroupBy::Township => lang.pick("township", "乡镇"),
@@ -611,6 +647,7 @@ impl Summary {
             lang.pick("km", "公里").into(),
             lang.pick("completed", "已完工").into(),
         ];
+        let first_amount = header.len();
         header.extend(rules.funds.iter().map(|f| match lang {
             Lang::En => f.id.clone(),
             Lang::Zh => f.name.clone(),
@@ -628,9 +665,9 @@ impl Summary {
         if outstanding {
             header.push(lang.pick("outstanding", "待拨付").into());
         }
-        let mut align = vec![Align::Left];
-        align.resize(header.len(), Align::Right);
-        let mut table = Table::new(header, align).max_cell(40);
+        for h in &mut header[first_amount..] {
+            h.push_str(in_wan(unit, lang));
+        }
         let row = |label: String, t: &Totals| {
             let mut cells = vec![
                 label,
@@ -638,20 +675,21 @@ impl Summary {
                 money::measure(t.planned_km.value()),
                 money::measure(t.completed_km.value()),
             ];
-            cells.extend(t.paid.iter().map(|p| money::grouped(p.value())));
+            cells.extend(t.paid.iter().map(|p| unit.grouped(p.value())));
             cells.extend([
-                money::grouped(t.subsidy_total.value()),
-                money::grouped(t.gap.value()),
-                money::grouped(t.shortfall.value()),
+                unit.grouped(t.subsidy_total.value()),
+                unit.grouped(t.gap.value()),
+                unit.grouped(t.shortfall.value()),
             ]);
             if due {
-                cells.push(money::grouped(t.due.value()));
+                cells.push(unit.grouped(t.due.value()));
             }
             if outstanding {
-                cells.push(money::grouped(t.outstanding.value()));
+                cells.push(unit.grouped(t.outstanding.value()));
             }
             cells
         };
+        let mut rows = Vec::new();
         for (key, totals) in self.groups(by).into_iter().flatten() {
             let label = match by {
                 GroupBy::Class => rules
@@ -661,10 +699,19 @@ impl Summary {
                     .map_or(key.clone(), |c| c.display(lang).to_string()),
                 _ => key.clone(),
             };
-            table.push(row(label, totals));
+            rows.push(row(label, totals));
         }
-        table.push(row(lang.pick("total", "合计").into(), &self.total));
-        table.render()
+        rows.push(row(lang.pick("total", "合计").into(), &self.total));
+        (header, rows)
+    }
+}
+
+/// What a heading of amounts adds in a summary: nothing in yuan (as summaries always were),
+/// the unit in 万元.
+fn in_wan(unit: Unit, lang: Lang) -> &'static str {
+    match unit {
+        Unit::Yuan => "",
+        Unit::Wan => unit.suffix(lang),
     }
 }
 

@@ -12,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
-use super::layout::{zh_heading, Layout, COMPUTED_ZH};
+use super::layout::Layout;
 use super::summary::{GroupBy, Summary, Totals};
 use crate::i18n::Lang;
 use crate::money;
@@ -66,28 +66,11 @@ impl Report {
         let mut book = Workbook::new();
         let columns = layout.header.len();
         let inputs = layout.copied_len();
-        let funds = rules.funds.len();
         let mut money = vec![false; columns];
         for m in money.iter_mut().take(columns - 1).skip(inputs) {
             *m = true;
         }
-        let header: Vec<String> = layout
-            .header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                if i < inputs {
-                    return h.clone();
-                }
-                let f = i - inputs;
-                match (lang, f) {
-                    (Lang::Zh, f) if f < funds => rules.funds[f].name.clone(),
-                    (Lang::Zh, _) if i + 1 == columns => COMPUTED_ZH[6].into(),
-                    (Lang::Zh, _) => zh_heading(h).map_or_else(|| h.clone(), str::to_string),
-                    _ => h.clone(),
-                }
-            })
-            .collect();
+        let header = layout.names(rules, lang);
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_names(lang)[0])?;
         let bold = Format::new().set_bold();

@@ -661,3 +661,147 @@ fn per_village_budget_lines_of_two_villages_whose_names_join_to_the_same_words_a
         "{text}"
     );
 }
+
+#[test]
+fn several_by_print_each_groupings_table_in_the_order_given() {
+    let env = Env::new();
+    let out = env.file("out.csv");
+    let class_table = "class                segments        km  completed     transport     poverty  subsidy_total         gap   shortfall         due  outstanding\n\
+        ───────────────────  ────────  ────────  ─────────  ────────────  ──────────  ─────────────  ──────────  ──────────  ──────────  ───────────\n\
+        group-access road           2  1.777777        0.5    216,666.55   77,777.70     294,444.25  105,555.75  105,555.75  125,000.00   125,000.00\n\
+        village-access road         2  3.234567          1  1,455,555.15  370,370.60   1,825,925.75  308,642.64  298,642.63  750,000.00   450,000.00\n\
+        total                       4  5.012344        1.5  1,672,221.70  448,148.30   2,120,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n";
+    let township_table = "township  segments        km  completed     transport     poverty  subsidy_total         gap   shortfall         due  outstanding\n\
+        ────────  ────────  ────────  ─────────  ────────────  ──────────  ─────────────  ──────────  ──────────  ──────────  ───────────\n\
+        石羊 镇          1         1          0    100,000.00        0.00     100,000.00        0.00        0.00        0.00         0.00\n\
+        石羊镇           3  4.012344        1.5  1,572,221.70  448,148.30   2,020,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n\
+        total            4  5.012344        1.5  1,672,221.70  448,148.30   2,120,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n";
+    let both = format!("\n{class_table}\n{township_table}");
+    let run = env
+        .roadsub(&[
+            "batch",
+            &data("fen.csv"),
+            "-o",
+            &out,
+            "--by",
+            "class,township",
+        ])
+        .expect_code(0);
+    assert!(run.stdout.ends_with(&both), "{}", run.stdout);
+    // Repeated, the same; the other way round, the other order.
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "-o",
+        &out,
+        "--by",
+        "class",
+        "--by",
+        "township",
+    ])
+    .expect_code(0)
+    .stdout(&run.stdout);
+    let swapped = env
+        .roadsub(&[
+            "batch",
+            &data("fen.csv"),
+            "-o",
+            &out,
+            "--by",
+            "township,class",
+        ])
+        .expect_code(0);
+    assert!(
+        swapped
+            .stdout
+            .ends_with(&format!("\n{township_table}\n{class_table}")),
+        "{}",
+        swapped.stdout
+    );
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "-o",
+        &out,
+        "--by",
+        "township,lane",
+    ])
+    .expect_code(2);
+}
+
+#[test]
+fn the_summary_follows_amounts_in_wan() {
+    let env = Env::new();
+    let out = env.file("out.csv");
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "-o",
+        &out,
+        "--summary",
+        "--amounts",
+        "万元",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0)
+    .stdout_has(
+        "\n项目                      金额（万元）\n\
+         ────────────────────────  ────────────\n\
+         总造价                      253.456839\n",
+    )
+    .stdout_has("\n预算额度（万元）      额度      申请      安排       剩余  使用率\n")
+    .stdout_has("\n通村硬化路建设    496.5000  37.03706  37.03706  459.46294    7.5%\n");
+    env.roadsub(&["batch", &data("fen.csv"), "-o", &out, "--by", "village", "--amounts", "万元"])
+        .expect_code(0)
+        .stdout_has("\nitem                                               万元 (10,000 yuan)\n")
+        .stdout_has("  subsidy_total (万元)  ")
+        .stdout_has("\n石羊镇 新华村          1         2          0           90.0000         0.00005              90.00005      0.0000");
+}
+
+/// What `roadsub ARGS` prints on a terminal 250 cells wide (through `script`, which gives it
+/// a pseudo-terminal), in the locale `lang`; `None` where `script` is not installed.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(env: &Env, lang: &str, args: &str) -> Option<String> {
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty cols 250 rows 50; exec {bin} {args}"),
+            "/dev/null",
+        ])
+        .current_dir(env.dir.path())
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .ok()?;
+    Some(String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
+    let env = Env::new();
+    let file = data("fen.csv");
+    let Some(zh) = on_a_terminal(&env, "zh_CN.UTF-8", &format!("batch {file} --amounts 万元"))
+    else {
+        eprintln!("no `script` here: the terminal table is not checked");
+        return;
+    };
+    assert!(
+        zh.starts_with("id  township  village  class    width_m  length_km        cost  other_funds  disbursed  县交通局补助（万元）  县扶贫专项补助（万元）  补助合计（万元）  差额（万元）  尚需筹集（万元）  每户尚需筹集（万元）  应拨付（万元）  待拨付（万元）  计算说明\n"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("\nF1  石羊镇    红星村   village      4.5   1.234567  1234567.89     10000.01     300000             55.555515                37.03701         92.592525     30.864264         29.864263              4.266323         75.0000         45.0000"),
+        "{zh}"
+    );
+    // Asked for, the ids; in yuan, grouped as a terminal always showed them.
+    let en = on_a_terminal(&env, "zh_CN.UTF-8", &format!("batch {file} --headings en")).unwrap();
+    assert!(
+        en.contains("  transport     poverty  subsidy_total  "),
+        "{en}"
+    );
+    assert!(en.contains("  555,555.15  370,370.10  "), "{en}");
+}

@@ -105,3 +105,375 @@ fn nonsense_combinations_are_refused() {
         .expect_code(2)
         .stderr("roadsub: --excel applies to CSV output only\n");
 }
+
+/// `tests/data/fen.csv`: amounts with fen (555,555.15, 0.50, 42,663.23 a household), a user's
+/// own `notes`, due and outstanding, and a township holding a space.
+const FEN_ZH: &str = "\
+id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,disbursed,notes,县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,每户尚需筹集（元）,应拨付（元）,待拨付（元）,计算说明
+F1,石羊镇,红星村,village,4.5,1.234567,1234567.89,10000.01,7,1,300000,,555555.15,370370.10,925925.25,308642.64,298642.63,42663.23,750000.00,450000.00,
+F2,石羊镇,红星村,group,3.5,0.777777,300000,,3,0.5,,own note,116666.55,77777.70,194444.25,105555.75,105555.75,35185.25,125000.00,125000.00,
+F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,900000.00,0.50,900000.50,0.00,0.00,,,,\"County poverty-alleviation special fund cut from 600,000.00 to 0.50 so the subsidy does not exceed the cost\"
+F4,石羊 镇,红星,group,3.5,1,100000,,,,,,100000.00,0.00,100000.00,0.00,0.00,,,,\"County transport bureau subsidy cut from 150,000.00 to 100,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 to 0.00 so the subsidy does not exceed the cost\"
+";
+
+/// The same rows in 万元: every amount is the yuan amount with its point moved four places,
+/// at least four decimals and as many as its fen need (55.555515, 0.00005), never rounded.
+const FEN_ZH_WAN: &str = "\
+id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,disbursed,notes,县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,每户尚需筹集（万元）,应拨付（万元）,待拨付（万元）,计算说明
+F1,石羊镇,红星村,village,4.5,1.234567,1234567.89,10000.01,7,1,300000,,55.555515,37.03701,92.592525,30.864264,29.864263,4.266323,75.0000,45.0000,
+F2,石羊镇,红星村,group,3.5,0.777777,300000,,3,0.5,,own note,11.666655,7.77777,19.444425,10.555575,10.555575,3.518525,12.5000,12.5000,
+F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,90.0000,0.00005,90.00005,0.0000,0.0000,,,,\"County poverty-alleviation special fund cut from 600,000.00 to 0.50 so the subsidy does not exceed the cost\"
+F4,石羊 镇,红星,group,3.5,1,100000,,,,,,10.0000,0.0000,10.0000,0.0000,0.0000,,,,\"County transport bureau subsidy cut from 150,000.00 to 100,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 to 0.00 so the subsidy does not exceed the cost\"
+";
+
+#[test]
+fn headings_zh_heads_the_computed_columns_in_chinese_with_their_unit() {
+    let env = Env::new();
+    env.roadsub(&["batch", &data("fen.csv"), "--headings", "zh"])
+        .expect_code(0)
+        .stdout(FEN_ZH);
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--headings",
+        "zh",
+        "--amounts",
+        "万元",
+    ])
+    .expect_code(0)
+    .stdout(FEN_ZH_WAN);
+    // `wan` for a keyboard without Chinese input.
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--headings",
+        "zh",
+        "--amounts",
+        "wan",
+    ])
+    .expect_code(0)
+    .stdout(FEN_ZH_WAN);
+}
+
+#[test]
+fn amounts_in_wan_are_the_yuan_amounts_exactly_to_the_fen() {
+    let env = Env::new();
+    let yuan = env
+        .roadsub(&["batch", &data("fen.csv")])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let wan = env
+        .roadsub(&["batch", &data("fen.csv"), "--amounts", "万元"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let ids = ["F1", "F2", "F3", "F4"];
+    let amounts = [
+        "transport",
+        "poverty",
+        "subsidy_total",
+        "gap",
+        "shortfall",
+        "shortfall_per_household",
+        "due",
+        "outstanding",
+    ];
+    let mut checked = 0;
+    for id in ids {
+        for column in amounts {
+            let (y, w) = (
+                cell(&yuan, id, column),
+                cell(&wan, id, &format!("{column} (万元)")),
+            );
+            if y.is_empty() {
+                assert_eq!(w, "", "{id} {column}");
+                continue;
+            }
+            let decimals = w.split_once('.').unwrap().1.len();
+            assert!((4..=6).contains(&decimals), "{id} {column}: {w}");
+            let back =
+                w.parse::<rust_decimal::Decimal>().unwrap() * rust_decimal::Decimal::from(10_000);
+            assert_eq!(
+                back,
+                y.parse::<rust_decimal::Decimal>().unwrap(),
+                "{id} {column}: {w} 万元 is not {y} 元"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 26);
+    assert_eq!(cell(&wan, "F1", "transport (万元)"), "55.555515");
+    assert_eq!(cell(&wan, "F3", "poverty (万元)"), "0.00005");
+    // Input cells are written as they were, in whatever unit they were.
+    assert_eq!(cell(&wan, "F1", "cost"), "1234567.89");
+}
+
+#[test]
+fn csv_keeps_its_ids_under_lang_zh_unless_headings_zh_is_asked_for() {
+    // Scripts ask for Chinese notes with --lang zh and read columns by id: the CSV header
+    // stays as it was, whether the language comes from --lang or from the locale.
+    let env = Env::new();
+    let ids = "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,disbursed,notes,transport,poverty,subsidy_total,gap,shortfall,shortfall_per_household,due,outstanding,roadsub_notes\n";
+    env.roadsub(&["batch", &data("fen.csv"), "--lang", "zh"])
+        .expect_code(0)
+        .stdout_starts(ids);
+    env.roadsub(&["batch", &data("fen.csv")])
+        .env("LANG", "zh_CN.UTF-8")
+        .expect_code(0)
+        .stdout_starts(ids);
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--lang",
+        "zh",
+        "--headings",
+        "en",
+    ])
+    .expect_code(0)
+    .stdout_starts(ids);
+}
+
+#[test]
+fn a_chinese_headed_table_in_either_unit_is_read_back_as_roadsubs_own() {
+    let env = Env::new();
+    let plain = env
+        .roadsub(&["batch", &data("fen.csv")])
+        .expect_code(0)
+        .stdout
+        .clone();
+    for (name, text) in [("zh.csv", FEN_ZH), ("wan.csv", FEN_ZH_WAN)] {
+        let written = env.write(name, text);
+        // Its computed columns are computed afresh, not copied: the same as from the input.
+        env.roadsub(&["batch", &written])
+            .expect_code(0)
+            .stdout(&plain);
+        env.roadsub(&["batch", &written, "--headings", "zh", "--amounts", "万元"])
+            .expect_code(0)
+            .stdout(FEN_ZH_WAN);
+    }
+    // Written in 万元 with ids: read back the same way.
+    let ids_wan = env
+        .roadsub(&["batch", &data("fen.csv"), "--amounts", "万元"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let written = env.write("ids-wan.csv", &ids_wan);
+    env.roadsub(&["batch", &written])
+        .expect_code(0)
+        .stdout(&plain);
+}
+
+#[test]
+fn a_users_column_named_like_a_computed_one_in_a_unit_is_refused() {
+    let env = Env::new();
+    for column in [
+        "差额（万元）",
+        "补助合计(元)",
+        "subsidy_total (万元)",
+        "县交通局补助（元）",
+    ] {
+        let input = env.write(
+            "plan.csv",
+            format!("id,township,village,class,width_m,length_km,cost,{column}\nA,T,V,village,4.5,2,1600000,3\n"),
+        );
+        env.roadsub(&["batch", &input])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "column \"{column}\" has the name of a column roadsub computes"
+            ));
+    }
+}
+
+#[test]
+fn markdown_in_chinese_and_wan_has_the_segments_the_summary_and_every_by_table() {
+    let env = Env::new();
+    let golden = std::fs::read_to_string(data("fen-zh-wan.md")).unwrap();
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--format",
+        "md",
+        "--lang",
+        "zh",
+        "--by",
+        "township,village",
+        "--amounts",
+        "万元",
+    ])
+    .expect_code(0)
+    .stdout(&golden);
+    // Repeated --by is the same, each grouping once, in the order first given.
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--format",
+        "md",
+        "--lang",
+        "zh",
+        "--by",
+        "township",
+        "--by",
+        "village",
+        "--by",
+        "township",
+        "--amounts",
+        "万元",
+    ])
+    .expect_code(0)
+    .stdout(&golden);
+}
+
+#[test]
+fn markdown_includes_the_by_tables_in_the_order_given() {
+    let env = Env::new();
+    let run = env
+        .roadsub(&[
+            "batch",
+            &data("fen.csv"),
+            "--format",
+            "md",
+            "--by",
+            "class,village",
+        ])
+        .expect_code(0);
+    run.stdout_has(
+        "\n### By class\n\n\
+         | class | segments | km | completed | transport | poverty | subsidy_total | gap | shortfall | due | outstanding |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | group-access road | 2 | 1.777777 | 0.5 | 216,666.55 | 77,777.70 | 294,444.25 | 105,555.75 | 105,555.75 | 125,000.00 | 125,000.00 |\n\
+         | village-access road | 2 | 3.234567 | 1 | 1,455,555.15 | 370,370.60 | 1,825,925.75 | 308,642.64 | 298,642.63 | 750,000.00 | 450,000.00 |\n\
+         | total | 4 | 5.012344 | 1.5 | 1,672,221.70 | 448,148.30 | 2,120,370.00 | 414,198.39 | 404,198.38 | 875,000.00 | 575,000.00 |\n\
+         \n### By village\n\n",
+    );
+    let class = run.stdout.find("### By class").unwrap();
+    let village = run.stdout.find("### By village").unwrap();
+    assert!(class < village);
+    // Without --by, no group table.
+    env.roadsub(&["batch", &data("fen.csv"), "--format", "md"])
+        .expect_code(0)
+        .stdout_lacks("### By");
+}
+
+#[test]
+fn json_keeps_ids_and_yuan_and_lists_every_grouping() {
+    let env = Env::new();
+    let plain = env
+        .roadsub(&["batch", &data("fen.csv"), "--format", "json"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let zh = env
+        .roadsub(&[
+            "batch",
+            &data("fen.csv"),
+            "--format",
+            "json",
+            "--lang",
+            "zh",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_str(&zh).unwrap();
+    let f1 = &doc["segments"][0];
+    assert_eq!(f1["funds"]["transport"]["paid"], "555555.15");
+    assert_eq!(f1["shortfall_per_household"], "42663.23");
+    assert_eq!(doc["summary"]["groupings"], serde_json::json!([]));
+    // Only the notes differ by language.
+    let plain: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(plain["segments"][0]["funds"], f1["funds"]);
+    let grouped = env
+        .roadsub(&[
+            "batch",
+            &data("fen.csv"),
+            "--format",
+            "json",
+            "--by",
+            "village",
+            "--by",
+            "class",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_str(&grouped).unwrap();
+    let summary = &doc["summary"];
+    // `by` and `groups` are the first grouping, as when only one could be asked for.
+    assert_eq!(summary["by"], "village");
+    assert_eq!(summary["groups"]["石羊镇 红星村"]["shortfall"], "404198.38");
+    let groupings = summary["groupings"].as_array().unwrap();
+    assert_eq!(groupings.len(), 2);
+    assert_eq!(groupings[0]["by"], "village");
+    assert_eq!(groupings[0]["groups"], summary["groups"]);
+    assert_eq!(groupings[1]["by"], "class");
+    assert_eq!(
+        groupings[1]["groups"]["group"]["subsidy_total"],
+        "294444.25"
+    );
+}
+
+#[test]
+fn machine_formats_refuse_wan_and_headings() {
+    let env = Env::new();
+    for format in ["json", "jsonl"] {
+        env.roadsub(&["batch", &data("fen.csv"), "--format", format, "--amounts", "万元"])
+            .expect(2, "", "roadsub: --amounts 万元 applies to CSV, Markdown and the terminal table: JSON and Excel reports always carry yuan\n");
+        env.roadsub(&["batch", &data("fen.csv"), "--format", format, "--headings", "zh"])
+            .expect(2, "", "roadsub: --headings applies to CSV, Markdown and the terminal table: JSON keeps ids, and an Excel report heads its columns in the --lang language\n");
+    }
+    env.roadsub(&["batch", &data("fen.csv"), "-o", &env.file("r.xlsx"), "--amounts", "万元", "--lang", "zh"])
+        .expect(2, "", "roadsub: --amounts 万元 只用于 CSV、Markdown 和终端表格：JSON 与 Excel 报表始终以元为单位\n");
+    assert!(!env.path("r.xlsx").exists());
+    // 元 is the default, and asked for, changes nothing.
+    let plain = env
+        .roadsub(&["batch", &data("fen.csv"), "--format", "json"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    env.roadsub(&[
+        "batch",
+        &data("fen.csv"),
+        "--format",
+        "json",
+        "--amounts",
+        "元",
+    ])
+    .expect_code(0)
+    .stdout(&plain);
+}
+
+#[test]
+fn the_readme_s_chinese_headings_example_is_what_batch_writes() {
+    let env = Env::new();
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let command =
+        "roadsub batch examples/anyue-2018.csv --headings zh --amounts 万元 -o 结果.csv\n";
+    let start = readme.find(command).unwrap() + command.len();
+    let lines: Vec<&str> = readme[start..]
+        .lines()
+        .map_while(|l| l.trim_start().strip_prefix("# "))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--headings",
+        "zh",
+        "--amounts",
+        "万元",
+        "-o",
+        "结果.csv",
+    ])
+    .expect_code(0);
+    let written = env.read("结果.csv");
+    for (line, got) in lines.iter().zip(written.lines()) {
+        let (head, tail) = line.split_once('…').unwrap();
+        assert!(
+            got.starts_with(head) && got.ends_with(tail),
+            "{line}\n{got}"
+        );
+    }
+}

@@ -545,7 +545,7 @@ fn notice_reads_an_office_sheet_in_its_title_s_unit() {
     // The segment's cost, 52 under （单位：万元、公里）, is 52万 on the notice (in 万元).
     let cost = range
         .rows()
-        .find(|r| r.iter().any(|c| c.to_string() == "2"))
+        .find(|r| r.iter().any(|c| *c == "2"))
         .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
         .unwrap();
     assert!(cost.contains(&"52".to_string()), "{cost:?}");

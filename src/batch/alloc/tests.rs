@@ -137,7 +137,8 @@ mod between_readings {
     //! stops with the reason, and the output file is never made.
 
     use super::super::super::{
-        count_pass, write_pass, BatchError, Destination, Input, Options, Reading, TextStyle, Tuning,
+        count_pass, write_pass, BatchError, Destination, Input, Options, Reading, Run, TextStyle,
+        Tuning,
     };
     use super::*;
     use crate::report::TextFormat;
@@ -194,11 +195,17 @@ mod between_readings {
             header: &crate::table::HeaderOptions::default(),
         };
         let mut plan = Plan::new(&rules).unwrap();
-        count_pass(&opts, reading, &mut plan, 0, None).unwrap();
+        count_pass(&Run::plain(&opts), reading, &mut plan, 0, None).unwrap();
         assert!(plan.chunks() >= 4, "44 rows in chunks of about 10");
         std::fs::write(&input, changed).unwrap();
         let mut messages = Vec::new();
-        let result = write_pass(&opts, reading, Some(&plan), None, &mut messages);
+        let result = write_pass(
+            &Run::plain(&opts),
+            reading,
+            Some(&plan),
+            None,
+            &mut messages,
+        );
         let Err(BatchError::Changed(message)) = result else {
             panic!("the change is caught")
         };
