@@ -84,8 +84,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["zh", "en"])
                 .hide_possible_values(true)
                 .help(lang.pick(
-                    "Headings of the computed columns in CSV, Markdown and the terminal table: zh (县交通局补助（元）, 补助合计（元）, …) or en (their ids) [default: CSV en whatever --lang; Markdown and the terminal table in the --lang language]",
-                    "CSV、Markdown 与终端表格中计算列的列名：zh（县交通局补助（元）、补助合计（元）……）或 en（英文标识）［默认：CSV 不论 --lang 均为 en；Markdown 与终端表格随 --lang］",
+                    "Headings of the computed columns in CSV, Markdown and the terminal table: zh (县交通局补助（元）, 补助合计（元）, …) or en (their ids) [default: CSV zh when --lang zh is given, else en (never from the locale); Markdown and the terminal table in the language in force]",
+                    "CSV、Markdown 与终端表格中计算列的列名：zh（县交通局补助（元）、补助合计（元）……）或 en（英文标识）［默认：CSV 在给出 --lang zh 时为 zh，否则为 en（不随系统语言）；Markdown 与终端表格随界面语言］",
                 )),
         )
         .arg(
@@ -441,13 +441,15 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
 
 /// The language of the computed columns' headings: `--headings`; else, for people (a
 /// terminal table, a Markdown report), the language in force; else (CSV, read by programs and
-/// by roadsub itself) their ids, whatever `--lang` says: a script that asks for Chinese notes
-/// keeps the header it reads its columns by.
+/// by roadsub itself) Chinese only when `--lang zh` is on the command line (SPEC §11), never
+/// from the locale alone: a script run on a Chinese desktop keeps the header it reads its
+/// columns by, and `--headings en` keeps the ids with Chinese notes.
 fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang {
     match m.get_one::<String>("headings").map(String::as_str) {
         Some("zh") => Lang::Zh,
         Some(_) => Lang::En,
         None if terminal || format == Format::Markdown => lang,
+        None if m.get_one::<String>("lang").is_some_and(|l| l == "zh") => Lang::Zh,
         None => Lang::En,
     }
 }

@@ -415,7 +415,16 @@ fn money_disbursed_beyond_a_subsidy_a_budget_cut_is_said_in_the_row() {
         "{rows}"
     );
     env.roadsub(&[
-        "batch", &input, "--rules", &r, "-o", "zh.csv", "--lang", "zh",
+        "batch",
+        &input,
+        "--rules",
+        &r,
+        "-o",
+        "zh.csv",
+        "--lang",
+        "zh",
+        "--headings",
+        "en",
     ])
     .expect_code(0);
     let rows = env.read("zh.csv");

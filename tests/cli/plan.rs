@@ -332,7 +332,7 @@ fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_
     }
     assert_eq!(group.to_string(), "6900000.00");
     assert_eq!(cut, 58, "every group road is cut, and says why");
-    env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out, "--lang", "zh"])
+    env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out, "--lang", "zh", "--headings", "en"])
         .expect_code(0)
         .stdout_has("\n额度不足：社级道路建设申请868.5万元，额度690万元，超出178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元\n");
     let rows = env.read("out.csv");

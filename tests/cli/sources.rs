@@ -59,7 +59,7 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
         "800,000.00 disbursed is more than the 750,000.00 due for the completed km (50,000.00 paid ahead of the work)"
     );
     let zh = env
-        .roadsub(&["batch", &input, "--lang", "zh"])
+        .roadsub(&["batch", &input, "--lang", "zh", "--headings", "en"])
         .expect_code(0)
         .stdout;
     assert_eq!(
