@@ -303,13 +303,50 @@ fn the_totals_pane_at_80_columns_cuts_no_label_so_two_amounts_look_alike() {
                     pane.join("\n")
                 );
             }
-            // A budget over is never left out for the km line.
+            // A budget over is never left out for the km line, nor its name cut to a bare
+            // "…".
+            let over = pane
+                .iter()
+                .find(|l| l.contains(lang.pick("OVER by", "超出")))
+                .unwrap_or_else(|| panic!("{}", pane.join("\n")));
             assert!(
-                pane.iter()
-                    .any(|l| l.contains(lang.pick("OVER by", "超出"))),
+                over.starts_with(lang.pick("Group roa", "社级道")),
                 "{}",
                 pane.join("\n")
             );
         }
+    }
+}
+
+#[test]
+fn a_township_subtotal_shows_its_km_planned_and_completed_under_their_columns() {
+    // 自治乡: 7.6 km planned, 5.5 completed; 宝华乡: 2.8 and 0.6.
+    let mut app = open(&plan(), Lang::Zh);
+    press(&mut app, "t");
+    for (township, planned, done) in [("自治乡", "7.6", "5.5"), ("宝华乡", "2.8", "0.6")] {
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Subtotal(sub) if sub.key == township))
+            .unwrap();
+        let s = screen(&mut app, 240, 40);
+        let header = &s[1];
+        let (length, completed) = (
+            header.find("长度").unwrap() + "长度".len(),
+            header.find("已完工").unwrap() + "已完工".len(),
+        );
+        let line = s
+            .iter()
+            .find(|l| l.contains(&format!("小计 {township}（")))
+            .unwrap_or_else(|| panic!("{}", s.join("\n")));
+        // Right-aligned under their titles (the screen lines count bytes as the header does:
+        // both hold the same Chinese before these columns' ends, the label aside).
+        let cells_to = |text: &str, end: usize| crate::textwidth::cells(&text[..end]);
+        let under = |title_end: usize, value: &str| {
+            let at = line.find(&format!(" {value} ")).unwrap_or(usize::MAX);
+            at != usize::MAX && cells_to(line, at + 1 + value.len()) == cells_to(header, title_end)
+        };
+        assert!(under(length, planned), "{header}\n{line}");
+        assert!(under(completed, done), "{header}\n{line}");
     }
 }

@@ -542,8 +542,19 @@ impl<'a> TotalsPane<'a> {
         } else {
             words
         };
-        // The words and a bar of at least 5 cells come before the whole name.
-        let fits = inner.saturating_sub(8 + 5 + cells(&words) + 1);
+        // The words and a bar of at least 5 cells come before the whole name; but the name
+        // keeps a few cells before the bar does (a name cut to a bare "…" would let two
+        // budgets look alike: in 元 at 80 columns, the words are long).
+        let keep = name_width.min(6);
+        let room_for_name = |others: usize| inner.saturating_sub(others + cells(&words) + 1);
+        let with_bar = room_for_name(8 + 5) >= keep;
+        // Narrower still, the words say it all: the percentage goes too.
+        let with_percent = with_bar || room_for_name(8) >= keep;
+        let fits = room_for_name(match (with_bar, with_percent) {
+            (true, _) => 8 + 5,
+            (false, true) => 8,
+            (false, false) => 0,
+        });
         let width = name_width.min(fits);
         let short = truncate(name, width);
         let label = format!(
@@ -551,12 +562,18 @@ impl<'a> TotalsPane<'a> {
             " ".repeat(width.saturating_sub(cells(&short)))
         );
         let fixed = cells(&label) + 8 + cells(&words);
-        let room = inner.saturating_sub(fixed).min(20);
-        let text = format!(
-            "{label}{} {}{words}",
-            bar(used, envelope, room),
-            percent(used, envelope)
-        );
+        let text = if with_bar {
+            let room = inner.saturating_sub(fixed).min(20);
+            format!(
+                "{label}{} {}{words}",
+                bar(used, envelope, room),
+                percent(used, envelope)
+            )
+        } else if with_percent {
+            format!("{label}{}{words}", percent(used, envelope))
+        } else {
+            format!("{label}{}", words.trim_start())
+        };
         Line::from(Span::styled(text, style))
     }
 }
