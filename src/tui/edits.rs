@@ -224,7 +224,7 @@ impl App {
             Some(id) => {
                 let text = match self.lang {
                     Lang::En => format!(
-                        "row added as {id} (Enter changes the id): fill in class, width, length and cost"
+                        "row {id} added (Enter edits its id): fill in class, width, length and cost"
                     ),
                     Lang::Zh => {
                         format!("已添加一行，编号 {id}（按 Enter 可修改）：请填写类别、宽度、长度和造价")

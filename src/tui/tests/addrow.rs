@@ -43,7 +43,7 @@ fn adding_a_row_after_an_id_whose_next_is_taken_offers_the_first_free_one() {
     assert_eq!(id, "AY-22");
     assert_eq!(
         app.status.as_ref().unwrap().text,
-        "row added as AY-22 (Enter changes the id): fill in class, width, length and cost"
+        "row AY-22 added (Enter edits its id): fill in class, width, length and cost"
     );
 }
 
