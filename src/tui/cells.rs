@@ -255,12 +255,16 @@ impl App {
         for row in 0..self.doc.sheet.rows.len().min(MEASURED_ROWS) {
             self.measure_row(row);
         }
+        self.measure_subtotals();
     }
 
-    /// Widens columns to fit row `row`'s cells (up to 30 cells each).
+    /// Widens columns to fit row `row`'s cells: up to 30 cells for an input column (a long
+    /// text is cut with `…`), an amount's whole width (an amount is never cut).
     pub(super) fn measure_row(&mut self, row: usize) {
+        let inputs = self.input_cols();
         for c in 0..self.ncols() {
-            let w = cells(&self.cell(row, c)).min(30);
+            let w = cells(&self.cell(row, c));
+            let w = if c < inputs { w.min(30) } else { w };
             if let Some(slot) = self.widths.get_mut(c) {
                 *slot = (*slot).max(w);
             }

@@ -194,10 +194,19 @@ impl App {
                 .zip(from)
                 .map(|(i, r)| (i, self.doc.sheet.rows[r].get(i).to_string()))
         };
-        let copied: Vec<(usize, String)> = [Field::Township, Field::Village]
+        let mut copied: Vec<(usize, String)> = [Field::Township, Field::Village]
             .into_iter()
             .filter_map(copy)
             .collect();
+        // The id is offered as the next in the pattern of the cursor's row (or, on a
+        // subtotal or an empty filter, the last row's), and can be edited like any value.
+        let suggested = cols.index(Field::Id).and_then(|i| {
+            let rows = &self.doc.sheet.rows;
+            let after = from.or(rows.len().checked_sub(1))?;
+            let id = super::nextid::suggest(rows[after].get(i), rows.iter().map(|r| r.get(i)))?;
+            copied.push((i, id.clone()));
+            Some(id)
+        });
         let fields: Vec<String> = (0..n)
             .map(|i| {
                 copied
@@ -211,11 +220,24 @@ impl App {
         let row = SheetRow::new(fields.iter().map(String::as_str), 0);
         self.change(Op::Insert { at, row });
         self.col = column_of(&self.doc, Field::Id);
-        self.say(
-            "row added: fill in id, class, width, length and cost",
-            "已添加一行：请填写编号、类别、宽度、长度和造价",
-            false,
-        );
+        match suggested {
+            Some(id) => {
+                let text = match self.lang {
+                    Lang::En => format!(
+                        "row {id} added (Enter edits its id): fill in class, width, length and cost"
+                    ),
+                    Lang::Zh => {
+                        format!("已添加一行，编号 {id}（按 Enter 可修改）：请填写类别、宽度、长度和造价")
+                    }
+                };
+                self.say_owned(text, false);
+            }
+            None => self.say(
+                "row added: fill in id, class, width, length and cost",
+                "已添加一行：请填写编号、类别、宽度、长度和造价",
+                false,
+            ),
+        }
     }
 
     /// Deletes the cursor's row.

@@ -73,8 +73,8 @@ pub const KEYMAP: &[Binding] = &[
     h(
         "a",
         Action::Add,
-        "add a row (township and village copied)",
-        "添加一行（复制乡镇和村）",
+        "add a row (township and village copied, the next id offered)",
+        "添加一行（复制乡镇和村，编号接当前行续编）",
         ("add", "添加"),
     ),
     h(

@@ -111,8 +111,22 @@ impl App {
             Grouping::None => order.into_iter().map(Line::Row).collect(),
             g => self.grouped(order, g),
         };
-        // A group's sums are wider than its rows' amounts: their columns widen to show them
-        // whole (an amount is never cut).
+        self.measure_subtotals();
+        self.cursor = keep
+            .and_then(|r| {
+                self.lines
+                    .iter()
+                    .position(|l| matches!(l, Line::Row(x) if *x == r))
+            })
+            .unwrap_or(self.cursor)
+            .min(self.lines.len().saturating_sub(1));
+    }
+
+    /// Widens columns to show each subtotal whole: a group's sums are wider than its rows'
+    /// amounts, and an amount is never cut. Done whenever the widths are measured again (a
+    /// change of unit or language), not only when the groups are made, or a subtotal
+    /// measured in 万元 would be cut once shown in 元.
+    pub(super) fn measure_subtotals(&mut self) {
         let first = self.input_cols();
         let cols = &self.doc.sheet.columns;
         let km_cols = [
@@ -152,14 +166,6 @@ impl App {
                 }
             }
         }
-        self.cursor = keep
-            .and_then(|r| {
-                self.lines
-                    .iter()
-                    .position(|l| matches!(l, Line::Row(x) if *x == r))
-            })
-            .unwrap_or(self.cursor)
-            .min(self.lines.len().saturating_sub(1));
     }
 
     fn group_key(&self, row: usize, g: Grouping) -> String {

@@ -29,6 +29,7 @@ pub mod journal;
 pub mod lines;
 pub mod lock;
 pub mod modes;
+pub mod nextid;
 pub mod notice;
 pub mod results;
 pub mod saved;

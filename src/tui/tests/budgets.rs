@@ -395,7 +395,7 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
     press(&mut app, "L");
     let s = screen(&mut app, 140, 30);
     assert!(
-        s[1].ends_with("县交通局补助 县扶贫专项补助 补助合计  差额 尚需筹集 应拨付"),
+        s[1].ends_with("县交通局补助 县扶贫专项补助 补助合计   差额 尚需筹集 应拨付"),
         "{}",
         s[1]
     );

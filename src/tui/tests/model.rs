@@ -472,12 +472,36 @@ fn restart(slot: &mut Option<App>, m: &mut Model, step: &Step, path: &Path) {
 }
 
 /// A row added below `from` (at the end without one), its township and village copied.
+/// The id offered after `id` (ids here are letters then ASCII digits, unpadded): one more,
+/// then on until no row has it; none for an id not ending in a digit.
+fn next_id(rows: &Rows, id: &str) -> String {
+    let digits = id.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let (prefix, Ok(mut n)) = (&id[..id.len() - digits.len()], digits.parse::<u64>()) else {
+        return String::new();
+    };
+    loop {
+        n += 1;
+        let next = format!("{prefix}{n}");
+        if !rows
+            .iter()
+            .any(|r| r.first().map(|x| x.trim()) == Some(next.as_str()))
+        {
+            return next;
+        }
+    }
+}
+
 fn add(m: &mut Model, from: Option<usize>) {
     let mut row = vec![String::new(); HEADER.len()];
     if let Some(f) = from {
         for c in [1, 2] {
             row[c] = m.rows[f].get(c).cloned().unwrap_or_default();
         }
+    }
+    // The id follows the row added after, or the last row on a subtotal line.
+    if let Some(after) = from.or(m.rows.len().checked_sub(1)) {
+        let id = m.rows[after].first().cloned().unwrap_or_default();
+        row[0] = next_id(&m.rows, id.trim());
     }
     let mut rows = m.rows.clone();
     rows.insert(from.map_or(rows.len(), |f| f + 1), row);

@@ -74,10 +74,10 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
     assert_eq!(
         s[1..5],
         [
-            "  id township village class   width_m Δtransport Δpoverty Δsubsidy Δshortfall",
-            "  G1 T        A       group       3.5       0.00    +5.00    +5.00      −5.00",
-            "  V1 T        A       village     4.5       0.00     0.00     0.00       0.00",
-            "  G2 T        B       group       3.5       0.00   +10.00   +10.00     −10.00",
+            "  id township village class     cost Δtransport Δpoverty Δsubsidy Δshortfall",
+            "  G1 T        A       group   600000       0.00    +5.00    +5.00      −5.00",
+            "  V1 T        A       village 900000       0.00     0.00     0.00       0.00",
+            "  G2 T        B       group   800000       0.00   +10.00   +10.00     −10.00",
         ]
     );
     let title = &screen(&mut app, 120, 24)[0];
@@ -238,7 +238,7 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[2],
-        "  G1 T        A       group       3.5          ✗        ✗        ✗          ✗"
+        "  G1 T        A       group   600000          ✗        ✗        ✗          ✗"
     );
     // The same file typed with a comma-free name, in Chinese.
     press(&mut app, "L");
@@ -498,18 +498,18 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
     assert_eq!(
         s[1..],
         [
-            "  编号    乡镇     村       Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001 天马乡   画青村            0.00            0.00      0.00      0.00",
-            "  AYP-002 天马乡   画青村            0.00          +12.00    +12.00    −12.00",
-            "  AYP-003 卧佛镇   关田村            0.00            0.00      0.00      0.00",
-            "  AYP-004 卧佛镇   关田村            0.00          +16.00    +16.00    −15.60",
-            "  AYP-005 双龙街乡 五峰村            0.00          +21.50    +21.50    −21.50",
-            "  AYP-006 双龙街乡 五峰村            0.00           +8.00     +8.00     −8.00",
-            "  AYP-007 顶新乡   天成村            0.00            0.00      0.00      0.00",
-            "  AYP-008 顶新乡   天成村            0.00          +13.00    +13.00    −13.00",
-            "  AYP-009 元坝镇   西泉村            0.00          +19.50    +19.50    −12.50",
-            "  AYP-010 天林镇   万平村            0.00          +17.50    +17.50    −17.50",
-            "  AYP-011 镇子镇   集福村            0.00          +23.00    +23.00    −23.00",
+            "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
+            "  AYP-001 画青村   127.5万          0.00            0.00      0.00      0.00",
+            "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00",
+            "  AYP-003 关田村   100.8万          0.00            0.00      0.00      0.00",
+            "  AYP-004 关田村                    0.00          +16.00    +16.00    −15.60",
+            "  AYP-005 五峰村                    0.00          +21.50    +21.50    −21.50",
+            "  AYP-006 五峰村                    0.00           +8.00     +8.00     −8.00",
+            "  AYP-007 天成村      65万          0.00            0.00      0.00      0.00",
+            "  AYP-008 天成村                    0.00          +13.00    +13.00    −13.00",
+            "  AYP-009 西泉村                    0.00          +19.50    +19.50    −12.50",
+            "  AYP-010 万平村                    0.00          +17.50    +17.50    −17.50",
+            "  AYP-011 集福村                    0.00          +23.00    +23.00    −23.00",
             "┌ 计算说明 ────────────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
             "│通村公路，宽 4.5 米，长 1.5 公里；││                     现行     试算    变化│",
             "│造价 1,275,000.00                 ││县交通局补助     1,998.75 1,998.75    0.00│",
@@ -523,15 +523,24 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
             " ?  帮助  q  退出  Ctrl-S  保存  Enter  编辑  a  添加  d  删除  u  撤销  …",
         ]
     );
-    // On the last column, the computed ones just before the Δ columns come into view, the
-    // id kept at the left.
+    // On the last column, the id, village and cost stay at the left.
     press(&mut app, "<End>");
     assert_eq!(
         screen(&mut app, 80, 24)[1..4],
         [
-            "  编号    尚需筹集 应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001     9.00 112.50          0.00            0.00      0.00      0.00",
-            "  AYP-002    22.00  60.00          0.00          +12.00    +12.00    −12.00",
+            "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
+            "  AYP-001 画青村   127.5万          0.00            0.00      0.00      0.00",
+            "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00",
+        ]
+    );
+    // Left of the Δ columns, the computed ones come into view, beside the cost.
+    press(&mut app, "hhhh");
+    assert_eq!(
+        screen(&mut app, 80, 24)[1..4],
+        [
+            "  编号    村          投资 应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计",
+            "  AYP-001 画青村   127.5万 112.50          0.00            0.00      0.00",
+            "  AYP-002 画青村            60.00          0.00          +12.00    +12.00",
         ]
     );
 }

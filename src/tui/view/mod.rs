@@ -9,6 +9,8 @@ mod gauge;
 mod overlays;
 mod panes;
 mod table;
+#[cfg(test)]
+pub(crate) use table::label_in;
 mod wrap;
 
 use ratatui::layout::{Constraint, Layout, Position, Rect, Size};

@@ -391,51 +391,69 @@ impl<'a> TotalsPane<'a> {
                 app.show_amount(p.value()),
             )));
         }
-        // Two amounts a line when there is room (the subsidy beside what of it is due, the
-        // gap beside what is still to raise), so the budgets below keep their lines.
-        let pair = |a: (&str, String), b: Option<(&str, String)>, wide: bool| match b {
-            Some(b) if wide => {
-                let half = inner.saturating_sub(2) / 2;
-                let right = inner.saturating_sub(half + 2);
-                vec![format!(
-                    "{}  {}",
-                    line_in(half, a.0, &a.1),
-                    line_in(right, b.0, &b.1)
-                )]
-            }
-            Some(b) => vec![line(a.0, a.1), line(b.0, b.1)],
-            None => vec![line(a.0, a.1)],
-        };
+        // Two amounts a line when both fit whole (the subsidy beside what of it is due, the
+        // gap beside what is still to raise), so the budgets below keep their lines; else one
+        // a line: a label is never cut beside another, or "补助合…" and "…" would let two
+        // amounts look alike.
         let wide = inner >= 30;
         let due =
             (t.due_rows > 0).then(|| (lang.pick("due", "应拨付"), app.show_amount(t.due.value())));
-        for text in pair(
-            (
-                lang.pick(if wide { "subsidy" } else { "subsidy total" }, "补助合计"),
-                app.show_amount(t.subsidy_total.value()),
-            ),
-            due,
-            wide,
-        ) {
-            lines.push(Line::from(text));
-        }
+        let subsidy = (
+            lang.pick(if wide { "subsidy" } else { "subsidy total" }, "补助合计"),
+            app.show_amount(t.subsidy_total.value()),
+        );
         let gap = (lang.pick("gap", "差额"), app.show_amount(t.gap.value()));
         let shortfall = (
-            lang.pick("shortfall (still to raise)", "尚需筹集"),
+            lang.pick(
+                if wide {
+                    "shortfall"
+                } else {
+                    "shortfall (still to raise)"
+                },
+                "尚需筹集",
+            ),
             app.show_amount(t.shortfall.value()),
         );
-        let shortfall = if wide {
-            (lang.pick("shortfall", "尚需筹集"), shortfall.1)
+        let pairs = [(subsidy, due), (gap, Some(shortfall))];
+        let need = |(label, amount): &(&str, String)| cells(label) + 1 + cells(amount);
+        let left_need = pairs.iter().map(|(a, _)| need(a)).max().unwrap_or(0);
+        let right_need = pairs
+            .iter()
+            .filter_map(|(_, b)| b.as_ref().map(need))
+            .max()
+            .unwrap_or(0);
+        let sep = if left_need + 2 + right_need <= inner {
+            2
         } else {
-            shortfall
+            1
         };
-        for (i, text) in pair(gap, Some(shortfall), wide).into_iter().enumerate() {
-            // What the villages still raise is the number read first.
-            lines.push(if wide || i == 1 {
-                Line::from(text).bold()
-            } else {
-                Line::from(text)
-            });
+        let paired = wide && left_need + sep + right_need <= inner;
+        // The left amounts end in one column, as far right as the right ones leave room for.
+        let half = inner.saturating_sub(sep) / 2;
+        let left = half
+            .max(left_need)
+            .min(inner.saturating_sub(sep + right_need));
+        let right = inner.saturating_sub(left + sep);
+        for (i, (a, b)) in pairs.into_iter().enumerate() {
+            let texts = match b {
+                Some(b) if paired => vec![format!(
+                    "{}{}{}",
+                    line_in(left, a.0, &a.1),
+                    " ".repeat(sep),
+                    line_in(right, b.0, &b.1)
+                )],
+                Some(b) => vec![line(a.0, a.1), line(b.0, b.1)],
+                None => vec![line(a.0, a.1)],
+            };
+            let n = texts.len();
+            for (j, text) in texts.into_iter().enumerate() {
+                // What the villages still raise is the number read first.
+                lines.push(if i == 1 && (paired || j + 1 == n) {
+                    Line::from(text).bold()
+                } else {
+                    Line::from(text)
+                });
+            }
         }
         if t.has_outstanding() {
             lines.push(Line::from(line(
@@ -524,8 +542,19 @@ impl<'a> TotalsPane<'a> {
         } else {
             words
         };
-        // The words and a bar of at least 5 cells come before the whole name.
-        let fits = inner.saturating_sub(8 + 5 + cells(&words) + 1);
+        // The words and a bar of at least 5 cells come before the whole name; but the name
+        // keeps a few cells before the bar does (a name cut to a bare "…" would let two
+        // budgets look alike: in 元 at 80 columns, the words are long).
+        let keep = name_width.min(6);
+        let room_for_name = |others: usize| inner.saturating_sub(others + cells(&words) + 1);
+        let with_bar = room_for_name(8 + 5) >= keep;
+        // Narrower still, the words say it all: the percentage goes too.
+        let with_percent = with_bar || room_for_name(8) >= keep;
+        let fits = room_for_name(match (with_bar, with_percent) {
+            (true, _) => 8 + 5,
+            (false, true) => 8,
+            (false, false) => 0,
+        });
         let width = name_width.min(fits);
         let short = truncate(name, width);
         let label = format!(
@@ -533,12 +562,18 @@ impl<'a> TotalsPane<'a> {
             " ".repeat(width.saturating_sub(cells(&short)))
         );
         let fixed = cells(&label) + 8 + cells(&words);
-        let room = inner.saturating_sub(fixed).min(20);
-        let text = format!(
-            "{label}{} {}{words}",
-            bar(used, envelope, room),
-            percent(used, envelope)
-        );
+        let text = if with_bar {
+            let room = inner.saturating_sub(fixed).min(20);
+            format!(
+                "{label}{} {}{words}",
+                bar(used, envelope, room),
+                percent(used, envelope)
+            )
+        } else if with_percent {
+            format!("{label}{}{words}", percent(used, envelope))
+        } else {
+            format!("{label}{}", words.trim_start())
+        };
         Line::from(Span::styled(text, style))
     }
 }
@@ -569,7 +604,7 @@ impl Widget for TotalsPane<'_> {
             return Paragraph::new(lines).block(block).render(area, buf);
         }
         let mut lines = self.amounts(inner);
-        lines.push(self.progress(inner));
+        let progress = self.progress(inner);
         let names: Vec<String> = app
             .rules
             .budgets
@@ -590,11 +625,14 @@ impl Widget for TotalsPane<'_> {
             .map(|(head, name)| (head.over > 0, self.budget(head, name, name_width, inner)))
             .collect();
         let mut block = self.block();
-        let hidden = (lines.len() + budgets.len()).saturating_sub(room);
+        let hidden = (lines.len() + 1 + budgets.len()).saturating_sub(room);
         if hidden > 0 {
-            // Too short for every budget: the ones over come first, and the frame says how
-            // many lines are not shown (a budget over is never the one left out silently).
+            // Too short for every budget: the ones over come first, before the km line too,
+            // and the frame says how many lines are not shown (a budget over is never the one
+            // left out silently).
             budgets.sort_by_key(|(over, _)| !*over);
+            let over = budgets.iter().take_while(|(over, _)| *over).count();
+            lines.extend(budgets.drain(..over).map(|(_, line)| line));
             block = block.title_bottom(
                 Line::from(match lang {
                     Lang::En => format!(" +{hidden} more "),
@@ -604,6 +642,7 @@ impl Widget for TotalsPane<'_> {
                 .yellow(),
             );
         }
+        lines.push(progress);
         lines.extend(budgets.into_iter().map(|(_, line)| line));
         Paragraph::new(lines).block(block).render(area, buf);
     }

@@ -50,79 +50,122 @@ fn right_aligned(app: &App, c: usize) -> bool {
             .is_some_and(Field::is_number)
 }
 
-/// The first column to show so that column `current` (from the first) fits in `width` cells.
-fn first_column(app: &App, current: Option<usize>, width: usize) -> usize {
-    let Some(col) = current else {
-        return 0;
-    };
-    let mut first = col;
-    let mut used = app.width(col) + 1;
-    while first > 0 {
-        let w = app.width(first - 1) + 1;
-        if used + w > width {
-            break;
-        }
-        used += w;
-        first -= 1;
-    }
-    first
-}
-
-/// Where the columns always in view on the right start: the computed columns; with a
-/// variant shown, those and its change columns when they leave room for the id and one
-/// more column, else the change columns alone, else none (all scroll).
-fn pinned_from(app: &App, width: usize) -> usize {
-    let inputs = app.input_cols();
-    let total = |from: usize| -> usize { (from..app.ncols()).map(|c| app.width(c) + 1).sum() };
-    if app.doc.variant().is_none() {
-        return inputs;
-    }
-    let id = app.doc.sheet.columns.index(Field::Id);
-    let left = id.map_or(0, |i| app.width(i) + 1) + app.width(app.col) + 1;
-    let deltas = inputs + app.computed_cols();
-    [inputs, deltas]
+/// The columns kept at the left whatever the scroll, in file order: the id (so every row can
+/// be told apart), the village (whose money it is) and the cost (what the subsidies are
+/// against), those the table has.
+fn anchors(app: &App) -> Vec<usize> {
+    let columns = &app.doc.sheet.columns;
+    let mut anchors: Vec<usize> = [Field::Id, Field::Village, Field::Cost]
         .into_iter()
-        .find(|&from| 2 + total(from) + left <= width)
-        .unwrap_or(app.ncols())
+        .filter_map(|f| columns.index(f))
+        .collect();
+    anchors.sort_unstable();
+    anchors.dedup();
+    anchors
 }
 
-/// The columns shown in `width` cells: the id (kept at the left when the others scroll, so
-/// every row can be told apart), the columns around the current one, and the computed
-/// columns, always in view on the right (with a variant shown, as many of them and its
-/// change columns as leave room: the change columns first; the others scroll).
-fn visible_columns(app: &App, width: usize) -> Vec<usize> {
-    let pinned = pinned_from(app, width);
-    let computed: Vec<usize> = (pinned..app.ncols()).collect();
-    let computed_width: usize = computed.iter().map(|&c| app.width(c) + 1).sum();
-    let room = width.saturating_sub(2 + computed_width);
-    // On a column always in view, the others show from the start, or (when some computed
-    // columns scroll) those just before the pinned ones.
-    let current = if app.col < pinned {
-        Some(app.col)
-    } else if pinned > app.input_cols() {
-        Some(pinned - 1)
-    } else {
-        None
-    };
-    let id = app.doc.sheet.columns.index(Field::Id);
-    let mut first = first_column(app, current, room);
-    let mut visible = Vec::new();
-    let mut used = 0;
-    if let Some(id) = id.filter(|&i| i < first) {
-        used = app.width(id) + 1;
-        first = first_column(app, current, room.saturating_sub(used)).max(id + 1);
-        visible.push(id);
+/// Whole columns of `cols` (in order) fitting in `room` cells: from the first, or — when
+/// column `keep` is among them and would not fit so — the run ending at it, widened to the
+/// right as far as room allows. A column is never shown in part, so an amount is never cut.
+fn window(app: &App, cols: &[usize], keep: Option<usize>, room: usize) -> Vec<usize> {
+    let w = |c: usize| app.width(c) + 1;
+    let at = keep.and_then(|k| cols.iter().position(|&c| c == k));
+    let mut start = 0;
+    if let Some(at) = at {
+        // Back from the kept column as far as fits.
+        let mut used = w(cols[at]);
+        start = at;
+        while start > 0 && used + w(cols[start - 1]) <= room {
+            used += w(cols[start - 1]);
+            start -= 1;
+        }
     }
-    for c in first..pinned {
-        let w = app.width(c) + 1;
-        if used + w > room && visible.iter().any(|&v| Some(v) != id || v == c) {
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for &c in &cols[start..] {
+        if used + w(c) > room {
             break;
         }
-        visible.push(c);
-        used += w;
+        used += w(c);
+        shown.push(c);
     }
-    visible.extend(computed);
-    visible
+    shown
+}
+
+/// The columns shown in `width` cells. When every column fits, all, in file order. Else the
+/// id, village and cost ([`anchors`]) and the current input column are always shown, the
+/// inputs in file order but the cost last; then the computed columns from the first fund,
+/// beside the cost; then the other input columns around the current one in the room left.
+/// With a variant shown, its change columns get their room first, and the computed columns
+/// only what the inputs leave (as the README promises: the change columns stay in view).
+/// The computed and change columns scroll to keep the current one in view; no column is
+/// ever shown in part, so no amount is cut.
+fn visible_columns(app: &App, width: usize) -> Vec<usize> {
+    let room = width.saturating_sub(2);
+    let w = |c: usize| app.width(c) + 1;
+    let all: Vec<usize> = (0..app.ncols()).collect();
+    if all.iter().map(|&c| w(c)).sum::<usize>() <= room {
+        return all;
+    }
+    let inputs = app.input_cols();
+    let deltas_from = inputs + app.computed_cols();
+    let current = app.col;
+    let anchored = anchors(app);
+    // The anchors and the current column have their room first.
+    let mut used: usize = anchored.iter().map(|&c| w(c)).sum::<usize>()
+        + if anchored.contains(&current) {
+            0
+        } else {
+            w(current)
+        };
+    let sum = |cols: &[usize]| cols.iter().map(|&c| w(c)).sum::<usize>();
+    // The room for a run of `cols`: what is left, and the current column's own if it is one.
+    let room_for = |cols: &[usize], used: usize| {
+        room.saturating_sub(used)
+            + if cols.contains(&current) {
+                w(current)
+            } else {
+                0
+            }
+    };
+    let less_current = |cols: &[usize]| {
+        sum(cols)
+            - if cols.contains(&current) {
+                w(current)
+            } else {
+                0
+            }
+    };
+    let computed: Vec<usize> = (inputs..deltas_from).collect();
+    let deltas: Vec<usize> = (deltas_from..app.ncols()).collect();
+    let deltas = window(app, &deltas, Some(current), room_for(&deltas, used));
+    used += less_current(&deltas);
+    // With a variant shown, the computed columns scroll with the inputs (they come into view
+    // when the cursor goes right of the inputs); else they come before the other inputs.
+    let computed_first = app.doc.variant().is_none() || current >= inputs;
+    let mut shown_computed = Vec::new();
+    if computed_first {
+        shown_computed = window(app, &computed, Some(current), room_for(&computed, used));
+        used += less_current(&shown_computed);
+    }
+    // The other input columns: around the current one, or from the first.
+    let others: Vec<usize> = (0..inputs).filter(|c| !anchored.contains(c)).collect();
+    let middle = window(app, &others, Some(current), room_for(&others, used));
+    used += less_current(&middle);
+    if !computed_first {
+        shown_computed = window(app, &computed, None, room.saturating_sub(used));
+    }
+    // The inputs in file order, but the cost last: just before the subsidies it is set
+    // against.
+    let cost = app.doc.sheet.columns.index(Field::Cost);
+    let mut shown: Vec<usize> = anchored.into_iter().chain(middle).collect();
+    shown.sort_unstable();
+    shown.dedup();
+    shown.retain(|&c| Some(c) != cost);
+    shown.extend(cost);
+    shown.extend(shown_computed);
+    shown.extend(deltas);
+    shown
 }
 
 /// The header: each visible column's title, after its sort arrow.
@@ -224,20 +267,29 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         // Rows computed under one rule set only are not in the group's Δ: said beside the
         // count.
         let left_out = sub.variant.as_ref().map_or(0, |(_, n)| *n);
-        let label = match (app.lang, left_out) {
+        let count = match (app.lang, left_out) {
             (Lang::En, 0) => format!(
-                "subtotal {key} ({} {})",
+                " ({} {})",
                 totals.segments,
                 if totals.segments == 1 { "row" } else { "rows" }
             ),
             (Lang::En, n) => format!(
-                "subtotal {key} ({} {}, {n} not in Δ)",
+                " ({} {}, {n} not in Δ)",
                 totals.segments,
                 if totals.segments == 1 { "row" } else { "rows" }
             ),
-            (Lang::Zh, 0) => format!("小计 {key}（{} 行）", totals.segments),
-            (Lang::Zh, n) => format!("小计 {key}（{} 行；Δ 未计入 {n} 行）", totals.segments),
+            (Lang::Zh, 0) => format!("（{} 行）", totals.segments),
+            (Lang::Zh, n) => format!("（{} 行；Δ 未计入 {n} 行）", totals.segments),
         };
+        let word = app.lang.pick("subtotal", "小计");
+        let label = label_in(
+            &[
+                format!("{word} {key}{count}"),
+                format!("{key}{count}"),
+                key.to_string(),
+            ],
+            span_width.saturating_sub(1),
+        );
         spans.push(Span::styled(fit(&label, span_width, false), style));
     }
     for &c in &inputs[label_cols..] {
@@ -262,6 +314,31 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         spans.push(Span::raw(" "));
     }
     TextLine::from(spans)
+}
+
+/// The first of `labels` (longest first) that fits in `width` cells; when none does, the
+/// last cut at its start (`…示例村08`): where two groups' names differ is at their end (the
+/// village after a shared township, 示例村08 and 示例村09), so a cut there would make two
+/// subtotals look alike.
+pub(crate) fn label_in(labels: &[String], width: usize) -> String {
+    if let Some(fits) = labels.iter().find(|l| cells(l) <= width) {
+        return fits.clone();
+    }
+    let last = labels.last().map_or("", String::as_str);
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1; // the `…`
+    for c in last.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    if width == 0 {
+        return String::new();
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
 }
 
 /// The table: a frozen header over the lines from the first one on screen.

@@ -1,0 +1,352 @@
+//! The table on a narrow screen (80 and 100 columns): the cost beside the subsidies, amounts
+//! and subtotals never cut, subtotal labels that tell groups apart.
+
+use super::*;
+
+fn plan() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv")
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (100, 30)];
+const VARIANT: &str = "vpoverty.group.3.5=15万<Enter>";
+
+/// The table's lines on `screen`: the header (line 1) down to the panes' top frame.
+fn table_lines(screen: &[String]) -> &[String] {
+    let end = screen
+        .iter()
+        .position(|l| l.starts_with('┌'))
+        .unwrap_or(screen.len());
+    &screen[1..end]
+}
+
+/// The titles of the computed and change columns, as the header shows them.
+fn computed_titles(app: &App) -> Vec<String> {
+    (app.input_cols()..app.ncols())
+        .map(|c| app.title(c))
+        .collect()
+}
+
+/// Asserts no `…` stands next to a digit on the table's lines: no amount is cut.
+fn assert_no_cut_amount(lines: &[String], what: &str) {
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if c != '…' {
+                continue;
+            }
+            let near = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .is_some_and(|d| d.is_ascii_digit() || *d == ',' || *d == '.')
+            };
+            assert!(
+                !near(i.checked_sub(1)) && !near(Some(i + 1)),
+                "{what}: an amount cut in {line:?}"
+            );
+        }
+    }
+}
+
+/// Whether subtotal `line` is the one of group `key`: its label is the key whole, with or
+/// without the word and the count.
+fn labels(line: &str, key: &str) -> bool {
+    let label = line.trim_start_matches("Σ ");
+    let label = label
+        .strip_prefix("小计 ")
+        .or_else(|| label.strip_prefix("subtotal "))
+        .unwrap_or(label);
+    label
+        .strip_prefix(key)
+        .is_some_and(|rest| rest.starts_with(['（', ' ']))
+}
+
+#[test]
+fn subtotal_amounts_are_shown_whole_at_80_and_100_columns_in_yuan_and_wan() {
+    // Grouped by township ("t") and by village ("tt"), the unit switched before and after
+    // grouping (the defect: widths measured again for a new unit forgot the subtotals).
+    for lang in [Lang::Zh, Lang::En] {
+        for keys in ["t", "tt", "mt", "mtt", "tm", "ttm", "ttmm"] {
+            for (w, h) in SIZES {
+                let what = format!("{lang:?} {keys} {w}×{h}");
+                let mut app = open(&plan(), lang);
+                press(&mut app, keys);
+                // The cursor on the table's last line, so the screen shows subtotals.
+                for _ in 0..3 {
+                    let s = screen(&mut app, w, h);
+                    let table = table_lines(&s);
+                    assert_no_cut_amount(table, &what);
+                    let header: Vec<&str> = table[0].split_whitespace().collect();
+                    let titles = computed_titles(&app);
+                    let shown: Vec<usize> = header
+                        .iter()
+                        .filter_map(|t| titles.iter().position(|x| x == t))
+                        .map(|i| i + app.input_cols())
+                        .collect();
+                    assert!(!shown.is_empty(), "{what}: {}", table[0]);
+                    // The last column on screen is whole: its title is a computed one.
+                    assert!(
+                        titles.iter().any(|t| t == header[header.len() - 1]),
+                        "{what}: {}",
+                        table[0]
+                    );
+                    let mut subtotals = 0;
+                    for line in table.iter().filter(|l| l.starts_with('Σ')) {
+                        let sub = app
+                            .lines
+                            .iter()
+                            .find_map(|l| match l {
+                                Line::Subtotal(sub) if labels(line, &sub.key) => Some(sub),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| panic!("{what}: no subtotal for {line}"));
+                        let want: Vec<String> = shown
+                            .iter()
+                            .map(|&c| {
+                                let column = app.computed_column(c - app.input_cols()).unwrap();
+                                app.show_amount(sub.amount(column))
+                            })
+                            .collect();
+                        let tokens: Vec<&str> = line.split_whitespace().collect();
+                        assert_eq!(
+                            tokens[tokens.len() - want.len()..],
+                            want.iter().map(String::as_str).collect::<Vec<_>>(),
+                            "{what}: {line}"
+                        );
+                        subtotals += 1;
+                    }
+                    assert!(subtotals > 0, "{what}:\n{}", table.join("\n"));
+                    press(&mut app, &"<PgDn>".repeat(2));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_subtotal_measured_in_wan_is_not_cut_once_shown_in_yuan() {
+    // The defect: grouping first and then switching to 元 measured the columns again from
+    // the rows only, so 大埝乡 黄金村's shortfall subtotal, wider than any row's, showed as
+    // "1,080,000…" (switching to 元 before grouping was right).
+    for keys in ["ttm", "ttmmm", "ttLm"] {
+        let mut app = open(&example(), Lang::Zh);
+        press(&mut app, keys);
+        let s = screen(&mut app, 120, 36).join("\n");
+        let line = s
+            .lines()
+            .find(|l| l.contains("大埝乡 黄金村"))
+            .unwrap_or_else(|| panic!("{keys}: {s}"));
+        assert!(line.contains(" 1,080,000.00"), "{keys}: {line}");
+        assert_no_cut_amount(&[line.to_string()], keys);
+    }
+}
+
+#[test]
+fn at_80_columns_the_computed_columns_no_longer_push_the_cost_out_of_view() {
+    // The defect: at 80 columns the id, the township and the computed columns filled the
+    // screen, and the cost the subsidies are set against was nowhere in view.
+    for lang in [Lang::Zh, Lang::En] {
+        for unit in ["", "m"] {
+            for variant in ["", VARIANT] {
+                for (w, h) in SIZES {
+                    // The cursor at the first column, on an input in the middle, on the last
+                    // input, and on the last column (a computed or change column).
+                    for moves in ["", "lllll", &"l".repeat(15), "<End>"] {
+                        let what = format!("{lang:?} {unit:?} {variant:?} {w}×{h} {moves}");
+                        let mut app = open(&plan(), lang);
+                        press(&mut app, &format!("{variant}{unit}{moves}"));
+                        let s = screen(&mut app, w, h);
+                        let table = table_lines(&s);
+                        assert_no_cut_amount(table, &what);
+                        let header: Vec<&str> = table[0].split_whitespace().collect();
+                        assert_eq!(header[0], "编号", "{what}: {}", table[0]);
+                        assert!(header.contains(&"村"), "{what}: {}", table[0]);
+                        let titles = computed_titles(&app);
+                        let first = header
+                            .iter()
+                            .position(|t| titles.iter().any(|x| x == t))
+                            .unwrap_or_else(|| panic!("{what}: {}", table[0]));
+                        // The cost stands just before the first fund column shown: the rules
+                        // in force's, or, with a variant shown, maybe its change.
+                        assert_eq!(header[first - 1], "投资", "{what}: {}", table[0]);
+                        let fund = app.title(app.input_cols());
+                        let delta = format!("Δ{fund}");
+                        // (Unless the cursor went to the last column: they scroll to it.)
+                        assert!(
+                            moves == "<End>" || header[first] == fund || header[first] == delta,
+                            "{what}: {}",
+                            table[0]
+                        );
+                        // The current column is on screen.
+                        assert!(
+                            header
+                                .iter()
+                                .any(|t| t.trim_start_matches(['↑', '↓']) == app.title(app.col)),
+                            "{what}: column {} not shown: {}",
+                            app.title(app.col),
+                            table[0]
+                        );
+                        // AYP-001's cost on its line, beside its amounts.
+                        let row = table
+                            .iter()
+                            .find(|l| l.contains("AYP-001"))
+                            .unwrap_or_else(|| panic!("{what}"));
+                        assert!(row.contains(" 127.5万 "), "{what}: {row}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
+    let mut app = open(&plan(), Lang::Zh);
+    let s = screen(&mut app, 80, 24);
+    assert_eq!(
+        s[1],
+        "  编号    村          投资 县交通局补助 县扶贫专项补助 补助合计   差额 尚需筹集"
+    );
+    assert_eq!(
+        s[2],
+        "  AYP-001 画青村   127.5万        67.50          45.00   112.50  15.00     9.00"
+    );
+    press(&mut app, VARIANT);
+    let s = screen(&mut app, 80, 24);
+    assert_eq!(
+        s[1],
+        "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集"
+    );
+    assert_eq!(
+        s[3],
+        "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00"
+    );
+}
+
+#[test]
+fn two_villages_subtotals_at_80_columns_do_not_look_alike() {
+    // The defect: "小计 周礼镇 示例…" stood for both 示例村08 and 示例村09.
+    for (lang, keys) in [(Lang::Zh, "tt"), (Lang::Zh, "ttm"), (Lang::En, "tt")] {
+        let mut app = open(&plan(), lang);
+        press(&mut app, keys);
+        // Down to 周礼镇's villages.
+        let at = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(r) if app.doc.sheet.rows[*r].get(0) == "AYP-033"))
+            .unwrap();
+        app.cursor = at + 1;
+        let s = screen(&mut app, 80, 24);
+        let labels: Vec<&String> = table_lines(&s)
+            .iter()
+            .filter(|l| l.starts_with('Σ'))
+            .collect();
+        for village in ["示例村08", "示例村09"] {
+            assert!(
+                labels.iter().any(|l| l.contains(village)),
+                "{lang:?} {keys}: {village} in {labels:?}"
+            );
+        }
+        let mut names: Vec<String> = labels
+            .iter()
+            .map(|l| l.split("  ").next().unwrap().to_string())
+            .collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n, "{labels:?}");
+    }
+}
+
+#[test]
+fn a_subtotal_label_too_long_keeps_its_end() {
+    use super::super::view::label_in;
+    let labels = [
+        "小计 周礼镇 示例村08（2 行）".to_string(),
+        "周礼镇 示例村08（2 行）".to_string(),
+        "周礼镇 示例村08".to_string(),
+    ];
+    assert_eq!(label_in(&labels, 40), "小计 周礼镇 示例村08（2 行）");
+    assert_eq!(label_in(&labels, 24), "周礼镇 示例村08（2 行）");
+    assert_eq!(label_in(&labels, 16), "周礼镇 示例村08");
+    assert_eq!(label_in(&labels, 9), "…示例村08");
+    assert_eq!(label_in(&labels, 8), "…例村08");
+    assert_eq!(label_in(&labels, 0), "");
+}
+
+#[test]
+fn the_totals_pane_at_80_columns_cuts_no_label_so_two_amounts_look_alike() {
+    // The defect: in 元 the subsidy, due, gap and shortfall all read "…", and in 万元
+    // "补助合…".
+    for lang in [Lang::Zh, Lang::En] {
+        for unit in ["", "m"] {
+            let mut app = open(&plan(), lang);
+            press(&mut app, unit);
+            let s = screen(&mut app, 80, 24);
+            let pane: Vec<String> = s
+                .iter()
+                .skip_while(|l| !l.starts_with('┌'))
+                .map(|l| l.rsplit('│').nth(1).unwrap_or("").to_string())
+                .collect();
+            let t = &app.doc.summary().total;
+            for (label, amount) in [
+                (lang.pick("subsidy", "补助合计"), t.subsidy_total.value()),
+                (lang.pick("due", "应拨付"), t.due.value()),
+                (lang.pick("gap", "差额"), t.gap.value()),
+                (lang.pick("shortfall", "尚需筹集"), t.shortfall.value()),
+            ] {
+                let shown = app.show_amount(amount);
+                assert!(
+                    pane.iter().any(|l| {
+                        let words: Vec<&str> = l.split_whitespace().collect();
+                        words.windows(2).any(|w| w == [label, shown.as_str()])
+                    }),
+                    "{lang:?} {unit:?}: {label} {shown} in\n{}",
+                    pane.join("\n")
+                );
+            }
+            // A budget over is never left out for the km line, nor its name cut to a bare
+            // "…".
+            let over = pane
+                .iter()
+                .find(|l| l.contains(lang.pick("OVER by", "超出")))
+                .unwrap_or_else(|| panic!("{}", pane.join("\n")));
+            assert!(
+                over.starts_with(lang.pick("Group roa", "社级道")),
+                "{}",
+                pane.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn a_township_subtotal_shows_its_km_planned_and_completed_under_their_columns() {
+    // 自治乡: 7.6 km planned, 5.5 completed; 宝华乡: 2.8 and 0.6.
+    let mut app = open(&plan(), Lang::Zh);
+    press(&mut app, "t");
+    for (township, planned, done) in [("自治乡", "7.6", "5.5"), ("宝华乡", "2.8", "0.6")] {
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Subtotal(sub) if sub.key == township))
+            .unwrap();
+        let s = screen(&mut app, 240, 40);
+        let header = &s[1];
+        let (length, completed) = (
+            header.find("长度").unwrap() + "长度".len(),
+            header.find("已完工").unwrap() + "已完工".len(),
+        );
+        let line = s
+            .iter()
+            .find(|l| l.contains(&format!("小计 {township}（")))
+            .unwrap_or_else(|| panic!("{}", s.join("\n")));
+        // Right-aligned under their titles (the screen lines count bytes as the header does:
+        // both hold the same Chinese before these columns' ends, the label aside).
+        let cells_to = |text: &str, end: usize| crate::textwidth::cells(&text[..end]);
+        let under = |title_end: usize, value: &str| {
+            let at = line.find(&format!(" {value} ")).unwrap_or(usize::MAX);
+            at != usize::MAX && cells_to(line, at + 1 + value.len()) == cells_to(header, title_end)
+        };
+        assert!(under(length, planned), "{header}\n{line}");
+        assert!(under(completed, done), "{header}\n{line}");
+    }
+}
