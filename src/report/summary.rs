@@ -479,8 +479,13 @@ impl Summary {
         let pct = money::percent;
         out.push_str(&match lang {
             Lang::En => format!(
-                "{} segments, {} km planned, {} km completed ({})\n\n",
+                "{} {}, {} km planned, {} km completed ({})\n\n",
                 t.segments,
+                if t.segments == 1 {
+                    "segment"
+                } else {
+                    "segments"
+                },
                 money::measure(t.planned_km.value()),
                 money::measure(t.completed_km.value()),
                 pct(t.completed_km.value(), t.planned_km.value())
@@ -507,10 +512,7 @@ impl Summary {
             unit.grouped(t.cost.value()),
         ]);
         for (fund, paid) in rules.funds.iter().zip(&t.paid) {
-            amounts.push(vec![
-                format!("{} ({})", fund.id, fund.display(lang)),
-                unit.grouped(paid.value()),
-            ]);
+            amounts.push(vec![fund_label(fund, lang), unit.grouped(paid.value())]);
         }
         amounts.push(vec![
             lang.pick("subsidy_total", "补助合计").into(),
@@ -603,7 +605,7 @@ impl Summary {
                 unit.grouped(line.envelope),
                 unit.grouped(line.asked),
                 unit.grouped(line.used),
-                unit.grouped(line.left()),
+                line.left_cell(lang, |v| unit.grouped(v)),
                 line.share(),
             ]);
         }
@@ -712,6 +714,16 @@ fn in_wan(unit: Unit, lang: Lang) -> &'static str {
     match unit {
         Unit::Yuan => "",
         Unit::Wan => unit.suffix(lang),
+    }
+}
+
+/// A fund's row label in a summary: in Chinese its name alone (an id is English and means
+/// nothing inside a Chinese sentence); in English its id, the word the CSV columns use, with
+/// the name after it.
+fn fund_label(fund: &crate::rules::Fund, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} ({})", fund.id, fund.display(lang)),
+        Lang::Zh => fund.display(lang).to_string(),
     }
 }
 

@@ -134,7 +134,7 @@ fn a_table_shaped_like_the_release_overruns_the_group_road_envelope() {
             "OVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan",
         )
         .stderr_has(
-            "\nGroup road building     6,900,000.00  8,685,000.00  8,685,000.00  -1,785,000.00  125.9%\n",
+            "\nGroup road building     6,900,000.00  8,685,000.00  8,685,000.00  over by 1,785,000.00  125.9%\n",
         );
 }
 
@@ -804,4 +804,36 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
         "{en}"
     );
     assert!(en.contains("  555,555.15  370,370.10  "), "{en}");
+}
+
+#[test]
+fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the_singular() {
+    let env = Env::new();
+    let input = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,bad,3.5,1,100000\nB,t,v,village,3.5,1,1000000\n",
+    );
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_ends("1 个错误行；已将 1 个正确行写出到标准输出\n");
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "en"])
+        .expect_code(1)
+        .stderr_ends("1 bad row; wrote the 1 good row to standard output\n");
+    // A path stands apart from the Chinese around it.
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh", "-o", &out])
+        .expect_code(1)
+        .stderr_ends(&format!("1 个错误行；已将 1 个正确行写出到 {out}\n"));
+}
+
+#[test]
+fn a_summary_of_one_segment_says_1_segment_not_1_segments() {
+    let env = Env::new();
+    let input = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nB,t,v,village,3.5,1,1000000\n",
+    );
+    env.roadsub(&["batch", &input, "--summary", "--lang", "en"])
+        .expect_code(0)
+        .stderr_has("\n1 segment, 1 km planned, 0 km completed (0.0%)\n");
 }
