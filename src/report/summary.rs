@@ -733,14 +733,19 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
     if rows == 0 {
         return None;
     }
-    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
     Some(match lang {
-        Lang::En => format!(
+        Lang::En => {
+            let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+            format!(
             "warning: {rows} {} a cost per km outside the plausible {low}–{high} per km (see the notes): check the amounts' unit (元 or 万元)",
             if rows == 1 { "row has" } else { "rows have" }
-        ),
+            )
+        }
+        // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
         Lang::Zh => format!(
-            "警告：{rows} 行的每公里造价超出合理范围（每公里 {low}–{high}，见备注）：请核对金额单位（元或万元）"
+            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见备注）：请核对金额单位（元或万元）",
+            money::exact_wan(low),
+            money::exact_wan(high)
         ),
     })
 }

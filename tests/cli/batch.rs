@@ -397,7 +397,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     );
     env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n");
+        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n");
     env.roadsub(&["batch", &input, "--format", "json"])
         .run()
         .stdout_has("\"implausible_cost_rows\":1");
@@ -836,4 +836,23 @@ fn a_summary_of_one_segment_says_1_segment_not_1_segments() {
     env.roadsub(&["batch", &input, "--summary", "--lang", "en"])
         .expect_code(0)
         .stderr_has("\n1 segment, 1 km planned, 0 km completed (0.0%)\n");
+}
+
+#[test]
+fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
+    let env = Env::new();
+    let input = env.write(
+        "low.csv",
+        "id,township,village,class,width_m,length_km,cost\nB,t,v,village,3.5,1,63\n",
+    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "--lang", "zh", "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n")
+        .stdout_lacks("每公里 5万");
+    let rows = env.read("out.csv");
+    assert!(
+        rows.contains("\"警告：造价 63.00 元即每公里 63.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？；"),
+        "{rows}"
+    );
 }
