@@ -430,9 +430,10 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
         out.push_str(&format!(
             "\n| {}{} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
             lang.pick("budget", "预算额度"),
-            match unit {
-                Unit::Yuan => "",
-                Unit::Wan => unit.suffix(lang),
+            // The unit whichever it is, as the amounts' table above names it.
+            match (unit, lang) {
+                (Unit::Yuan, Lang::En) => " (yuan)",
+                _ => unit.suffix(lang),
             },
             lang.pick("envelope", "额度"),
             lang.pick("asked", "申请"),

@@ -578,7 +578,7 @@ impl Summary {
     fn render_budgets(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> String {
         let mut table = Table::new(
             vec![
-                format!("{}{}", lang.pick("budget", "预算额度"), in_wan(unit, lang)),
+                format!("{}{}", lang.pick("budget", "预算额度"), in_unit(unit, lang)),
                 lang.pick("envelope", "额度").into(),
                 lang.pick("asked", "申请").into(),
                 lang.pick("paid", "安排").into(),
@@ -714,6 +714,15 @@ fn in_wan(unit: Unit, lang: Lang) -> &'static str {
     match unit {
         Unit::Yuan => "",
         Unit::Wan => unit.suffix(lang),
+    }
+}
+
+/// The unit of a table of amounts, named in its first heading whichever it is, so that no
+/// amount stands without one: `（元）`, ` (yuan)`, `（万元）`.
+fn in_unit(unit: Unit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (Unit::Yuan, Lang::En) => " (yuan)",
+        _ => unit.suffix(lang),
     }
 }
 

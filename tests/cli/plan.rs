@@ -354,6 +354,8 @@ fn an_overrun_budget_shows_超支_never_a_negative_剩余_in_the_summary_markdow
             "\n社级道路建设                    6,900,000.00  8,685,000.00  8,685,000.00  超支 1,785,000.00  125.9%\n",
         )
         .stdout_has(&format!("\n{sentence}\n"))
+        // The budget table names its unit, as the amounts table above it does.
+        .stdout_has("\n预算额度（元）                          额度          申请          安排               剩余  使用率\n")
         .stdout_lacks("-1,785,000.00")
         .stdout_lacks("-42,000.00");
     env.roadsub(&["batch", &plan(), "--summary", "-o", &out])
