@@ -315,7 +315,10 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if report.hidden > 0 {
         let more = report.hidden;
         to_stderr(&match lang {
-            Lang::En => format!("… {more} more rows not shown (the first {TERMINAL_ROWS} are); write them all with -o FILE\n"),
+            Lang::En => format!(
+                "… {more} more {} not shown (the first {TERMINAL_ROWS} are); write them all with -o FILE\n",
+                plural(more, "row", "rows")
+            ),
             Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部\n"),
         });
     }
@@ -341,7 +344,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),
         Destination::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),
     };
-    let status = status_line(&report, &out_name, to_file, lang);
+    let word = matches!(destination, Destination::Stdout { .. });
+    let status = status_line(&report, &out_name, word, to_file, lang);
     if let Some(s) = status {
         to_stderr(&format!("{s}\n"));
     }
@@ -375,10 +379,12 @@ pub(super) fn print_summary(text: &str, lang: Lang) -> Result<(), Failure> {
     }
 }
 
-/// The last line of a run: what was written, or why nothing was.
+/// The last line of a run: what was written, or why nothing was (`out_is_word`: the output
+/// is named by a word, standard output, rather than by a path).
 fn status_line(
     report: &batch::Report,
     out_name: &str,
+    out_is_word: bool,
     to_file: bool,
     lang: Lang,
 ) -> Option<String> {
@@ -398,14 +404,20 @@ fn status_line(
     }
     let rows = plural(good, "row", "rows");
     let problems = problems.join(lang.pick(", ", "，"));
+    // In Chinese a file's path stands apart from the words around it; 标准输出 is a word and
+    // joins the sentence ("写出到标准输出").
+    let to = match lang {
+        Lang::Zh if out_is_word => format!("到{out_name}"),
+        _ => format!("到 {out_name}"),
+    };
     Some(match (problems.is_empty(), report.written, lang) {
         (true, _, _) if !to_file => return None,
         (true, _, Lang::En) => format!("wrote {good} {rows} to {out_name}"),
-        (true, _, Lang::Zh) => format!("已写出 {good} 行到 {out_name}"),
+        (true, _, Lang::Zh) => format!("已写出 {good} 行{to}"),
         (false, true, Lang::En) => {
             format!("{problems}; wrote the {good} good {rows} to {out_name}")
         }
-        (false, true, Lang::Zh) => format!("{problems}；已将 {good} 个正确行写出到 {out_name}"),
+        (false, true, Lang::Zh) => format!("{problems}；已将 {good} 个正确行写出{to}"),
         // Rows streamed to standard output before the broken line cannot be taken back.
         (false, false, Lang::En) if report.garbled && report.keep_going && !to_file => {
             format!(

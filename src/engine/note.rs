@@ -195,19 +195,20 @@ impl Note {
                 high,
                 too_low,
             } => {
-                let (low, high) = (money::short_yuan(low), money::short_yuan(high));
                 if zh {
+                    // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
+                    let (low, high) = (money::exact_wan(low), money::exact_wan(high));
                     put!(
                         out,
                         "警告：造价 ",
                         Grouped(cost),
                         " 元即每公里 ",
                         Grouped(per_km),
-                        " 元，超出合理范围（每公里 ",
+                        " 元，超出合理范围（",
                         low.as_str(),
                         "–",
                         high.as_str(),
-                        "）：",
+                        "元/公里）：",
                         if too_low {
                             "金额是否以万元为单位？"
                         } else {
@@ -215,6 +216,7 @@ impl Note {
                         },
                     );
                 } else {
+                    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
                     put!(
                         out,
                         "warning: cost ",

@@ -222,7 +222,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     assert!(b.notes[0].is_warning());
     assert_eq!(
         b.notes[0].render(&RuleSet::builtin(), Lang::Zh),
-        "警告：造价 63.00 元即每公里 30.00 元，超出合理范围（每公里 5万–500万）：金额是否以万元为单位？"
+        "警告：造价 63.00 元即每公里 30.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？"
     );
 }
 

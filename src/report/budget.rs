@@ -55,6 +55,19 @@ impl BudgetLine<'_> {
         self.envelope.checked_sub(self.used).unwrap_or(Decimal::MIN)
     }
 
+    /// The "left" column of a budget table, for people: what is left of the envelope, or for
+    /// a budget paid beyond it "超支 X" / "over by X" — a negative "left" reads as a typo.
+    /// `show` writes an amount (in yuan or 万元, as the table does).
+    pub fn left_cell(&self, lang: Lang, show: impl Fn(Decimal) -> String) -> String {
+        let left = self.left();
+        if left.is_sign_negative() && !left.is_zero() {
+            let over = self.used.checked_sub(self.envelope).unwrap_or(Decimal::MAX);
+            format!("{} {}", lang.pick("over by", "超支"), show(over))
+        } else {
+            show(left)
+        }
+    }
+
     /// By how much what was asked exceeds the envelope, when it does.
     pub fn over_by(&self) -> Option<Decimal> {
         self.is_over().then(|| {
@@ -457,5 +470,33 @@ mod tests {
         assert_eq!(shown(&s), [("VF".to_string(), "0.00".to_string())]);
         let heads = headlines(&rules, &s, Lang::En);
         assert_eq!((heads[0].lines, heads[0].over), (0, 0));
+    }
+
+    #[test]
+    fn an_overrun_budget_line_says_over_by_where_a_negative_left_stood() {
+        let line = |envelope: &str, used: &str| BudgetLine {
+            budget: 0,
+            scope: Scope::Whole,
+            name: "社级道路建设".into(),
+            envelope: envelope.parse().unwrap(),
+            used: used.parse().unwrap(),
+            asked: used.parse().unwrap(),
+            raised: Decimal::ZERO,
+            on_overrun: crate::rules::OnOverrun::Report,
+        };
+        let over = line("6900000.00", "8685000.00");
+        assert_eq!(
+            over.left_cell(Lang::Zh, money::grouped),
+            "超支 1,785,000.00"
+        );
+        assert_eq!(
+            over.left_cell(Lang::En, money::grouped),
+            "over by 1,785,000.00"
+        );
+        // Within the envelope, and used to the fen: what is left, as before.
+        let within = line("4965000.00", "2955000.00");
+        assert_eq!(within.left_cell(Lang::Zh, money::grouped), "2,010,000.00");
+        let full = line("6900000.00", "6900000.00");
+        assert_eq!(full.left_cell(Lang::En, money::grouped), "0.00");
     }
 }

@@ -343,21 +343,42 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
     if let Some(line) = super::summary::implausible_line(rules, t.implausible, lang) {
         out.push_str(&format!("**{}**\n\n", markdown_cell(&line)));
     }
+    // Counts and lengths first, under a neutral heading with each row's unit in its label;
+    // then the amounts under the heading that names their unit.
+    let row = |out: &mut String, k: &str, v: String| {
+        out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)))
+    };
     out.push_str(&format!(
         "| {} | {} |\n|---|---:|\n",
         lang.pick("item", "项目"),
-        unit.column(lang)
+        lang.pick("value", "数值")
     ));
-    let mut row = |k: &str, v: String| out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)));
-    row(lang.pick("segments", "路段数"), t.segments.to_string());
     row(
+        &mut out,
+        lang.pick("segments", "路段数（个）"),
+        t.segments.to_string(),
+    );
+    row(
+        &mut out,
         lang.pick("km planned", "计划里程（公里）"),
         money::measure(t.planned_km.value()),
     );
     row(
+        &mut out,
         lang.pick("km completed", "已完工（公里）"),
         money::measure(t.completed_km.value()),
     );
+    row(
+        &mut out,
+        lang.pick("share completed", "完工比例"),
+        money::percent(t.completed_km.value(), t.planned_km.value()),
+    );
+    out.push_str(&format!(
+        "\n| {} | {} |\n|---|---:|\n",
+        lang.pick("item", "项目"),
+        unit.column(lang)
+    ));
+    let mut row = |k: &str, v: String| out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)));
     row(lang.pick("cost", "总造价"), unit.grouped(t.cost.value()));
     for (f, p) in rules.funds.iter().zip(&t.paid) {
         row(f.display(lang), unit.grouped(p.value()));
@@ -409,9 +430,10 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
         out.push_str(&format!(
             "\n| {}{} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
             lang.pick("budget", "预算额度"),
-            match unit {
-                Unit::Yuan => "",
-                Unit::Wan => unit.suffix(lang),
+            // The unit whichever it is, as the amounts' table above names it.
+            match (unit, lang) {
+                (Unit::Yuan, Lang::En) => " (yuan)",
+                _ => unit.suffix(lang),
             },
             lang.pick("envelope", "额度"),
             lang.pick("asked", "申请"),

@@ -479,8 +479,13 @@ impl Summary {
         let pct = money::percent;
         out.push_str(&match lang {
             Lang::En => format!(
-                "{} segments, {} km planned, {} km completed ({})\n\n",
+                "{} {}, {} km planned, {} km completed ({})\n\n",
                 t.segments,
+                if t.segments == 1 {
+                    "segment"
+                } else {
+                    "segments"
+                },
                 money::measure(t.planned_km.value()),
                 money::measure(t.completed_km.value()),
                 pct(t.completed_km.value(), t.planned_km.value())
@@ -507,10 +512,7 @@ impl Summary {
             unit.grouped(t.cost.value()),
         ]);
         for (fund, paid) in rules.funds.iter().zip(&t.paid) {
-            amounts.push(vec![
-                format!("{} ({})", fund.id, fund.display(lang)),
-                unit.grouped(paid.value()),
-            ]);
+            amounts.push(vec![fund_label(fund, lang), unit.grouped(paid.value())]);
         }
         amounts.push(vec![
             lang.pick("subsidy_total", "补助合计").into(),
@@ -576,7 +578,7 @@ impl Summary {
     fn render_budgets(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> String {
         let mut table = Table::new(
             vec![
-                format!("{}{}", lang.pick("budget", "预算额度"), in_wan(unit, lang)),
+                format!("{}{}", lang.pick("budget", "预算额度"), in_unit(unit, lang)),
                 lang.pick("envelope", "额度").into(),
                 lang.pick("asked", "申请").into(),
                 lang.pick("paid", "安排").into(),
@@ -603,7 +605,7 @@ impl Summary {
                 unit.grouped(line.envelope),
                 unit.grouped(line.asked),
                 unit.grouped(line.used),
-                unit.grouped(line.left()),
+                line.left_cell(lang, |v| unit.grouped(v)),
                 line.share(),
             ]);
         }
@@ -715,20 +717,44 @@ fn in_wan(unit: Unit, lang: Lang) -> &'static str {
     }
 }
 
+/// The unit of a table of amounts, named in its first heading whichever it is, so that no
+/// amount stands without one: `（元）`, ` (yuan)`, `（万元）`.
+fn in_unit(unit: Unit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (Unit::Yuan, Lang::En) => " (yuan)",
+        _ => unit.suffix(lang),
+    }
+}
+
+/// A fund's row label in a summary: in Chinese its name alone (an id is English and means
+/// nothing inside a Chinese sentence); in English its id, the word the CSV columns use, with
+/// the name after it.
+fn fund_label(fund: &crate::rules::Fund, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} ({})", fund.id, fund.display(lang)),
+        Lang::Zh => fund.display(lang).to_string(),
+    }
+}
+
 /// The summary's warning about rows whose cost per km is implausible, when there are any.
 pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String> {
     let (low, high) = rules.meta.plausible_cost_per_km?;
     if rows == 0 {
         return None;
     }
-    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
     Some(match lang {
-        Lang::En => format!(
+        Lang::En => {
+            let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+            format!(
             "warning: {rows} {} a cost per km outside the plausible {low}–{high} per km (see the notes): check the amounts' unit (元 or 万元)",
             if rows == 1 { "row has" } else { "rows have" }
-        ),
+            )
+        }
+        // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
         Lang::Zh => format!(
-            "警告：{rows} 行的每公里造价超出合理范围（每公里 {low}–{high}，见备注）：请核对金额单位（元或万元）"
+            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见备注）：请核对金额单位（元或万元）",
+            money::exact_wan(low),
+            money::exact_wan(high)
         ),
     })
 }

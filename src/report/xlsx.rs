@@ -334,7 +334,12 @@ fn write_summary(
         sheet.write_number_with_format(row, 1, number(line.envelope), &fmt)?;
         sheet.write_number_with_format(row, 2, number(line.asked), &fmt)?;
         sheet.write_number_with_format(row, 3, number(line.used), &fmt)?;
-        sheet.write_number_with_format(row, 4, number(line.left()), &fmt)?;
+        // An overrun is said in words ("超支 1,785,000.00"), never as a negative "left".
+        if line.left() < Decimal::ZERO {
+            sheet.write_string(row, 4, line.left_cell(lang, money::grouped))?;
+        } else {
+            sheet.write_number_with_format(row, 4, number(line.left()), &fmt)?;
+        }
         // The share as a number formatted as a percentage (a display ratio, not money).
         match line.fraction() {
             Some(f) => {

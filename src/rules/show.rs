@@ -33,7 +33,12 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
     };
     facts.push((
         lang.pick("rounding", "舍入"),
-        format!("{} ({})", rounding, m.rounding.key()),
+        // The key is what the rules file says; in Chinese it stands in full-width brackets, as
+        // a fund's id does below.
+        match lang {
+            Lang::En => format!("{} ({})", rounding, m.rounding.key()),
+            Lang::Zh => format!("{}（{}）", rounding, m.rounding.key()),
+        },
     ));
     let width = facts
         .iter()

@@ -342,8 +342,8 @@ fn a_budget_that_only_reports_never_says_it_shared_out_when_a_later_one_cuts_its
     let out = env
         .roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
         .expect_code(0)
-        .stdout_has("\nREP     1,000,000.00  2,000,000.00  2,000,000.00  -1,000,000.00  200.0%\n")
-        .stdout_has("\nCAP       500,000.00  2,000,000.00    500,000.00           0.00  100.0%\n")
+        .stdout_has("\nREP            1,000,000.00  2,000,000.00  2,000,000.00  over by 1,000,000.00  200.0%\n")
+        .stdout_has("\nCAP              500,000.00  2,000,000.00    500,000.00                  0.00  100.0%\n")
         .stdout_has("\nOVER BUDGET: REP needs 2,000,000.00 yuan, 1,000,000.00 more than its envelope of 1,000,000.00 yuan\n")
         .stdout_has("\nSHARED OUT: CAP was asked 2,000,000.00 yuan, 1,500,000.00 more than its envelope of 500,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,500,000.00 yuan more because of it\n")
         .stdout
@@ -382,8 +382,8 @@ fn an_envelope_that_bound_shows_it_paid_its_envelope_even_when_a_later_budget_cu
     );
     env.roadsub(&["batch", &input, "--rules", &r, "--summary", "-o", "out.csv"])
         .expect_code(0)
-        .stdout_has("\nIOV · T V  150,000.00  200,000.00  150,000.00  0.00  100.0%\n")
-        .stdout_has("\nALL        100,000.00  150,000.00  100,000.00  0.00  100.0%\n");
+        .stdout_has("\nIOV · T V      150,000.00  200,000.00  150,000.00  0.00  100.0%\n")
+        .stdout_has("\nALL            100,000.00  150,000.00  100,000.00  0.00  100.0%\n");
     let rows = env.read("out.csv");
     // In order: A 10万, B 5万; then 10万 of 15万 prorated: A 66,666.66, B 33,333.34.
     assert_eq!(cell(&rows, "A", "poverty"), "66666.66");

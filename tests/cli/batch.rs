@@ -134,7 +134,7 @@ fn a_table_shaped_like_the_release_overruns_the_group_road_envelope() {
             "OVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan",
         )
         .stderr_has(
-            "\nGroup road building     6,900,000.00  8,685,000.00  8,685,000.00  -1,785,000.00  125.9%\n",
+            "\nGroup road building     6,900,000.00  8,685,000.00  8,685,000.00  over by 1,785,000.00  125.9%\n",
         );
 }
 
@@ -397,7 +397,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     );
     env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("警告：1 行的每公里造价超出合理范围（每公里 5万–500万，见备注）：请核对金额单位（元或万元）\n");
+        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n");
     env.roadsub(&["batch", &input, "--format", "json"])
         .run()
         .stdout_has("\"implausible_cost_rows\":1");
@@ -804,4 +804,55 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
         "{en}"
     );
     assert!(en.contains("  555,555.15  370,370.10  "), "{en}");
+}
+
+#[test]
+fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the_singular() {
+    let env = Env::new();
+    let input = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,bad,3.5,1,100000\nB,t,v,village,3.5,1,1000000\n",
+    );
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_ends("1 个错误行；已将 1 个正确行写出到标准输出\n");
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "en"])
+        .expect_code(1)
+        .stderr_ends("1 bad row; wrote the 1 good row to standard output\n");
+    // A path stands apart from the Chinese around it.
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh", "-o", &out])
+        .expect_code(1)
+        .stderr_ends(&format!("1 个错误行；已将 1 个正确行写出到 {out}\n"));
+}
+
+#[test]
+fn a_summary_of_one_segment_says_1_segment_not_1_segments() {
+    let env = Env::new();
+    let input = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nB,t,v,village,3.5,1,1000000\n",
+    );
+    env.roadsub(&["batch", &input, "--summary", "--lang", "en"])
+        .expect_code(0)
+        .stderr_has("\n1 segment, 1 km planned, 0 km completed (0.0%)\n");
+}
+
+#[test]
+fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
+    let env = Env::new();
+    let input = env.write(
+        "low.csv",
+        "id,township,village,class,width_m,length_km,cost\nB,t,v,village,3.5,1,63\n",
+    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "--lang", "zh", "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n")
+        .stdout_lacks("每公里 5万");
+    let rows = env.read("out.csv");
+    assert!(
+        rows.contains("\"警告：造价 63.00 元即每公里 63.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？；"),
+        "{rows}"
+    );
 }

@@ -479,3 +479,28 @@ fn the_readme_s_chinese_headings_example_is_what_batch_writes() {
         );
     }
 }
+
+#[test]
+fn markdown_summary_counts_and_lengths_are_not_under_an_amount_heading() {
+    let env = Env::new();
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned();
+    env.roadsub(&["batch", &plan, "--format", "md", "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has(
+            "\n| 项目 | 数值 |\n|---|---:|\n| 路段数（个） | 66 |\n| 计划里程（公里） | 97.05 |\n\
+             | 已完工（公里） | 42.7 |\n| 完工比例 | 44.0% |\n\n\
+             | 项目 | 金额（元） |\n|---|---:|\n| 总造价 | 45,735,000.00 |\n",
+        )
+        .stdout_has("\n| 预算额度（元） | 额度 | 申请 | 安排 | 使用率 |\n");
+    env.roadsub(&["batch", &plan, "--format", "md", "--lang", "en"])
+        .expect_code(0)
+        .stdout_has(
+            "\n| item | value |\n|---|---:|\n| segments | 66 |\n| km planned | 97.05 |\n\
+             | km completed | 42.7 |\n| share completed | 44.0% |\n\n\
+             | item | yuan |\n|---|---:|\n| cost | 45,735,000.00 |\n",
+        )
+        .stdout_has("\n| budget (yuan) | envelope | asked | paid | use |\n");
+}

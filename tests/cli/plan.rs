@@ -107,7 +107,7 @@ fn the_plans_group_roads_ask_8_685_000_of_the_6_900_000_group_road_envelope() {
     env.roadsub(&["batch", &plan(), "--summary", "-o", &out])
         .expect_code(0)
         .stdout_has(
-            "\nGroup road building                       6,900,000.00  8,685,000.00  8,685,000.00  -1,785,000.00  125.9%\n",
+            "\nGroup road building                       6,900,000.00  8,685,000.00  8,685,000.00  over by 1,785,000.00  125.9%\n",
         )
         .stdout_has(
             "\nOVER BUDGET: Group road building needs 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan\n",
@@ -122,13 +122,13 @@ fn the_plans_village_project_fund_is_measured_against_200万_in_each_village() {
         .roadsub(&["batch", &plan(), "--summary", "-o", &out])
         .expect_code(0)
         .stdout_has(
-            "\nVillage project fund · 天马乡 画青村      2,000,000.00    200,000.00    200,000.00   1,800,000.00   10.0%\n",
+            "\nVillage project fund · 天马乡 画青村      2,000,000.00    200,000.00    200,000.00          1,800,000.00   10.0%\n",
         )
         .stdout_has(
-            "\nVillage project fund · 石桥铺镇 示例村05  2,000,000.00  2,042,000.00  2,042,000.00     -42,000.00  102.1%\n",
+            "\nVillage project fund · 石桥铺镇 示例村05  2,000,000.00  2,042,000.00  2,042,000.00     over by 42,000.00  102.1%\n",
         )
         .stdout_has(
-            "\nVillage project fund · 自治乡 金鸡村      2,000,000.00  2,150,000.00  2,150,000.00    -150,000.00  107.5%\n",
+            "\nVillage project fund · 自治乡 金鸡村      2,000,000.00  2,150,000.00  2,150,000.00    over by 150,000.00  107.5%\n",
         )
         .stdout
         .clone();
@@ -208,9 +208,9 @@ fn a_budget_on_a_source_measures_that_sources_column_per_village_in_the_text_sum
         .expect_code(0)
         .stdout_has("\nsources (other_funds, yishi_yiyi, …)                 300,000.00\n")
         .stdout_has(
-            "\nGroup road building               6,900,000.00  100,000.00  100,000.00  6,800,000.00    1.4%\n\
-             Village project fund · 东镇 甲村  2,000,000.00  270,000.00  270,000.00  1,730,000.00   13.5%\n\
-             One matter                           15,000.00   20,000.00   20,000.00     -5,000.00  133.3%\n\
+            "\nGroup road building               6,900,000.00  100,000.00  100,000.00      6,800,000.00    1.4%\n\
+             Village project fund · 东镇 甲村  2,000,000.00  270,000.00  270,000.00      1,730,000.00   13.5%\n\
+             One matter                           15,000.00   20,000.00   20,000.00  over by 5,000.00  133.3%\n\
              OVER BUDGET: One matter needs 20,000.00 yuan, 5,000.00 more than its envelope of 15,000.00 yuan\n",
         );
     env.roadsub(&[
@@ -226,8 +226,8 @@ fn a_budget_on_a_source_measures_that_sources_column_per_village_in_the_text_sum
     ])
     .expect_code(0)
     .stdout_has(
-        "\n村项目资金 · 东镇 甲村  2,000,000.00  270,000.00  270,000.00  1,730,000.00   13.5%\n\
-         一事一议                   15,000.00   20,000.00   20,000.00     -5,000.00  133.3%\n\
+        "\n村项目资金 · 东镇 甲村  2,000,000.00  270,000.00  270,000.00   1,730,000.00   13.5%\n\
+         一事一议                   15,000.00   20,000.00   20,000.00  超支 5,000.00  133.3%\n\
          超出预算：一事一议需2万元，额度1.5万元，超支0.5万元\n",
     );
 }
@@ -313,8 +313,8 @@ fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_
     env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out])
         .expect_code(0)
         .stdout_has("\nshortfall (still to raise)                          7,100,500.00\n")
-        .stdout_has("\nGroup road building                       6,900,000.00  8,685,000.00  6,900,000.00          0.00  100.0%\n")
-        .stdout_has("\nVillage road hardening                    4,965,000.00  2,955,000.00  2,955,000.00  2,010,000.00   59.5%\n")
+        .stdout_has("\nGroup road building                       6,900,000.00  8,685,000.00  6,900,000.00                0.00  100.0%\n")
+        .stdout_has("\nVillage road hardening                    4,965,000.00  2,955,000.00  2,955,000.00        2,010,000.00   59.5%\n")
         .stdout_has("\nSHARED OUT: Group road building was asked 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,785,000.00 yuan more because of it\n");
     let rows = env.read("out.csv");
     let mut table = csv::Reader::from_reader(rows.as_bytes());
@@ -340,4 +340,81 @@ fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_
         cell(&rows, "AYP-002", "notes"),
         "县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
     );
+}
+
+#[test]
+fn an_overrun_budget_shows_超支_never_a_negative_剩余_in_the_summary_markdown_and_workbook() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let out = env.file("out.csv");
+    let sentence = "超出预算：社级道路建设需868.5万元，额度690万元，超支178.5万元";
+    env.roadsub(&["batch", &plan(), "--summary", "--lang", "zh", "-o", &out])
+        .expect_code(0)
+        .stdout_has(
+            "\n社级道路建设                    6,900,000.00  8,685,000.00  8,685,000.00  超支 1,785,000.00  125.9%\n",
+        )
+        .stdout_has(&format!("\n{sentence}\n"))
+        // The budget table names its unit, as the amounts table above it does.
+        .stdout_has("\n预算额度（元）                          额度          申请          安排               剩余  使用率\n")
+        .stdout_lacks("-1,785,000.00")
+        .stdout_lacks("-42,000.00");
+    env.roadsub(&["batch", &plan(), "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout_has(
+            "\nGroup road building                       6,900,000.00  8,685,000.00  8,685,000.00  over by 1,785,000.00  125.9%\n",
+        )
+        .stdout_lacks("-1,785,000.00");
+    let md = env.file("out.md");
+    env.roadsub(&["batch", &plan(), "--summary", "--lang", "zh", "-o", &md])
+        .expect_code(0);
+    let text = env.read("out.md");
+    assert!(text.contains(&format!("\n{sentence}\n")), "{text}");
+    assert!(!text.contains("-1,785,000.00"), "{text}");
+    let xlsx = env.file("out.xlsx");
+    env.roadsub(&["batch", &plan(), "--lang", "zh", "-o", &xlsx])
+        .expect_code(0);
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    let summary = book.worksheet_range("汇总").unwrap();
+    let row: Vec<Data> = summary
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("社级道路建设".into())))
+        .unwrap()
+        .to_vec();
+    assert_eq!(row[4], Data::String("超支 1,785,000.00".into()));
+    assert_eq!(row[6], Data::String(sentence.into()));
+    // A line within its envelope keeps a number a spreadsheet can sum.
+    let within: Vec<Data> = summary
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("通村硬化路建设".into())))
+        .unwrap()
+        .to_vec();
+    assert_eq!(within[4], Data::Float(2_010_000.0));
+}
+
+#[test]
+fn the_chinese_summary_names_each_fund_without_its_english_id() {
+    let env = Env::new();
+    let out = env.file("out.csv");
+    let zh = env
+        .roadsub(&["batch", &plan(), "--summary", "--lang", "zh", "-o", &out])
+        .expect_code(0)
+        .stdout_has(
+            "\n县交通局补助              19,987,500.00\n县扶贫专项补助            11,640,000.00\n",
+        )
+        .stdout
+        .clone();
+    // The whole class: no fund or class id anywhere in the Chinese summary or Markdown.
+    let md = env.file("out.md");
+    env.roadsub(&["batch", &plan(), "--summary", "--lang", "zh", "-o", &md])
+        .expect_code(0);
+    let md = env.read("out.md");
+    let md_summary = &md[md.find("## 汇总").unwrap()..];
+    for id in ["transport", "poverty", "village", "group"] {
+        assert!(!zh.contains(id), "{id} in\n{zh}");
+        assert!(!md_summary.contains(id), "{id} in\n{md_summary}");
+    }
+    // English keeps the id the CSV columns use, with the fund's name after it.
+    env.roadsub(&["batch", &plan(), "--summary", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\ntransport (County transport bureau subsidy)        19,987,500.00\n");
 }

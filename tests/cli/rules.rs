@@ -60,7 +60,7 @@ fn show_prints_tiers_and_budgets_aligned() {
     env.roadsub(&["rules", "show", "--lang", "zh"])
         .expect_code(0)
         .stdout_starts("安岳县2018年贫困村通村通社公路补助标准\n")
-        .stdout_has("  舍入      四舍五入 (half_away_from_zero)\n")
+        .stdout_has("  舍入      四舍五入（half_away_from_zero）\n")
         // The fund's id and its name in columns of their own (they ran together).
         // Rates as the release says them: 万元 per km, a ceiling 以内.
         .stdout_has("资金编号   资金来源        适用类别            最小宽度         补助标准\n")
