@@ -112,6 +112,22 @@ pub fn group_order(by: GroupBy, name: &str) -> (Key, Key, String) {
     (township, village, name.to_string())
 }
 
+/// `items`, each under the name of its group of `by`, sorted so each group's items stand
+/// together, the groups in the order people read ([`group_order`]) and each group's items in
+/// the order they came. The order is worked out once per group, not per item.
+pub fn sort_grouped<T>(by: GroupBy, items: &mut [(String, T)]) {
+    let mut names: Vec<&str> = items.iter().map(|(name, _)| name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.sort_by_cached_key(|name| group_order(by, name));
+    let rank: foldhash::HashMap<String, usize> = names
+        .into_iter()
+        .enumerate()
+        .map(|(at, name)| (name.to_string(), at))
+        .collect();
+    items.sort_by_cached_key(|(name, _)| rank[name]);
+}
+
 /// Sums over a set of segments, exact: money in fen, lengths in µkm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -901,6 +917,29 @@ mod props {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn grouped_items_stand_together_in_group_order_each_group_in_the_order_given(
+            items in prop::collection::vec((name(), name(), 0u32..1000), 0..30),
+        ) {
+            let mut keyed: Vec<(String, u32)> =
+                items.iter().map(|(t, v, n)| (village_key(t, v), *n)).collect();
+            let given = keyed.clone();
+            sort_grouped(GroupBy::Village, &mut keyed);
+            // The same items, every group's in the order given …
+            let mut names: Vec<&String> = keyed.iter().map(|(k, _)| k).collect();
+            names.dedup();
+            for name in &names {
+                let mine: Vec<u32> = keyed.iter().filter(|(k, _)| k == *name).map(|x| x.1).collect();
+                let theirs: Vec<u32> = given.iter().filter(|(k, _)| k == *name).map(|x| x.1).collect();
+                prop_assert_eq!(mine, theirs);
+            }
+            // … each group once, the groups in the order people read.
+            let mut ordered = names.clone();
+            ordered.sort_by_cached_key(|k| group_order(GroupBy::Village, k));
+            ordered.dedup();
+            prop_assert_eq!(&names, &ordered);
+        }
 
         #[test]
         fn a_village_key_reads_back_as_its_township_and_village(t in name(), v in name()) {
