@@ -29,5 +29,6 @@ pub mod money;
 pub mod report;
 pub mod rules;
 pub mod table;
+pub mod textorder;
 pub mod textwidth;
 pub mod tui;

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::summary::Summary;
+use super::summary::{village_order, Summary};
 use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
@@ -200,7 +200,11 @@ pub fn lines<'a>(rules: &RuleSet, summary: &'a Summary, lang: Lang) -> Vec<Budge
                     on_overrun: budget.on_overrun,
                 })
                 .collect();
-            villages.sort_by(|a, b| a.scope.cmp(&b.scope));
+            // In pinyin order by township, then village (once per village, at output).
+            villages.sort_by_cached_key(|l| match l.scope {
+                Scope::Village { township, village } => village_order(township, village),
+                Scope::Whole => village_order("", ""),
+            });
             if villages.is_empty() {
                 // No row falls under it yet: one line of nothing used, so every output still
                 // names the budget.

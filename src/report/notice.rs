@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use crate::engine::{Breakdown, Note, Segment, Source};
 use crate::money;
 use crate::report::compare::{Table, Whole};
+use crate::report::summary::village_order;
 use crate::rules::{OnOverrun, RuleSet};
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field};
@@ -261,8 +262,9 @@ impl<'a> Row<'a> {
     }
 }
 
-/// One notice per village of `whole` (the run of `tables` under `rules`), in the order the
-/// villages first appear; bad rows are counted against their village, not shown.
+/// One notice per village of `whole` (the run of `tables` under `rules`), in pinyin order by
+/// township and then village, as an office files them; bad rows are counted against their
+/// village, not shown.
 pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<Notice>, Overflow> {
     let columns: Vec<&Columns> = tables.iter().map(|t| &t.sheet.columns).collect();
     let rows = whole.rows.iter().map(|((t, r), outcome)| {
@@ -270,7 +272,9 @@ pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<N
         let computed = outcome.as_ref().ok().map(|c| (&c.segment, &c.breakdown));
         Row::of(&sheet.columns, &sheet.rows[*r], computed)
     });
-    build(rules, &Shape::of(&columns), rows)
+    let mut all = build(rules, &Shape::of(&columns), rows)?;
+    all.sort_by_cached_key(|n| village_order(&n.township, &n.village));
+    Ok(all)
 }
 
 /// One notice per village of `rows`, in the order the villages first appear.

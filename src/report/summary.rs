@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::money::{self, Sum, SumError};
 use crate::rules::RuleSet;
 use crate::table::RowText;
+use crate::textorder::Key;
 use crate::textwidth::{Align, Table};
 
 use super::format::Unit;
@@ -65,6 +66,66 @@ pub fn village_key(township: &str, village: &str) -> String {
     } else {
         format!("{township} {village}")
     }
+}
+
+/// The township and village a [`village_key`] names, read back: the quoted township up to
+/// its closing quote (a doubled `"` inside is one), or up to the first space.
+pub fn village_parts(key: &str) -> Option<(String, &str)> {
+    let Some(quoted) = key.strip_prefix('"') else {
+        return key.split_once(' ').map(|(t, v)| (t.to_string(), v));
+    };
+    let mut township = String::new();
+    let mut chars = quoted.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c != '"' {
+            township.push(c);
+        } else if chars.next_if(|&(_, c)| c == '"').is_some() {
+            township.push('"');
+        } else {
+            return quoted[at + 1..]
+                .strip_prefix(' ')
+                .map(|village| (township, village));
+        }
+    }
+    None
+}
+
+/// What the village `village` of township `township` is ordered by where people read it: its
+/// township, then its name, in pinyin order ([`crate::textorder`]).
+pub fn village_order(township: &str, village: &str) -> (Key, Key) {
+    (Key::of(township), Key::of(village))
+}
+
+/// What a group of `by` named `name` is ordered by where people read it, in pinyin order
+/// ([`crate::textorder`]): a township by its name, a village by its township and then its
+/// own name (a quoted township too), a class by the label shown. The name itself comes last,
+/// so two groups never tie. Made once per group when an output is written.
+pub fn group_order(by: GroupBy, name: &str) -> (Key, Key, String) {
+    let parts = match by {
+        GroupBy::Village => village_parts(name),
+        GroupBy::Township | GroupBy::Class => None,
+    };
+    let (township, village) = match &parts {
+        Some((township, village)) => village_order(township, village),
+        None => village_order(name, ""),
+    };
+    (township, village, name.to_string())
+}
+
+/// `items`, each under the name of its group of `by`, sorted so each group's items stand
+/// together, the groups in the order people read ([`group_order`]) and each group's items in
+/// the order they came. The order is worked out once per group, not per item.
+pub fn sort_grouped<T>(by: GroupBy, items: &mut [(String, T)]) {
+    let mut names: Vec<&str> = items.iter().map(|(name, _)| name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.sort_by_cached_key(|name| group_order(by, name));
+    let rank: foldhash::HashMap<String, usize> = names
+        .into_iter()
+        .enumerate()
+        .map(|(at, name)| (name.to_string(), at))
+        .collect();
+    items.sort_by_cached_key(|(name, _)| rank[name]);
 }
 
 /// Sums over a set of segments, exact: money in fen, lengths in µkm.
@@ -354,12 +415,21 @@ impl Summary {
         self
     }
 
-    /// The totals per group of a grouping, if it was asked for.
+    /// The totals per group of a grouping, if it was asked for (in code-point order: see
+    /// [`Summary::ordered_groups`] for the order people read).
     pub fn groups(&self, by: GroupBy) -> Option<&BTreeMap<String, Totals>> {
         self.groupings
             .iter()
             .find(|(b, _)| *b == by)
             .map(|(_, g)| g)
+    }
+
+    /// The groups of a township or village grouping in the order people read them
+    /// ([`group_order`]); none when it was not asked for.
+    pub fn ordered_groups(&self, by: GroupBy) -> Vec<(&String, &Totals)> {
+        let mut groups: Vec<_> = self.groups(by).into_iter().flatten().collect();
+        groups.sort_by_cached_key(|(name, _)| group_order(by, name));
+        groups
     }
 
     /// Adds the totals of `other` (a later part of the same run).
@@ -691,7 +761,7 @@ impl Summary {
             }
             cells
         };
-        let mut rows = Vec::new();
+        let mut labelled: Vec<(String, &Totals)> = Vec::new();
         for (key, totals) in self.groups(by).into_iter().flatten() {
             let label = match by {
                 GroupBy::Class => rules
@@ -701,8 +771,14 @@ impl Summary {
                     .map_or(key.clone(), |c| c.display(lang).to_string()),
                 _ => key.clone(),
             };
-            rows.push(row(label, totals));
+            labelled.push((label, totals));
         }
+        // Ordered by what the reader sees (a class by its label in `lang`), once per group.
+        labelled.sort_by_cached_key(|(label, _)| group_order(by, label));
+        let mut rows: Vec<Vec<String>> = labelled
+            .into_iter()
+            .map(|(label, totals)| row(label, totals))
+            .collect();
         rows.push(row(lang.pick("total", "合计").into(), &self.total));
         (header, rows)
     }
@@ -867,6 +943,52 @@ mod props {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn grouped_items_stand_together_in_group_order_each_group_in_the_order_given(
+            items in prop::collection::vec((name(), name(), 0u32..1000), 0..30),
+        ) {
+            let mut keyed: Vec<(String, u32)> =
+                items.iter().map(|(t, v, n)| (village_key(t, v), *n)).collect();
+            let given = keyed.clone();
+            sort_grouped(GroupBy::Village, &mut keyed);
+            // The same items, every group's in the order given …
+            let mut names: Vec<&String> = keyed.iter().map(|(k, _)| k).collect();
+            names.dedup();
+            for name in &names {
+                let mine: Vec<u32> = keyed.iter().filter(|(k, _)| k == *name).map(|x| x.1).collect();
+                let theirs: Vec<u32> = given.iter().filter(|(k, _)| k == *name).map(|x| x.1).collect();
+                prop_assert_eq!(mine, theirs);
+            }
+            // … each group once, the groups in the order people read.
+            let mut ordered = names.clone();
+            ordered.sort_by_cached_key(|k| group_order(GroupBy::Village, k));
+            ordered.dedup();
+            prop_assert_eq!(&names, &ordered);
+        }
+
+        #[test]
+        fn a_village_key_reads_back_as_its_township_and_village(t in name(), v in name()) {
+            let key = village_key(&t, &v);
+            prop_assert_eq!(village_parts(&key), Some((t.clone(), v.as_str())));
+        }
+
+        #[test]
+        fn two_different_villages_never_tie_in_the_order_people_read(
+            (a, b) in prop_oneof![
+                ((name(), name()), (name(), name())),
+                same_words(),
+            ],
+        ) {
+            let (ka, kb) = (village_key(&a.0, &a.1), village_key(&b.0, &b.1));
+            let (oa, ob) = (group_order(GroupBy::Village, &ka), group_order(GroupBy::Village, &kb));
+            prop_assert_eq!(oa == ob, a == b);
+            // A village goes by its township first, whatever the quote.
+            let towns = crate::textorder::compare(&a.0, &b.0);
+            if towns != std::cmp::Ordering::Equal {
+                prop_assert_eq!(oa.cmp(&ob), towns);
+            }
+        }
 
         #[test]
         fn any_two_different_villages_are_two_groups(

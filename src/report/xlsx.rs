@@ -392,9 +392,10 @@ fn write_summary(
     };
     let mut township_rows = (0, 0);
     for by in [GroupBy::Township, GroupBy::Village] {
-        let Some(groups) = summary.groups(by) else {
+        if summary.groups(by).is_none() {
             continue;
-        };
+        }
+        let groups = summary.ordered_groups(by);
         row += 2;
         for (c, h) in group_heads(by).iter().enumerate() {
             sheet.write_string_with_format(row, c as u16, h, &bold)?;

@@ -567,7 +567,8 @@ fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
     let env = Env::new();
     let input = env.write("keys.csv", SPACED_VILLAGES);
     // The text summary: three villages (X3 and X4 are one village once trimmed); the
-    // township with a space is quoted, the other keeps its usual name.
+    // township with a space is quoted, the other keeps its usual name; in pinyin order by
+    // township (石羊 before 石羊 镇 before 石羊镇), the quote not counted.
     let out = env.file("out.csv");
     let text = env
         .roadsub(&["batch", &input, "--by", "village", "--summary", "-o", &out])
@@ -578,12 +579,13 @@ fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
         groups,
         "village         segments  km  completed   transport     poverty  subsidy_total           gap     shortfall\n\
          ──────────────  ────────  ──  ─────────  ──────────  ──────────  ─────────────  ────────────  ────────────\n\
-         \"石羊 镇\" 红星         1   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
          石羊 镇 红星           1   1          0  150,000.00  100,000.00     250,000.00    250,000.00    250,000.00\n\
+         \"石羊 镇\" 红星         1   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
          石羊镇 红星村          2   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
          total                  4   5          0  750,000.00  500,000.00   1,250,000.00  1,250,000.00  1,250,000.00\n"
     );
-    // JSON: one entry per village, each with its own rows.
+    // JSON: one entry per village, each with its own rows (an object: its keys in code-point
+    // order, as JSON objects are written).
     let json = env
         .roadsub(&["batch", &input, "--by", "village", "--format", "json"])
         .expect_code(0)
@@ -626,8 +628,8 @@ fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
     assert_eq!(
         villages,
         [
-            ("\"石羊 镇\" 红星".to_string(), Data::Float(1.0)),
             ("石羊 镇 红星".to_string(), Data::Float(1.0)),
+            ("\"石羊 镇\" 红星".to_string(), Data::Float(1.0)),
             ("石羊镇 红星村".to_string(), Data::Float(2.0)),
             ("total".to_string(), Data::Float(4.0)),
         ]
@@ -855,4 +857,201 @@ fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
         rows.contains("\"警告：造价 63.00 元即每公里 63.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？；"),
         "{rows}"
     );
+}
+
+/// The bundled plan (66 segments in 44 villages of 22 townships).
+fn bundled_plan() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The first column of the text summary's table headed `head`: its rows up to the total.
+fn first_column(stderr: &str, head: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .skip_while(|l| !l.starts_with(head))
+        .skip(2)
+        .take_while(|l| !l.starts_with("合计") && !l.starts_with("total"))
+        .map(|l| l.split("  ").next().unwrap().trim_end().to_string())
+        .collect()
+}
+
+/// The bundled plan's townships in pinyin order (宝华 bao, 大埝 da, 顶新 ding, 护龙 hu,
+/// 华严 hua …), not in code-point order (元坝, 兴隆, 华严 …).
+const PLAN_TOWNSHIPS: [&str; 22] = [
+    "宝华乡",
+    "大埝乡",
+    "顶新乡",
+    "护龙镇",
+    "华严镇",
+    "李家镇",
+    "龙台镇",
+    "石桥铺镇",
+    "石羊镇",
+    "双龙街乡",
+    "天林镇",
+    "天马乡",
+    "通贤镇",
+    "文化镇",
+    "卧佛镇",
+    "兴隆镇",
+    "元坝镇",
+    "鸳大镇",
+    "岳阳镇",
+    "镇子镇",
+    "周礼镇",
+    "自治乡",
+];
+
+#[test]
+fn the_by_township_table_lists_the_bundled_plan_s_townships_in_pinyin_order() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "batch",
+            &bundled_plan(),
+            "--by",
+            "township",
+            "--lang",
+            "zh",
+            "-o",
+            "-",
+        ])
+        .expect_code(0);
+    assert_eq!(first_column(&out.stderr, "乡镇"), PLAN_TOWNSHIPS);
+}
+
+#[test]
+fn the_by_village_table_lists_villages_by_township_in_pinyin_order_then_by_number() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&["batch", &bundled_plan(), "--by", "village", "-o", "-"])
+        .expect_code(0);
+    let villages = first_column(&out.stderr, "village");
+    assert_eq!(villages.len(), 44);
+    assert_eq!(
+        villages[..10],
+        [
+            "宝华乡 玉皇村",
+            "大埝乡 黄金村",
+            "顶新乡 天成村",
+            "护龙镇 示例村22",
+            "护龙镇 示例村23",
+            "护龙镇 示例村24",
+            "华严镇 示例村31",
+            "华严镇 示例村32",
+            "华严镇 示例村33",
+            "李家镇 示例村16",
+        ]
+    );
+    assert_eq!(
+        villages[30..],
+        [
+            "卧佛镇 关田村",
+            "兴隆镇 大骥村",
+            "元坝镇 西泉村",
+            "鸳大镇 示例村25",
+            "鸳大镇 示例村26",
+            "鸳大镇 示例村27",
+            "岳阳镇 示例村01",
+            "岳阳镇 示例村02",
+            "岳阳镇 示例村03",
+            "镇子镇 集福村",
+            "周礼镇 示例村07",
+            "周礼镇 示例村08",
+            "周礼镇 示例村09",
+            "自治乡 金鸡村",
+        ]
+    );
+    // Each township's villages together, in the township order of the township table.
+    let mut towns: Vec<&str> = villages
+        .iter()
+        .map(|v| v.split(' ').next().unwrap())
+        .collect();
+    towns.dedup();
+    assert_eq!(towns, PLAN_TOWNSHIPS);
+}
+
+#[test]
+fn a_village_number_sorts_by_value_and_a_quoted_township_by_its_name_not_its_quote() {
+    let env = Env::new();
+    let input = env.write(
+        "v.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         1,石羊 镇,红星村,通社,3.5,1,300000\n\
+         2,石羊镇,示例村10,通社,3.5,1,300000\n\
+         3,石羊镇,示例村2,通社,3.5,1,300000\n\
+         4,安岳镇,b村,通社,3.5,1,300000\n\
+         5,安岳镇,A村,通社,3.5,1,300000\n\
+         6,石羊,红星村,通社,3.5,1,300000\n",
+    );
+    let out = env
+        .roadsub(&["batch", &input, "--by", "village", "-o", "-"])
+        .expect_code(0);
+    assert_eq!(
+        first_column(&out.stderr, "village"),
+        [
+            "安岳镇 A村",
+            "安岳镇 b村",
+            "石羊 红星村",
+            "\"石羊 镇\" 红星村",
+            "石羊镇 示例村2",
+            "石羊镇 示例村10",
+        ]
+    );
+}
+
+#[test]
+fn the_per_village_budget_lines_are_in_pinyin_order_of_township_then_village() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "batch",
+            &bundled_plan(),
+            "--summary",
+            "--lang",
+            "zh",
+            "-o",
+            &env.file("out.csv"),
+        ])
+        .expect_code(0);
+    // With -o FILE, the summary is what comes out on stdout.
+    let lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("村项目资金 · "))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        lines[..8],
+        [
+            "宝华乡 玉皇村",
+            "大埝乡 黄金村",
+            "顶新乡 天成村",
+            "护龙镇 示例村22",
+            "护龙镇 示例村23",
+            "护龙镇 示例村24",
+            "华严镇 示例村32",
+            "华严镇 示例村33",
+        ]
+    );
+    assert_eq!(
+        lines[lines.len() - 4..],
+        [
+            "镇子镇 集福村",
+            "周礼镇 示例村08",
+            "周礼镇 示例村09",
+            "自治乡 金鸡村"
+        ]
+    );
+    let mut towns: Vec<&str> = lines.iter().map(|v| v.split(' ').next().unwrap()).collect();
+    towns.dedup();
+    let expected: Vec<&str> = PLAN_TOWNSHIPS
+        .iter()
+        .copied()
+        .filter(|t| towns.contains(t))
+        .collect();
+    assert_eq!(towns, expected);
 }

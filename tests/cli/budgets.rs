@@ -32,12 +32,13 @@ fn table(env: &Env) -> String {
     )
 }
 
-/// The per-village budget's lines as (label, envelope, used), with the text summary's grouping.
+/// The per-village budget's lines as (label, envelope, used), with the text summary's grouping
+/// (in pinyin order: 东 dong before 西 xi, 甲 jia before 乙 yi).
 type Lines = Vec<(String, String, String)>;
 
 const EXPECTED_EN: [(&str, &str, &str); 3] = [
-    ("Per village · 东镇 乙村", "300,000.00", "600,000.00"),
     ("Per village · 东镇 甲村", "300,000.00", "300,000.00"),
+    ("Per village · 东镇 乙村", "300,000.00", "600,000.00"),
     ("Per village · 西镇 丙村", "300,000.00", "150,000.00"),
 ];
 
@@ -129,8 +130,8 @@ fn a_per_village_budget_is_reported_per_village_in_json() {
         .collect();
     assert_eq!(lines, expected());
     let over: Vec<bool> = per_village.iter().map(|b| b["over"] == true).collect();
-    assert_eq!(over, [true, false, false]);
-    assert_eq!(per_village[0]["left"], "-300000.00");
+    assert_eq!(over, [false, true, false]);
+    assert_eq!(per_village[1]["left"], "-300000.00");
     // The release's own envelopes are for the county as a whole: one line each.
     let whole: Vec<&serde_json::Value> = budgets
         .iter()
@@ -159,8 +160,8 @@ fn a_per_village_budget_is_reported_per_village_in_markdown() {
     assert_eq!(
         rows,
         [
-            "| Per village · 东镇 乙村 | 300,000.00 | 600,000.00 | 600,000.00 | 200.0% **over budget** |",
             "| Per village · 东镇 甲村 | 300,000.00 | 300,000.00 | 300,000.00 | 100.0% |",
+            "| Per village · 东镇 乙村 | 300,000.00 | 600,000.00 | 600,000.00 | 200.0% **over budget** |",
             "| Per village · 西镇 丙村 | 300,000.00 | 150,000.00 | 150,000.00 | 50.0% |",
         ],
         "{out}"
@@ -199,16 +200,16 @@ fn a_per_village_budget_is_reported_per_village_in_the_workbook_report() {
         lines,
         [
             (
-                "Per village · 东镇 乙村".to_string(),
-                "300,000.00".to_string(),
-                "600,000.00".to_string(),
-                "OVER BUDGET: Per village · 东镇 乙村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan".to_string()
-            ),
-            (
-                "Per village · 东镇 甲村".into(),
+                "Per village · 东镇 甲村".to_string(),
                 "300,000.00".into(),
                 "300,000.00".into(),
                 "Empty".into()
+            ),
+            (
+                "Per village · 东镇 乙村".into(),
+                "300,000.00".into(),
+                "600,000.00".into(),
+                "OVER BUDGET: Per village · 东镇 乙村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan".into()
             ),
             (
                 "Per village · 西镇 丙村".into(),

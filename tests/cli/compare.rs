@@ -1380,13 +1380,13 @@ fn compare_keeps_two_villages_whose_names_join_to_the_same_words_apart() {
     assert_eq!(
         villages,
         [
+            ("石羊 镇 红星".to_string(), 1, 1, "50000.00".to_string()),
             (
                 "\"石羊 镇\" 红星".to_string(),
                 1,
                 1,
                 "100000.00".to_string()
             ),
-            ("石羊 镇 红星".to_string(), 1, 1, "50000.00".to_string()),
         ]
     );
 }
@@ -1954,4 +1954,60 @@ fn the_workbook_s_headings_wrap_and_every_printed_page_of_the_summary_starts_wit
     }
     assert_eq!(text(0, 0), "Totals");
     assert_eq!(text(1, 1), "before");
+}
+
+#[test]
+fn compare_s_groups_are_in_pinyin_order_of_township_then_village() {
+    let env = Env::new();
+    let v = json_of(&env, &[&plan(), "--set", RAISE]);
+    let keys = |by: &str| -> Vec<String> {
+        v["groups"][by]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        keys("township"),
+        [
+            "宝华乡",
+            "大埝乡",
+            "顶新乡",
+            "护龙镇",
+            "华严镇",
+            "李家镇",
+            "龙台镇",
+            "石桥铺镇",
+            "石羊镇",
+            "双龙街乡",
+            "天林镇",
+            "天马乡",
+            "通贤镇",
+            "文化镇",
+            "卧佛镇",
+            "兴隆镇",
+            "元坝镇",
+            "鸳大镇",
+            "岳阳镇",
+            "镇子镇",
+            "周礼镇",
+            "自治乡",
+        ]
+    );
+    let villages = keys("village");
+    assert_eq!(villages.len(), 44);
+    assert_eq!(
+        villages[..4],
+        [
+            "宝华乡 玉皇村",
+            "大埝乡 黄金村",
+            "顶新乡 天成村",
+            "护龙镇 示例村22"
+        ]
+    );
+    assert_eq!(
+        villages[villages.len() - 3..],
+        ["周礼镇 示例村08", "周礼镇 示例村09", "自治乡 金鸡村"]
+    );
 }

@@ -194,13 +194,13 @@ fn a_village_name_two_townships_share_must_say_which_township() {
     env.roadsub(&["notice", &table, "-o", &out, "--village", "新村"]).expect(
         2,
         "",
-        "roadsub: --village \"新村\": villages of that name are in 石羊镇, 龙台镇; say which, like --village 石羊镇/新村\n",
+        "roadsub: --village \"新村\": villages of that name are in 龙台镇, 石羊镇; say which, like --village 龙台镇/新村\n",
     );
     env.roadsub(&["notice", &table, "-o", &out, "--village", "新村", "--lang", "zh"])
         .expect(
             2,
             "",
-            "roadsub: --village \"新村\"：石羊镇、龙台镇都有这个村；请写明乡镇，如 --village 石羊镇/新村\n",
+            "roadsub: --village \"新村\"：龙台镇、石羊镇都有这个村；请写明乡镇，如 --village 龙台镇/新村\n",
         );
     assert!(!env.path("out").exists(), "nothing is made on a refusal");
     env.roadsub(&["notice", &table, "-o", &out, "--village", "龙台镇/新村"])
@@ -422,4 +422,22 @@ fn a_table_without_segment_rows_writes_no_notice_and_says_so() {
     env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
         .expect(1, "", "roadsub: 未写出任何公示：表格中没有路段行\n");
     assert!(!env.path("out").exists());
+}
+
+#[test]
+fn which_of_two_villages_named_alike_gets_the_2_does_not_depend_on_the_input_order() {
+    // On Windows `a-B.xlsx` and `A-b.xlsx` are one file: the second in pinyin order (and,
+    // between names that read the same, in code-point order) gets `(2)`, whichever row
+    // comes first.
+    for table in [
+        "id,township,village,class,width_m,length_km,cost\nN1,a,B,通社,3.5,1,500000\nN2,A,b,通社,3.5,1,500000\n",
+        "id,township,village,class,width_m,length_km,cost\nN2,A,b,通社,3.5,1,500000\nN1,a,B,通社,3.5,1,500000\n",
+    ] {
+        let env = Env::new();
+        let input = env.write("in.csv", table);
+        let out = env.file("out");
+        env.roadsub(&["notice", &input, "-o", &out])
+            .expect(0, "", &format!("wrote 2 notices to {out}\n"));
+        assert_eq!(listing(&env.path("out")), ["A-b.xlsx", "a-B(2).xlsx"]);
+    }
 }

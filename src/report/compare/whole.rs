@@ -16,7 +16,7 @@ use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::allocate::{allocate, AllocError, Held, HeldRow};
-use crate::report::summary::{GroupBy, Summary, Totals};
+use crate::report::summary::{group_order, GroupBy, Summary, Totals};
 use crate::rules::RuleSet;
 use crate::table::row::{self, RowText};
 use crate::table::sheet::{Judged, Sheet, SheetRow};
@@ -444,12 +444,15 @@ impl Comparison<'_> {
         Amounts::of_totals(&self.funds, side, &self.summary(side).total)
     }
 
-    /// The groups of `by` (township or village), the keys of both sides, in order.
+    /// The groups of `by` (township or village), the keys of both sides, in pinyin order
+    /// ([`group_order`]).
     pub fn groups(&self, by: GroupBy) -> Vec<GroupPair> {
         let empty = BTreeMap::new();
         let before = self.before.groups(by).unwrap_or(&empty);
         let after = self.after.groups(by).unwrap_or(&empty);
         let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        let mut keys: Vec<&String> = keys.into_iter().collect();
+        keys.sort_by_cached_key(|k| group_order(by, k));
         let zero = Totals::default();
         keys.into_iter()
             .map(|k| {
