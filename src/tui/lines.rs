@@ -188,7 +188,13 @@ impl App {
             .into_iter()
             .map(|r| (self.group_key(r, g), r))
             .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        // Groups in the order people read them (pinyin), as every report lists them; rows
+        // keep the column sort within their group.
+        let by = match g {
+            Grouping::Village => crate::report::summary::GroupBy::Village,
+            _ => crate::report::summary::GroupBy::Township,
+        };
+        crate::report::summary::sort_grouped(by, &mut keyed);
         let mut lines = Vec::with_capacity(keyed.len() + 16);
         let mut i = 0;
         while i < keyed.len() {
@@ -317,9 +323,47 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("\"石羊 镇\" 红星".to_string(), 1),
-                ("石羊 镇 红星".to_string(), 1)
+                ("石羊 镇 红星".to_string(), 1),
+                ("\"石羊 镇\" 红星".to_string(), 1)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::doc::Doc;
+
+    #[test]
+    fn the_table_groups_townships_in_pinyin_order_as_the_reports_list_them() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv");
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let mut app = App::new(doc, rules, Lang::Zh);
+        app.grouping = Grouping::Township;
+        app.relayout();
+        let keys: Vec<String> = app
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Subtotal(s) => Some(s.key.clone()),
+                Line::Row(_) => None,
+            })
+            .collect();
+        // 宝华乡 (bǎo), 大埝乡 (dà), 顶新乡 (dǐng) … 自治乡 (zì): not code-point order
+        // (元坝镇, 兴隆镇, 华严镇 …).
+        assert_eq!(keys.first().map(String::as_str), Some("宝华乡"));
+        assert_eq!(keys.last().map(String::as_str), Some("自治乡"));
+        let mut sorted = keys.clone();
+        sorted.sort_by_cached_key(|k| {
+            crate::report::summary::group_order(crate::report::summary::GroupBy::Township, k)
+        });
+        assert_eq!(keys, sorted);
+        assert_eq!(keys.len(), 22);
     }
 }
