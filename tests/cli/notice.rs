@@ -423,3 +423,96 @@ fn a_table_without_segment_rows_writes_no_notice_and_says_so() {
         .expect(1, "", "roadsub: 未写出任何公示：表格中没有路段行\n");
     assert!(!env.path("out").exists());
 }
+
+#[test]
+fn a_ninety_character_village_name_is_shortened_and_every_notice_is_written() {
+    let env = Env::new();
+    // 90 characters, 270 bytes: over the 255 bytes a file name may take; two such villages
+    // differ only past the cut, so the second gets (2).
+    let long = "村".repeat(90);
+    let other = format!("{}甲", "村".repeat(89));
+    let table = env.write(
+        "plan.csv",
+        format!(
+            "编号,乡镇,村,类别,宽度,长度,投资\n\
+             A1,甲镇,红星村,通村,4.5,1,60万\n\
+             A2,乙镇,{long},通村,4.5,1,60万\n\
+             A3,乙镇,{other},通村,4.5,1,60万\n"
+        ),
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    // 乙镇- is 7 bytes; 103 bytes are left for the village: 34 characters of 3 bytes.
+    let cut = format!("乙镇-{}", "村".repeat(34));
+    assert_eq!(
+        listing(&env.path("out")),
+        [
+            format!("{cut}(2).xlsx"),
+            format!("{cut}.xlsx"),
+            "甲镇-红星村.xlsx".to_string(),
+        ]
+    );
+    for name in listing(&env.path("out")) {
+        assert!(name.len() <= 120, "{name}: {} bytes", name.len());
+    }
+    // The title keeps the whole name.
+    let title = &grid(&env.path("out").join(format!("{cut}.xlsx")))[0][0];
+    assert_eq!(
+        title,
+        &format!("安岳县2018年贫困村通村通社公路补助公示\n— 乙镇{long} —")
+    );
+}
+
+#[test]
+fn a_village_named_dots_gives_no_hidden_file() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         A1,..,..,通村,4.5,1,60万\n\
+         A2,甲镇,. .,通村,4.5,1,60万\n\
+         A3,.乙镇,村,通村,4.5,1,60万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    assert_eq!(
+        listing(&env.path("out")),
+        ["_-_.xlsx", "_.乙镇-村.xlsx", "甲镇-_.xlsx"]
+    );
+}
+
+#[test]
+fn a_notice_that_cannot_be_written_leaves_the_folder_as_it_was() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    // The third village's notice cannot take its name: a folder is there.
+    std::fs::create_dir_all(env.path("out/天马乡-画青_村_二_.xlsx")).unwrap();
+    let kept = env.write("out/keep.txt", "the office's own file");
+    let shown = Path::new(&out)
+        .join("天马乡-画青_村_二_.xlsx")
+        .display()
+        .to_string();
+    env.roadsub(&["notice", &table, "-o", &out, "--force"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {shown}: cannot write: is a directory; no notice written\n"),
+        );
+    assert_eq!(
+        listing(&env.path("out")),
+        ["keep.txt", "天马乡-画青_村_二_.xlsx"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "the office's own file"
+    );
+}
