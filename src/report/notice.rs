@@ -506,9 +506,9 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
 
 /// Writes every file into `dir` or none: each is first written whole to a temporary file in
 /// `dir`, and only when all are written are they renamed into place (over an existing file
-/// only with `force`). On a failure the temporary files are removed and the files already
-/// renamed that were new are removed again, so `dir` keeps the files it had; the error names
-/// the file it is about.
+/// only with `force`). On a failure the temporary files are removed, the files already renamed
+/// that were new are removed again and those they replaced put back, so `dir` keeps the files
+/// it had; the error names the file it is about.
 pub fn write_all(
     dir: &Path,
     files: &[(String, Vec<u8>)],
@@ -529,24 +529,41 @@ pub fn write_all(
         .map_err(|e| (path.clone(), e))?;
         temps.push((path, temp));
     }
+    // A notice about to be replaced is first kept aside (a hard link, or a copy where the
+    // file system has none), so a failure can put it back; the folder goes when dropped.
+    let keep = tempfile::Builder::new()
+        .prefix(".roadsub-")
+        .tempdir_in(dir)
+        .map_err(|e| (dir.to_path_buf(), e))?;
+    let mut kept: Vec<Option<std::path::PathBuf>> = Vec::with_capacity(temps.len());
+    for (k, (path, _)) in temps.iter().enumerate() {
+        if force && path.is_file() {
+            let aside = keep.path().join(k.to_string());
+            std::fs::hard_link(path, &aside)
+                .or_else(|_| std::fs::copy(path, &aside).map(|_| ()))
+                .map_err(|e| (path.clone(), e))?;
+            kept.push(Some(aside));
+        } else {
+            kept.push(None);
+        }
+    }
     // Dropping a temporary file that was not renamed removes it.
-    let mut placed: Vec<std::path::PathBuf> = Vec::new();
-    let mut temps = temps.into_iter();
-    for (path, temp) in temps.by_ref() {
-        let existed = path.exists();
+    let mut placed: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
+    for ((path, temp), aside) in temps.into_iter().zip(kept) {
         let done = match force {
             true => temp.persist(&path),
             false => temp.persist_noclobber(&path),
         };
         if let Err(e) = done {
-            for p in &placed {
-                let _ = std::fs::remove_file(p);
+            for (p, aside) in placed.iter().rev() {
+                let _ = match aside {
+                    Some(a) => std::fs::rename(a, p),
+                    None => std::fs::remove_file(p),
+                };
             }
             return Err((path, e.error));
         }
-        if !existed {
-            placed.push(path);
-        }
+        placed.push((path, aside));
     }
     Ok(())
 }

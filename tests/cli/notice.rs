@@ -498,6 +498,8 @@ fn a_notice_that_cannot_be_written_leaves_the_folder_as_it_was() {
     // The third village's notice cannot take its name: a folder is there.
     std::fs::create_dir_all(env.path("out/天马乡-画青_村_二_.xlsx")).unwrap();
     let kept = env.write("out/keep.txt", "the office's own file");
+    // A notice --force would replace is put back as it was.
+    let replaced = env.write("out/石羊镇-新村.xlsx", "the office's own edits");
     let shown = Path::new(&out)
         .join("天马乡-画青_村_二_.xlsx")
         .display()
@@ -510,7 +512,11 @@ fn a_notice_that_cannot_be_written_leaves_the_folder_as_it_was() {
         );
     assert_eq!(
         listing(&env.path("out")),
-        ["keep.txt", "天马乡-画青_村_二_.xlsx"]
+        ["keep.txt", "天马乡-画青_村_二_.xlsx", "石羊镇-新村.xlsx"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&replaced).unwrap(),
+        "the office's own edits"
     );
     assert_eq!(
         std::fs::read_to_string(&kept).unwrap(),
