@@ -326,18 +326,22 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         }));
     }
+    // Every notice is made before any is written, and then all are written or none.
+    let mut files = Vec::with_capacity(notices.len());
     for (n, name) in notices.iter().zip(&names) {
-        let path = dir.join(name);
-        let bytes = sheet::workbook(n).map_err(|e| bad(format!("{}: {e}", path.display())))?;
-        notice::write_file(&path, &bytes, force).map_err(|e| {
-            bad(format!(
-                "{}: {}{}",
-                path.display(),
-                lang.pick("cannot write: ", "无法写入："),
-                lang.io_reason(&e)
-            ))
-        })?;
+        let bytes =
+            sheet::workbook(n).map_err(|e| bad(format!("{}: {e}", dir.join(name).display())))?;
+        files.push((name.clone(), bytes));
     }
+    notice::write_all(&dir, &files, force).map_err(|(path, e)| {
+        bad(format!(
+            "{}: {}{}{}",
+            path.display(),
+            lang.pick("cannot write: ", "无法写入："),
+            lang.io_reason(&e),
+            lang.pick("; no notice written", "；未写出任何公示")
+        ))
+    })?;
     let count = notices.len();
     let wrote = match lang {
         Lang::En if count == 1 => format!("wrote 1 notice to {shown}"),

@@ -429,9 +429,18 @@ const RESERVED: [&str; 22] = [
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
-/// A file name's stem from `text`: each character Windows refuses made `_`, without the
-/// trailing dots and spaces Windows drops, never a device name.
-fn safe_stem(text: &str) -> String {
+/// The most bytes a notice's file name takes, `(k)` and `.xlsx` included: well under the
+/// 255 bytes most file systems allow, so a folder path in front and a temporary name's
+/// prefix still fit.
+pub const NAME_BYTES: usize = 120;
+
+/// The most bytes of a stem: room is left for `(999)` and `.xlsx`.
+const STEM_BYTES: usize = NAME_BYTES - "(999).xlsx".len();
+
+/// One part of a stem (a township, a village) from `text`: each character Windows refuses
+/// made `_`, without the leading spaces and trailing dots and spaces Windows drops; a part
+/// made only of dots and spaces (`..`) is `_`, so no name is `.`, `..` or hidden.
+fn safe_part(text: &str) -> String {
     let mut s: String = text
         .chars()
         .map(|c| if unsafe_char(c) { '_' } else { c })
@@ -439,7 +448,34 @@ fn safe_stem(text: &str) -> String {
     while s.ends_with(['.', ' ']) {
         s.pop();
     }
-    let s = s.trim_start().to_string();
+    let s = s.trim_start();
+    match s.is_empty() {
+        true => "_".to_string(),
+        false => s.to_string(),
+    }
+}
+
+/// A file name's stem from its parts: safe on Windows, never starting with a dot, never a
+/// device name, and at most [`STEM_BYTES`] bytes, cut at a character's boundary.
+fn safe_stem(parts: &[&str]) -> String {
+    let mut s = parts
+        .iter()
+        .map(|p| safe_part(p))
+        .collect::<Vec<_>>()
+        .join("-");
+    if s.starts_with('.') {
+        s.insert(0, '_');
+    }
+    if s.len() > STEM_BYTES {
+        let mut end = STEM_BYTES;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        while s.ends_with(['.', ' ']) {
+            s.pop();
+        }
+    }
     if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&s)) {
         format!("_{s}")
     } else {
@@ -447,8 +483,9 @@ fn safe_stem(text: &str) -> String {
     }
 }
 
-/// Each notice's file name (`天马乡-画青村.xlsx`), safe on Windows and unique even where
-/// Windows ignores case: a second village whose name comes out the same gets `(2)`.
+/// Each notice's file name (`天马乡-画青村.xlsx`), safe on Windows, at most [`NAME_BYTES`]
+/// bytes, and unique even where Windows ignores case: a second village whose name comes out
+/// the same (or the same once shortened) gets `(2)`.
 pub fn file_names(notices: &[Notice]) -> Vec<String> {
     let mut taken: Vec<String> = Vec::new();
     notices
@@ -456,8 +493,8 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
         .map(|n| {
             let village = n.village_shown();
             let stem = match n.township.is_empty() {
-                true => safe_stem(&village),
-                false => safe_stem(&format!("{}-{village}", n.township)),
+                true => safe_stem(&[&village]),
+                false => safe_stem(&[&n.township, &village]),
             };
             let mut name = format!("{stem}.xlsx");
             let mut k = 2;
@@ -469,6 +506,70 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
             name
         })
         .collect()
+}
+
+/// Writes every file into `dir` or none: each is first written whole to a temporary file in
+/// `dir`, and only when all are written are they renamed into place (over an existing file
+/// only with `force`). On a failure the temporary files are removed, the files already renamed
+/// that were new are removed again and those they replaced put back, so `dir` keeps the files
+/// it had; the error names the file it is about.
+pub fn write_all(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    let mut temps = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let temp = (|| {
+            let mut temp = tempfile::Builder::new()
+                .prefix(".roadsub-")
+                .suffix(".xlsx")
+                .tempfile_in(dir)?;
+            std::io::Write::write_all(&mut temp, bytes)?;
+            temp.as_file().sync_all()?;
+            Ok(temp)
+        })()
+        .map_err(|e| (path.clone(), e))?;
+        temps.push((path, temp));
+    }
+    // A notice about to be replaced is first kept aside (a hard link, or a copy where the
+    // file system has none), so a failure can put it back; the folder goes when dropped.
+    let keep = tempfile::Builder::new()
+        .prefix(".roadsub-")
+        .tempdir_in(dir)
+        .map_err(|e| (dir.to_path_buf(), e))?;
+    let mut kept: Vec<Option<std::path::PathBuf>> = Vec::with_capacity(temps.len());
+    for (k, (path, _)) in temps.iter().enumerate() {
+        if force && path.is_file() {
+            let aside = keep.path().join(k.to_string());
+            std::fs::hard_link(path, &aside)
+                .or_else(|_| std::fs::copy(path, &aside).map(|_| ()))
+                .map_err(|e| (path.clone(), e))?;
+            kept.push(Some(aside));
+        } else {
+            kept.push(None);
+        }
+    }
+    // Dropping a temporary file that was not renamed removes it.
+    let mut placed: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> = Vec::new();
+    for ((path, temp), aside) in temps.into_iter().zip(kept) {
+        let done = match force {
+            true => temp.persist(&path),
+            false => temp.persist_noclobber(&path),
+        };
+        if let Err(e) = done {
+            for (p, aside) in placed.iter().rev() {
+                let _ = match aside {
+                    Some(a) => std::fs::rename(a, p),
+                    None => std::fs::remove_file(p),
+                };
+            }
+            return Err((path, e.error));
+        }
+        placed.push((path, aside));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::textwidth::cells;
 /// The unit amounts are shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
-    /// 万元, two decimals.
+    /// 万元: exact in the table's rows and subtotals, two decimals in the panes.
     Wan,
     /// 元, two decimals with separators.
     Yuan,
@@ -106,10 +106,20 @@ impl App {
     /// change's own, so a change too small to show in 万元 still reads `+0.00`, never as no
     /// change.
     pub fn show_change(&self, fen: i128) -> String {
+        self.signed(fen, Self::show_amount)
+    }
+
+    /// A change in a row or subtotal of the table, exact as [`App::show_cell_amount`].
+    pub fn show_cell_change(&self, fen: i128) -> String {
+        self.signed(fen, Self::show_cell_amount)
+    }
+
+    /// A change shown by `show`, with the change's own sign.
+    fn signed(&self, fen: i128, show: fn(&Self, Decimal) -> String) -> String {
         let Some(size) = fen.checked_abs().and_then(money::from_fen) else {
             return self.lang.pick("overflow", "溢出").to_string();
         };
-        let shown = self.show_amount(size);
+        let shown = show(self, size);
         match fen.signum() {
             1 => format!("+{shown}"),
             -1 => format!("−{shown}"),
@@ -179,6 +189,21 @@ impl App {
         }
     }
 
+    /// An amount in a row or subtotal of the table, in the unit chosen: in 万元 exact, as
+    /// `batch --amounts 万元` writes it (four decimals, more where the fen need them), so the
+    /// rows on screen add up to the subtotal shown; in 元 as [`App::show_amount`].
+    pub fn show_cell_amount(&self, amount: Decimal) -> String {
+        match self.unit {
+            Unit::Yuan => money::grouped(amount),
+            Unit::Wan => {
+                let mut out = Vec::new();
+                money::push_wan(&mut out, amount, true);
+                // push_wan writes ASCII only.
+                String::from_utf8(out).unwrap_or_default()
+            }
+        }
+    }
+
     /// A computed column's amount for a row (for a change column, the change), if the row is
     /// good.
     pub fn computed_amount(&self, row: usize, c: usize) -> Option<Decimal> {
@@ -201,13 +226,13 @@ impl App {
             // A row the variant cannot compute says so in its change columns; one the rules
             // in force cannot has no change to show.
             return match self.doc.row_change(row) {
-                Some(RowChange::Change(a)) => self.show_change(d.of(&a)),
+                Some(RowChange::Change(a)) => self.show_cell_change(d.of(&a)),
                 Some(RowChange::BadAfter) => "✗".to_string(),
                 Some(RowChange::BadBefore) | None => "—".to_string(),
             };
         }
         match self.computed_amount(row, c) {
-            Some(a) => self.show_amount(a),
+            Some(a) => self.show_cell_amount(a),
             None => "—".to_string(),
         }
     }

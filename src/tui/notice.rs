@@ -98,14 +98,18 @@ impl App {
                 format!("wrote the notice of {key} to {name}")
             }
             (Ok(()), Lang::Zh) if left_out == 0 => format!("已写出 {key} 的公示到 {name}"),
+            (Ok(()), Lang::En) if left_out == 1 => format!(
+                "wrote the notice of {key} to {name} (1 segment left out: its data has errors)"
+            ),
             (Ok(()), Lang::En) => format!(
-                "wrote the notice of {key} to {name}; {left_out} of its rows cannot be computed (✗) and are left out"
+                "wrote the notice of {key} to {name} ({left_out} segments left out: their data has errors)"
             ),
-            (Ok(()), Lang::Zh) => format!(
-                "已写出 {key} 的公示到 {name}；{left_out} 个无法计算的行（✗）未列入"
-            ),
+            (Ok(()), Lang::Zh) => {
+                format!("已写出 {key} 的公示到 {name}（{left_out} 个路段因数据有误未列入）")
+            }
         };
-        self.say_owned(text, left_out > 0);
+        // Written is a success, whatever was left out: the count says the rest.
+        self.say_owned(text, false);
     }
 }
 
@@ -206,5 +210,49 @@ mod tests {
                 written.display()
             )
         );
+    }
+    #[test]
+    fn p_message_with_a_row_left_out_is_said_as_a_success_with_the_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,投资\n\
+             A1,石鼓镇,大骥村,通村,4.5,1,60万\n\
+             A2,石鼓镇,大骥村,通村,4.5,abc,60万\n",
+        )
+        .unwrap();
+        let rules = prorate();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let mut app = App::new(doc, rules, Lang::Zh);
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(0)))
+            .unwrap();
+        app.step(Action::Notice, 10);
+        let written = dir.path().join("石鼓镇-大骥村.xlsx");
+        let status = app.status.as_ref().unwrap();
+        assert_eq!(
+            status.text,
+            format!(
+                "已写出 石鼓镇 大骥村 的公示到 {}（1 个路段因数据有误未列入）",
+                written.display()
+            )
+        );
+        assert!(!status.error);
+        assert!(written.exists());
+        std::fs::remove_file(&written).unwrap();
+        app.lang = Lang::En;
+        app.step(Action::Notice, 10);
+        let status = app.status.as_ref().unwrap();
+        assert_eq!(
+            status.text,
+            format!(
+                "wrote the notice of 石鼓镇 大骥村 to {} (1 segment left out: its data has errors)",
+                written.display()
+            )
+        );
+        assert!(!status.error);
     }
 }

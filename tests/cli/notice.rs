@@ -53,8 +53,9 @@ fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The rows every notice ends with: the rules, the notice period and the lines to sign.
-const END: [&[&str]; 6] = [
+/// The rows every notice ends with: what follows an edited figure, the rules, the notice period and the lines to sign.
+const END: [&[&str]; 7] = [
+    &["合计、补助合计、差额、尚需筹集和户均为公式，改动数字后自动更新；各项补助按规则计算，改动造价后请重新运行 roadsub notice 核对补助。"],
     &["计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"],
     &["公示期：自\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日至\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。"],
     &[],
@@ -440,4 +441,233 @@ fn which_of_two_villages_named_alike_gets_the_2_does_not_depend_on_the_input_ord
             .expect(0, "", &format!("wrote 2 notices to {out}\n"));
         assert_eq!(listing(&env.path("out")), ["A-b.xlsx", "a-B(2).xlsx"]);
     }
+}
+
+#[test]
+fn a_ninety_character_village_name_is_shortened_and_every_notice_is_written() {
+    let env = Env::new();
+    // 90 characters, 270 bytes: over the 255 bytes a file name may take; two such villages
+    // differ only past the cut, so the second gets (2).
+    let long = "村".repeat(90);
+    let other = format!("{}甲", "村".repeat(89));
+    let table = env.write(
+        "plan.csv",
+        format!(
+            "编号,乡镇,村,类别,宽度,长度,投资\n\
+             A1,甲镇,红星村,通村,4.5,1,60万\n\
+             A2,乙镇,{long},通村,4.5,1,60万\n\
+             A3,乙镇,{other},通村,4.5,1,60万\n"
+        ),
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    // 乙镇- is 7 bytes; 103 bytes are left for the village: 34 characters of 3 bytes.
+    let cut = format!("乙镇-{}", "村".repeat(34));
+    assert_eq!(
+        listing(&env.path("out")),
+        [
+            format!("{cut}(2).xlsx"),
+            format!("{cut}.xlsx"),
+            "甲镇-红星村.xlsx".to_string(),
+        ]
+    );
+    for name in listing(&env.path("out")) {
+        assert!(name.len() <= 120, "{name}: {} bytes", name.len());
+    }
+    // The title keeps the whole name.
+    let title = &grid(&env.path("out").join(format!("{cut}.xlsx")))[0][0];
+    assert_eq!(
+        title,
+        &format!("安岳县2018年贫困村通村通社公路补助公示\n— 乙镇{long} —")
+    );
+}
+
+#[test]
+fn a_village_named_dots_gives_no_hidden_file() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n\
+         A1,..,..,通村,4.5,1,60万\n\
+         A2,甲镇,. .,通村,4.5,1,60万\n\
+         A3,.乙镇,村,通村,4.5,1,60万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    assert_eq!(
+        listing(&env.path("out")),
+        ["_-_.xlsx", "_.乙镇-村.xlsx", "甲镇-_.xlsx"]
+    );
+}
+
+#[test]
+fn a_notice_that_cannot_be_written_leaves_the_folder_as_it_was() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("out");
+    // The third village's notice cannot take its name: a folder is there.
+    std::fs::create_dir_all(env.path("out/天马乡-画青_村_二_.xlsx")).unwrap();
+    let kept = env.write("out/keep.txt", "the office's own file");
+    // A notice --force would replace is put back as it was.
+    let replaced = env.write("out/石羊镇-新村.xlsx", "the office's own edits");
+    let shown = Path::new(&out)
+        .join("天马乡-画青_村_二_.xlsx")
+        .display()
+        .to_string();
+    env.roadsub(&["notice", &table, "-o", &out, "--force"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {shown}: cannot write: is a directory; no notice written\n"),
+        );
+    assert_eq!(
+        listing(&env.path("out")),
+        ["keep.txt", "天马乡-画青_村_二_.xlsx", "石羊镇-新村.xlsx"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&replaced).unwrap(),
+        "the office's own edits"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "the office's own file"
+    );
+}
+
+/// Each formula of a notice's sheet with its cell (`H8 =SUM(F8:G8)`), in reading order.
+fn formulas(path: &Path) -> Vec<String> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_formula("公示").unwrap();
+    let (top, left) = range.start().unwrap();
+    let mut out = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        for (c, f) in row.iter().enumerate() {
+            if !f.is_empty() {
+                let col = (b'A' + (left as usize + c) as u8) as char;
+                out.push(format!("{col}{} ={f}", top as usize + r + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn notice_totals_are_formulas_with_their_values_cached_so_an_edited_cost_updates_them() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&[
+        "notice",
+        &plan(),
+        "--rules",
+        &prorate(),
+        "-o",
+        &out,
+        "--village",
+        "画青村",
+    ])
+    .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    let path = env.path("out/天马乡-画青村.xlsx");
+    // Each fund's payment is the rules' and stays a number; what adds or subtracts is a
+    // formula.
+    assert_eq!(
+        formulas(&path),
+        [
+            "I7 =SUM(G7:H7)",
+            "J7 =F7-I7",
+            "I8 =SUM(G8:H8)",
+            "J8 =F8-I8",
+            "E9 =SUM(E7:E8)",
+            "F9 =SUM(F7:F8)",
+            "G9 =SUM(G7:G8)",
+            "H9 =SUM(H7:H8)",
+            "I9 =SUM(I7:I8)",
+            "J9 =SUM(J7:J8)",
+            "C13 =J7",
+            "G13 =MAX(0,C13-SUM(D13:F13))",
+            "I13 =ROUND(G13*10000/H13,2)",
+            "C14 =J8",
+            "G14 =MAX(0,C14-SUM(D14:F14))",
+            "I14 =ROUND(G14*10000/H14,2)",
+            "C15 =J9",
+            "D15 =SUM(D13:D14)",
+            "E15 =SUM(E13:E14)",
+            "F15 =SUM(F13:F14)",
+            "G15 =SUM(G13:G14)",
+            "H15 =SUM(H13:H14)",
+        ]
+    );
+    // The values cached with them are the engine's, to the fen (the whole grid is pinned in
+    // a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut).
+    let grid = grid(&path);
+    assert_eq!(grid[7][8..10], ["55.067357", "40.932643"]);
+    assert_eq!(
+        grid[8][4..10],
+        [
+            "3.9",
+            "223.5",
+            "103.5",
+            "64.067357",
+            "167.567357",
+            "55.932643"
+        ]
+    );
+    assert_eq!(grid[12][6..9], ["9", "126", "714.29"]);
+    assert_eq!(
+        grid[14][2..8],
+        ["55.932643", "0", "0", "20", "35.932643", "184"]
+    );
+}
+
+/// The `<row …>` tag of each row of a notice's sheet, by row number.
+fn row_tags(path: &Path) -> std::collections::BTreeMap<u32, String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.split("<row r=\"")
+        .skip(1)
+        .map(|t| {
+            let (n, rest) = t.split_once('"').unwrap();
+            let tag = rest.split_once('>').unwrap().0.trim().to_string();
+            (n.parse().unwrap(), tag)
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_segment_name_makes_its_row_tall_enough_for_its_wrapped_lines() {
+    let env = Env::new();
+    // 25 characters, 50 cells, in a column 18 cells wide: three lines.
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,路段名称,类别,宽度,长度,投资\n\
+         L-1,甲镇,测试村,一组至二组,通村,4.5,1,60万\n\
+         L-2,甲镇,测试村,从村委会经过老学校和大榕树到七组王家湾的连接道路,通村,4.5,1,60万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 1 notice to {out}\n"),
+    );
+    let tags = row_tags(&env.path("out/甲镇-测试村.xlsx"));
+    // A one-line row is left at the viewer's height; the long name's rows (in both tables)
+    // are three lines of 15 points tall.
+    assert_eq!(tags[&7], "spans=\"1:10\"");
+    assert_eq!(tags[&8], "spans=\"1:10\" ht=\"48.75\" customHeight=\"1\"");
+    assert_eq!(tags[&13], "spans=\"1:10\"");
+    assert_eq!(tags[&14], "spans=\"1:10\" ht=\"48.75\" customHeight=\"1\"");
+    assert_eq!(tags[&15], "spans=\"1:10\"");
 }

@@ -9,7 +9,8 @@
 //! on Chinese Windows have; where it is missing the viewer substitutes a CJK font.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::utility::row_col_to_cell;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 
 use super::{Line, Notice};
 use crate::textwidth::cells;
@@ -23,6 +24,10 @@ pub const SHEET: &str = "公示";
 /// The unit line, said once above the tables.
 pub const UNITS: &str =
     "金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。";
+
+/// What follows an edited figure and what does not: the totals, 补助合计, 差额, 尚需筹集 and
+/// 户均 are formulas, each fund's payment is the rules' and stays a number.
+pub const RULES_NOTE: &str = "合计、补助合计、差额、尚需筹集和户均为公式，改动数字后自动更新；各项补助按规则计算，改动造价后请重新运行 roadsub notice 核对补助。";
 
 /// The notice period, left for the office to fill.
 pub const PERIOD: &str = "公示期：自　　年　　月　　日至　　年　　月　　日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。";
@@ -129,6 +134,7 @@ pub fn paragraphs(n: &Notice) -> Vec<String> {
     if n.left_out > 0 {
         out.push(format!("另有 {} 个路段因数据有误未列入。", n.left_out));
     }
+    out.push(RULES_NOTE.to_string());
     out.push(n.basis.clone());
     out.push(PERIOD.to_string());
     out
@@ -155,6 +161,7 @@ fn table(
     at: u32,
     rows: &[Vec<(String, Cell)>],
     widths: &[usize],
+    formula: &dyn Fn(usize, usize) -> Option<String>,
 ) -> Result<u32, XlsxError> {
     let head = boxed().set_bold().set_align(FormatAlign::Center);
     let text = boxed();
@@ -176,9 +183,40 @@ fn table(
     }
     sheet.set_row_height(at, 15.0 * tallest as f64 + 4.0)?;
     let mut r = at + 1;
-    for line in rows {
+    for (i, line) in rows.iter().enumerate() {
+        // A row as tall as its most wrapped text: a row the viewer is not told the height of
+        // stays one line high and its text runs over the rows around it when printed.
+        let lines = line
+            .iter()
+            .enumerate()
+            .map(|(c, (_, cell))| match cell {
+                Cell::Text(t) => t
+                    .split('\n')
+                    .map(|l| cells(l).div_ceil(widths[c].max(1)).max(1))
+                    .sum::<usize>(),
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            sheet.set_row_height(r, 15.0 * lines as f64 + 4.0)?;
+        }
         for (c, (_, cell)) in line.iter().enumerate() {
             let c16 = c as u16;
+            if let Some(f) = formula(i, c) {
+                let (value, fmt) = match cell {
+                    Cell::Wan(v) => (wan(*v), &wan_fmt),
+                    Cell::Measure(Some(v)) => (number(*v), &measure),
+                    Cell::Count(Some(v)) => (*v as f64, &count),
+                    Cell::Yuan(Some(v)) => (number(*v), &yuan),
+                    _ => (f64::NAN, &text),
+                };
+                if value.is_finite() {
+                    let f = Formula::new(f).set_result(value.to_string());
+                    sheet.write_formula_with_format(r, c16, f, fmt)?;
+                    continue;
+                }
+            }
             match cell {
                 Cell::Text(t) => {
                     sheet.write_string_with_format(r, c16, t, &text)?;
@@ -203,6 +241,130 @@ fn table(
         r += 1;
     }
     Ok(r)
+}
+
+/// A cell's amount as the engine has it (yuan for amounts), if it holds a number.
+fn amount(cell: &Cell) -> Option<Decimal> {
+    match cell {
+        Cell::Wan(v) => Some(*v),
+        Cell::Measure(v) | Cell::Yuan(v) => *v,
+        Cell::Count(v) => v.map(Decimal::from),
+        Cell::Text(_) => None,
+    }
+}
+
+/// The column headed `h`.
+fn column(rows: &[Vec<(String, Cell)>], h: &str) -> Option<usize> {
+    rows.first()?.iter().position(|(head, _)| head == h)
+}
+
+/// `=SUM(…)` of column `c` over the lines above the totals, when their sum is the totals'
+/// figure: the totals follow an edited figure.
+fn sum_above(rows: &[Vec<(String, Cell)>], first: u32, i: usize, c: usize) -> Option<String> {
+    let last = rows.len().checked_sub(1)?;
+    if i != last || last == 0 {
+        return None;
+    }
+    let mut sum = Decimal::ZERO;
+    for line in &rows[..last] {
+        sum = sum.checked_add(amount(&line.get(c)?.1)?)?;
+    }
+    (amount(&rows[last].get(c)?.1)? == sum).then(|| {
+        format!(
+            "=SUM({}:{})",
+            row_col_to_cell(first, c as u16),
+            row_col_to_cell(first + last as u32 - 1, c as u16)
+        )
+    })
+}
+
+/// The formula of a cell of the first table, if it has one: 补助合计 sums the funds' payments
+/// (which the rules compute, so they stay numbers), 差额 is 总投资 less 补助合计, and the
+/// totals line sums the lines. A formula is written only where it gives the figure the
+/// engine computed, so the cached value and the formula never disagree.
+fn formula_first(rows: &[Vec<(String, Cell)>], first: u32, i: usize, c: usize) -> Option<String> {
+    if let Some(f) = sum_above(rows, first, i, c) {
+        return Some(f);
+    }
+    if i + 1 == rows.len() {
+        return None;
+    }
+    let line = &rows[i];
+    let row = first + i as u32;
+    let at = |c: usize| row_col_to_cell(row, c as u16);
+    let (cost, subsidy, gap) = (
+        column(rows, "总投资")?,
+        column(rows, "补助合计")?,
+        column(rows, "差额")?,
+    );
+    let value = |c: usize| amount(&line[c].1);
+    if c == subsidy && subsidy > cost + 1 {
+        let mut sum = Decimal::ZERO;
+        for f in cost + 1..subsidy {
+            sum = sum.checked_add(value(f)?)?;
+        }
+        return (value(subsidy)? == sum)
+            .then(|| format!("=SUM({}:{})", at(cost + 1), at(subsidy - 1)));
+    }
+    if c == gap {
+        return (value(gap)? == value(cost)?.checked_sub(value(subsidy)?)?)
+            .then(|| format!("={}-{}", at(cost), at(subsidy)));
+    }
+    None
+}
+
+/// The formula of a cell of the second table, if it has one: 差额 is the first table's, 尚需筹集
+/// the gap less its sources (never below zero), 户均 the shortfall over the households in 元
+/// to the fen, and the totals line sums the lines; as in [`formula_first`], only where the
+/// formula gives the engine's figure.
+fn formula_second(
+    t1: &[Vec<(String, Cell)>],
+    first1: u32,
+    rows: &[Vec<(String, Cell)>],
+    first: u32,
+    i: usize,
+    c: usize,
+) -> Option<String> {
+    let gap = column(rows, "差额")?;
+    let gap1 = column(t1, "差额")?;
+    if c == gap {
+        return (amount(&rows[i][c].1)? == amount(&t1.get(i)?[gap1].1)?)
+            .then(|| format!("={}", row_col_to_cell(first1 + i as u32, gap1 as u16)));
+    }
+    if let Some(f) = sum_above(rows, first, i, c) {
+        return Some(f);
+    }
+    if i + 1 == rows.len() {
+        return None;
+    }
+    let line = &rows[i];
+    let row = first + i as u32;
+    let at = |c: usize| row_col_to_cell(row, c as u16);
+    let value = |c: usize| amount(&line[c].1);
+    let shortfall = column(rows, "尚需筹集")?;
+    if c == shortfall {
+        let mut raised = Decimal::ZERO;
+        for s in gap + 1..shortfall {
+            raised = raised.checked_add(value(s)?)?;
+        }
+        let left = value(gap)?.checked_sub(raised)?.max(Decimal::ZERO);
+        let sources = match shortfall > gap + 1 {
+            true => format!("-SUM({}:{})", at(gap + 1), at(shortfall - 1)),
+            false => String::new(),
+        };
+        return (value(shortfall)? == left).then(|| format!("=MAX(0,{}{sources})", at(gap)));
+    }
+    let households = column(rows, "受益户数")?;
+    if c == households + 1 {
+        let h = value(households).filter(|h| !h.is_zero())?;
+        // Excel's ROUND takes a half away from zero.
+        let each = value(shortfall)?
+            .checked_div(h)?
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        return (value(c)? == each)
+            .then(|| format!("=ROUND({}*10000/{},2)", at(shortfall), at(households)));
+    }
+    None
 }
 
 /// How wide each column must be for its cells (headings wrap, so they count less).
@@ -293,11 +455,14 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
     merged(sheet, r, "一、路段与补助", &bold)?;
     r += 1;
     let header = r;
-    r = table(sheet, r, &t1, &widths)?;
+    let f1 = |i: usize, c: usize| formula_first(&t1, header + 1, i, c);
+    r = table(sheet, r, &t1, &widths, &f1)?;
     r += 1;
     merged(sheet, r, "二、差额与筹集", &bold)?;
     r += 1;
-    r = table(sheet, r, &t2, &widths)?;
+    let at2 = r + 1;
+    let f2 = |i: usize, c: usize| formula_second(&t1, header + 1, &t2, at2, i, c);
+    r = table(sheet, r, &t2, &widths, &f2)?;
     r += 1;
     for text in paragraphs(n) {
         merged(sheet, r, &text, &para)?;

@@ -348,9 +348,9 @@ fn main_screen_in_english() {
         s[0].ends_with("plan.csv · 19 rows · Anyue County 2018 subsidy standards for village and…"),
         "{s:#?}"
     );
-    assert_eq!(s[1], "  编号  乡镇     村     路段名称     类别  投资 transport poverty subsidy   gap shortfall    due");
-    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 通村 168万     94.50   63.00  157.50 10.50      0.50 157.50");
-    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   社道           36.00   24.00   60.00 48.00     48.00  60.00");
+    assert_eq!(s[1], "  编号  乡镇     村     路段名称      投资 transport poverty  subsidy     gap shortfall      due");
+    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 168万   94.5000 63.0000 157.5000 10.5000    0.5000 157.5000");
+    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组           36.0000 24.0000  60.0000 48.0000   48.0000  60.0000");
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy    1,065.75│");
     assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation special … 635.75│");

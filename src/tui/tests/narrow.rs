@@ -102,7 +102,7 @@ fn subtotal_amounts_are_shown_whole_at_80_and_100_columns_in_yuan_and_wan() {
                             .iter()
                             .map(|&c| {
                                 let column = app.computed_column(c - app.input_cols()).unwrap();
-                                app.show_amount(sub.amount(column))
+                                app.show_cell_amount(sub.amount(column))
                             })
                             .collect();
                         let tokens: Vec<&str> = line.split_whitespace().collect();
@@ -203,11 +203,11 @@ fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[1],
-        "  编号    村          投资 县交通局补助 县扶贫专项补助 补助合计   差额 尚需筹集"
+        "  编号    村          投资 县交通局补助 县扶贫专项补助 补助合计     差额"
     );
     assert_eq!(
         s[2],
-        "  AYP-001 画青村   127.5万        67.50          45.00   112.50  15.00     9.00"
+        "  AYP-001 画青村   127.5万      67.5000        45.0000 112.5000  15.0000"
     );
     press(&mut app, VARIANT);
     let s = screen(&mut app, 80, 24);
@@ -217,7 +217,7 @@ fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
     );
     assert_eq!(
         s[3],
-        "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00"
+        "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000"
     );
 }
 
@@ -349,4 +349,69 @@ fn a_township_subtotal_shows_its_km_planned_and_completed_under_their_columns() 
         assert!(under(length, planned), "{header}\n{line}");
         assert!(under(completed, done), "{header}\n{line}");
     }
+}
+
+/// The bundled plan under the rules that share the poverty fund's envelopes out, in 万元 and
+/// grouped by township.
+fn zhouli(width: u16) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-prorate.toml");
+    let rules = RuleSet::from_bytes(
+        &std::fs::read(&path).unwrap(),
+        "prorate",
+        &crate::batch::column_taken,
+    )
+    .unwrap();
+    let doc = Doc::new(Sheet::load(&plan()).unwrap(), Some(plan()), &rules);
+    let mut app = App::new(doc, rules, Lang::Zh);
+    assert_eq!(app.unit, crate::tui::cells::Unit::Wan);
+    press(&mut app, "t");
+    screen(&mut app, width, 120)
+        .into_iter()
+        .filter(|l| l.contains("周礼镇"))
+        .collect()
+}
+
+#[test]
+fn wan_amounts_in_the_table_are_exact_so_zhouli_rows_add_up_to_their_subtotal() {
+    // Each line's 县扶贫专项补助, 补助合计, 差额 and 尚需筹集: 63,557.86 yuan is 6.355786, not 6.36,
+    // and the four rows add up to the subtotal to the fen (rounded to two decimals they read
+    // 6.36 + 11.92 + 6.36 + 9.53 = 34.17 beside a subtotal of 34.16).
+    let amounts = |l: &str| -> Vec<String> {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words[words.len() - 5..words.len() - 1]
+            .iter()
+            .map(|w| w.to_string())
+            .collect()
+    };
+    let lines = zhouli(200);
+    let shown: Vec<Vec<String>> = lines.iter().map(|l| amounts(l)).collect();
+    assert_eq!(
+        shown,
+        [
+            ["6.355786", "18.355786", "8.844214", "4.844214"],
+            ["11.917099", "34.417099", "27.082901", "18.082901"],
+            ["6.355785", "18.355785", "16.844215", "10.844215"],
+            ["9.533679", "27.533679", "8.466321", "5.466321"],
+            ["34.162349", "98.662349", "61.237651", "39.237651"],
+        ]
+    );
+    assert!(
+        lines[4].starts_with("Σ 小计 周礼镇（4 行）"),
+        "{}",
+        lines[4]
+    );
+    for c in 0..4 {
+        let sum: rust_decimal::Decimal = shown[..4]
+            .iter()
+            .map(|r| r[c].parse::<rust_decimal::Decimal>().unwrap())
+            .sum();
+        assert_eq!(sum.to_string(), shown[4][c]);
+    }
+    // At 100 columns too, no amount of the group is cut.
+    // At 100 columns (the township's column out of view, its subtotal not) the subtotal is
+    // as exact and whole.
+    let narrow = zhouli(100);
+    assert_eq!(narrow.len(), 1, "{narrow:#?}");
+    assert_eq!(amounts(&narrow[0]), shown[4]);
+    assert_no_cut_amount(&narrow, "周礼镇 at 100 columns");
 }

@@ -75,9 +75,9 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
         s[1..5],
         [
             "  id township village class     cost Δtransport Δpoverty Δsubsidy Δshortfall",
-            "  G1 T        A       group   600000       0.00    +5.00    +5.00      −5.00",
-            "  V1 T        A       village 900000       0.00     0.00     0.00       0.00",
-            "  G2 T        B       group   800000       0.00   +10.00   +10.00     −10.00",
+            "  G1 T        A       group   600000     0.0000  +5.0000  +5.0000    −5.0000",
+            "  V1 T        A       village 900000     0.0000   0.0000   0.0000     0.0000",
+            "  G2 T        B       group   800000     0.0000 +10.0000 +10.0000   −10.0000",
         ]
     );
     let title = &screen(&mut app, 120, 24)[0];
@@ -149,7 +149,14 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
     app.change(doc::Op::set(g1, &row, length, "2"));
     assert_eq!(
         wide(&app, "G1"),
-        ["20.00", "10.00", "0.00", "+10.00", "+10.00", "−10.00"]
+        [
+            "20.0000",
+            "10.0000",
+            "0.0000",
+            "+10.0000",
+            "+10.0000",
+            "−10.0000"
+        ]
     );
     assert_eq!(
         app.doc
@@ -165,7 +172,7 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
         "undone, as it was"
     );
     press(&mut app, "<C-r>");
-    assert_eq!(wide(&app, "G1")[3], "+10.00");
+    assert_eq!(wide(&app, "G1")[3], "+10.0000");
     press(&mut app, "u");
     // A row added (a copy of V1's place, then made a 1 km group road) and one deleted.
     press(&mut app, "ja");
@@ -183,7 +190,14 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
     }
     assert_eq!(
         wide(&app, "G3"),
-        ["10.00", "25.00", "0.00", "+5.00", "+5.00", "−5.00"]
+        [
+            "10.0000",
+            "25.0000",
+            "0.0000",
+            "+5.0000",
+            "+5.0000",
+            "−5.0000"
+        ]
     );
     let c = app.doc.totals_compared().unwrap();
     assert_eq!(
@@ -226,7 +240,7 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
         )
     );
     assert_eq!(cells_of(&app, "G1", &DELTAS), ["✗"; 4]);
-    assert_eq!(cells_of(&app, "V1", &DELTAS), ["0.00"; 4]);
+    assert_eq!(cells_of(&app, "V1", &DELTAS), ["0.0000"; 4]);
     // Only V1 is computed under both: its 75万 on each side, the two group roads left out.
     let c = app.doc.totals_compared().unwrap();
     assert_eq!(
@@ -347,10 +361,14 @@ fn clearing_the_variant_gives_back_the_screen_it_was_loaded_on() {
     );
     press(&mut app, "poverty.group.3.5=15万<Enter><End>");
     // The township's subtotal shows its change too.
-    assert_eq!(cells_of(&app, "G2", &["Δ县扶贫专项补助"]), ["+10.00"]);
-    assert!(screen(&mut app, 80, 24)
-        .iter()
-        .any(|l| l.starts_with("Σ ") && l.ends_with("0.00          +15.00    +15.00    −15.00")));
+    assert_eq!(cells_of(&app, "G2", &["Δ县扶贫专项补助"]), ["+10.0000"]);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        s.iter().any(|l| l.starts_with("Σ ")
+            && l.split_whitespace().rev().take(4).collect::<Vec<_>>()
+                == ["−15.0000", "+15.0000", "+15.0000", "0.0000"]),
+        "{s:#?}"
+    );
     press(&mut app, "v");
     assert_eq!(screen(&mut app, 80, 24)[22], "试算（留空回车即清除）：");
     press(&mut app, "<Enter>");
@@ -499,17 +517,17 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
         s[1..],
         [
             "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001 画青村   127.5万          0.00            0.00      0.00      0.00",
-            "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00",
-            "  AYP-003 关田村   100.8万          0.00            0.00      0.00      0.00",
-            "  AYP-004 关田村                    0.00          +16.00    +16.00    −15.60",
-            "  AYP-005 五峰村                    0.00          +21.50    +21.50    −21.50",
-            "  AYP-006 五峰村                    0.00           +8.00     +8.00     −8.00",
-            "  AYP-007 天成村      65万          0.00            0.00      0.00      0.00",
-            "  AYP-008 天成村                    0.00          +13.00    +13.00    −13.00",
-            "  AYP-009 西泉村                    0.00          +19.50    +19.50    −12.50",
-            "  AYP-010 万平村                    0.00          +17.50    +17.50    −17.50",
-            "  AYP-011 集福村                    0.00          +23.00    +23.00    −23.00",
+            "  AYP-001 画青村   127.5万        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000",
+            "  AYP-003 关田村   100.8万        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-004 关田村                  0.0000        +16.0000  +16.0000  −15.6000",
+            "  AYP-005 五峰村                  0.0000        +21.5000  +21.5000  −21.5000",
+            "  AYP-006 五峰村                  0.0000         +8.0000   +8.0000   −8.0000",
+            "  AYP-007 天成村      65万        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-008 天成村                  0.0000        +13.0000  +13.0000  −13.0000",
+            "  AYP-009 西泉村                  0.0000        +19.5000  +19.5000  −12.5000",
+            "  AYP-010 万平村                  0.0000        +17.5000  +17.5000  −17.5000",
+            "  AYP-011 集福村                  0.0000        +23.0000  +23.0000  −23.0000",
             "┌ 计算说明 ────────────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
             "│通村公路，宽 4.5 米，长 1.5 公里；││                     现行     试算    变化│",
             "│造价 1,275,000.00                 ││县交通局补助     1,998.75 1,998.75    0.00│",
@@ -529,8 +547,8 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
         screen(&mut app, 80, 24)[1..4],
         [
             "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001 画青村   127.5万          0.00            0.00      0.00      0.00",
-            "  AYP-002 画青村                    0.00          +12.00    +12.00    −12.00",
+            "  AYP-001 画青村   127.5万        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000",
         ]
     );
     // Left of the Δ columns, the computed ones come into view, beside the cost.
@@ -538,9 +556,9 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
     assert_eq!(
         screen(&mut app, 80, 24)[1..4],
         [
-            "  编号    村          投资 应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计",
-            "  AYP-001 画青村   127.5万 112.50          0.00            0.00      0.00",
-            "  AYP-002 画青村            60.00          0.00          +12.00    +12.00",
+            "  编号    村          投资   应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计",
+            "  AYP-001 画青村   127.5万 112.5000        0.0000          0.0000    0.0000",
+            "  AYP-002 画青村            60.0000        0.0000        +12.0000  +12.0000",
         ]
     );
 }
@@ -563,7 +581,7 @@ fn a_variant_that_names_a_fund_otherwise_gets_a_change_column_for_each_fund_matc
             "G1",
             &["Δtransport", "Δpoverty", "Δroads", "Δsubsidy", "Δshortfall"]
         ),
-        ["−15.00", "0.00", "+15.00", "0.00", "0.00"]
+        ["−15.0000", "0.0000", "+15.0000", "0.0000", "0.0000"]
     );
     press(&mut app, "L");
     assert_eq!(
@@ -787,7 +805,7 @@ G1,T,A,group,3.5,1,600000,80000\n";
     assert_eq!(paid(&app, "G1", 1), "100000.00", "in force: the rate");
     assert_eq!(
         cells_of(&app, "G1", &DELTAS),
-        ["0.00", "−2.00", "−2.00", "+2.00"],
+        ["0.0000", "−2.0000", "−2.0000", "+2.0000"],
         "under the variant: the 8万 approved"
     );
 }
@@ -802,6 +820,6 @@ fn a_dated_variant_file_dates_rows_without_a_date_as_the_rules_in_force_do() {
     // On 2019-06-01 the file's group rate is 15万, not its effective day's 10万.
     assert_eq!(
         cells_of(&app, "G1", &DELTAS),
-        ["0.00", "+5.00", "+5.00", "−5.00"]
+        ["0.0000", "+5.0000", "+5.0000", "−5.0000"]
     );
 }
