@@ -550,3 +550,71 @@ fn notice_reads_an_office_sheet_in_its_title_s_unit() {
         .unwrap();
     assert!(cost.contains(&"52".to_string()), "{cost:?}");
 }
+
+const OFFICE_HEADER: &str = "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资\n";
+
+#[test]
+fn an_organisation_line_with_a_place_name_is_not_read_as_a_unit() {
+    let env = Env::new();
+    // 米易县 does not put the lengths in 米: 2 km stay 2 km, and no warning of 48亿 per km.
+    let miyi = env.write(
+        "miyi.csv",
+        format!("填报单位：米易县交通运输局\n{OFFICE_HEADER}1,丙谷镇,新山村,通村公路,2,4.5,96万\n"),
+    );
+    let out = env.roadsub(&["batch", &miyi]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert!(out.stdout.starts_with(
+        "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+         1,丙谷镇,新山村,通村公路,2,4.5,96万,900000.00,60000.00,960000.00,0.00,0.00,"
+    ), "{}", out.stdout);
+    // 元坝镇 beside a real 单位：万元 is one unit, 万元.
+    let yb = env.write(
+        "yb.csv",
+        format!("填报单位：元坝镇人民政府\n单位：万元\n{OFFICE_HEADER}1,元坝镇,西泉村,通村公路,2,4.5,96\n"),
+    );
+    let out = env.roadsub(&["batch", &yb]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "总投资(万元)"), "96");
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    // 万元村委会 is a name, not 万元: with no unit stated, --amount-unit 元 is no contradiction.
+    let yb3 = env.write(
+        "yb3.csv",
+        format!("建设单位：万元村委会\n{OFFICE_HEADER}1,元坝镇,西泉村,通村公路,2,4.5,960000\n"),
+    );
+    let out = env
+        .roadsub(&["batch", &yb3, "--amount-unit", "元"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "总投资"), "960000");
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
+
+#[test]
+fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
+    let env = Env::new();
+    let t16 = env.write(
+        "t16.csv",
+        format!("单位：千元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    env.roadsub(&["batch", &t16]).expect(
+        1,
+        "",
+        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
+    );
+    for (title, unit) in [("单位：万", "万"), ("单位：万元/公里", "万元/公里")] {
+        let f = env.write(
+            "t.csv",
+            format!("{title}\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+        );
+        env.roadsub(&["batch", &f])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "\"{title}\" above the header names a unit roadsub does not read ({unit};"
+            ));
+    }
+    // U+2236 is a colon: 单位∶万元 reads 96 as 96万.
+    let t8 = env.write(
+        "t8.csv",
+        format!("单位∶万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    let out = env.roadsub(&["batch", &t8]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
