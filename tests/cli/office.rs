@@ -618,3 +618,43 @@ fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
     let out = env.roadsub(&["batch", &t8]).expect_code(0);
     assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
 }
+
+#[test]
+fn a_title_unit_and_a_clarifying_bracket_read_back_from_the_output() {
+    let env = Env::new();
+    let fb1 = env.write(
+        "fb1.csv",
+        "单位：万元\n序号,所属乡镇,村（社区）,道路等级,建设里程,路面宽度,总投资（含配套）,整合资金\n1,石鼓镇,大骥村,通村公路,2,4.5,96,10万\n",
+    );
+    let first = env
+        .roadsub(&["batch", &fb1, "-o", &env.file("out.csv")])
+        .expect_code(0);
+    assert_eq!(
+        first.stderr,
+        format!("wrote 1 row to {}\n", env.file("out.csv"))
+    );
+    let out = env.read("out.csv");
+    assert!(out.starts_with(
+        "序号,所属乡镇,村（社区）,道路等级,建设里程,路面宽度,总投资（含配套）(万元),整合资金(万元),transport,"
+    ), "{out}");
+    let back = env
+        .roadsub(&["batch", &env.file("out.csv"), "-o", &env.file("back.csv")])
+        .expect_code(0);
+    assert_eq!(
+        back.stderr,
+        format!("wrote 1 row to {}\n", env.file("back.csv"))
+    );
+    assert_eq!(env.read("back.csv"), out);
+}
+
+#[test]
+fn spaces_inside_office_headers_are_ignored() {
+    let env = Env::new();
+    let h2 = env.write(
+        "h2.csv",
+        "序 号,所属 乡镇,村 名 称,道路 等级,建设 里程 (km),路面 宽度,总 投资(万元)\n1,石鼓镇,大骥村,通村公路,2,4.5,96\n",
+    );
+    let out = env.roadsub(&["batch", &h2]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    assert_eq!(cell(&out.stdout, "1", "transport"), "900000.00");
+}
