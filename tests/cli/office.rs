@@ -658,3 +658,74 @@ fn spaces_inside_office_headers_are_ignored() {
     assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
     assert_eq!(cell(&out.stdout, "1", "transport"), "900000.00");
 }
+
+#[test]
+fn by_takes_groupings_with_spaces_around_the_commas() {
+    let env = Env::new();
+    let spaced = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--by",
+            "township, class",
+            "--summary",
+            "-o",
+            &env.file("a.csv"),
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let plain = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--by",
+            "township,class",
+            "--summary",
+            "-o",
+            &env.file("b.csv"),
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert_eq!(spaced, plain);
+    assert!(plain.contains("class"), "{plain}");
+}
+
+#[test]
+fn a_map_given_twice_is_said_to_be_given_twice() {
+    let env = Env::new();
+    env.roadsub(&["batch", &example(), "--map", "A=cost", "--map", "A=cost"])
+        .expect(
+            2,
+            "",
+            "roadsub: --map \"A=cost\" is given twice; give it once\n",
+        );
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--map",
+        "A=cost",
+        "--map",
+        "A=cost",
+        "--lang",
+        "zh",
+    ])
+    .expect(2, "", "roadsub: --map \"A=cost\" 重复给出；请只给一次\n");
+}
+
+#[test]
+fn a_map_to_a_funds_approved_amount_says_precisely_what_can_be_mapped() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--map",
+            "项目估算总额=poverty_approved",
+        ])
+        .expect_code(2);
+    assert!(out.stderr.starts_with(
+        "roadsub: --map \"项目估算总额=poverty_approved\": \"poverty_approved\" is a fund's approved amount, which --map does not map; head the column \"poverty_approved\" or with an alias the rules give the poverty fund's approved amount (approved_aliases, e.g. 扶贫批复); --map maps the fields id, "
+    ), "{}", out.stderr);
+}
