@@ -729,3 +729,24 @@ fn a_map_to_a_funds_approved_amount_says_precisely_what_can_be_mapped() {
         "roadsub: --map \"项目估算总额=poverty_approved\": \"poverty_approved\" is a fund's approved amount, which --map does not map; head the column \"poverty_approved\" or with an alias the rules give the poverty fund's approved amount (approved_aliases, e.g. 扶贫批复); --map maps the fields id, "
     ), "{}", out.stderr);
 }
+
+#[test]
+fn rows_of_empty_fields_are_passed_over_like_blank_lines() {
+    let env = Env::new();
+    let f = env.write(
+        "trailblank.csv",
+        format!("单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n,,,,,,\n2,石鼓镇,玉皇村,通村公路,2,4.5,96\n,,,,,,\n,,,,,,\n"),
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "2", "subsidy_total"), "960000.00");
+    // A bad row after one of them keeps its own line number.
+    let bad = env.write(
+        "bad.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96万\n,,,,,,\n2,石鼓镇,玉皇村,通村公路,x,4.5,96万\n"),
+    );
+    env.roadsub(&["batch", &bad])
+        .expect_code(1)
+        .stderr_has(&format!("{bad}:4: 建设里程 \"x\""));
+}
