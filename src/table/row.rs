@@ -19,11 +19,36 @@ const TOTALS: [&str; 8] = [
 
 /// Whether `record` is a table's totals row rather than a segment: its first field says
 /// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), and it has no
-/// township, village, class or width. Its length may hold the sum of the lengths above, as
-/// in an office's sheet and in roadsub's report workbook: no segment lacks all four.
+/// township, village, class or width; or, wherever a sheet puts the word (`,合计,,,2,,96`, 合计
+/// under 所属乡镇), a field says it and the row has no id, township, village, class or width
+/// beside it. Its length may hold the sum of the lengths above, as in an office's sheet and in
+/// roadsub's report workbook: no segment lacks all of these.
 pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
-    let first = record.get(0).unwrap_or("").trim_start();
-    // Most rows start with an id: turned away before anything is allocated.
+    let empty = |fields: &[Field], or_totals: bool| {
+        fields.iter().filter_map(|&f| columns.index(f)).all(|i| {
+            record
+                .get(i)
+                .is_none_or(|v| v.trim().is_empty() || or_totals && is_totals_word(v))
+        })
+    };
+    const PLACE: [Field; 4] = [Field::Township, Field::Village, Field::Class, Field::Width];
+    if is_totals_word(record.get(0).unwrap_or("")) {
+        return empty(&PLACE, false);
+    }
+    // Most rows have an id: turned away before their fields are looked at.
+    let id_empty = columns
+        .index(Field::Id)
+        .and_then(|i| record.get(i))
+        .is_none_or(|v| v.trim().is_empty() || is_totals_word(v));
+    id_empty
+        && (1..record.len()).any(|i| record.get(i).is_some_and(is_totals_word))
+        && empty(&[Field::Id], true)
+        && empty(&PLACE, true)
+}
+
+/// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
+fn is_totals_word(field: &str) -> bool {
+    let first = field.trim_start();
     if !first.starts_with(['合', '总', '總', '小', '共', 't', 'T']) || first.len() > 32 {
         return false;
     }
@@ -34,10 +59,6 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         .to_lowercase();
     let first = first.strip_suffix('s').unwrap_or(&first);
     TOTALS.contains(&first)
-        && [Field::Township, Field::Village, Field::Class, Field::Width]
-            .iter()
-            .filter_map(|&f| columns.index(f))
-            .all(|i| record.get(i).is_none_or(|v| v.trim().is_empty()))
 }
 
 /// A row's text fields the batch needs beside the segment.

@@ -750,3 +750,16 @@ fn rows_of_empty_fields_are_passed_over_like_blank_lines() {
         .expect_code(1)
         .stderr_has(&format!("{bad}:4: 建设里程 \"x\""));
 }
+
+#[test]
+fn a_totals_row_with_the_word_in_the_second_column_is_a_totals_row() {
+    let env = Env::new();
+    let f = env.write(
+        "tot1.csv",
+        "（单位：万元、公里）\n序号,所属乡镇,村名称,道路等级,建设里程(km),路面宽度,总投资\n1,石鼓镇,大骥村,通村公路,2,4.5,96\n,合计,,,2,,96\n",
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
