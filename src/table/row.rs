@@ -46,6 +46,63 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         && empty(&PLACE, true)
 }
 
+/// Whether `record` is a note below or among the data (its only non-empty cell starts with
+/// 备注, 注 or 说明, or states a unit: `备注：单位万元`): `None` when it is not, else the problem
+/// with the unit it states, if that is not the unit in force (a note saying 万元 under numbers
+/// read in yuan means the numbers were read wrongly).
+pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
+    let mut filled = (0..record.len())
+        .filter_map(|i| record.get(i))
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let text = filled.next()?;
+    if filled.next().is_some() {
+        return None;
+    }
+    let normal = money::normalize_width_forms(text);
+    let note = ["备注", "備註", "注", "註", "说明", "說明"]
+        .iter()
+        .any(|w| normal.starts_with(w));
+    let stated = crate::table::units::stated(&normal);
+    let states = !matches!(stated, Ok((None, None)));
+    if !note && !states {
+        return None;
+    }
+    let (money_unit, length_unit) = match stated {
+        Ok(units) => units,
+        Err(unit) => {
+            return Some(Some(Problem::NoteUnit {
+                stated: unit,
+                in_force: None,
+            }))
+        }
+    };
+    let cost = if columns.index(Field::Cost).is_some() {
+        Field::Cost
+    } else {
+        Field::CostPerKm
+    };
+    let in_force = columns.scale(cost);
+    if let Some(m) = money_unit.filter(|&m| m != in_force) {
+        return Some(Some(Problem::NoteUnit {
+            stated: crate::table::units::money_name(m, crate::i18n::Lang::Zh).into(),
+            in_force: Some(crate::table::units::money_name(
+                in_force,
+                crate::i18n::Lang::Zh,
+            )),
+        }));
+    }
+    let in_force = columns.scale(Field::Length);
+    if let Some(l) = length_unit.filter(|&l| l != in_force) {
+        let name = |s: Scale| if s == Scale::Base { "公里" } else { "米" };
+        return Some(Some(Problem::NoteUnit {
+            stated: name(l).into(),
+            in_force: Some(name(in_force)),
+        }));
+    }
+    Some(None)
+}
+
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
 fn is_totals_word(field: &str) -> bool {
     let first = field.trim_start();
@@ -101,6 +158,14 @@ pub fn evaluate<'a>(
     errors.clear();
     if is_totals_row(record, columns) {
         return Evaluated::Totals;
+    }
+    match note_row(record, columns) {
+        None => {}
+        Some(None) => return Evaluated::Totals,
+        Some(Some(problem)) => {
+            errors.push(RowError::row(record.line, problem));
+            return Evaluated::Bad;
+        }
     }
     let line = record.line;
     if duplicate_id {

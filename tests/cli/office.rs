@@ -763,3 +763,35 @@ fn a_totals_row_with_the_word_in_the_second_column_is_a_totals_row() {
     assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
     assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
 }
+
+#[test]
+fn a_note_below_the_data_that_states_another_unit_is_refused() {
+    let env = Env::new();
+    let below = env.write(
+        "below.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n备注：单位万元,,,,,,\n"),
+    );
+    env.roadsub(&["batch", &below]).expect(
+        1,
+        "",
+        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"),
+    );
+    env.roadsub(&["batch", &below, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
+    // Told the unit, the note agrees: it is left out, the segment read in 万元.
+    let out = env
+        .roadsub(&["batch", &below, "--amount-unit", "万元"])
+        .expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    // A note of one cell after a row of commas, under a unit title that agrees.
+    let agreed = env.write(
+        "below3.csv",
+        format!("单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n,,,,,,\n注：金额单位：万元\n说明：数据来自各乡镇上报,,,,,,\n"),
+    );
+    let out = env.roadsub(&["batch", &agreed]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
