@@ -795,3 +795,58 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
     assert_eq!(out.stderr, "");
     assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
 }
+
+#[test]
+fn a_workbooks_date_cells_are_dates_in_the_report() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let path = env.path("dated.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "开工日期",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, t) in ["007", "石鼓镇", "大骥村", "通村"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *t).unwrap();
+    }
+    sheet.write_number(1, 4, 4.5).unwrap();
+    sheet.write_number(1, 5, 2.0).unwrap();
+    sheet.write_string(1, 6, "63万").unwrap();
+    let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 4, 5).unwrap();
+    sheet
+        .write_datetime_with_format(1, 7, &day, &Format::new().set_num_format("yyyy/m/d"))
+        .unwrap();
+    book.save(&path).unwrap();
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &path.to_string_lossy(), "-o", &out])
+        .expect_code(0);
+    let mut report = open_workbook_auto(&out).unwrap();
+    let segments = report.worksheet_range("Segments").unwrap();
+    let cell = segments.get((1, 7)).unwrap();
+    let Data::DateTime(d) = cell else {
+        panic!("not a date: {cell:?}")
+    };
+    assert_eq!(d.as_f64(), 45387.0, "2024-04-05");
+    // Fed back in, the report reads the same day.
+    env.roadsub(&["batch", &out, "-o", &env.file("again.csv")])
+        .expect_code(0);
+    assert_eq!(
+        env.read("again.csv")
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(7),
+        Some("2024-04-05")
+    );
+}
