@@ -124,7 +124,11 @@ pub fn stated(text: &str) -> Result<Stated, String> {
             continue;
         };
         let mut rest = normal[at + "单位".len()..].trim_start();
-        rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+        // `单位：万元`, and `单位（万元）` too.
+        rest = rest
+            .strip_prefix([':', '(', '[', '【', '〔'])
+            .unwrap_or(rest)
+            .trim_start();
         let mut found: Stated = (None, None);
         loop {
             let len = rest.find(ends_token).unwrap_or(rest.len());
@@ -145,11 +149,13 @@ pub fn stated(text: &str) -> Result<Stated, String> {
                 None if !unit_like(token) => break,
                 None => return Err(token.to_string()),
             }
+            // Units listed: `万元、公里`, `万元，公里`, and `万元 公里` (cells of one row).
             let after = &rest[len..];
-            if !after.starts_with(['、', ',', ';']) {
+            if !after.starts_with(['、', ',', ';']) && !after.starts_with(char::is_whitespace) {
                 break;
             }
-            rest = after.trim_start_matches(['、', ',', ';', ' ']);
+            rest = after
+                .trim_start_matches(|c: char| matches!(c, '、' | ',' | ';') || c.is_whitespace());
         }
         if !for_length {
             found.1 = None;
@@ -436,6 +442,9 @@ mod tests {
             (wan, km)
         );
         assert_eq!(stated_ok("单位：米、万元"), (wan, Some(Scale::Pow10(-3))));
+        assert_eq!(stated_ok("单位：万元 公里"), (wan, km));
+        assert_eq!(stated_ok("单位（万元）"), (wan, None));
+        assert_eq!(stated_ok("单位：万元 填报人：张三"), (wan, None));
         assert_eq!(stated_ok("长度单位：米"), (None, Some(Scale::Pow10(-3))));
         assert_eq!(stated_ok("填报单位：安岳县交通运输局"), (None, None));
         assert_eq!(stated("单位：元/公里"), Err("元/公里".into()));
