@@ -312,7 +312,10 @@ fn rows_of_empty_fields_are_passed_over_and_saved_back_verbatim() {
     let mut sheet = Sheet::load_in(&path, None).unwrap();
     assert_eq!(sheet.rows.len(), 2);
     assert_eq!(sheet.rows[1].line, 6, "the row of commas counts as a line");
-    assert_eq!(sheet.columns.scale(crate::table::Field::Cost), crate::money::Scale::Pow10(4));
+    assert_eq!(
+        sheet.columns.scale(crate::table::Field::Cost),
+        crate::money::Scale::Pow10(4)
+    );
     assert_eq!(sheet.to_bytes(), text.as_bytes(), "saved unedited");
     sheet.rows[1] = sheet.rows[1].with(6, "41");
     sheet.save(&path).unwrap();
