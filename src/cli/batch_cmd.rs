@@ -71,7 +71,9 @@ pub(super) fn command(lang: Lang) -> Command {
             Arg::new("by")
                 .long("by")
                 .value_name("township|village|class")
-                .value_parser(["township", "village", "class"])
+                .value_parser(Trimmed(clap::builder::PossibleValuesParser::new([
+                    "township", "village", "class",
+                ])))
                 .value_delimiter(',')
                 .action(ArgAction::Append)
                 .hide_possible_values(true)
@@ -549,4 +551,29 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
         gbk,
     };
     Ok((format, style))
+}
+
+/// A parser that reads a value with the spaces around it dropped, so `--by 'township, class'`
+/// is the two groupings it reads as; what is left is checked as before.
+#[derive(Clone)]
+struct Trimmed(clap::builder::PossibleValuesParser);
+
+impl clap::builder::TypedValueParser for Trimmed {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let trimmed = value.to_str().map(str::trim).map(std::ffi::OsStr::new);
+        self.0.parse_ref(cmd, arg, trimmed.unwrap_or(value))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        self.0.possible_values()
+    }
 }

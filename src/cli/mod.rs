@@ -158,6 +158,20 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // A fund's approved amount is found by its header alone (`poverty_approved` or an alias
+        // the rules give it), under whichever rules are in force; --map reads fields only.
+        if let Some(fund) = field.strip_suffix("_approved").filter(|f| !f.is_empty()) {
+            return Err(usage(match lang {
+                Lang::En => format!(
+                    "--map \"{given}\": \"{field}\" is a fund's approved amount, which --map does not map; head the column \"{field}\" or with an alias the rules give the {fund} fund's approved amount (approved_aliases, e.g. 扶贫批复); --map maps the fields {}",
+                    known()
+                ),
+                Lang::Zh => format!(
+                    "--map \"{given}\"：\"{field}\" 是资金的批复金额，--map 不能指定；请将该列表头写作 \"{field}\" 或规则为资金 {fund} 的批复金额所给的别名（approved_aliases，如 扶贫批复）；--map 可指定的字段：{}",
+                    known()
+                ),
+            }));
+        }
         let Some(f) = Field::ALL.into_iter().find(|f| f.key() == field) else {
             return Err(usage(match lang {
                 Lang::En => format!(
@@ -174,6 +188,12 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
             return Err(usage(match lang {
                 Lang::En => format!("--map \"{given}\": the column's header is empty"),
                 Lang::Zh => format!("--map \"{given}\"：列名为空"),
+            }));
+        }
+        if map.iter().any(|(h, g)| h == header && *g == f) {
+            return Err(usage(match lang {
+                Lang::En => format!("--map \"{header}={field}\" is given twice; give it once"),
+                Lang::Zh => format!("--map \"{header}={field}\" 重复给出；请只给一次"),
             }));
         }
         if let Some((other, _)) = map.iter().find(|(_, g)| *g == f) {

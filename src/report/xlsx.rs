@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::money::Scale;
 use crate::rules::RuleSet;
-use crate::table::workbook::number_cell;
+use crate::table::workbook::{date_serial, number_cell, parse_date};
 use crate::table::Field;
 use crate::textwidth::cells;
 
@@ -103,6 +103,7 @@ impl Report {
     pub fn rows(&mut self, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
         let fmt = money_format();
         let wrap = Format::new().set_text_wrap();
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
         for fields in rows {
             let row = self.row;
             for (c, cell) in fields.iter().enumerate().take(self.columns) {
@@ -129,6 +130,10 @@ impl Report {
                         let n = number_cell(text).filter(|n| numeric && n.to_string() == *text);
                         if let Some(n) = n {
                             sheet.write_number(row, c as u16, n)?;
+                        } else if let Some(serial) = date_cell(text) {
+                            // A day (a workbook's date cell, read as roadsub shows dates) is a
+                            // date in Excel again, shown as it was read, and reads back the same.
+                            sheet.write_number_with_format(row, c as u16, serial, &date_format)?;
                         } else if text.is_empty() {
                         } else if notes {
                             // Long explanations wrap instead of widening the printed page.
@@ -230,6 +235,13 @@ impl Report {
         write_summary(&mut self.book, rules, summary, lang)?;
         write_rules(&mut self.book, rules, lang)
     }
+}
+
+/// The Excel serial number of a day written as roadsub shows dates (`2024-04-05`), when it is
+/// a calendar day Excel can show (after 1900-02-28, before 10000).
+fn date_cell(text: &str) -> Option<f64> {
+    let (y, m, d) = parse_date(text)?;
+    date_serial(y, m, d, 0).map(|s| s as f64)
 }
 
 /// A total in base units (yuan, km) in a column's unit (万元, metres): exact, as a power of

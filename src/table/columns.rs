@@ -233,24 +233,62 @@ impl Field {
     }
 
     fn matches(self, name: &str) -> bool {
-        name == self.key() || self.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+        name == self.key()
+            || self
+                .aliases()
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(name) || squeeze(a).eq_ignore_ascii_case(name))
     }
 }
 
-/// Splits a trailing unit in brackets off a header: `投资(万元)` → (`投资`, `万元`).
-fn split_unit(header: &str) -> (&str, Option<&str>) {
-    let h = header.trim_end();
-    for (open, close) in [('(', ')'), ('[', ']'), ('（', '）'), ('【', '】')] {
-        if let Some(inner) = h.strip_suffix(close) {
-            if let Some(at) = inner.rfind(open) {
-                return (
-                    inner[..at].trim_end(),
-                    Some(inner[at + open.len_utf8()..].trim()),
-                );
+/// Splits the trailing brackets off a header: `投资(万元)` → (`投资`, `万元`). Brackets that name
+/// no unit only clarify the column and are dropped, in any order beside the unit's
+/// (`总投资（含配套）(万元)`, `总投资(万元)（含配套）`), so a header roadsub wrote with the table's
+/// unit reads back the same. Spaces inside the name are no part of it (`总 投资`, as offices
+/// pad headers to width).
+fn split_unit(header: &str) -> (String, Option<&str>) {
+    let mut h = header.trim_end();
+    let mut unit = None;
+    let mut last = None;
+    'peel: loop {
+        for (open, close) in [
+            ('(', ')'),
+            ('[', ']'),
+            ('（', '）'),
+            ('【', '】'),
+            ('〔', '〕'),
+            ('〖', '〗'),
+        ] {
+            let Some(inner) = h.strip_suffix(close) else {
+                continue;
+            };
+            let Some(at) = inner.rfind(open) else {
+                continue;
+            };
+            let words = inner[at + open.len_utf8()..].trim();
+            let rest = inner[..at].trim_end();
+            if rest.is_empty() {
+                break 'peel;
             }
+            if looks_like_unit(words) {
+                if unit.is_some() {
+                    // Two units: kept in the name, which then names no column.
+                    break 'peel;
+                }
+                unit = Some(words);
+            }
+            last = Some(words);
+            h = rest;
+            continue 'peel;
         }
+        break;
     }
-    (h, None)
+    (squeeze(h), unit.or(last))
+}
+
+/// A header's name without its whitespace.
+fn squeeze(name: &str) -> String {
+    name.split_whitespace().collect()
 }
 
 /// What a header's unit means for the bare numbers below it, if roadsub knows the unit.
@@ -373,14 +411,16 @@ impl Columns {
         let mapped = |raw: &str, base: &str| {
             options.map.iter().find_map(|(h, f)| {
                 let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
-                (h == normalize_width_forms(raw).to_ascii_lowercase() || h == base).then_some(*f)
+                (h == normalize_width_forms(raw).to_ascii_lowercase() || squeeze(&h) == base)
+                    .then_some(*f)
             })
         };
         for (h, _) in &options.map {
             let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
             let found = names.iter().any(|raw| {
                 let normal = normalize_width_forms(raw);
-                normal.to_ascii_lowercase() == h || split_unit(&normal).0.to_ascii_lowercase() == h
+                normal.to_ascii_lowercase() == h
+                    || split_unit(&normal).0.to_ascii_lowercase() == squeeze(&h)
             });
             if !found {
                 problems.push(HeaderProblem::MapUnmatched(h));
@@ -577,7 +617,7 @@ impl Columns {
                 };
                 // A fixed standard's column is found too, so a value in it is refused rather
                 // than passed over as someone else's column.
-                let Some(fund) = rules.funds.iter().position(|f| f.approves_column(base)) else {
+                let Some(fund) = rules.funds.iter().position(|f| f.approves_column(&base)) else {
                     continue;
                 };
                 match columns.found.iter().find(|a| a.fund == fund) {
@@ -846,6 +886,105 @@ mod tests {
         );
         assert_eq!(c.index(Field::Village), Some(3));
         assert_eq!(c.index(Field::Cost), Some(7));
+    }
+
+    /// A header of an office's form, written back with the table's unit, reads the same.
+    fn reads_back(cost: &str, length: &str) {
+        use crate::table::units::table_units;
+        let titles = vec![vec!["（单位：万元、米）".to_string()]];
+        let units = table_units(&titles, None).unwrap();
+        let header = [
+            "序 号",
+            "所属 乡镇",
+            "村 名 称",
+            "道路等级",
+            "路面宽度",
+            length,
+            cost,
+        ];
+        let c = Columns::from_header(header).unwrap().with_units(units);
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4), "{cost}");
+        assert_eq!(c.scale(Field::Length), Scale::Pow10(-3), "{length}");
+        let written: Vec<String> = (0..header.len())
+            .map(|i| c.header_with_table_unit(i).unwrap_or(c.names[i].clone()))
+            .collect();
+        let back = Columns::from_header(written.iter().map(String::as_str)).unwrap();
+        assert_eq!(back.index(Field::Cost), Some(6), "{written:?}");
+        assert_eq!(back.scale(Field::Cost), Scale::Pow10(4), "{written:?}");
+        assert_eq!(back.index(Field::Length), Some(5), "{written:?}");
+        assert_eq!(back.scale(Field::Length), Scale::Pow10(-3), "{written:?}");
+    }
+
+    #[test]
+    fn a_title_unit_and_a_clarifying_bracket_read_back_from_the_output() {
+        reads_back("总投资（含配套）", "建设里程");
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "总投资(万元)（含配套）",
+        ])
+        .unwrap();
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+        let c = Columns::from_header([
+            "id",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "总投资（含配套）(万元)",
+        ])
+        .unwrap();
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+    }
+
+    #[test]
+    fn spaces_inside_office_headers_are_ignored() {
+        let c = Columns::from_header([
+            "序 号",
+            "所属 乡镇",
+            "村 名 称",
+            "道路 等级",
+            "路面宽度",
+            "建设 里程",
+            "总 投资(万元)",
+        ])
+        .unwrap();
+        assert_eq!(c.index(Field::Id), Some(0));
+        assert_eq!(c.index(Field::Village), Some(2));
+        assert_eq!(c.scale(Field::Cost), Scale::Pow10(4));
+    }
+
+    #[test]
+    fn tortoise_shell_brackets_hold_a_unit_like_the_others() {
+        for h in [
+            "投资〔万元〕",
+            "投资【万元】",
+            "投资［万元］",
+            "投资〖万元〗",
+        ] {
+            let c = Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", h]).unwrap();
+            assert_eq!(c.scale(Field::Cost), Scale::Pow10(4), "{h}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every office header form of the cost and length, with spaces and clarifications,
+        /// reads back the same from roadsub's output.
+        #[test]
+        fn every_office_header_form_reads_back_the_same(
+            cost in proptest::sample::select(vec!["总投资", "计划投资", "投资", "估算投资", "造价"]),
+            length in proptest::sample::select(vec!["建设里程", "长度", "里程"]),
+            note in proptest::sample::select(vec!["", "（含配套）", "(说明)", "【备注】", "〔合计〕"]),
+            space in proptest::bool::ANY,
+        ) {
+            let spaced = |s: &str| if space { s.chars().map(|c| format!("{c} ")).collect::<String>().trim_end().to_string() } else { s.to_string() };
+            reads_back(&format!("{}{note}", spaced(cost)), &format!("{}{note}", spaced(length)));
+        }
     }
 
     #[test]

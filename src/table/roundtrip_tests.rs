@@ -56,13 +56,14 @@ fn needs_quotes(v: &str, delimiter: u8) -> bool {
 
 /// Writes `cells` as one record with `delimiter`: quoted where needed or asked.
 fn record(cells: &[Cell], delimiter: u8) -> String {
-    if cells.len() == 1 && cells[0].0.is_empty() {
-        return "\"\"".into();
-    }
+    // Empty fields written bare are a blank line (`,,,`), which is no record: roadsub quotes
+    // the first.
+    let blank = cells.iter().all(|(v, quoted)| v.is_empty() && !quoted);
     cells
         .iter()
-        .map(|(v, quoted)| {
-            if *quoted || needs_quotes(v, delimiter) {
+        .enumerate()
+        .map(|(i, (v, quoted))| {
+            if *quoted || needs_quotes(v, delimiter) || blank && i == 0 {
                 format!("\"{}\"", v.replace('"', "\"\""))
             } else {
                 v.clone()
@@ -297,4 +298,29 @@ fn title_rows_above_the_header_are_saved_back_byte_for_byte() {
         );
         assert_eq!(again.columns.scale(Field::Length), Scale::Base);
     }
+}
+
+/// Excel writes rows once used as `,,,,,,`: they are no segment, but a save keeps them, as
+/// it keeps blank lines.
+#[test]
+fn rows_of_empty_fields_are_passed_over_and_saved_back_verbatim() {
+    let text = "单位：万元,,,,,,\n,,,,,,\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资\n\
+                1,石鼓镇,大骥村,通村公路,2,4.5,96\n,,,,,,\n2,石鼓镇,玉皇村,通村公路,1,4.5,40\n,,,,,,\n,,,,,,";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    fs::write(&path, text).unwrap();
+    let mut sheet = Sheet::load_in(&path, None).unwrap();
+    assert_eq!(sheet.rows.len(), 2);
+    assert_eq!(sheet.rows[1].line, 6, "the row of commas counts as a line");
+    assert_eq!(
+        sheet.columns.scale(crate::table::Field::Cost),
+        crate::money::Scale::Pow10(4)
+    );
+    assert_eq!(sheet.to_bytes(), text.as_bytes(), "saved unedited");
+    sheet.rows[1] = sheet.rows[1].with(6, "41");
+    sheet.save(&path).unwrap();
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        text.replace(",1,4.5,40\n", ",1,4.5,41\n")
+    );
 }

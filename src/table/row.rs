@@ -19,11 +19,93 @@ const TOTALS: [&str; 8] = [
 
 /// Whether `record` is a table's totals row rather than a segment: its first field says
 /// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), and it has no
-/// township, village, class or width. Its length may hold the sum of the lengths above, as
-/// in an office's sheet and in roadsub's report workbook: no segment lacks all four.
+/// township, village, class or width; or, wherever a sheet puts the word (`,合计,,,2,,96`, 合计
+/// under 所属乡镇), a field says it and the row has no id, township, village, class or width
+/// beside it. Its length may hold the sum of the lengths above, as in an office's sheet and in
+/// roadsub's report workbook: no segment lacks all of these.
 pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
-    let first = record.get(0).unwrap_or("").trim_start();
-    // Most rows start with an id: turned away before anything is allocated.
+    let empty = |fields: &[Field], or_totals: bool| {
+        fields.iter().filter_map(|&f| columns.index(f)).all(|i| {
+            record
+                .get(i)
+                .is_none_or(|v| v.trim().is_empty() || or_totals && is_totals_word(v))
+        })
+    };
+    const PLACE: [Field; 4] = [Field::Township, Field::Village, Field::Class, Field::Width];
+    if is_totals_word(record.get(0).unwrap_or("")) {
+        return empty(&PLACE, false);
+    }
+    // Most rows have an id: turned away before their fields are looked at.
+    let id_empty = columns
+        .index(Field::Id)
+        .and_then(|i| record.get(i))
+        .is_none_or(|v| v.trim().is_empty() || is_totals_word(v));
+    id_empty
+        && (1..record.len()).any(|i| record.get(i).is_some_and(is_totals_word))
+        && empty(&[Field::Id], true)
+        && empty(&PLACE, true)
+}
+
+/// Whether `record` is a note below or among the data (its only non-empty cell starts with
+/// 备注, 注 or 说明, or states a unit: `备注：单位万元`): `None` when it is not, else the problem
+/// with the unit it states, if that is not the unit in force (a note saying 万元 under numbers
+/// read in yuan means the numbers were read wrongly).
+pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
+    let mut filled = (0..record.len())
+        .filter_map(|i| record.get(i))
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let text = filled.next()?;
+    if filled.next().is_some() {
+        return None;
+    }
+    let normal = money::normalize_width_forms(text);
+    let note = ["备注", "備註", "注", "註", "说明", "說明"]
+        .iter()
+        .any(|w| normal.starts_with(w));
+    let stated = crate::table::units::stated(&normal);
+    let states = !matches!(stated, Ok((None, None)));
+    if !note && !states {
+        return None;
+    }
+    let (money_unit, length_unit) = match stated {
+        Ok(units) => units,
+        Err(unit) => {
+            return Some(Some(Problem::NoteUnit {
+                stated: unit,
+                in_force: None,
+            }))
+        }
+    };
+    let cost = if columns.index(Field::Cost).is_some() {
+        Field::Cost
+    } else {
+        Field::CostPerKm
+    };
+    let in_force = columns.scale(cost);
+    if let Some(m) = money_unit.filter(|&m| m != in_force) {
+        return Some(Some(Problem::NoteUnit {
+            stated: crate::table::units::money_name(m, crate::i18n::Lang::Zh).into(),
+            in_force: Some(crate::table::units::money_name(
+                in_force,
+                crate::i18n::Lang::Zh,
+            )),
+        }));
+    }
+    let in_force = columns.scale(Field::Length);
+    if let Some(l) = length_unit.filter(|&l| l != in_force) {
+        let name = |s: Scale| if s == Scale::Base { "公里" } else { "米" };
+        return Some(Some(Problem::NoteUnit {
+            stated: name(l).into(),
+            in_force: Some(name(in_force)),
+        }));
+    }
+    Some(None)
+}
+
+/// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
+fn is_totals_word(field: &str) -> bool {
+    let first = field.trim_start();
     if !first.starts_with(['合', '总', '總', '小', '共', 't', 'T']) || first.len() > 32 {
         return false;
     }
@@ -34,10 +116,6 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         .to_lowercase();
     let first = first.strip_suffix('s').unwrap_or(&first);
     TOTALS.contains(&first)
-        && [Field::Township, Field::Village, Field::Class, Field::Width]
-            .iter()
-            .filter_map(|&f| columns.index(f))
-            .all(|i| record.get(i).is_none_or(|v| v.trim().is_empty()))
 }
 
 /// A row's text fields the batch needs beside the segment.
@@ -80,6 +158,14 @@ pub fn evaluate<'a>(
     errors.clear();
     if is_totals_row(record, columns) {
         return Evaluated::Totals;
+    }
+    match note_row(record, columns) {
+        None => {}
+        Some(None) => return Evaluated::Totals,
+        Some(Some(problem)) => {
+            errors.push(RowError::row(record.line, problem));
+            return Evaluated::Bad;
+        }
     }
     let line = record.line;
     if duplicate_id {

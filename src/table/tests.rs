@@ -141,6 +141,70 @@ fn a_totals_row_is_told_from_a_segment() {
     assert!(!is_totals(&["AY-01", "", "", "", "", "", ""]));
 }
 
+fn office_record_is_totals(fields: &[&str]) -> bool {
+    let columns = Columns::from_header([
+        "序号",
+        "所属乡镇",
+        "村名称",
+        "道路等级",
+        "建设里程",
+        "路面宽度",
+        "总投资",
+        "备注",
+    ])
+    .unwrap();
+    let text: String = fields.concat();
+    let mut ends = Vec::new();
+    let mut at = 0;
+    for f in fields {
+        at += f.len();
+        ends.push(at);
+    }
+    row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
+}
+
+#[test]
+fn a_totals_row_with_the_word_in_the_second_column_is_a_totals_row() {
+    assert!(office_record_is_totals(&[
+        "", "合计", "", "", "2", "", "96", ""
+    ]));
+    assert!(office_record_is_totals(&[
+        "", "", "", "", "2", "", "96", "小计"
+    ]));
+    // A segment with no id but a village is no totals row, whatever its note says.
+    assert!(!office_record_is_totals(&[
+        "",
+        "合计",
+        "大骥村",
+        "",
+        "2",
+        "",
+        "96",
+        ""
+    ]));
+    assert!(!office_record_is_totals(&[
+        "3", "合计", "", "", "2", "", "96", ""
+    ]));
+}
+
+proptest::proptest! {
+    /// 合计, 总计 or 小计 in any column of a row with no id, township, village, class or width
+    /// makes it a totals row; a village beside it makes it a segment.
+    #[test]
+    fn a_totals_word_in_any_column_of_a_row_without_place_makes_a_totals_row(
+        column in 0..8usize,
+        word in proptest::sample::select(vec!["合计", "总计", "小计", "合 计", "Total", "总计："]),
+        length in proptest::sample::select(vec!["", "2", "12.5"]),
+        cost in proptest::sample::select(vec!["", "96", "1,200万"]),
+        village in proptest::sample::select(vec!["", "大骥村"]),
+    ) {
+        let mut fields = vec!["", "", village, "", length, "", cost, ""];
+        fields[column] = word;
+        let expected = village.is_empty() || column == 2;
+        proptest::prop_assert_eq!(office_record_is_totals(&fields), expected, "{:?}", fields);
+    }
+}
+
 /// A file in a new folder, holding `bytes`.
 fn file_with(bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

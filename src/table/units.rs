@@ -44,6 +44,8 @@ pub enum UnitProblem {
     Titles(String, String),
     /// `--amount-unit` says one unit, a row above the header another: the flag's unit, the row.
     FlagAgainstTitle(Scale, String),
+    /// A row above the header states a unit roadsub does not read: the row, the unit.
+    Unread(String, String),
 }
 
 /// The words a unit is written in, longest first, with what they mean: money or length.
@@ -59,55 +61,112 @@ const WORDS: [(&str, bool, Scale); 9] = [
     ("米", false, Scale::Pow10(-3)),
 ];
 
+/// The keys a unit is stated after (`单位：`, `金额单位：`), with what they govern: money,
+/// length or both. Any other word before `单位` (`填报单位`, `建设单位`, `编制单位`) names an
+/// organisation, and what follows it is a name, never a unit: `填报单位：米易县交通运输局` is
+/// no sheet in 米.
+const KEYS: [(&str, bool, bool); 15] = [
+    ("", true, true),
+    ("计量", true, true),
+    ("計量", true, true),
+    ("金额", true, false),
+    ("金額", true, false),
+    ("资金", true, false),
+    ("資金", true, false),
+    ("投资", true, false),
+    ("投資", true, false),
+    ("货币", true, false),
+    ("貨幣", true, false),
+    ("长度", false, true),
+    ("長度", false, true),
+    ("里程", false, true),
+    ("数量", false, true),
+];
+
+/// What ends a unit token: a unit counts only when it stands alone after the key.
+fn ends_token(c: char) -> bool {
+    matches!(c, '、' | ',' | ';' | ')' | '。' | '】' | ']' | '〕') || c.is_whitespace()
+}
+
+/// Whether a token no unit word matches is still written like a unit (`千元`, `万`, `万元/公里`,
+/// `美元`), so that it must be refused rather than passed over as a name.
+fn unit_like(token: &str) -> bool {
+    token.chars().count() <= 6
+        && token.chars().all(|c| {
+            c.is_ascii_alphabetic()
+                || "/元万萬亿億千百十米公里厘分毫方平立吨噸个個户戶人美港欧歐日英镑鎊币幣每"
+                    .contains(c)
+        })
+}
+
 /// The units a title or note row states (`单位：万元`, `金额单位：元`, `（单位：万元、公里）`,
-/// `单位:万元`), if it states any. A `单位` followed by no unit word (`填报单位：某某县交通局`,
-/// a reporting office) states none.
-pub fn stated(text: &str) -> Stated {
-    let normal = normalize_width_forms(text);
+/// `单位:万元`, `单位∶万元`), if it states any; a unit counts only as a whole token after a unit
+/// key. `Err` carries a unit written there that roadsub does not read (`千元`, `万`,
+/// `万元/公里`): it must be refused, since reading the numbers in yuan would be a guess. A
+/// `单位` of an organisation (`填报单位：某某县交通局`) states none.
+pub fn stated(text: &str) -> Result<Stated, String> {
+    let normal = normalize_width_forms(text).replace('\u{2236}', ":");
     let mut money = None;
     let mut length = None;
     for (at, _) in normal
         .match_indices("单位")
         .chain(normal.match_indices("單位"))
     {
+        // The key: the letters just before `单位`, back to a space or a punctuation mark.
         let before = &normal[..at];
-        let only_money = before.ends_with("金额") || before.ends_with("金額");
-        let only_length = before.ends_with("长度") || before.ends_with("里程");
+        let key_start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let key = &before[key_start..];
+        let Some(&(_, for_money, for_length)) = KEYS.iter().find(|(k, ..)| *k == key) else {
+            continue;
+        };
         let mut rest = normal[at + "单位".len()..].trim_start();
-        rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
+        // `单位：万元`, and `单位（万元）` too.
+        rest = rest
+            .strip_prefix([':', '(', '[', '【', '〔'])
+            .unwrap_or(rest)
+            .trim_start();
         let mut found: Stated = (None, None);
-        while let Some(&(word, is_money, scale)) = WORDS
-            .iter()
-            .find(|(w, ..)| rest.to_ascii_lowercase().starts_with(w))
-        {
-            let after = &rest[word.len()..];
-            // `元/公里` is a rate, not two units.
-            let ends = after.is_empty()
-                || after.starts_with([')', '、', ',', ';', ' ', '。', '，', '；'])
-                || after.starts_with(char::is_alphanumeric)
-                    && !after.starts_with(|c: char| c.is_ascii());
-            if !ends {
-                found = (None, None);
+        loop {
+            let len = rest.find(ends_token).unwrap_or(rest.len());
+            let token = &rest[..len];
+            if token.is_empty() {
                 break;
             }
-            let slot = if is_money { &mut found.0 } else { &mut found.1 };
-            if slot.is_some() {
-                found = (None, None);
+            let word = WORDS.iter().find(|(w, ..)| token.eq_ignore_ascii_case(w));
+            match word {
+                Some(&(_, is_money, scale)) => {
+                    let slot = if is_money { &mut found.0 } else { &mut found.1 };
+                    if slot.is_some_and(|s| s != scale) {
+                        return Err(token.to_string());
+                    }
+                    *slot = Some(scale);
+                }
+                // The first token is a name (`单位：米易县交通局`): no unit is stated.
+                None if !unit_like(token) => break,
+                None => return Err(token.to_string()),
+            }
+            // Units listed: `万元、公里`, `万元，公里`, and `万元 公里` (cells of one row).
+            let after = &rest[len..];
+            if !after.starts_with(['、', ',', ';']) && !after.starts_with(char::is_whitespace) {
                 break;
             }
-            *slot = Some(scale);
-            rest = after.trim_start_matches(['、', ',', ';', ' ', '，', '；']);
+            rest = after
+                .trim_start_matches(|c: char| matches!(c, '、' | ',' | ';') || c.is_whitespace());
         }
-        if only_money {
+        if !for_length {
             found.1 = None;
         }
-        if only_length {
+        if !for_money {
             found.0 = None;
         }
         money = money.or(found.0);
         length = length.or(found.1);
     }
-    (money, length)
+    Ok((money, length))
 }
 
 /// The units of a table: from the rows above its header (each with its fields), then
@@ -121,7 +180,12 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
             .filter(|f| !f.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let (money, length) = stated(&text);
+        let (money, length) = match stated(&text) {
+            Ok(units) => units,
+            // The flag says the unit; the row's own is then not read.
+            Err(_) if flag.is_some() => (None, None),
+            Err(unit) => return Err(UnitProblem::Unread(text, unit)),
+        };
         for (slot, scale) in [(&mut units.money, money), (&mut units.length, length)] {
             let Some(scale) = scale else { continue };
             match slot {
@@ -254,6 +318,12 @@ impl UnitProblem {
                 "--amount-unit {} contradicts \"{t}\" above the header; drop the flag or correct the sheet",
                 money_name(*flag, Lang::Zh)
             ),
+            (UnitProblem::Unread(t, unit), Lang::En) => format!(
+                "\"{t}\" above the header names a unit roadsub does not read ({unit}; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet"
+            ),
+            (UnitProblem::Unread(t, unit), Lang::Zh) => format!(
+                "表头上方的“{t}”所写单位无法读取（{unit}；可读：元、万元、公里、米）；请给出 --amount-unit 或改正表格"
+            ),
             (UnitProblem::FlagAgainstTitle(flag, t), Lang::Zh) => format!(
                 "--amount-unit {} 与表头上方的“{t}”不符；请去掉该选项或改正表格",
                 money_name(*flag, Lang::Zh)
@@ -265,24 +335,120 @@ impl UnitProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn stated_ok(text: &str) -> Stated {
+        stated(text).unwrap()
+    }
+
+    fn refusal(title: &str, flag: Option<Scale>) -> Result<TableUnits, UnitProblem> {
+        table_units(&[vec![title.to_string()]], flag)
+    }
+
+    #[test]
+    fn an_organisation_line_with_a_place_name_is_not_read_as_a_unit() {
+        // 米易县 is no sheet in 米, 万元村 none in 万元, 元坝镇 and 元谋县 none in 元.
+        for title in [
+            "填报单位：米易县交通运输局",
+            "建设单位：万元村委会",
+            "填报单位：元坝镇人民政府",
+            "报送单位：元谋县交通运输局",
+            "编制单位：公里村委会",
+            "单位：米易县交通运输局",
+            "单位：万元村委会",
+        ] {
+            assert_eq!(stated(title), Ok((None, None)), "{title}");
+        }
+        // With a real unit row too, the sheet is in 万元, not refused as two units.
+        let titles = vec![
+            vec!["填报单位：元坝镇人民政府".to_string()],
+            vec!["单位：万元".to_string()],
+        ];
+        assert_eq!(
+            table_units(&titles, None).unwrap().money,
+            Some(Given {
+                scale: Scale::Pow10(4),
+                from: UnitFrom::Title("单位：万元".into())
+            })
+        );
+        assert_eq!(
+            stated("填报单位：元坝镇人民政府 单位：万元"),
+            Ok((Some(Scale::Pow10(4)), None))
+        );
+    }
+
+    #[test]
+    fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
+        for (title, unit) in [
+            ("单位：千元", "千元"),
+            ("单位：万", "万"),
+            ("单位：万元/公里", "万元/公里"),
+            ("金额单位：美元", "美元"),
+        ] {
+            assert_eq!(
+                refusal(title, None),
+                Err(UnitProblem::Unread(title.into(), unit.into()))
+            );
+        }
+        assert_eq!(
+            refusal("单位：千元", None).unwrap_err().render(Lang::En),
+            "\"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet"
+        );
+        assert_eq!(
+            refusal("单位：千元", None).unwrap_err().render(Lang::Zh),
+            "表头上方的“单位：千元”所写单位无法读取（千元；可读：元、万元、公里、米）；请给出 --amount-unit 或改正表格"
+        );
+        // --amount-unit says the unit, as the message offers.
+        assert_eq!(
+            refusal("单位：千元", Some(Scale::Pow10(4))).unwrap().money,
+            Some(Given {
+                scale: Scale::Pow10(4),
+                from: UnitFrom::Flag
+            })
+        );
+    }
+
+    #[test]
+    fn a_ratio_colon_is_read_as_a_colon() {
+        assert_eq!(stated("单位∶万元"), Ok((Some(Scale::Pow10(4)), None)));
+    }
+
+    proptest! {
+        /// Whatever an organisation is called, even a name that starts with a unit, the line
+        /// naming it states no unit.
+        #[test]
+        fn no_organisation_name_is_read_as_a_unit(
+            key in prop::sample::select(vec!["填报", "建设", "报送", "编制", "制表", "申报", "實施"]),
+            head in prop::sample::select(vec!["", "元", "万", "万元", "米", "公里", "千", "千米"]),
+            name in "[\\u{4e00}-\\u{9fa5}]{0,8}",
+            colon in prop::sample::select(vec!["：", ":", "∶", ""]),
+        ) {
+            let title = format!("{key}单位{colon}{head}{name}");
+            prop_assert_eq!(stated(&title), Ok((None, None)));
+            prop_assert_eq!(refusal(&title, None), Ok(TableUnits::default()));
+        }
+    }
 
     #[test]
     fn the_forms_offices_write_a_unit_in() {
         let wan = Some(Scale::Pow10(4));
         let km = Some(Scale::Base);
-        assert_eq!(stated("单位：万元"), (wan, None));
-        assert_eq!(stated("单位:万元"), (wan, None));
-        assert_eq!(stated("金额单位：元"), (Some(Scale::Base), None));
-        assert_eq!(stated("（单位：万元、公里）"), (wan, km));
+        assert_eq!(stated_ok("单位：万元"), (wan, None));
+        assert_eq!(stated_ok("单位:万元"), (wan, None));
+        assert_eq!(stated_ok("金额单位：元"), (Some(Scale::Base), None));
+        assert_eq!(stated_ok("（单位：万元、公里）"), (wan, km));
         assert_eq!(
-            stated("安岳县2018年通村公路计划表 单位：万元，公里"),
+            stated_ok("安岳县2018年通村公路计划表 单位：万元，公里"),
             (wan, km)
         );
-        assert_eq!(stated("单位：米、万元"), (wan, Some(Scale::Pow10(-3))));
-        assert_eq!(stated("长度单位：米"), (None, Some(Scale::Pow10(-3))));
-        assert_eq!(stated("填报单位：安岳县交通运输局"), (None, None));
-        assert_eq!(stated("单位：元/公里"), (None, None));
-        assert_eq!(stated("安岳县2018年计划"), (None, None));
+        assert_eq!(stated_ok("单位：米、万元"), (wan, Some(Scale::Pow10(-3))));
+        assert_eq!(stated_ok("单位：万元 公里"), (wan, km));
+        assert_eq!(stated_ok("单位（万元）"), (wan, None));
+        assert_eq!(stated_ok("单位：万元 填报人：张三"), (wan, None));
+        assert_eq!(stated_ok("长度单位：米"), (None, Some(Scale::Pow10(-3))));
+        assert_eq!(stated_ok("填报单位：安岳县交通运输局"), (None, None));
+        assert_eq!(stated("单位：元/公里"), Err("元/公里".into()));
+        assert_eq!(stated_ok("安岳县2018年计划"), (None, None));
     }
 
     #[test]

@@ -29,9 +29,12 @@ pub fn fields_line<'a>(
     line: &mut Vec<u8>,
 ) {
     line.clear();
-    if n == 1 && field(0).is_empty() {
-        // A lone empty field written bare would be a blank line, which is no record.
+    if (0..n).all(|i| field(i).is_empty()) {
+        // Empty fields written bare would be a blank line (`,,,`), which is no record.
         line.extend_from_slice(b"\"\"");
+        for _ in 1..n {
+            line.push(delimiter);
+        }
         return;
     }
     for i in 0..n {
@@ -112,6 +115,23 @@ pub fn leading_line_ends(bytes: &[u8]) -> usize {
         .iter()
         .position(|b| !matches!(b, b'\n' | b'\r'))
         .unwrap_or(bytes.len())
+}
+
+/// How many bytes of blank lines `bytes` starts with: line ends, and lines of empty fields
+/// (`,,,,`) that the reader passes over as blank lines, so a row keeps them after it.
+pub fn leading_blank_lines(bytes: &[u8], delimiter: u8) -> usize {
+    let mut at = leading_line_ends(bytes);
+    loop {
+        let rest = &bytes[at..];
+        let fields = rest
+            .iter()
+            .position(|&b| b != delimiter)
+            .unwrap_or(rest.len());
+        if fields == 0 || !matches!(rest.get(fields), Some(b'\n' | b'\r')) {
+            return at;
+        }
+        at += fields + leading_line_ends(&rest[fields..]);
+    }
 }
 
 /// How long `bytes` is without the line-end bytes it ends with.

@@ -550,3 +550,303 @@ fn notice_reads_an_office_sheet_in_its_title_s_unit() {
         .unwrap();
     assert!(cost.contains(&"52".to_string()), "{cost:?}");
 }
+
+const OFFICE_HEADER: &str = "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资\n";
+
+#[test]
+fn an_organisation_line_with_a_place_name_is_not_read_as_a_unit() {
+    let env = Env::new();
+    // 米易县 does not put the lengths in 米: 2 km stay 2 km, and no warning of 48亿 per km.
+    let miyi = env.write(
+        "miyi.csv",
+        format!("填报单位：米易县交通运输局\n{OFFICE_HEADER}1,丙谷镇,新山村,通村公路,2,4.5,96万\n"),
+    );
+    let out = env.roadsub(&["batch", &miyi]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert!(out.stdout.starts_with(
+        "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+         1,丙谷镇,新山村,通村公路,2,4.5,96万,900000.00,60000.00,960000.00,0.00,0.00,"
+    ), "{}", out.stdout);
+    // 元坝镇 beside a real 单位：万元 is one unit, 万元.
+    let yb = env.write(
+        "yb.csv",
+        format!("填报单位：元坝镇人民政府\n单位：万元\n{OFFICE_HEADER}1,元坝镇,西泉村,通村公路,2,4.5,96\n"),
+    );
+    let out = env.roadsub(&["batch", &yb]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "总投资(万元)"), "96");
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    // 万元村委会 is a name, not 万元: with no unit stated, --amount-unit 元 is no contradiction.
+    let yb3 = env.write(
+        "yb3.csv",
+        format!("建设单位：万元村委会\n{OFFICE_HEADER}1,元坝镇,西泉村,通村公路,2,4.5,960000\n"),
+    );
+    let out = env
+        .roadsub(&["batch", &yb3, "--amount-unit", "元"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "总投资"), "960000");
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
+
+#[test]
+fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
+    let env = Env::new();
+    let t16 = env.write(
+        "t16.csv",
+        format!("单位：千元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    env.roadsub(&["batch", &t16]).expect(
+        1,
+        "",
+        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
+    );
+    for (title, unit) in [("单位：万", "万"), ("单位：万元/公里", "万元/公里")] {
+        let f = env.write(
+            "t.csv",
+            format!("{title}\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+        );
+        env.roadsub(&["batch", &f])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "\"{title}\" above the header names a unit roadsub does not read ({unit};"
+            ));
+    }
+    // U+2236 is a colon: 单位∶万元 reads 96 as 96万.
+    let t8 = env.write(
+        "t8.csv",
+        format!("单位∶万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    let out = env.roadsub(&["batch", &t8]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
+
+#[test]
+fn a_title_unit_and_a_clarifying_bracket_read_back_from_the_output() {
+    let env = Env::new();
+    let fb1 = env.write(
+        "fb1.csv",
+        "单位：万元\n序号,所属乡镇,村（社区）,道路等级,建设里程,路面宽度,总投资（含配套）,整合资金\n1,石鼓镇,大骥村,通村公路,2,4.5,96,10万\n",
+    );
+    let first = env
+        .roadsub(&["batch", &fb1, "-o", &env.file("out.csv")])
+        .expect_code(0);
+    assert_eq!(
+        first.stderr,
+        format!("wrote 1 row to {}\n", env.file("out.csv"))
+    );
+    let out = env.read("out.csv");
+    assert!(out.starts_with(
+        "序号,所属乡镇,村（社区）,道路等级,建设里程,路面宽度,总投资（含配套）(万元),整合资金(万元),transport,"
+    ), "{out}");
+    let back = env
+        .roadsub(&["batch", &env.file("out.csv"), "-o", &env.file("back.csv")])
+        .expect_code(0);
+    assert_eq!(
+        back.stderr,
+        format!("wrote 1 row to {}\n", env.file("back.csv"))
+    );
+    assert_eq!(env.read("back.csv"), out);
+}
+
+#[test]
+fn spaces_inside_office_headers_are_ignored() {
+    let env = Env::new();
+    let h2 = env.write(
+        "h2.csv",
+        "序 号,所属 乡镇,村 名 称,道路 等级,建设 里程 (km),路面 宽度,总 投资(万元)\n1,石鼓镇,大骥村,通村公路,2,4.5,96\n",
+    );
+    let out = env.roadsub(&["batch", &h2]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    assert_eq!(cell(&out.stdout, "1", "transport"), "900000.00");
+}
+
+#[test]
+fn by_takes_groupings_with_spaces_around_the_commas() {
+    let env = Env::new();
+    let spaced = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--by",
+            "township, class",
+            "--summary",
+            "-o",
+            &env.file("a.csv"),
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let plain = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--by",
+            "township,class",
+            "--summary",
+            "-o",
+            &env.file("b.csv"),
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert_eq!(spaced, plain);
+    assert!(plain.contains("class"), "{plain}");
+}
+
+#[test]
+fn a_map_given_twice_is_said_to_be_given_twice() {
+    let env = Env::new();
+    env.roadsub(&["batch", &example(), "--map", "A=cost", "--map", "A=cost"])
+        .expect(
+            2,
+            "",
+            "roadsub: --map \"A=cost\" is given twice; give it once\n",
+        );
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--map",
+        "A=cost",
+        "--map",
+        "A=cost",
+        "--lang",
+        "zh",
+    ])
+    .expect(2, "", "roadsub: --map \"A=cost\" 重复给出；请只给一次\n");
+}
+
+#[test]
+fn a_map_to_a_funds_approved_amount_says_precisely_what_can_be_mapped() {
+    let env = Env::new();
+    let out = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--map",
+            "项目估算总额=poverty_approved",
+        ])
+        .expect_code(2);
+    assert!(out.stderr.starts_with(
+        "roadsub: --map \"项目估算总额=poverty_approved\": \"poverty_approved\" is a fund's approved amount, which --map does not map; head the column \"poverty_approved\" or with an alias the rules give the poverty fund's approved amount (approved_aliases, e.g. 扶贫批复); --map maps the fields id, "
+    ), "{}", out.stderr);
+}
+
+#[test]
+fn rows_of_empty_fields_are_passed_over_like_blank_lines() {
+    let env = Env::new();
+    let f = env.write(
+        "trailblank.csv",
+        format!("单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n,,,,,,\n2,石鼓镇,玉皇村,通村公路,2,4.5,96\n,,,,,,\n,,,,,,\n"),
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "2", "subsidy_total"), "960000.00");
+    // A bad row after one of them keeps its own line number.
+    let bad = env.write(
+        "bad.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96万\n,,,,,,\n2,石鼓镇,玉皇村,通村公路,x,4.5,96万\n"),
+    );
+    env.roadsub(&["batch", &bad])
+        .expect_code(1)
+        .stderr_has(&format!("{bad}:4: 建设里程 \"x\""));
+}
+
+#[test]
+fn a_totals_row_with_the_word_in_the_second_column_is_a_totals_row() {
+    let env = Env::new();
+    let f = env.write(
+        "tot1.csv",
+        "（单位：万元、公里）\n序号,所属乡镇,村名称,道路等级,建设里程(km),路面宽度,总投资\n1,石鼓镇,大骥村,通村公路,2,4.5,96\n,合计,,,2,,96\n",
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
+
+#[test]
+fn a_note_below_the_data_that_states_another_unit_is_refused() {
+    let env = Env::new();
+    let below = env.write(
+        "below.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n备注：单位万元,,,,,,\n"),
+    );
+    env.roadsub(&["batch", &below]).expect(
+        1,
+        "",
+        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"),
+    );
+    env.roadsub(&["batch", &below, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
+    // Told the unit, the note agrees: it is left out, the segment read in 万元.
+    let out = env
+        .roadsub(&["batch", &below, "--amount-unit", "万元"])
+        .expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    // A note of one cell after a row of commas, under a unit title that agrees.
+    let agreed = env.write(
+        "below3.csv",
+        format!("单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n,,,,,,\n注：金额单位：万元\n说明：数据来自各乡镇上报,,,,,,\n"),
+    );
+    let out = env.roadsub(&["batch", &agreed]).expect_code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn a_workbooks_date_cells_are_dates_in_the_report() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let path = env.path("dated.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "开工日期",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, t) in ["007", "石鼓镇", "大骥村", "通村"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *t).unwrap();
+    }
+    sheet.write_number(1, 4, 4.5).unwrap();
+    sheet.write_number(1, 5, 2.0).unwrap();
+    sheet.write_string(1, 6, "63万").unwrap();
+    let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 4, 5).unwrap();
+    sheet
+        .write_datetime_with_format(1, 7, &day, &Format::new().set_num_format("yyyy/m/d"))
+        .unwrap();
+    book.save(&path).unwrap();
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &path.to_string_lossy(), "-o", &out])
+        .expect_code(0);
+    let mut report = open_workbook_auto(&out).unwrap();
+    let segments = report.worksheet_range("Segments").unwrap();
+    let cell = segments.get((1, 7)).unwrap();
+    let Data::DateTime(d) = cell else {
+        panic!("not a date: {cell:?}")
+    };
+    assert_eq!(d.as_f64(), 45387.0, "2024-04-05");
+    // Fed back in, the report reads the same day.
+    env.roadsub(&["batch", &out, "-o", &env.file("again.csv")])
+        .expect_code(0);
+    assert_eq!(
+        env.read("again.csv")
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(7),
+        Some("2024-04-05")
+    );
+}

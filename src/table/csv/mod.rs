@@ -179,9 +179,43 @@ impl<R: Read> CsvReader<R> {
             match b {
                 b'\n' => self.skipped_lines += 1,
                 b'\r' => self.pending_cr = true,
+                // A row of empty fields (`,,,,`, what Excel writes for rows once used) is a blank
+                // line too: no record, its bytes kept with the row above, as a blank line's are.
+                _ if self.started && b == self.style.delimiter => {
+                    match self.empty_fields_line()? {
+                        Some(len) => {
+                            self.pos += len;
+                            continue;
+                        }
+                        None => return Ok(()),
+                    }
+                }
                 _ => return Ok(()),
             }
             self.pos += 1;
+        }
+    }
+
+    /// The length of the line at `pos` when it holds delimiters only up to its line end or the
+    /// end of the source (the line end itself not counted), else `None`.
+    fn empty_fields_line(&mut self) -> io::Result<Option<usize>> {
+        loop {
+            let line = &self.buf[self.pos..self.filled];
+            let len = line
+                .iter()
+                .position(|&b| b != self.style.delimiter)
+                .unwrap_or(line.len());
+            if len < line.len() {
+                return Ok(matches!(line[len], b'\n' | b'\r').then_some(len));
+            }
+            if self.eof {
+                return Ok(Some(len));
+            }
+            if self.pos == 0 && self.filled == self.buf.len() && self.buf.len() >= BUF_BYTES {
+                // A line of delimiters longer than the buffer: read as a record.
+                return Ok(None);
+            }
+            self.refill()?;
         }
     }
 

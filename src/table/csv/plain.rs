@@ -175,6 +175,10 @@ pub fn plain_records(
             each(Err(line));
             continue;
         }
+        // A row of empty fields (`,,,,`) is a blank line, as the reader passes it over.
+        if ends.len() == bytes.len() {
+            continue;
+        }
         ends.push(record.len());
         each(Ok(Record::plain(line, record, ends)));
     }

@@ -71,6 +71,15 @@ pub enum Problem {
     DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
     TotalsRow,
+    /// A note row (`备注：单位万元`) states a unit other than the one the table's numbers are
+    /// read in, or one roadsub does not read: the unit it states, and the one in force (`None`
+    /// when roadsub does not read the note's).
+    NoteUnit {
+        /// The unit the note states, as written.
+        stated: String,
+        /// The unit the numbers are read in.
+        in_force: Option<&'static str>,
+    },
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
@@ -343,6 +352,20 @@ impl Problem {
                     ),
                 }
             }
+            Problem::NoteUnit { stated, in_force } => match (in_force, lang) {
+                (Some(u), Lang::En) => format!(
+                    "is a note stating {stated}, but the table's numbers are read in {u}; state the unit above the header or give --amount-unit"
+                ),
+                (Some(u), Lang::Zh) => format!(
+                    "是说明行，写明单位为{stated}，而表中数字按{u}读取；请在表头上方写明单位或给出 --amount-unit"
+                ),
+                (None, Lang::En) => format!(
+                    "is a note stating a unit roadsub does not read ({stated}; it reads 元, 万元, 公里, 米); correct the sheet"
+                ),
+                (None, Lang::Zh) => format!(
+                    "是说明行，所写单位无法读取（{stated}；可读：元、万元、公里、米）；请改正表格"
+                ),
+            },
             Problem::TotalsRow => lang
                 .pick(
                     "is a totals row, not a segment (left out)",

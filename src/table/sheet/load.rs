@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use super::stamp::{ContentHash, Hashing, Stamp};
 use super::{Sheet, SheetRow, WorkbookOrigin};
-use crate::table::verbatim::{keep, leading_line_ends, without_line_ends, Splitter, Tee, Window};
+use crate::table::verbatim::{
+    keep, leading_blank_lines, leading_line_ends, without_line_ends, Splitter, Tee, Window,
+};
 use crate::table::{open_with, Columns, Encoding, HeaderOptions, Item, Style, TableError};
 
 impl Sheet {
@@ -162,7 +164,7 @@ fn load_csv(
                 Some(_) => {
                     prev_end
                         + w.span(prev_end, end)
-                            .map_or(0, |s| leading_line_ends(s) as u64)
+                            .map_or(0, |s| leading_blank_lines(s, style.delimiter) as u64)
                 }
                 None => end,
             }
