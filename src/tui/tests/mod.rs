@@ -960,7 +960,7 @@ fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
         .find(|l| l.contains("每村通村路"))
         .unwrap_or_else(|| panic!("{s:#?}"));
     assert!(
-        line.ends_with("每村通村路     ██████ 150.0% 6 个村中 2 个超出 │"),
+        line.ends_with("每村通村路     ██████ 150.0% 6 个村中 2 个超支 │"),
         "{line}"
     );
     let mut app = {

@@ -307,7 +307,7 @@ fn the_totals_pane_at_80_columns_cuts_no_label_so_two_amounts_look_alike() {
             // "…".
             let over = pane
                 .iter()
-                .find(|l| l.contains(lang.pick("OVER by", "超出")))
+                .find(|l| l.contains(lang.pick("OVER by", "超支")))
                 .unwrap_or_else(|| panic!("{}", pane.join("\n")));
             assert!(
                 over.starts_with(lang.pick("Group roa", "社级道")),

@@ -57,7 +57,7 @@ fn how(on_overrun: OnOverrun, lang: Lang) -> &'static str {
     match on_overrun {
         OnOverrun::Report => lang.pick(
             "report: rows paid in full, an overrun stated",
-            "仅报告：照付，列明超出",
+            "仅报告：照付，列明超支",
         ),
         OnOverrun::Prorate => lang.pick(
             "prorate: shared in proportion to what each row asked",
@@ -75,7 +75,7 @@ fn how(on_overrun: OnOverrun, lang: Lang) -> &'static str {
 fn amounts(line: &BudgetLine, source: bool, indent: &str, lang: Lang) -> String {
     let (label, amount) = match line.over_by() {
         Some(by) if line.cut() => (lang.pick("short", "缺口"), by),
-        Some(by) => (lang.pick("over by", "超出"), by),
+        Some(by) => (lang.pick("over by", "超支"), by),
         None => (lang.pick("left", "结余"), line.left()),
     };
     if source {

@@ -159,12 +159,12 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
             } else if villages > 0 && over > 0 {
                 match lang {
                     Lang::En => format!(" {over}/{villages} villages OVER ·"),
-                    Lang::Zh => format!(" {over}/{villages} 村超出 ·"),
+                    Lang::Zh => format!(" {over}/{villages} 村超支 ·"),
                 }
             } else if shared {
                 lang.pick(" shared out ·", " 已分配 ·").to_string()
             } else if over > 0 {
-                lang.pick(" OVER ·", " 超出 ·").to_string()
+                lang.pick(" OVER ·", " 超支 ·").to_string()
             } else {
                 String::new()
             };

@@ -519,11 +519,11 @@ impl<'a> TotalsPane<'a> {
             },
             (Scope::Whole, Some(by)) => match lang {
                 Lang::En => format!(" OVER by {}", app.show_amount(by)),
-                Lang::Zh => format!(" 超出 {}", app.show_amount(by)),
+                Lang::Zh => format!(" 超支 {}", app.show_amount(by)),
             },
             (Scope::Village { .. }, _) if over => match lang {
                 Lang::En => format!(" {} of {} villages OVER", head.over, head.lines),
-                Lang::Zh => format!(" {} 个村中 {} 个超出", head.lines, head.over),
+                Lang::Zh => format!(" {} 个村中 {} 个超支", head.lines, head.over),
             },
             _ => String::new(),
         };
@@ -535,7 +535,7 @@ impl<'a> TotalsPane<'a> {
         {
             match (lang, shared) {
                 (Lang::En, false) => format!(" {}/{} OVER", head.over, head.lines),
-                (Lang::Zh, false) => format!(" {}/{} 村超出", head.over, head.lines),
+                (Lang::Zh, false) => format!(" {}/{} 村超支", head.over, head.lines),
                 (Lang::En, true) => format!(" {}/{} shared", head.over, head.lines),
                 (Lang::Zh, true) => format!(" {}/{} 村已分配", head.over, head.lines),
             }
