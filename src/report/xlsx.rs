@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
 
 use super::layout::Layout;
-use super::summary::{GroupBy, Summary, Totals};
+use super::summary::{group_order, GroupBy, Summary, Totals};
 use crate::i18n::Lang;
 use crate::money;
 use crate::money::Scale;
@@ -375,7 +375,8 @@ fn write_summary(
         }
     }
 
-    // Totals per township and per village.
+    // Totals per group: each grouping `--by` asked for, in its order, then township and
+    // village when not asked (the summary keeps them in that order).
     // Due and outstanding, when some row has them.
     let extra = (summary.total.due_rows > 0, summary.total.has_outstanding());
     let group_heads = |by: GroupBy| -> Vec<String> {
@@ -383,8 +384,10 @@ fn write_summary(
             match (by, lang) {
                 (GroupBy::Village, Lang::En) => "village".to_string(),
                 (GroupBy::Village, Lang::Zh) => "村".to_string(),
-                (_, Lang::En) => "township".to_string(),
-                (_, Lang::Zh) => "乡镇".to_string(),
+                (GroupBy::Class, Lang::En) => "class".to_string(),
+                (GroupBy::Class, Lang::Zh) => "道路类别".to_string(),
+                (GroupBy::Township, Lang::En) => "township".to_string(),
+                (GroupBy::Township, Lang::Zh) => "乡镇".to_string(),
             },
             lang.pick("segments", "路段数").into(),
             lang.pick("km", "公里").into(),
@@ -403,19 +406,23 @@ fn write_summary(
         h
     };
     let mut township_rows = (0, 0);
-    for by in [GroupBy::Township, GroupBy::Village] {
-        if summary.groups(by).is_none() {
-            continue;
-        }
-        let groups = summary.ordered_groups(by);
+    let kept: Vec<GroupBy> = summary.groupings.iter().map(|(by, _)| *by).collect();
+    for by in kept {
         row += 2;
+        let heading = match by {
+            GroupBy::Township => lang.pick("By township", "按乡镇"),
+            GroupBy::Village => lang.pick("By village", "按村"),
+            GroupBy::Class => lang.pick("By class", "按道路类别"),
+        };
+        sheet.write_string_with_format(row, 0, heading, &bold)?;
+        row += 1;
         for (c, h) in group_heads(by).iter().enumerate() {
             sheet.write_string_with_format(row, c as u16, h, &bold)?;
         }
         let first = row + 1;
-        for (key, t) in groups {
+        for (label, t) in labelled_groups(rules, summary, by, lang) {
             row += 1;
-            totals_row(sheet, row, key, t, extra, &fmt)?;
+            totals_row(sheet, row, &label, t, extra, &fmt)?;
         }
         if by == GroupBy::Township {
             township_rows = (first, row);
@@ -461,6 +468,33 @@ fn write_summary(
         sheet.insert_chart(row + 2, 0, &chart)?;
     }
     Ok(())
+}
+
+/// The groups of `by` as the text summary lists them: a class by its name in `lang`, each
+/// grouping in the order people read ([`group_order`] of what they see).
+fn labelled_groups<'a>(
+    rules: &RuleSet,
+    summary: &'a Summary,
+    by: GroupBy,
+    lang: Lang,
+) -> Vec<(String, &'a Totals)> {
+    let mut groups: Vec<(String, &Totals)> = summary
+        .ordered_groups(by)
+        .into_iter()
+        .map(|(key, t)| {
+            let label = match by {
+                GroupBy::Class => rules
+                    .classes
+                    .iter()
+                    .find(|c| &c.id == key)
+                    .map_or(key.clone(), |c| c.display(lang).to_string()),
+                _ => key.clone(),
+            };
+            (label, t)
+        })
+        .collect();
+    groups.sort_by_cached_key(|(label, _)| group_order(by, label));
+    groups
 }
 
 fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), XlsxError> {

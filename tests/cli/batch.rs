@@ -1055,3 +1055,107 @@ fn the_per_village_budget_lines_are_in_pinyin_order_of_township_then_village() {
         .collect();
     assert_eq!(towns, expected);
 }
+
+#[test]
+fn the_workbook_summary_sheet_left_out_the_class_grouping_asked_for_by_by() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned();
+    let json = env
+        .roadsub(&[
+            "batch", &plan, "--by", "class", "--format", "json", "--lang", "zh",
+        ])
+        .expect_code(0)
+        .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let groups = &doc["summary"]["groups"];
+    let yuan = |v: &serde_json::Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    let book_path = env.file("report.xlsx");
+    env.roadsub(&[
+        "batch", &plan, "--by", "class", "--lang", "zh", "-o", &book_path,
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(&book_path).unwrap();
+    let names = book.sheet_names();
+    let sheet = book.worksheet_range(&names[1]).unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    // The tables, titled, in the order `--by` gave them, then township and village.
+    let titles: Vec<String> = rows
+        .iter()
+        .filter(|r| matches!(&r[0], Data::String(s) if s.starts_with('按')))
+        .map(|r| r[0].to_string())
+        .collect();
+    assert_eq!(titles, ["按道路类别", "按乡镇", "按村"]);
+    let head = rows
+        .iter()
+        .position(|r| r[0] == Data::String("道路类别".into()))
+        .unwrap();
+    assert_eq!(rows[head - 1][0], Data::String("按道路类别".into()));
+    let heads: Vec<String> = rows[head].iter().map(|c| c.to_string()).collect();
+    let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
+    let (transport, poverty) = (col("县交通局补助"), col("县扶贫专项补助"));
+    let (total, shortfall) = (col("补助合计"), col("尚需筹集"));
+    let table: Vec<(String, Data, Data, Data, Data, Data)> = rows[head + 1..head + 4]
+        .iter()
+        .map(|r| {
+            (
+                r[0].to_string(),
+                r[1].clone(),
+                r[transport].clone(),
+                r[poverty].clone(),
+                r[total].clone(),
+                r[shortfall].clone(),
+            )
+        })
+        .collect();
+    let expect = |label: &str, g: &serde_json::Value| {
+        (
+            label.to_string(),
+            Data::Float(g["segments"].as_u64().unwrap() as f64),
+            Data::Float(yuan(&g["funds"]["transport"])),
+            Data::Float(yuan(&g["funds"]["poverty"])),
+            Data::Float(yuan(&g["subsidy_total"])),
+            Data::Float(yuan(&g["shortfall"])),
+        )
+    };
+    assert_eq!(
+        table,
+        [
+            expect("通村公路", &groups["village"]),
+            expect("通社公路", &groups["group"]),
+            expect("合计", &doc["summary"]["total"]),
+        ]
+    );
+    // The numbers themselves, to the cent.
+    assert_eq!(table[0].1, Data::Float(8.0));
+    assert_eq!(table[0].4, Data::Float(6_915_000.0));
+    assert_eq!(table[1].1, Data::Float(58.0));
+    assert_eq!(table[1].4, Data::Float(24_712_500.0));
+}
+
+#[test]
+fn the_workbook_summary_sheet_shows_every_grouping_by_asked_for_in_its_order() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let book_path = env.file("report.xlsx");
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--by",
+        "village,class",
+        "-o",
+        &book_path,
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(&book_path).unwrap();
+    let sheet = book.worksheet_range("Summary").unwrap();
+    let titles: Vec<String> = sheet
+        .rows()
+        .filter(|r| matches!(&r[0], Data::String(s) if s.starts_with("By ")))
+        .map(|r| r[0].to_string())
+        .collect();
+    assert_eq!(titles, ["By village", "By class", "By township"]);
+}
