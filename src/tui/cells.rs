@@ -102,16 +102,10 @@ impl App {
         }
     }
 
-    /// A change in the unit chosen, signed (`+6.25`, `−0.50`, `0.00`): the sign is the
-    /// change's own, so a change too small to show in 万元 still reads `+0.00`, never as no
-    /// change.
+    /// A change in the unit chosen, signed (`+6.2500`, `−0.5000`, `0.0000`): the sign is the
+    /// change's own, exact as [`App::show_amount`].
     pub fn show_change(&self, fen: i128) -> String {
         self.signed(fen, Self::show_amount)
-    }
-
-    /// A change in a row or subtotal of the table, exact as [`App::show_cell_amount`].
-    pub fn show_cell_change(&self, fen: i128) -> String {
-        self.signed(fen, Self::show_cell_amount)
     }
 
     /// A change shown by `show`, with the change's own sign.
@@ -181,18 +175,11 @@ impl App {
         }
     }
 
-    /// An amount in the unit chosen.
+    /// An amount in the unit chosen, wherever the table view shows one (rows, subtotals,
+    /// totals, budget lines, a variant's change): in 万元 exact, as `batch --amounts 万元`
+    /// writes it (four decimals, more where the fen need them), so the rows on screen add up
+    /// to the subtotals and totals shown; in 元 to the fen.
     pub fn show_amount(&self, amount: Decimal) -> String {
-        match self.unit {
-            Unit::Yuan => money::grouped(amount),
-            Unit::Wan => money::grouped_wan(amount, self.rules.meta.rounding),
-        }
-    }
-
-    /// An amount in a row or subtotal of the table, in the unit chosen: in 万元 exact, as
-    /// `batch --amounts 万元` writes it (four decimals, more where the fen need them), so the
-    /// rows on screen add up to the subtotal shown; in 元 as [`App::show_amount`].
-    pub fn show_cell_amount(&self, amount: Decimal) -> String {
         match self.unit {
             Unit::Yuan => money::grouped(amount),
             Unit::Wan => {
@@ -226,13 +213,13 @@ impl App {
             // A row the variant cannot compute says so in its change columns; one the rules
             // in force cannot has no change to show.
             return match self.doc.row_change(row) {
-                Some(RowChange::Change(a)) => self.show_cell_change(d.of(&a)),
+                Some(RowChange::Change(a)) => self.show_change(d.of(&a)),
                 Some(RowChange::BadAfter) => "✗".to_string(),
                 Some(RowChange::BadBefore) | None => "—".to_string(),
             };
         }
         match self.computed_amount(row, c) {
-            Some(a) => self.show_cell_amount(a),
+            Some(a) => self.show_amount(a),
             None => "—".to_string(),
         }
     }

@@ -150,7 +150,7 @@ impl App {
                 }
                 for c in first..self.ncols() {
                     if let (Some(d), Some(change)) = (self.delta_column(c), sub.change()) {
-                        let w = crate::textwidth::cells(&self.show_cell_change(d.of(change)));
+                        let w = crate::textwidth::cells(&self.show_change(d.of(change)));
                         if let Some(slot) = self.widths.get_mut(c) {
                             *slot = (*slot).max(w);
                         }
@@ -159,7 +159,7 @@ impl App {
                     let Some(column) = self.computed_column(c - first) else {
                         continue;
                     };
-                    let w = crate::textwidth::cells(&self.show_cell_amount(sub.amount(column)));
+                    let w = crate::textwidth::cells(&self.show_amount(sub.amount(column)));
                     if let Some(slot) = self.widths.get_mut(c) {
                         *slot = (*slot).max(w);
                     }

@@ -369,15 +369,15 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
     );
     let text = s.join("\n");
     assert!(
-        text.contains("││subsidy                180.00  due                      31.50│"),
+        text.contains("││subsidy              180.0000  due                    31.5000│"),
         "{text}"
     );
     assert!(
-        text.contains("││gap                    210.00  shortfall               210.00│"),
+        text.contains("││gap                  210.0000  shortfall             210.0000│"),
         "{text}"
     );
     assert!(
-        text.contains("││Group road building █████████ 100.0% shared out, asked 50.00 │"),
+        text.contains("││Group road building ███████ 100.0% shared out, asked 50.0000 │"),
         "{text}"
     );
     assert!(
@@ -661,4 +661,23 @@ fn the_budget_window_says_a_source_budget_measures_the_plan_s_own_money_not_paym
         text.contains("Village project fund — the plan's own money, measured against the envelope\n  T V\n    envelope 2,000,000.00 · used 60,000.00 · left 1,940,000.00\n"),
         "{text}"
     );
+}
+
+#[test]
+fn the_totals_pane_in_wan_rounded_to_two_decimals_so_it_did_not_equal_the_sum_of_the_rows() {
+    // Two group roads of 0.123 km: 15万/km × 0.123 = 18,450.00 each, 1.8450万; their sum
+    // 3.6900万. Rounded to 2 decimals a row would read 1.85 and the total 3.69, not 3.70.
+    let table = "id,township,village,class,width_m,length_km,cost\n\
+                 G1,T,A,group,3.5,0.123,600000\n\
+                 G2,T,A,group,3.5,0.123,600000\n";
+    let (mut app, _dir) = open_with(rules_with(""), table, Lang::En);
+    let s = screen(&mut app, 140, 30);
+    let text = s.join("\n");
+    assert!(s[2].contains("  1.8450 "), "{text}");
+    assert!(s[3].contains("  1.8450 "), "{text}");
+    let line = s
+        .iter()
+        .find(|l| l.contains("││County transport bureau subsidy"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.ends_with(" 3.6900│"), "{text}");
 }

@@ -352,10 +352,10 @@ fn main_screen_in_english() {
     assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 168万   94.5000 63.0000 157.5000 10.5000    0.5000 157.5000");
     assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组           36.0000 24.0000  60.0000 48.0000   48.0000  60.0000");
     assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
-    assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy    1,065.75│");
-    assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation special … 635.75│");
-    assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy     1,701.50  due          1,521.50│");
-    assert_eq!(s[17], "│105,000.00                                           ││gap           763.70  shortfall      748.70│");
+    assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy  1,065.7500│");
+    assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation specia… 635.7500│");
+    assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy   1,701.5000  due        1,521.5000│");
+    assert_eq!(s[17], "│105,000.00                                           ││gap         763.7000  shortfall    748.7000│");
     assert_eq!(s[18], "│− sources 100,000.00 → shortfall 5,000.00            ││km 42.7/49.15 ███████████████████░░░ 86.9% │");
     assert_eq!(s[19], "│(39.68/household)                                    ││Village road hardeni… ███████░░░░░░ 54.1%  │");
     assert_eq!(s[20], "│County transport bureau subsidy: tier ≥4.5 m, 45万/km││Group road building   ██████░░░░░░░ 53.2%  │");
@@ -392,15 +392,15 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("││县交通局补助                                1,065.75│"),
+        text.contains("││县交通局补助                              1,065.7500│"),
         "{text}"
     );
     assert!(
-        text.contains("││补助合计         1,701.50  应拨付           1,521.50│"),
+        text.contains("││补助合计       1,701.5000  应拨付         1,521.5000│"),
         "{text}"
     );
     assert!(
-        text.contains("││差额               763.70  尚需筹集           748.70│"),
+        text.contains("││差额             763.7000  尚需筹集         748.7000│"),
         "{text}"
     );
     assert!(
@@ -993,7 +993,7 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
         text.contains("│Per village █████ 150.0% 2/6 OVER │"),
         "{text}"
     );
-    assert!(text.contains(" +2 more ┘"), "{text}");
+    assert!(text.contains(" +4 more ┘"), "{text}");
     assert!(!text.contains("Group road building"), "{text}");
 }
 

@@ -67,10 +67,10 @@ fn a_row_the_variant_cannot_compute_is_left_out_of_the_totals_compared_and_said_
         [
             "┌ Totals (万元): in force → variant ───────┐",
             "│                   in force variant change│",
-            "│transport             54.00   54.00   0.00│",
-            "│poverty               36.00   36.00   0.00│",
-            "│subsidy               90.00   90.00   0.00│",
-            "│shortfall             10.80   10.80   0.00│",
+            "│transport           54.0000 54.0000 0.0000│",
+            "│poverty             36.0000 36.0000 0.0000│",
+            "│subsidy             90.0000 90.0000 0.0000│",
+            "│shortfall           10.8000 10.8000 0.0000│",
             "│1 row ✗ under the variant is left out of  │",
             "│the comparison                            │",
         ]
@@ -90,7 +90,7 @@ fn a_row_the_variant_cannot_compute_is_left_out_of_the_totals_compared_and_said_
     press(&mut app, "L");
     let pane = right_of(&mut app, 100, 30, 45);
     assert!(
-        pane.contains(&"│补助合计                             90.00 90.00 0.00│".to_string())
+        pane.contains(&"│补助合计                       90.0000 90.0000 0.0000│".to_string())
             && pane
                 .contains(&"│按对比规则无法计算的 1 行（✗）未计入对比             │".to_string()),
         "{}",
@@ -206,9 +206,9 @@ fn a_row_the_variant_cannot_compute_says_why_in_the_detail_pane_and_the_w_window
         s[top..top + 4],
         [
             "┌ 计算说明 ─────────────────────────────────┐┌ 合计（万元）：现行 → 试算 ──────────────────────────┐",
-            "│• 按对比规则：类别 \"通社\" 不是已知的道路类 ││                                      现行  试算 变化│",
-            "│别（可用：通村公路（通村、建制村、通村路、 ││县交通局补助                         54.00 54.00 0.00│",
-            "│通村道路）；通社公路（通组））             ││县扶贫专项补助                       36.00 36.00 0.00│",
+            "│• 按对比规则：类别 \"通社\" 不是已知的道路类 ││                                  现行    试算   变化│",
+            "│别（可用：通村公路（通村、建制村、通村路、 ││县交通局补助                   54.0000 54.0000 0.0000│",
+            "│通村道路）；通社公路（通组））             ││县扶贫专项补助                 36.0000 36.0000 0.0000│",
         ]
     );
     press(&mut app, "w");

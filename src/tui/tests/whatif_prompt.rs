@@ -165,10 +165,10 @@ on_overrun = "prorate"
     let s = screen(&mut app, 120, 30);
     let y = s
         .iter()
-        .position(|l| l.contains("│Per village"))
+        .position(|l| l.contains("│Per vill"))
         .expect("the budget's line");
     assert!(
-        s[y].ends_with("││Per village 2/2 villages shared out · paid 30.00 · asked 50.00  │"),
+        s[y].ends_with("││Per vill… 2/2 villages shared out · paid 30.0000 · asked 50.0000│"),
         "{}",
         s[y]
     );
@@ -177,7 +177,7 @@ on_overrun = "prorate"
     press(&mut app, "L");
     let text: String = screen(&mut app, 120, 30).join("\n");
     assert!(
-        text.contains("│Per village 2/2 村已分配 · 实拨 30.00 · 申请 50.00"),
+        text.contains("│Per village 2/2 村已分配 · 实拨 30.0000 · 申请 50.0000"),
         "{text}"
     );
 }

@@ -302,12 +302,10 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
     }
     for &c in visible.iter().filter(|&&c| c >= app.input_cols()) {
         let text = match (app.delta_column(c), sub.change()) {
-            (Some(d), Some(change)) => app.show_cell_change(d.of(change)),
+            (Some(d), Some(change)) => app.show_change(d.of(change)),
             _ => app
                 .computed_column(c - app.input_cols())
-                .map_or_else(String::new, |column| {
-                    app.show_cell_amount(sub.amount(column))
-                }),
+                .map_or_else(String::new, |column| app.show_amount(sub.amount(column))),
         };
         spans.push(Span::styled(
             fit(&text, app.width(c), right_aligned(app, c)),
