@@ -153,12 +153,12 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
             };
             // A source's key alone (village_fund) would not say which column of the table it
             // is measured from: its name does.
-            let draw = match b.draw {
-                Draw::Fund(_) => b.draw_key(rules).to_string(),
-                Draw::Source(s) => match lang {
-                    Lang::En => format!("{} ({})", s.key(), s.display(lang)),
-                    Lang::Zh => format!("{}（{}）", s.key(), s.display(lang)),
-                },
+            // Chinese text names the fund or source by its Chinese name only (SPEC §11).
+            let draw = match (b.draw, lang) {
+                (Draw::Fund(_), Lang::En) => b.draw_key(rules).to_string(),
+                (Draw::Fund(f), Lang::Zh) => rules.funds[f].display(lang).to_string(),
+                (Draw::Source(s), Lang::En) => format!("{} ({})", s.key(), s.display(lang)),
+                (Draw::Source(s), Lang::Zh) => s.display(lang).to_string(),
             };
             budgets.push(vec![b.display(rules, lang), draw, class, amount]);
         }

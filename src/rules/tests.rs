@@ -786,10 +786,10 @@ fn rules_show_names_a_source_budgets_source_in_both_languages() {
     let budgets = &zh[zh.find("预算额度").unwrap()..];
     assert_eq!(
         budgets,
-        "预算额度    资金或筹资来源              类别         金额（元）\n\
-         ──────────  ──────────────────────────  ────  ─────────────────\n\
-         甲          f                           全部               1.00\n\
-         村项目资金  village_fund（村项目资金）  全部  2,000,000.00 每村\n"
+        "预算额度    资金或筹资来源  类别         金额（元）\n\
+         ──────────  ──────────────  ────  ─────────────────\n\
+         甲          F               全部               1.00\n\
+         村项目资金  村项目资金      全部  2,000,000.00 每村\n"
     );
     // Without a budget on a source, the heading is as it was.
     let funds_only = with_budgets("[[budgets]]\nfund = \"f\"\namount = 1\n");

@@ -66,10 +66,11 @@ fn show_prints_tiers_and_budgets_aligned() {
         .stdout_has("资金编号   资金来源        适用类别            最小宽度         补助标准\n")
         .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米      15万元/公里\n")
         .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  30万元以内/公里\n")
-        .stdout_has("预算额度        资金或筹资来源              类别             金额（元）\n")
-        .stdout_has("社级道路建设    poverty                     通社公路       6,900,000.00\n")
-        // A budget on a source: the source named, its envelope for each village.
-        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n");
+        .stdout_has("预算额度        资金或筹资来源  类别             金额（元）\n")
+        .stdout_has("社级道路建设    县扶贫专项补助  通社公路       6,900,000.00\n")
+        // A budget on a source: the source named (in Chinese by its name only, no id in a
+        // Chinese table), its envelope for each village.
+        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00 每村\n");
     env.roadsub(&["rules", "show", "--lang", "en"])
         .expect_code(0)
         .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n")
@@ -284,7 +285,7 @@ fn show_and_check_read_a_budgets_on_overrun() {
     let path = env.write("prorate.toml", &text);
     env.roadsub(&["rules", "show", &path, "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("村项目资金      village_fund（村项目资金）  全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n");
+        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n");
     env.roadsub(&["rules", "show", &path, "--lang", "en"])
         .expect_code(0)
         .stdout_has("  Group road building — on overrun: prorate (when its segments ask for more, each is cut in proportion so the envelope is not exceeded)\n");
