@@ -111,42 +111,10 @@ pub(super) fn command(lang: Lang) -> Command {
                     "即使有错误行也写出对比结果：仅在一套规则下出错的行照写，该侧留空；两套规则下均出错的行不写出（退出码仍为 1）",
                 )),
         )
-        .arg(
-            Arg::new("sheet")
-                .long("sheet")
-                .value_name("NAME|N")
-                .help(lang.pick(
-                    "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
-                    "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
-                )),
-        )
-        .arg(
-            Arg::new("excel")
-                .long("excel")
-                .action(ArgAction::SetTrue)
-                .help(lang.pick(
-                    "CSV for Excel: a UTF-8 BOM, and text that starts like a formula (= + - @) kept as text",
-                    "供 Excel 打开的 CSV：加 UTF-8 BOM，以 = + - @ 开头的文字按文字保存、不作公式",
-                )),
-        )
-        .arg(super::encoding_arg(
-            "input_encoding",
-            "input-encoding",
-            "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
-            "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
-            lang,
-        ))
-        .arg(
-            Arg::new("encoding")
-                .long("encoding")
-                .value_name("utf8|gbk")
-                .value_parser(["utf8", "gbk"])
-                .hide_possible_values(true)
-                .help(lang.pick(
-                    "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
-                    "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
-                )),
-        )
+        .arg(super::sheet_arg(lang))
+        .arg(super::excel_arg(lang))
+        .arg(super::input_encoding_arg(lang))
+        .arg(super::output_encoding_arg(lang))
         .arg(super::as_of_arg(lang))
         .args(super::header_args(lang))
 }

@@ -100,6 +100,52 @@ fn encoding_arg(
         .help(lang.pick(help_en, help_zh))
 }
 
+/// `--sheet NAME|N`: the sheet of workbook inputs to read (batch, compare, notice).
+fn sheet_arg(lang: Lang) -> Arg {
+    Arg::new("sheet")
+        .long("sheet")
+        .value_name("NAME|N")
+        .help(lang.pick(
+            "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
+            "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
+        ))
+}
+
+/// `--input-encoding utf-8|gbk`: the encoding of CSV inputs (batch, compare, notice).
+fn input_encoding_arg(lang: Lang) -> Arg {
+    encoding_arg(
+        "input_encoding",
+        "input-encoding",
+        "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
+        "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
+        lang,
+    )
+}
+
+/// `--excel`: CSV output for Excel (batch, compare).
+fn excel_arg(lang: Lang) -> Arg {
+    Arg::new("excel")
+        .long("excel")
+        .action(ArgAction::SetTrue)
+        .help(lang.pick(
+        "CSV for Excel: a UTF-8 BOM, and text that starts like a formula (= + - @) kept as text",
+        "供 Excel 打开的 CSV：加 UTF-8 BOM，以 = + - @ 开头的文字按文字保存、不作公式",
+    ))
+}
+
+/// `--encoding utf8|gbk`: the encoding of CSV and Markdown output (batch, compare).
+fn output_encoding_arg(lang: Lang) -> Arg {
+    Arg::new("encoding")
+        .long("encoding")
+        .value_name("utf8|gbk")
+        .value_parser(["utf8", "gbk"])
+        .hide_possible_values(true)
+        .help(lang.pick(
+            "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
+            "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
+        ))
+}
+
 /// The encoding an [`encoding_arg`] names, if it was given.
 fn encoding_of(m: &ArgMatches, id: &str) -> Option<crate::table::Encoding> {
     m.get_one::<String>(id).map(|v| match v.as_str() {

@@ -87,22 +87,8 @@ pub(super) fn command(lang: Lang) -> Command {
                     "即使有错误行也写出公示：错误行不列入，公示注明本村未列入的路段数（退出码仍为 1）",
                 )),
         )
-        .arg(
-            Arg::new("sheet")
-                .long("sheet")
-                .value_name("NAME|N")
-                .help(lang.pick(
-                    "For Excel inputs: the sheet to read, by name or number from 1 [default: the first with a segment table]",
-                    "Excel 输入：要读取的工作表，按名称或序号（从 1 起）［默认：第一个含路段表的工作表］",
-                )),
-        )
-        .arg(super::encoding_arg(
-            "input_encoding",
-            "input-encoding",
-            "Encoding of CSV inputs: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
-            "CSV 输入的编码：utf-8 或 gbk（GBK/GB18030）［默认：由每个文件的全部内容识别］",
-            lang,
-        ))
+        .arg(super::sheet_arg(lang))
+        .arg(super::input_encoding_arg(lang))
         .arg(super::as_of_arg(lang))
         .args(super::header_args(lang))
 }
