@@ -43,7 +43,8 @@ pub struct Line {
     pub sources: Vec<Decimal>,
     /// 尚需筹集, yuan.
     pub shortfall: Decimal,
-    /// 受益户数.
+    /// 受益户数, as the table gives them for the segment (none on the totals line: the
+    /// same households may benefit from several segments, so they are not added up).
     pub households: Option<u64>,
     /// 户均尚需筹集, yuan (none on the totals line).
     pub per_household: Option<Decimal>,
@@ -354,15 +355,9 @@ pub fn build<'a>(
         if brought > line.gap {
             add(&mut notice.surplus, brought - line.gap)?;
         }
+        // Households are given per segment and one household may benefit from several
+        // segments: their sum would count it twice, so the totals line has none (nor 户均).
         add(&mut total.shortfall, line.shortfall)?;
-        if let Some(h) = line.households {
-            let sum = total
-                .households
-                .unwrap_or(0)
-                .checked_add(h)
-                .ok_or(Overflow)?;
-            total.households = Some(sum);
-        }
         for n in &b.notes {
             if let Note::CutByBudget {
                 cut,

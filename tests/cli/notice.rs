@@ -94,8 +94,9 @@ fn a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut(
         &["编号", "路段名称", "差额", "整合资金", "一事一议筹资", "村项目资金", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
         &["AYP-001", "村委会至三组", "15", "0", "0", "6", "9", "126", "714.29"],
         &["AYP-002", "二组至五组", "40.932643", "0", "0", "14", "26.932643", "58", "4643.56"],
-        &["合计", "", "55.932643", "0", "0", "20", "35.932643", "184"],
+        &["合计", "", "55.932643", "0", "0", "20", "35.932643"],
         &[],
+        &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
         &["预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。"],
     ]);
     expected.extend(rows(&END));
@@ -137,8 +138,9 @@ fn a_notice_shows_only_the_sources_the_table_has_and_what_each_household_raises(
         &["编号", "路段名称", "差额", "整合资金", "农户自筹", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
         &["S-1", "一组道", "40", "10", "5", "25", "30", "8333.33"],
         &["S-2", "二组道", "15", "0", "30", "0"],
-        &["合计", "", "55", "10", "35", "25", "30"],
+        &["合计", "", "55", "10", "35", "25"],
         &[],
+        &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
         &["差额来源合计多出差额15万元，不计入尚需筹集。"],
     ]);
     expected.extend(rows(&END));
@@ -400,7 +402,7 @@ fn budgets_bind_across_all_the_tables_given_as_in_a_batch_run() {
     .expect(0, "", &format!("wrote 1 notice to {out}\n"));
     let g = grid(&env.path("out/天马乡-画青村.xlsx"));
     assert_eq!(g[7][7], "19.067357");
-    assert_eq!(g[16][0], "预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。");
+    assert_eq!(g[17][0], "预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。");
     // The first table alone asks less than the envelope: nothing is cut.
     let alone = env.file("alone");
     env.roadsub(&["notice", &a, "--rules", &prorate(), "-o", &alone])
@@ -602,7 +604,6 @@ fn notice_totals_are_formulas_with_their_values_cached_so_an_edited_cost_updates
             "E15 =SUM(E13:E14)",
             "F15 =SUM(F13:F14)",
             "G15 =SUM(G13:G14)",
-            "H15 =SUM(H13:H14)",
         ]
     );
     // The values cached with them are the engine's, to the fen (the whole grid is pinned in
@@ -621,10 +622,7 @@ fn notice_totals_are_formulas_with_their_values_cached_so_an_edited_cost_updates
         ]
     );
     assert_eq!(grid[12][6..9], ["9", "126", "714.29"]);
-    assert_eq!(
-        grid[14][2..8],
-        ["55.932643", "0", "0", "20", "35.932643", "184"]
-    );
+    assert_eq!(grid[14][2..], ["55.932643", "0", "0", "20", "35.932643"]);
 }
 
 /// The `<row …>` tag of each row of a notice's sheet, by row number.
@@ -670,4 +668,78 @@ fn a_long_segment_name_makes_its_row_tall_enough_for_its_wrapped_lines() {
     assert_eq!(tags[&13], "spans=\"1:10\"");
     assert_eq!(tags[&14], "spans=\"1:10\" ht=\"48.75\" customHeight=\"1\"");
     assert_eq!(tags[&15], "spans=\"1:10\"");
+}
+
+#[test]
+fn a_notices_totals_line_does_not_add_up_households_that_may_benefit_from_several_segments() {
+    // The same 40 households live along both segments: 80 would count each twice, and a 户均
+    // over 80 would halve what each of them raises.
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,户数\n\
+         H-1,石羊镇,红星村,通社,3.5,1,40万,40\n\
+         H-2,石羊镇,红星村,通社,3.5,1,40万,40\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 1 notice to {out}\n"),
+    );
+    let path = env.path("out/石羊镇-红星村.xlsx");
+    let grid = grid(&path);
+    let at = grid
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "二、差额与筹集"))
+        .unwrap();
+    assert_eq!(
+        grid[at + 1..at + 6].to_vec(),
+        rows(&[
+            &[
+                "编号",
+                "差额",
+                "尚需筹集",
+                "受益户数",
+                "户均尚需筹集\n（元）"
+            ],
+            &["H-1", "15", "15", "40", "3750"],
+            &["H-2", "15", "15", "40", "3750"],
+            &["合计", "30", "30"],
+            &[],
+        ])
+    );
+    assert_eq!(
+        grid[at + 6],
+        ["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"]
+    );
+    // Nor is there a formula that would add them up once the office edits a figure.
+    let f = formulas(&path);
+    assert_eq!(
+        f[f.len() - 2..],
+        ["B15 =I9", "C15 =SUM(C13:C14)"],
+        "no D15 (受益户数) nor E15 (户均) in {f:?}"
+    );
+}
+
+#[test]
+fn a_notice_of_tables_without_households_says_nothing_about_them() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nH-1,石羊镇,红星村,通社,3.5,1,40万\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 1 notice to {out}\n"),
+    );
+    let grid = grid(&env.path("out/石羊镇-红星村.xlsx"));
+    assert!(grid
+        .iter()
+        .flatten()
+        .all(|c| !c.contains("受益户数") && !c.contains("户均")
+            || c.starts_with("合计、补助合计")
+            || c.starts_with("金额单位")));
 }

@@ -119,9 +119,16 @@ fn second(n: &Notice, line: &Line, total: bool) -> Vec<(String, Cell)> {
     out
 }
 
+/// Why table 二's totals line has no 受益户数 nor 户均, said right under it.
+pub const HOUSEHOLDS_NOTE: &str =
+    "受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。";
+
 /// The paragraphs under the tables, in order.
 pub fn paragraphs(n: &Notice) -> Vec<String> {
     let mut out = Vec::new();
+    if n.households {
+        out.push(HOUSEHOLDS_NOTE.to_string());
+    }
     for c in &n.cuts {
         out.push(format!("预算额度核减：{}", c.sentence()));
     }
