@@ -743,3 +743,80 @@ fn a_notice_of_tables_without_households_says_nothing_about_them() {
             || c.starts_with("合计、补助合计")
             || c.starts_with("金额单位")));
 }
+
+/// The shipped rules with an envelope of 50万 per village for the group roads' poverty money,
+/// shared in proportion when a village asks more.
+fn per_village_50() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/anyue-2018-village-group-50.toml")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_village_whose_own_envelope_binds_is_told_its_envelope_and_its_cut_to_the_fen() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &plan(), "--rules", &per_village_50(), "-o", &out])
+        .expect(0, "", &format!("wrote 44 notices to {out}\n"));
+    // 五峰村 asks 430,000 + 160,000 = 590,000 of its own 500,000, shared by running totals as
+    // a batch run shares it: ⌊50万 × 43万 / 59万⌋ = 364,406.77, and 135,593.23 the rest.
+    let mut expected = rows(&[
+        &["安岳县2018年贫困村通村通社公路补助公示\n— 双龙街乡五峰村 —"],
+        &["现将本村2个路段的建设补助及尚需筹集资金公示如下："],
+        &["金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。"],
+        &[],
+        &["一、路段与补助"],
+        &["编号", "路段名称", "道路类别", "路面宽度\n（米）", "建设里程\n（公里）", "总投资", "县交通局补助", "县扶贫专项补助", "补助合计", "差额"],
+        &["AYP-005", "一组至七组", "通社公路", "3.5", "4.3", "167.7", "64.5", "36.440677", "100.940677", "66.759323"],
+        &["AYP-006", "八组道路", "通社公路", "3.5", "1.6", "57.6", "24", "13.559323", "37.559323", "20.040677"],
+        &["合计", "", "", "", "5.9", "225.3", "88.5", "50", "138.5", "86.8"],
+        &[],
+        &["二、差额与筹集"],
+        &["编号", "路段名称", "差额", "整合资金", "一事一议筹资", "村项目资金", "尚需筹集", "受益户数", "户均尚需筹集\n（元）"],
+        &["AYP-005", "一组至七组", "66.759323", "10", "0", "20", "36.759323", "95", "3869.4"],
+        &["AYP-006", "八组道路", "20.040677", "0", "0", "7", "13.040677", "33", "3951.72"],
+        &["合计", "", "86.8", "10", "0", "27", "49.8"],
+        &[],
+        &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
+        &["预算额度核减：社级道路建设（每村）本村额度50万元，共申请59万元，已按申请额同比例分配；本村路段申请59万元，安排50万元，核减9万元，本村因此多筹集9万元。"],
+    ]);
+    expected.extend(rows(&END));
+    assert_eq!(grid(&env.path("out/双龙街乡-五峰村.xlsx")), expected);
+    let batch = env
+        .roadsub(&[
+            "batch",
+            &plan(),
+            "--rules",
+            &per_village_50(),
+            "--format",
+            "csv",
+        ])
+        .run()
+        .stdout;
+    for (id, paid) in [("AYP-005,", ",364406.77,"), ("AYP-006,", ",135593.23,")] {
+        let line = batch.lines().find(|l| l.starts_with(id)).unwrap();
+        assert!(line.contains(paid), "{line}");
+    }
+    // 画青村 asks 240,000 of its own 500,000: paid in full, and no sentence about a cut.
+    let hq = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert_eq!(
+        hq[7][..8],
+        [
+            "AYP-002",
+            "二组至五组",
+            "通社公路",
+            "3.5",
+            "2.4",
+            "96",
+            "36",
+            "24"
+        ]
+    );
+    assert!(
+        !hq.iter()
+            .flatten()
+            .any(|c| c.contains("核减") || c.contains("本村额度")),
+        "{hq:?}"
+    );
+}
