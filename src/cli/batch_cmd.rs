@@ -426,7 +426,7 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
 /// by roadsub itself) Chinese only when `--lang zh` is on the command line (SPEC §11), never
 /// from the locale alone: a script run on a Chinese desktop keeps the header it reads its
 /// columns by, and `--headings en` keeps the ids with Chinese notes.
-fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang {
+pub(super) fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang {
     match m.get_one::<String>("headings").map(String::as_str) {
         Some("zh") => Lang::Zh,
         Some(_) => Lang::En,
@@ -437,7 +437,7 @@ fn headings(m: &ArgMatches, lang: Lang, format: Format, terminal: bool) -> Lang 
 }
 
 /// The unit `--amounts` names (clap has checked it is one).
-fn amounts(m: &ArgMatches) -> Unit {
+pub(super) fn amounts(m: &ArgMatches) -> Unit {
     m.get_one::<String>("amounts")
         .and_then(|a| Unit::from_name(a))
         .unwrap_or_default()

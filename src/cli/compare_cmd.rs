@@ -17,7 +17,7 @@ use crate::report::compare::{
     self, book, describe, screen, write, Comparison, Side, Table, Variant,
 };
 use crate::report::layout::Layout;
-use crate::report::Format;
+use crate::report::{Format, Unit};
 use crate::rules::{RuleSet, Setting};
 use crate::table::replace::{is_same_file, names_a_descriptor, Hangup, Replacement};
 use crate::table::sheet::Sheet;
@@ -100,6 +100,28 @@ pub(super) fn command(lang: Lang) -> Command {
                 .help(lang.pick(
                     "Output format [default: from OUT's extension (.json, .jsonl, .md, .xlsx), else csv; a table on a terminal]",
                     "输出格式［默认：按 OUT 的扩展名（.json、.jsonl、.md、.xlsx），否则 csv；终端上显示对齐的表格］",
+                )),
+        )
+        .arg(
+            Arg::new("headings")
+                .long("headings")
+                .value_name("zh|en")
+                .value_parser(["zh", "en"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Headings of the CSV: zh (县交通局补助·变更前（元）, …, 有变化 with 是/否) or en (ids: transport_before, …, changed with true/false) [default: zh when --lang zh is given, else en (never from the locale)]",
+                    "CSV 的列名：zh（县交通局补助·变更前（元）……，有变化 填 是/否）或 en（英文标识：transport_before……，changed 填 true/false）［默认：给出 --lang zh 时为 zh，否则为 en（不随系统语言）］",
+                )),
+        )
+        .arg(
+            Arg::new("amounts")
+                .long("amounts")
+                .value_name("元|万元")
+                .value_parser(["元", "万元", "yuan", "wan"])
+                .hide_possible_values(true)
+                .help(lang.pick(
+                    "Unit of the amounts in the CSV: 元 (yuan, two decimals) or 万元 (at least four decimals, as many as needed to stay exact) [default: 元]",
+                    "CSV 中金额的单位：元（两位小数）或 万元（至少四位小数，为保持精确按需增加）［默认：元］",
                 )),
         )
         .arg(
@@ -212,11 +234,14 @@ enum Out {
     },
 }
 
-/// How the comparison's text is written: `--excel`, `--encoding gbk`.
+/// How the comparison's text is written: `--excel`, `--encoding gbk`, and the CSV's
+/// headings (`--headings`) and unit of amounts (`--amounts`).
 #[derive(Clone, Copy)]
 struct Style {
     excel: bool,
     gbk: bool,
+    headings: Lang,
+    unit: Unit,
 }
 
 /// The output's format and text style, checked for combinations that make no sense (as a
@@ -233,7 +258,44 @@ fn format_and_style(
     let style = Style {
         excel: m.get_flag("excel"),
         gbk: m.get_one::<String>("encoding").is_some_and(|e| e == "gbk"),
+        // The CSV's headings follow the batch run's rule: Chinese only when asked for on the
+        // command line, never from the locale alone, so a script keeps the ids it reads.
+        headings: super::batch_cmd::headings(m, lang, Format::Csv, false),
+        unit: super::batch_cmd::amounts(m),
     };
+    // Programs read JSON and a workbook holds numbers: both keep ids and yuan, as in batch.
+    // compare's Markdown is headed in the --lang language and in 元, as its summary is.
+    let csv_only = |what: &str| {
+        match format {
+        Format::Json | Format::Jsonl | Format::Xlsx => Some(match lang {
+            Lang::En => format!(
+                "{what} applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan"
+            ),
+            Lang::Zh => format!(
+                "{what} 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位"
+            ),
+        }),
+        Format::Markdown => Some(match lang {
+            Lang::En => format!(
+                "{what} applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan"
+            ),
+            Lang::Zh => format!(
+                "{what} 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位"
+            ),
+        }),
+        Format::Csv => None,
+    }
+    };
+    if style.unit == Unit::Wan {
+        if let Some(message) = csv_only("--amounts 万元") {
+            return Err(usage(message));
+        }
+    }
+    if m.get_one::<String>("headings").is_some() {
+        if let Some(message) = csv_only("--headings") {
+            return Err(usage(message));
+        }
+    }
     if style.gbk && matches!(format, Format::Json | Format::Jsonl) {
         return Err(usage(lang.pick(
             "JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only",
@@ -432,7 +494,13 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let bad = c.pairs.iter().filter(|p| p.bad()).count();
     let keep_going = m.get_flag("keep_going");
-    let asked_for_form = m.get_one::<String>("format").is_some() || style.excel || style.gbk;
+    // --headings and --amounts, as --excel and --encoding, are about the CSV: asking for them
+    // is asking for it, on a terminal too.
+    let asked_for_form = m.get_one::<String>("format").is_some()
+        || style.excel
+        || style.gbk
+        || m.get_one::<String>("headings").is_some()
+        || m.get_one::<String>("amounts").is_some();
     let out = match output {
         Some(p) => Out::File(p.clone()),
         None => Out::Stdout {
@@ -512,7 +580,7 @@ fn render(
             if style.excel && !style.gbk {
                 bytes.extend_from_slice("\u{feff}".as_bytes());
             }
-            bytes.extend(write::csv(c, lang, style.excel));
+            bytes.extend(write::csv(c, lang, style.excel, style.headings, style.unit));
             bytes
         }
         Format::Jsonl => return Ok(write::jsonl(c, lang)),

@@ -2011,3 +2011,184 @@ fn compare_s_groups_are_in_pinyin_order_of_township_then_village() {
         ["周礼镇 示例村08", "周礼镇 示例村09", "自治乡 金鸡村"]
     );
 }
+
+/// The CSV header `--lang zh` (or `--headings zh`) writes for [`SMALL`], amounts in `unit`.
+fn small_header_zh(unit: &str) -> String {
+    let mut h = vec!["行号", "编号", "乡镇", "村", "类别"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    for name in [
+        "县交通局补助",
+        "县扶贫专项补助",
+        "补助合计",
+        "差额",
+        "尚需筹集",
+    ] {
+        for side in ["变更前", "变更后", "变化"] {
+            h.push(format!("{name}·{side}（{unit}）"));
+        }
+    }
+    h.push("有变化".into());
+    h.push("说明".into());
+    format!("{}\n", h.join(","))
+}
+
+#[test]
+fn compare_csv_under_lang_zh_is_headed_in_chinese_with_units_and_says_是_or_否() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let rows = "2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,否,\n\
+         3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,是,\n\
+         4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,否,\n";
+    let zh = format!("{}{rows}", small_header_zh("元"));
+    // --lang zh on the command line, before or after the command, or --headings zh.
+    for args in [
+        &["--lang", "zh", "compare", &small, "--set", RAISE][..],
+        &["compare", &small, "--set", RAISE, "--lang", "zh"],
+        &["compare", &small, "--set", RAISE, "--headings", "zh"],
+    ] {
+        env.roadsub(args).expect_code(0).stdout(&zh);
+    }
+    // The same bytes to a file, with the summary beside it in Chinese.
+    let out = env.file("out.csv");
+    env.roadsub(&[
+        "compare", &small, "--set", RAISE, "--lang", "zh", "-o", &out,
+    ])
+    .expect_code(0)
+    .stdout_starts("对比测算 — 对比规则：\n");
+    assert_eq!(env.read("out.csv"), zh);
+}
+
+#[test]
+fn compare_csv_keeps_ids_and_true_false_under_the_locale_alone_or_headings_en() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let en = |csv: &str| {
+        assert!(csv.starts_with(SMALL_HEADER), "{csv}");
+        assert!(csv.contains(",100000.00,0.00,-100000.00,true,\n"), "{csv}");
+        assert!(!csv.contains("是") && !csv.contains("否"), "{csv}");
+    };
+    // A script run on a Chinese desktop keeps the header it reads its columns by.
+    let out = env
+        .roadsub(&["compare", &small, "--set", RAISE])
+        .env("LANG", "zh_CN.UTF-8")
+        .expect_code(0);
+    en(&out.stdout);
+    out.stderr_starts("\n对比测算 — 对比规则：\n");
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            RAISE,
+            "--lang",
+            "zh",
+            "--headings",
+            "en",
+        ])
+        .expect_code(0);
+    en(&out.stdout);
+}
+
+#[test]
+fn compare_csv_in_wan_is_exact_to_the_fen_under_either_headings() {
+    let env = Env::new();
+    let prorate = bundled("examples/anyue-2018-prorate.toml");
+    let run = |extra: &[&str]| {
+        let plan = plan();
+        let mut args = vec!["compare", &plan, "--rules", &prorate, "--set", RAISE];
+        args.extend_from_slice(extra);
+        let out = env.roadsub(&args).expect_code(0).stdout;
+        let mut lines = out.lines();
+        let header = lines.next().unwrap().to_string();
+        let row = lines
+            .find(|l| l.starts_with("3,AYP-002,"))
+            .unwrap()
+            .to_string();
+        (header, row)
+    };
+    // AYP-002's share of the bound envelope: 190,673.57 → 191,851.70 yuan, +1,178.13.
+    let (header, row) = run(&["--lang", "zh", "--amounts", "万元"]);
+    assert_eq!(format!("{header}\n"), small_header_zh("万元"));
+    assert_eq!(
+        row,
+        "3,AYP-002,天马乡,画青村,社道,36.0000,36.0000,0.0000,19.067357,19.18517,0.117813,55.067357,55.18517,0.117813,40.932643,40.81483,-0.117813,26.932643,26.81483,-0.117813,是,"
+    );
+    let (header, row) = run(&["--amounts", "万元"]);
+    assert_eq!(
+        header,
+        "line,id,township,village,class,transport_before (万元),transport_after (万元),transport_change (万元),poverty_before (万元),poverty_after (万元),poverty_change (万元),subsidy_total_before (万元),subsidy_total_after (万元),subsidy_total_change (万元),gap_before (万元),gap_after (万元),gap_change (万元),shortfall_before (万元),shortfall_after (万元),shortfall_change (万元),changed,errors"
+    );
+    assert_eq!(
+        row,
+        "3,AYP-002,天马乡,画青村,社道,36.0000,36.0000,0.0000,19.067357,19.18517,0.117813,55.067357,55.18517,0.117813,40.932643,40.81483,-0.117813,26.932643,26.81483,-0.117813,true,"
+    );
+    // In yuan, the same row as ever.
+    let (header, row) = run(&[]);
+    assert_eq!(format!("{header}\n"), SMALL_HEADER);
+    assert_eq!(
+        row,
+        "3,AYP-002,天马乡,画青村,社道,360000.00,360000.00,0.00,190673.57,191851.70,1178.13,550673.57,551851.70,1178.13,409326.43,408148.30,-1178.13,269326.43,268148.30,-1178.13,true,"
+    );
+}
+
+#[test]
+fn compare_headings_and_amounts_in_wan_are_refused_where_they_do_not_apply_and_nothing_is_written()
+{
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    let kept = env.write("kept.json", "the office's own file");
+    for (extra, en, zh) in [
+        (
+            &["--amounts", "万元", "--format", "json"][..],
+            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+        ),
+        (
+            &["--amounts", "wan", "--format", "jsonl"],
+            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+        ),
+        (
+            &["--headings", "zh", "-o", "what-if.xlsx"],
+            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+        ),
+        (
+            &["--headings", "en", "-o", &kept],
+            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+        ),
+        (
+            &["--amounts", "万元", "--format", "md"],
+            "roadsub: --amounts 万元 applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
+        ),
+        (
+            &["--headings", "zh", "--format", "md"],
+            "roadsub: --headings applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
+        ),
+    ] {
+        for (lang, message) in [("en", en), ("zh", zh)] {
+            let mut args = vec!["compare", &small, "--set", RAISE, "--lang", lang];
+            args.extend_from_slice(extra);
+            env.roadsub(&args).expect(2, "", message);
+        }
+    }
+    assert!(!env.path("what-if.xlsx").exists());
+    assert_eq!(env.read("kept.json"), "the office's own file");
+    // 元 is what they carry anyway: no refusal.
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        RAISE,
+        "--amounts",
+        "元",
+        "--format",
+        "json",
+    ])
+    .expect_code(0);
+}

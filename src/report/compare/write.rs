@@ -1,6 +1,7 @@
 //! A comparison in the machine formats (CSV, JSON lines, one JSON document) and as Markdown.
-//! Machine formats keep ids and plain yuan (`-1785000.00`), as batch output does; Markdown
-//! heads its columns in the language asked for.
+//! JSON keeps ids and plain yuan (`-1785000.00`), as batch output does; CSV does too unless
+//! asked for Chinese headings (`县交通局补助·变更前（元）`, 是/否) or amounts in 万元, as a
+//! batch run's CSV is; Markdown heads its columns in the language asked for.
 
 use serde_json::{json, Map, Value};
 
@@ -9,7 +10,7 @@ use super::{column_ids, plain, signed, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::encode::RowBuf;
-use crate::report::format::{markdown_cell, summary_json, Format};
+use crate::report::format::{markdown_cell, summary_json, Format, Unit};
 use crate::report::summary::GroupBy;
 
 /// What the variant is, said in words: one line per `--set`, or the file compared against.
@@ -51,6 +52,39 @@ pub fn csv_header(c: &Comparison) -> Vec<String> {
     h
 }
 
+/// `before`, `after`, `change` as a Chinese CSV heading joins them to a column's name:
+/// `县交通局补助·变更前（元）`.
+const ZH_SIDES: [&str; 3] = ["变更前", "变更后", "变化"];
+
+/// The CSV header in `headings`, amounts saying they are in `unit` as a batch run's CSV
+/// headings say it: in English the ids of [`csv_header`] (` (万元)` after an amount in 万元,
+/// nothing after one in yuan, so scripts keep reading `transport_before`); in Chinese the
+/// names, each amount with its side and unit (`补助合计·变化（万元）`).
+pub fn csv_heading(c: &Comparison, headings: Lang, unit: Unit) -> Vec<String> {
+    let suffix = unit.suffix(headings);
+    if headings == Lang::En {
+        let mut h = csv_header(c);
+        let amounts = h.len() - 2 - 3 * (c.funds.len() + 3)..h.len() - 2;
+        for name in &mut h[amounts] {
+            name.push_str(suffix);
+        }
+        return h;
+    }
+    let mut h: Vec<String> = Vec::new();
+    if c.labels.len() > 1 {
+        h.push("文件".into());
+    }
+    h.extend(["行号", "编号", "乡镇", "村", "类别"].map(str::to_string));
+    for name in column_names(c, Lang::Zh) {
+        for side in ZH_SIDES {
+            h.push(format!("{name}·{side}{suffix}"));
+        }
+    }
+    h.push("有变化".into());
+    h.push("说明".into());
+    h
+}
+
 /// A cell of a row for CSV and JSON lines.
 enum Cell {
     /// Text as it is.
@@ -84,18 +118,25 @@ fn cells(c: &Comparison, p: &Pair, lang: Lang) -> Vec<Cell> {
     out
 }
 
-/// The rows as CSV: one line per segment computed under at least one side. With `excel`,
+/// The rows as CSV: one line per segment computed under at least one side, headed as
+/// [`csv_heading`] heads them, amounts in `unit`, whether a row changed `true`/`false` under
+/// English headings and 是/否 under Chinese ones (the errors stay in `lang`). With `excel`,
 /// text that starts like a formula is kept as text, as a batch run's `--excel` keeps it (the
 /// caller adds the byte-order mark).
-pub fn csv(c: &Comparison, lang: Lang, excel: bool) -> Vec<u8> {
-    let mut rows = RowBuf::new(Some(Format::Csv), excel, 0);
-    for h in csv_header(c) {
+pub fn csv(c: &Comparison, lang: Lang, excel: bool, headings: Lang, unit: Unit) -> Vec<u8> {
+    let mut rows = RowBuf::new(Some(Format::Csv), excel, 0).in_unit(unit);
+    for h in csv_heading(c, headings, unit) {
         rows.field(&h);
     }
     rows.end_row();
     for p in c.shown() {
-        for cell in cells(c, p, lang) {
+        let cells = cells(c, p, lang);
+        let changed = cells.len() - 2;
+        for (i, cell) in cells.into_iter().enumerate() {
             match cell {
+                Cell::Text(_) if i == changed && headings == Lang::Zh => {
+                    rows.field(if p.changed() { "是" } else { "否" })
+                }
                 Cell::Text(t) => rows.field(&t),
                 Cell::Amount(None) => rows.amount(None),
                 Cell::Amount(Some(fen)) => match money::from_fen(fen) {
