@@ -200,9 +200,9 @@ fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workboo
     // W: subsidy 250,000, half done: 125,000 due, 115,000 outstanding.
     env.roadsub(&["batch", &input, "--by", "village", "-o", "out.csv"])
         .expect_code(0)
-        .stdout_has("  shortfall           due  outstanding\n")
-        .stdout_has("\nT W             1   1        0.5    150,000.00    100,000.00     250,000.00  350,000.00  350,000.00    125,000.00   115,000.00\n")
-        .stdout_has("\ntotal           4   7        2.2  2,850,000.00  1,750,000.00   4,600,000.00  800,000.00  624,999.50  1,347,500.00   487,500.00\n");
+        .stdout_has("  shortfall (yuan)    due (yuan)  outstanding (yuan)\n")
+        .stdout_has("\nT W             1   1        0.5        150,000.00      100,000.00            250,000.00  350,000.00        350,000.00    125,000.00          115,000.00\n")
+        .stdout_has("\ntotal           4   7        2.2      2,850,000.00    1,750,000.00          4,600,000.00  800,000.00        624,999.50  1,347,500.00          487,500.00\n");
     env.roadsub(&["batch", &input, "-o", "report.xlsx", "--lang", "zh"])
         .expect_code(0);
     let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
