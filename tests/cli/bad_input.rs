@@ -160,7 +160,7 @@ fn messages_in_chinese() {
     env.roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(":2: class \"村道\" 不是已知的道路类别（可用：通村公路（通村、建制村")
-        .stderr_has("1 个错误行；未写出任何结果");
+        .stderr_has("1 行有错；未写出任何结果");
 }
 
 #[test]

@@ -810,6 +810,7 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
 
 #[test]
 fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the_singular() {
+    // In Chinese as people say it: "1 行有错；另 1 行已写出", not "1 个错误行；已将 1 个正确行写出".
     let env = Env::new();
     let input = env.write(
         "one.csv",
@@ -817,7 +818,7 @@ fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the
     );
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh"])
         .expect_code(1)
-        .stderr_ends("1 个错误行；已将 1 个正确行写出到标准输出\n");
+        .stderr_ends("1 行有错；另 1 行已写出到标准输出\n");
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "en"])
         .expect_code(1)
         .stderr_ends("1 bad row; wrote the 1 good row to standard output\n");
@@ -825,7 +826,16 @@ fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the
     let out = env.file("out.csv");
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh", "-o", &out])
         .expect_code(1)
-        .stderr_ends(&format!("1 个错误行；已将 1 个正确行写出到 {out}\n"));
+        .stderr_ends(&format!("1 行有错；另 1 行已写出到 {out}\n"));
+    // Without --keep-going: nothing, and what to do about it.
+    env.roadsub(&["batch", &input, "--lang", "zh", "-o", &out])
+        .expect_code(1)
+        .stderr_ends("1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 1 行）\n");
+    env.roadsub(&["batch", &input, "--lang", "en", "-o", &out])
+        .expect_code(1)
+        .stderr_ends(
+            "1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n",
+        );
 }
 
 #[test]
@@ -1158,4 +1168,39 @@ fn the_workbook_summary_sheet_shows_every_grouping_by_asked_for_in_its_order() {
         .map(|r| r[0].to_string())
         .collect();
     assert_eq!(titles, ["By village", "By class", "By township"]);
+}
+
+#[test]
+fn the_zh_status_lines_said_个错误行_and_个正确行_which_no_one_says() {
+    // Every status line of a batch run in both languages: as people say them in Chinese, and
+    // in English one row, two rows.
+    let env = Env::new();
+    let two = env.write(
+        "two.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,bad,3.5,1,100000\nB,t,v,village,3.5,1,1000000\nC,t,v,bad,3.5,1,100000\nD,t,v,village,3.5,1,1000000\n",
+    );
+    let one = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nE,t,v,village,3.5,1,1000000\n",
+    );
+    let missing = env.file("missing.csv");
+    let out = env.file("out.csv");
+    let cases: [(&[&str], i32, &str, String); 10] = [
+        (&[&one], 0, "zh", format!("已写出 1 行到 {out}\n")),
+        (&[&one], 0, "en", format!("wrote 1 row to {out}\n")),
+        (&[&two, &one], 1, "zh", "2 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 3 行）\n".into()),
+        (&[&two, &one], 1, "en", "2 bad rows; nothing written (fix them, or use --keep-going to write the 3 good rows)\n".into()),
+        (&[&two, "--keep-going"], 1, "zh", format!("2 行有错；另 2 行已写出到 {out}\n")),
+        (&[&two, "--keep-going"], 1, "en", format!("2 bad rows; wrote the 2 good rows to {out}\n")),
+        (&[&two, &missing, "--keep-going"], 1, "zh", format!("2 行有错，1 个表无法读取；另 2 行已写出到 {out}\n")),
+        (&[&two, &missing, "--keep-going"], 1, "en", format!("2 bad rows, 1 table not read; wrote the 2 good rows to {out}\n")),
+        (&[&one, &missing, "--keep-going"], 1, "zh", format!("1 个表无法读取；已写出 1 行到 {out}\n")),
+        (&[&one, &missing, "--keep-going"], 1, "en", format!("1 table not read; wrote the 1 good row to {out}\n")),
+    ];
+    for (inputs, code, lang, last) in cases {
+        let mut args = vec!["batch"];
+        args.extend_from_slice(inputs);
+        args.extend(["--lang", lang, "-o", &out]);
+        env.roadsub(&args).expect_code(code).stderr_ends(&last);
+    }
 }
