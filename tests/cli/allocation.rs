@@ -567,6 +567,6 @@ fn more_disbursed_than_the_subsidy_says_it_is_the_subsidy_before_any_budget_s_cu
     env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_first_line(&format!(
-            "{input}:2: 已拨付 \"260000\" 超过预算额度核减前的补助合计 250,000.00 元"
+            "{input}:2: 已拨付“260000”超过预算额度核减前的补助合计 250,000.00 元"
         ));
 }
