@@ -324,7 +324,7 @@ pub(crate) fn columns_differ(file: &str, first: &Columns, other: &Columns, lang:
                 "{file}: its column \"{theirs}\" is in another unit than the first table's \"{ours}\"; one output needs the same units (convert one table's figures and header, or compute them apart)"
             ),
             Lang::Zh => format!(
-                "{file}: 列 \"{theirs}\" 的单位与第一个表的 \"{ours}\" 不同；合并输出要求单位相同（请换算其中一个表的数值和表头，或分开计算）"
+                "{file}: “{theirs}”列的单位与第一个表的“{ours}”列不同；合并输出要求单位相同（请换算其中一个表的数值和表头，或分开计算）"
             ),
         };
     }
@@ -337,8 +337,8 @@ pub(crate) fn columns_differ(file: &str, first: &Columns, other: &Columns, lang:
         ),
         Lang::Zh => format!(
             "{file}: 列（{}）与第一个表（{}）不同；合并输出要求各表的列相同",
-            describe(other),
-            describe(first)
+            other.names.join("、"),
+            first.names.join("、")
         ),
     }
 }

@@ -363,7 +363,7 @@ fn status_line(
     if bad > 0 {
         problems.push(match lang {
             Lang::En => format!("{bad} bad {}", plural(bad, "row", "rows")),
-            Lang::Zh => format!("{bad} 个错误行"),
+            Lang::Zh => format!("{bad} 行有错"),
         });
     }
     if unread > 0 {
@@ -387,7 +387,10 @@ fn status_line(
         (false, true, Lang::En) => {
             format!("{problems}; wrote the {good} good {rows} to {out_name}")
         }
-        (false, true, Lang::Zh) => format!("{problems}；已将 {good} 个正确行写出{to}"),
+        // Beside rows in error, the rows written are "the other" rows (另 3 行); beside a table
+        // that could not be read, simply rows.
+        (false, true, Lang::Zh) if bad > 0 => format!("{problems}；另 {good} 行已写出{to}"),
+        (false, true, Lang::Zh) => format!("{problems}；已写出 {good} 行{to}"),
         // Rows streamed to standard output before the broken line cannot be taken back.
         (false, false, Lang::En) if report.garbled && report.keep_going && !to_file => {
             format!(
@@ -407,7 +410,7 @@ fn status_line(
             format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good {rows})")
         }
         (false, false, Lang::Zh) => {
-            format!("{problems}；未写出任何结果（请修正，或用 --keep-going 写出 {good} 个正确行）")
+            format!("{problems}；未写出任何结果（请先修正，或加 --keep-going 写出其余 {good} 行）")
         }
     })
 }

@@ -116,7 +116,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                             lines.join(", ")
                         ),
                         Lang::Zh => format!(
-                            "{label}：编号 \"{id}\" 出现在第 {} 行（编号必须唯一）；请改用 --row",
+                            "{label}：编号“{id}”出现在第 {} 行（编号必须唯一）；请改用 --row",
                             lines.join("、")
                         ),
                     },
@@ -131,7 +131,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                         EXIT_BAD_INPUT,
                         match lang {
                             Lang::En => format!("{label}: no row has the id \"{id}\""),
-                            Lang::Zh => format!("{label}：没有编号为 \"{id}\" 的行"),
+                            Lang::Zh => format!("{label}：没有编号为“{id}”的行"),
                         },
                     )
                 })?

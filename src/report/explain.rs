@@ -182,7 +182,7 @@ fn budget_arithmetic(
     to: Decimal,
     lang: Lang,
 ) -> String {
-    let g = money::grouped;
+    let (g, y) = (money::grouped, |d| in_yuan(d, lang));
     let zh = lang == Lang::Zh;
     match cut.how {
         crate::rules::OnOverrun::InOrder if to.is_zero() => lang
@@ -193,11 +193,11 @@ fn budget_arithmetic(
             .to_string(),
         crate::rules::OnOverrun::InOrder => {
             if zh {
-                format!("    按优先级依次足额安排：轮到本行时额度只剩 {}\n", g(to))
+                format!("    按优先级依次足额安排：轮到本行时额度只剩 {}\n", y(to))
             } else {
                 format!(
                     "    paid in order of priority: {} of the envelope was left when its turn came\n",
-                    g(to)
+                    y(to)
                 )
             }
         }
@@ -215,7 +215,7 @@ fn budget_arithmetic(
                     g(cut.envelope),
                     g(from),
                     g(cut.asked),
-                    g(to)
+                    y(to)
                 )
             } else {
                 format!(
@@ -223,11 +223,17 @@ fn budget_arithmetic(
                     g(cut.envelope),
                     g(from),
                     g(cut.asked),
-                    g(to)
+                    y(to)
                 )
             }
         }
     }
+}
+
+/// An amount with its unit: every line of the trace ends its sum in yuan said as such (the
+/// terms before it share the unit), as the first line states the cost (`360,000.00 元`).
+fn in_yuan(amount: Decimal, lang: Lang) -> String {
+    format!("{} {}", money::grouped(amount), lang.pick("yuan", "元"))
 }
 
 /// The trace of row `id` (on `line` of `file`) in `lang`, as lines of text.
@@ -238,7 +244,7 @@ pub fn text(
     b: &Breakdown,
     lang: Lang,
 ) -> String {
-    let g = money::grouped;
+    let (g, y) = (money::grouped, |d| in_yuan(d, lang));
     let zh = lang == Lang::Zh;
     let class = rules.classes[segment.class].display(lang);
     let (w, l) = (
@@ -349,18 +355,18 @@ pub fn text(
             // Exact to the fen already: the amount as every table shows it; else the exact
             // product, then the rounding rule and what it gives.
             let product = if exact.scale() <= 2 {
-                g(t.nominal)
+                y(t.nominal)
             } else if zh {
                 format!(
                     "{exact}，{}到分为 {}",
                     rounding_name(rules.meta.rounding, lang),
-                    g(t.nominal)
+                    y(t.nominal)
                 )
             } else {
                 format!(
                     "{exact}, {} to the fen: {}",
                     rounding_name(rules.meta.rounding, lang),
-                    g(t.nominal)
+                    y(t.nominal)
                 )
             };
             out.push_str(&if zh {
@@ -371,47 +377,47 @@ pub fn text(
         }
         if let Some(a) = t.approved {
             out.push_str(&if zh {
-                format!("  批复 {}（不超过上限 {}）\n", g(a), g(t.nominal))
+                format!("  批复 {}（不超过上限 {}）\n", y(a), y(t.nominal))
             } else {
-                format!("  approved {} (the ceiling is {})\n", g(a), g(t.nominal))
+                format!("  approved {} (the ceiling is {})\n", y(a), y(t.nominal))
             });
         }
         if let Some(p) = t.by_cost {
             out.push_str(&if zh {
                 format!(
                     "  受造价限制核减为 {}：造价 {} − 前列资金 {} = {}（补助不超过造价）\n",
-                    g(p),
+                    y(p),
                     g(b.cost),
                     g(t.before),
-                    g(p)
+                    y(p)
                 )
             } else {
                 format!(
                     "  cut to {} so the subsidy does not exceed the cost: cost {} − the funds before {} = {}\n",
-                    g(p),
+                    y(p),
                     g(b.cost),
                     g(t.before),
-                    g(p)
+                    y(p)
                 )
             });
         }
         for &(cut, from, to) in &t.by_budget {
             let name = rules.budgets[cut.budget].display(rules, lang);
             out.push_str(&if zh {
-                format!("  经预算额度“{name}”由 {} 核减为 {}\n", g(from), g(to))
+                format!("  经预算额度“{name}”由 {} 核减为 {}\n", g(from), y(to))
             } else {
                 format!(
                     "  cut from {} to {} by the budget \"{name}\"\n",
                     g(from),
-                    g(to)
+                    y(to)
                 )
             });
             out.push_str(&budget_arithmetic(cut, from, to, lang));
         }
         out.push_str(&if zh {
-            format!("  实拨 {}\n", g(t.paid))
+            format!("  实拨 {}\n", y(t.paid))
         } else {
-            format!("  paid {}\n", g(t.paid))
+            format!("  paid {}\n", y(t.paid))
         });
     }
     let sources: Decimal = segment.sources.0.iter().sum();
@@ -421,14 +427,14 @@ pub fn text(
             "造价 {} − 补助 {} = 差额 {}\n",
             g(b.cost),
             g(b.subsidy_total),
-            g(b.gap)
+            y(b.gap)
         )
     } else {
         format!(
             "cost {} − subsidy {} = gap {}\n",
             g(b.cost),
             g(b.subsidy_total),
-            g(b.gap)
+            y(b.gap)
         )
     });
     let named: Vec<String> = Source::ALL
@@ -451,40 +457,40 @@ pub fn text(
             "差额 {} − 已筹 {}{named} = 尚需筹集 {}\n",
             g(b.gap),
             g(sources),
-            g(b.shortfall)
+            y(b.shortfall)
         ),
         (true, true) => format!(
             "差额 {} − 已筹 {}{named} = −{}：尚需筹集 {}，多出 {}\n",
             g(b.gap),
             g(sources),
-            g(surplus),
-            g(b.shortfall),
-            g(surplus)
+            y(surplus),
+            y(b.shortfall),
+            y(surplus)
         ),
         (false, false) => format!(
             "gap {} − sources {}{named} = shortfall {}\n",
             g(b.gap),
             g(sources),
-            g(b.shortfall)
+            y(b.shortfall)
         ),
         (false, true) => format!(
             "gap {} − sources {}{named} = −{}: shortfall {}, a surplus of {}\n",
             g(b.gap),
             g(sources),
-            g(surplus),
-            g(b.shortfall),
-            g(surplus)
+            y(surplus),
+            y(b.shortfall),
+            y(surplus)
         ),
     });
     if let (Some(per), Some(h)) = (b.per_household, segment.households) {
         out.push_str(&if zh {
-            format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), g(per))
+            format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), y(per))
         } else {
             format!(
                 "shortfall {} ÷ {h} {} = {} each\n",
                 g(b.shortfall),
                 if h == 1 { "household" } else { "households" },
-                g(per)
+                y(per)
             )
         });
     }
@@ -494,13 +500,13 @@ pub fn text(
             format!(
                 "应拨付：补助 {} × 已完工 {done} ÷ {l} 公里 = {}\n",
                 g(b.subsidy_total),
-                g(due)
+                y(due)
             )
         } else {
             format!(
                 "due: subsidy {} × {done} completed ÷ {l} km = {}\n",
                 g(b.subsidy_total),
-                g(due)
+                y(due)
             )
         });
         if let (Some(left), Some(paid)) = (b.outstanding, segment.disbursed) {
@@ -509,14 +515,14 @@ pub fn text(
                     "待拨付：应拨付 {} − 已拨付 {} = {}\n",
                     g(due),
                     g(paid),
-                    g(left)
+                    y(left)
                 )
             } else {
                 format!(
                     "outstanding: due {} − disbursed {} = {}\n",
                     g(due),
                     g(paid),
-                    g(left)
+                    y(left)
                 )
             });
         }

@@ -428,16 +428,14 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
     }
     if !rules.budgets.is_empty() {
         out.push_str(&format!(
-            "\n| {}{} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|\n",
+            "\n| {}{} | {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---:|---:|\n",
             lang.pick("budget", "预算额度"),
             // The unit whichever it is, as the amounts' table above names it.
-            match (unit, lang) {
-                (Unit::Yuan, Lang::En) => " (yuan)",
-                _ => unit.suffix(lang),
-            },
+            super::summary::in_unit(unit, lang),
             lang.pick("envelope", "额度"),
             lang.pick("asked", "申请"),
             lang.pick("paid", "安排"),
+            lang.pick("left", "剩余"),
             lang.pick("use", "使用率")
         ));
         let mut sentences = String::new();
@@ -448,11 +446,12 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
                 (true, true) => lang.pick(" **shared out**", " **额度不足，已分配**"),
             };
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {}{over} |\n",
+                "| {} | {} | {} | {} | {} | {}{over} |\n",
                 markdown_cell(&line.label()),
                 unit.grouped(line.envelope),
                 unit.grouped(line.asked),
                 unit.grouped(line.used),
+                line.left_cell(lang, |v| unit.grouped(v)),
                 line.share()
             ));
             if let Some(s) = super::budget::overrun_sentence(&line, lang) {

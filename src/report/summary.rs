@@ -699,7 +699,8 @@ impl Summary {
     }
 
     /// The table of grouping `by`: its header, then a row per group and the total, amounts in
-    /// `unit` (the headings of amounts say 万元 when it is that). The text summary and the
+    /// `unit` (each heading of amounts names the unit, 元 or 万元, as the summary's and the
+    /// budget table's headings do). The text summary and the
     /// Markdown report show the same table.
     pub fn group_rows(
         &self,
@@ -738,7 +739,7 @@ impl Summary {
             header.push(lang.pick("outstanding", "待拨付").into());
         }
         for h in &mut header[first_amount..] {
-            h.push_str(in_wan(unit, lang));
+            h.push_str(in_unit(unit, lang));
         }
         let row = |label: String, t: &Totals| {
             let mut cells = vec![
@@ -784,18 +785,9 @@ impl Summary {
     }
 }
 
-/// What a heading of amounts adds in a summary: nothing in yuan (as summaries always were),
-/// the unit in 万元.
-fn in_wan(unit: Unit, lang: Lang) -> &'static str {
-    match unit {
-        Unit::Yuan => "",
-        Unit::Wan => unit.suffix(lang),
-    }
-}
-
-/// The unit of a table of amounts, named in its first heading whichever it is, so that no
-/// amount stands without one: `（元）`, ` (yuan)`, `（万元）`.
-fn in_unit(unit: Unit, lang: Lang) -> &'static str {
+/// The unit of amounts in a summary's heading, whichever it is, so that no amount stands
+/// without one: `（元）`, ` (yuan)`, `（万元）`. The Markdown report names it the same way.
+pub fn in_unit(unit: Unit, lang: Lang) -> &'static str {
     match (unit, lang) {
         (Unit::Yuan, Lang::En) => " (yuan)",
         _ => unit.suffix(lang),

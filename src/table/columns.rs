@@ -639,27 +639,77 @@ impl Columns {
     }
 }
 
+/// A column as a message in `lang` names it: by its header as written in the file, except
+/// that a Chinese message names a header that is roadsub's own English name of a field
+/// (`length_km`, `cost(万元)`) or of a fund's approved amount (`poverty_approved`) by its
+/// Chinese name (`长度`, `投资（万元）`, `县扶贫专项补助批复金额`): an English id means nothing in a
+/// Chinese sentence, and the line number finds the cell all the same.
+pub fn column_label(header: &str, rules: Option<&crate::rules::RuleSet>, lang: Lang) -> String {
+    let written = header.trim().trim_start_matches('\u{feff}');
+    let normal = normalize_width_forms(written);
+    let (base, unit) = split_unit(&normal);
+    if lang == Lang::En || !base.is_ascii() {
+        return written.to_string();
+    }
+    let name = match Field::ALL
+        .into_iter()
+        .find(|f| f.matches(&base.to_ascii_lowercase()))
+    {
+        Some(field) => field.zh().to_string(),
+        None => match rules.and_then(|r| r.funds.iter().find(|f| f.approves_column(&base))) {
+            Some(fund) => format!("{}批复金额", fund.display(Lang::Zh)),
+            None => return written.to_string(),
+        },
+    };
+    match unit {
+        Some(unit) => format!("{name}（{unit}）"),
+        None => name,
+    }
+}
+
+/// A field as a Chinese message asks for it: its usual Chinese header and the other Chinese
+/// headers read as it (`道路类别（也可写作 类别、道路等级…）`), no English id.
+fn zh_field(field: Field) -> String {
+    let others: Vec<&str> = field.aliases()[1..]
+        .iter()
+        .copied()
+        .filter(|a| !a.is_ascii())
+        .collect();
+    if others.is_empty() {
+        field.zh().to_string()
+    } else {
+        format!("{}（也可写作 {}）", field.zh(), others.join("、"))
+    }
+}
+
 impl HeaderProblem {
     /// The problem as a sentence; `found` lists the header as read.
     pub fn render(&self, lang: Lang, found: &[String]) -> String {
-        let list = |fields: &[Field]| {
-            fields
+        let list = |fields: &[Field]| match lang {
+            Lang::En => fields
                 .iter()
-                .map(|f| format!("{} ({})", f.key(), f.aliases().join(lang.pick(", ", "、"))))
+                .map(|f| format!("{} ({})", f.key(), f.aliases().join(", ")))
                 .collect::<Vec<_>>()
-                .join(lang.pick("; ", "；"))
+                .join("; "),
+            Lang::Zh => fields
+                .iter()
+                .map(|&f| zh_field(f))
+                .collect::<Vec<_>>()
+                .join("，"),
         };
+        // The header as read, each cell quoted as written ("…" in English, “…” in Chinese).
         let shown: Vec<String> = found
             .iter()
             .take(30)
             .map(|h: &String| {
-                format!(
-                    "\"{}\"",
-                    crate::textwidth::truncate(&h.escape_debug().to_string(), 30)
-                )
+                let h = crate::textwidth::truncate(&h.escape_debug().to_string(), 30);
+                match lang {
+                    Lang::En => format!("\"{h}\""),
+                    Lang::Zh => format!("“{h}”"),
+                }
             })
             .collect();
-        let found = shown.join(", ");
+        let found = shown.join(lang.pick(", ", "、"));
         match (self, lang) {
             (HeaderProblem::Missing(fields), Lang::En) => {
                 format!(
@@ -668,7 +718,7 @@ impl HeaderProblem {
                 )
             }
             (HeaderProblem::Missing(fields), Lang::Zh) => {
-                format!("缺少必需的列：{}；表头为 {found}", list(fields))
+                format!("缺少必需的列：{}；表头为：{found}", list(fields))
             }
             (HeaderProblem::NoCost, Lang::En) => format!(
                 "no cost column: give {} or {}; the header has {found}",
@@ -676,7 +726,7 @@ impl HeaderProblem {
                 list(&[Field::CostPerKm])
             ),
             (HeaderProblem::NoCost, Lang::Zh) => format!(
-                "缺少造价列：需要 {} 或 {}；表头为 {found}",
+                "缺少造价列：需要{}或{}；表头为：{found}",
                 list(&[Field::Cost]),
                 list(&[Field::CostPerKm])
             ),
@@ -687,13 +737,13 @@ impl HeaderProblem {
                 )
             }
             (HeaderProblem::Twice(f, a, b), Lang::Zh) => {
-                format!("列 \"{a}\" 和 \"{b}\" 都表示{}；请只保留一列", f.zh())
+                format!("“{a}”和“{b}”两列都表示{}；请只保留一列", f.zh())
             }
             (HeaderProblem::ApprovedTwice([fund, _], a, b), Lang::En) => {
                 format!("columns \"{a}\" and \"{b}\" both hold the amount approved for {fund}; keep one")
             }
             (HeaderProblem::ApprovedTwice([_, fund], a, b), Lang::Zh) => {
-                format!("列 \"{a}\" 和 \"{b}\" 都表示{fund}的批复金额；请只保留一列")
+                format!("“{a}”和“{b}”两列都表示{fund}的批复金额；请只保留一列")
             }
             // A priority is no amount and no length: whatever the unit, there is none to take.
             (HeaderProblem::UnknownUnit(h), Lang::En)
@@ -708,7 +758,7 @@ impl HeaderProblem {
                 if Field::of_header(h) == Some(Field::Priority) =>
             {
                 format!(
-                    "列 \"{h}\" 是优先级，为不带单位的整数；表头请写作 \"{}\"",
+                    "“{h}”列是优先级，为不带单位的整数；表头请写作“{}”",
                     split_unit(h).0
                 )
             }
@@ -716,7 +766,7 @@ impl HeaderProblem {
                 format!("column \"{h}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)")
             }
             (HeaderProblem::UnknownUnit(h), Lang::Zh) => {
-                format!("列 \"{h}\" 的单位无法识别（可用 元、万元、亿元、km、公里、m、米）")
+                format!("“{h}”列的单位无法识别（可用：元、万元、亿元、km、公里、m、米）")
             }
             (HeaderProblem::ComputedName(h), Lang::En) => format!(
                 "column \"{h}\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"
@@ -725,11 +775,11 @@ impl HeaderProblem {
                 "--map names the column \"{h}\", which the header does not have; the header has {found}"
             ),
             (HeaderProblem::MapUnmatched(h), Lang::Zh) => {
-                format!("--map 所指的列 \"{h}\" 不在表头中；表头为 {found}")
+                format!("--map 所指的列“{h}”不在表头中；表头为：{found}")
             }
             (HeaderProblem::Units(p), lang) => p.render(lang),
             (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
-                "列 \"{h}\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"
+                "“{h}”列与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"
             ),
         }
     }

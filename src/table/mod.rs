@@ -81,7 +81,7 @@ impl TableError {
                 ),
                 NotText::Utf16 => lang.pick(
                     "is UTF-16 text (Excel's \"Unicode text\"); save it as CSV UTF-8 instead",
-                    "是 UTF-16 文本（Excel 的\"Unicode 文本\"）；请另存为 CSV UTF-8",
+                    "是 UTF-16 文本（Excel 的“Unicode 文本”）；请另存为 CSV UTF-8",
                 ),
                 NotText::Binary => lang.pick(
                     "is not a text table (it contains binary data); expected CSV",
@@ -137,17 +137,17 @@ impl TableError {
 fn unclosed_quote(lang: Lang, line: u64, last: u64) -> String {
     match (lang, last.saturating_sub(line)) {
         (Lang::En, 0) => "a quote (\") in this record is never closed".to_string(),
-        (Lang::Zh, 0) => "此记录中有引号 (\") 未闭合".to_string(),
+        (Lang::Zh, 0) => "此记录中有英文引号 \" 未闭合".to_string(),
         (Lang::En, 1) => {
             format!("a quote (\") in this record is never closed, so line {last} is taken into it")
         }
-        (Lang::Zh, 1) => format!("此记录中有引号 (\") 未闭合，第 {last} 行被并入此记录"),
+        (Lang::Zh, 1) => format!("此记录中有英文引号 \" 未闭合，第 {last} 行被并入此记录"),
         (Lang::En, _) => format!(
             "a quote (\") in this record is never closed, so lines {}–{last} are taken into it",
             line + 1
         ),
         (Lang::Zh, _) => format!(
-            "此记录中有引号 (\") 未闭合，第 {}–{last} 行被并入此记录",
+            "此记录中有英文引号 \" 未闭合，第 {}–{last} 行被并入此记录",
             line + 1
         ),
     }

@@ -39,7 +39,7 @@ fn spec_example_message_for_a_bad_length() {
     );
     assert_eq!(
         parse_all(&csv, Lang::Zh).1,
-        ["t.csv:2: length_km \"abc\" 不是长度（应为公里数，如 1.25、1.25公里 或 850米）"]
+        ["t.csv:2: 长度“abc”不是长度（应为公里数，如 1.25、1.25公里 或 850米）"]
     );
 }
 
@@ -453,7 +453,7 @@ fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen(
         header,
         [
             "columns \"poverty_approved\" and \"扶贫批复(万元)\" both hold the amount approved for County poverty-alleviation special fund; keep one",
-            "列 \"poverty_approved\" 和 \"扶贫批复(万元)\" 都表示县扶贫专项补助的批复金额；请只保留一列",
+            "“poverty_approved”和“扶贫批复(万元)”两列都表示县扶贫专项补助的批复金额；请只保留一列",
         ]
     );
     // Where the header is not refused first, every row that fills either column is.
@@ -469,8 +469,8 @@ fn two_columns_of_one_funds_approved_amount_are_refused_not_one_silently_chosen(
     assert_eq!(
         zh,
         [
-            "t.csv:2: poverty_approved \"100\" 所在列与列 \"扶贫批复(万元)\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
-            "t.csv:3: 扶贫批复(万元) \"20\" 所在列与列 \"poverty_approved\" 都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+            "t.csv:2: 县扶贫专项补助批复金额“100”所在列与“扶贫批复(万元)”列都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
+            "t.csv:3: 扶贫批复(万元)“20”所在列与“poverty_approved”列都表示县扶贫专项补助的批复金额，无法确定以哪列为准；请只保留一列",
         ]
     );
     // A row that fills neither has no amount to choose: the nominal, 300,000.00.
@@ -518,9 +518,9 @@ fn a_priority_is_a_plain_whole_number_not_money_nor_an_exponent() {
     assert_eq!(
         zh[..3],
         [
-            "t.csv:2: 优先级 \"1e3\" 不是优先级（应为整数，如 1；数小者在前）",
-            "t.csv:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）",
-            "t.csv:4: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）",
+            "t.csv:2: 优先级“1e3”不是优先级（应为整数，如 1；数小者在前）",
+            "t.csv:3: 优先级“99999999999999999999”优先级过大（最多 18 位数字）",
+            "t.csv:4: 优先级“1.5”不是整数（优先级应为整数，如 1、2、3）",
         ]
     );
     let priorities: Vec<Option<i64>> = good.iter().map(|(s, _)| s.priority).collect();
@@ -571,7 +571,7 @@ fn a_priority_header_with_a_unit_says_a_priority_takes_none() {
         said,
         [
             "column \"优先级(万元)\" holds a priority, a whole number that takes no unit; head it \"优先级\"",
-            "列 \"优先级(万元)\" 是优先级，为不带单位的整数；表头请写作 \"优先级\"",
+            "“优先级(万元)”列是优先级，为不带单位的整数；表头请写作“优先级”",
         ]
     );
     // Other columns still name the units they take.
@@ -601,7 +601,7 @@ fn an_approved_amount_where_no_tier_applies_says_there_is_nothing_to_approve_not
     let (_, zh) = evaluate_all(csv, &rules, Lang::Zh);
     assert_eq!(
         zh[0],
-        "t.csv:2: 扶贫批复 \"100\" 无法批复：路面宽度 3 米低于县扶贫专项补助的所有标准档（最窄 3.5 米），该资金对本路段不补助，没有可批复的金额（请删除此值）"
+        "t.csv:2: 扶贫批复“100”无法批复：路面宽度 3 米低于县扶贫专项补助的所有标准档（最窄 3.5 米），该资金对本路段不补助，没有可批复的金额（请删除此值）"
     );
     // Nothing approved where nothing is paid is no error.
     assert_eq!(good.len(), 1);
@@ -640,6 +640,6 @@ rate_per_km = "25万"
     );
     assert_eq!(
         evaluate_all(csv, &rules, Lang::Zh).1,
-        ["t.csv:2: 批复 \"100\" 无法批复：扶贫没有适用于通社公路的标准档，对本路段不补助，没有可批复的金额（请删除此值）"]
+        ["t.csv:2: 批复“100”无法批复：扶贫没有适用于通社公路的标准档，对本路段不补助，没有可批复的金额（请删除此值）"]
     );
 }

@@ -692,7 +692,7 @@ mod tests {
         );
         assert_eq!(
             explain(&d, Lang::Zh),
-            ["投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
+            ["投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
         );
         assert!(!d.is_good(0));
         assert_eq!(subsidy(&d), "750000.00", "E2 alone: 1 km of village road");

@@ -292,7 +292,7 @@ mod open_tests {
         );
         assert_eq!(
             e.render("t.csv", Lang::Zh),
-            "t.csv: 列 \"扶贫批复\" 和 \"POVERTY_APPROVED\" 都表示县扶贫专项补助的批复金额；请只保留一列"
+            "t.csv: “扶贫批复”和“POVERTY_APPROVED”两列都表示县扶贫专项补助的批复金额；请只保留一列"
         );
         std::fs::write(
             &path,

@@ -202,7 +202,7 @@ fn every_format_shows_the_shared_out_budget_line_of_the_text_summary() {
         .expect_code(0)
         .stdout;
     assert!(
-        md.contains("\n| Group road building | 6,900,000.00 | 8,685,000.00 | 6,900,000.00 | 100.0% **shared out** |\n"),
+        md.contains("\n| Group road building | 6,900,000.00 | 8,685,000.00 | 6,900,000.00 | 0.00 | 100.0% **shared out** |\n"),
         "{md}"
     );
     assert!(md.contains(SHARED_EN), "{md}");
@@ -356,12 +356,14 @@ fn a_budget_that_only_reports_never_says_it_shared_out_when_a_later_one_cuts_its
         .clone();
     assert!(
         md.contains(
-            "| REP | 1,000,000.00 | 2,000,000.00 | 2,000,000.00 | 200.0% **over budget** |"
+            "| REP | 1,000,000.00 | 2,000,000.00 | 2,000,000.00 | over by 1,000,000.00 | 200.0% **over budget** |"
         ),
         "{md}"
     );
     assert!(
-        md.contains("| CAP | 500,000.00 | 2,000,000.00 | 500,000.00 | 100.0% **shared out** |"),
+        md.contains(
+            "| CAP | 500,000.00 | 2,000,000.00 | 500,000.00 | 0.00 | 100.0% **shared out** |"
+        ),
         "{md}"
     );
 }
@@ -565,6 +567,6 @@ fn more_disbursed_than_the_subsidy_says_it_is_the_subsidy_before_any_budget_s_cu
     env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_first_line(&format!(
-            "{input}:2: 已拨付 \"260000\" 超过预算额度核减前的补助合计 250,000.00 元"
+            "{input}:2: 已拨付“260000”超过预算额度核减前的补助合计 250,000.00 元"
         ));
 }

@@ -159,8 +159,8 @@ fn messages_in_chinese() {
     let input = table(&env, "A,t,v,村道,4.5,1,100,,\n");
     env.roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(1)
-        .stderr_has(":2: class \"村道\" 不是已知的道路类别（可用：通村公路（通村、建制村")
-        .stderr_has("1 个错误行；未写出任何结果");
+        .stderr_has(":2: 道路类别“村道”不是已知的道路类别（可用：通村公路（通村、建制村")
+        .stderr_has("1 行有错；未写出任何结果");
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn a_users_columns_named_like_computed_ones_are_never_dropped_but_refused() {
         1,
         "",
         &format!(
-            "{zh}: 列 \"补助合计\" 与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除\n\
+            "{zh}: “补助合计”列与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除\n\
              1 个表无法读取；未写出任何结果\n"
         ),
     );
@@ -464,8 +464,8 @@ fn a_bad_value_under_a_header_with_a_unit_says_what_that_unit_expects() {
     env.roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(1)
         .stderr_starts(&format!(
-            "{input}:2: 长度(米) \"abc\" 不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）\n\
-             {input}:3: 投资(万元) \"一百六十\" 不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）\n"
+            "{input}:2: 长度(米)“abc”不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）\n\
+             {input}:3: 投资(万元)“一百六十”不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）\n"
         ));
     // The examples the messages give are read as they say.
     let good = env.write(
@@ -478,4 +478,210 @@ fn a_bad_value_under_a_header_with_a_unit_says_what_that_unit_expects() {
         .expect_code(0)
         .stdout_has("\nA,T,V,通村,4.5,1250.5,120.5,")
         .stdout_has("\nB,T,V,通村,4.5,1.25公里,1200000元,");
+}
+
+/// Whether `text` has ASCII parentheses around Chinese text, `(投资、造价)`.
+fn ascii_brackets_around_chinese(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(')') else {
+            return false;
+        };
+        if after[..close]
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        {
+            return true;
+        }
+        rest = &after[close + 1..];
+    }
+    false
+}
+
+#[test]
+fn chinese_errors_named_columns_by_english_ids_in_ascii_brackets() {
+    // Every Chinese message about a bad table, from every fixture broken every way (a column
+    // dropped, a cell made nonsense or blank, a row repeated, a quote left open): columns are
+    // named by their Chinese headers, what the file holds is quoted “…”, and no English field
+    // id or ASCII bracket around Chinese text stands in the sentence.
+    const IDS: [&str; 19] = [
+        "id",
+        "township",
+        "village",
+        "name",
+        "class",
+        "width_m",
+        "length_km",
+        "cost",
+        "cost_per_km",
+        "other_funds",
+        "completed_km",
+        "households",
+        "yishi_yiyi",
+        "self_raised",
+        "village_fund",
+        "disbursed",
+        "priority",
+        "date",
+        "year",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut fixtures: Vec<std::path::PathBuf> = Vec::new();
+    for sub in [dir.clone(), dir.join("office")] {
+        for entry in std::fs::read_dir(sub).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                fixtures.push(path);
+            }
+        }
+    }
+    fixtures.sort();
+    let env = Env::new();
+    let (mut checked, mut kinds) = (0, std::collections::BTreeSet::new());
+    for fixture in &fixtures {
+        // Only UTF-8 tables: the GBK one is the same words in another encoding.
+        let Ok(text) = std::fs::read_to_string(fixture) else {
+            continue;
+        };
+        let text = text.trim_start_matches('\u{feff}');
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("乡镇") || l.contains("township"))
+            .unwrap();
+        let header: Vec<&str> = lines[at].split(',').collect();
+        let first: Vec<&str> = lines[at + 1].split(',').collect();
+        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+        let map: &[&str] = if name == "map.csv" {
+            &["--map", "项目估算总额=cost"]
+        } else {
+            &[]
+        };
+        let mut broken: Vec<String> = Vec::new();
+        let join = |rows: &[Vec<&str>]| {
+            let mut t = lines[..at].join("\n");
+            for r in rows {
+                t.push('\n');
+                t.push_str(&r.join(","));
+            }
+            t.trim_start().to_string() + "\n"
+        };
+        for c in 0..header.len() {
+            fn drop<'a>(r: &[&'a str], c: usize) -> Vec<&'a str> {
+                let mut r = r.to_vec();
+                if c < r.len() {
+                    r.remove(c);
+                }
+                r
+            }
+            broken.push(join(&[drop(&header, c), drop(&first, c)]));
+            for bad in ["abc", "", "-1", "1.2345678"] {
+                let mut row = first.clone();
+                if c < row.len() {
+                    row[c] = bad;
+                }
+                broken.push(join(&[header.clone(), row]));
+            }
+        }
+        broken.push(join(&[header.clone(), first.clone(), first.clone()]));
+        let mut open = first.clone();
+        open[1] = "\"t";
+        broken.push(join(&[header.clone(), open, first.clone()]));
+        for (i, table) in broken.iter().enumerate() {
+            let path = env.write(&format!("{i}-{name}"), table);
+            let mut args = vec!["batch", &path, "--lang", "zh"];
+            args.extend_from_slice(map);
+            let run = env.roadsub(&args).run();
+            let stderr = run.stderr;
+            for line in stderr.lines() {
+                let mut said = line.replace(&path, "");
+                // What the file holds, quoted as written: headers, values.
+                while let (Some(a), Some(b)) = (said.find('“'), said.find('”')) {
+                    if b < a {
+                        break;
+                    }
+                    said.replace_range(a..b + '”'.len_utf8(), "");
+                }
+                // A header as written names its column, brackets and all (`村(社区)`).
+                for h in &header {
+                    if !h.is_ascii() {
+                        said = said.replace(h.trim(), "");
+                    }
+                }
+                for word in said.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                    assert!(!IDS.contains(&word), "{word:?} in {line:?}\n{table}");
+                }
+                assert!(!ascii_brackets_around_chinese(&said), "{line:?}\n{table}");
+                checked += 1;
+                for kind in [
+                    "缺少必需的列",
+                    "缺少造价列",
+                    "不是长度",
+                    "不是宽度",
+                    "不是金额",
+                    "为空",
+                    "重复",
+                    "引号",
+                    "已知的道路类别",
+                ] {
+                    if line.contains(kind) {
+                        kinds.insert(kind);
+                    }
+                }
+            }
+        }
+    }
+    // Not vacuous: every kind of message was seen, many times over.
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    assert!(checked > 300, "{checked}");
+}
+
+#[test]
+fn the_zh_missing_cost_column_said_需要_cost_with_ascii_brackets_and_row_errors_named_ids() {
+    let env = Env::new();
+    let input = env.write(
+        "nocost.csv",
+        "id,township,village,class,width_m,length_km\nA,t,v,village,4.5,1\n",
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}: 缺少造价列：需要投资（也可写作 估算投资、造价、投資、估算投資、造價、总投资、計劃投資、计划投资、總投資）或每公里造价（也可写作 每公里造價、每公里投资、每公里投資）；表头为：“id”、“township”、“village”、“class”、“width_m”、“length_km”\n\
+             1 个表无法读取；未写出任何结果\n"
+        ),
+    );
+    // English keeps the ids, the words its columns use.
+    env.roadsub(&["batch", &input, "--lang", "en"])
+        .expect_code(1)
+        .stderr_has(": no cost column: give cost (投资, 估算投资, ");
+    // A row error names an English-headed column by its Chinese name, a Chinese-headed one by
+    // its header as written, and quotes the value “…”.
+    let rows = env.write(
+        "rows.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,,村道,4.5,abc,1\n",
+    );
+    env.roadsub(&["batch", &rows, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{rows}:2: 村为空（必填）\n\
+             {rows}:2: 道路类别“村道”不是已知的道路类别（可用：通村公路（通村、建制村、通村路、通村道路）；通社公路（通社、社道、通组、通組、通组路、通組路、通组公路、通組公路、社级道路、社級道路））\n\
+             {rows}:2: 长度“abc”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
+             1 行有错；未写出任何结果\n"
+        ),
+    );
+    let office = env.write(
+        "office.csv",
+        "序号,所属乡镇,村名称,道路等级,建设里程(km),总投资(万元),路面宽度\n1,t,v,通村,2公理,63,4.5\n",
+    );
+    env.roadsub(&["batch", &office, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{office}:2: 建设里程(km)“2公理”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
+             1 行有错；未写出任何结果\n"
+        ),
+    );
 }

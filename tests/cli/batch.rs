@@ -53,9 +53,9 @@ fn summary_by_township_in_chinese() {
         // The data goes to stdout.
         .stdout_starts("编号,乡镇,村")
         .stderr_has("汇总 — 安岳县2018年贫困村通村通社公路补助标准")
-        .stderr_has("\n乡镇      路段数   公里  已完工   县交通局补助  县扶贫专项补助       补助合计          差额      尚需筹集         应拨付\n")
-        .stderr_has("\n自治乡         3    8.3     5.5   1,995,000.00    1,330,000.00   3,325,000.00  1,161,000.00  1,161,000.00   2,625,000.00\n")
-        .stderr_has("\n合计          19  49.15    42.7  10,657,500.00    6,357,500.00  17,015,000.00  7,637,000.00  7,487,000.00  15,215,000.00\n");
+        .stderr_has("\n乡镇      路段数   公里  已完工  县交通局补助（元）  县扶贫专项补助（元）  补助合计（元）    差额（元）  尚需筹集（元）   应拨付（元）\n")
+        .stderr_has("\n自治乡         3    8.3     5.5        1,995,000.00          1,330,000.00    3,325,000.00  1,161,000.00    1,161,000.00   2,625,000.00\n")
+        .stderr_has("\n合计          19  49.15    42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
 }
 
 #[test]
@@ -577,12 +577,12 @@ fn two_villages_whose_names_join_to_the_same_words_are_two_groups() {
     let groups = &text[text.find("village  ").unwrap()..];
     assert_eq!(
         groups,
-        "village         segments  km  completed   transport     poverty  subsidy_total           gap     shortfall\n\
-         ──────────────  ────────  ──  ─────────  ──────────  ──────────  ─────────────  ────────────  ────────────\n\
-         石羊 镇 红星           1   1          0  150,000.00  100,000.00     250,000.00    250,000.00    250,000.00\n\
-         \"石羊 镇\" 红星         1   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
-         石羊镇 红星村          2   2          0  300,000.00  200,000.00     500,000.00    500,000.00    500,000.00\n\
-         total                  4   5          0  750,000.00  500,000.00   1,250,000.00  1,250,000.00  1,250,000.00\n"
+        "village         segments  km  completed  transport (yuan)  poverty (yuan)  subsidy_total (yuan)    gap (yuan)  shortfall (yuan)\n\
+         ──────────────  ────────  ──  ─────────  ────────────────  ──────────────  ────────────────────  ────────────  ────────────────\n\
+         石羊 镇 红星           1   1          0        150,000.00      100,000.00            250,000.00    250,000.00        250,000.00\n\
+         \"石羊 镇\" 红星         1   2          0        300,000.00      200,000.00            500,000.00    500,000.00        500,000.00\n\
+         石羊镇 红星村          2   2          0        300,000.00      200,000.00            500,000.00    500,000.00        500,000.00\n\
+         total                  4   5          0        750,000.00      500,000.00          1,250,000.00  1,250,000.00      1,250,000.00\n"
     );
     // JSON: one entry per village, each with its own rows (an object: its keys in code-point
     // order, as JSON objects are written).
@@ -668,16 +668,16 @@ fn per_village_budget_lines_of_two_villages_whose_names_join_to_the_same_words_a
 fn several_by_print_each_groupings_table_in_the_order_given() {
     let env = Env::new();
     let out = env.file("out.csv");
-    let class_table = "class                segments        km  completed     transport     poverty  subsidy_total         gap   shortfall         due  outstanding\n\
-        ───────────────────  ────────  ────────  ─────────  ────────────  ──────────  ─────────────  ──────────  ──────────  ──────────  ───────────\n\
-        group-access road           2  1.777777        0.5    216,666.55   77,777.70     294,444.25  105,555.75  105,555.75  125,000.00   125,000.00\n\
-        village-access road         2  3.234567          1  1,455,555.15  370,370.60   1,825,925.75  308,642.64  298,642.63  750,000.00   450,000.00\n\
-        total                       4  5.012344        1.5  1,672,221.70  448,148.30   2,120,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n";
-    let township_table = "township  segments        km  completed     transport     poverty  subsidy_total         gap   shortfall         due  outstanding\n\
-        ────────  ────────  ────────  ─────────  ────────────  ──────────  ─────────────  ──────────  ──────────  ──────────  ───────────\n\
-        石羊 镇          1         1          0    100,000.00        0.00     100,000.00        0.00        0.00        0.00         0.00\n\
-        石羊镇           3  4.012344        1.5  1,572,221.70  448,148.30   2,020,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n\
-        total            4  5.012344        1.5  1,672,221.70  448,148.30   2,120,370.00  414,198.39  404,198.38  875,000.00   575,000.00\n";
+    let class_table = "class                segments        km  completed  transport (yuan)  poverty (yuan)  subsidy_total (yuan)  gap (yuan)  shortfall (yuan)  due (yuan)  outstanding (yuan)\n\
+        ───────────────────  ────────  ────────  ─────────  ────────────────  ──────────────  ────────────────────  ──────────  ────────────────  ──────────  ──────────────────\n\
+        group-access road           2  1.777777        0.5        216,666.55       77,777.70            294,444.25  105,555.75        105,555.75  125,000.00          125,000.00\n\
+        village-access road         2  3.234567          1      1,455,555.15      370,370.60          1,825,925.75  308,642.64        298,642.63  750,000.00          450,000.00\n\
+        total                       4  5.012344        1.5      1,672,221.70      448,148.30          2,120,370.00  414,198.39        404,198.38  875,000.00          575,000.00\n";
+    let township_table = "township  segments        km  completed  transport (yuan)  poverty (yuan)  subsidy_total (yuan)  gap (yuan)  shortfall (yuan)  due (yuan)  outstanding (yuan)\n\
+        ────────  ────────  ────────  ─────────  ────────────────  ──────────────  ────────────────────  ──────────  ────────────────  ──────────  ──────────────────\n\
+        石羊 镇          1         1          0        100,000.00            0.00            100,000.00        0.00              0.00        0.00                0.00\n\
+        石羊镇           3  4.012344        1.5      1,572,221.70      448,148.30          2,020,370.00  414,198.39        404,198.38  875,000.00          575,000.00\n\
+        total            4  5.012344        1.5      1,672,221.70      448,148.30          2,120,370.00  414,198.39        404,198.38  875,000.00          575,000.00\n";
     let both = format!("\n{class_table}\n{township_table}");
     let run = env
         .roadsub(&[
@@ -810,6 +810,7 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
 
 #[test]
 fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the_singular() {
+    // In Chinese as people say it: "1 行有错；另 1 行已写出", not "1 个错误行；已将 1 个正确行写出".
     let env = Env::new();
     let input = env.write(
         "one.csv",
@@ -817,7 +818,7 @@ fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the
     );
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh"])
         .expect_code(1)
-        .stderr_ends("1 个错误行；已将 1 个正确行写出到标准输出\n");
+        .stderr_ends("1 行有错；另 1 行已写出到标准输出\n");
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "en"])
         .expect_code(1)
         .stderr_ends("1 bad row; wrote the 1 good row to standard output\n");
@@ -825,7 +826,16 @@ fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the
     let out = env.file("out.csv");
     env.roadsub(&["batch", &input, "--keep-going", "--lang", "zh", "-o", &out])
         .expect_code(1)
-        .stderr_ends(&format!("1 个错误行；已将 1 个正确行写出到 {out}\n"));
+        .stderr_ends(&format!("1 行有错；另 1 行已写出到 {out}\n"));
+    // Without --keep-going: nothing, and what to do about it.
+    env.roadsub(&["batch", &input, "--lang", "zh", "-o", &out])
+        .expect_code(1)
+        .stderr_ends("1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 1 行）\n");
+    env.roadsub(&["batch", &input, "--lang", "en", "-o", &out])
+        .expect_code(1)
+        .stderr_ends(
+            "1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n",
+        );
 }
 
 #[test]
@@ -1158,4 +1168,39 @@ fn the_workbook_summary_sheet_shows_every_grouping_by_asked_for_in_its_order() {
         .map(|r| r[0].to_string())
         .collect();
     assert_eq!(titles, ["By village", "By class", "By township"]);
+}
+
+#[test]
+fn the_zh_status_lines_said_个错误行_and_个正确行_which_no_one_says() {
+    // Every status line of a batch run in both languages: as people say them in Chinese, and
+    // in English one row, two rows.
+    let env = Env::new();
+    let two = env.write(
+        "two.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,bad,3.5,1,100000\nB,t,v,village,3.5,1,1000000\nC,t,v,bad,3.5,1,100000\nD,t,v,village,3.5,1,1000000\n",
+    );
+    let one = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nE,t,v,village,3.5,1,1000000\n",
+    );
+    let missing = env.file("missing.csv");
+    let out = env.file("out.csv");
+    let cases: [(&[&str], i32, &str, String); 10] = [
+        (&[&one], 0, "zh", format!("已写出 1 行到 {out}\n")),
+        (&[&one], 0, "en", format!("wrote 1 row to {out}\n")),
+        (&[&two, &one], 1, "zh", "2 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 3 行）\n".into()),
+        (&[&two, &one], 1, "en", "2 bad rows; nothing written (fix them, or use --keep-going to write the 3 good rows)\n".into()),
+        (&[&two, "--keep-going"], 1, "zh", format!("2 行有错；另 2 行已写出到 {out}\n")),
+        (&[&two, "--keep-going"], 1, "en", format!("2 bad rows; wrote the 2 good rows to {out}\n")),
+        (&[&two, &missing, "--keep-going"], 1, "zh", format!("2 行有错，1 个表无法读取；另 2 行已写出到 {out}\n")),
+        (&[&two, &missing, "--keep-going"], 1, "en", format!("2 bad rows, 1 table not read; wrote the 2 good rows to {out}\n")),
+        (&[&one, &missing, "--keep-going"], 1, "zh", format!("1 个表无法读取；已写出 1 行到 {out}\n")),
+        (&[&one, &missing, "--keep-going"], 1, "en", format!("1 table not read; wrote the 1 good row to {out}\n")),
+    ];
+    for (inputs, code, lang, last) in cases {
+        let mut args = vec!["batch"];
+        args.extend_from_slice(inputs);
+        args.extend(["--lang", lang, "-o", &out]);
+        env.roadsub(&args).expect_code(code).stderr_ends(&last);
+    }
 }

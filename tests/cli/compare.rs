@@ -325,7 +325,7 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
     assert!(!env.path("out.csv").exists());
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
         .expect(1, "", &format!(
-            "{small}:4: 按对比规则：扶贫批复 \"8万\" 超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
+            "{small}:4: 按对比规则：扶贫批复“8万”超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
              1 个错误行；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）\n"
         ));
 }
@@ -1713,7 +1713,7 @@ fn a_table_whose_columns_differ_from_the_first_s_is_not_read_as_batch_does_not_r
             "zh",
         ])
         .expect_code(1);
-    out.stderr_starts(&format!("{short}: 列（编号, 乡镇, 村, 类别, 宽度, 长度, 投资）与第一个表（编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复）不同；合并输出要求各表的列相同\n"));
+    out.stderr_starts(&format!("{short}: 列（编号、乡镇、村、类别、宽度、长度、投资）与第一个表（编号、乡镇、村、类别、宽度、长度、投资、扶贫批复）不同；合并输出要求各表的列相同\n"));
     out.stderr_ends(
         "1 个表无法读取；已写出 3 行到 c.csv（其中 0 行一侧留空；0 行两侧均出错，未写出）\n",
     );

@@ -104,7 +104,7 @@ fn a_year_split_between_two_periods_is_a_row_error_asking_for_a_date() {
     env.roadsub(&["batch", &t, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_starts(&format!(
-            "{t}:2: 年度 \"2018\" 年内县扶贫专项补助对通社公路的标准有变动，仅凭年度无法确定适用哪一档：请在 日期 列填写具体日期\n"
+            "{t}:2: 年度“2018”当年县扶贫专项补助对通社公路的标准有变动，仅凭年度无法确定适用哪一档：请在“日期”列填写具体日期\n"
         ));
 }
 

@@ -17,7 +17,7 @@ fn e7_is_explained_step_by_step_in_english() {
     let env = Env::new();
     let file = data("spec-examples.csv");
     env.roadsub(&["explain", &file, "--id", "E7"])
-        .expect(0, &format!("{file}:10 segment E7: village-access road, 3.5 m wide, 0.333 km; cost 200,000.00 yuan\n\nCounty transport bureau subsidy\n  source: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n  read as: The release names no road class for the transport bureau's rates, so both tiers apply to village-access and group-access roads alike.\n  tier: width ≥3.5 m, 150,000.00 yuan/km\n    the policy: “县交通局补助标准为3.5米宽每公里15万元”\n  not the ≥4.5 m tier: 3.5 m is narrower\n  150,000.00 yuan/km × 0.333 km = 49,950.00\n  paid 49,950.00\n\nCounty poverty-alleviation special fund\n  source: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n  read as: \"以内\" (within) is read as a ceiling: the approved amount is paid, at most the rate × length, the full rate when none is approved; group roads 3.5 m and 4.5 m wide share one tier.\n  tier: width ≥3.5 m, up to 250,000.00 yuan/km\n    the policy: “县扶贫专项补助标准为3.5米宽的通村公路每公里25万元以内”\n  not the ≥4.5 m tier: 3.5 m is narrower\n  250,000.00 yuan/km × 0.333 km = 83,250.00\n  paid 83,250.00\n\ncost 200,000.00 − subsidy 133,200.00 = gap 66,800.00\ngap 66,800.00 − sources 0.00 = shortfall 66,800.00\n\nsource: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n"), "");
+        .expect(0, &format!("{file}:10 segment E7: village-access road, 3.5 m wide, 0.333 km; cost 200,000.00 yuan\n\nCounty transport bureau subsidy\n  source: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n  read as: The release names no road class for the transport bureau's rates, so both tiers apply to village-access and group-access roads alike.\n  tier: width ≥3.5 m, 150,000.00 yuan/km\n    the policy: “县交通局补助标准为3.5米宽每公里15万元”\n  not the ≥4.5 m tier: 3.5 m is narrower\n  150,000.00 yuan/km × 0.333 km = 49,950.00 yuan\n  paid 49,950.00 yuan\n\nCounty poverty-alleviation special fund\n  source: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n  read as: \"以内\" (within) is read as a ceiling: the approved amount is paid, at most the rate × length, the full rate when none is approved; group roads 3.5 m and 4.5 m wide share one tier.\n  tier: width ≥3.5 m, up to 250,000.00 yuan/km\n    the policy: “县扶贫专项补助标准为3.5米宽的通村公路每公里25万元以内”\n  not the ≥4.5 m tier: 3.5 m is narrower\n  250,000.00 yuan/km × 0.333 km = 83,250.00 yuan\n  paid 83,250.00 yuan\n\ncost 200,000.00 − subsidy 133,200.00 = gap 66,800.00 yuan\ngap 66,800.00 − sources 0.00 = shortfall 66,800.00 yuan\n\nsource: Anyue County poverty-alleviation press conference, 15 May 2018 (answer by Li Zelun, deputy director of the county poverty office)\n"), "");
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn e5_cut_by_its_cost_is_explained_in_chinese() {
     let env = Env::new();
     let file = data("spec-examples.csv");
     env.roadsub(&["explain", &file, "--row", "7", "--lang", "zh"])
-        .expect(0, &format!("{file}:8 路段 E5：通村公路，宽 4.5 米，长 1 公里；造价 500,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥4.5 米，45万元/公里\n    原文：“4.5米宽每公里45万元”\n  未用 ≥3.5 米档：有更宽的适用档\n  45万元/公里 × 1 公里 = 450,000.00\n  实拨 450,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥4.5 米，30万元以内/公里\n    原文：“4.5米宽的每公里30万元以内”\n  未用 ≥3.5 米档：有更宽的适用档\n  30万元/公里 × 1 公里 = 300,000.00\n  受造价限制核减为 50,000.00：造价 500,000.00 − 前列资金 450,000.00 = 50,000.00（补助不超过造价）\n  实拨 50,000.00\n\n造价 500,000.00 − 补助 500,000.00 = 差额 0.00\n差额 0.00 − 已筹 0.00 = 尚需筹集 0.00\n\n说明：\n  • 县扶贫专项补助由 300,000.00 核减为 50,000.00，补助不超过造价\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
+        .expect(0, &format!("{file}:8 路段 E5：通村公路，宽 4.5 米，长 1 公里；造价 500,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥4.5 米，45万元/公里\n    原文：“4.5米宽每公里45万元”\n  未用 ≥3.5 米档：有更宽的适用档\n  45万元/公里 × 1 公里 = 450,000.00 元\n  实拨 450,000.00 元\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥4.5 米，30万元以内/公里\n    原文：“4.5米宽的每公里30万元以内”\n  未用 ≥3.5 米档：有更宽的适用档\n  30万元/公里 × 1 公里 = 300,000.00 元\n  受造价限制核减为 50,000.00 元：造价 500,000.00 − 前列资金 450,000.00 = 50,000.00 元（补助不超过造价）\n  实拨 50,000.00 元\n\n造价 500,000.00 − 补助 500,000.00 = 差额 0.00 元\n差额 0.00 − 已筹 0.00 = 尚需筹集 0.00 元\n\n说明：\n  • 县扶贫专项补助由 300,000.00 核减为 50,000.00，补助不超过造价\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn a_row_cut_by_a_budget_says_which_and_the_arithmetic_from_cost_to_shortfall() 
     let file = example("examples/anyue-2018-plan.csv");
     let rules = example("examples/anyue-2018-prorate.toml");
     env.roadsub(&["explain", &file, "--id", "AYP-002", "--rules", &rules, "--lang", "zh"])
-        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00\n  实拨 360,000.00\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00\n  经预算额度“社级道路建设”由 240,000.00 核减为 190,673.57\n    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190673.5751，按累计取整到分为 190,673.57\n  实拨 190,673.57\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43\n尚需筹集 269,326.43 ÷ 58 户 = 每户 4,643.56\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57\n\n说明：\n  • 县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
+        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00 元\n  实拨 360,000.00 元\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00 元\n  经预算额度“社级道路建设”由 240,000.00 核减为 190,673.57 元\n    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190673.5751，按累计取整到分为 190,673.57 元\n  实拨 190,673.57 元\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43 元\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43 元\n尚需筹集 269,326.43 ÷ 58 户 = 每户 4,643.56 元\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57 元\n\n说明：\n  • 县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
     let json = env
         .roadsub(&[
             "explain", &file, "--id", "AYP-002", "--rules", &rules, "--format", "json",
@@ -149,9 +149,7 @@ fn an_id_on_two_rows_is_refused_as_a_batch_run_refuses_it_and_standard_input_is_
         .expect(
             1,
             "",
-            &format!(
-                "roadsub: {file}：编号 \"A\" 出现在第 2、3 行（编号必须唯一）；请改用 --row\n"
-            ),
+            &format!("roadsub: {file}：编号“A”出现在第 2、3 行（编号必须唯一）；请改用 --row\n"),
         );
     env.roadsub(&["explain", "-", "--row", "1"]).expect(
         1,
@@ -169,7 +167,7 @@ fn sources_beyond_the_gap_are_a_true_subtraction_with_the_surplus_said() {
     );
     env.roadsub(&["explain", &file, "--id", "X", "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("\n差额 220,000.00 − 已筹 800,000.00（整合资金 800,000.00） = −580,000.00：尚需筹集 0.00，多出 580,000.00\n");
+        .stdout_has("\n差额 220,000.00 − 已筹 800,000.00（整合资金 800,000.00） = −580,000.00 元：尚需筹集 0.00 元，多出 580,000.00 元\n");
 }
 
 #[test]
@@ -221,4 +219,79 @@ fn a_row_number_below_one_or_not_a_number_is_said_plainly_in_both_languages() {
     env.roadsub(&["explain", &file, "--row", "1"])
         .expect_code(0)
         .stdout_starts(&format!("{file}:2 segment E1:"));
+}
+
+/// Where the last amount of `line` (digits, a point and two digits) ends, if it has one.
+fn last_amount_end(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    (1..b.len().saturating_sub(2))
+        .filter(|&i| {
+            b[i] == b'.'
+                && b[i - 1].is_ascii_digit()
+                && b[i + 1].is_ascii_digit()
+                && b[i + 2].is_ascii_digit()
+                && b.get(i + 3).is_none_or(|c| !c.is_ascii_digit())
+        })
+        .map(|i| i + 3)
+        .next_back()
+}
+
+#[test]
+fn explain_said_元_on_its_first_line_and_no_unit_on_the_later_amounts() {
+    // Every line of a trace that sums an amount says its unit after it, whatever the line:
+    // rate × length, an approval, a cut by the cost or a budget, what is paid, the gap, the
+    // shortfall, per household, due and outstanding; in both languages.
+    let env = Env::new();
+    let table = env.write(
+        "x.csv",
+        "id,township,village,class,width_m,length_km,cost,poverty_approved,other_funds,households,completed_km,disbursed\n\
+         A,t,v,通村,4.5,1.234567,100万,30万,5万,10,0.5,1万\n\
+         B,t,v,通村,4.0,1.2,70万,,80万,,,\n\
+         C,t,v,通社,6,0.85,34万,,,1,,\n",
+    );
+    let plan = example("examples/anyue-2018-plan.csv");
+    let prorate = example("examples/anyue-2018-prorate.toml");
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for lang in ["zh", "en"] {
+        for id in ["A", "B", "C"] {
+            runs.push(vec!["explain", &table, "--id", id, "--lang", lang]);
+        }
+        runs.push(vec![
+            "explain", &plan, "--id", "AYP-002", "--rules", &prorate, "--lang", lang,
+        ]);
+    }
+    let mut checked = 0;
+    for args in runs {
+        let (zh, out) = (
+            args.contains(&"zh"),
+            env.roadsub(&args).expect_code(0).stdout.clone(),
+        );
+        let unit = if zh { " 元" } else { " yuan" };
+        // The notes after the trace are the CSV's notes column, word for word.
+        let trace = out
+            .split(if zh { "\n说明：\n" } else { "\nnotes:\n" })
+            .next()
+            .unwrap();
+        for line in trace.lines() {
+            let quoted = [
+                "依据：",
+                "解读：",
+                "原文：",
+                "source: ",
+                "read as: ",
+                "the policy: ",
+            ]
+            .iter()
+            .any(|l| line.trim_start().starts_with(l));
+            if let (false, Some(end)) = (quoted, last_amount_end(line)) {
+                assert!(
+                    line[end..].starts_with(unit),
+                    "no unit in {line:?} of\n{out}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    // Not vacuous: every kind of line above was seen.
+    assert!(checked >= 60, "{checked}");
 }

@@ -57,7 +57,7 @@ fn markdown_has_the_segment_table_and_the_summary() {
         .stdout_has("\n| AY-01 | 天马乡 | 画青村 | 村委会至三组 | 通村 | 4.5 | 2.1 | 168万 |  | 10万 | 2.1 | 126 |  | 945000.00 | 630000.00 | 1575000.00 | 105000.00 | 5000.00 | 39.68 | 1575000.00 |  |\n")
         .stdout_has("\n| gap | 7,637,000.00 |\n")
         .stdout_has("\n| shortfall (still to raise) | 7,487,000.00 |\n")
-        .stdout_has("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 3,670,000.00 | 53.2% |\n");
+        .stdout_has("\n| Group road building | 6,900,000.00 | 3,670,000.00 | 3,670,000.00 | 3,230,000.00 | 53.2% |\n");
 }
 
 #[test]
@@ -341,7 +341,7 @@ fn markdown_includes_the_by_tables_in_the_order_given() {
         .expect_code(0);
     run.stdout_has(
         "\n### By class\n\n\
-         | class | segments | km | completed | transport | poverty | subsidy_total | gap | shortfall | due | outstanding |\n\
+         | class | segments | km | completed | transport (yuan) | poverty (yuan) | subsidy_total (yuan) | gap (yuan) | shortfall (yuan) | due (yuan) | outstanding (yuan) |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
          | group-access road | 2 | 1.777777 | 0.5 | 216,666.55 | 77,777.70 | 294,444.25 | 105,555.75 | 105,555.75 | 125,000.00 | 125,000.00 |\n\
          | village-access road | 2 | 3.234567 | 1 | 1,455,555.15 | 370,370.60 | 1,825,925.75 | 308,642.64 | 298,642.63 | 750,000.00 | 450,000.00 |\n\
@@ -494,7 +494,7 @@ fn markdown_summary_counts_and_lengths_are_not_under_an_amount_heading() {
              | 已完工（公里） | 42.7 |\n| 完工比例 | 44.0% |\n\n\
              | 项目 | 金额（元） |\n|---|---:|\n| 总造价 | 45,735,000.00 |\n",
         )
-        .stdout_has("\n| 预算额度（元） | 额度 | 申请 | 安排 | 使用率 |\n");
+        .stdout_has("\n| 预算额度（元） | 额度 | 申请 | 安排 | 剩余 | 使用率 |\n");
     env.roadsub(&["batch", &plan, "--format", "md", "--lang", "en"])
         .expect_code(0)
         .stdout_has(
@@ -502,5 +502,110 @@ fn markdown_summary_counts_and_lengths_are_not_under_an_amount_heading() {
              | km completed | 42.7 |\n| share completed | 44.0% |\n\n\
              | item | yuan |\n|---|---:|\n| cost | 45,735,000.00 |\n",
         )
-        .stdout_has("\n| budget (yuan) | envelope | asked | paid | use |\n");
+        .stdout_has("\n| budget (yuan) | envelope | asked | paid | left | use |\n");
+}
+
+#[test]
+fn a_by_table_in_yuan_named_no_unit_while_the_summary_above_it_did() {
+    // Every amount heading of a --by table names its unit, in 元 as in 万元, in the text
+    // summary and in Markdown, in both languages (counts and lengths name none: not money).
+    let cases = [
+        ("zh", "元", "| 道路类别 | 路段数 | 公里 | 已完工 | 县交通局补助（元） | 县扶贫专项补助（元） | 补助合计（元） | 差额（元） | 尚需筹集（元） | 应拨付（元） | 待拨付（元） |"),
+        ("zh", "万元", "| 道路类别 | 路段数 | 公里 | 已完工 | 县交通局补助（万元） | 县扶贫专项补助（万元） | 补助合计（万元） | 差额（万元） | 尚需筹集（万元） | 应拨付（万元） | 待拨付（万元） |"),
+        ("en", "元", "| class | segments | km | completed | transport (yuan) | poverty (yuan) | subsidy_total (yuan) | gap (yuan) | shortfall (yuan) | due (yuan) | outstanding (yuan) |"),
+        ("en", "万元", "| class | segments | km | completed | transport (万元) | poverty (万元) | subsidy_total (万元) | gap (万元) | shortfall (万元) | due (万元) | outstanding (万元) |"),
+    ];
+    for (lang, unit, md_header) in cases {
+        let env = Env::new();
+        let args = [
+            "batch",
+            &data("fen.csv"),
+            "--by",
+            "class",
+            "--lang",
+            lang,
+            "--amounts",
+            unit,
+        ];
+        let md = env
+            .roadsub(&[&args[..], &["--format", "md"]].concat())
+            .expect_code(0)
+            .stdout
+            .clone();
+        assert!(md.contains(&format!("\n{md_header}\n")), "{md}");
+        // The text summary's table has the same headings, aligned.
+        let out = env.file("out.csv");
+        let text = env
+            .roadsub(&[&args[..], &["-o", &out]].concat())
+            .expect_code(0)
+            .stdout
+            .clone();
+        let cells: Vec<&str> = md_header.trim_matches(['|', ' ']).split(" | ").collect();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(cells[0]) && l.contains(cells[1]))
+            .unwrap_or_else(|| panic!("{text}"));
+        let words: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words, cells, "{text}");
+    }
+}
+
+#[test]
+fn the_markdown_budget_table_had_no_left_column_and_an_overrun_nowhere_in_it() {
+    // The column the text summary has: what is left, or 超支 / over by what was paid beyond
+    // the envelope — never a negative. Both languages, both units.
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned();
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned();
+    let cases = [
+        ("zh", "元", vec![
+            "| 预算额度（元） | 额度 | 申请 | 安排 | 剩余 | 使用率 |\n|---|---:|---:|---:|---:|---:|\n",
+            "\n| 通村硬化路建设 | 4,965,000.00 | 2,955,000.00 | 2,955,000.00 | 2,010,000.00 | 59.5% |\n",
+            "\n| 社级道路建设 | 6,900,000.00 | 8,685,000.00 | 6,900,000.00 | 0.00 | 100.0% **额度不足，已分配** |\n",
+            "\n| 村项目资金 · 石桥铺镇 示例村05 | 2,000,000.00 | 2,042,000.00 | 2,042,000.00 | 超支 42,000.00 | 102.1% **超出预算** |\n",
+        ]),
+        ("zh", "万元", vec![
+            "| 预算额度（万元） | 额度 | 申请 | 安排 | 剩余 | 使用率 |\n",
+            "\n| 村项目资金 · 石桥铺镇 示例村05 | 200.0000 | 204.2000 | 204.2000 | 超支 4.2000 | 102.1% **超出预算** |\n",
+        ]),
+        ("en", "元", vec![
+            "| budget (yuan) | envelope | asked | paid | left | use |\n",
+            "\n| Village project fund · 自治乡 金鸡村 | 2,000,000.00 | 2,150,000.00 | 2,150,000.00 | over by 150,000.00 | 107.5% **over budget** |\n",
+        ]),
+        ("en", "万元", vec![
+            "| budget (万元) | envelope | asked | paid | left | use |\n",
+            "\n| Group road building | 690.0000 | 868.5000 | 690.0000 | 0.0000 | 100.0% **shared out** |\n",
+            "\n| Village project fund · 石桥铺镇 示例村05 | 200.0000 | 204.2000 | 204.2000 | over by 4.2000 | 102.1% **over budget** |\n",
+        ]),
+    ];
+    let env = Env::new();
+    for (lang, unit, wanted) in cases {
+        let run = env
+            .roadsub(&[
+                "batch",
+                &plan,
+                "--rules",
+                &rules,
+                "--format",
+                "md",
+                "--lang",
+                lang,
+                "--amounts",
+                unit,
+            ])
+            .expect_code(0);
+        for part in wanted {
+            run.stdout_has(part);
+        }
+        run.stdout_lacks("| -");
+    }
 }

@@ -296,7 +296,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
             1,
             "",
             &format!(
-                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                "{table}:3: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
              1 个错误行；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
             ),
         );
@@ -339,7 +339,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
         1,
         "",
         &format!(
-            "{all_bad}:2: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+            "{all_bad}:2: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
                  天马乡 画青村：所有路段均有错误，未写出公示\n\
                  1 个错误行；已写出 1 份公示到 {other}（不含错误行）\n"
         ),
@@ -349,7 +349,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
             1,
             "",
             &format!(
-                "{table}:3: 宽度 \"abc\" 不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
+                "{table}:3: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
                  1 个错误行；已写出 2 份公示到 {out}（不含错误行）\n"
             ),
         );

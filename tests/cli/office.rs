@@ -310,7 +310,7 @@ fn map_naming_an_unknown_field_or_header_or_one_field_twice_is_refused() {
         .expect_code(1);
     assert!(
         out.stderr.starts_with(&format!(
-            "{input}: --map 所指的列 \"总投资\" 不在表头中；表头为 \"编号\", \"乡镇\", \"村(社区)\", \"类别\", \"宽度\", \"长度\", \"项目估算总额\"\n"
+            "{input}: --map 所指的列“总投资”不在表头中；表头为：“编号”、“乡镇”、“村(社区)”、“类别”、“宽度”、“长度”、“项目估算总额”\n"
         )),
         "{}",
         out.stderr

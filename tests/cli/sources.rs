@@ -139,9 +139,9 @@ G,T,V,group,3.5,1,1600000,,,100000,
     );
     env.roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(1)
-        .stderr_has(&format!("{input}:2: poverty_approved \"600000.01\" 超过县扶贫专项补助的上限 600,000.00 元（每公里标准 × 长度）\n"))
-        .stderr_has(&format!("{input}:2: 已拨付 \"1500000.01\" 超过补助合计 1,500,000.00 元\n"))
-        .stderr_has(&format!("{input}:3: transport_approved \"5\" 不适用：县交通局补助是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）\n"));
+        .stderr_has(&format!("{input}:2: 县扶贫专项补助批复金额“600000.01”超过县扶贫专项补助的上限 600,000.00 元（每公里标准 × 长度）\n"))
+        .stderr_has(&format!("{input}:2: 已拨付“1500000.01”超过补助合计 1,500,000.00 元\n"))
+        .stderr_has(&format!("{input}:3: 县交通局补助批复金额“5”不适用：县交通局补助是定额标准而非“以内”上限，无需批复金额（请删除此列中的值）\n"));
 }
 
 #[test]
@@ -182,10 +182,10 @@ fn a_priority_that_is_not_a_whole_number_is_refused_in_both_languages() {
     env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
-            "{input}:2: 优先级 \"x\" 不是优先级（应为整数，如 1；数小者在前）\n"
+            "{input}:2: 优先级“x”不是优先级（应为整数，如 1；数小者在前）\n"
         ))
         .stderr_has(&format!(
-            "{input}:3: 优先级 \"1.5\" 不是整数（优先级应为整数，如 1、2、3）\n"
+            "{input}:3: 优先级“1.5”不是整数（优先级应为整数，如 1、2、3）\n"
         ));
 }
 
@@ -200,9 +200,9 @@ fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workboo
     // W: subsidy 250,000, half done: 125,000 due, 115,000 outstanding.
     env.roadsub(&["batch", &input, "--by", "village", "-o", "out.csv"])
         .expect_code(0)
-        .stdout_has("  shortfall           due  outstanding\n")
-        .stdout_has("\nT W             1   1        0.5    150,000.00    100,000.00     250,000.00  350,000.00  350,000.00    125,000.00   115,000.00\n")
-        .stdout_has("\ntotal           4   7        2.2  2,850,000.00  1,750,000.00   4,600,000.00  800,000.00  624,999.50  1,347,500.00   487,500.00\n");
+        .stdout_has("  shortfall (yuan)    due (yuan)  outstanding (yuan)\n")
+        .stdout_has("\nT W             1   1        0.5        150,000.00      100,000.00            250,000.00  350,000.00        350,000.00    125,000.00          115,000.00\n")
+        .stdout_has("\ntotal           4   7        2.2      2,850,000.00    1,750,000.00          4,600,000.00  800,000.00        624,999.50  1,347,500.00          487,500.00\n");
     env.roadsub(&["batch", &input, "-o", "report.xlsx", "--lang", "zh"])
         .expect_code(0);
     let mut book = open_workbook_auto(env.path("report.xlsx")).unwrap();
@@ -276,8 +276,8 @@ fn a_priority_in_exponent_form_or_too_long_is_no_money_in_both_languages() {
     env.roadsub(&["batch", &input, "--rules", &r, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
-            "{input}:2: 优先级 \"1e3\" 不是优先级（应为整数，如 1；数小者在前）\n\
-             {input}:3: 优先级 \"99999999999999999999\" 优先级过大（最多 18 位数字）\n"
+            "{input}:2: 优先级“1e3”不是优先级（应为整数，如 1；数小者在前）\n\
+             {input}:3: 优先级“99999999999999999999”优先级过大（最多 18 位数字）\n"
         ));
 }
 
@@ -343,7 +343,7 @@ fn two_columns_of_one_funds_approved_amount_refuse_the_table_in_a_batch_run() {
     env.roadsub(&["batch", &input, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
-            "{input}: 列 \"poverty_approved\" 和 \"扶贫批复\" 都表示县扶贫专项补助的批复金额；请只保留一列\n"
+            "{input}: “poverty_approved”和“扶贫批复”两列都表示县扶贫专项补助的批复金额；请只保留一列\n"
         ));
 }
 

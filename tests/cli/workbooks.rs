@@ -135,7 +135,7 @@ fn a_formula_without_a_cached_value_says_so() {
         .stdout_lines(2);
     env.roadsub(&["batch", &p, "--lang", "zh"])
         .run()
-        .stderr_first_line(&format!("{p}[道路]:2: 投资 是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
+        .stderr_first_line(&format!("{p}[道路]:2: 投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::i18n::Lang;
 use crate::money::{self, Scale, ValueError};
 use crate::rules::RuleSet;
-use crate::table::columns::Field;
+use crate::table::columns::{column_label, Field};
 
 /// What is wrong with one value or one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,7 +241,7 @@ impl Problem {
             Problem::NoCost => lang
                 .pick(
                     "has no cost: give cost or cost_per_km",
-                    "没有造价：请填写 投资 或 每公里造价",
+                    "没有造价：请填写投资或每公里造价",
                 )
                 .into(),
             Problem::Ragged {
@@ -260,7 +260,7 @@ impl Problem {
                 if *multiline {
                     s.push_str(lang.pick(
                         " (a quote (\") that is never closed runs over several lines)",
-                        "（有未闭合的引号 (\")，跨越了多行）",
+                        "（有未闭合的英文引号 \"，跨越了多行）",
                     ));
                 }
                 s
@@ -327,7 +327,7 @@ impl Problem {
             Problem::ApprovedTwice { fund, other } => {
                 let name = rules.funds[*fund].display(lang);
                 if zh {
-                    format!("所在列与列 \"{other}\" 都表示{name}的批复金额，无法确定以哪列为准；请只保留一列")
+                    format!("所在列与“{other}”列都表示{name}的批复金额，无法确定以哪列为准；请只保留一列")
                 } else {
                     format!("is in one of two columns holding the amount approved for {name}, the other being \"{other}\"; keep one column")
                 }
@@ -417,7 +417,7 @@ impl Problem {
                         "has no date, and no rate of {name} for {class} {width} m is in force always: give the row a date (日期) or year (年度), or run with --as-of DATE"
                     ),
                     (true, crate::rules::When::Undated) => format!(
-                        "没有日期，而{name}对{class} {width} 米没有始终施行的标准：请填写本行的 日期 或 年度，或加 --as-of 日期 运行"
+                        "没有日期，而{name}对{class} {width} 米没有始终施行的标准：请填写本行的日期或年度，或加 --as-of 日期 运行"
                     ),
                     (false, crate::rules::When::Year(y)) => {
                         format!("has no rate of {name} for {class} {width} m in force in {y}")
@@ -437,7 +437,7 @@ impl Problem {
                 let name = rules.funds[*fund].display(lang);
                 let class = rules.classes[*class].display(lang);
                 if zh {
-                    format!("年内{name}对{class}的标准有变动，仅凭年度无法确定适用哪一档：请在 日期 列填写具体日期")
+                    format!("当年{name}对{class}的标准有变动，仅凭年度无法确定适用哪一档：请在“日期”列填写具体日期")
                 } else {
                     format!("is split: {name}'s rates for {class} change during the year, so the year alone cannot tell which applies; give the day in a date (日期) column")
                 }
@@ -457,15 +457,22 @@ impl RowError {
         }
     }
 
-    /// `column "value" problem`, without the place (for a cell being edited).
+    /// `column "value" problem` (`列“值”问题` in Chinese, the column named as
+    /// [`column_label`] names it), without the place (for a cell being edited).
     pub fn render_value(&self, rules: &RuleSet, lang: Lang) -> String {
         let what = self
             .problem
             .render_under(self.column.as_deref(), rules, lang);
-        match (&self.column, &self.value) {
-            (Some(c), Some(v)) => format!("{c} \"{}\" {what}", shorten(v)),
-            (Some(c), None) => format!("{c} {what}"),
-            _ => what,
+        let column = self
+            .column
+            .as_deref()
+            .map(|c| column_label(c, Some(rules), lang));
+        match (column, &self.value, lang) {
+            (Some(c), Some(v), Lang::En) => format!("{c} \"{}\" {what}", shorten(v)),
+            (Some(c), Some(v), Lang::Zh) => format!("{c}“{}”{what}", shorten(v)),
+            (Some(c), None, Lang::En) => format!("{c} {what}"),
+            (Some(c), None, Lang::Zh) => format!("{c}{what}"),
+            (None, ..) => what,
         }
     }
 

@@ -292,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             zh,
-            format!("t.csv:3: 此记录中有引号 (\") 未闭合，第 4–5 行被并入此记录{tail_zh}")
+            format!("t.csv:3: 此记录中有英文引号 \" 未闭合，第 4–5 行被并入此记录{tail_zh}")
         );
         // The right number of fields: the quote opens in the last one and runs to the end.
         let (en, _) = refused(format!("{head}X2,t,v,b,village,3.5,2.4,\"900000\n{rest}"));
@@ -314,7 +314,10 @@ mod tests {
                 format!("t.csv:5: a quote (\") in this record is never closed{tail_en}"),
                 "{end:?}"
             );
-            assert_eq!(zh, format!("t.csv:5: 此记录中有引号 (\") 未闭合{tail_zh}"));
+            assert_eq!(
+                zh,
+                format!("t.csv:5: 此记录中有英文引号 \" 未闭合{tail_zh}")
+            );
         }
         // A quoted field over several lines in a row of the right size is a field like any
         // other, in the middle of the table or at its end.

@@ -84,7 +84,7 @@ impl WorkbookError {
                     sheets.join(", ")
                 ),
                 Lang::Zh => format!(
-                    "{file}: 没有工作表\"{asked}\"（现有：{}）",
+                    "{file}: 没有工作表“{asked}”（现有：{}）",
                     sheets.join("、")
                 ),
             },
