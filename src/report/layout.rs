@@ -42,12 +42,13 @@ pub fn zh_heading(name: &str) -> Option<&'static str> {
 pub const OUR_NOTES: &str = "roadsub_notes";
 
 /// A column's name without the white space around it and without the unit roadsub's headings
-/// give amounts (`补助合计（万元）`, `subsidy_total (万元)`, `差额（元）`): a table roadsub wrote is
+/// give amounts (`补助合计（万元）`, `subsidy_total (万元)`, `差额（元）`, `gap (yuan)` in the
+/// workbook): a table roadsub wrote is
 /// known as its own in every unit it writes, and a user's column of such a name is told apart
 /// from ours in every unit too.
 fn bare(name: &str) -> &str {
     let name = name.trim();
-    for unit in ["（万元）", "（元）", "(万元)", "(元)"] {
+    for unit in ["（万元）", "（元）", "(万元)", "(元)", "(yuan)"] {
         if let Some(rest) = name.strip_suffix(unit) {
             return rest.trim_end();
         }

@@ -52,6 +52,15 @@ fn sheet_names(lang: Lang) -> [&'static str; 3] {
     }
 }
 
+/// A heading of amounts with their unit, `县交通局补助（元）` or `transport (yuan)`: the sheets
+/// hold yuan, and an input column beside them may be in 万元 (`总投资(万元)`).
+fn in_yuan(heading: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{heading} (yuan)"),
+        Lang::Zh => format!("{heading}（元）"),
+    }
+}
+
 fn money_format() -> Format {
     Format::new().set_num_format("#,##0.00")
 }
@@ -70,7 +79,12 @@ impl Report {
         for m in money.iter_mut().take(columns - 1).skip(inputs) {
             *m = true;
         }
-        let header = layout.names(rules, lang);
+        let header: Vec<String> = layout
+            .names(rules, lang)
+            .iter()
+            .zip(&money)
+            .map(|(h, &m)| if m { in_yuan(h, lang) } else { h.clone() })
+            .collect();
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_names(lang)[0])?;
         let bold = Format::new().set_bold();
@@ -338,7 +352,12 @@ fn write_summary(
         Lang::Zh => ["预算额度", "额度", "申请", "安排", "剩余", "使用率", ""],
     };
     for (c, h) in heads.iter().enumerate() {
-        sheet.write_string_with_format(row, c as u16, *h, &bold)?;
+        let h = if (1..=4).contains(&c) {
+            in_yuan(h, lang)
+        } else {
+            h.to_string()
+        };
+        sheet.write_string_with_format(row, c as u16, &h, &bold)?;
     }
     for line in super::budget::lines(rules, summary, lang) {
         row += 1;
@@ -393,16 +412,17 @@ fn write_summary(
             lang.pick("km", "公里").into(),
             lang.pick("completed km", "已完工公里").into(),
         ];
-        h.extend(rules.funds.iter().map(|f| f.display(lang).to_string()));
-        h.push(lang.pick("subsidy total", "补助合计").into());
-        h.push(lang.pick("gap", "差额").into());
-        h.push(lang.pick("shortfall", "尚需筹集").into());
+        let mut amounts: Vec<&str> = rules.funds.iter().map(|f| f.display(lang)).collect();
+        amounts.push(lang.pick("subsidy total", "补助合计"));
+        amounts.push(lang.pick("gap", "差额"));
+        amounts.push(lang.pick("shortfall", "尚需筹集"));
         if extra.0 {
-            h.push(lang.pick("due", "应拨付").into());
+            amounts.push(lang.pick("due", "应拨付"));
         }
         if extra.1 {
-            h.push(lang.pick("outstanding", "待拨付").into());
+            amounts.push(lang.pick("outstanding", "待拨付"));
         }
+        h.extend(amounts.into_iter().map(|a| in_yuan(a, lang)));
         h
     };
     let mut township_rows = (0, 0);
@@ -516,7 +536,10 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
             lang.pick("effective", "生效日期"),
             m.effective.clone().unwrap_or_default(),
         ),
-        (lang.pick("rounding", "舍入"), m.rounding.key().to_string()),
+        (
+            lang.pick("rounding", "舍入"),
+            crate::rules::rounding_name(m.rounding, lang).to_string(),
+        ),
         (lang.pick("file", "文件"), rules.origin(lang)),
     ];
     for (r, (k, v)) in facts.iter().enumerate() {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 pub use date::{Day, Period, When};
 pub use error::{RulesError, RulesProblem};
-pub use show::describe;
+pub use show::{describe, rounding_name};
 pub use template::TEMPLATE_TOML;
 pub use variant::{Change, SaidIn, Setting, SettingError};
 

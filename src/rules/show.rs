@@ -25,19 +25,13 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         facts.push((lang.pick("effective", "生效日期"), date.clone()));
     }
     facts.push((lang.pick("currency", "币种"), m.currency.clone()));
-    let rounding = match m.rounding {
-        money::Rounding::HalfAwayFromZero => {
-            lang.pick("half away from zero (四舍五入)", "四舍五入")
-        }
-        money::Rounding::HalfEven => lang.pick("half to even (四舍六入五成双)", "四舍六入五成双"),
-    };
     facts.push((
         lang.pick("rounding", "舍入"),
-        // The key is what the rules file says; in Chinese it stands in full-width brackets, as
-        // a fund's id does below.
+        // Chinese readers know the rule by its name alone; English ones get the key the
+        // rules file is written with too.
         match lang {
-            Lang::En => format!("{} ({})", rounding, m.rounding.key()),
-            Lang::Zh => format!("{}（{}）", rounding, m.rounding.key()),
+            Lang::En => format!("{} ({})", rounding_name(m.rounding, lang), m.rounding.key()),
+            Lang::Zh => rounding_name(m.rounding, lang).to_string(),
         },
     ));
     let width = facts
@@ -53,25 +47,33 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
     }
 
     out.push('\n');
-    let mut classes = Table::new(
-        vec![
-            lang.pick("class", "类别").into(),
-            lang.pick("name", "名称").into(),
-            lang.pick("also accepted", "也可写作").into(),
-        ],
-        vec![Align::Left; 3],
-    )
-    .max_cell(80);
+    // A Chinese reader names a class by its name (`--set` takes it, or an alias): the id is
+    // for the rules file, so only the English table shows it.
+    let mut heads = vec![
+        lang.pick("class", "类别").into(),
+        lang.pick("name", "名称").into(),
+        lang.pick("also accepted", "也可写作").into(),
+    ];
+    if lang == Lang::Zh {
+        heads.remove(1);
+    }
+    let mut classes = Table::new(heads.clone(), vec![Align::Left; heads.len()]).max_cell(80);
     for c in &rules.classes {
-        classes.push(vec![
+        let mut row = vec![
             c.id.clone(),
             c.display(lang).to_string(),
             c.aliases.join(lang.pick(", ", "、")),
-        ]);
+        ];
+        if lang == Lang::Zh {
+            row.remove(0);
+        }
+        classes.push(row);
     }
     out.push_str(&classes.render());
 
     out.push('\n');
+    // The fund's id only in English, as for classes; widths in a column of their own, their
+    // points one above the other and the text flush left under its heading.
     let mut heads = vec![
         lang.pick("fund", "资金编号").into(),
         lang.pick("name", "资金来源").into(),
@@ -79,19 +81,33 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         lang.pick("min width", "最小宽度").into(),
         lang.pick("rate", "补助标准").into(),
     ];
-    let mut aligns = vec![
-        Align::Left,
-        Align::Left,
-        Align::Left,
-        Align::Right,
-        Align::Right,
-    ];
+    // Widths and rates are lined up on their numbers by [`line_up`].
+    let mut aligns = vec![Align::Left; 5];
+    if lang == Lang::Zh {
+        heads.remove(0);
+        aligns.remove(0);
+    }
     // The days each tier is in force, only for rules that have dates at all.
     if rules.is_dated() {
         heads.push(lang.pick("in force", "施行期间").into());
         aligns.push(Align::Left);
     }
     let mut tiers = Table::new(heads, aligns).max_cell(60);
+    let widths = width_column(
+        rules
+            .funds
+            .iter()
+            .flat_map(|f| &f.tiers)
+            .map(|t| &t.min_width_m),
+        lang,
+    );
+    let rates: Vec<String> = rules
+        .funds
+        .iter()
+        .flat_map(|f| f.tiers.iter().map(|t| rate(t.rate_per_km, f.up_to, lang)))
+        .collect();
+    let rates = line_up(rates);
+    let mut widths = widths.into_iter().zip(rates);
     for f in &rules.funds {
         for t in &f.tiers {
             let names: Vec<&str> = t
@@ -99,14 +115,17 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 .iter()
                 .map(|&c| rules.classes[c].display(lang))
                 .collect();
-            let rate = rate(t.rate_per_km, f.up_to, lang);
+            let (width, rate) = widths.next().unwrap_or_default();
             let mut row = vec![
                 f.id.clone(),
                 f.display(lang).to_string(),
                 names.join(lang.pick(", ", "、")),
-                format!("{} {}", money::measure(t.min_width_m), lang.pick("m", "米")),
+                width,
                 rate,
             ];
+            if lang == Lang::Zh {
+                row.remove(0);
+            }
             if rules.is_dated() {
                 row.push(if t.period.is_always() {
                     lang.pick("always", "始终").to_string()
@@ -131,26 +150,25 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         } else {
             lang.pick("fund", "资金来源")
         };
-        let mut budgets = Table::new(
-            vec![
-                lang.pick("budget", "预算额度").into(),
-                drawn_on.into(),
-                lang.pick("class", "类别").into(),
-                lang.pick("amount", "金额（元）").into(),
-            ],
-            vec![Align::Left, Align::Left, Align::Left, Align::Right],
-        )
-        .max_cell(60);
+        // The amount column holds amounts only, so their points line up; a budget for each
+        // village says so in a column of its own, there only when some budget is one.
+        let per_village = rules.budgets.iter().any(|b| b.per_village);
+        let mut heads = vec![
+            lang.pick("budget", "预算额度").into(),
+            drawn_on.into(),
+            lang.pick("class", "类别").into(),
+            lang.pick("amount (yuan)", "金额（元）").into(),
+        ];
+        let mut aligns = vec![Align::Left, Align::Left, Align::Left, Align::Right];
+        if per_village {
+            heads.push(lang.pick("scope", "范围").into());
+            aligns.push(Align::Left);
+        }
+        let mut budgets = Table::new(heads, aligns).max_cell(60);
         for b in &rules.budgets {
             let class = b.class.map_or(lang.pick("all", "全部").to_string(), |c| {
                 rules.classes[c].display(lang).to_string()
             });
-            let amount = money::grouped(b.envelope);
-            let amount = if b.per_village {
-                format!("{amount} {}", lang.pick("per village", "每村"))
-            } else {
-                amount
-            };
             // A source's key alone (village_fund) would not say which column of the table it
             // is measured from: its name does.
             // Chinese text names the fund or source by its Chinese name only (SPEC §11).
@@ -160,7 +178,20 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
                 (Draw::Source(s), Lang::En) => format!("{} ({})", s.key(), s.display(lang)),
                 (Draw::Source(s), Lang::Zh) => s.display(lang).to_string(),
             };
-            budgets.push(vec![b.display(rules, lang), draw, class, amount]);
+            let mut row = vec![
+                b.display(rules, lang),
+                draw,
+                class,
+                money::grouped(b.envelope),
+            ];
+            if per_village {
+                row.push(if b.per_village {
+                    lang.pick("each village", "每村").into()
+                } else {
+                    lang.pick("in total", "总额").into()
+                });
+            }
+            budgets.push(row);
         }
         out.push_str(&budgets.render());
         // Only a budget that allocates gets a line: a reader of the table above must learn
@@ -188,6 +219,41 @@ pub fn describe(rules: &RuleSet, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// A rounding rule by its name: `四舍五入`, `四舍六入五成双`; in English its meaning with the
+/// Chinese name offices know it by.
+pub fn rounding_name(rounding: money::Rounding, lang: Lang) -> &'static str {
+    match rounding {
+        money::Rounding::HalfAwayFromZero => lang.pick("half away from zero, 四舍五入", "四舍五入"),
+        money::Rounding::HalfEven => lang.pick("half to even, 四舍六入五成双", "四舍六入五成双"),
+    }
+}
+
+/// Widths as one column, each with its unit, lined up by [`line_up`].
+fn width_column<'a>(widths: impl Iterator<Item = &'a Decimal>, lang: Lang) -> Vec<String> {
+    line_up(
+        widths
+            .map(|w| format!("{} {}", money::measure(*w), lang.pick("m", "米")))
+            .collect(),
+    )
+}
+
+/// Cells that hold a number (after words such as `up to`), padded on the left so that every
+/// number's whole part ends at the same cell (`4 米` beside `12.5 米` is ` 4 米`): flush left,
+/// their points stand one above the other, whatever precedes or follows the number.
+fn line_up(cells: Vec<String>) -> Vec<String> {
+    let whole = |v: &str| {
+        let digits = v.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+        v[digits..]
+            .find(|c: char| !(c.is_ascii_digit() || c == ','))
+            .map_or(v.len(), |end| digits + end)
+    };
+    let widest = cells.iter().map(|v| whole(v)).max().unwrap_or(0);
+    cells
+        .into_iter()
+        .map(|v| format!("{}{v}", " ".repeat(widest - whole(&v))))
+        .collect()
 }
 
 /// A rate per km as the policy says it: `15万元/公里`, `25万元以内/公里` for a ceiling; in
@@ -221,7 +287,7 @@ fn citations(out: &mut String, rules: &RuleSet, f: &Fund, lang: Lang) {
     out.push('\n');
     out.push_str(&match lang {
         Lang::En => format!("{} ({})\n", f.display(lang), f.id),
-        Lang::Zh => format!("{}（{}）\n", f.display(lang), f.id),
+        Lang::Zh => format!("{}\n", f.display(lang)),
     });
     let mut facts: Vec<(&str, Vec<String>)> = Vec::new();
     if let Some(source) = source {
@@ -235,18 +301,19 @@ fn citations(out: &mut String, rules: &RuleSet, f: &Fund, lang: Lang) {
     }
     if !cited_tiers.is_empty() {
         // Each tier by its width and classes, aligned, then its quote and its own source.
-        let label = |t: &super::Tier| {
-            let names: Vec<&str> = t
-                .classes
-                .iter()
-                .map(|&c| rules.classes[c].display(lang))
-                .collect();
-            (
-                format!("{} {}", money::measure(t.min_width_m), lang.pick("m", "米")),
-                names.join(lang.pick(", ", "、")),
-            )
-        };
-        let labels: Vec<_> = cited_tiers.iter().map(|t| label(t)).collect();
+        let widths = width_column(cited_tiers.iter().map(|t| &t.min_width_m), lang);
+        let labels: Vec<(String, String)> = cited_tiers
+            .iter()
+            .zip(widths)
+            .map(|(t, width)| {
+                let names: Vec<&str> = t
+                    .classes
+                    .iter()
+                    .map(|&c| rules.classes[c].display(lang))
+                    .collect();
+                (width, names.join(lang.pick(", ", "、")))
+            })
+            .collect();
         let widest = |pick: fn(&(String, String)) -> &String| {
             labels.iter().map(|l| cells(pick(l))).max().unwrap_or(0)
         };

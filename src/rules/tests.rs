@@ -2,6 +2,7 @@ use super::*;
 
 mod citations;
 mod dated;
+mod show;
 use crate::i18n::Lang;
 
 fn d(s: &str) -> Decimal {
@@ -777,19 +778,19 @@ fn rules_show_names_a_source_budgets_source_in_both_languages() {
     let budgets = &en[en.find("budget ").unwrap()..];
     assert_eq!(
         budgets,
-        "budget                fund or source                       class                    amount\n\
-         ────────────────────  ───────────────────────────────────  ─────  ────────────────────────\n\
-         A                     f                                    all                        1.00\n\
-         village project fund  village_fund (village project fund)  all    2,000,000.00 per village\n"
+        "budget                fund or source                       class  amount (yuan)  scope\n\
+         ────────────────────  ───────────────────────────────────  ─────  ─────────────  ────────────\n\
+         A                     f                                    all             1.00  in total\n\
+         village project fund  village_fund (village project fund)  all     2,000,000.00  each village\n"
     );
     let zh = describe(&r, Lang::Zh);
     let budgets = &zh[zh.find("预算额度").unwrap()..];
     assert_eq!(
         budgets,
-        "预算额度    资金或筹资来源  类别         金额（元）\n\
-         ──────────  ──────────────  ────  ─────────────────\n\
-         甲          F               全部               1.00\n\
-         村项目资金  村项目资金      全部  2,000,000.00 每村\n"
+        "预算额度    资金或筹资来源  类别    金额（元）  范围\n\
+         ──────────  ──────────────  ────  ────────────  ────\n\
+         甲          F               全部          1.00  总额\n\
+         村项目资金  村项目资金      全部  2,000,000.00  每村\n"
     );
     // Without a budget on a source, the heading is as it was.
     let funds_only = with_budgets("[[budgets]]\nfund = \"f\"\namount = 1\n");
@@ -797,7 +798,10 @@ fn rules_show_names_a_source_budgets_source_in_both_languages() {
         &RuleSet::from_toml(&funds_only, "r.toml").unwrap(),
         Lang::En,
     );
-    assert!(shown.contains("\nbudget  fund  class  amount\n"), "{shown}");
+    assert!(
+        shown.contains("\nbudget  fund  class  amount (yuan)\n"),
+        "{shown}"
+    );
 }
 
 /// Two ceiling funds after [`HEAD`] (lines 10–27), `a` with approved aliases `a_aliases`

@@ -70,7 +70,10 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
     }
     let (money_unit, length_unit) = match stated {
         Ok(units) => units,
-        Err(unit) => {
+        // Below the header a note sets no unit: what it says is only checked against the
+        // unit in force, glued to other words or not.
+        Err(crate::table::units::Unstated::Glued(_, units)) => units,
+        Err(crate::table::units::Unstated::Unread(unit)) => {
             return Some(Some(Problem::NoteUnit {
                 stated: unit,
                 in_force: None,

@@ -46,6 +46,21 @@ pub enum UnitProblem {
     FlagAgainstTitle(Scale, String),
     /// A row above the header states a unit roadsub does not read: the row, the unit.
     Unread(String, String),
+    /// A row above the header has a unit glued to its title with nothing between
+    /// (`…计划表单位：万元`): the row, and the unit as written there (`单位：万元`).
+    Glued(String, String),
+}
+
+/// Why the units a row writes cannot be taken as stated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unstated {
+    /// A unit roadsub does not read (`千元`, `万`, `万元/公里`).
+    Unread(String),
+    /// A unit glued to the words before it (`…计划表单位：万元`), as written from `单位` on,
+    /// and the units it would state. Such a `单位` may belong to the title (the unit of a
+    /// table, or of something the title names) as well as to the sheet: read as the sheet's,
+    /// or passed over as a name, 63 could be 63 yuan or 63 万元, so it is refused.
+    Glued(String, Stated),
 }
 
 /// The words a unit is written in, longest first, with what they mean: money or length.
@@ -83,6 +98,17 @@ const KEYS: [(&str, bool, bool); 15] = [
     ("数量", false, true),
 ];
 
+/// Words that make a `单位` an organisation (`填报单位`, `建设单位`) when they stand just
+/// before it, even when glued to a title: what follows names the organisation, never a unit.
+const ORGANISATION: [&str; 22] = [
+    "填报", "填報", "建设", "建設", "报送", "報送", "编制", "編制", "制表", "申报", "申報", "实施",
+    "實施", "主管", "承建", "施工", "监理", "監理", "设计", "設計", "业主", "業主",
+];
+
+/// Words before a key that still make it one (`本表单位：万元`, `表中金额单位：元`): they say
+/// the unit is this table's.
+const OWN_TABLE: [&str; 4] = ["本表", "表中", "表内", "表內"];
+
 /// What ends a unit token: a unit counts only when it stands alone after the key.
 fn ends_token(c: char) -> bool {
     matches!(c, '、' | ',' | ';' | ')' | '。' | '】' | ']' | '〕') || c.is_whitespace()
@@ -102,9 +128,10 @@ fn unit_like(token: &str) -> bool {
 /// The units a title or note row states (`单位：万元`, `金额单位：元`, `（单位：万元、公里）`,
 /// `单位:万元`, `单位∶万元`), if it states any; a unit counts only as a whole token after a unit
 /// key. `Err` carries a unit written there that roadsub does not read (`千元`, `万`,
-/// `万元/公里`): it must be refused, since reading the numbers in yuan would be a guess. A
-/// `单位` of an organisation (`填报单位：某某县交通局`) states none.
-pub fn stated(text: &str) -> Result<Stated, String> {
+/// `万元/公里`): it must be refused, since reading the numbers in yuan would be a guess; so is a
+/// unit glued to a title (`…计划表单位：万元`). A `单位` of an organisation
+/// (`填报单位：某某县交通局`) states none.
+pub fn stated(text: &str) -> Result<Stated, Unstated> {
     let normal = normalize_width_forms(text).replace('\u{2236}', ":");
     let mut money = None;
     let mut length = None;
@@ -120,8 +147,16 @@ pub fn stated(text: &str) -> Result<Stated, String> {
             .find(|&(_, c)| !c.is_alphanumeric())
             .map_or(0, |(i, c)| i + c.len_utf8());
         let key = &before[key_start..];
-        let Some(&(_, for_money, for_length)) = KEYS.iter().find(|(k, ..)| *k == key) else {
-            continue;
+        let own = OWN_TABLE
+            .iter()
+            .find_map(|w| key.strip_prefix(w))
+            .unwrap_or(key);
+        // A key not known is an organisation's, or a title's last words glued to a unit key:
+        // only what follows can tell, below.
+        let (glued, for_money, for_length) = match KEYS.iter().find(|(k, ..)| *k == own) {
+            Some(&(_, m, l)) => (false, m, l),
+            None if ORGANISATION.iter().any(|w| key.ends_with(w)) => continue,
+            None => (true, true, true),
         };
         let mut rest = normal[at + "单位".len()..].trim_start();
         // `单位：万元`, and `单位（万元）` too.
@@ -130,6 +165,15 @@ pub fn stated(text: &str) -> Result<Stated, String> {
             .unwrap_or(rest)
             .trim_start();
         let mut found: Stated = (None, None);
+        // What a glued unit says is quoted from its key (`金额单位：万元`) to the last unit read.
+        let start = at
+            - KEYS
+                .iter()
+                .filter(|(k, ..)| key.ends_with(k))
+                .map(|(k, ..)| k.len())
+                .max()
+                .unwrap_or(0);
+        let mut end = at;
         loop {
             let len = rest.find(ends_token).unwrap_or(rest.len());
             let token = &rest[..len];
@@ -141,13 +185,21 @@ pub fn stated(text: &str) -> Result<Stated, String> {
                 Some(&(_, is_money, scale)) => {
                     let slot = if is_money { &mut found.0 } else { &mut found.1 };
                     if slot.is_some_and(|s| s != scale) {
-                        return Err(token.to_string());
+                        return Err(Unstated::Unread(token.to_string()));
                     }
                     *slot = Some(scale);
+                    end = normal.len() - rest.len() + len;
                 }
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
                 None if !unit_like(token) => break,
-                None => return Err(token.to_string()),
+                None if glued => {
+                    end = normal.len() - rest.len() + len;
+                    return Err(Unstated::Glued(
+                        as_written(text, &normal, start, end),
+                        found,
+                    ));
+                }
+                None => return Err(Unstated::Unread(token.to_string())),
             }
             // Units listed: `万元、公里`, `万元，公里`, and `万元 公里` (cells of one row).
             let after = &rest[len..];
@@ -156,6 +208,15 @@ pub fn stated(text: &str) -> Result<Stated, String> {
             }
             rest = after
                 .trim_start_matches(|c: char| matches!(c, '、' | ',' | ';') || c.is_whitespace());
+        }
+        if glued {
+            if found != (None, None) {
+                return Err(Unstated::Glued(
+                    as_written(text, &normal, start, end),
+                    found,
+                ));
+            }
+            continue;
         }
         if !for_length {
             found.1 = None;
@@ -167,6 +228,14 @@ pub fn stated(text: &str) -> Result<Stated, String> {
         length = length.or(found.1);
     }
     Ok((money, length))
+}
+
+/// The bytes `start..end` of `normal` as `text` wrote them (full-width colons and all):
+/// normalising maps each character to one character.
+fn as_written(text: &str, normal: &str, start: usize, end: usize) -> String {
+    let first = normal[..start].chars().count();
+    let count = normal[start..end].chars().count();
+    text.chars().skip(first).take(count).collect()
 }
 
 /// The units of a table: from the rows above its header (each with its fields), then
@@ -184,7 +253,8 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
             Ok(units) => units,
             // The flag says the unit; the row's own is then not read.
             Err(_) if flag.is_some() => (None, None),
-            Err(unit) => return Err(UnitProblem::Unread(text, unit)),
+            Err(Unstated::Unread(unit)) => return Err(UnitProblem::Unread(text, unit)),
+            Err(Unstated::Glued(unit, _)) => return Err(UnitProblem::Glued(text, unit)),
         };
         for (slot, scale) in [(&mut units.money, money), (&mut units.length, length)] {
             let Some(scale) = scale else { continue };
@@ -324,6 +394,12 @@ impl UnitProblem {
             (UnitProblem::Unread(t, unit), Lang::Zh) => format!(
                 "表头上方的“{t}”所写单位无法读取（{unit}；可读：元、万元、公里、米）；请给出 --amount-unit 或改正表格"
             ),
+            (UnitProblem::Glued(t, unit), Lang::En) => format!(
+                "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"{unit}\" on a row of its own, or after a space or bracket)"
+            ),
+            (UnitProblem::Glued(t, unit), Lang::Zh) => format!(
+                "表头上方的“{t}”中“{unit}”紧接在前面的文字后，无法确定是否为表中金额的单位；请给出 --amount-unit，或将单位与标题分开（“{unit}”单独成行，或在其前加空格或括号）"
+            ),
             (UnitProblem::FlagAgainstTitle(flag, t), Lang::Zh) => format!(
                 "--amount-unit {} 与表头上方的“{t}”不符；请去掉该选项或改正表格",
                 money_name(*flag, Lang::Zh)
@@ -409,6 +485,73 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_glued_to_a_title_is_refused_not_read_as_no_unit() {
+        // Read as stating nothing, 63 under this title was 63 yuan.
+        let title = "安岳县2018年通村通社公路建设计划表单位：万元";
+        assert_eq!(
+            stated(title),
+            Err(Unstated::Glued(
+                "单位：万元".into(),
+                (Some(Scale::Pow10(4)), None)
+            ))
+        );
+        let problem = refusal(title, None).unwrap_err();
+        assert_eq!(
+            problem,
+            UnitProblem::Glued(title.into(), "单位：万元".into())
+        );
+        assert_eq!(
+            problem.render(Lang::Zh),
+            "表头上方的“安岳县2018年通村通社公路建设计划表单位：万元”中“单位：万元”紧接在前面的文字后，无法确定是否为表中金额的单位；请给出 --amount-unit，或将单位与标题分开（“单位：万元”单独成行，或在其前加空格或括号）"
+        );
+        assert_eq!(
+            problem.render(Lang::En),
+            "\"安岳县2018年通村通社公路建设计划表单位：万元\" above the header has \"单位：万元\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"单位：万元\" on a row of its own, or after a space or bracket)"
+        );
+        // Each unit listed is quoted; a unit-like word roadsub does not read is refused too.
+        assert_eq!(
+            refusal("计划表金额单位:万元、公里 填报人：张三", None),
+            Err(UnitProblem::Glued(
+                "计划表金额单位:万元、公里 填报人：张三".into(),
+                "金额单位:万元、公里".into()
+            ))
+        );
+        assert_eq!(
+            stated("计划表单位：千元"),
+            Err(Unstated::Glued("单位：千元".into(), (None, None)))
+        );
+        // --amount-unit says the unit, as the message offers.
+        assert_eq!(
+            refusal(title, Some(Scale::Pow10(4))).unwrap().money,
+            Some(Given {
+                scale: Scale::Pow10(4),
+                from: UnitFrom::Flag
+            })
+        );
+        // Separated, the same words state the unit.
+        let wan = Ok((Some(Scale::Pow10(4)), None));
+        for separated in [
+            "安岳县2018年通村通社公路建设计划表 单位：万元",
+            "安岳县2018年通村通社公路建设计划表（单位：万元）",
+            "安岳县2018年通村通社公路建设计划表　单位：万元",
+            "本表单位：万元",
+            "表中金额单位：万元",
+        ] {
+            assert_eq!(stated(separated), wan, "{separated}");
+        }
+        // An organisation's 单位 glued to other words still names an organisation, and a
+        // title glued to a name states nothing.
+        for title in [
+            "安岳县2018年计划表填报单位：安岳县交通运输局",
+            "安岳县2018年计划表建设单位：万元村委会",
+            "安岳县2018年计划表单位：安岳县交通运输局",
+            "计划表单位：万元村",
+        ] {
+            assert_eq!(stated(title), Ok((None, None)), "{title}");
+        }
+    }
+
+    #[test]
     fn a_ratio_colon_is_read_as_a_colon() {
         assert_eq!(stated("单位∶万元"), Ok((Some(Scale::Pow10(4)), None)));
     }
@@ -426,6 +569,28 @@ mod tests {
             let title = format!("{key}单位{colon}{head}{name}");
             prop_assert_eq!(stated(&title), Ok((None, None)));
             prop_assert_eq!(refusal(&title, None), Ok(TableUnits::default()));
+        }
+
+        /// Whatever a title says, a unit glued to its last word is refused, quoted as written,
+        /// and the same unit after a space or in brackets is read.
+        #[test]
+        fn a_unit_glued_to_any_title_is_refused_and_read_once_separated(
+            name in "[\\u{4e00}-\\u{9fa5}0-9]{0,8}",
+            last in prop::sample::select(vec!["计划表", "明细表", "汇总表", "年度计划", "项目", "2018年"]),
+            key in prop::sample::select(vec!["", "金额", "计量", "投资"]),
+            colon in prop::sample::select(vec!["：", ":", "∶", ""]),
+            unit in prop::sample::select(vec!["万元", "元", "萬元", "亿元"]),
+        ) {
+            let glued = format!("{key}单位{colon}{unit}");
+            let title = format!("{name}{last}{glued}");
+            prop_assert_eq!(
+                refusal(&title, None),
+                Err(UnitProblem::Glued(title.clone(), glued.clone()))
+            );
+            let scale = WORDS.iter().find(|(w, ..)| *w == unit).unwrap().2;
+            for separated in [format!("{name}{last} {glued}"), format!("{name}{last}（{glued}）")] {
+                prop_assert_eq!(stated(&separated), Ok((Some(scale), None)));
+            }
         }
     }
 
@@ -447,7 +612,10 @@ mod tests {
         assert_eq!(stated_ok("单位：万元 填报人：张三"), (wan, None));
         assert_eq!(stated_ok("长度单位：米"), (None, Some(Scale::Pow10(-3))));
         assert_eq!(stated_ok("填报单位：安岳县交通运输局"), (None, None));
-        assert_eq!(stated("单位：元/公里"), Err("元/公里".into()));
+        assert_eq!(
+            stated("单位：元/公里"),
+            Err(Unstated::Unread("元/公里".into()))
+        );
         assert_eq!(stated_ok("安岳县2018年计划"), (None, None));
     }
 

@@ -1106,8 +1106,8 @@ fn the_workbook_summary_sheet_left_out_the_class_grouping_asked_for_by_by() {
     assert_eq!(rows[head - 1][0], Data::String("按道路类别".into()));
     let heads: Vec<String> = rows[head].iter().map(|c| c.to_string()).collect();
     let col = |name: &str| heads.iter().position(|h| h == name).unwrap();
-    let (transport, poverty) = (col("县交通局补助"), col("县扶贫专项补助"));
-    let (total, shortfall) = (col("补助合计"), col("尚需筹集"));
+    let (transport, poverty) = (col("县交通局补助（元）"), col("县扶贫专项补助（元）"));
+    let (total, shortfall) = (col("补助合计（元）"), col("尚需筹集（元）"));
     let table: Vec<(String, Data, Data, Data, Data, Data)> = rows[head + 1..head + 4]
         .iter()
         .map(|r| {

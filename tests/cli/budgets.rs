@@ -312,7 +312,10 @@ fn every_format_shows_the_text_summarys_totals_and_budget_lines() {
         .collect();
     let totals = segments.rows().next_back().unwrap();
     for key in ["subsidy_total", "shortfall"] {
-        let col = header.iter().position(|h| h == key).unwrap();
+        let col = header
+            .iter()
+            .position(|h| *h == format!("{key} (yuan)"))
+            .unwrap();
         assert_eq!(
             fen(&totals[col]),
             doc["summary"]["total"][key].as_str().unwrap(),

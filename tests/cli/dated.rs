@@ -235,12 +235,12 @@ fn rules_show_gives_each_tiers_period_only_for_dated_rules() {
     env.roadsub(&["rules", "show", &rules()])
         .expect_code(0)
         .stdout_has("  in force\n")
-        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 100,000 yuan/km  2018-01-01 – 2018-12-31\n")
-        .stdout_has("poverty    County poverty-alleviation special fund  通社公路                3.5 m  up to 150,000 yuan/km  2019-01-01 – …\n")
-        .stdout_has("transport  County transport bureau subsidy          通村公路, 通社公路      3.5 m        150,000 yuan/km  always\n");
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路            3.5 m      up to 100,000 yuan/km  2018-01-01 – 2018-12-31\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  通社公路            3.5 m      up to 150,000 yuan/km  2019-01-01 – …\n")
+        .stdout_has("transport  County transport bureau subsidy          通村公路, 通社公路  3.5 m            150,000 yuan/km  always\n");
     env.roadsub(&["rules", "show", &rules(), "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("poverty    县扶贫专项补助  通社公路              3.5 米  10万元以内/公里  2018-01-01 – 2018-12-31\n");
+        .stdout_has("县扶贫专项补助  通社公路            3.5 米    10万元以内/公里  2018-01-01 – 2018-12-31\n");
     env.roadsub(&["rules", "show"])
         .expect_code(0)
         .stdout_lacks("in force");

@@ -169,13 +169,13 @@ fn the_report_workbook_matches_the_csv_run_to_the_fen() {
     assert_eq!(
         &header[13..21],
         [
-            "县交通局补助",
-            "县扶贫专项补助",
-            "补助合计",
-            "差额",
-            "尚需筹集",
-            "每户尚需筹集",
-            "应拨付",
+            "县交通局补助（元）",
+            "县扶贫专项补助（元）",
+            "补助合计（元）",
+            "差额（元）",
+            "尚需筹集（元）",
+            "每户尚需筹集（元）",
+            "应拨付（元）",
             "计算说明"
         ]
     );
@@ -282,4 +282,163 @@ fn a_users_notes_column_survives_a_report_workbook_fed_back_in() {
             .expect_code(0);
         env.roadsub(&["batch", &report]).expect(0, &direct, "");
     }
+}
+
+#[test]
+fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_their_unit() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    let text = |row: &[Data]| -> Vec<String> {
+        let mut cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        cells
+    };
+    let rows_of = |path: &str, sheet: &str| -> Vec<Vec<String>> {
+        let mut book = open_workbook_auto(path).unwrap();
+        let range = book.worksheet_range(sheet).unwrap();
+        range.rows().map(text).collect()
+    };
+    let zh = env.file("zh.xlsx");
+    env.roadsub(&["batch", &office, "-o", &zh, "--lang", "zh"])
+        .expect_code(0);
+    // Yuan beside an input column in 万元: each amount's heading says which.
+    assert_eq!(
+        rows_of(&zh, "路段")[0],
+        [
+            "序号",
+            "所属乡镇",
+            "村名称",
+            "道路等级",
+            "建设里程(km)",
+            "路面宽度",
+            "总投资(万元)",
+            "备注",
+            "县交通局补助（元）",
+            "县扶贫专项补助（元）",
+            "补助合计（元）",
+            "差额（元）",
+            "尚需筹集（元）",
+            "计算说明"
+        ]
+    );
+    let summary = rows_of(&zh, "汇总");
+    assert_eq!(
+        summary[3],
+        [
+            "预算额度",
+            "额度（元）",
+            "申请（元）",
+            "安排（元）",
+            "剩余（元）",
+            "使用率"
+        ]
+    );
+    let by_township = summary
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "按乡镇"))
+        .unwrap();
+    assert_eq!(
+        summary[by_township + 1],
+        [
+            "乡镇",
+            "路段数",
+            "公里",
+            "已完工公里",
+            "县交通局补助（元）",
+            "县扶贫专项补助（元）",
+            "补助合计（元）",
+            "差额（元）",
+            "尚需筹集（元）"
+        ]
+    );
+    let rules = rows_of(&zh, "补助规则");
+    assert_eq!(rules[3], ["舍入", "四舍五入"]);
+    assert_eq!(
+        rules[6],
+        [
+            "资金来源",
+            "适用类别",
+            "最小宽度（米）",
+            "每公里补助（元）",
+            "性质"
+        ]
+    );
+
+    let en = env.file("en.xlsx");
+    env.roadsub(&["batch", &office, "-o", &en, "--lang", "en"])
+        .expect_code(0);
+    assert_eq!(
+        rows_of(&en, "Segments")[0][8..],
+        [
+            "transport (yuan)",
+            "poverty (yuan)",
+            "subsidy_total (yuan)",
+            "gap (yuan)",
+            "shortfall (yuan)",
+            "notes"
+        ]
+    );
+    let summary = rows_of(&en, "Summary");
+    assert_eq!(
+        summary[3],
+        [
+            "budget",
+            "envelope (yuan)",
+            "asked (yuan)",
+            "paid (yuan)",
+            "left (yuan)",
+            "use"
+        ]
+    );
+    let by_township = summary
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "By township"))
+        .unwrap();
+    assert_eq!(
+        summary[by_township + 1][4..],
+        [
+            "County transport bureau subsidy (yuan)",
+            "County poverty-alleviation special fund (yuan)",
+            "subsidy total (yuan)",
+            "gap (yuan)",
+            "shortfall (yuan)"
+        ]
+    );
+    let rules = rows_of(&en, "Rules");
+    assert_eq!(rules[3], ["rounding", "half away from zero, 四舍五入"]);
+    assert_eq!(
+        rules[6],
+        [
+            "fund",
+            "classes",
+            "min width (m)",
+            "rate per km (yuan)",
+            "kind"
+        ]
+    );
+
+    // The other rule by its name too.
+    let even = env.write(
+        "rules.toml",
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml"),
+        )
+        .unwrap()
+        .replace(
+            "rounding = \"half_away_from_zero\"",
+            "rounding = \"half_even\"",
+        ),
+    );
+    let book = env.file("even.xlsx");
+    env.roadsub(&[
+        "batch", &office, "--rules", &even, "-o", &book, "--lang", "zh",
+    ])
+    .expect_code(0);
+    assert_eq!(rows_of(&book, "补助规则")[3], ["舍入", "四舍六入五成双"]);
 }

@@ -620,6 +620,39 @@ fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
 }
 
 #[test]
+fn a_unit_glued_to_the_title_is_refused_not_read_as_yuan() {
+    let env = Env::new();
+    let title = "安岳县2018年通村通社公路建设计划表单位：万元";
+    let glued = env.write(
+        "glued.csv",
+        format!("{title}\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,63\n"),
+    );
+    env.roadsub(&["batch", &glued, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!("{glued}: 表头上方的“{title}”中“单位：万元”紧接在前面的文字后，无法确定是否为表中金额的单位；请给出 --amount-unit，或将单位与标题分开（“单位：万元”单独成行，或在其前加空格或括号）\n1 个表无法读取；未写出任何结果\n"),
+    );
+    // As the message offers: the flag, or the unit set apart from the title.
+    let out = env
+        .roadsub(&["batch", &glued, "--amount-unit", "万元"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "630000.00");
+    let apart = env.write(
+        "apart.csv",
+        format!("安岳县2018年通村通社公路建设计划表 单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,63\n"),
+    );
+    let out = env.roadsub(&["batch", &apart]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "630000.00");
+    // An organisation's 单位 glued to the title names no unit and is not refused.
+    let org = env.write(
+        "org.csv",
+        format!("安岳县2018年计划表填报单位：安岳县交通运输局\n单位：万元\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,63\n"),
+    );
+    let out = env.roadsub(&["batch", &org]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "630000.00");
+}
+
+#[test]
 fn a_title_unit_and_a_clarifying_bracket_read_back_from_the_output() {
     let env = Env::new();
     let fb1 = env.write(

@@ -60,22 +60,26 @@ fn show_prints_tiers_and_budgets_aligned() {
     env.roadsub(&["rules", "show", "--lang", "zh"])
         .expect_code(0)
         .stdout_starts("安岳县2018年贫困村通村通社公路补助标准\n")
-        .stdout_has("  舍入      四舍五入（half_away_from_zero）\n")
-        // The fund's id and its name in columns of their own (they ran together).
-        // Rates as the release says them: 万元 per km, a ceiling 以内.
-        .stdout_has("资金编号   资金来源        适用类别            最小宽度         补助标准\n")
-        .stdout_has("transport  县交通局补助    通村公路、通社公路    3.5 米      15万元/公里\n")
-        .stdout_has("poverty    县扶贫专项补助  通村公路              4.5 米  30万元以内/公里\n")
-        .stdout_has("预算额度        资金或筹资来源  类别             金额（元）\n")
-        .stdout_has("社级道路建设    县扶贫专项补助  通社公路       6,900,000.00\n")
+        .stdout_has("  舍入      四舍五入\n")
+        // Funds and classes by their Chinese names only; widths and rates flush left, their
+        // numbers one above the other. Rates as the release says them: 万元 per km, a
+        // ceiling 以内.
+        .stdout_has("资金来源        适用类别            最小宽度  补助标准\n")
+        .stdout_has("县交通局补助    通村公路、通社公路  3.5 米    15万元/公里\n")
+        .stdout_has("县扶贫专项补助  通村公路            4.5 米    30万元以内/公里\n")
+        .stdout_has("预算额度        资金或筹资来源  类别        金额（元）  范围\n")
+        .stdout_has("社级道路建设    县扶贫专项补助  通社公路  6,900,000.00  总额\n")
         // A budget on a source: the source named (in Chinese by its name only, no id in a
-        // Chinese table), its envelope for each village.
-        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00 每村\n");
+        // Chinese table), its envelope for each village in a column of its own.
+        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00  每村\n")
+        .stdout_lacks("transport")
+        .stdout_lacks("half_away_from_zero");
     env.roadsub(&["rules", "show", "--lang", "en"])
         .expect_code(0)
-        .stdout_has("Village project fund    village_fund (village project fund)  all                  2,000,000.00 per village\n")
-        .stdout_has("transport  County transport bureau subsidy          village-access road, group-access road      3.5 m        150,000 yuan/km\n")
-        .stdout_has("poverty    County poverty-alleviation special fund  village-access road                         3.5 m  up to 250,000 yuan/km\n");
+        .stdout_has("  rounding   half away from zero, 四舍五入 (half_away_from_zero)\n")
+        .stdout_has("Village project fund    village_fund (village project fund)  all                   2,000,000.00  each village\n")
+        .stdout_has("transport  County transport bureau subsidy          village-access road, group-access road  3.5 m            150,000 yuan/km\n")
+        .stdout_has("poverty    County poverty-alleviation special fund  village-access road                     3.5 m      up to 250,000 yuan/km\n");
 }
 
 #[test]
@@ -84,12 +88,12 @@ fn show_prints_each_funds_source_and_reading_and_each_tiers_quote() {
     env.roadsub(&["rules", "show", "--lang", "zh"])
         .expect_code(0)
         .stdout_has(
-            "\n县交通局补助（transport）\n\
+            "\n县交通局补助\n\
              \x20 依据    安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n\
              \x20 解读    发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n\
              \x20 标准档  3.5 米  通村公路、通社公路  “县交通局补助标准为3.5米宽每公里15万元”\n\
              \x20         4.5 米  通村公路、通社公路  “4.5米宽每公里45万元”\n\
-             \n县扶贫专项补助（poverty）\n\
+             \n县扶贫专项补助\n\
              \x20 依据    安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n\
              \x20 解读    “以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n\
              \x20 标准档  3.5 米  通村公路  “县扶贫专项补助标准为3.5米宽的通村公路每公里25万元以内”\n\
@@ -285,7 +289,7 @@ fn show_and_check_read_a_budgets_on_overrun() {
     let path = env.write("prorate.toml", &text);
     env.roadsub(&["rules", "show", &path, "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00 每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n");
+        .stdout_has("村项目资金      村项目资金      全部      2,000,000.00  每村\n  社级道路建设 — 超支时：按比例分摊（申请超出额度时，各路段补助按比例核减至额度以内）\n");
     env.roadsub(&["rules", "show", &path, "--lang", "en"])
         .expect_code(0)
         .stdout_has("  Group road building — on overrun: prorate (when its segments ask for more, each is cut in proportion so the envelope is not exceeded)\n");

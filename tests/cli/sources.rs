@@ -213,9 +213,9 @@ fn due_and_outstanding_are_given_per_village_in_the_text_summary_and_the_workboo
         .find(|r| r[0] == Data::String("村".into()))
         .unwrap();
     let names: Vec<String> = head.iter().map(|c| c.to_string()).collect();
-    let due = names.iter().position(|n| n == "应拨付").unwrap();
-    let outstanding = names.iter().position(|n| n == "待拨付").unwrap();
-    assert_eq!(names[due - 1], "尚需筹集");
+    let due = names.iter().position(|n| n == "应拨付（元）").unwrap();
+    let outstanding = names.iter().position(|n| n == "待拨付（元）").unwrap();
+    assert_eq!(names[due - 1], "尚需筹集（元）");
     let w = rows
         .iter()
         .find(|r| r[0] == Data::String("T W".into()))
