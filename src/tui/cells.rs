@@ -22,6 +22,16 @@ pub enum Unit {
     Yuan,
 }
 
+impl Unit {
+    /// The same unit as reports write amounts in (`roadsub batch --amounts`).
+    pub fn report(self) -> crate::report::format::Unit {
+        match self {
+            Unit::Wan => crate::report::format::Unit::Wan,
+            Unit::Yuan => crate::report::format::Unit::Yuan,
+        }
+    }
+}
+
 /// A column of what a variant changes (SPEC §9), after the computed columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delta {

@@ -735,6 +735,82 @@ fn export_writes_a_report_of_the_table_as_edited() {
     assert_eq!(app.mode, Mode::Ask(Question::ReplaceExport(xlsx)));
 }
 
+/// What `roadsub batch TABLE --lang LANG --amounts UNIT -o OUT` writes (its headings: the
+/// language given, as batch_cmd defaults them when `--lang` is given), read back.
+fn batch_with(table: &Path, lang: Lang, unit: crate::report::format::Unit, out: &Path) -> Vec<u8> {
+    use crate::batch::{self, Destination, Input, Options, Presentation, TextStyle};
+    use crate::report::format::Format;
+    let rules = RuleSet::builtin();
+    let format = Format::from_path(out);
+    let opts = Options {
+        rules: &rules,
+        inputs: vec![Input {
+            label: table.display().to_string(),
+            path: Some(table.to_path_buf()),
+            encoding: None,
+        }],
+        destination: Destination::File(out.to_path_buf()),
+        keep_going: true,
+        by: None,
+        lang,
+        progress: false,
+        workers: 1,
+        style: TextStyle {
+            format: format.text().unwrap(),
+            excel: false,
+            gbk: false,
+        },
+        sheet: None,
+    };
+    let look = Presentation {
+        by: Vec::new(),
+        headings: lang,
+        amounts: unit,
+    };
+    let header = crate::table::HeaderOptions::default();
+    batch::run_presented(&opts, &look, &header, &mut Vec::new()).unwrap();
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn the_export_key_writes_headings_and_amounts_as_the_table_shows_them_not_ids_and_yuan() {
+    // The defect: `x` wrote ids as headings and yuan whatever the table showed; it writes what
+    // `roadsub batch` writes with the table's language and unit.
+    use crate::report::format::Unit as Report;
+    for (lang, keys, unit, heading) in [
+        (Lang::Zh, "", Report::Wan, "补助合计（万元）"),
+        (Lang::En, "m", Report::Yuan, "subsidy_total"),
+    ] {
+        let (mut app, dir, path) = open_copy(lang);
+        press(&mut app, keys);
+        for ext in ["csv", "md"] {
+            let ours = dir.path().join(format!("export.{ext}"));
+            press(&mut app, "x");
+            export_as(&mut app, &ours);
+            let ours = std::fs::read(&ours).unwrap();
+            let theirs = batch_with(&path, lang, unit, &dir.path().join(format!("batch.{ext}")));
+            let text = String::from_utf8_lossy(&ours);
+            assert!(
+                ours == theirs,
+                "{lang:?} {ext}:\n{text}\n---\n{}",
+                String::from_utf8_lossy(&theirs)
+            );
+            let head = text
+                .lines()
+                .find(|l| l.trim_start_matches("| ").starts_with("编号"))
+                .unwrap();
+            assert!(head.contains(heading), "{head}");
+        }
+        // AY-01's subsidy, 1,575,000.00 元, is 157.5000 万元.
+        let csv = std::fs::read_to_string(dir.path().join("export.csv")).unwrap();
+        let first = csv.lines().nth(1).unwrap();
+        match unit {
+            Report::Wan => assert!(first.contains(",157.5000,"), "{first}"),
+            Report::Yuan => assert!(first.contains(",1575000.00,"), "{first}"),
+        }
+    }
+}
+
 #[test]
 fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
     use calamine::{open_workbook_auto, Data, Reader};
