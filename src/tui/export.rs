@@ -15,7 +15,6 @@ use crate::report::format::{segment_json, Format, Unit};
 use crate::report::layout::Layout;
 use crate::report::summary::{groupings, Summary};
 use crate::rules::RuleSet;
-use crate::table::Problem;
 
 /// How many rows an export wrote, and how many it left out (rows that cannot be computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +57,9 @@ pub fn export(
     for at in 0..doc.sheet.rows.len() {
         let computed = match doc.calc(rules, at) {
             Calc::Good(computed) => computed,
-            // A totals row is left out, as a batch run leaves it out: it is not a segment.
-            Calc::Bad(errors) if errors.iter().any(|e| e.problem == Problem::TotalsRow) => continue,
+            // A totals or note row is left out, as a batch run leaves it out: it is not a
+            // segment.
+            c if c.not_a_segment() => continue,
             Calc::Bad(_) => {
                 bad += 1;
                 continue;
@@ -219,7 +219,7 @@ mod tests {
             let text = plain.row_text(at);
             let computed = match plain.calc(&plain_rules, at) {
                 Calc::Good(g) => Some((g.segment, g.breakdown)),
-                Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::TotalsRow) => continue,
+                c if c.not_a_segment() => continue,
                 Calc::Bad(_) => None,
             };
             kept.push(at);

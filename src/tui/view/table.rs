@@ -195,15 +195,20 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
     TextLine::from(header).underlined()
 }
 
-/// Sheet row `r`'s line: ✗ when it cannot be computed, the cell being typed into showing
-/// the text typed so far.
+/// The mark of a note row, in the two cells before a row.
+pub const NOTE_MARK: &str = "✎ ";
+
+/// Sheet row `r`'s line: ✗ when it cannot be computed, ✎ when it is a note (备注, 说明 …),
+/// which is no segment and no error, the cell being typed into showing the text typed so far.
 fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'static> {
-    let bad = !app.doc.is_good(r);
-    let mut spans = vec![if bad {
-        Span::raw("✗ ").red().bold()
-    } else {
+    let mark = if app.doc.is_good(r) {
         Span::raw("  ")
-    }];
+    } else if app.doc.calc(&app.rules, r).is_note() {
+        Span::raw(NOTE_MARK).dim()
+    } else {
+        Span::raw("✗ ").red().bold()
+    };
+    let mut spans = vec![mark];
     for &c in visible {
         let text = match (&app.mode, current && c == app.col) {
             (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
