@@ -198,18 +198,39 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
 /// The mark of a note row, in the two cells before a row.
 pub const NOTE_MARK: &str = "✎ ";
 
-/// Sheet row `r`'s line: ✗ when it cannot be computed, ✎ when it is a note (备注, 说明 …),
-/// which is no segment and no error, the cell being typed into showing the text typed so far.
+/// A note's text runs on over the whole line (its other cells are empty, and it has no
+/// amounts), as a spreadsheet shows it, rather than widening the column it stands in.
 fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'static> {
+    let note = !app.doc.is_good(r) && app.doc.calc(&app.rules, r).is_note();
     let mark = if app.doc.is_good(r) {
         Span::raw("  ")
-    } else if app.doc.calc(&app.rules, r).is_note() {
+    } else if note {
         Span::raw(NOTE_MARK).dim()
     } else {
         Span::raw("✗ ").red().bold()
     };
     let mut spans = vec![mark];
-    for &c in visible {
+    let editing = current && matches!(app.mode, Mode::Edit { .. });
+    let mut cols = visible;
+    if note && !editing {
+        let room = visible.iter().map(|&c| app.width(c) + 1).sum::<usize>();
+        if room > 0 {
+            let row = &app.doc.sheet.rows[r];
+            let text = (0..row.len())
+                .map(|i| row.get(i).trim())
+                .find(|t| !t.is_empty())
+                .unwrap_or("");
+            let style = if current {
+                Style::new().reversed()
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(fit(text, room - 1, false), style));
+            spans.push(Span::styled(" ", style));
+            cols = &[];
+        }
+    }
+    for &c in cols {
         let text = match (&app.mode, current && c == app.col) {
             (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
             _ => app.cell(r, c),
