@@ -329,13 +329,18 @@ pub fn notes(
 
 /// Writes a whole document of rows already encoded (`rows`, made with `format`) to `path`,
 /// atomically: what comes before them, the rows, and the summary after them; for a workbook,
-/// the segments sheet and the summary and rules sheets.
+/// the segments sheet and the summary and rules sheets. A text document's computed columns are
+/// headed in `headings` and its Markdown summary's amounts are in `unit`, as a batch run's
+/// `--headings` and `--amounts` put them (the rows' own unit is the buffer's).
+#[allow(clippy::too_many_arguments)]
 pub fn write_document(
     path: &std::path::Path,
     layout: &Layout,
     rules: &RuleSet,
     summary: &Summary,
     lang: Lang,
+    headings: Lang,
+    unit: Unit,
     rows: RowBuf,
 ) -> std::io::Result<()> {
     use std::io::Write;
@@ -351,7 +356,7 @@ pub fn write_document(
             let mut file = out.file();
             file.write_all(&head(
                 layout,
-                &layout.header,
+                &layout.headings(rules, headings, unit),
                 format,
                 false,
                 false,
@@ -363,7 +368,7 @@ pub fn write_document(
                 _ => &bytes,
             };
             file.write_all(body)?;
-            file.write_all(trailer(format, rules, summary, lang, Unit::Yuan).as_bytes())?;
+            file.write_all(trailer(format, rules, summary, lang, unit).as_bytes())?;
         }
         RowBuf::Cells { .. } => {
             return Err(std::io::Error::other("a terminal table is not a document"));

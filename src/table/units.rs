@@ -359,14 +359,14 @@ impl TableUnits {
         if let Some(g) = &self.money {
             out += &format!(
                 "{}{}",
-                lang.pick(" · amounts in ", " · 表中金额："),
+                lang.pick(" · amounts read in ", " · 表中金额："),
                 money_name(g.scale, lang)
             );
         }
         if let Some(g) = &self.length {
             out += &format!(
                 "{}{}",
-                lang.pick(" · lengths in ", " · 表中长度："),
+                lang.pick(" · lengths read in ", " · 表中长度："),
                 length_name(g.scale, lang)
             );
         }

@@ -22,6 +22,16 @@ pub enum Unit {
     Yuan,
 }
 
+impl Unit {
+    /// The same unit as reports write amounts in (`roadsub batch --amounts`).
+    pub fn report(self) -> crate::report::format::Unit {
+        match self {
+            Unit::Wan => crate::report::format::Unit::Wan,
+            Unit::Yuan => crate::report::format::Unit::Yuan,
+        }
+    }
+}
+
 /// A column of what a variant changes (SPEC §9), after the computed columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delta {
@@ -271,8 +281,12 @@ impl App {
     }
 
     /// Widens columns to fit row `row`'s cells: up to 30 cells for an input column (a long
-    /// text is cut with `…`), an amount's whole width (an amount is never cut).
+    /// text is cut with `…`), an amount's whole width (an amount is never cut). A note row's
+    /// text runs on over its line, so it widens no column.
     pub(super) fn measure_row(&mut self, row: usize) {
+        if !self.doc.is_good(row) && self.doc.calc(&self.rules, row).is_note() {
+            return;
+        }
         let inputs = self.input_cols();
         for c in 0..self.ncols() {
             let w = cells(&self.cell(row, c));

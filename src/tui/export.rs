@@ -1,7 +1,9 @@
 //! `x`: a report of the table as it is now, in the format the file name's extension asks for.
 //! The table's own computed rows go straight to the report layer's writers, the same ones a
 //! batch run uses, so an export and `roadsub batch` of the saved table write the same bytes;
-//! nothing is written out as CSV and read back.
+//! nothing is written out as CSV and read back. The report is put as the table shows it: the
+//! computed columns headed in the table's language and amounts in its unit, as `roadsub batch
+//! --lang L --headings L --amounts U` puts them (JSON and workbooks keep yuan, as batch's do).
 
 use std::path::Path;
 
@@ -9,11 +11,10 @@ use super::doc::{Calc, Doc};
 use crate::engine::Note;
 use crate::i18n::Lang;
 use crate::report::encode::{self, RowBuf};
-use crate::report::format::{segment_json, Format};
+use crate::report::format::{segment_json, Format, Unit};
 use crate::report::layout::Layout;
 use crate::report::summary::{groupings, Summary};
 use crate::rules::RuleSet;
-use crate::table::Problem;
 
 /// How many rows an export wrote, and how many it left out (rows that cannot be computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +24,15 @@ pub struct Exported {
 }
 
 /// Writes the table's computable rows and their summary to `path` (replaced atomically), in
-/// the format its extension names. Nothing is written when no row can be computed.
-pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::Result<Exported> {
+/// the format its extension names, its headings in `lang` and its amounts in `unit`. Nothing is
+/// written when no row can be computed.
+pub fn export(
+    doc: &Doc,
+    rules: &RuleSet,
+    lang: Lang,
+    unit: Unit,
+    path: &Path,
+) -> std::io::Result<Exported> {
     let format = Format::from_path(path);
     let columns = &doc.sheet.columns;
     let layout = Layout::new(columns, rules);
@@ -38,18 +46,20 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
         Some(origin) => format!("{file}[{}]", origin.sheet),
         None => file,
     };
-    let mut rows = RowBuf::new(Some(format), false, 0);
+    let mut rows = RowBuf::new(Some(format), false, 0).in_unit(unit);
     // The table's own totals have no groups; a workbook's summary sheet shows townships and
     // villages, as a batch run's does.
     let mut summary = Summary::new(rules, &groupings(format, None));
+    summary.units = layout.units.clone();
     let (mut good, mut bad) = (0, 0);
     let mut notes = String::new();
     let mut ends = Vec::new();
     for at in 0..doc.sheet.rows.len() {
         let computed = match doc.calc(rules, at) {
             Calc::Good(computed) => computed,
-            // A totals row is left out, as a batch run leaves it out: it is not a segment.
-            Calc::Bad(errors) if errors.iter().any(|e| e.problem == Problem::TotalsRow) => continue,
+            // A totals or note row is left out, as a batch run leaves it out: it is not a
+            // segment.
+            c if c.not_a_segment() => continue,
             Calc::Bad(_) => {
                 bad += 1;
                 continue;
@@ -78,7 +88,7 @@ pub fn export(doc: &Doc, rules: &RuleSet, lang: Lang, path: &Path) -> std::io::R
         encode::computed(&mut rows, b, &layout, &notes);
     }
     if good > 0 {
-        encode::write_document(path, &layout, rules, &summary, lang, rows)?;
+        encode::write_document(path, &layout, rules, &summary, lang, lang, unit, rows)?;
     }
     Ok(Exported { good, bad })
 }
@@ -114,7 +124,8 @@ mod tests {
         path
     }
 
-    fn by_batch(rules: &RuleSet, lang: Lang, table: &Path, out: &Path) {
+    /// What `roadsub batch TABLE --lang LANG --headings LANG --amounts UNIT -o OUT` writes.
+    fn by_batch(rules: &RuleSet, lang: Lang, unit: Unit, table: &Path, out: &Path) {
         let opts = Options {
             rules,
             inputs: vec![Input {
@@ -140,34 +151,43 @@ mod tests {
             },
             sheet: None,
         };
-        let report = batch::run(&opts, &mut Vec::new()).unwrap();
+        let look = batch::Presentation {
+            by: Vec::new(),
+            headings: lang,
+            amounts: unit,
+        };
+        let header = crate::table::HeaderOptions::default();
+        let report = batch::run_presented(&opts, &look, &header, &mut Vec::new()).unwrap();
         assert!(report.written);
     }
 
     #[test]
     fn an_export_writes_what_a_batch_run_of_the_table_writes() {
         // The export used to write the table to a temporary CSV and run a batch over it; now
-        // it writes the table's own rows. Same bytes, in every text format and language.
+        // it writes the table's own rows. Same bytes, in every text format, language and unit.
         let dir = tempfile::tempdir().unwrap();
         let path = table(dir.path());
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
-        for lang in [Lang::En, Lang::Zh] {
+        for (lang, unit) in [Lang::En, Lang::Zh]
+            .into_iter()
+            .flat_map(|l| [(l, Unit::Yuan), (l, Unit::Wan)])
+        {
             for ext in ["csv", "json", "jsonl", "md"] {
                 let (ours, theirs) = (
                     dir.path().join(format!("export.{ext}")),
                     dir.path().join(format!("batch.{ext}")),
                 );
-                let done = export(&doc, &rules, lang, &ours).unwrap();
+                let done = export(&doc, &rules, lang, unit, &ours).unwrap();
                 assert_eq!(done, Exported { good: 19, bad: 2 });
-                by_batch(&rules, lang, &path, &theirs);
+                by_batch(&rules, lang, unit, &path, &theirs);
                 let (a, b) = (
                     std::fs::read(&ours).unwrap(),
                     std::fs::read(&theirs).unwrap(),
                 );
                 assert!(
                     a == b,
-                    "{ext} {lang:?}:\n{}\n---\n{}",
+                    "{ext} {lang:?} {unit:?}:\n{}\n---\n{}",
                     String::from_utf8_lossy(&a),
                     String::from_utf8_lossy(&b)
                 );
@@ -186,7 +206,7 @@ mod tests {
     /// What a batch run of `table` writes once it allocates, worked out the plainest way: every
     /// row computed apart, held whole, allocated by [`allocate`](crate::report::allocate::allocate)
     /// and written through the report layer.
-    fn by_held_allocation(rules: &RuleSet, lang: Lang, table: &Path, out: &Path) {
+    fn by_held_allocation(rules: &RuleSet, lang: Lang, unit: Unit, table: &Path, out: &Path) {
         use crate::report::allocate::{allocate, Held, HeldRow};
         let sheet = Sheet::load(table).unwrap();
         // Computed before any budget: the same rules without their budgets.
@@ -199,7 +219,7 @@ mod tests {
             let text = plain.row_text(at);
             let computed = match plain.calc(&plain_rules, at) {
                 Calc::Good(g) => Some((g.segment, g.breakdown)),
-                Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::TotalsRow) => continue,
+                c if c.not_a_segment() => continue,
                 Calc::Bad(_) => None,
             };
             kept.push(at);
@@ -216,7 +236,7 @@ mod tests {
         let layout = Layout::new(columns, rules);
         let copied = layout.own_map(columns);
         let label = table.display().to_string();
-        let mut buf = RowBuf::new(Some(format), false, 0);
+        let mut buf = RowBuf::new(Some(format), false, 0).in_unit(unit);
         let mut summary = Summary::new(rules, &groupings(format, None));
         let (mut notes, mut ends) = (String::new(), Vec::new());
         for (held_row, &at) in held.rows.iter().zip(&kept) {
@@ -238,7 +258,7 @@ mod tests {
             });
             encode::computed(&mut buf, b, &layout, &notes);
         }
-        encode::write_document(out, &layout, rules, &summary, lang, buf).unwrap();
+        encode::write_document(out, &layout, rules, &summary, lang, lang, unit, buf).unwrap();
     }
 
     #[test]
@@ -249,17 +269,17 @@ mod tests {
         let path = table(dir.path());
         let rules = allocating_rules();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
-        for lang in [Lang::En, Lang::Zh] {
+        for (lang, unit) in [(Lang::En, Unit::Yuan), (Lang::Zh, Unit::Wan)] {
             for ext in ["csv", "json", "jsonl", "md"] {
                 let (ours, theirs) = (
                     dir.path().join(format!("export.{ext}")),
                     dir.path().join(format!("held.{ext}")),
                 );
-                let done = export(&doc, &rules, lang, &ours).unwrap();
+                let done = export(&doc, &rules, lang, unit, &ours).unwrap();
                 assert_eq!(done, Exported { good: 19, bad: 2 });
-                by_held_allocation(&rules, lang, &path, &theirs);
+                by_held_allocation(&rules, lang, unit, &path, &theirs);
                 let batch = dir.path().join(format!("batch.{ext}"));
-                by_batch(&rules, lang, &path, &batch);
+                by_batch(&rules, lang, unit, &path, &batch);
                 let (a, b, c) = (
                     std::fs::read_to_string(&ours).unwrap(),
                     std::fs::read_to_string(&theirs).unwrap(),
@@ -278,7 +298,7 @@ mod tests {
         unbudgeted.budgets.clear();
         let plain = Doc::new(Sheet::load(&path).unwrap(), None, &unbudgeted);
         let out = dir.path().join("plain.csv");
-        export(&plain, &unbudgeted, Lang::Zh, &out).unwrap();
+        export(&plain, &unbudgeted, Lang::Zh, Unit::Wan, &out).unwrap();
         assert_ne!(std::fs::read_to_string(out).unwrap(), csv);
     }
 
@@ -290,8 +310,8 @@ mod tests {
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         let (ours, theirs) = (dir.path().join("e.xlsx"), dir.path().join("b.xlsx"));
-        export(&doc, &rules, Lang::Zh, &ours).unwrap();
-        by_batch(&rules, Lang::Zh, &path, &theirs);
+        export(&doc, &rules, Lang::Zh, Unit::Wan, &ours).unwrap();
+        by_batch(&rules, Lang::Zh, Unit::Wan, &path, &theirs);
         let cells = |p: &Path| {
             let mut book = open_workbook_auto(p).unwrap();
             book.sheet_names()
@@ -331,8 +351,8 @@ mod tests {
                 dir.path().join(format!("export.{ext}")),
                 dir.path().join(format!("batch.{ext}")),
             );
-            export(&doc, &rules, Lang::En, &ours).unwrap();
-            by_batch(&rules, Lang::En, &path, &theirs);
+            export(&doc, &rules, Lang::En, Unit::Yuan, &ours).unwrap();
+            by_batch(&rules, Lang::En, Unit::Yuan, &path, &theirs);
             let (a, b) = (
                 std::fs::read_to_string(&ours).unwrap(),
                 std::fs::read_to_string(&theirs).unwrap(),
@@ -359,7 +379,7 @@ mod tests {
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         let out = dir.path().join("r.csv");
         assert_eq!(
-            export(&doc, &rules, Lang::En, &out).unwrap(),
+            export(&doc, &rules, Lang::En, Unit::Yuan, &out).unwrap(),
             Exported { good: 0, bad: 1 }
         );
         assert!(!out.exists());

@@ -151,9 +151,10 @@ impl App {
     }
 
     /// Writes a report of the table as it is now, in the format `path`'s extension names,
-    /// with the writers `roadsub batch` uses.
+    /// with the writers `roadsub batch` uses, put as the table shows it (its language and unit).
     pub(super) fn export(&mut self, path: PathBuf) {
-        let result = super::export::export(&self.doc, &self.rules, self.lang, &path);
+        let result =
+            super::export::export(&self.doc, &self.rules, self.lang, self.unit.report(), &path);
         let name = path.display();
         match result {
             Ok(r) if r.good > 0 => {

@@ -64,6 +64,14 @@ impl Subtotal {
     }
 }
 
+/// What a cell is sorted by. Numbers come before text, as digits come before letters and
+/// Chinese in [`textorder`](crate::textorder).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey {
+    Number(Decimal),
+    Text(crate::textorder::Key),
+}
+
 /// The first field of `row` that contains `needle` (lower case), if any.
 fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
     (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
@@ -90,22 +98,7 @@ impl App {
             None => (0..rows.len()).collect(),
         };
         if let Some((c, desc)) = self.sort {
-            let key = |r: usize| -> (Option<Decimal>, String) {
-                let text = self.cell(r, c);
-                let number = self
-                    .computed_amount(r, c)
-                    .or_else(|| self.sort_number(c, &text));
-                (number, text)
-            };
-            let mut keyed: Vec<((Option<Decimal>, String), usize)> =
-                order.iter().map(|&r| (key(r), r)).collect();
-            // Empty cells go last either way: they are what is missing, not the smallest.
-            keyed.sort_by(|a, b| {
-                let (ea, eb) = (a.0 .1.trim().is_empty(), b.0 .1.trim().is_empty());
-                ea.cmp(&eb)
-                    .then_with(|| if desc { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) })
-            });
-            order = keyed.into_iter().map(|(_, r)| r).collect();
+            order = self.sorted(order, c, desc);
         }
         self.lines = match self.grouping {
             Grouping::None => order.into_iter().map(Line::Row).collect(),
@@ -234,18 +227,73 @@ impl App {
             .count()
     }
 
-    /// The value of input column `c` as a number, read the way its field is read (so 120万
-    /// sorts above 96万), for sorting.
-    fn sort_number(&self, c: usize, text: &str) -> Option<Decimal> {
+    /// `order` sorted by column `c` (descending when `desc`), empty cells last either way
+    /// (they are what is missing, not the smallest), rows of equal cells in table order.
+    ///
+    /// A pinyin key costs far more than a comparison, so each is made once per sort, and an
+    /// input column's once per distinct text (a column of villages repeats a few hundred
+    /// names over a million rows); the rows are then sorted by the keys' ranks.
+    fn sorted(&self, order: Vec<usize>, c: usize, desc: bool) -> Vec<usize> {
+        use std::collections::HashMap;
+        let input = c < self.input_cols();
+        let mut keys: Vec<SortKey> = Vec::new();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        // Each row: whether its cell is empty, and its key's place in `keys`.
+        let rows: Vec<(bool, u32, usize)> = order
+            .iter()
+            .map(|&r| {
+                if input {
+                    let text = self.doc.sheet.rows[r].get(c);
+                    let at = *seen.entry(text).or_insert_with(|| {
+                        keys.push(self.sort_key(r, c, text));
+                        (keys.len() - 1) as u32
+                    });
+                    (text.trim().is_empty(), at, r)
+                } else {
+                    let text = self.cell(r, c);
+                    keys.push(self.sort_key(r, c, &text));
+                    (text.trim().is_empty(), (keys.len() - 1) as u32, r)
+                }
+            })
+            .collect();
+        // The keys' ranks: equal keys (1.5 and 1.50) share one.
+        let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
+        by_key.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        let mut rank = vec![0u32; keys.len()];
+        let mut next = 0u32;
+        for (i, &k) in by_key.iter().enumerate() {
+            if i > 0 && keys[by_key[i - 1] as usize] != keys[k as usize] {
+                next += 1;
+            }
+            rank[k as usize] = next;
+        }
+        let mut rows: Vec<(bool, u32, usize)> = rows
+            .into_iter()
+            .map(|(empty, at, r)| {
+                let rank = rank[at as usize];
+                (empty, if desc { u32::MAX - rank } else { rank }, r)
+            })
+            .collect();
+        // The row's index last: equal cells keep table order, as a stable sort would.
+        rows.sort_unstable();
+        rows.into_iter().map(|(_, _, r)| r).collect()
+    }
+
+    /// What row `r` is sorted by in column `c` (showing `text`): an amount, or the value of a
+    /// number column read the way its field is read (so 120万 sorts above 96万); any other
+    /// text in the order every report lists names ([`textorder`](crate::textorder): pinyin,
+    /// numbers inside it by value, so AY-2 before AY-10).
+    fn sort_key(&self, r: usize, c: usize, text: &str) -> SortKey {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
-        match cols
-            .field_at(c)
-            .and_then(|f| row::number(f, t, cols.scale(f)))
-        {
-            Some(number) => number.ok(),
-            // Text columns still sort numbers as numbers (ids 2 before 10).
-            None => crate::money::parse_decimal(t).ok(),
+        let number = self.computed_amount(r, c).or_else(|| {
+            cols.field_at(c)
+                .and_then(|f| row::number(f, t, cols.scale(f)))
+                .and_then(Result::ok)
+        });
+        match number {
+            Some(n) => SortKey::Number(n),
+            None => SortKey::Text(crate::textorder::Key::of(t)),
         }
     }
 

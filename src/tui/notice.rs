@@ -8,7 +8,6 @@ use super::app::App;
 use super::doc::Calc;
 use crate::i18n::Lang;
 use crate::report::notice::{self, sheet, Row, Shape};
-use crate::table::Problem;
 
 impl App {
     /// Writes the current village's notice beside the table, and says what became of it.
@@ -24,7 +23,7 @@ impl App {
         let (township, village) = (text.township.to_string(), text.village.to_string());
         let sheet = &self.doc.sheet;
         // Every row of the village, computed with the whole table's budgets, as the table
-        // shows them; a totals row is no segment.
+        // shows them; a totals or note row is no segment.
         let calcs: Vec<(usize, Option<Box<super::results::Computed>>)> = (0..sheet.rows.len())
             .filter(|&i| {
                 let t = self.doc.row_text(i);
@@ -32,7 +31,7 @@ impl App {
             })
             .filter_map(|i| match self.doc.calc(&self.rules, i) {
                 Calc::Good(c) => Some((i, Some(c))),
-                Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::TotalsRow) => None,
+                c if c.not_a_segment() => None,
                 Calc::Bad(_) => Some((i, None)),
             })
             .collect();

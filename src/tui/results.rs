@@ -34,6 +34,20 @@ pub enum Calc {
     Bad(Vec<RowError>),
 }
 
+impl Calc {
+    /// Whether the row is no segment at all (a totals or a note row): left out of every
+    /// total and report, as batch runs leave it out, and never counted among the rows that
+    /// cannot be computed.
+    pub fn not_a_segment(&self) -> bool {
+        matches!(self, Calc::Bad(e) if e.iter().any(|e| matches!(e.problem, Problem::TotalsRow | Problem::NoteRow)))
+    }
+
+    /// Whether the row is a note (备注, 说明 …), shown as one.
+    pub fn is_note(&self) -> bool {
+        matches!(self, Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::NoteRow))
+    }
+}
+
 /// What the engine makes of `row` under `rules`, read through `columns` (the sheet's own, or
 /// a copy for other rules: which columns hold approved amounts depends on the rules), on the
 /// path batch runs take ([`row::evaluate`]); `duplicate_id` when its id was seen on an earlier
@@ -48,6 +62,13 @@ fn calc(
     match sheet.judge(rules, columns, row, duplicate_id) {
         // Every row of the table is shown: a totals row is one that is not computed, and
         // its explanation says why.
+        // So is a note (备注, 说明), which batch runs leave out as they leave out totals: said
+        // as a note, not as a totals row.
+        Judged::Totals
+            if crate::table::row::note_row(&row.record(&mut Vec::new()), columns).is_some() =>
+        {
+            Calc::Bad(vec![RowError::row(row.line, Problem::NoteRow)])
+        }
         Judged::Totals => Calc::Bad(vec![RowError {
             line: row.line,
             column: columns.names.first().cloned(),

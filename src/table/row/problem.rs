@@ -71,6 +71,9 @@ pub enum Problem {
     DisbursedAboveSubsidy(Decimal),
     /// A totals row (see [`is_totals_row`]): not a segment.
     TotalsRow,
+    /// A note row (`备注：…`, `说明：…`, or a unit the numbers are read in): not a segment,
+    /// left out as a totals row is (the interactive table shows it as a note).
+    NoteRow,
     /// A note row (`备注：单位万元`) states a unit other than the one the table's numbers are
     /// read in, or one roadsub does not read: the unit it states, and the one in force (`None`
     /// when roadsub does not read the note's).
@@ -370,6 +373,12 @@ impl Problem {
                 .pick(
                     "is a totals row, not a segment (left out)",
                     "是合计行，不是路段（不计入）",
+                )
+                .into(),
+            Problem::NoteRow => lang
+                .pick(
+                    "note row, not computed (not a segment)",
+                    "说明行，不计算（不是路段）",
                 )
                 .into(),
             Problem::Overflow => lang

@@ -345,13 +345,13 @@ fn main_screen_in_english() {
     let s = screen(&mut app, 100, 24);
     assert!(s[0].starts_with(" roadsub — "), "{s:#?}");
     assert!(
-        s[0].ends_with("plan.csv · 19 rows · Anyue County 2018 subsidy standards for village and…"),
+        s[0].ends_with("plan.csv · 19 rows · amounts shown in 万元 · Anyue County 2018 subsidy s…"),
         "{s:#?}"
     );
     assert_eq!(s[1], "  编号  乡镇     村     路段名称      投资 transport poverty  subsidy     gap shortfall      due");
     assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 168万   94.5000 63.0000 157.5000 10.5000    0.5000 157.5000");
     assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组           36.0000 24.0000  60.0000 48.0000   48.0000  60.0000");
-    assert_eq!(s[13], "┌ Why these numbers ──────────────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
+    assert_eq!(s[13], "┌ Why these numbers (yuan) ───────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy  1,065.7500│");
     assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation specia… 635.7500│");
     assert_eq!(s[16], "│cost 1,680,000.00 − subsidy 1,575,000.00 = gap       ││subsidy   1,701.5000  due        1,521.5000│");
@@ -365,13 +365,152 @@ fn main_screen_in_english() {
 }
 
 #[test]
+fn the_title_bar_says_the_unit_amounts_are_shown_in_and_the_detail_pane_its_own() {
+    // The defects: the detail pane's amounts (yuan) had no unit in its title, and the title
+    // bar named only the unit the file is read in, not the one the table shows.
+    let office = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/office/note-row.csv");
+    for (path, lang, keys, title, pane) in [
+        (
+            example(),
+            Lang::Zh,
+            "",
+            " · 19 行 · 金额单位：万元 · ",
+            "┌ 计算说明（元） ─",
+        ),
+        (
+            example(),
+            Lang::Zh,
+            "m",
+            " · 19 行 · 金额单位：元 · ",
+            "┌ 计算说明（元） ─",
+        ),
+        (
+            example(),
+            Lang::En,
+            "",
+            " · 19 rows · amounts shown in 万元 · ",
+            "┌ Why these numbers (yuan) ─",
+        ),
+        (
+            example(),
+            Lang::En,
+            "m",
+            " · 19 rows · amounts shown in yuan · ",
+            "┌ Why these numbers (yuan) ─",
+        ),
+        // A sheet whose title rows say 万元: the unit it is read in, named apart.
+        (
+            office.clone(),
+            Lang::Zh,
+            "m",
+            " · 4 行 · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
+            "┌ 计算说明（元） ─",
+        ),
+        (
+            office.clone(),
+            Lang::En,
+            "",
+            " · 4 rows · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
+            "┌ Why these numbers (yuan) ─",
+        ),
+    ] {
+        let mut app = open(&path, lang);
+        press(&mut app, keys);
+        let s = screen(&mut app, 240, 30);
+        assert_eq!(
+            s[0],
+            format!(
+                " roadsub — {}{title}{}",
+                path.display(),
+                app.rules.meta.display_name(lang)
+            ),
+            "{lang:?} {keys:?}"
+        );
+        assert!(
+            s.iter().any(|l| l.starts_with(pane)),
+            "{lang:?}: {}",
+            s.join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_note_row_is_shown_as_a_note_not_as_a_totals_row_that_cannot_be_computed() {
+    // The defect: an office sheet's note row (说明：…) was marked ✗ and explained as a totals
+    // row; batch runs leave it out, and the table shows it as what it is.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/office/note-row.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("note-row.csv");
+    std::fs::copy(&fixture, &path).unwrap();
+    for (lang, pane) in [
+        (
+            Lang::Zh,
+            "│✎ 说明行，不计算：它不是路段（批量计算同样不计入）。",
+        ),
+        (
+            Lang::En,
+            "│✎ Note row, not computed: it is no segment (batch",
+        ),
+    ] {
+        let mut app = open(&path, lang);
+        assert_eq!(app.doc.sheet.rows.len(), 4);
+        let note = row_of(&app, "说明：总投资含配套工程");
+        assert_eq!(note, 3);
+        let calc = app.doc.calc(&app.rules, note);
+        assert!(calc.is_note() && calc.not_a_segment());
+        // The totals row stays a totals row.
+        let totals = app.doc.calc(&app.rules, row_of(&app, "合计"));
+        assert!(!totals.is_note() && totals.not_a_segment());
+        press(&mut app, "GG");
+        assert_eq!(app.current_row(), Some(note));
+        let s = screen(&mut app, 100, 24);
+        let text = s.join("\n");
+        let line = s
+            .iter()
+            .find(|l| l.contains("说明：总投资含配套工程"))
+            .unwrap();
+        // Its text runs on over its line, as a spreadsheet shows it: it neither widens the
+        // 序号 column it stands in (pushing amounts out of view) nor shows "—" as amounts.
+        assert_eq!(line, "✎ 说明：总投资含配套工程", "{text}");
+        assert!(s[2].starts_with("  1    石鼓镇 "), "{text}");
+        let totals_line = s
+            .iter()
+            .find(|l| l.trim_start_matches(['✗', ' ']).starts_with("合计"))
+            .unwrap();
+        assert!(totals_line.starts_with("✗ 合计"), "{text}");
+        assert!(text.contains(pane), "{text}");
+        assert!(
+            !text.contains("合计行") && !text.contains("totals row"),
+            "{text}"
+        );
+        // Not counted among the rows that cannot be computed: an export says none was left
+        // out, and writes what a batch run writes.
+        press(&mut app, "x");
+        let out = dir.path().join("out.csv");
+        export_as(&mut app, &out);
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            match lang {
+                Lang::Zh => format!("已导出 2 行到 {}", out.display()),
+                Lang::En => format!("exported 2 rows to {}", out.display()),
+            }
+        );
+        assert!(!app.status.as_ref().unwrap().error);
+        let unit = crate::report::format::Unit::Wan;
+        let theirs = batch_with(&path, lang, unit, &dir.path().join("batch.csv"));
+        assert_eq!(std::fs::read(&out).unwrap(), theirs);
+        std::fs::remove_file(&out).unwrap();
+    }
+}
+
+#[test]
 fn main_screen_in_chinese_with_the_detail_pane() {
     let (mut app, _dir, _) = open_copy(Lang::Zh);
     press(&mut app, "GG");
     let s = screen(&mut app, 120, 30);
     let text = s.join("\n");
     assert!(
-        s[0].contains("19 行 · 安岳县2018年贫困村通村通社公路补助标准"),
+        s[0].contains("19 行 · 金额单位：万元 · 安岳县2018年贫困村通村通社公路补助标准"),
         "{text}"
     );
     assert!(
@@ -541,6 +680,41 @@ fn amounts_sort_by_value_not_by_text() {
 }
 
 #[test]
+fn a_text_column_sorts_in_pinyin_order_not_by_code_point() {
+    // The defect: by code point, 北京 (U+5317), 重庆 (U+91CD), 阿坝 (U+963F). In pinyin:
+    // a, bei, chong; and ids by their numbers' value.
+    let csv = "id,township,village,class,width_m,length_km,cost\n\
+V-10,T,重庆,village,4.5,1,800000\n\
+V-2,T,阿坝,village,4.5,1,800000\n\
+V-1,T,北京,village,4.5,1,800000\n\
+V-9,T,,village,4.5,1,800000\n";
+    let (mut app, _dir) = budgets::open_with(RuleSet::builtin(), csv, Lang::En);
+    let column = |app: &App, c: usize| -> Vec<String> {
+        app.lines
+            .iter()
+            .map(|l| match l {
+                Line::Row(r) => app.doc.sheet.rows[*r].get(c).to_string(),
+                Line::Subtotal(_) => "Σ".to_string(),
+            })
+            .collect()
+    };
+    press(&mut app, "lls");
+    assert_eq!(app.sort, Some((2, false)));
+    assert_eq!(column(&app, 2), ["阿坝", "北京", "重庆", ""], "empty last");
+    press(&mut app, "s");
+    assert_eq!(column(&app, 2), ["重庆", "北京", "阿坝", ""], "empty last");
+    // Ids: V-1, V-2, V-9, V-10 (by value, as textorder reads a run of digits), not V-1,
+    // V-10, V-2, V-9.
+    press(&mut app, "shhs");
+    assert_eq!(app.sort, Some((0, false)));
+    assert_eq!(column(&app, 0), ["V-1", "V-2", "V-9", "V-10"]);
+    // The same order `--by village` tables and groups use.
+    let mut names = vec!["重庆", "阿坝", "北京"];
+    names.sort_by_cached_key(|n| crate::textorder::Key::of(n));
+    assert_eq!(names, ["阿坝", "北京", "重庆"]);
+}
+
+#[test]
 fn save_then_quit_quits_even_after_a_second_question() {
     let (mut app, _dir, path) = open_copy(Lang::En);
     press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>");
@@ -642,7 +816,7 @@ fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
     let s = screen(&mut app, 80, 24);
     let top = s
         .iter()
-        .position(|l| l.contains("计算说明（↑↓ 翻页键滚动，Esc 关闭）"))
+        .position(|l| l.contains("计算说明（元）：↑↓ 翻页键滚动，Esc 关闭"))
         .unwrap();
     // The window holds the whole trace, as `roadsub explain` gives it.
     assert!(
@@ -733,6 +907,82 @@ fn export_writes_a_report_of_the_table_as_edited() {
     press(&mut app, "x");
     export_as(&mut app, &xlsx);
     assert_eq!(app.mode, Mode::Ask(Question::ReplaceExport(xlsx)));
+}
+
+/// What `roadsub batch TABLE --lang LANG --amounts UNIT -o OUT` writes (its headings: the
+/// language given, as batch_cmd defaults them when `--lang` is given), read back.
+fn batch_with(table: &Path, lang: Lang, unit: crate::report::format::Unit, out: &Path) -> Vec<u8> {
+    use crate::batch::{self, Destination, Input, Options, Presentation, TextStyle};
+    use crate::report::format::Format;
+    let rules = RuleSet::builtin();
+    let format = Format::from_path(out);
+    let opts = Options {
+        rules: &rules,
+        inputs: vec![Input {
+            label: table.display().to_string(),
+            path: Some(table.to_path_buf()),
+            encoding: None,
+        }],
+        destination: Destination::File(out.to_path_buf()),
+        keep_going: true,
+        by: None,
+        lang,
+        progress: false,
+        workers: 1,
+        style: TextStyle {
+            format: format.text().unwrap(),
+            excel: false,
+            gbk: false,
+        },
+        sheet: None,
+    };
+    let look = Presentation {
+        by: Vec::new(),
+        headings: lang,
+        amounts: unit,
+    };
+    let header = crate::table::HeaderOptions::default();
+    batch::run_presented(&opts, &look, &header, &mut Vec::new()).unwrap();
+    std::fs::read(out).unwrap()
+}
+
+#[test]
+fn the_export_key_writes_headings_and_amounts_as_the_table_shows_them_not_ids_and_yuan() {
+    // The defect: `x` wrote ids as headings and yuan whatever the table showed; it writes what
+    // `roadsub batch` writes with the table's language and unit.
+    use crate::report::format::Unit as Report;
+    for (lang, keys, unit, heading) in [
+        (Lang::Zh, "", Report::Wan, "补助合计（万元）"),
+        (Lang::En, "m", Report::Yuan, "subsidy_total"),
+    ] {
+        let (mut app, dir, path) = open_copy(lang);
+        press(&mut app, keys);
+        for ext in ["csv", "md"] {
+            let ours = dir.path().join(format!("export.{ext}"));
+            press(&mut app, "x");
+            export_as(&mut app, &ours);
+            let ours = std::fs::read(&ours).unwrap();
+            let theirs = batch_with(&path, lang, unit, &dir.path().join(format!("batch.{ext}")));
+            let text = String::from_utf8_lossy(&ours);
+            assert!(
+                ours == theirs,
+                "{lang:?} {ext}:\n{text}\n---\n{}",
+                String::from_utf8_lossy(&theirs)
+            );
+            let head = text
+                .lines()
+                .find(|l| l.trim_start_matches("| ").starts_with("编号"))
+                .unwrap();
+            assert!(head.contains(heading), "{head}");
+        }
+        // AY-01's subsidy, 1,575,000.00 元, is 157.5000 万元.
+        let csv = std::fs::read_to_string(dir.path().join("export.csv")).unwrap();
+        let first = csv.lines().nth(1).unwrap();
+        match unit {
+            Report::Wan => assert!(first.contains(",157.5000,"), "{first}"),
+            Report::Yuan => assert!(first.contains(",1575000.00,"), "{first}"),
+        }
+    }
 }
 
 #[test]

@@ -82,7 +82,9 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
     );
     let title = &screen(&mut app, 120, 24)[0];
     assert!(
-        title.contains(" · 3 rows · Δ variant poverty.group.3.5=15万 (万元) · Anyue County"),
+        title.contains(
+            " · 3 rows · Δ variant poverty.group.3.5=15万 · amounts shown in 万元 · Anyue County"
+        ),
         "{title}"
     );
     let pane = screen_from(&mut app, 80, 24, 36);
@@ -257,7 +259,7 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     // The same file typed with a comma-free name, in Chinese.
     press(&mut app, "L");
     assert!(screen(&mut app, 200, 24)[0].contains(&format!(
-        " · Δ 试算 2019.toml ({}/)（万元） · ",
+        " · Δ 试算 2019.toml ({}/) · 金额单位：万元 · ",
         dir.path().display()
     )),);
 }
@@ -528,7 +530,7 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
             "  AYP-009 西泉村                  0.0000        +19.5000  +19.5000  −12.5000",
             "  AYP-010 万平村                  0.0000        +17.5000  +17.5000  −17.5000",
             "  AYP-011 集福村                  0.0000        +23.0000  +23.0000  −23.0000",
-            "┌ 计算说明 ────────────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
+            "┌ 计算说明（元） ──────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
             "│通村公路，宽 4.5 米，长 1.5 公里；││                 现行       试算      变化│",
             "│造价 1,275,000.00                 ││县交通局…  1,998.7500 1,998.7500    0.0000│",
             "│造价 1,275,000.00 − 补助          ││县扶贫专…  1,164.0000 1,590.2500 +426.2500│",
@@ -755,8 +757,8 @@ fn an_export_with_a_variant_shown_is_the_rules_in_forces_byte_for_byte() {
     let text = std::fs::read_to_string(&compared).unwrap();
     assert_eq!(text, std::fs::read_to_string(&plain).unwrap());
     assert!(
-        text.contains(",250000.00,"),
-        "G1's subsidy in force: {text}"
+        text.contains(",25.0000,"),
+        "G1's subsidy in force, 250,000.00 元, in 万元 as the table shows it: {text}"
     );
 }
 

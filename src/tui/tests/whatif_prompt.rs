@@ -217,12 +217,12 @@ fn two_variants_with_long_paths_are_told_apart_in_the_title_and_the_status_line(
     let second = screen(&mut app, 80, 24);
     // The title keeps the end of the name, the status line the whole name, first.
     assert!(
-        first[0].ends_with(" · Δ 试算 …规则文件名很长很长.toml（…"),
+        first[0].ends_with(" · Δ 试算 …规则文件名很长很长.toml · …"),
         "{}",
         first[0]
     );
     assert!(
-        second[0].ends_with(" · Δ 试算 …则文件名很长很长2.toml（万…"),
+        second[0].ends_with(" · Δ 试算 …则文件名很长很长2.toml · …"),
         "{}",
         second[0]
     );
@@ -241,7 +241,7 @@ fn two_variants_with_long_paths_are_told_apart_in_the_title_and_the_status_line(
     let title = &screen(&mut app, 100, 24)[0];
     assert!(
         title.contains(&format!(
-            " · Δ 试算 v_other.toml ({}/)（万元） · ",
+            " · Δ 试算 v_other.toml ({}/) · 金额单位：万",
             dir.path().display()
         )),
         "{title}"
@@ -257,7 +257,7 @@ fn several_settings_are_read_in_full_above_the_variant_prompt() {
     );
     let s = screen(&mut app, 80, 24);
     assert!(
-        s[0].ends_with(" · Δ 试算 poverty.group.3.5=15… +2（…"),
+        s[0].ends_with(" · Δ 试算 poverty.group.3.5=15… +2 · …"),
         "{}",
         s[0]
     );

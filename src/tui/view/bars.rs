@@ -50,32 +50,42 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
         (None, _) => String::new(),
     };
-    // The variant shown, and the unit of its changes, before the rules' name too.
+    // The unit amounts are shown in (a variant's changes too), then the one the file's bare
+    // numbers are read in (when its title rows or --amount-unit said one): two different
+    // things, each named. While a variant is shown, the unit follows it, so that what tells
+    // two variants apart comes first on a narrow screen.
     let unit = match (app.unit, lang) {
         (crate::tui::cells::Unit::Wan, _) => "万元",
         (_, Lang::En) => "yuan",
         (_, Lang::Zh) => "元",
     };
+    let shown = match lang {
+        Lang::En => format!(" · amounts shown in {unit}"),
+        Lang::Zh => format!(" · 金额单位：{unit}"),
+    };
+    let variant = app.doc.variant();
+    let early = if variant.is_some() {
+        ""
+    } else {
+        shown.as_str()
+    };
     let units = app.doc.sheet.columns.units.short(lang);
     let head = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{units}{filter}",
+            " roadsub — {file}{modified} · {rows} {}{early}{units}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{units}{filter}"),
+        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{early}{units}{filter}"),
     };
     // The variant gets what the line has left (the rules' name is cut first), so that what
     // tells two variants apart is seen: its label puts that first.
-    let variant = match app.doc.variant() {
+    let variant = match variant {
         Some(v) => {
-            let (before, after) = match lang {
-                Lang::En => (" · Δ variant ".to_string(), format!(" ({unit})")),
-                Lang::Zh => (" · Δ 试算 ".to_string(), format!("（{unit}）")),
-            };
+            let before = lang.pick(" · Δ variant ", " · Δ 试算 ");
             let room = usize::from(width)
-                .saturating_sub(cells(&head) + cells(&before) + cells(&after))
+                .saturating_sub(cells(&head) + cells(before) + cells(&shown))
                 .max(24);
-            format!("{before}{}{after}", v.source.label(room))
+            format!("{before}{}{shown}", v.source.label(room))
         }
         None => String::new(),
     };

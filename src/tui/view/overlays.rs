@@ -129,11 +129,11 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
 fn why(frame: &mut Frame, app: &App, area: Rect) {
     let title = match app.lang {
         Lang::En => format!(
-            "{}(↑↓ PgUp PgDn scroll, Esc closes) ",
-            DetailPane::title(app.lang)
+            "{}: ↑↓ PgUp PgDn scroll, Esc closes ",
+            DetailPane::title(app.lang).trim_end()
         ),
         Lang::Zh => format!(
-            "{}（↑↓ 翻页键滚动，Esc 关闭） ",
+            "{}：↑↓ 翻页键滚动，Esc 关闭 ",
             DetailPane::title(app.lang).trim_end()
         ),
     };

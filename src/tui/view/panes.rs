@@ -31,9 +31,10 @@ impl<'a> DetailPane<'a> {
         DetailPane { app }
     }
 
-    /// The pane's title (also the explanation window's).
+    /// The pane's title (also the explanation window's), saying the unit of its amounts:
+    /// yuan, to the fen, whatever unit the table shows (an explanation's steps are exact).
     pub fn title(lang: Lang) -> &'static str {
-        lang.pick(" Why these numbers ", " 计算说明 ")
+        lang.pick(" Why these numbers (yuan) ", " 计算说明（元） ")
     }
 
     /// The explanation's lines wrapped to `width` cells (the pane's inside).
@@ -110,6 +111,15 @@ impl<'a> DetailPane<'a> {
             None => vec![Line::from(
                 lang.pick("a subtotal of the rows above", "上方各行的小计"),
             )],
+            // A note is no segment: said as such, not as an error.
+            Some(c) if c.is_note() => vec![Line::from(format!(
+                "{}{}",
+                super::table::NOTE_MARK,
+                lang.pick(
+                    "Note row, not computed: it is no segment (batch runs leave it out too).",
+                    "说明行，不计算：它不是路段（批量计算同样不计入）。",
+                )
+            ))],
             Some(Calc::Bad(errors)) => {
                 let mut lines =
                     vec![

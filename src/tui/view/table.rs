@@ -195,16 +195,42 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
     TextLine::from(header).underlined()
 }
 
-/// Sheet row `r`'s line: ✗ when it cannot be computed, the cell being typed into showing
-/// the text typed so far.
+/// The mark of a note row, in the two cells before a row.
+pub const NOTE_MARK: &str = "✎ ";
+
+/// A note's text runs on over the whole line (its other cells are empty, and it has no
+/// amounts), as a spreadsheet shows it, rather than widening the column it stands in.
 fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'static> {
-    let bad = !app.doc.is_good(r);
-    let mut spans = vec![if bad {
-        Span::raw("✗ ").red().bold()
-    } else {
+    let note = !app.doc.is_good(r) && app.doc.calc(&app.rules, r).is_note();
+    let mark = if app.doc.is_good(r) {
         Span::raw("  ")
-    }];
-    for &c in visible {
+    } else if note {
+        Span::raw(NOTE_MARK).dim()
+    } else {
+        Span::raw("✗ ").red().bold()
+    };
+    let mut spans = vec![mark];
+    let editing = current && matches!(app.mode, Mode::Edit { .. });
+    let mut cols = visible;
+    if note && !editing {
+        let room = visible.iter().map(|&c| app.width(c) + 1).sum::<usize>();
+        if room > 0 {
+            let row = &app.doc.sheet.rows[r];
+            let text = (0..row.len())
+                .map(|i| row.get(i).trim())
+                .find(|t| !t.is_empty())
+                .unwrap_or("");
+            let style = if current {
+                Style::new().reversed()
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(fit(text, room - 1, false), style));
+            spans.push(Span::styled(" ", style));
+            cols = &[];
+        }
+    }
+    for &c in cols {
         let text = match (&app.mode, current && c == app.col) {
             (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
             _ => app.cell(r, c),
