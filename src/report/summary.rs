@@ -795,7 +795,7 @@ fn in_wan(unit: Unit, lang: Lang) -> &'static str {
 
 /// The unit of a table of amounts, named in its first heading whichever it is, so that no
 /// amount stands without one: `（元）`, ` (yuan)`, `（万元）`.
-fn in_unit(unit: Unit, lang: Lang) -> &'static str {
+pub(crate) fn in_unit(unit: Unit, lang: Lang) -> &'static str {
     match (unit, lang) {
         (Unit::Yuan, Lang::En) => " (yuan)",
         _ => unit.suffix(lang),

@@ -254,7 +254,7 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
          4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false,\n"
     ));
     // The summary goes to stderr when the rows go to stdout.
-    out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nitem ");
+    out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nAmounts in yuan.\nitem ");
     out.stderr_has(
         "County poverty-alleviation special fund    580,000.00    680,000.00  +100,000.00\n",
     );
@@ -421,12 +421,12 @@ fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
         .stdout;
     for part in [
         "# 对比测算\n\n- 县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里\n\n## 路段\n\n",
-        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前 | 县交通局补助 变更后 | 县交通局补助 变化 | 县扶贫专项补助 变更前 |",
+        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前（元） | 县交通局补助 变更后（元） | 县交通局补助 变化（元） | 县扶贫专项补助 变更前（元） |",
         "| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |",
         "\n## 按乡镇\n\n| 乡镇 |",
         "\n## 按村\n\n| 村 |",
-        "| 尚需筹集 | 320,000.00 | 220,000.00 | −100,000.00 |",
-        "\n## 预算额度\n\n| 预算额度 | 额度 变更前 | 额度 变更后 | 申请 变更前 | 申请 变更后 |",
+        "| 尚需筹集（元） | 320,000.00 | 220,000.00 | −100,000.00 |",
+        "\n## 预算额度\n\n| 预算额度（元） | 额度 变更前 | 额度 变更后 | 申请 变更前 | 申请 变更后 |",
         "| 社级道路建设 | 6,900,000.00 | 6,900,000.00 | 280,000.00 | 380,000.00 |",
     ] {
         assert!(md.contains(part), "{part}\n---\n{md}");
@@ -438,12 +438,12 @@ fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
     assert!(md.starts_with("# What if: compare\n"), "{md}");
     assert!(
         md.contains(
-            "| line | id | township | village | class | County transport bureau subsidy before |"
+            "| line | id | township | village | class | County transport bureau subsidy before (yuan) |"
         ),
         "{md}"
     );
     assert!(
-        md.contains("| shortfall | 320,000.00 | 220,000.00 | −100,000.00 |"),
+        md.contains("| shortfall (yuan) | 320,000.00 | 220,000.00 | −100,000.00 |"),
         "{md}"
     );
 }
@@ -486,7 +486,7 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
         "尚需筹集",
     ] {
         for s in ["变更前", "变更后", "变化"] {
-            header.push(text(&format!("{n} {s}")));
+            header.push(text(&format!("{n} {s}（元）")));
         }
     }
     header.extend([text("有变化"), text("说明")]);
@@ -518,13 +518,13 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
     let summary = book.worksheet_range("汇总 Summary").unwrap();
     let shortfall = summary
         .rows()
-        .find(|r| r[0] == text("尚需筹集"))
+        .find(|r| r[0] == text("尚需筹集（元）"))
         .unwrap()
         .to_vec();
     assert_eq!(
         shortfall[..4],
         [
-            text("尚需筹集"),
+            text("尚需筹集（元）"),
             Data::Float(320000.0),
             Data::Float(220000.0),
             Data::Float(-100000.0)
@@ -759,7 +759,7 @@ fn rule_sets_with_other_budgets_show_their_budget_lines_one_list_after_the_other
             "zh",
         ])
         .expect_code(0);
-    out.stdout_has("\n按现行规则：\n预算额度                额度        申请        安排  各村多筹集  使用率\n");
+    out.stdout_has("\n按现行规则：\n预算额度（元）          额度        申请        安排  各村多筹集  使用率\n");
     out.stdout_has("\n按对比规则：\n预算额度");
     out.stdout_has("社道建设        6,900,000.00  280,000.00  280,000.00        0.00    4.1%\n");
 }
@@ -1339,7 +1339,7 @@ fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
         .stdout;
     // The notes are text: aligned left, after the amounts aligned right.
     assert!(
-        md.contains(" | shortfall change | notes |\n|---|---|---|---|---|---:|"),
+        md.contains(" | shortfall change (yuan) | notes |\n|---|---|---|---|---|---:|"),
         "{md}"
     );
     assert!(md.contains("---:|---|\n| 2 | S1 |"), "{md}");
@@ -1507,7 +1507,7 @@ fn the_summary_sheet_s_groups_count_the_rows_good_under_both_and_say_how_many_we
         "尚需筹集",
     ] {
         for s in ["变更前", "变更后", "变化"] {
-            head.push(text(&format!("{f} {s}")));
+            head.push(text(&format!("{f} {s}（元）")));
         }
     }
     let at = rows.iter().position(|r| r[0] == text("乡镇")).unwrap();
@@ -1939,16 +1939,16 @@ fn the_workbook_s_headings_wrap_and_every_printed_page_of_the_summary_starts_wit
         );
         let heading = text(b + 1, 0);
         assert!(
-            ["village", "township", "budget"].contains(&heading.as_str()),
+            ["village", "township", "budget (yuan)"].contains(&heading.as_str()),
             "row {}: {heading:?}",
             b + 1
         );
         assert_eq!(
             text(b + 1, 3),
-            if heading == "budget" {
+            if heading == "budget (yuan)" {
                 ""
             } else {
-                "County transport bureau subsidy before"
+                "County transport bureau subsidy before (yuan)"
             }
         );
     }
@@ -2142,33 +2142,23 @@ fn compare_headings_and_amounts_in_wan_are_refused_where_they_do_not_apply_and_n
     for (extra, en, zh) in [
         (
             &["--amounts", "万元", "--format", "json"][..],
-            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --amounts 万元 applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--amounts", "wan", "--format", "jsonl"],
-            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --amounts 万元 applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--headings", "zh", "-o", "what-if.xlsx"],
-            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --headings applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--headings", "en", "-o", &kept],
-            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
-        ),
-        (
-            &["--amounts", "万元", "--format", "md"],
-            "roadsub: --amounts 万元 applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
-        ),
-        (
-            &["--headings", "zh", "--format", "md"],
-            "roadsub: --headings applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
+            "roadsub: --headings applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
     ] {
         for (lang, message) in [("en", en), ("zh", zh)] {
@@ -2191,4 +2181,334 @@ fn compare_headings_and_amounts_in_wan_are_refused_where_they_do_not_apply_and_n
         "json",
     ])
     .expect_code(0);
+}
+
+/// The names of SMALL's amount columns, each before, after and change, in `lang` with `unit`
+/// after each (`县交通局补助 变更前（元）`).
+fn small_amount_headings(lang: &str, unit: &str) -> Vec<String> {
+    let (names, sides) = match lang {
+        "zh" => (
+            [
+                "县交通局补助",
+                "县扶贫专项补助",
+                "补助合计",
+                "差额",
+                "尚需筹集",
+            ],
+            ["变更前", "变更后", "变化"],
+        ),
+        _ => (
+            [
+                "County transport bureau subsidy",
+                "County poverty-alleviation special fund",
+                "subsidy total",
+                "gap",
+                "shortfall",
+            ],
+            ["before", "after", "change"],
+        ),
+    };
+    names
+        .iter()
+        .flat_map(|n| sides.map(|s| format!("{n} {s}{unit}")))
+        .collect()
+}
+
+#[test]
+fn every_amount_heading_of_compare_s_markdown_and_workbook_names_its_unit_in_both_languages() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    for (lang, lead, changed, yuan) in [
+        (
+            "zh",
+            ["行", "编号", "乡镇", "村", "类别"],
+            ["有变化", "说明"],
+            "（元）",
+        ),
+        (
+            "en",
+            ["line", "id", "township", "village", "class"],
+            ["changed", "notes"],
+            " (yuan)",
+        ),
+    ] {
+        // Markdown: the rows' table, the groups' and the totals' items, and the budgets'.
+        let md = env
+            .roadsub(&[
+                "compare", &small, "--set", RAISE, "--format", "md", "--lang", lang,
+            ])
+            .expect_code(0)
+            .stdout;
+        let mut header: Vec<String> = lead.map(String::from).to_vec();
+        header.extend(small_amount_headings(lang, yuan));
+        header.push(changed[1].replace("说明", "备注"));
+        assert!(
+            md.contains(&format!("\n| {} |\n", header.join(" | "))),
+            "{md}"
+        );
+        let town = if lang == "zh" { "乡镇" } else { "township" };
+        let groups = format!(
+            "\n| {town} | {} |\n",
+            small_amount_headings(lang, yuan).join(" | ")
+        );
+        assert!(md.contains(&groups), "{md}");
+        let (fund, budget) = match lang {
+            "zh" => ("| 县扶贫专项补助（元） | 580,000.00 | 680,000.00 | +100,000.00 |", "| 预算额度（元） | 额度 变更前 |"),
+            _ => ("| County poverty-alleviation special fund (yuan) | 580,000.00 | 680,000.00 | +100,000.00 |", "| budget (yuan) | envelope before |"),
+        };
+        assert!(md.contains(fund) && md.contains(budget), "{md}");
+        // The workbook: the rows' sheet, and on the summary sheet the totals' items, the
+        // groups' headings and the budgets'.
+        let book_name = format!("w-{lang}.xlsx");
+        env.roadsub(&[
+            "compare", &small, "--set", RAISE, "-o", &book_name, "--lang", lang,
+        ])
+        .expect_code(0);
+        let mut book = open_workbook_auto(env.path(&book_name)).unwrap();
+        let text = |s: &str| Data::String(s.into());
+        let rows = book.worksheet_range("路段 Segments").unwrap();
+        let mut header: Vec<Data> = lead.iter().map(|s| text(s)).collect();
+        header.extend(small_amount_headings(lang, yuan).iter().map(|s| text(s)));
+        header.extend(changed.iter().map(|s| text(s)));
+        assert_eq!(rows.rows().next().unwrap(), &header[..]);
+        let summary = book.worksheet_range("汇总 Summary").unwrap();
+        let first: Vec<String> = summary
+            .rows()
+            .map(|r| match &r[0] {
+                Data::String(s) => s.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        let totals: Vec<String> = small_amount_headings(lang, "")
+            .iter()
+            .step_by(3)
+            .map(|h| format!("{}{yuan}", h.rsplit_once(' ').unwrap().0))
+            .collect();
+        let at = first.iter().position(|f| *f == totals[0]).unwrap();
+        assert_eq!(first[at..at + 5], totals[..]);
+        let groups = summary.rows().find(|r| r[0] == text(town)).unwrap();
+        let segments = if lang == "zh" {
+            "路段数"
+        } else {
+            "segments"
+        };
+        let mut expected = vec![
+            text(town),
+            text(&format!(
+                "{segments} {}",
+                if lang == "zh" { "变更前" } else { "before" }
+            )),
+            text(&format!(
+                "{segments} {}",
+                if lang == "zh" { "变更后" } else { "after" }
+            )),
+        ];
+        expected.extend(small_amount_headings(lang, yuan).iter().map(|s| text(s)));
+        assert_eq!(groups, &expected[..]);
+        let budget = match lang {
+            "zh" => ["预算额度（元）", "额度", "申请", "安排", "各村多筹集"],
+            _ => [
+                "budget (yuan)",
+                "envelope",
+                "asked",
+                "paid",
+                "raised by villages",
+            ],
+        };
+        let heading = summary.rows().find(|r| r[0] == text(budget[0])).unwrap();
+        assert_eq!(heading[..5], budget.map(text)[..]);
+    }
+}
+
+/// SMALL's group road S2 at a rate one fen a km above 10万: 2 km make two fen, 0.000002 万元.
+const FEN_RATE: &str = "poverty.group.3.5=100000.01";
+
+/// A line of a text table as its cells (split at runs of spaces).
+fn cells_of(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+#[test]
+fn compare_s_summary_and_markdown_follow_amounts_in_wan_exact_to_the_fen_as_batch_s_summary_does() {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    // The summary, with the rows in a file: in 万元, every amount exact.
+    let out = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            FEN_RATE,
+            "--amounts",
+            "万元",
+            "--lang",
+            "zh",
+            "-o",
+            "o.csv",
+        ])
+        .expect_code(0);
+    out.stdout_has("\n\n金额单位：万元（按元精确换算）。\n项目 ");
+    let lines: Vec<Vec<&str>> = out.stdout.lines().map(cells_of).collect();
+    for row in [
+        &["县交通局补助", "90.0000", "90.0000", "0.0000"][..],
+        &["县扶贫专项补助", "58.0000", "58.000002", "+0.000002"],
+        &["补助合计", "148.0000", "148.000002", "+0.000002"],
+        &["差额", "32.0000", "31.999998", "−0.000002"],
+        &["尚需筹集", "32.0000", "31.999998", "−0.000002"],
+        &[
+            "预算额度（万元）",
+            "额度",
+            "变更前",
+            "额度",
+            "变更后",
+            "申请",
+            "变更前",
+            "申请",
+            "变更后",
+            "安排",
+            "变更前",
+            "安排",
+            "变更后",
+            "各村多筹集",
+            "变更前",
+            "各村多筹集",
+            "变更后",
+        ],
+        &[
+            "社级道路建设",
+            "690.0000",
+            "690.0000",
+            "28.0000",
+            "28.000002",
+            "28.0000",
+            "28.000002",
+            "0.0000",
+            "0.0000",
+        ],
+    ] {
+        assert!(lines.iter().any(|l| l == row), "{row:?}\n{}", out.stdout);
+    }
+    // The rules in force give what a batch run's summary gives in 万元.
+    let batch = env
+        .roadsub(&[
+            "batch",
+            &small,
+            "--summary",
+            "--amounts",
+            "万元",
+            "--lang",
+            "zh",
+            "-o",
+            "b.csv",
+        ])
+        .expect_code(0)
+        .stdout;
+    for item in [
+        "县交通局补助",
+        "县扶贫专项补助",
+        "补助合计",
+        "差额",
+        "尚需筹集",
+    ] {
+        let of = |text: &str| -> Vec<String> {
+            text.lines()
+                .map(cells_of)
+                .find(|l| l.first() == Some(&item))
+                .unwrap()
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        };
+        assert_eq!(of(&batch)[1], of(&out.stdout)[1], "{item}");
+    }
+    // Its summary in English says the unit too.
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        FEN_RATE,
+        "--amounts",
+        "万元",
+        "-o",
+        "o.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("\n\nAmounts in 万元 (10,000 yuan), exact.\nitem ");
+    // The Markdown: rows, groups, totals and budgets in 万元, and its summary on stderr too.
+    let md = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            FEN_RATE,
+            "--amounts",
+            "万元",
+            "--lang",
+            "zh",
+            "--format",
+            "md",
+        ])
+        .expect_code(0);
+    for part in [
+        "| 3 | S2 | 天马乡 | 画青村 | 社道 | 30.0000 | 30.0000 | 0.0000 | 20.0000 | 20.000002 | +0.000002 | 50.0000 | 50.000002 | +0.000002 | 10.0000 | 9.999998 | −0.000002 | 10.0000 | 9.999998 | −0.000002 |  |\n",
+        "| 天马乡 | 75.0000 | 75.0000 | 0.0000 | 50.0000 | 50.000002 | +0.000002 | 125.0000 | 125.000002 | +0.000002 | 15.0000 | 14.999998 | −0.000002 | 15.0000 | 14.999998 | −0.000002 |\n",
+        "| 县扶贫专项补助（万元） | 58.0000 | 58.000002 | +0.000002 |\n",
+        "| 尚需筹集（万元） | 32.0000 | 31.999998 | −0.000002 |\n",
+        "| 社级道路建设 | 690.0000 | 690.0000 | 28.0000 | 28.000002 | 28.0000 | 28.000002 | 0.0000 | 0.0000 |\n",
+    ] {
+        md.stdout_has(part);
+    }
+    md.stdout_has(&format!(
+        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        small_amount_headings("zh", "（万元）").join(" | ")
+    ));
+    md.stderr_has("\n金额单位：万元（按元精确换算）。\n");
+    // --headings heads the tables of rows and groups; the rest stays in the language in force.
+    let md = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            FEN_RATE,
+            "--amounts",
+            "万元",
+            "--lang",
+            "zh",
+            "--format",
+            "md",
+            "--headings",
+            "en",
+        ])
+        .expect_code(0);
+    md.stdout_starts("# 对比测算\n");
+    md.stdout_has(&format!(
+        "\n| line | id | township | village | class | {} | notes |\n",
+        small_amount_headings("en", " (万元)").join(" | ")
+    ));
+    md.stdout_has(&format!(
+        "\n| township | {} |\n",
+        small_amount_headings("en", " (万元)").join(" | ")
+    ));
+    md.stdout_has("\n## 合计\n\n| 项目 | 变更前 | 变更后 | 变化 |\n");
+    let md = env
+        .roadsub(&[
+            "compare",
+            &small,
+            "--set",
+            RAISE,
+            "--lang",
+            "en",
+            "--format",
+            "md",
+            "--headings",
+            "zh",
+        ])
+        .expect_code(0);
+    md.stdout_starts("# What if: compare\n");
+    md.stdout_has(&format!(
+        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        small_amount_headings("zh", "（元）").join(" | ")
+    ));
+    md.stdout_has("| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |");
 }
