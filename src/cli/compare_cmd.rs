@@ -109,8 +109,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["zh", "en"])
                 .hide_possible_values(true)
                 .help(lang.pick(
-                    "Headings of the CSV: zh (县交通局补助·变更前（元）, …, 有变化 with 是/否) or en (ids: transport_before, …, changed with true/false) [default: zh when --lang zh is given, else en (never from the locale)]",
-                    "CSV 的列名：zh（县交通局补助·变更前（元）……，有变化 填 是/否）或 en（英文标识：transport_before……，changed 填 true/false）［默认：给出 --lang zh 时为 zh，否则为 en（不随系统语言）］",
+                    "Headings of the CSV and of the Markdown's tables of rows: zh (县交通局补助·变更前（元）, …, 有变化 with 是/否) or en (CSV: ids, transport_before, …, changed with true/false; Markdown: names) [default: CSV zh when --lang zh is given, else en (never from the locale); Markdown the language in force]",
+                    "CSV 及 Markdown 路段与分组表的列名：zh（县交通局补助·变更前（元）……，有变化 填 是/否）或 en（CSV 为英文标识：transport_before……，changed 填 true/false；Markdown 为英文名称）［默认：CSV 在给出 --lang zh 时为 zh，否则为 en（不随系统语言）；Markdown 随当前语言］",
                 )),
         )
         .arg(
@@ -120,8 +120,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .value_parser(["元", "万元", "yuan", "wan"])
                 .hide_possible_values(true)
                 .help(lang.pick(
-                    "Unit of the amounts in the CSV: 元 (yuan, two decimals) or 万元 (at least four decimals, as many as needed to stay exact) [default: 元]",
-                    "CSV 中金额的单位：元（两位小数）或 万元（至少四位小数，为保持精确按需增加）［默认：元］",
+                    "Unit of the amounts in the CSV, the Markdown and the summary: 元 (yuan, two decimals) or 万元 (at least four decimals, as many as needed to stay exact) [default: 元]",
+                    "CSV、Markdown 及汇总中金额的单位：元（两位小数）或 万元（至少四位小数，为保持精确按需增加）［默认：元］",
                 )),
         )
         .arg(
@@ -234,8 +234,9 @@ enum Out {
     },
 }
 
-/// How the comparison's text is written: `--excel`, `--encoding gbk`, and the CSV's
-/// headings (`--headings`) and unit of amounts (`--amounts`).
+/// How the comparison's text is written: `--excel`, `--encoding gbk`, and the headings
+/// (`--headings`) and unit of amounts (`--amounts`) of the CSV and the Markdown (the unit is
+/// the summary's too).
 #[derive(Clone, Copy)]
 struct Style {
     excel: bool,
@@ -258,32 +259,24 @@ fn format_and_style(
     let style = Style {
         excel: m.get_flag("excel"),
         gbk: m.get_one::<String>("encoding").is_some_and(|e| e == "gbk"),
-        // The CSV's headings follow the batch run's rule: Chinese only when asked for on the
-        // command line, never from the locale alone, so a script keeps the ids it reads.
-        headings: super::batch_cmd::headings(m, lang, Format::Csv, false),
+        // The headings follow the batch run's rule: a CSV's Chinese only when asked for on the
+        // command line, never from the locale alone, so a script keeps the ids it reads; a
+        // Markdown report's in the language in force.
+        headings: super::batch_cmd::headings(m, lang, format, false),
         unit: super::batch_cmd::amounts(m),
     };
     // Programs read JSON and a workbook holds numbers: both keep ids and yuan, as in batch.
-    // compare's Markdown is headed in the --lang language and in 元, as its summary is.
     let csv_only = |what: &str| {
         match format {
         Format::Json | Format::Jsonl | Format::Xlsx => Some(match lang {
             Lang::En => format!(
-                "{what} applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan"
+                "{what} applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan"
             ),
             Lang::Zh => format!(
-                "{what} 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位"
+                "{what} 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位"
             ),
         }),
-        Format::Markdown => Some(match lang {
-            Lang::En => format!(
-                "{what} applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan"
-            ),
-            Lang::Zh => format!(
-                "{what} 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位"
-            ),
-        }),
-        Format::Csv => None,
+        Format::Markdown | Format::Csv => None,
     }
     };
     if style.unit == Unit::Wan {
@@ -494,8 +487,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let bad = c.pairs.iter().filter(|p| p.bad()).count();
     let keep_going = m.get_flag("keep_going");
-    // --headings and --amounts, as --excel and --encoding, are about the CSV: asking for them
-    // is asking for it, on a terminal too.
+    // --headings and --amounts, as --excel and --encoding, are about the written rows:
+    // asking for them is asking for a CSV (unless --format says which), on a terminal too.
     let asked_for_form = m.get_one::<String>("format").is_some()
         || style.excel
         || style.gbk
@@ -542,8 +535,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let width =
         terminal.then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)));
     let mut summary = match width {
-        Some(width) => screen::summary_fit(&c, &variant, lang, width),
-        None => screen::summary(&c, &variant, lang),
+        Some(width) => screen::summary_fit(&c, &variant, lang, style.unit, width),
+        None => screen::summary(&c, &variant, lang, style.unit),
     };
     if let Some(s) = c.one_side_sentence(lang) {
         match width {
@@ -590,7 +583,9 @@ fn render(
             text.push('\n');
             return Ok(text.into_bytes());
         }
-        Format::Markdown => write::markdown(c, variant, lang).into_bytes(),
+        Format::Markdown => {
+            write::markdown(c, variant, lang, style.headings, style.unit).into_bytes()
+        }
         Format::Xlsx => {
             return book::workbook(c, variant, lang)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.to_string()))

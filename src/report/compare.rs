@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use crate::engine::Breakdown;
 use crate::i18n::Lang;
 use crate::money;
-use crate::report::Totals;
+use crate::report::{Totals, Unit};
 use crate::rules::{FundId, RuleSet};
 
 /// Which rules an amount was computed under.
@@ -213,15 +213,31 @@ pub fn plain(fen: i128) -> String {
 
 /// A change as people read it: `+1,785,000.00`, `−500.00` (a true minus sign), `0.00`.
 pub fn signed(fen: i128) -> String {
+    signed_in(fen, Unit::Yuan)
+}
+
+/// [`signed`] in `unit`: in 万元 exact, as batch writes 万元 (`+6.25` yuan → `+0.000625`).
+pub fn signed_in(fen: i128, unit: Unit) -> String {
     let Some(v) = fen.checked_abs().and_then(money::from_fen) else {
         return "overflow".to_string();
     };
-    let grouped = money::grouped(v);
+    let grouped = unit.grouped(v);
     match fen.signum() {
         1 => format!("+{grouped}"),
         -1 => format!("−{grouped}"),
         _ => grouped,
     }
+}
+
+/// An amount of fen as people read it in `unit`: `1,785,000.00`, or `178.5000` in 万元.
+pub fn grouped_in(fen: i128, unit: Unit) -> String {
+    money::from_fen(fen).map_or_else(|| "overflow".into(), |v| unit.grouped(v))
+}
+
+/// What a heading of amounts in `unit` ends with, in `lang`: ` (yuan)`, ` (万元)`, `（元）`
+/// or `（万元）`, as a batch run's summary names the unit of its budget table.
+pub fn unit_suffix(unit: Unit, lang: Lang) -> &'static str {
+    crate::report::summary::in_unit(unit, lang)
 }
 
 #[cfg(test)]

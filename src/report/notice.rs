@@ -72,27 +72,48 @@ pub struct Cut {
 }
 
 impl Cut {
-    /// The cut in a sentence, amounts in 万元.
+    /// The cut in a sentence, amounts in 万元, each figure said once: an envelope only this
+    /// village's rows ask of is not told twice as 共申请 and 本村路段申请, nor an envelope paid
+    /// out whole as 安排, nor a cut the village raises in full as 多筹集.
     pub fn sentence(&self) -> String {
         let wan = money::exact_wan;
         let how = match self.how {
             OnOverrun::InOrder => "按优先级依次足额安排",
             _ => "按申请额同比例分配",
         };
+        let cut = self.asked - self.paid;
+        let raise = if self.raised == cut {
+            format!("核减{}元，由本村另行筹集", wan(cut))
+        } else if self.raised.is_zero() {
+            format!("核减{}元，本村无需因此多筹集", wan(cut))
+        } else {
+            format!("核减{}元，本村因此多筹集{}元", wan(cut), wan(self.raised))
+        };
+        if self.per_village && self.envelope_asked == self.asked {
+            let paid = if self.paid == self.envelope {
+                String::new()
+            } else {
+                format!("，安排{}元", wan(self.paid))
+            };
+            return format!(
+                "{}本村额度{}元，本村路段共申请{}元，已{how}{paid}，{raise}。",
+                self.budget,
+                wan(self.envelope),
+                wan(self.asked),
+            );
+        }
         let whose = if self.per_village {
             "本村额度"
         } else {
             "额度"
         };
         format!(
-            "{}{whose}{}元，共申请{}元，已{how}；本村路段申请{}元，安排{}元，核减{}元，本村因此多筹集{}元。",
+            "{}{whose}{}元，各路段共申请{}元，已{how}；本村路段申请{}元，安排{}元，{raise}。",
             self.budget,
             wan(self.envelope),
             wan(self.envelope_asked),
             wan(self.asked),
             wan(self.paid),
-            wan(self.asked - self.paid),
-            wan(self.raised),
         )
     }
 }
@@ -570,6 +591,36 @@ pub fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cut(per_village: bool, envelope_asked: &str, paid: &str, raised: &str) -> Cut {
+        Cut {
+            budget: "社级道路建设（每村）".into(),
+            how: OnOverrun::InOrder,
+            per_village,
+            asked: "590000".parse().unwrap(),
+            paid: paid.parse().unwrap(),
+            raised: raised.parse().unwrap(),
+            envelope_asked: envelope_asked.parse().unwrap(),
+            envelope: "500000".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_cut_sentence_says_each_figure_once_whatever_the_village_raises_or_is_paid() {
+        let said = |c: Cut| c.sentence();
+        assert_eq!(
+            said(cut(true, "590000", "420000.50", "169999.50")),
+            "社级道路建设（每村）本村额度50万元，本村路段共申请59万元，已按优先级依次足额安排，安排42.00005万元，核减16.99995万元，由本村另行筹集。"
+        );
+        assert_eq!(
+            said(cut(true, "590000", "500000", "30000")),
+            "社级道路建设（每村）本村额度50万元，本村路段共申请59万元，已按优先级依次足额安排，核减9万元，本村因此多筹集3万元。"
+        );
+        assert_eq!(
+            said(cut(false, "8685000", "500000", "0")),
+            "社级道路建设（每村）额度50万元，各路段共申请868.5万元，已按优先级依次足额安排；本村路段申请59万元，安排50万元，核减9万元，本村无需因此多筹集。"
+        );
+    }
 
     fn notice(township: &str, village: &str) -> Notice {
         Notice {

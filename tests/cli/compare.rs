@@ -27,12 +27,30 @@ const GROUP_TIER: &str =
     "rate_per_km = \"10万\"\nquote = \"3.5米、4.5米宽的通社公路每公里10万元以内\"";
 const GROUP_TIER_15: &str = "rate_per_km = \"15万\"";
 
-fn json_of(env: &Env, args: &[&str]) -> Value {
+/// The shipped rules with each `(old, new)` change made (each `old` must be there), written
+/// to `name`: a variant file. Its path.
+fn variant_file(env: &Env, name: &str, changes: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(bundled("rules.toml")).unwrap();
+    for (old, new) in changes {
+        assert!(text.contains(old), "{old}");
+        text = text.replace(old, new);
+    }
+    env.write(name, text)
+}
+
+/// `roadsub compare ARGS --format json`, exiting `code`: the run and its document.
+fn compare_json(env: &Env, args: &[&str], code: i32) -> (Output, Value) {
     let mut all = vec!["compare"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
-    let out = env.roadsub(&all).expect_code(0);
-    serde_json::from_str(&out.stdout).unwrap()
+    let out = env.roadsub(&all).expect_code(code);
+    let v = serde_json::from_str(&out.stdout).unwrap();
+    (out, v)
+}
+
+/// The document of `roadsub compare ARGS --format json`, which must exit 0.
+fn json_of(env: &Env, args: &[&str]) -> Value {
+    compare_json(env, args, 0).1
 }
 
 /// The document without what says which variant it is (the one part two ways of saying the
@@ -238,15 +256,26 @@ const SMALL: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\
                      S2,天马乡,画青村,社道,3.5,2,60万,\n\
                      S3,卧佛镇,关田村,通社,3.5,1,40万,8万\n";
 
+/// A place to run in, with SMALL written there as small.csv (and its path).
+fn small_env() -> (Env, String) {
+    let env = Env::new();
+    let small = env.write("small.csv", SMALL);
+    (env, small)
+}
+
+/// `roadsub compare SMALL --set RAISE EXTRA...`, to run.
+fn raise_small(env: &Env, small: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["compare", small, "--set", RAISE];
+    args.extend_from_slice(extra);
+    env.roadsub(&args)
+}
+
 const SMALL_HEADER: &str = "line,id,township,village,class,transport_before,transport_after,transport_change,poverty_before,poverty_after,poverty_change,subsidy_total_before,subsidy_total_after,subsidy_total_change,gap_before,gap_after,gap_change,shortfall_before,shortfall_after,shortfall_change,changed,errors\n";
 
 #[test]
 fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    let out = env
-        .roadsub(&["compare", &small, "--set", RAISE])
-        .expect_code(0);
+    let (env, small) = small_env();
+    let out = raise_small(&env, &small, &[]).expect_code(0);
     out.stdout(&format!(
         "{SMALL_HEADER}\
          2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false,\n\
@@ -254,7 +283,7 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
          4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,false,\n"
     ));
     // The summary goes to stderr when the rows go to stdout.
-    out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nitem ");
+    out.stderr_starts("\nWhat if — the variant:\n  County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km\n\nAmounts in yuan.\nitem ");
     out.stderr_has(
         "County poverty-alleviation special fund    580,000.00    680,000.00  +100,000.00\n",
     );
@@ -262,9 +291,7 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
         "shortfall                                  320,000.00    220,000.00  −100,000.00\n",
     );
     // The same bytes to a file, and the summary to stdout.
-    let file = env
-        .roadsub(&["compare", &small, "--set", RAISE, "-o", "out.csv"])
-        .expect_code(0);
+    let file = raise_small(&env, &small, &["-o", "out.csv"]).expect_code(0);
     assert_eq!(env.read("out.csv"), out.stdout);
     file.stdout_starts("What if — the variant:\n");
     file.stderr(&format!("wrote 3 rows to {}\n", "out.csv"));
@@ -272,8 +299,7 @@ fn csv_has_one_line_per_segment_with_before_after_and_change_in_plain_yuan() {
 
 #[test]
 fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let out = env
         .roadsub(&[
             "compare",
@@ -314,8 +340,7 @@ fn json_lines_have_the_csv_s_keys_with_nulls_where_a_side_is_bad() {
 
 #[test]
 fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rules() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     // The 8万 approved for S3 is within 10万/km but above a lowered 5万/km.
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "-o", "out.csv"])
         .expect(1, "", &format!(
@@ -332,8 +357,7 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
 
 #[test]
 fn keep_going_writes_the_bad_side_blank_and_totals_only_rows_good_under_both_and_still_exits_1() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let out = env
         .roadsub(&[
             "compare",
@@ -411,39 +435,34 @@ fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
 
 #[test]
 fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    let md = env
-        .roadsub(&[
-            "compare", &small, "--set", RAISE, "--format", "md", "--lang", "zh",
-        ])
+    let (env, small) = small_env();
+    let md = raise_small(&env, &small, &["--format", "md", "--lang", "zh"])
         .expect_code(0)
         .stdout;
     for part in [
         "# 对比测算\n\n- 县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里\n\n## 路段\n\n",
-        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前 | 县交通局补助 变更后 | 县交通局补助 变化 | 县扶贫专项补助 变更前 |",
+        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前（元） | 县交通局补助 变更后（元） | 县交通局补助 变化（元） | 县扶贫专项补助 变更前（元） |",
         "| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |",
         "\n## 按乡镇\n\n| 乡镇 |",
         "\n## 按村\n\n| 村 |",
-        "| 尚需筹集 | 320,000.00 | 220,000.00 | −100,000.00 |",
-        "\n## 预算额度\n\n| 预算额度 | 额度 变更前 | 额度 变更后 | 申请 变更前 | 申请 变更后 |",
+        "| 尚需筹集（元） | 320,000.00 | 220,000.00 | −100,000.00 |",
+        "\n## 预算额度\n\n| 预算额度（元） | 额度 变更前 | 额度 变更后 | 申请 变更前 | 申请 变更后 |",
         "| 社级道路建设 | 6,900,000.00 | 6,900,000.00 | 280,000.00 | 380,000.00 |",
     ] {
         assert!(md.contains(part), "{part}\n---\n{md}");
     }
-    let md = env
-        .roadsub(&["compare", &small, "--set", RAISE, "--format", "md"])
+    let md = raise_small(&env, &small, &["--format", "md"])
         .expect_code(0)
         .stdout;
     assert!(md.starts_with("# What if: compare\n"), "{md}");
     assert!(
         md.contains(
-            "| line | id | township | village | class | County transport bureau subsidy before |"
+            "| line | id | township | village | class | County transport bureau subsidy before (yuan) |"
         ),
         "{md}"
     );
     assert!(
-        md.contains("| shortfall | 320,000.00 | 220,000.00 | −100,000.00 |"),
+        md.contains("| shortfall (yuan) | 320,000.00 | 220,000.00 | −100,000.00 |"),
         "{md}"
     );
 }
@@ -451,12 +470,8 @@ fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
 #[test]
 fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
     use calamine::{open_workbook_auto, Data, Reader};
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    env.roadsub(&[
-        "compare", &small, "--set", RAISE, "-o", "w.xlsx", "--lang", "zh",
-    ])
-    .expect_code(0);
+    let (env, small) = small_env();
+    raise_small(&env, &small, &["-o", "w.xlsx", "--lang", "zh"]).expect_code(0);
     let mut book = open_workbook_auto(env.path("w.xlsx")).unwrap();
     assert_eq!(
         book.sheet_names(),
@@ -486,7 +501,7 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
         "尚需筹集",
     ] {
         for s in ["变更前", "变更后", "变化"] {
-            header.push(text(&format!("{n} {s}")));
+            header.push(text(&format!("{n} {s}（元）")));
         }
     }
     header.extend([text("有变化"), text("说明")]);
@@ -518,13 +533,13 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
     let summary = book.worksheet_range("汇总 Summary").unwrap();
     let shortfall = summary
         .rows()
-        .find(|r| r[0] == text("尚需筹集"))
+        .find(|r| r[0] == text("尚需筹集（元）"))
         .unwrap()
         .to_vec();
     assert_eq!(
         shortfall[..4],
         [
-            text("尚需筹集"),
+            text("尚需筹集（元）"),
             Data::Float(320000.0),
             Data::Float(220000.0),
             Data::Float(-100000.0)
@@ -534,8 +549,7 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
 
 #[test]
 fn a_variant_rules_file_that_is_not_valid_is_refused_as_rules_are() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let bad = env.write("bad.toml", "[meta]\nname = \"x\"\n");
     env.roadsub(&["compare", &small, "--against", &bad]).expect(
         1,
@@ -560,8 +574,7 @@ fn a_variant_rules_file_that_is_not_valid_is_refused_as_rules_are() {
     );
     // A variant file whose own self-tests fail is used without a warning: it is meant to
     // change the numbers they pin. (The shipped E2 expects the 10万 rate.)
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let raised = env.write("raised.toml", shipped.replace(GROUP_TIER, GROUP_TIER_15));
+    let raised = variant_file(&env, "raised.toml", &[(GROUP_TIER, GROUP_TIER_15)]);
     env.roadsub(&["compare", &small, "--against", &raised, "-o", "out.csv"])
         .expect_code(0)
         .stderr("wrote 3 rows to out.csv\n");
@@ -569,18 +582,17 @@ fn a_variant_rules_file_that_is_not_valid_is_refused_as_rules_are() {
 
 #[test]
 fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     env.roadsub(&["compare", &small])
         .expect(2, "", "roadsub: compare needs a variant: --against RULES (another rules file) or --set FUND.CLASS.WIDTH=RATE (like poverty.group.3.5=15万)\n");
     env.roadsub(&["compare", &small, "--lang", "zh"])
         .expect(2, "", "roadsub: compare 需要对比规则：--against 规则文件，或 --set 资金.类别.宽度=标准（如 poverty.group.3.5=15万）\n");
-    env.roadsub(&["compare", &small, "--set", RAISE, "--against", &data("anyue-2018-group-15.toml"), "--lang", "zh"])
+    raise_small(&env, &small, &["--against", &data("anyue-2018-group-15.toml"), "--lang", "zh"])
         .expect_code(2)
         .stderr_starts("roadsub: 参数个数或组合有误\nerror: the argument '--set <FUND.CLASS.WIDTH=RATE>' cannot be used with '--against <RULES>'");
     env.roadsub(&["compare", &small, "--set", "poverty.group.4=15万", "--lang", "zh"])
         .expect(2, "", "roadsub: --set \"poverty.group.4=15万\"：该资金对这个类别没有这个宽度的档（现有档的起点：3.5 米）；新增一档请写在规则文件中（--against）\n");
-    env.roadsub(&["compare", &small, "--set", RAISE, "--set", "poverty.通社.3.5米=20万"])
+    raise_small(&env, &small, &["--set", "poverty.通社.3.5米=20万"])
         .expect(2, "", "roadsub: --set \"poverty.group.3.5=15万\" and --set \"poverty.通社.3.5米=20万\" set the same rate; give it once\n");
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=lots"])
         .expect(2, "", "roadsub: --set \"poverty.group.3.5=lots\": \"lots\" is not an amount per km (like 15万 or 150000)\n");
@@ -602,20 +614,16 @@ fn standard_input_and_unreadable_tables_are_refused() {
             "roadsub: nothere.csv: cannot read: no such file or directory\n",
         );
     let small = env.write("small.csv", SMALL);
-    env.roadsub(&["compare", &small, "--set", RAISE, "--format", "xlsx"])
-        .expect(
-            2,
-            "",
-            "roadsub: an Excel report is a file: give -o what-if.xlsx\n",
-        );
-    env.roadsub(&["compare", &small, "--set", RAISE, "-o", &small])
-        .expect(
-            2,
-            "",
-            &format!(
-                "roadsub: -o {small} is also an input ({small}); choose another output file\n"
-            ),
-        );
+    raise_small(&env, &small, &["--format", "xlsx"]).expect(
+        2,
+        "",
+        "roadsub: an Excel report is a file: give -o what-if.xlsx\n",
+    );
+    raise_small(&env, &small, &["-o", &small]).expect(
+        2,
+        "",
+        &format!("roadsub: -o {small} is also an input ({small}); choose another output file\n"),
+    );
 }
 
 #[test]
@@ -633,12 +641,13 @@ fn help_lists_compare_with_examples_in_both_languages() {
 #[test]
 fn the_variant_reads_the_approved_column_its_own_rules_name() {
     let env = Env::new();
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let old = "approved_aliases = [\"扶贫批复\"";
-    assert!(shipped.contains(old));
-    let aliased = env.write(
+    let aliased = variant_file(
+        &env,
         "alias.toml",
-        shipped.replace(old, "approved_aliases = [\"扶贫核定\", \"扶贫批复\""),
+        &[(
+            "approved_aliases = [\"扶贫批复\"",
+            "approved_aliases = [\"扶贫核定\", \"扶贫批复\"",
+        )],
     );
     let table = env.write(
         "t.csv",
@@ -653,14 +662,14 @@ fn the_variant_reads_the_approved_column_its_own_rules_name() {
 
 #[test]
 fn a_variant_file_is_said_by_the_rates_and_envelopes_it_changes() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let variant = env.write(
+    let (env, small) = small_env();
+    let variant = variant_file(
+        &env,
         "v.toml",
-        shipped
-            .replace(GROUP_TIER, GROUP_TIER_15)
-            .replace("amount = \"690万\"", "amount = \"800万\""),
+        &[
+            (GROUP_TIER, GROUP_TIER_15),
+            ("amount = \"690万\"", "amount = \"800万\""),
+        ],
     );
     let v = json_of(&env, &[&small, "--against", &variant, "--lang", "zh"]);
     assert_eq!(
@@ -740,12 +749,11 @@ fn the_readme_s_what_if_figures_are_what_compare_prints() {
 
 #[test]
 fn rule_sets_with_other_budgets_show_their_budget_lines_one_list_after_the_other() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let variant = env.write(
+    let (env, small) = small_env();
+    let variant = variant_file(
+        &env,
         "v.toml",
-        shipped.replace("name = \"社级道路建设\"", "name = \"社道建设\""),
+        &[("name = \"社级道路建设\"", "name = \"社道建设\"")],
     );
     let out = env
         .roadsub(&[
@@ -759,7 +767,7 @@ fn rule_sets_with_other_budgets_show_their_budget_lines_one_list_after_the_other
             "zh",
         ])
         .expect_code(0);
-    out.stdout_has("\n按现行规则：\n预算额度                额度        申请        安排  各村多筹集  使用率\n");
+    out.stdout_has("\n按现行规则：\n预算额度（元）          额度        申请        安排  各村多筹集  使用率\n");
     out.stdout_has("\n按对比规则：\n预算额度");
     out.stdout_has("社道建设        6,900,000.00  280,000.00  280,000.00        0.00    4.1%\n");
 }
@@ -790,34 +798,21 @@ fn a_gbk_table_is_read_with_encoding_gbk() {
 #[test]
 fn a_row_bad_under_the_rules_in_force_only_is_said_so_and_shown_with_its_before_blank() {
     let env = Env::new();
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let old = "aliases = [\"通社\", ";
-    assert!(shipped.contains(old));
     // The variant knows 小路 as a group road; the rules in force do not.
-    let variant = env.write(
+    let variant = variant_file(
+        &env,
         "v.toml",
-        shipped.replace(old, "aliases = [\"小路\", \"通社\", "),
+        &[("aliases = [\"通社\", ", "aliases = [\"小路\", \"通社\", ")],
     );
     let table = env.write(
         "t.csv",
         format!("{SMALL}S4,卧佛镇,关田村,小路,3.5,1,40万,\n"),
     );
-    let out = env
-        .roadsub(&[
-            "compare",
-            &table,
-            "--against",
-            &variant,
-            "--keep-going",
-            "--format",
-            "json",
-        ])
-        .expect_code(1);
+    let (out, v) = compare_json(&env, &[&table, "--against", &variant, "--keep-going"], 1);
     out.stderr_starts(&format!(
         "{table}:5: under the rules in force: 类别 \"小路\" is not a known road class"
     ));
     out.stderr_ends("1 bad row; wrote 4 rows to standard output (1 with one side left blank; 0 bad under both left out)\n");
-    let v: Value = serde_json::from_str(&out.stdout).unwrap();
     let row = &v["rows"][3];
     assert_eq!(row["id"], "S4");
     assert_eq!(row["before"], Value::Null);
@@ -916,11 +911,9 @@ fn without_as_of_a_variant_file_is_read_on_its_own_effective_date_as_batch_reads
 #[test]
 fn o_naming_the_rules_file_or_the_variant_file_or_a_link_to_either_is_refused_by_compare_and_batch()
 {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let rules = env.write("r.toml", &shipped);
-    let variant = env.write("v.toml", &shipped);
+    let (env, small) = small_env();
+    let rules = variant_file(&env, "r.toml", &[]);
+    let variant = variant_file(&env, "v.toml", &[]);
     let link = env.path("link.toml");
     std::os::unix::fs::symlink(&variant, &link).unwrap();
     let link = link.to_string_lossy().into_owned();
@@ -956,6 +949,7 @@ fn o_naming_the_rules_file_or_the_variant_file_or_a_link_to_either_is_refused_by
             ),
         );
     // The rules files are untouched.
+    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
     assert_eq!(std::fs::read_to_string(&rules).unwrap(), shipped);
     assert_eq!(std::fs::read_to_string(&variant).unwrap(), shipped);
 }
@@ -970,18 +964,7 @@ const ONE_SIDE: &str = "id,township,village,class,width_m,length_km,cost,扶贫�
 fn keep_going_totals_and_groups_leave_out_rows_computed_under_one_side_and_say_so() {
     let env = Env::new();
     let table = env.write("oneside.csv", ONE_SIDE);
-    let out = env
-        .roadsub(&[
-            "compare",
-            &table,
-            "--set",
-            RAISE,
-            "--keep-going",
-            "--format",
-            "json",
-        ])
-        .expect_code(1);
-    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let (out, v) = compare_json(&env, &[&table, "--set", RAISE, "--keep-going"], 1);
     // Only Q2 counts: transport's rate is untouched, so its change is nothing.
     assert_eq!(v["totals"]["change"]["funds"]["transport"], "0.00");
     assert_eq!(v["totals"]["change"]["funds"]["poverty"], "50000.00");
@@ -1031,18 +1014,7 @@ fn every_group_and_the_totals_count_the_same_rows_before_and_after_so_a_change_i
         format!("{ONE_SIDE}Q3,石羊镇,红星村,通社,3.5,1,500000,120000\nQ4,龙台镇,西山村,通村,4.5,1,900000,\nQ5,石羊镇,白云村,通社,3.5,1,500000,60000\n"),
     );
     for set in [RAISE, "poverty.group.3.5=5万"] {
-        let out = env
-            .roadsub(&[
-                "compare",
-                &table,
-                "--set",
-                set,
-                "--keep-going",
-                "--format",
-                "json",
-            ])
-            .expect_code(1);
-        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        let (_, v) = compare_json(&env, &[&table, "--set", set, "--keep-going"], 1);
         let both: Vec<&Value> = v["rows"]
             .as_array()
             .unwrap()
@@ -1101,52 +1073,28 @@ fn excel_csv_keeps_formula_looking_text_as_text_after_a_bom_as_batch_does() {
 
 #[test]
 fn encoding_names_the_output_s_and_input_encoding_the_table_s_as_in_batch() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "u.md"])
-        .expect_code(0);
-    env.roadsub(&[
-        "compare",
-        &small,
-        "--set",
-        RAISE,
-        "-o",
-        "g.md",
-        "--encoding",
-        "gbk",
-    ])
-    .expect_code(0);
+    let (env, small) = small_env();
+    raise_small(&env, &small, &["-o", "u.md"]).expect_code(0);
+    raise_small(&env, &small, &["-o", "g.md", "--encoding", "gbk"]).expect_code(0);
     let utf8 = std::fs::read(env.path("u.md")).unwrap();
     let gbk = std::fs::read(env.path("g.md")).unwrap();
     let (decoded, _, bad) = encoding_rs::GB18030.decode(&gbk);
     assert!(!bad);
     assert_eq!(decoded.as_bytes(), &utf8[..]);
     assert_ne!(gbk, utf8);
-    env.roadsub(&[
-        "compare",
-        &small,
-        "--set",
-        RAISE,
-        "--format",
-        "json",
-        "--encoding",
-        "gbk",
-    ])
-    .expect(
+    raise_small(&env, &small, &["--format", "json", "--encoding", "gbk"]).expect(
         2,
         "",
         "roadsub: JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only\n",
     );
     // The input's encoding is --input-encoding; --encoding utf-8 (the input's old spelling)
     // is not an output encoding.
-    env.roadsub(&["compare", &small, "--set", RAISE, "--encoding", "utf-8"])
-        .expect_code(2);
+    raise_small(&env, &small, &["--encoding", "utf-8"]).expect_code(2);
 }
 
 #[test]
 fn a_full_standard_output_is_said_as_batch_says_it_in_the_language_asked_for_in_every_format() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     for format in ["csv", "json", "jsonl", "md"] {
         for (lang, said) in [
             ("zh", "roadsub: 无法写入 <标准输出>: 磁盘已满\n"),
@@ -1156,10 +1104,7 @@ fn a_full_standard_output_is_said_as_batch_says_it_in_the_language_asked_for_in_
                 .write(true)
                 .open("/dev/full")
                 .unwrap();
-            let out = env
-                .roadsub(&[
-                    "compare", &small, "--set", RAISE, "--format", format, "--lang", lang,
-                ])
+            let out = raise_small(&env, &small, &["--format", format, "--lang", lang])
                 .stdout_to(full)
                 .expect_code(1);
             out.stderr(said);
@@ -1170,11 +1115,9 @@ fn a_full_standard_output_is_said_as_batch_says_it_in_the_language_asked_for_in_
         .write(true)
         .open("/dev/full")
         .unwrap();
-    env.roadsub(&[
-        "compare", &small, "--set", RAISE, "-o", "out.csv", "--lang", "zh",
-    ])
-    .stdout_to(full)
-    .expect(1, "", "roadsub: 无法将汇总写到标准输出：磁盘或设备已满\n");
+    raise_small(&env, &small, &["-o", "out.csv", "--lang", "zh"])
+        .stdout_to(full)
+        .expect(1, "", "roadsub: 无法将汇总写到标准输出：磁盘或设备已满\n");
 }
 
 /// A workbook whose segments are on its second sheet, 计划, under a title row; row X3 is bad.
@@ -1263,16 +1206,13 @@ fn a_column_named_like_a_computed_or_fund_column_is_refused_under_either_rule_se
         "prov.csv",
         "id,township,village,class,width_m,length_km,cost,province\nP1,石羊镇,红星村,通社,3.5,2,1000000,x\n",
     );
-    let shipped = std::fs::read_to_string(bundled("rules.toml")).unwrap();
-    let old = "[[funds]]\nid = \"poverty\"";
-    assert!(shipped.contains(old));
-    let variant = env.write(
+    let variant = variant_file(
+        &env,
         "v.toml",
-        shipped.replacen(
-            old,
+        &[(
+            "[[funds]]\nid = \"poverty\"",
             "[[funds]]\nid = \"province\"\nname = \"省级补助\"\n\n[[funds.tiers]]\nclasses = [\"group\"]\nmin_width_m = 3.5\nrate_per_km = \"1万\"\n\n[[funds]]\nid = \"poverty\"",
-            1,
-        ),
+        )],
     );
     env.roadsub(&["compare", &prov, "--against", &variant])
         .expect(1, "", &format!("roadsub: under the variant: {prov}: column \"province\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it\n"));
@@ -1282,8 +1222,7 @@ fn a_column_named_like_a_computed_or_fund_column_is_refused_under_either_rule_se
 
 #[test]
 fn a_setting_on_dated_rules_with_an_as_of_no_period_covers_says_none_is_in_force() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     env.roadsub(&[
         "compare",
         &small,
@@ -1323,8 +1262,7 @@ fn one_row_written_is_one_row_and_a_full_width_setting_is_read() {
 
 #[test]
 fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let md = env
         .roadsub(&[
             "compare",
@@ -1339,7 +1277,7 @@ fn markdown_rows_say_why_a_side_is_blank_in_a_notes_column() {
         .stdout;
     // The notes are text: aligned left, after the amounts aligned right.
     assert!(
-        md.contains(" | shortfall change | notes |\n|---|---|---|---|---|---:|"),
+        md.contains(" | shortfall change (yuan) | notes |\n|---|---|---|---|---|---:|"),
         "{md}"
     );
     assert!(md.contains("---:|---|\n| 2 | S1 |"), "{md}");
@@ -1401,21 +1339,20 @@ const SMALL_ONE_SIDE: &str = "编号,乡镇,村,类别,宽度,长度,投资,扶�
 #[test]
 fn the_variant_sheet_lists_each_setting_beside_what_it_changes_and_the_file_compared_against() {
     use calamine::{open_workbook_auto, Data, Reader};
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let text = |s: &str| Data::String(s.into());
-    env.roadsub(&[
-        "compare",
+    raise_small(
+        &env,
         &small,
-        "--set",
-        RAISE,
-        "--set",
-        "transport.village.4.5=50万",
-        "-o",
-        "set.xlsx",
-        "--lang",
-        "zh",
-    ])
+        &[
+            "--set",
+            "transport.village.4.5=50万",
+            "-o",
+            "set.xlsx",
+            "--lang",
+            "zh",
+        ],
+    )
     .expect_code(0);
     let mut book = open_workbook_auto(env.path("set.xlsx")).unwrap();
     let sheet = book.worksheet_range("对比规则 Variant").unwrap();
@@ -1481,17 +1418,11 @@ fn the_summary_sheet_s_groups_count_the_rows_good_under_both_and_say_how_many_we
     use calamine::{open_workbook_auto, Data, Reader};
     let env = Env::new();
     let small = env.write("small.csv", SMALL_ONE_SIDE);
-    env.roadsub(&[
-        "compare",
+    raise_small(
+        &env,
         &small,
-        "--set",
-        RAISE,
-        "--keep-going",
-        "-o",
-        "w.xlsx",
-        "--lang",
-        "zh",
-    ])
+        &["--keep-going", "-o", "w.xlsx", "--lang", "zh"],
+    )
     .expect_code(1);
     let mut book = open_workbook_auto(env.path("w.xlsx")).unwrap();
     let sheet = book.worksheet_range("汇总 Summary").unwrap();
@@ -1507,7 +1438,7 @@ fn the_summary_sheet_s_groups_count_the_rows_good_under_both_and_say_how_many_we
         "尚需筹集",
     ] {
         for s in ["变更前", "变更后", "变化"] {
-            head.push(text(&format!("{f} {s}")));
+            head.push(text(&format!("{f} {s}（元）")));
         }
     }
     let at = rows.iter().position(|r| r[0] == text("乡镇")).unwrap();
@@ -1546,10 +1477,8 @@ fn the_workbook_prints_each_page_of_amounts_with_what_its_rows_are() {
     // pages that did not say which township or village they were, and the variant's settings
     // printed on a page of their own, away from what they change.
     use std::io::Read;
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
-    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "w.xlsx"])
-        .expect_code(0);
+    let (env, small) = small_env();
+    raise_small(&env, &small, &["-o", "w.xlsx"]).expect_code(0);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("w.xlsx")).unwrap()).unwrap();
     let mut part = |name: &str| {
         let mut text = String::new();
@@ -1654,8 +1583,7 @@ fn a_run_with_no_row_good_under_either_side_leaves_an_existing_output_untouched_
 
 #[test]
 fn the_errors_column_of_csv_and_json_lines_says_file_and_line_as_json_and_standard_error_do() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let args = [
         "compare",
         &small,
@@ -1663,10 +1591,7 @@ fn the_errors_column_of_csv_and_json_lines_says_file_and_line_as_json_and_standa
         "poverty.group.3.5=5万",
         "--keep-going",
     ];
-    let json = env
-        .roadsub(&[&args[..], &["--format", "json"]].concat())
-        .expect_code(1);
-    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let (json, v) = compare_json(&env, &args[1..], 1);
     let said = format!("{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)");
     assert_eq!(
         v["rows"][2]["errors_after"][0],
@@ -1684,8 +1609,7 @@ fn the_errors_column_of_csv_and_json_lines_says_file_and_line_as_json_and_standa
 
 #[test]
 fn a_table_whose_columns_differ_from_the_first_s_is_not_read_as_batch_does_not_read_it() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let short = env.write(
         "short.csv",
         "编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n",
@@ -1732,14 +1656,11 @@ fn input_encoding_utf_8_on_a_gbk_table_names_the_flag_compare_has() {
 
 #[test]
 fn sheet_on_a_csv_table_is_said_to_apply_to_workbooks_only_by_compare_and_batch() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let warning = format!("roadsub: warning: --sheet applies to workbooks only; {small} is not one and is read as a CSV table\n");
-    env.roadsub(&[
-        "compare", &small, "--set", RAISE, "--sheet", "2", "-o", "c.csv",
-    ])
-    .expect_code(0)
-    .stderr_starts(&warning);
+    raise_small(&env, &small, &["--sheet", "2", "-o", "c.csv"])
+        .expect_code(0)
+        .stderr_starts(&warning);
     env.roadsub(&["batch", &small, "--sheet", "2", "-o", "b.csv"])
         .expect_code(0)
         .stderr_starts(&warning);
@@ -1939,16 +1860,16 @@ fn the_workbook_s_headings_wrap_and_every_printed_page_of_the_summary_starts_wit
         );
         let heading = text(b + 1, 0);
         assert!(
-            ["village", "township", "budget"].contains(&heading.as_str()),
+            ["village", "township", "budget (yuan)"].contains(&heading.as_str()),
             "row {}: {heading:?}",
             b + 1
         );
         assert_eq!(
             text(b + 1, 3),
-            if heading == "budget" {
+            if heading == "budget (yuan)" {
                 ""
             } else {
-                "County transport bureau subsidy before"
+                "County transport bureau subsidy before (yuan)"
             }
         );
     }
@@ -2036,8 +1957,7 @@ fn small_header_zh(unit: &str) -> String {
 
 #[test]
 fn compare_csv_under_lang_zh_is_headed_in_chinese_with_units_and_says_是_or_否() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let rows = "2,S1,天马乡,画青村,通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,否,\n\
          3,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,是,\n\
          4,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,80000.00,80000.00,0.00,230000.00,230000.00,0.00,170000.00,170000.00,0.00,170000.00,170000.00,0.00,否,\n";
@@ -2052,42 +1972,27 @@ fn compare_csv_under_lang_zh_is_headed_in_chinese_with_units_and_says_是_or_否
     }
     // The same bytes to a file, with the summary beside it in Chinese.
     let out = env.file("out.csv");
-    env.roadsub(&[
-        "compare", &small, "--set", RAISE, "--lang", "zh", "-o", &out,
-    ])
-    .expect_code(0)
-    .stdout_starts("对比测算 — 对比规则：\n");
+    raise_small(&env, &small, &["--lang", "zh", "-o", &out])
+        .expect_code(0)
+        .stdout_starts("对比测算 — 对比规则：\n");
     assert_eq!(env.read("out.csv"), zh);
 }
 
 #[test]
 fn compare_csv_keeps_ids_and_true_false_under_the_locale_alone_or_headings_en() {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let en = |csv: &str| {
         assert!(csv.starts_with(SMALL_HEADER), "{csv}");
         assert!(csv.contains(",100000.00,0.00,-100000.00,true,\n"), "{csv}");
         assert!(!csv.contains("是") && !csv.contains("否"), "{csv}");
     };
     // A script run on a Chinese desktop keeps the header it reads its columns by.
-    let out = env
-        .roadsub(&["compare", &small, "--set", RAISE])
+    let out = raise_small(&env, &small, &[])
         .env("LANG", "zh_CN.UTF-8")
         .expect_code(0);
     en(&out.stdout);
     out.stderr_starts("\n对比测算 — 对比规则：\n");
-    let out = env
-        .roadsub(&[
-            "compare",
-            &small,
-            "--set",
-            RAISE,
-            "--lang",
-            "zh",
-            "--headings",
-            "en",
-        ])
-        .expect_code(0);
+    let out = raise_small(&env, &small, &["--lang", "zh", "--headings", "en"]).expect_code(0);
     en(&out.stdout);
 }
 
@@ -2136,39 +2041,28 @@ fn compare_csv_in_wan_is_exact_to_the_fen_under_either_headings() {
 #[test]
 fn compare_headings_and_amounts_in_wan_are_refused_where_they_do_not_apply_and_nothing_is_written()
 {
-    let env = Env::new();
-    let small = env.write("small.csv", SMALL);
+    let (env, small) = small_env();
     let kept = env.write("kept.json", "the office's own file");
     for (extra, en, zh) in [
         (
             &["--amounts", "万元", "--format", "json"][..],
-            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --amounts 万元 applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--amounts", "wan", "--format", "jsonl"],
-            "roadsub: --amounts 万元 applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --amounts 万元 applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --amounts 万元 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--headings", "zh", "-o", "what-if.xlsx"],
-            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
+            "roadsub: --headings applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
         (
             &["--headings", "en", "-o", &kept],
-            "roadsub: --headings applies to CSV only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
-        ),
-        (
-            &["--amounts", "万元", "--format", "md"],
-            "roadsub: --amounts 万元 applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --amounts 万元 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
-        ),
-        (
-            &["--headings", "zh", "--format", "md"],
-            "roadsub: --headings applies to CSV only: a Markdown comparison is headed in the --lang language with amounts in yuan\n",
-            "roadsub: --headings 只用于 CSV：Markdown 对比报告的列名随 --lang，金额以元为单位\n",
+            "roadsub: --headings applies to CSV and Markdown only: JSON keeps ids and yuan, and an Excel comparison is headed in the --lang language with amounts in yuan\n",
+            "roadsub: --headings 只用于 CSV 和 Markdown：JSON 始终使用英文标识、以元为单位，Excel 对比报表的列名随 --lang、金额以元为单位\n",
         ),
     ] {
         for (lang, message) in [("en", en), ("zh", zh)] {
@@ -2180,15 +2074,272 @@ fn compare_headings_and_amounts_in_wan_are_refused_where_they_do_not_apply_and_n
     assert!(!env.path("what-if.xlsx").exists());
     assert_eq!(env.read("kept.json"), "the office's own file");
     // 元 is what they carry anyway: no refusal.
-    env.roadsub(&[
-        "compare",
+    raise_small(&env, &small, &["--amounts", "元", "--format", "json"]).expect_code(0);
+}
+
+/// The names of SMALL's amount columns, each before, after and change, in `lang` with `unit`
+/// after each (`县交通局补助 变更前（元）`).
+fn small_amount_headings(lang: &str, unit: &str) -> Vec<String> {
+    let (names, sides) = match lang {
+        "zh" => (
+            [
+                "县交通局补助",
+                "县扶贫专项补助",
+                "补助合计",
+                "差额",
+                "尚需筹集",
+            ],
+            ["变更前", "变更后", "变化"],
+        ),
+        _ => (
+            [
+                "County transport bureau subsidy",
+                "County poverty-alleviation special fund",
+                "subsidy total",
+                "gap",
+                "shortfall",
+            ],
+            ["before", "after", "change"],
+        ),
+    };
+    names
+        .iter()
+        .flat_map(|n| sides.map(|s| format!("{n} {s}{unit}")))
+        .collect()
+}
+
+#[test]
+fn every_amount_heading_of_compare_s_markdown_and_workbook_names_its_unit_in_both_languages() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let (env, small) = small_env();
+    for (lang, lead, changed, yuan) in [
+        (
+            "zh",
+            ["行", "编号", "乡镇", "村", "类别"],
+            ["有变化", "说明"],
+            "（元）",
+        ),
+        (
+            "en",
+            ["line", "id", "township", "village", "class"],
+            ["changed", "notes"],
+            " (yuan)",
+        ),
+    ] {
+        // Markdown: the rows' table, the groups' and the totals' items, and the budgets'.
+        let md = raise_small(&env, &small, &["--format", "md", "--lang", lang])
+            .expect_code(0)
+            .stdout;
+        let mut header: Vec<String> = lead.map(String::from).to_vec();
+        header.extend(small_amount_headings(lang, yuan));
+        header.push(changed[1].replace("说明", "备注"));
+        assert!(
+            md.contains(&format!("\n| {} |\n", header.join(" | "))),
+            "{md}"
+        );
+        let town = if lang == "zh" { "乡镇" } else { "township" };
+        let groups = format!(
+            "\n| {town} | {} |\n",
+            small_amount_headings(lang, yuan).join(" | ")
+        );
+        assert!(md.contains(&groups), "{md}");
+        let (fund, budget) = match lang {
+            "zh" => ("| 县扶贫专项补助（元） | 580,000.00 | 680,000.00 | +100,000.00 |", "| 预算额度（元） | 额度 变更前 |"),
+            _ => ("| County poverty-alleviation special fund (yuan) | 580,000.00 | 680,000.00 | +100,000.00 |", "| budget (yuan) | envelope before |"),
+        };
+        assert!(md.contains(fund) && md.contains(budget), "{md}");
+        // The workbook: the rows' sheet, and on the summary sheet the totals' items, the
+        // groups' headings and the budgets'.
+        let book_name = format!("w-{lang}.xlsx");
+        raise_small(&env, &small, &["-o", &book_name, "--lang", lang]).expect_code(0);
+        let mut book = open_workbook_auto(env.path(&book_name)).unwrap();
+        let text = |s: &str| Data::String(s.into());
+        let rows = book.worksheet_range("路段 Segments").unwrap();
+        let mut header: Vec<Data> = lead.iter().map(|s| text(s)).collect();
+        header.extend(small_amount_headings(lang, yuan).iter().map(|s| text(s)));
+        header.extend(changed.iter().map(|s| text(s)));
+        assert_eq!(rows.rows().next().unwrap(), &header[..]);
+        let summary = book.worksheet_range("汇总 Summary").unwrap();
+        let first: Vec<String> = summary
+            .rows()
+            .map(|r| match &r[0] {
+                Data::String(s) => s.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        let totals: Vec<String> = small_amount_headings(lang, "")
+            .iter()
+            .step_by(3)
+            .map(|h| format!("{}{yuan}", h.rsplit_once(' ').unwrap().0))
+            .collect();
+        let at = first.iter().position(|f| *f == totals[0]).unwrap();
+        assert_eq!(first[at..at + 5], totals[..]);
+        let groups = summary.rows().find(|r| r[0] == text(town)).unwrap();
+        let segments = if lang == "zh" {
+            "路段数"
+        } else {
+            "segments"
+        };
+        let mut expected = vec![
+            text(town),
+            text(&format!(
+                "{segments} {}",
+                if lang == "zh" { "变更前" } else { "before" }
+            )),
+            text(&format!(
+                "{segments} {}",
+                if lang == "zh" { "变更后" } else { "after" }
+            )),
+        ];
+        expected.extend(small_amount_headings(lang, yuan).iter().map(|s| text(s)));
+        assert_eq!(groups, &expected[..]);
+        let budget = match lang {
+            "zh" => ["预算额度（元）", "额度", "申请", "安排", "各村多筹集"],
+            _ => [
+                "budget (yuan)",
+                "envelope",
+                "asked",
+                "paid",
+                "raised by villages",
+            ],
+        };
+        let heading = summary.rows().find(|r| r[0] == text(budget[0])).unwrap();
+        assert_eq!(heading[..5], budget.map(text)[..]);
+    }
+}
+
+/// SMALL's group road S2 at a rate one fen a km above 10万: 2 km make two fen, 0.000002 万元.
+const FEN_RATE: &str = "poverty.group.3.5=100000.01";
+
+/// A line of a text table as its cells (split at runs of spaces).
+fn cells_of(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+#[test]
+fn compare_s_summary_and_markdown_follow_amounts_in_wan_exact_to_the_fen_as_batch_s_summary_does() {
+    let (env, small) = small_env();
+    let in_wan = |extra: &[&str]| {
+        let mut args = vec!["compare", &small, "--set", FEN_RATE, "--amounts", "万元"];
+        args.extend_from_slice(extra);
+        env.roadsub(&args).expect_code(0)
+    };
+    // The summary, with the rows in a file: in 万元, every amount exact.
+    let out = in_wan(&["--lang", "zh", "-o", "o.csv"]);
+    out.stdout_has("\n\n金额单位：万元（按元精确换算）。\n项目 ");
+    let lines: Vec<Vec<&str>> = out.stdout.lines().map(cells_of).collect();
+    for row in [
+        &["县交通局补助", "90.0000", "90.0000", "0.0000"][..],
+        &["县扶贫专项补助", "58.0000", "58.000002", "+0.000002"],
+        &["补助合计", "148.0000", "148.000002", "+0.000002"],
+        &["差额", "32.0000", "31.999998", "−0.000002"],
+        &["尚需筹集", "32.0000", "31.999998", "−0.000002"],
+        &[
+            "预算额度（万元）",
+            "额度",
+            "变更前",
+            "额度",
+            "变更后",
+            "申请",
+            "变更前",
+            "申请",
+            "变更后",
+            "安排",
+            "变更前",
+            "安排",
+            "变更后",
+            "各村多筹集",
+            "变更前",
+            "各村多筹集",
+            "变更后",
+        ],
+        &[
+            "社级道路建设",
+            "690.0000",
+            "690.0000",
+            "28.0000",
+            "28.000002",
+            "28.0000",
+            "28.000002",
+            "0.0000",
+            "0.0000",
+        ],
+    ] {
+        assert!(lines.iter().any(|l| l == row), "{row:?}\n{}", out.stdout);
+    }
+    // The rules in force give what a batch run's summary gives in 万元.
+    let batch = env
+        .roadsub(&[
+            "batch",
+            &small,
+            "--summary",
+            "--amounts",
+            "万元",
+            "--lang",
+            "zh",
+            "-o",
+            "b.csv",
+        ])
+        .expect_code(0)
+        .stdout;
+    for item in [
+        "县交通局补助",
+        "县扶贫专项补助",
+        "补助合计",
+        "差额",
+        "尚需筹集",
+    ] {
+        let of = |text: &str| -> Vec<String> {
+            text.lines()
+                .map(cells_of)
+                .find(|l| l.first() == Some(&item))
+                .unwrap()
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        };
+        assert_eq!(of(&batch)[1], of(&out.stdout)[1], "{item}");
+    }
+    // Its summary in English says the unit too.
+    in_wan(&["-o", "o.csv"]).stdout_has("\n\nAmounts in 万元 (10,000 yuan), exact.\nitem ");
+    // The Markdown: rows, groups, totals and budgets in 万元, and its summary on stderr too.
+    let md = in_wan(&["--lang", "zh", "--format", "md"]);
+    for part in [
+        "| 3 | S2 | 天马乡 | 画青村 | 社道 | 30.0000 | 30.0000 | 0.0000 | 20.0000 | 20.000002 | +0.000002 | 50.0000 | 50.000002 | +0.000002 | 10.0000 | 9.999998 | −0.000002 | 10.0000 | 9.999998 | −0.000002 |  |\n",
+        "| 天马乡 | 75.0000 | 75.0000 | 0.0000 | 50.0000 | 50.000002 | +0.000002 | 125.0000 | 125.000002 | +0.000002 | 15.0000 | 14.999998 | −0.000002 | 15.0000 | 14.999998 | −0.000002 |\n",
+        "| 县扶贫专项补助（万元） | 58.0000 | 58.000002 | +0.000002 |\n",
+        "| 尚需筹集（万元） | 32.0000 | 31.999998 | −0.000002 |\n",
+        "| 社级道路建设 | 690.0000 | 690.0000 | 28.0000 | 28.000002 | 28.0000 | 28.000002 | 0.0000 | 0.0000 |\n",
+    ] {
+        md.stdout_has(part);
+    }
+    md.stdout_has(&format!(
+        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        small_amount_headings("zh", "（万元）").join(" | ")
+    ));
+    md.stderr_has("\n金额单位：万元（按元精确换算）。\n");
+    // --headings heads the tables of rows and groups; the rest stays in the language in force.
+    let md = in_wan(&["--lang", "zh", "--format", "md", "--headings", "en"]);
+    md.stdout_starts("# 对比测算\n");
+    md.stdout_has(&format!(
+        "\n| line | id | township | village | class | {} | notes |\n",
+        small_amount_headings("en", " (万元)").join(" | ")
+    ));
+    md.stdout_has(&format!(
+        "\n| township | {} |\n",
+        small_amount_headings("en", " (万元)").join(" | ")
+    ));
+    md.stdout_has("\n## 合计\n\n| 项目 | 变更前 | 变更后 | 变化 |\n");
+    let md = raise_small(
+        &env,
         &small,
-        "--set",
-        RAISE,
-        "--amounts",
-        "元",
-        "--format",
-        "json",
-    ])
+        &["--lang", "en", "--format", "md", "--headings", "zh"],
+    )
     .expect_code(0);
+    md.stdout_starts("# What if: compare\n");
+    md.stdout_has(&format!(
+        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        small_amount_headings("zh", "（元）").join(" | ")
+    ));
+    md.stdout_has("| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |");
 }

@@ -97,7 +97,7 @@ fn a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut(
         &["合计", "", "55.932643", "0", "0", "20", "35.932643"],
         &[],
         &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
-        &["预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。"],
+        &["预算额度核减：社级道路建设额度690万元，各路段共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，由本村另行筹集。"],
     ]);
     expected.extend(rows(&END));
     assert_eq!(grid(&env.path("out/天马乡-画青村.xlsx")), expected);
@@ -402,7 +402,7 @@ fn budgets_bind_across_all_the_tables_given_as_in_a_batch_run() {
     .expect(0, "", &format!("wrote 1 notice to {out}\n"));
     let g = grid(&env.path("out/天马乡-画青村.xlsx"));
     assert_eq!(g[7][7], "19.067357");
-    assert_eq!(g[17][0], "预算额度核减：社级道路建设额度690万元，共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，本村因此多筹集4.932643万元。");
+    assert_eq!(g[17][0], "预算额度核减：社级道路建设额度690万元，各路段共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，由本村另行筹集。");
     // The first table alone asks less than the envelope: nothing is cut.
     let alone = env.file("alone");
     env.roadsub(&["notice", &a, "--rules", &prorate(), "-o", &alone])
@@ -779,7 +779,7 @@ fn a_village_whose_own_envelope_binds_is_told_its_envelope_and_its_cut_to_the_fe
         &["合计", "", "86.8", "10", "0", "27", "49.8"],
         &[],
         &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
-        &["预算额度核减：社级道路建设（每村）本村额度50万元，共申请59万元，已按申请额同比例分配；本村路段申请59万元，安排50万元，核减9万元，本村因此多筹集9万元。"],
+        &["预算额度核减：社级道路建设（每村）本村额度50万元，本村路段共申请59万元，已按申请额同比例分配，核减9万元，由本村另行筹集。"],
     ]);
     expected.extend(rows(&END));
     assert_eq!(grid(&env.path("out/双龙街乡-五峰村.xlsx")), expected);

@@ -8,11 +8,12 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::whole::{Comparison, Pair};
 use super::write::{column_names, side_words, Variant};
-use super::{Amounts, Side};
+use super::{unit_suffix, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::budget::lines;
 use crate::report::summary::GroupBy;
+use crate::report::Unit;
 
 /// The sheets' names (the changes sheet is named in both languages, as asked for everywhere).
 pub const SHEETS: [&str; 4] = [
@@ -57,7 +58,6 @@ fn amounts(
 /// The rows sheet's header: the row's place, then per column before, after and change, then
 /// whether it changed and what is wrong with a side.
 fn row_header(c: &Comparison, lang: Lang) -> Vec<String> {
-    let [b, a, ch] = side_words(lang);
     let mut h: Vec<String> = Vec::new();
     if c.labels.len() > 1 {
         h.push(lang.pick("file", "文件").into());
@@ -71,9 +71,7 @@ fn row_header(c: &Comparison, lang: Lang) -> Vec<String> {
     ] {
         h.push(s.into());
     }
-    for n in column_names(c, lang) {
-        h.extend([format!("{n} {b}"), format!("{n} {a}"), format!("{n} {ch}")]);
-    }
+    h.extend(super::write::triple_header(c, lang, Unit::Yuan));
     h.push(lang.pick("changed", "有变化").into());
     h.push(lang.pick("notes", "说明").into());
     h
@@ -197,6 +195,8 @@ struct SumTable {
 fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
     use SumCell::{Money, Number, Text};
     let [b, a, ch] = side_words(lang);
+    // A workbook's amounts are numbers of yuan: each heading of them says so.
+    let in_yuan = unit_suffix(Unit::Yuan, lang);
     let names = column_names(c, lang);
     let mut tables = Vec::new();
     let (tb, ta) = (&c.before.total, &c.after.total);
@@ -218,7 +218,7 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
     let (xb, xa) = (c.totals(Side::Before), c.totals(Side::After));
     let xc = xb.change_to(&xa);
     for (i, n) in names.iter().enumerate() {
-        let mut r = vec![Text(n.clone())];
+        let mut r = vec![Text(format!("{n}{in_yuan}"))];
         for x in [&xb, &xa, &xc] {
             r.push(Money(yuan(x.columns().nth(i).unwrap_or(0))));
         }
@@ -258,7 +258,7 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
         ];
         for n in &names {
             for s in [b, a, ch] {
-                heading.push(format!("{n} {s}"));
+                heading.push(format!("{n} {s}{in_yuan}"));
             }
         }
         let rows = c
@@ -294,6 +294,8 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
             Lang::En => ["budget", "envelope", "asked", "paid", "raised by villages"],
             Lang::Zh => ["预算额度", "额度", "申请", "安排", "各村多筹集"],
         };
+        let mut heading = heading.map(String::from).to_vec();
+        heading[0].push_str(in_yuan);
         let rows = lines(c.rules(side), c.summary(side), lang)
             .iter()
             .map(|l| {
@@ -304,7 +306,7 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
             .collect();
         tables.push(SumTable {
             title: title.to_string(),
-            heading: heading.map(String::from).to_vec(),
+            heading,
             rows,
         });
     }

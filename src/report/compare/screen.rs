@@ -4,11 +4,12 @@
 
 use super::whole::{Comparison, GroupPair};
 use super::write::{column_names, side_words, Variant};
-use super::{signed, Amounts, Side};
+use super::{grouped_in, signed, signed_in, unit_suffix, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::budget::{lines, overrun_sentence, BudgetLine};
 use crate::report::summary::GroupBy;
+use crate::report::Unit;
 use crate::textwidth::{Align, Table};
 
 mod fit;
@@ -21,10 +22,6 @@ pub fn wrapped(line: &str, width: usize) -> String {
 
 fn grouped_fen(fen: i128) -> String {
     money::from_fen(fen).map_or_else(|| "overflow".into(), money::grouped)
-}
-
-fn grouped(v: rust_decimal::Decimal) -> String {
-    money::grouped(v)
 }
 
 /// A change of a decimal as people read it (`+1,500.00`, `−0.5`), computed exactly.
@@ -46,9 +43,33 @@ fn signed_decimal(before: rust_decimal::Decimal, after: rust_decimal::Decimal, k
     }
 }
 
+/// How many of [`totals_rows`] are not amounts: the segments and the km.
+const COUNTS: usize = 2;
+
+/// [`totals_rows`] with each amount's item naming its unit (`补助合计（万元）`), as the km's
+/// names its own: for a report, where no line above the table says it.
+pub fn totals_rows_with_units(c: &Comparison, lang: Lang, unit: Unit) -> Vec<Vec<String>> {
+    let mut rows = totals_rows(c, lang, unit);
+    for r in rows.iter_mut().skip(COUNTS) {
+        r[0].push_str(unit_suffix(unit, lang));
+    }
+    rows
+}
+
+/// The line that says the unit of a text summary's amounts, above its tables (a fund's
+/// name in a narrow terminal is cut, and a unit after it would be cut with it).
+fn unit_line(unit: Unit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (Unit::Yuan, Lang::En) => "Amounts in yuan.\n",
+        (Unit::Wan, Lang::En) => "Amounts in 万元 (10,000 yuan), exact.\n",
+        (Unit::Yuan, Lang::Zh) => "金额单位：元。\n",
+        (Unit::Wan, Lang::Zh) => "金额单位：万元（按元精确换算）。\n",
+    }
+}
+
 /// The totals as rows of (item, before, after, change): segments, km, each fund, subsidy
-/// total, gap, shortfall.
-pub fn totals_rows(c: &Comparison, lang: Lang) -> Vec<Vec<String>> {
+/// total, gap, shortfall; the amounts in `unit`.
+pub fn totals_rows(c: &Comparison, lang: Lang, unit: Unit) -> Vec<Vec<String>> {
     let (tb, ta) = (&c.before.total, &c.after.total);
     let mut rows = vec![
         vec![
@@ -70,9 +91,9 @@ pub fn totals_rows(c: &Comparison, lang: Lang) -> Vec<Vec<String>> {
         let col = |x: &Amounts| x.columns().nth(i).unwrap_or(0);
         rows.push(vec![
             name,
-            grouped_fen(col(&b)),
-            grouped_fen(col(&a)),
-            signed(col(&ch)),
+            grouped_in(col(&b), unit),
+            grouped_in(col(&a), unit),
+            signed_in(col(&ch), unit),
         ]);
     }
     rows
@@ -81,17 +102,24 @@ pub fn totals_rows(c: &Comparison, lang: Lang) -> Vec<Vec<String>> {
 /// A header and rows, for a table in any format.
 pub type Rows = (Vec<String>, Vec<Vec<String>>);
 
-/// The budget lines under both rule sets: one table side by side when both have the same
-/// budgets, else one under each (with its title).
-pub fn budget_tables(c: &Comparison, lang: Lang) -> Vec<(Option<String>, Rows)> {
+/// The budget lines under both rule sets, amounts in `unit` (named in the first heading, as
+/// a batch run's summary names it): one table side by side when both have the same budgets,
+/// else one under each (with its title).
+pub fn budget_tables(c: &Comparison, lang: Lang, unit: Unit) -> Vec<(Option<String>, Rows)> {
     let before = lines(c.before_rules, &c.before, lang);
     let after = lines(c.after_rules, &c.after, lang);
     if before.is_empty() && after.is_empty() {
         return Vec::new();
     }
     let [b, a, _] = side_words(lang);
+    let budget = format!(
+        "{}{}",
+        lang.pick("budget", "预算额度"),
+        unit_suffix(unit, lang)
+    );
+    let grouped = |v: rust_decimal::Decimal| unit.grouped(v);
     if c.same_budgets() {
-        let mut header = vec![lang.pick("budget", "预算额度").to_string()];
+        let mut header = vec![budget];
         for what in [
             lang.pick("envelope", "额度"),
             lang.pick("asked", "申请"),
@@ -130,7 +158,7 @@ pub fn budget_tables(c: &Comparison, lang: Lang) -> Vec<(Option<String>, Rows)> 
         return vec![(None, (header, rows))];
     }
     let header: Vec<String> = [
-        lang.pick("budget", "预算额度"),
+        budget.as_str(),
         lang.pick("envelope", "额度"),
         lang.pick("asked", "申请"),
         lang.pick("paid", "安排"),
@@ -201,8 +229,8 @@ fn aligned(header: Vec<String>, left: usize, rows: Vec<Vec<String>>) -> Table {
 }
 
 /// The text summary printed after the rows: the variant, totals under both and the change,
-/// and budget use under both.
-pub fn summary(c: &Comparison, variant: &Variant, lang: Lang) -> String {
+/// and budget use under both, amounts in `unit` (`--amounts`, as a batch run's summary).
+pub fn summary(c: &Comparison, variant: &Variant, lang: Lang, unit: Unit) -> String {
     let mut out = format!(
         "{}\n",
         lang.pick("What if — the variant:", "对比测算 — 对比规则：")
@@ -211,13 +239,14 @@ pub fn summary(c: &Comparison, variant: &Variant, lang: Lang) -> String {
         out.push_str(&format!("  {l}\n"));
     }
     out.push('\n');
+    out.push_str(unit_line(unit, lang));
     let [b, a, ch] = side_words(lang);
     let header = [lang.pick("item", "项目"), b, a, ch].map(str::to_string);
     push_table(
         &mut out,
-        &aligned(header.to_vec(), 1, totals_rows(c, lang)).render(),
+        &aligned(header.to_vec(), 1, totals_rows(c, lang, unit)).render(),
     );
-    for (title, (header, rows)) in budget_tables(c, lang) {
+    for (title, (header, rows)) in budget_tables(c, lang, unit) {
         out.push('\n');
         if let Some(t) = title {
             out.push_str(&format!("{t}{}\n", lang.pick(":", "：")));
@@ -239,7 +268,13 @@ pub fn summary(c: &Comparison, variant: &Variant, lang: Lang) -> String {
 /// table fitted by leaving amounts out (never by cutting an item's or a budget's name), and
 /// what a table leaves out said under it. The budget table shows one envelope column when
 /// no envelope differs between the sides.
-pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) -> String {
+pub fn summary_fit(
+    c: &Comparison,
+    variant: &Variant,
+    lang: Lang,
+    unit: Unit,
+    width: usize,
+) -> String {
     let mut out = format!(
         "{}\n",
         lang.pick("What if — the variant:", "对比测算 — 对比规则：")
@@ -250,6 +285,7 @@ pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) 
         out.push_str(&wrap_hanging(&format!("  {l}"), width, "    "));
     }
     out.push('\n');
+    out.push_str(&wrap(unit_line(unit, lang), width));
     let [b, a, ch] = side_words(lang);
     // A long fund name is cut (to no less than 24 cells) before an amount goes: at 80
     // columns the totals show before, after and the change.
@@ -259,8 +295,8 @@ pub fn summary_fit(c: &Comparison, variant: &Variant, lang: Lang, width: usize) 
         Column::amount(a, 1),
         Column::kept(ch),
     ];
-    push_fitted(&mut out, &totals, &totals_rows(c, lang), width, lang);
-    for (title, (header, rows)) in budget_tables(c, lang) {
+    push_fitted(&mut out, &totals, &totals_rows(c, lang, unit), width, lang);
+    for (title, (header, rows)) in budget_tables(c, lang, unit) {
         out.push('\n');
         if let Some(t) = &title {
             out.push_str(&format!("{t}{}\n", lang.pick(":", "：")));

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::whole::{Comparison, GroupPair, Pair};
-use super::{column_ids, plain, signed, Amounts, Side};
+use super::{column_ids, grouped_in, plain, signed_in, unit_suffix, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::encode::RowBuf;
@@ -322,11 +322,9 @@ pub fn side_words(lang: Lang) -> [&'static str; 3] {
     }
 }
 
-/// A grouped amount, or blank for a side that is bad.
-fn grouped(fen: Option<i128>) -> String {
-    fen.map_or_else(String::new, |f| {
-        money::from_fen(f).map_or_else(|| "overflow".into(), money::grouped)
-    })
+/// A grouped amount in `unit`, or blank for a side that is bad.
+fn grouped(fen: Option<i128>, unit: Unit) -> String {
+    fen.map_or_else(String::new, |f| grouped_in(f, unit))
 }
 
 fn md_row(out: &mut String, cells: &[String]) {
@@ -367,51 +365,74 @@ fn md_table_with(
     }
 }
 
-/// Three cells per column: before, after, change.
-fn triple_cells(b: Option<&Amounts>, a: Option<&Amounts>, ch: Option<&Amounts>) -> Vec<String> {
+/// Three cells per column: before, after, change, in `unit`.
+fn triple_cells(
+    b: Option<&Amounts>,
+    a: Option<&Amounts>,
+    ch: Option<&Amounts>,
+    unit: Unit,
+) -> Vec<String> {
     let n = b.or(a).map_or(0, |x| x.funds.len() + 3);
     let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.columns().nth(i).unwrap_or(0));
     (0..n)
         .flat_map(|i| {
             [
-                grouped(col(b, i)),
-                grouped(col(a, i)),
-                col(ch, i).map_or_else(String::new, signed),
+                grouped(col(b, i), unit),
+                grouped(col(a, i), unit),
+                col(ch, i).map_or_else(String::new, |f| signed_in(f, unit)),
             ]
         })
         .collect()
 }
 
-fn triple_header(c: &Comparison, lang: Lang) -> Vec<String> {
+/// Before, after and change of each column, in `lang`, each saying its unit:
+/// `县交通局补助 变更前（元）`, `subsidy total change (万元)`.
+pub fn triple_header(c: &Comparison, lang: Lang, unit: Unit) -> Vec<String> {
     let [b, a, ch] = side_words(lang);
+    let u = unit_suffix(unit, lang);
     column_names(c, lang)
         .iter()
-        .flat_map(|n| [format!("{n} {b}"), format!("{n} {a}"), format!("{n} {ch}")])
+        .flat_map(|n| {
+            [
+                format!("{n} {b}{u}"),
+                format!("{n} {a}{u}"),
+                format!("{n} {ch}{u}"),
+            ]
+        })
         .collect()
 }
 
-/// The comparison as a Markdown report: the variant, rows, groups, totals and budgets.
-pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
+/// The comparison as a Markdown report: the variant, rows, groups, totals and budgets, every
+/// amount in `unit`. The tables of rows and groups are headed in `headings` (`--headings`, else
+/// the language in force, as a batch run's Markdown is); the rest is in `lang`.
+pub fn markdown(
+    c: &Comparison,
+    variant: &Variant,
+    lang: Lang,
+    headings: Lang,
+    unit: Unit,
+) -> String {
     let mut out = format!("# {}\n\n", lang.pick("What if: compare", "对比测算"));
     for l in &variant.lines {
         out.push_str(&format!("- {}\n", markdown_cell(l)));
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Segments", "路段")));
     let mut header: Vec<String> = Vec::new();
+    let h = headings;
     if c.labels.len() > 1 {
-        header.push(lang.pick("file", "文件").into());
+        header.push(h.pick("file", "文件").into());
     }
     let lead = [
-        lang.pick("line", "行"),
-        lang.pick("id", "编号"),
-        lang.pick("township", "乡镇"),
-        lang.pick("village", "村"),
-        lang.pick("class", "类别"),
+        h.pick("line", "行"),
+        h.pick("id", "编号"),
+        h.pick("township", "乡镇"),
+        h.pick("village", "村"),
+        h.pick("class", "类别"),
     ];
     header.extend(lead.iter().map(|s| s.to_string()));
     let left = header.len();
-    header.extend(triple_header(c, lang));
-    header.push(lang.pick("notes", "备注").to_string());
+    header.extend(triple_header(c, h, unit));
+    header.push(h.pick("notes", "备注").to_string());
     let rows: Vec<Vec<String>> = c
         .shown()
         .map(|p| {
@@ -426,6 +447,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
                 p.amounts(Side::Before),
                 p.amounts(Side::After),
                 p.change().as_ref(),
+                unit,
             );
             t.resize(n * 3, String::new());
             r.extend(t);
@@ -439,8 +461,8 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
         (GroupBy::Village, "By village", "按村"),
     ] {
         out.push_str(&format!("\n## {}\n\n", lang.pick(en, zh)));
-        let mut header = vec![lang.pick(en, zh).trim_start_matches("By ").to_string()];
-        if lang == Lang::Zh {
+        let mut header = vec![h.pick(en, zh).trim_start_matches("By ").to_string()];
+        if h == Lang::Zh {
             header[0] = if by == GroupBy::Township {
                 "乡镇"
             } else {
@@ -448,7 +470,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
             }
             .into();
         }
-        header.extend(triple_header(c, lang));
+        header.extend(triple_header(c, h, unit));
         let rows: Vec<Vec<String>> = c
             .groups(by)
             .iter()
@@ -458,6 +480,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
                     Some(&g.before),
                     Some(&g.after),
                     Some(&g.change()),
+                    unit,
                 ));
                 r
             })
@@ -465,7 +488,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
         md_table(&mut out, &header, 1, &rows);
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Totals", "合计")));
-    let lines = super::screen::totals_rows(c, lang);
+    let lines = super::screen::totals_rows_with_units(c, lang, unit);
     let [b, a, ch] = side_words(lang);
     let header = [lang.pick("item", "项目"), b, a, ch].map(str::to_string);
     md_table(&mut out, &header, 1, &lines);
@@ -473,7 +496,7 @@ pub fn markdown(c: &Comparison, variant: &Variant, lang: Lang) -> String {
         out.push_str(&format!("\n{}\n", markdown_cell(&s)));
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
-    for (title, table) in super::screen::budget_tables(c, lang) {
+    for (title, table) in super::screen::budget_tables(c, lang, unit) {
         if let Some(t) = title {
             out.push_str(&format!("**{}**\n\n", markdown_cell(&t)));
         }

@@ -148,6 +148,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "对比测算 — 对比规则：\n",
         "  the raise\n",
         "\n",
+        "金额单位：元。\n",
         "项目                    变更前        变更后         变化\n",
         "────────────────  ────────────  ────────────  ───────────\n",
         "路段数                       6             6            0\n",
@@ -158,7 +159,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "差额                650,000.00    400,000.00  −250,000.00\n",
         "尚需筹集            650,000.00    400,000.00  −250,000.00\n",
         "\n",
-        "预算额度                额度  申请 变更前  申请 变更后  安排 变更前  安排 变更后\n",
+        "预算额度（元）          额度  申请 变更前  申请 变更后  安排 变更前  安排 变更后\n",
         "──────────────  ────────────  ───────────  ───────────  ───────────  ───────────\n",
         "通村硬化路建设  4,965,000.00   600,000.00   600,000.00   600,000.00   600,000.00\n",
         "社级道路建设    6,900,000.00   500,000.00   750,000.00   500,000.00   750,000.00\n",
@@ -169,6 +170,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "对比测算 — 对比规则：\n",
         "  the raise\n",
         "\n",
+        "金额单位：元。\n",
         "项目                    变更前        变更后         变化\n",
         "────────────────  ────────────  ────────────  ───────────\n",
         "路段数                       6             6            0\n",
@@ -179,7 +181,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "差额                650,000.00    400,000.00  −250,000.00\n",
         "尚需筹集            650,000.00    400,000.00  −250,000.00\n",
         "\n",
-        "预算额度                额度  申请 变更前  申请 变更后\n",
+        "预算额度（元）          额度  申请 变更前  申请 变更后\n",
         "──────────────  ────────────  ───────────  ───────────\n",
         "通村硬化路建设  4,965,000.00   600,000.00   600,000.00\n",
         "社级道路建设    6,900,000.00   500,000.00   750,000.00\n",
@@ -191,6 +193,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "What if — the variant:\n",
         "  the raise\n",
         "\n",
+        "Amounts in yuan.\n",
         "item                                      after       change\n",
         "─────────────────────────────────  ────────────  ───────────\n",
         "segments                                      6            0\n",
@@ -203,7 +206,7 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         "(not shown, for lack of room: before; all columns are\n",
         "written with -o FILE)\n",
         "\n",
-        "budget                      envelope  asked after\n",
+        "budget (yuan)               envelope  asked after\n",
         "──────────────────────  ────────────  ───────────\n",
         "Village road hardening  4,965,000.00   600,000.00\n",
         "Group road building     6,900,000.00   750,000.00\n",
@@ -217,15 +220,17 @@ fn the_totals_and_budget_tables_fit_the_screen_and_say_what_they_leave_out() {
         (Lang::Zh, 60, zh_60.concat()),
         (Lang::En, 60, en_60.concat()),
     ] {
-        let text = summary_fit(&c, &variant(), lang, width);
+        let text = summary_fit(&c, &variant(), lang, Unit::Yuan, width);
         assert_eq!(text, expected);
         within(&text, width);
     }
     // Wide enough, nothing is left out; the files' summary keeps every column.
-    let wide = summary_fit(&c, &variant(), Lang::En, 200);
+    let wide = summary_fit(&c, &variant(), Lang::En, Unit::Yuan, 200);
     assert!(!wide.contains("not shown"), "{wide}");
     assert!(wide.contains("raised by villages after"), "{wide}");
-    assert!(summary(&c, &variant(), Lang::En).contains("envelope before  envelope after"));
+    assert!(
+        summary(&c, &variant(), Lang::En, Unit::Yuan).contains("envelope before  envelope after")
+    );
 }
 
 #[test]
@@ -303,7 +308,7 @@ fn at_80_columns_the_english_totals_show_before_after_and_change_with_the_long_f
     let (before, after) = raise();
     let plan = include_str!("../../../../examples/anyue-2018-plan.csv");
     let c = compare(&[table(&dir, "plan.csv", plan)], &before, &after).unwrap();
-    let text = summary_fit(&c, &variant(), Lang::En, 80);
+    let text = summary_fit(&c, &variant(), Lang::En, Unit::Yuan, 80);
     let totals = [
         "item                                        before          after         change\n",
         "───────────────────────────────────  ─────────────  ─────────────  ─────────────\n",
@@ -320,9 +325,9 @@ fn at_80_columns_the_english_totals_show_before_after_and_change_with_the_long_f
     within(&text, 80);
     // The class: at every width from 80 up, no total is left out.
     for width in 80..=120 {
-        let text = summary_fit(&c, &variant(), Lang::En, width);
+        let text = summary_fit(&c, &variant(), Lang::En, Unit::Yuan, width);
         assert!(
-            text.lines().nth(3).unwrap().starts_with("item") && !text.contains("before; all"),
+            text.lines().nth(4).unwrap().starts_with("item") && !text.contains("before; all"),
             "{text}"
         );
         within(&text, width);
@@ -378,14 +383,14 @@ fn at_40_columns_the_per_village_budget_lines_keep_their_village_and_cut_the_bud
                 S1,自治乡,金鸡村,通村,4.5,1,80万,215万\n\
                 S2,石桥铺镇,示例村05,社道,3.5,2,60万,204.2万\n";
     let c = compare(&[table(&dir, "v.csv", text)], &before, &after).unwrap();
-    let summary = summary_fit(&c, &variant(), Lang::En, 40);
+    let summary = summary_fit(&c, &variant(), Lang::En, Unit::Yuan, 40);
     assert!(
         summary.contains("\nVilla… · 石桥铺镇 示例村05  2,042,000.00\n")
             && summary.contains("\nVillage p… · 自治乡 金鸡村  2,150,000.00\n"),
         "{summary}"
     );
     within(&summary, 40);
-    let zh = summary_fit(&c, &variant(), Lang::Zh, 40);
+    let zh = summary_fit(&c, &variant(), Lang::Zh, Unit::Yuan, 40);
     assert!(zh.contains("村项目资金 · 自治乡 金鸡村"), "{zh}");
     within(&zh, 40);
 }
@@ -403,7 +408,7 @@ fn the_summary_s_variant_lines_and_overrun_sentences_wrap_between_words_never_in
         given: vec!["poverty.group.3.5=15万".into()],
         lines: vec!["County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 150,000 yuan/km".into()],
     };
-    let en = summary_fit(&c, &raise, Lang::En, 40);
+    let en = summary_fit(&c, &raise, Lang::En, Unit::Yuan, 40);
     assert!(
         en.starts_with(
             "What if — the variant:\n\
@@ -429,7 +434,7 @@ fn the_summary_s_variant_lines_and_overrun_sentences_wrap_between_words_never_in
         "{en}"
     );
     within(&en, 40);
-    let zh = summary_fit(&c, &raise, Lang::Zh, 30);
+    let zh = summary_fit(&c, &raise, Lang::Zh, Unit::Yuan, 30);
     within(&zh, 30);
     // The class: at any width where the longest word fits (`poverty-alleviation` after the
     // hanging indent), every number and Latin word of the sentences is whole on one line.
@@ -440,7 +445,7 @@ fn the_summary_s_variant_lines_and_overrun_sentences_wrap_between_words_never_in
                 whole.push(' ');
                 whole.push_str(&sentence);
             }
-            let text = summary_fit(&c, &raise, lang, width);
+            let text = summary_fit(&c, &raise, lang, Unit::Yuan, width);
             let words: Vec<String> = whole
                 .split(|ch: char| !(ch.is_ascii_graphic() && ch != '(' && ch != ')'))
                 .filter(|w| w.chars().any(|ch| ch.is_ascii_alphanumeric()))
