@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules_as_of, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK,
-    EXIT_USAGE,
+    help_flag, load_rules_as_of, plural, stdout_is_terminal, to_stderr, Failure, EXIT_BAD_INPUT,
+    EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{
     self, BatchError, Destination, Format, GroupBy, Input, Options, Presentation, TextFormat,
@@ -359,21 +359,8 @@ fn status_line(
     lang: Lang,
 ) -> Option<String> {
     let (good, bad, unread) = (report.good, report.bad, report.failed_inputs);
-    let mut problems = Vec::new();
-    if bad > 0 {
-        problems.push(match lang {
-            Lang::En => format!("{bad} bad {}", plural(bad, "row", "rows")),
-            Lang::Zh => format!("{bad} 行有错"),
-        });
-    }
-    if unread > 0 {
-        problems.push(match lang {
-            Lang::En => format!("{unread} {} not read", plural(unread, "table", "tables")),
-            Lang::Zh => format!("{unread} 个表无法读取"),
-        });
-    }
     let rows = plural(good, "row", "rows");
-    let problems = problems.join(lang.pick(", ", "，"));
+    let problems = super::problems_said(bad, unread, lang);
     // In Chinese a file's path stands apart from the words around it; 标准输出 is a word and
     // joins the sentence ("写出到标准输出").
     let to = match lang {
@@ -413,15 +400,6 @@ fn status_line(
             format!("{problems}；未写出任何结果（请先修正，或加 --keep-going 写出其余 {good} 行）")
         }
     })
-}
-
-/// The English singular or plural for `n`.
-fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
 }
 
 /// The language of the computed columns' headings: `--headings`; else, for people (a

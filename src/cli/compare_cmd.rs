@@ -646,37 +646,14 @@ fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
     }
 }
 
-/// `row` or `rows`, for `n`.
-fn rows_word(n: usize) -> &'static str {
-    if n == 1 {
-        "row"
-    } else {
-        "rows"
-    }
-}
-
 /// The last line: what was written, or why nothing was (`written`: where, when it was).
 /// (`unread`: tables not read because their columns are not the first's.)
 fn status(c: &Comparison, bad: usize, unread: usize, written: Option<&str>, lang: Lang) -> String {
     let shown = c.shown().count();
     let left_out = c.pairs.len() - shown;
     let blank = c.shown().filter(|p| p.bad()).count();
-    let mut problems = Vec::new();
-    if bad > 0 {
-        problems.push(match lang {
-            Lang::En => format!("{bad} bad {}", rows_word(bad)),
-            Lang::Zh => format!("{bad} 个错误行"),
-        });
-    }
-    if unread > 0 {
-        problems.push(match lang {
-            Lang::En if unread == 1 => "1 table not read".to_string(),
-            Lang::En => format!("{unread} tables not read"),
-            Lang::Zh => format!("{unread} 个表无法读取"),
-        });
-    }
-    let problems = problems.join(lang.pick(", ", "，"));
-    let rows = rows_word(shown);
+    let problems = super::problems_said(bad as u64, unread as u64, lang);
+    let rows = super::plural(shown as u64, "row", "rows");
     match (written, bad + unread, lang) {
         (Some(to), 0, Lang::En) => format!("wrote {shown} {rows} to {to}"),
         (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行到 {to}"),

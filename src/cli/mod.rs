@@ -548,6 +548,34 @@ fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {
 /// Writes `text` to standard error, ignoring a failure: `eprintln!` panics when standard
 /// error is closed or full, and the exit status must stay the documented one (the message
 /// cannot be said anywhere else).
+/// What went wrong in a run, as its last line begins (batch, compare and notice say it
+/// alike): "2 bad rows, 1 table not read" / "2 行有错，1 个表无法读取"; empty when nothing did.
+fn problems_said(bad: u64, unread: u64, lang: Lang) -> String {
+    let mut problems = Vec::new();
+    if bad > 0 {
+        problems.push(match lang {
+            Lang::En => format!("{bad} bad {}", plural(bad, "row", "rows")),
+            Lang::Zh => format!("{bad} 行有错"),
+        });
+    }
+    if unread > 0 {
+        problems.push(match lang {
+            Lang::En => format!("{unread} {} not read", plural(unread, "table", "tables")),
+            Lang::Zh => format!("{unread} 个表无法读取"),
+        });
+    }
+    problems.join(lang.pick(", ", "，"))
+}
+
+/// The English singular or plural for `n`.
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 pub(crate) fn to_stderr(text: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
@@ -576,6 +604,21 @@ mod tests {
     fn the_command_is_well_formed_in_both_languages() {
         command(Lang::En).debug_assert();
         command(Lang::Zh).debug_assert();
+    }
+
+    #[test]
+    fn compare_and_notice_said_个错误行_where_batch_says_行有错() {
+        assert_eq!(problems_said(1, 0, Lang::Zh), "1 行有错");
+        assert_eq!(problems_said(2, 1, Lang::Zh), "2 行有错，1 个表无法读取");
+        assert_eq!(
+            problems_said(1, 2, Lang::En),
+            "1 bad row, 2 tables not read"
+        );
+        assert_eq!(
+            problems_said(3, 1, Lang::En),
+            "3 bad rows, 1 table not read"
+        );
+        assert_eq!(problems_said(0, 0, Lang::En), "");
     }
 
     #[test]

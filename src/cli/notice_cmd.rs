@@ -215,24 +215,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let keep_going = m.get_flag("keep_going");
     let failed = errors > 0 || unread > 0;
-    let problems = {
-        let mut p = Vec::new();
-        if errors > 0 {
-            p.push(match lang {
-                Lang::En if errors == 1 => "1 bad row".to_string(),
-                Lang::En => format!("{errors} bad rows"),
-                Lang::Zh => format!("{errors} 个错误行"),
-            });
-        }
-        if unread > 0 {
-            p.push(match lang {
-                Lang::En if unread == 1 => "1 table not read".to_string(),
-                Lang::En => format!("{unread} tables not read"),
-                Lang::Zh => format!("{unread} 个表无法读取"),
-            });
-        }
-        p.join(lang.pick(", ", "，"))
-    };
+    let problems = super::problems_said(errors as u64, unread as u64, lang);
     if failed && !keep_going {
         // Said as a batch run says its outcome: a line of its own, after the rows' errors.
         to_stderr(&match lang {

@@ -351,7 +351,7 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
         .expect(1, "", &format!(
             "{small}:4: 按对比规则：扶贫批复“8万”超过县扶贫专项补助的上限 50,000.00 元（每公里标准 × 长度）\n\
-             1 个错误行；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）\n"
+             1 行有错；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）\n"
         ));
 }
 
@@ -1567,7 +1567,7 @@ fn a_run_with_no_row_good_under_either_side_leaves_an_existing_output_untouched_
     ])
     .expect_code(1)
     .stdout("")
-    .stderr_ends("2 个错误行；未写出任何结果\n");
+    .stderr_ends("2 行有错；未写出任何结果\n");
     env.roadsub(&[
         "compare",
         &bad,

@@ -297,7 +297,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
             "",
             &format!(
                 "{table}:3: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
-             1 个错误行；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
+             1 行有错；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"
             ),
         );
     assert!(!env.path("out").exists());
@@ -341,7 +341,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
         &format!(
             "{all_bad}:2: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
                  天马乡 画青村：所有路段均有错误，未写出公示\n\
-                 1 个错误行；已写出 1 份公示到 {other}（不含错误行）\n"
+                 1 行有错；已写出 1 份公示到 {other}（不含错误行）\n"
         ),
     );
     env.roadsub(&["notice", &table, "-o", &out, "--keep-going", "--lang", "zh"])
@@ -350,7 +350,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
             "",
             &format!(
                 "{table}:3: 宽度“abc”不是宽度（应为米数，如 4.5、4.5m 或 4.5米）\n\
-                 1 个错误行；已写出 2 份公示到 {out}（不含错误行）\n"
+                 1 行有错；已写出 2 份公示到 {out}（不含错误行）\n"
             ),
         );
 }
