@@ -4,7 +4,9 @@
 //! a whole run ([`Whole`]), so the amounts are the ones a batch run of the same tables gives;
 //! [`sheet`] lays one out for printing.
 
+pub mod page;
 pub mod sheet;
+mod wrap;
 
 use std::path::Path;
 
@@ -12,8 +14,9 @@ use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, Note, Segment, Source};
 use crate::money;
+use crate::report::budget::Scope;
 use crate::report::compare::{Table, Whole};
-use crate::report::summary::village_order;
+use crate::report::summary::{village_order, Summary};
 use crate::rules::{OnOverrun, RuleSet};
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field};
@@ -118,6 +121,69 @@ impl Cut {
     }
 }
 
+/// A fund a segment's cost capped: the subsidies may not exceed the cost (SPEC E4), so the
+/// fund pays less than its rate (or its approved amount) gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capped {
+    /// The segment, as the notice names it (its 编号, else its 路段名称).
+    pub segment: String,
+    /// The fund's name.
+    pub fund: String,
+    /// Whether what the fund would pay is an approved amount rather than the rate's.
+    pub approved: bool,
+    /// What the fund would pay were the cost no cap, yuan (the engine's).
+    pub nominal: Decimal,
+    /// What it pays, yuan (the engine's).
+    pub paid: Decimal,
+}
+
+impl Capped {
+    /// The cap in a sentence, amounts in 万元.
+    pub fn sentence(&self) -> String {
+        let wan = money::exact_wan;
+        let by = match self.approved {
+            true => "按批复",
+            false => "按标准",
+        };
+        format!(
+            "路段{}：{}{by}应为{}元，补助合计不超过总投资，核减为{}元。",
+            self.segment,
+            self.fund,
+            wan(self.nominal),
+            wan(self.paid)
+        )
+    }
+}
+
+/// A village's own envelope its rows ask more of than it holds, paid all the same (a budget
+/// that only reports, such as 村项目资金 per village): the village is told, as a batch run's
+/// summary tells the office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overspent {
+    /// The budget's name.
+    pub budget: String,
+    /// What the village's rows ask of it, yuan.
+    pub asked: Decimal,
+    /// The village's envelope, yuan.
+    pub envelope: Decimal,
+    /// By how much the rows exceed it, yuan.
+    pub over: Decimal,
+}
+
+impl Overspent {
+    /// The overrun in a sentence, amounts in 万元.
+    pub fn sentence(&self) -> String {
+        let wan = money::exact_wan;
+        format!(
+            "本村{}共{}元，每村额度{}元，超出{}元。",
+            self.budget,
+            wan(self.asked),
+            wan(self.envelope),
+            wan(self.over)
+        )
+    }
+}
+
 /// One village's notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -141,6 +207,10 @@ pub struct Notice {
     pub total: Line,
     /// The budgets that cut the village's rows.
     pub cuts: Vec<Cut>,
+    /// The funds the segments' costs capped, segment by segment.
+    pub capped: Vec<Capped>,
+    /// The village's own envelopes its rows exceed, paid all the same.
+    pub overspent: Vec<Overspent>,
     /// Σ what the sources bring beyond the gap, yuan.
     pub surplus: Decimal,
     /// The village's rows left out because they are bad.
@@ -294,16 +364,19 @@ pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<N
         let computed = outcome.as_ref().ok().map(|c| (&c.segment, &c.breakdown));
         Row::of(&sheet.columns, &sheet.rows[*r], computed)
     });
-    let mut all = build(rules, &Shape::of(&columns), rows)?;
+    let mut all = build(rules, &Shape::of(&columns), rows, &whole.summary)?;
     all.sort_by_cached_key(|n| village_order(&n.township, &n.village));
     Ok(all)
 }
 
-/// One notice per village of `rows`, in the order the villages first appear.
+/// One notice per village of `rows`, in the order the villages first appear; `summary` is the
+/// run's (the rows' and any others the budgets were applied across), whose per-village budget
+/// lines say which village exceeds its own envelope.
 pub fn build<'a>(
     rules: &RuleSet,
     shape: &Shape,
     rows: impl IntoIterator<Item = Row<'a>>,
+    summary: &Summary,
 ) -> Result<Vec<Notice>, Overflow> {
     let funds: Vec<String> = rules.funds.iter().map(|f| f.name.clone()).collect();
     let sources = shape.sources.clone();
@@ -322,6 +395,8 @@ pub fn build<'a>(
             ..Line::default()
         },
         cuts: Vec::new(),
+        capped: Vec::new(),
+        overspent: Vec::new(),
         surplus: Decimal::ZERO,
         left_out: 0,
         basis: basis(rules),
@@ -380,6 +455,31 @@ pub fn build<'a>(
         // segments: their sum would count it twice, so the totals line has none (nor 户均).
         add(&mut total.shortfall, line.shortfall)?;
         for n in &b.notes {
+            if let Note::CutByCost {
+                fund,
+                nominal,
+                paid,
+            } = n
+            {
+                let approved = b
+                    .notes
+                    .iter()
+                    .any(|a| matches!(a, Note::Approved { fund: f, .. } if f == fund));
+                let segment = match (row.id.is_empty(), row.name.is_empty()) {
+                    (false, _) => row.id.to_string(),
+                    (true, false) => format!("“{}”", row.name),
+                    (true, true) => format!("（第{}行）", notice.segments.len() + 1),
+                };
+                notice.capped.push(Capped {
+                    segment,
+                    fund: rules.funds[*fund]
+                        .display(crate::i18n::Lang::Zh)
+                        .to_string(),
+                    approved,
+                    nominal: *nominal,
+                    paid: *paid,
+                });
+            }
             if let Note::CutByBudget {
                 cut,
                 from,
@@ -412,6 +512,27 @@ pub fn build<'a>(
             }
         }
         notice.segments.push(line);
+    }
+    // A budget that only reports pays beyond a village's envelope: the engine's budget lines
+    // say by how much, and the notice says it rather than leave the figure unexplained.
+    for line in crate::report::budget::lines(rules, summary, crate::i18n::Lang::Zh) {
+        let Scope::Village { township, village } = line.scope else {
+            continue;
+        };
+        let Some(over) = line.over_by().filter(|_| !line.cut()) else {
+            continue;
+        };
+        if let Some(n) = out
+            .iter_mut()
+            .find(|n| n.township == township && n.village == village)
+        {
+            n.overspent.push(Overspent {
+                budget: line.name.clone(),
+                asked: line.asked,
+                envelope: line.envelope,
+                over,
+            });
+        }
     }
     Ok(out)
 }
@@ -634,6 +755,8 @@ mod tests {
             segments: vec![],
             total: Line::default(),
             cuts: vec![],
+            capped: vec![],
+            overspent: vec![],
             surplus: Decimal::ZERO,
             left_out: 0,
             basis: String::new(),

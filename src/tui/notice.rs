@@ -41,7 +41,7 @@ impl App {
         });
         let shape = Shape::of(&[&sheet.columns]);
         let key = crate::report::summary::village_key(&township, &village);
-        let notices = match notice::build(&self.rules, &shape, rows) {
+        let notices = match notice::build(&self.rules, &shape, rows, self.doc.summary()) {
             Ok(n) => n,
             Err(_) => {
                 return self.say(

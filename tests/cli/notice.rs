@@ -47,15 +47,29 @@ fn grid(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// `grid` with each paragraph (a row of one cell, below the title) read as one line: where
+/// its lines break is pinned on its own, in
+/// `a_lone_closing_mark_never_starts_a_line_of_the_notice_period`.
+fn joined(grid: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    grid.into_iter()
+        .enumerate()
+        .map(|(i, mut row)| {
+            if i > 0 && row.len() == 1 {
+                row[0] = row[0].replace('\n', "");
+            }
+            row
+        })
+        .collect()
+}
+
 fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
 }
 
-/// The rows every notice ends with: what follows an edited figure, the rules, the notice period and the lines to sign.
-const END: [&[&str]; 7] = [
-    &["合计、补助合计、差额、尚需筹集和户均为公式，改动数字后自动更新；各项补助按规则计算，改动造价后请重新运行 roadsub notice 核对补助。"],
+/// The rows every notice ends with: the rules, the notice period and the lines to sign.
+const END: [&[&str]; 6] = [
     &["计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"],
     &["公示期：自\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日至\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。"],
     &[],
@@ -100,7 +114,7 @@ fn a_notice_of_a_village_whose_rows_a_budget_cut_holds_every_amount_and_the_cut(
         &["预算额度核减：社级道路建设额度690万元，各路段共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，由本村另行筹集。"],
     ]);
     expected.extend(rows(&END));
-    assert_eq!(grid(&env.path("out/天马乡-画青村.xlsx")), expected);
+    assert_eq!(joined(grid(&env.path("out/天马乡-画青村.xlsx"))), expected);
     // The amounts are a batch run's under the same rules, to the fen.
     let batch = env
         .roadsub(&["batch", &plan(), "--rules", &prorate(), "--format", "csv"])
@@ -141,10 +155,10 @@ fn a_notice_shows_only_the_sources_the_table_has_and_what_each_household_raises(
         &["合计", "", "55", "10", "35", "25"],
         &[],
         &["受益户数按路段填报，同一农户可能受益于多个路段，故合计行不加总户数，也不计户均。"],
-        &["差额来源合计多出差额15万元，不计入尚需筹集。"],
+        &["各项筹资合计超出差额15万元，不计入尚需筹集。"],
     ]);
     expected.extend(rows(&END));
-    assert_eq!(grid(&env.path("out/石羊镇-红星村.xlsx")), expected);
+    assert_eq!(joined(grid(&env.path("out/石羊镇-红星村.xlsx"))), expected);
 }
 
 /// Two villages named 新村 in two townships, and a village whose name Windows refuses.
@@ -400,7 +414,7 @@ fn budgets_bind_across_all_the_tables_given_as_in_a_batch_run() {
         "画青村",
     ])
     .expect(0, "", &format!("wrote 1 notice to {out}\n"));
-    let g = grid(&env.path("out/天马乡-画青村.xlsx"));
+    let g = joined(grid(&env.path("out/天马乡-画青村.xlsx")));
     assert_eq!(g[7][7], "19.067357");
     assert_eq!(g[17][0], "预算额度核减：社级道路建设额度690万元，各路段共申请868.5万元，已按申请额同比例分配；本村路段申请24万元，安排19.067357万元，核减4.932643万元，由本村另行筹集。");
     // The first table alone asks less than the envelope: nothing is cut.
@@ -688,7 +702,7 @@ fn a_notices_totals_line_does_not_add_up_households_that_may_benefit_from_severa
         &format!("wrote 1 notice to {out}\n"),
     );
     let path = env.path("out/石羊镇-红星村.xlsx");
-    let grid = grid(&path);
+    let grid = joined(grid(&path));
     let at = grid
         .iter()
         .position(|r| r.first().is_some_and(|c| c == "二、差额与筹集"))
@@ -782,7 +796,10 @@ fn a_village_whose_own_envelope_binds_is_told_its_envelope_and_its_cut_to_the_fe
         &["预算额度核减：社级道路建设（每村）本村额度50万元，本村路段共申请59万元，已按申请额同比例分配，核减9万元，由本村另行筹集。"],
     ]);
     expected.extend(rows(&END));
-    assert_eq!(grid(&env.path("out/双龙街乡-五峰村.xlsx")), expected);
+    assert_eq!(
+        joined(grid(&env.path("out/双龙街乡-五峰村.xlsx"))),
+        expected
+    );
     let batch = env
         .roadsub(&[
             "batch",
@@ -819,4 +836,213 @@ fn a_village_whose_own_envelope_binds_is_told_its_envelope_and_its_cut_to_the_fe
             .any(|c| c.contains("核减") || c.contains("本村额度")),
         "{hq:?}"
     );
+}
+
+/// The bundled office sheet (序号, 所属乡镇, 万元 in its title).
+fn office() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A part of a notice's workbook, as XML text.
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+/// Twenty segments of one village, every third with a 25-character name.
+fn twenty(env: &Env, count: usize) -> String {
+    let mut csv = String::from("编号,乡镇,村,路段名称,类别,宽度,长度,投资,整合资金,一事一议筹资,农户自筹,村项目资金,户数\n");
+    for i in 1..=count {
+        let name = match i % 3 {
+            0 => "从村委会经过老街小学卫生站到达五组六组七组交界处".to_string(),
+            _ => format!("{i}组道路"),
+        };
+        csv.push_str(&format!(
+            "L-{i:02},石鼓镇,长名村,{name},通社,3.5,1.2,50万,5万,1万,2万,3万,40\n"
+        ));
+    }
+    env.write("long.csv", &csv)
+}
+
+#[test]
+fn a_second_page_never_shows_table_ones_headings_over_table_twos_rows() {
+    for count in [20, 15] {
+        let env = Env::new();
+        let table = twenty(&env, count);
+        let out = env.file("out");
+        env.roadsub(&["notice", &table, "-o", &out]).expect_code(0);
+        let path = env.path("out/石鼓镇-长名村.xlsx");
+        // No heading repeated on every page (print titles) …
+        assert!(
+            !part(&path, "xl/workbook.xml").contains("Print_Titles"),
+            "{count}"
+        );
+        // … but a page break right before table 二, which starts page 2 under its own
+        // headings, with the closing lines after it.
+        let g = grid(&path);
+        let second = g.iter().position(|r| r == &["二、差额与筹集"]).unwrap();
+        assert_eq!(second, count + 8, "{count}");
+        assert_eq!(g[second + 1][..3], ["编号", "路段名称", "差额"], "{count}");
+        let sheet = part(&path, "xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains(&format!(
+                "<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"{second}\" max=\"16383\" man=\"1\"/></rowBreaks>"
+            )),
+            "{count}: {sheet}"
+        );
+        assert!(sheet.contains("fitToHeight=\"0\""), "{count}");
+    }
+    // A village of two segments is one page: no break, fitted to the page's width.
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &plan(), "-o", &out, "--village", "画青村"])
+        .expect_code(0);
+    let sheet = part(
+        &env.path("out/天马乡-画青村.xlsx"),
+        "xl/worksheets/sheet1.xml",
+    );
+    assert!(!sheet.contains("rowBreaks"), "{sheet}");
+    assert!(!part(&env.path("out/天马乡-画青村.xlsx"), "xl/workbook.xml").contains("Print_Titles"));
+}
+
+#[test]
+fn the_posted_notice_carries_no_instructions_for_the_office_they_are_a_note_on_the_title() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &plan(), "-o", &out, "--village", "画青村"])
+        .expect_code(0);
+    let path = env.path("out/天马乡-画青村.xlsx");
+    let g = grid(&path);
+    assert!(
+        g.iter()
+            .flatten()
+            .all(|c| !c.contains("roadsub") && !c.contains("公式")),
+        "{g:?}"
+    );
+    // The note (not printed) holds the sentence, on the title's cell.
+    let comments = part(&path, "xl/comments1.xml");
+    assert!(comments.contains("<comment ref=\"A1\""), "{comments}");
+    assert!(
+        comments.contains("合计、补助合计、差额、尚需筹集和户均为公式，改动数字后自动更新；各项补助按规则计算，改动造价后请重新运行 roadsub notice 核对补助。"),
+        "{comments}"
+    );
+}
+
+#[test]
+fn a_subsidy_the_cost_caps_is_explained_with_the_engines_figures() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &office(), "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 3 notices to {out}\n"),
+    );
+    // 大骥村: 4.5 m × 2 km at 30万/km is 60万, but 96万 of cost less 90万 of transport
+    // leaves 6万 (the batch run's 600,000.00 → 60,000.00).
+    let g = joined(grid(&env.path("out/石鼓镇-大骥村.xlsx")));
+    let said: Vec<&Vec<String>> = g
+        .iter()
+        .filter(|r| r.first().is_some_and(|c| c.starts_with("路段")))
+        .collect();
+    assert_eq!(
+        said,
+        [&vec![
+            "路段1：县扶贫专项补助按标准应为60万元，补助合计不超过总投资，核减为6万元。"
+                .to_string()
+        ]]
+    );
+    // 金鸡村: only its first segment is capped (960,000.00 → 60,000.00).
+    let g = joined(grid(&env.path("out/自治乡-金鸡村.xlsx")));
+    let said: Vec<&Vec<String>> = g
+        .iter()
+        .filter(|r| r.first().is_some_and(|c| c.starts_with("路段")))
+        .collect();
+    assert_eq!(
+        said,
+        [&vec![
+            "路段3：县扶贫专项补助按标准应为96万元，补助合计不超过总投资，核减为6万元。"
+                .to_string()
+        ]]
+    );
+    // 玉皇村 is paid its rates: nothing said.
+    let g = grid(&env.path("out/石鼓镇-玉皇村.xlsx"));
+    assert!(g.iter().flatten().all(|c| !c.contains("核减")), "{g:?}");
+}
+
+#[test]
+fn a_village_fund_beyond_the_villages_own_envelope_is_said_on_its_notice() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &plan(), "--rules", &prorate(), "-o", &out])
+        .expect_code(0);
+    // 金鸡村 puts 99万 + 60万 + 56万 = 215万 of 村项目资金 in, its envelope 200万 (a batch run's
+    // summary: "村项目资金 · 自治乡 金鸡村需215万元，额度200万元，超支15万元").
+    let g = joined(grid(&env.path("out/自治乡-金鸡村.xlsx")));
+    assert!(
+        g.contains(&vec![
+            "本村村项目资金共215万元，每村额度200万元，超出15万元。".to_string()
+        ]),
+        "{g:?}"
+    );
+    let g = joined(grid(&env.path("out/石桥铺镇-示例村05.xlsx")));
+    assert!(
+        g.contains(&vec![
+            "本村村项目资金共204.2万元，每村额度200万元，超出4.2万元。".to_string()
+        ]),
+        "{g:?}"
+    );
+    // Within its envelope (20万 of 200万), 画青村 is told nothing about it.
+    let g = grid(&env.path("out/天马乡-画青村.xlsx"));
+    assert!(g.iter().flatten().all(|c| !c.contains("每村额度")), "{g:?}");
+}
+
+#[test]
+fn a_lone_closing_mark_never_starts_a_line_of_the_notice_period() {
+    let env = Env::new();
+    let out = env.file("out");
+    env.roadsub(&["notice", &office(), "-o", &out])
+        .expect_code(0);
+    for name in ["石鼓镇-大骥村.xlsx", "石鼓镇-玉皇村.xlsx"] {
+        let path = env.path(&format!("out/{name}"));
+        let g = grid(&path);
+        let at = g
+            .iter()
+            .position(|r| r.first().is_some_and(|c| c.starts_with("公示期")))
+            .unwrap();
+        assert_eq!(
+            g[at][0],
+            "公示期：自\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日至\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日（7天）。如有异议，\n请在公示期内向村民委员会或乡镇人民政府反映。",
+            "{name}"
+        );
+        // Its row is as tall as the two lines written.
+        assert_eq!(
+            row_tags(&path)[&(at as u32 + 1)],
+            "spans=\"1:9\" ht=\"33.75\" customHeight=\"1\"",
+            "{name}"
+        );
+    }
+    // The class: no line of any paragraph of any bundled notice starts with closing
+    // punctuation.
+    let all = env.file("all");
+    env.roadsub(&["notice", &plan(), "--rules", &prorate(), "-o", &all])
+        .expect_code(0);
+    for entry in std::fs::read_dir(env.path("all")).unwrap() {
+        let path = entry.unwrap().path();
+        for cell in grid(&path).iter().filter(|r| r.len() == 1).map(|r| &r[0]) {
+            for line in cell.split('\n').skip(1) {
+                let first = line.chars().next().unwrap();
+                assert!(
+                    !"。，；、）」：？！".contains(first),
+                    "{}: {cell:?}",
+                    path.display()
+                );
+            }
+        }
+    }
 }

@@ -10,9 +10,11 @@
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::utility::row_col_to_cell;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
+};
 
-use super::{Line, Notice};
+use super::{page, wrap, Line, Notice};
 use crate::textwidth::cells;
 
 /// The font every cell uses.
@@ -26,7 +28,9 @@ pub const UNITS: &str =
     "金额单位：万元（按元精确换算，未经四舍五入）；户均尚需筹集单位：元；长度：公里；宽度：米。";
 
 /// What follows an edited figure and what does not: the totals, 补助合计, 差额, 尚需筹集 and
-/// 户均 are formulas, each fund's payment is the rules' and stays a number.
+/// 户均 are formulas, each fund's payment is the rules' and stays a number. Said to the
+/// office in a note on the title, which is not printed: the posted notice is the village's,
+/// not a manual.
 pub const RULES_NOTE: &str = "合计、补助合计、差额、尚需筹集和户均为公式，改动数字后自动更新；各项补助按规则计算，改动造价后请重新运行 roadsub notice 核对补助。";
 
 /// The notice period, left for the office to fill.
@@ -129,19 +133,24 @@ pub fn paragraphs(n: &Notice) -> Vec<String> {
     if n.households {
         out.push(HOUSEHOLDS_NOTE.to_string());
     }
+    for c in &n.capped {
+        out.push(c.sentence());
+    }
     for c in &n.cuts {
         out.push(format!("预算额度核减：{}", c.sentence()));
     }
+    for o in &n.overspent {
+        out.push(o.sentence());
+    }
     if !n.surplus.is_zero() {
         out.push(format!(
-            "差额来源合计多出差额{}元，不计入尚需筹集。",
+            "各项筹资合计超出差额{}元，不计入尚需筹集。",
             crate::money::exact_wan(n.surplus)
         ));
     }
     if n.left_out > 0 {
         out.push(format!("另有 {} 个路段因数据有误未列入。", n.left_out));
     }
-    out.push(RULES_NOTE.to_string());
     out.push(n.basis.clone());
     out.push(PERIOD.to_string());
     out
@@ -169,6 +178,7 @@ fn table(
     rows: &[Vec<(String, Cell)>],
     widths: &[usize],
     formula: &dyn Fn(usize, usize) -> Option<String>,
+    heights: &mut Vec<(u32, f64)>,
 ) -> Result<u32, XlsxError> {
     let head = boxed().set_bold().set_align(FormatAlign::Center);
     let text = boxed();
@@ -189,6 +199,7 @@ fn table(
         );
     }
     sheet.set_row_height(at, 15.0 * tallest as f64 + 4.0)?;
+    heights.push((at, 15.0 * tallest as f64 + 4.0));
     let mut r = at + 1;
     for (i, line) in rows.iter().enumerate() {
         // A row as tall as its most wrapped text: a row the viewer is not told the height of
@@ -207,6 +218,7 @@ fn table(
             .unwrap_or(1);
         if lines > 1 {
             sheet.set_row_height(r, 15.0 * lines as f64 + 4.0)?;
+            heights.push((r, 15.0 * lines as f64 + 4.0));
         }
         for (c, (_, cell)) in line.iter().enumerate() {
             let c16 = c as u16;
@@ -399,6 +411,18 @@ fn column_widths(tables: &[&[Vec<(String, Cell)>]]) -> Vec<usize> {
     widths
 }
 
+/// How a sheet with columns `widths` (as [`column_widths`] gives them) and rows of `heights`
+/// (those set; any other is a line of 15 points) up to row `last` prints, breaking only
+/// before table 二 or the closing lines.
+fn print_plan(widths: &[usize], heights: &[(u32, f64)], last: u32, blocks: [u32; 2]) -> page::Plan {
+    let mut all = vec![15.0; last as usize + 1];
+    for (r, h) in heights {
+        all[*r as usize] = *h;
+    }
+    let set: Vec<f64> = widths.iter().map(|w| *w as f64 + 1.0).collect();
+    page::plan(&set, &all, &blocks)
+}
+
 /// The notice as a workbook's bytes.
 pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
@@ -423,20 +447,26 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, *w as f64 + 1.0)?;
     }
+    let mut heights: Vec<(u32, f64)> = Vec::new();
     let merged = |sheet: &mut Worksheet, r: u32, text: &str, f: &Format| {
         sheet.merge_range(r, 0, r, ncols - 1, text, f).map(|_| ())
     };
-    // A merged cell's height is never fitted by the viewer: set from the text's width.
-    let height = |text: &str, line: f64| {
-        let lines: usize = text
-            .split('\n')
-            .map(|l| {
-                (cells(l) + 4)
-                    .div_ceil(total_width.saturating_sub(4).max(1))
-                    .max(1)
-            })
-            .sum();
-        line * lines as f64 + 4.0
+    // A merged cell's height is never fitted by the viewer: the paragraph is broken into
+    // lines here, at the width its height is measured with (a Chinese character two cells,
+    // less four for the cell's padding), and the row made as tall as those lines.
+    let cap = total_width.saturating_sub(4).max(1);
+    let paragraph = |sheet: &mut Worksheet,
+                     heights: &mut Vec<(u32, f64)>,
+                     r: u32,
+                     text: &str,
+                     f: &Format|
+     -> Result<(), XlsxError> {
+        let lines = wrap::lines(text, cap);
+        merged(sheet, r, &lines.join("\n"), f)?;
+        let h = 15.0 * lines.len() as f64 + 4.0;
+        sheet.set_row_height(r, h)?;
+        heights.push((r, h));
+        Ok(())
     };
     let title = base()
         .set_bold()
@@ -451,11 +481,13 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
     let mut r = 0;
     let h = heading(n);
     merged(sheet, r, &h, &title)?;
-    sheet.set_row_height(r, height(&h, 15.0) * 1.6)?;
+    let title_height = (15.0 * h.split('\n').count() as f64 + 4.0) * 1.6;
+    sheet.set_row_height(r, title_height)?;
+    heights.push((r, title_height));
+    sheet.insert_note(r, 0, &Note::new(RULES_NOTE).add_author_prefix(false))?;
     r += 1;
     for text in [opening(n), UNITS.to_string()] {
-        merged(sheet, r, &text, &para)?;
-        sheet.set_row_height(r, height(&text, 15.0))?;
+        paragraph(sheet, &mut heights, r, &text, &para)?;
         r += 1;
     }
     r += 1;
@@ -463,17 +495,18 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
     r += 1;
     let header = r;
     let f1 = |i: usize, c: usize| formula_first(&t1, header + 1, i, c);
-    r = table(sheet, r, &t1, &widths, &f1)?;
+    r = table(sheet, r, &t1, &widths, &f1, &mut heights)?;
     r += 1;
+    let second_at = r;
     merged(sheet, r, "二、差额与筹集", &bold)?;
     r += 1;
     let at2 = r + 1;
     let f2 = |i: usize, c: usize| formula_second(&t1, header + 1, &t2, at2, i, c);
-    r = table(sheet, r, &t2, &widths, &f2)?;
+    r = table(sheet, r, &t2, &widths, &f2, &mut heights)?;
     r += 1;
+    let closing_at = r;
     for text in paragraphs(n) {
-        merged(sheet, r, &text, &para)?;
-        sheet.set_row_height(r, height(&text, 15.0))?;
+        paragraph(sheet, &mut heights, r, &text, &para)?;
         r += 1;
     }
     r += 1;
@@ -485,18 +518,22 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
         }
         sheet.set_row_height(r, 34.0).map(|_| ())
     };
+    for k in 0..3 {
+        heights.push((r + k, 34.0));
+    }
     sign(sheet, r, "村民委员会（盖章）", "村党支部书记（签字）：")?;
     r += 1;
     sign(sheet, r, "", "村委会主任（签字）：")?;
     r += 1;
     sign(sheet, r, "", "日期：　　　　年　　月　　日")?;
+    let plan = print_plan(&widths, &heights, r, [second_at, closing_at]);
     sheet
         .set_paper_size(9)
         .set_portrait()
-        .set_print_fit_to_pages(1, 0)
+        .set_print_fit_to_pages(1, if plan.fit_one_page { 1 } else { 0 })
         .set_print_center_horizontally(true)
         .set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
     sheet.set_print_area(0, 0, r, ncols - 1)?;
-    sheet.set_repeat_rows(header, header)?;
+    sheet.set_page_breaks(&plan.breaks)?;
     book.save_to_buffer()
 }
