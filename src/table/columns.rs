@@ -297,13 +297,12 @@ fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
     let u = u.trim_end_matches("/km").trim_end_matches("/公里");
     let money = field.is_money();
     let length = matches!(field, Field::Length | Field::Completed);
+    // The units of money and length are the one list a title row and --amount-unit read.
+    let metres = crate::table::units::length_word(u) == Some(Scale::Pow10(-3));
     match u {
-        "元" | "yuan" | "rmb" | "cny" if money => Some(Scale::Base),
-        "万元" | "万" | "萬元" if money => Some(Scale::Pow10(4)),
-        "亿元" | "亿" | "億元" if money => Some(Scale::Pow10(8)),
-        "km" | "公里" | "千米" if length => Some(Scale::Base),
-        "m" | "米" if length => Some(Scale::Pow10(-3)),
-        "m" | "米" if field == Field::Width => Some(Scale::Base),
+        _ if money => crate::table::units::money_word(u),
+        _ if length => crate::table::units::length_word(u),
+        _ if metres && field == Field::Width => Some(Scale::Base),
         "户" | "戶" if field == Field::Households => Some(Scale::Base),
         _ => None,
     }
@@ -543,6 +542,11 @@ impl Columns {
             Scale::Pow10(_) => return None,
         };
         Some(format!("{}({unit})", self.names[column]))
+    }
+
+    /// Whether `field`'s header names its own unit (`建设里程(米)`).
+    pub fn names_own_unit(&self, field: Field) -> bool {
+        self.own_unit[field as usize]
     }
 
     /// The scale of bare amounts in a column whose header names no unit.

@@ -63,8 +63,13 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
     let note = ["备注", "備註", "注", "註", "说明", "說明"]
         .iter()
         .any(|w| normal.starts_with(w));
+    use crate::table::units::Unstated;
     let stated = crate::table::units::stated(&normal);
-    let states = !matches!(stated, Ok((None, None)));
+    // A unit merely mentioned (`500万元`) makes no row a note; in a note it is checked below.
+    let states = !matches!(
+        stated,
+        Ok((None, None)) | Err(Unstated::Mentioned(_, (None, None)))
+    );
     if !note && !states {
         return None;
     }
@@ -72,20 +77,31 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         Ok(units) => units,
         // Below the header a note sets no unit: what it says is only checked against the
         // unit in force, glued to other words or not.
-        Err(crate::table::units::Unstated::Glued(_, units)) => units,
-        Err(crate::table::units::Unstated::Unread(unit)) => {
+        Err(Unstated::Glued(_, units)) => units,
+        Err(Unstated::Unread(unit)) => {
             return Some(Some(Problem::NoteUnit {
                 stated: unit,
                 in_force: None,
             }))
         }
+        // Two units: the one that is not in force is checked below.
+        Err(Unstated::Conflict(true, a, b)) => {
+            let in_force = columns.scale(cost_field(columns));
+            (Some(if a == in_force { b } else { a }), None)
+        }
+        Err(Unstated::Conflict(false, a, b)) => {
+            let in_force = columns.scale(Field::Length);
+            (None, Some(if a == in_force { b } else { a }))
+        }
+        // A note that speaks of 万元 under numbers whose unit nothing stated: they may have
+        // been read in the wrong unit.
+        Err(Unstated::Mentioned(word, units)) => match &columns.units.money {
+            Some(_) => units,
+            None => return Some(Some(Problem::NoteMentions(word))),
+        },
+        Err(Unstated::Empty) => (None, None),
     };
-    let cost = if columns.index(Field::Cost).is_some() {
-        Field::Cost
-    } else {
-        Field::CostPerKm
-    };
-    let in_force = columns.scale(cost);
+    let in_force = columns.scale(cost_field(columns));
     if let Some(m) = money_unit.filter(|&m| m != in_force) {
         return Some(Some(Problem::NoteUnit {
             stated: crate::table::units::money_name(m, crate::i18n::Lang::Zh).into(),
@@ -104,6 +120,15 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         }));
     }
     Some(None)
+}
+
+/// The column of cost whose unit a note's unit of money is checked against.
+fn cost_field(columns: &Columns) -> Field {
+    if columns.index(Field::Cost).is_some() {
+        Field::Cost
+    } else {
+        Field::CostPerKm
+    }
 }
 
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).

@@ -597,9 +597,10 @@ fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
     env.roadsub(&["batch", &t16]).expect(
         1,
         "",
-        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
+        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
     );
-    for (title, unit) in [("单位：万", "万"), ("单位：万元/公里", "万元/公里")] {
+    for (title, unit) in [("单位：万元/公里", "万元/公里"), ("单位：百万元", "百万元")]
+    {
         let f = env.write(
             "t.csv",
             format!("{title}\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
@@ -882,4 +883,70 @@ fn a_workbooks_date_cells_are_dates_in_the_report() {
             .nth(7),
         Some("2024-04-05")
     );
+}
+
+#[test]
+fn a_unit_above_the_header_in_an_office_form_is_read_or_refused_never_passed_over() {
+    let env = Env::new();
+    let row = "1,石鼓镇,大骥村,通村公路,2,4.5,96\n";
+    // Each was passed over, and 96 read as 96 yuan, exit 0.
+    for title in [
+        "单位：万元（人民币）",
+        "单位：人民币万元",
+        "单位：万元人民币",
+        "单  位：万元",
+        "单位：（万元）",
+        "金额单位为万元",
+        "单位为万元",
+        "本表金额以万元计",
+        "单位:万元;",
+    ] {
+        let f = env.write("t.csv", format!("{title}\n{OFFICE_HEADER}{row}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "1", "subsidy_total"),
+            "960000.00",
+            "{title}"
+        );
+    }
+    for (title, said) in [
+        ("单位：", "“单位：”只有“单位”而未写明单位"),
+        (
+            "安岳县计划（总投资约500万元）",
+            "提到“万元”，但未以可读的形式写明表中金额的单位",
+        ),
+        (
+            "单位：元,,,,,,单位：万元",
+            "“单位：元 单位：万元”写了两种单位：元与万元",
+        ),
+        ("（单位：万元、米）", "在金额单位旁写了“米”"),
+    ] {
+        let f = env.write("t.csv", format!("{title}\n{OFFICE_HEADER}{row}"));
+        env.roadsub(&["batch", &f, "--lang", "zh"])
+            .expect_code(1)
+            .stderr_has(&format!("{f}: 表头上方的"))
+            .stderr_has(said);
+    }
+    // A note below the data saying 单位为万元 under numbers read in yuan is refused, as
+    // 备注：单位万元 is.
+    for note in ["备注：单位为万元", "备注：金额单位为万元", "备注：单位万元"]
+    {
+        let f = env.write("t.csv", format!("{OFFICE_HEADER}{row}{note}\n"));
+        env.roadsub(&["batch", &f, "--lang", "zh"])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "{f}:3: 该行是说明行，写明单位为万元，而表中数字按元读取"
+            ));
+    }
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}{row}备注：金额以万元为准\n"),
+    );
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect_code(1).stderr_has(&format!(
+        "{f}:3: 该行是说明行，提到“万元”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）\n"
+    ));
+    let out = env
+        .roadsub(&["batch", &f, "--amount-unit", "万元"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
 }

@@ -83,6 +83,9 @@ pub enum Problem {
         /// The unit the numbers are read in.
         in_force: Option<&'static str>,
     },
+    /// A note row mentions a unit of money (`备注：金额以万元为准`) while nothing above the
+    /// header or on the command line states the unit of the table's numbers: the word.
+    NoteMentions(String),
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
@@ -363,10 +366,20 @@ impl Problem {
                     "是说明行，写明单位为{stated}，而表中数字按{u}读取；请在表头上方写明单位或给出 --amount-unit"
                 ),
                 (None, Lang::En) => format!(
-                    "is a note stating a unit roadsub does not read ({stated}; it reads 元, 万元, 公里, 米); correct the sheet"
+                    "is a note stating a unit roadsub does not read ({stated}; it reads {}); correct the sheet",
+                    crate::table::units::READABLE_ZH
                 ),
                 (None, Lang::Zh) => format!(
-                    "是说明行，所写单位无法读取（{stated}；可读：元、万元、公里、米）；请改正表格"
+                    "是说明行，所写单位无法读取（{stated}；可读：{}）；请改正表格",
+                    crate::table::units::READABLE_ZH
+                ),
+            },
+            Problem::NoteMentions(word) => match lang {
+                Lang::En => format!(
+                    "is a note that mentions {word}, but nothing states the unit of the table's numbers (read in 元); give --amount-unit or write the unit above the header (单位：万元)"
+                ),
+                Lang::Zh => format!(
+                    "是说明行，提到“{word}”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）"
                 ),
             },
             Problem::TotalsRow => lang
