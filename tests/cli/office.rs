@@ -950,3 +950,92 @@ fn a_unit_above_the_header_in_an_office_form_is_read_or_refused_never_passed_ove
         .expect_code(0);
     assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
 }
+
+#[test]
+fn an_approved_amount_read_in_the_titles_wan_is_headed_with_it_and_reads_back_the_same() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write(
+        "t.csv",
+        "（单位：万元、公里）\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,扶贫批复\n1,石鼓镇,大骥村,通村,2,4.5,163,12\n",
+    );
+    let first = env
+        .roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(
+        first.starts_with(
+            "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资(万元),扶贫批复(万元),"
+        ),
+        "{first}"
+    );
+    assert_eq!(cell(&first, "1", "县扶贫专项补助（元）"), "120000.00");
+    let again = env
+        .roadsub(&["batch", "-", "--lang", "zh"])
+        .stdin(first.as_bytes())
+        .expect_code(0);
+    assert_eq!(again.stdout, first, "fed back, 12 was read as 12 yuan");
+    let report = env.file("report.xlsx");
+    env.roadsub(&["batch", &input, "--lang", "zh", "-o", &report])
+        .expect_code(0);
+    let mut book = open_workbook_auto(&report).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][7], Data::String("扶贫批复(万元)".into()));
+    assert_eq!(rows[1][7], Data::Float(12.0), "a number, not the text '12'");
+    let back = env
+        .roadsub(&["batch", &report, "--lang", "zh"])
+        .expect_code(0);
+    assert_eq!(back.stdout, first);
+}
+
+#[test]
+fn every_amount_column_read_in_the_titles_unit_reads_back_the_same_from_the_output() {
+    let env = Env::new();
+    // Each kind of amount column, bare under a title in 万元: the output, which has no title,
+    // must give the same results fed back, as CSV and as a workbook.
+    for (header, value) in [
+        ("总投资", "163"),
+        ("每公里造价", "81.5"),
+        ("整合资金", "10"),
+        ("一事一议", "2"),
+        ("农户自筹", "1.5"),
+        ("村项目资金", "3"),
+        ("已拨付", "20"),
+        ("扶贫批复", "12"),
+        ("poverty_approved", "12"),
+    ] {
+        let (base, cost) = if matches!(header, "每公里造价" | "总投资") {
+            ("序号,所属乡镇,村名称,道路等级,建设里程,路面宽度", "")
+        } else {
+            (
+                "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资",
+                ",163",
+            )
+        };
+        let input = env.write(
+            "t.csv",
+            format!("单位：万元\n{base},{header}\n1,石鼓镇,大骥村,通村,2,4.5{cost},{value}\n"),
+        );
+        let first = env
+            .roadsub(&["batch", &input])
+            .expect_code(0)
+            .stdout
+            .clone();
+        assert!(
+            first.contains(&format!(",{header}(万元),")),
+            "{header}: {first}"
+        );
+        let again = env
+            .roadsub(&["batch", "-"])
+            .stdin(first.as_bytes())
+            .expect_code(0);
+        assert_eq!(again.stdout, first, "{header}");
+        let report = env.file("report.xlsx");
+        env.roadsub(&["batch", &input, "-o", &report])
+            .expect_code(0);
+        let back = env.roadsub(&["batch", &report]).expect_code(0);
+        assert_eq!(back.stdout, first, "{header}");
+    }
+}
