@@ -570,6 +570,13 @@ impl Columns {
         }
     }
 
+    /// Whether the header of `column` names a unit in brackets (`扶贫批复(万元)`).
+    pub fn header_names_unit(&self, column: usize) -> bool {
+        split_unit(&normalize_width_forms(&self.names[column]))
+            .1
+            .is_some()
+    }
+
     /// Whether `field`'s header names its own unit (`建设里程(米)`).
     pub fn names_own_unit(&self, field: Field) -> bool {
         self.own_unit[field as usize]

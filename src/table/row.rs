@@ -131,6 +131,35 @@ fn cost_field(columns: &Columns) -> Field {
     }
 }
 
+/// What a value its parser refused (`e`) is: one that is no number, in a column read in the
+/// unit a row above the header or `--amount-unit` gave (`own_unit`: its header names none;
+/// `scale`: the unit it is read in), is told that unit and where it was said, not yuan.
+fn refused(
+    columns: &Columns,
+    field: Field,
+    own_unit: bool,
+    scale: Scale,
+    e: ValueError,
+) -> Problem {
+    let given = if field.is_money() {
+        &columns.units.money
+    } else if matches!(field, Field::Length | Field::Completed) {
+        &columns.units.length
+    } else {
+        &None
+    };
+    match given {
+        Some(g) if e == ValueError::NotANumber && !own_unit && scale != Scale::Base => {
+            Problem::NotANumberIn {
+                field,
+                scale,
+                from: g.from.clone(),
+            }
+        }
+        _ => Problem::Value(field, e),
+    }
+}
+
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
 fn is_totals_word(field: &str) -> bool {
     let first = field.trim_start();
@@ -245,7 +274,16 @@ fn judge(
             // A ceiling of nothing because no tier applies is no ceiling: the fund pays
             // nothing on the segment, which is what to say.
             let problem = match share.tier {
-                TierChoice::Tier(_) => Problem::AboveCeiling { fund, ceiling },
+                TierChoice::Tier(_) => Problem::AboveCeiling {
+                    fund,
+                    ceiling,
+                    read_in: columns
+                        .approved(rules)
+                        .iter()
+                        .find(|a| a.fund == fund)
+                        .filter(|a| a.scale != Scale::Base)
+                        .map(|a| (a.scale, approved)),
+                },
                 tier => Problem::NothingToApprove {
                     fund,
                     tier,
@@ -360,6 +398,7 @@ pub fn parse<'a>(
         ));
         return None;
     }
+    let scale = |f: Field| columns.scale(f);
     // Each value once, trimmed; None when the column is absent or the value blank.
     let raw = |f: Field| {
         columns
@@ -416,14 +455,14 @@ pub fn parse<'a>(
                 Some(v) => match $parse(v) {
                     Ok(x) => Some(x),
                     Err(e) => {
-                        fail(errors, f, Some(v), Problem::Value(f, e));
+                        let own = columns.names_own_unit(f);
+                        fail(errors, f, Some(v), refused(columns, f, own, scale(f), e));
                         None
                     }
                 },
             }
         }};
     }
-    let scale = |f: Field| columns.scale(f);
     let width = value!(Field::Width, true, |v| decimal(
         Field::Width,
         v,
@@ -510,7 +549,13 @@ pub fn parse<'a>(
                 line,
                 column: Some(columns.names[a.column].clone()),
                 value: Some(v.to_string()),
-                problem: Problem::Value(Field::Cost, e),
+                problem: refused(
+                    columns,
+                    Field::Cost,
+                    columns.header_names_unit(a.column),
+                    a.scale,
+                    e,
+                ),
             }),
         }
     }
