@@ -116,11 +116,11 @@ mod tests {
         };
         assert_eq!(
             p.render(Lang::Zh),
-            "表头上方的“（单位：万元、米）”在金额单位旁写了“米”，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            "表头上方的“（单位：万元、米）”所写“米”未说明是长度的单位，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
         );
         assert_eq!(
             p.render(Lang::En),
-            "\"（单位：万元、米）\" above the header gives 米 beside a unit of money, and the table has a width column (widths are in 米), so it cannot be told whether lengths are in 米; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+            "\"（单位：万元、米）\" above the header gives 米 without saying it is the unit of lengths, and the table has a width column (widths are in 米), so it cannot be told whether lengths are in 米; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
         );
         // Kilometres, a length key, or a unit in the length header are read.
         let c = search("（单位：万元、公里）", &OFFICE).unwrap();

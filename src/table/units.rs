@@ -674,10 +674,10 @@ impl UnitProblem {
                 "表头上方的“{t}”只有“单位”而未写明单位；请写明单位（如“单位：元”或“单位：万元”）或给出 --amount-unit"
             ),
             (UnitProblem::SharedMetres(t), Lang::En) => format!(
-                "\"{t}\" above the header gives 米 beside a unit of money, and the table has a width column (widths are in 米), so it cannot be told whether lengths are in 米; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+                "\"{t}\" above the header gives 米 without saying it is the unit of lengths, and the table has a width column (widths are in 米), so it cannot be told whether lengths are in 米; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
             ),
             (UnitProblem::SharedMetres(t), Lang::Zh) => format!(
-                "表头上方的“{t}”在金额单位旁写了“米”，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+                "表头上方的“{t}”所写“米”未说明是长度的单位，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
             ),
             (UnitProblem::Glued(t, unit), Lang::En) => format!(
                 "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"{unit}\" on a row of its own, or after a space or bracket)"

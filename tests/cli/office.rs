@@ -919,7 +919,7 @@ fn a_unit_above_the_header_in_an_office_form_is_read_or_refused_never_passed_ove
             "单位：元,,,,,,单位：万元",
             "“单位：元 单位：万元”写了两种单位：元与万元",
         ),
-        ("（单位：万元、米）", "在金额单位旁写了“米”"),
+        ("（单位：万元、米）", "所写“米”未说明是长度的单位"),
     ] {
         let f = env.write("t.csv", format!("{title}\n{OFFICE_HEADER}{row}"));
         env.roadsub(&["batch", &f, "--lang", "zh"])
@@ -1038,4 +1038,34 @@ fn every_amount_column_read_in_the_titles_unit_reads_back_the_same_from_the_outp
         let back = env.roadsub(&["batch", &report]).expect_code(0);
         assert_eq!(back.stdout, first, "{header}");
     }
+}
+
+#[test]
+fn amount_unit_takes_every_unit_of_money_a_title_or_header_reads() {
+    let env = Env::new();
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,0.0096\n"),
+    );
+    // 亿元 was read in a title and a header, but refused as a flag.
+    for unit in ["亿元", "亿"] {
+        let out = env
+            .roadsub(&["batch", &f, "--amount-unit", unit])
+            .expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "1", "subsidy_total"),
+            "960000.00",
+            "{unit}"
+        );
+    }
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    let out = env
+        .roadsub(&["batch", &f, "--amount-unit", "万"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    env.roadsub(&["batch", &f, "--amount-unit", "千元"])
+        .expect_code(2);
 }
