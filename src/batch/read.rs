@@ -156,7 +156,7 @@ pub fn read_all(
         }
         let (layout, first_columns) = first.as_ref().expect("set above");
         let map = if is_first {
-            Some(layout.own_map(&columns))
+            Some(layout.own_map(&columns, rules))
         } else {
             layout.map(first_columns, &columns)
         };

@@ -154,13 +154,13 @@ fn encoding_of(m: &ArgMatches, id: &str) -> Option<crate::table::Encoding> {
     })
 }
 
-/// `--amount-unit 元|万元` and `--map HEADER=FIELD`: how to read a table's header.
+/// `--amount-unit 元|万元|亿元` and `--map HEADER=FIELD`: how to read a table's header.
 fn header_args(lang: Lang) -> [Arg; 2] {
     [
         Arg::new("amount_unit")
             .long("amount-unit")
-            .value_name("元|万元")
-            .value_parser(["元", "万元", "yuan", "wan"])
+            .value_name("元|万元|亿元")
+            .value_parser(["元", "万元", "亿元", "万", "亿", "yuan", "wan"])
             .hide_possible_values(true)
             .help(lang.pick(
                 "Bare amounts are in this unit (where a column's header names none); a title row such as 单位：万元 says it too",

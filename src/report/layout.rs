@@ -160,6 +160,9 @@ pub struct Layout {
     pub units: crate::table::units::TableUnits,
     /// The field each copied input column holds, with the unit of its bare numbers.
     pub copied_fields: Vec<Option<(Field, crate::money::Scale)>>,
+    /// Whether each copied input column holds numbers (a field's, or a fund's approved
+    /// amount): its cells stay numbers in a workbook.
+    pub copied_numbers: Vec<bool>,
 }
 
 fn is_number(field: Option<Field>) -> bool {
@@ -203,7 +206,7 @@ impl Layout {
             .iter()
             .map(|&i| {
                 columns
-                    .header_with_table_unit(i)
+                    .header_with_table_unit(i, rules)
                     .unwrap_or_else(|| columns.names[i].clone())
             })
             .collect();
@@ -245,6 +248,10 @@ impl Layout {
             .iter()
             .map(|&i| columns.field_at(i).map(|f| (f, columns.scale(f))))
             .collect();
+        let copied_numbers = copied
+            .iter()
+            .map(|&i| columns.holds_numbers(i, rules))
+            .collect();
         Layout {
             header,
             copied,
@@ -256,6 +263,7 @@ impl Layout {
             ours,
             units: columns.units.clone(),
             copied_fields,
+            copied_numbers,
         }
     }
 
@@ -298,13 +306,13 @@ impl Layout {
     }
 
     /// Where each copied column of the layout is in `columns`, the table it was made from.
-    pub fn own_map(&self, columns: &Columns) -> Vec<usize> {
+    pub fn own_map(&self, columns: &Columns, rules: &RuleSet) -> Vec<usize> {
         let copied = &self.header[..self.copied_len()];
         let mut map = Vec::with_capacity(copied.len());
         for (i, name) in columns.names.iter().enumerate() {
             // Headed as [`Layout::new`] heads it (with the unit a title row gave).
             let name = columns
-                .header_with_table_unit(i)
+                .header_with_table_unit(i, rules)
                 .unwrap_or_else(|| name.clone());
             if copied.get(map.len()) == Some(&name) {
                 map.push(i);

@@ -43,6 +43,8 @@ pub struct Report {
     header: Vec<String>,
     /// The field of each input column, with the unit its bare numbers are in.
     inputs: Vec<Option<(Field, Scale)>>,
+    /// Whether each input column holds numbers (kept numbers in the sheet).
+    numbers: Vec<bool>,
 }
 
 fn sheet_names(lang: Lang) -> [&'static str; 3] {
@@ -106,6 +108,7 @@ impl Report {
             widths,
             header: layout.header.clone(),
             inputs: layout.copied_fields.clone(),
+            numbers: layout.copied_numbers.clone(),
         })
     }
 
@@ -124,12 +127,7 @@ impl Report {
                 let notes = c + 1 == self.columns;
                 // A number of a column that holds numbers (a length, an amount) is a number
                 // in Excel too, so it sums; an id and other text stay text.
-                let numeric = self
-                    .inputs
-                    .get(c)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|(f, _)| f.is_number());
+                let numeric = self.numbers.get(c).copied().unwrap_or(false);
                 let sheet = self.book.worksheet_from_index(0)?;
                 match cell {
                     Cell::Amount(Some(v)) => {

@@ -297,13 +297,12 @@ fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
     let u = u.trim_end_matches("/km").trim_end_matches("/公里");
     let money = field.is_money();
     let length = matches!(field, Field::Length | Field::Completed);
+    // The units of money and length are the one list a title row and --amount-unit read.
+    let metres = crate::table::units::length_word(u) == Some(Scale::Pow10(-3));
     match u {
-        "元" | "yuan" | "rmb" | "cny" if money => Some(Scale::Base),
-        "万元" | "万" | "萬元" if money => Some(Scale::Pow10(4)),
-        "亿元" | "亿" | "億元" if money => Some(Scale::Pow10(8)),
-        "km" | "公里" | "千米" if length => Some(Scale::Base),
-        "m" | "米" if length => Some(Scale::Pow10(-3)),
-        "m" | "米" if field == Field::Width => Some(Scale::Base),
+        _ if money => crate::table::units::money_word(u),
+        _ if length => crate::table::units::length_word(u),
+        _ if metres && field == Field::Width => Some(Scale::Base),
         "户" | "戶" if field == Field::Households => Some(Scale::Base),
         _ => None,
     }
@@ -529,20 +528,58 @@ impl Columns {
 
     /// The unit a column's bare numbers are in by the table's title rows or the command line
     /// (not by its header), when it is not the base unit: the header to write it under so the
-    /// table reads the same without them (`总投资` → `总投资(万元)`).
-    pub fn header_with_table_unit(&self, column: usize) -> Option<String> {
-        let f = self.field_at(column)?;
-        if self.own_unit[f as usize] {
-            return None;
-        }
-        let unit = match self.scale[f as usize] {
+    /// table reads the same without them (`总投资` → `总投资(万元)`, `扶贫批复` →
+    /// `扶贫批复(万元)`: a fund's approved amount under `rules` is an amount too).
+    pub fn header_with_table_unit(
+        &self,
+        column: usize,
+        rules: &crate::rules::RuleSet,
+    ) -> Option<String> {
+        let (money, length, scale) = match self.field_at(column) {
+            Some(f) if self.own_unit[f as usize] => return None,
+            Some(f) => (
+                f.is_money(),
+                matches!(f, Field::Length | Field::Completed),
+                self.scale[f as usize],
+            ),
+            None => {
+                let a = self.approved(rules).iter().find(|a| a.column == column)?;
+                let normal = normalize_width_forms(&self.names[column]);
+                if split_unit(&normal).1.is_some() {
+                    return None;
+                }
+                (true, false, a.scale)
+            }
+        };
+        let unit = match scale {
             Scale::Base => return None,
-            Scale::Pow10(4) if f.is_money() => "万元",
-            Scale::Pow10(8) if f.is_money() => "亿元",
-            Scale::Pow10(-3) if matches!(f, Field::Length | Field::Completed) => "米",
+            Scale::Pow10(4) if money => "万元",
+            Scale::Pow10(8) if money => "亿元",
+            Scale::Pow10(-3) if length => "米",
             Scale::Pow10(_) => return None,
         };
         Some(format!("{}({unit})", self.names[column]))
+    }
+
+    /// Whether a column holds numbers: a field that does ([`Field::is_number`]) or a fund's
+    /// approved amount under `rules`.
+    pub fn holds_numbers(&self, column: usize, rules: &crate::rules::RuleSet) -> bool {
+        match self.field_at(column) {
+            Some(f) => f.is_number(),
+            None => self.approved(rules).iter().any(|a| a.column == column),
+        }
+    }
+
+    /// Whether the header of `column` names a unit in brackets (`扶贫批复(万元)`).
+    pub fn header_names_unit(&self, column: usize) -> bool {
+        split_unit(&normalize_width_forms(&self.names[column]))
+            .1
+            .is_some()
+    }
+
+    /// Whether `field`'s header names its own unit (`建设里程(米)`).
+    pub fn names_own_unit(&self, field: Field) -> bool {
+        self.own_unit[field as usize]
     }
 
     /// The scale of bare amounts in a column whose header names no unit.
@@ -956,7 +993,10 @@ mod tests {
         assert_eq!(c.scale(Field::Cost), Scale::Pow10(4), "{cost}");
         assert_eq!(c.scale(Field::Length), Scale::Pow10(-3), "{length}");
         let written: Vec<String> = (0..header.len())
-            .map(|i| c.header_with_table_unit(i).unwrap_or(c.names[i].clone()))
+            .map(|i| {
+                c.header_with_table_unit(i, &crate::rules::RuleSet::builtin())
+                    .unwrap_or(c.names[i].clone())
+            })
             .collect();
         let back = Columns::from_header(written.iter().map(String::as_str)).unwrap();
         assert_eq!(back.index(Field::Cost), Some(6), "{written:?}");

@@ -63,8 +63,13 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
     let note = ["备注", "備註", "注", "註", "说明", "說明"]
         .iter()
         .any(|w| normal.starts_with(w));
+    use crate::table::units::Unstated;
     let stated = crate::table::units::stated(&normal);
-    let states = !matches!(stated, Ok((None, None)));
+    // A unit merely mentioned (`500万元`) makes no row a note; in a note it is checked below.
+    let states = !matches!(
+        stated,
+        Ok((None, None)) | Err(Unstated::Mentioned(_, (None, None)))
+    );
     if !note && !states {
         return None;
     }
@@ -72,20 +77,31 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         Ok(units) => units,
         // Below the header a note sets no unit: what it says is only checked against the
         // unit in force, glued to other words or not.
-        Err(crate::table::units::Unstated::Glued(_, units)) => units,
-        Err(crate::table::units::Unstated::Unread(unit)) => {
+        Err(Unstated::Glued(_, units)) => units,
+        Err(Unstated::Unread(unit)) => {
             return Some(Some(Problem::NoteUnit {
                 stated: unit,
                 in_force: None,
             }))
         }
+        // Two units: the one that is not in force is checked below.
+        Err(Unstated::Conflict(true, a, b)) => {
+            let in_force = columns.scale(cost_field(columns));
+            (Some(if a == in_force { b } else { a }), None)
+        }
+        Err(Unstated::Conflict(false, a, b)) => {
+            let in_force = columns.scale(Field::Length);
+            (None, Some(if a == in_force { b } else { a }))
+        }
+        // A note that speaks of 万元 under numbers whose unit nothing stated: they may have
+        // been read in the wrong unit.
+        Err(Unstated::Mentioned(word, units)) => match &columns.units.money {
+            Some(_) => units,
+            None => return Some(Some(Problem::NoteMentions(word))),
+        },
+        Err(Unstated::Empty) => (None, None),
     };
-    let cost = if columns.index(Field::Cost).is_some() {
-        Field::Cost
-    } else {
-        Field::CostPerKm
-    };
-    let in_force = columns.scale(cost);
+    let in_force = columns.scale(cost_field(columns));
     if let Some(m) = money_unit.filter(|&m| m != in_force) {
         return Some(Some(Problem::NoteUnit {
             stated: crate::table::units::money_name(m, crate::i18n::Lang::Zh).into(),
@@ -104,6 +120,44 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         }));
     }
     Some(None)
+}
+
+/// The column of cost whose unit a note's unit of money is checked against.
+fn cost_field(columns: &Columns) -> Field {
+    if columns.index(Field::Cost).is_some() {
+        Field::Cost
+    } else {
+        Field::CostPerKm
+    }
+}
+
+/// What a value its parser refused (`e`) is: one that is no number, in a column read in the
+/// unit a row above the header or `--amount-unit` gave (`own_unit`: its header names none;
+/// `scale`: the unit it is read in), is told that unit and where it was said, not yuan.
+fn refused(
+    columns: &Columns,
+    field: Field,
+    own_unit: bool,
+    scale: Scale,
+    e: ValueError,
+) -> Problem {
+    let given = if field.is_money() {
+        &columns.units.money
+    } else if matches!(field, Field::Length | Field::Completed) {
+        &columns.units.length
+    } else {
+        &None
+    };
+    match given {
+        Some(g) if e == ValueError::NotANumber && !own_unit && scale != Scale::Base => {
+            Problem::NotANumberIn {
+                field,
+                scale,
+                from: g.from.clone(),
+            }
+        }
+        _ => Problem::Value(field, e),
+    }
 }
 
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
@@ -220,7 +274,16 @@ fn judge(
             // A ceiling of nothing because no tier applies is no ceiling: the fund pays
             // nothing on the segment, which is what to say.
             let problem = match share.tier {
-                TierChoice::Tier(_) => Problem::AboveCeiling { fund, ceiling },
+                TierChoice::Tier(_) => Problem::AboveCeiling {
+                    fund,
+                    ceiling,
+                    read_in: columns
+                        .approved(rules)
+                        .iter()
+                        .find(|a| a.fund == fund)
+                        .filter(|a| a.scale != Scale::Base)
+                        .map(|a| (a.scale, approved)),
+                },
                 tier => Problem::NothingToApprove {
                     fund,
                     tier,
@@ -335,6 +398,7 @@ pub fn parse<'a>(
         ));
         return None;
     }
+    let scale = |f: Field| columns.scale(f);
     // Each value once, trimmed; None when the column is absent or the value blank.
     let raw = |f: Field| {
         columns
@@ -391,14 +455,14 @@ pub fn parse<'a>(
                 Some(v) => match $parse(v) {
                     Ok(x) => Some(x),
                     Err(e) => {
-                        fail(errors, f, Some(v), Problem::Value(f, e));
+                        let own = columns.names_own_unit(f);
+                        fail(errors, f, Some(v), refused(columns, f, own, scale(f), e));
                         None
                     }
                 },
             }
         }};
     }
-    let scale = |f: Field| columns.scale(f);
     let width = value!(Field::Width, true, |v| decimal(
         Field::Width,
         v,
@@ -485,7 +549,13 @@ pub fn parse<'a>(
                 line,
                 column: Some(columns.names[a.column].clone()),
                 value: Some(v.to_string()),
-                problem: Problem::Value(Field::Cost, e),
+                problem: refused(
+                    columns,
+                    Field::Cost,
+                    columns.header_names_unit(a.column),
+                    a.scale,
+                    e,
+                ),
             }),
         }
     }

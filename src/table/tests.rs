@@ -643,3 +643,73 @@ rate_per_km = "25万"
         ["t.csv:2: 批复“100”无法批复：扶贫没有适用于通社公路的标准档，对本路段不补助，没有可批复的金额（请删除此值）"]
     );
 }
+
+const OFFICE_WAN: &str = "（单位：万元、公里）\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,扶贫批复,一事一议\n";
+
+#[test]
+fn a_bad_amount_under_a_wan_yuan_title_is_told_wan_yuan_as_the_title_says_not_yuan() {
+    let csv = format!(
+        "{OFFICE_WAN}1,石鼓镇,大骥村,通村,2,4.5,一百,,\n2,石鼓镇,大骥村,通村,2,4.5,163,十二,二\n"
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::Zh).1,
+        [
+            "t.csv:3: 总投资“一百”不是金额（按表头上方“（单位：万元、公里）”，单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）",
+            "t.csv:4: 一事一议“二”不是金额（按表头上方“（单位：万元、公里）”，单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）",
+            "t.csv:4: 扶贫批复“十二”不是金额（按表头上方“（单位：万元、公里）”，单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）",
+        ]
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::En).1[0],
+        "t.csv:3: 总投资 \"一百\" is not an amount of money (expected 万元, as \"（单位：万元、公里）\" above the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)"
+    );
+    // A header's own unit is what its column is read in, and is said as before.
+    let own = "单位：万元\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资(元)\n1,石鼓镇,大骥村,通村,2,4.5,一百\n";
+    assert_eq!(
+        parse_all(own, Lang::Zh).1,
+        ["t.csv:3: 总投资(元)“一百”不是金额（应为元，如 1200000、1,200,000、120万 或 1.06亿）"]
+    );
+}
+
+#[test]
+fn an_approved_amount_in_wan_above_its_ceiling_is_shown_in_wan_and_in_yuan() {
+    let rules = RuleSet::builtin();
+    let csv = format!("{OFFICE_WAN}1,石鼓镇,大骥村,通村,2,4.5,163,100,\n");
+    assert_eq!(
+        evaluate_all(&csv, &rules, Lang::Zh).1,
+        ["t.csv:3: 扶贫批复“100”（万元，即 1,000,000.00 元）超过县扶贫专项补助的上限 600,000.00 元（每公里标准 × 长度）"]
+    );
+    assert_eq!(
+        evaluate_all(&csv, &rules, Lang::En).1,
+        ["t.csv:3: 扶贫批复 \"100\" (万元, that is 1,000,000.00 yuan) is above the ceiling of County poverty-alleviation special fund, 600,000.00 (rate per km × length)"]
+    );
+    // In yuan, as before: the value is the amount.
+    let yuan = "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,扶贫批复\n1,石鼓镇,大骥村,通村,2,4.5,1630000,1000000\n";
+    assert_eq!(
+        evaluate_all(yuan, &rules, Lang::Zh).1,
+        ["t.csv:2: 扶贫批复“1000000”超过县扶贫专项补助的上限 600,000.00 元（每公里标准 × 长度）"]
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever amount column is read in a title's unit, a value that is no number is told
+    /// that unit and where it was said, never yuan.
+    #[test]
+    fn a_bad_value_in_any_amount_column_read_in_the_titles_unit_is_told_that_unit(
+        header in proptest::sample::select(vec!["整合资金", "一事一议", "农户自筹", "村项目资金", "已拨付", "扶贫批复"]),
+        unit in proptest::sample::select(vec!["万元", "亿元"]),
+        lang in proptest::sample::select(vec![Lang::Zh, Lang::En]),
+    ) {
+        let csv = format!(
+            "单位：{unit}\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,{header}\n1,石鼓镇,大骥村,通村,2,4.5,163,abc\n"
+        );
+        let errors = parse_all(&csv, lang).1;
+        proptest::prop_assert_eq!(errors.len(), 1);
+        let said = match lang {
+            Lang::Zh => format!("按表头上方“单位：{unit}”，单位为{unit}，应为{unit}数"),
+            Lang::En => format!("(expected {unit}, as \"单位：{unit}\" above the header says"),
+        };
+        proptest::prop_assert!(errors[0].contains(&said), "{}", errors[0]);
+    }
+}

@@ -32,6 +32,9 @@ pub struct TableUnits {
     pub money: Option<Given>,
     /// Lengths (length and completed km).
     pub length: Option<Given>,
+    /// Whether the length unit was given under a key shared with money (`单位：万元、米`,
+    /// not `长度单位：米`); `None` when no row gave one.
+    pub length_shared: Option<bool>,
 }
 
 /// The units a title row states: `(money, length)`.
@@ -49,6 +52,18 @@ pub enum UnitProblem {
     /// A row above the header has a unit glued to its title with nothing between
     /// (`…计划表单位：万元`): the row, and the unit as written there (`单位：万元`).
     Glued(String, String),
+    /// One row above the header states two different units: the row, and the two units.
+    Conflict(String, &'static str, &'static str),
+    /// A row above the header mentions a unit of money (`万元`) but states no unit of the
+    /// table's amounts in a form that is read, and no other row or flag does: the row, the word.
+    Mentioned(String, String),
+    /// A row above the header has a unit key with no unit after it (`单位：`), and no other row
+    /// or flag states the unit: the row.
+    Empty(String),
+    /// A row states 米 under a key shared with money (`（单位：万元、米）`) while the table has
+    /// a width column (widths are in 米 anyway), and the length header names no unit: whether
+    /// the lengths are in 米 cannot be told. The row.
+    SharedMetres(String),
 }
 
 /// Why the units a row writes cannot be taken as stated.
@@ -61,19 +76,90 @@ pub enum Unstated {
     /// table, or of something the title names) as well as to the sheet: read as the sheet's,
     /// or passed over as a name, 63 could be 63 yuan or 63 万元, so it is refused.
     Glued(String, Stated),
+    /// Two different units of money, or of length, in one row (`单位：元 … 单位：万元`): the
+    /// two, and whether they are of money.
+    Conflict(bool, Scale, Scale),
+    /// No unit of money is read, yet the row mentions one (`金额以万元为准`, `（万）`): the word,
+    /// and the units that were read.
+    Mentioned(String, Stated),
+    /// A unit key with nothing after it (`单位：`).
+    Empty,
 }
 
-/// The words a unit is written in, longest first, with what they mean: money or length.
-const WORDS: [(&str, bool, Scale); 9] = [
+/// The words a unit is written in, with what they mean: money or length. The one list of
+/// units roadsub reads, in a title or note row, in a header's brackets and after
+/// `--amount-unit`: 元, 万元 (万), 亿元 (亿), 公里 (km, 千米) and 米 (m).
+const WORDS: [(&str, bool, Scale); 18] = [
+    ("元", true, Scale::Base),
+    ("yuan", true, Scale::Base),
+    ("rmb", true, Scale::Base),
+    ("cny", true, Scale::Base),
     ("万元", true, Scale::Pow10(4)),
     ("萬元", true, Scale::Pow10(4)),
+    ("万", true, Scale::Pow10(4)),
+    ("萬", true, Scale::Pow10(4)),
+    ("wan", true, Scale::Pow10(4)),
     ("亿元", true, Scale::Pow10(8)),
     ("億元", true, Scale::Pow10(8)),
+    ("亿", true, Scale::Pow10(8)),
+    ("億", true, Scale::Pow10(8)),
     ("公里", false, Scale::Base),
     ("千米", false, Scale::Base),
     ("km", false, Scale::Base),
-    ("元", true, Scale::Base),
     ("米", false, Scale::Pow10(-3)),
+    ("m", false, Scale::Pow10(-3)),
+];
+
+/// The names of the units roadsub reads, as messages list them.
+pub const READABLE_ZH: &str = "元、万元（万）、亿元（亿）、公里、米";
+
+/// The scale of a unit of money by its name (`万元`, `万`, `yuan`), if roadsub reads it.
+pub fn money_word(word: &str) -> Option<Scale> {
+    word_scale(word, true)
+}
+
+/// The scale of a unit of length by its name (`公里`, `米`, `km`), if roadsub reads it.
+pub fn length_word(word: &str) -> Option<Scale> {
+    word_scale(word, false)
+}
+
+fn word_scale(word: &str, money: bool) -> Option<Scale> {
+    let word = money_bare(word.trim());
+    WORDS
+        .iter()
+        .find(|(w, m, _)| *m == money && word.eq_ignore_ascii_case(w))
+        .map(|w| w.2)
+}
+
+/// A unit with the currency named beside it (`人民币万元`, `万元人民币`) as the unit alone.
+fn money_bare(word: &str) -> &str {
+    let mut w = word;
+    for c in ["人民币", "人民幣"] {
+        w = w.strip_prefix(c).unwrap_or(w);
+        w = w.strip_suffix(c).unwrap_or(w);
+    }
+    if w.is_empty() {
+        word
+    } else {
+        w
+    }
+}
+
+/// Words of a unit of money other than bare 元 that a row may mention without stating a unit
+/// (`投资约500万元`): longest first. 元 alone is no such word: place names start with it
+/// (元坝镇), and it counts only after a unit key.
+const MONEY_MENTIONS: [&str; 11] = [
+    "百万元",
+    "万元",
+    "萬元",
+    "千元",
+    "仟元",
+    "亿元",
+    "億元",
+    "万",
+    "萬",
+    "亿",
+    "億",
 ];
 
 /// The keys a unit is stated after (`单位：`, `金额单位：`), with what they govern: money,
@@ -111,7 +197,37 @@ const OWN_TABLE: [&str; 4] = ["本表", "表中", "表内", "表內"];
 
 /// What ends a unit token: a unit counts only when it stands alone after the key.
 fn ends_token(c: char) -> bool {
-    matches!(c, '、' | ',' | ';' | ')' | '。' | '】' | ']' | '〕') || c.is_whitespace()
+    matches!(c, '、' | ',' | ';' | '(' | ')' | '。' | '】' | ']' | '〕') || c.is_whitespace()
+}
+
+/// Where `单位` stands in `normal`, spaces between its two characters allowed (`单  位`, as
+/// offices space a two-character label): `(start, end)` byte offsets.
+fn unit_keys(normal: &str) -> Vec<(usize, usize)> {
+    let mut keys = Vec::new();
+    for (at, c) in normal.char_indices() {
+        if c != '单' && c != '單' {
+            continue;
+        }
+        let rest = &normal[at + c.len_utf8()..];
+        let after = rest.trim_start();
+        if after.starts_with('位') {
+            keys.push((at, normal.len() - after.len() + '位'.len_utf8()));
+        }
+    }
+    keys
+}
+
+/// What one row says of units: as [`stated`] reads it, and whether a length it gives was
+/// given under a key shared with money (`（单位：万元、米）`).
+#[derive(Debug, Default)]
+struct Reading {
+    money: Option<Scale>,
+    length: Option<Scale>,
+    length_shared: bool,
+    /// A word of a unit of money mentioned outside any unit statement.
+    mention: Option<String>,
+    /// A unit key with nothing after it.
+    empty: bool,
 }
 
 /// Whether a token no unit word matches is still written like a unit (`千元`, `万`, `万元/公里`,
@@ -126,19 +242,38 @@ fn unit_like(token: &str) -> bool {
 }
 
 /// The units a title or note row states (`单位：万元`, `金额单位：元`, `（单位：万元、公里）`,
-/// `单位:万元`, `单位∶万元`), if it states any; a unit counts only as a whole token after a unit
-/// key. `Err` carries a unit written there that roadsub does not read (`千元`, `万`,
-/// `万元/公里`): it must be refused, since reading the numbers in yuan would be a guess; so is a
-/// unit glued to a title (`…计划表单位：万元`). A `单位` of an organisation
-/// (`填报单位：某某县交通局`) states none.
+/// `单位:万元`, `单位∶万元`, `单  位：万元`, `单位：人民币万元`, `单位为万元`, `以万元计`), if it
+/// states any; a unit counts only as a whole token after a unit key. `Err` carries a unit
+/// written there that roadsub does not read (`千元`, `万元/公里`): it must be refused, since
+/// reading the numbers in yuan would be a guess; so is a unit glued to a title
+/// (`…计划表单位：万元`), two units of money or of length in one row, a unit key with nothing
+/// after it (`单位：`), and a row that states no unit of money but mentions one
+/// (`金额以万元为准`). A `单位` of an organisation (`填报单位：某某县交通局`) states none.
 pub fn stated(text: &str) -> Result<Stated, Unstated> {
-    let normal = normalize_width_forms(text).replace('\u{2236}', ":");
-    let mut money = None;
-    let mut length = None;
-    for (at, _) in normal
-        .match_indices("单位")
-        .chain(normal.match_indices("單位"))
-    {
+    let r = read(text)?;
+    let found = (r.money, r.length);
+    if r.money.is_none() {
+        if let Some(word) = r.mention {
+            return Err(Unstated::Mentioned(word, found));
+        }
+        if r.empty && r.length.is_none() {
+            return Err(Unstated::Empty);
+        }
+    }
+    Ok(found)
+}
+
+fn read(text: &str) -> Result<Reading, Unstated> {
+    let normal = normalize_width_forms(text)
+        .replace('\u{2236}', ":")
+        .replace('\u{3000}', " ");
+    let mut reading = Reading::default();
+    // Stretches of the row that name an organisation or a place (`万元村委会` after
+    // `建设单位：`): what they mention is no unit.
+    let mut names: Vec<(usize, usize)> = Vec::new();
+    // Stretches that state a unit: what they say is read, not merely mentioned.
+    let mut statements: Vec<(usize, usize)> = Vec::new();
+    for (at, key_end) in unit_keys(&normal) {
         // The key: the letters just before `单位`, back to a space or a punctuation mark.
         let before = &normal[..at];
         let key_start = before
@@ -151,19 +286,23 @@ pub fn stated(text: &str) -> Result<Stated, Unstated> {
             .iter()
             .find_map(|w| key.strip_prefix(w))
             .unwrap_or(key);
+        let mut rest = normal[key_end..].trim_start();
+        // `单位：万元`, `单位（万元）`, `单位：（万元）`, `单位为万元`.
+        rest = rest.trim_start_matches(|c: char| {
+            matches!(c, ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是') || c.is_whitespace()
+        });
+        let first_len = rest.find(ends_token).unwrap_or(rest.len());
+        let first_at = normal.len() - rest.len();
         // A key not known is an organisation's, or a title's last words glued to a unit key:
         // only what follows can tell, below.
         let (glued, for_money, for_length) = match KEYS.iter().find(|(k, ..)| *k == own) {
             Some(&(_, m, l)) => (false, m, l),
-            None if ORGANISATION.iter().any(|w| key.ends_with(w)) => continue,
+            None if ORGANISATION.iter().any(|w| key.ends_with(w)) => {
+                names.push((first_at, first_at + first_len));
+                continue;
+            }
             None => (true, true, true),
         };
-        let mut rest = normal[at + "单位".len()..].trim_start();
-        // `单位：万元`, and `单位（万元）` too.
-        rest = rest
-            .strip_prefix([':', '(', '[', '【', '〔'])
-            .unwrap_or(rest)
-            .trim_start();
         let mut found: Stated = (None, None);
         // What a glued unit says is quoted from its key (`金额单位：万元`) to the last unit read.
         let start = at
@@ -174,24 +313,35 @@ pub fn stated(text: &str) -> Result<Stated, Unstated> {
                 .max()
                 .unwrap_or(0);
         let mut end = at;
+        // `单位：` and nothing, or another label next (`单位： 填报人：`).
+        if !glued && (rest.is_empty() || rest[..first_len].contains(':')) {
+            reading.empty = true;
+        }
         loop {
             let len = rest.find(ends_token).unwrap_or(rest.len());
             let token = &rest[..len];
             if token.is_empty() {
                 break;
             }
-            let word = WORDS.iter().find(|(w, ..)| token.eq_ignore_ascii_case(w));
+            let word = WORDS
+                .iter()
+                .find(|(w, ..)| money_bare(token).eq_ignore_ascii_case(w));
             match word {
                 Some(&(_, is_money, scale)) => {
                     let slot = if is_money { &mut found.0 } else { &mut found.1 };
-                    if slot.is_some_and(|s| s != scale) {
-                        return Err(Unstated::Unread(token.to_string()));
+                    if let Some(s) = slot.filter(|&s| s != scale) {
+                        return Err(Unstated::Conflict(is_money, s, scale));
                     }
                     *slot = Some(scale);
                     end = normal.len() - rest.len() + len;
                 }
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
-                None if !unit_like(token) => break,
+                None if !unit_like(token) => {
+                    if found == (None, None) {
+                        names.push((first_at, first_at + first_len));
+                    }
+                    break;
+                }
                 None if glued => {
                     end = normal.len() - rest.len() + len;
                     return Err(Unstated::Glued(
@@ -218,16 +368,77 @@ pub fn stated(text: &str) -> Result<Stated, Unstated> {
             }
             continue;
         }
+        statements.push((at, end.max(key_end)));
         if !for_length {
             found.1 = None;
         }
         if !for_money {
             found.0 = None;
         }
-        money = money.or(found.0);
-        length = length.or(found.1);
+        take(&mut reading.money, found.0, true)?;
+        if found.1.is_some() && reading.length.is_none() {
+            reading.length_shared = for_money;
+        }
+        take(&mut reading.length, found.1, false)?;
     }
-    Ok((money, length))
+    // `以万元计`, `以万元为单位`: the unit between 以 and 计.
+    for (at, _) in normal.match_indices('以') {
+        let after = &normal[at + '以'.len_utf8()..];
+        for &(w, is_money, scale) in &WORDS {
+            let Some(tail) = after.strip_prefix(w) else {
+                continue;
+            };
+            if ["计", "計", "为单位", "為單位", "为计量单位"]
+                .iter()
+                .any(|e| tail.starts_with(e))
+            {
+                statements.push((at, normal.len() - tail.len()));
+                if is_money {
+                    take(&mut reading.money, Some(scale), true)?;
+                } else {
+                    take(&mut reading.length, Some(scale), false)?;
+                }
+                break;
+            }
+        }
+    }
+    // A unit of money mentioned anywhere else (`投资约500万元`); bare 万 and 亿 only when no
+    // word goes on after them (`500万`, `（万）`, not `万州区`).
+    let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
+    'scan: for (i, _) in normal.char_indices() {
+        if inside(&names, i) || inside(&statements, i) {
+            continue;
+        }
+        for w in MONEY_MENTIONS {
+            let Some(tail) = normal[i..].strip_prefix(w) else {
+                continue;
+            };
+            let bare = matches!(w, "万" | "萬" | "亿" | "億");
+            if bare && tail.chars().next().is_some_and(is_ideograph) {
+                continue 'scan;
+            }
+            reading.mention = Some(w.to_string());
+            break 'scan;
+        }
+    }
+    Ok(reading)
+}
+
+/// Puts `scale` in `slot`, refusing a second, different one.
+fn take(slot: &mut Option<Scale>, scale: Option<Scale>, money: bool) -> Result<(), Unstated> {
+    match (*slot, scale) {
+        (Some(a), Some(b)) if a != b => Err(Unstated::Conflict(money, a, b)),
+        (None, b) => {
+            *slot = b;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `c` is a Chinese character (a word goes on after it).
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}')
 }
 
 /// The bytes `start..end` of `normal` as `text` wrote them (full-width colons and all):
@@ -238,25 +449,58 @@ fn as_written(text: &str, normal: &str, start: usize, end: usize) -> String {
     text.chars().skip(first).take(count).collect()
 }
 
+/// A row above the header as one line: its cells joined by a space, a line break inside a
+/// cell shown as a space (a message quoting the row stays on one line).
+pub fn row_text(row: &[String]) -> String {
+    row.iter()
+        .flat_map(|f| f.split(['\r', '\n']))
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The units of a table: from the rows above its header (each with its fields), then
 /// `--amount-unit` (`flag`), which must agree with a title that states a unit of money.
+/// A row that mentions a unit of money without stating one (`投资约500万元`), or states a key
+/// with nothing after it (`单位：`), is refused unless another row or the flag states it.
 pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableUnits, UnitProblem> {
     let mut units = TableUnits::default();
+    let mut unsaid: Option<UnitProblem> = None;
     for row in titles {
-        let text = row
-            .iter()
-            .map(|f| f.trim())
-            .filter(|f| !f.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let (money, length) = match stated(&text) {
-            Ok(units) => units,
+        let text = row_text(row);
+        let reading = match read(&text) {
+            Ok(r) => r,
             // The flag says the unit; the row's own is then not read.
-            Err(_) if flag.is_some() => (None, None),
+            Err(_) if flag.is_some() => Reading::default(),
             Err(Unstated::Unread(unit)) => return Err(UnitProblem::Unread(text, unit)),
             Err(Unstated::Glued(unit, _)) => return Err(UnitProblem::Glued(text, unit)),
+            Err(Unstated::Conflict(money, a, b)) => {
+                let name = |s| {
+                    if money {
+                        money_name(s, Lang::Zh)
+                    } else {
+                        length_name(s, Lang::Zh)
+                    }
+                };
+                return Err(UnitProblem::Conflict(text, name(a), name(b)));
+            }
+            Err(Unstated::Mentioned(..) | Unstated::Empty) => {
+                unreachable!("read() leaves these to stated()")
+            }
         };
-        for (slot, scale) in [(&mut units.money, money), (&mut units.length, length)] {
+        if reading.money.is_none() && unsaid.is_none() {
+            if let Some(word) = &reading.mention {
+                unsaid = Some(UnitProblem::Mentioned(text.clone(), word.clone()));
+            } else if reading.empty && reading.length.is_none() {
+                unsaid = Some(UnitProblem::Empty(text.clone()));
+            }
+        }
+        let shared = reading.length_shared;
+        for (slot, scale) in [
+            (&mut units.money, reading.money),
+            (&mut units.length, reading.length),
+        ] {
             let Some(scale) = scale else { continue };
             match slot {
                 Some(g) if g.scale != scale => {
@@ -274,6 +518,9 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
                 }
             }
         }
+        if reading.length.is_some() && units.length_shared.is_none() {
+            units.length_shared = Some(shared);
+        }
     }
     if let Some(flag) = flag {
         match &units.money {
@@ -290,16 +537,30 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
             }
         }
     }
-    Ok(units)
+    match unsaid {
+        Some(problem) if units.money.is_none() => Err(problem),
+        _ => Ok(units),
+    }
+}
+
+impl TableUnits {
+    /// Whether lengths are read in 米 from a row that gives 米 under a key it shares with
+    /// money (`（单位：万元、米）`): with a width column in the table (widths are in 米), that
+    /// 米 may be the widths' and not the lengths'. The row, if so.
+    pub fn shared_metres(&self) -> Option<&str> {
+        match &self.length {
+            Some(Given {
+                scale: Scale::Pow10(-3),
+                from: UnitFrom::Title(t),
+            }) if self.length_shared == Some(true) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// A unit of money by name, as `--amount-unit` takes it.
 pub fn money_unit(name: &str) -> Option<Scale> {
-    match name {
-        "元" | "yuan" => Some(Scale::Base),
-        "万元" | "wan" => Some(Scale::Pow10(4)),
-        _ => None,
-    }
+    money_word(name)
 }
 
 /// The name of a unit of money.
@@ -311,7 +572,7 @@ pub fn money_name(scale: Scale, lang: Lang) -> &'static str {
     }
 }
 
-fn length_name(scale: Scale, lang: Lang) -> &'static str {
+pub fn length_name(scale: Scale, lang: Lang) -> &'static str {
     match scale {
         Scale::Pow10(-3) => lang.pick("m", "米"),
         _ => lang.pick("km", "公里"),
@@ -389,10 +650,34 @@ impl UnitProblem {
                 money_name(*flag, Lang::Zh)
             ),
             (UnitProblem::Unread(t, unit), Lang::En) => format!(
-                "\"{t}\" above the header names a unit roadsub does not read ({unit}; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet"
+                "\"{t}\" above the header names a unit roadsub does not read ({unit}; it reads {READABLE_ZH}); give --amount-unit or correct the sheet"
             ),
             (UnitProblem::Unread(t, unit), Lang::Zh) => format!(
-                "表头上方的“{t}”所写单位无法读取（{unit}；可读：元、万元、公里、米）；请给出 --amount-unit 或改正表格"
+                "表头上方的“{t}”所写单位无法读取（{unit}；可读：{READABLE_ZH}）；请给出 --amount-unit 或改正表格"
+            ),
+            (UnitProblem::Conflict(t, a, b), Lang::En) => format!(
+                "\"{t}\" above the header states two units, {a} and {b}; keep one"
+            ),
+            (UnitProblem::Conflict(t, a, b), Lang::Zh) => {
+                format!("表头上方的“{t}”写了两种单位：{a}与{b}；请只保留一种")
+            }
+            (UnitProblem::Mentioned(t, word), Lang::En) => format!(
+                "\"{t}\" above the header mentions {word} but states no unit of the table's amounts in a form roadsub reads, so bare numbers might be read in the wrong unit; give --amount-unit, or write the unit on a row of its own (单位：万元)"
+            ),
+            (UnitProblem::Mentioned(t, word), Lang::Zh) => format!(
+                "表头上方的“{t}”提到“{word}”，但未以可读的形式写明表中金额的单位，数字可能按错误的单位读取；请给出 --amount-unit，或单独一行写明单位（如“单位：万元”）"
+            ),
+            (UnitProblem::Empty(t), Lang::En) => format!(
+                "\"{t}\" above the header has a unit key but no unit after it; write the unit (单位：元 or 单位：万元) or give --amount-unit"
+            ),
+            (UnitProblem::Empty(t), Lang::Zh) => format!(
+                "表头上方的“{t}”只有“单位”而未写明单位；请写明单位（如“单位：元”或“单位：万元”）或给出 --amount-unit"
+            ),
+            (UnitProblem::SharedMetres(t), Lang::En) => format!(
+                "\"{t}\" above the header gives 米 without saying it is the unit of lengths, and the table has a width column (widths are in 米), so it cannot be told whether lengths are in 米; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+            ),
+            (UnitProblem::SharedMetres(t), Lang::Zh) => format!(
+                "表头上方的“{t}”所写“米”未说明是长度的单位，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
             ),
             (UnitProblem::Glued(t, unit), Lang::En) => format!(
                 "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"{unit}\" on a row of its own, or after a space or bracket)"
@@ -457,7 +742,6 @@ mod tests {
     fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
         for (title, unit) in [
             ("单位：千元", "千元"),
-            ("单位：万", "万"),
             ("单位：万元/公里", "万元/公里"),
             ("金额单位：美元", "美元"),
         ] {
@@ -468,11 +752,11 @@ mod tests {
         }
         assert_eq!(
             refusal("单位：千元", None).unwrap_err().render(Lang::En),
-            "\"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet"
+            "\"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet"
         );
         assert_eq!(
             refusal("单位：千元", None).unwrap_err().render(Lang::Zh),
-            "表头上方的“单位：千元”所写单位无法读取（千元；可读：元、万元、公里、米）；请给出 --amount-unit 或改正表格"
+            "表头上方的“单位：千元”所写单位无法读取（千元；可读：元、万元（万）、亿元（亿）、公里、米）；请给出 --amount-unit 或改正表格"
         );
         // --amount-unit says the unit, as the message offers.
         assert_eq!(
@@ -548,6 +832,241 @@ mod tests {
             "计划表单位：万元村",
         ] {
             assert_eq!(stated(title), Ok((None, None)), "{title}");
+        }
+    }
+
+    const WAN: Option<Scale> = Some(Scale::Pow10(4));
+
+    #[test]
+    fn a_unit_stated_above_the_header_in_an_office_form_is_read_not_ignored() {
+        // Each of these was passed over, and 63 read as 63 yuan.
+        for title in [
+            "单位：万元（人民币）",
+            "单位：人民币万元",
+            "单位：万元人民币",
+            "单  位：万元",
+            "单　位：万元",
+            "单位：（万元）",
+            "金额单位为万元",
+            "单位为万元",
+            "本表金额以万元计",
+            "以万元为单位",
+            "单位：万",
+        ] {
+            assert_eq!(stated(title), Ok((WAN, None)), "{title}");
+            assert_eq!(
+                refusal(title, None).unwrap().money,
+                Some(Given {
+                    scale: Scale::Pow10(4),
+                    from: UnitFrom::Title(title.into())
+                }),
+                "{title}"
+            );
+        }
+        assert_eq!(stated("单位：人民币元"), Ok((Some(Scale::Base), None)));
+        assert_eq!(stated("单 位：万元、公里"), Ok((WAN, Some(Scale::Base))));
+        assert_eq!(stated("长度以米计"), Ok((None, Some(Scale::Pow10(-3)))));
+    }
+
+    #[test]
+    fn a_title_that_mentions_wan_yuan_without_stating_the_unit_is_refused_naming_the_row() {
+        for (title, word) in [
+            ("安岳县2018年通村公路计划（总投资约500万元）", "万元"),
+            ("金额以万元为准", "万元"),
+            ("金额：万", "万"),
+            ("投资（千元）", "千元"),
+            ("计划投资1.2亿", "亿"),
+            ("长度单位：米 金额万元", "万元"),
+        ] {
+            assert_eq!(
+                refusal(title, None),
+                Err(UnitProblem::Mentioned(title.into(), word.into())),
+                "{title}"
+            );
+        }
+        let problem = refusal("金额以万元为准", None).unwrap_err();
+        assert_eq!(
+            problem.render(Lang::Zh),
+            "表头上方的“金额以万元为准”提到“万元”，但未以可读的形式写明表中金额的单位，数字可能按错误的单位读取；请给出 --amount-unit，或单独一行写明单位（如“单位：万元”）"
+        );
+        assert_eq!(
+            problem.render(Lang::En),
+            "\"金额以万元为准\" above the header mentions 万元 but states no unit of the table's amounts in a form roadsub reads, so bare numbers might be read in the wrong unit; give --amount-unit, or write the unit on a row of its own (单位：万元)"
+        );
+        // The flag, or another row, states the unit.
+        assert_eq!(
+            refusal("金额以万元为准", Some(Scale::Pow10(4)))
+                .unwrap()
+                .money,
+            Some(Given {
+                scale: Scale::Pow10(4),
+                from: UnitFrom::Flag
+            })
+        );
+        let two = vec![
+            vec!["安岳县2018年计划（总投资约500万元）".to_string()],
+            vec!["单位：万元".to_string()],
+        ];
+        assert_eq!(
+            table_units(&two, None).unwrap().money.unwrap().scale,
+            Scale::Pow10(4)
+        );
+        // Place names are no mention: 万州区, 元坝镇, an organisation called 万元村委会.
+        for title in [
+            "万州区2018年通村公路计划",
+            "元坝镇2018年通村公路计划",
+            "万源市白羊乡",
+            "建设单位：万元村委会",
+            "单位：万元村委会",
+        ] {
+            assert_eq!(refusal(title, None), Ok(TableUnits::default()), "{title}");
+        }
+    }
+
+    #[test]
+    fn an_empty_unit_key_is_refused_unless_a_unit_is_stated_elsewhere() {
+        for title in ["单位：", "单位:", "金额单位：", "单位： 填报人：张三"] {
+            assert_eq!(
+                refusal(title, None),
+                Err(UnitProblem::Empty(title.into())),
+                "{title}"
+            );
+        }
+        assert_eq!(
+            refusal("单位：", None).unwrap_err().render(Lang::Zh),
+            "表头上方的“单位：”只有“单位”而未写明单位；请写明单位（如“单位：元”或“单位：万元”）或给出 --amount-unit"
+        );
+        assert_eq!(
+            refusal("单位：", None).unwrap_err().render(Lang::En),
+            "\"单位：\" above the header has a unit key but no unit after it; write the unit (单位：元 or 单位：万元) or give --amount-unit"
+        );
+        assert!(refusal("单位：", Some(Scale::Base)).is_ok());
+        let two = vec![
+            vec!["单位：".to_string()],
+            vec!["金额单位：万元".to_string()],
+        ];
+        assert_eq!(
+            table_units(&two, None).unwrap().money.unwrap().scale,
+            Scale::Pow10(4)
+        );
+        // An organisation's key with nothing after it is a form left blank, not a unit.
+        assert_eq!(refusal("填报单位：", None), Ok(TableUnits::default()));
+    }
+
+    #[test]
+    fn one_title_row_stating_two_units_is_refused_not_read_by_its_first() {
+        let row = ["单位：元", "", "", "", "", "", "单位：万元"]
+            .map(String::from)
+            .to_vec();
+        let problem = table_units(&[row], None).unwrap_err();
+        assert_eq!(
+            problem,
+            UnitProblem::Conflict("单位：元 单位：万元".into(), "元", "万元")
+        );
+        assert_eq!(
+            problem.render(Lang::Zh),
+            "表头上方的“单位：元 单位：万元”写了两种单位：元与万元；请只保留一种"
+        );
+        assert_eq!(
+            problem.render(Lang::En),
+            "\"单位：元 单位：万元\" above the header states two units, 元 and 万元; keep one"
+        );
+        assert_eq!(
+            refusal("单位：元、万元", None),
+            Err(UnitProblem::Conflict("单位：元、万元".into(), "元", "万元"))
+        );
+        assert_eq!(
+            refusal("单位：公里 长度单位：米", None),
+            Err(UnitProblem::Conflict(
+                "单位：公里 长度单位：米".into(),
+                "公里",
+                "米"
+            ))
+        );
+        assert_eq!(
+            refusal("单位：元 本表金额以万元计", None),
+            Err(UnitProblem::Conflict(
+                "单位：元 本表金额以万元计".into(),
+                "元",
+                "万元"
+            ))
+        );
+    }
+
+    #[test]
+    fn a_title_cell_with_a_line_break_is_quoted_on_one_line() {
+        let row = vec!["安岳县2018年计划\r\n单位：千元".to_string()];
+        let problem = table_units(&[row], None).unwrap_err();
+        assert_eq!(
+            problem,
+            UnitProblem::Unread("安岳县2018年计划 单位：千元".into(), "千元".into())
+        );
+        let row = vec!["安岳县2018年计划\n单位：万元".to_string()];
+        assert_eq!(
+            table_units(&[row], None).unwrap().describe(Lang::Zh),
+            ["表中金额按万元读取（取自表头上方“安岳县2018年计划 单位：万元”）"]
+        );
+    }
+
+    #[test]
+    fn one_list_of_units_is_read_by_title_header_and_flag() {
+        for (word, scale) in [
+            ("元", Scale::Base),
+            ("万元", Scale::Pow10(4)),
+            ("万", Scale::Pow10(4)),
+            ("亿元", Scale::Pow10(8)),
+            ("亿", Scale::Pow10(8)),
+        ] {
+            assert_eq!(stated(&format!("单位：{word}")), Ok((Some(scale), None)));
+            assert_eq!(money_unit(word), Some(scale), "{word}");
+            assert_eq!(
+                crate::table::Field::Cost.scale_of_header(&format!("总投资({word})")),
+                scale
+            );
+        }
+        for word in ["千元", "美元", "百万元"] {
+            assert!(stated(&format!("单位：{word}")).is_err());
+            assert_eq!(money_unit(word), None);
+        }
+    }
+
+    proptest! {
+        /// Whatever form an office writes its unit key in (spaced, with a colon, 为 or a
+        /// bracket, the currency named), the unit is read.
+        #[test]
+        fn every_office_form_of_a_unit_statement_is_read(
+            own in prop::sample::select(vec!["", "本表", "表中"]),
+            key in prop::sample::select(vec!["", "金额", "资金", "计量"]),
+            space in prop::sample::select(vec!["", " ", "  ", "\u{3000}"]),
+            colon in prop::sample::select(vec!["：", ":", "∶", "为", "（", "：（", ""]),
+            currency in prop::sample::select(vec!["", "人民币"]),
+            unit in prop::sample::select(vec!["元", "万元", "萬元", "亿元", "万"]),
+            after in prop::sample::select(vec!["", "）", "（人民币）", " 填报人：张三"]),
+        ) {
+            let title = format!("{own}{key}单{space}位{colon}{currency}{unit}{after}");
+            let scale = money_word(unit).unwrap();
+            prop_assert_eq!(stated(&title), Ok((Some(scale), None)));
+        }
+
+        /// A title or note that mentions a unit of money other than bare 元 is never passed
+        /// over: it is read as stating the unit of money, or refused.
+        #[test]
+        fn a_row_mentioning_a_money_unit_is_read_or_refused_never_ignored(
+            before in "[\u{4e00}-\u{9fa5}0-9]{0,8}",
+            word in prop::sample::select(vec!["万元", "萬元", "千元", "百万元", "亿元", "万", "亿"]),
+            after in prop::sample::select(vec!["", "）", "，", "。", " ", "为准"]),
+            rest in "[\u{4e00}-\u{9fa5}]{0,4}",
+        ) {
+            // Bare 万 and 亿 count only when no word goes on after them.
+            let after = if matches!(word, "万" | "亿") && matches!(after, "" | "为准") {
+                "）"
+            } else {
+                after
+            };
+            let title = format!("{before}{word}{after}{rest}");
+            if let Ok(units) = refusal(&title, None) {
+                prop_assert!(units.money.is_some(), "{} ignored", title);
+            }
         }
     }
 

@@ -36,7 +36,7 @@ pub fn export(
     let format = Format::from_path(path);
     let columns = &doc.sheet.columns;
     let layout = Layout::new(columns, rules);
-    let copied = layout.own_map(columns);
+    let copied = layout.own_map(columns, rules);
     let file = doc
         .path
         .as_ref()
@@ -234,7 +234,7 @@ mod tests {
         let format = Format::from_path(out);
         let columns = &plain.sheet.columns;
         let layout = Layout::new(columns, rules);
-        let copied = layout.own_map(columns);
+        let copied = layout.own_map(columns, rules);
         let label = table.display().to_string();
         let mut buf = RowBuf::new(Some(format), false, 0).in_unit(unit);
         let mut summary = Summary::new(rules, &groupings(format, None));

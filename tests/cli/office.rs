@@ -597,9 +597,10 @@ fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
     env.roadsub(&["batch", &t16]).expect(
         1,
         "",
-        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元, 万元, 公里, 米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
+        &format!("{t16}: \"单位：千元\" above the header names a unit roadsub does not read (千元; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"),
     );
-    for (title, unit) in [("单位：万", "万"), ("单位：万元/公里", "万元/公里")] {
+    for (title, unit) in [("单位：万元/公里", "万元/公里"), ("单位：百万元", "百万元")]
+    {
         let f = env.write(
             "t.csv",
             format!("{title}\n{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
@@ -882,4 +883,189 @@ fn a_workbooks_date_cells_are_dates_in_the_report() {
             .nth(7),
         Some("2024-04-05")
     );
+}
+
+#[test]
+fn a_unit_above_the_header_in_an_office_form_is_read_or_refused_never_passed_over() {
+    let env = Env::new();
+    let row = "1,石鼓镇,大骥村,通村公路,2,4.5,96\n";
+    // Each was passed over, and 96 read as 96 yuan, exit 0.
+    for title in [
+        "单位：万元（人民币）",
+        "单位：人民币万元",
+        "单位：万元人民币",
+        "单  位：万元",
+        "单位：（万元）",
+        "金额单位为万元",
+        "单位为万元",
+        "本表金额以万元计",
+        "单位:万元;",
+    ] {
+        let f = env.write("t.csv", format!("{title}\n{OFFICE_HEADER}{row}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "1", "subsidy_total"),
+            "960000.00",
+            "{title}"
+        );
+    }
+    for (title, said) in [
+        ("单位：", "“单位：”只有“单位”而未写明单位"),
+        (
+            "安岳县计划（总投资约500万元）",
+            "提到“万元”，但未以可读的形式写明表中金额的单位",
+        ),
+        (
+            "单位：元,,,,,,单位：万元",
+            "“单位：元 单位：万元”写了两种单位：元与万元",
+        ),
+        ("（单位：万元、米）", "所写“米”未说明是长度的单位"),
+    ] {
+        let f = env.write("t.csv", format!("{title}\n{OFFICE_HEADER}{row}"));
+        env.roadsub(&["batch", &f, "--lang", "zh"])
+            .expect_code(1)
+            .stderr_has(&format!("{f}: 表头上方的"))
+            .stderr_has(said);
+    }
+    // A note below the data saying 单位为万元 under numbers read in yuan is refused, as
+    // 备注：单位万元 is.
+    for note in ["备注：单位为万元", "备注：金额单位为万元", "备注：单位万元"]
+    {
+        let f = env.write("t.csv", format!("{OFFICE_HEADER}{row}{note}\n"));
+        env.roadsub(&["batch", &f, "--lang", "zh"])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "{f}:3: 该行是说明行，写明单位为万元，而表中数字按元读取"
+            ));
+    }
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}{row}备注：金额以万元为准\n"),
+    );
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect_code(1).stderr_has(&format!(
+        "{f}:3: 该行是说明行，提到“万元”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）\n"
+    ));
+    let out = env
+        .roadsub(&["batch", &f, "--amount-unit", "万元"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+}
+
+#[test]
+fn an_approved_amount_read_in_the_titles_wan_is_headed_with_it_and_reads_back_the_same() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let input = env.write(
+        "t.csv",
+        "（单位：万元、公里）\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资,扶贫批复\n1,石鼓镇,大骥村,通村,2,4.5,163,12\n",
+    );
+    let first = env
+        .roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert!(
+        first.starts_with(
+            "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资(万元),扶贫批复(万元),"
+        ),
+        "{first}"
+    );
+    assert_eq!(cell(&first, "1", "县扶贫专项补助（元）"), "120000.00");
+    let again = env
+        .roadsub(&["batch", "-", "--lang", "zh"])
+        .stdin(first.as_bytes())
+        .expect_code(0);
+    assert_eq!(again.stdout, first, "fed back, 12 was read as 12 yuan");
+    let report = env.file("report.xlsx");
+    env.roadsub(&["batch", &input, "--lang", "zh", "-o", &report])
+        .expect_code(0);
+    let mut book = open_workbook_auto(&report).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][7], Data::String("扶贫批复(万元)".into()));
+    assert_eq!(rows[1][7], Data::Float(12.0), "a number, not the text '12'");
+    let back = env
+        .roadsub(&["batch", &report, "--lang", "zh"])
+        .expect_code(0);
+    assert_eq!(back.stdout, first);
+}
+
+#[test]
+fn every_amount_column_read_in_the_titles_unit_reads_back_the_same_from_the_output() {
+    let env = Env::new();
+    // Each kind of amount column, bare under a title in 万元: the output, which has no title,
+    // must give the same results fed back, as CSV and as a workbook.
+    for (header, value) in [
+        ("总投资", "163"),
+        ("每公里造价", "81.5"),
+        ("整合资金", "10"),
+        ("一事一议", "2"),
+        ("农户自筹", "1.5"),
+        ("村项目资金", "3"),
+        ("已拨付", "20"),
+        ("扶贫批复", "12"),
+        ("poverty_approved", "12"),
+    ] {
+        let (base, cost) = if matches!(header, "每公里造价" | "总投资") {
+            ("序号,所属乡镇,村名称,道路等级,建设里程,路面宽度", "")
+        } else {
+            (
+                "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资",
+                ",163",
+            )
+        };
+        let input = env.write(
+            "t.csv",
+            format!("单位：万元\n{base},{header}\n1,石鼓镇,大骥村,通村,2,4.5{cost},{value}\n"),
+        );
+        let first = env
+            .roadsub(&["batch", &input])
+            .expect_code(0)
+            .stdout
+            .clone();
+        assert!(
+            first.contains(&format!(",{header}(万元),")),
+            "{header}: {first}"
+        );
+        let again = env
+            .roadsub(&["batch", "-"])
+            .stdin(first.as_bytes())
+            .expect_code(0);
+        assert_eq!(again.stdout, first, "{header}");
+        let report = env.file("report.xlsx");
+        env.roadsub(&["batch", &input, "-o", &report])
+            .expect_code(0);
+        let back = env.roadsub(&["batch", &report]).expect_code(0);
+        assert_eq!(back.stdout, first, "{header}");
+    }
+}
+
+#[test]
+fn amount_unit_takes_every_unit_of_money_a_title_or_header_reads() {
+    let env = Env::new();
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,0.0096\n"),
+    );
+    // 亿元 was read in a title and a header, but refused as a flag.
+    for unit in ["亿元", "亿"] {
+        let out = env
+            .roadsub(&["batch", &f, "--amount-unit", unit])
+            .expect_code(0);
+        assert_eq!(
+            cell(&out.stdout, "1", "subsidy_total"),
+            "960000.00",
+            "{unit}"
+        );
+    }
+    let f = env.write(
+        "t.csv",
+        format!("{OFFICE_HEADER}1,石鼓镇,大骥村,通村公路,2,4.5,96\n"),
+    );
+    let out = env
+        .roadsub(&["batch", &f, "--amount-unit", "万"])
+        .expect_code(0);
+    assert_eq!(cell(&out.stdout, "1", "subsidy_total"), "960000.00");
+    env.roadsub(&["batch", &f, "--amount-unit", "千元"])
+        .expect_code(2);
 }

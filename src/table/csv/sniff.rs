@@ -175,17 +175,29 @@ fn sniff_not_text(head: &[u8]) -> Option<NotText> {
 }
 
 /// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.
-/// A title or note above the header (`单位：万元`) may have no separator at all: the first line
-/// that has one decides.
+/// A title or note above the header may have no separator at all (`单位：万元`) or a stray one
+/// (`单位:万元;`): the header names at least six columns, so the first line with five
+/// separators of one kind is taken for it, else the first line with any.
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let has_separator = |l: &&[u8]| l.iter().any(|b| matches!(b, b',' | b'\t' | b';'));
-    let line = head
+    let count_in = |l: &[u8], c: u8| l.iter().filter(|&&b| b == c).count();
+    let most = |l: &&[u8]| {
+        [b',', b'\t', b';']
+            .map(|c| count_in(l, c))
+            .into_iter()
+            .max()
+    };
+    let lines: Vec<&[u8]> = head
         .split(|&b| b == b'\n' || b == b'\r')
         .filter(|l| !l.is_empty())
         .take(crate::table::header::HEADER_SEARCH_ROWS)
-        .find(has_separator)
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| most(l) >= Some(5))
+        .or_else(|| lines.iter().find(|l| most(l) > Some(0)))
+        .copied()
         .unwrap_or_default();
-    let count = |c: u8| line.iter().filter(|&&b| b == c).count();
+    let count = |c: u8| count_in(line, c);
     let (commas, tabs, semis) = (count(b','), count(b'\t'), count(b';'));
     if tabs > commas && tabs >= semis {
         b'\t'

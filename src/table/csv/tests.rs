@@ -254,3 +254,52 @@ fn tab_separated_is_recognised() {
     let (recs, ..) = read_all(b"id\tvillage\n1\tv, with comma\n");
     assert_eq!(recs[1].1, ["1", "v, with comma"]);
 }
+
+#[test]
+fn a_semicolon_in_a_title_row_does_not_change_how_the_table_is_split() {
+    let (recs, ..) = read_all(
+        "单位:万元;\n序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资\n1,石鼓镇,大骥村,通村,2,4.5,63\n"
+            .as_bytes(),
+    );
+    assert_eq!(recs[0].1, ["单位:万元;"]);
+    assert_eq!(
+        recs[1].1,
+        [
+            "序号",
+            "所属乡镇",
+            "村名称",
+            "道路等级",
+            "建设里程",
+            "路面宽度",
+            "总投资"
+        ]
+    );
+    assert_eq!(
+        recs[2].1,
+        ["1", "石鼓镇", "大骥村", "通村", "2", "4.5", "63"]
+    );
+}
+
+proptest::proptest! {
+    /// Whatever stray separators (up to four) title rows above the header hold, the header's
+    /// own separator splits the table.
+    #[test]
+    fn the_header_row_not_a_title_decides_the_separator(
+        titles in proptest::collection::vec("[单位万元:;\t,]{0,4}", 0..3),
+        sep in proptest::sample::select(vec![b',', b'\t', b';']),
+    ) {
+        let s = sep as char;
+        let header = ["序号", "所属乡镇", "村名称", "道路等级", "建设里程", "路面宽度", "总投资"]
+            .join(&s.to_string());
+        let mut text = String::new();
+        for t in &titles {
+            text += t;
+            text += "\n";
+        }
+        text += &header;
+        text += "\n";
+        let mut r = CsvReader::new(text.as_bytes());
+        let _ = r.next_record();
+        proptest::prop_assert_eq!(r.style().delimiter, sep);
+    }
+}

@@ -44,6 +44,20 @@ pub enum Problem {
         fund: crate::rules::FundId,
         /// Rate × length: the most it may approve.
         ceiling: Decimal,
+        /// The unit the value was read in and the value in yuan, when that unit is not yuan
+        /// (`100` in 万元 is 1,000,000.00 yuan): the message shows both.
+        read_in: Option<(Scale, Decimal)>,
+    },
+    /// A value that is no number in a column whose bare numbers are read in the unit a row
+    /// above the header or `--amount-unit` gives (`总投资` under `单位：万元`): what it should
+    /// be is said in that unit, and where the unit was said.
+    NotANumberIn {
+        /// The field (`Field::Cost` for a fund's approved amount).
+        field: Field,
+        /// The unit bare numbers are read in.
+        scale: Scale,
+        /// Where that unit was said.
+        from: crate::table::units::UnitFrom,
     },
     /// An amount approved for a ceiling fund that pays nothing on the segment, as no tier
     /// applies (`tier` says why: the width is below every tier, or none is for the class).
@@ -83,6 +97,9 @@ pub enum Problem {
         /// The unit the numbers are read in.
         in_force: Option<&'static str>,
     },
+    /// A note row mentions a unit of money (`备注：金额以万元为准`) while nothing above the
+    /// header or on the command line states the unit of the table's numbers: the word.
+    NoteMentions(String),
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
@@ -153,42 +170,78 @@ fn expected(field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// Who says the unit of a column's bare numbers: its header, a row above the header, or
+/// `--amount-unit`.
+#[derive(Clone, Copy)]
+enum SaidBy<'a> {
+    Header,
+    Title(&'a str),
+    Flag,
+}
+
 /// What a value of `field` should look like in a column whose header gives bare numbers in
 /// `scale` (`投资(万元)`, `长度(米)`): the unit the header names, not the field's base unit.
-fn expected_in(field: Field, scale: Scale, lang: Lang) -> Option<&'static str> {
-    let money = matches!(field, Field::Cost | Field::OtherFunds);
+fn expected_in(field: Field, scale: Scale, lang: Lang) -> Option<String> {
+    expected_said(field, scale, SaidBy::Header, lang)
+}
+
+/// Like [`expected_in`], the unit said by `by`.
+fn expected_said(field: Field, scale: Scale, by: SaidBy, lang: Lang) -> Option<String> {
+    let money = matches!(
+        field,
+        Field::Cost
+            | Field::OtherFunds
+            | Field::YishiYiyi
+            | Field::SelfRaised
+            | Field::VillageFund
+            | Field::Disbursed
+    );
     let length = matches!(field, Field::Length | Field::Completed);
+    let unit = match scale {
+        Scale::Pow10(4) => "万元",
+        Scale::Pow10(8) => "亿元",
+        _ => "米",
+    };
+    // `表头单位为万元` / `as the header says`.
+    let said = match (by, lang) {
+        (SaidBy::Header, Lang::Zh) => format!("表头单位为{unit}"),
+        (SaidBy::Title(t), Lang::Zh) => format!("按表头上方“{t}”，单位为{unit}"),
+        (SaidBy::Flag, Lang::Zh) => format!("按 --amount-unit，单位为{unit}"),
+        (SaidBy::Header, Lang::En) => "as the header says".to_string(),
+        (SaidBy::Title(t), Lang::En) => format!("as \"{t}\" above the header says"),
+        (SaidBy::Flag, Lang::En) => "as --amount-unit says".to_string(),
+    };
     Some(match (scale, lang) {
-        (Scale::Pow10(4), Lang::En) if money => {
-            "an amount of money (expected 万元, as the header says, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)"
-        }
-        (Scale::Pow10(4), Lang::Zh) if money => {
-            "不是金额（表头单位为万元，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）"
-        }
-        (Scale::Pow10(8), Lang::En) if money => {
-            "an amount of money (expected 亿元, as the header says, like 1.2 or 0.85; or with a unit, like 1200000元 or 120万)"
-        }
-        (Scale::Pow10(8), Lang::Zh) if money => {
-            "不是金额（表头单位为亿元，应为亿元数，如 1.2 或 0.85；或带单位，如 1200000元 或 120万）"
-        }
-        (Scale::Pow10(4), Lang::En) if field == Field::CostPerKm => {
-            "an amount per km (expected 万元 per km, as the header says, like 40 or 40.5; or with a unit, like 400000元/公里)"
-        }
-        (Scale::Pow10(4), Lang::Zh) if field == Field::CostPerKm => {
-            "不是每公里金额（表头单位为万元，应为每公里万元数，如 40 或 40.5；或带单位，如 400000元/公里）"
-        }
-        (Scale::Pow10(8), Lang::En) if field == Field::CostPerKm => {
-            "an amount per km (expected 亿元 per km, as the header says, like 0.4; or with a unit, like 40万/公里)"
-        }
-        (Scale::Pow10(8), Lang::Zh) if field == Field::CostPerKm => {
-            "不是每公里金额（表头单位为亿元，应为每公里亿元数，如 0.4；或带单位，如 40万/公里）"
-        }
-        (Scale::Pow10(-3), Lang::En) if length => {
-            "a length (expected metres, as the header says, like 850 or 1250.5; or with a unit, like 1.25公里)"
-        }
-        (Scale::Pow10(-3), Lang::Zh) if length => {
-            "不是长度（表头单位为米，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）"
-        }
+        (Scale::Pow10(4), Lang::En) if money => format!(
+            "an amount of money (expected 万元, {said}, like 120 or 120.5; or with a unit, like 1200000元 or 1.06亿)"
+        ),
+        (Scale::Pow10(4), Lang::Zh) if money => format!(
+            "不是金额（{said}，应为万元数，如 120 或 120.5；或带单位，如 1200000元 或 1.06亿）"
+        ),
+        (Scale::Pow10(8), Lang::En) if money => format!(
+            "an amount of money (expected 亿元, {said}, like 1.2 or 0.85; or with a unit, like 1200000元 or 120万)"
+        ),
+        (Scale::Pow10(8), Lang::Zh) if money => format!(
+            "不是金额（{said}，应为亿元数，如 1.2 或 0.85；或带单位，如 1200000元 或 120万）"
+        ),
+        (Scale::Pow10(4), Lang::En) if field == Field::CostPerKm => format!(
+            "an amount per km (expected 万元 per km, {said}, like 40 or 40.5; or with a unit, like 400000元/公里)"
+        ),
+        (Scale::Pow10(4), Lang::Zh) if field == Field::CostPerKm => format!(
+            "不是每公里金额（{said}，应为每公里万元数，如 40 或 40.5；或带单位，如 400000元/公里）"
+        ),
+        (Scale::Pow10(8), Lang::En) if field == Field::CostPerKm => format!(
+            "an amount per km (expected 亿元 per km, {said}, like 0.4; or with a unit, like 40万/公里)"
+        ),
+        (Scale::Pow10(8), Lang::Zh) if field == Field::CostPerKm => format!(
+            "不是每公里金额（{said}，应为每公里亿元数，如 0.4；或带单位，如 40万/公里）"
+        ),
+        (Scale::Pow10(-3), Lang::En) if length => format!(
+            "a length (expected metres, {said}, like 850 or 1250.5; or with a unit, like 1.25公里)"
+        ),
+        (Scale::Pow10(-3), Lang::Zh) if length => format!(
+            "不是长度（{said}，应为米数，如 850 或 1250.5；或带单位，如 1.25公里）"
+        ),
         _ => return None,
     })
 }
@@ -205,14 +258,21 @@ impl Problem {
         let zh = lang == Lang::Zh;
         if let (Problem::Value(field, ValueError::NotANumber), Some(column)) = (self, column) {
             if let Some(text) = expected_in(*field, field.scale_of_header(column), lang) {
-                return if zh {
-                    text.to_string()
-                } else {
-                    format!("is not {text}")
-                };
+                return if zh { text } else { format!("is not {text}") };
             }
         }
         match self {
+            Problem::NotANumberIn { field, scale, from } => {
+                let by = match from {
+                    crate::table::units::UnitFrom::Title(t) => SaidBy::Title(t),
+                    crate::table::units::UnitFrom::Flag => SaidBy::Flag,
+                };
+                match expected_said(*field, *scale, by, lang) {
+                    Some(text) if zh => text,
+                    Some(text) => format!("is not {text}"),
+                    None => value_problem(*field, ValueError::NotANumber, lang),
+                }
+            }
             Problem::Value(field, e) => value_problem(*field, *e, lang),
             Problem::Blank => lang
                 .pick("is empty (a value is required)", "为空（必填）")
@@ -277,16 +337,34 @@ impl Problem {
                     "字段超过 4096 个，已跳过",
                 )
                 .into(),
-            Problem::AboveCeiling { fund, ceiling } => {
+            Problem::AboveCeiling {
+                fund,
+                ceiling,
+                read_in,
+            } => {
                 let name = rules.funds[*fund].display(lang);
+                // `“100”（万元，即 1,000,000.00 元）`: the value as read, and in yuan.
+                let read = match read_in {
+                    Some((scale, yuan)) if zh => format!(
+                        "（{}，即 {} 元）",
+                        crate::table::units::money_name(*scale, lang),
+                        money::grouped(*yuan)
+                    ),
+                    Some((scale, yuan)) => format!(
+                        "({}, that is {} yuan) ",
+                        crate::table::units::money_name(*scale, lang),
+                        money::grouped(*yuan)
+                    ),
+                    None => String::new(),
+                };
                 if zh {
                     format!(
-                        "超过{name}的上限 {} 元（每公里标准 × 长度）",
+                        "{read}超过{name}的上限 {} 元（每公里标准 × 长度）",
                         money::grouped(*ceiling)
                     )
                 } else {
                     format!(
-                        "is above the ceiling of {name}, {} (rate per km × length)",
+                        "{read}is above the ceiling of {name}, {} (rate per km × length)",
                         money::grouped(*ceiling)
                     )
                 }
@@ -363,10 +441,20 @@ impl Problem {
                     "是说明行，写明单位为{stated}，而表中数字按{u}读取；请在表头上方写明单位或给出 --amount-unit"
                 ),
                 (None, Lang::En) => format!(
-                    "is a note stating a unit roadsub does not read ({stated}; it reads 元, 万元, 公里, 米); correct the sheet"
+                    "is a note stating a unit roadsub does not read ({stated}; it reads {}); correct the sheet",
+                    crate::table::units::READABLE_ZH
                 ),
                 (None, Lang::Zh) => format!(
-                    "是说明行，所写单位无法读取（{stated}；可读：元、万元、公里、米）；请改正表格"
+                    "是说明行，所写单位无法读取（{stated}；可读：{}）；请改正表格",
+                    crate::table::units::READABLE_ZH
+                ),
+            },
+            Problem::NoteMentions(word) => match lang {
+                Lang::En => format!(
+                    "is a note that mentions {word}, but nothing states the unit of the table's numbers (read in 元); give --amount-unit or write the unit above the header (单位：万元)"
+                ),
+                Lang::Zh => format!(
+                    "是说明行，提到“{word}”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）"
                 ),
             },
             Problem::TotalsRow => lang
