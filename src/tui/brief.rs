@@ -29,6 +29,9 @@ pub enum State {
     Good,
     /// Cannot be computed (why is worked out again when asked).
     Bad,
+    /// No segment at all: a totals row (合计) or a note row (说明). Not an error, and in no
+    /// group, total or count of segments.
+    NotSegment,
     /// Its id repeats an earlier row's: bad, whatever else it holds.
     Repeat,
     /// Computed, but an amount does not fit the kept form (never, within the ranges the

@@ -284,7 +284,7 @@ impl App {
     /// text is cut with `…`), an amount's whole width (an amount is never cut). A note row's
     /// text runs on over its line, so it widens no column.
     pub(super) fn measure_row(&mut self, row: usize) {
-        if !self.doc.is_good(row) && self.doc.calc(&self.rules, row).is_note() {
+        if self.doc.not_a_segment(row) && self.doc.calc(&self.rules, row).is_note() {
             return;
         }
         let inputs = self.input_cols();

@@ -21,6 +21,7 @@ use crate::money::plain;
 mod addrow;
 mod budgets;
 mod model;
+mod office;
 mod safety;
 mod variant;
 mod whatif;
@@ -403,14 +404,14 @@ fn the_title_bar_says_the_unit_amounts_are_shown_in_and_the_detail_pane_its_own(
             office.clone(),
             Lang::Zh,
             "m",
-            " · 4 行 · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
+            " · 4 行（2 个路段） · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
             "┌ 计算说明（元） ─",
         ),
         (
             office.clone(),
             Lang::En,
             "",
-            " · 4 rows · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
+            " · 4 rows (2 segments) · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
             "┌ Why these numbers (yuan) ─",
         ),
     ] {
@@ -475,9 +476,9 @@ fn a_note_row_is_shown_as_a_note_not_as_a_totals_row_that_cannot_be_computed() {
         assert!(s[2].starts_with("  1    石鼓镇 "), "{text}");
         let totals_line = s
             .iter()
-            .find(|l| l.trim_start_matches(['✗', ' ']).starts_with("合计"))
+            .find(|l| l.trim_start_matches(['✗', '≡', ' ']).starts_with("合计"))
             .unwrap();
-        assert!(totals_line.starts_with("✗ 合计"), "{text}");
+        assert!(totals_line.starts_with("≡ 合计"), "{text}");
         assert!(text.contains(pane), "{text}");
         assert!(
             !text.contains("合计行") && !text.contains("totals row"),
