@@ -101,6 +101,8 @@ pub enum Column {
     Due,
     /// Outstanding of what is due.
     Outstanding,
+    /// The cost, as the engine reads it (per km × length for a cost given per km).
+    Cost,
 }
 
 /// `value` in units of `10^-dp`, when it has at most `dp` decimals and fits.
@@ -416,6 +418,7 @@ impl Briefs {
             Column::Subsidy => after.subsidy,
             Column::Shortfall => after.shortfall,
             Column::Gap => gap(n, after.subsidy),
+            Column::Cost => n[COST],
             Column::Due => self.due(n, after.subsidy)?,
             Column::Outstanding => self.outstanding(n, after.subsidy)?,
         }))

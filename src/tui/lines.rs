@@ -54,6 +54,7 @@ impl Subtotal {
             Column::Shortfall => t.shortfall.value(),
             Column::Due => t.due.value(),
             Column::Outstanding => t.outstanding.value(),
+            Column::Cost => t.cost.value(),
         }
     }
 
@@ -156,6 +157,13 @@ impl App {
                         continue;
                     };
                     let w = crate::textwidth::cells(&text);
+                    if let Some(slot) = self.widths.get_mut(c) {
+                        *slot = (*slot).max(w);
+                    }
+                }
+                // And the group's cost, under the cost column.
+                if let Some(c) = cols.index(Field::Cost) {
+                    let w = crate::textwidth::cells(&self.show_amount(sub.totals.cost.value()));
                     if let Some(slot) = self.widths.get_mut(c) {
                         *slot = (*slot).max(w);
                     }

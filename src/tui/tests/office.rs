@@ -17,23 +17,23 @@ fn grouping_puts_a_totals_row_in_no_group_and_gives_it_no_subtotal() {
     // The defect: `t` put the 合计 row into a nameless group of its own, sorted first, with
     // a subtotal of 0 rows.
     let zh = [
-        "  1    石鼓镇   大骥村 通村公路     96      90.0000         6.0000  96.0000  0.0000   0.0000",
-        "  2    石鼓镇   玉皇村 通组         52      22.5000        15.0000  37.5000 14.5000  14.5000",
-        "Σ 小计 石鼓镇（2 行）                      112.5000        21.0000 133.5000 14.5000  14.5000",
-        "  3    自治乡   金鸡村 通村公路    150     144.0000         6.0000 150.0000  0.0000   0.0000",
-        "  4    自治乡   金鸡村 社道         60      27.0000        18.0000  45.0000 15.0000  15.0000",
-        "Σ 小计 自治乡（2 行）                      171.0000        24.0000 195.0000 15.0000  15.0000",
-        "≡ 合计                             358            —              —        —       —        —",
+        "  1    石鼓镇   大骥村 通村公路  96.0000      90.0000         6.0000  96.0000  0.0000   0.0000",
+        "  2    石鼓镇   玉皇村 通组      52.0000      22.5000        15.0000  37.5000 14.5000  14.5000",
+        "Σ 小计 石鼓镇（2 行）           148.0000     112.5000        21.0000 133.5000 14.5000  14.5000",
+        "  3    自治乡   金鸡村 通村公路 150.0000     144.0000         6.0000 150.0000  0.0000   0.0000",
+        "  4    自治乡   金鸡村 社道      60.0000      27.0000        18.0000  45.0000 15.0000  15.0000",
+        "Σ 小计 自治乡（2 行）           210.0000     171.0000        24.0000 195.0000 15.0000  15.0000",
+        "≡ 合计                               358            —              —        —       —        —",
         "",
     ];
     let en = [
-        "  1    石鼓镇   大骥村 通村公路            2     96   90.0000  6.0000  96.0000  0.0000    0.0000",
-        "  2    石鼓镇   玉皇村 通组              1.5     52   22.5000 15.0000  37.5000 14.5000   14.5000",
-        "Σ subtotal 石鼓镇 (2 rows)               3.5         112.5000 21.0000 133.5000 14.5000   14.5000",
-        "  3    自治乡   金鸡村 通村公路          3.2    150  144.0000  6.0000 150.0000  0.0000    0.0000",
-        "  4    自治乡   金鸡村 社道              1.8     60   27.0000 18.0000  45.0000 15.0000   15.0000",
-        "Σ subtotal 自治乡 (2 rows)                 5         171.0000 24.0000 195.0000 15.0000   15.0000",
-        "≡ 合计                                   8.5    358         —       —        —       —         —",
+        "  1    石鼓镇   大骥村 通村公路            2  96.0000   90.0000  6.0000  96.0000  0.0000    0.0000",
+        "  2    石鼓镇   玉皇村 通组              1.5  52.0000   22.5000 15.0000  37.5000 14.5000   14.5000",
+        "Σ subtotal 石鼓镇 (2 rows)               3.5 148.0000  112.5000 21.0000 133.5000 14.5000   14.5000",
+        "  3    自治乡   金鸡村 通村公路          3.2 150.0000  144.0000  6.0000 150.0000  0.0000    0.0000",
+        "  4    自治乡   金鸡村 社道              1.8  60.0000   27.0000 18.0000  45.0000 15.0000   15.0000",
+        "Σ subtotal 自治乡 (2 rows)                 5 210.0000  171.0000 24.0000 195.0000 15.0000   15.0000",
+        "≡ 合计                                   8.5      358         —       —        —       —         —",
         "",
     ];
     for (lang, want) in [(Lang::Zh, zh), (Lang::En, en)] {
@@ -95,11 +95,11 @@ fn a_subtotal_of_lengths_in_metres_is_in_metres_as_its_rows_are() {
     for (lang, want) in [
         (
             Lang::Zh,
-            "Σ 小计 石鼓镇（1 行）               2000                      63.0000         0.0000  63.0000 0.0000   0.0000",
+            "Σ 小计 石鼓镇（1 行）               2000          63.0000      63.0000         0.0000  63.0000 0.0000   0.0000",
         ),
         (
             Lang::En,
-            "Σ subtotal 石鼓镇 (1 row)           2000                   63.0000  0.0000 63.0000 0.0000    0.0000",
+            "Σ subtotal 石鼓镇 (1 row)           2000          63.0000   63.0000  0.0000 63.0000 0.0000    0.0000",
         ),
     ] {
         let (mut app, _dir, _) = open_file("tests/data/office/metres-title.csv", lang);
@@ -182,5 +182,69 @@ fn a_notice_asked_on_a_totals_or_note_row_says_the_row_belongs_to_no_village() {
         press(&mut app, "p");
         assert_eq!(app.status.as_ref().unwrap().text, note);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+    }
+}
+
+/// The cell at `(x, y)` of the screen last drawn by `app` at `width`×`height` is dimmed.
+fn dimmed(app: &mut App, width: u16, height: u16, x: u16, y: u16) -> bool {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.scroll_to_cursor(view::table_rows(app, Size::new(width, height)));
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    buffer[(x, y)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM)
+}
+
+#[test]
+fn a_row_priced_per_km_shows_its_computed_cost_and_subtotals_sum_the_cost_in_the_unit_shown() {
+    // The defect: 40 of the plan's 66 rows give 每公里造价 and no 投资; their cost column was
+    // blank beside their subsidies, subtotals left it blank, and in 元 the typed 127.5万
+    // stood under 金额单位：元.
+    for (lang, header) in [
+        (Lang::Zh, ("  编号    村", "村           投资 县交通局补助")),
+        (Lang::En, ("  编号    乡镇", "村           投资 transport")),
+    ] {
+        let mut app = open(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+            lang,
+        );
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert!(
+            s[1].starts_with(header.0) && s[1].contains(header.1),
+            "{text}"
+        );
+        // Typed 127.5万, in 万元; priced 40万 a km × 2.4 km, computed, dimmed.
+        assert!(s[2].contains(" 画青村   127.5000 "), "{text}");
+        assert!(s[3].contains(" 画青村    96.0000 "), "{text}");
+        let x = u16::try_from(s[3].find("96.0000").unwrap()).unwrap();
+        assert!(dimmed(&mut app, 100, 30, x, 3), "{text}");
+        assert!(!dimmed(&mut app, 100, 30, x, 2), "{text}");
+        // In 元: both in yuan, as the title says.
+        press(&mut app, "m");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert!(
+            s[0].contains(lang.pick("amounts shown in yuan", "金额单位：元")),
+            "{text}"
+        );
+        assert!(s[2].contains(" 画青村   1,275,000.00 "), "{text}");
+        assert!(s[3].contains(" 画青村     960,000.00 "), "{text}");
+        // A subtotal sums the cost of every row, typed or computed.
+        press(&mut app, "t");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        let sub = s.iter().find(|l| l.contains("石桥铺镇")).unwrap();
+        let want = match lang {
+            Lang::Zh => "Σ 石桥铺镇（5 行） 5,189,000.00 ",
+            Lang::En => "Σ 石桥铺镇         5,189,000.00 ",
+        };
+        assert!(sub.starts_with(want), "{text}");
+        let summed: rust_decimal::Decimal = (0..app.doc.sheet.rows.len())
+            .filter(|&r| app.doc.row_text(r).township == "石桥铺镇")
+            .map(|r| app.doc.amount(r, crate::tui::brief::Column::Cost).unwrap())
+            .sum();
+        assert_eq!(plain(summed), "5189000.00");
     }
 }

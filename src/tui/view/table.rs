@@ -237,14 +237,17 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
         }
     }
     for &c in cols {
-        let text = match (&app.mode, current && c == app.col) {
-            (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
-            _ => app.cell(r, c),
+        let (text, computed) = match (&app.mode, current && c == app.col) {
+            (Mode::Edit { buffer, .. }, true) => (head(buffer, app.width(c)).to_string(), false),
+            _ => app.shown(r, c),
         };
         let mut style = if app.delta_column(c).is_some() {
             Style::new().magenta()
         } else if c >= app.input_cols() {
             Style::new().cyan()
+        } else if computed {
+            // A cost worked out from the price per km, not typed: dimmed.
+            Style::new().dim()
         } else {
             Style::new()
         };
@@ -278,13 +281,14 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
     };
     let mut spans = vec![Span::raw("Σ ")];
     let columns = &app.doc.sheet.columns;
-    // The km planned and completed go under their own columns when they are in view; the
-    // label takes the input columns before them.
-    // In the column's own unit (metres under a column of metres).
-    let km = |c: usize| {
-        columns
-            .field_at(c)
-            .and_then(|f| sub.length_in(f, columns.scale(f)))
+    // The km planned and completed and the cost go under their own columns when they are in
+    // view; the label takes the input columns before them.
+    // In the column's own unit (metres under a column of metres); and the group's cost
+    // under the cost column, in the unit amounts are shown in.
+    let km = |c: usize| match columns.field_at(c) {
+        Some(Field::Cost) => Some(app.show_amount(totals.cost.value())),
+        Some(f) => sub.length_in(f, columns.scale(f)),
+        None => None,
     };
     let inputs: Vec<usize> = visible
         .iter()
