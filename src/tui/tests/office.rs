@@ -248,3 +248,28 @@ fn a_row_priced_per_km_shows_its_computed_cost_and_subtotals_sum_the_cost_in_the
         assert_eq!(plain(summed), "5189000.00");
     }
 }
+
+#[test]
+fn the_totals_pane_uses_a_tall_terminals_room_so_every_budget_is_shown() {
+    // The defect: at 160×45 the pane kept 9 lines under a long table and said "另有 1 行",
+    // so 通村硬化路建设 was never in view.
+    for (lang, village, more) in [
+        (
+            Lang::Zh,
+            "│通村硬化路建设 ███████████░░░░░░░░░ 59.5% ",
+            "另有",
+        ),
+        (Lang::En, "│Village road hardening ", "more"),
+    ] {
+        let mut app = open(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+            lang,
+        );
+        let s = screen(&mut app, 160, 45);
+        let text = s.join("\n");
+        assert!(s.iter().any(|l| l.contains(village)), "{text}");
+        assert!(!text.contains(more), "{text}");
+        // The table keeps its header and 20 rows.
+        assert!(s[21].starts_with("  AYP-020 "), "{text}");
+    }
+}
