@@ -825,3 +825,47 @@ fn a_dated_variant_file_dates_rows_without_a_date_as_the_rules_in_force_do() {
         ["0.0000", "+5.0000", "+5.0000", "−5.0000"]
     );
 }
+
+#[test]
+fn a_budget_line_too_long_for_a_narrow_totals_pane_wraps_and_never_cuts_an_amount() {
+    // The defect: at 80×24 the line read "社级…  已分配 · 实拨 690.0000 · 申请 1,29…".
+    for (lang, words) in [
+        (Lang::Zh, ["690.0000", "868.5000", "295.5000", "800.2000"]),
+        (Lang::En, ["690.0000", "868.5000", "295.5000", "800.2000"]),
+    ] {
+        let (mut app, _dir) = plan(lang);
+        press(&mut app, &format!("v{}<Enter>", prorating_rules()));
+        let v = app.doc.variant().unwrap();
+        for inner in 20..=60 {
+            let lines: Vec<String> = crate::tui::view::compared::budgets(&app, v, inner)
+                .into_iter()
+                .map(|(_, l)| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect();
+            let text = lines.join("\n");
+            for w in words {
+                assert!(
+                    lines.iter().any(|l| l.contains(w)),
+                    "{inner}: {w:?} not whole in\n{text}"
+                );
+            }
+            for l in &lines {
+                assert!(
+                    crate::textwidth::cells(l) <= inner,
+                    "{inner}: {l:?} wider than the pane"
+                );
+                // A name may be cut (`通村…`); an amount never is.
+                let chars: Vec<char> = l.chars().collect();
+                for (i, _) in chars.iter().enumerate().filter(|(_, &c)| c == '…') {
+                    let near = |j: Option<usize>| {
+                        j.and_then(|j| chars.get(j))
+                            .is_some_and(|d| d.is_ascii_digit() || *d == ',' || *d == '.')
+                    };
+                    assert!(
+                        !near(i.checked_sub(1)) && !near(Some(i + 1)),
+                        "{inner}: {l:?} cut"
+                    );
+                }
+            }
+        }
+    }
+}

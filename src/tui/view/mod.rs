@@ -4,7 +4,7 @@
 
 pub mod allocation;
 mod bars;
-mod compared;
+pub(crate) mod compared;
 mod gauge;
 mod overlays;
 mod panes;
