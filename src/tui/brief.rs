@@ -29,6 +29,9 @@ pub enum State {
     Good,
     /// Cannot be computed (why is worked out again when asked).
     Bad,
+    /// No segment at all: a totals row (合计) or a note row (说明). Not an error, and in no
+    /// group, total or count of segments.
+    NotSegment,
     /// Its id repeats an earlier row's: bad, whatever else it holds.
     Repeat,
     /// Computed, but an amount does not fit the kept form (never, within the ranges the
@@ -98,6 +101,8 @@ pub enum Column {
     Due,
     /// Outstanding of what is due.
     Outstanding,
+    /// The cost, as the engine reads it (per km × length for a cost given per km).
+    Cost,
 }
 
 /// `value` in units of `10^-dp`, when it has at most `dp` decimals and fits.
@@ -413,6 +418,7 @@ impl Briefs {
             Column::Subsidy => after.subsidy,
             Column::Shortfall => after.shortfall,
             Column::Gap => gap(n, after.subsidy),
+            Column::Cost => n[COST],
             Column::Due => self.due(n, after.subsidy)?,
             Column::Outstanding => self.outstanding(n, after.subsidy)?,
         }))

@@ -181,7 +181,8 @@ impl App {
             Some(Column::Shortfall) => lang.pick("shortfall", "尚需筹集").to_string(),
             Some(Column::Due) => lang.pick("due", "应拨付").to_string(),
             Some(Column::Outstanding) => lang.pick("outstanding", "待拨付").to_string(),
-            None => String::new(),
+            // Never a computed column of its own: the cost shows in its input column.
+            Some(Column::Cost) | None => String::new(),
         }
     }
 
@@ -231,6 +232,22 @@ impl App {
         match self.computed_amount(row, c) {
             Some(a) => self.show_amount(a),
             None => "—".to_string(),
+        }
+    }
+
+    /// What the table shows in cell `c` of row `row`, and whether it was computed rather than
+    /// typed. The cost column of a row that computes shows the cost the engine used, in the
+    /// unit the table shows amounts in (so 127.5万 reads 1,275,000.00 under 金额单位：元, as
+    /// the subsidies beside it do), and for a row priced per km (每公里造价) whose cost cell is
+    /// empty, that price × length: computed. Every other cell is [`App::cell`].
+    pub fn shown(&self, row: usize, c: usize) -> (String, bool) {
+        let cost = self.doc.sheet.columns.index(Field::Cost) == Some(c);
+        match self.doc.amount(row, Column::Cost).filter(|_| cost) {
+            Some(a) => (
+                self.show_amount(a),
+                self.doc.sheet.rows[row].get(c).trim().is_empty(),
+            ),
+            None => (self.cell(row, c), false),
         }
     }
 
@@ -284,12 +301,12 @@ impl App {
     /// text is cut with `…`), an amount's whole width (an amount is never cut). A note row's
     /// text runs on over its line, so it widens no column.
     pub(super) fn measure_row(&mut self, row: usize) {
-        if !self.doc.is_good(row) && self.doc.calc(&self.rules, row).is_note() {
+        if self.doc.not_a_segment(row) && self.doc.calc(&self.rules, row).is_note() {
             return;
         }
         let inputs = self.input_cols();
         for c in 0..self.ncols() {
-            let w = cells(&self.cell(row, c));
+            let w = cells(&self.shown(row, c).0);
             let w = if c < inputs { w.min(30) } else { w };
             if let Some(slot) = self.widths.get_mut(c) {
                 *slot = (*slot).max(w);

@@ -167,6 +167,16 @@ impl Doc {
         self.base.is_good(at)
     }
 
+    /// Whether row `at` is no segment: a totals row or a note row.
+    pub fn not_a_segment(&self, at: usize) -> bool {
+        self.base.not_a_segment(at)
+    }
+
+    /// How many rows are no segment (totals and note rows).
+    pub fn not_segments(&self) -> usize {
+        self.base.not_segments()
+    }
+
     /// A computed column of row `at`, when the row is good.
     pub fn amount(&self, at: usize, column: Column) -> Option<rust_decimal::Decimal> {
         self.base.amount(at, column)

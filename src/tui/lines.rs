@@ -54,7 +54,32 @@ impl Subtotal {
             Column::Shortfall => t.shortfall.value(),
             Column::Due => t.due.value(),
             Column::Outstanding => t.outstanding.value(),
+            Column::Cost => t.cost.value(),
         }
+    }
+
+    /// The group's km planned (`Field::Length`) or completed (`Field::Completed`), as its
+    /// column's own cells read: in metres under a column whose numbers are metres (a header
+    /// `长度（米）` or a title `长度单位：米`), so 2000 stands above its rows' 2000, not 2.
+    pub fn length_in(&self, field: Field, scale: crate::money::Scale) -> Option<String> {
+        let km = match field {
+            Field::Length => self.totals.planned_km.value(),
+            Field::Completed => self.totals.completed_km.value(),
+            _ => return None,
+        };
+        let shown = match scale {
+            crate::money::Scale::Base => Some(km),
+            crate::money::Scale::Pow10(n) => {
+                let ten = (0..n.unsigned_abs())
+                    .try_fold(Decimal::ONE, |p, _| p.checked_mul(Decimal::TEN))?;
+                if n < 0 {
+                    km.checked_mul(ten)
+                } else {
+                    km.checked_div(ten)
+                }
+            }
+        };
+        Some(crate::money::measure(shown?))
     }
 
     /// What the variant shown changes of the group's sums, field by field, in fen, over the
@@ -122,21 +147,23 @@ impl App {
     pub(super) fn measure_subtotals(&mut self) {
         let first = self.input_cols();
         let cols = &self.doc.sheet.columns;
-        let km_cols = [
-            (cols.index(Field::Length), true),
-            (cols.index(Field::Completed), false),
-        ];
+        let km_cols = [Field::Length, Field::Completed];
         for line in &self.lines {
             if let Line::Subtotal(sub) = line {
                 // So are the km planned and completed, under their columns.
-                for (c, planned) in km_cols {
-                    let Some(c) = c else { continue };
-                    let km = if planned {
-                        sub.totals.planned_km.value()
-                    } else {
-                        sub.totals.completed_km.value()
+                for f in km_cols {
+                    let Some(c) = cols.index(f) else { continue };
+                    let Some(text) = sub.length_in(f, cols.scale(f)) else {
+                        continue;
                     };
-                    let w = crate::textwidth::cells(&crate::money::measure(km));
+                    let w = crate::textwidth::cells(&text);
+                    if let Some(slot) = self.widths.get_mut(c) {
+                        *slot = (*slot).max(w);
+                    }
+                }
+                // And the group's cost, under the cost column.
+                if let Some(c) = cols.index(Field::Cost) {
+                    let w = crate::textwidth::cells(&self.show_amount(sub.totals.cost.value()));
                     if let Some(slot) = self.widths.get_mut(c) {
                         *slot = (*slot).max(w);
                     }
@@ -176,7 +203,12 @@ impl App {
     }
 
     /// Rows in `order`, grouped by `g`, each group followed by its subtotal.
+    /// A totals row (合计) or a note row belongs to no group: it has no subtotal and comes
+    /// after every group, in the order given. A group whose rows name no township (or no
+    /// village) comes after the named ones, as empty cells sort last.
     pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
+        let (outside, order): (Vec<usize>, Vec<usize>) =
+            order.into_iter().partition(|&r| self.doc.not_a_segment(r));
         let mut keyed: Vec<(String, usize)> = order
             .into_iter()
             .map(|r| (self.group_key(r, g), r))
@@ -188,6 +220,8 @@ impl App {
             _ => crate::report::summary::GroupBy::Township,
         };
         crate::report::summary::sort_grouped(by, &mut keyed);
+        // Stable: the named groups keep their order, the nameless ones follow.
+        keyed.sort_by_key(|(_, r)| self.nameless(*r, g));
         let mut lines = Vec::with_capacity(keyed.len() + 16);
         let mut i = 0;
         while i < keyed.len() {
@@ -216,7 +250,18 @@ impl App {
                 variant: change,
             })));
         }
+        lines.extend(outside.into_iter().map(Line::Row));
         lines
+    }
+
+    /// Whether row `r` names nothing to group it by under `g`: no township, or (by village)
+    /// neither township nor village.
+    fn nameless(&self, r: usize, g: Grouping) -> bool {
+        let text = self.doc.row_text(r);
+        match g {
+            Grouping::Village => text.township.is_empty() && text.village.is_empty(),
+            _ => text.township.is_empty(),
+        }
     }
 
     /// How many data rows are shown (subtotal lines not counted).

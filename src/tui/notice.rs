@@ -19,6 +19,23 @@ impl App {
                 true,
             );
         };
+        // A totals or note row names no village (its blank cells are not a village named
+        // blank): said so, rather than looking for a village it is not in.
+        if self.doc.not_a_segment(at) {
+            return if self.doc.calc(&self.rules, at).is_note() {
+                self.say(
+                    "this is a note row: it belongs to no village, so there is no notice to write",
+                    "该行是说明行，不属于任何村，没有公示可写",
+                    true,
+                )
+            } else {
+                self.say(
+                    "this is a totals row: it belongs to no village, so there is no notice to write",
+                    "该行是合计行，不属于任何村，没有公示可写",
+                    true,
+                )
+            };
+        }
         let text = self.doc.row_text(at);
         let (township, village) = (text.township.to_string(), text.village.to_string());
         let sheet = &self.doc.sheet;

@@ -42,6 +42,11 @@ impl Calc {
         matches!(self, Calc::Bad(e) if e.iter().any(|e| matches!(e.problem, Problem::TotalsRow | Problem::NoteRow)))
     }
 
+    /// Whether the row is a totals row (合计, 总计 …), shown as one.
+    pub fn is_totals(&self) -> bool {
+        matches!(self, Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::TotalsRow))
+    }
+
     /// Whether the row is a note (备注, 说明 …), shown as one.
     pub fn is_note(&self) -> bool {
         matches!(self, Calc::Bad(e) if e.iter().any(|e| e.problem == Problem::NoteRow))
@@ -94,6 +99,8 @@ fn keep(
     put: fn(&mut Briefs, usize, Outcome<'_>, State) -> bool,
 ) {
     let kept = match c {
+        // A totals row's 合计 may repeat another's; it is still no segment, not a repeat.
+        c if c.not_a_segment() => put(briefs, at, None, State::NotSegment),
         _ if repeat => put(briefs, at, None, State::Repeat),
         Calc::Good(g) => put(briefs, at, Some((&g.segment, &g.breakdown)), State::Good),
         Calc::Bad(_) => put(briefs, at, None, State::Bad),
@@ -217,7 +224,7 @@ impl Results {
         let mut c = match self.briefs.state(at) {
             State::Repeat => calc(rules, columns, sheet, row, true),
             State::TooLarge => Calc::Bad(vec![RowError::row(row.line, Problem::Overflow)]),
-            State::Good | State::Bad => calc(rules, columns, sheet, row, false),
+            State::Good | State::Bad | State::NotSegment => calc(rules, columns, sheet, row, false),
         };
         if let Calc::Good(g) = &mut c {
             let (township, village) = alloc::place(sheet, at);
@@ -326,6 +333,18 @@ impl Results {
             self.take_out(rules, sheet, i);
             self.put_in(rules, columns, sheet, i, true);
         }
+    }
+
+    /// Whether row `at` is no segment (a totals or a note row).
+    pub fn not_a_segment(&self, at: usize) -> bool {
+        self.briefs.state(at) == State::NotSegment
+    }
+
+    /// How many rows are no segment (totals and note rows).
+    pub fn not_segments(&self) -> usize {
+        (0..self.briefs.len())
+            .filter(|&at| self.not_a_segment(at))
+            .count()
     }
 
     fn is_marked_duplicate(&self, at: usize) -> bool {

@@ -360,12 +360,12 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
     let s = screen(&mut app, 140, 30);
     assert_eq!(
         s[1],
-        "  id township village class   width_m length_km   cost completed_km transport poverty subsidy     gap shortfall     due"
+        "  id township village class   width_m length_km    cost completed_km transport poverty subsidy     gap shortfall     due"
     );
     // G2: 15万 + 6万 (not 10万: the envelope is shared out) = 21万; half of it due.
     assert_eq!(
         s[3],
-        "  G2 T        A       group       3.5         1 600000          0.5   15.0000  6.0000 21.0000 39.0000   39.0000 10.5000"
+        "  G2 T        A       group       3.5         1 60.0000          0.5   15.0000  6.0000 21.0000 39.0000   39.0000 10.5000"
     );
     let text = s.join("\n");
     assert!(
@@ -389,7 +389,7 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
     let s = screen(&mut app, 140, 30);
     assert_eq!(
         s[5],
-        "Σ subtotal T A (3 rows)                       3                 1.5   75.0000 42.0000 117.0000  93.0000   93.0000 31.5000"
+        "Σ subtotal T A (3 rows)                       3 210.0000          1.5   75.0000 42.0000 117.0000  93.0000   93.0000 31.5000"
     );
     // In Chinese the columns are titled as the release words them.
     press(&mut app, "L");
@@ -432,7 +432,7 @@ fn keys_that_edit_undo_and_delete_share_the_envelope_out_again_on_screen() {
     press(&mut app, "jjjlllll<Enter><BS>2<Enter>");
     assert_eq!(app.doc.sheet.rows[3].get(5), "2");
     let g3 = line(&mut app, "G3");
-    assert!(g3.contains(" 2 600000 "), "{g3}");
+    assert!(g3.contains(" 2 60.0000 "), "{g3}");
     assert_eq!(
         last(&g3, 6),
         ["30.0000", "10.0000", "40.0000", "20.0000", "20.0000", "0.0000"]

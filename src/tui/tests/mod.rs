@@ -21,6 +21,7 @@ use crate::money::plain;
 mod addrow;
 mod budgets;
 mod model;
+mod office;
 mod safety;
 mod variant;
 mod whatif;
@@ -348,9 +349,9 @@ fn main_screen_in_english() {
         s[0].ends_with("plan.csv · 19 rows · amounts shown in 万元 · Anyue County 2018 subsidy s…"),
         "{s:#?}"
     );
-    assert_eq!(s[1], "  编号  乡镇     村     路段名称      投资 transport poverty  subsidy     gap shortfall      due");
-    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 168万   94.5000 63.0000 157.5000 10.5000    0.5000 157.5000");
-    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组           36.0000 24.0000  60.0000 48.0000   48.0000  60.0000");
+    assert_eq!(s[1], "  编号  乡镇     村     路段名称         投资 transport poverty  subsidy     gap shortfall      due");
+    assert_eq!(s[2], "  AY-01 天马乡   画青村 村委会至三组 168.0000   94.5000 63.0000 157.5000 10.5000    0.5000 157.5000");
+    assert_eq!(s[3], "  AY-02 天马乡   画青村 二组至五组   108.0000   36.0000 24.0000  60.0000 48.0000   48.0000  60.0000");
     assert_eq!(s[13], "┌ Why these numbers (yuan) ───────────────────────────┐┌ Totals (万元) ────────────────────────────┐");
     assert_eq!(s[14], "│village-access road, 4.5 m wide, 2.1 km; cost        ││County transport bureau subsidy  1,065.7500│");
     assert_eq!(s[15], "│1,680,000.00                                         ││County poverty-alleviation specia… 635.7500│");
@@ -403,14 +404,14 @@ fn the_title_bar_says_the_unit_amounts_are_shown_in_and_the_detail_pane_its_own(
             office.clone(),
             Lang::Zh,
             "m",
-            " · 4 行 · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
+            " · 4 行（2 个路段） · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
             "┌ 计算说明（元） ─",
         ),
         (
             office.clone(),
             Lang::En,
             "",
-            " · 4 rows · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
+            " · 4 rows (2 segments) · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
             "┌ Why these numbers (yuan) ─",
         ),
     ] {
@@ -475,9 +476,9 @@ fn a_note_row_is_shown_as_a_note_not_as_a_totals_row_that_cannot_be_computed() {
         assert!(s[2].starts_with("  1    石鼓镇 "), "{text}");
         let totals_line = s
             .iter()
-            .find(|l| l.trim_start_matches(['✗', ' ']).starts_with("合计"))
+            .find(|l| l.trim_start_matches(['✗', '≡', ' ']).starts_with("合计"))
             .unwrap();
-        assert!(totals_line.starts_with("✗ 合计"), "{text}");
+        assert!(totals_line.starts_with("≡ 合计"), "{text}");
         assert!(text.contains(pane), "{text}");
         assert!(
             !text.contains("合计行") && !text.contains("totals row"),
@@ -1257,7 +1258,7 @@ fn a_subtotal_wider_than_its_rows_amounts_is_shown_whole() {
     let text = s.join("\n");
     let line = s
         .iter()
-        .find(|l| l.contains("小计 大埝乡 黄金村"))
+        .find(|l| l.starts_with("Σ ") && l.contains("大埝乡 黄金村"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("1,080,000.00"), "{line}");
     assert!(!text.contains("…\u{20}"), "{text}");

@@ -257,7 +257,12 @@ impl Model {
             1 => cell(r, 1).trim().to_string(),
             _ => crate::report::summary::village_key(cell(r, 1).trim(), cell(r, 2).trim()),
         };
-        order.sort_by_key(|&r| key(r));
+        // Groups naming nothing (no township; by village, no village either) come last.
+        let nameless = |r: usize| match self.grouping {
+            1 => cell(r, 1).trim().is_empty(),
+            _ => cell(r, 1).trim().is_empty() && cell(r, 2).trim().is_empty(),
+        };
+        order.sort_by_key(|&r| (nameless(r), key(r)));
         let mut lines = Vec::new();
         for (i, &r) in order.iter().enumerate() {
             lines.push(Shown::Row(r));

@@ -54,6 +54,12 @@ fn labels(line: &str, key: &str) -> bool {
         .strip_prefix("小计 ")
         .or_else(|| label.strip_prefix("subtotal "))
         .unwrap_or(label);
+    // A label cut at its start keeps the key's end (`…桥铺镇 示例村05`).
+    if let Some(end) = label.strip_prefix('…') {
+        return end
+            .match_indices(' ')
+            .any(|(at, _)| at > 0 && key.ends_with(&end[..at]) && key.len() > at);
+    }
     label
         .strip_prefix(key)
         .is_some_and(|rest| rest.starts_with(['（', ' ']))
@@ -189,7 +195,9 @@ fn at_80_columns_the_computed_columns_no_longer_push_the_cost_out_of_view() {
                             .iter()
                             .find(|l| l.contains("AYP-001"))
                             .unwrap_or_else(|| panic!("{what}"));
-                        assert!(row.contains(" 127.5万 "), "{what}: {row}");
+                        // In the unit the table shows (127.5000 in 万元, 1,275,000.00 in 元).
+                        let cost = app.show_amount(rust_decimal::Decimal::from(1_275_000));
+                        assert!(row.contains(&format!(" {cost} ")), "{what}: {row}");
                     }
                 }
             }
@@ -203,21 +211,21 @@ fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[1],
-        "  编号    村          投资 县交通局补助 县扶贫专项补助 补助合计     差额"
+        "  编号    村           投资 县交通局补助 县扶贫专项补助 补助合计     差额"
     );
     assert_eq!(
         s[2],
-        "  AYP-001 画青村   127.5万      67.5000        45.0000 112.5000  15.0000"
+        "  AYP-001 画青村   127.5000      67.5000        45.0000 112.5000  15.0000"
     );
     press(&mut app, VARIANT);
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[1],
-        "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集"
+        "  编号    村           投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集"
     );
     assert_eq!(
         s[3],
-        "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000"
+        "  AYP-002 画青村    96.0000        0.0000        +12.0000  +12.0000  −12.0000"
     );
 }
 

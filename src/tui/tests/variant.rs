@@ -74,10 +74,10 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
     assert_eq!(
         s[1..5],
         [
-            "  id township village class     cost Δtransport Δpoverty Δsubsidy Δshortfall",
-            "  G1 T        A       group   600000     0.0000  +5.0000  +5.0000    −5.0000",
-            "  V1 T        A       village 900000     0.0000   0.0000   0.0000     0.0000",
-            "  G2 T        B       group   800000     0.0000 +10.0000 +10.0000   −10.0000",
+            "  id township village class      cost Δtransport Δpoverty Δsubsidy Δshortfall",
+            "  G1 T        A       group   60.0000     0.0000  +5.0000  +5.0000    −5.0000",
+            "  V1 T        A       village 90.0000     0.0000   0.0000   0.0000     0.0000",
+            "  G2 T        B       group   80.0000     0.0000 +10.0000 +10.0000   −10.0000",
         ]
     );
     let title = &screen(&mut app, 120, 24)[0];
@@ -254,7 +254,7 @@ fn a_variant_rules_file_is_read_from_disk_and_a_row_it_cannot_compute_shows_a_cr
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[2],
-        "  G1 T        A       group   600000          ✗        ✗        ✗          ✗"
+        "  G1 T        A       group   60.0000          ✗        ✗        ✗          ✗"
     );
     // The same file typed with a comma-free name, in Chinese.
     press(&mut app, "L");
@@ -518,18 +518,18 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
     assert_eq!(
         s[1..],
         [
-            "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001 画青村   127.5万        0.0000          0.0000    0.0000    0.0000",
-            "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000",
-            "  AYP-003 关田村   100.8万        0.0000          0.0000    0.0000    0.0000",
-            "  AYP-004 关田村                  0.0000        +16.0000  +16.0000  −15.6000",
-            "  AYP-005 五峰村                  0.0000        +21.5000  +21.5000  −21.5000",
-            "  AYP-006 五峰村                  0.0000         +8.0000   +8.0000   −8.0000",
-            "  AYP-007 天成村      65万        0.0000          0.0000    0.0000    0.0000",
-            "  AYP-008 天成村                  0.0000        +13.0000  +13.0000  −13.0000",
-            "  AYP-009 西泉村                  0.0000        +19.5000  +19.5000  −12.5000",
-            "  AYP-010 万平村                  0.0000        +17.5000  +17.5000  −17.5000",
-            "  AYP-011 集福村                  0.0000        +23.0000  +23.0000  −23.0000",
+            "  编号    村           投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
+            "  AYP-001 画青村   127.5000        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-002 画青村    96.0000        0.0000        +12.0000  +12.0000  −12.0000",
+            "  AYP-003 关田村   100.8000        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-004 关田村   121.6000        0.0000        +16.0000  +16.0000  −15.6000",
+            "  AYP-005 五峰村   167.7000        0.0000        +21.5000  +21.5000  −21.5000",
+            "  AYP-006 五峰村    57.6000        0.0000         +8.0000   +8.0000   −8.0000",
+            "  AYP-007 天成村    65.0000        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-008 天成村    96.2000        0.0000        +13.0000  +13.0000  −13.0000",
+            "  AYP-009 西泉村   234.0000        0.0000        +19.5000  +19.5000  −12.5000",
+            "  AYP-010 万平村   122.5000        0.0000        +17.5000  +17.5000  −17.5000",
+            "  AYP-011 集福村   174.8000        0.0000        +23.0000  +23.0000  −23.0000",
             "┌ 计算说明（元） ──────────────────┐┌ 合计（万元）：现行 → 试算 ───────────────┐",
             "│通村公路，宽 4.5 米，长 1.5 公里；││                 现行       试算      变化│",
             "│造价 1,275,000.00                 ││县交通局…  1,998.7500 1,998.7500    0.0000│",
@@ -548,9 +548,9 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
     assert_eq!(
         screen(&mut app, 80, 24)[1..4],
         [
-            "  编号    村          投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
-            "  AYP-001 画青村   127.5万        0.0000          0.0000    0.0000    0.0000",
-            "  AYP-002 画青村                  0.0000        +12.0000  +12.0000  −12.0000",
+            "  编号    村           投资 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计 Δ尚需筹集",
+            "  AYP-001 画青村   127.5000        0.0000          0.0000    0.0000    0.0000",
+            "  AYP-002 画青村    96.0000        0.0000        +12.0000  +12.0000  −12.0000",
         ]
     );
     // Left of the Δ columns, the computed ones come into view, beside the cost.
@@ -558,9 +558,9 @@ fn the_bundled_plan_with_a_variant_at_80_by_24() {
     assert_eq!(
         screen(&mut app, 80, 24)[1..4],
         [
-            "  编号    村          投资   应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计",
-            "  AYP-001 画青村   127.5万 112.5000        0.0000          0.0000    0.0000",
-            "  AYP-002 画青村            60.0000        0.0000        +12.0000  +12.0000",
+            "  编号    村           投资   应拨付 Δ县交通局补助 Δ县扶贫专项补助 Δ补助合计",
+            "  AYP-001 画青村   127.5000 112.5000        0.0000          0.0000    0.0000",
+            "  AYP-002 画青村    96.0000  60.0000        0.0000        +12.0000  +12.0000",
         ]
     );
 }
@@ -824,4 +824,48 @@ fn a_dated_variant_file_dates_rows_without_a_date_as_the_rules_in_force_do() {
         cells_of(&app, "G1", &DELTAS),
         ["0.0000", "+5.0000", "+5.0000", "−5.0000"]
     );
+}
+
+#[test]
+fn a_budget_line_too_long_for_a_narrow_totals_pane_wraps_and_never_cuts_an_amount() {
+    // The defect: at 80×24 the line read "社级…  已分配 · 实拨 690.0000 · 申请 1,29…".
+    for (lang, words) in [
+        (Lang::Zh, ["690.0000", "868.5000", "295.5000", "800.2000"]),
+        (Lang::En, ["690.0000", "868.5000", "295.5000", "800.2000"]),
+    ] {
+        let (mut app, _dir) = plan(lang);
+        press(&mut app, &format!("v{}<Enter>", prorating_rules()));
+        let v = app.doc.variant().unwrap();
+        for inner in 20..=60 {
+            let lines: Vec<String> = crate::tui::view::compared::budgets(&app, v, inner)
+                .into_iter()
+                .map(|(_, l)| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect();
+            let text = lines.join("\n");
+            for w in words {
+                assert!(
+                    lines.iter().any(|l| l.contains(w)),
+                    "{inner}: {w:?} not whole in\n{text}"
+                );
+            }
+            for l in &lines {
+                assert!(
+                    crate::textwidth::cells(l) <= inner,
+                    "{inner}: {l:?} wider than the pane"
+                );
+                // A name may be cut (`通村…`); an amount never is.
+                let chars: Vec<char> = l.chars().collect();
+                for (i, _) in chars.iter().enumerate().filter(|(_, &c)| c == '…') {
+                    let near = |j: Option<usize>| {
+                        j.and_then(|j| chars.get(j))
+                            .is_some_and(|d| d.is_ascii_digit() || *d == ',' || *d == '.')
+                    };
+                    assert!(
+                        !near(i.checked_sub(1)) && !near(Some(i + 1)),
+                        "{inner}: {l:?} cut"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -70,12 +70,25 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         shown.as_str()
     };
     let units = app.doc.sheet.columns.units.short(lang);
+    // Lines of the table (as a save writes them); when some are totals or note rows, how
+    // many are segments too.
+    let others = app.doc.not_segments();
+    let segments = match (others, lang) {
+        (0, _) => String::new(),
+        (_, Lang::En) => {
+            let n = rows - others;
+            format!(" ({n} {})", if n == 1 { "segment" } else { "segments" })
+        }
+        (_, Lang::Zh) => format!("（{} 个路段）", rows - others),
+    };
     let head = match lang {
         Lang::En => format!(
-            " roadsub — {file}{modified} · {rows} {}{early}{units}{filter}",
+            " roadsub — {file}{modified} · {rows} {}{segments}{early}{units}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{early}{units}{filter}"),
+        Lang::Zh => {
+            format!(" roadsub — {file}{modified} · {rows} 行{segments}{early}{units}{filter}")
+        }
     };
     // The variant gets what the line has left (the rules' name is cut first), so that what
     // tells two variants apart is seen: its label puts that first.

@@ -26,7 +26,7 @@ pub fn title(app: &App, unit: &str) -> String {
 /// How many lines [`lines`] and [`budgets`] give in `inner` cells (the pane's frame not
 /// counted).
 pub fn height(app: &App, v: &Variant, inner: usize) -> usize {
-    lines(app, v, inner).len() + v.rules.budgets.len()
+    lines(app, v, inner).len() + budgets(app, v, inner).len()
 }
 
 /// The fewest cells a label keeps beside its amounts; with less, it goes on a line of its own
@@ -129,7 +129,8 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
 
 /// Each budget under the variant: what it paid, and what it was asked when that is more
 /// (summed over its villages for a budget per village, with how many are over), in red when
-/// over, in yellow when it shared its envelope out; and whether it is over.
+/// over, in yellow when it shared its envelope out; and whether it is over. A budget whose
+/// words do not fit beside its name takes more than one line.
 pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>)> {
     let lang = app.lang;
     let all = crate::report::budget::lines(&v.rules, v.summary(), lang);
@@ -198,13 +199,24 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
     // name is cut only as far as its own line needs.
     let widest = said.iter().map(|(n, _, _, _)| cells(n)).max().unwrap_or(0);
     said.into_iter()
-        .map(|(name, words, style, over)| {
-            // The name keeps a few cells however long the words (which are cut then).
+        .flat_map(|(name, words, style, over)| {
+            // When the name cannot keep a few cells beside the words, it goes on a line of
+            // its own and the words wrap under it: an amount is never cut.
+            if LABEL + cells(&words) > inner {
+                let mut out = vec![(over, Line::styled(truncate(&name, inner), style))];
+                let words = Line::styled(words.trim_start().to_string(), style);
+                out.extend(
+                    super::wrap::wrap_line(&words, inner)
+                        .into_iter()
+                        .map(|l| (over, l)),
+                );
+                return out;
+            }
             let width = widest.min(inner.saturating_sub(cells(&words)).max(LABEL));
             let name = truncate(&name, width);
             let pad = " ".repeat(width.saturating_sub(cells(&name)));
-            let text = truncate(&format!("{name}{pad}{words}"), inner);
-            (over, Line::styled(text, style))
+            let text = format!("{name}{pad}{words}");
+            vec![(over, Line::styled(text, style))]
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 
 pub mod allocation;
 mod bars;
-mod compared;
+pub(crate) mod compared;
 mod gauge;
 mod overlays;
 mod panes;
@@ -50,15 +50,20 @@ fn pane_split(app: &App, area: Rect) -> [Rect; 2] {
     .areas(area)
 }
 
-/// The panes' height: [`PANES`], or more when the table leaves lines unused and an
-/// explanation needs them.
+/// The table lines (its header and 20 rows) kept before the panes grow into a tall
+/// terminal's room: on a long table the panes would otherwise never grow, and a totals pane
+/// would say "+1 more" at 160×45 with half the screen showing rows.
+const TABLE_KEPT: usize = 21;
+
+/// The panes' height: [`PANES`], or more when an explanation or the totals need them and
+/// the table leaves lines unused or has [`TABLE_KEPT`] lines without them.
 fn pane_height(app: &App, area: Rect) -> u16 {
     let [left, right] = pane_split(app, area);
     let need = DetailPane::new(app)
         .height(left.width)
         .max(TotalsPane::new(app).height(right.width));
-    // The table's header and its lines.
-    let table = app.lines.len().max(1) + 1;
+    // The table's header and its lines, as many as it keeps.
+    let table = (app.lines.len().max(1) + 1).min(TABLE_KEPT);
     let spare = usize::from(area.height.saturating_sub(LINES + PANES)).saturating_sub(table);
     PANES + need.saturating_sub(usize::from(PANES)).min(spare) as u16
 }

@@ -120,6 +120,15 @@ impl<'a> DetailPane<'a> {
                     "说明行，不计算：它不是路段（批量计算同样不计入）。",
                 )
             ))],
+            // So is a totals row (合计): the sum of rows, not one.
+            Some(c) if c.is_totals() => vec![Line::from(format!(
+                "{}{}",
+                super::table::TOTALS_MARK,
+                lang.pick(
+                    "Totals row, not computed: it is no segment (batch runs leave it out too).",
+                    "合计行，不计算：它不是路段（批量计算同样不计入）。",
+                )
+            ))],
             Some(Calc::Bad(errors)) => {
                 let mut lines =
                     vec![

@@ -198,14 +198,20 @@ fn header(app: &App, visible: &[usize]) -> TextLine<'static> {
 /// The mark of a note row, in the two cells before a row.
 pub const NOTE_MARK: &str = "✎ ";
 
+/// The mark of a totals row (合计), in the two cells before a row: no segment and no error.
+pub const TOTALS_MARK: &str = "≡ ";
+
 /// A note's text runs on over the whole line (its other cells are empty, and it has no
 /// amounts), as a spreadsheet shows it, rather than widening the column it stands in.
 fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'static> {
-    let note = !app.doc.is_good(r) && app.doc.calc(&app.rules, r).is_note();
+    let outside = app.doc.not_a_segment(r);
+    let note = outside && app.doc.calc(&app.rules, r).is_note();
     let mark = if app.doc.is_good(r) {
         Span::raw("  ")
     } else if note {
         Span::raw(NOTE_MARK).dim()
+    } else if outside {
+        Span::raw(TOTALS_MARK).dim()
     } else {
         Span::raw("✗ ").red().bold()
     };
@@ -231,14 +237,17 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
         }
     }
     for &c in cols {
-        let text = match (&app.mode, current && c == app.col) {
-            (Mode::Edit { buffer, .. }, true) => head(buffer, app.width(c)).to_string(),
-            _ => app.cell(r, c),
+        let (text, computed) = match (&app.mode, current && c == app.col) {
+            (Mode::Edit { buffer, .. }, true) => (head(buffer, app.width(c)).to_string(), false),
+            _ => app.shown(r, c),
         };
         let mut style = if app.delta_column(c).is_some() {
             Style::new().magenta()
         } else if c >= app.input_cols() {
             Style::new().cyan()
+        } else if computed {
+            // A cost worked out from the price per km, not typed: dimmed.
+            Style::new().dim()
         } else {
             Style::new()
         };
@@ -272,12 +281,14 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
     };
     let mut spans = vec![Span::raw("Σ ")];
     let columns = &app.doc.sheet.columns;
-    // The km planned and completed go under their own columns when they are in view; the
-    // label takes the input columns before them.
+    // The km planned and completed and the cost go under their own columns when they are in
+    // view; the label takes the input columns before them.
+    // In the column's own unit (metres under a column of metres); and the group's cost
+    // under the cost column, in the unit amounts are shown in.
     let km = |c: usize| match columns.field_at(c) {
-        Some(Field::Length) => Some(totals.planned_km.value()),
-        Some(Field::Completed) => Some(totals.completed_km.value()),
-        _ => None,
+        Some(Field::Cost) => Some(app.show_amount(totals.cost.value())),
+        Some(f) => sub.length_in(f, columns.scale(f)),
+        None => None,
     };
     let inputs: Vec<usize> = visible
         .iter()
@@ -319,7 +330,7 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         spans.push(Span::styled(fit(&label, span_width, false), style));
     }
     for &c in &inputs[label_cols..] {
-        let text = km(c).map_or_else(String::new, crate::money::measure);
+        let text = km(c).unwrap_or_default();
         spans.push(Span::styled(
             fit(&text, app.width(c), right_aligned(app, c)),
             style,

@@ -1,0 +1,275 @@
+//! The table over the sheets county offices keep: a 合计 row under the segments, lengths in
+//! metres, costs given per km. Each screen asserted as drawn, in Chinese and English.
+
+use super::*;
+
+/// A copy of a bundled file in a scratch directory, opened in `lang`.
+fn open_file(rel: &str, lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(from.file_name().unwrap());
+    std::fs::copy(&from, &path).unwrap();
+    (open(&path, lang), dir, path)
+}
+
+#[test]
+fn grouping_puts_a_totals_row_in_no_group_and_gives_it_no_subtotal() {
+    // The defect: `t` put the 合计 row into a nameless group of its own, sorted first, with
+    // a subtotal of 0 rows.
+    let zh = [
+        "  1    石鼓镇   大骥村 通村公路  96.0000      90.0000         6.0000  96.0000  0.0000   0.0000",
+        "  2    石鼓镇   玉皇村 通组      52.0000      22.5000        15.0000  37.5000 14.5000  14.5000",
+        "Σ 小计 石鼓镇（2 行）           148.0000     112.5000        21.0000 133.5000 14.5000  14.5000",
+        "  3    自治乡   金鸡村 通村公路 150.0000     144.0000         6.0000 150.0000  0.0000   0.0000",
+        "  4    自治乡   金鸡村 社道      60.0000      27.0000        18.0000  45.0000 15.0000  15.0000",
+        "Σ 小计 自治乡（2 行）           210.0000     171.0000        24.0000 195.0000 15.0000  15.0000",
+        "≡ 合计                               358            —              —        —       —        —",
+        "",
+    ];
+    let en = [
+        "  1    石鼓镇   大骥村 通村公路            2  96.0000   90.0000  6.0000  96.0000  0.0000    0.0000",
+        "  2    石鼓镇   玉皇村 通组              1.5  52.0000   22.5000 15.0000  37.5000 14.5000   14.5000",
+        "Σ subtotal 石鼓镇 (2 rows)               3.5 148.0000  112.5000 21.0000 133.5000 14.5000   14.5000",
+        "  3    自治乡   金鸡村 通村公路          3.2 150.0000  144.0000  6.0000 150.0000  0.0000    0.0000",
+        "  4    自治乡   金鸡村 社道              1.8  60.0000   27.0000 18.0000  45.0000 15.0000   15.0000",
+        "Σ subtotal 自治乡 (2 rows)                 5 210.0000  171.0000 24.0000 195.0000 15.0000   15.0000",
+        "≡ 合计                                   8.5      358         —       —        —       —         —",
+        "",
+    ];
+    for (lang, want) in [(Lang::Zh, zh), (Lang::En, en)] {
+        let (mut app, _dir, _) = open_file("examples/office-2018.csv", lang);
+        press(&mut app, "t");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert_eq!(s[2..10].to_vec(), want.to_vec(), "{text}");
+        // By village too: no group of its own, no subtotal.
+        press(&mut app, "t");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert_eq!(s.iter().filter(|l| l.starts_with("Σ")).count(), 3, "{text}");
+        assert!(s[9].starts_with("≡ 合计"), "{text}");
+    }
+}
+
+#[test]
+fn a_group_of_rows_naming_no_township_comes_after_the_named_ones() {
+    // The defect: a nameless group sorted first, as an empty name sorts before any. (A row
+    // without its township cannot be computed: its group counts none.)
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::write(
+        &path,
+        "序号,所属乡镇,村名称,道路等级,建设里程,路面宽度,总投资\n\
+         1,,无名村,通村公路,1,4.5,40\n\
+         2,石鼓镇,大骥村,通村公路,2,4.5,96\n",
+    )
+    .unwrap();
+    for (lang, want) in [
+        (
+            Lang::Zh,
+            ["  2", "Σ 小计 石鼓镇（1 行）", "✗ 1", "Σ 小计 （0 行）"],
+        ),
+        (
+            Lang::En,
+            [
+                "  2",
+                "Σ subtotal 石鼓镇 (1 row)",
+                "✗ 1",
+                "Σ subtotal  (0 rows)",
+            ],
+        ),
+    ] {
+        let mut app = open(&path, lang);
+        press(&mut app, "t");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        for (line, start) in s[2..6].iter().zip(want) {
+            assert!(line.starts_with(start), "{start:?}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_subtotal_of_lengths_in_metres_is_in_metres_as_its_rows_are() {
+    // The defect: the row showed 2000 (metres, by the title 长度单位：米) and its subtotal 2.
+    for (lang, want) in [
+        (
+            Lang::Zh,
+            "Σ 小计 石鼓镇（1 行）               2000          63.0000      63.0000         0.0000  63.0000 0.0000   0.0000",
+        ),
+        (
+            Lang::En,
+            "Σ subtotal 石鼓镇 (1 row)           2000          63.0000   63.0000  0.0000 63.0000 0.0000    0.0000",
+        ),
+    ] {
+        let (mut app, _dir, _) = open_file("tests/data/office/metres-title.csv", lang);
+        press(&mut app, "t");
+        let s = screen(&mut app, 160, 45);
+        let text = s.join("\n");
+        assert!(s[2].contains(" 2000 "), "{text}");
+        assert_eq!(s[3], want, "{text}");
+    }
+}
+
+#[test]
+fn a_totals_row_is_marked_as_one_not_as_an_error_and_the_title_counts_segments() {
+    // The defect: the 合计 row was marked ✗ with "该行无法计算", and the title said 5 行 of a
+    // table of 4 segments.
+    for (lang, title, pane) in [
+        (
+            Lang::Zh,
+            "5 行（4 个路段） · 金额单位：万元",
+            "│≡ 合计行，不计算：它不是路段（批量计算同样不计入）。",
+        ),
+        (
+            Lang::En,
+            "5 rows (4 segments) · amounts shown in 万元",
+            "│≡ Totals row, not computed: it is no segment (batch",
+        ),
+    ] {
+        let (mut app, _dir, path) = open_file("examples/office-2018.csv", lang);
+        press(&mut app, "G");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert!(s[0].contains(title), "{text}");
+        assert!(s[6].starts_with("≡ 合计 "), "{text}");
+        assert!(text.contains(pane), "{text}");
+        assert!(!text.contains('✗') && !text.contains("无法计算"), "{text}");
+        assert!(!text.contains("cannot be computed"), "{text}");
+        // A save writes every line of the table, and says lines.
+        press(&mut app, "<End>");
+        press(&mut app, "<C-s>");
+        let name = path.display();
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            match lang {
+                Lang::Zh => format!("已保存 5 行到 {name}（上一版本为 {name}.bak）"),
+                Lang::En => format!("saved 5 rows to {name} (the previous version is {name}.bak)"),
+            }
+        );
+    }
+}
+
+#[test]
+fn a_notice_asked_on_a_totals_or_note_row_says_the_row_belongs_to_no_village() {
+    // The defect: `p` there said "✗  ：所有路段均有错误，未写出公示" — a blank village and
+    // a false reason.
+    for (lang, totals, note) in [
+        (
+            Lang::Zh,
+            "该行是合计行，不属于任何村，没有公示可写",
+            "该行是说明行，不属于任何村，没有公示可写",
+        ),
+        (
+            Lang::En,
+            "this is a totals row: it belongs to no village, so there is no notice to write",
+            "this is a note row: it belongs to no village, so there is no notice to write",
+        ),
+    ] {
+        let (mut app, dir, _) = open_file("tests/data/office/note-row.csv", lang);
+        let before = std::fs::read_dir(dir.path()).unwrap().count();
+        let at = row_of(&app, "合计");
+        while app.current_row() != Some(at) {
+            press(&mut app, "j");
+        }
+        press(&mut app, "p");
+        assert_eq!(app.status.as_ref().unwrap().text, totals);
+        press(&mut app, "G");
+        assert_eq!(
+            app.current_row(),
+            Some(row_of(&app, "说明：总投资含配套工程"))
+        );
+        press(&mut app, "p");
+        assert_eq!(app.status.as_ref().unwrap().text, note);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+    }
+}
+
+/// The cell at `(x, y)` of the screen last drawn by `app` at `width`×`height` is dimmed.
+fn dimmed(app: &mut App, width: u16, height: u16, x: u16, y: u16) -> bool {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    app.scroll_to_cursor(view::table_rows(app, Size::new(width, height)));
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    buffer[(x, y)]
+        .modifier
+        .contains(ratatui::style::Modifier::DIM)
+}
+
+#[test]
+fn a_row_priced_per_km_shows_its_computed_cost_and_subtotals_sum_the_cost_in_the_unit_shown() {
+    // The defect: 40 of the plan's 66 rows give 每公里造价 and no 投资; their cost column was
+    // blank beside their subsidies, subtotals left it blank, and in 元 the typed 127.5万
+    // stood under 金额单位：元.
+    for (lang, header) in [
+        (Lang::Zh, ("  编号    村", "村           投资 县交通局补助")),
+        (Lang::En, ("  编号    乡镇", "村           投资 transport")),
+    ] {
+        let mut app = open(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+            lang,
+        );
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert!(
+            s[1].starts_with(header.0) && s[1].contains(header.1),
+            "{text}"
+        );
+        // Typed 127.5万, in 万元; priced 40万 a km × 2.4 km, computed, dimmed.
+        assert!(s[2].contains(" 画青村   127.5000 "), "{text}");
+        assert!(s[3].contains(" 画青村    96.0000 "), "{text}");
+        let x = u16::try_from(s[3].find("96.0000").unwrap()).unwrap();
+        assert!(dimmed(&mut app, 100, 30, x, 3), "{text}");
+        assert!(!dimmed(&mut app, 100, 30, x, 2), "{text}");
+        // In 元: both in yuan, as the title says.
+        press(&mut app, "m");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        assert!(
+            s[0].contains(lang.pick("amounts shown in yuan", "金额单位：元")),
+            "{text}"
+        );
+        assert!(s[2].contains(" 画青村   1,275,000.00 "), "{text}");
+        assert!(s[3].contains(" 画青村     960,000.00 "), "{text}");
+        // A subtotal sums the cost of every row, typed or computed.
+        press(&mut app, "t");
+        let s = screen(&mut app, 100, 30);
+        let text = s.join("\n");
+        let sub = s.iter().find(|l| l.contains("石桥铺镇")).unwrap();
+        let want = match lang {
+            Lang::Zh => "Σ 石桥铺镇（5 行） 5,189,000.00 ",
+            Lang::En => "Σ 石桥铺镇         5,189,000.00 ",
+        };
+        assert!(sub.starts_with(want), "{text}");
+        let summed: rust_decimal::Decimal = (0..app.doc.sheet.rows.len())
+            .filter(|&r| app.doc.row_text(r).township == "石桥铺镇")
+            .map(|r| app.doc.amount(r, crate::tui::brief::Column::Cost).unwrap())
+            .sum();
+        assert_eq!(plain(summed), "5189000.00");
+    }
+}
+
+#[test]
+fn the_totals_pane_uses_a_tall_terminals_room_so_every_budget_is_shown() {
+    // The defect: at 160×45 the pane kept 9 lines under a long table and said "另有 1 行",
+    // so 通村硬化路建设 was never in view.
+    for (lang, village, more) in [
+        (
+            Lang::Zh,
+            "│通村硬化路建设 ███████████░░░░░░░░░ 59.5% ",
+            "另有",
+        ),
+        (Lang::En, "│Village road hardening ", "more"),
+    ] {
+        let mut app = open(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+            lang,
+        );
+        let s = screen(&mut app, 160, 45);
+        let text = s.join("\n");
+        assert!(s.iter().any(|l| l.contains(village)), "{text}");
+        assert!(!text.contains(more), "{text}");
+        // The table keeps its header and 20 rows.
+        assert!(s[21].starts_with("  AYP-020 "), "{text}");
+    }
+}
