@@ -2343,3 +2343,57 @@ fn compare_s_summary_and_markdown_follow_amounts_in_wan_exact_to_the_fen_as_batc
     ));
     md.stdout_has("| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |");
 }
+
+#[test]
+fn compare_states_the_input_unit_and_warns_of_implausible_costs_as_batch_does() {
+    let env = Env::new();
+    // 0.3万元 over 2 km: 1,500 yuan per km, far below the plausible range.
+    let t = env.write(
+        "t.csv",
+        "单位：万元\nid,township,village,class,width_m,length_km,cost\nA1,甲镇,乙村,village,4.5,2,0.3\n",
+    );
+    let zh_lines = "表中金额按万元读取（取自表头上方“单位：万元”）\n\
+                    警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n\
+                    金额单位：元。\n";
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0)
+    .stderr_has(zh_lines);
+    // The same lines as batch's summary, from the same functions.
+    env.roadsub(&["batch", &t, "--lang", "zh", "--summary"])
+        .expect_code(0)
+        .stderr_has("表中金额按万元读取（取自表头上方“单位：万元”）\n");
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr_has("Amounts in the table read in 万元 (from \"单位：万元\" above the header)\n")
+    .stderr_has("warning: 1 row has a cost per km outside the plausible ");
+    // A table that says no unit and costs plausibly gets neither line.
+    let plain = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,甲镇,乙村,village,4.5,2,630000\n",
+    );
+    env.roadsub(&[
+        "compare",
+        &plain,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0)
+    .stderr_lacks("读取")
+    .stderr_lacks("警告");
+}
