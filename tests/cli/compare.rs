@@ -1375,12 +1375,12 @@ fn the_variant_sheet_lists_each_setting_beside_what_it_changes_and_the_file_comp
             vec![
                 text("现行规则"),
                 text("安岳县2018年贫困村通村通社公路补助标准"),
-                text("rules.toml (built-in)")
+                text("rules.toml（内置）")
             ],
             vec![
                 text("对比规则"),
                 text("安岳县2018年贫困村通村通社公路补助标准"),
-                text("rules.toml (built-in) --set poverty.group.3.5=15万 --set transport.village.4.5=50万")
+                text("rules.toml（内置） --set poverty.group.3.5=15万 --set transport.village.4.5=50万")
             ],
         ]
     );
@@ -2396,4 +2396,76 @@ fn compare_states_the_input_unit_and_warns_of_implausible_costs_as_batch_does() 
     .expect_code(0)
     .stderr_lacks("读取")
     .stderr_lacks("警告");
+}
+
+#[test]
+fn chinese_compare_names_funds_rounding_and_the_built_in_rules_in_chinese_not_by_id() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let v = variant_file(
+        &env,
+        "v.toml",
+        &[
+            (
+                "rounding = \"half_away_from_zero\"",
+                "rounding = \"half_even\"",
+            ),
+            ("name = \"县扶贫专项补助\"", "name = \"县扶贫资金\""),
+        ],
+    );
+    let office = bundled("examples/office-2018.csv");
+    let lines = format!(
+        "对比测算 — 对比规则：\n  规则文件 {v}（安岳县2018年贫困村通村通社公路补助标准）\n  资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金\n  舍入规则：四舍五入 → 四舍六入五成双\n\n"
+    );
+    env.roadsub(&["compare", &office, "--against", &v, "--lang", "zh"])
+        .expect_code(0)
+        .stderr_has(&lines)
+        .stderr_lacks("poverty")
+        .stderr_lacks("half_");
+    env.roadsub(&[
+        "compare",
+        &office,
+        "--against",
+        &v,
+        "--lang",
+        "zh",
+        "-o",
+        "x.md",
+    ])
+    .expect_code(0);
+    let md = env.read("x.md");
+    assert!(md.contains("- 资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金\n- 舍入规则：四舍五入 → 四舍六入五成双\n"), "{md}");
+    // English keeps the ids, the words a rules file and the CSV columns use.
+    env.roadsub(&["compare", &office, "--against", &v])
+        .expect_code(0)
+        .stderr_has("  fund poverty: name ")
+        .stderr_has("  rounding: half_away_from_zero → half_even\n");
+    env.roadsub(&[
+        "compare",
+        &office,
+        "--against",
+        &v,
+        "--lang",
+        "zh",
+        "-o",
+        "x.xlsx",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("x.xlsx")).unwrap();
+    let sheet = book.worksheet_range("对比规则 Variant").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let text = |s: &str| Data::String(s.into());
+    assert_eq!(
+        rows[2][0],
+        text("资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金")
+    );
+    assert_eq!(rows[3][0], text("舍入规则：四舍五入 → 四舍六入五成双"));
+    assert_eq!(
+        rows[5],
+        vec![
+            text("现行规则"),
+            text("安岳县2018年贫困村通村通社公路补助标准"),
+            text("rules.toml（内置）")
+        ]
+    );
 }

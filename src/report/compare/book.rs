@@ -495,8 +495,8 @@ fn write_variant(
             (Side::After, "set") => variant
                 .given
                 .iter()
-                .fold(rules.origin.clone(), |o, g| format!("{o} --set {g}")),
-            _ => rules.origin.clone(),
+                .fold(rules.origin(lang), |o, g| format!("{o} --set {g}")),
+            _ => rules.origin(lang),
         };
         sheet.write_string_with_format(r, 2, &origin, &wrap)?;
         r += 1;
