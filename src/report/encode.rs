@@ -356,7 +356,7 @@ pub fn write_document(
             let mut file = out.file();
             file.write_all(&head(
                 layout,
-                &layout.headings(rules, headings, unit),
+                &layout.headings(rules, headings, unit, format == Format::Markdown),
                 format,
                 false,
                 false,

@@ -279,10 +279,22 @@ impl Layout {
     }
 
     /// The header a text output writes: [`Layout::names`] in `lang`, each amount's saying its
-    /// unit as [`Unit::suffix`] does (ids in yuan stay as programs know them).
-    pub fn headings(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> Vec<String> {
+    /// unit. A table people read (Markdown, a terminal) always names it (`transport (yuan)`),
+    /// as an input column beside it may be in 万元; one programs read names it as
+    /// [`Unit::suffix`] does (ids in yuan stay as programs know them).
+    pub fn headings(
+        &self,
+        rules: &RuleSet,
+        lang: Lang,
+        unit: Unit,
+        for_people: bool,
+    ) -> Vec<String> {
         let mut names = self.names(rules, lang);
-        let suffix = unit.suffix(lang);
+        let suffix = if for_people {
+            super::summary::in_unit(unit, lang)
+        } else {
+            unit.suffix(lang)
+        };
         let amounts = self.copied_len()..names.len() - 1;
         if !suffix.is_empty() {
             for name in &mut names[amounts] {
@@ -476,9 +488,13 @@ mod column_tests {
             assert_eq!(layout.header.last().unwrap(), notes_last);
             (
                 layout.names(&rules, Lang::Zh).join(","),
-                layout.headings(&rules, Lang::Zh, Unit::Wan).join(","),
-                layout.headings(&rules, Lang::En, Unit::Wan).join(","),
-                layout.headings(&rules, Lang::En, Unit::Yuan) == layout.header,
+                layout
+                    .headings(&rules, Lang::Zh, Unit::Wan, false)
+                    .join(","),
+                layout
+                    .headings(&rules, Lang::En, Unit::Wan, false)
+                    .join(","),
+                layout.headings(&rules, Lang::En, Unit::Yuan, false) == layout.header,
             )
         };
         let (zh, zh_wan, en_wan, ids) = names(

@@ -799,13 +799,14 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
         zh.contains("\nF1  石羊镇    红星村   village      4.5   1.234567  1234567.89     10000.01     300000             55.555515                37.03701         92.592525     30.864264         29.864263              4.266323         75.0000         45.0000"),
         "{zh}"
     );
-    // Asked for, the ids; in yuan, grouped as a terminal always showed them.
+    // Asked for, the ids, each with its unit (people read a terminal); in yuan, grouped as a
+    // terminal always showed them.
     let en = on_a_terminal(&env, "zh_CN.UTF-8", &format!("batch {file} --headings en")).unwrap();
     assert!(
-        en.contains("  transport     poverty  subsidy_total  "),
+        en.contains("  transport (yuan)  poverty (yuan)  subsidy_total (yuan)  "),
         "{en}"
     );
-    assert!(en.contains("  555,555.15  370,370.10  "), "{en}");
+    assert!(en.contains("  555,555.15      370,370.10  "), "{en}");
 }
 
 #[test]
@@ -1202,5 +1203,31 @@ fn the_zh_status_lines_said_个错误行_and_个正确行_which_no_one_says() {
         args.extend_from_slice(inputs);
         args.extend(["--lang", lang, "-o", &out]);
         env.roadsub(&args).expect_code(code).stderr_ends(&last);
+    }
+}
+
+#[test]
+fn english_markdown_and_terminal_tables_name_the_unit_of_computed_amounts_beside_a_wan_column() {
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    env.roadsub(&["batch", &office, "--lang", "en", "--format", "md"])
+        .expect_code(0)
+        .stdout_has("| 总投资(万元) | 备注 | transport (yuan) | poverty (yuan) | subsidy_total (yuan) | gap (yuan) | shortfall (yuan) | notes |\n");
+    env.roadsub(&["batch", &office, "--lang", "en", "--format", "md", "--amounts", "万元"])
+        .expect_code(0)
+        .stdout_has("| transport (万元) | poverty (万元) | subsidy_total (万元) | gap (万元) | shortfall (万元) | notes |\n");
+    // CSV is read by programs: the bare ids, as before.
+    env.roadsub(&["batch", &office, "--lang", "en", "--headings", "en"])
+        .expect_code(0)
+        .stdout_first_line("序号,所属乡镇,村名称,道路等级,建设里程(km),路面宽度,总投资(万元),备注,transport,poverty,subsidy_total,gap,shortfall,notes");
+    #[cfg(target_os = "linux")]
+    if let Some(en) = on_a_terminal(&env, "en_US.UTF-8", &format!("batch {office}")) {
+        assert!(
+            en.contains("  总投资(万元)  备注        transport (yuan)  poverty (yuan)  subsidy_total (yuan)  gap (yuan)  shortfall (yuan)  notes"),
+            "{en}"
+        );
     }
 }
