@@ -17,6 +17,13 @@ const COMPUTED: [&str; 7] = [
     "notes",
 ];
 
+/// The heading of roadsub's own notes in every Chinese output (an office sheet has a 备注 of
+/// its own, and a 说明 would read as the same thing).
+pub const NOTES_ZH: &str = "计算说明";
+
+/// The heading of the input line's number in every Chinese output.
+pub const LINE_ZH: &str = "行号";
+
 /// The same columns as the Chinese report workbook heads them (read back as computed too),
 /// and the heading of per household in earlier versions' workbooks (每户差额).
 pub(super) const COMPUTED_ZH: [&str; 8] = [
@@ -26,7 +33,7 @@ pub(super) const COMPUTED_ZH: [&str; 8] = [
     "每户尚需筹集",
     "应拨付",
     "待拨付",
-    "计算说明",
+    NOTES_ZH,
     "每户差额",
 ];
 

@@ -820,7 +820,7 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
         }
         // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
         Lang::Zh => format!(
-            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见备注）：请核对金额单位（元或万元）",
+            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见计算说明）：请核对金额单位（元或万元）",
             money::exact_wan(low),
             money::exact_wan(high)
         ),

@@ -397,7 +397,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     );
     env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n");
+        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n");
     env.roadsub(&["batch", &input, "--format", "json"])
         .run()
         .stdout_has("\"implausible_cost_rows\":1");
@@ -861,7 +861,7 @@ fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
     let out = env.file("out.csv");
     env.roadsub(&["batch", &input, "--lang", "zh", "--summary", "-o", &out])
         .expect_code(0)
-        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n")
+        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n")
         .stdout_lacks("每公里 5万");
     let rows = env.read("out.csv");
     assert!(
