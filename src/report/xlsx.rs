@@ -410,7 +410,7 @@ fn write_summary(
             },
             lang.pick("segments", "路段数").into(),
             lang.pick("km", "公里").into(),
-            lang.pick("completed km", "已完工公里").into(),
+            lang.pick("completed km", "已完工（公里）").into(),
         ];
         let mut amounts: Vec<&str> = rules.funds.iter().map(|f| f.display(lang)).collect();
         amounts.push(lang.pick("subsidy total", "补助合计"));

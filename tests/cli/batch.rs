@@ -53,9 +53,9 @@ fn summary_by_township_in_chinese() {
         // The data goes to stdout.
         .stdout_starts("编号,乡镇,村")
         .stderr_has("汇总 — 安岳县2018年贫困村通村通社公路补助标准")
-        .stderr_has("\n乡镇      路段数   公里  已完工  县交通局补助（元）  县扶贫专项补助（元）  补助合计（元）    差额（元）  尚需筹集（元）   应拨付（元）\n")
-        .stderr_has("\n自治乡         3    8.3     5.5        1,995,000.00          1,330,000.00    3,325,000.00  1,161,000.00    1,161,000.00   2,625,000.00\n")
-        .stderr_has("\n合计          19  49.15    42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
+        .stderr_has("\n乡镇      路段数   公里  已完工（公里）  县交通局补助（元）  县扶贫专项补助（元）  补助合计（元）    差额（元）  尚需筹集（元）   应拨付（元）\n")
+        .stderr_has("\n自治乡         3    8.3             5.5        1,995,000.00          1,330,000.00    3,325,000.00  1,161,000.00    1,161,000.00   2,625,000.00\n")
+        .stderr_has("\n合计          19  49.15            42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
 }
 
 #[test]
@@ -378,14 +378,14 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
         .roadsub(&["batch", &input, "-o", &out, "--summary"])
         .expect_code(0);
     run.stderr(&format!(
-        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
+        "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n\
          wrote 2 rows to {out}\n"
     ));
     let csv = env.read("out.csv");
     assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
     assert_eq!(
         cell(&csv, "A", "notes"),
-        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?; \
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?; \
          County transport bureau subsidy cut from 945,000.00 to 63.00 so the subsidy does not exceed the cost; \
          County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
     );
@@ -393,7 +393,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines[3],
-        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)"
+        "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)"
     );
     env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
         .expect_code(0)
@@ -403,7 +403,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
         .stdout_has("\"implausible_cost_rows\":1");
     env.roadsub(&["batch", &input, "--format", "md"])
         .run()
-        .stdout_has("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n");
+        .stdout_has("\n**warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)**\n");
 }
 
 /// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
@@ -1230,4 +1230,56 @@ fn english_markdown_and_terminal_tables_name_the_unit_of_computed_amounts_beside
             "{en}"
         );
     }
+}
+
+#[test]
+fn completed_km_is_named_已完工_公里_in_every_table_and_an_english_range_is_in_yuan() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let file = data("fen.csv");
+    env.roadsub(&[
+        "batch", &file, "--lang", "zh", "--format", "md", "--by", "township",
+    ])
+    .expect_code(0)
+    .stdout_has("\n| 已完工（公里） | 1.5 |\n")
+    .stdout_has("\n| 乡镇 | 路段数 | 公里 | 已完工（公里） | 县交通局补助（元） |");
+    env.roadsub(&[
+        "batch",
+        &file,
+        "--lang",
+        "zh",
+        "--summary",
+        "--by",
+        "township",
+        "-o",
+        "x.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("\n乡镇     路段数      公里  已完工（公里）  县交通局补助（元）");
+    env.roadsub(&[
+        "batch", &file, "--lang", "en", "--format", "md", "--by", "township",
+    ])
+    .expect_code(0)
+    .stdout_has("\n| km completed | 1.5 |\n")
+    .stdout_has("\n| township | segments | km | completed | transport (yuan) |");
+    env.roadsub(&[
+        "batch", &file, "--lang", "zh", "--by", "township", "-o", "r.xlsx",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("r.xlsx")).unwrap();
+    let found = book.sheet_names().iter().any(|name| {
+        book.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .any(|r| r.contains(&Data::String("已完工（公里）".into())))
+    });
+    assert!(found, "no 已完工（公里） heading in the workbook");
+    // An English warning states its range in yuan, not 万.
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,2,60\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "en"])
+        .expect_code(0)
+        .stderr("warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n");
 }

@@ -349,7 +349,7 @@ fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_the
             "乡镇",
             "路段数",
             "公里",
-            "已完工公里",
+            "已完工（公里）",
             "县交通局补助（元）",
             "县扶贫专项补助（元）",
             "补助合计（元）",
