@@ -274,7 +274,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
 
     if !report.hidden_columns.is_empty() {
-        let cols = report.hidden_columns.join(", ");
+        let cols = report.hidden_columns.join(lang.pick(", ", "、"));
         to_stderr(&match lang {
             Lang::En => format!(
                 "(not shown, for lack of room: {cols}; all columns are written with -o FILE)\n"

@@ -241,13 +241,16 @@ impl Layout {
             .iter()
             .map(|&i| drop_rank(columns.field_at(i)))
             .collect();
+        // Each fund's share goes with what the road is like; the subsidy total and the
+        // shortfall stay.
+        drop_order.resize(copied.len() + rules.funds.len(), 2);
         drop_order.resize(header.len(), 0);
         let first_optional = header.len() - 1 - ranks.len();
         drop_order[first_optional..header.len() - 1].copy_from_slice(&ranks);
         // The gap is the shortfall before the sources: a narrow screen keeps the shortfall.
         drop_order[first_optional - 2] = 3;
         // Notes cut to a few cells say little: they go before what a row is and what it gets.
-        drop_order[header.len() - 1] = 2;
+        drop_order[header.len() - 1] = 3;
         let copied_fields = copied
             .iter()
             .map(|&i| columns.field_at(i).map(|f| (f, columns.scale(f))))
@@ -365,9 +368,11 @@ impl Layout {
 /// segment and what it is paid stay longest.
 fn drop_rank(field: Option<Field>) -> u8 {
     match field {
+        // What a row is and what it costs stay beside its subsidy and shortfall longest, as
+        // in the table view; what the road is like goes before.
         Some(Field::Id | Field::Village) => 0,
-        Some(Field::Class | Field::Width | Field::Length) => 1,
-        Some(Field::Cost | Field::CostPerKm) => 2,
+        Some(Field::Cost | Field::CostPerKm) => 1,
+        Some(Field::Class | Field::Width | Field::Length) => 2,
         Some(Field::Township | Field::OtherFunds) => 3,
         Some(
             Field::Name
@@ -430,12 +435,14 @@ mod tests {
                 "整合资金",
                 "gap",
                 "shortfall_per_household",
-                "投资",
-                "每公里造价",
                 "notes",
                 "类别",
                 "宽度",
-                "长度"
+                "长度",
+                "transport",
+                "poverty",
+                "投资",
+                "每公里造价"
             ]
         );
     }

@@ -765,11 +765,17 @@ fn the_summary_follows_amounts_in_wan() {
 /// a pseudo-terminal), in the locale `lang`; `None` where `script` is not installed.
 #[cfg(target_os = "linux")]
 fn on_a_terminal(env: &Env, lang: &str, args: &str) -> Option<String> {
+    on_a_terminal_of(env, lang, 250, args)
+}
+
+/// [`on_a_terminal`] `cols` cells wide.
+#[cfg(target_os = "linux")]
+fn on_a_terminal_of(env: &Env, lang: &str, cols: usize, args: &str) -> Option<String> {
     let bin = env!("CARGO_BIN_EXE_roadsub");
     let out = std::process::Command::new("script")
         .args([
             "-qec",
-            &format!("stty cols 250 rows 50; exec {bin} {args}"),
+            &format!("stty cols {cols} rows 50; exec {bin} {args}"),
             "/dev/null",
         ])
         .current_dir(env.dir.path())
@@ -1282,4 +1288,47 @@ fn completed_km_is_named_已完工_公里_in_every_table_and_an_english_range_is
     env.roadsub(&["batch", &t, "--lang", "en"])
         .expect_code(0)
         .stderr("warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_80_column_terminal_keeps_village_and_cost_beside_subsidy_and_shortfall_and_lists_the_rest_with_顿号(
+) {
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    let Some(zh) = on_a_terminal_of(
+        &env,
+        "zh_CN.UTF-8",
+        80,
+        &format!("batch {office} --lang zh --amounts 万元"),
+    ) else {
+        eprintln!("no `script` here: the terminal table is not checked");
+        return;
+    };
+    assert!(
+        zh.starts_with(
+            "序号  村名称  总投资(万元)  补助合计（万元）  尚需筹集（万元）\n\
+             ────  ──────  ────────────  ────────────────  ────────────────\n\
+             1     大骥村            96           96.0000            0.0000\n"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("（因宽度不足未显示：所属乡镇、道路等级、建设里程(km)、路面宽度、备注、县交通局补助（万元）、县扶贫专项补助（万元）、差额（万元）、计算说明；用 -o 文件 可写出全部列）\n"),
+        "{zh}"
+    );
+    let en = on_a_terminal_of(
+        &env,
+        "en_US.UTF-8",
+        80,
+        &format!("batch {office} --lang en"),
+    )
+    .unwrap();
+    assert!(
+        en.contains("(not shown, for lack of room: 所属乡镇, 道路等级, 建设里程(km), 路面宽度, 备注, transport (yuan), poverty (yuan), gap (yuan), notes; all columns are written with -o FILE)\n"),
+        "{en}"
+    );
 }
