@@ -593,10 +593,7 @@ fn render(
     };
     Ok(if style.gbk {
         // The text was made as UTF-8 just above.
-        encoding_rs::GB18030
-            .encode(std::str::from_utf8(&text).unwrap_or_default())
-            .0
-            .into_owned()
+        crate::report::encode::gbk_bytes(std::str::from_utf8(&text).unwrap_or_default())
     } else {
         text
     })

@@ -2504,3 +2504,38 @@ fn notes_and_line_number_columns_are_named_计算说明_and_行号_in_every_chin
     assert_eq!(head[0], Data::String("行号".into()));
     assert_eq!(head[head.len() - 1], Data::String("计算说明".into()));
 }
+
+#[test]
+fn compare_in_gbk_writes_a_decrease_with_an_ascii_minus_that_gbk_can_hold() {
+    let (env, small) = small_env();
+    raise_small(
+        &env,
+        &small,
+        &["--lang", "zh", "--encoding", "gbk", "-o", "x.md"],
+    )
+    .expect_code(0);
+    let bytes = std::fs::read(env.path("x.md")).unwrap();
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!had_errors);
+    assert!(
+        text.contains("| 尚需筹集（元） | 320,000.00 | 220,000.00 | -100,000.00 |\n"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{2212}'), "{text}");
+    // Strictly GBK: encoding the text back with GBK's own encoder (which has no four-byte
+    // forms) meets no character it lacks and gives the same bytes.
+    let (again, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert_eq!(again.as_ref(), bytes.as_slice());
+    raise_small(
+        &env,
+        &small,
+        &["--lang", "zh", "--encoding", "gbk", "-o", "x.csv"],
+    )
+    .expect_code(0);
+    let bytes = std::fs::read(env.path("x.csv")).unwrap();
+    let (text, _, _) = encoding_rs::GBK.decode(&bytes);
+    let (again, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert_eq!(again.as_ref(), bytes.as_slice());
+}
