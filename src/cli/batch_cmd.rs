@@ -292,8 +292,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部\n"),
         });
     }
-    // Totals of a run that wrote nothing would describe results nobody has.
-    if show_summary && report.written {
+    // Totals of a run that wrote nothing would describe results nobody has; a table of no
+    // segments (a header only) is said to be one, not summed to zeros.
+    let no_segments = report.written && report.summary.total.segments == 0 && report.bad == 0;
+    if show_summary && no_segments {
+        to_stderr(&format!("{}\n", no_segments_line(lang)));
+    } else if show_summary && report.written {
         let text = report.summary.render(&rules, lang, look.amounts);
         if to_file {
             print_summary(&text, lang)?;
@@ -320,6 +324,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         to_stderr(&format!("{s}\n"));
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// What a run over tables with no segment rows (a header only) says instead of a summary of
+/// zeros.
+pub(super) fn no_segments_line(lang: Lang) -> &'static str {
+    lang.pick(
+        "no segments: the table has a header only; nothing to sum",
+        "没有路段：表中只有表头，无可汇总",
+    )
 }
 
 /// Prints the summary on standard output, saying so when it cannot be (a full disk or

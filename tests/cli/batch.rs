@@ -1332,3 +1332,45 @@ fn an_80_column_terminal_keeps_village_and_cost_beside_subsidy_and_shortfall_and
         "{en}"
     );
 }
+
+#[test]
+fn a_table_with_a_header_only_says_it_has_no_segments_instead_of_a_summary_of_zeros() {
+    let env = Env::new();
+    let t = env.write(
+        "e.csv",
+        "id,township,village,class,width_m,length_km,cost\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "zh", "--summary"]).expect(
+        0,
+        "id,township,village,class,width_m,length_km,cost,县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,计算说明\n",
+        "没有路段：表中只有表头，无可汇总\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "en", "--summary"])
+        .expect_code(0)
+        .stderr("no segments: the table has a header only; nothing to sum\n");
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+        "-o",
+        "c.csv",
+    ])
+    .expect(
+        0,
+        "",
+        "没有路段：表中只有表头，无可汇总\n已写出 0 行到 c.csv\n",
+    );
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr("no segments: the table has a header only; nothing to sum\n");
+}
