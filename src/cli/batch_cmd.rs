@@ -71,9 +71,10 @@ pub(super) fn command(lang: Lang) -> Command {
             Arg::new("by")
                 .long("by")
                 .value_name("township|village|class")
-                .value_parser(Trimmed(clap::builder::PossibleValuesParser::new([
-                    "township", "village", "class",
-                ])))
+                .value_parser(Trimmed(
+                    clap::builder::PossibleValuesParser::new(["township", "village", "class"]),
+                    lang,
+                ))
                 .value_delimiter(',')
                 .action(ArgAction::Append)
                 .hide_possible_values(true)
@@ -516,9 +517,10 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
 }
 
 /// A parser that reads a value with the spaces around it dropped, so `--by 'township, class'`
-/// is the two groupings it reads as; what is left is checked as before.
+/// is the two groupings it reads as, and a grouping's Chinese name (乡镇, 村, 类别) as its id;
+/// what is left is checked as before, and refused in the language in force.
 #[derive(Clone)]
-struct Trimmed(clap::builder::PossibleValuesParser);
+struct Trimmed(clap::builder::PossibleValuesParser, Lang);
 
 impl clap::builder::TypedValueParser for Trimmed {
     type Value = String;
@@ -529,8 +531,24 @@ impl clap::builder::TypedValueParser for Trimmed {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<String, clap::Error> {
-        let trimmed = value.to_str().map(str::trim).map(std::ffi::OsStr::new);
-        self.0.parse_ref(cmd, arg, trimmed.unwrap_or(value))
+        let trimmed = value.to_str().map(str::trim);
+        let id = match trimmed {
+            Some("乡镇") => Some("township"),
+            Some("村") => Some("village"),
+            Some("类别" | "道路类别") => Some("class"),
+            other => other,
+        };
+        let given = id.map(std::ffi::OsStr::new).unwrap_or(value);
+        self.0.parse_ref(cmd, arg, given).map_err(|e| match self.1 {
+            Lang::Zh => clap::Error::raw(
+                e.kind(),
+                format!(
+                    "--by 的值“{}”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n",
+                    value.to_string_lossy()
+                ),
+            ),
+            Lang::En => e,
+        })
     }
 
     fn possible_values(

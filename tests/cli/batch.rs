@@ -1374,3 +1374,59 @@ fn a_table_with_a_header_only_says_it_has_no_segments_instead_of_a_summary_of_ze
     .expect_code(0)
     .stderr("no segments: the table has a header only; nothing to sum\n");
 }
+
+#[test]
+fn by_takes_the_chinese_names_乡镇_村_类别_and_refuses_another_value_in_chinese() {
+    let env = Env::new();
+    let by_name = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--lang",
+            "zh",
+            "--by",
+            "乡镇, 村",
+            "-o",
+            "a.csv",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let by_id = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--lang",
+            "zh",
+            "--by",
+            "township,village",
+            "-o",
+            "b.csv",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert_eq!(by_name, by_id);
+    assert!(by_name.contains("\n乡镇 "), "{by_name}");
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--lang",
+        "zh",
+        "--by",
+        "类别",
+        "-o",
+        "c.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("\n道路类别 ");
+    env.roadsub(&["batch", &example(), "--lang", "zh", "--by", "县"]).expect(
+        2,
+        "",
+        "roadsub: 参数值无效（可选值见下方说明）\nerror: --by 的值“县”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n",
+    );
+    // In English, clap's own message, as for any other value.
+    env.roadsub(&["batch", &example(), "--lang", "en", "--by", "县"])
+        .expect_code(2)
+        .stderr_starts("error: invalid value '县' for '--by <township|village|class>'\n");
+}
