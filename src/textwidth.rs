@@ -10,6 +10,15 @@ pub fn cells(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
+/// How many lines `text` takes in a cell `width` cells wide that wraps it: each line of it at
+/// least one, and one more for each `width` cells it runs over. Spreadsheet viewers do not fit
+/// a row to wrapped text when printing, so a report sets the height from this.
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    text.split('\n')
+        .map(|l| cells(l).div_ceil(width.max(1)).max(1))
+        .sum()
+}
+
 /// `text` cut to at most `max` cells, ending in `…` when something was cut.
 pub fn truncate(text: &str, max: usize) -> String {
     if cells(text) <= max {

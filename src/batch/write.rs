@@ -87,7 +87,15 @@ pub(super) fn write_in_order(
                         },
                     };
                     let prefix = encode::prefix(opts.format(), opts.rules, lang);
-                    let header = layout.headings(opts.rules, opts.look.headings, opts.look.amounts);
+                    // Read by people: a terminal's table, Markdown.
+                    let for_people = matches!(target, Target::Terminal(_))
+                        || opts.format() == crate::report::Format::Markdown;
+                    let header = layout.headings(
+                        opts.rules,
+                        opts.look.headings,
+                        opts.look.amounts,
+                        for_people,
+                    );
                     out = Some(
                         Output::open(target, &layout, &header, opts.style, &prefix)
                             .map_err(output_error)?,

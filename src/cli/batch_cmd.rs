@@ -71,9 +71,10 @@ pub(super) fn command(lang: Lang) -> Command {
             Arg::new("by")
                 .long("by")
                 .value_name("township|village|class")
-                .value_parser(Trimmed(clap::builder::PossibleValuesParser::new([
-                    "township", "village", "class",
-                ])))
+                .value_parser(Trimmed(
+                    clap::builder::PossibleValuesParser::new(["township", "village", "class"]),
+                    lang,
+                ))
                 .value_delimiter(',')
                 .action(ArgAction::Append)
                 .hide_possible_values(true)
@@ -274,7 +275,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
 
     if !report.hidden_columns.is_empty() {
-        let cols = report.hidden_columns.join(", ");
+        let cols = report.hidden_columns.join(lang.pick(", ", "、"));
         to_stderr(&match lang {
             Lang::En => format!(
                 "(not shown, for lack of room: {cols}; all columns are written with -o FILE)\n"
@@ -292,8 +293,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Lang::Zh => format!("……另有 {more} 行未显示（仅显示前 {TERMINAL_ROWS} 行）；用 -o 文件 写出全部\n"),
         });
     }
-    // Totals of a run that wrote nothing would describe results nobody has.
-    if show_summary && report.written {
+    // Totals of a run that wrote nothing would describe results nobody has; a table of no
+    // segments (a header only) is said to be one, not summed to zeros.
+    let no_segments = report.written && report.summary.total.segments == 0 && report.bad == 0;
+    if show_summary && no_segments {
+        to_stderr(&format!("{}\n", no_segments_line(lang)));
+    } else if show_summary && report.written {
         let text = report.summary.render(&rules, lang, look.amounts);
         if to_file {
             print_summary(&text, lang)?;
@@ -320,6 +325,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         to_stderr(&format!("{s}\n"));
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
+}
+
+/// What a run over tables with no segment rows (a header only) says instead of a summary of
+/// zeros.
+pub(super) fn no_segments_line(lang: Lang) -> &'static str {
+    lang.pick(
+        "no segments: the table has a header only; nothing to sum",
+        "没有路段：表中只有表头，无可汇总",
+    )
 }
 
 /// Prints the summary on standard output, saying so when it cannot be (a full disk or
@@ -503,9 +517,10 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
 }
 
 /// A parser that reads a value with the spaces around it dropped, so `--by 'township, class'`
-/// is the two groupings it reads as; what is left is checked as before.
+/// is the two groupings it reads as, and a grouping's Chinese name (乡镇, 村, 类别) as its id;
+/// what is left is checked as before, and refused in the language in force.
 #[derive(Clone)]
-struct Trimmed(clap::builder::PossibleValuesParser);
+struct Trimmed(clap::builder::PossibleValuesParser, Lang);
 
 impl clap::builder::TypedValueParser for Trimmed {
     type Value = String;
@@ -516,8 +531,24 @@ impl clap::builder::TypedValueParser for Trimmed {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> Result<String, clap::Error> {
-        let trimmed = value.to_str().map(str::trim).map(std::ffi::OsStr::new);
-        self.0.parse_ref(cmd, arg, trimmed.unwrap_or(value))
+        let trimmed = value.to_str().map(str::trim);
+        let id = match trimmed {
+            Some("乡镇") => Some("township"),
+            Some("村") => Some("village"),
+            Some("类别" | "道路类别") => Some("class"),
+            other => other,
+        };
+        let given = id.map(std::ffi::OsStr::new).unwrap_or(value);
+        self.0.parse_ref(cmd, arg, given).map_err(|e| match self.1 {
+            Lang::Zh => clap::Error::raw(
+                e.kind(),
+                format!(
+                    "--by 的值“{}”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n",
+                    value.to_string_lossy()
+                ),
+            ),
+            Lang::En => e,
+        })
     }
 
     fn possible_values(

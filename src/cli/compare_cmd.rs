@@ -534,6 +534,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     let width =
         terminal.then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)));
+    if c.pairs.is_empty() && !failed {
+        to_stderr(&format!("{}\n", super::batch_cmd::no_segments_line(lang)));
+        if to_file {
+            to_stderr(&format!(
+                "{}\n",
+                status(&c, bad, unread, Some(&out_name), lang)
+            ));
+        }
+        return Ok(EXIT_OK);
+    }
     let mut summary = match width {
         Some(width) => screen::summary_fit(&c, &variant, lang, style.unit, width),
         None => screen::summary(&c, &variant, lang, style.unit),
@@ -593,10 +603,7 @@ fn render(
     };
     Ok(if style.gbk {
         // The text was made as UTF-8 just above.
-        encoding_rs::GB18030
-            .encode(std::str::from_utf8(&text).unwrap_or_default())
-            .0
-            .into_owned()
+        crate::report::encode::gbk_bytes(std::str::from_utf8(&text).unwrap_or_default())
     } else {
         text
     })

@@ -216,7 +216,7 @@ impl Note {
                         },
                     );
                 } else {
-                    let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+                    let (low, high) = (money::whole_yuan(low), money::whole_yuan(high));
                     put!(
                         out,
                         "warning: cost ",
@@ -227,7 +227,7 @@ impl Note {
                         low.as_str(),
                         "–",
                         high.as_str(),
-                        " per km: ",
+                        " yuan per km: ",
                         if too_low {
                             "is the amount in 万元?"
                         } else {

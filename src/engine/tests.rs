@@ -216,7 +216,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     assert_eq!(a, ["63.00", "0.00", "63.00", "0.00"]);
     assert_eq!(
         notes[0],
-        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?"
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?"
     );
     let b = compute(&RuleSet::builtin(), &s).unwrap();
     assert!(b.notes[0].is_warning());
@@ -249,7 +249,7 @@ fn a_cost_per_km_at_either_end_of_the_plausible_range_is_not_flagged() {
     let high = segment("village", "4.5", "1", total("6000000"));
     assert_eq!(
         run(&high).1[0],
-        "warning: cost 6,000,000.00 yuan is 6,000,000.00 yuan per km, outside the plausible 5万–500万 per km: are the amount and the length right?"
+        "warning: cost 6,000,000.00 yuan is 6,000,000.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: are the amount and the length right?"
     );
     // Rules without a range check nothing.
     let text =

@@ -85,6 +85,16 @@ pub fn short_yuan(amount: Decimal) -> String {
     }
 }
 
+/// An amount for an English sentence in grouped yuan, without decimals when it has none
+/// (`50,000`, `5,000,000`, `1,234.50`): 万 means nothing to an English reader.
+pub fn whole_yuan(amount: Decimal) -> String {
+    let shown = grouped(amount);
+    match shown.strip_suffix(".00") {
+        Some(whole) => whole.to_string(),
+        None => shown,
+    }
+}
+
 /// An amount in 万元, exact, for a Chinese sentence that compares amounts (`868.5万`,
 /// `23.333万`, `0.5万`): one unit throughout, never 元 beside 万元.
 pub fn exact_wan(amount: Decimal) -> String {

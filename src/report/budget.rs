@@ -147,7 +147,7 @@ pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
                 money::grouped(line.raised)
             ),
             Lang::Zh => format!(
-                "额度不足：{label}申请{}元，额度{}元，超出{}元，已{}：{who_zh}{}元",
+                "额度不足：{label}申请{}元，额度{}元，超支{}元，已{}：{who_zh}{}元",
                 wan(line.asked),
                 wan(line.envelope),
                 wan(over),

@@ -356,7 +356,7 @@ pub fn write_document(
             let mut file = out.file();
             file.write_all(&head(
                 layout,
-                &layout.headings(rules, headings, unit),
+                &layout.headings(rules, headings, unit, format == Format::Markdown),
                 format,
                 false,
                 false,
@@ -375,4 +375,13 @@ pub fn write_document(
         }
     }
     out.commit()
+}
+
+/// `text` in GBK, for `--encoding gbk`: the minus sign roadsub writes before a decrease
+/// (`−`, U+2212) is not in GBK, and GB18030 would write it as four bytes that older
+/// programs reading GBK reject, so it is written as `-`. Text from the table itself is kept
+/// as it was read (a character beyond GBK comes out in GB18030, as it came in).
+pub fn gbk_bytes(text: &str) -> Vec<u8> {
+    let text = text.replace('\u{2212}', "-");
+    encoding_rs::GB18030.encode(&text).0.into_owned()
 }

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::engine::{Breakdown, Note, Segment, Source};
+use crate::engine::{Breakdown, Cost, Note, Segment, Source};
 use crate::i18n::Lang;
 use crate::money::{self, Rounding};
 use crate::rules::{FundId, RuleSet, TierChoice, When};
@@ -156,6 +156,53 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
         .collect()
 }
 
+/// How a cost given per km comes to the cost the row is computed with: the rate times the
+/// length, exact, then rounded to the fen by the rules' midpoint rule (`500,000.05 元 × 0.333
+/// 公里 = 166,500.01665，四舍六入五成双到分为 166,500.02 元`). None for a cost given whole.
+fn derived_cost(rules: &RuleSet, segment: &Segment, lang: Lang) -> Option<String> {
+    let Cost::PerKm(per_km) = segment.cost else {
+        return None;
+    };
+    let exact = per_km.checked_mul(segment.length_km)?.normalize();
+    let rounding = rules.meta.rounding;
+    let cost = money::grouped(rounding.to_fen(exact));
+    let l = money::measure(segment.length_km);
+    let per_km = money::grouped(per_km);
+    let zh = lang == Lang::Zh;
+    let product = if exact.scale() <= 2 {
+        format!("{cost} {}", lang.pick("yuan", "元"))
+    } else if zh {
+        format!(
+            "{}，{}到分为 {cost} 元",
+            grouped_exact(exact),
+            rounding_name(rounding, lang)
+        )
+    } else {
+        format!(
+            "{}, {} to the fen: {cost} yuan",
+            grouped_exact(exact),
+            rounding_name(rounding, lang)
+        )
+    };
+    Some(if zh {
+        format!("造价：每公里造价 {per_km} 元 × {l} 公里 = {product}\n")
+    } else {
+        format!("cost: {per_km} yuan per km × {l} km = {product}\n")
+    })
+}
+
+/// An exact amount with thousands separators and every decimal it has (`166,500.01665`).
+fn grouped_exact(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = money::whole_yuan(int.parse().unwrap_or_default());
+    if frac.is_empty() {
+        whole
+    } else {
+        format!("{whole}.{frac}")
+    }
+}
+
 fn rounding_name(rounding: Rounding, lang: Lang) -> &'static str {
     match rounding {
         Rounding::HalfEven => lang.pick("rounded half to even", "四舍六入五成双"),
@@ -262,6 +309,9 @@ pub fn text(
             g(b.cost)
         )
     };
+    if let Some(line) = derived_cost(rules, segment, lang) {
+        out.push_str(&line);
+    }
     if rules.is_dated() {
         // Dated rules: say which rates were in force for the row.
         out.push_str(&match (when(rules, segment), zh) {

@@ -17,6 +17,13 @@ const COMPUTED: [&str; 7] = [
     "notes",
 ];
 
+/// The heading of roadsub's own notes in every Chinese output (an office sheet has a 备注 of
+/// its own, and a 说明 would read as the same thing).
+pub const NOTES_ZH: &str = "计算说明";
+
+/// The heading of the input line's number in every Chinese output.
+pub const LINE_ZH: &str = "行号";
+
 /// The same columns as the Chinese report workbook heads them (read back as computed too),
 /// and the heading of per household in earlier versions' workbooks (每户差额).
 pub(super) const COMPUTED_ZH: [&str; 8] = [
@@ -26,7 +33,7 @@ pub(super) const COMPUTED_ZH: [&str; 8] = [
     "每户尚需筹集",
     "应拨付",
     "待拨付",
-    "计算说明",
+    NOTES_ZH,
     "每户差额",
 ];
 
@@ -237,13 +244,16 @@ impl Layout {
             .iter()
             .map(|&i| drop_rank(columns.field_at(i)))
             .collect();
+        // Each fund's share goes with what the road is like; the subsidy total and the
+        // shortfall stay.
+        drop_order.resize(copied.len() + rules.funds.len(), 2);
         drop_order.resize(header.len(), 0);
         let first_optional = header.len() - 1 - ranks.len();
         drop_order[first_optional..header.len() - 1].copy_from_slice(&ranks);
         // The gap is the shortfall before the sources: a narrow screen keeps the shortfall.
         drop_order[first_optional - 2] = 3;
         // Notes cut to a few cells say little: they go before what a row is and what it gets.
-        drop_order[header.len() - 1] = 2;
+        drop_order[header.len() - 1] = 3;
         let copied_fields = copied
             .iter()
             .map(|&i| columns.field_at(i).map(|f| (f, columns.scale(f))))
@@ -287,10 +297,22 @@ impl Layout {
     }
 
     /// The header a text output writes: [`Layout::names`] in `lang`, each amount's saying its
-    /// unit as [`Unit::suffix`] does (ids in yuan stay as programs know them).
-    pub fn headings(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> Vec<String> {
+    /// unit. A table people read (Markdown, a terminal) always names it (`transport (yuan)`),
+    /// as an input column beside it may be in 万元; one programs read names it as
+    /// [`Unit::suffix`] does (ids in yuan stay as programs know them).
+    pub fn headings(
+        &self,
+        rules: &RuleSet,
+        lang: Lang,
+        unit: Unit,
+        for_people: bool,
+    ) -> Vec<String> {
         let mut names = self.names(rules, lang);
-        let suffix = unit.suffix(lang);
+        let suffix = if for_people {
+            super::summary::in_unit(unit, lang)
+        } else {
+            unit.suffix(lang)
+        };
         let amounts = self.copied_len()..names.len() - 1;
         if !suffix.is_empty() {
             for name in &mut names[amounts] {
@@ -354,9 +376,11 @@ impl Layout {
 /// segment and what it is paid stay longest.
 fn drop_rank(field: Option<Field>) -> u8 {
     match field {
+        // What a row is and what it costs stay beside its subsidy and shortfall longest, as
+        // in the table view; what the road is like goes before.
         Some(Field::Id | Field::Village) => 0,
-        Some(Field::Class | Field::Width | Field::Length) => 1,
-        Some(Field::Cost | Field::CostPerKm) => 2,
+        Some(Field::Cost | Field::CostPerKm) => 1,
+        Some(Field::Class | Field::Width | Field::Length) => 2,
         Some(Field::Township | Field::OtherFunds) => 3,
         Some(
             Field::Name
@@ -419,12 +443,14 @@ mod tests {
                 "整合资金",
                 "gap",
                 "shortfall_per_household",
-                "投资",
-                "每公里造价",
                 "notes",
                 "类别",
                 "宽度",
-                "长度"
+                "长度",
+                "transport",
+                "poverty",
+                "投资",
+                "每公里造价"
             ]
         );
     }
@@ -484,9 +510,13 @@ mod column_tests {
             assert_eq!(layout.header.last().unwrap(), notes_last);
             (
                 layout.names(&rules, Lang::Zh).join(","),
-                layout.headings(&rules, Lang::Zh, Unit::Wan).join(","),
-                layout.headings(&rules, Lang::En, Unit::Wan).join(","),
-                layout.headings(&rules, Lang::En, Unit::Yuan) == layout.header,
+                layout
+                    .headings(&rules, Lang::Zh, Unit::Wan, false)
+                    .join(","),
+                layout
+                    .headings(&rules, Lang::En, Unit::Wan, false)
+                    .join(","),
+                layout.headings(&rules, Lang::En, Unit::Yuan, false) == layout.header,
             )
         };
         let (zh, zh_wan, en_wan, ids) = names(

@@ -718,7 +718,7 @@ impl Summary {
             .to_string(),
             lang.pick("segments", "路段数").into(),
             lang.pick("km", "公里").into(),
-            lang.pick("completed", "已完工").into(),
+            lang.pick("completed", "已完工（公里）").into(),
         ];
         let first_amount = header.len();
         header.extend(rules.funds.iter().map(|f| match lang {
@@ -812,15 +812,15 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
     }
     Some(match lang {
         Lang::En => {
-            let (low, high) = (money::short_yuan(low), money::short_yuan(high));
+            let (low, high) = (money::whole_yuan(low), money::whole_yuan(high));
             format!(
-            "warning: {rows} {} a cost per km outside the plausible {low}–{high} per km (see the notes): check the amounts' unit (元 or 万元)",
+            "warning: {rows} {} a cost per km outside the plausible {low}–{high} yuan per km (see the notes): check the amounts' unit (元 or 万元)",
             if rows == 1 { "row has" } else { "rows have" }
             )
         }
         // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
         Lang::Zh => format!(
-            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见备注）：请核对金额单位（元或万元）",
+            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见计算说明）：请核对金额单位（元或万元）",
             money::exact_wan(low),
             money::exact_wan(high)
         ),

@@ -22,6 +22,10 @@ use crate::table::workbook::{date_serial, number_cell, parse_date};
 use crate::table::Field;
 use crate::textwidth::cells;
 
+/// The width of the segments sheet's notes column, in characters: notes wrap in it (a CJK
+/// character counts two).
+const NOTES_WIDTH: usize = 40;
+
 /// One cell of a segment row, as the batch builds it for a workbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
@@ -148,8 +152,14 @@ impl Report {
                             sheet.write_number_with_format(row, c as u16, serial, &date_format)?;
                         } else if text.is_empty() {
                         } else if notes {
-                            // Long explanations wrap instead of widening the printed page.
+                            // Long explanations wrap instead of widening the printed page,
+                            // in a row as tall as they wrap to: a viewer does not fit the row
+                            // when printing, and would show the last line only.
                             sheet.write_string_with_format(row, c as u16, text, &wrap)?;
+                            let lines = crate::textwidth::wrapped_lines(text, NOTES_WIDTH);
+                            if lines > 1 {
+                                sheet.set_row_height(row, 15.0 * lines as f64 + 4.0)?;
+                            }
                         } else {
                             sheet.write_string(row, c as u16, text)?;
                         }
@@ -238,7 +248,7 @@ impl Report {
             for (c, w) in widths.iter().enumerate() {
                 if c == notes {
                     // Long explanations wrap instead of widening the printed page.
-                    sheet.set_column_width(c as u16, 40)?;
+                    sheet.set_column_width(c as u16, NOTES_WIDTH as f64)?;
                 } else {
                     sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(30.0))?;
                 }
@@ -408,7 +418,7 @@ fn write_summary(
             },
             lang.pick("segments", "路段数").into(),
             lang.pick("km", "公里").into(),
-            lang.pick("completed km", "已完工公里").into(),
+            lang.pick("completed km", "已完工（公里）").into(),
         ];
         let mut amounts: Vec<&str> = rules.funds.iter().map(|f| f.display(lang)).collect();
         amounts.push(lang.pick("subsidy total", "补助合计"));

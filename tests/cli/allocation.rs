@@ -35,7 +35,7 @@ fn total(csv_text: &str, prefix: &str, column: &str) -> Decimal {
 }
 
 const SHARED_EN: &str = "SHARED OUT: Group road building was asked 8,685,000.00 yuan, 1,785,000.00 more than its envelope of 6,900,000.00 yuan; shared in proportion to what each segment asked: the villages raise 1,785,000.00 yuan more because of it";
-const SHARED_ZH: &str = "额度不足：社级道路建设申请868.5万元，额度690万元，超出178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元";
+const SHARED_ZH: &str = "额度不足：社级道路建设申请868.5万元，额度690万元，超支178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元";
 
 #[test]
 fn the_release_s_group_roads_prorated_are_paid_exactly_the_envelope() {

@@ -138,7 +138,7 @@ fn each_kind_of_bad_value() {
             ":10: row has 3 fields but the header has 9",
             ":11: length_km \"1.2345678米\" is more precise than 1 mm (at most 6 decimals of a km, 3 of a metre)",
             // The good row's cost of 100 yuan for 1 km is implausible: said, not refused.
-            "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)",
+            "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)",
             &format!("9 bad rows; wrote the 1 good row to {}", env.file("o.csv")),
         ]
     );

@@ -53,9 +53,9 @@ fn summary_by_township_in_chinese() {
         // The data goes to stdout.
         .stdout_starts("编号,乡镇,村")
         .stderr_has("汇总 — 安岳县2018年贫困村通村通社公路补助标准")
-        .stderr_has("\n乡镇      路段数   公里  已完工  县交通局补助（元）  县扶贫专项补助（元）  补助合计（元）    差额（元）  尚需筹集（元）   应拨付（元）\n")
-        .stderr_has("\n自治乡         3    8.3     5.5        1,995,000.00          1,330,000.00    3,325,000.00  1,161,000.00    1,161,000.00   2,625,000.00\n")
-        .stderr_has("\n合计          19  49.15    42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
+        .stderr_has("\n乡镇      路段数   公里  已完工（公里）  县交通局补助（元）  县扶贫专项补助（元）  补助合计（元）    差额（元）  尚需筹集（元）   应拨付（元）\n")
+        .stderr_has("\n自治乡         3    8.3             5.5        1,995,000.00          1,330,000.00    3,325,000.00  1,161,000.00    1,161,000.00   2,625,000.00\n")
+        .stderr_has("\n合计          19  49.15            42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
 }
 
 #[test]
@@ -378,14 +378,14 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
         .roadsub(&["batch", &input, "-o", &out, "--summary"])
         .expect_code(0);
     run.stderr(&format!(
-        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)\n\
+        "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n\
          wrote 2 rows to {out}\n"
     ));
     let csv = env.read("out.csv");
     assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
     assert_eq!(
         cell(&csv, "A", "notes"),
-        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 5万–500万 per km: is the amount in 万元?; \
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?; \
          County transport bureau subsidy cut from 945,000.00 to 63.00 so the subsidy does not exceed the cost; \
          County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
     );
@@ -393,17 +393,17 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
         lines[3],
-        "warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)"
+        "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)"
     );
     env.roadsub(&["batch", &input, "-o", &out, "--summary", "--lang", "zh"])
         .expect_code(0)
-        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n");
+        .stdout_has("警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n");
     env.roadsub(&["batch", &input, "--format", "json"])
         .run()
         .stdout_has("\"implausible_cost_rows\":1");
     env.roadsub(&["batch", &input, "--format", "md"])
         .run()
-        .stdout_has("\n**warning: 1 row has a cost per km outside the plausible 5万–500万 per km (see the notes): check the amounts' unit (元 or 万元)**\n");
+        .stdout_has("\n**warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)**\n");
 }
 
 /// A FIFO in the scratch directory with a reader waiting on it, and what the reader gets. A
@@ -765,11 +765,17 @@ fn the_summary_follows_amounts_in_wan() {
 /// a pseudo-terminal), in the locale `lang`; `None` where `script` is not installed.
 #[cfg(target_os = "linux")]
 fn on_a_terminal(env: &Env, lang: &str, args: &str) -> Option<String> {
+    on_a_terminal_of(env, lang, 250, args)
+}
+
+/// [`on_a_terminal`] `cols` cells wide.
+#[cfg(target_os = "linux")]
+fn on_a_terminal_of(env: &Env, lang: &str, cols: usize, args: &str) -> Option<String> {
     let bin = env!("CARGO_BIN_EXE_roadsub");
     let out = std::process::Command::new("script")
         .args([
             "-qec",
-            &format!("stty cols 250 rows 50; exec {bin} {args}"),
+            &format!("stty cols {cols} rows 50; exec {bin} {args}"),
             "/dev/null",
         ])
         .current_dir(env.dir.path())
@@ -799,13 +805,14 @@ fn the_terminal_table_heads_in_the_language_in_force_and_shows_wan() {
         zh.contains("\nF1  石羊镇    红星村   village      4.5   1.234567  1234567.89     10000.01     300000             55.555515                37.03701         92.592525     30.864264         29.864263              4.266323         75.0000         45.0000"),
         "{zh}"
     );
-    // Asked for, the ids; in yuan, grouped as a terminal always showed them.
+    // Asked for, the ids, each with its unit (people read a terminal); in yuan, grouped as a
+    // terminal always showed them.
     let en = on_a_terminal(&env, "zh_CN.UTF-8", &format!("batch {file} --headings en")).unwrap();
     assert!(
-        en.contains("  transport     poverty  subsidy_total  "),
+        en.contains("  transport (yuan)  poverty (yuan)  subsidy_total (yuan)  "),
         "{en}"
     );
-    assert!(en.contains("  555,555.15  370,370.10  "), "{en}");
+    assert!(en.contains("  555,555.15      370,370.10  "), "{en}");
 }
 
 #[test]
@@ -860,7 +867,7 @@ fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
     let out = env.file("out.csv");
     env.roadsub(&["batch", &input, "--lang", "zh", "--summary", "-o", &out])
         .expect_code(0)
-        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见备注）：请核对金额单位（元或万元）\n")
+        .stdout_has("\n警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n")
         .stdout_lacks("每公里 5万");
     let rows = env.read("out.csv");
     assert!(
@@ -1203,4 +1210,223 @@ fn the_zh_status_lines_said_个错误行_and_个正确行_which_no_one_says() {
         args.extend(["--lang", lang, "-o", &out]);
         env.roadsub(&args).expect_code(code).stderr_ends(&last);
     }
+}
+
+#[test]
+fn english_markdown_and_terminal_tables_name_the_unit_of_computed_amounts_beside_a_wan_column() {
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    env.roadsub(&["batch", &office, "--lang", "en", "--format", "md"])
+        .expect_code(0)
+        .stdout_has("| 总投资(万元) | 备注 | transport (yuan) | poverty (yuan) | subsidy_total (yuan) | gap (yuan) | shortfall (yuan) | notes |\n");
+    env.roadsub(&["batch", &office, "--lang", "en", "--format", "md", "--amounts", "万元"])
+        .expect_code(0)
+        .stdout_has("| transport (万元) | poverty (万元) | subsidy_total (万元) | gap (万元) | shortfall (万元) | notes |\n");
+    // CSV is read by programs: the bare ids, as before.
+    env.roadsub(&["batch", &office, "--lang", "en", "--headings", "en"])
+        .expect_code(0)
+        .stdout_first_line("序号,所属乡镇,村名称,道路等级,建设里程(km),路面宽度,总投资(万元),备注,transport,poverty,subsidy_total,gap,shortfall,notes");
+    #[cfg(target_os = "linux")]
+    if let Some(en) = on_a_terminal(&env, "en_US.UTF-8", &format!("batch {office}")) {
+        assert!(
+            en.contains("  总投资(万元)  备注        transport (yuan)  poverty (yuan)  subsidy_total (yuan)  gap (yuan)  shortfall (yuan)  notes"),
+            "{en}"
+        );
+    }
+}
+
+#[test]
+fn completed_km_is_named_已完工_公里_in_every_table_and_an_english_range_is_in_yuan() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let file = data("fen.csv");
+    env.roadsub(&[
+        "batch", &file, "--lang", "zh", "--format", "md", "--by", "township",
+    ])
+    .expect_code(0)
+    .stdout_has("\n| 已完工（公里） | 1.5 |\n")
+    .stdout_has("\n| 乡镇 | 路段数 | 公里 | 已完工（公里） | 县交通局补助（元） |");
+    env.roadsub(&[
+        "batch",
+        &file,
+        "--lang",
+        "zh",
+        "--summary",
+        "--by",
+        "township",
+        "-o",
+        "x.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("\n乡镇     路段数      公里  已完工（公里）  县交通局补助（元）");
+    env.roadsub(&[
+        "batch", &file, "--lang", "en", "--format", "md", "--by", "township",
+    ])
+    .expect_code(0)
+    .stdout_has("\n| km completed | 1.5 |\n")
+    .stdout_has("\n| township | segments | km | completed | transport (yuan) |");
+    env.roadsub(&[
+        "batch", &file, "--lang", "zh", "--by", "township", "-o", "r.xlsx",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("r.xlsx")).unwrap();
+    let found = book.sheet_names().iter().any(|name| {
+        book.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .any(|r| r.contains(&Data::String("已完工（公里）".into())))
+    });
+    assert!(found, "no 已完工（公里） heading in the workbook");
+    // An English warning states its range in yuan, not 万.
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,t,v,village,4.5,2,60\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "en"])
+        .expect_code(0)
+        .stderr("warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_80_column_terminal_keeps_village_and_cost_beside_subsidy_and_shortfall_and_lists_the_rest_with_顿号(
+) {
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    let Some(zh) = on_a_terminal_of(
+        &env,
+        "zh_CN.UTF-8",
+        80,
+        &format!("batch {office} --lang zh --amounts 万元"),
+    ) else {
+        eprintln!("no `script` here: the terminal table is not checked");
+        return;
+    };
+    assert!(
+        zh.starts_with(
+            "序号  村名称  总投资(万元)  补助合计（万元）  尚需筹集（万元）\n\
+             ────  ──────  ────────────  ────────────────  ────────────────\n\
+             1     大骥村            96           96.0000            0.0000\n"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("（因宽度不足未显示：所属乡镇、道路等级、建设里程(km)、路面宽度、备注、县交通局补助（万元）、县扶贫专项补助（万元）、差额（万元）、计算说明；用 -o 文件 可写出全部列）\n"),
+        "{zh}"
+    );
+    let en = on_a_terminal_of(
+        &env,
+        "en_US.UTF-8",
+        80,
+        &format!("batch {office} --lang en"),
+    )
+    .unwrap();
+    assert!(
+        en.contains("(not shown, for lack of room: 所属乡镇, 道路等级, 建设里程(km), 路面宽度, 备注, transport (yuan), poverty (yuan), gap (yuan), notes; all columns are written with -o FILE)\n"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_table_with_a_header_only_says_it_has_no_segments_instead_of_a_summary_of_zeros() {
+    let env = Env::new();
+    let t = env.write(
+        "e.csv",
+        "id,township,village,class,width_m,length_km,cost\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "zh", "--summary"]).expect(
+        0,
+        "id,township,village,class,width_m,length_km,cost,县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,计算说明\n",
+        "没有路段：表中只有表头，无可汇总\n",
+    );
+    env.roadsub(&["batch", &t, "--lang", "en", "--summary"])
+        .expect_code(0)
+        .stderr("no segments: the table has a header only; nothing to sum\n");
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+        "-o",
+        "c.csv",
+    ])
+    .expect(
+        0,
+        "",
+        "没有路段：表中只有表头，无可汇总\n已写出 0 行到 c.csv\n",
+    );
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr("no segments: the table has a header only; nothing to sum\n");
+}
+
+#[test]
+fn by_takes_the_chinese_names_乡镇_村_类别_and_refuses_another_value_in_chinese() {
+    let env = Env::new();
+    let by_name = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--lang",
+            "zh",
+            "--by",
+            "乡镇, 村",
+            "-o",
+            "a.csv",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    let by_id = env
+        .roadsub(&[
+            "batch",
+            &example(),
+            "--lang",
+            "zh",
+            "--by",
+            "township,village",
+            "-o",
+            "b.csv",
+        ])
+        .expect_code(0)
+        .stdout
+        .clone();
+    assert_eq!(by_name, by_id);
+    assert!(by_name.contains("\n乡镇 "), "{by_name}");
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--lang",
+        "zh",
+        "--by",
+        "类别",
+        "-o",
+        "c.csv",
+    ])
+    .expect_code(0)
+    .stdout_has("\n道路类别 ");
+    env.roadsub(&["batch", &example(), "--lang", "zh", "--by", "县"]).expect(
+        2,
+        "",
+        "roadsub: 参数值无效（可选值见下方说明）\nerror: --by 的值“县”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n",
+    );
+    // In English, clap's own message, as for any other value.
+    env.roadsub(&["batch", &example(), "--lang", "en", "--by", "县"])
+        .expect_code(2)
+        .stderr_starts("error: invalid value '县' for '--by <township|village|class>'\n");
 }

@@ -441,7 +441,7 @@ fn markdown_has_rows_groups_totals_and_budgets_in_the_language_asked_for() {
         .stdout;
     for part in [
         "# 对比测算\n\n- 县扶贫专项补助，通社公路 3.5 米：10万元以内/公里 → 15万元以内/公里\n\n## 路段\n\n",
-        "| 行 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前（元） | 县交通局补助 变更后（元） | 县交通局补助 变化（元） | 县扶贫专项补助 变更前（元） |",
+        "| 行号 | 编号 | 乡镇 | 村 | 类别 | 县交通局补助 变更前（元） | 县交通局补助 变更后（元） | 县交通局补助 变化（元） | 县扶贫专项补助 变更前（元） |",
         "| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |",
         "\n## 按乡镇\n\n| 乡镇 |",
         "\n## 按村\n\n| 村 |",
@@ -487,7 +487,7 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     let text = |s: &str| Data::String(s.into());
     let mut header = vec![
-        text("行"),
+        text("行号"),
         text("编号"),
         text("乡镇"),
         text("村"),
@@ -504,7 +504,7 @@ fn the_workbook_s_changes_sheet_holds_only_the_rows_that_changed_as_numbers() {
             header.push(text(&format!("{n} {s}（元）")));
         }
     }
-    header.extend([text("有变化"), text("说明")]);
+    header.extend([text("有变化"), text("计算说明")]);
     assert_eq!(rows[0], header);
     let mut s2 = vec![
         Data::Float(3.0),
@@ -1080,8 +1080,10 @@ fn encoding_names_the_output_s_and_input_encoding_the_table_s_as_in_batch() {
     let gbk = std::fs::read(env.path("g.md")).unwrap();
     let (decoded, _, bad) = encoding_rs::GB18030.decode(&gbk);
     assert!(!bad);
-    assert_eq!(decoded.as_bytes(), &utf8[..]);
-    assert_ne!(gbk, utf8);
+    // The same text, but for the minus sign GBK lacks.
+    let utf8 = String::from_utf8(utf8).unwrap().replace('\u{2212}', "-");
+    assert_eq!(decoded, utf8);
+    assert_ne!(gbk, utf8.as_bytes());
     raise_small(&env, &small, &["--format", "json", "--encoding", "gbk"]).expect(
         2,
         "",
@@ -1375,12 +1377,12 @@ fn the_variant_sheet_lists_each_setting_beside_what_it_changes_and_the_file_comp
             vec![
                 text("现行规则"),
                 text("安岳县2018年贫困村通村通社公路补助标准"),
-                text("rules.toml (built-in)")
+                text("rules.toml（内置）")
             ],
             vec![
                 text("对比规则"),
                 text("安岳县2018年贫困村通村通社公路补助标准"),
-                text("rules.toml (built-in) --set poverty.group.3.5=15万 --set transport.village.4.5=50万")
+                text("rules.toml（内置） --set poverty.group.3.5=15万 --set transport.village.4.5=50万")
             ],
         ]
     );
@@ -1951,7 +1953,7 @@ fn small_header_zh(unit: &str) -> String {
         }
     }
     h.push("有变化".into());
-    h.push("说明".into());
+    h.push("计算说明".into());
     format!("{}\n", h.join(","))
 }
 
@@ -2115,8 +2117,8 @@ fn every_amount_heading_of_compare_s_markdown_and_workbook_names_its_unit_in_bot
     for (lang, lead, changed, yuan) in [
         (
             "zh",
-            ["行", "编号", "乡镇", "村", "类别"],
-            ["有变化", "说明"],
+            ["行号", "编号", "乡镇", "村", "类别"],
+            ["有变化", "计算说明"],
             "（元）",
         ),
         (
@@ -2132,7 +2134,7 @@ fn every_amount_heading_of_compare_s_markdown_and_workbook_names_its_unit_in_bot
             .stdout;
         let mut header: Vec<String> = lead.map(String::from).to_vec();
         header.extend(small_amount_headings(lang, yuan));
-        header.push(changed[1].replace("说明", "备注"));
+        header.push(changed[1].to_string());
         assert!(
             md.contains(&format!("\n| {} |\n", header.join(" | "))),
             "{md}"
@@ -2314,7 +2316,7 @@ fn compare_s_summary_and_markdown_follow_amounts_in_wan_exact_to_the_fen_as_batc
         md.stdout_has(part);
     }
     md.stdout_has(&format!(
-        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        "\n| 行号 | 编号 | 乡镇 | 村 | 类别 | {} | 计算说明 |\n",
         small_amount_headings("zh", "（万元）").join(" | ")
     ));
     md.stderr_has("\n金额单位：万元（按元精确换算）。\n");
@@ -2338,8 +2340,204 @@ fn compare_s_summary_and_markdown_follow_amounts_in_wan_exact_to_the_fen_as_batc
     .expect_code(0);
     md.stdout_starts("# What if: compare\n");
     md.stdout_has(&format!(
-        "\n| 行 | 编号 | 乡镇 | 村 | 类别 | {} | 备注 |\n",
+        "\n| 行号 | 编号 | 乡镇 | 村 | 类别 | {} | 计算说明 |\n",
         small_amount_headings("zh", "（元）").join(" | ")
     ));
     md.stdout_has("| 3 | S2 | 天马乡 | 画青村 | 社道 | 300,000.00 | 300,000.00 | 0.00 | 200,000.00 | 300,000.00 | +100,000.00 |");
+}
+
+#[test]
+fn compare_states_the_input_unit_and_warns_of_implausible_costs_as_batch_does() {
+    let env = Env::new();
+    // 0.3万元 over 2 km: 1,500 yuan per km, far below the plausible range.
+    let t = env.write(
+        "t.csv",
+        "单位：万元\nid,township,village,class,width_m,length_km,cost\nA1,甲镇,乙村,village,4.5,2,0.3\n",
+    );
+    let zh_lines = "表中金额按万元读取（取自表头上方“单位：万元”）\n\
+                    警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n\
+                    金额单位：元。\n";
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0)
+    .stderr_has(zh_lines);
+    // The same lines as batch's summary, from the same functions.
+    env.roadsub(&["batch", &t, "--lang", "zh", "--summary"])
+        .expect_code(0)
+        .stderr_has("表中金额按万元读取（取自表头上方“单位：万元”）\n");
+    env.roadsub(&[
+        "compare",
+        &t,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr_has("Amounts in the table read in 万元 (from \"单位：万元\" above the header)\n")
+    .stderr_has("warning: 1 row has a cost per km outside the plausible ");
+    // A table that says no unit and costs plausibly gets neither line.
+    let plain = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,甲镇,乙村,village,4.5,2,630000\n",
+    );
+    env.roadsub(&[
+        "compare",
+        &plain,
+        "--set",
+        "poverty.village.4.5=35万",
+        "--lang",
+        "zh",
+    ])
+    .expect_code(0)
+    .stderr_lacks("读取")
+    .stderr_lacks("警告");
+}
+
+#[test]
+fn chinese_compare_names_funds_rounding_and_the_built_in_rules_in_chinese_not_by_id() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let v = variant_file(
+        &env,
+        "v.toml",
+        &[
+            (
+                "rounding = \"half_away_from_zero\"",
+                "rounding = \"half_even\"",
+            ),
+            ("name = \"县扶贫专项补助\"", "name = \"县扶贫资金\""),
+        ],
+    );
+    let office = bundled("examples/office-2018.csv");
+    let lines = format!(
+        "对比测算 — 对比规则：\n  规则文件 {v}（安岳县2018年贫困村通村通社公路补助标准）\n  资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金\n  舍入规则：四舍五入 → 四舍六入五成双\n\n"
+    );
+    env.roadsub(&["compare", &office, "--against", &v, "--lang", "zh"])
+        .expect_code(0)
+        .stderr_has(&lines)
+        .stderr_lacks("poverty")
+        .stderr_lacks("half_");
+    env.roadsub(&[
+        "compare",
+        &office,
+        "--against",
+        &v,
+        "--lang",
+        "zh",
+        "-o",
+        "x.md",
+    ])
+    .expect_code(0);
+    let md = env.read("x.md");
+    assert!(md.contains("- 资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金\n- 舍入规则：四舍五入 → 四舍六入五成双\n"), "{md}");
+    // English keeps the ids, the words a rules file and the CSV columns use.
+    env.roadsub(&["compare", &office, "--against", &v])
+        .expect_code(0)
+        .stderr_has("  fund poverty: name ")
+        .stderr_has("  rounding: half_away_from_zero → half_even\n");
+    env.roadsub(&[
+        "compare",
+        &office,
+        "--against",
+        &v,
+        "--lang",
+        "zh",
+        "-o",
+        "x.xlsx",
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(env.path("x.xlsx")).unwrap();
+    let sheet = book.worksheet_range("对比规则 Variant").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let text = |s: &str| Data::String(s.into());
+    assert_eq!(
+        rows[2][0],
+        text("资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金")
+    );
+    assert_eq!(rows[3][0], text("舍入规则：四舍五入 → 四舍六入五成双"));
+    assert_eq!(
+        rows[5],
+        vec![
+            text("现行规则"),
+            text("安岳县2018年贫困村通村通社公路补助标准"),
+            text("rules.toml（内置）")
+        ]
+    );
+}
+
+#[test]
+fn notes_and_line_number_columns_are_named_计算说明_and_行号_in_every_chinese_output() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let (env, small) = small_env();
+    let batch = env
+        .roadsub(&["batch", &small, "--lang", "zh"])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        batch.lines().next().unwrap().ends_with(",计算说明"),
+        "{batch}"
+    );
+    let csv = raise_small(&env, &small, &["--lang", "zh"])
+        .expect_code(0)
+        .stdout;
+    let head = csv.lines().next().unwrap();
+    assert!(
+        head.starts_with("行号,编号,") && head.ends_with(",有变化,计算说明"),
+        "{head}"
+    );
+    let md = raise_small(&env, &small, &["--lang", "zh", "--format", "md"])
+        .expect_code(0)
+        .stdout;
+    assert!(md.contains("\n| 行号 | 编号 | 乡镇 |"), "{md}");
+    assert!(md.contains(" | 计算说明 |\n"), "{md}");
+    assert!(!md.contains("| 行 |") && !md.contains("备注 |"), "{md}");
+    raise_small(&env, &small, &["--lang", "zh", "-o", "c.xlsx"]).expect_code(0);
+    let mut book = open_workbook_auto(env.path("c.xlsx")).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let rows = book.worksheet_range(&name).unwrap();
+    let head: Vec<Data> = rows.rows().next().unwrap().to_vec();
+    assert_eq!(head[0], Data::String("行号".into()));
+    assert_eq!(head[head.len() - 1], Data::String("计算说明".into()));
+}
+
+#[test]
+fn compare_in_gbk_writes_a_decrease_with_an_ascii_minus_that_gbk_can_hold() {
+    let (env, small) = small_env();
+    raise_small(
+        &env,
+        &small,
+        &["--lang", "zh", "--encoding", "gbk", "-o", "x.md"],
+    )
+    .expect_code(0);
+    let bytes = std::fs::read(env.path("x.md")).unwrap();
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!had_errors);
+    assert!(
+        text.contains("| 尚需筹集（元） | 320,000.00 | 220,000.00 | -100,000.00 |\n"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{2212}'), "{text}");
+    // Strictly GBK: encoding the text back with GBK's own encoder (which has no four-byte
+    // forms) meets no character it lacks and gives the same bytes.
+    let (again, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert_eq!(again.as_ref(), bytes.as_slice());
+    raise_small(
+        &env,
+        &small,
+        &["--lang", "zh", "--encoding", "gbk", "-o", "x.csv"],
+    )
+    .expect_code(0);
+    let bytes = std::fs::read(env.path("x.csv")).unwrap();
+    let (text, _, _) = encoding_rs::GBK.decode(&bytes);
+    let (again, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable);
+    assert_eq!(again.as_ref(), bytes.as_slice());
 }

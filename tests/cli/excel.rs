@@ -349,7 +349,7 @@ fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_the
             "乡镇",
             "路段数",
             "公里",
-            "已完工公里",
+            "已完工（公里）",
             "县交通局补助（元）",
             "县扶贫专项补助（元）",
             "补助合计（元）",
@@ -441,4 +441,39 @@ fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_the
     ])
     .expect_code(0);
     assert_eq!(rows_of(&book, "补助规则")[3], ["舍入", "四舍六入五成双"]);
+}
+
+#[test]
+fn a_wrapped_note_gets_a_row_as_tall_as_its_lines_so_a_printed_report_shows_all_of_it() {
+    use std::io::Read;
+    let env = Env::new();
+    let office = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/office-2018.csv")
+        .to_string_lossy()
+        .into_owned();
+    env.roadsub(&["batch", &office, "--lang", "zh", "-o", "r.xlsx"])
+        .expect_code(0);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(env.path("r.xlsx")).unwrap()).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    let rows: Vec<&str> = sheet
+        .split("<row ")
+        .skip(1)
+        .map(|r| &r[..r.find('>').unwrap()])
+        .collect();
+    // Rows 2 and 4 carry a two-line note (县扶贫专项补助由 600,000.00 核减为 60,000.00，补助不超过造价,
+    // 50 cells in a 40-wide column): two lines high; one-line rows keep the default.
+    assert_eq!(
+        rows[..5],
+        [
+            "r=\"1\" spans=\"1:14\"",
+            "r=\"2\" spans=\"1:14\" ht=\"33.75\" customHeight=\"1\"",
+            "r=\"3\" spans=\"1:14\"",
+            "r=\"4\" spans=\"1:14\" ht=\"33.75\" customHeight=\"1\"",
+            "r=\"5\" spans=\"1:14\"",
+        ]
+    );
 }

@@ -510,8 +510,8 @@ fn a_by_table_in_yuan_named_no_unit_while_the_summary_above_it_did() {
     // Every amount heading of a --by table names its unit, in 元 as in 万元, in the text
     // summary and in Markdown, in both languages (counts and lengths name none: not money).
     let cases = [
-        ("zh", "元", "| 道路类别 | 路段数 | 公里 | 已完工 | 县交通局补助（元） | 县扶贫专项补助（元） | 补助合计（元） | 差额（元） | 尚需筹集（元） | 应拨付（元） | 待拨付（元） |"),
-        ("zh", "万元", "| 道路类别 | 路段数 | 公里 | 已完工 | 县交通局补助（万元） | 县扶贫专项补助（万元） | 补助合计（万元） | 差额（万元） | 尚需筹集（万元） | 应拨付（万元） | 待拨付（万元） |"),
+        ("zh", "元", "| 道路类别 | 路段数 | 公里 | 已完工（公里） | 县交通局补助（元） | 县扶贫专项补助（元） | 补助合计（元） | 差额（元） | 尚需筹集（元） | 应拨付（元） | 待拨付（元） |"),
+        ("zh", "万元", "| 道路类别 | 路段数 | 公里 | 已完工（公里） | 县交通局补助（万元） | 县扶贫专项补助（万元） | 补助合计（万元） | 差额（万元） | 尚需筹集（万元） | 应拨付（万元） | 待拨付（万元） |"),
         ("en", "元", "| class | segments | km | completed | transport (yuan) | poverty (yuan) | subsidy_total (yuan) | gap (yuan) | shortfall (yuan) | due (yuan) | outstanding (yuan) |"),
         ("en", "万元", "| class | segments | km | completed | transport (万元) | poverty (万元) | subsidy_total (万元) | gap (万元) | shortfall (万元) | due (万元) | outstanding (万元) |"),
     ];

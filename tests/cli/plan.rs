@@ -334,7 +334,7 @@ fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_
     assert_eq!(cut, 58, "every group road is cut, and says why");
     env.roadsub(&["batch", &plan(), "--rules", variant, "--summary", "-o", &out, "--lang", "zh", "--headings", "en"])
         .expect_code(0)
-        .stdout_has("\n额度不足：社级道路建设申请868.5万元，额度690万元，超出178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元\n");
+        .stdout_has("\n额度不足：社级道路建设申请868.5万元，额度690万元，超支178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元\n");
     let rows = env.read("out.csv");
     assert_eq!(
         cell(&rows, "AYP-002", "notes"),
@@ -417,4 +417,18 @@ fn the_chinese_summary_names_each_fund_without_its_english_id() {
     env.roadsub(&["batch", &plan(), "--summary", "-o", &out])
         .expect_code(0)
         .stdout_has("\ntransport (County transport bureau subsidy)        19,987,500.00\n");
+}
+
+#[test]
+fn an_envelope_shared_out_says_超支_as_one_that_reports_does_never_超出() {
+    let env = Env::new();
+    let prorate = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-prorate.toml");
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &plan(), "--summary", "--lang", "zh", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\n超出预算：社级道路建设需868.5万元，额度690万元，超支178.5万元\n");
+    env.roadsub(&["batch", &plan(), "--rules", prorate.to_str().unwrap(), "--summary", "--lang", "zh", "-o", &out])
+        .expect_code(0)
+        .stdout_has("\n额度不足：社级道路建设申请868.5万元，额度690万元，超支178.5万元，已按申请额同比例分配：各村因此多筹集178.5万元\n")
+        .stdout_lacks("超出178.5万元");
 }

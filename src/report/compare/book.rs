@@ -12,6 +12,7 @@ use super::{unit_suffix, Amounts, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::budget::lines;
+use crate::report::layout::{LINE_ZH, NOTES_ZH};
 use crate::report::summary::GroupBy;
 use crate::report::Unit;
 
@@ -63,7 +64,7 @@ fn row_header(c: &Comparison, lang: Lang) -> Vec<String> {
         h.push(lang.pick("file", "文件").into());
     }
     for s in [
-        lang.pick("line", "行"),
+        lang.pick("line", LINE_ZH),
         lang.pick("id", "编号"),
         lang.pick("township", "乡镇"),
         lang.pick("village", "村"),
@@ -73,7 +74,7 @@ fn row_header(c: &Comparison, lang: Lang) -> Vec<String> {
     }
     h.extend(super::write::triple_header(c, lang, Unit::Yuan));
     h.push(lang.pick("changed", "有变化").into());
-    h.push(lang.pick("notes", "说明").into());
+    h.push(lang.pick("notes", NOTES_ZH).into());
     h
 }
 
@@ -495,8 +496,8 @@ fn write_variant(
             (Side::After, "set") => variant
                 .given
                 .iter()
-                .fold(rules.origin.clone(), |o, g| format!("{o} --set {g}")),
-            _ => rules.origin.clone(),
+                .fold(rules.origin(lang), |o, g| format!("{o} --set {g}")),
+            _ => rules.origin(lang),
         };
         sheet.write_string_with_format(r, 2, &origin, &wrap)?;
         r += 1;

@@ -16,6 +16,24 @@ fn about(what_en: &str, what_zh: &str, name: &str, lang: Lang) -> String {
     }
 }
 
+/// How a line names a fund: in English by its id (the word the CSV columns use), in Chinese
+/// by its name (an id is English and means nothing inside a Chinese sentence).
+fn fund_word(fund: &crate::rules::Fund, lang: Lang) -> String {
+    match lang {
+        Lang::En => fund.id.clone(),
+        Lang::Zh => fund.display(lang).to_string(),
+    }
+}
+
+/// A midpoint rule as a line names it: in English by its key in a rules file, in Chinese by
+/// its Chinese name (四舍五入), as `rules show` says it.
+fn rounding_word(rounding: crate::money::Rounding, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => rounding.key(),
+        Lang::Zh => crate::rules::rounding_name(rounding, lang),
+    }
+}
+
 fn yes_no(b: bool, lang: Lang) -> &'static str {
     match (b, lang) {
         (true, Lang::En) => "yes",
@@ -115,9 +133,10 @@ fn budget_lines(
             out.push(format!("{head}{what} {from} → {to}"));
         }
     };
-    let source = |b: &Budget, r: &RuleSet| match b.draw {
-        Draw::Fund(_) => format!("{} ({})", draw(b, r, lang), b.draw_key(r)),
-        Draw::Source(_) => draw(b, r, lang),
+    // In English the fund's id follows its name; in Chinese the name alone says it.
+    let source = |b: &Budget, r: &RuleSet| match (b.draw, lang) {
+        (Draw::Fund(_), Lang::En) => format!("{} ({})", draw(b, r, lang), b.draw_key(r)),
+        _ => draw(b, r, lang),
     };
     // Matched by id: a fund renamed in the variant is the same fund.
     if x.draw_key(before) != y.draw_key(after) {
@@ -193,7 +212,7 @@ fn rate_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
         }
         let theirs_count: usize = theirs.tiers.iter().map(|t| t.classes.len()).sum();
         if !whole || theirs_count != matched {
-            unmatched.push(fund.id.clone());
+            unmatched.push(fund_word(fund, lang));
         }
     }
     unmatched
@@ -202,7 +221,7 @@ fn rate_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
 /// The lines about funds: removed, added, renamed, a ceiling or not, paid in another order.
 fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>) {
     for fund in &before.funds {
-        let head = about("fund", "资金", &fund.id, lang);
+        let head = about("fund", "资金", &fund_word(fund, lang), lang);
         let Some(theirs) = after.funds.iter().find(|g| g.id == fund.id) else {
             out.push(format!(
                 "{head}{}",
@@ -236,26 +255,27 @@ fn fund_lines(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<Strin
         if !before.funds.iter().any(|g| g.id == fund.id) {
             out.push(format!(
                 "{}{}",
-                about("fund", "资金", &fund.id, lang),
+                about("fund", "资金", &fund_word(fund, lang), lang),
                 lang.pick("only in the variant", "仅对比规则有")
             ));
         }
     }
     // Funds pay in file order, each on what the ones before it leave.
-    let order = |mine: &RuleSet, other: &RuleSet| -> Vec<String> {
+    // Compared by id (a renamed fund is the same fund), said by name.
+    let order = |mine: &RuleSet, other: &RuleSet| -> (Vec<String>, Vec<String>) {
         mine.funds
             .iter()
             .filter(|f| other.funds.iter().any(|g| g.id == f.id))
-            .map(|f| f.id.clone())
-            .collect()
+            .map(|f| (f.id.clone(), fund_word(f, lang)))
+            .unzip()
     };
-    let (ob, oa) = (order(before, after), order(after, before));
-    if ob != oa {
+    let ((ib, ob), (ia, oa)) = (order(before, after), order(after, before));
+    if ib != ia {
         out.push(format!(
             "{}{} → {}",
             lang.pick("order the funds pay in: ", "资金计算顺序："),
-            ob.join(", "),
-            oa.join(", ")
+            ob.join(lang.pick(", ", "、")),
+            oa.join(lang.pick(", ", "、"))
         ));
     }
 }
@@ -315,10 +335,10 @@ fn budgets(before: &RuleSet, after: &RuleSet, lang: Lang, out: &mut Vec<String>)
 /// The parts that can change a number but are not said line by line: named in one line.
 fn other_parts(before: &RuleSet, after: &RuleSet, unmatched: &[String], lang: Lang) -> Vec<String> {
     let mut parts = Vec::new();
-    for id in unmatched {
+    for name in unmatched {
         parts.push(match lang {
-            Lang::En => format!("the tiers of fund {id}"),
-            Lang::Zh => format!("资金 {id} 的标准档"),
+            Lang::En => format!("the tiers of fund {name}"),
+            Lang::Zh => format!("{name}的标准档"),
         });
     }
     let classes = |r: &RuleSet| -> Vec<(String, String, Option<String>, Vec<String>)> {
@@ -380,8 +400,8 @@ pub fn differences(before: &RuleSet, after: &RuleSet, lang: Lang) -> Vec<String>
         out.push(format!(
             "{}{} → {}",
             lang.pick("rounding: ", "舍入规则："),
-            mb.rounding.key(),
-            ma.rounding.key()
+            rounding_word(mb.rounding, lang),
+            rounding_word(ma.rounding, lang)
         ));
     }
     if mb.effective != ma.effective {

@@ -239,6 +239,9 @@ pub fn summary(c: &Comparison, variant: &Variant, lang: Lang, unit: Unit) -> Str
         out.push_str(&format!("  {l}\n"));
     }
     out.push('\n');
+    for l in c.reading_lines(lang) {
+        out.push_str(&format!("{l}\n"));
+    }
     out.push_str(unit_line(unit, lang));
     let [b, a, ch] = side_words(lang);
     let header = [lang.pick("item", "项目"), b, a, ch].map(str::to_string);
@@ -285,6 +288,9 @@ pub fn summary_fit(
         out.push_str(&wrap_hanging(&format!("  {l}"), width, "    "));
     }
     out.push('\n');
+    for l in c.reading_lines(lang) {
+        out.push_str(&wrap(&l, width));
+    }
     out.push_str(&wrap(unit_line(unit, lang), width));
     let [b, a, ch] = side_words(lang);
     // A long fund name is cut (to no less than 24 cells) before an amount goes: at 80

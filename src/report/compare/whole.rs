@@ -111,6 +111,8 @@ pub struct Comparison<'r> {
     pub after: Summary,
     /// Rows computed under one side only: shown, but left out of the totals and groups.
     pub one_side_only: usize,
+    /// Per input, the units its title rows or the command line gave bare numbers in.
+    pub units: Vec<crate::table::units::TableUnits>,
 }
 
 /// A group's amounts under both sides (a group one side has no good row in shows zeros).
@@ -367,6 +369,10 @@ pub fn compare<'r>(
         before: sum_before,
         after: sum_after,
         one_side_only,
+        units: tables
+            .iter()
+            .map(|t| t.sheet.columns.units.clone())
+            .collect(),
     })
 }
 
@@ -540,6 +546,31 @@ impl Comparison<'_> {
                 "{n} 行仅在一套规则下计算完成，未计入合计与分组（预算额度使用仍按各套规则的全部结果）"
             ),
         })
+    }
+
+    /// The lines a batch run's summary opens with, in the same words (one function says
+    /// each): the unit each input's bare amounts were read in and where that was said, and
+    /// the warning about rows whose cost per km is implausible (under the variant too, when
+    /// its rules judge differently).
+    pub fn reading_lines(&self, lang: Lang) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for units in &self.units {
+            for l in units.describe(lang) {
+                if !lines.contains(&l) {
+                    lines.push(l);
+                }
+            }
+        }
+        let warn = |rules, totals: &crate::report::Totals| {
+            crate::report::summary::implausible_line(rules, totals.implausible, lang)
+        };
+        let before = warn(self.before_rules, &self.before.total);
+        let after = warn(self.after_rules, &self.after.total);
+        lines.extend(before.clone());
+        if after != before {
+            lines.extend(after);
+        }
+        lines
     }
 
     /// Every row error, rendered as a batch run renders them (`FILE:LINE: …`), said once when

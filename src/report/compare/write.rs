@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::money;
 use crate::report::encode::RowBuf;
 use crate::report::format::{markdown_cell, summary_json, Format, Unit};
+use crate::report::layout::{LINE_ZH, NOTES_ZH};
 use crate::report::summary::GroupBy;
 
 /// What the variant is, said in words: one line per `--set`, or the file compared against.
@@ -74,14 +75,14 @@ pub fn csv_heading(c: &Comparison, headings: Lang, unit: Unit) -> Vec<String> {
     if c.labels.len() > 1 {
         h.push("文件".into());
     }
-    h.extend(["行号", "编号", "乡镇", "村", "类别"].map(str::to_string));
+    h.extend([LINE_ZH, "编号", "乡镇", "村", "类别"].map(str::to_string));
     for name in column_names(c, Lang::Zh) {
         for side in ZH_SIDES {
             h.push(format!("{name}·{side}{suffix}"));
         }
     }
     h.push("有变化".into());
-    h.push("说明".into());
+    h.push(NOTES_ZH.into());
     h
 }
 
@@ -423,7 +424,7 @@ pub fn markdown(
         header.push(h.pick("file", "文件").into());
     }
     let lead = [
-        h.pick("line", "行"),
+        h.pick("line", LINE_ZH),
         h.pick("id", "编号"),
         h.pick("township", "乡镇"),
         h.pick("village", "村"),
@@ -432,7 +433,7 @@ pub fn markdown(
     header.extend(lead.iter().map(|s| s.to_string()));
     let left = header.len();
     header.extend(triple_header(c, h, unit));
-    header.push(h.pick("notes", "备注").to_string());
+    header.push(h.pick("notes", NOTES_ZH).to_string());
     let rows: Vec<Vec<String>> = c
         .shown()
         .map(|p| {

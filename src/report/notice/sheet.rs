@@ -208,10 +208,7 @@ fn table(
             .iter()
             .enumerate()
             .map(|(c, (_, cell))| match cell {
-                Cell::Text(t) => t
-                    .split('\n')
-                    .map(|l| cells(l).div_ceil(widths[c].max(1)).max(1))
-                    .sum::<usize>(),
+                Cell::Text(t) => crate::textwidth::wrapped_lines(t, widths[c]),
                 _ => 1,
             })
             .max()

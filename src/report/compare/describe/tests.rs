@@ -34,7 +34,7 @@ fn a_budget_moved_to_another_fund_is_named_not_said_to_be_unchanged() {
     );
     assert_eq!(
         described(&edit, Lang::Zh),
-        ["预算额度 社级道路建设：资金或来源 县扶贫专项补助 (poverty) → 县交通局补助 (transport)"]
+        ["预算额度 社级道路建设：资金或来源 县扶贫专项补助 → 县交通局补助"]
     );
 }
 
@@ -90,7 +90,7 @@ fn funds_added_removed_renamed_reordered_or_no_longer_a_ceiling_are_named() {
             &[("name = \"县扶贫专项补助\"", "name = \"县扶贫补助\"")],
             Lang::Zh
         ),
-        ["资金 poverty：名称 县扶贫专项补助 → 县扶贫补助"]
+        ["资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫补助"]
     );
     // The variant pays poverty first: the same funds in another order.
     let text = PRORATE.to_string();
@@ -155,7 +155,7 @@ fn classes_aliases_and_the_plausible_range_are_named_as_other_differences() {
             )],
             Lang::Zh
         ),
-        ["其他不同：资金 poverty 的标准档（roadsub rules show 可分别显示两个文件）"]
+        ["其他不同：县扶贫专项补助的标准档（roadsub rules show 可分别显示两个文件）"]
     );
 }
 
@@ -224,7 +224,7 @@ fn a_chinese_name_change_under_the_same_english_name_is_said_in_chinese_in_both_
     );
     assert_eq!(
         described(&fund, Lang::Zh),
-        ["资金 poverty：名称 县扶贫专项补助 → 县扶贫资金"]
+        ["资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金"]
     );
     let budget = [("name = \"社级道路建设\"", "name = \"社级道路\"")];
     assert_eq!(
@@ -262,5 +262,32 @@ fn a_name_changed_in_both_languages_shows_the_other_language_beside_it() {
     assert_eq!(
         described(&en, Lang::Zh),
         ["预算额度 社级道路建设：名称 Group road building → Group roads"]
+    );
+}
+
+#[test]
+fn chinese_differences_name_funds_and_rounding_in_chinese_never_by_id() {
+    let text = PRORATE.to_string();
+    let (head, rest) = text.split_once("[[funds]]").unwrap();
+    let (transport, rest) = rest.split_once("[[funds]]").unwrap();
+    let (poverty, tail) = rest.split_once("[[budgets]]").unwrap();
+    let swapped = format!("{head}[[funds]]{poverty}[[funds]]{transport}[[budgets]]{tail}").replace(
+        "rounding = \"half_away_from_zero\"",
+        "rounding = \"half_even\"",
+    );
+    assert_eq!(
+        differences(&rules(PRORATE), &rules(&swapped), Lang::Zh),
+        [
+            "资金计算顺序：县交通局补助、县扶贫专项补助 → 县扶贫专项补助、县交通局补助",
+            "舍入规则：四舍五入 → 四舍六入五成双"
+        ]
+    );
+    // A renamed fund in the same place is not said to be paid in another order.
+    assert_eq!(
+        described(
+            &[("name = \"县扶贫专项补助\"", "name = \"县扶贫资金\"")],
+            Lang::Zh
+        ),
+        ["资金 县扶贫专项补助：名称 县扶贫专项补助 → 县扶贫资金"]
     );
 }
