@@ -89,7 +89,7 @@ for n in $sizes; do
     ms="$ms ${r#* }"
   done
   w=$(echo $ws | best)
-  m=$(echo $ms | sort -g | tail -1)
+  m=$(echo $ms | tr " " "\n" | sort -g | tail -1)
   bytes=$(stat -c %s "$f")
   printf '%9d rows  %6.1f MB  best %7.3f s  %5.2f M rows/s  %4.0f MB/s  peak %6.1f MiB\n' \
     "$n" "$(echo "$bytes / 1000000" | bc -l)" "$w" "$(echo "$n / $w / 1000000" | bc -l)" \
