@@ -12,6 +12,7 @@
 //! input, cut into the same chunks: counting passes add up what each envelope is asked
 //! (`alloc`), then the pass that writes cuts every row before it is summed and written.
 
+mod ahead;
 mod alloc;
 mod ids;
 mod output;
@@ -38,6 +39,7 @@ pub(crate) use read::columns_differ;
 use crate::i18n::Lang;
 use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
+use ahead::RunAhead;
 use alloc::{Changed, Plan};
 use pool::Pool;
 use read::{Channels, Reading, ToWriter};
@@ -442,15 +444,24 @@ fn pipeline<T>(
     // Shared by the workers and dropped with the last of them, so a reader still sending
     // chunks when they have stopped is told, and stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
+    // Two pieces a worker ahead of the oldest chunk at work, and two more: a stalled worker
+    // leaves the writer holding at most these (see `ahead`).
+    let ahead = RunAhead::new(2 * workers as u64 + 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let results_tx = results_tx.clone();
-            let (work_rx, chunks) = (work_rx.clone(), &chunks);
+            let (work_rx, chunks, ahead) = (work_rx.clone(), &chunks, &ahead);
             scope.spawn(move || loop {
-                let next = work_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok((seq, chunk))) = next else { return };
+                // Marked at work while the queue is held, so no later chunk is marked first.
+                let next = work_rx
+                    .lock()
+                    .map(|rx| rx.recv().map(|(seq, chunk)| (seq, chunk, ahead.start(seq))));
+                let Ok(Ok((seq, chunk, ticket))) = next else {
+                    return;
+                };
                 let done = work(seq, &chunk);
                 chunks.give(chunk);
+                ticket.finish();
                 if results_tx.send((seq, done)).is_err() {
                     return;
                 }

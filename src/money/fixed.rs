@@ -185,7 +185,7 @@ pub(super) fn plain_bytes(amount: Decimal, buf: &mut [u8; 48]) -> usize {
 /// `amount` at two decimals: padded, or rounded half away from zero when it has more (an
 /// amount never rounded to the fen, such as an exact quotient shown as it is).
 #[cold]
-fn two_decimals(amount: Decimal) -> Decimal {
+pub(super) fn two_decimals(amount: Decimal) -> Decimal {
     if amount.scale() > MONEY_DP {
         return Rounding::HalfAwayFromZero.round_dp(amount, MONEY_DP);
     }

@@ -114,26 +114,10 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     }
     // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
     // (separators, 19 or more digits, stray characters) takes the general path below.
-    if digits.len() <= 18 {
-        let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
-        let plain = digits.iter().all(|&b| match b {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(b - b'0');
-                scale += u32::from(point);
-                any = true;
-                true
-            }
-            b'.' if !point => {
-                point = true;
-                true
-            }
-            _ => false,
-        });
-        if plain && any {
-            // At most 18 digits: fits i64.
-            let m = m as i64;
-            return Ok(Decimal::new(if negative { -m } else { m }, scale));
-        }
+    if let Some((m, scale)) = plain_number(digits) {
+        // At most 18 digits: fits i64.
+        let m = m as i64;
+        return Ok(Decimal::new(if negative { -m } else { m }, scale));
     }
     let mut mantissa: u128 = 0;
     let mut significant = 0u32;
@@ -190,6 +174,40 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     let value = i128::try_from(mantissa).map_err(|_| ValueError::TooLarge)?;
     let value = if negative { -value } else { value };
     Decimal::try_from_i128_with_scale(value, scale).map_err(|_| ValueError::TooLarge)
+}
+
+/// A short plain number (`4.5`, `1600000`, `.5`, `4.`): at most 18 digits, at most one point,
+/// at least one digit, nothing else. Its mantissa and scale, read in one pass in `u64`; `None`
+/// for anything else, which the general path reads or refuses.
+fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
+    if digits.len() > 18 {
+        return None;
+    }
+    let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                scale += u32::from(point);
+                any = true;
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    any.then_some((m, scale))
+}
+
+/// A bare number in the base unit that is surely within `0..=max_whole` and has at most `dp`
+/// decimals: the value the general path gives it (nothing to shift, trim or refuse), without
+/// its steps. Most cells of a table are such numbers.
+fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Decimal> {
+    if scale != Scale::Base {
+        return None;
+    }
+    let (m, sc) = plain_number(text.as_bytes())?;
+    // dp is at most 6 and max_whole at most 10^15: no overflow.
+    (sc <= dp && m <= max_whole * 10u64.pow(sc)).then(|| Decimal::new(m as i64, sc))
 }
 
 /// Whether `text` is only digits and points: a bare number, with no unit to look for.
@@ -265,6 +283,9 @@ impl Scale {
 /// by `scale` (a header's unit). The result is at least 0, at most [`MAX_YUAN`], to the fen.
 pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, ValueError> {
     let t = trim(text);
+    if let Some(value) = plain_within(t, scale, MAX_WHOLE_YUAN, MONEY_DP) {
+        return Ok(value);
+    }
     if bare(t) {
         return check_amount(shift_decimal(parse_decimal(t)?, scale.shift())?);
     }
@@ -297,6 +318,12 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
     check_amount(shift_decimal(parse_decimal(number)?, shift)?)
 }
 
+/// Whole yuan, km and metres that are surely within [`MAX_YUAN`], [`MAX_LENGTH_KM`] and
+/// [`MAX_WIDTH_M`] at any number of decimals (a test pins them to those limits).
+const MAX_WHOLE_YUAN: u64 = 999_999_999_999_999;
+const MAX_WHOLE_KM: u64 = 100_000;
+const MAX_WHOLE_M: u64 = 1_000;
+
 /// An amount of money as parsed: at least 0, at most [`MAX_YUAN`], to the fen.
 fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
     if value.is_sign_negative() && !value.is_zero() {
@@ -314,6 +341,9 @@ fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
 /// callers that need more than zero say so.
 pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
     let t = trim(text);
+    if let Some(value) = plain_within(t, scale, MAX_WHOLE_KM, LENGTH_DP) {
+        return Ok(value);
+    }
     if bare(t) {
         let value = shift_decimal(parse_decimal(t)?, scale.shift())?;
         return check_measure(value, MAX_LENGTH_KM, LENGTH_DP);
@@ -334,6 +364,9 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
 /// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
 pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
     let t = trim(text);
+    if let Some(value) = plain_within(t, Scale::Base, MAX_WHOLE_M, WIDTH_DP) {
+        return Ok(value);
+    }
     if bare(t) {
         return check_measure(parse_decimal(t)?, MAX_WIDTH_M, WIDTH_DP);
     }
@@ -400,6 +433,85 @@ mod tests {
 
     fn amount(s: &str) -> Result<String, ValueError> {
         parse_amount(s, Scale::Base, false).map(plain)
+    }
+
+    #[test]
+    fn the_one_pass_reading_of_a_plain_number_is_the_general_reading() {
+        let general_amount = |t: &str| check_amount(shift_decimal(parse_decimal(t)?, 0)?);
+        let general_km = |t: &str| check_measure(parse_decimal(t)?, MAX_LENGTH_KM, LENGTH_DP);
+        let general_m = |t: &str| check_measure(parse_decimal(t)?, MAX_WIDTH_M, WIDTH_DP);
+        // Same value and same scale (4.50 and 4.5 are written differently).
+        let exact = |r: Result<Decimal, ValueError>| r.map(|v| v.serialize());
+        let mut fast = 0;
+        for t in [
+            "0",
+            "00",
+            "4.",
+            ".5",
+            "4.5",
+            "4.50",
+            "4.500",
+            "4.5000",
+            "3.0",
+            "1000",
+            "1000.0",
+            "1000.000",
+            "1000.001",
+            "1000.0001",
+            "999.999",
+            "1001",
+            "100000",
+            "100000.000001",
+            "99999.999999",
+            "0.000001",
+            "0.0000001",
+            "000123",
+            "1111808",
+            "543504",
+            "999999999999999",
+            "999999999999999.99",
+            "1000000000000000",
+            "123456789012345678",
+            "1234567890123456789",
+            "12.345",
+            "1.2.3",
+            ".",
+            "",
+        ] {
+            for (got, general, max, dp) in [
+                (
+                    parse_amount(t, Scale::Base, false),
+                    general_amount(t),
+                    MAX_WHOLE_YUAN,
+                    MONEY_DP,
+                ),
+                (
+                    parse_length_km(t, Scale::Base),
+                    general_km(t),
+                    MAX_WHOLE_KM,
+                    LENGTH_DP,
+                ),
+                (parse_width_m(t), general_m(t), MAX_WHOLE_M, WIDTH_DP),
+            ] {
+                assert_eq!(exact(got), exact(general), "{t:?}");
+                fast += usize::from(plain_within(t, Scale::Base, max, dp).is_some());
+            }
+        }
+        // The one-pass reading answered most of them itself.
+        assert_eq!(fast, 50);
+        // Its limits are the limits of the general path, whole.
+        assert_eq!(Decimal::from(MAX_WHOLE_YUAN), MAX_YUAN.trunc());
+        assert_eq!(Decimal::from(MAX_WHOLE_KM), MAX_LENGTH_KM);
+        assert_eq!(Decimal::from(MAX_WHOLE_M), MAX_WIDTH_M);
+        // A header's unit is not the base unit: never the one-pass path.
+        assert_eq!(
+            plain_within("120", Scale::Pow10(4), MAX_WHOLE_YUAN, MONEY_DP),
+            None
+        );
+        assert_eq!(
+            parse_amount("120", Scale::Pow10(4), false).map(plain),
+            Ok("1200000.00".into())
+        );
     }
 
     #[test]

@@ -6,36 +6,94 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::fixed::{plain_bytes, push_ascii};
+use super::fixed::{plain_bytes, two_decimals};
 use super::round::Rounding;
+use super::MONEY_DP;
 
-/// Appends `amount` as [`grouped`] writes it, without `fmt`.
+/// Appends `amount` as [`grouped`] writes it, without `fmt`. Notes that cut an amount put two
+/// of these on half the rows of a batch, so the usual amount (to the fen, within `u64` fen) is
+/// written right to left in one pass, separators and all, and copied out once.
 pub fn push_grouped(out: &mut String, amount: Decimal) {
-    let mut buf = [0u8; 48];
-    let len = plain_bytes(amount, &mut buf);
-    let text = &buf[48 - len..];
+    let amount = if amount.scale() == MONEY_DP {
+        amount
+    } else {
+        two_decimals(amount)
+    };
+    let mut buf = [0u8; 64];
+    let start = match fen_of(amount) {
+        Some((negative, fen)) => grouped_fen(negative, fen, &mut buf),
+        None => grouped_general(amount, &mut buf),
+    };
+    // Both write ASCII only.
+    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
+}
+
+/// `amount` (at two decimals) as a sign and a whole number of fen, when it fits `u64`.
+fn fen_of(amount: Decimal) -> Option<(bool, u64)> {
+    if amount.scale() != MONEY_DP {
+        return None;
+    }
+    let m = amount.mantissa();
+    u64::try_from(m.unsigned_abs()).ok().map(|fen| (m < 0, fen))
+}
+
+/// Writes `fen` as grouped yuan (`-1,234.50`) at the end of `buf`; returns where it starts.
+fn grouped_fen(negative: bool, fen: u64, buf: &mut [u8; 64]) -> usize {
+    let mut i = buf.len();
+    let cents = (fen % 100) as u8;
+    buf[i - 1] = b'0' + cents % 10;
+    buf[i - 2] = b'0' + cents / 10;
+    buf[i - 3] = b'.';
+    i -= 3;
+    let mut n = fen / 100;
+    let mut digits = 0;
+    loop {
+        if digits > 0 && digits % 3 == 0 {
+            i -= 1;
+            buf[i] = b',';
+        }
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        digits += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    i
+}
+
+/// [`push_grouped`] for an amount beyond `u64` fen (never one from checked input): its
+/// two-decimal form with separators put in.
+#[cold]
+fn grouped_general(amount: Decimal, buf: &mut [u8; 64]) -> usize {
+    let mut plain = [0u8; 48];
+    let len = plain_bytes(amount, &mut plain);
+    let text = &plain[48 - len..];
     let (sign, rest) = match text.split_first() {
-        Some((b'-', rest)) => ("-", rest),
-        _ => ("", text),
+        Some((b'-', rest)) => (&b"-"[..], rest),
+        _ => (&b""[..], text),
     };
     let point = rest.iter().position(|&b| b == b'.').unwrap_or(rest.len());
     let (int, frac) = rest.split_at(point);
-    out.push_str(sign);
-    let mut grouped = [0u8; 64];
-    let mut len = 0;
+    let frac: &[u8] = if frac.is_empty() { b".00" } else { frac };
+    let mut grouped = Vec::with_capacity(64);
+    grouped.extend_from_slice(sign);
     for (i, &b) in int.iter().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped[len] = b',';
-            len += 1;
+            grouped.push(b',');
         }
-        grouped[len] = b;
-        len += 1;
+        grouped.push(b);
     }
-    push_ascii(out, &grouped[..len]);
-    match frac {
-        [] => out.push_str(".00"),
-        _ => push_ascii(out, frac),
-    }
+    grouped.extend_from_slice(frac);
+    let len = grouped.len().min(buf.len());
+    let start = buf.len() - len;
+    buf[start..].copy_from_slice(&grouped[..len]);
+    start
 }
 
 /// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
@@ -209,6 +267,14 @@ mod tests {
             "334300",
             "-1234567.891",
             "999999999999999.99",
+            "-999999999999999.99",
+            "-0.50",
+            "0.005",
+            "-0.005",
+            "100.00",
+            "999999.999",
+            "123456789012345678901234.5",
+            "-184467440737095516.16",
         ] {
             let mut out = String::new();
             push_grouped(&mut out, d(s));
