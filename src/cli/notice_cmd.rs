@@ -295,22 +295,20 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         }));
     }
-    // Every notice is made before any is written, and then all are written or none.
-    let mut files = Vec::with_capacity(notices.len());
-    for (n, name) in notices.iter().zip(&names) {
-        let bytes =
-            sheet::workbook(n).map_err(|e| bad(format!("{}: {e}", dir.join(name).display())))?;
-        files.push((name.clone(), bytes));
-    }
-    notice::write_all(&dir, &files, force).map_err(|(path, e)| {
-        bad(format!(
-            "{}: {}{}{}",
-            path.display(),
-            lang.pick("cannot write: ", "无法写入："),
-            lang.io_reason(&e),
-            lang.pick("; no notice written", "；未写出任何公示")
-        ))
-    })?;
+    // Every notice is made and written to a temporary file before any is put in place, and
+    // then all are put in place or none.
+    notice::write_all(&dir, &names, |at| sheet::workbook(&notices[at]), force).map_err(
+        |e| match e {
+            notice::NotWritten::Made(path, e) => bad(format!("{}: {e}", path.display())),
+            notice::NotWritten::Written(path, e) => bad(format!(
+                "{}: {}{}{}",
+                path.display(),
+                lang.pick("cannot write: ", "无法写入："),
+                lang.io_reason(&e),
+                lang.pick("; no notice written", "；未写出任何公示")
+            )),
+        },
+    )?;
     let count = notices.len();
     let wrote = match lang {
         Lang::En if count == 1 => format!("wrote 1 notice to {shown}"),

@@ -380,10 +380,11 @@ pub fn build<'a>(
 ) -> Result<Vec<Notice>, Overflow> {
     let funds: Vec<String> = rules.funds.iter().map(|f| f.name.clone()).collect();
     let sources = shape.sources.clone();
+    let (title, basis) = (title(rules), basis(rules));
     let empty = |township: &str, village: &str| Notice {
         township: township.to_string(),
         village: village.to_string(),
-        title: title(rules),
+        title: title.clone(),
         funds: funds.clone(),
         sources: sources.clone(),
         names: shape.names,
@@ -399,20 +400,24 @@ pub fn build<'a>(
         overspent: Vec::new(),
         surplus: Decimal::ZERO,
         left_out: 0,
-        basis: basis(rules),
+        basis: basis.clone(),
     };
+    // Budgets' names, worked out once: a cut is matched by name on every row it touches.
+    let budget_names: Vec<String> = rules
+        .budgets
+        .iter()
+        .map(|b| b.display(rules, crate::i18n::Lang::Zh))
+        .collect();
     let mut out: Vec<Notice> = Vec::new();
+    // Each village's notice found by its names: a table can hold hundreds of thousands of
+    // villages, and looking through the notices made so far for every row grows as their
+    // product.
+    let mut index: foldhash::HashMap<(&'a str, &'a str), usize> = Default::default();
     for row in rows {
-        let at = match out
-            .iter()
-            .position(|n| n.township == row.township && n.village == row.village)
-        {
-            Some(at) => at,
-            None => {
-                out.push(empty(row.township, row.village));
-                out.len() - 1
-            }
-        };
+        let at = *index.entry((row.township, row.village)).or_insert_with(|| {
+            out.push(empty(row.township, row.village));
+            out.len() - 1
+        });
         let notice = &mut out[at];
         let Some((seg, b)) = row.computed else {
             notice.left_out += 1;
@@ -487,13 +492,12 @@ pub fn build<'a>(
                 raised,
             } = n
             {
-                let at = match notice.cuts.iter().position(|c| {
-                    c.budget == rules.budgets[cut.budget].display(rules, crate::i18n::Lang::Zh)
-                }) {
+                let name = &budget_names[cut.budget];
+                let at = match notice.cuts.iter().position(|c| c.budget == *name) {
                     Some(at) => at,
                     None => {
                         notice.cuts.push(Cut {
-                            budget: rules.budgets[cut.budget].display(rules, crate::i18n::Lang::Zh),
+                            budget: name.clone(),
                             how: cut.how,
                             per_village: cut.per_village,
                             asked: Decimal::ZERO,
@@ -624,7 +628,7 @@ fn safe_stem(parts: &[&str]) -> String {
 /// bytes, and unique even where Windows ignores case: a second village whose name comes out
 /// the same (or the same once shortened) gets `(2)`.
 pub fn file_names(notices: &[Notice]) -> Vec<String> {
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     notices
         .iter()
         .map(|n| {
@@ -639,35 +643,49 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
                 name = format!("{stem}({k}).xlsx");
                 k += 1;
             }
-            taken.push(name.to_lowercase());
+            taken.insert(name.to_lowercase());
             name
         })
         .collect()
 }
 
-/// Writes every file into `dir` or none: each is first written whole to a temporary file in
-/// `dir`, and only when all are written are they renamed into place (over an existing file
-/// only with `force`). On a failure the temporary files are removed, the files already renamed
-/// that were new are removed again and those they replaced put back, so `dir` keeps the files
-/// it had; the error names the file it is about.
-pub fn write_all(
+/// Why [`write_all`] wrote nothing: a file could not be made, or not be written.
+#[derive(Debug)]
+pub enum NotWritten<E> {
+    /// Making the file at this path failed.
+    Made(std::path::PathBuf, E),
+    /// Writing the file at this path failed.
+    Written(std::path::PathBuf, std::io::Error),
+}
+
+/// Writes every file named in `names` into `dir`, or none: the bytes of each are made by
+/// `make` (called once per name, in order) and written whole to a temporary file in `dir`,
+/// closed at once, so neither the bytes of every file nor an open file each are held however
+/// many there are; only when all are written are they renamed into place (over an existing
+/// file only with `force`). On a failure the temporary files are removed, the files already
+/// renamed that were new are removed again and those they replaced put back, so `dir` keeps
+/// the files it had; the error names the file it is about.
+pub fn write_all<E>(
     dir: &Path,
-    files: &[(String, Vec<u8>)],
+    names: &[String],
+    mut make: impl FnMut(usize) -> Result<Vec<u8>, E>,
     force: bool,
-) -> Result<(), (std::path::PathBuf, std::io::Error)> {
-    let mut temps = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
+) -> Result<(), NotWritten<E>> {
+    let mut temps = Vec::with_capacity(names.len());
+    for (at, name) in names.iter().enumerate() {
         let path = dir.join(name);
+        let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
             let mut temp = tempfile::Builder::new()
                 .prefix(".roadsub-")
                 .suffix(".xlsx")
                 .tempfile_in(dir)?;
-            std::io::Write::write_all(&mut temp, bytes)?;
+            std::io::Write::write_all(&mut temp, &bytes)?;
             temp.as_file().sync_all()?;
-            Ok(temp)
+            // Only its path is kept: its removal on a failure needs no open file.
+            Ok(temp.into_temp_path())
         })()
-        .map_err(|e| (path.clone(), e))?;
+        .map_err(|e| NotWritten::Written(path.clone(), e))?;
         temps.push((path, temp));
     }
     // A notice about to be replaced is first kept aside (a hard link, or a copy where the
@@ -675,14 +693,14 @@ pub fn write_all(
     let keep = tempfile::Builder::new()
         .prefix(".roadsub-")
         .tempdir_in(dir)
-        .map_err(|e| (dir.to_path_buf(), e))?;
+        .map_err(|e| NotWritten::Written(dir.to_path_buf(), e))?;
     let mut kept: Vec<Option<std::path::PathBuf>> = Vec::with_capacity(temps.len());
     for (k, (path, _)) in temps.iter().enumerate() {
         if force && path.is_file() {
             let aside = keep.path().join(k.to_string());
             std::fs::hard_link(path, &aside)
                 .or_else(|_| std::fs::copy(path, &aside).map(|_| ()))
-                .map_err(|e| (path.clone(), e))?;
+                .map_err(|e| NotWritten::Written(path.clone(), e))?;
             kept.push(Some(aside));
         } else {
             kept.push(None);
@@ -702,7 +720,7 @@ pub fn write_all(
                     None => std::fs::remove_file(p),
                 };
             }
-            return Err((path, e.error));
+            return Err(NotWritten::Written(path, e.error));
         }
         placed.push((path, aside));
     }

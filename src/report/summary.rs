@@ -61,10 +61,29 @@ impl GroupBy {
 /// names its township up to the closing quote; every other names it up to the first space,
 /// and no two villages share a key.
 pub fn village_key(township: &str, village: &str) -> String {
-    if township.starts_with('"') || township.contains(char::is_whitespace) {
-        format!("\"{}\" {village}", township.replace('"', "\"\""))
-    } else {
-        format!("{township} {village}")
+    let mut key = String::new();
+    VillageKey(township, village).write_into(&mut key);
+    key
+}
+
+/// A [`village_key`] made in a buffer used again row after row.
+struct VillageKey<'a>(&'a str, &'a str);
+
+impl VillageKey<'_> {
+    /// The key, written into `buf`.
+    fn write_into(self, buf: &mut String) -> &str {
+        let VillageKey(township, village) = self;
+        buf.clear();
+        if township.starts_with('"') || township.contains(char::is_whitespace) {
+            buf.push('"');
+            buf.push_str(&township.replace('"', "\"\""));
+            buf.push_str("\" ");
+        } else {
+            buf.push_str(township);
+            buf.push(' ');
+        }
+        buf.push_str(village);
+        buf
     }
 }
 
@@ -380,6 +399,8 @@ pub struct Summary {
     /// The units the table's bare numbers were read in, when its title rows or the command
     /// line said them.
     pub units: crate::table::units::TableUnits,
+    /// Where a row's village key is made, so adding a row allocates nothing for it.
+    key: String,
 }
 
 impl Summary {
@@ -395,6 +416,7 @@ impl Summary {
             shown: by.first().copied().into_iter().collect(),
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
             units: Default::default(),
+            key: String::new(),
         }
     }
 
@@ -484,12 +506,23 @@ impl Summary {
     ) -> Result<(), SumOverflow> {
         self.total.apply(seg, b, negate)?;
         for (by, groups) in &mut self.groupings {
-            let key = match *by {
-                GroupBy::Township => text.township.to_string(),
-                GroupBy::Village => village_key(text.township, text.village),
-                GroupBy::Class => rules.classes[seg.class].id.clone(),
+            let village;
+            let key: &str = match *by {
+                GroupBy::Township => text.township,
+                GroupBy::Village => {
+                    village = VillageKey(text.township, text.village);
+                    village.write_into(&mut self.key)
+                }
+                GroupBy::Class => &rules.classes[seg.class].id,
             };
-            groups.entry(key).or_default().apply(seg, b, negate)?;
+            // Looked up by reference: a key is allocated once per group, not per row.
+            if !groups.contains_key(key) {
+                groups.insert(key.to_string(), Totals::default());
+            }
+            groups
+                .get_mut(key)
+                .expect("inserted above")
+                .apply(seg, b, negate)?;
         }
         for (at, (budget, used)) in rules.budgets.iter().zip(&mut self.budgets).enumerate() {
             if budget.class.is_some_and(|c| c != seg.class) {

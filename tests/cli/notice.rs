@@ -204,6 +204,45 @@ fn each_village_gets_a_file_named_by_township_and_village_safe_on_windows() {
 }
 
 #[test]
+fn notices_for_more_villages_than_files_may_be_open_at_once_are_all_written() {
+    // Each notice's temporary file used to stay open until all were renamed into place, so a
+    // table with more villages than the process may open files failed with none written.
+    let env = Env::new();
+    let mut table = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
+    for i in 0..100 {
+        table.push_str(&format!("N-{i},石羊镇,村{i:03},通村,4.5,1,80万\n"));
+    }
+    let table = env.write("plan.csv", table);
+    let out = env.file("notices");
+    // 32 open files at most: the binary, its libraries and 100 notices do not fit in that.
+    let run = env.roadsub(&["notice", &table, "-o", &out]);
+    let mut limited = std::process::Command::new("sh");
+    limited
+        .arg("-c")
+        .arg("ulimit -n 32 && exec \"$0\" \"$@\"")
+        .arg(run.command().get_program())
+        .args(run.command().get_args())
+        .current_dir(env.path(""))
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    let done = limited.output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&done.stderr),
+        format!("wrote 100 notices to {out}\n")
+    );
+    assert_eq!(done.status.code(), Some(0));
+    let names = listing(&env.path("notices"));
+    let expected: Vec<String> = (0..100).map(|i| format!("石羊镇-村{i:03}.xlsx")).collect();
+    assert_eq!(names, expected);
+    let title = &grid(&env.path("notices/石羊镇-村099.xlsx"))[0][0];
+    assert_eq!(
+        title,
+        "安岳县2018年贫困村通村通社公路补助公示\n— 石羊镇村099 —"
+    );
+}
+
+#[test]
 fn a_village_name_two_townships_share_must_say_which_township() {
     let env = Env::new();
     let table = env.write("plan.csv", TWO_NEW_VILLAGES);

@@ -9,7 +9,7 @@
 //! groups therefore count only rows good under both, and say how many were left out. Budget
 //! use stays each side's whole run, since it is about the envelopes the rows draw on.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Amounts, Funds, Side};
 use crate::engine::{Breakdown, Segment};
@@ -224,7 +224,7 @@ pub struct Whole {
 pub fn whole(tables: &[Table], rules: &RuleSet) -> Result<Whole, AllocError> {
     let duplicates = repeated_ids(tables);
     let (rows, summary, places) =
-        work_side(tables, rules, Side::Before, &duplicates).map_err(|e| e.error)?;
+        work_side(tables, rules, Side::Before, &duplicates, &GROUPS).map_err(|e| e.error)?;
     Ok(Whole {
         rows: places.into_iter().zip(rows).collect(),
         summary,
@@ -234,7 +234,7 @@ pub fn whole(tables: &[Table], rules: &RuleSet) -> Result<Whole, AllocError> {
 /// Per input and row, whether the row's id was seen on an earlier row of any input (a
 /// repeated id makes a row bad, across all inputs, as in a batch run).
 fn repeated_ids(tables: &[Table]) -> Vec<Vec<bool>> {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: foldhash::HashSet<&str> = Default::default();
     tables
         .iter()
         .map(|t| {
@@ -252,11 +252,16 @@ fn repeated_ids(tables: &[Table]) -> Vec<Vec<bool>> {
         .collect()
 }
 
+/// The groupings a whole run adds up.
+const GROUPS: [GroupBy; 2] = [GroupBy::Township, GroupBy::Village];
+
+/// One side of `tables` under `rules`, its summary grouping by each of `groups`.
 fn work_side(
     tables: &[Table],
     rules: &RuleSet,
     side: Side,
     duplicates: &[Vec<bool>],
+    groups: &[GroupBy],
 ) -> Result<Worked, CompareError> {
     let mut held = Held {
         rules,
@@ -293,7 +298,7 @@ fn work_side(
         }
     }
     allocate(rules, &mut held).map_err(|error| CompareError { side, error })?;
-    let mut summary = Summary::new(rules, &[GroupBy::Township, GroupBy::Village]);
+    let mut summary = Summary::new(rules, groups);
     let mut out = Vec::with_capacity(held.rows.len());
     for ((h, bad), line) in held.rows.into_iter().zip(errors).zip(lines) {
         match (h.computed, bad) {
@@ -330,9 +335,14 @@ pub fn compare<'r>(
 ) -> Result<Comparison<'r>, CompareError> {
     // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
     let duplicates = repeated_ids(tables);
+    // Each side's totals and groups are those of the rows good under both, added up below:
+    // the whole run's groups would only be replaced, so they are not added up. (A group's
+    // sum cannot fail where the run's total did not: it adds the same values, fewer of them,
+    // in 128 bits.)
     let (mut rows_before, mut sum_before, _) =
-        work_side(tables, before, Side::Before, &duplicates)?;
-    let (mut rows_after, mut sum_after, _) = work_side(tables, after, Side::After, &duplicates)?;
+        work_side(tables, before, Side::Before, &duplicates, &[])?;
+    let (mut rows_after, mut sum_after, _) =
+        work_side(tables, after, Side::After, &duplicates, &[])?;
     let one_side_only = only_rows_good_under_both(
         (before, &mut rows_before, &mut sum_before),
         (after, &mut rows_after, &mut sum_after),
@@ -388,10 +398,9 @@ type SideRows<'a> = (
 /// only. A row whose amounts no longer fit in a total becomes bad on that side, as in a
 /// batch run, and leaves the other side's totals too.
 fn only_rows_good_under_both(before: SideRows, after: SideRows) -> usize {
-    let groups = [GroupBy::Township, GroupBy::Village];
     let mut both = [
-        Summary::new(before.0, &groups),
-        Summary::new(after.0, &groups),
+        Summary::new(before.0, &GROUPS),
+        Summary::new(after.0, &GROUPS),
     ];
     let mut one_side_only = 0;
     for (b, a) in before.1.iter_mut().zip(after.1.iter_mut()) {

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Times the commands that read a whole table (explain, compare, notice) beside a batch run of
+# the same table, each binary given in turn, run by run, so a busy host slows them alike; and
+# checks that every binary writes the same bytes. Prints wall seconds and peak memory (KiB).
+#
+#   benches/whole.sh TABLE.csv [BINARY...]     (default: target/release/roadsub)
+#   RUNS=3 NOTICE_ROWS=2000 benches/whole.sh big.csv old/roadsub target/release/roadsub
+#
+# notice writes one workbook per village: it is timed on the first NOTICE_ROWS rows
+# (NOTICE_ROWS=all for the whole table). Scratch files go to $BENCH_DIR (default
+# target/bench-whole); they take about three times the table's size.
+set -eu
+table=${1:?usage: benches/whole.sh TABLE.csv [BINARY...]}
+shift
+[ $# -gt 0 ] || set -- target/release/roadsub
+runs=${RUNS:-3}
+dir=${BENCH_DIR:-target/bench-whole}
+mkdir -p "$dir"
+rows=$(($(wc -l <"$table") - 1))
+last=$rows
+if [ "${NOTICE_ROWS:-2000}" = all ]; then
+    small=$table
+else
+    small=$dir/notice-input.csv
+    head -n $((${NOTICE_ROWS:-2000} + 1)) "$table" >"$small"
+fi
+uptime
+
+# One timed run: LABEL BINARY ARGS... ; prints "LABEL BINARY wall peak".
+timed() {
+    label=$1 bin=$2
+    shift 2
+    /usr/bin/time -f "%e %M" -o "$dir/time" "$bin" "$@" >"$dir/stdout" 2>"$dir/stderr" || {
+        echo "$label $bin failed:" >&2
+        cat "$dir/stderr" >&2
+        exit 1
+    }
+    echo "$label $bin $(cat "$dir/time")"
+}
+
+i=0
+while [ $i -lt "$runs" ]; do
+    n=0
+    for bin in "$@"; do
+        n=$((n + 1))
+        timed batch "$bin" batch "$table" -o "$dir/batch-$n.csv"
+        timed explain "$bin" explain "$table" --row "$last"
+        cp "$dir/stdout" "$dir/explain-$n.txt"
+        timed compare "$bin" compare "$table" --set poverty.group.3.5=15万 -o "$dir/compare-$n.csv"
+        rm -rf "$dir/notices-$n"
+        timed notice "$bin" notice "$small" -o "$dir/notices-$n"
+    done
+    i=$((i + 1))
+done
+
+n=1
+for bin in "$@"; do
+    cmp "$dir/batch-1.csv" "$dir/batch-$n.csv"
+    cmp "$dir/explain-1.txt" "$dir/explain-$n.txt"
+    cmp "$dir/compare-1.csv" "$dir/compare-$n.csv"
+    [ "$(ls "$dir/notices-1" | wc -l)" = "$(ls "$dir/notices-$n" | wc -l)" ]
+    n=$((n + 1))
+done
+echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices-1" | wc -l) notices; outputs the same for every binary"
