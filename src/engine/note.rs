@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::i18n::Lang;
-use crate::money::{self, Grouped};
+use crate::money;
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 
 /// Appends each piece in turn.
@@ -90,6 +90,8 @@ impl Note {
     pub fn write_to(&self, out: &mut String, rules: &RuleSet, lang: Lang) {
         let fund = |f: FundId| rules.funds[f].display(lang);
         let zh = lang == Lang::Zh;
+        // Every amount goes through this, so none can be printed without its unit.
+        let y = |amount: Decimal| Yuan { amount, lang };
         match *self {
             Note::BelowMinimum {
                 fund: f,
@@ -171,9 +173,9 @@ impl Note {
                         out,
                         fund(f),
                         "由 ",
-                        Grouped(nominal),
-                        " 核减为 ",
-                        Grouped(paid),
+                        y(nominal),
+                        "核减为 ",
+                        y(paid),
                         "，补助不超过造价"
                     );
                 } else {
@@ -181,9 +183,9 @@ impl Note {
                         out,
                         fund(f),
                         " cut from ",
-                        Grouped(nominal),
+                        y(nominal),
                         " to ",
-                        Grouped(paid),
+                        y(paid),
                         " so the subsidy does not exceed the cost"
                     );
                 }
@@ -201,10 +203,10 @@ impl Note {
                     put!(
                         out,
                         "警告：造价 ",
-                        Grouped(cost),
-                        " 元即每公里 ",
-                        Grouped(per_km),
-                        " 元，超出合理范围（",
+                        y(cost),
+                        "即每公里 ",
+                        y(per_km),
+                        "，超出合理范围（",
                         low.as_str(),
                         "–",
                         high.as_str(),
@@ -220,10 +222,10 @@ impl Note {
                     put!(
                         out,
                         "warning: cost ",
-                        Grouped(cost),
-                        " yuan is ",
-                        Grouped(per_km),
-                        " yuan per km, outside the plausible ",
+                        y(cost),
+                        " is ",
+                        y(per_km),
+                        " per km, outside the plausible ",
                         low.as_str(),
                         "–",
                         high.as_str(),
@@ -238,13 +240,9 @@ impl Note {
             }
             Note::SourcesExceed { surplus } => {
                 if zh {
-                    put!(out, "资金来源超出差额，多出 ", Grouped(surplus), " 元");
+                    put!(out, "资金来源超出差额，多出 ", y(surplus));
                 } else {
-                    put!(
-                        out,
-                        "the sources exceed the gap: a surplus of ",
-                        Grouped(surplus)
-                    );
+                    put!(out, "the sources exceed the gap: a surplus of ", y(surplus));
                 }
             }
             Note::OverDisbursed {
@@ -258,46 +256,45 @@ impl Note {
                         put!(
                             out,
                             "警告：已拨付 ",
-                            Grouped(disbursed),
-                            " 元，超过核减后的补助合计 ",
-                            Grouped(limit),
-                            " 元，多拨 ",
-                            Grouped(over),
-                            " 元"
+                            y(disbursed),
+                            "，超过核减后的补助合计 ",
+                            y(limit),
+                            "，多拨 ",
+                            y(over)
                         );
                     }
                     (true, false) => {
                         put!(
                             out,
                             "已拨付 ",
-                            Grouped(disbursed),
-                            " 元，超过按完工里程应拨付的 ",
-                            Grouped(limit),
-                            " 元（超前拨付 ",
-                            Grouped(over),
-                            " 元）"
+                            y(disbursed),
+                            "，超过按完工里程应拨付的 ",
+                            y(limit),
+                            "（超前拨付 ",
+                            y(over),
+                            "）"
                         );
                     }
                     (false, true) => {
                         put!(
                             out,
                             "warning: ",
-                            Grouped(disbursed),
+                            y(disbursed),
                             " disbursed is more than the subsidy of ",
-                            Grouped(limit),
+                            y(limit),
                             " after the budget's cut: ",
-                            Grouped(over),
+                            y(over),
                             " paid out too much"
                         );
                     }
                     (false, false) => {
                         put!(
                             out,
-                            Grouped(disbursed),
+                            y(disbursed),
                             " disbursed is more than the ",
-                            Grouped(limit),
+                            y(limit),
                             " due for the completed km (",
-                            Grouped(over),
+                            y(over),
                             " paid ahead of the work)"
                         );
                     }
@@ -313,19 +310,19 @@ impl Note {
                         out,
                         fund(f),
                         "批复 ",
-                        Grouped(approved),
-                        " 元（上限 ",
-                        Grouped(ceiling),
-                        " 元）"
+                        y(approved),
+                        "（上限 ",
+                        y(ceiling),
+                        "）"
                     );
                 } else {
                     put!(
                         out,
                         fund(f),
                         " approved at ",
-                        Grouped(approved),
+                        y(approved),
                         " (ceiling ",
-                        Grouped(ceiling),
+                        y(ceiling),
                         ")"
                     );
                 }
@@ -350,9 +347,9 @@ impl Note {
                         out,
                         fund(cut.fund),
                         "由 ",
-                        Grouped(from),
-                        " 核减为 ",
-                        Grouped(to),
+                        y(from),
+                        "核减为 ",
+                        y(to),
                         "：",
                         village,
                         budget.as_str(),
@@ -371,16 +368,16 @@ impl Note {
                         out,
                         fund(cut.fund),
                         " cut from ",
-                        Grouped(from),
+                        y(from),
                         " to ",
-                        Grouped(to),
+                        y(to),
                         ": ",
                         budget.as_str(),
                         village,
                         " holds ",
-                        Grouped(cut.envelope),
+                        y(cut.envelope),
                         " and its segments asked ",
-                        Grouped(cut.asked),
+                        y(cut.asked),
                         ", ",
                         match cut.how {
                             OnOverrun::InOrder => "paid whole by priority until spent",
@@ -393,7 +390,7 @@ impl Note {
     }
 }
 
-/// A piece of a note: text, a measure as written, or an amount with separators.
+/// A piece of a note: text, a measure as written, or an amount with separators and its unit.
 trait Put {
     fn put(self, out: &mut String);
 }
@@ -410,8 +407,16 @@ impl Put for Decimal {
     }
 }
 
-impl Put for Grouped {
+/// An amount in yuan as a note prints it: grouped, then its unit, so a note read beside
+/// columns in 万元 cannot be taken for 万元 (and there is no piece for a bare amount).
+struct Yuan {
+    amount: Decimal,
+    lang: Lang,
+}
+
+impl Put for Yuan {
     fn put(self, out: &mut String) {
-        money::push_grouped(out, self.0);
+        money::push_grouped(out, self.amount);
+        out.push_str(self.lang.pick(" yuan", " 元"));
     }
 }

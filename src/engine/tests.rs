@@ -120,7 +120,7 @@ fn e5_poverty_cut_by_cost() {
     assert_eq!(a, ["450000.00", "50000.00", "500000.00", "0.00"]);
     assert_eq!(
         notes,
-        ["County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost"]
+        ["County poverty-alleviation special fund cut from 300,000.00 yuan to 50,000.00 yuan so the subsidy does not exceed the cost"]
     );
 }
 
@@ -130,9 +130,9 @@ fn e6_transport_cut_by_cost_per_km() {
     let (a, notes) = run(&s);
     assert_eq!(a, ["340000.00", "0.00", "340000.00", "0.00"]);
     assert_eq!(notes.len(), 2, "{notes:?}");
-    assert!(
-        notes[0].starts_with("County transport bureau subsidy cut from 382,500.00 to 340,000.00")
-    );
+    assert!(notes[0].starts_with(
+        "County transport bureau subsidy cut from 382,500.00 yuan to 340,000.00 yuan"
+    ));
     assert_eq!(
         plain(compute(&RuleSet::builtin(), &s).unwrap().cost),
         "340000.00"
@@ -154,7 +154,7 @@ fn other_funds_beyond_the_gap_leave_no_shortfall_and_note_the_surplus() {
     assert_eq!(a[3], "0.00");
     assert_eq!(
         notes,
-        ["the sources exceed the gap: a surplus of 50,000.00"]
+        ["the sources exceed the gap: a surplus of 50,000.00 yuan"]
     );
 }
 
@@ -299,7 +299,7 @@ fn every_source_fills_the_gap_and_a_surplus_is_noted_in_both_languages() {
     );
     assert_eq!(
         b.notes[0].render(&rules, Lang::En),
-        "the sources exceed the gap: a surplus of 10,000.50"
+        "the sources exceed the gap: a surplus of 10,000.50 yuan"
     );
 }
 
@@ -361,7 +361,7 @@ fn an_approved_amount_under_the_ceiling_is_what_the_fund_pays() {
     assert_eq!(a, ["900000.00", "450000.00", "1350000.00", "250000.00"]);
     assert_eq!(
         notes,
-        ["County poverty-alleviation special fund approved at 450,000.00 (ceiling 600,000.00)"]
+        ["County poverty-alleviation special fund approved at 450,000.00 yuan (ceiling 600,000.00 yuan)"]
     );
     let b = compute(&rules, &s).unwrap();
     assert_eq!(
@@ -419,11 +419,11 @@ fn a_budget_cut_lowers_one_fund_and_everything_after_it_follows() {
     assert_eq!(b.outstanding.map(plain), Some("72085.49".into()));
     assert_eq!(
         b.notes[0].render(&rules, Lang::Zh),
-        "县扶贫专项补助由 150,000.00 核减为 119,170.98：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+        "县扶贫专项补助由 150,000.00 元核减为 119,170.98 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
     );
     assert_eq!(
         b.notes[0].render(&rules, Lang::En),
-        "County poverty-alleviation special fund cut from 150,000.00 to 119,170.98: Group road building holds 6,900,000.00 and its segments asked 8,685,000.00, shared in proportion to what each asked"
+        "County poverty-alleviation special fund cut from 150,000.00 yuan to 119,170.98 yuan: Group road building holds 6,900,000.00 yuan and its segments asked 8,685,000.00 yuan, shared in proportion to what each asked"
     );
     // A second cut to more than is paid changes nothing.
     let before = b.clone();

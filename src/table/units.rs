@@ -572,6 +572,16 @@ pub fn money_name(scale: Scale, lang: Lang) -> &'static str {
     }
 }
 
+/// What a unit of money named in Chinese comes to, for a reader of English who may not read
+/// 万元: ` (10,000 yuan)`. Empty in Chinese and for yuan itself.
+fn money_gloss(scale: Scale, lang: Lang) -> &'static str {
+    match (scale, lang) {
+        (Scale::Pow10(4), Lang::En) => " (10,000 yuan)",
+        (Scale::Pow10(8), Lang::En) => " (100,000,000 yuan)",
+        _ => "",
+    }
+}
+
 pub fn length_name(scale: Scale, lang: Lang) -> &'static str {
     match scale {
         Scale::Pow10(-3) => lang.pick("m", "米"),
@@ -593,9 +603,10 @@ impl TableUnits {
         let mut lines = Vec::new();
         if let Some(g) = &self.money {
             lines.push(format!(
-                "{}{}{}{}",
+                "{}{}{}{}{}",
                 lang.pick("Amounts in the table read in ", "表中金额按"),
                 money_name(g.scale, lang),
+                money_gloss(g.scale, lang),
                 lang.pick("", "读取"),
                 from(g)
             ));
@@ -1005,6 +1016,32 @@ mod tests {
         assert_eq!(
             table_units(&[row], None).unwrap().describe(Lang::Zh),
             ["表中金额按万元读取（取自表头上方“安岳县2018年计划 单位：万元”）"]
+        );
+    }
+
+    #[test]
+    fn amounts_read_in_wan_say_what_a_wan_is_in_english_and_stay_as_they_were_in_chinese() {
+        let units = |title: &str| table_units(&[vec![title.to_string()]], None).unwrap();
+        assert_eq!(
+            units("单位：万元").describe(Lang::En),
+            ["Amounts in the table read in 万元 (10,000 yuan) (from \"单位：万元\" above the header)"]
+        );
+        assert_eq!(
+            units("单位：亿元").describe(Lang::En),
+            ["Amounts in the table read in 亿元 (100,000,000 yuan) (from \"单位：亿元\" above the header)"]
+        );
+        assert_eq!(
+            units("单位：元").describe(Lang::En),
+            ["Amounts in the table read in yuan (from \"单位：元\" above the header)"]
+        );
+        assert_eq!(
+            units("单位：万元").describe(Lang::Zh),
+            ["表中金额按万元读取（取自表头上方“单位：万元”）"]
+        );
+        // The title bar keeps to a few words.
+        assert_eq!(
+            units("单位：万元").short(Lang::En),
+            " · amounts read in 万元"
         );
     }
 

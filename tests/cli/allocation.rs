@@ -60,7 +60,7 @@ fn the_release_s_group_roads_prorated_are_paid_exactly_the_envelope() {
     assert_eq!(cell(&rows, "G0", "shortfall"), "1546841.54");
     assert_eq!(
         cell(&rows, "G0", "notes"),
-        "County poverty-alleviation special fund cut from 197,500.00 to 156,908.46: Group road building holds 6,900,000.00 and its segments asked 8,685,000.00, shared in proportion to what each asked"
+        "County poverty-alleviation special fund cut from 197,500.00 yuan to 156,908.46 yuan: Group road building holds 6,900,000.00 yuan and its segments asked 8,685,000.00 yuan, shared in proportion to what each asked"
     );
     assert_eq!(
         cell(&rows, "C0", "notes"),
@@ -76,7 +76,7 @@ fn the_release_s_group_roads_prorated_are_paid_exactly_the_envelope() {
     let rows = env.read("zh.csv");
     assert_eq!(
         cell(&rows, "G0", "notes"),
-        "县扶贫专项补助由 197,500.00 核减为 156,908.46：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+        "县扶贫专项补助由 197,500.00 元核减为 156,908.46 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
     );
 }
 
@@ -271,7 +271,7 @@ fn in_order_pays_whole_rows_by_the_priority_column_then_input_order() {
     assert_eq!(paid, ["100000.00", "0.00", "100000.00", "50000.00", "0.00"]);
     assert_eq!(
         cell(&rows, "D", "notes"),
-        "County poverty-alleviation special fund cut from 100,000.00 to 50,000.00: Group road building holds 250,000.00 and its segments asked 500,000.00, paid whole by priority until spent"
+        "County poverty-alleviation special fund cut from 100,000.00 yuan to 50,000.00 yuan: Group road building holds 250,000.00 yuan and its segments asked 500,000.00 yuan, paid whole by priority until spent"
     );
     assert_eq!(cell(&rows, "A", "notes"), "");
 }
@@ -312,7 +312,7 @@ fn a_per_village_envelope_prorates_each_village_on_its_own() {
     assert_eq!(paid, ["300000.00", "150000.00", "150000.00", "150000.00"]);
     assert_eq!(
         cell(&rows, "B2", "notes"),
-        "County poverty-alleviation special fund cut from 300,000.00 to 150,000.00: Per village (this village's envelope) holds 300,000.00 and its segments asked 600,000.00, shared in proportion to what each asked"
+        "County poverty-alleviation special fund cut from 300,000.00 yuan to 150,000.00 yuan: Per village (this village's envelope) holds 300,000.00 yuan and its segments asked 600,000.00 yuan, shared in proportion to what each asked"
     );
 }
 
@@ -412,7 +412,7 @@ fn money_disbursed_beyond_a_subsidy_a_budget_cut_is_said_in_the_row() {
     assert_eq!(cell(&rows, "K1", "outstanding"), "0.00");
     assert!(
         cell(&rows, "K1", "notes").ends_with(
-            "; warning: 240,000.00 disbursed is more than the subsidy of 200,000.00 after the budget's cut: 40,000.00 paid out too much"
+            "; warning: 240,000.00 yuan disbursed is more than the subsidy of 200,000.00 yuan after the budget's cut: 40,000.00 yuan paid out too much"
         ),
         "{rows}"
     );

@@ -15,8 +15,8 @@ fn spec_worked_examples_through_the_binary() {
              E2,T,V,group,3.5,1.5,450000,,,,225000.00,150000.00,375000.00,75000.00,75000.00,,\n\
              E3,T,V,village,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,220000.00,,width 4.0 m is below the 4.5 m tier of County transport bureau subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County poverty-alleviation special fund: the 3.5 m tier applies\n\
              E4,T,V,village,3.0,1,300000,,,,0.00,0.00,0.00,300000.00,300000.00,,width 3.0 m is below the 3.5 m minimum of County transport bureau subsidy; width 3.0 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
-             E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 to 50,000.00 so the subsidy does not exceed the cost\"\n\
-             E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 to 340,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 to 0.00 so the subsidy does not exceed the cost\"\n\
+             E5,T,V,village,4.5,1,500000,,,,450000.00,50000.00,500000.00,0.00,0.00,,\"County poverty-alleviation special fund cut from 300,000.00 yuan to 50,000.00 yuan so the subsidy does not exceed the cost\"\n\
+             E6,T,V,group,6.0,0.85,,400000,,,340000.00,0.00,340000.00,0.00,0.00,,\"County transport bureau subsidy cut from 382,500.00 yuan to 340,000.00 yuan so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 85,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\"\n\
              E7,T,V,village,3.5,0.333,200000,,,,49950.00,83250.00,133200.00,66800.00,66800.00,,\n",
         );
 }
@@ -386,8 +386,8 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     assert_eq!(
         cell(&csv, "A", "notes"),
         "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?; \
-         County transport bureau subsidy cut from 945,000.00 to 63.00 so the subsidy does not exceed the cost; \
-         County poverty-alleviation special fund cut from 630,000.00 to 0.00 so the subsidy does not exceed the cost"
+         County transport bureau subsidy cut from 945,000.00 yuan to 63.00 yuan so the subsidy does not exceed the cost; \
+         County poverty-alleviation special fund cut from 630,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost"
     );
     assert_eq!(cell(&csv, "B", "notes"), "");
     let lines: Vec<&str> = run.stdout.lines().collect();

@@ -2380,7 +2380,9 @@ fn compare_states_the_input_unit_and_warns_of_implausible_costs_as_batch_does() 
         "en",
     ])
     .expect_code(0)
-    .stderr_has("Amounts in the table read in 万元 (from \"单位：万元\" above the header)\n")
+    .stderr_has(
+        "Amounts in the table read in 万元 (10,000 yuan) (from \"单位：万元\" above the header)\n",
+    )
     .stderr_has("warning: 1 row has a cost per km outside the plausible ");
     // A table that says no unit and costs plausibly gets neither line.
     let plain = env.write(

@@ -464,7 +464,7 @@ fn a_wrapped_note_gets_a_row_as_tall_as_its_lines_so_a_printed_report_shows_all_
         .skip(1)
         .map(|r| &r[..r.find('>').unwrap()])
         .collect();
-    // Rows 2 and 4 carry a two-line note (县扶贫专项补助由 600,000.00 核减为 60,000.00，补助不超过造价,
+    // Rows 2 and 4 carry a two-line note (县扶贫专项补助由 600,000.00 元核减为 60,000.00 元，补助不超过造价,
     // 50 cells in a 40-wide column): two lines high; one-line rows keep the default.
     assert_eq!(
         rows[..5],

@@ -112,8 +112,8 @@ const FEN_ZH: &str = "\
 id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,disbursed,notes,县交通局补助（元）,县扶贫专项补助（元）,补助合计（元）,差额（元）,尚需筹集（元）,每户尚需筹集（元）,应拨付（元）,待拨付（元）,计算说明
 F1,石羊镇,红星村,village,4.5,1.234567,1234567.89,10000.01,7,1,300000,,555555.15,370370.10,925925.25,308642.64,298642.63,42663.23,750000.00,450000.00,
 F2,石羊镇,红星村,group,3.5,0.777777,300000,,3,0.5,,own note,116666.55,77777.70,194444.25,105555.75,105555.75,35185.25,125000.00,125000.00,
-F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,900000.00,0.50,900000.50,0.00,0.00,,,,\"County poverty-alleviation special fund cut from 600,000.00 to 0.50 so the subsidy does not exceed the cost\"
-F4,石羊 镇,红星,group,3.5,1,100000,,,,,,100000.00,0.00,100000.00,0.00,0.00,,,,\"County transport bureau subsidy cut from 150,000.00 to 100,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 to 0.00 so the subsidy does not exceed the cost\"
+F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,900000.00,0.50,900000.50,0.00,0.00,,,,\"County poverty-alleviation special fund cut from 600,000.00 yuan to 0.50 yuan so the subsidy does not exceed the cost\"
+F4,石羊 镇,红星,group,3.5,1,100000,,,,,,100000.00,0.00,100000.00,0.00,0.00,,,,\"County transport bureau subsidy cut from 150,000.00 yuan to 100,000.00 yuan so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\"
 ";
 
 /// The same rows in 万元: every amount is the yuan amount with its point moved four places,
@@ -122,8 +122,8 @@ const FEN_ZH_WAN: &str = "\
 id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,disbursed,notes,县交通局补助（万元）,县扶贫专项补助（万元）,补助合计（万元）,差额（万元）,尚需筹集（万元）,每户尚需筹集（万元）,应拨付（万元）,待拨付（万元）,计算说明
 F1,石羊镇,红星村,village,4.5,1.234567,1234567.89,10000.01,7,1,300000,,55.555515,37.03701,92.592525,30.864264,29.864263,4.266323,75.0000,45.0000,
 F2,石羊镇,红星村,group,3.5,0.777777,300000,,3,0.5,,own note,11.666655,7.77777,19.444425,10.555575,10.555575,3.518525,12.5000,12.5000,
-F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,90.0000,0.00005,90.00005,0.0000,0.0000,,,,\"County poverty-alleviation special fund cut from 600,000.00 to 0.50 so the subsidy does not exceed the cost\"
-F4,石羊 镇,红星,group,3.5,1,100000,,,,,,10.0000,0.0000,10.0000,0.0000,0.0000,,,,\"County transport bureau subsidy cut from 150,000.00 to 100,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 to 0.00 so the subsidy does not exceed the cost\"
+F3,石羊镇,新华村,village,4.5,2,900000.5,,,,,,90.0000,0.00005,90.00005,0.0000,0.0000,,,,\"County poverty-alleviation special fund cut from 600,000.00 yuan to 0.50 yuan so the subsidy does not exceed the cost\"
+F4,石羊 镇,红星,group,3.5,1,100000,,,,,,10.0000,0.0000,10.0000,0.0000,0.0000,,,,\"County transport bureau subsidy cut from 150,000.00 yuan to 100,000.00 yuan so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 100,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\"
 ";
 
 #[test]

@@ -12,6 +12,7 @@ mod dated;
 mod excel;
 mod explain;
 mod formats;
+mod notes;
 mod notice;
 mod office;
 mod plan;

@@ -9,7 +9,7 @@ fn office(name: &str) -> String {
     data(&format!("office/{name}"))
 }
 
-const CAPPED: &str = "\"County transport bureau subsidy cut from 900,000.00 to 630,000.00 so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 600,000.00 to 0.00 so the subsidy does not exceed the cost\"";
+const CAPPED: &str = "\"County transport bureau subsidy cut from 900,000.00 yuan to 630,000.00 yuan so the subsidy does not exceed the cost; County poverty-alleviation special fund cut from 600,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\"";
 
 /// A workbook whose title row says 单位：万元 above a header with no unit, and a cost of 63.
 fn unit_title_xlsx(env: &Env, title: &str) -> String {
@@ -105,7 +105,7 @@ fn the_summary_says_which_unit_was_read_and_where_it_was_said() {
     assert!(
         out.stdout.starts_with(
             "Summary — Anyue County 2018 subsidy standards for village and group roads\n\
-             Amounts in the table read in 万元 (from \"（单位：万元、公里）\" above the header)\n\
+             Amounts in the table read in 万元 (10,000 yuan) (from \"（单位：万元、公里）\" above the header)\n\
              Lengths in the table read in km (from \"（单位：万元、公里）\" above the header)\n\
              2 segments, 3.5 km planned"
         ),
@@ -159,7 +159,7 @@ fn amount_unit_reads_bare_amounts_in_wan_and_is_said() {
         .expect_code(0);
     assert!(
         out.stdout
-            .contains("\nAmounts in the table read in 万元 (from --amount-unit)\n"),
+            .contains("\nAmounts in the table read in 万元 (10,000 yuan) (from --amount-unit)\n"),
         "{}",
         out.stdout
     );
@@ -335,7 +335,7 @@ fn explain_says_the_unit_and_takes_the_flags() {
         .expect_code(0);
     assert!(
         out.stdout.starts_with(
-            "Amounts in the table read in 万元 (from \"（单位：万元、公里）\" above the header)\n\
+            "Amounts in the table read in 万元 (10,000 yuan) (from \"（单位：万元、公里）\" above the header)\n\
              Lengths in the table read in km (from \"（单位：万元、公里）\" above the header)\n"
         ),
         "{}",

@@ -338,7 +338,7 @@ fn the_plans_group_roads_prorated_get_exactly_690万_and_the_villages_raise_178_
     let rows = env.read("out.csv");
     assert_eq!(
         cell(&rows, "AYP-002", "notes"),
-        "县扶贫专项补助由 240,000.00 核减为 190,673.57：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+        "县扶贫专项补助由 240,000.00 元核减为 190,673.57 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
     );
 }
 

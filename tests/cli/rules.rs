@@ -325,7 +325,7 @@ fn the_shipped_poverty_fund_reads_its_approved_amounts_under_each_alias() {
             0,
             &format!(
                 "id,township,village,class,width_m,length_km,cost,{header},transport,poverty,subsidy_total,gap,shortfall,notes\n\
-                 A,T,V,group,3.5,1,400000,50000,150000.00,50000.00,200000.00,200000.00,200000.00,\"County poverty-alleviation special fund approved at 50,000.00 (ceiling 100,000.00)\"\n\
+                 A,T,V,group,3.5,1,400000,50000,150000.00,50000.00,200000.00,200000.00,200000.00,\"County poverty-alleviation special fund approved at 50,000.00 yuan (ceiling 100,000.00 yuan)\"\n\
                  B,T,V,group,3.5,1,400000,,150000.00,100000.00,250000.00,150000.00,150000.00,\n"
             ),
             "",

@@ -32,7 +32,7 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
         ("outstanding", "372500.00"),
         (
             "notes",
-            "County poverty-alleviation special fund approved at 450,000.00 (ceiling 600,000.00)",
+            "County poverty-alleviation special fund approved at 450,000.00 yuan (ceiling 600,000.00 yuan)",
         ),
     ] {
         assert_eq!(cell(&out, "A", column), value, "A {column}");
@@ -45,7 +45,7 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
         ("outstanding", ""),
         (
             "notes",
-            "the sources exceed the gap: a surplus of 10,000.50",
+            "the sources exceed the gap: a surplus of 10,000.50 yuan",
         ),
     ] {
         assert_eq!(cell(&out, "B", column), value, "B {column}");
@@ -56,7 +56,7 @@ fn the_gap_its_sources_approvals_due_and_outstanding_to_the_fen() {
     assert_eq!(cell(&out, "C", "outstanding"), "0.00");
     assert_eq!(
         cell(&out, "C", "notes"),
-        "800,000.00 disbursed is more than the 750,000.00 due for the completed km (50,000.00 paid ahead of the work)"
+        "800,000.00 yuan disbursed is more than the 750,000.00 yuan due for the completed km (50,000.00 yuan paid ahead of the work)"
     );
     let zh = env
         .roadsub(&["batch", &input, "--lang", "zh", "--headings", "en"])

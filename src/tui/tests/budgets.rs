@@ -381,7 +381,8 @@ fn the_table_shows_gap_shortfall_and_due_after_the_cut_and_the_totals_say_the_bu
         "{text}"
     );
     assert!(
-        text.contains("Group road building holds 300,000.00 and its segments asked 500,000.00,"),
+        text.contains("Group road building holds 300,000.00 yuan and its segments │")
+            && text.contains("│asked 500,000.00 yuan, shared in proportion to what each asked"),
         "the detail pane explains the cut: {text}"
     );
     // Grouped by village: the subtotals give km planned and completed under their columns.

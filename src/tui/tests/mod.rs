@@ -523,12 +523,15 @@ fn main_screen_in_chinese_with_the_detail_pane() {
         "{text}"
     );
     assert!(
-        text.contains("│县扶贫专项补助：≥4.5 米档，不超过30万/公里 × 0.85 = 255,000.00，│")
-            && text.contains("│受造价限制核减为 17,500.00 "),
+        text.contains("│县扶贫专项补助：≥4.5 米档，不超过30万/公里 × 0.85 = 255,000.00，│"),
         "{text}"
     );
+    // The note, which says its amounts are in 元, takes two lines: the step after the line
+    // above shows once the screen leaves the pane more rows.
+    let taller = screen(&mut app, 120, 40).join("\n");
+    assert!(taller.contains("│受造价限制核减为 17,500.00 "), "{taller}");
     assert!(
-        text.contains("│• 县扶贫专项补助由 255,000.00 核减为 17,500.00，补助不超过造价"),
+        text.contains("│• 县扶贫专项补助由 255,000.00 元核减为 17,500.00 元，补助不超过 │"),
         "{text}"
     );
     assert!(

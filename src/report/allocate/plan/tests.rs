@@ -124,7 +124,7 @@ fn the_release_s_group_roads_prorated_get_exactly_the_envelope_and_each_row_its_
     let (_, b) = held.rows[0].computed.as_ref().unwrap();
     assert_eq!(
         b.notes.last().unwrap().render(&rules, Lang::Zh),
-        "县扶贫专项补助由 1,230,000.00 核减为 977,202.07：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
+        "县扶贫专项补助由 1,230,000.00 元核减为 977,202.07 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配"
     );
     let Some(Note::CutByBudget { raised, .. }) = b.notes.last() else {
         panic!("{:?}", b.notes)
@@ -165,7 +165,7 @@ on_overrun = "in_order"
     let (_, b) = held.rows[3].computed.as_ref().unwrap();
     assert_eq!(
         b.notes.last().unwrap().render(&rules, Lang::En),
-        "County poverty-alleviation special fund cut from 100,000.00 to 50,000.00: County poverty-alleviation special fund × group-access road holds 250,000.00 and its segments asked 500,000.00, paid whole by priority until spent"
+        "County poverty-alleviation special fund cut from 100,000.00 yuan to 50,000.00 yuan: County poverty-alleviation special fund × group-access road holds 250,000.00 yuan and its segments asked 500,000.00 yuan, paid whole by priority until spent"
     );
 }
 
