@@ -65,16 +65,64 @@ impl Subtotal {
 }
 
 /// What a cell is sorted by. Numbers come before text, as digits come before letters and
-/// Chinese in [`textorder`](crate::textorder).
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Chinese in [`textorder`](crate::textorder); a text by its key's bytes, where they lie in
+/// the buffer of a sort's keys.
+#[derive(Debug)]
 enum SortKey {
     Number(Decimal),
-    Text(crate::textorder::Key),
+    Text(usize, usize),
 }
 
 /// The first field of `row` that contains `needle` (lower case), if any.
 fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
-    (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
+    Needle::new(needle).first_match(row)
+}
+
+/// A filter's text, lower case, searched for in fields as [`str::to_lowercase`] gives them.
+/// A filter runs over every field of a million rows: a field is lowered into one buffer kept
+/// for the whole search, and one whose lower case is itself (Chinese, digits, signs) is
+/// searched as it is, so no field is copied into an allocation of its own.
+struct Needle<'a> {
+    finder: memchr::memmem::Finder<'a>,
+    lowered: std::cell::RefCell<String>,
+}
+
+impl<'a> Needle<'a> {
+    fn new(needle: &'a str) -> Needle<'a> {
+        Needle {
+            finder: memchr::memmem::Finder::new(needle.as_bytes()),
+            lowered: std::cell::RefCell::new(String::new()),
+        }
+    }
+
+    /// The first field of `row` whose lower case contains the needle, if any.
+    fn first_match(&self, row: &SheetRow) -> Option<usize> {
+        (0..row.len()).find(|&i| self.is_in(row.get(i)))
+    }
+
+    /// Whether `field`'s lower case ([`str::to_lowercase`]) contains the needle.
+    fn is_in(&self, field: &str) -> bool {
+        let unchanged = |c: char| {
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        };
+        let bytes = field.as_bytes();
+        if bytes.is_ascii() {
+            if !bytes.iter().any(u8::is_ascii_uppercase) {
+                return self.finder.find(bytes).is_some();
+            }
+        } else if field.chars().all(unchanged) {
+            return self.finder.find(bytes).is_some();
+        }
+        // A capital Σ lowers by where it stands in its word: left to the standard library.
+        if field.contains('Σ') {
+            return self.finder.find(field.to_lowercase().as_bytes()).is_some();
+        }
+        let mut lowered = self.lowered.borrow_mut();
+        lowered.clear();
+        lowered.extend(field.chars().flat_map(char::to_lowercase));
+        self.finder.find(lowered.as_bytes()).is_some()
+    }
 }
 
 impl App {
@@ -92,9 +140,12 @@ impl App {
         let needle = self.filter.as_ref().map(|f| f.to_lowercase());
         let rows = &self.doc.sheet.rows;
         let mut order: Vec<usize> = match &needle {
-            Some(n) => (0..rows.len())
-                .filter(|&r| first_match(&rows[r], n).is_some())
-                .collect(),
+            Some(n) => {
+                let needle = Needle::new(n);
+                (0..rows.len())
+                    .filter(|&r| needle.first_match(&rows[r]).is_some())
+                    .collect()
+            }
             None => (0..rows.len()).collect(),
         };
         if let Some((c, desc)) = self.sort {
@@ -161,25 +212,40 @@ impl App {
         }
     }
 
-    fn group_key(&self, row: usize, g: Grouping) -> String {
-        let cols = &self.doc.sheet.columns;
-        let get = |f: Field| {
-            cols.index(f)
-                .map_or("", |i| self.doc.sheet.rows[row].get(i).trim())
-        };
-        match g {
-            Grouping::Village => {
-                crate::report::summary::village_key(get(Field::Township), get(Field::Village))
-            }
-            _ => get(Field::Township).to_string(),
-        }
-    }
-
     /// Rows in `order`, grouped by `g`, each group followed by its subtotal.
+    ///
+    /// A million rows share a few hundred townships or villages: each row's township and
+    /// village are looked up among those seen (no text copied), each group's name is made and
+    /// ordered once, and the rows are then placed group by group, in `order` within each.
     pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
-        let mut keyed: Vec<(String, usize)> = order
-            .into_iter()
-            .map(|r| (self.group_key(r, g), r))
+        let cols = &self.doc.sheet.columns;
+        let rows = &self.doc.sheet.rows;
+        let township = cols.index(Field::Township);
+        let village = match g {
+            Grouping::Village => cols.index(Field::Village),
+            _ => None,
+        };
+        let get = |r: usize, c: Option<usize>| c.map_or("", |i| rows[r].get(i).trim());
+        // Each distinct township and village, and each distinct name they make (two pairs
+        // could in principle be written alike: the name is the group).
+        let mut pairs: foldhash::HashMap<(&str, &str), u32> = Default::default();
+        let mut named: foldhash::HashMap<String, u32> = Default::default();
+        let mut names: Vec<String> = Vec::new();
+        let group_of: Vec<u32> = order
+            .iter()
+            .map(|&r| {
+                let pair = (get(r, township), get(r, village));
+                *pairs.entry(pair).or_insert_with(|| {
+                    let name = match g {
+                        Grouping::Village => crate::report::summary::village_key(pair.0, pair.1),
+                        _ => pair.0.to_string(),
+                    };
+                    *named.entry(name).or_insert_with_key(|name| {
+                        names.push(name.clone());
+                        (names.len() - 1) as u32
+                    })
+                })
+            })
             .collect();
         // Groups in the order people read them (pinyin), as every report lists them; rows
         // keep the column sort within their group.
@@ -187,16 +253,39 @@ impl App {
             Grouping::Village => crate::report::summary::GroupBy::Village,
             _ => crate::report::summary::GroupBy::Township,
         };
-        crate::report::summary::sort_grouped(by, &mut keyed);
+        let mut ranked: Vec<(String, u32)> = names
+            .iter()
+            .enumerate()
+            .map(|(at, name)| (name.clone(), at as u32))
+            .collect();
+        crate::report::summary::sort_grouped(by, &mut ranked);
+        let mut rank = vec![0u32; names.len()];
+        for (place, (_, group)) in ranked.iter().enumerate() {
+            rank[*group as usize] = place as u32;
+        }
+        // Rows placed group by group (a counting sort: stable, so `order` within a group).
+        let mut starts = vec![0usize; names.len() + 1];
+        for &group in &group_of {
+            starts[rank[group as usize] as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut keyed: Vec<(u32, usize)> = vec![(0, 0); order.len()];
+        for (&r, &group) in order.iter().zip(&group_of) {
+            let place = &mut starts[rank[group as usize] as usize];
+            keyed[*place] = (group, r);
+            *place += 1;
+        }
         let mut lines = Vec::with_capacity(keyed.len() + 16);
         let mut i = 0;
         while i < keyed.len() {
-            let key = keyed[i].0.clone();
+            let group = keyed[i].0;
             let mut totals = crate::report::Summary::new(&self.rules, &[]);
             // The change is summed row by row over the rows good under both, as `roadsub
             // compare` sums a group: a row one side cannot compute is counted as left out.
             let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
-            while i < keyed.len() && keyed[i].0 == key {
+            while i < keyed.len() && keyed[i].0 == group {
                 let r = keyed[i].1;
                 self.doc.add_to(&self.rules, r, &mut totals);
                 if let Some((sum, left_out)) = &mut change {
@@ -211,7 +300,7 @@ impl App {
                 i += 1;
             }
             lines.push(Line::Subtotal(Box::new(Subtotal {
-                key,
+                key: names[group as usize].clone(),
                 totals: totals.total,
                 variant: change,
             })));
@@ -230,60 +319,81 @@ impl App {
     /// `order` sorted by column `c` (descending when `desc`), empty cells last either way
     /// (they are what is missing, not the smallest), rows of equal cells in table order.
     ///
-    /// A pinyin key costs far more than a comparison, so each is made once per sort, and an
-    /// input column's once per distinct text (a column of villages repeats a few hundred
-    /// names over a million rows); the rows are then sorted by the keys' ranks.
+    /// A million rows are sorted: each row's key is built once, the text ones back to back in
+    /// one buffer ([`textorder::write_key`](crate::textorder::write_key): bytes that compare
+    /// as the keys do), and an input column's once per distinct text while there are few (a
+    /// column of villages repeats a few hundred names over a million rows; a column of ids
+    /// repeats none, and remembering them all would only cost memory). The keys are ranked,
+    /// then the rows sorted by their keys' ranks.
     fn sorted(&self, order: Vec<usize>, c: usize, desc: bool) -> Vec<usize> {
-        use std::collections::HashMap;
+        /// Distinct texts remembered, at most.
+        const REMEMBERED: usize = 4096;
         let input = c < self.input_cols();
         let mut keys: Vec<SortKey> = Vec::new();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        // Each row: whether its cell is empty, and its key's place in `keys`.
-        let rows: Vec<(bool, u32, usize)> = order
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+        let mut key_of = |r: usize, text: &str, keys: &mut Vec<SortKey>| {
+            keys.push(self.sort_key(r, c, text, &mut bytes));
+            (keys.len() - 1) as u32
+        };
+        // Each row: whether its cell is empty, its key's place in `keys`, and the row (rows
+        // are far fewer than 2^32: each takes more than a byte).
+        let mut rows: Vec<(bool, u32, u32)> = order
             .iter()
             .map(|&r| {
-                if input {
+                let (empty, at) = if input {
                     let text = self.doc.sheet.rows[r].get(c);
-                    let at = *seen.entry(text).or_insert_with(|| {
-                        keys.push(self.sort_key(r, c, text));
-                        (keys.len() - 1) as u32
-                    });
-                    (text.trim().is_empty(), at, r)
+                    let at = match seen.get(text) {
+                        Some(&at) => at,
+                        None => {
+                            let at = key_of(r, text, &mut keys);
+                            if seen.len() < REMEMBERED {
+                                seen.insert(text, at);
+                            }
+                            at
+                        }
+                    };
+                    (text.trim().is_empty(), at)
                 } else {
                     let text = self.cell(r, c);
-                    keys.push(self.sort_key(r, c, &text));
-                    (text.trim().is_empty(), (keys.len() - 1) as u32, r)
-                }
+                    (text.trim().is_empty(), key_of(r, &text, &mut keys))
+                };
+                (empty, at, r as u32)
             })
             .collect();
-        // The keys' ranks: equal keys (1.5 and 1.50) share one.
+        drop(seen);
+        // The keys' ranks: equal keys (1.5 and 1.50, or one text twice) share one.
+        let cmp = |a: &SortKey, b: &SortKey| match (a, b) {
+            (SortKey::Number(a), SortKey::Number(b)) => a.cmp(b),
+            (SortKey::Number(_), SortKey::Text(..)) => std::cmp::Ordering::Less,
+            (SortKey::Text(..), SortKey::Number(_)) => std::cmp::Ordering::Greater,
+            (SortKey::Text(a, b), SortKey::Text(x, y)) => bytes[*a..*b].cmp(&bytes[*x..*y]),
+        };
         let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
-        by_key.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        by_key.sort_unstable_by(|&a, &b| cmp(&keys[a as usize], &keys[b as usize]));
         let mut rank = vec![0u32; keys.len()];
         let mut next = 0u32;
         for (i, &k) in by_key.iter().enumerate() {
-            if i > 0 && keys[by_key[i - 1] as usize] != keys[k as usize] {
+            if i > 0 && cmp(&keys[by_key[i - 1] as usize], &keys[k as usize]).is_ne() {
                 next += 1;
             }
             rank[k as usize] = next;
         }
-        let mut rows: Vec<(bool, u32, usize)> = rows
-            .into_iter()
-            .map(|(empty, at, r)| {
-                let rank = rank[at as usize];
-                (empty, if desc { u32::MAX - rank } else { rank }, r)
-            })
-            .collect();
+        drop((by_key, keys, bytes));
+        for row in &mut rows {
+            let rank = rank[row.1 as usize];
+            row.1 = if desc { u32::MAX - rank } else { rank };
+        }
         // The row's index last: equal cells keep table order, as a stable sort would.
         rows.sort_unstable();
-        rows.into_iter().map(|(_, _, r)| r).collect()
+        rows.into_iter().map(|(_, _, r)| r as usize).collect()
     }
 
     /// What row `r` is sorted by in column `c` (showing `text`): an amount, or the value of a
     /// number column read the way its field is read (so 120万 sorts above 96万); any other
     /// text in the order every report lists names ([`textorder`](crate::textorder): pinyin,
     /// numbers inside it by value, so AY-2 before AY-10).
-    fn sort_key(&self, r: usize, c: usize, text: &str) -> SortKey {
+    fn sort_key(&self, r: usize, c: usize, text: &str, bytes: &mut Vec<u8>) -> SortKey {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
         let number = self.computed_amount(r, c).or_else(|| {
@@ -293,7 +403,11 @@ impl App {
         });
         match number {
             Some(n) => SortKey::Number(n),
-            None => SortKey::Text(crate::textorder::Key::of(t)),
+            None => {
+                let start = bytes.len();
+                crate::textorder::write_key(t, bytes);
+                SortKey::Text(start, bytes.len())
+            }
         }
     }
 
@@ -413,5 +527,213 @@ mod order_tests {
         });
         assert_eq!(keys, sorted);
         assert_eq!(keys.len(), 22);
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    //! The sort, filter and grouping built for a million rows give exactly what the plain
+    //! ways of doing them give: a stable sort by each row's [`textorder`](crate::textorder)
+    //! key or value, `to_lowercase().contains()`, and the reports' grouping of every row.
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::doc::Doc;
+    use proptest::prelude::*;
+
+    /// The order as first written: every row's key made whole, then a stable sort.
+    fn plain_sort(app: &App, c: usize, desc: bool) -> Vec<usize> {
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum Plain {
+            Number(Decimal),
+            Text(crate::textorder::Key),
+        }
+        let cols = &app.doc.sheet.columns;
+        let key = |r: usize| {
+            let text = if c < app.input_cols() {
+                app.doc.sheet.rows[r].get(c).to_string()
+            } else {
+                app.cell(r, c)
+            };
+            let t = text.trim();
+            let number = app.computed_amount(r, c).or_else(|| {
+                cols.field_at(c)
+                    .and_then(|f| row::number(f, t, cols.scale(f)))
+                    .and_then(Result::ok)
+            });
+            let key = match number {
+                Some(n) => Plain::Number(n),
+                None => Plain::Text(crate::textorder::Key::of(t)),
+            };
+            (t.is_empty(), key)
+        };
+        let mut rows: Vec<usize> = (0..app.doc.sheet.rows.len()).collect();
+        rows.sort_by(|&a, &b| {
+            let ((ea, ka), (eb, kb)) = (key(a), key(b));
+            ea.cmp(&eb)
+                .then(if desc { kb.cmp(&ka) } else { ka.cmp(&kb) })
+        });
+        rows
+    }
+
+    /// The grouping as first written: every row's group named, then the reports' sort.
+    fn plain_groups(app: &App, g: Grouping) -> Vec<(String, usize)> {
+        let cols = &app.doc.sheet.columns;
+        let mut keyed: Vec<(String, usize)> = (0..app.doc.sheet.rows.len())
+            .map(|r| {
+                let get = |f: Field| {
+                    cols.index(f)
+                        .map_or("", |i| app.doc.sheet.rows[r].get(i).trim())
+                };
+                let key = match g {
+                    Grouping::Village => crate::report::summary::village_key(
+                        get(Field::Township),
+                        get(Field::Village),
+                    ),
+                    _ => get(Field::Township).to_string(),
+                };
+                (key, r)
+            })
+            .collect();
+        let by = match g {
+            Grouping::Village => crate::report::summary::GroupBy::Village,
+            _ => crate::report::summary::GroupBy::Township,
+        };
+        crate::report::summary::sort_grouped(by, &mut keyed);
+        keyed
+    }
+
+    /// A cell from a few values that tie, differ only in case, width or zeros, are empty or
+    /// blank, read as numbers in some columns and not in others.
+    fn cell() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "",
+            " ",
+            "石羊",
+            "石羊 镇",
+            "\"石羊",
+            "元坝",
+            "安岳",
+            "a",
+            "A",
+            "b",
+            "AY-2",
+            "AY-10",
+            "AY-02",
+            "1.5",
+            "1.50",
+            "2",
+            "10",
+            "１０",
+            "120万",
+            "96万",
+            "x\"y",
+            "村2",
+            "村10",
+        ])
+    }
+
+    fn table() -> impl Strategy<Value = Vec<[&'static str; 7]>> {
+        prop::collection::vec(
+            (
+                cell(),
+                cell(),
+                cell(),
+                prop::sample::select(vec!["village", "group", "通村", "x"]),
+                prop::sample::select(vec!["4.5", "3.5", "", "w"]),
+                cell(),
+                cell(),
+            )
+                .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g]),
+            0..40,
+        )
+    }
+
+    fn opened(rows: &[[&str; 7]]) -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+        for r in rows {
+            let quoted: Vec<String> = r
+                .iter()
+                .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+                .collect();
+            text.push_str(&quoted.join(","));
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
+        (App::new(doc, rules, Lang::En), dir)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_sort_orders_rows_as_a_stable_sort_by_each_rows_whole_key(rows in table()) {
+            let (mut app, _dir) = opened(&rows);
+            for c in 0..app.ncols() {
+                for desc in [false, true] {
+                    let sorted = app.sorted((0..rows.len()).collect(), c, desc);
+                    prop_assert_eq!(sorted, plain_sort(&app, c, desc), "column {} desc {}", c, desc);
+                }
+            }
+            app.sort = None;
+        }
+
+        #[test]
+        fn grouping_gives_the_groups_and_rows_the_reports_give(rows in table()) {
+            let (mut app, _dir) = opened(&rows);
+            for g in [Grouping::Township, Grouping::Village] {
+                app.grouping = g;
+                app.relayout();
+                let plain = plain_groups(&app, g);
+                let shown: Vec<usize> = app.lines.iter().filter_map(|l| match l {
+                    Line::Row(r) => Some(*r),
+                    Line::Subtotal(_) => None,
+                }).collect();
+                prop_assert_eq!(shown, plain.iter().map(|(_, r)| *r).collect::<Vec<_>>());
+                let mut names: Vec<String> = plain.into_iter().map(|(k, _)| k).collect();
+                names.dedup();
+                let subtotals: Vec<String> = app.lines.iter().filter_map(|l| match l {
+                    Line::Subtotal(s) => Some(s.key.clone()),
+                    Line::Row(_) => None,
+                }).collect();
+                prop_assert_eq!(subtotals, names);
+            }
+        }
+
+        #[test]
+        fn a_filter_finds_what_lower_casing_each_field_finds(
+            field in "(.|[AΣİẞǅ]){0,12}",
+            needle in "(.|[aσςi̇ß]){1,3}",
+        ) {
+            let needle = needle.to_lowercase();
+            prop_assert_eq!(
+                Needle::new(&needle).is_in(&field),
+                field.to_lowercase().contains(&needle)
+            );
+        }
+    }
+
+    #[test]
+    fn a_filter_matches_case_and_final_sigma_as_lower_casing_does() {
+        for (field, needle, found) in [
+            ("AY-0000012", "ay-00", true),
+            ("ΟΔΟΣ", "οδος", true),
+            ("ΟΔΟΣ", "οδοσ", false),
+            ("石羊镇", "羊", true),
+            ("İ", "i̇", true),
+            ("Straße", "strasse", false),
+        ] {
+            assert_eq!(Needle::new(needle).is_in(field), found, "{field} {needle}");
+            assert_eq!(
+                field.to_lowercase().contains(needle),
+                found,
+                "{field} {needle}"
+            );
+        }
     }
 }
