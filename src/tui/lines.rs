@@ -64,13 +64,65 @@ impl Subtotal {
     }
 }
 
-/// What a cell is sorted by. Numbers come before text, as digits come before letters and
-/// Chinese in [`textorder`](crate::textorder); a text by its key's bytes, where they lie in
-/// the buffer of a sort's keys.
-#[derive(Debug)]
-enum SortKey {
-    Number(Decimal),
-    Text(usize, usize),
+/// What the cells of a sort are sorted by, each key named by a number: a value (numbers come
+/// before text, as digits come before letters and Chinese in [`textorder`](crate::textorder)),
+/// or a text's key, its bytes back to back with the others' in one buffer (a million keys
+/// are not a million allocations).
+#[derive(Default)]
+struct SortKeys {
+    numbers: Vec<Decimal>,
+    /// Where each text's key ends in `bytes` (it starts where the one before ends).
+    ends: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+/// The mark of a text's key among the numbers naming keys.
+const TEXT_KEY: u32 = 1 << 31;
+
+impl SortKeys {
+    fn number(&mut self, n: Decimal) -> u32 {
+        self.numbers.push(n);
+        (self.numbers.len() - 1) as u32
+    }
+
+    fn text(&mut self, text: &str) -> u32 {
+        crate::textorder::write_key(text, &mut self.bytes);
+        self.ends.push(self.bytes.len());
+        (self.ends.len() - 1) as u32 | TEXT_KEY
+    }
+
+    fn len(&self) -> usize {
+        self.numbers.len() + self.ends.len()
+    }
+
+    /// Every key's name, numbers first.
+    fn names(&self) -> impl Iterator<Item = u32> {
+        (0..self.numbers.len() as u32).chain((0..self.ends.len() as u32).map(|t| t | TEXT_KEY))
+    }
+
+    /// Where key `k` goes among all keys (numbers first) in a list of [`SortKeys::len`].
+    fn slot(&self, k: u32) -> usize {
+        match k & TEXT_KEY {
+            0 => k as usize,
+            _ => self.numbers.len() + (k & !TEXT_KEY) as usize,
+        }
+    }
+
+    fn cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (a & TEXT_KEY != 0, b & TEXT_KEY != 0) {
+            (false, false) => self.numbers[a as usize].cmp(&self.numbers[b as usize]),
+            (false, true) => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (true, true) => self.key(a).cmp(self.key(b)),
+        }
+    }
+
+    fn key(&self, k: u32) -> &[u8] {
+        let t = (k & !TEXT_KEY) as usize;
+        let start = if t == 0 { 0 } else { self.ends[t - 1] };
+        &self.bytes[start..self.ends[t]]
+    }
 }
 
 /// The first field of `row` that contains `needle` (lower case), if any.
@@ -103,6 +155,10 @@ impl<'a> Needle<'a> {
     /// Whether `field`'s lower case ([`str::to_lowercase`]) contains the needle.
     fn is_in(&self, field: &str) -> bool {
         let unchanged = |c: char| {
+            // Chinese characters have no case: the common case, answered without a lookup.
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase() {
+                return true;
+            }
             let mut lower = c.to_lowercase();
             lower.next() == Some(c) && lower.next().is_none()
         };
@@ -329,71 +385,64 @@ impl App {
         /// Distinct texts remembered, at most.
         const REMEMBERED: usize = 4096;
         let input = c < self.input_cols();
-        let mut keys: Vec<SortKey> = Vec::new();
-        let mut bytes: Vec<u8> = Vec::new();
+        let mut keys = SortKeys::default();
         let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-        let mut key_of = |r: usize, text: &str, keys: &mut Vec<SortKey>| {
-            keys.push(self.sort_key(r, c, text, &mut bytes));
-            (keys.len() - 1) as u32
-        };
-        // Each row: whether its cell is empty, its key's place in `keys`, and the row (rows
-        // are far fewer than 2^32: each takes more than a byte).
+        // Each row: whether its cell is empty, its key, and the row (rows are far fewer than
+        // 2^32: each takes more than a byte).
         let mut rows: Vec<(bool, u32, u32)> = order
             .iter()
             .map(|&r| {
-                let (empty, at) = if input {
+                let (empty, key) = if input {
                     let text = self.doc.sheet.rows[r].get(c);
-                    let at = match seen.get(text) {
-                        Some(&at) => at,
+                    let key = match seen.get(text) {
+                        Some(&key) => key,
                         None => {
-                            let at = key_of(r, text, &mut keys);
+                            let key = self.sort_key(r, c, text, &mut keys);
                             if seen.len() < REMEMBERED {
-                                seen.insert(text, at);
+                                seen.insert(text, key);
                             }
-                            at
+                            key
                         }
                     };
-                    (text.trim().is_empty(), at)
+                    (text.trim().is_empty(), key)
                 } else {
                     let text = self.cell(r, c);
-                    (text.trim().is_empty(), key_of(r, &text, &mut keys))
+                    (
+                        text.trim().is_empty(),
+                        self.sort_key(r, c, &text, &mut keys),
+                    )
                 };
-                (empty, at, r as u32)
+                (empty, key, r as u32)
             })
             .collect();
         drop(seen);
         // The keys' ranks: equal keys (1.5 and 1.50, or one text twice) share one.
-        let cmp = |a: &SortKey, b: &SortKey| match (a, b) {
-            (SortKey::Number(a), SortKey::Number(b)) => a.cmp(b),
-            (SortKey::Number(_), SortKey::Text(..)) => std::cmp::Ordering::Less,
-            (SortKey::Text(..), SortKey::Number(_)) => std::cmp::Ordering::Greater,
-            (SortKey::Text(a, b), SortKey::Text(x, y)) => bytes[*a..*b].cmp(&bytes[*x..*y]),
-        };
-        let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
-        by_key.sort_unstable_by(|&a, &b| cmp(&keys[a as usize], &keys[b as usize]));
+        let mut by_key: Vec<u32> = keys.names().collect();
+        by_key.sort_unstable_by(|&a, &b| keys.cmp(a, b));
         let mut rank = vec![0u32; keys.len()];
         let mut next = 0u32;
         for (i, &k) in by_key.iter().enumerate() {
-            if i > 0 && cmp(&keys[by_key[i - 1] as usize], &keys[k as usize]).is_ne() {
+            if i > 0 && keys.cmp(by_key[i - 1], k).is_ne() {
                 next += 1;
             }
-            rank[k as usize] = next;
+            rank[keys.slot(k)] = next;
         }
-        drop((by_key, keys, bytes));
+        drop(by_key);
         for row in &mut rows {
-            let rank = rank[row.1 as usize];
+            let rank = rank[keys.slot(row.1)];
             row.1 = if desc { u32::MAX - rank } else { rank };
         }
+        drop((rank, keys));
         // The row's index last: equal cells keep table order, as a stable sort would.
         rows.sort_unstable();
         rows.into_iter().map(|(_, _, r)| r as usize).collect()
     }
 
-    /// What row `r` is sorted by in column `c` (showing `text`): an amount, or the value of a
+    /// What row `r` is sorted by in column `c` (showing `text`), added to `keys`: an amount, or the value of a
     /// number column read the way its field is read (so 120万 sorts above 96万); any other
     /// text in the order every report lists names ([`textorder`](crate::textorder): pinyin,
     /// numbers inside it by value, so AY-2 before AY-10).
-    fn sort_key(&self, r: usize, c: usize, text: &str, bytes: &mut Vec<u8>) -> SortKey {
+    fn sort_key(&self, r: usize, c: usize, text: &str, keys: &mut SortKeys) -> u32 {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
         let number = self.computed_amount(r, c).or_else(|| {
@@ -402,12 +451,8 @@ impl App {
                 .and_then(Result::ok)
         });
         match number {
-            Some(n) => SortKey::Number(n),
-            None => {
-                let start = bytes.len();
-                crate::textorder::write_key(t, bytes);
-                SortKey::Text(start, bytes.len())
-            }
+            Some(n) => keys.number(n),
+            None => keys.text(t),
         }
     }
 

@@ -70,12 +70,17 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         shown.as_str()
     };
     let units = app.doc.sheet.columns.units.short(lang);
-    let head = match lang {
-        Lang::En => format!(
+    let head = match (lang, app.is_reading()) {
+        // The rows read so far are not the table's.
+        (Lang::En, true) => format!(" roadsub — {file} · reading{early}{units}{filter}"),
+        (Lang::Zh, true) => format!(" roadsub — {file} · 读取中{early}{units}{filter}"),
+        (Lang::En, false) => format!(
             " roadsub — {file}{modified} · {rows} {}{early}{units}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => format!(" roadsub — {file}{modified} · {rows} 行{early}{units}{filter}"),
+        (Lang::Zh, false) => {
+            format!(" roadsub — {file}{modified} · {rows} 行{early}{units}{filter}")
+        }
     };
     // The variant gets what the line has left (the rules' name is cut first), so that what
     // tells two variants apart is seen: its label puts that first.
@@ -265,7 +270,10 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
                     .bold(),
             ),
             Some(s) => Line::from(Span::raw(truncate(&s.text, width)).green()),
-            None => Line::from(""),
+            None => match app.reading_said() {
+                Some(said) => Line::from(Span::raw(truncate(&said, width)).yellow()),
+                None => Line::from(""),
+            },
         },
     };
     Paragraph::new(line)
