@@ -333,17 +333,24 @@ impl App {
             keyed[*place] = (group, r);
             *place += 1;
         }
-        let mut lines = Vec::with_capacity(keyed.len() + 16);
+        // A subtotal is a group's totals only: summed under the rules without their budgets,
+        // whose use a subtotal does not show (the totals do not depend on them), and through
+        // one segment and breakdown for every row.
+        let mut unbudgeted = self.rules.clone();
+        unbudgeted.budgets.clear();
+        let mut scratch = super::brief::blank();
+        let mut lines = Vec::with_capacity(keyed.len() + names.len());
         let mut i = 0;
         while i < keyed.len() {
             let group = keyed[i].0;
-            let mut totals = crate::report::Summary::new(&self.rules, &[]);
+            let mut totals = crate::report::Summary::new(&unbudgeted, &[]);
             // The change is summed row by row over the rows good under both, as `roadsub
             // compare` sums a group: a row one side cannot compute is counted as left out.
             let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
             while i < keyed.len() && keyed[i].0 == group {
                 let r = keyed[i].1;
-                self.doc.add_to(&self.rules, r, &mut totals);
+                self.doc
+                    .add_to_with(&unbudgeted, r, &mut totals, &mut scratch);
                 if let Some((sum, left_out)) = &mut change {
                     match self.doc.row_change(r) {
                         Some(RowChange::Change(a)) => add_into(sum, &a),
@@ -747,6 +754,22 @@ mod fast_tests {
                     Line::Row(_) => None,
                 }).collect();
                 prop_assert_eq!(subtotals, names);
+                // Each subtotal is what adding its rows one by one under the rules in force
+                // gives.
+                let mut rows_of = Vec::new();
+                for line in &app.lines {
+                    match line {
+                        Line::Row(r) => rows_of.push(*r),
+                        Line::Subtotal(s) => {
+                            let mut plain = crate::report::Summary::new(&app.rules, &[]);
+                            for &r in &rows_of {
+                                app.doc.add_to(&app.rules, r, &mut plain);
+                            }
+                            prop_assert_eq!(&s.totals, &plain.total);
+                            rows_of.clear();
+                        }
+                    }
+                }
             }
         }
 
