@@ -330,12 +330,14 @@ impl App {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        let mut keyed: Vec<(u32, usize)> = vec![(0, 0); order.len()];
+        // Each row's group and index (rows are far fewer than 2^32).
+        let mut keyed: Vec<(u32, u32)> = vec![(0, 0); order.len()];
         for (&r, &group) in order.iter().zip(&group_of) {
             let place = &mut starts[rank[group as usize] as usize];
-            keyed[*place] = (group, r);
+            keyed[*place] = (group, r as u32);
             *place += 1;
         }
+        drop((order, group_of, starts));
         // A subtotal is a group's totals only: summed under the rules without their budgets,
         // whose use a subtotal does not show (the totals do not depend on them), and through
         // one segment and breakdown for every row.
@@ -351,7 +353,7 @@ impl App {
             // compare` sums a group: a row one side cannot compute is counted as left out.
             let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
             while i < keyed.len() && keyed[i].0 == group {
-                let r = keyed[i].1;
+                let r = keyed[i].1 as usize;
                 self.doc
                     .add_to_with(&unbudgeted, r, &mut totals, &mut scratch);
                 if let Some((sum, left_out)) = &mut change {
