@@ -136,6 +136,8 @@ fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
 /// searched as it is, so no field is copied into an allocation of its own.
 struct Needle<'a> {
     finder: memchr::memmem::Finder<'a>,
+    /// Whether the needle is ASCII (else no ASCII field can hold it).
+    ascii: bool,
     lowered: std::cell::RefCell<String>,
 }
 
@@ -143,6 +145,7 @@ impl<'a> Needle<'a> {
     fn new(needle: &'a str) -> Needle<'a> {
         Needle {
             finder: memchr::memmem::Finder::new(needle.as_bytes()),
+            ascii: needle.is_ascii(),
             lowered: std::cell::RefCell::new(String::new()),
         }
     }
@@ -164,6 +167,10 @@ impl<'a> Needle<'a> {
         };
         let bytes = field.as_bytes();
         if bytes.is_ascii() {
+            // An ASCII field lowers to ASCII: it holds no Chinese (or other) character.
+            if !self.ascii {
+                return false;
+            }
             if !bytes.iter().any(u8::is_ascii_uppercase) {
                 return self.finder.find(bytes).is_some();
             }
@@ -803,6 +810,8 @@ mod fast_tests {
             ("ΟΔΟΣ", "οδος", true),
             ("ΟΔΟΣ", "οδοσ", false),
             ("石羊镇", "羊", true),
+            ("AY-12", "村1", false),
+            ("村12", "村1", true),
             ("İ", "i̇", true),
             ("Straße", "strasse", false),
         ] {
