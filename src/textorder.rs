@@ -8,65 +8,95 @@
 //! then the characters themselves, so two different names never compare equal: the order is
 //! total and consistent with equality, and a sort is stable across runs.
 //!
-//! Ordering is for output: a [`Key`] is made once per group when a report is written, never
-//! per row.
+//! Ordering is for output: a [`Key`] is made once per group when a report is written, and
+//! once per distinct cell when the table view sorts a text column.
 
 use std::cmp::Ordering;
 
 use pinyin::ToPinyin;
 
 /// What a name is ordered by; compare two keys to compare their names.
+///
+/// The key is one string of bytes whose plain (lexicographic) order is the order above: each
+/// segment's reading (a number, a sign or a syllable, tagged in that order), then the tones,
+/// then the name's characters, with a 0 closing each part that can be a prefix of another. A
+/// table sorts by a million of these, so one is built in one allocation, not one per
+/// character ([`write_key`] builds it into a buffer of the caller's).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Key {
-    /// Each segment as it reads: number values, letters folded, Chinese syllables.
-    reads: Vec<Reading>,
-    /// The tone of each Chinese character, in order (the first tiebreak).
-    tones: Vec<u8>,
-    /// The name itself (the last tiebreak: case, leading zeros, characters of one reading).
-    text: String,
-}
+pub struct Key(Box<[u8]>);
 
-/// One segment of a name as it reads. The variants are in the order they sort.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Reading {
-    /// A run of digits: by how many significant digits it has, then by them.
-    Number { digits: usize, value: String },
-    /// A character that is no digit and has no pinyin, lower-cased.
-    Sign(String),
-    /// A Chinese character's syllable, without its tone.
-    Syllable(&'static str),
-}
+/// Tags of the readings, in the order they sort; 0 (below them) ends a part.
+const END: u8 = 0;
+const NUMBER: u8 = 1;
+const SIGN: u8 = 2;
+const SYLLABLE: u8 = 3;
 
 impl Key {
     /// The key of `text`.
     pub fn of(text: &str) -> Key {
-        let mut reads = Vec::new();
-        let mut tones = Vec::new();
+        let mut key = Vec::with_capacity(text.len() * 2 + 8);
+        write_key(text, &mut key);
+        Key(key.into_boxed_slice())
+    }
+}
+
+/// Appends the bytes of [`Key::of`]`(text)` to `out`: two such byte strings compare as the
+/// keys do.
+pub fn write_key(text: &str, out: &mut Vec<u8>) {
+    thread_local! {
+        static TONES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TONES.with_borrow_mut(|tones| {
+        tones.clear();
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             if let Some(d) = digit(c) {
-                let mut value = String::new();
-                value.push(d);
-                while let Some(d) = chars.peek().copied().and_then(digit) {
-                    value.push(d);
-                    chars.next();
+                // A run of digits: how many significant digits (four bytes, high first), then
+                // those digits, so runs compare as the numbers they write.
+                out.push(NUMBER);
+                let count_at = out.len();
+                out.extend_from_slice(&[0; 4]);
+                let mut significant = d != '0';
+                if significant {
+                    out.push(d as u8);
                 }
-                let value = value.trim_start_matches('0').to_string();
-                reads.push(Reading::Number {
-                    digits: value.len(),
-                    value,
-                });
+                while let Some(d) = chars.peek().copied().and_then(digit) {
+                    chars.next();
+                    significant |= d != '0';
+                    if significant {
+                        out.push(d as u8);
+                    }
+                }
+                let count = u32::try_from(out.len() - count_at - 4).unwrap_or(u32::MAX);
+                out[count_at..count_at + 4].copy_from_slice(&count.to_be_bytes());
             } else if let Some(p) = c.to_pinyin() {
-                reads.push(Reading::Syllable(p.plain()));
+                out.push(SYLLABLE);
+                escaped(p.plain(), out);
+                out.push(END);
                 tones.push(tone(p.with_tone_num_end()));
             } else {
-                reads.push(Reading::Sign(c.to_lowercase().collect()));
+                out.push(SIGN);
+                let mut utf8 = [0; 4];
+                for lower in c.to_lowercase() {
+                    escaped(lower.encode_utf8(&mut utf8), out);
+                }
+                out.push(END);
             }
         }
-        Key {
-            reads,
-            tones,
-            text: text.to_string(),
+        out.push(END);
+        out.extend_from_slice(tones);
+        out.push(END);
+        escaped(text, out);
+    })
+}
+
+/// Appends `text`'s UTF-8 bytes (whose order is that of the characters) with bytes 0 and 1
+/// written as 1 1 and 1 2: in the same order, and never a 0, which ends a part.
+fn escaped(text: &str, out: &mut Vec<u8>) {
+    for &b in text.as_bytes() {
+        match b {
+            0 | 1 => out.extend_from_slice(&[1, b + 1]),
+            _ => out.push(b),
         }
     }
 }
@@ -98,6 +128,53 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The order as first written, one value per segment (each a string of its own): the
+    /// reference the one-sequence key must agree with.
+    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+    struct Reference {
+        reads: Vec<Reading>,
+        tones: Vec<u8>,
+        text: String,
+    }
+
+    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+    enum Reading {
+        Number { digits: usize, value: String },
+        Sign(String),
+        Syllable(&'static str),
+    }
+
+    fn reference(text: &str) -> Reference {
+        let mut reads = Vec::new();
+        let mut tones = Vec::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if let Some(d) = digit(c) {
+                let mut value = String::new();
+                value.push(d);
+                while let Some(d) = chars.peek().copied().and_then(digit) {
+                    value.push(d);
+                    chars.next();
+                }
+                let value = value.trim_start_matches('0').to_string();
+                reads.push(Reading::Number {
+                    digits: value.len(),
+                    value,
+                });
+            } else if let Some(p) = c.to_pinyin() {
+                reads.push(Reading::Syllable(p.plain()));
+                tones.push(tone(p.with_tone_num_end()));
+            } else {
+                reads.push(Reading::Sign(c.to_lowercase().collect()));
+            }
+        }
+        Reference {
+            reads,
+            tones,
+            text: text.to_string(),
+        }
+    }
 
     fn sorted(names: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
@@ -173,6 +250,20 @@ mod tests {
             if compare(&a, &b) != Ordering::Greater && compare(&b, &c) != Ordering::Greater {
                 prop_assert_ne!(compare(&a, &c), Ordering::Greater);
             }
+        }
+
+        #[test]
+        fn the_one_sequence_key_orders_as_the_segment_by_segment_reading(
+            a in name(), b in name()
+        ) {
+            prop_assert_eq!(Key::of(&a).cmp(&Key::of(&b)), reference(&a).cmp(&reference(&b)));
+        }
+
+        #[test]
+        fn any_text_keys_in_the_segment_by_segment_order(
+            a in "(.|[\\x00\\x01]){0,8}", b in "(.|[\\x00\\x01]){0,8}"
+        ) {
+            prop_assert_eq!(Key::of(&a).cmp(&Key::of(&b)), reference(&a).cmp(&reference(&b)));
         }
     }
 }

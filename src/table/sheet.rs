@@ -50,6 +50,9 @@ pub struct Sheet {
     /// Rows whose cell in a known column holds a formula with no saved result, by line (in
     /// order), with that cell's column (the first such, as a batch run names it).
     no_result: Vec<(u64, usize)>,
+    /// Only the first rows of the file were read (to show while the rest is read): such a
+    /// sheet is never saved.
+    partial: bool,
 }
 
 /// The workbook a table was read from (saving edits it in place where it can).
@@ -101,6 +104,7 @@ impl Sheet {
             stamp: None,
             workbook: None,
             no_result: Vec::new(),
+            partial: false,
         }
     }
 
@@ -117,6 +121,12 @@ impl Sheet {
         Some(self.no_result[i].1)
     }
 
+    /// Whether only the first rows of the file were read ([`Sheet::load_head`]): the sheet
+    /// is not the table, and saving it would lose the rest.
+    pub fn is_partial(&self) -> bool {
+        self.partial
+    }
+
     /// Whether the file changed on disk since it was read or saved: another file now (device
     /// and inode), another size or time, or other bytes (read again to tell).
     pub fn changed_on_disk(&self, path: &Path) -> bool {
@@ -128,6 +138,30 @@ impl Sheet {
 mod tests {
     use super::*;
     use std::fs::{self, File};
+
+    #[test]
+    fn a_partly_read_table_is_never_saved_over_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let text = "id,township,village,class,width_m,length_km,cost\n\
+                    A,t,v,village,4.5,1,1\nB,t,v,village,4.5,1,2\nC,t,v,village,4.5,1,3\n";
+        fs::write(&path, text).unwrap();
+        let mut head = Sheet::load_head(&path, None, &Default::default(), 2).unwrap();
+        assert!(head.is_partial());
+        assert_eq!(head.rows.len(), 2);
+        assert_eq!(head.stamp, None, "part of a file stands for no file");
+        head.rows[0] = head.rows[0].with(6, "9");
+        let e = head.save(&path).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+        assert!(!backup_path(&path).exists());
+        // Read whole, the same file saves.
+        let mut whole = Sheet::load(&path).unwrap();
+        assert!(!whole.is_partial());
+        assert_eq!(whole.rows.len(), 3);
+        whole.save(&path).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    }
 
     #[test]
     fn changes_by_others_are_noticed() {

@@ -76,6 +76,9 @@ pub struct App {
     pub(super) lock: Option<lock::Lock>,
     /// Another roadsub is editing the same table: this one only shows it.
     pub read_only: bool,
+    /// While the table is read in the background: its first rows are shown, and keys that
+    /// need the whole table wait for it (see [`super::loading`]).
+    pub(super) loading: Option<super::loading::Loading>,
 }
 
 impl App {
@@ -93,29 +96,10 @@ impl App {
         let journal = (!read_only).then(|| Journal::new(&data, base.clone()));
         let earlier = (!read_only && Journal::exists(&data))
             .then(|| Journal::read(&data, doc.sheet.columns.names.len()));
-        let mut app = App {
-            doc,
-            rules,
-            lang,
-            mode: Mode::Table,
-            lines: Vec::new(),
-            cursor: 0,
-            col: 0,
-            top: 0,
-            sort: None,
-            filter: None,
-            grouping: Grouping::None,
-            unit: Unit::Wan,
-            status: None,
-            quit: false,
-            widths: Vec::new(),
-            journal,
-            quit_after_save: false,
-            overlay_scroll: 0,
-            overlay_max: std::cell::Cell::new(0),
-            lock: held,
-            read_only,
-        };
+        let mut app = App::bare(doc, rules, lang);
+        app.journal = journal;
+        app.lock = held;
+        app.read_only = read_only;
         app.measure_all();
         app.relayout();
         if read_only {
@@ -156,6 +140,34 @@ impl App {
         app
     }
 
+    /// A state over `doc` holding neither lock nor journal, nothing laid out yet.
+    pub(super) fn bare(doc: Doc, rules: RuleSet, lang: Lang) -> App {
+        App {
+            doc,
+            rules,
+            lang,
+            mode: Mode::Table,
+            lines: Vec::new(),
+            cursor: 0,
+            col: 0,
+            top: 0,
+            sort: None,
+            filter: None,
+            grouping: Grouping::None,
+            unit: Unit::Wan,
+            status: None,
+            quit: false,
+            widths: Vec::new(),
+            journal: None,
+            quit_after_save: false,
+            overlay_scroll: 0,
+            overlay_max: std::cell::Cell::new(0),
+            lock: None,
+            read_only: false,
+            loading: None,
+        }
+    }
+
     /// The recovery journal, to fail its writes (tests).
     #[cfg(test)]
     pub fn journal_mut(&mut self) -> Option<&mut Journal> {
@@ -193,6 +205,9 @@ impl App {
             if !matches!(action, Action::Accept | Action::NextCell | Action::PrevCell) {
                 self.status = None;
             }
+        }
+        if self.refused_while_reading(action) {
+            return;
         }
         // Typing edits the text in place: copying a long cell at every key would make typing
         // in it quadratic.

@@ -187,6 +187,17 @@ impl Doc {
         self.base.add_to(rules, at, totals)
     }
 
+    /// [`Doc::add_to`] through a segment and breakdown kept from row to row.
+    pub fn add_to_with(
+        &self,
+        rules: &RuleSet,
+        at: usize,
+        totals: &mut Summary,
+        scratch: &mut (crate::engine::Segment, crate::engine::Breakdown),
+    ) {
+        self.base.add_to_with(rules, at, totals, scratch)
+    }
+
     /// Shows `variant` beside the rules in force, `base` (`None`: no longer), computing every
     /// row under its rules.
     pub fn set_variant(&mut self, base: &RuleSet, variant: Option<(RuleSet, Source)>) {

@@ -89,17 +89,128 @@ impl Subtotal {
     }
 }
 
-/// What a cell is sorted by. Numbers come before text, as digits come before letters and
-/// Chinese in [`textorder`](crate::textorder).
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum SortKey {
-    Number(Decimal),
-    Text(crate::textorder::Key),
+/// What the cells of a sort are sorted by, each key named by a number: a value (numbers come
+/// before text, as digits come before letters and Chinese in [`textorder`](crate::textorder)),
+/// or a text's key, its bytes back to back with the others' in one buffer (a million keys
+/// are not a million allocations).
+#[derive(Default)]
+struct SortKeys {
+    numbers: Vec<Decimal>,
+    /// Where each text's key ends in `bytes` (it starts where the one before ends).
+    ends: Vec<usize>,
+    bytes: Vec<u8>,
+}
+
+/// The mark of a text's key among the numbers naming keys.
+const TEXT_KEY: u32 = 1 << 31;
+
+impl SortKeys {
+    fn number(&mut self, n: Decimal) -> u32 {
+        self.numbers.push(n);
+        (self.numbers.len() - 1) as u32
+    }
+
+    fn text(&mut self, text: &str) -> u32 {
+        crate::textorder::write_key(text, &mut self.bytes);
+        self.ends.push(self.bytes.len());
+        (self.ends.len() - 1) as u32 | TEXT_KEY
+    }
+
+    fn len(&self) -> usize {
+        self.numbers.len() + self.ends.len()
+    }
+
+    /// Every key's name, numbers first.
+    fn names(&self) -> impl Iterator<Item = u32> {
+        (0..self.numbers.len() as u32).chain((0..self.ends.len() as u32).map(|t| t | TEXT_KEY))
+    }
+
+    /// Where key `k` goes among all keys (numbers first) in a list of [`SortKeys::len`].
+    fn slot(&self, k: u32) -> usize {
+        match k & TEXT_KEY {
+            0 => k as usize,
+            _ => self.numbers.len() + (k & !TEXT_KEY) as usize,
+        }
+    }
+
+    fn cmp(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (a & TEXT_KEY != 0, b & TEXT_KEY != 0) {
+            (false, false) => self.numbers[a as usize].cmp(&self.numbers[b as usize]),
+            (false, true) => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (true, true) => self.key(a).cmp(self.key(b)),
+        }
+    }
+
+    fn key(&self, k: u32) -> &[u8] {
+        let t = (k & !TEXT_KEY) as usize;
+        let start = if t == 0 { 0 } else { self.ends[t - 1] };
+        &self.bytes[start..self.ends[t]]
+    }
 }
 
 /// The first field of `row` that contains `needle` (lower case), if any.
 fn first_match(row: &SheetRow, needle: &str) -> Option<usize> {
-    (0..row.len()).find(|&i| row.get(i).to_lowercase().contains(needle))
+    Needle::new(needle).first_match(row)
+}
+
+/// A filter's text, lower case, searched for in fields as [`str::to_lowercase`] gives them.
+/// A filter runs over every field of a million rows: a field is lowered into one buffer kept
+/// for the whole search, and one whose lower case is itself (Chinese, digits, signs) is
+/// searched as it is, so no field is copied into an allocation of its own.
+struct Needle<'a> {
+    finder: memchr::memmem::Finder<'a>,
+    /// Whether the needle is ASCII (else no ASCII field can hold it).
+    ascii: bool,
+    lowered: std::cell::RefCell<String>,
+}
+
+impl<'a> Needle<'a> {
+    fn new(needle: &'a str) -> Needle<'a> {
+        Needle {
+            finder: memchr::memmem::Finder::new(needle.as_bytes()),
+            ascii: needle.is_ascii(),
+            lowered: std::cell::RefCell::new(String::new()),
+        }
+    }
+
+    /// The first field of `row` whose lower case contains the needle, if any.
+    fn first_match(&self, row: &SheetRow) -> Option<usize> {
+        (0..row.len()).find(|&i| self.is_in(row.get(i)))
+    }
+
+    /// Whether `field`'s lower case ([`str::to_lowercase`]) contains the needle.
+    fn is_in(&self, field: &str) -> bool {
+        let unchanged = |c: char| {
+            // Chinese characters have no case: the common case, answered without a lookup.
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_ascii() && !c.is_ascii_uppercase() {
+                return true;
+            }
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        };
+        let bytes = field.as_bytes();
+        if bytes.is_ascii() {
+            // An ASCII field lowers to ASCII: it holds no Chinese (or other) character.
+            if !self.ascii {
+                return false;
+            }
+            if !bytes.iter().any(u8::is_ascii_uppercase) {
+                return self.finder.find(bytes).is_some();
+            }
+        } else if field.chars().all(unchanged) {
+            return self.finder.find(bytes).is_some();
+        }
+        // A capital Σ lowers by where it stands in its word: left to the standard library.
+        if field.contains('Σ') {
+            return self.finder.find(field.to_lowercase().as_bytes()).is_some();
+        }
+        let mut lowered = self.lowered.borrow_mut();
+        lowered.clear();
+        lowered.extend(field.chars().flat_map(char::to_lowercase));
+        self.finder.find(lowered.as_bytes()).is_some()
+    }
 }
 
 impl App {
@@ -114,12 +225,18 @@ impl App {
     /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor's row.
     pub fn relayout(&mut self) {
         let keep = self.current_row();
+        // The lines shown before are not needed to make the new ones: a million of them are
+        // let go first, not held beside the new ones.
+        self.lines = Vec::new();
         let needle = self.filter.as_ref().map(|f| f.to_lowercase());
         let rows = &self.doc.sheet.rows;
         let mut order: Vec<usize> = match &needle {
-            Some(n) => (0..rows.len())
-                .filter(|&r| first_match(&rows[r], n).is_some())
-                .collect(),
+            Some(n) => {
+                let needle = Needle::new(n);
+                (0..rows.len())
+                    .filter(|&r| needle.first_match(&rows[r]).is_some())
+                    .collect()
+            }
             None => (0..rows.len()).collect(),
         };
         if let Some((c, desc)) = self.sort {
@@ -188,30 +305,49 @@ impl App {
         }
     }
 
-    fn group_key(&self, row: usize, g: Grouping) -> String {
-        let cols = &self.doc.sheet.columns;
-        let get = |f: Field| {
-            cols.index(f)
-                .map_or("", |i| self.doc.sheet.rows[row].get(i).trim())
-        };
-        match g {
-            Grouping::Village => {
-                crate::report::summary::village_key(get(Field::Township), get(Field::Village))
-            }
-            _ => get(Field::Township).to_string(),
-        }
-    }
-
     /// Rows in `order`, grouped by `g`, each group followed by its subtotal.
+    ///
+    /// A million rows share a few hundred townships or villages: each row's township and
+    /// village are looked up among those seen (no text copied), each group's name is made and
+    /// ordered once, and the rows are then placed group by group, in `order` within each.
+    ///
     /// A totals row (合计) or a note row belongs to no group: it has no subtotal and comes
     /// after every group, in the order given. A group whose rows name no township (or no
     /// village) comes after the named ones, as empty cells sort last.
     pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
         let (outside, order): (Vec<usize>, Vec<usize>) =
             order.into_iter().partition(|&r| self.doc.not_a_segment(r));
-        let mut keyed: Vec<(String, usize)> = order
-            .into_iter()
-            .map(|r| (self.group_key(r, g), r))
+        let cols = &self.doc.sheet.columns;
+        let rows = &self.doc.sheet.rows;
+        let township = cols.index(Field::Township);
+        let village = match g {
+            Grouping::Village => cols.index(Field::Village),
+            _ => None,
+        };
+        let get = |r: usize, c: Option<usize>| c.map_or("", |i| rows[r].get(i).trim());
+        // Each distinct township and village, and each distinct name they make (two pairs
+        // could in principle be written alike: the name is the group).
+        let mut pairs: foldhash::HashMap<(&str, &str), u32> = Default::default();
+        let mut named: foldhash::HashMap<String, u32> = Default::default();
+        let mut names: Vec<String> = Vec::new();
+        // Whether each group names nothing (no township; by village, no village either).
+        let mut nameless: Vec<bool> = Vec::new();
+        let group_of: Vec<u32> = order
+            .iter()
+            .map(|&r| {
+                let pair = (get(r, township), get(r, village));
+                *pairs.entry(pair).or_insert_with(|| {
+                    let name = match g {
+                        Grouping::Village => crate::report::summary::village_key(pair.0, pair.1),
+                        _ => pair.0.to_string(),
+                    };
+                    *named.entry(name).or_insert_with_key(|name| {
+                        names.push(name.clone());
+                        nameless.push(pair.0.is_empty() && pair.1.is_empty());
+                        (names.len() - 1) as u32
+                    })
+                })
+            })
             .collect();
         // Groups in the order people read them (pinyin), as every report lists them; rows
         // keep the column sort within their group.
@@ -219,20 +355,52 @@ impl App {
             Grouping::Village => crate::report::summary::GroupBy::Village,
             _ => crate::report::summary::GroupBy::Township,
         };
-        crate::report::summary::sort_grouped(by, &mut keyed);
+        let mut ranked: Vec<(String, u32)> = names
+            .iter()
+            .enumerate()
+            .map(|(at, name)| (name.clone(), at as u32))
+            .collect();
+        crate::report::summary::sort_grouped(by, &mut ranked);
         // Stable: the named groups keep their order, the nameless ones follow.
-        keyed.sort_by_key(|(_, r)| self.nameless(*r, g));
-        let mut lines = Vec::with_capacity(keyed.len() + 16);
+        ranked.sort_by_key(|(_, group)| nameless[*group as usize]);
+        let mut rank = vec![0u32; names.len()];
+        for (place, (_, group)) in ranked.iter().enumerate() {
+            rank[*group as usize] = place as u32;
+        }
+        // Rows placed group by group (a counting sort: stable, so `order` within a group).
+        let mut starts = vec![0usize; names.len() + 1];
+        for &group in &group_of {
+            starts[rank[group as usize] as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        // Each row's group and index (rows are far fewer than 2^32).
+        let mut keyed: Vec<(u32, u32)> = vec![(0, 0); order.len()];
+        for (&r, &group) in order.iter().zip(&group_of) {
+            let place = &mut starts[rank[group as usize] as usize];
+            keyed[*place] = (group, r as u32);
+            *place += 1;
+        }
+        drop((order, group_of, starts));
+        // A subtotal is a group's totals only: summed under the rules without their budgets,
+        // whose use a subtotal does not show (the totals do not depend on them), and through
+        // one segment and breakdown for every row.
+        let mut unbudgeted = self.rules.clone();
+        unbudgeted.budgets.clear();
+        let mut scratch = super::brief::blank();
+        let mut lines = Vec::with_capacity(keyed.len() + names.len());
         let mut i = 0;
         while i < keyed.len() {
-            let key = keyed[i].0.clone();
-            let mut totals = crate::report::Summary::new(&self.rules, &[]);
+            let group = keyed[i].0;
+            let mut totals = crate::report::Summary::new(&unbudgeted, &[]);
             // The change is summed row by row over the rows good under both, as `roadsub
             // compare` sums a group: a row one side cannot compute is counted as left out.
             let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
-            while i < keyed.len() && keyed[i].0 == key {
-                let r = keyed[i].1;
-                self.doc.add_to(&self.rules, r, &mut totals);
+            while i < keyed.len() && keyed[i].0 == group {
+                let r = keyed[i].1 as usize;
+                self.doc
+                    .add_to_with(&unbudgeted, r, &mut totals, &mut scratch);
                 if let Some((sum, left_out)) = &mut change {
                     match self.doc.row_change(r) {
                         Some(RowChange::Change(a)) => add_into(sum, &a),
@@ -245,23 +413,13 @@ impl App {
                 i += 1;
             }
             lines.push(Line::Subtotal(Box::new(Subtotal {
-                key,
+                key: names[group as usize].clone(),
                 totals: totals.total,
                 variant: change,
             })));
         }
         lines.extend(outside.into_iter().map(Line::Row));
         lines
-    }
-
-    /// Whether row `r` names nothing to group it by under `g`: no township, or (by village)
-    /// neither township nor village.
-    fn nameless(&self, r: usize, g: Grouping) -> bool {
-        let text = self.doc.row_text(r);
-        match g {
-            Grouping::Village => text.township.is_empty() && text.village.is_empty(),
-            _ => text.township.is_empty(),
-        }
     }
 
     /// How many data rows are shown (subtotal lines not counted).
@@ -275,60 +433,79 @@ impl App {
     /// `order` sorted by column `c` (descending when `desc`), empty cells last either way
     /// (they are what is missing, not the smallest), rows of equal cells in table order.
     ///
-    /// A pinyin key costs far more than a comparison, so each is made once per sort, and an
-    /// input column's once per distinct text (a column of villages repeats a few hundred
-    /// names over a million rows); the rows are then sorted by the keys' ranks.
+    /// A million rows are sorted: each row's key is built once, the text ones back to back in
+    /// one buffer ([`textorder::write_key`](crate::textorder::write_key): bytes that compare
+    /// as the keys do), and an input column's once per distinct text while there are few (a
+    /// column of villages repeats a few hundred names over a million rows; a column of ids
+    /// repeats none, and remembering them all would only cost memory). The keys are ranked,
+    /// then the rows sorted by their keys' ranks.
     fn sorted(&self, order: Vec<usize>, c: usize, desc: bool) -> Vec<usize> {
-        use std::collections::HashMap;
+        /// Distinct texts remembered, at most.
+        const REMEMBERED: usize = 4096;
         let input = c < self.input_cols();
-        let mut keys: Vec<SortKey> = Vec::new();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        // Each row: whether its cell is empty, and its key's place in `keys`.
-        let rows: Vec<(bool, u32, usize)> = order
+        let mut keys = SortKeys::default();
+        let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+        // Each row as one number: whether its cell is empty (the top bit), its key (32 bits,
+        // its rank once the keys are ranked), and the row's index (31 bits: rows are far
+        // fewer, each takes more than a hundred bytes). Sorted, the numbers become the rows'
+        // indexes in place.
+        const ROW: u64 = (1 << 31) - 1;
+        let mut rows: Vec<u64> = order
             .iter()
             .map(|&r| {
-                if input {
+                let (empty, key) = if input {
                     let text = self.doc.sheet.rows[r].get(c);
-                    let at = *seen.entry(text).or_insert_with(|| {
-                        keys.push(self.sort_key(r, c, text));
-                        (keys.len() - 1) as u32
-                    });
-                    (text.trim().is_empty(), at, r)
+                    let key = match seen.get(text) {
+                        Some(&key) => key,
+                        None => {
+                            let key = self.sort_key(r, c, text, &mut keys);
+                            if seen.len() < REMEMBERED {
+                                seen.insert(text, key);
+                            }
+                            key
+                        }
+                    };
+                    (text.trim().is_empty(), key)
                 } else {
                     let text = self.cell(r, c);
-                    keys.push(self.sort_key(r, c, &text));
-                    (text.trim().is_empty(), (keys.len() - 1) as u32, r)
-                }
+                    (
+                        text.trim().is_empty(),
+                        self.sort_key(r, c, &text, &mut keys),
+                    )
+                };
+                debug_assert!(r as u64 <= ROW);
+                u64::from(empty) << 63 | u64::from(key) << 31 | r as u64
             })
             .collect();
-        // The keys' ranks: equal keys (1.5 and 1.50) share one.
-        let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
-        by_key.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        drop((seen, order));
+        // The keys' ranks: equal keys (1.5 and 1.50, or one text twice) share one.
+        let mut by_key: Vec<u32> = keys.names().collect();
+        by_key.sort_unstable_by(|&a, &b| keys.cmp(a, b));
         let mut rank = vec![0u32; keys.len()];
         let mut next = 0u32;
         for (i, &k) in by_key.iter().enumerate() {
-            if i > 0 && keys[by_key[i - 1] as usize] != keys[k as usize] {
+            if i > 0 && keys.cmp(by_key[i - 1], k).is_ne() {
                 next += 1;
             }
-            rank[k as usize] = next;
+            rank[keys.slot(k)] = next;
         }
-        let mut rows: Vec<(bool, u32, usize)> = rows
-            .into_iter()
-            .map(|(empty, at, r)| {
-                let rank = rank[at as usize];
-                (empty, if desc { u32::MAX - rank } else { rank }, r)
-            })
-            .collect();
+        drop(by_key);
+        for row in &mut rows {
+            let rank = rank[keys.slot((*row >> 31) as u32)];
+            let rank = if desc { u32::MAX - rank } else { rank };
+            *row = *row & (1 << 63 | ROW) | u64::from(rank) << 31;
+        }
+        drop((rank, keys));
         // The row's index last: equal cells keep table order, as a stable sort would.
         rows.sort_unstable();
-        rows.into_iter().map(|(_, _, r)| r).collect()
+        rows.into_iter().map(|p| (p & ROW) as usize).collect()
     }
 
-    /// What row `r` is sorted by in column `c` (showing `text`): an amount, or the value of a
+    /// What row `r` is sorted by in column `c` (showing `text`), added to `keys`: an amount, or the value of a
     /// number column read the way its field is read (so 120万 sorts above 96万); any other
     /// text in the order every report lists names ([`textorder`](crate::textorder): pinyin,
     /// numbers inside it by value, so AY-2 before AY-10).
-    fn sort_key(&self, r: usize, c: usize, text: &str) -> SortKey {
+    fn sort_key(&self, r: usize, c: usize, text: &str, keys: &mut SortKeys) -> u32 {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
         let number = self.computed_amount(r, c).or_else(|| {
@@ -337,8 +514,8 @@ impl App {
                 .and_then(Result::ok)
         });
         match number {
-            Some(n) => SortKey::Number(n),
-            None => SortKey::Text(crate::textorder::Key::of(t)),
+            Some(n) => keys.number(n),
+            None => keys.text(t),
         }
     }
 
@@ -458,5 +635,244 @@ mod order_tests {
         });
         assert_eq!(keys, sorted);
         assert_eq!(keys.len(), 22);
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    //! The sort, filter and grouping built for a million rows give exactly what the plain
+    //! ways of doing them give: a stable sort by each row's [`textorder`](crate::textorder)
+    //! key or value, `to_lowercase().contains()`, and the reports' grouping of every row.
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::doc::Doc;
+    use proptest::prelude::*;
+
+    /// The order as first written: every row's key made whole, then a stable sort.
+    fn plain_sort(app: &App, c: usize, desc: bool) -> Vec<usize> {
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum Plain {
+            Number(Decimal),
+            Text(crate::textorder::Key),
+        }
+        let cols = &app.doc.sheet.columns;
+        let key = |r: usize| {
+            let text = if c < app.input_cols() {
+                app.doc.sheet.rows[r].get(c).to_string()
+            } else {
+                app.cell(r, c)
+            };
+            let t = text.trim();
+            let number = app.computed_amount(r, c).or_else(|| {
+                cols.field_at(c)
+                    .and_then(|f| row::number(f, t, cols.scale(f)))
+                    .and_then(Result::ok)
+            });
+            let key = match number {
+                Some(n) => Plain::Number(n),
+                None => Plain::Text(crate::textorder::Key::of(t)),
+            };
+            (t.is_empty(), key)
+        };
+        let mut rows: Vec<usize> = (0..app.doc.sheet.rows.len()).collect();
+        rows.sort_by(|&a, &b| {
+            let ((ea, ka), (eb, kb)) = (key(a), key(b));
+            ea.cmp(&eb)
+                .then(if desc { kb.cmp(&ka) } else { ka.cmp(&kb) })
+        });
+        rows
+    }
+
+    /// The grouping as first written: every row's group named, then the reports' sort.
+    /// The groups as a plain sort gives them, and the rows that belong to none (totals and
+    /// note rows), which follow every group.
+    fn plain_groups(app: &App, g: Grouping) -> (Vec<(String, usize)>, Vec<usize>) {
+        let cols = &app.doc.sheet.columns;
+        let (outside, segments): (Vec<usize>, Vec<usize>) =
+            (0..app.doc.sheet.rows.len()).partition(|&r| app.doc.not_a_segment(r));
+        let mut keyed: Vec<(String, usize)> = segments
+            .into_iter()
+            .map(|r| {
+                let get = |f: Field| {
+                    cols.index(f)
+                        .map_or("", |i| app.doc.sheet.rows[r].get(i).trim())
+                };
+                let key = match g {
+                    Grouping::Village => crate::report::summary::village_key(
+                        get(Field::Township),
+                        get(Field::Village),
+                    ),
+                    _ => get(Field::Township).to_string(),
+                };
+                (key, r)
+            })
+            .collect();
+        let by = match g {
+            Grouping::Village => crate::report::summary::GroupBy::Village,
+            _ => crate::report::summary::GroupBy::Township,
+        };
+        crate::report::summary::sort_grouped(by, &mut keyed);
+        // Groups naming nothing come last, in their order.
+        let nothing = match g {
+            Grouping::Village => crate::report::summary::village_key("", ""),
+            _ => String::new(),
+        };
+        keyed.sort_by_key(|(k, _)| *k == nothing);
+        (keyed, outside)
+    }
+
+    /// A cell from a few values that tie, differ only in case, width or zeros, are empty or
+    /// blank, read as numbers in some columns and not in others.
+    fn cell() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "",
+            " ",
+            "石羊",
+            "石羊 镇",
+            "\"石羊",
+            "元坝",
+            "安岳",
+            "a",
+            "A",
+            "b",
+            "AY-2",
+            "AY-10",
+            "AY-02",
+            "1.5",
+            "1.50",
+            "2",
+            "10",
+            "１０",
+            "120万",
+            "96万",
+            "x\"y",
+            "村2",
+            "村10",
+        ])
+    }
+
+    fn table() -> impl Strategy<Value = Vec<[&'static str; 7]>> {
+        prop::collection::vec(
+            (
+                cell(),
+                cell(),
+                cell(),
+                prop::sample::select(vec!["village", "group", "通村", "x"]),
+                prop::sample::select(vec!["4.5", "3.5", "", "w"]),
+                cell(),
+                cell(),
+            )
+                .prop_map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g]),
+            0..40,
+        )
+    }
+
+    fn opened(rows: &[[&str; 7]]) -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+        for r in rows {
+            let quoted: Vec<String> = r
+                .iter()
+                .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+                .collect();
+            text.push_str(&quoted.join(","));
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
+        (App::new(doc, rules, Lang::En), dir)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_sort_orders_rows_as_a_stable_sort_by_each_rows_whole_key(rows in table()) {
+            let (mut app, _dir) = opened(&rows);
+            for c in 0..app.ncols() {
+                for desc in [false, true] {
+                    let sorted = app.sorted((0..rows.len()).collect(), c, desc);
+                    prop_assert_eq!(sorted, plain_sort(&app, c, desc), "column {} desc {}", c, desc);
+                }
+            }
+            app.sort = None;
+        }
+
+        #[test]
+        fn grouping_gives_the_groups_and_rows_the_reports_give(rows in table()) {
+            let (mut app, _dir) = opened(&rows);
+            for g in [Grouping::Township, Grouping::Village] {
+                app.grouping = g;
+                app.relayout();
+                let (plain, outside) = plain_groups(&app, g);
+                let shown: Vec<usize> = app.lines.iter().filter_map(|l| match l {
+                    Line::Row(r) => Some(*r),
+                    Line::Subtotal(_) => None,
+                }).collect();
+                let expected: Vec<usize> =
+                    plain.iter().map(|(_, r)| *r).chain(outside.iter().copied()).collect();
+                prop_assert_eq!(shown, expected);
+                let mut names: Vec<String> = plain.into_iter().map(|(k, _)| k).collect();
+                names.dedup();
+                let subtotals: Vec<String> = app.lines.iter().filter_map(|l| match l {
+                    Line::Subtotal(s) => Some(s.key.clone()),
+                    Line::Row(_) => None,
+                }).collect();
+                prop_assert_eq!(subtotals, names);
+                // Each subtotal is what adding its rows one by one under the rules in force
+                // gives.
+                let mut rows_of = Vec::new();
+                for line in &app.lines {
+                    match line {
+                        Line::Row(r) => rows_of.push(*r),
+                        Line::Subtotal(s) => {
+                            let mut plain = crate::report::Summary::new(&app.rules, &[]);
+                            for &r in &rows_of {
+                                app.doc.add_to(&app.rules, r, &mut plain);
+                            }
+                            prop_assert_eq!(&s.totals, &plain.total);
+                            rows_of.clear();
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_filter_finds_what_lower_casing_each_field_finds(
+            field in "(.|[AΣİẞǅ]){0,12}",
+            needle in "(.|[aσςi̇ß]){1,3}",
+        ) {
+            let needle = needle.to_lowercase();
+            prop_assert_eq!(
+                Needle::new(&needle).is_in(&field),
+                field.to_lowercase().contains(&needle)
+            );
+        }
+    }
+
+    #[test]
+    fn a_filter_matches_case_and_final_sigma_as_lower_casing_does() {
+        for (field, needle, found) in [
+            ("AY-0000012", "ay-00", true),
+            ("ΟΔΟΣ", "οδος", true),
+            ("ΟΔΟΣ", "οδοσ", false),
+            ("石羊镇", "羊", true),
+            ("AY-12", "村1", false),
+            ("村12", "村1", true),
+            ("İ", "i̇", true),
+            ("Straße", "strasse", false),
+        ] {
+            assert_eq!(Needle::new(needle).is_in(field), found, "{field} {needle}");
+            assert_eq!(
+                field.to_lowercase().contains(needle),
+                found,
+                "{field} {needle}"
+            );
+        }
     }
 }

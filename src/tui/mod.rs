@@ -11,7 +11,7 @@
 //!   concerns beside it: [`lines`] (filter, sort, groups and the cursor), [`cells`] (what a
 //!   cell says), [`edits`] (changing rows, undo), [`modes`] (typing, prompts, questions;
 //!   [`text`]: the text being typed), [`files`] (save, export, recovery; [`export`]: the
-//!   report written);
+//!   report written); [`loading`]: a large table's first rows shown while the rest is read;
 //! - [`view`]: draws the state, computing nothing; [`watch`]: ends the table on a signal or
 //!   a lost terminal.
 
@@ -27,6 +27,7 @@ pub mod files;
 pub mod input;
 pub mod journal;
 pub mod lines;
+pub mod loading;
 pub mod lock;
 pub mod modes;
 pub mod nextid;
@@ -41,7 +42,7 @@ pub mod watch;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -103,6 +104,22 @@ pub fn open_table(
     rules: &RuleSet,
 ) -> Result<Sheet, crate::table::TableError> {
     let sheet = Sheet::load_with(path, None, encoding, header)?;
+    refuse_ambiguous(sheet, rules)
+}
+
+/// [`open_table`] for a CSV table, storing in `read` how many bytes have been read.
+pub fn open_table_watched(
+    path: &std::path::Path,
+    encoding: Option<crate::table::Encoding>,
+    header: &crate::table::HeaderOptions,
+    rules: &RuleSet,
+    read: &std::sync::atomic::AtomicU64,
+) -> Result<Sheet, crate::table::TableError> {
+    refuse_ambiguous(Sheet::load_watched(path, encoding, header, read)?, rules)
+}
+
+/// `sheet`, unless the rules make its header ambiguous.
+fn refuse_ambiguous(sheet: Sheet, rules: &RuleSet) -> Result<Sheet, crate::table::TableError> {
     let problems = sheet.columns.approved_problems(rules);
     if problems.is_empty() {
         Ok(sheet)
@@ -126,25 +143,50 @@ pub fn run(
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(TuiError::NoTerminal);
     }
-    let sheet = match &path {
-        Some(p) if p.exists() => {
-            open_table(p, encoding, header, &rules).map_err(|error| TuiError::Open {
-                label: p.display().to_string(),
-                error,
-            })?
-        }
-        _ => Sheet::empty_in(lang, encoding),
+    let label = path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let opened = |error| TuiError::Open {
+        label: label.clone(),
+        error,
     };
-    let doc = Doc::new(sheet, path, &rules);
-    let mut app = App::new(doc, rules, lang);
+    // A large table: its first rows at once, the rest read meanwhile.
+    let first = match &path {
+        Some(p) if loading::shows_first_rows(p, &rules) => {
+            Sheet::load_head(p, encoding, header, loading::HEAD_ROWS)
+                .and_then(|head| refuse_ambiguous(head, &rules))
+                .ok()
+                .map(|head| {
+                    let rest = loading::Loading::start(p, encoding, header, &rules);
+                    App::reading(head, p.clone(), rules.clone(), lang, rest)
+                })
+        }
+        _ => None,
+    };
+    let mut app = match first {
+        Some(app) => app,
+        // Otherwise (or when the first rows have a fault: reading it all names every one),
+        // read whole first.
+        None => {
+            let sheet = match &path {
+                Some(p) if p.exists() => open_table(p, encoding, header, &rules).map_err(opened)?,
+                _ => Sheet::empty_in(lang, encoding),
+            };
+            let doc = Doc::new(sheet, path, &rules);
+            App::new(doc, rules, lang)
+        }
+    };
     let unsaved = Arc::new(AtomicBool::new(false));
+    // The lock this editor holds (taken once the table is read whole).
+    let held = Arc::new(Mutex::new(app.lock_file()));
     let flags = {
         let unsaved = unsaved.clone();
-        let lock = app.lock_file();
+        let held = held.clone();
         watch::start(move || {
             // The event loop is stuck on a terminal that has gone; every edit is already in
             // the recovery journal. The lock goes with the process; its file goes too.
-            if let Some(lock) = lock {
+            if let Some(lock) = held.lock().ok().and_then(|l| l.clone()) {
                 let _ = std::fs::remove_file(lock);
             }
             restore();
@@ -159,12 +201,28 @@ pub fn run(
         restore();
         TuiError::Terminal(e)
     })?;
-    let result = session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
-        if event::poll(Duration::from_millis(250))? {
+    let result = reading(&mut terminal, &mut app, &flags.stop, || {
+        if event::poll(Duration::from_millis(50))? {
             event::read().map(Some)
         } else {
             Ok(None)
         }
+    })
+    .map_err(|e| match e {
+        Ok(error) => opened(error),
+        Err(stopped) => stopped,
+    })
+    .and_then(|()| {
+        if let Ok(mut l) = held.lock() {
+            *l = app.lock_file();
+        }
+        session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
+            if event::poll(Duration::from_millis(250))? {
+                event::read().map(Some)
+            } else {
+                Ok(None)
+            }
+        })
     });
     flags.done.store(true, Ordering::Relaxed);
     restore();
@@ -223,6 +281,46 @@ fn stopped(lang: Lang, unsaved: bool) -> String {
         )
     };
     text.to_string()
+}
+
+/// While the table is read: draws its first rows and reads events (the keys that need the
+/// whole table are refused) until it is read whole and takes their place, or the user quits
+/// (`Ok`); the table's fault (`Err(Ok)`) when it cannot be read, or how a signal or a lost
+/// terminal ended it (`Err(Err)`).
+fn reading<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    stop: &AtomicBool,
+    mut next: impl FnMut() -> io::Result<Option<Event>>,
+) -> Result<(), Result<crate::table::TableError, TuiError>> {
+    let lost = Err(Err(TuiError::Stopped { unsaved: false }));
+    while app.is_reading() && !app.quit {
+        if stop.load(Ordering::Relaxed) {
+            return lost;
+        }
+        app.finish_reading().map_err(Ok)?;
+        if !app.is_reading() {
+            break;
+        }
+        let Ok(size) = terminal.size() else {
+            return lost;
+        };
+        let page = view::table_rows(app, size);
+        app.scroll_to_cursor(page);
+        if terminal.draw(|frame| view::draw(frame, app)).is_err() {
+            return lost;
+        }
+        match next() {
+            Err(_) => return lost,
+            Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                if let Some(action) = input::action(&app.mode, key) {
+                    app.step(action, page);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Draws and reads events until the user quits (`Ok`), or a signal or a terminal that can no

@@ -270,6 +270,28 @@ impl Results {
         }
     }
 
+    /// [`Results::add_to`] through a segment and breakdown kept from row to row (a group's
+    /// subtotal puts a million rows through).
+    pub fn add_to_with(
+        &self,
+        rules: &RuleSet,
+        at: usize,
+        totals: &mut Summary,
+        (seg, b): &mut (Segment, Breakdown),
+    ) {
+        if self
+            .briefs
+            .for_totals_into(at, self.briefs.cuts(at), seg, b)
+        {
+            let text = RowText {
+                id: "",
+                township: "",
+                village: "",
+            };
+            let _ = totals.add(rules, seg, &text, b);
+        }
+    }
+
     /// Recomputes row `at` and adds it to the totals. Whether its id repeats an earlier row's
     /// is looked up (across every row above) only when its id is new to it or it was a repeat:
     /// otherwise it stays as it was.

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::fs::{self, File};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::stamp::{ContentHash, Hashing, Stamp};
 use super::{Sheet, SheetRow, WorkbookOrigin};
@@ -45,7 +46,7 @@ impl Sheet {
         if crate::table::workbook::is_workbook(path) {
             return load_workbook(path, sheet, options);
         }
-        load_csv(path, encoding, options).map_err(|e| match e {
+        load_csv(path, encoding, options, &Reading::Whole(None)).map_err(|e| match e {
             // The whole file is at hand: say whether it is the other encoding throughout.
             TableError::Encoding(mut e) => {
                 e.other_is_clean = e
@@ -56,6 +57,38 @@ impl Sheet {
             e => e,
         })
     }
+}
+
+impl Sheet {
+    /// [`Sheet::load_with`] for a CSV table, storing in `read` how many of the file's bytes
+    /// have been read so far (for a progress line while it is read in the background).
+    pub fn load_watched(
+        path: &Path,
+        encoding: Option<Encoding>,
+        options: &HeaderOptions,
+        read: &AtomicU64,
+    ) -> Result<Sheet, TableError> {
+        load_csv(path, encoding, options, &Reading::Whole(Some(read)))
+    }
+
+    /// The first `rows` rows of a CSV table, to show while the rest is read: a partial sheet
+    /// ([`Sheet::is_partial`]), which is never saved, and which stands for no file on disk.
+    pub fn load_head(
+        path: &Path,
+        encoding: Option<Encoding>,
+        options: &HeaderOptions,
+        rows: usize,
+    ) -> Result<Sheet, TableError> {
+        load_csv(path, encoding, options, &Reading::Head(rows))
+    }
+}
+
+/// How much of a CSV file [`load_csv`] reads.
+enum Reading<'a> {
+    /// All of it, telling how far it has got when asked to.
+    Whole(Option<&'a AtomicU64>),
+    /// Its first rows only.
+    Head(usize),
 }
 
 /// Which record's bytes [`load_csv`] has yet to take.
@@ -92,6 +125,7 @@ fn load_workbook(
             above_header: book.above_header,
         }),
         no_result,
+        partial: false,
     })
 }
 
@@ -114,6 +148,7 @@ fn load_csv(
     path: &Path,
     encoding: Option<Encoding>,
     options: &HeaderOptions,
+    reading: &Reading<'_>,
 ) -> Result<Sheet, TableError> {
     let file = File::open(path).map_err(TableError::Io)?;
     let window = Rc::new(RefCell::new(Window::default()));
@@ -202,8 +237,16 @@ fn load_csv(
         }
         match item {
             Some(Ok(row)) => {
+                if matches!(*reading, Reading::Head(n) if sheet_rows.len() >= n) {
+                    break;
+                }
                 sheet_rows.push(row);
                 open = Open::Row(sheet_rows.len() - 1);
+                if let Reading::Whole(Some(read)) = *reading {
+                    if sheet_rows.len().is_multiple_of(4096) {
+                        read.store(end, Ordering::Relaxed);
+                    }
+                }
             }
             Some(Err(e)) => {
                 unkept.push((
@@ -229,6 +272,10 @@ fn load_csv(
         unkept.dedup();
         return Err(TableError::Unkept(unkept));
     }
+    let partial = matches!(reading, Reading::Head(_));
+    if let Reading::Whole(Some(read)) = *reading {
+        read.store(rows.offset(), Ordering::Relaxed);
+    }
     Ok(Sheet {
         columns,
         rows: sheet_rows,
@@ -237,9 +284,15 @@ fn load_csv(
         preamble,
         header,
         kept,
-        stamp: Stamp::of(path, hash.take().finish()),
+        // Part of a file stands for no file: nothing is compared with what is on disk.
+        stamp: if partial {
+            None
+        } else {
+            Stamp::of(path, hash.take().finish())
+        },
         workbook: None,
         no_result: Vec::new(),
+        partial,
     })
 }
 

@@ -61,6 +61,13 @@ impl Sheet {
     /// [`Sheet::save`], with every write to the new file and the backup going through `put`
     /// (tests fail it as a full disk would).
     fn save_with(&mut self, path: &Path, put: &mut Put<'_>) -> io::Result<()> {
+        // The first rows of a file are not the table: written, they would lose the rest.
+        if self.is_partial() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "only the first rows of the table were read",
+            ));
+        }
         let out = Replacement::new(path, ".tmp")?;
         // A workbook name gets a workbook (never CSV bytes, nor one format under another's
         // name); the error, when there is one, is a `workbook::SaveError` to render.

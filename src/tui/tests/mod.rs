@@ -20,6 +20,7 @@ use crate::money::plain;
 
 mod addrow;
 mod budgets;
+mod loading;
 mod model;
 mod office;
 mod safety;

@@ -81,12 +81,15 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
         }
         (_, Lang::Zh) => format!("（{} 个路段）", rows - others),
     };
-    let head = match lang {
-        Lang::En => format!(
+    let head = match (lang, app.is_reading()) {
+        // The rows read so far are not the table's.
+        (Lang::En, true) => format!(" roadsub — {file} · reading{early}{units}{filter}"),
+        (Lang::Zh, true) => format!(" roadsub — {file} · 读取中{early}{units}{filter}"),
+        (Lang::En, false) => format!(
             " roadsub — {file}{modified} · {rows} {}{segments}{early}{units}{filter}",
             if rows == 1 { "row" } else { "rows" }
         ),
-        Lang::Zh => {
+        (Lang::Zh, false) => {
             format!(" roadsub — {file}{modified} · {rows} 行{segments}{early}{units}{filter}")
         }
     };
@@ -278,7 +281,10 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
                     .bold(),
             ),
             Some(s) => Line::from(Span::raw(truncate(&s.text, width)).green()),
-            None => Line::from(""),
+            None => match app.reading_said() {
+                Some(said) => Line::from(Span::raw(truncate(&said, width)).yellow()),
+                None => Line::from(""),
+            },
         },
     };
     Paragraph::new(line)

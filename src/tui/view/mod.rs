@@ -109,7 +109,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame.render_widget(TableView::new(app), body);
     let [left, right] = pane_split(app, panes);
     frame.render_widget(DetailPane::new(app), left);
-    frame.render_widget(TotalsPane::new(app), right);
+    match app.reading_said() {
+        // Totals of the first rows would be no one's totals: none until the table is read.
+        Some(said) => frame.render_widget(
+            Paragraph::new(wrap::wrap_lines(
+                &[said.into()],
+                usize::from(right.width.saturating_sub(2)),
+            ))
+            .block(ratatui::widgets::Block::bordered()),
+            right,
+        ),
+        None => frame.render_widget(TotalsPane::new(app), right),
+    }
     frame.render_widget(bars::status(app, usize::from(status.width)), status);
     if let Some(at) = bars::typing_cursor(app, status) {
         frame.set_cursor_position(at);
