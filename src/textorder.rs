@@ -69,11 +69,11 @@ pub fn write_key(text: &str, out: &mut Vec<u8>) {
                 }
                 let count = u32::try_from(out.len() - count_at - 4).unwrap_or(u32::MAX);
                 out[count_at..count_at + 4].copy_from_slice(&count.to_be_bytes());
-            } else if let Some(p) = c.to_pinyin() {
+            } else if let Some((syllable, t)) = reading(c) {
                 out.push(SYLLABLE);
-                escaped(p.plain(), out);
+                escaped(syllable, out);
                 out.push(END);
-                tones.push(tone(p.with_tone_num_end()));
+                tones.push(t);
             } else {
                 out.push(SIGN);
                 let mut utf8 = [0; 4];
@@ -108,6 +108,34 @@ fn digit(c: char) -> Option<char> {
         '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
         _ => None,
     }
+}
+
+/// How a Chinese character reads in a name: its syllable and tone.
+///
+/// A dictionary's first reading is the common word's, and some characters read otherwise in
+/// the names of places and families that townships and villages bear: 长沙 and 长宁 are
+/// cháng, not zhǎng; 重庆 is chóng; 曾家 and 单家 are the families zēng and shàn; 成都 is dū.
+/// Those characters are read as in names, so 长宁 comes before 朝阳 and 重庆 after it, as an
+/// office's list has them.
+fn reading(c: char) -> Option<(&'static str, u8)> {
+    let in_names = match c {
+        '长' | '長' => ("chang", 2),
+        '重' => ("chong", 2),
+        '曾' => ("zeng", 1),
+        '都' => ("du", 1),
+        '厦' | '廈' => ("xia", 4),
+        '单' | '單' => ("shan", 4),
+        '解' => ("xie", 4),
+        '查' => ("zha", 1),
+        '翟' => ("zhai", 2),
+        '仇' => ("qiu", 2),
+        '缪' | '繆' => ("miao", 4),
+        _ => {
+            let p = c.to_pinyin()?;
+            return Some((p.plain(), tone(p.with_tone_num_end())));
+        }
+    };
+    Some(in_names)
 }
 
 /// The tone of a syllable written with its number at the end (`ma3`); the neutral tone, which
@@ -162,9 +190,9 @@ mod tests {
                     digits: value.len(),
                     value,
                 });
-            } else if let Some(p) = c.to_pinyin() {
-                reads.push(Reading::Syllable(p.plain()));
-                tones.push(tone(p.with_tone_num_end()));
+            } else if let Some((syllable, t)) = reading(c) {
+                reads.push(Reading::Syllable(syllable));
+                tones.push(t);
             } else {
                 reads.push(Reading::Sign(c.to_lowercase().collect()));
             }
@@ -187,6 +215,40 @@ mod tests {
         assert_eq!(
             sorted(&["元坝", "兴隆", "华严", "石羊", "安岳"]),
             ["安岳", "华严", "石羊", "兴隆", "元坝"]
+        );
+    }
+
+    #[test]
+    fn place_names_with_characters_of_two_readings_sorted_by_the_common_words_reading() {
+        // 长 zhǎng, 重 zhòng and 曾 céng put 长宁 after 大竹, 重庆 after 岳阳 and 曾家 before
+        // 朝阳; in names they read cháng, chóng and zēng.
+        assert_eq!(
+            sorted(&[
+                "大竹镇",
+                "重庆镇",
+                "长宁镇",
+                "北京镇",
+                "曾家镇",
+                "朝阳镇",
+                "岳阳镇",
+                "长河镇",
+                "重阳乡",
+                "宝华乡",
+                "成都村"
+            ]),
+            [
+                "宝华乡",
+                "北京镇",
+                "长河镇",
+                "长宁镇",
+                "朝阳镇",
+                "成都村",
+                "重庆镇",
+                "重阳乡",
+                "大竹镇",
+                "岳阳镇",
+                "曾家镇"
+            ]
         );
     }
 
