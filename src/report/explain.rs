@@ -454,11 +454,11 @@ pub fn text(
         for &(cut, from, to) in &t.by_budget {
             let name = rules.budgets[cut.budget].display(rules, lang);
             out.push_str(&if zh {
-                format!("  经预算额度“{name}”由 {} 核减为 {}\n", g(from), y(to))
+                format!("  经预算额度“{name}”由 {}核减为 {}\n", y(from), y(to))
             } else {
                 format!(
                     "  cut from {} to {} by the budget \"{name}\"\n",
-                    g(from),
+                    y(from),
                     y(to)
                 )
             });
