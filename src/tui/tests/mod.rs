@@ -821,7 +821,7 @@ fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
         .unwrap();
     // The window holds the whole trace, as `roadsub explain` gives it.
     assert!(
-        s[top + 1].contains("plan.csv:20 路段 AY-19：通村公路，宽 4.5 米，长 0.85"),
+        s[top + 1].ends_with("plan.csv:20 路段 AY-19：通村公路，宽 4.5 米，长           │"),
         "{s:#?}"
     );
     let text = s.join("\n");
