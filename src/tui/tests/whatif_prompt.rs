@@ -167,10 +167,16 @@ on_overrun = "prorate"
         .iter()
         .position(|l| l.contains("│Per vill"))
         .expect("the budget's line");
+    // Its name does not fit beside the words: it takes a line of its own, never cut.
     assert!(
-        s[y].ends_with("││Per vill… 2/2 villages shared out · paid 30.0000 · asked 50.0000│"),
+        s[y].ends_with("││Per village                                                     │"),
         "{}",
         s[y]
+    );
+    assert!(
+        s[y + 1].ends_with("││2/2 villages shared out · paid 30.0000 · asked 50.0000          │"),
+        "{}",
+        s[y + 1]
     );
     // Yellow, as the totals pane without a variant shows a budget that shared out.
     assert_eq!(buffer[(60, y as u16)].fg, ratatui::style::Color::Yellow);
