@@ -307,9 +307,14 @@ mod tests {
             return true;
         };
         let number = |c: char| c.is_ascii_digit() || ",.−-+".contains(c);
+        // A Latin unit is a whole word (`km`, not the start of `kmaaaa`).
         let unit = ["万", "元", "公里", "米", "%", "yuan", "km"]
             .iter()
-            .any(|u| after.starts_with(u));
+            .any(|u| {
+                after.strip_prefix(u).is_some_and(|rest| {
+                    !u.is_ascii() || !rest.starts_with(|c: char| c.is_ascii_alphanumeric())
+                })
+            });
         let wide = |c: char| cells(&c.to_string()) > 1;
         if "，。、；：）」』”%,.;:?!)".contains(b) || "（「『“".contains(a) {
             return false;
