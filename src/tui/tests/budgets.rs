@@ -630,10 +630,13 @@ fn the_explanation_says_a_budget_cut_a_fund_not_the_cost() {
     // G1: poverty 10万 asked, 6万 paid under the 30万 envelope; the cost (60万) cut nothing.
     let s = screen(&mut app, 120, 30).join("\n");
     assert!(
-        s.contains("│县扶贫专项补助：≥3.5 米档，不超过10万/公里 × 1 = 100,000.00，经 │"),
+        s.contains("│县扶贫专项补助：≥3.5 米档，不超过10万/公里 × 1 = 100,000.00，   │"),
         "{s}"
     );
-    assert!(s.contains("│预算额度核减为 60,000.00（见上） "), "{s}");
+    assert!(
+        s.contains("│经预算额度核减为 60,000.00（见上）                              │"),
+        "{s}"
+    );
     assert!(!s.contains("受造价限制"), "{s}");
     press(&mut app, "L");
     let s = screen(&mut app, 140, 30).join("\n");

@@ -793,8 +793,8 @@ fn the_rules_window_scrolls_instead_of_wrapping_its_tables() {
     let top = s.iter().position(|l| l.contains("Rules in force")).unwrap();
     assert!(s[top + 1].contains("Anyue County 2018"), "{s:#?}");
     // Tables stay whole: the header's rule is the very next line.
-    assert!(s[top + 9].starts_with("│class    name"), "{s:#?}");
-    assert!(s[top + 10].starts_with("│───────  ────"), "{s:#?}");
+    assert!(s[top + 11].starts_with("│class    name"), "{s:#?}");
+    assert!(s[top + 12].starts_with("│───────  ────"), "{s:#?}");
     for _ in 0..30 {
         press(&mut app, "j");
     }
@@ -805,6 +805,61 @@ fn the_rules_window_scrolls_instead_of_wrapping_its_tables() {
     );
     press(&mut app, "<Esc>");
     assert_eq!(app.mode, Mode::Table);
+}
+
+#[test]
+fn the_rules_window_wraps_its_source_and_aliases_instead_of_cutting_them() {
+    // The reviewed screen cut 依据 at …副主… and the 通社 aliases at …社级道…: a last column
+    // too wide wraps under itself, the columns before it kept aligned.
+    for (lang, want) in [
+        (
+            Lang::Zh,
+            [
+                "┌ 当前规则（↑↓ 翻页键滚动，Esc 关闭） ─────────────────────────────────────────┐",
+                "│安岳县2018年贫困村通村通社公路补助标准                                        │",
+                "│  文件      rules.toml（内置）                                                │",
+                "│  发布机关  安岳县扶贫开发办公室                                              │",
+                "│  依据      安岳县脱贫攻坚工作新闻发布会，2018年5月15日                       │",
+                "│            （县扶贫开发办公室副主任黎泽伦答问）                              │",
+                "│  生效日期  2018-05-15                                                        │",
+                "│  币种      CNY                                                               │",
+                "│  舍入      四舍五入                                                          │",
+                "│                                                                              │",
+                "│类别      也可写作                                                            │",
+                "│────────  ───────────────────────────────────────────────────────────────────…│",
+                "│通村公路  通村、建制村、通村路、通村道路                                      │",
+                "│通社公路  通社、社道、通组、通組、通组路、通組路、通组公路、通組公路、        │",
+                "│          社级道路、社級道路                                                  │",
+                "│                                                                              │",
+            ],
+        ),
+        (
+            Lang::En,
+            [
+                "┌ Rules in force (↑↓ PgUp PgDn scroll, Esc closes) ────────────────────────────┐",
+                "│Anyue County 2018 subsidy standards for village and group roads               │",
+                "│  file       rules.toml (built-in)                                            │",
+                "│  issuer     Anyue County Poverty Alleviation and Development Office          │",
+                "│  source     Anyue County poverty-alleviation press conference, 15 May 2018   │",
+                "│             (answer by Li Zelun, deputy director of the county poverty       │",
+                "│             office)                                                          │",
+                "│  effective  2018-05-15                                                       │",
+                "│  currency   CNY                                                              │",
+                "│  rounding   half away from zero, 四舍五入 (half_away_from_zero)              │",
+                "│                                                                              │",
+                "│class    name                 also accepted                                   │",
+                "│───────  ───────────────────  ───────────────────────────────────────────────…│",
+                "│village  village-access road  通村, 建制村, 通村路, 通村道路                  │",
+                "│group    group-access road    通社, 社道, 通组, 通組, 通组路, 通組路,         │",
+                "│                              通组公路, 通組公路, 社级道路, 社級道路          │",
+            ],
+        ),
+    ] {
+        let (mut app, _dir, _) = open_copy(lang);
+        press(&mut app, "r");
+        let s = screen(&mut app, 80, 24);
+        assert_eq!(s[..16], want, "{lang:?}");
+    }
 }
 
 #[test]
@@ -825,7 +880,7 @@ fn a_short_detail_pane_says_so_and_w_shows_the_whole_explanation() {
         .unwrap();
     // The window holds the whole trace, as `roadsub explain` gives it.
     assert!(
-        s[top + 1].contains("plan.csv:20 路段 AY-19：通村公路，宽 4.5 米，长 0.85"),
+        s[top + 1].ends_with("plan.csv:20 路段 AY-19：通村公路，宽 4.5 米，长           │"),
         "{s:#?}"
     );
     let text = s.join("\n");
@@ -1307,3 +1362,34 @@ fn a_sorted_narrow_column_shows_its_whole_title_after_the_arrow() {
     assert!(s[1].contains("↑户数"), "{}", s[1]);
 }
 mod narrow;
+
+#[test]
+fn the_help_line_for_v_is_not_cut_at_80_columns() {
+    for lang in [Lang::Zh, Lang::En] {
+        let (mut app, _dir, _) = open_copy(lang);
+        press(&mut app, "?");
+        // Scrolled until the line shows whole.
+        let (s, y) = (0..40)
+            .find_map(|_| {
+                let s = screen(&mut app, 80, 24);
+                let y = s.iter().position(|l| l.starts_with("│v "));
+                press(&mut app, "j");
+                y.filter(|y| y + 3 < s.len()).map(|y| (s, y))
+            })
+            .unwrap();
+        let want = match lang {
+            Lang::Zh => [
+                "│v              试算：按另一规则文件或标准（如 poverty.group.3.5=15万）显示 Δ  │",
+                "│               列                                                             │",
+                "│Ctrl-S         保存                                                           │",
+            ],
+            Lang::En => [
+                "│v              what if: Δ columns under a rules file or rates like            │",
+                "│               poverty.group.3.5=15万                                         │",
+                "│Ctrl-S         save                                                           │",
+            ],
+        };
+        // The reviewed screen cut the line at 80 columns: it wraps under its description.
+        assert_eq!(s[y..y + 3], want, "{lang:?}");
+    }
+}

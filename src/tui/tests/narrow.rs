@@ -423,3 +423,111 @@ fn wan_amounts_in_the_table_are_exact_so_zhouli_rows_add_up_to_their_subtotal() 
     assert_eq!(amounts(&narrow[0]), shown[4]);
     assert_no_cut_amount(&narrow, "周礼镇 at 100 columns");
 }
+
+/// The totals pane's lines (its frame included) on a `width`×`height` screen of the bundled
+/// plan under the rules that share the envelopes out, with poverty.group.3.5=15万 tried.
+fn tried_totals(lang: Lang, width: u16, height: u16) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-prorate.toml");
+    let rules = RuleSet::from_bytes(
+        &std::fs::read(&path).unwrap(),
+        "prorate",
+        &crate::batch::column_taken,
+    )
+    .unwrap();
+    let doc = Doc::new(Sheet::load(&plan()).unwrap(), Some(plan()), &rules);
+    let mut app = App::new(doc, rules, lang);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    let s = screen(&mut app, width, height);
+    let top = s.iter().position(|l| l.contains("┐┌")).unwrap();
+    let at = s[top].find("┐┌").unwrap() + "┐".len();
+    let bottom = top + s[top..].iter().position(|l| l.starts_with('└')).unwrap();
+    s[top..=bottom]
+        .iter()
+        .map(|l| {
+            let skip = crate::textwidth::cells(&s[top][..at]);
+            let mut used = 0;
+            l.chars()
+                .skip_while(|c| {
+                    used += crate::textwidth::cells(&c.to_string());
+                    used <= skip
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_narrow_totals_pane_wraps_budget_labels_instead_of_cutting_them() {
+    // The reviewed screens cut 社级道路建… at 80×24 and 社级道… at 100×30: a budget's name
+    // too long beside its words takes a line of its own, and the frame says how many lines
+    // the pane has no room for.
+    for (lang, w, h, want) in [
+        (
+            Lang::Zh,
+            80,
+            24,
+            vec![
+                "┌ 合计（万元）：现行 → 试算 ───────────────┐",
+                "│                    现行       试算   变化│",
+                "│县交通局补助  1,998.7500 1,998.7500 0.0000│",
+                "│县扶贫专项补…   985.5000   985.5000 0.0000│",
+                "│补助合计      2,984.2500 2,984.2500 0.0000│",
+                "│尚需筹集        710.0500   710.0500 0.0000│",
+                "│社级道路建设                              │",
+                "│已分配 · 实拨 690.0000 · 申请 1,294.7500  │",
+                "└─────────────────────────────── 另有 2 行 ┘",
+            ],
+        ),
+        (
+            Lang::Zh,
+            100,
+            30,
+            vec![
+                "┌ 合计（万元）：现行 → 试算 ──────────────────────────┐",
+                "│                               现行       试算   变化│",
+                "│县交通局补助             1,998.7500 1,998.7500 0.0000│",
+                "│县扶贫专项补助             985.5000   985.5000 0.0000│",
+                "│补助合计                 2,984.2500 2,984.2500 0.0000│",
+                "│尚需筹集                   710.0500   710.0500 0.0000│",
+                "│社级道路建设 已分配 · 实拨 690.0000 · 申请 1,294.7500│",
+                "│村项目资金     2/35 村超支 · 实拨 800.2000           │",
+                "└────────────────────────────────────────── 另有 1 行 ┘",
+            ],
+        ),
+        (
+            Lang::En,
+            80,
+            24,
+            vec![
+                "┌ Totals (万元): in force → variant ───────┐",
+                "│                in force    variant change│",
+                "│transport     1,998.7500 1,998.7500 0.0000│",
+                "│poverty         985.5000   985.5000 0.0000│",
+                "│subsidy       2,984.2500 2,984.2500 0.0000│",
+                "│shortfall       710.0500   710.0500 0.0000│",
+                "│Group road building                       │",
+                "│shared out · paid 690.0000 · asked        │",
+                "└───────────────────────────────── +4 more ┘",
+            ],
+        ),
+        (
+            Lang::En,
+            100,
+            30,
+            vec![
+                "┌ Totals (万元): in force → variant ──────────────────┐",
+                "│                           in force    variant change│",
+                "│transport                1,998.7500 1,998.7500 0.0000│",
+                "│poverty                    985.5000   985.5000 0.0000│",
+                "│subsidy                  2,984.2500 2,984.2500 0.0000│",
+                "│shortfall                  710.0500   710.0500 0.0000│",
+                "│Group road building                                  │",
+                "│shared out · paid 690.0000 · asked 1,294.7500        │",
+                "└──────────────────────────────────────────── +3 more ┘",
+            ],
+        ),
+    ] {
+        let got = tried_totals(lang, w, h);
+        assert_eq!(got, want, "{lang:?} {w}×{h}");
+    }
+}

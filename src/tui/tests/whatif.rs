@@ -207,8 +207,8 @@ fn a_row_the_variant_cannot_compute_says_why_in_the_detail_pane_and_the_w_window
         [
             "┌ 计算说明（元） ───────────────────────────┐┌ 合计（万元）：现行 → 试算 ──────────────────────────┐",
             "│• 按对比规则：类别“通社”不是已知的道路类别 ││                                  现行    试算   变化│",
-            "│（可用：通村公路（通村、建制村、通村路、通 ││县交通局补助                   54.0000 54.0000 0.0000│",
-            "│村道路）；通社公路（通组））               ││县扶贫专项补助                 36.0000 36.0000 0.0000│",
+            "│（可用：通村公路（通村、建制村、通村路、   ││县交通局补助                   54.0000 54.0000 0.0000│",
+            "│通村道路）；通社公路（通组））             ││县扶贫专项补助                 36.0000 36.0000 0.0000│",
         ]
     );
     press(&mut app, "w");
@@ -353,7 +353,7 @@ fn a_wrapped_chinese_line_of_the_detail_pane_never_writes_over_its_right_border(
             "┌ 计算说明（元） ───────────────────────────┐",
             "│通村公路，宽 4.5 米，长 1.5 公里；造价     │",
             "│1,275,000.00                               │",
-            "│造价 1,275,000.00 − 补助 1,125,000.00 = 差 │",
+            "│造价 1,275,000.00 − 补助 1,125,000.00 =    │",
         ]
     );
     assert_eq!(over_the_border(&mut app, 100, 30), Vec::<String>::new());
@@ -413,4 +413,61 @@ G-asof,石羊镇,红星村,通社公路,3.5,1,800000,2017-06-01,\n";
         ["按对比规则：该行在 2017-06-01 没有施行中的县扶贫专项补助标准（通社公路，3.5 米）"]
     );
     assert!(app.doc.variant_errors(0, Lang::En).is_empty());
+}
+
+#[test]
+fn wrapped_explanation_lines_never_split_words_nor_numbers() {
+    let plan = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+    )
+    .unwrap();
+    let (mut app, _dir) = open_with(RuleSet::builtin(), &plan, Lang::Zh);
+    press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    // The reviewed screen: "= 差" ended a line and "额 150,000.00" began the next.
+    let pane = |s: &[String], from: usize| -> Vec<String> {
+        let top = s.iter().position(|l| l.starts_with("┌ ")).unwrap();
+        s[top..top + 9]
+            .iter()
+            .map(|l| {
+                let mut used = 0;
+                l.chars()
+                    .take_while(|c| {
+                        used += UnicodeWidthStr::width(c.to_string().as_str());
+                        used <= from
+                    })
+                    .collect::<String>()
+            })
+            .collect()
+    };
+    let s = screen(&mut app, 100, 30);
+    assert_eq!(
+        pane(&s, 45),
+        [
+            "┌ 计算说明（元） ───────────────────────────┐",
+            "│通村公路，宽 4.5 米，长 1.5 公里；造价     │",
+            "│1,275,000.00                               │",
+            "│造价 1,275,000.00 − 补助 1,125,000.00 =    │",
+            "│差额 150,000.00                            │",
+            "│− 已筹 60,000.00 → 尚需筹集 90,000.00（每户│",
+            "│714.29）                                   │",
+            "│县交通局补助：≥4.5 米档，45万/公里 × 1.5 = │",
+            "└─────────────────────────── …… 按 w 看全部 ┘",
+        ]
+    );
+    press(&mut app, "L");
+    let s = screen(&mut app, 100, 30);
+    assert_eq!(
+        pane(&s, 45),
+        [
+            "┌ Why these numbers (yuan) ─────────────────┐",
+            "│village-access road, 4.5 m wide, 1.5 km;   │",
+            "│cost 1,275,000.00                          │",
+            "│cost 1,275,000.00 − subsidy 1,125,000.00 = │",
+            "│gap 150,000.00                             │",
+            "│− sources 60,000.00 → shortfall 90,000.00  │",
+            "│(714.29/household)                         │",
+            "│County transport bureau subsidy: tier      │",
+            "└──────────────────────────────── … more: w ┘",
+        ]
+    );
 }

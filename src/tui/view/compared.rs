@@ -111,7 +111,10 @@ pub fn lines(app: &App, v: &Variant, inner: usize) -> Vec<Line<'static>> {
             Style::new()
         };
         if own_line {
-            out.push(Line::styled(truncate(&label(i), inner), style));
+            out.extend(super::wrap::wrap_line(
+                &Line::styled(label(i), style),
+                inner,
+            ));
             out.push(Line::styled(row(inner, "", t, &widths), style));
         } else {
             out.push(Line::styled(row(inner, &label(i), t, &widths), style));
@@ -196,14 +199,18 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
         })
         .collect();
     // The names padded to one width, so the amounts start together where there is room; a
-    // name is cut only as far as its own line needs.
+    // name is never cut: one that does not fit beside its words takes lines of its own.
     let widest = said.iter().map(|(n, _, _, _)| cells(n)).max().unwrap_or(0);
     said.into_iter()
         .flat_map(|(name, words, style, over)| {
-            // When the name cannot keep a few cells beside the words, it goes on a line of
-            // its own and the words wrap under it: an amount is never cut.
-            if LABEL + cells(&words) > inner {
-                let mut out = vec![(over, Line::styled(truncate(&name, inner), style))];
+            // When the name does not fit whole beside the words, it goes on lines of its own
+            // and the words wrap under it: neither a name nor an amount is cut.
+            if cells(&name) + cells(&words) > inner {
+                let mut out: Vec<(bool, Line<'static>)> =
+                    super::wrap::wrap_line(&Line::styled(name, style), inner)
+                        .into_iter()
+                        .map(|l| (over, l))
+                        .collect();
                 let words = Line::styled(words.trim_start().to_string(), style);
                 out.extend(
                     super::wrap::wrap_line(&words, inner)
@@ -212,8 +219,7 @@ pub fn budgets(app: &App, v: &Variant, inner: usize) -> Vec<(bool, Line<'static>
                 );
                 return out;
             }
-            let width = widest.min(inner.saturating_sub(cells(&words)).max(LABEL));
-            let name = truncate(&name, width);
+            let width = widest.min(inner.saturating_sub(cells(&words)));
             let pad = " ".repeat(width.saturating_sub(cells(&name)));
             let text = format!("{name}{pad}{words}");
             vec![(over, Line::styled(text, style))]

@@ -71,8 +71,14 @@ fn rules(frame: &mut Frame, app: &App, area: Rect) {
         " 当前规则（↑↓ 翻页键滚动，Esc 关闭） ",
     );
     let text = crate::rules::describe(&app.rules, app.lang);
-    app.overlay_max
-        .set(scrolled(frame, title, &text, area, app.overlay_scroll));
+    app.overlay_max.set(scrolled(
+        frame,
+        title,
+        &text,
+        area,
+        app.overlay_scroll,
+        hang,
+    ));
 }
 
 /// Each budget's envelope and the rows it cut, scrolled as far as `overlay_scroll` asks.
@@ -82,8 +88,14 @@ fn budgets(frame: &mut Frame, app: &App, area: Rect) {
         " 预算额度（元；↑↓ 翻页键滚动，Esc 关闭） ",
     );
     let text = super::allocation::text(app);
-    app.overlay_max
-        .set(scrolled(frame, title, &text, area, app.overlay_scroll));
+    app.overlay_max.set(scrolled(
+        frame,
+        title,
+        &text,
+        area,
+        app.overlay_scroll,
+        |l, inner| vec![truncate(l, inner)],
+    ));
 }
 
 /// A centred box of `width` × `height` cells within `area`.
@@ -98,10 +110,45 @@ fn centred(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// A window with lines kept whole (tables must not wrap), cut at the right with `…`, and
-/// scrolled down by `scroll` lines when it is taller than the screen; returns how far it can
-/// scroll.
-fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usize) -> usize {
+/// The fewest cells a column keeps to wrap in; narrower, its line is cut.
+const HANG_ROOM: usize = 10;
+
+/// `line` in `inner` cells: too wide, its last column (after the last two spaces: a value, a
+/// list of aliases, a quotation) wraps under itself, so the columns before it stay aligned
+/// and nothing is cut; a rule (────) or a column with too little room left is cut with `…`.
+fn hang(line: &str, inner: usize) -> Vec<String> {
+    if cells(line) <= inner {
+        return vec![line.to_string()];
+    }
+    let body = line.trim_start_matches(' ');
+    let indent = line.len() - body.len();
+    let start = body.rfind("  ").map_or(indent, |i| {
+        indent + i + body[i..].len() - body[i..].trim_start().len()
+    });
+    let (head, tail) = line.split_at(start);
+    let room = inner.saturating_sub(cells(head));
+    if room < HANG_ROOM || tail.chars().all(|c| c == '─') {
+        return vec![truncate(line, inner)];
+    }
+    let pad = " ".repeat(cells(head));
+    super::wrap::wrap(tail, room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| format!("{}{}", if i == 0 { head } else { &pad }, &tail[r]))
+        .collect()
+}
+
+/// A window with each line given by `fit` in its width (tables must not wrap: a line is
+/// cut or wraps only its last column), scrolled down by `scroll` lines when it is taller
+/// than the screen; returns how far it can scroll.
+fn scrolled(
+    frame: &mut Frame,
+    title: &str,
+    text: &str,
+    area: Rect,
+    scroll: usize,
+    fit: impl Fn(&str, usize) -> Vec<String>,
+) -> usize {
     let width = (text
         .lines()
         .map(cells)
@@ -111,7 +158,7 @@ fn scrolled(frame: &mut Frame, title: &str, text: &str, area: Rect, scroll: usiz
         + 4)
     .min(usize::from(area.width));
     let inner = width.saturating_sub(2);
-    let lines: Vec<String> = text.lines().map(|l| truncate(l, inner)).collect();
+    let lines: Vec<String> = text.lines().flat_map(|l| fit(l, inner)).collect();
     let height = (lines.len() + 2).min(usize::from(area.height));
     let max = lines.len().saturating_sub(height.saturating_sub(2));
     let scroll = scroll.min(max);
@@ -206,8 +253,14 @@ fn help(frame: &mut Frame, app: &App, area: Rect) {
         " Keys (↑↓ PgUp PgDn scroll, Esc closes) ",
         " 按键（↑↓ 翻页键滚动，Esc 关闭） ",
     );
-    app.overlay_max
-        .set(scrolled(frame, title, &text, area, app.overlay_scroll));
+    app.overlay_max.set(scrolled(
+        frame,
+        title,
+        &text,
+        area,
+        app.overlay_scroll,
+        hang,
+    ));
 }
 
 fn ask(frame: &mut Frame, app: &App, q: &Question, area: Rect) {
