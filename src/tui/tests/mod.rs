@@ -531,10 +531,12 @@ fn main_screen_in_chinese_with_the_detail_pane() {
     // above shows once the screen leaves the pane more rows.
     let taller = screen(&mut app, 120, 40).join("\n");
     assert!(taller.contains("│受造价限制核减为 17,500.00 "), "{taller}");
+    // Wrapped at its comma, never inside a word or an amount.
     assert!(
-        text.contains("│• 县扶贫专项补助由 255,000.00 元核减为 17,500.00 元，补助不超过 │"),
+        text.contains("│• 县扶贫专项补助由 255,000.00 元核减为 17,500.00 元，           │"),
         "{text}"
     );
+    assert!(text.contains("\n│补助不超过造价    "), "{text}");
     assert!(
         text.contains("││县交通局补助                              1,065.7500│"),
         "{text}"
