@@ -254,7 +254,7 @@ fn budget_arithmetic(
                 .envelope
                 .checked_mul(from)
                 .and_then(|x| x.checked_div(cut.asked))
-                .map(|x| x.round_dp(4).normalize().to_string())
+                .map(|x| exact_share(x, lang))
                 .unwrap_or_default();
             if zh {
                 format!(
@@ -275,6 +275,18 @@ fn budget_arithmetic(
             }
         }
     }
+}
+
+/// A share before its rounding to the fen, to four places, grouped as every amount is and
+/// with its unit (`190,673.5751 元`).
+fn exact_share(share: Decimal, lang: Lang) -> String {
+    let text = share.round_dp(4).normalize().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let int = int
+        .parse::<Decimal>()
+        .map_or_else(|_| int.to_string(), money::whole_yuan);
+    let point = if frac.is_empty() { "" } else { "." };
+    format!("{int}{point}{frac} {}", lang.pick("yuan", "元"))
 }
 
 /// An amount with its unit: every line of the trace ends its sum in yuan said as such (the
