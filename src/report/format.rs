@@ -340,6 +340,16 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
         "{}\n\n",
         markdown_cell(rules.meta.display_name(lang))
     ));
+    // The unit the table's bare numbers were read in, as the text summary says it.
+    for line in summary.units.describe(lang) {
+        out.push_str(&format!("{}\n\n", markdown_cell(&line)));
+    }
+    if t.segments == 0 {
+        // A table of a header only (or of rows none of which computed): nothing to sum, and
+        // a table of zeros would read as a result.
+        out.push_str(lang.pick("No segments: nothing to sum.\n", "没有路段，无可汇总。\n"));
+        return out;
+    }
     if let Some(line) = super::summary::implausible_line(rules, t.implausible, lang) {
         out.push_str(&format!("**{}**\n\n", markdown_cell(&line)));
     }

@@ -609,3 +609,27 @@ fn the_markdown_budget_table_had_no_left_column_and_an_overrun_nowhere_in_it() {
         run.stdout_lacks("| -");
     }
 }
+
+#[test]
+fn the_markdown_summary_said_no_unit_read_and_summed_zeros_for_a_header_only_table() {
+    let env = Env::new();
+    let titled = env.write(
+        "t.csv",
+        "单位：万元\n编号,乡镇,村,类别,宽度,长度,投资\nT1,石鼓镇,大骥村,通村,4.5,2,63\n",
+    );
+    env.roadsub(&["batch", &titled, "--lang", "zh", "--format", "md"])
+        .expect_code(0)
+        .stdout_has(
+            "## 汇总\n\n安岳县2018年贫困村通村通社公路补助标准\n\n表中金额按万元读取（取自表头上方“单位：万元”）\n\n| 项目 | 数值 |\n",
+        );
+    let empty = env.write("e.csv", "编号,乡镇,村,类别,宽度,长度,投资\n");
+    let out = env
+        .roadsub(&["batch", &empty, "--lang", "zh", "--format", "md"])
+        .expect_code(0);
+    out.stdout_has("## 汇总\n\n安岳县2018年贫困村通村通社公路补助标准\n\n没有路段，无可汇总。\n")
+        .stdout_lacks("| 项目 | 数值 |");
+    env.roadsub(&["batch", &empty, "--lang", "en", "--format", "md"])
+        .expect_code(0)
+        .stdout_has("No segments: nothing to sum.\n")
+        .stdout_lacks("| item | value |");
+}
