@@ -11,6 +11,30 @@
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Every lock file this process holds now, so an end that skips the editor's own clean-up
+/// (a stop on a terminal that has gone, where the process is ended from another thread)
+/// still removes them: the editor's lock changes after "save as", so no copy of one path
+/// taken earlier could be trusted.
+static HELD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every lock file this process holds, for an end of the process that will not drop
+/// the locks. The locks themselves go with the process.
+pub fn remove_held_files() {
+    remove_files_held(|_| true);
+}
+
+/// Removes the lock files this process holds that `which` picks.
+fn remove_files_held(which: impl Fn(&Path) -> bool) {
+    let held = match HELD.lock() {
+        Ok(h) => h,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for path in held.iter().filter(|p| which(p)) {
+        let _ = fs::remove_file(path);
+    }
+}
 
 /// `FILE.roadsub-lock` beside `FILE`.
 pub fn lock_path(data: &Path) -> PathBuf {
@@ -45,6 +69,9 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
         // The editor before may have removed the file between our opening and locking it:
         // then the lock is on a file nobody else will look at. Take the one at the path.
         if same_file(&file, &path) {
+            if let Ok(mut held) = HELD.lock() {
+                held.push(path.clone());
+            }
             return Ok(Some(Lock { path, _file: file }));
         }
     }
@@ -102,12 +129,41 @@ impl Drop for Lock {
         // without noticing (see `take`).
         // Closing the file (dropping it, just after) releases the lock.
         let _ = fs::remove_file(&self.path);
+        if let Ok(mut held) = HELD.lock() {
+            if let Some(at) = held.iter().position(|p| *p == self.path) {
+                held.swap_remove(at);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stop_that_ends_the_process_removes_the_lock_file_taken_after_save_as() {
+        // The defect: the end on a lost terminal removed the lock file it had noted when the
+        // table was first read whole, not the one held after "save as" (nor one taken
+        // later), which then stayed beside the table.
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("plan.csv"), dir.path().join("saved.csv"));
+        let opened = take(&first).unwrap().expect("free");
+        let saved_as = take(&second).unwrap().expect("free");
+        drop(opened);
+        assert!(!lock_path(&first).exists());
+        assert!(lock_path(&second).exists());
+        // The stop's clean-up, kept to this test's folder (other tests hold locks too).
+        remove_files_held(|p| p.starts_with(dir.path()));
+        assert!(!lock_path(&second).exists(), "removed by the stop");
+        // Dropped afterwards (never, as the process ends), it is no longer noted.
+        drop(saved_as);
+        assert!(HELD
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|p| !p.starts_with(dir.path())));
+    }
 
     #[test]
     fn a_table_has_one_editor_at_a_time_and_a_crash_frees_it() {

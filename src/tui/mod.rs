@@ -42,7 +42,7 @@ pub mod watch;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -178,17 +178,13 @@ pub fn run(
         }
     };
     let unsaved = Arc::new(AtomicBool::new(false));
-    // The lock this editor holds (taken once the table is read whole).
-    let held = Arc::new(Mutex::new(app.lock_file()));
     let flags = {
         let unsaved = unsaved.clone();
-        let held = held.clone();
         watch::start(move || {
             // The event loop is stuck on a terminal that has gone; every edit is already in
-            // the recovery journal. The lock goes with the process; its file goes too.
-            if let Some(lock) = held.lock().ok().and_then(|l| l.clone()) {
-                let _ = std::fs::remove_file(lock);
-            }
+            // the recovery journal. The lock goes with the process; its file (whichever the
+            // editor holds now, after a "save as" too) goes too.
+            lock::remove_held_files();
             restore();
             let message = stopped(lang, unsaved.load(Ordering::Relaxed));
             let _ = writeln!(io::stderr(), "roadsub: {message}");
@@ -213,9 +209,6 @@ pub fn run(
         Err(stopped) => stopped,
     })
     .and_then(|()| {
-        if let Ok(mut l) = held.lock() {
-            *l = app.lock_file();
-        }
         session(&mut terminal, &mut app, &flags.stop, &unsaved, || {
             if event::poll(Duration::from_millis(250))? {
                 event::read().map(Some)

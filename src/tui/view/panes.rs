@@ -358,6 +358,78 @@ fn line_in(width: usize, label: &str, amount: &str) -> String {
     format!("{label}{}{amount}", " ".repeat(pad))
 }
 
+/// `label` and `amount` as [`line_in`] puts them when the amount fits beside a label;
+/// narrower, the label on its own line and the amount under it, so the amount is never cut.
+fn amount_lines(width: usize, label: &str, amount: &str) -> Vec<String> {
+    if cells(amount) < width || label.is_empty() {
+        return pack(&[amount.to_string()], width)
+            .into_iter()
+            .map(|a| line_in(width, label, &a))
+            .collect();
+    }
+    let mut lines = vec![truncate(label, width)];
+    lines.extend(
+        pack(&[amount.to_string()], width)
+            .into_iter()
+            .map(|a| format!("{}{a}", " ".repeat(width.saturating_sub(cells(&a))))),
+    );
+    lines
+}
+
+/// `pieces` laid out in lines of `width` cells, as many a line as fit, a piece's leading
+/// space dropped at the start of a line. A piece is never cut where it holds a figure: one
+/// wider than a whole line shows as "…" (a figure cut short would be a wrong figure); words
+/// alone are cut with "…".
+fn pack(pieces: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in pieces {
+        let joined = cells(&line) + cells(piece);
+        if line.is_empty() || joined > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let piece = piece.trim_start();
+            line = if cells(piece) <= width {
+                piece.to_string()
+            } else if piece.chars().any(|c| c.is_ascii_digit()) {
+                truncate("…", width)
+            } else {
+                truncate(piece, width)
+            };
+        } else {
+            line.push_str(piece);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// A length in km with thousands separators, every decimal kept (`127,489.467`).
+fn grouped_km(km: rust_decimal::Decimal) -> String {
+    let plain = money::measure(km);
+    let (sign, rest) = plain
+        .strip_prefix('-')
+        .map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, c) in int.char_indices() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 /// The totals of every row (whatever the filter shows): what each fund pays, the subsidy and
 /// the shortfall, km completed, and each budget's use.
 pub struct TotalsPane<'a> {
@@ -377,7 +449,14 @@ impl<'a> TotalsPane<'a> {
         if let Some(v) = self.app.doc.variant() {
             return super::compared::height(self.app, v, inner) + 2;
         }
-        self.amounts(inner).len() + 1 + self.app.rules.budgets.len() + 2
+        self.amounts(inner).len()
+            + self.progress(inner).len()
+            + self
+                .budgets(inner)
+                .iter()
+                .map(|(_, lines)| lines.len())
+                .sum::<usize>()
+            + 2
     }
 
     fn block(&self) -> Block<'static> {
@@ -402,13 +481,14 @@ impl<'a> TotalsPane<'a> {
     fn amounts(&self, inner: usize) -> Vec<Line<'static>> {
         let (app, lang) = (self.app, self.app.lang);
         let t = &app.doc.summary().total;
-        let line = |label: &str, amount: String| line_in(inner, label, &amount);
+        let line = |label: &str, amount: String| amount_lines(inner, label, &amount);
         let mut lines = Vec::new();
         for (f, p) in app.rules.funds.iter().zip(&t.paid) {
-            lines.push(Line::from(line(
-                f.display(lang),
-                app.show_amount(p.value()),
-            )));
+            lines.extend(
+                line(f.display(lang), app.show_amount(p.value()))
+                    .into_iter()
+                    .map(Line::from),
+            );
         }
         // Two amounts a line when both fit whole (the subsidy beside what of it is due, the
         // gap beside what is still to raise), so the budgets below keep their lines; else one
@@ -461,8 +541,8 @@ impl<'a> TotalsPane<'a> {
                     " ".repeat(sep),
                     line_in(right, b.0, &b.1)
                 )],
-                Some(b) => vec![line(a.0, a.1), line(b.0, b.1)],
-                None => vec![line(a.0, a.1)],
+                Some(b) => [line(a.0, a.1), line(b.0, b.1)].concat(),
+                None => line(a.0, a.1),
             };
             let n = texts.len();
             for (j, text) in texts.into_iter().enumerate() {
@@ -475,32 +555,81 @@ impl<'a> TotalsPane<'a> {
             }
         }
         if t.has_outstanding() {
-            lines.push(Line::from(line(
-                lang.pick("outstanding", "待拨付"),
-                app.show_amount(t.outstanding.value()),
-            )));
+            lines.extend(
+                line(
+                    lang.pick("outstanding", "待拨付"),
+                    app.show_amount(t.outstanding.value()),
+                )
+                .into_iter()
+                .map(Line::from),
+            );
         }
         lines
     }
 
-    /// Km completed of km planned, as a bar and a percentage.
-    fn progress(&self, inner: usize) -> Line<'static> {
+    /// Km completed of km planned, as a bar and a percentage; the bar goes first when room
+    /// is short, then the figures take more lines: none of them is ever cut.
+    fn progress(&self, inner: usize) -> Vec<Line<'static>> {
         let t = &self.app.doc.summary().total;
         let (done, planned) = (t.completed_km.value(), t.planned_km.value());
+        let (d, p, pct) = (
+            grouped_km(done),
+            grouped_km(planned),
+            percent(done, planned),
+        );
         let label = match self.app.lang {
-            Lang::En => format!("km {}/{} ", money::measure(done), money::measure(planned)),
-            Lang::Zh => format!(
-                "完工 {}/{} 公里 ",
-                money::measure(done),
-                money::measure(planned)
-            ),
+            Lang::En => format!("km {d}/{p} "),
+            Lang::Zh => format!("完工 {d}/{p} 公里 "),
         };
-        let room = inner.saturating_sub(cells(&label) + 7).min(30);
-        Line::from(format!(
-            "{label}{} {}",
-            bar(done, planned, room),
-            percent(done, planned)
-        ))
+        // A percentage up to "100.0%" leaves the bar its usual width; a longer one takes
+        // its cells from the bar.
+        let fixed = cells(&label) + 1 + cells(&pct).max(6);
+        if fixed <= inner {
+            let room = (inner - fixed).min(30);
+            return vec![Line::from(format!(
+                "{label}{} {pct}",
+                bar(done, planned, room)
+            ))];
+        }
+        let pieces = match self.app.lang {
+            Lang::En => vec![
+                "km".into(),
+                format!(" {d}"),
+                format!("/{p}"),
+                format!(" {pct}"),
+            ],
+            Lang::Zh => vec![
+                "完工".into(),
+                format!(" {d}"),
+                format!("/{p}"),
+                " 公里".into(),
+                format!(" {pct}"),
+            ],
+        };
+        pack(&pieces, inner).into_iter().map(Line::from).collect()
+    }
+
+    /// Each budget's lines and whether it is over, in the rules' order.
+    fn budgets(&self, inner: usize) -> Vec<(bool, Vec<Line<'static>>)> {
+        let (app, lang) = (self.app, self.app.lang);
+        let names: Vec<String> = app
+            .rules
+            .budgets
+            .iter()
+            .map(|b| b.display(&app.rules, lang))
+            .collect();
+        let name_width = names
+            .iter()
+            .map(|n| cells(n))
+            .max()
+            .unwrap_or(0)
+            .min(inner / 2);
+        let heads = crate::report::budget::headlines(&app.rules, app.doc.summary(), lang);
+        heads
+            .iter()
+            .zip(&names)
+            .map(|(head, name)| (head.over > 0, self.budget(head, name, name_width, inner)))
+            .collect()
     }
 
     /// A budget's line: its name padded to `name_width` (so the bars start together), a bar
@@ -511,7 +640,7 @@ impl<'a> TotalsPane<'a> {
         name: &str,
         name_width: usize,
         inner: usize,
-    ) -> Line<'static> {
+    ) -> Vec<Line<'static>> {
         let (app, lang) = (self.app, self.app.lang);
         let (used, envelope) = (head.line.used, head.line.envelope);
         let over = head.over > 0;
@@ -565,13 +694,16 @@ impl<'a> TotalsPane<'a> {
         // keeps a few cells before the bar does (a name cut to a bare "…" would let two
         // budgets look alike: in 元 at 80 columns, the words are long).
         let keep = name_width.min(6);
+        let pct = percent(used, envelope);
+        // The percentage's cells and a space either side ("100.0%" and shorter take 8).
+        let pw = 2 + cells(&pct).max(6);
         let room_for_name = |others: usize| inner.saturating_sub(others + cells(&words) + 1);
-        let with_bar = room_for_name(8 + 5) >= keep;
+        let with_bar = room_for_name(pw + 5) >= keep;
         // Narrower still, the words say it all: the percentage goes too.
-        let with_percent = with_bar || room_for_name(8) >= keep;
+        let with_percent = with_bar || room_for_name(pw) >= keep;
         let fits = room_for_name(match (with_bar, with_percent) {
-            (true, _) => 8 + 5,
-            (false, true) => 8,
+            (true, _) => pw + 5,
+            (false, true) => pw,
             (false, false) => 0,
         });
         let width = name_width.min(fits);
@@ -580,20 +712,32 @@ impl<'a> TotalsPane<'a> {
             "{short}{} ",
             " ".repeat(width.saturating_sub(cells(&short)))
         );
-        let fixed = cells(&label) + 8 + cells(&words);
+        let fixed = cells(&label) + pw + cells(&words);
         let text = if with_bar {
             let room = inner.saturating_sub(fixed).min(20);
-            format!(
-                "{label}{} {}{words}",
-                bar(used, envelope, room),
-                percent(used, envelope)
-            )
+            format!("{label}{} {pct}{words}", bar(used, envelope, room))
         } else if with_percent {
-            format!("{label}{}{words}", percent(used, envelope))
+            format!("{label}{pct}{words}")
         } else {
             format!("{label}{}", words.trim_start())
         };
-        Line::from(Span::styled(text, style))
+        if cells(&text) <= inner && (width >= keep || words.is_empty()) {
+            return vec![Line::from(Span::styled(text, style))];
+        }
+        // Too narrow for the name and the words on one line: they take more, the figures
+        // never cut.
+        let pieces: Vec<String> = std::iter::once(truncate(name, inner))
+            .chain(
+                words
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| format!(" {w}")),
+            )
+            .collect();
+        pack(&pieces, inner)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect()
     }
 }
 
@@ -624,34 +768,18 @@ impl Widget for TotalsPane<'_> {
         }
         let mut lines = self.amounts(inner);
         let progress = self.progress(inner);
-        let names: Vec<String> = app
-            .rules
-            .budgets
-            .iter()
-            .map(|b| b.display(&app.rules, lang))
-            .collect();
-        let name_width = names
-            .iter()
-            .map(|n| cells(n))
-            .max()
-            .unwrap_or(0)
-            .min(inner / 2);
-        let heads = crate::report::budget::headlines(&app.rules, app.doc.summary(), lang);
         let room = usize::from(area.height.saturating_sub(2));
-        let mut budgets: Vec<(bool, Line)> = heads
-            .iter()
-            .zip(&names)
-            .map(|(head, name)| (head.over > 0, self.budget(head, name, name_width, inner)))
-            .collect();
+        let mut budgets = self.budgets(inner);
+        let budget_lines: usize = budgets.iter().map(|(_, l)| l.len()).sum();
         let mut block = self.block();
-        let hidden = (lines.len() + 1 + budgets.len()).saturating_sub(room);
+        let hidden = (lines.len() + progress.len() + budget_lines).saturating_sub(room);
         if hidden > 0 {
             // Too short for every budget: the ones over come first, before the km line too,
             // and the frame says how many lines are not shown (a budget over is never the one
             // left out silently).
             budgets.sort_by_key(|(over, _)| !*over);
             let over = budgets.iter().take_while(|(over, _)| *over).count();
-            lines.extend(budgets.drain(..over).map(|(_, line)| line));
+            lines.extend(budgets.drain(..over).flat_map(|(_, l)| l));
             block = block.title_bottom(
                 Line::from(match lang {
                     Lang::En => format!(" +{hidden} more "),
@@ -661,8 +789,148 @@ impl Widget for TotalsPane<'_> {
                 .yellow(),
             );
         }
-        lines.push(progress);
-        lines.extend(budgets.into_iter().map(|(_, line)| line));
+        lines.extend(progress);
+        lines.extend(budgets.into_iter().flat_map(|(_, l)| l));
         Paragraph::new(lines).block(block).render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+    use crate::table::sheet::Sheet;
+    use crate::tui::doc::Doc;
+
+    /// A table whose totals run to billions of yuan and whose budgets are overrun many
+    /// times over, with tens of thousands of km planned.
+    fn big(lang: Lang) -> (App, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let mut csv = String::from(
+            "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km\n",
+        );
+        for v in 0..300 {
+            csv.push_str(&format!(
+                "S{v},T{},V{v},group,6.0,84.611,93456789.12,0,110,42.499\n",
+                v % 7
+            ));
+        }
+        std::fs::write(&path, csv).unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        (App::new(doc, rules, lang), dir)
+    }
+
+    /// The pane's inside at `width` × `height`, one string a line.
+    fn pane(app: &App, width: u16, height: u16) -> Vec<String> {
+        let area = Rect::new(0, 0, width, height);
+        let mut buf = Buffer::empty(area);
+        TotalsPane::new(app).render(area, &mut buf);
+        (1..height - 1)
+            .map(|y| {
+                let mut line = String::new();
+                let mut skip = 0;
+                for x in 1..width - 1 {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let s = buf[(x, y)].symbol();
+                    skip = cells(s).saturating_sub(1);
+                    line.push_str(s);
+                }
+                line.trim_end().to_string()
+            })
+            .collect()
+    }
+
+    /// Every figure in `text`: each run of digits, separators and decimal points; with
+    /// `percentages` false, those of percentages left out (a narrow pane may drop them).
+    fn figures(text: &str, percentages: bool) -> Vec<String> {
+        text.split([' ', '/'])
+            .filter(|w| percentages || !w.ends_with('%'))
+            .flat_map(|w| w.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')))
+            .map(|f| f.trim_matches(|c| c == ',' || c == '.'))
+            .filter(|f| f.chars().any(|c| c.is_ascii_digit()))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_budget_overrun_in_the_totals_pane_is_never_cut_short() {
+        // The defect: the words "超支 753,487.5970" ran past the pane's edge and lost their
+        // last digits, and a long percentage cut the km line's, so the figures read wrong.
+        let (app, _dir) = big(Lang::Zh);
+        let lines = pane(&app, 46, 20);
+        assert!(
+            lines.contains(&"社级道路…  █████ 36787.4% 超支 253,143.0000".to_string()),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.contains(&"完工 12,749.7/25,383.3 公里 ████░░░░░ 50.2%".to_string()),
+            "{lines:#?}"
+        );
+        let lines = pane(&app, 30, 20);
+        assert!(
+            lines.contains(&"社级道路… 超支 253,143.0000".to_string()),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.contains(&"完工 12,749.7/25,383.3 公里".to_string()),
+            "{lines:#?}"
+        );
+        assert!(lines.contains(&"50.2%".to_string()), "{lines:#?}");
+        // Narrower, the figure takes its own line, whole.
+        let lines = pane(&app, 20, 20);
+        assert!(
+            lines.contains(&"社级道路建设 超支".to_string())
+                && lines.contains(&"253,143.0000".to_string()),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.contains(&"完工 12,749.7".to_string())
+                && lines.contains(&"/25,383.3 公里".to_string()),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn every_figure_in_the_totals_pane_is_whole_at_every_width() {
+        for (lang, keys) in [(Lang::Zh, false), (Lang::En, false), (Lang::Zh, true)] {
+            let (mut app, _dir) = big(lang);
+            if keys {
+                app.unit = Unit::Yuan;
+            }
+            let whole: Vec<String> = pane(&app, 240, 20)
+                .iter()
+                .flat_map(|l| figures(l, true))
+                .collect();
+            assert!(
+                whole.contains(&"253,143.0000".to_string()) || keys,
+                "{whole:?}"
+            );
+            for width in 20..=80 {
+                let lines = pane(&app, width, 30);
+                for line in &lines {
+                    for f in figures(line, true) {
+                        assert!(
+                            whole.contains(&f),
+                            "{f} is no whole figure at width {width}: {lines:#?}"
+                        );
+                    }
+                }
+                // And no amount or length is left out (a percentage may be, where the words
+                // say it: "超支").
+                let shown: Vec<String> = lines.iter().flat_map(|l| figures(l, true)).collect();
+                let wide = pane(&app, 240, 20);
+                for f in wide.iter().flat_map(|l| figures(l, false)) {
+                    assert!(
+                        shown.contains(&f),
+                        "{f} missing at width {width}: {lines:#?}"
+                    );
+                }
+            }
+        }
     }
 }
