@@ -145,6 +145,62 @@ fn money_bare(word: &str) -> &str {
     }
 }
 
+/// A unit with a currency mark before it (`￥万元`, `¥万元`, `RMB万元`) as the unit alone: the
+/// mark says the unit is money, as 人民币 does.
+fn currency_bare(word: &str) -> &str {
+    let w = word.trim_start_matches(['￥', '¥']);
+    let w = ["rmb", "cny"]
+        .iter()
+        .find_map(|c| {
+            w.get(..c.len())
+                .filter(|h| h.eq_ignore_ascii_case(c))
+                .map(|_| &w[c.len()..])
+        })
+        .unwrap_or(w);
+    if w.is_empty() {
+        word
+    } else {
+        w
+    }
+}
+
+/// Whether a token after a unit key starts with a unit of money, after any currency mark
+/// (`万元整`, `￥万元以上`, `千元/年`, `yuan/km`): whatever follows, it is written as a unit of
+/// money, never as a name, and is read whole or refused.
+fn money_head(token: &str) -> bool {
+    let mut w = currency_bare(token.trim_start_matches(['￥', '¥']));
+    for c in ["人民币", "人民幣"] {
+        w = w.strip_prefix(c).unwrap_or(w);
+    }
+    WORDS
+        .iter()
+        .filter(|(_, m, _)| *m)
+        .map(|(w, ..)| *w)
+        .chain(MONEY_MENTIONS)
+        .any(|u| w.get(..u.len()).is_some_and(|h| h.eq_ignore_ascii_case(u)))
+}
+
+/// The unit of money a token after a unit key starts with (`万元` in `万元整`), longest first,
+/// after any currency mark; `None` for one roadsub does not read (`千元`).
+fn head_scale(token: &str) -> Option<Scale> {
+    let mut w = currency_bare(token.trim_start_matches(['￥', '¥']));
+    for c in ["人民币", "人民幣"] {
+        w = w.strip_prefix(c).unwrap_or(w);
+    }
+    if MONEY_MENTIONS[..1]
+        .iter()
+        .chain(&["千元", "仟元"])
+        .any(|u| w.starts_with(u))
+    {
+        return None;
+    }
+    WORDS
+        .iter()
+        .filter(|(u, m, _)| *m && w.get(..u.len()).is_some_and(|h| h.eq_ignore_ascii_case(u)))
+        .max_by_key(|(u, ..)| u.len())
+        .map(|w| w.2)
+}
+
 /// Words of a unit of money other than bare 元 that a row may mention without stating a unit
 /// (`投资约500万元`): longest first. 元 alone is no such word: place names start with it
 /// (元坝镇), and it counts only after a unit key.
@@ -319,13 +375,24 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         }
         loop {
             let len = rest.find(ends_token).unwrap_or(rest.len());
+            let mut len = len;
+            // `万 元`: a space inside 万元 still writes one unit.
+            if matches!(&rest[..len], "万" | "萬" | "亿" | "億") {
+                let after = rest[len..].trim_start();
+                if let Some(tail) = after.strip_prefix('元') {
+                    if tail.is_empty() || tail.starts_with(ends_token) {
+                        len = rest.len() - tail.len();
+                    }
+                }
+            }
             let token = &rest[..len];
             if token.is_empty() {
                 break;
             }
+            let spoken: String = token.split_whitespace().collect();
             let word = WORDS
                 .iter()
-                .find(|(w, ..)| money_bare(token).eq_ignore_ascii_case(w));
+                .find(|(w, ..)| money_bare(currency_bare(&spoken)).eq_ignore_ascii_case(w));
             match word {
                 Some(&(_, is_money, scale)) => {
                     let slot = if is_money { &mut found.0 } else { &mut found.1 };
@@ -334,6 +401,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                     }
                     *slot = Some(scale);
                     end = normal.len() - rest.len() + len;
+                }
+                // A unit of money with more after it (`万元整`, `万元/年`, `￥万元以上`) is
+                // no unit read: taken as a name, 63 万元 would be read as 63 yuan.
+                None if !glued && money_head(token) => {
+                    return Err(Unstated::Unread(token.to_string()))
                 }
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
                 None if !unit_like(token) => {
@@ -471,6 +543,12 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
         let text = row_text(row);
         let reading = match read(&text) {
             Ok(r) => r,
+            // A unit of money with more after it (`万元整`) that the flag contradicts.
+            Err(Unstated::Unread(unit))
+                if flag.is_some_and(|f| head_scale(&unit).is_some_and(|s| s != f)) =>
+            {
+                return Err(UnitProblem::FlagAgainstTitle(flag.unwrap(), text))
+            }
             // The flag says the unit; the row's own is then not read.
             Err(_) if flag.is_some() => Reading::default(),
             Err(Unstated::Unread(unit)) => return Err(UnitProblem::Unread(text, unit)),
@@ -727,10 +805,15 @@ mod tests {
             "报送单位：元谋县交通运输局",
             "编制单位：公里村委会",
             "单位：米易县交通运输局",
-            "单位：万元村委会",
         ] {
             assert_eq!(stated(title), Ok((None, None)), "{title}");
         }
+        // After a bare 单位, a word that starts with a unit of money cannot be told from the
+        // unit with more written after it (`万元整`): refused, not passed over as a name.
+        assert_eq!(
+            stated("单位：万元村委会"),
+            Err(Unstated::Unread("万元村委会".into()))
+        );
         // With a real unit row too, the sheet is in 万元, not refused as two units.
         let titles = vec![
             vec!["填报单位：元坝镇人民政府".to_string()],
@@ -928,7 +1011,6 @@ mod tests {
             "元坝镇2018年通村公路计划",
             "万源市白羊乡",
             "建设单位：万元村委会",
-            "单位：万元村委会",
         ] {
             assert_eq!(refusal(title, None), Ok(TableUnits::default()), "{title}");
         }
@@ -1103,6 +1185,95 @@ mod tests {
             let title = format!("{before}{word}{after}{rest}");
             if let Ok(units) = refusal(&title, None) {
                 prop_assert!(units.money.is_some(), "{} ignored", title);
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_title_with_more_text_after_wan_yuan_is_refused_not_read_as_yuan() {
+        for unit in [
+            "万元整",
+            "万元以上",
+            "万元左右",
+            "万元等",
+            "万元数",
+            "万元/年",
+            "万元·公里",
+            "万元-公里",
+            "万元+公里",
+            "万元|公里",
+            "万元/公里数",
+            "万元或元",
+            "￥万元整",
+            "yuan/km",
+        ] {
+            let title = format!("单位：{unit}");
+            assert_eq!(
+                stated(&title),
+                Err(Unstated::Unread(unit.into())),
+                "{title}"
+            );
+            assert_eq!(
+                refusal(&title, None),
+                Err(UnitProblem::Unread(title.clone(), unit.into()))
+            );
+        }
+        // The flag is read only where it agrees with what the row writes.
+        assert_eq!(
+            refusal("单位：万元整", Some(Scale::Base)),
+            Err(UnitProblem::FlagAgainstTitle(
+                Scale::Base,
+                "单位：万元整".into()
+            ))
+        );
+        assert_eq!(
+            refusal("单位：万元整", Some(Scale::Pow10(4)))
+                .unwrap()
+                .money,
+            Some(Given {
+                scale: Scale::Pow10(4),
+                from: UnitFrom::Flag
+            })
+        );
+        // A currency mark says the unit is money; a space inside 万元 is still 万元.
+        for title in [
+            "单位：￥万元",
+            "单位：¥万元",
+            "单位：RMB万元",
+            "单位：万 元",
+            "单位：亿 元",
+        ] {
+            let scale = if title.contains('亿') { 8 } else { 4 };
+            assert_eq!(
+                stated(title),
+                Ok((Some(Scale::Pow10(scale)), None)),
+                "{title}"
+            );
+        }
+        assert_eq!(
+            stated("单位：万 元、公里"),
+            Ok((Some(Scale::Pow10(4)), Some(Scale::Base)))
+        );
+    }
+
+    proptest! {
+        /// A unit key and a unit, with any words after the unit, state that unit or are
+        /// refused: never read as stating no unit.
+        #[test]
+        fn a_unit_with_any_text_after_it_is_read_as_that_unit_or_refused(
+            key in prop::sample::select(vec!["", "金额", "计量", "本表"]),
+            mark in prop::sample::select(vec!["", "￥", "¥", "人民币", "RMB"]),
+            unit in prop::sample::select(vec!["元", "万元", "萬元", "亿元", "万", "yuan"]),
+            after in "[\u{4e00}-\u{9fa5}a-zA-Z0-9/·+|\\-]{0,6}",
+        ) {
+            let title = format!("{key}单位：{mark}{unit}{after}");
+            let scale = money_word(unit).unwrap();
+            match refusal(&title, None) {
+                Ok(units) => prop_assert_eq!(units.money.map(|g| g.scale), Some(scale), "{}", title),
+                Err(p) => prop_assert!(matches!(p, UnitProblem::Unread(..) | UnitProblem::Conflict(..)), "{}: {:?}", title, p),
+            }
+            if let Ok(units) = refusal(&title, Some(Scale::Pow10(12))) {
+                prop_assert_eq!(units.money.map(|g| g.scale), Some(scale), "{}", title);
             }
         }
     }

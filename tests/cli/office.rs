@@ -621,6 +621,61 @@ fn a_title_unit_roadsub_does_not_read_is_refused_naming_it() {
 }
 
 #[test]
+fn a_unit_title_with_more_text_after_wan_yuan_is_refused_not_read_as_yuan() {
+    let env = Env::new();
+    for unit in [
+        "万元整",
+        "万元以上",
+        "万元左右",
+        "万元等",
+        "万元数",
+        "万元/年",
+        "万元·公里",
+        "万元-公里",
+        "万元+公里",
+        "万元|公里",
+        "万元/公里数",
+        "万元或元",
+    ] {
+        let title = format!("单位：{unit}");
+        let f = env.write(
+            "t.csv",
+            format!("{title}\n编号,乡镇,村,类别,宽度,长度,投资\nT1,石鼓镇,大骥村,通村,4.5,2,63\n"),
+        );
+        env.roadsub(&["batch", &f, "--lang", "zh"]).expect(
+            1,
+            "",
+            &format!("{f}: 表头上方的“{title}”所写单位无法读取（{unit}；可读：元、万元（万）、亿元（亿）、公里、米）；请给出 --amount-unit 或改正表格\n1 个表无法读取；未写出任何结果\n"),
+        );
+        // 元 is no reading of a row that writes 万元.
+        env.roadsub(&["batch", &f, "--amount-unit", "元"]).expect(
+            1,
+            "",
+            &format!("{f}: --amount-unit 元 contradicts \"{title}\" above the header; drop the flag or correct the sheet\n1 table not read; nothing written\n"),
+        );
+    }
+    // A currency mark before the unit, and a space inside 万元, still write 万元: 63 is 63万.
+    for title in [
+        "单位：￥万元",
+        "单位：¥万元",
+        "单位：RMB万元",
+        "单位：万 元",
+    ] {
+        let f = env.write(
+            "t.csv",
+            format!("{title}\n编号,乡镇,村,类别,宽度,长度,投资\nT1,石鼓镇,大骥村,通村,4.5,2,63\n"),
+        );
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "T1", "投资(万元)"), "63", "{title}");
+        assert_eq!(
+            cell(&out.stdout, "T1", "subsidy_total"),
+            "630000.00",
+            "{title}"
+        );
+    }
+}
+
+#[test]
 fn a_unit_glued_to_the_title_is_refused_not_read_as_yuan() {
     let env = Env::new();
     let title = "安岳县2018年通村通社公路建设计划表单位：万元";
