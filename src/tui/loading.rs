@@ -92,6 +92,11 @@ impl Loading {
         (read * 100).checked_div(self.size).unwrap_or(100)
     }
 
+    /// Whether every byte is read and the rows are being computed.
+    fn computing(&self) -> bool {
+        self.read.load(Ordering::Relaxed) >= self.size
+    }
+
     /// The progress line.
     pub fn said(&self, lang: Lang) -> String {
         let mb = |b: u64| b.div_ceil(1 << 20);
@@ -206,15 +211,16 @@ impl App {
             return false;
         }
         let percent = loading.percent();
-        self.say_owned(
-            match self.lang {
-                Lang::En => format!(
-                    "the table is still being read ({percent}%): this needs the whole table; try again once it is read"
-                ),
-                Lang::Zh => format!("表格仍在读取（{percent}%）：此操作需要整张表，请读完后再试"),
-            },
-            true,
-        );
+        // Once every byte is read the rows are computed: "still reading (100%)" would be untrue.
+        let said = match (self.lang, loading.computing()) {
+            (Lang::En, true) => "every row is still being computed: this needs the whole table; try again once it is done".to_string(),
+            (Lang::Zh, true) => "表格已读完，各行仍在计算：此操作需要整张表，请计算完成后再试".to_string(),
+            (Lang::En, false) => format!(
+                "the table is still being read ({percent}%): this needs the whole table; try again once it is read"
+            ),
+            (Lang::Zh, false) => format!("表格仍在读取（{percent}%）：此操作需要整张表，请读完后再试"),
+        };
+        self.say_owned(said, true);
         true
     }
 

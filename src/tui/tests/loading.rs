@@ -169,6 +169,22 @@ fn a_table_still_being_read_refuses_every_key_that_needs_it_whole() {
 }
 
 #[test]
+fn a_key_refused_while_rows_are_computed_said_still_reading_100_percent() {
+    let (_dir, path) = scratch();
+    for (lang, expected) in [
+        (Lang::En, "every row is still being computed: this needs the whole table; try again once it is done"),
+        (Lang::Zh, "表格已读完，各行仍在计算：此操作需要整张表，请计算完成后再试"),
+    ] {
+        // Every byte read: the rows are being computed.
+        let (mut app, _tell) = reading(&path, 5, lang, 4 << 20, 4 << 20);
+        app.step(Action::Save, 20);
+        let said = app.status.clone().map(|s| (s.text, s.error));
+        assert_eq!(said, Some((expected.to_string(), true)));
+        assert!(app.is_reading());
+    }
+}
+
+#[test]
 fn a_table_being_read_says_how_far_it_has_got_and_shows_no_totals() {
     let (_dir, path) = scratch();
     let (mut app, _tell) = reading(&path, 5, Lang::Zh, 3 << 20, 8 << 20);
