@@ -172,10 +172,6 @@ pub struct Layout {
     pub copied_numbers: Vec<bool>,
 }
 
-fn is_number(field: Option<Field>) -> bool {
-    field.is_some_and(Field::is_number)
-}
-
 impl Layout {
     /// The layout for a first table with these columns.
     pub fn new(columns: &Columns, rules: &RuleSet) -> Layout {
@@ -217,9 +213,10 @@ impl Layout {
                     .unwrap_or_else(|| columns.names[i].clone())
             })
             .collect();
+        // A fund's approved amount is a number too, though no field of the table's own.
         let mut right: Vec<bool> = copied
             .iter()
-            .map(|&i| is_number(columns.field_at(i)))
+            .map(|&i| columns.holds_numbers(i, rules))
             .collect();
         header.extend(rules.funds.iter().map(|f| f.id.clone()));
         header.push("subsidy_total".into());

@@ -633,3 +633,16 @@ fn the_markdown_summary_said_no_unit_read_and_summed_zeros_for_a_header_only_tab
         .stdout_has("No segments: nothing to sum.\n")
         .stdout_lacks("| item | value |");
 }
+
+#[test]
+fn an_approved_amount_column_was_left_aligned_in_markdown_beside_right_aligned_amounts() {
+    let env = Env::new();
+    let input = env.write(
+        "b.csv",
+        "单位：万元\n编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\nT1,石鼓镇,大骥村,通村,4.5,2,163,50.5\nT2,石鼓镇,大骥村,通组,3.5,1.25,40,\n",
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh", "--format", "md"])
+        .expect_code(0)
+        .stdout_has("| 投资(万元) | 扶贫批复(万元) |")
+        .stdout_has("\n|----|----|----|----|---:|---:|---:|---:|---:|---:|---:|---:|---:|----|\n");
+}
