@@ -407,6 +407,14 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 None if !glued && money_head(token) => {
                     return Err(Unstated::Unread(token.to_string()))
                 }
+                // Glued to a title, the same words are no more a name (`…计划表单位：万元村`).
+                None if money_head(token) => {
+                    end = normal.len() - rest.len() + len;
+                    return Err(Unstated::Glued(
+                        as_written(text, &normal, start, end),
+                        found,
+                    ));
+                }
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
                 None if !unit_like(token) => {
                     if found == (None, None) {
@@ -923,10 +931,26 @@ mod tests {
             "安岳县2018年计划表填报单位：安岳县交通运输局",
             "安岳县2018年计划表建设单位：万元村委会",
             "安岳县2018年计划表单位：安岳县交通运输局",
-            "计划表单位：万元村",
         ] {
             assert_eq!(stated(title), Ok((None, None)), "{title}");
         }
+    }
+
+    #[test]
+    fn a_unit_with_words_after_it_glued_to_a_title_was_read_as_no_unit() {
+        // Refused bare (`单位：万元村委会`), the same words glued to a title stated nothing,
+        // and 63 was read as 63 yuan.
+        let title = "计划表单位：万元村";
+        assert_eq!(
+            stated(title),
+            Err(Unstated::Glued("单位：万元村".into(), (None, None)))
+        );
+        assert_eq!(
+            refusal(title, None),
+            Err(UnitProblem::Glued(title.into(), "单位：万元村".into()))
+        );
+        // An organisation key still names an organisation.
+        assert_eq!(stated("计划表建设单位：万元村委会"), Ok((None, None)));
     }
 
     const WAN: Option<Scale> = Some(Scale::Pow10(4));
