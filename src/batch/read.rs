@@ -187,10 +187,7 @@ pub fn read_all(
                 Ok(Some(Run::Lines(lines))) => {
                     if let Some(col) = id_col {
                         keys.clear();
-                        keys.extend(
-                            plain_ids(&lines, col, delimiter)
-                                .map(|(line, id)| (IdSet::key(&id), line)),
-                        );
+                        plain_id_keys(&lines, col, delimiter, &mut keys);
                         ids.insert_keys(&keys, |line| chunk.duplicate(line));
                     }
                     chunk.push_lines(&lines);
@@ -261,6 +258,71 @@ pub fn source<'a>(input: &'a Input, copies: &'a [Option<PathBuf>], n: usize) -> 
         .get(n)
         .and_then(Option::as_deref)
         .or(input.path.as_deref())
+}
+
+/// The [`IdSet::key`]s of the trimmed, non-blank ids of plain lines, tagged with their lines,
+/// pushed onto `keys`: what [`plain_ids`] gives, found in one pass over UTF-8 lines.
+///
+/// This is the reading thread's work on every row, and that thread bounds a run's pace: each
+/// line is walked once up to its id and searched once for its end, instead of an iterator of
+/// lines, a search for the id's end and a copy of each id's place on the way.
+fn plain_id_keys(lines: &Lines, col: usize, delimiter: u8, keys: &mut Vec<(u64, u64)>) {
+    let LineText::Utf8(text) = lines.text else {
+        keys.extend(plain_ids(lines, col, delimiter).map(|(line, id)| (IdSet::key(&id), line)));
+        return;
+    };
+    let bytes = text.as_bytes();
+    let mut line = lines.line;
+    let mut start = 0;
+    while start < bytes.len() {
+        // The id's field: after `col` delimiters, up to the next one or the line's end.
+        let (mut from, mut fields, mut i) = (start, 0, start);
+        let mut id_end = None;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'\n' {
+                id_end = (fields == col).then_some(i);
+                break;
+            }
+            if b == delimiter {
+                if fields == col {
+                    id_end = Some(i);
+                    break;
+                }
+                fields += 1;
+                from = i + 1;
+            }
+            i += 1;
+        }
+        // Only lines that end are handed out whole (a last one without its end is not).
+        let Some(end) = memchr::memchr(b'\n', &bytes[i..]).map(|e| i + e) else {
+            break;
+        };
+        // Without the line end, as the workers split it (a CR before the LF is the end's).
+        let record_end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        let this = line;
+        line += 1;
+        let record = start..record_end;
+        start = end + 1;
+        let Some(id_end) = id_end.map(|e| e.min(record_end)) else {
+            continue;
+        };
+        // A line of too many fields is skipped by the reader, so its id does not count.
+        if record.len() >= MAX_FIELDS
+            && memchr::memchr_iter(delimiter, &bytes[record]).count() >= MAX_FIELDS
+        {
+            continue;
+        }
+        // The field's span is between ASCII bytes (or a line's start), so on character
+        // boundaries.
+        let id = money::trim(&text[from.min(id_end)..id_end]);
+        if !id.is_empty() {
+            keys.push((IdSet::key(id), this));
+        }
+    }
 }
 
 /// The trimmed, non-blank ids of plain lines, with their lines: the text of column `col`,
@@ -340,5 +402,80 @@ pub(crate) fn columns_differ(file: &str, first: &Columns, other: &Columns, lang:
             other.names.join("、"),
             first.names.join("、")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The keys [`plain_ids`] gives, the way the reader took them before the one-pass scan.
+    fn by_iterator(lines: &Lines, col: usize, delimiter: u8) -> Vec<(u64, u64)> {
+        plain_ids(lines, col, delimiter)
+            .map(|(line, id)| (IdSet::key(&id), line))
+            .collect()
+    }
+
+    fn by_scan(lines: &Lines, col: usize, delimiter: u8) -> Vec<(u64, u64)> {
+        let mut keys = Vec::new();
+        plain_id_keys(lines, col, delimiter, &mut keys);
+        keys
+    }
+
+    fn utf8(text: &str, line: u64) -> Lines<'_> {
+        Lines {
+            line,
+            text: LineText::Utf8(text),
+            count: text.bytes().filter(|&b| b == b'\n').count() as u64,
+        }
+    }
+
+    #[test]
+    fn the_one_pass_id_scan_finds_each_lines_trimmed_id() {
+        let text = "S1,a,b\n S2 ,c\r\n\n,x\n\r\n\u{3000}S3\u{3000};y\nS4\nS5,z";
+        let keys = by_scan(&utf8(text, 7), 0, b',');
+        let key = IdSet::key;
+        // S5 has no line end: it is not a plain line, so it is not here.
+        assert_eq!(
+            keys,
+            [
+                (key("S1"), 7),
+                (key("S2"), 8),
+                (key("S3\u{3000};y"), 12),
+                (key("S4"), 13)
+            ]
+        );
+        assert_eq!(
+            by_scan(&utf8(text, 7), 1, b','),
+            [(key("a"), 7), (key("c"), 8), (key("x"), 10)]
+        );
+        assert_eq!(by_scan(&utf8(text, 7), 1, b';'), [(key("y"), 12)]);
+        // A line of too many fields is skipped, at the column's place or not.
+        let wide = format!("W1{}\nW2,b\n", ",".repeat(MAX_FIELDS));
+        assert_eq!(by_scan(&utf8(&wide, 1), 0, b','), [(key("W2"), 2)]);
+        assert_eq!(by_iterator(&utf8(&wide, 1), 0, b','), [(key("W2"), 2)]);
+    }
+
+    proptest! {
+        #[test]
+        fn the_one_pass_id_scan_finds_what_the_line_iterator_finds(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[ a-c0-9\u{3000}\u{a0}乡,;\t]{0,6}", 0..5), 0..12),
+            ends in proptest::collection::vec(0..3u8, 12),
+            col in 0..4usize,
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+            tail in "[a-c,]{0,3}",
+        ) {
+            let mut text = String::new();
+            for (fields, end) in rows.iter().zip(&ends) {
+                text.push_str(&fields.join(&char::from(delimiter).to_string()));
+                text.push_str(match end { 0 => "\n", 1 => "\r\n", _ => " \n" });
+            }
+            text.push_str(&tail);
+            let lines = utf8(&text, 3);
+            prop_assert_eq!(by_scan(&lines, col, delimiter), by_iterator(&lines, col, delimiter));
+        }
     }
 }
