@@ -49,7 +49,9 @@ fn is_full_width_form(c: char) -> bool {
 }
 
 /// `trim(text)`, with ASCII ends settled in a byte compare each (values are trimmed on the
-/// batch hot path, and `str::trim` decodes characters).
+/// batch hot path, and `str::trim` decodes characters). Inlined: most values have nothing to
+/// trim, which a call would cost more than telling.
+#[inline]
 pub fn trim(text: &str) -> &str {
     let b = text.as_bytes();
     let n = b.len();
@@ -66,6 +68,14 @@ pub fn trim(text: &str) -> &str {
             return text;
         }
     }
+    trim_ends(text)
+}
+
+/// [`trim`] of a value that may have whitespace at an end.
+#[inline(never)]
+fn trim_ends(text: &str) -> &str {
+    let b = text.as_bytes();
+    let n = b.len();
     let ascii_ws = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
     let start = b.iter().position(|&c| !ascii_ws(c)).unwrap_or(n);
     let end = b
@@ -103,6 +113,16 @@ fn may_have_unicode_space(b: &[u8]) -> bool {
 /// thousands separators in groups of three (`1,200,000.50`). Anything else is refused, so a
 /// European decimal comma (`1,5`) can never be misread as fifteen.
 pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
+    decimal_with(text, FAST)
+}
+
+/// Whether the parsers take their shortcuts for the usual forms: always, but for the tests
+/// that pin each shortcut to the general reading (`fast` false) it stands in for.
+const FAST: bool = true;
+
+/// [`parse_decimal`], its shortcut for short plain numbers taken when `fast`.
+#[inline]
+fn decimal_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.first() {
         Some(b'-') => (true, &bytes[1..]),
@@ -114,11 +134,17 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
     }
     // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
     // (separators, 19 or more digits, stray characters) takes the general path below.
-    if let Some((m, scale)) = plain_number(digits) {
+    if let Some((m, scale)) = plain_number(digits).filter(|_| fast) {
         // At most 18 digits: fits i64.
         let m = m as i64;
         return Ok(Decimal::new(if negative { -m } else { m }, scale));
     }
+    general_decimal(negative, digits)
+}
+
+/// The general reading of [`parse_decimal`]'s digits (after the sign).
+#[inline(never)]
+fn general_decimal(negative: bool, digits: &[u8]) -> Result<Decimal, ValueError> {
     let mut mantissa: u128 = 0;
     let mut significant = 0u32;
     let mut scale = 0u32;
@@ -179,6 +205,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, ValueError> {
 /// A short plain number (`4.5`, `1600000`, `.5`, `4.`): at most 18 digits, at most one point,
 /// at least one digit, nothing else. Its mantissa and scale, read in one pass in `u64`; `None`
 /// for anything else, which the general path reads or refuses.
+#[inline]
 fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
     if digits.len() > 18 {
         return None;
@@ -201,14 +228,22 @@ fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
 /// A bare number in the base unit that is surely within `0..=max_whole` and has at most `dp`
 /// decimals: the value the general path gives it (nothing to shift, trim or refuse), without
 /// its steps. Most cells of a table are such numbers.
+#[inline]
 fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Decimal> {
     if scale != Scale::Base {
         return None;
     }
     let (m, sc) = plain_number(text.as_bytes())?;
     // dp is at most 6 and max_whole at most 10^15: no overflow.
-    (sc <= dp && m <= max_whole * 10u64.pow(sc)).then(|| Decimal::new(m as i64, sc))
+    let within = sc <= dp
+        && POW10_U64
+            .get(sc as usize)
+            .is_some_and(|&p| m <= max_whole * p);
+    within.then(|| Decimal::new(m as i64, sc))
 }
+
+/// 10^0 to 10^6, the powers [`plain_within`] scales its limits by (up to six decimals).
+const POW10_U64: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 /// Whether `text` is only digits and points: a bare number, with no unit to look for.
 fn bare(text: &str) -> bool {
@@ -281,13 +316,34 @@ impl Scale {
 /// Parses an amount of money in yuan: `1200000`, `1,200,000`, `120万`, `120万元`, `1.06亿`,
 /// `¥1,200,000.00`; with `per_km`, also `40万/公里` and `400000元/km`. Bare numbers are scaled
 /// by `scale` (a header's unit). The result is at least 0, at most [`MAX_YUAN`], to the fen.
+#[inline]
 pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, ValueError> {
+    amount_with(text, scale, per_km, FAST)
+}
+
+/// [`parse_amount`], its shortcuts taken when `fast`.
+#[inline]
+fn amount_with(text: &str, scale: Scale, per_km: bool, fast: bool) -> Result<Decimal, ValueError> {
+    // A plain number has nothing to trim: read before looking for ends to trim.
+    if let Some(value) = plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast) {
+        return Ok(value);
+    }
+    amount_general(text, scale, per_km, fast)
+}
+
+#[inline(never)]
+fn amount_general(
+    text: &str,
+    scale: Scale,
+    per_km: bool,
+    fast: bool,
+) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, scale, MAX_WHOLE_YUAN, MONEY_DP) {
+    if let Some(value) = plain_within(t, scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast) {
         return Ok(value);
     }
     if bare(t) {
-        return check_amount(shift_decimal(parse_decimal(t)?, scale.shift())?);
+        return check_amount(shift_decimal(decimal_with(t, fast)?, scale.shift())?);
     }
     let text = normalize_width_forms(text);
     let mut t = trim(&text);
@@ -315,7 +371,7 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
     } else {
         t
     };
-    check_amount(shift_decimal(parse_decimal(number)?, shift)?)
+    check_amount(shift_decimal(decimal_with(number, fast)?, shift)?)
 }
 
 /// Whole yuan, km and metres that are surely within [`MAX_YUAN`], [`MAX_LENGTH_KM`] and
@@ -339,13 +395,28 @@ fn check_amount(value: Decimal) -> Result<Decimal, ValueError> {
 /// Parses a length in km: `1.2`, `1.2km`, `1.2公里`, `1.2千米`, or metres: `850m`, `850米`.
 /// Bare numbers are scaled by `scale` (Pow10(-3) for a header in metres). Zero is allowed here;
 /// callers that need more than zero say so.
+#[inline]
 pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> {
+    length_with(text, scale, FAST)
+}
+
+/// [`parse_length_km`], its shortcuts taken when `fast`.
+#[inline]
+fn length_with(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueError> {
+    if let Some(value) = plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast) {
+        return Ok(value);
+    }
+    length_general(text, scale, fast)
+}
+
+#[inline(never)]
+fn length_general(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, scale, MAX_WHOLE_KM, LENGTH_DP) {
+    if let Some(value) = plain_within(t, scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast) {
         return Ok(value);
     }
     if bare(t) {
-        let value = shift_decimal(parse_decimal(t)?, scale.shift())?;
+        let value = shift_decimal(decimal_with(t, fast)?, scale.shift())?;
         return check_measure(value, MAX_LENGTH_KM, LENGTH_DP);
     }
     let text = normalize_width_forms(text);
@@ -357,23 +428,38 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
     } else {
         (t, scale.shift())
     };
-    let value = shift_decimal(parse_decimal(number)?, shift)?;
+    let value = shift_decimal(decimal_with(number, fast)?, shift)?;
     check_measure(value, MAX_LENGTH_KM, LENGTH_DP)
 }
 
 /// Parses a width in metres: `4.5`, `4.5m`, `4.5米`. Zero is allowed here.
+#[inline]
 pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
+    width_with(text, FAST)
+}
+
+/// [`parse_width_m`], its shortcuts taken when `fast`.
+#[inline]
+fn width_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
+    if let Some(value) = plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast) {
+        return Ok(value);
+    }
+    width_general(text, fast)
+}
+
+#[inline(never)]
+fn width_general(text: &str, fast: bool) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, Scale::Base, MAX_WHOLE_M, WIDTH_DP) {
+    if let Some(value) = plain_within(t, Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast) {
         return Ok(value);
     }
     if bare(t) {
-        return check_measure(parse_decimal(t)?, MAX_WIDTH_M, WIDTH_DP);
+        return check_measure(decimal_with(t, fast)?, MAX_WIDTH_M, WIDTH_DP);
     }
     let text = normalize_width_forms(text);
     let t = trim(&text);
     let number = first_suffix(t, &["米", "m"]).map_or(t, str::trim_end);
-    check_measure(parse_decimal(number)?, MAX_WIDTH_M, WIDTH_DP)
+    check_measure(decimal_with(number, fast)?, MAX_WIDTH_M, WIDTH_DP)
 }
 
 fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, ValueError> {
@@ -389,9 +475,21 @@ fn check_measure(value: Decimal, max: Decimal, dp: u32) -> Result<Decimal, Value
 }
 
 /// Parses a whole number of households greater than zero: `12`, `12户`.
+#[inline]
 pub fn parse_households(text: &str) -> Result<u32, ValueError> {
-    let t = trim(text);
-    if !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
+    households_with(text, FAST)
+}
+
+/// [`parse_households`], its shortcut for plain digits taken when `fast`.
+#[inline]
+fn households_with(text: &str, fast: bool) -> Result<u32, ValueError> {
+    // Plain digits have nothing to trim.
+    let t = if fast && text.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+        text
+    } else {
+        trim(text)
+    };
+    if fast && !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
         // Nine digits always fit u32.
         let n = t.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         return if n == 0 {
@@ -407,7 +505,7 @@ pub fn parse_households(text: &str) -> Result<u32, ValueError> {
         .or_else(|| t.strip_suffix('戶'))
         .unwrap_or(t)
         .trim_end();
-    let value = parse_decimal(number)?;
+    let value = decimal_with(number, fast)?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(ValueError::Negative);
     }
@@ -512,6 +610,71 @@ mod tests {
             parse_amount("120", Scale::Pow10(4), false).map(plain),
             Ok("1200000.00".into())
         );
+    }
+
+    /// Numbers as people and spreadsheets write them: signs, leading zeros, grouped or
+    /// stray thousands separators, many decimals, huge values, units, spaces.
+    fn written_number() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let loose = "[ \u{3000}\t]?[+-]?[0-9]{0,22}(\\.[0-9]{0,9})?(万|万元|亿|元|米|m|km|公里|户|/公里|)[ ]?";
+        let grouped = (any::<u128>(), 0..40u32, "(\\.[0-9]{0,8})?", any::<bool>()).prop_map(
+            |(n, digits, fraction, commas)| {
+                let n = n % 10u128.pow(digits.min(38));
+                let digits = n.to_string();
+                let whole = if commas {
+                    let mut out = String::new();
+                    for (i, c) in digits.chars().enumerate() {
+                        if i > 0 && (digits.len() - i) % 3 == 0 {
+                            out.push(',');
+                        }
+                        out.push(c);
+                    }
+                    out
+                } else {
+                    digits
+                };
+                format!("{whole}{fraction}")
+            },
+        );
+        prop_oneof![
+            loose.prop_map(|s| s),
+            grouped,
+            "0{0,20}[0-9]{1,3}(\\.0{0,12}[0-9]?)?",
+            Just("999999999999999.99".to_string()),
+            Just("999999999999999.995".to_string()),
+            Just("1000000000000000".to_string()),
+            Just("100000.000001".to_string()),
+            Just("100000.0000001".to_string()),
+            Just("1000.0001".to_string()),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_shortcut_reads_a_number_as_the_general_path_does(
+            t in written_number(),
+            shift in proptest::sample::select(vec![0, 4, -3]),
+        ) {
+            let scale = if shift == 0 { Scale::Base } else { Scale::Pow10(shift) };
+            // Same value and same scale (4.50 and 4.5 are written differently).
+            let exact = |r: Result<Decimal, ValueError>| r.map(|v| v.serialize());
+            proptest::prop_assert_eq!(
+                exact(decimal_with(&t, true)),
+                exact(decimal_with(&t, false))
+            );
+            for per_km in [false, true] {
+                proptest::prop_assert_eq!(
+                    exact(amount_with(&t, scale, per_km, true)),
+                    exact(amount_with(&t, scale, per_km, false))
+                );
+            }
+            proptest::prop_assert_eq!(
+                exact(length_with(&t, scale, true)),
+                exact(length_with(&t, scale, false))
+            );
+            proptest::prop_assert_eq!(exact(width_with(&t, true)), exact(width_with(&t, false)));
+            proptest::prop_assert_eq!(households_with(&t, true), households_with(&t, false));
+        }
     }
 
     #[test]
