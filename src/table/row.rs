@@ -160,6 +160,25 @@ fn refused(
     }
 }
 
+/// Whether `record` is surely neither a totals row ([`is_totals_row`]) nor a note
+/// ([`note_row`]), told from the first byte of two or three fields: a row whose id and first
+/// field start with an ASCII letter, digit or sign other than `t` names no 合计 or Total there
+/// and has an id; beside a second filled field it is no note. Most rows of a table pass, so the
+/// full checks, which read every field's characters, are left to the few that do not.
+fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
+    let first = |i: usize| record.get(i).and_then(|v| v.bytes().next());
+    // No totals word starts so (their first letters are 合总總小共 and t), nor any blank field.
+    let no_totals_word =
+        |b: Option<u8>| b.is_some_and(|b| b.is_ascii_graphic() && b != b't' && b != b'T');
+    // A field that starts so is not blank once trimmed: whitespace starts with a byte up to a
+    // space, or C2, E1, E2 or E3 (U+0085, U+00A0, U+1680, U+2000 and on, U+3000).
+    let filled = |b: Option<u8>| b.is_some_and(|b| b > b' ' && !matches!(b, 0xC2 | 0xE1..=0xE3));
+    let Some(id) = columns.index(Field::Id) else {
+        return false;
+    };
+    no_totals_word(first(0)) && no_totals_word(first(id)) && (id != 0 || filled(first(1)))
+}
+
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
 fn is_totals_word(field: &str) -> bool {
     let first = field.trim_start();
@@ -213,15 +232,17 @@ pub fn evaluate<'a>(
     breakdown: &mut crate::engine::Breakdown,
 ) -> Evaluated<'a> {
     errors.clear();
-    if is_totals_row(record, columns) {
-        return Evaluated::Totals;
-    }
-    match note_row(record, columns) {
-        None => {}
-        Some(None) => return Evaluated::Totals,
-        Some(Some(problem)) => {
-            errors.push(RowError::row(record.line, problem));
-            return Evaluated::Bad;
+    if !surely_a_segment(record, columns) {
+        if is_totals_row(record, columns) {
+            return Evaluated::Totals;
+        }
+        match note_row(record, columns) {
+            None => {}
+            Some(None) => return Evaluated::Totals,
+            Some(Some(problem)) => {
+                errors.push(RowError::row(record.line, problem));
+                return Evaluated::Bad;
+            }
         }
     }
     let line = record.line;
@@ -377,6 +398,15 @@ fn parse_priority(text: &str) -> Result<i64, ValueError> {
     }
 }
 
+/// The value of field `f` in `record`, trimmed; `None` when the column is absent or the value
+/// blank. Always inlined: [`parse`] asks it for every field of every row, and most of the
+/// fields it asks for are absent, which inlined is told in a compare.
+#[inline(always)]
+fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a str> {
+    let v = money::trim(record.get(columns.index(f)?)?);
+    (!v.is_empty()).then_some(v)
+}
+
 /// Reads the record into a segment, collecting every problem of the row.
 pub fn parse<'a>(
     record: &Record<'a>,
@@ -400,13 +430,7 @@ pub fn parse<'a>(
     }
     let scale = |f: Field| columns.scale(f);
     // Each value once, trimmed; None when the column is absent or the value blank.
-    let raw = |f: Field| {
-        columns
-            .index(f)
-            .and_then(|i| record.get(i))
-            .map(money::trim)
-            .filter(|v| !v.is_empty())
-    };
+    let raw = |f: Field| value_of(record, columns, f);
     let fail = |errors: &mut Vec<RowError>, f: Field, value: Option<&str>, problem: Problem| {
         errors.push(RowError {
             line,
@@ -720,6 +744,65 @@ mod tests {
         let mut errors = Vec::new();
         let segment = parse(&r, &columns, &rules, &mut errors).map(|(s, _)| s);
         (columns, segment, errors)
+    }
+
+    /// A record of `fields`, back to back.
+    fn record_of<'a>(
+        fields: &[String],
+        text: &'a mut String,
+        ends: &'a mut Vec<usize>,
+    ) -> Record<'a> {
+        for f in fields {
+            text.push_str(f);
+            ends.push(text.len());
+        }
+        Record::new(2, text, ends, false)
+    }
+
+    #[test]
+    fn a_row_that_starts_with_an_id_skips_the_totals_and_note_checks_and_no_other_does() {
+        let (columns, _) =
+            open("id,township,village,class,width,length,cost\n".as_bytes()).unwrap();
+        let surely = |fields: &[&str]| {
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            surely_a_segment(&record_of(&fields, &mut text, &mut ends), &columns)
+        };
+        assert!(surely(&["S1", "天马乡", "", "", "", "", ""]));
+        assert!(surely(&["1", "a"]));
+        // Each of these may be a totals row or a note: the full checks decide.
+        assert!(!surely(&["Total", "", "", "", "", "", "9"]));
+        assert!(!surely(&["total", "x"]));
+        assert!(!surely(&["合计", "", "", "", "", "", "9"]));
+        assert!(!surely(&[" S1", "天马乡"]));
+        assert!(!surely(&["S1", ""]));
+        assert!(!surely(&["S1", "\u{3000}"]));
+        assert!(!surely(&["S1", " x"]));
+        assert!(!surely(&["S1"]));
+        assert!(!surely(&["", "备注：单位万元"]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_row_surely_a_segment_is_neither_a_totals_row_nor_a_note(
+            fields in proptest::collection::vec(proptest::sample::select(vec![
+                "", " ", "S1", "1", "-", "x", "t1", "Total", "total:", "TOTAL", "合计", " 合计",
+                "小计", "共计", "总计", "備註", "备注", "注", "说明", "单位：万元", "500万元", "万元",
+                "\u{3000}", "\u{a0}", "\u{3000}合计", "\t", "天马乡", "\u{ff53}1", "S 1 ",
+            ]), 1..8),
+            id_at in 0..3usize,
+        ) {
+            let mut head = vec!["township", "village", "class", "width", "length", "cost"];
+            head.insert(id_at, "id");
+            let (columns, _) = open(format!("{}\n", head.join(",")).as_bytes()).unwrap();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let record = record_of(&fields, &mut text, &mut ends);
+            if surely_a_segment(&record, &columns) {
+                proptest::prop_assert!(!is_totals_row(&record, &columns));
+                proptest::prop_assert!(note_row(&record, &columns).is_none());
+            }
+        }
     }
 
     #[test]

@@ -76,6 +76,7 @@ impl<'a> Record<'a> {
     }
 
     /// Field `i`, if there is one.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 {
