@@ -42,6 +42,8 @@ pub struct Plan {
     villages: RwLock<Villages>,
     /// Every chunk of the first pass, by its place in the run.
     chunks: BTreeMap<u64, ChunkRecord>,
+    /// What a counting pass reads of a record.
+    asking: Asking,
 }
 
 /// One allocating budget.
@@ -195,6 +197,7 @@ impl Plan {
             })
             .collect();
         (!decisions.is_empty()).then_some(Plan {
+            asking: Asking::new(rules, decisions.iter().map(|d| d.class)),
             per_village: decisions.iter().any(|d| d.per_village),
             decisions,
             counting,
@@ -206,6 +209,11 @@ impl Plan {
     /// Counting passes before the one that writes.
     pub fn counting_passes(&self) -> usize {
         self.counting
+    }
+
+    /// What a counting pass reads of each record.
+    pub fn asking(&self) -> &Asking {
+        &self.asking
     }
 
     /// Chunks the first pass saw.
@@ -298,9 +306,11 @@ impl Plan {
     }
 }
 
+mod asking;
 mod chunk;
 mod villages;
 
+pub use asking::Asking;
 pub use chunk::{ChunkCuts, Tally};
 
 #[cfg(test)]

@@ -334,17 +334,20 @@ pub fn count(
     let mut cuts = ChunkCuts::new(plan, job.rules, pass, seq, &table.label, chunk.first_line());
     let mut breakdown = Breakdown::default();
     let mut errors = Vec::new();
+    // Only good rows ask anything: the rest is neither judged nor told (`alloc::Asking`).
+    let asking = plan.asking();
     chunk.each(|entry| {
         if let Entry::Record(record, duplicate) = entry {
-            let evaluated = row::evaluate(
+            let columns = &table.columns;
+            let good = asking.good(
                 record,
-                &table.columns,
+                columns,
                 job.rules,
                 duplicate,
                 &mut errors,
                 &mut breakdown,
             );
-            if let Evaluated::Good { segment, text } = evaluated {
+            if let Some((segment, text)) = good {
                 cuts.row(&segment, &text, &mut breakdown);
             }
         }

@@ -37,29 +37,47 @@ fn fen_of(amount: Decimal) -> Option<(bool, u64)> {
     u64::try_from(m.unsigned_abs()).ok().map(|fen| (m < 0, fen))
 }
 
+/// Every number below 1000 as three digits, `000` to `999`: a group of a grouped amount is
+/// one copy.
+const TRIPLES: [u8; 3000] = {
+    let mut t = [0u8; 3000];
+    let mut i = 0;
+    while i < 1000 {
+        t[3 * i] = b'0' + (i / 100) as u8;
+        t[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
+        t[3 * i + 2] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The last `width` digits of `n` (below 1000) as [`TRIPLES`] holds them.
+fn digits(n: u64, width: usize) -> &'static [u8] {
+    let end = 3 * n as usize + 3;
+    &TRIPLES[end - width..end]
+}
+
 /// Writes `fen` as grouped yuan (`-1,234.50`) at the end of `buf`; returns where it starts.
+/// Right to left, a group of three digits at a time.
 fn grouped_fen(negative: bool, fen: u64, buf: &mut [u8; 64]) -> usize {
     let mut i = buf.len();
-    let cents = (fen % 100) as u8;
-    buf[i - 1] = b'0' + cents % 10;
-    buf[i - 2] = b'0' + cents / 10;
+    buf[i - 2..i].copy_from_slice(digits(fen % 100, 2));
     buf[i - 3] = b'.';
     i -= 3;
     let mut n = fen / 100;
-    let mut digits = 0;
-    loop {
-        if digits > 0 && digits % 3 == 0 {
-            i -= 1;
-            buf[i] = b',';
-        }
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        digits += 1;
-        if n == 0 {
-            break;
-        }
+    while n >= 1000 {
+        buf[i - 3..i].copy_from_slice(digits(n % 1000, 3));
+        buf[i - 4] = b',';
+        i -= 4;
+        n /= 1000;
     }
+    let width = match n {
+        100.. => 3,
+        10.. => 2,
+        _ => 1,
+    };
+    buf[i - width..i].copy_from_slice(digits(n, width));
+    i -= width;
     if negative {
         i -= 1;
         buf[i] = b'-';
@@ -254,6 +272,26 @@ mod tests {
             grouped_wan(d("999999999999999.99"), even),
             "100,000,000,000.00"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grouped_a_group_at_a_time_matches_display(
+            fen in proptest::prop_oneof![
+                0u64..1_000_000,
+                0u64..10_000_000_000_000,
+                proptest::num::u64::ANY,
+            ],
+            negative: bool,
+        ) {
+            let amount = Decimal::from_i128_with_scale(
+                if negative { -i128::from(fen) } else { i128::from(fen) },
+                2,
+            );
+            let mut out = String::from("由 ");
+            push_grouped(&mut out, amount);
+            proptest::prop_assert_eq!(out, format!("由 {}", Grouped(amount)));
+        }
     }
 
     #[test]

@@ -90,6 +90,9 @@ pub struct Prorater {
     running: i128,
     /// ⌊E·S_i/D⌋, what the rows seen so far were paid, kept so each row costs one division.
     paid: i128,
+    /// E·S_i − D·⌊E·S_i/D⌋ when the envelope binds: with it a row's share is the quotient of
+    /// the small E·asked + rem by D, one machine division for the usual amounts.
+    rem: u128,
 }
 
 impl Prorater {
@@ -103,6 +106,7 @@ impl Prorater {
             envelope,
             running: 0,
             paid: 0,
+            rem: 0,
         })
     }
 
@@ -121,22 +125,24 @@ impl Prorater {
             return Err(AllocError::MoreThanTotal);
         }
         prorater.running = asked_before;
-        prorater.paid = prorater.floor_share(asked_before)?;
+        (prorater.paid, prorater.rem) = prorater.floor_share(asked_before)?;
         Ok(prorater)
     }
 
-    /// ⌊E·S/D⌋ for a running sum S ≤ D when the envelope binds; S itself when it does not.
-    fn floor_share(&self, running: i128) -> Result<i128, AllocError> {
+    /// ⌊E·S/D⌋ and the remainder for a running sum S ≤ D when the envelope binds; S itself
+    /// (and no remainder) when it does not.
+    fn floor_share(&self, running: i128) -> Result<(i128, u128), AllocError> {
         if !self.binds() {
-            return Ok(running);
+            return Ok((running, 0));
         }
         // 0 ≤ E < D and 0 ≤ S ≤ D, so the floor is at most E and fits.
-        let floor = mul_div_floor(
+        let (floor, rem) = mul_div_rem(
             self.envelope.unsigned_abs(),
             running.unsigned_abs(),
             self.total_asked.unsigned_abs(),
         );
-        i128::try_from(floor).map_err(|_| AllocError::Overflow)
+        let floor = i128::try_from(floor).map_err(|_| AllocError::Overflow)?;
+        Ok((floor, rem))
     }
 
     /// Whether the rows ask more than the envelope, so that some are paid less than asked.
@@ -154,7 +160,32 @@ impl Prorater {
             .checked_add(asked)
             .filter(|&s| s <= self.total_asked)
             .ok_or(AllocError::MoreThanTotal)?;
-        let floor = self.floor_share(running)?;
+        if !self.binds() {
+            self.running = running;
+            self.paid = running;
+            return Ok(asked);
+        }
+        // E·S_i = E·S_(i−1) + E·asked, so ⌊E·S_i/D⌋ = paid + ⌊(rem + E·asked)/D⌋, the same
+        // floor as from the running sum, for a smaller division.
+        let step = self
+            .envelope
+            .unsigned_abs()
+            .checked_mul(asked.unsigned_abs())
+            .and_then(|p| p.checked_add(self.rem));
+        let floor = match step {
+            Some(step) => {
+                let (more, rem) = div_rem(step, self.total_asked.unsigned_abs());
+                self.rem = rem;
+                // At most E − paid: it fits.
+                let more = i128::try_from(more).map_err(|_| AllocError::Overflow)?;
+                self.paid.checked_add(more).ok_or(AllocError::Overflow)?
+            }
+            None => {
+                let (floor, rem) = self.floor_share(running)?;
+                self.rem = rem;
+                floor
+            }
+        };
         self.running = running;
         let share = floor - self.paid;
         self.paid = floor;
@@ -171,12 +202,26 @@ impl Prorater {
     }
 }
 
+/// `n` ÷ `d` and the remainder (d > 0), in one machine division when both fit 64 bits.
+fn div_rem(n: u128, d: u128) -> (u128, u128) {
+    match (u64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => (u128::from(n / d), u128::from(n % d)),
+        _ => (n / d, n % d),
+    }
+}
+
 /// ⌊a·b/d⌋ for d > 0 and a ≤ d (so the result is at most b), exact even when a·b needs more
 /// than 128 bits: the product is formed in 256 bits and divided by long division.
+#[cfg(test)]
 fn mul_div_floor(a: u128, b: u128, d: u128) -> u128 {
+    mul_div_rem(a, b, d).0
+}
+
+/// [`mul_div_floor`] and the remainder, a·b − d·⌊a·b/d⌋.
+fn mul_div_rem(a: u128, b: u128, d: u128) -> (u128, u128) {
     debug_assert!(d > 0 && a <= d);
     if let Some(product) = a.checked_mul(b) {
-        return product / d;
+        return div_rem(product, d);
     }
     let (high, low) = mul_wide(a, b);
     // a ≤ d makes a·b < d·2^128, so high < d and the quotient fits in 128 bits.
@@ -191,7 +236,7 @@ fn mul_div_floor(a: u128, b: u128, d: u128) -> u128 {
             quotient |= 1 << bit;
         }
     }
-    quotient
+    (quotient, rem)
 }
 
 /// The 256-bit product of `a` and `b` as (high, low) 128-bit halves.

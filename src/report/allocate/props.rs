@@ -147,6 +147,36 @@ proptest! {
     }
 
     #[test]
+    fn a_streamed_row_is_paid_the_step_of_the_running_floor_whichever_division_finds_it(
+        (asked, envelope) in prop_oneof![
+            rows_and_envelope(100_000_000, 40),
+            rows_and_envelope(100_000_000_000_000_000, 40),
+            rows_and_envelope(i128::MAX / 64, 32),
+        ],
+        before in 0usize..40,
+    ) {
+        // Each row's share from the running sums alone, by the long division.
+        let demand: i128 = asked.iter().sum();
+        let floor = |s: i128| -> i128 {
+            if demand <= envelope {
+                return s;
+            }
+            let f = mul_div_floor(envelope as u128, s as u128, demand as u128);
+            i128::try_from(f).unwrap()
+        };
+        let before = before.min(asked.len());
+        let start: i128 = asked[..before].iter().sum();
+        let mut prorater = Prorater::starting_after(demand, envelope, start).unwrap();
+        let mut running = start;
+        for &p in &asked[before..] {
+            let share = prorater.next(p).unwrap();
+            prop_assert_eq!(share, floor(running + p) - floor(running));
+            running += p;
+        }
+        prop_assert_eq!(prorater.finish(), Ok(demand.min(envelope)));
+    }
+
+    #[test]
     fn prorate_in_chunks_pays_what_prorate_at_once_pays(
         (asked, envelope) in rows_and_envelope(100_000_000_000_000_000, 60),
         cuts in prop::collection::vec(1usize..8, 1..6),
