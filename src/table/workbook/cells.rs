@@ -2,7 +2,9 @@
 //! shortest exact form, dates as dates, not serial numbers), and the typed text that is
 //! written back as an Excel number or date.
 
-use calamine::Data;
+use std::fmt::Write;
+
+use calamine::{Data, DataRef};
 
 /// The text of a cell as a person sees it.
 pub(super) fn cell_text(cell: &Data) -> String {
@@ -15,6 +17,54 @@ pub(super) fn cell_text(cell: &Data) -> String {
         Data::Float(f) => format!("{f}"),
         Data::DateTime(d) => date_text(d),
         other => other.to_string(),
+    }
+}
+
+/// The text of a cell as it is read from a streamed sheet, written onto `out`: the same text as
+/// [`cell_text`], without a string made for each cell (a sheet has millions of them).
+pub(super) fn push_cell_text(cell: DataRef<'_>, out: &mut String) {
+    match cell {
+        DataRef::Empty => {}
+        DataRef::SharedString(s) => out.push_str(s),
+        DataRef::String(s) => out.push_str(&s),
+        DataRef::Int(i) => push_int(i, out),
+        DataRef::Float(f) => push_float(f, out),
+        other => out.push_str(&cell_text(&Data::from(other))),
+    }
+}
+
+/// A number as [`cell_text`] writes it. A whole number below 2^53 is written as the integer
+/// it is, which is what the shortest exact form of it is, found by the far quicker integer
+/// formatting (most cells of a segment table are whole yuan, households, metres).
+pub(super) fn push_float(f: f64, out: &mut String) {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let whole = f.fract() == 0.0 && f.abs() < EXACT && !(f == 0.0 && f.is_sign_negative());
+    if whole {
+        push_int(f as i64, out);
+    } else {
+        let _ = write!(out, "{f}");
+    }
+}
+
+/// An integer in decimal, as `{}` writes it, without the formatting machinery: a sheet has
+/// millions of them.
+fn push_int(i: i64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 

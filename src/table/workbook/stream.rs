@@ -11,9 +11,10 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::fs::File;
 use std::io::BufReader;
 
-use calamine::{open_workbook, Data, Reader, Xlsb, Xlsx};
+use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx};
 
-use super::{candidates, cell_text, check_kind, extension, find_header, is_final, sheet_list};
+use super::cells::push_cell_text;
+use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, HeaderOptions, Problem, RowError};
@@ -130,59 +131,104 @@ impl Iterator for Stream {
     }
 }
 
-/// Cells gathered into rows (absolute columns, empty rows left out).
+/// The cells of the row being read, gathered without a string per cell: their text back to
+/// back in one buffer, kept from row to row.
+#[derive(Default)]
 struct Row {
-    line: u64,
-    fields: Vec<String>,
+    /// The row's number (from 1), `None` before the first cell.
+    line: Option<u64>,
+    /// The text of the row's cells, back to back.
+    text: String,
+    /// The row's non-empty cells in the order read: column, and where its text ends.
+    cells: Vec<(usize, usize)>,
     /// Columns whose cell is a formula with no saved result.
     no_result: Vec<usize>,
+    /// Each column's text in `text` (an empty range for an empty cell), up to the last
+    /// non-blank one; filled by [`Row::finish`].
+    fields: Vec<(usize, usize)>,
 }
 
 impl Row {
-    fn finish(mut self) -> Option<Row> {
-        while self.fields.last().is_some_and(|f| f.trim().is_empty()) {
+    /// Lays the cells out by column, a later cell in the same column taking its place,
+    /// blank cells at the end left out. Whether the row has anything: a field or a
+    /// formula with no result.
+    fn finish(&mut self) -> bool {
+        self.fields.clear();
+        let mut start = 0;
+        for &(col, end) in &self.cells {
+            if self.fields.len() <= col {
+                self.fields.resize(col + 1, (0, 0));
+            }
+            self.fields[col] = (start, end);
+            start = end;
+        }
+        while self
+            .fields
+            .last()
+            .is_some_and(|&(s, e)| self.text[s..e].trim().is_empty())
+        {
             self.fields.pop();
         }
-        (!self.fields.is_empty() || !self.no_result.is_empty()).then_some(self)
+        !self.fields.is_empty() || !self.no_result.is_empty()
+    }
+
+    /// The fields laid out by [`Row::finish`].
+    fn fields(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|&(s, e)| &self.text[s..e])
+    }
+
+    /// Starts row `line` afresh, its buffers kept.
+    fn start(&mut self, line: u64) {
+        self.line = Some(line);
+        self.text.clear();
+        self.cells.clear();
+        self.no_result.clear();
     }
 }
 
-/// One cell as a sheet is read: its position, its value, and whether it is a formula with no
-/// saved result.
-type NextCell = Result<Option<((u32, u32), Data, bool)>, String>;
+/// One cell as a sheet is read: its position, and whether it is a formula with no saved
+/// result. Its text is written onto the buffer the reader is given.
+type NextCell = Result<Option<((u32, u32), bool)>, String>;
+
+/// Reads the next cell, writing its text onto the buffer given.
+type CellReader<'a> = Box<dyn FnMut(&mut String) -> NextCell + 'a>;
 
 /// A workbook whose sheets can be read cell by cell.
 trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
     /// The cells of sheet `name`, in order.
-    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String>;
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String>;
 }
 
 impl Cells for Xlsx<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String> {
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String> {
         let mut reader = self
             .worksheet_cells_reader(name)
             .map_err(|e| e.to_string())?;
-        Ok(Box::new(move || {
+        Ok(Box::new(move |text| {
             let cell = reader.next_cell_with_formula().map_err(|e| e.to_string())?;
             Ok(cell.map(|c| {
-                let value: Data = c.value.into();
                 let formula = c.formula.is_some_and(|f| !f.is_empty());
-                let no_result = formula && matches!(value, Data::Empty);
-                (c.pos, value, no_result)
+                let no_result = formula && matches!(c.value, DataRef::Empty);
+                push_cell_text(c.value, text);
+                (c.pos, no_result)
             }))
         }))
     }
 }
 
 impl Cells for Xlsb<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<Box<dyn FnMut() -> NextCell + 'a>, String> {
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String> {
         let mut reader = self
             .worksheet_cells_reader(name)
             .map_err(|e| e.to_string())?;
         // Only Excel writes .xlsb, and it always saves formula results.
-        Ok(Box::new(move || {
+        Ok(Box::new(move |text| {
             let cell = reader.next_cell().map_err(|e| e.to_string())?;
-            Ok(cell.map(|c| (c.get_position(), c.get_value().clone().into(), false)))
+            Ok(cell.map(|c| {
+                let pos = c.get_position();
+                push_cell_text(c.get_value().clone(), text);
+                (pos, false)
+            }))
         }))
     }
 }
@@ -246,9 +292,12 @@ fn read_sheet<B: Cells>(
     let mut before: Vec<(u64, Vec<String>)> = Vec::new();
     let mut header: Option<Columns> = None;
     let mut batch = Vec::with_capacity(BATCH);
-    let mut current: Option<Row> = None;
+    let mut row = Row::default();
+    // The text of the cell just read, before it is known to belong to the row being read.
+    let mut text = String::new();
     loop {
-        let cell = match next() {
+        text.clear();
+        let cell = match next(&mut text) {
             Ok(c) => c,
             Err(e) => {
                 let e = open_error(e);
@@ -260,12 +309,11 @@ fn read_sheet<B: Cells>(
             }
         };
         let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
-        if current.as_ref().is_some_and(|r| Some(r.line) != line) {
-            let done = current.take().and_then(Row::finish);
-            if let Some(row) = done {
+        if let Some(done) = row.line.filter(|&l| Some(l) != line) {
+            if row.finish() {
                 match &header {
                     Some(columns) => {
-                        batch.push(item(columns, row));
+                        batch.push(item(columns, &row, done));
                         if batch.len() == BATCH
                             && out
                                 .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
@@ -275,7 +323,7 @@ fn read_sheet<B: Cells>(
                         }
                     }
                     None => {
-                        before.push((row.line, row.fields));
+                        before.push((done, row.fields().map(str::to_string).collect()));
                         match find_header(&before, options) {
                             Ok((_, columns)) => {
                                 if head.send(Ok((columns.clone(), name.to_string()))).is_err() {
@@ -298,24 +346,19 @@ fn read_sheet<B: Cells>(
                 }
             }
         }
-        let Some(((r, c), value, no_result)) = cell else {
+        let Some(((_, col), no_result)) = cell else {
             break;
         };
-        let row = current.get_or_insert_with(|| Row {
-            line: u64::from(r) + 1,
-            fields: Vec::new(),
-            no_result: Vec::new(),
-        });
-        let col = c as usize;
+        let col = col as usize;
+        if row.line != line {
+            row.start(line.unwrap_or_default());
+        }
         if no_result {
             row.no_result.push(col);
         }
-        let text = cell_text(&value);
         if !text.is_empty() {
-            if row.fields.len() <= col {
-                row.fields.resize(col + 1, String::new());
-            }
-            row.fields[col] = text;
+            row.text.push_str(&text);
+            row.cells.push((col, row.text.len()));
         }
     }
     match header {
@@ -336,20 +379,16 @@ fn read_sheet<B: Cells>(
     }
 }
 
-/// A row after the header as the batch gets it.
-fn item(columns: &Columns, row: Row) -> BookItem {
+/// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it.
+fn item(columns: &Columns, row: &Row, line: u64) -> BookItem {
     let missing = row
         .no_result
         .iter()
         .copied()
         .find(|&c| columns.field_at(c).is_some());
     let width = columns.names.len();
-    let padded = row
-        .fields
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::repeat(""));
-    let sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), row.line);
+    let padded = row.fields().chain(std::iter::repeat(""));
+    let sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
     judged(columns, sheet_row, missing)
 }
 

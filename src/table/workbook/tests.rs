@@ -10,8 +10,11 @@ use calamine::{open_workbook_auto, Data, Reader};
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
+use super::stream::BookItem;
 use super::SaveError;
+use crate::table::columns::HeaderOptions;
 use crate::table::sheet::Sheet;
+use crate::table::sheet::SheetRow;
 
 const HEADER: [&str; 11] = [
     "编号",
@@ -794,4 +797,132 @@ fn edits_saved_one_after_another_all_stay_and_nothing_else_moves() {
     );
     assert_eq!(after[&("道路".to_string(), 2, 5)], Data::Float(2.5));
     assert_eq!(formulas(&original), formulas(&path));
+}
+
+/// The rows a batch run gets from a sheet read cell by cell, and those of the same sheet read
+/// whole (as the table view reads it).
+fn streamed_and_whole(path: &Path) -> (Vec<SheetRow>, Vec<SheetRow>) {
+    let options = HeaderOptions::default();
+    let (_, _, items) = super::stream::rows(path, None, &options).unwrap();
+    let streamed = items
+        .map(|item| match item.unwrap() {
+            BookItem::Row(row) => row,
+            BookItem::NoResult(e) => panic!("no formula here lacks its result: {e:?}"),
+        })
+        .collect();
+    (
+        streamed,
+        super::open_with(path, None, &options).unwrap().rows,
+    )
+}
+
+#[test]
+fn a_streamed_sheet_gives_every_kind_of_cell_as_the_whole_sheet_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let (streamed, whole) = streamed_and_whole(&path);
+    assert_eq!(streamed, whole);
+    let e1: Vec<&str> = (0..11).map(|c| streamed[0].get(c)).collect();
+    assert_eq!(
+        e1,
+        [
+            "E1",
+            "天马乡",
+            "画青村",
+            "通村",
+            "4.5",
+            "2",
+            "1600000",
+            "+5",
+            "2024-04-07",
+            "true",
+            "510121199003074578"
+        ]
+    );
+}
+
+#[test]
+fn a_streamed_number_cell_is_its_shortest_exact_form_whole_or_not() {
+    let numbers = [
+        0.0,
+        -0.0,
+        -42.0,
+        1.5,
+        0.1,
+        1e-7,
+        123_456.789,
+        9_007_199_254_740_991.0,
+        9_007_199_254_740_992.0,
+        9_007_199_254_740_994.0,
+        -9_007_199_254_740_991.0,
+        1e21,
+        1.5e300,
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbers.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let header = [
+        "id",
+        "township",
+        "village",
+        "class",
+        "width_m",
+        "length_km",
+        "cost",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, n) in numbers.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, format!("S{r}")).unwrap();
+        ws.write_number(r, 6, *n).unwrap();
+        // A blank cell after the last one is no field; one between is an empty one.
+        ws.write_string(r, 8, " ").unwrap();
+    }
+    book.save(&path).unwrap();
+    let (streamed, whole) = streamed_and_whole(&path);
+    assert_eq!(streamed, whole);
+    let costs: Vec<&str> = streamed.iter().map(|r| r.get(6)).collect();
+    assert_eq!(
+        costs,
+        [
+            "0",
+            "-0",
+            "-42",
+            "1.5",
+            "0.1",
+            "0.0000001",
+            "123456.789",
+            "9007199254740991",
+            "9007199254740992",
+            "9007199254740994",
+            "-9007199254740991",
+            "1000000000000000000000",
+            format!("{}", 1.5e300).as_str(),
+        ]
+    );
+    assert!(streamed.iter().all(|r| r.len() == header.len()));
+}
+
+proptest! {
+    #[test]
+    fn a_number_written_without_a_string_per_cell_is_the_text_a_whole_read_gives(
+        f in any::<f64>(),
+        whole in -9_007_199_254_740_992i64..9_007_199_254_740_992,
+        int in any::<i64>(),
+    ) {
+        for n in [f, whole as f64] {
+            let mut out = String::from("x");
+            super::cells::push_float(n, &mut out);
+            prop_assert_eq!(&out[1..], super::cells::cell_text(&Data::Float(n)));
+        }
+        for i in [int, whole, i64::MIN, i64::MAX, 0] {
+            let mut out = String::from("x");
+            super::cells::push_cell_text(calamine::DataRef::Int(i), &mut out);
+            prop_assert_eq!(&out[1..], super::cells::cell_text(&Data::Int(i)));
+        }
+    }
 }
