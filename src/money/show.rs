@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::fixed::{plain_bytes, two_decimals};
+use super::fixed::{plain_bytes, two_decimals, PAIRS};
 use super::round::Rounding;
 use super::MONEY_DP;
 
@@ -40,25 +40,32 @@ fn fen_of(amount: Decimal) -> Option<(bool, u64)> {
 /// Writes `fen` as grouped yuan (`-1,234.50`) at the end of `buf`; returns where it starts.
 fn grouped_fen(negative: bool, fen: u64, buf: &mut [u8; 64]) -> usize {
     let mut i = buf.len();
-    let cents = (fen % 100) as u8;
-    buf[i - 1] = b'0' + cents % 10;
-    buf[i - 2] = b'0' + cents / 10;
+    let cents = (fen % 100) as usize;
+    buf[i - 2..i].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
     buf[i - 3] = b'.';
     i -= 3;
     let mut n = fen / 100;
-    let mut digits = 0;
-    loop {
-        if digits > 0 && digits % 3 == 0 {
-            i -= 1;
-            buf[i] = b',';
-        }
+    // Three digits and a separator at a time, then the leading one to three.
+    while n >= 1000 {
+        let group = (n % 1000) as usize;
+        n /= 1000;
+        let (high, low) = (group / 100, group % 100);
+        buf[i - 2..i].copy_from_slice(&PAIRS[2 * low..2 * low + 2]);
+        buf[i - 3] = b'0' + high as u8;
+        buf[i - 4] = b',';
+        i -= 4;
+    }
+    let n = n as usize;
+    if n >= 100 {
+        buf[i - 2..i].copy_from_slice(&PAIRS[2 * (n % 100)..2 * (n % 100) + 2]);
+        buf[i - 3] = b'0' + (n / 100) as u8;
+        i -= 3;
+    } else if n >= 10 {
+        buf[i - 2..i].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
+        i -= 2;
+    } else {
+        buf[i - 1] = b'0' + n as u8;
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        digits += 1;
-        if n == 0 {
-            break;
-        }
     }
     if negative {
         i -= 1;
@@ -281,5 +288,36 @@ mod tests {
             assert_eq!(out, Grouped(d(s)).to_string(), "{s}");
         }
         assert_eq!(grouped(d("1234567.891")), "1,234,567.89");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Amounts grouped from their fen are grouped as the general form groups the plain
+        /// text: every length of digits, either sign, zero.
+        #[test]
+        fn grouped_fen_are_the_general_form(
+            fen in prop_oneof![0u64..2000, 0u64..100_000_000, any::<u64>()],
+            negative in any::<bool>(),
+        ) {
+            let amount = Decimal::from_i128_with_scale(
+                if negative { -i128::from(fen) } else { i128::from(fen) },
+                MONEY_DP,
+            );
+            let (mut fast, mut general) = ([0u8; 64], [0u8; 64]);
+            let a = grouped_fen(negative && fen != 0, fen, &mut fast);
+            let b = grouped_general(amount, &mut general);
+            prop_assert_eq!(
+                std::str::from_utf8(&fast[a..]).unwrap(),
+                std::str::from_utf8(&general[b..]).unwrap()
+            );
+        }
     }
 }
