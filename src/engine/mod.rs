@@ -198,19 +198,36 @@ pub fn compute_into(
 ) -> Result<(), Overflow> {
     let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
-    // both round the same way (money::round::tests pins that).
-    let mul = |a: Decimal, b: Decimal| match money::mul_to_fen(a, b, rounding) {
-        Some(v) => Ok(v),
-        None => a.checked_mul(b).map(|x| rounding.to_fen(x)).ok_or(Overflow),
+    // both round the same way (money::round::tests and engine::props pin that). Each gives
+    // the amount in fen; the general path also gives the `Decimal` it rounded to.
+    let mul = |a: Decimal, b: Decimal| match money::mul_fen(a, b, rounding) {
+        Some(fen) => Ok((fen, None)),
+        None => {
+            let exact = a
+                .checked_mul(b)
+                .map(|x| rounding.to_fen(x))
+                .ok_or(Overflow)?;
+            Ok((rounding.fen(exact), Some(exact)))
+        }
     };
     let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
     out.shares.clear();
     out.notes.clear();
-    out.cost = match segment.cost {
-        Cost::Total(c) => rounding.to_fen(c),
-        Cost::PerKm(per_km) => mul(per_km, segment.length_km)?,
+    let (cost, cost_yuan) = match segment.cost {
+        // A cost in whole fen (nearly every one) is taken as it is.
+        Cost::Total(c) => match money::exact_fen(c) {
+            Some(fen) => (i128::from(fen), money::yuan_of_fen(fen)),
+            None => {
+                let exact = rounding.to_fen(c);
+                (rounding.fen(exact), exact)
+            }
+        },
+        Cost::PerKm(per_km) => match mul(per_km, segment.length_km)? {
+            (fen, Some(exact)) => (fen, exact),
+            (fen, None) => (fen, yuan(fen)?),
+        },
     };
-    let cost = rounding.fen(out.cost);
+    out.cost = cost_yuan;
     if cost > money::MAX_FEN {
         // A cost per km times a long road can leave the range every total is exact in.
         return Err(Overflow);
@@ -236,7 +253,7 @@ pub fn compute_into(
                         next,
                     });
                 }
-                rounding.fen(mul(fund.tiers[t].rate_per_km, segment.length_km)?)
+                mul(fund.tiers[t].rate_per_km, segment.length_km)?.0
             }
             TierChoice::BelowMinimum(min) => {
                 out.notes.push(Note::BelowMinimum {

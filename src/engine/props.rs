@@ -206,3 +206,68 @@ proptest! {
         prop_assert_eq!(raised.is_some(), to < asked);
     }
 }
+
+/// Costs of every form the engine's fast paths must meet: whole fen mostly, also more
+/// decimals (ties among them), negative, zero and beyond what a cost may be.
+fn any_cost() -> impl Strategy<Value = Decimal> {
+    let mantissa = prop_oneof![
+        Just(0i128),
+        Just(5),
+        -100_000_000_000i128..100_000_000_000,
+        -(1i128 << 95)..(1i128 << 95),
+    ];
+    (mantissa, prop_oneof![Just(2u32), 0u32..=2, 0u32..=12])
+        .prop_map(|(m, scale)| Decimal::from_i128_with_scale(m, scale))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The cost and each fund's amount in fen, worked out fast where they can be, are what
+    /// the `Decimal` path makes of them: a product rounded to the fen by the rules' rule, in
+    /// the same form, and an overflow where the cost leaves the exact range.
+    #[test]
+    fn a_cost_and_a_rate_in_fen_are_what_the_decimal_path_makes_them(
+        cost in any_cost(),
+        per_km in any::<bool>(),
+        length in prop_oneof![Just(1_000_000i64), 1i64..200_000_000, 1i64..i64::MAX],
+        length_scale in 0u32..=6,
+        width_mm in prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
+        village in any::<bool>(),
+    ) {
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            let rules = rules(rule);
+            let class = rules.class_by_name(if village { "village" } else { "group" }).unwrap();
+            let length_km = Decimal::new(length, length_scale);
+            let segment = Segment::new(
+                class,
+                Decimal::new(width_mm, 3),
+                length_km,
+                if per_km { Cost::PerKm(cost) } else { Cost::Total(cost) },
+            );
+            let want = if per_km {
+                cost.checked_mul(length_km).map(|x| rule.to_fen(x))
+            } else {
+                Some(rule.to_fen(cost))
+            };
+            let got = compute(&rules, &segment);
+            let in_range = want.is_some_and(|w| rule.fen(w) <= crate::money::MAX_FEN);
+            if !in_range {
+                prop_assert!(got.is_err(), "{} {:?}", cost, got);
+                continue;
+            }
+            let Ok(b) = got else { continue };
+            let want = want.unwrap();
+            prop_assert_eq!(
+                (b.cost.is_sign_negative(), b.cost.scale(), b.cost.mantissa()),
+                (want.is_sign_negative(), want.scale(), want.mantissa())
+            );
+            for (fund, share) in rules.funds.iter().zip(&b.shares) {
+                if let TierChoice::Tier(t) = share.tier {
+                    let nominal = fund.tiers[t].rate_per_km.checked_mul(length_km).map(|x| rule.to_fen(x));
+                    prop_assert_eq!(Some(share.nominal), nominal);
+                }
+            }
+        }
+    }
+}

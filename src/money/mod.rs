@@ -17,12 +17,12 @@ mod round;
 mod show;
 
 pub use fixed::push_wan;
-pub use fixed::{plain, push_decimal, push_plain, write_plain};
+pub use fixed::{plain, push_decimal, push_plain, write_plain, PlainFields};
 pub use parse::{
     normalize_width_forms, parse_amount, parse_decimal, parse_households, parse_length_km,
     parse_width_m, trim, Scale, ValueError,
 };
-pub use round::{cmp, from_fen, mul_to_fen, units, Rounding};
+pub use round::{cmp, exact_fen, from_fen, mul_fen, mul_to_fen, units, yuan_of_fen, Rounding};
 pub use show::{
     exact_wan, grouped, grouped_wan, measure, percent, push_grouped, short_yuan, whole_yuan,
     Grouped,
@@ -67,7 +67,23 @@ impl<const DP: u32> Sum<DP> {
     }
 
     /// Adds `value`, or takes it away when `negate`.
+    #[inline(always)]
     pub fn add_or_sub(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
+        let scale = value.scale();
+        // Nearly every value: at most the sum's decimals (fen, or a length to the metre).
+        // A mantissa is below 2^96 and the factor at most 10^9, so the product fits i128.
+        if scale <= DP && DP <= 9 {
+            let units = value.mantissa() * POW10[(DP - scale) as usize];
+            let units = if negate { -units } else { units };
+            self.0 = self.0.checked_add(units).ok_or(SumError)?;
+            return Ok(());
+        }
+        self.add_or_sub_general(value, negate)
+    }
+
+    /// [`Sum::add_or_sub`] at any scale.
+    #[inline(never)]
+    fn add_or_sub_general(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
         let scale = value.scale();
         let units = match scale.cmp(&DP) {
             std::cmp::Ordering::Equal => value.mantissa(),
@@ -78,6 +94,17 @@ impl<const DP: u32> Sum<DP> {
             std::cmp::Ordering::Greater => return Err(SumError),
         };
         let units = if negate { -units } else { units };
+        self.0 = self.0.checked_add(units).ok_or(SumError)?;
+        Ok(())
+    }
+
+    /// Adds `units` (of 10^-`DP`), or takes them away when `negate`.
+    pub fn add_units(&mut self, units: i128, negate: bool) -> Result<(), SumError> {
+        let units = if negate {
+            units.checked_neg().ok_or(SumError)?
+        } else {
+            units
+        };
         self.0 = self.0.checked_add(units).ok_or(SumError)?;
         Ok(())
     }

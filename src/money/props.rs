@@ -265,3 +265,109 @@ fn reference_fen(m: i128, scale: u32, rule: Rounding) -> i128 {
         magnitude
     }
 }
+
+/// Mantissas a fast path must meet: zero, small, at the edges of 32, 63 and 64 bits, and the
+/// largest a `Decimal` holds, either sign.
+fn mantissa() -> impl Strategy<Value = i128> {
+    let edge = prop_oneof![
+        Just(0i128),
+        Just(5),
+        Just(u32::MAX as i128),
+        Just(i64::MAX as i128),
+        Just(i64::MAX as i128 + 1),
+        Just(u64::MAX as i128),
+        Just((1i128 << 96) - 1),
+    ];
+    let some = prop_oneof![
+        edge,
+        -1_000_000_000i128..1_000_000_000,
+        -(1i128 << 70)..(1i128 << 70),
+        -((1i128 << 96) - 1)..(1i128 << 96),
+    ];
+    (some, any::<bool>()).prop_map(|(m, flip)| if flip { -m } else { m })
+}
+
+fn decimal() -> impl Strategy<Value = Decimal> {
+    (mantissa(), 0u32..=28).prop_map(|(m, scale)| Decimal::from_i128_with_scale(m, scale))
+}
+
+/// `Decimal`'s own form of a value (sign, scale and mantissa), to compare structure and not
+/// only value.
+fn form(d: Decimal) -> (bool, u32, i128) {
+    (d.is_sign_negative(), d.scale(), d.mantissa())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn whole_fen_read_fast_are_the_fen_of_the_general_path(d in decimal()) {
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            prop_assert_eq!(rule.fen(d), rule.fen_general(d), "{} {:?}", d, rule);
+            if let Some(fen) = exact_fen(d) {
+                prop_assert_eq!(i128::from(fen), rule.fen_general(d), "{}", d);
+                prop_assert_eq!(form(yuan_of_fen(fen)), form(rule.to_fen(d)), "{}", d);
+            }
+        }
+        // A negative zero reads as zero fen too.
+        prop_assert_eq!(exact_fen(-Decimal::ZERO), Some(0));
+    }
+
+    #[test]
+    fn fen_made_fast_are_the_decimals_of_the_general_path(fen in mantissa(), wide in any::<bool>()) {
+        let fen = if wide { fen } else { fen % (1 << 62) };
+        let fast = from_fen(fen).map(form);
+        prop_assert_eq!(fast, round::from_fen_general(fen).map(form), "{}", fen);
+        if let Ok(small) = i64::try_from(fen) {
+            prop_assert_eq!(Some(form(yuan_of_fen(small))), fast);
+        }
+    }
+
+    #[test]
+    fn a_product_in_fen_is_the_decimal_products_fen(
+        a in mantissa(), sa in 0u32..=12, b in mantissa(), sb in 0u32..=12, tie in any::<bool>(),
+    ) {
+        // Half the cases end in 5 just past the fen: a tie for both rules.
+        let (a, sa) = if tie { (a / 10 * 10 + 5, 3) } else { (a, sa) };
+        let (b, sb) = if tie { (b % 1_000, 0) } else { (b, sb) };
+        let (x, y) = (Decimal::from_i128_with_scale(a, sa), Decimal::from_i128_with_scale(b, sb));
+        for rule in [Rounding::HalfAwayFromZero, Rounding::HalfEven] {
+            let general = x.checked_mul(y).map(|p| rule.fen(rule.to_fen(p)));
+            if let Some(fen) = mul_fen(x, y, rule) {
+                prop_assert_eq!(Some(fen), general, "{} × {} {:?}", x, y, rule);
+                prop_assert_eq!(
+                    mul_to_fen(x, y, rule).map(form),
+                    x.checked_mul(y).map(|p| form(rule.to_fen(p)))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_sum_added_fast_is_the_decimal_sum(
+        values in prop::collection::vec(
+            (mantissa(), 0u32..=8).prop_map(|(m, s)| Decimal::from_i128_with_scale(m % (1 << 60), s)),
+            1..8,
+        ),
+        negate in any::<bool>(),
+    ) {
+        let mut fen = Sum::<2>::default();
+        let mut units = Sum::<6>::default();
+        let mut exact = Decimal::ZERO;
+        let (mut fen_ok, mut units_ok) = (true, true);
+        for v in &values {
+            fen_ok &= fen.add_or_sub(*v, negate).is_ok();
+            units_ok &= units.add_or_sub(*v, negate).is_ok();
+            exact = if negate { exact - *v } else { exact + *v };
+        }
+        // Exact at its scale exactly when every value has no more decimals than it keeps.
+        prop_assert_eq!(fen_ok, values.iter().all(|v| v.scale() <= 2));
+        prop_assert_eq!(units_ok, values.iter().all(|v| v.scale() <= 6));
+        if fen_ok {
+            prop_assert_eq!(fen.value(), exact);
+        }
+        if units_ok {
+            prop_assert_eq!(units.value(), exact);
+        }
+    }
+}

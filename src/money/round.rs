@@ -105,6 +105,16 @@ where
 impl Rounding {
     /// `amount` as a whole number of fen, rounded first when it is more precise.
     pub fn fen(self, amount: Decimal) -> i128 {
+        // Nearly every amount is already whole fen: no rounding, no 128-bit arithmetic.
+        if let Some(fen) = exact_fen(amount) {
+            return i128::from(fen);
+        }
+        self.fen_general(amount)
+    }
+
+    /// [`Rounding::fen`] for any amount: rounded first when it is more precise.
+    #[inline(never)]
+    pub(super) fn fen_general(self, amount: Decimal) -> i128 {
         let exact = if amount.scale() > MONEY_DP {
             self.to_fen(amount)
         } else {
@@ -132,8 +142,45 @@ impl Rounding {
 }
 
 /// A whole number of fen as an amount in yuan (two decimals), if it fits.
+#[inline]
 pub fn from_fen(fen: i128) -> Option<Decimal> {
+    match i64::try_from(fen) {
+        Ok(fen) => Some(yuan_of_fen(fen)),
+        Err(_) => from_fen_general(fen),
+    }
+}
+
+/// [`from_fen`] for any `i128`, through `Decimal`'s own range check.
+#[inline(never)]
+pub(super) fn from_fen_general(fen: i128) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(fen, MONEY_DP).ok()
+}
+
+/// A whole number of fen that fits an `i64` as an amount in yuan: built from its parts, the
+/// same value and form (two decimals, a zero never negative) [`from_fen_general`] makes, with
+/// no range to check.
+#[inline]
+pub fn yuan_of_fen(fen: i64) -> Decimal {
+    let magnitude = fen.unsigned_abs();
+    Decimal::from_parts(
+        magnitude as u32,
+        (magnitude >> 32) as u32,
+        0,
+        fen < 0,
+        MONEY_DP,
+    )
+}
+
+/// `amount` as a whole number of fen when it is one (at most two decimals) and fits an
+/// `i64`; `None` for anything else (then [`Rounding::fen`] rounds it in full).
+#[inline]
+pub fn exact_fen(amount: Decimal) -> Option<i64> {
+    let scale = amount.scale();
+    if scale > MONEY_DP {
+        return None;
+    }
+    let m = i64::try_from(amount.mantissa()).ok()?;
+    m.checked_mul([100, 10, 1][scale as usize])
 }
 
 /// `a.cmp(&b)`, in one integer compare when the scales can be matched in `i128` (the usual
@@ -176,6 +223,13 @@ pub fn units(value: Decimal, dp: u32) -> Option<i64> {
 /// `a × b` rounded to the fen with `rounding`, exactly, in integer arithmetic when both are
 /// non-negative and small (the usual rate × length); `None` otherwise, for the general path.
 pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal> {
+    mul_fen(a, b, rounding).and_then(from_fen)
+}
+
+/// [`mul_to_fen`] as a whole number of fen (always one a `Decimal` holds), for the engine,
+/// which goes on in fen.
+#[inline]
+pub fn mul_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<i128> {
     let (ma, mb) = (
         u128::try_from(a.mantissa()).ok()?,
         u128::try_from(b.mantissa()).ok()?,
@@ -192,16 +246,25 @@ pub fn mul_to_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<Decimal>
         // The usual rate × length: 64-bit division, far cheaper than 128-bit.
         let d = POW10[(scale - MONEY_DP) as usize] as u64;
         let (q, r) = (p / d, p % d);
-        let fen = round_quotient(q, r, d, rounding);
-        return Decimal::try_from_i128_with_scale(i128::from(fen), MONEY_DP).ok();
+        return Some(i128::from(round_quotient(q, r, d, rounding)));
     }
+    mul_fen_wide(product, scale, rounding)
+}
+
+/// [`mul_fen`] of a product beyond 64 bits or at another scale: 128-bit arithmetic.
+#[inline(never)]
+fn mul_fen_wide(product: u128, scale: u32, rounding: Rounding) -> Option<i128> {
     let fen = if scale <= MONEY_DP {
         product.checked_mul(10u128.pow(MONEY_DP - scale))?
     } else {
         let d = 10u128.checked_pow(scale - MONEY_DP)?;
         round_quotient(product / d, product % d, d, rounding)
     };
-    Decimal::try_from_i128_with_scale(i128::try_from(fen).ok()?, MONEY_DP).ok()
+    // Only what a Decimal holds (96 bits), as the Decimal path would.
+    if fen >= 1 << 96 {
+        return None;
+    }
+    i128::try_from(fen).ok()
 }
 
 #[cfg(test)]

@@ -321,3 +321,34 @@ mod tests {
         assert_eq!(grouped(d("1234567.891")), "1,234,567.89");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Amounts grouped from their fen are grouped as the general form groups the plain
+        /// text: every length of digits, either sign, zero.
+        #[test]
+        fn grouped_fen_are_the_general_form(
+            fen in prop_oneof![0u64..2000, 0u64..100_000_000, any::<u64>()],
+            negative in any::<bool>(),
+        ) {
+            let amount = Decimal::from_i128_with_scale(
+                if negative { -i128::from(fen) } else { i128::from(fen) },
+                MONEY_DP,
+            );
+            let (mut fast, mut general) = ([0u8; 64], [0u8; 64]);
+            let a = grouped_fen(negative && fen != 0, fen, &mut fast);
+            let b = grouped_general(amount, &mut general);
+            prop_assert_eq!(
+                std::str::from_utf8(&fast[a..]).unwrap(),
+                std::str::from_utf8(&general[b..]).unwrap()
+            );
+        }
+    }
+}
