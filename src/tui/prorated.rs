@@ -119,7 +119,8 @@ impl Kept {
         for &(k, asked) in &asks {
             self.asked[k] = asked;
         }
-        let mut moved: Vec<usize> = asks.iter().map(|&(k, _)| k).collect();
+        // The rows whose share moved, in order, and the rows touched (few) among them.
+        let mut moved: Vec<usize> = Vec::new();
         if prorate_again(&self.asked, self.envelope, &mut self.shares, |k| {
             moved.push(k)
         })
@@ -128,8 +129,11 @@ impl Kept {
             // Not reached: every amount was checked above. The whole way builds it anew.
             return false;
         }
-        moved.sort_unstable();
-        moved.dedup();
+        for &(k, _) in &asks {
+            if let Err(at) = moved.binary_search(&k) {
+                moved.insert(at, k);
+            }
+        }
         // A row's cut changes only amounts that are summed, so the changes of every row are
         // added up (per class: budgets may be for one) and put in the totals once — unless a
         // budget on a fund is per village (its villages' sums change row by row).
@@ -149,7 +153,8 @@ impl Kept {
             if old == new {
                 continue;
             }
-            let before = briefs.cuts(at).to_vec();
+            // The one allocating budget's cut is the row's only one.
+            let before = [briefs.cuts(at)[0]];
             match new {
                 Some(to) => briefs.set_cut(at, self.budget, to),
                 None => briefs.clear_cuts(at),

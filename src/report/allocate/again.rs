@@ -33,6 +33,38 @@ pub fn prorate_again(
         }
         return Ok(());
     }
+    if let Ok(d) = u64::try_from(total) {
+        // The common case, in 64-bit numbers: every product below is of two of them, and a
+        // 64×64-bit product never overflows 128 bits, so none is checked.
+        let e = envelope as u64;
+        let mut rest: u64 = 0;
+        for (i, (share, &a)) in shares.iter_mut().zip(asked).enumerate() {
+            // r < D and E·a < 2^126: the share is ⌊(r + E·a)/D⌋ ≤ E.
+            let y = u128::from(rest) + u128::from(e) * u128::from(a as u64);
+            let q = match u64::try_from(*share) {
+                Ok(g) if g <= e => {
+                    let low = u128::from(g) * u128::from(d);
+                    if low <= y && y - low < u128::from(d) {
+                        g
+                    } else if low <= y && y - low - u128::from(d) < u128::from(d) {
+                        g + 1
+                    } else if low > y && g > 0 && y + u128::from(d) >= low {
+                        g - 1
+                    } else {
+                        (y / u128::from(d)) as u64
+                    }
+                }
+                _ => (y / u128::from(d)) as u64,
+            };
+            rest = (y - u128::from(q) * u128::from(d)) as u64;
+            let q = q as i64;
+            if *share != q {
+                *share = q;
+                changed(i);
+            }
+        }
+        return Ok(());
+    }
     // 0 ≤ E < D, so every share is at most E and E·a fits in 127 bits.
     let (e, d) = (envelope as u128, total as u128);
     // E·S_(i−1) mod D.
