@@ -282,8 +282,10 @@ pub fn in_order(asked: &[(Option<i64>, i128)], envelope: i128) -> Result<Vec<i12
     Ok(paid)
 }
 
+mod again;
 mod plan;
 
+pub use again::prorate_again;
 pub use plan::{
     allocate, allocates, levels, Allocation, Envelope, EnvelopeUse, Held, HeldRow, Rows,
 };

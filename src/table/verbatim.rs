@@ -196,7 +196,13 @@ impl Splitter {
 
     /// Whether `bytes`, one record as written in `encoding` (without its line end), hold
     /// exactly the fields `text` (back to back) ending at `ends`.
-    pub fn holds(&mut self, bytes: &[u8], encoding: Encoding, text: &str, ends: &[u32]) -> bool {
+    pub fn holds(
+        &mut self,
+        bytes: &[u8],
+        encoding: Encoding,
+        text: &str,
+        ends: impl ExactSizeIterator<Item = usize>,
+    ) -> bool {
         self.core.reset();
         self.out.clear();
         self.out.resize(bytes.len() + 1, 0);
@@ -221,8 +227,7 @@ impl Splitter {
         }
         let raw = &self.out[..nout];
         let (mut start, mut at) = (0, 0);
-        for (&end, &want) in self.ends[..nend].iter().zip(ends) {
-            let want = want as usize;
+        for (&end, want) in self.ends[..nend].iter().zip(ends) {
             let field = &raw[start..end];
             let expected = &text[at..want];
             let same = match encoding {

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::brief::{Briefs, State};
+use super::prorated::Kept;
 use crate::engine::BudgetCut;
 use crate::report::allocate::{allocate, AllocError, Envelope, EnvelopeUse, Rows};
 use crate::report::Summary;
@@ -36,6 +37,10 @@ pub struct Dirty {
     whole: Vec<bool>,
     /// Per budget: the villages (by township) of a budget per village.
     villages: Vec<HashMap<String, HashSet<String>>>,
+    /// The rows marked, as they were numbered when marked.
+    rows: Vec<usize>,
+    /// Whether a row was inserted or deleted since (so the numbers above moved).
+    moved: bool,
 }
 
 impl Dirty {
@@ -45,7 +50,14 @@ impl Dirty {
             everything: false,
             whole: vec![false; budgets],
             villages: vec![HashMap::new(); budgets],
+            rows: Vec::new(),
+            moved: false,
         }
+    }
+
+    /// Notes that a row was inserted or deleted: rows are numbered anew.
+    pub fn moved(&mut self) {
+        self.moved = true;
     }
 
     /// Every envelope touched.
@@ -128,7 +140,11 @@ pub fn place(sheet: &Sheet, at: usize) -> (&str, &str) {
 /// Row `at`'s township and village when some budget of `rules` is per village; otherwise
 /// nothing reads them (a budget's one envelope, and totals without groups), and a large table
 /// is spared reading every row's text at each allocation.
-fn place_if_needed<'s>(rules: &RuleSet, sheet: &'s Sheet, at: usize) -> (&'s str, &'s str) {
+pub(super) fn place_if_needed<'s>(
+    rules: &RuleSet,
+    sheet: &'s Sheet,
+    at: usize,
+) -> (&'s str, &'s str) {
     if rules.budgets.iter().any(|b| b.per_village) {
         place(sheet, at)
     } else {
@@ -141,6 +157,7 @@ pub fn mark_row(rules: &RuleSet, briefs: &Briefs, sheet: &Sheet, dirty: &mut Dir
     if briefs.allocating().is_empty() || briefs.state(at) != State::Good {
         return;
     }
+    dirty.rows.push(at);
     let class = briefs.class(at);
     let place = place_if_needed(rules, sheet, at);
     for c in briefs.allocating() {
@@ -191,7 +208,9 @@ impl Rows for Under<'_> {
 }
 
 /// Allocates the envelopes `dirty` marks again (and every envelope sharing a row with one),
-/// keeping the rows' cuts, `allocated` and `summary` current; `dirty` is left empty.
+/// keeping the rows' cuts, `allocated` and `summary` current; `dirty` is left empty. The one
+/// prorated envelope `kept`, when there is one, is shared out again from what it kept (rows
+/// only edited); otherwise everything marked is allocated whole, and `kept` made anew.
 pub fn reallocate(
     rules: &RuleSet,
     sheet: &Sheet,
@@ -199,11 +218,26 @@ pub fn reallocate(
     summary: &mut Summary,
     allocated: &mut Allocated,
     dirty: &mut Dirty,
+    kept: &mut Option<Kept>,
 ) {
     let budgets = rules.budgets.len();
-    let taken = std::mem::replace(dirty, Dirty::new(budgets));
+    let mut taken = std::mem::replace(dirty, Dirty::new(budgets));
+    if taken.moved || taken.everything {
+        *kept = None;
+    }
     if briefs.allocating().is_empty() || taken.is_empty() {
+        // Rows numbered anew, none under an envelope changed: the envelope is as it was.
+        if taken.moved && allocated.error.is_none() {
+            *kept = Kept::of(rules, briefs);
+        }
         return;
+    }
+    if let Some(k) = kept.as_mut() {
+        taken.rows.sort_unstable();
+        taken.rows.dedup();
+        if k.again(rules, sheet, briefs, summary, allocated, &taken.rows) {
+            return;
+        }
     }
     let mut dirty = taken;
 
@@ -295,4 +329,8 @@ pub fn reallocate(
             let _ = summary.add(rules, &seg, &text, &b);
         }
     }
+    *kept = match &result {
+        Ok(_) => Kept::of(rules, briefs),
+        Err(_) => None,
+    };
 }

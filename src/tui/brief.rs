@@ -122,6 +122,40 @@ fn yuan(fen: i64) -> Decimal {
     Decimal::new(fen, MONEY_DP)
 }
 
+/// What cuts change of rows' parts in the totals, in fen, summed over rows (each row's change
+/// added): the funds' paid amounts, subsidy, gap, shortfall, surplus, due and outstanding,
+/// and per allocating budget what its cuts took and how much more the villages raise for it.
+/// Counts (rows, segments, rows with a due amount) do not change with a cut.
+#[derive(Debug, Clone, Default)]
+pub struct CutChange {
+    /// Per fund.
+    pub paid: Vec<i128>,
+    /// Σ subsidy.
+    pub subsidy: i128,
+    /// Σ gap.
+    pub gap: i128,
+    /// Σ shortfall.
+    pub shortfall: i128,
+    /// Σ of what the sources give beyond the gap.
+    pub surplus: i128,
+    /// Σ due.
+    pub due: i128,
+    /// Σ outstanding.
+    pub outstanding: i128,
+    /// Per allocating budget ([`Briefs::allocating`] order): Σ (from − to) and Σ raised.
+    pub cuts: Vec<(i128, i128)>,
+}
+
+/// A row's part in [`CutChange`] with one set of cuts.
+struct CutPart {
+    subsidy: i64,
+    gap: i64,
+    shortfall: i64,
+    surplus: i64,
+    due: Option<i64>,
+    outstanding: Option<i64>,
+}
+
 /// A segment and breakdown to fill with [`Briefs::for_totals_into`].
 pub fn blank() -> (Segment, Breakdown) {
     let seg = Segment::new(0, Decimal::ZERO, Decimal::ZERO, Cost::Total(Decimal::ZERO));
@@ -439,6 +473,57 @@ impl Briefs {
             return None;
         }
         Some((self.due(n, subsidy)? - n[DISBURSED]).max(0))
+    }
+
+    /// Adds to `change` what changing row `at`'s cuts from `old` to `new` changes of its part
+    /// in the totals, by the same formulas [`Briefs::for_totals_into`] gives the totals. `false`,
+    /// with nothing added, when the row is not good, or has a due or outstanding amount with
+    /// one set of cuts and not the other (then the totals take it out and put it in).
+    pub fn cut_change(&self, at: usize, old: &[i64], new: &[i64], change: &mut CutChange) -> bool {
+        if self.state(at) != State::Good {
+            return false;
+        }
+        let n = self.row(at);
+        let part = |cuts: &[i64]| {
+            let after = self.after(n, cuts, |_, _, _, _| {});
+            let gap = gap(n, after.subsidy);
+            CutPart {
+                subsidy: after.subsidy,
+                gap,
+                shortfall: after.shortfall,
+                surplus: (n[SOURCES] - gap).max(0),
+                due: self.due(n, after.subsidy),
+                outstanding: self.outstanding(n, after.subsidy),
+            }
+        };
+        let (was, is) = (part(old), part(new));
+        if was.due.is_some() != is.due.is_some()
+            || was.outstanding.is_some() != is.outstanding.is_some()
+        {
+            return false;
+        }
+        change.paid.resize(self.funds, 0);
+        change.cuts.resize(self.cuts.len(), (0, 0));
+        for (f, slot) in change.paid.iter_mut().enumerate() {
+            *slot += i128::from(self.paid_with(n, new, f)) - i128::from(self.paid_with(n, old, f));
+        }
+        let diff = |a: i64, b: i64| i128::from(b) - i128::from(a);
+        change.subsidy += diff(was.subsidy, is.subsidy);
+        change.gap += diff(was.gap, is.gap);
+        change.shortfall += diff(was.shortfall, is.shortfall);
+        change.surplus += diff(was.surplus, is.surplus);
+        change.due += diff(was.due.unwrap_or(0), is.due.unwrap_or(0));
+        change.outstanding += diff(was.outstanding.unwrap_or(0), is.outstanding.unwrap_or(0));
+        let cuts = &mut change.cuts;
+        self.after(n, old, |slot, from, to, raised| {
+            cuts[slot].0 -= i128::from(from - to);
+            cuts[slot].1 -= i128::from(raised);
+        });
+        self.after(n, new, |slot, from, to, raised| {
+            cuts[slot].0 += i128::from(from - to);
+            cuts[slot].1 += i128::from(raised);
+        });
+        true
     }
 
     /// Row `at`'s segment and breakdown as far as totals read them — class, length,

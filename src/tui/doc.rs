@@ -121,6 +121,12 @@ impl Doc {
         &self.base.summary
     }
 
+    /// Whether the one prorated envelope is kept between edits (then an edit shares out
+    /// again only what changed): how many changes were shared out from it since it was made.
+    pub fn keeps_envelope(&self) -> Option<u64> {
+        self.base.keeps_envelope()
+    }
+
     /// What the allocating budgets' envelopes were asked and paid.
     pub fn allocated(&self) -> &Allocated {
         self.base.allocated()

@@ -450,9 +450,10 @@ impl App {
         // fewer, each takes more than a hundred bytes). Sorted, the numbers become the rows'
         // indexes in place.
         const ROW: u64 = (1 << 31) - 1;
+        // Made in place of `order` (a number per row either way): not held beside it.
         let mut rows: Vec<u64> = order
-            .iter()
-            .map(|&r| {
+            .into_iter()
+            .map(|r| {
                 let (empty, key) = if input {
                     let text = self.doc.sheet.rows[r].get(c);
                     let key = match seen.get(text) {
@@ -477,7 +478,7 @@ impl App {
                 u64::from(empty) << 63 | u64::from(key) << 31 | r as u64
             })
             .collect();
-        drop((seen, order));
+        drop(seen);
         // The keys' ranks: equal keys (1.5 and 1.50, or one text twice) share one.
         let mut by_key: Vec<u32> = keys.names().collect();
         by_key.sort_unstable_by(|&a, &b| keys.cmp(a, b));

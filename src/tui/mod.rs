@@ -32,6 +32,7 @@ pub mod lock;
 pub mod modes;
 pub mod nextid;
 pub mod notice;
+pub mod prorated;
 pub mod results;
 pub mod saved;
 pub mod text;

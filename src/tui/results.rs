@@ -6,6 +6,7 @@
 
 use super::alloc::{self, Allocated, Dirty};
 use super::brief::{Briefs, Column, Outcome, State};
+use super::prorated::Kept;
 use crate::engine::{Breakdown, Segment};
 use crate::report::allocate::Envelope;
 use crate::report::Summary;
@@ -130,6 +131,8 @@ pub struct Results {
     allocated: Allocated,
     /// The envelopes touched by the change being made, allocated again once it is made.
     dirty: Dirty,
+    /// The one prorated envelope, kept between edits when the rules have one.
+    kept: Option<Kept>,
 }
 
 impl Results {
@@ -166,6 +169,7 @@ impl Results {
                 error: None,
             },
             dirty: Dirty::everything(budgets),
+            kept: None,
         };
         results.reallocate(rules, sheet);
         results
@@ -180,7 +184,14 @@ impl Results {
             &mut self.summary,
             &mut self.allocated,
             &mut self.dirty,
+            &mut self.kept,
         );
+    }
+
+    /// Whether the one prorated envelope is kept between edits ([`Kept`]): how many changes
+    /// were shared out from it since it was made.
+    pub fn keeps_envelope(&self) -> Option<u64> {
+        self.kept.as_ref().map(Kept::edits)
     }
 
     /// What the allocating budgets' envelopes were asked and paid.
@@ -323,11 +334,13 @@ impl Results {
 
     /// Makes room for a row inserted at `at` (computed by [`Results::put_in`] next).
     pub fn insert(&mut self, at: usize) {
+        self.dirty.moved();
         self.briefs.insert(at, None, State::Bad);
     }
 
     /// Forgets row `at` (deleted, after [`Results::take_out`]).
     pub fn remove(&mut self, at: usize) {
+        self.dirty.moved();
         self.briefs.remove(at);
     }
 

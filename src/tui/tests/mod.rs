@@ -23,6 +23,7 @@ mod budgets;
 mod loading;
 mod model;
 mod office;
+mod prorated;
 mod safety;
 mod variant;
 mod whatif;

@@ -1,0 +1,227 @@
+//! The one prorated envelope kept between edits ([`prorated::Kept`]): whatever the table,
+//! the envelope and the edits, every row, the totals, the budget lines and the envelope's
+//! sums are what opening the edited table afresh gives — the whole allocation, which a batch
+//! run's is tested against.
+
+use proptest::prelude::*;
+
+use super::budgets::rules_with;
+use super::*;
+use crate::tui::brief::Column;
+use crate::tui::doc::{self, Op};
+
+/// One edit: of a row's field, a delete, or an insert.
+#[derive(Debug, Clone)]
+enum Edit {
+    Set(usize, usize, &'static str),
+    Delete(usize),
+    Insert(usize),
+}
+
+const HEADER: &str = "id,township,village,class,width_m,length_km,cost,village_fund\n";
+const VILLAGES: [&str; 3] = ["A", "B", "C"];
+const CLASSES: [&str; 2] = ["group", "village"];
+const LENGTHS: [&str; 6] = ["0.3", "1", "1.5", "2.25", "7", "x"];
+const COSTS: [&str; 4] = ["600000", "120万", "90000", "3000000"];
+
+fn row() -> impl Strategy<Value = (usize, usize, usize, usize)> {
+    (0..3usize, 0..2usize, 0..5usize, 0..3usize)
+}
+
+fn table(rows: &[(usize, usize, usize, usize)]) -> String {
+    let mut csv = HEADER.to_string();
+    for (i, &(v, c, l, cost)) in rows.iter().enumerate() {
+        csv.push_str(&format!(
+            "R{i},T,{},{},3.5,{},{},{}\n",
+            VILLAGES[v],
+            CLASSES[c],
+            LENGTHS[l],
+            COSTS[cost],
+            i % 3 * 1000
+        ));
+    }
+    csv
+}
+
+fn edit(rows: usize) -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        4 => (0..rows, prop::sample::select(LENGTHS.to_vec())).prop_map(|(r, v)| Edit::Set(r, 5, v)),
+        1 => (0..rows, prop::sample::select(CLASSES.to_vec())).prop_map(|(r, v)| Edit::Set(r, 3, v)),
+        1 => (0..rows, prop::sample::select(VILLAGES.to_vec())).prop_map(|(r, v)| Edit::Set(r, 2, v)),
+        1 => (0..rows, prop::sample::select(COSTS.to_vec())).prop_map(|(r, v)| Edit::Set(r, 6, v)),
+        1 => (0..rows).prop_map(Edit::Delete),
+        1 => (0..rows).prop_map(Edit::Insert),
+    ]
+}
+
+/// Other budgets beside the one that prorates.
+#[derive(Debug, Clone, Copy)]
+enum Beside {
+    Nothing,
+    /// The village fund per village, reported: the totals then group rows by village.
+    VillageFund,
+    /// The poverty fund per village, reported after the prorating one.
+    PovertyPerVillage,
+    /// Group roads' poverty money reported, before the prorating one (which then pays it).
+    PovertyBefore,
+}
+
+fn beside() -> impl Strategy<Value = Beside> {
+    prop::sample::select(vec![
+        Beside::Nothing,
+        Beside::VillageFund,
+        Beside::PovertyPerVillage,
+        Beside::PovertyBefore,
+    ])
+}
+
+fn budgets(amount: &str, class: Option<&str>, beside: Beside) -> String {
+    // Two budgets of one fund and class are refused: the other one is for the other class
+    // when the prorating one is for group roads.
+    let other = if class == Some("group") {
+        "village"
+    } else {
+        "group"
+    };
+    let mut text = String::new();
+    if let Beside::PovertyBefore = beside {
+        text.push_str(&format!(
+            "[[budgets]]\nfund = \"poverty\"\nclass = \"{other}\"\nname = \"社道\"\namount = \"5万\"\n\n"
+        ));
+    }
+    text += &format!(
+        "[[budgets]]\nfund = \"poverty\"\nname = \"社级道路建设\"\namount = \"{amount}\"\non_overrun = \"prorate\"\n"
+    );
+    if let Some(class) = class {
+        text.push_str(&format!("class = \"{class}\"\n"));
+    }
+    match beside {
+        Beside::VillageFund => text.push_str(
+            "\n[[budgets]]\nsource = \"village_fund\"\nper_village = true\nname = \"村项目资金\"\namount = \"2000\"\n",
+        ),
+        Beside::PovertyPerVillage => text.push_str(&format!(
+            "\n[[budgets]]\nfund = \"poverty\"\nclass = \"{other}\"\nper_village = true\nname = \"每村\"\namount = \"8万\"\n"
+        )),
+        Beside::Nothing | Beside::PovertyBefore => {}
+    }
+    text
+}
+
+/// Everything the table shows of the budget, against a fresh open of the same rows.
+fn same_as_fresh(app: &App, step: &str) -> Result<(), TestCaseError> {
+    let fresh = Doc::new(app.doc.sheet.clone(), None, &app.rules);
+    let live = &app.doc;
+    for at in 0..live.sheet.rows.len() {
+        for column in [
+            Column::Paid(0),
+            Column::Paid(1),
+            Column::Subsidy,
+            Column::Shortfall,
+            Column::Gap,
+        ] {
+            prop_assert_eq!(
+                live.amount(at, column),
+                fresh.amount(at, column),
+                "{}: row {} {:?}",
+                step,
+                at,
+                column
+            );
+        }
+        if let (Calc::Good(a), Calc::Good(b)) =
+            (live.calc(&app.rules, at), fresh.calc(&app.rules, at))
+        {
+            prop_assert_eq!(a.breakdown, b.breakdown, "{}: row {}", step, at);
+        }
+    }
+    prop_assert_eq!(&live.summary().total, &fresh.summary().total, "{}", step);
+    prop_assert_eq!(
+        format!(
+            "{:?}",
+            crate::report::budget::lines(&app.rules, live.summary(), Lang::En)
+        ),
+        format!(
+            "{:?}",
+            crate::report::budget::lines(&app.rules, fresh.summary(), Lang::En)
+        ),
+        "{}",
+        step
+    );
+    let (a, b) = (live.allocated(), fresh.allocated());
+    prop_assert_eq!(&a.uses, &b.uses, "{}", step);
+    prop_assert_eq!(a.error, b.error, "{}", step);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn an_envelope_shared_out_again_edit_by_edit_equals_a_fresh_allocation(
+        rows in prop::collection::vec(row(), 1..14),
+        amount in prop::sample::select(vec!["0", "1", "3万", "20万", "100万", "1亿"]),
+        class in prop::sample::select(vec![Some("group"), Some("village"), None]),
+        beside in beside(),
+        edits in prop::collection::vec(edit(14), 1..10),
+    ) {
+        let rules = rules_with(&budgets(amount, class, beside));
+        let (mut app, _dir) = super::budgets::open_with(rules.clone(), &table(&rows), Lang::En);
+        prop_assert_eq!(app.doc.keeps_envelope(), Some(0), "one prorated envelope is kept");
+        same_as_fresh(&app, "opened")?;
+        let mut made = 0;
+        for (n, e) in edits.iter().enumerate() {
+            let len = app.doc.sheet.rows.len();
+            if len == 0 {
+                break;
+            }
+            let op = match *e {
+                Edit::Set(r, col, v) => Op::set(r % len, &app.doc.sheet.rows[r % len], col, v),
+                Edit::Delete(r) => Op::Delete { at: r % len, row: app.doc.sheet.rows[r % len].clone() },
+                Edit::Insert(r) => Op::Insert {
+                    at: r % (len + 1),
+                    row: crate::table::sheet::SheetRow::new(
+                        [format!("N{n}").as_str(), "T", "B", "group", "3.5", "1.5", "600000", "0"],
+                        0,
+                    ),
+                },
+            };
+            app.doc.change(&rules, op);
+            made += 1;
+            same_as_fresh(&app, &format!("edit {n}: {e:?}"))?;
+        }
+        for n in 0..made {
+            app.doc.undo(&rules);
+            same_as_fresh(&app, &format!("undo {n}"))?;
+        }
+    }
+}
+
+/// An edit of a row's length under the one prorated envelope shares it out again from what
+/// was kept, not the whole way round.
+#[test]
+fn an_edit_of_a_length_under_one_prorated_envelope_keeps_the_envelope() {
+    let rules = rules_with(&budgets("3万", Some("group"), Beside::VillageFund));
+    let rows: Vec<_> = (0..6).map(|i| (i % 3, i % 2, 1 + i % 3, 0)).collect();
+    let (mut app, _dir) = super::budgets::open_with(rules.clone(), &table(&rows), Lang::En);
+    assert_eq!(app.doc.keeps_envelope(), Some(0));
+    let before = app.doc.allocated().uses[0][&crate::report::allocate::Envelope::Whole].clone();
+    let op = doc::Op::set(0, &app.doc.sheet.rows[0], 5, "2.25");
+    app.doc.change(&rules, op);
+    assert_eq!(
+        app.doc.keeps_envelope(),
+        Some(1),
+        "shared out from what was kept"
+    );
+    let after = &app.doc.allocated().uses[0][&crate::report::allocate::Envelope::Whole];
+    assert_eq!((before.envelope, after.envelope), (3_000_000, 3_000_000));
+    assert!(after.asked > before.asked, "{before:?} {after:?}");
+    assert_eq!(after.paid, 3_000_000);
+    // A delete numbers the rows anew: shared out the whole way, then kept again.
+    let op = doc::Op::Delete {
+        at: 1,
+        row: app.doc.sheet.rows[1].clone(),
+    };
+    app.doc.change(&rules, op);
+    assert_eq!(app.doc.keeps_envelope(), Some(0));
+    same_as_fresh(&app, "deleted").unwrap();
+}
