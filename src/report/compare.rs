@@ -14,6 +14,7 @@
 pub mod book;
 pub mod budgets;
 pub mod describe;
+mod paired;
 pub mod screen;
 pub mod whole;
 pub mod write;
