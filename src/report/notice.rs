@@ -871,4 +871,35 @@ mod tests {
             "计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"
         );
     }
+
+    #[test]
+    fn notices_made_on_many_threads_are_all_written_or_none_and_the_first_failure_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..40).map(|i| format!("n{i:02}.xlsx")).collect();
+        let bytes = |at: usize| format!("notice {at}").into_bytes();
+        let failed = write_all(
+            dir.path(),
+            &names,
+            |at| match at {
+                17 | 30 => Err(at),
+                _ => Ok(bytes(at)),
+            },
+            false,
+        );
+        match failed {
+            Err(NotWritten::Made(path, 17)) => assert_eq!(path, dir.path().join("n17.xlsx")),
+            _ => panic!("the first notice that cannot be made is said"),
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(write_all(dir.path(), &names, |at| Ok::<_, ()>(bytes(at)), false).is_ok());
+        let mut written: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        written.sort();
+        assert_eq!(written, names);
+        for (at, name) in names.iter().enumerate() {
+            assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), bytes(at));
+        }
+    }
 }
