@@ -20,7 +20,8 @@ pub mod whole;
 pub mod write;
 
 pub use whole::{
-    compare, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table, Whole,
+    compare, compare_grouped, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table,
+    Whole,
 };
 pub use write::Variant;
 

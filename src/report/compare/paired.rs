@@ -109,9 +109,10 @@ impl<'t> Groups<'t> {
 }
 
 impl<'t> Sums<'t> {
-    /// Sums for `sides`: groups by hash (`fast`), or added to the summaries in input order.
-    fn new(sides: &[SideCtx; 2], fast: bool) -> Sums<'t> {
-        let by: &[GroupBy] = if fast { &[] } else { &GROUPS };
+    /// Sums for `sides`, with the groups when `grouped`: by hash (`fast`), or added to the
+    /// summaries in input order.
+    fn new(sides: &[SideCtx; 2], grouped: bool, fast: bool) -> Sums<'t> {
+        let by: &[GroupBy] = if grouped && !fast { &GROUPS } else { &[] };
         Sums {
             whole: [
                 Summary::new(sides[0].rules, &[]),
@@ -121,7 +122,7 @@ impl<'t> Sums<'t> {
                 Summary::new(sides[0].rules, by),
                 Summary::new(sides[1].rules, by),
             ],
-            groups: fast.then(Default::default),
+            groups: (grouped && fast).then(Default::default),
             one_side_only: 0,
             overflowed: false,
         }
@@ -158,13 +159,13 @@ impl<'t> Sums<'t> {
 pub(super) type Paired = (Vec<Pair>, [Summary; 2], usize);
 
 /// Every row of `tables` under `before` and `after`, paired; `duplicates` per input and row
-/// whether its id was seen on an earlier row.
+/// whether its id was seen on an earlier row; the groups added up when `grouped`.
 pub(super) fn pairs(
     tables: &[Table],
-    before: &RuleSet,
-    after: &RuleSet,
+    (before, after): (&RuleSet, &RuleSet),
     duplicates: &[Vec<bool>],
     funds: &Funds,
+    grouped: bool,
 ) -> Result<Paired, CompareError> {
     let mut pieces = Vec::new();
     for (t, table) in tables.iter().enumerate() {
@@ -207,10 +208,10 @@ pub(super) fn pairs(
     // the order rows are added in changes nothing unless one does not fit.
     let (done, per_core) = on_every_core(
         pieces.len(),
-        || Sums::new(&sides, true),
+        || Sums::new(&sides, grouped, true),
         |sums, seq| ctx.piece(seq, sums),
     );
-    let mut sums = Sums::new(&sides, false);
+    let mut sums = Sums::new(&sides, grouped, false);
     for s in per_core {
         sums.merge(&sides, s);
     }
@@ -224,7 +225,7 @@ pub(super) fn pairs(
     if sums.overflowed {
         // Added up again in input order, row after row: which row no longer fits is then
         // the one a single pass finds.
-        sums = Sums::new(&sides, false);
+        sums = Sums::new(&sides, grouped, false);
         all.clear();
         for seq in 0..pieces.len() {
             let (pairs, error) = ctx.piece(seq, &mut sums);

@@ -323,11 +323,22 @@ pub fn compare<'r>(
     before: &'r RuleSet,
     after: &'r RuleSet,
 ) -> Result<Comparison<'r>, CompareError> {
+    compare_grouped(tables, before, after, true)
+}
+
+/// [`compare`], adding up the groups (township, village) only when `grouped`: a form that
+/// shows none (CSV, JSON Lines) need not find each row's village among thousands.
+pub fn compare_grouped<'r>(
+    tables: &[Table],
+    before: &'r RuleSet,
+    after: &'r RuleSet,
+    grouped: bool,
+) -> Result<Comparison<'r>, CompareError> {
     // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
     let duplicates = repeated_ids(tables);
     let funds = Funds::new(before, after);
     let (pairs, [sum_before, sum_after], one_side_only) =
-        super::paired::pairs(tables, before, after, &duplicates, &funds)?;
+        super::paired::pairs(tables, (before, after), &duplicates, &funds, grouped)?;
     Ok(Comparison {
         before_rules: before,
         after_rules: after,
