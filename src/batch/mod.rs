@@ -13,7 +13,7 @@
 //! (`alloc`), then the pass that writes cuts every row before it is summed and written.
 
 mod ahead;
-mod alloc;
+pub(crate) mod alloc;
 mod ids;
 mod output;
 mod pool;

@@ -478,15 +478,6 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         }
         tables.push(table);
     }
-    let c = compare::compare(&tables, &before, &after)
-        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-    drop(tables);
-
-    for message in c.messages(lang) {
-        to_stderr(&format!("{message}\n"));
-    }
-    let bad = c.pairs.iter().filter(|p| p.bad()).count();
-    let keep_going = m.get_flag("keep_going");
     // --headings and --amounts, as --excel and --encoding, are about the written rows:
     // asking for them is asking for a CSV (unless --format says which), on a terminal too.
     let asked_for_form = m.get_one::<String>("format").is_some()
@@ -500,6 +491,18 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             terminal: stdout_is_terminal() && !asked_for_form,
         },
     };
+    // The groups are shown by the terminal's table, JSON, Markdown and the workbook.
+    let grouped = matches!(out, Out::Stdout { terminal: true })
+        || !matches!(format, Format::Csv | Format::Jsonl);
+    let c = compare::compare_grouped(&tables, &before, &after, grouped)
+        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+    drop(tables);
+
+    for message in c.messages(lang) {
+        to_stderr(&format!("{message}\n"));
+    }
+    let bad = c.pairs.iter().filter(|p| p.bad()).count();
+    let keep_going = m.get_flag("keep_going");
     let out_name = match &out {
         Out::File(p) => p.display().to_string(),
         Out::Stdout { .. } => lang.pick("standard output", "标准输出").to_string(),

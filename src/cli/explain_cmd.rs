@@ -7,6 +7,7 @@ use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 
 use super::{help_flag, load_rules_as_of, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
+use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::Field;
 use crate::tui::doc::{Calc, Doc};
@@ -165,9 +166,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .map(|l| format!("{l}\n"))
         .collect();
     let id = id_col.map_or_else(String::new, |c| sheet.rows[at].get(c).trim().to_string());
-    // The whole table, as the table view holds it: repeated ids and budgets as a batch run
-    // judges them.
-    let doc = Doc::new(sheet, None, &rules);
+    let (doc, at) = judged(sheet, at, &rules);
     match doc.calc(&rules, at) {
         Calc::Good(c) => {
             let row = (label.as_str(), line, id.as_str());
@@ -202,6 +201,37 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 .join("\n"),
         )),
     }
+}
+
+/// The table as the explanation of row `at` needs it, and where the row is in it. A row
+/// depends on the rest of the table through its id (seen on an earlier row, it is a repeat,
+/// as in a batch run) and through budgets that share out an envelope among the rows under
+/// it. Without such budgets, the row and the first earlier row with its id, if any, say all
+/// of it, and the other rows are neither computed nor kept; with them, the whole table is
+/// computed, as the table view holds it.
+fn judged(mut sheet: Sheet, at: usize, rules: &RuleSet) -> (Doc, usize) {
+    let shares_out = rules
+        .budgets
+        .iter()
+        .any(|b| crate::report::allocate::allocates(b).is_some());
+    if shares_out {
+        return (Doc::new(sheet, None, rules), at);
+    }
+    let id_col = sheet.columns.index(Field::Id);
+    let id = id_col.map_or("", |c| sheet.rows[at].get(c).trim());
+    let earlier = match (id.is_empty(), id_col) {
+        (false, Some(c)) => sheet.rows[..at].iter().position(|r| r.get(c).trim() == id),
+        _ => None,
+    };
+    let row = sheet.rows.swap_remove(at);
+    let mut rows = Vec::with_capacity(2);
+    if let Some(e) = earlier {
+        rows.push(sheet.rows.swap_remove(e));
+    }
+    rows.push(row);
+    let at = rows.len() - 1;
+    sheet.rows = rows;
+    (Doc::new(sheet, None, rules), at)
 }
 
 /// The row `--row` names: a whole number from 1. Anything else is a usage error, said in

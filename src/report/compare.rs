@@ -14,12 +14,14 @@
 pub mod book;
 pub mod budgets;
 pub mod describe;
+mod paired;
 pub mod screen;
 pub mod whole;
 pub mod write;
 
 pub use whole::{
-    compare, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table, Whole,
+    compare, compare_grouped, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table,
+    Whole,
 };
 pub use write::Variant;
 

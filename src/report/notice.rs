@@ -659,21 +659,26 @@ pub enum NotWritten<E> {
 }
 
 /// Writes every file named in `names` into `dir`, or none: the bytes of each are made by
-/// `make` (called once per name, in order) and written whole to a temporary file in `dir`,
-/// closed at once, so neither the bytes of every file nor an open file each are held however
-/// many there are; only when all are written are they renamed into place (over an existing
-/// file only with `force`). On a failure the temporary files are removed, the files already
-/// renamed that were new are removed again and those they replaced put back, so `dir` keeps
-/// the files it had; the error names the file it is about.
-pub fn write_all<E>(
+/// `make` (called once per name) and written whole to a temporary file in `dir`, synced to
+/// the disk and closed at once, so neither the bytes of every file nor an open file each are
+/// held however many there are; only when all are written and synced are they renamed into
+/// place (over an existing file only with `force`), so an interrupted run leaves no half a
+/// notice. On a failure the temporary files are removed, the files already renamed that
+/// were new are removed again and those they replaced put back, so `dir` keeps the files it
+/// had; the error names the file it is about (the first in `names`' order, when several
+/// fail).
+///
+/// The files are made and written on several threads: making one is work for a core, and
+/// syncing one is mostly waiting for the disk, which takes the files of several threads in
+/// one go.
+pub fn write_all<E: Send>(
     dir: &Path,
     names: &[String],
-    mut make: impl FnMut(usize) -> Result<Vec<u8>, E>,
+    make: impl Fn(usize) -> Result<Vec<u8>, E> + Sync,
     force: bool,
 ) -> Result<(), NotWritten<E>> {
-    let mut temps = Vec::with_capacity(names.len());
-    for (at, name) in names.iter().enumerate() {
-        let path = dir.join(name);
+    let one = |at: usize| -> Result<(std::path::PathBuf, tempfile::TempPath), NotWritten<E>> {
+        let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
             let mut temp = tempfile::Builder::new()
@@ -686,8 +691,9 @@ pub fn write_all<E>(
             Ok(temp.into_temp_path())
         })()
         .map_err(|e| NotWritten::Written(path.clone(), e))?;
-        temps.push((path, temp));
-    }
+        Ok((path, temp))
+    };
+    let temps = on_threads(names.len(), one)?;
     // A notice about to be replaced is first kept aside (a hard link, or a copy where the
     // file system has none), so a failure can put it back; the folder goes when dropped.
     let keep = tempfile::Builder::new()
@@ -725,6 +731,56 @@ pub fn write_all<E>(
         placed.push((path, aside));
     }
     Ok(())
+}
+
+/// Threads that make and write notices: twice the cores, so some make while others wait
+/// for the disk, and never more than a few (each holds one workbook).
+fn writers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        * 2
+}
+
+/// `one(i)` for every `i` in `0..n` on [`writers`] threads, the results in order; on a
+/// failure, the first failure in order (the threads stop taking new work at the first one
+/// they meet, and what the others made is dropped).
+fn on_threads<T: Send, E: Send>(
+    n: usize,
+    one: impl Fn(usize) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let threads = writers().min(n.max(1));
+    let done: Vec<Vec<(usize, Result<T, E>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    while !failed.load(Ordering::Relaxed) {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        let r = one(i);
+                        if r.is_err() {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        mine.push((i, r));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut all: Vec<(usize, Result<T, E>)> = done.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
@@ -814,5 +870,36 @@ mod tests {
             basis(&rules),
             "计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"
         );
+    }
+
+    #[test]
+    fn notices_made_on_many_threads_are_all_written_or_none_and_the_first_failure_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..40).map(|i| format!("n{i:02}.xlsx")).collect();
+        let bytes = |at: usize| format!("notice {at}").into_bytes();
+        let failed = write_all(
+            dir.path(),
+            &names,
+            |at| match at {
+                17 | 30 => Err(at),
+                _ => Ok(bytes(at)),
+            },
+            false,
+        );
+        match failed {
+            Err(NotWritten::Made(path, 17)) => assert_eq!(path, dir.path().join("n17.xlsx")),
+            _ => panic!("the first notice that cannot be made is said"),
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(write_all(dir.path(), &names, |at| Ok::<_, ()>(bytes(at)), false).is_ok());
+        let mut written: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        written.sort();
+        assert_eq!(written, names);
+        for (at, name) in names.iter().enumerate() {
+            assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), bytes(at));
+        }
     }
 }

@@ -226,7 +226,12 @@ impl Totals {
     }
 
     /// Adds one row's amounts, or takes them away again when `negate`.
-    fn apply(&mut self, seg: &Segment, b: &Breakdown, negate: bool) -> Result<(), SumOverflow> {
+    pub(crate) fn apply(
+        &mut self,
+        seg: &Segment,
+        b: &Breakdown,
+        negate: bool,
+    ) -> Result<(), SumOverflow> {
         self.segments = if negate {
             self.segments.saturating_sub(1)
         } else {

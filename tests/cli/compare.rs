@@ -2543,3 +2543,95 @@ fn compare_in_gbk_writes_a_decrease_with_an_ascii_minus_that_gbk_can_hold() {
     assert!(!unmappable);
     assert_eq!(again.as_ref(), bytes.as_slice());
 }
+
+#[test]
+fn a_note_row_among_the_rows_leaves_the_rows_after_it_with_their_own_line_and_amounts() {
+    let env = Env::new();
+    let table = env.write(
+        "note.csv",
+        "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km\n\
+         A1,镇一,村一,group,3.5,1.0,300000,0,10,\n\
+         备注：以上为第一批,,,,,,,,,\n\
+         A2,镇一,村二,village,4.5,2.0,900000,0,10,\n",
+    );
+    let csv = env
+        .roadsub(&["compare", &table, "--set", RAISE])
+        .expect_code(0)
+        .stdout;
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    // The note is left out under both rule sets together: the row after it is itself (it was
+    // shown under the note's line and words).
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].starts_with(
+            "2,A1,镇一,村一,group,150000.00,150000.00,0.00,100000.00,150000.00,50000.00,"
+        ),
+        "{csv}"
+    );
+    assert!(
+        rows[1].starts_with(
+            "4,A2,镇一,村二,village,900000.00,900000.00,0.00,0.00,0.00,0.00,900000.00,"
+        ),
+        "{csv}"
+    );
+}
+
+/// Per row of a CSV, the values of the columns named `names`.
+fn columns_of(csv: &str, names: &[&str]) -> Vec<Vec<String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at: Vec<usize> = names
+        .iter()
+        .map(|n| header.iter().position(|h| h == n).unwrap())
+        .collect();
+    lines
+        .map(|l| {
+            let fields: Vec<&str> = l.split(',').collect();
+            at.iter().map(|&i| fields[i].to_string()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_of_many_blocks_under_prorating_budgets_compares_as_two_batch_runs_compute_it() {
+    let env = Env::new();
+    // The plan's rows again and again under new ids: several blocks of rows, computed on
+    // every core, under envelopes that bind on both sides.
+    let text = std::fs::read_to_string(plan()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut big = format!("{}\n", lines[0]);
+    for i in 0..6000 {
+        let row = lines[1 + i % (lines.len() - 1)];
+        let (_, rest) = row.split_once(',').unwrap();
+        big.push_str(&format!("X{i},{rest}\n"));
+    }
+    let big = env.write("big.csv", big);
+    let rules = bundled("examples/anyue-2018-prorate.toml");
+    let prorate = std::fs::read_to_string(&rules).unwrap();
+    let variant = env.write(
+        "prorate-15.toml",
+        prorate.replace(GROUP_TIER, GROUP_TIER_15),
+    );
+    let funds = ["transport", "poverty", "subsidy_total", "gap", "shortfall"];
+    let batch = |rules: &str| {
+        let out = env
+            .roadsub(&["batch", &big, "--rules", rules])
+            .expect_code(0)
+            .stdout;
+        columns_of(&out, &funds)
+    };
+    let compared = env
+        .roadsub(&["compare", &big, "--rules", &rules, "--against", &variant])
+        .expect_code(0)
+        .stdout;
+    let side = |suffix: &str| {
+        let names: Vec<String> = funds.iter().map(|f| format!("{f}_{suffix}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        columns_of(&compared, &names)
+    };
+    let (before, after) = (batch(&rules), batch(&variant));
+    assert_eq!(before.len(), 6000);
+    assert_ne!(before, after);
+    assert_eq!(side("before"), before);
+    assert_eq!(side("after"), after);
+}

@@ -336,3 +336,53 @@ fn explain_shows_how_a_cost_per_km_times_the_length_is_rounded_to_the_cost() {
     .expect_code(0)
     .stdout_lacks("每公里造价 ");
 }
+
+#[test]
+fn a_row_is_explained_from_itself_and_the_earlier_rows_with_its_id_whatever_else_the_table_holds() {
+    let env = Env::new();
+    let header =
+        "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km\n";
+    let first = "A1,镇一,村一,group,3.5,1.0,300000,0,10,\n";
+    let table = env.write(
+        "dup.csv",
+        format!(
+            "{header}{first}A2,镇一,村二,group,3.5,1.0,300000,0,10,\n\
+             A1,镇一,村三,group,3.5,1.0,300000,0,10,\n\
+             合计,,,,,3.0,900000,,,\n\
+             A4,镇一,村四,group,abc,1.0,300000,0,10,\n\
+             A1,镇二,村五,village,4.5,2.0,900000,0,10,\n"
+        ),
+    );
+    let alone = env.write("alone.csv", format!("{header}{first}"));
+    // The first row is explained as it would be on its own: a bad row, a totals row and the
+    // later rows with its id change nothing of it.
+    let explained = env
+        .roadsub(&["explain", &table, "--row", "1"])
+        .expect_code(0)
+        .stdout;
+    let on_its_own = env
+        .roadsub(&["explain", &alone, "--row", "1"])
+        .expect_code(0)
+        .stdout;
+    assert_eq!(
+        explained.replace(&table, "T"),
+        on_its_own.replace(&alone, "T")
+    );
+    for (row, line) in [("3", 4), ("6", 7)] {
+        env.roadsub(&["explain", &table, "--row", row]).expect(
+            1,
+            "",
+            &format!("roadsub: {table}:{line}: id \"A1\" appears on an earlier row (ids must be unique)\n"),
+        );
+    }
+    env.roadsub(&["explain", &table, "--row", "4"]).expect(
+        1,
+        "",
+        &format!("roadsub: {table}:5: id \"合计\" is a totals row, not a segment (left out)\n"),
+    );
+    env.roadsub(&["explain", &table, "--id", "A1"]).expect(
+        1,
+        "",
+        &format!("roadsub: {table}: the id \"A1\" is on lines 2, 4, 7 (ids must be unique); give --row instead\n"),
+    );
+}

@@ -18,7 +18,7 @@ use crate::money;
 use crate::report::allocate::{allocate, AllocError, Held, HeldRow};
 use crate::report::summary::{group_order, GroupBy, Summary, Totals};
 use crate::rules::RuleSet;
-use crate::table::row::{self, RowText};
+use crate::table::row::RowText;
 use crate::table::sheet::{Judged, Sheet, SheetRow};
 use crate::table::{Columns, Field, Problem, RowError};
 
@@ -187,16 +187,6 @@ pub struct Computed {
     pub line: u64,
 }
 
-impl Computed {
-    fn text(&self) -> RowText<'_> {
-        RowText {
-            id: "",
-            township: &self.township,
-            village: &self.village,
-        }
-    }
-}
-
 /// One side worked out: per row kept (totals rows left out), what it computes to, or its
 /// errors; the side's summary of its whole run; and per row kept, where it is (which input,
 /// which row of its sheet).
@@ -333,43 +323,22 @@ pub fn compare<'r>(
     before: &'r RuleSet,
     after: &'r RuleSet,
 ) -> Result<Comparison<'r>, CompareError> {
+    compare_grouped(tables, before, after, true)
+}
+
+/// [`compare`], adding up the groups (township, village) only when `grouped`: a form that
+/// shows none (CSV, JSON Lines) need not find each row's village among thousands.
+pub fn compare_grouped<'r>(
+    tables: &[Table],
+    before: &'r RuleSet,
+    after: &'r RuleSet,
+    grouped: bool,
+) -> Result<Comparison<'r>, CompareError> {
     // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
     let duplicates = repeated_ids(tables);
-    // Each side's totals and groups are those of the rows good under both, added up below:
-    // the whole run's groups would only be replaced, so they are not added up. (A group's
-    // sum cannot fail where the run's total did not: it adds the same values, fewer of them,
-    // in 128 bits.)
-    let (mut rows_before, mut sum_before, _) =
-        work_side(tables, before, Side::Before, &duplicates, &[])?;
-    let (mut rows_after, mut sum_after, _) =
-        work_side(tables, after, Side::After, &duplicates, &[])?;
-    let one_side_only = only_rows_good_under_both(
-        (before, &mut rows_before, &mut sum_before),
-        (after, &mut rows_after, &mut sum_after),
-    );
     let funds = Funds::new(before, after);
-    let mut pairs = Vec::with_capacity(rows_before.len());
-    let mut rows = rows_before.into_iter().zip(rows_after);
-    for (t, table) in tables.iter().enumerate() {
-        let columns = &table.sheet.columns;
-        for row in &table.sheet.rows {
-            let mut ends = Vec::new();
-            if row::is_totals_row(&row.record(&mut ends), columns) {
-                continue;
-            }
-            let Some((b, a)) = rows.next() else { break };
-            pairs.push(Pair {
-                file: t,
-                line: row.line,
-                id: text(columns, row, Field::Id),
-                township: text(columns, row, Field::Township),
-                village: text(columns, row, Field::Village),
-                class: text(columns, row, Field::Class),
-                before: b.map(|c| Amounts::of_row(&funds, Side::Before, &c.breakdown)),
-                after: a.map(|c| Amounts::of_row(&funds, Side::After, &c.breakdown)),
-            });
-        }
-    }
+    let (pairs, [sum_before, sum_after], one_side_only) =
+        super::paired::pairs(tables, (before, after), &duplicates, &funds, grouped)?;
     Ok(Comparison {
         before_rules: before,
         after_rules: after,
@@ -384,57 +353,6 @@ pub fn compare<'r>(
             .map(|t| t.sheet.columns.units.clone())
             .collect(),
     })
-}
-
-/// One side for [`only_rows_good_under_both`]: its rules, rows and whole-run summary.
-type SideRows<'a> = (
-    &'a RuleSet,
-    &'a mut Vec<Result<Computed, Vec<RowError>>>,
-    &'a mut Summary,
-);
-
-/// Replaces each side's totals and groups by those of the rows good under both sides (their
-/// budget use is left as the whole run's); returns how many rows are good under one side
-/// only. A row whose amounts no longer fit in a total becomes bad on that side, as in a
-/// batch run, and leaves the other side's totals too.
-fn only_rows_good_under_both(before: SideRows, after: SideRows) -> usize {
-    let mut both = [
-        Summary::new(before.0, &GROUPS),
-        Summary::new(after.0, &GROUPS),
-    ];
-    let mut one_side_only = 0;
-    for (b, a) in before.1.iter_mut().zip(after.1.iter_mut()) {
-        let (Ok(cb), Ok(ca)) = (&*b, &*a) else {
-            if b.is_ok() || a.is_ok() {
-                one_side_only += 1;
-            }
-            continue;
-        };
-        let overflow = Err(vec![RowError::row(cb.line, Problem::Overflow)]);
-        if both[0]
-            .add(before.0, &cb.segment, &cb.text(), &cb.breakdown)
-            .is_err()
-        {
-            *b = overflow;
-            one_side_only += 1;
-            continue;
-        }
-        if both[1]
-            .add(after.0, &ca.segment, &ca.text(), &ca.breakdown)
-            .is_err()
-        {
-            // Taking away what was just added cannot overflow.
-            let _ = both[0].remove(before.0, &cb.segment, &cb.text(), &cb.breakdown);
-            *a = overflow;
-            one_side_only += 1;
-        }
-    }
-    let [bb, ba] = both;
-    for (whole, both) in [(before.2, bb), (after.2, ba)] {
-        whole.total = both.total;
-        whole.groupings = both.groupings;
-    }
-    one_side_only
 }
 
 impl Comparison<'_> {

@@ -1,0 +1,480 @@
+//! Both sides of a comparison computed row by row, side by side, on every core: each row is
+//! judged under the rules in force and under the variant, cut by the budgets that bind on
+//! each side, added up, and kept only as the fen a comparison shows ([`Amounts`]), so a
+//! million rows never hold two segments and breakdowns each.
+//!
+//! Budgets that bind are shared out as a batch run shares them (SPEC §8): the rows are cut
+//! into the same kind of chunks, each side's counting passes add up what every envelope is
+//! asked ([`Plan`]), and the last pass cuts each row as it goes ([`ChunkCuts`]), so a side's
+//! fen are a batch run's.
+//!
+//! The totals are added up chunk by chunk and the chunks' totals then added in order. A sum
+//! that does not fit makes a row bad, and which row depends on the order the rows are added
+//! in: should any sum not fit, everything is added up again in input order, one row after
+//! another, as a single pass over the rows would.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::whole::{CompareError, Pair, Table};
+use super::{Amounts, Funds, Side};
+use crate::batch::alloc::{Changed, ChunkCuts, Plan};
+use crate::engine::{Breakdown, Segment};
+use crate::report::allocate::AllocError;
+use crate::report::summary::{village_key, GroupBy, SumOverflow, Summary, Totals};
+use crate::rules::RuleSet;
+use crate::table::row::RowText;
+use crate::table::sheet::{Judged, SheetRow};
+use crate::table::{Columns, Field, Problem, RowError};
+
+/// Rows in a chunk: as many as a batch run's chunks hold at most.
+const CHUNK_ROWS: usize = 2048;
+
+/// The groupings a comparison adds up.
+const GROUPS: [GroupBy; 2] = [GroupBy::Township, GroupBy::Village];
+
+/// A run of rows of one input, the `seq`-th of the comparison.
+struct Piece {
+    table: usize,
+    rows: std::ops::Range<usize>,
+}
+
+/// Each side's rules, the columns it reads each input through, and its plan for budgets
+/// that bind.
+struct SideCtx<'r> {
+    side: Side,
+    rules: &'r RuleSet,
+    /// Per input: the approved-amount columns are found per rule set, so a variant reads its
+    /// own.
+    columns: Vec<Columns>,
+    plan: Option<Plan>,
+}
+
+/// What the rows of one or more pieces add up to, on both sides.
+struct Sums<'t> {
+    /// Each side's whole run: what its budgets were asked and paid.
+    whole: [Summary; 2],
+    /// Each side's totals (and, added in input order, groups) over the rows good under both.
+    both: [Summary; 2],
+    /// Each side's groups over the rows good under both, found by hash, when they are not
+    /// added to `both` row by row.
+    groups: Option<[Groups<'t>; 2]>,
+    /// Rows computed under one side only.
+    one_side_only: usize,
+    /// Some sum did not fit (so this way of adding up is given up).
+    overflowed: bool,
+}
+
+/// A side's totals per township and per village, keyed by the rows' own text: a summary's
+/// groups are sorted by name, and finding one of 187,307 villages by comparing names, row
+/// after row, took longer than computing the rows.
+#[derive(Default)]
+struct Groups<'t> {
+    townships: foldhash::HashMap<&'t str, Totals>,
+    villages: foldhash::HashMap<(&'t str, &'t str), Totals>,
+}
+
+impl<'t> Groups<'t> {
+    /// Adds a row placed at `at`.
+    fn add(&mut self, at: &RowText<'t>, seg: &Segment, b: &Breakdown) -> Result<(), SumOverflow> {
+        self.townships
+            .entry(at.township)
+            .or_default()
+            .apply(seg, b, false)?;
+        self.villages
+            .entry((at.township, at.village))
+            .or_default()
+            .apply(seg, b, false)
+    }
+
+    /// The groups as a summary's groupings (each by its name, [`GROUPS`] in order).
+    fn into_groupings(self) -> Vec<(GroupBy, BTreeMap<String, Totals>)> {
+        vec![
+            (
+                GroupBy::Township,
+                self.townships
+                    .into_iter()
+                    .map(|(k, t)| (k.to_string(), t))
+                    .collect(),
+            ),
+            (
+                GroupBy::Village,
+                self.villages
+                    .into_iter()
+                    .map(|((town, village), t)| (village_key(town, village), t))
+                    .collect(),
+            ),
+        ]
+    }
+}
+
+impl<'t> Sums<'t> {
+    /// Sums for `sides`, with the groups when `grouped`: by hash (`fast`), or added to the
+    /// summaries in input order.
+    fn new(sides: &[SideCtx; 2], grouped: bool, fast: bool) -> Sums<'t> {
+        let by: &[GroupBy] = if grouped && !fast { &GROUPS } else { &[] };
+        Sums {
+            whole: [
+                Summary::new(sides[0].rules, &[]),
+                Summary::new(sides[1].rules, &[]),
+            ],
+            both: [
+                Summary::new(sides[0].rules, by),
+                Summary::new(sides[1].rules, by),
+            ],
+            groups: (grouped && fast).then(Default::default),
+            one_side_only: 0,
+            overflowed: false,
+        }
+    }
+
+    /// Adds another core's sums (`self` groups in the summaries, `other` by hash).
+    fn merge(&mut self, sides: &[SideCtx; 2], other: Sums) {
+        self.one_side_only += other.one_side_only;
+        self.overflowed |= other.overflowed;
+        let mut theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
+        if let Some(groups) = other.groups {
+            for (i, g) in groups.into_iter().enumerate() {
+                let mut grouped = Summary::new(sides[i].rules, &GROUPS);
+                grouped.groupings = g.into_groupings();
+                theirs.push(grouped);
+            }
+        }
+        let [w0, w1] = &mut self.whole;
+        let [b0, b1] = &mut self.both;
+        let targets = [w0, w1, b0, b1];
+        for (k, summary) in theirs.into_iter().enumerate() {
+            // The groups go to the side's summary of the rows good under both.
+            let to = if k < 4 { k } else { k - 2 };
+            if !self.overflowed && targets[to].merge(summary).is_err() {
+                self.overflowed = true;
+            }
+        }
+    }
+}
+
+/// What [`pairs`] hands back: every row paired, each side's summary (its totals and groups
+/// over the rows good under both, its budget use over its whole run), and how many rows are
+/// computed under one side only.
+pub(super) type Paired = (Vec<Pair>, [Summary; 2], usize);
+
+/// Every row of `tables` under `before` and `after`, paired; `duplicates` per input and row
+/// whether its id was seen on an earlier row; the groups added up when `grouped`.
+pub(super) fn pairs(
+    tables: &[Table],
+    (before, after): (&RuleSet, &RuleSet),
+    duplicates: &[Vec<bool>],
+    funds: &Funds,
+    grouped: bool,
+) -> Result<Paired, CompareError> {
+    let mut pieces = Vec::new();
+    for (t, table) in tables.iter().enumerate() {
+        let n = table.sheet.rows.len();
+        for start in (0..n).step_by(CHUNK_ROWS) {
+            pieces.push(Piece {
+                table: t,
+                rows: start..n.min(start + CHUNK_ROWS),
+            });
+        }
+    }
+    let mut sides = [
+        SideCtx {
+            side: Side::Before,
+            rules: before,
+            columns: tables.iter().map(|t| t.sheet.columns.clone()).collect(),
+            plan: Plan::new(before),
+        },
+        SideCtx {
+            side: Side::After,
+            rules: after,
+            columns: tables
+                .iter()
+                .map(|t| t.sheet.columns.for_other_rules())
+                .collect(),
+            plan: Plan::new(after),
+        },
+    ];
+    for s in &mut sides {
+        count(tables, &pieces, s, duplicates)?;
+    }
+    let ctx = Ctx {
+        tables,
+        pieces: &pieces,
+        sides: &sides,
+        duplicates,
+        funds,
+    };
+    // Each core adds its rows to sums of its own, merged at the end: every sum is exact, so
+    // the order rows are added in changes nothing unless one does not fit.
+    let (done, per_core) = on_every_core(
+        pieces.len(),
+        || Sums::new(&sides, grouped, true),
+        |sums, seq| ctx.piece(seq, sums),
+    );
+    let mut sums = Sums::new(&sides, grouped, false);
+    for s in per_core {
+        sums.merge(&sides, s);
+    }
+    let mut all = Vec::with_capacity(done.iter().map(|d| d.0.len()).sum());
+    for (pairs, error) in done {
+        if let Some(e) = error {
+            return Err(e);
+        }
+        all.extend(pairs);
+    }
+    if sums.overflowed {
+        // Added up again in input order, row after row: which row no longer fits is then
+        // the one a single pass finds.
+        sums = Sums::new(&sides, grouped, false);
+        all.clear();
+        for seq in 0..pieces.len() {
+            let (pairs, error) = ctx.piece(seq, &mut sums);
+            if let Some(e) = error {
+                return Err(e);
+            }
+            all.extend(pairs);
+        }
+    }
+    let Sums {
+        whole: [mut wb, mut wa],
+        both: [bb, ba],
+        one_side_only,
+        ..
+    } = sums;
+    for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
+        whole.total = both.total;
+        whole.groupings = both.groupings;
+    }
+    Ok((all, [wb, wa], one_side_only))
+}
+
+/// Runs each side's counting passes, when its budgets bind: what each envelope is asked,
+/// then who is cut.
+fn count(
+    tables: &[Table],
+    pieces: &[Piece],
+    s: &mut SideCtx,
+    duplicates: &[Vec<bool>],
+) -> Result<(), CompareError> {
+    let Some(mut plan) = s.plan.take() else {
+        return Ok(());
+    };
+    let fail = |c: Changed| CompareError {
+        side: s.side,
+        error: alloc_error(c),
+    };
+    for pass in 0..plan.counting_passes() {
+        let (tallies, _) = on_every_core(
+            pieces.len(),
+            || (),
+            |_, seq| {
+                let piece = &pieces[seq];
+                let table = &tables[piece.table];
+                let rows = &table.sheet.rows[piece.rows.clone()];
+                let mut cuts = ChunkCuts::new(
+                    &plan,
+                    s.rules,
+                    pass,
+                    seq as u64,
+                    &table.label,
+                    rows.first().map_or(0, |r| r.line),
+                );
+                for (r, row) in piece.rows.clone().zip(rows) {
+                    let judged = table.sheet.judge(
+                        s.rules,
+                        &s.columns[piece.table],
+                        row,
+                        duplicates[piece.table][r],
+                    );
+                    if let Judged::Good(g) = judged {
+                        let (segment, mut breakdown) = *g;
+                        cuts.row(&segment, &place(&table.sheet.columns, row), &mut breakdown);
+                    }
+                }
+                cuts.finish()
+            },
+        );
+        for (seq, tally) in tallies.into_iter().enumerate() {
+            plan.add(pass, seq as u64, tally.map_err(fail)?)
+                .map_err(fail)?;
+        }
+        plan.decide(pass).map_err(fail)?;
+    }
+    s.plan = Some(plan);
+    Ok(())
+}
+
+/// Why an allocation failed, as the comparison says it (rows held in memory cannot change
+/// between passes: a chunk found out of step is an allocation that does not add up).
+fn alloc_error(c: Changed) -> AllocError {
+    match c {
+        Changed::Alloc { error, .. } => error,
+        Changed::FirstLine { .. } => AllocError::MoreThanTotal,
+    }
+}
+
+/// A row's township and village, trimmed, as budgets and groups place it.
+fn place<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
+    let get = |f: Field| columns.index(f).map_or("", |i| row.get(i).trim());
+    RowText {
+        id: "",
+        township: get(Field::Township),
+        village: get(Field::Village),
+    }
+}
+
+/// Row `row`'s text field `field`, trimmed.
+fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
+    columns
+        .index(field)
+        .map_or("", |i| row.get(i).trim())
+        .to_string()
+}
+
+/// What the pieces are computed with.
+struct Ctx<'a, 'r> {
+    tables: &'a [Table],
+    pieces: &'a [Piece],
+    sides: &'a [SideCtx<'r>; 2],
+    duplicates: &'a [Vec<bool>],
+    funds: &'a Funds,
+}
+
+impl<'a> Ctx<'a, '_> {
+    /// Computes piece `seq` under both sides, adding its rows to `sums`.
+    fn piece(&self, seq: usize, sums: &mut Sums<'a>) -> (Vec<Pair>, Option<CompareError>) {
+        let piece = &self.pieces[seq];
+        let tables: &'a [Table] = self.tables;
+        let table = &tables[piece.table];
+        let sheet = &table.sheet;
+        let rows = &sheet.rows[piece.rows.clone()];
+        let first_line = rows.first().map_or(0, |r| r.line);
+        let mut cuts: Vec<Option<ChunkCuts>> = self
+            .sides
+            .iter()
+            .map(|s| {
+                s.plan.as_ref().map(|plan| {
+                    let last = plan.counting_passes();
+                    ChunkCuts::new(plan, s.rules, last, seq as u64, &table.label, first_line)
+                })
+            })
+            .collect();
+        let mut pairs = Vec::with_capacity(rows.len());
+        for (r, row) in piece.rows.clone().zip(rows) {
+            let duplicate = self.duplicates[piece.table][r];
+            let judged = self
+                .sides
+                .each_ref()
+                .map(|s| sheet.judge(s.rules, &s.columns[piece.table], row, duplicate));
+            // A totals row (or a note) is left out, as a batch run leaves it out.
+            if judged.iter().any(|j| matches!(j, Judged::Totals)) {
+                continue;
+            }
+            let at = place(&sheet.columns, row);
+            let mut outcome: [Result<(Segment, Breakdown), Vec<RowError>>; 2] =
+                judged.map(|j| match j {
+                    Judged::Good(g) => Ok(*g),
+                    Judged::Bad(e) => Err(e),
+                    Judged::Totals => Err(Vec::new()),
+                });
+            let overflow = || Err(vec![RowError::row(row.line, Problem::Overflow)]);
+            for (i, s) in self.sides.iter().enumerate() {
+                if let Ok((seg, b)) = &mut outcome[i] {
+                    if let Some(cuts) = &mut cuts[i] {
+                        cuts.row(seg, &at, b);
+                    }
+                    // A total that no longer fits makes the row bad, as in a batch run.
+                    if sums.whole[i].add(s.rules, seg, &at, b).is_err() {
+                        sums.overflowed = true;
+                        outcome[i] = overflow();
+                    }
+                }
+            }
+            let [ob, oa] = &mut outcome;
+            let [rb, ra] = [self.sides[0].rules, self.sides[1].rules];
+            match (&*ob, &*oa) {
+                (Ok((sb, bb)), Ok((sa, ba))) => {
+                    if sums.both[0].add(rb, sb, &at, bb).is_err() {
+                        sums.overflowed = true;
+                        *ob = overflow();
+                        sums.one_side_only += 1;
+                    } else if sums.both[1].add(ra, sa, &at, ba).is_err() {
+                        // Taking away what was just added cannot overflow.
+                        let _ = sums.both[0].remove(rb, sb, &at, bb);
+                        sums.overflowed = true;
+                        *oa = overflow();
+                        sums.one_side_only += 1;
+                    } else if let Some([gb, ga]) = &mut sums.groups {
+                        // A group's sum adds the same values as the total, fewer of them:
+                        // should one not fit all the same, the sums are made again in order.
+                        if gb.add(&at, sb, bb).is_err() || ga.add(&at, sa, ba).is_err() {
+                            sums.overflowed = true;
+                        }
+                    }
+                }
+                (Ok(_), Err(_)) | (Err(_), Ok(_)) => sums.one_side_only += 1,
+                (Err(_), Err(_)) => {}
+            }
+            let columns = &sheet.columns;
+            let [ob, oa] = outcome;
+            pairs.push(Pair {
+                file: piece.table,
+                line: row.line,
+                id: text(columns, row, Field::Id),
+                township: at.township.to_string(),
+                village: at.village.to_string(),
+                class: text(columns, row, Field::Class),
+                before: ob.map(|(_, b)| Amounts::of_row(self.funds, Side::Before, &b)),
+                after: oa.map(|(_, b)| Amounts::of_row(self.funds, Side::After, &b)),
+            });
+        }
+        let mut error = None;
+        for (i, c) in cuts.into_iter().enumerate() {
+            if let Some(Err(c)) = c.map(ChunkCuts::finish) {
+                error.get_or_insert(CompareError {
+                    side: self.sides[i].side,
+                    error: alloc_error(c),
+                });
+            }
+        }
+        (pairs, error)
+    }
+}
+
+/// `work(state, i)` for every `i` in `0..n`, on every core: the results in order of `i`, and
+/// each core's state (made by `init`, carried from one `i` to the next it takes).
+fn on_every_core<S: Send, T: Send>(
+    n: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, usize) -> T + Sync,
+) -> (Vec<T>, Vec<S>) {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(n.max(1));
+    let next = AtomicUsize::new(0);
+    let (mut done, states): (Vec<Vec<(usize, T)>>, Vec<S>) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut state = init();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= n {
+                            return (mine, state);
+                        }
+                        mine.push((i, work(&mut state, i)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .unzip()
+    });
+    let mut all: Vec<(usize, T)> = done.iter_mut().flat_map(std::mem::take).collect();
+    all.sort_unstable_by_key(|(i, _)| *i);
+    (all.into_iter().map(|(_, t)| t).collect(), states)
+}
