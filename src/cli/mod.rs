@@ -10,6 +10,7 @@ mod notice_cmd;
 mod rules_cmd;
 mod rules_new;
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,13 +46,13 @@ impl Failure {
 }
 
 /// The language asked for by `--lang` anywhere on the command line, else by the locale.
-fn lang_from_args(args: &[String]) -> Lang {
+fn lang_from_args(args: &[OsString]) -> Lang {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let value = if a == "--lang" {
-            it.next().map(String::as_str)
+            it.next().and_then(|v| v.to_str())
         } else {
-            a.strip_prefix("--lang=")
+            a.to_str().and_then(|a| a.strip_prefix("--lang="))
         };
         if let Some(lang) = value.and_then(Lang::from_tag) {
             return lang;
@@ -374,14 +375,18 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
 }
 
 /// The value of `-o`/`--output` in a command line clap refused, read as plainly as possible.
-fn output_in_args(args: &[String]) -> Option<&str> {
+/// A name after `-o` is kept as given, text or not (a GBK name from a Windows share).
+fn output_in_args(args: &[OsString]) -> Option<&OsStr> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "-o" || a == "--output" {
-            return it.next().map(String::as_str);
+            return it.next().map(OsString::as_os_str);
         }
-        if let Some(v) = a.strip_prefix("--output=").or_else(|| a.strip_prefix("-o")) {
-            return Some(v);
+        let glued = a
+            .to_str()
+            .and_then(|a| a.strip_prefix("--output=").or_else(|| a.strip_prefix("-o")));
+        if let Some(v) = glued {
+            return Some(OsStr::new(v));
         }
     }
     None
@@ -389,7 +394,10 @@ fn output_in_args(args: &[String]) -> Option<&str> {
 
 /// Runs the command line and returns the exit status.
 pub fn run() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
+    // A file name need not be UTF-8 (a GBK name from a Windows share): std::env::args would
+    // panic on it, so the arguments are taken as the system gives them, and clap says which
+    // argument that must be text is not.
+    let args: Vec<OsString> = std::env::args_os().collect();
     let lang = lang_from_args(&args);
     let code = match command(lang).try_get_matches_from(&args) {
         Err(e) => {
@@ -623,7 +631,7 @@ mod tests {
 
     #[test]
     fn lang_flag_wins_over_locale() {
-        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(
             lang_from_args(&args(&["roadsub", "--lang", "zh", "rules", "show"])),
             Lang::Zh

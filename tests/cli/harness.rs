@@ -39,6 +39,14 @@ impl Env {
         }
     }
 
+    /// [`Env::roadsub`] with arguments that need not be text (a file name in GBK).
+    pub fn roadsub_os(&self, args: &[OsString]) -> Run {
+        Run {
+            args: args.to_vec(),
+            ..self.roadsub(&[])
+        }
+    }
+
     /// Writes a file in the scratch directory and returns its path as a string.
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
         let p = self.path(name);

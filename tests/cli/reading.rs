@@ -231,3 +231,44 @@ fn a_file_with_a_utf8_bom_is_not_read_as_gbk_when_told_so() {
         ),
     );
 }
+
+/// A file name that is not UTF-8 (a GBK name from a Windows share, `计划.csv` as 0xBC 0xC6
+/// 0xBB 0xAE) is a file like any other: batch reads it and writes beside it, where the
+/// command line once panicked reading its own arguments.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_read_and_written_not_a_panic() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let env = Env::new();
+    let name = |stem: &[u8]| OsString::from_vec([stem, b".csv"].concat());
+    let input = env.dir.path().join(name(b"\xbc\xc6\xbb\xae"));
+    std::fs::copy(example(), &input).unwrap();
+    let output = env.dir.path().join(name(b"out\xbc\xc6"));
+    env.roadsub_os(&[
+        "batch".into(),
+        input.clone().into_os_string(),
+        "-o".into(),
+        output.clone().into_os_string(),
+    ])
+    .expect_code(0);
+    let expected = env.roadsub(&["batch", &example()]).expect_code(0).stdout;
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), expected);
+    // An argument that must be text and is not is refused by name, in either language.
+    for (lang, first) in [
+        ("en", "error: invalid UTF-8"),
+        ("zh", "roadsub: 命令行有误"),
+    ] {
+        env.roadsub_os(&[
+            "explain".into(),
+            input.clone().into_os_string(),
+            "--id".into(),
+            OsString::from_vec(b"\xb0\xb2".to_vec()),
+            "--lang".into(),
+            lang.into(),
+        ])
+        .run()
+        .code(2)
+        .stderr_starts(first);
+    }
+}
