@@ -122,6 +122,8 @@ fn of_decision(envs: &[InChunk], d: u32) -> &[InChunk] {
 pub enum Changed {
     /// A chunk began on another line than in the first pass.
     FirstLine { label: String, was: u64, now: u64 },
+    /// The ids of a block of rows, from `line`, are not those the first pass read.
+    Ids { label: String, line: u64 },
     /// The rows under a budget asked other amounts (or the arithmetic failed).
     Alloc {
         label: Option<String>,
@@ -146,6 +148,14 @@ impl Changed {
                 ),
                 Lang::Zh => format!(
                     "{label}: 为分配预算额度再次读取时输入已变动（一段行起于第 {now} 行，之前起于第 {was} 行）；未写出任何结果"
+                ),
+            },
+            Changed::Ids { label, line } => match lang {
+                Lang::En => format!(
+                    "{label}: the input changed while it was read again to share out a budget (the ids of a block of rows from line {line} are not those read before); nothing written"
+                ),
+                Lang::Zh => format!(
+                    "{label}: 为分配预算额度再次读取时输入已变动（起于第 {line} 行的一段行的编号与之前读到的不同）；未写出任何结果"
                 ),
             },
             Changed::Alloc { label, error } => {

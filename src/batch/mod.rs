@@ -42,7 +42,7 @@ use crate::rules::RuleSet;
 use ahead::RunAhead;
 use alloc::{Changed, Plan};
 use pool::Pool;
-use read::{Channels, Reading, ToWriter};
+use read::{Channels, Ids, Reading, ToWriter};
 use work::{Chunk, Job};
 
 /// One input table.
@@ -302,8 +302,9 @@ pub fn run_tuned(
 
 fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Report, BatchError> {
     let header = opts.header;
-    let reading = |copies, progress_base| Reading {
+    let reading = |copies, progress_base, ids| Reading {
         header,
+        ids,
         copies,
         chunk: Tuning {
             chunk_records: tuning.chunk_records.max(1),
@@ -313,7 +314,13 @@ fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Repor
     };
     let Some(mut plan) = Plan::new(opts.rules) else {
         let pb = progress_bar(opts, input_bytes(opts, &[]), 1);
-        return write_pass(opts, reading(&[], 0), None, pb.as_ref(), messages);
+        return write_pass(
+            opts,
+            reading(&[], 0, Ids::Check(None)),
+            None,
+            pb.as_ref(),
+            messages,
+        );
     };
     // Budgets that bind: the input is read once per counting pass, then once more to write.
     // What cannot be read twice (standard input, a pipe) is kept in a temporary file first.
@@ -333,11 +340,32 @@ fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Repor
             });
         }
     };
+    // The first read checks the ids; the later ones take its verdicts (`read::Ids`).
+    let learning = std::sync::Mutex::new(read::IdsLearnt::default());
+    let learnt = std::sync::OnceLock::new();
     for pass in 0..plan.counting_passes() {
         say_pass(pass);
         let base = per_pass.saturating_mul(pass as u64);
-        if let Err(changed) = count_pass(opts, reading(&copied, base), &mut plan, pass, pb.as_ref())
-        {
+        let ids = match pass {
+            0 => Ids::Check(Some(&learning)),
+            _ => learnt.get().map_or(Ids::Check(None), Ids::Known),
+        };
+        let counted = count_pass(
+            opts,
+            reading(&copied, base, ids),
+            &mut plan,
+            pass,
+            pb.as_ref(),
+        );
+        if pass == 0 {
+            let found = std::mem::take(
+                &mut *learning
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            );
+            learnt.get_or_init(|| found);
+        }
+        if let Err(changed) = counted {
             if let Some(pb) = &pb {
                 pb.finish_and_clear();
             }
@@ -348,7 +376,11 @@ fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Repor
     let base = per_pass.saturating_mul(passes as u64 - 1);
     write_pass(
         opts,
-        reading(&copied, base),
+        reading(
+            &copied,
+            base,
+            learnt.get().map_or(Ids::Check(None), Ids::Known),
+        ),
         Some(&plan),
         pb.as_ref(),
         messages,

@@ -66,6 +66,33 @@ pub struct Reading<'a> {
     pub progress_base: u64,
     /// How to read each input's header.
     pub header: &'a crate::table::HeaderOptions,
+    /// Whether ids are checked as they are read, or were by an earlier read.
+    pub ids: Ids<'a>,
+}
+
+/// Which rows' ids repeat: checked as the inputs are read (and kept, when a later pass will
+/// read them again), or known from the first read of a run that reads them several times.
+/// A later read then leaves out the set of every id, the reading thread's costliest work,
+/// and only fingerprints each chunk's ids to see they are the ones read before.
+#[derive(Clone, Copy)]
+pub enum Ids<'a> {
+    /// Checked; what was found is kept here too, when given.
+    Check(Option<&'a std::sync::Mutex<IdsLearnt>>),
+    /// Found by the first read of the same inputs.
+    Known(&'a IdsLearnt),
+}
+
+/// What the first read found of each chunk's ids: a fingerprint of the ids and their lines,
+/// and the lines of the records whose id was seen before, by the chunk's place in the run.
+#[derive(Default, Debug)]
+pub struct IdsLearnt {
+    chunks: std::collections::HashMap<u64, (u64, Vec<u64>)>,
+}
+
+/// Mixes the id of `key` ([`IdSet::key`]) at `line` into a chunk's fingerprint of its ids,
+/// in any order (chunks are filled in order anyway).
+fn mix_id(print: u64, key: u64, line: u64) -> u64 {
+    print.wrapping_add(key ^ line.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// Reads every input in order. Returns early (quietly) when the writer has stopped listening.
@@ -86,7 +113,33 @@ pub fn read_all(
         .filter_map(|(n, i)| source(i, reading.copies, n)?.metadata().ok())
         .map(|m| m.len())
         .sum();
-    let mut ids = IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
+    let known = match reading.ids {
+        Ids::Known(learnt) => Some(learnt),
+        Ids::Check(_) => None,
+    };
+    let mut ids = match known {
+        Some(_) => IdSet::with_capacity(0),
+        None => IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28)),
+    };
+    let mut learnt = IdsLearnt::default();
+    let mut print = 0u64;
+    // Before a chunk goes: its ids' verdicts, kept or taken from the first read.
+    let mut finish = |seq: u64, chunk: &mut Chunk, print: &mut u64| {
+        let got = std::mem::take(print);
+        match known {
+            None => {
+                if matches!(reading.ids, Ids::Check(Some(_))) {
+                    learnt
+                        .chunks
+                        .insert(seq, (got, chunk.duplicates().to_vec()));
+                }
+            }
+            Some(k) => match k.chunks.get(&seq) {
+                Some((was, lines)) if *was == got => chunk.set_duplicates(lines),
+                _ => chunk.ids_changed(),
+            },
+        }
+    };
     let mut keys = Vec::new();
     let mut first: Option<(Arc<Layout>, Columns)> = None;
     let mut done_bytes = reading.progress_base;
@@ -188,7 +241,10 @@ pub fn read_all(
                     if let Some(col) = id_col {
                         keys.clear();
                         plain_id_keys(&lines, col, delimiter, &mut keys);
-                        ids.insert_keys(&keys, |line| chunk.duplicate(line));
+                        print = keys.iter().fold(print, |p, &(k, line)| mix_id(p, k, line));
+                        if known.is_none() {
+                            ids.insert_keys(&keys, |line| chunk.duplicate(line));
+                        }
                     }
                     chunk.push_lines(&lines);
                     None
@@ -202,6 +258,8 @@ pub fn read_all(
                             &mut chunk,
                             Chunk::from_pool(feeds.chunks, ctx.clone(), limit),
                         );
+                        let mut full = full;
+                        finish(seq, &mut full, &mut print);
                         seq += 1;
                         if feeds.work.send((seq - 1, full)).is_err() {
                             return;
@@ -219,8 +277,11 @@ pub fn read_all(
                         .and_then(|i| record.get(i))
                         .map(money::trim)
                         .filter(|s| !s.is_empty());
-                    if id.is_some_and(|id| !ids.insert(id)) {
-                        chunk.duplicate(record.line);
+                    if let Some(id) = id {
+                        print = mix_id(print, IdSet::key(id), record.line);
+                        if known.is_none() && !ids.insert(id) {
+                            chunk.duplicate(record.line);
+                        }
                     }
                     chunk.push(&record);
                 }
@@ -228,10 +289,11 @@ pub fn read_all(
                 None => {}
             }
             if chunk.is_full() {
-                let full = std::mem::replace(
+                let mut full = std::mem::replace(
                     &mut chunk,
                     Chunk::from_pool(feeds.chunks, ctx.clone(), limit),
                 );
+                finish(seq, &mut full, &mut print);
                 seq += 1;
                 if feeds.work.send((seq - 1, full)).is_err() {
                     return;
@@ -243,11 +305,17 @@ pub fn read_all(
         }
         done_bytes += rows.bytes_read();
         if !chunk.is_empty() {
+            finish(seq, &mut chunk, &mut print);
             seq += 1;
             if feeds.work.send((seq - 1, chunk)).is_err() {
                 return;
             }
         }
+    }
+    if let Ids::Check(Some(keep)) = reading.ids {
+        *keep
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = learnt;
     }
 }
 

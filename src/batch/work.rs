@@ -71,6 +71,8 @@ pub struct Chunk {
     entries: Vec<ChunkEntry>,
     /// Lines of the records whose id was seen before, in order.
     duplicates: Vec<u64>,
+    /// Whether its ids are not those an earlier read of the run found here.
+    ids_changed: bool,
     /// Records held.
     records: usize,
     /// Records and bytes it holds when full.
@@ -94,6 +96,7 @@ impl Chunk {
                 chunk.ends.clear();
                 chunk.entries.clear();
                 chunk.duplicates.clear();
+                chunk.ids_changed = false;
                 chunk.records = 0;
                 chunk
             }
@@ -110,6 +113,7 @@ impl Chunk {
             ends: Vec::new(),
             entries: Vec::new(),
             duplicates: Vec::new(),
+            ids_changed: false,
             records: 0,
             size,
         }
@@ -155,6 +159,30 @@ impl Chunk {
     /// Marks the record at `line` (added before or after) as one whose id was seen before.
     pub fn duplicate(&mut self, line: u64) {
         self.duplicates.push(line);
+    }
+
+    /// The lines of the records whose id was seen before, in order.
+    pub fn duplicates(&self) -> &[u64] {
+        &self.duplicates
+    }
+
+    /// Takes the lines of the records whose id was seen before from an earlier read.
+    pub fn set_duplicates(&mut self, lines: &[u64]) {
+        self.duplicates.clear();
+        self.duplicates.extend_from_slice(lines);
+    }
+
+    /// Marks the chunk's ids as not those an earlier read of the run found here.
+    pub fn ids_changed(&mut self) {
+        self.ids_changed = true;
+    }
+
+    /// Why the chunk cannot be counted or written: its ids changed since the first read.
+    fn changed_ids(&self) -> Option<Changed> {
+        self.ids_changed.then(|| Changed::Ids {
+            label: self.table.label.clone(),
+            line: self.first_line(),
+        })
     }
 
     /// Adds a record the reader skipped.
@@ -315,7 +343,8 @@ pub fn compute(job: &Job, seq: u64, chunk: &Chunk) -> ComputedChunk {
                 chunk.first_line(),
             );
             let (mut done, cuts) = compute_with(job, chunk, cuts);
-            done.changed = cuts.finish().err();
+            // The amounts' reasons first: they say more.
+            done.changed = cuts.finish().err().or_else(|| chunk.changed_ids());
             done
         }
     }
@@ -324,6 +353,22 @@ pub fn compute(job: &Job, seq: u64, chunk: &Chunk) -> ComputedChunk {
 /// Adds up what the rows of `chunk`, the `seq`-th piece of the run, ask of the budgets that
 /// counting pass `pass` decides (after the cuts of the budgets decided before).
 pub fn count(
+    job: &Job,
+    plan: &Plan,
+    pass: usize,
+    seq: u64,
+    chunk: &Chunk,
+) -> Result<Tally, Changed> {
+    let tally = count_rows(job, plan, pass, seq, chunk)?;
+    // The amounts' reasons first: they say more.
+    match chunk.changed_ids() {
+        Some(changed) => Err(changed),
+        None => Ok(tally),
+    }
+}
+
+/// [`count`], but for the check of the chunk's ids.
+fn count_rows(
     job: &Job,
     plan: &Plan,
     pass: usize,

@@ -141,6 +141,7 @@ mod between_readings {
         Tuning,
     };
     use super::*;
+    use crate::batch::read::{Ids, IdsLearnt};
     use crate::report::TextFormat;
 
     fn release(longer: bool, blank_line: bool) -> String {
@@ -193,9 +194,22 @@ mod between_readings {
             },
             progress_base: 0,
             header: &crate::table::HeaderOptions::default(),
+            ids: Ids::Check(None),
+        };
+        // As a run reads: the counting pass checks the ids and keeps what it found, the
+        // pass that writes takes it.
+        let learning = std::sync::Mutex::new(IdsLearnt::default());
+        let counting = Reading {
+            ids: Ids::Check(Some(&learning)),
+            ..reading
         };
         let mut plan = Plan::new(&rules).unwrap();
-        count_pass(&Run::plain(&opts), reading, &mut plan, 0, None).unwrap();
+        count_pass(&Run::plain(&opts), counting, &mut plan, 0, None).unwrap();
+        let learnt = learning.into_inner().unwrap();
+        let reading = Reading {
+            ids: Ids::Known(&learnt),
+            ..reading
+        };
         assert!(plan.chunks() >= 4, "44 rows in chunks of about 10");
         std::fs::write(&input, changed).unwrap();
         let mut messages = Vec::new();
@@ -218,6 +232,19 @@ mod between_readings {
         assert_eq!(
             message,
             "plan.csv: the rows asked more of a budget than when they were first added up (did the input change while it was read?); nothing was allocated; nothing written"
+        );
+        assert!(!written);
+    }
+
+    #[test]
+    fn an_id_that_repeats_only_when_read_again_leaves_no_output() {
+        // G8 becomes a second G7, the same road otherwise: it asks the same, so only the ids
+        // tell the change, and the verdicts of the first read no longer hold.
+        let changed = release(false, false).replace("G8,", "G7,");
+        let (message, written) = changed_between_readings(&changed);
+        assert_eq!(
+            message,
+            "plan.csv: the input changed while it was read again to share out a budget (the ids of a block of rows from line 2 are not those read before); nothing written"
         );
         assert!(!written);
     }
@@ -296,4 +323,128 @@ fn per_village_bookkeeping_grows_with_the_villages_a_chunk_meets_not_rows_times_
     let (_, paid) = chunk(&plan, 1, 1, &two);
     assert_eq!(paid.to_string(), "198675.50");
     assert_eq!(plan.chunks[&1].envs.len(), 2);
+}
+
+mod ids_learnt {
+    //! A run that reads its input again takes the first read's verdicts on repeated ids
+    //! instead of checking them again: the output and the messages are those of a run that
+    //! checks them on every read, whatever the ids, the quoting and the chunks.
+
+    use proptest::prelude::*;
+
+    use super::super::super::{
+        count_pass, write_pass, Destination, Input, Options, Reading, Run, TextStyle, Tuning,
+    };
+    use super::*;
+    use crate::batch::read::{Ids, IdsLearnt};
+    use crate::report::TextFormat;
+
+    /// The output file and the messages of a run over `csv`, ids checked on every read or
+    /// learnt on the first.
+    /// (The run's outcome too, and no file when none is made.)
+    fn run(csv: &str, learn: bool, records: usize) -> (Option<Vec<u8>>, Vec<u8>, String) {
+        let rules = rules();
+        let dir = tempfile::tempdir().unwrap();
+        let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
+        std::fs::write(&input, csv).unwrap();
+        let opts = Options {
+            rules: &rules,
+            inputs: vec![Input {
+                label: "plan.csv".into(),
+                path: Some(input.clone()),
+                encoding: None,
+            }],
+            destination: Destination::File(output.clone()),
+            keep_going: true,
+            by: None,
+            lang: Lang::En,
+            progress: false,
+            workers: 2,
+            style: TextStyle {
+                format: TextFormat::Csv,
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let reading = Reading {
+            copies: &[],
+            chunk: Tuning {
+                chunk_records: records,
+                chunk_bytes: records * 40,
+            },
+            progress_base: 0,
+            header: &crate::table::HeaderOptions::default(),
+            ids: Ids::Check(None),
+        };
+        let learning = std::sync::Mutex::new(IdsLearnt::default());
+        let counting = Reading {
+            ids: match learn {
+                true => Ids::Check(Some(&learning)),
+                false => Ids::Check(None),
+            },
+            ..reading
+        };
+        let mut plan = Plan::new(&rules).unwrap();
+        count_pass(&Run::plain(&opts), counting, &mut plan, 0, None).unwrap();
+        let learnt = learning.into_inner().unwrap();
+        let writing = Reading {
+            ids: match learn {
+                true => Ids::Known(&learnt),
+                false => Ids::Check(None),
+            },
+            ..reading
+        };
+        let mut messages = Vec::new();
+        let report = write_pass(
+            &Run::plain(&opts),
+            writing,
+            Some(&plan),
+            None,
+            &mut messages,
+        );
+        let outcome = match report {
+            Ok(_) => "written".to_string(),
+            Err(e) => format!("{e:?}"),
+        };
+        (std::fs::read(&output).ok(), messages, outcome)
+    }
+
+    fn row() -> impl Strategy<Value = String> {
+        // Ids from a few, so they repeat; blank ones; a quoted village makes a record the
+        // reader reads field by field rather than in a run of plain lines.
+        (0..12u32, 0..4u32, prop::bool::ANY, 0..3u32).prop_map(|(id, town, quoted, kind)| {
+            let id = match id {
+                0 => " ".to_string(),
+                11 => format!("\"G{town}\""),
+                n => format!("G{n}"),
+            };
+            let village = match quoted {
+                true => format!("\"V{town},x\""),
+                false => format!("V{town}"),
+            };
+            let km = ["1.975", "0.5", "x"][kind as usize];
+            format!("{id},T{town},{village},group,3.5,{km},2000000\n")
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn learnt_ids_give_the_output_and_messages_of_ids_checked_again(
+            rows in prop::collection::vec(row(), 1..80),
+            records in 1..12usize,
+        ) {
+            let csv = String::from("id,township,village,class,width_m,length_km,cost\n")
+                + &rows.concat();
+            let checked = run(&csv, false, records);
+            let learnt = run(&csv, true, records);
+            prop_assert_eq!(&learnt.0, &checked.0);
+            prop_assert_eq!(&learnt.2, &checked.2);
+            prop_assert_eq!(
+                String::from_utf8_lossy(&learnt.1),
+                String::from_utf8_lossy(&checked.1)
+            );
+        }
+    }
 }
