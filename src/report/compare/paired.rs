@@ -309,7 +309,7 @@ fn count(
 fn alloc_error(c: Changed) -> AllocError {
     match c {
         Changed::Alloc { error, .. } => error,
-        Changed::FirstLine { .. } => AllocError::MoreThanTotal,
+        Changed::FirstLine { .. } | Changed::Ids { .. } => AllocError::MoreThanTotal,
     }
 }
 
