@@ -10,10 +10,13 @@
 //!
 //! When a budget binds (SPEC §8), the same three stages run more than once over the same
 //! input, cut into the same chunks: counting passes add up what each envelope is asked
-//! (`alloc`), then the pass that writes cuts every row before it is summed and written.
+//! (`report::allocate::streamed`), then the pass that writes cuts every row before it is summed and written.
 
 mod ahead;
-pub(crate) mod alloc;
+#[cfg(test)]
+mod alloc_props;
+#[cfg(test)]
+mod alloc_tests;
 mod ids;
 mod output;
 mod pool;
@@ -37,6 +40,7 @@ pub use output::{Target, TextStyle, TERMINAL_ROWS};
 pub(crate) use read::columns_differ;
 
 use crate::i18n::Lang;
+use crate::report::allocate::streamed as alloc;
 use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
 use ahead::RunAhead;

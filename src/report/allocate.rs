@@ -284,6 +284,7 @@ pub fn in_order(asked: &[(Option<i64>, i128)], envelope: i128) -> Result<Vec<i12
 
 mod again;
 mod plan;
+pub(crate) mod streamed;
 
 pub use again::prorate_again;
 pub use plan::{

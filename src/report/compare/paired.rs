@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
-use crate::batch::alloc::{Changed, ChunkCuts, Plan};
 use crate::engine::{Breakdown, Segment};
+use crate::report::allocate::streamed::{Changed, ChunkCuts, Plan};
 use crate::report::allocate::AllocError;
 use crate::report::summary::{village_key, GroupBy, SumOverflow, Summary, Totals};
 use crate::rules::RuleSet;

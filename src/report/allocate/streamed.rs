@@ -18,10 +18,10 @@ use std::sync::RwLock;
 
 use rust_decimal::Decimal;
 
+use super::{allocates, in_order, levels, AllocError};
 use crate::engine::BudgetCut;
 use crate::i18n::Lang;
 use crate::money;
-use crate::report::allocate::{allocates, in_order, levels, AllocError};
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use villages::Villages;
 
@@ -323,7 +323,5 @@ mod villages;
 pub use asking::Asking;
 pub use chunk::{ChunkCuts, Tally};
 
-#[cfg(test)]
-mod props;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use super::super::{run_tuned, Destination, Input, Options, TextStyle, Tuning};
+use super::{run_tuned, Destination, Input, Options, TextStyle, Tuning};
 use crate::engine::{Breakdown, Note};
 use crate::i18n::Lang;
 use crate::money;
