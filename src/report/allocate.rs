@@ -266,20 +266,31 @@ pub fn in_order(asked: &[(Option<i64>, i128)], envelope: i128) -> Result<Vec<i12
     if demand <= envelope {
         return Ok(asked.iter().map(|&(_, p)| p).collect());
     }
-    let mut order: Vec<usize> = (0..asked.len()).collect();
-    // A stable sort keeps input order among ties and among rows without a priority.
-    order.sort_by_key(|&i| match asked[i].0 {
-        Some(priority) => (false, priority),
-        None => (true, 0),
-    });
+    let order = paying_order(asked.len(), |i| asked[i].0)?;
     let mut paid = vec![0; asked.len()];
     let mut left = envelope;
     for i in order {
-        let share = asked[i].1.min(left);
-        paid[i] = share;
+        let share = asked[i as usize].1.min(left);
+        paid[i as usize] = share;
         left -= share;
     }
     Ok(paid)
+}
+
+/// The order `in_order` pays `rows` rows in, by index (4 bytes a row): by priority, lower
+/// first, rows without one after all rows with one, ties and missing priorities in input order.
+fn paying_order(
+    rows: usize,
+    priority: impl Fn(usize) -> Option<i64>,
+) -> Result<Vec<u32>, AllocError> {
+    let rows = u32::try_from(rows).map_err(|_| AllocError::Overflow)?;
+    let mut order: Vec<u32> = (0..rows).collect();
+    // A stable sort keeps input order among ties and among rows without a priority.
+    order.sort_by_key(|&i| match priority(i as usize) {
+        Some(priority) => (false, priority),
+        None => (true, 0),
+    });
+    Ok(order)
 }
 
 mod again;

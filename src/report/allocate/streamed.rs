@@ -18,15 +18,16 @@ use std::sync::RwLock;
 
 use rust_decimal::Decimal;
 
-use super::{allocates, in_order, levels, AllocError};
+use super::{allocates, levels, AllocError};
 use crate::engine::BudgetCut;
 use crate::i18n::Lang;
 use crate::money;
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
+use ask::{pay_in_order, Ask};
 use villages::Villages;
 
 /// Rows' priorities and amounts asked (fen), in input order, for an `in_order` budget.
-type Asks = Vec<(Option<i64>, i128)>;
+type Asks = Vec<Ask>;
 
 /// The budgets a run allocates, what was learnt of them so far, and the chunks it was learnt
 /// from.
@@ -74,7 +75,7 @@ struct Envelope {
     /// For `in_order`, while its pass is decided: each row's priority and amount asked.
     asked_by_row: Asks,
     /// For `in_order` when it binds: what each row is paid, by its index under the envelope.
-    paid_by_row: Vec<i128>,
+    paid_by_row: Vec<i64>,
 }
 
 /// What the first pass saw of a chunk, and what every pass learnt of its rows' envelopes.
@@ -308,7 +309,8 @@ impl Plan {
                     envelope: decision.envelope_yuan,
                 });
                 if decision.how == OnOverrun::InOrder {
-                    env.paid_by_row = in_order(&asked_by_row, decision.envelope).map_err(fail)?;
+                    env.paid_by_row =
+                        pay_in_order(asked_by_row, decision.envelope).map_err(fail)?;
                 }
             }
         }
@@ -316,6 +318,7 @@ impl Plan {
     }
 }
 
+mod ask;
 mod asking;
 mod chunk;
 mod villages;

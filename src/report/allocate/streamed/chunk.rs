@@ -6,7 +6,7 @@
 use std::sync::{PoisonError, RwLockReadGuard};
 
 use super::villages::{Villages, FRESH};
-use super::{of_decision, AllocError, Asks, Changed, ChunkRecord, InChunk, Plan};
+use super::{of_decision, AllocError, Ask, Asks, Changed, ChunkRecord, InChunk, Plan};
 use crate::engine::{Breakdown, Segment};
 use crate::report::allocate::Prorater;
 use crate::rules::{OnOverrun, RuleSet};
@@ -208,9 +208,10 @@ impl<'a> ChunkCuts<'a> {
                 .ok_or(AllocError::MoreThanTotal)?;
             let Some(cut) = envelope.cut else { continue };
             let paid = match decision.how {
-                OnOverrun::InOrder => *usize::try_from(before.rows_before + index)
+                OnOverrun::InOrder => usize::try_from(before.rows_before + index)
                     .ok()
                     .and_then(|i| envelope.paid_by_row.get(i))
+                    .map(|&p| i128::from(p))
                     .ok_or(AllocError::MoreThanTotal)?,
                 _ => {
                     let prorater = match &mut slot.prorater {
@@ -326,7 +327,13 @@ impl<'a> ChunkCuts<'a> {
         let slots = &self.slots;
         self.asks
             .sort_by_key(|&(d, at, _, _)| (d, slots[d as usize][at as usize].env));
-        let asks = self.asks.iter().map(|&(_, _, p, a)| (p, a)).collect();
+        let asks = self
+            .asks
+            .iter()
+            .map(|&(_, _, p, a)| Ask::new(p, a))
+            .collect::<Result<Asks, _>>()
+            .map_err(|e| Changed::alloc(label, e))?;
+        drop(self.asks);
         Ok(Tally {
             first_line: self.first_line,
             envs,
