@@ -9,9 +9,10 @@
 //!
 //! Memory: per envelope a few sums; per chunk, 48 bytes for each envelope its rows fall under
 //! (one per village a per-village budget meets in the chunk); for an `in_order` envelope,
-//! while its pass runs, each row's priority and amount asked (32 bytes), then, when the
-//! envelope binds, what each row is paid (16 bytes a row) until the run ends. Villages are
-//! numbered once, so no chunk keeps a village's name.
+//! while its pass runs, each row's priority and amount asked (16 bytes, [`ask::Ask`]), then,
+//! when the envelope binds, 4 bytes more a row for the order it is paid in while what each
+//! row is paid is written over what it asked, then kept at 8 bytes a row until the run ends.
+//! Villages are numbered once, so no chunk keeps a village's name.
 
 use std::collections::BTreeMap;
 use std::sync::RwLock;
