@@ -432,6 +432,14 @@ impl Briefs {
         self.marks[at].state
     }
 
+    /// The first and last numbers of row `at`, mixed: reading them for many rows one after
+    /// the other brings those rows into the cache together, not one at a time as each is
+    /// worked on (see [`Kept::again`](super::prorated::Kept::again)).
+    pub fn warm(&self, at: usize) -> i64 {
+        let row = self.row(at);
+        row.first().copied().unwrap_or(0) ^ row.last().copied().unwrap_or(0)
+    }
+
     fn row(&self, at: usize) -> &[i64] {
         &self.nums[at * self.stride..(at + 1) * self.stride]
     }
@@ -469,10 +477,16 @@ impl Briefs {
 
     /// Outstanding of what is due: max(0, due − disbursed), when both are known.
     fn outstanding(&self, n: &[i64], subsidy: i64) -> Option<i64> {
+        self.outstanding_of(n, self.due(n, subsidy))
+    }
+
+    /// [`Briefs::outstanding`] when what is due is known already (`due`, as [`Briefs::due`]
+    /// gave it).
+    fn outstanding_of(&self, n: &[i64], due: Option<i64>) -> Option<i64> {
         if n[DISBURSED] == NONE {
             return None;
         }
-        Some((self.due(n, subsidy)? - n[DISBURSED]).max(0))
+        Some((due? - n[DISBURSED]).max(0))
     }
 
     /// Adds to `change` what changing row `at`'s cuts from `old` to `new` changes of its part
@@ -484,26 +498,37 @@ impl Briefs {
             return false;
         }
         let n = self.row(at);
-        let part = |cuts: &[i64]| {
-            let after = self.after(n, cuts, |_, _, _, _| {});
+        change.paid.resize(self.funds, 0);
+        change.cuts.resize(self.cuts.len(), (0, 0));
+        // A prorated envelope puts hundreds of thousands of rows through here on each edit,
+        // so each set of cuts is worked through once: what each cut took and raised goes in
+        // `into` (times `sign`) as the row's part is found, and comes out again in the rare
+        // case the row goes the whole way.
+        let part = |cuts: &[i64], sign: i128, into: &mut [(i128, i128)]| {
+            let after = self.after(n, cuts, |slot, from, to, raised| {
+                into[slot].0 += sign * i128::from(from - to);
+                into[slot].1 += sign * i128::from(raised);
+            });
             let gap = gap(n, after.subsidy);
+            let due = self.due(n, after.subsidy);
             CutPart {
                 subsidy: after.subsidy,
                 gap,
                 shortfall: after.shortfall,
                 surplus: (n[SOURCES] - gap).max(0),
-                due: self.due(n, after.subsidy),
-                outstanding: self.outstanding(n, after.subsidy),
+                due,
+                outstanding: self.outstanding_of(n, due),
             }
         };
-        let (was, is) = (part(old), part(new));
+        let was = part(old, -1, &mut change.cuts);
+        let is = part(new, 1, &mut change.cuts);
         if was.due.is_some() != is.due.is_some()
             || was.outstanding.is_some() != is.outstanding.is_some()
         {
+            part(old, 1, &mut change.cuts);
+            part(new, -1, &mut change.cuts);
             return false;
         }
-        change.paid.resize(self.funds, 0);
-        change.cuts.resize(self.cuts.len(), (0, 0));
         for (f, slot) in change.paid.iter_mut().enumerate() {
             *slot += i128::from(self.paid_with(n, new, f)) - i128::from(self.paid_with(n, old, f));
         }
@@ -514,15 +539,6 @@ impl Briefs {
         change.surplus += diff(was.surplus, is.surplus);
         change.due += diff(was.due.unwrap_or(0), is.due.unwrap_or(0));
         change.outstanding += diff(was.outstanding.unwrap_or(0), is.outstanding.unwrap_or(0));
-        let cuts = &mut change.cuts;
-        self.after(n, old, |slot, from, to, raised| {
-            cuts[slot].0 -= i128::from(from - to);
-            cuts[slot].1 -= i128::from(raised);
-        });
-        self.after(n, new, |slot, from, to, raised| {
-            cuts[slot].0 += i128::from(from - to);
-            cuts[slot].1 += i128::from(raised);
-        });
         true
     }
 

@@ -225,3 +225,67 @@ fn an_edit_of_a_length_under_one_prorated_envelope_keeps_the_envelope() {
     assert_eq!(app.doc.keeps_envelope(), Some(0));
     same_as_fresh(&app, "deleted").unwrap();
 }
+
+/// Rows with completed lengths and disbursed amounts under the kept envelope: what each owes
+/// and has outstanding moves with its share, edit by edit, into the totals as a fresh open
+/// counts them.
+#[test]
+fn what_is_due_and_outstanding_follows_each_share_of_a_kept_envelope() {
+    let rules = rules_with(&budgets("3万", Some("group"), Beside::Nothing));
+    let csv = "id,township,village,class,width_m,length_km,cost,completed_km,disbursed\n\
+               R0,T,A,group,3.5,1.5,600000,1,10000\n\
+               R1,T,A,group,3.5,2.25,120万,0.3,\n\
+               R2,T,B,group,3.5,1,90000,,5000\n\
+               R3,T,B,village,3.5,1,600000,0.5,1000\n\
+               R4,T,C,group,3.5,7,3000000,7,999999\n\
+               R5,T,C,group,3.5,0.3,600000,0.3,1\n";
+    let (mut app, _dir) = super::budgets::open_with(rules.clone(), csv, Lang::En);
+    assert_eq!(app.doc.keeps_envelope(), Some(0));
+    same_as_fresh(&app, "opened").unwrap();
+    let due = |app: &App| format!("{:?}", app.doc.summary().total.due);
+    let first = due(&app);
+    for (n, (row, length)) in [(0, "2.25"), (4, "8"), (1, "7"), (5, "1.5")]
+        .into_iter()
+        .enumerate()
+    {
+        let op = doc::Op::set(row, &app.doc.sheet.rows[row], 5, length);
+        app.doc.change(&rules, op);
+        assert_eq!(
+            app.doc.keeps_envelope(),
+            Some(n as u64 + 1),
+            "shared out from what was kept"
+        );
+        same_as_fresh(&app, &format!("edit {n}")).unwrap();
+    }
+    assert_ne!(due(&app), first, "what is due moved with the shares");
+}
+
+/// More rows move than are brought into the cache together: every batch of them, the last
+/// one short, is shared out as a fresh open shares it.
+#[test]
+fn an_edit_moving_the_shares_of_many_rows_shares_every_batch_of_them_out() {
+    let rules = rules_with(&budgets("3万", Some("group"), Beside::Nothing));
+    let rows: Vec<_> = (0..150).map(|i| (i % 3, 0, i % 5, i % 3)).collect();
+    let (mut app, _dir) = super::budgets::open_with(rules.clone(), &table(&rows), Lang::En);
+    let shares = |app: &App| -> Vec<_> {
+        (0..150)
+            .map(|at| {
+                (
+                    app.doc.amount(at, Column::Paid(0)),
+                    app.doc.amount(at, Column::Paid(1)),
+                )
+            })
+            .collect()
+    };
+    let before = shares(&app);
+    let op = doc::Op::set(0, &app.doc.sheet.rows[0], 5, "7");
+    app.doc.change(&rules, op);
+    assert_eq!(app.doc.keeps_envelope(), Some(1));
+    let moved = before
+        .iter()
+        .zip(shares(&app))
+        .filter(|(a, b)| **a != *b)
+        .count();
+    assert!(moved > 2 * 32, "{moved} rows moved");
+    same_as_fresh(&app, "edited").unwrap();
+}
