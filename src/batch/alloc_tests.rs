@@ -15,17 +15,42 @@ fn rules() -> RuleSet {
     RuleSet::from_toml(&prorate, "rules.toml").unwrap()
 }
 
+/// A CSV run of `input` (named `plan.csv` in messages) to `output` on two workers, in English,
+/// keeping going past bad rows.
+fn csv_run<'a>(
+    rules: &'a RuleSet,
+    input: &std::path::Path,
+    output: &std::path::Path,
+) -> super::Options<'a> {
+    super::Options {
+        rules,
+        inputs: vec![super::Input {
+            label: "plan.csv".into(),
+            path: Some(input.to_path_buf()),
+            encoding: None,
+        }],
+        destination: super::Destination::File(output.to_path_buf()),
+        keep_going: true,
+        by: None,
+        lang: Lang::En,
+        progress: false,
+        workers: 2,
+        style: super::TextStyle {
+            format: crate::report::TextFormat::Csv,
+            excel: false,
+            gbk: false,
+        },
+        sheet: None,
+    }
+}
+
 mod between_readings {
     //! The file changes after the counting pass and before the pass that writes: the run
     //! stops with the reason, and the output file is never made.
 
-    use super::super::{
-        count_pass, write_pass, BatchError, Destination, Input, Options, Reading, Run, TextStyle,
-        Tuning,
-    };
+    use super::super::{count_pass, write_pass, BatchError, Reading, Run, Tuning};
     use super::*;
     use crate::batch::read::{Ids, IdsLearnt};
-    use crate::report::TextFormat;
 
     fn release(longer: bool, blank_line: bool) -> String {
         let mut csv = String::from("id,township,village,class,width_m,length_km,cost\n");
@@ -48,26 +73,7 @@ mod between_readings {
         let dir = tempfile::tempdir().unwrap();
         let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
         std::fs::write(&input, release(false, false)).unwrap();
-        let opts = Options {
-            rules: &rules,
-            inputs: vec![Input {
-                label: "plan.csv".into(),
-                path: Some(input.clone()),
-                encoding: None,
-            }],
-            destination: Destination::File(output.clone()),
-            keep_going: true,
-            by: None,
-            lang: Lang::En,
-            progress: false,
-            workers: 2,
-            style: TextStyle {
-                format: TextFormat::Csv,
-                excel: false,
-                gbk: false,
-            },
-            sheet: None,
-        };
+        let opts = csv_run(&rules, &input, &output);
         let reading = Reading {
             copies: &[],
             chunk: Tuning {
@@ -170,12 +176,9 @@ mod ids_learnt {
 
     use proptest::prelude::*;
 
-    use super::super::{
-        count_pass, write_pass, Destination, Input, Options, Reading, Run, TextStyle, Tuning,
-    };
+    use super::super::{count_pass, write_pass, Reading, Run, Tuning};
     use super::*;
     use crate::batch::read::{Ids, IdsLearnt};
-    use crate::report::TextFormat;
 
     /// The output file and the messages of a run over `csv`, ids checked on every read or
     /// learnt on the first.
@@ -185,26 +188,7 @@ mod ids_learnt {
         let dir = tempfile::tempdir().unwrap();
         let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
         std::fs::write(&input, csv).unwrap();
-        let opts = Options {
-            rules: &rules,
-            inputs: vec![Input {
-                label: "plan.csv".into(),
-                path: Some(input.clone()),
-                encoding: None,
-            }],
-            destination: Destination::File(output.clone()),
-            keep_going: true,
-            by: None,
-            lang: Lang::En,
-            progress: false,
-            workers: 2,
-            style: TextStyle {
-                format: TextFormat::Csv,
-                excel: false,
-                gbk: false,
-            },
-            sheet: None,
-        };
+        let opts = csv_run(&rules, &input, &output);
         let reading = Reading {
             copies: &[],
             chunk: Tuning {
