@@ -18,6 +18,8 @@ mod alloc_props;
 #[cfg(test)]
 mod alloc_tests;
 mod ids;
+#[cfg(test)]
+mod note_props;
 mod output;
 mod pool;
 mod read;

@@ -17,7 +17,7 @@ use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
 use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
-use crate::rules::{ClassId, FundId, RuleSet};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::{
     plain_records, row, row::Evaluated, row::RowText, Columns, LineText, Lines, PlainItem, Problem,
     Record, RowError,
@@ -451,8 +451,10 @@ struct Worker<'a, C> {
 
 /// The text of notes that hold no amount (a width against a tier, a class a fund does not
 /// cover), rendered once per chunk: a few widths and classes make most of a table's notes.
+/// So is the part of a budget's cut note after the row's own amounts, the same for every row
+/// under one envelope (on a prorating run, most rows of a class).
 #[derive(Default)]
-struct NoteTexts {
+pub(super) struct NoteTexts {
     texts: foldhash::HashMap<NoteKey, String>,
 }
 
@@ -461,6 +463,9 @@ struct NoteTexts {
 enum NoteKey {
     Width(FundId, [u8; 16], [u8; 16], Option<[u8; 16]>),
     NoTier(FundId, ClassId),
+    /// A cut note's part after its amounts: the budget, whether per village, whether paid
+    /// in order, and the exact envelope and sum asked.
+    CutTail(usize, bool, bool, [u8; 16], [u8; 16]),
 }
 
 /// Notes kept at most: enough for every width and class of a real table.
@@ -468,8 +473,21 @@ const NOTE_TEXTS: usize = 256;
 
 impl NoteTexts {
     /// Appends the text of `note` to `out`.
-    fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
+    pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
         let key = match *note {
+            Note::CutByBudget { cut, from, to, .. } => {
+                crate::engine::write_cut_head(out, &cut, from, to, rules, lang);
+                let key = NoteKey::CutTail(
+                    cut.budget,
+                    cut.per_village,
+                    cut.how == OnOverrun::InOrder,
+                    cut.envelope.serialize(),
+                    cut.asked.serialize(),
+                );
+                return self.cached(key, out, |out| {
+                    crate::engine::write_cut_tail(out, &cut, rules, lang)
+                });
+            }
             Note::BelowMinimum { fund, width, min } => {
                 NoteKey::Width(fund, width.serialize(), min.serialize(), None)
             }
@@ -489,17 +507,22 @@ impl NoteTexts {
             | Note::SourcesExceed { .. }
             | Note::OverDisbursed { .. }
             | Note::Approved { .. }
-            | Note::CutByBudget { .. }
             | Note::ImplausibleCost { .. } => {
                 return note.write_to(out, rules, lang);
             }
         };
+        self.cached(key, out, |out| note.write_to(out, rules, lang));
+    }
+
+    /// Appends the text kept for `key`, or writes it with `write` (and keeps it, while there
+    /// is room).
+    fn cached(&mut self, key: NoteKey, out: &mut String, write: impl FnOnce(&mut String)) {
         if let Some(text) = self.texts.get(&key) {
             out.push_str(text);
             return;
         }
         let start = out.len();
-        note.write_to(out, rules, lang);
+        write(out);
         if self.texts.len() < NOTE_TEXTS {
             self.texts.insert(key, out[start..].to_string());
         }

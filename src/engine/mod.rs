@@ -7,7 +7,7 @@ mod note;
 
 use rust_decimal::Decimal;
 
-pub use note::Note;
+pub use note::{write_cut_head, write_cut_tail, Note};
 
 use crate::money;
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice, When};

@@ -328,65 +328,77 @@ impl Note {
                 }
             }
             Note::CutByBudget { cut, from, to, .. } => {
-                let budget = rules.budgets[cut.budget].display(rules, lang);
-                let (asked, envelope) = if zh {
-                    (
-                        money::short_yuan(cut.asked),
-                        money::short_yuan(cut.envelope),
-                    )
-                } else {
-                    Default::default()
-                };
-                let village = if cut.per_village {
-                    lang.pick(" (this village's envelope)", "本村的")
-                } else {
-                    ""
-                };
-                if zh {
-                    put!(
-                        out,
-                        fund(cut.fund),
-                        "由 ",
-                        y(from),
-                        "核减为 ",
-                        y(to),
-                        "：",
-                        village,
-                        budget.as_str(),
-                        "额度",
-                        envelope.as_str(),
-                        "元，各路段共申请",
-                        asked.as_str(),
-                        "元，",
-                        match cut.how {
-                            OnOverrun::InOrder => "按优先级依次足额安排",
-                            _ => "按申请额同比例分配",
-                        }
-                    );
-                } else {
-                    put!(
-                        out,
-                        fund(cut.fund),
-                        " cut from ",
-                        y(from),
-                        " to ",
-                        y(to),
-                        ": ",
-                        budget.as_str(),
-                        village,
-                        " holds ",
-                        y(cut.envelope),
-                        " and its segments asked ",
-                        y(cut.asked),
-                        ", ",
-                        match cut.how {
-                            OnOverrun::InOrder => "paid whole by priority until spent",
-                            _ => "shared in proportion to what each asked",
-                        }
-                    );
-                }
+                write_cut_head(out, &cut, from, to, rules, lang);
+                write_cut_tail(out, &cut, rules, lang);
             }
         }
+    }
+}
+
+/// The start of a budget's cut note: the fund and the amounts it is cut from and to.
+pub fn write_cut_head(
+    out: &mut String,
+    cut: &super::BudgetCut,
+    from: Decimal,
+    to: Decimal,
+    rules: &RuleSet,
+    lang: Lang,
+) {
+    let fund = rules.funds[cut.fund].display(lang);
+    let y = |amount: Decimal| Yuan { amount, lang };
+    if lang == Lang::Zh {
+        put!(out, fund, "由 ", y(from), "核减为 ", y(to), "：");
+    } else {
+        put!(out, fund, " cut from ", y(from), " to ", y(to), ": ");
+    }
+}
+
+/// The rest of a budget's cut note, after [`write_cut_head`]: the budget, what it holds, what
+/// its rows asked and how it shares. The same for every row under one envelope, so a batch
+/// writes it once per envelope and copies it.
+pub fn write_cut_tail(out: &mut String, cut: &super::BudgetCut, rules: &RuleSet, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    let y = |amount: Decimal| Yuan { amount, lang };
+    let budget = rules.budgets[cut.budget].display(rules, lang);
+    let village = if cut.per_village {
+        lang.pick(" (this village's envelope)", "本村的")
+    } else {
+        ""
+    };
+    if zh {
+        let (asked, envelope) = (
+            money::short_yuan(cut.asked),
+            money::short_yuan(cut.envelope),
+        );
+        put!(
+            out,
+            village,
+            budget.as_str(),
+            "额度",
+            envelope.as_str(),
+            "元，各路段共申请",
+            asked.as_str(),
+            "元，",
+            match cut.how {
+                OnOverrun::InOrder => "按优先级依次足额安排",
+                _ => "按申请额同比例分配",
+            }
+        );
+    } else {
+        put!(
+            out,
+            budget.as_str(),
+            village,
+            " holds ",
+            y(cut.envelope),
+            " and its segments asked ",
+            y(cut.asked),
+            ", ",
+            match cut.how {
+                OnOverrun::InOrder => "paid whole by priority until spent",
+                _ => "shared in proportion to what each asked",
+            }
+        );
     }
 }
 
