@@ -73,7 +73,13 @@ impl<const DP: u32> Sum<DP> {
         // Nearly every value: at most the sum's decimals (fen, or a length to the metre).
         // A mantissa is below 2^96 and the factor at most 10^9, so the product fits i128.
         if scale <= DP && DP <= 9 {
-            let units = value.mantissa() * POW10[(DP - scale) as usize];
+            // Most values are at the sum's decimals already (every amount the engine
+            // computed): no 128-bit multiplication for them.
+            let units = if scale == DP {
+                value.mantissa()
+            } else {
+                value.mantissa() * POW10[(DP - scale) as usize]
+            };
             let units = if negate { -units } else { units };
             self.0 = self.0.checked_add(units).ok_or(SumError)?;
             return Ok(());
