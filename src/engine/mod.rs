@@ -196,6 +196,57 @@ pub fn compute_into(
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
+    funds_into(rules, segment, out)?;
+    settle(rules, segment, out)
+}
+
+/// [`compute_into`] for a caller that reads only the cost, the shares and the subsidy (a
+/// budget's counting pass): those are [`compute_into`]'s, and it fails exactly when
+/// [`compute_into`] does, but the rest of `out` may be left as an earlier row had it. What
+/// follows from the shares is worked out only when it might fail.
+pub fn shares_into(
+    rules: &RuleSet,
+    segment: &Segment,
+    out: &mut Breakdown,
+) -> Result<(), Overflow> {
+    funds_into(rules, segment, out)?;
+    if settles_surely(segment, out) {
+        return Ok(());
+    }
+    settle(rules, segment, out)
+}
+
+/// Whether [`settle`] surely succeeds on `segment` with the funds worked out in `out`: the
+/// cost and the subsidy whole fen from zero to [`money::MAX_YUAN`], households not zero, the
+/// completed length from zero to the length, both in µkm, and every source and the amount
+/// disbursed whole fen within `MAX_YUAN` either way. Then every amount settle makes is within
+/// a few times `MAX_YUAN` and every conversion fits. Checked input always is.
+fn settles_surely(segment: &Segment, out: &Breakdown) -> bool {
+    let max = i64::try_from(money::MAX_FEN).unwrap_or(0);
+    let within = |amount: Decimal| money::exact_fen(amount).is_some_and(|f| -max <= f && f <= max);
+    let up_to_max =
+        |amount: Decimal| money::exact_fen(amount).is_some_and(|f| (0..=max).contains(&f));
+    let completed = match segment.completed_km {
+        None => true,
+        Some(done) => match (
+            money::units(done, money::LENGTH_DP),
+            money::units(segment.length_km, money::LENGTH_DP),
+        ) {
+            (Some(done), Some(length)) => length > 0 && (0..=length).contains(&done),
+            _ => false,
+        },
+    };
+    up_to_max(out.cost)
+        && up_to_max(out.subsidy_total)
+        && segment.households != Some(0)
+        && completed
+        && segment.sources.0.iter().all(|&s| s.is_zero() || within(s))
+        && segment.disbursed.is_none_or(within)
+}
+
+/// The first half of [`compute_into`]: the cost, each fund's share and the subsidy, and the
+/// notes they make.
+fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(), Overflow> {
     let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
     // both round the same way (money::round::tests and engine::props pin that). Each gives
@@ -309,7 +360,7 @@ pub fn compute_into(
         });
     }
     out.subsidy_total = yuan(total)?;
-    settle(rules, segment, out)
+    Ok(())
 }
 
 /// Works out everything that follows from the funds' amounts (SPEC §8): the gap, what the

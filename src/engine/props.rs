@@ -271,3 +271,86 @@ proptest! {
         }
     }
 }
+
+/// A length, completed length, source or amount disbursed of any sign, size and scale,
+/// with the usual ones most often.
+fn any_measure() -> impl Strategy<Value = Decimal> {
+    let mantissa = prop_oneof![
+        Just(0i128),
+        1i128..10_000_000,
+        -10_000_000i128..100_000_000_000_000_000,
+        -(1i128 << 95)..(1i128 << 95),
+    ];
+    (
+        mantissa,
+        prop_oneof![Just(2u32), Just(3), 0u32..=8, 0u32..=28],
+    )
+        .prop_map(|(m, scale)| Decimal::from_i128_with_scale(m, scale))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// What a budget's counting pass takes of a row, its cost, shares and subsidy, is what
+    /// the full computation makes, and it fails exactly when the full computation does,
+    /// whatever the segment (zero households, a completed length beyond the length or of
+    /// many decimals, sources and payments out of range), over a breakdown an earlier row
+    /// left.
+    #[test]
+    fn the_shares_alone_are_the_full_computations_and_fail_alike(
+        cost in any_cost(),
+        per_km in any::<bool>(),
+        length in prop_oneof![3 => 1i64..200_000_000, 1 => any::<i64>()],
+        length_scale in prop_oneof![Just(3u32), 0u32..=8],
+        width_mm in prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
+        village in any::<bool>(),
+        sources in proptest::array::uniform4(prop_oneof![3 => Just(Decimal::ZERO), 1 => any_measure()]),
+        households in prop_oneof![Just(None), Just(Some(0u32)), (1u32..5000).prop_map(Some), any::<u32>().prop_map(Some)],
+        completed in prop::option::of(any_measure()),
+        disbursed in prop::option::of(any_measure()),
+        approved in prop::option::of(any_cost()),
+        half_even in any::<bool>(),
+    ) {
+        let rules = rules(if half_even { Rounding::HalfEven } else { Rounding::HalfAwayFromZero });
+        let class = rules.class_by_name(if village { "village" } else { "group" }).unwrap();
+        let length_km = Decimal::from_i128_with_scale(i128::from(length), length_scale);
+        let segment = Segment {
+            class,
+            width_m: Decimal::new(width_mm, 3),
+            length_km,
+            cost: if per_km { Cost::PerKm(cost) } else { Cost::Total(cost) },
+            sources: crate::engine::Sources(sources),
+            approved: approved.map(|a| vec![(1, a)]).unwrap_or_default(),
+            disbursed,
+            priority: None,
+            households,
+            completed_km: completed,
+            date: None,
+        };
+        let mut full = Breakdown::default();
+        let full_ok = compute_into(&rules, &segment, &mut full).is_ok();
+        // Over what another row left.
+        let mut shares = compute(&rules, &Segment {
+            households: Some(3),
+            completed_km: Some(Decimal::ONE),
+            disbursed: Some(Decimal::ONE),
+            length_km: Decimal::TWO,
+            cost: Cost::Total(Decimal::new(5_000_000, 0)),
+            sources: crate::engine::Sources::default(),
+            approved: Vec::new(),
+            ..segment.clone()
+        }).unwrap();
+        let shares_ok = shares_into(&rules, &segment, &mut shares).is_ok();
+        prop_assert_eq!(shares_ok, full_ok);
+        if full_ok {
+            prop_assert_eq!(shares.cost.serialize(), full.cost.serialize());
+            prop_assert_eq!(shares.subsidy_total.serialize(), full.subsidy_total.serialize());
+            prop_assert_eq!(shares.shares.len(), full.shares.len());
+            for (a, b) in shares.shares.iter().zip(&full.shares) {
+                prop_assert_eq!(a.tier, b.tier);
+                prop_assert_eq!(a.nominal.serialize(), b.nominal.serialize());
+                prop_assert_eq!(a.paid.serialize(), b.paid.serialize());
+            }
+        }
+    }
+}

@@ -12,8 +12,9 @@
 //! - the two checks made after the computation (an amount approved above its ceiling, more
 //!   paid out than the subsidy) are asked as yes or no, without their messages.
 //!
-//! The segment and the breakdown are those of the full evaluation (the same `parse` and
-//! `engine::compute_into`): `tests` pins both the verdict and the amounts to `evaluate`.
+//! The segment and the breakdown's shares and subsidy are those of the full evaluation (the
+//! same `parse`, and `engine::shares_into`, which leaves out what follows from the shares
+//! when it cannot fail): `tests` pins both the verdict and the amounts to `evaluate`.
 
 use crate::engine::{Breakdown, Segment};
 use crate::money;
@@ -81,7 +82,9 @@ impl Asking {
         if !errors.is_empty() {
             return None;
         }
-        crate::engine::compute_into(rules, &segment, breakdown).ok()?;
+        // Only the shares and the subsidy are read: what follows from them is not worked
+        // out when it cannot fail.
+        crate::engine::shares_into(rules, &segment, breakdown).ok()?;
         (!judged_bad(rules, &segment, breakdown)).then_some((segment, text))
     }
 }

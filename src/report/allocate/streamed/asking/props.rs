@@ -1,8 +1,9 @@
 //! What a counting pass reads of a record is what the full evaluation makes of it: the same
-//! verdict (good, or asking nothing), the same segment and amounts, and so the same figures
-//! added up per envelope. Random tables mix good rows with every kind that is not: blanks,
-//! words for numbers, unknown classes, repeated ids, totals and note rows, amounts approved
-//! above the ceiling, more paid out than the subsidy, a completed length beyond the length.
+//! verdict (good, or asking nothing), the same segment and the amounts it reads (the cost,
+//! the shares and the subsidy), and so the same figures added up per envelope. Random tables
+//! mix good rows with every kind that is not: blanks, words for numbers, unknown classes,
+//! repeated ids, totals and note rows, amounts approved above the ceiling, more paid out than
+//! the subsidy, a completed length beyond the length.
 
 use proptest::prelude::*;
 
@@ -100,11 +101,18 @@ proptest! {
         let (columns, mut rows) = table::open_in(text.as_bytes(), None).unwrap();
         let (mut errors, mut full, mut counted) =
             (Vec::new(), Breakdown::default(), Breakdown::default());
-        // The good rows as each reads them: segment, amounts, id, township, village.
+        // The good rows as each reads them: segment, the amounts a counting pass reads (the
+        // cost, the shares and the subsidy), id, township, village.
         type Kept = (Segment, Breakdown, [String; 3]);
         let (mut by_full, mut by_asking): (Vec<Kept>, Vec<Kept>) = (Vec::new(), Vec::new());
         let keep = |s: Segment, b: &Breakdown, t: RowText| {
-            (s, b.clone(), [t.id, t.township, t.village].map(String::from))
+            let read = Breakdown {
+                cost: b.cost,
+                shares: b.shares.clone(),
+                subsidy_total: b.subsidy_total,
+                ..Breakdown::default()
+            };
+            (s, read, [t.id, t.township, t.village].map(String::from))
         };
         let mut ids = std::collections::HashSet::new();
         while let Some(item) = rows.next_item().unwrap() {
