@@ -196,20 +196,20 @@ pub fn compute_into(
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
-    funds_into(rules, segment, out)?;
+    funds_into(rules, segment, out, true)?;
     settle(rules, segment, out)
 }
 
 /// [`compute_into`] for a caller that reads only the cost, the shares and the subsidy (a
 /// budget's counting pass): those are [`compute_into`]'s, and it fails exactly when
-/// [`compute_into`] does, but the rest of `out` may be left as an earlier row had it. What
-/// follows from the shares is worked out only when it might fail.
+/// [`compute_into`] does, but the rest of `out` may be left as an earlier row had it, and it
+/// makes no notes. What follows from the shares is worked out only when it might fail.
 pub fn shares_into(
     rules: &RuleSet,
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
-    funds_into(rules, segment, out)?;
+    funds_into(rules, segment, out, false)?;
     if settles_surely(segment, out) {
         return Ok(());
     }
@@ -244,9 +244,14 @@ fn settles_surely(segment: &Segment, out: &Breakdown) -> bool {
         && segment.disbursed.is_none_or(within)
 }
 
-/// The first half of [`compute_into`]: the cost, each fund's share and the subsidy, and the
-/// notes they make.
-fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(), Overflow> {
+/// The first half of [`compute_into`]: the cost, each fund's share and the subsidy, and, with
+/// `notes`, the notes they make (without them, it fails all the same).
+fn funds_into(
+    rules: &RuleSet,
+    segment: &Segment,
+    out: &mut Breakdown,
+    notes: bool,
+) -> Result<(), Overflow> {
     let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
     // both round the same way (money::round::tests and engine::props pin that). Each gives
@@ -283,7 +288,7 @@ fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result
         // A cost per km times a long road can leave the range every total is exact in.
         return Err(Overflow);
     }
-    if let Some((low, high)) = rules.meta.plausible_cost_per_km {
+    if let Some((low, high)) = rules.meta.plausible_cost_per_km.filter(|_| notes) {
         if let Some(note) = implausible(cost, segment, low, high, rounding) {
             out.notes.push(note);
         }
@@ -296,7 +301,7 @@ fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result
         let nominal = match tier {
             TierChoice::Tier(t) => {
                 let min = fund.tiers[t].min_width_m;
-                if let Some(next) = next {
+                if let Some(next) = next.filter(|_| notes) {
                     out.notes.push(Note::BetweenTiers {
                         fund: fund_id,
                         width: segment.width_m,
@@ -307,18 +312,22 @@ fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result
                 mul(fund.tiers[t].rate_per_km, segment.length_km)?.0
             }
             TierChoice::BelowMinimum(min) => {
-                out.notes.push(Note::BelowMinimum {
-                    fund: fund_id,
-                    width: segment.width_m,
-                    min,
-                });
+                if notes {
+                    out.notes.push(Note::BelowMinimum {
+                        fund: fund_id,
+                        width: segment.width_m,
+                        min,
+                    });
+                }
                 0
             }
             TierChoice::NoTierForClass => {
-                out.notes.push(Note::NoTier {
-                    fund: fund_id,
-                    class: segment.class,
-                });
+                if notes {
+                    out.notes.push(Note::NoTier {
+                        fund: fund_id,
+                        class: segment.class,
+                    });
+                }
                 0
             }
         };
@@ -331,11 +340,14 @@ fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result
         // than the ceiling is the row's error, judged by `table::row::evaluate`).
         let offered = match approved {
             Some(a) if fund.up_to && a < nominal => {
-                out.notes.push(Note::Approved {
-                    fund: fund_id,
-                    ceiling: yuan(nominal)?,
-                    approved: yuan(a.max(0))?,
-                });
+                // Both convert when the nominal does, which the share below converts too.
+                if notes {
+                    out.notes.push(Note::Approved {
+                        fund: fund_id,
+                        ceiling: yuan(nominal)?,
+                        approved: yuan(a.max(0))?,
+                    });
+                }
                 a.max(0)
             }
             _ => nominal,
@@ -343,7 +355,7 @@ fn funds_into(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result
         let paid = offered.min(left);
         let cut = paid < offered;
         let (offered_yuan, paid_yuan) = (yuan(offered)?, yuan(paid)?);
-        if cut {
+        if cut && notes {
             out.notes.push(Note::CutByCost {
                 fund: fund_id,
                 nominal: offered_yuan,
