@@ -1,7 +1,7 @@
 //! `roadsub compare FILE... (--against RULES | --set FUND.CLASS.WIDTH=RATE ...)`: every
 //! segment under the rules in force and under a variant, and the change (SPEC §9 What-if).
 
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
@@ -12,6 +12,7 @@ use super::{
 };
 use crate::batch::columns_differ;
 use crate::i18n::Lang;
+use crate::report::compare::stream::{self, Form, Sink};
 use crate::report::compare::whole::side_prefix;
 use crate::report::compare::{
     self, book, describe, screen, write, Comparison, Side, Table, Variant,
@@ -491,17 +492,42 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             terminal: stdout_is_terminal() && !asked_for_form,
         },
     };
-    // The groups are shown by the terminal's table, JSON, Markdown and the workbook.
+    // The groups are shown by the terminal's table, JSON, Markdown and the workbook; the
+    // other forms show rows only, and are written as the rows are computed.
     let grouped = matches!(out, Out::Stdout { terminal: true })
         || !matches!(format, Format::Csv | Format::Jsonl);
-    let c = compare::compare_grouped(&tables, &before, &after, grouped)
-        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+    let (c, counts, rows_out) = if grouped {
+        let c = compare::compare_grouped(&tables, &before, &after, grouped)
+            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+        let counts = Counts::of(&c);
+        (c, counts, None)
+    } else {
+        let form = match format {
+            Format::Jsonl => Form::Jsonl,
+            _ => Form::Csv {
+                excel: style.excel,
+                gbk: style.gbk,
+                headings: style.headings,
+                unit: style.unit,
+            },
+        };
+        let mut sink = RowsOut::open(&out);
+        let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
+            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+        let counts = Counts {
+            rows: s.rows,
+            shown: s.shown,
+            bad: s.comparison.pairs.len(),
+            blank: s.comparison.pairs.iter().filter(|p| p.shown()).count(),
+        };
+        (s.comparison, counts, Some(sink))
+    };
     drop(tables);
 
     for message in c.messages(lang) {
         to_stderr(&format!("{message}\n"));
     }
-    let bad = c.pairs.iter().filter(|p| p.bad()).count();
+    let bad = counts.bad;
     let keep_going = m.get_flag("keep_going");
     let out_name = match &out {
         Out::File(p) => p.display().to_string(),
@@ -509,23 +535,26 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     // As in a batch run: with bad rows and no --keep-going, or when no row is good under
     // either rule set, nothing is written anywhere (an existing -o file is left as it was):
-    // a comparison of no rows would replace it with a header and zeros.
-    let nothing_good = c.shown().next().is_none();
+    // a comparison of no rows would replace it with a header and zeros. Rows written as they
+    // were computed are thrown away with their temporary file.
+    let nothing_good = counts.shown == 0;
     let failed = bad > 0 || unread > 0;
     if failed && (!keep_going || nothing_good) {
-        to_stderr(&format!("{}\n", status(&c, bad, unread, None, lang)));
+        drop(rows_out);
+        to_stderr(&format!("{}\n", status(&counts, unread, None, lang)));
         return Ok(EXIT_BAD_INPUT);
     }
     let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
-    match &out {
-        Out::File(path) => write_file(path, &c, &variant, format, style, lang)?,
-        Out::Stdout { terminal: true } => {
+    match (&out, rows_out) {
+        (_, Some(rows)) => rows.commit(&out, lang)?,
+        (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
+        (Out::Stdout { terminal: true }, None) => {
             let (w, h) = ratatui::crossterm::terminal::size()
                 .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
             let shown = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
             to_stdout(shown.as_bytes(), lang)?;
         }
-        Out::Stdout { terminal: false } => {
+        (Out::Stdout { terminal: false }, None) => {
             to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
         }
     }
@@ -537,12 +566,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     };
     let width =
         terminal.then(|| ratatui::crossterm::terminal::size().map_or(100, |(w, _)| usize::from(w)));
-    if c.pairs.is_empty() && !failed {
+    if counts.rows == 0 && !failed {
         to_stderr(&format!("{}\n", super::batch_cmd::no_segments_line(lang)));
         if to_file {
             to_stderr(&format!(
                 "{}\n",
-                status(&c, bad, unread, Some(&out_name), lang)
+                status(&counts, unread, Some(&out_name), lang)
             ));
         }
         return Ok(EXIT_OK);
@@ -565,7 +594,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if failed || to_file {
         to_stderr(&format!(
             "{}\n",
-            status(&c, bad, unread, Some(&out_name), lang)
+            status(&counts, unread, Some(&out_name), lang)
         ));
     }
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
@@ -638,6 +667,139 @@ fn write_file(
     out.commit().map_err(cannot)
 }
 
+/// Where rows written as they are computed go: a file's replacement beside it (renamed into
+/// place only at [`RowsOut::commit`]), or, for standard output, which cannot be taken back, a
+/// temporary file copied out at the end. The first error met is kept and said only if the
+/// comparison is to be written: a run that fails for bad rows says that, as before any row
+/// was written.
+struct RowsOut {
+    to: Result<RowsTo, std::io::Error>,
+    /// Bytes written, and how many of them the disk has been asked to take already.
+    written: u64,
+    started: u64,
+}
+
+enum RowsTo {
+    File(Replacement),
+    Spool(std::fs::File),
+}
+
+/// Every this many bytes written to a file, the disk is asked to start taking them, so the
+/// sync before the rename has little left to wait for.
+const WRITEBACK_BYTES: u64 = 8 << 20;
+
+impl RowsOut {
+    fn open(out: &Out) -> RowsOut {
+        let to = match out {
+            Out::File(path) => Replacement::new(path, ".tmp").map(RowsTo::File),
+            Out::Stdout { .. } => tempfile::tempfile().map(RowsTo::Spool),
+        };
+        RowsOut {
+            to,
+            written: 0,
+            started: 0,
+        }
+    }
+
+    fn file(&self) -> Option<&std::fs::File> {
+        match &self.to {
+            Ok(RowsTo::File(r)) => Some(r.file()),
+            Ok(RowsTo::Spool(f)) => Some(f),
+            Err(_) => None,
+        }
+    }
+
+    fn fail(&mut self, e: std::io::Error) {
+        if self.to.is_ok() {
+            self.to = Err(e);
+        }
+    }
+
+    /// Puts the rows in place: the file takes the output's place, or the spooled rows are
+    /// copied to standard output (a closed pipe is no error, as for any filter).
+    fn commit(self, out: &Out, lang: Lang) -> Result<(), Failure> {
+        let cannot = |e: &std::io::Error| {
+            let name = match out {
+                Out::File(path) => path.display().to_string(),
+                Out::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
+            };
+            Failure::new(
+                EXIT_BAD_INPUT,
+                format!(
+                    "{}{name}: {}",
+                    lang.pick("cannot write ", "无法写入 "),
+                    lang.io_reason(e)
+                ),
+            )
+        };
+        match self.to.map_err(|e| cannot(&e))? {
+            RowsTo::File(r) => r.commit().map_err(|e| cannot(&e)),
+            RowsTo::Spool(mut spool) => {
+                let mut stdout = std::io::stdout().lock();
+                let copied = spool
+                    .rewind()
+                    .and_then(|_| std::io::copy(&mut spool, &mut stdout))
+                    .and_then(|_| stdout.flush());
+                match copied {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot(&e)),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl Sink for RowsOut {
+    fn put(&mut self, bytes: &[u8]) {
+        let Some(mut file) = self.file() else {
+            return;
+        };
+        if let Err(e) = file.write_all(bytes) {
+            return self.fail(e);
+        }
+        self.written += bytes.len() as u64;
+        if self.written - self.started >= WRITEBACK_BYTES {
+            if let Some(file) = self
+                .file()
+                .filter(|_| matches!(self.to, Ok(RowsTo::File(_))))
+            {
+                start_writeback(file, self.started, self.written - self.started);
+            }
+            self.started = self.written;
+        }
+    }
+
+    fn again(&mut self) {
+        let Some(mut file) = self.file() else {
+            return;
+        };
+        if let Err(e) = file.set_len(0).and_then(|_| file.rewind()) {
+            self.fail(e);
+        }
+        self.written = 0;
+        self.started = 0;
+    }
+}
+
+/// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk, without
+/// waiting (as a batch run does).
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: sync_file_range reads no memory of ours; the descriptor is open for the call.
+    // A failure only means the final sync does all the work, so it is ignored.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+
 /// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
 /// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.
 fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
@@ -656,12 +818,40 @@ fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
     }
 }
 
+/// How many rows a comparison has, of each kind the last line counts.
+struct Counts {
+    /// Rows compared (totals rows left out).
+    rows: usize,
+    /// Rows computed under at least one side (those written).
+    shown: usize,
+    /// Rows bad under either side.
+    bad: usize,
+    /// Rows shown with one side left blank.
+    blank: usize,
+}
+
+impl Counts {
+    /// The counts of a comparison holding every row.
+    fn of(c: &Comparison) -> Counts {
+        Counts {
+            rows: c.pairs.len(),
+            shown: c.shown().count(),
+            bad: c.pairs.iter().filter(|p| p.bad()).count(),
+            blank: c.shown().filter(|p| p.bad()).count(),
+        }
+    }
+}
+
 /// The last line: what was written, or why nothing was (`written`: where, when it was).
 /// (`unread`: tables not read because their columns are not the first's.)
-fn status(c: &Comparison, bad: usize, unread: usize, written: Option<&str>, lang: Lang) -> String {
-    let shown = c.shown().count();
-    let left_out = c.pairs.len() - shown;
-    let blank = c.shown().filter(|p| p.bad()).count();
+fn status(counts: &Counts, unread: usize, written: Option<&str>, lang: Lang) -> String {
+    let Counts {
+        rows,
+        shown,
+        bad,
+        blank,
+    } = *counts;
+    let left_out = rows - shown;
     let problems = super::problems_said(bad as u64, unread as u64, lang);
     let rows = super::plural(shown as u64, "row", "rows");
     match (written, bad + unread, lang) {

@@ -13,9 +13,11 @@
 
 pub mod book;
 pub mod budgets;
+mod cores;
 pub mod describe;
 mod paired;
 pub mod screen;
+pub mod stream;
 pub mod whole;
 pub mod write;
 

@@ -2635,3 +2635,104 @@ fn a_table_of_many_blocks_under_prorating_budgets_compares_as_two_batch_runs_com
     assert_eq!(side("before"), before);
     assert_eq!(side("after"), after);
 }
+
+/// SMALL's rows repeated under new ids, `rows` of them, then `last` (a row of its own).
+fn long_table(rows: usize, last: &str) -> String {
+    let mut text = String::from("编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\n");
+    for i in 0..rows {
+        text.push_str(&format!("S{i},天马乡,画青村,社道,3.5,2,60万,\n"));
+    }
+    text.push_str(last);
+    text
+}
+
+#[test]
+fn a_bad_row_far_down_a_table_written_as_computed_leaves_an_existing_output_untouched() {
+    let env = Env::new();
+    // Thousands of good rows are written before the bad one is computed, in every row form.
+    let table = env.write(
+        "long.csv",
+        long_table(9000, "LAST,天马乡,画青村,通村,4.5,,80万,\n"),
+    );
+    for name in ["exist.csv", "exist.jsonl"] {
+        env.write(name, "old contents\n");
+        let out = env
+            .roadsub(&["compare", &table, "--set", RAISE, "-o", name])
+            .expect_code(1);
+        out.stdout("");
+        out.stderr_ends("1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n");
+        assert_eq!(env.read(name), "old contents\n", "{name}");
+    }
+    // Nor is anything left beside it, and nothing reaches standard output either.
+    let mut names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["exist.csv", "exist.jsonl", "long.csv"]);
+    for format in ["csv", "jsonl"] {
+        env.roadsub(&["compare", &table, "--set", RAISE, "--format", format])
+            .expect_code(1)
+            .stdout("");
+    }
+}
+
+#[test]
+fn with_keep_going_a_bad_row_far_down_is_written_blank_in_its_place_after_thousands_written() {
+    let env = Env::new();
+    let table = env.write(
+        "long.csv",
+        long_table(9000, "LAST,天马乡,画青村,高速,4.5,1,80万,\n"),
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            RAISE,
+            "--keep-going",
+            "-o",
+            "out.csv",
+        ])
+        .expect_code(1);
+    let text = env.read("out.csv");
+    assert_eq!(
+        text.lines().count(),
+        9001,
+        "the bad row is left out, the rest written"
+    );
+    assert_eq!(
+        text.lines().nth(4500).unwrap(),
+        "4501,S4499,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true,"
+    );
+    out.stderr_ends(
+        "1 bad row; wrote 9000 rows to out.csv (0 with one side left blank; 1 bad under both left out)\n",
+    );
+    // Standard output gets the same bytes.
+    let piped = env
+        .roadsub(&["compare", &table, "--set", RAISE, "--keep-going"])
+        .expect_code(1);
+    assert_eq!(piped.stdout, text);
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_said_only_when_the_comparison_would_be_written() {
+    let (env, small) = small_env();
+    // The folder is missing: said after the rows' messages, as when the rows were held.
+    env.roadsub(&["compare", &small, "--set", RAISE, "-o", "missing/out.csv"])
+        .expect_code(1)
+        .stderr_starts("roadsub: cannot write missing/out.csv: ");
+    // With a bad row, what is said is the bad row, and that nothing was written.
+    env.roadsub(&[
+        "compare",
+        &small,
+        "--set",
+        "poverty.group.3.5=5万",
+        "-o",
+        "missing/out.csv",
+    ])
+    .expect(1, "", &format!(
+        "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
+         1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
+    ));
+}

@@ -14,8 +14,8 @@
 //! another, as a single pass over the rows would.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::cores::{in_order_on_every_core, on_every_core};
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
 use crate::engine::{Breakdown, Segment};
@@ -153,19 +153,42 @@ impl<'t> Sums<'t> {
     }
 }
 
-/// What [`pairs`] hands back: every row paired, each side's summary (its totals and groups
-/// over the rows good under both, its budget use over its whole run), and how many rows are
-/// computed under one side only.
-pub(super) type Paired = (Vec<Pair>, [Summary; 2], usize);
+/// What [`pairs`] hands back: each side's summary (its totals and groups over the rows good
+/// under both, its budget use over its whole run), and how many rows are computed under one
+/// side only.
+pub(super) type Paired = ([Summary; 2], usize);
+
+/// Where the pieces' rows go, in input order, on the thread that called [`pairs`]: kept, or
+/// written as they come.
+pub(super) trait Put<P> {
+    /// The next piece, as the worker that computed it made it.
+    fn put(&mut self, piece: P);
+    /// Every row is computed again, in input order: what was put so far is taken back.
+    fn again(&mut self);
+}
+
+/// Every row kept, paired, in input order.
+impl Put<Vec<Pair>> for Vec<Pair> {
+    fn put(&mut self, piece: Vec<Pair>) {
+        self.extend(piece);
+    }
+
+    fn again(&mut self) {
+        self.clear();
+    }
+}
 
 /// Every row of `tables` under `before` and `after`, paired; `duplicates` per input and row
-/// whether its id was seen on an earlier row; the groups added up when `grouped`.
-pub(super) fn pairs(
+/// whether its id was seen on an earlier row; the groups added up when `grouped`. Each piece
+/// of rows is made into what `make` makes of it on the core that computed it, and handed to
+/// `out` in input order as soon as the pieces before it are, so the rows need not all be held.
+pub(super) fn pairs<P: Send>(
     tables: &[Table],
     (before, after): (&RuleSet, &RuleSet),
     duplicates: &[Vec<bool>],
-    funds: &Funds,
-    grouped: bool,
+    (funds, grouped): (&Funds, bool),
+    make: &(impl Fn(Vec<Pair>) -> P + Sync),
+    out: &mut impl Put<P>,
 ) -> Result<Paired, CompareError> {
     let mut pieces = Vec::new();
     for (t, table) in tables.iter().enumerate() {
@@ -206,33 +229,42 @@ pub(super) fn pairs(
     };
     // Each core adds its rows to sums of its own, merged at the end: every sum is exact, so
     // the order rows are added in changes nothing unless one does not fit.
-    let (done, per_core) = on_every_core(
+    let mut error = None;
+    let per_core = in_order_on_every_core(
         pieces.len(),
         || Sums::new(&sides, grouped, true),
-        |sums, seq| ctx.piece(seq, sums),
+        |sums, seq| {
+            let (pairs, e) = ctx.piece(seq, sums);
+            (make(pairs), e)
+        },
+        |(piece, e)| {
+            // The first piece, in input order, whose allocation fails says why.
+            if error.is_none() {
+                error = e;
+            }
+            if error.is_none() {
+                out.put(piece);
+            }
+        },
     );
+    if let Some(e) = error {
+        return Err(e);
+    }
     let mut sums = Sums::new(&sides, grouped, false);
     for s in per_core {
         sums.merge(&sides, s);
-    }
-    let mut all = Vec::with_capacity(done.iter().map(|d| d.0.len()).sum());
-    for (pairs, error) in done {
-        if let Some(e) = error {
-            return Err(e);
-        }
-        all.extend(pairs);
     }
     if sums.overflowed {
         // Added up again in input order, row after row: which row no longer fits is then
         // the one a single pass finds.
         sums = Sums::new(&sides, grouped, false);
-        all.clear();
+        out.again();
         for seq in 0..pieces.len() {
             let (pairs, error) = ctx.piece(seq, &mut sums);
             if let Some(e) = error {
                 return Err(e);
             }
-            all.extend(pairs);
+            out.put(make(pairs));
         }
     }
     let Sums {
@@ -245,7 +277,7 @@ pub(super) fn pairs(
         whole.total = both.total;
         whole.groupings = both.groupings;
     }
-    Ok((all, [wb, wa], one_side_only))
+    Ok(([wb, wa], one_side_only))
 }
 
 /// Runs each side's counting passes, when its budgets bind: what each envelope is asked,
@@ -331,6 +363,9 @@ fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
         .to_string()
 }
 
+/// A row computed under one side: its segment and breakdown.
+type Computed = (Segment, Breakdown);
+
 /// What the pieces are computed with.
 struct Ctx<'a, 'r> {
     tables: &'a [Table],
@@ -371,15 +406,17 @@ impl<'a> Ctx<'a, '_> {
                 continue;
             }
             let at = place(&sheet.columns, row);
-            let mut outcome: [Result<(Segment, Breakdown), Vec<RowError>>; 2] =
-                judged.map(|j| match j {
-                    Judged::Good(g) => Ok(*g),
-                    Judged::Bad(e) => Err(e),
-                    Judged::Totals => Err(Vec::new()),
-                });
+            // Kept in their boxes: a breakdown is large, and moving it out cost more than
+            // computing some of it.
+            let mut outcome: [Result<Box<Computed>, Vec<RowError>>; 2] = judged.map(|j| match j {
+                Judged::Good(g) => Ok(g),
+                Judged::Bad(e) => Err(e),
+                Judged::Totals => Err(Vec::new()),
+            });
             let overflow = || Err(vec![RowError::row(row.line, Problem::Overflow)]);
             for (i, s) in self.sides.iter().enumerate() {
-                if let Ok((seg, b)) = &mut outcome[i] {
+                if let Ok(g) = &mut outcome[i] {
+                    let (seg, b) = &mut **g;
                     if let Some(cuts) = &mut cuts[i] {
                         cuts.row(seg, &at, b);
                     }
@@ -393,7 +430,8 @@ impl<'a> Ctx<'a, '_> {
             let [ob, oa] = &mut outcome;
             let [rb, ra] = [self.sides[0].rules, self.sides[1].rules];
             match (&*ob, &*oa) {
-                (Ok((sb, bb)), Ok((sa, ba))) => {
+                (Ok(gb), Ok(ga)) => {
+                    let ((sb, bb), (sa, ba)) = (&**gb, &**ga);
                     if sums.both[0].add(rb, sb, &at, bb).is_err() {
                         sums.overflowed = true;
                         *ob = overflow();
@@ -424,8 +462,8 @@ impl<'a> Ctx<'a, '_> {
                 township: at.township.to_string(),
                 village: at.village.to_string(),
                 class: text(columns, row, Field::Class),
-                before: ob.map(|(_, b)| Amounts::of_row(self.funds, Side::Before, &b)),
-                after: oa.map(|(_, b)| Amounts::of_row(self.funds, Side::After, &b)),
+                before: ob.map(|g| Amounts::of_row(self.funds, Side::Before, &g.1)),
+                after: oa.map(|g| Amounts::of_row(self.funds, Side::After, &g.1)),
             });
         }
         let mut error = None;
@@ -439,42 +477,4 @@ impl<'a> Ctx<'a, '_> {
         }
         (pairs, error)
     }
-}
-
-/// `work(state, i)` for every `i` in `0..n`, on every core: the results in order of `i`, and
-/// each core's state (made by `init`, carried from one `i` to the next it takes).
-fn on_every_core<S: Send, T: Send>(
-    n: usize,
-    init: impl Fn() -> S + Sync,
-    work: impl Fn(&mut S, usize) -> T + Sync,
-) -> (Vec<T>, Vec<S>) {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(n.max(1));
-    let next = AtomicUsize::new(0);
-    let (mut done, states): (Vec<Vec<(usize, T)>>, Vec<S>) = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut state = init();
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= n {
-                            return (mine, state);
-                        }
-                        mine.push((i, work(&mut state, i)));
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .unzip()
-    });
-    let mut all: Vec<(usize, T)> = done.iter_mut().flat_map(std::mem::take).collect();
-    all.sort_unstable_by_key(|(i, _)| *i);
-    (all.into_iter().map(|(_, t)| t).collect(), states)
 }

@@ -125,41 +125,104 @@ fn cells(c: &Comparison, p: &Pair, lang: Lang) -> Vec<Cell> {
 /// text that starts like a formula is kept as text, as a batch run's `--excel` keeps it (the
 /// caller adds the byte-order mark).
 pub fn csv(c: &Comparison, lang: Lang, excel: bool, headings: Lang, unit: Unit) -> Vec<u8> {
-    let mut rows = RowBuf::new(Some(Format::Csv), excel, 0).in_unit(unit);
-    for h in csv_heading(c, headings, unit) {
-        rows.field(&h);
-    }
-    rows.end_row();
-    for p in c.shown() {
-        let cells = cells(c, p, lang);
-        let changed = cells.len() - 2;
-        for (i, cell) in cells.into_iter().enumerate() {
-            match cell {
-                Cell::Text(_) if i == changed && headings == Lang::Zh => {
-                    rows.field(if p.changed() { "是" } else { "否" })
-                }
-                Cell::Text(t) => rows.field(&t),
-                Cell::Amount(None) => rows.amount(None),
-                Cell::Amount(Some(fen)) => match money::from_fen(fen) {
-                    Some(v) => rows.amount(Some(v)),
-                    None => rows.field("overflow"),
-                },
-            }
-        }
-        rows.end_row();
-    }
+    let mut rows = csv_buf(excel, unit, Vec::new());
+    csv_head(c, headings, unit, &mut rows);
+    csv_rows(c, c.shown(), lang, headings, &mut rows);
+    bytes_of(rows)
+}
+
+/// An empty buffer of CSV rows in the memory of `bytes`, written as [`csv`] writes them.
+pub fn csv_buf(excel: bool, unit: Unit, bytes: Vec<u8>) -> RowBuf {
+    RowBuf::reusing(bytes, Some(Format::Csv), excel, 0).in_unit(unit)
+}
+
+/// The text a buffer of [`csv_buf`] holds.
+pub fn bytes_of(rows: RowBuf) -> Vec<u8> {
     match rows {
         RowBuf::Text { bytes, .. } => bytes,
         _ => Vec::new(),
     }
 }
 
+/// The CSV's first line, as [`csv`] writes it.
+pub fn csv_head(c: &Comparison, headings: Lang, unit: Unit, rows: &mut RowBuf) {
+    for h in csv_heading(c, headings, unit) {
+        rows.field(&h);
+    }
+    rows.end_row();
+}
+
+/// The lines [`csv`] writes for those of `pairs` that are shown, added to `rows`.
+pub fn csv_rows<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    headings: Lang,
+    rows: &mut RowBuf,
+) {
+    let n = c.funds.len();
+    // Column `i` of `a` as [`Amounts::columns`] orders them, without collecting them.
+    let col = |a: &Amounts, i: usize| match i.checked_sub(n) {
+        None => a.funds[i],
+        Some(0) => a.subsidy_total,
+        Some(1) => a.gap,
+        Some(_) => a.shortfall,
+    };
+    for p in pairs.into_iter().filter(|p| p.shown()) {
+        if c.labels.len() > 1 {
+            rows.field(&c.labels[p.file]);
+        }
+        rows.field(&p.line.to_string());
+        for t in [&p.id, &p.township, &p.village, &p.class] {
+            rows.field(t);
+        }
+        let (before, after) = (p.before.as_ref().ok(), p.after.as_ref().ok());
+        for i in 0..n + 3 {
+            let b = before.map(|a| col(a, i));
+            let a = after.map(|a| col(a, i));
+            let change = b.zip(a).map(|(b, a)| a.saturating_sub(b));
+            for fen in [b, a, change] {
+                match fen {
+                    None => rows.amount(None),
+                    Some(fen) => match money::from_fen(fen) {
+                        Some(v) => rows.amount(Some(v)),
+                        None => rows.field("overflow"),
+                    },
+                }
+            }
+        }
+        rows.field(match (p.changed(), headings) {
+            (true, Lang::Zh) => "是",
+            (false, Lang::Zh) => "否",
+            (true, Lang::En) => "true",
+            (false, Lang::En) => "false",
+        });
+        if p.bad() {
+            rows.field(&c.placed_errors(p, lang).join("; "));
+        } else {
+            rows.field("");
+        }
+        rows.end_row();
+    }
+}
+
 /// The rows as JSON lines: one object per segment, with the CSV's keys (null where blank;
 /// `line` a number, `changed` a boolean).
 pub fn jsonl(c: &Comparison, lang: Lang) -> Vec<u8> {
-    let header = csv_header(c);
     let mut out = Vec::new();
-    for p in c.shown() {
+    jsonl_rows(c, c.shown(), lang, &mut out);
+    out
+}
+
+/// The lines [`jsonl`] writes for those of `pairs` that are shown, added to `out`.
+pub fn jsonl_rows<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    out: &mut Vec<u8>,
+) {
+    let header = csv_header(c);
+    for p in pairs.into_iter().filter(|p| p.shown()) {
         let mut o = Map::new();
         for (k, v) in header.iter().zip(cells(c, p, lang)) {
             let v = match (k.as_str(), v) {
@@ -171,10 +234,10 @@ pub fn jsonl(c: &Comparison, lang: Lang) -> Vec<u8> {
             };
             o.insert(k.clone(), v);
         }
-        out.extend_from_slice(Value::Object(o).to_string().as_bytes());
+        // Serializing a Value into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &Value::Object(o));
         out.push(b'\n');
     }
-    out
 }
 
 /// Amounts as JSON: `{"funds": {id: yuan}, "subsidy_total", "gap", "shortfall"}`.
