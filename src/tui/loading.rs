@@ -147,6 +147,32 @@ pub fn shows_first_rows(path: &Path, rules: &RuleSet) -> bool {
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > WHOLE_UP_TO)
 }
 
+/// The first screen of the large table at `path` (see the module's comment), with the rest
+/// being read; `None` when it is to be read whole first.
+pub fn first_screen(
+    path: &Path,
+    encoding: Option<Encoding>,
+    header: &HeaderOptions,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Option<App> {
+    if !shows_first_rows(path, rules) {
+        return None;
+    }
+    // A fault in the first rows: reading it all names every one.
+    let head = Sheet::load_head(path, encoding, header, HEAD_ROWS)
+        .and_then(|head| super::refuse_ambiguous(head, rules))
+        .ok()?;
+    let rest = Loading::start(path, encoding, header, rules);
+    Some(App::reading(
+        head,
+        path.to_path_buf(),
+        rules.clone(),
+        lang,
+        rest,
+    ))
+}
+
 /// Whether `action` works while the table is read: it concerns only the rows shown (moving
 /// about, the language and unit they are shown in), the help, or ends the program.
 fn works_while_reading(mode: &Mode, action: Action) -> bool {

@@ -120,7 +120,10 @@ pub fn open_table_watched(
 }
 
 /// `sheet`, unless the rules make its header ambiguous.
-fn refuse_ambiguous(sheet: Sheet, rules: &RuleSet) -> Result<Sheet, crate::table::TableError> {
+pub(crate) fn refuse_ambiguous(
+    sheet: Sheet,
+    rules: &RuleSet,
+) -> Result<Sheet, crate::table::TableError> {
     let problems = sheet.columns.approved_problems(rules);
     if problems.is_empty() {
         Ok(sheet)
@@ -153,18 +156,9 @@ pub fn run(
         error,
     };
     // A large table: its first rows at once, the rest read meanwhile.
-    let first = match &path {
-        Some(p) if loading::shows_first_rows(p, &rules) => {
-            Sheet::load_head(p, encoding, header, loading::HEAD_ROWS)
-                .and_then(|head| refuse_ambiguous(head, &rules))
-                .ok()
-                .map(|head| {
-                    let rest = loading::Loading::start(p, encoding, header, &rules);
-                    App::reading(head, p.clone(), rules.clone(), lang, rest)
-                })
-        }
-        _ => None,
-    };
+    let first = path
+        .as_ref()
+        .and_then(|p| loading::first_screen(p, encoding, header, &rules, lang));
     let mut app = match first {
         Some(app) => app,
         // Otherwise (or when the first rows have a fault: reading it all names every one),
