@@ -35,6 +35,7 @@ pub mod notice;
 pub mod prorated;
 pub mod results;
 pub mod saved;
+pub mod shares;
 pub mod text;
 pub mod variant;
 pub mod view;
