@@ -21,7 +21,8 @@ use super::app::App;
 use super::doc::Doc;
 use super::modes::Mode;
 use crate::i18n::Lang;
-use crate::rules::{OnOverrun, RuleSet};
+use crate::report::allocate::allocates;
+use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::{Encoding, HeaderOptions, TableError};
 
@@ -163,11 +164,8 @@ pub fn first_rows(
         .and_then(|head| super::refuse_ambiguous(head, rules))
         .ok()?;
     let path = Some(path.to_path_buf());
-    if rules
-        .budgets
-        .iter()
-        .all(|b| b.on_overrun == OnOverrun::Report)
-    {
+    // Budgets that only report, or measure the plan's own money, cut no row.
+    if !rules.budgets.iter().any(|b| allocates(b).is_some()) {
         return Some(Doc::new(head, path, rules));
     }
     let shares = super::shares::of_head(path.as_deref()?, encoding, header, rules, &head)?;

@@ -306,28 +306,30 @@ fn a_table_being_read_says_how_far_it_has_got_and_shows_no_totals() {
 #[test]
 fn once_read_the_screen_is_the_one_the_table_read_whole_shows() {
     let (_dir, path) = scratch();
-    for lang in [Lang::En, Lang::Zh] {
+    let mut all = vec![("report", RuleSet::builtin())];
+    all.extend(sharing_rules());
+    for ((name, rules), lang) in all.iter().flat_map(|r| [(r, Lang::En), (r, Lang::Zh)]) {
         let moves = [Action::Down, Action::Down, Action::Right, Action::Money];
         // The table read whole and the same keys pressed (its lock let go after).
         let expected = {
-            let mut whole = open(&path, lang);
+            let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), rules);
+            let mut whole = App::new(doc, rules.clone(), lang);
             for a in moves {
                 whole.step(a, 20);
             }
             buffer(&mut whole)
         };
-        let (mut app, tell) = reading(&path, 3, lang, 100, 1000);
+        let (mut app, tell) = reading_under(rules, &path, 3, lang, (100, 1000));
         for a in moves {
             app.step(a, 20);
         }
         app.finish_reading().unwrap();
         assert!(app.is_reading(), "nothing handed over yet");
-        let rules = RuleSet::builtin();
-        let whole = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let whole = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), rules);
         tell.send(Ok(whole)).unwrap();
         app.finish_reading().unwrap();
         assert!(!app.is_reading());
-        assert_eq!(buffer(&mut app), expected, "{lang:?}");
+        assert_eq!(buffer(&mut app), expected, "{name} {lang:?}");
         // And it is the table: it saves.
         app.step(Action::Save, 20);
         assert!(!app.doc.modified());
