@@ -11,7 +11,8 @@
 //!   concerns beside it: [`lines`] (filter, sort, groups and the cursor), [`cells`] (what a
 //!   cell says), [`edits`] (changing rows, undo), [`modes`] (typing, prompts, questions;
 //!   [`text`]: the text being typed), [`files`] (save, export, recovery; [`export`]: the
-//!   report written); [`loading`]: a large table's first rows shown while the rest is read;
+//!   report written); [`loading`]: a large table's first rows shown while the rest is read
+//!   ([`shares`]: with the shares of envelopes the whole table gives them);
 //! - [`view`]: draws the state, computing nothing; [`watch`]: ends the table on a signal or
 //!   a lost terminal.
 

@@ -143,7 +143,8 @@ fn sharing_rules() -> Vec<(&'static str, RuleSet)> {
 /// far more than the envelopes hold; the rows after the first 2,000 ask as much again and
 /// some of them come first in order (priority 1), so the first rows' shares in the whole
 /// table are not those they would get alone. A row of each part cannot be computed (its
-/// width is a word) and asks nothing.
+/// width is a word) and asks nothing. Every 50th row's township is quoted, so it is read
+/// as a record of its own rather than with the plain lines around it.
 fn shared_out_table(dir: &Path, rows: usize) -> PathBuf {
     use std::fmt::Write;
     let mut text = String::from("编号,乡镇,村,类别,宽度,长度,投资,优先级\n");
@@ -154,6 +155,10 @@ fn shared_out_table(dir: &Path, rows: usize) -> PathBuf {
     ];
     for i in 0..rows {
         let (township, village) = places[i % places.len()];
+        let township = match i % 50 {
+            0 => format!("\"{township}\""),
+            _ => township.to_string(),
+        };
         let (class, width) = match i % 2 {
             0 => ("通村", "4.5"),
             _ => ("社道", "3.5"),
@@ -383,8 +388,18 @@ fn only_a_large_csv_is_shown_before_it_is_read() {
 #[test]
 fn a_shared_out_tables_first_rows_get_the_shares_the_whole_table_gives_them() {
     let dir = tempfile::tempdir().unwrap();
-    let path = shared_out_table(dir.path(), HEAD_ROWS + 600);
-    for (name, rules) in sharing_rules() {
+    let utf8 = shared_out_table(dir.path(), HEAD_ROWS + 600);
+    // The same table in GB18030, as Excel saves a CSV on a Chinese Windows.
+    let gb = dir.path().join("gb.csv");
+    let text = std::fs::read_to_string(&utf8).unwrap();
+    std::fs::write(&gb, encoding_rs::GB18030.encode(&text).0).unwrap();
+    let tables = [(&utf8, "UTF-8"), (&gb, "GB18030")];
+    let all = sharing_rules();
+    for (path, (name, rules)) in tables
+        .iter()
+        .flat_map(|&(p, _)| all.iter().map(move |r| (p, r)))
+    {
+        let (path, name, rules) = (path.clone(), *name, rules.clone());
         let whole = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         let head = first_rows(&path, None, &Default::default(), &rules, HEAD_ROWS).expect(name);
         // The first rows computed alone: what a first screen without the whole table's
