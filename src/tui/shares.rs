@@ -157,13 +157,14 @@ struct Counting<'a> {
 
 impl Counting<'_> {
     /// What the rows of chunk `seq` ask of the budgets counting pass `pass` decides (after
-    /// the cuts of those decided before); with `ids`, the fingerprint of each id met.
+    /// the cuts of those decided before); with `ids`, the fingerprint of each id met, in
+    /// order, and whether its row asks anything.
     fn count(
         &self,
         pass: usize,
         seq: usize,
         chunk: &Chunk,
-        mut ids: Option<&mut Vec<u64>>,
+        mut ids: Option<&mut Vec<(u64, bool)>>,
     ) -> Option<Tally> {
         let first_line = chunk.first_line.unwrap_or(0);
         let mut cuts = ChunkCuts::new(
@@ -179,13 +180,6 @@ impl Counting<'_> {
                 skipped = true;
                 return;
             };
-            if let (Some(ids), Some(col)) = (ids.as_deref_mut(), id_col) {
-                // As the table view reads an id (`Results::new`).
-                let id = record.get(col).unwrap_or("").trim();
-                if !id.is_empty() {
-                    ids.push(hasher.hash_one(id));
-                }
-            }
             let good = asking.good(
                 record,
                 self.columns,
@@ -194,6 +188,13 @@ impl Counting<'_> {
                 &mut errors,
                 &mut breakdown,
             );
+            if let (Some(ids), Some(col)) = (ids.as_deref_mut(), id_col) {
+                // As the table view reads an id (`Results::new`).
+                let id = record.get(col).unwrap_or("").trim();
+                if !id.is_empty() {
+                    ids.push((hasher.hash_one(id), good.is_some()));
+                }
+            }
             if let Some((segment, text)) = good {
                 cuts.row(&segment, &text, &mut breakdown);
             }
@@ -236,14 +237,8 @@ pub fn of_head(
             let tally = counting.count(pass, seq, &chunks[seq], first.then_some(&mut ids));
             (tally, ids)
         });
-        if first {
-            let mut ids: Vec<u64> = tallies.iter().flat_map(|(_, ids)| ids).copied().collect();
-            ids.sort_unstable();
-            // A repeated id (or two ids of one fingerprint, as unlikely as one in many
-            // million tables): which row is the repeat is not known here.
-            if ids.windows(2).any(|w| w[0] == w[1]) {
-                return None;
-            }
+        if first && repeats_ask(tallies.iter().flat_map(|(_, ids)| ids)) {
+            return None;
         }
         for (seq, (tally, _)) in tallies.into_iter().enumerate() {
             plan.add(pass, seq as u64, tally?).ok()?;
@@ -259,6 +254,22 @@ pub fn of_head(
         chunks.first(),
         head,
     )
+}
+
+/// Whether a row whose id was met on an earlier row (by fingerprint, so two ids of one
+/// fingerprint too, as unlikely as one in many million tables) would ask something were it
+/// not a repeat: `ids` in file order, each with whether its row asks. Such a row is bad in the
+/// table read whole, and the counting took it in. A repeat that asks nothing changes no share
+/// (subtotal rows, 小计, often repeat theirs); the rows shown mark their own repeats, as the
+/// table read whole does.
+fn repeats_ask<'a>(ids: impl Iterator<Item = &'a (u64, bool)>) -> bool {
+    // Each id with its place in the file (doubled) and whether it asks, in the lowest bit.
+    let mut all: Vec<(u64, u64)> = ids
+        .enumerate()
+        .map(|(at, &(id, asks))| (id, (at as u64) << 1 | u64::from(asks)))
+        .collect();
+    all.sort_unstable();
+    all.windows(2).any(|w| w[0].0 == w[1].0 && w[1].1 & 1 == 1)
 }
 
 /// The first chunk's rows cut as a batch run's last pass cuts them, and what the budgets
