@@ -416,47 +416,45 @@ fn a_shared_out_tables_first_rows_get_the_shares_the_whole_table_gives_them() {
 /// read whole shows of them; how many amounts a budget cut, and how many differ from what
 /// the first rows computed alone would show.
 fn first_rows_as_whole(path: &Path, name: &str, rules: &RuleSet) -> (usize, usize) {
-    {
-        let whole = Doc::new(Sheet::load(path).unwrap(), Some(path.to_path_buf()), rules);
-        let head = first_rows(path, None, &Default::default(), rules, HEAD_ROWS).expect(name);
-        // The first rows computed alone: what a first screen without the whole table's
-        // shares would show.
-        let alone = first_rows(
-            path,
-            None,
-            &Default::default(),
-            &RuleSet::builtin(),
-            HEAD_ROWS,
-        )
-        .map(|d| Doc::new(d.sheet, None, rules))
-        .unwrap();
-        let (mut cut, mut differ) = (0, 0);
-        for at in 0..HEAD_ROWS {
-            assert_eq!(head.is_good(at), whole.is_good(at), "{name}: row {at}");
-            for c in columns(rules) {
-                let shown = head.amount(at, c);
-                assert_eq!(shown, whole.amount(at, c), "{name}: row {at}, {c:?}");
-                differ += usize::from(alone.amount(at, c) != shown);
-            }
-            for slot in 0..whole.allocating().len() {
-                assert_eq!(
-                    head.cut_of(at, slot),
-                    whole.cut_of(at, slot),
-                    "{name}: {at}"
-                );
-                cut += usize::from(whole.cut_of(at, slot).is_some());
-            }
-            // Its explanation, to the notes that say what the envelope was asked.
-            if at % 61 == 0 {
-                assert_eq!(
-                    format!("{:?}", head.calc(rules, at)),
-                    format!("{:?}", whole.calc(rules, at)),
-                    "{name}: row {at}"
-                );
-            }
+    let whole = Doc::new(Sheet::load(path).unwrap(), Some(path.to_path_buf()), rules);
+    let head = first_rows(path, None, &Default::default(), rules, HEAD_ROWS).expect(name);
+    // The first rows computed alone: what a first screen without the whole table's
+    // shares would show.
+    let alone = first_rows(
+        path,
+        None,
+        &Default::default(),
+        &RuleSet::builtin(),
+        HEAD_ROWS,
+    )
+    .map(|d| Doc::new(d.sheet, None, rules))
+    .unwrap();
+    let (mut cut, mut differ) = (0, 0);
+    for at in 0..HEAD_ROWS {
+        assert_eq!(head.is_good(at), whole.is_good(at), "{name}: row {at}");
+        for c in columns(rules) {
+            let shown = head.amount(at, c);
+            assert_eq!(shown, whole.amount(at, c), "{name}: row {at}, {c:?}");
+            differ += usize::from(alone.amount(at, c) != shown);
         }
-        (cut, differ)
+        for slot in 0..whole.allocating().len() {
+            assert_eq!(
+                head.cut_of(at, slot),
+                whole.cut_of(at, slot),
+                "{name}: {at}"
+            );
+            cut += usize::from(whole.cut_of(at, slot).is_some());
+        }
+        // Its explanation, to the notes that say what the envelope was asked.
+        if at % 61 == 0 {
+            assert_eq!(
+                format!("{:?}", head.calc(rules, at)),
+                format!("{:?}", whole.calc(rules, at)),
+                "{name}: row {at}"
+            );
+        }
     }
+    (cut, differ)
 }
 
 #[test]
