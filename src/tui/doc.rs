@@ -116,6 +116,26 @@ impl Doc {
         }
     }
 
+    /// The first rows of a table (`sheet`, partial) with the shares the table read whole
+    /// gives them (see [`super::shares`]), shown while it is read.
+    pub fn with_shares(
+        sheet: Sheet,
+        path: Option<PathBuf>,
+        rules: &RuleSet,
+        shares: super::shares::Shares,
+    ) -> Doc {
+        let base = Results::with_shares(rules, &sheet.columns, &sheet, shares);
+        Doc {
+            sheet,
+            path,
+            base,
+            variant: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            since: SinceSave::default(),
+        }
+    }
+
     /// Totals of the good rows under the rules in force.
     pub fn summary(&self) -> &Summary {
         &self.base.summary

@@ -4,11 +4,14 @@
 //! the language and unit, quitting); every key that needs the whole table says so and does
 //! nothing, so no save, export, notice, sort or total ever acts on part of a table.
 //!
-//! Only a CSV table under rules whose budgets only report is opened this way: a budget that
-//! shares an envelope out makes every row's amounts depend on every other row, so such a
-//! table is read whole before anything is shown, as is a workbook.
+//! A budget that shares an envelope out (prorates, or pays in order) makes every row's
+//! amounts depend on every other row: under one, the file is first read as a batch run's
+//! counting passes read it, and the first rows are shown with the shares the whole table
+//! gives them ([`super::shares`]); when those cannot be known for sure (a repeated id, a
+//! record the reader skips), the table is read whole before anything is shown, as a
+//! workbook always is.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::sync::Arc;
@@ -18,7 +21,8 @@ use super::app::App;
 use super::doc::Doc;
 use super::modes::Mode;
 use crate::i18n::Lang;
-use crate::rules::{OnOverrun, RuleSet};
+use crate::report::allocate::allocates;
+use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::{Encoding, HeaderOptions, TableError};
 
@@ -137,14 +141,52 @@ impl Loading {
     }
 }
 
-/// Whether a table at `path` is shown before it is read whole (see the module's comment).
-pub fn shows_first_rows(path: &Path, rules: &RuleSet) -> bool {
+/// Whether a table at `path` is shown before it is read whole (see the module's comment),
+/// unless a budget shares an envelope out and its first rows' shares cannot be found.
+pub fn shows_first_rows(path: &Path) -> bool {
     !crate::table::workbook::is_workbook(path)
-        && rules
-            .budgets
-            .iter()
-            .all(|b| b.on_overrun == OnOverrun::Report)
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > WHOLE_UP_TO)
+}
+
+/// The first `rows` rows of the CSV table at `path`, computed as the table read whole
+/// computes them: under a budget that shares an envelope out, with the shares the whole
+/// table gives them ([`super::shares`]). `None` when they cannot be shown before the whole
+/// table is read: a fault in them (reading it all names every one), or shares that cannot
+/// be known for sure.
+pub fn first_rows(
+    path: &Path,
+    encoding: Option<Encoding>,
+    header: &HeaderOptions,
+    rules: &RuleSet,
+    rows: usize,
+) -> Option<Doc> {
+    let head = Sheet::load_head(path, encoding, header, rows)
+        .and_then(|head| super::refuse_ambiguous(head, rules))
+        .ok()?;
+    let path = Some(path.to_path_buf());
+    // Budgets that only report, or measure the plan's own money, cut no row.
+    if !rules.budgets.iter().any(|b| allocates(b).is_some()) {
+        return Some(Doc::new(head, path, rules));
+    }
+    let shares = super::shares::of_head(path.as_deref()?, encoding, header, rules, &head)?;
+    Some(Doc::with_shares(head, path, rules, shares))
+}
+
+/// The first screen of the large table at `path` (see the module's comment), with the rest
+/// being read; `None` when it is to be read whole first.
+pub fn first_screen(
+    path: &Path,
+    encoding: Option<Encoding>,
+    header: &HeaderOptions,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Option<App> {
+    if !shows_first_rows(path) {
+        return None;
+    }
+    let head = first_rows(path, encoding, header, rules, HEAD_ROWS)?;
+    let rest = Loading::start(path, encoding, header, rules);
+    Some(App::reading(head, rules.clone(), lang, rest))
 }
 
 /// Whether `action` works while the table is read: it concerns only the rows shown (moving
@@ -173,18 +215,12 @@ fn works_while_reading(mode: &Mode, action: Action) -> bool {
 }
 
 impl App {
-    /// The first rows of the table at `path` (`head`, read already), shown while `loading`
-    /// reads it whole. Neither the lock nor the recovery journal is touched until then.
-    pub fn reading(
-        head: Sheet,
-        path: PathBuf,
-        rules: RuleSet,
-        lang: Lang,
-        loading: Loading,
-    ) -> App {
-        debug_assert!(head.is_partial());
-        let doc = Doc::new(head, Some(path), &rules);
-        let mut app = App::bare(doc, rules, lang);
+    /// The first rows of a table (`head`, read and computed already: [`first_rows`]),
+    /// shown while `loading` reads it whole. Neither the lock nor the recovery journal is
+    /// touched until then.
+    pub fn reading(head: Doc, rules: RuleSet, lang: Lang, loading: Loading) -> App {
+        debug_assert!(head.sheet.is_partial());
+        let mut app = App::bare(head, rules, lang);
         app.loading = Some(loading);
         app.measure_all();
         app.relayout();

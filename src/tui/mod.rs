@@ -11,7 +11,8 @@
 //!   concerns beside it: [`lines`] (filter, sort, groups and the cursor), [`cells`] (what a
 //!   cell says), [`edits`] (changing rows, undo), [`modes`] (typing, prompts, questions;
 //!   [`text`]: the text being typed), [`files`] (save, export, recovery; [`export`]: the
-//!   report written); [`loading`]: a large table's first rows shown while the rest is read;
+//!   report written); [`loading`]: a large table's first rows shown while the rest is read
+//!   ([`shares`]: with the shares of envelopes the whole table gives them);
 //! - [`view`]: draws the state, computing nothing; [`watch`]: ends the table on a signal or
 //!   a lost terminal.
 
@@ -35,6 +36,7 @@ pub mod notice;
 pub mod prorated;
 pub mod results;
 pub mod saved;
+pub mod shares;
 pub mod text;
 pub mod variant;
 pub mod view;
@@ -120,7 +122,10 @@ pub fn open_table_watched(
 }
 
 /// `sheet`, unless the rules make its header ambiguous.
-fn refuse_ambiguous(sheet: Sheet, rules: &RuleSet) -> Result<Sheet, crate::table::TableError> {
+pub(crate) fn refuse_ambiguous(
+    sheet: Sheet,
+    rules: &RuleSet,
+) -> Result<Sheet, crate::table::TableError> {
     let problems = sheet.columns.approved_problems(rules);
     if problems.is_empty() {
         Ok(sheet)
@@ -153,18 +158,9 @@ pub fn run(
         error,
     };
     // A large table: its first rows at once, the rest read meanwhile.
-    let first = match &path {
-        Some(p) if loading::shows_first_rows(p, &rules) => {
-            Sheet::load_head(p, encoding, header, loading::HEAD_ROWS)
-                .and_then(|head| refuse_ambiguous(head, &rules))
-                .ok()
-                .map(|head| {
-                    let rest = loading::Loading::start(p, encoding, header, &rules);
-                    App::reading(head, p.clone(), rules.clone(), lang, rest)
-                })
-        }
-        _ => None,
-    };
+    let first = path
+        .as_ref()
+        .and_then(|p| loading::first_screen(p, encoding, header, &rules, lang));
     let mut app = match first {
         Some(app) => app,
         // Otherwise (or when the first rows have a fault: reading it all names every one),

@@ -138,6 +138,55 @@ pub struct Results {
 impl Results {
     /// Computes every row of `sheet` under `rules`, read through `columns`.
     pub fn new(rules: &RuleSet, columns: &Columns, sheet: &Sheet) -> Results {
+        let mut results = Results::unallocated(rules, columns, sheet);
+        results.reallocate(rules, sheet);
+        results
+    }
+
+    /// Computes every row of `sheet` (a table's first rows) under `rules` with the cuts the
+    /// table read whole makes (`shares`), instead of sharing the envelopes out over these
+    /// rows alone. Nothing is allocated again until a change is made (none is while the
+    /// table is read).
+    pub fn with_shares(
+        rules: &RuleSet,
+        columns: &Columns,
+        sheet: &Sheet,
+        shares: super::shares::Shares,
+    ) -> Results {
+        let mut results = Results::unallocated(rules, columns, sheet);
+        results.dirty = Dirty::new(rules.budgets.len());
+        let (mut seg, mut b) = super::brief::blank();
+        for (at, cuts) in shares.cuts.iter().enumerate() {
+            if cuts.is_empty() || results.briefs.state(at) != State::Good {
+                continue;
+            }
+            let before = results.briefs.cuts(at).to_vec();
+            for &(budget, to) in cuts {
+                results.briefs.set_cut(at, budget, to);
+            }
+            // The totals take the row out as computed and put it back in as cut, as an
+            // allocation does (`alloc::reallocate`).
+            let text = text_of(sheet, &sheet.rows[at]);
+            let text = RowText { id: "", ..text };
+            if results
+                .briefs
+                .for_totals_into(at, &before, &mut seg, &mut b)
+            {
+                let _ = results.summary.remove(rules, &seg, &text, &b);
+            }
+            if results
+                .briefs
+                .for_totals_into(at, results.briefs.cuts(at), &mut seg, &mut b)
+            {
+                let _ = results.summary.add(rules, &seg, &text, &b);
+            }
+        }
+        results.allocated.uses = shares.uses;
+        results
+    }
+
+    /// Every row of `sheet` computed, no envelope shared out yet (every one marked).
+    fn unallocated(rules: &RuleSet, columns: &Columns, sheet: &Sheet) -> Results {
         let mut briefs = Briefs::new(rules, sheet.rows.len());
         let mut summary = Summary::new(rules, &[]);
         let id_col = sheet.columns.index(Field::Id);
@@ -161,7 +210,7 @@ impl Results {
         }
         drop(seen);
         let budgets = rules.budgets.len();
-        let mut results = Results {
+        Results {
             briefs,
             summary,
             allocated: Allocated {
@@ -170,9 +219,7 @@ impl Results {
             },
             dirty: Dirty::everything(budgets),
             kept: None,
-        };
-        results.reallocate(rules, sheet);
-        results
+        }
     }
 
     /// Shares out again the envelopes the change just made touched (SPEC §8).

@@ -79,6 +79,21 @@ pub fn detail_lines(app: &App, inner: usize) -> Vec<String> {
         .collect()
 }
 
+/// Where each part of the screen goes on a terminal of `area` (not too small): the title,
+/// the table, the detail pane, the totals pane, the status line and the key hints.
+pub fn layout(app: &App, area: Rect) -> [Rect; 6] {
+    let [title, body, panes, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(pane_height(app, area)),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [left, right] = pane_split(app, panes);
+    [title, body, left, right, status, hints]
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -97,17 +112,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let [title, body, panes, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(pane_height(app, area)),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, body, left, right, status, hints] = layout(app, area);
     frame.render_widget(bars::title(app, title.width), title);
     frame.render_widget(TableView::new(app), body);
-    let [left, right] = pane_split(app, panes);
     frame.render_widget(DetailPane::new(app), left);
     match app.reading_said() {
         // Totals of the first rows would be no one's totals: none until the table is read.
