@@ -21,6 +21,7 @@ mod ids;
 #[cfg(test)]
 mod note_props;
 mod output;
+pub(crate) use output::{start_writeback, WRITEBACK_BYTES};
 mod pool;
 mod read;
 mod spool;

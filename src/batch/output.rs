@@ -25,12 +25,12 @@ use crate::textwidth::{Align, Table};
 pub const TERMINAL_ROWS: usize = 1000;
 
 /// Every this many bytes written to a file, the disk is asked to start taking them.
-const WRITEBACK_BYTES: u64 = 8 << 20;
+pub(crate) const WRITEBACK_BYTES: u64 = 8 << 20;
 
 /// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk, without
 /// waiting: the sync before the rename then has little left to wait for.
 #[cfg(target_os = "linux")]
-fn start_writeback(file: &File, offset: u64, len: u64) {
+pub(crate) fn start_writeback(file: &File, offset: u64, len: u64) {
     use std::os::fd::AsRawFd;
     let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
         return;
@@ -44,7 +44,7 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
+pub(crate) fn start_writeback(_file: &File, _offset: u64, _len: u64) {}
 
 /// What a terminal table left out.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use super::{
     help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, Failure,
     EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
-use crate::batch::columns_differ;
+use crate::batch::{columns_differ, start_writeback, WRITEBACK_BYTES};
 use crate::i18n::Lang;
 use crate::report::compare::stream::{self, Form, Sink};
 use crate::report::compare::whole::side_prefix;
@@ -684,10 +684,6 @@ enum RowsTo {
     Spool(std::fs::File),
 }
 
-/// Every this many bytes written to a file, the disk is asked to start taking them, so the
-/// sync before the rename has little left to wait for.
-const WRITEBACK_BYTES: u64 = 8 << 20;
-
 impl RowsOut {
     fn open(out: &Out) -> RowsOut {
         let to = match out {
@@ -780,25 +776,6 @@ impl Sink for RowsOut {
         self.started = 0;
     }
 }
-
-/// Asks the kernel to start writing `len` bytes of `file` from `offset` to disk, without
-/// waiting (as a batch run does).
-#[cfg(target_os = "linux")]
-fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
-        return;
-    };
-    // SAFETY: sync_file_range reads no memory of ours; the descriptor is open for the call.
-    // A failure only means the final sync does all the work, so it is ignored.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
 /// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
 /// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.

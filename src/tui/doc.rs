@@ -105,6 +105,11 @@ impl Doc {
     /// Computes every row of `sheet`.
     pub fn new(sheet: Sheet, path: Option<PathBuf>, rules: &RuleSet) -> Doc {
         let base = Results::new(rules, &sheet.columns, &sheet);
+        Doc::computed(sheet, path, base)
+    }
+
+    /// `sheet` with its rows computed (`base`), nothing edited yet.
+    fn computed(sheet: Sheet, path: Option<PathBuf>, base: Results) -> Doc {
         Doc {
             sheet,
             path,
@@ -125,15 +130,7 @@ impl Doc {
         shares: super::shares::Shares,
     ) -> Doc {
         let base = Results::with_shares(rules, &sheet.columns, &sheet, shares);
-        Doc {
-            sheet,
-            path,
-            base,
-            variant: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            since: SinceSave::default(),
-        }
+        Doc::computed(sheet, path, base)
     }
 
     /// Totals of the good rows under the rules in force.
