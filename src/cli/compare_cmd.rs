@@ -1,6 +1,10 @@
 //! `roadsub compare FILE... (--against RULES | --set FUND.CLASS.WIDTH=RATE ...)`: every
 //! segment under the rules in force and under a variant, and the change (SPEC §9 What-if).
 
+mod inputs;
+
+use inputs::Reading;
+
 use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,18 +14,14 @@ use super::{
     help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, Failure,
     EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
-use crate::batch::{columns_differ, start_writeback, WRITEBACK_BYTES};
+use crate::batch::{start_writeback, WRITEBACK_BYTES};
 use crate::i18n::Lang;
 use crate::report::compare::stream::{self, Form, Sink};
 use crate::report::compare::whole::side_prefix;
-use crate::report::compare::{
-    self, book, describe, screen, write, Comparison, Side, Table, Variant,
-};
-use crate::report::layout::Layout;
+use crate::report::compare::{self, book, describe, screen, write, Comparison, Side, Variant};
 use crate::report::{Format, Unit};
 use crate::rules::{RuleSet, Setting};
 use crate::table::replace::{is_same_file, names_a_descriptor, Hangup, Replacement};
-use crate::table::sheet::Sheet;
 use crate::table::workbook::is_workbook;
 use crate::table::TableError;
 
@@ -365,12 +365,11 @@ pub(super) fn rules_files(m: &ArgMatches, against: bool) -> Vec<(PathBuf, bool)>
 /// be taken for the comparison's own, and one of two columns of one fund's approved amount
 /// would be chosen silently: refused, as a batch run refuses them.
 fn refuse_clashes(
-    table: &Table,
-    before: &RuleSet,
-    after: &RuleSet,
+    label: &str,
+    columns: &crate::table::Columns,
+    (before, after): (&RuleSet, &RuleSet),
     lang: Lang,
 ) -> Result<(), Failure> {
-    let columns = &table.sheet.columns;
     let other = columns.for_other_rules();
     for (side, rules, columns) in [
         (Side::Before, before, columns),
@@ -383,7 +382,7 @@ fn refuse_clashes(
                 problems,
                 found: columns.names.clone(),
             };
-            let message = e.render(&table.label, lang);
+            let message = e.render(label, lang);
             return Err(Failure::new(
                 EXIT_BAD_INPUT,
                 match side {
@@ -412,73 +411,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (format, style) = format_and_style(m, output, lang)?;
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     warn_sheet_on_tables(m, &files, lang);
-    let encoding = super::encoding_of(m, "input_encoding");
-    let header = &super::header_options(m, lang)?;
-    let sheet = m.get_one::<String>("sheet").map(String::as_str);
-    let mut tables = Vec::with_capacity(files.len());
-    let mut unread = 0;
-    for path in &files {
-        let label = path.display().to_string();
-        if label == "-" {
-            return Err(usage(lang.pick(
-                "compare reads tables from files, not from standard input: give their paths",
-                "compare 从文件读取路段表，不读标准输入：请给出文件路径",
-            )));
-        }
-        if let Some(out) = output.filter(|o| is_same_file(path, o)) {
-            return Err(usage(match lang {
-                Lang::En => format!(
-                    "-o {} is also an input ({label}); choose another output file",
-                    out.display()
-                ),
-                Lang::Zh => format!(
-                    "-o {} 同时也是输入文件（{label}）；请换一个输出文件",
-                    out.display()
-                ),
-            }));
-        }
-        let sheet = Sheet::load_with(path, sheet, encoding, header).map_err(|e| {
-            // The flag that names a table's encoding here is --input-encoding, as in batch.
-            let e = match e {
-                TableError::Encoding(mut e) => {
-                    e.flag = "--input-encoding";
-                    TableError::Encoding(e)
-                }
-                e => e,
-            };
-            Failure::new(EXIT_BAD_INPUT, e.render(&label, lang))
-        })?;
-        // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
-        let label = match &sheet.workbook {
-            Some(w) => format!("{label}[{}]", w.sheet),
-            None => label,
-        };
-        let table = Table { label, sheet };
-        refuse_clashes(&table, &before, &after, lang)?;
-        // Each side must be what a batch run of these tables gives, and a batch run does not
-        // read a table whose columns are not the first's: neither does compare.
-        if let Some(first) = tables.first() {
-            let first: &Table = first;
-            let layout = Layout::new(&first.sheet.columns, &before);
-            if layout
-                .map(&first.sheet.columns, &table.sheet.columns)
-                .is_none()
-            {
-                to_stderr(&format!(
-                    "{}\n",
-                    columns_differ(
-                        &table.label,
-                        &first.sheet.columns,
-                        &table.sheet.columns,
-                        lang
-                    )
-                ));
-                unread += 1;
-                continue;
-            }
-        }
-        tables.push(table);
-    }
+    let reading = Reading {
+        files: &files,
+        output,
+        sheet: m.get_one::<String>("sheet").map(String::as_str),
+        encoding: super::encoding_of(m, "input_encoding"),
+        header: &super::header_options(m, lang)?,
+        lang,
+    };
     // --headings and --amounts, as --excel and --encoding, are about the written rows:
     // asking for them is asking for a CSV (unless --format says which), on a terminal too.
     let asked_for_form = m.get_one::<String>("format").is_some()
@@ -496,33 +436,64 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // other forms show rows only, and are written as the rows are computed.
     let grouped = matches!(out, Out::Stdout { terminal: true })
         || !matches!(format, Format::Csv | Format::Jsonl);
-    let (c, counts, rows_out) = if grouped {
-        let c = compare::compare_grouped(&tables, &before, &after, grouped)
-            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-        let counts = Counts::of(&c);
-        (c, counts, None)
-    } else {
-        let form = match format {
-            Format::Jsonl => Form::Jsonl,
-            _ => Form::Csv {
-                excel: style.excel,
-                gbk: style.gbk,
-                headings: style.headings,
-                unit: style.unit,
-            },
-        };
-        let mut sink = RowsOut::open(&out);
-        let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
-            .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-        let counts = Counts {
-            rows: s.rows,
-            shown: s.shown,
-            bad: s.comparison.pairs.len(),
-            blank: s.comparison.pairs.iter().filter(|p| p.shown()).count(),
-        };
-        (s.comparison, counts, Some(sink))
+    let form = match format {
+        Format::Jsonl => Form::Jsonl,
+        _ => Form::Csv {
+            excel: style.excel,
+            gbk: style.gbk,
+            headings: style.headings,
+            unit: style.unit,
+        },
     };
-    drop(tables);
+    // CSV tables are read as they are computed, as a batch run reads them, unless every row
+    // is needed before any can be written: budgets that bind, a workbook, groups shown.
+    let piped = !grouped
+        && !stream::binds(&before)
+        && !stream::binds(&after)
+        && !files.iter().any(|p| is_workbook(p));
+    let mut unread = 0;
+    let mut streamed = None;
+    if piped {
+        let inputs = inputs::CsvInputs::open(&reading, &before, &after);
+        let mut sink = RowsOut::open(&out);
+        let named = inputs.named();
+        let bytes = inputs.bytes();
+        // A sum that does not fit (`None`): made again below from the tables read whole,
+        // which are then read quietly (what they had to say is said).
+        let read = stream::compare_read(
+            &inputs,
+            bytes,
+            named,
+            (&before, &after),
+            (form, lang),
+            &mut sink,
+        )?;
+        streamed = read.map(|s| (s, sink));
+        unread = inputs.unread();
+    }
+    let (c, counts, rows_out) = if let Some((s, sink)) = streamed {
+        let counts = Counts::of_streamed(&s);
+        (s.comparison, counts, Some(sink))
+    } else {
+        let (tables, not_read) = reading.load(&before, &after, piped)?;
+        if !piped {
+            unread = not_read;
+        }
+        let done = if grouped {
+            let c = compare::compare_grouped(&tables, &before, &after, grouped)
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+            let counts = Counts::of(&c);
+            (c, counts, None)
+        } else {
+            let mut sink = RowsOut::open(&out);
+            let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+            let counts = Counts::of_streamed(&s);
+            (s.comparison, counts, Some(sink))
+        };
+        drop(tables);
+        done
+    };
 
     for message in c.messages(lang) {
         to_stderr(&format!("{message}\n"));
@@ -808,6 +779,16 @@ struct Counts {
 }
 
 impl Counts {
+    /// The counts of a comparison whose rows were written as they were computed.
+    fn of_streamed(s: &stream::Streamed) -> Counts {
+        Counts {
+            rows: s.rows,
+            shown: s.shown,
+            bad: s.comparison.pairs.len(),
+            blank: s.comparison.pairs.iter().filter(|p| p.shown()).count(),
+        }
+    }
+
     /// The counts of a comparison holding every row.
     fn of(c: &Comparison) -> Counts {
         Counts {

@@ -16,6 +16,8 @@ pub mod budgets;
 mod cores;
 pub mod describe;
 mod paired;
+mod piped;
+mod read;
 pub mod screen;
 pub mod stream;
 pub mod whole;

@@ -8,10 +8,10 @@ use std::sync::{mpsc, Condvar, Mutex, MutexGuard};
 
 /// How many pieces a core may be ahead of the one handed on last: enough that a core never
 /// waits for another's slower piece, few enough that the pieces held stay a few megabytes.
-const AHEAD_PER_CORE: usize = 4;
+pub(super) const AHEAD_PER_CORE: usize = 4;
 
 /// How many threads compute: one per core, at most 8, no more than there are pieces.
-fn workers(n: usize) -> usize {
+pub(super) fn workers(n: usize) -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
@@ -32,13 +32,22 @@ pub(super) fn on_every_core<S: Send, T: Send>(
 
 /// How far the pieces have been handed on, for the cores that wait to run no further ahead;
 /// `stop` lets them go when a thread failed (nothing more will be handed on).
-struct Gate {
+pub(super) struct Gate {
     handed: Mutex<usize>,
     moved: Condvar,
     stop: AtomicBool,
 }
 
 impl Gate {
+    /// A gate before any piece is handed on.
+    pub(super) fn new() -> Gate {
+        Gate {
+            handed: Mutex::new(0),
+            moved: Condvar::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
     fn handed(&self) -> MutexGuard<'_, usize> {
         // A thread that failed holding it left a plain number behind: still good to read.
         self.handed.lock().unwrap_or_else(|e| e.into_inner())
@@ -46,7 +55,7 @@ impl Gate {
 
     /// Waits until piece `i` may be computed: fewer than `ahead` pieces past those handed on.
     /// False when the work is given up.
-    fn wait_for(&self, i: usize, ahead: usize) -> bool {
+    pub(super) fn wait_for(&self, i: usize, ahead: usize) -> bool {
         let mut handed = self.handed();
         while i >= *handed + ahead && !self.stop.load(Ordering::Relaxed) {
             handed = self.moved.wait(handed).unwrap_or_else(|e| e.into_inner());
@@ -54,7 +63,7 @@ impl Gate {
         !self.stop.load(Ordering::Relaxed)
     }
 
-    fn hand_on(&self, count: usize) {
+    pub(super) fn hand_on(&self, count: usize) {
         *self.handed() = count;
         self.moved.notify_all();
     }
@@ -62,7 +71,7 @@ impl Gate {
 
 /// Lets every waiting core go should the thread holding it fail, so that the failure is
 /// seen (and passed on) instead of every thread waiting for ever.
-struct StopOnPanic<'g>(&'g Gate);
+pub(super) struct StopOnPanic<'g>(pub(super) &'g Gate);
 
 impl Drop for StopOnPanic<'_> {
     fn drop(&mut self) {
@@ -87,11 +96,7 @@ pub(super) fn in_order_on_every_core<S: Send, T: Send>(
     let workers = workers(n);
     let ahead = AHEAD_PER_CORE * workers;
     let next = AtomicUsize::new(0);
-    let gate = Gate {
-        handed: Mutex::new(0),
-        moved: Condvar::new(),
-        stop: AtomicBool::new(false),
-    };
+    let gate = Gate::new();
     let (init, work, next, gate) = (&init, &work, &next, &gate);
     std::thread::scope(|scope| {
         let (done, results) = mpsc::channel::<(usize, T)>();

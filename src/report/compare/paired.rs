@@ -51,7 +51,7 @@ struct SideCtx<'r> {
 }
 
 /// What the rows of one or more pieces add up to, on both sides.
-struct Sums<'t> {
+pub(super) struct Sums<'t> {
     /// Each side's whole run: what its budgets were asked and paid.
     whole: [Summary; 2],
     /// Each side's totals (and, added in input order, groups) over the rows good under both.
@@ -69,7 +69,7 @@ struct Sums<'t> {
 /// groups are sorted by name, and finding one of 187,307 villages by comparing names, row
 /// after row, took longer than computing the rows.
 #[derive(Default)]
-struct Groups<'t> {
+pub(super) struct Groups<'t> {
     townships: foldhash::HashMap<&'t str, Totals>,
     villages: foldhash::HashMap<(&'t str, &'t str), Totals>,
 }
@@ -109,19 +109,34 @@ impl<'t> Groups<'t> {
 }
 
 impl<'t> Sums<'t> {
-    /// Sums for `sides`, with the groups when `grouped`: by hash (`fast`), or added to the
+    /// Whether some sum did not fit (the rows are then added up again in input order).
+    pub(super) fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// Each side's summary: its totals and groups over the rows good under both, its budget
+    /// use over its whole run; and how many rows are computed under one side only.
+    pub(super) fn finish(self) -> Paired {
+        let Sums {
+            whole: [mut wb, mut wa],
+            both: [bb, ba],
+            one_side_only,
+            ..
+        } = self;
+        for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
+            whole.total = both.total;
+            whole.groupings = both.groupings;
+        }
+        ([wb, wa], one_side_only)
+    }
+
+    /// Sums under `rules` (before, after), with the groups when `grouped`: by hash (`fast`), or added to the
     /// summaries in input order.
-    fn new(sides: &[SideCtx; 2], grouped: bool, fast: bool) -> Sums<'t> {
+    pub(super) fn new(rules: [&RuleSet; 2], grouped: bool, fast: bool) -> Sums<'t> {
         let by: &[GroupBy] = if grouped && !fast { &GROUPS } else { &[] };
         Sums {
-            whole: [
-                Summary::new(sides[0].rules, &[]),
-                Summary::new(sides[1].rules, &[]),
-            ],
-            both: [
-                Summary::new(sides[0].rules, by),
-                Summary::new(sides[1].rules, by),
-            ],
+            whole: [Summary::new(rules[0], &[]), Summary::new(rules[1], &[])],
+            both: [Summary::new(rules[0], by), Summary::new(rules[1], by)],
             groups: (grouped && fast).then(Default::default),
             one_side_only: 0,
             overflowed: false,
@@ -129,13 +144,13 @@ impl<'t> Sums<'t> {
     }
 
     /// Adds another core's sums (`self` groups in the summaries, `other` by hash).
-    fn merge(&mut self, sides: &[SideCtx; 2], other: Sums) {
+    pub(super) fn merge(&mut self, rules: [&RuleSet; 2], other: Sums) {
         self.one_side_only += other.one_side_only;
         self.overflowed |= other.overflowed;
         let mut theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
         if let Some(groups) = other.groups {
             for (i, g) in groups.into_iter().enumerate() {
-                let mut grouped = Summary::new(sides[i].rules, &GROUPS);
+                let mut grouped = Summary::new(rules[i], &GROUPS);
                 grouped.groupings = g.into_groupings();
                 theirs.push(grouped);
             }
@@ -220,6 +235,7 @@ pub(super) fn pairs<P: Send>(
     for s in &mut sides {
         count(tables, &pieces, s, duplicates)?;
     }
+    let rules = [before, after];
     let ctx = Ctx {
         tables,
         pieces: &pieces,
@@ -232,7 +248,7 @@ pub(super) fn pairs<P: Send>(
     let mut error = None;
     let per_core = in_order_on_every_core(
         pieces.len(),
-        || Sums::new(&sides, grouped, true),
+        || Sums::new(rules, grouped, true),
         |sums, seq| {
             let (pairs, e) = ctx.piece(seq, sums);
             (make(pairs), e)
@@ -250,14 +266,14 @@ pub(super) fn pairs<P: Send>(
     if let Some(e) = error {
         return Err(e);
     }
-    let mut sums = Sums::new(&sides, grouped, false);
+    let mut sums = Sums::new(rules, grouped, false);
     for s in per_core {
-        sums.merge(&sides, s);
+        sums.merge(rules, s);
     }
     if sums.overflowed {
         // Added up again in input order, row after row: which row no longer fits is then
         // the one a single pass finds.
-        sums = Sums::new(&sides, grouped, false);
+        sums = Sums::new(rules, grouped, false);
         out.again();
         for seq in 0..pieces.len() {
             let (pairs, error) = ctx.piece(seq, &mut sums);
@@ -267,17 +283,7 @@ pub(super) fn pairs<P: Send>(
             out.put(make(pairs));
         }
     }
-    let Sums {
-        whole: [mut wb, mut wa],
-        both: [bb, ba],
-        one_side_only,
-        ..
-    } = sums;
-    for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
-        whole.total = both.total;
-        whole.groupings = both.groupings;
-    }
-    Ok(([wb, wa], one_side_only))
+    Ok(sums.finish())
 }
 
 /// Runs each side's counting passes, when its budgets bind: what each envelope is asked,
@@ -356,11 +362,97 @@ fn place<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
 }
 
 /// Row `row`'s text field `field`, trimmed.
-fn text(columns: &Columns, row: &SheetRow, field: Field) -> String {
-    columns
-        .index(field)
-        .map_or("", |i| row.get(i).trim())
-        .to_string()
+fn text<'a>(columns: &Columns, row: &'a SheetRow, field: Field) -> &'a str {
+    columns.index(field).map_or("", |i| row.get(i).trim())
+}
+
+/// Where a row is and what it says of itself, as a comparison shows it.
+pub(super) struct Seen<'t> {
+    /// Which input.
+    pub file: usize,
+    /// Its line there.
+    pub line: u64,
+    /// Its township and village, trimmed.
+    pub at: RowText<'t>,
+    /// Its id and class as written, trimmed.
+    pub id: &'t str,
+    pub class: &'t str,
+}
+
+/// A row judged under each side (`judged`), cut by the budgets that bind on each (`cuts`),
+/// added to `sums` (and to `groups`, the sums' groups by hash when they are added up) and
+/// paired; `None` for a totals row (or a note), which a batch run leaves
+/// out too.
+pub(super) fn pair_row<'t>(
+    rules: [&RuleSet; 2],
+    funds: &Funds,
+    (sums, groups): (&mut Sums<'_>, Option<&mut [Groups<'t>; 2]>),
+    cuts: &mut [Option<ChunkCuts>],
+    seen: Seen<'t>,
+    judged: [Judged; 2],
+) -> Option<Pair> {
+    if judged.iter().any(|j| matches!(j, Judged::Totals)) {
+        return None;
+    }
+    let at = &seen.at;
+    // Kept in their boxes: a breakdown is large, and moving it out cost more than
+    // computing some of it.
+    let mut outcome: [Result<Box<Computed>, Vec<RowError>>; 2] = judged.map(|j| match j {
+        Judged::Good(g) => Ok(g),
+        Judged::Bad(e) => Err(e),
+        Judged::Totals => Err(Vec::new()),
+    });
+    let overflow = || Err(vec![RowError::row(seen.line, Problem::Overflow)]);
+    for i in 0..2 {
+        if let Ok(g) = &mut outcome[i] {
+            let (seg, b) = &mut **g;
+            if let Some(cuts) = &mut cuts[i] {
+                cuts.row(seg, at, b);
+            }
+            // A total that no longer fits makes the row bad, as in a batch run.
+            if sums.whole[i].add(rules[i], seg, at, b).is_err() {
+                sums.overflowed = true;
+                outcome[i] = overflow();
+            }
+        }
+    }
+    let [ob, oa] = &mut outcome;
+    let [rb, ra] = rules;
+    match (&*ob, &*oa) {
+        (Ok(gb), Ok(ga)) => {
+            let ((sb, bb), (sa, ba)) = (&**gb, &**ga);
+            if sums.both[0].add(rb, sb, at, bb).is_err() {
+                sums.overflowed = true;
+                *ob = overflow();
+                sums.one_side_only += 1;
+            } else if sums.both[1].add(ra, sa, at, ba).is_err() {
+                // Taking away what was just added cannot overflow.
+                let _ = sums.both[0].remove(rb, sb, at, bb);
+                sums.overflowed = true;
+                *oa = overflow();
+                sums.one_side_only += 1;
+            } else if let Some([gb, ga]) = groups {
+                // A group's sum adds the same values as the total, fewer of them:
+                // should one not fit all the same, the sums are made again in order.
+                if gb.add(at, sb, bb).is_err() || ga.add(at, sa, ba).is_err() {
+                    sums.overflowed = true;
+                }
+            }
+        }
+        (Ok(_), Err(_)) | (Err(_), Ok(_)) => sums.one_side_only += 1,
+        (Err(_), Err(_)) => {}
+    }
+    let [ob, oa] = outcome;
+    Some(Pair {
+        file: seen.file,
+        line: seen.line,
+        id: seen.id.to_string(),
+        township: at.township.to_string(),
+        village: at.village.to_string(),
+        class: seen.class.to_string(),
+        before: ob.map(|g| Amounts::of_row(funds, Side::Before, &g.1)),
+        after: oa.map(|g| Amounts::of_row(funds, Side::After, &g.1)),
+    })
 }
 
 /// A row computed under one side: its segment and breakdown.
@@ -395,77 +487,26 @@ impl<'a> Ctx<'a, '_> {
             })
             .collect();
         let mut pairs = Vec::with_capacity(rows.len());
+        let columns = &sheet.columns;
+        let rules = self.sides.each_ref().map(|s| s.rules);
+        let mut groups = sums.groups.take();
         for (r, row) in piece.rows.clone().zip(rows) {
             let duplicate = self.duplicates[piece.table][r];
             let judged = self
                 .sides
                 .each_ref()
                 .map(|s| sheet.judge(s.rules, &s.columns[piece.table], row, duplicate));
-            // A totals row (or a note) is left out, as a batch run leaves it out.
-            if judged.iter().any(|j| matches!(j, Judged::Totals)) {
-                continue;
-            }
-            let at = place(&sheet.columns, row);
-            // Kept in their boxes: a breakdown is large, and moving it out cost more than
-            // computing some of it.
-            let mut outcome: [Result<Box<Computed>, Vec<RowError>>; 2] = judged.map(|j| match j {
-                Judged::Good(g) => Ok(g),
-                Judged::Bad(e) => Err(e),
-                Judged::Totals => Err(Vec::new()),
-            });
-            let overflow = || Err(vec![RowError::row(row.line, Problem::Overflow)]);
-            for (i, s) in self.sides.iter().enumerate() {
-                if let Ok(g) = &mut outcome[i] {
-                    let (seg, b) = &mut **g;
-                    if let Some(cuts) = &mut cuts[i] {
-                        cuts.row(seg, &at, b);
-                    }
-                    // A total that no longer fits makes the row bad, as in a batch run.
-                    if sums.whole[i].add(s.rules, seg, &at, b).is_err() {
-                        sums.overflowed = true;
-                        outcome[i] = overflow();
-                    }
-                }
-            }
-            let [ob, oa] = &mut outcome;
-            let [rb, ra] = [self.sides[0].rules, self.sides[1].rules];
-            match (&*ob, &*oa) {
-                (Ok(gb), Ok(ga)) => {
-                    let ((sb, bb), (sa, ba)) = (&**gb, &**ga);
-                    if sums.both[0].add(rb, sb, &at, bb).is_err() {
-                        sums.overflowed = true;
-                        *ob = overflow();
-                        sums.one_side_only += 1;
-                    } else if sums.both[1].add(ra, sa, &at, ba).is_err() {
-                        // Taking away what was just added cannot overflow.
-                        let _ = sums.both[0].remove(rb, sb, &at, bb);
-                        sums.overflowed = true;
-                        *oa = overflow();
-                        sums.one_side_only += 1;
-                    } else if let Some([gb, ga]) = &mut sums.groups {
-                        // A group's sum adds the same values as the total, fewer of them:
-                        // should one not fit all the same, the sums are made again in order.
-                        if gb.add(&at, sb, bb).is_err() || ga.add(&at, sa, ba).is_err() {
-                            sums.overflowed = true;
-                        }
-                    }
-                }
-                (Ok(_), Err(_)) | (Err(_), Ok(_)) => sums.one_side_only += 1,
-                (Err(_), Err(_)) => {}
-            }
-            let columns = &sheet.columns;
-            let [ob, oa] = outcome;
-            pairs.push(Pair {
+            let seen = Seen {
                 file: piece.table,
                 line: row.line,
+                at: place(columns, row),
                 id: text(columns, row, Field::Id),
-                township: at.township.to_string(),
-                village: at.village.to_string(),
                 class: text(columns, row, Field::Class),
-                before: ob.map(|g| Amounts::of_row(self.funds, Side::Before, &g.1)),
-                after: oa.map(|g| Amounts::of_row(self.funds, Side::After, &g.1)),
-            });
+            };
+            let sums = (&mut *sums, groups.as_mut());
+            pairs.extend(pair_row(rules, self.funds, sums, &mut cuts, seen, judged));
         }
+        sums.groups = groups;
         let mut error = None;
         for (i, c) in cuts.into_iter().enumerate() {
             if let Some(Err(c)) = c.map(ChunkCuts::finish) {

@@ -5,12 +5,15 @@
 //! at once. Whether what was written is then kept is the caller's to decide: with bad rows it
 //! is thrown away, as a comparison held whole would not have been written.
 
-use super::paired::{self, Put};
+use super::paired::{self, Paired, Put};
+use super::piped::compare_piped;
+pub use super::read::{BodyRead, Inputs, Reached};
 use super::whole::{repeated_ids, CompareError, Comparison, Pair, Table};
 use super::{write, Funds};
 use crate::i18n::Lang;
 use crate::report::{Format, Unit};
 use crate::rules::RuleSet;
+use crate::table::units::TableUnits;
 
 /// How the rows are written: `--excel` (a byte-order mark unless in GBK, formula-like text
 /// kept as text), `--encoding gbk`, and the CSV's headings and unit of amounts.
@@ -113,6 +116,75 @@ fn encoded(bytes: Vec<u8>, gbk: bool) -> Vec<u8> {
     }
 }
 
+/// What `form` makes of comparison `c`'s head (`None`) or of rows `pairs`: CSV in a buffer
+/// of [`write::csv_buf`] (in GBK when asked, the head after the byte-order mark `--excel`
+/// adds), or JSON Lines, which have no head.
+fn form_bytes(c: &Comparison, form: Form, lang: Lang, pairs: Option<&[Pair]>) -> Vec<u8> {
+    match form {
+        Form::Csv {
+            excel,
+            gbk,
+            headings,
+            unit,
+        } => {
+            let room = pairs.map_or(0, |p| p.len() * 200);
+            let mut rows = write::csv_buf(excel, unit, Vec::with_capacity(room));
+            let mut bytes = Vec::new();
+            match pairs {
+                None => {
+                    write::csv_head(c, headings, unit, &mut rows);
+                    if excel && !gbk {
+                        bytes.extend_from_slice("\u{feff}".as_bytes());
+                    }
+                }
+                Some(pairs) => write::csv_rows(c, pairs, lang, headings, &mut rows),
+            }
+            bytes.extend(encoded(write::bytes_of(rows), gbk));
+            bytes
+        }
+        Form::Jsonl => {
+            let mut out = Vec::with_capacity(pairs.map_or(0, |p| p.len() * 600));
+            write::jsonl_rows(c, pairs.unwrap_or_default(), lang, &mut out);
+            out
+        }
+    }
+}
+
+/// One piece of rows, written by the core that computed it: the bytes, and of the rows only
+/// the bad ones.
+fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written {
+    let bytes = form_bytes(c, form, lang, Some(&pairs));
+    let rows = pairs.len();
+    let shown = pairs.iter().filter(|p| p.shown()).count();
+    let bad = pairs.into_iter().filter(|p| p.bad()).collect();
+    Written {
+        bytes,
+        bad,
+        rows,
+        shown,
+    }
+}
+
+/// The comparison `c` with the rows `writer` kept and the sums of both sides.
+fn filled<'r, S: Sink>(
+    mut c: Comparison<'r>,
+    writer: Writer<'_, S>,
+    ([before, after], one_side_only): Paired,
+) -> Streamed<'r> {
+    let Writer {
+        bad, rows, shown, ..
+    } = writer;
+    c.pairs = bad;
+    c.before = before;
+    c.after = after;
+    c.one_side_only = one_side_only;
+    Streamed {
+        comparison: c,
+        rows,
+        shown,
+    }
+}
+
 /// Every row of `tables` under `before` and `after`, written to `sink` in `form` as it is
 /// computed: the same bytes [`write::csv`] or [`write::jsonl`] (after the byte-order mark
 /// `--excel` adds, in GBK when asked) make of [`super::compare_grouped`]'s comparison. The
@@ -127,82 +199,73 @@ pub fn compare_streamed<'r>(
 ) -> Result<Streamed<'r>, CompareError> {
     // A repeated id makes a row bad under both sides, across all inputs, as in a batch run.
     let duplicates = repeated_ids(tables);
-    let mut c = Comparison::unfilled(tables, before, after, Funds::new(before, after));
-    let head = match form {
-        Form::Csv {
-            excel,
-            gbk,
-            headings,
-            unit,
-        } => {
-            let mut rows = write::csv_buf(excel, unit, Vec::new());
-            write::csv_head(&c, headings, unit, &mut rows);
-            let mut head = Vec::new();
-            if excel && !gbk {
-                head.extend_from_slice("\u{feff}".as_bytes());
-            }
-            head.extend(encoded(write::bytes_of(rows), gbk));
-            head
-        }
-        Form::Jsonl => Vec::new(),
-    };
+    let c = Comparison::unfilled(tables, before, after, Funds::new(before, after));
+    let head = form_bytes(&c, form, lang, None);
     sink.put(&head);
-    let shell = &c;
-    let make = |pairs: Vec<Pair>| {
-        let bytes = match form {
-            Form::Csv {
-                excel,
-                gbk,
-                headings,
-                unit,
-            } => {
-                let mut rows = write::csv_buf(excel, unit, Vec::with_capacity(pairs.len() * 200));
-                write::csv_rows(shell, &pairs, lang, headings, &mut rows);
-                encoded(write::bytes_of(rows), gbk)
-            }
-            Form::Jsonl => {
-                let mut out = Vec::with_capacity(pairs.len() * 600);
-                write::jsonl_rows(shell, &pairs, lang, &mut out);
-                out
-            }
-        };
-        let rows = pairs.len();
-        let shown = pairs.iter().filter(|p| p.shown()).count();
-        let bad = pairs.into_iter().filter(|p| p.bad()).collect();
-        Written {
-            bytes,
-            bad,
-            rows,
-            shown,
-        }
-    };
+    let make = |pairs: Vec<Pair>| written(&c, form, lang, pairs);
     let mut writer = Writer {
         sink,
-        head,
+        head: head.clone(),
         bad: Vec::new(),
         rows: 0,
         shown: 0,
     };
-    let ([sum_before, sum_after], one_side_only) = paired::pairs(
+    let sums = paired::pairs(
         tables,
         (before, after),
         &duplicates,
-        (&shell.funds, false),
+        (&c.funds, false),
         &make,
         &mut writer,
     )?;
-    let Writer {
-        bad, rows, shown, ..
-    } = writer;
-    c.pairs = bad;
-    c.before = sum_before;
-    c.after = sum_after;
-    c.one_side_only = one_side_only;
-    Ok(Streamed {
-        comparison: c,
-        rows,
-        shown,
-    })
+    Ok(filled(c.clone(), writer, sums))
+}
+
+/// The tables a comparison read as it is computed compares, named before their rows are
+/// read: each one's label and the units its bare amounts are in.
+pub struct Named {
+    /// How messages and outputs name it.
+    pub label: String,
+    /// The units its title rows or the command line gave bare numbers in.
+    pub units: TableUnits,
+}
+
+/// Every row of `inputs` (CSV tables of about `bytes` bytes in all, read as they are
+/// computed; `named`: the tables compared) under `before` and `after`, written to `sink` in
+/// `form`: the bytes [`compare_streamed`] writes of the same tables read whole, with the
+/// same messages and counts. `Ok(None)` when a sum does not fit (the comparison is then to
+/// be made from the tables read whole); no rules file's budgets may bind (see
+/// [`binds`]).
+pub fn compare_read<'r, I: Inputs>(
+    inputs: &I,
+    bytes: u64,
+    named: Vec<Named>,
+    (before, after): (&'r RuleSet, &'r RuleSet),
+    (form, lang): (Form, Lang),
+    sink: &mut impl Sink,
+) -> Result<Option<Streamed<'r>>, I::Error> {
+    let (labels, units) = named.into_iter().map(|n| (n.label, n.units)).unzip();
+    let c = Comparison::unfilled_named(labels, units, before, after, Funds::new(before, after));
+    let head = form_bytes(&c, form, lang, None);
+    sink.put(&head);
+    let make = |pairs: Vec<Pair>| written(&c, form, lang, pairs);
+    let mut writer = Writer {
+        sink,
+        head: head.clone(),
+        bad: Vec::new(),
+        rows: 0,
+        shown: 0,
+    };
+    let piped = compare_piped(inputs, bytes, [before, after], &c.funds, &make, |piece| {
+        writer.put(piece)
+    })?;
+    Ok(piped.map(|sums| filled(c.clone(), writer, sums)))
+}
+
+/// Whether budgets of `rules` bind (share an envelope out, or cut rows): a comparison under
+/// them needs every row before any can be cut, so it reads its tables whole.
+pub fn binds(rules: &RuleSet) -> bool {
+    crate::report::allocate::streamed::Plan::new(rules).is_some()
 }
 
 #[cfg(test)]
@@ -353,6 +416,117 @@ mod tests {
             prop_assert!(s.pairs.iter().all(Pair::bad));
             prop_assert_eq!(s.one_side_only, whole.one_side_only);
             for (a, b) in [(&s.before, &whole.before), (&s.after, &whole.after)] {
+                prop_assert_eq!(&a.total, &b.total);
+                prop_assert_eq!(format!("{:?}", a.budgets), format!("{:?}", b.budgets));
+            }
+        }
+    }
+
+    /// `text` with the village of some rows quoted (a comma and a line end in it) and some
+    /// lines ended in CR LF: records the reader's state machine reads, between plain lines.
+    fn oddly_written(text: &str, seed: u64) -> String {
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let k = (i as u64).wrapping_mul(seed | 1) >> 3;
+            let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+            if i > 0 && k.is_multiple_of(5) && fields.len() > 2 {
+                fields[2] = format!("\"{},\n乙\"", fields[2]);
+            }
+            out.push_str(&fields.join(","));
+            out.push_str(if k.is_multiple_of(3) { "\r\n" } else { "\n" });
+        }
+        out
+    }
+
+    /// Tables on disk, read as a comparison read as it is computed reads them: every one
+    /// compared, any doubt settled by the loader of a table held whole, as the command does.
+    struct Files(Vec<std::path::PathBuf>);
+
+    impl Inputs for Files {
+        type Error = String;
+
+        fn count(&self) -> usize {
+            self.0.len()
+        }
+
+        fn reach(&self, i: usize) -> Result<Reached, String> {
+            let file = std::fs::File::open(&self.0[i]).map_err(|e| e.to_string())?;
+            let (columns, rows) = crate::table::open(file).map_err(|e| format!("{e:?}"))?;
+            Ok(Reached {
+                path: self.0[i].clone(),
+                columns,
+                rows,
+                file: Some(i),
+            })
+        }
+
+        fn settle(&self, i: usize, read: BodyRead) -> Result<(), String> {
+            match read {
+                BodyRead::Clean => Ok(()),
+                BodyRead::Unsure => Sheet::load(&self.0[i])
+                    .map(|_| ())
+                    .map_err(|e| format!("table {i}: {e:?}")),
+                BodyRead::Failed(e) => Err(format!("table {i}: {e:?}")),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Tables read in blocks while they are computed, on every core, give the bytes,
+        /// messages, counts, totals and budget use of the same tables read whole and
+        /// compared ([`compare_streamed`], itself pinned to the comparison held whole):
+        /// plain lines and quoted records, ids repeated within and across tables.
+        #[test]
+        fn tables_read_as_they_are_computed_compare_as_the_tables_read_whole(
+            seeds in proptest::collection::vec(any::<u64>(), 1..4),
+            n in prop_oneof![0usize..40, 2000usize..7000],
+            bad_every in prop_oneof![Just(u64::MAX), 2u64..400],
+            odd in any::<bool>(),
+            form in forms(),
+            zh in any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let texts: Vec<String> = seeds
+                .iter()
+                .map(|&s| {
+                    let text = table_text(s, n, bad_every);
+                    if odd { oddly_written(&text, s) } else { text }
+                })
+                .collect();
+            let tables = tables(&dir, &texts);
+            let before = RuleSet::builtin();
+            let (after, _) = before
+                .with_settings(&[Setting::parse("poverty.group.3.5=5万").unwrap()])
+                .unwrap();
+            prop_assert!(!binds(&before) && !binds(&after));
+            let lang = if zh { Lang::Zh } else { Lang::En };
+            let mut whole_bytes = Vec::new();
+            let whole = compare_streamed(&tables, &before, &after, form, lang, &mut whole_bytes)
+                .unwrap();
+            let files = Files(
+                (0..texts.len()).map(|i| dir.path().join(format!("t{i}.csv"))).collect(),
+            );
+            let named = tables
+                .iter()
+                .map(|t| Named {
+                    label: t.label.clone(),
+                    units: t.sheet.columns.units.clone(),
+                })
+                .collect();
+            let mut bytes = Vec::new();
+            let read = compare_read(&files, 0, named, (&before, &after), (form, lang), &mut bytes)
+                .unwrap()
+                .expect("no sum overflows");
+            prop_assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&whole_bytes));
+            prop_assert_eq!(&bytes, &whole_bytes);
+            let (r, w) = (&read.comparison, &whole.comparison);
+            prop_assert_eq!(r.messages(lang), w.messages(lang));
+            prop_assert_eq!((read.rows, read.shown), (whole.rows, whole.shown));
+            prop_assert_eq!(r.one_side_only, w.one_side_only);
+            prop_assert_eq!(&r.labels, &w.labels);
+            for (a, b) in [(&r.before, &w.before), (&r.after, &w.after)] {
                 prop_assert_eq!(&a.total, &b.total);
                 prop_assert_eq!(format!("{:?}", a.budgets), format!("{:?}", b.budgets));
             }

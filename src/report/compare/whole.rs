@@ -367,19 +367,30 @@ impl<'r> Comparison<'r> {
         after: &'r RuleSet,
         funds: Funds,
     ) -> Comparison<'r> {
+        let labels = tables.iter().map(|t| t.label.clone()).collect();
+        let units = tables.iter().map(|t| t.sheet.columns.units.clone());
+        Comparison::unfilled_named(labels, units.collect(), before, after, funds)
+    }
+
+    /// [`Comparison::unfilled`] for tables known by their labels and units only (their rows
+    /// still to be read).
+    pub(super) fn unfilled_named(
+        labels: Vec<String>,
+        units: Vec<crate::table::units::TableUnits>,
+        before: &'r RuleSet,
+        after: &'r RuleSet,
+        funds: Funds,
+    ) -> Comparison<'r> {
         Comparison {
             before_rules: before,
             after_rules: after,
-            labels: tables.iter().map(|t| t.label.clone()).collect(),
+            labels,
             funds,
             pairs: Vec::new(),
             before: Summary::new(before, &[]),
             after: Summary::new(after, &[]),
             one_side_only: 0,
-            units: tables
-                .iter()
-                .map(|t| t.sheet.columns.units.clone())
-                .collect(),
+            units,
         }
     }
 }

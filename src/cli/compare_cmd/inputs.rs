@@ -1,0 +1,306 @@
+//! The tables a comparison reads, and the checks on each as it is reached: standard input
+//! and the output named as an input refused, a table that cannot be read, a column under a
+//! computed column's name, a table whose columns are not the first's. Read whole or as they
+//! are computed, each table meets these checks in the same order, so a comparison says the
+//! same words and stops at the same table either way.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::{refuse_clashes, usage, Failure, EXIT_BAD_INPUT};
+use crate::batch::columns_differ;
+use crate::cli::to_stderr;
+use crate::i18n::Lang;
+use crate::report::compare::stream::{BodyRead, Inputs, Named, Reached};
+use crate::report::compare::Table;
+use crate::report::layout::Layout;
+use crate::rules::RuleSet;
+use crate::table::replace::is_same_file;
+use crate::table::sheet::Sheet;
+use crate::table::{Columns, Encoding, HeaderOptions, Rows, TableError};
+
+/// How the tables are read: the command line's files and options.
+pub(super) struct Reading<'a> {
+    pub files: &'a [&'a PathBuf],
+    /// The output file, which no table may be.
+    pub output: Option<&'a PathBuf>,
+    /// `--sheet`, `--input-encoding`, `--amount-unit` and `--map`.
+    pub sheet: Option<&'a str>,
+    pub encoding: Option<Encoding>,
+    pub header: &'a HeaderOptions,
+    pub lang: Lang,
+}
+
+impl Reading<'_> {
+    /// Refuses input `path` before it is read: standard input, or the output file.
+    fn refuse(&self, path: &Path) -> Result<(), Failure> {
+        let lang = self.lang;
+        let label = path.display().to_string();
+        if label == "-" {
+            return Err(usage(lang.pick(
+                "compare reads tables from files, not from standard input: give their paths",
+                "compare 从文件读取路段表，不读标准输入：请给出文件路径",
+            )));
+        }
+        if let Some(out) = self.output.filter(|o| is_same_file(path, o)) {
+            return Err(usage(match lang {
+                Lang::En => format!(
+                    "-o {} is also an input ({label}); choose another output file",
+                    out.display()
+                ),
+                Lang::Zh => format!(
+                    "-o {} 同时也是输入文件（{label}）；请换一个输出文件",
+                    out.display()
+                ),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Table `path` read whole, or why it cannot be, as the command says it.
+    fn sheet(&self, path: &Path) -> Result<Sheet, Failure> {
+        let label = path.display().to_string();
+        Sheet::load_with(path, self.sheet, self.encoding, self.header)
+            .map_err(|e| self.unreadable(&label, e))
+    }
+
+    /// Why table `label` cannot be read.
+    fn unreadable(&self, label: &str, e: TableError) -> Failure {
+        // The flag that names a table's encoding here is --input-encoding, as in batch.
+        let e = match e {
+            TableError::Encoding(mut e) => {
+                e.flag = "--input-encoding";
+                TableError::Encoding(e)
+            }
+            e => e,
+        };
+        Failure::new(EXIT_BAD_INPUT, e.render(label, self.lang))
+    }
+
+    /// Why table `label` is not read (said on standard error), when its columns are not
+    /// those of the first table compared: each side must be what a batch run of these tables
+    /// gives, and a batch run does not read such a table either.
+    fn differs(
+        &self,
+        label: &str,
+        first: &Columns,
+        columns: &Columns,
+        before: &RuleSet,
+    ) -> Option<String> {
+        let layout = Layout::new(first, before);
+        layout
+            .map(first, columns)
+            .is_none()
+            .then(|| columns_differ(label, first, columns, self.lang))
+    }
+
+    /// Every table read whole, and how many were not read for their columns (each said on
+    /// standard error unless `quiet`).
+    pub(super) fn load(
+        &self,
+        before: &RuleSet,
+        after: &RuleSet,
+        quiet: bool,
+    ) -> Result<(Vec<Table>, usize), Failure> {
+        let mut tables: Vec<Table> = Vec::with_capacity(self.files.len());
+        let mut unread = 0;
+        for path in self.files {
+            self.refuse(path)?;
+            let sheet = self.sheet(path)?;
+            let label = path.display().to_string();
+            // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
+            let label = match &sheet.workbook {
+                Some(w) => format!("{label}[{}]", w.sheet),
+                None => label,
+            };
+            refuse_clashes(&label, &sheet.columns, (before, after), self.lang)?;
+            if let Some(first) = tables.first() {
+                let first = &first.sheet.columns;
+                if let Some(m) = self.differs(&label, first, &sheet.columns, before) {
+                    if !quiet {
+                        to_stderr(&format!("{m}\n"));
+                    }
+                    unread += 1;
+                    continue;
+                }
+            }
+            tables.push(Table { label, sheet });
+        }
+        Ok((tables, unread))
+    }
+}
+
+/// A CSV table whose header was read ahead.
+struct Ahead {
+    columns: Columns,
+    rows: Option<Rows<std::fs::File>>,
+}
+
+/// The CSV tables of a comparison read as it is computed: every header read first (the
+/// comparison's columns name the tables compared when there are several), each table's
+/// checks made when the reader reaches it, in order.
+pub(super) struct CsvInputs<'a> {
+    reading: &'a Reading<'a>,
+    before: &'a RuleSet,
+    after: &'a RuleSet,
+    /// Per input: its header and rows, when they could be read (else the input is refused
+    /// when it is reached, in the words of a table read whole).
+    ahead: Vec<Mutex<Option<Ahead>>>,
+    /// Per input: its columns, when its header could be read.
+    columns: Vec<Option<Columns>>,
+    /// Per input: its place among the tables compared, when its rows are compared.
+    places: Vec<Option<usize>>,
+    /// Tables not read for their columns.
+    unread: AtomicUsize,
+}
+
+impl<'a> CsvInputs<'a> {
+    /// Reads every table's header.
+    pub(super) fn open(
+        reading: &'a Reading<'a>,
+        before: &'a RuleSet,
+        after: &'a RuleSet,
+    ) -> CsvInputs<'a> {
+        let mut ahead = Vec::new();
+        let mut columns = Vec::new();
+        for path in reading.files {
+            let opened = reading.refuse(path).ok().and_then(|_| {
+                let file = std::fs::File::open(path).ok()?;
+                crate::table::open_with(file, reading.encoding, reading.header).ok()
+            });
+            columns.push(opened.as_ref().map(|(c, _)| c.clone()));
+            ahead.push(Mutex::new(opened.map(|(columns, rows)| Ahead {
+                columns,
+                rows: Some(rows),
+            })));
+        }
+        // Which tables are compared, should every one be read: those whose columns are the
+        // first's. (When one is not read, nothing is written.)
+        let mut first: Option<&Columns> = None;
+        let mut next = 0;
+        let places = reading
+            .files
+            .iter()
+            .zip(&columns)
+            .map(|(path, c)| {
+                let c = c.as_ref()?;
+                let label = path.display().to_string();
+                if refuse_clashes(&label, c, (before, after), reading.lang).is_err() {
+                    return None;
+                }
+                match first {
+                    // Not compared: said when it is reached.
+                    Some(f) if reading.differs(&label, f, c, before).is_some() => return None,
+                    Some(_) => {}
+                    None => first = Some(c),
+                }
+                next += 1;
+                Some(next - 1)
+            })
+            .collect();
+        CsvInputs {
+            reading,
+            before,
+            after,
+            ahead,
+            columns,
+            places,
+            unread: AtomicUsize::new(0),
+        }
+    }
+
+    /// The tables compared, should every one be read.
+    pub(super) fn named(&self) -> Vec<Named> {
+        let mut named = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            if let (Some(_), Some(c)) = (self.places[i], c) {
+                named.push(Named {
+                    label: self.reading.files[i].display().to_string(),
+                    units: c.units.clone(),
+                });
+            }
+        }
+        named
+    }
+
+    /// The bytes of every table, as far as they are known.
+    pub(super) fn bytes(&self) -> u64 {
+        let size = |p: &&PathBuf| p.metadata().map_or(0, |m| m.len());
+        self.reading.files.iter().map(size).sum()
+    }
+
+    /// Tables not read for their columns.
+    pub(super) fn unread(&self) -> usize {
+        self.unread.load(Ordering::Relaxed)
+    }
+}
+
+impl Inputs for CsvInputs<'_> {
+    type Error = Failure;
+
+    fn count(&self) -> usize {
+        self.reading.files.len()
+    }
+
+    fn reach(&self, i: usize) -> Result<Reached, Failure> {
+        let path = self.reading.files[i];
+        self.reading.refuse(path)?;
+        let ahead = self.ahead[i].lock().map(|mut a| a.take());
+        let (columns, rows) = match ahead {
+            Ok(Some(Ahead {
+                columns,
+                rows: Some(rows),
+            })) => (columns, rows),
+            // Its header could not be read: said as a table read whole says it.
+            _ => {
+                self.reading.sheet(path)?;
+                let label = path.display().to_string();
+                let file = std::fs::File::open(path)
+                    .map_err(|e| self.reading.unreadable(&label, TableError::Io(e)))?;
+                crate::table::open_with(file, self.reading.encoding, self.reading.header)
+                    .map_err(|e| self.reading.unreadable(&label, e))?
+            }
+        };
+        Ok(Reached {
+            path: path.to_path_buf(),
+            columns,
+            rows,
+            file: self.places[i],
+        })
+    }
+
+    fn settle(&self, i: usize, read: BodyRead) -> Result<(), Failure> {
+        let path = self.reading.files[i];
+        let label = path.display().to_string();
+        let columns = match read {
+            BodyRead::Clean => None,
+            // The loader of a table held whole says whether it takes the table, and in
+            // which words it does not.
+            BodyRead::Unsure => Some(self.reading.sheet(path)?.columns),
+            BodyRead::Failed(e) => {
+                self.reading.sheet(path)?;
+                return Err(self.reading.unreadable(&label, e));
+            }
+        };
+        let Some(columns) = columns.or_else(|| self.columns[i].clone()) else {
+            return Ok(());
+        };
+        refuse_clashes(
+            &label,
+            &columns,
+            (self.before, self.after),
+            self.reading.lang,
+        )?;
+        if self.places[i].is_none() {
+            let first = (0..i).find_map(|j| self.places[j].and(self.columns[j].as_ref()));
+            if let Some(m) =
+                first.and_then(|f| self.reading.differs(&label, f, &columns, self.before))
+            {
+                to_stderr(&format!("{m}\n"));
+                self.unread.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,156 @@
+//! A comparison computed while its tables are read: one thread reads them in blocks
+//! ([`super::read`]), every core computes blocks under both sides, and the calling thread
+//! takes the results in input order as soon as those before them are done. No block is begun
+//! more than a few per core past the last one handed on, so few are ever held at once.
+//!
+//! Budgets that bind need every row before any row can be cut, so a comparison under them
+//! reads its tables whole ([`super::paired`]); so does one whose sums do not fit, since which
+//! row no longer fits is the one a single pass in input order finds.
+
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Arc, Mutex};
+
+use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
+use super::paired::{pair_row, Paired, Seen, Sums};
+use super::read::{read_all, Block, Inputs};
+use super::whole::Pair;
+use super::Funds;
+use crate::engine::Breakdown;
+use crate::rules::RuleSet;
+use crate::table::row::{self, Evaluated, RowText};
+use crate::table::sheet::Judged;
+use crate::table::{Columns, Field, Record};
+
+/// Every row of `inputs` (about `bytes` bytes in all) under `rules` (before, after), each
+/// block's rows paired, made into what `make` makes of them on the core that computed them,
+/// and handed to `put` in input order: each side's sums, or `None` when a sum did not fit
+/// (the comparison is then to be made again from tables held whole). Stops with the first
+/// input that stops the comparison.
+pub(super) fn compare_piped<I: Inputs, P: Send>(
+    inputs: &I,
+    bytes: u64,
+    rules: [&RuleSet; 2],
+    funds: &Funds,
+    make: &(impl Fn(Vec<Pair>) -> P + Sync),
+    mut put: impl FnMut(P),
+) -> Result<Option<Paired>, I::Error> {
+    let workers = workers(usize::MAX);
+    let ahead = AHEAD_PER_CORE * workers;
+    let gate = &Gate::new();
+    let mut sums = Sums::new(rules, false, true);
+    let read = std::thread::scope(|scope| {
+        let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(workers);
+        // Shared by the cores and gone with the last of them, so that a reader still
+        // sending blocks when they have stopped is told, and stops too.
+        let blocks = Arc::new(Mutex::new(blocks));
+        let (done, results) = mpsc::channel::<(usize, (P, Sums<'static>))>();
+        for _ in 0..workers {
+            let (blocks, done) = (blocks.clone(), done.clone());
+            scope.spawn(move || {
+                let _stop = StopOnPanic(gate);
+                loop {
+                    // Blocks are taken in order, so the earliest one not yet handed on is
+                    // always being computed: waiting for it cannot wait for ever.
+                    let next = blocks.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, block))) = next else {
+                        return;
+                    };
+                    if !gate.wait_for(seq, ahead) {
+                        return;
+                    }
+                    let (pairs, sums) = block_pairs(&block, rules, funds);
+                    if done.send((seq, (make(pairs), sums))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop((blocks, done));
+        let reader = scope.spawn(move || {
+            let _stop = StopOnPanic(gate);
+            let mut seq = 0;
+            read_all(inputs, bytes, |block| {
+                seq += 1;
+                work.send((seq - 1, block)).is_ok()
+            })
+        });
+        let _stop = StopOnPanic(gate);
+        let mut held = BTreeMap::new();
+        let mut handed = 0;
+        // Ends when every core has finished (or failed).
+        for (seq, result) in results.iter() {
+            held.insert(seq, result);
+            while let Some((piece, block_sums)) = held.remove(&handed) {
+                put(piece);
+                sums.merge(rules, block_sums);
+                handed += 1;
+                gate.hand_on(handed);
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    });
+    read?;
+    Ok((!sums.overflowed()).then(|| sums.finish()))
+}
+
+/// The rows of `block` under both sides, paired, and what they add up to.
+fn block_pairs(block: &Block, rules: [&RuleSet; 2], funds: &Funds) -> (Vec<Pair>, Sums<'static>) {
+    let table = &block.table;
+    let mut sums = Sums::new(rules, false, true);
+    let mut pairs = Vec::new();
+    let mut cuts = [None, None];
+    block.each(|record, duplicate| {
+        let judged = [
+            judge(rules[0], &table.columns, record, duplicate),
+            judge(rules[1], &table.other, record, duplicate),
+        ];
+        let get = |f: Field| {
+            table
+                .columns
+                .index(f)
+                .and_then(|i| record.get(i))
+                .map_or("", str::trim)
+        };
+        let seen = Seen {
+            file: table.file,
+            line: record.line,
+            at: RowText {
+                id: "",
+                township: get(Field::Township),
+                village: get(Field::Village),
+            },
+            id: get(Field::Id),
+            class: get(Field::Class),
+        };
+        pairs.extend(pair_row(
+            rules,
+            funds,
+            (&mut sums, None),
+            &mut cuts,
+            seen,
+            judged,
+        ));
+    });
+    (pairs, sums)
+}
+
+/// What the engine makes of `record` under `rules`, read through `columns`: the path
+/// [`crate::table::sheet::Sheet::judge`] takes for a CSV table's row.
+fn judge(rules: &RuleSet, columns: &Columns, record: &Record, duplicate: bool) -> Judged {
+    let mut errors = Vec::new();
+    let mut breakdown = Breakdown::default();
+    match row::evaluate(
+        record,
+        columns,
+        rules,
+        duplicate,
+        &mut errors,
+        &mut breakdown,
+    ) {
+        Evaluated::Totals => Judged::Totals,
+        Evaluated::Good { segment, .. } => Judged::Good(Box::new((segment, breakdown))),
+        Evaluated::Bad => Judged::Bad(errors),
+    }
+}

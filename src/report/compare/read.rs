@@ -1,0 +1,395 @@
+//! Reading a comparison's CSV tables as a batch run reads them: in blocks, runs of plain
+//! lines handed on unsplit (the cores split them), while the first blocks are computed, so
+//! a million rows are never held at once and reading is not a pass of its own before any row
+//! is computed.
+//!
+//! A comparison held whole reads each table with the table view's loader, which refuses a
+//! table with a line it could not save back (too long, too many fields, a quote never
+//! closed). The reader here notices every line that loader could refuse, and then the table
+//! is loaded whole after all, so that its verdict and words are exactly the loader's.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use encoding_rs::GB18030;
+
+use crate::money;
+use crate::table::sheet::SheetRow;
+use crate::table::{
+    plain_lines, plain_records, Columns, Field, Item, LineText, Lines, Record, Rows, Run,
+    TableError, MAX_FIELDS,
+};
+
+/// Rows in a block at most, and bytes of text: a batch run's chunks.
+const BLOCK_ROWS: usize = 2048;
+const BLOCK_BYTES: usize = 1 << 17;
+
+/// What the cores need to know of the table a block comes from.
+pub(super) struct TableCtx {
+    /// Its place among the tables compared.
+    pub file: usize,
+    /// Its header, as the rules in force read it.
+    pub columns: Columns,
+    /// As the variant reads it (the approved-amount columns are found per rule set).
+    pub other: Columns,
+    /// The field delimiter of plain lines.
+    pub delimiter: u8,
+}
+
+/// One entry of a block.
+enum Entry {
+    /// Plain lines at this span of `Block::text`, or of `Block::raw` when they are GB18030
+    /// still to be decoded.
+    Lines {
+        line: u64,
+        span: std::ops::Range<usize>,
+        gb18030: bool,
+    },
+    /// A record the state machine read (quoted fields, the last line without its end): kept
+    /// as the loader of a table held whole keeps it, so it reads the same.
+    Row(SheetRow),
+}
+
+/// Consecutive records of one table, for a core.
+pub(super) struct Block {
+    /// The table.
+    pub table: Arc<TableCtx>,
+    text: String,
+    raw: Vec<u8>,
+    entries: Vec<Entry>,
+    /// Lines of the records whose id was seen on an earlier row, in order.
+    duplicates: Vec<u64>,
+    records: usize,
+}
+
+impl Block {
+    fn new(table: Arc<TableCtx>) -> Block {
+        Block {
+            table,
+            text: String::new(),
+            raw: Vec::new(),
+            entries: Vec::new(),
+            duplicates: Vec::new(),
+            records: 0,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.records >= BLOCK_ROWS || self.text.len() + self.raw.len() >= BLOCK_BYTES
+    }
+
+    /// Bytes of text the block takes before it is full.
+    fn room(&self) -> usize {
+        BLOCK_BYTES
+            .saturating_sub(self.text.len() + self.raw.len())
+            .max(1)
+    }
+
+    /// Calls `each` with every record, in order, and whether its id was seen on an earlier
+    /// row. (A line of too many fields is passed over: its table is refused.)
+    pub fn each(&self, mut each: impl FnMut(&Record, bool)) {
+        let mut duplicates = self.duplicates.iter().copied().peekable();
+        let mut is_duplicate = |line: u64| duplicates.next_if_eq(&line).is_some();
+        let mut ends = Vec::new();
+        for entry in &self.entries {
+            match entry {
+                Entry::Row(row) => {
+                    let record = row.record(&mut ends);
+                    each(&record, is_duplicate(row.line));
+                }
+                Entry::Lines {
+                    line,
+                    span,
+                    gb18030,
+                } => {
+                    let text = match gb18030 {
+                        true => {
+                            GB18030
+                                .decode_without_bom_handling(&self.raw[span.clone()])
+                                .0
+                        }
+                        false => std::borrow::Cow::Borrowed(&self.text[span.clone()]),
+                    };
+                    let delimiter = self.table.delimiter;
+                    plain_records(&text, *line, delimiter, &mut ends, |item| {
+                        if let Ok(record) = item {
+                            let duplicate = is_duplicate(record.line);
+                            each(&record, duplicate);
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// An input reached, its header read.
+pub struct Reached {
+    /// The file (read again at its end when its last record may hold a quote never closed).
+    pub path: PathBuf,
+    /// Its header.
+    pub columns: Columns,
+    /// Its rows, after the header.
+    pub rows: Rows<std::fs::File>,
+    /// Its place among the tables compared, when its rows are compared (a table not compared
+    /// is loaded whole by [`Inputs::settle`], as a comparison held whole loads it).
+    pub file: Option<usize>,
+}
+
+/// How a table's rows were read to their end.
+pub enum BodyRead {
+    /// Every line as the loader of a table held whole would take it.
+    Clean,
+    /// A line that loader may refuse (or the table's rows were not read): it must say.
+    Unsure,
+    /// The table could not be read to its end.
+    Failed(TableError),
+}
+
+/// What the command does with each input as the reader reaches it, in order: the checks a
+/// comparison held whole makes as it loads each table, with the same outcome.
+pub trait Inputs: Sync {
+    /// Why the comparison stops.
+    type Error: Send;
+    /// How many inputs there are.
+    fn count(&self) -> usize;
+    /// Input `i` reached: its header and rows, or why the comparison stops there.
+    fn reach(&self, i: usize) -> Result<Reached, Self::Error>;
+    /// Input `i` read to its end (its rows compared when they were to be): whether the
+    /// comparison goes on.
+    fn settle(&self, i: usize, read: BodyRead) -> Result<(), Self::Error>;
+}
+
+/// Every id seen, exactly: each one's text once in an arena, found by its hash, so a million
+/// ids take their bytes and a slot each, not an allocation each.
+#[derive(Default)]
+struct Ids {
+    text: String,
+    /// Hash → where the first id of that hash is in `text`.
+    first: foldhash::HashMap<u64, (u32, u32)>,
+    /// Ids whose hash an earlier, other id has (or too far into `text` to place).
+    others: foldhash::HashSet<Box<str>>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Ids {
+    fn with_capacity(n: usize) -> Ids {
+        Ids {
+            first: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+            text: String::with_capacity(n.saturating_mul(12)),
+            ..Ids::default()
+        }
+    }
+
+    /// Adds `id`; false when it was seen before.
+    fn insert(&mut self, id: &str) -> bool {
+        use std::collections::hash_map::Entry as E;
+        use std::hash::BuildHasher;
+        let h = self.hasher.hash_one(id);
+        match self.first.entry(h) {
+            E::Occupied(e) => {
+                let (at, len) = *e.get();
+                let (at, len) = (at as usize, len as usize);
+                if &self.text[at..at + len] == id {
+                    return false;
+                }
+                self.others.insert(id.into())
+            }
+            E::Vacant(e) => {
+                let at = self.text.len();
+                match (u32::try_from(at), u32::try_from(id.len())) {
+                    (Ok(a), Ok(l)) if at + id.len() <= u32::MAX as usize => {
+                        self.text.push_str(id);
+                        e.insert((a, l));
+                        true
+                    }
+                    _ => self.others.insert(id.into()),
+                }
+            }
+        }
+    }
+}
+
+/// Reads every input in order, handing each block to `send` (false: stop, nobody listens).
+/// Ends with the first input that stops the comparison.
+pub(super) fn read_all<I: Inputs>(
+    inputs: &I,
+    bytes: u64,
+    mut send: impl FnMut(Block) -> bool,
+) -> Result<(), I::Error> {
+    // Room for the ids at 64 bytes a row: growing the set on the way moves every id again.
+    let mut ids = Ids::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
+    for i in 0..inputs.count() {
+        let Reached {
+            path,
+            columns,
+            mut rows,
+            file,
+        } = inputs.reach(i)?;
+        let Some(file) = file else {
+            inputs.settle(i, BodyRead::Unsure)?;
+            continue;
+        };
+        let delimiter = rows.style().delimiter;
+        let id_col = columns.index(Field::Id);
+        let names = columns.names.len();
+        let ctx = Arc::new(TableCtx {
+            file,
+            other: columns.for_other_rules(),
+            columns,
+            delimiter,
+        });
+        let mut block = Block::new(ctx.clone());
+        let mut sure = true;
+        // Where the last item began, when it was a record the state machine read.
+        let mut last_record_at = None;
+        let read = loop {
+            let at = rows.offset();
+            match rows.next_run(block.room()) {
+                Ok(Some(Run::Lines(lines))) => {
+                    last_record_at = None;
+                    sure &= plain_ids(&lines, id_col, delimiter, &mut ids, &mut block.duplicates);
+                    block.push_lines(&lines);
+                }
+                Ok(Some(Run::Item(Item::Record(record)))) => {
+                    last_record_at = Some(at);
+                    let id = id_col
+                        .and_then(|c| record.get(c))
+                        .map(money::trim)
+                        .filter(|id| !id.is_empty());
+                    if id.is_some_and(|id| !ids.insert(id)) {
+                        block.duplicates.push(record.line);
+                    }
+                    let row =
+                        SheetRow::new((0..record.len()).filter_map(|f| record.get(f)), record.line);
+                    // A quote never closed takes later lines into a row of the wrong size.
+                    if row.len() != names && (0..row.len()).any(|f| row.get(f).contains('\n')) {
+                        sure = false;
+                    }
+                    block.entries.push(Entry::Row(row));
+                    block.records += 1;
+                }
+                Ok(Some(Run::Item(Item::Skipped(_)))) => {
+                    last_record_at = None;
+                    sure = false;
+                }
+                Ok(None) => break BodyRead::Clean,
+                Err(e) => break BodyRead::Failed(e),
+            };
+            if block.is_full() {
+                let full = std::mem::replace(&mut block, Block::new(ctx.clone()));
+                if !send(full) {
+                    return Ok(());
+                }
+            }
+        };
+        if !block.entries.is_empty() && !send(block) {
+            return Ok(());
+        }
+        let read = match read {
+            BodyRead::Clean if !sure || last_record_at.is_some_and(|at| quote_after(&path, at)) => {
+                BodyRead::Unsure
+            }
+            read => read,
+        };
+        inputs.settle(i, read)?;
+    }
+    Ok(())
+}
+
+/// Whether the bytes of `path` from `at` on hold a quote: the last record may then leave a
+/// quote open, which the loader of a table held whole refuses (unsure: it is asked).
+fn quote_after(path: &std::path::Path, at: u64) -> bool {
+    let mut tail = Vec::new();
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        f.seek(SeekFrom::Start(at))
+            .and_then(|_| f.read_to_end(&mut tail))
+    });
+    read.is_err() || memchr::memchr(b'"', &tail).is_some()
+}
+
+impl Block {
+    fn push_lines(&mut self, lines: &Lines) {
+        let (span, gb18030) = match lines.text {
+            LineText::Utf8(text) => {
+                let start = self.text.len();
+                self.text.push_str(text);
+                (start..self.text.len(), false)
+            }
+            LineText::Gb18030(bytes) => {
+                let start = self.raw.len();
+                self.raw.extend_from_slice(bytes);
+                (start..self.raw.len(), true)
+            }
+        };
+        self.entries.push(Entry::Lines {
+            line: lines.line,
+            span,
+            gb18030,
+        });
+        self.records += lines.count as usize;
+    }
+}
+
+/// Checks the ids of plain lines against every id seen, noting the lines of those seen
+/// before in `duplicates`; false when a line has too many fields (its table is refused).
+fn plain_ids(
+    lines: &Lines,
+    col: Option<usize>,
+    delimiter: u8,
+    ids: &mut Ids,
+    duplicates: &mut Vec<u64>,
+) -> bool {
+    let bytes = lines.text.bytes();
+    let mut sure = true;
+    for (line, range) in plain_lines(bytes, lines.line) {
+        let record = &bytes[range.clone()];
+        if record.len() >= MAX_FIELDS
+            && memchr::memchr_iter(delimiter, record).count() >= MAX_FIELDS
+        {
+            sure = false;
+            continue;
+        }
+        let Some(col) = col else { continue };
+        // The id's field: after `col` delimiters, up to the next one or the line's end.
+        let mut start = Some(0);
+        for _ in 0..col {
+            start = start.and_then(|s| Some(s + memchr::memchr(delimiter, &record[s..])? + 1));
+        }
+        let Some(start) = start else { continue };
+        let end = memchr::memchr(delimiter, &record[start..]).map_or(record.len(), |e| start + e);
+        let span = range.start + start..range.start + end;
+        let id = match lines.text {
+            // Delimiters are ASCII, so the span is on character boundaries.
+            LineText::Utf8(text) => std::borrow::Cow::Borrowed(&text[span]),
+            LineText::Gb18030(bytes) => GB18030.decode_without_bom_handling(&bytes[span]).0,
+        };
+        let id = money::trim(&id);
+        if !id.is_empty() && !ids.insert(id) {
+            duplicates.push(line);
+        }
+    }
+    sure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_told_apart_by_their_text_even_when_their_hashes_meet() {
+        use std::hash::BuildHasher;
+        let mut ids = Ids::default();
+        assert!(ids.insert("S1"));
+        assert!(!ids.insert("S1"));
+        // S2's hash taken by S1, as when two ids' hashes meet.
+        let h = ids.hasher.hash_one("S2");
+        ids.first.insert(h, (0, 2));
+        assert!(ids.insert("S2"));
+        assert!(!ids.insert("S2"));
+        assert!(!ids.insert("S1"));
+        assert!(ids.insert("S3"));
+        assert!(!ids.insert("S3"));
+    }
+}
