@@ -151,6 +151,20 @@ impl Amounts {
         }
     }
 
+    /// [`Amounts::of_row`] into `self`, in the memory it has.
+    pub fn set_row(&mut self, funds: &Funds, side: Side, b: &Breakdown) {
+        self.funds.clear();
+        self.funds.extend((0..funds.len()).map(|i| {
+            funds
+                .index(i, side)
+                .and_then(|f| b.shares.get(f))
+                .map_or(0, |s| fen(s.paid))
+        }));
+        self.subsidy_total = fen(b.subsidy_total);
+        self.gap = fen(b.gap);
+        self.shortfall = fen(b.shortfall);
+    }
+
     /// The totals of a table or group under the rules of `side`.
     pub fn of_totals(funds: &Funds, side: Side, t: &Totals) -> Amounts {
         Amounts {

@@ -136,7 +136,13 @@ impl<'t> Sums<'t> {
         let by: &[GroupBy] = if grouped && !fast { &GROUPS } else { &[] };
         Sums {
             whole: [Summary::new(rules[0], &[]), Summary::new(rules[1], &[])],
-            both: [Summary::new(rules[0], by), Summary::new(rules[1], by)],
+            // Budget use is each side's whole run: the rows good under both are added up
+            // for their totals and groups only.
+            both: rules.map(|r| {
+                let mut s = Summary::new(r, by);
+                s.budgets.clear();
+                s
+            }),
             groups: (grouped && fast).then(Default::default),
             one_side_only: 0,
             overflowed: false,
@@ -381,31 +387,26 @@ pub(super) struct Seen<'t> {
 
 /// A row judged under each side (`judged`), cut by the budgets that bind on each (`cuts`),
 /// added to `sums` (and to `groups`, the sums' groups by hash when they are added up) and
-/// paired; `None` for a totals row (or a note), which a batch run leaves
+/// put in `pair` (in the memory it has: a million rows need not allocate their text and
+/// amounts a million times); false for a totals row (or a note), which a batch run leaves
 /// out too.
 pub(super) fn pair_row<'t>(
     rules: [&RuleSet; 2],
     funds: &Funds,
     (sums, groups): (&mut Sums<'_>, Option<&mut [Groups<'t>; 2]>),
     cuts: &mut [Option<ChunkCuts>],
-    seen: Seen<'t>,
-    judged: [Judged; 2],
-) -> Option<Pair> {
-    if judged.iter().any(|j| matches!(j, Judged::Totals)) {
-        return None;
-    }
+    (seen, judged): (Seen<'t>, [Judgement; 2]),
+    pair: &mut Pair,
+) -> bool {
+    let [Some(b), Some(a)] = judged else {
+        return false;
+    };
     let at = &seen.at;
-    // Kept in their boxes: a breakdown is large, and moving it out cost more than
-    // computing some of it.
-    let mut outcome: [Result<Box<Computed>, Vec<RowError>>; 2] = judged.map(|j| match j {
-        Judged::Good(g) => Ok(g),
-        Judged::Bad(e) => Err(e),
-        Judged::Totals => Err(Vec::new()),
-    });
+    let mut outcome = [b, a];
     let overflow = || Err(vec![RowError::row(seen.line, Problem::Overflow)]);
     for i in 0..2 {
-        if let Ok(g) = &mut outcome[i] {
-            let (seg, b) = &mut **g;
+        if let Ok((seg, b)) = &mut outcome[i] {
+            let seg: &Segment = seg;
             if let Some(cuts) = &mut cuts[i] {
                 cuts.row(seg, at, b);
             }
@@ -419,8 +420,8 @@ pub(super) fn pair_row<'t>(
     let [ob, oa] = &mut outcome;
     let [rb, ra] = rules;
     match (&*ob, &*oa) {
-        (Ok(gb), Ok(ga)) => {
-            let ((sb, bb), (sa, ba)) = (&**gb, &**ga);
+        (Ok((sb, bb)), Ok((sa, ba))) => {
+            let (sb, bb, sa, ba): (&Segment, &Breakdown, &Segment, &Breakdown) = (sb, bb, sa, ba);
             if sums.both[0].add(rb, sb, at, bb).is_err() {
                 sums.overflowed = true;
                 *ob = overflow();
@@ -443,20 +444,60 @@ pub(super) fn pair_row<'t>(
         (Err(_), Err(_)) => {}
     }
     let [ob, oa] = outcome;
-    Some(Pair {
-        file: seen.file,
-        line: seen.line,
-        id: seen.id.to_string(),
-        township: at.township.to_string(),
-        village: at.village.to_string(),
-        class: seen.class.to_string(),
-        before: ob.map(|g| Amounts::of_row(funds, Side::Before, &g.1)),
-        after: oa.map(|g| Amounts::of_row(funds, Side::After, &g.1)),
-    })
+    pair.file = seen.file;
+    pair.line = seen.line;
+    for (to, from) in [
+        (&mut pair.id, seen.id),
+        (&mut pair.township, at.township),
+        (&mut pair.village, at.village),
+        (&mut pair.class, seen.class),
+    ] {
+        to.clear();
+        to.push_str(from);
+    }
+    for (to, from, side) in [
+        (&mut pair.before, ob, Side::Before),
+        (&mut pair.after, oa, Side::After),
+    ] {
+        match (to, from) {
+            (Ok(amounts), Ok((_, b))) => amounts.set_row(funds, side, b),
+            (to, Ok((_, b))) => *to = Ok(Amounts::of_row(funds, side, b)),
+            (to, Err(e)) => *to = Err(e),
+        }
+    }
+    true
 }
 
-/// A row computed under one side: its segment and breakdown.
-type Computed = (Segment, Breakdown);
+/// A pair to fill ([`pair_row`]).
+pub(super) fn blank_pair() -> Pair {
+    Pair {
+        file: 0,
+        line: 0,
+        id: String::new(),
+        township: String::new(),
+        village: String::new(),
+        class: String::new(),
+        before: Err(Vec::new()),
+        after: Err(Vec::new()),
+    }
+}
+
+/// A row under one side: a totals row or a note (`None`), its segment and breakdown, or why
+/// it cannot be computed.
+pub(super) type Judgement<'b> = Option<Result<(&'b Segment, &'b mut Breakdown), Vec<RowError>>>;
+
+/// `judged` as a [`Judgement`], the breakdown left in its box: a breakdown is large, and
+/// moving it out cost more than computing some of it.
+fn judgement(judged: &mut Judged) -> Judgement<'_> {
+    match judged {
+        Judged::Totals => None,
+        Judged::Good(g) => {
+            let (segment, breakdown) = &mut **g;
+            Some(Ok((&*segment, breakdown)))
+        }
+        Judged::Bad(errors) => Some(Err(std::mem::take(errors))),
+    }
+}
 
 /// What the pieces are computed with.
 struct Ctx<'a, 'r> {
@@ -492,10 +533,11 @@ impl<'a> Ctx<'a, '_> {
         let mut groups = sums.groups.take();
         for (r, row) in piece.rows.clone().zip(rows) {
             let duplicate = self.duplicates[piece.table][r];
-            let judged = self
+            let mut judged = self
                 .sides
                 .each_ref()
                 .map(|s| sheet.judge(s.rules, &s.columns[piece.table], row, duplicate));
+            let judged = judged.each_mut().map(judgement);
             let seen = Seen {
                 file: piece.table,
                 line: row.line,
@@ -504,7 +546,17 @@ impl<'a> Ctx<'a, '_> {
                 class: text(columns, row, Field::Class),
             };
             let sums = (&mut *sums, groups.as_mut());
-            pairs.extend(pair_row(rules, self.funds, sums, &mut cuts, seen, judged));
+            let mut pair = blank_pair();
+            if pair_row(
+                rules,
+                self.funds,
+                sums,
+                &mut cuts,
+                (seen, judged),
+                &mut pair,
+            ) {
+                pairs.push(pair);
+            }
         }
         sums.groups = groups;
         let mut error = None;

@@ -11,28 +11,38 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
-use super::paired::{pair_row, Paired, Seen, Sums};
+use super::paired::{blank_pair, pair_row, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
 use crate::engine::Breakdown;
 use crate::rules::RuleSet;
 use crate::table::row::{self, Evaluated, RowText};
-use crate::table::sheet::Judged;
-use crate::table::{Columns, Field, Record};
+use crate::table::Field;
+
+/// What a core makes of a block's rows, one after another (written, as a rule), and hands
+/// on as one piece.
+pub(super) trait BlockRows {
+    /// The piece handed on.
+    type Piece: Send;
+    /// The next row.
+    fn row(&mut self, pair: &Pair);
+    /// The block's rows are all there.
+    fn piece(self) -> Self::Piece;
+}
 
 /// Every row of `inputs` (about `bytes` bytes in all) under `rules` (before, after), each
-/// block's rows paired, made into what `make` makes of them on the core that computed them,
+/// block's rows paired, put in what `make` makes for the block on the core that computed it,
 /// and handed to `put` in input order: each side's sums, or `None` when a sum did not fit
 /// (the comparison is then to be made again from tables held whole). Stops with the first
 /// input that stops the comparison.
-pub(super) fn compare_piped<I: Inputs, P: Send>(
+pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     inputs: &I,
     bytes: u64,
     rules: [&RuleSet; 2],
     funds: &Funds,
-    make: &(impl Fn(Vec<Pair>) -> P + Sync),
-    mut put: impl FnMut(P),
+    make: &(impl Fn() -> R + Sync),
+    mut put: impl FnMut(R::Piece),
 ) -> Result<Option<Paired>, I::Error> {
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
@@ -43,7 +53,7 @@ pub(super) fn compare_piped<I: Inputs, P: Send>(
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
-        let (done, results) = mpsc::channel::<(usize, (P, Sums<'static>))>();
+        let (done, results) = mpsc::channel::<(usize, (R::Piece, Sums<'static>))>();
         for _ in 0..workers {
             let (blocks, done) = (blocks.clone(), done.clone());
             scope.spawn(move || {
@@ -58,8 +68,9 @@ pub(super) fn compare_piped<I: Inputs, P: Send>(
                     if !gate.wait_for(seq, ahead) {
                         return;
                     }
-                    let (pairs, sums) = block_pairs(&block, rules, funds);
-                    if done.send((seq, (make(pairs), sums))).is_err() {
+                    let mut rows = make();
+                    let sums = block_pairs(&block, rules, funds, &mut rows);
+                    if done.send((seq, (rows.piece(), sums))).is_err() {
                         return;
                     }
                 }
@@ -95,16 +106,42 @@ pub(super) fn compare_piped<I: Inputs, P: Send>(
     Ok((!sums.overflowed()).then(|| sums.finish()))
 }
 
-/// The rows of `block` under both sides, paired, and what they add up to.
-fn block_pairs(block: &Block, rules: [&RuleSet; 2], funds: &Funds) -> (Vec<Pair>, Sums<'static>) {
+/// The rows of `block` under both sides, paired and put in `rows`, and what they add up to.
+/// Each side's breakdown and problems are computed into buffers kept from row to row, as a
+/// batch run's are, and each row is paired in the same pair.
+fn block_pairs(
+    block: &Block,
+    rules: [&RuleSet; 2],
+    funds: &Funds,
+    rows: &mut impl BlockRows,
+) -> Sums<'static> {
     let table = &block.table;
     let mut sums = Sums::new(rules, false, true);
-    let mut pairs = Vec::new();
+    let mut pair = blank_pair();
     let mut cuts = [None, None];
+    let mut breakdowns = [Breakdown::default(), Breakdown::default()];
+    let mut errors = [Vec::new(), Vec::new()];
     block.each(|record, duplicate| {
+        let [bb, ba] = &mut breakdowns;
+        let [eb, ea] = &mut errors;
+        let (sb, sa);
         let judged = [
-            judge(rules[0], &table.columns, record, duplicate),
-            judge(rules[1], &table.other, record, duplicate),
+            match row::evaluate(record, &table.columns, rules[0], duplicate, eb, bb) {
+                Evaluated::Totals => None,
+                Evaluated::Good { segment, .. } => {
+                    sb = segment;
+                    Some(Ok((&sb, bb)))
+                }
+                Evaluated::Bad => Some(Err(std::mem::take(eb))),
+            },
+            match row::evaluate(record, &table.other, rules[1], duplicate, ea, ba) {
+                Evaluated::Totals => None,
+                Evaluated::Good { segment, .. } => {
+                    sa = segment;
+                    Some(Ok((&sa, ba)))
+                }
+                Evaluated::Bad => Some(Err(std::mem::take(ea))),
+            },
         ];
         let get = |f: Field| {
             table
@@ -124,33 +161,10 @@ fn block_pairs(block: &Block, rules: [&RuleSet; 2], funds: &Funds) -> (Vec<Pair>
             id: get(Field::Id),
             class: get(Field::Class),
         };
-        pairs.extend(pair_row(
-            rules,
-            funds,
-            (&mut sums, None),
-            &mut cuts,
-            seen,
-            judged,
-        ));
+        let sums = (&mut sums, None);
+        if pair_row(rules, funds, sums, &mut cuts, (seen, judged), &mut pair) {
+            rows.row(&pair);
+        }
     });
-    (pairs, sums)
-}
-
-/// What the engine makes of `record` under `rules`, read through `columns`: the path
-/// [`crate::table::sheet::Sheet::judge`] takes for a CSV table's row.
-fn judge(rules: &RuleSet, columns: &Columns, record: &Record, duplicate: bool) -> Judged {
-    let mut errors = Vec::new();
-    let mut breakdown = Breakdown::default();
-    match row::evaluate(
-        record,
-        columns,
-        rules,
-        duplicate,
-        &mut errors,
-        &mut breakdown,
-    ) {
-        Evaluated::Totals => Judged::Totals,
-        Evaluated::Good { segment, .. } => Judged::Good(Box::new((segment, breakdown))),
-        Evaluated::Bad => Judged::Bad(errors),
-    }
+    sums
 }

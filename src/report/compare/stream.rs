@@ -6,7 +6,7 @@
 //! is thrown away, as a comparison held whole would not have been written.
 
 use super::paired::{self, Paired, Put};
-use super::piped::compare_piped;
+use super::piped::{compare_piped, BlockRows};
 pub use super::read::{BodyRead, Inputs, Reached};
 use super::whole::{repeated_ids, CompareError, Comparison, Pair, Table};
 use super::{write, Funds};
@@ -165,6 +165,76 @@ fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written 
     }
 }
 
+/// A block's rows written in `form` one by one, as [`written`] writes them all at once.
+struct FormRows<'c, 'r> {
+    c: &'c Comparison<'r>,
+    form: Form,
+    lang: Lang,
+    /// The CSV's rows, or JSON Lines' keys and lines.
+    out: FormOut,
+    done: Written,
+}
+
+enum FormOut {
+    Csv(crate::report::encode::RowBuf),
+    Jsonl(Vec<String>, Vec<u8>),
+}
+
+impl<'c, 'r> FormRows<'c, 'r> {
+    fn new(c: &'c Comparison<'r>, form: Form, lang: Lang) -> FormRows<'c, 'r> {
+        let out = match form {
+            Form::Csv { excel, unit, .. } => {
+                FormOut::Csv(write::csv_buf(excel, unit, Vec::with_capacity(1 << 18)))
+            }
+            Form::Jsonl => FormOut::Jsonl(write::csv_header(c), Vec::with_capacity(1 << 20)),
+        };
+        FormRows {
+            c,
+            form,
+            lang,
+            out,
+            done: Written {
+                bytes: Vec::new(),
+                bad: Vec::new(),
+                rows: 0,
+                shown: 0,
+            },
+        }
+    }
+}
+
+impl BlockRows for FormRows<'_, '_> {
+    type Piece = Written;
+
+    fn row(&mut self, p: &Pair) {
+        let (c, lang) = (self.c, self.lang);
+        self.done.rows += 1;
+        if p.shown() {
+            self.done.shown += 1;
+            match (&mut self.out, self.form) {
+                (FormOut::Csv(rows), Form::Csv { headings, .. }) => {
+                    write::csv_rows(c, [p], lang, headings, rows);
+                }
+                (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
+                (FormOut::Csv(_), Form::Jsonl) => {}
+            }
+        }
+        if p.bad() {
+            self.done.bad.push(p.clone());
+        }
+    }
+
+    fn piece(self) -> Written {
+        let mut done = self.done;
+        done.bytes = match (self.out, self.form) {
+            (FormOut::Csv(rows), Form::Csv { gbk, .. }) => encoded(write::bytes_of(rows), gbk),
+            (FormOut::Jsonl(_, out), _) => out,
+            (FormOut::Csv(_), Form::Jsonl) => Vec::new(),
+        };
+        done
+    }
+}
+
 /// The comparison `c` with the rows `writer` kept and the sums of both sides.
 fn filled<'r, S: Sink>(
     mut c: Comparison<'r>,
@@ -248,7 +318,7 @@ pub fn compare_read<'r, I: Inputs>(
     let c = Comparison::unfilled_named(labels, units, before, after, Funds::new(before, after));
     let head = form_bytes(&c, form, lang, None);
     sink.put(&head);
-    let make = |pairs: Vec<Pair>| written(&c, form, lang, pairs);
+    let make = || FormRows::new(&c, form, lang);
     let mut writer = Writer {
         sink,
         head: head.clone(),

@@ -223,21 +223,26 @@ pub fn jsonl_rows<'p>(
 ) {
     let header = csv_header(c);
     for p in pairs.into_iter().filter(|p| p.shown()) {
-        let mut o = Map::new();
-        for (k, v) in header.iter().zip(cells(c, p, lang)) {
-            let v = match (k.as_str(), v) {
-                ("line", _) => json!(p.line),
-                ("changed", _) => json!(p.changed()),
-                (_, Cell::Text(s)) => Value::String(s),
-                (_, Cell::Amount(Some(fen))) => Value::String(plain(fen)),
-                (_, Cell::Amount(None)) => Value::Null,
-            };
-            o.insert(k.clone(), v);
-        }
-        // Serializing a Value into memory cannot fail.
-        let _ = serde_json::to_writer(&mut *out, &Value::Object(o));
-        out.push(b'\n');
+        jsonl_row(c, &header, p, lang, out);
     }
+}
+
+/// The line [`jsonl`] writes for `p` (shown), under the keys `header` ([`csv_header`]).
+pub fn jsonl_row(c: &Comparison, header: &[String], p: &Pair, lang: Lang, out: &mut Vec<u8>) {
+    let mut o = Map::new();
+    for (k, v) in header.iter().zip(cells(c, p, lang)) {
+        let v = match (k.as_str(), v) {
+            ("line", _) => json!(p.line),
+            ("changed", _) => json!(p.changed()),
+            (_, Cell::Text(s)) => Value::String(s),
+            (_, Cell::Amount(Some(fen))) => Value::String(plain(fen)),
+            (_, Cell::Amount(None)) => Value::Null,
+        };
+        o.insert(k.clone(), v);
+    }
+    // Serializing a Value into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &Value::Object(o));
+    out.push(b'\n');
 }
 
 /// Amounts as JSON: `{"funds": {id: yuan}, "subsidy_total", "gap", "shortfall"}`.
