@@ -2736,3 +2736,91 @@ fn an_output_that_cannot_be_written_is_said_only_when_the_comparison_would_be_wr
          1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
     ));
 }
+
+#[test]
+fn rows_read_as_they_are_computed_keep_quoted_line_ends_crlf_lines_repeated_ids_and_an_unended_last_line(
+) {
+    let env = Env::new();
+    // A village quoted over two lines, CR LF and LF lines, an id repeated, and a last line
+    // without its end that holds a quote (the loader of a table held whole is asked about it).
+    let table = env.write(
+        "q.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,扶贫批复\r\n\
+         S1,天马乡,\"画青村,\r\n一组\",通村,4.5,1,80万,\r\n\
+         S2,天马乡,画青村,社道,3.5,2,60万,\n\
+         S1,卧佛镇,关田村,通社,3.5,1,40万,\r\n\
+         S3,卧佛镇,\"关田村\",通社,3.5,1,40万,",
+    );
+    let out = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            RAISE,
+            "--keep-going",
+            "-o",
+            "c.csv",
+        ])
+        .expect_code(1);
+    out.stderr_starts(&format!(
+        "{table}:5: 编号 \"S1\" appears on an earlier row (ids must be unique)\n"
+    ));
+    out.stderr_ends("1 bad row; wrote 3 rows to c.csv (0 with one side left blank; 1 bad under both left out)\n");
+    assert_eq!(
+        env.read("c.csv"),
+        format!(
+            "{SMALL_HEADER}\
+             2,S1,天马乡,\"画青村,\r\n一组\",通村,450000.00,450000.00,0.00,300000.00,300000.00,0.00,750000.00,750000.00,0.00,50000.00,50000.00,0.00,50000.00,50000.00,0.00,false,\n\
+             4,S2,天马乡,画青村,社道,300000.00,300000.00,0.00,200000.00,300000.00,100000.00,500000.00,600000.00,100000.00,100000.00,0.00,-100000.00,100000.00,0.00,-100000.00,true,\n\
+             6,S3,卧佛镇,关田村,通社,150000.00,150000.00,0.00,100000.00,150000.00,50000.00,250000.00,300000.00,50000.00,150000.00,100000.00,-50000.00,150000.00,100000.00,-50000.00,true,\n"
+        )
+    );
+}
+
+#[test]
+fn a_table_read_as_it_is_computed_is_refused_in_the_words_and_at_the_table_of_a_table_read_whole() {
+    let (env, small) = small_env();
+    let tail = "; the table cannot be edited without losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)";
+    let open_last = env.write(
+        "open.csv",
+        format!("{SMALL}S4,卧佛镇,关田村,通社,3.5,1,\"40万,\n"),
+    );
+    let wide = env.write(
+        "wide.csv",
+        format!(
+            "{SMALL}S4,卧佛镇,关田村,通社,3.5,1,40万{}\nS5,卧佛镇,关田村,通社,3.5,1,40万,\n",
+            ",".repeat(5000)
+        ),
+    );
+    let short = env.write(
+        "short.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nX1,石羊镇,红星村,通社,3.5,1,50万\n",
+    );
+    let differ = format!("{short}: its columns (编号, 乡镇, 村, 类别, 宽度, 长度, 投资) differ from the first table's (编号, 乡镇, 村, 类别, 宽度, 长度, 投资, 扶贫批复); one output needs the same columns\n");
+    let cases = [
+        (
+            vec![open_last.clone()],
+            format!("roadsub: {open_last}:5: a quote (\") in this record is never closed{tail}\n"),
+        ),
+        (
+            vec![small.clone(), wide.clone()],
+            format!("roadsub: {wide}:5: this record has more than 4096 fields{tail}\n"),
+        ),
+        // A table not read for its columns is said before a later table's refusal.
+        (
+            vec![small.clone(), short.clone(), open_last.clone()],
+            format!("{differ}roadsub: {open_last}:5: a quote (\") in this record is never closed{tail}\n"),
+        ),
+    ];
+    for (tables, said) in cases {
+        let mut args: Vec<&str> = vec!["compare"];
+        args.extend(tables.iter().map(String::as_str));
+        args.extend(["--set", RAISE, "--keep-going"]);
+        // Read as computed (CSV), and read whole (JSON, which shows the groups).
+        env.roadsub(&[&args[..], &["-o", "c.csv"]].concat())
+            .expect(1, "", &said);
+        assert!(!env.path("c.csv").exists());
+        env.roadsub(&[&args[..], &["--format", "json"]].concat())
+            .expect(1, "", &said);
+    }
+}
