@@ -63,6 +63,14 @@ pub(super) struct Sums<'t> {
     one_side_only: usize,
     /// Some sum did not fit (so this way of adding up is given up).
     overflowed: bool,
+    /// Each row is added to its side's whole run once: a row computed under one side only
+    /// is taken out of that side's totals again (its budget use stays) and kept apart in
+    /// `one_side`, so `whole` holds the totals of the rows good under both, and `both` is
+    /// not used. Which row a sum that does not fit would make bad is not found this way:
+    /// it only says that some sum does not fit.
+    lean: bool,
+    /// Each side's totals over the rows computed under it only, when `lean`.
+    one_side: [Summary; 2],
 }
 
 /// A side's totals per township and per village, keyed by the rows' own text: a summary's
@@ -111,7 +119,15 @@ impl<'t> Groups<'t> {
 impl<'t> Sums<'t> {
     /// Whether some sum did not fit (the rows are then added up again in input order).
     pub(super) fn overflowed(&self) -> bool {
+        // Added up leanly, each side's whole run must fit too: the rows good under both and
+        // those computed under it only.
         self.overflowed
+            || (self.lean
+                && self.whole.iter().zip(&self.one_side).any(|(w, o)| {
+                    let mut run = o.clone();
+                    run.total = w.total.clone();
+                    run.merge(o.clone()).is_err()
+                }))
     }
 
     /// Each side's summary: its totals and groups over the rows good under both, its budget
@@ -121,8 +137,12 @@ impl<'t> Sums<'t> {
             whole: [mut wb, mut wa],
             both: [bb, ba],
             one_side_only,
+            lean,
             ..
         } = self;
+        if lean {
+            return ([wb, wa], one_side_only);
+        }
         for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
             whole.total = both.total;
             whole.groupings = both.groupings;
@@ -146,6 +166,21 @@ impl<'t> Sums<'t> {
             groups: (grouped && fast).then(Default::default),
             one_side_only: 0,
             overflowed: false,
+            lean: false,
+            one_side: rules.map(|r| {
+                let mut s = Summary::new(r, &[]);
+                s.budgets.clear();
+                s
+            }),
+        }
+    }
+
+    /// Sums adding each row once (see [`Sums::lean`]), without groups: should a sum not fit,
+    /// the rows are to be added up again another way.
+    pub(super) fn lean(rules: [&RuleSet; 2]) -> Sums<'t> {
+        Sums {
+            lean: true,
+            ..Sums::new(rules, false, true)
         }
     }
 
@@ -153,6 +188,11 @@ impl<'t> Sums<'t> {
     pub(super) fn merge(&mut self, rules: [&RuleSet; 2], other: Sums) {
         self.one_side_only += other.one_side_only;
         self.overflowed |= other.overflowed;
+        for (mine, theirs) in self.one_side.iter_mut().zip(other.one_side) {
+            if !self.overflowed && mine.merge(theirs).is_err() {
+                self.overflowed = true;
+            }
+        }
         let mut theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
         if let Some(groups) = other.groups {
             for (i, g) in groups.into_iter().enumerate() {
@@ -419,29 +459,45 @@ pub(super) fn pair_row<'t>(
     }
     let [ob, oa] = &mut outcome;
     let [rb, ra] = rules;
-    match (&*ob, &*oa) {
-        (Ok((sb, bb)), Ok((sa, ba))) => {
-            let (sb, bb, sa, ba): (&Segment, &Breakdown, &Segment, &Breakdown) = (sb, bb, sa, ba);
-            if sums.both[0].add(rb, sb, at, bb).is_err() {
-                sums.overflowed = true;
-                *ob = overflow();
-                sums.one_side_only += 1;
-            } else if sums.both[1].add(ra, sa, at, ba).is_err() {
-                // Taking away what was just added cannot overflow.
-                let _ = sums.both[0].remove(rb, sb, at, bb);
-                sums.overflowed = true;
-                *oa = overflow();
-                sums.one_side_only += 1;
-            } else if let Some([gb, ga]) = groups {
-                // A group's sum adds the same values as the total, fewer of them:
-                // should one not fit all the same, the sums are made again in order.
-                if gb.add(at, sb, bb).is_err() || ga.add(at, sa, ba).is_err() {
-                    sums.overflowed = true;
+    if sums.lean {
+        if ob.is_ok() != oa.is_ok() {
+            sums.one_side_only += 1;
+            for (i, o) in [&*ob, &*oa].into_iter().enumerate() {
+                if let Ok((seg, b)) = o {
+                    // Taking away what was just added cannot overflow.
+                    let _ = sums.whole[i].total.apply(seg, b, true);
+                    if sums.one_side[i].add(rules[i], seg, at, b).is_err() {
+                        sums.overflowed = true;
+                    }
                 }
             }
         }
-        (Ok(_), Err(_)) | (Err(_), Ok(_)) => sums.one_side_only += 1,
-        (Err(_), Err(_)) => {}
+    } else {
+        match (&*ob, &*oa) {
+            (Ok((sb, bb)), Ok((sa, ba))) => {
+                let (sb, bb, sa, ba): (&Segment, &Breakdown, &Segment, &Breakdown) =
+                    (sb, bb, sa, ba);
+                if sums.both[0].add(rb, sb, at, bb).is_err() {
+                    sums.overflowed = true;
+                    *ob = overflow();
+                    sums.one_side_only += 1;
+                } else if sums.both[1].add(ra, sa, at, ba).is_err() {
+                    // Taking away what was just added cannot overflow.
+                    let _ = sums.both[0].remove(rb, sb, at, bb);
+                    sums.overflowed = true;
+                    *oa = overflow();
+                    sums.one_side_only += 1;
+                } else if let Some([gb, ga]) = groups {
+                    // A group's sum adds the same values as the total, fewer of them:
+                    // should one not fit all the same, the sums are made again in order.
+                    if gb.add(at, sb, bb).is_err() || ga.add(at, sa, ba).is_err() {
+                        sums.overflowed = true;
+                    }
+                }
+            }
+            (Ok(_), Err(_)) | (Err(_), Ok(_)) => sums.one_side_only += 1,
+            (Err(_), Err(_)) => {}
+        }
     }
     let [ob, oa] = outcome;
     pair.file = seen.file;

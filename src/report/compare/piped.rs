@@ -47,7 +47,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
     let gate = &Gate::new();
-    let mut sums = Sums::new(rules, false, true);
+    let mut sums = Sums::lean(rules);
     let read = std::thread::scope(|scope| {
         let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(workers);
         // Shared by the cores and gone with the last of them, so that a reader still
@@ -116,7 +116,7 @@ fn block_pairs(
     rows: &mut impl BlockRows,
 ) -> Sums<'static> {
     let table = &block.table;
-    let mut sums = Sums::new(rules, false, true);
+    let mut sums = Sums::lean(rules);
     let mut pair = blank_pair();
     let mut cuts = [None, None];
     let mut breakdowns = [Breakdown::default(), Breakdown::default()];
