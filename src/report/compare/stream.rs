@@ -4,6 +4,9 @@
 //! the messages and the last line), so a million rows never need their text and amounts held
 //! at once. Whether what was written is then kept is the caller's to decide: with bad rows it
 //! is thrown away, as a comparison held whole would not have been written.
+//!
+//! The rows come from tables read whole ([`compare_streamed`]), or from CSV tables read in
+//! blocks while they are computed ([`compare_read`]), which then are never held whole.
 
 use super::paired::{self, Paired, Put};
 use super::piped::{compare_piped, BlockRows};
