@@ -14,8 +14,10 @@
 //! them and the cuts by the engine's formulas (gap, shortfall, due follow the subsidy). Rules
 //! without such a budget keep nothing more.
 
+mod linear;
 mod part;
 
+pub use linear::Linear;
 pub use part::Rows;
 
 use rust_decimal::Decimal;
@@ -567,6 +569,11 @@ impl Briefs {
     pub fn cut_change(&self, at: usize, old: &[i64], new: &[i64], change: &mut CutChange) -> bool {
         self.shape
             .cut_change(self.marks[at], self.row(at), old, new, change)
+    }
+
+    /// How row `at`'s part in the totals moves with its one cut ([`Linear`]).
+    pub fn linear(&self, at: usize) -> Linear {
+        self.shape.linear(self.marks[at], self.row(at))
     }
 
     /// Row `at`'s segment and breakdown as far as totals read them — class, length,

@@ -9,7 +9,7 @@
 //! or deleted, other budgets — goes the whole way ([`alloc::reallocate`](super::alloc)).
 
 use super::alloc::{place_if_needed, Allocated};
-use super::brief::{Briefs, CutChange, Rows, State};
+use super::brief::{Briefs, CutChange, Linear, Rows, State};
 use crate::money::Sum;
 use crate::report::allocate::{prorate_again_after, Envelope, EnvelopeUse};
 use crate::report::Summary;
@@ -73,6 +73,11 @@ pub struct Kept {
     asked: Vec<i64>,
     /// What each is paid, fen.
     shares: Vec<i64>,
+    /// How each one's part in the totals moves with its share ([`Linear`]).
+    linear: Vec<Linear>,
+    /// The class of every row under it, when they have one (always, when the budget is for
+    /// one class): what rows moving as [`Linear`] says change is added to that class.
+    one_class: Option<ClassId>,
     /// What they ask in all, fen.
     demand: i128,
     /// How many threads can run at once (asked once: it reads the system's settings).
@@ -102,6 +107,8 @@ impl Kept {
             members: Vec::new(),
             asked: Vec::new(),
             shares: Vec::new(),
+            linear: Vec::new(),
+            one_class: rules.budgets[budget].class,
             demand: 0,
             cores: std::thread::available_parallelism().map_or(1, usize::from),
             edits: 0,
@@ -119,7 +126,15 @@ impl Kept {
                 kept.members.push(u32::try_from(at).ok()?);
                 kept.asked.push(asked);
                 kept.shares.push(briefs.cut(at, 0).unwrap_or(asked));
+                kept.linear.push(briefs.linear(at));
                 kept.demand += i128::from(asked);
+            }
+        }
+        if kept.one_class.is_none() {
+            let mut classes = kept.members.iter().map(|&at| briefs.class(at as usize));
+            let first = classes.next();
+            if classes.all(|c| Some(c) == first) {
+                kept.one_class = first;
             }
         }
         Some(kept)
@@ -273,15 +288,20 @@ impl Kept {
             envelope: self.envelope,
             total: self.demand,
             budget: self.budget,
+            fund: self.fund,
             classes,
+            class: self.one_class.filter(|&c| summed && c < classes),
             summed,
         };
         let mut shares = self.shares.as_mut_slice();
+        let mut linear = self.linear.as_mut_slice();
         let mut work = Vec::with_capacity(parts);
         for (p, mut rows) in briefs.runs(&rows).into_iter().enumerate() {
             let (from, to) = (bounds[p], bounds[p + 1]);
             let (mine, rest) = std::mem::take(&mut shares).split_at_mut(to - from);
             shares = rest;
+            let (lines, rest) = std::mem::take(&mut linear).split_at_mut(to - from);
+            linear = rest;
             let touched: Vec<usize> = asks
                 .iter()
                 .map(|&(k, _)| k)
@@ -292,6 +312,7 @@ impl Kept {
                 members: &self.members[from..to],
                 asked: &self.asked[from..to],
                 shares: mine,
+                linear: lines,
                 before: before[p],
                 touched,
             };
@@ -377,8 +398,13 @@ struct Common {
     total: i128,
     /// The budget (its place in the rules).
     budget: usize,
+    /// The fund it pays from.
+    fund: FundId,
     /// How many classes (a change is kept per class).
     classes: usize,
+    /// The class of every row under it, when rows moving as [`Linear`] says are added up
+    /// without reading them (their changes are summed, and all of one class).
+    class: Option<ClassId>,
     /// Whether the cuts' changes are added up ([`CutChange`]) rather than put in the totals
     /// row by row.
     summed: bool,
@@ -390,6 +416,7 @@ struct Run<'a> {
     members: &'a [u32],
     asked: &'a [i64],
     shares: &'a mut [i64],
+    linear: &'a mut [Linear],
     before: i128,
     /// Places in the run, in order.
     touched: Vec<usize>,
@@ -405,14 +432,32 @@ struct Done {
 impl Run<'_> {
     /// Shares the run out and sets the new cuts of its rows in `rows`.
     fn share_out(self, rows: &mut Rows<'_>, common: &Common) -> Done {
+        // The rows touched ask other amounts: how their totals move is found again.
+        for &k in &self.touched {
+            self.linear[k] = Linear::NOT;
+        }
+        // Nearly every row whose share moves moves within its room ([`Linear`]): what those
+        // change of the totals is added up per kind of row, their new cuts set without
+        // reading the rest of them. The others go the long way, below.
+        let mut by_kind = [0i128; 8];
         let mut moved: Vec<usize> = Vec::new();
+        let (members, asked, linear) = (self.members, self.asked, &mut *self.linear);
         prorate_again_after(
-            self.asked,
+            asked,
             common.envelope,
             common.total,
             self.before,
             self.shares,
-            |k| moved.push(k),
+            |k, was, now| {
+                if common.class.is_some() && now < asked[k] {
+                    if let Some(kind) = linear[k].moved(was, now) {
+                        by_kind[usize::from(kind)] += i128::from(now) - i128::from(was);
+                        rows.set_cut(members[k] as usize, common.budget, now);
+                        return;
+                    }
+                }
+                moved.push(k);
+            },
         );
         // The rows touched (few) are among those that changed, whether or not their share
         // moved.
@@ -440,6 +485,7 @@ impl Run<'_> {
             let (share, asked) = (self.shares[k], self.asked[k]);
             let new = (share < asked).then_some(share);
             if old == new {
+                self.linear[k] = rows.linear(at);
                 continue;
             }
             // The one allocating budget's cut is the row's only one.
@@ -448,6 +494,7 @@ impl Run<'_> {
                 Some(to) => rows.set_cut(at, common.budget, to),
                 None => rows.clear_cuts(at),
             }
+            self.linear[k] = rows.linear(at);
             if common.summed {
                 if let Some(change) = done.changes.get_mut(rows.class(at)) {
                     if rows.cut_change(at, &[was], rows.cuts(at), change) {
@@ -456,6 +503,13 @@ impl Run<'_> {
                 }
             }
             done.whole.push((at, was));
+        }
+        if let Some(change) = common.class.and_then(|c| done.changes.get_mut(c)) {
+            for (kind, &fen) in by_kind.iter().enumerate() {
+                if fen != 0 {
+                    Linear::add(kind as u8, fen, common.fund, change);
+                }
+            }
         }
         done
     }

@@ -16,20 +16,20 @@ pub fn prorate_again(
     asked: &[i64],
     envelope: i128,
     shares: &mut [i64],
-    changed: impl FnMut(usize),
+    mut changed: impl FnMut(usize),
 ) -> Result<(), AllocError> {
     if envelope < 0 || asked.iter().any(|&a| a < 0) {
         return Err(AllocError::Negative);
     }
     // At most 2^63 rows of at most 2^63 fen: the sum fits in 127 bits.
     let total: i128 = asked.iter().map(|&a| i128::from(a)).sum();
-    prorate_again_after(asked, envelope, total, 0, shares, changed);
+    prorate_again_after(asked, envelope, total, 0, shares, |i, _, _| changed(i));
     Ok(())
 }
 
 /// [`prorate_again`] over a run of the rows only: `asked` and `shares` are the run's, the
-/// rows before it asked `before` fen in all and all the rows `total`; `changed(i)` is called
-/// with `i` counted from the run's first row. What each row of the run is paid depends only
+/// rows before it asked `before` fen in all and all the rows `total`; `changed(i, was, now)`
+/// is called with `i` counted from the run's first row, and its share before and now. What each row of the run is paid depends only
 /// on these, so runs can be shared out apart, on threads of their own, with the same result.
 /// Every amount, and the envelope, must not be negative (then it cannot fail), and `before`
 /// must be at most `total`.
@@ -39,15 +39,15 @@ pub fn prorate_again_after(
     total: i128,
     before: i128,
     shares: &mut [i64],
-    mut changed: impl FnMut(usize),
+    mut changed: impl FnMut(usize, i64, i64),
 ) {
     debug_assert_eq!(asked.len(), shares.len());
     debug_assert!(envelope >= 0 && (0..=total).contains(&before));
     if total <= envelope {
         for (i, (share, &a)) in shares.iter_mut().zip(asked).enumerate() {
             if *share != a {
-                *share = a;
-                changed(i);
+                let was = std::mem::replace(share, a);
+                changed(i, was, a);
             }
         }
         return;
@@ -79,8 +79,8 @@ pub fn prorate_again_after(
             rest = (y - u128::from(q) * u128::from(d)) as u64;
             let q = q as i64;
             if *share != q {
-                *share = q;
-                changed(i);
+                let was = std::mem::replace(share, q);
+                changed(i, was, q);
             }
         }
         return;
@@ -100,8 +100,8 @@ pub fn prorate_again_after(
         // q ≤ E < 2^63.
         let q = q as i64;
         if *share != q {
-            *share = q;
-            changed(i);
+            let was = std::mem::replace(share, q);
+            changed(i, was, q);
         }
     }
 }
@@ -263,7 +263,10 @@ mod tests {
                     total,
                     sum,
                     &mut shares[from..to],
-                    |i| changed.push(from + i),
+                    |i, was, now| {
+                        assert_eq!((was, now), (before[from + i], right[from + i]));
+                        changed.push(from + i);
+                    },
                 );
             }
             prop_assert_eq!(&shares, &right);

@@ -3,7 +3,7 @@
 //! memory, and waiting for each in turn is most of its time, so the rows are split into runs
 //! worked on at once on every core (see [`Kept::again`](crate::tui::prorated::Kept::again)).
 
-use super::{Briefs, CutChange, Mark, Shape, NONE};
+use super::{Briefs, CutChange, Linear, Mark, Shape, NONE};
 use crate::rules::ClassId;
 
 /// Rows `first..first + marks.len()` of a [`Briefs`], with their numbers to change.
@@ -84,5 +84,10 @@ impl Rows<'_> {
     pub fn cut_change(&self, at: usize, old: &[i64], new: &[i64], change: &mut CutChange) -> bool {
         self.shape
             .cut_change(self.marks[at - self.first], self.row(at), old, new, change)
+    }
+
+    /// As [`Briefs::linear`].
+    pub fn linear(&self, at: usize) -> Linear {
+        self.shape.linear(self.marks[at - self.first], self.row(at))
     }
 }
