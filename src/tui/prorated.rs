@@ -116,6 +116,15 @@ impl Kept {
         if kept.envelope < 0 {
             return None;
         }
+        // Sized up front: the table is at its largest while this is made, and a vector grown
+        // by doubling would hold the old and the new one at once.
+        let n = (0..briefs.len())
+            .filter(|&at| kept.is_under(briefs, at))
+            .count();
+        kept.members.reserve_exact(n);
+        kept.asked.reserve_exact(n);
+        kept.shares.reserve_exact(n);
+        kept.linear.reserve_exact(n);
         for at in 0..briefs.len() {
             if kept.is_under(briefs, at) {
                 let asked = briefs.uncut(at, fund);
