@@ -273,7 +273,13 @@ fn prorating(path: &std::path::Path, rows: usize) {
     // Timed several times (the host is shared): the best and the middle run.
     let mut edits = Vec::new();
     let mut both = Vec::new();
-    for value in ["7", "8", "7.5", "6", "7", "8", "7.5", "6", "7"] {
+    // ROADSUB_BENCH_EDITS edits (9 unless set: more for a profiler).
+    let times = std::env::var("ROADSUB_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(9);
+    let values = ["7", "8", "7.5", "6"];
+    for value in (0..times).map(|i| values[i % values.len()]) {
         app.step(Action::Edit, 20);
         for _ in 0..8 {
             app.step(Action::Backspace, 20);

@@ -297,7 +297,7 @@ mod again;
 mod plan;
 pub(crate) mod streamed;
 
-pub use again::prorate_again;
+pub use again::{prorate_again, prorate_again_after};
 pub use plan::{
     allocate, allocates, levels, Allocation, Envelope, EnvelopeUse, Held, HeldRow, Rows,
 };

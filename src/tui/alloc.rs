@@ -171,7 +171,7 @@ struct Under<'a> {
     briefs: &'a mut Briefs,
     rows: &'a [usize],
     /// Each row's township and village, read from the sheet once (an allocation reads them
-    /// once per budget).
+    /// once per budget); none when no budget is per village (then none is read).
     places: &'a [(&'a str, &'a str)],
 }
 
@@ -189,7 +189,7 @@ impl Rows for Under<'_> {
     }
 
     fn place(&self, i: usize) -> (&str, &str) {
-        self.places[i]
+        self.places.get(i).copied().unwrap_or(("", ""))
     }
 
     fn priority(&self, i: usize) -> Option<i64> {
@@ -267,10 +267,13 @@ pub fn reallocate(
     }
     let rows: Vec<usize> = (0..n).filter(|&at| under[at]).collect();
     drop(under);
-    let places: Vec<(&str, &str)> = rows
-        .iter()
-        .map(|&at| place_if_needed(rules, sheet, at))
-        .collect();
+    // Read only when a budget is per village: 32 bytes for each row allocated, which the
+    // largest tables would hold at their peak for nothing.
+    let places: Vec<(&str, &str)> = if rules.budgets.iter().any(|b| b.per_village) {
+        rows.iter().map(|&at| place(sheet, at)).collect()
+    } else {
+        Vec::new()
+    };
     let width = slots.len();
     let mut before = Vec::with_capacity(rows.len() * width);
     for &at in &rows {
@@ -308,7 +311,8 @@ pub fn reallocate(
     // The totals take out what each row that changed was, and add what it is now (through
     // one segment and breakdown, reused: thousands of rows may change).
     let (mut seg, mut b) = super::brief::blank();
-    for (k, (&at, &(township, village))) in rows.iter().zip(&places).enumerate() {
+    for (k, &at) in rows.iter().enumerate() {
+        let (township, village) = places.get(k).copied().unwrap_or(("", ""));
         if result.is_err() {
             briefs.clear_cuts(at);
         }

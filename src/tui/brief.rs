@@ -14,6 +14,12 @@
 //! them and the cuts by the engine's formulas (gap, shortfall, due follow the subsidy). Rules
 //! without such a budget keep nothing more.
 
+mod linear;
+mod part;
+
+pub use linear::Linear;
+pub use part::Rows;
+
 use rust_decimal::Decimal;
 
 use crate::engine::Source;
@@ -61,9 +67,10 @@ struct Mark {
     class: u32,
 }
 
-/// The kept results of every row, in row order.
+/// How every row's numbers are laid out, and what reading them takes beside them: the same
+/// for every row, so runs of rows can be worked on apart ([`Rows`]).
 #[derive(Debug, Clone)]
-pub struct Briefs {
+struct Shape {
     /// Numbers per row: the fixed ones, one paid amount per fund, then (when a budget
     /// allocates) the priority and one cut per allocating budget.
     stride: usize,
@@ -79,6 +86,12 @@ pub struct Briefs {
     drawn: Vec<Source>,
     /// The rules' rounding (for due, worked out again from what is kept).
     rounding: Rounding,
+}
+
+/// The kept results of every row, in row order.
+#[derive(Debug, Clone)]
+pub struct Briefs {
+    shape: Shape,
     marks: Vec<Mark>,
     nums: Vec<i64>,
 }
@@ -169,115 +182,7 @@ struct After {
     shortfall: i64,
 }
 
-impl Briefs {
-    /// No rows yet, for `rules`, room made for `rows`.
-    pub fn new(rules: &RuleSet, rows: usize) -> Briefs {
-        let funds = rules.funds.len();
-        let cuts: Vec<BudgetCut> = rules
-            .budgets
-            .iter()
-            .enumerate()
-            .filter_map(|(b, budget)| {
-                Some(BudgetCut {
-                    fund: allocates(budget)?,
-                    budget: b,
-                    per_village: budget.per_village,
-                    how: budget.on_overrun,
-                    asked: Decimal::ZERO,
-                    envelope: budget.envelope,
-                })
-            })
-            .collect();
-        // The priority is kept only for a budget that pays in order.
-        let priority = cuts.iter().any(|c| c.how == OnOverrun::InOrder);
-        let mut drawn: Vec<Source> = rules
-            .budgets
-            .iter()
-            .filter_map(|b| match b.draw {
-                Draw::Source(s) => Some(s),
-                Draw::Fund(_) => None,
-            })
-            .collect();
-        drawn.sort();
-        drawn.dedup();
-        let stride = FUNDS + funds + usize::from(priority) + cuts.len() + drawn.len();
-        Briefs {
-            stride,
-            funds,
-            priority,
-            cuts,
-            drawn,
-            rounding: rules.meta.rounding,
-            marks: Vec::with_capacity(rows),
-            nums: Vec::with_capacity(rows * stride),
-        }
-    }
-
-    /// The numbers of a computed row, or `None` when one does not fit (never, within the
-    /// ranges the reader accepts).
-    fn numbers(&self, seg: &Segment, b: &Breakdown) -> Option<Vec<i64>> {
-        let mut n = vec![0; self.stride];
-        n[COST] = units(b.cost, MONEY_DP)?;
-        n[SOURCES] = units(seg.sources.0.iter().sum(), MONEY_DP)?;
-        n[LENGTH] = units(seg.length_km, LENGTH_DP)?;
-        n[COMPLETED] = match seg.completed_km {
-            Some(c) => units(c, LENGTH_DP)?,
-            None => NONE,
-        };
-        n[SUBSIDY] = units(b.subsidy_total, MONEY_DP)?;
-        n[SHORTFALL] = units(b.shortfall, MONEY_DP)?;
-        n[DISBURSED] = match seg.disbursed {
-            Some(d) => units(d, MONEY_DP)?,
-            None => NONE,
-        };
-        if b.shares.len() != self.funds {
-            return None;
-        }
-        for (slot, share) in n[FUNDS..FUNDS + self.funds].iter_mut().zip(&b.shares) {
-            *slot = units(share.paid, MONEY_DP)?;
-        }
-        if self.priority {
-            n[FUNDS + self.funds] = seg.priority.unwrap_or(NONE);
-        }
-        let drawn_at = self.drawn_at();
-        n[self.cuts_at()..drawn_at].fill(NONE);
-        for (slot, &s) in n[drawn_at..].iter_mut().zip(&self.drawn) {
-            *slot = units(seg.sources.get(s), MONEY_DP)?;
-        }
-        Some(n)
-    }
-
-    /// What to keep of a row: its state, class and numbers (`None` when a computed row's
-    /// numbers do not fit, which the caller treats as an overflow).
-    fn entry(&self, result: Outcome<'_>, state: State) -> Option<(Mark, Vec<i64>)> {
-        match result {
-            Some((seg, b)) if state == State::Good => {
-                let class = u32::try_from(seg.class).ok()?;
-                let warns = b.notes.iter().any(Note::is_warning);
-                Some((
-                    Mark {
-                        state,
-                        warns,
-                        class,
-                    },
-                    self.numbers(seg, b)?,
-                ))
-            }
-            _ => {
-                let mut n = vec![0; self.stride];
-                n[FUNDS + self.funds..self.drawn_at()].fill(NONE);
-                Some((
-                    Mark {
-                        state,
-                        warns: false,
-                        class: 0,
-                    },
-                    n,
-                ))
-            }
-        }
-    }
-
+impl Shape {
     /// Where the cuts start in a row's numbers (after the funds, and the priority if kept).
     fn cuts_at(&self) -> usize {
         FUNDS + self.funds + usize::from(self.priority)
@@ -286,60 +191,6 @@ impl Briefs {
     /// Where the drawn sources start in a row's numbers (after the cuts).
     fn drawn_at(&self) -> usize {
         self.cuts_at() + self.cuts.len()
-    }
-
-    /// The allocating budgets, in rules order (each row keeps one cut for each).
-    pub fn allocating(&self) -> &[BudgetCut] {
-        &self.cuts
-    }
-
-    /// Row `at`'s class (0 for a row that is not good).
-    pub fn class(&self, at: usize) -> ClassId {
-        self.marks[at].class as ClassId
-    }
-
-    /// Row `at`'s priority under an `in_order` budget, when it gives one.
-    pub fn priority(&self, at: usize) -> Option<i64> {
-        if !self.priority {
-            return None;
-        }
-        let p = self.row(at)[FUNDS + self.funds];
-        (p != NONE).then_some(p)
-    }
-
-    /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
-    pub fn cuts(&self, at: usize) -> &[i64] {
-        &self.row(at)[self.cuts_at()..self.drawn_at()]
-    }
-
-    /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
-    pub fn cut(&self, at: usize, slot: usize) -> Option<i64> {
-        self.cuts(at).get(slot).copied().filter(|&c| c != NONE)
-    }
-
-    /// Sets the cut of allocating budget `budget` (its place in the rules) on row `at`.
-    pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
-        if let Some(slot) = self.cuts.iter().position(|c| c.budget == budget) {
-            let i = at * self.stride + self.cuts_at() + slot;
-            self.nums[i] = to;
-        }
-    }
-
-    /// Forgets every cut of row `at` (before it is allocated again).
-    pub fn clear_cuts(&mut self, at: usize) {
-        let start = at * self.stride;
-        let (from, to) = (start + self.cuts_at(), start + self.drawn_at());
-        self.nums[from..to].fill(NONE);
-    }
-
-    /// What fund `fund` pays row `at` before any budget cut it, in fen.
-    pub fn uncut(&self, at: usize, fund: FundId) -> i64 {
-        self.row(at)[FUNDS + fund]
-    }
-
-    /// What fund `fund` pays row `at` after the cuts it has, in fen.
-    pub fn paid_now(&self, at: usize, fund: FundId) -> i64 {
-        self.paid_with(self.row(at), self.cuts(at), fund)
     }
 
     /// What fund `fund` pays a row of numbers `n` after `cuts` (each cut lowers what the
@@ -381,91 +232,6 @@ impl Briefs {
         out
     }
 
-    /// Adds a row at the end: `result` when it was computed. `false` (and nothing added) when
-    /// its numbers do not fit.
-    pub fn push(&mut self, result: Outcome<'_>, state: State) -> bool {
-        let at = self.len();
-        self.insert(at, result, state)
-    }
-
-    /// Inserts a row at `at`; `false` (and nothing inserted) when its numbers do not fit.
-    pub fn insert(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
-        let Some((mark, nums)) = self.entry(result, state) else {
-            return false;
-        };
-        self.marks.insert(at, mark);
-        let i = at * self.stride;
-        self.nums.splice(i..i, nums);
-        true
-    }
-
-    /// Replaces row `at`; `false` (and nothing changed) when its numbers do not fit.
-    pub fn set(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
-        let Some((mark, nums)) = self.entry(result, state) else {
-            return false;
-        };
-        self.marks[at] = mark;
-        let i = at * self.stride;
-        self.nums[i..i + self.stride].copy_from_slice(&nums);
-        true
-    }
-
-    /// Removes row `at`.
-    pub fn remove(&mut self, at: usize) {
-        self.marks.remove(at);
-        let i = at * self.stride;
-        self.nums.drain(i..i + self.stride);
-    }
-
-    /// How many rows.
-    pub fn len(&self) -> usize {
-        self.marks.len()
-    }
-
-    /// Whether there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.marks.is_empty()
-    }
-
-    /// Row `at`'s state.
-    pub fn state(&self, at: usize) -> State {
-        self.marks[at].state
-    }
-
-    /// The first and last numbers of row `at`, mixed: reading them for many rows one after
-    /// the other brings those rows into the cache together, not one at a time as each is
-    /// worked on (see [`Kept::again`](super::prorated::Kept::again)).
-    pub fn warm(&self, at: usize) -> i64 {
-        let row = self.row(at);
-        row.first().copied().unwrap_or(0) ^ row.last().copied().unwrap_or(0)
-    }
-
-    fn row(&self, at: usize) -> &[i64] {
-        &self.nums[at * self.stride..(at + 1) * self.stride]
-    }
-
-    /// A computed column of row `at`, when the row is good.
-    pub fn amount(&self, at: usize, column: Column) -> Option<Decimal> {
-        if self.state(at) != State::Good {
-            return None;
-        }
-        let n = self.row(at);
-        let cuts = self.cuts(at);
-        if let Column::Paid(f) = column {
-            return (f < self.funds).then(|| yuan(self.paid_with(n, cuts, f)));
-        }
-        let after = self.after(n, cuts, |_, _, _, _| {});
-        Some(yuan(match column {
-            Column::Paid(_) => unreachable!("answered above"),
-            Column::Subsidy => after.subsidy,
-            Column::Shortfall => after.shortfall,
-            Column::Gap => gap(n, after.subsidy),
-            Column::Cost => n[COST],
-            Column::Due => self.due(n, after.subsidy)?,
-            Column::Outstanding => self.outstanding(n, after.subsidy)?,
-        }))
-    }
-
     /// Due for the completed km (SPEC §8): subsidy × completed ÷ length, rounded.
     fn due(&self, n: &[i64], subsidy: i64) -> Option<i64> {
         if n[COMPLETED] == NONE || n[LENGTH] <= 0 {
@@ -473,11 +239,6 @@ impl Briefs {
         }
         let scaled = i128::from(subsidy).checked_mul(i128::from(n[COMPLETED]))?;
         i64::try_from(self.rounding.div_fen(scaled, i128::from(n[LENGTH]))).ok()
-    }
-
-    /// Outstanding of what is due: max(0, due − disbursed), when both are known.
-    fn outstanding(&self, n: &[i64], subsidy: i64) -> Option<i64> {
-        self.outstanding_of(n, self.due(n, subsidy))
     }
 
     /// [`Briefs::outstanding`] when what is due is known already (`due`, as [`Briefs::due`]
@@ -489,15 +250,18 @@ impl Briefs {
         Some((due? - n[DISBURSED]).max(0))
     }
 
-    /// Adds to `change` what changing row `at`'s cuts from `old` to `new` changes of its part
-    /// in the totals, by the same formulas [`Briefs::for_totals_into`] gives the totals. `false`,
-    /// with nothing added, when the row is not good, or has a due or outstanding amount with
-    /// one set of cuts and not the other (then the totals take it out and put it in).
-    pub fn cut_change(&self, at: usize, old: &[i64], new: &[i64], change: &mut CutChange) -> bool {
-        if self.state(at) != State::Good {
+    /// [`Briefs::cut_change`] of a row marked `mark` whose numbers are `n`.
+    fn cut_change(
+        &self,
+        mark: Mark,
+        n: &[i64],
+        old: &[i64],
+        new: &[i64],
+        change: &mut CutChange,
+    ) -> bool {
+        if mark.state != State::Good {
             return false;
         }
-        let n = self.row(at);
         change.paid.resize(self.funds, 0);
         change.cuts.resize(self.cuts.len(), (0, 0));
         // A prorated envelope puts hundreds of thousands of rows through here on each edit,
@@ -541,6 +305,276 @@ impl Briefs {
         change.outstanding += diff(was.outstanding.unwrap_or(0), is.outstanding.unwrap_or(0));
         true
     }
+}
+
+impl Briefs {
+    /// No rows yet, for `rules`, room made for `rows`.
+    pub fn new(rules: &RuleSet, rows: usize) -> Briefs {
+        let funds = rules.funds.len();
+        let cuts: Vec<BudgetCut> = rules
+            .budgets
+            .iter()
+            .enumerate()
+            .filter_map(|(b, budget)| {
+                Some(BudgetCut {
+                    fund: allocates(budget)?,
+                    budget: b,
+                    per_village: budget.per_village,
+                    how: budget.on_overrun,
+                    asked: Decimal::ZERO,
+                    envelope: budget.envelope,
+                })
+            })
+            .collect();
+        // The priority is kept only for a budget that pays in order.
+        let priority = cuts.iter().any(|c| c.how == OnOverrun::InOrder);
+        let mut drawn: Vec<Source> = rules
+            .budgets
+            .iter()
+            .filter_map(|b| match b.draw {
+                Draw::Source(s) => Some(s),
+                Draw::Fund(_) => None,
+            })
+            .collect();
+        drawn.sort();
+        drawn.dedup();
+        let stride = FUNDS + funds + usize::from(priority) + cuts.len() + drawn.len();
+        Briefs {
+            shape: Shape {
+                stride,
+                funds,
+                priority,
+                cuts,
+                drawn,
+                rounding: rules.meta.rounding,
+            },
+            marks: Vec::with_capacity(rows),
+            nums: Vec::with_capacity(rows * stride),
+        }
+    }
+
+    /// The numbers of a computed row, or `None` when one does not fit (never, within the
+    /// ranges the reader accepts).
+    fn numbers(&self, seg: &Segment, b: &Breakdown) -> Option<Vec<i64>> {
+        let mut n = vec![0; self.shape.stride];
+        n[COST] = units(b.cost, MONEY_DP)?;
+        n[SOURCES] = units(seg.sources.0.iter().sum(), MONEY_DP)?;
+        n[LENGTH] = units(seg.length_km, LENGTH_DP)?;
+        n[COMPLETED] = match seg.completed_km {
+            Some(c) => units(c, LENGTH_DP)?,
+            None => NONE,
+        };
+        n[SUBSIDY] = units(b.subsidy_total, MONEY_DP)?;
+        n[SHORTFALL] = units(b.shortfall, MONEY_DP)?;
+        n[DISBURSED] = match seg.disbursed {
+            Some(d) => units(d, MONEY_DP)?,
+            None => NONE,
+        };
+        if b.shares.len() != self.shape.funds {
+            return None;
+        }
+        for (slot, share) in n[FUNDS..FUNDS + self.shape.funds].iter_mut().zip(&b.shares) {
+            *slot = units(share.paid, MONEY_DP)?;
+        }
+        if self.shape.priority {
+            n[FUNDS + self.shape.funds] = seg.priority.unwrap_or(NONE);
+        }
+        let drawn_at = self.shape.drawn_at();
+        n[self.shape.cuts_at()..drawn_at].fill(NONE);
+        for (slot, &s) in n[drawn_at..].iter_mut().zip(&self.shape.drawn) {
+            *slot = units(seg.sources.get(s), MONEY_DP)?;
+        }
+        Some(n)
+    }
+
+    /// What to keep of a row: its state, class and numbers (`None` when a computed row's
+    /// numbers do not fit, which the caller treats as an overflow).
+    fn entry(&self, result: Outcome<'_>, state: State) -> Option<(Mark, Vec<i64>)> {
+        match result {
+            Some((seg, b)) if state == State::Good => {
+                let class = u32::try_from(seg.class).ok()?;
+                let warns = b.notes.iter().any(Note::is_warning);
+                Some((
+                    Mark {
+                        state,
+                        warns,
+                        class,
+                    },
+                    self.numbers(seg, b)?,
+                ))
+            }
+            _ => {
+                let mut n = vec![0; self.shape.stride];
+                n[FUNDS + self.shape.funds..self.shape.drawn_at()].fill(NONE);
+                Some((
+                    Mark {
+                        state,
+                        warns: false,
+                        class: 0,
+                    },
+                    n,
+                ))
+            }
+        }
+    }
+
+    /// The allocating budgets, in rules order (each row keeps one cut for each).
+    pub fn allocating(&self) -> &[BudgetCut] {
+        &self.shape.cuts
+    }
+
+    /// Row `at`'s class (0 for a row that is not good).
+    pub fn class(&self, at: usize) -> ClassId {
+        self.marks[at].class as ClassId
+    }
+
+    /// Row `at`'s priority under an `in_order` budget, when it gives one.
+    pub fn priority(&self, at: usize) -> Option<i64> {
+        if !self.shape.priority {
+            return None;
+        }
+        let p = self.row(at)[FUNDS + self.shape.funds];
+        (p != NONE).then_some(p)
+    }
+
+    /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
+    pub fn cuts(&self, at: usize) -> &[i64] {
+        &self.row(at)[self.shape.cuts_at()..self.shape.drawn_at()]
+    }
+
+    /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
+    pub fn cut(&self, at: usize, slot: usize) -> Option<i64> {
+        self.cuts(at).get(slot).copied().filter(|&c| c != NONE)
+    }
+
+    /// Sets the cut of allocating budget `budget` (its place in the rules) on row `at`.
+    pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
+        if let Some(slot) = self.shape.cuts.iter().position(|c| c.budget == budget) {
+            let i = at * self.shape.stride + self.shape.cuts_at() + slot;
+            self.nums[i] = to;
+        }
+    }
+
+    /// Forgets every cut of row `at` (before it is allocated again).
+    pub fn clear_cuts(&mut self, at: usize) {
+        let start = at * self.shape.stride;
+        let (from, to) = (start + self.shape.cuts_at(), start + self.shape.drawn_at());
+        self.nums[from..to].fill(NONE);
+    }
+
+    /// What fund `fund` pays row `at` before any budget cut it, in fen.
+    pub fn uncut(&self, at: usize, fund: FundId) -> i64 {
+        self.row(at)[FUNDS + fund]
+    }
+
+    /// What fund `fund` pays row `at` after the cuts it has, in fen.
+    pub fn paid_now(&self, at: usize, fund: FundId) -> i64 {
+        self.shape.paid_with(self.row(at), self.cuts(at), fund)
+    }
+
+    /// Adds a row at the end: `result` when it was computed. `false` (and nothing added) when
+    /// its numbers do not fit.
+    pub fn push(&mut self, result: Outcome<'_>, state: State) -> bool {
+        let at = self.len();
+        self.insert(at, result, state)
+    }
+
+    /// Inserts a row at `at`; `false` (and nothing inserted) when its numbers do not fit.
+    pub fn insert(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
+        let Some((mark, nums)) = self.entry(result, state) else {
+            return false;
+        };
+        self.marks.insert(at, mark);
+        let i = at * self.shape.stride;
+        self.nums.splice(i..i, nums);
+        true
+    }
+
+    /// Replaces row `at`; `false` (and nothing changed) when its numbers do not fit.
+    pub fn set(&mut self, at: usize, result: Outcome<'_>, state: State) -> bool {
+        let Some((mark, nums)) = self.entry(result, state) else {
+            return false;
+        };
+        self.marks[at] = mark;
+        let i = at * self.shape.stride;
+        self.nums[i..i + self.shape.stride].copy_from_slice(&nums);
+        true
+    }
+
+    /// Removes row `at`.
+    pub fn remove(&mut self, at: usize) {
+        self.marks.remove(at);
+        let i = at * self.shape.stride;
+        self.nums.drain(i..i + self.shape.stride);
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.marks.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.marks.is_empty()
+    }
+
+    /// Row `at`'s state.
+    pub fn state(&self, at: usize) -> State {
+        self.marks[at].state
+    }
+
+    /// The first and last numbers of row `at`, mixed: reading them for many rows one after
+    /// the other brings those rows into the cache together, not one at a time as each is
+    /// worked on (see [`Kept::again`](super::prorated::Kept::again)).
+    pub fn warm(&self, at: usize) -> i64 {
+        let row = self.row(at);
+        row.first().copied().unwrap_or(0) ^ row.last().copied().unwrap_or(0)
+    }
+
+    fn row(&self, at: usize) -> &[i64] {
+        &self.nums[at * self.shape.stride..(at + 1) * self.shape.stride]
+    }
+
+    /// A computed column of row `at`, when the row is good.
+    pub fn amount(&self, at: usize, column: Column) -> Option<Decimal> {
+        if self.state(at) != State::Good {
+            return None;
+        }
+        let n = self.row(at);
+        let cuts = self.cuts(at);
+        if let Column::Paid(f) = column {
+            return (f < self.shape.funds).then(|| yuan(self.shape.paid_with(n, cuts, f)));
+        }
+        let after = self.shape.after(n, cuts, |_, _, _, _| {});
+        Some(yuan(match column {
+            Column::Paid(_) => unreachable!("answered above"),
+            Column::Subsidy => after.subsidy,
+            Column::Shortfall => after.shortfall,
+            Column::Gap => gap(n, after.subsidy),
+            Column::Cost => n[COST],
+            Column::Due => self.shape.due(n, after.subsidy)?,
+            Column::Outstanding => self.outstanding(n, after.subsidy)?,
+        }))
+    }
+
+    /// Outstanding of what is due: max(0, due − disbursed), when both are known.
+    fn outstanding(&self, n: &[i64], subsidy: i64) -> Option<i64> {
+        self.shape.outstanding_of(n, self.shape.due(n, subsidy))
+    }
+
+    /// Adds to `change` what changing row `at`'s cuts from `old` to `new` changes of its part
+    /// in the totals, by the same formulas [`Briefs::for_totals_into`] gives the totals. `false`,
+    /// with nothing added, when the row is not good, or has a due or outstanding amount with
+    /// one set of cuts and not the other (then the totals take it out and put it in).
+    pub fn cut_change(&self, at: usize, old: &[i64], new: &[i64], change: &mut CutChange) -> bool {
+        self.shape
+            .cut_change(self.marks[at], self.row(at), old, new, change)
+    }
+
+    /// How row `at`'s part in the totals moves with its one cut ([`Linear`]).
+    pub fn linear(&self, at: usize) -> Linear {
+        self.shape.linear(self.marks[at], self.row(at))
+    }
 
     /// Row `at`'s segment and breakdown as far as totals read them — class, length,
     /// completed length, other funds, cost, each fund's paid amount, subsidy, gap, shortfall,
@@ -580,7 +614,7 @@ impl Briefs {
         // counts then).
         let mut fen = [0i64; 4];
         let mut rest = n[SOURCES];
-        for (&s, &v) in self.drawn.iter().zip(&n[self.drawn_at()..]) {
+        for (&s, &v) in self.shape.drawn.iter().zip(&n[self.shape.drawn_at()..]) {
             fen[s as usize] = v;
             rest -= v;
         }
@@ -600,9 +634,9 @@ impl Briefs {
             });
         }
         let notes = &mut b.notes;
-        let after = self.after(n, cuts, |slot, from, to, raised| {
+        let after = self.shape.after(n, cuts, |slot, from, to, raised| {
             notes.push(Note::CutByBudget {
-                cut: self.cuts[slot],
+                cut: self.shape.cuts[slot],
                 from: yuan(from),
                 to: yuan(to),
                 raised: yuan(raised),
@@ -610,16 +644,16 @@ impl Briefs {
         });
         b.cost = yuan(n[COST]);
         b.shares.clear();
-        b.shares.extend((0..self.funds).map(|f| Share {
+        b.shares.extend((0..self.shape.funds).map(|f| Share {
             tier: TierChoice::NoTierForClass,
             nominal: Decimal::ZERO,
-            paid: yuan(self.paid_with(n, cuts, f)),
+            paid: yuan(self.shape.paid_with(n, cuts, f)),
         }));
         b.subsidy_total = yuan(after.subsidy);
         b.gap = yuan(gap(n, after.subsidy));
         b.shortfall = yuan(after.shortfall);
         b.per_household = None;
-        b.due = self.due(n, after.subsidy).map(yuan);
+        b.due = self.shape.due(n, after.subsidy).map(yuan);
         b.outstanding = self.outstanding(n, after.subsidy).map(yuan);
         true
     }

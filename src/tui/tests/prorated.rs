@@ -153,6 +153,64 @@ fn same_as_fresh(app: &App, step: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Opens `rows` under a budget of `amount` prorated over `class` with other budgets
+/// `beside`, then makes `edits` and undoes them, checking the table against a fresh open of
+/// it after each.
+fn edits_equal_fresh_opens(
+    rows: &[(usize, usize, usize, usize)],
+    amount: &str,
+    class: Option<&str>,
+    beside: Beside,
+    edits: &[Edit],
+) -> Result<(), TestCaseError> {
+    let rules = rules_with(&budgets(amount, class, beside));
+    let (mut app, _dir) = super::budgets::open_with(rules.clone(), &table(rows), Lang::En);
+    prop_assert_eq!(
+        app.doc.keeps_envelope(),
+        Some(0),
+        "one prorated envelope is kept"
+    );
+    same_as_fresh(&app, "opened")?;
+    let mut made = 0;
+    for (n, e) in edits.iter().enumerate() {
+        let len = app.doc.sheet.rows.len();
+        if len == 0 {
+            break;
+        }
+        let op = match *e {
+            Edit::Set(r, col, v) => Op::set(r % len, &app.doc.sheet.rows[r % len], col, v),
+            Edit::Delete(r) => Op::Delete {
+                at: r % len,
+                row: app.doc.sheet.rows[r % len].clone(),
+            },
+            Edit::Insert(r) => Op::Insert {
+                at: r % (len + 1),
+                row: crate::table::sheet::SheetRow::new(
+                    [
+                        format!("N{n}").as_str(),
+                        "T",
+                        "B",
+                        "group",
+                        "3.5",
+                        "1.5",
+                        "600000",
+                        "0",
+                    ],
+                    0,
+                ),
+            },
+        };
+        app.doc.change(&rules, op);
+        made += 1;
+        same_as_fresh(&app, &format!("edit {n}: {e:?}"))?;
+    }
+    for n in 0..made {
+        app.doc.undo(&rules);
+        same_as_fresh(&app, &format!("undo {n}"))?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -164,35 +222,24 @@ proptest! {
         beside in beside(),
         edits in prop::collection::vec(edit(14), 1..10),
     ) {
-        let rules = rules_with(&budgets(amount, class, beside));
-        let (mut app, _dir) = super::budgets::open_with(rules.clone(), &table(&rows), Lang::En);
-        prop_assert_eq!(app.doc.keeps_envelope(), Some(0), "one prorated envelope is kept");
-        same_as_fresh(&app, "opened")?;
-        let mut made = 0;
-        for (n, e) in edits.iter().enumerate() {
-            let len = app.doc.sheet.rows.len();
-            if len == 0 {
-                break;
-            }
-            let op = match *e {
-                Edit::Set(r, col, v) => Op::set(r % len, &app.doc.sheet.rows[r % len], col, v),
-                Edit::Delete(r) => Op::Delete { at: r % len, row: app.doc.sheet.rows[r % len].clone() },
-                Edit::Insert(r) => Op::Insert {
-                    at: r % (len + 1),
-                    row: crate::table::sheet::SheetRow::new(
-                        [format!("N{n}").as_str(), "T", "B", "group", "3.5", "1.5", "600000", "0"],
-                        0,
-                    ),
-                },
-            };
-            app.doc.change(&rules, op);
-            made += 1;
-            same_as_fresh(&app, &format!("edit {n}: {e:?}"))?;
-        }
-        for n in 0..made {
-            app.doc.undo(&rules);
-            same_as_fresh(&app, &format!("undo {n}"))?;
-        }
+        edits_equal_fresh_opens(&rows, amount, class, beside, &edits)?;
+    }
+
+    /// The same with the rows under the envelope shared out in runs of a few rows, each on a
+    /// thread of its own, as a large table's are.
+    #[test]
+    fn an_envelope_shared_out_in_runs_on_several_threads_equals_a_fresh_allocation(
+        rows in prop::collection::vec(row(), 1..14),
+        amount in prop::sample::select(vec!["0", "1", "3万", "20万", "100万", "1亿"]),
+        class in prop::sample::select(vec![Some("group"), Some("village"), None]),
+        beside in beside(),
+        edits in prop::collection::vec(edit(14), 1..10),
+        run in 1usize..5,
+    ) {
+        crate::tui::prorated::split_in_runs_of(Some(run));
+        let outcome = edits_equal_fresh_opens(&rows, amount, class, beside, &edits);
+        crate::tui::prorated::split_in_runs_of(None);
+        outcome?;
     }
 }
 
