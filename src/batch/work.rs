@@ -453,9 +453,27 @@ struct Worker<'a, C> {
 /// cover), rendered once per chunk: a few widths and classes make most of a table's notes.
 /// So is the part of a budget's cut note after the row's own amounts, the same for every row
 /// under one envelope (on a prorating run, most rows of a class).
+/// A row's whole notes cell is kept too when each of its notes is one without amounts (most
+/// rows of a table have one or two of those, or none): the row then costs one look-up, and its
+/// cell is known to need no CSV quotes or to need them, without reading it again.
 #[derive(Default)]
 pub(super) struct NoteTexts {
     texts: foldhash::HashMap<NoteKey, String>,
+    cells: foldhash::HashMap<CellKey, Cell>,
+}
+
+/// The notes of a row, each without amounts, by their keys: up to [`CELL_NOTES`] of them.
+#[derive(PartialEq, Eq, Hash)]
+struct CellKey([Option<NoteKey>; CELL_NOTES]);
+
+/// Notes in a row whose cell is kept at most (two funds' widths and a third in the rules
+/// of some counties).
+const CELL_NOTES: usize = 3;
+
+/// A notes cell kept: its text, and whether it holds none of the bytes CSV quotes.
+struct Cell {
+    text: String,
+    csv_plain: bool,
 }
 
 /// A note without amounts, by the exact form of its values (4.0 and 4.00 read differently).
@@ -472,61 +490,137 @@ enum NoteKey {
 const NOTE_TEXTS: usize = 256;
 
 impl NoteTexts {
-    /// Appends the text of `note` to `out`.
-    pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
-        let key = match *note {
-            Note::CutByBudget { cut, from, to, .. } => {
-                crate::engine::write_cut_head(out, &cut, from, to, rules, lang);
-                let key = NoteKey::CutTail(
-                    cut.budget,
-                    cut.per_village,
-                    cut.how == OnOverrun::InOrder,
-                    cut.envelope.serialize(),
-                    cut.asked.serialize(),
-                );
-                return self.cached(key, out, |out| {
-                    crate::engine::write_cut_tail(out, &cut, rules, lang)
-                });
-            }
-            Note::BelowMinimum { fund, width, min } => {
-                NoteKey::Width(fund, width.serialize(), min.serialize(), None)
-            }
-            Note::BetweenTiers {
-                fund,
-                width,
-                min,
-                next,
-            } => NoteKey::Width(
-                fund,
-                width.serialize(),
-                min.serialize(),
-                Some(next.serialize()),
-            ),
-            Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
-            Note::CutByCost { .. }
-            | Note::SourcesExceed { .. }
-            | Note::OverDisbursed { .. }
-            | Note::Approved { .. }
-            | Note::ImplausibleCost { .. } => {
-                return note.write_to(out, rules, lang);
-            }
+    /// The notes cell of a row whose notes are `notes`, as [`encode::notes`] joins the texts
+    /// [`NoteTexts::write`] writes, and whether it holds none of the bytes CSV quotes (`false`
+    /// when that was not looked at): the cell kept, or else one written into `scratch`.
+    pub(super) fn cell<'s>(
+        &'s mut self,
+        notes: &[Note],
+        scratch: &'s mut String,
+        rules: &RuleSet,
+        lang: Lang,
+    ) -> (&'s str, bool) {
+        if notes.is_empty() {
+            scratch.clear();
+            return (scratch, true);
+        }
+        let key = (notes.len() <= CELL_NOTES)
+            .then(|| {
+                let mut keys = [None, None, None];
+                for (slot, note) in keys.iter_mut().zip(notes) {
+                    *slot = Some(amountless_key(note)?);
+                }
+                Some(CellKey(keys))
+            })
+            .flatten();
+        let Some(key) = key else {
+            encode::notes(scratch, notes, lang, |n, out| {
+                self.write(n, out, rules, lang)
+            });
+            return (scratch, false);
         };
-        self.cached(key, out, |out| note.write_to(out, rules, lang));
+        let NoteTexts { texts, cells } = self;
+        if cells.len() >= NOTE_TEXTS {
+            if let Some(cell) = cells.get(&key) {
+                return (&cell.text, cell.csv_plain);
+            }
+            encode::notes(scratch, notes, lang, |n, out| {
+                write_kept(texts, n, out, rules, lang)
+            });
+            return (scratch, false);
+        }
+        let cell = cells.entry(key).or_insert_with(|| {
+            let mut text = String::new();
+            encode::notes(&mut text, notes, lang, |n, out| {
+                write_kept(texts, n, out, rules, lang)
+            });
+            let csv_plain = encode::csv_plain(&text);
+            Cell { text, csv_plain }
+        });
+        (&cell.text, cell.csv_plain)
     }
 
-    /// Appends the text kept for `key`, or writes it with `write` (and keeps it, while there
-    /// is room).
-    fn cached(&mut self, key: NoteKey, out: &mut String, write: impl FnOnce(&mut String)) {
-        if let Some(text) = self.texts.get(&key) {
-            out.push_str(text);
-            return;
-        }
-        let start = out.len();
-        write(out);
-        if self.texts.len() < NOTE_TEXTS {
-            self.texts.insert(key, out[start..].to_string());
-        }
+    /// Appends the text of `note` to `out`.
+    pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
+        write_kept(&mut self.texts, note, out, rules, lang);
     }
+}
+
+/// [`NoteTexts::write`], with the texts kept in `texts`.
+fn write_kept(
+    texts: &mut foldhash::HashMap<NoteKey, String>,
+    note: &Note,
+    out: &mut String,
+    rules: &RuleSet,
+    lang: Lang,
+) {
+    let key = match *note {
+        Note::CutByBudget { cut, from, to, .. } => {
+            crate::engine::write_cut_head(out, &cut, from, to, rules, lang);
+            let key = NoteKey::CutTail(
+                cut.budget,
+                cut.per_village,
+                cut.how == OnOverrun::InOrder,
+                cut.envelope.serialize(),
+                cut.asked.serialize(),
+            );
+            return cached(texts, key, out, |out| {
+                crate::engine::write_cut_tail(out, &cut, rules, lang)
+            });
+        }
+        _ => match amountless_key(note) {
+            Some(key) => key,
+            None => return note.write_to(out, rules, lang),
+        },
+    };
+    cached(texts, key, out, |out| note.write_to(out, rules, lang));
+}
+
+/// Appends the text kept in `texts` for `key`, or writes it with `write` (and keeps it, while
+/// there is room).
+fn cached(
+    texts: &mut foldhash::HashMap<NoteKey, String>,
+    key: NoteKey,
+    out: &mut String,
+    write: impl FnOnce(&mut String),
+) {
+    if let Some(text) = texts.get(&key) {
+        out.push_str(text);
+        return;
+    }
+    let start = out.len();
+    write(out);
+    if texts.len() < NOTE_TEXTS {
+        texts.insert(key, out[start..].to_string());
+    }
+}
+
+/// The key of a note that holds no amount (a width against a tier, a class a fund does not
+/// cover); `None` for every other note.
+fn amountless_key(note: &Note) -> Option<NoteKey> {
+    Some(match *note {
+        Note::BelowMinimum { fund, width, min } => {
+            NoteKey::Width(fund, width.serialize(), min.serialize(), None)
+        }
+        Note::BetweenTiers {
+            fund,
+            width,
+            min,
+            next,
+        } => NoteKey::Width(
+            fund,
+            width.serialize(),
+            min.serialize(),
+            Some(next.serialize()),
+        ),
+        Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
+        Note::CutByBudget { .. }
+        | Note::CutByCost { .. }
+        | Note::SourcesExceed { .. }
+        | Note::OverDisbursed { .. }
+        | Note::Approved { .. }
+        | Note::ImplausibleCost { .. } => return None,
+    })
 }
 
 impl<C: Cuts> Worker<'_, C> {
@@ -592,11 +686,9 @@ impl<C: Cuts> Worker<'_, C> {
                 rows.field(record.get(j).unwrap_or(""));
             }
         }
-        let notes = &mut self.notes;
-        let rendered = &mut self.rendered;
-        encode::notes(notes, &breakdown.notes, lang, |n, out| {
-            rendered.write(n, out, rules, lang)
-        });
-        encode::computed(rows, breakdown, &table.layout, notes);
+        let (notes, csv_plain) = self
+            .rendered
+            .cell(&breakdown.notes, &mut self.notes, rules, lang);
+        encode::computed_cell(rows, breakdown, &table.layout, notes, csv_plain);
     }
 }

@@ -292,12 +292,24 @@ pub fn trailer(
 /// them, and `notes`
 /// (rendered by [`notes`]); then the row ends.
 pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) {
+    computed_cell(rows, b, layout, notes, false);
+}
+
+/// [`computed`], told that `notes` holds none of the bytes CSV quotes when `csv_plain` (see
+/// [`csv_plain`]; `false` when that was not looked at): a CSV row then copies it as it is.
+pub fn computed_cell(
+    rows: &mut RowBuf,
+    b: &Breakdown,
+    layout: &Layout,
+    notes: &str,
+    csv_plain: bool,
+) {
     if let RowBuf::Text {
         bytes,
         first,
         format: format @ (Format::Csv | Format::Markdown),
+        excel,
         unit: Unit::Yuan,
-        ..
     } = rows
     {
         // The batch's usual rows: every amount written in one pass (the bytes
@@ -325,7 +337,13 @@ pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) 
         }
         drop(fields);
         *first = false;
-        rows.field(notes);
+        if csv_plain && *format == Format::Csv && !*excel {
+            // What `csvout::push_field` writes of a field it need not quote.
+            bytes.push(b',');
+            bytes.extend_from_slice(notes.as_bytes());
+        } else {
+            rows.field(notes);
+        }
         rows.end_row();
         return;
     }
@@ -346,6 +364,13 @@ pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) 
     }
     rows.field(notes);
     rows.end_row();
+}
+
+/// Whether `text` holds none of the bytes a CSV field is quoted for (a comma, a quote, a line
+/// break): `csvout::push_field` writes it as it is.
+pub fn csv_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
 }
 
 /// A row's notes as its notes column holds them, each written by `one` (which may keep the
@@ -450,6 +475,36 @@ mod tests {
                 d
             }
         })
+    }
+
+    proptest! {
+        #[test]
+        fn a_notes_cell_known_to_need_no_quotes_is_written_as_any_cell_is(
+            notes in prop::sample::select(vec![
+                "", "a note", "width 3.0 m is below", "a, b", "say \"x\"", "two\nlines",
+                "cr\rhere", "宽度 3.0 米低于", "=formula", "| pipe",
+            ]),
+            markdown in any::<bool>(),
+            excel in any::<bool>(),
+        ) {
+            let columns = Columns::from_header(vec!["id", "township", "village", "class", "width_m", "length_km", "cost"])
+                .unwrap();
+            let layout = Layout::new(&columns, &RuleSet::builtin());
+            let b = Breakdown::default();
+            let format = if markdown { Format::Markdown } else { Format::Csv };
+            let mut known = RowBuf::new(Some(format), excel, 0);
+            let mut looked = RowBuf::new(Some(format), excel, 0);
+            known.field("S1");
+            looked.field("S1");
+            computed_cell(&mut known, &b, &layout, notes, csv_plain(notes));
+            computed(&mut looked, &b, &layout, notes);
+            let (RowBuf::Text { bytes: known, .. }, RowBuf::Text { bytes: looked, .. }) =
+                (known, looked)
+            else {
+                panic!("text rows");
+            };
+            prop_assert_eq!(String::from_utf8(known).unwrap(), String::from_utf8(looked).unwrap());
+        }
     }
 
     proptest! {
