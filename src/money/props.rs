@@ -314,6 +314,22 @@ proptest! {
     }
 
     #[test]
+    fn two_amounts_compare_as_decimals_do(
+        a in decimal(),
+        b in decimal(),
+        near in any::<bool>(),
+        zero_sign in any::<bool>(),
+    ) {
+        // Half the time the same value in another scale, or a step beside it.
+        let step = if b.is_sign_negative() { Decimal::new(-1, 3) } else { Decimal::new(1, 3) };
+        let b = if near { a.checked_add(step).unwrap_or(b) } else { b };
+        let a = if zero_sign && a.is_zero() { -a } else { a };
+        prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
+        prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
+        prop_assert_eq!(cmp(a, a), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
     fn fen_made_fast_are_the_decimals_of_the_general_path(fen in mantissa(), wide in any::<bool>()) {
         let fen = if wide { fen } else { fen % (1 << 62) };
         let fast = from_fen(fen).map(form);

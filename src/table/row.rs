@@ -588,7 +588,8 @@ pub fn parse<'a>(
         if len.is_zero() {
             fail(errors, Field::Length, raw(Field::Length), Problem::Zero);
         } else if let Some(done) = completed {
-            if done > len {
+            // In one integer compare, as nearly always (`money::cmp` is `Decimal`'s order).
+            if money::cmp(done, len).is_gt() {
                 fail(
                     errors,
                     Field::Completed,
