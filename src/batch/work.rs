@@ -462,9 +462,10 @@ pub(super) struct NoteTexts {
     cells: foldhash::HashMap<CellKey, Cell>,
 }
 
-/// The notes of a row, each without amounts, by their keys: up to [`CELL_NOTES`] of them.
+/// The notes of a row, each without amounts, up to [`CELL_NOTES`] of them, each in the four
+/// words of [`cell_words`] (all zero after the last): hashed in one pass over its bytes.
 #[derive(PartialEq, Eq, Hash)]
-struct CellKey([Option<NoteKey>; CELL_NOTES]);
+struct CellKey([u64; 4 * CELL_NOTES]);
 
 /// Notes in a row whose cell is kept at most (two funds' widths and a third in the rules
 /// of some counties).
@@ -506,11 +507,11 @@ impl NoteTexts {
         }
         let key = (notes.len() <= CELL_NOTES)
             .then(|| {
-                let mut keys = [None, None, None];
-                for (slot, note) in keys.iter_mut().zip(notes) {
-                    *slot = Some(amountless_key(note)?);
+                let mut words = [0; 4 * CELL_NOTES];
+                for (slot, note) in words.chunks_exact_mut(4).zip(notes) {
+                    slot.copy_from_slice(&cell_words(note)?);
                 }
-                Some(CellKey(keys))
+                Some(CellKey(words))
             })
             .flatten();
         let Some(key) = key else {
@@ -595,6 +596,43 @@ fn cached(
     }
 }
 
+/// A note that holds no amount in four words, one to one (its kind, fund and class, then its
+/// widths in their exact form), for a row's [`CellKey`]; `None` for any other note, or for a
+/// width too long to pack (never one a table gives).
+fn cell_words(note: &Note) -> Option<[u64; 4]> {
+    // A `Decimal`'s sign and scale, and a mantissa below 2^48.
+    let packed = |d: rust_decimal::Decimal| {
+        let [f0, f1, f2, f3, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] = d.serialize();
+        let (flags, lo, mid, hi) = (
+            u32::from_le_bytes([f0, f1, f2, f3]),
+            u32::from_le_bytes([l0, l1, l2, l3]),
+            u32::from_le_bytes([m0, m1, m2, m3]),
+            u32::from_le_bytes([h0, h1, h2, h3]),
+        );
+        (hi == 0 && mid < 1 << 16)
+            .then(|| u64::from(flags >> 16) << 48 | u64::from(mid) << 32 | u64::from(lo))
+    };
+    let small = |n: usize| u64::try_from(n).ok().filter(|&n| n < 1 << 24);
+    Some(match *note {
+        Note::BelowMinimum { fund, width, min } => {
+            [1 | small(fund)? << 8, packed(width)?, packed(min)?, 0]
+        }
+        Note::BetweenTiers {
+            fund,
+            width,
+            min,
+            next,
+        } => [
+            2 | small(fund)? << 8,
+            packed(width)?,
+            packed(min)?,
+            packed(next)?,
+        ],
+        Note::NoTier { fund, class } => [3 | small(fund)? << 8 | small(class)? << 32, 0, 0, 0],
+        _ => return None,
+    })
+}
+
 /// The key of a note that holds no amount (a width against a tier, a class a fund does not
 /// cover); `None` for every other note.
 fn amountless_key(note: &Note) -> Option<NoteKey> {
@@ -642,14 +680,15 @@ impl<C: Cuts> Worker<'_, C> {
         let errors = &mut self.errors;
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;
-        let computed = match row::evaluate(record, columns, rules, duplicate_id, errors, breakdown)
-        {
+        // Kept where it was made and borrowed: a segment moved costs a copy of it.
+        let evaluated = row::evaluate(record, columns, rules, duplicate_id, errors, breakdown);
+        let computed = match &evaluated {
             // A report's totals row, fed back in, is neither good nor bad: it is left out.
             Evaluated::Totals => return,
             Evaluated::Good { segment, text } => {
                 // Budgets that bind cut the row before it counts anywhere (SPEC §8).
-                self.cuts.row(&segment, &text, breakdown);
-                if done.summary.add(rules, &segment, &text, breakdown).is_ok() {
+                self.cuts.row(segment, text, breakdown);
+                if done.summary.add(rules, segment, text, breakdown).is_ok() {
                     Some(segment)
                 } else {
                     errors.push(RowError::row(line, Problem::Overflow));
@@ -674,7 +713,7 @@ impl<C: Cuts> Worker<'_, C> {
                 &table.label,
                 columns,
                 record,
-                &seg,
+                seg,
                 breakdown,
             ));
             return;

@@ -135,9 +135,7 @@ fn decimal_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
     // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
     // (separators, 19 or more digits, stray characters) takes the general path below.
     if let Some((m, scale)) = plain_number(digits).filter(|_| fast) {
-        // At most 18 digits: fits i64.
-        let m = m as i64;
-        return Ok(Decimal::new(if negative { -m } else { m }, scale));
+        return Ok(short_decimal(m, negative, scale));
     }
     general_decimal(negative, digits)
 }
@@ -239,7 +237,15 @@ fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Dec
         && POW10_U64
             .get(sc as usize)
             .is_some_and(|&p| m <= max_whole * p);
-    within.then(|| Decimal::new(m as i64, sc))
+    within.then(|| short_decimal(m, false, sc))
+}
+
+/// The `Decimal` of a mantissa of at most 18 digits (so below 2^63) and a scale of at most 18,
+/// as `Decimal::new` makes it (a zero is never negative), built from its parts inline: the
+/// parsers make five a row.
+#[inline]
+fn short_decimal(m: u64, negative: bool, scale: u32) -> Decimal {
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale)
 }
 
 /// 10^0 to 10^6, the powers [`plain_within`] scales its limits by (up to six decimals).

@@ -327,6 +327,9 @@ proptest! {
         prop_assert_eq!(cmp(a, b), a.cmp(&b), "{} vs {}", a, b);
         prop_assert_eq!(cmp(b, a), b.cmp(&a), "{} vs {}", b, a);
         prop_assert_eq!(cmp(a, a), std::cmp::Ordering::Equal);
+        prop_assert_eq!(is_more(a, b), a > b, "{} > {}", a, b);
+        prop_assert_eq!(is_more(b, a), b > a, "{} > {}", b, a);
+        prop_assert!(!is_more(a, a));
     }
 
     #[test]

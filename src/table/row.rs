@@ -588,8 +588,8 @@ pub fn parse<'a>(
         if len.is_zero() {
             fail(errors, Field::Length, raw(Field::Length), Problem::Zero);
         } else if let Some(done) = completed {
-            // In one integer compare, as nearly always (`money::cmp` is `Decimal`'s order).
-            if money::cmp(done, len).is_gt() {
+            // At one scale, as nearly always, a compare of mantissas (`Decimal`'s order).
+            if money::is_more(done, len) {
                 fail(
                     errors,
                     Field::Completed,
