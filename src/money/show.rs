@@ -24,12 +24,8 @@ pub fn push_grouped(out: &mut String, amount: Decimal) {
         Some((negative, fen)) => grouped_fen(negative, fen, &mut buf),
         None => grouped_general(amount, &mut buf),
     };
-    // Both write ASCII only: each byte is its character, pushed without a UTF-8 check.
-    let text = &buf[start..];
-    out.reserve(text.len());
-    for &b in text {
-        out.push(char::from(b));
-    }
+    // Both write ASCII only.
+    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
 }
 
 /// `amount` (at two decimals) as a sign and a whole number of fen, when it fits `u64`.

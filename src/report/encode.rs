@@ -314,28 +314,11 @@ pub fn computed_cell(
     {
         // The batch's usual rows: every amount written in one pass (the bytes
         // `RowBuf::amount` writes, as `amounts_are_written_as_one_by_one` pins).
-        let (before, after): (&[u8], &[u8]) = match format {
-            Format::Markdown => (b"| ", b" "),
-            _ => (b",", b""),
-        };
-        let skip = *first && *format == Format::Csv;
-        let mut fields = money::PlainFields::new(bytes, before, after, skip);
-        for share in &b.shares {
-            fields.field(Some(share.paid));
+        if *format == Format::Markdown {
+            plain_amounts(money::PlainFields::<true>::new(bytes, false), b, layout);
+        } else {
+            plain_amounts(money::PlainFields::<false>::new(bytes, *first), b, layout);
         }
-        fields.field(Some(b.subsidy_total));
-        fields.field(Some(b.gap));
-        fields.field(Some(b.shortfall));
-        for (shown, amount) in [
-            (layout.per_household, b.per_household),
-            (layout.due, b.due),
-            (layout.outstanding, b.outstanding),
-        ] {
-            if shown {
-                fields.field(amount);
-            }
-        }
-        drop(fields);
         *first = false;
         if csv_plain && *format == Format::Csv && !*excel {
             // What `csvout::push_field` writes of a field it need not quote.
@@ -364,6 +347,30 @@ pub fn computed_cell(
     }
     rows.field(notes);
     rows.end_row();
+}
+
+/// A row's amounts, as [`computed`] writes them, through `fields`.
+#[inline(always)]
+fn plain_amounts<const MARKDOWN: bool>(
+    mut fields: money::PlainFields<MARKDOWN>,
+    b: &Breakdown,
+    layout: &Layout,
+) {
+    for share in &b.shares {
+        fields.field(Some(share.paid));
+    }
+    fields.field(Some(b.subsidy_total));
+    fields.field(Some(b.gap));
+    fields.field(Some(b.shortfall));
+    for (shown, amount) in [
+        (layout.per_household, b.per_household),
+        (layout.due, b.due),
+        (layout.outstanding, b.outstanding),
+    ] {
+        if shown {
+            fields.field(amount);
+        }
+    }
 }
 
 /// Whether `text` holds none of the bytes a CSV field is quoted for (a comma, a quote, a line
