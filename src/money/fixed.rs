@@ -162,14 +162,21 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
         }
         self.first = false;
         if let Some(amount) = amount {
-            // The engine's amounts are held at two decimals: the mantissa is the fen.
-            let fen = if amount.scale() == super::MONEY_DP {
-                i64::try_from(amount.mantissa()).ok()
+            // The engine's amounts are held at two decimals: the mantissa is the fen, read
+            // from the parts (a zero's sign is not written).
+            let [_, _, scale, sign, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] =
+                amount.serialize();
+            let magnitude = u64::from_le_bytes([l0, l1, l2, l3, m0, m1, m2, m3]);
+            let fen = if u32::from(scale) == super::MONEY_DP
+                && [h0, h1, h2, h3] == [0; 4]
+                && magnitude <= i64::MAX as u64
+            {
+                Some((sign & 0x80 != 0 && magnitude != 0, magnitude))
             } else {
-                super::round::exact_fen(amount)
+                super::round::exact_fen(amount).map(|fen| (fen < 0, fen.unsigned_abs()))
             };
             at = match fen {
-                Some(fen) => self.fen(at, fen),
+                Some((negative, magnitude)) => self.fen(at, negative, magnitude),
                 None => {
                     let mut bytes = [0u8; 48];
                     let n = plain_bytes(amount, &mut bytes);
@@ -193,12 +200,11 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
         self.len = 0;
     }
 
-    /// A whole number of fen as yuan with two decimals, `-1234.05`, written at `at`; returns
-    /// where it ends.
+    /// A whole number of fen (`magnitude`, less than zero when `negative`) as yuan with two
+    /// decimals, `-1234.05`, written at `at`; returns where it ends.
     #[inline(always)]
-    fn fen(&mut self, mut at: usize, fen: i64) -> usize {
-        let magnitude = fen.unsigned_abs();
-        if fen < 0 {
+    fn fen(&mut self, mut at: usize, negative: bool, magnitude: u64) -> usize {
+        if negative {
             self.buf[at] = b'-';
             at += 1;
         }
@@ -218,7 +224,12 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
             }
             text[8] = b'.';
             text[9..11].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
-            let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+            // Its leading zeros, at least one digit kept: each '0' is zero once XORed with
+            // '0's, and the first digit written is the low byte.
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&text[..8]);
+            let zeros = (u64::from_le_bytes(eight) ^ 0x3030_3030_3030_3030).trailing_zeros() / 8;
+            let digits = 8 - zeros.min(7) as usize;
             self.buf[at..at + 16].copy_from_slice(&text[8 - digits..24 - digits]);
             return at + digits + 3;
         }

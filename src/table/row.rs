@@ -507,15 +507,18 @@ pub fn parse<'a>(
         decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
     });
     let mut sources = crate::engine::Sources::default();
-    for f in [
-        Field::OtherFunds,
-        Field::YishiYiyi,
-        Field::SelfRaised,
-        Field::VillageFund,
-    ] {
-        if let (Some(source), Some(v)) = (f.source(), value!(f, false, |v| decimal(f, v, scale(f))))
-        {
-            sources.set(source, v);
+    {
+        use crate::engine::Source;
+        // Each source's column beside its source: no lookup of one from the other.
+        for (f, source) in [
+            (Field::OtherFunds, Source::OtherFunds),
+            (Field::YishiYiyi, Source::YishiYiyi),
+            (Field::SelfRaised, Source::SelfRaised),
+            (Field::VillageFund, Source::VillageFund),
+        ] {
+            if let Some(v) = value!(f, false, |v| decimal(f, v, scale(f))) {
+                sources.set(source, v);
+            }
         }
     }
     // In a table with the column, a blank means nothing paid out yet, as a blank source
@@ -803,6 +806,24 @@ mod tests {
                 proptest::prop_assert!(!is_totals_row(&record, &columns));
                 proptest::prop_assert!(note_row(&record, &columns).is_none());
             }
+        }
+    }
+
+    #[test]
+    fn each_source_column_is_read_into_its_own_source() {
+        let (_, segment, errors) = read_row(
+            "id,township,village,class,width_m,length_km,cost,village_fund,self_raised,yishi_yiyi,other_funds\n\
+             A,天马乡,画青村,village,4.5,1,100000,4,3,2,1\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let sources = segment.unwrap().sources;
+        for (source, want) in crate::engine::Source::ALL.into_iter().zip(1..) {
+            assert_eq!(sources.get(source), Decimal::from(want), "{source:?}");
+            let field = Field::ALL
+                .into_iter()
+                .find(|f| f.source() == Some(source))
+                .unwrap();
+            assert_eq!(field.source(), Some(source));
         }
     }
 
