@@ -248,6 +248,26 @@ fn short_decimal(m: u64, negative: bool, scale: u32) -> Decimal {
     Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale)
 }
 
+/// What [`parse_amount`] reads from `text` when it is a bare short number in the base unit
+/// within [`MAX_YUAN`] at most to the fen: the first thing it tries, on the text as it stands.
+/// `None` for anything else.
+#[inline]
+pub fn plain_amount(text: &str, scale: Scale) -> Option<Decimal> {
+    plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP)
+}
+
+/// [`plain_amount`] for [`parse_length_km`].
+#[inline]
+pub fn plain_length_km(text: &str, scale: Scale) -> Option<Decimal> {
+    plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP)
+}
+
+/// [`plain_amount`] for [`parse_width_m`].
+#[inline]
+pub fn plain_width_m(text: &str) -> Option<Decimal> {
+    plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP)
+}
+
 /// 10^0 to 10^6, the powers [`plain_within`] scales its limits by (up to six decimals).
 const POW10_U64: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
@@ -331,7 +351,7 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
 #[inline]
 fn amount_with(text: &str, scale: Scale, per_km: bool, fast: bool) -> Result<Decimal, ValueError> {
     // A plain number has nothing to trim: read before looking for ends to trim.
-    if let Some(value) = plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast) {
+    if let Some(value) = plain_amount(text, scale).filter(|_| fast) {
         return Ok(value);
     }
     amount_general(text, scale, per_km, fast)
@@ -409,7 +429,7 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
 /// [`parse_length_km`], its shortcuts taken when `fast`.
 #[inline]
 fn length_with(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueError> {
-    if let Some(value) = plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast) {
+    if let Some(value) = plain_length_km(text, scale).filter(|_| fast) {
         return Ok(value);
     }
     length_general(text, scale, fast)
@@ -447,7 +467,7 @@ pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
 /// [`parse_width_m`], its shortcuts taken when `fast`.
 #[inline]
 fn width_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
-    if let Some(value) = plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast) {
+    if let Some(value) = plain_width_m(text).filter(|_| fast) {
         return Ok(value);
     }
     width_general(text, fast)

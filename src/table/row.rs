@@ -378,6 +378,19 @@ fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError
     }
 }
 
+/// What [`decimal`] reads from `text` when `text` is a bare short number (digits and at most
+/// one point) within the field's limits, which it reads first and as it stands; `None` for
+/// anything else, which [`decimal`] reads or refuses.
+#[inline]
+fn plain_decimal(field: Field, text: &str, scale: Scale) -> Option<Decimal> {
+    match field {
+        Field::Width => money::plain_width_m(text),
+        Field::Length | Field::Completed => money::plain_length_km(text, scale),
+        // Cost, cost per km, the sources and the amount disbursed.
+        _ => money::plain_amount(text, scale),
+    }
+}
+
 /// A priority: a plain whole number, lower first (a sign and full-width digits accepted). No
 /// money: no unit, no grouping, no exponent (`1e3` is not one), at most 18 digits so that any
 /// fits an `i64`.
@@ -487,25 +500,26 @@ pub fn parse<'a>(
             }
         }};
     }
-    let width = value!(Field::Width, true, |v| decimal(
-        Field::Width,
-        v,
-        scale(Field::Width)
-    ));
-    let length = value!(Field::Length, true, |v| {
-        decimal(Field::Length, v, scale(Field::Length))
-    });
-    let completed = value!(Field::Completed, false, |v| {
-        decimal(Field::Completed, v, scale(Field::Completed))
-    });
-    let cost = value!(Field::Cost, false, |v| decimal(
-        Field::Cost,
-        v,
-        scale(Field::Cost)
-    ));
-    let per_km = value!(Field::CostPerKm, false, |v| {
-        decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
-    });
+    // A number field's value: a bare short number within its limits (nearly every cell) is
+    // read as it stands, untrimmed (such a cell has nothing to trim), else through `value!`.
+    macro_rules! number {
+        ($f:expr, $required:expr) => {{
+            let f = $f;
+            let plain = columns
+                .index(f)
+                .and_then(|i| record.get(i))
+                .and_then(|v| plain_decimal(f, v, scale(f)));
+            match plain {
+                Some(x) => Some(x),
+                None => value!(f, $required, |v| decimal(f, v, scale(f))),
+            }
+        }};
+    }
+    let width = number!(Field::Width, true);
+    let length = number!(Field::Length, true);
+    let completed = number!(Field::Completed, false);
+    let cost = number!(Field::Cost, false);
+    let per_km = number!(Field::CostPerKm, false);
     let mut sources = crate::engine::Sources::default();
     {
         use crate::engine::Source;
@@ -516,17 +530,15 @@ pub fn parse<'a>(
             (Field::SelfRaised, Source::SelfRaised),
             (Field::VillageFund, Source::VillageFund),
         ] {
-            if let Some(v) = value!(f, false, |v| decimal(f, v, scale(f))) {
+            if let Some(v) = number!(f, false) {
                 sources.set(source, v);
             }
         }
     }
     // In a table with the column, a blank means nothing paid out yet, as a blank source
     // means none: the row's outstanding is then all that is due, and totals count it so.
-    let disbursed = value!(Field::Disbursed, false, |v| {
-        decimal(Field::Disbursed, v, scale(Field::Disbursed))
-    })
-    .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
+    let disbursed = number!(Field::Disbursed, false)
+        .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
     // A priority orders rows only under a budget that pays in order; under other rules the
     // column is the user's own, carried through unread.
     let priority = if rules.orders_by_priority() {
