@@ -19,7 +19,7 @@ use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::{
-    plain_records, row, row::Evaluated, row::RowText, Columns, LineText, Lines, PlainItem, Problem,
+    plain_records, row, row::RowText, row::Verdict, Columns, LineText, Lines, PlainItem, Problem,
     Record, RowError,
 };
 
@@ -423,6 +423,12 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
             changed: None,
         },
         breakdown: Breakdown::default(),
+        segment: Segment::new(
+            0,
+            rust_decimal::Decimal::ZERO,
+            rust_decimal::Decimal::ZERO,
+            crate::engine::Cost::Total(rust_decimal::Decimal::ZERO),
+        ),
         errors: Vec::new(),
         notes: String::new(),
         rendered: NoteTexts::default(),
@@ -443,6 +449,8 @@ struct Worker<'a, C> {
     verbatim: bool,
     done: ComputedChunk,
     breakdown: Breakdown,
+    /// The segment each row is read into.
+    segment: Segment,
     errors: Vec<RowError>,
     notes: String,
     rendered: NoteTexts,
@@ -680,12 +688,22 @@ impl<C: Cuts> Worker<'_, C> {
         let errors = &mut self.errors;
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;
-        // Kept where it was made and borrowed: a segment moved costs a copy of it.
-        let evaluated = row::evaluate(record, columns, rules, duplicate_id, errors, breakdown);
-        let computed = match &evaluated {
+        // Read into the worker's own segment: a segment moved costs a copy of it.
+        let segment = &mut self.segment;
+        let verdict = row::evaluate_into(
+            record,
+            columns,
+            rules,
+            duplicate_id,
+            errors,
+            breakdown,
+            segment,
+        );
+        let segment = &*segment;
+        let computed = match &verdict {
             // A report's totals row, fed back in, is neither good nor bad: it is left out.
-            Evaluated::Totals => return,
-            Evaluated::Good { segment, text } => {
+            Verdict::Totals => return,
+            Verdict::Good(text) => {
                 // Budgets that bind cut the row before it counts anywhere (SPEC §8).
                 self.cuts.row(segment, text, breakdown);
                 if done.summary.add(rules, segment, text, breakdown).is_ok() {
@@ -695,7 +713,7 @@ impl<C: Cuts> Worker<'_, C> {
                     None
                 }
             }
-            Evaluated::Bad => None,
+            Verdict::Bad => None,
         };
         let Some(seg) = computed else {
             let file = table.label.as_str();

@@ -256,6 +256,19 @@ pub fn plain_amount(text: &str, scale: Scale) -> Option<Decimal> {
     plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP)
 }
 
+/// What [`parse_households`] reads from `text` when it is one to nine plain digits, not all
+/// zero: its first step, on the text as it stands. `None` for anything else.
+#[inline]
+pub fn plain_households(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // Nine digits always fit u32.
+    let n = b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    (n != 0).then_some(n)
+}
+
 /// [`plain_amount`] for [`parse_length_km`].
 #[inline]
 pub fn plain_length_km(text: &str, scale: Scale) -> Option<Decimal> {

@@ -396,6 +396,7 @@ proptest! {
 fn cell() -> impl Strategy<Value = String> {
     prop_oneof![
         proptest::string::string_regex("[0-9]{1,19}(\\.[0-9]{0,8})?").unwrap(),
+        proptest::string::string_regex("[0-9]{1,11}").unwrap(),
         proptest::string::string_regex("[0-9.]{0,22}").unwrap(),
         proptest::string::string_regex("[ 0-9.,+\\-万米m\u{3000}]{0,14}").unwrap(),
     ]
@@ -418,6 +419,10 @@ proptest! {
             (plain_length_km(&text, scale), parse_length_km(trim(&text), scale)),
             (plain_width_m(&text), parse_width_m(trim(&text))),
         ];
+        if let Some(n) = plain_households(&text) {
+            prop_assert_eq!(trim(&text), text.as_str());
+            prop_assert_eq!(parse_households(trim(&text)), Ok(n), "{:?}", text);
+        }
         for (plain, parsed) in pairs {
             if let Some(x) = plain {
                 prop_assert_eq!(trim(&text), text.as_str());
