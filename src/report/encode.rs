@@ -319,15 +319,24 @@ pub fn computed_cell(
         } else {
             plain_amounts(money::PlainFields::<false>::new(bytes, *first), b, layout);
         }
-        *first = false;
-        if csv_plain && *format == Format::Csv && !*excel {
-            // What `csvout::push_field` writes of a field it need not quote.
-            bytes.push(b',');
-            bytes.extend_from_slice(notes.as_bytes());
+        // The notes, then the row's end: what `RowBuf::field` and `RowBuf::end_row` write.
+        if *format == Format::Markdown {
+            bytes.extend_from_slice(b"| ");
+            bytes.extend_from_slice(markdown_cell(notes).as_bytes());
+            bytes.extend_from_slice(b" |\n");
         } else {
-            rows.field(notes);
+            if csv_plain && !*excel {
+                // What `csvout::push_field` writes of a field it need not quote.
+                bytes.push(b',');
+                bytes.extend_from_slice(notes.as_bytes());
+            } else if *excel && looks_like_formula(notes) {
+                csvout::push_field(bytes, &format!("'{notes}"), false);
+            } else {
+                csvout::push_field(bytes, notes, false);
+            }
+            bytes.push(b'\n');
         }
-        rows.end_row();
+        *first = true;
         return;
     }
     for share in &b.shares {
@@ -486,7 +495,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_notes_cell_known_to_need_no_quotes_is_written_as_any_cell_is(
+        fn a_notes_cell_is_written_as_any_cell_is_and_copied_when_known_to_need_no_quotes(
             notes in prop::sample::select(vec![
                 "", "a note", "width 3.0 m is below", "a, b", "say \"x\"", "two\nlines",
                 "cr\rhere", "宽度 3.0 米低于", "=formula", "| pipe",
@@ -504,7 +513,18 @@ mod tests {
             known.field("S1");
             looked.field("S1");
             computed_cell(&mut known, &b, &layout, notes, csv_plain(notes));
-            computed(&mut looked, &b, &layout, notes);
+            // Field by field, as any row is written.
+            for amount in [b.subsidy_total, b.gap, b.shortfall] {
+                looked.amount(Some(amount));
+            }
+            let flags = [layout.per_household, layout.due, layout.outstanding];
+            for (amount, shown) in [b.per_household, b.due, b.outstanding].into_iter().zip(flags) {
+                if shown {
+                    looked.amount(amount);
+                }
+            }
+            looked.field(notes);
+            looked.end_row();
             let (RowBuf::Text { bytes: known, .. }, RowBuf::Text { bytes: looked, .. }) =
                 (known, looked)
             else {
