@@ -208,19 +208,31 @@ fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
     if digits.len() > 18 {
         return None;
     }
-    let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(b - b'0');
-                scale += u32::from(point);
-                any = true;
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
+    // The whole digits, then, after a point, the decimals: each a tight loop of its own.
+    let mut m = 0u64;
+    let mut rest = digits;
+    while let [d @ b'0'..=b'9', tail @ ..] = rest {
+        m = m * 10 + u64::from(d - b'0');
+        rest = tail;
     }
-    any.then_some((m, scale))
+    let whole = digits.len() - rest.len();
+    let scale = match rest {
+        [] => 0,
+        [b'.', decimals @ ..] => {
+            let mut rest = decimals;
+            while let [d @ b'0'..=b'9', tail @ ..] = rest {
+                m = m * 10 + u64::from(d - b'0');
+                rest = tail;
+            }
+            if !rest.is_empty() {
+                return None;
+            }
+            decimals.len()
+        }
+        _ => return None,
+    };
+    // At most 18 digits: the scale fits.
+    (whole + scale > 0).then_some((m, scale as u32))
 }
 
 /// A bare number in the base unit that is surely within `0..=max_whole` and has at most `dp`
@@ -678,6 +690,8 @@ mod tests {
         prop_oneof![
             loose.prop_map(|s| s),
             grouped,
+            // Digits and points in any order: two points, a point alone, at either end.
+            "[0-9.]{0,20}",
             "0{0,20}[0-9]{1,3}(\\.0{0,12}[0-9]?)?",
             Just("999999999999999.99".to_string()),
             Just("999999999999999.995".to_string()),
