@@ -208,31 +208,19 @@ fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
     if digits.len() > 18 {
         return None;
     }
-    // The whole digits, then, after a point, the decimals: each a tight loop of its own.
-    let mut m = 0u64;
-    let mut rest = digits;
-    while let [d @ b'0'..=b'9', tail @ ..] = rest {
-        m = m * 10 + u64::from(d - b'0');
-        rest = tail;
-    }
-    let whole = digits.len() - rest.len();
-    let scale = match rest {
-        [] => 0,
-        [b'.', decimals @ ..] => {
-            let mut rest = decimals;
-            while let [d @ b'0'..=b'9', tail @ ..] = rest {
-                m = m * 10 + u64::from(d - b'0');
-                rest = tail;
+    let (mut m, mut scale, mut point, mut any) = (0u64, 0u32, false, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                scale += u32::from(point);
+                any = true;
             }
-            if !rest.is_empty() {
-                return None;
-            }
-            decimals.len()
+            b'.' if !point => point = true,
+            _ => return None,
         }
-        _ => return None,
-    };
-    // At most 18 digits: the scale fits.
-    (whole + scale > 0).then_some((m, scale as u32))
+    }
+    any.then_some((m, scale))
 }
 
 /// A bare number in the base unit that is surely within `0..=max_whole` and has at most `dp`
