@@ -461,6 +461,7 @@ struct Worker<'a, C> {
 /// cover), rendered once per chunk: a few widths and classes make most of a table's notes.
 /// So is the part of a budget's cut note after the row's own amounts, the same for every row
 /// under one envelope (on a prorating run, most rows of a class).
+///
 /// A row's whole notes cell is kept too when each of its notes is one without amounts (most
 /// rows of a table have one or two of those, or none): the row then costs one look-up, and its
 /// cell is known to need no CSV quotes or to need them, without reading it again.
