@@ -105,3 +105,55 @@ proptest! {
         }
     }
 }
+
+/// A note without amounts (most of a table's), over a few widths written two ways, or now and
+/// then one with amounts, which no cell is kept for.
+fn cell_note() -> impl Strategy<Value = Note> {
+    let width = prop::sample::select(vec![
+        Decimal::new(30, 1),
+        Decimal::new(300, 2),
+        Decimal::new(40, 1),
+        Decimal::new(45, 1),
+    ]);
+    prop_oneof![
+        3 => (0usize..2, width.clone()).prop_map(|(fund, width)| Note::BelowMinimum {
+            fund,
+            width,
+            min: Decimal::new(35, 1),
+        }),
+        3 => (0usize..2, width).prop_map(|(fund, width)| Note::BetweenTiers {
+            fund,
+            width,
+            min: Decimal::new(35, 1),
+            next: Decimal::new(45, 1),
+        }),
+        2 => (0usize..2, 0usize..2).prop_map(|(fund, class)| Note::NoTier { fund, class }),
+        1 => note(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_kept_notes_cell_reads_as_its_notes_joined_and_says_truly_whether_csv_quotes_it(
+        rows in prop::collection::vec(prop::collection::vec(cell_note(), 0..5), 1..60),
+        zh in any::<bool>(),
+    ) {
+        let rules = rules();
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let mut kept = NoteTexts::default();
+        let mut scratch = String::from("left from an earlier row");
+        for notes in &rows {
+            let mut whole = String::new();
+            crate::report::encode::notes(&mut whole, notes, lang, |n, out| {
+                n.write_to(out, &rules, lang)
+            });
+            let (cell, csv_plain) = kept.cell(notes, &mut scratch, &rules, lang);
+            prop_assert_eq!(cell, whole.as_str());
+            if csv_plain {
+                prop_assert!(crate::report::encode::csv_plain(cell));
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::{
-    plain_records, row, row::Evaluated, row::RowText, Columns, LineText, Lines, PlainItem, Problem,
+    plain_records, row, row::RowText, row::Verdict, Columns, LineText, Lines, PlainItem, Problem,
     Record, RowError,
 };
 
@@ -423,6 +423,12 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
             changed: None,
         },
         breakdown: Breakdown::default(),
+        segment: Segment::new(
+            0,
+            rust_decimal::Decimal::ZERO,
+            rust_decimal::Decimal::ZERO,
+            crate::engine::Cost::Total(rust_decimal::Decimal::ZERO),
+        ),
         errors: Vec::new(),
         notes: String::new(),
         rendered: NoteTexts::default(),
@@ -443,6 +449,8 @@ struct Worker<'a, C> {
     verbatim: bool,
     done: ComputedChunk,
     breakdown: Breakdown,
+    /// The segment each row is read into.
+    segment: Segment,
     errors: Vec<RowError>,
     notes: String,
     rendered: NoteTexts,
@@ -453,9 +461,29 @@ struct Worker<'a, C> {
 /// cover), rendered once per chunk: a few widths and classes make most of a table's notes.
 /// So is the part of a budget's cut note after the row's own amounts, the same for every row
 /// under one envelope (on a prorating run, most rows of a class).
+///
+/// A row's whole notes cell is kept too when each of its notes is one without amounts (most
+/// rows of a table have one or two of those, or none): the row then costs one look-up, and its
+/// cell is known to need no CSV quotes or to need them, without reading it again.
 #[derive(Default)]
 pub(super) struct NoteTexts {
     texts: foldhash::HashMap<NoteKey, String>,
+    cells: foldhash::HashMap<CellKey, Cell>,
+}
+
+/// The notes of a row, each without amounts, up to [`CELL_NOTES`] of them, each in the four
+/// words of [`cell_words`] (all zero after the last): hashed in one pass over its bytes.
+#[derive(PartialEq, Eq, Hash)]
+struct CellKey([u64; 4 * CELL_NOTES]);
+
+/// Notes in a row whose cell is kept at most (two funds' widths and a third in the rules
+/// of some counties).
+const CELL_NOTES: usize = 3;
+
+/// A notes cell kept: its text, and whether it holds none of the bytes CSV quotes.
+struct Cell {
+    text: String,
+    csv_plain: bool,
 }
 
 /// A note without amounts, by the exact form of its values (4.0 and 4.00 read differently).
@@ -472,61 +500,174 @@ enum NoteKey {
 const NOTE_TEXTS: usize = 256;
 
 impl NoteTexts {
-    /// Appends the text of `note` to `out`.
-    pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
-        let key = match *note {
-            Note::CutByBudget { cut, from, to, .. } => {
-                crate::engine::write_cut_head(out, &cut, from, to, rules, lang);
-                let key = NoteKey::CutTail(
-                    cut.budget,
-                    cut.per_village,
-                    cut.how == OnOverrun::InOrder,
-                    cut.envelope.serialize(),
-                    cut.asked.serialize(),
-                );
-                return self.cached(key, out, |out| {
-                    crate::engine::write_cut_tail(out, &cut, rules, lang)
-                });
-            }
-            Note::BelowMinimum { fund, width, min } => {
-                NoteKey::Width(fund, width.serialize(), min.serialize(), None)
-            }
-            Note::BetweenTiers {
-                fund,
-                width,
-                min,
-                next,
-            } => NoteKey::Width(
-                fund,
-                width.serialize(),
-                min.serialize(),
-                Some(next.serialize()),
-            ),
-            Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
-            Note::CutByCost { .. }
-            | Note::SourcesExceed { .. }
-            | Note::OverDisbursed { .. }
-            | Note::Approved { .. }
-            | Note::ImplausibleCost { .. } => {
-                return note.write_to(out, rules, lang);
-            }
+    /// The notes cell of a row whose notes are `notes`, as [`encode::notes`] joins the texts
+    /// [`NoteTexts::write`] writes, and whether it holds none of the bytes CSV quotes (`false`
+    /// when that was not looked at): the cell kept, or else one written into `scratch`.
+    pub(super) fn cell<'s>(
+        &'s mut self,
+        notes: &[Note],
+        scratch: &'s mut String,
+        rules: &RuleSet,
+        lang: Lang,
+    ) -> (&'s str, bool) {
+        if notes.is_empty() {
+            scratch.clear();
+            return (scratch, true);
+        }
+        let key = (notes.len() <= CELL_NOTES)
+            .then(|| {
+                let mut words = [0; 4 * CELL_NOTES];
+                for (slot, note) in words.chunks_exact_mut(4).zip(notes) {
+                    slot.copy_from_slice(&cell_words(note)?);
+                }
+                Some(CellKey(words))
+            })
+            .flatten();
+        let Some(key) = key else {
+            encode::notes(scratch, notes, lang, |n, out| {
+                self.write(n, out, rules, lang)
+            });
+            return (scratch, false);
         };
-        self.cached(key, out, |out| note.write_to(out, rules, lang));
+        let NoteTexts { texts, cells } = self;
+        if cells.len() >= NOTE_TEXTS {
+            if let Some(cell) = cells.get(&key) {
+                return (&cell.text, cell.csv_plain);
+            }
+            encode::notes(scratch, notes, lang, |n, out| {
+                write_kept(texts, n, out, rules, lang)
+            });
+            return (scratch, false);
+        }
+        let cell = cells.entry(key).or_insert_with(|| {
+            let mut text = String::new();
+            encode::notes(&mut text, notes, lang, |n, out| {
+                write_kept(texts, n, out, rules, lang)
+            });
+            let csv_plain = encode::csv_plain(&text);
+            Cell { text, csv_plain }
+        });
+        (&cell.text, cell.csv_plain)
     }
 
-    /// Appends the text kept for `key`, or writes it with `write` (and keeps it, while there
-    /// is room).
-    fn cached(&mut self, key: NoteKey, out: &mut String, write: impl FnOnce(&mut String)) {
-        if let Some(text) = self.texts.get(&key) {
-            out.push_str(text);
-            return;
-        }
-        let start = out.len();
-        write(out);
-        if self.texts.len() < NOTE_TEXTS {
-            self.texts.insert(key, out[start..].to_string());
-        }
+    /// Appends the text of `note` to `out`.
+    pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
+        write_kept(&mut self.texts, note, out, rules, lang);
     }
+}
+
+/// [`NoteTexts::write`], with the texts kept in `texts`.
+fn write_kept(
+    texts: &mut foldhash::HashMap<NoteKey, String>,
+    note: &Note,
+    out: &mut String,
+    rules: &RuleSet,
+    lang: Lang,
+) {
+    let key = match *note {
+        Note::CutByBudget { cut, from, to, .. } => {
+            crate::engine::write_cut_head(out, &cut, from, to, rules, lang);
+            let key = NoteKey::CutTail(
+                cut.budget,
+                cut.per_village,
+                cut.how == OnOverrun::InOrder,
+                cut.envelope.serialize(),
+                cut.asked.serialize(),
+            );
+            return cached(texts, key, out, |out| {
+                crate::engine::write_cut_tail(out, &cut, rules, lang)
+            });
+        }
+        _ => match amountless_key(note) {
+            Some(key) => key,
+            None => return note.write_to(out, rules, lang),
+        },
+    };
+    cached(texts, key, out, |out| note.write_to(out, rules, lang));
+}
+
+/// Appends the text kept in `texts` for `key`, or writes it with `write` (and keeps it, while
+/// there is room).
+fn cached(
+    texts: &mut foldhash::HashMap<NoteKey, String>,
+    key: NoteKey,
+    out: &mut String,
+    write: impl FnOnce(&mut String),
+) {
+    if let Some(text) = texts.get(&key) {
+        out.push_str(text);
+        return;
+    }
+    let start = out.len();
+    write(out);
+    if texts.len() < NOTE_TEXTS {
+        texts.insert(key, out[start..].to_string());
+    }
+}
+
+/// A note that holds no amount in four words, one to one (its kind, fund and class, then its
+/// widths in their exact form), for a row's [`CellKey`]; `None` for any other note, or for a
+/// width too long to pack (never one a table gives).
+fn cell_words(note: &Note) -> Option<[u64; 4]> {
+    // A `Decimal`'s sign and scale, and a mantissa below 2^48.
+    let packed = |d: rust_decimal::Decimal| {
+        let [f0, f1, f2, f3, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] = d.serialize();
+        let (flags, lo, mid, hi) = (
+            u32::from_le_bytes([f0, f1, f2, f3]),
+            u32::from_le_bytes([l0, l1, l2, l3]),
+            u32::from_le_bytes([m0, m1, m2, m3]),
+            u32::from_le_bytes([h0, h1, h2, h3]),
+        );
+        (hi == 0 && mid < 1 << 16)
+            .then(|| u64::from(flags >> 16) << 48 | u64::from(mid) << 32 | u64::from(lo))
+    };
+    let small = |n: usize| u64::try_from(n).ok().filter(|&n| n < 1 << 24);
+    Some(match *note {
+        Note::BelowMinimum { fund, width, min } => {
+            [1 | small(fund)? << 8, packed(width)?, packed(min)?, 0]
+        }
+        Note::BetweenTiers {
+            fund,
+            width,
+            min,
+            next,
+        } => [
+            2 | small(fund)? << 8,
+            packed(width)?,
+            packed(min)?,
+            packed(next)?,
+        ],
+        Note::NoTier { fund, class } => [3 | small(fund)? << 8 | small(class)? << 32, 0, 0, 0],
+        _ => return None,
+    })
+}
+
+/// The key of a note that holds no amount (a width against a tier, a class a fund does not
+/// cover); `None` for every other note.
+fn amountless_key(note: &Note) -> Option<NoteKey> {
+    Some(match *note {
+        Note::BelowMinimum { fund, width, min } => {
+            NoteKey::Width(fund, width.serialize(), min.serialize(), None)
+        }
+        Note::BetweenTiers {
+            fund,
+            width,
+            min,
+            next,
+        } => NoteKey::Width(
+            fund,
+            width.serialize(),
+            min.serialize(),
+            Some(next.serialize()),
+        ),
+        Note::NoTier { fund, class } => NoteKey::NoTier(fund, class),
+        Note::CutByBudget { .. }
+        | Note::CutByCost { .. }
+        | Note::SourcesExceed { .. }
+        | Note::OverDisbursed { .. }
+        | Note::Approved { .. }
+        | Note::ImplausibleCost { .. } => return None,
+    })
 }
 
 impl<C: Cuts> Worker<'_, C> {
@@ -548,21 +689,32 @@ impl<C: Cuts> Worker<'_, C> {
         let errors = &mut self.errors;
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;
-        let computed = match row::evaluate(record, columns, rules, duplicate_id, errors, breakdown)
-        {
+        // Read into the worker's own segment: a segment moved costs a copy of it.
+        let segment = &mut self.segment;
+        let verdict = row::evaluate_into(
+            record,
+            columns,
+            rules,
+            duplicate_id,
+            errors,
+            breakdown,
+            segment,
+        );
+        let segment = &*segment;
+        let computed = match &verdict {
             // A report's totals row, fed back in, is neither good nor bad: it is left out.
-            Evaluated::Totals => return,
-            Evaluated::Good { segment, text } => {
+            Verdict::Totals => return,
+            Verdict::Good(text) => {
                 // Budgets that bind cut the row before it counts anywhere (SPEC §8).
-                self.cuts.row(&segment, &text, breakdown);
-                if done.summary.add(rules, &segment, &text, breakdown).is_ok() {
+                self.cuts.row(segment, text, breakdown);
+                if done.summary.add(rules, segment, text, breakdown).is_ok() {
                     Some(segment)
                 } else {
                     errors.push(RowError::row(line, Problem::Overflow));
                     None
                 }
             }
-            Evaluated::Bad => None,
+            Verdict::Bad => None,
         };
         let Some(seg) = computed else {
             let file = table.label.as_str();
@@ -580,7 +732,7 @@ impl<C: Cuts> Worker<'_, C> {
                 &table.label,
                 columns,
                 record,
-                &seg,
+                seg,
                 breakdown,
             ));
             return;
@@ -592,11 +744,9 @@ impl<C: Cuts> Worker<'_, C> {
                 rows.field(record.get(j).unwrap_or(""));
             }
         }
-        let notes = &mut self.notes;
-        let rendered = &mut self.rendered;
-        encode::notes(notes, &breakdown.notes, lang, |n, out| {
-            rendered.write(n, out, rules, lang)
-        });
-        encode::computed(rows, breakdown, &table.layout, notes);
+        let (notes, csv_plain) = self
+            .rendered
+            .cell(&breakdown.notes, &mut self.notes, rules, lang);
+        encode::computed_cell(rows, breakdown, &table.layout, notes, csv_plain);
     }
 }

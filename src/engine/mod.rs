@@ -196,8 +196,8 @@ pub fn compute_into(
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
-    funds_into(rules, segment, out, true)?;
-    settle(rules, segment, out)
+    let (cost, total) = funds_into(rules, segment, out, true)?;
+    settle_fen(rules, segment, out, cost, total, true)
 }
 
 /// [`compute_into`] for a caller that reads only the cost, the shares and the subsidy (a
@@ -209,11 +209,11 @@ pub fn shares_into(
     segment: &Segment,
     out: &mut Breakdown,
 ) -> Result<(), Overflow> {
-    funds_into(rules, segment, out, false)?;
+    let (cost, total) = funds_into(rules, segment, out, false)?;
     if settles_surely(segment, out) {
         return Ok(());
     }
-    settle(rules, segment, out)
+    settle_fen(rules, segment, out, cost, total, true)
 }
 
 /// Whether [`settle`] surely succeeds on `segment` with the funds worked out in `out`: the
@@ -245,13 +245,14 @@ fn settles_surely(segment: &Segment, out: &Breakdown) -> bool {
 }
 
 /// The first half of [`compute_into`]: the cost, each fund's share and the subsidy, and, with
-/// `notes`, the notes they make (without them, it fails all the same).
+/// `notes`, the notes they make (without them, it fails all the same). Returns the cost and
+/// the subsidy in fen, which [`settle_fen`] goes on with.
 fn funds_into(
     rules: &RuleSet,
     segment: &Segment,
     out: &mut Breakdown,
     notes: bool,
-) -> Result<(), Overflow> {
+) -> Result<(i128, i128), Overflow> {
     let rounding = rules.meta.rounding;
     // Exact integer arithmetic for the usual small non-negative operands, Decimal otherwise:
     // both round the same way (money::round::tests and engine::props pin that). Each gives
@@ -354,11 +355,18 @@ fn funds_into(
         };
         let paid = offered.min(left);
         let cut = paid < offered;
-        let (offered_yuan, paid_yuan) = (yuan(offered)?, yuan(paid)?);
+        // What is offered is the nominal, or an amount from zero to it: it converts when the
+        // nominal does, so only a note needs it apart.
+        let nominal_yuan = yuan(nominal)?;
+        let paid_yuan = if paid == nominal {
+            nominal_yuan
+        } else {
+            yuan(paid)?
+        };
         if cut && notes {
             out.notes.push(Note::CutByCost {
                 fund: fund_id,
-                nominal: offered_yuan,
+                nominal: yuan(offered)?,
                 paid: paid_yuan,
             });
         }
@@ -367,12 +375,12 @@ fn funds_into(
         total += paid;
         out.shares.push(Share {
             tier,
-            nominal: yuan(nominal)?,
+            nominal: nominal_yuan,
             paid: paid_yuan,
         });
     }
     out.subsidy_total = yuan(total)?;
-    Ok(())
+    Ok((cost, total))
 }
 
 /// Works out everything that follows from the funds' amounts (SPEC §8): the gap, what the
@@ -380,9 +388,23 @@ fn funds_into(
 /// [`compute_into`], and again by [`cut`] when a budget pays a fund less.
 fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(), Overflow> {
     let rounding = rules.meta.rounding;
+    let (cost, total) = (rounding.fen(out.cost), rounding.fen(out.subsidy_total));
+    settle_fen(rules, segment, out, cost, total, false)
+}
+
+/// [`settle`], given the cost and the subsidy in fen (what `out` holds, in yuan); `fresh`
+/// when `out`'s notes are only those [`funds_into`] just made, so none of settle's own is
+/// there to replace.
+fn settle_fen(
+    rules: &RuleSet,
+    segment: &Segment,
+    out: &mut Breakdown,
+    cost: i128,
+    total: i128,
+    fresh: bool,
+) -> Result<(), Overflow> {
+    let rounding = rules.meta.rounding;
     let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
-    let cost = rounding.fen(out.cost);
-    let total = rounding.fen(out.subsidy_total);
     let gap = (cost - total).max(0);
     out.gap = yuan(gap)?;
     // Most rows have no source at all: a zero costs no conversion.
@@ -393,8 +415,10 @@ fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(),
         .filter(|s| !s.is_zero())
         .try_fold(0i128, |sum, s| sum.checked_add(rounding.fen(*s)))
         .ok_or(Overflow)?;
-    out.notes
-        .retain(|n| !matches!(n, Note::SourcesExceed { .. }));
+    if !fresh {
+        out.notes
+            .retain(|n| !matches!(n, Note::SourcesExceed { .. }));
+    }
     if sources > gap {
         out.notes.push(Note::SourcesExceed {
             surplus: yuan(sources - gap)?,
@@ -426,8 +450,10 @@ fn settle(rules: &RuleSet, segment: &Segment, out: &mut Breakdown) -> Result<(),
         _ => None,
     };
     // Paid out ahead of the work, or (after a budget cut the subsidy) beyond the subsidy.
-    out.notes
-        .retain(|n| !matches!(n, Note::OverDisbursed { .. }));
+    if !fresh {
+        out.notes
+            .retain(|n| !matches!(n, Note::OverDisbursed { .. }));
+    }
     if let Some(paid) = segment.disbursed {
         let paid = rounding.fen(paid);
         let limit = match out.due {

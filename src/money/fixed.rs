@@ -115,38 +115,32 @@ fn push_wan_general(out: &mut Vec<u8>, amount: Decimal, grouped: bool) {
 /// A row's amounts in the two-decimal form, written field by field into a buffer on the
 /// stack and onto the output in a few copies: each amount costs a few dozen instructions,
 /// where going through [`push_plain`] one by one (a copy each) costs several times that. The
-/// batch writes seven or more a row, a million rows a run.
-pub struct PlainFields<'a> {
+/// batch writes seven or more a row, a million rows a run. CSV fields (`MARKDOWN` false) each
+/// follow a comma, but for the first of a row; Markdown cells are `| ` and the amount and ` `.
+/// Both are constants of the type, so that a field's separators cost a store each.
+pub struct PlainFields<'a, const MARKDOWN: bool> {
     out: &'a mut Vec<u8>,
-    buf: [u8; 256],
+    buf: [u8; BUF],
     len: usize,
-    /// What comes before and after each field (at most two bytes each), and how many.
-    before: ([u8; 2], usize),
-    after: ([u8; 2], usize),
-    /// Whether the next field is the first of its row (then nothing comes before it).
+    /// Whether the next field is the first of its row (then no comma comes before it).
     first: bool,
 }
+
+/// The bytes [`PlainFields`] gathers before it copies them out.
+const BUF: usize = 256;
 
 /// The most one field adds: a separator, a sign, 29 digits, a point, a separator, and the
 /// 16 bytes one move writes.
 const FIELD_MAX: usize = 64;
 
-impl<'a> PlainFields<'a> {
-    /// Fields to be written after what `out` holds, each between `before` and `after` (at
-    /// most two bytes each); nothing before the first when `first`.
-    pub fn new(out: &'a mut Vec<u8>, before: &[u8], after: &[u8], first: bool) -> PlainFields<'a> {
-        let two = |b: &[u8]| {
-            let mut t = [0u8; 2];
-            let n = b.len().min(2);
-            t[..n].copy_from_slice(&b[..n]);
-            (t, n)
-        };
+impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
+    /// Fields to be written after what `out` holds; no comma before the first when `first`
+    /// (a CSV row's first field).
+    pub fn new(out: &'a mut Vec<u8>, first: bool) -> PlainFields<'a, MARKDOWN> {
         PlainFields {
             out,
-            buf: [0; 256],
+            buf: [0; BUF],
             len: 0,
-            before: two(before),
-            after: two(after),
             first,
         }
     }
@@ -155,33 +149,49 @@ impl<'a> PlainFields<'a> {
     /// then what comes after it.
     #[inline(always)]
     pub fn field(&mut self, amount: Option<Decimal>) {
-        if self.len + FIELD_MAX > self.buf.len() {
+        if self.len > BUF - FIELD_MAX {
             self.flush();
         }
-        let at = self.len;
-        self.buf[at..at + 2].copy_from_slice(&self.before.0);
-        self.len += if self.first { 0 } else { self.before.1 };
+        let mut at = self.len;
+        if MARKDOWN {
+            self.buf[at..at + 2].copy_from_slice(b"| ");
+            at += 2;
+        } else if !self.first {
+            self.buf[at] = b',';
+            at += 1;
+        }
         self.first = false;
         if let Some(amount) = amount {
-            // The engine's amounts are held at two decimals: the mantissa is the fen.
-            let fen = if amount.scale() == super::MONEY_DP {
-                i64::try_from(amount.mantissa()).ok()
+            // The engine's amounts are held at two decimals: the mantissa is the fen, read
+            // from the parts (a zero's sign is not written).
+            let [_, _, scale, sign, l0, l1, l2, l3, m0, m1, m2, m3, h0, h1, h2, h3] =
+                amount.serialize();
+            let magnitude = u64::from_le_bytes([l0, l1, l2, l3, m0, m1, m2, m3]);
+            let fen = if u32::from(scale) == super::MONEY_DP
+                && [h0, h1, h2, h3] == [0; 4]
+                && magnitude <= i64::MAX as u64
+            {
+                Some((sign & 0x80 != 0 && magnitude != 0, magnitude))
             } else {
-                super::round::exact_fen(amount)
+                super::round::exact_fen(amount).map(|fen| (fen < 0, fen.unsigned_abs()))
             };
-            match fen {
-                Some(fen) => self.fen(fen),
+            at = match fen {
+                Some((negative, magnitude)) => self.fen(at, negative, magnitude),
                 None => {
                     let mut bytes = [0u8; 48];
                     let n = plain_bytes(amount, &mut bytes);
+                    self.len = at;
                     self.flush();
                     self.out.extend_from_slice(&bytes[48 - n..]);
+                    0
                 }
-            }
+            };
         }
-        let at = self.len;
-        self.buf[at..at + 2].copy_from_slice(&self.after.0);
-        self.len += self.after.1;
+        if MARKDOWN {
+            self.buf[at] = b' ';
+            at += 1;
+        }
+        self.len = at;
     }
 
     /// Copies the fields written so far onto the output.
@@ -190,13 +200,13 @@ impl<'a> PlainFields<'a> {
         self.len = 0;
     }
 
-    /// A whole number of fen as yuan with two decimals: `-1234.05`.
+    /// A whole number of fen (`magnitude`, less than zero when `negative`) as yuan with two
+    /// decimals, `-1234.05`, written at `at`; returns where it ends.
     #[inline(always)]
-    fn fen(&mut self, fen: i64) {
-        let magnitude = fen.unsigned_abs();
-        if fen < 0 {
-            self.buf[self.len] = b'-';
-            self.len += 1;
+    fn fen(&mut self, mut at: usize, negative: bool, magnitude: u64) -> usize {
+        if negative {
+            self.buf[at] = b'-';
+            at += 1;
         }
         let (n, cents) = (magnitude / 100, (magnitude % 100) as usize);
         if n < 100_000_000 {
@@ -214,20 +224,23 @@ impl<'a> PlainFields<'a> {
             }
             text[8] = b'.';
             text[9..11].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
-            let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
-            let at = self.len;
+            // Its leading zeros, at least one digit kept: each '0' is zero once XORed with
+            // '0's, and the first digit written is the low byte.
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&text[..8]);
+            let zeros = (u64::from_le_bytes(eight) ^ 0x3030_3030_3030_3030).trailing_zeros() / 8;
+            let digits = 8 - zeros.min(7) as usize;
             self.buf[at..at + 16].copy_from_slice(&text[8 - digits..24 - digits]);
-            self.len = at + digits + 3;
-            return;
+            return at + digits + 3;
         }
-        self.wide(n, cents);
+        self.wide(at, n, cents)
     }
 
-    /// [`PlainFields::fen`] of a hundred million yuan or more: `n` yuan and `cents`.
+    /// [`PlainFields::fen`] of a hundred million yuan or more: `n` yuan and `cents`, at `at`.
     #[inline(never)]
-    fn wide(&mut self, mut n: u64, cents: usize) {
+    fn wide(&mut self, at: usize, mut n: u64, cents: usize) -> usize {
         // Written from its last digit back: the digit count says where it ends.
-        let end = self.len + n.checked_ilog10().unwrap_or(0) as usize + 1;
+        let end = at + n.checked_ilog10().unwrap_or(0) as usize + 1;
         let mut i = end;
         while n >= 100 {
             let pair = (n % 100) as usize;
@@ -243,11 +256,11 @@ impl<'a> PlainFields<'a> {
         }
         self.buf[end] = b'.';
         self.buf[end + 1..end + 3].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
-        self.len = end + 3;
+        end + 3
     }
 }
 
-impl Drop for PlainFields<'_> {
+impl<const MARKDOWN: bool> Drop for PlainFields<'_, MARKDOWN> {
     fn drop(&mut self) {
         self.flush();
     }
@@ -506,11 +519,17 @@ mod props {
                 want.extend_from_slice(after);
             }
             let mut got = b"id".to_vec();
-            let mut fields = PlainFields::new(&mut got, before, after, false);
-            for a in &amounts {
-                fields.field(*a);
+            if markdown {
+                let mut fields = PlainFields::<true>::new(&mut got, false);
+                for a in &amounts {
+                    fields.field(*a);
+                }
+            } else {
+                let mut fields = PlainFields::<false>::new(&mut got, false);
+                for a in &amounts {
+                    fields.field(*a);
+                }
             }
-            drop(fields);
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
         }
     }

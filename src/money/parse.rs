@@ -135,9 +135,7 @@ fn decimal_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
     // The usual case, a short plain number (4.5, 1600000), in u64 arithmetic; anything else
     // (separators, 19 or more digits, stray characters) takes the general path below.
     if let Some((m, scale)) = plain_number(digits).filter(|_| fast) {
-        // At most 18 digits: fits i64.
-        let m = m as i64;
-        return Ok(Decimal::new(if negative { -m } else { m }, scale));
+        return Ok(short_decimal(m, negative, scale));
     }
     general_decimal(negative, digits)
 }
@@ -239,7 +237,48 @@ fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Dec
         && POW10_U64
             .get(sc as usize)
             .is_some_and(|&p| m <= max_whole * p);
-    within.then(|| Decimal::new(m as i64, sc))
+    within.then(|| short_decimal(m, false, sc))
+}
+
+/// The `Decimal` of a mantissa of at most 18 digits (so below 2^63) and a scale of at most 18,
+/// as `Decimal::new` makes it (a zero is never negative), built from its parts inline: the
+/// parsers make five a row.
+#[inline]
+fn short_decimal(m: u64, negative: bool, scale: u32) -> Decimal {
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale)
+}
+
+/// What [`parse_amount`] reads from `text` when it is a bare short number in the base unit
+/// within [`MAX_YUAN`] at most to the fen: the first thing it tries, on the text as it stands.
+/// `None` for anything else.
+#[inline]
+pub fn plain_amount(text: &str, scale: Scale) -> Option<Decimal> {
+    plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP)
+}
+
+/// What [`parse_households`] reads from `text` when it is one to nine plain digits, not all
+/// zero: its first step, on the text as it stands. `None` for anything else.
+#[inline]
+pub fn plain_households(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // Nine digits always fit u32.
+    let n = b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    (n != 0).then_some(n)
+}
+
+/// [`plain_amount`] for [`parse_length_km`].
+#[inline]
+pub fn plain_length_km(text: &str, scale: Scale) -> Option<Decimal> {
+    plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP)
+}
+
+/// [`plain_amount`] for [`parse_width_m`].
+#[inline]
+pub fn plain_width_m(text: &str) -> Option<Decimal> {
+    plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP)
 }
 
 /// 10^0 to 10^6, the powers [`plain_within`] scales its limits by (up to six decimals).
@@ -325,7 +364,7 @@ pub fn parse_amount(text: &str, scale: Scale, per_km: bool) -> Result<Decimal, V
 #[inline]
 fn amount_with(text: &str, scale: Scale, per_km: bool, fast: bool) -> Result<Decimal, ValueError> {
     // A plain number has nothing to trim: read before looking for ends to trim.
-    if let Some(value) = plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast) {
+    if let Some(value) = plain_amount(text, scale).filter(|_| fast) {
         return Ok(value);
     }
     amount_general(text, scale, per_km, fast)
@@ -403,7 +442,7 @@ pub fn parse_length_km(text: &str, scale: Scale) -> Result<Decimal, ValueError> 
 /// [`parse_length_km`], its shortcuts taken when `fast`.
 #[inline]
 fn length_with(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueError> {
-    if let Some(value) = plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast) {
+    if let Some(value) = plain_length_km(text, scale).filter(|_| fast) {
         return Ok(value);
     }
     length_general(text, scale, fast)
@@ -441,7 +480,7 @@ pub fn parse_width_m(text: &str) -> Result<Decimal, ValueError> {
 /// [`parse_width_m`], its shortcuts taken when `fast`.
 #[inline]
 fn width_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
-    if let Some(value) = plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast) {
+    if let Some(value) = plain_width_m(text).filter(|_| fast) {
         return Ok(value);
     }
     width_general(text, fast)
@@ -639,6 +678,8 @@ mod tests {
         prop_oneof![
             loose.prop_map(|s| s),
             grouped,
+            // Digits and points in any order: two points, a point alone, at either end.
+            "[0-9.]{0,20}",
             "0{0,20}[0-9]{1,3}(\\.0{0,12}[0-9]?)?",
             Just("999999999999999.99".to_string()),
             Just("999999999999999.995".to_string()),

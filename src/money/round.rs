@@ -209,6 +209,16 @@ pub fn cmp(a: Decimal, b: Decimal) -> std::cmp::Ordering {
     }
 }
 
+/// `a > b`: at one scale (two lengths as a table writes them) a compare of mantissas, else
+/// [`cmp`].
+#[inline]
+pub fn is_more(a: Decimal, b: Decimal) -> bool {
+    if a.scale() == b.scale() {
+        return a.mantissa() > b.mantissa();
+    }
+    cmp(a, b).is_gt()
+}
+
 /// `value` as a whole number of 10^-`dp` units (mm for a width in metres at 3), when it has at
 /// most `dp` decimals and fits.
 pub fn units(value: Decimal, dp: u32) -> Option<i64> {

@@ -292,41 +292,51 @@ pub fn trailer(
 /// them, and `notes`
 /// (rendered by [`notes`]); then the row ends.
 pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) {
+    computed_cell(rows, b, layout, notes, false);
+}
+
+/// [`computed`], told that `notes` holds none of the bytes CSV quotes when `csv_plain` (see
+/// [`csv_plain`]; `false` when that was not looked at): a CSV row then copies it as it is.
+pub fn computed_cell(
+    rows: &mut RowBuf,
+    b: &Breakdown,
+    layout: &Layout,
+    notes: &str,
+    csv_plain: bool,
+) {
     if let RowBuf::Text {
         bytes,
         first,
         format: format @ (Format::Csv | Format::Markdown),
+        excel,
         unit: Unit::Yuan,
-        ..
     } = rows
     {
         // The batch's usual rows: every amount written in one pass (the bytes
         // `RowBuf::amount` writes, as `amounts_are_written_as_one_by_one` pins).
-        let (before, after): (&[u8], &[u8]) = match format {
-            Format::Markdown => (b"| ", b" "),
-            _ => (b",", b""),
-        };
-        let skip = *first && *format == Format::Csv;
-        let mut fields = money::PlainFields::new(bytes, before, after, skip);
-        for share in &b.shares {
-            fields.field(Some(share.paid));
+        if *format == Format::Markdown {
+            plain_amounts(money::PlainFields::<true>::new(bytes, false), b, layout);
+        } else {
+            plain_amounts(money::PlainFields::<false>::new(bytes, *first), b, layout);
         }
-        fields.field(Some(b.subsidy_total));
-        fields.field(Some(b.gap));
-        fields.field(Some(b.shortfall));
-        for (shown, amount) in [
-            (layout.per_household, b.per_household),
-            (layout.due, b.due),
-            (layout.outstanding, b.outstanding),
-        ] {
-            if shown {
-                fields.field(amount);
+        // The notes, then the row's end: what `RowBuf::field` and `RowBuf::end_row` write.
+        if *format == Format::Markdown {
+            bytes.extend_from_slice(b"| ");
+            bytes.extend_from_slice(markdown_cell(notes).as_bytes());
+            bytes.extend_from_slice(b" |\n");
+        } else {
+            if csv_plain && !*excel {
+                // What `csvout::push_field` writes of a field it need not quote.
+                bytes.push(b',');
+                bytes.extend_from_slice(notes.as_bytes());
+            } else if *excel && looks_like_formula(notes) {
+                csvout::push_field(bytes, &format!("'{notes}"), false);
+            } else {
+                csvout::push_field(bytes, notes, false);
             }
+            bytes.push(b'\n');
         }
-        drop(fields);
-        *first = false;
-        rows.field(notes);
-        rows.end_row();
+        *first = true;
         return;
     }
     for share in &b.shares {
@@ -346,6 +356,37 @@ pub fn computed(rows: &mut RowBuf, b: &Breakdown, layout: &Layout, notes: &str) 
     }
     rows.field(notes);
     rows.end_row();
+}
+
+/// A row's amounts, as [`computed`] writes them, through `fields`.
+#[inline(always)]
+fn plain_amounts<const MARKDOWN: bool>(
+    mut fields: money::PlainFields<MARKDOWN>,
+    b: &Breakdown,
+    layout: &Layout,
+) {
+    for share in &b.shares {
+        fields.field(Some(share.paid));
+    }
+    fields.field(Some(b.subsidy_total));
+    fields.field(Some(b.gap));
+    fields.field(Some(b.shortfall));
+    for (shown, amount) in [
+        (layout.per_household, b.per_household),
+        (layout.due, b.due),
+        (layout.outstanding, b.outstanding),
+    ] {
+        if shown {
+            fields.field(amount);
+        }
+    }
+}
+
+/// Whether `text` holds none of the bytes a CSV field is quoted for (a comma, a quote, a line
+/// break): `csvout::push_field` writes it as it is.
+pub fn csv_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3(b',', b'"', b'\n', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
 }
 
 /// A row's notes as its notes column holds them, each written by `one` (which may keep the
@@ -450,6 +491,47 @@ mod tests {
                 d
             }
         })
+    }
+
+    proptest! {
+        #[test]
+        fn a_notes_cell_is_written_as_any_cell_is_and_copied_when_known_to_need_no_quotes(
+            notes in prop::sample::select(vec![
+                "", "a note", "width 3.0 m is below", "a, b", "say \"x\"", "two\nlines",
+                "cr\rhere", "宽度 3.0 米低于", "=formula", "| pipe",
+            ]),
+            markdown in any::<bool>(),
+            excel in any::<bool>(),
+        ) {
+            let columns = Columns::from_header(vec!["id", "township", "village", "class", "width_m", "length_km", "cost"])
+                .unwrap();
+            let layout = Layout::new(&columns, &RuleSet::builtin());
+            let b = Breakdown::default();
+            let format = if markdown { Format::Markdown } else { Format::Csv };
+            let mut known = RowBuf::new(Some(format), excel, 0);
+            let mut looked = RowBuf::new(Some(format), excel, 0);
+            known.field("S1");
+            looked.field("S1");
+            computed_cell(&mut known, &b, &layout, notes, csv_plain(notes));
+            // Field by field, as any row is written.
+            for amount in [b.subsidy_total, b.gap, b.shortfall] {
+                looked.amount(Some(amount));
+            }
+            let flags = [layout.per_household, layout.due, layout.outstanding];
+            for (amount, shown) in [b.per_household, b.due, b.outstanding].into_iter().zip(flags) {
+                if shown {
+                    looked.amount(amount);
+                }
+            }
+            looked.field(notes);
+            looked.end_row();
+            let (RowBuf::Text { bytes: known, .. }, RowBuf::Text { bytes: looked, .. }) =
+                (known, looked)
+            else {
+                panic!("text rows");
+            };
+            prop_assert_eq!(String::from_utf8(known).unwrap(), String::from_utf8(looked).unwrap());
+        }
     }
 
     proptest! {

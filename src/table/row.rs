@@ -231,17 +231,56 @@ pub fn evaluate<'a>(
     errors: &mut Vec<RowError>,
     breakdown: &mut crate::engine::Breakdown,
 ) -> Evaluated<'a> {
+    let mut segment = blank_segment();
+    match evaluate_into(
+        record,
+        columns,
+        rules,
+        duplicate_id,
+        errors,
+        breakdown,
+        &mut segment,
+    ) {
+        Verdict::Totals => Evaluated::Totals,
+        Verdict::Good(text) => Evaluated::Good { segment, text },
+        Verdict::Bad => Evaluated::Bad,
+    }
+}
+
+/// What [`evaluate_into`] made of a record: [`Evaluated`], its segment left in the caller's.
+#[derive(Debug)]
+pub enum Verdict<'a> {
+    /// A report's totals row (合计), fed back in: not a segment, nor a repeated id.
+    Totals,
+    /// A segment, read into the caller's segment and computed into its breakdown.
+    Good(RowText<'a>),
+    /// Not computed: the reasons are in the caller's errors (a repeated id first).
+    Bad,
+}
+
+/// [`evaluate`], the segment read into `segment` (whatever it held before; what it holds
+/// after a verdict other than [`Verdict::Good`] means nothing): a batch run reuses one, where
+/// a segment returned would be copied on each step out.
+pub fn evaluate_into<'a>(
+    record: &Record<'a>,
+    columns: &Columns,
+    rules: &RuleSet,
+    duplicate_id: bool,
+    errors: &mut Vec<RowError>,
+    breakdown: &mut crate::engine::Breakdown,
+    segment: &mut Segment,
+) -> Verdict<'a> {
     errors.clear();
     if !surely_a_segment(record, columns) {
         if is_totals_row(record, columns) {
-            return Evaluated::Totals;
+            return Verdict::Totals;
         }
         match note_row(record, columns) {
             None => {}
-            Some(None) => return Evaluated::Totals,
+            Some(None) => return Verdict::Totals,
             Some(Some(problem)) => {
                 errors.push(RowError::row(record.line, problem));
-                return Evaluated::Bad;
+                return Verdict::Bad;
             }
         }
     }
@@ -258,22 +297,27 @@ pub fn evaluate<'a>(
             problem: Problem::DuplicateId,
         });
     }
-    match parse(record, columns, rules, errors) {
-        Some((segment, text)) if errors.is_empty() => {
-            if crate::engine::compute_into(rules, &segment, breakdown).is_ok() {
-                judge(record, columns, rules, &segment, breakdown, errors);
+    match parse_to(record, columns, rules, errors, segment) {
+        Some(text) if errors.is_empty() => {
+            if crate::engine::compute_into(rules, segment, breakdown).is_ok() {
+                judge(record, columns, rules, segment, breakdown, errors);
                 if errors.is_empty() {
-                    Evaluated::Good { segment, text }
+                    Verdict::Good(text)
                 } else {
-                    Evaluated::Bad
+                    Verdict::Bad
                 }
             } else {
                 errors.push(RowError::row(line, Problem::Overflow));
-                Evaluated::Bad
+                Verdict::Bad
             }
         }
-        _ => Evaluated::Bad,
+        _ => Verdict::Bad,
     }
+}
+
+/// A segment to read into, holding nothing of any row.
+fn blank_segment() -> Segment {
+    Segment::new(0, Decimal::ZERO, Decimal::ZERO, Cost::Total(Decimal::ZERO))
 }
 
 /// The checks that need the computed amounts (SPEC §8): an amount approved above the fund's
@@ -378,6 +422,19 @@ fn decimal(field: Field, text: &str, scale: Scale) -> Result<Decimal, ValueError
     }
 }
 
+/// What [`decimal`] reads from `text` when `text` is a bare short number (digits and at most
+/// one point) within the field's limits, which it reads first and as it stands; `None` for
+/// anything else, which [`decimal`] reads or refuses.
+#[inline]
+fn plain_decimal(field: Field, text: &str, scale: Scale) -> Option<Decimal> {
+    match field {
+        Field::Width => money::plain_width_m(text),
+        Field::Length | Field::Completed => money::plain_length_km(text, scale),
+        // Cost, cost per km, the sources and the amount disbursed.
+        _ => money::plain_amount(text, scale),
+    }
+}
+
 /// A priority: a plain whole number, lower first (a sign and full-width digits accepted). No
 /// money: no unit, no grouping, no exponent (`1e3` is not one), at most 18 digits so that any
 /// fits an `i64`.
@@ -414,6 +471,19 @@ pub fn parse<'a>(
     rules: &RuleSet,
     errors: &mut Vec<RowError>,
 ) -> Option<(Segment, RowText<'a>)> {
+    let mut segment = blank_segment();
+    let text = parse_to(record, columns, rules, errors, &mut segment)?;
+    Some((segment, text))
+}
+
+/// [`parse`], the segment read into `out` (what it holds after a problem means nothing).
+fn parse_to<'a>(
+    record: &Record<'a>,
+    columns: &Columns,
+    rules: &RuleSet,
+    errors: &mut Vec<RowError>,
+    out: &mut Segment,
+) -> Option<RowText<'a>> {
     let before = errors.len();
     let line = record.line;
     let expected = columns.names.len();
@@ -487,43 +557,45 @@ pub fn parse<'a>(
             }
         }};
     }
-    let width = value!(Field::Width, true, |v| decimal(
-        Field::Width,
-        v,
-        scale(Field::Width)
-    ));
-    let length = value!(Field::Length, true, |v| {
-        decimal(Field::Length, v, scale(Field::Length))
-    });
-    let completed = value!(Field::Completed, false, |v| {
-        decimal(Field::Completed, v, scale(Field::Completed))
-    });
-    let cost = value!(Field::Cost, false, |v| decimal(
-        Field::Cost,
-        v,
-        scale(Field::Cost)
-    ));
-    let per_km = value!(Field::CostPerKm, false, |v| {
-        decimal(Field::CostPerKm, v, scale(Field::CostPerKm))
-    });
+    // A number field's value: a bare short number within its limits (nearly every cell) is
+    // read as it stands, untrimmed (such a cell has nothing to trim), else through `value!`.
+    macro_rules! number {
+        ($f:expr, $required:expr) => {{
+            let f = $f;
+            let plain = columns
+                .index(f)
+                .and_then(|i| record.get(i))
+                .and_then(|v| plain_decimal(f, v, scale(f)));
+            match plain {
+                Some(x) => Some(x),
+                None => value!(f, $required, |v| decimal(f, v, scale(f))),
+            }
+        }};
+    }
+    let width = number!(Field::Width, true);
+    let length = number!(Field::Length, true);
+    let completed = number!(Field::Completed, false);
+    let cost = number!(Field::Cost, false);
+    let per_km = number!(Field::CostPerKm, false);
     let mut sources = crate::engine::Sources::default();
-    for f in [
-        Field::OtherFunds,
-        Field::YishiYiyi,
-        Field::SelfRaised,
-        Field::VillageFund,
-    ] {
-        if let (Some(source), Some(v)) = (f.source(), value!(f, false, |v| decimal(f, v, scale(f))))
-        {
-            sources.set(source, v);
+    {
+        use crate::engine::Source;
+        // Each source's column beside its source: no lookup of one from the other.
+        for (f, source) in [
+            (Field::OtherFunds, Source::OtherFunds),
+            (Field::YishiYiyi, Source::YishiYiyi),
+            (Field::SelfRaised, Source::SelfRaised),
+            (Field::VillageFund, Source::VillageFund),
+        ] {
+            if let Some(v) = number!(f, false) {
+                sources.set(source, v);
+            }
         }
     }
     // In a table with the column, a blank means nothing paid out yet, as a blank source
     // means none: the row's outstanding is then all that is due, and totals count it so.
-    let disbursed = value!(Field::Disbursed, false, |v| {
-        decimal(Field::Disbursed, v, scale(Field::Disbursed))
-    })
-    .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
+    let disbursed = number!(Field::Disbursed, false)
+        .or_else(|| columns.index(Field::Disbursed).map(|_| Decimal::ZERO));
     // A priority orders rows only under a budget that pays in order; under other rules the
     // column is the user's own, carried through unread.
     let priority = if rules.orders_by_priority() {
@@ -583,12 +655,18 @@ pub fn parse<'a>(
             }),
         }
     }
-    let households = value!(Field::Households, false, money::parse_households);
+    // One to nine plain digits (nearly every count) read as they stand, as `number!` does.
+    let households = columns
+        .index(Field::Households)
+        .and_then(|i| record.get(i))
+        .and_then(money::plain_households)
+        .or_else(|| value!(Field::Households, false, money::parse_households));
     if let Some(len) = length {
         if len.is_zero() {
             fail(errors, Field::Length, raw(Field::Length), Problem::Zero);
         } else if let Some(done) = completed {
-            if done > len {
+            // At one scale, as nearly always, a compare of mantissas (`Decimal`'s order).
+            if money::is_more(done, len) {
                 fail(
                     errors,
                     Field::Completed,
@@ -628,27 +706,37 @@ pub fn parse<'a>(
     if errors.len() > before {
         return None;
     }
-    let segment = Segment {
-        class: class?,
-        width_m: width?,
-        length_km: length?,
-        cost: cost?,
-        sources,
-        approved,
-        disbursed,
-        priority,
-        households,
-        completed_km: completed,
-        date,
-    };
-    Some((
-        segment,
-        RowText {
-            id,
-            township,
-            village,
-        },
-    ))
+    // Field by field into the caller's segment: no whole segment built and copied over. Every
+    // field is set: one added to `Segment` fails this pattern until it is set here too.
+    let Segment {
+        class: _,
+        width_m: _,
+        length_km: _,
+        cost: _,
+        sources: _,
+        approved: _,
+        disbursed: _,
+        priority: _,
+        households: _,
+        completed_km: _,
+        date: _,
+    } = out;
+    out.class = class?;
+    out.width_m = width?;
+    out.length_km = length?;
+    out.cost = cost?;
+    out.sources = sources;
+    out.approved = approved;
+    out.disbursed = disbursed;
+    out.priority = priority;
+    out.households = households;
+    out.completed_km = completed;
+    out.date = date;
+    Some(RowText {
+        id,
+        township,
+        village,
+    })
 }
 
 /// The day or year a row gives (SPEC §9): its `date` (日期), else its `year` (年度); both
@@ -802,6 +890,64 @@ mod tests {
                 proptest::prop_assert!(!is_totals_row(&record, &columns));
                 proptest::prop_assert!(note_row(&record, &columns).is_none());
             }
+        }
+    }
+
+    #[test]
+    fn a_segment_read_into_one_an_earlier_row_filled_is_the_row_read_alone() {
+        let rules = RuleSet::shipped_with_budgets(
+            "[[budgets]]\nname = \"B\"\nfund = \"poverty\"\namount = \"1\"\non_overrun = \"in_order\"\n",
+        );
+        let csv = "id,township,village,class,width_m,length_km,cost,cost_per_km,other_funds,village_fund,households,completed_km,disbursed,priority\n\
+                   A,天马乡,画青村,village,4.5,2,,400000,30000,5,12,1.5,100,3\n\
+                   B,天马乡,画青村,group,3.5,1.25,500000,,,,,,,\n\
+                   C,天马乡,画青村,village,5,0.5,,300000,,,,,,\n\
+                   D,天马乡,画青村,group,4,1,200000,,1,,3,,,\n";
+        let (columns, mut table) = open(csv.as_bytes()).unwrap();
+        let mut reused = Segment::new(9, Decimal::ONE, Decimal::ONE, Cost::PerKm(Decimal::ONE));
+        reused.approved.push((1, Decimal::ONE));
+        let (mut errors, mut breakdown) = (Vec::new(), crate::engine::Breakdown::default());
+        let mut seen = 0;
+        while let Some(Item::Record(r)) = table.next_item().unwrap() {
+            let alone = evaluate(&r, &columns, &rules, false, &mut errors, &mut breakdown);
+            let alone_breakdown = breakdown.clone();
+            let verdict = evaluate_into(
+                &r,
+                &columns,
+                &rules,
+                false,
+                &mut errors,
+                &mut breakdown,
+                &mut reused,
+            );
+            match (alone, verdict) {
+                (Evaluated::Good { segment, text }, Verdict::Good(t)) => {
+                    assert_eq!(format!("{segment:?}"), format!("{reused:?}"));
+                    assert_eq!(format!("{text:?}"), format!("{t:?}"));
+                    assert_eq!(format!("{alone_breakdown:?}"), format!("{breakdown:?}"));
+                }
+                (a, v) => panic!("{a:?} / {v:?}: {errors:?}"),
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, 4);
+    }
+
+    #[test]
+    fn each_source_column_is_read_into_its_own_source() {
+        let (_, segment, errors) = read_row(
+            "id,township,village,class,width_m,length_km,cost,village_fund,self_raised,yishi_yiyi,other_funds\n\
+             A,天马乡,画青村,village,4.5,1,100000,4,3,2,1\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let sources = segment.unwrap().sources;
+        for (source, want) in crate::engine::Source::ALL.into_iter().zip(1..) {
+            assert_eq!(sources.get(source), Decimal::from(want), "{source:?}");
+            let field = Field::ALL
+                .into_iter()
+                .find(|f| f.source() == Some(source))
+                .unwrap();
+            assert_eq!(field.source(), Some(source));
         }
     }
 
