@@ -243,11 +243,13 @@ impl Model {
             })
             .collect();
         if let Some((c, desc)) = self.sort {
-            // Text columns only: blanks last either way.
+            // Text columns only, in the order reports list names (numbers inside by value:
+            // E2 before E10); blanks last either way.
             order.sort_by(|&a, &b| {
-                let (ta, tb) = (cell(a, c), cell(b, c));
-                let by = if desc { tb.cmp(ta) } else { ta.cmp(tb) };
-                ta.trim().is_empty().cmp(&tb.trim().is_empty()).then(by)
+                let (ta, tb) = (cell(a, c).trim(), cell(b, c).trim());
+                let up = crate::textorder::compare(ta, tb);
+                let by = if desc { up.reverse() } else { up };
+                ta.is_empty().cmp(&tb.is_empty()).then(by)
             });
         }
         if self.grouping == 0 {
@@ -580,22 +582,39 @@ fn check(app: &App, m: &Model, path: &Path, step: &Step) -> Result<(), TestCaseE
     Ok(())
 }
 
+/// The table and the model, from the file at the start through `steps`, agree after each.
+fn agree(steps: &[Step]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::write(&path, START).unwrap();
+    let mut app = Some(open(&path, Lang::En));
+    let mut m = Model::new();
+    for s in steps {
+        match s {
+            Step::Crash | Step::Reopen { .. } => restart(&mut app, &mut m, s, &path),
+            _ => apply(app.as_mut().expect("running"), &mut m, s),
+        }
+        check(app.as_ref().expect("running"), &m, &path, s)?;
+    }
+    Ok(())
+}
+
+/// Seven rows added after E1 take the ids E4 to E10; sorted by id, E10 comes after E9, as
+/// every report lists names with numbers in them. The model once sorted text byte by byte
+/// (E10 before E2) and so disagreed with the table.
+#[test]
+fn the_model_sorts_ids_past_e9_by_their_number_as_the_table_does() {
+    let mut steps = vec![Step::Add { line: 0 }; 7];
+    steps.push(Step::Sort { col: 0 });
+    steps.push(Step::Sort { col: 0 });
+    agree(&steps).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn the_interactive_table_agrees_with_a_plain_model(steps in prop::collection::vec(step(), 1..24)) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("plan.csv");
-        std::fs::write(&path, START).unwrap();
-        let mut app = Some(open(&path, Lang::En));
-        let mut m = Model::new();
-        for s in &steps {
-            match s {
-                Step::Crash | Step::Reopen { .. } => restart(&mut app, &mut m, s, &path),
-                _ => apply(app.as_mut().expect("running"), &mut m, s),
-            }
-            check(app.as_ref().expect("running"), &m, &path, s)?;
-        }
+        agree(&steps)?;
     }
 }
