@@ -161,54 +161,99 @@ pub trait Inputs: Sync {
     fn settle(&self, i: usize, read: BodyRead) -> Result<(), Self::Error>;
 }
 
-/// Every id seen, exactly: each one's text once in an arena, found by its hash, so a million
-/// ids take their bytes and a slot each, not an allocation each.
+/// Every id seen, exactly: each one's text once in an arena, found by its hash in an open
+/// table of 8-byte slots (the hash's top half beside the id's number), so a million ids take
+/// their bytes and a slot each, not an allocation each, and adding one usually touches one
+/// slot. Two ids whose slots agree are told apart by their text.
 #[derive(Default)]
 struct Ids {
+    /// Every id placed, one after another.
     text: String,
-    /// Hash → where the first id of that hash is in `text`.
-    first: foldhash::HashMap<u64, (u32, u32)>,
-    /// Ids whose hash an earlier, other id has (or too far into `text` to place).
+    /// Where each id placed ends in `text`; id `k` starts where `k - 1` ends.
+    ends: Vec<u32>,
+    /// Empty (0), or the top 32 bits of an id's hash above its number plus one.
+    slots: Vec<u64>,
+    /// Ids that did not fit `text` or the numbers of `slots`, kept as they are.
     others: foldhash::HashSet<Box<str>>,
     hasher: foldhash::fast::FixedState,
 }
 
 impl Ids {
     fn with_capacity(n: usize) -> Ids {
-        Ids {
-            first: foldhash::HashMap::with_capacity_and_hasher(n, Default::default()),
+        let mut ids = Ids {
             text: String::with_capacity(n.saturating_mul(12)),
+            ends: Vec::with_capacity(n),
             ..Ids::default()
+        };
+        ids.grow_to(n);
+        ids
+    }
+
+    /// Slots for `n` ids, at most three quarters full, the ids placed so far placed again.
+    fn grow_to(&mut self, n: usize) {
+        let len = (n.saturating_mul(4) / 3).max(16).next_power_of_two();
+        self.slots = vec![0; len];
+        for k in 0..self.ends.len() {
+            let h = self.hash(self.id(k));
+            let at = self.vacant(h);
+            self.slots[at] = slot(h, k);
         }
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(id)
+    }
+
+    /// Id number `k`'s text.
+    fn id(&self, k: usize) -> &str {
+        let from = k.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
+        &self.text[from..self.ends[k] as usize]
+    }
+
+    /// The first empty slot on hash `h`'s probe.
+    fn vacant(&self, h: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = h as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        at
     }
 
     /// Adds `id`; false when it was seen before.
     fn insert(&mut self, id: &str) -> bool {
-        use std::collections::hash_map::Entry as E;
-        use std::hash::BuildHasher;
-        let h = self.hasher.hash_one(id);
-        match self.first.entry(h) {
-            E::Occupied(e) => {
-                let (at, len) = *e.get();
-                let (at, len) = (at as usize, len as usize);
-                if &self.text[at..at + len] == id {
-                    return false;
-                }
-                self.others.insert(id.into())
+        let h = self.hash(id);
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = h as usize & mask;
+        while let Some(&s) = self.slots.get(at) {
+            if s == 0 {
+                break;
             }
-            E::Vacant(e) => {
-                let at = self.text.len();
-                match (u32::try_from(at), u32::try_from(id.len())) {
-                    (Ok(a), Ok(l)) if at + id.len() <= u32::MAX as usize => {
-                        self.text.push_str(id);
-                        e.insert((a, l));
-                        true
-                    }
-                    _ => self.others.insert(id.into()),
-                }
+            if s >> 32 == h >> 32 && self.id((s as u32 - 1) as usize) == id {
+                return false;
             }
+            at = (at + 1) & mask;
         }
+        let k = self.ends.len();
+        let end = self.text.len() + id.len();
+        let (Ok(end), true) = (u32::try_from(end), k + 1 < u32::MAX as usize) else {
+            return self.others.insert(id.into());
+        };
+        self.text.push_str(id);
+        self.ends.push(end);
+        if (k + 1) * 4 > self.slots.len() * 3 {
+            self.grow_to((k + 1) * 2);
+        } else {
+            self.slots[at] = slot(h, k);
+        }
+        true
     }
+}
+
+/// The slot of id number `k`, of hash `h`.
+fn slot(h: u64, k: usize) -> u64 {
+    (h & (u64::MAX << 32)) | (k as u64 + 1)
 }
 
 /// Reads every input in order, handing each block to `send` (false: stop, nobody listens).
@@ -379,17 +424,33 @@ mod tests {
 
     #[test]
     fn ids_are_told_apart_by_their_text_even_when_their_hashes_meet() {
-        use std::hash::BuildHasher;
         let mut ids = Ids::default();
         assert!(ids.insert("S1"));
         assert!(!ids.insert("S1"));
-        // S2's hash taken by S1, as when two ids' hashes meet.
-        let h = ids.hasher.hash_one("S2");
-        ids.first.insert(h, (0, 2));
+        // A slot on S2's probe holding S2's hash and S1's number, as when two ids' hashes
+        // meet in full.
+        let h = ids.hash("S2");
+        let at = ids.vacant(h);
+        ids.slots[at] = slot(h, 0);
         assert!(ids.insert("S2"));
         assert!(!ids.insert("S2"));
         assert!(!ids.insert("S1"));
         assert!(ids.insert("S3"));
         assert!(!ids.insert("S3"));
+    }
+
+    #[test]
+    fn ids_placed_again_as_the_slots_grow_are_all_still_found() {
+        let mut ids = Ids::with_capacity(4);
+        for n in 0..5000 {
+            assert!(ids.insert(&format!("S{n}")), "S{n} new");
+        }
+        for n in 0..5000 {
+            assert!(!ids.insert(&format!("S{n}")), "S{n} seen");
+        }
+        assert!(ids.insert(""));
+        assert!(!ids.insert(""));
+        assert_eq!(ids.ends.len(), 5001);
+        assert!(ids.others.is_empty());
     }
 }
