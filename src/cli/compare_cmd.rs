@@ -56,8 +56,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .num_args(1..)
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "Segment tables (CSV or Excel), read whole; budgets apply across all of them",
-                    "路段表（CSV 或 Excel），整表读取；预算额度按全部表格分配",
+                    "Segment tables (CSV or Excel); budgets apply across all of them. Written as CSV or JSON Lines with no budget that shares out or cuts, CSV tables are read in blocks as batch reads them; otherwise they are held whole",
+                    "路段表（CSV 或 Excel）；预算额度按全部表格分配。输出 CSV 或 JSON Lines 且没有需分摊或削减的预算时，CSV 表像 batch 一样分块读取；否则整表载入",
                 )),
         )
         .arg(
