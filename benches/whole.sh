@@ -8,8 +8,13 @@
 #
 # notice writes one workbook per village: it is timed on the first NOTICE_ROWS rows
 # (NOTICE_ROWS=all for the whole table). Scratch files go to $BENCH_DIR (default
-# target/bench-whole); they take about three times the table's size.
+# target/bench-whole); they take about three times the table's size. The workbooks are made
+# under SOURCE_DATE_EPOCH, so each notice is compared byte for byte; a binary that does not
+# read it (before SOURCE_DATE_EPOCH was) writes its own time, and its notices are compared
+# part by part with the time left out (docProps/core.xml).
 set -eu
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1543622400}
+export SOURCE_DATE_EPOCH
 table=${1:?usage: benches/whole.sh TABLE.csv [BINARY...]}
 shift
 [ $# -gt 0 ] || set -- target/release/roadsub
@@ -59,6 +64,20 @@ for bin in "$@"; do
     cmp "$dir/explain-1.txt" "$dir/explain-$n.txt"
     cmp "$dir/compare-1.csv" "$dir/compare-$n.csv"
     [ "$(ls "$dir/notices-1" | wc -l)" = "$(ls "$dir/notices-$n" | wc -l)" ]
+    python3 - "$dir/notices-1" "$dir/notices-$n" <<'PY'
+import os, sys, zipfile
+a, b = sys.argv[1:]
+for name in sorted(os.listdir(a)):
+    x, y = os.path.join(a, name), os.path.join(b, name)
+    if open(x, "rb").read() == open(y, "rb").read():
+        continue
+    za, zb = zipfile.ZipFile(x), zipfile.ZipFile(y)
+    parts = [p for p in za.namelist() if p != "docProps/core.xml"]
+    if parts != [p for p in zb.namelist() if p != "docProps/core.xml"] or any(
+        za.read(p) != zb.read(p) for p in parts
+    ):
+        sys.exit(f"{x} and {y} differ")
+PY
     n=$((n + 1))
 done
-echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices-1" | wc -l) notices; outputs the same for every binary"
+echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices-1" | wc -l) notices; outputs the same for every binary (notices but for the time of binaries that do not read SOURCE_DATE_EPOCH)"

@@ -434,6 +434,8 @@ pub fn run() -> ExitCode {
 }
 
 fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    crate::table::workbook::check_source_date_epoch(lang)
+        .map_err(|message| Failure::new(EXIT_USAGE, message))?;
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),

@@ -78,7 +78,7 @@ fn number(v: Decimal) -> f64 {
 impl Report {
     /// Starts a report whose segments sheet has `layout`'s columns, titled in `lang`.
     pub fn new(layout: &Layout, rules: &RuleSet, lang: Lang) -> Result<Report, XlsxError> {
-        let mut book = Workbook::new();
+        let mut book = crate::table::workbook::new_workbook();
         let columns = layout.header.len();
         let inputs = layout.copied_len();
         let mut money = vec![false; columns];

@@ -1085,3 +1085,93 @@ fn a_lone_closing_mark_never_starts_a_line_of_the_notice_period() {
         }
     }
 }
+
+/// The time in `docProps/core.xml` of workbook `path`.
+fn made_at(path: &Path) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut core = String::new();
+    zip.by_name("docProps/core.xml")
+        .unwrap()
+        .read_to_string(&mut core)
+        .unwrap();
+    let from = core.find("<dcterms:created").unwrap();
+    let from = from + core[from..].find('>').unwrap() + 1;
+    let to = from + core[from..].find('<').unwrap();
+    core[from..to].to_string()
+}
+
+#[test]
+fn under_source_date_epoch_notices_reports_and_comparisons_are_the_same_bytes_run_after_run() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let make = |n: u32| {
+        let out = env.file(&format!("notices-{n}"));
+        env.roadsub(&["notice", &table, "-o", &out])
+            .env("SOURCE_DATE_EPOCH", "1543622400")
+            .expect(0, "", &format!("wrote 3 notices to {out}\n"));
+        let report = env.file(&format!("report-{n}.xlsx"));
+        env.roadsub(&["batch", &table, "-o", &report])
+            .env("SOURCE_DATE_EPOCH", "1543622400")
+            .expect_code(0);
+        let what_if = env.file(&format!("what-if-{n}.xlsx"));
+        env.roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            "poverty.village.4.5=30万",
+            "-o",
+            &what_if,
+        ])
+        .env("SOURCE_DATE_EPOCH", "1543622400")
+        .expect_code(0);
+        let mut books = vec![report, what_if];
+        books.extend(
+            listing(&env.path(&format!("notices-{n}")))
+                .into_iter()
+                .map(|name| format!("{out}/{name}")),
+        );
+        books
+    };
+    let first = make(1);
+    // Past the second the first ones were made in: without the time given, they would differ.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = make(2);
+    assert_eq!(first.len(), 5);
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(made_at(Path::new(a)), "2018-12-01T00:00:00Z", "{a}");
+        assert!(
+            std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+            "{a} and {b} differ"
+        );
+    }
+}
+
+#[test]
+fn a_source_date_epoch_that_is_not_whole_seconds_is_refused_and_nothing_is_written() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    let out = env.file("notices");
+    env.roadsub(&["notice", &table, "-o", &out])
+        .env("SOURCE_DATE_EPOCH", "2018-12-01")
+        .expect(
+            2,
+            "",
+            "roadsub: SOURCE_DATE_EPOCH is “2018-12-01”: it must be whole seconds since \
+             1970-01-01 UTC (like 1543622400), the time new workbooks say they were made; unset \
+             it to use the time now\n",
+        );
+    assert!(!env.path("notices").exists());
+    env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])
+        .env("SOURCE_DATE_EPOCH", "1.5")
+        .expect(
+            2,
+            "",
+            "roadsub: SOURCE_DATE_EPOCH 为“1.5”：应为自 1970-01-01（UTC）起的整秒数（如 \
+             1543622400），即新建工作簿记录的创建时间；不设则用当前时间\n",
+        );
+    // Set but empty is not set: the time now.
+    env.roadsub(&["notice", &table, "-o", &out])
+        .env("SOURCE_DATE_EPOCH", "")
+        .expect(0, "", &format!("wrote 3 notices to {out}\n"));
+}

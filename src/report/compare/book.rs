@@ -4,7 +4,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::whole::{Comparison, Pair};
 use super::write::{column_names, side_words, Variant};
@@ -425,7 +425,7 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
 
 /// The comparison as a workbook, in memory.
 pub fn workbook(c: &Comparison, variant: &Variant, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
+    let mut book = crate::table::workbook::new_workbook();
     {
         let sheet = book.add_worksheet();
         sheet.set_name(SHEETS[0])?;

@@ -10,9 +10,7 @@
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::utility::row_col_to_cell;
-use rust_xlsxwriter::{
-    Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Note, Worksheet, XlsxError};
 
 use super::{page, wrap, Line, Notice};
 use crate::textwidth::cells;
@@ -422,7 +420,7 @@ fn print_plan(widths: &[usize], heights: &[(u32, f64)], last: u32, blocks: [u32;
 
 /// The notice as a workbook's bytes.
 pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
+    let mut book = crate::table::workbook::new_workbook();
     let sheet = book.add_worksheet();
     sheet.set_name(SHEET)?;
     let mut lines: Vec<&Line> = n.segments.iter().collect();

@@ -11,6 +11,7 @@
 mod cells;
 mod error;
 mod inplace;
+mod made;
 pub mod patch;
 mod save;
 pub mod stream;
@@ -23,6 +24,7 @@ use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible}
 use cells::{cell_text, is_number};
 pub use cells::{date_serial, number_cell, parse_date};
 pub use error::WorkbookError;
+pub use made::{check_source_date_epoch, new_workbook, SOURCE_DATE_EPOCH};
 pub use save::{cannot_write, save, writes_in_place, SaveError};
 
 use super::sheet::SheetRow;
@@ -310,7 +312,7 @@ pub fn write(
     header: &[String],
     rows: &[SheetRow],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = rust_xlsxwriter::Workbook::new();
+    let mut book = new_workbook();
     let ws = book.add_worksheet();
     ws.set_name(sheet)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
