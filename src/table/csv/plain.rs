@@ -157,6 +157,11 @@ pub type PlainItem<'a> = Result<Record<'a>, u64>;
 
 /// Calls `each` with every record of `text`, plain lines decoded (see [`Lines`]) whose first
 /// line is `line`. `ends` is scratch space.
+///
+/// One pass finds both the line ends and the delimiters, eight bytes at a time
+/// ([`byte_hits`]): a row of a segment table is about 64 bytes and ten fields, and looking at
+/// its bytes one by one, after a search for its line end, was a tenth of a batch run's work.
+/// [`plain_records_bytewise`] is the same, byte by byte; a property test holds the two equal.
 pub fn plain_records(
     text: &str,
     line: u64,
@@ -164,22 +169,103 @@ pub fn plain_records(
     ends: &mut Vec<usize>,
     mut each: impl FnMut(PlainItem<'_>),
 ) {
+    if matches!(delimiter, b'\r' | b'\n') {
+        // Never a table's delimiter (the sniffer picks , tab or ;): the slow way, all the same.
+        return plain_records_bytewise(text, line, delimiter, ends, each);
+    }
+    let bytes = text.as_bytes();
+    let mut line = line;
+    // Where the line being read starts.
+    let mut start = 0;
+    ends.clear();
+    // What a line end does: the record from `start` to `end` handed out, or passed over.
+    let mut line_end = |end: usize, start: &mut usize, line: &mut u64, ends: &mut Vec<usize>| {
+        let from = *start;
+        let this = *line;
+        *line += 1;
+        *start = end + 1;
+        let end = if end > from && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        if end > from {
+            emit(&text[from..end], this, ends, &mut each);
+        }
+        ends.clear();
+    };
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let (newline, delim) = (broadcast(b'\n'), broadcast(delimiter));
+    for (w, word) in words.enumerate() {
+        let v = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let mut hits = byte_hits(v ^ newline) | byte_hits(v ^ delim);
+        while hits != 0 {
+            let at = w * 8 + (hits.trailing_zeros() / 8) as usize;
+            hits &= hits - 1;
+            if bytes[at] == b'\n' {
+                line_end(at, &mut start, &mut line, ends);
+            } else {
+                ends.push(at - start);
+            }
+        }
+    }
+    let base = bytes.len() - tail.len();
+    for (i, &b) in tail.iter().enumerate() {
+        if b == b'\n' {
+            line_end(base + i, &mut start, &mut line, ends);
+        } else if b == delimiter {
+            ends.push(base + i - start);
+        }
+    }
+}
+
+/// Hands out one non-blank line `record` (`ends`: where its delimiters are), as
+/// [`plain_records`] does: too many fields are the line's error, a line of delimiters alone is
+/// blank.
+#[inline(always)]
+fn emit(record: &str, line: u64, ends: &mut Vec<usize>, each: &mut impl FnMut(PlainItem<'_>)) {
+    // The delimiters counted are those before the line's end: a CR before its LF is none.
+    if ends.len() >= MAX_FIELDS {
+        each(Err(line));
+        return;
+    }
+    // A row of empty fields (`,,,,`) is a blank line, as the reader passes it over.
+    if ends.len() == record.len() {
+        return;
+    }
+    ends.push(record.len());
+    each(Ok(Record::plain(line, record, ends)));
+}
+
+/// `byte` in each of a word's eight bytes.
+const fn broadcast(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// The high bit of each byte of `v` that is zero, and nothing else: exact, with no carry
+/// from one byte into the next (the low seven bits plus 0x7f set the high bit unless all
+/// are zero; or-ing in `v` sets it for a byte whose own high bit is set).
+#[inline(always)]
+const fn byte_hits(v: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = (v & LOW7).wrapping_add(LOW7);
+    !(t | v | LOW7)
+}
+
+/// [`plain_records`] byte by byte: what it must equal.
+pub(crate) fn plain_records_bytewise(
+    text: &str,
+    line: u64,
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    mut each: impl FnMut(PlainItem<'_>),
+) {
     for (line, range) in plain_lines(text.as_bytes(), line) {
-        // Lines end at ASCII bytes, so the range is on character boundaries.
         let record = &text[range];
         ends.clear();
-        // Fields are short: a plain loop beats setting up a vector search for each.
         let bytes = record.as_bytes();
         ends.extend((0..bytes.len()).filter(|&i| bytes[i] == delimiter));
-        if ends.len() >= MAX_FIELDS {
-            each(Err(line));
-            continue;
-        }
-        // A row of empty fields (`,,,,`) is a blank line, as the reader passes it over.
-        if ends.len() == bytes.len() {
-            continue;
-        }
-        ends.push(record.len());
-        each(Ok(Record::plain(line, record, ends)));
+        emit(record, line, ends, &mut each);
     }
 }

@@ -303,3 +303,84 @@ proptest::proptest! {
         proptest::prop_assert_eq!(r.style().delimiter, sep);
     }
 }
+
+/// What [`plain_records`] (or `how`) hands out of `text`: each record's line, text and ends,
+/// or the line of one with too many fields.
+type Handed = Vec<Result<(u64, String, Vec<usize>), u64>>;
+
+/// A way to split plain lines: [`plain_records`]'s arguments, `each` as a trait object.
+type Split = fn(&str, u64, u8, &mut Vec<usize>, &mut dyn FnMut(plain::PlainItem<'_>));
+
+fn handed(text: &str, delimiter: u8, how: Split) -> Handed {
+    let mut out = Vec::new();
+    let mut ends = vec![7, 7, 7];
+    how(text, 3, delimiter, &mut ends, &mut |item| {
+        out.push(item.map(|r| (r.line, r.text().to_string(), r.ends().to_vec())));
+    });
+    out
+}
+
+fn by_words(
+    text: &str,
+    line: u64,
+    d: u8,
+    ends: &mut Vec<usize>,
+    each: &mut dyn FnMut(plain::PlainItem<'_>),
+) {
+    plain_records(text, line, d, ends, each)
+}
+
+fn by_bytes(
+    text: &str,
+    line: u64,
+    d: u8,
+    ends: &mut Vec<usize>,
+    each: &mut dyn FnMut(plain::PlainItem<'_>),
+) {
+    plain::plain_records_bytewise(text, line, d, ends, each)
+}
+
+#[test]
+fn plain_records_word_by_word_split_as_byte_by_byte_at_the_field_limit() {
+    for n in [MAX_FIELDS - 2, MAX_FIELDS - 1, MAX_FIELDS, MAX_FIELDS + 1] {
+        // n fields: n - 1 delimiters; then a line of delimiters alone, then n delimiters
+        // before a CR LF.
+        let text = format!(
+            "{}\n{}\nx{}\r\n村,1\n",
+            vec!["ab"; n].join(","),
+            ",".repeat(n),
+            ",".repeat(n)
+        );
+        let words = handed(&text, b',', by_words);
+        assert_eq!(words, handed(&text, b',', by_bytes), "{n}");
+        // The limit holds: MAX_FIELDS - 1 delimiters is a record, MAX_FIELDS is too many.
+        assert_eq!(words[0].is_ok(), n <= MAX_FIELDS, "{n}");
+        assert_eq!(words.last().unwrap(), &Ok((6, "村,1".into(), vec![3, 5])));
+    }
+    // The example of a CR LF line, a blank line and a line of delimiters: line numbers go on
+    // past the lines passed over.
+    assert_eq!(
+        handed("a,b\r\n\n,,\n村,\t1\n", b',', by_words),
+        [
+            Ok((3, "a,b".into(), vec![1, 3])),
+            Ok((6, "村,\t1".into(), vec![3, 6]))
+        ]
+    );
+}
+
+proptest::proptest! {
+    /// Splitting eight bytes at a time finds the same records, fields and lines as byte by
+    /// byte: any mix of delimiters, CRs, LFs, Chinese text and blanks, at any offset from a
+    /// word's start, with or without a last line end. 上, 丬, 三 and 主 each hold a byte that
+    /// is a line end or a delimiter with its high bit set (0x8a, 0xac, 0x89, 0xbb).
+    #[test]
+    fn plain_records_word_by_word_are_those_byte_by_byte(
+        text in "[a村上丬三主,;\t\r\n ]{0,200}",
+        delimiter in proptest::sample::select(vec![b',', b'\t', b';']),
+    ) {
+        proptest::prop_assert_eq!(
+            handed(&text, delimiter, by_words),
+            handed(&text, delimiter, by_bytes)
+        );
+    }
+}
