@@ -195,6 +195,14 @@ impl From<SumError> for SumOverflow {
 }
 
 impl Totals {
+    /// Empty totals for `rules`: a zero for each fund.
+    pub fn new(rules: &RuleSet) -> Totals {
+        Totals {
+            paid: vec![Sum::default(); rules.funds.len()],
+            ..Totals::default()
+        }
+    }
+
     /// Whether rows give both completed km and disbursed, so that something is outstanding.
     pub fn has_outstanding(&self) -> bool {
         self.due_rows > 0 && self.disbursed_rows > 0
@@ -444,10 +452,7 @@ pub struct Summary {
 impl Summary {
     /// An empty summary for `rules`, grouping by each of `by`.
     pub fn new(rules: &RuleSet, by: &[GroupBy]) -> Summary {
-        let total = Totals {
-            paid: vec![Sum::default(); rules.funds.len()],
-            ..Totals::default()
-        };
+        let total = Totals::new(rules);
         Summary {
             total,
             groupings: by.iter().map(|&b| (b, BTreeMap::new())).collect(),

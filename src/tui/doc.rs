@@ -210,15 +210,15 @@ impl Doc {
         self.base.add_to(rules, at, totals)
     }
 
-    /// [`Doc::add_to`] through a segment and breakdown kept from row to row.
-    pub fn add_to_with(
+    /// Adds row `at`, when it is good, to a group's `totals` (its sums alone, no budget's
+    /// use), through a segment and breakdown kept from row to row.
+    pub fn add_to_totals(
         &self,
-        rules: &RuleSet,
         at: usize,
-        totals: &mut Summary,
+        totals: &mut crate::report::Totals,
         scratch: &mut (crate::engine::Segment, crate::engine::Breakdown),
     ) {
-        self.base.add_to_with(rules, at, totals, scratch)
+        self.base.add_to_totals(at, totals, scratch)
     }
 
     /// Shows `variant` beside the rules in force, `base` (`None`: no longer), computing every

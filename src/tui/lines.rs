@@ -22,7 +22,7 @@ pub enum Grouping {
 }
 
 /// One line of the table as shown.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Line {
     /// A row of the sheet, by index.
     Row(usize),
@@ -30,8 +30,19 @@ pub enum Line {
     Subtotal(Box<Subtotal>),
 }
 
+/// A group's sums as its rows are added: its totals, and what a variant shown changes.
+type GroupSums = (Totals, Option<(Amounts, usize)>);
+
+/// Groups whose sums are all made at once, at most: about 300 bytes each (a million
+/// villages would take 300 MB, which rows summed group by group do not), and only when a
+/// group has [`ROWS_A_GROUP`] rows or more on average (fewer would gain nothing by it).
+const SUMMED_AT_ONCE: usize = 1 << 16;
+
+/// See [`SUMMED_AT_ONCE`].
+const ROWS_A_GROUP: usize = 8;
+
 /// A group of rows (a township, or a township and village) and its totals.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Subtotal {
     /// What the group's rows share: the township, or the township and village.
     pub key: String,
@@ -315,6 +326,13 @@ impl App {
     /// after every group, in the order given. A group whose rows name no township (or no
     /// village) comes after the named ones, as empty cells sort last.
     pub(super) fn grouped(&self, order: Vec<usize>, g: Grouping) -> Vec<Line> {
+        self.grouped_with(order, g, None)
+    }
+
+    /// [`App::grouped`], the groups' sums all made at once in table order (`at_once`
+    /// `Some(true)`), each group's as its rows are placed (`Some(false)`), or as
+    /// [`SUMMED_AT_ONCE`] says (`None`).
+    fn grouped_with(&self, order: Vec<usize>, g: Grouping, at_once: Option<bool>) -> Vec<Line> {
         let (outside, order): (Vec<usize>, Vec<usize>) =
             order.into_iter().partition(|&r| self.doc.not_a_segment(r));
         let cols = &self.doc.sheet.columns;
@@ -382,44 +400,85 @@ impl App {
             keyed[*place] = (group, r as u32);
             *place += 1;
         }
-        drop((order, group_of, starts));
-        // A subtotal is a group's totals only: summed under the rules without their budgets,
-        // whose use a subtotal does not show (the totals do not depend on them), and through
-        // one segment and breakdown for every row.
-        let mut unbudgeted = self.rules.clone();
-        unbudgeted.budgets.clear();
+        // A subtotal is a group's totals only, not a budget's use (the totals do not depend
+        // on it), summed through one segment and breakdown for every row.
         let mut scratch = super::brief::blank();
+        // While the groups are few enough to hold every one's sums at once, they are summed
+        // with the rows read in table order: a group's rows lie far apart in the table (a
+        // village's every few thousandth row), and reading a million rows group by group
+        // waited on memory for most of its time. The sums are exact, so the order they are
+        // added in does not change them (a test compares the two ways).
+        let few = at_once
+            .unwrap_or(names.len() <= SUMMED_AT_ONCE && names.len() * ROWS_A_GROUP <= keyed.len());
+        let mut sums: Option<Vec<Option<GroupSums>>> = few.then(|| {
+            let mut group_at = vec![u32::MAX; rows.len()];
+            for (&r, &group) in order.iter().zip(&group_of) {
+                group_at[r] = group;
+            }
+            let mut sums: Vec<GroupSums> = (0..names.len()).map(|_| self.group_sums()).collect();
+            for (r, &group) in group_at.iter().enumerate() {
+                if let Some(sums) = sums.get_mut(group as usize) {
+                    self.add_to_group(r, sums, &mut scratch);
+                }
+            }
+            sums.into_iter().map(Some).collect()
+        });
+        drop((order, group_of, starts));
         let mut lines = Vec::with_capacity(keyed.len() + names.len());
         let mut i = 0;
         while i < keyed.len() {
             let group = keyed[i].0;
-            let mut totals = crate::report::Summary::new(&unbudgeted, &[]);
-            // The change is summed row by row over the rows good under both, as `roadsub
-            // compare` sums a group: a row one side cannot compute is counted as left out.
-            let mut change = self.doc.variant().map(|_| (Amounts::default(), 0));
+            // The group's sums made above, or made now from its rows.
+            let (mut made, summed) = match sums.as_mut().and_then(|s| s[group as usize].take()) {
+                Some(made) => (made, true),
+                None => (self.group_sums(), false),
+            };
             while i < keyed.len() && keyed[i].0 == group {
                 let r = keyed[i].1 as usize;
-                self.doc
-                    .add_to_with(&unbudgeted, r, &mut totals, &mut scratch);
-                if let Some((sum, left_out)) = &mut change {
-                    match self.doc.row_change(r) {
-                        Some(RowChange::Change(a)) => add_into(sum, &a),
-                        Some(RowChange::BadAfter) if !self.doc.is_good(r) => {}
-                        Some(_) => *left_out += 1,
-                        None => {}
-                    }
+                if !summed {
+                    self.add_to_group(r, &mut made, &mut scratch);
                 }
                 lines.push(Line::Row(r));
                 i += 1;
             }
+            let (totals, change) = made;
             lines.push(Line::Subtotal(Box::new(Subtotal {
                 key: names[group as usize].clone(),
-                totals: totals.total,
+                totals,
                 variant: change,
             })));
         }
         lines.extend(outside.into_iter().map(Line::Row));
         lines
+    }
+
+    /// Empty sums for a group: its totals, and, while a variant is shown, what the variant
+    /// changes of them and how many rows that leaves out.
+    fn group_sums(&self) -> GroupSums {
+        (
+            Totals::new(&self.rules),
+            self.doc.variant().map(|_| (Amounts::default(), 0)),
+        )
+    }
+
+    /// Adds row `r` to a group's sums. The change is summed row by row over the rows good
+    /// under both, as `roadsub compare` sums a group: a row one side cannot compute is
+    /// counted as left out.
+    fn add_to_group(
+        &self,
+        r: usize,
+        (totals, change): &mut GroupSums,
+        scratch: &mut (crate::engine::Segment, crate::engine::Breakdown),
+    ) {
+        self.doc.add_to_totals(r, totals, scratch);
+        if let Some((sum, left_out)) = change {
+            match self.doc.row_change(r) {
+                Some(RowChange::Change(a)) => add_into(sum, &a),
+                Some(RowChange::BadAfter) if !self.doc.is_good(r) => {}
+                Some(_) => *left_out += 1,
+                None => {}
+            }
+        }
     }
 
     /// How many data rows are shown (subtotal lines not counted).
@@ -840,6 +899,38 @@ mod fast_tests {
                         }
                     }
                 }
+            }
+        }
+
+        /// A group's sums are the same made all at once with the rows in table order (few
+        /// groups) as made group by group (many): rows, subtotals and, with a variant shown,
+        /// what it changes and the rows it leaves out.
+        #[test]
+        fn groups_summed_at_once_in_table_order_are_those_summed_group_by_group(
+            rows in table(),
+            sorted in prop::option::of((0..7usize, any::<bool>())),
+            variant in any::<bool>(),
+        ) {
+            let (mut app, _dir) = opened(&rows);
+            if variant {
+                let (changed, _) = app
+                    .rules
+                    .with_settings(&[crate::rules::Setting::parse("poverty.group.3.5=15万").unwrap()])
+                    .unwrap();
+                let source = crate::tui::variant::Source::File("v.toml".into());
+                let base = app.rules.clone();
+                app.doc.set_variant(&base, Some((changed, source)));
+            }
+            let all: Vec<usize> = (0..rows.len()).collect();
+            let order = match sorted {
+                Some((c, desc)) => app.sorted(all, c, desc),
+                None => all,
+            };
+            for g in [Grouping::Township, Grouping::Village] {
+                let at_once = app.grouped_with(order.clone(), g, Some(true));
+                let one_by_one = app.grouped_with(order.clone(), g, Some(false));
+                prop_assert_eq!(&at_once, &one_by_one);
+                prop_assert_eq!(at_once, app.grouped(order.clone(), g));
             }
         }
 

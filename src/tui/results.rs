@@ -328,25 +328,20 @@ impl Results {
         }
     }
 
-    /// [`Results::add_to`] through a segment and breakdown kept from row to row (a group's
+    /// Adds row `at`, when it is good, to a group's `totals`: what [`Results::add_to`] adds
+    /// to a summary's total, through a segment and breakdown kept from row to row (a group's
     /// subtotal puts a million rows through).
-    pub fn add_to_with(
+    pub fn add_to_totals(
         &self,
-        rules: &RuleSet,
         at: usize,
-        totals: &mut Summary,
+        totals: &mut crate::report::Totals,
         (seg, b): &mut (Segment, Breakdown),
     ) {
         if self
             .briefs
             .for_totals_into(at, self.briefs.cuts(at), seg, b)
         {
-            let text = RowText {
-                id: "",
-                township: "",
-                village: "",
-            };
-            let _ = totals.add(rules, seg, &text, b);
+            let _ = totals.apply(seg, b, false);
         }
     }
 
