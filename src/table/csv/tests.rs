@@ -304,40 +304,23 @@ proptest::proptest! {
     }
 }
 
-/// What [`plain_records`] (or `how`) hands out of `text`: each record's line, text and ends,
-/// or the line of one with too many fields.
-type Handed = Vec<Result<(u64, String, Vec<usize>), u64>>;
+/// A record's line, text and ends, or the line of one with too many fields.
+type Handed = Result<(u64, String, Vec<usize>), u64>;
 
-/// A way to split plain lines: [`plain_records`]'s arguments, `each` as a trait object.
-type Split = fn(&str, u64, u8, &mut Vec<usize>, &mut dyn FnMut(plain::PlainItem<'_>));
-
-fn handed(text: &str, delimiter: u8, how: Split) -> Handed {
+/// What [`plain_records`] hands out of `text` (eight bytes at a time when `words`, else
+/// byte by byte): each record's line, text and ends, or the line of one with too many fields.
+fn handed(text: &str, delimiter: u8, words: bool) -> Vec<Handed> {
     let mut out = Vec::new();
     let mut ends = vec![7, 7, 7];
-    how(text, 3, delimiter, &mut ends, &mut |item| {
+    let each = |item: plain::PlainItem<'_>| {
         out.push(item.map(|r| (r.line, r.text().to_string(), r.ends().to_vec())));
-    });
+    };
+    if words {
+        plain_records(text, 3, delimiter, &mut ends, each);
+    } else {
+        plain::plain_records_bytewise(text, 3, delimiter, &mut ends, each);
+    }
     out
-}
-
-fn by_words(
-    text: &str,
-    line: u64,
-    d: u8,
-    ends: &mut Vec<usize>,
-    each: &mut dyn FnMut(plain::PlainItem<'_>),
-) {
-    plain_records(text, line, d, ends, each)
-}
-
-fn by_bytes(
-    text: &str,
-    line: u64,
-    d: u8,
-    ends: &mut Vec<usize>,
-    each: &mut dyn FnMut(plain::PlainItem<'_>),
-) {
-    plain::plain_records_bytewise(text, line, d, ends, each)
 }
 
 #[test]
@@ -351,8 +334,8 @@ fn plain_records_word_by_word_split_as_byte_by_byte_at_the_field_limit() {
             ",".repeat(n),
             ",".repeat(n)
         );
-        let words = handed(&text, b',', by_words);
-        assert_eq!(words, handed(&text, b',', by_bytes), "{n}");
+        let words = handed(&text, b',', true);
+        assert_eq!(words, handed(&text, b',', false), "{n}");
         // The limit holds: MAX_FIELDS - 1 delimiters is a record, MAX_FIELDS is too many.
         assert_eq!(words[0].is_ok(), n <= MAX_FIELDS, "{n}");
         assert_eq!(words.last().unwrap(), &Ok((6, "村,1".into(), vec![3, 5])));
@@ -360,7 +343,7 @@ fn plain_records_word_by_word_split_as_byte_by_byte_at_the_field_limit() {
     // The example of a CR LF line, a blank line and a line of delimiters: line numbers go on
     // past the lines passed over.
     assert_eq!(
-        handed("a,b\r\n\n,,\n村,\t1\n", b',', by_words),
+        handed("a,b\r\n\n,,\n村,\t1\n", b',', true),
         [
             Ok((3, "a,b".into(), vec![1, 3])),
             Ok((6, "村,\t1".into(), vec![3, 6]))
@@ -379,8 +362,8 @@ proptest::proptest! {
         delimiter in proptest::sample::select(vec![b',', b'\t', b';']),
     ) {
         proptest::prop_assert_eq!(
-            handed(&text, delimiter, by_words),
-            handed(&text, delimiter, by_bytes)
+            handed(&text, delimiter, true),
+            handed(&text, delimiter, false)
         );
     }
 }
