@@ -19,8 +19,8 @@ use crate::report::layout::Layout;
 use crate::report::{GroupBy, Summary};
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::{
-    plain_records, row, row::RowText, row::Verdict, Columns, LineText, Lines, PlainItem, Problem,
-    Record, RowError,
+    plain_records, row, row::RowText, row::Verdict, Columns, Lines, PlainItem, Problem, Record,
+    RowError,
 };
 
 /// What a worker needs to know about the table a chunk comes from.
@@ -136,18 +136,7 @@ impl Chunk {
 
     /// Adds plain lines.
     pub fn push_lines(&mut self, lines: &Lines) {
-        let (span, gb18030) = match lines.text {
-            LineText::Utf8(text) => {
-                let start = self.text.len();
-                self.text.push_str(text);
-                (start..self.text.len(), false)
-            }
-            LineText::Gb18030(bytes) => {
-                let start = self.raw.len();
-                self.raw.extend_from_slice(bytes);
-                (start..self.raw.len(), true)
-            }
-        };
+        let (span, gb18030) = lines.text.append_to(&mut self.text, &mut self.raw);
         self.entries.push(ChunkEntry::Lines {
             line: lines.line,
             span,

@@ -288,6 +288,68 @@ fn any_measure() -> impl Strategy<Value = Decimal> {
         .prop_map(|(m, scale)| Decimal::from_i128_with_scale(m, scale))
 }
 
+/// Rules under either rounding, and any segment under them: costs total or per km of any
+/// size, lengths of any decimals, any width, sources and payments in or out of range, zero or
+/// many households, a completed length beyond the length.
+fn any_rules_and_segment() -> impl Strategy<Value = (RuleSet, Segment)> {
+    (
+        (
+            any_cost(),
+            any::<bool>(),
+            prop_oneof![3 => 1i64..200_000_000, 1 => any::<i64>()],
+            prop_oneof![Just(3u32), 0u32..=8],
+            prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
+            any::<bool>(),
+        ),
+        (
+            proptest::array::uniform4(prop_oneof![3 => Just(Decimal::ZERO), 1 => any_measure()]),
+            prop_oneof![
+                Just(None),
+                Just(Some(0u32)),
+                (1u32..5000).prop_map(Some),
+                any::<u32>().prop_map(Some)
+            ],
+            prop::option::of(any_measure()),
+            prop::option::of(any_measure()),
+            prop::option::of(any_cost()),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (cost, per_km, length, length_scale, width_mm, village),
+                (sources, households, completed, disbursed, approved, half_even),
+            )| {
+                let rules = rules(if half_even {
+                    Rounding::HalfEven
+                } else {
+                    Rounding::HalfAwayFromZero
+                });
+                let class = rules
+                    .class_by_name(if village { "village" } else { "group" })
+                    .unwrap();
+                let segment = Segment {
+                    class,
+                    width_m: Decimal::new(width_mm, 3),
+                    length_km: Decimal::from_i128_with_scale(i128::from(length), length_scale),
+                    cost: if per_km {
+                        Cost::PerKm(cost)
+                    } else {
+                        Cost::Total(cost)
+                    },
+                    sources: crate::engine::Sources(sources),
+                    approved: approved.map(|a| vec![(1, a)]).unwrap_or_default(),
+                    disbursed,
+                    priority: None,
+                    households,
+                    completed_km: completed,
+                    date: None,
+                };
+                (rules, segment)
+            },
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -298,35 +360,8 @@ proptest! {
     /// left.
     #[test]
     fn the_shares_alone_are_the_full_computations_and_fail_alike(
-        cost in any_cost(),
-        per_km in any::<bool>(),
-        length in prop_oneof![3 => 1i64..200_000_000, 1 => any::<i64>()],
-        length_scale in prop_oneof![Just(3u32), 0u32..=8],
-        width_mm in prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
-        village in any::<bool>(),
-        sources in proptest::array::uniform4(prop_oneof![3 => Just(Decimal::ZERO), 1 => any_measure()]),
-        households in prop_oneof![Just(None), Just(Some(0u32)), (1u32..5000).prop_map(Some), any::<u32>().prop_map(Some)],
-        completed in prop::option::of(any_measure()),
-        disbursed in prop::option::of(any_measure()),
-        approved in prop::option::of(any_cost()),
-        half_even in any::<bool>(),
+        (rules, segment) in any_rules_and_segment(),
     ) {
-        let rules = rules(if half_even { Rounding::HalfEven } else { Rounding::HalfAwayFromZero });
-        let class = rules.class_by_name(if village { "village" } else { "group" }).unwrap();
-        let length_km = Decimal::from_i128_with_scale(i128::from(length), length_scale);
-        let segment = Segment {
-            class,
-            width_m: Decimal::new(width_mm, 3),
-            length_km,
-            cost: if per_km { Cost::PerKm(cost) } else { Cost::Total(cost) },
-            sources: crate::engine::Sources(sources),
-            approved: approved.map(|a| vec![(1, a)]).unwrap_or_default(),
-            disbursed,
-            priority: None,
-            households,
-            completed_km: completed,
-            date: None,
-        };
         let mut full = Breakdown::default();
         let full_ok = compute_into(&rules, &segment, &mut full).is_ok();
         // Over what another row left.
@@ -369,34 +404,8 @@ proptest! {
     /// same notes, the same failures, whatever the segment.
     #[test]
     fn the_fen_carried_on_are_the_amounts_read_back(
-        cost in any_cost(),
-        per_km in any::<bool>(),
-        length in prop_oneof![3 => 1i64..200_000_000, 1 => any::<i64>()],
-        length_scale in prop_oneof![Just(3u32), 0u32..=8],
-        width_mm in prop_oneof![Just(3500i64), Just(4500), 2000i64..7000],
-        village in any::<bool>(),
-        sources in proptest::array::uniform4(prop_oneof![3 => Just(Decimal::ZERO), 1 => any_measure()]),
-        households in prop_oneof![Just(None), Just(Some(0u32)), (1u32..5000).prop_map(Some), any::<u32>().prop_map(Some)],
-        completed in prop::option::of(any_measure()),
-        disbursed in prop::option::of(any_measure()),
-        approved in prop::option::of(any_cost()),
-        half_even in any::<bool>(),
+        (rules, segment) in any_rules_and_segment(),
     ) {
-        let rules = rules(if half_even { Rounding::HalfEven } else { Rounding::HalfAwayFromZero });
-        let class = rules.class_by_name(if village { "village" } else { "group" }).unwrap();
-        let segment = Segment {
-            class,
-            width_m: Decimal::new(width_mm, 3),
-            length_km: Decimal::from_i128_with_scale(i128::from(length), length_scale),
-            cost: if per_km { Cost::PerKm(cost) } else { Cost::Total(cost) },
-            sources: crate::engine::Sources(sources),
-            approved: approved.map(|a| vec![(1, a)]).unwrap_or_default(),
-            disbursed,
-            priority: None,
-            households,
-            completed_km: completed,
-            date: None,
-        };
         let mut carried = Breakdown::default();
         let carried_ok = compute_into(&rules, &segment, &mut carried).is_ok();
         let mut read_back = Breakdown::default();

@@ -193,6 +193,33 @@ impl Shape {
         self.cuts_at() + self.cuts.len()
     }
 
+    /// The cuts among a row's numbers `n` (see [`Briefs::cuts`]).
+    fn cuts_in<'n>(&self, n: &'n [i64]) -> &'n [i64] {
+        &n[self.cuts_at()..self.drawn_at()]
+    }
+
+    /// What allocating budget number `slot` pays a row of numbers `n`, when less than asked.
+    fn cut_in(&self, n: &[i64], slot: usize) -> Option<i64> {
+        self.cuts_in(n).get(slot).copied().filter(|&c| c != NONE)
+    }
+
+    /// Sets the cut of allocating budget `budget` (its place in the rules) among `n`.
+    fn set_cut_in(&self, n: &mut [i64], budget: usize, to: i64) {
+        if let Some(slot) = self.cuts.iter().position(|c| c.budget == budget) {
+            n[self.cuts_at() + slot] = to;
+        }
+    }
+
+    /// Forgets every cut among `n`.
+    fn clear_cuts_in(&self, n: &mut [i64]) {
+        n[self.cuts_at()..self.drawn_at()].fill(NONE);
+    }
+
+    /// A number made of a row's numbers `n`, read so that they are in the cache.
+    fn warm_of(n: &[i64]) -> i64 {
+        n.first().copied().unwrap_or(0) ^ n.last().copied().unwrap_or(0)
+    }
+
     /// What fund `fund` pays a row of numbers `n` after `cuts` (each cut lowers what the
     /// budgets before it left, so the last is the least).
     fn paid_with(&self, n: &[i64], cuts: &[i64], fund: FundId) -> i64 {
@@ -439,27 +466,26 @@ impl Briefs {
 
     /// Row `at`'s cuts: per allocating budget, the fen it pays the row when less than asked.
     pub fn cuts(&self, at: usize) -> &[i64] {
-        &self.row(at)[self.shape.cuts_at()..self.shape.drawn_at()]
+        self.shape.cuts_in(self.row(at))
     }
 
     /// What allocating budget number `slot` pays row `at`, when it pays less than asked.
     pub fn cut(&self, at: usize, slot: usize) -> Option<i64> {
-        self.cuts(at).get(slot).copied().filter(|&c| c != NONE)
+        self.shape.cut_in(self.row(at), slot)
     }
 
     /// Sets the cut of allocating budget `budget` (its place in the rules) on row `at`.
     pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
-        if let Some(slot) = self.shape.cuts.iter().position(|c| c.budget == budget) {
-            let i = at * self.shape.stride + self.shape.cuts_at() + slot;
-            self.nums[i] = to;
-        }
+        let stride = self.shape.stride;
+        let row = &mut self.nums[at * stride..(at + 1) * stride];
+        self.shape.set_cut_in(row, budget, to);
     }
 
     /// Forgets every cut of row `at` (before it is allocated again).
     pub fn clear_cuts(&mut self, at: usize) {
-        let start = at * self.shape.stride;
-        let (from, to) = (start + self.shape.cuts_at(), start + self.shape.drawn_at());
-        self.nums[from..to].fill(NONE);
+        let stride = self.shape.stride;
+        let row = &mut self.nums[at * stride..(at + 1) * stride];
+        self.shape.clear_cuts_in(row);
     }
 
     /// What fund `fund` pays row `at` before any budget cut it, in fen.
@@ -527,8 +553,7 @@ impl Briefs {
     /// the other brings those rows into the cache together, not one at a time as each is
     /// worked on (see [`Kept::again`](super::prorated::Kept::again)).
     pub fn warm(&self, at: usize) -> i64 {
-        let row = self.row(at);
-        row.first().copied().unwrap_or(0) ^ row.last().copied().unwrap_or(0)
+        Shape::warm_of(self.row(at))
     }
 
     fn row(&self, at: usize) -> &[i64] {

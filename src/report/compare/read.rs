@@ -356,18 +356,7 @@ fn quote_after(path: &std::path::Path, at: u64) -> bool {
 
 impl Block {
     fn push_lines(&mut self, lines: &Lines) {
-        let (span, gb18030) = match lines.text {
-            LineText::Utf8(text) => {
-                let start = self.text.len();
-                self.text.push_str(text);
-                (start..self.text.len(), false)
-            }
-            LineText::Gb18030(bytes) => {
-                let start = self.raw.len();
-                self.raw.extend_from_slice(bytes);
-                (start..self.raw.len(), true)
-            }
-        };
+        let (span, gb18030) = lines.text.append_to(&mut self.text, &mut self.raw);
         self.entries.push(Entry::Lines {
             line: lines.line,
             span,

@@ -32,6 +32,23 @@ pub enum LineText<'a> {
 }
 
 impl<'a> LineText<'a> {
+    /// Appends the lines where a block of rows keeps them: UTF-8 onto `text`, GB18030 (still
+    /// to be decoded) onto `raw`. Returns their place there, and whether it is in `raw`.
+    pub fn append_to(&self, text: &mut String, raw: &mut Vec<u8>) -> (Range<usize>, bool) {
+        match *self {
+            LineText::Utf8(lines) => {
+                let start = text.len();
+                text.push_str(lines);
+                (start..text.len(), false)
+            }
+            LineText::Gb18030(bytes) => {
+                let start = raw.len();
+                raw.extend_from_slice(bytes);
+                (start..raw.len(), true)
+            }
+        }
+    }
+
     /// The bytes as read.
     pub fn bytes(&self) -> &'a [u8] {
         match *self {

@@ -3,7 +3,7 @@
 //! memory, and waiting for each in turn is most of its time, so the rows are split into runs
 //! worked on at once on every core (see [`Kept::again`](crate::tui::prorated::Kept::again)).
 
-use super::{Briefs, CutChange, Linear, Mark, Shape, NONE};
+use super::{Briefs, CutChange, Linear, Mark, Shape};
 use crate::rules::ClassId;
 
 /// Rows `first..first + marks.len()` of a [`Briefs`], with their numbers to change.
@@ -44,6 +44,12 @@ impl Rows<'_> {
         &self.nums[i..i + stride]
     }
 
+    fn row_mut(&mut self, at: usize) -> &mut [i64] {
+        let stride = self.shape.stride;
+        let i = (at - self.first) * stride;
+        &mut self.nums[i..i + stride]
+    }
+
     /// Row `at`'s class, as [`Briefs::class`].
     pub fn class(&self, at: usize) -> ClassId {
         self.marks[at - self.first].class as ClassId
@@ -51,33 +57,29 @@ impl Rows<'_> {
 
     /// Row `at`'s cuts, as [`Briefs::cuts`].
     pub fn cuts(&self, at: usize) -> &[i64] {
-        &self.row(at)[self.shape.cuts_at()..self.shape.drawn_at()]
+        self.shape.cuts_in(self.row(at))
     }
 
     /// As [`Briefs::cut`].
     pub fn cut(&self, at: usize, slot: usize) -> Option<i64> {
-        self.cuts(at).get(slot).copied().filter(|&c| c != NONE)
+        self.shape.cut_in(self.row(at), slot)
     }
 
     /// As [`Briefs::set_cut`].
     pub fn set_cut(&mut self, at: usize, budget: usize, to: i64) {
-        if let Some(slot) = self.shape.cuts.iter().position(|c| c.budget == budget) {
-            let i = (at - self.first) * self.shape.stride + self.shape.cuts_at() + slot;
-            self.nums[i] = to;
-        }
+        let shape = self.shape;
+        shape.set_cut_in(self.row_mut(at), budget, to);
     }
 
     /// As [`Briefs::clear_cuts`].
     pub fn clear_cuts(&mut self, at: usize) {
-        let start = (at - self.first) * self.shape.stride;
-        let (from, to) = (start + self.shape.cuts_at(), start + self.shape.drawn_at());
-        self.nums[from..to].fill(NONE);
+        let shape = self.shape;
+        shape.clear_cuts_in(self.row_mut(at));
     }
 
     /// As [`Briefs::warm`].
     pub fn warm(&self, at: usize) -> i64 {
-        let row = self.row(at);
-        row.first().copied().unwrap_or(0) ^ row.last().copied().unwrap_or(0)
+        Shape::warm_of(self.row(at))
     }
 
     /// As [`Briefs::cut_change`].
