@@ -170,6 +170,27 @@ impl RowBuf {
         }
     }
 
+    /// Adds the amount of `fen` fen: what [`RowBuf::amount`] adds of the same yuan, written
+    /// straight from the whole number in plain CSV and JSON Lines text of yuan.
+    pub fn fen(&mut self, fen: i64) {
+        match self {
+            RowBuf::Text {
+                bytes,
+                first,
+                format: Format::Csv | Format::Jsonl | Format::Json,
+                unit: Unit::Yuan,
+                ..
+            } => {
+                if !*first {
+                    bytes.push(b',');
+                }
+                money::push_plain_fen(bytes, fen);
+                *first = false;
+            }
+            _ => self.amount(Some(money::yuan_of_fen(fen))),
+        }
+    }
+
     /// Ends the current row.
     pub fn end_row(&mut self) {
         match self {
@@ -531,6 +552,43 @@ mod tests {
                 panic!("text rows");
             };
             prop_assert_eq!(String::from_utf8(known).unwrap(), String::from_utf8(looked).unwrap());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn an_amount_in_fen_is_written_as_its_decimal_is(
+            fen in prop_oneof![Just(0i64), -1_000_000i64..1_000_000, any::<i64>()],
+            format in prop::sample::select(vec![
+                Some(Format::Csv), Some(Format::Jsonl), Some(Format::Json),
+                Some(Format::Markdown), Some(Format::Xlsx), None,
+            ]),
+            wan in any::<bool>(),
+            first in any::<bool>(),
+        ) {
+            let unit = if wan { Unit::Wan } else { Unit::Yuan };
+            let mut by_fen = RowBuf::new(format, false, 0).in_unit(unit);
+            let mut by_decimal = RowBuf::new(format, false, 0).in_unit(unit);
+            if !first {
+                by_fen.field("S1");
+                by_decimal.field("S1");
+            }
+            by_fen.fen(fen);
+            by_decimal.amount(Some(money::yuan_of_fen(fen)));
+            by_fen.end_row();
+            by_decimal.end_row();
+            match (by_fen, by_decimal) {
+                (RowBuf::Text { bytes: a, .. }, RowBuf::Text { bytes: b, .. }) => {
+                    prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+                }
+                (RowBuf::Typed { rows: a, .. }, RowBuf::Typed { rows: b, .. }) => {
+                    prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
+                }
+                (RowBuf::Cells { rows: a, .. }, RowBuf::Cells { rows: b, .. }) => {
+                    prop_assert_eq!(a, b);
+                }
+                _ => prop_assert!(false, "the same kind of buffer"),
+            }
         }
     }
 

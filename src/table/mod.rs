@@ -10,6 +10,7 @@ pub mod header;
 pub mod replace;
 pub mod row;
 pub mod sheet;
+pub(crate) mod swar;
 pub mod units;
 mod verbatim;
 pub mod workbook;

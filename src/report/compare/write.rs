@@ -172,7 +172,7 @@ pub fn csv_rows<'p>(
         if c.labels.len() > 1 {
             rows.field(&c.labels[p.file]);
         }
-        rows.field(&p.line.to_string());
+        rows.field(itoa::Buffer::new().format(p.line));
         for t in [&p.id, &p.township, &p.village, &p.class] {
             rows.field(t);
         }
@@ -184,9 +184,12 @@ pub fn csv_rows<'p>(
             for fen in [b, a, change] {
                 match fen {
                     None => rows.amount(None),
-                    Some(fen) => match money::from_fen(fen) {
-                        Some(v) => rows.amount(Some(v)),
-                        None => rows.field("overflow"),
+                    Some(fen) => match i64::try_from(fen) {
+                        Ok(fen) => rows.fen(fen),
+                        Err(_) => match money::from_fen(fen) {
+                            Some(v) => rows.amount(Some(v)),
+                            None => rows.field("overflow"),
+                        },
                     },
                 }
             }

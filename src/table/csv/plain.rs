@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::sniff::{gb18030_valid, Detected};
 use super::{CsvReader, Encoding, ReadError, Record, BLOCK_BYTES, MAX_FIELDS};
+use crate::table::swar::{broadcast, byte_hits};
 
 /// Whole lines handed out at once by [`CsvReader::next_lines`].
 ///
@@ -253,21 +254,6 @@ fn emit(record: &str, line: u64, ends: &mut Vec<usize>, each: &mut impl FnMut(Pl
     }
     ends.push(record.len());
     each(Ok(Record::plain(line, record, ends)));
-}
-
-/// `byte` in each of a word's eight bytes.
-const fn broadcast(byte: u8) -> u64 {
-    u64::from_ne_bytes([byte; 8])
-}
-
-/// The high bit of each byte of `v` that is zero, and nothing else: exact, with no carry
-/// from one byte into the next (the low seven bits plus 0x7f set the high bit unless all
-/// are zero; or-ing in `v` sets it for a byte whose own high bit is set).
-#[inline(always)]
-const fn byte_hits(v: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let t = (v & LOW7).wrapping_add(LOW7);
-    !(t | v | LOW7)
 }
 
 /// [`plain_records`] byte by byte: what it must equal.
