@@ -93,18 +93,39 @@ impl<const DP: u32> Sum<DP> {
     /// [`Sum::add_or_sub`] at any scale.
     #[inline(never)]
     fn add_or_sub_general(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
-        let scale = value.scale();
-        let units = match scale.cmp(&DP) {
-            std::cmp::Ordering::Equal => value.mantissa(),
-            std::cmp::Ordering::Less => value
-                .mantissa()
-                .checked_mul(POW10[(DP - scale) as usize])
-                .ok_or(SumError)?,
-            std::cmp::Ordering::Greater => return Err(SumError),
-        };
+        let units = Self::units_general(value)?;
         let units = if negate { -units } else { units };
         self.0 = self.0.checked_add(units).ok_or(SumError)?;
         Ok(())
+    }
+
+    /// `value` in units of 10^-`DP` (what [`Sum::add`] adds of it): an error when it has more
+    /// decimals than the sum keeps.
+    #[inline(always)]
+    pub fn units(value: Decimal) -> Result<i128, SumError> {
+        let scale = value.scale();
+        if scale == DP {
+            return Ok(value.mantissa());
+        }
+        if scale < DP && DP <= 9 {
+            // A mantissa is below 2^96 and the factor at most 10^9: the product fits.
+            return Ok(value.mantissa() * POW10[(DP - scale) as usize]);
+        }
+        Self::units_general(value)
+    }
+
+    /// [`Sum::units`] at any scale.
+    #[inline(never)]
+    fn units_general(value: Decimal) -> Result<i128, SumError> {
+        let scale = value.scale();
+        match scale.cmp(&DP) {
+            std::cmp::Ordering::Equal => Ok(value.mantissa()),
+            std::cmp::Ordering::Less => value
+                .mantissa()
+                .checked_mul(POW10[(DP - scale) as usize])
+                .ok_or(SumError),
+            std::cmp::Ordering::Greater => Err(SumError),
+        }
     }
 
     /// Adds `units` (of 10^-`DP`), or takes them away when `negate`.

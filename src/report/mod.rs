@@ -19,4 +19,5 @@ pub mod xlsx;
 
 pub use budget::{BudgetLine, Scope};
 pub use format::{Format, TextFormat, Unit};
+pub(crate) use summary::RowPart;
 pub use summary::{GroupBy, Summary, Totals};

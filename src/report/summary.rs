@@ -240,83 +240,105 @@ impl Totals {
         b: &Breakdown,
         negate: bool,
     ) -> Result<(), SumOverflow> {
-        self.segments = if negate {
-            self.segments.saturating_sub(1)
-        } else {
-            self.segments + 1
-        };
-        self.planned_km.add_or_sub(seg.length_km, negate)?;
-        if let Some(done) = seg.completed_km {
-            self.completed_km.add_or_sub(done, negate)?;
-        }
-        self.cost.add_or_sub(b.cost, negate)?;
-        if self.paid.len() < b.shares.len() {
-            self.paid.resize(b.shares.len(), Sum::default());
-        }
-        for (sum, share) in self.paid.iter_mut().zip(&b.shares) {
-            sum.add_or_sub(share.paid, negate)?;
-        }
-        self.subsidy_total.add_or_sub(b.subsidy_total, negate)?;
-        self.gap.add_or_sub(b.gap, negate)?;
-        self.shortfall.add_or_sub(b.shortfall, negate)?;
-        self.add_sources(seg, b, negate)?;
+        let part = RowPart::of(seg, b)?;
+        let paid = b.shares.iter().map(|share| Sum::<2>::units(share.paid));
+        self.add_part(&part, paid, negate)
+    }
+
+    /// Adds one row's part, `paid` its funds' paid amounts in fen, or takes it away again
+    /// when `negate`: what [`Totals::apply`] adds of the segment and breakdown `part` was
+    /// made of. The interactive table, which keeps each row's amounts in fen, adds its rows
+    /// so, without a segment and breakdown made for each.
+    pub(crate) fn add_part(
+        &mut self,
+        part: &RowPart,
+        paid: impl ExactSizeIterator<Item = Result<i128, SumError>>,
+        negate: bool,
+    ) -> Result<(), SumOverflow> {
         let count = |n: u64| if negate { n.saturating_sub(1) } else { n + 1 };
-        if let Some(due) = b.due {
-            self.due.add_or_sub(due, negate)?;
+        self.segments = count(self.segments);
+        self.planned_km.add_units(part.length, negate)?;
+        if let Some(done) = part.completed {
+            self.completed_km.add_units(done, negate)?;
+        }
+        self.cost.add_units(part.cost, negate)?;
+        if self.paid.len() < paid.len() {
+            self.paid.resize(paid.len(), Sum::default());
+        }
+        for (sum, fen) in self.paid.iter_mut().zip(paid) {
+            sum.add_units(fen?, negate)?;
+        }
+        self.subsidy_total.add_units(part.subsidy, negate)?;
+        self.gap.add_units(part.gap, negate)?;
+        self.shortfall.add_units(part.shortfall, negate)?;
+        self.sources.add_units(part.sources, negate)?;
+        if part.sources > part.gap {
+            self.surplus.add_units(part.sources - part.gap, negate)?;
+        }
+        if let Some(due) = part.due {
+            self.due.add_units(due, negate)?;
             self.due_rows = count(self.due_rows);
         }
-        if let Some(paid) = seg.disbursed {
-            self.disbursed.add_or_sub(paid, negate)?;
+        if let Some(paid) = part.disbursed {
+            self.disbursed.add_units(paid, negate)?;
             self.disbursed_rows = count(self.disbursed_rows);
         }
-        if let Some(left) = b.outstanding {
-            self.outstanding.add_or_sub(left, negate)?;
+        if let Some(left) = part.outstanding {
+            self.outstanding.add_units(left, negate)?;
         }
-        if b.notes.iter().any(|n| n.is_warning()) {
-            self.implausible = if negate {
-                self.implausible.saturating_sub(1)
-            } else {
-                self.implausible + 1
-            };
+        if part.warns {
+            self.implausible = count(self.implausible);
         }
         Ok(())
     }
 }
 
-impl Totals {
-    /// Adds a row's sources, and what they give beyond its gap: in fen when every one is
-    /// whole fen (nearly always), else as decimals (the same sums, as
-    /// `sources_in_fen_sum_as_decimals` pins).
+/// One row's part in [`Totals`] as whole numbers (money in fen, lengths in µkm), its funds'
+/// paid amounts apart: what [`Totals::add_part`] adds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RowPart {
+    /// Length.
+    pub length: i128,
+    /// Completed length, when given.
+    pub completed: Option<i128>,
+    pub cost: i128,
+    pub subsidy: i128,
+    pub gap: i128,
+    pub shortfall: i128,
+    /// Σ the row's sources of the gap (整合资金, 一事一议, 农户自筹, 村项目资金).
+    pub sources: i128,
+    pub due: Option<i128>,
+    /// What was disbursed, when the table gives it.
+    pub disbursed: Option<i128>,
+    pub outstanding: Option<i128>,
+    /// Whether a note warns (a cost per km outside the plausible range).
+    pub warns: bool,
+}
+
+impl RowPart {
+    /// The part of a computed row: an error for an amount with more decimals than a total
+    /// keeps (never one the engine gives).
     #[inline]
-    fn add_sources(
-        &mut self,
-        seg: &Segment,
-        b: &Breakdown,
-        negate: bool,
-    ) -> Result<(), SumOverflow> {
-        let mut fen = Some(0i128);
+    pub(crate) fn of(seg: &Segment, b: &Breakdown) -> Result<RowPart, SumOverflow> {
+        let fen = Sum::<2>::units;
+        let km = Sum::<6>::units;
+        let mut sources = 0i128;
         for s in seg.sources.0.iter().filter(|s| !s.is_zero()) {
-            fen = match (fen, money::exact_fen(*s)) {
-                (Some(sum), Some(s)) => Some(sum + i128::from(s)),
-                _ => None,
-            };
+            sources = sources.checked_add(fen(*s)?).ok_or(SumOverflow)?;
         }
-        match fen.zip(money::exact_fen(b.gap)) {
-            Some((sources, gap)) => {
-                self.sources.add_units(sources, negate)?;
-                if sources > i128::from(gap) {
-                    self.surplus.add_units(sources - i128::from(gap), negate)?;
-                }
-            }
-            None => {
-                let sources: Decimal = seg.sources.0.iter().filter(|s| !s.is_zero()).sum();
-                self.sources.add_or_sub(sources, negate)?;
-                if sources > b.gap {
-                    self.surplus.add_or_sub(sources - b.gap, negate)?;
-                }
-            }
-        }
-        Ok(())
+        Ok(RowPart {
+            length: km(seg.length_km)?,
+            completed: seg.completed_km.map(km).transpose()?,
+            cost: fen(b.cost)?,
+            subsidy: fen(b.subsidy_total)?,
+            gap: fen(b.gap)?,
+            shortfall: fen(b.shortfall)?,
+            sources,
+            due: b.due.map(fen).transpose()?,
+            disbursed: seg.disbursed.map(fen).transpose()?,
+            outstanding: b.outstanding.map(fen).transpose()?,
+            warns: b.notes.iter().any(|n| n.is_warning()),
+        })
     }
 }
 
@@ -1036,20 +1058,38 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn sources_in_fen_sum_as_decimals(
+        fn a_rows_part_in_whole_units_sums_as_its_decimals(
             sources in prop::collection::vec(prop_oneof![Just(Decimal::ZERO), amount()], 4),
             gap in amount(),
+            cost in amount(),
+            length in (1i64..100_000_000_000, 0u32..=8).prop_map(|(m, s)| Decimal::new(m, s)),
             negate in any::<bool>(),
         ) {
-            let mut segment = Segment::new(0, Decimal::ONE, Decimal::ONE, Cost::Total(Decimal::ONE));
+            let mut segment = Segment::new(0, Decimal::ONE, length, Cost::Total(Decimal::ONE));
             segment.sources = crate::engine::Sources(sources.clone().try_into().unwrap());
-            let b = Breakdown { gap, ..Breakdown::default() };
+            let b = Breakdown { gap, cost, ..Breakdown::default() };
             let mut fast = Totals::default();
-            let fast_result = fast.add_sources(&segment, &b, negate);
-            // The general path: decimals added, compared and taken away.
+            let fast_result = fast.apply(&segment, &b, negate);
+            // The general path: decimals added, compared and taken away. A source with more
+            // decimals than a total keeps is refused, as any such amount is (their sum as a
+            // decimal may have been rounded to 28 digits).
             let mut slow = Totals::default();
             let sum: Decimal = sources.iter().filter(|s| !s.is_zero()).sum();
+            let finer = sources.iter().any(|s| !s.is_zero() && s.scale() > 2);
+            // A sum beyond 28 digits is rounded by `Decimal` (its scale falls): no reference.
+            let scale = sources.iter().filter(|s| !s.is_zero()).map(|s| s.scale()).max();
+            if !finer && gap.scale() <= 2 {
+                prop_assume!(scale.is_none_or(|scale| sum.scale() == scale));
+                prop_assume!(sum <= gap || (sum - gap).scale() == sum.scale().max(gap.scale()));
+            }
             let slow_result = (|| {
+                if finer {
+                    return Err(SumOverflow);
+                }
+                slow.segments = u64::from(!negate);
+                slow.planned_km.add_or_sub(length, negate)?;
+                slow.cost.add_or_sub(cost, negate)?;
+                slow.gap.add_or_sub(gap, negate)?;
                 slow.sources.add_or_sub(sum, negate)?;
                 if sum > gap {
                     slow.surplus.add_or_sub(sum - gap, negate)?;

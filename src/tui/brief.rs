@@ -24,8 +24,9 @@ use rust_decimal::Decimal;
 
 use crate::engine::Source;
 use crate::engine::{Breakdown, BudgetCut, Cost, Note, Segment, Share};
-use crate::money::{Rounding, LENGTH_DP, MONEY_DP};
+use crate::money::{Rounding, SumError, LENGTH_DP, MONEY_DP};
 use crate::report::allocate::allocates;
+use crate::report::RowPart;
 use crate::rules::{ClassId, Draw, FundId, OnOverrun, RuleSet, TierChoice};
 
 /// How a row came out.
@@ -618,6 +619,44 @@ impl Briefs {
             .then_some((seg, b))
     }
 
+    /// Row `at`'s part in a group's totals with `cuts`, and each fund's paid amount, when the
+    /// row is good: what [`Briefs::for_totals_into`] gives [`Totals::apply`] to add, straight
+    /// from the fen kept, with no segment and breakdown made (a grouping adds up a million
+    /// rows). Its subtotals are checked against the rows added one by one the other way.
+    ///
+    /// [`Totals::apply`]: crate::report::Totals
+    pub(crate) fn totals_part<'a>(
+        &'a self,
+        at: usize,
+        cuts: &'a [i64],
+    ) -> Option<(
+        RowPart,
+        impl ExactSizeIterator<Item = Result<i128, SumError>> + 'a,
+    )> {
+        if self.state(at) != State::Good {
+            return None;
+        }
+        let n = self.row(at);
+        let after = self.shape.after(n, cuts, |_, _, _, _| {});
+        let due = self.shape.due(n, after.subsidy);
+        let given = |v: i64| (v != NONE).then_some(i128::from(v));
+        let part = RowPart {
+            length: n[LENGTH].into(),
+            completed: given(n[COMPLETED]),
+            cost: n[COST].into(),
+            subsidy: after.subsidy.into(),
+            gap: gap(n, after.subsidy).into(),
+            shortfall: after.shortfall.into(),
+            sources: n[SOURCES].into(),
+            due: due.map(i128::from),
+            disbursed: given(n[DISBURSED]),
+            outstanding: self.shape.outstanding_of(n, due).map(i128::from),
+            warns: self.marks[at].warns,
+        };
+        let paid = (0..self.shape.funds).map(move |f| Ok(self.shape.paid_with(n, cuts, f).into()));
+        Some((part, paid))
+    }
+
     /// [`Briefs::for_totals_with`] into a segment and breakdown kept between rows (an
     /// allocation puts thousands of rows through the totals); `false` when the row is not
     /// good.
@@ -686,7 +725,72 @@ impl Briefs {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::report::Totals;
+
+    fn amount() -> impl Strategy<Value = i64> {
+        prop_oneof![
+            Just(0i64),
+            -5i64..5,
+            0i64..10_000_000,
+            0i64..1_000_000_000_000_000
+        ]
+    }
+
+    proptest! {
+        /// A row's part in a group's totals, read straight from its fen, is what the segment
+        /// and breakdown made of them add: with cuts by two allocating budgets or none, a
+        /// source a budget is drawn on, km completed or not, a disbursed amount or not, a
+        /// warning or not, added or taken away.
+        #[test]
+        fn a_rows_part_in_fen_is_what_its_segment_and_breakdown_add(
+            (cost, subsidy, shortfall, sources) in (amount(), amount(), amount(), amount()),
+            (paid, cuts) in (
+                prop::collection::vec(amount(), 2),
+                prop::collection::vec(prop_oneof![Just(NONE), amount()], 2),
+            ),
+            (length, completed, disbursed) in (
+                0i64..5_000_000,
+                prop_oneof![Just(NONE), 0i64..5_000_000],
+                prop_oneof![Just(NONE), amount()],
+            ),
+            (drawn, warns, negate) in (amount(), any::<bool>(), any::<bool>()),
+        ) {
+            let rules = RuleSet::shipped_with_budgets(
+                "[[budgets]]\nfund = \"poverty\"\nclass = \"group\"\nname = \"社级道路建设\"\namount = \"30万\"\non_overrun = \"prorate\"\n\n[[budgets]]\nfund = \"transport\"\nname = \"通村硬化路建设\"\namount = \"50万\"\non_overrun = \"prorate\"\n",
+            );
+            let mut briefs = Briefs::new(&rules, 0);
+            let shape = &briefs.shape;
+            prop_assert_eq!(shape.cuts.len(), 2);
+            let mut n = vec![0; shape.stride];
+            n[COST] = cost;
+            n[SUBSIDY] = subsidy;
+            n[SHORTFALL] = shortfall;
+            n[SOURCES] = sources;
+            n[LENGTH] = length;
+            n[COMPLETED] = completed;
+            n[DISBURSED] = disbursed;
+            for (f, &p) in paid.iter().enumerate().take(shape.funds) {
+                n[FUNDS + f] = p;
+            }
+            let (cuts_at, drawn_at) = (shape.cuts_at(), shape.drawn_at());
+            n[cuts_at..cuts_at + 2].copy_from_slice(&cuts);
+            n[drawn_at..].fill(drawn.min(sources));
+            briefs.marks.push(Mark { state: State::Good, warns, class: 1 });
+            briefs.nums.extend_from_slice(&n);
+
+            let mut by_part = Totals::new(&rules);
+            let (part, paid) = briefs.totals_part(0, briefs.cuts(0)).expect("a good row");
+            let added = by_part.add_part(&part, paid, negate);
+            let mut by_decimals = Totals::new(&rules);
+            let (mut seg, mut b) = blank();
+            prop_assert!(briefs.for_totals_into(0, briefs.cuts(0), &mut seg, &mut b));
+            prop_assert_eq!(added, by_decimals.apply(&seg, &b, negate));
+            prop_assert_eq!(by_part, by_decimals);
+        }
+    }
 
     #[test]
     fn a_row_keeps_at_most_a_few_words() {

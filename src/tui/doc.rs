@@ -211,14 +211,9 @@ impl Doc {
     }
 
     /// Adds row `at`, when it is good, to a group's `totals` (its sums alone, no budget's
-    /// use), through a segment and breakdown kept from row to row.
-    pub fn add_to_totals(
-        &self,
-        at: usize,
-        totals: &mut crate::report::Totals,
-        scratch: &mut (crate::engine::Segment, crate::engine::Breakdown),
-    ) {
-        self.base.add_to_totals(at, totals, scratch)
+    /// use), from the fen kept for it.
+    pub fn add_to_totals(&self, at: usize, totals: &mut crate::report::Totals) {
+        self.base.add_to_totals(at, totals)
     }
 
     /// Shows `variant` beside the rules in force, `base` (`None`: no longer), computing every

@@ -402,7 +402,6 @@ impl App {
         }
         // A subtotal is a group's totals only, not a budget's use (the totals do not depend
         // on it), summed through one segment and breakdown for every row.
-        let mut scratch = super::brief::blank();
         // While the groups are few enough to hold every one's sums at once, they are summed
         // with the rows read in table order: a group's rows lie far apart in the table (a
         // village's every few thousandth row), and reading a million rows group by group
@@ -418,7 +417,7 @@ impl App {
             let mut sums: Vec<GroupSums> = (0..names.len()).map(|_| self.group_sums()).collect();
             for (r, &group) in group_at.iter().enumerate() {
                 if let Some(sums) = sums.get_mut(group as usize) {
-                    self.add_to_group(r, sums, &mut scratch);
+                    self.add_to_group(r, sums);
                 }
             }
             sums.into_iter().map(Some).collect()
@@ -436,7 +435,7 @@ impl App {
             while i < keyed.len() && keyed[i].0 == group {
                 let r = keyed[i].1 as usize;
                 if !summed {
-                    self.add_to_group(r, &mut made, &mut scratch);
+                    self.add_to_group(r, &mut made);
                 }
                 lines.push(Line::Row(r));
                 i += 1;
@@ -464,13 +463,8 @@ impl App {
     /// Adds row `r` to a group's sums. The change is summed row by row over the rows good
     /// under both, as `roadsub compare` sums a group: a row one side cannot compute is
     /// counted as left out.
-    fn add_to_group(
-        &self,
-        r: usize,
-        (totals, change): &mut GroupSums,
-        scratch: &mut (crate::engine::Segment, crate::engine::Breakdown),
-    ) {
-        self.doc.add_to_totals(r, totals, scratch);
+    fn add_to_group(&self, r: usize, (totals, change): &mut GroupSums) {
+        self.doc.add_to_totals(r, totals);
         if let Some((sum, left_out)) = change {
             match self.doc.row_change(r) {
                 Some(RowChange::Change(a)) => add_into(sum, &a),

@@ -329,19 +329,11 @@ impl Results {
     }
 
     /// Adds row `at`, when it is good, to a group's `totals`: what [`Results::add_to`] adds
-    /// to a summary's total, through a segment and breakdown kept from row to row (a group's
-    /// subtotal puts a million rows through).
-    pub fn add_to_totals(
-        &self,
-        at: usize,
-        totals: &mut crate::report::Totals,
-        (seg, b): &mut (Segment, Breakdown),
-    ) {
-        if self
-            .briefs
-            .for_totals_into(at, self.briefs.cuts(at), seg, b)
-        {
-            let _ = totals.apply(seg, b, false);
+    /// to a summary's total, from the fen kept for the row, with no segment and breakdown
+    /// made (a group's subtotal puts a million rows through).
+    pub fn add_to_totals(&self, at: usize, totals: &mut crate::report::Totals) {
+        if let Some((part, paid)) = self.briefs.totals_part(at, self.briefs.cuts(at)) {
+            let _ = totals.add_part(&part, paid, false);
         }
     }
 
