@@ -289,7 +289,9 @@ impl Output {
             Sink::File { out, .. } => out.commit()?,
             Sink::Spool(mut spool) => {
                 spool.rewind()?;
-                let mut out = io::stdout().lock();
+                // A mebibyte at a time: copied to a pipe, the rows went out 8 KiB at a time,
+                // each piece split in two by standard output's line buffering.
+                let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
                 io::copy(&mut spool, &mut out)?;
                 out.flush()?;
             }
