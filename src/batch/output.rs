@@ -289,11 +289,7 @@ impl Output {
             Sink::File { out, .. } => out.commit()?,
             Sink::Spool(mut spool) => {
                 spool.rewind()?;
-                // A mebibyte at a time: copied to a pipe, the rows went out 8 KiB at a time,
-                // each piece split in two by standard output's line buffering.
-                let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
-                io::copy(&mut spool, &mut out)?;
-                out.flush()?;
+                crate::table::replace::copy_out(&mut spool, io::stdout().lock())?;
             }
             Sink::Stdout => io::stdout().flush()?,
             Sink::Terminal(t, hidden, width) => {

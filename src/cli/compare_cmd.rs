@@ -702,11 +702,9 @@ impl RowsOut {
         match self.to.map_err(|e| cannot(&e))? {
             RowsTo::File(r) => r.commit().map_err(|e| cannot(&e)),
             RowsTo::Spool(mut spool) => {
-                let mut stdout = std::io::stdout().lock();
-                let copied = spool
-                    .rewind()
-                    .and_then(|_| std::io::copy(&mut spool, &mut stdout))
-                    .and_then(|_| stdout.flush());
+                let copied = spool.rewind().and_then(|_| {
+                    crate::table::replace::copy_out(&mut spool, std::io::stdout().lock())
+                });
                 match copied {
                     Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot(&e)),
                     _ => Ok(()),

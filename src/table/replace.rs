@@ -138,14 +138,23 @@ impl Replacement {
             let mut from = temp.as_file();
             from.rewind()?;
             // Appending is what `>` and `>>` ask of a file, and all a device or pipe can do.
-            let mut to = OpenOptions::new().append(true).open(&target)?;
-            io::copy(&mut from, &mut to)?;
-            return to.flush();
+            let to = OpenOptions::new().append(true).open(&target)?;
+            return copy_out(&mut from, to);
         }
         temp.as_file().sync_all()?;
         temp.persist(&target).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// Copies what was held back in `from` (from where it is) out to `to`, a mebibyte at a
+/// time, and flushes it. Into a regular file the kernel copies it (`copy_file_range`); into
+/// a pipe or a device the standard copy goes 8 KiB at a time, and standard output's line
+/// buffering writes each piece in two.
+pub fn copy_out(from: &mut impl io::Read, to: impl Write) -> io::Result<()> {
+    let mut to = io::BufWriter::with_capacity(1 << 20, to);
+    io::copy(from, &mut to)?;
+    to.flush()
 }
 
 /// The folder a file is in (`.` for a bare name).
