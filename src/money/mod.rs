@@ -72,28 +72,8 @@ impl<const DP: u32> Sum<DP> {
     /// Adds `value`, or takes it away when `negate`.
     #[inline(always)]
     pub fn add_or_sub(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
-        let scale = value.scale();
-        // Nearly every value: at most the sum's decimals (fen, or a length to the metre).
-        // A mantissa is below 2^96 and the factor at most 10^9, so the product fits i128.
-        if scale <= DP && DP <= 9 {
-            // Most values are at the sum's decimals already (every amount the engine
-            // computed): no 128-bit multiplication for them.
-            let units = if scale == DP {
-                value.mantissa()
-            } else {
-                value.mantissa() * POW10[(DP - scale) as usize]
-            };
-            let units = if negate { -units } else { units };
-            self.0 = self.0.checked_add(units).ok_or(SumError)?;
-            return Ok(());
-        }
-        self.add_or_sub_general(value, negate)
-    }
-
-    /// [`Sum::add_or_sub`] at any scale.
-    #[inline(never)]
-    fn add_or_sub_general(&mut self, value: Decimal, negate: bool) -> Result<(), SumError> {
-        let units = Self::units_general(value)?;
+        // A mantissa is below 2^96 and a factor at most 10^28: its negation fits i128.
+        let units = Self::units(value)?;
         let units = if negate { -units } else { units };
         self.0 = self.0.checked_add(units).ok_or(SumError)?;
         Ok(())
@@ -104,6 +84,8 @@ impl<const DP: u32> Sum<DP> {
     #[inline(always)]
     pub fn units(value: Decimal) -> Result<i128, SumError> {
         let scale = value.scale();
+        // Most values are at the sum's decimals already (every amount the engine computed):
+        // no 128-bit multiplication for them.
         if scale == DP {
             return Ok(value.mantissa());
         }

@@ -160,7 +160,8 @@ pub struct CutChange {
     pub cuts: Vec<(i128, i128)>,
 }
 
-/// A row's part in [`CutChange`] with one set of cuts.
+/// A row's part in the totals that its cuts move, with one set of cuts ([`Shape::part`]):
+/// what [`CutChange`] adds the differences of.
 struct CutPart {
     subsidy: i64,
     gap: i64,
@@ -278,6 +279,23 @@ impl Shape {
         Some((due? - n[DISBURSED]).max(0))
     }
 
+    /// A row's part in the totals that its cuts move, with `cuts` (each cut calling `each`
+    /// as [`Shape::after`] does): what [`Shape::cut_change`] takes the difference of and
+    /// [`Briefs::totals_part`] adds.
+    fn part(&self, n: &[i64], cuts: &[i64], each: impl FnMut(usize, i64, i64, i64)) -> CutPart {
+        let after = self.after(n, cuts, each);
+        let gap = gap(n, after.subsidy);
+        let due = self.due(n, after.subsidy);
+        CutPart {
+            subsidy: after.subsidy,
+            gap,
+            shortfall: after.shortfall,
+            surplus: (n[SOURCES] - gap).max(0),
+            due,
+            outstanding: self.outstanding_of(n, due),
+        }
+    }
+
     /// [`Briefs::cut_change`] of a row marked `mark` whose numbers are `n`.
     fn cut_change(
         &self,
@@ -297,20 +315,10 @@ impl Shape {
         // `into` (times `sign`) as the row's part is found, and comes out again in the rare
         // case the row goes the whole way.
         let part = |cuts: &[i64], sign: i128, into: &mut [(i128, i128)]| {
-            let after = self.after(n, cuts, |slot, from, to, raised| {
+            self.part(n, cuts, |slot, from, to, raised| {
                 into[slot].0 += sign * i128::from(from - to);
                 into[slot].1 += sign * i128::from(raised);
-            });
-            let gap = gap(n, after.subsidy);
-            let due = self.due(n, after.subsidy);
-            CutPart {
-                subsidy: after.subsidy,
-                gap,
-                shortfall: after.shortfall,
-                surplus: (n[SOURCES] - gap).max(0),
-                due,
-                outstanding: self.outstanding_of(n, due),
-            }
+            })
         };
         let was = part(old, -1, &mut change.cuts);
         let is = part(new, 1, &mut change.cuts);
@@ -637,20 +645,19 @@ impl Briefs {
             return None;
         }
         let n = self.row(at);
-        let after = self.shape.after(n, cuts, |_, _, _, _| {});
-        let due = self.shape.due(n, after.subsidy);
+        let cut = self.shape.part(n, cuts, |_, _, _, _| {});
         let given = |v: i64| (v != NONE).then_some(i128::from(v));
         let part = RowPart {
             length: n[LENGTH].into(),
             completed: given(n[COMPLETED]),
             cost: n[COST].into(),
-            subsidy: after.subsidy.into(),
-            gap: gap(n, after.subsidy).into(),
-            shortfall: after.shortfall.into(),
+            subsidy: cut.subsidy.into(),
+            gap: cut.gap.into(),
+            shortfall: cut.shortfall.into(),
             sources: n[SOURCES].into(),
-            due: due.map(i128::from),
+            due: cut.due.map(i128::from),
             disbursed: given(n[DISBURSED]),
-            outstanding: self.shape.outstanding_of(n, due).map(i128::from),
+            outstanding: cut.outstanding.map(i128::from),
             warns: self.marks[at].warns,
         };
         let paid = (0..self.shape.funds).map(move |f| Ok(self.shape.paid_with(n, cuts, f).into()));
