@@ -20,6 +20,9 @@ pub enum WorkbookError {
     OnStdin,
     /// The file could not be opened as a workbook.
     Open(String),
+    /// Sheet `sheet` gave other cells when calamine read on where the quick reader stopped:
+    /// nothing is computed from cells read two ways that do not agree.
+    Disagree { sheet: String },
     /// No sheet has that name or number.
     NoSuchSheet { asked: String, sheets: Vec<String> },
     /// No sheet (or not the one asked for) has a recognisable header.
@@ -77,6 +80,13 @@ impl WorkbookError {
             WorkbookError::Open(e) => format!(
                 "{file}: {}{e}",
                 lang.pick("cannot read the workbook: ", "无法读取工作簿：")
+            ),
+            WorkbookError::Disagree { sheet } => format!(
+                "{file}[{sheet}]: {}",
+                lang.pick(
+                    "read twice, the sheet gave different cells; nothing was computed from it (save it again in Excel or WPS and retry)",
+                    "两次读取该工作表所得单元格不一致，未据此计算（请在 Excel 或 WPS 中重新保存后再试）",
+                )
             ),
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(

@@ -13,6 +13,7 @@ mod error;
 mod inplace;
 mod made;
 pub mod patch;
+mod quick;
 mod save;
 pub mod stream;
 

@@ -11,9 +11,10 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::fs::File;
 use std::io::BufReader;
 
-use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx};
+use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx, XlsxError};
 
 use super::cells::push_cell_text;
+use super::quick::{Quick, Unsure};
 use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
@@ -36,8 +37,18 @@ pub fn rows(
     sheet: Option<&str>,
     options: &HeaderOptions,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
+    rows_read(path, sheet, options, true)
+}
+
+/// [`rows`], with the quick reader for an .xlsx or .xlsm sheet (`quick`) or calamine's alone.
+pub(super) fn rows_read(
+    path: &Path,
+    sheet: Option<&str>,
+    options: &HeaderOptions,
+    quick: bool,
+) -> Result<(Columns, String, BookRows), WorkbookError> {
     if matches!(extension(path).as_str(), "xlsx" | "xlsm" | "xlsb") {
-        return streamed(path, sheet, options);
+        return streamed(path, sheet, options, quick);
     }
     let book = super::open_with(path, sheet, options)?;
     let items = whole(book);
@@ -81,6 +92,7 @@ fn streamed(
     path: &Path,
     sheet: Option<&str>,
     options: &HeaderOptions,
+    quick: bool,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
     check_kind(path)?;
     let (head_tx, head_rx) = sync_channel::<Head>(1);
@@ -95,7 +107,7 @@ fn streamed(
             if extension(&path) == "xlsb" {
                 read::<Xlsb<_>>(&path, sheet, &options, &head_tx, &rows_tx);
             } else {
-                read::<Xlsx<_>>(&path, sheet, &options, &head_tx, &rows_tx);
+                read_xlsx(&path, sheet, &options, quick, &head_tx, &rows_tx);
             }
         })
         .map_err(WorkbookError::Io)?;
@@ -188,13 +200,21 @@ impl Row {
 
 /// One cell as a sheet is read: its position, and whether it is a formula with no saved
 /// result. Its text is written onto the buffer the reader is given.
-type NextCell = Result<Option<((u32, u32), bool)>, String>;
+pub(super) type NextCell = Result<Option<((u32, u32), bool)>, CellError>;
+
+/// Why the next cell was not read.
+pub(super) enum CellError {
+    /// The sheet cannot be read (calamine's message).
+    Failed(String),
+    /// The quick reader does not know the form met: calamine reads on from that cell.
+    Unsure,
+}
 
 /// Reads the next cell, writing its text onto the buffer given.
-type CellReader<'a> = Box<dyn FnMut(&mut String) -> NextCell + 'a>;
+pub(super) type CellReader<'a> = Box<dyn FnMut(&mut String) -> NextCell + 'a>;
 
 /// A workbook whose sheets can be read cell by cell.
-trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
+pub(super) trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
     /// The cells of sheet `name`, in order.
     fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String>;
 }
@@ -205,7 +225,9 @@ impl Cells for Xlsx<BufReader<File>> {
             .worksheet_cells_reader(name)
             .map_err(|e| e.to_string())?;
         Ok(Box::new(move |text| {
-            let cell = reader.next_cell_with_formula().map_err(|e| e.to_string())?;
+            let cell = reader
+                .next_cell_with_formula()
+                .map_err(|e| CellError::Failed(e.to_string()))?;
             Ok(cell.map(|c| {
                 let formula = c.formula.is_some_and(|f| !f.is_empty());
                 let no_result = formula && matches!(c.value, DataRef::Empty);
@@ -223,7 +245,9 @@ impl Cells for Xlsb<BufReader<File>> {
             .map_err(|e| e.to_string())?;
         // Only Excel writes .xlsb, and it always saves formula results.
         Ok(Box::new(move |text| {
-            let cell = reader.next_cell().map_err(|e| e.to_string())?;
+            let cell = reader
+                .next_cell()
+                .map_err(|e| CellError::Failed(e.to_string()))?;
             Ok(cell.map(|c| {
                 let pos = c.get_position();
                 push_cell_text(c.get_value().clone(), text);
@@ -232,6 +256,11 @@ impl Cells for Xlsb<BufReader<File>> {
         }))
     }
 }
+
+/// What reading a sheet came to: `Ok(true)` when it had the table (and all was sent),
+/// `Ok(false)` when it had nothing like a header, `Err(Some)` for a header with problems,
+/// `Err(None)` when the batch stopped listening.
+type SheetDone = Result<bool, Option<WorkbookError>>;
 
 /// The reading thread: finds the sheet and its header, then sends the rows after it. Stops
 /// quietly when the batch stops listening.
@@ -257,9 +286,109 @@ fn read<B: Cells>(
             return;
         }
     };
+    read_each(names, head, |name| {
+        let mut sheet = SheetRead::new(name, options, head, out);
+        let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
+        finished(sheet.run(&mut next))
+    });
+}
+
+/// The reading thread of an .xlsx or .xlsm: as [`read`], with the quick reader wherever it
+/// knows the workbook's forms, calamine reading on wherever it does not.
+fn read_xlsx(
+    path: &PathBuf,
+    sheet: Option<&str>,
+    options: &HeaderOptions,
+    quick: bool,
+    head: &SyncSender<Head>,
+    out: &SyncSender<Batch>,
+) {
+    let book: Xlsx<BufReader<File>> = match open_workbook(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = head.send(Err(WorkbookError::Open(e.to_string())));
+            return;
+        }
+    };
+    let (names, visible) = sheet_list(&book);
+    let names = match candidates(&names, &visible, sheet) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = head.send(Err(e));
+            return;
+        }
+    };
+    let all: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let quick = match quick {
+        true => Quick::open(path, &all, book.has_1904_epoch()),
+        false => Err(Unsure),
+    };
+    let Ok(mut quick) = quick else {
+        let mut book = book;
+        read_each(names, head, |name| {
+            let mut sheet = SheetRead::new(name, options, head, out);
+            let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
+            finished(sheet.run(&mut next))
+        });
+        return;
+    };
+    // calamine's copy of the shared strings is not needed while the quick reader reads.
+    drop(book);
+    let mut slow: Option<Xlsx<BufReader<File>>> = None;
+    read_each(names, head, |name| {
+        let mut sheet = SheetRead::new(name, options, head, out);
+        if let Ok(mut cells) = quick.cells(name) {
+            let mut next: CellReader =
+                Box::new(move |text| cells.next(text).map_err(|_: Unsure| CellError::Unsure));
+            match sheet.run(&mut next) {
+                Err(SheetStop::Unsure) => {}
+                done => return finished(done),
+            }
+        }
+        // calamine reads on from the cell the quick reader stopped at.
+        let book = match &mut slow {
+            Some(b) => b,
+            None => slow.insert(
+                open_workbook(path)
+                    .map_err(|e: XlsxError| Some(WorkbookError::Open(e.to_string())))?,
+            ),
+        };
+        let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
+        let mut skipped = String::new();
+        let mut last = None;
+        for _ in 0..sheet.cells {
+            skipped.clear();
+            match next(&mut skipped) {
+                Ok(Some((pos, _))) => last = Some(pos),
+                Ok(None) => break,
+                Err(CellError::Failed(e)) => return sheet.failed(e),
+                Err(CellError::Unsure) => return finished(Err(SheetStop::Unsure)),
+            }
+        }
+        // The cell calamine skipped to is the last the quick reader read, or nothing is read on.
+        if last != sheet.last {
+            return sheet.fail_with(WorkbookError::Disagree {
+                sheet: name.to_string(),
+            });
+        }
+        finished(sheet.run(&mut next))
+    });
+}
+
+/// Reads the candidate sheets in turn with `read_sheet` until one has the table; sends the
+/// first failure when none has.
+fn read_each(
+    names: Vec<String>,
+    head: &SyncSender<Head>,
+    mut read_sheet: impl FnMut(&str) -> SheetDone,
+) {
     let mut first_failure = None;
     for name in names {
-        match read_sheet(&mut book, &name, options, head, out) {
+        match read_sheet(&name) {
             Ok(true) => return,
             Ok(false) => {}
             Err(Some(e)) => {
@@ -277,106 +406,182 @@ fn read<B: Cells>(
     })));
 }
 
-/// Reads one sheet: `Ok(true)` when it had the table (and all was sent), `Ok(false)` when it
-/// had nothing like a header, `Err(Some)` for a header with problems, `Err(None)` when the
-/// batch stopped listening.
-fn read_sheet<B: Cells>(
-    book: &mut B,
-    name: &str,
-    options: &HeaderOptions,
-    head: &SyncSender<Head>,
-    out: &SyncSender<Batch>,
-) -> Result<bool, Option<WorkbookError>> {
-    let open_error = WorkbookError::Open;
-    let mut next = book.cells(name).map_err(|e| Some(open_error(e)))?;
-    let mut before: Vec<(u64, Vec<String>)> = Vec::new();
-    let mut header: Option<Columns> = None;
-    let mut batch = Vec::with_capacity(BATCH);
-    let mut row = Row::default();
-    // The text of the cell just read, before it is known to belong to the row being read.
-    let mut text = String::new();
-    loop {
-        text.clear();
-        let cell = match next(&mut text) {
-            Ok(c) => c,
-            Err(e) => {
-                let e = open_error(e);
-                if header.is_some() {
-                    let _ = out.send(Err(e));
-                    return Ok(true);
+/// A sheet being read: the rows before its header, the header once found, the rows not yet
+/// sent, the row being read and how many cells were read. It can be read on by another
+/// reader from the cell one stopped at.
+struct SheetRead<'a> {
+    name: &'a str,
+    options: &'a HeaderOptions,
+    head: &'a SyncSender<Head>,
+    out: &'a SyncSender<Batch>,
+    before: Vec<(u64, Vec<String>)>,
+    header: Option<Columns>,
+    batch: Vec<BookItem>,
+    row: Row,
+    /// The text of the cell just read, before it is known to belong to the row being read.
+    text: String,
+    /// The cells read so far, and the last one's position.
+    cells: u64,
+    last: Option<(u32, u32)>,
+}
+
+impl<'a> SheetRead<'a> {
+    fn new(
+        name: &'a str,
+        options: &'a HeaderOptions,
+        head: &'a SyncSender<Head>,
+        out: &'a SyncSender<Batch>,
+    ) -> Self {
+        SheetRead {
+            name,
+            options,
+            head,
+            out,
+            before: Vec::new(),
+            header: None,
+            batch: Vec::with_capacity(BATCH),
+            row: Row::default(),
+            text: String::new(),
+            cells: 0,
+            last: None,
+        }
+    }
+
+    /// The sheet cannot be read: an error for the batch once the header was sent, else this
+    /// sheet's failure.
+    fn failed(&mut self, message: String) -> SheetDone {
+        self.fail_with(WorkbookError::Open(message))
+    }
+
+    /// [`SheetRead::failed`] with error `e`.
+    fn fail_with(&mut self, e: WorkbookError) -> SheetDone {
+        if self.header.is_some() {
+            let _ = self.out.send(Err(e));
+            return Ok(true);
+        }
+        Err(Some(e))
+    }
+
+    /// Reads the sheet's cells from `next` to its end; `Err(SheetStop::Unsure)` when `next`
+    /// stops at a form it does not know, all read until then kept.
+    fn run(&mut self, next: &mut CellReader) -> Result<bool, SheetStop> {
+        loop {
+            self.text.clear();
+            let cell = match next(&mut self.text) {
+                Ok(c) => c,
+                Err(CellError::Failed(e)) => return self.failed(e).map_err(SheetStop::Done),
+                Err(CellError::Unsure) => return Err(SheetStop::Unsure),
+            };
+            let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
+            if let Some(done) = self.row.line.filter(|&l| Some(l) != line) {
+                if self.row.finish() {
+                    self.take_row(done).map_err(SheetStop::Done)?;
                 }
-                return Err(Some(e));
             }
-        };
-        let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
-        if let Some(done) = row.line.filter(|&l| Some(l) != line) {
-            if row.finish() {
-                match &header {
-                    Some(columns) => {
-                        batch.push(item(columns, &row, done));
-                        if batch.len() == BATCH
-                            && out
-                                .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
-                                .is_err()
+            let Some(((_, col), no_result)) = cell else {
+                break;
+            };
+            self.cells += 1;
+            self.last = cell.map(|c| c.0);
+            let col = col as usize;
+            if self.row.line != line {
+                self.row.start(line.unwrap_or_default());
+            }
+            if no_result {
+                self.row.no_result.push(col);
+            }
+            if !self.text.is_empty() {
+                self.row.text.push_str(&self.text);
+                self.row.cells.push((col, self.row.text.len()));
+            }
+        }
+        self.end().map_err(SheetStop::Done)
+    }
+
+    /// Takes the row just finished (row `done`): a row for the batch after the header, else a
+    /// row to look for the header in.
+    fn take_row(&mut self, done: u64) -> Result<(), Option<WorkbookError>> {
+        match &self.header {
+            Some(columns) => {
+                self.batch.push(item(columns, &self.row, done));
+                if self.batch.len() == BATCH
+                    && self
+                        .out
+                        .send(Ok(std::mem::replace(
+                            &mut self.batch,
+                            Vec::with_capacity(BATCH),
+                        )))
+                        .is_err()
+                {
+                    return Err(None);
+                }
+            }
+            None => {
+                self.before
+                    .push((done, self.row.fields().map(str::to_string).collect()));
+                match find_header(&self.before, self.options) {
+                    Ok((_, columns)) => {
+                        if self
+                            .head
+                            .send(Ok((columns.clone(), self.name.to_string())))
+                            .is_err()
                         {
                             return Err(None);
                         }
+                        self.header = Some(columns);
                     }
-                    None => {
-                        before.push((done, row.fields().map(str::to_string).collect()));
-                        match find_header(&before, options) {
-                            Ok((_, columns)) => {
-                                if head.send(Ok((columns.clone(), name.to_string()))).is_err() {
-                                    return Err(None);
-                                }
-                                header = Some(columns);
-                            }
-                            Err((problems, found))
-                                if before.len() >= HEADER_SEARCH_ROWS || is_final(&problems) =>
-                            {
-                                return Err((!found.is_empty()).then(|| WorkbookError::NoHeader {
-                                    sheet: Some(name.to_string()),
-                                    problems,
-                                    found,
-                                }));
-                            }
-                            Err(_) => {}
-                        }
+                    Err((problems, found))
+                        if self.before.len() >= HEADER_SEARCH_ROWS || is_final(&problems) =>
+                    {
+                        return Err((!found.is_empty()).then(|| WorkbookError::NoHeader {
+                            sheet: Some(self.name.to_string()),
+                            problems,
+                            found,
+                        }));
                     }
+                    Err(_) => {}
                 }
             }
         }
-        let Some(((_, col), no_result)) = cell else {
-            break;
-        };
-        let col = col as usize;
-        if row.line != line {
-            row.start(line.unwrap_or_default());
-        }
-        if no_result {
-            row.no_result.push(col);
-        }
-        if !text.is_empty() {
-            row.text.push_str(&text);
-            row.cells.push((col, row.text.len()));
-        }
+        Ok(())
     }
-    match header {
-        Some(_) => {
-            if !batch.is_empty() && out.send(Ok(batch)).is_err() {
-                return Err(None);
+
+    /// The end of the sheet: the last rows sent, or why the sheet has no table.
+    fn end(&mut self) -> SheetDone {
+        match self.header {
+            Some(_) => {
+                let batch = std::mem::take(&mut self.batch);
+                if !batch.is_empty() && self.out.send(Ok(batch)).is_err() {
+                    return Err(None);
+                }
+                Ok(true)
             }
-            Ok(true)
+            None => match find_header(&self.before, self.options) {
+                Err((problems, found)) if !found.is_empty() => Err(Some(WorkbookError::NoHeader {
+                    sheet: Some(self.name.to_string()),
+                    problems,
+                    found,
+                })),
+                _ => Ok(false),
+            },
         }
-        None => match find_header(&before, options) {
-            Err((problems, found)) if !found.is_empty() => Err(Some(WorkbookError::NoHeader {
-                sheet: Some(name.to_string()),
-                problems,
-                found,
-            })),
-            _ => Ok(false),
-        },
     }
+}
+
+/// Why [`SheetRead::run`] stopped before the sheet's end.
+enum SheetStop {
+    /// As [`SheetDone`]'s error says.
+    Done(Option<WorkbookError>),
+    /// The quick reader met a form it does not know.
+    Unsure,
+}
+
+/// What a sheet read by calamine alone came to (its reader is never unsure).
+fn finished(run: Result<bool, SheetStop>) -> SheetDone {
+    run.map_err(|stop| match stop {
+        SheetStop::Done(e) => e,
+        SheetStop::Unsure => Some(WorkbookError::Open("the sheet's reader stopped".into())),
+    })
 }
 
 /// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it.

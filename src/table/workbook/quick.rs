@@ -1,0 +1,1210 @@
+//! A quicker reader of an .xlsx or .xlsm sheet's cells, for a batch's streamed read.
+//!
+//! calamine's cell reader turns each cell into five XML events and spends about 4,700
+//! instructions on it. A sheet's cells come in a handful of forms (`<c r="B2" t="s"><v>12</v></c>`,
+//! `<c r="E2"><v>3.5</v></c>`, an inline string, a formula with its saved result), which this
+//! reader scans as bytes, giving the same cells with the same text as calamine's reader.
+//!
+//! It knows only those forms. Anything else makes it [`Unsure`]: an element or attribute
+//! written another way, an escape it does not decode, a copy of a shared formula, an error
+//! cell, a date typed as text. The sheet is then read on by calamine from the cell this reader
+//! stopped at, so a form it does not know costs speed, never a changed value. calamine opens
+//! every workbook first (its errors are the ones shown), and this reader is used only when
+//! its own reading of the workbook's sheets agrees with calamine's. Tests hold the two
+//! readers to the same cells on generated workbooks of every form.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType};
+use memchr::{memchr, memchr2, memmem};
+use zip::read::ZipFile;
+use zip::ZipArchive;
+
+use super::cells::{push_cell_text, push_float};
+
+/// The quick reader does not know the form it met; calamine reads on from there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsure;
+
+type Archive = ZipArchive<BufReader<File>>;
+
+/// What a cell style's number format makes of a number (calamine's three kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Other,
+    DateTime,
+    TimeDelta,
+}
+
+/// A workbook opened for the quick reader: its sheets' parts, shared strings and the number
+/// format of each cell style.
+pub struct Quick {
+    zip: Archive,
+    /// Each part's name lowercased, to its name in the archive (as calamine finds parts).
+    parts: HashMap<String, String>,
+    /// Each sheet's name and part.
+    sheets: Vec<(String, String)>,
+    /// The shared strings back to back, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    formats: Vec<Format>,
+    is_1904: bool,
+}
+
+impl Quick {
+    /// Opens the workbook at `path`, which calamine has opened, finding `names` (calamine's
+    /// list of its sheets) in the same order. `Err(Unsure)` when anything is in a form this
+    /// reader does not know or reads otherwise than calamine.
+    pub fn open(path: &Path, names: &[String], is_1904: bool) -> Result<Quick, Unsure> {
+        let file = File::open(path).map_err(|_| Unsure)?;
+        let zip = ZipArchive::new(BufReader::new(file)).map_err(|_| Unsure)?;
+        let mut parts = HashMap::with_capacity(zip.len());
+        for name in zip.file_names() {
+            let name = name.map_err(|_| Unsure)?;
+            let key = name.replace('\\', "/").to_ascii_lowercase();
+            if parts.insert(key, name.to_string()).is_some() {
+                return Err(Unsure);
+            }
+        }
+        let mut quick = Quick {
+            zip,
+            parts,
+            sheets: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
+            formats: Vec::new(),
+            is_1904,
+        };
+        let package = quick.part("_rels/.rels")?.ok_or(Unsure)?;
+        let target = office_document(&package)?;
+        let (dir, name) = match target.rfind('/') {
+            Some(i) => target.split_at(i + 1),
+            None => ("", target.as_str()),
+        };
+        let xl = dir.strip_prefix('/').unwrap_or(dir).to_string();
+        let book = if name.is_empty() {
+            "workbook.xml"
+        } else {
+            name
+        };
+        let rels = quick
+            .part(&format!("{xl}_rels/{book}.rels"))?
+            .ok_or(Unsure)?;
+        let rels = relationships(&rels)?;
+        let workbook = quick.part(&format!("{xl}{book}"))?.ok_or(Unsure)?;
+        quick.sheets = sheets(&workbook, &rels, &xl)?;
+        if quick.sheets.len() != names.len()
+            || quick.sheets.iter().zip(names).any(|((n, _), m)| n != m)
+        {
+            return Err(Unsure);
+        }
+        if let Some(sst) = quick.part(&format!("{xl}sharedStrings.xml"))? {
+            (quick.text, quick.ends) = shared_strings(&sst)?;
+        }
+        if let Some(styles) = quick.part(&format!("{xl}styles.xml"))? {
+            quick.formats = formats(&styles)?;
+        }
+        Ok(quick)
+    }
+
+    /// A part's bytes, `None` when the archive has no such part.
+    fn part(&mut self, path: &str) -> Result<Option<Vec<u8>>, Unsure> {
+        let name = self.archive_name(path);
+        let mut file = match self.zip.by_name(&name) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(_) => return Err(Unsure),
+        };
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(|_| Unsure)?;
+        Ok(Some(bytes))
+    }
+
+    fn archive_name(&self, path: &str) -> String {
+        let key = path.to_ascii_lowercase();
+        self.parts
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| path.to_string())
+    }
+
+    /// The cells of sheet `name`, in order.
+    pub fn cells(&mut self, name: &str) -> Result<SheetCells<'_>, Unsure> {
+        let path = self
+            .sheets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .ok_or(Unsure)?;
+        let part = self.archive_name(&path);
+        let Quick {
+            zip,
+            text,
+            ends,
+            formats,
+            is_1904,
+            ..
+        } = self;
+        let file = zip.by_name(&part).map_err(|_| Unsure)?;
+        let mut cells = SheetCells {
+            file,
+            buf: Vec::with_capacity(BLOCK),
+            at: 0,
+            eof: false,
+            strings: Strings { text, ends },
+            formats,
+            is_1904: *is_1904,
+            row: 0,
+            col: 0,
+            ended: false,
+        };
+        cells.prelude()?;
+        Ok(cells)
+    }
+}
+
+/// How many bytes of a sheet are inflated at a time.
+const BLOCK: usize = 256 * 1024;
+
+struct Strings<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl Strings<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+}
+
+/// A cell read: its position (row, column from 0) and whether it is a formula without a saved
+/// result.
+pub type QuickCell = ((u32, u32), bool);
+
+/// A sheet's cells as they are scanned.
+pub struct SheetCells<'a> {
+    file: ZipFile<'a, BufReader<File>>,
+    buf: Vec<u8>,
+    /// Where the unread bytes of `buf` start.
+    at: usize,
+    eof: bool,
+    strings: Strings<'a>,
+    formats: &'a [Format],
+    is_1904: bool,
+    /// The row and column a cell without a reference is at (as calamine counts them).
+    row: u32,
+    col: u32,
+    /// The sheet's data has ended.
+    ended: bool,
+}
+
+/// What scanning the bytes at hand gave.
+enum Step<T> {
+    /// A result, and how many bytes it took.
+    Done(T, usize),
+    /// The bytes at hand end before the item does.
+    More,
+}
+
+type Scan<T> = Result<Step<T>, Unsure>;
+
+impl SheetCells<'_> {
+    /// Reads more of the sheet, keeping the unread bytes. `Err` at the end of the part.
+    fn refill(&mut self) -> Result<(), Unsure> {
+        if self.eof {
+            return Err(Unsure);
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let want = self.buf.len() + BLOCK;
+        if self.buf.capacity() < want {
+            self.buf.reserve(want - self.buf.len());
+        }
+        let start = self.buf.len();
+        self.buf.resize(want, 0);
+        let mut filled = start;
+        while filled < want {
+            match self.file.read(&mut self.buf[filled..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.buf.truncate(filled);
+                    return Err(Unsure);
+                }
+            }
+        }
+        self.buf.truncate(filled);
+        Ok(())
+    }
+
+    /// Skips to the sheet's data: past `<sheetData>`, the end when it is `<sheetData/>`.
+    fn prelude(&mut self) -> Result<(), Unsure> {
+        let mut root = false;
+        loop {
+            // Text before the sheet's data is not read.
+            let Some(lt) = memchr(b'<', &self.buf[self.at..]) else {
+                self.at = self.buf.len();
+                self.refill()?;
+                continue;
+            };
+            self.at += lt;
+            let step = next_tag(&self.buf[self.at..])?;
+            let Step::Done((kind, name, attrs), used) = step else {
+                self.refill()?;
+                continue;
+            };
+            self.at += used;
+            if kind == Kind::Skipped {
+                continue;
+            }
+            if !root {
+                if name != b"worksheet" || kind == Kind::Close {
+                    return Err(Unsure);
+                }
+                root = true;
+                continue;
+            }
+            if name.contains(&b':') {
+                return Err(Unsure);
+            }
+            match (name, kind) {
+                (b"sheetData", Kind::Open) => return Ok(()),
+                (b"sheetData", Kind::Empty) => {
+                    self.ended = true;
+                    return Ok(());
+                }
+                (b"dimension", Kind::Open | Kind::Empty) => {
+                    let r = attr(attrs, b"ref")?.ok_or(Unsure)?;
+                    check_dimension(r)?;
+                }
+                (b"worksheet", _) => return Err(Unsure),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next cell: its position and whether it is a formula without a saved result, its
+    /// text written onto `out` as calamine's reader gives it. `None` at the end of the data.
+    pub fn next(&mut self, out: &mut String) -> Result<Option<QuickCell>, Unsure> {
+        loop {
+            if self.ended {
+                return Ok(None);
+            }
+            let mark = out.len();
+            match self.item(out)? {
+                Step::Done(Item::Cell(pos, no_result), used) => {
+                    self.at += used;
+                    self.col = pos.1.checked_add(1).ok_or(Unsure)?;
+                    return Ok(Some((pos, no_result)));
+                }
+                Step::Done(Item::Other, used) => self.at += used,
+                Step::More => {
+                    out.truncate(mark);
+                    self.refill()?;
+                }
+            }
+        }
+    }
+
+    /// Scans the next item of the sheet's data at the bytes at hand.
+    fn item(&mut self, out: &mut String) -> Scan<Item> {
+        let s = &self.buf[self.at..];
+        // Between elements there is only white space (most often nothing).
+        let lt = match s.first() {
+            Some(b'<') => 0,
+            _ => {
+                let Some(lt) = memchr(b'<', s) else {
+                    return Ok(Step::More);
+                };
+                if !s[..lt].iter().all(u8::is_ascii_whitespace) {
+                    return Err(Unsure);
+                }
+                lt
+            }
+        };
+        let s = &s[lt..];
+        if s.len() < 3 {
+            return Ok(Step::More);
+        }
+        if s[1] == b'c' && matches!(s[2], b' ' | b'>' | b'/') {
+            let cell = match self.cell(s, out)? {
+                Step::Done(c, used) => Step::Done(c, lt + used),
+                Step::More => Step::More,
+            };
+            return Ok(cell);
+        }
+        let Step::Done((kind, name, attrs), used) = next_tag(s)? else {
+            return Ok(Step::More);
+        };
+        match (name, kind) {
+            (b"row", Kind::Open | Kind::Empty) => {
+                if let Some(r) = attr(attrs, b"r")? {
+                    self.row = row_number(r)?;
+                }
+                if kind == Kind::Empty {
+                    self.row = self.row.checked_add(1).ok_or(Unsure)?;
+                    self.col = 0;
+                }
+            }
+            (b"row", Kind::Close) => {
+                self.row = self.row.checked_add(1).ok_or(Unsure)?;
+                self.col = 0;
+            }
+            (b"sheetData", Kind::Close) => self.ended = true,
+            _ => return Err(Unsure),
+        }
+        Ok(Step::Done(Item::Other, lt + used))
+    }
+
+    /// Scans the cell element at the start of `s` (`<c …>…</c>` or `<c …/>`).
+    fn cell(&self, s: &[u8], out: &mut String) -> Scan<Item> {
+        // Tags and values are short: a plain loop finds their ends sooner than memchr.
+        let Some(gt) = s.iter().position(|&b| b == b'>') else {
+            return Ok(Step::More);
+        };
+        let empty = s[gt - 1] == b'/';
+        let attrs = &s[2..if empty { gt - 1 } else { gt }];
+        let (mut r, mut style, mut typ) = (None, None, None);
+        for_each_attr(attrs, |k, v| {
+            let slot = match k {
+                b"r" => &mut r,
+                b"s" => &mut style,
+                b"t" => &mut typ,
+                _ => return Ok(()),
+            };
+            if slot.replace(v).is_some() {
+                return Err(Unsure);
+            }
+            Ok(())
+        })?;
+        let pos = match r {
+            Some(r) => cell_ref(r)?,
+            None => (self.row, self.col),
+        };
+        let typ = match typ {
+            None => Type::Number,
+            Some(b"n") => Type::Number,
+            Some(b"s") => Type::Shared,
+            Some(b"str") => Type::Text,
+            Some(b"b") => Type::Bool,
+            Some(b"inlineStr" | b"is") => Type::Inline,
+            Some(_) => return Err(Unsure),
+        };
+        let format = match style {
+            None => Some(Format::Other),
+            Some(s) => self.formats.get(small_number(s)?).copied(),
+        };
+        let mut used = gt + 1;
+        let mut formula = false;
+        let mut value = Value::Empty;
+        let mut open = !empty;
+        if open && s[used..].starts_with(b"<v>") {
+            // The common form, `<v>…</v></c>`, read at once.
+            let rest = &s[used + 3..];
+            let Some(end) = rest.iter().position(|&b| b == b'<') else {
+                return Ok(Step::More);
+            };
+            if rest.len() < end + 8 {
+                return Ok(Step::More);
+            }
+            if &rest[end..end + 8] == b"</v></c>" {
+                value = Value::Raw(&rest[..end]);
+                used += 3 + end + 8;
+                open = false;
+            }
+        }
+        if open {
+            // The cell's children, up to `</c>`.
+            loop {
+                let rest = &s[used..];
+                let Some(lt) = memchr(b'<', rest) else {
+                    return Ok(Step::More);
+                };
+                if !rest[..lt].iter().all(u8::is_ascii_whitespace) {
+                    return Err(Unsure);
+                }
+                let child = &rest[lt..];
+                let Step::Done((kind, name, attrs), tag) = next_tag(child)? else {
+                    return Ok(Step::More);
+                };
+                used += lt + tag;
+                if kind == Kind::Close {
+                    if name != b"c" {
+                        return Err(Unsure);
+                    }
+                    break;
+                }
+                if kind == Kind::Skipped {
+                    return Err(Unsure);
+                }
+                let content = if kind == Kind::Empty {
+                    &child[..0]
+                } else if name == b"is" {
+                    let Some(end) = closing(&s[used..], name) else {
+                        return Ok(Step::More);
+                    };
+                    let content = &s[used..used + end];
+                    used += end + name.len() + 3;
+                    content
+                } else {
+                    let Step::Done(end, past) = text_end(&s[used..], name)? else {
+                        return Ok(Step::More);
+                    };
+                    let content = &s[used..used + end];
+                    used += past;
+                    content
+                };
+                match name {
+                    b"f" => formula = is_formula(attrs, content)?,
+                    b"v" => value = Value::Raw(content),
+                    b"is" => value = Value::Inline(content),
+                    _ => return Err(Unsure),
+                }
+            }
+        }
+        let mark = out.len();
+        let filled = match (value, typ) {
+            (Value::Empty, _) => false,
+            (Value::Inline(content), _) => {
+                rich_text(content, out)?;
+                true
+            }
+            (Value::Raw(_), Type::Inline) => false,
+            (Value::Raw(v), typ) => self.value(v, typ, format, out)?,
+        };
+        // calamine's reader: a formula whose cached value is empty has no saved result.
+        let no_result = formula && !filled;
+        debug_assert!(filled || out.len() == mark);
+        Ok(Step::Done(Item::Cell(pos, no_result), used))
+    }
+
+    /// Writes the text of a `<v>` value (its raw bytes `v`); whether the cell has a value.
+    fn value(
+        &self,
+        v: &[u8],
+        typ: Type,
+        format: Option<Format>,
+        out: &mut String,
+    ) -> Result<bool, Unsure> {
+        if typ == Type::Text {
+            let mark = out.len();
+            decode(v, out)?;
+            if has_escape(&out[mark..]) {
+                return Err(Unsure);
+            }
+            return Ok(true);
+        }
+        if v.is_empty() {
+            return Ok(false);
+        }
+        if memchr2(b'&', b'<', v).is_some() {
+            return Err(Unsure);
+        }
+        match typ {
+            Type::Shared => {
+                let i = small_number(v)?;
+                out.push_str(self.strings.get(i).ok_or(Unsure)?);
+            }
+            Type::Bool => push_cell_text(
+                match v {
+                    b"0" => DataRef::Bool(false),
+                    b"1" => DataRef::Bool(true),
+                    _ => return Err(Unsure),
+                },
+                out,
+            ),
+            _ => {
+                let plain = plain_number(v)?;
+                match format {
+                    Some(Format::DateTime) => push_cell_text(date(v, false, self.is_1904)?, out),
+                    Some(Format::TimeDelta) => push_cell_text(date(v, true, self.is_1904)?, out),
+                    // A number of up to 15 digits is its own shortest form.
+                    _ if plain => push_ascii(v, out),
+                    _ => push_float(parse_f64(v)?, out),
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Type {
+    Number,
+    Shared,
+    Text,
+    Bool,
+    Inline,
+}
+
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Empty,
+    Raw(&'a [u8]),
+    Inline(&'a [u8]),
+}
+
+enum Item {
+    Cell((u32, u32), bool),
+    Other,
+}
+
+/// Writes bytes checked to be ASCII.
+fn push_ascii(v: &[u8], out: &mut String) {
+    out.extend(v.iter().map(|&b| char::from(b)));
+}
+
+fn parse_f64(v: &[u8]) -> Result<f64, Unsure> {
+    std::str::from_utf8(v)
+        .map_err(|_| Unsure)?
+        .parse()
+        .map_err(|_| Unsure)
+}
+
+fn date(v: &[u8], delta: bool, is_1904: bool) -> Result<DataRef<'static>, Unsure> {
+    let kind = if delta {
+        ExcelDateTimeType::TimeDelta
+    } else {
+        ExcelDateTimeType::DateTime
+    };
+    Ok(DataRef::DateTime(ExcelDateTime::new(
+        parse_f64(v)?,
+        kind,
+        is_1904,
+    )))
+}
+
+/// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?`; whether it is written as
+/// Rust writes the double it stands for (as [`push_float`] would write it): at most 15 digits
+/// (so no other decimal of as many digits stands for that double, and none shorter), no
+/// leading zero but a lone one before the point, no trailing zero after it, no exponent, not
+/// `-0`.
+fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
+    let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let neg = usize::from(v.first() == Some(&b'-'));
+    let whole = digits(&v[neg..]);
+    if whole == 0 {
+        return Err(Unsure);
+    }
+    let lead_zero = v[neg] == b'0' && whole > 1;
+    let mut i = neg + whole;
+    if i == v.len() {
+        return Ok(whole <= 15 && !lead_zero && v != b"-0");
+    }
+    let mut frac = 0;
+    if v[i] == b'.' {
+        frac = digits(&v[i + 1..]);
+        if frac == 0 {
+            return Err(Unsure);
+        }
+        i += 1 + frac;
+    }
+    let shortest = i == v.len() && whole + frac <= 15 && !lead_zero && v[i - 1] != b'0';
+    if i < v.len() && matches!(v[i], b'e' | b'E') {
+        i += 1;
+        if i < v.len() && matches!(v[i], b'+' | b'-') {
+            i += 1;
+        }
+        let exp = digits(&v[i..]);
+        if exp == 0 || exp > 4 {
+            return Err(Unsure);
+        }
+        i += exp;
+    }
+    if i == v.len() {
+        Ok(shortest)
+    } else {
+        Err(Unsure)
+    }
+}
+
+/// A number written as 1 to 9 ASCII digits without a leading zero (or `0`).
+fn small_number(v: &[u8]) -> Result<usize, Unsure> {
+    if v.is_empty() || v.len() > 9 || !v.iter().all(u8::is_ascii_digit) {
+        return Err(Unsure);
+    }
+    if v.len() > 1 && v[0] == b'0' {
+        return Err(Unsure);
+    }
+    Ok(v.iter().fold(0, |n, &d| n * 10 + usize::from(d - b'0')))
+}
+
+/// A row number (`r="12"`), from 0 as calamine counts.
+fn row_number(r: &[u8]) -> Result<u32, Unsure> {
+    if r.len() > 7 {
+        return Err(Unsure);
+    }
+    let n = small_number(r)?;
+    u32::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .ok_or(Unsure)
+}
+
+/// A cell reference (`B12`): (row, column) from 0.
+fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unsure> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return Err(Unsure);
+    }
+    let col = r[..letters].iter().fold(0u32, |c, &b| {
+        c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    Ok((row_number(&r[letters..])?, col - 1))
+}
+
+/// A `<dimension ref>`: one cell or a range from a cell to one at or after it.
+fn check_dimension(r: &[u8]) -> Result<(), Unsure> {
+    match r.iter().position(|&b| b == b':') {
+        None => cell_ref(r).map(|_| ()),
+        Some(i) => {
+            let (a, b) = (cell_ref(&r[..i])?, cell_ref(&r[i + 1..])?);
+            if b.0 < a.0 || b.1 < a.1 {
+                return Err(Unsure);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Whether an `<f>` element (its attributes and content) is a formula as calamine's reader
+/// tells it: a formula with text. A copy of a shared formula (`<f t="shared" si="0"/>`) is
+/// left to calamine.
+fn is_formula(attrs: &[u8], content: &[u8]) -> Result<bool, Unsure> {
+    let (mut t, mut si, mut r) = (None, None, None);
+    for_each_attr(attrs, |k, v| {
+        let slot = match k {
+            b"t" => &mut t,
+            b"si" => &mut si,
+            b"ref" => &mut r,
+            _ => return Ok(()),
+        };
+        if slot.replace(v).is_some() {
+            return Err(Unsure);
+        }
+        Ok(())
+    })?;
+    if t == Some(&b"shared"[..]) {
+        small_number(si.ok_or(Unsure)?)?;
+        check_dimension(r.ok_or(Unsure)?)?;
+    }
+    let mut text = String::new();
+    decode(content, &mut text)?;
+    Ok(!text.is_empty())
+}
+
+/// Where `</name>` starts in `s`.
+fn closing(s: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr(b'<', &s[from..]) {
+        let at = from + i;
+        let rest = &s[at + 1..];
+        if rest.len() <= name.len() + 1 {
+            return None;
+        }
+        if rest[0] == b'/' && rest[1..].starts_with(name) && rest[name.len() + 1] == b'>' {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Where the text content of an element without children (`<v>`, `<f>`) ends: at its
+/// `</name>`. `Err` when markup comes first.
+fn text_end(s: &[u8], name: &[u8]) -> Scan<usize> {
+    let Some(end) = memchr(b'<', s) else {
+        return Ok(Step::More);
+    };
+    let rest = &s[end + 1..];
+    if rest.len() <= name.len() + 1 {
+        return Ok(Step::More);
+    }
+    if rest[0] == b'/' && rest[1..].starts_with(name) && rest[name.len() + 1] == b'>' {
+        Ok(Step::Done(end, end + name.len() + 3))
+    } else {
+        Err(Unsure)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `<name …>`
+    Open,
+    /// `</name>`
+    Close,
+    /// `<name …/>`
+    Empty,
+    /// `<?…?>` or a comment.
+    Skipped,
+}
+
+/// The tag at the start of `s` (which starts with `<`): its kind, name and attributes.
+fn next_tag(s: &[u8]) -> Scan<(Kind, &[u8], &[u8])> {
+    let Some(&second) = s.get(1) else {
+        return Ok(Step::More);
+    };
+    if s[0] != b'<' {
+        return Err(Unsure);
+    }
+    match second {
+        b'?' => {
+            return Ok(match memmem::find(s, b"?>") {
+                Some(i) => Step::Done((Kind::Skipped, &[][..], &[][..]), i + 2),
+                None => Step::More,
+            })
+        }
+        b'!' => {
+            if s.len() < 4 {
+                return Ok(Step::More);
+            }
+            if !s.starts_with(b"<!--") {
+                return Err(Unsure);
+            }
+            return Ok(match memmem::find(&s[4..], b"-->") {
+                Some(i) => Step::Done((Kind::Skipped, &[][..], &[][..]), i + 7),
+                None => Step::More,
+            });
+        }
+        _ => {}
+    }
+    let Some(gt) = memchr(b'>', s) else {
+        return Ok(Step::More);
+    };
+    let (close, from) = if second == b'/' {
+        (true, 2)
+    } else {
+        (false, 1)
+    };
+    let inner = &s[from..gt];
+    let name_len = inner
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'/')
+        .unwrap_or(inner.len());
+    let name = &inner[..name_len];
+    if name.is_empty() || memchr2(b'<', b'"', inner).is_some_and(|i| i < name_len) {
+        return Err(Unsure);
+    }
+    if close {
+        if !inner[name_len..].iter().all(u8::is_ascii_whitespace) {
+            return Err(Unsure);
+        }
+        return Ok(Step::Done((Kind::Close, name, &[][..]), gt + 1));
+    }
+    let empty = inner.last() == Some(&b'/');
+    let attrs = &inner[name_len..inner.len() - usize::from(empty)];
+    // A `>` inside an attribute's value would end the tag early: leave it to calamine.
+    if attrs.iter().filter(|&&b| b == b'"' || b == b'\'').count() % 2 != 0 {
+        return Err(Unsure);
+    }
+    let kind = if empty { Kind::Empty } else { Kind::Open };
+    Ok(Step::Done((kind, name, attrs), gt + 1))
+}
+
+/// Calls `f` with each attribute's name and raw value, in calamine's reading of them
+/// (`name = "value"` or with single quotes). `Err` on anything else.
+fn for_each_attr<'a>(
+    attrs: &'a [u8],
+    mut f: impl FnMut(&'a [u8], &'a [u8]) -> Result<(), Unsure>,
+) -> Result<(), Unsure> {
+    let mut i = 0;
+    let n = attrs.len();
+    loop {
+        while i < n && attrs[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == n {
+            return Ok(());
+        }
+        let key_start = i;
+        while i < n && attrs[i] != b'=' {
+            i += 1;
+        }
+        if i == n {
+            return Err(Unsure);
+        }
+        let key = attrs[key_start..i].trim_ascii_end();
+        i += 1;
+        while i < n && attrs[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let quote = *attrs.get(i).ok_or(Unsure)?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(Unsure);
+        }
+        i += 1;
+        let end = attrs[i..].iter().position(|&b| b == quote).ok_or(Unsure)?;
+        let value = &attrs[i..i + end];
+        i += end + 1;
+        if key.is_empty() || key.iter().any(|b| b.is_ascii_whitespace()) {
+            return Err(Unsure);
+        }
+        f(key, value)?;
+    }
+}
+
+/// The raw value of attribute `key` (at most one).
+fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, Unsure> {
+    let mut found = None;
+    for_each_attr(attrs, |k, v| {
+        if k == key && found.replace(v).is_some() {
+            return Err(Unsure);
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// An attribute's value with its entities decoded (calamine's `decode_attr`).
+fn attr_text(v: &[u8]) -> Result<String, Unsure> {
+    let mut out = String::new();
+    decode(v, &mut out)?;
+    Ok(out)
+}
+
+/// XML text with its entities decoded, onto `out`. `Err` for bytes that are not UTF-8, for a
+/// carriage return (which XML reads as a line feed), markup and any entity but the five named
+/// ones and character references.
+fn decode(raw: &[u8], out: &mut String) -> Result<(), Unsure> {
+    let text = simdutf8::basic::from_utf8(raw).map_err(|_| Unsure)?;
+    if memchr2(b'<', b'\r', raw).is_some() {
+        return Err(Unsure);
+    }
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let semi = after.find(';').ok_or(Unsure)?;
+        let entity = &after[..semi];
+        let c = match entity {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "apos" => '\'',
+            "quot" => '"',
+            _ => char_ref(entity)?,
+        };
+        out.push(c);
+        rest = &after[semi + 1..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// `#123` or `#x7B` as quick-xml reads a character reference (never 0).
+fn char_ref(entity: &str) -> Result<char, Unsure> {
+    let num = entity.strip_prefix('#').ok_or(Unsure)?;
+    let (digits, radix) = match num.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (num, 10),
+    };
+    if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(Unsure);
+    }
+    let code = u32::from_str_radix(digits, radix).map_err(|_| Unsure)?;
+    if code == 0 {
+        return Err(Unsure);
+    }
+    char::from_u32(code).ok_or(Unsure)
+}
+
+/// Whether text holds an Excel escape (`_x000D_`), which calamine decodes.
+fn has_escape(text: &str) -> bool {
+    let b = text.as_bytes();
+    memmem::find_iter(b, b"_x").any(|i| {
+        b.len() >= i + 7 && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit) && b[i + 6] == b'_'
+    })
+}
+
+/// The text of a shared or inline string (the content of `<si>` or `<is>`): its `<t>`
+/// elements outside phonetic runs, each trimmed of ASCII white space unless it preserves it.
+fn rich_text(content: &[u8], out: &mut String) -> Result<(), Unsure> {
+    let mut at = 0;
+    let mut phonetic = false;
+    while let Some(lt) = memchr(b'<', &content[at..]) {
+        let s = &content[at + lt..];
+        let Step::Done((kind, name, attrs), used) = next_tag(s)? else {
+            return Err(Unsure);
+        };
+        at += lt + used;
+        match (name, kind) {
+            (_, Kind::Skipped) => {}
+            (b"rPh", Kind::Open) => phonetic = true,
+            (b"rPh", Kind::Close) => phonetic = false,
+            (b"t", Kind::Open) if !phonetic => {
+                let preserve = match attr(attrs, b"xml:space")? {
+                    Some(v) => v == b"preserve",
+                    None => false,
+                };
+                let rest = &content[at..];
+                let end = memchr(b'<', rest).ok_or(Unsure)?;
+                if !rest[end..].starts_with(b"</t>") {
+                    return Err(Unsure);
+                }
+                let mark = out.len();
+                decode(&rest[..end], out)?;
+                if !preserve {
+                    const SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+                    let text = &out[mark..];
+                    let lead = text.len() - text.trim_start_matches(SPACE).len();
+                    let kept = text.trim_matches(SPACE).len();
+                    out.drain(mark..mark + lead);
+                    out.truncate(mark + kept);
+                }
+                if has_escape(&out[mark..]) {
+                    return Err(Unsure);
+                }
+                at += end + 4;
+            }
+            (_, _) if name.contains(&b':') => return Err(Unsure),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The target of the package's office document relationship (the last, as calamine reads).
+fn office_document(rels: &[u8]) -> Result<String, Unsure> {
+    let mut target = None;
+    each_tag(rels, |kind, name, attrs| {
+        if name == b"Relationship" && kind != Kind::Close {
+            let (mut typ, mut to) = (None, None);
+            for_each_attr(attrs, |k, v| {
+                match k {
+                    b"Type" if typ.is_none() => typ = Some(v),
+                    b"Target" if to.is_none() => to = Some(v),
+                    b"Type" | b"Target" => return Err(Unsure),
+                    _ => {}
+                }
+                Ok(())
+            })?;
+            if typ.is_some_and(|t| t.ends_with(b"/relationships/officeDocument")) {
+                if let Some(to) = to {
+                    target = Some(attr_text(to)?);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    target.ok_or(Unsure)
+}
+
+/// The workbook's relationships: id to (target, type).
+fn relationships(rels: &[u8]) -> Result<HashMap<String, (String, String)>, Unsure> {
+    let mut map = HashMap::new();
+    each_tag(rels, |kind, name, attrs| {
+        if name == b"Relationship" && kind != Kind::Close {
+            let (mut id, mut typ, mut to) = (None, None, None);
+            for_each_attr(attrs, |k, v| {
+                let slot = match k {
+                    b"Id" => &mut id,
+                    b"Type" => &mut typ,
+                    b"Target" => &mut to,
+                    _ => return Ok(()),
+                };
+                if slot.replace(v).is_some() {
+                    return Err(Unsure);
+                }
+                Ok(())
+            })?;
+            if let Some(id) = id {
+                let text = |v: Option<&[u8]>| {
+                    simdutf8::basic::from_utf8(v.unwrap_or_default())
+                        .map(str::to_string)
+                        .map_err(|_| Unsure)
+                };
+                let id = text(Some(id))?;
+                if map.insert(id, (text(to)?, text(typ)?)).is_some() {
+                    return Err(Unsure);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(map)
+}
+
+/// The workbook's sheets: name and part, in order.
+fn sheets(
+    workbook: &[u8],
+    rels: &HashMap<String, (String, String)>,
+    xl: &str,
+) -> Result<Vec<(String, String)>, Unsure> {
+    let mut sheets = Vec::new();
+    each_tag(workbook, |kind, name, attrs| {
+        if name == b"sheet" && kind != Kind::Close {
+            let (mut sheet, mut id) = (None, None);
+            for_each_attr(attrs, |k, v| {
+                let slot = if k == b"name" {
+                    &mut sheet
+                } else if k == b"id" || k.ends_with(b":id") {
+                    &mut id
+                } else {
+                    return Ok(());
+                };
+                if slot.replace(v).is_some() {
+                    return Err(Unsure);
+                }
+                Ok(())
+            })?;
+            let id = simdutf8::basic::from_utf8(id.ok_or(Unsure)?).map_err(|_| Unsure)?;
+            let (target, _) = rels.get(id).ok_or(Unsure)?;
+            let part = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("{xl}{target}"),
+            };
+            sheets.push((attr_text(sheet.unwrap_or_default())?, part));
+        }
+        Ok(())
+    })?;
+    Ok(sheets)
+}
+
+/// The shared string table: the strings back to back, and where each ends.
+fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
+    let mut text = String::with_capacity(sst.len() / 3);
+    let mut ends = Vec::new();
+    let mut at = 0;
+    let mut root = false;
+    loop {
+        let Some(lt) = memchr(b'<', &sst[at..]) else {
+            return Err(Unsure);
+        };
+        let Step::Done((kind, name, _), used) = next_tag(&sst[at + lt..])? else {
+            return Err(Unsure);
+        };
+        at += lt + used;
+        match (name, kind) {
+            (_, Kind::Skipped) => {}
+            (b"sst", Kind::Open) if !root => root = true,
+            (b"sst", Kind::Empty) if !root => return Ok((text, ends)),
+            (b"sst", Kind::Close) if root => return Ok((text, ends)),
+            (b"si", Kind::Empty) if root => ends.push(text.len()),
+            (b"si", Kind::Open) if root => {
+                let end = closing(&sst[at..], b"si").ok_or(Unsure)?;
+                rich_text(&sst[at..at + end], &mut text)?;
+                ends.push(text.len());
+                at += end + 5;
+            }
+            _ => return Err(Unsure),
+        }
+    }
+}
+
+/// The number format of each cell style (`<cellXfs>`), as calamine tells dates.
+fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
+    let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
+    let mut formats = Vec::new();
+    let (mut in_fmts, mut in_xfs) = (false, false);
+    each_tag(styles, |kind, name, attrs| {
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        let known = matches!(local, b"numFmts" | b"numFmt" | b"cellXfs" | b"xf");
+        if known && local.len() != name.len() {
+            return Err(Unsure);
+        }
+        match (name, kind) {
+            (b"numFmts", Kind::Open) if !in_xfs => in_fmts = true,
+            (b"numFmts", Kind::Close) => in_fmts = false,
+            (b"numFmt", Kind::Open | Kind::Empty) if in_fmts => {
+                let (id, code) = (attr(attrs, b"numFmtId")?, attr(attrs, b"formatCode")?);
+                if let (Some(id), Some(code)) = (id, code) {
+                    custom.insert(id.to_vec(), attr_text(code)?);
+                }
+            }
+            (b"cellXfs", Kind::Open) if !in_fmts => in_xfs = true,
+            (b"cellXfs", Kind::Close) => in_xfs = false,
+            (b"xf", Kind::Open | Kind::Empty) if in_xfs => {
+                formats.push(match attr(attrs, b"numFmtId")? {
+                    None => Format::Other,
+                    Some(id) => match custom.get(id) {
+                        Some(code) => custom_format(code),
+                        None => builtin_format(id),
+                    },
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(formats)
+}
+
+/// Calls `f` with every tag of a small part, in order.
+fn each_tag<'a>(
+    s: &'a [u8],
+    mut f: impl FnMut(Kind, &'a [u8], &'a [u8]) -> Result<(), Unsure>,
+) -> Result<(), Unsure> {
+    let mut at = 0;
+    while let Some(lt) = memchr(b'<', &s[at..]) {
+        let Step::Done((kind, name, attrs), used) = next_tag(&s[at + lt..])? else {
+            return Err(Unsure);
+        };
+        at += lt + used;
+        if kind != Kind::Skipped {
+            f(kind, name, attrs)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a custom number format shows a date or a duration (calamine's
+/// `detect_custom_number_format`, rule for rule).
+fn custom_format(format: &str) -> Format {
+    let mut escaped = false;
+    let mut is_quote = false;
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    let mut hms = false;
+    let mut ap = false;
+    for s in format.chars() {
+        match (s, escaped, is_quote, ap, brackets) {
+            (_, true, ..) => escaped = false,
+            ('_' | '\\' | '*', ..) => escaped = true,
+            ('"', _, true, _, _) => is_quote = false,
+            (_, _, true, _, _) => (),
+            ('"', _, _, _, _) => is_quote = true,
+            (';', ..) => return Format::Other,
+            ('[', ..) => brackets += 1,
+            (']', .., 1) if hms => return Format::TimeDelta,
+            (']', ..) => brackets = brackets.saturating_sub(1),
+            ('a' | 'A', _, _, false, 0) => ap = true,
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return Format::DateTime,
+            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
+                return Format::DateTime
+            }
+            _ => {
+                if !(hms && s.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
+            }
+        }
+        prev = s;
+    }
+    Format::Other
+}
+
+/// The built-in number formats that show dates and durations (calamine's
+/// `builtin_format_by_id`, by the attribute's raw text).
+fn builtin_format(id: &[u8]) -> Format {
+    match id {
+        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
+            Format::DateTime
+        }
+        b"27" | b"28" | b"29" | b"30" | b"31" | b"32" | b"33" | b"34" | b"35" | b"36" | b"50"
+        | b"51" | b"52" | b"53" | b"54" | b"55" | b"56" | b"57" | b"58" => Format::DateTime,
+        b"46" => Format::TimeDelta,
+        _ => Format::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,561 @@
+//! The quick reader gives exactly the cells calamine's reader gives, on workbooks of every
+//! form: written by a spreadsheet library (shared and inline strings, numbers, dates,
+//! formats, booleans, formulas with and without results, blanks), and written by hand in the
+//! forms other programs use. Where it does not know a form it stops, and calamine reads on
+//! from that cell: the rows a batch gets are the same either way.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook, Reader, Xlsx, XlsxError};
+use proptest::prelude::*;
+use rust_xlsxwriter::{Format, Formula, Workbook};
+
+use super::Quick;
+use crate::table::columns::HeaderOptions;
+use crate::table::workbook::stream::{rows_read, BookItem, CellError, Cells};
+
+/// A cell as the batch reads it: position, text, and whether it is a formula without a result.
+type Cell = ((u32, u32), String, bool);
+
+/// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one.
+fn by_calamine(path: &Path, sheet: &str) -> (Vec<Cell>, Option<String>) {
+    let mut book: Xlsx<BufReader<File>> = match open_workbook(path) {
+        Ok(b) => b,
+        Err(e) => return (Vec::new(), Some((e as XlsxError).to_string())),
+    };
+    let mut next = match book.cells(sheet) {
+        Ok(n) => n,
+        Err(e) => return (Vec::new(), Some(e)),
+    };
+    let mut cells = Vec::new();
+    loop {
+        let mut text = String::new();
+        match next(&mut text) {
+            Ok(Some((pos, no_result))) => cells.push((pos, text, no_result)),
+            Ok(None) => return (cells, None),
+            Err(CellError::Failed(e)) => return (cells, Some(e)),
+            Err(CellError::Unsure) => panic!("calamine's reader is never unsure"),
+        }
+    }
+}
+
+/// The cells the quick reader gives before it is unsure or the sheet ends, and whether it
+/// read the whole sheet.
+fn by_quick(path: &Path, sheet: &str) -> (Vec<Cell>, bool) {
+    let Ok(book) = open_workbook::<Xlsx<BufReader<File>>, _>(path) else {
+        return (Vec::new(), false);
+    };
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let Ok(mut quick) = Quick::open(path, &names, book.has_1904_epoch()) else {
+        return (Vec::new(), false);
+    };
+    let Ok(mut cells) = quick.cells(sheet) else {
+        return (Vec::new(), false);
+    };
+    let mut read = Vec::new();
+    loop {
+        let mut text = String::new();
+        match cells.next(&mut text) {
+            Ok(Some((pos, no_result))) => read.push((pos, text, no_result)),
+            Ok(None) => return (read, true),
+            Err(_) => return (read, false),
+        }
+    }
+}
+
+/// The rows a batch gets from the workbook, as text to compare: with the quick reader, or
+/// calamine's alone.
+fn batch_rows(path: &Path, quick: bool) -> Vec<String> {
+    let options = HeaderOptions::default();
+    match rows_read(path, None, &options, quick) {
+        Err(e) => vec![format!("error {e:?}")],
+        Ok((columns, sheet, items)) => {
+            let mut out = vec![format!("{sheet}: {:?}", columns.names)];
+            for item in items {
+                out.push(match item {
+                    Ok(BookItem::Row(row)) => {
+                        let fields: Vec<&str> = (0..row.len()).map(|c| row.get(c)).collect();
+                        format!("row {} {fields:?}", row.line)
+                    }
+                    Ok(BookItem::NoResult(e)) => format!("no result {e:?}"),
+                    Err(e) => format!("error {e:?}"),
+                });
+            }
+            out
+        }
+    }
+}
+
+/// Checks the quick reader against calamine's on every sheet of the workbook, and the rows a
+/// batch gets with it against those it gets without; returns whether it read every sheet whole.
+fn agrees(path: &Path) -> bool {
+    let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
+        Ok(book) => book.sheet_names(),
+        Err(_) => Vec::new(),
+    };
+    let mut whole = true;
+    for name in &names {
+        let (slow, failed) = by_calamine(path, name);
+        let (quick, read_whole) = by_quick(path, name);
+        assert!(
+            quick.len() <= slow.len(),
+            "{name}: more cells than calamine's"
+        );
+        assert_eq!(quick[..], slow[..quick.len()], "{name}");
+        if read_whole {
+            assert_eq!(quick.len(), slow.len(), "{name}");
+            assert!(
+                failed.is_none(),
+                "{name}: calamine failed, the quick reader not"
+            );
+        }
+        whole &= read_whole;
+    }
+    assert_eq!(batch_rows(path, true), batch_rows(path, false));
+    whole
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+
+const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+/// Styles: 0 general, 1 a built-in date (14), 2 a custom date, 3 a duration, 4 a custom
+/// number format, 5 two decimals (built-in 2).
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/><numFmt numFmtId="165" formatCode="[h]:mm:ss"/><numFmt numFmtId="166" formatCode="0.00_ ;[Red]\-0.00\ "/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"><alignment horizontal="right"/></xf><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>"#;
+
+/// The header row every hand-written sheet starts with (shared strings 0 to 6).
+const HEADER_SST: &str = "<si><t>id</t></si><si><t>township</t></si><si><t>village</t></si><si><t>class</t></si><si><t>width_m</t></si><si><t>length_km</t></si><si><t>cost</t></si>";
+
+fn header_row() -> String {
+    let cells: String = (0..7)
+        .map(|c| format!(r#"<c r="{}1" t="s"><v>{c}</v></c>"#, (b'A' + c) as char))
+        .collect();
+    format!(r#"<row r="1">{cells}</row>"#)
+}
+
+/// A workbook written part by part: its sheet's rows (after the header row), its shared
+/// strings after the header's, and what `<workbookPr>` says.
+fn by_hand(dir: &Path, rows: &str, strings: &str, workbook_pr: &str) -> PathBuf {
+    let path = dir.join("hand.xlsx");
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:K9"/><sheetData>{}{rows}</sheetData></worksheet>"#,
+        header_row()
+    );
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{HEADER_SST}{strings}</sst>"#
+    );
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{workbook_pr}<sheets><sheet name="道路" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+    let parts = [
+        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
+        ("_rels/.rels", PACKAGE_RELS.to_string()),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.to_string()),
+        ("xl/worksheets/sheet1.xml", sheet),
+        ("xl/styles.xml", STYLES.to_string()),
+        ("xl/sharedStrings.xml", sst),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+/// The cells of a hand-written sheet's rows, checked against calamine's; and whether the quick
+/// reader read them all.
+fn hand(rows: &str, strings: &str) -> (Vec<Cell>, bool) {
+    hand_with(rows, strings, "")
+}
+
+fn hand_with(rows: &str, strings: &str, workbook_pr: &str) -> (Vec<Cell>, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = by_hand(dir.path(), rows, strings, workbook_pr);
+    let whole = agrees(&path);
+    let (cells, failed) = by_calamine(&path, "道路");
+    assert_eq!(failed, None);
+    (cells.into_iter().skip(7).collect(), whole)
+}
+
+fn cell(row: u32, col: u32, text: &str) -> Cell {
+    ((row, col), text.to_string(), false)
+}
+
+#[test]
+fn the_common_forms_are_read_quickly_and_as_calamine_reads_them() {
+    let rows = r#"<row r="2" spans="1:7"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>8</v></c><c r="C2" s="0" t="inlineStr"><is><t>画青村</t></is></c><c r="E2"><v>4.5</v></c><c r="F2" s="5"><v>1.50</v></c><c r="G2"><f>F2*800000</f><v>1200000</v></c><c r="H2" t="b"><v>1</v></c><c r="I2" s="1"><v>45387</v></c><c r="J2" s="2"><v>45387.5</v></c><c r="K2" s="3"><v>1.25</v></c></row>"#;
+    let (cells, whole) = hand(rows, "<si><t>E1</t></si><si><t>天马乡</t></si>");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "E1"),
+            cell(1, 1, "天马乡"),
+            cell(1, 2, "画青村"),
+            cell(1, 4, "4.5"),
+            cell(1, 5, "1.5"),
+            cell(1, 6, "1200000"),
+            cell(1, 7, "true"),
+            cell(1, 8, "2024-04-05"),
+            cell(1, 9, "2024-04-05 12:00:00"),
+            cell(1, 10, "1.25"),
+        ]
+    );
+}
+
+#[test]
+fn cells_and_rows_without_references_follow_on_as_calamine_counts_them() {
+    // No `r` on rows or cells, a self-closing cell, a self-closing row, white space between
+    // elements, single quotes, attributes in another order.
+    let rows = "\n  <row>\n    <c t='s'><v>7</v></c>\n    <c/>\n    <c s=\"4\" r=\"D2\"><v>12</v></c>\n    <c><v>5</v></c>\n  </row>\n  <row r=\"4\"/>\n  <row><c r=\"B5\"   t = \"s\" ><v>8</v></c><c><v>-0</v></c></row>\n";
+    let (cells, whole) = hand(rows, "<si><t>E1</t></si><si><t>天马乡</t></si>");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "E1"),
+            cell(1, 1, ""),
+            cell(1, 3, "12"),
+            cell(1, 4, "5"),
+            cell(4, 1, "天马乡"),
+            cell(4, 2, "-0"),
+        ]
+    );
+}
+
+#[test]
+fn numbers_are_their_shortest_exact_form_as_calamine_writes_them() {
+    let numbers = [
+        "0",
+        "-0",
+        "007",
+        "1.50",
+        "0.1",
+        "1E-7",
+        "1e21",
+        "123456.789",
+        "9007199254740993",
+        "0.30000000000000004",
+        "123456789012345",
+        "1234567890123456",
+        "-2.5",
+        "1.0",
+        "3E+2",
+        "0.000001",
+        "100",
+        "2.752",
+    ];
+    let cells: String = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                r#"<row r="{}"><c r="E{}"><v>{n}</v></c></row>"#,
+                i + 2,
+                i + 2
+            )
+        })
+        .collect();
+    let (read, whole) = hand(&cells, "");
+    assert!(whole);
+    let texts: Vec<&str> = read.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "0",
+            "-0",
+            "7",
+            "1.5",
+            "0.1",
+            "0.0000001",
+            "1000000000000000000000",
+            "123456.789",
+            "9007199254740992",
+            "0.30000000000000004",
+            "123456789012345",
+            "1234567890123456",
+            "-2.5",
+            "1",
+            "300",
+            "0.000001",
+            "100",
+            "2.752",
+        ]
+    );
+}
+
+#[test]
+fn text_formulas_booleans_and_escapes_read_as_calamine_reads_them() {
+    let rows = r#"<row r="2"><c r="A2" t="str"><f>"E"&amp;1</f><v>E&amp;1 &lt;&#x4E2D;&#20013;&gt; &quot;x&apos;</v></c><c r="B2" t="b"><v>0</v></c><c r="C2"><f>B2</f><v></v></c><c r="D2"><f>B2</f></c><c r="E2"><f></f><v>3</v></c><c r="F2" t="str"><v>  kept  </v></c><c r="G2" t="n" s="99"><v>7</v></c><c r="H2" t="inlineStr"><is><t>gone</t></is><v>x</v></c></row>"#;
+    let (cells, whole) = hand(rows, "");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "E&1 <中中> \"x'"),
+            cell(1, 1, "false"),
+            ((1, 2), String::new(), true),
+            ((1, 3), String::new(), true),
+            cell(1, 4, "3"),
+            cell(1, 5, "  kept  "),
+            cell(1, 6, "7"),
+            cell(1, 7, ""),
+        ]
+    );
+}
+
+#[test]
+fn rich_phonetic_and_spaced_strings_read_as_calamine_reads_them() {
+    let strings = concat!(
+        r#"<si><r><rPr><b/><sz val="11"/><rFont val="宋体"/></rPr><t>天马</t></r><r><t xml:space="preserve"> 乡 </t></r></si>"#,
+        r#"<si><t>安岳</t><rPh sb="0" eb="2"><t>アンガク</t></rPh><phoneticPr fontId="1" type="noConversion"/></si>"#,
+        "<si><t>\n  trimmed\t</t></si>",
+        r#"<si><t xml:space="preserve">  kept  </t></si>"#,
+        "<si></si><si/>",
+        r#"<si><t>&#32;a&amp;b&#32;</t></si>"#,
+    );
+    let rows: String = (0..7)
+        .map(|i| {
+            format!(
+                r#"<row r="{}"><c r="B{}" t="s"><v>{}</v></c></row>"#,
+                i + 2,
+                i + 2,
+                7 + i
+            )
+        })
+        .collect();
+    let inline = r#"<row r="9"><c r="C9" t="inlineStr"><is><r><t>金</t></r><r><rPr><i/></rPr><t>鸡村</t></r><rPh><t>x</t></rPh></is></c></row>"#;
+    let (cells, whole) = hand(&format!("{rows}{inline}"), strings);
+    assert!(whole);
+    let texts: Vec<&str> = cells.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "天马 乡 ",
+            "安岳",
+            "trimmed",
+            "  kept  ",
+            "",
+            "",
+            "a&b",
+            "金鸡村"
+        ]
+    );
+}
+
+#[test]
+fn dates_in_a_1904_workbook_read_as_calamine_reads_them() {
+    let rows = r#"<row r="2"><c r="I2" s="1"><v>43925</v></c><c r="J2" s="2"><v>0</v></c></row>"#;
+    let (cells, whole) = hand_with(rows, "", r#"<workbookPr date1904="1"/>"#);
+    assert!(whole);
+    assert_eq!(cells, [cell(1, 8, "2024-04-05"), cell(1, 9, "1904-01-01")]);
+}
+
+#[test]
+fn a_form_the_quick_reader_does_not_know_is_read_on_by_calamine_from_that_cell() {
+    // Each of these stops the quick reader on row 3; the rows before and after it, and the
+    // cells after it, are the same as calamine's alone.
+    let stops = [
+        r#"<c r="E3" t="e"><v>#DIV/0!</v></c>"#,
+        r#"<c r="G3"><f t="shared" si="0"/><v>5</v></c>"#,
+        r#"<c r="C3" t="inlineStr"><is><t>a_x000D_b</t></is></c>"#,
+        "<c r=\"C3\" t=\"str\"><v>line\r\nend</v></c>",
+        r#"<c r="E3"><v><!-- a note -->5</v></c>"#,
+        r#"<x:c r="E3"><x:v>5</x:v></x:c>"#,
+        r#"<c r="E3"><v>0x10</v></c>"#,
+        r#"<c r="E3" s="x"><v>5</v></c>"#,
+        r#"<c r="E3" t="d"><v>2024-04-05</v></c>"#,
+        r#"<c r="E3" t="str"><v><![CDATA[<b>]]></v></c>"#,
+        r#"<c r="E3" cm="1"><extLst/><v>5</v></c>"#,
+    ];
+    for stop in stops {
+        let rows = format!(
+            r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="E2"><v>4.5</v></c></row><row r="3"><c r="A3" t="s"><v>8</v></c>{stop}</row><row r="4"><c r="A4" t="s"><v>8</v></c><c r="E4"><v>2</v></c></row>"#
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = by_hand(
+            dir.path(),
+            &rows,
+            "<si><t>E1</t></si><si><t>E2</t></si>",
+            "",
+        );
+        let (quick, whole) = by_quick(&path, "道路");
+        assert!(!whole, "{stop}");
+        assert_eq!(
+            quick.len(),
+            7 + 2 + 1,
+            "{stop}: stops at the cell it does not know"
+        );
+        agrees(&path);
+    }
+}
+
+#[test]
+fn a_workbook_part_the_quick_reader_does_not_know_leaves_the_whole_sheet_to_calamine() {
+    for strings in [
+        "<si><t><![CDATA[a]]></t></si>",
+        "<si><t>a_x0041_</t></si>",
+        "<si><x:t>a</x:t></si>",
+        "<extLst/>",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = r#"<row r="2"><c r="A2" t="s"><v>7</v></c></row>"#;
+        let path = by_hand(dir.path(), rows, strings, "");
+        assert_eq!(by_quick(&path, "道路"), (Vec::new(), false), "{strings}");
+        agrees(&path);
+    }
+}
+
+/// A cell a spreadsheet library writes.
+#[derive(Debug, Clone)]
+enum Written {
+    Text(String),
+    Number(f64),
+    Formatted(f64, usize),
+    Bool(bool),
+    Formula(String, Option<String>),
+    Blank(usize),
+    Empty,
+}
+
+const FORMATS: [&str; 8] = [
+    "yyyy-mm-dd",
+    "0.00",
+    "#,##0",
+    "[h]:mm:ss",
+    "h:mm AM/PM",
+    "0.0%",
+    "\"元\"0.00",
+    "@",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "a", "Z", "0", "9", " ", "  ", "\t", "\n", "<", ">", "&", "\"", "'", "_x", "x000D_",
+            "天", "马", "乡", "🚜", "-", ".", "#", ";", "&amp;",
+        ]),
+        0..8,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |f| f.is_finite()),
+        (-1_000_000_000i64..1_000_000_000).prop_map(|n| n as f64),
+        (-10_000_000i64..10_000_000, 0u32..7).prop_map(|(n, d)| n as f64 / 10f64.powi(d as i32)),
+        (0.0f64..80_000.0),
+    ]
+}
+
+fn written() -> impl Strategy<Value = Written> {
+    prop_oneof![
+        3 => text().prop_map(Written::Text),
+        3 => number().prop_map(Written::Number),
+        2 => (number(), 0..FORMATS.len()).prop_map(|(n, f)| Written::Formatted(n.abs() % 2_958_465.0, f)),
+        1 => any::<bool>().prop_map(Written::Bool),
+        1 => (prop::sample::select(vec!["=1+1", "=A1&\"x\"", "=SUM(E2:E3)"]), prop::option::of(text()))
+            .prop_map(|(f, r)| Written::Formula(f.to_string(), r)),
+        1 => (0..FORMATS.len()).prop_map(Written::Blank),
+        2 => Just(Written::Empty),
+    ]
+}
+
+/// Writes rows of cells onto a workbook's first sheet, with strings shared or inline.
+fn write_book(path: &Path, rows: &[Vec<Written>], inline: bool) {
+    let mut book = Workbook::new();
+    let formats: Vec<Format> = FORMATS
+        .iter()
+        .map(|f| Format::new().set_num_format(*f))
+        .collect();
+    let ws = if inline {
+        book.add_worksheet_with_constant_memory()
+    } else {
+        book.add_worksheet_with_low_memory()
+    }
+    .unwrap();
+    ws.set_name("道路").unwrap();
+    for (c, h) in [
+        "id",
+        "township",
+        "village",
+        "class",
+        "width_m",
+        "length_km",
+        "cost",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, cells) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Written::Text(t) => ws.write_string(r, c, t).map(|_| ()),
+                Written::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                Written::Formatted(n, f) => ws
+                    .write_number_with_format(r, c, *n, &formats[*f])
+                    .map(|_| ()),
+                Written::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                Written::Formula(f, result) => {
+                    let mut formula = Formula::new(f.as_str());
+                    if let Some(result) = result {
+                        formula = formula.set_result(result.as_str());
+                    }
+                    ws.write_formula(r, c, formula).map(|_| ())
+                }
+                Written::Blank(f) => ws.write_blank(r, c, &formats[*f]).map(|_| ()),
+                Written::Empty => Ok(()),
+            }
+            .unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The quick reader gives calamine's cells on any sheet a spreadsheet library writes, and
+    /// reads it whole unless a string holds an escape (`_x000D_`, or a character written as one).
+    #[test]
+    fn a_written_sheet_reads_as_calamine_reads_it(
+        rows in prop::collection::vec(prop::collection::vec(written(), 0..9), 0..12),
+        inline in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("written.xlsx");
+        write_book(&path, &rows, inline);
+        let whole = agrees(&path);
+        let escaped = rows.iter().flatten().any(|c| match c {
+            Written::Text(t) | Written::Formula(_, Some(t)) => t.contains("_x") || t.contains('\t') || t.contains('\n'),
+            _ => false,
+        });
+        if !escaped {
+            prop_assert!(whole, "the quick reader stopped on a sheet of common forms");
+        }
+    }
+}
