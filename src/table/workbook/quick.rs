@@ -47,6 +47,8 @@ pub struct Quick {
     parts: HashMap<String, String>,
     /// Each sheet's name and part.
     sheets: Vec<(String, String)>,
+    /// The folder of the workbook's parts (`xl/`).
+    xl: String,
     /// The shared strings back to back, and where each ends.
     text: String,
     ends: Vec<usize>,
@@ -73,6 +75,7 @@ impl Quick {
             zip,
             parts,
             sheets: Vec::new(),
+            xl: String::new(),
             text: String::new(),
             ends: Vec::new(),
             formats: Vec::new(),
@@ -101,13 +104,20 @@ impl Quick {
         {
             return Err(Unsure);
         }
-        if let Some(sst) = quick.part(&format!("{xl}sharedStrings.xml"))? {
-            (quick.text, quick.ends) = shared_strings(&sst)?;
-        }
         if let Some(styles) = quick.part(&format!("{xl}styles.xml"))? {
             quick.formats = formats(&styles)?;
         }
+        quick.xl = xl;
         Ok(quick)
+    }
+
+    /// Reads the shared string table, before any sheet is read. Apart from [`Quick::open`] so
+    /// that calamine's copy of it can be let go first.
+    pub fn load_strings(&mut self) -> Result<(), Unsure> {
+        if let Some(sst) = self.part(&format!("{}sharedStrings.xml", self.xl))? {
+            (self.text, self.ends) = shared_strings(&sst)?;
+        }
+        Ok(())
     }
 
     /// A part's bytes, `None` when the archive has no such part.

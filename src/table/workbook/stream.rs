@@ -271,7 +271,7 @@ fn read<B: Cells>(
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) {
-    let mut book: B = match open_workbook(path) {
+    let book: B = match open_workbook(path) {
         Ok(b) => b,
         Err(e) => {
             let _ = head.send(Err(WorkbookError::Open(e.to_string())));
@@ -286,11 +286,21 @@ fn read<B: Cells>(
             return;
         }
     };
-    read_each(names, head, |name| {
+    read_each(names, head, by_calamine(book, options, head, out));
+}
+
+/// Reads a sheet of `book` with calamine alone.
+fn by_calamine<'a, B: Cells + 'a>(
+    mut book: B,
+    options: &'a HeaderOptions,
+    head: &'a SyncSender<Head>,
+    out: &'a SyncSender<Batch>,
+) -> impl FnMut(&str) -> SheetDone + 'a {
+    move |name| {
         let mut sheet = SheetRead::new(name, options, head, out);
         let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
         finished(sheet.run(&mut next))
-    });
+    }
 }
 
 /// The reading thread of an .xlsx or .xlsm: as [`read`], with the quick reader wherever it
@@ -328,16 +338,19 @@ fn read_xlsx(
         false => Err(Unsure),
     };
     let Ok(mut quick) = quick else {
-        let mut book = book;
-        read_each(names, head, |name| {
-            let mut sheet = SheetRead::new(name, options, head, out);
-            let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
-            finished(sheet.run(&mut next))
-        });
-        return;
+        return read_each(names, head, by_calamine(book, options, head, out));
     };
-    // calamine's copy of the shared strings is not needed while the quick reader reads.
+    // calamine's copy of the shared strings is let go before the quick reader reads its own.
     drop(book);
+    if quick.load_strings().is_err() {
+        match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
+            Ok(book) => read_each(names, head, by_calamine(book, options, head, out)),
+            Err(e) => {
+                let _ = head.send(Err(WorkbookError::Open(e.to_string())));
+            }
+        }
+        return;
+    }
     let mut slow: Option<Xlsx<BufReader<File>>> = None;
     read_each(names, head, |name| {
         let mut sheet = SheetRead::new(name, options, head, out);

@@ -55,6 +55,10 @@ fn by_quick(path: &Path, sheet: &str) -> (Vec<Cell>, bool) {
     let Ok(mut quick) = Quick::open(path, &names, book.has_1904_epoch()) else {
         return (Vec::new(), false);
     };
+    drop(book);
+    if quick.load_strings().is_err() {
+        return (Vec::new(), false);
+    }
     let Ok(mut cells) = quick.cells(sheet) else {
         return (Vec::new(), false);
     };
