@@ -130,3 +130,23 @@ impl From<WorkbookError> for TableError {
         TableError::Workbook(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_read_two_ways_that_disagree_is_refused_in_both_languages() {
+        let e = WorkbookError::Disagree {
+            sheet: "道路".into(),
+        };
+        assert_eq!(
+            e.render("plan.xlsx", Lang::En),
+            "plan.xlsx[道路]: read twice, the sheet gave different cells; nothing was computed from it (save it again in Excel or WPS and retry)"
+        );
+        assert_eq!(
+            e.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx[道路]: 两次读取该工作表所得单元格不一致，未据此计算（请在 Excel 或 WPS 中重新保存后再试）"
+        );
+    }
+}

@@ -1,4 +1,6 @@
-//! Segment tables in Excel workbooks (.xlsx, .xlsm, .xls, .xlsb, and .ods), read with calamine.
+//! Segment tables in Excel workbooks (.xlsx, .xlsm, .xls, .xlsb, and .ods), read with calamine;
+//! a batch run reads an .xlsx or .xlsm sheet's cells with its own quicker reader ([`quick`]),
+//! calamine reading on wherever a form is unusual.
 //!
 //! A workbook's rows become the same text records a CSV gives, so every header alias, unit form
 //! and message is shared. Numbers stored as Excel numbers are written in their shortest exact

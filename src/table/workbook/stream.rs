@@ -2,8 +2,10 @@
 //!
 //! An .xlsx, .xlsm or .xlsb sheet is read cell by cell on a thread of its own and its rows pass
 //! through a short queue, so memory stays flat however long the sheet is (only the shared
-//! string table, which the format keeps in one part, is held whole). calamine has no such
-//! reader for .xls and .ods: those sheets are read whole.
+//! string table, which the format keeps in one part, is held whole). An .xlsx or .xlsm sheet's
+//! cells are read by the quick reader ([`super::quick`]) and, from any cell in a form it does
+//! not know, by calamine; an .xlsb sheet's by calamine. calamine has no such reader for .xls
+//! and .ods: those sheets are read whole.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
