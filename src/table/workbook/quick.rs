@@ -163,6 +163,8 @@ impl Quick {
             file,
             buf: Vec::with_capacity(BLOCK),
             at: 0,
+            valid: 0,
+            in_row: false,
             eof: false,
             strings: Strings { text, ends },
             formats,
@@ -202,6 +204,10 @@ pub struct SheetCells<'a> {
     buf: Vec<u8>,
     /// Where the unread bytes of `buf` start.
     at: usize,
+    /// How many bytes of `buf` are known to be UTF-8.
+    valid: usize,
+    /// Inside a `<row>`.
+    in_row: bool,
     eof: bool,
     strings: Strings<'a>,
     formats: &'a [Format],
@@ -230,6 +236,7 @@ impl SheetCells<'_> {
             return Err(Unsure);
         }
         self.buf.drain(..self.at);
+        self.valid -= self.at;
         self.at = 0;
         let want = self.buf.len() + BLOCK;
         if self.buf.capacity() < want {
@@ -253,19 +260,28 @@ impl SheetCells<'_> {
             }
         }
         self.buf.truncate(filled);
+        // calamine's XML reader fails on bytes that are not UTF-8 anywhere in the part; a
+        // character cut at the end waits for the next read.
+        match simdutf8::compat::from_utf8(&self.buf[self.valid..]) {
+            Ok(_) => self.valid = self.buf.len(),
+            Err(e) if e.error_len().is_none() && !self.eof => self.valid += e.valid_up_to(),
+            Err(_) => return Err(Unsure),
+        }
         Ok(())
     }
 
     /// Skips to the sheet's data: past `<sheetData>`, the end when it is `<sheetData/>`.
     fn prelude(&mut self) -> Result<(), Unsure> {
-        let mut root = false;
+        let mut open: Vec<Vec<u8>> = Vec::new();
         loop {
-            // Text before the sheet's data is not read.
+            // Text before the sheet's data is not read, only checked.
             let Some(lt) = memchr(b'<', &self.buf[self.at..]) else {
+                check_text(&self.buf[self.at..])?;
                 self.at = self.buf.len();
                 self.refill()?;
                 continue;
             };
+            check_text(&self.buf[self.at..self.at + lt])?;
             self.at += lt;
             let step = next_tag(&self.buf[self.at..])?;
             let Step::Done((kind, name, attrs), used) = step else {
@@ -276,27 +292,28 @@ impl SheetCells<'_> {
             if kind == Kind::Skipped {
                 continue;
             }
-            if !root {
-                if name != b"worksheet" || kind == Kind::Close {
-                    return Err(Unsure);
-                }
-                root = true;
-                continue;
-            }
             if name.contains(&b':') {
                 return Err(Unsure);
             }
-            match (name, kind) {
-                (b"sheetData", Kind::Open) => return Ok(()),
-                (b"sheetData", Kind::Empty) => {
+            match (name, kind, open.len()) {
+                (b"worksheet", Kind::Open, 0) => {}
+                (_, _, 0) | (b"worksheet", _, _) => return Err(Unsure),
+                (b"sheetData", Kind::Open, _) => return Ok(()),
+                (b"sheetData", Kind::Empty, _) => {
                     self.ended = true;
                     return Ok(());
                 }
-                (b"dimension", Kind::Open | Kind::Empty) => {
+                (b"dimension", Kind::Open | Kind::Empty, _) => {
                     let r = attr(attrs, b"ref")?.ok_or(Unsure)?;
                     check_dimension(r)?;
                 }
-                (b"worksheet", _) => return Err(Unsure),
+                _ => {}
+            }
+            match kind {
+                Kind::Open => open.push(name.to_vec()),
+                Kind::Close if open.pop().as_deref() != Some(name) || open.is_empty() => {
+                    return Err(Unsure)
+                }
                 _ => {}
             }
         }
@@ -355,21 +372,24 @@ impl SheetCells<'_> {
         let Step::Done((kind, name, attrs), used) = next_tag(s)? else {
             return Ok(Step::More);
         };
-        match (name, kind) {
-            (b"row", Kind::Open | Kind::Empty) => {
+        match (name, kind, self.in_row) {
+            (b"row", Kind::Open | Kind::Empty, false) => {
                 if let Some(r) = attr(attrs, b"r")? {
                     self.row = row_number(r)?;
                 }
                 if kind == Kind::Empty {
                     self.row = self.row.checked_add(1).ok_or(Unsure)?;
                     self.col = 0;
+                } else {
+                    self.in_row = true;
                 }
             }
-            (b"row", Kind::Close) => {
+            (b"row", Kind::Close, true) => {
                 self.row = self.row.checked_add(1).ok_or(Unsure)?;
                 self.col = 0;
+                self.in_row = false;
             }
-            (b"sheetData", Kind::Close) => self.ended = true,
+            (b"sheetData", Kind::Close, false) => self.ended = true,
             _ => return Err(Unsure),
         }
         Ok(Step::Done(Item::Other, lt + used))
@@ -377,8 +397,7 @@ impl SheetCells<'_> {
 
     /// Scans the cell element at the start of `s` (`<c …>…</c>` or `<c …/>`).
     fn cell(&self, s: &[u8], out: &mut String) -> Scan<Item> {
-        // Tags and values are short: a plain loop finds their ends sooner than memchr.
-        let Some(gt) = s.iter().position(|&b| b == b'>') else {
+        let Some(gt) = tag_end(s) else {
             return Ok(Step::More);
         };
         let empty = s[gt - 1] == b'/';
@@ -463,7 +482,8 @@ impl SheetCells<'_> {
                         return Ok(Step::More);
                     };
                     let content = &s[used..used + end];
-                    used += end + name.len() + 3;
+                    // `</is>`, or `</is >`: closing found its `>`.
+                    used += end + memchr(b'>', &s[used + end..]).ok_or(Unsure)? + 1;
                     content
                 } else {
                     let Step::Done(end, past) = text_end(&s[used..], name)? else {
@@ -704,7 +724,10 @@ fn is_formula(attrs: &[u8], content: &[u8]) -> Result<bool, Unsure> {
         Ok(())
     })?;
     if t == Some(&b"shared"[..]) {
-        small_number(si.ok_or(Unsure)?)?;
+        // calamine keeps a slot for every index up to this one.
+        if small_number(si.ok_or(Unsure)?)? > 65_535 {
+            return Err(Unsure);
+        }
         check_dimension(r.ok_or(Unsure)?)?;
     }
     let mut text = String::new();
@@ -712,7 +735,7 @@ fn is_formula(attrs: &[u8], content: &[u8]) -> Result<bool, Unsure> {
     Ok(!text.is_empty())
 }
 
-/// Where `</name>` starts in `s`.
+/// Where `</name>` (or `</name >`) starts in `s`.
 fn closing(s: &[u8], name: &[u8]) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = memchr(b'<', &s[from..]) {
@@ -721,8 +744,14 @@ fn closing(s: &[u8], name: &[u8]) -> Option<usize> {
         if rest.len() <= name.len() + 1 {
             return None;
         }
-        if rest[0] == b'/' && rest[1..].starts_with(name) && rest[name.len() + 1] == b'>' {
-            return Some(at);
+        if rest[0] == b'/' && rest[1..].starts_with(name) {
+            let after = &rest[1 + name.len()..];
+            let spaces = after.iter().take_while(|&&b| is_space(b)).count();
+            match after.get(spaces) {
+                Some(b'>') => return Some(at),
+                None => return None,
+                _ => {}
+            }
         }
         from = at + 1;
     }
@@ -766,12 +795,14 @@ fn next_tag(s: &[u8]) -> Scan<(Kind, &[u8], &[u8])> {
     if s[0] != b'<' {
         return Err(Unsure);
     }
+    let skipped = |used| Ok(Step::Done((Kind::Skipped, &[][..], &[][..]), used));
     match second {
+        // `<?…?>`; `<?>` does not end itself.
         b'?' => {
-            return Ok(match memmem::find(s, b"?>") {
-                Some(i) => Step::Done((Kind::Skipped, &[][..], &[][..]), i + 2),
-                None => Step::More,
-            })
+            return match memmem::find(&s[2..], b"?>") {
+                Some(i) => skipped(i + 4),
+                None => Ok(Step::More),
+            }
         }
         b'!' => {
             if s.len() < 4 {
@@ -780,44 +811,78 @@ fn next_tag(s: &[u8]) -> Scan<(Kind, &[u8], &[u8])> {
             if !s.starts_with(b"<!--") {
                 return Err(Unsure);
             }
-            return Ok(match memmem::find(&s[4..], b"-->") {
-                Some(i) => Step::Done((Kind::Skipped, &[][..], &[][..]), i + 7),
-                None => Step::More,
-            });
+            return match memmem::find(&s[2..], b"-->") {
+                // `<!-->` and `<!--->`: how they end is left to calamine.
+                Some(i) if i < 2 => Err(Unsure),
+                Some(i) => skipped(i + 5),
+                None => Ok(Step::More),
+            };
         }
         _ => {}
     }
-    let Some(gt) = memchr(b'>', s) else {
+    let Some(gt) = tag_end(s) else {
         return Ok(Step::More);
     };
-    let (close, from) = if second == b'/' {
-        (true, 2)
-    } else {
-        (false, 1)
-    };
-    let inner = &s[from..gt];
-    let name_len = inner
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(inner.len());
-    let name = &inner[..name_len];
-    if name.is_empty() || memchr2(b'<', b'"', inner).is_some_and(|i| i < name_len) {
-        return Err(Unsure);
-    }
-    if close {
-        if !inner[name_len..].iter().all(u8::is_ascii_whitespace) {
+    if second == b'/' {
+        let name = s[2..gt].trim_ascii_end();
+        if !plain_name(name) || s[2 + name.len()..gt].iter().any(|&b| !is_space(b)) {
             return Err(Unsure);
         }
         return Ok(Step::Done((Kind::Close, name, &[][..]), gt + 1));
     }
+    let inner = &s[1..gt];
     let empty = inner.last() == Some(&b'/');
-    let attrs = &inner[name_len..inner.len() - usize::from(empty)];
-    // A `>` inside an attribute's value would end the tag early: leave it to calamine.
-    if attrs.iter().filter(|&&b| b == b'"' || b == b'\'').count() % 2 != 0 {
+    let inner = &inner[..inner.len() - usize::from(empty)];
+    let name_len = inner
+        .iter()
+        .position(|&b| is_space(b))
+        .unwrap_or(inner.len());
+    let name = &inner[..name_len];
+    if !plain_name(name) {
         return Err(Unsure);
     }
     let kind = if empty { Kind::Empty } else { Kind::Open };
-    Ok(Step::Done((kind, name, attrs), gt + 1))
+    Ok(Step::Done((kind, name, &inner[name_len..]), gt + 1))
+}
+
+/// XML's white space, which ends a tag's name (quick-xml's four bytes).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A name of letters, digits and `_ - . :`. quick-xml takes more; the rest is left to calamine.
+fn plain_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+}
+
+/// Where the tag that starts `s` ends (its `>`), quoted text passed over as quick-xml passes
+/// over it: from any quote to the next of the same kind.
+fn tag_end(s: &[u8]) -> Option<usize> {
+    let mut quote = 0;
+    for (i, &b) in s.iter().enumerate().skip(1) {
+        if quote == 0 {
+            match b {
+                b'>' => return Some(i),
+                b'"' | b'\'' => quote = b,
+                _ => {}
+            }
+        } else if b == quote {
+            quote = 0;
+        }
+    }
+    None
+}
+
+/// Checks text that is passed over, not read: calamine's XML reader still fails on an
+/// entity it cannot resolve.
+fn check_text(text: &[u8]) -> Result<(), Unsure> {
+    if memchr(b'&', text).is_some() {
+        decode(text, &mut String::new())?;
+    }
+    Ok(())
 }
 
 /// Calls `f` with each attribute's name and raw value, in calamine's reading of them
@@ -855,7 +920,7 @@ fn for_each_attr<'a>(
         let end = attrs[i..].iter().position(|&b| b == quote).ok_or(Unsure)?;
         let value = &attrs[i..i + end];
         i += end + 1;
-        if key.is_empty() || key.iter().any(|b| b.is_ascii_whitespace()) {
+        if !plain_name(key) {
             return Err(Unsure);
         }
         f(key, value)?;
@@ -940,17 +1005,35 @@ fn has_escape(text: &str) -> bool {
 fn rich_text(content: &[u8], out: &mut String) -> Result<(), Unsure> {
     let mut at = 0;
     let mut phonetic = false;
+    let mut open: Vec<&[u8]> = Vec::new();
     while let Some(lt) = memchr(b'<', &content[at..]) {
+        check_text(&content[at..at + lt])?;
         let s = &content[at + lt..];
         let Step::Done((kind, name, attrs), used) = next_tag(s)? else {
             return Err(Unsure);
         };
         at += lt + used;
-        match (name, kind) {
-            (_, Kind::Skipped) => {}
-            (b"rPh", Kind::Open) => phonetic = true,
-            (b"rPh", Kind::Close) => phonetic = false,
-            (b"t", Kind::Open) if !phonetic => {
+        if name.contains(&b':') {
+            return Err(Unsure);
+        }
+        match kind {
+            Kind::Skipped | Kind::Empty => continue,
+            Kind::Close => {
+                // Every end closes what was opened last; the string's own end is not here.
+                if open.pop() != Some(name) {
+                    return Err(Unsure);
+                }
+                if name == b"rPh" {
+                    phonetic = false;
+                }
+                continue;
+            }
+            Kind::Open => {}
+        }
+        match name {
+            b"rPh" if !phonetic => phonetic = true,
+            b"rPh" | b"si" | b"is" => return Err(Unsure),
+            b"t" if !phonetic => {
                 let preserve = match attr(attrs, b"xml:space")? {
                     Some(v) => v == b"preserve",
                     None => false,
@@ -974,33 +1057,37 @@ fn rich_text(content: &[u8], out: &mut String) -> Result<(), Unsure> {
                     return Err(Unsure);
                 }
                 at += end + 4;
+                continue;
             }
-            (_, _) if name.contains(&b':') => return Err(Unsure),
             _ => {}
         }
+        open.push(name);
     }
-    Ok(())
+    check_text(&content[at..])?;
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(Unsure)
+    }
 }
 
 /// The target of the package's office document relationship (the last, as calamine reads).
 fn office_document(rels: &[u8]) -> Result<String, Unsure> {
     let mut target = None;
-    each_tag(rels, |kind, name, attrs| {
-        if name == b"Relationship" && kind != Kind::Close {
-            let (mut typ, mut to) = (None, None);
-            for_each_attr(attrs, |k, v| {
-                match k {
-                    b"Type" if typ.is_none() => typ = Some(v),
-                    b"Target" if to.is_none() => to = Some(v),
-                    b"Type" | b"Target" => return Err(Unsure),
-                    _ => {}
-                }
-                Ok(())
-            })?;
-            if typ.is_some_and(|t| t.ends_with(b"/relationships/officeDocument")) {
-                if let Some(to) = to {
-                    target = Some(attr_text(to)?);
-                }
+    each_relationship(rels, |attrs| {
+        let (mut typ, mut to) = (None, None);
+        for_each_attr(attrs, |k, v| {
+            match k {
+                b"Type" if typ.is_none() => typ = Some(v),
+                b"Target" if to.is_none() => to = Some(v),
+                b"Type" | b"Target" => return Err(Unsure),
+                _ => {}
+            }
+            Ok(())
+        })?;
+        if typ.is_some_and(|t| t.ends_with(b"/relationships/officeDocument")) {
+            if let Some(to) = to {
+                target = Some(attr_text(to)?);
             }
         }
         Ok(())
@@ -1008,34 +1095,53 @@ fn office_document(rels: &[u8]) -> Result<String, Unsure> {
     target.ok_or(Unsure)
 }
 
+/// Calls `f` with the attributes of each `<Relationship>` of a relationships part, which
+/// must all stand directly in its root `<Relationships>`.
+fn each_relationship<'a>(
+    rels: &'a [u8],
+    mut f: impl FnMut(&'a [u8]) -> Result<(), Unsure>,
+) -> Result<(), Unsure> {
+    each_tag(rels, |kind, name, attrs, open| {
+        let name = unprefixed(name, &[b"Relationship", b"Relationships"])?;
+        if kind == Kind::Close {
+            return Ok(());
+        }
+        match (name, open) {
+            (b"Relationships", []) => Ok(()),
+            (b"Relationship", [b"Relationships"]) => f(attrs),
+            (b"Relationship" | b"Relationships", _) => Err(Unsure),
+            (_, []) => Err(Unsure),
+            _ => Ok(()),
+        }
+    })
+}
+
 /// The workbook's relationships: id to (target, type).
 fn relationships(rels: &[u8]) -> Result<HashMap<String, (String, String)>, Unsure> {
     let mut map = HashMap::new();
-    each_tag(rels, |kind, name, attrs| {
-        if name == b"Relationship" && kind != Kind::Close {
-            let (mut id, mut typ, mut to) = (None, None, None);
-            for_each_attr(attrs, |k, v| {
-                let slot = match k {
-                    b"Id" => &mut id,
-                    b"Type" => &mut typ,
-                    b"Target" => &mut to,
-                    _ => return Ok(()),
-                };
-                if slot.replace(v).is_some() {
-                    return Err(Unsure);
-                }
-                Ok(())
-            })?;
-            if let Some(id) = id {
-                let text = |v: Option<&[u8]>| {
-                    simdutf8::basic::from_utf8(v.unwrap_or_default())
-                        .map(str::to_string)
-                        .map_err(|_| Unsure)
-                };
-                let id = text(Some(id))?;
-                if map.insert(id, (text(to)?, text(typ)?)).is_some() {
-                    return Err(Unsure);
-                }
+    each_relationship(rels, |attrs| {
+        let (mut id, mut typ, mut to) = (None, None, None);
+        for_each_attr(attrs, |k, v| {
+            let slot = match k {
+                b"Id" => &mut id,
+                b"Type" => &mut typ,
+                b"Target" => &mut to,
+                _ => return Ok(()),
+            };
+            if slot.replace(v).is_some() {
+                return Err(Unsure);
+            }
+            Ok(())
+        })?;
+        if let Some(id) = id {
+            let text = |v: Option<&[u8]>| {
+                simdutf8::basic::from_utf8(v.unwrap_or_default())
+                    .map(str::to_string)
+                    .map_err(|_| Unsure)
+            };
+            let id = text(Some(id))?;
+            if map.insert(id, (text(to)?, text(typ)?)).is_some() {
+                return Err(Unsure);
             }
         }
         Ok(())
@@ -1050,7 +1156,11 @@ fn sheets(
     xl: &str,
 ) -> Result<Vec<(String, String)>, Unsure> {
     let mut sheets = Vec::new();
-    each_tag(workbook, |kind, name, attrs| {
+    each_tag(workbook, |kind, name, attrs, open| {
+        let name = unprefixed(name, &[b"sheet", b"workbook"])?;
+        if open.is_empty() && kind != Kind::Close && name != b"workbook" {
+            return Err(Unsure);
+        }
         if name == b"sheet" && kind != Kind::Close {
             let (mut sheet, mut id) = (None, None);
             for_each_attr(attrs, |k, v| {
@@ -1081,6 +1191,7 @@ fn sheets(
 
 /// The shared string table: the strings back to back, and where each ends.
 fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
+    simdutf8::basic::from_utf8(sst).map_err(|_| Unsure)?;
     let mut text = String::with_capacity(sst.len() / 3);
     let mut ends = Vec::new();
     let mut at = 0;
@@ -1089,6 +1200,7 @@ fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
         let Some(lt) = memchr(b'<', &sst[at..]) else {
             return Err(Unsure);
         };
+        check_text(&sst[at..at + lt])?;
         let Step::Done((kind, name, _), used) = next_tag(&sst[at + lt..])? else {
             return Err(Unsure);
         };
@@ -1103,36 +1215,37 @@ fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
                 let end = closing(&sst[at..], b"si").ok_or(Unsure)?;
                 rich_text(&sst[at..at + end], &mut text)?;
                 ends.push(text.len());
-                at += end + 5;
+                at += end + memchr(b'>', &sst[at + end..]).ok_or(Unsure)? + 1;
             }
             _ => return Err(Unsure),
         }
     }
 }
 
-/// The number format of each cell style (`<cellXfs>`), as calamine tells dates.
+/// The number format of each cell style (`<cellXfs>`), as calamine tells dates. The sections
+/// it reads must stand where the format puts them (calamine reads them otherwise elsewhere).
 fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
     let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
     let mut formats = Vec::new();
-    let (mut in_fmts, mut in_xfs) = (false, false);
-    each_tag(styles, |kind, name, attrs| {
-        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
-        let known = matches!(local, b"numFmts" | b"numFmt" | b"cellXfs" | b"xf");
-        if known && local.len() != name.len() {
-            return Err(Unsure);
+    each_tag(styles, |kind, name, attrs, open| {
+        let read: [&[u8]; 5] = [b"numFmts", b"numFmt", b"cellXfs", b"xf", b"styleSheet"];
+        let name = unprefixed(name, &read)?;
+        if kind == Kind::Close {
+            return Ok(());
         }
-        match (name, kind) {
-            (b"numFmts", Kind::Open) if !in_xfs => in_fmts = true,
-            (b"numFmts", Kind::Close) => in_fmts = false,
-            (b"numFmt", Kind::Open | Kind::Empty) if in_fmts => {
+        let parent = open.last().copied();
+        match name {
+            b"styleSheet" if open.is_empty() => {}
+            _ if open.is_empty() => return Err(Unsure),
+            b"styleSheet" => return Err(Unsure),
+            b"numFmts" | b"cellXfs" if open.len() != 1 => return Err(Unsure),
+            b"numFmt" if parent == Some(b"numFmts") => {
                 let (id, code) = (attr(attrs, b"numFmtId")?, attr(attrs, b"formatCode")?);
                 if let (Some(id), Some(code)) = (id, code) {
                     custom.insert(id.to_vec(), attr_text(code)?);
                 }
             }
-            (b"cellXfs", Kind::Open) if !in_fmts => in_xfs = true,
-            (b"cellXfs", Kind::Close) => in_xfs = false,
-            (b"xf", Kind::Open | Kind::Empty) if in_xfs => {
+            b"xf" if parent == Some(b"cellXfs") => {
                 formats.push(match attr(attrs, b"numFmtId")? {
                     None => Format::Other,
                     Some(id) => match custom.get(id) {
@@ -1141,6 +1254,12 @@ fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
                     },
                 });
             }
+            // Inside those sections only their entries are known (an `<xf>` may hold its
+            // alignment and protection).
+            b"alignment" | b"protection" if parent == Some(b"xf") => {}
+            _ if open.contains(&&b"numFmts"[..]) || open.contains(&&b"cellXfs"[..]) => {
+                return Err(Unsure)
+            }
             _ => {}
         }
         Ok(())
@@ -1148,22 +1267,61 @@ fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
     Ok(formats)
 }
 
-/// Calls `f` with every tag of a small part, in order.
+/// Calls `f` with every tag of a small part, in order, with the names of the elements it is
+/// in (outermost first). `Err` for a part that is not UTF-8, an end that does not close what
+/// was opened last, anything after the root element, and text calamine's reader fails on.
 fn each_tag<'a>(
     s: &'a [u8],
-    mut f: impl FnMut(Kind, &'a [u8], &'a [u8]) -> Result<(), Unsure>,
+    mut f: impl FnMut(Kind, &'a [u8], &'a [u8], &[&'a [u8]]) -> Result<(), Unsure>,
 ) -> Result<(), Unsure> {
+    simdutf8::basic::from_utf8(s).map_err(|_| Unsure)?;
     let mut at = 0;
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut ended = false;
     while let Some(lt) = memchr(b'<', &s[at..]) {
+        check_text(&s[at..at + lt])?;
         let Step::Done((kind, name, attrs), used) = next_tag(&s[at + lt..])? else {
             return Err(Unsure);
         };
         at += lt + used;
-        if kind != Kind::Skipped {
-            f(kind, name, attrs)?;
+        if kind == Kind::Skipped {
+            continue;
         }
+        if ended {
+            return Err(Unsure);
+        }
+        match kind {
+            Kind::Close => {
+                if open.pop() != Some(name) {
+                    return Err(Unsure);
+                }
+                f(kind, name, attrs, &open)?;
+            }
+            _ => {
+                f(kind, name, attrs, &open)?;
+                if kind == Kind::Open {
+                    open.push(name);
+                }
+            }
+        }
+        ended = open.is_empty();
     }
-    Ok(())
+    check_text(&s[at..])?;
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(Unsure)
+    }
+}
+
+/// The local part of a name (`x:sheet` → `sheet`); `Err` when a name this reader reads comes
+/// with a prefix, which calamine would read as well.
+fn unprefixed<'a>(name: &'a [u8], read: &[&[u8]]) -> Result<&'a [u8], Unsure> {
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    if local.len() != name.len() && read.contains(&local) {
+        return Err(Unsure);
+    }
+    Ok(name)
 }
 
 /// Whether a custom number format shows a date or a duration (calamine's

@@ -674,3 +674,519 @@ proptest! {
         agrees(&path);
     }
 }
+
+/// Workbooks built part by part, for the forms an independent review tried: each must read as
+/// calamine reads it, or be left to calamine.
+mod parts {
+    use super::*;
+
+    pub struct Parts {
+        pub sheet: Vec<u8>,
+        pub sst: String,
+        pub styles: String,
+        pub workbook: String,
+        pub wb_rels: String,
+        pub pkg_rels: String,
+        pub extra: Vec<(String, Vec<u8>)>,
+    }
+
+    pub fn sheet_of(rows: &str) -> Vec<u8> {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:K9"/><sheetData>{}{rows}</sheetData></worksheet>"#,
+            header_row()
+        )
+        .into_bytes()
+    }
+
+    pub fn sst_of(strings: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{HEADER_SST}{strings}</sst>"#
+        )
+    }
+
+    pub fn workbook_of(sheets: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>"#
+        )
+    }
+
+    impl Parts {
+        pub fn new(rows: &str) -> Parts {
+            Parts {
+                sheet: sheet_of(rows),
+                sst: sst_of(""),
+                styles: STYLES.to_string(),
+                workbook: workbook_of(r#"<sheet name="道路" sheetId="1" r:id="rId1"/>"#),
+                wb_rels: WORKBOOK_RELS.to_string(),
+                pkg_rels: PACKAGE_RELS.to_string(),
+                extra: Vec::new(),
+            }
+        }
+        pub fn build(&self, dir: &Path) -> PathBuf {
+            let path = dir.join("probe.xlsx");
+            let mut zip = zip::ZipWriter::new(File::create(&path).unwrap());
+            let mut parts: Vec<(String, Vec<u8>)> = vec![
+                (
+                    "[Content_Types].xml".into(),
+                    CONTENT_TYPES.as_bytes().to_vec(),
+                ),
+                ("_rels/.rels".into(), self.pkg_rels.as_bytes().to_vec()),
+                ("xl/workbook.xml".into(), self.workbook.as_bytes().to_vec()),
+                (
+                    "xl/_rels/workbook.xml.rels".into(),
+                    self.wb_rels.as_bytes().to_vec(),
+                ),
+                ("xl/worksheets/sheet1.xml".into(), self.sheet.clone()),
+                ("xl/styles.xml".into(), self.styles.as_bytes().to_vec()),
+                ("xl/sharedStrings.xml".into(), self.sst.as_bytes().to_vec()),
+            ];
+            parts.extend(self.extra.iter().cloned());
+            for (name, bytes) in parts {
+                zip.start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                zip.write_all(&bytes).unwrap();
+            }
+            zip.finish().unwrap();
+            path
+        }
+    }
+
+    /// Both readers' cells after the header (7 cells), without panicking.
+    pub fn compare(label: &str, parts: &Parts) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let path = parts.build(dir.path());
+        let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(&path) {
+            Ok(book) => book.sheet_names(),
+            Err(_) => return true,
+        };
+        let mut ok = true;
+        for name in &names {
+            let (slow, failed) = by_calamine(&path, name);
+            let (quick, whole) = by_quick(&path, name);
+            let bad = quick.len() > slow.len()
+                || quick[..] != slow[..quick.len().min(slow.len())]
+                || (whole && (quick.len() != slow.len() || failed.is_some()));
+            let skip = |v: &[Cell]| v.iter().skip(7).cloned().collect::<Vec<_>>();
+            if bad {
+                eprintln!(
+                    "[{label}] sheet {name}\n   calamine: {:?} err={:?}\n   quick:    {:?} whole={whole}",
+                    skip(&slow),
+                    failed,
+                    skip(&quick)
+                );
+            }
+            ok &= !bad;
+        }
+        ok
+    }
+
+    fn rows(label: &str, rows: &str) -> bool {
+        compare(label, &Parts::new(rows))
+    }
+
+    #[test]
+    fn every_form_the_review_tried_reads_as_calamine_reads_it_or_is_left_to_it() {
+        let mut bad = Vec::new();
+        let mut check = |label: &str, ok: bool| {
+            if !ok {
+                bad.push(label.to_string());
+            }
+        };
+        // 1. `</is >` closing with white space.
+        check(
+            "is-close-space",
+            rows(
+                "is-close-space",
+                r#"<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is ></c><c r="B2" t="inlineStr"><is><t>b</t></is></c></row>"#,
+            ),
+        );
+        // 2. `</si >` in shared strings.
+        {
+            let mut p = Parts::new(
+                r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>8</v></c></row>"#,
+            );
+            p.sst = sst_of("<si><t>a</t></si ><si><t>b</t></si>");
+            check("si-close-space", compare("si-close-space", &p));
+        }
+        // 3. form feed after a tag name.
+        check(
+            "ff-t",
+            rows(
+                "ff-t",
+                "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t\x0C>abc</t></is></c></row>",
+            ),
+        );
+        check(
+            "ff-row",
+            rows(
+                "ff-row",
+                "<row r=\"5\"><c><v>1</v></c></row><row\x0Cr=\"2\"><c><v>2</v></c></row>",
+            ),
+        );
+        {
+            let mut p = Parts::new("");
+            p.sheet = format!("<?xml version=\"1.0\"?><worksheet><sheetData\x0C>{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", header_row()).into_bytes();
+            check("ff-sheetData", compare("ff-sheetData", &p));
+        }
+        // 4. `<sheetData/ >`.
+        {
+            let mut p = Parts::new("");
+            p.sheet = format!("<?xml version=\"1.0\"?><worksheet><sheetData/ >{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", header_row()).into_bytes();
+            check(
+                "sheetData-slash-space",
+                compare("sheetData-slash-space", &p),
+            );
+        }
+        // 5. `<?>` before the data, and inside an inline string.
+        {
+            let mut p = Parts::new("");
+            p.sheet = format!("<?xml version=\"1.0\"?><worksheet><?><sheetData>{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", header_row()).into_bytes();
+            check("pi-empty-prelude", compare("pi-empty-prelude", &p));
+        }
+        check(
+            "pi-empty-inline",
+            rows(
+                "pi-empty-inline",
+                r#"<row r="2"><c r="A2" t="inlineStr"><is><?><t>a</t></is></c></row>"#,
+            ),
+        );
+        // 6. bytes that are not UTF-8 where the quick reader does not look.
+        {
+            let mut p = Parts::new("");
+            let mut sheet =
+                b"<?xml version=\"1.0\"?><worksheet><sheetPr codeName=\"\xff\"/><sheetData>"
+                    .to_vec();
+            sheet.extend(header_row().as_bytes());
+            sheet.extend(b"<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>");
+            p.sheet = sheet;
+            check("utf8-prelude", compare("utf8-prelude", &p));
+        }
+        {
+            let mut p = Parts::new("");
+            let mut sheet = b"<?xml version=\"1.0\"?><worksheet><sheetData>".to_vec();
+            sheet.extend(header_row().as_bytes());
+            sheet.extend(b"<row r=\"2\" spans=\"\xff\"><c r=\"A2\" x=\"\xfe\"><v>1</v></c></row></sheetData></worksheet>");
+            p.sheet = sheet;
+            check("utf8-attrs", compare("utf8-attrs", &p));
+        }
+        {
+            let mut p = Parts::new("");
+            let mut sheet = b"<?xml version=\"1.0\"?><worksheet><sheetData>".to_vec();
+            sheet.extend(header_row().as_bytes());
+            sheet.extend(b"<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><r><rPr><rFont val=\"\xff\"/></rPr><t>a</t></r><rPh><t>\xfe</t></rPh></is></c></row></sheetData></worksheet>");
+            p.sheet = sheet;
+            check("utf8-inline", compare("utf8-inline", &p));
+        }
+        // 7. unmatched end tags.
+        check(
+            "unmatched-end",
+            rows(
+                "unmatched-end",
+                r#"</row></row></row><row r="3"><c r="A3"><v>1</v></c></row>"#,
+            ),
+        );
+        // 8. a quote in an attribute's name.
+        check(
+            "quote-in-key",
+            rows(
+                "quote-in-key",
+                r#"<row r="2"><c r="A2" a'b="1"><v>1</v></c><c r="B2" x'y="2"><v>2</v></c></row>"#,
+            ),
+        );
+        check(
+            "quote-in-key-eof",
+            rows(
+                "quote-in-key-eof",
+                r#"<row r="2"><c r="A2" a'b="1"><v>1</v></c></row>"#,
+            ),
+        );
+        check(
+            "quote-in-row",
+            rows(
+                "quote-in-row",
+                r#"<row r="2" a'b="x" c"d='y'><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>"#,
+            ),
+        );
+        // 11. a dangling ampersand where the quick reader does not decode.
+        check(
+            "amp-outside-t",
+            rows(
+                "amp-outside-t",
+                r#"<row r="2"><c r="A2" t="inlineStr"><is><r>x & y<t>a</t></r></is></c></row>"#,
+            ),
+        );
+        check(
+            "amp-in-rph",
+            rows(
+                "amp-in-rph",
+                r#"<row r="2"><c r="A2" t="inlineStr"><is><t>a</t><rPh><t>x & y</t></rPh></is></c></row>"#,
+            ),
+        );
+        {
+            let mut p = Parts::new("");
+            p.sheet = format!("<?xml version=\"1.0\"?><worksheet><sheetPr>a & b</sheetPr><sheetData>{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", header_row()).into_bytes();
+            check("amp-prelude", compare("amp-prelude", &p));
+        }
+        // 9. styles.
+        let styles = |body: &str| {
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{body}</styleSheet>"#
+            )
+        };
+        let numbers = r#"<row r="2"><c r="A2" s="0"><v>45387</v></c><c r="B2" s="1"><v>45387</v></c><c r="C2" s="2"><v>45387</v></c></row>"#;
+        for (label, body) in [
+            (
+                "xf-nested",
+                r#"<cellXfs><xf numFmtId="0"><xf numFmtId="0"/></xf><xf numFmtId="14"/><xf numFmtId="14"/></cellXfs>"#,
+            ),
+            (
+                "numFmts-in-fonts",
+                r#"<fonts><numFmts><numFmt numFmtId="14" formatCode="0.00"/></numFmts><font/></fonts><cellXfs><xf numFmtId="14"/><xf numFmtId="14"/><xf numFmtId="14"/></cellXfs>"#,
+            ),
+            (
+                "cellXfs-in-fonts",
+                r#"<fonts><cellXfs><xf numFmtId="14"/></cellXfs><font/></fonts><cellXfs><xf numFmtId="0"/><xf numFmtId="0"/><xf numFmtId="0"/></cellXfs>"#,
+            ),
+            (
+                "cellXfs-slash-space",
+                r#"<cellXfs/ ><xf numFmtId="14"/></cellXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="0"/><xf numFmtId="0"/></cellXfs>"#,
+            ),
+            (
+                "after-styleSheet-end",
+                r#"<foo><styleSheet/></foo><cellXfs><xf numFmtId="14"/><xf numFmtId="14"/><xf numFmtId="14"/></cellXfs>"#,
+            ),
+            (
+                "numFmt-quoted",
+                r#"<numFmts><numFmt numFmtId="164" formatCode="&quot;d&quot;0"/><numFmt numFmtId="165" formatCode="0\d"/><numFmt numFmtId="166" formatCode="[Red]0;d"/></numFmts><cellXfs><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs>"#,
+            ),
+            (
+                "numFmtId-014",
+                r#"<cellXfs><xf numFmtId="014"/><xf numFmtId=" 14"/><xf numFmtId="46"/></cellXfs>"#,
+            ),
+            (
+                "numFmt-ampm",
+                r#"<numFmts><numFmt numFmtId="164" formatCode="[h]"/><numFmt numFmtId="165" formatCode="AM/PM"/><numFmt numFmtId="166" formatCode="[$-F800]"/></numFmts><cellXfs><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/></cellXfs>"#,
+            ),
+        ] {
+            let mut p = Parts::new(numbers);
+            p.styles = styles(body);
+            check(label, compare(label, &p));
+        }
+        // 10. relationships.
+        {
+            let mut p = Parts::new(r#"<row r="2"><c r="A2"><v>1</v></c></row>"#);
+            p.wb_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><x:Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#.to_string();
+            p.extra.push((
+                "xl/worksheets/sheet2.xml".into(),
+                sheet_of(r#"<row r="2"><c r="A2"><v>2</v></c></row>"#),
+            ));
+            check(
+                "prefixed-relationship",
+                compare("prefixed-relationship", &p),
+            );
+        }
+        {
+            let mut p = Parts::new(r#"<row r="2"><c r="A2"><v>1</v></c></row>"#);
+            p.pkg_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xm/workbook.xml"/>"#.to_string();
+            for (n, b) in [
+                ("xm/workbook.xml", p.workbook.as_bytes().to_vec()),
+                ("xm/_rels/workbook.xml.rels", p.wb_rels.as_bytes().to_vec()),
+                ("xm/worksheets/sheet1.xml", br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData></worksheet>"#.to_vec()),
+            ] {
+                p.extra.push((n.into(), b));
+            }
+            check("pkg-rel-after-end", compare("pkg-rel-after-end", &p));
+        }
+        {
+            let mut p = Parts::new(r#"<row r="2"><c r="A2"><v>1</v></c></row>"#);
+            p.workbook = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><x:sheet name="道路" sheetId="1" r:id="rId9"/></sheets></workbook><sheet name="道路" sheetId="1" r:id="rId1"/>"#
+                .to_string();
+            p.wb_rels = WORKBOOK_RELS.replace("</Relationships>", r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>"#);
+            p.extra.push((
+                "xl/worksheets/sheet2.xml".into(),
+                sheet_of(r#"<row r="2"><c r="A2"><v>2</v></c></row>"#),
+            ));
+            check("sheet-prefixed", compare("sheet-prefixed", &p));
+        }
+        assert!(bad.is_empty(), "{bad:?}");
+    }
+
+    /// A sheet longer than one read, cut by the read at every byte of a row of every form.
+    #[test]
+    fn a_sheet_longer_than_a_read_reads_alike_wherever_the_read_cuts_it() {
+        let pattern = concat!(
+            r#"<row r="{R}" spans="1:11"><c r="A{R}" t="s"><v>7</v></c><c r="B{R}" t="inlineStr"><is><r><t>天马</t></r><r><t xml:space="preserve"> 乡 </t></r></is></c>"#,
+            r#"<c r="C{R}" t="str"><f>A{R}&amp;"x"</f><v>a&amp;b &#x4E2D;</v></c><c r="D{R}"><f>1+1</f></c><c r="E{R}" s="1"><v>45387.25</v></c>"#,
+            r#"<c r="F{R}"><v>0.30000000000000004</v></c><c r="G{R}" t="b"><v>1</v></c><c r="H{R}"/><c><v>12.5</v></c><c r="J{R}" s="3"><v>1.75</v></c></row>"#,
+            "
+<row/>
+"
+        );
+        let mut fails = Vec::new();
+        let mut checked = 0;
+        for shift in (0..pattern.len() + 20).step_by(4) {
+            let mut rows = String::new();
+            let mut r = 2;
+            while rows.len() < 262_144 + 2 * pattern.len() {
+                rows.push_str(&pattern.replace("{R}", &r.to_string()));
+                r += 2;
+            }
+            let mut p = Parts::new("");
+            p.sst = sst_of("<si><t>E1</t></si>");
+            p.sheet = format!(
+                "<?xml version=\"1.0\"?><worksheet><sheetPr codeName=\"{}\"/><sheetData>{}{rows}</sheetData></worksheet>",
+                "x".repeat(shift),
+                header_row()
+            )
+            .into_bytes();
+            let dir = tempfile::tempdir().unwrap();
+            let path = p.build(dir.path());
+            let (slow, failed) = by_calamine(&path, "道路");
+            let (quick, whole) = by_quick(&path, "道路");
+            checked += 1;
+            if !(whole && failed.is_none() && quick == slow) {
+                let first = quick.iter().zip(&slow).position(|(a, b)| a != b);
+                fails.push((shift, whole, quick.len(), slow.len(), first));
+            }
+        }
+        assert!(checked > 100 && fails.is_empty(), "{fails:?}");
+    }
+
+    /// The quick reader stops after several reads; calamine reads on from there, on the
+    /// second sheet of two.
+    #[test]
+    fn a_second_sheet_read_on_by_calamine_after_many_reads_gives_the_same_rows() {
+        let mut rows = String::new();
+        for r in 2..6000 {
+            if r == 5000 {
+                rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c><c r="E{r}" t="e"><v>#N/A</v></c><c r="F{r}"><v>3</v></c></row>"#));
+            } else {
+                rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c><c r="E{r}"><v>{r}.5</v></c><c r="F{r}" t="inlineStr"><is><t>v{r}</t></is></c></row>"#));
+            }
+        }
+        let mut p = Parts::new(&rows);
+        p.sst = sst_of("<si><t>E1</t></si>");
+        p.workbook = workbook_of(
+            r#"<sheet name="封面" sheetId="2" r:id="rId4"/><sheet name="道路" sheetId="1" r:id="rId1"/>"#,
+        );
+        p.wb_rels = WORKBOOK_RELS.replace("</Relationships>", r#"<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet0.xml"/></Relationships>"#);
+        p.extra.push(("xl/worksheets/sheet0.xml".into(), br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>cover</t></is></c></row></sheetData></worksheet>"#.to_vec()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = p.build(dir.path());
+        assert!(!agrees(&path));
+        let (quick, _) = by_quick(&path, "道路");
+        assert_eq!(quick.len(), 7 + 3 * 4998 + 1);
+    }
+}
+
+/// A number of up to 15 digits, without a leading or trailing zero, is written back as it
+/// stands: the quick reader copies it instead of formatting the double it stands for.
+#[test]
+fn a_short_plain_number_is_the_text_the_float_formatter_writes() {
+    use proptest::test_runner::{Config, TestRunner};
+    let mut runner = TestRunner::new(Config {
+        cases: 20_000,
+        ..Config::default()
+    });
+    let strat = (
+        prop::collection::vec(0u8..10, 1..=15),
+        0usize..16,
+        any::<bool>(),
+        0usize..15,
+    );
+    runner
+        .run(&strat, |(digits, point, neg, zeros)| {
+            let mut d: String = digits.iter().map(|x| char::from(b'0' + x)).collect();
+            // sometimes leading zeros after the point: 0.000ddd
+            let s = if zeros > 0 && d.len() + zeros < 15 {
+                format!("0.{}{}", "0".repeat(zeros), d)
+            } else {
+                let p = point.min(d.len());
+                if p > 0 && p < d.len() {
+                    d.insert(p, '.');
+                }
+                d
+            };
+            let s = if neg { format!("-{s}") } else { s };
+            if let Ok(true) = super::plain_number(s.as_bytes()) {
+                let f: f64 = s.parse().unwrap();
+                let mut out = String::new();
+                crate::table::workbook::cells::push_float(f, &mut out);
+                prop_assert_eq!(&out, &s);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn odd_strings_cells_and_declared_encodings_read_as_calamine_reads_them() {
+    use parts::*;
+    let mut bad = Vec::new();
+    let strings = concat!(
+        "<si><t>&#x9;a&#13;</t></si>",
+        "<si><t>\u{a0}b\u{a0}</t></si>",
+        "<si><t xml:space = 'preserve'>\tc </t></si>",
+        "<si><t>d&#13;e</t></si>",
+        "<si><t>&#xA0;</t><rPh sb='0'><t>ph</t></rPh><t> f</t></si>",
+        "<si><t/><t>g</t></si>",
+    );
+    let rows: String = (0..6)
+        .map(|i| {
+            format!(
+                r#"<row r="{}"><c r="B{}" t="s"><v>{}</v></c></row>"#,
+                i + 2,
+                i + 2,
+                7 + i
+            )
+        })
+        .collect();
+    let mut p = Parts::new(&format!(
+        "{rows}{}",
+        concat!(
+            r#"<row r="9"><c r="A9" t="str"><v>&#13;x&#x9;</v></c><c r="b9"><v>1</v></c><c R="C9"><v>2</v></c><c r = "D9" ><v>3</v></c><c r="E9"><v>4</v><v>5</v></c><c r="F9"><v>6</v><f>1</f></c></row>"#,
+            r#"<row r="10"><c r="A10"><v>123456789012345</v></c><c r="B10"><v>1.23456789012345</v></c><c r="C10"><v>0.1234567890123</v></c><c r="D10" s="1"><v>-0</v></c><c r="E10" s="3"><v>1e2</v></c><c r="F10"><v>4.9406564584124654e-324</v></c></row>"#,
+        )
+    ));
+    p.sst = sst_of(strings);
+    if !compare("strings-and-odd-cells", &p) {
+        bad.push("strings-and-odd-cells");
+    }
+    // Declared encodings.
+    let mut p = Parts::new("");
+    p.sheet = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><worksheet><sheetData>{}<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>Ã©</t></is></c></row></sheetData></worksheet>", header_row()).into_bytes();
+    if !compare("latin1-decl", &p) {
+        bad.push("latin1-decl");
+    }
+    let mut p = Parts::new("");
+    let text = format!("<?xml version=\"1.0\" encoding=\"UTF-16\"?><worksheet><sheetData>{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>", header_row());
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    p.sheet = bytes;
+    if !compare("utf16", &p) {
+        bad.push("utf16");
+    }
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn end_tags_and_empty_tags_with_odd_bytes_read_as_calamine_reads_them() {
+    use parts::*;
+    for (label, rows) in [
+        ("close-row-ff", "<row r=\"2\"><c><v>1</v></c></row\x0C><row><c><v>2</v></c></row>"),
+        ("close-c-ff", "<row r=\"2\"><c r=\"A2\"><v>1</v></c\x0C><c r=\"B2\"><v>2</v></c></row>"),
+        ("rph-slash-space", r#"<row r="2"><c r="A2" t="inlineStr"><is><rPh/ ><t>a</t></is></c></row>"#),
+        ("t-slash-space", r#"<row r="2"><c r="A2" t="inlineStr"><is><t/ >abc</t></is></c></row>"#),
+        ("is-close-tab", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a</t></is\t></c><c r=\"B2\" t=\"inlineStr\"><is><t>b</t></is></c></row>"),
+    ] {
+        assert!(compare(label, &Parts::new(rows)), "{label}");
+    }
+}
