@@ -23,6 +23,9 @@ pub enum WorkbookError {
     /// Sheet `sheet` gave other cells when calamine read on where the quick reader stopped:
     /// nothing is computed from cells read two ways that do not agree.
     Disagree { sheet: String },
+    /// The file is no longer the one first opened (saved again, replaced or removed while it
+    /// was read): nothing is computed from two versions of it.
+    Changed,
     /// No sheet has that name or number.
     NoSuchSheet { asked: String, sheets: Vec<String> },
     /// No sheet (or not the one asked for) has a recognisable header.
@@ -88,6 +91,13 @@ impl WorkbookError {
                     "两次读取该工作表所得单元格不一致，未据此计算（请在 Excel 或 WPS 中重新保存后再试）",
                 )
             ),
+            WorkbookError::Changed => format!(
+                "{file}: {}",
+                lang.pick(
+                    "the file changed while it was read; nothing was computed from it (run again once it is saved)",
+                    "读取期间文件被改动，未据此计算（请待保存完毕后重新运行）",
+                )
+            ),
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(
                     "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -134,6 +144,18 @@ impl From<WorkbookError> for TableError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_that_changes_while_it_is_read_is_refused_in_both_languages() {
+        assert_eq!(
+            WorkbookError::Changed.render("plan.xlsx", Lang::En),
+            "plan.xlsx: the file changed while it was read; nothing was computed from it (run again once it is saved)"
+        );
+        assert_eq!(
+            WorkbookError::Changed.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx: 读取期间文件被改动，未据此计算（请待保存完毕后重新运行）"
+        );
+    }
 
     #[test]
     fn a_sheet_read_two_ways_that_disagree_is_refused_in_both_languages() {

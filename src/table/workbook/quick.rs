@@ -16,7 +16,6 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
 
 use calamine::{DataRef, ExcelDateTime, ExcelDateTimeType};
 use memchr::{memchr, memchr2, memmem};
@@ -57,11 +56,10 @@ pub struct Quick {
 }
 
 impl Quick {
-    /// Opens the workbook at `path`, which calamine has opened, finding `names` (calamine's
-    /// list of its sheets) in the same order. `Err(Unsure)` when anything is in a form this
+    /// Opens the workbook `file`, which calamine has opened, finding `names` (calamine's list
+    /// of its sheets) in the same order. `Err(Unsure)` when anything is in a form this
     /// reader does not know or reads otherwise than calamine.
-    pub fn open(path: &Path, names: &[String], is_1904: bool) -> Result<Quick, Unsure> {
-        let file = File::open(path).map_err(|_| Unsure)?;
+    pub fn open(file: File, names: &[String], is_1904: bool) -> Result<Quick, Unsure> {
         let zip = ZipArchive::new(BufReader::new(file)).map_err(|_| Unsure)?;
         let mut parts = HashMap::with_capacity(zip.len());
         for name in zip.file_names() {
@@ -236,7 +234,8 @@ impl SheetCells<'_> {
             return Err(Unsure);
         }
         self.buf.drain(..self.at);
-        self.valid -= self.at;
+        // Only whole items and text checked as UTF-8 are passed over.
+        self.valid = self.valid.checked_sub(self.at).ok_or(Unsure)?;
         self.at = 0;
         let want = self.buf.len() + BLOCK;
         if self.buf.capacity() < want {
@@ -277,7 +276,8 @@ impl SheetCells<'_> {
             // Text before the sheet's data is not read, only checked.
             let Some(lt) = memchr(b'<', &self.buf[self.at..]) else {
                 check_text(&self.buf[self.at..])?;
-                self.at = self.buf.len();
+                // A character a read cut stays for the next one.
+                self.at = self.valid;
                 self.refill()?;
                 continue;
             };

@@ -291,6 +291,50 @@ fn read<B: Cells>(
     read_each(names, head, by_calamine(book, options, head, out));
 }
 
+/// What tells one file from another of the same name: where it is, its length and when it
+/// was last changed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        File::open(path).ok().and_then(|f| Stamp::of_file(&f))
+    }
+
+    fn of_file(file: &File) -> Option<Stamp> {
+        let meta = file.metadata().ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino())
+            },
+        })
+    }
+}
+
+/// The file at `path` opened again, if it is still the one `stamp` was taken of.
+fn reopen_file(path: &Path, stamp: Option<Stamp>) -> Result<File, WorkbookError> {
+    let file = File::open(path).map_err(WorkbookError::Io)?;
+    match (stamp, Stamp::of_file(&file)) {
+        (Some(then), Some(now)) if then == now => Ok(file),
+        _ => Err(WorkbookError::Changed),
+    }
+}
+
+/// The workbook at `path` opened again by calamine, if it is still the file first opened.
+fn reopen(path: &Path, stamp: Option<Stamp>) -> Result<Xlsx<BufReader<File>>, WorkbookError> {
+    let file = reopen_file(path, stamp)?;
+    Xlsx::new(BufReader::new(file)).map_err(|e: XlsxError| WorkbookError::Open(e.to_string()))
+}
+
 /// Reads a sheet of `book` with calamine alone.
 fn by_calamine<'a, B: Cells + 'a>(
     mut book: B,
@@ -315,6 +359,8 @@ fn read_xlsx(
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) {
+    // The file as calamine first opens it: the quick reader and any reopening must read it.
+    let stamp = Stamp::of(path);
     let book: Xlsx<BufReader<File>> = match open_workbook(path) {
         Ok(b) => b,
         Err(e) => {
@@ -335,9 +381,9 @@ fn read_xlsx(
         .iter()
         .map(|s| s.name.clone())
         .collect();
-    let quick = match quick {
-        true => Quick::open(path, &all, book.has_1904_epoch()),
-        false => Err(Unsure),
+    let quick = match (quick, reopen_file(path, stamp)) {
+        (true, Ok(file)) => Quick::open(file, &all, book.has_1904_epoch()),
+        _ => Err(Unsure),
     };
     let Ok(mut quick) = quick else {
         return read_each(names, head, by_calamine(book, options, head, out));
@@ -345,10 +391,10 @@ fn read_xlsx(
     // calamine's copy of the shared strings is let go before the quick reader reads its own.
     drop(book);
     if quick.load_strings().is_err() {
-        match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
+        match reopen(path, stamp) {
             Ok(book) => read_each(names, head, by_calamine(book, options, head, out)),
             Err(e) => {
-                let _ = head.send(Err(WorkbookError::Open(e.to_string())));
+                let _ = head.send(Err(e));
             }
         }
         return;
@@ -364,15 +410,18 @@ fn read_xlsx(
                 done => return finished(done),
             }
         }
-        // calamine reads on from the cell the quick reader stopped at.
+        // calamine reads on from the cell the quick reader stopped at, in the same file.
         let book = match &mut slow {
             Some(b) => b,
-            None => slow.insert(
-                open_workbook(path)
-                    .map_err(|e: XlsxError| Some(WorkbookError::Open(e.to_string())))?,
-            ),
+            None => match reopen(path, stamp) {
+                Ok(b) => slow.insert(b),
+                Err(e) => return sheet.fail_with(e),
+            },
         };
-        let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
+        let mut next = match book.cells(name) {
+            Ok(n) => n,
+            Err(e) => return sheet.failed(e),
+        };
         let mut skipped = String::new();
         let mut last = None;
         for _ in 0..sheet.cells {

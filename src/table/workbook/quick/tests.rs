@@ -52,7 +52,10 @@ fn by_quick(path: &Path, sheet: &str) -> (Vec<Cell>, bool) {
         .iter()
         .map(|s| s.name.clone())
         .collect();
-    let Ok(mut quick) = Quick::open(path, &names, book.has_1904_epoch()) else {
+    let Ok(file) = File::open(path) else {
+        return (Vec::new(), false);
+    };
+    let Ok(mut quick) = Quick::open(file, &names, book.has_1904_epoch()) else {
         return (Vec::new(), false);
     };
     drop(book);
@@ -1188,5 +1191,85 @@ fn end_tags_and_empty_tags_with_odd_bytes_read_as_calamine_reads_them() {
         ("is-close-tab", "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>a</t></is\t></c><c r=\"B2\" t=\"inlineStr\"><is><t>b</t></is></c></row>"),
     ] {
         assert!(compare(label, &Parts::new(rows)), "{label}");
+    }
+}
+
+/// Text before the sheet's data, cut by a read in the middle of a character: read on whole,
+/// never a panic.
+#[test]
+fn text_before_the_data_cut_by_a_read_inside_a_character_reads_as_calamine_reads_it() {
+    use parts::*;
+    for pad in 0..4 {
+        let mut p = Parts::new("");
+        let head = "<?xml version=\"1.0\"?><worksheet><sheetPr><foo>".to_string();
+        let mut text = "x".repeat(262_144 - head.len() - 1 + pad);
+        text.push_str(&"é".repeat(1000));
+        p.sheet = format!(
+            "{head}{text}</foo></sheetPr><sheetData>{}<row r=\"2\"><c r=\"A2\"><v>1</v></c></row></sheetData></worksheet>",
+            header_row()
+        )
+        .into_bytes();
+        let dir = tempfile::tempdir().unwrap();
+        let path = p.build(dir.path());
+        assert!(agrees(&path), "cut {pad}");
+    }
+}
+
+/// A sheet that stops the quick reader after its header, in a workbook that is removed or
+/// replaced meanwhile: calamine does not read on in another file, and the batch gets an
+/// error, never fewer rows as if the sheet had ended.
+#[test]
+fn a_workbook_removed_or_replaced_before_calamine_reads_on_is_an_error_not_fewer_rows() {
+    use parts::*;
+    let mut rows = String::new();
+    for r in 2..12000 {
+        if r == 11000 {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="A{r}" t="e"><v>#N/A</v></c></row>"#
+            ));
+        } else {
+            rows.push_str(&format!(
+                r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}" t="inlineStr"><is><t>v{r}</t></is></c></row>"#
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = Parts::new(&rows).build(dir.path());
+    let other = dir.path().join("other.xlsx");
+    write_book(&other, &[], false);
+    let options = HeaderOptions::default();
+    for (quick, replace) in [(false, false), (true, false), (true, true)] {
+        let copy = dir.path().join("copy.xlsx");
+        std::fs::copy(&path, &copy).unwrap();
+        let (_, _, items) = rows_read(&copy, None, &options, quick).unwrap();
+        // The reading thread waits on its queue long before row 11,000.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        if replace {
+            let next = dir.path().join("next.xlsx");
+            std::fs::copy(&other, &next).unwrap();
+            std::fs::rename(&next, &copy).unwrap();
+        } else {
+            std::fs::remove_file(&copy).unwrap();
+        }
+        let items: Vec<_> = items.collect();
+        let rows = items.iter().filter(|i| i.is_ok()).count();
+        let errors: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.as_ref().err().map(|e| format!("{e:?}")))
+            .collect();
+        if quick {
+            // The rows sent before the error (whole blocks of them) are never used: a batch
+            // stops at the error and writes nothing.
+            assert!(rows < 10_999, "quick {quick}, replaced {replace}");
+            let expected = if replace { "Changed" } else { "Io" };
+            assert!(
+                errors.len() == 1 && errors[0].starts_with(expected),
+                "{errors:?}"
+            );
+            assert!(items.last().unwrap().is_err());
+        } else {
+            // calamine alone holds the file open from the start.
+            assert_eq!((rows, errors.len()), (11_998, 0));
+        }
     }
 }
