@@ -273,22 +273,34 @@ fn read<B: Cells>(
     head: &SyncSender<Head>,
     out: &SyncSender<Batch>,
 ) {
+    let Some((book, names)) = open_listed::<B>(path, sheet, head) else {
+        return;
+    };
+    read_each(names, head, by_calamine(book, options, head, out));
+}
+
+/// The workbook at `path` opened by calamine, with the sheets to try in turn (`sheet`, else
+/// the visible ones); `None` when it cannot be opened or has no such sheet, said on `head`.
+fn open_listed<B: Cells>(
+    path: &PathBuf,
+    sheet: Option<&str>,
+    head: &SyncSender<Head>,
+) -> Option<(B, Vec<String>)> {
     let book: B = match open_workbook(path) {
         Ok(b) => b,
         Err(e) => {
             let _ = head.send(Err(WorkbookError::Open(e.to_string())));
-            return;
+            return None;
         }
     };
     let (names, visible) = sheet_list(&book);
-    let names = match candidates(&names, &visible, sheet) {
-        Ok(n) => n,
+    match candidates(&names, &visible, sheet) {
+        Ok(names) => Some((book, names)),
         Err(e) => {
             let _ = head.send(Err(e));
-            return;
+            None
         }
-    };
-    read_each(names, head, by_calamine(book, options, head, out));
+    }
 }
 
 /// What tells one file from another of the same name: where it is, its length and when it
@@ -361,20 +373,8 @@ fn read_xlsx(
 ) {
     // The file as calamine first opens it: the quick reader and any reopening must read it.
     let stamp = Stamp::of(path);
-    let book: Xlsx<BufReader<File>> = match open_workbook(path) {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = head.send(Err(WorkbookError::Open(e.to_string())));
-            return;
-        }
-    };
-    let (names, visible) = sheet_list(&book);
-    let names = match candidates(&names, &visible, sheet) {
-        Ok(n) => n,
-        Err(e) => {
-            let _ = head.send(Err(e));
-            return;
-        }
+    let Some((book, names)) = open_listed::<Xlsx<BufReader<File>>>(path, sheet, head) else {
+        return;
     };
     let all: Vec<String> = book
         .sheets_metadata()
