@@ -402,19 +402,7 @@ impl SheetCells<'_> {
         };
         let empty = s[gt - 1] == b'/';
         let attrs = &s[2..if empty { gt - 1 } else { gt }];
-        let (mut r, mut style, mut typ) = (None, None, None);
-        for_each_attr(attrs, |k, v| {
-            let slot = match k {
-                b"r" => &mut r,
-                b"s" => &mut style,
-                b"t" => &mut typ,
-                _ => return Ok(()),
-            };
-            if slot.replace(v).is_some() {
-                return Err(Unsure);
-            }
-            Ok(())
-        })?;
+        let [r, style, typ] = attrs_of(attrs, [b"r", b"s", b"t"])?;
         let pos = match r {
             Some(r) => cell_ref(r)?,
             None => (self.row, self.col),
@@ -710,19 +698,7 @@ fn check_dimension(r: &[u8]) -> Result<(), Unsure> {
 /// tells it: a formula with text. A copy of a shared formula (`<f t="shared" si="0"/>`) is
 /// left to calamine.
 fn is_formula(attrs: &[u8], content: &[u8]) -> Result<bool, Unsure> {
-    let (mut t, mut si, mut r) = (None, None, None);
-    for_each_attr(attrs, |k, v| {
-        let slot = match k {
-            b"t" => &mut t,
-            b"si" => &mut si,
-            b"ref" => &mut r,
-            _ => return Ok(()),
-        };
-        if slot.replace(v).is_some() {
-            return Err(Unsure);
-        }
-        Ok(())
-    })?;
+    let [t, si, r] = attrs_of(attrs, [b"t", b"si", b"ref"])?;
     if t == Some(&b"shared"[..]) {
         // calamine keeps a slot for every index up to this one.
         if small_number(si.ok_or(Unsure)?)? > 65_535 {
@@ -929,12 +905,19 @@ fn for_each_attr<'a>(
 
 /// The raw value of attribute `key` (at most one).
 fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, Unsure> {
-    let mut found = None;
-    for_each_attr(attrs, |k, v| {
-        if k == key && found.replace(v).is_some() {
-            return Err(Unsure);
-        }
-        Ok(())
+    attrs_of(attrs, [key]).map(|[v]| v)
+}
+
+/// The raw values of attributes `keys`; `Err` when one is given twice (calamine would take
+/// one of them).
+fn attrs_of<'a, const N: usize>(
+    attrs: &'a [u8],
+    keys: [&[u8]; N],
+) -> Result<[Option<&'a [u8]>; N], Unsure> {
+    let mut found = [None; N];
+    for_each_attr(attrs, |k, v| match keys.iter().position(|&key| key == k) {
+        Some(i) if found[i].replace(v).is_some() => Err(Unsure),
+        _ => Ok(()),
     })?;
     Ok(found)
 }
@@ -1075,16 +1058,7 @@ fn rich_text(content: &[u8], out: &mut String) -> Result<(), Unsure> {
 fn office_document(rels: &[u8]) -> Result<String, Unsure> {
     let mut target = None;
     each_relationship(rels, |attrs| {
-        let (mut typ, mut to) = (None, None);
-        for_each_attr(attrs, |k, v| {
-            match k {
-                b"Type" if typ.is_none() => typ = Some(v),
-                b"Target" if to.is_none() => to = Some(v),
-                b"Type" | b"Target" => return Err(Unsure),
-                _ => {}
-            }
-            Ok(())
-        })?;
+        let [typ, to] = attrs_of(attrs, [b"Type", b"Target"])?;
         if typ.is_some_and(|t| t.ends_with(b"/relationships/officeDocument")) {
             if let Some(to) = to {
                 target = Some(attr_text(to)?);
@@ -1120,19 +1094,7 @@ fn each_relationship<'a>(
 fn relationships(rels: &[u8]) -> Result<HashMap<String, (String, String)>, Unsure> {
     let mut map = HashMap::new();
     each_relationship(rels, |attrs| {
-        let (mut id, mut typ, mut to) = (None, None, None);
-        for_each_attr(attrs, |k, v| {
-            let slot = match k {
-                b"Id" => &mut id,
-                b"Type" => &mut typ,
-                b"Target" => &mut to,
-                _ => return Ok(()),
-            };
-            if slot.replace(v).is_some() {
-                return Err(Unsure);
-            }
-            Ok(())
-        })?;
+        let [id, typ, to] = attrs_of(attrs, [b"Id", b"Type", b"Target"])?;
         if let Some(id) = id {
             let text = |v: Option<&[u8]>| {
                 simdutf8::basic::from_utf8(v.unwrap_or_default())
@@ -1240,7 +1202,7 @@ fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
             b"styleSheet" => return Err(Unsure),
             b"numFmts" | b"cellXfs" if open.len() != 1 => return Err(Unsure),
             b"numFmt" if parent == Some(b"numFmts") => {
-                let (id, code) = (attr(attrs, b"numFmtId")?, attr(attrs, b"formatCode")?);
+                let [id, code] = attrs_of(attrs, [b"numFmtId", b"formatCode"])?;
                 if let (Some(id), Some(code)) = (id, code) {
                     custom.insert(id.to_vec(), attr_text(code)?);
                 }

@@ -315,12 +315,15 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        File::open(path).ok().and_then(|f| Stamp::of_file(&f))
+        std::fs::metadata(path).ok().map(Stamp::of_meta)
     }
 
     fn of_file(file: &File) -> Option<Stamp> {
-        let meta = file.metadata().ok()?;
-        Some(Stamp {
+        file.metadata().ok().map(Stamp::of_meta)
+    }
+
+    fn of_meta(meta: std::fs::Metadata) -> Stamp {
+        Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
             #[cfg(unix)]
@@ -328,7 +331,7 @@ impl Stamp {
                 use std::os::unix::fs::MetadataExt;
                 (meta.dev(), meta.ino())
             },
-        })
+        }
     }
 }
 
