@@ -4,7 +4,9 @@
 # with -o. The rows are those of benches/speed/gen.py, made into a workbook by
 # benches/excel_book.rs: text as text cells, numbers as number cells, in two kinds:
 #   shared  the text in the workbook's shared string table, as Excel saves it;
-#   inline  each string in its cell, as many other programs write.
+#   inline  each string in its cell, as many other programs write;
+#   formula the shared-string workbook with its cost column a formula filled down, as Excel
+#           saves one (benches/speed/filled_down.py: a shared formula, every cell its result).
 # For each workbook, and for the same rows as CSV beside it: the best wall time of RUNS,
 # rows/s and peak memory (/usr/bin/time). Then instructions a row (valgrind's callgrind, all
 # threads) on the 300,000-row shared-string workbook: the steady figure on a noisy machine.
@@ -34,6 +36,8 @@ for n in $sizes; do
     book=$dir/book-$n-$kind.xlsx
     [ -s "$book" ] || cargo bench -q --bench excel_book -- "$csv" "$book" "$kind"
   done
+  book=$dir/book-$n-formula.xlsx
+  [ -s "$book" ] || python3 "$here/speed/filled_down.py" "$dir/book-$n-shared.xlsx" "$book"
 done
 # After the workbook maker, whose build shares target/release.
 cargo build --release -q
@@ -56,7 +60,8 @@ report() { # NAME ROWS "WALLS" "PEAKS"
 
 echo "== batch -o out.csv, best of $runs"
 for n in $sizes; do
-  for input in "$dir/book-$n-shared.xlsx" "$dir/book-$n-inline.xlsx" "$dir/rows-$n.csv"; do
+  for input in "$dir/book-$n-shared.xlsx" "$dir/book-$n-inline.xlsx" \
+    "$dir/book-$n-formula.xlsx" "$dir/rows-$n.csv"; do
     echo "$(basename "$input") ($n rows, $(($(stat -c %s "$input") / 1000000)) MB)"
     declare -A ws=() ms=()
     for _ in $(seq "$runs"); do

@@ -6,12 +6,13 @@
 //! reader scans as bytes, giving the same cells with the same text as calamine's reader.
 //!
 //! It knows only those forms. Anything else makes it [`Unsure`]: an element or attribute
-//! written another way, an escape it does not decode, a copy of a shared formula, an error
-//! cell, a date typed as text. The sheet is then read on by calamine from the cell this reader
-//! stopped at, so a form it does not know costs speed, never a changed value. calamine opens
-//! every workbook first (its errors are the ones shown), and this reader is used only when
-//! its own reading of the workbook's sheets agrees with calamine's. Tests hold the two
-//! readers to the same cells on generated workbooks of every form.
+//! written another way, an escape it does not decode, a copy of a shared formula without a
+//! saved result, an error cell, a date typed as text. The sheet is then read on by calamine
+//! from the cell this reader stopped at, so a form it does not know costs speed, never a
+//! changed value. calamine opens every workbook first (its errors are the ones shown), and
+//! this reader is used only when its own reading of the workbook's sheets agrees with
+//! calamine's. Tests hold the two readers to the same cells on generated workbooks of every
+//! form.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -421,7 +422,7 @@ impl SheetCells<'_> {
             Some(s) => self.formats.get(small_number(s)?).copied(),
         };
         let mut used = gt + 1;
-        let mut formula = false;
+        let mut formula = Formula::None;
         let mut value = Value::Empty;
         let mut open = !empty;
         if open && s[used..].starts_with(b"<v>") {
@@ -500,7 +501,13 @@ impl SheetCells<'_> {
             (Value::Raw(v), typ) => self.value(v, typ, format, out)?,
         };
         // calamine's reader: a formula whose cached value is empty has no saved result.
-        let no_result = formula && !filled;
+        let no_result = match formula {
+            _ if filled => false,
+            Formula::None => false,
+            Formula::Text => true,
+            // Whether calamine has its anchor's text is left to calamine.
+            Formula::Copy => return Err(Unsure),
+        };
         debug_assert!(filled || out.len() == mark);
         Ok(Step::Done(Item::Cell(pos, no_result), used))
     }
@@ -694,21 +701,45 @@ fn check_dimension(r: &[u8]) -> Result<(), Unsure> {
     }
 }
 
-/// Whether an `<f>` element (its attributes and content) is a formula as calamine's reader
-/// tells it: a formula with text. A copy of a shared formula (`<f t="shared" si="0"/>`) is
-/// left to calamine.
-fn is_formula(attrs: &[u8], content: &[u8]) -> Result<bool, Unsure> {
+/// What an `<f>` element (its attributes and content) is, as calamine's reader tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Formula {
+    /// No formula, or one without text.
+    None,
+    /// A formula with text.
+    Text,
+    /// A copy of a shared formula (`<f t="shared" si="0"/>`, which Excel writes down a filled
+    /// column): a formula with text when calamine has read its anchor's text, which only
+    /// matters to a cell without a saved result.
+    Copy,
+}
+
+/// What an `<f>` element (its attributes and content) is, as calamine's reader tells it: a
+/// formula with text, or a copy of a shared formula. calamine gives a copy the text of its
+/// anchor moved to the copy's cell, and that move cannot fail: it copies the text's bytes
+/// in order and replaces only runs of ASCII letters, digits and `\ . _ $ :` by ASCII, so
+/// the result is always UTF-8.
+fn is_formula(attrs: &[u8], content: &[u8]) -> Result<Formula, Unsure> {
     let [t, si, r] = attrs_of(attrs, [b"t", b"si", b"ref"])?;
     if t == Some(&b"shared"[..]) {
-        // calamine keeps a slot for every index up to this one.
+        // calamine keeps a slot for every index up to an anchor's.
         if small_number(si.ok_or(Unsure)?)? > 65_535 {
             return Err(Unsure);
         }
-        check_dimension(r.ok_or(Unsure)?)?;
+        match r {
+            Some(r) => check_dimension(r)?,
+            // A copy's own text is read and set aside; only an empty one is known here.
+            None if content.is_empty() => return Ok(Formula::Copy),
+            None => return Err(Unsure),
+        }
     }
     let mut text = String::new();
     decode(content, &mut text)?;
-    Ok(!text.is_empty())
+    Ok(if text.is_empty() {
+        Formula::None
+    } else {
+        Formula::Text
+    })
 }
 
 /// Where `</name>` (or `</name >`) starts in `s`.

@@ -311,6 +311,33 @@ fn numbers_are_their_shortest_exact_form_as_calamine_writes_them() {
 }
 
 #[test]
+fn copies_of_a_shared_formula_with_saved_results_are_read_quickly() {
+    // A formula column filled down, as Excel writes it: the anchor gives the text, each copy
+    // only its index, every cell its saved result. No anchor for index 1: a copy of it is no
+    // formula to calamine, and still read here since it has a result.
+    let rows = concat!(
+        r#"<row r="2"><c r="E2"><v>4.5</v></c><c r="G2"><f t="shared" ref="G2:G5" si="0">E2*2</f><v>9</v></c></row>"#,
+        r#"<row r="3"><c r="E3"><v>3.5</v></c><c r="G3"><f t="shared" si="0"/><v>7</v></c></row>"#,
+        r#"<row r="4"><c r="E4"><v>5</v></c><c r="G4" s="1"><f t="shared" ca="1" si="0"></f><v>10</v></c></row>"#,
+        r#"<row r="5"><c r="G5"><f t="shared" si="1"/><v>0</v></c></row>"#,
+    );
+    let (cells, whole) = hand(rows, "");
+    assert!(whole, "the quick reader read every copy");
+    assert_eq!(
+        cells,
+        [
+            cell(1, 4, "4.5"),
+            cell(1, 6, "9"),
+            cell(2, 4, "3.5"),
+            cell(2, 6, "7"),
+            cell(3, 4, "5"),
+            cell(3, 6, "1900-01-10"),
+            cell(4, 6, "0"),
+        ]
+    );
+}
+
+#[test]
 fn text_formulas_booleans_and_escapes_read_as_calamine_reads_them() {
     let rows = r#"<row r="2"><c r="A2" t="str"><f>"E"&amp;1</f><v>E&amp;1 &lt;&#x4E2D;&#20013;&gt; &quot;x&apos;</v></c><c r="B2" t="b"><v>0</v></c><c r="C2"><f>B2</f><v></v></c><c r="D2"><f>B2</f></c><c r="E2"><f></f><v>3</v></c><c r="F2" t="str"><v>  kept  </v></c><c r="G2" t="n" s="99"><v>7</v></c><c r="H2" t="inlineStr"><is><t>gone</t></is><v>x</v></c></row>"#;
     let (cells, whole) = hand(rows, "");
@@ -383,7 +410,8 @@ fn a_form_the_quick_reader_does_not_know_is_read_on_by_calamine_from_that_cell()
     // cells after it, are the same as calamine's alone.
     let stops = [
         r#"<c r="E3" t="e"><v>#DIV/0!</v></c>"#,
-        r#"<c r="G3"><f t="shared" si="0"/><v>5</v></c>"#,
+        r#"<c r="G3"><f t="shared" si="0"/></c>"#,
+        r#"<c r="G3"><f t="shared" si="0">F3</f><v>5</v></c>"#,
         r#"<c r="C3" t="inlineStr"><is><t>a_x000D_b</t></is></c>"#,
         "<c r=\"C3\" t=\"str\"><v>line\r\nend</v></c>",
         r#"<c r="E3"><v><!-- a note -->5</v></c>"#,
@@ -591,7 +619,7 @@ fn raw_cell(row: u32) -> impl Strategy<Value = String> {
         prop::sample::select(vec!["", "0", "1", "2", "3", "4", "5", "99", "x"]),
         raw_value(),
         prop::sample::select(vec!["v", "v", "v", "none", "empty", "is", "is rich"]),
-        prop::sample::select(vec!["", "", "<f>E2*2</f>", "<f/>", "<f></f>", r#"<f t="shared" ref="G2:G9" si="0">F2</f>"#, r#"<f t="shared" si="0"/>"#, "<f>A&amp;B</f>"]),
+        prop::sample::select(vec!["", "", "<f>E2*2</f>", "<f/>", "<f></f>", r#"<f t="shared" ref="G2:G9" si="0">F2</f>"#, r#"<f t="shared" si="0"/>"#, r#"<f t="shared" si="1"></f>"#, r#"<f t="shared" ref="H2:H9" si="1"/>"#, r#"<f t="shared" si="0">F2</f>"#, r#"<f t="shared" si="x"/>"#, r#"<f t='shared' ca="1" si="0" />"#, "<f>A&amp;B</f>"]),
         prop::sample::select(vec!["", "", " ", "\n  "]),
     )
         .prop_map(move |((col, single, flip), typ, style, value, body, formula, space)| {
