@@ -7,7 +7,7 @@
 //!
 //! It knows only those forms. Anything else makes it [`Unsure`]: an element or attribute
 //! written another way, an escape it does not decode, a copy of a shared formula without a
-//! saved result, an error cell, a date typed as text. The sheet is then read on by calamine
+//! saved result, an error calamine does not name, a date typed as text. The sheet is then read on by calamine
 //! from the cell this reader stopped at, so a form it does not know costs speed, never a
 //! changed value. calamine opens every workbook first (its errors are the ones shown), and
 //! this reader is used only when its own reading of the workbook's sheets agrees with
@@ -414,6 +414,7 @@ impl SheetCells<'_> {
             Some(b"s") => Type::Shared,
             Some(b"str") => Type::Text,
             Some(b"b") => Type::Bool,
+            Some(b"e") => Type::Error,
             Some(b"inlineStr" | b"is") => Type::Inline,
             Some(_) => return Err(Unsure),
         };
@@ -547,6 +548,17 @@ impl SheetCells<'_> {
                 },
                 out,
             ),
+            // An error cell (a formula's `#DIV/0!`), as calamine names it; any other text is
+            // calamine's error to give.
+            Type::Error => push_cell_text(
+                DataRef::Error(
+                    std::str::from_utf8(v)
+                        .ok()
+                        .and_then(|v| v.parse().ok())
+                        .ok_or(Unsure)?,
+                ),
+                out,
+            ),
             _ => {
                 let plain = plain_number(v)?;
                 match format {
@@ -568,6 +580,7 @@ enum Type {
     Shared,
     Text,
     Bool,
+    Error,
     Inline,
 }
 

@@ -338,6 +338,25 @@ fn copies_of_a_shared_formula_with_saved_results_are_read_quickly() {
 }
 
 #[test]
+fn error_cells_are_read_quickly_as_calamine_names_them() {
+    let errors = [
+        "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+    ];
+    let rows: String = errors
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let r = i + 2;
+            format!(r#"<row r="{r}"><c r="G{r}" t="e"><f>1/0</f><v>{e}</v></c></row>"#)
+        })
+        .collect();
+    let (cells, whole) = hand(&rows, "");
+    assert!(whole, "the quick reader read every error cell");
+    let texts: Vec<&str> = cells.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(texts, errors);
+}
+
+#[test]
 fn text_formulas_booleans_and_escapes_read_as_calamine_reads_them() {
     let rows = r#"<row r="2"><c r="A2" t="str"><f>"E"&amp;1</f><v>E&amp;1 &lt;&#x4E2D;&#20013;&gt; &quot;x&apos;</v></c><c r="B2" t="b"><v>0</v></c><c r="C2"><f>B2</f><v></v></c><c r="D2"><f>B2</f></c><c r="E2"><f></f><v>3</v></c><c r="F2" t="str"><v>  kept  </v></c><c r="G2" t="n" s="99"><v>7</v></c><c r="H2" t="inlineStr"><is><t>gone</t></is><v>x</v></c></row>"#;
     let (cells, whole) = hand(rows, "");
@@ -409,7 +428,7 @@ fn a_form_the_quick_reader_does_not_know_is_read_on_by_calamine_from_that_cell()
     // Each of these stops the quick reader on row 3; the rows before and after it, and the
     // cells after it, are the same as calamine's alone.
     let stops = [
-        r#"<c r="E3" t="e"><v>#DIV/0!</v></c>"#,
+        r#"<c r="E3" t="e"><v>#N/A </v></c>"#,
         r#"<c r="G3"><f t="shared" si="0"/></c>"#,
         r#"<c r="G3"><f t="shared" si="0">F3</f><v>5</v></c>"#,
         r#"<c r="C3" t="inlineStr"><is><t>a_x000D_b</t></is></c>"#,
@@ -1096,7 +1115,7 @@ mod parts {
         let mut rows = String::new();
         for r in 2..6000 {
             if r == 5000 {
-                rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c><c r="E{r}" t="e"><v>#N/A</v></c><c r="F{r}"><v>3</v></c></row>"#));
+                rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c><c r="E{r}" t="d"><v>2024-04-05</v></c><c r="F{r}"><v>3</v></c></row>"#));
             } else {
                 rows.push_str(&format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c><c r="E{r}"><v>{r}.5</v></c><c r="F{r}" t="inlineStr"><is><t>v{r}</t></is></c></row>"#));
             }
@@ -1253,7 +1272,7 @@ fn a_workbook_removed_or_replaced_before_calamine_reads_on_is_an_error_not_fewer
     for r in 2..12000 {
         if r == 11000 {
             rows.push_str(&format!(
-                r#"<row r="{r}"><c r="A{r}" t="e"><v>#N/A</v></c></row>"#
+                r#"<row r="{r}"><c r="A{r}" t="d"><v>2024-04-05</v></c></row>"#
             ));
         } else {
             rows.push_str(&format!(
