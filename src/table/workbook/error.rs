@@ -26,6 +26,9 @@ pub enum WorkbookError {
     /// The file is no longer the one first opened (saved again, replaced or removed while it
     /// was read): nothing is computed from two versions of it.
     Changed,
+    /// The reading of the workbook ended without a word of why (its thread stopped, or a
+    /// reader that is never unsure was): an internal error, never a row fewer.
+    Stopped,
     /// No sheet has that name or number.
     NoSuchSheet { asked: String, sheets: Vec<String> },
     /// No sheet (or not the one asked for) has a recognisable header.
@@ -98,6 +101,13 @@ impl WorkbookError {
                     "读取期间文件被改动，未据此计算（请待保存完毕后重新运行）",
                 )
             ),
+            WorkbookError::Stopped => format!(
+                "{file}: {}",
+                lang.pick(
+                    "the workbook's reading stopped unexpectedly (an internal error); nothing was computed from it",
+                    "工作簿读取意外中止（内部错误），未据此计算",
+                )
+            ),
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(
                     "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -154,6 +164,18 @@ mod tests {
         assert_eq!(
             WorkbookError::Changed.render("plan.xlsx", Lang::Zh),
             "plan.xlsx: 读取期间文件被改动，未据此计算（请待保存完毕后重新运行）"
+        );
+    }
+
+    #[test]
+    fn a_reading_that_stops_without_a_reason_is_an_internal_error_in_both_languages() {
+        assert_eq!(
+            WorkbookError::Stopped.render("plan.xlsx", Lang::En),
+            "plan.xlsx: the workbook's reading stopped unexpectedly (an internal error); nothing was computed from it"
+        );
+        assert_eq!(
+            WorkbookError::Stopped.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx: 工作簿读取意外中止（内部错误），未据此计算"
         );
     }
 

@@ -113,9 +113,7 @@ fn streamed(
             }
         })
         .map_err(WorkbookError::Io)?;
-    let (columns, name) = head_rx
-        .recv()
-        .map_err(|_| WorkbookError::Open("the reader stopped".into()))??;
+    let (columns, name) = head_rx.recv().map_err(|_| WorkbookError::Stopped)??;
     let rows = Stream {
         rx: rows_rx,
         buf: Vec::new().into_iter(),
@@ -647,7 +645,7 @@ enum SheetStop {
 fn finished(run: Result<bool, SheetStop>) -> SheetDone {
     run.map_err(|stop| match stop {
         SheetStop::Done(e) => e,
-        SheetStop::Unsure => Some(WorkbookError::Open("the sheet's reader stopped".into())),
+        SheetStop::Unsure => Some(WorkbookError::Stopped),
     })
 }
 
