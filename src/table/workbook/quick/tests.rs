@@ -1320,3 +1320,253 @@ fn a_workbook_removed_or_replaced_before_calamine_reads_on_is_an_error_not_fewer
         }
     }
 }
+
+/// Every form of a shared formula's copy and of an error cell an independent review tried,
+/// each in row 3 after two anchors (index 0, and the highest index calamine keeps a slot for)
+/// and before a copy: read as calamine reads it, alone and with calamine reading on after it.
+mod copies_and_error_cells {
+    use super::*;
+
+    const ANCHOR: &str = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="E2"><v>4.5</v></c><c r="G2"><f t="shared" ref="G2:G9" si="0">"中"&amp;E2*2+$E$2+SUM(E2:F2)</f><v>9</v></c><c r="H2"><f t="shared" ref="H2:H9" si="65535">E2</f><v>1</v></c></row>"#;
+
+    fn probe(cellxml: &str, tail: bool) -> Result<String, String> {
+        let mut rows = format!(
+            r#"{ANCHOR}<row r="3"><c r="A3" t="s"><v>8</v></c>{cellxml}</row><row r="4"><c r="A4" t="s"><v>8</v></c><c r="G4"><f t="shared" si="0"/><v>2</v></c></row>"#
+        );
+        if tail {
+            rows.push_str(r#"<row r="5"><c r="A5" t="s"><v>8</v></c><c r="E5" t="d"><v>2024-04-05</v></c><c r="G5"><f t="shared" si="0"/></c></row>"#);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = by_hand(
+            dir.path(),
+            &rows,
+            "<si><t>E1</t></si><si><t>E2</t></si>",
+            "",
+        );
+        let (slow, failed) = by_calamine(&path, "道路");
+        let (quick, whole) = by_quick(&path, "道路");
+        let summary = format!(
+            "quick whole={whole} n={} | calamine n={} failed={failed:?} | q3={:?} | c3={:?}",
+            quick.len(),
+            slow.len(),
+            quick.iter().filter(|c| c.0 .0 == 2).collect::<Vec<_>>(),
+            slow.iter().filter(|c| c.0 .0 == 2).collect::<Vec<_>>(),
+        );
+        let p = path.clone();
+        match std::panic::catch_unwind(move || agrees(&p)) {
+            Ok(_) => Ok(summary),
+            Err(e) => {
+                let msg = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                Err(format!("{summary}\n   PANIC: {msg}"))
+            }
+        }
+    }
+
+    #[test]
+    fn every_form_tried_reads_as_calamine_reads_it() {
+        let probes = [
+            // copies
+            r#"<c r="G3"><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><v></v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><v/></c>"#,
+            r#"<c r="G3"><f t="shared" si="00"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="01"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si=" 0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0 "/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="+0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si=""/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="65535"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="65535"/></c>"#,
+            r#"<c r="G3"><f t="shared" si="65536"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="999999999"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="99999999999999999999999"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="18446744073709551615"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="18446744073709551616"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" si="1"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" ref=""/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" ref=""/></c>"#,
+            r#"<c r="G3"><f t="&#115;hared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="&#115;hared" si="0"/></c>"#,
+            r#"<c r="G3"><f t='shared' si='0'/><v>7</v></c>"#,
+            r#"<c r="G3"><f t = "shared"   si =  "0" /><v>7</v></c>"#,
+            "<c r=\"G3\"><f\tt=\"shared\"\nsi=\"0\"/><v>7</v></c>",
+            "<c r=\"G3\"><f t=\"shared\"\u{c}si=\"0\"/><v>7</v></c>",
+            r#"<c r="G3"><f t="shared"si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="Shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared " si="0"/></c>"#,
+            r#"<c r="G3"><f x:t="shared" si="0"/></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" x="&bogus;"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" x=">"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" junk/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0" ref="G3" junk/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"> </f><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"></f><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"></f ><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"><!--x--></f><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0">&amp;</f><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0">&bogus;</f><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/ ><v>7</v></c>"#,
+            r#"<c r="G3"><x:f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="1"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="1"/></c>"#,
+            r#"<c r="G3" t="str"><f t="shared" si="0"/><v></v></c>"#,
+            r#"<c r="G3" t="str"><f t="shared" si="0"/><v/></c>"#,
+            r#"<c r="G3" t="str"><f t="shared" si="0"/><v>  </v></c>"#,
+            r#"<c r="G3" t="str"><f t="shared" si="0"/></c>"#,
+            r#"<c r="G3" t="inlineStr"><f t="shared" si="0"/><is><t>x</t></is></c>"#,
+            r#"<c r="G3" t="inlineStr"><f t="shared" si="0"/><is/></c>"#,
+            r#"<c r="G3" t="inlineStr"><f t="shared" si="0"/><is></is></c>"#,
+            r#"<c r="G3" t="inlineStr"><f t="shared" si="0"/><v>5</v></c>"#,
+            r#"<c r="G3" t="inlineStr"><f t="shared" si="0"/><is><t>x</t></is><v>5</v></c>"#,
+            r#"<c r="G3" t="is"><f t="shared" si="0"/><is><t> </t></is></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><is><t>x</t></is></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><is><t>x</t></is><v></v></c>"#,
+            r#"<c r="G3" t="s"><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3" t="s"><f t="shared" si="0"/><v></v></c>"#,
+            r#"<c r="G3" t="s"><f t="shared" si="0"/><v>99</v></c>"#,
+            r#"<c r="G3" t="b"><f t="shared" si="0"/><v>1</v></c>"#,
+            r#"<c r="G3" t="b"><f t="shared" si="0"/><v>true</v></c>"#,
+            r#"<c r="G3" t="n"><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3" s="1"><f t="shared" si="0"/><v>45000</v></c>"#,
+            r#"<c r="G3" t="e"><f t="shared" si="0"/><v>#DIV/0!</v></c>"#,
+            r#"<c r="G3" t="e"><f t="shared" si="0"/><v></v></c>"#,
+            r#"<c r="G3"><v>7</v><f t="shared" si="0"/></c>"#,
+            r#"<c r="G3"><f>E3</f><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><f></f></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><f>E3</f></c>"#,
+            r#"<c r="G3"><f>E3</f><f t="shared" si="0"/></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><v>7</v><v></v></c>"#,
+            r#"<c r="G3"><f t="shared" si="0"/><v></v><v>7</v></c>"#,
+            r#"<c><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="XFD3"><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="A1"><f t="shared" si="0"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" ref="G3:G4" si="2">E3</f><v>1</v></c><c r="H3"><f t="shared" si="2"/><v>7</v></c>"#,
+            r#"<c r="G3"><f t="shared" ref="G3:G4" si="0">"</f><v>1</v></c><c r="H3"><f t="shared" si="0"/></c>"#,
+            r#"<c r="G3"><f t="shared" ref="G3:G4" si="0">E3&#160;中</f><v>1</v></c><c r="H3"><f t="shared" si="0"/><v>2</v></c>"#,
+            r#"<c r="G3"><f t="shared" ref="G3:G4" si="0"></f><v>1</v></c><c r="H3"><f t="shared" si="0"/></c>"#,
+            // errors
+            r#"<c r="E3" t="e"><v>#N/A</v></c>"#,
+            r#"<c r="E3" t="e"><v>#n/a</v></c>"#,
+            r#"<c r="E3" t="e"><v>#GETTING_DATA</v></c>"#,
+            r#"<c r="E3" t="e"><v>#DATA!</v></c>"#,
+            r#"<c r="E3" t="e"><v>#SPILL!</v></c>"#,
+            r#"<c r="E3" t="e"><v>#CALC!</v></c>"#,
+            r#"<c r="E3" t="e"><v> #N/A</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A </v></c>"#,
+            "<c r=\"E3\" t=\"e\"><v>#N/A\n</v></c>",
+            "<c r=\"E3\" t=\"e\"><v>#N/A\r</v></c>",
+            r#"<c r="E3" t="e"><v>&#35;N/A</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A&#32;</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A&amp;</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A&bogus;</v></c>"#,
+            r#"<c r="E3" t="e"><v><![CDATA[#N/A]]></v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A<![CDATA[x]]></v></c>"#,
+            r#"<c r="E3" t="e"><v><!--x-->#N/A</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A<!--x--></v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A<?pi?></v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A</v ></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A</x></c>"#,
+            r#"<c r="E3" t="e" s="1"><v>#N/A</v></c>"#,
+            r#"<c r="E3" t="e" s="3"><v>#VALUE!</v></c>"#,
+            r#"<c r="E3" t="e" s="99"><v>#REF!</v></c>"#,
+            r#"<c r="E3" t="e" s="x"><v>#REF!</v></c>"#,
+            r#"<c r="E3" t="e"><is><t>#N/A</t></is></c>"#,
+            r#"<c r="E3" t="e"><is><t>bogus</t></is></c>"#,
+            r#"<c r="E3" t="e"><v/></c>"#,
+            r#"<c r="E3" t="e"><v></v></c>"#,
+            r#"<c r="E3" t="e"/>"#,
+            r#"<c r="E3" t="e"></c>"#,
+            r#"<c r="E3" t="e"><f>1/0</f></c>"#,
+            r#"<c r="E3" t="e"><f>1/0</f><v/></c>"#,
+            r#"<c r="E3" t="e"><f>1/0</f><v>#DIV/0!</v></c>"#,
+            r#"<c r="E3" t="e"><v>5</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A</v><v>#REF!</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A</v><v></v></c>"#,
+            r#"<c r="E3" t="E"><v>#N/A</v></c>"#,
+            r#"<c r="E3" t="e "><v>#N/A</v></c>"#,
+            r#"<c r="E3" t='e'><v>#NULL!</v></c>"#,
+            r#"<c r="E3" t="e"><v xml:space="preserve">#NUM!</v></c>"#,
+            r#"<c r="E3" t="e"><v>#NAME?</v></c>"#,
+            r#"<c r="E3" t="e"><v>#NAME</v></c>"#,
+            r#"<c r="E3" t="e"><v>#DIV/0</v></c>"#,
+            r#"<c r="E3" t="e"><v>＃N/A</v></c>"#,
+            r#"<c r="E3" t="e"><v>#N/A#N/A</v></c>"#,
+            r#"<c r="E3" t="e"><x:v>#N/A</x:v></c>"#,
+            r#"<c r="E3" t="e"><f t="shared" si="0"/><v>#N/A</v></c>"#,
+        ];
+        let mut bad = Vec::new();
+        for tail in [false, true] {
+            for p in probes {
+                match probe(p, tail) {
+                    Ok(_) => {}
+                    Err(s) => {
+                        eprintln!("tail={tail} {p}\n     {s}");
+                        bad.push(p);
+                    }
+                }
+            }
+        }
+        assert!(bad.is_empty(), "{bad:#?}");
+    }
+}
+
+/// Sheets mixing anchors, copies (with and without results, with no anchor), error cells and a
+/// form left to calamine, row after row.
+mod shared_formulas_and_errors_mixed {
+    use super::*;
+
+    fn frag(row: u32) -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec!["G", "H", "I", "E", "F"]),
+            prop::sample::select(vec![
+                r#"<c r="{C}{R}"><f t="shared" ref="{C}{R}:{C}40" si="0">E{R}*2&amp;"中"</f><v>1</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" ref="{C}{R}:{C}40" si="3">$E$2+E{R}</f><v>1</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" ref="{C}{R}" si="3"></f></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" ref="{C}{R}:{C}40" si="0">E{R}</f></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="0"/><v>7</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="0"/><v>7</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="3"/><v>7</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="3"/></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="0"/></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="9"/><v>7</v></c>"#,
+                r#"<c r="{C}{R}"><f t="shared" si="9"/></c>"#,
+                r#"<c r="{C}{R}" t="str"><f t="shared" si="0"/><v></v></c>"#,
+                r#"<c r="{C}{R}" t="e"><f t="shared" si="0"/><v>#DIV/0!</v></c>"#,
+                r#"<c r="{C}{R}" t="e"><f t="shared" si="3"/><v></v></c>"#,
+                r#"<c r="{C}{R}" t="e"><v>#N/A</v></c>"#,
+                r#"<c r="{C}{R}" t="e"><v>#REF!</v></c>"#,
+                r#"<c r="{C}{R}" t="e" s="1"><v>#VALUE!</v></c>"#,
+                r#"<c r="{C}{R}" t="e"><v>#SPILL!</v></c>"#,
+                r#"<c r="{C}{R}" t="e"><v>&#35;N/A</v></c>"#,
+                r#"<c r="{C}{R}" t="e"><v/></c>"#,
+                r#"<c r="{C}{R}" t="e"><f>1/0</f></c>"#,
+                r#"<c r="{C}{R}" t="d"><v>2024-01-01</v></c>"#,
+                r#"<c r="{C}{R}"><v>5</v></c>"#,
+                r#"<c><f t="shared" si="0"/><v>3</v></c>"#,
+                r#"<c t="e"><v>#NUM!</v></c>"#,
+            ]),
+        )
+            .prop_map(move |(c, f)| f.replace("{C}", c).replace("{R}", &row.to_string()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn a_mixed_sheet_reads_as_calamine_reads_it(rows in prop::collection::vec(prop::collection::vec(0u8..1, 0..5), 1..10)
+            .prop_flat_map(|rows| rows.into_iter().enumerate().map(|(i, cells)| {
+                let r = i as u32 + 2;
+                prop::collection::vec(frag(r), cells.len()).prop_map(move |cs| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>7</v></c>{}</row>"#, cs.concat()))
+            }).collect::<Vec<_>>())) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = by_hand(dir.path(), &rows.concat(), "<si><t>E1</t></si>", "");
+            agrees(&path);
+        }
+    }
+}
