@@ -524,9 +524,7 @@ impl SheetCells<'_> {
         if typ == Type::Text {
             let mark = out.len();
             decode(v, out)?;
-            if has_escape(&out[mark..]) {
-                return Err(Unsure);
-            }
+            unescape_from(out, mark);
             return Ok(true);
         }
         if v.is_empty() {
@@ -1019,11 +1017,66 @@ fn char_ref(entity: &str) -> Result<char, Unsure> {
     char::from_u32(code).ok_or(Unsure)
 }
 
-/// Whether text holds an Excel escape (`_x000D_`), which calamine decodes.
-fn has_escape(text: &str) -> bool {
-    let b = text.as_bytes();
-    memmem::find_iter(b, b"_x").any(|i| {
-        b.len() >= i + 7 && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit) && b[i + 6] == b'_'
+/// Decodes the Excel escapes (`_x000D_`: a UTF-16 code unit in four hex digits) in
+/// `out[mark..]`, as calamine's `unescape_xml` does, ported rule for rule: a high surrogate
+/// followed by a low one's escape makes one character, and a lone surrogate is U+FFFD; any
+/// `_` that does not start an escape is text. Most text has none, and is left as it is.
+fn unescape_from(out: &mut String, mark: usize) {
+    let Some((mut index, mut unit)) = find_escape(&out[mark..], 0) else {
+        return;
+    };
+    let original = out[mark..].to_string();
+    out.truncate(mark);
+    let mut copied = 0;
+    loop {
+        out.push_str(&original[copied..index]);
+        index += ESCAPE_LEN;
+        match unit {
+            0xD800..=0xDBFF => match escape_at(&original, index) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    let code =
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                    out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    index += ESCAPE_LEN;
+                }
+                _ => out.push(char::REPLACEMENT_CHARACTER),
+            },
+            0xDC00..=0xDFFF => out.push(char::REPLACEMENT_CHARACTER),
+            _ => out.push(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        }
+        copied = index;
+        match find_escape(&original, index) {
+            Some(next) => (index, unit) = next,
+            None => break,
+        }
+    }
+    out.push_str(&original[copied..]);
+}
+
+/// The length of an escape, `_xHHHH_`.
+const ESCAPE_LEN: usize = 7;
+
+/// The first escape in `text` at or after byte `start`: where it is, and its code unit.
+fn find_escape(text: &str, mut start: usize) -> Option<(usize, u16)> {
+    while let Some(offset) = memchr(b'_', &text.as_bytes()[start..]) {
+        let index = start + offset;
+        if let Some(unit) = escape_at(text, index) {
+            return Some((index, unit));
+        }
+        start = index + 1;
+    }
+    None
+}
+
+/// The code unit of the escape at byte `index` of `text`, if one is there.
+fn escape_at(text: &str, index: usize) -> Option<u16> {
+    let bytes = text.as_bytes().get(index..index + ESCAPE_LEN)?;
+    if bytes[0] != b'_' || bytes[1] != b'x' || bytes[6] != b'_' {
+        return None;
+    }
+    bytes[2..6].iter().try_fold(0u16, |unit, &b| {
+        let digit = char::from(b).to_digit(16)?;
+        Some(unit << 4 | digit as u16)
     })
 }
 
@@ -1080,9 +1133,7 @@ fn rich_text(content: &[u8], out: &mut String) -> Result<(), Unsure> {
                     out.drain(mark..mark + lead);
                     out.truncate(mark + kept);
                 }
-                if has_escape(&out[mark..]) {
-                    return Err(Unsure);
-                }
+                unescape_from(out, mark);
                 at += end + 4;
                 continue;
             }
