@@ -6,10 +6,10 @@
 //! reader scans as bytes, giving the same cells with the same text as calamine's reader.
 //!
 //! It knows only those forms. Anything else makes it [`Unsure`]: an element or attribute
-//! written another way, an escape it does not decode, a copy of a shared formula without a
-//! saved result, an error calamine does not name, a date typed as text. The sheet is then read on by calamine
-//! from the cell this reader stopped at, so a form it does not know costs speed, never a
-//! changed value. calamine opens every workbook first (its errors are the ones shown), and
+//! written another way, an entity it does not decode, a copy of a shared formula without a
+//! saved result, an error calamine does not name, a date typed as text. The sheet is then
+//! read on by calamine from the cell this reader stopped at, so a form it does not know
+//! costs speed, never a changed value. calamine opens every workbook first (its errors are the ones shown), and
 //! this reader is used only when its own reading of the workbook's sheets agrees with
 //! calamine's. Tests hold the two readers to the same cells on generated workbooks of every
 //! form.
