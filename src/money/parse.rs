@@ -25,6 +25,34 @@ pub enum ValueError {
     TooPrecise,
     /// A fraction where only a whole number is allowed (households: `12.5`).
     NotWhole,
+    /// What a spreadsheet shows for a formula that failed (`#DIV/0!`), where a value was due.
+    FormulaError,
+}
+
+/// Whether `text` (trimmed) is what Excel or WPS shows in a cell whose formula failed
+/// (`#DIV/0!`, `#N/A`, `#VALUE!`, …), in any case: a value's cell that holds one is said to, as
+/// plainer than "not a number".
+pub fn is_formula_error(text: &str) -> bool {
+    const ERRORS: [&str; 16] = [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    ];
+    let text = text.trim();
+    ERRORS.iter().any(|e| e.eq_ignore_ascii_case(text))
 }
 
 /// Replaces full-width ASCII forms (`１２０`, `４．５`, `，`) and the ideographic space with their
@@ -818,6 +846,26 @@ mod tests {
         assert_eq!(parse_width_m("4.5米"), Ok(d("4.5")));
         assert_eq!(parse_width_m("４．５"), Ok(d("4.5")));
         assert_eq!(parse_width_m("4.5km"), Err(ValueError::NotANumber));
+    }
+
+    #[test]
+    fn a_failed_formula_is_told_by_what_a_spreadsheet_shows() {
+        for e in [
+            "#DIV/0!",
+            "#N/A",
+            "#n/a",
+            " #VALUE! ",
+            "#NAME?",
+            "#SPILL!",
+            "#GETTING_DATA",
+        ] {
+            assert!(is_formula_error(e), "{e}");
+        }
+        for e in [
+            "#DIV/0", "#", "", "N/A", "#N/A!", "＃N/A", "DIV/0!", "#DIV/0!x",
+        ] {
+            assert!(!is_formula_error(e), "{e}");
+        }
     }
 
     #[test]

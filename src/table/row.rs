@@ -550,6 +550,12 @@ fn parse_to<'a>(
                     Ok(x) => Some(x),
                     Err(e) => {
                         let own = columns.names_own_unit(f);
+                        let e = match e {
+                            ValueError::NotANumber if money::is_formula_error(v) => {
+                                ValueError::FormulaError
+                            }
+                            e => e,
+                        };
                         fail(errors, f, Some(v), refused(columns, f, own, scale(f), e));
                         None
                     }

@@ -80,6 +80,37 @@ fn every_problem_of_every_row_is_listed() {
 }
 
 #[test]
+fn a_formula_error_where_a_number_is_due_is_said_to_be_one() {
+    // What Excel or WPS shows for a failed formula, as a CSV saved from it holds it, in any
+    // case and with spaces; beside a value that is no number at all.
+    let csv = format!(
+        "{HEAD}\
+         S1,t,v,village,4.5,2,#DIV/0!,,\n\
+         S2,t,v,village, #n/a ,2,100,,#VALUE!\n\
+         S3,t,v,village,4.5,2,#DIV/0,,\n"
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::En).1,
+        [
+            "t.csv:2: cost \"#DIV/0!\" is a formula's error, not a value (correct the formula in Excel or WPS, or type the value)",
+            "t.csv:3: width_m \"#n/a\" is a formula's error, not a value (correct the formula in Excel or WPS, or type the value)",
+            "t.csv:3: households \"#VALUE!\" is a formula's error, not a value (correct the formula in Excel or WPS, or type the value)",
+            "t.csv:4: cost \"#DIV/0\" is not an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)",
+        ]
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::Zh).1[0],
+        "t.csv:2: 投资“#DIV/0!”是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）"
+    );
+    // Under a 万元 title too: the error is said, not the unit.
+    let wan = format!("{OFFICE_WAN}1,石鼓镇,大骥村,通村,2,4.5,#REF!,,\n");
+    assert_eq!(
+        parse_all(&wan, Lang::Zh).1,
+        ["t.csv:3: 总投资“#REF!”是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）"]
+    );
+}
+
+#[test]
 fn an_unbalanced_quote_is_named() {
     let csv = format!("{HEAD}S1,t,\"v,village,4.5,1,100,,\nS2,t,v,village,4.5,1,100,,\n");
     let (ids, errors) = parse_all(&csv, Lang::En);

@@ -622,6 +622,12 @@ pub fn value_problem(field: Field, e: ValueError, lang: Lang) -> String {
             "is not a whole number (households are counted whole, like 12)".into()
         }
         (ValueError::NotWhole, true) => "不是整数（户数应为整数，如 12）".into(),
+        (ValueError::FormulaError, false) => {
+            "is a formula's error, not a value (correct the formula in Excel or WPS, or type the value)".into()
+        }
+        (ValueError::FormulaError, true) => {
+            "是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）".into()
+        }
         (ValueError::NotANumber, false) => format!("is not {}", expected(field, lang)),
         (ValueError::NotANumber, true) => expected(field, lang).to_string(),
         (ValueError::Negative, false) => "must not be negative".into(),
