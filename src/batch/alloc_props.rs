@@ -291,7 +291,11 @@ proptest! {
         chunk_records in 1usize..6,
         chunk_bytes in prop::sample::select(vec![1usize, 40, 100, 1 << 17]),
     ) {
-        check(&rows, &budgets, workers, Tuning { chunk_records, chunk_bytes })?;
+        check(&rows, &budgets, workers, Tuning {
+                chunk_records,
+                chunk_bytes,
+                fused: true,
+            })?;
     }
 }
 
@@ -329,6 +333,7 @@ fn two_budgets_over_one_fund_stream_as_they_allocate_whole() {
     let tuning = Tuning {
         chunk_records: 1,
         chunk_bytes: 1,
+        fused: true,
     };
     check(&rows, &budgets, 2, tuning).unwrap();
 }

@@ -80,6 +80,7 @@ mod between_readings {
                 chunk_records: 10,
                 // Runs of plain lines are cut by bytes: about ten rows.
                 chunk_bytes: 400,
+                fused: true,
             },
             progress_base: 0,
             header: &crate::table::HeaderOptions::default(),
@@ -194,6 +195,7 @@ mod ids_learnt {
             chunk: Tuning {
                 chunk_records: records,
                 chunk_bytes: records * 40,
+                fused: true,
             },
             progress_base: 0,
             header: &crate::table::HeaderOptions::default(),

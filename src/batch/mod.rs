@@ -17,6 +17,9 @@ mod ahead;
 mod alloc_props;
 #[cfg(test)]
 mod alloc_tests;
+mod fused;
+#[cfg(test)]
+mod fused_props;
 mod ids;
 #[cfg(test)]
 mod note_props;
@@ -229,6 +232,9 @@ pub struct Tuning {
     pub chunk_records: usize,
     /// Bytes of text.
     pub chunk_bytes: usize,
+    /// Whether plain rows may take the fused path (`fused.rs`); a test turns it off to
+    /// compare with the general path.
+    pub fused: bool,
 }
 
 impl Default for Tuning {
@@ -236,6 +242,7 @@ impl Default for Tuning {
         Tuning {
             chunk_records: work::CHUNK_RECORDS,
             chunk_bytes: work::CHUNK_BYTES,
+            fused: true,
         }
     }
 }
@@ -316,6 +323,7 @@ fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Repor
         chunk: Tuning {
             chunk_records: tuning.chunk_records.max(1),
             chunk_bytes: tuning.chunk_bytes.max(1),
+            fused: tuning.fused,
         },
         progress_base,
     };

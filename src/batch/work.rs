@@ -9,6 +9,7 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use super::alloc::{Changed, ChunkCuts, Plan, Tally};
+use super::fused::{Fate, Fused, Out};
 use super::pool::Pool;
 use super::Tuning;
 use crate::engine::{Breakdown, Note, Segment};
@@ -422,7 +423,14 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
         notes: String::new(),
         rendered: NoteTexts::default(),
         cuts,
+        fused: None,
     };
+    // Rows of CSV in yuan, plain lines copied as written, no budget cutting them.
+    let plain_rows = chunk.size.fused
+        && worker.verbatim
+        && job.unit == crate::report::Unit::Yuan
+        && job.plan.is_none();
+    worker.fused = Fused::new(job.rules, &table.columns, plain_rows);
     chunk.each(|entry| match entry {
         Entry::Record(record, duplicate) => worker.record(record, duplicate),
         Entry::Skipped(e) => worker.skipped(e),
@@ -444,6 +452,8 @@ struct Worker<'a, C> {
     notes: String,
     rendered: NoteTexts,
     cuts: C,
+    /// The fused path, when the run and the table allow it.
+    fused: Option<Fused<'a>>,
 }
 
 /// The text of notes that hold no amount (a width against a tier, a class a fund does not
@@ -675,6 +685,30 @@ impl<C: Cuts> Worker<'_, C> {
         let (rules, lang) = (job.rules, job.lang);
         let columns = &table.columns;
         let line = record.line;
+        if let Some(fused) = &mut self.fused {
+            let out = Out {
+                rows: &mut self.done.rows,
+                summary: &mut self.done.summary,
+                rendered: &mut self.rendered,
+                scratch: &mut self.notes,
+                layout: &table.layout,
+                lang,
+            };
+            match fused.row(record, duplicate_id, out) {
+                Fate::NotMine => {}
+                Fate::Good => {
+                    self.done.good += 1;
+                    return;
+                }
+                Fate::SumOverflow => {
+                    let error = RowError::row(line, Problem::Overflow);
+                    let file = table.label.as_str();
+                    self.done.messages.push(error.render(file, rules, lang));
+                    self.done.bad += 1;
+                    return;
+                }
+            }
+        }
         let errors = &mut self.errors;
         let done = &mut self.done;
         let breakdown = &mut self.breakdown;

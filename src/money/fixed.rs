@@ -157,18 +157,7 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
     /// then what comes after it.
     #[inline(always)]
     pub fn field(&mut self, amount: Option<Decimal>) {
-        if self.len > BUF - FIELD_MAX {
-            self.flush();
-        }
-        let mut at = self.len;
-        if MARKDOWN {
-            self.buf[at..at + 2].copy_from_slice(b"| ");
-            at += 2;
-        } else if !self.first {
-            self.buf[at] = b',';
-            at += 1;
-        }
-        self.first = false;
+        let mut at = self.separator();
         if let Some(amount) = amount {
             // The engine's amounts are held at two decimals: the mantissa is the fen, read
             // from the parts (a zero's sign is not written).
@@ -195,6 +184,41 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
                 }
             };
         }
+        self.end_field(at);
+    }
+
+    /// Writes the separator, then `fen` fen as yuan with two decimals (nothing for `None`),
+    /// then what comes after it: what [`PlainFields::field`] writes of the same amount.
+    #[inline(always)]
+    pub fn fen_field(&mut self, fen: Option<i64>) {
+        let mut at = self.separator();
+        if let Some(fen) = fen {
+            at = self.fen(at, fen < 0, fen.unsigned_abs());
+        }
+        self.end_field(at);
+    }
+
+    /// Makes room for a field and writes what goes before it; returns where it starts.
+    #[inline(always)]
+    fn separator(&mut self) -> usize {
+        if self.len > BUF - FIELD_MAX {
+            self.flush();
+        }
+        let mut at = self.len;
+        if MARKDOWN {
+            self.buf[at..at + 2].copy_from_slice(b"| ");
+            at += 2;
+        } else if !self.first {
+            self.buf[at] = b',';
+            at += 1;
+        }
+        self.first = false;
+        at
+    }
+
+    /// Writes what comes after a field that ends at `at`.
+    #[inline(always)]
+    fn end_field(&mut self, mut at: usize) {
         if MARKDOWN {
             self.buf[at] = b' ';
             at += 1;

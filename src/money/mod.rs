@@ -20,11 +20,12 @@ pub use fixed::push_wan;
 pub use fixed::{plain, push_decimal, push_plain, push_plain_fen, write_plain, PlainFields};
 pub use parse::{
     is_formula_error, normalize_width_forms, parse_amount, parse_decimal, parse_households,
-    parse_length_km, parse_width_m, plain_amount, plain_households, plain_length_km, plain_width_m,
-    trim, Scale, ValueError,
+    parse_length_km, parse_width_m, plain_amount, plain_amount_fen, plain_households,
+    plain_length_km, plain_length_parts, plain_width_m, trim, Scale, ValueError,
 };
 pub use round::{
-    cmp, exact_fen, from_fen, is_more, mul_fen, mul_to_fen, units, yuan_of_fen, Rounding,
+    cmp, exact_fen, from_fen, is_more, mul_fen, mul_fen_parts, mul_to_fen, units, yuan_of_fen,
+    Rounding,
 };
 pub use show::{
     exact_wan, grouped, grouped_wan, measure, percent, push_grouped, short_yuan, whole_yuan,

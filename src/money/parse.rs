@@ -256,6 +256,13 @@ fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
 /// its steps. Most cells of a table are such numbers.
 #[inline]
 fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Decimal> {
+    plain_units(text, scale, max_whole, dp).map(|(m, sc)| short_decimal(m, false, sc))
+}
+
+/// [`plain_within`]'s number as its mantissa and scale: the `Decimal` it makes is
+/// `m × 10^-scale`, with the scale at most `dp`.
+#[inline(always)]
+fn plain_units(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<(u64, u32)> {
     if scale != Scale::Base {
         return None;
     }
@@ -265,7 +272,22 @@ fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Dec
         && POW10_U64
             .get(sc as usize)
             .is_some_and(|&p| m <= max_whole * p);
-    within.then(|| short_decimal(m, false, sc))
+    within.then_some((m, sc))
+}
+
+/// What [`plain_amount`] reads, in fen; `None` where it reads nothing.
+#[inline]
+pub fn plain_amount_fen(text: &str, scale: Scale) -> Option<i64> {
+    let (m, sc) = plain_units(text, scale, MAX_WHOLE_YUAN, MONEY_DP)?;
+    // At most MAX_WHOLE_YUAN × 100: within i64.
+    Some((m * POW10_U64[(MONEY_DP - sc) as usize]) as i64)
+}
+
+/// What [`plain_length_km`] reads, as its mantissa and scale (at most [`LENGTH_DP`]); `None`
+/// where it reads nothing.
+#[inline]
+pub fn plain_length_parts(text: &str, scale: Scale) -> Option<(u64, u32)> {
+    plain_units(text, scale, MAX_WHOLE_KM, LENGTH_DP)
 }
 
 /// The `Decimal` of a mantissa of at most 18 digits (so below 2^63) and a scale of at most 18,

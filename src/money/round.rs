@@ -244,11 +244,17 @@ pub fn mul_fen(a: Decimal, b: Decimal, rounding: Rounding) -> Option<i128> {
         u128::try_from(a.mantissa()).ok()?,
         u128::try_from(b.mantissa()).ok()?,
     );
+    mul_fen_parts(ma, a.scale(), mb, b.scale(), rounding)
+}
+
+/// [`mul_fen`] of `ma × 10^-sa` and `mb × 10^-sb`, as two `Decimal`s' mantissas and scales.
+#[inline]
+pub fn mul_fen_parts(ma: u128, sa: u32, mb: u128, sb: u32, rounding: Rounding) -> Option<i128> {
     if ma >= 1 << 62 || mb >= 1 << 62 {
         return None;
     }
     let product = ma * mb;
-    let scale = a.scale() + b.scale();
+    let scale = sa + sb;
     if let (Ok(p), true) = (
         u64::try_from(product),
         (MONEY_DP..MONEY_DP + 19).contains(&scale),

@@ -340,23 +340,7 @@ pub fn computed_cell(
         } else {
             plain_amounts(money::PlainFields::<false>::new(bytes, *first), b, layout);
         }
-        // The notes, then the row's end: what `RowBuf::field` and `RowBuf::end_row` write.
-        if *format == Format::Markdown {
-            bytes.extend_from_slice(b"| ");
-            bytes.extend_from_slice(markdown_cell(notes).as_bytes());
-            bytes.extend_from_slice(b" |\n");
-        } else {
-            if csv_plain && !*excel {
-                // What `csvout::push_field` writes of a field it need not quote.
-                bytes.push(b',');
-                bytes.extend_from_slice(notes.as_bytes());
-            } else if *excel && looks_like_formula(notes) {
-                csvout::push_field(bytes, &format!("'{notes}"), false);
-            } else {
-                csvout::push_field(bytes, notes, false);
-            }
-            bytes.push(b'\n');
-        }
+        end_plain(bytes, *format == Format::Markdown, *excel, notes, csv_plain);
         *first = true;
         return;
     }
@@ -377,6 +361,82 @@ pub fn computed_cell(
     }
     rows.field(notes);
     rows.end_row();
+}
+
+/// A CSV row's computed cells in yuan from its amounts in fen (the batch's fused path): the
+/// bytes [`computed_cell`] writes of the breakdown they were taken from. `false`, with
+/// nothing written, for rows of any other kind.
+pub fn computed_fen(
+    rows: &mut RowBuf,
+    amounts: &FenAmounts,
+    layout: &Layout,
+    notes: &str,
+    csv_plain: bool,
+) -> bool {
+    let RowBuf::Text {
+        bytes,
+        first,
+        format: Format::Csv,
+        excel: false,
+        unit: Unit::Yuan,
+    } = rows
+    else {
+        return false;
+    };
+    let mut fields = money::PlainFields::<false>::new(bytes, *first);
+    for &paid in amounts.paid {
+        fields.fen_field(Some(paid));
+    }
+    fields.fen_field(Some(amounts.subsidy));
+    fields.fen_field(Some(amounts.gap));
+    fields.fen_field(Some(amounts.shortfall));
+    for (shown, amount) in [
+        (layout.per_household, amounts.per_household),
+        (layout.due, amounts.due),
+        (layout.outstanding, amounts.outstanding),
+    ] {
+        if shown {
+            fields.fen_field(amount);
+        }
+    }
+    drop(fields);
+    end_plain(bytes, false, false, notes, csv_plain);
+    *first = true;
+    true
+}
+
+/// A row's computed amounts in fen: each fund's paid amount, the subsidy, the gap, the
+/// shortfall, and per household, due and outstanding when known.
+pub struct FenAmounts<'a> {
+    pub paid: &'a [i64],
+    pub subsidy: i64,
+    pub gap: i64,
+    pub shortfall: i64,
+    pub per_household: Option<i64>,
+    pub due: Option<i64>,
+    pub outstanding: Option<i64>,
+}
+
+/// The notes cell, then the row's end, of a CSV or Markdown row: what `RowBuf::field` and
+/// `RowBuf::end_row` write.
+#[inline(always)]
+fn end_plain(bytes: &mut Vec<u8>, markdown: bool, excel: bool, notes: &str, csv_plain: bool) {
+    if markdown {
+        bytes.extend_from_slice(b"| ");
+        bytes.extend_from_slice(markdown_cell(notes).as_bytes());
+        bytes.extend_from_slice(b" |\n");
+    } else {
+        if csv_plain && !excel {
+            // What `csvout::push_field` writes of a field it need not quote.
+            bytes.push(b',');
+            bytes.extend_from_slice(notes.as_bytes());
+        } else if excel && looks_like_formula(notes) {
+            csvout::push_field(bytes, &format!("'{notes}"), false);
+        } else {
+            csvout::push_field(bytes, notes, false);
+        }
+        bytes.push(b'\n');
+    }
 }
 
 /// A row's amounts, as [`computed`] writes them, through `fields`.

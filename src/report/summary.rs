@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::engine::{Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::money::{self, Sum, SumError};
-use crate::rules::RuleSet;
+use crate::rules::{ClassId, RuleSet};
 use crate::table::RowText;
 use crate::textorder::Key;
 use crate::textwidth::{Align, Table};
@@ -380,34 +380,42 @@ impl Use {
         } else {
             self.rows + 1
         };
-        self.used.add_or_sub(row.used, negate)?;
-        if !row.cut_back.is_zero() {
-            self.cut_back.add_or_sub(row.cut_back, negate)?;
+        self.used.add_units(row.used, negate)?;
+        if row.cut_back != 0 {
+            self.cut_back.add_units(row.cut_back, negate)?;
         }
-        if !row.raised.is_zero() {
-            self.raised.add_or_sub(row.raised, negate)?;
+        if row.raised != 0 {
+            self.raised.add_units(row.raised, negate)?;
         }
         Ok(())
     }
 }
 
-/// One row's part in a [`Use`].
-struct RowUse {
-    used: Decimal,
-    cut_back: Decimal,
-    raised: Decimal,
+/// One row's part in a [`Use`], in fen.
+pub(crate) struct RowUse {
+    pub used: i128,
+    pub cut_back: i128,
+    pub raised: i128,
 }
 
 impl RowUse {
-    /// What row `b` (with segment `seg`) asked of budget `budget` (the `at`-th) and was paid.
-    fn of(at: usize, budget: &crate::rules::Budget, seg: &Segment, b: &Breakdown) -> RowUse {
+    /// What row `b` (with segment `seg`) asked of budget `budget` (the `at`-th) and was paid:
+    /// an error for an amount with more decimals than a total keeps (never one the engine
+    /// gives).
+    fn of(
+        at: usize,
+        budget: &crate::rules::Budget,
+        seg: &Segment,
+        b: &Breakdown,
+    ) -> Result<RowUse, SumOverflow> {
         use crate::engine::Note;
         use crate::rules::Draw;
-        match budget.draw {
+        let fen = Sum::<2>::units;
+        Ok(match budget.draw {
             Draw::Source(s) => RowUse {
-                used: seg.sources.get(s),
-                cut_back: Decimal::ZERO,
-                raised: Decimal::ZERO,
+                used: fen(seg.sources.get(s))?,
+                cut_back: 0,
+                raised: 0,
             },
             Draw::Fund(f) => {
                 let mut paid = b.shares[f].paid;
@@ -435,11 +443,30 @@ impl RowUse {
                     }
                 }
                 RowUse {
-                    used: paid,
-                    cut_back,
-                    raised,
+                    used: fen(paid)?,
+                    cut_back: fen(cut_back)?,
+                    raised: fen(raised)?,
                 }
             }
+        })
+    }
+
+    /// What a row no budget cut asked of budget `budget` and was paid, from its funds' paid
+    /// amounts and its sources in fen: [`RowUse::of`] of a row without a cut note.
+    pub(crate) fn uncut(
+        budget: &crate::rules::Budget,
+        paid: &[i128],
+        sources: &[i128; 4],
+    ) -> RowUse {
+        use crate::rules::Draw;
+        let used = match budget.draw {
+            Draw::Source(s) => sources[s as usize],
+            Draw::Fund(f) => paid[f],
+        };
+        RowUse {
+            used,
+            cut_back: 0,
+            raised: 0,
         }
     }
 }
@@ -569,7 +596,46 @@ impl Summary {
         b: &Breakdown,
         negate: bool,
     ) -> Result<(), SumOverflow> {
-        self.total.apply(seg, b, negate)?;
+        let part = RowPart::of(seg, b)?;
+        let paid = || b.shares.iter().map(|share| Sum::<2>::units(share.paid));
+        let uses = |at: usize, budget: &crate::rules::Budget| RowUse::of(at, budget, seg, b);
+        self.apply_row(rules, seg.class, text, &part, paid, uses, negate)
+    }
+
+    /// Adds a row no budget cut, given in whole numbers: its part, its funds' paid amounts and
+    /// its sources in fen. The same as [`Summary::add`] of the segment and breakdown they
+    /// were taken from (the batch's fused path adds its rows so).
+    pub(crate) fn add_fen(
+        &mut self,
+        rules: &RuleSet,
+        class: ClassId,
+        text: &RowText,
+        part: &RowPart,
+        paid: &[i128],
+        sources: &[i128; 4],
+    ) -> Result<(), SumOverflow> {
+        let fen = || paid.iter().map(|&p| Ok(p));
+        let uses =
+            |_: usize, budget: &crate::rules::Budget| Ok(RowUse::uncut(budget, paid, sources));
+        self.apply_row(rules, class, text, part, fen, uses, false)
+    }
+
+    /// Adds a row of class `class` (or takes it away when `negate`): `part` to the totals and
+    /// its groups' totals with its funds' paid amounts from `paid`, and what `uses` says it
+    /// asked of each budget of its class to the budgets' use.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn apply_row<I: ExactSizeIterator<Item = Result<i128, SumError>>>(
+        &mut self,
+        rules: &RuleSet,
+        class: ClassId,
+        text: &RowText,
+        part: &RowPart,
+        paid: impl Fn() -> I,
+        uses: impl Fn(usize, &crate::rules::Budget) -> Result<RowUse, SumOverflow>,
+        negate: bool,
+    ) -> Result<(), SumOverflow> {
+        self.total.add_part(part, paid(), negate)?;
         for (by, groups) in &mut self.groupings {
             let village;
             let key: &str = match *by {
@@ -578,7 +644,7 @@ impl Summary {
                     village = VillageKey(text.township, text.village);
                     village.write_into(&mut self.key)
                 }
-                GroupBy::Class => &rules.classes[seg.class].id,
+                GroupBy::Class => &rules.classes[class].id,
             };
             // Looked up by reference: a key is allocated once per group, not per row.
             if !groups.contains_key(key) {
@@ -587,18 +653,18 @@ impl Summary {
             groups
                 .get_mut(key)
                 .expect("inserted above")
-                .apply(seg, b, negate)?;
+                .add_part(part, paid(), negate)?;
         }
         for (at, (budget, used)) in rules.budgets.iter().zip(&mut self.budgets).enumerate() {
-            if budget.class.is_some_and(|c| c != seg.class) {
+            if budget.class.is_some_and(|c| c != class) {
                 continue;
             }
-            let row = RowUse::of(at, budget, seg, b);
+            let row = uses(at, budget)?;
             used.whole.apply(&row, negate)?;
             // A source most rows leave blank (村项目资金) is measured only in the villages that
             // put some in: the others have nothing to report (budget::lines leaves them out)
             // and cost a run over thousands of villages nothing per row.
-            let nothing_from_source = budget.fund().is_none() && row.used.is_zero();
+            let nothing_from_source = budget.fund().is_none() && row.used == 0;
             if budget.per_village && !nothing_from_source {
                 // Looked up by reference: a key is allocated once per village, not per row.
                 if !used.per_village.contains_key(text.township) {

@@ -165,7 +165,7 @@ fn refused(
 /// field start with an ASCII letter, digit or sign other than `t` names no 合计 or Total there
 /// and has an id; beside a second filled field it is no note. Most rows of a table pass, so the
 /// full checks, which read every field's characters, are left to the few that do not.
-fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
+pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
     let first = |i: usize| record.get(i).and_then(|v| v.bytes().next());
     // No totals word starts so (their first letters are 合总總小共 and t), nor any blank field.
     let no_totals_word =

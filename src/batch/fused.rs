@@ -1,0 +1,541 @@
+//! The fused path of a batch run: a plain row of plain numbers goes from its line's fields to
+//! its output bytes and its totals in whole numbers (fen, µkm), with no `Decimal` between.
+//!
+//! It takes only rows whose every value is in the plainest form the general path reads
+//! first (digits and at most one point, as `money::plain_amount` and its kin read them), in a
+//! run whose rows are CSV in yuan copied as written, under undated rules and no budget that
+//! cuts. Any other row, or anything unusual about one (a repeated id, a totals row, a blank
+//! where a number is due, a width or cost that would be noted with a warning, an amount that
+//! needs the general arithmetic), is left to the general path, which the fused path is the
+//! same as on every row it takes: `fused_props` holds the two to the same bytes, messages and
+//! totals over any table.
+//!
+//! What it computes is SPEC §3 as `engine::compute_into` does it for such a row, step by step
+//! in the same order and with the same rounding functions: the cost, each fund's tier by the
+//! rules' own choice and its nominal `money::mul_fen_parts`, what the cost leaves it, the
+//! gap, the sources, per household and due. Its notes are the engine's notes, written by the
+//! same kept texts.
+
+use crate::engine::Note;
+use crate::i18n::Lang;
+use crate::money::{self, Rounding, Scale};
+use crate::report::encode::{self, FenAmounts, RowBuf};
+use crate::report::layout::Layout;
+use crate::report::summary::RowPart;
+use crate::report::Summary;
+use crate::rules::{ClassId, RuleSet, TierChoice};
+use crate::table::row::surely_a_segment;
+use crate::table::{Columns, Field, Record, RowText};
+
+use super::work::NoteTexts;
+
+/// The columns a row is read from, and what the rules need in whole numbers.
+pub(super) struct Fused<'a> {
+    rules: &'a RuleSet,
+    rounding: Rounding,
+    columns: &'a Columns,
+    /// Fields in a row.
+    expected: usize,
+    id: usize,
+    township: usize,
+    village: usize,
+    class: usize,
+    width: usize,
+    length: usize,
+    cost: usize,
+    /// The columns of the four sources (整合资金, 一事一议, 农户自筹, 村项目资金), when given.
+    sources: [Option<usize>; 4],
+    households: Option<usize>,
+    completed: Option<usize>,
+    /// Texts that name a class exactly as the rules' own lookup reads them.
+    classes: Vec<(&'a str, ClassId)>,
+    /// The plausible cost per km in fen, rounded as the engine rounds it.
+    plausible: Option<(i128, i128)>,
+    /// Each fund's tiers' rates as `Decimal` mantissas and scales.
+    rates: Vec<Vec<(u128, u32)>>,
+    /// A row's notes, paid amounts in fen, wide and narrow.
+    notes: Vec<Note>,
+    paid: Vec<i128>,
+    paid_narrow: Vec<i64>,
+}
+
+/// What became of a row the fused path was given.
+pub(super) enum Fate {
+    /// Not one it takes: nothing was written or added; the general path reads it.
+    NotMine,
+    /// Written and added.
+    Good,
+    /// Computed, but its amounts took the totals beyond their range (the general path's
+    /// `Problem::Overflow`): added as far as they went, as the general path does.
+    SumOverflow,
+}
+
+/// Where a row goes.
+pub(super) struct Out<'o> {
+    pub rows: &'o mut RowBuf,
+    pub summary: &'o mut Summary,
+    pub rendered: &'o mut NoteTexts,
+    pub scratch: &'o mut String,
+    pub layout: &'o Layout,
+    pub lang: Lang,
+}
+
+impl<'a> Fused<'a> {
+    /// The fused path for a table with `columns` under `rules`, when it can take rows of it:
+    /// `plain_rows` says the run writes CSV in yuan (not for Excel) with plain lines copied as
+    /// written, and no budget cuts; the rules are undated with no budget paid in order; the
+    /// table has the columns every row needs and none of those it does not read (cost per km,
+    /// amounts approved, disbursed).
+    pub fn new(rules: &'a RuleSet, columns: &'a Columns, plain_rows: bool) -> Option<Fused<'a>> {
+        if !plain_rows || rules.is_dated() || rules.orders_by_priority() {
+            return None;
+        }
+        let unread = [Field::CostPerKm, Field::Disbursed];
+        if unread.iter().any(|&f| columns.index(f).is_some())
+            || !columns.approved(rules).is_empty()
+            || !columns.approved_twice(rules).is_empty()
+        {
+            return None;
+        }
+        // Every money and length column in its base unit: the plain readers read only those.
+        let base = [
+            Field::Cost,
+            Field::OtherFunds,
+            Field::YishiYiyi,
+            Field::SelfRaised,
+            Field::VillageFund,
+            Field::Length,
+            Field::Completed,
+            Field::Width,
+        ];
+        if base.iter().any(|&f| columns.scale(f) != Scale::Base) {
+            return None;
+        }
+        let at = |f: Field| columns.index(f);
+        let classes = rules
+            .classes
+            .iter()
+            .enumerate()
+            .flat_map(|(c, class)| {
+                let names = [class.id.as_str(), class.name.as_str()];
+                names
+                    .into_iter()
+                    .chain(class.aliases.iter().map(String::as_str))
+                    .map(move |name| (name, c))
+            })
+            .filter(|&(name, c)| rules.class_by_name(name) == Some(c))
+            .collect();
+        let rounding = rules.meta.rounding;
+        let plausible = rules
+            .meta
+            .plausible_cost_per_km
+            .map(|(low, high)| (rounding.fen(low), rounding.fen(high)));
+        let rates = rules
+            .funds
+            .iter()
+            .map(|fund| {
+                fund.tiers
+                    .iter()
+                    .map(|tier| {
+                        let rate = tier.rate_per_km;
+                        // A rate is never negative; one that were is left to the engine.
+                        (
+                            u128::try_from(rate.mantissa()).unwrap_or(u128::MAX),
+                            rate.scale(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Fused {
+            rules,
+            rounding,
+            columns,
+            expected: columns.names.len(),
+            id: at(Field::Id)?,
+            township: at(Field::Township)?,
+            village: at(Field::Village)?,
+            class: at(Field::Class)?,
+            width: at(Field::Width)?,
+            length: at(Field::Length)?,
+            cost: at(Field::Cost)?,
+            sources: [
+                at(Field::OtherFunds),
+                at(Field::YishiYiyi),
+                at(Field::SelfRaised),
+                at(Field::VillageFund),
+            ],
+            households: at(Field::Households),
+            completed: at(Field::Completed),
+            classes,
+            plausible,
+            rates,
+            notes: Vec::new(),
+            paid: Vec::new(),
+            paid_narrow: Vec::new(),
+        })
+    }
+
+    /// Computes `record` and writes its row to `out`, when it is one the fused path takes
+    /// (`duplicate_id`: its id was seen on an earlier row, which it leaves to the general
+    /// path).
+    #[inline]
+    pub fn row(&mut self, record: &Record, duplicate_id: bool, out: Out) -> Fate {
+        match self.read(record, duplicate_id) {
+            Some(row) => self.write(record, &row, out),
+            None => Fate::NotMine,
+        }
+    }
+
+    /// A row's values, when each is in its plainest form and the row is surely good.
+    #[inline(always)]
+    fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
+        if duplicate_id
+            || !record.is_plain()
+            || record.len() != self.expected
+            || !surely_a_segment(record, self.columns)
+        {
+            return None;
+        }
+        // A text field: filled, with nothing to trim.
+        let text = |i: usize| {
+            let v = record.get(i)?;
+            (!v.is_empty() && money::trim(v).len() == v.len()).then_some(v)
+        };
+        let id = text(self.id)?;
+        let township = text(self.township)?;
+        let village = text(self.village)?;
+        let class_text = record.get(self.class)?;
+        let class = self
+            .classes
+            .iter()
+            .find(|(name, _)| *name == class_text)
+            .map(|&(_, c)| c)?;
+        let width = money::plain_width_m(record.get(self.width)?)?;
+        let length = money::plain_length_parts(record.get(self.length)?, Scale::Base)?;
+        let length_units = units(length);
+        if length_units == 0 {
+            return None;
+        }
+        let cost = money::plain_amount_fen(record.get(self.cost)?, Scale::Base)?;
+        let mut sources = [0i128; 4];
+        for (sum, column) in sources.iter_mut().zip(self.sources) {
+            if let Some(column) = column {
+                let v = record.get(column)?;
+                if !v.is_empty() {
+                    *sum = i128::from(money::plain_amount_fen(v, Scale::Base)?);
+                }
+            }
+        }
+        let households = match self.households {
+            None => None,
+            Some(column) => {
+                let v = record.get(column)?;
+                if v.is_empty() {
+                    None
+                } else {
+                    Some(money::plain_households(v)?)
+                }
+            }
+        };
+        let completed = match self.completed {
+            None => None,
+            Some(column) => {
+                let v = record.get(column)?;
+                if v.is_empty() {
+                    None
+                } else {
+                    let done = units(money::plain_length_parts(v, Scale::Base)?);
+                    if done > length_units {
+                        return None;
+                    }
+                    Some(done)
+                }
+            }
+        };
+        Some(Row {
+            text: RowText {
+                id,
+                township,
+                village,
+            },
+            class,
+            width,
+            length,
+            length_units,
+            cost: i128::from(cost),
+            sources,
+            households,
+            completed,
+        })
+    }
+
+    /// Computes a row read and writes it, or leaves it to the general path.
+    #[inline(always)]
+    fn write(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
+        let Some(amounts) = self.compute(row) else {
+            return Fate::NotMine;
+        };
+        let part = RowPart {
+            length: i128::from(row.length_units),
+            completed: row.completed.map(i128::from),
+            cost: row.cost,
+            subsidy: amounts.subsidy,
+            gap: amounts.gap,
+            shortfall: amounts.shortfall,
+            sources: amounts.sources,
+            due: amounts.due,
+            disbursed: None,
+            outstanding: None,
+            warns: false,
+        };
+        let (rules, lang) = (self.rules, out.lang);
+        let added =
+            out.summary
+                .add_fen(rules, row.class, &row.text, &part, &self.paid, &row.sources);
+        if added.is_err() {
+            return Fate::SumOverflow;
+        }
+        out.rows.verbatim(record.text());
+        let (notes, csv_plain) = out.rendered.cell(&self.notes, out.scratch, rules, lang);
+        // Each amount is at most a few times the cost, which is within MAX_FEN.
+        let narrow = |fen: i128| fen as i64;
+        let written = encode::computed_fen(
+            out.rows,
+            &FenAmounts {
+                paid: &self.paid_narrow,
+                subsidy: narrow(amounts.subsidy),
+                gap: narrow(amounts.gap),
+                shortfall: narrow(amounts.shortfall),
+                per_household: amounts.per_household.map(narrow),
+                due: amounts.due.map(narrow),
+                outstanding: None,
+            },
+            out.layout,
+            notes,
+            csv_plain,
+        );
+        debug_assert!(written, "the fused path writes only CSV rows in yuan");
+        Fate::Good
+    }
+
+    /// What `engine::compute_into` computes for the row, in fen, with its notes in
+    /// `self.notes` and each fund's paid amount in `self.paid`; `None` where the engine would
+    /// warn that the cost per km looks wrong or go beyond the integer arithmetic.
+    #[inline(always)]
+    fn compute(&mut self, row: &Row) -> Option<Amounts> {
+        let (rules, rounding) = (self.rules, self.rounding);
+        let cost = row.cost;
+        let length_units = i128::from(row.length_units);
+        if cost > money::MAX_FEN {
+            return None;
+        }
+        if let Some((low, high)) = self.plausible {
+            let scaled = cost.checked_mul(1_000_000)?;
+            if scaled < low.checked_mul(length_units)? || scaled > high.checked_mul(length_units)? {
+                return None;
+            }
+        }
+        let yuan = |fen: i128| money::from_fen(fen);
+        self.notes.clear();
+        self.paid.clear();
+        self.paid_narrow.clear();
+        let (length_m, length_scale) = (u128::from(row.length.0), row.length.1);
+        let mut left = cost;
+        let mut total = 0i128;
+        for (fund_id, fund) in rules.funds.iter().enumerate() {
+            let (tier, next) = rules.tier_and_next(row.class, fund_id, row.width);
+            let nominal = match tier {
+                TierChoice::Tier(t) => {
+                    if let Some(next) = next {
+                        self.notes.push(Note::BetweenTiers {
+                            fund: fund_id,
+                            width: row.width,
+                            min: fund.tiers[t].min_width_m,
+                            next,
+                        });
+                    }
+                    let (rate, rate_scale) = self.rates[fund_id][t];
+                    money::mul_fen_parts(rate, rate_scale, length_m, length_scale, rounding)?
+                }
+                TierChoice::BelowMinimum(min) => {
+                    self.notes.push(Note::BelowMinimum {
+                        fund: fund_id,
+                        width: row.width,
+                        min,
+                    });
+                    0
+                }
+                TierChoice::NoTierForClass => {
+                    self.notes.push(Note::NoTier {
+                        fund: fund_id,
+                        class: row.class,
+                    });
+                    0
+                }
+            };
+            if nominal > i128::from(i64::MAX) {
+                return None;
+            }
+            let paid = nominal.min(left);
+            if paid < nominal {
+                self.notes.push(Note::CutByCost {
+                    fund: fund_id,
+                    nominal: yuan(nominal)?,
+                    paid: yuan(paid)?,
+                });
+            }
+            left -= paid;
+            total += paid;
+            self.paid.push(paid);
+            self.paid_narrow.push(paid as i64);
+        }
+        let gap = (cost - total).max(0);
+        let sources: i128 = row.sources.iter().sum();
+        if sources > gap {
+            self.notes.push(Note::SourcesExceed {
+                surplus: yuan(sources - gap)?,
+            });
+        }
+        let shortfall = (gap - sources).max(0);
+        let per_household = row
+            .households
+            .map(|n| rounding.div_fen(shortfall, i128::from(n)));
+        let due = match row.completed {
+            Some(done) => {
+                Some(rounding.div_fen(total.checked_mul(i128::from(done))?, length_units))
+            }
+            None => None,
+        };
+        Some(Amounts {
+            subsidy: total,
+            gap,
+            sources,
+            shortfall,
+            per_household,
+            due,
+        })
+    }
+}
+
+/// A length's mantissa and scale in µkm (at most 10^5 km, so within i64).
+fn units((m, scale): (u64, u32)) -> i64 {
+    (m * 10u64.pow(money::LENGTH_DP - scale)) as i64
+}
+
+/// A row's values, read.
+struct Row<'r> {
+    text: RowText<'r>,
+    class: ClassId,
+    width: rust_decimal::Decimal,
+    /// The length's mantissa and scale.
+    length: (u64, u32),
+    /// The length in µkm, more than zero.
+    length_units: i64,
+    cost: i128,
+    sources: [i128; 4],
+    households: Option<u32>,
+    completed: Option<i64>,
+}
+
+/// A row's amounts in fen.
+struct Amounts {
+    subsidy: i128,
+    gap: i128,
+    sources: i128,
+    shortfall: i128,
+    per_household: Option<i128>,
+    due: Option<i128>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Format;
+
+    const HEADER: &str =
+        "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km";
+
+    /// What the fused path makes of each line (after the header), and the rows it wrote.
+    fn fates(lines: &[(&str, bool)]) -> (Vec<&'static str>, String) {
+        let rules = RuleSet::builtin();
+        let columns = Columns::from_header(HEADER.split(',')).unwrap();
+        let layout = Layout::new(&columns, &rules);
+        let mut fused = Fused::new(&rules, &columns, true).expect("a table it can take");
+        let mut rows = RowBuf::new(Some(Format::Csv), false, 0);
+        let mut summary = Summary::new(&rules, &[]);
+        let (mut rendered, mut scratch) = (NoteTexts::default(), String::new());
+        let mut fates = Vec::new();
+        for (at, &(line, duplicate)) in lines.iter().enumerate() {
+            let ends: Vec<usize> = line
+                .match_indices(',')
+                .map(|(i, _)| i)
+                .chain([line.len()])
+                .collect();
+            let record = Record::plain(at as u64 + 2, line, &ends);
+            let out = Out {
+                rows: &mut rows,
+                summary: &mut summary,
+                rendered: &mut rendered,
+                scratch: &mut scratch,
+                layout: &layout,
+                lang: Lang::En,
+            };
+            fates.push(match fused.row(&record, duplicate, out) {
+                Fate::NotMine => "general",
+                Fate::Good => "fused",
+                Fate::SumOverflow => "overflow",
+            });
+        }
+        let RowBuf::Text { bytes, .. } = rows else {
+            unreachable!()
+        };
+        (fates, String::from_utf8(bytes).unwrap())
+    }
+
+    #[test]
+    fn plain_rows_are_taken_and_every_near_miss_is_left_to_the_general_path() {
+        let lines = [
+            ("S1,乡镇0,村0,group,5.0,0.871,543504,0,9,0.088", false),
+            ("S2,乡镇0,村0,通村,4.0,1.2,700000,,,", false),
+            (
+                "S3,乡镇0,村0,village,3.0,3.652,2476056,20000,12,3.386",
+                true,
+            ),
+            (" S4,乡镇0,村0,village,4.5,2,1600000,0,1,1", false),
+            ("合计,乡镇0,村0,village,4.5,2,1600000,0,1,1", false),
+            ("S5,乡镇0,村0,Village,4.5,2,1600000,0,1,1", false),
+            ("S6,乡镇0,村0,village,4.5米,2,1600000,0,1,1", false),
+            ("S7,乡镇0,村0,village,4.5,0,1600000,0,1,0", false),
+            ("S8,乡镇0,村0,village,4.5,2,,0,1,1", false),
+            ("S9,乡镇0,村0,village,4.5,2,160万,0,1,1", false),
+            ("S10,乡镇0,村0,village,4.5,2,63,0,1,1", false),
+            ("S11,乡镇0,村0,village,4.5,2,1600000,0,1,2.001", false),
+            ("S12,乡镇0,村0,village,4.5,2,1600000,0,0,1", false),
+            ("S13,乡镇0,村0,village,4.5,2,1600000.001,0,1,1", false),
+            ("S14,乡镇0,村0,village,4.5,2,1600000,0,1", false),
+            ("S15,乡镇0,,village,4.5,2,1600000,0,1,1", false),
+            ("S16,乡镇0,村0,village,4.5,2,1600000,0,1,1", false),
+        ];
+        let (fates, rows) = fates(&lines);
+        assert_eq!(
+            fates,
+            [
+                "fused", "fused", "general", "general", "general", "general", "general", "general",
+                "general", "general", "general", "general", "general", "general", "general",
+                "general", "fused"
+            ]
+        );
+        assert_eq!(
+            rows,
+            "S1,乡镇0,村0,group,5.0,0.871,543504,0,9,0.088,391950.00,87100.00,479050.00,\
+             64454.00,64454.00,7161.56,48400.00,\n\
+             S2,乡镇0,村0,通村,4.0,1.2,700000,,,,180000.00,300000.00,480000.00,220000.00,\
+             220000.00,,,width 4.0 m is below the 4.5 m tier of County transport bureau \
+             subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County \
+             poverty-alleviation special fund: the 3.5 m tier applies\n\
+             S16,乡镇0,村0,village,4.5,2,1600000,0,1,1,900000.00,600000.00,1500000.00,\
+             100000.00,100000.00,100000.00,750000.00,\n"
+        );
+    }
+}
