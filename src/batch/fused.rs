@@ -16,6 +16,8 @@
 //! gap, the sources, per household and due. Its notes are the engine's notes, written by the
 //! same kept texts.
 
+use rust_decimal::Decimal;
+
 use crate::engine::Note;
 use crate::i18n::Lang;
 use crate::money::{self, Rounding, Scale};
@@ -53,6 +55,8 @@ pub(super) struct Fused<'a> {
     plausible: Option<(i128, i128)>,
     /// Each fund's tiers' rates as `Decimal` mantissas and scales.
     rates: Vec<Vec<(u128, u32)>>,
+    /// What each class and width seen makes of a row.
+    widths: Vec<Width>,
     /// A row's notes, paid amounts in fen, wide and narrow.
     notes: Vec<Note>,
     paid: Vec<i128>,
@@ -170,6 +174,7 @@ impl<'a> Fused<'a> {
             classes,
             plausible,
             rates,
+            widths: Vec::new(),
             notes: Vec::new(),
             paid: Vec::new(),
             paid_narrow: Vec::new(),
@@ -297,7 +302,17 @@ impl<'a> Fused<'a> {
             return Fate::SumOverflow;
         }
         out.rows.verbatim(record.text());
-        let (notes, csv_plain) = out.rendered.cell(&self.notes, out.scratch, rules, lang);
+        let width = &mut self.widths[amounts.width];
+        let (notes, csv_plain) = if amounts.amountless {
+            // Only the width's notes: their cell, kept the first time it is written.
+            let cell = width.cell.get_or_insert_with(|| {
+                let (text, _) = out.rendered.cell(&self.notes, out.scratch, rules, lang);
+                (text.to_string(), encode::csv_plain(text))
+            });
+            (cell.0.as_str(), cell.1)
+        } else {
+            out.rendered.cell(&self.notes, out.scratch, rules, lang)
+        };
         // Each amount is at most a few times the cost, which is within MAX_FEN.
         let narrow = |fen: i128| fen as i64;
         let written = encode::computed_fen(
@@ -324,7 +339,7 @@ impl<'a> Fused<'a> {
     /// warn that the cost per km looks wrong or go beyond the integer arithmetic.
     #[inline(always)]
     fn compute(&mut self, row: &Row) -> Option<Amounts> {
-        let (rules, rounding) = (self.rules, self.rounding);
+        let rounding = self.rounding;
         let cost = row.cost;
         let length_units = i128::from(row.length_units);
         if cost > money::MAX_FEN {
@@ -341,44 +356,24 @@ impl<'a> Fused<'a> {
         self.paid.clear();
         self.paid_narrow.clear();
         let (length_m, length_scale) = (u128::from(row.length.0), row.length.1);
+        let w = self.width(row.class, row.width)?;
+        let mut amountless = true;
         let mut left = cost;
         let mut total = 0i128;
-        for (fund_id, fund) in rules.funds.iter().enumerate() {
-            let (tier, next) = rules.tier_and_next(row.class, fund_id, row.width);
-            let nominal = match tier {
-                TierChoice::Tier(t) => {
-                    if let Some(next) = next {
-                        self.notes.push(Note::BetweenTiers {
-                            fund: fund_id,
-                            width: row.width,
-                            min: fund.tiers[t].min_width_m,
-                            next,
-                        });
-                    }
-                    let (rate, rate_scale) = self.rates[fund_id][t];
+        for (fund_id, tier) in self.widths[w].funds.iter().enumerate() {
+            self.notes.extend(tier.note);
+            let nominal = match tier.rate {
+                Some((rate, rate_scale)) => {
                     money::mul_fen_parts(rate, rate_scale, length_m, length_scale, rounding)?
                 }
-                TierChoice::BelowMinimum(min) => {
-                    self.notes.push(Note::BelowMinimum {
-                        fund: fund_id,
-                        width: row.width,
-                        min,
-                    });
-                    0
-                }
-                TierChoice::NoTierForClass => {
-                    self.notes.push(Note::NoTier {
-                        fund: fund_id,
-                        class: row.class,
-                    });
-                    0
-                }
+                None => 0,
             };
             if nominal > i128::from(i64::MAX) {
                 return None;
             }
             let paid = nominal.min(left);
             if paid < nominal {
+                amountless = false;
                 self.notes.push(Note::CutByCost {
                     fund: fund_id,
                     nominal: yuan(nominal)?,
@@ -393,6 +388,7 @@ impl<'a> Fused<'a> {
         let gap = (cost - total).max(0);
         let sources: i128 = row.sources.iter().sum();
         if sources > gap {
+            amountless = false;
             self.notes.push(Note::SourcesExceed {
                 surplus: yuan(sources - gap)?,
             });
@@ -408,6 +404,8 @@ impl<'a> Fused<'a> {
             None => None,
         };
         Some(Amounts {
+            width: w,
+            amountless,
             subsidy: total,
             gap,
             sources,
@@ -415,6 +413,88 @@ impl<'a> Fused<'a> {
             per_household,
             due,
         })
+    }
+}
+
+/// What a class and a width make of a row: each fund's tier, as the rules choose it, and the
+/// notes cell of a row with no other notes.
+struct Width {
+    class: ClassId,
+    /// The width as written (4.5 and 4.50 are noted differently), serialized.
+    key: [u8; 16],
+    funds: Vec<FundTier>,
+    cell: Option<(String, bool)>,
+}
+
+/// One fund's tier for a class and width: its rate (none when no tier applies) and its note.
+struct FundTier {
+    rate: Option<(u128, u32)>,
+    note: Option<Note>,
+}
+
+/// Classes and widths kept at most: every one of a real table.
+const WIDTHS: usize = 64;
+
+impl Fused<'_> {
+    /// The place among [`Fused::widths`] of what `class` and `width` make of a row, worked out
+    /// the first time they are seen (`None` when too many were seen: the general path reads
+    /// the row).
+    #[inline(always)]
+    fn width(&mut self, class: ClassId, width: Decimal) -> Option<usize> {
+        let key = width.serialize();
+        if let Some(at) = self
+            .widths
+            .iter()
+            .position(|w| w.class == class && w.key == key)
+        {
+            return Some(at);
+        }
+        if self.widths.len() >= WIDTHS {
+            return None;
+        }
+        let rules = self.rules;
+        let funds = rules
+            .funds
+            .iter()
+            .enumerate()
+            .map(|(fund_id, fund)| {
+                // The engine's choice and note, step for step (`engine::funds_into`).
+                let (tier, next) = rules.tier_and_next(class, fund_id, width);
+                match tier {
+                    TierChoice::Tier(t) => FundTier {
+                        rate: Some(self.rates[fund_id][t]),
+                        note: next.map(|next| Note::BetweenTiers {
+                            fund: fund_id,
+                            width,
+                            min: fund.tiers[t].min_width_m,
+                            next,
+                        }),
+                    },
+                    TierChoice::BelowMinimum(min) => FundTier {
+                        rate: None,
+                        note: Some(Note::BelowMinimum {
+                            fund: fund_id,
+                            width,
+                            min,
+                        }),
+                    },
+                    TierChoice::NoTierForClass => FundTier {
+                        rate: None,
+                        note: Some(Note::NoTier {
+                            fund: fund_id,
+                            class,
+                        }),
+                    },
+                }
+            })
+            .collect();
+        self.widths.push(Width {
+            class,
+            key,
+            funds,
+            cell: None,
+        });
+        Some(self.widths.len() - 1)
     }
 }
 
@@ -427,7 +507,7 @@ fn units((m, scale): (u64, u32)) -> i64 {
 struct Row<'r> {
     text: RowText<'r>,
     class: ClassId,
-    width: rust_decimal::Decimal,
+    width: Decimal,
     /// The length's mantissa and scale.
     length: (u64, u32),
     /// The length in µkm, more than zero.
@@ -440,6 +520,10 @@ struct Row<'r> {
 
 /// A row's amounts in fen.
 struct Amounts {
+    /// Its class and width among [`Fused::widths`].
+    width: usize,
+    /// Whether its notes are only its width's (none of them holds an amount).
+    amountless: bool,
     subsidy: i128,
     gap: i128,
     sources: i128,

@@ -255,6 +255,18 @@ fn run(
     lang: Lang,
     fused: bool,
 ) -> (Report, String, Vec<u8>) {
+    run_chunked(rules, text, by, lang, fused, 7)
+}
+
+/// [`run`], `chunk` rows a chunk.
+fn run_chunked(
+    rules: &RuleSet,
+    text: &str,
+    by: Option<GroupBy>,
+    lang: Lang,
+    fused: bool,
+    chunk: usize,
+) -> (Report, String, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
     std::fs::write(&input, text).unwrap();
@@ -280,7 +292,7 @@ fn run(
     };
     // Small chunks: a table spans several, each with its own fused path.
     let tuning = Tuning {
-        chunk_records: 7,
+        chunk_records: chunk,
         chunk_bytes: 1 << 17,
         fused,
     };
@@ -392,4 +404,30 @@ fn plain_rows_take_the_fused_path() {
     let (general, _, general_out) = run(&rules, text, Some(GroupBy::Village), Lang::En, false);
     assert_eq!(totals(&report, &rules), totals(&general, &rules));
     let _ = general_out;
+}
+
+/// More classes and widths than the fused path keeps: the rows past them are the general
+/// path's, and every row reads the same either way.
+#[test]
+fn more_widths_than_are_kept_read_the_same() {
+    let rules = rules(false);
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..150u32 {
+        let class = ["village", "group"][(i % 2) as usize];
+        let width = format!("{}.{:02}", 3 + i / 100 * 2, i % 100);
+        text.push_str(&format!(
+            "S{i},乡镇0,村0,{class},{width},1.5,{}\n",
+            300_000 + i * 7
+        ));
+    }
+    let (fused, fused_messages, fused_out) = run_chunked(&rules, &text, None, Lang::Zh, true, 1000);
+    let (general, general_messages, general_out) =
+        run_chunked(&rules, &text, None, Lang::Zh, false, 1000);
+    assert_eq!(fused.good, 150);
+    assert_eq!(
+        String::from_utf8(fused_out).unwrap(),
+        String::from_utf8(general_out).unwrap()
+    );
+    assert_eq!(fused_messages, general_messages);
+    assert_eq!(totals(&fused, &rules), totals(&general, &rules));
 }
