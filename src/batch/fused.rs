@@ -18,14 +18,15 @@
 
 use rust_decimal::Decimal;
 
-use crate::engine::Note;
+use crate::engine::{BudgetCut, Note, Overflow};
 use crate::i18n::Lang;
 use crate::money::{self, Rounding, Scale};
+use crate::report::allocate::streamed::CutRow;
 use crate::report::encode::{self, FenAmounts, RowBuf};
 use crate::report::layout::Layout;
 use crate::report::summary::RowPart;
 use crate::report::Summary;
-use crate::rules::{ClassId, RuleSet, TierChoice};
+use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
 use crate::table::row::surely_a_segment;
 use crate::table::{Columns, Field, Record, RowText};
 
@@ -49,6 +50,8 @@ pub(super) struct Fused<'a> {
     sources: [Option<usize>; 4],
     households: Option<usize>,
     completed: Option<usize>,
+    /// The priority's column, when a budget pays in order (else it is the user's own).
+    priority: Option<usize>,
     /// Texts that name a class exactly as the rules' own lookup reads them.
     classes: Vec<(&'a str, ClassId)>,
     /// The plausible cost per km in fen, rounded as the engine rounds it.
@@ -61,11 +64,14 @@ pub(super) struct Fused<'a> {
     notes: Vec<Note>,
     paid: Vec<i128>,
     paid_narrow: Vec<i64>,
+    /// The amounts of the row taken last.
+    amounts: Amounts,
 }
 
 /// What became of a row the fused path was given.
 pub(super) enum Fate {
     /// Not one it takes: nothing was written or added; the general path reads it.
+    #[cfg(test)]
     NotMine,
     /// Written and added.
     Good,
@@ -91,7 +97,7 @@ impl<'a> Fused<'a> {
     /// table has the columns every row needs and none of those it does not read (cost per km,
     /// amounts approved, disbursed).
     pub fn new(rules: &'a RuleSet, columns: &'a Columns, plain_rows: bool) -> Option<Fused<'a>> {
-        if !plain_rows || rules.is_dated() || rules.orders_by_priority() {
+        if !plain_rows || rules.is_dated() {
             return None;
         }
         let unread = [Field::CostPerKm, Field::Disbursed];
@@ -116,19 +122,19 @@ impl<'a> Fused<'a> {
             return None;
         }
         let at = |f: Field| columns.index(f);
-        let classes = rules
-            .classes
-            .iter()
-            .enumerate()
-            .flat_map(|(c, class)| {
-                let names = [class.id.as_str(), class.name.as_str()];
-                names
-                    .into_iter()
-                    .chain(class.aliases.iter().map(String::as_str))
-                    .map(move |name| (name, c))
-            })
-            .filter(|&(name, c)| rules.class_by_name(name) == Some(c))
-            .collect();
+        // Every class's id first (what tables made by programs write), then the names, then
+        // the aliases.
+        let ids = rules.classes.iter().map(|class| class.id.as_str());
+        let names = rules.classes.iter().map(|class| class.name.as_str());
+        let classes =
+            ids.enumerate()
+                .chain(names.enumerate())
+                .chain(rules.classes.iter().enumerate().flat_map(|(c, class)| {
+                    class.aliases.iter().map(move |alias| (c, alias.as_str()))
+                }))
+                .map(|(c, name)| (name, c))
+                .filter(|&(name, c)| rules.class_by_name(name) == Some(c))
+                .collect();
         let rounding = rules.meta.rounding;
         let plausible = rules
             .meta
@@ -171,6 +177,7 @@ impl<'a> Fused<'a> {
             ],
             households: at(Field::Households),
             completed: at(Field::Completed),
+            priority: at(Field::Priority).filter(|_| rules.orders_by_priority()),
             classes,
             plausible,
             rates,
@@ -178,18 +185,29 @@ impl<'a> Fused<'a> {
             notes: Vec::new(),
             paid: Vec::new(),
             paid_narrow: Vec::new(),
+            amounts: Amounts::default(),
         })
     }
 
     /// Computes `record` and writes its row to `out`, when it is one the fused path takes
     /// (`duplicate_id`: its id was seen on an earlier row, which it leaves to the general
-    /// path).
-    #[inline]
+    /// path), with no budget cutting it.
+    #[cfg(test)]
     pub fn row(&mut self, record: &Record, duplicate_id: bool, out: Out) -> Fate {
-        match self.read(record, duplicate_id) {
-            Some(row) => self.write(record, &row, out),
+        match self.take(record, duplicate_id) {
+            Some(row) => self.finish(record, &row, out),
             None => Fate::NotMine,
         }
+    }
+
+    /// Reads and computes `record` (as far as the shares, the gap and what follows), when it
+    /// is one the fused path takes; `None` leaves it to the general path. Budgets may then cut
+    /// it ([`Fused::cut_row`]) before [`Fused::finish`] writes and adds it.
+    #[inline(always)]
+    pub fn take<'r>(&mut self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
+        let row = self.read(record, duplicate_id)?;
+        self.compute(&row)?;
+        Some(row)
     }
 
     /// A row's values, when each is in its plainest form and the row is surely good.
@@ -258,12 +276,27 @@ impl<'a> Fused<'a> {
                 }
             }
         };
+        let priority = match self.priority {
+            None => None,
+            Some(column) => {
+                let v = record.get(column)?;
+                if v.is_empty() {
+                    None
+                } else if v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit()) {
+                    // What `parse_priority` reads of plain digits.
+                    Some(v.parse::<i64>().ok()?)
+                } else {
+                    return None;
+                }
+            }
+        };
         Some(Row {
             text: RowText {
                 id,
                 township,
                 village,
             },
+            priority,
             class,
             width,
             length,
@@ -275,12 +308,15 @@ impl<'a> Fused<'a> {
         })
     }
 
-    /// Computes a row read and writes it, or leaves it to the general path.
+    /// The row taken last, as the budgets meet it.
+    pub fn cut_row<'s>(&'s mut self, row: &'s Row<'s>) -> FusedRow<'s, 'a> {
+        FusedRow { fused: self, row }
+    }
+
+    /// Adds the row taken last to `out`'s totals and writes it.
     #[inline(always)]
-    fn write(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
-        let Some(amounts) = self.compute(row) else {
-            return Fate::NotMine;
-        };
+    pub fn finish(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
+        let amounts = &self.amounts;
         let part = RowPart {
             length: i128::from(row.length_units),
             completed: row.completed.map(i128::from),
@@ -295,9 +331,17 @@ impl<'a> Fused<'a> {
             warns: false,
         };
         let (rules, lang) = (self.rules, out.lang);
-        let added =
-            out.summary
-                .add_fen(rules, row.class, &row.text, &part, &self.paid, &row.sources);
+        // A budget's use reads the notes only for the cuts of budgets.
+        let cuts: &[Note] = if amounts.cut { &self.notes } else { &[] };
+        let added = out.summary.add_fen(
+            rules,
+            row.class,
+            &row.text,
+            &part,
+            &self.paid,
+            &row.sources,
+            cuts,
+        );
         if added.is_err() {
             return Fate::SumOverflow;
         }
@@ -334,11 +378,12 @@ impl<'a> Fused<'a> {
         Fate::Good
     }
 
-    /// What `engine::compute_into` computes for the row, in fen, with its notes in
-    /// `self.notes` and each fund's paid amount in `self.paid`; `None` where the engine would
-    /// warn that the cost per km looks wrong or go beyond the integer arithmetic.
+    /// What `engine::compute_into` computes for the row, in fen, into `self.amounts`, with
+    /// its notes in `self.notes` and each fund's paid amount in `self.paid`; `None` where the
+    /// engine would warn that the cost per km looks wrong or go beyond the integer
+    /// arithmetic.
     #[inline(always)]
-    fn compute(&mut self, row: &Row) -> Option<Amounts> {
+    fn compute(&mut self, row: &Row) -> Option<()> {
         let rounding = self.rounding;
         let cost = row.cost;
         let length_units = i128::from(row.length_units);
@@ -357,7 +402,9 @@ impl<'a> Fused<'a> {
         self.paid_narrow.clear();
         let (length_m, length_scale) = (u128::from(row.length.0), row.length.1);
         let w = self.width(row.class, row.width)?;
-        let mut amountless = true;
+        self.amounts.width = w;
+        self.amounts.amountless = true;
+        self.amounts.cut = false;
         let mut left = cost;
         let mut total = 0i128;
         for (fund_id, tier) in self.widths[w].funds.iter().enumerate() {
@@ -373,7 +420,7 @@ impl<'a> Fused<'a> {
             }
             let paid = nominal.min(left);
             if paid < nominal {
-                amountless = false;
+                self.amounts.amountless = false;
                 self.notes.push(Note::CutByCost {
                     fund: fund_id,
                     nominal: yuan(nominal)?,
@@ -385,12 +432,22 @@ impl<'a> Fused<'a> {
             self.paid.push(paid);
             self.paid_narrow.push(paid as i64);
         }
-        let gap = (cost - total).max(0);
+        self.amounts.subsidy = total;
+        self.settle(row)
+    }
+
+    /// What follows from the funds' amounts (`engine`'s settle): the gap, what the sources
+    /// leave of it (a surplus noted), per household and due.
+    #[inline(always)]
+    fn settle(&mut self, row: &Row) -> Option<()> {
+        let rounding = self.rounding;
+        let total = self.amounts.subsidy;
+        let gap = (row.cost - total).max(0);
         let sources: i128 = row.sources.iter().sum();
         if sources > gap {
-            amountless = false;
+            self.amounts.amountless = false;
             self.notes.push(Note::SourcesExceed {
-                surplus: yuan(sources - gap)?,
+                surplus: money::from_fen(sources - gap)?,
             });
         }
         let shortfall = (gap - sources).max(0);
@@ -398,21 +455,74 @@ impl<'a> Fused<'a> {
             .households
             .map(|n| rounding.div_fen(shortfall, i128::from(n)));
         let due = match row.completed {
-            Some(done) => {
-                Some(rounding.div_fen(total.checked_mul(i128::from(done))?, length_units))
-            }
+            Some(done) => Some(rounding.div_fen(
+                total.checked_mul(i128::from(done))?,
+                i128::from(row.length_units),
+            )),
             None => None,
         };
-        Some(Amounts {
-            width: w,
-            amountless,
-            subsidy: total,
-            gap,
-            sources,
-            shortfall,
-            per_household,
-            due,
-        })
+        let amounts = &mut self.amounts;
+        amounts.gap = gap;
+        amounts.sources = sources;
+        amounts.shortfall = shortfall;
+        amounts.per_household = per_household;
+        amounts.due = due;
+        Some(())
+    }
+}
+
+/// The row the fused path took last, as the budgets meet it.
+pub(super) struct FusedRow<'s, 'a> {
+    fused: &'s mut Fused<'a>,
+    row: &'s Row<'s>,
+}
+
+impl CutRow for FusedRow<'_, '_> {
+    fn class(&self) -> ClassId {
+        self.row.class
+    }
+
+    fn priority(&self) -> Option<i64> {
+        self.row.priority
+    }
+
+    fn paid(&self, fund: FundId) -> i128 {
+        self.fused.paid[fund]
+    }
+
+    /// `engine::cut`, step for step, in fen.
+    fn cut(&mut self, cut: BudgetCut, to: i128) -> Result<(), Overflow> {
+        let (fused, row) = (&mut *self.fused, self.row);
+        let from = *fused.paid.get(cut.fund).ok_or(Overflow)?;
+        if to >= from {
+            return Ok(());
+        }
+        let to = to.max(0);
+        fused.paid[cut.fund] = to;
+        fused.paid_narrow[cut.fund] = to as i64;
+        fused.amounts.subsidy -= from - to;
+        let before = fused.amounts.shortfall;
+        // The surplus is noted again after the cut, last.
+        fused
+            .notes
+            .retain(|n| !matches!(n, Note::SourcesExceed { .. }));
+        fused.settle(row).ok_or(Overflow)?;
+        let at = fused
+            .notes
+            .iter()
+            .position(|n| matches!(n, Note::SourcesExceed { .. }))
+            .unwrap_or(fused.notes.len());
+        let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
+        let note = Note::CutByBudget {
+            cut,
+            from: yuan(from)?,
+            to: yuan(to)?,
+            raised: yuan(fused.amounts.shortfall - before)?,
+        };
+        fused.notes.insert(at, note);
+        fused.amounts.amountless = false;
+        fused.amounts.cut = true;
+        Ok(())
     }
 }
 
@@ -504,8 +614,8 @@ fn units((m, scale): (u64, u32)) -> i64 {
 }
 
 /// A row's values, read.
-struct Row<'r> {
-    text: RowText<'r>,
+pub(super) struct Row<'r> {
+    pub text: RowText<'r>,
     class: ClassId,
     width: Decimal,
     /// The length's mantissa and scale.
@@ -516,14 +626,19 @@ struct Row<'r> {
     sources: [i128; 4],
     households: Option<u32>,
     completed: Option<i64>,
+    /// Its priority, when a budget pays in order.
+    priority: Option<i64>,
 }
 
 /// A row's amounts in fen.
+#[derive(Default)]
 struct Amounts {
     /// Its class and width among [`Fused::widths`].
     width: usize,
     /// Whether its notes are only its width's (none of them holds an amount).
     amountless: bool,
+    /// Whether a budget cut it.
+    cut: bool,
     subsidy: i128,
     gap: i128,
     sources: i128,

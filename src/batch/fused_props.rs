@@ -14,10 +14,34 @@ use crate::i18n::Lang;
 use crate::report::{TextFormat, Unit};
 use crate::rules::{RuleSet, BUILTIN_TOML};
 
-/// The shipped rules, or a variant: half to even, a class without tiers, no plausible range.
-fn rules(variant: bool) -> RuleSet {
-    if !variant {
-        return RuleSet::builtin();
+/// The shipped rules (0), a variant (1: half to even, a class without tiers, no plausible
+/// range), or the shipped rules with budgets that cut: one prorating the village roads'
+/// poverty money, one paying each village's transport money in order, one only reporting
+/// (2); one prorating each village's transport money, one paying the group roads' poverty
+/// money in order, and the village project fund measured per village (3).
+fn rules(variant: u8) -> RuleSet {
+    match variant {
+        0 => return RuleSet::builtin(),
+        2 => {
+            return RuleSet::shipped_with_budgets(
+                "[[budgets]]\nname = \"通村硬化\"\nname_en = \"Hardening\"\nfund = \"poverty\"\n\
+                 amount = \"496.5万\"\non_overrun = \"prorate\"\nclass = \"village\"\n\n\
+                 [[budgets]]\nname = \"B1\"\nfund = \"transport\"\namount = \"123456.78\"\n\
+                 on_overrun = \"in_order\"\nper_village = true\n\n\
+                 [[budgets]]\nname = \"B2\"\nfund = \"poverty\"\namount = \"1\"\non_overrun = \"report\"\n",
+            )
+        }
+        3 => {
+            return RuleSet::shipped_with_budgets(
+                "[[budgets]]\nname = \"T\"\nfund = \"transport\"\namount = \"80万\"\n\
+                 on_overrun = \"prorate\"\nper_village = true\n\n\
+                 [[budgets]]\nname = \"G\"\nfund = \"poverty\"\namount = \"30万\"\n\
+                 on_overrun = \"in_order\"\nclass = \"group\"\n\n\
+                 [[budgets]]\nname = \"V\"\nsource = \"village_fund\"\nper_village = true\n\
+                 amount = \"200万\"\n",
+            )
+        }
+        _ => {}
     }
     let text = BUILTIN_TOML
         .replace(
@@ -42,6 +66,8 @@ struct Shape {
     completed: bool,
     /// A column of the user's own, copied through.
     remark: bool,
+    /// A priority column (read under a budget that pays in order).
+    priority: bool,
     /// A column the fused path does not read (cost per km or disbursed): it then takes no row.
     unread: Option<bool>,
     /// The columns reversed.
@@ -57,9 +83,10 @@ fn shape() -> impl Strategy<Value = Shape> {
         any::<bool>(),
         prop::option::weighted(0.1, any::<bool>()),
         prop::bool::weighted(0.2),
+        prop::bool::weighted(0.6),
     )
         .prop_map(
-            |(other_funds, village_fund, households, completed, remark, unread, reversed)| Shape {
+            |(
                 other_funds,
                 village_fund,
                 households,
@@ -67,6 +94,18 @@ fn shape() -> impl Strategy<Value = Shape> {
                 remark,
                 unread,
                 reversed,
+                priority,
+            )| {
+                Shape {
+                    other_funds,
+                    village_fund,
+                    households,
+                    completed,
+                    remark,
+                    priority,
+                    unread,
+                    reversed,
+                }
             },
         )
 }
@@ -109,6 +148,7 @@ struct Row {
     households: String,
     completed: String,
     remark: String,
+    priority: String,
     unread: String,
 }
 
@@ -155,6 +195,8 @@ fn row() -> impl Strategy<Value = Row> {
                 4 => Just("0".to_string()),
                 2 => Just(String::new()),
                 2 => number(7, 2),
+                // Often more than the gap: a surplus, noted after any budget's cut.
+                2 => number(9, 0),
                 1 => prop::sample::select(&["5万", "1.005", "-3", " 1"][..]).prop_map(str::to_string),
             ],
             prop_oneof![
@@ -172,12 +214,26 @@ fn row() -> impl Strategy<Value = Row> {
             ],
             text(&["", "ok", "备注"], &["\"a,b\"", "x"]),
             text(&["", "1000"], &["5"]),
+            text(
+                &["", "1", "2", "3", "007"],
+                &["-1", "1.5", "99999999999999999999", " 2", "１"],
+            ),
         ),
     )
         .prop_map(
             |(
                 (id, township, village, class, width),
-                (length, cost, other_funds, village_fund, households, completed, remark, unread),
+                (
+                    length,
+                    cost,
+                    other_funds,
+                    village_fund,
+                    households,
+                    completed,
+                    remark,
+                    unread,
+                    priority,
+                ),
             )| Row {
                 id,
                 township,
@@ -191,6 +247,7 @@ fn row() -> impl Strategy<Value = Row> {
                 households,
                 completed,
                 remark,
+                priority,
                 unread,
             },
         )
@@ -224,6 +281,9 @@ fn csv(shape: &Shape, rows: &[Row]) -> String {
     }
     if shape.remark {
         columns.push(("remark", |r| &r.remark));
+    }
+    if shape.priority {
+        columns.push(("priority", |r| &r.priority));
     }
     match shape.unread {
         Some(true) => columns.push(("disbursed", |r| &r.unread)),
@@ -324,7 +384,7 @@ fn totals(report: &Report, rules: &RuleSet) -> String {
 fn check(
     shape: &Shape,
     rows: &[Row],
-    variant: bool,
+    variant: u8,
     by: Option<GroupBy>,
     lang: Lang,
 ) -> Result<(), TestCaseError> {
@@ -353,13 +413,13 @@ fn by() -> impl Strategy<Value = Option<GroupBy>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn the_fused_path_is_the_general_path(
         shape in shape(),
         rows in prop::collection::vec(row(), 1..40),
-        variant in any::<bool>(),
+        variant in 0u8..4,
         by in by(),
         zh in any::<bool>(),
     ) {
@@ -373,7 +433,7 @@ proptest! {
 /// switched off).
 #[test]
 fn plain_rows_take_the_fused_path() {
-    let rules = rules(false);
+    let rules = rules(0);
     let text =
         "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km\n\
                 S1,乡镇0,村0,group,3.0,2.752,1111808,0,110,2.194\n\
@@ -410,7 +470,7 @@ fn plain_rows_take_the_fused_path() {
 /// path's, and every row reads the same either way.
 #[test]
 fn more_widths_than_are_kept_read_the_same() {
-    let rules = rules(false);
+    let rules = rules(0);
     let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
     for i in 0..150u32 {
         let class = ["village", "group"][(i % 2) as usize];
@@ -428,6 +488,38 @@ fn more_widths_than_are_kept_read_the_same() {
         String::from_utf8(fused_out).unwrap(),
         String::from_utf8(general_out).unwrap()
     );
+    assert_eq!(fused_messages, general_messages);
+    assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+}
+
+/// Rows cut by budgets whose sources then cover more than the gap: each cut note goes before
+/// the surplus, whose amount the cuts change, and the budgets' use counts every cut.
+#[test]
+fn budget_cuts_before_a_surplus_read_the_same() {
+    let rules = rules(2);
+    let mut text =
+        String::from("id,township,village,class,width_m,length_km,cost,other_funds,priority\n");
+    for i in 0..12u32 {
+        text.push_str(&format!(
+            "S{i},乡镇0,村{},village,4.5,10,5000000,4800000,{}\n",
+            i % 3,
+            12 - i
+        ));
+    }
+    let (fused, fused_messages, fused_out) = run(&rules, &text, None, Lang::En, true);
+    let (general, general_messages, general_out) = run(&rules, &text, None, Lang::En, false);
+    assert_eq!((fused.good, fused.bad), (12, 0));
+    let fused_out = String::from_utf8(fused_out).unwrap();
+    let cut_then_surplus = "shared in proportion to what each asked; County transport bureau \
+                            subsidy cut from 4,500,000.00 yuan to 0.00 yuan";
+    assert!(fused_out.contains(cut_then_surplus), "{fused_out}");
+    assert!(
+        fused_out.contains(
+            "by priority until spent; the sources exceed the gap: a surplus of 213,750.00 yuan"
+        ),
+        "{fused_out}"
+    );
+    assert_eq!(fused_out, String::from_utf8(general_out).unwrap());
     assert_eq!(fused_messages, general_messages);
     assert_eq!(totals(&fused, &rules), totals(&general, &rules));
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use super::alloc::{Changed, ChunkCuts, Plan, Tally};
-use super::fused::{Fate, Fused, Out};
+use super::fused::{Fate, Fused, FusedRow, Out};
 use super::pool::Pool;
 use super::Tuning;
 use crate::engine::{Breakdown, Note, Segment};
@@ -303,6 +303,8 @@ pub struct Job<'a> {
 /// cuts of the budgets that bind. Chosen once a chunk, so a run without them pays nothing.
 trait Cuts {
     fn row(&mut self, segment: &Segment, text: &RowText, breakdown: &mut Breakdown);
+    /// [`Cuts::row`] of a row the fused path took.
+    fn fused_row(&mut self, text: &RowText, row: &mut FusedRow);
 }
 
 /// No budget allocates.
@@ -311,11 +313,16 @@ struct NoCuts;
 impl Cuts for NoCuts {
     #[inline(always)]
     fn row(&mut self, _: &Segment, _: &RowText, _: &mut Breakdown) {}
+    #[inline(always)]
+    fn fused_row(&mut self, _: &RowText, _: &mut FusedRow) {}
 }
 
 impl Cuts for ChunkCuts<'_> {
     fn row(&mut self, segment: &Segment, text: &RowText, breakdown: &mut Breakdown) {
         ChunkCuts::row(self, segment, text, breakdown);
+    }
+    fn fused_row(&mut self, text: &RowText, row: &mut FusedRow) {
+        self.row_with(text, row);
     }
 }
 
@@ -371,8 +378,16 @@ fn count_rows(
     let mut errors = Vec::new();
     // Only good rows ask anything: the rest is neither judged nor told (`alloc::Asking`).
     let asking = plan.asking();
+    let mut fused = Fused::new(job.rules, &table.columns, chunk.size.fused);
     chunk.each(|entry| {
         if let Entry::Record(record, duplicate) = entry {
+            // A row the fused path takes is a good one, read and computed as `asking` would.
+            if let Some(fused) = &mut fused {
+                if let Some(row) = fused.take(record, duplicate) {
+                    cuts.row_with(&row.text, &mut fused.cut_row(&row));
+                    return;
+                }
+            }
             let columns = &table.columns;
             let good = asking.good(
                 record,
@@ -425,11 +440,8 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
         cuts,
         fused: None,
     };
-    // Rows of CSV in yuan, plain lines copied as written, no budget cutting them.
-    let plain_rows = chunk.size.fused
-        && worker.verbatim
-        && job.unit == crate::report::Unit::Yuan
-        && job.plan.is_none();
+    // Rows of CSV in yuan, plain lines copied as written.
+    let plain_rows = chunk.size.fused && worker.verbatim && job.unit == crate::report::Unit::Yuan;
     worker.fused = Fused::new(job.rules, &table.columns, plain_rows);
     chunk.each(|entry| match entry {
         Entry::Record(record, duplicate) => worker.record(record, duplicate),
@@ -686,27 +698,26 @@ impl<C: Cuts> Worker<'_, C> {
         let columns = &table.columns;
         let line = record.line;
         if let Some(fused) = &mut self.fused {
-            let out = Out {
-                rows: &mut self.done.rows,
-                summary: &mut self.done.summary,
-                rendered: &mut self.rendered,
-                scratch: &mut self.notes,
-                layout: &table.layout,
-                lang,
-            };
-            match fused.row(record, duplicate_id, out) {
-                Fate::NotMine => {}
-                Fate::Good => {
+            if let Some(row) = fused.take(record, duplicate_id) {
+                // Budgets that bind cut the row before it counts anywhere (SPEC §8).
+                self.cuts.fused_row(&row.text, &mut fused.cut_row(&row));
+                let out = Out {
+                    rows: &mut self.done.rows,
+                    summary: &mut self.done.summary,
+                    rendered: &mut self.rendered,
+                    scratch: &mut self.notes,
+                    layout: &table.layout,
+                    lang,
+                };
+                if let Fate::Good = fused.finish(record, &row, out) {
                     self.done.good += 1;
-                    return;
-                }
-                Fate::SumOverflow => {
+                } else {
                     let error = RowError::row(line, Problem::Overflow);
                     let file = table.label.as_str();
                     self.done.messages.push(error.render(file, rules, lang));
                     self.done.bad += 1;
-                    return;
                 }
+                return;
             }
         }
         let errors = &mut self.errors;

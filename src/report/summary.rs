@@ -408,19 +408,34 @@ impl RowUse {
         seg: &Segment,
         b: &Breakdown,
     ) -> Result<RowUse, SumOverflow> {
+        let fen = Sum::<2>::units;
+        let paid = |f: usize| fen(b.shares[f].paid);
+        let sources = |s: crate::engine::Source| fen(seg.sources.get(s));
+        RowUse::drawn(at, budget, paid, sources, &b.notes)
+    }
+
+    /// [`RowUse::of`] of a row given in fen: `paid` what each fund pays it after every cut,
+    /// `sources` what each source gives, `notes` its notes (which say the cuts).
+    pub(crate) fn drawn(
+        at: usize,
+        budget: &crate::rules::Budget,
+        paid: impl Fn(usize) -> Result<i128, SumError>,
+        sources: impl Fn(crate::engine::Source) -> Result<i128, SumError>,
+        notes: &[crate::engine::Note],
+    ) -> Result<RowUse, SumOverflow> {
         use crate::engine::Note;
         use crate::rules::Draw;
         let fen = Sum::<2>::units;
         Ok(match budget.draw {
             Draw::Source(s) => RowUse {
-                used: fen(seg.sources.get(s))?,
+                used: sources(s)?,
                 cut_back: 0,
                 raised: 0,
             },
             Draw::Fund(f) => {
-                let mut paid = b.shares[f].paid;
-                let (mut cut_back, mut raised) = (Decimal::ZERO, Decimal::ZERO);
-                for n in &b.notes {
+                let mut paid = paid(f)?;
+                let (mut cut_back, mut raised) = (0, 0);
+                for n in notes {
                     if let Note::CutByBudget {
                         cut,
                         from,
@@ -432,42 +447,23 @@ impl RowUse {
                         // it was asked them before its own cut, and paid them after it, as
                         // they were before any later budget cut again.
                         if cut.fund == f && cut.budget == at {
-                            cut_back += *from - *to;
+                            cut_back += fen(*from)? - fen(*to)?;
                         }
                         if cut.fund == f && cut.budget > at {
-                            paid += *from - *to;
+                            paid += fen(*from)? - fen(*to)?;
                         }
                         if cut.budget == at {
-                            raised += *r;
+                            raised += fen(*r)?;
                         }
                     }
                 }
                 RowUse {
-                    used: fen(paid)?,
-                    cut_back: fen(cut_back)?,
-                    raised: fen(raised)?,
+                    used: paid,
+                    cut_back,
+                    raised,
                 }
             }
         })
-    }
-
-    /// What a row no budget cut asked of budget `budget` and was paid, from its funds' paid
-    /// amounts and its sources in fen: [`RowUse::of`] of a row without a cut note.
-    pub(crate) fn uncut(
-        budget: &crate::rules::Budget,
-        paid: &[i128],
-        sources: &[i128; 4],
-    ) -> RowUse {
-        use crate::rules::Draw;
-        let used = match budget.draw {
-            Draw::Source(s) => sources[s as usize],
-            Draw::Fund(f) => paid[f],
-        };
-        RowUse {
-            used,
-            cut_back: 0,
-            raised: 0,
-        }
     }
 }
 
@@ -602,9 +598,10 @@ impl Summary {
         self.apply_row(rules, seg.class, text, &part, paid, uses, negate)
     }
 
-    /// Adds a row no budget cut, given in whole numbers: its part, its funds' paid amounts and
-    /// its sources in fen. The same as [`Summary::add`] of the segment and breakdown they
-    /// were taken from (the batch's fused path adds its rows so).
+    /// Adds a row given in whole numbers: its part, its funds' paid amounts (after every cut)
+    /// and its sources in fen, and its notes. The same as [`Summary::add`] of the segment and
+    /// breakdown they were taken from (the batch's fused path adds its rows so).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add_fen(
         &mut self,
         rules: &RuleSet,
@@ -613,10 +610,14 @@ impl Summary {
         part: &RowPart,
         paid: &[i128],
         sources: &[i128; 4],
+        notes: &[crate::engine::Note],
     ) -> Result<(), SumOverflow> {
         let fen = || paid.iter().map(|&p| Ok(p));
-        let uses =
-            |_: usize, budget: &crate::rules::Budget| Ok(RowUse::uncut(budget, paid, sources));
+        let uses = |at: usize, budget: &crate::rules::Budget| {
+            let paid = |f: usize| Ok(paid[f]);
+            let sources = |s: crate::engine::Source| Ok(sources[s as usize]);
+            RowUse::drawn(at, budget, paid, sources, notes)
+        };
         self.apply_row(rules, class, text, part, fen, uses, false)
     }
 

@@ -325,7 +325,7 @@ mod chunk;
 mod villages;
 
 pub use asking::Asking;
-pub use chunk::{ChunkCuts, Tally};
+pub use chunk::{ChunkCuts, CutRow, Tally};
 
 #[cfg(test)]
 mod tests;

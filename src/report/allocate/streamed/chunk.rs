@@ -7,9 +7,9 @@ use std::sync::{PoisonError, RwLockReadGuard};
 
 use super::villages::{Villages, FRESH};
 use super::{of_decision, AllocError, Ask, Asks, Changed, ChunkRecord, InChunk, Plan};
-use crate::engine::{Breakdown, Segment};
+use crate::engine::{Breakdown, BudgetCut, Overflow, Segment};
 use crate::report::allocate::Prorater;
-use crate::rules::{OnOverrun, RuleSet};
+use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::row::RowText;
 
 /// What a counting pass learnt of one chunk.
@@ -55,6 +55,46 @@ pub struct ChunkCuts<'a> {
     /// Rows under the `in_order` budgets under way: decision, slot, priority, amount asked.
     asks: Vec<(u32, u32, Option<i64>, i128)>,
     error: Option<Changed>,
+}
+
+/// A good row as the budgets meet it: its class and priority, what each fund pays it, and
+/// how a budget cuts it.
+pub trait CutRow {
+    fn class(&self) -> ClassId;
+    fn priority(&self) -> Option<i64>;
+    /// What fund `fund` pays the row now, in fen.
+    fn paid(&self, fund: FundId) -> i128;
+    /// A budget pays the fund of `cut` only `to` fen (less than it pays now): as
+    /// [`crate::engine::cut`] does to a breakdown.
+    fn cut(&mut self, cut: BudgetCut, to: i128) -> Result<(), Overflow>;
+}
+
+/// A segment and its breakdown, computed.
+struct Computed<'r> {
+    rules: &'r RuleSet,
+    segment: &'r Segment,
+    breakdown: &'r mut Breakdown,
+}
+
+impl CutRow for Computed<'_> {
+    fn class(&self) -> ClassId {
+        self.segment.class
+    }
+
+    fn priority(&self) -> Option<i64> {
+        self.segment.priority
+    }
+
+    fn paid(&self, fund: FundId) -> i128 {
+        self.rules
+            .meta
+            .rounding
+            .fen(self.breakdown.shares[fund].paid)
+    }
+
+    fn cut(&mut self, cut: BudgetCut, to: i128) -> Result<(), Overflow> {
+        crate::engine::cut(self.rules, self.segment, self.breakdown, cut, to)
+    }
 }
 
 /// Mixes `value` into a fingerprint.
@@ -116,10 +156,23 @@ impl<'a> ChunkCuts<'a> {
     /// Applies the decided budgets to one good row, in file order, and adds up what it asks
     /// of the budgets under way.
     pub fn row(&mut self, segment: &Segment, text: &RowText, breakdown: &mut Breakdown) {
+        let rules = self.rules;
+        self.row_with(
+            text,
+            &mut Computed {
+                rules,
+                segment,
+                breakdown,
+            },
+        );
+    }
+
+    /// [`ChunkCuts::row`] of a row given as a [`CutRow`].
+    pub fn row_with(&mut self, text: &RowText, row: &mut impl CutRow) {
         if self.error.is_some() {
             return;
         }
-        if let Err(error) = self.try_row(segment, text, breakdown) {
+        if let Err(error) = self.try_row(text, row) {
             self.error = Some(Changed::alloc(self.label, error));
         }
     }
@@ -142,16 +195,12 @@ impl<'a> ChunkCuts<'a> {
         Ok((number, at as usize))
     }
 
-    fn try_row(
-        &mut self,
-        segment: &Segment,
-        text: &RowText,
-        breakdown: &mut Breakdown,
-    ) -> Result<(), AllocError> {
-        let (plan, rules, record) = (self.plan, self.rules, self.record);
+    fn try_row(&mut self, text: &RowText, row: &mut impl CutRow) -> Result<(), AllocError> {
+        let (plan, record) = (self.plan, self.record);
+        let (class, priority) = (row.class(), row.priority());
         let mut place = None;
         for (d, decision) in plan.decisions.iter().enumerate() {
-            if decision.class.is_some_and(|c| c != segment.class) {
+            if decision.class.is_some_and(|c| c != class) {
                 continue;
             }
             // The first pass numbers the villages of every per-village budget, later or not.
@@ -172,22 +221,17 @@ impl<'a> ChunkCuts<'a> {
             }
             let slot = &mut slots[at];
             slot.env = env;
-            let asked = rules
-                .meta
-                .rounding
-                .fen(breakdown.shares[decision.fund].paid);
+            let asked = row.paid(decision.fund);
             let index = slot.rows;
             slot.asked = slot.asked.checked_add(asked).ok_or(AllocError::Overflow)?;
             slot.rows += 1;
-            let priority = segment.priority.map_or(u64::MAX ^ 0xA5, |p| p as u64);
             slot.print = mix(
                 mix(mix(slot.print, asked as u64), (asked >> 64) as u64),
-                priority,
+                priority.map_or(u64::MAX ^ 0xA5, |p| p as u64),
             );
             if decision.pass == self.pass {
                 if decision.how == OnOverrun::InOrder {
-                    self.asks
-                        .push((d as u32, at as u32, segment.priority, asked));
+                    self.asks.push((d as u32, at as u32, priority, asked));
                 }
                 continue;
             }
@@ -226,8 +270,7 @@ impl<'a> ChunkCuts<'a> {
                 }
             };
             if paid < asked {
-                crate::engine::cut(rules, segment, breakdown, cut, paid)
-                    .map_err(|_| AllocError::Overflow)?;
+                row.cut(cut, paid).map_err(|_| AllocError::Overflow)?;
             }
         }
         Ok(())
