@@ -250,46 +250,34 @@ impl<'a> Fused<'a> {
                 }
             }
         }
-        let households = match self.households {
-            None => None,
+        // A field that may be absent or blank: `None` when it is neither and `read` reads
+        // nothing of it (the general path reads the row).
+        let optional = |column: Option<usize>, read: &dyn Fn(&str) -> Option<i64>| match column {
+            None => Some(None),
             Some(column) => {
                 let v = record.get(column)?;
                 if v.is_empty() {
-                    None
+                    Some(None)
                 } else {
-                    Some(money::plain_households(v)?)
+                    read(v).map(Some)
                 }
             }
         };
-        let completed = match self.completed {
-            None => None,
-            Some(column) => {
-                let v = record.get(column)?;
-                if v.is_empty() {
-                    None
-                } else {
-                    let done = units(money::plain_length_parts(v, Scale::Base)?);
-                    if done > length_units {
-                        return None;
-                    }
-                    Some(done)
-                }
-            }
-        };
-        let priority = match self.priority {
-            None => None,
-            Some(column) => {
-                let v = record.get(column)?;
-                if v.is_empty() {
-                    None
-                } else if v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit()) {
-                    // What `parse_priority` reads of plain digits.
-                    Some(v.parse::<i64>().ok()?)
-                } else {
-                    return None;
-                }
-            }
-        };
+        let households = optional(self.households, &|v| {
+            money::plain_households(v).map(i64::from)
+        })?
+        .map(|n| n as u32);
+        let completed = optional(self.completed, &|v| {
+            money::plain_length_parts(v, Scale::Base).map(units)
+        })?;
+        if completed.is_some_and(|done| done > length_units) {
+            return None;
+        }
+        // What `parse_priority` reads of plain digits.
+        let priority = optional(self.priority, &|v| {
+            let digits = v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| v.parse::<i64>().ok()).flatten()
+        })?;
         Some(Row {
             text: RowText {
                 id,
