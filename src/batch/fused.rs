@@ -250,31 +250,15 @@ impl<'a> Fused<'a> {
                 }
             }
         }
-        // A field that may be absent or blank: `None` when it is neither and `read` reads
-        // nothing of it (the general path reads the row).
-        let optional = |column: Option<usize>, read: &dyn Fn(&str) -> Option<i64>| match column {
-            None => Some(None),
-            Some(column) => {
-                let v = record.get(column)?;
-                if v.is_empty() {
-                    Some(None)
-                } else {
-                    read(v).map(Some)
-                }
-            }
-        };
-        let households = optional(self.households, &|v| {
-            money::plain_households(v).map(i64::from)
-        })?
-        .map(|n| n as u32);
-        let completed = optional(self.completed, &|v| {
+        let households = optional(record, self.households, money::plain_households)?;
+        let completed = optional(record, self.completed, |v| {
             money::plain_length_parts(v, Scale::Base).map(units)
         })?;
         if completed.is_some_and(|done| done > length_units) {
             return None;
         }
         // What `parse_priority` reads of plain digits.
-        let priority = optional(self.priority, &|v| {
+        let priority = optional(record, self.priority, |v| {
             let digits = v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit());
             digits.then(|| v.parse::<i64>().ok()).flatten()
         })?;
@@ -593,6 +577,27 @@ impl Fused<'_> {
             cell: None,
         });
         Some(self.widths.len() - 1)
+    }
+}
+
+/// A field that may be absent or blank (`Some(None)`), or what `read` reads of it; `None` when
+/// `read` reads nothing (the general path reads the row).
+#[inline(always)]
+fn optional<T>(
+    record: &Record,
+    column: Option<usize>,
+    read: impl Fn(&str) -> Option<T>,
+) -> Option<Option<T>> {
+    match column {
+        None => Some(None),
+        Some(column) => {
+            let v = record.get(column)?;
+            if v.is_empty() {
+                Some(None)
+            } else {
+                read(v).map(Some)
+            }
+        }
     }
 }
 
