@@ -3,18 +3,21 @@
 //!
 //! It takes only rows whose every value is in the plainest form the general path reads
 //! first (digits and at most one point, as `money::plain_amount` and its kin read them), in a
-//! run whose rows are CSV in yuan copied as written, under undated rules and no budget that
-//! cuts. Any other row, or anything unusual about one (a repeated id, a totals row, a blank
-//! where a number is due, a width or cost that would be noted with a warning, an amount that
-//! needs the general arithmetic), is left to the general path, which the fused path is the
-//! same as on every row it takes: `fused_props` holds the two to the same bytes, messages and
-//! totals over any table.
+//! run whose rows are CSV in yuan copied as written, under undated rules; the counting passes
+//! of budgets that cut take it too, whatever the output. Any other row, or anything unusual
+//! about one (a repeated id, a totals or note row, a blank where a number is due, a width or
+//! cost that would be noted with a warning, an amount that needs the general arithmetic), is
+//! left to the general path, which the fused path is the same as on every row it takes:
+//! `fused_props` holds the two to the same bytes, messages and totals over any table.
 //!
 //! What it computes is SPEC §3 as `engine::compute_into` does it for such a row, step by step
 //! in the same order and with the same rounding functions: the cost, each fund's tier by the
 //! rules' own choice and its nominal `money::mul_fen_parts`, what the cost leaves it, the
-//! gap, the sources, per household and due. Its notes are the engine's notes, written by the
-//! same kept texts.
+//! gap, the sources, per household and due; and a budget's cut as `engine::cut` makes it.
+//! Its notes are the engine's notes, written by the same kept texts. It is the one place a
+//! row's computation is written a second time: a change to `engine`, to `table::row`'s
+//! reading or to the fields of a table is a change here too (`Fused::new` matches every
+//! field, so a new one does not compile until it is placed).
 
 use rust_decimal::Decimal;
 
@@ -27,7 +30,7 @@ use crate::report::layout::Layout;
 use crate::report::summary::RowPart;
 use crate::report::Summary;
 use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
-use crate::table::row::surely_a_segment;
+use crate::table::row::{is_totals_row, note_row, surely_a_segment};
 use crate::table::{Columns, Field, Record, RowText};
 
 use super::work::NoteTexts;
@@ -92,19 +95,42 @@ pub(super) struct Out<'o> {
 
 impl<'a> Fused<'a> {
     /// The fused path for a table with `columns` under `rules`, when it can take rows of it:
-    /// `plain_rows` says the run writes CSV in yuan (not for Excel) with plain lines copied as
-    /// written, and no budget cuts; the rules are undated with no budget paid in order; the
-    /// table has the columns every row needs and none of those it does not read (cost per km,
-    /// amounts approved, disbursed).
+    /// `plain_rows` says its rows are wanted (for a pass that writes, that the run writes CSV
+    /// in yuan, not for Excel, with plain lines copied as written: `RowBuf::writes_fen`); the
+    /// rules are undated; the table has the columns every row needs and none of those the
+    /// fused path does not read (cost per km, disbursed, amounts approved).
     pub fn new(rules: &'a RuleSet, columns: &'a Columns, plain_rows: bool) -> Option<Fused<'a>> {
         if !plain_rows || rules.is_dated() {
             return None;
         }
-        let unread = [Field::CostPerKm, Field::Disbursed];
-        if unread.iter().any(|&f| columns.index(f).is_some())
-            || !columns.approved(rules).is_empty()
-            || !columns.approved_twice(rules).is_empty()
-        {
+        // Every field, placed: read here, the user's own (carried through unread, as
+        // `table::row::parse_to` carries it), or refused. No wildcard: a new field does not
+        // compile until it is placed.
+        for f in Field::ALL {
+            let read_here = match f {
+                Field::Id
+                | Field::Township
+                | Field::Village
+                | Field::Class
+                | Field::Width
+                | Field::Length
+                | Field::Cost
+                | Field::OtherFunds
+                | Field::YishiYiyi
+                | Field::SelfRaised
+                | Field::VillageFund
+                | Field::Households
+                | Field::Completed
+                | Field::Priority => true,
+                // A road's name; a date or year under undated rules.
+                Field::Name | Field::Date | Field::Year => true,
+                Field::CostPerKm | Field::Disbursed => false,
+            };
+            if !read_here && columns.index(f).is_some() {
+                return None;
+            }
+        }
+        if !columns.approved(rules).is_empty() || !columns.approved_twice(rules).is_empty() {
             return None;
         }
         // Every money and length column in its base unit: the plain readers read only those.
@@ -213,10 +239,13 @@ impl<'a> Fused<'a> {
     /// A row's values, when each is in its plainest form and the row is surely good.
     #[inline(always)]
     fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
-        if duplicate_id
-            || !record.is_plain()
-            || record.len() != self.expected
-            || !surely_a_segment(record, self.columns)
+        if duplicate_id || !record.is_plain() || record.len() != self.expected {
+            return None;
+        }
+        // What `table::row::evaluate_into` asks first: a row not surely a segment is looked
+        // at for a totals or a note row, either of which is the general path's.
+        if !surely_a_segment(record, self.columns)
+            && (is_totals_row(record, self.columns) || note_row(record, self.columns).is_some())
         {
             return None;
         }
@@ -329,7 +358,9 @@ impl<'a> Fused<'a> {
         } else {
             out.rendered.cell(&self.notes, out.scratch, rules, lang)
         };
-        // Each amount is at most a few times the cost, which is within MAX_FEN.
+        // Every amount written is from zero to the cost (a fund's paid amount, the subsidy,
+        // the gap, the shortfall, per household, due), and the cost is within MAX_FEN, far
+        // inside i64.
         let narrow = |fen: i128| fen as i64;
         let written = encode::computed_fen(
             out.rows,
@@ -479,10 +510,12 @@ impl CutRow for FusedRow<'_, '_> {
             .notes
             .retain(|n| !matches!(n, Note::SourcesExceed { .. }));
         fused.settle(row).ok_or(Overflow)?;
+        // Before the notes settle keeps, as `engine::cut` places it (a row with an amount
+        // disbursed is never the fused path's, so only a surplus comes after it here).
         let at = fused
             .notes
             .iter()
-            .position(|n| matches!(n, Note::SourcesExceed { .. }))
+            .position(|n| matches!(n, Note::SourcesExceed { .. } | Note::OverDisbursed { .. }))
             .unwrap_or(fused.notes.len());
         let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
         let note = Note::CutByBudget {
@@ -695,7 +728,11 @@ mod tests {
                 true,
             ),
             (" S4,乡镇0,村0,village,4.5,2,1600000,0,1,1", false),
+            // Every field of a segment: one, though its id reads 合计 (as the general path
+            // reads it).
             ("合计,乡镇0,村0,village,4.5,2,1600000,0,1,1", false),
+            ("合计,,,,,,3200000,,,", false),
+            ("备注：金额单位为元,,,,,,,,,", false),
             ("S5,乡镇0,村0,Village,4.5,2,1600000,0,1,1", false),
             ("S6,乡镇0,村0,village,4.5米,2,1600000,0,1,1", false),
             ("S7,乡镇0,村0,village,4.5,0,1600000,0,1,0", false),
@@ -713,9 +750,9 @@ mod tests {
         assert_eq!(
             fates,
             [
-                "fused", "fused", "general", "general", "general", "general", "general", "general",
+                "fused", "fused", "general", "general", "fused", "general", "general", "general",
                 "general", "general", "general", "general", "general", "general", "general",
-                "general", "fused"
+                "general", "general", "general", "fused"
             ]
         );
         assert_eq!(
@@ -726,6 +763,8 @@ mod tests {
              220000.00,,,width 4.0 m is below the 4.5 m tier of County transport bureau \
              subsidy: the 3.5 m tier applies; width 4.0 m is below the 4.5 m tier of County \
              poverty-alleviation special fund: the 3.5 m tier applies\n\
+             合计,乡镇0,村0,village,4.5,2,1600000,0,1,1,900000.00,600000.00,1500000.00,\
+             100000.00,100000.00,100000.00,750000.00,\n\
              S16,乡镇0,村0,village,4.5,2,1600000,0,1,1,900000.00,600000.00,1500000.00,\
              100000.00,100000.00,100000.00,750000.00,\n"
         );

@@ -13,6 +13,7 @@ use super::{run_tuned, Destination, GroupBy, Input, Options, Report, TextStyle, 
 use crate::i18n::Lang;
 use crate::report::{TextFormat, Unit};
 use crate::rules::{RuleSet, BUILTIN_TOML};
+use crate::table::Field;
 
 /// The shipped rules (0), a variant (1: half to even, a class without tiers, no plausible
 /// range), or the shipped rules with budgets that cut: one prorating the village roads'
@@ -72,9 +73,35 @@ struct Shape {
     unread: Option<bool>,
     /// The columns reversed.
     reversed: bool,
+    /// Then turned left this many places (a text column first, as a Chinese table has it).
+    rotate: usize,
+    /// Headed in Chinese.
+    chinese: bool,
+    /// With 一事一议 and 农户自筹 columns too.
+    more_sources: bool,
+    /// The rows in two files of one run.
+    two_files: bool,
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
+    let more = (
+        0usize..14,
+        any::<bool>(),
+        any::<bool>(),
+        prop::bool::weighted(0.3),
+    );
+    (more, shape_columns()).prop_map(
+        |((rotate, chinese, more_sources, two_files), shape)| Shape {
+            rotate,
+            chinese,
+            more_sources,
+            two_files,
+            ..shape
+        },
+    )
+}
+
+fn shape_columns() -> impl Strategy<Value = Shape> {
     (
         any::<bool>(),
         any::<bool>(),
@@ -105,6 +132,10 @@ fn shape() -> impl Strategy<Value = Shape> {
                     priority,
                     unread,
                     reversed,
+                    rotate: 0,
+                    chinese: false,
+                    more_sources: false,
+                    two_files: false,
                 }
             },
         )
@@ -290,12 +321,21 @@ fn csv(shape: &Shape, rows: &[Row]) -> String {
         Some(false) => columns.push(("cost_per_km", |r| &r.unread)),
         None => {}
     }
+    if shape.more_sources {
+        columns.push(("yishi_yiyi", |r| &r.village_fund));
+        columns.push(("self_raised", |r| &r.other_funds));
+    }
     if shape.reversed {
         columns.reverse();
     }
+    let turn = shape.rotate % columns.len();
+    columns.rotate_left(turn);
     let mut text: String = columns
         .iter()
-        .map(|(name, _)| *name)
+        .map(|(name, _)| match (shape.chinese, Field::of_header(name)) {
+            (true, Some(field)) => field.zh(),
+            _ => name,
+        })
         .collect::<Vec<_>>()
         .join(",");
     text.push('\n');
@@ -327,16 +367,37 @@ fn run_chunked(
     fused: bool,
     chunk: usize,
 ) -> (Report, String, Vec<u8>) {
+    run_files(rules, &[text], by, lang, fused, chunk)
+}
+
+/// [`run_chunked`] over several tables, one file each, in one run.
+fn run_files(
+    rules: &RuleSet,
+    texts: &[&str],
+    by: Option<GroupBy>,
+    lang: Lang,
+    fused: bool,
+    chunk: usize,
+) -> (Report, String, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
-    let (input, output) = (dir.path().join("plan.csv"), dir.path().join("out.csv"));
-    std::fs::write(&input, text).unwrap();
+    let output = dir.path().join("out.csv");
+    let inputs = texts
+        .iter()
+        .enumerate()
+        .map(|(at, text)| {
+            let name = format!("plan{at}.csv");
+            let input = dir.path().join(&name);
+            std::fs::write(&input, text).unwrap();
+            Input {
+                label: name,
+                path: Some(input),
+                encoding: None,
+            }
+        })
+        .collect();
     let opts = Options {
         rules,
-        inputs: vec![Input {
-            label: "plan.csv".into(),
-            path: Some(input),
-            encoding: None,
-        }],
+        inputs,
         destination: Destination::File(output.clone()),
         keep_going: true,
         by,
@@ -390,8 +451,30 @@ fn check(
 ) -> Result<(), TestCaseError> {
     let rules = rules(variant);
     let text = csv(shape, rows);
-    let (general, general_messages, general_out) = run(&rules, &text, by, lang, false);
-    let (fused, fused_messages, fused_out) = run(&rules, &text, by, lang, true);
+    // Two tables of the same columns in one run, when the shape says so: the rows split in two.
+    let texts = match shape.two_files {
+        false => vec![text.clone()],
+        true => {
+            let mut lines = text.lines();
+            let header = lines.next().unwrap_or_default();
+            let body: Vec<&str> = lines.collect();
+            let (first, second) = body.split_at(body.len() / 2);
+            [first, second]
+                .iter()
+                .map(|part| {
+                    let mut t = format!("{header}\n");
+                    for line in *part {
+                        t.push_str(line);
+                        t.push('\n');
+                    }
+                    t
+                })
+                .collect()
+        }
+    };
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let (general, general_messages, general_out) = run_files(&rules, &texts, by, lang, false, 7);
+    let (fused, fused_messages, fused_out) = run_files(&rules, &texts, by, lang, true, 7);
     prop_assert_eq!(
         String::from_utf8_lossy(&fused_out),
         String::from_utf8_lossy(&general_out),
@@ -400,6 +483,8 @@ fn check(
     );
     prop_assert_eq!(fused_messages, general_messages);
     prop_assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+    // Every table read (its header taken), so the comparison is of rows.
+    prop_assert_eq!(general.failed_inputs, 0, "{}", text);
     Ok(())
 }
 

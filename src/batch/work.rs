@@ -441,7 +441,7 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
         fused: None,
     };
     // Rows of CSV in yuan, plain lines copied as written.
-    let plain_rows = chunk.size.fused && worker.verbatim && job.unit == crate::report::Unit::Yuan;
+    let plain_rows = chunk.size.fused && worker.verbatim && worker.done.rows.writes_fen();
     worker.fused = Fused::new(job.rules, &table.columns, plain_rows);
     chunk.each(|entry| match entry {
         Entry::Record(record, duplicate) => worker.record(record, duplicate),

@@ -47,6 +47,19 @@ impl RowBuf {
         RowBuf::reusing(Vec::new(), format, excel, room)
     }
 
+    /// Whether [`computed_fen`] writes rows here: CSV in yuan, not for Excel.
+    pub fn writes_fen(&self) -> bool {
+        matches!(
+            self,
+            RowBuf::Text {
+                format: Format::Csv,
+                excel: false,
+                unit: Unit::Yuan,
+                ..
+            }
+        )
+    }
+
     /// [`RowBuf::new`] in the memory of `bytes`, a buffer used before.
     pub fn reusing(mut bytes: Vec<u8>, format: Option<Format>, excel: bool, room: usize) -> RowBuf {
         match format {
@@ -373,14 +386,10 @@ pub fn computed_fen(
     notes: &str,
     csv_plain: bool,
 ) -> bool {
-    let RowBuf::Text {
-        bytes,
-        first,
-        format: Format::Csv,
-        excel: false,
-        unit: Unit::Yuan,
-    } = rows
-    else {
+    if !rows.writes_fen() {
+        return false;
+    }
+    let RowBuf::Text { bytes, first, .. } = rows else {
         return false;
     };
     let mut fields = money::PlainFields::<false>::new(bytes, *first);
