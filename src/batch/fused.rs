@@ -69,6 +69,8 @@ pub(super) struct Fused<'a> {
     paid_narrow: Vec<i64>,
     /// The amounts of the row taken last.
     amounts: Amounts,
+    /// Whether rows' notes are made (a counting pass reads only what rows ask).
+    with_notes: bool,
 }
 
 /// What became of a row the fused path was given.
@@ -212,7 +214,15 @@ impl<'a> Fused<'a> {
             paid: Vec::new(),
             paid_narrow: Vec::new(),
             amounts: Amounts::default(),
+            with_notes: true,
         })
+    }
+
+    /// The fused path for a counting pass, which reads only what rows ask of the budgets: it
+    /// makes no notes.
+    pub fn counting(mut self) -> Fused<'a> {
+        self.with_notes = false;
+        self
     }
 
     /// Computes `record` and writes its row to `out`, when it is one the fused path takes
@@ -411,7 +421,9 @@ impl<'a> Fused<'a> {
         let mut left = cost;
         let mut total = 0i128;
         for (fund_id, tier) in self.widths[w].funds.iter().enumerate() {
-            self.notes.extend(tier.note);
+            if self.with_notes {
+                self.notes.extend(tier.note);
+            }
             let nominal = match tier.rate {
                 Some((rate, rate_scale)) => {
                     money::mul_fen_parts(rate, rate_scale, length_m, length_scale, rounding)?
@@ -422,7 +434,7 @@ impl<'a> Fused<'a> {
                 return None;
             }
             let paid = nominal.min(left);
-            if paid < nominal {
+            if paid < nominal && self.with_notes {
                 self.amounts.amountless = false;
                 self.notes.push(Note::CutByCost {
                     fund: fund_id,
@@ -447,7 +459,7 @@ impl<'a> Fused<'a> {
         let total = self.amounts.subsidy;
         let gap = (row.cost - total).max(0);
         let sources: i128 = row.sources.iter().sum();
-        if sources > gap {
+        if sources > gap && self.with_notes {
             self.amounts.amountless = false;
             self.notes.push(Note::SourcesExceed {
                 surplus: money::from_fen(sources - gap)?,
@@ -517,6 +529,10 @@ impl CutRow for FusedRow<'_, '_> {
             .iter()
             .position(|n| matches!(n, Note::SourcesExceed { .. } | Note::OverDisbursed { .. }))
             .unwrap_or(fused.notes.len());
+        fused.amounts.cut = true;
+        if !fused.with_notes {
+            return Ok(());
+        }
         let yuan = |fen: i128| money::from_fen(fen).ok_or(Overflow);
         let note = Note::CutByBudget {
             cut,
@@ -526,7 +542,6 @@ impl CutRow for FusedRow<'_, '_> {
         };
         fused.notes.insert(at, note);
         fused.amounts.amountless = false;
-        fused.amounts.cut = true;
         Ok(())
     }
 }
