@@ -292,6 +292,25 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
     }
 }
 
+/// Writes one amount of a row (nothing for `None`): a `Decimal` or a whole number of fen.
+pub trait PutAmount<A> {
+    fn put(&mut self, amount: Option<A>);
+}
+
+impl<const MARKDOWN: bool> PutAmount<Decimal> for PlainFields<'_, MARKDOWN> {
+    #[inline(always)]
+    fn put(&mut self, amount: Option<Decimal>) {
+        self.field(amount);
+    }
+}
+
+impl<const MARKDOWN: bool> PutAmount<i64> for PlainFields<'_, MARKDOWN> {
+    #[inline(always)]
+    fn put(&mut self, fen: Option<i64>) {
+        self.fen_field(fen);
+    }
+}
+
 impl<const MARKDOWN: bool> Drop for PlainFields<'_, MARKDOWN> {
     fn drop(&mut self) {
         self.flush();

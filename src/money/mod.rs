@@ -17,7 +17,9 @@ mod round;
 mod show;
 
 pub use fixed::push_wan;
-pub use fixed::{plain, push_decimal, push_plain, push_plain_fen, write_plain, PlainFields};
+pub use fixed::{
+    plain, push_decimal, push_plain, push_plain_fen, write_plain, PlainFields, PutAmount,
+};
 pub use parse::{
     is_formula_error, normalize_width_forms, parse_amount, parse_decimal, parse_households,
     parse_length_km, parse_width_m, plain_amount, plain_amount_fen, plain_households,

@@ -393,21 +393,13 @@ pub fn computed_fen(
         return false;
     };
     let mut fields = money::PlainFields::<false>::new(bytes, *first);
-    for &paid in amounts.paid {
-        fields.fen_field(Some(paid));
-    }
-    fields.fen_field(Some(amounts.subsidy));
-    fields.fen_field(Some(amounts.gap));
-    fields.fen_field(Some(amounts.shortfall));
-    for (shown, amount) in [
-        (layout.per_household, amounts.per_household),
-        (layout.due, amounts.due),
-        (layout.outstanding, amounts.outstanding),
-    ] {
-        if shown {
-            fields.fen_field(amount);
-        }
-    }
+    in_column_order(
+        amounts.paid.iter().copied(),
+        [amounts.subsidy, amounts.gap, amounts.shortfall],
+        [amounts.per_household, amounts.due, amounts.outstanding],
+        layout,
+        &mut fields,
+    );
     drop(fields);
     end_plain(bytes, false, false, notes, csv_plain);
     *first = true;
@@ -455,19 +447,40 @@ fn plain_amounts<const MARKDOWN: bool>(
     b: &Breakdown,
     layout: &Layout,
 ) {
-    for share in &b.shares {
-        fields.field(Some(share.paid));
+    in_column_order(
+        b.shares.iter().map(|share| share.paid),
+        [b.subsidy_total, b.gap, b.shortfall],
+        [b.per_household, b.due, b.outstanding],
+        layout,
+        &mut fields,
+    );
+}
+
+/// A row's computed amounts in the order of the output's columns, each handed to `put`:
+/// each fund's paid amount, then the subsidy, the gap and the shortfall, then per
+/// household, due and outstanding where `layout` has their columns (the one place that
+/// order is written for rows of text, whether the amounts are `Decimal`s or fen).
+#[inline(always)]
+fn in_column_order<A>(
+    paid: impl Iterator<Item = A>,
+    [subsidy, gap, shortfall]: [A; 3],
+    [per_household, due, outstanding]: [Option<A>; 3],
+    layout: &Layout,
+    fields: &mut impl money::PutAmount<A>,
+) {
+    for amount in paid {
+        fields.put(Some(amount));
     }
-    fields.field(Some(b.subsidy_total));
-    fields.field(Some(b.gap));
-    fields.field(Some(b.shortfall));
+    fields.put(Some(subsidy));
+    fields.put(Some(gap));
+    fields.put(Some(shortfall));
     for (shown, amount) in [
-        (layout.per_household, b.per_household),
-        (layout.due, b.due),
-        (layout.outstanding, b.outstanding),
+        (layout.per_household, per_household),
+        (layout.due, due),
+        (layout.outstanding, outstanding),
     ] {
         if shown {
-            fields.field(amount);
+            fields.put(amount);
         }
     }
 }
