@@ -45,7 +45,10 @@ pub fn edit(
         super::WorkbookError::NoHeader { .. } | super::WorkbookError::NoSuchSheet { .. } => {
             SaveError::Moved
         }
-        other => damaged(other.render(&src.display().to_string(), crate::i18n::Lang::En)),
+        other => SaveError::Unreadable {
+            file: src.display().to_string(),
+            error: Box::new(other),
+        },
     })?;
     if before.columns.names != header {
         return Err(SaveError::Moved);

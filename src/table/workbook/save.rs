@@ -31,6 +31,12 @@ pub enum SaveError {
     Moved,
     /// The workbook's parts could not be understood.
     Damaged(String),
+    /// The workbook on disk could not be read again to be saved into (`file`: its name in
+    /// the message).
+    Unreadable {
+        file: String,
+        error: Box<super::WorkbookError>,
+    },
     /// Reading or writing failed.
     Io(io::Error),
 }
@@ -55,6 +61,14 @@ impl SaveError {
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),
             (SaveError::Damaged(e), Lang::En) => format!("the workbook's parts could not be understood ({e}); not saved: save under a new name"),
             (SaveError::Damaged(e), Lang::Zh) => format!("无法解析工作簿的内部结构（{e}）；未保存：请另存为新文件"),
+            (SaveError::Unreadable { file, error }, Lang::En) => format!(
+                "the workbook could not be read again to save into it ({}); not saved: save under a new name",
+                error.render(file, lang)
+            ),
+            (SaveError::Unreadable { file, error }, Lang::Zh) => format!(
+                "无法重新读取工作簿以保存（{}）；未保存：请另存为新文件",
+                error.render(file, lang)
+            ),
             (SaveError::Io(e), _) => lang.io_reason(e),
         }
     }

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 use super::stream::BookItem;
-use super::SaveError;
+use super::{SaveError, WorkbookError};
 use crate::table::columns::HeaderOptions;
 use crate::table::sheet::Sheet;
 use crate::table::sheet::SheetRow;
@@ -924,5 +924,78 @@ proptest! {
             super::cells::push_cell_text(calamine::DataRef::Int(i), &mut out);
             prop_assert_eq!(&out[1..], super::cells::cell_text(&Data::Int(i)));
         }
+    }
+}
+
+#[test]
+fn a_workbook_that_cannot_be_read_again_to_save_into_is_said_so_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(4, "3.5");
+    // Replaced on disk by something that is no workbook, after it was opened.
+    fs::write(&path, "id,township\nE1,天马乡\n").unwrap();
+    let e = sheet.save(&path).unwrap_err();
+    let inner = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    let file = path.display().to_string();
+    assert_eq!(
+        inner.render(crate::i18n::Lang::Zh),
+        format!(
+            "无法重新读取工作簿以保存（{}）；未保存：请另存为新文件",
+            WorkbookError::NotAWorkbook { text: true }.render(&file, crate::i18n::Lang::Zh)
+        )
+    );
+    assert_eq!(
+        inner.render(crate::i18n::Lang::En),
+        format!(
+            "the workbook could not be read again to save into it ({}); not saved: save under a new name",
+            WorkbookError::NotAWorkbook { text: true }.render(&file, crate::i18n::Lang::En)
+        )
+    );
+    assert!(!inner
+        .render(crate::i18n::Lang::Zh)
+        .contains("is not an Excel"));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "id,township\nE1,天马乡\n"
+    );
+}
+
+/// Every reason a save gives reads in Chinese under `--lang zh`, whatever it wraps: no English
+/// word but a name (a file's, a format's, a program's).
+#[test]
+fn every_save_refusal_reads_in_chinese() {
+    use crate::i18n::Lang;
+    let names = [
+        "plan", "xlsx", "xls", "csv", "CSV", "ods", "roadsub", "Excel", "WPS", "HTML", "XML",
+    ];
+    let unreadable = |error| SaveError::Unreadable {
+        file: "plan.xlsx".into(),
+        error: Box::new(error),
+    };
+    let errors = [
+        SaveError::CannotWrite { ext: "ods".into() },
+        SaveError::SharedFormula("G3".into()),
+        SaveError::Moved,
+        SaveError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
+        unreadable(WorkbookError::NotAWorkbook { text: true }),
+        unreadable(WorkbookError::NotAWorkbook { text: false }),
+        unreadable(WorkbookError::Markup),
+        unreadable(WorkbookError::Protected),
+        unreadable(WorkbookError::Changed),
+        unreadable(WorkbookError::Stopped),
+        unreadable(WorkbookError::Disagree {
+            sheet: "道路".into(),
+        }),
+    ];
+    for e in &errors {
+        let zh = e.render(Lang::Zh);
+        let english: Vec<&str> = zh
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3 && !names.contains(w))
+            .collect();
+        assert!(english.is_empty(), "{zh}: {english:?}");
+        assert_ne!(zh, e.render(Lang::En));
     }
 }
