@@ -16,6 +16,7 @@ mod inplace;
 mod made;
 pub mod patch;
 mod quick;
+pub(crate) use quick::probe;
 mod save;
 pub mod stream;
 

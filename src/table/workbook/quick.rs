@@ -1431,5 +1431,6 @@ fn builtin_format(id: &[u8]) -> Format {
     }
 }
 
+pub(crate) mod probe;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,167 @@
+//! Workbooks written part by part, and both readers' cells of them: what the quick reader's
+//! tests and its fuzz target ([`crate::fuzzing::xlsx_sheet`]) hold it to. Not part of the
+//! tool's interface.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::Path;
+
+use calamine::{open_workbook, Reader, Xlsx, XlsxError};
+
+use super::Quick;
+use crate::table::workbook::stream::{CellError, Cells};
+
+/// A cell as the batch reads it: position, text, and whether it is a formula without a result.
+pub(crate) type Cell = ((u32, u32), String, bool);
+
+/// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one.
+pub(crate) fn by_calamine(path: &Path, sheet: &str) -> (Vec<Cell>, Option<String>) {
+    let mut book: Xlsx<BufReader<File>> = match open_workbook(path) {
+        Ok(b) => b,
+        Err(e) => return (Vec::new(), Some((e as XlsxError).to_string())),
+    };
+    let mut next = match book.cells(sheet) {
+        Ok(n) => n,
+        Err(e) => return (Vec::new(), Some(e)),
+    };
+    let mut cells = Vec::new();
+    loop {
+        let mut text = String::new();
+        match next(&mut text) {
+            Ok(Some((pos, no_result))) => cells.push((pos, text, no_result)),
+            Ok(None) => return (cells, None),
+            Err(CellError::Failed(e)) => return (cells, Some(e)),
+            Err(CellError::Unsure) => return (cells, Some("calamine's reader was unsure".into())),
+        }
+    }
+}
+
+/// The cells the quick reader gives before it is unsure or the sheet ends, and whether it
+/// read the whole sheet.
+pub(crate) fn by_quick(path: &Path, sheet: &str) -> (Vec<Cell>, bool) {
+    let Ok(book) = open_workbook::<Xlsx<BufReader<File>>, _>(path) else {
+        return (Vec::new(), false);
+    };
+    let names: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let Ok(file) = File::open(path) else {
+        return (Vec::new(), false);
+    };
+    let Ok(mut quick) = Quick::open(file, &names, book.has_1904_epoch()) else {
+        return (Vec::new(), false);
+    };
+    drop(book);
+    if quick.load_strings().is_err() {
+        return (Vec::new(), false);
+    }
+    let Ok(mut cells) = quick.cells(sheet) else {
+        return (Vec::new(), false);
+    };
+    let mut read = Vec::new();
+    loop {
+        let mut text = String::new();
+        match cells.next(&mut text) {
+            Ok(Some((pos, no_result))) => read.push((pos, text, no_result)),
+            Ok(None) => return (read, true),
+            Err(_) => return (read, false),
+        }
+    }
+}
+
+pub(crate) const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+
+pub(crate) const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
+pub(crate) const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+/// Styles: 0 general, 1 a built-in date (14), 2 a custom date, 3 a duration, 4 a custom
+/// number format, 5 two decimals (built-in 2).
+pub(crate) const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/><numFmt numFmtId="165" formatCode="[h]:mm:ss"/><numFmt numFmtId="166" formatCode="0.00_ ;[Red]\-0.00\ "/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"><alignment horizontal="right"/></xf><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>"#;
+
+/// The header row every hand-written sheet starts with (shared strings 0 to 6).
+pub(crate) const HEADER_SST: &str = "<si><t>id</t></si><si><t>township</t></si><si><t>village</t></si><si><t>class</t></si><si><t>width_m</t></si><si><t>length_km</t></si><si><t>cost</t></si>";
+
+pub(crate) fn header_row() -> String {
+    let cells: String = (0..7)
+        .map(|c| format!(r#"<c r="{}1" t="s"><v>{c}</v></c>"#, (b'A' + c) as char))
+        .collect();
+    format!(r#"<row r="1">{cells}</row>"#)
+}
+
+/// Writes to `path` a workbook of one sheet, 道路: the header row, then `rows` (the bytes
+/// inside `<sheetData>` after it); its shared strings the header's, then `strings` (`<si>`
+/// items); `workbook_pr` in its workbook part (`<workbookPr date1904="1"/>`).
+pub(crate) fn write_hand_book(
+    path: &Path,
+    rows: &[u8],
+    strings: &[u8],
+    workbook_pr: &str,
+) -> std::io::Result<()> {
+    let mut sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:K9"/><sheetData>{}"#,
+        header_row()
+    )
+    .into_bytes();
+    sheet.extend_from_slice(rows);
+    sheet.extend_from_slice(b"</sheetData></worksheet>");
+    let mut sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{HEADER_SST}"#
+    )
+    .into_bytes();
+    sst.extend_from_slice(strings);
+    sst.extend_from_slice(b"</sst>");
+    let workbook = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{workbook_pr}<sheets><sheet name="道路" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+    );
+    let mut zip = zip::ZipWriter::new(File::create(path)?);
+    let parts: [(&str, &[u8]); 7] = [
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", PACKAGE_RELS.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
+        ("xl/worksheets/sheet1.xml", &sheet),
+        ("xl/styles.xml", STYLES.as_bytes()),
+        ("xl/sharedStrings.xml", &sst),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .map_err(std::io::Error::other)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish().map_err(std::io::Error::other)?;
+    Ok(())
+}
+
+/// Where the quick reader and calamine's disagree on a sheet of the workbook at `path`, if
+/// anywhere: the quick reader gives more cells, other cells, or says it read a sheet whole
+/// that calamine read otherwise or failed on. (Stopping early is no disagreement: calamine
+/// reads on from there.)
+pub(crate) fn disagreement(path: &Path) -> Option<String> {
+    let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
+        Ok(book) => book.sheet_names(),
+        Err(_) => return None,
+    };
+    for name in &names {
+        let (slow, failed) = by_calamine(path, name);
+        let (quick, whole) = by_quick(path, name);
+        let differs = quick.len() > slow.len()
+            || quick[..] != slow[..quick.len().min(slow.len())]
+            || (whole && (quick.len() != slow.len() || failed.is_some()));
+        if differs {
+            return Some(format!(
+                "sheet {name}\n   calamine: {slow:?} err={failed:?}\n   quick:    {quick:?} whole={whole}"
+            ));
+        }
+    }
+    None
+}
