@@ -29,6 +29,13 @@ pub enum WorkbookError {
     /// The reading of the workbook ended without a word of why (its thread stopped, or a
     /// reader that is never unsure was): an internal error, never a row fewer.
     Stopped,
+    /// A cell of sheet `sheet`, in row `row` (from 1), lies beyond the last column a sheet
+    /// can have (XFD, the 16,384th): the workbook is damaged, and laying the row out would
+    /// take more memory than any table.
+    BeyondLastColumn { sheet: String, row: u64 },
+    /// A cell of sheet `sheet` (row `row` from 1, column `col` from 0) lies so far from the
+    /// others that the sheet, read whole, would span more cells than memory holds.
+    TooSpread { sheet: String, row: u64, col: u32 },
     /// No sheet has that name or number.
     NoSuchSheet { asked: String, sheets: Vec<String> },
     /// No sheet (or not the one asked for) has a recognisable header.
@@ -37,6 +44,19 @@ pub enum WorkbookError {
         problems: Vec<HeaderProblem>,
         found: Vec<String>,
     },
+}
+
+/// `file[sheet]`, or `file` when it names the sheet already (a batch's label does).
+fn at_sheet(file: &str, sheet: &str) -> String {
+    let named = file
+        .strip_suffix(']')
+        .and_then(|f| f.strip_suffix(sheet))
+        .is_some_and(|f| f.ends_with('['));
+    if named {
+        file.to_string()
+    } else {
+        format!("{file}[{sheet}]")
+    }
 }
 
 impl WorkbookError {
@@ -88,7 +108,8 @@ impl WorkbookError {
                 lang.pick("cannot read the workbook: ", "无法读取工作簿：")
             ),
             WorkbookError::Disagree { sheet } => format!(
-                "{file}[{sheet}]: {}",
+                "{}: {}",
+                at_sheet(file, sheet),
                 lang.pick(
                     "read twice, the sheet gave different cells; nothing was computed from it (save it again in Excel or WPS and retry)",
                     "两次读取该工作表所得单元格不一致，未据此计算（请在 Excel 或 WPS 中重新保存后再试）",
@@ -108,6 +129,27 @@ impl WorkbookError {
                     "工作簿读取意外中止（内部错误），未据此计算",
                 )
             ),
+            WorkbookError::BeyondLastColumn { sheet, row } => format!(
+                "{}:{row}: {}",
+                at_sheet(file, sheet),
+                lang.pick(
+                    "a cell lies beyond the last column a sheet can have (XFD): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "有单元格位于工作表最后一列（XFD）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                )
+            ),
+            WorkbookError::TooSpread { sheet, row, col } => {
+                let cell = format!("{}{row}", super::patch::column_name(*col));
+                match lang {
+                    Lang::En => format!(
+                        "{}: cell {cell} lies so far from the table that reading the sheet whole would take more memory than the table needs many times over; delete the stray cells in Excel or WPS, or run roadsub batch on it (which reads a sheet row by row)",
+                        at_sheet(file, sheet)
+                    ),
+                    Lang::Zh => format!(
+                        "{}: 单元格 {cell} 远离表格，整表读取所需内存远超表格本身；请在 Excel 或 WPS 中删除这些零散单元格，或用 roadsub batch 处理（逐行读取）",
+                        at_sheet(file, sheet)
+                    ),
+                }
+            }
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(
                     "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -154,6 +196,25 @@ impl From<WorkbookError> for TableError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_is_named_once_whether_or_not_the_label_names_it() {
+        let e = WorkbookError::BeyondLastColumn {
+            sheet: "道路".into(),
+            row: 2,
+        };
+        let plain = e.render("plan.xlsx", Lang::En);
+        assert!(
+            plain.starts_with("plan.xlsx[道路]:2: a cell lies beyond"),
+            "{plain}"
+        );
+        assert_eq!(e.render("plan.xlsx[道路]", Lang::En), plain);
+        // Another sheet's label, or one that only ends alike, still gets the sheet.
+        assert!(e
+            .render("plan.xlsx[Sheet1]", Lang::En)
+            .starts_with("plan.xlsx[Sheet1][道路]:2:"));
+        assert!(e.render("x道路]", Lang::En).starts_with("x道路][道路]:2:"));
+    }
 
     #[test]
     fn a_workbook_that_changes_while_it_is_read_is_refused_in_both_languages() {

@@ -205,9 +205,7 @@ pub fn open_with(
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
     for name in candidates(&names, &visible, sheet)? {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| WorkbookError::Open(e.to_string()))?;
+        let range = sheet_range(&mut book, &name)?;
         let rows = text_rows(&range);
         match find_header(&rows, options) {
             Ok((at, columns)) => {
@@ -255,6 +253,91 @@ pub fn open_with(
         problems: Vec::new(),
         found: Vec::new(),
     }))
+}
+
+/// Cells a sheet read whole may span at most (from its first row and column with a cell to
+/// its last): a range holds every cell between, about 32 bytes each, so this is 2 GiB. A
+/// table's sheet is far inside (1,000,000 rows of 30 columns are 30 million); a stray cell
+/// far from the table is not, and is refused rather than laid out.
+const MAX_RANGE_CELLS: u64 = 1 << 26;
+
+/// Sheet `name` as one range of cells, as calamine's `worksheet_range` makes it; for .xlsx,
+/// .xlsm and .xlsb, its cells are read one by one first and the sheet refused when one lies
+/// beyond the last column a sheet can have, or when the range would span more than
+/// [`MAX_RANGE_CELLS`] (calamine would ask for that memory at once, and the program end).
+/// (An .xls sheet has at most 256 columns and 65,536 rows.)
+fn sheet_range(
+    book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+    name: &str,
+) -> Result<Range<Data>, WorkbookError> {
+    let open = |e: &dyn std::fmt::Display| WorkbookError::Open(e.to_string());
+    let mut cells = Vec::new();
+    let mut bounds = Bounds::default();
+    match book {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(name) {
+                Ok(r) => r,
+                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+                Err(e) => return Err(open(&e)),
+            };
+            while let Some(cell) = reader.next_cell().map_err(|e| open(&e))? {
+                bounds.take(cell.get_position(), name)?;
+                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    let position = cell.get_position();
+                    cells.push(calamine::Cell::new(
+                        position,
+                        Data::from(cell.get_value().clone()),
+                    ));
+                }
+            }
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(|e| open(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| open(&e))? {
+                bounds.take(cell.get_position(), name)?;
+                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    let position = cell.get_position();
+                    cells.push(calamine::Cell::new(
+                        position,
+                        Data::from(cell.get_value().clone()),
+                    ));
+                }
+            }
+        }
+        other => return other.worksheet_range(name).map_err(|e| open(&e)),
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+/// The first and last rows and columns of a sheet's cells so far.
+#[derive(Default)]
+struct Bounds(Option<((u32, u32), (u32, u32))>);
+
+impl Bounds {
+    /// Takes the cell at `(row, col)` of sheet `sheet`, or refuses the sheet.
+    fn take(&mut self, (row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
+        if col >= stream::MAX_COLUMNS {
+            return Err(WorkbookError::BeyondLastColumn {
+                sheet: sheet.to_string(),
+                row: u64::from(row) + 1,
+            });
+        }
+        let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
+        let (first, last) = (
+            (top.min(row), left.min(col)),
+            (bottom.max(row), right.max(col)),
+        );
+        self.0 = Some((first, last));
+        let span = |a: u32, b: u32| u64::from(b - a) + 1;
+        if span(first.0, last.0) * span(first.1, last.1) > MAX_RANGE_CELLS {
+            return Err(WorkbookError::TooSpread {
+                sheet: sheet.to_string(),
+                row: u64::from(row) + 1,
+                col,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Which columns (from the sheet's first) hold a number in some row below the header, and

@@ -686,10 +686,15 @@ fn row_number(r: &[u8]) -> Result<u32, Unsure> {
         .ok_or(Unsure)
 }
 
-/// A cell reference (`B12`): (row, column) from 0.
+/// A cell reference (`B12`): (row, column) from 0. A column of more than three letters is
+/// beyond the last a sheet can have (XFD): it is given as the first column beyond it, which
+/// refuses the sheet, rather than computed (calamine's count of such a column overflows).
 fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unsure> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if letters == 0 || letters > 3 {
+    if letters > 3 {
+        return Ok((row_number(&r[letters..])?, super::stream::MAX_COLUMNS));
+    }
+    if letters == 0 {
         return Err(Unsure);
     }
     let col = r[..letters].iter().fold(0u32, |c, &b| {

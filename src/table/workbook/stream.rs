@@ -543,9 +543,17 @@ impl<'a> SheetRead<'a> {
                     self.take_row(done).map_err(SheetStop::Done)?;
                 }
             }
-            let Some(((_, col), no_result)) = cell else {
+            let Some(((row, col), no_result)) = cell else {
                 break;
             };
+            if col >= MAX_COLUMNS {
+                return self
+                    .fail_with(WorkbookError::BeyondLastColumn {
+                        sheet: self.name.to_string(),
+                        row: u64::from(row) + 1,
+                    })
+                    .map_err(SheetStop::Done);
+            }
             self.cells += 1;
             self.last = cell.map(|c| c.0);
             let col = col as usize;
@@ -632,6 +640,10 @@ impl<'a> SheetRead<'a> {
         }
     }
 }
+
+/// Columns a sheet can have (A to XFD), in Excel as in WPS: a cell beyond them is a damaged
+/// workbook, never a table's.
+pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
 /// Why [`SheetRead::run`] stopped before the sheet's end.
 enum SheetStop {

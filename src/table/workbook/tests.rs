@@ -999,3 +999,82 @@ fn every_save_refusal_reads_in_chinese() {
         assert_ne!(zh, e.render(Lang::En));
     }
 }
+
+/// A workbook of the probe's header row and `rows` after it.
+fn probe_book(dir: &Path, rows: &str) -> std::path::PathBuf {
+    let path = dir.join("probe.xlsx");
+    super::probe::write_hand_book(&path, rows.as_bytes(), b"<si><t>E1</t></si>", "").unwrap();
+    path
+}
+
+/// What a batch's row-by-row read of the workbook at `path` stops on.
+fn streamed_error(path: &Path) -> Option<WorkbookError> {
+    let (_, _, items) = super::stream::rows(path, None, &HeaderOptions::default()).ok()?;
+    items.filter_map(Result::err).next()
+}
+
+/// A cell beyond the last column a sheet can have (XFD) is a damaged workbook. Laid out as a
+/// row, a reference of many letters (whose column calamine's count overflows) asked for more
+/// memory than the machine had, and the run was killed: it is refused, row by row as whole.
+#[test]
+fn a_cell_beyond_the_last_column_is_refused_not_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    for reference in ["XFE2", "ZZZZZZZZZZZZZZZZE2", "AAAA2"] {
+        let path = probe_book(
+            dir.path(),
+            &format!(
+                r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="{reference}"><v>4.5</v></c></row>"#
+            ),
+        );
+        let refused = WorkbookError::BeyondLastColumn {
+            sheet: "道路".into(),
+            row: 2,
+        };
+        let streamed = streamed_error(&path).expect(reference);
+        assert_eq!(
+            streamed.render("probe.xlsx", crate::i18n::Lang::En),
+            refused.render("probe.xlsx", crate::i18n::Lang::En),
+            "{reference}"
+        );
+        // Read whole, as the table view, explain and a save in place read it: calamine's own
+        // count is not asked of a reference it would overflow on.
+        if reference != "ZZZZZZZZZZZZZZZZE2" {
+            let whole = super::open(&path, None).err().expect(reference);
+            assert_eq!(
+                whole.render("probe.xlsx", crate::i18n::Lang::Zh),
+                refused.render("probe.xlsx", crate::i18n::Lang::Zh)
+            );
+        }
+    }
+    assert_eq!(
+        WorkbookError::BeyondLastColumn { sheet: "道路".into(), row: 2 }
+            .render("probe.xlsx", crate::i18n::Lang::Zh),
+        "probe.xlsx[道路]:2: 有单元格位于工作表最后一列（XFD）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+    );
+}
+
+/// A stray cell in the sheet's last cell made the whole sheet's range 17 billion cells,
+/// which calamine asked memory for at once: the table view and explain ended on it. Such a
+/// sheet is refused read whole (saying which cell, and that a batch reads it), and read row by
+/// row as before.
+#[test]
+fn a_stray_cell_far_from_the_table_is_refused_read_whole_and_read_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="B2" t="s"><v>7</v></c><c r="C2" t="s"><v>7</v></c><c r="D2" t="s"><v>7</v></c><c r="E2"><v>4.5</v></c><c r="F2"><v>2</v></c><c r="G2"><v>1600000</v></c></row>"#;
+    let path = probe_book(
+        dir.path(),
+        &format!(r#"{row}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#),
+    );
+    let whole = super::open(&path, None).err().expect("refused");
+    assert_eq!(
+        whole.render("probe.xlsx", crate::i18n::Lang::En),
+        "probe.xlsx[道路]: cell XFD1048576 lies so far from the table that reading the sheet whole would take more memory than the table needs many times over; delete the stray cells in Excel or WPS, or run roadsub batch on it (which reads a sheet row by row)"
+    );
+    assert!(streamed_error(&path).is_none());
+    let (_, _, items) = super::stream::rows(&path, None, &HeaderOptions::default()).unwrap();
+    let rows: Vec<BookItem> = items.map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    // The same table without the stray cell reads whole.
+    let path = probe_book(dir.path(), row);
+    assert_eq!(super::open(&path, None).unwrap().rows.len(), 1);
+}

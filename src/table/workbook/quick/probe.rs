@@ -9,7 +9,7 @@ use std::path::Path;
 use calamine::{open_workbook, Reader, Xlsx, XlsxError};
 
 use super::Quick;
-use crate::table::workbook::stream::{CellError, Cells};
+use crate::table::workbook::stream::{CellError, Cells, MAX_COLUMNS};
 
 /// A cell as the batch reads it: position, text, and whether it is a formula without a result.
 pub(crate) type Cell = ((u32, u32), String, bool);
@@ -145,7 +145,8 @@ pub(crate) fn write_hand_book(
 /// Where the quick reader and calamine's disagree on a sheet of the workbook at `path`, if
 /// anywhere: the quick reader gives more cells, other cells, or says it read a sheet whole
 /// that calamine read otherwise or failed on. (Stopping early is no disagreement: calamine
-/// reads on from there.)
+/// reads on from there; nor is what follows a cell beyond the last column, where the sheet
+/// is refused.)
 pub(crate) fn disagreement(path: &Path) -> Option<String> {
     let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
         Ok(book) => book.sheet_names(),
@@ -153,7 +154,13 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
     };
     for name in &names {
         let (slow, failed) = by_calamine(path, name);
-        let (quick, whole) = by_quick(path, name);
+        let (mut quick, mut whole) = by_quick(path, name);
+        // A cell beyond the last column refuses the sheet there, whatever calamine makes of
+        // it: the cells before it are what must agree.
+        if let Some(beyond) = quick.iter().position(|c| c.0 .1 >= MAX_COLUMNS) {
+            quick.truncate(beyond);
+            whole = false;
+        }
         let differs = quick.len() > slow.len()
             || quick[..] != slow[..quick.len().min(slow.len())]
             || (whole && (quick.len() != slow.len() || failed.is_some()));
@@ -164,4 +171,36 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `rows` hold a cell reference whose column or row calamine's count would overflow
+/// (seven letters or more before a digit, or ten digits or more): the quick reader refuses
+/// the first (a test pins it); calamine stops on both when its arithmetic is checked.
+pub(crate) fn overflows_calamine(rows: &[u8]) -> bool {
+    // A run of digits counts when it starts a value (after a quote) or follows letters.
+    let (mut letters, mut digits, mut counted) = (0, 0, false);
+    let mut before = 0u8;
+    for &b in rows {
+        if b.is_ascii_digit() {
+            if letters >= 7 {
+                return true;
+            }
+            if digits == 0 {
+                counted = before == b'"' || before.is_ascii_alphabetic();
+            }
+            digits += 1;
+            if counted && digits >= 10 {
+                return true;
+            }
+        } else {
+            digits = 0;
+        }
+        letters = if b.is_ascii_alphabetic() {
+            letters + 1
+        } else {
+            0
+        };
+        before = b;
+    }
+    false
 }
