@@ -32,6 +32,9 @@ for target in $(cargo fuzz list); do
         work="work/$target"
         mkdir -p "$work"
     fi
+    # A target with no findings yet has no folder of them in a clone (git keeps no empty
+    # folder), and libFuzzer stops on a folder that is missing.
+    mkdir -p "findings/$target"
     echo "== fuzz $target: ${seconds}s"
     log="$(mktemp)"
     if ! cargo fuzz run "${build[@]}" "$target" "$work" "corpus/$target" "findings/$target" -- \
