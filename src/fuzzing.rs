@@ -188,10 +188,6 @@ pub fn xlsx_sheet(data: &[u8]) {
         Some(at) => (&data[..at], &data[at + 1..]),
         None => (data, &[][..]),
     };
-    // calamine counts a reference in 32 bits without a check: the fuzzer would find that.
-    if probe::overflows_calamine(data) {
-        return;
-    }
     let Ok(dir) = tempfile::tempdir() else {
         return;
     };

@@ -405,6 +405,14 @@ impl SheetCells<'_> {
         let attrs = &s[2..if empty { gt - 1 } else { gt }];
         let [r, style, typ] = attrs_of(attrs, [b"r", b"s", b"t"])?;
         let pos = match r {
+            // A column of more than three letters is beyond the last a sheet can have
+            // (XFD), whatever follows: it is given as the first column beyond, which refuses
+            // the sheet, not left to calamine (whose count of such a column overflows).
+            Some(r) if r.iter().take_while(|b| b.is_ascii_alphabetic()).count() > 3 => {
+                let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                let row = row_number(&r[letters..]).unwrap_or(self.row);
+                (row, super::stream::MAX_COLUMNS)
+            }
             Some(r) => cell_ref(r)?,
             None => (self.row, self.col),
         };
@@ -686,15 +694,10 @@ fn row_number(r: &[u8]) -> Result<u32, Unsure> {
         .ok_or(Unsure)
 }
 
-/// A cell reference (`B12`): (row, column) from 0. A column of more than three letters is
-/// beyond the last a sheet can have (XFD): it is given as the first column beyond it, which
-/// refuses the sheet, rather than computed (calamine's count of such a column overflows).
+/// A cell reference (`B12`): (row, column) from 0.
 fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unsure> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    if letters > 3 {
-        return Ok((row_number(&r[letters..])?, super::stream::MAX_COLUMNS));
-    }
-    if letters == 0 {
+    if letters == 0 || letters > 3 {
         return Err(Unsure);
     }
     let col = r[..letters].iter().fold(0u32, |c, &b| {

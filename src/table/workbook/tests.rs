@@ -1019,7 +1019,7 @@ fn streamed_error(path: &Path) -> Option<WorkbookError> {
 #[test]
 fn a_cell_beyond_the_last_column_is_refused_not_laid_out() {
     let dir = tempfile::tempdir().unwrap();
-    for reference in ["XFE2", "ZZZZZZZZZZZZZZZZE2", "AAAA2"] {
+    for reference in ["XFE2", "ZZZZZZZZZZZZZZZZE2", "AAAA2", "inlineStr"] {
         let path = probe_book(
             dir.path(),
             &format!(
@@ -1038,7 +1038,7 @@ fn a_cell_beyond_the_last_column_is_refused_not_laid_out() {
         );
         // Read whole, as the table view, explain and a save in place read it: calamine's own
         // count is not asked of a reference it would overflow on.
-        if reference != "ZZZZZZZZZZZZZZZZE2" {
+        if !["ZZZZZZZZZZZZZZZZE2", "inlineStr"].contains(&reference) {
             let whole = super::open(&path, None).err().expect(reference);
             assert_eq!(
                 whole.render("probe.xlsx", crate::i18n::Lang::Zh),

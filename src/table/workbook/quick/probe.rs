@@ -14,26 +14,60 @@ use crate::table::workbook::stream::{CellError, Cells, MAX_COLUMNS};
 /// A cell as the batch reads it: position, text, and whether it is a formula without a result.
 pub(crate) type Cell = ((u32, u32), String, bool);
 
-/// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one.
+/// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one. A
+/// panic of calamine's (its count of a reference's column overflows, checked in tests and
+/// fuzzing builds; a release build wraps it, and the column guard of `stream` refuses what
+/// it makes) is an error here, said without a word on standard error.
 pub(crate) fn by_calamine(path: &Path, sheet: &str) -> (Vec<Cell>, Option<String>) {
+    let mut cells = Vec::new();
+    let read = quietly(|| calamine_cells(path, sheet, &mut cells));
+    (
+        cells,
+        read.unwrap_or_else(|| Some("calamine stopped (a panic)".into())),
+    )
+}
+
+fn calamine_cells(path: &Path, sheet: &str, cells: &mut Vec<Cell>) -> Option<String> {
     let mut book: Xlsx<BufReader<File>> = match open_workbook(path) {
         Ok(b) => b,
-        Err(e) => return (Vec::new(), Some((e as XlsxError).to_string())),
+        Err(e) => return Some((e as XlsxError).to_string()),
     };
     let mut next = match book.cells(sheet) {
         Ok(n) => n,
-        Err(e) => return (Vec::new(), Some(e)),
+        Err(e) => return Some(e),
     };
-    let mut cells = Vec::new();
     loop {
         let mut text = String::new();
         match next(&mut text) {
             Ok(Some((pos, no_result))) => cells.push((pos, text, no_result)),
-            Ok(None) => return (cells, None),
-            Err(CellError::Failed(e)) => return (cells, Some(e)),
-            Err(CellError::Unsure) => return (cells, Some("calamine's reader was unsure".into())),
+            Ok(None) => return None,
+            Err(CellError::Failed(e)) => return Some(e),
+            Err(CellError::Unsure) => return Some("calamine's reader was unsure".into()),
         }
     }
+}
+
+thread_local! {
+    /// Whether a panic on this thread is [`quietly`]'s to catch, unsaid.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `f`'s result, or `None` if it panicked; the panic hook (the fuzzer's, which would end the
+/// run) is not called for it. Other threads' panics are said as ever.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    QUIET.with(|q| q.set(false));
+    result
 }
 
 /// The cells the quick reader gives before it is unsure or the sheet ends, and whether it
@@ -171,36 +205,4 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
         }
     }
     None
-}
-
-/// Whether `rows` hold a cell reference whose column or row calamine's count would overflow
-/// (seven letters or more before a digit, or ten digits or more): the quick reader refuses
-/// the first (a test pins it); calamine stops on both when its arithmetic is checked.
-pub(crate) fn overflows_calamine(rows: &[u8]) -> bool {
-    // A run of digits counts when it starts a value (after a quote) or follows letters.
-    let (mut letters, mut digits, mut counted) = (0, 0, false);
-    let mut before = 0u8;
-    for &b in rows {
-        if b.is_ascii_digit() {
-            if letters >= 7 {
-                return true;
-            }
-            if digits == 0 {
-                counted = before == b'"' || before.is_ascii_alphabetic();
-            }
-            digits += 1;
-            if counted && digits >= 10 {
-                return true;
-            }
-        } else {
-            digits = 0;
-        }
-        letters = if b.is_ascii_alphabetic() {
-            letters + 1
-        } else {
-            0
-        };
-        before = b;
-    }
-    false
 }

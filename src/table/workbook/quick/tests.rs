@@ -1528,17 +1528,3 @@ mod shared_formulas_and_errors_mixed {
         }
     }
 }
-
-#[test]
-fn references_calamine_would_overflow_on_are_told_from_large_values() {
-    use super::probe::overflows_calamine;
-    assert!(overflows_calamine(br#"<c r="ZZZZZZZA2"><v>1</v></c>"#));
-    assert!(overflows_calamine(br#"<row r="12345678901">"#));
-    assert!(overflows_calamine(br#"<c r="A12345678901">"#));
-    assert!(!overflows_calamine(
-        br#"<c r="XFD1048576"><v>16000000000</v></c>"#
-    ));
-    assert!(!overflows_calamine(
-        br#"<c r="A2" t="inlineStr"><is><t>abcdefghij</t></is></c>"#
-    ));
-}
