@@ -271,8 +271,6 @@ fn sheet_range(
     name: &str,
 ) -> Result<Range<Data>, WorkbookError> {
     let open = |e: &dyn std::fmt::Display| WorkbookError::Open(e.to_string());
-    let mut cells = Vec::new();
-    let mut bounds = Bounds::default();
     match book {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = match x.worksheet_cells_reader(name) {
@@ -280,31 +278,33 @@ fn sheet_range(
                 Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
                 Err(e) => return Err(open(&e)),
             };
-            while let Some(cell) = reader.next_cell().map_err(|e| open(&e))? {
-                bounds.take(cell.get_position(), name)?;
-                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
-                    let position = cell.get_position();
-                    cells.push(calamine::Cell::new(
-                        position,
-                        Data::from(cell.get_value().clone()),
-                    ));
-                }
-            }
+            laid_out(name, || reader.next_cell())
         }
         calamine::Sheets::Xlsb(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| open(&e))?;
-            while let Some(cell) = reader.next_cell().map_err(|e| open(&e))? {
-                bounds.take(cell.get_position(), name)?;
-                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
-                    let position = cell.get_position();
-                    cells.push(calamine::Cell::new(
-                        position,
-                        Data::from(cell.get_value().clone()),
-                    ));
-                }
-            }
+            laid_out(name, || reader.next_cell())
         }
-        other => return other.worksheet_range(name).map_err(|e| open(&e)),
+        other => other.worksheet_range(name).map_err(|e| open(&e)),
+    }
+}
+
+/// The range of sheet `name`'s cells, each given by `next` in turn, as calamine lays out a
+/// sheet's cells (empty ones left out), unless [`Bounds::take`] refuses one.
+fn laid_out<'a, E: std::fmt::Display>(
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>,
+) -> Result<Range<Data>, WorkbookError> {
+    let mut cells = Vec::new();
+    let mut bounds = Bounds::default();
+    while let Some(cell) = next().map_err(|e| WorkbookError::Open(e.to_string()))? {
+        let position = cell.get_position();
+        bounds.take(position, name)?;
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            cells.push(calamine::Cell::new(
+                position,
+                Data::from(cell.get_value().clone()),
+            ));
+        }
     }
     Ok(Range::from_sparse(cells))
 }
