@@ -198,6 +198,14 @@ pub fn xlsx_sheet(data: &[u8]) {
     if let Some(why) = probe::disagreement(&path) {
         panic!("the quick reader disagrees with calamine: {why}");
     }
+    // Read whole, as the table view reads it: a refusal or a table, never a panic of
+    // roadsub's nor a range past its bounds.
+    if let Some(Ok(table)) = probe::quietly(|| crate::table::workbook::open(&path, None)) {
+        assert!(
+            table.rows.iter().all(|r| r.len() <= 16_384),
+            "a row past XFD"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub(crate) type Cell = ((u32, u32), String, bool);
 /// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one. A
 /// panic of calamine's (its count of a reference's column overflows, checked in tests and
 /// fuzzing builds; a release build wraps it, and the column guard of `stream` refuses what
-/// it makes) is an error here, said without a word on standard error.
+/// it makes) is an error here, said without a word on standard error ([`quietly`]).
 pub(crate) fn by_calamine(path: &Path, sheet: &str) -> (Vec<Cell>, Option<String>) {
     let mut cells = Vec::new();
     let read = quietly(|| calamine_cells(path, sheet, &mut cells));
@@ -48,26 +48,39 @@ fn calamine_cells(path: &Path, sheet: &str, cells: &mut Vec<Cell>) -> Option<Str
 }
 
 thread_local! {
-    /// Whether a panic on this thread is [`quietly`]'s to catch, unsaid.
+    /// Whether a panic of calamine's on this thread is [`quietly`]'s to catch, unsaid.
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether the panic caught last on this thread was calamine's.
+    static CALAMINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// `f`'s result, or `None` if it panicked; the panic hook (the fuzzer's, which would end the
-/// run) is not called for it. Other threads' panics are said as ever.
-fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+/// `f`'s result, or `None` if calamine panicked in it: that panic is not said, and the panic
+/// hook before (the fuzzer's, which ends the run) is not called for it. Any other panic is
+/// said as ever and goes on unwinding: it is a defect of roadsub's.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(std::cell::Cell::get) {
+            let calamine = info
+                .location()
+                .is_some_and(|l| l.file().contains("/calamine-"));
+            if calamine && QUIET.with(std::cell::Cell::get) {
+                CALAMINE.with(|c| c.set(true));
+            } else {
                 previous(info);
             }
         }));
     });
     QUIET.with(|q| q.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    CALAMINE.with(|c| c.set(false));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     QUIET.with(|q| q.set(false));
-    result
+    match result {
+        Ok(value) => Some(value),
+        Err(_) if CALAMINE.with(std::cell::Cell::get) => None,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// The cells the quick reader gives before it is unsure or the sheet ends, and whether it

@@ -1528,3 +1528,22 @@ mod shared_formulas_and_errors_mixed {
         }
     }
 }
+
+/// The fuzz target's oracle: calamine's own panic (its count of a long reference overflows,
+/// checked in test builds) is its error, said quietly; a panic of roadsub's goes on.
+#[test]
+fn calamines_panics_are_its_errors_and_roadsubs_are_not_caught() {
+    let ours = std::panic::catch_unwind(|| super::probe::quietly(|| panic!("roadsub's own")));
+    assert!(ours.is_err());
+    let dir = tempfile::tempdir().unwrap();
+    let path = by_hand(
+        dir.path(),
+        r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="ZZZZZZZZZZZZZZZZE2"><v>1</v></c></row>"#,
+        "<si><t>E1</t></si>",
+        "",
+    );
+    let (cells, failed) = by_calamine(&path, "道路");
+    assert_eq!(failed.as_deref(), Some("calamine stopped (a panic)"));
+    assert_eq!(cells.len(), 8);
+    assert_eq!(super::probe::disagreement(&path), None);
+}
