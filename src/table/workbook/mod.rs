@@ -298,13 +298,17 @@ fn laid_out<'a, E: std::fmt::Display>(
     let mut bounds = Bounds::default();
     while let Some(cell) = next().map_err(|e| WorkbookError::Open(e.to_string()))? {
         let position = cell.get_position();
-        bounds.take(position, name)?;
-        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
-            cells.push(calamine::Cell::new(
-                position,
-                Data::from(cell.get_value().clone()),
-            ));
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            // Left out of the range (a cell with a format and no value, which a sheet may
+            // have anywhere), so it spans nothing; past XFD it is a damaged file all the same.
+            Bounds::default().take(position, name)?;
+            continue;
         }
+        bounds.take(position, name)?;
+        cells.push(calamine::Cell::new(
+            position,
+            Data::from(cell.get_value().clone()),
+        ));
     }
     Ok(Range::from_sparse(cells))
 }
