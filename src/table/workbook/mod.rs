@@ -220,9 +220,9 @@ pub fn open_with(
                     })
                     .collect();
                 let (numeric, dates) = column_kinds(&range, header_line);
-                let no_result = match book.worksheet_formula(&name) {
-                    Ok(formulas) => formulas_without_result(&range, &formulas, header_line),
-                    Err(_) => Vec::new(),
+                let no_result = match formula_range(&mut book, &name)? {
+                    Some(formulas) => formulas_without_result(&range, &formulas, header_line),
+                    None => Vec::new(),
                 };
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
@@ -271,6 +271,9 @@ fn sheet_range(
     name: &str,
 ) -> Result<Range<Data>, WorkbookError> {
     let open = |e: &dyn std::fmt::Display| WorkbookError::Open(e.to_string());
+    let value = |v: &calamine::DataRef| {
+        (!matches!(v, calamine::DataRef::Empty)).then(|| Data::from(v.clone()))
+    };
     match book {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = match x.worksheet_cells_reader(name) {
@@ -278,37 +281,63 @@ fn sheet_range(
                 Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
                 Err(e) => return Err(open(&e)),
             };
-            laid_out(name, || reader.next_cell())
+            laid_out(name, || reader.next_cell(), value)
         }
         calamine::Sheets::Xlsb(x) => {
             let mut reader = x.worksheet_cells_reader(name).map_err(|e| open(&e))?;
-            laid_out(name, || reader.next_cell())
+            laid_out(name, || reader.next_cell(), value)
         }
         other => other.worksheet_range(name).map_err(|e| open(&e)),
     }
 }
 
-/// The range of sheet `name`'s cells, each given by `next` in turn, as calamine lays out a
-/// sheet's cells (empty ones left out), unless [`Bounds::take`] refuses one.
-fn laid_out<'a, E: std::fmt::Display>(
+/// Sheet `name`'s formulas as one range, as calamine's `worksheet_formula` makes it, bounded
+/// as [`sheet_range`] bounds the cells (a formula far from the table, with no saved result,
+/// is no cell of that range); `Ok(None)` where calamine finds no formulas to give.
+fn formula_range(
+    book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
     name: &str,
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>,
-) -> Result<Range<Data>, WorkbookError> {
+) -> Result<Option<Range<String>>, WorkbookError> {
+    let formula = |f: &String| (!f.is_empty()).then(|| f.clone());
+    let laid = match book {
+        calamine::Sheets::Xlsx(x) => match x.worksheet_cells_reader(name) {
+            Ok(mut reader) => laid_out(name, || reader.next_formula(), formula),
+            Err(_) => return Ok(None),
+        },
+        calamine::Sheets::Xlsb(x) => match x.worksheet_cells_reader(name) {
+            Ok(mut reader) => laid_out(name, || reader.next_formula(), formula),
+            Err(_) => return Ok(None),
+        },
+        other => return Ok(other.worksheet_formula(name).ok()),
+    };
+    match laid {
+        Ok(range) => Ok(Some(range)),
+        // Formulas that cannot be read are none to know of, as before.
+        Err(WorkbookError::Open(_)) => Ok(None),
+        Err(refused) => Err(refused),
+    }
+}
+
+/// The range of sheet `name`'s cells, each given by `next` in turn, as calamine lays out a
+/// sheet's cells: those `value` gives a value of, the others (empty) left out, unless
+/// [`Bounds::take`] refuses one.
+fn laid_out<V: calamine::CellType, T: calamine::CellType, E: std::fmt::Display>(
+    name: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<V>>, E>,
+    value: impl Fn(&V) -> Option<T>,
+) -> Result<Range<T>, WorkbookError> {
     let mut cells = Vec::new();
     let mut bounds = Bounds::default();
     while let Some(cell) = next().map_err(|e| WorkbookError::Open(e.to_string()))? {
         let position = cell.get_position();
-        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+        let Some(value) = value(cell.get_value()) else {
             // Left out of the range (a cell with a format and no value, which a sheet may
             // have anywhere), so it spans nothing; past XFD it is a damaged file all the same.
             Bounds::default().take(position, name)?;
             continue;
-        }
+        };
         bounds.take(position, name)?;
-        cells.push(calamine::Cell::new(
-            position,
-            Data::from(cell.get_value().clone()),
-        ));
+        cells.push(calamine::Cell::new(position, value));
     }
     Ok(Range::from_sparse(cells))
 }

@@ -1083,4 +1083,19 @@ fn a_stray_cell_far_from_the_table_is_refused_read_whole_and_read_row_by_row() {
         &format!(r#"{row}<row r="1048576"><c r="XFD1048576" s="5"/></row>"#),
     );
     assert_eq!(super::open(&path, None).unwrap().rows.len(), 1);
+    // A formula there with no saved result is no cell of the sheet's range, but is one of
+    // its formulas' range (with the table's formula in G2), which is bounded as well.
+    let with_formula = row.replace("<v>1600000</v>", "<f>1600000</f><v>1600000</v>");
+    let path = probe_book(
+        dir.path(),
+        &format!(r#"{with_formula}<row r="1048576"><c r="XFD1048576"><f>1+1</f></c></row>"#),
+    );
+    let whole = super::open(&path, None).err().expect("refused");
+    assert!(
+        whole
+            .render("probe.xlsx", crate::i18n::Lang::En)
+            .starts_with("probe.xlsx[道路]: cell XFD1048576 lies so far"),
+        "{}",
+        whole.render("probe.xlsx", crate::i18n::Lang::En)
+    );
 }
