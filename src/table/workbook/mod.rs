@@ -333,7 +333,7 @@ fn laid_out<V: calamine::CellType, T: calamine::CellType, E: std::fmt::Display>(
         let Some(value) = value(cell.get_value()) else {
             // Left out of the range (a cell with a format and no value, which a sheet may
             // have anywhere), so it spans nothing; past XFD it is a damaged file all the same.
-            Bounds::default().take(position, name)?;
+            stream::within_columns(position, name)?;
             continue;
         };
         bounds.take(position, name)?;
@@ -349,12 +349,7 @@ struct Bounds(Option<((u32, u32), (u32, u32))>);
 impl Bounds {
     /// Takes the cell at `(row, col)` of sheet `sheet`, or refuses the sheet.
     fn take(&mut self, (row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
-        if col >= stream::MAX_COLUMNS {
-            return Err(WorkbookError::BeyondLastColumn {
-                sheet: sheet.to_string(),
-                row: u64::from(row) + 1,
-            });
-        }
+        stream::within_columns((row, col), sheet)?;
         let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
         let (first, last) = (
             (top.min(row), left.min(col)),

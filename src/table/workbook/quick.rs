@@ -405,15 +405,16 @@ impl SheetCells<'_> {
         let attrs = &s[2..if empty { gt - 1 } else { gt }];
         let [r, style, typ] = attrs_of(attrs, [b"r", b"s", b"t"])?;
         let pos = match r {
-            // A column of more than three letters is beyond the last a sheet can have
-            // (XFD), whatever follows: it is given as the first column beyond, which refuses
-            // the sheet, not left to calamine (whose count of such a column overflows).
-            Some(r) if r.iter().take_while(|b| b.is_ascii_alphabetic()).count() > 3 => {
-                let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-                let row = row_number(&r[letters..]).unwrap_or(self.row);
-                (row, super::stream::MAX_COLUMNS)
-            }
-            Some(r) => cell_ref(r)?,
+            Some(r) => match r.iter().take_while(|b| b.is_ascii_alphabetic()).count() {
+                // A column of more than three letters is beyond the last a sheet can have
+                // (XFD), whatever follows: it is given as the first column beyond, which
+                // refuses the sheet, not left to calamine (whose count of it overflows).
+                letters @ 4.. => (
+                    row_number(&r[letters..]).unwrap_or(self.row),
+                    super::stream::MAX_COLUMNS,
+                ),
+                _ => cell_ref(r)?,
+            },
             None => (self.row, self.col),
         };
         let typ = match typ {

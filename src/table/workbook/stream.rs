@@ -546,13 +546,8 @@ impl<'a> SheetRead<'a> {
             let Some(((row, col), no_result)) = cell else {
                 break;
             };
-            if col >= MAX_COLUMNS {
-                return self
-                    .fail_with(WorkbookError::BeyondLastColumn {
-                        sheet: self.name.to_string(),
-                        row: u64::from(row) + 1,
-                    })
-                    .map_err(SheetStop::Done);
+            if let Err(e) = within_columns((row, col), self.name) {
+                return self.fail_with(e).map_err(SheetStop::Done);
             }
             self.cells += 1;
             self.last = cell.map(|c| c.0);
@@ -644,6 +639,17 @@ impl<'a> SheetRead<'a> {
 /// Columns a sheet can have (A to XFD), in Excel as in WPS: a cell beyond them is a damaged
 /// workbook, never a table's.
 pub(crate) const MAX_COLUMNS: u32 = 16_384;
+
+/// The cell at `(row, col)` (from 0) of sheet `sheet`, unless it lies past [`MAX_COLUMNS`].
+pub(crate) fn within_columns((row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
+    if col < MAX_COLUMNS {
+        return Ok(());
+    }
+    Err(WorkbookError::BeyondLastColumn {
+        sheet: sheet.to_string(),
+        row: u64::from(row) + 1,
+    })
+}
 
 /// Why [`SheetRead::run`] stopped before the sheet's end.
 enum SheetStop {

@@ -1099,3 +1099,21 @@ fn a_stray_cell_far_from_the_table_is_refused_read_whole_and_read_row_by_row() {
         whole.render("probe.xlsx", crate::i18n::Lang::En)
     );
 }
+
+/// A sheet read whole spans at most 2^26 cells (the README's 67 million): exactly that is
+/// taken, one row more is refused naming the cell; a cell past XFD is refused at once.
+#[test]
+fn a_range_of_two_to_the_26_cells_is_read_and_one_row_more_is_not() {
+    let mut bounds = super::Bounds::default();
+    bounds.take((0, 0), "道路").unwrap();
+    bounds.take((65_535, 1_023), "道路").unwrap();
+    assert!(matches!(
+        bounds.take((65_536, 5), "道路"),
+        Err(WorkbookError::TooSpread { row: 65_537, col: 5, .. })
+    ));
+    assert!(matches!(
+        super::Bounds::default().take((1, 16_384), "道路"),
+        Err(WorkbookError::BeyondLastColumn { row: 2, .. })
+    ));
+    super::Bounds::default().take((1, 16_383), "道路").unwrap();
+}
