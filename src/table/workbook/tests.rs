@@ -1109,7 +1109,11 @@ fn a_range_of_two_to_the_26_cells_is_read_and_one_row_more_is_not() {
     bounds.take((65_535, 1_023), "道路").unwrap();
     assert!(matches!(
         bounds.take((65_536, 5), "道路"),
-        Err(WorkbookError::TooSpread { row: 65_537, col: 5, .. })
+        Err(WorkbookError::TooSpread {
+            row: 65_537,
+            col: 5,
+            ..
+        })
     ));
     assert!(matches!(
         super::Bounds::default().take((1, 16_384), "道路"),
