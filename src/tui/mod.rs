@@ -230,6 +230,11 @@ fn setup() -> io::Result<Terminal<CrosstermBackend<io::Stdout>>> {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // calamine's panic on a damaged workbook, caught while a table is read: the
+            // table view goes on, its terminal as it is.
+            if crate::table::workbook::panic_swallowed(info) {
+                return;
+            }
             restore();
             previous(info);
         }));

@@ -33,6 +33,14 @@ pub enum WorkbookError {
     /// can have (XFD, the 16,384th): the workbook is damaged, and laying the row out would
     /// take more memory than any table.
     BeyondLastColumn { sheet: String, row: u64 },
+    /// A cell of sheet `sheet` lies beyond the last row a sheet can have (the 1,048,576th):
+    /// the workbook is damaged. (Its row is not said: a count that large may be past what
+    /// the reader keeps.)
+    BeyondLastRow { sheet: String },
+    /// calamine stopped on something in the workbook it cannot handle (it panicked: a count
+    /// of a cell reference's row or column too large for it, or worse); `detail` is what it
+    /// said. Caught by [`super::guard::calamine`].
+    ReaderFailed { detail: String },
     /// A cell of sheet `sheet` (row `row` from 1, column `col` from 0) lies so far from the
     /// others that the sheet, read whole, would span more cells than memory holds.
     TooSpread { sheet: String, row: u64, col: u32 },
@@ -137,6 +145,22 @@ impl WorkbookError {
                     "有单元格位于工作表最后一列（XFD）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
+            WorkbookError::BeyondLastRow { sheet } => format!(
+                "{}: {}",
+                at_sheet(file, sheet),
+                lang.pick(
+                    "a cell lies beyond the last row a sheet can have (1,048,576): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                )
+            ),
+            WorkbookError::ReaderFailed { detail } => match lang {
+                Lang::En => format!(
+                    "{file}: cannot read the workbook: its reader stopped on something it cannot handle ({detail}): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                ),
+                Lang::Zh => format!(
+                    "{file}: 无法读取工作簿：读取器在无法处理的内容处中止（{detail}），文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                ),
+            },
             WorkbookError::TooSpread { sheet, row, col } => {
                 let cell = format!("{}{row}", super::patch::column_name(*col));
                 match lang {

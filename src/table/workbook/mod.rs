@@ -12,6 +12,8 @@
 
 mod cells;
 mod error;
+mod guard;
+pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
 pub mod patch;
@@ -201,6 +203,15 @@ pub fn open_with(
     options: &HeaderOptions,
 ) -> Result<WorkbookTable, WorkbookError> {
     check_kind(path)?;
+    guard::calamine(|| read_whole(path, sheet, options))?
+}
+
+/// [`open_with`]'s reading, every call of calamine's in it.
+fn read_whole(
+    path: &Path,
+    sheet: Option<&str>,
+    options: &HeaderOptions,
+) -> Result<WorkbookTable, WorkbookError> {
     let mut book = open_workbook_auto(path).map_err(|e| WorkbookError::Open(e.to_string()))?;
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
@@ -333,7 +344,7 @@ fn laid_out<V: calamine::CellType, T: calamine::CellType, E: std::fmt::Display>(
         let Some(value) = value(cell.get_value()) else {
             // Left out of the range (a cell with a format and no value, which a sheet may
             // have anywhere), so it spans nothing; past XFD it is a damaged file all the same.
-            stream::within_columns(position, name)?;
+            stream::within_sheet(position, name)?;
             continue;
         };
         bounds.take(position, name)?;
@@ -349,7 +360,7 @@ struct Bounds(Option<((u32, u32), (u32, u32))>);
 impl Bounds {
     /// Takes the cell at `(row, col)` of sheet `sheet`, or refuses the sheet.
     fn take(&mut self, (row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
-        stream::within_columns((row, col), sheet)?;
+        stream::within_sheet((row, col), sheet)?;
         let ((top, left), (bottom, right)) = self.0.unwrap_or(((row, col), (row, col)));
         let (first, last) = (
             (top.min(row), left.min(col)),

@@ -686,6 +686,12 @@ fn small_number(v: &[u8]) -> Result<usize, Unsure> {
 /// A row number (`r="12"`), from 0 as calamine counts.
 fn row_number(r: &[u8]) -> Result<u32, Unsure> {
     if r.len() > 7 {
+        // Eight digits or more (no leading zero) are beyond the last row a sheet can have:
+        // given as the first row beyond, which refuses the sheet, not left to calamine
+        // (whose count of ten digits overflows).
+        if r[0] != b'0' && r.iter().all(u8::is_ascii_digit) {
+            return Ok(super::stream::MAX_ROWS);
+        }
         return Err(Unsure);
     }
     let n = small_number(r)?;

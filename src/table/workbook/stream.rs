@@ -16,6 +16,7 @@ use std::io::BufReader;
 use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx, XlsxError};
 
 use super::cells::push_cell_text;
+use super::guard;
 use super::quick::{Quick, Unsure};
 use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
@@ -204,8 +205,8 @@ pub(super) type NextCell = Result<Option<((u32, u32), bool)>, CellError>;
 
 /// Why the next cell was not read.
 pub(super) enum CellError {
-    /// The sheet cannot be read (calamine's message).
-    Failed(String),
+    /// The sheet cannot be read (calamine's message, or its panic caught).
+    Failed(WorkbookError),
     /// The quick reader does not know the form met: calamine reads on from that cell.
     Unsure,
 }
@@ -216,18 +217,22 @@ pub(super) type CellReader<'a> = Box<dyn FnMut(&mut String) -> NextCell + 'a>;
 /// A workbook whose sheets can be read cell by cell.
 pub(super) trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
     /// The cells of sheet `name`, in order.
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String>;
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError>;
+}
+
+/// calamine's error `e` as a reason a sheet cannot be read.
+fn open_error(e: impl std::fmt::Display) -> WorkbookError {
+    WorkbookError::Open(e.to_string())
 }
 
 impl Cells for Xlsx<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String> {
-        let mut reader = self
-            .worksheet_cells_reader(name)
-            .map_err(|e| e.to_string())?;
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError> {
+        let mut reader =
+            guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
         Ok(Box::new(move |text| {
-            let cell = reader
-                .next_cell_with_formula()
-                .map_err(|e| CellError::Failed(e.to_string()))?;
+            let cell = guard::calamine(|| reader.next_cell_with_formula())
+                .and_then(|c| c.map_err(open_error))
+                .map_err(CellError::Failed)?;
             Ok(cell.map(|c| {
                 let formula = c.formula.is_some_and(|f| !f.is_empty());
                 let no_result = formula && matches!(c.value, DataRef::Empty);
@@ -239,15 +244,14 @@ impl Cells for Xlsx<BufReader<File>> {
 }
 
 impl Cells for Xlsb<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, String> {
-        let mut reader = self
-            .worksheet_cells_reader(name)
-            .map_err(|e| e.to_string())?;
+    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError> {
+        let mut reader =
+            guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
         // Only Excel writes .xlsb, and it always saves formula results.
         Ok(Box::new(move |text| {
-            let cell = reader
-                .next_cell()
-                .map_err(|e| CellError::Failed(e.to_string()))?;
+            let cell = guard::calamine(|| reader.next_cell())
+                .and_then(|c| c.map_err(open_error))
+                .map_err(CellError::Failed)?;
             Ok(cell.map(|c| {
                 let pos = c.get_position();
                 push_cell_text(c.get_value().clone(), text);
@@ -284,10 +288,11 @@ fn open_listed<B: Cells>(
     sheet: Option<&str>,
     head: &SyncSender<Head>,
 ) -> Option<(B, Vec<String>)> {
-    let book: B = match open_workbook(path) {
+    let book: B = match guard::calamine(|| open_workbook(path)).and_then(|b| b.map_err(open_error))
+    {
         Ok(b) => b,
         Err(e) => {
-            let _ = head.send(Err(WorkbookError::Open(e.to_string())));
+            let _ = head.send(Err(e));
             return None;
         }
     };
@@ -345,7 +350,7 @@ fn reopen_file(path: &Path, stamp: Option<Stamp>) -> Result<File, WorkbookError>
 /// The workbook at `path` opened again by calamine, if it is still the file first opened.
 fn reopen(path: &Path, stamp: Option<Stamp>) -> Result<Xlsx<BufReader<File>>, WorkbookError> {
     let file = reopen_file(path, stamp)?;
-    Xlsx::new(BufReader::new(file)).map_err(|e: XlsxError| WorkbookError::Open(e.to_string()))
+    guard::calamine(|| Xlsx::new(BufReader::new(file)))?.map_err(|e: XlsxError| open_error(e))
 }
 
 /// Reads a sheet of `book` with calamine alone.
@@ -357,7 +362,7 @@ fn by_calamine<'a, B: Cells + 'a>(
 ) -> impl FnMut(&str) -> SheetDone + 'a {
     move |name| {
         let mut sheet = SheetRead::new(name, options, head, out);
-        let mut next = book.cells(name).map_err(|e| Some(WorkbookError::Open(e)))?;
+        let mut next = book.cells(name).map_err(Some)?;
         finished(sheet.run(&mut next))
     }
 }
@@ -421,7 +426,7 @@ fn read_xlsx(
         };
         let mut next = match book.cells(name) {
             Ok(n) => n,
-            Err(e) => return sheet.failed(e),
+            Err(e) => return sheet.fail_with(e),
         };
         let mut skipped = String::new();
         let mut last = None;
@@ -430,7 +435,7 @@ fn read_xlsx(
             match next(&mut skipped) {
                 Ok(Some((pos, _))) => last = Some(pos),
                 Ok(None) => break,
-                Err(CellError::Failed(e)) => return sheet.failed(e),
+                Err(CellError::Failed(e)) => return sheet.fail_with(e),
                 Err(CellError::Unsure) => return finished(Err(SheetStop::Unsure)),
             }
         }
@@ -514,11 +519,6 @@ impl<'a> SheetRead<'a> {
 
     /// The sheet cannot be read: an error for the batch once the header was sent, else this
     /// sheet's failure.
-    fn failed(&mut self, message: String) -> SheetDone {
-        self.fail_with(WorkbookError::Open(message))
-    }
-
-    /// [`SheetRead::failed`] with error `e`.
     fn fail_with(&mut self, e: WorkbookError) -> SheetDone {
         if self.header.is_some() {
             let _ = self.out.send(Err(e));
@@ -534,7 +534,7 @@ impl<'a> SheetRead<'a> {
             self.text.clear();
             let cell = match next(&mut self.text) {
                 Ok(c) => c,
-                Err(CellError::Failed(e)) => return self.failed(e).map_err(SheetStop::Done),
+                Err(CellError::Failed(e)) => return self.fail_with(e).map_err(SheetStop::Done),
                 Err(CellError::Unsure) => return Err(SheetStop::Unsure),
             };
             let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
@@ -546,7 +546,7 @@ impl<'a> SheetRead<'a> {
             let Some(((row, col), no_result)) = cell else {
                 break;
             };
-            if let Err(e) = within_columns((row, col), self.name) {
+            if let Err(e) = within_sheet((row, col), self.name) {
                 return self.fail_with(e).map_err(SheetStop::Done);
             }
             self.cells += 1;
@@ -640,14 +640,21 @@ impl<'a> SheetRead<'a> {
 /// workbook, never a table's.
 pub(crate) const MAX_COLUMNS: u32 = 16_384;
 
-/// The cell at `(row, col)` (from 0) of sheet `sheet`, unless it lies past [`MAX_COLUMNS`].
-pub(crate) fn within_columns((row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
-    if col < MAX_COLUMNS {
+/// Rows a sheet can have, in Excel as in WPS: a cell below them is a damaged workbook.
+pub(crate) const MAX_ROWS: u32 = 1_048_576;
+
+/// The cell at `(row, col)` (from 0) of sheet `sheet`, unless it lies past [`MAX_COLUMNS`]
+/// or [`MAX_ROWS`].
+pub(crate) fn within_sheet((row, col): (u32, u32), sheet: &str) -> Result<(), WorkbookError> {
+    if col < MAX_COLUMNS && row < MAX_ROWS {
         return Ok(());
     }
-    Err(WorkbookError::BeyondLastColumn {
-        sheet: sheet.to_string(),
-        row: u64::from(row) + 1,
+    let sheet = sheet.to_string();
+    Err(if col >= MAX_COLUMNS {
+        let row = u64::from(row) + 1;
+        WorkbookError::BeyondLastColumn { sheet, row }
+    } else {
+        WorkbookError::BeyondLastRow { sheet }
     })
 }
 

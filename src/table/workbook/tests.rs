@@ -1121,3 +1121,56 @@ fn a_range_of_two_to_the_26_cells_is_read_and_one_row_more_is_not() {
     ));
     super::Bounds::default().take((1, 16_383), "道路").unwrap();
 }
+
+/// A row number past what calamine counts in 32 bits (`G4294967298`) wrapped round, in a
+/// release build, to row 2: a damaged workbook's 9 took the place of row 2's length 2.1, and
+/// the batch wrote that row's amounts from it without a word. Such a row, and any past the
+/// last a sheet can have (1,048,576), is refused: by the quick reader itself, or, where
+/// calamine reads (after a form the quick reader does not know), by its overflow check,
+/// caught. Row by row as read whole.
+#[test]
+fn a_row_number_past_what_is_counted_is_refused_not_wrapped_onto_another_row() {
+    let en = |e: WorkbookError| e.render("probe.xlsx", crate::i18n::Lang::En);
+    let beyond = en(WorkbookError::BeyondLastRow {
+        sheet: "道路".into(),
+    });
+    let failed = en(WorkbookError::ReaderFailed {
+        detail: "attempt to add with overflow".into(),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let row2 = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="F2"><v>2.1</v></c></row>"#;
+    // Stops the quick reader: calamine reads on from row 3.
+    let unusual =
+        r#"<row r="3"><c r="A3" t="s"><v>7</v></c><c r="E3" t="d"><v>2024-04-05</v></c></row>"#;
+    for (before, row, streamed, whole) in [
+        ("", "4294967298", &beyond, &failed),
+        (unusual, "4294967298", &failed, &failed),
+        ("", "123456789", &beyond, &beyond),
+        (unusual, "123456789", &beyond, &beyond),
+        ("", "1048577", &beyond, &beyond),
+        (unusual, "5000000", &beyond, &beyond),
+    ] {
+        for form in [
+            format!(r#"<row r="{row}"><c r="G{row}"><v>9</v></c></row>"#),
+            format!(r#"<row r="{row}"><c><v>9</v></c></row>"#),
+        ] {
+            let path = probe_book(dir.path(), &format!("{row2}{before}{form}"));
+            let said = streamed_error(&path).map(en);
+            assert_eq!(said.as_ref(), Some(streamed), "{before}{form}");
+            let said = super::open(&path, None).err().map(en);
+            assert_eq!(said.as_ref(), Some(whole), "{before}{form}");
+        }
+    }
+    // The last row a sheet can have is a row.
+    let path = probe_book(
+        dir.path(),
+        &format!(r#"{row2}<row r="1048576"><c r="A1048576" t="s"><v>7</v></c></row>"#),
+    );
+    assert!(streamed_error(&path).is_none());
+    assert_eq!(super::open(&path, None).unwrap().rows.len(), 2);
+    assert_eq!(
+        WorkbookError::BeyondLastRow { sheet: "道路".into() }
+            .render("probe.xlsx", crate::i18n::Lang::Zh),
+        "probe.xlsx[道路]: 有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+    );
+}

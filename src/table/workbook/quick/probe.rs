@@ -9,77 +9,44 @@ use std::path::Path;
 use calamine::{open_workbook, Reader, Xlsx, XlsxError};
 
 use super::Quick;
-use crate::table::workbook::stream::{CellError, Cells, MAX_COLUMNS};
+use crate::i18n::Lang;
+use crate::table::workbook::guard;
+use crate::table::workbook::stream::{CellError, Cells, MAX_COLUMNS, MAX_ROWS};
+use crate::table::workbook::WorkbookError;
 
 /// A cell as the batch reads it: position, text, and whether it is a formula without a result.
 pub(crate) type Cell = ((u32, u32), String, bool);
 
 /// Every cell of a sheet as calamine's reader gives it, and its error if it stops on one. A
-/// panic of calamine's (its count of a reference's column overflows, checked in tests and
-/// fuzzing builds; a release build wraps it, and the column guard of `stream` refuses what
-/// it makes) is an error here, said without a word on standard error ([`quietly`]).
+/// panic of calamine's (its count of a reference's row or column overflows, checked in
+/// tests, fuzzing and release builds) is an error here, caught by [`guard::calamine`] as
+/// every reading of a user's workbook catches it, without a word on standard error.
 pub(crate) fn by_calamine(path: &Path, sheet: &str) -> (Vec<Cell>, Option<String>) {
     let mut cells = Vec::new();
-    let read = quietly(|| calamine_cells(path, sheet, &mut cells));
-    (
-        cells,
-        read.unwrap_or_else(|| Some("calamine stopped (a panic)".into())),
-    )
+    let failed = calamine_cells(path, sheet, &mut cells);
+    (cells, failed)
 }
 
 fn calamine_cells(path: &Path, sheet: &str, cells: &mut Vec<Cell>) -> Option<String> {
-    let mut book: Xlsx<BufReader<File>> = match open_workbook(path) {
-        Ok(b) => b,
-        Err(e) => return Some((e as XlsxError).to_string()),
+    let said = |e: WorkbookError| e.render("calamine", Lang::En);
+    let opened = guard::calamine(|| open_workbook::<Xlsx<BufReader<File>>, _>(path));
+    let mut book = match opened {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return Some((e as XlsxError).to_string()),
+        Err(e) => return Some(said(e)),
     };
     let mut next = match book.cells(sheet) {
         Ok(n) => n,
-        Err(e) => return Some(e),
+        Err(e) => return Some(said(e)),
     };
     loop {
         let mut text = String::new();
         match next(&mut text) {
             Ok(Some((pos, no_result))) => cells.push((pos, text, no_result)),
             Ok(None) => return None,
-            Err(CellError::Failed(e)) => return Some(e),
+            Err(CellError::Failed(e)) => return Some(said(e)),
             Err(CellError::Unsure) => return Some("calamine's reader was unsure".into()),
         }
-    }
-}
-
-thread_local! {
-    /// Whether a panic of calamine's on this thread is [`quietly`]'s to catch, unsaid.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Whether the panic caught last on this thread was calamine's.
-    static CALAMINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// `f`'s result, or `None` if calamine panicked in it: that panic is not said, and the panic
-/// hook before (the fuzzer's, which ends the run) is not called for it. Any other panic is
-/// said as ever and goes on unwinding: it is a defect of roadsub's.
-pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let calamine = info
-                .location()
-                .is_some_and(|l| l.file().contains("/calamine-"));
-            if calamine && QUIET.with(std::cell::Cell::get) {
-                CALAMINE.with(|c| c.set(true));
-            } else {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
-    CALAMINE.with(|c| c.set(false));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
-    match result {
-        Ok(value) => Some(value),
-        Err(_) if CALAMINE.with(std::cell::Cell::get) => None,
-        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 
@@ -193,7 +160,7 @@ pub(crate) fn write_hand_book(
 /// anywhere: the quick reader gives more cells, other cells, or says it read a sheet whole
 /// that calamine read otherwise or failed on. (Stopping early is no disagreement: calamine
 /// reads on from there; nor is what follows a cell beyond the last column, where the sheet
-/// is refused.)
+/// or row, where the sheet is refused.)
 pub(crate) fn disagreement(path: &Path) -> Option<String> {
     let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
         Ok(book) => book.sheet_names(),
@@ -202,9 +169,12 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
     for name in &names {
         let (slow, failed) = by_calamine(path, name);
         let (mut quick, mut whole) = by_quick(path, name);
-        // A cell beyond the last column refuses the sheet there, whatever calamine makes of
-        // it: the cells before it are what must agree.
-        if let Some(beyond) = quick.iter().position(|c| c.0 .1 >= MAX_COLUMNS) {
+        // A cell beyond the last column or row refuses the sheet there, whatever calamine
+        // makes of it: the cells before it are what must agree.
+        if let Some(beyond) = quick
+            .iter()
+            .position(|c| c.0 .1 >= MAX_COLUMNS || c.0 .0 >= MAX_ROWS)
+        {
             quick.truncate(beyond);
             whole = false;
         }

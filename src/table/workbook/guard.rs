@@ -1,0 +1,124 @@
+//! calamine's panics on a damaged workbook, caught and made refusals.
+//!
+//! calamine counts a cell reference's row and column in `u32` without checking: a reference
+//! such as `A4294967298` wraps round to row 2 where arithmetic is unchecked, and a value of
+//! a damaged file would land in another row, a plausible-looking wrong number. The release
+//! profile builds calamine with overflow checks (`Cargo.toml`), so such a count panics
+//! instead; every call into calamine on a user's workbook runs under [`calamine`], which
+//! catches that panic (and any other located in calamine's source) and gives it as
+//! [`WorkbookError::ReaderFailed`]: the workbook is refused, nothing computed from it, and
+//! nothing said on standard error. A panic anywhere else is a defect of roadsub's: it is
+//! said as ever and goes on unwinding.
+
+use std::cell::Cell;
+use std::panic::PanicHookInfo;
+use std::sync::Once;
+
+use super::WorkbookError;
+
+thread_local! {
+    /// Whether this thread is inside [`calamine`], whose panics are not to be said.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the panic caught last on this thread was calamine's.
+    static CAUGHT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the panic `info` is calamine's under [`calamine`] on this thread, caught there and
+/// not to be said. A panic hook that does anything (restoring the terminal) asks this first.
+pub(crate) fn swallowed(info: &PanicHookInfo) -> bool {
+    let in_calamine = info
+        .location()
+        .is_some_and(|l| l.file().contains("calamine-"));
+    let swallowed = in_calamine && GUARDED.with(Cell::get);
+    if swallowed {
+        CAUGHT.with(|c| c.set(true));
+    }
+    swallowed
+}
+
+/// `f`'s result, or [`WorkbookError::ReaderFailed`] if calamine panicked in it. The panic
+/// hook in place when first called (the default one, the table view's, a fuzzer's) is not
+/// called for such a panic; any other panic reaches it and unwinds on.
+pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !swallowed(info) {
+                previous(info);
+            }
+        }));
+    });
+    // Nested calls keep the outer call's guard.
+    let outer = GUARDED.with(|g| g.replace(true));
+    CAUGHT.with(|c| c.set(false));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    match result {
+        Ok(value) => Ok(value),
+        Err(panic) if CAUGHT.with(|c| c.replace(false)) => Err(WorkbookError::ReaderFailed {
+            detail: said(&*panic),
+        }),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// What a panic said (`attempt to multiply with overflow`).
+fn said(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_panic_of_roadsubs_own_is_not_caught_as_calamines() {
+        let ours = std::panic::catch_unwind(|| calamine(|| panic!("roadsub's own")));
+        assert!(ours.is_err(), "roadsub's own panic must go on unwinding");
+        assert_eq!(calamine(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn calamines_overflowing_count_is_a_refusal_in_both_languages() {
+        // calamine's own count of a reference, built with overflow checks in tests as in
+        // release: `A4294967298` is past any u32 row.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::probe::write_hand_book(
+            &path,
+            br#"<row r="4294967298"><c r="G4294967298"><v>9</v></c></row>"#,
+            b"",
+            "",
+        )
+        .unwrap();
+        let e = crate::table::workbook::open(&path, None).err().unwrap();
+        assert_eq!(
+            e.render("plan.xlsx", Lang::En),
+            "plan.xlsx: cannot read the workbook: its reader stopped on something it cannot \
+             handle (attempt to add with overflow): the file is damaged; nothing was \
+             computed from it (open it in Excel or WPS and save it again)"
+        );
+        assert_eq!(
+            e.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx: 无法读取工作簿：读取器在无法处理的内容处中止（attempt to add with \
+             overflow），文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+        );
+    }
+
+    /// A release build wraps calamine's count unless its profile checks it: the check that
+    /// makes a wrapped reference a refusal must stay in `Cargo.toml`.
+    #[test]
+    fn the_release_build_checks_calamines_arithmetic() {
+        let manifest = include_str!("../../../Cargo.toml");
+        let manifest: toml::Table = toml::from_str(manifest).unwrap();
+        let checks =
+            manifest["profile"]["release"]["package"]["calamine"]["overflow-checks"].as_bool();
+        assert_eq!(checks, Some(true));
+    }
+}
