@@ -1,6 +1,8 @@
 //! The recovery journal: every change is appended to `FILE.roadsub-recovery` beside the data
-//! and flushed at once, so a crash, a kill or a lost terminal loses no edit. A clean save or
-//! quit removes the journal; finding one at start means edits were not saved.
+//! at once, so a crash, a kill or a lost terminal loses no edit; and made durable on the disk
+//! right after (`fdatasync`, on a thread of its own so an edit waits for no disk), so a power
+//! cut loses at most the changes of its last moment. A clean save or quit removes the
+//! journal; finding one at start means edits were not saved.
 //!
 //! One change per line, fields separated by tabs, text escaped (`\t`, `\n`, `\r`, `\\`):
 //! `set ROW COL FIELDS VALUE BEFORE...` (FIELDS: how many fields the row has after the change;
@@ -15,6 +17,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
 use std::time::SystemTime;
 
 use super::doc::Op;
@@ -48,6 +51,8 @@ pub struct Journal {
     /// Whether this session has written its journal file yet (before that, one found there
     /// is an earlier session's, to be kept aside).
     started: bool,
+    /// Makes what was written durable; started with the first change.
+    syncer: Option<Syncer>,
     /// Makes every write fail as a full disk would, after writing half (tests).
     #[cfg(test)]
     pub disk_full: bool,
@@ -84,6 +89,7 @@ impl Journal {
             base,
             entries: Vec::new(),
             started: false,
+            syncer: None,
             #[cfg(test)]
             disk_full: false,
         }
@@ -111,6 +117,7 @@ impl Journal {
         match self.file.take() {
             Some(mut f) => {
                 self.put(&mut f, line.as_bytes())?;
+                self.syncer.get_or_insert_with(Syncer::start).sync(&f);
                 // Kept open only once the line is whole: after a failure the file is behind.
                 self.file = Some(f);
             }
@@ -140,6 +147,7 @@ impl Journal {
             self.put(&mut f, text.as_bytes())?;
             f.sync_data()?;
             fs::rename(&tmp, &self.path)?;
+            sync_folder(&self.path);
             OpenOptions::new().append(true).open(&self.path)
         })();
         match written {
@@ -154,15 +162,14 @@ impl Journal {
         }
     }
 
-    /// Writes `bytes` and flushes them.
+    /// Writes `bytes` (a `File` holds nothing back: they are the system's once written).
     fn put(&self, f: &mut File, bytes: &[u8]) -> io::Result<()> {
         #[cfg(test)]
         if self.disk_full {
             f.write_all(&bytes[..bytes.len() / 2])?;
             return Err(io::Error::from(io::ErrorKind::StorageFull));
         }
-        f.write_all(bytes)?;
-        f.flush()
+        f.write_all(bytes)
     }
 
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
@@ -195,6 +202,68 @@ impl Journal {
             .expect("some name is free");
         fs::rename(journal, &to)?;
         Ok(to)
+    }
+}
+
+/// Makes a journal's appended changes durable on a thread of its own: each change sends the
+/// journal's file, and the thread syncs the latest it has been sent (a burst of changes is
+/// synced once, at its last). The thread ends with the journal.
+struct Syncer {
+    files: Option<Sender<File>>,
+    /// The journal's length at each sync, in order (tests).
+    #[cfg(test)]
+    synced: std::sync::Arc<std::sync::Mutex<Vec<u64>>>,
+}
+
+impl Syncer {
+    fn start() -> Syncer {
+        let (tx, rx) = channel::<File>();
+        #[cfg(test)]
+        let synced = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        #[cfg(test)]
+        let lengths = synced.clone();
+        let spawned = std::thread::Builder::new()
+            .name("journal-sync".into())
+            .spawn(move || {
+                while let Ok(mut file) = rx.recv() {
+                    while let Ok(later) = rx.try_recv() {
+                        file = later;
+                    }
+                    // A sync that fails (a disk going bad) leaves the change as safe as it
+                    // was before syncs were made: written, there after any crash but the
+                    // machine's own. The next change tries again.
+                    let _ = file.sync_data();
+                    #[cfg(test)]
+                    if let Ok(meta) = file.metadata() {
+                        lengths.lock().unwrap().push(meta.len());
+                    }
+                }
+            });
+        Syncer {
+            // No thread (the system has none to give): changes are written as before, unsynced.
+            files: spawned.ok().map(|_| tx),
+            #[cfg(test)]
+            synced,
+        }
+    }
+
+    /// Has `file`, just written, synced.
+    fn sync(&self, file: &File) {
+        if let (Some(tx), Ok(file)) = (&self.files, file.try_clone()) {
+            let _ = tx.send(file);
+        }
+    }
+}
+
+/// Makes the folder of `path` durable, so a file just renamed into it is there after a power
+/// cut. Some systems cannot sync a folder: then it is as before.
+fn sync_folder(path: &Path) {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(f) = File::open(folder) {
+        let _ = f.sync_all();
     }
 }
 
@@ -340,5 +409,37 @@ mod tests {
         assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
         assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
         assert_eq!(Journal::read(&data, 2).unwrap().entries.len(), 1);
+    }
+
+    /// Every change reaches the disk itself, not only the system: after the last of a burst,
+    /// the journal is synced at its whole length (a power cut kept nothing of a change the
+    /// system had not written out).
+    #[test]
+    fn the_journal_is_made_durable_after_every_burst_of_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        let mut j = Journal::new(&data, "-".into());
+        let rows: Vec<SheetRow> = (0..50)
+            .map(|i| SheetRow::new([format!("r{i}").as_str(), "3.5"], 0))
+            .collect();
+        for round in 0..3 {
+            for (i, row) in rows.iter().enumerate() {
+                j.record(&Op::set(i, row, 1, &format!("{round}.{i}")), Some(row))
+                    .unwrap();
+            }
+            let len = fs::metadata(journal_path(&data)).unwrap().len();
+            let synced = j.syncer.as_ref().unwrap().synced.clone();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while synced.lock().unwrap().last() != Some(&len) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "round {round}: synced {:?}, the journal is {len} bytes",
+                    synced.lock().unwrap()
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            let synced = synced.lock().unwrap();
+            assert!(synced.windows(2).all(|w| w[0] <= w[1]), "{synced:?}");
+        }
     }
 }
