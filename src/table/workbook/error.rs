@@ -39,7 +39,8 @@ pub enum WorkbookError {
     BeyondLastRow { sheet: String },
     /// calamine stopped on something in the workbook it cannot handle (it panicked: a count
     /// of a cell reference's row or column too large for it, or worse); `detail` is what it
-    /// said. Caught by [`super::guard::calamine`].
+    /// said (`attempt to add with overflow`, said in the user's words). Caught by
+    /// [`super::guard::calamine`].
     ReaderFailed { detail: String },
     /// A cell of sheet `sheet` (row `row` from 1, column `col` from 0) lies so far from the
     /// others that the sheet, read whole, would span more cells than memory holds.
@@ -153,6 +154,16 @@ impl WorkbookError {
                     "有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
+            // calamine's count of a reference's row or column, checked (`guard`).
+            WorkbookError::ReaderFailed { detail } if detail.ends_with("with overflow") => {
+                format!(
+                    "{file}: {}",
+                    lang.pick(
+                        "cannot read the workbook: a number in it is too large to count (the row or column of a cell reference): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                        "无法读取工作簿：其中某个数（单元格引用的行号或列号）大到无法计数，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                    )
+                )
+            }
             WorkbookError::ReaderFailed { detail } => match lang {
                 Lang::En => format!(
                     "{file}: cannot read the workbook: its reader stopped on something it cannot handle ({detail}): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"

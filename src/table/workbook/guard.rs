@@ -100,14 +100,27 @@ mod tests {
         let e = crate::table::workbook::open(&path, None).err().unwrap();
         assert_eq!(
             e.render("plan.xlsx", Lang::En),
-            "plan.xlsx: cannot read the workbook: its reader stopped on something it cannot \
-             handle (attempt to add with overflow): the file is damaged; nothing was \
-             computed from it (open it in Excel or WPS and save it again)"
+            "plan.xlsx: cannot read the workbook: a number in it is too large to count (the row \
+             or column of a cell reference): the file is damaged; nothing was computed from it \
+             (open it in Excel or WPS and save it again)"
         );
         assert_eq!(
             e.render("plan.xlsx", Lang::Zh),
-            "plan.xlsx: 无法读取工作簿：读取器在无法处理的内容处中止（attempt to add with \
-             overflow），文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+            "plan.xlsx: 无法读取工作簿：其中某个数（单元格引用的行号或列号）大到无法计数，文件已\
+             损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+        );
+        assert!(matches!(
+            e,
+            WorkbookError::ReaderFailed { detail } if detail == "attempt to add with overflow"
+        ));
+        // Any other panic of calamine's is said as it was said, in either language.
+        let other = WorkbookError::ReaderFailed {
+            detail: "index out of bounds: the len is 3 but the index is 7".into(),
+        };
+        assert_eq!(
+            other.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx: 无法读取工作簿：读取器在无法处理的内容处中止（index out of bounds: the len \
+             is 3 but the index is 7），文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
         );
     }
 

@@ -1544,9 +1544,9 @@ fn calamines_panics_are_its_errors() {
     assert_eq!(
         failed.as_deref(),
         Some(
-            "calamine: cannot read the workbook: its reader stopped on something it cannot \
-             handle (attempt to multiply with overflow): the file is damaged; nothing was \
-             computed from it (open it in Excel or WPS and save it again)"
+            "calamine: cannot read the workbook: a number in it is too large to count (the row \
+             or column of a cell reference): the file is damaged; nothing was computed from it \
+             (open it in Excel or WPS and save it again)"
         )
     );
     assert_eq!(cells.len(), 8);
