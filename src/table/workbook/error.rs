@@ -37,6 +37,9 @@ pub enum WorkbookError {
     /// the workbook is damaged. (Its row is not said: a count that large may be past what
     /// the reader keeps.)
     BeyondLastRow { sheet: String },
+    /// A cell of sheet `sheet`, in row `row` (from 1), comes again or before a cell already
+    /// read: the workbook is damaged.
+    OutOfOrder { sheet: String, row: u64 },
     /// calamine stopped on something in the workbook it cannot handle (it panicked: a count
     /// of a cell reference's row or column too large for it, or worse); `detail` is what it
     /// said (`attempt to add with overflow`, said in the user's words). Caught by
@@ -154,13 +157,21 @@ impl WorkbookError {
                     "有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
-            // calamine's count of a reference's row or column, checked (`guard`).
+            WorkbookError::OutOfOrder { sheet, row } => format!(
+                "{}:{row}: {}",
+                at_sheet(file, sheet),
+                lang.pick(
+                    "a cell comes again, or before a cell already read (a sheet's cells are saved row by row, each once): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "有单元格重复出现，或排在已读单元格之前（工作表的单元格应逐行保存、各出现一次），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                )
+            ),
+            // calamine's count of a reference's or a range's row or column, checked (`guard`).
             WorkbookError::ReaderFailed { detail } if detail.ends_with("with overflow") => {
                 format!(
                     "{file}: {}",
                     lang.pick(
-                        "cannot read the workbook: a number in it is too large to count (the row or column of a cell reference): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
-                        "无法读取工作簿：其中某个数（单元格引用的行号或列号）大到无法计数，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                        "cannot read the workbook: a number in it (the row or column of a cell reference or range) is beyond what its reader counts: the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                        "无法读取工作簿：其中某个数（单元格引用或区域的行号、列号）超出读取器的计数范围，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                     )
                 )
             }

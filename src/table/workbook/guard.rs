@@ -5,10 +5,12 @@
 //! a damaged file would land in another row, a plausible-looking wrong number. The release
 //! profile builds calamine with overflow checks (`Cargo.toml`), so such a count panics
 //! instead; every call into calamine on a user's workbook runs under [`calamine`], which
-//! catches that panic (and any other located in calamine's source) and gives it as
-//! [`WorkbookError::ReaderFailed`]: the workbook is refused, nothing computed from it, and
-//! nothing said on standard error. A panic anywhere else is a defect of roadsub's: it is
-//! said as ever and goes on unwinding.
+//! catches that panic, and any other in the call (calamine's own, or one the standard
+//! library raises on its behalf, such as a capacity overflow), and gives it as
+//! [`WorkbookError::ReaderFailed`]: the sheet is refused, nothing computed from it, and
+//! nothing said on standard error. Each call holds calamine's code alone, never roadsub's,
+//! so a defect of roadsub's is never taken for a damaged file. (An allocation that fails
+//! ends the process, as it does anywhere: no panic to catch.)
 
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
@@ -19,26 +21,18 @@ use super::WorkbookError;
 thread_local! {
     /// Whether this thread is inside [`calamine`], whose panics are not to be said.
     static GUARDED: Cell<bool> = const { Cell::new(false) };
-    /// Whether the panic caught last on this thread was calamine's.
-    static CAUGHT: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the panic `info` is calamine's under [`calamine`] on this thread, caught there and
+/// Whether the panic `info` is raised inside [`calamine`] on this thread, caught there and
 /// not to be said. A panic hook that does anything (restoring the terminal) asks this first.
-pub(crate) fn swallowed(info: &PanicHookInfo) -> bool {
-    let in_calamine = info
-        .location()
-        .is_some_and(|l| l.file().contains("calamine-"));
-    let swallowed = in_calamine && GUARDED.with(Cell::get);
-    if swallowed {
-        CAUGHT.with(|c| c.set(true));
-    }
-    swallowed
+pub(crate) fn swallowed(_info: &PanicHookInfo) -> bool {
+    GUARDED.with(Cell::get)
 }
 
-/// `f`'s result, or [`WorkbookError::ReaderFailed`] if calamine panicked in it. The panic
-/// hook in place when first called (the default one, the table view's, a fuzzer's) is not
-/// called for such a panic; any other panic reaches it and unwinds on.
+/// `f`'s result, or [`WorkbookError::ReaderFailed`] if it panicked. `f` is a call of
+/// calamine's and nothing more. The panic hook in place when first called (the default one,
+/// the table view's, a fuzzer's) is not called for such a panic; any panic outside `f`
+/// reaches it as ever.
 pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
@@ -51,16 +45,11 @@ pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
     });
     // Nested calls keep the outer call's guard.
     let outer = GUARDED.with(|g| g.replace(true));
-    CAUGHT.with(|c| c.set(false));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(outer));
-    match result {
-        Ok(value) => Ok(value),
-        Err(panic) if CAUGHT.with(|c| c.replace(false)) => Err(WorkbookError::ReaderFailed {
-            detail: said(&*panic),
-        }),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    result.map_err(|panic| WorkbookError::ReaderFailed {
+        detail: said(&*panic),
+    })
 }
 
 /// What a panic said (`attempt to multiply with overflow`).
@@ -78,10 +67,20 @@ mod tests {
     use crate::i18n::Lang;
 
     #[test]
-    fn a_panic_of_roadsubs_own_is_not_caught_as_calamines() {
-        let ours = std::panic::catch_unwind(|| calamine(|| panic!("roadsub's own")));
-        assert!(ours.is_err(), "roadsub's own panic must go on unwinding");
+    fn a_panic_in_a_call_is_a_refusal_and_one_outside_is_not() {
         assert_eq!(calamine(|| 7).unwrap(), 7);
+        let caught = calamine(|| -> u8 { panic!("capacity overflow") }).unwrap_err();
+        assert!(matches!(
+            caught,
+            WorkbookError::ReaderFailed { ref detail } if detail == "capacity overflow"
+        ));
+        // Outside a call, a panic is said and unwinds as ever.
+        let ours = std::panic::catch_unwind(|| {
+            let _ = calamine(|| 1);
+            panic!("roadsub's own")
+        });
+        assert!(ours.is_err());
+        assert!(!GUARDED.with(Cell::get));
     }
 
     #[test]
@@ -100,14 +99,14 @@ mod tests {
         let e = crate::table::workbook::open(&path, None).err().unwrap();
         assert_eq!(
             e.render("plan.xlsx", Lang::En),
-            "plan.xlsx: cannot read the workbook: a number in it is too large to count (the row \
-             or column of a cell reference): the file is damaged; nothing was computed from it \
-             (open it in Excel or WPS and save it again)"
+            "plan.xlsx: cannot read the workbook: a number in it (the row or column of a cell \
+             reference or range) is beyond what its reader counts: the file is damaged; nothing \
+             was computed from it (open it in Excel or WPS and save it again)"
         );
         assert_eq!(
             e.render("plan.xlsx", Lang::Zh),
-            "plan.xlsx: 无法读取工作簿：其中某个数（单元格引用的行号或列号）大到无法计数，文件已\
-             损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+            "plan.xlsx: 无法读取工作簿：其中某个数（单元格引用或区域的行号、列号）超出读取器的计数\
+             范围，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
         );
         assert!(matches!(
             e,

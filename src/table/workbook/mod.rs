@@ -203,16 +203,7 @@ pub fn open_with(
     options: &HeaderOptions,
 ) -> Result<WorkbookTable, WorkbookError> {
     check_kind(path)?;
-    guard::calamine(|| read_whole(path, sheet, options))?
-}
-
-/// [`open_with`]'s reading, every call of calamine's in it.
-fn read_whole(
-    path: &Path,
-    sheet: Option<&str>,
-    options: &HeaderOptions,
-) -> Result<WorkbookTable, WorkbookError> {
-    let mut book = open_workbook_auto(path).map_err(|e| WorkbookError::Open(e.to_string()))?;
+    let mut book = guard::calamine(|| open_workbook_auto(path))?.map_err(stream::open_error)?;
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
     for name in candidates(&names, &visible, sheet)? {
@@ -281,24 +272,24 @@ fn sheet_range(
     book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
     name: &str,
 ) -> Result<Range<Data>, WorkbookError> {
-    let open = |e: &dyn std::fmt::Display| WorkbookError::Open(e.to_string());
     let value = |v: &calamine::DataRef| {
         (!matches!(v, calamine::DataRef::Empty)).then(|| Data::from(v.clone()))
     };
     match book {
         calamine::Sheets::Xlsx(x) => {
-            let mut reader = match x.worksheet_cells_reader(name) {
+            let mut reader = match guard::calamine(|| x.worksheet_cells_reader(name))? {
                 Ok(r) => r,
                 Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
-                Err(e) => return Err(open(&e)),
+                Err(e) => return Err(stream::open_error(e)),
             };
-            laid_out(name, || reader.next_cell(), value)
+            laid_out(name, || cell_of(|| reader.next_cell()), value)
         }
         calamine::Sheets::Xlsb(x) => {
-            let mut reader = x.worksheet_cells_reader(name).map_err(|e| open(&e))?;
-            laid_out(name, || reader.next_cell(), value)
+            let mut reader =
+                guard::calamine(|| x.worksheet_cells_reader(name))?.map_err(stream::open_error)?;
+            laid_out(name, || cell_of(|| reader.next_cell()), value)
         }
-        other => other.worksheet_range(name).map_err(|e| open(&e)),
+        other => guard::calamine(|| other.worksheet_range(name))?.map_err(stream::open_error),
     }
 }
 
@@ -311,15 +302,15 @@ fn formula_range(
 ) -> Result<Option<Range<String>>, WorkbookError> {
     let formula = |f: &String| (!f.is_empty()).then(|| f.clone());
     let laid = match book {
-        calamine::Sheets::Xlsx(x) => match x.worksheet_cells_reader(name) {
-            Ok(mut reader) => laid_out(name, || reader.next_formula(), formula),
+        calamine::Sheets::Xlsx(x) => match guard::calamine(|| x.worksheet_cells_reader(name))? {
+            Ok(mut reader) => laid_out(name, || cell_of(|| reader.next_formula()), formula),
             Err(_) => return Ok(None),
         },
-        calamine::Sheets::Xlsb(x) => match x.worksheet_cells_reader(name) {
-            Ok(mut reader) => laid_out(name, || reader.next_formula(), formula),
+        calamine::Sheets::Xlsb(x) => match guard::calamine(|| x.worksheet_cells_reader(name))? {
+            Ok(mut reader) => laid_out(name, || cell_of(|| reader.next_formula()), formula),
             Err(_) => return Ok(None),
         },
-        other => return Ok(other.worksheet_formula(name).ok()),
+        other => return Ok(guard::calamine(|| other.worksheet_formula(name))?.ok()),
     };
     match laid {
         Ok(range) => Ok(Some(range)),
@@ -329,18 +320,29 @@ fn formula_range(
     }
 }
 
+/// The next cell a calamine cell reader gives, its panic caught, its error a refusal.
+fn cell_of<C, E: std::fmt::Display>(
+    next: impl FnOnce() -> Result<Option<C>, E>,
+) -> Result<Option<C>, WorkbookError> {
+    guard::calamine(next)?.map_err(stream::open_error)
+}
+
 /// The range of sheet `name`'s cells, each given by `next` in turn, as calamine lays out a
 /// sheet's cells: those `value` gives a value of, the others (empty) left out, unless
-/// [`Bounds::take`] refuses one.
-fn laid_out<V: calamine::CellType, T: calamine::CellType, E: std::fmt::Display>(
+/// [`Bounds::take`] refuses one, or one comes again or out of order
+/// ([`stream::in_order`]).
+fn laid_out<V: calamine::CellType, T: calamine::CellType>(
     name: &str,
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<V>>, E>,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<V>>, WorkbookError>,
     value: impl Fn(&V) -> Option<T>,
 ) -> Result<Range<T>, WorkbookError> {
     let mut cells = Vec::new();
     let mut bounds = Bounds::default();
-    while let Some(cell) = next().map_err(|e| WorkbookError::Open(e.to_string()))? {
+    let mut last = None;
+    while let Some(cell) = next()? {
         let position = cell.get_position();
+        stream::in_order(last, position, name)?;
+        last = Some(position);
         let Some(value) = value(cell.get_value()) else {
             // Left out of the range (a cell with a format and no value, which a sheet may
             // have anywhere), so it spans nothing; past XFD it is a damaged file all the same.
@@ -350,7 +352,7 @@ fn laid_out<V: calamine::CellType, T: calamine::CellType, E: std::fmt::Display>(
         bounds.take(position, name)?;
         cells.push(calamine::Cell::new(position, value));
     }
-    Ok(Range::from_sparse(cells))
+    guard::calamine(|| Range::from_sparse(cells))
 }
 
 /// The first and last rows and columns of a sheet's cells so far.

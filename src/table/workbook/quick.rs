@@ -713,12 +713,21 @@ fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unsure> {
     Ok((row_number(&r[letters..])?, col - 1))
 }
 
-/// A `<dimension ref>`: one cell or a range from a cell to one at or after it.
+/// A `<dimension ref>`: one cell or a range from a cell to one at or after it, inside the
+/// rows a sheet can have. Any other is calamine's to read (or to refuse, as it refuses a
+/// number past its count), so a sheet is read alike row by row and whole.
 fn check_dimension(r: &[u8]) -> Result<(), Unsure> {
+    let inside = |r: &[u8]| {
+        cell_ref(r).and_then(|(row, col)| {
+            (row < super::stream::MAX_ROWS)
+                .then_some((row, col))
+                .ok_or(Unsure)
+        })
+    };
     match r.iter().position(|&b| b == b':') {
-        None => cell_ref(r).map(|_| ()),
+        None => inside(r).map(|_| ()),
         Some(i) => {
-            let (a, b) = (cell_ref(&r[..i])?, cell_ref(&r[i + 1..])?);
+            let (a, b) = (inside(&r[..i])?, inside(&r[i + 1..])?);
             if b.0 < a.0 || b.1 < a.1 {
                 return Err(Unsure);
             }

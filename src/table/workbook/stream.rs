@@ -221,7 +221,7 @@ pub(super) trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Size
 }
 
 /// calamine's error `e` as a reason a sheet cannot be read.
-fn open_error(e: impl std::fmt::Display) -> WorkbookError {
+pub(crate) fn open_error(e: impl std::fmt::Display) -> WorkbookError {
     WorkbookError::Open(e.to_string())
 }
 
@@ -546,7 +546,9 @@ impl<'a> SheetRead<'a> {
             let Some(((row, col), no_result)) = cell else {
                 break;
             };
-            if let Err(e) = within_sheet((row, col), self.name) {
+            if let Err(e) =
+                in_order(self.last, (row, col), self.name).and(within_sheet((row, col), self.name))
+            {
                 return self.fail_with(e).map_err(SheetStop::Done);
             }
             self.cells += 1;
@@ -656,6 +658,24 @@ pub(crate) fn within_sheet((row, col): (u32, u32), sheet: &str) -> Result<(), Wo
     } else {
         WorkbookError::BeyondLastRow { sheet }
     })
+}
+
+/// The cell at `(row, col)` of sheet `sheet` after the cell at `last`, unless it does not
+/// come after it: a sheet's cells are saved row by row, left to right, each once. A cell
+/// given again, or before one already read, is a damaged workbook (its value would take
+/// another's place, or start a row again), never laid over what was read.
+pub(crate) fn in_order(
+    last: Option<(u32, u32)>,
+    (row, col): (u32, u32),
+    sheet: &str,
+) -> Result<(), WorkbookError> {
+    match last {
+        Some(last) if (row, col) <= last => Err(WorkbookError::OutOfOrder {
+            sheet: sheet.to_string(),
+            row: u64::from(row) + 1,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Why [`SheetRead::run`] stopped before the sheet's end.

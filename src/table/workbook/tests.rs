@@ -1009,8 +1009,10 @@ fn probe_book(dir: &Path, rows: &str) -> std::path::PathBuf {
 
 /// What a batch's row-by-row read of the workbook at `path` stops on.
 fn streamed_error(path: &Path) -> Option<WorkbookError> {
-    let (_, _, items) = super::stream::rows(path, None, &HeaderOptions::default()).ok()?;
-    items.filter_map(Result::err).next()
+    match super::stream::rows(path, None, &HeaderOptions::default()) {
+        Ok((_, _, items)) => items.filter_map(Result::err).next(),
+        Err(e) => Some(e),
+    }
 }
 
 /// A cell beyond the last column a sheet can have (XFD) is a damaged workbook. Laid out as a
@@ -1201,4 +1203,95 @@ fn a_row_number_past_what_is_counted_is_refused_not_wrapped_onto_another_row() {
             .render("probe.xlsx", crate::i18n::Lang::Zh),
         "probe.xlsx[道路]: 有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
     );
+}
+
+/// A damaged sheet that gives a cell again, or one before a cell already read, had its value
+/// laid over the first (`G2` given twice, a second `<row r="2">`, `G2` inside a later row,
+/// `G00000002` in row 3): read whole, the 9 took the place of row 2's length 2.1 without a
+/// word; row by row, it started a second row 2. It is refused, row by row as whole, wherever
+/// the quick reader or calamine reads it.
+#[test]
+fn a_cell_given_again_or_out_of_order_is_refused_not_laid_over_another() {
+    let en = |e: WorkbookError| e.render("probe.xlsx", crate::i18n::Lang::En);
+    let row2 = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="G2"><v>2.1</v></c>"#;
+    let unusual = r#"<c r="H2" t="d"><v>2024-04-05</v></c>"#;
+    for (rest, row) in [
+        (r#"<c r="G2"><v>9</v></c></row>"#, 2),
+        (r#"</row><row r="2"><c r="G2"><v>9</v></c></row>"#, 2),
+        (r#"</row><row r="4"><c r="G2"><v>9</v></c></row>"#, 2),
+        (r#"</row><row r="3"><c r="G00000002"><v>9</v></c></row>"#, 2),
+        (
+            r#"</row><row r="4"><c r="A4" t="s"><v>7</v></c></row><row r="3"><c r="A3"><v>9</v></c></row>"#,
+            3,
+        ),
+    ] {
+        for before in ["", unusual] {
+            let dir = tempfile::tempdir().unwrap();
+            // The unusual cell, after G2, has calamine read what follows.
+            let rows = format!("{row2}{before}{rest}");
+            let path = probe_book(dir.path(), &rows);
+            let refused = en(WorkbookError::OutOfOrder {
+                sheet: "道路".into(),
+                row,
+            });
+            assert_eq!(
+                streamed_error(&path).map(en),
+                Some(refused.clone()),
+                "{rows}"
+            );
+            assert_eq!(
+                super::open(&path, None).err().map(en),
+                Some(refused),
+                "{rows}"
+            );
+        }
+    }
+    assert_eq!(
+        WorkbookError::OutOfOrder { sheet: "道路".into(), row: 2 }
+            .render("probe.xlsx", crate::i18n::Lang::Zh),
+        "probe.xlsx[道路]:2: 有单元格重复出现，或排在已读单元格之前（工作表的单元格应逐行保存、各出现一次），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+    );
+}
+
+/// A sheet's `<dimension>` is calamine's to read: one it cannot count (a reversed range, a
+/// row past its count) refuses the sheet, and so it does row by row (the quick reader leaves
+/// such a dimension to calamine) as read whole; one past the last row alone is read.
+#[test]
+fn a_dimension_calamine_cannot_count_refuses_the_sheet_alike_row_by_row_and_whole() {
+    let en = |e: WorkbookError| e.render("probe.xlsx", crate::i18n::Lang::En);
+    let row = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="G2"><v>2.1</v></c></row>"#;
+    let dir = tempfile::tempdir().unwrap();
+    for (dimension, refused) in [
+        ("H2:A1", Some("attempt to subtract with overflow")),
+        ("A1:H99999999999", Some("attempt to add with overflow")),
+        ("A1:H2000000", None),
+    ] {
+        let path = dir.path().join("probe.xlsx");
+        super::probe::write_hand_book(path.as_path(), row.as_bytes(), b"<si><t>E1</t></si>", "")
+            .unwrap();
+        // The hand-made book's dimension is A1:K9: put this one in its place.
+        let parts = entries(&path);
+        let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+        for (name, bytes) in parts {
+            let text = String::from_utf8(bytes).unwrap().replace(
+                r#"<dimension ref="A1:K9"/>"#,
+                &format!(r#"<dimension ref="{dimension}"/>"#),
+            );
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+        }
+        out.finish().unwrap();
+        let expected = refused.map(|detail| {
+            en(WorkbookError::ReaderFailed {
+                detail: detail.into(),
+            })
+        });
+        assert_eq!(streamed_error(&path).map(en), expected, "{dimension}");
+        assert_eq!(
+            super::open(&path, None).err().map(en),
+            expected,
+            "{dimension}"
+        );
+    }
 }

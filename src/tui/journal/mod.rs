@@ -17,7 +17,9 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use super::doc::Op;
@@ -51,8 +53,10 @@ pub struct Journal {
     /// Whether this session has written its journal file yet (before that, one found there
     /// is an earlier session's, to be kept aside).
     started: bool,
-    /// Makes what was written durable; started with the first change.
+    /// Makes what was written durable; started with the first change appended.
     syncer: Option<Syncer>,
+    /// Whether the syncer has the file open now (it is given again after a rewrite).
+    handed: bool,
     /// Makes every write fail as a full disk would, after writing half (tests).
     #[cfg(test)]
     pub disk_full: bool,
@@ -90,6 +94,7 @@ impl Journal {
             entries: Vec::new(),
             started: false,
             syncer: None,
+            handed: false,
             #[cfg(test)]
             disk_full: false,
         }
@@ -114,10 +119,16 @@ impl Journal {
             }
             self.started = true;
         }
+        if self.syncer.as_ref().is_some_and(Syncer::failed) {
+            // What was synced may not be on the disk: written whole again, and synced.
+            self.file = None;
+        }
         match self.file.take() {
             Some(mut f) => {
                 self.put(&mut f, line.as_bytes())?;
-                self.syncer.get_or_insert_with(Syncer::start).sync(&f);
+                let syncer = self.syncer.get_or_insert_with(Syncer::start);
+                syncer.sync(&f, !self.handed);
+                self.handed = true;
                 // Kept open only once the line is whole: after a failure the file is behind.
                 self.file = Some(f);
             }
@@ -153,6 +164,7 @@ impl Journal {
         match written {
             Ok(f) => {
                 self.file = Some(f);
+                self.handed = false;
                 Ok(())
             }
             Err(e) => {
@@ -205,53 +217,82 @@ impl Journal {
     }
 }
 
-/// Makes a journal's appended changes durable on a thread of its own: each change sends the
-/// journal's file, and the thread syncs the latest it has been sent (a burst of changes is
-/// synced once, at its last). The thread ends with the journal.
+/// Makes a journal's appended changes durable on a thread of its own. The thread keeps a
+/// handle of the journal's file (given again when the journal is rewritten into a new one);
+/// each change wakes it, and it syncs the file once for every change written before it
+/// woke (a burst of changes is synced once). The thread ends with the journal.
 struct Syncer {
-    files: Option<Sender<File>>,
+    shared: std::sync::Arc<Shared>,
+    /// Wakes the thread; `None` when the system had no thread to give (changes are then
+    /// written as before, unsynced).
+    wake: Option<SyncSender<()>>,
+}
+
+/// What a journal and its sync thread share.
+#[derive(Default)]
+struct Shared {
+    /// The journal's file, as last given.
+    file: Mutex<Option<File>>,
+    /// A sync failed (a disk going bad): what the system wrote out before may be lost, so
+    /// the next change writes the journal whole again, and syncs it, before going on.
+    failed: AtomicBool,
+    /// Every sync fails (tests).
+    #[cfg(test)]
+    fail: AtomicBool,
     /// The journal's length at each sync, in order (tests).
     #[cfg(test)]
-    synced: std::sync::Arc<std::sync::Mutex<Vec<u64>>>,
+    synced: Mutex<Vec<u64>>,
 }
 
 impl Syncer {
     fn start() -> Syncer {
-        let (tx, rx) = channel::<File>();
-        #[cfg(test)]
-        let synced = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        #[cfg(test)]
-        let lengths = synced.clone();
+        let shared = std::sync::Arc::new(Shared::default());
+        // One wake-up waiting is enough: the sync it brings comes after every write before.
+        let (wake, woken) = sync_channel::<()>(1);
+        let theirs = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("journal-sync".into())
             .spawn(move || {
-                while let Ok(mut file) = rx.recv() {
-                    while let Ok(later) = rx.try_recv() {
-                        file = later;
-                    }
-                    // A sync that fails (a disk going bad) leaves the change as safe as it
-                    // was before syncs were made: written, there after any crash but the
-                    // machine's own. The next change tries again.
-                    let _ = file.sync_data();
+                while woken.recv().is_ok() {
+                    let file = theirs
+                        .file
+                        .lock()
+                        .ok()
+                        .and_then(|f| f.as_ref().and_then(|f| f.try_clone().ok()));
+                    let Some(file) = file else { continue };
+                    let failed = file.sync_data().is_err();
                     #[cfg(test)]
-                    if let Ok(meta) = file.metadata() {
-                        lengths.lock().unwrap().push(meta.len());
+                    let failed = failed || theirs.fail.load(Ordering::Relaxed);
+                    if failed {
+                        theirs.failed.store(true, Ordering::Relaxed);
+                    }
+                    #[cfg(test)]
+                    if let (false, Ok(meta)) = (failed, file.metadata()) {
+                        theirs.synced.lock().unwrap().push(meta.len());
                     }
                 }
             });
         Syncer {
-            // No thread (the system has none to give): changes are written as before, unsynced.
-            files: spawned.ok().map(|_| tx),
-            #[cfg(test)]
-            synced,
+            shared,
+            wake: spawned.ok().map(|_| wake),
         }
     }
 
-    /// Has `file`, just written, synced.
-    fn sync(&self, file: &File) {
-        if let (Some(tx), Ok(file)) = (&self.files, file.try_clone()) {
-            let _ = tx.send(file);
+    /// Has `file`, just written, synced; `fresh` when it is not the file given before.
+    fn sync(&self, file: &File, fresh: bool) {
+        let Some(wake) = &self.wake else { return };
+        if fresh {
+            if let Ok(mut slot) = self.shared.file.lock() {
+                *slot = file.try_clone().ok();
+            }
         }
+        // Full: a wake-up is waiting, and the sync it brings comes after this write.
+        let _ = wake.try_send(());
+    }
+
+    /// Whether a sync failed since last asked.
+    fn failed(&self) -> bool {
+        self.shared.failed.swap(false, Ordering::Relaxed)
     }
 }
 
@@ -428,7 +469,8 @@ mod tests {
                     .unwrap();
             }
             let len = fs::metadata(journal_path(&data)).unwrap().len();
-            let synced = j.syncer.as_ref().unwrap().synced.clone();
+            let shared = j.syncer.as_ref().unwrap().shared.clone();
+            let synced = &shared.synced;
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
             while synced.lock().unwrap().last() != Some(&len) {
                 assert!(
@@ -440,6 +482,54 @@ mod tests {
             }
             let synced = synced.lock().unwrap();
             assert!(synced.windows(2).all(|w| w[0] <= w[1]), "{synced:?}");
+        }
+    }
+
+    /// A sync that fails (a disk going bad) may leave what the system had written off the
+    /// disk, and a later sync can succeed without it: the next change writes the journal
+    /// whole again, into a new file, before going on.
+    #[test]
+    fn a_journal_whose_sync_failed_is_written_whole_again_at_the_next_change() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        let mut j = Journal::new(&data, "-".into());
+        let rows: Vec<SheetRow> = (0..4)
+            .map(|i| SheetRow::new([format!("r{i}").as_str(), "3.5"], 0))
+            .collect();
+        let set = |i: usize| Op::set(i, &rows[i], 1, &format!("{i}.5"));
+        j.record(&set(0), rows.first()).unwrap();
+        j.record(&set(1), rows.get(1)).unwrap();
+        let shared = j.syncer.as_ref().unwrap().shared.clone();
+        shared.fail.store(true, Ordering::Relaxed);
+        j.record(&set(2), rows.get(2)).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !shared.failed.load(Ordering::Relaxed) {
+            assert!(std::time::Instant::now() < deadline, "no sync was tried");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        shared.fail.store(false, Ordering::Relaxed);
+        let before = fs::metadata(journal_path(&data)).unwrap().ino();
+        j.record(&set(3), rows.get(3)).unwrap();
+        assert_ne!(
+            fs::metadata(journal_path(&data)).unwrap().ino(),
+            before,
+            "written whole into a new file"
+        );
+        assert!(!j.behind());
+        let left = Journal::read(&data, 4).unwrap();
+        assert_eq!(left.entries.len(), 4);
+        // And appended to, and synced, as before.
+        j.record(&set(0), rows.first()).unwrap();
+        let len = fs::metadata(journal_path(&data)).unwrap().len();
+        let shared = j.syncer.as_ref().unwrap().shared.clone();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while shared.synced.lock().unwrap().last() != Some(&len) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the new file is not synced"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
 }

@@ -1544,9 +1544,9 @@ fn calamines_panics_are_its_errors() {
     assert_eq!(
         failed.as_deref(),
         Some(
-            "calamine: cannot read the workbook: a number in it is too large to count (the row \
-             or column of a cell reference): the file is damaged; nothing was computed from it \
-             (open it in Excel or WPS and save it again)"
+            "calamine: cannot read the workbook: a number in it (the row or column of a cell \
+             reference or range) is beyond what its reader counts: the file is damaged; nothing \
+             was computed from it (open it in Excel or WPS and save it again)"
         )
     );
     assert_eq!(cells.len(), 8);
