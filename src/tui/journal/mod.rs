@@ -1,8 +1,10 @@
 //! The recovery journal: every change is appended to `FILE.roadsub-recovery` beside the data
 //! at once, so a crash, a kill or a lost terminal loses no edit; and made durable on the disk
-//! right after (`fdatasync`, on a thread of its own so an edit waits for no disk), so a power
-//! cut loses at most the changes of its last moment. A clean save or quit removes the
-//! journal; finding one at start means edits were not saved.
+//! right after (`fdatasync`, on a thread of its own so an appended change does not wait for
+//! the disk), so a power cut loses at most the changes of its last moment. The first change
+//! of a session, and one after a failed write or sync, writes the journal whole and syncs it
+//! before going on. A clean save or quit removes the journal; finding one at start means
+//! edits were not saved.
 //!
 //! One change per line, fields separated by tabs, text escaped (`\t`, `\n`, `\r`, `\\`):
 //! `set ROW COL FIELDS VALUE BEFORE...` (FIELDS: how many fields the row has after the change;
