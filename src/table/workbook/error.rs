@@ -37,6 +37,9 @@ pub enum WorkbookError {
     /// the workbook is damaged. (Its row is not said: a count that large may be past what
     /// the reader keeps.)
     BeyondLastRow { sheet: String },
+    /// The shared string table claims `claimed` strings, more than its part can hold: the
+    /// workbook is damaged (and reading it would set aside memory for them all).
+    StringsMiscounted { claimed: String },
     /// A cell of sheet `sheet`, in row `row` (from 1), comes again or before a cell already
     /// read: the workbook is damaged.
     OutOfOrder { sheet: String, row: u64 },
@@ -69,6 +72,18 @@ fn at_sheet(file: &str, sheet: &str) -> String {
     } else {
         format!("{file}[{sheet}]")
     }
+}
+
+/// The digits `n` with thousands separators: `1,000,000,000,000`.
+fn thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() * 4 / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 impl WorkbookError {
@@ -157,6 +172,17 @@ impl WorkbookError {
                     "有单元格位于工作表最后一行（第 1,048,576 行）之外，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
+            WorkbookError::StringsMiscounted { claimed } => {
+                let claimed = thousands(claimed);
+                match lang {
+                    Lang::En => format!(
+                        "{file}: the workbook's shared string table claims {claimed} strings, more than it can hold: the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                    ),
+                    Lang::Zh => format!(
+                        "{file}: 工作簿的共享字符串表声称有 {claimed} 个字符串，超出其所能容纳，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                    ),
+                }
+            }
             WorkbookError::OutOfOrder { sheet, row } => format!(
                 "{}:{row}: {}",
                 at_sheet(file, sheet),

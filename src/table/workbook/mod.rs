@@ -130,7 +130,10 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
         _ => zip,
     };
     if fits {
-        return Ok(());
+        return match ext.as_str() {
+            "xlsx" | "xlsm" => check_strings(path),
+            _ => Ok(()),
+        };
     }
     if ole {
         return Err(WorkbookError::Protected);
@@ -141,6 +144,64 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
         return Err(WorkbookError::Markup);
     }
     Err(WorkbookError::NotAWorkbook { text })
+}
+
+/// Whether the shared string table of the .xlsx or .xlsm at `path` claims no more strings
+/// (`<sst uniqueCount>`) than its part can hold, at 4 bytes a string (`<si>` alone is 4):
+/// calamine sets memory aside for that many before it reads one, and a damaged file's count
+/// (10^12) asked for more than any machine has, which ends the process. A file that is no
+/// zip, or has no such table, is left to the readers to say so.
+fn check_strings(path: &Path) -> Result<(), WorkbookError> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    for i in 0..zip.len() {
+        let named = zip.name_for_index(i).is_some_and(|n| {
+            n.is_ok_and(|n| {
+                n.rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("sharedStrings.xml"))
+            })
+        });
+        if !named {
+            continue;
+        }
+        let Ok(part) = zip.by_index(i) else { continue };
+        // What the part can hold: its size as the archive says, and no more than deflate
+        // makes of its stored bytes (at most about 1,032 to 1).
+        let room = part
+            .size()
+            .min(part.compressed_size().saturating_mul(1_100));
+        let mut head = Vec::with_capacity(4096);
+        if part.take(4096).read_to_end(&mut head).is_err() {
+            continue;
+        }
+        if let Some(digits) = unique_count(&head) {
+            let claimed = digits.iter().fold(0u64, |n, d| {
+                n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+            });
+            if claimed > room / 4 {
+                let claimed = String::from_utf8_lossy(&digits[..digits.len().min(40)]).into();
+                return Err(WorkbookError::StringsMiscounted { claimed });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The digits of the `uniqueCount` of the `<sst>` tag at the start of a shared string
+/// table, if it has one.
+fn unique_count(head: &[u8]) -> Option<&[u8]> {
+    let sst = memchr::memmem::find(head, b"<sst")?;
+    let tag = &head[sst..];
+    let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
+    let at = memchr::memmem::find(tag, b" uniqueCount=")? + b" uniqueCount=".len();
+    let value = tag.get(at + 1..)?;
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    Some(&value[..digits])
 }
 
 fn extension(path: &Path) -> String {

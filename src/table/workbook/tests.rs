@@ -1270,18 +1270,11 @@ fn a_dimension_calamine_cannot_count_refuses_the_sheet_alike_row_by_row_and_whol
         super::probe::write_hand_book(path.as_path(), row.as_bytes(), b"<si><t>E1</t></si>", "")
             .unwrap();
         // The hand-made book's dimension is A1:K9: put this one in its place.
-        let parts = entries(&path);
-        let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
-        for (name, bytes) in parts {
-            let text = String::from_utf8(bytes).unwrap().replace(
-                r#"<dimension ref="A1:K9"/>"#,
-                &format!(r#"<dimension ref="{dimension}"/>"#),
-            );
-            out.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
-        }
-        out.finish().unwrap();
+        rewrite_parts(
+            &path,
+            r#"<dimension ref="A1:K9"/>"#,
+            &format!(r#"<dimension ref="{dimension}"/>"#),
+        );
         let expected = refused.map(|detail| {
             en(WorkbookError::ReaderFailed {
                 detail: detail.into(),
@@ -1294,4 +1287,60 @@ fn a_dimension_calamine_cannot_count_refuses_the_sheet_alike_row_by_row_and_whol
             "{dimension}"
         );
     }
+}
+
+/// Rewrites every part of the workbook at `path`, `from` replaced by `to` in its text.
+fn rewrite_parts(path: &Path, from: &str, to: &str) {
+    let parts = entries(path);
+    let mut out = zip::ZipWriter::new(fs::File::create(path).unwrap());
+    for (name, bytes) in parts {
+        let text = String::from_utf8(bytes).unwrap().replace(from, to);
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// A damaged shared string table claiming 10^12 strings (`uniqueCount`) had calamine set
+/// memory aside for them all before reading one: the process ended ("memory allocation of
+/// 24000000000000 bytes failed"). A count its part cannot hold is refused, row by row as
+/// whole; the true count, or none, reads as ever.
+#[test]
+fn a_string_table_claiming_more_than_it_holds_is_refused_before_memory_is_set_aside() {
+    let row = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="G2"><v>2.1</v></c></row>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let sst = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+    for (count, refused) in [
+        ("1000000000000", Some("1,000,000,000,000")),
+        (
+            "99999999999999999999999",
+            Some("99,999,999,999,999,999,999,999"),
+        ),
+        ("9", None),
+        ("", None),
+    ] {
+        let path = probe_book(dir.path(), row);
+        if !count.is_empty() {
+            let counted = sst.replace(
+                "<sst ",
+                &format!(r#"<sst count="9" uniqueCount="{count}" "#),
+            );
+            rewrite_parts(&path, sst, &counted);
+        }
+        let expected = refused.map(|claimed| {
+            format!(
+                "probe.xlsx: the workbook's shared string table claims {claimed} strings, more \
+                 than it can hold: the file is damaged; nothing was computed from it (open it in \
+                 Excel or WPS and save it again)"
+            )
+        });
+        let en = |e: WorkbookError| e.render("probe.xlsx", crate::i18n::Lang::En);
+        assert_eq!(streamed_error(&path).map(en), expected, "{count}");
+        assert_eq!(super::open(&path, None).err().map(en), expected, "{count}");
+    }
+    assert_eq!(
+        WorkbookError::StringsMiscounted { claimed: "1000000".into() }.render("probe.xlsx", crate::i18n::Lang::Zh),
+        "probe.xlsx: 工作簿的共享字符串表声称有 1,000,000 个字符串，超出其所能容纳，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+    );
 }
