@@ -192,16 +192,42 @@ fn check_strings(path: &Path) -> Result<(), WorkbookError> {
     Ok(())
 }
 
-/// The digits of the `uniqueCount` of the `<sst>` tag at the start of a shared string
-/// table, if it has one.
+/// The digits of the `uniqueCount` of the `<sst>` start tag (with or without a namespace
+/// prefix) at the start of a shared string table, if it has one, however its attribute is
+/// spaced or quoted (as calamine reads it).
 fn unique_count(head: &[u8]) -> Option<&[u8]> {
-    let sst = memchr::memmem::find(head, b"<sst")?;
-    let tag = &head[sst..];
-    let tag = &tag[..memchr::memchr(b'>', tag).unwrap_or(tag.len())];
-    let at = memchr::memmem::find(tag, b" uniqueCount=")? + b" uniqueCount=".len();
-    let value = tag.get(at + 1..)?;
-    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
-    Some(&value[..digits])
+    let mut from = 0;
+    let tag = loop {
+        let lt = from + memchr::memchr(b'<', &head[from..])?;
+        let rest = &head[lt + 1..];
+        let name_end = rest
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')?;
+        let name = &rest[..name_end];
+        if name == b"sst" || name.ends_with(b":sst") {
+            let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+            break &rest[name_end..end];
+        }
+        from = lt + 1;
+    };
+    let mut at = 0;
+    loop {
+        let i = at + memchr::memmem::find(&tag[at..], b"uniqueCount")?;
+        at = i + b"uniqueCount".len();
+        if i == 0 || !tag[i - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let Some(value) = tag[at..].trim_ascii_start().strip_prefix(b"=") else {
+            continue;
+        };
+        let Some((&quote, value)) = value.trim_ascii_start().split_first() else {
+            continue;
+        };
+        if quote == b'"' || quote == b'\'' {
+            let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+            return Some(&value[..digits]);
+        }
+    }
 }
 
 fn extension(path: &Path) -> String {

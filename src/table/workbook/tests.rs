@@ -1344,3 +1344,37 @@ fn a_string_table_claiming_more_than_it_holds_is_refused_before_memory_is_set_as
         "probe.xlsx: 工作簿的共享字符串表声称有 1,000,000 个字符串，超出其所能容纳，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
     );
 }
+
+/// The `uniqueCount` is found in the `<sst>` tag however it is written, and nowhere else.
+#[test]
+fn a_string_tables_count_is_read_in_every_form_of_its_tag() {
+    let count = |head: &str| super::unique_count(head.as_bytes()).map(|d| d.to_vec());
+    let some = |d: &str| Some(d.as_bytes().to_vec());
+    let decl = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+    assert_eq!(
+        count(&format!(
+            r#"{decl}<sst xmlns="m" count="3" uniqueCount="2">"#
+        )),
+        some("2")
+    );
+    assert_eq!(
+        count(
+            r#"<x:sst xmlns:x="m"
+        uniqueCount = '77' >"#
+        ),
+        some("77")
+    );
+    assert_eq!(count("<sst\tuniqueCount=\"5\"/>"), some("5"));
+    // Not the tag's: a string's text, another attribute, another element.
+    assert_eq!(
+        count(r#"<sst count="1"><si><t> uniqueCount="9"</t></si>"#),
+        None
+    );
+    assert_eq!(count(r#"<sst xuniqueCount="9">"#), None);
+    assert_eq!(
+        count(r#"<sstx uniqueCount="9"><sst uniqueCount="4">"#),
+        some("4")
+    );
+    assert_eq!(count(r#"<sst uniqueCount=" 12">"#), some(""));
+    assert_eq!(count("no tag"), None);
+}
