@@ -146,11 +146,17 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
     Err(WorkbookError::NotAWorkbook { text })
 }
 
+/// A count of shared strings taken as it is, whatever the table holds: some writers put a
+/// wrong count there (the number of references, never updated), which calamine then sets
+/// memory aside for, at 24 bytes a string, unused: up to 400 MB of address space, no more.
+const UNCHECKED_STRINGS: u64 = 1 << 24;
+
 /// Whether the shared string table of the .xlsx or .xlsm at `path` claims no more strings
-/// (`<sst uniqueCount>`) than its part can hold, at 4 bytes a string (`<si>` alone is 4):
-/// calamine sets memory aside for that many before it reads one, and a damaged file's count
-/// (10^12) asked for more than any machine has, which ends the process. A file that is no
-/// zip, or has no such table, is left to the readers to say so.
+/// (`<sst uniqueCount>`) than its part can hold, at 4 bytes a string (`<si>` alone is 4), or
+/// at most [`UNCHECKED_STRINGS`]: calamine sets memory aside for that many before it reads
+/// one, and a damaged file's count (10^12) asked for more than any machine has, which ended
+/// the process. A file that is no zip, or has no such table, is left to the readers to say
+/// so.
 fn check_strings(path: &Path) -> Result<(), WorkbookError> {
     let Ok(file) = std::fs::File::open(path) else {
         return Ok(());
@@ -183,7 +189,7 @@ fn check_strings(path: &Path) -> Result<(), WorkbookError> {
             let claimed = digits.iter().fold(0u64, |n, d| {
                 n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
             });
-            if claimed > room / 4 {
+            if claimed > room / 4 && claimed > UNCHECKED_STRINGS {
                 let claimed = String::from_utf8_lossy(&digits[..digits.len().min(40)]).into();
                 return Err(WorkbookError::StringsMiscounted { claimed });
             }
