@@ -141,6 +141,17 @@ fn grouped_general(amount: Decimal, buf: &mut [u8; 64]) -> usize {
     start
 }
 
+/// Appends the ASCII digits `int` (a whole number, no sign) with a comma between each group
+/// of three: `1048576` → `1,048,576`.
+pub fn push_digits_grouped(out: &mut String, int: &str) {
+    for (i, c) in int.char_indices() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+}
+
 /// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
 pub fn grouped(amount: Decimal) -> String {
     Grouped(amount).to_string()

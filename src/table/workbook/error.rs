@@ -74,18 +74,6 @@ fn at_sheet(file: &str, sheet: &str) -> String {
     }
 }
 
-/// The digits `n` with thousands separators: `1,000,000,000,000`.
-fn thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() * 4 / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 impl WorkbookError {
     /// `FILE: message`, or `FILE[Sheet]: message`.
     pub fn render(&self, file: &str, lang: Lang) -> String {
@@ -173,7 +161,9 @@ impl WorkbookError {
                 )
             ),
             WorkbookError::StringsMiscounted { claimed } => {
-                let claimed = thousands(claimed);
+                let mut grouped = String::new();
+                crate::money::push_digits_grouped(&mut grouped, claimed);
+                let claimed = grouped;
                 match lang {
                     Lang::En => format!(
                         "{file}: the workbook's shared string table claims {claimed} strings, more than it can hold: the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"

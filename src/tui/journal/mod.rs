@@ -314,6 +314,15 @@ fn sync_folder(path: &Path) {
 mod tests {
     use super::*;
 
+    /// Waits (up to 20 s) until `done`, else fails saying `what` and `state()`.
+    fn wait_for(what: &str, done: impl Fn() -> bool, state: impl Fn() -> String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !done() {
+            assert!(std::time::Instant::now() < deadline, "{what}: {}", state());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
     #[test]
     fn changes_survive_and_a_torn_last_line_is_kept_apart() {
         let dir = tempfile::tempdir().unwrap();
@@ -473,15 +482,11 @@ mod tests {
             let len = fs::metadata(journal_path(&data)).unwrap().len();
             let shared = j.syncer.as_ref().unwrap().shared.clone();
             let synced = &shared.synced;
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-            while synced.lock().unwrap().last() != Some(&len) {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "round {round}: synced {:?}, the journal is {len} bytes",
-                    synced.lock().unwrap()
-                );
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
+            wait_for(
+                &format!("round {round}: the journal is {len} bytes"),
+                || synced.lock().unwrap().last() == Some(&len),
+                || format!("synced {:?}", synced.lock().unwrap()),
+            );
             let synced = synced.lock().unwrap();
             assert!(synced.windows(2).all(|w| w[0] <= w[1]), "{synced:?}");
         }
@@ -505,11 +510,11 @@ mod tests {
         let shared = j.syncer.as_ref().unwrap().shared.clone();
         shared.fail.store(true, Ordering::Relaxed);
         j.record(&set(2), rows.get(2)).unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !shared.failed.load(Ordering::Relaxed) {
-            assert!(std::time::Instant::now() < deadline, "no sync was tried");
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        wait_for(
+            "no sync was tried",
+            || shared.failed.load(Ordering::Relaxed),
+            String::new,
+        );
         shared.fail.store(false, Ordering::Relaxed);
         let before = fs::metadata(journal_path(&data)).unwrap().ino();
         j.record(&set(3), rows.get(3)).unwrap();
@@ -525,13 +530,10 @@ mod tests {
         j.record(&set(0), rows.first()).unwrap();
         let len = fs::metadata(journal_path(&data)).unwrap().len();
         let shared = j.syncer.as_ref().unwrap().shared.clone();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while shared.synced.lock().unwrap().last() != Some(&len) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the new file is not synced"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        wait_for(
+            "the new file is not synced",
+            || shared.synced.lock().unwrap().last() == Some(&len),
+            || format!("synced {:?}", shared.synced.lock().unwrap()),
+        );
     }
 }

@@ -417,12 +417,7 @@ fn grouped_km(km: rust_decimal::Decimal) -> String {
         .split_once('.')
         .map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut out = String::from(sign);
-    for (i, c) in int.char_indices() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    money::push_digits_grouped(&mut out, int);
     if let Some(frac) = frac {
         out.push('.');
         out.push_str(frac);
