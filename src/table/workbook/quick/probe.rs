@@ -53,7 +53,7 @@ fn calamine_cells(path: &Path, sheet: &str, cells: &mut Vec<Cell>) -> Option<Str
 /// The cells the quick reader gives before it is unsure or the sheet ends, and whether it
 /// read the whole sheet.
 pub(crate) fn by_quick(path: &Path, sheet: &str) -> (Vec<Cell>, bool) {
-    let Ok(book) = open_workbook::<Xlsx<BufReader<File>>, _>(path) else {
+    let Ok(Ok(book)) = guard::calamine(|| open_workbook::<Xlsx<BufReader<File>>, _>(path)) else {
         return (Vec::new(), false);
     };
     let names: Vec<String> = book
@@ -162,10 +162,11 @@ pub(crate) fn write_hand_book(
 /// reads on from there; nor is what follows a cell beyond the last column, where the sheet
 /// or row, where the sheet is refused.)
 pub(crate) fn disagreement(path: &Path) -> Option<String> {
-    let names: Vec<String> = match open_workbook::<Xlsx<BufReader<File>>, _>(path) {
-        Ok(book) => book.sheet_names(),
-        Err(_) => return None,
-    };
+    let names: Vec<String> =
+        match guard::calamine(|| open_workbook::<Xlsx<BufReader<File>>, _>(path)) {
+            Ok(Ok(book)) => book.sheet_names(),
+            _ => return None,
+        };
     for name in &names {
         let (slow, failed) = by_calamine(path, name);
         let (mut quick, mut whole) = by_quick(path, name);
