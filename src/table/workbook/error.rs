@@ -40,6 +40,10 @@ pub enum WorkbookError {
     /// The shared string table claims `claimed` strings, more than its part can hold: the
     /// workbook is damaged (and reading it would set aside memory for them all).
     StringsMiscounted { claimed: String },
+    /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
+    /// numbers every sheet may use and the count of shared formulas before it: the workbook
+    /// is damaged (and reading it would set aside a slot for every number up to it).
+    SharedFormulaPast { sheet: String, number: String },
     /// A cell of sheet `sheet`, in row `row` (from 1), comes again or before a cell already
     /// read: the workbook is damaged.
     OutOfOrder { sheet: String, row: u64 },
@@ -170,6 +174,24 @@ impl WorkbookError {
                     ),
                     Lang::Zh => format!(
                         "{file}: 工作簿的共享字符串表声称有 {claimed} 个字符串，超出其所能容纳，文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                    ),
+                }
+            }
+            WorkbookError::SharedFormulaPast { sheet, number } => {
+                let mut grouped = String::new();
+                crate::money::push_digits_grouped(&mut grouped, number);
+                let mut free = String::new();
+                crate::money::push_digits_grouped(
+                    &mut free,
+                    &super::shared::FREE_NUMBERS.to_string(),
+                );
+                let sheet = at_sheet(file, sheet);
+                match lang {
+                    Lang::En => format!(
+                        "{sheet}: a shared formula is numbered {grouped}, past both {free} and the number of shared formulas before it: the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                    ),
+                    Lang::Zh => format!(
+                        "{sheet}: 有共享公式的编号为 {grouped}，既超过 {free}，也超过此前共享公式的个数，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
                     ),
                 }
             }

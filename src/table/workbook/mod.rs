@@ -20,6 +20,7 @@ pub mod patch;
 mod quick;
 pub(crate) use quick::probe;
 mod save;
+mod shared;
 pub mod stream;
 
 use std::io::Read;
@@ -315,7 +316,7 @@ pub fn open_with(
                     })
                     .collect();
                 let (numeric, dates) = column_kinds(&range, header_line);
-                let no_result = match formula_range(&mut book, &name)? {
+                let no_result = match formula_range(&mut book, path, &name)? {
                     Some(formulas) => formulas_without_result(&range, &formulas, header_line),
                     None => Vec::new(),
                 };
@@ -391,14 +392,18 @@ fn sheet_range(
 /// is no cell of that range); `Ok(None)` where calamine finds no formulas to give.
 fn formula_range(
     book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+    path: &Path,
     name: &str,
 ) -> Result<Option<Range<String>>, WorkbookError> {
     let formula = |f: &String| (!f.is_empty()).then(|| f.clone());
     let laid = match book {
-        calamine::Sheets::Xlsx(x) => match guard::calamine(|| x.worksheet_cells_reader(name))? {
-            Ok(mut reader) => laid_out(name, || cell_of(|| reader.next_formula()), formula),
-            Err(_) => return Ok(None),
-        },
+        calamine::Sheets::Xlsx(x) => {
+            shared::check(path, name)?;
+            match guard::calamine(|| x.worksheet_cells_reader(name))? {
+                Ok(mut reader) => laid_out(name, || cell_of(|| reader.next_formula()), formula),
+                Err(_) => return Ok(None),
+            }
+        }
         calamine::Sheets::Xlsb(x) => match guard::calamine(|| x.worksheet_cells_reader(name))? {
             Ok(mut reader) => laid_out(name, || cell_of(|| reader.next_formula()), formula),
             Err(_) => return Ok(None),

@@ -29,7 +29,7 @@ use super::cells::{push_cell_text, push_float};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsure;
 
-type Archive = ZipArchive<BufReader<File>>;
+pub type Archive = ZipArchive<BufReader<File>>;
 
 /// What a cell style's number format makes of a number (calamine's three kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,21 @@ impl Quick {
     /// of its sheets) in the same order. `Err(Unsure)` when anything is in a form this
     /// reader does not know or reads otherwise than calamine.
     pub fn open(file: File, names: &[String], is_1904: bool) -> Result<Quick, Unsure> {
+        let mut quick = Quick::parts(file, is_1904)?;
+        if quick.sheets.len() != names.len()
+            || quick.sheets.iter().zip(names).any(|((n, _), m)| n != m)
+        {
+            return Err(Unsure);
+        }
+        if let Some(styles) = quick.part(&format!("{}styles.xml", quick.xl))? {
+            quick.formats = formats(&styles)?;
+        }
+        Ok(quick)
+    }
+
+    /// The workbook `file` with its sheets' parts found (as calamine finds them), nothing
+    /// else read yet.
+    fn parts(file: File, is_1904: bool) -> Result<Quick, Unsure> {
         let zip = ZipArchive::new(BufReader::new(file)).map_err(|_| Unsure)?;
         let mut parts = HashMap::with_capacity(zip.len());
         for name in zip.file_names() {
@@ -98,16 +113,25 @@ impl Quick {
         let rels = relationships(&rels)?;
         let workbook = quick.part(&format!("{xl}{book}"))?.ok_or(Unsure)?;
         quick.sheets = sheets(&workbook, &rels, &xl)?;
-        if quick.sheets.len() != names.len()
-            || quick.sheets.iter().zip(names).any(|((n, _), m)| n != m)
-        {
-            return Err(Unsure);
-        }
-        if let Some(styles) = quick.part(&format!("{xl}styles.xml"))? {
-            quick.formats = formats(&styles)?;
-        }
         quick.xl = xl;
         Ok(quick)
+    }
+
+    /// The part of sheet `name` of the workbook `file`, as calamine finds it, to be read
+    /// from the start.
+    pub fn sheet_part(file: File, name: &str) -> Result<(Archive, String), Unsure> {
+        let quick = Quick::parts(file, false)?;
+        let path = quick.sheet_path(name)?;
+        Ok((quick.zip, path))
+    }
+
+    /// The name in the archive of sheet `name`'s part.
+    fn sheet_path(&self, name: &str) -> Result<String, Unsure> {
+        self.sheets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| self.archive_name(p))
+            .ok_or(Unsure)
     }
 
     /// Reads the shared string table, before any sheet is read. Apart from [`Quick::open`] so
@@ -142,13 +166,7 @@ impl Quick {
 
     /// The cells of sheet `name`, in order.
     pub fn cells(&mut self, name: &str) -> Result<SheetCells<'_>, Unsure> {
-        let path = self
-            .sheets
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-            .ok_or(Unsure)?;
-        let part = self.archive_name(&path);
+        let part = self.sheet_path(name)?;
         let Quick {
             zip,
             text,

@@ -216,8 +216,8 @@ pub(super) type CellReader<'a> = Box<dyn FnMut(&mut String) -> NextCell + 'a>;
 
 /// A workbook whose sheets can be read cell by cell.
 pub(super) trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Sized {
-    /// The cells of sheet `name`, in order.
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError>;
+    /// The cells of sheet `name` of the workbook at `path`, in order.
+    fn cells<'a>(&'a mut self, path: &Path, name: &str) -> Result<CellReader<'a>, WorkbookError>;
 }
 
 /// calamine's error `e` as a reason a sheet cannot be read.
@@ -226,7 +226,9 @@ pub(crate) fn open_error(e: impl std::fmt::Display) -> WorkbookError {
 }
 
 impl Cells for Xlsx<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError> {
+    fn cells<'a>(&'a mut self, path: &Path, name: &str) -> Result<CellReader<'a>, WorkbookError> {
+        // calamine reads the formulas, keeping a slot for every shared formula's number.
+        super::shared::check(path, name)?;
         let mut reader =
             guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
         Ok(Box::new(move |text| {
@@ -244,7 +246,7 @@ impl Cells for Xlsx<BufReader<File>> {
 }
 
 impl Cells for Xlsb<BufReader<File>> {
-    fn cells<'a>(&'a mut self, name: &str) -> Result<CellReader<'a>, WorkbookError> {
+    fn cells<'a>(&'a mut self, _: &Path, name: &str) -> Result<CellReader<'a>, WorkbookError> {
         let mut reader =
             guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
         // Only Excel writes .xlsb, and it always saves formula results.
@@ -278,7 +280,7 @@ fn read<B: Cells>(
     let Some((book, names)) = open_listed::<B>(path, sheet, head) else {
         return;
     };
-    read_each(names, head, by_calamine(book, options, head, out));
+    read_each(names, head, by_calamine(book, path, options, head, out));
 }
 
 /// The workbook at `path` opened by calamine, with the sheets to try in turn (`sheet`, else
@@ -356,13 +358,14 @@ fn reopen(path: &Path, stamp: Option<Stamp>) -> Result<Xlsx<BufReader<File>>, Wo
 /// Reads a sheet of `book` with calamine alone.
 fn by_calamine<'a, B: Cells + 'a>(
     mut book: B,
+    path: &'a Path,
     options: &'a HeaderOptions,
     head: &'a SyncSender<Head>,
     out: &'a SyncSender<Batch>,
 ) -> impl FnMut(&str) -> SheetDone + 'a {
     move |name| {
         let mut sheet = SheetRead::new(name, options, head, out);
-        let mut next = book.cells(name).map_err(Some)?;
+        let mut next = book.cells(path, name).map_err(Some)?;
         finished(sheet.run(&mut next))
     }
 }
@@ -392,13 +395,13 @@ fn read_xlsx(
         _ => Err(Unsure),
     };
     let Ok(mut quick) = quick else {
-        return read_each(names, head, by_calamine(book, options, head, out));
+        return read_each(names, head, by_calamine(book, path, options, head, out));
     };
     // calamine's copy of the shared strings is let go before the quick reader reads its own.
     drop(book);
     if quick.load_strings().is_err() {
         match reopen(path, stamp) {
-            Ok(book) => read_each(names, head, by_calamine(book, options, head, out)),
+            Ok(book) => read_each(names, head, by_calamine(book, path, options, head, out)),
             Err(e) => {
                 let _ = head.send(Err(e));
             }
@@ -424,7 +427,7 @@ fn read_xlsx(
                 Err(e) => return sheet.fail_with(e),
             },
         };
-        let mut next = match book.cells(name) {
+        let mut next = match book.cells(path, name) {
             Ok(n) => n,
             Err(e) => return sheet.fail_with(e),
         };

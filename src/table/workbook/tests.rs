@@ -1383,3 +1383,52 @@ fn a_string_tables_count_is_read_in_every_form_of_its_tag() {
     assert_eq!(count(r#"<sst uniqueCount=" 12">"#), some(""));
     assert_eq!(count("no tag"), None);
 }
+
+/// A damaged sheet numbering a shared formula 100,000,000,000 (`si`) had calamine set aside a
+/// slot for every number up to it: "memory allocation of 4000000000040 bytes failed", and the
+/// program ended, in every command. A number past both 65,535 and the shared formulas before
+/// it is refused, row by row as whole, where the quick reader stops on it, after calamine
+/// took over, and where the sheet's part cannot be told as calamine tells it (every part is
+/// then checked); 65,535 reads as ever.
+#[test]
+fn a_shared_formula_numbered_past_its_sheet_is_refused_not_the_end_of_the_run() {
+    let en = |e: WorkbookError| e.render("probe.xlsx", crate::i18n::Lang::En);
+    let unusual = r#"<c r="H2" t="d"><v>2024-04-05</v></c>"#;
+    for (number, refused) in [
+        ("100000000000", Some("100,000,000,000")),
+        ("65536", Some("65,536")),
+        ("65535", None),
+    ] {
+        for before in ["", unusual] {
+            for told in [true, false] {
+                let dir = tempfile::tempdir().unwrap();
+                let rows = format!(
+                    r#"<row r="2"><c r="A2" t="s"><v>7</v></c>{before}</row><row r="3"><c r="G3"><f t="shared" ref="G3:G4" si="{number}">F3*2</f><v>2.1</v></c></row>"#
+                );
+                let path = probe_book(dir.path(), &rows);
+                if !told {
+                    // A document type the quick reader does not read: it cannot tell the
+                    // sheet's part, calamine can.
+                    rewrite_parts(&path, "<workbook ", "<!DOCTYPE workbook><workbook ");
+                }
+                let file = fs::File::open(&path).unwrap();
+                assert_eq!(super::quick::Quick::sheet_part(file, "道路").is_ok(), told);
+                let expected = refused.map(|n| {
+                    format!(
+                        "probe.xlsx[道路]: a shared formula is numbered {n}, past both 65,535 and \
+                         the number of shared formulas before it: the workbook is damaged; \
+                         nothing was computed from it (open it in Excel or WPS and save it again)"
+                    )
+                });
+                let case = format!("{number} {before} {told}");
+                assert_eq!(streamed_error(&path).map(en), expected, "{case}");
+                assert_eq!(super::open(&path, None).err().map(en), expected, "{case}");
+            }
+        }
+    }
+    assert_eq!(
+        WorkbookError::SharedFormulaPast { sheet: "道路".into(), number: "70000".into() }
+            .render("probe.xlsx", crate::i18n::Lang::Zh),
+        "probe.xlsx[道路]: 有共享公式的编号为 70,000，既超过 65,535，也超过此前共享公式的个数，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+    );
+}

@@ -35,7 +35,7 @@ fn calamine_cells(path: &Path, sheet: &str, cells: &mut Vec<Cell>) -> Option<Str
         Ok(Err(e)) => return Some((e as XlsxError).to_string()),
         Err(e) => return Some(said(e)),
     };
-    let mut next = match book.cells(sheet) {
+    let mut next = match book.cells(path, sheet) {
         Ok(n) => n,
         Err(e) => return Some(said(e)),
     };
@@ -168,8 +168,18 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
             _ => return None,
         };
     for name in &names {
-        let (slow, failed) = by_calamine(path, name);
         let (mut quick, mut whole) = by_quick(path, name);
+        // A shared formula numbered past what calamine should set aside refuses the sheet
+        // before calamine reads a cell; the quick reader must not have read it whole.
+        if super::super::shared::check(path, name).is_err() {
+            if whole {
+                return Some(format!(
+                    "sheet {name}: read whole by the quick reader, refused for a shared formula's number"
+                ));
+            }
+            continue;
+        }
+        let (slow, failed) = by_calamine(path, name);
         // A cell beyond the last column or row refuses the sheet there, whatever calamine
         // makes of it: the cells before it are what must agree.
         if let Some(beyond) = quick
