@@ -232,7 +232,10 @@ fn binary_garbage_and_workbooks_are_named() {
     let broken = env.write("broken.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest of a zip");
     env.roadsub(&["batch", &broken])
         .expect_code(1)
-        .stderr_starts(&format!("{broken}: cannot read the workbook: "));
+        .stderr_starts(&format!("{broken}: cannot read the workbook: "))
+        .stderr_has(
+            "(the reader's words): the file may be damaged; nothing was computed from it (open it in Excel or WPS and save it again)\n",
+        );
 }
 
 #[test]

@@ -122,10 +122,18 @@ impl WorkbookError {
                     "是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
                 )
             ),
-            WorkbookError::Open(e) => format!(
-                "{file}: {}{e}",
-                lang.pick("cannot read the workbook: ", "无法读取工作簿：")
-            ),
+            // The reader's own words are English: quoted as such, inside a message in the
+            // user's language that says what to do.
+            WorkbookError::Open(e) => match lang {
+                Lang::En => format!(
+                    "{file}: cannot read the workbook: {} (the reader's words): the file may be damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                    e.trim_end_matches('.')
+                ),
+                Lang::Zh => format!(
+                    "{file}: 无法读取工作簿（读取器的说明：{}），文件可能已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                    e.trim_end_matches('.')
+                ),
+            },
             WorkbookError::Disagree { sheet } => format!(
                 "{}: {}",
                 at_sheet(file, sheet),
@@ -336,6 +344,117 @@ mod tests {
         assert_eq!(
             e.render("plan.xlsx", Lang::Zh),
             "plan.xlsx[道路]: 两次读取该工作表所得单元格不一致，未据此计算（请在 Excel 或 WPS 中重新保存后再试）"
+        );
+    }
+
+    /// One refusal of each kind; the reader's own words (English) are `READERS`.
+    fn one_of_each() -> Vec<WorkbookError> {
+        let sheet = || "道路".to_string();
+        vec![
+            WorkbookError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
+            WorkbookError::NotAWorkbook { text: true },
+            WorkbookError::NotAWorkbook { text: false },
+            WorkbookError::Markup,
+            WorkbookError::Protected,
+            WorkbookError::OnStdin,
+            WorkbookError::Open(format!("{READERS}.")),
+            WorkbookError::Disagree { sheet: sheet() },
+            WorkbookError::Changed,
+            WorkbookError::Stopped,
+            WorkbookError::BeyondLastColumn {
+                sheet: sheet(),
+                row: 2,
+            },
+            WorkbookError::BeyondLastRow { sheet: sheet() },
+            WorkbookError::StringsMiscounted {
+                claimed: "1000000000000".into(),
+            },
+            WorkbookError::SharedFormulaPast {
+                sheet: sheet(),
+                number: "100000000000".into(),
+            },
+            WorkbookError::OutOfOrder {
+                sheet: sheet(),
+                row: 2,
+            },
+            WorkbookError::ReaderFailed {
+                detail: "attempt to add with overflow".into(),
+            },
+            WorkbookError::ReaderFailed {
+                detail: READERS.into(),
+            },
+            WorkbookError::TooSpread {
+                sheet: sheet(),
+                row: 70_000,
+                col: 2,
+            },
+            WorkbookError::NoSuchSheet {
+                asked: "Sheet9".into(),
+                sheets: vec![sheet()],
+            },
+            WorkbookError::NoHeader {
+                sheet: Some(sheet()),
+                problems: Vec::new(),
+                found: Vec::new(),
+            },
+        ]
+    }
+
+    /// What a workbook reader says in English, quoted as its own words.
+    const READERS: &str = "Range is missing the expected row component";
+
+    /// Every kind of refusal is listed in [`one_of_each`]: a new one fails to compile here.
+    #[allow(dead_code)]
+    fn listed(e: &WorkbookError) {
+        match e {
+            WorkbookError::Io(_)
+            | WorkbookError::NotAWorkbook { .. }
+            | WorkbookError::Markup
+            | WorkbookError::Protected
+            | WorkbookError::OnStdin
+            | WorkbookError::Open(_)
+            | WorkbookError::Disagree { .. }
+            | WorkbookError::Changed
+            | WorkbookError::Stopped
+            | WorkbookError::BeyondLastColumn { .. }
+            | WorkbookError::BeyondLastRow { .. }
+            | WorkbookError::StringsMiscounted { .. }
+            | WorkbookError::SharedFormulaPast { .. }
+            | WorkbookError::OutOfOrder { .. }
+            | WorkbookError::ReaderFailed { .. }
+            | WorkbookError::TooSpread { .. }
+            | WorkbookError::NoSuchSheet { .. }
+            | WorkbookError::NoHeader { .. } => {}
+        }
+    }
+
+    /// A workbook refusal reads in Chinese: no English word but names, and the reader's own
+    /// words, which are quoted as such. A refusal once said the reader's English alone after
+    /// "无法读取工作簿：" (`Range is missing the expected row component.`).
+    #[test]
+    fn every_workbook_refusal_reads_in_chinese_the_readers_words_quoted() {
+        let names = [
+            "plan", "xlsx", "xls", "csv", "CSV", "ods", "roadsub", "batch", "Excel", "WPS", "HTML",
+            "XFD", "XML", "Sheet",
+        ];
+        for e in one_of_each() {
+            let zh = e.render("plan.xlsx", Lang::Zh);
+            assert_ne!(zh, e.render("plan.xlsx", Lang::En));
+            let own = zh.replace(READERS, "");
+            let english: Vec<&str> = own
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 3 && !names.contains(w))
+                .collect();
+            assert!(english.is_empty(), "{zh}: {english:?}");
+        }
+        let open = WorkbookError::Open(format!("{READERS}."));
+        assert_eq!(
+            open.render("plan.xlsx", Lang::Zh),
+            "plan.xlsx: 无法读取工作簿（读取器的说明：Range is missing the expected row component），文件可能已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+        );
+        assert_eq!(
+            open.render("plan.xlsx", Lang::En),
+            "plan.xlsx: cannot read the workbook: Range is missing the expected row component (the reader's words): the file may be damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
         );
     }
 }
