@@ -40,6 +40,10 @@ pub enum WorkbookError {
     /// The shared string table claims `claimed` strings, more than its part can hold: the
     /// workbook is damaged (and reading it would set aside memory for them all).
     StringsMiscounted { claimed: String },
+    /// The workbook's content ends before its elements do (an .ods cut short).
+    CutShort,
+    /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
+    Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
     /// numbers every sheet may use and the count of shared formulas before it: the workbook
     /// is damaged (and reading it would set aside a slot for every number up to it).
@@ -185,6 +189,21 @@ impl WorkbookError {
                     ),
                 }
             }
+            WorkbookError::CutShort => format!(
+                "{file}: {}",
+                lang.pick(
+                    "the workbook ends before its content does: the file is cut short or damaged; nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "工作簿内容未完即告结束，文件不完整或已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                )
+            ),
+            WorkbookError::Malformed { part, at } => match lang {
+                Lang::En => format!(
+                    "{file}: the workbook's {part} is not well-formed XML (at byte {at}): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                ),
+                Lang::Zh => format!(
+                    "{file}: 工作簿的 {part} 不是格式正确的 XML（第 {at} 字节处），文件已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                ),
+            },
             WorkbookError::SharedFormulaPast { sheet, number } => {
                 let mut grouped = String::new();
                 crate::money::push_digits_grouped(&mut grouped, number);
@@ -373,6 +392,11 @@ mod tests {
                 sheet: sheet(),
                 number: "100000000000".into(),
             },
+            WorkbookError::CutShort,
+            WorkbookError::Malformed {
+                part: "content.xml".into(),
+                at: 10_758,
+            },
             WorkbookError::OutOfOrder {
                 sheet: sheet(),
                 row: 2,
@@ -403,29 +427,42 @@ mod tests {
     /// What a workbook reader says in English, quoted as its own words.
     const READERS: &str = "Range is missing the expected row component";
 
-    /// Every kind of refusal is listed in [`one_of_each`]: a new one fails to compile here.
-    #[allow(dead_code)]
-    fn listed(e: &WorkbookError) {
+    /// Each kind of refusal, numbered: a new kind fails to compile here until it is given
+    /// the next number, and [`KINDS`] one more, and then the tests below until
+    /// [`one_of_each`] has one.
+    fn kind(e: &WorkbookError) -> usize {
         match e {
-            WorkbookError::Io(_)
-            | WorkbookError::NotAWorkbook { .. }
-            | WorkbookError::Markup
-            | WorkbookError::Protected
-            | WorkbookError::OnStdin
-            | WorkbookError::Open(_)
-            | WorkbookError::Disagree { .. }
-            | WorkbookError::Changed
-            | WorkbookError::Stopped
-            | WorkbookError::BeyondLastColumn { .. }
-            | WorkbookError::BeyondLastRow { .. }
-            | WorkbookError::StringsMiscounted { .. }
-            | WorkbookError::SharedFormulaPast { .. }
-            | WorkbookError::OutOfOrder { .. }
-            | WorkbookError::ReaderFailed { .. }
-            | WorkbookError::TooSpread { .. }
-            | WorkbookError::NoSuchSheet { .. }
-            | WorkbookError::NoHeader { .. } => {}
+            WorkbookError::Io(_) => 0,
+            WorkbookError::NotAWorkbook { .. } => 1,
+            WorkbookError::Markup => 2,
+            WorkbookError::Protected => 3,
+            WorkbookError::OnStdin => 4,
+            WorkbookError::Open(_) => 5,
+            WorkbookError::Disagree { .. } => 6,
+            WorkbookError::Changed => 7,
+            WorkbookError::Stopped => 8,
+            WorkbookError::BeyondLastColumn { .. } => 9,
+            WorkbookError::BeyondLastRow { .. } => 10,
+            WorkbookError::StringsMiscounted { .. } => 11,
+            WorkbookError::SharedFormulaPast { .. } => 12,
+            WorkbookError::CutShort => 13,
+            WorkbookError::Malformed { .. } => 14,
+            WorkbookError::OutOfOrder { .. } => 15,
+            WorkbookError::ReaderFailed { .. } => 16,
+            WorkbookError::TooSpread { .. } => 17,
+            WorkbookError::NoSuchSheet { .. } => 18,
+            WorkbookError::NoHeader { .. } => 19,
         }
+    }
+
+    const KINDS: usize = 20;
+
+    #[test]
+    fn one_refusal_of_each_kind_is_tried() {
+        let mut kinds: Vec<usize> = one_of_each().iter().map(kind).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds, (0..KINDS).collect::<Vec<_>>());
     }
 
     /// A workbook refusal reads in Chinese: no English word but names, and the reader's own
@@ -435,7 +472,7 @@ mod tests {
     fn every_workbook_refusal_reads_in_chinese_the_readers_words_quoted() {
         let names = [
             "plan", "xlsx", "xls", "csv", "CSV", "ods", "roadsub", "batch", "Excel", "WPS", "HTML",
-            "XFD", "XML", "Sheet",
+            "XFD", "XML", "xml", "Sheet", "content",
         ];
         for e in one_of_each() {
             let zh = e.render("plan.xlsx", Lang::Zh);

@@ -16,6 +16,7 @@ mod guard;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
+mod ods;
 pub mod patch;
 mod quick;
 pub(crate) use quick::probe;
@@ -133,6 +134,7 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
     if fits {
         return match ext.as_str() {
             "xlsx" | "xlsm" => check_strings(path),
+            "ods" => ods::check(path),
             _ => Ok(()),
         };
     }

@@ -1432,3 +1432,47 @@ fn a_shared_formula_numbered_past_its_sheet_is_refused_not_the_end_of_the_run() 
         "probe.xlsx[道路]: 有共享公式的编号为 70,000，既超过 65,535，也超过此前共享公式的个数，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
     );
 }
+
+/// An .ods whose `content.xml` is `content` (stored), as LibreOffice lays one out.
+fn ods_book(dir: &Path, content: &str) -> std::path::PathBuf {
+    let path = dir.join("plan.ods");
+    let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", crate::fuzzing::ODS_MANIFEST),
+        ("content.xml", content),
+    ] {
+        out.start_file(name, stored).unwrap();
+        std::io::Write::write_all(&mut out, bytes.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+    path
+}
+
+/// An .ods cut short (its `content.xml` ending inside the table, as a download cut off
+/// leaves one) had calamine read on at the end of the part for ever: the run hung without a
+/// word. It is refused, row by row as whole; whole, it reads.
+#[test]
+fn an_ods_cut_short_is_refused_not_read_for_ever() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="道路"><table:table-row><table:table-cell office:value-type="string"><text:p>编号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>长度</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>AY-1</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="2.1"><text:p>2.1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let en = |e: WorkbookError| e.render("plan.ods", crate::i18n::Lang::En);
+    let cut = "plan.ods: the workbook ends before its content does: the file is cut short or damaged; nothing was computed from it (open it in Excel or WPS and save it again)";
+    let end = content.find("</table:table>").unwrap();
+    let path = ods_book(dir.path(), &content[..end]);
+    assert_eq!(streamed_error(&path).map(en).as_deref(), Some(cut));
+    assert_eq!(super::open(&path, None).err().map(en).as_deref(), Some(cut));
+    // Whole, the same content is read through (to a header search: two columns are not a
+    // segment table).
+    let path = ods_book(dir.path(), content);
+    let read = super::open(&path, None);
+    assert!(
+        matches!(read, Err(WorkbookError::NoHeader { .. })),
+        "{:?}",
+        read.err()
+    );
+    let zh = WorkbookError::CutShort.render("plan.ods", crate::i18n::Lang::Zh);
+    assert_eq!(zh, "plan.ods: 工作簿内容未完即告结束，文件不完整或已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）");
+}
