@@ -209,6 +209,13 @@ pub fn xlsx_sheet(data: &[u8]) {
     }
 }
 
+/// An .xls workbook of the bytes `data` (the old binary format, which calamine reads whole
+/// when it opens it), read as every command reads one: a table or a refusal, never a panic
+/// of roadsub's, an allocation that ends the run, or a hang.
+pub fn xls_book(data: &[u8]) {
+    read_whole("fuzz.xls", data);
+}
+
 /// An .ods workbook whose `content.xml` is `data` (its other parts fixed, stored unpacked so
 /// that what the fuzzer changes is what the reader reads), read as every command reads one.
 pub fn ods_content(data: &[u8]) {
@@ -240,8 +247,8 @@ pub fn ods_content(data: &[u8]) {
 pub(crate) const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
 
-/// The workbook `bytes` saved as `name` and read whole (as `batch` reads an .ods, and the
-/// table view any workbook): a table whose rows are within the last column, or a
+/// The workbook `bytes` saved as `name` and read whole (as `batch` reads an .xls or .ods, and
+/// the table view any workbook): a table whose rows are within the last column, or a
 /// refusal that renders in both languages.
 fn read_whole(name: &str, bytes: &[u8]) {
     let Ok(dir) = tempfile::tempdir() else {
@@ -321,6 +328,11 @@ mod tests {
     }
 
     #[test]
+    fn the_xls_readers_corpus_and_findings_replay_cleanly() {
+        replay("xls_book", xls_book);
+    }
+
+    #[test]
     fn the_ods_readers_corpus_and_findings_replay_cleanly() {
         replay("ods_content", ods_content);
     }
@@ -374,6 +386,11 @@ mod tests {
         #[test]
         fn mutated_sheets_read_alike_by_both_readers(data in mutated("xlsx_sheet")) {
             xlsx_sheet(&data);
+        }
+
+        #[test]
+        fn mutated_xls_books_are_read_or_refused(data in mutated("xls_book")) {
+            xls_book(&data);
         }
 
         #[test]

@@ -42,6 +42,12 @@ pub enum WorkbookError {
     StringsMiscounted { claimed: String },
     /// The workbook's content ends before its elements do (an .ods cut short).
     CutShort,
+    /// An .xls whose chain of sectors comes round on itself: the file is damaged.
+    ChainCycle,
+    /// An .xls sheet whose Dimensions record spans `rows` × `cols` cells, more than a sheet
+    /// can have (65,536 × 256): the file is damaged (and reading it would set memory aside
+    /// for them all).
+    SheetSpans { rows: u64, cols: u64 },
     /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
     Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
@@ -196,6 +202,26 @@ impl WorkbookError {
                     "工作簿内容未完即告结束，文件不完整或已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
+            WorkbookError::ChainCycle => format!(
+                "{file}: {}",
+                lang.pick(
+                    "the workbook's structure is damaged (a chain of its sectors comes round on itself); nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "工作簿结构已损坏（其扇区链首尾相接成环），未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                )
+            ),
+            WorkbookError::SheetSpans { rows, cols } => {
+                let (mut r, mut c) = (String::new(), String::new());
+                crate::money::push_digits_grouped(&mut r, &rows.to_string());
+                crate::money::push_digits_grouped(&mut c, &cols.to_string());
+                match lang {
+                    Lang::En => format!(
+                        "{file}: a sheet spans {r} rows by {c} columns (as its dimensions or its cells say), more than an .xls sheet can have (65,536 by 256): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                    ),
+                    Lang::Zh => format!(
+                        "{file}: 有工作表跨 {r} 行 × {c} 列（据其维度记录或单元格），超出 .xls 工作表所能容纳（65,536 行 × 256 列），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                    ),
+                }
+            }
             WorkbookError::Malformed { part, at } => match lang {
                 Lang::En => format!(
                     "{file}: the workbook's {part} is not well-formed XML (at byte {at}): the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
@@ -393,6 +419,11 @@ mod tests {
                 number: "100000000000".into(),
             },
             WorkbookError::CutShort,
+            WorkbookError::ChainCycle,
+            WorkbookError::SheetSpans {
+                rows: 4_294_967_295,
+                cols: 2,
+            },
             WorkbookError::Malformed {
                 part: "content.xml".into(),
                 at: 10_758,
@@ -452,10 +483,12 @@ mod tests {
             WorkbookError::TooSpread { .. } => 17,
             WorkbookError::NoSuchSheet { .. } => 18,
             WorkbookError::NoHeader { .. } => 19,
+            WorkbookError::ChainCycle => 20,
+            WorkbookError::SheetSpans { .. } => 21,
         }
     }
 
-    const KINDS: usize = 20;
+    const KINDS: usize = 22;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

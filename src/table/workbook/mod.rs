@@ -23,6 +23,7 @@ pub(crate) use quick::probe;
 mod save;
 mod shared;
 pub mod stream;
+mod xls;
 
 use std::io::Read;
 use std::path::Path;
@@ -135,6 +136,7 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
         return match ext.as_str() {
             "xlsx" | "xlsm" => check_strings(path),
             "ods" => ods::check(path),
+            "xls" if ole => xls::check(path),
             _ => Ok(()),
         };
     }

@@ -1476,3 +1476,43 @@ fn an_ods_cut_short_is_refused_not_read_for_ever() {
     let zh = WorkbookError::CutShort.render("plan.ods", crate::i18n::Lang::Zh);
     assert_eq!(zh, "plan.ods: 工作簿内容未完即告结束，文件不完整或已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）");
 }
+
+/// An .xls that calamine, which reads one whole as it opens it, would not survive: a damaged
+/// Dimensions record saying 1,427,754,985 rows (found by fuzzing) had it set 913 GB aside,
+/// and the program ended ("memory allocation of 913763190400 bytes failed"); a chain of
+/// sectors that comes round on itself it follows for ever. Both are refused, row by row as
+/// whole; the workbook they were made from reads.
+#[test]
+fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
+    let en = |e: WorkbookError| e.render("plan.xls", crate::i18n::Lang::En);
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let seed = fs::read(fuzz.join("corpus/xls_book/anyue-2018-libreoffice")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xls");
+    fs::write(&path, &seed).unwrap();
+    assert!(super::open(&path, None).is_ok());
+    assert_eq!(streamed_error(&path).map(en), None);
+
+    let wide = fs::read(fuzz.join("findings/xls_book/abort-a-sheet-of-1427754985-rows")).unwrap();
+    fs::write(&path, &wide).unwrap();
+    let refused = "plan.xls: a sheet spans 1,427,754,985 rows by 16 columns (as its dimensions or its cells say), more than an .xls sheet can have (65,536 by 256): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)";
+    assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
+    assert_eq!(
+        super::open(&path, None).err().map(en).as_deref(),
+        Some(refused)
+    );
+
+    // The directory's chain (from sector 17) made to lead back to itself, in the first FAT
+    // sector (sector 0, after the 512-byte header).
+    assert_eq!(u32::from_le_bytes(seed[48..52].try_into().unwrap()), 17);
+    assert_eq!(u32::from_le_bytes(seed[76..80].try_into().unwrap()), 0);
+    let mut cycle = seed.clone();
+    cycle[512 + 4 * 17..512 + 4 * 18].copy_from_slice(&17u32.to_le_bytes());
+    fs::write(&path, &cycle).unwrap();
+    let refused = "plan.xls: the workbook's structure is damaged (a chain of its sectors comes round on itself); nothing was computed from it (open it in Excel or WPS and save it again)";
+    assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
+    assert_eq!(
+        super::open(&path, None).err().map(en).as_deref(),
+        Some(refused)
+    );
+}

@@ -1,0 +1,493 @@
+//! An .xls workbook's structure checked before calamine opens it.
+//!
+//! calamine reads an .xls whole when it opens it, every sheet at once, and sets memory aside
+//! for each sheet's cells as its Dimensions record says (rows × columns): a damaged record
+//! saying 1.4 billion rows had it ask for 913 GB, and the program ended ("memory allocation
+//! of … bytes failed"), which no guard can catch. It then lays each sheet's cells out as one
+//! range, as large as the farthest cells are apart: two cells of a damaged file 65,000
+//! columns apart asked for 16 GB. It also follows the file's chains of
+//! sectors as far as they go: a chain that comes round on itself grows without end. Both are
+//! looked for first, reading the file as calamine reads it (its compound-file container,
+//! then the records of its Workbook stream from the start and from each sheet's), and such a
+//! file is refused. Whatever calamine itself refuses is left to it to say.
+
+use std::path::Path;
+
+use super::WorkbookError;
+
+/// The most cells an .xls sheet can span: 65,536 rows of 256 columns.
+pub const MAX_CELLS: u64 = 65_536 * 256;
+
+/// The last column an .xls sheet can have (IV), from 0.
+const LAST_COLUMN: u16 = 255;
+
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+
+/// What was found that calamine would not survive.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Damage {
+    /// A chain of sectors that comes round on itself.
+    Cycle,
+    /// A sheet whose Dimensions record, or whose cells, span `rows` × `cols` cells.
+    Spans { rows: u64, cols: u64 },
+}
+
+/// Refuses the .xls at `path` when calamine would set aside memory for more cells than a
+/// sheet can have, or follow a chain of sectors for ever.
+pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(());
+    };
+    match damage(&bytes) {
+        None => Ok(()),
+        Some(Damage::Cycle) => Err(WorkbookError::ChainCycle),
+        Some(Damage::Spans { rows, cols }) => Err(WorkbookError::SheetSpans { rows, cols }),
+    }
+}
+
+/// What in the .xls `bytes` calamine would not survive, `None` when nothing (or when calamine
+/// refuses the file itself first).
+pub(super) fn damage(bytes: &[u8]) -> Option<Damage> {
+    let stream = match workbook_stream(bytes) {
+        Ok(Some(stream)) => stream,
+        Ok(None) => return None,
+        Err(damage) => return Some(damage),
+    };
+    records_damage(&stream)
+}
+
+/// The container's sectors as calamine reads them: sector `id` is the `size` bytes after
+/// the header and `id` sectors, cut short at the end of the file.
+struct Sectors<'a> {
+    file: &'a [u8],
+    size: usize,
+    maxid: u32,
+}
+
+impl<'a> Sectors<'a> {
+    /// Sector `id`; `None` where calamine stops (past the last sector).
+    fn get(&self, id: u32) -> Option<&'a [u8]> {
+        if self.maxid < id {
+            return None;
+        }
+        let start = (id as usize + 1) * self.size;
+        let end = (start + self.size).min(self.file.len());
+        // calamine slices a sector past the file's end as start..end: it stops there.
+        self.file.get(start..end)
+    }
+
+    /// The chain from `id` through `fats`, `len` bytes at most, as calamine gathers it.
+    /// `Ok(None)` where calamine stops with an error or a panic; `Err` for a chain that comes
+    /// round on itself before `len` (calamine would gather it for ever, or to `len`).
+    fn chain(&self, mut id: u32, fats: &[u32], len: usize) -> Result<Option<Vec<u8>>, Damage> {
+        let mut chain = Vec::new();
+        let mut steps = 0u64;
+        while id != ENDOFCHAIN {
+            steps += 1;
+            if steps > u64::from(self.maxid) + 2 {
+                return Err(Damage::Cycle);
+            }
+            let Some(sector) = self.get(id) else {
+                return Ok(None);
+            };
+            let take = sector.len().min(len - chain.len());
+            chain.extend_from_slice(&sector[..take]);
+            if chain.len() >= len {
+                break;
+            }
+            let Some(&next) = fats.get(id as usize) else {
+                return Ok(None);
+            };
+            id = next;
+        }
+        Ok(Some(chain))
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// The 32-bit words of `b`; `None` when its length is not a multiple of four (calamine
+/// stops on an assertion).
+fn words(b: &[u8]) -> Option<Vec<u32>> {
+    b.len()
+        .is_multiple_of(4)
+        .then(|| b.chunks_exact(4).map(|w| u32_at(w, 0)).collect())
+}
+
+/// The Workbook stream (or Book) of the compound file `file`, as calamine's reader gives it;
+/// `Ok(None)` where calamine stops before it.
+fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
+    if file.len() < 512 || !file.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Ok(None);
+    }
+    let version = u16_at(file, 26);
+    let size = match u16_at(file, 30) {
+        0x0009 => 512,
+        0x000C if file.len() >= 4096 => 4096,
+        _ => return Ok(None),
+    };
+    if u16_at(file, 32) != 0x0006 {
+        return Ok(None);
+    }
+    let dir_start = u32_at(file, 48);
+    let mini_fat_start = u32_at(file, 60);
+    let mini_fat_len = u32_at(file, 64) as usize;
+    let difat_start = u32_at(file, 68);
+    let Some(mut difat) = words(&file[76..512]) else {
+        return Ok(None);
+    };
+    let maxid = u32::try_from(file.len() / size).unwrap_or(u32::MAX);
+    let sectors = Sectors { file, size, maxid };
+    let mut id = difat_start;
+    let mut difat_sectors = 0usize;
+    while id < RESERVED_SECTORS {
+        difat_sectors += 1;
+        if difat_sectors > maxid as usize + 1 {
+            return Ok(None);
+        }
+        let Some(more) = sectors.get(id).and_then(words) else {
+            return Ok(None);
+        };
+        difat.extend(more);
+        let Some(next) = difat.pop() else {
+            return Ok(None);
+        };
+        id = next;
+    }
+    let mut fats = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+        let Some(more) = sectors.get(id).and_then(words) else {
+            return Ok(None);
+        };
+        fats.extend(more);
+    }
+    let Some(dirs) = sectors.chain(dir_start, &fats, usize::MAX)? else {
+        return Ok(None);
+    };
+    // Each entry: its name (UTF-16, up to a zero), first sector and length.
+    let dirs: Vec<(String, u32, usize)> = dirs
+        .chunks_exact(128)
+        .map(|d| {
+            let (name, _, _) = encoding_rs::UTF_16LE.decode(&d[..64]);
+            let mut name = name.into_owned();
+            if let Some(zero) = name.bytes().position(|b| b == 0) {
+                name.truncate(zero);
+            }
+            let len = if size == 512 {
+                u32_at(d, 120) as usize
+            } else {
+                usize::try_from(u64::from_le_bytes(d[120..128].try_into().unwrap_or([0; 8])))
+                    .unwrap_or(usize::MAX)
+            };
+            (name, u32_at(d, 116), len)
+        })
+        .collect();
+    let Some(root) = dirs.first() else {
+        return Ok(None);
+    };
+    if version != 3 && root.1 == ENDOFCHAIN {
+        return Ok(None);
+    }
+    let (mini_fats, ministream) = if mini_fat_len > 0 {
+        let Some(ministream) = sectors.chain(root.1, &fats, root.2)? else {
+            return Ok(None);
+        };
+        let Some(minifat) =
+            sectors.chain(mini_fat_start, &fats, mini_fat_len.saturating_mul(size))?
+        else {
+            return Ok(None);
+        };
+        let Some(minifat) = words(&minifat) else {
+            return Ok(None);
+        };
+        (minifat, ministream)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let stream = |name: &str| -> Result<Option<Vec<u8>>, Damage> {
+        let Some(&(_, start, len)) = dirs
+            .iter()
+            .find(|d| d.0.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            return Ok(None);
+        };
+        if len < 4096 {
+            mini_chain(&ministream, maxid, start, &mini_fats, len)
+        } else {
+            sectors.chain(start, &fats, len)
+        }
+    };
+    match stream("Workbook")? {
+        Some(s) => Ok(Some(s)),
+        None => stream("Book"),
+    }
+}
+
+/// A chain of 64-byte mini sectors of `ministream`, as [`Sectors::chain`]; a mini sector
+/// past the ministream (which calamine would fill from wherever its reader stands) is taken
+/// for damage too.
+fn mini_chain(
+    ministream: &[u8],
+    maxid: u32,
+    mut id: u32,
+    fats: &[u32],
+    len: usize,
+) -> Result<Option<Vec<u8>>, Damage> {
+    let maxid = maxid.saturating_mul(8);
+    let mut chain = Vec::new();
+    let mut steps = 0u64;
+    while id != ENDOFCHAIN {
+        steps += 1;
+        if steps > u64::from(maxid) + 2 {
+            return Err(Damage::Cycle);
+        }
+        if maxid < id {
+            return Ok(None);
+        }
+        let start = id as usize * 64;
+        let Some(sector) = ministream.get(start..start + 64) else {
+            return Err(Damage::Cycle);
+        };
+        let take = sector.len().min(len - chain.len());
+        chain.extend_from_slice(&sector[..take]);
+        if chain.len() >= len {
+            break;
+        }
+        let Some(&next) = fats.get(id as usize) else {
+            return Ok(None);
+        };
+        id = next;
+    }
+    Ok(Some(chain))
+}
+
+/// The records of a Workbook stream from `at`, as calamine's record reader gives them: type
+/// and data (a Continue record's data is not the record's), up to the end or a record that
+/// runs past it.
+fn records(stream: &[u8], mut at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let rest = stream.get(at..)?;
+        if rest.len() < 4 {
+            return None;
+        }
+        let len = u16_at(rest, 2) as usize;
+        let data = rest.get(4..4 + len)?;
+        at += 4 + len;
+        Some((u16_at(rest, 0), data))
+    })
+}
+
+/// A sheet's Dimensions record (`data`) spanning more cells than a sheet can have, counted
+/// as calamine counts them.
+fn spans(data: &[u8]) -> Option<Damage> {
+    let (rf, rl, cf, cl) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)),
+            u32::from(u16_at(data, 2)),
+            u32::from(u16_at(data, 4)),
+            u32::from(u16_at(data, 6)),
+        ),
+        14 | 16 => (
+            u32_at(data, 0),
+            u32_at(data, 4),
+            u32::from(u16_at(data, 8)),
+            u32::from(u16_at(data, 10)),
+        ),
+        _ => return None,
+    };
+    let cf = if 0xFF < cf || cl < cf { 0 } else { cf };
+    let (end_row, end_col) = if 1 <= rl && 1 <= cl {
+        (rl - 1, cl - 1)
+    } else {
+        (rf, cf)
+    };
+    // A last row before the first: calamine's subtraction overflows, a refusal of its own.
+    let rows = u64::from(end_row.checked_sub(rf)?) + 1;
+    let cols = u64::from(end_col.checked_sub(cf)?) + 1;
+    (rows.saturating_mul(cols) > MAX_CELLS).then_some(Damage::Spans { rows, cols })
+}
+
+/// What calamine would set aside too much memory for among the records it reads: those of
+/// the workbook's globals from the start, and those from each sheet's start (a BoundSheet8
+/// record, 0x0085), each read on to the end of the stream (more records than calamine
+/// reads, never fewer). A Dimensions record (0x0200) spanning more cells than a sheet can
+/// have, or cells lying so far apart that the range between them would (calamine lays out
+/// a sheet's cells as one range as it opens the file), or a cell past the last column.
+fn records_damage(stream: &[u8]) -> Option<Damage> {
+    let mut starts = vec![0usize];
+    for (typ, data) in records(stream, 0) {
+        if typ == 0x0085 && data.len() >= 4 {
+            starts.push(u32_at(data, 0) as usize);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts.into_iter().find_map(|at| {
+        let mut corners: Option<((u16, u16), (u16, u16))> = None;
+        let mut take = |row: u16, col: u16| {
+            let ((top, left), (bottom, right)) = corners.unwrap_or(((row, col), (row, col)));
+            corners = Some((
+                (top.min(row), left.min(col)),
+                (bottom.max(row), right.max(col)),
+            ));
+        };
+        for (typ, data) in records(stream, at) {
+            match typ {
+                0x0200 => {
+                    if let Some(damage) = spans(data) {
+                        return Some(damage);
+                    }
+                }
+                // The cells calamine lays out: number, label, rich label, boolean or error,
+                // RK number, shared-string label, formula (row and column first), and a
+                // run of RK numbers (its last column last).
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD
+                    if data.len() >= 4 =>
+                {
+                    let (row, col) = (u16_at(data, 0), u16_at(data, 2));
+                    take(row, col);
+                    if typ == 0x00BD && data.len() >= 6 {
+                        take(row, u16_at(data, data.len() - 2));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ((top, left), (bottom, right)) = corners?;
+        let rows = u64::from(bottom - top) + 1;
+        let cols = u64::from(right - left) + 1;
+        // A cell past the 256th column (IV) is damage too, whatever the area.
+        (right > LAST_COLUMN || rows * cols > MAX_CELLS).then_some(Damage::Spans { rows, cols })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record of type `typ` and data `data`.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    fn dimensions(rf: u32, rl: u32, cf: u16, cl: u16) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend_from_slice(&rf.to_le_bytes());
+        d.extend_from_slice(&rl.to_le_bytes());
+        d.extend_from_slice(&cf.to_le_bytes());
+        d.extend_from_slice(&cl.to_le_bytes());
+        d.extend_from_slice(&[0, 0]);
+        record(0x0200, &d)
+    }
+
+    /// A Workbook stream of a globals substream naming one sheet, then the sheet's records.
+    fn stream(sheet: &[u8]) -> Vec<u8> {
+        let bof = record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        // The sheet starts after the globals: their start, the sheet's record, their end.
+        let at = bof.len() + 4 + 8 + eof.len();
+        let mut bound = (at as u32).to_le_bytes().to_vec();
+        bound.extend_from_slice(&[0, 0, 0, 0]);
+        let mut s = bof.clone();
+        s.extend(record(0x0085, &bound));
+        s.extend(&eof);
+        assert_eq!(s.len(), at);
+        s.extend(&bof);
+        s.extend_from_slice(sheet);
+        s.extend(&eof);
+        s
+    }
+
+    #[test]
+    fn a_dimension_past_what_a_sheet_can_span_is_found_as_calamine_counts_it() {
+        let wide = |rf, rl, cf, cl| records_damage(&stream(&dimensions(rf, rl, cf, cl)));
+        // A whole .xls sheet, 65,536 rows of 256 columns, and less.
+        assert_eq!(wide(0, 65_536, 0, 256), None);
+        assert_eq!(wide(0, 10, 0, 7), None);
+        assert_eq!(wide(0, 0, 0, 0), None);
+        // Past it: as the damaged file said, and a row more.
+        assert_eq!(
+            wide(0, u32::MAX, 0, 2),
+            Some(Damage::Spans {
+                rows: u64::from(u32::MAX),
+                cols: 2
+            })
+        );
+        assert_eq!(
+            wide(0, 65_537, 0, 256),
+            Some(Damage::Spans {
+                rows: 65_537,
+                cols: 256
+            })
+        );
+        // Columns past 255 start at 0 (as calamine reads them): 65,535 of them.
+        assert_eq!(
+            wide(0, 300, 400, 65_535),
+            Some(Damage::Spans {
+                rows: 300,
+                cols: 65_535
+            })
+        );
+        // A last row before the first: calamine refuses it itself.
+        assert_eq!(wide(10, 5, 0, 2), None);
+    }
+
+    /// A number cell (0x0203) at `row`, `col`.
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 10]);
+        record(0x0203, &d)
+    }
+
+    #[test]
+    fn cells_lying_farther_apart_than_a_sheet_spans_are_found() {
+        let apart = |cells: &[Vec<u8>]| records_damage(&stream(&cells.concat()));
+        assert_eq!(apart(&[number(0, 0), number(65_535, 255)]), None);
+        assert_eq!(
+            apart(&[number(0, 0), number(65_535, 256)]),
+            Some(Damage::Spans {
+                rows: 65_536,
+                cols: 257
+            })
+        );
+        // Three rows, but a cell past the last column (IV) of an .xls sheet.
+        assert_eq!(
+            apart(&[number(3, 9), number(5, 65_000)]),
+            Some(Damage::Spans {
+                rows: 3,
+                cols: 64_992
+            })
+        );
+        assert_eq!(
+            apart(&[number(0, 9), number(65_535, 65_000)]),
+            Some(Damage::Spans {
+                rows: 65_536,
+                cols: 64_992
+            })
+        );
+        // A run of RK numbers reaches its last column.
+        let mut run = 7u16.to_le_bytes().to_vec();
+        run.extend_from_slice(&0u16.to_le_bytes());
+        run.extend_from_slice(&[0; 6]);
+        run.extend_from_slice(&60_000u16.to_le_bytes());
+        assert_eq!(
+            apart(&[number(60_000, 0), record(0x00BD, &run)]),
+            Some(Damage::Spans {
+                rows: 59_994,
+                cols: 60_001
+            })
+        );
+    }
+}
