@@ -48,6 +48,9 @@ pub enum WorkbookError {
     /// can have (65,536 × 256): the file is damaged (and reading it would set memory aside
     /// for them all).
     SheetSpans { rows: u64, cols: u64 },
+    /// An .xls whose sheets, laid out whole as its reader opens it, take `cells` cells
+    /// together, past what a workbook read whole may take.
+    SheetsSpan { cells: u64 },
     /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
     Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
@@ -219,6 +222,18 @@ impl WorkbookError {
                     ),
                     Lang::Zh => format!(
                         "{file}: 有工作表跨 {r} 行 × {c} 列（据其维度记录或单元格），超出 .xls 工作表所能容纳（65,536 行 × 256 列），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                    ),
+                }
+            }
+            WorkbookError::SheetsSpan { cells } => {
+                let mut n = String::new();
+                crate::money::push_digits_grouped(&mut n, &cells.to_string());
+                match lang {
+                    Lang::En => format!(
+                        "{file}: its sheets together span {n} cells: read whole, the workbook would take many times the memory its tables need; it is damaged, or holds stray cells far from the tables; nothing was computed from it (open it in Excel or WPS, delete the stray cells, and save it again)"
+                    ),
+                    Lang::Zh => format!(
+                        "{file}: 各工作表合计跨 {n} 个单元格，整本读取所需内存远超表格本身：工作簿已损坏，或有远离表格的零散单元格，未据此计算（请在 Excel 或 WPS 中打开，删除零散单元格后重新保存）"
                     ),
                 }
             }
@@ -420,6 +435,7 @@ mod tests {
             },
             WorkbookError::CutShort,
             WorkbookError::ChainCycle,
+            WorkbookError::SheetsSpan { cells: 83_886_080 },
             WorkbookError::SheetSpans {
                 rows: 4_294_967_295,
                 cols: 2,
@@ -485,10 +501,11 @@ mod tests {
             WorkbookError::NoHeader { .. } => 19,
             WorkbookError::ChainCycle => 20,
             WorkbookError::SheetSpans { .. } => 21,
+            WorkbookError::SheetsSpan { .. } => 22,
         }
     }
 
-    const KINDS: usize = 22;
+    const KINDS: usize = 23;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

@@ -359,7 +359,7 @@ pub fn open_with(
 /// its last): a range holds every cell between, about 32 bytes each, so this is 2 GiB. A
 /// table's sheet is far inside (1,000,000 rows of 30 columns are 30 million); a stray cell
 /// far from the table is not, and is refused rather than laid out.
-const MAX_RANGE_CELLS: u64 = 1 << 26;
+pub(super) const MAX_RANGE_CELLS: u64 = 1 << 26;
 
 /// Sheet `name` as one range of cells, as calamine's `worksheet_range` makes it; for .xlsx,
 /// .xlsm and .xlsb, its cells are read one by one first and the sheet refused when one lies

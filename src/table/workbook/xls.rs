@@ -32,6 +32,8 @@ pub(super) enum Damage {
     Cycle,
     /// A sheet whose Dimensions record, or whose cells, span `rows` × `cols` cells.
     Spans { rows: u64, cols: u64 },
+    /// Sheets whose ranges take `cells` cells together.
+    Sheets { cells: u64 },
 }
 
 /// Refuses the .xls at `path` when calamine would set aside memory for more cells than a
@@ -44,6 +46,7 @@ pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
         None => Ok(()),
         Some(Damage::Cycle) => Err(WorkbookError::ChainCycle),
         Some(Damage::Spans { rows, cols }) => Err(WorkbookError::SheetSpans { rows, cols }),
+        Some(Damage::Sheets { cells }) => Err(WorkbookError::SheetsSpan { cells }),
     }
 }
 
@@ -58,24 +61,49 @@ pub(super) fn damage(bytes: &[u8]) -> Option<Damage> {
     records_damage(&stream)
 }
 
-/// The container's sectors as calamine reads them: sector `id` is the `size` bytes after
-/// the header and `id` sectors, cut short at the end of the file.
+/// The container's sectors as calamine reads them: into one buffer, from the file after its
+/// header, as far as a sector asked for reaches. Where the file ends first, calamine gives
+/// what it has and pads the buffer with zeros to the sector's end: a later sector inside the
+/// padding is zeros, one past it what is left of the buffer (nothing, or a panic).
 struct Sectors<'a> {
+    /// The file after its header.
     file: &'a [u8],
     size: usize,
     maxid: u32,
+    /// The length of calamine's buffer so far.
+    buffered: std::cell::Cell<usize>,
 }
 
 impl<'a> Sectors<'a> {
-    /// Sector `id`; `None` where calamine stops (past the last sector).
-    fn get(&self, id: u32) -> Option<&'a [u8]> {
+    /// Sector `id`; `None` where calamine stops (past the last sector, or a slice it cannot
+    /// take).
+    fn get(&self, id: u32) -> Option<std::borrow::Cow<'a, [u8]>> {
         if self.maxid < id {
             return None;
         }
-        let start = (id as usize + 1) * self.size;
-        let end = (start + self.size).min(self.file.len());
-        // calamine slices a sector past the file's end as start..end: it stops there.
-        self.file.get(start..end)
+        let start = id as usize * self.size;
+        let end = start + self.size;
+        let old = self.buffered.get();
+        let stop = if end > old {
+            self.buffered.set(end);
+            if self.file.len() >= end {
+                end
+            } else {
+                old.max(self.file.len())
+            }
+        } else {
+            end
+        };
+        if start > stop {
+            return None;
+        }
+        Some(if stop <= self.file.len() {
+            std::borrow::Cow::Borrowed(&self.file[start..stop])
+        } else {
+            let mut bytes = self.file.get(start..).unwrap_or_default().to_vec();
+            bytes.resize(stop - start, 0);
+            std::borrow::Cow::Owned(bytes)
+        })
     }
 
     /// The chain from `id` through `fats`, `len` bytes at most, as calamine gathers it.
@@ -145,7 +173,12 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
         return Ok(None);
     };
     let maxid = u32::try_from(file.len() / size).unwrap_or(u32::MAX);
-    let sectors = Sectors { file, size, maxid };
+    let sectors = Sectors {
+        file: &file[size..],
+        size,
+        maxid,
+        buffered: std::cell::Cell::new(0),
+    };
     let mut id = difat_start;
     let mut difat_sectors = 0usize;
     while id < RESERVED_SECTORS {
@@ -153,7 +186,7 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
         if difat_sectors > maxid as usize + 1 {
             return Ok(None);
         }
-        let Some(more) = sectors.get(id).and_then(words) else {
+        let Some(more) = sectors.get(id).and_then(|s| words(&s)) else {
             return Ok(None);
         };
         difat.extend(more);
@@ -164,7 +197,7 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
     }
     let mut fats = Vec::new();
     for id in difat.into_iter().filter(|&id| id < DIFSECT) {
-        let Some(more) = sectors.get(id).and_then(words) else {
+        let Some(more) = sectors.get(id).and_then(|s| words(&s)) else {
             return Ok(None);
         };
         fats.extend(more);
@@ -315,58 +348,99 @@ fn spans(data: &[u8]) -> Option<Damage> {
     (rows.saturating_mul(cols) > MAX_CELLS).then_some(Damage::Spans { rows, cols })
 }
 
-/// What calamine would set aside too much memory for among the records it reads: those of
-/// the workbook's globals from the start, and those from each sheet's start (a BoundSheet8
-/// record, 0x0085), each read on to the end of the stream (more records than calamine
-/// reads, never fewer). A Dimensions record (0x0200) spanning more cells than a sheet can
-/// have, or cells lying so far apart that the range between them would (calamine lays out
-/// a sheet's cells as one range as it opens the file), or a cell past the last column.
+/// What calamine would set aside too much memory for as it reads each sheet: from each
+/// sheet's start (a BoundSheet8 record, 0x0085, found among all the stream's records) to the
+/// sheet's end, as calamine reads it. A Dimensions record (0x0200) spanning more cells than a
+/// sheet can have; cells lying so far apart that the range between them would (calamine lays
+/// out each sheet's cells as one range as it opens the file), or past the last column; or
+/// ranges of all the sheets together past what a workbook read whole may take
+/// ([`super::MAX_RANGE_CELLS`], as for an .xlsx).
 fn records_damage(stream: &[u8]) -> Option<Damage> {
-    let mut starts = vec![0usize];
+    let mut starts = Vec::new();
     for (typ, data) in records(stream, 0) {
         if typ == 0x0085 && data.len() >= 4 {
             starts.push(u32_at(data, 0) as usize);
         }
     }
+    // A sheet named twice is laid out twice; each start is read once.
     starts.sort_unstable();
-    starts.dedup();
-    starts.into_iter().find_map(|at| {
-        let mut corners: Option<((u16, u16), (u16, u16))> = None;
-        let mut take = |row: u16, col: u16| {
-            let ((top, left), (bottom, right)) = corners.unwrap_or(((row, col), (row, col)));
-            corners = Some((
-                (top.min(row), left.min(col)),
-                (bottom.max(row), right.max(col)),
-            ));
+    let mut total = 0u64;
+    let mut at = 0;
+    while at < starts.len() {
+        let times = starts[at..]
+            .iter()
+            .take_while(|&&s| s == starts[at])
+            .count() as u64;
+        let cells = match sheet_cells(stream, starts[at]) {
+            Ok(cells) => cells,
+            Err(damage) => return Some(damage),
         };
-        for (typ, data) in records(stream, at) {
+        total = total.saturating_add(cells.saturating_mul(times));
+        if total > super::MAX_RANGE_CELLS {
+            return Some(Damage::Sheets { cells: total });
+        }
+        at += times as usize;
+    }
+    None
+}
+
+/// The cells of the range calamine lays out for the sheet at `start` of the stream, read as
+/// calamine reads a sheet: its records up to its end (0x000A), those of a substream inside
+/// it (an embedded chart, between its own start and end) passed over. `Err` for a sheet past
+/// what one can span. Records calamine would stop on are read on (more, never fewer).
+fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
+    let mut corners: Option<((u16, u16), (u16, u16))> = None;
+    let mut take = |row: u16, col: u16| {
+        let ((top, left), (bottom, right)) = corners.unwrap_or(((row, col), (row, col)));
+        corners = Some((
+            (top.min(row), left.min(col)),
+            (bottom.max(row), right.max(col)),
+        ));
+    };
+    let (mut seen_start, mut depth) = (false, 0usize);
+    for (typ, data) in records(stream, start) {
+        if depth > 0 {
             match typ {
-                0x0200 => {
-                    if let Some(damage) = spans(data) {
-                        return Some(damage);
-                    }
-                }
-                // The cells calamine lays out: number, label, rich label, boolean or error,
-                // RK number, shared-string label, formula (row and column first), and a
-                // run of RK numbers (its last column last).
-                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD
-                    if data.len() >= 4 =>
-                {
-                    let (row, col) = (u16_at(data, 0), u16_at(data, 2));
-                    take(row, col);
-                    if typ == 0x00BD && data.len() >= 6 {
-                        take(row, u16_at(data, data.len() - 2));
-                    }
-                }
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
                 _ => {}
             }
+            continue;
         }
-        let ((top, left), (bottom, right)) = corners?;
-        let rows = u64::from(bottom - top) + 1;
-        let cols = u64::from(right - left) + 1;
-        // A cell past the 256th column (IV) is damage too, whatever the area.
-        (right > LAST_COLUMN || rows * cols > MAX_CELLS).then_some(Damage::Spans { rows, cols })
-    })
+        match typ {
+            0x0809 if seen_start => depth += 1,
+            0x0809 => seen_start = true,
+            0x000A => break,
+            0x0200 => {
+                if let Some(damage) = spans(data) {
+                    return Err(damage);
+                }
+            }
+            // The cells calamine lays out: number, label, rich label, boolean or error, RK
+            // number, shared-string label, formula (row and column first), and a run of RK
+            // numbers (its last column last).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD
+                if data.len() >= 4 =>
+            {
+                let (row, col) = (u16_at(data, 0), u16_at(data, 2));
+                take(row, col);
+                if typ == 0x00BD && data.len() >= 6 {
+                    take(row, u16_at(data, data.len() - 2));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(((top, left), (bottom, right))) = corners else {
+        return Ok(0);
+    };
+    let rows = u64::from(bottom - top) + 1;
+    let cols = u64::from(right - left) + 1;
+    // A cell past the 256th column (IV) is damage too, whatever the area.
+    if right > LAST_COLUMN || rows * cols > MAX_CELLS {
+        return Err(Damage::Spans { rows, cols });
+    }
+    Ok(rows * cols)
 }
 
 #[cfg(test)]
@@ -449,6 +523,51 @@ mod tests {
         d.extend_from_slice(&col.to_le_bytes());
         d.extend_from_slice(&[0; 10]);
         record(0x0203, &d)
+    }
+
+    /// A Workbook stream naming the same sheet `times` times.
+    fn named(times: usize, sheet: &[u8]) -> Vec<u8> {
+        let bof = record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        let at = bof.len() + times * (4 + 8) + eof.len();
+        let mut bound = (at as u32).to_le_bytes().to_vec();
+        bound.extend_from_slice(&[0, 0, 0, 0]);
+        let mut s = bof.clone();
+        for _ in 0..times {
+            s.extend(record(0x0085, &bound));
+        }
+        s.extend(&eof);
+        s.extend(&bof);
+        s.extend_from_slice(sheet);
+        s.extend(&eof);
+        s
+    }
+
+    /// Every sheet calamine lays out counts, a sheet named again too: a damaged file naming
+    /// one whole sheet nine times took 5 GB.
+    #[test]
+    fn the_sheets_together_are_bounded_as_a_workbook_read_whole_is() {
+        let whole = [number(0, 0), number(65_535, 255)].concat();
+        assert_eq!(records_damage(&named(4, &whole)), None);
+        assert_eq!(
+            records_damage(&named(5, &whole)),
+            Some(Damage::Sheets {
+                cells: 5 * MAX_CELLS
+            })
+        );
+        // A chart inside the sheet is passed over, and the sheet ends at its end.
+        let chart = [
+            record(0x0809, &[0; 8]),
+            number(65_535, 255),
+            record(0x000A, &[]),
+        ]
+        .concat();
+        let after = [number(0, 0), record(0x000A, &[]), number(65_535, 255)].concat();
+        let sheet = [number(0, 0), chart, number(1, 1), after].concat();
+        assert_eq!(sheet_cells(&named(1, &sheet), 0), Ok(0));
+        let s = named(1, &sheet);
+        let start = 8 + 4 + 12 + 4;
+        assert_eq!(sheet_cells(&s, start), Ok(4));
     }
 
     #[test]
