@@ -7,7 +7,7 @@
 # Needs cargo-fuzz (installed here when missing). The stable toolchain works: RUSTC_BOOTSTRAP
 # lets it take the sanitizer flags cargo-fuzz passes. New inputs go to fuzz/work/<target>
 # (a throw-away folder with --smoke; never committed). A crash, a hang (over 10 s) or a memory
-# blow-up (over 512 MB; 1.5 GB for xls_book) stops a target and leaves its input in
+# blow-up (over 512 MB) stops a target and leaves its input in
 # fuzz/artifacts/<target>/: copy it into fuzz/findings/<target>/ so `cargo test` replays it,
 # and fix it.
 set -euo pipefail
@@ -37,15 +37,9 @@ for target in $(cargo fuzz list); do
     # folder), and libFuzzer stops on a folder that is missing.
     mkdir -p "findings/$target"
     echo "== fuzz $target: ${seconds}s"
-    # An .xls sheet may span 65,536 rows of 256 columns, which calamine lays out whole
-    # (about 1 GB with its formulas): a valid file's due, not a blow-up.
-    case "$target" in
-        xls_book) rss=1536 ;;
-        *) rss=512 ;;
-    esac
     log="$(mktemp)"
     if ! cargo fuzz run "${build[@]}" "$target" "$work" "corpus/$target" "findings/$target" -- \
-        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb="$rss" -timeout=10 \
+        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=512 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1; then
         tail -n 40 "$log"
         echo "!! fuzz $target found a problem: see fuzz/artifacts/$target/"

@@ -16,14 +16,14 @@ mod guard;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
-mod ods;
+pub(crate) mod ods;
 pub mod patch;
 mod quick;
 pub(crate) use quick::probe;
 mod save;
 mod shared;
 pub mod stream;
-mod xls;
+pub(crate) mod xls;
 
 use std::io::Read;
 use std::path::Path;

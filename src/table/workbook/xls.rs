@@ -53,12 +53,22 @@ pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
 /// What in the .xls `bytes` calamine would not survive, `None` when nothing (or when calamine
 /// refuses the file itself first).
 pub(super) fn damage(bytes: &[u8]) -> Option<Damage> {
-    let stream = match workbook_stream(bytes) {
-        Ok(Some(stream)) => stream,
-        Ok(None) => return None,
-        Err(damage) => return Some(damage),
-    };
-    records_damage(&stream)
+    laid_out(bytes).err()
+}
+
+/// The cells calamine would lay out of the sheets of the .xls `bytes` (0 where it refuses
+/// the file itself), or what it would not survive.
+fn laid_out(bytes: &[u8]) -> Result<u64, Damage> {
+    match workbook_stream(bytes)? {
+        Some(stream) => sheets_cells(&stream),
+        None => Ok(0),
+    }
+}
+
+/// The cells calamine would lay out of the sheets of the .xls `bytes`; `None` for a file it
+/// would not survive.
+pub(crate) fn laid_out_cells(bytes: &[u8]) -> Option<u64> {
+    laid_out(bytes).ok()
 }
 
 /// The container's sectors as calamine reads them: into one buffer, from the file after its
@@ -355,7 +365,7 @@ fn spans(data: &[u8]) -> Option<Damage> {
 /// out each sheet's cells as one range as it opens the file), or past the last column; or
 /// ranges of all the sheets together past what a workbook read whole may take
 /// ([`super::MAX_RANGE_CELLS`], as for an .xlsx).
-fn records_damage(stream: &[u8]) -> Option<Damage> {
+fn sheets_cells(stream: &[u8]) -> Result<u64, Damage> {
     let mut starts = Vec::new();
     for (typ, data) in records(stream, 0) {
         if typ == 0x0085 && data.len() >= 4 {
@@ -371,17 +381,14 @@ fn records_damage(stream: &[u8]) -> Option<Damage> {
             .iter()
             .take_while(|&&s| s == starts[at])
             .count() as u64;
-        let cells = match sheet_cells(stream, starts[at]) {
-            Ok(cells) => cells,
-            Err(damage) => return Some(damage),
-        };
+        let cells = sheet_cells(stream, starts[at])?;
         total = total.saturating_add(cells.saturating_mul(times));
         if total > super::MAX_RANGE_CELLS {
-            return Some(Damage::Sheets { cells: total });
+            return Err(Damage::Sheets { cells: total });
         }
         at += times as usize;
     }
-    None
+    Ok(total)
 }
 
 /// The cells of the range calamine lays out for the sheet at `start` of the stream, read as
@@ -446,6 +453,10 @@ fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn records_damage(stream: &[u8]) -> Option<Damage> {
+        sheets_cells(stream).err()
+    }
 
     /// A record of type `typ` and data `data`.
     fn record(typ: u16, data: &[u8]) -> Vec<u8> {
