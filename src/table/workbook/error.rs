@@ -42,7 +42,8 @@ pub enum WorkbookError {
     StringsMiscounted { claimed: String },
     /// The workbook's content ends before its elements do (an .ods cut short).
     CutShort,
-    /// An .xls whose chain of sectors comes round on itself: the file is damaged.
+    /// An .xls whose chain of sectors comes round on itself, or leads outside its data: the
+    /// file is damaged.
     ChainCycle,
     /// An .xls sheet whose Dimensions record spans `rows` × `cols` cells, more than a sheet
     /// can have (65,536 × 256): the file is damaged (and reading it would set memory aside
@@ -208,8 +209,8 @@ impl WorkbookError {
             WorkbookError::ChainCycle => format!(
                 "{file}: {}",
                 lang.pick(
-                    "the workbook's structure is damaged (a chain of its sectors comes round on itself); nothing was computed from it (open it in Excel or WPS and save it again)",
-                    "工作簿结构已损坏（其扇区链首尾相接成环），未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
+                    "the workbook's structure is damaged (a chain of its sectors comes round on itself, or leads outside its data); nothing was computed from it (open it in Excel or WPS and save it again)",
+                    "工作簿结构已损坏（其扇区链首尾相接成环，或指向数据之外），未据此计算（请在 Excel 或 WPS 中打开后重新保存）",
                 )
             ),
             WorkbookError::SheetSpans { rows, cols } => {

@@ -1509,7 +1509,7 @@ fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
     let mut cycle = seed.clone();
     cycle[512 + 4 * 17..512 + 4 * 18].copy_from_slice(&17u32.to_le_bytes());
     fs::write(&path, &cycle).unwrap();
-    let refused = "plan.xls: the workbook's structure is damaged (a chain of its sectors comes round on itself); nothing was computed from it (open it in Excel or WPS and save it again)";
+    let refused = "plan.xls: the workbook's structure is damaged (a chain of its sectors comes round on itself, or leads outside its data); nothing was computed from it (open it in Excel or WPS and save it again)";
     assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
     assert_eq!(
         super::open(&path, None).err().map(en).as_deref(),

@@ -6,7 +6,7 @@
 //! of … bytes failed"), which no guard can catch. It then lays each sheet's cells out as one
 //! range, as large as the farthest cells are apart: two cells of a damaged file 65,000
 //! columns apart asked for 16 GB. It also follows the file's chains of
-//! sectors as far as they go: a chain that comes round on itself grows without end. Both are
+//! sectors as far as they go: a chain that comes round on itself grows without end. These are
 //! looked for first, reading the file as calamine reads it (its compound-file container,
 //! then the records of its Workbook stream from the start and from each sheet's), and such a
 //! file is refused. Whatever calamine itself refuses is left to it to say.
@@ -28,7 +28,8 @@ const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 /// What was found that calamine would not survive.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Damage {
-    /// A chain of sectors that comes round on itself.
+    /// A chain of sectors that comes round on itself, or (of mini sectors) leads past the
+    /// data it should be in.
     Cycle,
     /// A sheet whose Dimensions record, or whose cells, span `rows` × `cols` cells.
     Spans { rows: u64, cols: u64 },
