@@ -118,31 +118,44 @@ impl<'a> Sectors<'a> {
     }
 
     /// The chain from `id` through `fats`, `len` bytes at most, as calamine gathers it.
-    /// `Ok(None)` where calamine stops with an error or a panic; `Err` for a chain that comes
-    /// round on itself before `len` (calamine would gather it for ever, or to `len`).
-    fn chain(&self, mut id: u32, fats: &[u32], len: usize) -> Result<Option<Vec<u8>>, Damage> {
-        let mut chain = Vec::new();
-        let mut steps = 0u64;
-        while id != ENDOFCHAIN {
-            steps += 1;
-            if steps > u64::from(self.maxid) + 2 {
-                return Err(Damage::Cycle);
-            }
-            let Some(sector) = self.get(id) else {
-                return Ok(None);
-            };
-            let take = sector.len().min(len - chain.len());
-            chain.extend_from_slice(&sector[..take]);
-            if chain.len() >= len {
-                break;
-            }
-            let Some(&next) = fats.get(id as usize) else {
-                return Ok(None);
-            };
-            id = next;
-        }
-        Ok(Some(chain))
+    fn chain(&self, id: u32, fats: &[u32], len: usize) -> Result<Option<Vec<u8>>, Damage> {
+        chain(id, fats, len, self.maxid, |id| Ok(self.get(id)))
     }
+}
+
+/// The chain of sectors from `id` through `fats`, `len` bytes at most, as calamine gathers
+/// it, sector `id` given by `get` (`None` where calamine stops), `maxid` the last there is.
+/// `Ok(None)` where calamine stops with an error or a panic; `Err` for a chain longer than
+/// there are sectors, which comes round on itself (calamine would gather it for ever, or to
+/// `len`).
+fn chain<'a>(
+    mut id: u32,
+    fats: &[u32],
+    len: usize,
+    maxid: u32,
+    get: impl Fn(u32) -> Result<Option<std::borrow::Cow<'a, [u8]>>, Damage>,
+) -> Result<Option<Vec<u8>>, Damage> {
+    let mut chain = Vec::new();
+    let mut steps = 0u64;
+    while id != ENDOFCHAIN {
+        steps += 1;
+        if steps > u64::from(maxid) + 2 {
+            return Err(Damage::Cycle);
+        }
+        let Some(sector) = get(id)? else {
+            return Ok(None);
+        };
+        let take = sector.len().min(len - chain.len());
+        chain.extend_from_slice(&sector[..take]);
+        if chain.len() >= len {
+            break;
+        }
+        let Some(&next) = fats.get(id as usize) else {
+            return Ok(None);
+        };
+        id = next;
+    }
+    Ok(Some(chain))
 }
 
 fn u16_at(b: &[u8], at: usize) -> u16 {
@@ -281,36 +294,21 @@ fn workbook_stream(file: &[u8]) -> Result<Option<Vec<u8>>, Damage> {
 fn mini_chain(
     ministream: &[u8],
     maxid: u32,
-    mut id: u32,
+    id: u32,
     fats: &[u32],
     len: usize,
 ) -> Result<Option<Vec<u8>>, Damage> {
     let maxid = maxid.saturating_mul(8);
-    let mut chain = Vec::new();
-    let mut steps = 0u64;
-    while id != ENDOFCHAIN {
-        steps += 1;
-        if steps > u64::from(maxid) + 2 {
-            return Err(Damage::Cycle);
-        }
+    chain(id, fats, len, maxid, |id| {
         if maxid < id {
             return Ok(None);
         }
         let start = id as usize * 64;
-        let Some(sector) = ministream.get(start..start + 64) else {
-            return Err(Damage::Cycle);
-        };
-        let take = sector.len().min(len - chain.len());
-        chain.extend_from_slice(&sector[..take]);
-        if chain.len() >= len {
-            break;
+        match ministream.get(start..start + 64) {
+            Some(sector) => Ok(Some(std::borrow::Cow::Borrowed(sector))),
+            None => Err(Damage::Cycle),
         }
-        let Some(&next) = fats.get(id as usize) else {
-            return Ok(None);
-        };
-        id = next;
-    }
-    Ok(Some(chain))
+    })
 }
 
 /// The records of a Workbook stream from `at`, as calamine's record reader gives them: type
