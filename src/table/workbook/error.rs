@@ -79,6 +79,13 @@ pub enum WorkbookError {
     },
 }
 
+/// The ASCII digits `digits` grouped by threes for people: `1000000` → `1,000,000`.
+fn grouped(digits: &str) -> String {
+    let mut out = String::new();
+    crate::money::push_digits_grouped(&mut out, digits);
+    out
+}
+
 /// `file[sheet]`, or `file` when it names the sheet already (a batch's label does).
 fn at_sheet(file: &str, sheet: &str) -> String {
     let named = file
@@ -187,9 +194,7 @@ impl WorkbookError {
                 )
             ),
             WorkbookError::StringsMiscounted { claimed } => {
-                let mut grouped = String::new();
-                crate::money::push_digits_grouped(&mut grouped, claimed);
-                let claimed = grouped;
+                let claimed = grouped(claimed);
                 match lang {
                     Lang::En => format!(
                         "{file}: the workbook's shared string table claims {claimed} strings, more than it can hold: the file is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
@@ -214,9 +219,7 @@ impl WorkbookError {
                 )
             ),
             WorkbookError::SheetSpans { rows, cols } => {
-                let (mut r, mut c) = (String::new(), String::new());
-                crate::money::push_digits_grouped(&mut r, &rows.to_string());
-                crate::money::push_digits_grouped(&mut c, &cols.to_string());
+                let (r, c) = (grouped(&rows.to_string()), grouped(&cols.to_string()));
                 match lang {
                     Lang::En => format!(
                         "{file}: a sheet spans {r} rows by {c} columns (as its dimensions or its cells say), more than an .xls sheet can have (65,536 by 256): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
@@ -227,8 +230,7 @@ impl WorkbookError {
                 }
             }
             WorkbookError::SheetsSpan { cells } => {
-                let mut n = String::new();
-                crate::money::push_digits_grouped(&mut n, &cells.to_string());
+                let n = grouped(&cells.to_string());
                 match lang {
                     Lang::En => format!(
                         "{file}: its sheets together span {n} cells: read whole, the workbook would take many times the memory its tables need; it is damaged, or holds stray cells far from the tables; nothing was computed from it (open it in Excel or WPS, delete the stray cells, and save it again)"
@@ -247,20 +249,17 @@ impl WorkbookError {
                 ),
             },
             WorkbookError::SharedFormulaPast { sheet, number } => {
-                let mut grouped = String::new();
-                crate::money::push_digits_grouped(&mut grouped, number);
-                let mut free = String::new();
-                crate::money::push_digits_grouped(
-                    &mut free,
-                    &super::shared::FREE_NUMBERS.to_string(),
+                let (number, free) = (
+                    grouped(number),
+                    grouped(&super::shared::FREE_NUMBERS.to_string()),
                 );
                 let sheet = at_sheet(file, sheet);
                 match lang {
                     Lang::En => format!(
-                        "{sheet}: a shared formula is numbered {grouped}, past both {free} and the number of shared formulas before it: the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                        "{sheet}: a shared formula is numbered {number}, past both {free} and the number of shared formulas before it: the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
                     ),
                     Lang::Zh => format!(
-                        "{sheet}: 有共享公式的编号为 {grouped}，既超过 {free}，也超过此前共享公式的个数，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                        "{sheet}: 有共享公式的编号为 {number}，既超过 {free}，也超过此前共享公式的个数，工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
                     ),
                 }
             }

@@ -1436,18 +1436,7 @@ fn a_shared_formula_numbered_past_its_sheet_is_refused_not_the_end_of_the_run() 
 /// An .ods whose `content.xml` is `content` (stored), as LibreOffice lays one out.
 fn ods_book(dir: &Path, content: &str) -> std::path::PathBuf {
     let path = dir.join("plan.ods");
-    let mut out = zip::ZipWriter::new(fs::File::create(&path).unwrap());
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in [
-        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
-        ("META-INF/manifest.xml", crate::fuzzing::ODS_MANIFEST),
-        ("content.xml", content),
-    ] {
-        out.start_file(name, stored).unwrap();
-        std::io::Write::write_all(&mut out, bytes.as_bytes()).unwrap();
-    }
-    out.finish().unwrap();
+    super::probe::write_hand_ods(&path, content.as_bytes()).unwrap();
     path
 }
 

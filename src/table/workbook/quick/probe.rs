@@ -200,3 +200,29 @@ pub(crate) fn disagreement(path: &Path) -> Option<String> {
     }
     None
 }
+
+/// Writes to `path` an .ods workbook whose `content.xml` is `content`, its parts stored
+/// unpacked (so that a fuzzer's changes are what the reader reads).
+pub(crate) fn write_hand_ods(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    let mut zip = zip::ZipWriter::new(File::create(path)?);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts: [(&str, &[u8]); 3] = [
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", ODS_MANIFEST.as_bytes()),
+        ("content.xml", content),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, stored)
+            .map_err(std::io::Error::other)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish().map_err(std::io::Error::other)?;
+    Ok(())
+}
+
+const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
