@@ -646,11 +646,11 @@ fn date(v: &[u8], delta: bool, is_1904: bool) -> Result<DataRef<'static>, Unsure
     )))
 }
 
-/// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?`; whether it is written as
-/// Rust writes the double it stands for (as [`push_float`] would write it): at most 15 digits
-/// (so no other decimal of as many digits stands for that double, and none shorter), no
-/// leading zero but a lone one before the point, no trailing zero after it, no exponent, not
-/// `-0`.
+/// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?` or `-?digits.`; whether
+/// it is written as Rust writes the double it stands for (as [`push_float`] would write it):
+/// at most 15 digits (so no other decimal of as many digits stands for that double, and none
+/// shorter), no leading zero but a lone one before the point, no trailing zero or point after
+/// it, no exponent, not `-0`.
 fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
     let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
     let neg = usize::from(v.first() == Some(&b'-'));
@@ -667,7 +667,14 @@ fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
     if v[i] == b'.' {
         frac = digits(&v[i + 1..]);
         if frac == 0 {
-            return Err(Unsure);
+            // A point ending the number (`5.`, as some writers save a formula's result):
+            // a number, not in its shortest form; anything else after a bare point is left
+            // to calamine.
+            return if i + 1 == v.len() {
+                Ok(false)
+            } else {
+                Err(Unsure)
+            };
         }
         i += 1 + frac;
     }

@@ -121,6 +121,27 @@ fn the_common_forms_are_read_quickly_and_as_calamine_reads_them() {
     );
 }
 
+/// A formula's result saved with a point ending it (`<v>0.</v>`, as rust_xlsxwriter writes a
+/// result given as `0.`) left the whole sheet to calamine: such a number is read quickly now,
+/// as calamine reads it; a bare point followed by anything is still left to calamine.
+#[test]
+fn a_number_ending_in_a_point_is_read_quickly_as_calamine_reads_it() {
+    let rows = r#"<row r="2"><c r="A2"><f>1+1</f><v>0.</v></c><c r="B2"><v>-5.</v></c><c r="C2" s="1"><v>45387.</v></c><c r="D2"><v>120.</v></c></row>"#;
+    let (cells, whole) = hand(rows, "<si><t>E1</t></si>");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "0"),
+            cell(1, 1, "-5"),
+            cell(1, 2, "2024-04-05"),
+            cell(1, 3, "120"),
+        ]
+    );
+    let (_, whole) = hand(r#"<row r="2"><c r="A2"><v>5.e3</v></c></row>"#, "");
+    assert!(!whole);
+}
+
 #[test]
 fn cells_and_rows_without_references_follow_on_as_calamine_counts_them() {
     // No `r` on rows or cells, a self-closing cell, a self-closing row, white space between
