@@ -1505,3 +1505,47 @@ fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
         Some(refused)
     );
 }
+
+/// An .xls sheet giving one cell twice (two records for it) had the later value laid over the
+/// earlier as calamine read it: in the bundled example's LibreOffice conversion, the run of
+/// numbers of row 2's completed length and households (2.1, 126) moved onto its width and
+/// length read as a width of 2.1 m and a length of 126 km, without a word. It is refused,
+/// row by row as whole, naming the sheet by its place and the cell.
+#[test]
+fn a_cell_given_twice_in_an_xls_is_refused_not_laid_over_the_first() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let seed = fs::read(fuzz.join("corpus/xls_book/anyue-2018-libreoffice")).unwrap();
+    // Row 2's second run of RK numbers (0x00BD, 18 bytes: row 1, columns 10 to 11), moved
+    // to columns 5 to 6, where the first run already gave the width and the length.
+    let at = 5062;
+    assert_eq!(seed[at..at + 8], [0xBD, 0, 18, 0, 1, 0, 10, 0]);
+    assert_eq!(seed[at + 20..at + 22], [11, 0]);
+    let mut twice = seed.clone();
+    twice[at + 6..at + 8].copy_from_slice(&5u16.to_le_bytes());
+    twice[at + 20..at + 22].copy_from_slice(&6u16.to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xls");
+    fs::write(&path, &twice).unwrap();
+
+    // What calamine itself makes of it: the later values in the earlier ones' place.
+    let mut book = open_workbook_auto(&path).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    assert_eq!(range.get_value((1, 5)), Some(&Data::Float(2.1)));
+    assert_eq!(range.get_value((1, 6)), Some(&Data::Int(126)));
+
+    let en = |e: WorkbookError| e.render("plan.xls", crate::i18n::Lang::En);
+    let refused = "plan.xls: sheet 1 (by its place among the sheets) gives cell F2 twice, with two values where a sheet holds one: the workbook is damaged; nothing was computed from it (open it in Excel or WPS, check the cell, and save it again)";
+    assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
+    assert_eq!(
+        super::open(&path, None).err().map(en).as_deref(),
+        Some(refused)
+    );
+    let zh = super::open(&path, None)
+        .err()
+        .map(|e| e.render("plan.xls", crate::i18n::Lang::Zh));
+    assert_eq!(
+        zh.as_deref(),
+        Some("plan.xls: 第 1 个工作表的单元格 F2 出现两次、有两个值（每个单元格只应有一个值），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开，核对该单元格后重新保存）")
+    );
+}
