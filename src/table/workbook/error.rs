@@ -52,10 +52,6 @@ pub enum WorkbookError {
     /// An .xls whose sheets, laid out whole as its reader opens it, take `cells` cells
     /// together, past what a workbook read whole may take.
     SheetsSpan { cells: u64 },
-    /// An .xls sheet (`sheet`, from 1, in the order the workbook names its sheets) gives the
-    /// cell in row `row` (from 1) and column `col` (from 0) twice: the file is damaged (and
-    /// its reader would keep the later value in the earlier one's place).
-    CellTwice { sheet: usize, row: u64, col: u32 },
     /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
     Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
@@ -241,17 +237,6 @@ impl WorkbookError {
                     ),
                     Lang::Zh => format!(
                         "{file}: 各工作表合计跨 {n} 个单元格，整本读取所需内存远超表格本身：工作簿已损坏，或有远离表格的零散单元格，未据此计算（请在 Excel 或 WPS 中打开，删除零散单元格后重新保存）"
-                    ),
-                }
-            }
-            WorkbookError::CellTwice { sheet, row, col } => {
-                let cell = format!("{}{row}", super::patch::column_name(*col));
-                match lang {
-                    Lang::En => format!(
-                        "{file}: sheet {sheet} (by its place among the sheets) gives cell {cell} twice, with two values where a sheet holds one: the workbook is damaged; nothing was computed from it (open it in Excel or WPS, check the cell, and save it again)"
-                    ),
-                    Lang::Zh => format!(
-                        "{file}: 第 {sheet} 个工作表的单元格 {cell} 出现两次、有两个值（每个单元格只应有一个值），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开，核对该单元格后重新保存）"
                     ),
                 }
             }
@@ -451,11 +436,6 @@ mod tests {
             WorkbookError::CutShort,
             WorkbookError::ChainCycle,
             WorkbookError::SheetsSpan { cells: 83_886_080 },
-            WorkbookError::CellTwice {
-                sheet: 1,
-                row: 2,
-                col: 4,
-            },
             WorkbookError::SheetSpans {
                 rows: 4_294_967_295,
                 cols: 2,
@@ -522,11 +502,10 @@ mod tests {
             WorkbookError::ChainCycle => 20,
             WorkbookError::SheetSpans { .. } => 21,
             WorkbookError::SheetsSpan { .. } => 22,
-            WorkbookError::CellTwice { .. } => 23,
         }
     }
 
-    const KINDS: usize = 24;
+    const KINDS: usize = 23;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

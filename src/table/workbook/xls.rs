@@ -5,10 +5,9 @@
 //! saying 1.4 billion rows had it ask for 913 GB, and the program ended ("memory allocation
 //! of … bytes failed"), which no guard can catch. It then lays each sheet's cells out as one
 //! range, as large as the farthest cells are apart: two cells of a damaged file 65,000
-//! columns apart asked for 16 GB. It also follows the file's chains of sectors as far as they
-//! go: a chain that comes round on itself grows without end. And where a sheet gives one
-//! cell twice, it keeps the later value in the earlier one's place, without a word. These
-//! are looked for first, reading the file as calamine reads it (its compound-file container,
+//! columns apart asked for 16 GB. It also follows the file's chains of
+//! sectors as far as they go: a chain that comes round on itself grows without end. These are
+//! looked for first, reading the file as calamine reads it (its compound-file container,
 //! then the records of its Workbook stream from the start and from each sheet's), and such a
 //! file is refused. Whatever calamine itself refuses is left to it to say.
 
@@ -36,9 +35,6 @@ pub(super) enum Damage {
     Spans { rows: u64, cols: u64 },
     /// Sheets whose ranges take `cells` cells together.
     Sheets { cells: u64 },
-    /// Sheet `sheet` (from 1, in the order the workbook names its sheets) gives the cell at
-    /// `row`, `col` (from 0) twice: calamine would lay the later value over the earlier one.
-    Twice { sheet: usize, row: u32, col: u32 },
 }
 
 /// Refuses the .xls at `path` when calamine would set aside memory for more cells than a
@@ -52,11 +48,6 @@ pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
         Some(Damage::Cycle) => Err(WorkbookError::ChainCycle),
         Some(Damage::Spans { rows, cols }) => Err(WorkbookError::SheetSpans { rows, cols }),
         Some(Damage::Sheets { cells }) => Err(WorkbookError::SheetsSpan { cells }),
-        Some(Damage::Twice { sheet, row, col }) => Err(WorkbookError::CellTwice {
-            sheet,
-            row: u64::from(row) + 1,
-            col,
-        }),
     }
 }
 
@@ -377,8 +368,7 @@ fn sheets_cells(stream: &[u8]) -> Result<u64, Damage> {
     let mut starts = Vec::new();
     for (typ, data) in records(stream, 0) {
         if typ == 0x0085 && data.len() >= 4 {
-            // Where the sheet starts, and which it is (from 1).
-            starts.push((u32_at(data, 0) as usize, starts.len() + 1));
+            starts.push(u32_at(data, 0) as usize);
         }
     }
     // A sheet named twice is laid out twice; each start is read once.
@@ -386,15 +376,11 @@ fn sheets_cells(stream: &[u8]) -> Result<u64, Damage> {
     let mut total = 0u64;
     let mut at = 0;
     while at < starts.len() {
-        let (start, sheet) = starts[at];
         let times = starts[at..]
             .iter()
-            .take_while(|&&(s, _)| s == start)
+            .take_while(|&&s| s == starts[at])
             .count() as u64;
-        let cells = sheet_cells(stream, start).map_err(|damage| match damage {
-            Damage::Twice { row, col, .. } => Damage::Twice { sheet, row, col },
-            other => other,
-        })?;
+        let cells = sheet_cells(stream, starts[at])?;
         total = total.saturating_add(cells.saturating_mul(times));
         if total > super::MAX_RANGE_CELLS {
             return Err(Damage::Sheets { cells: total });
@@ -407,10 +393,8 @@ fn sheets_cells(stream: &[u8]) -> Result<u64, Damage> {
 /// The cells of the range calamine lays out for the sheet at `start` of the stream, read as
 /// calamine reads a sheet: its records up to its end (0x000A), those of a substream inside
 /// it (an embedded chart, between its own start and end) passed over. `Err` for a sheet past
-/// what one can span (records calamine would stop on are read on for this: more, never
-/// fewer), or one that gives a cell twice (its sheet left 0 for the caller to name).
+/// what one can span. Records calamine would stop on are read on (more, never fewer).
 fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
-    let mut given = Given::default();
     let mut corners: Option<((u16, u16), (u16, u16))> = None;
     let mut take = |row: u16, col: u16| {
         let ((top, left), (bottom, right)) = corners.unwrap_or(((row, col), (row, col)));
@@ -449,9 +433,7 @@ fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
                 if typ == 0x00BD && data.len() >= 6 {
                     take(row, u16_at(data, data.len() - 2));
                 }
-                given.record(typ, data);
             }
-            0x0207 => given.record(typ, data),
             _ => {}
         }
     }
@@ -464,88 +446,7 @@ fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
     if right > LAST_COLUMN || rows * cols > MAX_CELLS {
         return Err(Damage::Spans { rows, cols });
     }
-    if let Some((row, col)) = given.twice() {
-        return Err(Damage::Twice { sheet: 0, row, col });
-    }
     Ok(rows * cols)
-}
-
-/// The cells a sheet gives values to, as calamine gathers them before it lays them out (where
-/// one comes twice, the later value takes the place of the earlier).
-#[derive(Default)]
-struct Given {
-    /// Each cell's row and column, `row << 16 | col`, in the order given.
-    cells: Vec<u32>,
-    /// Whether each came after the one before (as Excel saves them): then none is twice.
-    ordered: bool,
-    /// Where the last formula is, which a string record that follows gives the value of.
-    formula: (u16, u16),
-}
-
-impl Given {
-    /// Takes the cells record `typ` gives values to, as calamine reads it: a number, a label,
-    /// a rich label, a boolean or error, an RK number, a shared-string label (one whose
-    /// string calamine does not find is taken all the same: the file is damaged either way),
-    /// a run of RK numbers, a formula's value when it is not text, and a formula's text
-    /// (0x0207, at the formula before it). Records too short for calamine are left to it.
-    fn record(&mut self, typ: u16, data: &[u8]) {
-        let at = |row: u16, col: u16| u32::from(row) << 16 | u32::from(col);
-        let min = match typ {
-            0x0203 => 14,
-            0x0204 | 0x00D6 => 6,
-            0x0205 => 8,
-            0x027E | 0x00FD => 10,
-            0x00BD => 6,
-            0x0006 => 20,
-            _ => 0,
-        };
-        if data.len() < min {
-            return;
-        }
-        match typ {
-            0x00BD => {
-                let (row, first, last) = (
-                    u16_at(data, 0),
-                    u16_at(data, 2),
-                    u16_at(data, data.len() - 2),
-                );
-                // What calamine reads as a run: its length as its columns say.
-                if last < first || data.len() != 6 + 6 * (usize::from(last - first) + 1) {
-                    return;
-                }
-                for col in first..=last {
-                    self.push(at(row, col));
-                }
-            }
-            0x0006 => {
-                self.formula = (u16_at(data, 0), u16_at(data, 2));
-                // A text value comes in the string record after it.
-                if !(data[6] == 0 && data[12] == 0xFF && data[13] == 0xFF) {
-                    self.push(at(self.formula.0, self.formula.1));
-                }
-            }
-            0x0207 => self.push(at(self.formula.0, self.formula.1)),
-            _ => self.push(at(u16_at(data, 0), u16_at(data, 2))),
-        }
-    }
-
-    fn push(&mut self, cell: u32) {
-        match self.cells.last() {
-            None => self.ordered = true,
-            Some(&last) => self.ordered &= cell > last,
-        }
-        self.cells.push(cell);
-    }
-
-    /// The first cell (by row, then column) given twice, if any.
-    fn twice(mut self) -> Option<(u32, u32)> {
-        if self.ordered {
-            return None;
-        }
-        self.cells.sort_unstable();
-        let twice = self.cells.windows(2).find(|w| w[0] == w[1])?[0];
-        Some((twice >> 16, twice & 0xFFFF))
-    }
 }
 
 #[cfg(test)]
@@ -671,7 +572,7 @@ mod tests {
             record(0x000A, &[]),
         ]
         .concat();
-        let after = [number(1, 0), record(0x000A, &[]), number(65_535, 255)].concat();
+        let after = [number(0, 0), record(0x000A, &[]), number(65_535, 255)].concat();
         let sheet = [number(0, 0), chart, number(1, 1), after].concat();
         assert_eq!(sheet_cells(&named(1, &sheet), 0), Ok(0));
         let s = named(1, &sheet);
@@ -717,196 +618,5 @@ mod tests {
                 cols: 60_001
             })
         );
-    }
-
-    /// A Workbook stream of a globals substream naming each sheet in turn, then the sheets.
-    fn sheets(each: &[Vec<u8>]) -> Vec<u8> {
-        let bof = record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]);
-        let eof = record(0x000A, &[]);
-        let mut at = bof.len() + each.len() * (4 + 8) + eof.len();
-        let mut s = bof.clone();
-        for sheet in each {
-            let mut bound = (at as u32).to_le_bytes().to_vec();
-            bound.extend_from_slice(&[0, 0, 0, 0]);
-            s.extend(record(0x0085, &bound));
-            at += bof.len() + sheet.len() + eof.len();
-        }
-        s.extend(&eof);
-        for sheet in each {
-            s.extend(&bof);
-            s.extend_from_slice(sheet);
-            s.extend(&eof);
-        }
-        s
-    }
-
-    /// A record of type `typ` whose data is `row`, `col` and `len - 4` zeros.
-    fn at(typ: u16, row: u16, col: u16, len: usize) -> Vec<u8> {
-        let mut d = row.to_le_bytes().to_vec();
-        d.extend_from_slice(&col.to_le_bytes());
-        d.resize(len, 0);
-        record(typ, &d)
-    }
-
-    /// A run of RK numbers (0x00BD) on `row` from column `first` to `last`.
-    fn run(row: u16, first: u16, last: u16) -> Vec<u8> {
-        let mut d = row.to_le_bytes().to_vec();
-        d.extend_from_slice(&first.to_le_bytes());
-        d.resize(4 + 6 * usize::from(last - first + 1), 0);
-        d.extend_from_slice(&last.to_le_bytes());
-        record(0x00BD, &d)
-    }
-
-    /// A formula (0x0006) at `row`, `col`, whose value is a number, or text given by the
-    /// string record (0x0207) after it.
-    fn formula(row: u16, col: u16, text: bool) -> Vec<u8> {
-        let mut d = row.to_le_bytes().to_vec();
-        d.extend_from_slice(&col.to_le_bytes());
-        d.extend_from_slice(&[0, 0]);
-        if text {
-            d.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0xFF, 0xFF]);
-        } else {
-            d.extend_from_slice(&1.5f64.to_le_bytes());
-        }
-        d.resize(20, 0);
-        record(0x0006, &d)
-    }
-
-    fn string() -> Vec<u8> {
-        record(0x0207, &[1, 0, 0, b'x'])
-    }
-
-    /// The cells a sheet gives twice are found as calamine gathers them (a later value would
-    /// be laid over the earlier one); cells given once, in any order, and records calamine
-    /// passes over or refuses itself are not.
-    #[test]
-    fn a_cell_given_twice_is_found_as_calamine_gathers_cells() {
-        let twice = |cells: &[Vec<u8>]| records_damage(&stream(&cells.concat()));
-        let found = |row, col| Some(Damage::Twice { sheet: 1, row, col });
-        // Each once, in any order.
-        assert_eq!(twice(&[number(3, 1), number(1, 1), number(2, 0)]), None);
-        assert_eq!(
-            twice(&[number(1, 1), number(2, 2), number(1, 1)]),
-            found(1, 1)
-        );
-        // A run of RK numbers over a shared-string label, an RK number over a label, the first
-        // of them by position named.
-        assert_eq!(
-            twice(&[
-                at(0x00FD, 4, 3, 10),
-                run(4, 1, 3),
-                at(0x0204, 2, 0, 8),
-                at(0x027E, 2, 0, 10)
-            ]),
-            found(2, 0)
-        );
-        // Blank cells (0x0201, 0x00BE) are passed over by calamine: a value over one is its
-        // first.
-        assert_eq!(twice(&[at(0x0201, 1, 1, 6), number(1, 1)]), None);
-        // A formula whose value is text gives none until its string record, which gives it
-        // at the formula.
-        assert_eq!(twice(&[formula(5, 5, true), number(5, 5)]), None);
-        assert_eq!(
-            twice(&[formula(5, 5, true), string(), number(5, 5)]),
-            found(5, 5)
-        );
-        assert_eq!(twice(&[formula(5, 5, false), number(5, 5)]), found(5, 5));
-        assert_eq!(
-            twice(&[number(0, 0), formula(5, 5, false), string()]),
-            found(5, 5)
-        );
-        // A boolean or error cell, a rich label, each counted.
-        assert_eq!(
-            twice(&[at(0x0205, 7, 2, 8), at(0x00D6, 7, 2, 6)]),
-            found(7, 2)
-        );
-        // Records too short for calamine, which refuses them itself, are left to it.
-        assert_eq!(twice(&[number(1, 1), at(0x0203, 1, 1, 13)]), None);
-        assert_eq!(twice(&[number(1, 1), at(0x00FD, 1, 1, 9)]), None);
-        let mut bad_run = run(1, 0, 2);
-        bad_run.truncate(bad_run.len() - 8);
-        bad_run.extend_from_slice(&2u16.to_le_bytes());
-        let len = (bad_run.len() - 4) as u16;
-        bad_run[2..4].copy_from_slice(&len.to_le_bytes());
-        assert_eq!(twice(&[number(1, 1), bad_run]), None);
-        // The sheet is named by its place among the sheets, not where it starts.
-        let second = sheets(&[number(0, 0), [number(9, 9), number(9, 9)].concat()]);
-        assert_eq!(
-            records_damage(&second),
-            Some(Damage::Twice {
-                sheet: 2,
-                row: 9,
-                col: 9
-            })
-        );
-    }
-
-    /// A cell calamine gathers from one of the records the walker is given.
-    #[derive(Debug, Clone)]
-    enum Given {
-        Number(u16, u16),
-        Rk(u16, u16),
-        Label(u16, u16),
-        Run(u16, u16, u16),
-        Formula(u16, u16, bool),
-        Text,
-        Blank(u16, u16),
-        Short(u16, u16),
-    }
-
-    fn given() -> impl proptest::strategy::Strategy<Value = Given> {
-        use proptest::prelude::*;
-        let (row, col) = (0u16..4, 0u16..4);
-        prop_oneof![
-            (row.clone(), col.clone()).prop_map(|(r, c)| Given::Number(r, c)),
-            (row.clone(), col.clone()).prop_map(|(r, c)| Given::Rk(r, c)),
-            (row.clone(), col.clone()).prop_map(|(r, c)| Given::Label(r, c)),
-            (row.clone(), col.clone(), 0u16..3).prop_map(|(r, c, n)| Given::Run(r, c, c + n)),
-            (row.clone(), col.clone(), any::<bool>()).prop_map(|(r, c, t)| Given::Formula(r, c, t)),
-            Just(Given::Text),
-            (row.clone(), col.clone()).prop_map(|(r, c)| Given::Blank(r, c)),
-            (row, col).prop_map(|(r, c)| Given::Short(r, c)),
-        ]
-    }
-
-    proptest::proptest! {
-        /// Any sheet of cell records: the walker finds a cell given twice exactly when the
-        /// cells calamine gathers from them (the model below, record by record as calamine's
-        /// reading of a sheet takes them) hold one twice, and names the first by position.
-        #[test]
-        fn a_cell_given_twice_is_found_whatever_the_records(
-            records in proptest::collection::vec(given(), 0..24)
-        ) {
-            let mut gathered = Vec::new();
-            let mut bytes = Vec::new();
-            let mut formula_at = (0u16, 0u16);
-            for r in &records {
-                let (cells, record): (Vec<(u16, u16)>, Vec<u8>) = match *r {
-                    Given::Number(row, col) => (vec![(row, col)], number(row, col)),
-                    Given::Rk(row, col) => (vec![(row, col)], at(0x027E, row, col, 10)),
-                    Given::Label(row, col) => (vec![(row, col)], at(0x00FD, row, col, 10)),
-                    Given::Run(row, first, last) => {
-                        ((first..=last).map(|c| (row, c)).collect(), run(row, first, last))
-                    }
-                    Given::Formula(row, col, text) => {
-                        formula_at = (row, col);
-                        let cells = if text { vec![] } else { vec![(row, col)] };
-                        (cells, formula(row, col, text))
-                    }
-                    Given::Text => (vec![formula_at], string()),
-                    Given::Blank(row, col) => (vec![], at(0x0201, row, col, 6)),
-                    Given::Short(row, col) => (vec![], at(0x0203, row, col, 12)),
-                };
-                gathered.extend(cells);
-                bytes.extend(record);
-            }
-            let mut sorted = gathered.clone();
-            sorted.sort_unstable();
-            let expected = sorted
-                .windows(2)
-                .find(|w| w[0] == w[1])
-                .map(|w| Damage::Twice { sheet: 1, row: u32::from(w[0].0), col: u32::from(w[0].1) });
-            proptest::prop_assert_eq!(records_damage(&stream(&bytes)), expected);
-        }
     }
 }
