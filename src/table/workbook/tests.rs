@@ -1505,3 +1505,43 @@ fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
         Some(refused)
     );
 }
+
+/// An .xls sheet may give one cell twice: Perl's Spreadsheet::WriteExcel writes a record on
+/// every write, so a program that fills cells and then writes the real values leaves two for
+/// each. Spreadsheet programs show the later value (LibreOffice does; calamine, which reads
+/// an .xls whole, lays it over the earlier), and roadsub reads it so, whole and row by row
+/// alike: such a file is no damaged one to refuse. Here the run of RK numbers of row 2's
+/// completed length and households (2.1, 126) is moved onto its width and length, so the
+/// width reads 2.1 and the length 126, as LibreOffice shows them, and the cells the run left
+/// are empty.
+#[test]
+fn an_xls_cell_given_twice_reads_as_spreadsheets_show_it_the_later_value() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let seed = fs::read(fuzz.join("corpus/xls_book/anyue-2018-libreoffice")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xls");
+    fs::write(&path, &seed).unwrap();
+    let (streamed, whole) = streamed_and_whole(&path);
+    assert_eq!(streamed, whole);
+    let cells = |rows: &[SheetRow]| -> Vec<String> {
+        (5..12).map(|c| rows[0].get(c).to_string()).collect()
+    };
+    assert_eq!(
+        cells(&whole),
+        ["4.5", "2.1", "168万", "", "10万", "2.1", "126"]
+    );
+
+    // Row 2's second run of RK numbers (0x00BD, 18 bytes: row 1, columns 10 to 11), moved
+    // to columns 5 to 6, which the first run gave already.
+    let at = 5062;
+    assert_eq!(seed[at..at + 8], [0xBD, 0, 18, 0, 1, 0, 10, 0]);
+    assert_eq!(seed[at + 20..at + 22], [11, 0]);
+    let mut twice = seed.clone();
+    twice[at + 6..at + 8].copy_from_slice(&5u16.to_le_bytes());
+    twice[at + 20..at + 22].copy_from_slice(&6u16.to_le_bytes());
+    fs::write(&path, &twice).unwrap();
+    let (streamed, whole) = streamed_and_whole(&path);
+    assert_eq!(streamed, whole);
+    assert_eq!(cells(&whole), ["2.1", "126", "168万", "", "10万", "", ""]);
+    assert_eq!(whole.len(), 19);
+}
