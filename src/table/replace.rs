@@ -191,12 +191,29 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
-/// Whether two paths name the same file (so writing one would destroy the other).
+/// Whether two paths name the same file (so writing one would destroy the other): the same
+/// path once links are followed, or two names of one file (a hard link).
 pub fn is_same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
+        (Ok(x), Ok(y)) if x == y => true,
+        (Ok(_), Ok(_)) => same_inode(a, b),
         _ => false,
     }
+}
+
+/// Whether `a` and `b` are one file under two names (a hard link).
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -209,6 +226,27 @@ mod tests {
         let r = Replacement::new(path, ".tmp")?;
         r.file().write_all(text.as_bytes())?;
         r.commit()
+    }
+
+    /// A hard link is another name of the same file: writing one over the other loses it as
+    /// surely as writing the file over itself (the table view's export took the table's
+    /// backup under another name for an ordinary file).
+    #[test]
+    fn two_names_of_one_file_are_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("plan.csv");
+        fs::write(&a, "x").unwrap();
+        let hard = dir.path().join("hard.csv");
+        fs::hard_link(&a, &hard).unwrap();
+        let soft = dir.path().join("soft.csv");
+        std::os::unix::fs::symlink(&a, &soft).unwrap();
+        let copy = dir.path().join("copy.csv");
+        fs::write(&copy, "x").unwrap();
+        assert!(is_same_file(&a, &a));
+        assert!(is_same_file(&a, &hard));
+        assert!(is_same_file(&soft, &hard));
+        assert!(!is_same_file(&a, &copy));
+        assert!(!is_same_file(&a, &dir.path().join("missing.csv")));
     }
 
     #[test]

@@ -129,8 +129,7 @@ impl App {
                     self.mode = Mode::Export { buffer, cursor };
                 } else if open.is_some_and(|p| {
                     // The lock and recovery files sit beside the file a link leads to.
-                    is_companion(p, &path)
-                        || p.canonicalize().is_ok_and(|c| is_companion(&c, &path))
+                    own_file(p, &path) || p.canonicalize().is_ok_and(|c| own_file(&c, &path))
                 }) {
                     // Writing over the lock would let a second editor in; over the recovery
                     // file or the backup, lose what they keep.
@@ -385,6 +384,22 @@ fn rows_word(n: usize) -> &'static str {
     } else {
         "rows"
     }
+}
+
+/// Whether `path` is one of `table`'s own files ([`is_companion`]), leads to one (a symbolic
+/// link), or is another name of one (a hard link): writing it would write over what they keep.
+fn own_file(table: &std::path::Path, path: &std::path::Path) -> bool {
+    if is_companion(table, path) || path.canonicalize().is_ok_and(|c| is_companion(table, &c)) {
+        return true;
+    }
+    let dir = table.parent().filter(|d| !d.as_os_str().is_empty());
+    let Ok(entries) = std::fs::read_dir(dir.unwrap_or(std::path::Path::new("."))) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let own = entry.path();
+        is_companion(table, &own) && crate::table::replace::is_same_file(&own, path)
+    })
 }
 
 /// Whether `path` is one of the files roadsub keeps beside `table` (`FILE.bak`, and the lock

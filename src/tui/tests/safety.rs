@@ -632,6 +632,46 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
     assert!(other.exists());
 }
 
+/// The defect: an export to a symbolic link leading to the table's backup (`report.csv ->
+/// FILE.bak`) was asked about as any existing file, and replacing it wrote the report into
+/// the backup, losing the version before. A link to the backup, lock or recovery file, or
+/// another name of one (a hard link), is refused as they are; so is another name of the
+/// table itself.
+#[test]
+fn an_export_through_a_link_never_replaces_the_tables_backup_or_the_table() {
+    let (mut app, dir, path) = open_copy(Lang::En);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let backup = dir.path().join(format!("{name}.bak"));
+    std::fs::write(&backup, "PREVIOUS VERSION\n").unwrap();
+    let soft = dir.path().join("report.csv");
+    std::os::unix::fs::symlink(&backup, &soft).unwrap();
+    let hard = dir.path().join("report-hard.csv");
+    std::fs::hard_link(&backup, &hard).unwrap();
+    let table_too = dir.path().join("same-table.csv");
+    std::fs::hard_link(&path, &table_too).unwrap();
+    let table = std::fs::read(&path).unwrap();
+    for (target, said) in [
+        (&soft, "that is one of the table's own files (its backup, lock or recovery file): export to another file"),
+        (&hard, "that is one of the table's own files (its backup, lock or recovery file): export to another file"),
+        (&table_too, "that is the table being edited: export to another file (Ctrl-S saves the table)"),
+    ] {
+        press(&mut app, "x");
+        export_as(&mut app, target);
+        assert!(matches!(app.mode, Mode::Export { .. }), "{target:?}: {:?}", app.mode);
+        assert_eq!(app.status.as_ref().unwrap().text, said, "{target:?}");
+        press(&mut app, "<Esc>");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&backup).unwrap(),
+        "PREVIOUS VERSION\n"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), table);
+    assert!(std::fs::symlink_metadata(&soft)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
 #[test]
 fn an_export_that_cannot_be_written_says_why_in_the_users_language_without_the_temporary_file() {
     let (mut app, _dir, _) = open_copy(Lang::Zh);
