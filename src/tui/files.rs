@@ -233,6 +233,19 @@ impl App {
             };
             return;
         };
+        if !force && !self.doc.modified() && path.exists() {
+            // Writing it again would replace the backup with the same table, losing the
+            // version before.
+            let name = path.display();
+            self.say_owned(
+                match self.lang {
+                    Lang::En => format!("nothing to save: the table is as {name} holds it"),
+                    Lang::Zh => format!("没有要保存的修改：表格与 {name} 一致"),
+                },
+                false,
+            );
+            return;
+        }
         if !force && self.doc.sheet.changed_on_disk(&path) {
             self.mode = Mode::Ask(Question::OverwriteChanged);
             return;

@@ -301,10 +301,40 @@ fn quitting_with_unsaved_changes_asks_and_saving_keeps_a_backup() {
     assert!(app.quit);
 }
 
+/// The defect: Ctrl-S on a table with no change wrote it again and replaced FILE.bak with
+/// the same table, losing the version before. Nothing is written, in either language, after
+/// an edit undone too; a change saves as before.
+#[test]
+fn saving_a_table_with_no_change_writes_nothing_and_keeps_the_backup() {
+    for (lang, said) in [
+        (Lang::En, "nothing to save: the table is as {} holds it"),
+        (Lang::Zh, "没有要保存的修改：表格与 {} 一致"),
+    ] {
+        let (mut app, _dir, path) = open_copy(lang);
+        let backup = crate::table::sheet::backup_path(&path);
+        std::fs::write(&backup, "THE VERSION BEFORE\n").unwrap();
+        let table = std::fs::read(&path).unwrap();
+        let said = said.replace("{}", &path.display().to_string());
+        press(&mut app, "<C-s>");
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        press(&mut app, "lllll<Enter><BS><BS><BS>3.5<Enter>u<C-s>");
+        assert!(!app.doc.modified());
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert_eq!(std::fs::read(&path).unwrap(), table);
+        assert_eq!(
+            std::fs::read_to_string(&backup).unwrap(),
+            "THE VERSION BEFORE\n"
+        );
+        press(&mut app, "<Enter><BS><BS><BS>3.5<Enter><C-s>");
+        assert!(!app.doc.modified());
+        assert_eq!(std::fs::read(&backup).unwrap(), table);
+    }
+}
+
 #[test]
 fn saving_asks_when_the_file_changed_on_disk() {
     let (mut app, _dir, path) = open_copy(Lang::En);
-    press(&mut app, "lllll<Enter><BS><BS><BS>4.5<Enter>");
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter>");
     std::fs::write(&path, "changed by someone else\n").unwrap();
     press(&mut app, "<C-s>");
     assert_eq!(app.mode, Mode::Ask(Question::OverwriteChanged));
