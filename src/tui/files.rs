@@ -250,6 +250,25 @@ impl App {
             self.mode = Mode::Ask(Question::OverwriteChanged);
             return;
         }
+        if read_only(&path) {
+            // A save writes a new file over the old one's name, which the folder allows
+            // whatever the file's own permissions say: asked not to be written, it is not.
+            let name = path.display();
+            self.say_owned(
+                match self.lang {
+                    Lang::En => format!("{name} is read-only (its permissions do not let it be written): nothing was saved; give the table another name to save it under (Esc: not now)"),
+                    Lang::Zh => format!("{name} 是只读文件（权限不允许写入），未保存；请为表格另取文件名保存（Esc：暂不保存）"),
+                },
+                true,
+            );
+            self.quit_after_save = false;
+            self.mode = Mode::SaveAs {
+                buffer: beside(&path, "-edited").display().to_string(),
+                cursor: 0,
+            };
+            self.fix_save_as_cursor();
+            return;
+        }
         if crate::table::workbook::is_workbook(&path)
             && !crate::table::workbook::writes_in_place(&path)
         {
@@ -346,6 +365,30 @@ pub fn read_only_said(lang: Lang, file: Option<&std::path::Path>) -> String {
         (Lang::En, None) => "read-only: another roadsub is editing a new table in this folder; changes and saving are for that one (x still exports)".to_string(),
         (Lang::Zh, None) => "只读：另一个 roadsub 正在此文件夹中编辑一个新表格；修改和保存请在那边进行（仍可按 x 导出）".to_string(),
     }
+}
+
+/// Whether the file at `path` may not be written: its permissions give no one the right
+/// (`chmod a-w`), or not this user. A file that is not there is not.
+fn read_only(path: &std::path::Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && (meta.permissions().readonly()
+            || std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied))
+}
+
+/// `path` with `tag` after its stem (`plan.csv` → `plan-edited.csv`).
+fn beside(path: &std::path::Path, tag: &str) -> std::path::PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}{tag}.{}", ext.to_string_lossy()),
+        None => format!("{stem}{tag}"),
+    };
+    path.with_file_name(name)
 }
 
 /// Why a save failed, said plainly ("the disk is full"), with the file named.

@@ -331,6 +331,56 @@ fn saving_a_table_with_no_change_writes_nothing_and_keeps_the_backup() {
     }
 }
 
+/// The defect: a file marked read-only (`chmod 444`) was replaced by Ctrl-S without a word
+/// (a save writes a new file over the name, which the folder allows). It is left as it is;
+/// the save offers another name beside it, and quitting after "y" stays open.
+#[test]
+fn a_read_only_file_is_not_saved_over_and_another_name_is_offered() {
+    use std::os::unix::fs::PermissionsExt;
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    let table = std::fs::read(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter><C-s>");
+    let name = path.display();
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("{name} is read-only (its permissions do not let it be written): nothing was saved; give the table another name to save it under (Esc: not now)")
+    );
+    let offered = path.with_file_name(format!(
+        "{}-edited.csv",
+        path.file_stem().unwrap().to_string_lossy()
+    ));
+    assert_eq!(
+        app.mode,
+        Mode::SaveAs {
+            buffer: offered.display().to_string(),
+            cursor: offered.display().to_string().len(),
+        }
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), table);
+    press(&mut app, "<Esc>q");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    press(&mut app, "y");
+    assert!(!app.quit, "the save was refused: the table stays open");
+    assert!(matches!(app.mode, Mode::SaveAs { .. }));
+    press(&mut app, "<Enter>");
+    assert!(!app.doc.modified());
+    let saved = std::fs::read_to_string(&offered).unwrap();
+    assert!(saved.contains("\nAY-01,天马乡,画青村,村委会至三组,通村,5.5,2.1,"));
+    assert_eq!(std::fs::read(&path).unwrap(), table);
+
+    let (mut app, _dir, path) = open_copy(Lang::Zh);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter><C-s>");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!(
+            "{} 是只读文件（权限不允许写入），未保存；请为表格另取文件名保存（Esc：暂不保存）",
+            path.display()
+        )
+    );
+}
+
 #[test]
 fn saving_asks_when_the_file_changed_on_disk() {
     let (mut app, _dir, path) = open_copy(Lang::En);
