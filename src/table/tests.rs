@@ -409,10 +409,14 @@ fn an_edit_set_back_writes_the_line_as_it_was() {
     let mut sheet = sheet::Sheet::load(&path).unwrap();
     let before = sheet.rows[0].clone();
     sheet.rows[0] = sheet.rows[0].with(6, "9");
-    // Its own line end and the blank line after it stay.
+    // Its own line end and the blank line after it stay, and so do the quotes of the cell
+    // not edited.
     assert_eq!(
         String::from_utf8(sheet.to_bytes()).unwrap(),
-        original.replace("\"A\",t,v,village,4.5,1,1\r\n", "A,t,v,village,4.5,1,9\r\n")
+        original.replace(
+            "\"A\",t,v,village,4.5,1,1\r\n",
+            "\"A\",t,v,village,4.5,1,9\r\n"
+        )
     );
     sheet.rows[0] = sheet.rows[0].with(6, "1");
     assert_eq!(sheet.rows[0], before);

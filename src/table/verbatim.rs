@@ -176,6 +176,96 @@ pub fn keep(
     })
 }
 
+/// The record `body` (as read, without its line end) with only the fields that changed
+/// written anew: each field of `row` that reads as the one `body` holds at its place is copied
+/// byte for byte (its quoting, its bytes in `encoding` — a GB18030 byte another program wrote
+/// for a character the encoder writes otherwise), the others quoted only where needed and
+/// encoded. `None` where the fields cannot be told apart in `body`, or the line made would
+/// not read back as `row` (then the row is written anew whole).
+pub fn splice(
+    body: &[u8],
+    row: &SheetRow,
+    encoding: Encoding,
+    delimiter: u8,
+    splitter: &mut Splitter,
+    scratch: &mut Vec<u8>,
+) -> Option<Vec<u8>> {
+    // Bytes no GB18030 sequence holds after its first (0x30–0x39, 0x40–0xFE), nor UTF-8.
+    if !matches!(delimiter, b',' | b'\t' | b';') || (0..row.len()).all(|i| row.get(i).is_empty()) {
+        return None;
+    }
+    let spans = field_spans(body, delimiter);
+    let (fields, ends) = splitter.split(body)?;
+    if ends.len() != spans.len() {
+        return None;
+    }
+    let mut line = Vec::with_capacity(body.len() + 16);
+    let mut start = 0;
+    for i in 0..row.len() {
+        if i > 0 {
+            line.push(delimiter);
+        }
+        let new = row.get(i);
+        let same = ends.get(i).is_some_and(|&end| {
+            let was = &fields[start..end];
+            match encoding {
+                Encoding::Utf8 => was == new.as_bytes(),
+                Encoding::Gb18030 if was.is_ascii() => was == new.as_bytes(),
+                Encoding::Gb18030 => GB18030
+                    .decode_without_bom_handling_and_without_replacement(was)
+                    .is_some_and(|w| w == new),
+            }
+        });
+        if let Some(&(a, b)) = spans.get(i).filter(|_| same) {
+            line.extend_from_slice(&body[a..b]);
+        } else {
+            scratch.clear();
+            csvout::push_field_with(scratch, new, true, delimiter);
+            encode_into(&mut line, scratch, encoding);
+        }
+        if let Some(&end) = ends.get(i) {
+            start = end;
+        }
+    }
+    splitter
+        .holds(&line, encoding, row.text(), row.ends())
+        .then_some(line)
+}
+
+/// Where each field of the record `body` lies in it, quotes and all: a field that starts with
+/// a quote runs to the quote that closes it (two quotes are one inside it), then to the
+/// delimiter; any other to the delimiter.
+fn field_spans(body: &[u8], delimiter: u8) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    let mut quoted = body.first() == Some(&b'"');
+    if quoted {
+        i = 1;
+    }
+    while i < body.len() {
+        let b = body[i];
+        if quoted {
+            if b == b'"' {
+                if body.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == delimiter {
+            spans.push((start, i));
+            start = i + 1;
+            if body.get(start) == Some(&b'"') {
+                quoted = true;
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    spans.push((start, body.len()));
+    spans
+}
+
 /// Splits single records as written back into their fields (see [`Splitter::split`]), with
 /// one parser and its buffers for them all.
 pub struct Splitter {
@@ -192,6 +282,31 @@ impl Splitter {
             out: Vec::new(),
             ends: Vec::new(),
         }
+    }
+
+    /// The fields of `bytes`, one record (without its line end), back to back and where
+    /// each ends; `None` when they are not one record.
+    pub fn split(&mut self, bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+        self.core.reset();
+        let mut out = vec![0; bytes.len() + 1];
+        let mut ends = vec![0; bytes.len() + 2];
+        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.core
+                    .read_record(input, &mut out[nout..], &mut ends[nend..]);
+            input = &input[nin..];
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::InputEmpty => continue,
+                ReadRecordResult::Record if input.is_empty() => break,
+                _ => return None,
+            }
+        }
+        out.truncate(nout);
+        ends.truncate(nend);
+        Some((out, ends))
     }
 
     /// Whether `bytes`, one record as written in `encoding` (without its line end), hold

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use crate::table::verbatim::{encode_into, fields_line, Raw, Splitter};
+use crate::table::verbatim::{encode_into, fields_line, splice, Raw, Splitter};
 use crate::table::{Encoding, Style};
 
 /// One row's fields, stored back to back with where each ends, in one allocation. A table
@@ -170,6 +170,13 @@ impl SheetRow {
                 let (body, tail) = raw.bytes.split_at(raw.body);
                 if splitter.holds(body, encoding, self.text(), self.ends()) {
                     out.extend_from_slice(&raw.bytes);
+                    return;
+                }
+                // Edited: the fields it did not change stay as they were written.
+                if let Some(line) = splice(body, self, encoding, style.delimiter, splitter, scratch)
+                {
+                    out.extend_from_slice(&line);
+                    out.extend_from_slice(tail);
                     return;
                 }
                 tail

@@ -247,4 +247,142 @@ mod tests {
             [b"\xEF\xBB\xBF".as_slice(), header.as_bytes()].concat()
         );
     }
+
+    /// The defect: a line kept as written (for its quoting, or bytes the encoder writes
+    /// otherwise) was written anew whole when one of its cells was edited: the quotes around
+    /// `AY-02`, `画青村` and `45万` went, `"x"y` became `xy`, and in a GBK file the 0x80 another
+    /// program wrote for € became GB18030's A2 E3. Only the edited cell's bytes change now.
+    #[test]
+    fn an_edited_line_keeps_the_bytes_of_the_cells_it_did_not_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        let head = "编号,乡镇,村,路段名称,类别,宽度,长度,投资,每公里造价,整合资金,已完工,户数,备注,a,b,c,d,e\r\n";
+        let line = "\"AY-02\",天马乡,\"画青村\",\"二组,至五组\",社道,3.5,2.4,,\"45万\",,2.4,58,\"说\"\"明\",\"\",a\"b,\"  \",\"x\"y,\"q\" \r\n";
+        fs::write(&path, format!("{head}{line}")).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(5, "4");
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{head}{}", line.replace(",3.5,", ",4,"))
+        );
+        // An edited value that needs quotes gets them; the rest stay as written.
+        sheet.rows[0] = sheet.rows[0].with(12, "说,明");
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!(
+                "{head}{}",
+                line.replace(",3.5,", ",4,")
+                    .replace("\"说\"\"明\"", "\"说,明\"")
+            )
+        );
+
+        let gbk = |text: &str| GB18030.encode(text).0.into_owned();
+        let euro = [
+            gbk(head),
+            gbk("G1,天马乡,画青村,村道,通村,4.5,2,160万,,,,,"),
+            vec![0x80],
+            gbk("100,,,,,\r\n"),
+        ]
+        .concat();
+        fs::write(&path, &euro).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        assert_eq!(sheet.encoding, Encoding::Gb18030);
+        assert_eq!(sheet.rows[0].get(12), "€100");
+        sheet.rows[0] = sheet.rows[0].with(5, "3.5");
+        sheet.save(&path).unwrap();
+        let want = [
+            gbk(head),
+            gbk("G1,天马乡,画青村,村道,通村,3.5,2,160万,,,,,"),
+            vec![0x80],
+            gbk("100,,,,,\r\n"),
+        ]
+        .concat();
+        assert_eq!(fs::read(&path).unwrap(), want);
+    }
+
+    /// A field as a line may hold it: plain, Chinese, empty, quoted (with a delimiter, a
+    /// quote doubled, spaces alone), a quote inside an unquoted field, text after a quote
+    /// closes; `~` stands for the byte 0x80 in a GBK file.
+    fn written_field() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[a-z0-9 ]{0,4}",
+            "[天马乡]{1,3}",
+            Just("\"\"".to_string()),
+            "\"[a-z,;]{0,4}\"",
+            "\"[a-z]{0,2}\"\"[a-z]{0,2}\"",
+            "[a-z]{1,2}\"[a-z]{1,2}",
+            "\"[a-z]{1,2}\"[a-z ]{1,2}",
+            Just("\"  \"".to_string()),
+            "~[0-9]{1,3}",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any line of such fields, in UTF-8 or GBK, with commas or semicolons, one of its
+        /// cells edited to any value: saved, the line is the one read with that cell's bytes
+        /// alone replaced (the value quoted where it must be, in the file's encoding), or,
+        /// when the value is the one read, the line as read.
+        #[test]
+        fn an_edited_cell_is_the_only_bytes_of_its_line_that_change(
+            fields in proptest::collection::vec(written_field(), 7..12),
+            at in 0usize..12,
+            value in "[a-z0-9,;\" 天]{0,5}",
+            gbk in proptest::prelude::any::<bool>(),
+            semicolons in proptest::prelude::any::<bool>(),
+        ) {
+            let at = at % fields.len();
+            let (delimiter, sep) = if semicolons { (b';', ";") } else { (b',', ",") };
+            let names = ["id", "township", "village", "class", "width_m", "length_km", "cost"];
+            let head: Vec<String> = (0..fields.len())
+                .map(|i| names.get(i).map_or(format!("x{i}"), |n| n.to_string()))
+                .collect();
+            let encode = |text: &str| -> Vec<u8> {
+                let pieces: Vec<Vec<u8>> = text
+                    .split('~')
+                    .map(|p| if gbk { GB18030.encode(p).0.into_owned() } else { p.as_bytes().to_vec() })
+                    .collect();
+                pieces.join(&[0x80u8][..])
+            };
+            // In UTF-8 the byte 0x80 stands alone: not text; it is `E` there.
+            let fields: Vec<String> = fields
+                .into_iter()
+                .map(|f| if gbk { f } else { f.replace('~', "E") })
+                .collect();
+            let header = head.join(sep) + "\n";
+            let file = [encode(&header), encode(&fields.join(sep)), b"\n".to_vec()].concat();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("plan.csv");
+            fs::write(&path, &file).unwrap();
+            let Ok(mut sheet) = Sheet::load(&path) else {
+                return Ok(());
+            };
+            proptest::prop_assume!(sheet.rows.len() == 1 && sheet.rows[0].len() == fields.len());
+            proptest::prop_assume!(sheet.style.delimiter == delimiter);
+            proptest::prop_assume!(gbk == (sheet.encoding == Encoding::Gb18030));
+            let before = sheet.rows[0].get(at).to_string();
+            let row = sheet.rows[0].with(at, &value);
+            proptest::prop_assume!((0..row.len()).any(|i| !row.get(i).is_empty()));
+            sheet.rows[0] = row;
+            sheet.save(&path).unwrap();
+            let saved = fs::read(&path).unwrap();
+            let expected = if value == before {
+                file
+            } else {
+                let mut quoted = Vec::new();
+                crate::table::csvout::push_field_with(&mut quoted, &value, true, delimiter);
+                let mut line = fields.clone();
+                line[at] = String::from_utf8(quoted).unwrap();
+                [encode(&header), encode(&line.join(sep)), b"\n".to_vec()].concat()
+            };
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&saved),
+                String::from_utf8_lossy(&expected)
+            );
+            proptest::prop_assert_eq!(saved, expected);
+        }
+    }
 }
