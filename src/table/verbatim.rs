@@ -195,7 +195,9 @@ pub fn splice(
         return None;
     }
     let spans = field_spans(body, delimiter);
-    let (fields, ends) = splitter.split(body)?;
+    let (fields, ends) = splitter
+        .split(body)
+        .map(|(fields, ends)| (fields.to_vec(), ends.to_vec()))?;
     if ends.len() != spans.len() {
         return None;
     }
@@ -284,40 +286,9 @@ impl Splitter {
         }
     }
 
-    /// The fields of `bytes`, one record (without its line end), back to back and where
-    /// each ends; `None` when they are not one record.
-    pub fn split(&mut self, bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
-        self.core.reset();
-        let mut out = vec![0; bytes.len() + 1];
-        let mut ends = vec![0; bytes.len() + 2];
-        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
-        loop {
-            let (res, nin, o, e) =
-                self.core
-                    .read_record(input, &mut out[nout..], &mut ends[nend..]);
-            input = &input[nin..];
-            nout += o;
-            nend += e;
-            match res {
-                ReadRecordResult::InputEmpty => continue,
-                ReadRecordResult::Record if input.is_empty() => break,
-                _ => return None,
-            }
-        }
-        out.truncate(nout);
-        ends.truncate(nend);
-        Some((out, ends))
-    }
-
-    /// Whether `bytes`, one record as written in `encoding` (without its line end), hold
-    /// exactly the fields `text` (back to back) ending at `ends`.
-    pub fn holds(
-        &mut self,
-        bytes: &[u8],
-        encoding: Encoding,
-        text: &str,
-        ends: impl ExactSizeIterator<Item = usize>,
-    ) -> bool {
+    /// The fields of `bytes`, one record (without its line end), back to back, and where
+    /// each ends, in this splitter's buffers; `None` when they are not one record.
+    pub fn split(&mut self, bytes: &[u8]) -> Option<(&[u8], &[usize])> {
         self.core.reset();
         self.out.clear();
         self.out.resize(bytes.len() + 1, 0);
@@ -334,15 +305,29 @@ impl Splitter {
             match res {
                 ReadRecordResult::InputEmpty => continue,
                 ReadRecordResult::Record if input.is_empty() => break,
-                _ => return false,
+                _ => return None,
             }
         }
-        if nend != ends.len() {
+        Some((&self.out[..nout], &self.ends[..nend]))
+    }
+
+    /// Whether `bytes`, one record as written in `encoding` (without its line end), hold
+    /// exactly the fields `text` (back to back) ending at `ends`.
+    pub fn holds(
+        &mut self,
+        bytes: &[u8],
+        encoding: Encoding,
+        text: &str,
+        ends: impl ExactSizeIterator<Item = usize>,
+    ) -> bool {
+        let Some((raw, got)) = self.split(bytes) else {
+            return false;
+        };
+        if got.len() != ends.len() {
             return false;
         }
-        let raw = &self.out[..nout];
         let (mut start, mut at) = (0, 0);
-        for (&end, want) in self.ends[..nend].iter().zip(ends) {
+        for (&end, want) in got.iter().zip(ends) {
             let field = &raw[start..end];
             let expected = &text[at..want];
             let same = match encoding {
