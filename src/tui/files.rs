@@ -223,8 +223,9 @@ impl App {
         }
     }
 
-    /// Saves the table under its name (asking for one if it has none); unless `force`, asks
-    /// first when the file changed on disk since it was opened.
+    /// Saves the table under its name (asking for one if it has none); unless `force`, writes
+    /// nothing for a table with no change and asks first when the file changed on disk since
+    /// it was opened. A read-only file is never written: another name is asked for.
     pub(super) fn save(&mut self, force: bool) {
         let Some(path) = self.doc.path.clone() else {
             self.mode = Mode::SaveAs {
