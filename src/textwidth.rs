@@ -3,11 +3,50 @@
 //! Every aligned table roadsub prints (rules, summaries, batch results on a terminal) goes
 //! through [`Table`], so Chinese and English columns line up the same way everywhere.
 
+use std::borrow::Cow;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// How many terminal cells `text` takes.
+/// How many terminal cells `text` takes, as [`one_line`] shows it.
 pub fn cells(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    UnicodeWidthStr::width(&*one_line(text))
+}
+
+/// How many terminal cells character `c` takes, as [`one_line`] shows it on its own.
+pub fn char_cells(c: char) -> usize {
+    match mark(c) {
+        Some(m) => m.width().unwrap_or(1),
+        None => c.width().unwrap_or(0),
+    }
+}
+
+/// The mark shown for control character `c`: a line break inside a cell (Alt-Enter in a
+/// spreadsheet) as `↵`, a tab as `→`, any other as `�`. A terminal line cannot hold them,
+/// and drawn as they are they would vanish or move the cursor, shifting the cells after them.
+fn mark(c: char) -> Option<char> {
+    match c {
+        '\n' | '\r' => Some('↵'),
+        '\t' => Some('→'),
+        c if c.is_control() => Some('�'),
+        _ => None,
+    }
+}
+
+/// `text` as one terminal line shows it: each control character as its [`mark`], a
+/// Windows line break (CR LF) as one `↵`. Text without any is returned as it is.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.contains(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        out.push(mark(c).unwrap_or(c));
+    }
+    Cow::Owned(out)
 }
 
 /// How many lines `text` takes in a cell `width` cells wide that wraps it: each line of it at
@@ -20,7 +59,9 @@ pub fn wrapped_lines(text: &str, width: usize) -> usize {
 }
 
 /// `text` cut to at most `max` cells, ending in `…` when something was cut.
+/// Control characters are shown as [`one_line`] shows them.
 pub fn truncate(text: &str, max: usize) -> String {
+    let text = &*one_line(text);
     if cells(text) <= max {
         return text.to_string();
     }
@@ -111,12 +152,6 @@ impl Table {
     /// wide for its numbers wraps rather than lies.
     pub fn render_fit(&self, max_width: usize) -> (String, Vec<String>) {
         let ncols = self.header.len();
-        // Line breaks and tabs inside a cell would break the layout.
-        let clean = |s: &str| -> String {
-            s.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect()
-        };
         let mut widths: Vec<usize> = self
             .header
             .iter()
@@ -191,7 +226,9 @@ impl Table {
                 if !shown[i] {
                     continue;
                 }
-                let c = truncate(&clean(c), widths[i]);
+                // Line breaks and tabs inside a cell are shown as marks (`truncate`), which
+                // `cells` measures.
+                let c = truncate(c, widths[i]);
                 let pad = widths[i].saturating_sub(cells(&c));
                 let align = self.align.get(i).copied().unwrap_or(Align::Left);
                 if !text.is_empty() || i > 0 && (0..i).any(|j| shown[j]) {

@@ -531,3 +531,56 @@ fn a_narrow_totals_pane_wraps_budget_labels_instead_of_cutting_them() {
         assert_eq!(got, want, "{lang:?} {w}×{h}");
     }
 }
+
+#[test]
+fn a_cell_with_a_line_break_keeps_its_row_in_line() {
+    // The defect: a cell holding a line break (Alt-Enter in a spreadsheet) was measured with
+    // it but drawn without it, so every cell after it on its row stood one column left of
+    // its title. Line breaks, tabs and other control characters are shown as marks.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nl.csv");
+    std::fs::write(
+        &path,
+        "编号,乡镇,村,\"路段\n名称\",类别,宽度,长度,投资,备注\n\
+         AY-01,天马乡,画青村,\"村委会\n至三组\",通村,4.5,2.1,168万,\"a\tb\r\nc\u{7}\"\n\
+         AY-02,天马乡,画青村,二组,社道,3.5,2.4,100万,x\n",
+    )
+    .unwrap();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = open(&path, lang);
+        let s = screen(&mut app, 140, 24);
+        let at = |line: &str, what: &str| {
+            let at = line
+                .find(what)
+                .unwrap_or_else(|| panic!("{what} in {line:?}"));
+            crate::textwidth::cells(&line[..at])
+        };
+        assert!(s[1].contains("路段↵名称"), "{:?}", s[1]);
+        assert!(s[2].contains("村委会↵至三组 通村"), "{:?}", s[2]);
+        assert!(s[2].contains("a→b↵c�"), "{:?}", s[2]);
+        assert_eq!(
+            at(&s[1], "类别"),
+            at(&s[2], "通村"),
+            "{lang:?}\n{}",
+            s[1..4].join("\n")
+        );
+        assert_eq!(
+            at(&s[2], "通村"),
+            at(&s[3], "社道"),
+            "{lang:?}\n{}",
+            s[1..4].join("\n")
+        );
+        let width = |l: &str| crate::textwidth::cells(l);
+        assert_eq!(width(&s[2]), width(&s[3]), "{lang:?}: rows as wide");
+        // Edited, the cell's text is shown with the same marks and is kept as it was.
+        press(&mut app, "<Right><Right><Right><Enter>");
+        let s = screen(&mut app, 140, 24);
+        let prompt = s
+            .iter()
+            .find(|l| l.contains("路段↵名称: "))
+            .unwrap_or_else(|| panic!("{}", s.join("\n")));
+        assert!(prompt.ends_with("路段↵名称: 村委会↵至三组"), "{prompt:?}");
+        press(&mut app, "<Enter>");
+        assert_eq!(app.doc.sheet.rows[0].get(3), "村委会\n至三组");
+    }
+}

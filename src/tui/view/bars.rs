@@ -7,12 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::i18n::Lang;
-use crate::textwidth::{cells, truncate};
+use crate::textwidth::{cells, char_cells, one_line, truncate};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::input::KEYMAP;
 use crate::tui::modes::Mode;
-use unicode_width::UnicodeWidthChar;
 
 /// The hint bar's keys, most needed first (what does not fit is cut from the end).
 const HINT_ORDER: [Action; 13] = [
@@ -151,10 +150,10 @@ struct Prompt {
 impl Prompt {
     fn line<'a>(self) -> Line<'a> {
         Line::from(vec![
-            Span::raw(self.label).bold(),
-            Span::raw(self.before),
-            Span::raw(self.at).reversed(),
-            Span::raw(self.after),
+            Span::raw(one_line(&self.label).into_owned()).bold(),
+            Span::raw(one_line(&self.before).into_owned()),
+            Span::raw(one_line(&self.at).into_owned()).reversed(),
+            Span::raw(one_line(&self.after).into_owned()),
         ])
     }
 
@@ -172,7 +171,7 @@ fn prompt(app: &App, width: usize) -> Option<Prompt> {
     let mut start = cursor;
     let mut used = 0;
     for (i, c) in buffer[..cursor].char_indices().rev() {
-        let w = c.width().unwrap_or(0);
+        let w = char_cells(c);
         if used + w >= room {
             break;
         }
@@ -191,7 +190,7 @@ fn prompt(app: &App, width: usize) -> Option<Prompt> {
     let mut left = width.saturating_sub(cells(&label) + cells(&before) + cells(&at));
     let after: String = rest
         .take_while(|c| {
-            let w = c.width().unwrap_or(0);
+            let w = char_cells(*c);
             let fits = w <= left;
             left = left.saturating_sub(w);
             fits

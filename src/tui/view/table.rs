@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::i18n::Lang;
 use crate::table::Field;
-use crate::textwidth::{cells, truncate};
+use crate::textwidth::{cells, char_cells, truncate};
 use crate::tui::app::App;
 use crate::tui::lines::{Line, Subtotal};
 use crate::tui::modes::Mode;
@@ -31,7 +31,7 @@ fn fit(text: &str, width: usize, right: bool) -> String {
 fn head(text: &str, width: usize) -> &str {
     let mut used = 0;
     for (i, c) in text.char_indices() {
-        used += c.width().unwrap_or(0);
+        used += char_cells(c);
         if used > width {
             return &text[..i + c.len_utf8()];
         }
@@ -410,5 +410,41 @@ impl Widget for TableView<'_> {
             )));
         }
         Paragraph::new(lines).render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where the terminal puts the text after `fit(text, width, right)`: ratatui leaves out
+    /// control characters, so a cell measured with them ended short of its width.
+    fn drawn_width(text: &str, width: usize, right: bool) -> u16 {
+        let area = Rect::new(0, 0, 80, 1);
+        let mut buf = Buffer::empty(area);
+        let line = TextLine::from(vec![Span::raw(fit(text, width, right)), Span::raw("|")]);
+        Paragraph::new(line).render(area, &mut buf);
+        (0..80)
+            .find(|&x| buf[(x, 0)].symbol() == "|")
+            .expect("the bar")
+    }
+
+    #[test]
+    fn a_line_break_in_a_cell_is_drawn_as_a_mark_of_one_cell() {
+        assert_eq!(fit("村委会\n至三组", 14, false), "村委会↵至三组 ");
+        assert_eq!(fit("a\r\nb\tc\u{7}", 7, true), " a↵b→c�");
+        assert_eq!(drawn_width("村委会\n至三组", 14, false), 14);
+    }
+
+    proptest! {
+        #[test]
+        fn every_cell_is_drawn_exactly_as_wide_as_its_column(
+            text in "[a-z0-9 村委会至三组，（）…\n\r\t\u{7}\u{1b}\u{7f}\u{85}]{0,24}",
+            width in 0usize..30,
+            right: bool,
+        ) {
+            prop_assert_eq!(usize::from(drawn_width(&text, width, right)), width, "{:?}", text);
+        }
     }
 }
