@@ -62,6 +62,10 @@ pub struct Journal {
     /// Makes every write fail as a full disk would, after writing half (tests).
     #[cfg(test)]
     pub disk_full: bool,
+    /// Makes removing the journal file fail, as in a folder made read-only (tests: the
+    /// tests run as any user, and permissions do not stop the superuser).
+    #[cfg(test)]
+    pub stays: bool,
 }
 
 /// The form a file's size, modification time and content hash take in a journal's first line
@@ -99,6 +103,8 @@ impl Journal {
             handed: false,
             #[cfg(test)]
             disk_full: false,
+            #[cfg(test)]
+            stays: false,
         }
     }
 
@@ -187,11 +193,36 @@ impl Journal {
     }
 
     /// Removes the journal (after a save, or when the user leaves without saving on purpose).
+    /// Where the folder no longer lets it be removed (made read-only, or remounted so, since
+    /// the table was opened), it is emptied in place instead: left whole, the next session
+    /// would offer the changes the user chose to leave as unsaved changes to restore.
     pub fn clear(&mut self) {
         self.file = None;
         self.entries.clear();
         self.started = false;
-        let _ = fs::remove_file(&self.path);
+        match self.remove() {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                // A journal of no change is removed quietly by the next session.
+                let _ = OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(&self.path)
+                    .and_then(|mut f| {
+                        f.write_all(format!("{MAGIC}\t{}\n", self.base).as_bytes())?;
+                        f.sync_data()
+                    });
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes the journal file.
+    fn remove(&self) -> io::Result<()> {
+        #[cfg(test)]
+        if self.stays {
+            return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        }
+        fs::remove_file(&self.path)
     }
 
     /// Moves a journal that no longer fits its file aside (`….old`), so nothing is lost and

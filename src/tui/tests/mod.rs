@@ -422,6 +422,30 @@ fn unsaved_edits_survive_a_crash_and_are_offered_at_the_next_start() {
     assert_eq!(app.doc.sheet.rows.len(), 19);
 }
 
+/// The defect: quitting without saving where the folder no longer let the recovery file be
+/// removed (made read-only after the table was opened) left it whole, and the next session
+/// offered the changes the user had chosen to leave as "unsaved changes" to restore.
+#[test]
+fn changes_left_on_purpose_are_not_offered_again_when_the_journal_cannot_be_removed() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    press(&mut app, "jlllll<Enter><BS><BS><BS>4.5<Enter>a");
+    assert!(journal::Journal::exists(&path));
+    app.journal_mut().unwrap().stays = true;
+    press(&mut app, "q");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    press(&mut app, "n");
+    assert!(app.quit);
+    drop(app);
+    let app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Table, "nothing offered");
+    assert!(app.status.is_none(), "nothing said: {:?}", app.status);
+    assert!(
+        !journal::Journal::exists(&path),
+        "removed by the next session"
+    );
+    assert_eq!(app.doc.sheet.rows.len(), 19);
+}
+
 #[test]
 fn main_screen_in_english() {
     let (mut app, _dir, _) = open_copy(Lang::En);
