@@ -72,7 +72,12 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
             if let Ok(mut held) = HELD.lock() {
                 held.push(path.clone());
             }
-            return Ok(Some(Lock { path, _file: file }));
+            let lock = Lock { path, _file: file };
+            if held_under_another_name(data) {
+                // Dropped: released, and its file removed.
+                return Ok(None);
+            }
+            return Ok(Some(lock));
         }
     }
 }
@@ -91,6 +96,42 @@ pub fn canonical(data: &Path) -> PathBuf {
         (Ok(folder), Some(name)) => folder.join(name),
         _ => data.to_path_buf(),
     }
+}
+
+/// Whether another editor holds the lock of another name of the file `data` in its folder (a
+/// hard link): each name has its lock file, so without this two editors could edit one file
+/// under two names. Looked at after this editor's own lock is taken, so of two editors
+/// starting at once at least one sees the other's. Names in other folders are not looked for.
+#[cfg(unix)]
+fn held_under_another_name(data: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let data = canonical(data);
+    let Ok(meta) = fs::metadata(&data) else {
+        return false;
+    };
+    let Some(folder) = data.parent().filter(|_| meta.nlink() > 1) else {
+        return false;
+    };
+    let Ok(entries) = fs::read_dir(folder) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let other = entry.path();
+        other != data
+            && entry
+                .metadata()
+                .is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+            && OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(lock_path(&other))
+                .is_ok_and(|f| matches!(try_lock(&f), Ok(false)))
+    })
+}
+
+#[cfg(not(unix))]
+fn held_under_another_name(_data: &Path) -> bool {
+    false
 }
 
 /// Takes an exclusive lock on `file` without waiting: false when another holds it.
@@ -177,6 +218,40 @@ mod tests {
         fs::write(lock_path(&data), "").unwrap();
         let again = take(&data).unwrap();
         assert!(again.is_some());
+    }
+
+    /// The defect: the lock was one per name, so `roadsub plan.csv` and `roadsub other.csv`
+    /// (a hard link: one file, two names) both edited it, and each save split the two names
+    /// into two files with one session's edits each.
+    #[cfg(unix)]
+    #[test]
+    fn a_table_opened_under_another_name_of_its_file_shares_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("plan.csv");
+        fs::write(&data, "id\n").unwrap();
+        let other = dir.path().join("other.csv");
+        fs::hard_link(&data, &other).unwrap();
+        let first = take(&data).unwrap().expect("free");
+        assert!(take(&other).unwrap().is_none(), "held under its first name");
+        assert!(
+            !lock_path(&other).exists(),
+            "the refused lock leaves no file"
+        );
+        assert!(take(&data).unwrap().is_none());
+        drop(first);
+        let second = take(&other).unwrap().expect("free again");
+        assert!(take(&data).unwrap().is_none(), "held under its second name");
+        drop(second);
+        // A lock file left by a crash under the other name does not hold it.
+        fs::write(lock_path(&other), "").unwrap();
+        let again = take(&data).unwrap();
+        assert!(again.is_some());
+        // Another file of the folder with a lock held is no other name of it.
+        let third = dir.path().join("third.csv");
+        fs::write(&third, "id\n").unwrap();
+        let _held = take(&third).unwrap().expect("free");
+        drop(again);
+        assert!(take(&data).unwrap().is_some());
     }
 
     #[cfg(unix)]
