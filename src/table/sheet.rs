@@ -16,7 +16,7 @@ use crate::i18n::Lang;
 use crate::table::verbatim::Raw;
 pub use judge::Judged;
 pub use row::SheetRow;
-pub use save::backup_path;
+pub use save::{backup_path, BackupFailed};
 pub use stamp::Stamp;
 
 mod judge;

@@ -395,6 +395,17 @@ fn beside(path: &std::path::Path, tag: &str) -> std::path::PathBuf {
 /// Why a save failed, said plainly ("the disk is full"), with the file named.
 pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> String {
     let (name, why) = (path.display(), lang.io_reason(e));
+    let backup = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<crate::table::sheet::BackupFailed>());
+    if let Some(b) = backup {
+        // Named, or the message would blame the table's own file.
+        let (bak, why) = (b.backup.display(), lang.io_reason(&b.source));
+        return match lang {
+            Lang::En => format!("could not save {name}: its backup {bak} could not be written ({why}); the file on disk is as it was"),
+            Lang::Zh => format!("无法保存 {name}：无法写入其备份 {bak}（{why}）；磁盘上的文件保持原样"),
+        };
+    }
     match lang {
         Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
         Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),

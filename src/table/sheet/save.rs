@@ -90,7 +90,15 @@ impl Sheet {
             None
         };
         if path.exists() {
-            back_up(path, put)?;
+            back_up(path, put).map_err(|source| {
+                io::Error::new(
+                    source.kind(),
+                    BackupFailed {
+                        backup: backup_path(path),
+                        source,
+                    },
+                )
+            })?;
         }
         out.commit()?;
         if let Some(saved) = saved {
@@ -114,6 +122,33 @@ impl Sheet {
             None => Stamp::read(path),
         };
         Ok(())
+    }
+}
+
+/// A save stopped because the backup (`FILE.bak`) could not be written: the file was not
+/// replaced. Carried inside the `io::Error` a save returns, with the same kind.
+#[derive(Debug)]
+pub struct BackupFailed {
+    /// The backup's path.
+    pub backup: std::path::PathBuf,
+    /// Why it could not be written.
+    pub source: io::Error,
+}
+
+impl std::fmt::Display for BackupFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the backup {} could not be written: {}",
+            self.backup.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for BackupFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
@@ -210,7 +245,7 @@ mod tests {
                 w.write_all(bytes)
             };
             let err = sheet.save_with(&path, &mut full_disk).unwrap_err();
-            assert_eq!(err.raw_os_error(), Some(28));
+            assert_eq!(err.kind(), io::ErrorKind::StorageFull);
             assert_eq!(fs::read_to_string(&path).unwrap(), now);
             assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), before);
             let mut names: Vec<_> = fs::read_dir(dir.path())

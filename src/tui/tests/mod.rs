@@ -381,6 +381,25 @@ fn a_read_only_file_is_not_saved_over_and_another_name_is_offered() {
     );
 }
 
+/// The defect: a save stopped by a backup it could not write (`FILE.bak` a folder) blamed the
+/// table's own file ("could not save plan.csv: is a directory").
+#[test]
+fn a_save_stopped_by_its_backup_names_the_backup() {
+    for (lang, said) in [
+        (Lang::En, "could not save {t}: its backup {t}.bak could not be written (is a directory); the file on disk is as it was"),
+        (Lang::Zh, "无法保存 {t}：无法写入其备份 {t}.bak（是一个目录）；磁盘上的文件保持原样"),
+    ] {
+        let (mut app, _dir, path) = open_copy(lang);
+        let table = std::fs::read(&path).unwrap();
+        std::fs::create_dir(crate::table::sheet::backup_path(&path)).unwrap();
+        press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter><C-s>");
+        let status = app.status.as_ref().unwrap();
+        assert_eq!(status.text, said.replace("{t}", &path.display().to_string()));
+        assert!(app.doc.modified());
+        assert_eq!(std::fs::read(&path).unwrap(), table);
+    }
+}
+
 #[test]
 fn saving_asks_when_the_file_changed_on_disk() {
     let (mut app, _dir, path) = open_copy(Lang::En);
