@@ -1,6 +1,6 @@
-//! A cell's value as text and back: a workbook's cell as a person sees it (numbers in their
-//! shortest exact form, dates as dates, not serial numbers), and the typed text that is
-//! written back as an Excel number or date.
+//! A cell's value as text and back: a workbook's cell as a person sees it (numbers to the 15
+//! significant digits spreadsheet programs show, dates as dates, not serial numbers), and the
+//! typed text that is written back as an Excel number or date.
 
 use std::fmt::Write;
 
@@ -12,9 +12,11 @@ pub(super) fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        // Rust writes the shortest decimal that reads back as the same double: the number as
-        // it was entered, without binary noise.
-        Data::Float(f) => format!("{f}"),
+        Data::Float(f) => {
+            let mut out = String::new();
+            push_float(*f, &mut out);
+            out
+        }
         Data::DateTime(d) => date_text(d),
         other => other.to_string(),
     }
@@ -33,16 +35,68 @@ pub(super) fn push_cell_text(cell: DataRef<'_>, out: &mut String) {
     }
 }
 
-/// A number as [`cell_text`] writes it. A whole number below 2^53 is written as the integer
-/// it is, which is what the shortest exact form of it is, found by the far quicker integer
-/// formatting (most cells of a segment table are whole yuan, households, metres).
+/// A number as a person sees it in a spreadsheet program: to the 15 significant digits Excel,
+/// WPS and LibreOffice keep of a number and show, trailing zeros dropped. A number typed
+/// there has at most 15, so it reads as typed (`4.5`, the shortest decimal that reads back
+/// as its double); a formula's result keeps the binary noise of its arithmetic in the file
+/// (`=2.4-0.6` is saved as 1.7999999999999998) and reads as the program shows it (`1.8`).
+/// A whole number below 2^53 is written as the integer it is, found by the far quicker
+/// integer formatting (most cells of a segment table are whole yuan, households, metres);
+/// one beyond as Rust writes its double.
 pub(super) fn push_float(f: f64, out: &mut String) {
     const EXACT: f64 = 9_007_199_254_740_992.0;
-    let whole = f.fract() == 0.0 && f.abs() < EXACT && !(f == 0.0 && f.is_sign_negative());
-    if whole {
+    let negative_zero = f == 0.0 && f.is_sign_negative();
+    if f.fract() == 0.0 && f.abs() < EXACT && !negative_zero {
         push_int(f as i64, out);
     } else {
+        let start = out.len();
         let _ = write!(out, "{f}");
+        let significant = out[start..]
+            .bytes()
+            .skip_while(|&b| !matches!(b, b'1'..=b'9'))
+            .filter(u8::is_ascii_digit)
+            .count();
+        // The shortest decimal of more than 15 digits: a fraction's binary noise (a whole
+        // number that long is left as it is).
+        if significant > 15 && f.fract() != 0.0 {
+            out.truncate(start);
+            push_fifteen_digits(f, out);
+        }
+    }
+}
+
+/// A finite number that is not whole, rounded to 15 significant digits (the exact value of
+/// its double rounded, as Rust's `{:.14e}` rounds it), written without an exponent and
+/// without trailing zeros, as Rust writes a double (`0.0000001`, `-2.5`, `3` when rounding
+/// makes it whole).
+fn push_fifteen_digits(f: f64, out: &mut String) {
+    let sci = format!("{f:.14e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_end_matches('0');
+    if negative {
+        out.push('-');
+    }
+    // Digits before the point: the first digit is worth 10^exp.
+    let before = exp + 1;
+    let n = digits.len() as i64;
+    if before <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', before.unsigned_abs() as usize));
+        out.push_str(digits);
+    } else if before >= n {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', (before - n) as usize));
+    } else {
+        let at = before as usize;
+        out.push_str(&digits[..at]);
+        out.push('.');
+        out.push_str(&digits[at..]);
     }
 }
 

@@ -647,7 +647,7 @@ fn date(v: &[u8], delta: bool, is_1904: bool) -> Result<DataRef<'static>, Unsure
 }
 
 /// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?` or `-?digits.`; whether
-/// it is written as Rust writes the double it stands for (as [`push_float`] would write it):
+/// it is written as [`push_float`] would write the double it stands for:
 /// at most 15 digits (so no other decimal of as many digits stands for that double, and none
 /// shorter), no leading zero but a lone one before the point, no trailing zero or point after
 /// it, no exponent, not `-0`.

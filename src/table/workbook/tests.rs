@@ -908,6 +908,32 @@ fn a_streamed_number_cell_is_its_shortest_exact_form_whole_or_not() {
 }
 
 proptest! {
+    /// A number that is not whole reads at 15 significant digits: as typed when it has at
+    /// most 15 (its shortest exact form), else the nearest decimal of 15, which reads back
+    /// within half a unit of its 15th digit.
+    #[test]
+    fn a_number_reads_at_the_fifteen_digits_a_spreadsheet_shows(
+        f in any::<f64>().prop_filter("finite, not whole", |f| f.is_finite() && f.fract() != 0.0),
+    ) {
+        let mut out = String::new();
+        super::cells::push_float(f, &mut out);
+        let digits = out.trim_start_matches('-').replace('.', "");
+        let significant = digits.trim_start_matches('0').trim_end_matches('0');
+        prop_assert!(significant.len() <= 15, "{} from {:e}", out, f);
+        let shortest = format!("{f}");
+        let shortest_digits = shortest.trim_start_matches('-').replace('.', "");
+        if shortest_digits.trim_start_matches('0').trim_end_matches('0').len() <= 15 {
+            prop_assert_eq!(&out, &shortest);
+        } else if f.abs() > 1e-290 {
+            // (Within half a unit, and the half ulp `back` is off the decimal by; far below,
+            // 10^-14 of the number is no double to compare with.)
+            let back: f64 = out.parse().unwrap();
+            let unit = 10f64.powi(f.abs().log10().floor() as i32 - 14);
+            let ulp = back.abs() * f64::EPSILON;
+            prop_assert!((back - f).abs() <= unit * 0.5 + ulp, "{} from {:e}", out, f);
+        }
+    }
+
     #[test]
     fn a_number_written_without_a_string_per_cell_is_the_text_a_whole_read_gives(
         f in any::<f64>(),
