@@ -308,6 +308,9 @@ fn reading<B: Backend>(
         match next() {
             Err(_) => return lost,
             Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                if !shown(terminal) {
+                    continue;
+                }
                 if let Some(action) = input::action(&app.mode, key) {
                     app.step(action, page);
                 }
@@ -349,15 +352,27 @@ fn session<B: Backend>(
         match next() {
             Err(_) => return lost(app),
             Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                if !shown(terminal) {
+                    continue;
+                }
                 if let Some(action) = input::action(&app.mode, key) {
                     app.step(action, page);
                 }
             }
-            Ok(Some(Event::Paste(text))) => app.paste(&text),
+            Ok(Some(Event::Paste(text))) if shown(terminal) => app.paste(&text),
             Ok(_) => {}
         }
     }
     Ok(())
+}
+
+/// Whether the terminal is large enough to show the table now. While it is not, the screen
+/// says only that, and keys and pastes do nothing: none may delete, save or answer a
+/// question unseen.
+fn shown<B: Backend>(terminal: &Terminal<B>) -> bool {
+    terminal
+        .size()
+        .is_ok_and(|s| s.width >= view::MIN_SIZE.0 && s.height >= view::MIN_SIZE.1)
 }
 
 #[cfg(test)]

@@ -752,8 +752,13 @@ fn a_refused_edit_on_screen() {
 fn too_small_a_terminal_is_said_plainly() {
     let (mut app, _dir, _) = open_copy(Lang::En);
     assert_eq!(
+        screen(&mut app, 60, 20)[..2].join(" "),
+        "terminal too small: 60×20; roadsub needs at least 80×24 (keys do nothing until it is larger)"
+    );
+    let mut app = open(&example(), Lang::Zh);
+    assert_eq!(
         screen(&mut app, 60, 20)[0],
-        "terminal too small: 60×20; roadsub needs at least 80×24"
+        "终端太小：60×20；至少需要 80×24（调大之前按键不起作用）"
     );
 }
 

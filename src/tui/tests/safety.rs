@@ -228,6 +228,53 @@ fn run_events(app: &mut App, events: Vec<Event>) {
     app.quit = was_quit;
 }
 
+/// The defect: while the screen said only "terminal too small", keys still acted unseen: `d`
+/// then Ctrl-S deleted the current row and saved the file without it, and `q` opened a
+/// question a blind `y` answered. Keys and pastes now do nothing until the table is shown.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small_to_show_the_table() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    let table = std::fs::read(&path).unwrap();
+    let keys = |text: &str| -> Vec<Event> {
+        text.chars()
+            .map(|c| Event::Key(key(KeyCode::Char(c))))
+            .chain([Event::Key(KeyEvent::new(
+                KeyCode::Char('s'),
+                KeyModifiers::CONTROL,
+            ))])
+            .collect()
+    };
+    for (w, h) in [(60, 20), (79, 40), (200, 23)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut events = keys("jdddaqy")
+            .into_iter()
+            .chain([Event::Paste("x".into())]);
+        let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
+        let _ = session(&mut terminal, &mut app, &stop, &unsaved, || {
+            events
+                .next()
+                .map(Some)
+                .ok_or_else(|| io::Error::other("no more"))
+        });
+        assert_eq!(app.doc.sheet.rows.len(), 19, "{w}×{h}");
+        assert_eq!((app.cursor, &app.mode, app.quit), (0, &Mode::Table, false));
+        assert!(!app.doc.modified());
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), table);
+    // Large enough, the same keys act.
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut events = keys("jd").into_iter();
+    let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
+    let _ = session(&mut terminal, &mut app, &stop, &unsaved, || {
+        events
+            .next()
+            .map(Some)
+            .ok_or_else(|| io::Error::other("no more"))
+    });
+    assert_eq!(app.doc.sheet.rows.len(), 18);
+    assert_ne!(std::fs::read(&path).unwrap(), table, "saved");
+}
+
 /// A terminal that has gone: drawing on it fails as a closed tty does.
 struct Gone(TestBackend);
 
