@@ -152,6 +152,21 @@ impl App {
     /// Writes a report of the table as it is now, in the format `path`'s extension names,
     /// with the writers `roadsub batch` uses, put as the table shows it (its language and unit).
     pub(super) fn export(&mut self, path: PathBuf) {
+        // A column of the user's under the name of one roadsub computes would be written twice
+        // under one name, and taken for ours (and dropped) when the report is read again: the
+        // export is refused, as a batch run refuses the table.
+        let columns = &self.doc.sheet.columns;
+        if let Some(clash) = crate::report::layout::clashes(columns, &self.rules).first() {
+            let why = clash.render(self.lang, &columns.names);
+            self.say_owned(
+                match self.lang {
+                    Lang::En => format!("nothing exported: {why}"),
+                    Lang::Zh => format!("未导出：{why}"),
+                },
+                true,
+            );
+            return;
+        }
         let result =
             super::export::export(&self.doc, &self.rules, self.lang, self.unit.report(), &path);
         let name = path.display();

@@ -679,6 +679,51 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
     assert!(other.exists());
 }
 
+/// The defect: a table with a column of the user's named as one roadsub computes (`shortfall`),
+/// which a batch run refuses, was exported with two `shortfall` columns; read again, the
+/// report was taken for one roadsub wrote and the user's column dropped unseen. The export
+/// is refused with the batch run's reason, in the table's language; the table still edits.
+#[test]
+fn an_export_never_writes_a_users_column_under_a_computed_columns_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cc.csv");
+    std::fs::write(
+        &path,
+        "id,township,village,class,width_m,length_km,cost,shortfall,notes\n\
+         A1,t,v,village,4.5,1,50万,my number,my note\n\
+         A2,t,v,group,3.5,1,40万,12345,keep me\n",
+    )
+    .unwrap();
+    for (lang, said) in [
+        (Lang::En, "nothing exported: column \"shortfall\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"),
+        (Lang::Zh, "未导出：“shortfall”列与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"),
+    ] {
+        let mut app = open(&path, lang);
+        let out = dir.path().join("ccy.csv");
+        press(&mut app, "x");
+        export_as(&mut app, &out);
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert!(!out.exists());
+    }
+    // Renamed, it is the user's column and goes out as it is.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace(",shortfall,", ",my_shortfall,")).unwrap();
+    let mut app = open(&path, Lang::En);
+    let out = dir.path().join("ccy.csv");
+    press(&mut app, "x");
+    export_as(&mut app, &out);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("exported 2 rows to {}", out.display())
+    );
+    let report = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        report.starts_with("id,township,village,class,width_m,length_km,cost,my_shortfall,notes,"),
+        "{report}"
+    );
+    assert_eq!(report.matches("shortfall").count(), 2, "{report}");
+}
+
 /// The defect: an export to a symbolic link leading to the table's backup (`report.csv ->
 /// FILE.bak`) was asked about as any existing file, and replacing it wrote the report into
 /// the backup, losing the version before. A link to the backup, lock or recovery file, or
