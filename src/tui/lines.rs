@@ -496,6 +496,9 @@ impl App {
         /// Distinct texts remembered, at most.
         const REMEMBERED: usize = 4096;
         let input = c < self.input_cols();
+        // The cost column shows the cost the engine used (for a row priced per km whose cost
+        // cell is empty, price × length): sorted by what it shows.
+        let cost = self.doc.sheet.columns.index(Field::Cost) == Some(c);
         let mut keys = SortKeys::default();
         let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
         // Each row as one number: whether its cell is empty (the top bit), its key (32 bits,
@@ -507,7 +510,10 @@ impl App {
         let mut rows: Vec<u64> = order
             .into_iter()
             .map(|r| {
-                let (empty, key) = if input {
+                let used = cost.then(|| self.doc.amount(r, Column::Cost)).flatten();
+                let (empty, key) = if let Some(a) = used {
+                    (false, keys.number(a))
+                } else if input {
                     let text = self.doc.sheet.rows[r].get(c);
                     let key = match seen.get(text) {
                         Some(&key) => key,

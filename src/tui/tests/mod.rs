@@ -805,14 +805,51 @@ fn the_restore_question_must_be_answered() {
 fn amounts_sort_by_value_not_by_text() {
     let (mut app, _dir, _) = open_copy(Lang::En);
     press(&mut app, "lllllllss");
-    let firsts: Vec<String> = app.lines[..3]
+    let firsts: Vec<String> = app.lines[..4]
         .iter()
         .map(|l| match l {
             Line::Row(r) => app.doc.sheet.rows[*r].get(7).to_string(),
             _ => panic!(),
         })
         .collect();
-    assert_eq!(firsts, ["205万", "168万", "135万"]);
+    // 241.8万 and 207万 priced per km (their cells are empty), 205万 typed, 189.2万 per km:
+    // by value, not by text (96万 would come first).
+    assert_eq!(firsts, ["", "", "205万", ""]);
+}
+
+/// The defect: the cost column shows, for a row priced per km whose cost cell is empty, the
+/// cost worked out (dimmed); sorted, those rows went last as empty cells, so the column was
+/// out of order under its arrow (241.8 after 40 in a descending sort).
+#[test]
+fn the_cost_column_sorts_by_the_cost_it_shows() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "lllllll");
+    for (keys, desc) in [("s", false), ("s", true)] {
+        press(&mut app, keys);
+        let shown: Vec<(String, rust_decimal::Decimal)> = app
+            .lines
+            .iter()
+            .map(|l| match l {
+                Line::Row(r) => {
+                    let (text, _) = app.shown(*r, 7);
+                    let value = text.replace(',', "").parse().unwrap();
+                    (app.doc.sheet.rows[*r].get(0).to_string(), value)
+                }
+                _ => panic!(),
+            })
+            .collect();
+        let mut sorted = shown.clone();
+        sorted.sort_by(|a, b| if desc { b.1.cmp(&a.1) } else { a.1.cmp(&b.1) });
+        assert_eq!(
+            shown.iter().map(|s| s.1).collect::<Vec<_>>(),
+            sorted.iter().map(|s| s.1).collect::<Vec<_>>()
+        );
+        let extreme = if desc { shown.first() } else { shown.last() };
+        assert_eq!(
+            extreme.unwrap(),
+            &("AY-08".to_string(), "241.8".parse().unwrap())
+        );
+    }
 }
 
 #[test]
