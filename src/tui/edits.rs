@@ -158,6 +158,10 @@ impl App {
         if old == value {
             return true;
         }
+        if let Some(reason) = self.beyond_gbk(value) {
+            self.say_owned(reason, true);
+            return false;
+        }
         match self.doc.check(&self.rules, row, col, value, self.lang) {
             Err(reason) => {
                 self.say_owned(reason, true);
@@ -178,6 +182,35 @@ impl App {
                 true
             }
         }
+    }
+
+    /// Why `value` cannot go into a GBK file, if it cannot: a file read as GB18030 none of
+    /// whose text goes beyond GBK (as Excel and WPS save Chinese CSV on Windows) would be
+    /// written with GB18030's four-byte form of a character GBK lacks (😀, 𠀀), which those
+    /// programs show garbled. A file that already holds such a character is GB18030 and
+    /// takes more.
+    fn beyond_gbk(&self, value: &str) -> Option<String> {
+        let gbk_lacks = |text: &str| !text.is_ascii() && encoding_rs::GBK.encode(text).2;
+        let sheet = &self.doc.sheet;
+        if sheet.encoding != crate::table::Encoding::Gb18030 || !gbk_lacks(value) {
+            return None;
+        }
+        let gb18030 = sheet.columns.names.iter().any(|n| gbk_lacks(n))
+            || sheet
+                .rows
+                .iter()
+                .any(|r| (0..r.len()).any(|i| gbk_lacks(r.get(i))));
+        if gb18030 {
+            return None;
+        }
+        let c = value
+            .chars()
+            .find(|c| gbk_lacks(c.encode_utf8(&mut [0; 4])))
+            .unwrap_or('?');
+        Some(match self.lang {
+            Lang::En => format!("this GBK file cannot hold “{c}” (U+{:04X}): Excel and WPS would show it garbled; leave it out", u32::from(c)),
+            Lang::Zh => format!("此 GBK 编码的文件无法保存“{c}”（U+{:04X}），Excel、WPS 会显示乱码；请勿输入该字符", u32::from(c)),
+        })
     }
 
     /// Adds an empty row under the cursor's, with its township and village.

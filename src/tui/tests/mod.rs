@@ -400,6 +400,44 @@ fn a_save_stopped_by_its_backup_names_the_backup() {
     }
 }
 
+/// The defect: a character GBK lacks (😀, 𠀀 of CJK Extension B, which place names use),
+/// typed into a GBK file, was saved in GB18030's four-byte form, which Excel and WPS on
+/// Windows (code page 936), Python's `gbk` and iconv's GBK cannot read: the file was no longer
+/// GBK. Refused at Enter; a file that already holds such a character is GB18030 and takes it.
+#[test]
+fn a_character_gbk_lacks_is_refused_in_a_gbk_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let path = dir.path().join("gbk.csv");
+    let (gbk, _, lacks) = encoding_rs::GBK.encode(&text);
+    assert!(!lacks);
+    std::fs::write(&path, &gbk).unwrap();
+    for (lang, said) in [
+        (Lang::En, "this GBK file cannot hold “😀” (U+1F600): Excel and WPS would show it garbled; leave it out"),
+        (Lang::Zh, "此 GBK 编码的文件无法保存“😀”（U+1F600），Excel、WPS 会显示乱码；请勿输入该字符"),
+    ] {
+        let mut app = open(&path, lang);
+        press(&mut app, "jlll<Enter><End>路😀<Enter>");
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert!(matches!(app.mode, Mode::Edit { .. }), "still editing");
+        assert!(!app.doc.modified());
+        // Characters GBK has go in.
+        press(&mut app, "<BS><Enter><C-s>");
+        assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组路");
+        let saved = std::fs::read(&path).unwrap();
+        let (back, _, bad) = encoding_rs::GBK.decode(&saved);
+        assert!(!bad && back.contains(",二组至五组路,"), "{back}");
+        std::fs::write(&path, &gbk).unwrap();
+        let _ = std::fs::remove_file(crate::table::sheet::backup_path(&path));
+    }
+    // A GB18030 file (one character beyond GBK already) takes another.
+    let text = text.replace("画青村,村委会至三组", "画青村,村委会至三组𠀀");
+    std::fs::write(&path, encoding_rs::GB18030.encode(&text).0).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "jlll<Enter><End>😀<Enter>");
+    assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组😀");
+}
+
 #[test]
 fn saving_asks_when_the_file_changed_on_disk() {
     let (mut app, _dir, path) = open_copy(Lang::En);
