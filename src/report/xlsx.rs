@@ -49,6 +49,10 @@ pub struct Report {
     inputs: Vec<Option<(Field, Scale)>>,
     /// Whether each input column holds numbers (kept numbers in the sheet).
     numbers: Vec<bool>,
+    /// Whether a row's cost cell was empty (its cost worked out from its price per km): the
+    /// cost column then does not add up to the total cost, which is left out of its totals
+    /// row (the summary sheet has it).
+    cost_worked_out: bool,
 }
 
 fn sheet_names(lang: Lang) -> [&'static str; 3] {
@@ -113,6 +117,7 @@ impl Report {
             header: layout.header.clone(),
             inputs: layout.copied_fields.clone(),
             numbers: layout.copied_numbers.clone(),
+            cost_worked_out: false,
         })
     }
 
@@ -140,6 +145,10 @@ impl Report {
                     }
                     Cell::Amount(None) => {}
                     Cell::Text(text) => {
+                        let field = self.inputs.get(c).copied().flatten();
+                        if field.is_some_and(|(f, _)| f == Field::Cost) && text.trim().is_empty() {
+                            self.cost_worked_out = true;
+                        }
                         self.widths[c] = self.widths[c].max(cells(text).min(40));
                         // Only a number that reads back as written (`3.0` would come back
                         // as `3`, and a report fed back in must give the same results).
@@ -204,6 +213,7 @@ impl Report {
         let widths = self.widths.clone();
         let header = self.header.clone();
         let inputs = self.inputs.clone();
+        let cost_worked_out = self.cost_worked_out;
         {
             let sheet = self.segments()?;
             sheet.write_string_with_format(
@@ -220,7 +230,7 @@ impl Report {
                 let total = match f {
                     Field::Length => t.planned_km.value(),
                     Field::Completed => t.completed_km.value(),
-                    Field::Cost => t.cost.value(),
+                    Field::Cost if !cost_worked_out => t.cost.value(),
                     _ => continue,
                 };
                 let Some(v) = in_unit(total, scale) else {

@@ -1430,3 +1430,40 @@ fn by_takes_the_chinese_names_乡镇_村_类别_and_refuses_another_value_in_chi
         .expect_code(2)
         .stderr_starts("error: invalid value '县' for '--by <township|village|class>'\n");
 }
+
+/// The defect: the segments sheet's totals row put the total cost, rows priced per km
+/// included, under a cost column whose cells for those rows are empty (180 under 100 and a
+/// blank), so it was not the column's sum. Left empty then (the summary sheet has the total
+/// cost); a column of costs all given still has its total.
+#[test]
+fn the_reports_totals_row_never_puts_under_the_cost_column_more_than_it_holds() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let header = "id,township,village,class,width_m,length_km,总投资(万元),每公里造价(万元)\n";
+    let totals = |table: &str| -> Vec<Data> {
+        let input = env.write("mixc.csv", table);
+        let book_path = env.file("mixc.xlsx");
+        env.roadsub(&["batch", &input, "-o", &book_path])
+            .expect_code(0);
+        let mut book = open_workbook_auto(&book_path).unwrap();
+        let sheet = book.worksheet_range("Segments").unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        rows.last().unwrap()[..8].to_vec()
+    };
+    let per_km = format!("{header}A,T,V,village,4.5,2,100,\nB,T,V,village,4.5,2,,40\n");
+    assert_eq!(
+        totals(&per_km),
+        [
+            Data::String("Total".into()),
+            Data::Empty,
+            Data::Empty,
+            Data::Empty,
+            Data::Empty,
+            Data::Float(4.0),
+            Data::Empty,
+            Data::Empty,
+        ]
+    );
+    let given = format!("{header}A,T,V,village,4.5,2,100,\nB,T,V,village,4.5,2,80,40\n");
+    assert_eq!(totals(&given)[6], Data::Float(180.0));
+}
