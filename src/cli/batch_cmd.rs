@@ -148,6 +148,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         ));
     }
     super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
+    super::compare_cmd::refuse_twice(&files, lang)?;
     let encoding = super::encoding_of(m, "input_encoding");
     let header = super::header_options(m, lang)?;
     let inputs: Vec<Input> = files

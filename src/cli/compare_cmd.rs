@@ -164,6 +164,33 @@ pub(super) fn warn_sheet_on_tables(m: &ArgMatches, files: &[&PathBuf], lang: Lan
     }
 }
 
+/// Refuses a table given twice (by one name, or two names of one file): its rows would be
+/// read twice, each repeating ids "on an earlier row" that is itself.
+pub(super) fn refuse_twice(files: &[&PathBuf], lang: Lang) -> Result<(), Failure> {
+    for (j, later) in files.iter().enumerate() {
+        if later.as_os_str() == "-" {
+            continue;
+        }
+        let earlier = files[..j]
+            .iter()
+            .find(|e| e.as_os_str() != "-" && crate::table::replace::is_same_file(e, later));
+        if let Some(earlier) = earlier {
+            let (a, b) = (earlier.display(), later.display());
+            return Err(usage(match (lang, a.to_string() == b.to_string()) {
+                (Lang::En, true) => format!("{a} is given twice; give each table once"),
+                (Lang::Zh, true) => format!("{a} 给出了两次；每个表格只需给出一次"),
+                (Lang::En, false) => {
+                    format!("{b} is {a} again (one file, two names); give each table once")
+                }
+                (Lang::Zh, false) => {
+                    format!("{b} 与 {a} 是同一个文件（两个名称）；每个表格只需给出一次")
+                }
+            }));
+        }
+    }
+    Ok(())
+}
+
 fn usage(message: impl Into<String>) -> Failure {
     Failure::new(EXIT_USAGE, message)
 }
@@ -411,6 +438,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (format, style) = format_and_style(m, output, lang)?;
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     warn_sheet_on_tables(m, &files, lang);
+    refuse_twice(&files, lang)?;
     let reading = Reading {
         files: &files,
         output,

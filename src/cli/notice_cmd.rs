@@ -110,6 +110,7 @@ fn read_tables(
 ) -> Result<(Vec<Table>, usize), Failure> {
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
+    super::compare_cmd::refuse_twice(&files, lang)?;
     let encoding = super::encoding_of(m, "input_encoding");
     let which = m.get_one::<String>("sheet").map(String::as_str);
     let header = super::header_options(m, lang)?;

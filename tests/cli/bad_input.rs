@@ -100,6 +100,41 @@ fn output_naming_an_input_is_refused() {
     assert_eq!(env.read("segments.csv"), before);
 }
 
+/// The defect: a table given twice was read twice, each of its ids "appears on an earlier
+/// row" that was itself. Refused before anything is read, by batch, compare and notice, by
+/// one name or two names of one file, in both languages.
+#[test]
+fn a_table_given_twice_is_refused() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    let other = env.file("other-name.csv");
+    std::fs::hard_link(&input, &other).unwrap();
+    let out = env.file("out");
+    for command in [
+        vec!["batch", &input, &input],
+        vec!["compare", &input, &input, "--set", "poverty.group.3.5=15万"],
+        vec!["notice", &input, &input, "-o", &out],
+    ] {
+        env.roadsub(&command)
+            .expect_code(2)
+            .stdout("")
+            .stderr(&format!(
+                "roadsub: {input} is given twice; give each table once\n"
+            ));
+    }
+    env.roadsub(&["batch", &input, &other, "--lang", "zh"])
+        .expect_code(2)
+        .stderr(&format!(
+            "roadsub: {other} 与 {input} 是同一个文件（两个名称）；每个表格只需给出一次\n"
+        ));
+    env.roadsub(&["batch", &input, &other])
+        .expect_code(2)
+        .stderr(&format!(
+            "roadsub: {other} is {input} again (one file, two names); give each table once\n"
+        ));
+    assert!(!std::path::Path::new(&out).exists());
+}
+
 #[test]
 fn each_kind_of_bad_value() {
     let env = Env::new();
