@@ -266,15 +266,27 @@ impl<R: Read> CsvReader<R> {
 }
 
 /// Whether a record that is valid UTF-8 could as well be GBK, holds Chinese only as GBK, and
-/// as UTF-8 holds what GBK bytes read as UTF-8 look like (symbols such as `¬`, `÷`, `·`, or
-/// Greek, Cyrillic, Hebrew, Arabic letters): then taking it for UTF-8 would garble it without
-/// a word, so nothing is decided. Accented Latin letters (`Zürich`) are taken for UTF-8.
+/// as UTF-8 holds what GBK bytes read as UTF-8 look like: then taking it for UTF-8 would
+/// garble it without a word, so nothing is decided. GBK bytes read as UTF-8 give symbols
+/// (`¬`, `÷`, `·`), Greek, Cyrillic, Hebrew or Arabic letters, Latin letters beyond Western
+/// Europe's (`牛木` reads `ţľ`: Latin Extended-A and -B, the lead bytes C4–C9 of common
+/// characters), or a field of Western accented letters alone (`毛猫` reads `ëè`). The
+/// accented letters of Western European names, among plain ones (`Zürich`, `José`), are taken
+/// for UTF-8.
 pub(super) fn reads_as_gbk_rather(utf8: &str, raw: &[u8], ends: &[usize]) -> bool {
-    let odd = |c: char| {
-        matches!(c, '\u{80}'..='\u{7FF}')
-            && !(matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
+    let western = |c: char| matches!(c, '\u{C0}'..='\u{FF}') && c != '\u{D7}' && c != '\u{F7}';
+    let odd = |c: char| matches!(c, '\u{80}'..='\u{7FF}') && !western(c);
+    let odd_field = |f: &str| {
+        f.chars().any(odd)
+            || (f.chars().any(western) && !f.chars().any(|c| c.is_ascii_alphabetic()))
     };
-    if utf8.chars().any(is_cjk) || !utf8.chars().any(odd) || gb18030_fields(raw, ends).is_err() {
+    let mut start = 0;
+    let mut fields = ends.iter().map(|&end| {
+        let field = utf8.get(start..end).unwrap_or("");
+        start = end;
+        field
+    });
+    if utf8.chars().any(is_cjk) || !fields.any(odd_field) || gb18030_fields(raw, ends).is_err() {
         return false;
     }
     let (gbk, _, bad) = encoding_rs::GB18030.decode(raw);
