@@ -168,18 +168,23 @@ fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<N
     let Some(asked) = asked.map(str::trim) else {
         return Ok(notices);
     };
-    let (town, village) = match asked.split_once('/') {
-        Some((t, v)) => (Some(t.trim()), v.trim()),
-        None => (None, asked),
+    // `村`, or `乡镇/村` split at any of its slashes (a township's or village's own name may
+    // hold one: `T/1/V:1` is village `V:1` of township `T/1`).
+    let names = |n: &Notice| {
+        n.village == asked
+            || asked
+                .match_indices('/')
+                .any(|(i, _)| n.township == asked[..i].trim() && n.village == asked[i + 1..].trim())
     };
-    let found: Vec<Notice> = notices
-        .into_iter()
-        .filter(|n| n.village == village && town.is_none_or(|t| n.township == t))
-        .collect();
+    let found: Vec<Notice> = notices.into_iter().filter(names).collect();
+    let village = found
+        .first()
+        .map_or(asked, |n| n.village.as_str())
+        .to_string();
     match found.len() {
         0 => Err(bad(match lang {
             Lang::En => format!("no row is in the village \"{asked}\""),
-            Lang::Zh => format!("没有属于 \"{asked}\" 的路段"),
+            Lang::Zh => format!("没有属于“{asked}”的路段"),
         })),
         1 => Ok(found),
         _ => {

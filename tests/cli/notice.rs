@@ -242,6 +242,29 @@ fn notices_for_more_villages_than_files_may_be_open_at_once_are_all_written() {
     );
 }
 
+/// The defect: for a village in townships `T/1` and `T?1`, the refusal advised `--village
+/// T/1/V:1`, which then found no row (the name was split at its first slash). A name is
+/// tried split at each of its slashes.
+#[test]
+fn a_township_with_a_slash_in_its_name_can_be_said() {
+    let env = Env::new();
+    let table = env.write(
+        "nv.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A,T/1,V:1,village,4.5,1,1600000\n\
+         B,T?1,V:1,village,4.5,1,1600000\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "V:1"]).expect(
+        2,
+        "",
+        "roadsub: --village \"V:1\": villages of that name are in T/1, T?1; say which, like --village T/1/V:1\n",
+    );
+    env.roadsub(&["notice", &table, "-o", &out, "--village", "T/1/V:1"])
+        .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+    assert_eq!(listing(&env.path("out")), ["T_1-V_1.xlsx"]);
+}
+
 #[test]
 fn a_village_name_two_townships_share_must_say_which_township() {
     let env = Env::new();
@@ -274,7 +297,7 @@ fn a_village_name_two_townships_share_must_say_which_township() {
         "--lang",
         "zh",
     ])
-    .expect(1, "", "roadsub: 没有属于 \"旧村\" 的路段\n");
+    .expect(1, "", "roadsub: 没有属于“旧村”的路段\n");
 }
 
 #[test]
