@@ -439,9 +439,37 @@ pub(super) fn amounts(m: &ArgMatches) -> Unit {
         .unwrap_or_default()
 }
 
+/// Refuses an output file named for a format roadsub does not write (`-o out.xls`), unless
+/// `--format` says what to write: a CSV under that name would be taken for what it is not.
+pub(super) fn refuse_foreign_output(
+    m: &ArgMatches,
+    output: Option<&PathBuf>,
+    lang: Lang,
+) -> Result<(), Failure> {
+    if m.get_one::<String>("format").is_some() {
+        return Ok(());
+    }
+    let Some(path) = output.filter(|p| p.as_os_str() != "-") else {
+        return Ok(());
+    };
+    let Some(ext) = crate::report::format::not_written(path) else {
+        return Ok(());
+    };
+    let (name, book) = (path.display(), path.with_extension("xlsx"));
+    let book = book.display();
+    Err(Failure::new(
+        EXIT_USAGE,
+        match lang {
+            Lang::En => format!("-o {name}: roadsub does not write .{ext} files; give -o {book} for an Excel report, or --format csv (json, jsonl, md) to write that under this name"),
+            Lang::Zh => format!("-o {name}：roadsub 不写 .{ext} 文件；Excel 报表请用 -o {book}，或加 --format csv（json、jsonl、md）以此文件名写出"),
+        },
+    ))
+}
+
 /// The output's format and encoding, checked for combinations that make no sense.
 /// The output's form, and how its text is written (a workbook's text style is unused).
 fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure> {
+    refuse_foreign_output(m, m.get_one::<PathBuf>("output"), lang)?;
     let format = match m.get_one::<String>("format") {
         Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
         None => m

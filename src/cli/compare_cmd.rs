@@ -280,6 +280,7 @@ fn format_and_style(
     output: Option<&PathBuf>,
     lang: Lang,
 ) -> Result<(Format, Style), Failure> {
+    super::batch_cmd::refuse_foreign_output(m, output, lang)?;
     let format = match m.get_one::<String>("format") {
         Some(name) => Format::from_name(name).unwrap_or(Format::Csv),
         None => output.map_or(Format::Csv, |p| Format::from_path(p)),

@@ -54,6 +54,18 @@ impl Format {
     }
 }
 
+/// The extension of `path` (lower case) when it names a format roadsub reads, or others
+/// write, but roadsub does not write (`out.xls`, `out.tsv`, `out.csv.gz`): a report under
+/// such a name would be taken for what it is not.
+pub fn not_written(path: &std::path::Path) -> Option<String> {
+    const FOREIGN: [&str; 16] = [
+        "xls", "xlsm", "xlsb", "ods", "et", "numbers", "tsv", "gz", "zip", "bz2", "xz", "7z",
+        "doc", "docx", "pdf", "parquet",
+    ];
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    FOREIGN.contains(&ext.as_str()).then_some(ext)
+}
+
 /// The forms a stream of rows can take as text. A workbook is not one of them: it is a file
 /// made whole at the end, so a run asks for one by its destination, and an Excel report to
 /// standard output cannot be asked for at all.

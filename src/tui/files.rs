@@ -139,6 +139,16 @@ impl App {
                         true,
                     );
                     self.mode = Mode::Export { buffer, cursor };
+                } else if let Some(ext) = crate::report::format::not_written(&path) {
+                    // A CSV under that name would be taken for what it is not.
+                    self.say_owned(
+                        match self.lang {
+                            Lang::En => format!("roadsub does not write .{ext} files: name the report .xlsx, .json, .jsonl, .md or .csv"),
+                            Lang::Zh => format!("roadsub 不写 .{ext} 文件：请将报表命名为 .xlsx、.json、.jsonl、.md 或 .csv"),
+                        },
+                        true,
+                    );
+                    self.mode = Mode::Export { buffer, cursor };
                 } else if path.exists() {
                     self.mode = Mode::Ask(Question::ReplaceExport(path));
                 } else {

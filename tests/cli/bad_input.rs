@@ -135,6 +135,37 @@ fn a_table_given_twice_is_refused() {
     assert!(!std::path::Path::new(&out).exists());
 }
 
+/// The defect: `-o out.xls` (or `.ods`, `.tsv`, `.csv.gz`) wrote a UTF-8 CSV under that name,
+/// which Excel then opens as a damaged workbook and a decompressor refuses. Refused unless
+/// `--format` says what to write; nothing is written.
+#[test]
+fn an_output_named_for_a_format_roadsub_does_not_write_is_refused() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    for ext in ["xls", "ODS", "tsv", "gz"] {
+        let out = env.file(&format!("out.{ext}"));
+        let book = env.file("out.xlsx");
+        let lower = ext.to_ascii_lowercase();
+        env.roadsub(&["batch", &input, "-o", &out]).expect(
+            2,
+            "",
+            &format!("roadsub: -o {out}: roadsub does not write .{lower} files; give -o {book} for an Excel report, or --format csv (json, jsonl, md) to write that under this name\n"),
+        );
+        env.roadsub(&["compare", &input, "--set", "poverty.group.3.5=15万", "-o", &out, "--lang", "zh"])
+            .expect(
+                2,
+                "",
+                &format!("roadsub: -o {out}：roadsub 不写 .{lower} 文件；Excel 报表请用 -o {book}，或加 --format csv（json、jsonl、md）以此文件名写出\n"),
+            );
+        assert!(!std::path::Path::new(&out).exists());
+    }
+    // Asked for, it is written as asked.
+    let out = env.file("out.tsv");
+    env.roadsub(&["batch", &input, "-o", &out, "--format", "csv"])
+        .expect_code(0);
+    assert!(env.read("out.tsv").starts_with("id,township,"));
+}
+
 #[test]
 fn each_kind_of_bad_value() {
     let env = Env::new();

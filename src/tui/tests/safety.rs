@@ -679,6 +679,30 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
     assert!(other.exists());
 }
 
+/// The defect: `x` then `report.xls` wrote a CSV under that name. Refused, the prompt kept
+/// for another name; nothing is written.
+#[test]
+fn an_export_named_for_a_format_roadsub_does_not_write_is_refused() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            "roadsub does not write .xls files: name the report .xlsx, .json, .jsonl, .md or .csv",
+        ),
+        (
+            Lang::Zh,
+            "roadsub 不写 .xls 文件：请将报表命名为 .xlsx、.json、.jsonl、.md 或 .csv",
+        ),
+    ] {
+        let (mut app, dir, _) = open_copy(lang);
+        let out = dir.path().join("report.xls");
+        press(&mut app, "x");
+        export_as(&mut app, &out);
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert!(matches!(app.mode, Mode::Export { .. }), "{:?}", app.mode);
+        assert!(!out.exists());
+    }
+}
+
 /// The defect: a table with a column of the user's named as one roadsub computes (`shortfall`),
 /// which a batch run refuses, was exported with two `shortfall` columns; read again, the
 /// report was taken for one roadsub wrote and the user's column dropped unseen. The export
