@@ -159,7 +159,7 @@ fn sniff_not_text(head: &[u8]) -> Option<NotText> {
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Some(NotText::Xls);
     }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || utf16_unmarked(head) {
         return Some(NotText::Utf16);
     }
     let controls = head
@@ -172,6 +172,33 @@ fn sniff_not_text(head: &[u8]) -> Option<NotText> {
             // A NUL byte never occurs in text of either encoding.
             head.contains(&0).then_some(NotText::Binary)
         })
+}
+
+/// Whether `head` looks like UTF-16 text without a byte order mark: the NUL bytes of its ASCII
+/// characters (digits, separators, Latin headers) stand at every other place, at least one
+/// pair in four and four in all, beside a printable ASCII byte or a line end, and (almost)
+/// never at the other places. Refused either way (no text has a NUL byte); this only names it.
+fn utf16_unmarked(head: &[u8]) -> bool {
+    let pairs: Vec<[u8; 2]> = head[..head.len().min(4096)]
+        .chunks_exact(2)
+        .map(|p| [p[0], p[1]])
+        .collect();
+    let ascii = |b: u8| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7E);
+    let side = |nul: usize| {
+        let at = pairs.iter().filter(|p| p[nul] == 0).count();
+        let beside = pairs
+            .iter()
+            .filter(|p| p[nul] == 0 && ascii(p[1 - nul]))
+            .count();
+        (at, beside)
+    };
+    let ((le, le_ascii), (be, be_ascii)) = (side(1), side(0));
+    let (most, ascii_beside, other) = if le >= be {
+        (le, le_ascii, be)
+    } else {
+        (be, be_ascii, le)
+    };
+    most >= 4 && most * 4 >= pairs.len() && ascii_beside * 10 >= most * 9 && other * 20 <= most
 }
 
 /// Guesses the field delimiter from the header line: comma unless tabs or semicolons dominate.

@@ -274,6 +274,33 @@ fn workbooks_and_binaries_are_named() {
     ));
 }
 
+/// The defect: UTF-16 text without a byte order mark (a program's "Unicode" export, or
+/// `iconv -t utf-16le`) was called binary; it is named UTF-16, as one with a mark is, so the
+/// message says to save it as CSV UTF-8. Little- and big-endian, Chinese or not.
+#[test]
+fn utf16_without_a_byte_order_mark_is_named_utf16() {
+    let text = "编号,乡镇,村,类别,宽度,长度,投资\nAY-01,天马乡,画青村,通村,4.5,2.1,168万\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let ascii: Vec<u8> = "id,village\n1,v\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    for bytes in [le, be, ascii] {
+        let mut r = CsvReader::new(&bytes[..]);
+        assert!(matches!(
+            r.next_record(),
+            Err(ReadError::NotText(NotText::Utf16))
+        ));
+    }
+    // Binary with NUL bytes anywhere is still binary.
+    let mut r = CsvReader::new(&b"\x00\x00\x00\x00\x01\x02\x00\x00abc\x00"[..]);
+    assert!(matches!(
+        r.next_record(),
+        Err(ReadError::NotText(NotText::Binary))
+    ));
+}
+
 #[test]
 fn tab_separated_is_recognised() {
     let (recs, ..) = read_all(b"id\tvillage\n1\tv, with comma\n");
