@@ -423,7 +423,7 @@ impl Doc {
                     line: 0,
                     column: Some(name.clone()),
                     value: Some(id.to_string()),
-                    problem: Problem::DuplicateId,
+                    problem: Problem::IdTaken,
                 };
                 return Err(e.render_value(rules, lang));
             }
@@ -762,7 +762,12 @@ mod tests {
         let id = d.sheet.columns.index(Field::Id).unwrap();
         assert_eq!(
             d.check(&rules, 0, id, "E2", Lang::En),
-            Err("id \"E2\" appears on an earlier row (ids must be unique)".into())
+            Err("id \"E2\" is the id of another row already (ids must be unique)".into())
+        );
+        // The defect: the row with the id is below, and the message said "an earlier row".
+        assert_eq!(
+            d.check(&rules, 0, id, "E2", Lang::Zh),
+            Err("编号“E2”已是另一行的编号（编号必须唯一）".into())
         );
         let width = d.sheet.columns.index(Field::Width).unwrap();
         assert_eq!(

@@ -24,6 +24,8 @@ pub enum Problem {
     CompletedBeyondLength(Decimal),
     /// The id was seen on an earlier row.
     DuplicateId,
+    /// Typed in the table view: another row, before or after, has this id already.
+    IdTaken,
     /// Neither cost nor cost_per_km has a value.
     NoCost,
     /// The row has a different number of fields than the header.
@@ -299,6 +301,12 @@ impl Problem {
                 .pick(
                     "appears on an earlier row (ids must be unique)",
                     "与前面某行重复（编号必须唯一）",
+                )
+                .into(),
+            Problem::IdTaken => lang
+                .pick(
+                    "is the id of another row already (ids must be unique)",
+                    "已是另一行的编号（编号必须唯一）",
                 )
                 .into(),
             Problem::NoCost => lang
