@@ -361,8 +361,8 @@ fn help_template(lang: Lang) -> &'static str {
     )
 }
 
-/// A Chinese headline for a command-line error.
-fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
+/// A Chinese headline for a command-line error [`usage_error_zh`] cannot say whole.
+fn usage_headline_zh(kind: clap::error::ErrorKind) -> &'static str {
     use clap::error::ErrorKind::*;
     match kind {
         UnknownArgument => "未知的参数（详见下方英文说明；roadsub --help 列出全部参数）",
@@ -372,6 +372,66 @@ fn usage_error_zh(kind: clap::error::ErrorKind) -> &'static str {
         TooManyValues | WrongNumberOfValues | ArgumentConflict => "参数个数或组合有误",
         _ => "命令行有误（见 roadsub --help）",
     }
+}
+
+/// A command-line error said wholly in Chinese, from what clap knows of it (the argument, the
+/// value, the values it takes, the usage line), for the kinds a user meets: a value not among
+/// those an option takes, a missing argument, two that cannot go together, an unknown
+/// argument or command. `None` for the others (and for a value a parser of roadsub's refused,
+/// whose message is already in the user's language).
+fn usage_error_zh(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind::*};
+    let text = |kind: ContextKind| -> Option<String> {
+        Some(match e.get(kind)? {
+            ContextValue::String(s) => s.clone(),
+            ContextValue::Strings(v) => v.join("、"),
+            ContextValue::StyledStr(s) => s.to_string(),
+            ContextValue::StyledStrs(v) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+            _ => return None,
+        })
+    };
+    let arg = text(ContextKind::InvalidArg);
+    let suggested =
+        |kind: ContextKind| text(kind).map_or(String::new(), |s| format!("；是否想用 {s}？"));
+    let what = match e.kind() {
+        InvalidValue => {
+            let (arg, value) = (arg?, text(ContextKind::InvalidValue)?);
+            let takes =
+                text(ContextKind::ValidValue).map_or(String::new(), |v| format!("；可用：{v}"));
+            if value.is_empty() {
+                format!("参数 {arg} 需要一个值{takes}")
+            } else {
+                format!("参数 {arg} 的值“{value}”无效{takes}")
+            }
+        }
+        MissingRequiredArgument => format!("缺少必需的参数：{}", arg?.replace('\n', "、")),
+        ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) => format!("参数 {} 不能与 {prior} 同时使用", arg?),
+            None => format!("参数 {} 不能与其他参数同时使用", arg?),
+        },
+        UnknownArgument => format!(
+            "未知的参数 {}{}（roadsub --help 列出全部参数）",
+            arg?,
+            suggested(ContextKind::SuggestedArg)
+        ),
+        InvalidSubcommand => format!(
+            "未知的命令 {}（可用：batch、rules、explain、compare、notice）{}",
+            text(ContextKind::InvalidSubcommand)?,
+            suggested(ContextKind::SuggestedSubcommand)
+        ),
+        _ => return None,
+    };
+    // The usage line clap would print, headed in Chinese.
+    let rendered = e.render().to_string();
+    let usage = rendered
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map_or(String::new(), |u| format!("\n用法：{u}\n"));
+    Some(format!("roadsub: {what}\n{usage}\n更多信息请用 --help。\n"))
 }
 
 /// The value of `-o`/`--output` in a command line clap refused, read as plainly as possible.
@@ -407,11 +467,17 @@ pub fn run() -> ExitCode {
                 output_in_args(&args).map(Path::new),
             ));
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            if code == EXIT_USAGE && lang == Lang::Zh {
-                // clap speaks English only: say what went wrong in Chinese first.
-                to_stderr(&format!("roadsub: {}\n", usage_error_zh(e.kind())));
+            match usage_error_zh(&e).filter(|_| code == EXIT_USAGE && lang == Lang::Zh) {
+                // clap speaks English only: said in Chinese instead where it can be.
+                Some(said) => to_stderr(&said),
+                None => {
+                    if code == EXIT_USAGE && lang == Lang::Zh {
+                        // Else what went wrong in Chinese first.
+                        to_stderr(&format!("roadsub: {}\n", usage_headline_zh(e.kind())));
+                    }
+                    let _ = e.print();
+                }
             }
-            let _ = e.print();
             code
         }
         Ok(m) => {

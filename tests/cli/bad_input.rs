@@ -754,3 +754,45 @@ fn the_zh_missing_cost_column_said_需要_cost_with_ascii_brackets_and_row_error
         ),
     );
 }
+
+/// The defect: under `--lang zh` a command-line mistake gave a Chinese headline and then
+/// clap's English. The kinds a user meets are said wholly in Chinese, with the values an
+/// option takes and the usage line; English is as clap says it.
+#[test]
+fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    for (args, said) in [
+        (
+            vec!["batch", &input, "--amounts", "abc"],
+            "roadsub: 参数 --amounts <元|万元> 的值“abc”无效；可用：元、万元、yuan、wan\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["batch", &input, "--format", "yaml"],
+            "roadsub: 参数 --format <csv|json|jsonl|md|xlsx> 的值“yaml”无效；可用：csv、json、jsonl、md、xlsx\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["batch"],
+            "roadsub: 缺少必需的参数：<FILE>...\n\n用法：roadsub batch --lang <zh|en> <FILE>...\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["explain", &input],
+            "roadsub: 缺少必需的参数：<--id <ID>|--row <N>>\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["explain", &input, "--id", "S1", "--row", "1"],
+            "roadsub: 参数 --id <ID> 不能与 --row <N> 同时使用\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["batch", &input, "--summry"],
+            "roadsub: 未知的参数 --summry；是否想用 --summary？（roadsub --help 列出全部参数）\n\n用法：roadsub batch --summary <FILE>...\n\n更多信息请用 --help。\n",
+        ),
+    ] {
+        let mut args = args.clone();
+        args.extend(["--lang", "zh"]);
+        env.roadsub(&args).expect(2, "", said);
+    }
+    env.roadsub(&["batch", &input, "--amounts", "abc", "--lang", "en"])
+        .expect_code(2)
+        .stderr_starts("error: invalid value 'abc' for '--amounts <元|万元>'\n");
+}

@@ -587,9 +587,20 @@ fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
         .expect(2, "", "roadsub: compare needs a variant: --against RULES (another rules file) or --set FUND.CLASS.WIDTH=RATE (like poverty.group.3.5=15万)\n");
     env.roadsub(&["compare", &small, "--lang", "zh"])
         .expect(2, "", "roadsub: compare 需要对比规则：--against 规则文件，或 --set 资金.类别.宽度=标准（如 poverty.group.3.5=15万）\n");
-    raise_small(&env, &small, &["--against", &data("anyue-2018-group-15.toml"), "--lang", "zh"])
-        .expect_code(2)
-        .stderr_starts("roadsub: 参数个数或组合有误\nerror: the argument '--set <FUND.CLASS.WIDTH=RATE>' cannot be used with '--against <RULES>'");
+    raise_small(
+        &env,
+        &small,
+        &[
+            "--against",
+            &data("anyue-2018-group-15.toml"),
+            "--lang",
+            "zh",
+        ],
+    )
+    .expect_code(2)
+    .stderr_starts(
+        "roadsub: 参数 --set <FUND.CLASS.WIDTH=RATE> 不能与 --against <RULES> 同时使用\n\n用法：",
+    );
     env.roadsub(&["compare", &small, "--set", "poverty.group.4=15万", "--lang", "zh"])
         .expect(2, "", "roadsub: --set \"poverty.group.4=15万\"：该资金对这个类别没有这个宽度的档（现有档的起点：3.5 米）；新增一档请写在规则文件中（--against）\n");
     raise_small(&env, &small, &["--set", "poverty.通社.3.5米=20万"])

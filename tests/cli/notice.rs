@@ -439,7 +439,7 @@ fn the_chinese_list_of_commands_names_notice() {
         .expect_code(2);
     assert!(
         out.stderr
-            .starts_with("roadsub: 未知的命令（可用：batch、rules、explain、compare、notice）\n"),
+            .starts_with("roadsub: 未知的命令 a（可用：batch、rules、explain、compare、notice）"),
         "{}",
         out.stderr
     );
