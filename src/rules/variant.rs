@@ -52,10 +52,10 @@ pub enum SettingError {
     Width(String, String),
     /// The rate is not an amount per km.
     Rate(String, String),
-    /// No fund has this id or name: the setting, and the funds there are.
-    Fund(String, String),
-    /// No class has this name: the setting, and the classes there are.
-    Class(String, String),
+    /// No fund has this id or name: the setting, and the funds there are (id, name).
+    Fund(String, Vec<(String, String)>),
+    /// No class has this name: the setting, and the classes there are (id, name).
+    Class(String, Vec<(String, String)>),
     /// The fund has no tier for the class at this width: the setting, and the widths it has
     /// for the class (empty when none).
     Width404(String, String),
@@ -78,6 +78,31 @@ pub enum SaidIn {
     CommandLine,
     /// Typed into the table view's variant prompt.
     Prompt,
+}
+
+/// The ids of `known` (id, name) pairs: `transport, poverty`.
+fn ids(known: &[(String, String)]) -> String {
+    known
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `known` (id, name) pairs as a Chinese list: `transport（县交通局补助）、poverty（…）` (a
+/// setting names a fund or class by either).
+fn listed_zh(known: &[(String, String)]) -> String {
+    known
+        .iter()
+        .map(|(id, name)| {
+            if id == name {
+                id.clone()
+            } else {
+                format!("{id}（{name}）")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 impl SettingError {
@@ -157,16 +182,16 @@ impl SettingError {
                 "{set}：这个标准在 {day} 没有施行中的时段（现有时段：{periods}）"
             ),
             (SettingError::Fund(_, known), Lang::En) => {
-                format!("{set}: no fund of these rules has that name (funds: {known})")
+                format!("{set}: no fund of these rules has that name (funds: {})", ids(known))
             }
             (SettingError::Fund(_, known), Lang::Zh) => {
-                format!("{set}：规则中没有这项资金（现有：{known}）")
+                format!("{set}：规则中没有这项资金（现有：{}）", listed_zh(known))
             }
             (SettingError::Class(_, known), Lang::En) => {
-                format!("{set}: no road class of these rules has that name (classes: {known})")
+                format!("{set}: no road class of these rules has that name (classes: {})", ids(known))
             }
             (SettingError::Class(_, known), Lang::Zh) => {
-                format!("{set}：规则中没有这个道路类别（现有：{known}）")
+                format!("{set}：规则中没有这个道路类别（现有：{}）", listed_zh(known))
             }
             (SettingError::Width404(_, widths), Lang::En) if widths.is_empty() => format!(
                 "{set}: the fund has no rate for that class; a new tier is a change to a rules file {file}"
@@ -278,16 +303,12 @@ impl RuleSet {
                     f.id == s.fund || f.name == s.fund || f.name_en.as_deref() == Some(&s.fund)
                 })
                 .ok_or_else(|| {
-                    let known = self.funds.iter().map(|f| f.id.as_str()).collect::<Vec<_>>();
-                    SettingError::Fund(s.text.clone(), known.join(", "))
+                    let known = self.funds.iter().map(|f| (f.id.clone(), f.name.clone()));
+                    SettingError::Fund(s.text.clone(), known.collect())
                 })?;
             let class = self.class_by_name(&s.class).ok_or_else(|| {
-                let known = self
-                    .classes
-                    .iter()
-                    .map(|c| c.id.as_str())
-                    .collect::<Vec<_>>();
-                SettingError::Class(s.text.clone(), known.join(", "))
+                let known = self.classes.iter().map(|c| (c.id.clone(), c.name.clone()));
+                SettingError::Class(s.text.clone(), known.collect())
             })?;
             let tiers = &funds[fund].tiers;
             let for_class: Vec<usize> = (0..tiers.len())
@@ -479,7 +500,7 @@ mod tests {
         );
         assert_eq!(
             msg(&["roads.group.3.5=15万"], Lang::Zh),
-            "--set \"roads.group.3.5=15万\"：规则中没有这项资金（现有：transport, poverty）"
+            "--set \"roads.group.3.5=15万\"：规则中没有这项资金（现有：transport（县交通局补助）、poverty（县扶贫专项补助））"
         );
         assert_eq!(
             msg(&["poverty.lane.3.5=15万"], Lang::En),

@@ -277,7 +277,7 @@ fn a_priority_in_exponent_form_or_too_long_is_no_money_in_both_languages() {
         .expect_code(1)
         .stderr_has(&format!(
             "{input}:2: 优先级“1e3”不是优先级（应为整数，如 1；数小者在前）\n\
-             {input}:3: 优先级“99999999999999999999”优先级过大（最多 18 位数字）\n"
+             {input}:3: 优先级“99999999999999999999”过大（优先级最多 18 位数字）\n"
         ));
 }
 

@@ -652,8 +652,8 @@ pub fn value_problem(field: Field, e: ValueError, lang: Lang) -> String {
         (ValueError::TooLarge, true) => match field {
             Field::Length | Field::Completed => "过长（最多 100,000 公里）".into(),
             Field::Width => "过宽（最多 1,000 米）".into(),
-            Field::Households => "户数过大（最多 4,294,967,295）".into(),
-            Field::Priority => "优先级过大（最多 18 位数字）".into(),
+            Field::Households => "过大（最多 4,294,967,295 户）".into(),
+            Field::Priority => "过大（优先级最多 18 位数字）".into(),
             _ => "金额过大，无法精确计算（最多 999,999,999,999,999.99 元）".into(),
         },
         (ValueError::TooPrecise, false) => match field {

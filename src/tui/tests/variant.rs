@@ -297,7 +297,7 @@ fn a_setting_or_rules_file_that_cannot_be_loaded_is_refused_with_why_and_the_tab
             "poverty.group.3.5=15万, roads.group.3.5=1万",
             Lang::Zh
         ),
-        "\"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport, poverty）"
+        "\"roads.group.3.5=1万\"：规则中没有这项资金（现有：transport（县交通局补助）、poverty（县扶贫专项补助））"
     );
     let missing = dir.path().join("none.toml");
     assert_eq!(

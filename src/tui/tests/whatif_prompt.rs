@@ -102,7 +102,7 @@ fn a_setting_refused_at_the_prompt_is_named_as_typed_not_as_a_command_line_flag(
     press(&mut app, "vpoverty.lane.3.5=15万<Enter>");
     assert_eq!(
         app.status.as_ref().unwrap().text,
-        "\"poverty.lane.3.5=15万\"：规则中没有这个道路类别（现有：village, group）"
+        "\"poverty.lane.3.5=15万\"：规则中没有这个道路类别（现有：village（通村公路）、group（通社公路））"
     );
 }
 
