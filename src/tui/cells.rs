@@ -10,7 +10,7 @@ use super::variant::RowChange;
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::compare::Amounts;
-use crate::table::Field;
+use crate::table::{row, Field};
 use crate::textwidth::cells;
 
 /// The unit amounts are shown in.
@@ -241,12 +241,24 @@ impl App {
     /// the subsidies beside it do), and for a row priced per km (每公里造价) whose cost cell is
     /// empty, that price × length: computed. Every other cell is [`App::cell`].
     pub fn shown(&self, row: usize, c: usize) -> (String, bool) {
-        let cost = self.doc.sheet.columns.index(Field::Cost) == Some(c);
+        let columns = &self.doc.sheet.columns;
+        let cost = columns.index(Field::Cost) == Some(c);
         match self.doc.amount(row, Column::Cost).filter(|_| cost) {
             Some(a) => (
                 self.show_amount(a),
                 self.doc.sheet.rows[row].get(c).trim().is_empty(),
             ),
+            // A totals row's cost (合计 358, in the table's 万元) in the unit the column shows
+            // the others' in, so it is not read against 960,000.00 above it.
+            None if cost && self.doc.not_a_segment(row) => {
+                let text = self.doc.sheet.rows[row].get(c);
+                let total = row::number(Field::Cost, text.trim(), columns.scale(Field::Cost))
+                    .and_then(Result::ok);
+                match total {
+                    Some(v) => (self.show_amount(v), false),
+                    None => (self.cell(row, c), false),
+                }
+            }
             None => (self.cell(row, c), false),
         }
     }

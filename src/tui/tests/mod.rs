@@ -503,6 +503,32 @@ fn changes_left_on_purpose_are_not_offered_again_when_the_journal_cannot_be_remo
     assert_eq!(app.doc.sheet.rows.len(), 19);
 }
 
+/// The defect: a totals row's cost (合计 358, in the table's 万元) stayed as typed under costs
+/// shown in 元 (960,000.00), read as 358 yuan. It is shown in the unit of the rest of the
+/// column, as typed once the table is back in 万元.
+#[test]
+fn a_totals_rows_cost_is_shown_in_the_unit_of_its_column() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv");
+    let mut app = open(&path, Lang::En);
+    let cost = app
+        .doc
+        .sheet
+        .columns
+        .index(crate::table::Field::Cost)
+        .unwrap();
+    let totals = (0..app.doc.sheet.rows.len())
+        .find(|&r| app.doc.not_a_segment(r))
+        .unwrap();
+    assert_eq!(app.shown(totals, cost).0, "358.0000");
+    assert_eq!(app.shown(0, cost).0, "96.0000");
+    press(&mut app, "m");
+    assert_eq!(app.shown(totals, cost).0, "3,580,000.00");
+    assert_eq!(app.shown(0, cost).0, "960,000.00");
+    let s = screen(&mut app, 120, 30);
+    let line = s.iter().find(|l| l.contains("≡")).unwrap();
+    assert!(line.contains("3,580,000.00"), "{line}");
+}
+
 #[test]
 fn main_screen_in_english() {
     let (mut app, _dir, _) = open_copy(Lang::En);
