@@ -214,7 +214,12 @@ fn a_paste_with_line_breaks_never_runs_commands() {
 
 /// Runs the event loop on a test screen over `events`, then a quit.
 fn run_events(app: &mut App, events: Vec<Event>) {
-    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    run_events_on(app, events, (100, 24));
+}
+
+/// [`run_events`] on a screen of `size` (columns, lines).
+fn run_events_on(app: &mut App, events: Vec<Event>, size: (u16, u16)) {
+    let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
     let mut events = events.into_iter();
     let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
     let was_quit = app.quit;
@@ -245,32 +250,17 @@ fn keys_do_nothing_while_the_terminal_is_too_small_to_show_the_table() {
             .collect()
     };
     for (w, h) in [(60, 20), (79, 40), (200, 23)] {
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut events = keys("jdddaqy")
+        let events = keys("jdddaqy")
             .into_iter()
             .chain([Event::Paste("x".into())]);
-        let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
-        let _ = session(&mut terminal, &mut app, &stop, &unsaved, || {
-            events
-                .next()
-                .map(Some)
-                .ok_or_else(|| io::Error::other("no more"))
-        });
+        run_events_on(&mut app, events.collect(), (w, h));
         assert_eq!(app.doc.sheet.rows.len(), 19, "{w}×{h}");
         assert_eq!((app.cursor, &app.mode, app.quit), (0, &Mode::Table, false));
         assert!(!app.doc.modified());
     }
     assert_eq!(std::fs::read(&path).unwrap(), table);
     // Large enough, the same keys act.
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mut events = keys("jd").into_iter();
-    let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
-    let _ = session(&mut terminal, &mut app, &stop, &unsaved, || {
-        events
-            .next()
-            .map(Some)
-            .ok_or_else(|| io::Error::other("no more"))
-    });
+    run_events_on(&mut app, keys("jd"), (80, 24));
     assert_eq!(app.doc.sheet.rows.len(), 18);
     assert_ne!(std::fs::read(&path).unwrap(), table, "saved");
 }
