@@ -170,6 +170,8 @@ fn changes(before: &[SheetRow], numeric: &Kinds, rows: &[SheetRow]) -> (Edits, V
             edits.delete.insert(line_u32(r.line));
         }
     }
+    let lines = before.iter().map(|r| line_u32(r.line));
+    edits.styled_by = lines.clone().min().zip(lines.max());
     (edits, kept)
 }
 

@@ -37,6 +37,10 @@ pub struct Edits {
     pub delete: BTreeSet<u32>,
     /// Rows to add below the last row with content, in order; field `i` goes to column `i`.
     pub append: Vec<Vec<NewCell>>,
+    /// The rows (first and last, 1-based) whose styles an added row's cells take, column by
+    /// column: the style most cells of each column have among them (a date column's date
+    /// format, a width's `0.00`). The table's rows as read, never its header or titles.
+    pub styled_by: Option<(u32, u32)>,
 }
 
 impl Edits {
@@ -71,6 +75,8 @@ pub enum PatchError {
 struct Scan {
     last_row: u32,
     formula_removed: bool,
+    /// The style an added row's cell takes, by column ([`Edits::styled_by`]).
+    styles: BTreeMap<u32, String>,
 }
 
 fn malformed(e: impl std::fmt::Display) -> PatchError {
@@ -89,7 +95,11 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
     let mut scan = Scan {
         last_row: 0,
         formula_removed: false,
+        styles: BTreeMap::new(),
     };
+    let styled = |row: u32| edits.styled_by.is_some_and(|(a, b)| (a..=b).contains(&row));
+    // How many cells of each column have each style.
+    let mut counts: BTreeMap<u32, BTreeMap<String, usize>> = BTreeMap::new();
     loop {
         let event = reader.read_event().map_err(malformed)?;
         match &event {
@@ -108,6 +118,11 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
                         None => col,
                     };
                     col = c + 1;
+                    if styled(row) {
+                        // A cell without a style counts too: as the default style.
+                        let style = attr(e, "s").unwrap_or_default();
+                        *counts.entry(c).or_default().entry(style).or_default() += 1;
+                    }
                     cell_touched = edits.delete.contains(&row)
                         || edits.cells.get(&row).is_some_and(|m| m.contains_key(&c));
                     in_cell = matches!(event, Event::Start(_));
@@ -141,6 +156,15 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
             _ => {}
         }
     }
+    // Each column's most common style: a totals row's bold is no row's to take.
+    scan.styles = counts
+        .into_iter()
+        .filter_map(|(c, styles)| {
+            // (A tie goes to the default style.)
+            let most = styles.into_iter().max_by_key(|(s, n)| (*n, s.is_empty()))?;
+            Some((c, most.0)).filter(|(_, s)| !s.is_empty())
+        })
+        .collect();
     Ok(scan)
 }
 
@@ -175,6 +199,8 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
     let mut skip_row: Option<usize> = None;
     let mut skip_cell: Option<(usize, String)> = None;
     let dimension = new_dimension(&cells);
+    // An added row's cells take their column's style; a new row among the old ones keeps none.
+    let styles = |r: u32| (r >= first_appended).then_some(&scanned.styles);
     loop {
         let start = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(malformed)?;
@@ -215,7 +241,7 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
             Event::Empty(e) if e.local_name().as_ref() == "sheetData" => {
                 let mut text = String::from("<sheetData>");
                 while let Some(r) = pending_rows.pop() {
-                    text.push_str(&row_xml(r, &cells[&r]));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
                 }
                 text.push_str("</sheetData>");
                 w.replace(start, end, &text);
@@ -224,7 +250,7 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
                 in_sheet_data = false;
                 let mut text = String::new();
                 while let Some(r) = pending_rows.pop() {
-                    text.push_str(&row_xml(r, &cells[&r]));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
                 }
                 w.replace(start, start, &text);
             }
@@ -240,7 +266,7 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
                 let mut text = String::new();
                 while pending_rows.last().is_some_and(|&r| r < row) {
                     let r = pending_rows.pop().unwrap_or_default();
-                    text.push_str(&row_xml(r, &cells[&r]));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
                 }
                 let empty = matches!(event, Event::Empty(_));
                 if edits.delete.contains(&row) {

@@ -1318,6 +1318,109 @@ fn a_workbook_opens_and_saves_in_place_keeping_its_other_sheets_and_title() {
     assert!(crate::table::sheet::backup_path(&path).exists());
 }
 
+/// The defect: a row added to a workbook was written without its columns' styles, so the date
+/// typed in its date column was saved as a bare serial number (43525), which the table and a
+/// batch run then read as "43525", not a date; its width lost `0.00` too. An added row's
+/// cells take the style most of their column's cells have (never a totals row's bold).
+#[test]
+fn a_row_added_to_a_workbook_takes_its_columns_styles_and_keeps_its_date() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let width = rust_xlsxwriter::Format::new().set_num_format("0.00");
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "开工日期",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=2u32 {
+        for (c, v) in [
+            format!("E{r}"),
+            "天马乡".into(),
+            "画青村".into(),
+            "通村".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+        ws.write_number_with_format(r, 4, 4.5, &width).unwrap();
+        ws.write_number(r, 5, 2.0).unwrap();
+        ws.write_number(r, 6, 1_600_000.0).unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2018, 5, r as u8).unwrap();
+        ws.write_datetime_with_format(r, 7, &day, &date).unwrap();
+    }
+    ws.write_string_with_format(3, 0, "合计", &bold).unwrap();
+    ws.write_number_with_format(3, 6, 3_200_000.0, &bold)
+        .unwrap();
+    book.save(&path).unwrap();
+
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.doc.sheet.rows[0].get(7), "2018-05-01");
+    // Added below E2 (its id E3 offered, township and village copied), then filled in.
+    press(
+        &mut app,
+        "jalll<Enter>通村<Tab>4.5<Tab>2<Tab>160万<Tab>2019-03-01<Enter><C-s>",
+    );
+    assert!(!app.doc.modified(), "{:?}", app.status);
+    let mut saved = open_workbook_auto(&path).unwrap();
+    let range = saved.worksheet_range("道路").unwrap();
+    let added: Vec<Data> = range.rows().next_back().unwrap().to_vec();
+    assert_eq!(added[0], Data::String("E3".into()));
+    assert!(
+        matches!(&added[7], Data::DateTime(d) if d.as_f64() == 43525.0),
+        "{:?}",
+        added[7]
+    );
+    // Read again, by the table and by a batch run's reader: a date, not 43525.
+    let again = open(&path, Lang::En);
+    let e3 = row_of(&again, "E3");
+    assert_eq!(again.doc.sheet.rows[e3].get(7), "2019-03-01");
+    assert_eq!(again.doc.sheet.rows[e3].get(4), "4.5");
+    // The width's 0.00 and the date's format, not the totals row's bold.
+    let sheet = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        xml
+    };
+    let style = |cell: &str| {
+        let at = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+        let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+        tag.split(" s=\"")
+            .nth(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+    };
+    let new_row = again.doc.sheet.rows[e3].line;
+    assert_eq!(style(&format!("H{new_row}")), style("H2"));
+    assert_eq!(style(&format!("E{new_row}")), style("E2"));
+    assert_ne!(
+        style(&format!("G{new_row}")),
+        style("G4"),
+        "no totals row's bold"
+    );
+}
+
 #[test]
 fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
     for lang in [Lang::En, Lang::Zh] {

@@ -86,12 +86,17 @@ pub(super) fn cell_xml(row: u32, col: u32, style: Option<&str>, value: &NewCell)
     }
 }
 
-/// A whole new row.
-pub(super) fn row_xml(row: u32, cells: &BTreeMap<u32, NewCell>) -> String {
+/// A whole new row, its cells in `styles` of their columns where given.
+pub(super) fn row_xml(
+    row: u32,
+    cells: &BTreeMap<u32, NewCell>,
+    styles: Option<&BTreeMap<u32, String>>,
+) -> String {
     let mut out = format!("<row r=\"{row}\">");
     for (&c, v) in cells {
         if *v != NewCell::Empty {
-            out.push_str(&cell_xml(row, c, None, v));
+            let style = styles.and_then(|s| s.get(&c)).map(String::as_str);
+            out.push_str(&cell_xml(row, c, style, v));
         }
     }
     out.push_str("</row>");
