@@ -109,6 +109,21 @@ fn ours_in(columns: &Columns, rules: &RuleSet) -> Vec<String> {
     ours
 }
 
+/// The columns of `columns` that are roadsub's computed columns of a table it wrote (a report
+/// fed back in): a batch run computes them afresh; saved as they are beside edited inputs,
+/// they would keep the figures from before the edits.
+pub fn carried(columns: &Columns, rules: &RuleSet) -> Vec<String> {
+    let ours = ours_in(columns, rules);
+    let users_notes = users_notes(columns, !ours.is_empty());
+    columns
+        .names
+        .iter()
+        .filter(|n| is_ours(&ours, n))
+        .filter(|n| !(users_notes && bare(n).eq_ignore_ascii_case("notes")))
+        .cloned()
+        .collect()
+}
+
 /// Whether the input's own `notes` column is the user's, to be kept: it is ours (recomputed)
 /// only in a table roadsub wrote (`written_by_us`) with no notes of ours by another name
 /// (`roadsub_notes`, or `计算说明` in a Chinese workbook).

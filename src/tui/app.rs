@@ -137,6 +137,17 @@ impl App {
                 );
             }
         }
+        let carried = crate::report::layout::carried(&app.doc.sheet.columns, &app.rules);
+        if app.status.is_none() && !carried.is_empty() {
+            let listed = super::files::carried_list(lang, &carried);
+            app.say_owned(
+                match lang {
+                    Lang::En => format!("a report roadsub wrote: its computed columns ({listed}) keep the file's figures, the table computes its own beside them, and edits go out as a fresh report with x"),
+                    Lang::Zh => format!("此表是 roadsub 写出的报表：其中的计算列（{listed}）保留文件中的数字，表格在旁边另行计算；修改后请按 x 导出新的报表"),
+                },
+                false,
+            );
+        }
         app
     }
 

@@ -248,6 +248,11 @@ impl App {
         }
     }
 
+    /// The computed columns of a report roadsub wrote, when the table is one.
+    fn carried(&self) -> Vec<String> {
+        crate::report::layout::carried(&self.doc.sheet.columns, &self.rules)
+    }
+
     /// Saves the table under its name (asking for one if it has none); unless `force`, writes
     /// nothing for a table with no change and asks first when the file changed on disk since
     /// it was opened. A read-only file is never written: another name is asked for.
@@ -270,6 +275,17 @@ impl App {
                 },
                 false,
             );
+            return;
+        }
+        if self.doc.modified() && !self.carried().is_empty() {
+            // Written as they are beside the edited inputs, the report's own amounts would
+            // keep the figures from before the edits; an export computes them afresh.
+            let text = report_said(self.lang, &self.carried());
+            self.say_owned(text, true);
+            self.quit_after_save = false;
+            if matches!(self.mode, Mode::Ask(_) | Mode::SaveAs { .. }) {
+                self.mode = Mode::Table;
+            }
             return;
         }
         if !force && self.doc.sheet.changed_on_disk(&path) {
@@ -380,6 +396,30 @@ impl App {
             *cursor = buffer.len();
         }
     }
+}
+
+/// Why a report roadsub wrote is not saved with edits: its computed columns (`carried`).
+pub fn report_said(lang: Lang, carried: &[String]) -> String {
+    let listed = carried_list(lang, carried);
+    match lang {
+        Lang::En => format!(
+            "not saved: this is a report roadsub wrote, and its computed columns ({listed}) would keep the figures from before your edits; export it afresh with x instead"
+        ),
+        Lang::Zh => format!(
+            "未保存：此表是 roadsub 写出的报表，其中的计算列（{listed}）仍是修改前的数字；请按 x 导出新的报表"
+        ),
+    }
+}
+
+/// The first few of a report's computed columns, for a message.
+pub fn carried_list(lang: Lang, carried: &[String]) -> String {
+    let shown = &carried[..carried.len().min(4)];
+    let more = if carried.len() > shown.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.join(lang.pick(", ", "、")))
 }
 
 /// What a second editor says: which table the other one edits (a new table has no file to

@@ -669,6 +669,87 @@ fn an_export_never_replaces_the_tables_lock_backup_or_recovery_file() {
     assert!(other.exists());
 }
 
+/// The defect: a report roadsub wrote (`batch -o r.xlsx`, or an export), opened and edited in
+/// the table, was saved with only the edited cell rewritten: its own amounts (poverty,
+/// subsidy_total, gap, shortfall, due, the totals and summary) kept the figures from before
+/// the edit. Such a table is said to be a report on opening; a save with edits is refused,
+/// and an export writes the report afresh.
+#[test]
+fn a_report_roadsub_wrote_is_never_saved_with_stale_amounts() {
+    let (mut app, dir, _) = open_copy(Lang::En);
+    let report = dir.path().join("r.xlsx");
+    press(&mut app, "x");
+    export_as(&mut app, &report);
+    let written = std::fs::read(&report).unwrap();
+    let mut app = open(&report, Lang::En);
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "a report roadsub wrote: its computed columns (transport (yuan), poverty (yuan), subsidy_total (yuan), gap (yuan)…) keep the file's figures, the table computes its own beside them, and edits go out as a fresh report with x"
+    );
+    let cost = app
+        .doc
+        .sheet
+        .columns
+        .index(crate::table::Field::Cost)
+        .unwrap();
+    press(
+        &mut app,
+        &format!(
+            "{}<Enter><End>{}100万<Enter><C-s>",
+            "l".repeat(cost),
+            "<BS>".repeat(12)
+        ),
+    );
+    assert_eq!(app.doc.sheet.rows[0].get(cost), "100万");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "not saved: this is a report roadsub wrote, and its computed columns (transport (yuan), poverty (yuan), subsidy_total (yuan), gap (yuan)…) would keep the figures from before your edits; export it afresh with x instead"
+    );
+    assert!(app.doc.modified());
+    assert_eq!(
+        std::fs::read(&report).unwrap(),
+        written,
+        "the file as it was"
+    );
+    // Quitting asks; saving is refused again and the table stays open.
+    press(&mut app, "qy");
+    assert!(!app.quit);
+    // The export computes the edited row afresh.
+    let fresh = dir.path().join("fresh.csv");
+    press(&mut app, "x");
+    export_as(&mut app, &fresh);
+    let csv = std::fs::read_to_string(&fresh).unwrap();
+    let first = csv.lines().nth(1).unwrap();
+    assert!(first.contains(",100万,"), "{first}");
+    assert!(first.contains(",94.5000,5.5000,100.0000,"), "{first}");
+    press(&mut app, "qn");
+    assert!(app.quit, "left without saving");
+    drop(app);
+    // Chinese too.
+    let mut app = open(&report, Lang::Zh);
+    let said = app.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        said.as_deref()
+            .is_some_and(|s| s.starts_with("此表是 roadsub 写出的报表：其中的计算列（")),
+        "{said:?} {:?}",
+        app.mode
+    );
+    press(
+        &mut app,
+        &format!(
+            "{}<Enter><End>{}100万<Enter><C-s>",
+            "l".repeat(cost),
+            "<BS>".repeat(12)
+        ),
+    );
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("未保存：此表是 roadsub 写出的报表"));
+}
+
 /// The defect: `x` then `report.xls` wrote a CSV under that name. Refused, the prompt kept
 /// for another name; nothing is written.
 #[test]
