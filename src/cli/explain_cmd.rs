@@ -167,6 +167,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .collect();
     let id = id_col.map_or_else(String::new, |c| sheet.rows[at].get(c).trim().to_string());
     let (doc, at) = judged(sheet, at, &rules);
+    left_out_of_sharing(&doc, &rules, &label, lang);
     match doc.calc(&rules, at) {
         Calc::Good(c) => {
             let row = (label.as_str(), line, id.as_str());
@@ -232,6 +233,46 @@ fn judged(mut sheet: Sheet, at: usize, rules: &RuleSet) -> (Doc, usize) {
     let at = rows.len() - 1;
     sheet.rows = rows;
     (Doc::new(sheet, None, rules), at)
+}
+
+/// Says on standard error which rows that cannot be computed were left out of the sharing of
+/// an envelope (the figures explained are shared among the rows that can), as a batch run
+/// with `--keep-going` leaves them out; without it, a batch run refuses the table.
+fn left_out_of_sharing(doc: &Doc, rules: &RuleSet, label: &str, lang: Lang) {
+    let shares_out = rules
+        .budgets
+        .iter()
+        .any(|b| crate::report::allocate::allocates(b).is_some());
+    if !shares_out {
+        return;
+    }
+    let bad: Vec<u64> = (0..doc.sheet.rows.len())
+        .filter(|&r| !doc.not_a_segment(r) && matches!(doc.calc(rules, r), Calc::Bad(_)))
+        .map(|r| doc.sheet.rows[r].line)
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let n = bad.len();
+    let lines = bad
+        .iter()
+        .take(5)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(lang.pick(", ", "、"));
+    let more = if n > 5 { "…" } else { "" };
+    super::to_stderr(&match lang {
+        Lang::En => format!(
+            "roadsub: warning: {label}: {n} {} that cannot be computed (line{} {lines}{more}) {} left out of the budgets' sharing, as `batch --keep-going` leaves {}; without it, a batch run refuses the table\n",
+            if n == 1 { "row" } else { "rows" },
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it out" } else { "them out" },
+        ),
+        Lang::Zh => format!(
+            "roadsub: 警告：{label}：有 {n} 行无法计算（第 {lines}{more} 行），未参与预算额度的分配，与 batch --keep-going 相同；不加该选项时 batch 拒绝计算此表\n"
+        ),
+    });
 }
 
 /// The row `--row` names: a whole number from 1. Anything else is a usage error, said in

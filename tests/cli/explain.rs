@@ -386,3 +386,64 @@ fn a_row_is_explained_from_itself_and_the_earlier_rows_with_its_id_whatever_else
         &format!("roadsub: {table}: the id \"A1\" is on lines 2, 4, 7 (ids must be unique); give --row instead\n"),
     );
 }
+
+/// The defect: with a row that cannot be computed, a budget shared in proportion was shared
+/// among the others, and `explain` gave those figures (8,255,000.00 asked, 200,605.69 paid)
+/// without a word, while a batch run refuses the table. It says so on standard error, in both
+/// languages; the figures are a batch run's with `--keep-going`.
+#[test]
+fn a_row_left_out_of_a_budgets_sharing_is_said() {
+    let env = Env::new();
+    let plan = std::fs::read_to_string(example("examples/anyue-2018-plan.csv")).unwrap();
+    let bad = plan.replace(
+        "AYP-005,双龙街乡,五峰村,一组至七组,社道,3.5,4.3,",
+        "AYP-005,双龙街乡,五峰村,一组至七组,社道,3.5,abc,",
+    );
+    assert_ne!(bad, plan);
+    let file = env.write("plan3.csv", bad);
+    let rules = example("examples/anyue-2018-prorate.toml");
+    let out = env
+        .roadsub(&[
+            "explain", &file, "--id", "AYP-002", "--rules", &rules, "--lang", "en",
+        ])
+        .expect_code(0);
+    assert_eq!(
+        out.stderr,
+        format!("roadsub: warning: {file}: 1 row that cannot be computed (line 6) is left out of the budgets' sharing, as `batch --keep-going` leaves it out; without it, a batch run refuses the table\n")
+    );
+    assert!(
+        out.stdout
+            .contains("cut from 240,000.00 yuan to 200,605.69 yuan"),
+        "{}",
+        out.stdout
+    );
+    let out = env
+        .roadsub(&[
+            "explain", &file, "--id", "AYP-002", "--rules", &rules, "--lang", "zh", "--format",
+            "json",
+        ])
+        .expect_code(0);
+    assert_eq!(
+        out.stderr,
+        format!("roadsub: 警告：{file}：有 1 行无法计算（第 6 行），未参与预算额度的分配，与 batch --keep-going 相同；不加该选项时 batch 拒绝计算此表\n")
+    );
+    // The same figure as a batch run leaving the row out.
+    let jsonl = env
+        .roadsub(&[
+            "batch",
+            &file,
+            "--rules",
+            &rules,
+            "--keep-going",
+            "--format",
+            "jsonl",
+        ])
+        .expect_code(1)
+        .stdout
+        .clone();
+    let row = jsonl.lines().find(|l| l.contains("\"AYP-002\"")).unwrap();
+    assert!(
+        row.contains("\"nominal\":\"240000.00\",\"paid\":\"200605.69\""),
+        "{row}"
+    );
+}
