@@ -66,6 +66,9 @@ pub struct App {
     pub(super) journal: Option<Journal>,
     /// Quit once the save under way (perhaps after a question) succeeds.
     pub(super) quit_after_save: bool,
+    /// Whether the workbook's save was refused for a reason a copy as .xlsx would keep (a
+    /// shared formula, a sheet that moved): the save-as prompt then says a .csv name.
+    pub(super) csv_only: bool,
     /// Lines scrolled in the help, rules or explanation window.
     pub overlay_scroll: usize,
     /// How far that window can scroll, as last drawn (so scrolling past the end does not
@@ -171,6 +174,7 @@ impl App {
             widths: Vec::new(),
             journal: None,
             quit_after_save: false,
+            csv_only: false,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),
             lock: None,

@@ -257,6 +257,7 @@ impl App {
     /// nothing for a table with no change and asks first when the file changed on disk since
     /// it was opened. A read-only file is never written: another name is asked for.
     pub(super) fn save(&mut self, force: bool) {
+        self.csv_only = false;
         let Some(path) = self.doc.path.clone() else {
             self.mode = Mode::SaveAs {
                 buffer: String::new(),
@@ -361,6 +362,11 @@ impl App {
                 self.say_owned(text, true);
                 if workbook.is_some_and(|w| !matches!(w, crate::table::workbook::SaveError::Io(_)))
                 {
+                    // A copy as .xlsx is made from the workbook too: only a CSV escapes what
+                    // stopped this save, but for a format roadsub cannot write at all.
+                    self.csv_only = !workbook.is_some_and(|w| {
+                        matches!(w, crate::table::workbook::SaveError::CannotWrite { .. })
+                    });
                     // The workbook stays as it is; the table can still go to a new file.
                     self.mode = Mode::SaveAs {
                         buffer: path.with_extension("csv").display().to_string(),

@@ -1421,6 +1421,30 @@ fn a_row_added_to_a_workbook_takes_its_columns_styles_and_keeps_its_date() {
     );
 }
 
+/// The defect: a save refused for a formula other cells share asked for "a new name (.xlsx or
+/// .csv)", but a copy as .xlsx is made from the workbook and was refused the same way. The
+/// prompt asks for a .csv name; an .ods still may go to .xlsx.
+#[test]
+fn a_save_refused_for_a_shared_formula_asks_for_a_csv_name() {
+    for (lang, hint) in [
+        (Lang::En, "a new name ending in .csv: a copy as .xlsx would keep what stopped the save · Enter saves · Esc cancels"),
+        (Lang::Zh, "输入以 .csv 结尾的新文件名：另存为 .xlsx 仍会遇到同样的问题 · Enter 保存 · Esc 取消"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::shared_formula_fixture(&path);
+        let mut app = open(&path, lang);
+        let cost = app.doc.sheet.columns.index(crate::table::Field::Cost).unwrap();
+        press(&mut app, &format!("{}<Enter><End><BS><BS><BS><BS>170万<Enter><C-s>", "l".repeat(cost)));
+        assert!(matches!(app.mode, Mode::SaveAs { .. }), "{:?}", app.mode);
+        let s = screen(&mut app, 140, 30);
+        assert_eq!(s.last().unwrap(), hint);
+        press(&mut app, "<Enter>");
+        assert!(!app.doc.modified(), "{:?}", app.status);
+        assert!(dir.path().join("plan.csv").exists());
+    }
+}
+
 #[test]
 fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
     for lang in [Lang::En, Lang::Zh] {

@@ -305,6 +305,12 @@ pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
             "the extension picks the format · Enter exports · Esc cancels",
             "扩展名决定格式 · Enter 导出 · Esc 取消",
         ))],
+        Mode::SaveAs { .. } if app.doc.sheet.workbook.is_some() && app.csv_only => {
+            vec![Span::raw(lang.pick(
+                "a new name ending in .csv: a copy as .xlsx would keep what stopped the save · Enter saves · Esc cancels",
+                "输入以 .csv 结尾的新文件名：另存为 .xlsx 仍会遇到同样的问题 · Enter 保存 · Esc 取消",
+            ))]
+        }
         Mode::SaveAs { .. } if app.doc.sheet.workbook.is_some() => vec![Span::raw(lang.pick(
             "a new name (.xlsx or .csv): this workbook cannot be written back as it is · Enter saves · Esc cancels",
             "输入新文件名（.xlsx 或 .csv）：此工作簿无法按原样写回 · Enter 保存 · Esc 取消",
