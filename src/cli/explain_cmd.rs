@@ -96,6 +96,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let sheet = Sheet::load_with(path, None, super::encoding_of(m, "encoding"), &header)
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
+    // A workbook's rows are told by sheet, as a batch run tells them: plan.xlsx[道路]:5.
+    let label = match &sheet.workbook {
+        Some(origin) => format!("{label}[{}]", origin.sheet),
+        None => label,
+    };
     let id_col = sheet.columns.index(Field::Id);
     let at = match (m.get_one::<String>("id"), row) {
         (Some(id), _) => {

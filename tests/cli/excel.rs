@@ -477,3 +477,27 @@ fn a_wrapped_note_gets_a_row_as_tall_as_its_lines_so_a_printed_report_shows_all_
         ]
     );
 }
+
+/// The defect: `explain` named a workbook's rows by file alone (`plan.xlsx:4 segment E1`)
+/// where batch and compare say the sheet (`plan.xlsx[道路计划]:4`), which a workbook of
+/// several sheets needs.
+#[test]
+fn explain_names_a_workbooks_rows_by_sheet_as_batch_does() {
+    let env = Env::new();
+    let book = plan_xlsx(&env);
+    let out = env
+        .roadsub(&["explain", &book, "--id", "E1"])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .starts_with(&format!("{book}[道路计划]:4 segment E1:")),
+        "{}",
+        out.stdout
+    );
+    env.roadsub(&["explain", &book, "--id", "NONE", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {book}[道路计划]：没有编号为“NONE”的行\n"),
+        );
+}
