@@ -47,7 +47,8 @@ struct MetaFile {
     source: Spanned<String>,
     source_en: Option<String>,
     currency: Option<Spanned<String>>,
-    effective: Option<Spanned<String>>,
+    /// A TOML date (`2018-05-15`) or a string, as `from` and `until` are.
+    effective: Option<Spanned<RawDate>>,
     rounding: Option<Spanned<String>>,
     plausible_cost_per_km: Option<Spanned<Vec<Spanned<RawNumber>>>>,
 }

@@ -248,6 +248,40 @@ fn every_rules_problem_is_listed_past_a_type_error() {
     );
 }
 
+/// The defect: `effective = 2018-05-15`, a TOML date (as `from` and `until` may be written),
+/// was refused as "invalid type: map, expected a string" (表, in Chinese). It is read as the
+/// quoted date is; a date with a time is a date that is not a day.
+#[test]
+fn an_effective_date_may_be_a_toml_date_as_from_and_until_may() {
+    let env = Env::new();
+    let text = include_str!("../../rules.toml");
+    let bare = env.write(
+        "bare.toml",
+        text.replace("effective = \"2018-05-15\"", "effective = 2018-05-15"),
+    );
+    let quoted = env.write("quoted.toml", text);
+    let shown = |path: &str| {
+        let out = env
+            .roadsub(&["rules", "show", path])
+            .expect_code(0)
+            .stdout
+            .clone();
+        out.replace(path, "FILE")
+    };
+    assert_eq!(shown(&bare), shown(&quoted));
+    env.roadsub(&["rules", "check", &bare]).expect_code(0);
+    let timed = env.write(
+        "timed.toml",
+        text.replace(
+            "effective = \"2018-05-15\"",
+            "effective = 2018-05-15T10:00:00",
+        ),
+    );
+    env.roadsub(&["rules", "check", &timed, "--lang", "zh"])
+        .expect_code(1)
+        .stderr(&format!("roadsub: {timed}:22:13: 生效日期 \"2018-05-15T10:00:00\" 不是有效日期（应为 年-月-日，如 2018-05-15）\n"));
+}
+
 #[test]
 fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
     let env = Env::new();

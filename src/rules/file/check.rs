@@ -46,8 +46,8 @@ pub(in crate::rules) fn parse(
         check_text(&mut loc, currency, "currency");
     }
     if let Some(date) = &m.effective {
-        if !is_date(date.get_ref()) {
-            loc.push(date, RulesProblem::BadDate(date.get_ref().clone()));
+        if !is_date(&date.get_ref().0) {
+            loc.push(date, RulesProblem::BadDate(date.get_ref().0.clone()));
         }
     }
     let plausible = m
@@ -64,7 +64,7 @@ pub(in crate::rules) fn parse(
         currency: m
             .currency
             .map_or_else(|| "CNY".to_string(), Spanned::into_inner),
-        effective: m.effective.map(Spanned::into_inner),
+        effective: m.effective.map(|d| d.into_inner().0),
         rounding,
         plausible_cost_per_km: plausible,
     };
