@@ -74,6 +74,11 @@ pub enum RulesProblem {
         value: String,
         expected: &'static str,
     },
+    /// An amount or width past what is computed exactly.
+    TooLarge {
+        value: String,
+        expected: &'static str,
+    },
     /// An unknown rounding rule.
     UnknownRounding(String),
     /// A budget's `on_overrun` that is none of the choices.
@@ -358,6 +363,16 @@ impl RulesProblem {
                     format!("\"{value}\" is not {en}")
                 }
             }
+            TooLarge { value, expected } => match (*expected, zh) {
+                ("width", false) => format!("\"{value}\" is too wide (at most 1,000 m)"),
+                ("width", true) => format!("\"{value}\" 过宽（最多 1,000 米）"),
+                (_, false) => format!(
+                    "\"{value}\" is too large for exact money (at most 999,999,999,999,999.99 yuan)"
+                ),
+                (_, true) => format!(
+                    "\"{value}\" 金额过大，无法精确计算（最多 999,999,999,999,999.99 元）"
+                ),
+            },
             UnknownRounding(value) => {
                 if zh {
                     format!("未知的舍入规则 \"{value}\"（可选：half_away_from_zero 四舍五入、half_even 四舍六入五成双）")

@@ -282,6 +282,23 @@ fn an_effective_date_may_be_a_toml_date_as_from_and_until_may() {
         .stderr(&format!("roadsub: {timed}:22:13: 生效日期 \"2018-05-15T10:00:00\" 不是有效日期（应为 年-月-日，如 2018-05-15）\n"));
 }
 
+/// The defect: an amount past what is computed exactly (`"99999999999亿"`) was said to be "not
+/// an amount in yuan", where a table's cell of it says "too large for exact money".
+#[test]
+fn an_amount_too_large_in_a_rules_file_is_said_to_be_too_large() {
+    let env = Env::new();
+    let text = include_str!("../../rules.toml").replacen(
+        "rate_per_km = \"15万\"",
+        "rate_per_km = \"99999999999亿\"",
+        1,
+    );
+    let path = env.write("big.toml", text);
+    env.roadsub(&["rules", "check", &path])
+        .expect(1, "", &format!("roadsub: {path}:70:15: \"99999999999亿\" is too large for exact money (at most 999,999,999,999,999.99 yuan)\n"));
+    env.roadsub(&["rules", "check", &path, "--lang", "zh"])
+        .expect(1, "", &format!("roadsub: {path}:70:15: \"99999999999亿\" 金额过大，无法精确计算（最多 999,999,999,999,999.99 元）\n"));
+}
+
 #[test]
 fn a_gbk_rules_file_is_refused_with_its_line_and_column() {
     let env = Env::new();

@@ -551,6 +551,10 @@ fn check_funds(
 fn number_problem(raw: &RawNumber, error: ValueError, expected: &'static str) -> RulesProblem {
     match error {
         ValueError::Negative => RulesProblem::Negative(raw.text()),
+        ValueError::TooLarge => RulesProblem::TooLarge {
+            value: raw.text(),
+            expected,
+        },
         _ => RulesProblem::BadNumber {
             value: raw.text(),
             expected,
