@@ -422,6 +422,12 @@ impl RulesProblem {
                 first,
                 second,
             } => {
+                // A tier with neither `from` nor `until` is in force always.
+                let period = |p: &str| match p {
+                    "… – …" => lang.pick("always (no from or until)", "始终有效（未写 from 和 until）").to_string(),
+                    _ => p.to_string(),
+                };
+                let (first, second) = (period(first), period(second));
                 if zh {
                     format!("资金 {fund} 对 {class} 最小宽度 {width} 米的两个标准档期间重叠：{first} 与 {second}")
                 } else {

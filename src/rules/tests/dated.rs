@@ -122,7 +122,7 @@ fn overlapping_periods_are_refused_with_both_periods() {
     let text = DATED.replace("from = \"2019-01-01\"", "");
     assert_eq!(
         errors(&text),
-        ["r.toml:49:15: fund poverty has two tiers for group at minimum width 3.5 m whose periods overlap: 2018-01-01 – 2018-12-31 and … – …"]
+        ["r.toml:49:15: fund poverty has two tiers for group at minimum width 3.5 m whose periods overlap: 2018-01-01 – 2018-12-31 and always (no from or until)"]
     );
 }
 
