@@ -189,7 +189,7 @@ impl App {
     /// written with GB18030's four-byte form of a character GBK lacks (😀, 𠀀), which those
     /// programs show garbled. A file that already holds such a character is GB18030 and
     /// takes more.
-    fn beyond_gbk(&self, value: &str) -> Option<String> {
+    pub(super) fn beyond_gbk(&self, value: &str) -> Option<String> {
         let gbk_lacks = |text: &str| !text.is_ascii() && encoding_rs::GBK.encode(text).2;
         let sheet = &self.doc.sheet;
         if sheet.encoding != crate::table::Encoding::Gb18030 || !gbk_lacks(value) {

@@ -71,6 +71,9 @@ impl App {
         let mut missed = Vec::new();
         for change in std::mem::take(&mut earlier.entries) {
             match change.to_op(&self.doc.sheet.rows) {
+                // A value the file cannot hold as other programs read it (a character GBK
+                // lacks, in a GBK file) is kept aside, as it would be refused if typed.
+                Some(op) if self.cannot_hold(&op) => missed.push(change),
                 Some(op) => {
                     let before = self.row_before(Some(&op));
                     self.doc.change(&self.rules, op.clone());
@@ -156,6 +159,16 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Whether change `op` brings a value the file cannot hold ([`App::beyond_gbk`]).
+    fn cannot_hold(&self, op: &super::doc::Op) -> bool {
+        use super::doc::Op;
+        match op {
+            Op::Set { new, .. } => self.beyond_gbk(new).is_some(),
+            Op::Insert { row, .. } => (0..row.len()).any(|i| self.beyond_gbk(row.get(i)).is_some()),
+            Op::Delete { .. } => false,
         }
     }
 

@@ -438,6 +438,36 @@ fn a_character_gbk_lacks_is_refused_in_a_gbk_file() {
     assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组😀");
 }
 
+/// The next variant: a recovery journal holding a character GBK lacks (written before such
+/// characters were refused, or by hand) put it into the GBK file when restored. The change is
+/// kept aside, as one that no longer fits.
+#[test]
+fn a_restored_change_a_gbk_file_cannot_hold_is_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let path = dir.path().join("gbk.csv");
+    std::fs::write(&path, encoding_rs::GBK.encode(&text).0).unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "jlll<Enter><End>Z<Enter>");
+    drop(app); // a crash
+    let journal = journal::journal_path(&path);
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert!(written.contains("二组至五组Z"), "{written}");
+    std::fs::write(&journal, written.replace("二组至五组Z", "二组至五组😀")).unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.mode, Mode::Ask(Question::Restore(1)));
+    press(&mut app, "y");
+    let aside = format!("{}.old", journal.display());
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("0 of 1 unsaved changes restored; 1 no longer fits the rows as they are and is kept in {aside}")
+    );
+    assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组");
+    assert!(std::fs::read_to_string(&aside)
+        .unwrap()
+        .contains("二组至五组😀"));
+}
+
 #[test]
 fn saving_asks_when_the_file_changed_on_disk() {
     let (mut app, _dir, path) = open_copy(Lang::En);
