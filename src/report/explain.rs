@@ -305,6 +305,8 @@ pub fn text(
 ) -> String {
     let (g, y) = (money::grouped, |d| in_yuan(d, lang));
     let zh = lang == Lang::Zh;
+    // An id with a line break inside would break the trace's first line.
+    let id = crate::textwidth::one_line(id);
     let class = rules.classes[segment.class].display(lang);
     let (w, l) = (
         money::measure(segment.width_m),

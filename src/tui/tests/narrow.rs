@@ -584,3 +584,38 @@ fn a_cell_with_a_line_break_keeps_its_row_in_line() {
         assert_eq!(app.doc.sheet.rows[0].get(3), "村委会\n至三组");
     }
 }
+
+/// The defect: an id or a village with a line break broke the line it stood on in the
+/// explanation window (`w`: "segment A" then "1: village-access road…") and in the budgets
+/// window (`b`: "T 画青" then "村"). Both show the mark, on one line.
+#[test]
+fn a_line_break_in_an_id_or_a_village_stays_on_its_line_in_the_windows() {
+    let table = "id,township,village,class,width_m,length_km,cost\n\
+                 \"A\n1\",T,\"画\n青\",group,3.5,1,600000\n\
+                 B1,T,\"画\n青\",group,3.5,2,600000\n";
+    let rules = super::budgets::rules_with(
+        r#"
+[[budgets]]
+fund = "poverty"
+class = "group"
+name = "社级道路建设"
+name_en = "Group road building"
+amount = "10万"
+per_village = true
+on_overrun = "prorate"
+"#,
+    );
+    let (mut app, _dir) = super::budgets::open_with(rules, table, Lang::En);
+    press(&mut app, "w");
+    let s = screen(&mut app, 120, 40);
+    assert!(
+        s.iter()
+            .any(|l| l.contains("segment A↵1: group-access road")),
+        "{}",
+        s.join("\n")
+    );
+    press(&mut app, "<Esc>b");
+    let s = screen(&mut app, 120, 40);
+    assert!(s.iter().any(|l| l.contains("T 画↵青")), "{}", s.join("\n"));
+    assert!(s.iter().any(|l| l.contains("A↵1 ")), "{}", s.join("\n"));
+}

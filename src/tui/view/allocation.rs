@@ -3,6 +3,7 @@
 //! budget per village. The amounts are the report layer's budget lines (the totals pane's);
 //! the rows cut are what each row keeps of its allocation.
 
+use crate::textwidth::one_line;
 use std::collections::BTreeMap;
 
 use crate::i18n::Lang;
@@ -131,7 +132,7 @@ fn listed(out: &mut String, rows: &[CutRow], indent: &str, lang: Lang) {
         let pad = " ".repeat(width - crate::textwidth::cells(&r.who));
         out.push_str(&format!(
             "{indent}  {}{pad}  {} → {}\n",
-            r.who,
+            one_line(&r.who),
             yuan(r.from),
             yuan(r.to)
         ));
@@ -186,7 +187,9 @@ pub fn text(app: &App) -> String {
             let (indent, place) = match line.scope {
                 Scope::Whole => ("  ", None),
                 Scope::Village { township, village } => {
-                    out.push_str(&format!("  {township} {village}\n"));
+                    // A line break in a name would break the list's line: shown as its mark.
+                    let (t, v) = (one_line(township), one_line(village));
+                    out.push_str(&format!("  {t} {v}\n"));
                     ("    ", Some((township.to_string(), village.to_string())))
                 }
             };

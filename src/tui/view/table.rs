@@ -9,11 +9,10 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::i18n::Lang;
 use crate::table::Field;
-use crate::textwidth::{cells, char_cells, truncate};
+use crate::textwidth::{cells, char_cells, one_line, truncate};
 use crate::tui::app::App;
 use crate::tui::lines::{Line, Subtotal};
 use crate::tui::modes::Mode;
-use unicode_width::UnicodeWidthChar;
 
 /// A cell padded or cut to exactly `width` cells.
 fn fit(text: &str, width: usize, right: bool) -> String {
@@ -364,8 +363,10 @@ pub(crate) fn label_in(labels: &[String], width: usize) -> String {
     let last = labels.last().map_or("", String::as_str);
     let mut tail: Vec<char> = Vec::new();
     let mut used = 1; // the `…`
+                      // Measured and kept as drawn: a line break in a village's name is its mark, one cell.
+    let last = one_line(last);
     for c in last.chars().rev() {
-        let w = c.width().unwrap_or(0);
+        let w = char_cells(c);
         if used + w > width {
             break;
         }
@@ -438,6 +439,19 @@ mod tests {
     }
 
     proptest! {
+        /// The defect: a village's name with a line break, cut to its subtotal's room, was
+        /// measured without its mark and ran one cell into the amount beside it.
+        #[test]
+        fn a_subtotal_label_never_runs_past_its_room(
+            key in "[a-z村委会示例画青 \n\t\u{1}]{0,30}",
+            width in 0usize..30,
+        ) {
+            let labels = [format!("subtotal {key} (2 rows)"), format!("{key} (2 rows)"), key.clone()];
+            let label = label_in(&labels, width);
+            prop_assert!(cells(&label) <= width.max(1), "{:?} in {}", label, width);
+            prop_assert_eq!(usize::from(drawn_width(&label, width, false)), width);
+        }
+
         #[test]
         fn every_cell_is_drawn_exactly_as_wide_as_its_column(
             text in "[a-z0-9 村委会至三组，（）…\n\r\t\u{7}\u{1b}\u{7f}\u{85}]{0,24}",
