@@ -400,8 +400,9 @@ fn usage_error_zh(e: &clap::Error) -> Option<String> {
     let what = match e.kind() {
         InvalidValue => {
             let (arg, value) = (arg?, text(ContextKind::InvalidValue)?);
-            let takes =
-                text(ContextKind::ValidValue).map_or(String::new(), |v| format!("；可用：{v}"));
+            let takes = text(ContextKind::ValidValue)
+                .filter(|v| !v.is_empty())
+                .map_or(String::new(), |v| format!("；可用：{v}"));
             if value.is_empty() {
                 format!("参数 {arg} 需要一个值{takes}")
             } else {

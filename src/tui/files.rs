@@ -422,10 +422,10 @@ pub fn report_said(lang: Lang, carried: &[String]) -> String {
     let listed = carried_list(lang, carried);
     match lang {
         Lang::En => format!(
-            "not saved: this is a report roadsub wrote, and its computed columns ({listed}) would keep the figures from before your edits; export it afresh with x instead"
+            "not saved (export it afresh with x instead): this is a report roadsub wrote, and its computed columns ({listed}) would keep the figures from before your edits"
         ),
         Lang::Zh => format!(
-            "未保存：此表是 roadsub 写出的报表，其中的计算列（{listed}）仍是修改前的数字；请按 x 导出新的报表"
+            "未保存（请按 x 导出新的报表）：此表是 roadsub 写出的报表，其中的计算列（{listed}）仍是修改前的数字"
         ),
     }
 }

@@ -703,7 +703,7 @@ fn a_report_roadsub_wrote_is_never_saved_with_stale_amounts() {
     assert_eq!(app.doc.sheet.rows[0].get(cost), "100万");
     assert_eq!(
         app.status.as_ref().unwrap().text,
-        "not saved: this is a report roadsub wrote, and its computed columns (transport (yuan), poverty (yuan), subsidy_total (yuan), gap (yuan)…) would keep the figures from before your edits; export it afresh with x instead"
+        "not saved (export it afresh with x instead): this is a report roadsub wrote, and its computed columns (transport (yuan), poverty (yuan), subsidy_total (yuan), gap (yuan)…) would keep the figures from before your edits"
     );
     assert!(app.doc.modified());
     assert_eq!(
@@ -747,7 +747,7 @@ fn a_report_roadsub_wrote_is_never_saved_with_stale_amounts() {
         .as_ref()
         .unwrap()
         .text
-        .starts_with("未保存：此表是 roadsub 写出的报表"));
+        .starts_with("未保存（请按 x 导出新的报表）：此表是 roadsub 写出的报表"));
 }
 
 /// The defect: `x` then `report.xls` wrote a CSV under that name. Refused, the prompt kept
