@@ -128,10 +128,14 @@ fn listed(out: &mut String, rows: &[CutRow], indent: &str, lang: Lang) {
         .map(|r| crate::textwidth::cells(&r.who))
         .max()
         .unwrap_or(0);
-    for r in rows.iter().take(LISTED) {
+    // The amounts right-aligned, as the figures of a column are.
+    let shown = &rows[..rows.len().min(LISTED)];
+    let from_width = shown.iter().map(|r| yuan(r.from).len()).max().unwrap_or(0);
+    let to_width = shown.iter().map(|r| yuan(r.to).len()).max().unwrap_or(0);
+    for r in shown {
         let pad = " ".repeat(width - crate::textwidth::cells(&r.who));
         out.push_str(&format!(
-            "{indent}  {}{pad}  {} → {}\n",
+            "{indent}  {}{pad}  {:>from_width$} → {:>to_width$}\n",
             one_line(&r.who),
             yuan(r.from),
             yuan(r.to)
@@ -204,4 +208,33 @@ pub fn text(app: &App) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The defect: the rows a budget cut were listed with their amounts flush left, so
+    /// `1,000,000.00 → 800,000.00` and `90,000.00 → 72,000.00` did not line up.
+    #[test]
+    fn the_rows_cut_are_listed_with_their_amounts_aligned() {
+        let rows = [
+            CutRow {
+                who: "AY-01".into(),
+                from: 100_000_000,
+                to: 80_000_000,
+            },
+            CutRow {
+                who: "AY-2".into(),
+                from: 9_000_000,
+                to: 7_200_000,
+            },
+        ];
+        let mut out = String::new();
+        listed(&mut out, &rows, "  ", Lang::En);
+        assert_eq!(
+            out,
+            "  2 rows cut:\n    AY-01  1,000,000.00 → 800,000.00\n    AY-2      90,000.00 →  72,000.00\n"
+        );
+    }
 }
