@@ -692,14 +692,16 @@ fn a_report_roadsub_wrote_is_never_saved_with_stale_amounts() {
         .columns
         .index(crate::table::Field::Cost)
         .unwrap();
-    press(
-        &mut app,
-        &format!(
+    // The cost typed anew (100万), then Ctrl-S.
+    let edit_cost = |app: &mut App| {
+        let keys = format!(
             "{}<Enter><End>{}100万<Enter><C-s>",
             "l".repeat(cost),
             "<BS>".repeat(12)
-        ),
-    );
+        );
+        press(app, &keys);
+    };
+    edit_cost(&mut app);
     assert_eq!(app.doc.sheet.rows[0].get(cost), "100万");
     assert_eq!(
         app.status.as_ref().unwrap().text,
@@ -734,14 +736,7 @@ fn a_report_roadsub_wrote_is_never_saved_with_stale_amounts() {
         "{said:?} {:?}",
         app.mode
     );
-    press(
-        &mut app,
-        &format!(
-            "{}<Enter><End>{}100万<Enter><C-s>",
-            "l".repeat(cost),
-            "<BS>".repeat(12)
-        ),
-    );
+    edit_cost(&mut app);
     assert!(app
         .status
         .as_ref()
