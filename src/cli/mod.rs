@@ -435,6 +435,57 @@ fn usage_error_zh(e: &clap::Error) -> Option<String> {
     Some(format!("roadsub: {what}\n{usage}\n更多信息请用 --help。\n"))
 }
 
+/// The commands, as a user types them.
+const COMMANDS: [&str; 5] = ["batch", "rules", "explain", "compare", "notice"];
+
+/// What to say when FILE is not a file but a command mistyped (`roadsub notic plan.csv`,
+/// `roadsub batchh`): a name with no folder and no extension, of no existing file, at most two
+/// letters from a command's name or the start of one. `None` for anything else, which is a
+/// table to open (or to make, when it does not exist yet).
+fn mistyped_command(file: &Path, lang: Lang) -> Option<String> {
+    let name = file.to_str()?;
+    if name.is_empty() || name.contains(['.', '/', '\\']) || file.symlink_metadata().is_ok() {
+        return None;
+    }
+    let typed = name.to_lowercase();
+    let meant = COMMANDS.iter().find(|c| {
+        edit_distance(&typed, c) <= 2 || (typed.chars().count() >= 3 && c.starts_with(&*typed))
+    })?;
+    Some(match lang {
+        Lang::En => format!(
+            "roadsub: unknown command '{name}'; did you mean '{meant}'? (no file is named \
+             '{name}' either; to make a new table of that name, write ./{name})\n\n\
+             Usage: roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+             For more information, try '--help'.\n"
+        ),
+        Lang::Zh => format!(
+            "roadsub: 未知的命令 {name}（可用：{}）；是否想用 {meant}？（也没有名为 {name} 的文件；\
+             要新建这个名字的表格请写 ./{name}）\n\n\
+             用法：roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+             更多信息请用 --help。\n",
+            COMMANDS.join("、")
+        ),
+    })
+}
+
+/// How many letters must be put in, taken out or changed to make `a` into `b` (Levenshtein).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// The value of `-o`/`--output` in a command line clap refused, read as plainly as possible.
 /// A name after `-o` is kept as given, text or not (a GBK name from a Windows share).
 fn output_in_args(args: &[OsString]) -> Option<&OsStr> {
@@ -468,6 +519,25 @@ pub fn run() -> ExitCode {
                 output_in_args(&args).map(Path::new),
             ));
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            // `roadsub batchh plan.csv`: clap took the command for FILE and says the table
+            // is an unexpected argument; the mistyped command is what to say.
+            let file = matches!(
+                e.kind(),
+                clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidSubcommand
+            )
+            .then(|| {
+                command(lang)
+                    .ignore_errors(true)
+                    .try_get_matches_from(&args)
+                    .ok()
+            })
+            .flatten()
+            .filter(|m| m.subcommand().is_none())
+            .and_then(|m| m.get_one::<PathBuf>("file").cloned());
+            if let Some(said) = file.and_then(|f| mistyped_command(&f, lang)) {
+                to_stderr(&said);
+                return ExitCode::from(EXIT_USAGE);
+            }
             match usage_error_zh(&e).filter(|_| code == EXIT_USAGE && lang == Lang::Zh) {
                 // clap speaks English only: said in Chinese instead where it can be.
                 Some(said) => to_stderr(&said),
@@ -486,6 +556,16 @@ pub fn run() -> ExitCode {
                 .get_one::<String>("lang")
                 .and_then(|t| Lang::from_tag(t))
                 .unwrap_or(lang);
+            let mistyped = m
+                .subcommand()
+                .is_none()
+                .then(|| m.get_one::<PathBuf>("file"))
+                .flatten()
+                .and_then(|f| mistyped_command(f, lang));
+            if let Some(said) = mistyped {
+                to_stderr(&said);
+                return ExitCode::from(EXIT_USAGE);
+            }
             match dispatch(&m, lang) {
                 Ok(code) => code,
                 Err(f) => {
@@ -681,6 +761,46 @@ mod tests {
     fn the_command_is_well_formed_in_both_languages() {
         command(Lang::En).debug_assert();
         command(Lang::Zh).debug_assert();
+    }
+
+    #[test]
+    fn edit_distance_counts_letters_put_in_taken_out_or_changed() {
+        assert_eq!(edit_distance("notic", "notice"), 1);
+        assert_eq!(edit_distance("batchh", "batch"), 1);
+        assert_eq!(edit_distance("exlpain", "explain"), 2);
+        assert_eq!(edit_distance("", "rules"), 5);
+        assert_eq!(edit_distance("rules", "rules"), 0);
+        assert_eq!(edit_distance("plan", "batch"), 5);
+        assert_eq!(edit_distance("ab", "ba"), 2);
+    }
+
+    #[test]
+    fn a_file_named_like_no_command_is_a_table_not_a_typo() {
+        let meant = |name: &str| {
+            mistyped_command(Path::new(name), Lang::En).map(|said| {
+                COMMANDS
+                    .into_iter()
+                    .find(|c| said.contains(&format!("did you mean '{c}'?")))
+                    .unwrap()
+            })
+        };
+        assert_eq!(meant("notic"), Some("notice"));
+        assert_eq!(meant("Batchh"), Some("batch"));
+        assert_eq!(meant("rule"), Some("rules"));
+        assert_eq!(meant("comp"), Some("compare"));
+        assert_eq!(meant("exlpain"), Some("explain"));
+        // A table's name: with an extension, in a folder, or nothing like a command.
+        for name in [
+            "notic.csv",
+            "./notic",
+            "data/batch",
+            "plan",
+            "村表",
+            "ab",
+            "",
+        ] {
+            assert_eq!(meant(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -438,8 +438,9 @@ fn the_chinese_list_of_commands_names_notice() {
         .roadsub(&["--lang", "zh", "notic", "a", "b"])
         .expect_code(2);
     assert!(
-        out.stderr
-            .starts_with("roadsub: 未知的命令 a（可用：batch、rules、explain、compare、notice）"),
+        out.stderr.starts_with(
+            "roadsub: 未知的命令 notic（可用：batch、rules、explain、compare、notice）；是否想用 notice？"
+        ),
         "{}",
         out.stderr
     );

@@ -47,3 +47,47 @@ fn the_interactive_table_needs_a_terminal() {
         "roadsub: the interactive table needs a terminal; to compute a file in a script use: roadsub batch FILE\n",
     );
 }
+
+#[test]
+fn a_mistyped_command_is_named_not_taken_for_a_table() {
+    let env = Env::new();
+    let table = env.write("plan.csv", "id,length_km,cost\nA,1,100000\n");
+    let said = |typed: &str, meant: &str| {
+        format!(
+            "roadsub: unknown command '{typed}'; did you mean '{meant}'? (no file is named \
+             '{typed}' either; to make a new table of that name, write ./{typed})\n\n\
+             Usage: roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+             For more information, try '--help'.\n"
+        )
+    };
+    // clap took `batchh` for FILE and said the table was an unexpected argument.
+    env.roadsub(&["batchh", &table])
+        .expect(2, "", &said("batchh", "batch"));
+    // `a` was said to be an unknown command.
+    env.roadsub(&["notic", "a", "b"])
+        .expect(2, "", &said("notic", "notice"));
+    env.roadsub(&["rule", "show"])
+        .expect(2, "", &said("rule", "rules"));
+    // Alone, it was a new table to open (here: no terminal to open it in).
+    env.roadsub(&["compar"])
+        .expect(2, "", &said("compar", "compare"));
+    env.roadsub(&["--lang", "zh", "exlpain", "--row", "3"])
+        .expect(
+        2,
+        "",
+        "roadsub: 未知的命令 exlpain（可用：batch、rules、explain、compare、notice）；是否想用 \
+         explain？（也没有名为 exlpain 的文件；要新建这个名字的表格请写 ./exlpain）\n\n\
+         用法：roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+         更多信息请用 --help。\n",
+    );
+    // A table of that name, or one written with its folder, is a table.
+    let needs_terminal = "roadsub: the interactive table needs a terminal; to compute a \
+                          file in a script use: roadsub batch FILE\n";
+    env.roadsub(&["./compar"]).expect(1, "", needs_terminal);
+    env.write("compar", "id,length_km,cost\nA,1,100000\n");
+    env.roadsub(&["compar"]).expect(1, "", needs_terminal);
+    // A real command mistyped after a table is clap's to say, as before.
+    env.roadsub(&[&table, "batchh"])
+        .expect_code(2)
+        .stderr_has("unrecognized subcommand 'batchh'");
+}
