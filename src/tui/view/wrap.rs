@@ -308,7 +308,7 @@ mod tests {
         };
         let number = |c: char| c.is_ascii_digit() || ",.−-+".contains(c);
         // A Latin unit is a whole word (`km`, not the start of `kmaaaa`).
-        let unit = ["万", "元", "公里", "米", "%", "yuan", "km"]
+        let unit = ["万", "元", "公里", "米", "%", "yuan", "km", "m"]
             .iter()
             .any(|u| {
                 after.strip_prefix(u).is_some_and(|rest| {
