@@ -146,6 +146,9 @@ pub enum RulesProblem {
         value: String,
         subsidy: rust_decimal::Decimal,
     },
+    /// A self-test's segment with no rate of a fund in force on its date (or the as-of
+    /// day), as a table's row would be refused: the row's message, said in each language.
+    TestNotInForce { en: String, zh: String },
     /// A self-test expecting an amount (under `key`) that its inputs give none of: it is
     /// computed from the inputs `needs`, of which the test does not give those `missing`.
     TestExpectsWithout {
@@ -533,6 +536,13 @@ impl RulesProblem {
                     format!("disbursed \"{value}\" 超过补助合计 {subsidy} 元")
                 } else {
                     format!("disbursed \"{value}\" is more than the subsidy of {subsidy}")
+                }
+            }
+            TestNotInForce { en, zh: said_zh } => {
+                if zh {
+                    format!("该自测的路段{said_zh}")
+                } else {
+                    format!("the test's segment {en}")
                 }
             }
             TestExpectsWithout { key, needs, missing } => {

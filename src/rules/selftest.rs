@@ -112,11 +112,24 @@ pub enum Outcome {
     Fail(Vec<Difference>),
     /// An amount left the exact range.
     Overflow,
+    /// The segment would be refused as a table's row is: a fund has no rate in force for
+    /// its class on its date (or, undated, on the as-of day).
+    Refused(crate::table::Problem),
 }
 
 impl SelfTest {
     /// Computes the segment under `rules` and compares every expected amount, exactly.
     pub fn run(&self, rules: &RuleSet) -> Outcome {
+        // The engine pays such a fund nothing, so a test expecting 0 would pass.
+        let segment = &self.segment;
+        if let Some(fund) = rules.not_in_force(segment.class, segment.date) {
+            return Outcome::Refused(crate::table::Problem::NotInForce {
+                fund,
+                class: segment.class,
+                width: segment.width_m,
+                when: segment.date.unwrap_or(rules.as_of()),
+            });
+        }
         let Ok(b) = engine::compute(rules, &self.segment) else {
             return Outcome::Overflow;
         };
@@ -152,6 +165,15 @@ impl Outcome {
                     "金额超出可精确计算的范围（最多 999,999,999,999,999.99 元）",
                 )
                 .to_string(),
+            Outcome::Refused(problem) => {
+                let said = problem.render(rules, lang);
+                match lang {
+                    Lang::En => {
+                        format!("the test's segment {said} (a table's row is refused for this)")
+                    }
+                    Lang::Zh => format!("该自测的路段{said}（表格中这样的行会被拒绝）"),
+                }
+            }
             Outcome::Fail(differences) => differences
                 .iter()
                 .map(|d| {

@@ -510,3 +510,63 @@ fn a_missing_key_no_longer_hides_the_problems_after_it() {
         ),
     );
 }
+
+#[test]
+fn a_self_test_dated_where_no_rate_is_in_force_is_refused_as_its_row_would_be() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    let test = "\n[[test]]\nname = \"too early\"\nclass = \"group\"\nwidth_m = \"3.5\"\n\
+                length_km = 1\ncost = \"30万\"\ndate = \"2017-06-01\"\n[test.expect]\npoverty = 0\n";
+    let r = env.write("early.toml", format!("{text}{test}"));
+    let line = text.lines().count() + 8;
+    // It passed: the engine pays a fund with no rate in force nothing, and 0 was expected.
+    env.roadsub(&["rules", "check", &r]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:{line}:8: the test's segment has no rate of County poverty-alleviation \
+             special fund for 通社公路 3.5 m in force on 2017-06-01\n"
+        ),
+    );
+    env.roadsub(&["rules", "test", &r, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {r}:{line}:8: 该自测的路段在 2017-06-01 没有施行中的县扶贫专项补助标准（通社公路，3.5 米）\n"
+        ),
+    );
+    // The same segment as a table's row.
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,date\nT1,T,V,group,3.5,1,30万,2017-06-01\n",
+    );
+    env.roadsub(&["batch", &t, "--rules", &rules(), "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!(
+            "{t}:2: 该行在 2017-06-01 没有施行中的县扶贫专项补助标准（通社公路，3.5 米）\n"
+        ));
+    // A test without a date is dated when it runs: by --as-of, refused there.
+    assert_eq!(text.matches("date = \"2018-12-31\"\n").count(), 1);
+    let r = env.write("undated.toml", text.replace("date = \"2018-12-31\"\n", ""));
+    env.roadsub(&["rules", "test", &r, "--as-of", "2017-06-01"])
+        .expect(
+            1,
+            &format!(
+                "FAIL group 2018-12-31 ({r}:54): the test's segment has no rate of County \
+             poverty-alleviation special fund for 通社公路 3.5 m in force on 2017-06-01 (a table's \
+             row is refused for this)\n\
+             ok group 2019-01-01\n2 tests: 1 passed, 1 failed\n"
+            ),
+            "",
+        );
+    env.roadsub(&["rules", "test", &r, "--as-of", "2017-06-01", "--lang", "zh"])
+        .expect(
+            1,
+            &format!(
+                "未通过 group 2018-12-31（{r}:54）：该自测的路段在 2017-06-01 没有施行中的县扶贫专项补助标准\
+                 （通社公路，3.5 米）（表格中这样的行会被拒绝）\n\
+                 通过 group 2019-01-01\n共 2 项自测：通过 1 项，未通过 1 项\n"
+            ),
+            "",
+        );
+}

@@ -62,6 +62,7 @@ fn check_one(
     let mut approved_at = Vec::new();
     let mut expect = None;
     let mut date = None;
+    let mut date_at = None;
     let present: HashSet<&str> = test
         .get_ref()
         .0
@@ -110,6 +111,7 @@ fn check_one(
                     }
                 };
                 date = Day::parse(text.trim()).map(When::Day);
+                date_at = Some(value);
                 if date.is_none() {
                     loc.push(
                         value,
@@ -240,6 +242,25 @@ fn check_one(
         },
         expect: expect?,
     };
+    // A day on which a fund has no rate in force for the class refuses a table's row (SPEC
+    // §9); the engine would pay that fund nothing, and a test expecting 0 would pass. A test
+    // without a date is dated when it runs (`--as-of`), and refused then (`Outcome::Refused`).
+    if let (true, Some(at)) = (loc.errors.is_empty(), date_at) {
+        let segment = &test.segment;
+        if let Some(fund) = rules.not_in_force(segment.class, segment.date) {
+            let problem = crate::table::Problem::NotInForce {
+                fund,
+                class: segment.class,
+                width: segment.width_m,
+                when: segment.date.unwrap_or(rules.as_of()),
+            };
+            let problem = RulesProblem::TestNotInForce {
+                en: problem.render(rules, crate::i18n::Lang::En),
+                zh: problem.render(rules, crate::i18n::Lang::Zh),
+            };
+            loc.push(at, problem);
+        }
+    }
     // What a table's row is refused for once computed, a test is too (a rule set with
     // problems of its own is not computed with).
     if loc.errors.is_empty() {
