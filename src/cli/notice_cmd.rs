@@ -207,6 +207,16 @@ fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<N
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let dir = m.get_one::<PathBuf>("output").expect("required").clone();
+    if dir.as_os_str() == "-" {
+        // Elsewhere `-o -` is standard output; here it would be a folder named `-`.
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "-o -: notices are files, one per village, and cannot go to standard output; give a folder (-o notices)",
+                "-o -：公示是每村一个文件，不能写到标准输出；请给出文件夹（-o notices）",
+            ),
+        ));
+    }
     let rules = load_rules_as_of(m, lang)?;
     let (tables, unread) = read_tables(m, &rules, lang)?;
     let w = whole(&tables, &rules).map_err(|e| bad(e.render(lang)))?;
@@ -315,6 +325,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             )),
         },
     )?;
+    // Costs that look typed in the wrong unit are on the notices as computed: said, as a
+    // batch run says it, for the villages written.
+    let implausible = notices.iter().map(|n| n.implausible).sum();
+    if let Some(line) = crate::report::summary::implausible_line(&rules, implausible, lang) {
+        to_stderr(&format!("{line}\n"));
+    }
     let count = notices.len();
     let wrote = match lang {
         Lang::En if count == 1 => format!("wrote 1 notice to {shown}"),

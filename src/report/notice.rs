@@ -215,6 +215,9 @@ pub struct Notice {
     pub surplus: Decimal,
     /// The village's rows left out because they are bad.
     pub left_out: usize,
+    /// The village's segments whose cost per km is outside the rules' plausible range (a
+    /// cost typed in 元 where 万元 was meant): the office is warned, as a batch run warns.
+    pub implausible: u64,
     /// Where the rules come from and when they took effect, in a sentence.
     pub basis: String,
 }
@@ -400,6 +403,7 @@ pub fn build<'a>(
         overspent: Vec::new(),
         surplus: Decimal::ZERO,
         left_out: 0,
+        implausible: 0,
         basis: basis.clone(),
     };
     // Budgets' names, worked out once: a cut is matched by name on every row it touches.
@@ -459,6 +463,9 @@ pub fn build<'a>(
         // Households are given per segment and one household may benefit from several
         // segments: their sum would count it twice, so the totals line has none (nor 户均).
         add(&mut total.shortfall, line.shortfall)?;
+        if b.notes.iter().any(Note::is_warning) {
+            notice.implausible += 1;
+        }
         for n in &b.notes {
             if let Note::CutByCost {
                 fund,
@@ -545,10 +552,7 @@ pub fn build<'a>(
 /// over an existing file only with `force`, and never over one that appeared meanwhile.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".roadsub-")
-        .suffix(".xlsx")
-        .tempfile_in(folder)?;
+    let mut temp = temp_for(folder, path)?;
     std::io::Write::write_all(&mut temp, bytes)?;
     temp.as_file().sync_all()?;
     if force {
@@ -557,6 +561,23 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> std::io::Result<()>
         temp.persist_noclobber(path).map_err(|e| e.error)?;
     }
     Ok(())
+}
+
+/// A temporary file in `folder` for a notice to be renamed to `path`, with the permissions
+/// of the notice it replaces, or else those the user's umask gives a new file (a temporary
+/// file is otherwise private: notices in a shared office folder were unreadable to others).
+fn temp_for(folder: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".roadsub-").suffix(".xlsx");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let temp = builder.tempfile_in(folder)?;
+    if let Ok(m) = std::fs::metadata(path) {
+        if m.is_file() {
+            std::fs::set_permissions(temp.path(), m.permissions())?;
+        }
+    }
+    Ok(temp)
 }
 
 /// The characters Windows refuses in a file name, and control characters.
@@ -681,10 +702,7 @@ pub fn write_all<E: Send>(
         let path = dir.join(&names[at]);
         let bytes = make(at).map_err(|e| NotWritten::Made(path.clone(), e))?;
         let temp = (|| {
-            let mut temp = tempfile::Builder::new()
-                .prefix(".roadsub-")
-                .suffix(".xlsx")
-                .tempfile_in(dir)?;
+            let mut temp = temp_for(dir, &path)?;
             std::io::Write::write_all(&mut temp, &bytes)?;
             temp.as_file().sync_all()?;
             // Only its path is kept: its removal on a failure needs no open file.
@@ -833,6 +851,7 @@ mod tests {
             overspent: vec![],
             surplus: Decimal::ZERO,
             left_out: 0,
+            implausible: 0,
             basis: String::new(),
         }
     }
@@ -901,5 +920,43 @@ mod tests {
         for (at, name) in names.iter().enumerate() {
             assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), bytes(at));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn notices_are_made_as_the_umask_says_and_replaced_ones_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        // What the umask gives any new file (they were 0600 whatever it said).
+        std::fs::write(dir.path().join("made-so"), "").unwrap();
+        let new = mode("made-so");
+        assert_ne!(
+            new & 0o077,
+            0,
+            "a umask of 077 would make this test say nothing"
+        );
+        let names = ["a.xlsx".to_string(), "b.xlsx".to_string()];
+        write_all(dir.path(), &names, |_| Ok::<_, ()>(b"x".to_vec()), false).unwrap();
+        write_file(&dir.path().join("c.xlsx"), b"x", false).unwrap();
+        assert_eq!([mode("a.xlsx"), mode("b.xlsx"), mode("c.xlsx")], [new; 3]);
+        // Replaced with --force: each keeps the mode it was given.
+        for (name, m) in [("a.xlsx", 0o640), ("c.xlsx", 0o604)] {
+            let p = dir.path().join(name);
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).unwrap();
+        }
+        write_all(dir.path(), &names, |_| Ok::<_, ()>(b"y".to_vec()), true).unwrap();
+        write_file(&dir.path().join("c.xlsx"), b"y", true).unwrap();
+        assert_eq!(
+            [mode("a.xlsx"), mode("b.xlsx"), mode("c.xlsx")],
+            [0o640, new, 0o604]
+        );
+        assert_eq!(std::fs::read(dir.path().join("a.xlsx")).unwrap(), b"y");
     }
 }

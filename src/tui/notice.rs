@@ -124,6 +124,20 @@ impl App {
                 format!("已写出 {key} 的公示到 {name}（{left_out} 个路段因数据有误未列入）")
             }
         };
+        // Costs that look typed in the wrong unit are on the notice as computed: said, as a
+        // batch run and `roadsub notice` say it.
+        let text = match (n.implausible, self.lang) {
+            (0, _) => text,
+            (1, Lang::En) => format!(
+                "{text}; warning: 1 segment has a cost per km outside the plausible range: check the amounts' unit (元 or 万元)"
+            ),
+            (k, Lang::En) => format!(
+                "{text}; warning: {k} segments have a cost per km outside the plausible range: check the amounts' unit (元 or 万元)"
+            ),
+            (k, Lang::Zh) => format!(
+                "{text}；警告：{k} 个路段的每公里造价超出合理范围，请核对金额单位（元或万元）"
+            ),
+        };
         // Written is a success, whatever was left out: the count says the rest.
         self.say_owned(text, false);
     }
@@ -270,5 +284,45 @@ mod tests {
             )
         );
         assert!(!status.error);
+    }
+
+    #[test]
+    fn p_message_warns_of_costs_typed_in_the_wrong_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,投资\n\
+             A1,石鼓镇,大骥村,通村,4.5,1,60\n\
+             A2,石鼓镇,大骥村,通村,4.5,1,60万\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let mut app = App::new(doc, rules, Lang::Zh);
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(0)))
+            .unwrap();
+        app.step(Action::Notice, 10);
+        let written = dir.path().join("石鼓镇-大骥村.xlsx");
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            format!(
+                "已写出 石鼓镇 大骥村 的公示到 {}；警告：1 个路段的每公里造价超出合理范围，请核对金额单位（元或万元）",
+                written.display()
+            )
+        );
+        std::fs::remove_file(&written).unwrap();
+        app.lang = Lang::En;
+        app.step(Action::Notice, 10);
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            format!(
+                "wrote the notice of 石鼓镇 大骥村 to {}; warning: 1 segment has a cost per km outside the plausible range: check the amounts' unit (元 or 万元)",
+                written.display()
+            )
+        );
     }
 }

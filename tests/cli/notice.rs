@@ -1185,3 +1185,62 @@ fn a_source_date_epoch_that_is_not_whole_seconds_is_refused_and_nothing_is_writt
         .env("SOURCE_DATE_EPOCH", "")
         .expect(0, "", &format!("wrote 3 notices to {out}\n"));
 }
+
+#[test]
+fn notice_to_standard_output_is_refused_not_made_a_folder_named_dash() {
+    let env = Env::new();
+    let table = env.write("plan.csv", TWO_NEW_VILLAGES);
+    env.roadsub(&["notice", &table, "-o", "-"]).expect(
+        2,
+        "",
+        "roadsub: -o -: notices are files, one per village, and cannot go to standard output; \
+         give a folder (-o notices)\n",
+    );
+    env.roadsub(&["notice", &table, "-o", "-", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: -o -：公示是每村一个文件，不能写到标准输出；请给出文件夹（-o notices）\n",
+        );
+    assert!(!env.path("-").exists());
+}
+
+#[test]
+fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_batchs_warning() {
+    let env = Env::new();
+    // 96 typed for 96万 in 大骥村: 48 yuan a km, under the plausible 5万–500万.
+    let table = env.write(
+        "unit.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,户数\n\
+         U1,石鼓镇,大骥村,通村,4.5,2,96,30\n\
+         U2,石鼓镇,新村,通村,4.5,2,960000,30\n",
+    );
+    let out = env.file("n");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!(
+            "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km \
+             (see the notes): check the amounts' unit (元 or 万元)\n\
+             wrote 2 notices to {out}\n"
+        ),
+    );
+    // What a batch run says of the same table, word for word.
+    env.roadsub(&["batch", &table, "-o", &env.file("r.csv")])
+        .expect_code(0)
+        .stderr_has("warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n");
+    let zh = env.file("zh");
+    env.roadsub(&["notice", &table, "-o", &zh, "--village", "大骥村", "--lang", "zh"])
+        .expect(
+            0,
+            "",
+            &format!(
+                "警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n\
+                 已写出 1 份公示到 {zh}\n"
+            ),
+        );
+    // Only the villages written count: 新村's costs are plausible.
+    let other = env.file("other");
+    env.roadsub(&["notice", &table, "-o", &other, "--village", "新村"])
+        .expect(0, "", &format!("wrote 1 notice to {other}\n"));
+}
