@@ -348,3 +348,116 @@ fn rows_of_empty_fields_are_passed_over_and_saved_back_verbatim() {
         text.replace(",1,4.5,40\n", ",1,4.5,41\n")
     );
 }
+
+/// Deleting a row took the blank lines and rows of empty fields after it along: they were
+/// kept with its line, and went with it.
+#[test]
+fn deleting_a_row_keeps_the_blank_lines_and_empty_rows_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let header = "id,township,village,class,width_m,length_km,cost\n";
+    let cases: [(&str, usize, &str); 4] = [
+        // The first row: what followed it now follows the header.
+        (
+            "A1,t,v,通村,4.5,1,80万\n\n,,,,,,\nA2,t,v,通村,4.5,1,80万\n\nA3,t,v,通村,4.5,1,80万\n",
+            0,
+            "\n,,,,,,\nA2,t,v,通村,4.5,1,80万\n\nA3,t,v,通村,4.5,1,80万\n",
+        ),
+        // A middle row, the file's own line ends (CR LF) kept.
+        (
+            "A1,t,v,通村,4.5,1,80万\r\nA2,t,v,通村,4.5,1,80万\r\n\r\n说明：另计,,,,,,\r\nA3,t,v,通村,4.5,1,80万\r\n",
+            1,
+            "A1,t,v,通村,4.5,1,80万\r\n\r\n说明：另计,,,,,,\r\nA3,t,v,通村,4.5,1,80万\r\n",
+        ),
+        // The last row, blank lines after it at the end of the file.
+        (
+            "A1,t,v,通村,4.5,1,80万\r\nA2,t,v,通村,4.5,1,80万\r\n\r\n\r\n",
+            1,
+            "A1,t,v,通村,4.5,1,80万\r\n\r\n\r\n",
+        ),
+        // Two rows deleted in turn: the lines after each stay in file order.
+        (
+            "A1,t,v,通村,4.5,1,80万\n\nA2,t,v,通村,4.5,1,80万\n,,,,,,\nA3,t,v,通村,4.5,1,80万\n",
+            usize::MAX,
+            "\n,,,,,,\nA3,t,v,通村,4.5,1,80万\n",
+        ),
+    ];
+    for (rows, delete, expected) in cases {
+        fs::write(&path, format!("{header}{rows}")).unwrap();
+        let mut sheet = Sheet::load_in(&path, None).unwrap();
+        match delete {
+            usize::MAX => {
+                sheet.rows.remove(1);
+                sheet.rows.remove(0);
+            }
+            at => {
+                sheet.rows.remove(at);
+            }
+        }
+        sheet.save(&path).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            format!("{header}{expected}"),
+            "{rows:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever rows are deleted, every other line of the file is saved as it was read: the
+    /// records of the rows left, the blank lines after every row, deleted or not, and the
+    /// header and what comes before it.
+    #[test]
+    fn deleting_rows_takes_only_their_own_lines(
+        f in file(),
+        gone in prop::collection::vec(any::<bool>(), 8),
+    ) {
+        let width = f.header.cells.len();
+        let unclosed = |cells: &[Cell]| {
+            cells.len() != width && cells.iter().any(|c| c.0.contains('\n'))
+        };
+        prop_assume!(!f.rows.iter().any(|r| unclosed(&r.cells)));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        fs::write(&path, f.bytes(None)).unwrap();
+        let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
+        prop_assert_eq!(sheet.rows.len(), f.rows.len());
+        let mut at = 0;
+        sheet.rows.retain(|_| {
+            at += 1;
+            !gone[at - 1]
+        });
+        sheet.save(&path).unwrap();
+        // The file as generated, each deleted row's record and own line end left out.
+        let mut expected = Vec::new();
+        if f.form == Form::Utf8Bom {
+            expected.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        for _ in 0..f.preamble {
+            expected.extend_from_slice(f.header.end.as_bytes());
+        }
+        let n = f.rows.len();
+        expected.extend(f.line_bytes(&f.header, n == 0, None));
+        for (i, row) in f.rows.iter().enumerate() {
+            let last = i + 1 == n;
+            if !gone[i] {
+                // A row after a last line that lost its record starts a line of its own.
+                if !expected.is_empty() && !matches!(expected.last(), Some(b'\n' | b'\r')) {
+                    expected.extend_from_slice(row.end.as_bytes());
+                }
+                expected.extend(f.line_bytes(row, last, None));
+            } else if !last || f.last_ended {
+                for _ in 0..row.blanks {
+                    expected.extend(encode(row.end, f.form));
+                }
+            }
+        }
+        let saved = fs::read(&path).unwrap();
+        prop_assert_eq!(String::from_utf8_lossy(&saved), String::from_utf8_lossy(&expected));
+        // Read again, the rows left are the rows kept, in order.
+        let again = Sheet::load_in(&path, encoding(f.form)).unwrap();
+        prop_assert_eq!(again.rows.len(), gone[..n].iter().filter(|g| !**g).count());
+    }
+}

@@ -30,6 +30,17 @@ impl Sheet {
                 out.extend_from_slice(self.style.ending.bytes());
             }
         }
+        // Blank lines (and rows of empty fields) read after a row deleted since stay where
+        // they were: after the row before it in the file, or after the header.
+        let left = self.lines_left_by_deleted_rows();
+        let after = |line: u64| {
+            let from = left.partition_point(|&(at, _)| at < line);
+            let to = left.partition_point(|&(at, _)| at <= line);
+            left[from..to].iter().map(|&(_, bytes)| bytes)
+        };
+        for bytes in after(0) {
+            out.extend_from_slice(bytes);
+        }
         for row in &self.rows {
             // A last line without a line end is one no longer when a row comes after it.
             if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
@@ -47,8 +58,52 @@ impl Sheet {
                 &mut line,
                 &mut splitter,
             );
+            if row.line != 0 {
+                for bytes in after(row.line) {
+                    if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
+                        out.extend_from_slice(self.style.ending.bytes());
+                    }
+                    out.extend_from_slice(bytes);
+                }
+            }
         }
         out
+    }
+
+    /// The lines kept after the records of rows no longer in the table (blank lines, rows of
+    /// empty fields), each with the line of the row they now follow (0: the header), in file
+    /// order. A row's own line end goes with it.
+    fn lines_left_by_deleted_rows(&self) -> Vec<(u64, &[u8])> {
+        if self.kept.is_empty() {
+            return Vec::new();
+        }
+        let mut present: Vec<u64> = self
+            .rows
+            .iter()
+            .map(|r| r.line)
+            .filter(|&l| l != 0)
+            .collect();
+        present.sort_unstable();
+        let mut left = Vec::new();
+        for (line, raw) in &self.kept {
+            if present.binary_search(line).is_ok() {
+                continue;
+            }
+            let tail = &raw.bytes[raw.body..];
+            let own_end = match tail {
+                [b'\r', b'\n', ..] => 2,
+                [b'\n' | b'\r', ..] => 1,
+                _ => 0,
+            };
+            let rest = &tail[own_end..];
+            if rest.is_empty() {
+                continue;
+            }
+            let at = present.partition_point(|&l| l < *line);
+            left.push((at.checked_sub(1).map_or(0, |i| present[i]), rest));
+        }
+        // `kept` is in line order, and so the rows each follows.
+        left
     }
 
     /// Saves atomically: the previous version becomes `FILE.bak` (itself replaced atomically,

@@ -864,3 +864,32 @@ fn an_export_that_cannot_be_written_says_why_in_the_users_language_without_the_t
         "无法导出到 /nonexistent-dir/r.csv：没有这个文件或目录"
     );
 }
+
+#[test]
+fn deleting_a_row_and_saving_keeps_the_blank_lines_and_empty_rows_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bl.csv");
+    let header = "id,township,village,class,width_m,length_km,cost\n";
+    std::fs::write(
+        &path,
+        format!(
+            "{header}A1,t,v,通村,4.5,1,80万\n\n,,,,,,\nA2,t,v,通村,4.5,1,80万\n\nA3,t,v,通村,4.5,1,80万\n"
+        ),
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    press(&mut app, "d<C-s>");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{header}\n,,,,,,\nA2,t,v,通村,4.5,1,80万\n\nA3,t,v,通村,4.5,1,80万\n"),
+        "only A1's own line goes"
+    );
+    // Undone and saved: the file as it was.
+    press(&mut app, "u<C-s>");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!(
+            "{header}A1,t,v,通村,4.5,1,80万\n\n,,,,,,\nA2,t,v,通村,4.5,1,80万\n\nA3,t,v,通村,4.5,1,80万\n"
+        )
+    );
+}
