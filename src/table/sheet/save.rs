@@ -213,7 +213,21 @@ type Put<'a> = dyn FnMut(&mut dyn Write, &[u8]) -> io::Result<()> + 'a;
 /// Copies `path` to `FILE.bak` through a temporary file renamed over it: the old backup stays
 /// whole until the new one is complete and on disk.
 fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
-    let out = Replacement::new(&backup_path(path), ".tmp")?;
+    let backup = backup_path(path);
+    let out = Replacement::new(&backup, ".tmp")?;
+    // The previous version of the table is no more readable than the table: a new backup
+    // took the umask's 0644 beside a table kept 0600. An existing backup stricter still
+    // stays so.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let table = std::fs::metadata(path)?.permissions().mode() & 0o777;
+        let mut mode = table;
+        if let Ok(m) = std::fs::metadata(&backup) {
+            mode &= m.permissions().mode();
+        }
+        std::fs::set_permissions(out.temp_path(), std::fs::Permissions::from_mode(mode))?;
+    }
     let mut from = File::open(path)?;
     let mut buf = vec![0; 1 << 20];
     loop {
@@ -241,6 +255,42 @@ mod tests {
     use crate::i18n::Lang;
     use encoding_rs::GB18030;
     use std::fs;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_backup_of_a_private_table_is_private_too() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for table in [0o600, 0o640, 0o644] {
+            let path = dir.path().join(format!("t{table:o}.csv"));
+            fs::write(
+                &path,
+                "id,township,village,class,width_m,length_km,cost\nA,t,v,village,4.5,1,1\n",
+            )
+            .unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(table)).unwrap();
+            let mut sheet = Sheet::load(&path).unwrap();
+            sheet.rows[0] = sheet.rows[0].with(6, "2");
+            sheet.save(&path).unwrap();
+            assert_eq!(mode(&backup_path(&path)), table, "{table:o}: a new backup");
+            assert_eq!(mode(&path), table, "{table:o}: the table keeps its own");
+        }
+        // A backup left readable beside a table made private since is narrowed; one
+        // stricter than the table stays so.
+        let path = dir.path().join("t600.csv");
+        fs::set_permissions(backup_path(&path), fs::Permissions::from_mode(0o644)).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "3");
+        sheet.save(&path).unwrap();
+        assert_eq!(mode(&backup_path(&path)), 0o600);
+        let path = dir.path().join("t644.csv");
+        fs::set_permissions(backup_path(&path), fs::Permissions::from_mode(0o600)).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "3");
+        sheet.save(&path).unwrap();
+        assert_eq!(mode(&backup_path(&path)), 0o600);
+    }
 
     #[test]
     fn a_gbk_file_is_saved_as_gbk_with_its_line_endings() {

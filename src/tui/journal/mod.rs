@@ -43,9 +43,34 @@ pub fn journal_path(data: &Path) -> PathBuf {
     data.with_file_name(name)
 }
 
+/// Creates (or truncates) `path` for writing, readable by no one the file `like` keeps out:
+/// with `like`'s permission bits where it exists (a private table's journal is private too),
+/// as the umask says otherwise.
+pub(crate) fn create_as_private_as(path: &Path, like: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if let Ok(m) = fs::metadata(like) {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let mode = m.permissions().mode() & 0o666;
+        options.mode(mode);
+        let f = options.open(path)?;
+        // A file already there keeps its mode on open: set it, never wider than `like`'s.
+        let now = f.metadata()?.permissions().mode() & 0o777;
+        if now & !mode != 0 {
+            f.set_permissions(fs::Permissions::from_mode(now & mode))?;
+        }
+        return Ok(f);
+    }
+    options.open(path)
+}
+
 /// An open journal.
 pub struct Journal {
     path: PathBuf,
+    /// The data file it recovers: the journal holds its changes, so it is made no more
+    /// readable than the file (a private table's unsaved edits were readable by all).
+    data: PathBuf,
     /// Open for appending while the file holds every change in `entries`.
     file: Option<File>,
     /// The data file's size and time when the changes began, which they apply to.
@@ -95,6 +120,7 @@ impl Journal {
     pub fn new(data: &Path, base: String) -> Journal {
         Journal {
             path: journal_path(data),
+            data: super::lock::canonical(data),
             file: None,
             base,
             entries: Vec::new(),
@@ -162,7 +188,7 @@ impl Journal {
         tmp.push(".tmp");
         let tmp = PathBuf::from(tmp);
         let written = (|| {
-            let mut f = File::create(&tmp)?;
+            let mut f = create_as_private_as(&tmp, &self.data)?;
             self.put(&mut f, text.as_bytes())?;
             f.sync_data()?;
             fs::rename(&tmp, &self.path)?;
@@ -492,6 +518,39 @@ mod tests {
         assert!(dir.path().join("in.csv.roadsub-recovery").is_file());
         assert!(!dir.path().join("lnk.csv.roadsub-recovery").exists());
         assert_eq!(Journal::read(&data, 2).unwrap().entries.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_journal_of_a_private_table_is_private_too() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let rows = rows();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for table in [0o600, 0o640] {
+            let data = dir.path().join(format!("t{table:o}.csv"));
+            fs::write(&data, "id\n").unwrap();
+            fs::set_permissions(&data, fs::Permissions::from_mode(table)).unwrap();
+            // A journal left readable by an earlier version is narrowed when rewritten.
+            fs::write(journal_path(&data), "").unwrap();
+            fs::set_permissions(journal_path(&data), fs::Permissions::from_mode(0o644)).unwrap();
+            fs::remove_file(journal_path(&data)).unwrap();
+            let mut j = Journal::new(&data, "-".into());
+            j.record(&Op::set(0, &rows[0], 1, "4"), rows.first())
+                .unwrap();
+            assert_eq!(mode(&journal_path(&data)), table, "{table:o}");
+            j.record(&Op::set(0, &rows[0], 1, "5"), rows.first())
+                .unwrap();
+            assert_eq!(mode(&journal_path(&data)), table, "{table:o}");
+        }
+        // A file already there, wider than the table, is narrowed.
+        let data = dir.path().join("t600.csv");
+        let other = dir.path().join("other");
+        fs::write(&other, "x").unwrap();
+        fs::set_permissions(&other, fs::Permissions::from_mode(0o644)).unwrap();
+        drop(create_as_private_as(&other, &data).unwrap());
+        assert_eq!(mode(&other), 0o600);
+        assert_eq!(fs::read(&other).unwrap(), b"", "truncated");
     }
 
     /// Every change reaches the disk itself, not only the system: after the last of a burst,
