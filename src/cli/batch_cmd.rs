@@ -173,10 +173,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let asked_for_form = m.get_one::<String>("format").is_some() || style.excel || style.gbk;
     let destination = match m.get_one::<PathBuf>("output") {
         Some(p) if p.as_os_str() != "-" => {
-            if let Some(input) = inputs
-                .iter()
-                .find(|i| i.path.as_ref().is_some_and(|ip| batch::is_same_file(ip, p)))
-            {
+            // Standard input redirected from the output file (`< t.csv`) is that file too.
+            let same = |i: &&Input| match &i.path {
+                Some(ip) => batch::is_same_file(ip, p),
+                None => crate::table::replace::stdin_is(p),
+            };
+            if let Some(input) = inputs.iter().find(same) {
                 let msg = match lang {
                     Lang::En => format!(
                         "-o {} is also an input ({}); choose another output file",

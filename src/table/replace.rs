@@ -201,6 +201,26 @@ pub fn is_same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether standard input is the file `path` (`roadsub batch - -o t.csv < t.csv`): a
+/// regular file opened by the shell, the same device and inode. A pipe is never a file.
+#[cfg(unix)]
+pub fn stdin_is(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    match (File::from(fd).metadata(), fs::metadata(path)) {
+        (Ok(x), Ok(y)) => x.is_file() && (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+pub fn stdin_is(_: &Path) -> bool {
+    false
+}
+
 /// Whether `a` and `b` are one file under two names (a hard link).
 #[cfg(unix)]
 fn same_inode(a: &Path, b: &Path) -> bool {

@@ -100,6 +100,54 @@ fn output_naming_an_input_is_refused() {
     assert_eq!(env.read("segments.csv"), before);
 }
 
+/// `batch - -o t.csv < t.csv` replaced its input with the results: standard input opened by
+/// the shell on the output file is that file, as its name or a link to it is.
+#[test]
+fn output_that_standard_input_is_read_from_is_refused() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    let before = env.read("segments.csv");
+    let link = env.file("link.csv");
+    std::fs::hard_link(&input, &link).unwrap();
+    for (out, lang, said) in [
+        (
+            &input,
+            "en",
+            format!("roadsub: -o {input} is also an input (<stdin>); choose another output file\n"),
+        ),
+        (
+            &link,
+            "zh",
+            format!("roadsub: -o {link} 同时也是输入文件（<标准输入>）；请换一个输出文件\n"),
+        ),
+    ] {
+        let run = env.roadsub(&["batch", "-", "-o", out, "--lang", lang]);
+        let done = run
+            .command()
+            .stdin(std::fs::File::open(&input).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&done.stderr), said);
+        assert_eq!(env.read("segments.csv"), before);
+    }
+    // Through a pipe, or from another file, it is read as before.
+    let other = env.file("results.csv");
+    let run = env.roadsub(&["batch", "-", "-o", &other]);
+    let done = run
+        .command()
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(env.read("results.csv").starts_with("id,"));
+}
+
 /// The defect: a table given twice was read twice, each of its ids "appears on an earlier
 /// row" that was itself. Refused before anything is read, by batch, compare and notice, by
 /// one name or two names of one file, in both languages.
