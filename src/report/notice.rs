@@ -248,12 +248,56 @@ fn source_field(source: Source) -> Field {
 
 /// The notice's name: the rules' name with 标准 (standards) made 公示 (notice).
 pub fn title(rules: &RuleSet) -> String {
-    let name = rules.meta.name.trim();
-    match name.strip_suffix("标准") {
-        Some(stem) => format!("{stem}公示"),
-        None => format!("{name}公示"),
+    let mut name = rules.meta.name.trim();
+    // A notice publishes what the segments get, not the document the rules come from:
+    // "关于印发…补助办法的通知" and "…补助标准（2019年修订）" both become "…补助公示".
+    if let Some(inner) = name.strip_suffix("的通知") {
+        name = inner.trim();
+        for lead in ["关于印发", "关于"] {
+            if let Some(rest) = name.strip_prefix(lead) {
+                name = rest.trim();
+                break;
+            }
+        }
+    }
+    loop {
+        let bracketed = [('（', '）'), ('(', ')')]
+            .iter()
+            .find_map(|&(open, close)| {
+                name.strip_suffix(close)
+                    .and_then(|inner| inner.rfind(open).map(|at| inner[..at].trim_end()))
+            });
+        match bracketed {
+            Some(stem) if !stem.is_empty() => name = stem,
+            _ => break,
+        }
+    }
+    for word in DOCUMENT_WORDS {
+        if let Some(stem) = name.strip_suffix(word).filter(|s| !s.trim().is_empty()) {
+            name = stem.trim_end();
+            break;
+        }
+    }
+    match name.ends_with("公示") {
+        true => name.to_string(),
+        false => format!("{name}公示"),
     }
 }
+
+/// What names a policy document rather than what it grants, longest first.
+const DOCUMENT_WORDS: [&str; 11] = [
+    "实施细则",
+    "实施方案",
+    "暂行办法",
+    "管理办法",
+    "试行办法",
+    "标准",
+    "办法",
+    "规定",
+    "细则",
+    "方案",
+    "政策",
+];
 
 /// `2018-05-15` as 2018年5月15日; anything else as written.
 fn chinese_date(text: &str) -> String {
@@ -883,8 +927,34 @@ mod tests {
 
     #[test]
     fn the_title_makes_the_standards_a_notice() {
-        let rules = RuleSet::builtin();
+        let mut rules = RuleSet::builtin();
         assert_eq!(title(&rules), "安岳县2018年贫困村通村通社公路补助公示");
+        // Named as other documents are: what the segments get is the notice, not the
+        // document ("…补助办法公示" read as publishing the policy itself).
+        for (name, shown) in [
+            (
+                "某县2019年农村公路建设补助办法",
+                "某县2019年农村公路建设补助公示",
+            ),
+            ("某县补助标准（2019年修订）", "某县补助公示"),
+            ("某县补助标准(试行)", "某县补助公示"),
+            (
+                "关于印发某县通村公路补助实施细则的通知",
+                "某县通村公路补助公示",
+            ),
+            (
+                "某县通村公路补助暂行办法（2019）（修订）",
+                "某县通村公路补助公示",
+            ),
+            ("某县通村公路补助公示", "某县通村公路补助公示"),
+            ("标准", "标准公示"),
+            ("（2019）", "（2019）公示"),
+            ("某县补助", "某县补助公示"),
+        ] {
+            rules.meta.name = name.to_string();
+            assert_eq!(title(&rules), shown, "{name}");
+        }
+        let rules = RuleSet::builtin();
         assert_eq!(
             basis(&rules),
             "计算依据：《安岳县2018年贫困村通村通社公路补助标准》（安岳县扶贫开发办公室）；来源：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）；自2018年5月15日起施行。"
