@@ -547,16 +547,45 @@ pub fn text(
         ),
     });
     if let (Some(per), Some(h)) = (b.per_household, segment.households) {
-        out.push_str(&if zh {
-            format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), y(per))
+        // A share that is not whole fen says its exact value and the rounding, as a cost
+        // given per km does (100.03 ÷ 2 = 50.015, which half to even makes 50.02).
+        let exact = b
+            .shortfall
+            .checked_div(Decimal::from(h))
+            .map(|q| q.normalize())
+            .filter(|q| q.scale() > 2);
+        let rounding = rounding_name(rules.meta.rounding, lang);
+        if let Some(q) = exact {
+            let shown = match q.scale() {
+                0..=6 => grouped_exact(q),
+                _ => format!("{}…", grouped_exact(q.trunc_with_scale(6))),
+            };
+            out.push_str(&if zh {
+                format!(
+                    "尚需筹集 {} ÷ {h} 户 = {shown}，{rounding}到分为每户 {}\n",
+                    g(b.shortfall),
+                    y(per)
+                )
+            } else {
+                format!(
+                    "shortfall {} ÷ {h} {} = {shown}, {rounding} to the fen: {} each\n",
+                    g(b.shortfall),
+                    if h == 1 { "household" } else { "households" },
+                    y(per)
+                )
+            });
         } else {
-            format!(
-                "shortfall {} ÷ {h} {} = {} each\n",
-                g(b.shortfall),
-                if h == 1 { "household" } else { "households" },
-                y(per)
-            )
-        });
+            out.push_str(&if zh {
+                format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), y(per))
+            } else {
+                format!(
+                    "shortfall {} ÷ {h} {} = {} each\n",
+                    g(b.shortfall),
+                    if h == 1 { "household" } else { "households" },
+                    y(per)
+                )
+            });
+        }
     }
     if let (Some(due), Some(done)) = (b.due, segment.completed_km) {
         let done = money::measure(done);

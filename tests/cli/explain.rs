@@ -34,7 +34,7 @@ fn a_row_cut_by_a_budget_says_which_and_the_arithmetic_from_cost_to_shortfall() 
     let file = example("examples/anyue-2018-plan.csv");
     let rules = example("examples/anyue-2018-prorate.toml");
     env.roadsub(&["explain", &file, "--id", "AYP-002", "--rules", &rules, "--lang", "zh"])
-        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n造价：每公里造价 400,000.00 元 × 2.4 公里 = 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00 元\n  实拨 360,000.00 元\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00 元\n  经预算额度“社级道路建设”由 240,000.00 元核减为 190,673.57 元\n    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190,673.5751 元，按累计取整到分为 190,673.57 元\n  实拨 190,673.57 元\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43 元\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43 元\n尚需筹集 269,326.43 ÷ 58 户 = 每户 4,643.56 元\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57 元\n\n说明：\n  • 县扶贫专项补助由 240,000.00 元核减为 190,673.57 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
+        .expect(0, &format!("{file}:3 路段 AYP-002：通社公路，宽 3.5 米，长 2.4 公里；造价 960,000.00 元\n造价：每公里造价 400,000.00 元 × 2.4 公里 = 960,000.00 元\n\n县交通局补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：发布会未写明县交通局补助适用的道路类别，故两档标准对通村公路、通社公路均适用。\n  适用档：宽度 ≥3.5 米，15万元/公里\n    原文：“县交通局补助标准为3.5米宽每公里15万元”\n  未用 ≥4.5 米档：宽度 3.5 米不足\n  15万元/公里 × 2.4 公里 = 360,000.00 元\n  实拨 360,000.00 元\n\n县扶贫专项补助\n  依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n  解读：“以内”读作上限：按批复金额补助，不超过标准×里程，未填批复则按标准计；通社公路3.5米、4.5米宽同为一档。\n  适用档：宽度 ≥3.5 米，10万元以内/公里\n    原文：“3.5米、4.5米宽的通社公路每公里10万元以内”\n  10万元/公里 × 2.4 公里 = 240,000.00 元\n  经预算额度“社级道路建设”由 240,000.00 元核减为 190,673.57 元\n    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190,673.5751 元，按累计取整到分为 190,673.57 元\n  实拨 190,673.57 元\n\n造价 960,000.00 − 补助 550,673.57 = 差额 409,326.43 元\n差额 409,326.43 − 已筹 140,000.00（村项目资金 140,000.00） = 尚需筹集 269,326.43 元\n尚需筹集 269,326.43 ÷ 58 户 = 4,643.559137…，四舍五入到分为每户 4,643.56 元\n应拨付：补助 550,673.57 × 已完工 2.4 ÷ 2.4 公里 = 550,673.57 元\n\n说明：\n  • 县扶贫专项补助由 240,000.00 元核减为 190,673.57 元：社级道路建设额度690万元，各路段共申请868.5万元，按申请额同比例分配\n\n依据：安岳县脱贫攻坚工作新闻发布会，2018年5月15日（县扶贫开发办公室副主任黎泽伦答问）\n"), "");
     let json = env
         .roadsub(&[
             "explain", &file, "--id", "AYP-002", "--rules", &rules, "--format", "json",
@@ -446,4 +446,58 @@ fn a_row_left_out_of_a_budgets_sharing_is_said() {
         row.contains("\"nominal\":\"240000.00\",\"paid\":\"200605.69\""),
         "{row}"
     );
+}
+
+/// Under half-to-even rules, 100.03 ÷ 2 households = 50.015 was shown as "50.02 each" with
+/// no word of the rounding (a cost given per km said it): a share that is not whole fen now
+/// says its exact value and the rule.
+#[test]
+fn a_share_per_household_that_is_not_whole_fen_says_its_rounding() {
+    let env = Env::new();
+    let shipped =
+        std::fs::read_to_string(env!("CARGO_MANIFEST_DIR").to_string() + "/rules.toml").unwrap();
+    assert_eq!(
+        shipped
+            .matches("rounding = \"half_away_from_zero\"")
+            .count(),
+        1
+    );
+    let rules = env.write(
+        "even.toml",
+        shipped.replace(
+            "rounding = \"half_away_from_zero\"",
+            "rounding = \"half_even\"",
+        ),
+    );
+    let table = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost,households\n\
+         A,t,v,village,3,1,100.03,2\nB,t,v,village,3,1,100,3\nC,t,v,village,3,1,100,4\n",
+    );
+    let line = |row: &str, lang: &str| {
+        let out = env
+            .roadsub(&[
+                "explain", &table, "--row", row, "--rules", &rules, "--lang", lang,
+            ])
+            .expect_code(0);
+        out.stdout
+            .lines()
+            .find(|l| l.contains('÷'))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        line("1", "en"),
+        "shortfall 100.03 ÷ 2 households = 50.015, rounded half to even to the fen: 50.02 yuan each"
+    );
+    assert_eq!(
+        line("1", "zh"),
+        "尚需筹集 100.03 ÷ 2 户 = 50.015，四舍六入五成双到分为每户 50.02 元"
+    );
+    assert_eq!(
+        line("2", "en"),
+        "shortfall 100.00 ÷ 3 households = 33.333333…, rounded half to even to the fen: 33.33 yuan each"
+    );
+    // Whole fen: said as before.
+    assert_eq!(line("3", "zh"), "尚需筹集 100.00 ÷ 4 户 = 每户 25.00 元");
 }
