@@ -201,6 +201,23 @@ pub fn is_same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Gives the file at `path` the owner and group of `like` where the system allows it, and
+/// the permission bits `mode`, less the group's where its group could not be made `like`'s:
+/// a copy of a file (its backup, its recovery journal, a notice replaced) is then read by no
+/// one the file itself keeps out.
+#[cfg(unix)]
+pub fn as_private_as(path: &Path, like: &fs::Metadata, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // Each alone: an ordinary user may give a file a group of theirs, not another owner.
+    let _ = std::os::unix::fs::chown(path, Some(like.uid()), Some(like.gid()));
+    let _ = std::os::unix::fs::chown(path, None, Some(like.gid()));
+    let mut mode = mode & 0o777;
+    if fs::metadata(path)?.gid() != like.gid() {
+        mode &= !0o070;
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
 /// Whether standard input is the file `path` (`roadsub batch - -o t.csv < t.csv`): a
 /// regular file opened by the shell, the same device and inode. A pipe is never a file.
 #[cfg(unix)]

@@ -221,12 +221,12 @@ fn back_up(path: &Path, put: &mut Put<'_>) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let table = std::fs::metadata(path)?.permissions().mode() & 0o777;
-        let mut mode = table;
+        let table = std::fs::metadata(path)?;
+        let mut mode = table.permissions().mode() & 0o777;
         if let Ok(m) = std::fs::metadata(&backup) {
             mode &= m.permissions().mode();
         }
-        std::fs::set_permissions(out.temp_path(), std::fs::Permissions::from_mode(mode))?;
+        crate::table::replace::as_private_as(out.temp_path(), &table, mode)?;
     }
     let mut from = File::open(path)?;
     let mut buf = vec![0; 1 << 20];
@@ -290,6 +290,19 @@ mod tests {
         sheet.rows[0] = sheet.rows[0].with(6, "3");
         sheet.save(&path).unwrap();
         assert_eq!(mode(&backup_path(&path)), 0o600);
+        // The table's group, not an old backup's: its members, and only they, may read it.
+        use std::os::unix::fs::MetadataExt;
+        let path = dir.path().join("t640.csv");
+        std::os::unix::fs::chown(&path, None, Some(4242)).unwrap();
+        std::os::unix::fs::chown(backup_path(&path), None, Some(4343)).unwrap();
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(6, "4");
+        sheet.save(&path).unwrap();
+        let backup = fs::metadata(backup_path(&path)).unwrap();
+        assert_eq!(
+            (backup.permissions().mode() & 0o777, backup.gid()),
+            (0o640, 4242)
+        );
     }
 
     #[test]

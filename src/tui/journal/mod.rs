@@ -44,22 +44,20 @@ pub fn journal_path(data: &Path) -> PathBuf {
 }
 
 /// Creates (or truncates) `path` for writing, readable by no one the file `like` keeps out:
-/// with `like`'s permission bits where it exists (a private table's journal is private too),
-/// as the umask says otherwise.
+/// with `like`'s group and permission bits where it exists (a private table's journal is
+/// private too), as the umask says otherwise. Its owner may always read and write it: it is
+/// reopened to append to (a read-only table's journal made read-only could not be).
 pub(crate) fn create_as_private_as(path: &Path, like: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     if let Ok(m) = fs::metadata(like) {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let mode = m.permissions().mode() & 0o666;
+        let mode = (m.permissions().mode() & 0o666) | 0o600;
         options.mode(mode);
         let f = options.open(path)?;
-        // A file already there keeps its mode on open: set it, never wider than `like`'s.
-        let now = f.metadata()?.permissions().mode() & 0o777;
-        if now & !mode != 0 {
-            f.set_permissions(fs::Permissions::from_mode(now & mode))?;
-        }
+        // A file already there keeps its mode and group on open: both are set.
+        crate::table::replace::as_private_as(path, &m, mode)?;
         return Ok(f);
     }
     options.open(path)
@@ -551,6 +549,22 @@ mod tests {
         drop(create_as_private_as(&other, &data).unwrap());
         assert_eq!(mode(&other), 0o600);
         assert_eq!(fs::read(&other).unwrap(), b"", "truncated");
+        // A read-only table's journal stays writable by its owner, who appends to it (made
+        // read-only, every change rewrote it whole), and takes the table's group.
+        use std::os::unix::fs::MetadataExt;
+        let data = dir.path().join("ro.csv");
+        fs::write(&data, "id\n").unwrap();
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o440)).unwrap();
+        std::os::unix::fs::chown(&data, None, Some(4242)).unwrap();
+        let mut j = Journal::new(&data, "-".into());
+        j.record(&Op::set(0, &rows[0], 1, "4"), rows.first())
+            .unwrap();
+        let made = fs::metadata(journal_path(&data)).unwrap();
+        assert_eq!(
+            (made.permissions().mode() & 0o777, made.gid()),
+            (0o640, 4242)
+        );
+        assert!(!j.behind(), "kept open to append to");
     }
 
     /// Every change reaches the disk itself, not only the system: after the last of a burst,
