@@ -379,7 +379,7 @@ fn usage_headline_zh(kind: clap::error::ErrorKind) -> &'static str {
 /// those an option takes, a missing argument, two that cannot go together, an unknown
 /// argument or command. `None` for the others (and for a value a parser of roadsub's refused,
 /// whose message is already in the user's language).
-fn usage_error_zh(e: &clap::Error) -> Option<String> {
+fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind::*};
     let text = |kind: ContextKind| -> Option<String> {
         Some(match e.get(kind)? {
@@ -420,8 +420,9 @@ fn usage_error_zh(e: &clap::Error) -> Option<String> {
             suggested(ContextKind::SuggestedArg)
         ),
         InvalidSubcommand => format!(
-            "未知的命令 {}（可用：batch、rules、explain、compare、notice）{}",
+            "未知的命令 {}（可用：{}）{}",
             text(ContextKind::InvalidSubcommand)?,
+            commands_at(args).join("、"),
             suggested(ContextKind::SuggestedSubcommand)
         ),
         _ => return None,
@@ -453,10 +454,11 @@ fn mistyped_command(file: &Path, lang: Lang) -> Option<String> {
     })?;
     Some(match lang {
         Lang::En => format!(
-            "roadsub: unknown command '{name}'; did you mean '{meant}'? (no file is named \
-             '{name}' either; to make a new table of that name, write ./{name})\n\n\
+            "roadsub: unknown command '{name}' (commands: {}); did you mean '{meant}'? (no file \
+             is named '{name}' either; to make a new table of that name, write ./{name})\n\n\
              Usage: roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
-             For more information, try '--help'.\n"
+             For more information, try '--help'.\n",
+            COMMANDS.join(", ")
         ),
         Lang::Zh => format!(
             "roadsub: 未知的命令 {name}（可用：{}）；是否想用 {meant}？（也没有名为 {name} 的文件；\
@@ -484,6 +486,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// The commands that may come where a command line stops naming them: roadsub's own, or
+/// those of the command it named (`roadsub rules shwo`: show, check, test, new).
+fn commands_at(args: &[OsString]) -> Vec<String> {
+    let mut at = command(Lang::En);
+    for a in args.iter().skip(1) {
+        let Some(name) = a.to_str() else { continue };
+        let Some(sub) = at.find_subcommand(name).cloned() else {
+            continue;
+        };
+        at = sub;
+    }
+    at.get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 /// The value of `-o`/`--output` in a command line clap refused, read as plainly as possible.
@@ -534,11 +552,13 @@ pub fn run() -> ExitCode {
             .flatten()
             .filter(|m| m.subcommand().is_none())
             .and_then(|m| m.get_one::<PathBuf>("file").cloned());
+            // After `--` a name is a file's, whatever it looks like.
+            let file = file.filter(|_| !args.iter().any(|a| a == "--"));
             if let Some(said) = file.and_then(|f| mistyped_command(&f, lang)) {
                 to_stderr(&said);
                 return ExitCode::from(EXIT_USAGE);
             }
-            match usage_error_zh(&e).filter(|_| code == EXIT_USAGE && lang == Lang::Zh) {
+            match usage_error_zh(&e, &args).filter(|_| code == EXIT_USAGE && lang == Lang::Zh) {
                 // clap speaks English only: said in Chinese instead where it can be.
                 Some(said) => to_stderr(&said),
                 None => {
@@ -556,9 +576,7 @@ pub fn run() -> ExitCode {
                 .get_one::<String>("lang")
                 .and_then(|t| Lang::from_tag(t))
                 .unwrap_or(lang);
-            let mistyped = m
-                .subcommand()
-                .is_none()
+            let mistyped = (m.subcommand().is_none() && !args.iter().any(|a| a == "--"))
                 .then(|| m.get_one::<PathBuf>("file"))
                 .flatten()
                 .and_then(|f| mistyped_command(f, lang));
@@ -602,9 +620,17 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
 }
 
 /// [`load_rules`] for a command that computes with them (batch, explain, the table view):
-/// rules whose own `[[test]]` entries fail are used as asked, but never silently.
-pub fn load_rules_to_compute(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failure> {
-    let rules = load_rules(explicit, lang)?;
+/// rules whose own `[[test]]` entries fail are used as asked, but never silently. `as_of`
+/// (`--as-of`) dates the rows and the tests without a date alike, so it is set first.
+pub fn load_rules_to_compute(
+    explicit: Option<&Path>,
+    as_of: Option<crate::rules::Day>,
+    lang: Lang,
+) -> Result<RuleSet, Failure> {
+    let mut rules = load_rules(explicit, lang)?;
+    if let Some(day) = as_of {
+        rules.set_as_of(day);
+    }
     let failing = crate::rules::selftest::failures(&rules, lang);
     if !failing.is_empty() {
         for f in &failing {
@@ -658,12 +684,10 @@ fn as_of_day(m: &ArgMatches, lang: Lang) -> Result<Option<crate::rules::Day>, Fa
 /// [`load_rules`] for a command that reads a table: rows without a date are dated by
 /// `--as-of`, when given.
 pub fn load_rules_as_of(m: &ArgMatches, lang: Lang) -> Result<RuleSet, Failure> {
-    let mut rules =
-        load_rules_to_compute(m.get_one::<PathBuf>("rules").map(PathBuf::as_path), lang)?;
-    if let Some(day) = as_of_day(m, lang)? {
-        rules.set_as_of(day);
-    }
-    Ok(rules)
+    let explicit = m.get_one::<PathBuf>("rules").map(PathBuf::as_path);
+    // `--as-of` dates the self-tests without a date as it dates the rows, so it is set
+    // before they run (they ran at the effective date, and warned of another day).
+    load_rules_to_compute(explicit, as_of_day(m, lang)?, lang)
 }
 
 /// Loads the rules in force: `explicit` if given, else `./rules.toml`, else the built-in copy.

@@ -131,6 +131,22 @@ fn output_that_standard_input_is_read_from_is_refused() {
         assert_eq!(String::from_utf8_lossy(&done.stderr), said);
         assert_eq!(env.read("segments.csv"), before);
     }
+    // Standard input named as the output, read or not: the file the shell opened.
+    let other = env.write("other.csv", std::fs::read(&input).unwrap());
+    for out in ["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"] {
+        let run = env.roadsub(&["batch", &other, "-o", out]);
+        let done = run
+            .command()
+            .stdin(std::fs::File::open(&input).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2), "{out}");
+        assert_eq!(
+            String::from_utf8_lossy(&done.stderr),
+            format!("roadsub: -o {out} is the file standard input is read from; choose another output file\n")
+        );
+        assert_eq!(env.read("segments.csv"), before, "{out}");
+    }
     // Through a pipe, or from another file, it is read as before.
     let other = env.file("results.csv");
     let run = env.roadsub(&["batch", "-", "-o", &other]);

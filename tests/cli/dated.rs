@@ -570,3 +570,45 @@ fn a_self_test_dated_where_no_rate_is_in_force_is_refused_as_its_row_would_be() 
             "",
         );
 }
+
+/// Commands that compute ran the rules' self-tests before `--as-of` was set: an undated test
+/// was judged at the effective date while the rows took `--as-of`'s rates (and `rules test
+/// --as-of` gave another verdict).
+#[test]
+fn as_of_dates_the_self_tests_of_a_batch_run_as_it_dates_its_rows() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(rules()).unwrap();
+    assert_eq!(text.matches("date = \"2018-12-31\"\n").count(), 1);
+    let r = env.write("undated.toml", text.replace("date = \"2018-12-31\"\n", ""));
+    let t = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,t,v,group,3.5,1,100万\n",
+    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &t, "--rules", &r, "--as-of", "2019-01-01", "-o", &out])
+        .expect(
+            0,
+            "",
+            &format!(
+                "roadsub: warning: {r}:54:1: test group 2018-12-31 fails: poverty expected 200000.00, got 300000.00; shortfall expected 500000.00, got 400000.00\n\
+                 roadsub: these rules fail their own self-tests; the numbers below use them as written (roadsub rules test says more)\n\
+                 wrote 1 row to {out}\n"
+            ),
+        );
+    // rules test says the same of that day.
+    env.roadsub(&["rules", "test", &r, "--as-of", "2019-01-01"])
+        .expect_code(1)
+        .stdout_has("FAIL group 2018-12-31");
+    // A day the test's rates are in force: no warning.
+    env.roadsub(&[
+        "batch",
+        &t,
+        "--rules",
+        &r,
+        "--as-of",
+        "2018-06-01",
+        "-o",
+        &out,
+    ])
+    .expect(0, "", &format!("wrote 1 row to {out}\n"));
+}

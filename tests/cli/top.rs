@@ -54,8 +54,9 @@ fn a_mistyped_command_is_named_not_taken_for_a_table() {
     let table = env.write("plan.csv", "id,length_km,cost\nA,1,100000\n");
     let said = |typed: &str, meant: &str| {
         format!(
-            "roadsub: unknown command '{typed}'; did you mean '{meant}'? (no file is named \
-             '{typed}' either; to make a new table of that name, write ./{typed})\n\n\
+            "roadsub: unknown command '{typed}' (commands: batch, rules, explain, compare, \
+             notice); did you mean '{meant}'? (no file is named '{typed}' either; to make a new \
+             table of that name, write ./{typed})\n\n\
              Usage: roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
              For more information, try '--help'.\n"
         )
@@ -84,8 +85,15 @@ fn a_mistyped_command_is_named_not_taken_for_a_table() {
     let needs_terminal = "roadsub: the interactive table needs a terminal; to compute a \
                           file in a script use: roadsub batch FILE\n";
     env.roadsub(&["./compar"]).expect(1, "", needs_terminal);
+    env.roadsub(&["--", "compar"]).expect(1, "", needs_terminal);
     env.write("compar", "id,length_km,cost\nA,1,100000\n");
     env.roadsub(&["compar"]).expect(1, "", needs_terminal);
+    // A command of a command, mistyped: its own commands are listed, not roadsub's.
+    env.roadsub(&["rules", "shwo", "--lang", "zh"])
+        .expect_code(2)
+        .stderr_starts(
+            "roadsub: 未知的命令 shwo（可用：check、show、test、new）；是否想用 show？\n",
+        );
     // A real command mistyped after a table is clap's to say, as before.
     env.roadsub(&[&table, "batchh"])
         .expect_code(2)
