@@ -328,7 +328,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // Costs that look typed in the wrong unit are on the notices as computed: said, as a
     // batch run says it, for the villages written.
     let implausible = notices.iter().map(|n| n.implausible).sum();
-    if let Some(line) = crate::report::summary::implausible_line(&rules, implausible, lang) {
+    if let Some(line) = crate::report::summary::implausible_said(&rules, implausible, lang, false) {
         to_stderr(&format!("{line}\n"));
     }
     let count = notices.len();

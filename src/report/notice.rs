@@ -125,6 +125,8 @@ impl Cut {
 /// fund pays less than its rate (or its approved amount) gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Capped {
+    /// The segment's place among the village's segments, from 0.
+    pub at: usize,
     /// The segment, as the notice names it (its 编号, else its 路段名称).
     pub segment: String,
     /// The fund's name.
@@ -152,6 +154,69 @@ impl Capped {
             wan(self.nominal),
             wan(self.paid)
         )
+    }
+}
+
+/// Why a fund pays a segment nothing by the rules themselves: its width is below every tier
+/// the fund has for the class, or the fund has no rate for the class at all. Said on the
+/// notice, so a 0 under a fund is not read as an error or an oversight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpaid {
+    /// The segment's place among the village's segments, from 0.
+    pub at: usize,
+    /// The segment, as the notice names it (its 编号, else its 路段名称).
+    pub segment: String,
+    /// The funds' names, in the rules' order, with why each pays nothing.
+    pub funds: Vec<(String, Why)>,
+}
+
+/// Why a fund pays a segment nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The road's width (metres) is below the fund's narrowest tier for its class (metres).
+    Narrow { width: Decimal, min: Decimal },
+    /// The fund has no rate for the road's class (its name).
+    NoRate { class: String },
+}
+
+impl Unpaid {
+    /// Why in one sentence: funds below one minimum width said together.
+    pub fn sentence(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        // The segment's one width, then each minimum it is below with the funds it is theirs.
+        let mut width = None;
+        let mut mins: Vec<(Decimal, Vec<&str>)> = Vec::new();
+        for (fund, why) in &self.funds {
+            match why {
+                Why::Narrow { width: w, min } => {
+                    width = Some(*w);
+                    match mins.iter_mut().find(|(m, _)| m == min) {
+                        Some((_, funds)) => funds.push(fund),
+                        None => mins.push((*min, vec![fund])),
+                    }
+                }
+                Why::NoRate { class } => parts.push(format!("{fund}没有{class}的补助标准")),
+            }
+        }
+        if let Some(width) = width {
+            let below: Vec<String> = mins
+                .iter()
+                .map(|(min, funds)| {
+                    format!("{}的最小宽度{}米", funds.join("、"), money::measure(*min))
+                })
+                .collect();
+            let text = format!(
+                "路面宽度{}米，低于{}",
+                money::measure(width),
+                below.join("和")
+            );
+            parts.insert(0, text);
+        }
+        let none = match self.funds.len() {
+            1 => "不予补助",
+            _ => "均不予补助",
+        };
+        format!("路段{}：{}，{none}。", self.segment, parts.join("；"))
     }
 }
 
@@ -209,6 +274,8 @@ pub struct Notice {
     pub cuts: Vec<Cut>,
     /// The funds the segments' costs capped, segment by segment.
     pub capped: Vec<Capped>,
+    /// The funds the rules pay a segment nothing, segment by segment.
+    pub unpaid: Vec<Unpaid>,
     /// The village's own envelopes its rows exceed, paid all the same.
     pub overspent: Vec<Overspent>,
     /// Σ what the sources bring beyond the gap, yuan.
@@ -444,6 +511,7 @@ pub fn build<'a>(
         },
         cuts: Vec::new(),
         capped: Vec::new(),
+        unpaid: Vec::new(),
         overspent: Vec::new(),
         surplus: Decimal::ZERO,
         left_out: 0,
@@ -510,6 +578,37 @@ pub fn build<'a>(
         if b.notes.iter().any(Note::is_warning) {
             notice.implausible += 1;
         }
+        let segment = match (row.id.is_empty(), row.name.is_empty()) {
+            (false, _) => row.id.to_string(),
+            (true, false) => format!("“{}”", row.name),
+            (true, true) => format!("（第{}行）", notice.segments.len() + 1),
+        };
+        let fund_name = |f: usize| rules.funds[f].display(crate::i18n::Lang::Zh).to_string();
+        let unpaid: Vec<(String, Why)> = b
+            .notes
+            .iter()
+            .filter_map(|n| match *n {
+                Note::BelowMinimum { fund, width, min } => {
+                    Some((fund_name(fund), Why::Narrow { width, min }))
+                }
+                Note::NoTier { fund, class } => Some((
+                    fund_name(fund),
+                    Why::NoRate {
+                        class: rules.classes[class]
+                            .display(crate::i18n::Lang::Zh)
+                            .to_string(),
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        if !unpaid.is_empty() {
+            notice.unpaid.push(Unpaid {
+                at: notice.segments.len(),
+                segment: segment.clone(),
+                funds: unpaid,
+            });
+        }
         for n in &b.notes {
             if let Note::CutByCost {
                 fund,
@@ -521,16 +620,10 @@ pub fn build<'a>(
                     .notes
                     .iter()
                     .any(|a| matches!(a, Note::Approved { fund: f, .. } if f == fund));
-                let segment = match (row.id.is_empty(), row.name.is_empty()) {
-                    (false, _) => row.id.to_string(),
-                    (true, false) => format!("“{}”", row.name),
-                    (true, true) => format!("（第{}行）", notice.segments.len() + 1),
-                };
                 notice.capped.push(Capped {
-                    segment,
-                    fund: rules.funds[*fund]
-                        .display(crate::i18n::Lang::Zh)
-                        .to_string(),
+                    at: notice.segments.len(),
+                    segment: segment.clone(),
+                    fund: fund_name(*fund),
                     approved,
                     nominal: *nominal,
                     paid: *paid,
@@ -616,9 +709,12 @@ fn temp_for(folder: &Path, path: &Path) -> std::io::Result<tempfile::NamedTempFi
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let temp = builder.tempfile_in(folder)?;
+    #[cfg(unix)]
     if let Ok(m) = std::fs::metadata(path) {
         if m.is_file() {
-            std::fs::set_permissions(temp.path(), m.permissions())?;
+            use std::os::unix::fs::PermissionsExt;
+            // Its owner and group too, where the system allows (else no group bits).
+            crate::table::replace::as_private_as(temp.path(), &m, m.permissions().mode())?;
         }
     }
     Ok(temp)
@@ -892,6 +988,7 @@ mod tests {
             total: Line::default(),
             cuts: vec![],
             capped: vec![],
+            unpaid: vec![],
             overspent: vec![],
             surplus: Decimal::ZERO,
             left_out: 0,
@@ -922,6 +1019,46 @@ mod tests {
                 "A-B(2).xlsx",
                 "（未填村名）.xlsx",
             ]
+        );
+    }
+
+    #[test]
+    fn why_a_fund_pays_nothing_is_one_sentence_funds_of_one_width_said_together() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        let narrow = |w: &str, m: &str| Why::Narrow {
+            width: d(w),
+            min: d(m),
+        };
+        let said = |funds: Vec<(&str, Why)>| {
+            Unpaid {
+                at: 0,
+                segment: "A4".into(),
+                funds: funds.into_iter().map(|(f, w)| (f.to_string(), w)).collect(),
+            }
+            .sentence()
+        };
+        assert_eq!(
+            said(vec![("县交通局补助", narrow("3.0", "3.5"))]),
+            "路段A4：路面宽度3米，低于县交通局补助的最小宽度3.5米，不予补助。"
+        );
+        assert_eq!(
+            said(vec![
+                ("县交通局补助", narrow("3.20", "3.5")),
+                ("县扶贫专项补助", narrow("3.20", "4.5")),
+            ]),
+            "路段A4：路面宽度3.2米，低于县交通局补助的最小宽度3.5米和县扶贫专项补助的最小宽度4.5米，均不予补助。"
+        );
+        assert_eq!(
+            said(vec![
+                ("县交通局补助", narrow("3", "3.5")),
+                (
+                    "县扶贫专项补助",
+                    Why::NoRate {
+                        class: "通组公路".into()
+                    }
+                ),
+            ]),
+            "路段A4：路面宽度3米，低于县交通局补助的最小宽度3.5米；县扶贫专项补助没有通组公路的补助标准，均不予补助。"
         );
     }
 
@@ -1028,5 +1165,11 @@ mod tests {
             [0o640, new, 0o604]
         );
         assert_eq!(std::fs::read(dir.path().join("a.xlsx")).unwrap(), b"y");
+        // And its group.
+        use std::os::unix::fs::MetadataExt;
+        std::os::unix::fs::chown(dir.path().join("a.xlsx"), None, Some(4242)).unwrap();
+        write_all(dir.path(), &names, |_| Ok::<_, ()>(b"z".to_vec()), true).unwrap();
+        let a = std::fs::metadata(dir.path().join("a.xlsx")).unwrap();
+        assert_eq!((a.permissions().mode() & 0o777, a.gid()), (0o640, 4242));
     }
 }

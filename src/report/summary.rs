@@ -971,6 +971,12 @@ fn fund_label(fund: &crate::rules::Fund, lang: Lang) -> String {
 
 /// The summary's warning about rows whose cost per km is implausible, when there are any.
 pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String> {
+    implausible_said(rules, rows, lang, true)
+}
+
+/// [`implausible_line`], for an output with no notes to point to (`notes`: false), such as
+/// the notices: the rows are then found in a batch run's notes.
+pub fn implausible_said(rules: &RuleSet, rows: u64, lang: Lang, notes: bool) -> Option<String> {
     let (low, high) = rules.meta.plausible_cost_per_km?;
     if rows == 0 {
         return None;
@@ -978,16 +984,24 @@ pub fn implausible_line(rules: &RuleSet, rows: u64, lang: Lang) -> Option<String
     Some(match lang {
         Lang::En => {
             let (low, high) = (money::whole_yuan(low), money::whole_yuan(high));
+            let see = match notes {
+                true => "see the notes",
+                false => "roadsub batch says which in its notes",
+            };
             format!(
-            "warning: {rows} {} a cost per km outside the plausible {low}–{high} yuan per km (see the notes): check the amounts' unit (元 or 万元)",
+            "warning: {rows} {} a cost per km outside the plausible {low}–{high} yuan per km ({see}): check the amounts' unit (元 or 万元)",
             if rows == 1 { "row has" } else { "rows have" }
             )
         }
         // A range of rates in one unit, as the rules state rates: 5万–500万元/公里.
         Lang::Zh => format!(
-            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，见计算说明）：请核对金额单位（元或万元）",
+            "警告：{rows} 行的每公里造价超出合理范围（{}–{}元/公里，{}）：请核对金额单位（元或万元）",
             money::exact_wan(low),
-            money::exact_wan(high)
+            money::exact_wan(high),
+            match notes {
+                true => "见计算说明",
+                false => "roadsub batch 的计算说明标出是哪些行",
+            }
         ),
     })
 }

@@ -1206,7 +1206,7 @@ fn notice_to_standard_output_is_refused_not_made_a_folder_named_dash() {
 }
 
 #[test]
-fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_batchs_warning() {
+fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_a_warning() {
     let env = Env::new();
     // 96 typed for 96万 in 大骥村: 48 yuan a km, under the plausible 5万–500万.
     let table = env.write(
@@ -1221,11 +1221,11 @@ fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_batchs_warning() {
         "",
         &format!(
             "warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km \
-             (see the notes): check the amounts' unit (元 or 万元)\n\
+             (roadsub batch says which in its notes): check the amounts' unit (元 or 万元)\n\
              wrote 2 notices to {out}\n"
         ),
     );
-    // What a batch run says of the same table, word for word.
+    // What a batch run says of the same table, pointing to its notes.
     env.roadsub(&["batch", &table, "-o", &env.file("r.csv")])
         .expect_code(0)
         .stderr_has("warning: 1 row has a cost per km outside the plausible 50,000–5,000,000 yuan per km (see the notes): check the amounts' unit (元 or 万元)\n");
@@ -1235,7 +1235,7 @@ fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_batchs_warning() {
             0,
             "",
             &format!(
-                "警告：1 行的每公里造价超出合理范围（5万–500万元/公里，见计算说明）：请核对金额单位（元或万元）\n\
+                "警告：1 行的每公里造价超出合理范围（5万–500万元/公里，roadsub batch 的计算说明标出是哪些行）：请核对金额单位（元或万元）\n\
                  已写出 1 份公示到 {zh}\n"
             ),
         );
@@ -1243,4 +1243,39 @@ fn a_notice_of_costs_typed_in_the_wrong_unit_is_written_with_batchs_warning() {
     let other = env.file("other");
     env.roadsub(&["notice", &table, "-o", &other, "--village", "新村"])
         .expect(0, "", &format!("wrote 1 notice to {other}\n"));
+}
+
+/// A fund that pays a segment nothing by the rules (a road narrower than its narrowest tier,
+/// a class it has no rate for) showed a bare 0 on the posted notice, with no reason given.
+#[test]
+fn a_fund_that_pays_a_segment_nothing_says_why_on_the_notice() {
+    let env = Env::new();
+    let table = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,户数\n\
+         A1,石鼓镇,大骥村,通村,4.5,1,60万,30\n\
+         A4,石鼓镇,大骥村,通村,3.0,1,30万,10\n\
+         A5,石鼓镇,大骥村,通社,3.2,1,30万,10\n",
+    );
+    let out = env.file("out");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 1 notice to {out}\n"),
+    );
+    let g = joined(grid(&env.path("out/石鼓镇-大骥村.xlsx")));
+    let said: Vec<&str> = g
+        .iter()
+        .filter_map(|r| r.first())
+        .filter(|c| c.starts_with("路段"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "路段A1：县扶贫专项补助按标准应为30万元，补助合计不超过总投资，核减为15万元。",
+            "路段A4：路面宽度3米，低于县交通局补助、县扶贫专项补助的最小宽度3.5米，均不予补助。",
+            "路段A5：路面宽度3.2米，低于县交通局补助、县扶贫专项补助的最小宽度3.5米，均不予补助。",
+        ]
+    );
 }

@@ -131,9 +131,11 @@ pub fn paragraphs(n: &Notice) -> Vec<String> {
     if n.households {
         out.push(HOUSEHOLDS_NOTE.to_string());
     }
-    for c in &n.capped {
-        out.push(c.sentence());
-    }
+    // Segment by segment: why a fund pays nothing, then why one pays less.
+    let mut said: Vec<(usize, String)> = n.unpaid.iter().map(|u| (u.at, u.sentence())).collect();
+    said.extend(n.capped.iter().map(|c| (c.at, c.sentence())));
+    said.sort_by_key(|&(at, _)| at);
+    out.extend(said.into_iter().map(|(_, s)| s));
     for c in &n.cuts {
         out.push(format!("预算额度核减：{}", c.sentence()));
     }
