@@ -275,6 +275,13 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             (Lang::Zh, false) => "未写出任何公示：表格中没有路段行".to_string(),
         }));
     }
+    // A figure a workbook would round is refused before anything is written or made.
+    for n in &notices {
+        if let Some((segment, v)) = notice::beyond_a_workbook(n) {
+            let key = crate::report::summary::village_key(&n.township, &n.village_shown());
+            return Err(bad(notice::beyond_a_workbook_said(&key, &segment, v, lang)));
+        }
+    }
     let shown = dir.display();
     if dir.exists() && !dir.is_dir() {
         return Err(bad(match lang {

@@ -13,6 +13,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::engine::{Breakdown, Note, Segment, Source};
+use crate::i18n::Lang;
 use crate::money;
 use crate::report::budget::Scope;
 use crate::report::compare::{Table, Whole};
@@ -154,6 +155,56 @@ impl Capped {
             wan(self.nominal),
             wan(self.paid)
         )
+    }
+}
+
+/// The first number of `notice` a workbook cannot hold exactly, if any: a spreadsheet keeps
+/// 15 significant digits, so an amount of 10万亿 yuan or more to the fen (in 万元, as the
+/// notice writes it) would be written rounded, a plausible-looking wrong figure. The
+/// segment (its name on the notice, or 合计) and the amount in yuan.
+pub fn beyond_a_workbook(notice: &Notice) -> Option<(String, Decimal)> {
+    let digits = |v: &Decimal| {
+        let m = v.normalize().mantissa().unsigned_abs();
+        m.checked_ilog10().map_or(1, |d| d + 1)
+    };
+    let lines = notice.segments.iter().map(|l| (l.id.clone(), l));
+    let total = std::iter::once(("合计".to_string(), &notice.total));
+    for (at, (name, line)) in lines.chain(total).enumerate() {
+        let amounts = [
+            line.cost,
+            line.subsidy,
+            line.gap,
+            line.shortfall,
+            line.length_km,
+        ]
+        .into_iter()
+        .chain(line.paid.iter().copied())
+        .chain(line.sources.iter().copied())
+        .chain(line.per_household)
+        .chain(line.width_m);
+        for v in amounts {
+            if digits(&v) > 15 {
+                let name = match name.is_empty() {
+                    true => format!("（第{}行）", at + 1),
+                    false => name,
+                };
+                return Some((name, v));
+            }
+        }
+    }
+    None
+}
+
+/// What to say of [`beyond_a_workbook`]'s amount: nothing was written.
+pub fn beyond_a_workbook_said(key: &str, segment: &str, v: Decimal, lang: Lang) -> String {
+    let v = money::grouped(v);
+    match lang {
+        Lang::En => format!(
+            "{key}, segment {segment}: {v} has more digits than a workbook holds exactly (15); no notice written (batch writes it exactly as CSV or JSON)"
+        ),
+        Lang::Zh => format!(
+            "{key} 路段 {segment}：{v} 的位数超过工作簿能精确保存的 15 位；未写出任何公示（batch 可写成 CSV 或 JSON，金额精确）"
+        ),
     }
 }
 

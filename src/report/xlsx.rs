@@ -79,6 +79,34 @@ fn number(v: Decimal) -> f64 {
     v.to_f64().unwrap_or(f64::NAN)
 }
 
+/// Writes amount `v` as a number, or, where a spreadsheet's 15 significant digits cannot hold
+/// it exactly (10万亿 yuan or more to the fen), as its exact text, right-aligned: a number
+/// written rounded would be a plausible-looking wrong figure, and the report adds nothing in
+/// Excel (every total is written as roadsub computed it).
+pub(crate) fn amount(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    v: Decimal,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let digits = v
+        .normalize()
+        .mantissa()
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d + 1);
+    if digits > 15 {
+        let text = format
+            .clone()
+            .set_align(rust_xlsxwriter::FormatAlign::Right);
+        sheet.write_string_with_format(row, col, money::plain(v), &text)?;
+    } else {
+        sheet.write_number_with_format(row, col, number(v), format)?;
+    }
+    Ok(())
+}
+
 impl Report {
     /// Starts a report whose segments sheet has `layout`'s columns, titled in `lang`.
     pub fn new(layout: &Layout, rules: &RuleSet, lang: Lang) -> Result<Report, XlsxError> {
@@ -141,7 +169,7 @@ impl Report {
                 match cell {
                     Cell::Amount(Some(v)) => {
                         self.widths[c] = self.widths[c].max(cells(&money::plain(*v)).min(40));
-                        sheet.write_number_with_format(row, c as u16, number(*v), &fmt)?;
+                        amount(sheet, row, c as u16, *v, &fmt)?;
                     }
                     Cell::Amount(None) => {}
                     Cell::Text(text) => {
@@ -241,12 +269,12 @@ impl Report {
                     (Field::Cost, Scale::Base) => bold_money.clone(),
                     _ => Format::new().set_bold(),
                 };
-                sheet.write_number_with_format(last, c as u16, number(v), &fmt)?;
+                amount(sheet, last, c as u16, v, &fmt)?;
             }
             for &c in &money_cols {
                 let total = column_total(summary, rules, c, &money_cols, &header[c]);
                 if let Some(v) = total {
-                    sheet.write_number_with_format(last, c as u16, number(v), &bold_money)?;
+                    amount(sheet, last, c as u16, v, &bold_money)?;
                     // Shown with separators, the total is the widest figure of its column.
                     widths[c] = widths[c].max(money::grouped(v).len() + 1);
                 }
@@ -329,17 +357,17 @@ fn totals_row(
     sheet.write_number(row, 3, number(t.completed_km.value()))?;
     let mut c = 4;
     for p in &t.paid {
-        sheet.write_number_with_format(row, c, number(p.value()), fmt)?;
+        amount(sheet, row, c, p.value(), fmt)?;
         c += 1;
     }
-    sheet.write_number_with_format(row, c, number(t.subsidy_total.value()), fmt)?;
-    sheet.write_number_with_format(row, c + 1, number(t.gap.value()), fmt)?;
-    sheet.write_number_with_format(row, c + 2, number(t.shortfall.value()), fmt)?;
+    amount(sheet, row, c, t.subsidy_total.value(), fmt)?;
+    amount(sheet, row, c + 1, t.gap.value(), fmt)?;
+    amount(sheet, row, c + 2, t.shortfall.value(), fmt)?;
     if due {
-        sheet.write_number_with_format(row, c + 3, number(t.due.value()), fmt)?;
+        amount(sheet, row, c + 3, t.due.value(), fmt)?;
     }
     if outstanding {
-        sheet.write_number_with_format(row, c + 4, number(t.outstanding.value()), fmt)?;
+        amount(sheet, row, c + 4, t.outstanding.value(), fmt)?;
     }
     Ok(())
 }
@@ -380,14 +408,14 @@ fn write_summary(
     for line in super::budget::lines(rules, summary, lang) {
         row += 1;
         sheet.write_string(row, 0, line.label())?;
-        sheet.write_number_with_format(row, 1, number(line.envelope), &fmt)?;
-        sheet.write_number_with_format(row, 2, number(line.asked), &fmt)?;
-        sheet.write_number_with_format(row, 3, number(line.used), &fmt)?;
+        amount(sheet, row, 1, line.envelope, &fmt)?;
+        amount(sheet, row, 2, line.asked, &fmt)?;
+        amount(sheet, row, 3, line.used, &fmt)?;
         // An overrun is said in words ("超支 1,785,000.00"), never as a negative "left".
         if line.left() < Decimal::ZERO {
             sheet.write_string(row, 4, line.left_cell(lang, money::grouped))?;
         } else {
-            sheet.write_number_with_format(row, 4, number(line.left()), &fmt)?;
+            amount(sheet, row, 4, line.left(), &fmt)?;
         }
         // The share as a number formatted as a percentage (a display ratio, not money).
         match line.fraction() {
@@ -595,7 +623,7 @@ fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), X
             sheet.write_string(row, 0, f.display(lang))?;
             sheet.write_string(row, 1, classes.join(lang.pick(", ", "、")))?;
             sheet.write_number(row, 2, number(t.min_width_m))?;
-            sheet.write_number_with_format(row, 3, number(t.rate_per_km), &money_format())?;
+            amount(sheet, row, 3, t.rate_per_km, &money_format())?;
             sheet.write_string(
                 row,
                 4,

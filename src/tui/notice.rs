@@ -95,6 +95,10 @@ impl App {
             };
             return self.say_owned(text, true);
         }
+        if let Some((segment, v)) = notice::beyond_a_workbook(&n) {
+            let text = notice::beyond_a_workbook_said(&key, &segment, v, self.lang);
+            return self.say_owned(text, true);
+        }
         let written = sheet::workbook(&n)
             .map_err(std::io::Error::other)
             .and_then(|bytes| notice::write_file(&path, &bytes, false));

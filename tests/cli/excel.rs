@@ -501,3 +501,73 @@ fn explain_names_a_workbooks_rows_by_sheet_as_batch_does() {
             &format!("roadsub: {book}[道路计划]：没有编号为“NONE”的行\n"),
         );
 }
+
+/// An amount of 10万亿 yuan or more to the fen has more digits than a spreadsheet's number
+/// holds (15): the report wrote 999,999,999,249,999.99 as 999999999250000, a wrong figure.
+/// It is written as its exact text now; the notices, whose totals are formulas, refuse it.
+#[test]
+fn an_amount_a_workbook_cannot_hold_exactly_is_written_as_its_text_or_refused() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let table = env.write(
+        "huge.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,户数\n\
+         H1,石鼓镇,大骥村,通村,4.5,1,999999999999999.99,1\n\
+         H2,石鼓镇,大骥村,通村,4.5,1,60万,1\n",
+    );
+    let out = env.file("report.xlsx");
+    env.roadsub(&["batch", &table, "-o", &out]).expect_code(0);
+    let mut book = open_workbook_auto(&out).unwrap();
+    let segments = book.worksheet_range("Segments").unwrap();
+    let rows: Vec<&[Data]> = segments.rows().collect();
+    let gap = rows[0]
+        .iter()
+        .position(|c| *c == Data::String("gap (yuan)".into()))
+        .unwrap();
+    assert_eq!(rows[1][gap], Data::String("999999999249999.99".into()));
+    assert_eq!(
+        rows[2][gap],
+        Data::Float(0.0),
+        "a figure that fits stays a number"
+    );
+    // The summary's totals too.
+    let summary = book.worksheet_range("Summary").unwrap();
+    let all: Vec<String> = summary.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(all.contains(&"999999999249999.99".to_string()), "{all:?}");
+    // A comparison's workbook, rows and summary alike.
+    let compared = env.file("compare.xlsx");
+    env.roadsub(&[
+        "compare",
+        &table,
+        "--set",
+        "poverty.group.3.5=15万",
+        "-o",
+        &compared,
+    ])
+    .expect_code(0);
+    let mut book = open_workbook_auto(&compared).unwrap();
+    for sheet in ["路段 Segments", "汇总 Summary"] {
+        let range = book.worksheet_range(sheet).unwrap();
+        let exact = range
+            .rows()
+            .flatten()
+            .filter(|c| **c == Data::String("999999999249999.99".into()))
+            .count();
+        assert!(exact >= 2, "{sheet}: before and after");
+        let rounded = range
+            .rows()
+            .flatten()
+            .filter(|c| matches!(c, Data::Float(f) if *f > 1e14))
+            .count();
+        assert_eq!(rounded, 0, "{sheet}: no rounded figure");
+    }
+    // A notice would round it under a formula: refused, nothing made.
+    let dir = env.file("notices");
+    env.roadsub(&["notice", &table, "-o", &dir]).expect(
+        1,
+        "",
+        "roadsub: 石鼓镇 大骥村, segment H1: 999,999,999,999,999.99 has more digits than a \
+         workbook holds exactly (15); no notice written (batch writes it exactly as CSV or JSON)\n",
+    );
+    assert!(!env.path("notices").exists());
+}

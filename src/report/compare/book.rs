@@ -28,10 +28,25 @@ fn money_format() -> Format {
     Format::new().set_num_format("#,##0.00")
 }
 
-fn yuan(fen: i128) -> f64 {
+/// Fen as yuan, exact (a sum beyond `Decimal`'s range, never met, is NaN's `#NUM!`).
+fn yuan(fen: i128) -> Option<Decimal> {
     money::from_fen(fen)
-        .and_then(|d| d.to_f64())
-        .unwrap_or(f64::NAN)
+}
+
+/// Writes yuan `v` in the money format: a number, or its exact text where a spreadsheet's
+/// 15 digits cannot hold it (`xlsx::amount`).
+fn put_money(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<Decimal>,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(v) => crate::report::xlsx::amount(sheet, row, col, v, &money_format()),
+        None => sheet
+            .write_number_with_format(row, col, f64::NAN, &money_format())
+            .map(|_| ()),
+    }
 }
 
 fn number(v: Decimal) -> f64 {
@@ -50,7 +65,7 @@ fn amounts(
     if let Some(a) = a {
         for (i, v) in a.columns().enumerate() {
             let c = col + stride * i as u16;
-            sheet.write_number_with_format(row, c, yuan(v), &money_format())?;
+            put_money(sheet, row, c, yuan(v))?;
         }
     }
     Ok(())
@@ -180,8 +195,8 @@ enum SumCell {
     Text(String),
     /// A count or kilometres, as a plain number.
     Number(f64),
-    /// Yuan, in the money format.
-    Money(f64),
+    /// Yuan, in the money format (exact; `None` beyond `Decimal`'s range).
+    Money(Option<Decimal>),
 }
 
 /// One table of the summary sheet: its title, its heading row and its rows.
@@ -301,7 +316,7 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
             .iter()
             .map(|l| {
                 let mut r = vec![Text(l.label())];
-                r.extend([l.envelope, l.asked, l.used, l.raised].map(|v| Money(number(v))));
+                r.extend([l.envelope, l.asked, l.used, l.raised].map(|v| Money(Some(v))));
                 r
             })
             .collect();
@@ -350,7 +365,6 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
         .set_bold()
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let fmt = money_format();
     let tables = summary_tables(c, lang);
     let columns = tables
         .iter()
@@ -398,10 +412,14 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
                 for (i, cell) in row.iter().enumerate() {
                     let col = i as u16;
                     match cell {
-                        SumCell::Text(text) => sheet.write_string(r, col, text)?,
-                        SumCell::Number(v) => sheet.write_number(r, col, *v)?,
-                        SumCell::Money(v) => sheet.write_number_with_format(r, col, *v, &fmt)?,
-                    };
+                        SumCell::Text(text) => {
+                            sheet.write_string(r, col, text)?;
+                        }
+                        SumCell::Number(v) => {
+                            sheet.write_number(r, col, *v)?;
+                        }
+                        SumCell::Money(v) => put_money(sheet, r, col, *v)?,
+                    }
                 }
                 r += 1;
             }

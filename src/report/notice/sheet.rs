@@ -35,7 +35,9 @@ pub const RULES_NOTE: &str = "合计、补助合计、差额、尚需筹集和�
 pub const PERIOD: &str = "公示期：自　　年　　月　　日至　　年　　月　　日（7天）。如有异议，请在公示期内向村民委员会或乡镇人民政府反映。";
 
 /// An amount as an Excel number: through its exact decimal text, so the double is the nearest
-/// to the decimal (an amount of 万元 to the fen has at most 15 significant digits below 1亿亿).
+/// to the decimal, which is exact for the 15 significant digits a spreadsheet keeps (an amount
+/// below 10万亿 yuan to the fen; a notice with a larger one is refused before it is made:
+/// `notice::beyond_a_workbook`).
 fn number(v: Decimal) -> f64 {
     v.normalize().to_string().parse().unwrap_or(f64::NAN)
 }
