@@ -436,9 +436,6 @@ fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
     Some(format!("roadsub: {what}\n{usage}\n更多信息请用 --help。\n"))
 }
 
-/// The commands, as a user types them.
-const COMMANDS: [&str; 5] = ["batch", "rules", "explain", "compare", "notice"];
-
 /// What to say when FILE is not a file but a command mistyped (`roadsub notic plan.csv`,
 /// `roadsub batchh`): a name with no folder and no extension, of no existing file, at most two
 /// letters from a command's name or the start of one. `None` for anything else, which is a
@@ -449,7 +446,8 @@ fn mistyped_command(file: &Path, lang: Lang) -> Option<String> {
         return None;
     }
     let typed = name.to_lowercase();
-    let meant = COMMANDS.iter().find(|c| {
+    let commands = commands_at(&[]);
+    let meant = commands.iter().find(|c| {
         edit_distance(&typed, c) <= 2 || (typed.chars().count() >= 3 && c.starts_with(&*typed))
     })?;
     Some(match lang {
@@ -458,14 +456,14 @@ fn mistyped_command(file: &Path, lang: Lang) -> Option<String> {
              is named '{name}' either; to make a new table of that name, write ./{name})\n\n\
              Usage: roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
              For more information, try '--help'.\n",
-            COMMANDS.join(", ")
+            commands.join(", ")
         ),
         Lang::Zh => format!(
             "roadsub: 未知的命令 {name}（可用：{}）；是否想用 {meant}？（也没有名为 {name} 的文件；\
              要新建这个名字的表格请写 ./{name}）\n\n\
              用法：roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
              更多信息请用 --help。\n",
-            COMMANDS.join("、")
+            commands.join("、")
         ),
     })
 }
@@ -802,7 +800,8 @@ mod tests {
     fn a_file_named_like_no_command_is_a_table_not_a_typo() {
         let meant = |name: &str| {
             mistyped_command(Path::new(name), Lang::En).map(|said| {
-                COMMANDS
+                let commands = ["batch", "rules", "explain", "compare", "notice"];
+                commands
                     .into_iter()
                     .find(|c| said.contains(&format!("did you mean '{c}'?")))
                     .unwrap()

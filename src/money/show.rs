@@ -238,6 +238,12 @@ pub fn percent(part: Decimal, whole: Decimal) -> String {
     }
 }
 
+/// Whether a spreadsheet's number holds `value` exactly: it keeps 15 significant digits, so
+/// an amount to the fen below 10万亿 yuan (and any with fewer digits) does.
+pub fn fits_a_workbook(value: Decimal) -> bool {
+    value.normalize().mantissa().unsigned_abs() < 10u128.pow(15)
+}
+
 /// A measure without trailing zero decimals: `4.50` → `4.5`, `2.000` → `2`.
 pub fn measure(value: Decimal) -> String {
     value.normalize().to_string()
@@ -245,6 +251,20 @@ pub fn measure(value: Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_workbook_holds_fifteen_significant_digits() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        assert!(fits_a_workbook(d("9999999999999.99")));
+        assert!(fits_a_workbook(d("-9999999999999.99")));
+        assert!(
+            fits_a_workbook(d("10000000000000.00")),
+            "10万亿: its zeros after the point"
+        );
+        assert!(!fits_a_workbook(d("10000000000000.01")));
+        assert!(!fits_a_workbook(d("999999999249999.99")));
+        assert!(fits_a_workbook(Decimal::ZERO));
+    }
 
     #[test]
     fn an_exact_wan_is_a_shift_of_the_point_never_rounded() {

@@ -554,38 +554,26 @@ pub fn text(
             .checked_div(Decimal::from(h))
             .map(|q| q.normalize())
             .filter(|q| q.scale() > 2);
+        let exact = exact.map(|q| match q.scale() {
+            0..=6 => grouped_exact(q),
+            _ => format!("{}…", grouped_exact(q.trunc_with_scale(6))),
+        });
         let rounding = rounding_name(rules.meta.rounding, lang);
-        if let Some(q) = exact {
-            let shown = match q.scale() {
-                0..=6 => grouped_exact(q),
-                _ => format!("{}…", grouped_exact(q.trunc_with_scale(6))),
-            };
-            out.push_str(&if zh {
-                format!(
-                    "尚需筹集 {} ÷ {h} 户 = {shown}，{rounding}到分为每户 {}\n",
-                    g(b.shortfall),
-                    y(per)
-                )
-            } else {
-                format!(
-                    "shortfall {} ÷ {h} {} = {shown}, {rounding} to the fen: {} each\n",
-                    g(b.shortfall),
-                    if h == 1 { "household" } else { "households" },
-                    y(per)
-                )
-            });
+        let share = match (zh, exact) {
+            (true, None) => format!("每户 {}", y(per)),
+            (true, Some(q)) => format!("{q}，{rounding}到分为每户 {}", y(per)),
+            (false, None) => format!("{} each", y(per)),
+            (false, Some(q)) => format!("{q}, {rounding} to the fen: {} each", y(per)),
+        };
+        out.push_str(&if zh {
+            format!("尚需筹集 {} ÷ {h} 户 = {share}\n", g(b.shortfall))
         } else {
-            out.push_str(&if zh {
-                format!("尚需筹集 {} ÷ {h} 户 = 每户 {}\n", g(b.shortfall), y(per))
-            } else {
-                format!(
-                    "shortfall {} ÷ {h} {} = {} each\n",
-                    g(b.shortfall),
-                    if h == 1 { "household" } else { "households" },
-                    y(per)
-                )
-            });
-        }
+            let households = if h == 1 { "household" } else { "households" };
+            format!(
+                "shortfall {} ÷ {h} {households} = {share}\n",
+                g(b.shortfall)
+            )
+        });
     }
     if let (Some(due), Some(done)) = (b.due, segment.completed_km) {
         let done = money::measure(done);

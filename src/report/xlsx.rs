@@ -90,13 +90,7 @@ pub(crate) fn amount(
     v: Decimal,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    let digits = v
-        .normalize()
-        .mantissa()
-        .unsigned_abs()
-        .checked_ilog10()
-        .map_or(1, |d| d + 1);
-    if digits > 15 {
+    if !money::fits_a_workbook(v) {
         let text = format
             .clone()
             .set_align(rust_xlsxwriter::FormatAlign::Right);

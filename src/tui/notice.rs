@@ -187,21 +187,26 @@ mod tests {
             .collect()
     }
 
+    /// The table at `path` opened under `rules` in `lang`, `p` pressed on its row `row`.
+    fn notice_of_row(path: &Path, rules: RuleSet, lang: Lang, row: usize) -> App {
+        let doc = Doc::new(Sheet::load(path).unwrap(), Some(path.to_path_buf()), &rules);
+        let mut app = App::new(doc, rules, lang);
+        app.cursor = app
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(r) if *r == row))
+            .unwrap();
+        app.step(Action::Notice, 10);
+        app
+    }
+
     #[test]
     fn p_writes_the_current_villages_notice_beside_the_table_as_the_command_does() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.csv");
         std::fs::copy(repo("examples/anyue-2018-plan.csv"), &path).unwrap();
-        let rules = prorate();
-        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
-        let mut app = App::new(doc, rules, Lang::En);
         // The cursor on AYP-002, the second row (画青村).
-        app.cursor = app
-            .lines
-            .iter()
-            .position(|l| matches!(l, Line::Row(1)))
-            .unwrap();
-        app.step(Action::Notice, 10);
+        let mut app = notice_of_row(&path, prorate(), Lang::En, 1);
         let written = dir.path().join("天马乡-画青村.xlsx");
         assert_eq!(
             app.status.as_ref().unwrap().text,
@@ -256,15 +261,7 @@ mod tests {
              A2,石鼓镇,大骥村,通村,4.5,abc,60万\n",
         )
         .unwrap();
-        let rules = prorate();
-        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
-        let mut app = App::new(doc, rules, Lang::Zh);
-        app.cursor = app
-            .lines
-            .iter()
-            .position(|l| matches!(l, Line::Row(0)))
-            .unwrap();
-        app.step(Action::Notice, 10);
+        let mut app = notice_of_row(&path, prorate(), Lang::Zh, 0);
         let written = dir.path().join("石鼓镇-大骥村.xlsx");
         let status = app.status.as_ref().unwrap();
         assert_eq!(
@@ -301,15 +298,7 @@ mod tests {
              A2,石鼓镇,大骥村,通村,4.5,1,60万\n",
         )
         .unwrap();
-        let rules = RuleSet::builtin();
-        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
-        let mut app = App::new(doc, rules, Lang::Zh);
-        app.cursor = app
-            .lines
-            .iter()
-            .position(|l| matches!(l, Line::Row(0)))
-            .unwrap();
-        app.step(Action::Notice, 10);
+        let mut app = notice_of_row(&path, RuleSet::builtin(), Lang::Zh, 0);
         let written = dir.path().join("石鼓镇-大骥村.xlsx");
         assert_eq!(
             app.status.as_ref().unwrap().text,
