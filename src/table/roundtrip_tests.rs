@@ -418,10 +418,15 @@ proptest! {
         let unclosed = |cells: &[Cell]| {
             cells.len() != width && cells.iter().any(|c| c.0.contains('\n'))
         };
-        prop_assume!(!f.rows.iter().any(|r| unclosed(&r.cells)));
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         fs::write(&path, f.bytes(None)).unwrap();
+        // Such a table is not opened (as in `saving_changes_exactly_the_edited_line`): passed
+        // over rather than assumed away, which ran out proptest's rejects at 5,000 cases.
+        if f.rows.iter().any(|r| unclosed(&r.cells)) {
+            prop_assert!(Sheet::load_in(&path, encoding(f.form)).is_err());
+            return Ok(());
+        }
         let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
         prop_assert_eq!(sheet.rows.len(), f.rows.len());
         let mut at = 0;
