@@ -193,19 +193,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 };
                 return Err(Failure::new(EXIT_USAGE, msg));
             }
-            // `-o /dev/stdin < t.csv`: writing there replaces the file the shell opened.
-            if crate::table::replace::stdin_is(p) {
-                let msg = match lang {
-                    Lang::En => format!(
-                        "-o {} is the file standard input is read from; choose another output file",
-                        p.display()
-                    ),
-                    Lang::Zh => {
-                        format!("-o {} 是标准输入所读的文件；请换一个输出文件", p.display())
-                    }
-                };
-                return Err(Failure::new(EXIT_USAGE, msg));
-            }
+            super::refuse_output_onto_stdin(p, lang)?;
             // An Excel report is a destination of its own (text_style made sure of a file).
             if format == Format::Xlsx {
                 Destination::Workbook(p.clone())

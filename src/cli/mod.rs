@@ -771,6 +771,26 @@ fn print_out(text: &str) -> Result<(), Failure> {
 }
 
 /// Whether standard output goes to a terminal.
+/// Refuses `-o` naming the file standard input was redirected from (`-o /dev/stdin <
+/// t.csv`): writing there would change the file the shell opened, which the run did not
+/// name as its output.
+fn refuse_output_onto_stdin(output: &Path, lang: Lang) -> Result<(), Failure> {
+    if !crate::table::replace::stdin_is(output) {
+        return Ok(());
+    }
+    let msg = match lang {
+        Lang::En => format!(
+            "-o {} is the file standard input is read from; choose another output file",
+            output.display()
+        ),
+        Lang::Zh => format!(
+            "-o {} 是标准输入所读的文件；请换一个输出文件",
+            output.display()
+        ),
+    };
+    Err(Failure::new(EXIT_USAGE, msg))
+}
+
 fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }

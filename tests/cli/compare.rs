@@ -637,6 +637,38 @@ fn standard_input_and_unreadable_tables_are_refused() {
     );
 }
 
+/// `compare t.csv --set … -o /dev/stdin < other.csv` appended the comparison to other.csv:
+/// the file standard input was redirected from is refused as an output, as batch refuses it.
+#[test]
+fn output_that_standard_input_is_read_from_is_refused() {
+    let (env, small) = small_env();
+    let other = env.write("other.csv", SMALL);
+    for (out, lang, said) in [
+        (
+            "/dev/stdin",
+            "en",
+            "roadsub: -o /dev/stdin is the file standard input is read from; choose another output file\n",
+        ),
+        (
+            "/proc/self/fd/0",
+            "zh",
+            "roadsub: -o /proc/self/fd/0 是标准输入所读的文件；请换一个输出文件\n",
+        ),
+    ] {
+        let run = raise_small(&env, &small, &["-o", out, "--lang", lang]);
+        let done = run
+            .command()
+            .stdin(std::fs::File::open(&other).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2), "{out}");
+        assert_eq!(String::from_utf8_lossy(&done.stdout), "", "{out}");
+        assert_eq!(String::from_utf8_lossy(&done.stderr), said, "{out}");
+        assert_eq!(env.read("other.csv"), SMALL, "{out}");
+        assert_eq!(env.read("small.csv"), SMALL, "{out}");
+    }
+}
+
 #[test]
 fn help_lists_compare_with_examples_in_both_languages() {
     let env = Env::new();
