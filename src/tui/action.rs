@@ -59,6 +59,9 @@ pub enum Action {
     CursorRight,
     CursorHome,
     CursorEnd,
+    /// Delete what is before the cursor (Ctrl-U) / from it to the end (Ctrl-K).
+    DeleteToStart,
+    DeleteToEnd,
     /// Accept what was typed (Enter).
     Accept,
     /// Leave the current mode without a change (Esc).

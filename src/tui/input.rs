@@ -66,8 +66,8 @@ pub const KEYMAP: &[Binding] = &[
     h(
         "Enter e",
         Action::Edit,
-        "edit the cell (Esc cancels, Tab moves on)",
-        "编辑单元格（Esc 取消，Tab 下一格）",
+        "edit the cell (Esc cancels, Tab moves on, Ctrl-U deletes to the start)",
+        "编辑单元格（Esc 取消，Tab 下一格，Ctrl-U 删除光标前的文字）",
         ("edit", "编辑"),
     ),
     h(
@@ -196,6 +196,8 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::End => Action::CursorEnd,
             KeyCode::Char('a') if ctrl => Action::CursorHome,
             KeyCode::Char('e') if ctrl => Action::CursorEnd,
+            KeyCode::Char('u') if ctrl => Action::DeleteToStart,
+            KeyCode::Char('k') if ctrl => Action::DeleteToEnd,
             KeyCode::Char(c) if !ctrl => Action::Char(c),
             _ => return None,
         }),

@@ -25,6 +25,11 @@ pub fn edit(action: Action, text: &mut String, cursor: &mut usize) -> bool {
         }
         Action::CursorLeft => *cursor = previous(text, *cursor).unwrap_or(*cursor),
         Action::CursorRight => *cursor = next(text, *cursor).unwrap_or(*cursor),
+        Action::DeleteToStart => {
+            text.replace_range(..*cursor, "");
+            *cursor = 0;
+        }
+        Action::DeleteToEnd => text.truncate(*cursor),
         Action::CursorHome => *cursor = 0,
         Action::CursorEnd => *cursor = text.len(),
         _ => return false,
@@ -94,6 +99,23 @@ mod tests {
         edit(Action::CursorRight, &mut text, &mut cursor);
         assert_eq!((text.as_str(), cursor), ("路乙", "路".len()));
         assert!(!edit(Action::Undo, &mut text, &mut cursor));
+    }
+
+    /// The file-name prompts kept a refused name, with no way to clear it but a Backspace a
+    /// character: Ctrl-U deletes what is before the cursor, Ctrl-K what is after it.
+    #[test]
+    fn ctrl_u_and_ctrl_k_delete_before_and_after_the_cursor() {
+        let mut text = "村道/计划.xlsx".to_string();
+        let mut cursor = "村道/".len();
+        assert!(edit(Action::DeleteToStart, &mut text, &mut cursor));
+        assert_eq!((text.as_str(), cursor), ("计划.xlsx", 0));
+        edit(Action::CursorRight, &mut text, &mut cursor);
+        edit(Action::CursorRight, &mut text, &mut cursor);
+        assert!(edit(Action::DeleteToEnd, &mut text, &mut cursor));
+        assert_eq!((text.as_str(), cursor), ("计划", "计划".len()));
+        edit(Action::DeleteToStart, &mut text, &mut cursor);
+        edit(Action::DeleteToEnd, &mut text, &mut cursor);
+        assert_eq!((text.as_str(), cursor), ("", 0));
     }
 
     #[test]

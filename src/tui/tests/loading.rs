@@ -14,7 +14,7 @@ use super::*;
 use crate::table::TableError;
 
 /// Every action there is.
-const ACTIONS: [Action; 47] = [
+const ACTIONS: [Action; 49] = [
     Action::Up,
     Action::Down,
     Action::Left,
@@ -55,6 +55,8 @@ const ACTIONS: [Action; 47] = [
     Action::CursorRight,
     Action::CursorHome,
     Action::CursorEnd,
+    Action::DeleteToStart,
+    Action::DeleteToEnd,
     Action::Accept,
     Action::Cancel,
     Action::NextCell,

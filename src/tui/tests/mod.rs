@@ -806,7 +806,7 @@ fn the_help_screen_lists_every_key() {
     press(&mut app, "<Esc><F1>L");
     let text = screen(&mut app, 100, 30).join("\n");
     assert!(
-        text.contains("编辑单元格（Esc 取消，Tab 下一格）"),
+        text.contains("编辑单元格（Esc 取消，Tab 下一格，Ctrl-U 删除光标前的文字）"),
         "{text}"
     );
 }

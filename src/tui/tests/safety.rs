@@ -893,3 +893,39 @@ fn deleting_a_row_and_saving_keeps_the_blank_lines_and_empty_rows_after_it() {
         )
     );
 }
+
+/// A message longer than the terminal is wide was cut at its edge ("… (x still expor"), with
+/// no way to read the rest: it goes on over the key hints' line (the table stays where it
+/// is) until the next key, and a longer one is cut at the end of that line.
+#[test]
+fn a_long_message_wraps_onto_the_key_hints_line_instead_of_being_cut() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    let short = screen(&mut app, 80, 24);
+    let text = "plan.csv is read-only (its permissions do not let it be written): nothing was \
+                saved; give the table another name to save it under (Esc: not now)";
+    app.say_owned(text.to_string(), true);
+    let shown = screen(&mut app, 80, 24);
+    let said: Vec<&str> = shown[22..].iter().map(|l| l.trim_end()).collect();
+    assert_eq!(
+        said,
+        [
+            "✗ plan.csv is read-only (its permissions do not let it be written): nothing was",
+            "saved; give the table another name to save it under (Esc: not now)",
+        ]
+    );
+    assert_eq!(shown[..22], short[..22], "the table and the panes stay");
+    // Longer: cut at the end of the second line.
+    app.say_owned(format!("{text} {text}"), false);
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown[22].starts_with("plan.csv is read-only"), "{shown:#?}");
+    assert!(shown[23].trim_end().ends_with('…'), "{shown:#?}");
+    assert_eq!(shown[..22], short[..22]);
+    // The next key clears it, and the key hints come back.
+    press(&mut app, "j");
+    assert_eq!(screen(&mut app, 80, 24)[23], short[23]);
+    // A message that fits keeps its line, the hints theirs.
+    app.say_owned("saved".into(), false);
+    let shown = screen(&mut app, 80, 24);
+    assert_eq!(shown[22].trim_end(), "saved");
+    assert_eq!(shown[23], short[23]);
+}

@@ -245,6 +245,48 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     }
 }
 
+/// Lines a message on the status line takes at most: the status line and the key hints'
+/// line under it, so that the table does not move; a longer one is cut at the second.
+const STATUS_LINES: usize = 2;
+
+/// The last message wrapped to `width`, when it takes more than one line and no prompt is
+/// open (a message cut at the terminal's edge could not be read whole: "… (x still
+/// expor"): up to [`STATUS_LINES`] lines, drawn over the status line and the key hints until
+/// the next key clears it.
+pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
+    if prompt(app, width).is_some() || width == 0 {
+        return None;
+    }
+    let s = app.status.as_ref()?;
+    let text = match s.error {
+        true => format!("✗ {}", one_line(&s.text)),
+        false => one_line(&s.text).into_owned(),
+    };
+    if cells(&text) <= width {
+        return None;
+    }
+    let ranges = super::wrap::wrap(&text, width);
+    let mut lines: Vec<String> = ranges
+        .iter()
+        .take(STATUS_LINES)
+        .map(|r| text[r.clone()].to_string())
+        .collect();
+    if ranges.len() > STATUS_LINES {
+        let rest = &text[ranges[STATUS_LINES - 1].start..];
+        lines[STATUS_LINES - 1] = truncate(rest, width);
+    }
+    let style = match s.error {
+        true => Style::new().red().bold(),
+        false => Style::new().green(),
+    };
+    Some(
+        lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect(),
+    )
+}
+
 /// The status line: the prompt being typed into, or the last message.
 pub fn status(app: &App, width: usize) -> Paragraph<'static> {
     let refused = refusal(app, width);
@@ -316,8 +358,8 @@ pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
             "输入新文件名（.xlsx 或 .csv）：此工作簿无法按原样写回 · Enter 保存 · Esc 取消",
         ))],
         Mode::SaveAs { .. } => vec![Span::raw(lang.pick(
-            "type a file name (.csv) · Enter saves · Esc cancels",
-            "输入文件名（.csv）· Enter 保存 · Esc 取消",
+            "type a file name (.csv, or .xlsx for a workbook) · Enter saves · Esc cancels",
+            "输入文件名（.csv，或 .xlsx 存为工作簿）· Enter 保存 · Esc 取消",
         ))],
         Mode::Variant { .. } => vec![Span::raw(lang.pick(
             "a rules file, or poverty.group.3.5=15万 (several: spaces/commas) · Esc cancels",

@@ -128,10 +128,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
         ),
         None => frame.render_widget(TotalsPane::new(app), right),
     }
-    frame.render_widget(bars::status(app, usize::from(status.width)), status);
-    if let Some(at) = bars::typing_cursor(app, status) {
-        frame.set_cursor_position(at);
+    match bars::message_lines(app, usize::from(status.width)) {
+        // A long message goes on over the key hints' line until the next key.
+        Some(lines) => frame.render_widget(Paragraph::new(lines), status.union(hints)),
+        None => {
+            frame.render_widget(bars::status(app, usize::from(status.width)), status);
+            if let Some(at) = bars::typing_cursor(app, status) {
+                frame.set_cursor_position(at);
+            }
+            frame.render_widget(bars::hints(app, usize::from(hints.width)), hints);
+        }
     }
-    frame.render_widget(bars::hints(app, usize::from(hints.width)), hints);
     overlays::draw(frame, app, area);
 }
