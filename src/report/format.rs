@@ -186,6 +186,25 @@ fn amount(v: rust_decimal::Decimal) -> Value {
     Value::String(money::plain(v))
 }
 
+/// The keys of a row's `input`, one for each of the header's `names`: its name, or for a
+/// second column of the same name `name (2)`, a third `name (3)`, skipping keys the header
+/// has itself (two columns `note,note` kept one key, and the first cell was lost).
+fn input_keys(names: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let key = if names[..i].contains(name) {
+            (2..)
+                .map(|n| format!("{name} ({n})"))
+                .find(|key| !names.contains(key) && !keys.contains(key))
+                .expect("a free key")
+        } else {
+            name.clone()
+        };
+        keys.push(key);
+    }
+    keys
+}
+
 /// One computed segment as JSON.
 #[allow(clippy::too_many_arguments)]
 pub fn segment_json(
@@ -198,11 +217,8 @@ pub fn segment_json(
     b: &Breakdown,
 ) -> Value {
     let mut input = Map::new();
-    for (i, name) in columns.names.iter().enumerate() {
-        input.insert(
-            name.clone(),
-            Value::String(record.get(i).unwrap_or("").to_string()),
-        );
+    for (i, name) in input_keys(&columns.names).into_iter().enumerate() {
+        input.insert(name, Value::String(record.get(i).unwrap_or("").to_string()));
     }
     let mut funds = Map::new();
     for (f, share) in b.shares.iter().enumerate() {
@@ -504,4 +520,30 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the header, a row's `input` has a key for every column, none twice, and
+        /// a name's first column keeps the name.
+        #[test]
+        fn every_column_has_a_key_of_its_own(
+            names in proptest::collection::vec("(a|b|a \\(2\\)|b \\(3\\)|a \\(3\\))", 0..9)
+        ) {
+            let names: Vec<String> = names;
+            let keys = input_keys(&names);
+            prop_assert_eq!(keys.len(), names.len());
+            let unique: std::collections::HashSet<&String> = keys.iter().collect();
+            prop_assert_eq!(unique.len(), keys.len(), "{:?} → {:?}", names, keys);
+            for (i, name) in names.iter().enumerate() {
+                if !names[..i].contains(name) {
+                    prop_assert_eq!(&keys[i], name);
+                }
+            }
+        }
+    }
 }

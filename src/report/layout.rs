@@ -225,7 +225,7 @@ impl Layout {
             .map(|&i| {
                 columns
                     .header_with_table_unit(i, rules)
-                    .unwrap_or_else(|| columns.names[i].clone())
+                    .unwrap_or_else(|| columns.written[i].clone())
             })
             .collect();
         // A fund's approved amount is a number too, though no field of the table's own.
@@ -343,7 +343,7 @@ impl Layout {
     pub fn own_map(&self, columns: &Columns, rules: &RuleSet) -> Vec<usize> {
         let copied = &self.header[..self.copied_len()];
         let mut map = Vec::with_capacity(copied.len());
-        for (i, name) in columns.names.iter().enumerate() {
+        for (i, name) in columns.written.iter().enumerate() {
             // Headed as [`Layout::new`] heads it (with the unit a title row gave).
             let name = columns
                 .header_with_table_unit(i, rules)

@@ -325,8 +325,12 @@ fn looks_like_unit(unit: &str) -> bool {
 /// How the header of one table maps to fields.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    /// The header as written in the file.
+    /// The header's names, trimmed (and without a byte-order mark): what is matched and
+    /// what messages say.
     pub names: Vec<String>,
+    /// The header's cells exactly as written (but for a byte-order mark): what an output
+    /// that copies a column heads it with.
+    pub written: Vec<String>,
     /// `field[f as usize]` is the column index holding field `f`.
     index: [Option<usize>; FIELDS],
     /// The unit scale each field's header gives bare numbers.
@@ -398,8 +402,16 @@ impl Columns {
         header: impl IntoIterator<Item = &'a str>,
         options: &HeaderOptions,
     ) -> Result<Columns, Vec<HeaderProblem>> {
-        let names: Vec<String> = header
+        let written: Vec<String> = header
             .into_iter()
+            .enumerate()
+            .map(|(i, h)| match i {
+                0 => h.trim_start_matches('\u{feff}').to_string(),
+                _ => h.to_string(),
+            })
+            .collect();
+        let names: Vec<String> = written
+            .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
             .collect();
         let mut index: [Option<usize>; FIELDS] = [None; FIELDS];
@@ -479,6 +491,7 @@ impl Columns {
         if problems.is_empty() {
             Ok(Columns {
                 names,
+                written,
                 index,
                 scale,
                 own_unit,
@@ -496,6 +509,7 @@ impl Columns {
     pub fn for_other_rules(&self) -> Columns {
         Columns {
             names: self.names.clone(),
+            written: self.written.clone(),
             index: self.index,
             scale: self.scale,
             own_unit: self.own_unit,

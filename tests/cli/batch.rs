@@ -58,6 +58,42 @@ fn summary_by_township_in_chinese() {
         .stderr_has("\n合计          19  49.15            42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
 }
 
+/// The output trimmed the user's own headers (`" 空格列 "` became `空格列`): a copied column
+/// is headed as the input heads it, spaces and all, in every text form; a column roadsub
+/// reads is found as before.
+#[test]
+fn copied_columns_keep_their_headers_as_written() {
+    let env = Env::new();
+    let table = env.write(
+        "sp.csv",
+        "id, township,village ,class,width_m,length_km,cost, 空格列 ,Other\u{3000}\n\
+         S1,t,v,village,4.5,1,1600000,x ,y\n",
+    );
+    let run = env.roadsub(&["batch", &table]).expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "id, township,village ,class,width_m,length_km,cost, 空格列 ,Other\u{3000},transport,poverty,subsidy_total,gap,shortfall,notes\n\
+         S1,t,v,village,4.5,1,1600000,x ,y,450000.00,300000.00,750000.00,850000.00,850000.00,\n"
+    );
+    let run = env
+        .roadsub(&["batch", &table, "--format", "md"])
+        .expect_code(0);
+    assert!(
+        run.stdout
+            .contains("| id |  township | village  | class | width_m | length_km | cost |  空格列  | Other\u{3000} |"),
+        "{}",
+        run.stdout
+    );
+    // Read back, the output is the same table (its computed columns computed again).
+    let out = env.write("out.csv", run_csv(&env, &table));
+    assert_eq!(run_csv(&env, &out), run_csv(&env, &table));
+}
+
+/// `roadsub batch TABLE`'s standard output.
+fn run_csv(env: &Env, table: &str) -> String {
+    env.roadsub(&["batch", table]).expect_code(0).stdout.clone()
+}
+
 #[test]
 fn stdin_to_stdout_with_dash() {
     let env = Env::new();

@@ -48,6 +48,31 @@ fn jsonl_is_one_segment_a_line() {
     assert_eq!(lines[8]["funds"]["transport"]["paid"], "49950.00");
 }
 
+/// Two columns of one name (`note,note`) kept one key in a row's `input`, and the first
+/// cell was lost: each gets its own, the second `note (2)`.
+#[test]
+fn json_keeps_every_cell_of_columns_with_the_same_name() {
+    let env = Env::new();
+    let table = env.write(
+        "dup.csv",
+        "id,township,village,class,width_m,length_km,cost,note,note,note (2),note\n\
+         S1,t,v,village,4.5,1,1600000,first,second,literal,fourth\n",
+    );
+    for format in ["json", "jsonl"] {
+        let run = env
+            .roadsub(&["batch", &table, "--format", format])
+            .expect_code(0);
+        let line = run.stdout.lines().find(|l| l.contains("\"S1\"")).unwrap();
+        let row: serde_json::Value = serde_json::from_str(line.trim_end_matches(',')).unwrap();
+        let input = row["input"].as_object().unwrap();
+        assert_eq!(input.len(), 11, "{input:?}");
+        assert_eq!(input["note"], "first");
+        assert_eq!(input["note (2)"], "literal");
+        assert_eq!(input["note (3)"], "second");
+        assert_eq!(input["note (4)"], "fourth");
+    }
+}
+
 #[test]
 fn markdown_has_the_segment_table_and_the_summary() {
     let env = Env::new();
