@@ -114,6 +114,24 @@ impl Replacement {
         })
     }
 
+    /// Takes from a new file's permissions what `mode` does not allow (a copy of a private
+    /// table saved under a new name stays as private: what `cp` gives, the umask still
+    /// applied). A file that is replaced keeps its own permissions, as does a stream.
+    pub fn keep_within(&self, mode: u32) -> io::Result<()> {
+        #[cfg(unix)]
+        if !self.stream && !self.target.exists() {
+            use std::os::unix::fs::PermissionsExt;
+            let now = self.temp.as_file().metadata()?.permissions().mode();
+            fs::set_permissions(
+                self.temp.path(),
+                fs::Permissions::from_mode(now & mode & 0o777),
+            )?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        Ok(())
+    }
+
     /// The temporary file, to write into.
     pub fn file(&self) -> &File {
         self.temp.as_file()
@@ -216,6 +234,23 @@ pub fn as_private_as(path: &Path, like: &fs::Metadata, mode: u32) -> io::Result<
         mode &= !0o070;
     }
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
+/// The permission bits of the file at `path` (`None` where it cannot be read, or the system
+/// has none).
+pub fn mode_of(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// Whether standard input is the file `path` (`roadsub batch - -o t.csv < t.csv`): a

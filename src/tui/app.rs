@@ -66,6 +66,10 @@ pub struct App {
     pub(super) journal: Option<Journal>,
     /// Quit once the save under way (perhaps after a question) succeeds.
     pub(super) quit_after_save: bool,
+    /// The permissions a save under a new name may give the new file at most: those of the
+    /// file the table was saved as before, owner's read and write added (a private table's
+    /// copy stays private).
+    pub(super) new_file_within: Option<u32>,
     /// Whether the workbook's save was refused for a reason a copy as .xlsx would keep (a
     /// shared formula, a sheet that moved): the save-as prompt then says a .csv name.
     pub(super) csv_only: bool,
@@ -174,6 +178,7 @@ impl App {
             widths: Vec::new(),
             journal: None,
             quit_after_save: false,
+            new_file_within: None,
             csv_only: false,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),

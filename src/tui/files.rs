@@ -251,8 +251,14 @@ impl App {
             Err(_) => None,
         };
         let before = (self.doc.path.take(), self.doc.sheet.stamp.take());
+        self.new_file_within = before
+            .0
+            .as_deref()
+            .and_then(crate::table::replace::mode_of)
+            .map(|mode| mode | 0o600);
         self.doc.path = Some(path);
         self.save(true);
+        self.new_file_within = None;
         if self.doc.modified() {
             // The save failed: the table keeps its old name, and Ctrl-S asks again.
             (self.doc.path, self.doc.sheet.stamp) = before;
@@ -333,7 +339,7 @@ impl App {
             return;
         }
         let had_previous = path.exists();
-        match self.doc.sheet.save(&path) {
+        match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
                 self.doc.mark_saved();
                 // The journal so far (perhaps a new table's) is done with; later changes go

@@ -110,12 +110,19 @@ impl Sheet {
     /// so a failure leaves the last good backup), then the new text replaces the file in one
     /// rename.
     pub fn save(&mut self, path: &Path) -> io::Result<()> {
-        self.save_with(path, &mut |w, bytes| w.write_all(bytes))
+        self.save_with(path, None, &mut |w, bytes| w.write_all(bytes))
+    }
+
+    /// [`Sheet::save`], a new file at `path` getting no permission `within` does not give (the
+    /// permissions of the file the table was saved as before, so that a private table's copy
+    /// stays private).
+    pub fn save_within(&mut self, path: &Path, within: Option<u32>) -> io::Result<()> {
+        self.save_with(path, within, &mut |w, bytes| w.write_all(bytes))
     }
 
     /// [`Sheet::save`], with every write to the new file and the backup going through `put`
     /// (tests fail it as a full disk would).
-    fn save_with(&mut self, path: &Path, put: &mut Put<'_>) -> io::Result<()> {
+    fn save_with(&mut self, path: &Path, within: Option<u32>, put: &mut Put<'_>) -> io::Result<()> {
         // The first rows of a file are not the table: written, they would lose the rest.
         if self.is_partial() {
             return Err(io::Error::new(
@@ -124,6 +131,9 @@ impl Sheet {
             ));
         }
         let out = Replacement::new(path, ".tmp")?;
+        if let Some(mode) = within {
+            out.keep_within(mode)?;
+        }
         // A workbook name gets a workbook (never CSV bytes, nor one format under another's
         // name); the error, when there is one, is a `workbook::SaveError` to render.
         let mut hash = None;
@@ -365,7 +375,7 @@ mod tests {
                 }
                 w.write_all(bytes)
             };
-            let err = sheet.save_with(&path, &mut full_disk).unwrap_err();
+            let err = sheet.save_with(&path, None, &mut full_disk).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::StorageFull);
             assert_eq!(fs::read_to_string(&path).unwrap(), now);
             assert_eq!(fs::read_to_string(backup_path(&path)).unwrap(), before);

@@ -331,6 +331,36 @@ fn saving_a_table_with_no_change_writes_nothing_and_keeps_the_backup() {
     }
 }
 
+/// A private read-only table (`chmod 400`) saved under the offered `FILE-edited.csv` gave
+/// the copy the umask's permissions (0644: readable by everyone): a new file saved from a
+/// table gets no permission the table did not have, but its owner's read and write (as `cp`
+/// gives, the umask still applied); a file saved over keeps its own.
+#[test]
+fn a_private_tables_copy_saved_under_a_new_name_stays_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (table, copy) in [(0o400, 0o600), (0o440, 0o640), (0o444, 0o644)] {
+        let (mut app, _dir, path) = open_copy(Lang::En);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(table)).unwrap();
+        press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter><C-s><Enter>");
+        assert!(!app.doc.modified(), "{:?}", app.status);
+        let offered = path.with_file_name(format!(
+            "{}-edited.csv",
+            path.file_stem().unwrap().to_string_lossy()
+        ));
+        // The umask may take more, as it does from any new file.
+        let probe = path.with_file_name("probe");
+        std::fs::File::create(&probe).unwrap();
+        assert_eq!(mode(&offered), copy & mode(&probe), "{table:o}");
+        assert_eq!(mode(&path), table);
+        // Saved again under its new name, it keeps what it has.
+        std::fs::set_permissions(&offered, std::fs::Permissions::from_mode(0o664)).unwrap();
+        press(&mut app, "<Enter><BS><BS><BS>6.5<Enter><C-s>");
+        assert!(!app.doc.modified(), "{:?}", app.status);
+        assert_eq!(mode(&offered), 0o664);
+    }
+}
+
 /// The defect: a file marked read-only (`chmod 444`) was replaced by Ctrl-S without a word
 /// (a save writes a new file over the name, which the folder allows). It is left as it is;
 /// the save offers another name beside it, and quitting after "y" stays open.
