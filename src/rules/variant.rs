@@ -22,6 +22,8 @@ pub struct Setting {
     pub width_m: Decimal,
     /// The new rate, yuan per km.
     pub rate: Decimal,
+    /// The rate as written, when it is a bare number (no unit: yuan).
+    pub bare: Option<String>,
 }
 
 /// A rate a setting changed: where, from what, to what.
@@ -69,6 +71,9 @@ pub enum SettingError {
     NotInForce(String, super::Day, String),
     /// Two settings of one rate: both as written.
     Twice(String, String),
+    /// A bare number under a thousandth of the rate it replaces (`15.5` for 15.5万): the
+    /// setting, the rate as written, and the rate it replaces (yuan per km).
+    Implausible(String, String, Decimal),
 }
 
 /// Where a setting was given, so that a message about it names it the way it was given.
@@ -123,6 +128,7 @@ impl SettingError {
             | SettingError::RateTooLarge(s, _)
             | SettingError::Periods(s, _)
             | SettingError::NotInForce(s, _, _)
+            | SettingError::Implausible(s, _, _)
             | SettingError::Twice(_, s) => s,
         }
     }
@@ -211,6 +217,14 @@ impl SettingError {
             (SettingError::Periods(_, periods), Lang::Zh) => format!(
                 "{set}：这个标准分多个时段（{periods}）；{which}"
             ),
+            (SettingError::Implausible(_, r, from), Lang::En) => format!(
+                "{set}: {r} yuan a km is under a thousandth of the rate it replaces ({} yuan/km); write the unit: {r}万 for {r} ten-thousand yuan, {r}元 if yuan is meant",
+                money::grouped(*from)
+            ),
+            (SettingError::Implausible(_, r, from), Lang::Zh) => format!(
+                "{set}：每公里 {r} 元不到原标准（每公里 {} 元）的千分之一；请写明单位：{r}万 即 {r} 万元，确为元请写 {r}元",
+                money::grouped(*from)
+            ),
             (SettingError::Twice(a, _), Lang::En) => {
                 format!("{} and {set} set the same rate; give it once", named(a))
             }
@@ -246,12 +260,18 @@ impl Setting {
             }
             _ => SettingError::Rate(text.to_string(), rate.to_string()),
         })?;
+        // A bare number is yuan; a unit (万, 元, /公里) says what was meant.
+        let bare = rate
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            .then(|| rate.to_string());
         Ok(Setting {
             text: text.to_string(),
             fund: fund.to_string(),
             class: class.to_string(),
             width_m,
             rate: rate_value,
+            bare,
         })
     }
 }
@@ -364,6 +384,21 @@ impl RuleSet {
                 return Err(SettingError::Twice(earlier.text.clone(), s.text.clone()));
             }
             let from = tiers[t].rate_per_km;
+            // `15.5` typed for 15.5万 would compute every row at 15.50 yuan a km without a
+            // word: a bare rate so far below the one it replaces asks for its unit.
+            if let Some(written) = &s.bare {
+                let tiny = s
+                    .rate
+                    .checked_mul(Decimal::from(1000))
+                    .is_some_and(|r| r < from);
+                if s.rate > Decimal::ZERO && tiny {
+                    return Err(SettingError::Implausible(
+                        s.text.clone(),
+                        written.clone(),
+                        from,
+                    ));
+                }
+            }
             let cited = Citation {
                 source: Some(format!("--set {}", s.text)),
                 source_en: None,
@@ -409,6 +444,36 @@ mod tests {
     use super::*;
     use crate::engine::{compute, Cost, Segment};
     use crate::rules::Day;
+
+    /// `--set poverty.group.3.5=15.5` (15.5万 meant) computed every group road at 15.50 yuan
+    /// a km without a word: a bare rate under a thousandth of the one it replaces is refused,
+    /// saying the units; with a unit, or zero, or a thousandth and more, it is taken.
+    #[test]
+    fn a_bare_rate_a_thousand_times_too_small_asks_for_its_unit() {
+        let rules = RuleSet::builtin();
+        let err = set(&rules, &["poverty.group.3.5=15.5"]).unwrap_err();
+        assert_eq!(
+            err.render(Lang::En),
+            "--set \"poverty.group.3.5=15.5\": 15.5 yuan a km is under a thousandth of the rate it replaces (100,000.00 yuan/km); write the unit: 15.5万 for 15.5 ten-thousand yuan, 15.5元 if yuan is meant"
+        );
+        assert_eq!(
+            err.render_in(Lang::Zh, SaidIn::Prompt),
+            "\"poverty.group.3.5=15.5\"：每公里 15.5 元不到原标准（每公里 100,000.00 元）的千分之一；请写明单位：15.5万 即 15.5 万元，确为元请写 15.5元"
+        );
+        for fine in [
+            "poverty.group.3.5=15.5万",
+            "poverty.group.3.5=15.5元",
+            "poverty.group.3.5=0",
+            "poverty.group.3.5=100",
+            "poverty.group.3.5=150000",
+        ] {
+            let (_, changes) = set(&rules, &[fine]).unwrap_or_else(|e| panic!("{fine}: {e:?}"));
+            assert_eq!(changes.len(), 1, "{fine}");
+        }
+        let (_, changes) = set(&rules, &["poverty.group.3.5=15.5元"]).unwrap();
+        assert_eq!(changes[0].to, Decimal::new(155, 1));
+        assert!(set(&rules, &["poverty.group.3.5=99.99"]).is_err());
+    }
 
     fn set(rules: &RuleSet, texts: &[&str]) -> Result<(RuleSet, Vec<Change>), SettingError> {
         let settings = texts
