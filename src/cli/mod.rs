@@ -362,16 +362,19 @@ fn help_template(lang: Lang) -> &'static str {
 }
 
 /// A Chinese headline for a command-line error [`usage_error_zh`] cannot say whole.
-fn usage_headline_zh(kind: clap::error::ErrorKind) -> &'static str {
+fn usage_headline_zh(kind: clap::error::ErrorKind, args: &[OsString]) -> String {
     use clap::error::ErrorKind::*;
     match kind {
         UnknownArgument => "未知的参数（详见下方英文说明；roadsub --help 列出全部参数）",
         InvalidValue | ValueValidation => "参数值无效（可选值见下方说明）",
         MissingRequiredArgument => "缺少必需的参数",
-        InvalidSubcommand => "未知的命令（可用：batch、rules、explain、compare、notice）",
+        InvalidSubcommand => {
+            return format!("未知的命令（可用：{}）", commands_at(args).join("、"))
+        }
         TooManyValues | WrongNumberOfValues | ArgumentConflict => "参数个数或组合有误",
         _ => "命令行有误（见 roadsub --help）",
     }
+    .to_string()
 }
 
 /// A command-line error said wholly in Chinese, from what clap knows of it (the argument, the
@@ -562,7 +565,10 @@ pub fn run() -> ExitCode {
                 None => {
                     if code == EXIT_USAGE && lang == Lang::Zh {
                         // Else what went wrong in Chinese first.
-                        to_stderr(&format!("roadsub: {}\n", usage_headline_zh(e.kind())));
+                        to_stderr(&format!(
+                            "roadsub: {}\n",
+                            usage_headline_zh(e.kind(), &args)
+                        ));
                     }
                     let _ = e.print();
                 }
@@ -798,6 +804,23 @@ fn stdout_is_terminal() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Chinese headline of an unknown command named the commands from a list of its own,
+    /// which a new command would not join: it names clap's, at the level the line got to.
+    #[test]
+    fn the_chinese_headline_of_an_unknown_command_names_every_command() {
+        let kind = clap::error::ErrorKind::InvalidSubcommand;
+        assert_eq!(
+            usage_headline_zh(kind, &[]),
+            "未知的命令（可用：batch、rules、explain、compare、notice）"
+        );
+        let args: Vec<OsString> = ["roadsub", "rules", "shwo"].map(OsString::from).to_vec();
+        let said = usage_headline_zh(kind, &args);
+        for c in commands_at(&args) {
+            assert!(said.contains(&c), "{said} lacks {c}");
+        }
+        assert!(said.contains("show"), "{said}");
+    }
 
     #[test]
     fn the_command_is_well_formed_in_both_languages() {
