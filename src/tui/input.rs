@@ -202,7 +202,14 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             _ => return None,
         }),
         Mode::Ask(_) => match key.code {
-            // Only y: Enter pressed out of habit must not overwrite or discard anything.
+            // Only y: Enter pressed out of habit must not overwrite or discard anything, nor a
+            // chord (Ctrl-Y meant as redo, Ctrl-N) taken for its letter.
+            _ if key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                None
+            }
             KeyCode::Char('y' | 'Y') => Some(Action::Yes),
             KeyCode::Char('n' | 'N') => Some(Action::No),
             KeyCode::Esc => Some(Action::Cancel),
@@ -262,5 +269,35 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Action::Cancel,
             _ => return None,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::modes::Question;
+
+    /// Ctrl-N answered "quit without saving?" as n (the edits gone), and Ctrl-Y, pressed
+    /// for redo, would answer "replace it?" as y: a question takes only the plain letters.
+    #[test]
+    fn a_question_takes_no_chord_for_its_letter() {
+        let ask = Mode::Ask(Question::QuitUnsaved);
+        for c in ['y', 'Y', 'n', 'N'] {
+            for m in [
+                KeyModifiers::CONTROL,
+                KeyModifiers::ALT,
+                KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+            ] {
+                let key = KeyEvent::new(KeyCode::Char(c), m);
+                assert_eq!(action(&ask, key), None, "{m:?} {c}");
+            }
+        }
+        let plain = |c| action(&ask, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        assert_eq!(plain('y'), Some(Action::Yes));
+        assert_eq!(plain('n'), Some(Action::No));
+        let shifted = KeyEvent::new(KeyCode::Char('Y'), KeyModifiers::SHIFT);
+        assert_eq!(action(&ask, shifted), Some(Action::Yes));
+        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(action(&ask, esc), Some(Action::Cancel));
     }
 }

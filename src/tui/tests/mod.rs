@@ -865,10 +865,12 @@ fn windows_scroll_to_their_end_and_no_further() {
 fn a_refused_edit_on_screen() {
     let (mut app, _dir, _) = open_copy(Lang::En);
     press(&mut app, "llllll<Enter><BS><BS><BS>abc<Enter>");
+    // The prompt keeps its line; why it was refused goes under it, in the whole width.
     let s = screen(&mut app, 120, 24);
+    assert_eq!(s[22], "edit 长度: abc");
     assert_eq!(
-        s[22],
-        "✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)  edit 长度: abc"
+        s[23],
+        "✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
     );
 }
 
@@ -1221,12 +1223,12 @@ fn export_refuses_to_replace_the_table_being_edited() {
         app.status.as_ref().unwrap().text,
         "that is the table being edited: export to another file (Ctrl-S saves the table)"
     );
-    // Said on the screen too, beside the prompt still open (it went unseen under it).
+    // Said on the screen too, under the prompt still open.
     let s = screen(&mut app, 160, 24);
-    assert!(
-        s[22].contains("✗ that is the table being edited: export to another file"),
-        "{}",
-        s[22]
+    assert!(s[22].starts_with("export to "), "{}", s[22]);
+    assert_eq!(
+        s[23].trim_end(),
+        "✗ that is the table being edited: export to another file (Ctrl-S saves the table)"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -1497,6 +1499,10 @@ fn a_save_refused_for_a_shared_formula_asks_for_a_csv_name() {
         let cost = app.doc.sheet.columns.index(crate::table::Field::Cost).unwrap();
         press(&mut app, &format!("{}<Enter><End><BS><BS><BS><BS>170万<Enter><C-s>", "l".repeat(cost)));
         assert!(matches!(app.mode, Mode::SaveAs { .. }), "{:?}", app.mode);
+        // Why it was refused first, under the prompt; the next key brings the hint back.
+        let s = screen(&mut app, 140, 30);
+        assert!(s.last().unwrap().starts_with("✗ "), "{}", s.last().unwrap());
+        press(&mut app, "<End>");
         let s = screen(&mut app, 140, 30);
         assert_eq!(s.last().unwrap(), hint);
         press(&mut app, "<Enter>");
@@ -1533,6 +1539,11 @@ fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
                 "roadsub 无法如实写入 .ods 工作簿；请另存为以 .xlsx 或 .csv 结尾的新文件（原文件保持不变）"
             )
         );
+        // The reason under the prompt, then (at the next key) the hint.
+        let text = screen(&mut app, 120, 30).join("\n");
+        let start: String = status.chars().take(30).collect();
+        assert!(text.contains(&start), "{text}");
+        press(&mut app, "<End>");
         let text = screen(&mut app, 120, 30).join("\n");
         assert!(
             text.contains(lang.pick(

@@ -929,3 +929,21 @@ fn a_long_message_wraps_onto_the_key_hints_line_instead_of_being_cut() {
     assert_eq!(shown[22].trim_end(), "saved");
     assert_eq!(shown[23], short[23]);
 }
+
+/// Ctrl-N at "quit without saving?" quit and dropped the edits (and their recovery file): a
+/// chord answers no question; the plain letter still does.
+#[test]
+fn ctrl_n_at_the_quit_question_does_not_drop_the_edits() {
+    let (mut app, _dir, path) = open_copy(Lang::En);
+    let before = std::fs::read(&path).unwrap();
+    press(&mut app, "lllll<Enter><BS><BS><BS>5.5<Enter>q");
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    press(&mut app, "<C-n><C-y>");
+    assert!(!app.quit);
+    assert!(app.doc.modified());
+    assert_eq!(app.mode, Mode::Ask(Question::QuitUnsaved));
+    press(&mut app, "<Esc>");
+    assert_eq!(app.mode, Mode::Table);
+    assert!(app.doc.modified());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

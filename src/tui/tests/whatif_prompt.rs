@@ -302,7 +302,7 @@ fn several_settings_are_read_in_full_above_the_variant_prompt() {
 }
 
 #[test]
-fn a_refusal_at_the_prompt_is_said_before_the_text_typed_and_in_full_above_it() {
+fn a_refusal_at_the_prompt_is_said_under_it_and_in_full_above_it() {
     let (mut app, dir) = open_with(RuleSet::builtin(), SMALL, Lang::Zh);
     let (a, _) = two_long_names(dir.path());
     let typed = format!("{}x", a.display());
@@ -315,12 +315,12 @@ fn a_refusal_at_the_prompt_is_said_before_the_text_typed_and_in_full_above_it() 
         }
     );
     let s = screen(&mut app, 80, 24);
+    assert!(s[22].starts_with("试算："), "the prompt: {}", s[22]);
     assert!(
-        s[22].starts_with("✗ 无法读取规则文件（没有这个文件或目录）："),
-        "{}",
-        s[22]
+        s[23].starts_with("✗ 无法读取规则文件（没有这个文件或目录）："),
+        "under it, why: {}",
+        s[23]
     );
-    assert!(s[22].contains("  试算："), "then the prompt: {}", s[22]);
     // Above it, the whole reason, the long path wrapped by cells.
     let box_top = s.iter().position(|l| l.starts_with("┌ 试算 ")).unwrap();
     let said: String = s[box_top + 1..22]

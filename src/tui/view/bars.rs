@@ -113,27 +113,30 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
 /// input method's window follows it.
 pub fn typing_cursor(app: &App, area: Rect) -> Option<Position> {
     let width = usize::from(area.width);
-    let refused = refusal(app, width).map_or(0, |r| cells(&r));
-    let p = prompt(app, width.saturating_sub(refused))?;
-    let x = area.x + (refused + cells(&p.label) + cells(&p.before)).min(width - 1) as u16;
+    let p = prompt(app, width)?;
+    let x = area.x + (cells(&p.label) + cells(&p.before)).min(width - 1) as u16;
     Some(Position::new(x, area.y))
 }
 
-/// Why what was typed was refused, when the prompt is still open after Enter: said first on
-/// the line (after it, a long text typed would push it out of sight), in at most two thirds
-/// of `width`, the prompt keeping the rest.
-fn refusal(app: &App, width: usize) -> Option<String> {
-    let s = app.status.as_ref().filter(|s| s.error)?;
+/// The message said while a prompt is open (why what was typed was refused, or what the
+/// prompt is for): on the key hints' line under the prompt, in the whole width, until the
+/// next key (beside the prompt it had a part of the line, and a long one could not be read).
+fn prompt_message(app: &App, width: usize) -> Option<Line<'static>> {
+    let s = app.status.as_ref()?;
     if !matches!(
         app.mode,
         Mode::Edit { .. } | Mode::Export { .. } | Mode::SaveAs { .. } | Mode::Variant { .. }
     ) {
         return None;
     }
-    Some(format!(
-        "{}  ",
-        truncate(&format!("✗ {}", s.text), width * 2 / 3)
-    ))
+    Some(match s.error {
+        true => Line::from(
+            Span::raw(truncate(&format!("✗ {}", one_line(&s.text)), width))
+                .red()
+                .bold(),
+        ),
+        false => Line::from(Span::raw(truncate(&one_line(&s.text), width)).green()),
+    })
 }
 
 /// What the status line shows of the text being typed: the part around the cursor that fits.
@@ -155,10 +158,6 @@ impl Prompt {
             Span::raw(one_line(&self.at).into_owned()).reversed(),
             Span::raw(one_line(&self.after).into_owned()),
         ])
-    }
-
-    fn cells(&self) -> usize {
-        cells(&self.label) + cells(&self.before) + cells(&self.at) + cells(&self.after)
     }
 }
 
@@ -289,32 +288,9 @@ pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
 
 /// The status line: the prompt being typed into, or the last message.
 pub fn status(app: &App, width: usize) -> Paragraph<'static> {
-    let refused = refusal(app, width);
-    let line = match prompt(
-        app,
-        width.saturating_sub(refused.as_ref().map_or(0, |r| cells(r))),
-    ) {
-        Some(p) => {
-            let used = p.cells();
-            let mut l = p.line();
-            // A prompt still open after Enter was refused: the reason first (else it would
-            // go unseen after the text typed).
-            if let Some(r) = refused {
-                l.spans.insert(0, Span::raw(r).red().bold());
-            } else if let (
-                Some(s),
-                Mode::Edit { .. }
-                | Mode::Export { .. }
-                | Mode::SaveAs { .. }
-                | Mode::Variant { .. },
-            ) = (&app.status, &app.mode)
-            {
-                let room = width.saturating_sub(used + 2);
-                l.spans
-                    .push(Span::raw(format!("  {}", truncate(&s.text, room))).green());
-            }
-            l
-        }
+    let line = match prompt(app, width) {
+        // What is said while it is open goes under it (see `prompt_message`).
+        Some(p) => p.line(),
         None => match &app.status {
             Some(s) if s.error => Line::from(
                 Span::raw(truncate(&format!("✗ {}", s.text), width))
@@ -331,8 +307,12 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
     Paragraph::new(line)
 }
 
-/// The key hints: what the keys do in the mode, as many whole hints as fit.
+/// The key hints: what the keys do in the mode, as many whole hints as fit; while a prompt
+/// is open with a message, the message instead.
 pub fn hints(app: &App, width: usize) -> Paragraph<'static> {
+    if let Some(said) = prompt_message(app, width) {
+        return Paragraph::new(said);
+    }
     let lang = app.lang;
     let spans: Vec<Span> = match app.mode {
         Mode::Edit { .. } => vec![Span::raw(lang.pick(
