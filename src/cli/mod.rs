@@ -778,21 +778,38 @@ fn print_out(text: &str) -> Result<(), Failure> {
 
 /// Whether standard output goes to a terminal.
 /// Refuses `-o` naming the file standard input was redirected from (`-o /dev/stdin <
-/// t.csv`): writing there would change the file the shell opened, which the run did not
-/// name as its output.
+/// t.csv`), or any descriptor open only for reading (`-o /dev/fd/3 3< t.csv`, standard
+/// input a pipe): writing there would change a file the shell opened to be read, or feed
+/// the run's own input.
 fn refuse_output_onto_stdin(output: &Path, lang: Lang) -> Result<(), Failure> {
-    if !crate::table::replace::stdin_is(output) {
+    refuse_writing_a_reading_descriptor(output, "-o ", lang)
+}
+
+/// [`refuse_output_onto_stdin`] for a file named `flag` then `output` (`-o `, or nothing for
+/// the path `rules new` writes).
+fn refuse_writing_a_reading_descriptor(
+    output: &Path,
+    flag: &str,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let out = format!("{flag}{}", output.display());
+    let msg = if crate::table::replace::stdin_is(output) {
+        match lang {
+            Lang::En => {
+                format!("{out} is the file standard input is read from; choose another output file")
+            }
+            Lang::Zh => format!("{out} 是标准输入所读的文件；请换一个输出文件"),
+        }
+    } else if crate::table::replace::names_a_reading_descriptor(output) {
+        // `-o /dev/fd/3 3< t.csv`, or standard input a pipe: the run's own input.
+        match lang {
+            Lang::En => format!(
+                "{out} is open only for reading (an input given with <, 3< or a pipe); choose another output file"
+            ),
+            Lang::Zh => format!("{out} 只以读方式打开（由 <、3< 或管道给出的输入）；请换一个输出文件"),
+        }
+    } else {
         return Ok(());
-    }
-    let msg = match lang {
-        Lang::En => format!(
-            "-o {} is the file standard input is read from; choose another output file",
-            output.display()
-        ),
-        Lang::Zh => format!(
-            "-o {} 是标准输入所读的文件；请换一个输出文件",
-            output.display()
-        ),
     };
     Err(Failure::new(EXIT_USAGE, msg))
 }

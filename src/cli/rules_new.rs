@@ -88,6 +88,8 @@ pub(super) fn run(sub: &ArgMatches, rules: Option<&PathBuf>, lang: Lang) -> Resu
             },
         ));
     }
+    // `rules new /dev/stdin < t.csv` would add the template to t.csv.
+    super::refuse_writing_a_reading_descriptor(path, "", lang)?;
     // A link counts as there even when what it names is not: writing would go through it.
     if !sub.get_flag("force") && std::fs::symlink_metadata(path).is_ok() {
         return Err(Failure::new(

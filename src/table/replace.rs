@@ -194,6 +194,45 @@ pub fn names_a_descriptor(path: &Path) -> bool {
             || path.starts_with("/proc") && path.components().any(|c| c.as_os_str() == "fd"))
 }
 
+/// Whether `path` names one of this process's descriptors open only for reading
+/// (`/dev/stdin` or `/proc/self/fd/0` of `< t.csv` or of a pipe, `/dev/fd/3` of `3< t.csv`):
+/// written to, it would change a file the shell opened to be read, or feed the run's own
+/// input.
+#[cfg(unix)]
+pub fn names_a_reading_descriptor(path: &Path) -> bool {
+    let Some(text) = path.to_str() else {
+        return false;
+    };
+    let own = format!("/proc/{}/fd/", std::process::id());
+    let fd = match text {
+        "/dev/stdin" => Some(0),
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => [
+            "/dev/fd/",
+            "/proc/self/fd/",
+            "/proc/thread-self/fd/",
+            own.as_str(),
+        ]
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix))
+        .and_then(|n| n.parse::<std::os::fd::RawFd>().ok()),
+    };
+    let Some(fd) = fd else {
+        return false;
+    };
+    // SAFETY: F_GETFL reads the descriptor's flags and touches no memory of ours; a
+    // descriptor that is not open gives -1.
+    #[allow(unsafe_code)]
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDONLY
+}
+
+#[cfg(not(unix))]
+pub fn names_a_reading_descriptor(_: &Path) -> bool {
+    false
+}
+
 /// `path`, or the name its chain of symbolic links ends at (which need not exist yet).
 fn follow_links(path: &Path) -> io::Result<PathBuf> {
     let mut path = path.to_path_buf();

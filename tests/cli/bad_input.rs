@@ -164,6 +164,76 @@ fn output_that_standard_input_is_read_from_is_refused() {
     assert!(env.read("results.csv").starts_with("id,"));
 }
 
+/// `-o /dev/fd/3 3< other.csv` appended the rows to other.csv (by batch, compare, and
+/// `rules new /dev/stdin < other.csv` the template), and `-o /dev/stdin` with standard input
+/// a pipe wrote the rows into the run's own input (lost, or a hang once the pipe filled): a
+/// descriptor open only for reading is refused as an output.
+#[test]
+fn an_output_on_a_descriptor_open_for_reading_is_refused() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    let other = env.write("other.csv", "OTHER\n");
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    for (args, said) in [
+        (
+            format!("batch {input} -o /dev/fd/3"),
+            "roadsub: -o /dev/fd/3 is open only for reading (an input given with <, 3< or a pipe); choose another output file\n",
+        ),
+        (
+            format!("compare {input} --set poverty.group.3.5=15万 -o /proc/self/fd/3 --lang zh"),
+            "roadsub: -o /proc/self/fd/3 只以读方式打开（由 <、3< 或管道给出的输入）；请换一个输出文件\n",
+        ),
+    ] {
+        let done = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("LANG=C exec '{bin}' {args} 3< '{other}'"))
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2), "{args}");
+        assert_eq!(String::from_utf8_lossy(&done.stderr), said, "{args}");
+        assert_eq!(env.read("other.csv"), "OTHER\n", "{args}");
+    }
+    let run = env.roadsub(&["rules", "new", "/dev/stdin", "--force"]);
+    let done = run
+        .command()
+        .stdin(std::fs::File::open(&other).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&done.stderr),
+        "roadsub: /dev/stdin is the file standard input is read from; choose another output file\n"
+    );
+    assert_eq!(env.read("other.csv"), "OTHER\n");
+    // Standard input a pipe.
+    let mut child = env
+        .roadsub(&["batch", &input, "-o", "/dev/stdin"])
+        .command()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"x\n").unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&done.stderr),
+        "roadsub: -o /dev/stdin is open only for reading (an input given with <, 3< or a pipe); choose another output file\n"
+    );
+    // A descriptor open for writing is written as before.
+    let done = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "LANG=C exec '{bin}' batch {input} -o /dev/fd/3 3>> '{other}'"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(0));
+    assert!(env.read("other.csv").starts_with("OTHER\nid,"));
+}
+
 /// The defect: a table given twice was read twice, each of its ids "appears on an earlier
 /// row" that was itself. Refused before anything is read, by batch, compare and notice, by
 /// one name or two names of one file, in both languages.
