@@ -84,6 +84,27 @@ fn copied_columns_keep_their_headers_as_written() {
         "{}",
         run.stdout
     );
+    // JSON keys a row's cells by the same headers.
+    let run = env
+        .roadsub(&["batch", &table, "--format", "jsonl"])
+        .expect_code(0);
+    let row: serde_json::Value = serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    let keys: Vec<&String> = row["input"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            " township",
+            " 空格列 ",
+            "Other\u{3000}",
+            "class",
+            "cost",
+            "id",
+            "length_km",
+            "village ",
+            "width_m"
+        ]
+    );
+    assert_eq!(row["input"][" 空格列 "], "x ");
     // Read back, the output is the same table (its computed columns computed again).
     let out = env.write("out.csv", run_csv(&env, &table));
     assert_eq!(run_csv(&env, &out), run_csv(&env, &table));
