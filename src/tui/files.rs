@@ -318,8 +318,10 @@ impl App {
             let name = path.display();
             self.say_owned(
                 match self.lang {
-                    Lang::En => format!("{name} is read-only (its permissions do not let it be written): nothing was saved; give the table another name to save it under (Esc: not now)"),
-                    Lang::Zh => format!("{name} 是只读文件（权限不允许写入），未保存；请为表格另取文件名保存（Esc：暂不保存）"),
+                    Lang::En => {
+                        format!("{name} is read-only: not saved; name a copy (Esc: not now)")
+                    }
+                    Lang::Zh => format!("{name} 是只读文件，未保存；请另取文件名（Esc：暂不保存）"),
                 },
                 true,
             );

@@ -374,7 +374,12 @@ fn a_read_only_file_is_not_saved_over_and_another_name_is_offered() {
     let name = path.display();
     assert_eq!(
         app.status.as_ref().unwrap().text,
-        format!("{name} is read-only (its permissions do not let it be written): nothing was saved; give the table another name to save it under (Esc: not now)")
+        format!("{name} is read-only: not saved; name a copy (Esc: not now)")
+    );
+    // Whole under the prompt, at 80 columns.
+    assert_eq!(
+        screen(&mut app, 80, 24)[23].trim_end(),
+        format!("✗ {name} is read-only: not saved; name a copy (Esc: not now)")
     );
     let offered = path.with_file_name(format!(
         "{}-edited.csv",
@@ -405,7 +410,7 @@ fn a_read_only_file_is_not_saved_over_and_another_name_is_offered() {
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!(
-            "{} 是只读文件（权限不允许写入），未保存；请为表格另取文件名保存（Esc：暂不保存）",
+            "{} 是只读文件，未保存；请另取文件名（Esc：暂不保存）",
             path.display()
         )
     );
