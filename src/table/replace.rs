@@ -194,38 +194,47 @@ pub fn names_a_descriptor(path: &Path) -> bool {
             || path.starts_with("/proc") && path.components().any(|c| c.as_os_str() == "fd"))
 }
 
-/// Whether `path` names one of this process's descriptors open only for reading
-/// (`/dev/stdin` or `/proc/self/fd/0` of `< t.csv` or of a pipe, `/dev/fd/3` of `3< t.csv`):
-/// written to, it would change a file the shell opened to be read, or feed the run's own
-/// input.
+/// Whether `path` leads (through any links and spellings: `/dev//fd/3`, a link to
+/// `/dev/stdin`) to a file or pipe one of this process's descriptors holds open only for
+/// reading (`< t.csv`, `3< t.csv`, standard input a pipe): written to, it would change a file
+/// the shell opened to be read, or feed the run's own input. A device (`/dev/null`, a
+/// terminal) is never one: writing it harms nothing read.
 #[cfg(unix)]
 pub fn names_a_reading_descriptor(path: &Path) -> bool {
-    let Some(text) = path.to_str() else {
+    use std::os::fd::BorrowedFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(target) = fs::metadata(path) else {
         return false;
     };
-    let own = format!("/proc/{}/fd/", std::process::id());
-    let fd = match text {
-        "/dev/stdin" => Some(0),
-        "/dev/stdout" => Some(1),
-        "/dev/stderr" => Some(2),
-        _ => [
-            "/dev/fd/",
-            "/proc/self/fd/",
-            "/proc/thread-self/fd/",
-            own.as_str(),
-        ]
-        .iter()
-        .find_map(|prefix| text.strip_prefix(prefix))
-        .and_then(|n| n.parse::<std::os::fd::RawFd>().ok()),
-    };
-    let Some(fd) = fd else {
+    let kind = target.file_type();
+    if !(kind.is_file() || kind.is_fifo() || kind.is_socket()) {
+        return false;
+    }
+    let Ok(open) = fs::read_dir("/proc/self/fd") else {
         return false;
     };
-    // SAFETY: F_GETFL reads the descriptor's flags and touches no memory of ours; a
-    // descriptor that is not open gives -1.
-    #[allow(unsafe_code)]
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    flags != -1 && flags & libc::O_ACCMODE == libc::O_RDONLY
+    open.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<std::os::fd::RawFd>().ok())
+        .any(|fd| {
+            // SAFETY: F_GETFL reads the descriptor's flags and touches no memory of ours; a
+            // descriptor that is not open gives -1. (The listing's own is a folder's, which
+            // no file matches.)
+            #[allow(unsafe_code)]
+            let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            if flags == -1 || flags & libc::O_ACCMODE != libc::O_RDONLY {
+                return false;
+            }
+            // SAFETY: the descriptor is open (F_GETFL said so) and is only borrowed to be
+            // duplicated, then the duplicate is closed.
+            #[allow(unsafe_code)]
+            let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+            let Ok(owned) = borrowed.try_clone_to_owned() else {
+                return false;
+            };
+            File::from(owned)
+                .metadata()
+                .is_ok_and(|m| (m.dev(), m.ino()) == (target.dev(), target.ino()))
+        })
 }
 
 #[cfg(not(unix))]

@@ -193,6 +193,54 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
         assert_eq!(String::from_utf8_lossy(&done.stderr), said, "{args}");
         assert_eq!(env.read("other.csv"), "OTHER\n", "{args}");
     }
+    // Whatever the spelling, a link to it, or the file's own name (`-o other.csv 3< other.csv`).
+    std::os::unix::fs::symlink("/dev/fd/3", env.file("lnfd3")).unwrap();
+    for out in [
+        "/dev//fd/3",
+        "//dev/fd/3",
+        "/dev/./fd/3",
+        "/proc/self/fd/../fd/3",
+        "lnfd3",
+        other.as_str(),
+    ] {
+        let done = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "LANG=C exec '{bin}' batch {input} -o '{out}' 3< '{other}'"
+            ))
+            .current_dir(env.file(""))
+            .output()
+            .unwrap();
+        assert_eq!(done.status.code(), Some(2), "{out}");
+        assert_eq!(
+            String::from_utf8_lossy(&done.stderr),
+            format!("roadsub: -o {out} is open only for reading (an input given with <, 3< or a pipe); choose another output file\n"),
+        );
+        assert_eq!(env.read("other.csv"), "OTHER\n", "{out}");
+    }
+    let done = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "LANG=C exec '{bin}' rules new //dev/fd/3 --force 3< '{other}'"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(2));
+    assert_eq!(env.read("other.csv"), "OTHER\n");
+    // A device standard input was opened on is written as ever (`-o /dev/null < /dev/null`).
+    let done = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "LANG=C exec '{bin}' batch {input} -o /dev/null < /dev/null"
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let run = env.roadsub(&["rules", "new", "/dev/stdin", "--force"]);
     let done = run
         .command()
