@@ -493,8 +493,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// those of the command it named (`roadsub rules shwo`: show, check, test, new).
 fn commands_at(args: &[OsString]) -> Vec<String> {
     let mut at = command(Lang::En);
+    // Built, each command has the global options too (`--rules`, `--lang`).
+    at.build();
+    // An option's value is not a command (`rules --rules check nwe`).
+    let mut value_next = false;
     for a in args.iter().skip(1) {
         let Some(name) = a.to_str() else { continue };
+        if std::mem::take(&mut value_next) {
+            continue;
+        }
+        if let Some(flag) = name.strip_prefix('-').filter(|f| !f.is_empty()) {
+            let takes = |arg: &Arg| arg.get_action().takes_values();
+            value_next = match flag.strip_prefix('-') {
+                Some(long) => {
+                    !long.contains('=')
+                        && at
+                            .get_arguments()
+                            .any(|arg| arg.get_long() == Some(long) && takes(arg))
+                }
+                None => {
+                    let mut chars = flag.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => at
+                            .get_arguments()
+                            .any(|arg| arg.get_short() == Some(c) && takes(arg)),
+                        _ => false,
+                    }
+                }
+            };
+            continue;
+        }
         let Some(sub) = at.find_subcommand(name).cloned() else {
             continue;
         };
@@ -837,6 +865,19 @@ mod tests {
             assert!(said.contains(&c), "{said} lacks {c}");
         }
         assert!(said.contains("show"), "{said}");
+        // An option's value is not a command: `rules --rules check nwe` is still at `rules`.
+        for line in [
+            &["roadsub", "rules", "--rules", "check", "nwe"][..],
+            &["roadsub", "rules", "--lang", "zh", "--rules", "new", "shwo"],
+            &["roadsub", "rules", "--rules=x.toml", "shwo"],
+        ] {
+            let args: Vec<OsString> = line.iter().map(OsString::from).collect();
+            assert_eq!(
+                usage_headline_zh(kind, &args),
+                "未知的命令（可用：check、show、test、new）",
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

@@ -260,11 +260,13 @@ impl Setting {
             }
             _ => SettingError::Rate(text.to_string(), rate.to_string()),
         })?;
-        // A bare number is yuan; a unit (万, 元, /公里) says what was meant.
-        let bare = rate
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-            .then(|| rate.to_string());
+        // A number without a unit of money (万, 亿, 元, yuan, ¥) is yuan, "/公里" or not:
+        // whether that was meant is asked below when it is far from the rate it replaces.
+        let lower = rate.to_lowercase();
+        let bare = !["万", "亿", "元", "yuan", "rmb", "cny", "¥", "￥"]
+            .iter()
+            .any(|unit| lower.contains(unit));
+        let bare = bare.then(|| rate.to_string());
         Ok(Setting {
             text: text.to_string(),
             fund: fund.to_string(),
@@ -460,7 +462,18 @@ mod tests {
             err.render_in(Lang::Zh, SaidIn::Prompt),
             "\"poverty.group.3.5=15.5\"：每公里 15.5 元不到原标准（每公里 100,000.00 元）的千分之一；请写明单位：15.5万 即 15.5 万元，确为元请写 15.5元"
         );
+        // A sign or "per km" is no unit of money.
+        for tiny in ["+15.5", "15.5/公里", "15.5/km", "15.5每公里", "０.５"] {
+            let text = format!("poverty.group.3.5={tiny}");
+            assert!(
+                matches!(set(&rules, &[&text]), Err(SettingError::Implausible(..))),
+                "{tiny}"
+            );
+        }
         for fine in [
+            "poverty.group.3.5=15.5万/公里",
+            "poverty.group.3.5=¥15.5",
+            "poverty.group.3.5=15.5 yuan",
             "poverty.group.3.5=15.5万",
             "poverty.group.3.5=15.5元",
             "poverty.group.3.5=0",
