@@ -217,7 +217,7 @@ pub fn segment_json(
     b: &Breakdown,
 ) -> Value {
     let mut input = Map::new();
-    for (i, name) in input_keys(&columns.written).into_iter().enumerate() {
+    for (i, name) in input_keys(&columns.names).into_iter().enumerate() {
         input.insert(name, Value::String(record.get(i).unwrap_or("").to_string()));
     }
     let mut funds = Map::new();
