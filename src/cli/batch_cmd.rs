@@ -193,7 +193,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 };
                 return Err(Failure::new(EXIT_USAGE, msg));
             }
-            super::refuse_output_onto_stdin(p, lang)?;
+            super::refuse_output_open_for_reading(p, lang)?;
             // An Excel report is a destination of its own (text_style made sure of a file).
             if format == Format::Xlsx {
                 Destination::Workbook(p.clone())

@@ -433,7 +433,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         let files = rules_files(m, true);
         let files: Vec<(&Path, bool)> = files.iter().map(|(p, v)| (p.as_path(), *v)).collect();
         refuse_output_over_rules(out, &files, lang)?;
-        super::refuse_output_onto_stdin(out, lang)?;
+        super::refuse_output_open_for_reading(out, lang)?;
     }
     let before = load_rules_as_of(m, lang)?;
     let (after, variant) = variant(m, &before, lang)?;

@@ -809,12 +809,12 @@ fn print_out(text: &str) -> Result<(), Failure> {
 /// t.csv`), or any descriptor open only for reading (`-o /dev/fd/3 3< t.csv`, standard
 /// input a pipe): writing there would change a file the shell opened to be read, or feed
 /// the run's own input.
-fn refuse_output_onto_stdin(output: &Path, lang: Lang) -> Result<(), Failure> {
+fn refuse_output_open_for_reading(output: &Path, lang: Lang) -> Result<(), Failure> {
     refuse_writing_a_reading_descriptor(output, "-o ", lang)
 }
 
-/// [`refuse_output_onto_stdin`] for a file named `flag` then `output` (`-o `, or nothing for
-/// the path `rules new` writes).
+/// [`refuse_output_open_for_reading`] for a file named `flag` then `output` (`-o `, or nothing
+/// for the path `rules new` writes).
 fn refuse_writing_a_reading_descriptor(
     output: &Path,
     flag: &str,
