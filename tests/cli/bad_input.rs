@@ -173,7 +173,6 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
     let env = Env::new();
     let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
     let other = env.write("other.csv", "OTHER\n");
-    let bin = env!("CARGO_BIN_EXE_roadsub");
     for (args, said) in [
         (
             format!("batch {input} -o /dev/fd/3"),
@@ -184,11 +183,7 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
             "roadsub: -o /proc/self/fd/3 只以读方式打开（由 <、3< 或管道给出的输入）；请换一个输出文件\n",
         ),
     ] {
-        let done = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("LANG=C exec '{bin}' {args} 3< '{other}'"))
-            .output()
-            .unwrap();
+        let done = in_shell(&env, &format!("{args} 3< '{other}'"));
         assert_eq!(done.status.code(), Some(2), "{args}");
         assert_eq!(String::from_utf8_lossy(&done.stderr), said, "{args}");
         assert_eq!(env.read("other.csv"), "OTHER\n", "{args}");
@@ -203,14 +198,7 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
         "lnfd3",
         other.as_str(),
     ] {
-        let done = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "LANG=C exec '{bin}' batch {input} -o '{out}' 3< '{other}'"
-            ))
-            .current_dir(env.file(""))
-            .output()
-            .unwrap();
+        let done = in_shell(&env, &format!("batch {input} -o '{out}' 3< '{other}'"));
         assert_eq!(done.status.code(), Some(2), "{out}");
         assert_eq!(
             String::from_utf8_lossy(&done.stderr),
@@ -218,23 +206,11 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
         );
         assert_eq!(env.read("other.csv"), "OTHER\n", "{out}");
     }
-    let done = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "LANG=C exec '{bin}' rules new //dev/fd/3 --force 3< '{other}'"
-        ))
-        .output()
-        .unwrap();
+    let done = in_shell(&env, &format!("rules new //dev/fd/3 --force 3< '{other}'"));
     assert_eq!(done.status.code(), Some(2));
     assert_eq!(env.read("other.csv"), "OTHER\n");
     // A device standard input was opened on is written as ever (`-o /dev/null < /dev/null`).
-    let done = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "LANG=C exec '{bin}' batch {input} -o /dev/null < /dev/null"
-        ))
-        .output()
-        .unwrap();
+    let done = in_shell(&env, &format!("batch {input} -o /dev/null < /dev/null"));
     assert_eq!(
         done.status.code(),
         Some(0),
@@ -271,13 +247,7 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
         "roadsub: -o /dev/stdin is open only for reading (an input given with <, 3< or a pipe); choose another output file\n"
     );
     // A descriptor open for writing is written as before.
-    let done = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "LANG=C exec '{bin}' batch {input} -o /dev/fd/3 3>> '{other}'"
-        ))
-        .output()
-        .unwrap();
+    let done = in_shell(&env, &format!("batch {input} -o /dev/fd/3 3>> '{other}'"));
     assert_eq!(done.status.code(), Some(0));
     assert!(env.read("other.csv").starts_with("OTHER\nid,"));
 }
@@ -977,4 +947,16 @@ fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
     env.roadsub(&["batch", &input, "--amounts", "abc", "--lang", "en"])
         .expect_code(2)
         .stderr_starts("error: invalid value 'abc' for '--amounts <元|万元>'\n");
+}
+
+/// `roadsub ARGS…` run by `sh` in `env`'s folder, as `line` says (`batch t.csv -o /dev/fd/3
+/// 3< other.csv`): the shell gives it the descriptors the line opens.
+fn in_shell(env: &Env, line: &str) -> std::process::Output {
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("LANG=C exec '{bin}' {line}"))
+        .current_dir(env.file(""))
+        .output()
+        .unwrap()
 }

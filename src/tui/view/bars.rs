@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::i18n::Lang;
 use crate::textwidth::{cells, char_cells, one_line, truncate};
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::app::{App, Status};
 use crate::tui::input::KEYMAP;
 use crate::tui::modes::Mode;
 
@@ -129,14 +129,20 @@ fn prompt_message(app: &App, width: usize) -> Option<Line<'static>> {
     ) {
         return None;
     }
-    Some(match s.error {
-        true => Line::from(
-            Span::raw(truncate(&format!("✗ {}", one_line(&s.text)), width))
-                .red()
-                .bold(),
+    let (text, style) = said(s);
+    Some(Line::from(Span::styled(truncate(&text, width), style)))
+}
+
+/// A message as the screen says it, on one line, and its style: a refusal marked `✗`, in
+/// bold red; anything else green.
+fn said(s: &Status) -> (String, Style) {
+    match s.error {
+        true => (
+            format!("✗ {}", one_line(&s.text)),
+            Style::new().red().bold(),
         ),
-        false => Line::from(Span::raw(truncate(&one_line(&s.text), width)).green()),
-    })
+        false => (one_line(&s.text).into_owned(), Style::new().green()),
+    }
 }
 
 /// What the status line shows of the text being typed: the part around the cursor that fits.
@@ -257,10 +263,7 @@ pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
         return None;
     }
     let s = app.status.as_ref()?;
-    let text = match s.error {
-        true => format!("✗ {}", one_line(&s.text)),
-        false => one_line(&s.text).into_owned(),
-    };
+    let (text, style) = said(s);
     if cells(&text) <= width {
         return None;
     }
@@ -274,10 +277,6 @@ pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
         let rest = &text[ranges[STATUS_LINES - 1].start..];
         lines[STATUS_LINES - 1] = truncate(rest, width);
     }
-    let style = match s.error {
-        true => Style::new().red().bold(),
-        false => Style::new().green(),
-    };
     Some(
         lines
             .into_iter()
@@ -292,12 +291,10 @@ pub fn status(app: &App, width: usize) -> Paragraph<'static> {
         // What is said while it is open goes under it (see `prompt_message`).
         Some(p) => p.line(),
         None => match &app.status {
-            Some(s) if s.error => Line::from(
-                Span::raw(truncate(&format!("✗ {}", s.text), width))
-                    .red()
-                    .bold(),
-            ),
-            Some(s) => Line::from(Span::raw(truncate(&s.text, width)).green()),
+            Some(s) => {
+                let (text, style) = said(s);
+                Line::from(Span::styled(truncate(&text, width), style))
+            }
             None => match app.reading_said() {
                 Some(said) => Line::from(Span::raw(truncate(&said, width)).yellow()),
                 None => Line::from(""),
