@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Where the wall time of a batch run with -o goes on this machine's disk: the figures of the
+# README's "Where the wall time goes on a slow disk".
+#   1. The 1,000,000-row table of benches/speed/gen.py, RUNS rounds, each round running in
+#      turn: roadsub to standard output into /dev/null; roadsub with -o to a new file;
+#      roadsub with -o over the output of the run before; the polars job
+#      (benches/speed/polars_job.py, which does not sync) to a new file and over its own
+#      output. The median wall time of each and its range.
+#   2. One roadsub run over its output before, under strace: how long the sync of the
+#      output waits for the disk and how long the rename into place takes (it frees the
+#      output it replaces).
+#   3. Both writing onto tmpfs (/dev/shm), where a sync and a rename cost nothing, RUNS
+#      rounds: roadsub and polars, and their ratio.
+# Usage: benches/disk.sh [RUNS]   (from the project root; RUNS defaults to 3)
+# Environment: ROADSUB_BENCH_DIR where the table and the outputs go (default target/speed,
+# the disk measured: 64 MB of table, 227 MB for each output); ROADSUB_PEERS_VENV a venv with
+# polars (default /tmp/roadsub-peers, made with pip if missing; ROADSUB_PEERS=0 skips polars).
+# Shared machines are noisy: only figures from one run of this script compare, and the load
+# (printed first) says how much to trust them.
+set -eu
+runs=${1:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+dir=${ROADSUB_BENCH_DIR:-$root/target/speed}
+venv=${ROADSUB_PEERS_VENV:-/tmp/roadsub-peers}
+mkdir -p "$dir"
+cd "$root"
+cargo build --release -q
+bin=$root/target/release/roadsub
+uptime
+df -h "$dir" | tail -1
+big=$dir/rows-1000000.csv
+[ -s "$big" ] || python3 "$here/speed/gen.py" 1000000 "$big"
+polars=1
+if [ "${ROADSUB_PEERS:-1}" = 0 ]; then
+  polars=0
+elif [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q polars duckdb
+fi
+
+# Wall seconds of one command, its standard output thrown away.
+wall() { /usr/bin/time -f '%e' "$@" 2>&1 >/dev/null | tail -1; }
+med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+range() { tr ' ' '\n' | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "–" hi}'; }
+declare -A t
+add() { t[$1]="${t[$1]:-} $2"; }
+show() { # NAME LABEL
+  printf '  %-34s median %6.3f s  (%s s)\n' "$2" "$(echo ${t[$1]} | med)" "$(echo ${t[$1]} | range)"
+}
+
+echo "== 1,000,000 rows onto $dir, $runs rounds"
+out=$dir/disk-out.csv
+peer=$dir/disk-polars.csv
+for _ in $(seq "$runs"); do
+  add stdout "$(wall "$bin" batch "$big")"
+  rm -f "$out"
+  add new "$(wall "$bin" batch "$big" -o "$out")"
+  add over "$(wall "$bin" batch "$big" -o "$out")"
+  if [ $polars = 1 ]; then
+    rm -f "$peer"
+    add pnew "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")"
+    add pover "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$peer")"
+  fi
+done
+show stdout "roadsub to stdout (/dev/null)"
+show new "roadsub -o a new file"
+show over "roadsub -o over its last output"
+if [ $polars = 1 ]; then
+  show pnew "polars to a new file"
+  show pover "polars over its last output"
+fi
+
+echo "== one roadsub run over its last output, under strace"
+trace=$dir/disk-strace.txt
+strace -f --seccomp-bpf -T -e trace=fsync,fdatasync,rename,renameat,renameat2 -o "$trace" \
+  "$bin" batch "$big" -o "$out" >/dev/null 2>&1
+# The time each call took is its last field, <0.123456>.
+took() { grep -E "$1" "$trace" | grep -oE '<[0-9.]+>$' | tr -d '<>' | awk '{s+=$1} END {printf "%.3f", s}'; }
+echo "  the sync before the rename waited $(took 'fsync|fdatasync') s"
+echo "  the rename over the last output took $(took 'rename') s"
+rm -f "$trace" "$out" "$peer"
+
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  echo "== 1,000,000 rows onto tmpfs (/dev/shm), $runs rounds"
+  shm=/dev/shm/roadsub-disk-$$
+  mkdir -p "$shm"
+  for _ in $(seq "$runs"); do
+    add shm "$(wall "$bin" batch "$big" -o "$shm/out.csv")"
+    [ $polars = 1 ] && add pshm "$(wall "$venv/bin/python" "$here/speed/polars_job.py" "$big" "$shm/polars.csv")"
+  done
+  show shm "roadsub -o onto tmpfs"
+  if [ $polars = 1 ]; then
+    show pshm "polars onto tmpfs"
+    printf '  roadsub/polars onto tmpfs %.2f\n' \
+      "$(echo "$(echo ${t[shm]} | med) / $(echo ${t[pshm]} | med)" | bc -l)"
+  fi
+  rm -rf "$shm"
+fi
