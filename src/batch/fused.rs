@@ -1,9 +1,10 @@
-//! The fused path of a batch run: a plain row of plain numbers goes from its line's fields to
-//! its output bytes and its totals in whole numbers (fen, µkm), with no `Decimal` between.
+//! The fused path of a batch run: a plain row of plain numbers goes from its fields to its
+//! output bytes and its totals in whole numbers (fen, µkm), with no `Decimal` between.
 //!
 //! It takes only rows whose every value is in the plainest form the general path reads
 //! first (digits and at most one point, as `money::plain_amount` and its kin read them), in a
-//! run whose rows are CSV in yuan copied as written, under undated rules; the counting passes
+//! run whose rows are CSV in yuan, under undated rules, whether they come from plain lines
+//! (copied as written), quoted records or a workbook's cells; the counting passes
 //! of budgets that cut take it too, whatever the output. Any other row, or anything unusual
 //! about one (a repeated id, a totals or note row, a blank where a number is due, a width or
 //! cost that would be noted with a warning, an amount that needs the general arithmetic), is
@@ -87,6 +88,9 @@ pub(super) enum Fate {
 
 /// Where a row goes.
 pub(super) struct Out<'o> {
+    /// Whether plain lines are copied as written, and the record's field for each column the
+    /// row copies (see `work::copy_columns`).
+    pub copied: (bool, &'o [usize]),
     pub rows: &'o mut RowBuf,
     pub summary: &'o mut Summary,
     pub rendered: &'o mut NoteTexts,
@@ -98,7 +102,7 @@ pub(super) struct Out<'o> {
 impl<'a> Fused<'a> {
     /// The fused path for a table with `columns` under `rules`, when it can take rows of it:
     /// `plain_rows` says its rows are wanted (for a pass that writes, that the run writes CSV
-    /// in yuan, not for Excel, with plain lines copied as written: `RowBuf::writes_fen`); the
+    /// in yuan, not for Excel: `RowBuf::writes_fen`); the
     /// rules are undated; the table has the columns every row needs and none of those the
     /// fused path does not read (cost per km, disbursed, amounts approved).
     pub fn new(rules: &'a RuleSet, columns: &'a Columns, plain_rows: bool) -> Option<Fused<'a>> {
@@ -249,7 +253,7 @@ impl<'a> Fused<'a> {
     /// A row's values, when each is in its plainest form and the row is surely good.
     #[inline(always)]
     fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
-        if duplicate_id || !record.is_plain() || record.len() != self.expected {
+        if duplicate_id || record.len() != self.expected {
             return None;
         }
         // What `table::row::evaluate_into` asks first: a row not surely a segment is looked
@@ -356,7 +360,7 @@ impl<'a> Fused<'a> {
         if added.is_err() {
             return Fate::SumOverflow;
         }
-        out.rows.verbatim(record.text());
+        super::work::copy_columns(out.rows, record, out.copied.0, out.copied.1);
         let width = &mut self.widths[amounts.width];
         let (notes, csv_plain) = if amounts.amountless {
             // Only the width's notes: their cell, kept the first time it is written.
@@ -713,7 +717,9 @@ mod tests {
                 .chain([line.len()])
                 .collect();
             let record = Record::plain(at as u64 + 2, line, &ends);
+            let map: Vec<usize> = (0..ends.len()).collect();
             let out = Out {
+                copied: (true, &map),
                 rows: &mut rows,
                 summary: &mut summary,
                 rendered: &mut rendered,

@@ -81,6 +81,11 @@ struct Shape {
     more_sources: bool,
     /// The rows in two files of one run.
     two_files: bool,
+    /// The second file's columns turned one place more (its columns are then copied field by
+    /// field, not as its lines stand).
+    second_turned: bool,
+    /// Fields separated by tabs (copied field by field too).
+    tabs: bool,
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
@@ -89,13 +94,17 @@ fn shape() -> impl Strategy<Value = Shape> {
         any::<bool>(),
         any::<bool>(),
         prop::bool::weighted(0.3),
+        any::<bool>(),
+        prop::bool::weighted(0.15),
     );
     (more, shape_columns()).prop_map(
-        |((rotate, chinese, more_sources, two_files), shape)| Shape {
+        |((rotate, chinese, more_sources, two_files, second_turned, tabs), shape)| Shape {
             rotate,
             chinese,
             more_sources,
             two_files,
+            second_turned,
+            tabs,
             ..shape
         },
     )
@@ -136,6 +145,8 @@ fn shape_columns() -> impl Strategy<Value = Shape> {
                     chinese: false,
                     more_sources: false,
                     two_files: false,
+                    second_turned: false,
+                    tabs: false,
                 }
             },
         )
@@ -289,6 +300,19 @@ type Cell = fn(&Row) -> &str;
 
 /// The table's text.
 fn csv(shape: &Shape, rows: &[Row]) -> String {
+    let separator = if shape.tabs { "\t" } else { "," };
+    let (header, rows) = cells(shape, rows);
+    let mut text = header.join(separator);
+    text.push('\n');
+    for row in rows {
+        text.push_str(&row.join(separator));
+        text.push('\n');
+    }
+    text
+}
+
+/// The table's header and rows, cell by cell.
+fn cells<'r>(shape: &Shape, rows: &'r [Row]) -> (Vec<&'static str>, Vec<Vec<&'r str>>) {
     let mut columns: Vec<(&str, Cell)> = vec![
         ("id", |r| &r.id),
         ("township", |r| &r.township),
@@ -330,21 +354,47 @@ fn csv(shape: &Shape, rows: &[Row]) -> String {
     }
     let turn = shape.rotate % columns.len();
     columns.rotate_left(turn);
-    let mut text: String = columns
+    let header = columns
         .iter()
-        .map(|(name, _)| match (shape.chinese, Field::of_header(name)) {
+        .map(|&(name, _)| match (shape.chinese, Field::of_header(name)) {
             (true, Some(field)) => field.zh(),
             _ => name,
         })
-        .collect::<Vec<_>>()
-        .join(",");
-    text.push('\n');
-    for row in rows {
-        let cells: Vec<&str> = columns.iter().map(|(_, cell)| cell(row)).collect();
-        text.push_str(&cells.join(","));
-        text.push('\n');
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|row| columns.iter().map(|(_, cell)| cell(row)).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The table as a workbook, as a spreadsheet holds it: each plain number a number cell, other
+/// text a text cell, a blank no cell.
+fn book(shape: &Shape, rows: &[Row]) -> Vec<u8> {
+    let (header, rows) = cells(shape, rows);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *name).unwrap();
     }
-    text
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            let digits = cell.split_once('.').map_or(*cell, |(int, _)| int);
+            let plain = !digits.is_empty()
+                && cell.len() <= 15
+                && cell.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && cell.matches('.').count() <= 1
+                && !cell.ends_with('.');
+            match cell.parse::<f64>() {
+                Ok(n) if plain => sheet.write_number(r, c, n),
+                _ if cell.is_empty() => continue,
+                _ => sheet.write_string(r, c, *cell),
+            }
+            .unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
 }
 
 /// A run over `text`, with the fused path or without: its report, messages and output.
@@ -379,15 +429,31 @@ fn run_files(
     fused: bool,
     chunk: usize,
 ) -> (Report, String, Vec<u8>) {
-    let dir = tempfile::tempdir().unwrap();
-    let output = dir.path().join("out.csv");
-    let inputs = texts
+    let files: Vec<(String, &[u8])> = texts
         .iter()
         .enumerate()
-        .map(|(at, text)| {
-            let name = format!("plan{at}.csv");
+        .map(|(at, text)| (format!("plan{at}.csv"), text.as_bytes()))
+        .collect();
+    run_named(rules, &files, by, lang, fused, chunk)
+}
+
+/// [`run_files`] over files of any kind, each named (its extension says what it is).
+fn run_named(
+    rules: &RuleSet,
+    files: &[(String, &[u8])],
+    by: Option<GroupBy>,
+    lang: Lang,
+    fused: bool,
+    chunk: usize,
+) -> (Report, String, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.csv");
+    let inputs = files
+        .iter()
+        .map(|(name, bytes)| {
+            let name = name.clone();
             let input = dir.path().join(&name);
-            std::fs::write(&input, text).unwrap();
+            std::fs::write(&input, bytes).unwrap();
             Input {
                 label: name,
                 path: Some(input),
@@ -451,25 +517,17 @@ fn check(
 ) -> Result<(), TestCaseError> {
     let rules = rules(variant);
     let text = csv(shape, rows);
-    // Two tables of the same columns in one run, when the shape says so: the rows split in two.
+    // Two tables in one run, when the shape says so: the rows split in two, the second's
+    // columns turned one place more when it says so.
     let texts = match shape.two_files {
         false => vec![text.clone()],
         true => {
-            let mut lines = text.lines();
-            let header = lines.next().unwrap_or_default();
-            let body: Vec<&str> = lines.collect();
-            let (first, second) = body.split_at(body.len() / 2);
-            [first, second]
-                .iter()
-                .map(|part| {
-                    let mut t = format!("{header}\n");
-                    for line in *part {
-                        t.push_str(line);
-                        t.push('\n');
-                    }
-                    t
-                })
-                .collect()
+            let (first, second) = rows.split_at(rows.len() / 2);
+            let turned = Shape {
+                rotate: shape.rotate + usize::from(shape.second_turned),
+                ..shape.clone()
+            };
+            vec![csv(shape, first), csv(&turned, second)]
         }
     };
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -605,5 +663,100 @@ fn budget_cuts_before_a_surplus_read_the_same() {
     );
     assert_eq!(fused_out, String::from_utf8(general_out).unwrap());
     assert_eq!(fused_messages, general_messages);
+    assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A workbook's rows are records of cells, not lines: the fused path takes them too (their
+    /// columns copied field by field), and is the general path on them.
+    #[test]
+    fn the_fused_path_is_the_general_path_on_a_workbook(
+        shape in shape(),
+        rows in prop::collection::vec(row(), 1..40),
+        variant in 0u8..4,
+        by in by(),
+        zh in any::<bool>(),
+    ) {
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let rules = rules(variant);
+        let book = book(&shape, &rows);
+        let files = [("plan.xlsx".to_string(), book.as_slice())];
+        let (general, general_messages, general_out) =
+            run_named(&rules, &files, by, lang, false, 7);
+        let (fused, fused_messages, fused_out) = run_named(&rules, &files, by, lang, true, 7);
+        prop_assert_eq!(
+            String::from_utf8_lossy(&fused_out),
+            String::from_utf8_lossy(&general_out)
+        );
+        prop_assert_eq!(fused_messages, general_messages);
+        prop_assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+        prop_assert_eq!(general.failed_inputs, 0);
+    }
+}
+
+/// The benchmark table's rows saved as a workbook: these bytes, with the fused path and
+/// without it.
+#[test]
+fn a_workbook_of_benchmark_rows_takes_the_fused_path() {
+    let rules = rules(0);
+    let shape = Shape {
+        other_funds: true,
+        village_fund: false,
+        households: true,
+        completed: true,
+        remark: false,
+        priority: false,
+        unread: None,
+        reversed: false,
+        rotate: 0,
+        chinese: false,
+        more_sources: false,
+        two_files: false,
+        second_turned: false,
+        tabs: false,
+    };
+    let row = |id: &str, class: &str, width: &str, length: &str, cost: &str| Row {
+        id: id.into(),
+        township: "乡镇0".into(),
+        village: "村0".into(),
+        class: class.into(),
+        width: width.into(),
+        length: length.into(),
+        cost: cost.into(),
+        other_funds: "0".into(),
+        village_fund: String::new(),
+        households: "110".into(),
+        completed: "0.5".into(),
+        remark: String::new(),
+        priority: String::new(),
+        unread: String::new(),
+    };
+    let rows = [
+        row("S1", "group", "3.0", "2.752", "1111808"),
+        row("S2", "group", "5.0", "0.871", "543504"),
+        row("S3", "group", "6.0", "4.732", "1779232"),
+    ];
+    let book = book(&shape, &rows);
+    let files = [("plan.xlsx".to_string(), book.as_slice())];
+    let (fused, messages, out) = run_named(&rules, &files, None, Lang::En, true, 7);
+    let (general, _, general_out) = run_named(&rules, &files, None, Lang::En, false, 7);
+    assert_eq!((fused.good, fused.bad, messages.as_str()), (3, 0, ""));
+    // The widths are number cells: 3, not 3.0 as the CSV wrote them.
+    let expected =
+        "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km,\
+         transport,poverty,subsidy_total,gap,shortfall,shortfall_per_household,due,notes\n\
+         S1,乡镇0,村0,group,3,2.752,1111808,0,110,0.5,0.00,0.00,0.00,1111808.00,1111808.00,\
+         10107.35,0.00,width 3 m is below the 3.5 m minimum of County transport bureau subsidy; \
+         width 3 m is below the 3.5 m minimum of County poverty-alleviation special fund\n\
+         S2,乡镇0,村0,group,5,0.871,543504,0,110,0.5,391950.00,87100.00,479050.00,64454.00,\
+         64454.00,585.95,275000.00,\n\
+         S3,乡镇0,村0,group,6,4.732,1779232,0,110,0.5,1779232.00,0.00,1779232.00,0.00,0.00,0.00,\
+         188000.00,\"County transport bureau subsidy cut from 2,129,400.00 yuan to 1,779,232.00 \
+         yuan so the subsidy does not exceed the cost; County poverty-alleviation special fund \
+         cut from 473,200.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\"\n";
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_eq!(String::from_utf8(general_out).unwrap(), expected);
     assert_eq!(totals(&fused, &rules), totals(&general, &rules));
 }

@@ -440,8 +440,8 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
         cuts,
         fused: None,
     };
-    // Rows of CSV in yuan, plain lines copied as written.
-    let plain_rows = chunk.size.fused && worker.verbatim && worker.done.rows.writes_fen();
+    // Rows of CSV in yuan.
+    let plain_rows = chunk.size.fused && worker.done.rows.writes_fen();
     worker.fused = Fused::new(job.rules, &table.columns, plain_rows);
     chunk.each(|entry| match entry {
         Entry::Record(record, duplicate) => worker.record(record, duplicate),
@@ -702,6 +702,7 @@ impl<C: Cuts> Worker<'_, C> {
                 // Budgets that bind cut the row before it counts anywhere (SPEC §8).
                 self.cuts.fused_row(&row.text, &mut fused.cut_row(&row));
                 let out = Out {
+                    copied: (self.verbatim, &table.map),
                     rows: &mut self.done.rows,
                     summary: &mut self.done.summary,
                     rendered: &mut self.rendered,
@@ -771,16 +772,23 @@ impl<C: Cuts> Worker<'_, C> {
             ));
             return;
         }
-        if self.verbatim && record.is_plain() {
-            rows.verbatim(record.text());
-        } else {
-            for &j in &table.map {
-                rows.field(record.get(j).unwrap_or(""));
-            }
-        }
+        copy_columns(rows, record, self.verbatim, &table.map);
         let (notes, csv_plain) = self
             .rendered
             .cell(&breakdown.notes, &mut self.notes, rules, lang);
         encode::computed_cell(rows, breakdown, &table.layout, notes, csv_plain);
+    }
+}
+
+/// Writes the columns a row copies from `record` (`map`: the record's field for each): its
+/// line as it is when `verbatim` and it is a plain line, else field by field.
+#[inline(always)]
+pub(super) fn copy_columns(rows: &mut RowBuf, record: &Record, verbatim: bool, map: &[usize]) {
+    if verbatim && record.is_plain() {
+        rows.verbatim(record.text());
+    } else {
+        for &j in map {
+            rows.field(record.get(j).unwrap_or(""));
+        }
     }
 }
