@@ -421,7 +421,7 @@ impl SheetCells<'_> {
         };
         let empty = s[gt - 1] == b'/';
         let attrs = &s[2..if empty { gt - 1 } else { gt }];
-        let [r, style, typ] = attrs_of(attrs, [b"r", b"s", b"t"])?;
+        let [r, style, typ] = cell_attrs(attrs)?;
         let pos = match r {
             Some(r) => match r.iter().take_while(|b| b.is_ascii_alphabetic()).count() {
                 // A column of more than three letters is beyond the last a sheet can have
@@ -699,13 +699,15 @@ fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
 
 /// A number written as 1 to 9 ASCII digits without a leading zero (or `0`).
 fn small_number(v: &[u8]) -> Result<usize, Unsure> {
-    if v.is_empty() || v.len() > 9 || !v.iter().all(u8::is_ascii_digit) {
+    if v.is_empty() || v.len() > 9 || (v.len() > 1 && v[0] == b'0') {
         return Err(Unsure);
     }
-    if v.len() > 1 && v[0] == b'0' {
-        return Err(Unsure);
-    }
-    Ok(v.iter().fold(0, |n, &d| n * 10 + usize::from(d - b'0')))
+    // Checked and added up in one pass.
+    v.iter().try_fold(0, |n, &d| {
+        d.is_ascii_digit()
+            .then(|| n * 10 + usize::from(d - b'0'))
+            .ok_or(Unsure)
+    })
 }
 
 /// A row number (`r="12"`), from 0 as calamine counts.
@@ -728,13 +730,18 @@ fn row_number(r: &[u8]) -> Result<u32, Unsure> {
 
 /// A cell reference (`B12`): (row, column) from 0.
 fn cell_ref(r: &[u8]) -> Result<(u32, u32), Unsure> {
-    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    // The letters counted and added up in one pass, up to a fourth (which is too many).
+    let (mut letters, mut col) = (0, 0u32);
+    for &b in r.iter().take(4) {
+        if !b.is_ascii_alphabetic() {
+            break;
+        }
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+        letters += 1;
+    }
     if letters == 0 || letters > 3 {
         return Err(Unsure);
     }
-    let col = r[..letters].iter().fold(0u32, |c, &b| {
-        c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
-    });
     Ok((row_number(&r[letters..])?, col - 1))
 }
 
@@ -1011,6 +1018,29 @@ fn attrs_of<'a, const N: usize>(
         _ => Ok(()),
     })?;
     Ok(found)
+}
+
+/// `attrs_of(attrs, [b"r", b"s", b"t"])` of a cell's tag: read at once when the tag is in the
+/// form spreadsheets write (` r="B2"`, then ` s="1"` and ` t="s"` when given, in that order,
+/// and nothing else), which `attrs_of` reads as the same three values.
+#[inline(always)]
+fn cell_attrs(attrs: &[u8]) -> Result<[Option<&[u8]>; 3], Unsure> {
+    let mut rest = attrs;
+    let mut found = [None; 3];
+    for (slot, key) in found.iter_mut().zip([b" r=\"", b" s=\"", b" t=\""]) {
+        let Some(value) = rest.strip_prefix(key) else {
+            continue;
+        };
+        let Some(end) = value.iter().position(|&b| b == b'"') else {
+            break;
+        };
+        *slot = Some(&value[..end]);
+        rest = &value[end + 1..];
+    }
+    if rest.is_empty() {
+        return Ok(found);
+    }
+    attrs_of(attrs, [b"r", b"s", b"t"])
 }
 
 /// An attribute's value with its entities decoded (calamine's `decode_attr`).

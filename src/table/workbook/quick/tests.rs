@@ -1604,3 +1604,78 @@ fn calamines_panics_are_its_errors() {
     assert_eq!(cells.len(), 8);
     assert_eq!(super::probe::disagreement(&path), None);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// A cell tag's attributes read at once, in the form spreadsheets write them, are what
+    /// the attribute reader reads of any tag: pieces in that form, out of order, spaced,
+    /// quoted otherwise, given twice, unclosed or of other names.
+    #[test]
+    fn a_cell_tags_attributes_read_at_once_are_what_the_attribute_reader_reads(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                " r=\"B2\"", " r=\"XFD1048576\"", " r=\"\"", " r = \"A1\"", "  r=\"C3\"",
+                "\tr=\"A1\"", " r='D4'", " r=\"A1", " r=A1", " r=\"a>b\"", " r=\"A\"1\"",
+                " s=\"1\"", " s=\"12\"", " s=\"\"", " s=\"01\"", " t=\"s\"", " t=\"n\"",
+                " t=\"inlineStr\"", " t='s'", " t=\"s\" ", " x=\"1\"", " xr:uid=\"{1}\"",
+                " rr=\"1\"", " ", "", "=", " r\"A1\"",
+            ]),
+            0..6,
+        ),
+    ) {
+        let attrs = pieces.concat();
+        prop_assert_eq!(
+            super::cell_attrs(attrs.as_bytes()),
+            super::attrs_of(attrs.as_bytes(), [b"r", b"s", b"t"]),
+            "{:?}",
+            attrs
+        );
+    }
+}
+
+/// A cell reference read as the letters, counted whole, then the row number: the model the
+/// one-pass reading is held to.
+fn cell_ref_model(r: &[u8]) -> Result<(u32, u32), super::Unsure> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return Err(super::Unsure);
+    }
+    let col = r[..letters].iter().fold(0u32, |c, &b| {
+        c * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    let digits = &r[letters..];
+    let n = if digits.len() > 7 {
+        if digits[0] != b'0' && digits.iter().all(u8::is_ascii_digit) {
+            return Ok((crate::table::workbook::stream::MAX_ROWS, col - 1));
+        }
+        return Err(super::Unsure);
+    } else {
+        if digits.is_empty()
+            || !digits.iter().all(u8::is_ascii_digit)
+            || (digits.len() > 1 && digits[0] == b'0')
+        {
+            return Err(super::Unsure);
+        }
+        digits
+            .iter()
+            .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0'))
+    };
+    let row = u32::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .ok_or(super::Unsure)?;
+    Ok((row, col - 1))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// A cell reference read in one pass is read as its letters, then its digits, are.
+    #[test]
+    fn a_cell_reference_read_in_one_pass_reads_as_letters_then_digits(
+        r in "[A-Za-z]{0,5}[0-9]{0,10}|[A-Za-z0-9 _$-]{0,8}",
+    ) {
+        prop_assert_eq!(super::cell_ref(r.as_bytes()), cell_ref_model(r.as_bytes()), "{:?}", r);
+    }
+}
