@@ -556,7 +556,7 @@ fn same_either_way(
         what
     );
     prop_assert_eq!(fused_messages, general_messages);
-    prop_assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+    prop_assert_eq!(totals(&fused, rules), totals(&general, rules));
     // Every table read (its header taken), so the comparison is of rows.
     prop_assert_eq!(general.failed_inputs, 0, "{}", what);
     Ok(())
