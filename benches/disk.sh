@@ -19,29 +19,16 @@
 # (printed first) says how much to trust them.
 set -eu
 runs=${1:-3}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-dir=${ROADSUB_BENCH_DIR:-$root/target/speed}
-venv=${ROADSUB_PEERS_VENV:-/tmp/roadsub-peers}
-mkdir -p "$dir"
-cd "$root"
-cargo build --release -q
-bin=$root/target/release/roadsub
-uptime
+DEFAULT_DIR=speed
+. "$(dirname "$0")/common.sh"
+build_release
 df -h "$dir" | tail -1
-big=$dir/rows-1000000.csv
-[ -s "$big" ] || python3 "$here/speed/gen.py" 1000000 "$big"
-polars=1
-if [ "${ROADSUB_PEERS:-1}" = 0 ]; then
-  polars=0
-elif [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q polars duckdb
-fi
+big=$(table 1000000)
+polars=0
+want_peers && polars=1
 
 # Wall seconds of one command, its standard output thrown away.
 wall() { /usr/bin/time -f '%e' "$@" 2>&1 >/dev/null | tail -1; }
-med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-range() { tr ' ' '\n' | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "–" hi}'; }
 declare -A t
 add() { t[$1]="${t[$1]:-} $2"; }
 show() { # NAME LABEL

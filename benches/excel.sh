@@ -19,19 +19,14 @@
 # (printed first) says how much to trust them.
 set -eu
 runs=${1:-3}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-dir=${ROADSUB_BENCH_DIR:-$root/target/excel}
 old=${OLD:-}
-mkdir -p "$dir"
-cd "$root"
-uptime
+DEFAULT_DIR=excel
+. "$(dirname "$0")/common.sh"
 
 sizes=300000
 [ "${ROADSUB_BENCH_BIG:-0}" = 1 ] && sizes="$sizes 1000000"
 for n in $sizes; do
-  csv=$dir/rows-$n.csv
-  [ -s "$csv" ] || python3 "$here/speed/gen.py" "$n" "$csv"
+  csv=$(table "$n")
   for kind in shared inline; do
     book=$dir/book-$n-$kind.xlsx
     [ -s "$book" ] || cargo bench -q --bench excel_book -- "$csv" "$book" "$kind"
@@ -40,16 +35,13 @@ for n in $sizes; do
   [ -s "$book" ] || python3 "$here/speed/filled_down.py" "$dir/book-$n-shared.xlsx" "$book"
 done
 # After the workbook maker, whose build shares target/release.
-cargo build --release -q
-bin=$root/target/release/roadsub
+build_release
 
 # Wall seconds and peak KiB of one run of `BIN batch IN -o OUT`, its output file new.
 timed() {
   rm -f "$3"
   /usr/bin/time -f '%e %M' "$1" batch "$2" -o "$3" 2>&1 >/dev/null | tail -1
 }
-best() { tr ' ' '\n' | grep . | sort -g | head -1; }
-most() { tr ' ' '\n' | grep . | sort -g | tail -1; }
 
 report() { # NAME ROWS "WALLS" "PEAKS"
   local w

@@ -19,40 +19,22 @@
 # (printed first) says how much to trust them.
 set -eu
 runs=${1:-3}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-dir=${ROADSUB_BENCH_DIR:-$root/target/speed}
-venv=${ROADSUB_PEERS_VENV:-/tmp/roadsub-peers}
-mkdir -p "$dir"
-cd "$root"
-cargo build --release -q
-bin=$root/target/release/roadsub
+DEFAULT_DIR=speed
+. "$(dirname "$0")/common.sh"
+build_release
 prorate=$root/examples/anyue-2018-prorate.toml
 out=$dir/out.csv
-uptime
 
-table() { # ROWS → the path of a generated table of ROWS rows
-  local f=$dir/rows-$1.csv
-  [ -s "$f" ] || python3 "$here/speed/gen.py" "$1" "$f"
-  echo "$f"
-}
 # Wall seconds and peak KiB of one command, its output file new.
 timed() {
   rm -f "$out"
   /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1
 }
-med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-best() { tr ' ' '\n' | grep . | sort -g | head -1; }
-mib() { echo "$1 / 1024" | bc -l; }
 
 echo "== side by side, 1,000,000 rows, median of $runs"
 big=$(table 1000000)
-peers="polars duckdb"
-if [ "${ROADSUB_PEERS:-1}" = 0 ]; then
-  peers=""
-elif [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q polars duckdb
-fi
+peers=""
+want_peers && peers="polars duckdb"
 declare -A wall mem
 for _ in $(seq "$runs"); do
   for who in roadsub prorate $peers; do
@@ -89,7 +71,7 @@ for n in $sizes; do
     ms="$ms ${r#* }"
   done
   w=$(echo $ws | best)
-  m=$(echo $ms | tr " " "\n" | sort -g | tail -1)
+  m=$(echo $ms | most)
   bytes=$(stat -c %s "$f")
   printf '%9d rows  %6.1f MB  best %7.3f s  %5.2f M rows/s  %4.0f MB/s  peak %6.1f MiB\n' \
     "$n" "$(echo "$bytes / 1000000" | bc -l)" "$w" "$(echo "$n / $w / 1000000" | bc -l)" \

@@ -1,0 +1,44 @@
+# What the benchmark scripts (speed.sh, disk.sh, excel.sh) share; sourced, not run.
+# Before sourcing, a script sets DEFAULT_DIR, the folder under target/ its scratch files go to.
+# Sets here (benches/), root (the project), dir (ROADSUB_BENCH_DIR or target/DEFAULT_DIR, made)
+# and venv (ROADSUB_PEERS_VENV or /tmp/roadsub-peers); moves to the project root and prints the
+# load, which says how much to trust the figures.
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+dir=${ROADSUB_BENCH_DIR:-$root/target/$DEFAULT_DIR}
+venv=${ROADSUB_PEERS_VENV:-/tmp/roadsub-peers}
+mkdir -p "$dir"
+cd "$root"
+uptime
+
+# Builds the release binary and sets bin to it.
+build_release() {
+  cargo build --release -q
+  bin=$root/target/release/roadsub
+}
+
+# ROWS [FILE] → the path of a table of ROWS rows of benches/speed/gen.py, made if missing
+# (default FILE: $dir/rows-ROWS.csv).
+table() {
+  local f=${2:-$dir/rows-$1.csv}
+  [ -s "$f" ] || python3 "$here/speed/gen.py" "$1" "$f"
+  echo "$f"
+}
+
+# Whether the peers (polars, DuckDB) are to be run: not with ROADSUB_PEERS=0; else their venv
+# is made with pip if it is missing (the script stops if that fails).
+want_peers() {
+  [ "${ROADSUB_PEERS:-1}" != 0 ] || return 1
+  [ -x "$venv/bin/python" ] && return 0
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q polars duckdb ||
+    { echo "could not make $venv with polars and duckdb (ROADSUB_PEERS=0 skips them)" >&2; exit 1; }
+}
+
+# Of numbers given one per word on standard input: the median, the least, the most, the
+# range (lo–hi).
+med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+best() { tr ' ' '\n' | grep . | sort -g | head -1; }
+most() { tr ' ' '\n' | grep . | sort -g | tail -1; }
+range() { tr ' ' '\n' | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "–" hi}'; }
+# KiB → MiB.
+mib() { echo "$1 / 1024" | bc -l; }
