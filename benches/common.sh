@@ -17,10 +17,10 @@ build_release() {
   bin=$root/target/release/roadsub
 }
 
-# ROWS [FILE] → the path of a table of ROWS rows of benches/speed/gen.py, made if missing
-# (default FILE: $dir/rows-ROWS.csv).
+# ROWS → the path of a table of ROWS rows of benches/speed/gen.py ($dir/rows-ROWS.csv), made
+# if missing.
 table() {
-  local f=${2:-$dir/rows-$1.csv}
+  local f=$dir/rows-$1.csv
   [ -s "$f" ] || python3 "$here/speed/gen.py" "$1" "$f"
   echo "$f"
 }
