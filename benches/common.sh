@@ -26,10 +26,11 @@ table() {
 }
 
 # Whether the peers (polars, DuckDB) are to be run: not with ROADSUB_PEERS=0; else their venv
-# is made with pip if it is missing (the script stops if that fails).
+# is made with pip if it is missing or lacks them (the script stops if that fails).
 want_peers() {
   [ "${ROADSUB_PEERS:-1}" != 0 ] || return 1
-  [ -x "$venv/bin/python" ] && return 0
+  # A venv left without them by an install cut short is made again.
+  "$venv/bin/python" -c 'import polars, duckdb' 2>/dev/null && return 0
   python3 -m venv "$venv" && "$venv/bin/pip" install -q polars duckdb ||
     { echo "could not make $venv with polars and duckdb (ROADSUB_PEERS=0 skips them)" >&2; exit 1; }
 }

@@ -47,7 +47,7 @@ report() { # NAME ROWS "WALLS" "PEAKS"
   local w
   w=$(echo $3 | best)
   printf '  %-4s best %6.3f s  %4.0f k rows/s  peak %5.1f MiB   (runs: %s)\n' "$1" "$w" \
-    "$(echo "$2 / $w / 1000" | bc -l)" "$(echo "$(echo $4 | most) / 1024" | bc -l)" "$3"
+    "$(echo "$2 / $w / 1000" | bc -l)" "$(mib "$(echo $4 | most)")" "$3"
 }
 
 echo "== batch -o out.csv, best of $runs"
