@@ -2,9 +2,8 @@
 //! count of bytes asked for, so the same on every machine and every run, unlike a resident
 //! size or a time. A test binary of its own, so that its counting allocator counts nothing else.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufWriter, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use roadsub::i18n::Lang;
 use roadsub::rules::RuleSet;
@@ -12,46 +11,9 @@ use roadsub::table::sheet::{Sheet, SheetRow};
 use roadsub::tui::app::App;
 use roadsub::tui::doc::Doc;
 
-/// The system allocator, keeping count of the bytes in use and the most ever in use.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-/// Allocations and reallocations made.
-static CALLS: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    CALLS.fetch_add(1, Ordering::SeqCst);
-    let now = LIVE.fetch_add(by, Ordering::SeqCst) + by;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-            grew(new_size);
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "common/counting.rs"]
+mod counting;
+use counting::{CALLS, LIVE, PEAK};
 
 /// Rows as the `tui_open` bench writes them: ten columns, about 64 bytes of UTF-8 a row.
 fn generate(path: &std::path::Path, rows: usize) {

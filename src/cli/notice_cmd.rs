@@ -8,9 +8,9 @@ use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 use super::{help_flag, load_rules_as_of, to_stderr, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::batch::columns_differ;
 use crate::i18n::Lang;
-use crate::report::compare::{whole, Table};
+use crate::report::compare::Table;
 use crate::report::layout::Layout;
-use crate::report::notice::{self, sheet, Notice};
+use crate::report::notice::{self, sheet, Maker, Run, Shape};
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::TableError;
@@ -163,24 +163,28 @@ fn read_tables(
     Ok((tables, unread))
 }
 
-/// The notices `--village` asks for (all when it is not given).
-fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<Notice>, Failure> {
+/// A village of the run: its number, and its township and village as the tables write them.
+type Village<'a> = (usize, (&'a str, &'a str));
+
+/// The villages `--village` asks for (all when it is not given).
+fn chosen<'a>(
+    villages: Vec<Village<'a>>,
+    asked: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<Village<'a>>, Failure> {
     let Some(asked) = asked.map(str::trim) else {
-        return Ok(notices);
+        return Ok(villages);
     };
     // `村`, or `乡镇/村` split at any of its slashes (a township's or village's own name may
     // hold one: `T/1/V:1` is village `V:1` of township `T/1`).
-    let names = |n: &Notice| {
-        n.village == asked
+    let names = |(_, (township, village)): &Village| {
+        *village == asked
             || asked
                 .match_indices('/')
-                .any(|(i, _)| n.township == asked[..i].trim() && n.village == asked[i + 1..].trim())
+                .any(|(i, _)| *township == asked[..i].trim() && *village == asked[i + 1..].trim())
     };
-    let found: Vec<Notice> = notices.into_iter().filter(names).collect();
-    let village = found
-        .first()
-        .map_or(asked, |n| n.village.as_str())
-        .to_string();
+    let found: Vec<Village> = villages.into_iter().filter(names).collect();
+    let village = found.first().map_or(asked, |(_, (_, v))| v).to_string();
     match found.len() {
         0 => Err(bad(match lang {
             Lang::En => format!("no row is in the village \"{asked}\""),
@@ -188,7 +192,7 @@ fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<N
         })),
         1 => Ok(found),
         _ => {
-            let towns: Vec<&str> = found.iter().map(|n| n.township.as_str()).collect();
+            let towns: Vec<&str> = found.iter().map(|(_, (t, _))| *t).collect();
             Err(usage(match lang {
                 Lang::En => format!(
                     "--village \"{asked}\": villages of that name are in {}; say which, like --village {}/{village}",
@@ -205,6 +209,25 @@ fn chosen(notices: Vec<Notice>, asked: Option<&str>, lang: Lang) -> Result<Vec<N
     }
 }
 
+/// What making a village's notice once, before anything is written, found.
+enum Checked {
+    /// Its totals do not fit.
+    TooLarge,
+    /// A figure a workbook would round: the segment, the amount.
+    Beyond(String, rust_decimal::Decimal),
+    /// Fine: its segments whose cost per km looks typed in the wrong unit.
+    Fine(u64),
+}
+
+/// The message for a village whose totals do not fit.
+fn too_large(lang: Lang) -> String {
+    lang.pick(
+        "a village's totals are too large to add up",
+        "某村的合计金额过大，无法相加",
+    )
+    .to_string()
+}
+
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let dir = m.get_one::<PathBuf>("output").expect("required").clone();
     if dir.as_os_str() == "-" {
@@ -219,14 +242,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let rules = load_rules_as_of(m, lang)?;
     let (tables, unread) = read_tables(m, &rules, lang)?;
-    let w = whole(&tables, &rules).map_err(|e| bad(e.render(lang)))?;
+    let run = Run::new(&tables, &rules).map_err(|e| bad(e.render(lang)))?;
     let mut errors = 0;
-    for ((t, _), outcome) in &w.rows {
-        if let Err(es) = outcome {
-            errors += 1;
-            for e in es {
-                to_stderr(&format!("{}\n", e.render(&tables[*t].label, &rules, lang)));
-            }
+    for (t, es) in run.errors() {
+        errors += 1;
+        for e in es {
+            to_stderr(&format!("{}\n", e.render(&tables[t].label, &rules, lang)));
         }
     }
     let keep_going = m.get_flag("keep_going");
@@ -244,28 +265,22 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         });
         return Ok(EXIT_BAD_INPUT);
     }
-    let all = notice::notices(&tables, &rules, &w).map_err(|_| {
-        bad(lang.pick(
-            "a village's totals are too large to add up",
-            "某村的合计金额过大，无法相加",
-        ))
-    })?;
-    let mut notices = chosen(
-        all,
+    let mut villages = chosen(
+        run.villages(),
         m.get_one::<String>("village").map(String::as_str),
         lang,
     )?;
     // A village none of whose rows can be computed has nothing to post: said, not skipped
     // silently.
-    for n in notices.iter().filter(|n| n.segments.is_empty()) {
-        let key = crate::report::summary::village_key(&n.township, &n.village_shown());
+    for (_, (township, village)) in villages.iter().filter(|(v, _)| !run.has_good_row(*v)) {
+        let key = crate::report::summary::village_key(township, &notice::village_shown(village));
         to_stderr(&match lang {
             Lang::En => format!("no notice for {key}: none of its rows can be computed\n"),
             Lang::Zh => format!("{key}：所有路段均有错误，未写出公示\n"),
         });
     }
-    notices.retain(|n| !n.segments.is_empty());
-    if notices.is_empty() {
+    villages.retain(|(v, _)| run.has_good_row(*v));
+    if villages.is_empty() {
         return Err(bad(match (lang, failed) {
             (Lang::En, true) => {
                 format!("{problems}; no notice written (no village has a good row)")
@@ -275,11 +290,35 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             (Lang::Zh, false) => "未写出任何公示：表格中没有路段行".to_string(),
         }));
     }
-    // A figure a workbook would round is refused before anything is written or made.
-    for n in &notices {
-        if let Some((segment, v)) = notice::beyond_a_workbook(n) {
-            let key = crate::report::summary::village_key(&n.township, &n.village_shown());
-            return Err(bad(notice::beyond_a_workbook_said(&key, &segment, v, lang)));
+    let columns: Vec<&crate::table::Columns> = tables.iter().map(|t| &t.sheet.columns).collect();
+    let maker = Maker::new(&rules, &Shape::of(&columns));
+    let overspent = notice::overspent(&rules, &run.summary);
+    // Each notice is made once before anything is written or made (and dropped: only the
+    // notices being written are held): a village whose totals do not fit, or a figure a
+    // workbook would round, is refused first.
+    let checked = notice::on_threads(villages.len(), |at| {
+        Ok::<_, std::convert::Infallible>(match run.notice(&maker, villages[at].0, &overspent) {
+            Err(_) => Checked::TooLarge,
+            Ok(n) => match notice::beyond_a_workbook(&n) {
+                Some((segment, v)) => Checked::Beyond(segment, v),
+                None => Checked::Fine(n.implausible),
+            },
+        })
+    })
+    .unwrap_or_else(|never| match never {});
+    if checked.iter().any(|c| matches!(c, Checked::TooLarge)) {
+        return Err(bad(too_large(lang)));
+    }
+    let mut implausible = 0;
+    for (c, (_, (township, village))) in checked.into_iter().zip(&villages) {
+        match c {
+            Checked::TooLarge => {}
+            Checked::Beyond(segment, v) => {
+                let key =
+                    crate::report::summary::village_key(township, &notice::village_shown(village));
+                return Err(bad(notice::beyond_a_workbook_said(&key, &segment, v, lang)));
+            }
+            Checked::Fine(n) => implausible += n,
         }
     }
     let shown = dir.display();
@@ -298,7 +337,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             lang.io_reason(&e)
         ))
     })?;
-    let names = notice::file_names(&notices);
+    let names = notice::file_names_of(villages.iter().map(|(_, place)| *place));
     let force = m.get_flag("force");
     let existing: Vec<String> = names
         .iter()
@@ -320,25 +359,28 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     // Every notice is made and written to a temporary file before any is put in place, and
     // then all are put in place or none.
-    notice::write_all(&dir, &names, |at| sheet::workbook(&notices[at]), force).map_err(
-        |e| match e {
-            notice::NotWritten::Made(path, e) => bad(format!("{}: {e}", path.display())),
-            notice::NotWritten::Written(path, e) => bad(format!(
-                "{}: {}{}{}",
-                path.display(),
-                lang.pick("cannot write: ", "无法写入："),
-                lang.io_reason(&e),
-                lang.pick("; no notice written", "；未写出任何公示")
-            )),
-        },
-    )?;
+    let make = |at: usize| {
+        let n = run
+            .notice(&maker, villages[at].0, &overspent)
+            .map_err(|_| too_large(lang))?;
+        sheet::workbook(&n).map_err(|e| e.to_string())
+    };
+    notice::write_all(&dir, &names, make, force).map_err(|e| match e {
+        notice::NotWritten::Made(path, e) => bad(format!("{}: {e}", path.display())),
+        notice::NotWritten::Written(path, e) => bad(format!(
+            "{}: {}{}{}",
+            path.display(),
+            lang.pick("cannot write: ", "无法写入："),
+            lang.io_reason(&e),
+            lang.pick("; no notice written", "；未写出任何公示")
+        )),
+    })?;
     // Costs that look typed in the wrong unit are on the notices as computed: said, as a
     // batch run says it, for the villages written.
-    let implausible = notices.iter().map(|n| n.implausible).sum();
     if let Some(line) = crate::report::summary::implausible_said(&rules, implausible, lang, false) {
         to_stderr(&format!("{line}\n"));
     }
-    let count = notices.len();
+    let count = villages.len();
     let wrote = match lang {
         Lang::En if count == 1 => format!("wrote 1 notice to {shown}"),
         Lang::En => format!("wrote {count} notices to {shown}"),

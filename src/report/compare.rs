@@ -23,10 +23,7 @@ pub mod stream;
 pub mod whole;
 pub mod write;
 
-pub use whole::{
-    compare, compare_grouped, whole, CompareError, Comparison, Computed, GroupPair, Pair, Table,
-    Whole,
-};
+pub use whole::{compare, compare_grouped, CompareError, Comparison, GroupPair, Pair, Table};
 pub use write::Variant;
 
 use rust_decimal::Decimal;

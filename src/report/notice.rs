@@ -5,8 +5,11 @@
 //! [`sheet`] lays one out for printing.
 
 pub mod page;
+mod run;
 pub mod sheet;
 mod wrap;
+
+pub use run::Run;
 
 use std::path::Path;
 
@@ -16,8 +19,9 @@ use crate::engine::{Breakdown, Note, Segment, Source};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::budget::Scope;
-use crate::report::compare::{Table, Whole};
-use crate::report::summary::{village_order, Summary};
+#[cfg(test)]
+use crate::report::compare::{whole::model::Whole, Table};
+use crate::report::summary::Summary;
 use crate::rules::{OnOverrun, RuleSet};
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field};
@@ -339,10 +343,15 @@ pub struct Notice {
 impl Notice {
     /// The village's name, or what stands for it when the rows give none.
     pub fn village_shown(&self) -> String {
-        match self.village.is_empty() {
-            true => "（未填村名）".to_string(),
-            false => self.village.clone(),
-        }
+        village_shown(&self.village)
+    }
+}
+
+/// A village's name as a notice shows it, or what stands for it when the rows give none.
+pub fn village_shown(village: &str) -> String {
+    match village.is_empty() {
+        true => "（未填村名）".to_string(),
+        false => village.to_string(),
     }
 }
 
@@ -517,7 +526,9 @@ impl<'a> Row<'a> {
 
 /// One notice per village of `whole` (the run of `tables` under `rules`), in pinyin order by
 /// township and then village, as an office files them; bad rows are counted against their
-/// village, not shown.
+/// village, not shown. Every row's breakdown and every notice held at once: the model
+/// [`Run`]'s notices are held to.
+#[cfg(test)]
 pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<Notice>, Overflow> {
     let columns: Vec<&Columns> = tables.iter().map(|t| &t.sheet.columns).collect();
     let rows = whole.rows.iter().map(|((t, r), outcome)| {
@@ -526,7 +537,7 @@ pub fn notices(tables: &[Table], rules: &RuleSet, whole: &Whole) -> Result<Vec<N
         Row::of(&sheet.columns, &sheet.rows[*r], computed)
     });
     let mut all = build(rules, &Shape::of(&columns), rows, &whole.summary)?;
-    all.sort_by_cached_key(|n| village_order(&n.township, &n.village));
+    all.sort_by_cached_key(|n| crate::report::summary::village_order(&n.township, &n.village));
     Ok(all)
 }
 
@@ -539,177 +550,25 @@ pub fn build<'a>(
     rows: impl IntoIterator<Item = Row<'a>>,
     summary: &Summary,
 ) -> Result<Vec<Notice>, Overflow> {
-    let funds: Vec<String> = rules.funds.iter().map(|f| f.name.clone()).collect();
-    let sources = shape.sources.clone();
-    let (title, basis) = (title(rules), basis(rules));
-    let empty = |township: &str, village: &str| Notice {
-        township: township.to_string(),
-        village: village.to_string(),
-        title: title.clone(),
-        funds: funds.clone(),
-        sources: sources.clone(),
-        names: shape.names,
-        households: shape.households,
-        segments: Vec::new(),
-        total: Line {
-            paid: vec![Decimal::ZERO; funds.len()],
-            sources: vec![Decimal::ZERO; sources.len()],
-            ..Line::default()
-        },
-        cuts: Vec::new(),
-        capped: Vec::new(),
-        unpaid: Vec::new(),
-        overspent: Vec::new(),
-        surplus: Decimal::ZERO,
-        left_out: 0,
-        implausible: 0,
-        basis: basis.clone(),
-    };
-    // Budgets' names, worked out once: a cut is matched by name on every row it touches.
-    let budget_names: Vec<String> = rules
-        .budgets
-        .iter()
-        .map(|b| b.display(rules, crate::i18n::Lang::Zh))
-        .collect();
-    let mut out: Vec<Notice> = Vec::new();
-    // Each village's notice found by its names: a table can hold hundreds of thousands of
-    // villages, and looking through the notices made so far for every row grows as their
-    // product.
-    let mut index: foldhash::HashMap<(&'a str, &'a str), usize> = Default::default();
-    for row in rows {
-        let at = *index.entry((row.township, row.village)).or_insert_with(|| {
-            out.push(empty(row.township, row.village));
-            out.len() - 1
-        });
-        let notice = &mut out[at];
-        let Some((seg, b)) = row.computed else {
-            notice.left_out += 1;
-            continue;
-        };
-        let line = Line {
-            id: row.id.to_string(),
-            name: row.name.to_string(),
-            class: rules.classes[seg.class].name.clone(),
-            width_m: Some(seg.width_m),
-            length_km: seg.length_km,
-            cost: b.cost,
-            paid: b.shares.iter().map(|s| s.paid).collect(),
-            subsidy: b.subsidy_total,
-            gap: b.gap,
-            sources: sources.iter().map(|s| seg.sources.get(*s)).collect(),
-            shortfall: b.shortfall,
-            households: seg.households.map(u64::from),
-            per_household: b.per_household,
-        };
-        let total = &mut notice.total;
-        add(&mut total.length_km, line.length_km)?;
-        add(&mut total.cost, line.cost)?;
-        for (t, p) in total.paid.iter_mut().zip(&line.paid) {
-            add(t, *p)?;
+    let mut out = Maker::new(rules, shape).notices(rows)?;
+    let overspent = overspent(rules, summary);
+    for n in &mut out {
+        if let Some(o) = overspent.get(&(n.township.as_str(), n.village.as_str())) {
+            n.overspent.extend(o.iter().cloned());
         }
-        add(&mut total.subsidy, line.subsidy)?;
-        add(&mut total.gap, line.gap)?;
-        let mut brought = Decimal::ZERO;
-        for (t, s) in total.sources.iter_mut().zip(&line.sources) {
-            add(t, *s)?;
-        }
-        for s in Source::ALL {
-            add(&mut brought, seg.sources.get(s))?;
-        }
-        if brought > line.gap {
-            add(&mut notice.surplus, brought - line.gap)?;
-        }
-        // Households are given per segment and one household may benefit from several
-        // segments: their sum would count it twice, so the totals line has none (nor 户均).
-        add(&mut total.shortfall, line.shortfall)?;
-        if b.notes.iter().any(Note::is_warning) {
-            notice.implausible += 1;
-        }
-        let segment = match (row.id.is_empty(), row.name.is_empty()) {
-            (false, _) => row.id.to_string(),
-            (true, false) => format!("“{}”", row.name),
-            (true, true) => format!("（第{}行）", notice.segments.len() + 1),
-        };
-        let fund_name = |f: usize| rules.funds[f].display(crate::i18n::Lang::Zh).to_string();
-        let unpaid: Vec<(String, Why)> = b
-            .notes
-            .iter()
-            .filter_map(|n| match *n {
-                Note::BelowMinimum { fund, width, min } => {
-                    Some((fund_name(fund), Why::Narrow { width, min }))
-                }
-                Note::NoTier { fund, class } => Some((
-                    fund_name(fund),
-                    Why::NoRate {
-                        class: rules.classes[class]
-                            .display(crate::i18n::Lang::Zh)
-                            .to_string(),
-                    },
-                )),
-                _ => None,
-            })
-            .collect();
-        if !unpaid.is_empty() {
-            notice.unpaid.push(Unpaid {
-                at: notice.segments.len(),
-                segment: segment.clone(),
-                funds: unpaid,
-            });
-        }
-        for n in &b.notes {
-            if let Note::CutByCost {
-                fund,
-                nominal,
-                paid,
-            } = n
-            {
-                let approved = b
-                    .notes
-                    .iter()
-                    .any(|a| matches!(a, Note::Approved { fund: f, .. } if f == fund));
-                notice.capped.push(Capped {
-                    at: notice.segments.len(),
-                    segment: segment.clone(),
-                    fund: fund_name(*fund),
-                    approved,
-                    nominal: *nominal,
-                    paid: *paid,
-                });
-            }
-            if let Note::CutByBudget {
-                cut,
-                from,
-                to,
-                raised,
-            } = n
-            {
-                let name = &budget_names[cut.budget];
-                let at = match notice.cuts.iter().position(|c| c.budget == *name) {
-                    Some(at) => at,
-                    None => {
-                        notice.cuts.push(Cut {
-                            budget: name.clone(),
-                            how: cut.how,
-                            per_village: cut.per_village,
-                            asked: Decimal::ZERO,
-                            paid: Decimal::ZERO,
-                            raised: Decimal::ZERO,
-                            envelope_asked: cut.asked,
-                            envelope: cut.envelope,
-                        });
-                        notice.cuts.len() - 1
-                    }
-                };
-                let c = &mut notice.cuts[at];
-                add(&mut c.asked, *from)?;
-                add(&mut c.paid, *to)?;
-                add(&mut c.raised, *raised)?;
-            }
-        }
-        notice.segments.push(line);
     }
-    // A budget that only reports pays beyond a village's envelope: the engine's budget lines
-    // say by how much, and the notice says it rather than leave the figure unexplained.
+    Ok(out)
+}
+
+/// Per village (township, village), the envelopes of its own its rows exceed, paid all the
+/// same, in the order the budget lines say them: a budget that only reports pays beyond a
+/// village's envelope, the engine's budget lines say by how much, and the notice says it
+/// rather than leave the figure unexplained. Worked out once per run, not per village.
+pub fn overspent<'s>(
+    rules: &RuleSet,
+    summary: &'s Summary,
+) -> foldhash::HashMap<(&'s str, &'s str), Vec<Overspent>> {
+    let mut out: foldhash::HashMap<(&'s str, &'s str), Vec<Overspent>> = Default::default();
     for line in crate::report::budget::lines(rules, summary, crate::i18n::Lang::Zh) {
         let Scope::Village { township, village } = line.scope else {
             continue;
@@ -717,19 +576,222 @@ pub fn build<'a>(
         let Some(over) = line.over_by().filter(|_| !line.cut()) else {
             continue;
         };
-        if let Some(n) = out
-            .iter_mut()
-            .find(|n| n.township == township && n.village == village)
-        {
-            n.overspent.push(Overspent {
-                budget: line.name.clone(),
-                asked: line.asked,
-                envelope: line.envelope,
-                over,
-            });
+        out.entry((township, village)).or_default().push(Overspent {
+            budget: line.name.clone(),
+            asked: line.asked,
+            envelope: line.envelope,
+            over,
+        });
+    }
+    out
+}
+
+/// What every notice of one run shares, worked out once rather than per village: the
+/// funds' names, the title, the basis, the budgets' names and the tables' shape.
+#[derive(Debug, Clone)]
+pub struct Maker<'r> {
+    rules: &'r RuleSet,
+    shape: Shape,
+    funds: Vec<String>,
+    title: String,
+    basis: String,
+    /// Budgets' names: a cut is matched by name on every row it touches.
+    budget_names: Vec<String>,
+}
+
+impl<'r> Maker<'r> {
+    /// The shared parts of notices under `rules` of tables of `shape`.
+    pub fn new(rules: &'r RuleSet, shape: &Shape) -> Maker<'r> {
+        Maker {
+            rules,
+            shape: shape.clone(),
+            funds: rules.funds.iter().map(|f| f.name.clone()).collect(),
+            title: title(rules),
+            basis: basis(rules),
+            budget_names: rules
+                .budgets
+                .iter()
+                .map(|b| b.display(rules, crate::i18n::Lang::Zh))
+                .collect(),
         }
     }
-    Ok(out)
+
+    /// A village's notice with no segment yet.
+    fn empty(&self, township: &str, village: &str) -> Notice {
+        let sources = self.shape.sources.clone();
+        Notice {
+            township: township.to_string(),
+            village: village.to_string(),
+            title: self.title.clone(),
+            funds: self.funds.clone(),
+            names: self.shape.names,
+            households: self.shape.households,
+            segments: Vec::new(),
+            total: Line {
+                paid: vec![Decimal::ZERO; self.funds.len()],
+                sources: vec![Decimal::ZERO; sources.len()],
+                ..Line::default()
+            },
+            sources,
+            cuts: Vec::new(),
+            capped: Vec::new(),
+            unpaid: Vec::new(),
+            overspent: Vec::new(),
+            surplus: Decimal::ZERO,
+            left_out: 0,
+            implausible: 0,
+            basis: self.basis.clone(),
+        }
+    }
+
+    /// One notice per village of `rows`, in the order the villages first appear, without
+    /// the envelopes they overspend ([`overspent`] says those).
+    pub fn notices<'a>(
+        &self,
+        rows: impl IntoIterator<Item = Row<'a>>,
+    ) -> Result<Vec<Notice>, Overflow> {
+        let rules = self.rules;
+        let sources = &self.shape.sources;
+        let budget_names = &self.budget_names;
+        let mut out: Vec<Notice> = Vec::new();
+        // Each village's notice found by its names: a table can hold hundreds of thousands
+        // of villages, and looking through the notices made so far for every row grows as
+        // their product.
+        let mut index: foldhash::HashMap<(&'a str, &'a str), usize> = Default::default();
+        for row in rows {
+            let at = *index.entry((row.township, row.village)).or_insert_with(|| {
+                out.push(self.empty(row.township, row.village));
+                out.len() - 1
+            });
+            let notice = &mut out[at];
+            let Some((seg, b)) = row.computed else {
+                notice.left_out += 1;
+                continue;
+            };
+            let line = Line {
+                id: row.id.to_string(),
+                name: row.name.to_string(),
+                class: rules.classes[seg.class].name.clone(),
+                width_m: Some(seg.width_m),
+                length_km: seg.length_km,
+                cost: b.cost,
+                paid: b.shares.iter().map(|s| s.paid).collect(),
+                subsidy: b.subsidy_total,
+                gap: b.gap,
+                sources: sources.iter().map(|s| seg.sources.get(*s)).collect(),
+                shortfall: b.shortfall,
+                households: seg.households.map(u64::from),
+                per_household: b.per_household,
+            };
+            let total = &mut notice.total;
+            add(&mut total.length_km, line.length_km)?;
+            add(&mut total.cost, line.cost)?;
+            for (t, p) in total.paid.iter_mut().zip(&line.paid) {
+                add(t, *p)?;
+            }
+            add(&mut total.subsidy, line.subsidy)?;
+            add(&mut total.gap, line.gap)?;
+            let mut brought = Decimal::ZERO;
+            for (t, s) in total.sources.iter_mut().zip(&line.sources) {
+                add(t, *s)?;
+            }
+            for s in Source::ALL {
+                add(&mut brought, seg.sources.get(s))?;
+            }
+            if brought > line.gap {
+                add(&mut notice.surplus, brought - line.gap)?;
+            }
+            // Households are given per segment and one household may benefit from several
+            // segments: their sum would count it twice, so the totals line has none (nor 户均).
+            add(&mut total.shortfall, line.shortfall)?;
+            if b.notes.iter().any(Note::is_warning) {
+                notice.implausible += 1;
+            }
+            let segment = match (row.id.is_empty(), row.name.is_empty()) {
+                (false, _) => row.id.to_string(),
+                (true, false) => format!("“{}”", row.name),
+                (true, true) => format!("（第{}行）", notice.segments.len() + 1),
+            };
+            let fund_name = |f: usize| rules.funds[f].display(crate::i18n::Lang::Zh).to_string();
+            let unpaid: Vec<(String, Why)> = b
+                .notes
+                .iter()
+                .filter_map(|n| match *n {
+                    Note::BelowMinimum { fund, width, min } => {
+                        Some((fund_name(fund), Why::Narrow { width, min }))
+                    }
+                    Note::NoTier { fund, class } => Some((
+                        fund_name(fund),
+                        Why::NoRate {
+                            class: rules.classes[class]
+                                .display(crate::i18n::Lang::Zh)
+                                .to_string(),
+                        },
+                    )),
+                    _ => None,
+                })
+                .collect();
+            if !unpaid.is_empty() {
+                notice.unpaid.push(Unpaid {
+                    at: notice.segments.len(),
+                    segment: segment.clone(),
+                    funds: unpaid,
+                });
+            }
+            for n in &b.notes {
+                if let Note::CutByCost {
+                    fund,
+                    nominal,
+                    paid,
+                } = n
+                {
+                    let approved = b
+                        .notes
+                        .iter()
+                        .any(|a| matches!(a, Note::Approved { fund: f, .. } if f == fund));
+                    notice.capped.push(Capped {
+                        at: notice.segments.len(),
+                        segment: segment.clone(),
+                        fund: fund_name(*fund),
+                        approved,
+                        nominal: *nominal,
+                        paid: *paid,
+                    });
+                }
+                if let Note::CutByBudget {
+                    cut,
+                    from,
+                    to,
+                    raised,
+                } = n
+                {
+                    let name = &budget_names[cut.budget];
+                    let at = match notice.cuts.iter().position(|c| c.budget == *name) {
+                        Some(at) => at,
+                        None => {
+                            notice.cuts.push(Cut {
+                                budget: name.clone(),
+                                how: cut.how,
+                                per_village: cut.per_village,
+                                asked: Decimal::ZERO,
+                                paid: Decimal::ZERO,
+                                raised: Decimal::ZERO,
+                                envelope_asked: cut.asked,
+                                envelope: cut.envelope,
+                            });
+                            notice.cuts.len() - 1
+                        }
+                    };
+                    let c = &mut notice.cuts[at];
+                    add(&mut c.asked, *from)?;
+                    add(&mut c.paid, *to)?;
+                    add(&mut c.raised, *raised)?;
+                }
+            }
+            notice.segments.push(line);
+        }
+        Ok(out)
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
@@ -836,14 +898,24 @@ fn safe_stem(parts: &[&str]) -> String {
 /// bytes, and unique even where Windows ignores case: a second village whose name comes out
 /// the same (or the same once shortened) gets `(2)`.
 pub fn file_names(notices: &[Notice]) -> Vec<String> {
+    file_names_of(
+        notices
+            .iter()
+            .map(|n| (n.township.as_str(), n.village.as_str())),
+    )
+}
+
+/// [`file_names`] of villages known by their township and village (as the tables write
+/// them), in the order they are written.
+pub fn file_names_of<'a>(villages: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
-    notices
-        .iter()
-        .map(|n| {
-            let village = n.village_shown();
-            let stem = match n.township.is_empty() {
+    villages
+        .into_iter()
+        .map(|(township, village)| {
+            let village = village_shown(village);
+            let stem = match township.is_empty() {
                 true => safe_stem(&[&village]),
-                false => safe_stem(&[&n.township, &village]),
+                false => safe_stem(&[township, &village]),
             };
             let mut name = format!("{stem}.xlsx");
             let mut k = 2;
@@ -950,7 +1022,7 @@ fn writers() -> usize {
 /// `one(i)` for every `i` in `0..n` on [`writers`] threads, the results in order; on a
 /// failure, the first failure in order (the threads stop taking new work at the first one
 /// they meet, and what the others made is dropped).
-fn on_threads<T: Send, E: Send>(
+pub(crate) fn on_threads<T: Send, E: Send>(
     n: usize,
     one: impl Fn(usize) -> Result<T, E> + Sync,
 ) -> Result<Vec<T>, E> {

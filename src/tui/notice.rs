@@ -154,7 +154,7 @@ mod tests {
     use calamine::{open_workbook_auto, Data, Reader};
 
     use super::*;
-    use crate::report::compare::{whole, Table};
+    use crate::report::compare::Table;
     use crate::rules::RuleSet;
     use crate::table::sheet::Sheet;
     use crate::tui::action::Action;
@@ -218,7 +218,7 @@ mod tests {
             label: "plan.csv".into(),
             sheet: Sheet::load(&path).unwrap(),
         }];
-        let w = whole(&tables, &rules).unwrap();
+        let w = crate::report::compare::whole::model::whole(&tables, &rules).unwrap();
         let n = notice::notices(&tables, &rules, &w)
             .unwrap()
             .into_iter()
