@@ -468,6 +468,12 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         || !matches!(format, Format::Csv | Format::Jsonl);
     let form = match format {
         Format::Jsonl => Form::Jsonl,
+        Format::Markdown => Form::Markdown {
+            gbk: style.gbk,
+            headings: style.headings,
+            unit: style.unit,
+            changes: &variant.lines,
+        },
         _ => Form::Csv {
             excel: style.excel,
             gbk: style.gbk,
@@ -509,7 +515,10 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         if !piped {
             unread = not_read;
         }
-        let done = if grouped {
+        // Markdown's groups come after its rows: it is written as its rows are computed too.
+        let on_terminal = matches!(out, Out::Stdout { terminal: true });
+        let held = grouped && (on_terminal || format != Format::Markdown);
+        let done = if held {
             let c = compare::compare_grouped(&tables, &before, &after, grouped)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             let counts = Counts::of(&c);
@@ -518,6 +527,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let mut sink = RowsOut::open(&out);
             let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+            sink.put(&form.tail(&s.comparison, lang));
             let counts = Counts::of_streamed(&s);
             (s.comparison, counts, Some(sink))
         };

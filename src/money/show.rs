@@ -154,7 +154,11 @@ pub fn push_digits_grouped(out: &mut String, int: &str) {
 
 /// `amount` with two decimals and thousands separators: `1,500,000.00`. For people.
 pub fn grouped(amount: Decimal) -> String {
-    Grouped(amount).to_string()
+    // A group of three digits at a time, not through the formatter a character at a time
+    // (the same text: a property test holds the two together).
+    let mut out = String::with_capacity(24);
+    push_grouped(&mut out, amount);
+    out
 }
 
 /// Shows an amount like [`grouped`] without allocating (for notes written a million times).
@@ -349,6 +353,21 @@ mod tests {
             let mut out = String::from("由 ");
             push_grouped(&mut out, amount);
             proptest::prop_assert_eq!(out, format!("由 {}", Grouped(amount)));
+        }
+
+        /// [`grouped`], which writes a group at a time, is the formatter's text of any
+        /// amount, at any number of decimals.
+        #[test]
+        fn grouped_is_the_display_of_any_amount(
+            mantissa in proptest::prop_oneof![
+                -1_000_000i128..1_000_000,
+                proptest::strategy::Strategy::prop_map(proptest::num::i64::ANY, i128::from),
+                -(10i128.pow(28))..10i128.pow(28),
+            ],
+            scale in 0u32..8,
+        ) {
+            let amount = Decimal::from_i128_with_scale(mantissa, scale);
+            proptest::prop_assert_eq!(grouped(amount), Grouped(amount).to_string());
         }
     }
 

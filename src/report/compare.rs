@@ -239,11 +239,15 @@ pub fn signed_in(fen: i128, unit: Unit) -> String {
         return "overflow".to_string();
     };
     let grouped = unit.grouped(v);
-    match fen.signum() {
-        1 => format!("+{grouped}"),
-        -1 => format!("−{grouped}"),
-        _ => grouped,
-    }
+    let sign = match fen.signum() {
+        1 => "+",
+        -1 => "−",
+        _ => return grouped,
+    };
+    let mut out = String::with_capacity(sign.len() + grouped.len());
+    out.push_str(sign);
+    out.push_str(&grouped);
+    out
 }
 
 /// An amount of fen as people read it in `unit`: `1,785,000.00`, or `178.5000` in 万元.

@@ -1,8 +1,8 @@
-//! A comparison written as its rows are computed, for the forms that show rows only (CSV and
-//! JSON Lines): each core writes the rows of the piece it computed into bytes of its own, the
-//! pieces reach the [`Sink`] in input order, and of the rows only the bad ones are kept (for
-//! the messages and the last line), so a million rows never need their text and amounts held
-//! at once. Whether what was written is then kept is the caller's to decide: with bad rows it
+//! A comparison written as its rows are computed, for the forms that show rows (CSV, JSON
+//! Lines, and Markdown, whose groups, totals and budgets come after its rows): each core
+//! writes the rows of the piece it computed into bytes of its own, the pieces reach the
+//! [`Sink`] in input order, and of the rows only the bad ones are kept (for the messages and
+//! the last line), so a million rows never need their text and amounts held at once. Whether what was written is then kept is the caller's to decide: with bad rows it
 //! is thrown away, as a comparison held whole would not have been written.
 //!
 //! The rows come from tables read whole ([`compare_streamed`]), or from CSV tables read in
@@ -21,7 +21,7 @@ use crate::table::units::TableUnits;
 /// How the rows are written: `--excel` (a byte-order mark unless in GBK, formula-like text
 /// kept as text), `--encoding gbk`, and the CSV's headings and unit of amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
+pub enum Form<'v> {
     /// CSV, as [`write::csv`] writes it.
     Csv {
         excel: bool,
@@ -31,14 +31,47 @@ pub enum Form {
     },
     /// JSON Lines, as [`write::jsonl`] writes them.
     Jsonl,
+    /// Markdown, as [`write::markdown`] writes it: its head (the variant's `changes`) and
+    /// rows here, what follows the rows ([`write::markdown_tail`]) once they are all
+    /// computed. The groups are added up.
+    Markdown {
+        gbk: bool,
+        headings: Lang,
+        unit: Unit,
+        changes: &'v [String],
+    },
 }
 
-impl Form {
+impl Form<'_> {
     /// The format written.
     pub fn format(self) -> Format {
         match self {
             Form::Csv { .. } => Format::Csv,
             Form::Jsonl => Format::Jsonl,
+            Form::Markdown { .. } => Format::Markdown,
+        }
+    }
+
+    /// Whether the form shows groups (then the rows' groups are added up as they are
+    /// computed).
+    pub fn grouped(self) -> bool {
+        matches!(self, Form::Markdown { .. })
+    }
+
+    /// What the form writes after the rows of comparison `c` (its sums filled in): the
+    /// groups, totals and budgets of a Markdown comparison; nothing for the others.
+    pub fn tail(self, c: &Comparison, lang: Lang) -> Vec<u8> {
+        match self {
+            Form::Markdown {
+                gbk,
+                headings,
+                unit,
+                ..
+            } => encoded(
+                write::markdown_tail(c, lang, headings, unit).into_bytes(),
+                gbk,
+            ),
+            Form::Csv { .. } | Form::Jsonl => Vec::new(),
         }
     }
 }
@@ -150,6 +183,22 @@ fn form_bytes(c: &Comparison, form: Form, lang: Lang, pairs: Option<&[Pair]>) ->
             write::jsonl_rows(c, pairs.unwrap_or_default(), lang, &mut out);
             out
         }
+        Form::Markdown {
+            gbk,
+            headings,
+            unit,
+            changes,
+        } => {
+            let text = match pairs {
+                None => write::markdown_head(c, changes, lang, headings, unit),
+                Some(pairs) => {
+                    let mut out = String::with_capacity(pairs.len() * 300);
+                    write::markdown_rows(c, pairs, lang, unit, &mut out);
+                    out
+                }
+            };
+            encoded(text.into_bytes(), gbk)
+        }
     }
 }
 
@@ -169,9 +218,9 @@ fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written 
 }
 
 /// A block's rows written in `form` one by one, as [`written`] writes them all at once.
-struct FormRows<'c, 'r> {
+struct FormRows<'c, 'r, 'v> {
     c: &'c Comparison<'r>,
-    form: Form,
+    form: Form<'v>,
     lang: Lang,
     /// The CSV's rows, or JSON Lines' keys and lines.
     out: FormOut,
@@ -181,15 +230,17 @@ struct FormRows<'c, 'r> {
 enum FormOut {
     Csv(crate::report::encode::RowBuf),
     Jsonl(Vec<String>, Vec<u8>),
+    Markdown(String),
 }
 
-impl<'c, 'r> FormRows<'c, 'r> {
-    fn new(c: &'c Comparison<'r>, form: Form, lang: Lang) -> FormRows<'c, 'r> {
+impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
+    fn new(c: &'c Comparison<'r>, form: Form<'v>, lang: Lang) -> FormRows<'c, 'r, 'v> {
         let out = match form {
             Form::Csv { excel, unit, .. } => {
                 FormOut::Csv(write::csv_buf(excel, unit, Vec::with_capacity(1 << 18)))
             }
             Form::Jsonl => FormOut::Jsonl(write::csv_header(c), Vec::with_capacity(1 << 20)),
+            Form::Markdown { .. } => FormOut::Markdown(String::with_capacity(1 << 20)),
         };
         FormRows {
             c,
@@ -206,7 +257,7 @@ impl<'c, 'r> FormRows<'c, 'r> {
     }
 }
 
-impl BlockRows for FormRows<'_, '_> {
+impl BlockRows for FormRows<'_, '_, '_> {
     type Piece = Written;
 
     fn row(&mut self, p: &Pair) {
@@ -219,7 +270,10 @@ impl BlockRows for FormRows<'_, '_> {
                     write::csv_rows(c, [p], lang, headings, rows);
                 }
                 (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
-                (FormOut::Csv(_), Form::Jsonl) => {}
+                (FormOut::Markdown(out), Form::Markdown { unit, .. }) => {
+                    write::markdown_rows(c, [p], lang, unit, out);
+                }
+                (FormOut::Csv(_) | FormOut::Markdown(_), _) => {}
             }
         }
         if p.bad() {
@@ -232,7 +286,8 @@ impl BlockRows for FormRows<'_, '_> {
         done.bytes = match (self.out, self.form) {
             (FormOut::Csv(rows), Form::Csv { gbk, .. }) => encoded(write::bytes_of(rows), gbk),
             (FormOut::Jsonl(_, out), _) => out,
-            (FormOut::Csv(_), Form::Jsonl) => Vec::new(),
+            (FormOut::Markdown(out), Form::Markdown { gbk, .. }) => encoded(out.into_bytes(), gbk),
+            (FormOut::Csv(_) | FormOut::Markdown(_), _) => Vec::new(),
         };
         done
     }
@@ -260,8 +315,9 @@ fn filled<'r, S: Sink>(
 
 /// Every row of `tables` under `before` and `after`, written to `sink` in `form` as it is
 /// computed: the same bytes [`write::csv`] or [`write::jsonl`] (after the byte-order mark
-/// `--excel` adds, in GBK when asked) make of [`super::compare_grouped`]'s comparison. The
-/// groups are not added up (these forms show none).
+/// `--excel` adds, in GBK when asked) make of [`super::compare_grouped`]'s comparison, or,
+/// for Markdown, what [`write::markdown`] writes before the groups ([`Form::tail`] writes the
+/// rest). The groups are added up only for a form that shows them.
 pub fn compare_streamed<'r>(
     tables: &[Table],
     before: &'r RuleSet,
@@ -287,7 +343,7 @@ pub fn compare_streamed<'r>(
         tables,
         (before, after),
         &duplicates,
-        (&c.funds, false),
+        (&c.funds, form.grouped()),
         &make,
         &mut writer,
     )?;
@@ -308,7 +364,7 @@ pub struct Named {
 /// `form`: the bytes [`compare_streamed`] writes of the same tables read whole, with the
 /// same messages and counts. `Ok(None)` when a sum does not fit (the comparison is then to
 /// be made from the tables read whole); no rules file's budgets may bind (see
-/// [`binds`]).
+/// [`binds`]), and `form` shows no groups (they are not added up here).
 pub fn compare_read<'r, I: Inputs>(
     inputs: &I,
     bytes: u64,
@@ -420,12 +476,47 @@ mod tests {
                 encoded(bytes, gbk)
             }
             Form::Jsonl => write::jsonl(c, lang),
+            Form::Markdown {
+                gbk,
+                headings,
+                unit,
+                changes,
+            } => {
+                let variant = write::Variant {
+                    kind: "set",
+                    given: Vec::new(),
+                    lines: changes.to_vec(),
+                };
+                encoded(
+                    write::markdown(c, &variant, lang, headings, unit).into_bytes(),
+                    gbk,
+                )
+            }
         }
     }
 
-    fn forms() -> impl Strategy<Value = Form> {
+    /// The variant's changes as a Markdown comparison lists them (one holds a `|`).
+    fn changes() -> &'static [String] {
+        static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        LINES.get_or_init(|| {
+            vec![
+                "poverty, group 3.5 m: 100,000 → 50,000 yuan/km".to_string(),
+                "a | in a change".to_string(),
+            ]
+        })
+    }
+
+    fn forms() -> impl Strategy<Value = Form<'static>> {
         prop_oneof![
             Just(Form::Jsonl),
+            (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+                |(gbk, zh, wan, none)| Form::Markdown {
+                    gbk,
+                    headings: if zh { Lang::Zh } else { Lang::En },
+                    unit: if wan { Unit::Wan } else { Unit::Yuan },
+                    changes: if none { &[] } else { changes() },
+                }
+            ),
             (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
                 |(excel, gbk, zh, wan)| Form::Csv {
                     excel,
@@ -480,6 +571,9 @@ mod tests {
                 (w, s) => panic!("{w:?}\n{s:?}"),
             };
             let expected = whole_bytes(&whole, form, lang);
+            // What comes after the rows (Markdown's groups, totals and budgets), from the
+            // comparison's sums.
+            bytes.extend(form.tail(&streamed.comparison, lang));
             prop_assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&expected));
             prop_assert_eq!(&bytes, &expected);
             let s = &streamed.comparison;

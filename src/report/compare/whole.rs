@@ -290,6 +290,14 @@ impl Comparison<'_> {
     /// The groups of `by` (township or village), the keys of both sides, in pinyin order
     /// ([`group_order`]).
     pub fn groups(&self, by: GroupBy) -> Vec<GroupPair> {
+        let mut out = Vec::new();
+        self.each_group(by, |g| out.push(g));
+        out
+    }
+
+    /// [`Comparison::groups`] one at a time, made only as each is handed on: a comparison of
+    /// many villages never holds them all twice (as sums and as pairs of amounts).
+    pub fn each_group(&self, by: GroupBy, mut f: impl FnMut(GroupPair)) {
         let empty = BTreeMap::new();
         let before = self.before.groups(by).unwrap_or(&empty);
         let after = self.after.groups(by).unwrap_or(&empty);
@@ -297,18 +305,16 @@ impl Comparison<'_> {
         let mut keys: Vec<&String> = keys.into_iter().collect();
         keys.sort_by_cached_key(|k| group_order(by, k));
         let zero = Totals::default();
-        keys.into_iter()
-            .map(|k| {
-                let b = before.get(k).unwrap_or(&zero);
-                let a = after.get(k).unwrap_or(&zero);
-                GroupPair {
-                    key: k.clone(),
-                    before: Amounts::of_totals(&self.funds, Side::Before, b),
-                    after: Amounts::of_totals(&self.funds, Side::After, a),
-                    rows: (b.segments, a.segments),
-                }
-            })
-            .collect()
+        for k in keys {
+            let b = before.get(k).unwrap_or(&zero);
+            let a = after.get(k).unwrap_or(&zero);
+            f(GroupPair {
+                key: k.clone(),
+                before: Amounts::of_totals(&self.funds, Side::Before, b),
+                after: Amounts::of_totals(&self.funds, Side::After, a),
+                rows: (b.segments, a.segments),
+            });
+        }
     }
 
     /// For each budget of the rules in force, the variant's budget that is the same one

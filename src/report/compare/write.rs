@@ -403,7 +403,7 @@ fn md_row(out: &mut String, cells: &[String]) {
     out.push('|');
     for c in cells {
         out.push(' ');
-        out.push_str(&markdown_cell(c));
+        crate::report::format::push_markdown_cell(out, c);
         out.push_str(" |");
     }
     out.push('\n');
@@ -484,8 +484,23 @@ pub fn markdown(
     headings: Lang,
     unit: Unit,
 ) -> String {
+    let mut out = markdown_head(c, &variant.lines, lang, headings, unit);
+    markdown_rows(c, c.shown(), lang, unit, &mut out);
+    out.push_str(&markdown_tail(c, lang, headings, unit));
+    out
+}
+
+/// What a Markdown comparison writes before its rows: the title, the variant's changes
+/// (`changes`) and the header of the table of rows.
+pub fn markdown_head(
+    c: &Comparison,
+    changes: &[String],
+    lang: Lang,
+    headings: Lang,
+    unit: Unit,
+) -> String {
     let mut out = format!("# {}\n\n", lang.pick("What if: compare", "对比测算"));
-    for l in &variant.lines {
+    for l in changes {
         out.push_str(&format!("- {}\n", markdown_cell(l)));
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Segments", "路段")));
@@ -505,29 +520,44 @@ pub fn markdown(
     let left = header.len();
     header.extend(triple_header(c, h, unit));
     header.push(h.pick("notes", NOTES_ZH).to_string());
-    let rows: Vec<Vec<String>> = c
-        .shown()
-        .map(|p| {
-            let mut r: Vec<String> = Vec::new();
-            if c.labels.len() > 1 {
-                r.push(c.labels[p.file].clone());
-            }
-            r.push(p.line.to_string());
-            r.extend([&p.id, &p.township, &p.village, &p.class].map(|s| s.clone()));
-            let n = c.funds.len() + 3;
-            let mut t = triple_cells(
-                p.amounts(Side::Before),
-                p.amounts(Side::After),
-                p.change().as_ref(),
-                unit,
-            );
-            t.resize(n * 3, String::new());
-            r.extend(t);
-            r.push(c.row_errors(p, lang).join(lang.pick("; ", "；")));
-            r
-        })
-        .collect();
-    md_table_with(&mut out, &header, left, 1, &rows);
+    md_table_with(&mut out, &header, left, 1, &[]);
+    out
+}
+
+/// Rows `pairs` (those shown) as lines of a Markdown comparison's table of rows.
+pub fn markdown_rows<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    unit: Unit,
+    out: &mut String,
+) {
+    let mut r: Vec<String> = Vec::new();
+    for p in pairs.into_iter().filter(|p| p.shown()) {
+        r.clear();
+        if c.labels.len() > 1 {
+            r.push(c.labels[p.file].clone());
+        }
+        r.push(p.line.to_string());
+        r.extend([&p.id, &p.township, &p.village, &p.class].map(|s| s.clone()));
+        let n = c.funds.len() + 3;
+        let mut t = triple_cells(
+            p.amounts(Side::Before),
+            p.amounts(Side::After),
+            p.change().as_ref(),
+            unit,
+        );
+        t.resize(n * 3, String::new());
+        r.extend(t);
+        r.push(c.row_errors(p, lang).join(lang.pick("; ", "；")));
+        md_row(out, &r);
+    }
+}
+
+/// What a Markdown comparison writes after its rows: the groups, the totals and the budgets.
+pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> String {
+    let h = headings;
+    let mut out = String::new();
     for (by, en, zh) in [
         (GroupBy::Township, "By township", "按乡镇"),
         (GroupBy::Village, "By village", "按村"),
@@ -543,21 +573,20 @@ pub fn markdown(
             .into();
         }
         header.extend(triple_header(c, h, unit));
-        let rows: Vec<Vec<String>> = c
-            .groups(by)
-            .iter()
-            .map(|g| {
-                let mut r = vec![g.key.clone()];
-                r.extend(triple_cells(
-                    Some(&g.before),
-                    Some(&g.after),
-                    Some(&g.change()),
-                    unit,
-                ));
-                r
-            })
-            .collect();
-        md_table(&mut out, &header, 1, &rows);
+        // Each group written as it is made: thousands of villages are not held as text.
+        md_table(&mut out, &header, 1, &[]);
+        let mut r: Vec<String> = Vec::new();
+        c.each_group(by, |g| {
+            r.clear();
+            r.push(g.key.clone());
+            r.extend(triple_cells(
+                Some(&g.before),
+                Some(&g.after),
+                Some(&g.change()),
+                unit,
+            ));
+            md_row(&mut out, &r);
+        });
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Totals", "合计")));
     let lines = super::screen::totals_rows_with_units(c, lang, unit);
