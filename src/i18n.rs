@@ -36,9 +36,32 @@ impl Lang {
             ),
             StorageFull => ("the disk is full", "磁盘已满"),
             ReadOnlyFilesystem => ("the file system is read-only", "文件系统只读"),
-            _ => return e.to_string(),
+            // A workbook that could not be made, carried as an I/O error by a writer.
+            _ => {
+                return match e
+                    .get_ref()
+                    .and_then(|inner| inner.downcast_ref::<rust_xlsxwriter::XlsxError>())
+                {
+                    Some(x) => self.xlsx_reason(x),
+                    None => e.to_string(),
+                }
+            }
         };
         self.pick(en, zh).to_string()
+    }
+
+    /// Why a workbook could not be made, for people: what a cell cannot hold in both
+    /// languages; anything else (never met from checked input) in the library's words.
+    pub fn xlsx_reason(self, e: &rust_xlsxwriter::XlsxError) -> String {
+        match e {
+            rust_xlsxwriter::XlsxError::MaxStringLengthExceeded => self
+                .pick(
+                    "a text is longer than a workbook cell holds (32,767 characters)",
+                    "有文字超过工作簿单元格能容纳的 32,767 个字符",
+                )
+                .to_string(),
+            e => e.to_string(),
+        }
     }
 
     /// Parses `zh`/`en` as given to `--lang` (also `zh-CN`, `zh_CN.UTF-8`, `english`, `中文`).
@@ -78,6 +101,23 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workbook_that_cannot_hold_a_text_is_said_in_both_languages_through_an_io_error() {
+        // The table view and a batch run carry a workbook's error as an I/O error.
+        let e = || std::io::Error::other(rust_xlsxwriter::XlsxError::MaxStringLengthExceeded);
+        assert_eq!(
+            Lang::En.io_reason(&e()),
+            "a text is longer than a workbook cell holds (32,767 characters)"
+        );
+        assert_eq!(
+            Lang::Zh.io_reason(&e()),
+            "有文字超过工作簿单元格能容纳的 32,767 个字符"
+        );
+        // Any other error in its own words.
+        let other = std::io::Error::other("broken pipe somewhere");
+        assert_eq!(Lang::Zh.io_reason(&other), "broken pipe somewhere");
+    }
 
     #[test]
     fn locale_decides_in_posix_order() {

@@ -363,10 +363,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         let n = run
             .notice(&maker, villages[at].0, &overspent)
             .map_err(|_| too_large(lang))?;
-        sheet::workbook(&n).map_err(|e| e.to_string())
+        sheet::workbook(&n).map_err(|e| lang.xlsx_reason(&e))
     };
     notice::write_all(&dir, &names, make, force).map_err(|e| match e {
-        notice::NotWritten::Made(path, e) => bad(format!("{}: {e}", path.display())),
+        notice::NotWritten::Made(path, e) => bad(format!(
+            "{}: {e}{}",
+            path.display(),
+            lang.pick("; no notice written", "；未写出任何公示")
+        )),
         notice::NotWritten::Written(path, e) => bad(format!(
             "{}: {}{}{}",
             path.display(),

@@ -1279,3 +1279,37 @@ fn a_fund_that_pays_a_segment_nothing_says_why_on_the_notice() {
         ]
     );
 }
+
+#[test]
+fn a_text_longer_than_a_workbook_cell_is_said_in_both_languages_and_nothing_is_written() {
+    let env = Env::new();
+    // A 路段名称 of 40,000 characters: a workbook cell holds 32,767.
+    let table = env.write(
+        "long.csv",
+        format!(
+            "id,township,village,class,width_m,length_km,cost,路段名称\n\
+             A1,天马乡,画青村,village,4.5,1,800000,{}\n\
+             A2,卧佛镇,关田村,village,4.5,1,800000,关田路\n",
+            "长".repeat(40_000)
+        ),
+    );
+    let dir = env.path("notices");
+    let shown = "notices/天马乡-画青村.xlsx";
+    env.roadsub(&["notice", &table, "-o", "notices", "--lang", "en"])
+        .expect_code(1)
+        .stderr(&format!(
+            "roadsub: {shown}: a text is longer than a workbook cell holds (32,767 characters); no notice written\n"
+        ));
+    env.roadsub(&["notice", &table, "-o", "notices", "--lang", "zh"])
+        .expect_code(1)
+        .stderr(&format!(
+            "roadsub: {shown}: 有文字超过工作簿单元格能容纳的 32,767 个字符；未写出任何公示\n"
+        ));
+    // All or nothing: the other village's notice was not left behind either.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    // A batch run's workbook says the same.
+    env.roadsub(&["batch", &table, "-o", "out.xlsx", "--lang", "zh"])
+        .expect_code(1)
+        .stderr("roadsub: 无法写入 out.xlsx: 有文字超过工作簿单元格能容纳的 32,767 个字符\n");
+    assert!(!env.path("out.xlsx").exists());
+}
