@@ -208,7 +208,8 @@ impl Totals {
         self.due_rows > 0 && self.disbursed_rows > 0
     }
 
-    fn merge(&mut self, other: &Totals) -> Result<(), SumOverflow> {
+    /// Adds the totals of `other` (other rows of the same group).
+    pub(crate) fn merge(&mut self, other: &Totals) -> Result<(), SumOverflow> {
         self.segments += other.segments;
         self.planned_km.merge(other.planned_km)?;
         self.completed_km.merge(other.completed_km)?;

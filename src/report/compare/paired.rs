@@ -95,6 +95,18 @@ impl<'t> Groups<'t> {
             .apply(seg, b, false)
     }
 
+    /// Adds another core's groups, still by hash: each group's name is made into a key and
+    /// put in order once, when the merged groups become a summary's.
+    fn merge(&mut self, other: Groups<'t>) -> Result<(), SumOverflow> {
+        for (k, t) in other.townships {
+            self.townships.entry(k).or_default().merge(&t)?;
+        }
+        for (k, t) in other.villages {
+            self.villages.entry(k).or_default().merge(&t)?;
+        }
+        Ok(())
+    }
+
     /// The groups as a summary's groupings (each by its name, [`GROUPS`] in order).
     fn into_groupings(self) -> Vec<(GroupBy, BTreeMap<String, Totals>)> {
         vec![
@@ -135,13 +147,19 @@ impl<'t> Sums<'t> {
     pub(super) fn finish(self) -> Paired {
         let Sums {
             whole: [mut wb, mut wa],
-            both: [bb, ba],
+            both: [mut bb, mut ba],
+            groups,
             one_side_only,
             lean,
             ..
         } = self;
         if lean {
             return ([wb, wa], one_side_only);
+        }
+        // Groups merged by hash become the summaries' groups, each name made a key once.
+        if let Some([gb, ga]) = groups {
+            bb.groupings = gb.into_groupings();
+            ba.groupings = ga.into_groupings();
         }
         for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
             whole.total = both.total;
@@ -185,7 +203,7 @@ impl<'t> Sums<'t> {
     }
 
     /// Adds another core's sums (`self` groups in the summaries, `other` by hash).
-    pub(super) fn merge(&mut self, rules: [&RuleSet; 2], other: Sums) {
+    pub(super) fn merge(&mut self, other: Sums<'t>) {
         self.one_side_only += other.one_side_only;
         self.overflowed |= other.overflowed;
         for (mine, theirs) in self.one_side.iter_mut().zip(other.one_side) {
@@ -193,21 +211,24 @@ impl<'t> Sums<'t> {
                 self.overflowed = true;
             }
         }
-        let mut theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
-        if let Some(groups) = other.groups {
-            for (i, g) in groups.into_iter().enumerate() {
-                let mut grouped = Summary::new(rules[i], &GROUPS);
-                grouped.groupings = g.into_groupings();
-                theirs.push(grouped);
+        let theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
+        // The groups found by hash stay by hash until every core's are in ([`Sums::finish`]).
+        match (&mut self.groups, other.groups) {
+            (_, None) => {}
+            (None, Some(groups)) => self.groups = Some(groups),
+            (Some(mine), Some(groups)) => {
+                for (m, g) in mine.iter_mut().zip(groups) {
+                    if !self.overflowed && m.merge(g).is_err() {
+                        self.overflowed = true;
+                    }
+                }
             }
         }
         let [w0, w1] = &mut self.whole;
         let [b0, b1] = &mut self.both;
         let targets = [w0, w1, b0, b1];
         for (k, summary) in theirs.into_iter().enumerate() {
-            // The groups go to the side's summary of the rows good under both.
-            let to = if k < 4 { k } else { k - 2 };
-            if !self.overflowed && targets[to].merge(summary).is_err() {
+            if !self.overflowed && targets[k].merge(summary).is_err() {
                 self.overflowed = true;
             }
         }
@@ -314,7 +335,7 @@ pub(super) fn pairs<P: Send>(
     }
     let mut sums = Sums::new(rules, grouped, false);
     for s in per_core {
-        sums.merge(rules, s);
+        sums.merge(s);
     }
     if sums.overflowed {
         // Added up again in input order, row after row: which row no longer fits is then

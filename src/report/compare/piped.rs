@@ -93,7 +93,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
             held.insert(seq, result);
             while let Some((piece, block_sums)) = held.remove(&handed) {
                 put(piece);
-                sums.merge(rules, block_sums);
+                sums.merge(block_sums);
                 handed += 1;
                 gate.hand_on(handed);
             }

@@ -700,6 +700,39 @@ mod tests {
         }
     }
 
+    /// The groups each core finds by hash, merged, are each side's groups added up row by
+    /// row in input order (the run held whole, [`crate::report::compare::whole::model`]):
+    /// tables of many pieces, villages spread over them all, no row bad under one side only
+    /// (the groups then count every good row of each side).
+    #[test]
+    fn groups_merged_from_every_core_are_each_sides_groups_added_row_by_row() {
+        use crate::report::compare::Side;
+        use crate::report::summary::GroupBy;
+        let dir = tempfile::tempdir().unwrap();
+        for seed in [1u64, 7, 42] {
+            // No approved amounts: none is above the variant's lowered ceiling.
+            let texts: Vec<String> = [seed, seed + 1]
+                .iter()
+                .map(|&s| table_text(s, 5000, u64::MAX).replace(",8万\n", ",\n"))
+                .collect();
+            let tables = tables(&dir, &texts);
+            let before = RuleSet::builtin();
+            let (after, _) = before
+                .with_settings(&[Setting::parse("poverty.group.3.5=5万").unwrap()])
+                .unwrap();
+            let c = compare(&tables, &before, &after).unwrap();
+            assert_eq!(c.one_side_only, 0);
+            for (side, rules) in [(Side::Before, &before), (Side::After, &after)] {
+                let held = crate::report::compare::whole::model::whole(&tables, rules).unwrap();
+                for by in [GroupBy::Township, GroupBy::Village] {
+                    let merged = c.summary(side).groups(by).unwrap();
+                    assert!(merged.len() > 50 || by == GroupBy::Township);
+                    assert_eq!(merged, held.summary.groups(by).unwrap(), "{side:?} {by:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn rows_written_again_take_back_those_written_before_but_not_the_head() {
         let mut sink = Vec::new();
