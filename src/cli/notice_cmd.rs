@@ -166,10 +166,13 @@ fn read_tables(
 /// A village of the run: its number, and its township and village as the tables write them.
 type Village<'a> = (usize, (&'a str, &'a str));
 
-/// The villages `--village` asks for (all when it is not given).
+/// The villages `--village` asks for (all when it is not given); `good` says whether a
+/// village has a row that computes (a name two townships share is suggested with the first
+/// township whose village does).
 fn chosen<'a>(
     villages: Vec<Village<'a>>,
     asked: Option<&str>,
+    good: impl Fn(usize) -> bool,
     lang: Lang,
 ) -> Result<Vec<Village<'a>>, Failure> {
     let Some(asked) = asked.map(str::trim) else {
@@ -192,21 +195,44 @@ fn chosen<'a>(
         })),
         1 => Ok(found),
         _ => {
-            let towns: Vec<&str> = found.iter().map(|(_, (t, _))| *t).collect();
+            // A township left blank (rows that name none) is said so, not as nothing.
+            let towns: Vec<&str> = found
+                .iter()
+                .map(|(_, (t, _))| match t.is_empty() {
+                    true => NO_TOWNSHIP,
+                    false => *t,
+                })
+                .collect();
+            let like = found
+                .iter()
+                .find(|(v, (t, _))| good(*v) && !t.is_empty())
+                .or_else(|| found.iter().find(|(_, (t, _))| !t.is_empty()))
+                .map_or("", |(_, (t, _))| *t);
             Err(usage(match lang {
                 Lang::En => format!(
-                    "--village \"{asked}\": villages of that name are in {}; say which, like --village {}/{village}",
+                    "--village \"{asked}\": villages of that name are in {}; say which, like --village {like}/{village}",
                     towns.join(", "),
-                    towns[0]
                 ),
                 Lang::Zh => format!(
-                    "--village \"{asked}\"：{}都有这个村；请写明乡镇，如 --village {}/{village}",
+                    "--village \"{asked}\"：{}都有这个村；请写明乡镇，如 --village {like}/{village}",
                     towns.join("、"),
-                    towns[0]
                 ),
             }))
         }
     }
+}
+
+/// What stands for a township rows leave blank, in messages.
+const NO_TOWNSHIP: &str = "（未填乡镇）";
+
+/// A village as messages name it: its township and its name, a blank one said as such
+/// (`（未填乡镇） 画青村`, not ` 画青村`).
+fn village_said(township: &str, village: &str) -> String {
+    let township = match township.is_empty() {
+        true => NO_TOWNSHIP,
+        false => township,
+    };
+    crate::report::summary::village_key(township, &notice::village_shown(village))
 }
 
 /// What making a village's notice once, before anything is written, found.
@@ -268,12 +294,13 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let mut villages = chosen(
         run.villages(),
         m.get_one::<String>("village").map(String::as_str),
+        |v| run.has_good_row(v),
         lang,
     )?;
     // A village none of whose rows can be computed has nothing to post: said, not skipped
     // silently.
     for (_, (township, village)) in villages.iter().filter(|(v, _)| !run.has_good_row(*v)) {
-        let key = crate::report::summary::village_key(township, &notice::village_shown(village));
+        let key = village_said(township, village);
         to_stderr(&match lang {
             Lang::En => format!("no notice for {key}: none of its rows can be computed\n"),
             Lang::Zh => format!("{key}：所有路段均有错误，未写出公示\n"),
@@ -314,8 +341,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         match c {
             Checked::TooLarge => {}
             Checked::Beyond(segment, v) => {
-                let key =
-                    crate::report::summary::village_key(township, &notice::village_shown(village));
+                let key = village_said(township, village);
                 return Err(bad(notice::beyond_a_workbook_said(&key, &segment, v, lang)));
             }
             Checked::Fine(n) => implausible += n,

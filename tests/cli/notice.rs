@@ -1313,3 +1313,35 @@ fn a_text_longer_than_a_workbook_cell_is_said_in_both_languages_and_nothing_is_w
         .stderr("roadsub: 无法写入 out.xlsx: 有文字超过工作簿单元格能容纳的 32,767 个字符\n");
     assert!(!env.path("out.xlsx").exists());
 }
+
+#[test]
+fn a_township_left_blank_is_said_as_such_and_never_suggested() {
+    let env = Env::new();
+    // Row 3 names no township (so it is bad): it stands apart from 天马乡's 画青村.
+    let table = env.write(
+        "blank.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A1,天马乡,画青村,village,4.5,1,800000\n\
+         A2,,画青村,village,4.5,1,800000\n\
+         A3,卧佛镇,关田村,village,4.5,1,800000\n",
+    );
+    env.roadsub(&[
+        "notice", &table, "-o", "n", "--keep-going", "--village", "画青村", "--lang", "en",
+    ])
+    .expect_code(2)
+    .stderr_ends(
+        "roadsub: --village \"画青村\": villages of that name are in （未填乡镇）, 天马乡; say which, like --village 天马乡/画青村\n",
+    );
+    env.roadsub(&[
+        "notice", &table, "-o", "n", "--keep-going", "--village", "画青村", "--lang", "zh",
+    ])
+    .expect_code(2)
+    .stderr_ends(
+        "roadsub: --village \"画青村\"：（未填乡镇）、天马乡都有这个村；请写明乡镇，如 --village 天马乡/画青村\n",
+    );
+    let out = env
+        .roadsub(&["notice", &table, "-o", "n", "--keep-going", "--lang", "en"])
+        .expect_code(1);
+    out.stderr_has("no notice for （未填乡镇） 画青村: none of its rows can be computed\n");
+    out.stderr_ends("1 bad row; wrote 2 notices to n (without those rows)\n");
+}
