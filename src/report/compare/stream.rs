@@ -2,7 +2,8 @@
 //! Lines, and Markdown, whose groups, totals and budgets come after its rows): each core
 //! writes the rows of the piece it computed into bytes of its own, the pieces reach the
 //! [`Sink`] in input order, and of the rows only the bad ones are kept (for the messages and
-//! the last line), so a million rows never need their text and amounts held at once. Whether what was written is then kept is the caller's to decide: with bad rows it
+//! the last line), so a million rows never need their text and amounts held at once.
+//! Whether what was written is then kept is the caller's to decide: with bad rows it
 //! is thrown away, as a comparison held whole would not have been written.
 //!
 //! The rows come from tables read whole ([`compare_streamed`]), or from CSV tables read in
