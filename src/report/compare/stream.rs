@@ -571,6 +571,13 @@ mod tests {
                 }
                 (w, s) => panic!("{w:?}\n{s:?}"),
             };
+            if let Form::Markdown { unit, .. } = form {
+                // The rows written cell by cell onto the text are the rows a string a cell.
+                let (mut fast, mut slow) = (String::new(), String::new());
+                write::markdown_rows(&whole, whole.shown(), lang, unit, &mut fast);
+                write::markdown_rows_model(&whole, whole.shown(), lang, unit, &mut slow);
+                prop_assert_eq!(fast, slow);
+            }
             let expected = whole_bytes(&whole, form, lang);
             // What comes after the rows (Markdown's groups, totals and budgets), from the
             // comparison's sums.

@@ -6,7 +6,9 @@
 use serde_json::{json, Map, Value};
 
 use super::whole::{Comparison, GroupPair, Pair};
-use super::{column_ids, grouped_in, plain, signed_in, unit_suffix, Amounts, Side};
+use super::{column_ids, plain, unit_suffix, Amounts, Side};
+#[cfg(test)]
+use super::{grouped_in, signed_in};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::encode::RowBuf;
@@ -395,6 +397,7 @@ pub fn side_words(lang: Lang) -> [&'static str; 3] {
 }
 
 /// A grouped amount in `unit`, or blank for a side that is bad.
+#[cfg(test)]
 fn grouped(fen: Option<i128>, unit: Unit) -> String {
     fen.map_or_else(String::new, |f| grouped_in(f, unit))
 }
@@ -437,7 +440,9 @@ fn md_table_with(
     }
 }
 
-/// Three cells per column: before, after, change, in `unit`.
+/// Three cells per column: before, after, change, in `unit` (the model [`push_triple`] is
+/// held to).
+#[cfg(test)]
 fn triple_cells(
     b: Option<&Amounts>,
     a: Option<&Amounts>,
@@ -524,8 +529,50 @@ pub fn markdown_head(
     out
 }
 
-/// Rows `pairs` (those shown) as lines of a Markdown comparison's table of rows.
+/// Rows `pairs` (those shown) as lines of a Markdown comparison's table of rows: each cell
+/// written straight onto `out` (a text escaped, an amount from its fen), no string made per
+/// cell; the same text as [`markdown_rows_model`] (a property test holds them together).
 pub fn markdown_rows<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    unit: Unit,
+    out: &mut String,
+) {
+    let text = |out: &mut String, t: &str| {
+        out.push(' ');
+        crate::report::format::push_markdown_cell(out, t);
+        out.push_str(" |");
+    };
+    for p in pairs.into_iter().filter(|p| p.shown()) {
+        out.push('|');
+        if c.labels.len() > 1 {
+            text(out, &c.labels[p.file]);
+        }
+        out.push(' ');
+        out.push_str(itoa::Buffer::new().format(p.line));
+        out.push_str(" |");
+        for t in [&p.id, &p.township, &p.village, &p.class] {
+            text(out, t);
+        }
+        push_triple(
+            out,
+            [
+                p.amounts(Side::Before),
+                p.amounts(Side::After),
+                p.change().as_ref(),
+            ],
+            Some(c.funds.len() + 3),
+            unit,
+        );
+        text(out, &c.row_errors(p, lang).join(lang.pick("; ", "；")));
+        out.push('\n');
+    }
+}
+
+/// [`markdown_rows`] a string a cell, as it was written before: the model it is held to.
+#[cfg(test)]
+pub fn markdown_rows_model<'p>(
     c: &Comparison,
     pairs: impl IntoIterator<Item = &'p Pair>,
     lang: Lang,
@@ -554,6 +601,72 @@ pub fn markdown_rows<'p>(
     }
 }
 
+/// The cells [`triple_cells`] makes of `[before, after, change]`, written as a Markdown row's
+/// cells (` x |` each) straight onto `out`; with `columns`, as many columns as that, blank
+/// cells added or cells left off as `Vec::resize` would.
+fn push_triple(
+    out: &mut String,
+    [b, a, ch]: [Option<&Amounts>; 3],
+    columns: Option<usize>,
+    unit: Unit,
+) {
+    let have = b.or(a).map_or(0, |x| x.funds.len() + 3);
+    let shown = columns.map_or(have, |n| have.min(n));
+    let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.columns().nth(i).unwrap_or(0));
+    for i in 0..shown {
+        out.push(' ');
+        if let Some(f) = col(b, i) {
+            push_grouped_in(out, f, unit);
+        }
+        out.push_str(" | ");
+        if let Some(f) = col(a, i) {
+            push_grouped_in(out, f, unit);
+        }
+        out.push_str(" | ");
+        if let Some(f) = col(ch, i) {
+            push_signed_in(out, f, unit);
+        }
+        out.push_str(" |");
+    }
+    for _ in shown * 3..columns.map_or(0, |n| n * 3) {
+        out.push_str("  |");
+    }
+}
+
+/// [`super::grouped_in`] written onto `out`.
+fn push_grouped_in(out: &mut String, fen: i128, unit: Unit) {
+    match money::from_fen(fen) {
+        Some(v) => push_unit(out, v, unit),
+        None => out.push_str("overflow"),
+    }
+}
+
+/// [`super::signed_in`] written onto `out`.
+fn push_signed_in(out: &mut String, fen: i128, unit: Unit) {
+    let Some(v) = fen.checked_abs().and_then(money::from_fen) else {
+        return out.push_str("overflow");
+    };
+    match fen.signum() {
+        1 => out.push('+'),
+        -1 => out.push('−'),
+        _ => {}
+    }
+    push_unit(out, v, unit);
+}
+
+/// [`Unit::grouped`] written onto `out`.
+fn push_unit(out: &mut String, v: rust_decimal::Decimal, unit: Unit) {
+    match unit {
+        Unit::Yuan => money::push_grouped(out, v),
+        Unit::Wan => {
+            let mut bytes = Vec::with_capacity(24);
+            money::push_wan(&mut bytes, v, true);
+            // push_wan writes ASCII only.
+            out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
+        }
+    }
+}
+
 /// What a Markdown comparison writes after its rows: the groups, the totals and the budgets.
 pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> String {
     let h = headings;
@@ -575,17 +688,17 @@ pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> 
         header.extend(triple_header(c, h, unit));
         // Each group written as it is made: thousands of villages are not held as text.
         md_table(&mut out, &header, 1, &[]);
-        let mut r: Vec<String> = Vec::new();
         c.each_group(by, |g| {
-            r.clear();
-            r.push(g.key.clone());
-            r.extend(triple_cells(
-                Some(&g.before),
-                Some(&g.after),
-                Some(&g.change()),
+            out.push_str("| ");
+            crate::report::format::push_markdown_cell(&mut out, &g.key);
+            out.push_str(" |");
+            push_triple(
+                &mut out,
+                [Some(&g.before), Some(&g.after), Some(&g.change())],
+                None,
                 unit,
-            ));
-            md_row(&mut out, &r);
+            );
+            out.push('\n');
         });
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Totals", "合计")));
