@@ -693,13 +693,18 @@ struct RowsOut {
 enum RowsTo {
     File(Replacement),
     Spool(std::fs::File),
+    /// Rows for standard output held in memory: no temporary file could be made (an unusable
+    /// `$TMPDIR`), and standard output is still written, as a comparison held whole was.
+    Memory(Vec<u8>),
 }
 
 impl RowsOut {
     fn open(out: &Out) -> RowsOut {
         let to = match out {
             Out::File(path) => Replacement::new(path, ".tmp").map(RowsTo::File),
-            Out::Stdout { .. } => tempfile::tempfile().map(RowsTo::Spool),
+            Out::Stdout { .. } => Ok(tempfile::tempfile()
+                .map(RowsTo::Spool)
+                .unwrap_or(RowsTo::Memory(Vec::new()))),
         };
         RowsOut {
             to,
@@ -712,7 +717,7 @@ impl RowsOut {
         match &self.to {
             Ok(RowsTo::File(r)) => Some(r.file()),
             Ok(RowsTo::Spool(f)) => Some(f),
-            Err(_) => None,
+            Ok(RowsTo::Memory(_)) | Err(_) => None,
         }
     }
 
@@ -750,12 +755,16 @@ impl RowsOut {
                     _ => Ok(()),
                 }
             }
+            RowsTo::Memory(bytes) => to_stdout(&bytes, lang),
         }
     }
 }
 
 impl Sink for RowsOut {
     fn put(&mut self, bytes: &[u8]) {
+        if let Ok(RowsTo::Memory(held)) = &mut self.to {
+            return held.extend_from_slice(bytes);
+        }
         let Some(mut file) = self.file() else {
             return;
         };
@@ -775,6 +784,9 @@ impl Sink for RowsOut {
     }
 
     fn again(&mut self) {
+        if let Ok(RowsTo::Memory(held)) = &mut self.to {
+            return held.clear();
+        }
         let Some(mut file) = self.file() else {
             return;
         };

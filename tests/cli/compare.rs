@@ -2873,3 +2873,28 @@ fn a_table_read_as_it_is_computed_is_refused_in_the_words_and_at_the_table_of_a_
             .expect(1, "", &said);
     }
 }
+
+#[test]
+fn a_comparison_to_standard_output_is_written_when_no_temporary_file_can_be_made() {
+    // Rows for standard output are spooled to a temporary file until the run has succeeded;
+    // with $TMPDIR unusable they are held in memory instead, not refused.
+    let env = Env::new();
+    let plan = bundled("examples/anyue-2018-plan.csv");
+    for format in ["md", "csv", "jsonl"] {
+        let args = [
+            "compare",
+            plan.as_str(),
+            "--set",
+            "poverty.group.3.5=15万",
+            "--format",
+            format,
+        ];
+        let usual = env.roadsub(&args).expect_code(0);
+        let held = env
+            .roadsub(&args)
+            .env("TMPDIR", "/nonexistent/roadsub-tmp")
+            .expect_code(0);
+        assert!(usual.stdout.len() > 5_000, "{format}");
+        held.stdout(&usual.stdout).stderr(&usual.stderr);
+    }
+}
