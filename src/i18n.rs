@@ -50,10 +50,17 @@ impl Lang {
         self.pick(en, zh).to_string()
     }
 
-    /// Why a workbook could not be made, for people: what a cell cannot hold in both
-    /// languages; anything else (never met from checked input) in the library's words.
+    /// Why a workbook could not be made, for people: what a cell or a sheet cannot hold in
+    /// both languages; anything else (never met from checked input) in the library's words.
     pub fn xlsx_reason(self, e: &rust_xlsxwriter::XlsxError) -> String {
         match e {
+            rust_xlsxwriter::XlsxError::RowColumnLimitError => self
+                .pick(
+                    "more rows than a worksheet holds (1,048,576, its heading included); \
+                     write CSV for a table this long",
+                    "行数超过工作表能容纳的 1,048,576 行（含表头）；这样长的表请输出为 CSV",
+                )
+                .to_string(),
             rust_xlsxwriter::XlsxError::MaxStringLengthExceeded => self
                 .pick(
                     "a text is longer than a workbook cell holds (32,767 characters)",
@@ -117,6 +124,28 @@ mod tests {
         // Any other error in its own words.
         let other = std::io::Error::other("broken pipe somewhere");
         assert_eq!(Lang::Zh.io_reason(&other), "broken pipe somewhere");
+    }
+
+    #[test]
+    fn a_table_longer_than_a_worksheet_is_said_in_both_languages_with_what_to_do() {
+        // The defect: a batch run of 1,050,000 rows to `-o x.xlsx` ended, after 26 s, with
+        // "Row or column exceeds Excel's allowed limits (1,048,576 x 16,384)." in English only.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(1_048_575, 0, "the last row").unwrap();
+        let Err(past) = sheet.write_string(1_048_576, 0, "one too many") else {
+            panic!("a row past the last was written");
+        };
+        let e = std::io::Error::other(past);
+        assert_eq!(
+            Lang::En.io_reason(&e),
+            "more rows than a worksheet holds (1,048,576, its heading included); write CSV \
+             for a table this long"
+        );
+        assert_eq!(
+            Lang::Zh.io_reason(&e),
+            "行数超过工作表能容纳的 1,048,576 行（含表头）；这样长的表请输出为 CSV"
+        );
     }
 
     #[test]

@@ -433,7 +433,7 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
             used = 0;
         }
     }
-    sheet.set_page_breaks(&breaks)?;
+    crate::report::xlsx::set_page_breaks(sheet, &breaks)?;
     sheet
         .set_landscape()
         .set_paper_size(9)

@@ -533,6 +533,6 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
         .set_print_center_horizontally(true)
         .set_margins(0.6, 0.6, 0.7, 0.7, 0.3, 0.3);
     sheet.set_print_area(0, 0, r, ncols - 1)?;
-    sheet.set_page_breaks(&plan.breaks)?;
+    crate::report::xlsx::set_page_breaks(sheet, &plan.breaks)?;
     book.save_to_buffer()
 }
