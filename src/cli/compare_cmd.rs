@@ -468,6 +468,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         || !matches!(format, Format::Csv | Format::Jsonl);
     let form = match format {
         Format::Jsonl => Form::Jsonl,
+        Format::Json => Form::Json { variant: &variant },
         Format::Markdown => Form::Markdown {
             gbk: style.gbk,
             headings: style.headings,
@@ -515,14 +516,32 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         if !piped {
             unread = not_read;
         }
-        // Markdown's groups come after its rows: it is written as its rows are computed too.
+        // Markdown's groups come after its rows: it is written as its rows are computed too,
+        // and so are JSON's rows, kept aside until its groups are written before them.
         let on_terminal = matches!(out, Out::Stdout { terminal: true });
-        let held = grouped && (on_terminal || format != Format::Markdown);
+        let held = grouped && (on_terminal || !matches!(format, Format::Markdown | Format::Json));
         let done = if held {
             let c = compare::compare_grouped(&tables, &before, &after, grouped)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             let counts = Counts::of(&c);
             (c, counts, None)
+        } else if let Form::Json { variant } = form {
+            let mut rows = RowsOut::spool();
+            let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut rows)
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+            let mut sink = RowsOut::open(&out);
+            match rows.read_back() {
+                Ok(rows) => {
+                    if let Err(e) =
+                        stream::json_document(&s.comparison, variant, lang, rows, &mut sink)
+                    {
+                        sink.fail(e);
+                    }
+                }
+                Err(e) => sink.fail(e),
+            }
+            let counts = Counts::of_streamed(&s);
+            (s.comparison, counts, Some(sink))
         } else {
             let mut sink = RowsOut::open(&out);
             let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
@@ -710,6 +729,32 @@ impl RowsOut {
             to,
             written: 0,
             started: 0,
+        }
+    }
+
+    /// Rows kept aside to be read back ([`RowsOut::read_back`]): in a temporary file, or in
+    /// memory when none can be made.
+    fn spool() -> RowsOut {
+        RowsOut::open(&Out::Stdout { terminal: false })
+    }
+
+    /// What was put, to be read from its start, and how many bytes it is; the first error
+    /// met putting it.
+    fn read_back(self) -> std::io::Result<(Box<dyn std::io::Read>, u64)> {
+        match self.to? {
+            RowsTo::Memory(held) => {
+                let n = held.len() as u64;
+                Ok((Box::new(std::io::Cursor::new(held)), n))
+            }
+            RowsTo::Spool(mut spool) => {
+                spool.rewind()?;
+                Ok((Box::new(spool), self.written))
+            }
+            RowsTo::File(r) => {
+                let mut file = r.file().try_clone()?;
+                file.rewind()?;
+                Ok((Box::new(file), self.written))
+            }
         }
     }
 

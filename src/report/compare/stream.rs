@@ -1,5 +1,6 @@
 //! A comparison written as its rows are computed, for the forms that show rows (CSV, JSON
-//! Lines, and Markdown, whose groups, totals and budgets come after its rows): each core
+//! Lines, Markdown, whose groups, totals and budgets come after its rows, and a JSON
+//! document, whose rows are kept aside until its groups are written before them): each core
 //! writes the rows of the piece it computed into bytes of its own, the pieces reach the
 //! [`Sink`] in input order, and of the rows only the bad ones are kept (for the messages and
 //! the last line), so a million rows never need their text and amounts held at once.
@@ -15,7 +16,7 @@ pub use super::read::{BodyRead, Inputs, Reached};
 use super::whole::{repeated_ids, CompareError, Comparison, Pair, Table};
 use super::{write, Funds};
 use crate::i18n::Lang;
-use crate::report::{Format, Unit};
+use crate::report::{Format, GroupBy, Unit};
 use crate::rules::RuleSet;
 use crate::table::units::TableUnits;
 
@@ -41,6 +42,11 @@ pub enum Form<'v> {
         unit: Unit,
         changes: &'v [String],
     },
+    /// The rows of a JSON document, as [`write::json`] writes them, each after a comma
+    /// ([`write::json_rows`]): its groups, totals and budgets come before and after them in
+    /// the document, which [`json_document`] puts together once every row is computed. The
+    /// groups are added up.
+    Json { variant: &'v write::Variant },
 }
 
 impl Form<'_> {
@@ -50,17 +56,19 @@ impl Form<'_> {
             Form::Csv { .. } => Format::Csv,
             Form::Jsonl => Format::Jsonl,
             Form::Markdown { .. } => Format::Markdown,
+            Form::Json { .. } => Format::Json,
         }
     }
 
     /// Whether the form shows groups (then the rows' groups are added up as they are
     /// computed).
     pub fn grouped(self) -> bool {
-        matches!(self, Form::Markdown { .. })
+        matches!(self, Form::Markdown { .. } | Form::Json { .. })
     }
 
     /// What the form writes after the rows of comparison `c` (its sums filled in): the
-    /// groups, totals and budgets of a Markdown comparison; nothing for the others.
+    /// groups, totals and budgets of a Markdown comparison; nothing for the others (a JSON
+    /// document is put together around its rows by [`json_document`]).
     pub fn tail(self, c: &Comparison, lang: Lang) -> Vec<u8> {
         match self {
             Form::Markdown {
@@ -72,7 +80,7 @@ impl Form<'_> {
                 write::markdown_tail(c, lang, headings, unit).into_bytes(),
                 gbk,
             ),
-            Form::Csv { .. } | Form::Jsonl => Vec::new(),
+            Form::Csv { .. } | Form::Jsonl | Form::Json { .. } => Vec::new(),
         }
     }
 }
@@ -184,6 +192,11 @@ fn form_bytes(c: &Comparison, form: Form, lang: Lang, pairs: Option<&[Pair]>) ->
             write::jsonl_rows(c, pairs.unwrap_or_default(), lang, &mut out);
             out
         }
+        Form::Json { .. } => {
+            let mut out = Vec::with_capacity(pairs.map_or(0, |p| p.len() * 1200));
+            write::json_rows(c, pairs.unwrap_or_default(), lang, &mut out);
+            out
+        }
         Form::Markdown {
             gbk,
             headings,
@@ -232,6 +245,7 @@ enum FormOut {
     Csv(crate::report::encode::RowBuf),
     Jsonl(Vec<String>, Vec<u8>),
     Markdown(String),
+    Json(Vec<u8>),
 }
 
 impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
@@ -242,6 +256,7 @@ impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
             }
             Form::Jsonl => FormOut::Jsonl(write::csv_header(c), Vec::with_capacity(1 << 20)),
             Form::Markdown { .. } => FormOut::Markdown(String::with_capacity(1 << 20)),
+            Form::Json { .. } => FormOut::Json(Vec::with_capacity(1 << 20)),
         };
         FormRows {
             c,
@@ -271,6 +286,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
                     write::csv_rows(c, [p], lang, headings, rows);
                 }
                 (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
+                (FormOut::Json(out), _) => write::json_rows(c, [p], lang, out),
                 (FormOut::Markdown(out), Form::Markdown { unit, .. }) => {
                     write::markdown_rows(c, [p], lang, unit, out);
                 }
@@ -286,7 +302,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
         let mut done = self.done;
         done.bytes = match (self.out, self.form) {
             (FormOut::Csv(rows), Form::Csv { gbk, .. }) => encoded(write::bytes_of(rows), gbk),
-            (FormOut::Jsonl(_, out), _) => out,
+            (FormOut::Jsonl(_, out), _) | (FormOut::Json(out), _) => out,
             (FormOut::Markdown(out), Form::Markdown { gbk, .. }) => encoded(out.into_bytes(), gbk),
             (FormOut::Csv(_) | FormOut::Markdown(_), _) => Vec::new(),
         };
@@ -392,6 +408,63 @@ pub fn compare_read<'r, I: Inputs>(
     Ok(piped.map(|sums| filled(c.clone(), writer, sums)))
 }
 
+/// The JSON document of comparison `c` (its sums filled in: [`Streamed::comparison`]) put
+/// to `sink`: the bytes [`write::json`] pretty-printed makes of the comparison held whole,
+/// its line end too, with for its rows the `written` bytes `rows` gives, all that
+/// [`compare_streamed`] put in [`Form::Json`]. Its groups are made and written one at a time.
+pub fn json_document(
+    c: &Comparison,
+    variant: &write::Variant,
+    lang: Lang,
+    (mut rows, written): (impl std::io::Read, u64),
+    sink: &mut impl Sink,
+) -> std::io::Result<()> {
+    let [head, townships, villages, tail] = write::json_frame(c, variant, lang);
+    let funds = write::fund_order(c);
+    sink.put(head.as_bytes());
+    for (by, after) in [(GroupBy::Township, townships), (GroupBy::Village, villages)] {
+        let (open, skip, _) = write::json_array(true, write::JSON_GROUPS);
+        let mut any = false;
+        let mut item = Vec::new();
+        c.each_group(by, |g| {
+            item.clear();
+            write::json_group(c, &funds, &g, &mut item);
+            match any {
+                true => sink.put(&item),
+                false => {
+                    sink.put(open);
+                    sink.put(&item[skip..]);
+                }
+            }
+            any = true;
+        });
+        let (none, _, close) = write::json_array(any, write::JSON_GROUPS);
+        if !any {
+            sink.put(none);
+        }
+        sink.put(close.as_bytes());
+        sink.put(after.as_bytes());
+    }
+    let (open, skip, close) = write::json_array(written > 0, write::JSON_ROWS);
+    sink.put(open);
+    std::io::copy(
+        &mut std::io::Read::take(&mut rows, skip as u64),
+        &mut std::io::sink(),
+    )?;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut rows, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => sink.put(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    sink.put(close.as_bytes());
+    sink.put(tail.as_bytes());
+    Ok(())
+}
+
 /// Whether budgets of `rules` bind (share an envelope out, or cut rows): a comparison under
 /// them needs every row before any can be cut, so it reads its tables whole.
 pub fn binds(rules: &RuleSet) -> bool {
@@ -493,7 +566,23 @@ mod tests {
                     gbk,
                 )
             }
+            Form::Json { variant } => {
+                let mut text =
+                    serde_json::to_string_pretty(&write::json(c, variant, lang)).unwrap();
+                text.push('\n');
+                text.into_bytes()
+            }
         }
+    }
+
+    /// A variant whose words hold what marks the rows' place in the JSON document's text.
+    fn json_variant() -> &'static write::Variant {
+        static VARIANT: std::sync::OnceLock<write::Variant> = std::sync::OnceLock::new();
+        VARIANT.get_or_init(|| write::Variant {
+            kind: "set",
+            given: vec!["poverty.group.3.5=5万".to_string(), "\u{0}rows".to_string()],
+            lines: vec!["a line\n  \"rows\": \"\u{0}rows\"".to_string()],
+        })
     }
 
     /// The variant's changes as a Markdown comparison lists them (one holds a `|`).
@@ -510,6 +599,9 @@ mod tests {
     fn forms() -> impl Strategy<Value = Form<'static>> {
         prop_oneof![
             Just(Form::Jsonl),
+            Just(Form::Json {
+                variant: json_variant()
+            }),
             (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
                 |(gbk, zh, wan, none)| Form::Markdown {
                     gbk,
@@ -580,8 +672,20 @@ mod tests {
             }
             let expected = whole_bytes(&whole, form, lang);
             // What comes after the rows (Markdown's groups, totals and budgets), from the
-            // comparison's sums.
-            bytes.extend(form.tail(&streamed.comparison, lang));
+            // comparison's sums; or the JSON document put together around them.
+            let bytes = match form {
+                Form::Json { variant } => {
+                    let mut document = Vec::new();
+                    let rows = (&bytes[..], bytes.len() as u64);
+                    json_document(&streamed.comparison, variant, lang, rows, &mut document)
+                        .unwrap();
+                    document
+                }
+                _ => {
+                    bytes.extend(form.tail(&streamed.comparison, lang));
+                    bytes
+                }
+            };
             prop_assert_eq!(String::from_utf8_lossy(&bytes), String::from_utf8_lossy(&expected));
             prop_assert_eq!(&bytes, &expected);
             let s = &streamed.comparison;

@@ -295,6 +295,270 @@ fn group_json(c: &Comparison, g: &GroupPair) -> Value {
 
 /// The whole comparison as one JSON document (the README documents its schema).
 pub fn json(c: &Comparison, variant: &Variant, lang: Lang) -> Value {
+    let rows = c.shown().map(|p| row_json(c, p, lang)).collect();
+    let groups = |by| Value::Array(c.groups(by).iter().map(|g| group_json(c, g)).collect());
+    let groups = json!({
+        "township": groups(GroupBy::Township),
+        "village": groups(GroupBy::Village),
+    });
+    document(c, variant, lang, groups, Value::Array(rows))
+}
+
+/// A row of the JSON document's `rows`.
+fn row_json(c: &Comparison, p: &Pair, lang: Lang) -> Value {
+    let side = |a: Option<&Amounts>| a.map_or(Value::Null, |a| amounts_json(c, a));
+    json!({
+        "file": c.labels[p.file],
+        "line": p.line,
+        "id": p.id,
+        "township": p.township,
+        "village": p.village,
+        "class": p.class,
+        "before": side(p.amounts(Side::Before)),
+        "after": side(p.amounts(Side::After)),
+        "change": side(p.change().as_ref()),
+        "changed": p.changed(),
+        "errors_before": errors_json(c, p, Side::Before, lang),
+        "errors_after": errors_json(c, p, Side::After, lang),
+    })
+}
+
+/// What stands for an array in the text of [`document`] that is written on its own, item by
+/// item: a string no name or text can hold (a control character, escaped in JSON text).
+const WRITTEN_APART: &str = "\u{0}apart";
+
+/// The pretty text of the JSON document ([`json`]'s, as `to_string_pretty` writes it, with
+/// its line end) in the four parts between which its township groups, its village groups and
+/// its rows go, each an array written item by item ([`json_group`], [`json_rows`]) and put
+/// between them by [`json_array`]: the sums of `c` (its totals and budgets) are all it reads
+/// here, not its rows or groups.
+pub fn json_frame(c: &Comparison, variant: &Variant, lang: Lang) -> [String; 4] {
+    let apart = Value::String(WRITTEN_APART.into());
+    let groups = json!({"township": apart, "village": apart});
+    let whole = document(c, variant, lang, groups, apart.clone());
+    let mut text = serde_json::to_string_pretty(&whole).unwrap_or_default();
+    text.push('\n');
+    let mark = serde_json::to_string(WRITTEN_APART).unwrap_or_default();
+    // Each the document's own key, at its own depth (a text that held the mark would have its
+    // line ends escaped, and be elsewhere), in the order of the document's sorted keys.
+    let mut parts = Vec::with_capacity(4);
+    let mut rest = text.as_str();
+    for key in [
+        "\n    \"township\": ",
+        "\n    \"village\": ",
+        "\n  \"rows\": ",
+    ] {
+        match rest.split_once(&format!("{key}{mark}")) {
+            Some((before, after)) => {
+                parts.push(format!("{before}{key}"));
+                rest = after;
+            }
+            None => parts.push(String::new()),
+        }
+    }
+    parts.push(rest.to_string());
+    parts.try_into().unwrap_or_default()
+}
+
+/// Indentation of the township and village groups in the JSON document, and of its rows.
+pub const JSON_GROUPS: usize = 4;
+pub const JSON_ROWS: usize = 2;
+
+/// The rows of the JSON document that are among `pairs` (those shown), each an item of its
+/// array of rows: a comma, then the row on lines of their own, indented as the document
+/// indents them. Written straight from the row's amounts, they are the bytes `serde_json`'s
+/// pretty printer makes of [`row_json`]'s `Value` there (which [`json`] holds whole: the
+/// model the stream's property test holds these to).
+pub fn json_rows<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    out: &mut Vec<u8>,
+) {
+    let funds = fund_order(c);
+    for p in pairs.into_iter().filter(|p| p.shown()) {
+        push_row_json(c, &funds, p, lang, out);
+    }
+}
+
+/// A group of the JSON document, an item of its array of groups (`funds`: [`fund_order`]),
+/// written straight from its amounts as [`json_rows`] writes a row ([`group_json`]'s model).
+pub fn json_group(c: &Comparison, funds: &[usize], g: &GroupPair, out: &mut Vec<u8>) {
+    let at = JSON_GROUPS + 2;
+    out.push(b',');
+    push_indent(out, at);
+    out.push(b'{');
+    let change = g.change();
+    for (key, a) in [
+        ("after", &g.after),
+        ("before", &g.before),
+        ("change", &change),
+    ] {
+        push_key(out, at + 2, key, key == "after");
+        push_amounts_json(out, (&c.funds.ids, funds), Some(a), at + 2);
+    }
+    push_key(out, at + 2, "key", false);
+    push_json_str(out, &g.key);
+    push_key(out, at + 2, "segments_after", false);
+    out.extend_from_slice(g.rows.1.to_string().as_bytes());
+    push_key(out, at + 2, "segments_before", false);
+    out.extend_from_slice(g.rows.0.to_string().as_bytes());
+    push_indent(out, at);
+    out.push(b'}');
+}
+
+/// The funds in the order of their ids (the order of a JSON object's keys).
+pub fn fund_order(c: &Comparison) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..c.funds.ids.len()).collect();
+    order.sort_by(|&a, &b| c.funds.ids[a].cmp(&c.funds.ids[b]));
+    order
+}
+
+/// A row of the JSON document, an item of its array of rows, written straight.
+fn push_row_json(c: &Comparison, funds: &[usize], p: &Pair, lang: Lang, out: &mut Vec<u8>) {
+    let at = JSON_ROWS + 2;
+    out.push(b',');
+    push_indent(out, at);
+    out.push(b'{');
+    let change = p.change();
+    let sides = [
+        ("after", p.amounts(Side::After)),
+        ("before", p.amounts(Side::Before)),
+        ("change", change.as_ref()),
+    ];
+    for (key, a) in sides {
+        push_key(out, at + 2, key, key == "after");
+        push_amounts_json(out, (&c.funds.ids, funds), a, at + 2);
+    }
+    push_key(out, at + 2, "changed", false);
+    out.extend_from_slice(if p.changed() { b"true" } else { b"false" });
+    push_key(out, at + 2, "class", false);
+    push_json_str(out, &p.class);
+    let label = &c.labels[p.file];
+    for (key, side, errors) in [
+        ("errors_after", Side::After, p.after.as_ref().err()),
+        ("errors_before", Side::Before, p.before.as_ref().err()),
+    ] {
+        push_key(out, at + 2, key, false);
+        match errors.map(Vec::as_slice).unwrap_or_default() {
+            [] => out.extend_from_slice(b"[]"),
+            errors => {
+                out.push(b'[');
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    push_indent(out, at + 4);
+                    push_json_str(out, &e.render(label, c.rules(side), lang));
+                }
+                push_indent(out, at + 2);
+                out.push(b']');
+            }
+        }
+    }
+    push_key(out, at + 2, "file", false);
+    push_json_str(out, label);
+    push_key(out, at + 2, "id", false);
+    push_json_str(out, &p.id);
+    push_key(out, at + 2, "line", false);
+    out.extend_from_slice(p.line.to_string().as_bytes());
+    push_key(out, at + 2, "township", false);
+    push_json_str(out, &p.township);
+    push_key(out, at + 2, "village", false);
+    push_json_str(out, &p.village);
+    push_indent(out, at);
+    out.push(b'}');
+}
+
+/// [`amounts_json`] of `a` (`null` for none) as the value of a key `at` spaces in.
+/// (`funds`: [`fund_order`] of the comparison, whose funds' ids are `ids`).
+fn push_amounts_json(
+    out: &mut Vec<u8>,
+    (ids, funds): (&[String], &[usize]),
+    a: Option<&Amounts>,
+    at: usize,
+) {
+    let Some(a) = a else {
+        return out.extend_from_slice(b"null");
+    };
+    out.push(b'{');
+    push_key(out, at + 2, "funds", true);
+    // The funds the amounts have (as `amounts_json` pairs them with the ids).
+    let have = ids.len().min(a.funds.len());
+    if have == 0 {
+        out.extend_from_slice(b"{}");
+    } else {
+        out.push(b'{');
+        for (i, &f) in funds.iter().filter(|&&f| f < have).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_indent(out, at + 4);
+            push_json_str(out, &ids[f]);
+            out.extend_from_slice(b": ");
+            push_plain_json(out, a.funds[f]);
+        }
+        push_indent(out, at + 2);
+        out.push(b'}');
+    }
+    for (key, fen) in [
+        ("gap", a.gap),
+        ("shortfall", a.shortfall),
+        ("subsidy_total", a.subsidy_total),
+    ] {
+        push_key(out, at + 2, key, false);
+        push_plain_json(out, fen);
+    }
+    push_indent(out, at);
+    out.push(b'}');
+}
+
+/// A line end and `n` spaces.
+fn push_indent(out: &mut Vec<u8>, n: usize) {
+    out.push(b'\n');
+    out.resize(out.len() + n, b' ');
+}
+
+/// An object's key on its own line `at` spaces in, after the comma that ends the entry
+/// before it (none before the `first`).
+fn push_key(out: &mut Vec<u8>, at: usize, key: &str, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    push_indent(out, at);
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// `text` as a JSON string, escaped as `serde_json` escapes it.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// [`plain`] of `fen` as a JSON string, with no `String` made for the usual amount.
+fn push_plain_json(out: &mut Vec<u8>, fen: i128) {
+    out.push(b'"');
+    match i64::try_from(fen) {
+        Ok(fen) => money::push_plain_fen(out, fen),
+        Err(_) => out.extend_from_slice(plain(fen).as_bytes()),
+    }
+    out.push(b'"');
+}
+
+/// An array of the JSON document whose closing bracket stands `depth` spaces in, made of
+/// items (`any`: whether there is one): the bytes before the items, how many of the
+/// items' first bytes are left out (the first one's comma), and the bytes after them.
+pub fn json_array(any: bool, depth: usize) -> (&'static [u8], usize, String) {
+    match any {
+        true => (b"[", 1, format!("\n{:depth$}]", "")),
+        false => (b"[]", 0, String::new()),
+    }
+}
+
+/// The JSON document with `groups` for its groups and `rows` for its rows.
+fn document(c: &Comparison, variant: &Variant, lang: Lang, groups: Value, rows: Value) -> Value {
     let funds: Vec<Value> = (0..c.funds.len())
         .map(|i| {
             json!({
@@ -304,34 +568,6 @@ pub fn json(c: &Comparison, variant: &Variant, lang: Lang) -> Value {
             })
         })
         .collect();
-    let rows: Vec<Value> = c
-        .shown()
-        .map(|p| {
-            let side = |a: Option<&Amounts>| a.map_or(Value::Null, |a| amounts_json(c, a));
-            json!({
-                "file": c.labels[p.file],
-                "line": p.line,
-                "id": p.id,
-                "township": p.township,
-                "village": p.village,
-                "class": p.class,
-                "before": side(p.amounts(Side::Before)),
-                "after": side(p.amounts(Side::After)),
-                "change": side(p.change().as_ref()),
-                "changed": p.changed(),
-                "errors_before": errors_json(c, p, Side::Before, lang),
-                "errors_after": errors_json(c, p, Side::After, lang),
-            })
-        })
-        .collect();
-    let groups = |by| {
-        Value::Array(
-            c.groups(by)
-                .iter()
-                .map(|g| group_json(c, g))
-                .collect::<Vec<_>>(),
-        )
-    };
     let before = summary_json(c.before_rules, &c.before, lang);
     let after = summary_json(c.after_rules, &c.after, lang);
     let (tb, ta) = (&c.before.total, &c.after.total);
@@ -356,10 +592,7 @@ pub fn json(c: &Comparison, variant: &Variant, lang: Lang) -> Value {
         },
         "funds": funds,
         "rows": rows,
-        "groups": {
-            "township": groups(GroupBy::Township),
-            "village": groups(GroupBy::Village),
-        },
+        "groups": groups,
         "totals": {
             "before": before["total"],
             "after": after["total"],
