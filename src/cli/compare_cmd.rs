@@ -510,7 +510,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let (c, counts, rows_out) = if let Some((s, sink)) = streamed {
         let counts = Counts::of_streamed(&s);
-        (s.comparison, counts, Some(sink))
+        (s.comparison, counts, Some(Made::Rows(sink)))
     } else {
         let (tables, not_read) = reading.load(&before, &after, piped)?;
         if !piped {
@@ -525,30 +525,20 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             let counts = Counts::of(&c);
             (c, counts, None)
-        } else if let Form::Json { variant } = form {
+        } else if let Form::Json { .. } = form {
+            // The document is put together around them once it is to be written.
             let mut rows = RowsOut::spool();
             let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut rows)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-            let mut sink = RowsOut::open(&out);
-            match rows.read_back() {
-                Ok(rows) => {
-                    if let Err(e) =
-                        stream::json_document(&s.comparison, variant, lang, rows, &mut sink)
-                    {
-                        sink.fail(e);
-                    }
-                }
-                Err(e) => sink.fail(e),
-            }
             let counts = Counts::of_streamed(&s);
-            (s.comparison, counts, Some(sink))
+            (s.comparison, counts, Some(Made::JsonRows(rows)))
         } else {
             let mut sink = RowsOut::open(&out);
             let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             sink.put(&form.tail(&s.comparison, lang));
             let counts = Counts::of_streamed(&s);
-            (s.comparison, counts, Some(sink))
+            (s.comparison, counts, Some(Made::Rows(sink)))
         };
         drop(tables);
         done
@@ -576,7 +566,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     }
     let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
     match (&out, rows_out) {
-        (_, Some(rows)) => rows.commit(&out, lang)?,
+        (_, Some(Made::Rows(rows))) => rows.commit(&out, lang)?,
+        (_, Some(Made::JsonRows(rows))) => json_commit(&c, &variant, rows, &out, lang)?,
         (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
         (Out::Stdout { terminal: true }, None) => {
             let (w, h) = ratatui::crossterm::terminal::size()
@@ -697,6 +688,42 @@ fn write_file(
     out.commit().map_err(cannot)
 }
 
+/// A comparison written as its rows were computed: the rows in place (or the whole of it),
+/// or a JSON document's rows kept aside, to be put into the document when it is written.
+enum Made {
+    Rows(RowsOut),
+    JsonRows(RowsOut),
+}
+
+/// Writes the JSON document of comparison `c` around its `rows` (kept aside as they were
+/// computed) to `out`: a file's replacement, renamed into place when whole, or standard
+/// output straight (nothing is taken back by then).
+fn json_commit(
+    c: &Comparison,
+    variant: &Variant,
+    rows: RowsOut,
+    out: &Out,
+    lang: Lang,
+) -> Result<(), Failure> {
+    let mut sink = match out {
+        Out::File(_) => RowsOut::open(out),
+        Out::Stdout { .. } => RowsOut {
+            to: Ok(RowsTo::Stdout(std::io::stdout().lock())),
+            written: 0,
+            started: 0,
+        },
+    };
+    match rows.read_back() {
+        Ok(rows) => {
+            if let Err(e) = stream::json_document(c, variant, lang, rows, &mut sink) {
+                sink.fail(e);
+            }
+        }
+        Err(e) => sink.fail(e),
+    }
+    sink.commit(out, lang)
+}
+
 /// Where rows written as they are computed go: a file's replacement beside it (renamed into
 /// place only at [`RowsOut::commit`]), or, for standard output, which cannot be taken back, a
 /// temporary file copied out at the end. The first error met is kept and said only if the
@@ -715,6 +742,9 @@ enum RowsTo {
     /// Rows for standard output held in memory: no temporary file could be made (an unusable
     /// `$TMPDIR`), and standard output is still written, as a comparison held whole was.
     Memory(Vec<u8>),
+    /// Standard output itself, for what is written only once it is to be kept (a JSON
+    /// document put together around its rows).
+    Stdout(std::io::StdoutLock<'static>),
 }
 
 impl RowsOut {
@@ -755,6 +785,7 @@ impl RowsOut {
                 file.rewind()?;
                 Ok((Box::new(file), self.written))
             }
+            RowsTo::Stdout(_) => Err(std::io::Error::other("standard output cannot be read")),
         }
     }
 
@@ -762,7 +793,7 @@ impl RowsOut {
         match &self.to {
             Ok(RowsTo::File(r)) => Some(r.file()),
             Ok(RowsTo::Spool(f)) => Some(f),
-            Ok(RowsTo::Memory(_)) | Err(_) => None,
+            Ok(RowsTo::Memory(_) | RowsTo::Stdout(_)) | Err(_) => None,
         }
     }
 
@@ -789,8 +820,22 @@ impl RowsOut {
                 ),
             )
         };
-        match self.to.map_err(|e| cannot(&e))? {
+        let to = match self.to {
+            // A closed pipe (`| head`) is no error, as for any filter.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::BrokenPipe
+                    && matches!(out, Out::Stdout { .. }) =>
+            {
+                return Ok(())
+            }
+            to => to.map_err(|e| cannot(&e))?,
+        };
+        match to {
             RowsTo::File(r) => r.commit().map_err(|e| cannot(&e)),
+            RowsTo::Stdout(mut stdout) => match stdout.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot(&e)),
+                _ => Ok(()),
+            },
             RowsTo::Spool(mut spool) => {
                 let copied = spool.rewind().and_then(|_| {
                     crate::table::replace::copy_out(&mut spool, std::io::stdout().lock())
@@ -809,6 +854,12 @@ impl Sink for RowsOut {
     fn put(&mut self, bytes: &[u8]) {
         if let Ok(RowsTo::Memory(held)) = &mut self.to {
             return held.extend_from_slice(bytes);
+        }
+        if let Ok(RowsTo::Stdout(stdout)) = &mut self.to {
+            if let Err(e) = stdout.write_all(bytes) {
+                self.fail(e);
+            }
+            return;
         }
         let Some(mut file) = self.file() else {
             return;
@@ -831,6 +882,10 @@ impl Sink for RowsOut {
     fn again(&mut self) {
         if let Ok(RowsTo::Memory(held)) = &mut self.to {
             return held.clear();
+        }
+        // Standard output is written only what is to be kept: nothing is taken back.
+        if let Ok(RowsTo::Stdout(_)) = &self.to {
+            return;
         }
         let Some(mut file) = self.file() else {
             return;

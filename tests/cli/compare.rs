@@ -2877,10 +2877,11 @@ fn a_table_read_as_it_is_computed_is_refused_in_the_words_and_at_the_table_of_a_
 #[test]
 fn a_comparison_to_standard_output_is_written_when_no_temporary_file_can_be_made() {
     // Rows for standard output are spooled to a temporary file until the run has succeeded;
-    // with $TMPDIR unusable they are held in memory instead, not refused.
+    // with $TMPDIR unusable they are held in memory instead, not refused (a JSON document's
+    // rows too, kept aside until its groups are written).
     let env = Env::new();
     let plan = bundled("examples/anyue-2018-plan.csv");
-    for format in ["md", "csv", "jsonl"] {
+    for format in ["md", "csv", "jsonl", "json"] {
         let args = [
             "compare",
             plan.as_str(),
