@@ -569,8 +569,11 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
         }
         let mut columns = vec![Column::key(lang.pick(en, zh))];
         columns.extend(amount_columns(c, lang));
+        // As many as the rows: a table of 187,307 villages filled the terminal with 181,000
+        // lines.
         let rows: Vec<Vec<String>> = moved
             .iter()
+            .take(limit)
             .map(|g| {
                 let mut r = vec![g.key.clone()];
                 r.extend(screen_cells(Some(&g.before), Some(&g.after)));
@@ -581,6 +584,26 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
         keep(hidden);
         groups_text.push('\n');
         groups_text.push_str(&text);
+        let more = moved.len().saturating_sub(limit);
+        if more > 0 {
+            let what = match (by, more) {
+                (GroupBy::Township, 1) => "township",
+                (GroupBy::Township, _) => "townships",
+                (_, 1) => "village",
+                _ => "villages",
+            };
+            groups_text.push_str(&wrap(
+                &match lang {
+                    Lang::En => format!(
+                        "… {more} more changed {what} not shown; write them all with -o FILE"
+                    ),
+                    Lang::Zh => {
+                        format!("……另有 {more} 个有变化的{zh}未显示；用 -o 文件 写出全部")
+                    }
+                },
+                width,
+            ));
+        }
     }
     out.push_str(&rows_text);
     let hidden_rows = changed.len().saturating_sub(limit);

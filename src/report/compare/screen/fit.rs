@@ -241,8 +241,9 @@ pub fn fit(columns: &[Column], rows: &[Vec<String>], width: usize) -> (String, V
 
 /// `line` (one line of words, no line break) broken into lines of at most `width` cells: at a
 /// space, or beside a Chinese character (Chinese has no spaces to break at), never inside a
-/// number or a Latin word (`100,000`, `1294.75`, `yuan/km`) and never before closing or after
-/// opening punctuation (`，`, `）`, `（`). Each line ends with a line break.
+/// number or a Latin word (`100,000`, `1294.75`, `yuan/km`), never between `-o` and what it
+/// takes, and never before closing or after opening punctuation (`，`, `）`, `（`). Each line
+/// ends with a line break.
 pub fn wrap(line: &str, width: usize) -> String {
     wrap_hanging(line, width, "")
 }
@@ -269,7 +270,8 @@ pub fn wrap_hanging(line: &str, width: usize, hang: &str) -> String {
         let mut prev: Option<char> = None;
         for (i, c) in rest.char_indices() {
             if let Some(p) = prev {
-                if breaks_between(p, c) {
+                // An option stays beside what it takes (`-o FILE`, `-o 文件`).
+                if breaks_between(p, c) && !rest[..i].trim_end().ends_with(" -o") {
                     best = Some(i);
                     if p == ' ' {
                         space = Some(i);
@@ -378,5 +380,19 @@ mod tests {
             "（因宽度不足\n未显示：变更\n前）\n"
         );
         assert_eq!(wrap("short", 20), "short\n");
+    }
+
+    #[test]
+    fn an_option_stays_beside_what_it_takes() {
+        // "write them all with -o" then "FILE" alone on the next line.
+        let line = "… 1 more changed village not shown; write them all with -o FILE";
+        assert_eq!(
+            wrap(line, 60),
+            "… 1 more changed village not shown; write them all with\n-o FILE\n"
+        );
+        assert_eq!(
+            wrap("……另有 1 个有变化的村未显示；用 -o 文件 写出全部", 30),
+            "……另有 1 个有变化的村未显示；\n用 -o 文件 写出全部\n"
+        );
     }
 }
