@@ -517,10 +517,27 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             unread = not_read;
         }
         // Markdown's groups come after its rows: it is written as its rows are computed too,
-        // and so are JSON's rows, kept aside until its groups are written before them.
+        // and so are JSON's rows, kept aside until its groups are written before them; a
+        // terminal's screen keeps only the rows it shows. A workbook holds the comparison.
         let on_terminal = matches!(out, Out::Stdout { terminal: true });
-        let held = grouped && (on_terminal || !matches!(format, Format::Markdown | Format::Json));
-        let done = if held {
+        let held = grouped && !on_terminal && !matches!(format, Format::Markdown | Format::Json);
+        let done = if on_terminal {
+            let (w, h) = ratatui::crossterm::terminal::size()
+                .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
+            let limit = h.saturating_sub(8).max(10);
+            let form = Form::Terminal { limit };
+            let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut Vec::new())
+                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+            let changed: Vec<&compare::Pair> = s.changed.0.iter().collect();
+            let shown = screen::Shown {
+                changed: &changed,
+                changed_rows: s.changed.1,
+                rows: s.shown,
+            };
+            let text = screen::terminal_of(&s.comparison, &shown, lang, w, limit);
+            let counts = Counts::of_streamed(&s);
+            (s.comparison, counts, Some(Made::Screen(text)))
+        } else if held {
             let c = compare::compare_grouped(&tables, &before, &after, grouped)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             let counts = Counts::of(&c);
@@ -568,16 +585,9 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     match (&out, rows_out) {
         (_, Some(Made::Rows(rows))) => rows.commit(&out, lang)?,
         (_, Some(Made::JsonRows(rows))) => json_commit(&c, &variant, rows, &out, lang)?,
+        (_, Some(Made::Screen(text))) => to_stdout(text.as_bytes(), lang)?,
         (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
-        (Out::Stdout { terminal: true }, None) => {
-            let (w, h) = ratatui::crossterm::terminal::size()
-                .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
-            let shown = screen::terminal(&c, lang, w, h.saturating_sub(8).max(10));
-            to_stdout(shown.as_bytes(), lang)?;
-        }
-        (Out::Stdout { terminal: false }, None) => {
-            to_stdout(&render(&c, &variant, format, style, lang)?, lang)?
-        }
+        (Out::Stdout { .. }, None) => to_stdout(&render(&c, &variant, format, style, lang)?, lang)?,
     }
     // A person at a terminal gets the summary fitted to its width: after the rows there, or
     // on its own when the comparison went to a file.
@@ -689,10 +699,13 @@ fn write_file(
 }
 
 /// A comparison written as its rows were computed: the rows in place (or the whole of it),
-/// or a JSON document's rows kept aside, to be put into the document when it is written.
+/// a JSON document's rows kept aside, to be put into the document when it is written, or a
+/// terminal's screen.
 enum Made {
     Rows(RowsOut),
     JsonRows(RowsOut),
+    /// What a terminal shows.
+    Screen(String),
 }
 
 /// Writes the JSON document of comparison `c` around its `rows` (kept aside as they were

@@ -2,7 +2,7 @@
 //! printed after the rows), and the aligned table a terminal gets. The same rows of totals and
 //! budgets fill the Markdown report and the workbook's summary sheet.
 
-use super::whole::{Comparison, GroupPair};
+use super::whole::{Comparison, GroupPair, Pair};
 use super::write::{column_names, side_words, Variant};
 use super::{grouped_in, signed, signed_in, unit_suffix, Amounts, Side};
 use crate::i18n::Lang;
@@ -487,9 +487,35 @@ fn short_labels(labels: &[String]) -> Vec<String> {
 /// under them, then the townships and villages the variant changes, and how many it leaves as
 /// they were. A variant that changes no row gets one line instead of tables of zeros.
 pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> String {
-    let changed: Vec<_> = c.shown().filter(|p| p.changed()).collect();
-    let total = c.shown().count();
-    if changed.is_empty() {
+    let changed: Vec<&Pair> = c.shown().filter(|p| p.changed()).collect();
+    let shown = Shown {
+        changed: &changed[..changed.len().min(limit)],
+        changed_rows: changed.len(),
+        rows: c.shown().count(),
+    };
+    terminal_of(c, &shown, lang, width, limit)
+}
+
+/// The rows a terminal's screen shows of a comparison: the first it changes (at most the
+/// screen's limit), how many it changes, and how many rows are shown in all (computed under
+/// at least one side).
+pub struct Shown<'p> {
+    pub changed: &'p [&'p Pair],
+    pub changed_rows: usize,
+    pub rows: usize,
+}
+
+/// [`terminal`] of comparison `c`'s groups and the rows `shown` (which `c` need not hold: a
+/// comparison written as computed keeps only its bad rows).
+pub fn terminal_of(
+    c: &Comparison,
+    shown: &Shown,
+    lang: Lang,
+    width: usize,
+    limit: usize,
+) -> String {
+    let total = shown.rows;
+    if shown.changed_rows == 0 {
         return wrap(
             &match lang {
                 Lang::En => format!(
@@ -502,8 +528,14 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
     }
     let mut out = wrap(
         &match lang {
-            Lang::En => format!("Rows the variant changes: {} of {total}", changed.len()),
-            Lang::Zh => format!("对比规则改变的行：{} 行（共 {total} 行）", changed.len()),
+            Lang::En => format!(
+                "Rows the variant changes: {} of {total}",
+                shown.changed_rows
+            ),
+            Lang::Zh => format!(
+                "对比规则改变的行：{} 行（共 {total} 行）",
+                shown.changed_rows
+            ),
         },
         width,
     );
@@ -518,7 +550,8 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
     columns.push(Column::key(lang.pick("id", "编号")));
     columns.push(Column::key(lang.pick("village", "村")));
     columns.extend(amount_columns(c, lang));
-    let rows: Vec<Vec<String>> = changed
+    let rows: Vec<Vec<String>> = shown
+        .changed
         .iter()
         .take(limit)
         .map(|p| {
@@ -606,7 +639,7 @@ pub fn terminal(c: &Comparison, lang: Lang, width: usize, limit: usize) -> Strin
         }
     }
     out.push_str(&rows_text);
-    let hidden_rows = changed.len().saturating_sub(limit);
+    let hidden_rows = shown.changed_rows.saturating_sub(limit);
     if hidden_rows > 0 {
         let rows = if hidden_rows == 1 { "row" } else { "rows" };
         out.push_str(&wrap(

@@ -47,6 +47,10 @@ pub enum Form<'v> {
     /// the document, which [`json_document`] puts together once every row is computed. The
     /// groups are added up.
     Json { variant: &'v write::Variant },
+    /// Nothing written: the terminal's screen ([`super::screen::terminal_of`]), made once
+    /// every row is computed, shows the first `limit` rows the variant changes
+    /// ([`Streamed::changed`]), counts the others, and shows the groups, which are added up.
+    Terminal { limit: usize },
 }
 
 impl Form<'_> {
@@ -57,13 +61,17 @@ impl Form<'_> {
             Form::Jsonl => Format::Jsonl,
             Form::Markdown { .. } => Format::Markdown,
             Form::Json { .. } => Format::Json,
+            Form::Terminal { .. } => Format::Csv,
         }
     }
 
     /// Whether the form shows groups (then the rows' groups are added up as they are
     /// computed).
     pub fn grouped(self) -> bool {
-        matches!(self, Form::Markdown { .. } | Form::Json { .. })
+        matches!(
+            self,
+            Form::Markdown { .. } | Form::Json { .. } | Form::Terminal { .. }
+        )
     }
 
     /// What the form writes after the rows of comparison `c` (its sums filled in): the
@@ -80,7 +88,9 @@ impl Form<'_> {
                 write::markdown_tail(c, lang, headings, unit).into_bytes(),
                 gbk,
             ),
-            Form::Csv { .. } | Form::Jsonl | Form::Json { .. } => Vec::new(),
+            Form::Csv { .. } | Form::Jsonl | Form::Json { .. } | Form::Terminal { .. } => {
+                Vec::new()
+            }
         }
     }
 }
@@ -114,6 +124,9 @@ pub struct Streamed<'r> {
     pub rows: usize,
     /// Rows computed under at least one side: those written.
     pub shown: usize,
+    /// For the terminal's screen ([`Form::Terminal`]): the first rows the variant changes,
+    /// as many as it shows, and how many it changes in all.
+    pub changed: (Vec<Pair>, usize),
 }
 
 /// One piece of rows, written.
@@ -122,6 +135,9 @@ struct Written {
     bad: Vec<Pair>,
     rows: usize,
     shown: usize,
+    /// The piece's first rows the variant changes, as many as the terminal shows, and how
+    /// many it changes in all (only for [`Form::Terminal`]).
+    changed: (Vec<Pair>, usize),
 }
 
 /// The pieces, handed on to the sink in input order.
@@ -132,12 +148,38 @@ struct Writer<'s, S: Sink> {
     bad: Vec<Pair>,
     rows: usize,
     shown: usize,
+    /// The first rows the variant changes, up to `limit`, and how many it changes.
+    changed: (Vec<Pair>, usize),
+    limit: usize,
+}
+
+impl<'s, S: Sink> Writer<'s, S> {
+    /// A writer of `form`'s rows to `sink`, after `head` (already put there).
+    fn new(sink: &'s mut S, head: Vec<u8>, form: Form) -> Writer<'s, S> {
+        Writer {
+            sink,
+            head,
+            bad: Vec::new(),
+            rows: 0,
+            shown: 0,
+            changed: (Vec::new(), 0),
+            limit: match form {
+                Form::Terminal { limit } => limit,
+                _ => 0,
+            },
+        }
+    }
 }
 
 impl<S: Sink> Put<Written> for Writer<'_, S> {
     fn put(&mut self, piece: Written) {
         self.sink.put(&piece.bytes);
         self.bad.extend(piece.bad);
+        let room = self.limit.saturating_sub(self.changed.0.len());
+        self.changed
+            .0
+            .extend(piece.changed.0.into_iter().take(room));
+        self.changed.1 += piece.changed.1;
         self.rows += piece.rows;
         self.shown += piece.shown;
     }
@@ -148,6 +190,7 @@ impl<S: Sink> Put<Written> for Writer<'_, S> {
         self.bad.clear();
         self.rows = 0;
         self.shown = 0;
+        self.changed = (Vec::new(), 0);
     }
 }
 
@@ -197,6 +240,7 @@ fn form_bytes(c: &Comparison, form: Form, lang: Lang, pairs: Option<&[Pair]>) ->
             write::json_rows(c, pairs.unwrap_or_default(), lang, &mut out);
             out
         }
+        Form::Terminal { .. } => Vec::new(),
         Form::Markdown {
             gbk,
             headings,
@@ -222,12 +266,22 @@ fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written 
     let bytes = form_bytes(c, form, lang, Some(&pairs));
     let rows = pairs.len();
     let shown = pairs.iter().filter(|p| p.shown()).count();
+    let mut changed = (Vec::new(), 0);
+    if let Form::Terminal { limit } = form {
+        for p in pairs.iter().filter(|p| p.shown() && p.changed()) {
+            if changed.0.len() < limit {
+                changed.0.push(p.clone());
+            }
+            changed.1 += 1;
+        }
+    }
     let bad = pairs.into_iter().filter(|p| p.bad()).collect();
     Written {
         bytes,
         bad,
         rows,
         shown,
+        changed,
     }
 }
 
@@ -246,6 +300,8 @@ enum FormOut {
     Jsonl(Vec<String>, Vec<u8>),
     Markdown(String),
     Json(Vec<u8>),
+    /// The terminal's form writes nothing.
+    Nothing,
 }
 
 impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
@@ -257,6 +313,7 @@ impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
             Form::Jsonl => FormOut::Jsonl(write::csv_header(c), Vec::with_capacity(1 << 20)),
             Form::Markdown { .. } => FormOut::Markdown(String::with_capacity(1 << 20)),
             Form::Json { .. } => FormOut::Json(Vec::with_capacity(1 << 20)),
+            Form::Terminal { .. } => FormOut::Nothing,
         };
         FormRows {
             c,
@@ -268,6 +325,7 @@ impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
                 bad: Vec::new(),
                 rows: 0,
                 shown: 0,
+                changed: (Vec::new(), 0),
             },
         }
     }
@@ -287,10 +345,18 @@ impl BlockRows for FormRows<'_, '_, '_> {
                 }
                 (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
                 (FormOut::Json(out), _) => write::json_rows(c, [p], lang, out),
+                (FormOut::Nothing, Form::Terminal { limit }) => {
+                    if p.changed() {
+                        if self.done.changed.0.len() < limit {
+                            self.done.changed.0.push(p.clone());
+                        }
+                        self.done.changed.1 += 1;
+                    }
+                }
                 (FormOut::Markdown(out), Form::Markdown { unit, .. }) => {
                     write::markdown_rows(c, [p], lang, unit, out);
                 }
-                (FormOut::Csv(_) | FormOut::Markdown(_), _) => {}
+                (FormOut::Csv(_) | FormOut::Markdown(_) | FormOut::Nothing, _) => {}
             }
         }
         if p.bad() {
@@ -304,7 +370,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
             (FormOut::Csv(rows), Form::Csv { gbk, .. }) => encoded(write::bytes_of(rows), gbk),
             (FormOut::Jsonl(_, out), _) | (FormOut::Json(out), _) => out,
             (FormOut::Markdown(out), Form::Markdown { gbk, .. }) => encoded(out.into_bytes(), gbk),
-            (FormOut::Csv(_) | FormOut::Markdown(_), _) => Vec::new(),
+            (FormOut::Csv(_) | FormOut::Markdown(_) | FormOut::Nothing, _) => Vec::new(),
         };
         done
     }
@@ -317,7 +383,11 @@ fn filled<'r, S: Sink>(
     ([before, after], one_side_only): Paired,
 ) -> Streamed<'r> {
     let Writer {
-        bad, rows, shown, ..
+        bad,
+        rows,
+        shown,
+        changed,
+        ..
     } = writer;
     c.pairs = bad;
     c.before = before;
@@ -327,6 +397,7 @@ fn filled<'r, S: Sink>(
         comparison: c,
         rows,
         shown,
+        changed,
     }
 }
 
@@ -349,13 +420,7 @@ pub fn compare_streamed<'r>(
     let head = form_bytes(&c, form, lang, None);
     sink.put(&head);
     let make = |pairs: Vec<Pair>| written(&c, form, lang, pairs);
-    let mut writer = Writer {
-        sink,
-        head: head.clone(),
-        bad: Vec::new(),
-        rows: 0,
-        shown: 0,
-    };
+    let mut writer = Writer::new(sink, head.clone(), form);
     let sums = paired::pairs(
         tables,
         (before, after),
@@ -395,13 +460,7 @@ pub fn compare_read<'r, I: Inputs>(
     let head = form_bytes(&c, form, lang, None);
     sink.put(&head);
     let make = || FormRows::new(&c, form, lang);
-    let mut writer = Writer {
-        sink,
-        head: head.clone(),
-        bad: Vec::new(),
-        rows: 0,
-        shown: 0,
-    };
+    let mut writer = Writer::new(sink, head.clone(), form);
     let piped = compare_piped(inputs, bytes, [before, after], &c.funds, &make, |piece| {
         writer.put(piece)
     })?;
@@ -572,6 +631,9 @@ mod tests {
                 text.push('\n');
                 text.into_bytes()
             }
+            Form::Terminal { limit } => {
+                crate::report::compare::screen::terminal(c, lang, 100, limit).into_bytes()
+            }
         }
     }
 
@@ -602,6 +664,7 @@ mod tests {
             Just(Form::Json {
                 variant: json_variant()
             }),
+            (1usize..40).prop_map(|limit| Form::Terminal { limit }),
             (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
                 |(gbk, zh, wan, none)| Form::Markdown {
                     gbk,
@@ -680,6 +743,18 @@ mod tests {
                     json_document(&streamed.comparison, variant, lang, rows, &mut document)
                         .unwrap();
                     document
+                }
+                Form::Terminal { limit } => {
+                    // Nothing written; the screen from the rows kept and the counts.
+                    prop_assert!(bytes.is_empty());
+                    let changed: Vec<&Pair> = streamed.changed.0.iter().collect();
+                    let shown = crate::report::compare::screen::Shown {
+                        changed: &changed,
+                        changed_rows: streamed.changed.1,
+                        rows: streamed.shown,
+                    };
+                    crate::report::compare::screen::terminal_of(&streamed.comparison, &shown, lang, 100, limit)
+                        .into_bytes()
                 }
                 _ => {
                     bytes.extend(form.tail(&streamed.comparison, lang));
@@ -848,19 +923,14 @@ mod tests {
     #[test]
     fn rows_written_again_take_back_those_written_before_but_not_the_head() {
         let mut sink = Vec::new();
-        let mut writer = Writer {
-            sink: &mut sink,
-            head: b"head\n".to_vec(),
-            bad: Vec::new(),
-            rows: 0,
-            shown: 0,
-        };
+        let mut writer = Writer::new(&mut sink, b"head\n".to_vec(), Form::Jsonl);
         writer.sink.put(b"head\n");
         let piece = |text: &str, rows| Written {
             bytes: text.as_bytes().to_vec(),
             bad: Vec::new(),
             rows,
             shown: rows,
+            changed: (Vec::new(), 0),
         };
         writer.put(piece("a\nb\n", 2));
         writer.again();
