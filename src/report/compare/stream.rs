@@ -16,7 +16,7 @@ pub use super::read::{BodyRead, Inputs, Reached};
 use super::whole::{repeated_ids, CompareError, Comparison, Pair, Table};
 use super::{write, Funds};
 use crate::i18n::Lang;
-use crate::report::{Format, GroupBy, Unit};
+use crate::report::{GroupBy, Unit};
 use crate::rules::RuleSet;
 use crate::table::units::TableUnits;
 
@@ -54,17 +54,6 @@ pub enum Form<'v> {
 }
 
 impl Form<'_> {
-    /// The format written.
-    pub fn format(self) -> Format {
-        match self {
-            Form::Csv { .. } => Format::Csv,
-            Form::Jsonl => Format::Jsonl,
-            Form::Markdown { .. } => Format::Markdown,
-            Form::Json { .. } => Format::Json,
-            Form::Terminal { .. } => Format::Csv,
-        }
-    }
-
     /// Whether the form shows groups (then the rows' groups are added up as they are
     /// computed).
     pub fn grouped(self) -> bool {
