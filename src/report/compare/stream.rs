@@ -257,11 +257,8 @@ fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written 
     let shown = pairs.iter().filter(|p| p.shown()).count();
     let mut changed = (Vec::new(), 0);
     if let Form::Terminal { limit } = form {
-        for p in pairs.iter().filter(|p| p.shown() && p.changed()) {
-            if changed.0.len() < limit {
-                changed.0.push(p.clone());
-            }
-            changed.1 += 1;
+        for p in pairs.iter().filter(|p| p.shown()) {
+            count_changed(&mut changed, p, limit);
         }
     }
     let bad = pairs.into_iter().filter(|p| p.bad()).collect();
@@ -271,6 +268,17 @@ fn written(c: &Comparison, form: Form, lang: Lang, pairs: Vec<Pair>) -> Written 
         rows,
         shown,
         changed,
+    }
+}
+
+/// Counts row `p` (shown) in `changed` when the variant changes it, keeping it among the first
+/// `limit` such rows.
+fn count_changed(changed: &mut (Vec<Pair>, usize), p: &Pair, limit: usize) {
+    if p.changed() {
+        if changed.0.len() < limit {
+            changed.0.push(p.clone());
+        }
+        changed.1 += 1;
     }
 }
 
@@ -335,12 +343,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
                 (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
                 (FormOut::Json(out), _) => write::json_rows(c, [p], lang, out),
                 (FormOut::Nothing, Form::Terminal { limit }) => {
-                    if p.changed() {
-                        if self.done.changed.0.len() < limit {
-                            self.done.changed.0.push(p.clone());
-                        }
-                        self.done.changed.1 += 1;
-                    }
+                    count_changed(&mut self.done.changed, p, limit);
                 }
                 (FormOut::Markdown(out), Form::Markdown { unit, .. }) => {
                     write::markdown_rows(c, [p], lang, unit, out);
