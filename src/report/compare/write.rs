@@ -470,8 +470,8 @@ fn push_row_json(c: &Comparison, funds: &[usize], p: &Pair, lang: Lang, out: &mu
     out.push(b'}');
 }
 
-/// [`amounts_json`] of `a` (`null` for none) as the value of a key `at` spaces in.
-/// (`funds`: [`fund_order`] of the comparison, whose funds' ids are `ids`).
+/// [`amounts_json`] of `a` (`null` for none) as the value of a key `at` spaces in, the funds
+/// in the order `funds` gives ([`fund_order`] of the comparison whose funds' ids are `ids`).
 fn push_amounts_json(
     out: &mut Vec<u8>,
     (ids, funds): (&[String], &[usize]),
