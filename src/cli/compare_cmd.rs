@@ -721,7 +721,12 @@ fn json_commit(
     let mut sink = match out {
         Out::File(_) => RowsOut::open(out),
         Out::Stdout { .. } => RowsOut {
-            to: Ok(RowsTo::Stdout(std::io::stdout().lock())),
+            // Buffered: a document's groups come a few hundred bytes at a time (a write each
+            // made 187,848 system calls for 200,000 rows).
+            to: Ok(RowsTo::Stdout(std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::io::stdout().lock(),
+            ))),
             written: 0,
             started: 0,
         },
@@ -757,7 +762,7 @@ enum RowsTo {
     Memory(Vec<u8>),
     /// Standard output itself, for what is written only once it is to be kept (a JSON
     /// document put together around its rows).
-    Stdout(std::io::StdoutLock<'static>),
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
 }
 
 impl RowsOut {
