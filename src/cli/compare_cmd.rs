@@ -807,6 +807,22 @@ impl RowsOut {
         }
     }
 
+    /// What a temporary file of rows holds (the bytes put without error), read back into
+    /// memory; `None` for any other destination, or when it cannot be read.
+    fn spooled_in_memory(&mut self) -> Option<Vec<u8>> {
+        let Ok(RowsTo::Spool(spool)) = &mut self.to else {
+            return None;
+        };
+        let mut held = Vec::new();
+        spool.rewind().ok()?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut *spool, self.written),
+            &mut held,
+        )
+        .ok()?;
+        (held.len() as u64 == self.written).then_some(held)
+    }
+
     fn file(&self) -> Option<&std::fs::File> {
         match &self.to {
             Ok(RowsTo::File(r)) => Some(r.file()),
@@ -883,6 +899,13 @@ impl Sink for RowsOut {
             return;
         };
         if let Err(e) = file.write_all(bytes) {
+            // Rows kept aside for standard output go on in memory when their temporary file
+            // cannot take them (its disk full), as when none can be made.
+            if let Some(mut held) = self.spooled_in_memory() {
+                held.extend_from_slice(bytes);
+                self.to = Ok(RowsTo::Memory(held));
+                return;
+            }
             return self.fail(e);
         }
         self.written += bytes.len() as u64;
@@ -1005,5 +1028,32 @@ fn status(counts: &Counts, unread: usize, written: Option<&str>, lang: Lang) -> 
         (None, _, Lang::Zh) => format!(
             "{problems}；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_kept_aside_go_on_in_memory_when_their_temporary_file_cannot_take_more() {
+        // The defect: with $TMPDIR's disk full, a comparison to standard output ended
+        // "cannot write <stdout>: the disk is full" and wrote nothing, where a comparison held
+        // whole had been written. A file that refuses writes stands for the full disk.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spool");
+        std::fs::write(&path, b"head\n").unwrap();
+        let refusing = std::fs::File::open(&path).unwrap();
+        let mut rows = RowsOut {
+            to: Ok(RowsTo::Spool(refusing)),
+            written: 5,
+            started: 0,
+        };
+        rows.put(b"row 1\n");
+        rows.put(b"row 2\n");
+        let (mut back, n) = rows.read_back().unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut back, &mut text).unwrap();
+        assert_eq!((text.as_str(), n), ("head\nrow 1\nrow 2\n", 17));
     }
 }
