@@ -56,8 +56,8 @@ pub(super) fn command(lang: Lang) -> Command {
                 .num_args(1..)
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "Segment tables (CSV or Excel); budgets apply across all of them. Written as CSV or JSON Lines with no budget that shares out or cuts, CSV tables are read in blocks as batch reads them; otherwise they are held whole",
-                    "路段表（CSV 或 Excel）；预算额度按全部表格分配。输出 CSV 或 JSON Lines 且没有需分摊或削减的预算时，CSV 表像 batch 一样分块读取；否则整表载入",
+                    "Segment tables (CSV or Excel); budgets apply across all of them. With no budget that shares out or cuts, and no workbook written, CSV tables are read in blocks as batch reads them; otherwise they are held whole",
+                    "路段表（CSV 或 Excel）；预算额度按全部表格分配。没有需分摊或削减的预算、也不输出 Excel 工作簿时，CSV 表像 batch 一样分块读取；否则整表载入",
                 )),
         )
         .arg(
@@ -462,29 +462,37 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             terminal: stdout_is_terminal() && !asked_for_form,
         },
     };
-    // The groups are shown by the terminal's table, JSON, Markdown and the workbook; the
-    // other forms show rows only, and are written as the rows are computed.
-    let grouped = matches!(out, Out::Stdout { terminal: true })
-        || !matches!(format, Format::Csv | Format::Jsonl);
-    let form = match format {
-        Format::Jsonl => Form::Jsonl,
-        Format::Json => Form::Json { variant: &variant },
-        Format::Markdown => Form::Markdown {
+    let on_terminal = matches!(out, Out::Stdout { terminal: true });
+    // A terminal's screen shows as many changed rows as fit, at its width.
+    let screen = on_terminal.then(|| {
+        let (w, h) = ratatui::crossterm::terminal::size()
+            .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
+        (w, h.saturating_sub(8).max(10))
+    });
+    let form = match (screen, format) {
+        (Some((_, limit)), _) => Form::Terminal { limit },
+        (None, Format::Jsonl) => Form::Jsonl,
+        (None, Format::Json) => Form::Json { variant: &variant },
+        (None, Format::Markdown) => Form::Markdown {
             gbk: style.gbk,
             headings: style.headings,
             unit: style.unit,
             changes: &variant.lines,
         },
-        _ => Form::Csv {
+        (None, _) => Form::Csv {
             excel: style.excel,
             gbk: style.gbk,
             headings: style.headings,
             unit: style.unit,
         },
     };
+    // A workbook holds the whole comparison; every other form is written as its rows are
+    // computed (Markdown's groups after them, JSON's rows kept aside until its groups are
+    // written before them; a terminal's screen keeps only the rows it shows).
+    let held = screen.is_none() && format == Format::Xlsx;
     // CSV tables are read as they are computed, as a batch run reads them, unless every row
-    // is needed before any can be written: budgets that bind, a workbook, groups shown.
-    let piped = !grouped
+    // is needed before any can be written: budgets that bind, a workbook.
+    let piped = !held
         && !stream::binds(&before)
         && !stream::binds(&after)
         && !files.iter().any(|p| is_workbook(p));
@@ -492,7 +500,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let mut streamed = None;
     if piped {
         let inputs = inputs::CsvInputs::open(&reading, &before, &after);
-        let mut sink = RowsOut::open(&out);
+        let mut sink = RowsOut::for_form(form, &out);
         let named = inputs.named();
         let bytes = inputs.bytes();
         // A sum that does not fit (`None`): made again below from the tables read whole,
@@ -509,53 +517,22 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         unread = inputs.unread();
     }
     let (c, counts, rows_out) = if let Some((s, sink)) = streamed {
-        let counts = Counts::of_streamed(&s);
-        (s.comparison, counts, Some(Made::Rows(sink)))
+        made(s, form, sink, screen, lang)
     } else {
         let (tables, not_read) = reading.load(&before, &after, piped)?;
         if !piped {
             unread = not_read;
         }
-        // Markdown's groups come after its rows: it is written as its rows are computed too,
-        // and so are JSON's rows, kept aside until its groups are written before them; a
-        // terminal's screen keeps only the rows it shows. A workbook holds the comparison.
-        let on_terminal = matches!(out, Out::Stdout { terminal: true });
-        let held = grouped && !on_terminal && !matches!(format, Format::Markdown | Format::Json);
-        let done = if on_terminal {
-            let (w, h) = ratatui::crossterm::terminal::size()
-                .map_or((100, 40), |(w, h)| (usize::from(w), usize::from(h)));
-            let limit = h.saturating_sub(8).max(10);
-            let form = Form::Terminal { limit };
-            let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut Vec::new())
-                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-            let changed: Vec<&compare::Pair> = s.changed.0.iter().collect();
-            let shown = screen::Shown {
-                changed: &changed,
-                changed_rows: s.changed.1,
-                rows: s.shown,
-            };
-            let text = screen::terminal_of(&s.comparison, &shown, lang, w, limit);
-            let counts = Counts::of_streamed(&s);
-            (s.comparison, counts, Some(Made::Screen(text)))
-        } else if held {
-            let c = compare::compare_grouped(&tables, &before, &after, grouped)
+        let done = if held {
+            let c = compare::compare_grouped(&tables, &before, &after, true)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
             let counts = Counts::of(&c);
             (c, counts, None)
-        } else if let Form::Json { .. } = form {
-            // The document is put together around them once it is to be written.
-            let mut rows = RowsOut::spool();
-            let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut rows)
-                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-            let counts = Counts::of_streamed(&s);
-            (s.comparison, counts, Some(Made::JsonRows(rows)))
         } else {
-            let mut sink = RowsOut::open(&out);
+            let mut sink = RowsOut::for_form(form, &out);
             let s = stream::compare_streamed(&tables, &before, &after, form, lang, &mut sink)
                 .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
-            sink.put(&form.tail(&s.comparison, lang));
-            let counts = Counts::of_streamed(&s);
-            (s.comparison, counts, Some(Made::Rows(sink)))
+            made(s, form, sink, screen, lang)
         };
         drop(tables);
         done
@@ -698,6 +675,43 @@ fn write_file(
     out.commit().map_err(cannot)
 }
 
+/// What is made of comparison `s`, written as its rows were computed in `form` to `sink`:
+/// the rows with what follows them (Markdown's groups, totals and budgets), a JSON
+/// document's rows, or a terminal's screen (`screen`: its width and how many changed rows it
+/// shows).
+fn made<'r>(
+    s: stream::Streamed<'r>,
+    form: Form,
+    mut sink: RowsOut,
+    screen: Option<(usize, usize)>,
+    lang: Lang,
+) -> (Comparison<'r>, Counts, Option<Made>) {
+    let counts = Counts::of_streamed(&s);
+    let made = match (form, screen) {
+        (Form::Terminal { limit }, Some((width, _))) => {
+            let changed: Vec<&compare::Pair> = s.changed.0.iter().collect();
+            let shown = screen::Shown {
+                changed: &changed,
+                changed_rows: s.changed.1,
+                rows: s.shown,
+            };
+            Made::Screen(screen::terminal_of(
+                &s.comparison,
+                &shown,
+                lang,
+                width,
+                limit,
+            ))
+        }
+        (Form::Json { .. }, _) => Made::JsonRows(sink),
+        _ => {
+            sink.put(&form.tail(&s.comparison, lang));
+            Made::Rows(sink)
+        }
+    };
+    (s.comparison, counts, Some(made))
+}
+
 /// A comparison written as its rows were computed: the rows in place (or the whole of it),
 /// a JSON document's rows kept aside, to be put into the document when it is written, or a
 /// terminal's screen.
@@ -777,6 +791,21 @@ impl RowsOut {
             to,
             written: 0,
             started: 0,
+        }
+    }
+
+    /// Where `form`'s rows for `out` go: a JSON document's kept aside ([`RowsOut::spool`]),
+    /// a terminal's nowhere (its form writes none: held in memory, empty), the others'
+    /// towards `out` ([`RowsOut::open`]).
+    fn for_form(form: Form, out: &Out) -> RowsOut {
+        match form {
+            Form::Json { .. } => RowsOut::spool(),
+            Form::Terminal { .. } => RowsOut {
+                to: Ok(RowsTo::Memory(Vec::new())),
+                written: 0,
+                started: 0,
+            },
+            _ => RowsOut::open(out),
         }
     }
 

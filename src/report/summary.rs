@@ -131,6 +131,39 @@ pub fn group_order(by: GroupBy, name: &str) -> (Key, Key, String) {
     (township, village, name.to_string())
 }
 
+/// [`group_order`] of group after group, the key of each township's and village's own name
+/// made once: the 187,307 villages of a million-row table have 97 townships and 1,931
+/// village names between them.
+#[derive(Default)]
+pub struct GroupOrders {
+    keys: foldhash::HashMap<String, Key>,
+}
+
+impl GroupOrders {
+    /// What [`group_order`] gives.
+    pub fn order(&mut self, by: GroupBy, name: &str) -> (Key, Key, String) {
+        let parts = match by {
+            GroupBy::Village => village_parts(name),
+            GroupBy::Township | GroupBy::Class => None,
+        };
+        let (township, village) = match &parts {
+            Some((township, village)) => (township.as_str(), *village),
+            None => (name, ""),
+        };
+        (self.key(township), self.key(village), name.to_string())
+    }
+
+    /// [`Key::of`] `text`.
+    fn key(&mut self, text: &str) -> Key {
+        if let Some(key) = self.keys.get(text) {
+            return key.clone();
+        }
+        let key = Key::of(text);
+        self.keys.insert(text.to_string(), key.clone());
+        key
+    }
+}
+
 /// `items`, each under the name of its group of `by`, sorted so each group's items stand
 /// together, the groups in the order people read ([`group_order`]) and each group's items in
 /// the order they came. The order is worked out once per group, not per item.
@@ -1270,6 +1303,31 @@ mod props {
             households: None,
             completed_km: None,
             date: None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Group after group, the keys kept from one group to the next give each group the
+        /// order it has on its own: names that share a township or a village name, quoted
+        /// townships, names with no space, the empty name.
+        #[test]
+        fn group_orders_kept_from_group_to_group_are_each_groups_own(
+            names in prop::collection::vec(
+                (
+                    prop::sample::select(vec!["天马乡", "卧佛镇", "\"石羊 镇\"", "\"a\"\"b\"", "", "x"]),
+                    prop::sample::select(vec![" 红星", " 村2", " 村10", "", " ", "红星"]),
+                ).prop_map(|(t, v)| format!("{t}{v}")),
+                0..30,
+            ),
+            village in any::<bool>(),
+        ) {
+            let by = if village { GroupBy::Village } else { GroupBy::Township };
+            let mut orders = GroupOrders::default();
+            for name in &names {
+                prop_assert_eq!(orders.order(by, name), group_order(by, name), "{}", name);
+            }
         }
     }
 

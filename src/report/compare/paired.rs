@@ -19,9 +19,10 @@ use super::cores::{in_order_on_every_core, on_every_core};
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
 use crate::engine::{Breakdown, Segment};
+use crate::money::Sum;
 use crate::report::allocate::streamed::{Changed, ChunkCuts, Plan};
 use crate::report::allocate::AllocError;
-use crate::report::summary::{village_key, GroupBy, SumOverflow, Summary, Totals};
+use crate::report::summary::{village_key, GroupBy, RowPart, SumOverflow, Summary, Totals};
 use crate::rules::RuleSet;
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, SheetRow};
@@ -51,14 +52,14 @@ struct SideCtx<'r> {
 }
 
 /// What the rows of one or more pieces add up to, on both sides.
-pub(super) struct Sums<'t> {
+pub(super) struct Sums {
     /// Each side's whole run: what its budgets were asked and paid.
     whole: [Summary; 2],
     /// Each side's totals (and, added in input order, groups) over the rows good under both.
     both: [Summary; 2],
     /// Each side's groups over the rows good under both, found by hash, when they are not
     /// added to `both` row by row.
-    groups: Option<[Groups<'t>; 2]>,
+    groups: Option<Groups>,
     /// Rows computed under one side only.
     one_side_only: usize,
     /// Some sum did not fit (so this way of adding up is given up).
@@ -73,62 +74,136 @@ pub(super) struct Sums<'t> {
     one_side: [Summary; 2],
 }
 
-/// A side's totals per township and per village, keyed by the rows' own text: a summary's
-/// groups are sorted by name, and finding one of 187,307 villages by comparing names, row
-/// after row, took longer than computing the rows.
+/// Both sides' totals per township and per village, found by hash: a summary's groups are
+/// sorted by name, and finding one of 187,307 villages by comparing names, row after row,
+/// took longer than computing the rows. Each township holds its villages, so a row's
+/// township and village are each looked up once for both sides; a name is copied once, the
+/// first time a core meets it (the rows' text need not outlive it: tables read in blocks are
+/// not held). The totals lie side by side in one vector, the maps holding only where: a map
+/// of totals was mostly room kept free for more (4,096 places of 600 bytes for a township's
+/// 1,931 villages).
 #[derive(Default)]
-pub(super) struct Groups<'t> {
-    townships: foldhash::HashMap<&'t str, Totals>,
-    villages: foldhash::HashMap<(&'t str, &'t str), Totals>,
+pub(super) struct Groups {
+    townships: foldhash::HashMap<Box<str>, Township>,
+    /// Each group's totals on both sides.
+    sums: Vec<[Totals; 2]>,
 }
 
-impl<'t> Groups<'t> {
-    /// Adds a row placed at `at`.
-    fn add(&mut self, at: &RowText<'t>, seg: &Segment, b: &Breakdown) -> Result<(), SumOverflow> {
-        self.townships
-            .entry(at.township)
-            .or_default()
-            .apply(seg, b, false)?;
-        self.villages
-            .entry((at.township, at.village))
-            .or_default()
-            .apply(seg, b, false)
-    }
+/// Where a township's totals are in [`Groups::sums`], and its villages'.
+struct Township {
+    at: usize,
+    villages: foldhash::HashMap<Box<str>, usize>,
+}
 
-    /// Adds another core's groups, still by hash: each group's name is made into a key and
-    /// put in order once, when the merged groups become a summary's.
-    fn merge(&mut self, other: Groups<'t>) -> Result<(), SumOverflow> {
-        for (k, t) in other.townships {
-            self.townships.entry(k).or_default().merge(&t)?;
-        }
-        for (k, t) in other.villages {
-            self.villages.entry(k).or_default().merge(&t)?;
+/// One side's row: its segment and breakdown.
+type Computed<'a> = (&'a Segment, &'a Breakdown);
+
+/// A new group's place in `sums`, its totals zero.
+fn new_group(sums: &mut Vec<[Totals; 2]>) -> usize {
+    sums.push(Default::default());
+    sums.len() - 1
+}
+
+/// A new township's place in `sums`, with no villages yet.
+fn new_township(sums: &mut Vec<[Totals; 2]>) -> Township {
+    Township {
+        at: new_group(sums),
+        villages: Default::default(),
+    }
+}
+
+impl Groups {
+    /// Adds a row placed at `at`, computed under both sides.
+    fn add(&mut self, at: &RowText, rows: [Computed; 2]) -> Result<(), SumOverflow> {
+        let Groups { townships, sums } = self;
+        let town = match townships.get_mut(at.township) {
+            Some(town) => town,
+            None => townships
+                .entry(at.township.into())
+                .or_insert_with(|| new_township(sums)),
+        };
+        let village = match town.villages.get(at.village) {
+            Some(&village) => village,
+            None => *town
+                .villages
+                .entry(at.village.into())
+                .or_insert_with(|| new_group(sums)),
+        };
+        for (i, (seg, b)) in rows.into_iter().enumerate() {
+            let part = RowPart::of(seg, b)?;
+            let paid = || b.shares.iter().map(|share| Sum::<2>::units(share.paid));
+            sums[town.at][i].add_part(&part, paid(), false)?;
+            sums[village][i].add_part(&part, paid(), false)?;
         }
         Ok(())
     }
 
-    /// The groups as a summary's groupings (each by its name, [`GROUPS`] in order).
-    fn into_groupings(self) -> Vec<(GroupBy, BTreeMap<String, Totals>)> {
-        vec![
-            (
-                GroupBy::Township,
-                self.townships
-                    .into_iter()
-                    .map(|(k, t)| (k.to_string(), t))
-                    .collect(),
-            ),
-            (
-                GroupBy::Village,
-                self.villages
-                    .into_iter()
-                    .map(|((town, village), t)| (village_key(town, village), t))
-                    .collect(),
-            ),
-        ]
+    /// Adds another core's groups, still by hash: each group's name is made into a key and
+    /// put in order once, when the merged groups become a summary's.
+    fn merge(&mut self, other: Groups) -> Result<(), SumOverflow> {
+        let Groups { townships, sums } = self;
+        for (k, theirs) in other.townships {
+            let mine = townships.entry(k).or_insert_with(|| new_township(sums));
+            merge_sides(&mut sums[mine.at], &other.sums[theirs.at])?;
+            for (k, at) in theirs.villages {
+                let to = *mine.villages.entry(k).or_insert_with(|| new_group(sums));
+                merge_sides(&mut sums[to], &other.sums[at])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Each side's groups as a summary's groupings (each by its name, [`GROUPS`] in order).
+    fn into_groupings(self) -> [Vec<(GroupBy, BTreeMap<String, Totals>)>; 2] {
+        let Groups {
+            townships,
+            mut sums,
+        } = self;
+        let mut towns = Vec::with_capacity(townships.len());
+        let mut villages = Vec::new();
+        for (town, t) in townships {
+            for (village, at) in t.villages {
+                villages.push((village_key(&town, &village), at));
+            }
+            towns.push((String::from(town), t.at));
+        }
+        let [tb, ta] = by_name(towns, &mut sums);
+        let [vb, va] = by_name(villages, &mut sums);
+        drop(sums);
+        // Already in order: each map is built without sorting again, one at a time.
+        let map = |groups: Vec<(String, Totals)>| -> BTreeMap<String, Totals> {
+            groups.into_iter().collect()
+        };
+        let before = vec![(GroupBy::Township, map(tb)), (GroupBy::Village, map(vb))];
+        let after = vec![(GroupBy::Township, map(ta)), (GroupBy::Village, map(va))];
+        [before, after]
     }
 }
 
-impl<'t> Sums<'t> {
+/// Each side's groups of `names` (no two alike; each with its place in `sums`, whose totals
+/// are taken) in order by name.
+fn by_name(
+    mut names: Vec<(String, usize)>,
+    sums: &mut [[Totals; 2]],
+) -> [Vec<(String, Totals)>; 2] {
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut before = Vec::with_capacity(names.len());
+    let mut after = Vec::with_capacity(names.len());
+    for (name, at) in names {
+        let [b, a] = std::mem::take(&mut sums[at]);
+        before.push((name.clone(), b));
+        after.push((name, a));
+    }
+    [before, after]
+}
+
+/// Adds `theirs` to `mine`, side by side.
+fn merge_sides(mine: &mut [Totals; 2], theirs: &[Totals; 2]) -> Result<(), SumOverflow> {
+    mine[0].merge(&theirs[0])?;
+    mine[1].merge(&theirs[1])
+}
+
+impl Sums {
     /// Whether some sum did not fit (the rows are then added up again in input order).
     pub(super) fn overflowed(&self) -> bool {
         // Added up leanly, each side's whole run must fit too: the rows good under both and
@@ -153,13 +228,18 @@ impl<'t> Sums<'t> {
             lean,
             ..
         } = self;
+        // Groups merged by hash become the summaries' groups, each name made a key once.
+        if let Some(groups) = groups {
+            let [gb, ga] = groups.into_groupings();
+            let [to_b, to_a] = match lean {
+                true => [&mut wb, &mut wa],
+                false => [&mut bb, &mut ba],
+            };
+            to_b.groupings = gb;
+            to_a.groupings = ga;
+        }
         if lean {
             return ([wb, wa], one_side_only);
-        }
-        // Groups merged by hash become the summaries' groups, each name made a key once.
-        if let Some([gb, ga]) = groups {
-            bb.groupings = gb.into_groupings();
-            ba.groupings = ga.into_groupings();
         }
         for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
             whole.total = both.total;
@@ -170,7 +250,7 @@ impl<'t> Sums<'t> {
 
     /// Sums under `rules` (before, after), with the groups when `grouped`: by hash (`fast`), or added to the
     /// summaries in input order.
-    pub(super) fn new(rules: [&RuleSet; 2], grouped: bool, fast: bool) -> Sums<'t> {
+    pub(super) fn new(rules: [&RuleSet; 2], grouped: bool, fast: bool) -> Sums {
         let by: &[GroupBy] = if grouped && !fast { &GROUPS } else { &[] };
         Sums {
             whole: [Summary::new(rules[0], &[]), Summary::new(rules[1], &[])],
@@ -193,17 +273,31 @@ impl<'t> Sums<'t> {
         }
     }
 
-    /// Sums adding each row once (see [`Sums::lean`]), without groups: should a sum not fit,
-    /// the rows are to be added up again another way.
-    pub(super) fn lean(rules: [&RuleSet; 2]) -> Sums<'t> {
+    /// Sums adding each row once (see [`Sums::lean`]), without groups of their own (a core
+    /// adds a block's rows to its groups apart, [`Sums::merge_groups`]): should a sum not
+    /// fit, the rows are to be added up again another way.
+    pub(super) fn lean(rules: [&RuleSet; 2]) -> Sums {
         Sums {
             lean: true,
             ..Sums::new(rules, false, true)
         }
     }
 
+    /// Adds groups another core found by hash: they stay by hash until every core's are in
+    /// ([`Sums::finish`]).
+    pub(super) fn merge_groups(&mut self, groups: Groups) {
+        match &mut self.groups {
+            None => self.groups = Some(groups),
+            Some(mine) => {
+                if !self.overflowed && mine.merge(groups).is_err() {
+                    self.overflowed = true;
+                }
+            }
+        }
+    }
+
     /// Adds another core's sums (`self` groups in the summaries, `other` by hash).
-    pub(super) fn merge(&mut self, other: Sums<'t>) {
+    pub(super) fn merge(&mut self, other: Sums) {
         self.one_side_only += other.one_side_only;
         self.overflowed |= other.overflowed;
         for (mine, theirs) in self.one_side.iter_mut().zip(other.one_side) {
@@ -212,17 +306,8 @@ impl<'t> Sums<'t> {
             }
         }
         let theirs: Vec<Summary> = other.whole.into_iter().chain(other.both).collect();
-        // The groups found by hash stay by hash until every core's are in ([`Sums::finish`]).
-        match (&mut self.groups, other.groups) {
-            (_, None) => {}
-            (None, Some(groups)) => self.groups = Some(groups),
-            (Some(mine), Some(groups)) => {
-                for (m, g) in mine.iter_mut().zip(groups) {
-                    if !self.overflowed && m.merge(g).is_err() {
-                        self.overflowed = true;
-                    }
-                }
-            }
+        if let Some(groups) = other.groups {
+            self.merge_groups(groups);
         }
         let [w0, w1] = &mut self.whole;
         let [b0, b1] = &mut self.both;
@@ -454,7 +539,7 @@ pub(super) struct Seen<'t> {
 pub(super) fn pair_row<'t>(
     rules: [&RuleSet; 2],
     funds: &Funds,
-    (sums, groups): (&mut Sums<'_>, Option<&mut [Groups<'t>; 2]>),
+    (sums, groups): (&mut Sums, Option<&mut Groups>),
     cuts: &mut [Option<ChunkCuts>],
     (seen, judged): (Seen<'t>, [Judgement; 2]),
     pair: &mut Pair,
@@ -481,7 +566,12 @@ pub(super) fn pair_row<'t>(
     let [ob, oa] = &mut outcome;
     let [rb, ra] = rules;
     if sums.lean {
-        if ob.is_ok() != oa.is_ok() {
+        if let (Ok((sb, bb)), Ok((sa, ba)), Some(groups)) = (&*ob, &*oa, groups) {
+            // Groups are over the rows good under both.
+            if groups.add(at, [(sb, bb), (sa, ba)]).is_err() {
+                sums.overflowed = true;
+            }
+        } else if ob.is_ok() != oa.is_ok() {
             sums.one_side_only += 1;
             for (i, o) in [&*ob, &*oa].into_iter().enumerate() {
                 if let Ok((seg, b)) = o {
@@ -508,10 +598,10 @@ pub(super) fn pair_row<'t>(
                     sums.overflowed = true;
                     *oa = overflow();
                     sums.one_side_only += 1;
-                } else if let Some([gb, ga]) = groups {
+                } else if let Some(groups) = groups {
                     // A group's sum adds the same values as the total, fewer of them:
                     // should one not fit all the same, the sums are made again in order.
-                    if gb.add(at, sb, bb).is_err() || ga.add(at, sa, ba).is_err() {
+                    if groups.add(at, [(sb, bb), (sa, ba)]).is_err() {
                         sums.overflowed = true;
                     }
                 }
@@ -587,7 +677,7 @@ struct Ctx<'a, 'r> {
 
 impl<'a> Ctx<'a, '_> {
     /// Computes piece `seq` under both sides, adding its rows to `sums`.
-    fn piece(&self, seq: usize, sums: &mut Sums<'a>) -> (Vec<Pair>, Option<CompareError>) {
+    fn piece(&self, seq: usize, sums: &mut Sums) -> (Vec<Pair>, Option<CompareError>) {
         let piece = &self.pieces[seq];
         let tables: &'a [Table] = self.tables;
         let table = &tables[piece.table];

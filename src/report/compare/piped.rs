@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
-use super::paired::{blank_pair, pair_row, Paired, Seen, Sums};
+use super::paired::{blank_pair, pair_row, Groups, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
@@ -34,13 +34,14 @@ pub(super) trait BlockRows {
 /// Every row of `inputs` (about `bytes` bytes in all) under `rules` (before, after), each
 /// block's rows paired, put in what `make` makes for the block on the core that computed it,
 /// and handed to `put` in input order: each side's sums, or `None` when a sum did not fit
-/// (the comparison is then to be made again from tables held whole). Stops with the first
-/// input that stops the comparison.
+/// (the comparison is then to be made again from tables held whole), with the groups when
+/// `grouped`: each core adds the rows it computes to groups of its own, merged once every
+/// row is in. Stops with the first input that stops the comparison.
 pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     inputs: &I,
     bytes: u64,
     rules: [&RuleSet; 2],
-    funds: &Funds,
+    (funds, grouped): (&Funds, bool),
     make: &(impl Fn() -> R + Sync),
     mut put: impl FnMut(R::Piece),
 ) -> Result<Option<Paired>, I::Error> {
@@ -53,29 +54,32 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
-        let (done, results) = mpsc::channel::<(usize, (R::Piece, Sums<'static>))>();
-        for _ in 0..workers {
-            let (blocks, done) = (blocks.clone(), done.clone());
-            scope.spawn(move || {
-                let _stop = StopOnPanic(gate);
-                loop {
-                    // Blocks are taken in order, so the earliest one not yet handed on is
-                    // always being computed: waiting for it cannot wait for ever.
-                    let next = blocks.lock().map(|rx| rx.recv());
-                    let Ok(Ok((seq, block))) = next else {
-                        return;
-                    };
-                    if !gate.wait_for(seq, ahead) {
-                        return;
+        let (done, results) = mpsc::channel::<(usize, (R::Piece, Sums))>();
+        let cores: Vec<_> = (0..workers)
+            .map(|_| {
+                let (blocks, done) = (blocks.clone(), done.clone());
+                scope.spawn(move || {
+                    let _stop = StopOnPanic(gate);
+                    let mut groups = grouped.then(Groups::default);
+                    loop {
+                        // Blocks are taken in order, so the earliest one not yet handed on
+                        // is always being computed: waiting for it cannot wait for ever.
+                        let next = blocks.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, block))) = next else {
+                            return groups;
+                        };
+                        if !gate.wait_for(seq, ahead) {
+                            return groups;
+                        }
+                        let mut rows = make();
+                        let sums = block_pairs(&block, rules, (funds, groups.as_mut()), &mut rows);
+                        if done.send((seq, (rows.piece(), sums))).is_err() {
+                            return groups;
+                        }
                     }
-                    let mut rows = make();
-                    let sums = block_pairs(&block, rules, funds, &mut rows);
-                    if done.send((seq, (rows.piece(), sums))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
+                })
+            })
+            .collect();
         drop((blocks, done));
         let reader = scope.spawn(move || {
             let _stop = StopOnPanic(gate);
@@ -98,6 +102,12 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
                 gate.hand_on(handed);
             }
         }
+        for core in cores {
+            let groups = core.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            if let Some(groups) = groups {
+                sums.merge_groups(groups);
+            }
+        }
         reader
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -106,15 +116,16 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     Ok((!sums.overflowed()).then(|| sums.finish()))
 }
 
-/// The rows of `block` under both sides, paired and put in `rows`, and what they add up to.
-/// Each side's breakdown and problems are computed into buffers kept from row to row, as a
-/// batch run's are, and each row is paired in the same pair.
+/// The rows of `block` under both sides, paired and put in `rows`, and what they add up to
+/// (their groups added to `groups`, when given). Each side's breakdown and problems are
+/// computed into buffers kept from row to row, as a batch run's are, and each row is paired
+/// in the same pair.
 fn block_pairs(
     block: &Block,
     rules: [&RuleSet; 2],
-    funds: &Funds,
+    (funds, mut groups): (&Funds, Option<&mut Groups>),
     rows: &mut impl BlockRows,
-) -> Sums<'static> {
+) -> Sums {
     let table = &block.table;
     let mut sums = Sums::lean(rules);
     let mut pair = blank_pair();
@@ -161,7 +172,7 @@ fn block_pairs(
             id: get(Field::Id),
             class: get(Field::Class),
         };
-        let sums = (&mut sums, None);
+        let sums = (&mut sums, groups.as_deref_mut());
         if pair_row(rules, funds, sums, &mut cuts, (seen, judged), &mut pair) {
             rows.row(&pair);
         }

@@ -438,7 +438,7 @@ pub struct Named {
 /// `form`: the bytes [`compare_streamed`] writes of the same tables read whole, with the
 /// same messages and counts. `Ok(None)` when a sum does not fit (the comparison is then to
 /// be made from the tables read whole); no rules file's budgets may bind (see
-/// [`binds`]), and `form` shows no groups (they are not added up here).
+/// [`binds`]). The groups are added up only for a form that shows them.
 pub fn compare_read<'r, I: Inputs>(
     inputs: &I,
     bytes: u64,
@@ -453,7 +453,8 @@ pub fn compare_read<'r, I: Inputs>(
     sink.put(&head);
     let make = || FormRows::new(&c, form, lang);
     let mut writer = Writer::new(sink, head.clone(), form);
-    let piped = compare_piped(inputs, bytes, [before, after], &c.funds, &make, |piece| {
+    let funds = (&c.funds, form.grouped());
+    let piped = compare_piped(inputs, bytes, [before, after], funds, &make, |piece| {
         writer.put(piece)
     })?;
     Ok(piped.map(|sums| filled(c.clone(), writer, sums)))
@@ -821,7 +822,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(16))]
 
         /// Tables read in blocks while they are computed, on every core, give the bytes,
-        /// messages, counts, totals and budget use of the same tables read whole and
+        /// messages, counts, totals, groups and budget use of the same tables read whole and
         /// compared ([`compare_streamed`], itself pinned to the comparison held whole):
         /// plain lines and quoted records, ids repeated within and across tables.
         #[test]
@@ -875,7 +876,13 @@ mod tests {
             for (a, b) in [(&r.before, &w.before), (&r.after, &w.after)] {
                 prop_assert_eq!(&a.total, &b.total);
                 prop_assert_eq!(format!("{:?}", a.budgets), format!("{:?}", b.budgets));
+                // The groups each core added up as it read, for a form that shows them.
+                prop_assert_eq!(&a.groupings, &b.groupings);
+                prop_assert_eq!(a.groupings.is_empty(), !form.grouped());
             }
+            // What follows Markdown's rows, and the rows a terminal shows.
+            prop_assert_eq!(form.tail(r, lang), form.tail(w, lang));
+            prop_assert_eq!(format!("{:?}", read.changed), format!("{:?}", whole.changed));
         }
     }
 

@@ -9,13 +9,13 @@
 //! groups therefore count only rows good under both, and say how many were left out. Budget
 //! use stays each side's whole run, since it is about the envelopes the rows draw on.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Amounts, Funds, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::allocate::AllocError;
-use crate::report::summary::{group_order, GroupBy, Summary, Totals};
+use crate::report::summary::{GroupBy, GroupOrders, Summary, Totals};
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::{Field, RowError};
@@ -288,7 +288,7 @@ impl Comparison<'_> {
     }
 
     /// The groups of `by` (township or village), the keys of both sides, in pinyin order
-    /// ([`group_order`]).
+    /// ([`crate::report::summary::group_order`]).
     pub fn groups(&self, by: GroupBy) -> Vec<GroupPair> {
         let mut out = Vec::new();
         self.each_group(by, |g| out.push(g));
@@ -301,13 +301,27 @@ impl Comparison<'_> {
         let empty = BTreeMap::new();
         let before = self.before.groups(by).unwrap_or(&empty);
         let after = self.after.groups(by).unwrap_or(&empty);
-        let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-        let mut keys: Vec<&String> = keys.into_iter().collect();
-        keys.sort_by_cached_key(|k| group_order(by, k));
         let zero = Totals::default();
-        for k in keys {
-            let b = before.get(k).unwrap_or(&zero);
-            let a = after.get(k).unwrap_or(&zero);
+        // Both sides' groups are in order by name: walked side by side, each name is met
+        // once, with its totals on each side (none on a side that has no such group).
+        let mut groups = Vec::with_capacity(before.len().max(after.len()));
+        let (mut b, mut a) = (before.iter().peekable(), after.iter().peekable());
+        loop {
+            let (k, tb, ta) = match (b.peek(), a.peek()) {
+                (None, None) => break,
+                (Some(&(kb, _)), Some(&(ka, _))) if kb < ka => (kb, b.next(), None),
+                (Some(&(kb, _)), Some(&(ka, _))) if kb > ka => (ka, None, a.next()),
+                (Some(&(k, _)), _) | (None, Some(&(k, _))) => (k, b.next(), a.next()),
+            };
+            groups.push((
+                k,
+                tb.map_or(&zero, |(_, t)| t),
+                ta.map_or(&zero, |(_, t)| t),
+            ));
+        }
+        let mut orders = GroupOrders::default();
+        groups.sort_by_cached_key(|&(k, _, _)| orders.order(by, k));
+        for (k, b, a) in groups {
             f(GroupPair {
                 key: k.clone(),
                 before: Amounts::of_totals(&self.funds, Side::Before, b),
