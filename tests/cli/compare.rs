@@ -679,12 +679,12 @@ fn help_lists_compare_with_examples_in_both_languages() {
         .expect_code(0)
         .stdout_has("对比测算：全部路段分别按现行规则和对比规则")
         .stdout_has("roadsub compare examples/anyue-2018-plan.csv --set poverty.group.3.5=15万")
-        .stdout_has("且没有需分摊或削减的预算时，CSV 表像 batch 一样分块读取；否则整表载入");
-    // What the tables cost in memory is said as it is: CSV tables compared to CSV or JSON
-    // Lines, no budget binding, are read in blocks, not whole.
+        .stdout_has("也不输出 Excel 工作簿时，CSV 表像 batch 一样分块读取；否则整表载入");
+    // What the tables cost in memory is said as it is: CSV tables compared in any form but a
+    // workbook, no budget binding, are read in blocks, not whole.
     env.roadsub(&["compare", "--help"])
         .expect_code(0)
-        .stdout_has("CSV tables are read in blocks as batch reads");
+        .stdout_has("and no workbook written, CSV tables are read in blocks as batch reads");
 }
 
 #[test]
