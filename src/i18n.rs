@@ -22,32 +22,22 @@ impl Lang {
         }
     }
 
-    /// Why a file could not be read or written, in this language: the usual reasons said
-    /// plainly, any other as the system gives it.
+    /// Why a file could not be read or written, in this language: the reasons a system gives
+    /// for a file said plainly in both languages (found by their kind, or by the system's
+    /// number where a library wrapped the error and kept only its text); any other as the
+    /// system or the library gives it.
     pub fn io_reason(self, e: &std::io::Error) -> String {
-        use std::io::ErrorKind::*;
-        let (en, zh) = match e.kind() {
-            NotFound => ("no such file or directory", "没有这个文件或目录"),
-            PermissionDenied => ("permission denied", "没有权限"),
-            IsADirectory => ("is a directory", "是一个目录"),
-            NotADirectory => (
-                "a part of the path is not a directory",
-                "路径中有一部分不是目录",
-            ),
-            StorageFull => ("the disk is full", "磁盘已满"),
-            ReadOnlyFilesystem => ("the file system is read-only", "文件系统只读"),
-            // A workbook that could not be made, carried as an I/O error by a writer.
-            _ => {
-                return match e
-                    .get_ref()
-                    .and_then(|inner| inner.downcast_ref::<rust_xlsxwriter::XlsxError>())
-                {
-                    Some(x) => self.xlsx_reason(x),
-                    None => e.to_string(),
-                }
-            }
-        };
-        self.pick(en, zh).to_string()
+        // A workbook that could not be made, carried as an I/O error by a writer.
+        if let Some(x) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rust_xlsxwriter::XlsxError>())
+        {
+            return self.xlsx_reason(x);
+        }
+        match io_words(e) {
+            Some((en, zh)) => self.pick(en, zh).to_string(),
+            None => e.to_string(),
+        }
     }
 
     /// Why a workbook could not be made, for people: what a cell or a sheet cannot hold in
@@ -105,6 +95,96 @@ impl Lang {
     }
 }
 
+/// The system's number for error `e`: its own, or the one its text ends with ("… (os error
+/// 24) at path …", as a library that wraps it with the path says it).
+fn os_code(e: &std::io::Error) -> Option<i32> {
+    e.raw_os_error().or_else(|| {
+        let text = e.to_string();
+        let at = text.rfind("(os error ")? + "(os error ".len();
+        let digits = text[at..].split(')').next()?;
+        digits.parse().ok()
+    })
+}
+
+/// What error `e` means for a file, in English and Chinese: by its kind for the system's
+/// errors and those made of a kind alone (an error with words of its own keeps them, unless
+/// its kind says enough: no such file, no permission, a full disk …), by the system's number
+/// for those the kind leaves unsaid (the classic Unix numbers, alike on every Unix).
+fn io_words(e: &std::io::Error) -> Option<(&'static str, &'static str)> {
+    use std::io::ErrorKind::*;
+    let words = match e.kind() {
+        NotFound => ("no such file or directory", "没有这个文件或目录"),
+        PermissionDenied => ("permission denied", "没有权限"),
+        IsADirectory => ("is a directory", "是一个目录"),
+        NotADirectory => (
+            "a part of the path is not a directory",
+            "路径中有一部分不是目录",
+        ),
+        StorageFull => ("the disk is full", "磁盘已满"),
+        ReadOnlyFilesystem => ("the file system is read-only", "文件系统只读"),
+        QuotaExceeded => ("the disk quota is used up", "磁盘配额已用完"),
+        FileTooLarge => (
+            "the file would be larger than this system allows (see ulimit -f)",
+            "文件将超过系统允许的大小（见 ulimit -f）",
+        ),
+        _ => {
+            let code = os_code(e);
+            if code.is_none() && e.get_ref().is_some() {
+                return None;
+            }
+            return match (e.kind(), code) {
+                (WouldBlock, _) => Some((
+                    "the output cannot take more just now (it is set not to wait)",
+                    "输出暂时无法接收更多数据（它被设为不等待）",
+                )),
+                (BrokenPipe, _) => Some(("the reading end was closed", "读取的一端已关闭")),
+                (AlreadyExists, _) => Some(("it already exists", "已经存在")),
+                (DirectoryNotEmpty, _) => Some(("the folder is not empty", "文件夹不是空的")),
+                (InvalidFilename, _) => {
+                    Some(("the name is too long or not allowed", "名称太长或不被允许"))
+                }
+                (CrossesDevices, _) => {
+                    Some(("it would cross from one disk to another", "不能跨磁盘进行"))
+                }
+                (ResourceBusy, _) => Some(("it is busy", "正被占用")),
+                (ExecutableFileBusy, _) => Some(("it is a program being run", "是正在运行的程序")),
+                (TooManyLinks, _) => Some(("too many links", "链接过多")),
+                (OutOfMemory, _) => Some(("not enough memory", "内存不足")),
+                (Interrupted, _) => Some(("interrupted", "被中断")),
+                (TimedOut, _) => Some(("timed out", "超时")),
+                (NotSeekable, _) => Some((
+                    "it cannot be read again from its start (a pipe?)",
+                    "无法从头再读（是管道吗？）",
+                )),
+                (StaleNetworkFileHandle, _) => {
+                    Some(("the network file is no longer there", "网络文件已不在"))
+                }
+                (_, Some(24)) => Some((
+                    "too many files are open (see ulimit -n)",
+                    "打开的文件过多（见 ulimit -n）",
+                )),
+                (_, Some(23)) => Some((
+                    "too many files are open on this system",
+                    "系统打开的文件过多",
+                )),
+                (_, Some(5)) => Some((
+                    "the disk reported an input/output error",
+                    "磁盘报告了输入输出错误",
+                )),
+                (_, Some(9)) => Some((
+                    "it is not open for this (a closed or read-only descriptor)",
+                    "文件未以此方式打开（描述符已关闭或只读）",
+                )),
+                (_, Some(40)) if cfg!(target_os = "linux") => {
+                    Some(("too many levels of symbolic links", "符号链接层级过多"))
+                }
+                _ => None,
+            };
+        }
+    };
+    Some(words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +204,63 @@ mod tests {
         // Any other error in its own words.
         let other = std::io::Error::other("broken pipe somewhere");
         assert_eq!(Lang::Zh.io_reason(&other), "broken pipe somewhere");
+    }
+
+    /// The defect: with `ulimit -n 4`, `ulimit -f`, or a standard output set not to wait,
+    /// a comparison ended with "Too many open files (os error 24) at path \"/tmp/…\"",
+    /// "File too large (os error 27)" or "Resource temporarily unavailable (os error 11)",
+    /// in English under `--lang zh` too.
+    #[test]
+    fn the_reasons_a_system_gives_for_a_file_are_said_in_both_languages() {
+        // The system's errors a run may meet reading or writing a file, as the system gives
+        // them and as a library wraps them with a path (keeping only their text).
+        let codes = [
+            1, 2, 4, 5, 9, 11, 12, 13, 16, 17, 18, 20, 21, 23, 24, 26, 27, 28, 30, 31,
+        ];
+        let mut codes = codes.to_vec();
+        if cfg!(target_os = "linux") {
+            // ENAMETOOLONG, ENOTEMPTY, ELOOP, ESTALE, EDQUOT there.
+            codes.extend([36, 39, 40, 116, 122]);
+        }
+        for code in codes {
+            let own = std::io::Error::from_raw_os_error(code);
+            let wrapped = std::io::Error::new(
+                own.kind(),
+                format!(
+                    "{} at path \"/tmp/.tmpXYZ\"",
+                    std::io::Error::from_raw_os_error(code)
+                ),
+            );
+            for e in [&own, &wrapped] {
+                let (en, zh) = (Lang::En.io_reason(e), Lang::Zh.io_reason(e));
+                assert!(
+                    !en.contains("os error") && !en.contains("/tmp"),
+                    "{code}: {en}"
+                );
+                assert!(
+                    !zh.contains("os error") && !zh.contains("/tmp"),
+                    "{code}: {zh}"
+                );
+                assert!(
+                    zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{code}: {zh}"
+                );
+                assert!(en.is_ascii() && en != zh, "{code}: {en}");
+            }
+        }
+        assert_eq!(
+            Lang::Zh.io_reason(&std::io::Error::from_raw_os_error(24)),
+            "打开的文件过多（见 ulimit -n）"
+        );
+        assert_eq!(
+            Lang::En.io_reason(&std::io::Error::from_raw_os_error(27)),
+            "the file would be larger than this system allows (see ulimit -f)"
+        );
+        // An error with words of its own keeps them.
+        let own_words = std::io::Error::new(std::io::ErrorKind::InvalidInput, "a cell too long");
+        assert_eq!(Lang::Zh.io_reason(&own_words), "a cell too long");
+        let other = std::io::Error::other("no more events");
+        assert_eq!(Lang::Zh.io_reason(&other), "no more events");
     }
 
     #[test]

@@ -552,7 +552,22 @@ fn output_in_args(args: &[OsString]) -> Option<&OsStr> {
 }
 
 /// Runs the command line and returns the exit status.
+/// A file grown past the size limit (`ulimit -f`) fails to be written, as a full disk does,
+/// rather than ending the run with a signal (SIGXFSZ): the run then says so in the user's
+/// language and takes its temporary files away, where the signal left a `.roadsub-….tmp`
+/// beside the output and a shell's "File size limit exceeded".
+fn refuse_size_limit_signal() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setting a signal's disposition to "ignore" runs no code of ours in a handler;
+    // it is done first, before any thread is started.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 pub fn run() -> ExitCode {
+    refuse_size_limit_signal();
     // A file name need not be UTF-8 (a GBK name from a Windows share): std::env::args would
     // panic on it, so the arguments are taken as the system gives them, and clap says which
     // argument that must be text is not.

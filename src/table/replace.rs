@@ -254,6 +254,11 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
             _ => return Ok(path),
         }
     }
+    // The system's own error for it where its number is known (so it is said in the user's
+    // language), else in words.
+    if cfg!(target_os = "linux") {
+        return Err(io::Error::from_raw_os_error(40));
+    }
     Err(io::Error::other("too many levels of symbolic links"))
 }
 

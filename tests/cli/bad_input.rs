@@ -960,3 +960,65 @@ fn in_shell(env: &Env, line: &str) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// The defect: under a file size limit (`ulimit -f`), a run was ended by a signal (SIGXFSZ)
+/// part way through writing: the shell said "File size limit exceeded", nothing in the
+/// user's language, and a `.roadsub-….tmp` was left beside the output. It now fails as a full
+/// disk does: said in the user's language, the output left as it was, no temporary file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_size_limit_is_said_in_both_languages_and_leaves_nothing_behind() {
+    let env = Env::new();
+    let mut table = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
+    for i in 0..2000 {
+        table.push_str(&format!("S{i},天马乡,村{},通社,4.5,1.2,50万\n", i % 40));
+    }
+    env.write("t.csv", &table);
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    for (args, out) in [
+        ("batch t.csv -o out.csv", "out.csv"),
+        (
+            "compare t.csv --set poverty.group.3.5=15万 -o out.md",
+            "out.md",
+        ),
+        (
+            "compare t.csv --set poverty.group.3.5=15万 -o out.json",
+            "out.json",
+        ),
+        (
+            "compare t.csv --set poverty.group.3.5=15万 -o out.csv",
+            "out.csv",
+        ),
+    ] {
+        for (lang, said) in [
+            (
+                "zh",
+                format!("roadsub: 无法写入 {out}: 文件将超过系统允许的大小（见 ulimit -f）\n"),
+            ),
+            (
+                "en",
+                format!(
+                    "roadsub: cannot write {out}: the file would be larger than this system \
+                     allows (see ulimit -f)\n"
+                ),
+            ),
+        ] {
+            // 40 blocks: 20 KB in `sh`'s 512-byte blocks, room for none of these outputs.
+            let done = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("ulimit -f 40; exec '{bin}' {args} --lang {lang}"))
+                .current_dir(env.file(""))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&done.stderr);
+            assert_eq!(done.status.code(), Some(1), "{args}: {stderr}");
+            assert!(stderr.ends_with(&said), "{args}: {stderr}");
+            let left: Vec<String> = std::fs::read_dir(env.file(""))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name != "t.csv")
+                .collect();
+            assert!(left.is_empty(), "{args}: {left:?}");
+        }
+    }
+}
