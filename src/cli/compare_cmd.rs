@@ -734,16 +734,12 @@ fn json_commit(
 ) -> Result<(), Failure> {
     let mut sink = match out {
         Out::File(_) => RowsOut::open(out),
-        Out::Stdout { .. } => RowsOut {
-            // Buffered: a document's groups come a few hundred bytes at a time (a write each
-            // made 187,848 system calls for 200,000 rows).
-            to: Ok(RowsTo::Stdout(std::io::BufWriter::with_capacity(
-                1 << 20,
-                std::io::stdout().lock(),
-            ))),
-            written: 0,
-            started: 0,
-        },
+        // Buffered: a document's groups come a few hundred bytes at a time (a write each
+        // made 187,848 system calls for 200,000 rows).
+        Out::Stdout { .. } => RowsOut::to(Ok(RowsTo::Stdout(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )))),
     };
     match rows.read_back() {
         Ok(rows) => {
@@ -780,6 +776,15 @@ enum RowsTo {
 }
 
 impl RowsOut {
+    /// Rows to `to`, none written yet.
+    fn to(to: Result<RowsTo, std::io::Error>) -> RowsOut {
+        RowsOut {
+            to,
+            written: 0,
+            started: 0,
+        }
+    }
+
     fn open(out: &Out) -> RowsOut {
         let to = match out {
             Out::File(path) => Replacement::new(path, ".tmp").map(RowsTo::File),
@@ -787,11 +792,7 @@ impl RowsOut {
                 .map(RowsTo::Spool)
                 .unwrap_or(RowsTo::Memory(Vec::new()))),
         };
-        RowsOut {
-            to,
-            written: 0,
-            started: 0,
-        }
+        RowsOut::to(to)
     }
 
     /// Where `form`'s rows for `out` go: a JSON document's kept aside ([`RowsOut::spool`]),
@@ -800,11 +801,7 @@ impl RowsOut {
     fn for_form(form: Form, out: &Out) -> RowsOut {
         match form {
             Form::Json { .. } => RowsOut::spool(),
-            Form::Terminal { .. } => RowsOut {
-                to: Ok(RowsTo::Memory(Vec::new())),
-                written: 0,
-                started: 0,
-            },
+            Form::Terminal { .. } => RowsOut::to(Ok(RowsTo::Memory(Vec::new()))),
             _ => RowsOut::open(out),
         }
     }

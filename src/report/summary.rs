@@ -120,15 +120,22 @@ pub fn village_order(township: &str, village: &str) -> (Key, Key) {
 /// own name (a quoted township too), a class by the label shown. The name itself comes last,
 /// so two groups never tie. Made once per group when an output is written.
 pub fn group_order(by: GroupBy, name: &str) -> (Key, Key, String) {
+    let (township, village) = ordered_parts(by, name);
+    let (township, village) = village_order(&township, village);
+    (township, village, name.to_string())
+}
+
+/// What a group of `by` named `name` is ordered by, as text: its township (the name itself
+/// for a township or a class) and its village's own name (empty but for a village).
+fn ordered_parts(by: GroupBy, name: &str) -> (std::borrow::Cow<'_, str>, &str) {
     let parts = match by {
         GroupBy::Village => village_parts(name),
         GroupBy::Township | GroupBy::Class => None,
     };
-    let (township, village) = match &parts {
-        Some((township, village)) => village_order(township, village),
-        None => village_order(name, ""),
-    };
-    (township, village, name.to_string())
+    match parts {
+        Some((township, village)) => (township.into(), village),
+        None => (name.into(), ""),
+    }
 }
 
 /// [`group_order`] of group after group, the key of each township's and village's own name
@@ -142,15 +149,8 @@ pub struct GroupOrders {
 impl GroupOrders {
     /// What [`group_order`] gives.
     pub fn order(&mut self, by: GroupBy, name: &str) -> (Key, Key, String) {
-        let parts = match by {
-            GroupBy::Village => village_parts(name),
-            GroupBy::Township | GroupBy::Class => None,
-        };
-        let (township, village) = match &parts {
-            Some((township, village)) => (township.as_str(), *village),
-            None => (name, ""),
-        };
-        (self.key(township), self.key(village), name.to_string())
+        let (township, village) = ordered_parts(by, name);
+        (self.key(&township), self.key(village), name.to_string())
     }
 
     /// [`Key::of`] `text`.
