@@ -133,7 +133,10 @@ fn a_json_comparison_holds_at_most_1000_bytes_a_row_while_it_is_written() {
         &s.comparison,
         &variant,
         Lang::En,
-        (read_back, spooled),
+        (
+            roadsub::report::compare::stream::Kept::Read(read_back),
+            spooled,
+        ),
         &mut document,
     )
     .unwrap();

@@ -90,6 +90,35 @@ pub trait Sink {
     fn put(&mut self, bytes: &[u8]);
     /// Everything put so far is taken back (the rows are written again from the start).
     fn again(&mut self);
+    /// The next `len` bytes of `from`, from where it stands: what [`Sink::put`] makes of
+    /// them read a piece at a time ([`put_read`]). A sink that writes to a file may have the
+    /// system copy them from file to file instead.
+    fn put_file(&mut self, from: &mut std::fs::File, len: u64) -> std::io::Result<()> {
+        put_read(self, &mut std::io::Read::take(from, len))
+    }
+}
+
+/// Puts everything `from` gives to `sink`, a piece at a time.
+pub fn put_read(
+    sink: &mut (impl Sink + ?Sized),
+    from: &mut impl std::io::Read,
+) -> std::io::Result<()> {
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        match std::io::Read::read(from, &mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => sink.put(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Rows kept aside to be put into a JSON document (see [`json_document`]): in a file, which
+/// a sink may have the system copy, or read from anything else.
+pub enum Kept<R> {
+    File(std::fs::File),
+    Read(R),
 }
 
 /// Bytes kept in memory.
@@ -468,12 +497,16 @@ pub fn json_document(
     c: &Comparison,
     variant: &write::Variant,
     lang: Lang,
-    (mut rows, written): (impl std::io::Read, u64),
+    (rows, written): (Kept<impl std::io::Read>, u64),
     sink: &mut impl Sink,
 ) -> std::io::Result<()> {
     let [head, townships, villages, tail] = write::json_frame(c, variant, lang);
     let funds = write::fund_order(c);
     sink.put(head.as_bytes());
+    // The groups are gathered a piece at a time: a system call each, 187,307 villages made
+    // as many writes.
+    const PIECE: usize = 1 << 20;
+    let mut piece = Vec::with_capacity(PIECE);
     for (by, after) in [(GroupBy::Township, townships), (GroupBy::Village, villages)] {
         let (open, skip, _) = write::json_array(true, write::JSON_GROUPS);
         let mut any = false;
@@ -482,34 +515,41 @@ pub fn json_document(
             item.clear();
             write::json_group(c, &funds, &g, &mut item);
             match any {
-                true => sink.put(&item),
+                true => piece.extend_from_slice(&item),
                 false => {
-                    sink.put(open);
-                    sink.put(&item[skip..]);
+                    piece.extend_from_slice(open);
+                    piece.extend_from_slice(&item[skip..]);
                 }
             }
             any = true;
+            if piece.len() >= PIECE {
+                sink.put(&piece);
+                piece.clear();
+            }
         });
         let (none, _, close) = write::json_array(any, write::JSON_GROUPS);
         if !any {
-            sink.put(none);
+            piece.extend_from_slice(none);
         }
-        sink.put(close.as_bytes());
-        sink.put(after.as_bytes());
+        piece.extend_from_slice(close.as_bytes());
+        piece.extend_from_slice(after.as_bytes());
     }
     let (open, skip, close) = write::json_array(written > 0, write::JSON_ROWS);
-    sink.put(open);
-    std::io::copy(
-        &mut std::io::Read::take(&mut rows, skip as u64),
-        &mut std::io::sink(),
-    )?;
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        match std::io::Read::read(&mut rows, &mut buf) {
-            Ok(0) => break,
-            Ok(n) => sink.put(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+    piece.extend_from_slice(open);
+    sink.put(&piece);
+    // The rows' first comma is left out.
+    let skip = (skip as u64).min(written);
+    match rows {
+        Kept::File(mut file) => {
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::Current(skip as i64))?;
+            sink.put_file(&mut file, written - skip)?;
+        }
+        Kept::Read(mut rows) => {
+            std::io::copy(
+                &mut std::io::Read::take(&mut rows, skip),
+                &mut std::io::sink(),
+            )?;
+            put_read(sink, &mut rows)?;
         }
     }
     sink.put(close.as_bytes());
@@ -732,9 +772,18 @@ mod tests {
             let bytes = match form {
                 Form::Json { variant } => {
                     let mut document = Vec::new();
-                    let rows = (&bytes[..], bytes.len() as u64);
+                    let rows = (Kept::Read(&bytes[..]), bytes.len() as u64);
                     json_document(&streamed.comparison, variant, lang, rows, &mut document)
                         .unwrap();
+                    // The rows kept in a file (as a run keeps them) make the same document.
+                    let mut file = tempfile::tempfile().unwrap();
+                    std::io::Write::write_all(&mut file, &bytes).unwrap();
+                    std::io::Seek::rewind(&mut file).unwrap();
+                    let mut from_file = Vec::new();
+                    let rows = (Kept::<&[u8]>::File(file), bytes.len() as u64);
+                    json_document(&streamed.comparison, variant, lang, rows, &mut from_file)
+                        .unwrap();
+                    prop_assert_eq!(&from_file, &document);
                     document
                 }
                 Form::Terminal { limit } => {
