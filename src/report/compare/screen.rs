@@ -591,13 +591,21 @@ pub fn terminal_of(
     .into_iter()
     .enumerate()
     {
-        let all = c.groups(by);
-        let moved: Vec<&GroupPair> = all
-            .iter()
-            .filter(|g| g.before != g.after || g.rows.0 != g.rows.1)
-            .collect();
-        unchanged[k] = all.len() - moved.len();
-        if moved.is_empty() {
+        // Only the groups that moved are kept, and only as many as are shown: 187,307
+        // villages were each made a pair of amounts and held.
+        let mut moved: Vec<GroupPair> = Vec::new();
+        let mut moved_count = 0usize;
+        c.each_group(by, |g| {
+            if g.before == g.after && g.rows.0 == g.rows.1 {
+                unchanged[k] += 1;
+                return;
+            }
+            moved_count += 1;
+            if moved.len() < limit {
+                moved.push(g);
+            }
+        });
+        if moved_count == 0 {
             continue;
         }
         let mut columns = vec![Column::key(lang.pick(en, zh))];
@@ -617,7 +625,7 @@ pub fn terminal_of(
         keep(hidden);
         groups_text.push('\n');
         groups_text.push_str(&text);
-        let more = moved.len().saturating_sub(limit);
+        let more = moved_count.saturating_sub(limit);
         if more > 0 {
             let what = match (by, more) {
                 (GroupBy::Township, 1) => "township",
