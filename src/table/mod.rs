@@ -121,8 +121,8 @@ impl TableError {
                         format!(
                             "{file}:{line}: {what}{}",
                             lang.pick(
-                                "; the table cannot be edited without losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)",
-                                "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
+                                "; reading the table would lose it, so the table is not read (fix the line in a text editor, or use roadsub batch, which reports it)",
+                                "；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
                             )
                         )
                     })

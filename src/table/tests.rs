@@ -285,14 +285,14 @@ fn records_that_cannot_be_kept_refuse_the_open_naming_every_line() {
     let err = sheet::Sheet::load(&path).unwrap_err();
     assert_eq!(
         err.render("t.csv", Lang::En),
-        "t.csv:1502: this record is longer than 1 MiB; the table cannot be edited without losing it, \
-         so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)\n\
-         t.csv:1503: this record has more than 4096 fields; the table cannot be edited without \
-         losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)"
+        "t.csv:1502: this record is longer than 1 MiB; reading the table would lose it, so the \
+         table is not read (fix the line in a text editor, or use roadsub batch, which reports it)\n\
+         t.csv:1503: this record has more than 4096 fields; reading the table would lose it, so \
+         the table is not read (fix the line in a text editor, or use roadsub batch, which reports it)"
     );
     assert_eq!(
         err.render("t.csv", Lang::Zh).lines().next().unwrap(),
-        "t.csv:1502: 此记录超过 1 MiB；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
+        "t.csv:1502: 此记录超过 1 MiB；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）"
     );
 }
 

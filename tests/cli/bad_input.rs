@@ -1022,3 +1022,44 @@ fn a_file_size_limit_is_said_in_both_languages_and_leaves_nothing_behind() {
         }
     }
 }
+
+#[test]
+fn a_quote_never_closed_is_refused_by_explain_compare_and_notice_in_words_of_reading() {
+    // The defect: explain, compare and notice, which only read a table, refused a record whose
+    // quote is never closed in the table view's words, "the table cannot be edited without
+    // losing it, so it is not opened".
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,石鼓镇,大骥村,group,4.5,1.2,\"360000,,\n\
+         S2,石鼓镇,大骥村,group,4.5,1.2,360000,,\n",
+    );
+    let en = format!(
+        "roadsub: {input}:2: a quote (\") in this record is never closed, so line 3 is taken \
+         into it; reading the table would lose it, so the table is not read (fix the line in a \
+         text editor, or use roadsub batch, which reports it)\n"
+    );
+    let zh = format!(
+        "roadsub: {input}:2: 此记录中有英文引号 \" 未闭合，第 3 行被并入此记录；读取此表会丢失该行，\
+         因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）\n"
+    );
+    let commands: [&[&str]; 3] = [
+        &["explain", &input, "--id", "S1"],
+        &[
+            "compare",
+            &input,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            "c.csv",
+        ],
+        &["notice", &input, "-o", "notices"],
+    ];
+    for args in commands {
+        env.roadsub(args).expect(1, "", &en);
+        env.roadsub(&[args, &["--lang", "zh"]].concat())
+            .expect(1, "", &zh);
+    }
+    assert!(!env.path("c.csv").exists());
+    assert!(!env.path("notices").exists());
+}

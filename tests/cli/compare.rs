@@ -2829,7 +2829,7 @@ fn rows_read_as_they_are_computed_keep_quoted_line_ends_crlf_lines_repeated_ids_
 #[test]
 fn a_table_read_as_it_is_computed_is_refused_in_the_words_and_at_the_table_of_a_table_read_whole() {
     let (env, small) = small_env();
-    let tail = "; the table cannot be edited without losing it, so it is not opened (fix the line in a text editor, or use roadsub batch, which reports it)";
+    let tail = "; reading the table would lose it, so the table is not read (fix the line in a text editor, or use roadsub batch, which reports it)";
     let open_last = env.write(
         "open.csv",
         format!("{SMALL}S4,卧佛镇,关田村,通社,3.5,1,\"40万,\n"),

@@ -332,9 +332,9 @@ mod tests {
             let err = Sheet::load(&path).unwrap_err();
             (err.render("t.csv", Lang::En), err.render("t.csv", Lang::Zh))
         };
-        let tail_en = "; the table cannot be edited without losing it, so it is not opened \
+        let tail_en = "; reading the table would lose it, so the table is not read \
                        (fix the line in a text editor, or use roadsub batch, which reports it)";
-        let tail_zh = "；编辑此表会丢失该行，因此不打开（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
+        let tail_zh = "；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
         // Too few fields, and the rows after it inside one.
         let (en, zh) = refused(format!(
             "{head}X2,t,v,\"unterminated,village,3.5,2.4,900000\n{rest}"
