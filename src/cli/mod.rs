@@ -361,6 +361,39 @@ fn help_template(lang: Lang) -> &'static str {
     )
 }
 
+/// Chinese help as clap renders it (`help`, with or without its styles), its headings ended
+/// with a full-width colon ("选项：", as "用法：" and "示例：" are) and its usage line naming the
+/// options "[选项]".
+fn help_zh(help: &str) -> String {
+    let mut out = String::with_capacity(help.len());
+    for line in help.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        // A heading starts its line (its styles before it, if any) and ends with the colon,
+        // perhaps followed by the code that ends its style.
+        let heading = ["命令", "选项"].iter().find_map(|h| {
+            let at = body.find(&format!("{h}:"))?;
+            let (before, after) = (&body[..at], &body[at + h.len() + 1..]);
+            let plain = |s: &str| {
+                s.chars()
+                    .all(|c| c == '\x1b' || c == '[' || c == ';' || c.is_ascii_alphanumeric())
+            };
+            (plain(before) && plain(after)).then(|| format!("{before}{h}：{after}"))
+        });
+        match heading {
+            Some(h) => out.push_str(&h),
+            None if body.contains("用法：") => {
+                out.push_str(&body.replacen("[OPTIONS]", "[选项]", 1))
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(end);
+    }
+    out
+}
+
 /// A Chinese headline for a command-line error [`usage_error_zh`] cannot say whole.
 fn usage_headline_zh(kind: clap::error::ErrorKind, args: &[OsString]) -> String {
     use clap::error::ErrorKind::*;
@@ -435,7 +468,9 @@ fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
     let usage = rendered
         .lines()
         .find_map(|l| l.strip_prefix("Usage: "))
-        .map_or(String::new(), |u| format!("\n用法：{u}\n"));
+        .map_or(String::new(), |u| {
+            format!("\n用法：{}\n", u.replacen("[OPTIONS]", "[选项]", 1))
+        });
     Some(format!("roadsub: {what}\n{usage}\n更多信息请用 --help。\n"))
 }
 
@@ -464,7 +499,7 @@ fn mistyped_command(file: &Path, lang: Lang) -> Option<String> {
         Lang::Zh => format!(
             "roadsub: 未知的命令 {name}（可用：{}）；是否想用 {meant}？（也没有名为 {name} 的文件；\
              要新建这个名字的表格请写 ./{name}）\n\n\
-             用法：roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+             用法：roadsub [选项] [FILE] [COMMAND]\n\n\
              更多信息请用 --help。\n",
             commands.join("、")
         ),
@@ -601,6 +636,26 @@ pub fn run() -> ExitCode {
             if let Some(said) = file.and_then(|f| mistyped_command(&f, lang)) {
                 to_stderr(&said);
                 return ExitCode::from(EXIT_USAGE);
+            }
+            if code == EXIT_OK
+                && lang == Lang::Zh
+                && e.kind() == clap::error::ErrorKind::DisplayHelp
+            {
+                // clap ends each heading with an ASCII colon and names the options [OPTIONS]:
+                // in Chinese, "选项：" lines up with "用法：" and "示例：".
+                let styled = e.render();
+                let color = stdout_is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+                let text = match color {
+                    true => styled.ansi().to_string(),
+                    false => styled.to_string(),
+                };
+                let mut out = io::stdout().lock();
+                let _ = out
+                    .write_all(help_zh(&text).as_bytes())
+                    .and_then(|_| out.flush());
+                return ExitCode::from(EXIT_OK);
             }
             match usage_error_zh(&e, &args).filter(|_| code == EXIT_USAGE && lang == Lang::Zh) {
                 // clap speaks English only: said in Chinese instead where it can be.

@@ -239,7 +239,9 @@ fn an_output_on_a_descriptor_open_for_reading_is_refused() {
         .spawn()
         .unwrap();
     use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(b"x\n").unwrap();
+    // roadsub refuses without reading its input, and may have ended before this is written
+    // (a broken pipe here is that, not a failure).
+    let _ = child.stdin.take().unwrap().write_all(b"x\n");
     let done = child.wait_with_output().unwrap();
     assert_eq!(done.status.code(), Some(2));
     assert_eq!(

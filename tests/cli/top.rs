@@ -16,6 +16,38 @@ fn help_has_examples_and_exit_codes_in_both_languages() {
         .run()
         .stdout_has("--keep-going");
     let version = env.roadsub(&["--version"]).expect_code(0);
+    // The defect: Chinese help headed its lists "选项:" and "命令:" with an ASCII colon (clap's),
+    // beside "用法：" and "示例：", and named the options [OPTIONS].
+    let commands: [&[&str]; 8] = [
+        &[],
+        &["batch"],
+        &["explain"],
+        &["compare"],
+        &["notice"],
+        &["rules"],
+        &["rules", "check"],
+        &["rules", "new"],
+    ];
+    for command in commands {
+        let help = env
+            .roadsub(&[command, &["--help", "--lang", "zh"]].concat())
+            .expect_code(0);
+        help.stdout_has("\n选项：\n");
+        let text = &help.stdout;
+        assert!(!text.contains("[OPTIONS]"), "{command:?}: {text}");
+        let usage = text.lines().find(|l| l.starts_with("用法：")).unwrap();
+        assert!(usage.contains(" [选项]"), "{command:?}: {usage}");
+        for line in text.lines().filter(|l| !l.starts_with(' ')) {
+            assert!(!line.ends_with(':'), "{command:?}: {line:?}");
+        }
+    }
+    env.roadsub(&["rules", "--help", "--lang", "zh"])
+        .run()
+        .stdout_has("\n命令：\n");
+    env.roadsub(&["compare", "--help", "--lang", "en"])
+        .run()
+        .stdout_has("\nOptions:\n")
+        .stdout_has("Usage: roadsub compare [OPTIONS] <FILE>...");
     assert_eq!(
         version.stdout.trim(),
         concat!("roadsub ", env!("CARGO_PKG_VERSION"))
@@ -78,7 +110,7 @@ fn a_mistyped_command_is_named_not_taken_for_a_table() {
         "",
         "roadsub: 未知的命令 exlpain（可用：batch、rules、explain、compare、notice）；是否想用 \
          explain？（也没有名为 exlpain 的文件；要新建这个名字的表格请写 ./exlpain）\n\n\
-         用法：roadsub [OPTIONS] [FILE] [COMMAND]\n\n\
+         用法：roadsub [选项] [FILE] [COMMAND]\n\n\
          更多信息请用 --help。\n",
     );
     // A table of that name, or one written with its folder, is a table.
