@@ -946,8 +946,9 @@ impl Sink for RowsOut {
         }
     }
 
-    /// Into a file, the system copies them from file to file (`copy_file_range` on Linux:
-    /// a gigabyte of a JSON document's rows in a quarter of the time read and written).
+    /// Into a file, the system copies them from file to file (`copy_file_range` on Linux: the
+    /// bytes are not read into the process and written back; same-disk copies of a gigabyte
+    /// took 0.5 s against 1.7-2.1 s read and written, timed apart from a run).
     fn put_file(&mut self, from: &mut std::fs::File, len: u64) -> std::io::Result<()> {
         let Ok(RowsTo::File(out)) = &self.to else {
             return stream::put_read(self, &mut std::io::Read::take(from, len));
