@@ -412,9 +412,9 @@ fn usage_headline_zh(kind: clap::error::ErrorKind, args: &[OsString]) -> String 
 
 /// A command-line error said wholly in Chinese, from what clap knows of it (the argument, the
 /// value, the values it takes, the usage line), for the kinds a user meets: a value not among
-/// those an option takes, a missing argument, two that cannot go together, an unknown
-/// argument or command. `None` for the others (and for a value a parser of roadsub's refused,
-/// whose message is already in the user's language).
+/// those an option takes, a missing argument, two that cannot go together (or one given
+/// twice), an unknown argument or command, a command missing after `rules`; and a value a
+/// parser of roadsub's refused, in its own Chinese words. `None` for the others.
 fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind::*};
     let text = |kind: ContextKind| -> Option<String> {
@@ -430,6 +430,16 @@ fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
             _ => return None,
         })
     };
+    if e.context().next().is_none() {
+        // An error of roadsub's own parsers (`--by`), said in Chinese already: without the
+        // "error: " clap puts before it.
+        let rendered = e.render().to_string();
+        let said = rendered
+            .strip_prefix("error: ")
+            .unwrap_or(&rendered)
+            .trim_end();
+        return Some(format!("roadsub: {said}\n\n更多信息请用 --help。\n"));
+    }
     let arg = text(ContextKind::InvalidArg);
     let suggested =
         |kind: ContextKind| text(kind).map_or(String::new(), |s| format!("；是否想用 {s}？"));
@@ -447,6 +457,8 @@ fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
         }
         MissingRequiredArgument => format!("缺少必需的参数：{}", arg?.replace('\n', "、")),
         ArgumentConflict => match text(ContextKind::PriorArg) {
+            // clap says an argument given twice conflicts with itself.
+            Some(prior) if Some(&prior) == arg.as_ref() => format!("参数 {prior} 只能给一次"),
             Some(prior) => format!("参数 {} 不能与 {prior} 同时使用", arg?),
             None => format!("参数 {} 不能与其他参数同时使用", arg?),
         },
@@ -460,6 +472,12 @@ fn usage_error_zh(e: &clap::Error, args: &[OsString]) -> Option<String> {
             text(ContextKind::InvalidSubcommand)?,
             commands_at(args).join("、"),
             suggested(ContextKind::SuggestedSubcommand)
+        ),
+        // `roadsub rules` with no command after it: clap names the command and its commands.
+        MissingSubcommand => format!(
+            "{} 后面缺少命令（可用：{}）",
+            text(ContextKind::InvalidSubcommand)?,
+            text(ContextKind::ValidSubcommand)?
         ),
         _ => return None,
     };

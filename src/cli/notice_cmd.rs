@@ -266,6 +266,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         ));
     }
+    if m.get_one::<String>("village")
+        .is_some_and(|v| v.trim().is_empty())
+    {
+        // Every row names its village (a blank one is a bad row), so a blank name asks for
+        // no village: said before any table is read.
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--village: the name is blank; give a village (--village 画青村) or a township and village (--village 天马乡/画青村)",
+                "--village：村名为空；请给出村名（--village 画青村）或乡镇和村（--village 天马乡/画青村）",
+            ),
+        ));
+    }
     let rules = load_rules_as_of(m, lang)?;
     let (tables, unread) = read_tables(m, &rules, lang)?;
     let run = Run::new(&tables, &rules).map_err(|e| bad(e.render(lang)))?;

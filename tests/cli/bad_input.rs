@@ -911,7 +911,9 @@ fn the_zh_missing_cost_column_said_需要_cost_with_ascii_brackets_and_row_error
 
 /// The defect: under `--lang zh` a command-line mistake gave a Chinese headline and then
 /// clap's English. The kinds a user meets are said wholly in Chinese, with the values an
-/// option takes and the usage line; English is as clap says it.
+/// option takes and the usage line; English is as clap says it. So are, since, an option
+/// given twice (it was "--lang 不能与 --lang 同时使用") and `roadsub rules` with no command
+/// after it (a Chinese headline, then clap's English).
 #[test]
 fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
     let env = Env::new();
@@ -938,6 +940,14 @@ fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
             "roadsub: 参数 --id <ID> 不能与 --row <N> 同时使用\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>\n\n更多信息请用 --help。\n",
         ),
         (
+            vec!["batch", &input, "--amounts", "元", "--amounts", "万元"],
+            "roadsub: 参数 --amounts <元|万元> 只能给一次\n\n用法：roadsub batch [选项] <FILE>...\n\n更多信息请用 --help。\n",
+        ),
+        (
+            vec!["rules"],
+            "roadsub: roadsub rules 后面缺少命令（可用：check、show、test、new）\n\n用法：roadsub rules [选项] <COMMAND>\n\n更多信息请用 --help。\n",
+        ),
+        (
             vec!["batch", &input, "--summry"],
             "roadsub: 未知的参数 --summry；是否想用 --summary？（roadsub --help 列出全部参数）\n\n用法：roadsub batch --summary <FILE>...\n\n更多信息请用 --help。\n",
         ),
@@ -949,6 +959,55 @@ fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
     env.roadsub(&["batch", &input, "--amounts", "abc", "--lang", "en"])
         .expect_code(2)
         .stderr_starts("error: invalid value 'abc' for '--amounts <元|万元>'\n");
+    env.roadsub(&["rules", "--lang", "en"])
+        .expect_code(2)
+        .stderr_starts("error: 'roadsub rules' requires a subcommand but one was not provided\n");
+}
+
+/// Every kind of command-line mistake, of every command, under `--lang zh`: none says a
+/// word of clap's English ("error:", "Usage:", "For more information"), each ends with the
+/// way to help and exit status 2.
+#[test]
+fn no_command_line_mistake_is_said_in_clap_english_under_lang_zh() {
+    let env = Env::new();
+    let input = table(&env, "S1,t,v,village,4.5,1,1600000,,\n");
+    let t = input.as_str();
+    for args in [
+        vec!["--bogus"],
+        vec!["rules"],
+        vec!["rules", "bogus"],
+        vec!["rules", "show", "--bogus"],
+        vec!["rules", "new", "--bogus"],
+        vec!["rules", "test", "--bogus"],
+        vec!["batch"],
+        vec!["batch", t, "-o"],
+        vec!["batch", t, "--by", "县"],
+        vec!["batch", t, "--format", "yaml"],
+        vec!["batch", t, "--format", "csv", "--format", "md"],
+        vec!["batch", t, "--excel", "--excel"],
+        vec!["compare"],
+        vec!["compare", t, "--set"],
+        vec!["compare", t, "--against"],
+        vec!["compare", t, "--bogus"],
+        vec!["explain", t],
+        vec!["explain", t, "--row"],
+        vec!["explain", t, "--row", "1", "--id", "S1"],
+        vec!["notice"],
+        vec!["notice", t, "--village"],
+        vec!["notice", t, "--bogus"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--lang", "zh"]);
+        let run = env.roadsub(&args).expect_code(2);
+        let said = run.stderr.clone();
+        for english in ["error:", "Usage:", "For more information", "try '--help'"] {
+            assert!(!said.contains(english), "{args:?} said {english}: {said}");
+        }
+        assert!(
+            said.ends_with("更多信息请用 --help。\n"),
+            "{args:?}: {said}"
+        );
+    }
 }
 
 /// `roadsub ARGS…` run by `sh` in `env`'s folder, as `line` says (`batch t.csv -o /dev/fd/3

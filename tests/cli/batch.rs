@@ -1481,7 +1481,7 @@ fn by_takes_the_chinese_names_乡镇_村_类别_and_refuses_another_value_in_chi
     env.roadsub(&["batch", &example(), "--lang", "zh", "--by", "县"]).expect(
         2,
         "",
-        "roadsub: 参数值无效（可选值见下方说明）\nerror: --by 的值“县”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n",
+        "roadsub: --by 的值“县”无效：可用 township（乡镇）、village（村）、class（类别），多个用逗号分隔\n\n更多信息请用 --help。\n",
     );
     // In English, clap's own message, as for any other value.
     env.roadsub(&["batch", &example(), "--lang", "en", "--by", "县"])

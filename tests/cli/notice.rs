@@ -300,6 +300,39 @@ fn a_village_name_two_townships_share_must_say_which_township() {
     .expect(1, "", "roadsub: 没有属于“旧村”的路段\n");
 }
 
+/// The defect: `--village ''` (a name left blank, perhaps by a script) read every table and
+/// then said `no row is in the village ""`. Every row names its village, so a blank name is
+/// refused as a mistake of the command line, before anything is read or made.
+#[test]
+fn a_blank_village_name_is_refused_before_any_table_is_read() {
+    let env = Env::new();
+    let out = env.file("out");
+    for blank in ["", "  "] {
+        env.roadsub(&["notice", "missing.csv", "-o", &out, "--village", blank])
+            .expect(
+                2,
+                "",
+                "roadsub: --village: the name is blank; give a village (--village 画青村) or a township and village (--village 天马乡/画青村)\n",
+            );
+        env.roadsub(&[
+            "notice",
+            "missing.csv",
+            "-o",
+            &out,
+            "--village",
+            blank,
+            "--lang",
+            "zh",
+        ])
+        .expect(
+            2,
+            "",
+            "roadsub: --village：村名为空；请给出村名（--village 画青村）或乡镇和村（--village 天马乡/画青村）\n",
+        );
+    }
+    assert!(!env.path("out").exists(), "nothing is made on a refusal");
+}
+
 #[test]
 fn an_existing_notice_is_never_replaced_without_force() {
     let env = Env::new();
