@@ -180,6 +180,9 @@ pub fn sort_grouped<T>(by: GroupBy, items: &mut [(String, T)]) {
     items.sort_by_cached_key(|(name, _)| rank[name]);
 }
 
+/// Σ paid per fund, in the rules' order of funds.
+pub type FundSums = smallvec::SmallVec<[Sum<2>; 3]>;
+
 /// Sums over a set of segments, exact: money in fen, lengths in µkm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -191,8 +194,9 @@ pub struct Totals {
     pub completed_km: Sum<6>,
     /// Σ cost.
     pub cost: Sum<2>,
-    /// Σ paid, per fund.
-    pub paid: Vec<Sum<2>>,
+    /// Σ paid, per fund (held inline for up to three funds: a run keeps one of these per
+    /// village and group, and a vector of its own each was an allocation per village).
+    pub paid: FundSums,
     /// Σ subsidy.
     pub subsidy_total: Sum<2>,
     /// Σ gap (差额).
@@ -231,7 +235,7 @@ impl Totals {
     /// Empty totals for `rules`: a zero for each fund.
     pub fn new(rules: &RuleSet) -> Totals {
         Totals {
-            paid: vec![Sum::default(); rules.funds.len()],
+            paid: smallvec::smallvec![Sum::default(); rules.funds.len()],
             ..Totals::default()
         }
     }
