@@ -114,8 +114,9 @@ impl Funds {
 /// subsidy_total and shortfall, in fen (exact, and a change is one subtraction).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Amounts {
-    /// Per fund of [`Funds`], fen.
-    pub funds: Vec<i128>,
+    /// Per fund of [`Funds`], fen (inline for up to three funds: a comparison keeps three of
+    /// these for each of its groups).
+    pub funds: smallvec::SmallVec<[i128; 3]>,
     /// 补助合计, fen.
     pub subsidy_total: i128,
     /// 差额 (gap), fen.
@@ -320,7 +321,7 @@ mod tests {
         assert_eq!(funds.index(2, Side::After), Some(0));
         let seg = segment(&before, "village", "1", "900000");
         let a = Amounts::of_row(&funds, Side::After, &compute(&after, &seg).unwrap());
-        assert_eq!(a.funds, [0, 25_000_000, 15_000_000]);
+        assert_eq!(a.funds[..], [0, 25_000_000, 15_000_000]);
         assert_eq!(
             column_ids(&funds),
             [
