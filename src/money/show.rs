@@ -117,6 +117,41 @@ fn push_grouped_fen(out: &mut String, negative: bool, fen: u64) {
     out.push_str(entry(POINT_PAIRS, cents, 3));
 }
 
+/// `fen` as grouped yuan (`-1,234.50`), as [`push_grouped`] writes the amount of that many
+/// fen, as bytes: written right to left into a buffer on the stack, each piece a
+/// fixed-length copy from the tables; the text is `buf[start..]` of what is returned. For
+/// writers that gather a run of cells as bytes and make them text once (a UTF-8 check of
+/// each short amount would cost more than the amount).
+pub fn grouped_fen_bytes(negative: bool, fen: u64) -> ([u8; 32], usize) {
+    let (mut n, cents) = (fen / 100, (fen % 100) as usize);
+    // u64 fen are at most 20 digits: 18 of yuan (a lead and five groups with their commas,
+    // 23 bytes), the point and two digits, a sign: 27 bytes.
+    let mut buf = [0u8; 32];
+    let mut at = buf.len() - 3;
+    buf[at..].copy_from_slice(bytes_at(POINT_PAIRS, cents, 3));
+    while n >= 1000 {
+        let group = (n % 1000) as usize;
+        n /= 1000;
+        at -= 4;
+        buf[at..at + 4].copy_from_slice(bytes_at(COMMA_TRIPLES, group, 4));
+    }
+    // The lead group's three digits, then its leading zeros left out (one digit kept).
+    let lead = n as usize % 1000;
+    buf[at - 3..at].copy_from_slice(bytes_at(TRIPLES, lead, 3));
+    at -= 1 + usize::from(lead >= 10) + usize::from(lead >= 100);
+    if negative {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    (buf, at)
+}
+
+/// The `width` bytes of `table` at entry `n` (`n` below the table's count: always there).
+#[inline(always)]
+fn bytes_at(table: &'static str, n: usize, width: usize) -> &'static [u8] {
+    &table.as_bytes()[n * width..n * width + width]
+}
+
 /// [`push_grouped`] for an amount beyond `u64` fen (never one from checked input): its
 /// two-decimal form with separators put in.
 #[cold]
@@ -413,8 +448,8 @@ mod props {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
-        /// Amounts grouped from their fen are grouped as the general form groups the plain
-        /// text: every length of digits, either sign, zero.
+        /// Amounts grouped from their fen, as text or as bytes, are grouped as the general
+        /// form groups the plain text: every length of digits, either sign, zero.
         #[test]
         fn grouped_fen_are_the_general_form(
             fen in prop_oneof![0u64..2000, 0u64..100_000_000, any::<u64>()],
@@ -426,6 +461,9 @@ mod props {
             );
             let mut fast = String::from("由 ");
             push_grouped_fen(&mut fast, negative && fen != 0, fen);
+            let (bytes, start) = grouped_fen_bytes(negative && fen != 0, fen);
+            let bytes = format!("由 {}", std::str::from_utf8(&bytes[start..]).unwrap());
+            prop_assert_eq!(&bytes, &fast);
             let mut general = [0u8; 64];
             let b = grouped_general(amount, &mut general);
             prop_assert_eq!(

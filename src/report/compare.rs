@@ -210,6 +210,17 @@ impl Amounts {
             .copied()
             .chain([self.subsidy_total, self.gap, self.shortfall])
     }
+
+    /// Column `i` of [`Amounts::columns`], 0 past the last: `columns().nth(i)` looked up.
+    pub fn column(&self, i: usize) -> i128 {
+        match i.checked_sub(self.funds.len()) {
+            None => self.funds[i],
+            Some(0) => self.subsidy_total,
+            Some(1) => self.gap,
+            Some(2) => self.shortfall,
+            Some(_) => 0,
+        }
+    }
 }
 
 /// The headings of [`Amounts::columns`]: fund ids, then `subsidy_total`, `gap`, `shortfall`

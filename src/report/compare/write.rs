@@ -836,7 +836,9 @@ pub fn markdown_rows_model<'p>(
 
 /// The cells [`triple_cells`] makes of `[before, after, change]`, written as a Markdown row's
 /// cells (` x |` each) straight onto `out`; with `columns`, as many columns as that, blank
-/// cells added or cells left off as `Vec::resize` would.
+/// cells added or cells left off as `Vec::resize` would. The cells are gathered as bytes and
+/// made text once: fifteen amounts a row, each checked as UTF-8 on its own, cost more than
+/// the amounts themselves.
 fn push_triple(
     out: &mut String,
     [b, a, ch]: [Option<&Amounts>; 3],
@@ -845,58 +847,77 @@ fn push_triple(
 ) {
     let have = b.or(a).map_or(0, |x| x.funds.len() + 3);
     let shown = columns.map_or(have, |n| have.min(n));
-    let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.columns().nth(i).unwrap_or(0));
-    for i in 0..shown {
-        out.push(' ');
-        if let Some(f) = col(b, i) {
-            push_grouped_in(out, f, unit);
+    let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.column(i));
+    CELLS.with_borrow_mut(|scratch| {
+        scratch.clear();
+        for i in 0..shown {
+            scratch.push(b' ');
+            if let Some(f) = col(b, i) {
+                push_grouped_in(scratch, f, unit);
+            }
+            scratch.extend_from_slice(b" | ");
+            if let Some(f) = col(a, i) {
+                push_grouped_in(scratch, f, unit);
+            }
+            scratch.extend_from_slice(b" | ");
+            if let Some(f) = col(ch, i) {
+                push_signed_in(scratch, f, unit);
+            }
+            scratch.extend_from_slice(b" |");
         }
-        out.push_str(" | ");
-        if let Some(f) = col(a, i) {
-            push_grouped_in(out, f, unit);
+        for _ in shown * 3..columns.map_or(0, |n| n * 3) {
+            scratch.extend_from_slice(b"  |");
         }
-        out.push_str(" | ");
-        if let Some(f) = col(ch, i) {
-            push_signed_in(out, f, unit);
-        }
-        out.push_str(" |");
-    }
-    for _ in shown * 3..columns.map_or(0, |n| n * 3) {
-        out.push_str("  |");
-    }
+        // Only text was written: ASCII amounts, separators and the minus sign `−`.
+        out.push_str(std::str::from_utf8(scratch).unwrap_or_default());
+    });
+}
+
+thread_local! {
+    /// The bytes of a row's cells, gathered before they are made text (kept from row to row).
+    static CELLS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// [`super::grouped_in`] written onto `out`.
-fn push_grouped_in(out: &mut String, fen: i128, unit: Unit) {
+fn push_grouped_in(out: &mut Vec<u8>, fen: i128, unit: Unit) {
     match money::from_fen(fen) {
-        Some(v) => push_unit(out, v, unit),
-        None => out.push_str("overflow"),
+        Some(v) => push_unit(out, fen, v, unit),
+        None => out.extend_from_slice(b"overflow"),
     }
 }
 
 /// [`super::signed_in`] written onto `out`.
-fn push_signed_in(out: &mut String, fen: i128, unit: Unit) {
-    let Some(v) = fen.checked_abs().and_then(money::from_fen) else {
-        return out.push_str("overflow");
+fn push_signed_in(out: &mut Vec<u8>, fen: i128, unit: Unit) {
+    let Some((abs, v)) = fen
+        .checked_abs()
+        .and_then(|abs| Some((abs, money::from_fen(abs)?)))
+    else {
+        return out.extend_from_slice(b"overflow");
     };
     match fen.signum() {
-        1 => out.push('+'),
-        -1 => out.push('−'),
+        1 => out.push(b'+'),
+        -1 => out.extend_from_slice("−".as_bytes()),
         _ => {}
     }
-    push_unit(out, v, unit);
+    push_unit(out, abs, v, unit);
 }
 
-/// [`Unit::grouped`] written onto `out`.
-fn push_unit(out: &mut String, v: rust_decimal::Decimal, unit: Unit) {
+/// [`Unit::grouped`] of `v` (`fen` fen) written onto `out`.
+fn push_unit(out: &mut Vec<u8>, fen: i128, v: rust_decimal::Decimal, unit: Unit) {
     match unit {
-        Unit::Yuan => money::push_grouped(out, v),
-        Unit::Wan => {
-            let mut bytes = Vec::with_capacity(24);
-            money::push_wan(&mut bytes, v, true);
-            // push_wan writes ASCII only.
-            out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
-        }
+        Unit::Yuan => match u64::try_from(fen.unsigned_abs()) {
+            // What `money::push_grouped` writes of `v`, from its fen.
+            Ok(magnitude) => {
+                let (bytes, start) = money::grouped_fen_bytes(fen < 0, magnitude);
+                out.extend_from_slice(&bytes[start..]);
+            }
+            Err(_) => {
+                let mut text = String::new();
+                money::push_grouped(&mut text, v);
+                out.extend_from_slice(text.as_bytes());
+            }
+        },
+        Unit::Wan => money::push_wan(out, v, true),
     }
 }
 
