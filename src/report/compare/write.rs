@@ -880,17 +880,23 @@ thread_local! {
 
 /// [`super::grouped_in`] written onto `out`.
 fn push_grouped_in(out: &mut Vec<u8>, fen: i128, unit: Unit) {
+    if let (Unit::Yuan, Ok(magnitude)) = (unit, u64::try_from(fen.unsigned_abs())) {
+        // What `money::push_grouped` writes of that many fen (nearly every amount).
+        let (bytes, start) = money::grouped_fen_bytes(fen < 0, magnitude);
+        return out.extend_from_slice(&bytes[start..]);
+    }
     match money::from_fen(fen) {
-        Some(v) => push_unit(out, fen, v, unit),
+        Some(v) => push_unit(out, v, unit),
         None => out.extend_from_slice(b"overflow"),
     }
 }
 
 /// [`super::signed_in`] written onto `out`.
 fn push_signed_in(out: &mut Vec<u8>, fen: i128, unit: Unit) {
-    let Some((abs, v)) = fen
+    // An amount beyond what can be shown is "overflow", without a sign.
+    let Some(abs) = fen
         .checked_abs()
-        .and_then(|abs| Some((abs, money::from_fen(abs)?)))
+        .filter(|&abs| u64::try_from(abs).is_ok() || money::from_fen(abs).is_some())
     else {
         return out.extend_from_slice(b"overflow");
     };
@@ -899,24 +905,17 @@ fn push_signed_in(out: &mut Vec<u8>, fen: i128, unit: Unit) {
         -1 => out.extend_from_slice("−".as_bytes()),
         _ => {}
     }
-    push_unit(out, abs, v, unit);
+    push_grouped_in(out, abs, unit);
 }
 
-/// [`Unit::grouped`] of `v` (`fen` fen) written onto `out`.
-fn push_unit(out: &mut Vec<u8>, fen: i128, v: rust_decimal::Decimal, unit: Unit) {
+/// [`Unit::grouped`] written onto `out`.
+fn push_unit(out: &mut Vec<u8>, v: rust_decimal::Decimal, unit: Unit) {
     match unit {
-        Unit::Yuan => match u64::try_from(fen.unsigned_abs()) {
-            // What `money::push_grouped` writes of `v`, from its fen.
-            Ok(magnitude) => {
-                let (bytes, start) = money::grouped_fen_bytes(fen < 0, magnitude);
-                out.extend_from_slice(&bytes[start..]);
-            }
-            Err(_) => {
-                let mut text = String::new();
-                money::push_grouped(&mut text, v);
-                out.extend_from_slice(text.as_bytes());
-            }
-        },
+        Unit::Yuan => {
+            let mut text = String::new();
+            money::push_grouped(&mut text, v);
+            out.extend_from_slice(text.as_bytes());
+        }
         Unit::Wan => money::push_wan(out, v, true),
     }
 }
@@ -975,4 +974,54 @@ pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> 
         out.push_str(&format!("{}\n\n", markdown_cell(&s)));
     }
     out
+}
+
+#[cfg(test)]
+mod cells {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Fen at every edge a cell's writer branches on: zero, one, the ends of `u64`, of what a
+    /// `Decimal` holds (2^96) and of `i128`, either sign.
+    fn fen() -> impl Strategy<Value = i128> {
+        let edges = [
+            0,
+            1,
+            99,
+            100,
+            i128::from(u64::MAX),
+            i128::from(u64::MAX) + 1,
+            (1 << 96) - 1,
+            1 << 96,
+            i128::MAX,
+        ];
+        prop_oneof![
+            proptest::sample::select(edges.to_vec()),
+            proptest::sample::select(edges.to_vec()).prop_map(|f| -f),
+            Just(i128::MIN),
+            any::<i64>().prop_map(i128::from),
+            any::<i128>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A cell written as bytes is the text the cell-by-cell model makes of it, in yuan
+        /// and in 万元, an amount and a change alike ("overflow" included).
+        #[test]
+        fn cells_written_as_bytes_are_the_cells_made_as_text(
+            fen in fen(),
+            wan in any::<bool>(),
+        ) {
+            let unit = if wan { Unit::Wan } else { Unit::Yuan };
+            let mut bytes = Vec::new();
+            push_grouped_in(&mut bytes, fen, unit);
+            prop_assert_eq!(String::from_utf8(bytes).unwrap(), grouped_in(fen, unit));
+            let mut bytes = Vec::new();
+            push_signed_in(&mut bytes, fen, unit);
+            prop_assert_eq!(String::from_utf8(bytes).unwrap(), signed_in(fen, unit));
+        }
+    }
 }
