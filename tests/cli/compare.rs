@@ -2899,3 +2899,52 @@ fn a_comparison_to_standard_output_is_written_when_no_temporary_file_can_be_made
         held.stdout(&usual.stdout).stderr(&usual.stderr);
     }
 }
+
+/// The defect: under rules with no budget, a Markdown comparison ended with a `## Budgets`
+/// heading over nothing. It ends with its totals now, in both languages; rules with budgets
+/// still have the section.
+#[test]
+fn a_markdown_comparison_under_rules_without_budgets_has_no_empty_budgets_heading() {
+    let env = Env::new();
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    // Every `[[budget]]` table left out, up to the next table.
+    let mut kept = String::new();
+    let mut in_budget = false;
+    for line in rules.lines() {
+        if line.starts_with('[') {
+            in_budget = line.starts_with("[[budget");
+        }
+        if !in_budget {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    let no_budgets = env.write("no-budgets.toml", &kept);
+    let table = example();
+    for (lang, heading, last) in [
+        (
+            "en",
+            "## Budgets",
+            "| shortfall (yuan) | 7,487,000.00 | 5,652,000.00 | −1,835,000.00 |\n",
+        ),
+        (
+            "zh",
+            "## 预算额度",
+            "| 尚需筹集（元） | 7,487,000.00 | 5,652,000.00 | −1,835,000.00 |\n",
+        ),
+    ] {
+        let set = ["--set", "poverty.group.3.5=15万", "--lang", lang];
+        let mut args = vec!["compare", &table, "--rules", &no_budgets, "-o", "out.md"];
+        args.extend(set);
+        env.roadsub(&args).expect_code(0);
+        let md = std::fs::read_to_string(env.path("out.md")).unwrap();
+        assert!(!md.contains(heading), "{md}");
+        assert!(md.ends_with(last), "{md}");
+        let mut args = vec!["compare", &table, "-o", "with.md"];
+        args.extend(set);
+        env.roadsub(&args).expect_code(0);
+        let md = std::fs::read_to_string(env.path("with.md")).unwrap();
+        assert!(md.contains(&format!("\n{heading}\n\n")), "{md}");
+    }
+}

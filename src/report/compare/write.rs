@@ -962,15 +962,21 @@ pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> 
     if let Some(s) = c.one_side_sentence(lang) {
         out.push_str(&format!("\n{}\n", markdown_cell(&s)));
     }
+    let tables = super::screen::budget_tables(c, lang, unit);
+    let overruns = super::screen::overrun_sentences(c, lang);
+    if tables.is_empty() && overruns.is_empty() {
+        // Rules with no budget on either side: no heading over nothing.
+        return out;
+    }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
-    for (title, table) in super::screen::budget_tables(c, lang, unit) {
+    for (title, table) in tables {
         if let Some(t) = title {
             out.push_str(&format!("**{}**\n\n", markdown_cell(&t)));
         }
         md_table(&mut out, &table.0, 1, &table.1);
         out.push('\n');
     }
-    for s in super::screen::overrun_sentences(c, lang) {
+    for s in overruns {
         out.push_str(&format!("{}\n\n", markdown_cell(&s)));
     }
     out
