@@ -72,7 +72,8 @@ pub enum SettingError {
     /// Two settings of one rate: both as written.
     Twice(String, String),
     /// A bare number under a thousandth of the rate it replaces (`15.5` for 15.5万): the
-    /// setting, the rate as written, and the rate it replaces (yuan per km).
+    /// setting, the number as read (`15.5` of `+15.50/公里`, `15` of `15.`: what the units
+    /// suggested are put after), and the rate it replaces (yuan per km).
     Implausible(String, String, Decimal),
 }
 
@@ -388,15 +389,17 @@ impl RuleSet {
             let from = tiers[t].rate_per_km;
             // `15.5` typed for 15.5万 would compute every row at 15.50 yuan a km without a
             // word: a bare rate so far below the one it replaces asks for its unit.
-            if let Some(written) = &s.bare {
+            if s.bare.is_some() {
                 let tiny = s
                     .rate
                     .checked_mul(Decimal::from(1000))
                     .is_some_and(|r| r < from);
                 if s.rate > Decimal::ZERO && tiny {
+                    // The number as read, not as written: `15.5/公里万` or `15.万` is no
+                    // rate to suggest.
                     return Err(SettingError::Implausible(
                         s.text.clone(),
-                        written.clone(),
+                        money::measure(s.rate),
                         from,
                     ));
                 }
@@ -462,12 +465,23 @@ mod tests {
             err.render_in(Lang::Zh, SaidIn::Prompt),
             "\"poverty.group.3.5=15.5\"：每公里 15.5 元不到原标准（每公里 100,000.00 元）的千分之一；请写明单位：15.5万 即 15.5 万元，确为元请写 15.5元"
         );
-        // A sign or "per km" is no unit of money.
-        for tiny in ["+15.5", "15.5/公里", "15.5/km", "15.5每公里", "０.５"] {
+        // A sign or "per km" is no unit of money; the units are suggested after the number
+        // as read (it suggested `15.5/公里万` and `15.万`).
+        for (tiny, read) in [
+            ("+15.5", "15.5"),
+            ("15.5/公里", "15.5"),
+            ("15.5/km", "15.5"),
+            ("15.5每公里", "15.5"),
+            ("０.５", "0.5"),
+            ("15.", "15"),
+            ("15.50", "15.5"),
+        ] {
             let text = format!("poverty.group.3.5={tiny}");
-            assert!(
-                matches!(set(&rules, &[&text]), Err(SettingError::Implausible(..))),
-                "{tiny}"
+            let err = set(&rules, &[&text]).unwrap_err();
+            assert!(matches!(err, SettingError::Implausible(..)), "{tiny}");
+            assert_eq!(
+                err.render(Lang::En),
+                format!("--set \"{text}\": {read} yuan a km is under a thousandth of the rate it replaces (100,000.00 yuan/km); write the unit: {read}万 for {read} ten-thousand yuan, {read}元 if yuan is meant")
             );
         }
         for fine in [
