@@ -134,6 +134,27 @@ fn the_15_wan_group_rate_shows_each_rows_change_and_the_totals_before_after_and_
     );
 }
 
+/// The defect: at the `v` prompt, `15.5 万` (a space before the unit, as `--set` takes it)
+/// was split at its space, and `万` refused as a setting of its own. Spaces before a unit and
+/// around the `=` now read as `--set` reads them.
+#[test]
+fn a_rate_typed_with_a_space_before_its_unit_is_one_setting_at_the_v_prompt() {
+    for typed in [
+        "vpoverty.group.3.5=15.5 万<Enter>",
+        "vpoverty.group.3.5 = 15.5万<Enter>",
+        "vpoverty.group.3.5 ＝ 15.5 万/公里<Enter>",
+    ] {
+        let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
+        press(&mut app, typed);
+        assert_eq!(app.mode, Mode::Table, "{typed}");
+        let said = &app.status.as_ref().unwrap().text;
+        assert!(
+            said.starts_with("variant: County poverty-alleviation special fund, group-access road 3.5 m: up to 100,000 yuan/km → up to 155,000 yuan/km"),
+            "{typed}: {said}"
+        );
+    }
+}
+
 #[test]
 fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_rules_in_force() {
     let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);

@@ -24,17 +24,39 @@ fn home(text: &str) -> PathBuf {
     }
 }
 
-/// The settings in `text`: separated by spaces or commas (a comma inside an amount, as in
-/// `=150,000`, stays in it: a piece without `=` belongs to the one before).
+/// The settings in `text`: separated by spaces or commas. Every setting holds a `=`, so a
+/// piece without one belongs to the setting before it: a comma inside an amount, as in
+/// `=150,000`, stays in it, and so does a space before a unit or around the `=` (`=15.5 万`,
+/// `poverty.group.3.5 = 15万`), as `--set` reads them. A word without `=` that a word
+/// starting with `=` follows is the name of the next setting.
 fn split_settings(text: &str) -> Vec<String> {
+    let has_equals = |s: &str| s.contains(['=', '＝']);
+    let starts_with_equals = |s: &str| s.starts_with(['=', '＝']);
+    let words: Vec<&str> = text.split_whitespace().collect();
     let mut out: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
+    for (at, word) in words.iter().enumerate() {
+        let names_next = !has_equals(word)
+            && words
+                .get(at + 1)
+                .is_some_and(|next| starts_with_equals(next));
         let mut first = true;
         for piece in word.split([',', '，']) {
             match out.last_mut() {
                 _ if piece.is_empty() => {}
-                Some(last) if !first && !piece.contains(['=', '＝']) => {
+                Some(last) if !first && !has_equals(piece) => {
                     last.push(',');
+                    last.push_str(piece);
+                }
+                // A word after a space: part of the setting before (a unit, the `=` and
+                // what follows it, the rate after `= `), unless it names the next one.
+                Some(last)
+                    if first
+                        && !names_next
+                        && (!has_equals(piece)
+                            || starts_with_equals(piece)
+                            || !has_equals(last)) =>
+                {
+                    last.push(' ');
                     last.push_str(piece);
                 }
                 _ => out.push(piece.to_string()),
@@ -212,7 +234,57 @@ mod tests {
             split_settings("poverty.group.3.5=150,000，transport.group.3.5=20万"),
             ["poverty.group.3.5=150,000", "transport.group.3.5=20万"]
         );
-        assert_eq!(split_settings("a=1 b"), ["a=1", "b"]);
+        // The defect: `15.5 万` was split at its space into `…=15.5` and `万`, a setting of
+        // its own the prompt refused, where `--set` takes it whole.
+        assert_eq!(
+            split_settings("poverty.group.3.5=15.5 万 transport.village.4.5=50 万元/公里"),
+            [
+                "poverty.group.3.5=15.5 万",
+                "transport.village.4.5=50 万元/公里"
+            ]
+        );
+        assert_eq!(
+            split_settings("poverty.group.3.5 = 15万 transport.village.4.5 ＝ 50万"),
+            ["poverty.group.3.5 = 15万", "transport.village.4.5 ＝ 50万"]
+        );
+        assert_eq!(split_settings("a=1 b"), ["a=1 b"]);
+        assert_eq!(split_settings("a= 1, b =2"), ["a= 1", "b =2"]);
+    }
+
+    /// Whatever the spaces, each setting split from the prompt's text reads as `--set` reads
+    /// it typed alone: the same rates changed, to the same amounts.
+    #[test]
+    fn settings_typed_with_spaces_read_as_set_reads_them() {
+        let rules = RuleSet::builtin();
+        for (typed, alone) in [
+            (
+                "poverty.group.3.5=15.5 万",
+                vec!["poverty.group.3.5=15.5万"],
+            ),
+            ("poverty.group.3.5 = 15万", vec!["poverty.group.3.5=15万"]),
+            (
+                "poverty.group.3.5=15 万, transport.village.4.5 = 50万",
+                vec!["poverty.group.3.5=15万", "transport.village.4.5=50万"],
+            ),
+        ] {
+            let read = |texts: Vec<String>| {
+                let settings: Vec<Setting> =
+                    texts.iter().map(|t| Setting::parse(t).unwrap()).collect();
+                // What each setting changed (the setting's own text aside).
+                let (_, changes) = rules.with_settings(&settings).unwrap();
+                changes
+                    .into_iter()
+                    .map(|c| (c.fund, c.class, c.width_m, c.from, c.to))
+                    .collect::<Vec<_>>()
+            };
+            let split = split_settings(typed);
+            assert_eq!(split.len(), alone.len(), "{typed}");
+            assert_eq!(
+                read(split),
+                read(alone.iter().map(|s| s.to_string()).collect()),
+                "{typed}"
+            );
+        }
     }
 
     #[test]
