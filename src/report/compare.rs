@@ -211,7 +211,9 @@ impl Amounts {
             .chain([self.subsidy_total, self.gap, self.shortfall])
     }
 
-    /// Column `i` of [`Amounts::columns`], 0 past the last: `columns().nth(i)` looked up.
+    /// Column `i` of [`Amounts::columns`], 0 past the last: `columns().nth(i)` looked up (the
+    /// cell-by-cell Markdown model still walks `columns()`, so the property test of the rows
+    /// holds the two together).
     pub fn column(&self, i: usize) -> i128 {
         match i.checked_sub(self.funds.len()) {
             None => self.funds[i],

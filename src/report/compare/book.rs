@@ -236,7 +236,7 @@ fn summary_tables(c: &Comparison, lang: Lang) -> Vec<SumTable> {
     for (i, n) in names.iter().enumerate() {
         let mut r = vec![Text(format!("{n}{in_yuan}"))];
         for x in [&xb, &xa, &xc] {
-            r.push(Money(yuan(x.columns().nth(i).unwrap_or(0))));
+            r.push(Money(yuan(x.column(i))));
         }
         rows.push(r);
     }

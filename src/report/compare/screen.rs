@@ -88,7 +88,7 @@ pub fn totals_rows(c: &Comparison, lang: Lang, unit: Unit) -> Vec<Vec<String>> {
     let (b, a) = (c.totals(Side::Before), c.totals(Side::After));
     let ch = b.change_to(&a);
     for (i, name) in column_names(c, lang).into_iter().enumerate() {
-        let col = |x: &Amounts| x.columns().nth(i).unwrap_or(0);
+        let col = |x: &Amounts| x.column(i);
         rows.push(vec![
             name,
             grouped_in(col(&b), unit),
