@@ -2,6 +2,8 @@
 
 use crate::i18n::Lang;
 
+mod syntax;
+
 /// One problem in a rules file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulesError {
@@ -179,6 +181,8 @@ impl RulesProblem {
         match self {
             Syntax(msg) => {
                 if zh {
+                    // The reader's own words when they are not among those it can write.
+                    let msg = syntax::zh(msg).unwrap_or_else(|| msg.clone());
                     format!("规则文件格式错误：{msg}")
                 } else {
                     msg.clone()

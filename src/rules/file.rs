@@ -316,7 +316,17 @@ fn read_shape(text: &str, loc: &mut Locator) -> Option<RulesFile> {
             Err(e) => e,
         };
         let span = e.span();
-        let problem = problem_from_toml(e.message());
+        let problem = match (problem_from_toml(e.message()), &span) {
+            // serde calls a date or time written bare a map.
+            (RulesProblem::WrongType { found, expected }, Some(s)) if found == "map" => {
+                RulesProblem::WrongType {
+                    found: datetime_at(root.get_ref(), s)
+                        .map_or(found, |when| format!("datetime `{when}`")),
+                    expected,
+                }
+            }
+            (problem, _) => problem,
+        };
         if mended_before.contains(&(span.clone(), problem.clone())) {
             return None;
         }
@@ -403,6 +413,21 @@ fn insert_in_value(
         DeValue::Table(t) => insert_key(t, span, key, value),
         DeValue::Array(a) => a.iter_mut().any(|v| insert_in_value(v, span, key, value)),
         _ => false,
+    }
+}
+
+/// The date or time written bare at `span`, wherever it is in `table`, as written.
+fn datetime_at(table: &DeTable<'_>, span: &std::ops::Range<usize>) -> Option<String> {
+    table.iter().find_map(|(_, v)| datetime_in(v, span))
+}
+
+fn datetime_in(value: &Spanned<DeValue<'_>>, span: &std::ops::Range<usize>) -> Option<String> {
+    match value.get_ref() {
+        DeValue::Datetime(when) if value.span() == *span => Some(when.to_string()),
+        _ if value.span() == *span => None,
+        DeValue::Table(t) => datetime_at(t, span),
+        DeValue::Array(a) => a.iter().find_map(|v| datetime_in(v, span)),
+        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@ use super::*;
 mod citations;
 mod dated;
 mod show;
+mod syntax_zh;
 use crate::i18n::Lang;
 
 fn d(s: &str) -> Decimal {

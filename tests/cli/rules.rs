@@ -383,3 +383,41 @@ fn the_shipped_poverty_fund_reads_its_approved_amounts_under_each_alias() {
         );
     }
 }
+
+/// The TOML reader's own messages (a syntax error, a bare date that cannot be) were English
+/// inside a Chinese message (`规则文件格式错误：key with no value, expected `=``).
+#[test]
+fn a_rules_files_syntax_error_is_said_in_chinese_under_lang_zh() {
+    let env = Env::new();
+    let shipped = include_str!("../../rules.toml");
+    let cases = [
+        (
+            shipped.replacen("issuer = ", "issuer ", 1),
+            "14:8",
+            "规则文件格式错误：键后面缺少值，应为 `=`",
+            "key with no value, expected `=`",
+        ),
+        (
+            shipped.replacen("effective = \"2018-05-15\"", "effective = 2018-02-30", 1),
+            "22:13",
+            "规则文件格式错误：日期无效，应为 01 到 28 之间的日（该月只有 28 天）",
+            "invalid date, expected day between 01 and 28",
+        ),
+        (
+            shipped.replacen("min_width_m = 3.5", "min_width_m = 2018-01-01", 1),
+            "69:15",
+            "类型错误：日期时间 `2018-01-01`，应为整数或字符串，如 \"15万\"",
+            "invalid type: datetime `2018-01-01`, expected an integer or a string such as \"15万\"",
+        ),
+    ];
+    for (text, at, zh, en) in cases {
+        let path = env.write("broken.toml", text);
+        env.roadsub(&["rules", "check", &path, "--lang", "zh"])
+            .expect(1, "", &format!("roadsub: {path}:{at}: {zh}\n"));
+        env.roadsub(&["rules", "check", &path]).expect(
+            1,
+            "",
+            &format!("roadsub: {path}:{at}: {en}\n"),
+        );
+    }
+}

@@ -304,7 +304,7 @@ fn a_date_array_table_or_boolean_where_a_test_takes_a_value_is_refused_by_its_ty
         (
             at + 2,
             11,
-            "invalid type: datetime, expected an integer or a string such as \"15万\"",
+            "invalid type: datetime `1979-05-27`, expected an integer or a string such as \"15万\"",
         ),
         (
             at + 3,
@@ -327,7 +327,7 @@ fn a_date_array_table_or_boolean_where_a_test_takes_a_value_is_refused_by_its_ty
     env.roadsub(&["rules", "test", &path, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
-            "roadsub: {path}:{}:11: 类型错误：日期时间，应为整数或字符串，如 \"15万\"\n",
+            "roadsub: {path}:{}:11: 类型错误：日期时间 `1979-05-27`，应为整数或字符串，如 \"15万\"\n",
             at + 2
         ));
 }

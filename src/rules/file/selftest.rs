@@ -434,7 +434,7 @@ fn found(value: &TestValue) -> String {
         TestValue::Number(RawNumber::Text(s)) => format!("string {s:?}"),
         TestValue::Bool(b) => format!("boolean `{b}`"),
         TestValue::Table(_) => "map".to_string(),
-        TestValue::Date(_) => "datetime".to_string(),
+        TestValue::Date(when) => format!("datetime `{when}`"),
         TestValue::Other(what) => what.to_string(),
     }
 }
