@@ -118,8 +118,9 @@ fn is_final(problems: &[HeaderProblem]) -> bool {
 }
 
 /// Whether the file starts as its extension says a workbook does; when it does not, a
-/// message that says what it is rather than the zip library's "Could not find EOCD".
-fn check_kind(path: &Path) -> Result<(), WorkbookError> {
+/// message that says what it is rather than the zip library's "Could not find EOCD". For an
+/// .xls, the code page its texts are to be read in, when not the one it names ([`open_book`]).
+fn check_kind(path: &Path) -> Result<Option<u16>, WorkbookError> {
     let mut head = Vec::with_capacity(4096);
     let file = std::fs::File::open(path).map_err(WorkbookError::Io)?;
     file.take(4096)
@@ -134,10 +135,10 @@ fn check_kind(path: &Path) -> Result<(), WorkbookError> {
     };
     if fits {
         return match ext.as_str() {
-            "xlsx" | "xlsm" => check_strings(path),
-            "ods" => ods::check(path),
+            "xlsx" | "xlsm" => check_strings(path).map(|()| None),
+            "ods" => ods::check(path).map(|()| None),
             "xls" if ole => xls::check(path),
-            _ => Ok(()),
+            _ => Ok(None),
         };
     }
     if ole {
@@ -288,6 +289,23 @@ fn sheet_list<R: Reader<RS>, RS: std::io::Read + std::io::Seek>(
         .unzip()
 }
 
+/// Opens the workbook at `path` as calamine does, an .xls with its texts read in `code_page`
+/// when given (see [`xls::check`]).
+fn open_book(
+    path: &Path,
+    code_page: Option<u16>,
+) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>, calamine::Error> {
+    let Some(code_page) = code_page else {
+        return open_workbook_auto(path);
+    };
+    let mut options = calamine::XlsOptions::default();
+    options.force_codepage = Some(code_page);
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    Ok(calamine::Sheets::Xls(calamine::Xls::new_with_options(
+        file, options,
+    )?))
+}
+
 /// Reads the segment table of a workbook: the sheet named or numbered (from 1) by `sheet`,
 /// else the first visible sheet with a recognisable header.
 pub fn open(path: &Path, sheet: Option<&str>) -> Result<WorkbookTable, WorkbookError> {
@@ -300,8 +318,8 @@ pub fn open_with(
     sheet: Option<&str>,
     options: &HeaderOptions,
 ) -> Result<WorkbookTable, WorkbookError> {
-    check_kind(path)?;
-    let mut book = guard::calamine(|| open_workbook_auto(path))?.map_err(stream::open_error)?;
+    let code_page = check_kind(path)?;
+    let mut book = guard::calamine(|| open_book(path, code_page))?.map_err(stream::open_error)?;
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
     for name in candidates(&names, &visible, sheet)? {

@@ -97,6 +97,7 @@ fn streamed(
     options: &HeaderOptions,
     quick: bool,
 ) -> Result<(Columns, String, BookRows), WorkbookError> {
+    // Only an .xls is read in a code page of its own, and it is read whole (`open`).
     check_kind(path)?;
     let (head_tx, head_rx) = sync_channel::<Head>(1);
     let (rows_tx, rows_rx) = sync_channel::<Batch>(4);

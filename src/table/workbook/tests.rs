@@ -1532,6 +1532,45 @@ fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
     );
 }
 
+/// An .xls of Excel 97 or later (BIFF8) whose CODEPAGE record does not say UTF-16 (Perl's
+/// Spreadsheet::WriteExcel writes 1252) was read with its texts decoded in that code page:
+/// `编号` became `\u{16}\u{7f}÷S` and the table was refused for want of a header. Its texts are
+/// UTF-16 whatever the record says (as Excel and LibreOffice read them), so the same workbook
+/// under any code page reads the same rows.
+#[test]
+fn an_xls_whose_code_page_record_is_not_utf16_reads_its_chinese_texts() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    for seed in ["anyue-2018-libreoffice", "office-2018-libreoffice"] {
+        let book = fs::read(fuzz.join("corpus/xls_book").join(seed)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xls");
+        fs::write(&path, &book).unwrap();
+        let as_made = super::open(&path, None).unwrap();
+        // The CODEPAGE record (0x0042, two bytes) of the workbook as LibreOffice made it: 1200.
+        let at = book.windows(4).position(|w| w == [0x42, 0, 2, 0]).unwrap();
+        assert_eq!(book[at + 4..at + 6], 1200u16.to_le_bytes(), "{seed}");
+        // Any code page, one calamine does not know (which it refused the file for) too.
+        for code_page in [1252u16, 936, 950, 65001, 0, 12345, u16::MAX] {
+            let mut other = book.clone();
+            other[at + 4..at + 6].copy_from_slice(&code_page.to_le_bytes());
+            fs::write(&path, &other).unwrap();
+            let read = super::open(&path, None).unwrap();
+            assert_eq!(read.rows, as_made.rows, "{seed} under {code_page}");
+            assert_eq!(
+                read.columns.names, as_made.columns.names,
+                "{seed} under {code_page}"
+            );
+        }
+    }
+    let book = fs::read(fuzz.join("corpus/xls_book/anyue-2018-libreoffice")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xls");
+    fs::write(&path, &book).unwrap();
+    let read = super::open(&path, None).unwrap();
+    assert_eq!(read.columns.names[..3], ["编号", "乡镇", "村"]);
+    assert_eq!(read.rows[0].get(2), "画青村");
+}
+
 /// An .xls sheet may give one cell twice: Perl's Spreadsheet::WriteExcel writes a record on
 /// every write, so a program that fills cells and then writes the real values leaves two for
 /// each. Spreadsheet programs show the later value (LibreOffice does; calamine, which reads

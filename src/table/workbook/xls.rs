@@ -37,24 +37,50 @@ pub(super) enum Damage {
     Sheets { cells: u64 },
 }
 
+/// The code page of UTF-16, in which an .xls of Excel 97 and later (BIFF8) holds every text.
+pub(super) const UTF_16: u16 = 1200;
+
 /// Refuses the .xls at `path` when calamine would set aside memory for more cells than a
-/// sheet can have, or follow a chain of sectors for ever.
-pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
+/// sheet can have, or follow a chain of sectors for ever; else the code page its texts are to
+/// be read in whatever its CODEPAGE record says ([`texts_code_page`]), if any.
+pub(super) fn check(path: &Path) -> Result<Option<u16>, WorkbookError> {
     let Ok(bytes) = std::fs::read(path) else {
-        return Ok(());
+        return Ok(None);
     };
-    match damage(&bytes) {
-        None => Ok(()),
-        Some(Damage::Cycle) => Err(WorkbookError::ChainCycle),
-        Some(Damage::Spans { rows, cols }) => Err(WorkbookError::SheetSpans { rows, cols }),
-        Some(Damage::Sheets { cells }) => Err(WorkbookError::SheetsSpan { cells }),
-    }
+    let refused = |damage| match damage {
+        Damage::Cycle => WorkbookError::ChainCycle,
+        Damage::Spans { rows, cols } => WorkbookError::SheetSpans { rows, cols },
+        Damage::Sheets { cells } => WorkbookError::SheetsSpan { cells },
+    };
+    let Some(stream) = workbook_stream(&bytes).map_err(refused)? else {
+        return Ok(None);
+    };
+    sheets_cells(&stream).map_err(refused)?;
+    Ok(texts_code_page(&stream))
 }
 
-/// What in the .xls `bytes` calamine would not survive, `None` when nothing (or when calamine
-/// refuses the file itself first).
-pub(super) fn damage(bytes: &[u8]) -> Option<Damage> {
-    laid_out(bytes).err()
+/// The code page in which the texts of the Workbook `stream` are to be read, when it is not
+/// the one its CODEPAGE record names: UTF-16 for a BIFF8 workbook (Excel 97 and later).
+///
+/// A BIFF8 workbook holds every text as UTF-16, each string saying whether its characters
+/// take one byte (their high byte left out, as Latin-1) or two; Excel writes 1200 in its
+/// CODEPAGE record and reads the texts so whatever the record says, as LibreOffice does. Perl's
+/// Spreadsheet::WriteExcel writes 1252 there; calamine then decodes every text, UTF-16 as it
+/// is, as Windows-1252: `编号` read `\u{16}\u{7f}÷S` and no header was found. Earlier
+/// workbooks (BIFF5 and before) hold their texts in the record's code page (936 for GBK), which
+/// is left to rule. The version is the first record's (BOF), as calamine reads it.
+fn texts_code_page(stream: &[u8]) -> Option<u16> {
+    let (typ, bof) = records(stream, 0).next()?;
+    if typ != 0x0809 || bof.len() < 2 {
+        return None;
+    }
+    let biff8 = match u16_at(bof, 0) {
+        0x0600 => true,
+        0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
+        0 => bof.len() < 4 || u16_at(bof, 2) != 0x1000,
+        _ => true,
+    };
+    biff8.then_some(UTF_16)
 }
 
 /// The cells calamine would lay out of the sheets of the .xls `bytes` (0 where it refuses
@@ -491,6 +517,29 @@ mod tests {
         s.extend_from_slice(sheet);
         s.extend(&eof);
         s
+    }
+
+    /// BIFF8 (Excel 97 and later) holds its texts in UTF-16 whatever its CODEPAGE says; the
+    /// versions before it in the code page named, left to the record. The version is read from
+    /// the first record as calamine reads it (0 with a document type of 0x1000 is BIFF5).
+    #[test]
+    fn a_biff8_workbooks_texts_are_read_as_utf16_and_an_older_ones_in_its_code_page() {
+        let bof = |version: u16, kind: u16| {
+            let mut data = version.to_le_bytes().to_vec();
+            data.extend_from_slice(&kind.to_le_bytes());
+            data.extend_from_slice(&[0, 0, 0, 0]);
+            record(0x0809, &data)
+        };
+        assert_eq!(texts_code_page(&bof(0x0600, 5)), Some(UTF_16));
+        assert_eq!(texts_code_page(&bof(0, 5)), Some(UTF_16));
+        assert_eq!(texts_code_page(&bof(0x0700, 5)), Some(UTF_16));
+        for older in [0x0500, 0x0400, 0x0300, 0x0200, 0x0002, 0x0007] {
+            assert_eq!(texts_code_page(&bof(older, 5)), None, "{older:#06x}");
+        }
+        assert_eq!(texts_code_page(&bof(0, 0x1000)), None);
+        // Not a workbook's first record: left to calamine.
+        assert_eq!(texts_code_page(&record(0x0042, &[0xE4, 0x04])), None);
+        assert_eq!(texts_code_page(&[]), None);
     }
 
     #[test]
