@@ -721,6 +721,9 @@ pub fn run() -> ExitCode {
 fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     crate::table::workbook::check_source_date_epoch(lang)
         .map_err(|message| Failure::new(EXIT_USAGE, message))?;
+    if let Some(message) = read_before_the_command(m, lang) {
+        return Err(Failure::new(EXIT_USAGE, message));
+    }
     match m.subcommand() {
         Some(("batch", sub)) => batch_cmd::run(sub, lang),
         Some(("rules", sub)) => rules_cmd::run(sub, lang),
@@ -737,6 +740,84 @@ fn dispatch(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// The table view's own options (`--encoding`, `--as-of`, `--amount-unit`, `--map`) and its
+/// FILE, given before a command: each command reads only the options written after it, so
+/// `roadsub --amount-unit 万元 batch plan.csv` read the costs in yuan without a word. Said as a
+/// wrong command line, with where the option goes (or that the command takes none).
+fn read_before_the_command(m: &ArgMatches, lang: Lang) -> Option<String> {
+    m.subcommand()?;
+    const OWN: [(&str, &str); 4] = [
+        ("encoding", "--encoding"),
+        ("as_of", "--as-of"),
+        ("amount_unit", "--amount-unit"),
+        ("map", "--map"),
+    ];
+    let given = |id: &str| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    // The command as given, to its last word (`rules show`).
+    let command = command(lang);
+    let (mut sub, mut matched, mut words) = (&command, m, Vec::new());
+    while let Some((word, next)) = matched.subcommand() {
+        sub = sub.find_subcommand(word)?;
+        words.push(word);
+        matched = next;
+    }
+    let name = words.join(" ");
+    if given("file") {
+        let file = m.get_one::<PathBuf>("file")?.display().to_string();
+        // A command that reads tables names them FILE (`rules check` reads a rules PATH).
+        let takes = sub.get_arguments().any(|a| {
+            a.is_positional()
+                && a.get_value_names()
+                    .is_some_and(|n| n.iter().any(|n| n == "FILE"))
+        });
+        return Some(match (takes, lang) {
+            (true, Lang::En) => format!(
+                "the table {file} comes before the command {name}, which reads only what follows it: write it after the command (roadsub {name} {file} …)"
+            ),
+            (true, Lang::Zh) => format!(
+                "表格 {file} 写在了命令 {name} 之前，该命令只读取其后的内容：请写在命令之后（roadsub {name} {file} …）"
+            ),
+            (false, Lang::En) => format!(
+                "the table {file} comes before the command {name}, which reads no table: leave it out, or open it without a command (roadsub {file})"
+            ),
+            (false, Lang::Zh) => format!(
+                "表格 {file} 写在了命令 {name} 之前，而该命令不读取表格：请删去，或不带命令打开它（roadsub {file}）"
+            ),
+        });
+    }
+    let (_, long) = OWN.into_iter().find(|(id, _)| given(id))?;
+    // Whether the command takes the option; the encoding of the tables read is
+    // `--input-encoding` where `--encoding` is the output's.
+    fn takes(c: &Command, long: &str) -> bool {
+        c.get_arguments()
+            .any(|a| a.get_long().is_some_and(|l| format!("--{l}") == long))
+    }
+    let there = match long {
+        "--encoding" if takes(sub, "--input-encoding") => Some("--input-encoding"),
+        _ => takes(sub, long).then_some(long),
+    };
+    Some(match (there, lang) {
+        (Some(there), Lang::En) if there == long => format!(
+            "{long} comes before the command {name}, which reads only the options that follow it: write it after the command (roadsub {name} … {long} …)"
+        ),
+        (Some(there), Lang::Zh) if there == long => format!(
+            "{long} 写在了命令 {name} 之前，该命令只读取其后的选项：请写在命令之后（roadsub {name} … {long} …）"
+        ),
+        (Some(there), Lang::En) => format!(
+            "{long} comes before the command {name}, which reads only the options that follow it: the encoding of the tables it reads is its {there} (roadsub {name} … {there} …)"
+        ),
+        (Some(there), Lang::Zh) => format!(
+            "{long} 写在了命令 {name} 之前，该命令只读取其后的选项：它读取的表格的编码用 {there} 指定（roadsub {name} … {there} …）"
+        ),
+        (None, Lang::En) => format!(
+            "{long} comes before the command {name}, which takes no {long}: it is an option of the interactive table (roadsub {long} … FILE)"
+        ),
+        (None, Lang::Zh) => format!(
+            "{long} 写在了命令 {name} 之前，而该命令没有 {long} 选项：它是交互式表格的选项（roadsub {long} … FILE）"
+        ),
+    })
 }
 
 /// [`load_rules`] for a command that computes with them (batch, explain, the table view):

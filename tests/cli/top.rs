@@ -131,3 +131,90 @@ fn a_mistyped_command_is_named_not_taken_for_a_table() {
         .expect_code(2)
         .stderr_has("unrecognized subcommand 'batchh'");
 }
+
+/// The table view's own options and its FILE, written before a command, were dropped
+/// without a word: `roadsub --amount-unit 万元 batch plan.csv` read a cost of 100 as 100 yuan
+/// (a 100.00 subsidy, status 0), and `--as-of` before `batch` paid the rates of another day.
+/// Every such option before every command is now a wrong command line (status 2), said with
+/// where it goes, and nothing is computed or written.
+#[test]
+fn an_option_of_the_table_view_written_before_a_command_is_refused_not_dropped() {
+    let env = Env::new();
+    let plan = env.write(
+        "u2.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,3.5,1,100\n",
+    );
+    let out = env.path("out.csv");
+    let out = out.to_str().unwrap();
+    let options: [&[&str]; 5] = [
+        &["--amount-unit", "万元"],
+        &["--as-of", "2019-06-01"],
+        &["--encoding", "gbk"],
+        &["--map", "ID号=id"],
+        &[&plan],
+    ];
+    let commands: [&[&str]; 7] = [
+        &["batch", &plan, "-o", out],
+        &["explain", &plan, "--row", "1"],
+        &[
+            "compare",
+            &plan,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            out,
+        ],
+        &["notice", &plan, "-o", out],
+        &["rules", "check"],
+        &["rules", "show"],
+        &["rules", "test"],
+    ];
+    for option in options {
+        for command in commands {
+            for lang in ["en", "zh"] {
+                let args = [&["--lang", lang], option, command].concat();
+                env.roadsub(&args)
+                    .expect(2, "", &stderr_for(option, command, lang, &plan));
+                assert!(!std::path::Path::new(out).exists(), "{args:?} wrote {out}");
+            }
+        }
+    }
+    // After the command, as before.
+    env.roadsub(&["batch", &plan, "--amount-unit", "万元"])
+        .expect_code(0)
+        .stdout_has("A,T,V,village,3.5,1,100,150000.00,250000.00,400000.00,600000.00,600000.00,");
+}
+
+/// The message [`an_option_of_the_table_view_written_before_a_command_is_refused_not_dropped`]
+/// expects.
+fn stderr_for(option: &[&str], command: &[&str], lang: &str, plan: &str) -> String {
+    let name = match command[0] {
+        "rules" => format!("rules {}", command[1]),
+        other => other.to_string(),
+    };
+    let zh = lang == "zh";
+    let said = if option[0] == plan {
+        match (name.starts_with("rules"), zh) {
+            (false, false) => format!("the table {plan} comes before the command {name}, which reads only what follows it: write it after the command (roadsub {name} {plan} …)"),
+            (false, true) => format!("表格 {plan} 写在了命令 {name} 之前，该命令只读取其后的内容：请写在命令之后（roadsub {name} {plan} …）"),
+            (true, false) => format!("the table {plan} comes before the command {name}, which reads no table: leave it out, or open it without a command (roadsub {plan})"),
+            (true, true) => format!("表格 {plan} 写在了命令 {name} 之前，而该命令不读取表格：请删去，或不带命令打开它（roadsub {plan}）"),
+        }
+    } else {
+        let long = option[0];
+        // Of `rules`, test takes `--as-of` (check and show none of these); batch, compare and
+        // notice name the encoding of the tables they read `--input-encoding` (explain
+        // `--encoding`).
+        let takes = !name.starts_with("rules") || (name == "rules test" && long == "--as-of");
+        let input = long == "--encoding" && name != "explain";
+        match (takes, input, zh) {
+            (true, false, false) => format!("{long} comes before the command {name}, which reads only the options that follow it: write it after the command (roadsub {name} … {long} …)"),
+            (true, false, true) => format!("{long} 写在了命令 {name} 之前，该命令只读取其后的选项：请写在命令之后（roadsub {name} … {long} …）"),
+            (true, true, false) => format!("{long} comes before the command {name}, which reads only the options that follow it: the encoding of the tables it reads is its --input-encoding (roadsub {name} … --input-encoding …)"),
+            (true, true, true) => format!("{long} 写在了命令 {name} 之前，该命令只读取其后的选项：它读取的表格的编码用 --input-encoding 指定（roadsub {name} … --input-encoding …）"),
+            (false, _, false) => format!("{long} comes before the command {name}, which takes no {long}: it is an option of the interactive table (roadsub {long} … FILE)"),
+            (false, _, true) => format!("{long} 写在了命令 {name} 之前，而该命令没有 {long} 选项：它是交互式表格的选项（roadsub {long} … FILE）"),
+        }
+    };
+    format!("roadsub: {said}\n")
+}
