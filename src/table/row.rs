@@ -82,6 +82,7 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
             return Some(Some(Problem::NoteUnit {
                 stated: unit,
                 in_force: None,
+                of_length: false,
             }))
         }
         // Two units: the one that is not in force is checked below.
@@ -109,6 +110,7 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
                 in_force,
                 crate::i18n::Lang::Zh,
             )),
+            of_length: false,
         }));
     }
     let in_force = columns.scale(Field::Length);
@@ -117,6 +119,7 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         return Some(Some(Problem::NoteUnit {
             stated: name(l).into(),
             in_force: Some(name(in_force)),
+            of_length: true,
         }));
     }
     Some(None)

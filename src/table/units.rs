@@ -240,6 +240,9 @@ const KEYS: [(&str, bool, bool); 15] = [
     ("数量", false, true),
 ];
 
+/// The labels of a length that a unit may follow without `单位` (`长度：米`, `里程（公里）`).
+const LENGTH_LABELS: [&str; 3] = ["长度", "長度", "里程"];
+
 /// Words that make a `单位` an organisation (`填报单位`, `建设单位`) when they stand just
 /// before it, even when glued to a title: what follows names the organisation, never a unit.
 const ORGANISATION: [&str; 22] = [
@@ -292,7 +295,7 @@ fn unit_like(token: &str) -> bool {
     token.chars().count() <= 6
         && token.chars().all(|c| {
             c.is_ascii_alphabetic()
-                || "/元万萬亿億千百十米公里厘分毫方平立吨噸个個户戶人美港欧歐日英镑鎊币幣每"
+                || "/元万萬亿億千百十米公里厘分毫尺丈方平立吨噸个個户戶人美港欧歐日英镑鎊币幣每"
                     .contains(c)
         })
 }
@@ -460,6 +463,39 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             reading.length_shared = for_money;
         }
         take(&mut reading.length, found.1, false)?;
+    }
+    // `长度：米`, `里程（公里）`, `长度为米`: a length's label with its unit and no `单位` (with
+    // one, `长度单位：米`, it was read above). 850 under `单位：万元 长度：米` was read as 850
+    // km. A label followed by a word written like a unit roadsub does not read is refused.
+    for label in LENGTH_LABELS {
+        for (at, _) in normal.match_indices(label) {
+            let after = &normal[at + label.len()..];
+            if after.trim_start().starts_with(['单', '單']) {
+                continue;
+            }
+            let rest = after.trim_start_matches(|c: char| {
+                matches!(c, ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是') || c.is_whitespace()
+            });
+            // Nothing between the label and what follows: a word (`长度3.5米`, `里程碑`).
+            if rest.len() == after.len() {
+                continue;
+            }
+            let len = rest.find(ends_token).unwrap_or(rest.len());
+            let token = &rest[..len];
+            match length_word(token) {
+                Some(scale) => {
+                    statements.push((at, normal.len() - rest.len() + len));
+                    if reading.length.is_none() {
+                        reading.length_shared = false;
+                    }
+                    take(&mut reading.length, Some(scale), false)?;
+                }
+                None if !token.is_empty() && unit_like(token) && !money_head(token) => {
+                    return Err(Unstated::Unread(token.to_string()))
+                }
+                None => {}
+            }
+        }
     }
     // `以万元计`, `以万元为单位`: the unit between 以 and 计.
     for (at, _) in normal.match_indices('以') {
@@ -986,6 +1022,43 @@ mod tests {
         assert_eq!(stated("长度以米计"), Ok((None, Some(Scale::Pow10(-3)))));
     }
 
+    /// A length's unit stated after its label without `单位` (`单位：万元 长度：米`) was passed
+    /// over: 850 (metres) was read as 850 km, and paid for as such.
+    #[test]
+    fn a_length_unit_stated_after_its_label_is_read_not_ignored() {
+        let metres = Some(Scale::Pow10(-3));
+        let km = Some(Scale::Base);
+        for (title, units) in [
+            ("安岳县计划表 单位：万元 长度：米", (WAN, metres)),
+            ("单位：万元 里程：米", (WAN, metres)),
+            ("单位：万元（长度为米）", (WAN, metres)),
+            ("单位：万元、长度：米", (WAN, metres)),
+            ("長度: m", (None, metres)),
+            ("长度（米）", (None, metres)),
+            ("里程：公里", (None, km)),
+            ("长度 : km", (None, km)),
+        ] {
+            assert_eq!(stated(title), Ok(units), "{title}");
+            let read = refusal(title, None).unwrap();
+            assert_eq!(read.length.map(|g| g.scale), units.1, "{title}");
+            assert_eq!(read.length_shared, Some(false), "{title}");
+        }
+        // Words, not a unit stated.
+        for title in [
+            "里程碑计划 单位：万元",
+            "路段长度3.5米以上",
+            "长度：设计长度",
+        ] {
+            assert_eq!(stated(title).map(|s| s.1), Ok(None), "{title}");
+        }
+        // A unit roadsub does not read, or two lengths in one row, are refused.
+        assert_eq!(stated("长度：公尺"), Err(Unstated::Unread("公尺".into())));
+        assert_eq!(
+            stated("单位：万元、公里 长度：米"),
+            Err(Unstated::Conflict(false, Scale::Base, Scale::Pow10(-3)))
+        );
+    }
+
     #[test]
     fn a_title_that_mentions_wan_yuan_without_stating_the_unit_is_refused_naming_the_row() {
         for (title, word) in [
@@ -1189,6 +1262,22 @@ mod tests {
             let title = format!("{own}{key}单{space}位{colon}{currency}{unit}{after}");
             let scale = money_word(unit).unwrap();
             prop_assert_eq!(stated(&title), Ok((Some(scale), None)));
+        }
+
+        /// Whatever form a length's label takes its unit in (a colon, 为 or a bracket, spaced
+        /// or not, beside a unit of money or alone), the unit is read.
+        #[test]
+        fn every_form_of_a_length_label_with_its_unit_is_read(
+            before in prop::sample::select(vec!["", "单位：万元 ", "单位：万元、", "单位：万元（", "说明："]),
+            label in prop::sample::select(vec!["长度", "長度", "里程"]),
+            space in prop::sample::select(vec!["", " ", "\u{3000}"]),
+            colon in prop::sample::select(vec!["：", ":", "为", "（", "(", "：（"]),
+            unit in prop::sample::select(vec!["米", "m", "公里", "千米", "km"]),
+            after in prop::sample::select(vec!["", "）", ")", "，以下同", " 填报人：张三"]),
+        ) {
+            let title = format!("{before}{label}{space}{colon}{unit}{after}");
+            let scale = length_word(unit).unwrap();
+            prop_assert_eq!(stated(&title).map(|s| s.1), Ok(Some(scale)), "{}", title);
         }
 
         /// A title or note that mentions a unit of money other than bare 元 is never passed

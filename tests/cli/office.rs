@@ -1124,3 +1124,40 @@ fn amount_unit_takes_every_unit_of_money_a_title_or_header_reads() {
     env.roadsub(&["batch", &f, "--amount-unit", "千元"])
         .expect_code(2);
 }
+
+/// A title row stating the lengths' unit after their label, without `单位`
+/// (`单位：万元 长度：米`), was passed over: 850 (metres) was read as 850 km, and the segment
+/// paid 127,500,000.00 instead of 127,500.00, with status 0 and the title quoted as the
+/// source of the amounts' unit. A note below the data stating another length is refused
+/// with where a length's unit is given (not `--amount-unit`).
+#[test]
+fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
+    let env = Env::new();
+    let header = "编号,乡镇,村,类别,宽度,长度,每公里造价\n";
+    let row = "A,天马乡,画青村,通村,3.5,850,40\n";
+    for title in [
+        "安岳县计划表 单位：万元 长度：米",
+        "单位：万元 里程：米",
+        "单位：万元（长度为米）",
+    ] {
+        let f = env.write("lm.csv", format!("{title}\n{header}{row}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00", "{title}");
+        assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
+    }
+    // A unit of length roadsub does not read is refused, not passed over.
+    let f = env.write("lm.csv", format!("单位：万元 长度：公尺\n{header}{row}"));
+    env.roadsub(&["batch", &f, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{f}: 表头上方的"))
+        .stderr_has("公尺");
+    // A note below the data.
+    let f = env.write(
+        "nb.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA,天马乡,画青村,通村,3.5,850,40万\n备注：长度为米,,,,,,\n",
+    );
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:3: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))\n1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{f}:3: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\n"));
+}

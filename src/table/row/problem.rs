@@ -98,6 +98,9 @@ pub enum Problem {
         stated: String,
         /// The unit the numbers are read in.
         in_force: Option<&'static str>,
+        /// Whether the unit is one of length (said where a length's unit is given, not
+        /// `--amount-unit`).
+        of_length: bool,
     },
     /// A note row mentions a unit of money (`备注：金额以万元为准`) while nothing above the
     /// header or on the command line states the unit of the table's numbers: the word.
@@ -441,7 +444,24 @@ impl Problem {
                     ),
                 }
             }
-            Problem::NoteUnit { stated, in_force } => match (in_force, lang) {
+            Problem::NoteUnit {
+                stated,
+                in_force,
+                of_length: true,
+            } if in_force.is_some() => {
+                let u = in_force.unwrap_or_default();
+                match lang {
+                    Lang::En => format!(
+                        "is a note stating {stated}, but the table's lengths are read in {u}; state the unit above the header (长度单位：{stated}) or in the length's header (长度({stated}))"
+                    ),
+                    Lang::Zh => format!(
+                        "是说明行，写明长度单位为{stated}，而表中长度按{u}读取；请在表头上方写明（长度单位：{stated}）或在长度列的表头中注明（长度({stated})）"
+                    ),
+                }
+            }
+            Problem::NoteUnit {
+                stated, in_force, ..
+            } => match (in_force, lang) {
                 (Some(u), Lang::En) => format!(
                     "is a note stating {stated}, but the table's numbers are read in {u}; state the unit above the header or give --amount-unit"
                 ),
