@@ -212,6 +212,9 @@ proptest! {
         let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
         prop_assert_eq!(sheet.rows.len(), f.rows.len());
         prop_assert_eq!(&sheet.to_bytes(), &original, "load and save without an edit");
+        // Each row written starts on the line it was read from.
+        let read: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+        prop_assert_eq!(sheet.lines_as_written(), read);
         if f.rows.is_empty() {
             return Ok(());
         }
@@ -434,6 +437,7 @@ proptest! {
             at += 1;
             !gone[at - 1]
         });
+        let lines = sheet.lines_as_written();
         sheet.save(&path).unwrap();
         // The file as generated, each deleted row's record and own line end left out.
         let mut expected = Vec::new();
@@ -464,5 +468,8 @@ proptest! {
         // Read again, the rows left are the rows kept, in order.
         let again = Sheet::load_in(&path, encoding(f.form)).unwrap();
         prop_assert_eq!(again.rows.len(), gone[..n].iter().filter(|g| !**g).count());
+        // And each on the line the table left said it would be written on.
+        let read: Vec<u64> = again.rows.iter().map(|r| r.line).collect();
+        prop_assert_eq!(lines, read);
     }
 }

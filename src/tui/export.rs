@@ -54,6 +54,11 @@ pub fn export(
     let (mut good, mut bad) = (0, 0);
     let mut notes = String::new();
     let mut ends = Vec::new();
+    // A JSON row's line is where it is in the table saved as it is now, as a batch run of the
+    // saved table says it: rows added or deleted since it was read move the rest (an added
+    // row was read from no line). A workbook's rows keep their sheet's row numbers.
+    let lines = (matches!(format, Format::Json | Format::Jsonl) && doc.sheet.workbook.is_none())
+        .then(|| doc.sheet.lines_as_written());
     for at in 0..doc.sheet.rows.len() {
         let computed = match doc.calc(rules, at) {
             Calc::Good(computed) => computed,
@@ -75,7 +80,10 @@ pub fn export(
             )));
         }
         if matches!(format, Format::Json | Format::Jsonl) {
-            let record = row.record(&mut ends);
+            let mut record = row.record(&mut ends);
+            if let Some(lines) = &lines {
+                record.line = lines[at];
+            }
             rows.json(&segment_json(rules, lang, &label, columns, &record, seg, b));
             continue;
         }
@@ -98,6 +106,7 @@ mod tests {
     use super::*;
     use crate::batch::{self, Destination, Input, Options, TextStyle};
     use crate::table::sheet::Sheet;
+    use crate::tui::doc::Op;
 
     /// The bundled example (households, notes and all) with a row that cannot be computed, a
     /// repeated id and a totals row.
@@ -191,6 +200,61 @@ mod tests {
                     String::from_utf8_lossy(&a),
                     String::from_utf8_lossy(&b)
                 );
+            }
+        }
+    }
+
+    /// A JSON export gave each row the line it was read from: after a row was deleted and
+    /// one added (saved or not), the rows below said the wrong line and the added one line 0,
+    /// where a batch run of the saved table says where each row is.
+    #[test]
+    fn a_json_export_after_rows_added_and_deleted_gives_the_lines_of_the_saved_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = table(dir.path());
+        let rules = RuleSet::builtin();
+        let mut doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let third = doc.sheet.rows[2].clone();
+        doc.apply(&rules, &Op::Delete { at: 2, row: third });
+        let mut added = doc.sheet.rows[0].clone();
+        added = added.with(0, "AY-99");
+        added.line = 0;
+        doc.apply(&rules, &Op::Insert { at: 5, row: added });
+        for saved in [false, true] {
+            if saved {
+                doc.sheet.save(&path).unwrap();
+            }
+            for ext in ["json", "jsonl"] {
+                let (ours, theirs) = (
+                    dir.path().join(format!("export.{ext}")),
+                    dir.path().join(format!("batch.{ext}")),
+                );
+                export(&doc, &rules, Lang::En, Unit::Yuan, &ours).unwrap();
+                let text = std::fs::read_to_string(&ours).unwrap();
+                let lines: Vec<u64> = text
+                    .split("\"line\":")
+                    .skip(1)
+                    .map(|t| {
+                        let t = t.trim_start();
+                        t[..t.find(|c: char| !c.is_ascii_digit()).unwrap()]
+                            .parse()
+                            .unwrap()
+                    })
+                    .collect();
+                // The header is line 1; AY-03 (line 4) is gone, AY-99 the sixth row; the
+                // two bad rows and the totals row are not in the report.
+                assert_eq!(
+                    lines,
+                    (2..=20).collect::<Vec<u64>>(),
+                    "{ext}, saved: {saved}"
+                );
+                if saved {
+                    by_batch(&rules, Lang::En, Unit::Yuan, &path, &theirs);
+                    assert_eq!(
+                        std::fs::read_to_string(&ours).unwrap(),
+                        std::fs::read_to_string(&theirs).unwrap(),
+                        "{ext}"
+                    );
+                }
             }
         }
     }

@@ -14,6 +14,36 @@ use crate::table::Encoding;
 impl Sheet {
     /// The table as bytes in its own encoding and style: untouched lines as they were read.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.written(None)
+    }
+
+    /// The line each row starts on in the file [`Sheet::to_bytes`] writes, from 1, counted as
+    /// a table is read (an LF, a CR LF and a lone CR each end a line; a line break inside a
+    /// quoted cell too): the line a batch run of the saved table gives each row. A row's own
+    /// `line` is where it was read (0 for one added), which rows added or deleted since leave
+    /// behind.
+    pub fn lines_as_written(&self) -> Vec<u64> {
+        let mut starts = Vec::with_capacity(self.rows.len());
+        let bytes = self.written(Some(&mut starts));
+        let mut lines = Vec::with_capacity(starts.len());
+        let mut starts = starts.into_iter().peekable();
+        let mut ends = 0u64;
+        for (i, &b) in bytes.iter().enumerate() {
+            while starts.next_if_eq(&i).is_some() {
+                lines.push(ends + 1);
+            }
+            match b {
+                b'\n' => ends += 1,
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => ends += 1,
+                _ => {}
+            }
+        }
+        lines.extend(starts.map(|_| ends + 1));
+        lines
+    }
+
+    /// [`Sheet::to_bytes`], with where each row starts put in `starts`.
+    fn written(&self, mut starts: Option<&mut Vec<usize>>) -> Vec<u8> {
         let mut out = Vec::new();
         if self.style.bom && self.encoding == Encoding::Utf8 {
             out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -45,6 +75,9 @@ impl Sheet {
             // A last line without a line end is one no longer when a row comes after it.
             if !out.ends_with(b"\n") && !out.ends_with(b"\r") {
                 out.extend_from_slice(self.style.ending.bytes());
+            }
+            if let Some(starts) = starts.as_deref_mut() {
+                starts.push(out.len());
             }
             let raw = (row.line != 0)
                 .then(|| self.kept.binary_search_by_key(&row.line, |(l, _)| *l).ok())
