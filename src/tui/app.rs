@@ -61,6 +61,9 @@ pub struct App {
     pub quit: bool,
     /// Width in cells of each column's widest text.
     pub widths: Vec<usize>,
+    /// The width the table was last drawn in (0 before it was), which decides the order its
+    /// columns are shown in, and so where ←, →, Tab and Shift-Tab go.
+    pub(super) drawn_width: std::cell::Cell<usize>,
     /// Every change, written beside the file as it is made (see [`Journal`]); `None` when
     /// read-only.
     pub(super) journal: Option<Journal>,
@@ -176,6 +179,7 @@ impl App {
             status: None,
             quit: false,
             widths: Vec::new(),
+            drawn_width: std::cell::Cell::new(0),
             journal: None,
             quit_after_save: false,
             new_file_within: None,
@@ -279,8 +283,8 @@ impl App {
         match action {
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(last),
-            Action::Left => self.col = self.col.saturating_sub(1),
-            Action::Right => self.col = (self.col + 1).min(self.ncols() - 1),
+            Action::Left => self.col = self.column_beside(false, false).unwrap_or(self.col),
+            Action::Right => self.col = self.column_beside(true, false).unwrap_or(self.col),
             Action::PageUp => self.cursor = self.cursor.saturating_sub(page),
             Action::PageDown => self.cursor = (self.cursor + page).min(last),
             Action::Home => self.col = 0,

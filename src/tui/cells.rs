@@ -100,6 +100,21 @@ impl App {
         self.input_cols() + self.computed_cols() + self.delta_cols()
     }
 
+    /// The column beside the current one as the table shows its columns (the cost may be
+    /// shown after the other inputs): the next (`right`) or the one before, among the input
+    /// columns only when `inputs`; `None` at the end.
+    pub(super) fn column_beside(&self, right: bool, inputs: bool) -> Option<usize> {
+        let order: Vec<usize> = super::view::column_order(self, self.drawn_width.get())
+            .into_iter()
+            .filter(|&c| !inputs || c < self.input_cols())
+            .collect();
+        let at = order.iter().position(|&c| c == self.col)?;
+        match right {
+            true => order.get(at + 1).copied(),
+            false => at.checked_sub(1).map(|i| order[i]),
+        }
+    }
+
     /// Which change column `c` (of all columns) shows, when it is one.
     pub fn delta_column(&self, c: usize) -> Option<Delta> {
         let i = c.checked_sub(self.input_cols() + self.computed_cols())?;

@@ -121,16 +121,15 @@ impl App {
                     return;
                 }
                 self.mode = Mode::Table;
-                match action {
-                    Action::NextCell if self.col + 1 < self.input_cols() => {
-                        self.col += 1;
-                        self.start_edit();
-                    }
-                    Action::PrevCell if self.col > 0 => {
-                        self.col -= 1;
-                        self.start_edit();
-                    }
-                    _ => {}
+                // The next input column as the table shows them (the cost may be shown last).
+                let next = match action {
+                    Action::NextCell => self.column_beside(true, true),
+                    Action::PrevCell => self.column_beside(false, true),
+                    _ => None,
+                };
+                if let Some(col) = next {
+                    self.col = col;
+                    self.start_edit();
                 }
             }
             _ => {}

@@ -1828,3 +1828,81 @@ fn the_help_line_for_v_is_not_cut_at_80_columns() {
         assert_eq!(s[y..y + 3], want, "{lang:?}");
     }
 }
+
+/// Where the table is too wide for the screen, the cost is shown after the other inputs (just
+/// before the subsidies), but ←, →, Tab and Shift-Tab went in file order: from 长度, → and
+/// Tab went right to 投资 and then back left to 每公里造价, and a value typed for the column
+/// seen next landed in another (80万 meant for 投资 went into 整合资金). They now go in the
+/// order the columns are shown.
+#[test]
+fn arrows_and_tab_go_to_the_column_shown_next_not_the_next_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
+        &path,
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::Zh);
+    let (width, height) = (160, 30);
+    // Where each input column's title stands on the header line (by display cells), if shown.
+    let at = |app: &mut App, col: usize| -> Option<usize> {
+        let lines = screen(app, width, height);
+        let header = lines.iter().find(|l| l.contains("编号")).unwrap().clone();
+        let byte = header.find(app.title(col).as_str())?;
+        Some(UnicodeWidthStr::width(&header[..byte]))
+    };
+    let cols = app.doc.sheet.columns.clone();
+    let (length, cost) = (
+        cols.index(crate::table::Field::Length).unwrap(),
+        cols.index(crate::table::Field::Cost).unwrap(),
+    );
+    assert_eq!(cost, length + 1, "投资 follows 长度 in the file");
+    screen(&mut app, width, height);
+    app.col = length;
+    // The cost is shown after the other inputs here.
+    assert!(at(&mut app, cost) > at(&mut app, length + 2));
+    let mut seen = vec![app.col];
+    loop {
+        let before = app.col;
+        press(&mut app, "<Right>");
+        let current = app.col;
+        if current >= app.input_cols() {
+            break;
+        }
+        // On the screen it moved to, the column left is to the left of the new one.
+        let (was, now) = (at(&mut app, before), at(&mut app, current));
+        assert!(
+            now.is_some() && (was.is_none() || was < now),
+            "→ from {} went left, to {}",
+            app.title(before),
+            app.title(current)
+        );
+        seen.push(current);
+    }
+    assert_eq!(seen.len(), app.input_cols() - length, "{seen:?}");
+    assert_eq!(
+        seen.last(),
+        Some(&cost),
+        "the cost is shown last of the inputs"
+    );
+    // Back with ← from the first computed column, the same columns in reverse.
+    for &col in seen.iter().rev() {
+        press(&mut app, "h");
+        assert_eq!(app.col, col);
+    }
+    // Tab while typing: from 长度 to the column shown after it, not to 投资.
+    app.col = length;
+    press(&mut app, "<Enter><Tab>");
+    assert_eq!(app.col, seen[1]);
+    assert_ne!(app.col, cost);
+    assert!(matches!(app.mode, Mode::Edit { .. }));
+    press(&mut app, "<Esc>");
+    // Shift-Tab from the cost goes back to the input shown before it.
+    app.col = cost;
+    press(&mut app, "<Enter><BackTab>");
+    assert_eq!(
+        app.col,
+        seen[seen.iter().position(|&c| c == cost).unwrap() - 1]
+    );
+}

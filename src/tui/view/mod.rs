@@ -9,6 +9,7 @@ mod gauge;
 mod overlays;
 mod panes;
 mod table;
+pub(super) use table::column_order;
 #[cfg(test)]
 pub(crate) use table::label_in;
 mod wrap;

@@ -91,6 +91,23 @@ fn window(app: &App, cols: &[usize], keep: Option<usize>, room: usize) -> Vec<us
     shown
 }
 
+/// Every column in the order the table shows them when drawn `width` cells wide: in file
+/// order when all fit, else the inputs in file order but the cost last, then the computed
+/// columns, then the change columns ([`visible_columns`] shows a window of this order).
+pub(in crate::tui) fn column_order(app: &App, width: usize) -> Vec<usize> {
+    let all: Vec<usize> = (0..app.ncols()).collect();
+    let room = width.saturating_sub(2);
+    if width == 0 || all.iter().map(|&c| app.width(c) + 1).sum::<usize>() <= room {
+        return all;
+    }
+    let cost = app.doc.sheet.columns.index(Field::Cost);
+    let inputs = app.input_cols();
+    let mut order: Vec<usize> = (0..inputs).filter(|&c| Some(c) != cost).collect();
+    order.extend(cost);
+    order.extend(inputs..app.ncols());
+    order
+}
+
 /// The columns shown in `width` cells. When every column fits, all, in file order. Else the
 /// id, village and cost ([`anchors`]) and the current input column are always shown, the
 /// inputs in file order but the cost last; then the computed columns from the first fund,
@@ -393,6 +410,7 @@ impl<'a> TableView<'a> {
 impl Widget for TableView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
+        app.drawn_width.set(usize::from(area.width));
         let visible = visible_columns(app, usize::from(area.width));
         let mut lines = vec![header(app, &visible)];
         let height = usize::from(area.height.saturating_sub(1));
