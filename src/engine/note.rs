@@ -211,8 +211,10 @@ impl Note {
                         "–",
                         high.as_str(),
                         "元/公里）：",
+                        // Too low: a sheet in 万元 read as yuan, or lengths in metres read as km
+                        // (the table may be read in 万元 already, so no unit is suggested).
                         if too_low {
-                            "金额是否以万元为单位？"
+                            "金额单位（元、万元）与长度是否有误？"
                         } else {
                             "请核对金额与长度"
                         },
@@ -231,7 +233,7 @@ impl Note {
                         high.as_str(),
                         " yuan per km: ",
                         if too_low {
-                            "is the amount in 万元?"
+                            "are the amount's unit (元 or 万元) and the length right?"
                         } else {
                             "are the amount and the length right?"
                         },

@@ -216,13 +216,13 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     assert_eq!(a, ["63.00", "0.00", "63.00", "0.00"]);
     assert_eq!(
         notes[0],
-        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?"
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: are the amount's unit (元 or 万元) and the length right?"
     );
     let b = compute(&RuleSet::builtin(), &s).unwrap();
     assert!(b.notes[0].is_warning());
     assert_eq!(
         b.notes[0].render(&RuleSet::builtin(), Lang::Zh),
-        "警告：造价 63.00 元即每公里 30.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？"
+        "警告：造价 63.00 元即每公里 30.00 元，超出合理范围（5万–500万元/公里）：金额单位（元、万元）与长度是否有误？"
     );
 }
 

@@ -443,7 +443,7 @@ fn a_cost_of_63_yuan_for_a_kilometre_is_flagged() {
     assert_eq!(cell(&csv, "A", "subsidy_total"), "63.00");
     assert_eq!(
         cell(&csv, "A", "notes"),
-        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: is the amount in 万元?; \
+        "warning: cost 63.00 yuan is 30.00 yuan per km, outside the plausible 50,000–5,000,000 yuan per km: are the amount's unit (元 or 万元) and the length right?; \
          County transport bureau subsidy cut from 945,000.00 yuan to 63.00 yuan so the subsidy does not exceed the cost; \
          County poverty-alleviation special fund cut from 630,000.00 yuan to 0.00 yuan so the subsidy does not exceed the cost"
     );
@@ -929,7 +929,7 @@ fn the_chinese_plausible_range_reads_as_a_rate_in_万元_per_公里() {
         .stdout_lacks("每公里 5万");
     let rows = env.read("out.csv");
     assert!(
-        rows.contains("\"警告：造价 63.00 元即每公里 63.00 元，超出合理范围（5万–500万元/公里）：金额是否以万元为单位？；"),
+        rows.contains("\"警告：造价 63.00 元即每公里 63.00 元，超出合理范围（5万–500万元/公里）：金额单位（元、万元）与长度是否有误？；"),
         "{rows}"
     );
 }
