@@ -387,6 +387,41 @@ pub enum HeaderProblem {
     MapUnmatched(String),
     /// The unit of the table's bare numbers cannot be told.
     Units(UnitProblem),
+    /// A header that is a field's name with a unit after it in a form not read (`投资/万元`,
+    /// `投资万元`, `投资(万元)(元)`): the header, and the name and unit as a header is read
+    /// (`投资(万元)`).
+    UnitForm(String, String),
+}
+
+/// A header that is a field's name (as written there) followed by units in a form a header
+/// is not read in: after `/`, glued, or two in brackets (`投资/万元`, `投资万元`,
+/// `投资(万元)(元)`): the field, and the header as it would be read (`投资(万元)`, with the
+/// first unit). `None` when what follows the name is not units of that field.
+fn unit_form(normal: &str) -> Option<(Field, String)> {
+    let lower = squeeze(normal).to_ascii_lowercase();
+    Field::ALL.into_iter().find_map(|f| {
+        let names = std::iter::once(f.key()).chain(f.aliases().iter().copied());
+        names
+            // The longest name first: 每公里造价 before 造价.
+            .filter_map(|name| {
+                let rest = lower.strip_prefix(&name.to_ascii_lowercase())?;
+                Some((name, rest))
+            })
+            .max_by_key(|(name, _)| name.len())
+            .and_then(|(name, rest)| {
+                let units: Vec<&str> = rest
+                    .split([
+                        '/', '／', '(', ')', '（', '）', '[', ']', '【', '】', '_', '-', '、',
+                    ])
+                    .filter(|u| !u.is_empty())
+                    .collect();
+                let first = *units.first()?;
+                units
+                    .iter()
+                    .all(|u| unit_scale(f, u).is_some())
+                    .then(|| (f, format!("{name}({first})")))
+            })
+    })
 }
 
 impl Columns {
@@ -419,6 +454,8 @@ impl Columns {
         let mut own_unit = [false; FIELDS];
         let mut problems = Vec::new();
         let mut serial = None;
+        // Headers that are a field's name with a unit in a form not read (`投资/万元`).
+        let mut unit_forms: Vec<(Field, String, String)> = Vec::new();
         let mapped = |raw: &str, base: &str| {
             options.map.iter().find_map(|(h, f)| {
                 let h = normalize_width_forms(h.trim()).to_ascii_lowercase();
@@ -446,6 +483,9 @@ impl Columns {
             let Some(field) = known else {
                 if SERIAL.contains(&base.as_str()) && serial.is_none() {
                     serial = Some(i);
+                }
+                if let Some((field, read)) = unit_form(&normal) {
+                    unit_forms.push((field, raw.clone(), read));
                 }
                 continue;
             };
@@ -478,14 +518,33 @@ impl Columns {
         if index[Field::Id as usize].is_none() {
             index[Field::Id as usize] = serial;
         }
+        // Such a header of a field the table has no column of is said as what it is, rather
+        // than the field missing; beside a column of the field it is a column of the user's.
+        let unfilled = |f: Field| match f {
+            Field::Cost | Field::CostPerKm => {
+                index[Field::Cost as usize].is_none() && index[Field::CostPerKm as usize].is_none()
+            }
+            f => index[f as usize].is_none(),
+        };
+        let mut hinted: Vec<Field> = Vec::new();
+        for (field, raw, read) in unit_forms {
+            if unfilled(field) {
+                problems.push(HeaderProblem::UnitForm(raw, read));
+                hinted.push(field);
+            }
+        }
         let missing: Vec<Field> = Field::ALL
             .into_iter()
-            .filter(|f| f.required() && index[*f as usize].is_none())
+            .filter(|f| f.required() && index[*f as usize].is_none() && !hinted.contains(f))
             .collect();
         if !missing.is_empty() {
             problems.push(HeaderProblem::Missing(missing));
         }
-        if index[Field::Cost as usize].is_none() && index[Field::CostPerKm as usize].is_none() {
+        if index[Field::Cost as usize].is_none()
+            && index[Field::CostPerKm as usize].is_none()
+            && !hinted.contains(&Field::Cost)
+            && !hinted.contains(&Field::CostPerKm)
+        {
             problems.push(HeaderProblem::NoCost);
         }
         if problems.is_empty() {
@@ -771,6 +830,12 @@ impl HeaderProblem {
             (HeaderProblem::Missing(fields), Lang::Zh) => {
                 format!("缺少必需的列：{}；表头为：{found}", list(fields))
             }
+            (HeaderProblem::UnitForm(h, read), Lang::En) => format!(
+                "the column \"{h}\" has its unit written in a form a header is not read in; write the unit once, in brackets after the name: \"{read}\""
+            ),
+            (HeaderProblem::UnitForm(h, read), Lang::Zh) => format!(
+                "“{h}”列的单位写法无法识别；请在列名后用括号写一个单位，如“{read}”"
+            ),
             (HeaderProblem::NoCost, Lang::En) => format!(
                 "no cost column: give {} or {}; the header has {found}",
                 list(&[Field::Cost]),
@@ -850,6 +915,79 @@ mod tests {
         assert_eq!(c.index(Field::Length), Some(6));
         assert_eq!(c.field_at(7), None);
         assert_eq!(c.name(Field::Width), "寬度");
+    }
+
+    /// A field's header with its unit after `/`, glued, or in two brackets (`投资/万元`,
+    /// `投资万元`, `投资(万元)(元)`) was passed over as a column of the user's, and the table
+    /// refused for want of a cost column that stood right there. Every such form of every
+    /// name of every field with a unit is said as what it is, with the form that is read;
+    /// beside a column of the field it stays a column of the user's.
+    #[test]
+    fn a_fields_header_with_its_unit_in_a_form_not_read_is_said_as_such() {
+        let base = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"];
+        let mut tried = 0;
+        for f in Field::ALL {
+            let unit = match f {
+                f if f.is_money() => "万元",
+                Field::Length | Field::Completed => "米",
+                _ => continue,
+            };
+            for name in std::iter::once(f.key()).chain(f.aliases().iter().copied()) {
+                for form in [
+                    format!("{name}/{unit}"),
+                    format!("{name}{unit}"),
+                    format!("{name}({unit})(元)"),
+                    format!("{name}／{unit}"),
+                ] {
+                    // In place of the field's own column, when the table has one.
+                    let mut header: Vec<String> = base
+                        .iter()
+                        .filter(|h| Field::of_header(h) != Some(f))
+                        .filter(|h| !(matches!(f, Field::Cost | Field::CostPerKm) && **h == "投资"))
+                        .map(|h| h.to_string())
+                        .collect();
+                    header.push(form.clone());
+                    let problems = Columns::from_header(header.iter().map(String::as_str))
+                        .err()
+                        .unwrap_or_default();
+                    let said = HeaderProblem::UnitForm(form.clone(), format!("{name}({unit})"));
+                    // `(元)(元)` reads 元 twice: the form said is the first unit's.
+                    if form.ends_with("(元)") && unit != "元" && !f.is_money() {
+                        continue;
+                    }
+                    assert!(problems.contains(&said), "{form}: {problems:?}");
+                    assert!(
+                        !problems.iter().any(|p| matches!(p, HeaderProblem::NoCost)
+                            || matches!(p, HeaderProblem::Missing(m) if m.contains(&f))),
+                        "{form}: {problems:?}"
+                    );
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 40, "{tried}");
+        // Beside the field's own column, a column of the user's.
+        assert!(Columns::from_header([
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "投资",
+            "投资/万元"
+        ])
+        .is_ok());
+        // Words after a name that are no unit of it: no such column.
+        for other in ["投资说明", "长度备注", "村名称备注", "宽度m/公里"] {
+            let problems =
+                Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", other]);
+            assert!(problems.is_ok(), "{other}: {problems:?}");
+        }
+        assert_eq!(
+            HeaderProblem::UnitForm("投资/万元".into(), "投资(万元)".into()).render(Lang::Zh, &[]),
+            "“投资/万元”列的单位写法无法识别；请在列名后用括号写一个单位，如“投资(万元)”"
+        );
     }
 
     #[test]

@@ -1161,3 +1161,19 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
         .expect_code(1)
         .stderr_has(&format!("{f}:3: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\n"));
 }
+
+/// A cost column headed `投资/万元` (or `投资万元`, `投资(万元)(元)`) was refused as "no cost
+/// column", the column standing right there: it is said as a header whose unit is written in
+/// a form not read, with the form that is.
+#[test]
+fn a_cost_header_with_its_unit_in_a_form_not_read_is_named_not_said_missing() {
+    let env = Env::new();
+    for header in ["投资/万元", "投资万元", "投资(万元)(元)"] {
+        let f = env.write(
+            "h.csv",
+            format!("编号,乡镇,村,类别,宽度,长度,{header}\nA,天马乡,画青村,通村,3.5,1,40\n"),
+        );
+        env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: the column \"{header}\" has its unit written in a form a header is not read in; write the unit once, in brackets after the name: \"投资(万元)\"\n1 table not read; nothing written\n"));
+        env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: “{header}”列的单位写法无法识别；请在列名后用括号写一个单位，如“投资(万元)”\n1 个表无法读取；未写出任何结果\n"));
+    }
+}
