@@ -496,7 +496,23 @@ fn parse_to<'a>(
             Problem::Ragged {
                 found: record.len(),
                 expected,
-                multiline: record.multiline,
+                // Its last line: the line ends inside its fields counted (LF, CR LF, a lone CR),
+                // but for the file's last, which a quote never closed takes in at its end.
+                through: record.multiline.then(|| {
+                    let text = record.text().as_bytes();
+                    let text = text
+                        .strip_suffix(b"\n")
+                        .map_or(text, |t| t.strip_suffix(b"\r").unwrap_or(t));
+                    let text = text.strip_suffix(b"\r").unwrap_or(text);
+                    let ends = text
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, &b)| {
+                            b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'))
+                        })
+                        .count();
+                    line + ends as u64
+                }),
             },
         ));
         return None;

@@ -117,7 +117,7 @@ fn an_unbalanced_quote_is_named() {
     assert!(ids.is_empty());
     assert_eq!(
         errors,
-        ["t.csv:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines)"]
+        ["t.csv:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines, to line 3: the rows written there are in this one)"]
     );
 }
 

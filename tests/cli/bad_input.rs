@@ -419,6 +419,10 @@ fn empty_file_fails_and_header_only_is_zero_rows() {
     );
 }
 
+/// A quote never closed takes the rows after it into its own: batch said only that it "runs
+/// over several lines", and counted one bad row where three segments were lost. It names the
+/// last line taken in (the file's last line end, inside the quote, not counted), as the
+/// table view does when it refuses such a table.
 #[test]
 fn an_unbalanced_quote_is_named() {
     let env = Env::new();
@@ -429,8 +433,26 @@ fn an_unbalanced_quote_is_named() {
     env.roadsub(&["batch", &input])
         .expect_code(1)
         .stderr_starts(&format!(
-            "{input}:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines)\n"
+            "{input}:2: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines, to line 3: the rows written there are in this one)\n"
         ));
+    // Rows after it, CR LF line ends, no line end at the end, in both languages.
+    for (text, last) in [
+        ("A,t,v,village,4.5,1,100,,\nB,t,v\"x,village,4.5,1,100,,\nC,t,\"v,village,4.5,1,100,,\nD,t,v,village,4.5,1,100,,\nE,t,v,village,4.5,1,100,,\n", 6),
+        ("A,t,v,village,4.5,1,100,,\r\nB,t,v,village,4.5,1,100,,\r\nC,t,\"v,village,4.5,1,100,,\r\nD,t,v,village,4.5,1,100,,\r\n", 5),
+        ("A,t,v,village,4.5,1,100,,\nB,t,v,village,4.5,1,100,,\nC,t,\"v,village,4.5,1,100,,\nD,t,v,village,4.5,1,100,,", 5),
+    ] {
+        let input = table(&env, text);
+        env.roadsub(&["batch", &input, "--keep-going", "-o", "/dev/null"])
+            .expect_code(1)
+            .stderr_starts(&format!(
+                "{input}:4: row has 3 fields but the header has 9 (a quote (\") that is never closed runs over several lines, to line {last}: the rows written there are in this one)\n"
+            ));
+        env.roadsub(&["batch", &input, "--keep-going", "-o", "/dev/null", "--lang", "zh"])
+            .expect_code(1)
+            .stderr_starts(&format!(
+                "{input}:4: 该行有 3 个字段，表头有 9 个（有未闭合的英文引号 \"，跨越多行直到第 {last} 行：其间各行都被并入该行）\n"
+            ));
+    }
 }
 
 #[test]

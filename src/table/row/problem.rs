@@ -32,7 +32,9 @@ pub enum Problem {
     Ragged {
         found: usize,
         expected: usize,
-        multiline: bool,
+        /// When a field of the record spans lines (a quote never closed, most likely): the
+        /// last line it takes in.
+        through: Option<u64>,
     },
     /// The record is longer than the reader keeps.
     TooLong,
@@ -321,7 +323,7 @@ impl Problem {
             Problem::Ragged {
                 found,
                 expected,
-                multiline,
+                through,
             } => {
                 let mut s = if zh {
                     format!("有 {found} 个字段，表头有 {expected} 个")
@@ -331,11 +333,11 @@ impl Problem {
                         if *found == 1 { "field" } else { "fields" }
                     )
                 };
-                if *multiline {
-                    s.push_str(lang.pick(
-                        " (a quote (\") that is never closed runs over several lines)",
-                        "（有未闭合的英文引号 \"，跨越了多行）",
-                    ));
+                if let Some(last) = through {
+                    s.push_str(&match lang {
+                        Lang::En => format!(" (a quote (\") that is never closed runs over several lines, to line {last}: the rows written there are in this one)"),
+                        Lang::Zh => format!("（有未闭合的英文引号 \"，跨越多行直到第 {last} 行：其间各行都被并入该行）"),
+                    });
                 }
                 s
             }
