@@ -171,7 +171,14 @@ impl App {
                 self.status = None;
                 let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
                 let computed_by_variant = self.doc.variant_errors(row, self.lang).is_empty();
+                let warned_before = self.warning(row).is_some();
                 self.change(op.clone());
+                // A value that makes the row's cost implausible (520000 typed in yuan into a
+                // 万元 column is 52亿) is said at once, not only in the row's notes.
+                if let Some(warning) = self.warning(row).filter(|_| !warned_before) {
+                    let what = self.describe_change(&op);
+                    self.say_owned(format!("{what} · {warning}"), true);
+                }
                 // The value is good under the rules in force, but a variant shown may not
                 // compute the row any more: its Δ cells turn to ✗, and why is said here.
                 let theirs = self.doc.variant_errors(row, self.lang);
@@ -182,6 +189,17 @@ impl App {
                 true
             }
         }
+    }
+
+    /// The warning row `row`'s notes hold (a cost per km outside the plausible range), said.
+    fn warning(&self, row: usize) -> Option<String> {
+        let super::doc::Calc::Good(computed) = self.doc.calc(&self.rules, row) else {
+            return None;
+        };
+        let note = computed.breakdown.notes.iter().find(|n| n.is_warning())?;
+        let mut text = String::new();
+        note.write_to(&mut text, &self.rules, self.lang);
+        Some(text)
     }
 
     /// Why `value` cannot go into a GBK file, if it cannot: a file read as GB18030 none of

@@ -872,7 +872,7 @@ fn a_refused_edit_on_screen() {
     press(&mut app, "llllll<Enter><BS><BS><BS>abc<Enter>");
     // The prompt keeps its line; why it was refused goes under it, in the whole width.
     let s = screen(&mut app, 120, 24);
-    assert_eq!(s[22], "edit 长度: abc");
+    assert_eq!(s[22], "edit 长度 (km): abc");
     assert_eq!(
         s[23],
         "✗ 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)"
@@ -1905,4 +1905,49 @@ fn arrows_and_tab_go_to_the_column_shown_next_not_the_next_in_the_file() {
         app.col,
         seen[seen.iter().position(|&c| c == cost).unwrap() - 1]
     );
+}
+
+/// The edit prompt did not say the unit a typed number is read in, and the table may be shown
+/// in another (`m`): in a sheet read in 万元 and shown in yuan, 520000 typed for 52万 was
+/// taken as 520000 万元 (52亿) without a word. The prompt names the unit, and an edit that
+/// makes the row's cost implausible says the row's warning at once.
+#[test]
+fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv"),
+        &path,
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::Zh);
+    // Shown in yuan; row 2's 总投资 (52, read in 万元).
+    press(&mut app, "mjllllll<Enter>");
+    let s = screen(&mut app, 150, 30);
+    assert_eq!(s[28], "编辑 总投资（万元）: 52");
+    press(&mut app, "<C-u>520000<Enter>");
+    let status = app.status.as_ref().expect("the edit is said");
+    assert!(status.error);
+    assert_eq!(
+        status.text,
+        "2 总投资 52 → 520000 · 警告：造价 5,200,000,000.00 元即每公里 3,466,666,666.67 元，超出合理范围（5万–500万元/公里）：请核对金额与长度"
+    );
+    // A plausible edit says nothing; the 建设里程(km) header names its own unit.
+    press(&mut app, "<Enter><C-u>60<Enter>");
+    assert!(app.status.is_none(), "{:?}", app.status);
+    press(&mut app, "hhh<Enter>");
+    let s = screen(&mut app, 150, 30);
+    assert_eq!(s[28], "编辑 建设里程(km): 1.5");
+    press(&mut app, "<Esc>");
+    // In English (a copy of its own: this one is being edited).
+    let english = dir.path().join("office-en.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv"),
+        &english,
+    )
+    .unwrap();
+    let mut app = open(&english, Lang::En);
+    press(&mut app, "jllllll<Enter>");
+    let s = screen(&mut app, 150, 30);
+    assert_eq!(s[28], "edit 总投资 (万元): 52");
 }

@@ -209,11 +209,41 @@ fn prompt(app: &App, width: usize) -> Option<Prompt> {
     })
 }
 
+/// The unit a bare number typed into the current cell is read in, after its title, when the
+/// header does not name it (` (万元)`, `（万元）`): the table may be shown in another unit
+/// (`m`), and 520000 typed into a 万元 column shown in yuan was 52亿 without a word.
+fn typed_unit(app: &App) -> String {
+    use crate::table::units::{length_name, money_name};
+    use crate::table::Field;
+    let columns = &app.doc.sheet.columns;
+    let Some(field) = columns
+        .field_at(app.col)
+        .filter(|&f| !columns.names_own_unit(f))
+    else {
+        return String::new();
+    };
+    let scale = columns.scale(field);
+    let unit = match field {
+        f if f.is_money() => money_name(scale, app.lang),
+        Field::Length | Field::Completed => length_name(scale, app.lang),
+        _ => return String::new(),
+    };
+    match app.lang {
+        Lang::En => format!(" ({unit})"),
+        Lang::Zh => format!("（{unit}）"),
+    }
+}
+
 fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     let lang = app.lang;
     match &app.mode {
         Mode::Edit { buffer, cursor } => Some((
-            format!("{} {}: ", lang.pick("edit", "编辑"), app.title(app.col)),
+            format!(
+                "{} {}{}: ",
+                lang.pick("edit", "编辑"),
+                app.title(app.col),
+                typed_unit(app)
+            ),
             buffer.as_str(),
             *cursor,
         )),
