@@ -561,11 +561,14 @@ pub fn write_document(
 
 /// `text` in GBK, for `--encoding gbk`: the minus sign roadsub writes before a decrease
 /// (`−`, U+2212) is not in GBK, and GB18030 would write it as four bytes that older
-/// programs reading GBK reject, so it is written as `-`. Text from the table itself is kept
-/// as it was read (a character beyond GBK comes out in GB18030, as it came in).
+/// programs reading GBK reject, so it is written as `-`; € is the byte 0x80, as Excel and WPS
+/// on Windows read it (GB18030's A2 E3 they show garbled). Text from the table itself is
+/// kept as it was read (a character beyond GBK comes out in GB18030, as it came in).
 pub fn gbk_bytes(text: &str) -> Vec<u8> {
     let text = text.replace('\u{2212}', "-");
-    encoding_rs::GB18030.encode(&text).0.into_owned()
+    let mut out = Vec::with_capacity(text.len());
+    crate::table::push_gb18030(&mut out, &text, crate::table::Euro::Cp936);
+    out
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub use self::csv::{
 };
 pub use columns::{Columns, Field, HeaderOptions, HeaderProblem};
 pub use row::{Problem, RowError, RowText};
+pub use verbatim::{push_gb18030, Euro};
 
 use self::csv::{CsvReader, ReadError};
 use crate::i18n::Lang;

@@ -73,9 +73,16 @@ fn record(cells: &[Cell], delimiter: u8) -> String {
         .join(&(delimiter as char).to_string())
 }
 
+/// `text` as the file holds it: a GBK file as Excel and WPS on Windows write it (code page
+/// 936: € is the byte 0x80), which is how roadsub writes € into a file that holds nothing
+/// beyond GBK, as these do.
 fn encode(text: &str, form: Form) -> Vec<u8> {
     match form {
-        Form::Gbk => GB18030.encode(text).0.into_owned(),
+        Form::Gbk => {
+            let mut out = Vec::new();
+            crate::table::push_gb18030(&mut out, text, crate::table::Euro::Cp936);
+            out
+        }
         _ => text.as_bytes().to_vec(),
     }
 }

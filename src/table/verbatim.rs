@@ -42,15 +42,52 @@ pub fn fields_line<'a>(
     }
 }
 
-/// Appends UTF-8 `text` to `out` in `encoding`.
-pub fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding) {
+/// How € is written in a GB18030 table: € is the one character GBK as Windows writes it
+/// (code page 936: Excel, WPS, and iconv's and Python's GBK) and GB18030 put in two places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Euro {
+    /// The byte 0x80, as code page 936 writes it (and GB18030 readers read): GB18030's
+    /// A2 E3 is no character of code page 936, and Excel and WPS on Windows show it garbled.
+    Cp936,
+    /// A2 E3, in a table that holds characters beyond GBK already and so is GB18030 through
+    /// and through, which readers of GB18030 alone take and not 0x80.
+    Gb18030,
+}
+
+impl Euro {
+    /// The form for a table in `encoding` that holds characters beyond GBK or not.
+    pub fn of(encoding: Encoding, beyond_gbk: bool) -> Euro {
+        match encoding == Encoding::Gb18030 && beyond_gbk {
+            true => Euro::Gb18030,
+            false => Euro::Cp936,
+        }
+    }
+}
+
+/// Appends UTF-8 `text` to `out` in `encoding`, € in a GB18030 table as `euro` says.
+pub fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding, euro: Euro) {
     match encoding {
         Encoding::Gb18030 if !text.is_ascii() => {
             // Built from `&str` fields and ASCII, so it is UTF-8.
             let text = std::str::from_utf8(text).unwrap_or_default();
-            out.extend_from_slice(&GB18030.encode(text).0);
+            push_gb18030(out, text, euro);
         }
         _ => out.extend_from_slice(text),
+    }
+}
+
+/// `text` in GB18030 onto `out`, € as `euro` says (each piece between two € encoded alone,
+/// so no byte of another character is taken for one of €'s).
+pub fn push_gb18030(out: &mut Vec<u8>, text: &str, euro: Euro) {
+    if euro == Euro::Gb18030 || !text.contains('€') {
+        out.extend_from_slice(&GB18030.encode(text).0);
+        return;
+    }
+    for (i, piece) in text.split('€').enumerate() {
+        if i > 0 {
+            out.push(0x80);
+        }
+        out.extend_from_slice(&GB18030.encode(piece).0);
     }
 }
 
@@ -158,7 +195,7 @@ pub fn keep(
     let same = match encoding {
         Encoding::Gb18030 if !scratch.is_ascii() => {
             let mut encoded = Vec::with_capacity(span.len());
-            encode_into(&mut encoded, scratch, encoding);
+            encode_into(&mut encoded, scratch, encoding, Euro::Cp936);
             encoded == span
         }
         _ => scratch.as_slice() == span,
@@ -186,6 +223,7 @@ pub fn splice(
     body: &[u8],
     row: &SheetRow,
     encoding: Encoding,
+    euro: Euro,
     delimiter: u8,
     splitter: &mut Splitter,
     scratch: &mut Vec<u8>,
@@ -223,7 +261,7 @@ pub fn splice(
         } else {
             scratch.clear();
             csvout::push_field_with(scratch, new, true, delimiter);
-            encode_into(&mut line, scratch, encoding);
+            encode_into(&mut line, scratch, encoding, euro);
         }
         if let Some(&end) = ends.get(i) {
             start = end;

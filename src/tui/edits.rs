@@ -213,12 +213,7 @@ impl App {
         if sheet.encoding != crate::table::Encoding::Gb18030 || !gbk_lacks(value) {
             return None;
         }
-        let gb18030 = sheet.columns.names.iter().any(|n| gbk_lacks(n))
-            || sheet
-                .rows
-                .iter()
-                .any(|r| (0..r.len()).any(|i| gbk_lacks(r.get(i))));
-        if gb18030 {
+        if sheet.holds_beyond_gbk() {
             return None;
         }
         let c = value

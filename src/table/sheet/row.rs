@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use crate::table::verbatim::{encode_into, fields_line, splice, Raw, Splitter};
+use crate::table::verbatim::{encode_into, fields_line, splice, Euro, Raw, Splitter};
 use crate::table::{Encoding, Style};
 
 /// One row's fields, stored back to back with where each ends, in one allocation. A table
@@ -156,11 +156,14 @@ impl SheetRow {
     /// Appends the row as a line of a file in `encoding` and `style`: `raw`, the bytes it was
     /// read from (if kept), when its fields are still those, else its fields anew and its own
     /// line end.
+    // What it is written to, as what, and two buffers reused from row to row.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn write(
         &self,
         out: &mut Vec<u8>,
         raw: Option<&Raw>,
         encoding: Encoding,
+        euro: Euro,
         style: Style,
         scratch: &mut Vec<u8>,
         splitter: &mut Splitter,
@@ -173,8 +176,15 @@ impl SheetRow {
                     return;
                 }
                 // Edited: the fields it did not change stay as they were written.
-                if let Some(line) = splice(body, self, encoding, style.delimiter, splitter, scratch)
-                {
+                if let Some(line) = splice(
+                    body,
+                    self,
+                    encoding,
+                    euro,
+                    style.delimiter,
+                    splitter,
+                    scratch,
+                ) {
                     out.extend_from_slice(&line);
                     out.extend_from_slice(tail);
                     return;
@@ -184,7 +194,7 @@ impl SheetRow {
             None => style.ending.bytes(),
         };
         fields_line(self.len(), |i| self.get(i), style.delimiter, scratch);
-        encode_into(out, scratch, encoding);
+        encode_into(out, scratch, encoding, euro);
         out.extend_from_slice(tail);
     }
 }

@@ -8,13 +8,25 @@ use std::path::Path;
 use super::stamp::{hash_of, Stamp};
 use super::Sheet;
 use crate::table::replace::Replacement;
-use crate::table::verbatim::{encode_into, fields_line, Splitter};
+use crate::table::verbatim::{encode_into, fields_line, Euro, Splitter};
 use crate::table::Encoding;
 
 impl Sheet {
     /// The table as bytes in its own encoding and style: untouched lines as they were read.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.written(None)
+    }
+
+    /// Whether the table's text holds a character GBK lacks (😀, 𠀀): a GB18030 table that
+    /// does is GB18030 through and through (as Excel and WPS on Windows do not write it), and
+    /// takes more such characters and writes € as GB18030 does.
+    pub fn holds_beyond_gbk(&self) -> bool {
+        let lacks = |text: &str| !text.is_ascii() && encoding_rs::GBK.encode(text).2;
+        self.columns.names.iter().any(|n| lacks(n))
+            || self
+                .rows
+                .iter()
+                .any(|r| (0..r.len()).any(|i| lacks(r.get(i))))
     }
 
     /// The line each row starts on in the file [`Sheet::to_bytes`] writes, from 1, counted as
@@ -51,12 +63,19 @@ impl Sheet {
         out.extend_from_slice(&self.preamble);
         let mut line = Vec::new();
         let mut splitter = Splitter::new(self.style.delimiter);
+        // (Looked for only where a € is to be written.)
+        let euro = match self.encoding {
+            Encoding::Gb18030 if self.rows.iter().any(|r| r.text().contains('€')) => {
+                Euro::of(self.encoding, self.holds_beyond_gbk())
+            }
+            _ => Euro::Cp936,
+        };
         match &self.header {
             Some(raw) => out.extend_from_slice(raw),
             None => {
                 let names = &self.columns.names;
                 fields_line(names.len(), |i| &names[i], self.style.delimiter, &mut line);
-                encode_into(&mut out, &line, self.encoding);
+                encode_into(&mut out, &line, self.encoding, euro);
                 out.extend_from_slice(self.style.ending.bytes());
             }
         }
@@ -87,6 +106,7 @@ impl Sheet {
                 &mut out,
                 raw,
                 self.encoding,
+                euro,
                 self.style,
                 &mut line,
                 &mut splitter,

@@ -473,6 +473,54 @@ fn a_character_gbk_lacks_is_refused_in_a_gbk_file() {
     assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组😀");
 }
 
+/// € typed into a GBK file was saved as GB18030's A2 E3, which Excel and WPS on Windows
+/// (code page 936), iconv's and Python's GBK cannot read; in a file that held a 0x80 € (as
+/// Excel writes it) the file then held € in two forms. It is written 0x80, as code page 936
+/// has it, unless the file holds characters beyond GBK already (then GB18030 through and
+/// through, and A2 E3). Untouched € keep their bytes either way.
+#[test]
+fn a_euro_typed_into_a_gbk_file_is_written_as_gbk_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let path = dir.path().join("gbk.csv");
+    // A file as Excel writes it: € on AY-01's line as 0x80, with CR LF line ends.
+    let text = text
+        .replace("村委会至三组", "村委会至三组€")
+        .replace('\n', "\r\n");
+    let (gbk, _, lacks) = encoding_rs::GBK.encode(&text);
+    assert!(!lacks);
+    assert_eq!(&*encoding_rs::GBK.encode("€").0, [0x80]);
+    std::fs::write(&path, &gbk).unwrap();
+    let mut app = open(&path, Lang::Zh);
+    assert_eq!(app.doc.sheet.rows[0].get(3), "村委会至三组€");
+    press(&mut app, "jlll<Enter><End>€<Enter><C-s>");
+    assert_eq!(app.doc.sheet.rows[1].get(3), "二组至五组€");
+    let saved = std::fs::read(&path).unwrap();
+    // Code page 936 reads it whole, every € as 0x80, and only the edited line changed.
+    let expected = encoding_rs::GBK
+        .encode(&text.replace("二组至五组", "二组至五组€"))
+        .0
+        .into_owned();
+    assert_eq!(saved, expected);
+    assert!(!saved.windows(2).any(|w| w == [0xA2, 0xE3]));
+    drop(app);
+    // A GB18030 file (a character beyond GBK already, € as A2 E3): € typed is A2 E3 too,
+    // and the untouched one keeps its bytes.
+    let text = text.replace("画青村,村委会至三组€", "画青村,村委会至三组€𠀀");
+    let gb = encoding_rs::GB18030.encode(&text).0.into_owned();
+    assert!(gb.windows(2).any(|w| w == [0xA2, 0xE3]));
+    std::fs::write(&path, &gb).unwrap();
+    let _ = std::fs::remove_file(crate::table::sheet::backup_path(&path));
+    let mut app = open(&path, Lang::Zh);
+    press(&mut app, "jlll<Enter><End>€<Enter><C-s>");
+    let saved = std::fs::read(&path).unwrap();
+    let expected = encoding_rs::GB18030
+        .encode(&text.replace("二组至五组", "二组至五组€"))
+        .0
+        .into_owned();
+    assert_eq!(saved, expected);
+}
+
 /// The next variant: a recovery journal holding a character GBK lacks (written before such
 /// characters were refused, or by hand) put it into the GBK file when restored. The change is
 /// kept aside, as one that no longer fits.
