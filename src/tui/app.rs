@@ -91,6 +91,16 @@ pub struct App {
     pub(super) loading: Option<super::loading::Loading>,
 }
 
+/// What became of a read-only view asked to change the table ([`App::take_over`]).
+enum TakeOver {
+    /// Another roadsub still edits it.
+    Held,
+    /// That one has gone, but the file changed since it was read here: still read-only.
+    Changed,
+    /// That one has gone and the file is as read here: this view edits it now.
+    Taken,
+}
+
 impl App {
     /// A state over `doc`; asks about a recovery journal when one is waiting.
     pub fn new(doc: Doc, rules: RuleSet, lang: Lang) -> App {
@@ -203,6 +213,36 @@ impl App {
         self.lock.as_ref().map(|l| l.path().to_path_buf())
     }
 
+    /// Makes this read-only view the table's editor if the other roadsub has gone since (its
+    /// lock is free again), and only while the file is still the one read here: an edit made
+    /// on the copy shown would undo what the other one saved. Says so when the file changed.
+    fn take_over(&mut self) -> TakeOver {
+        let data = journal_data(&self.doc);
+        let Ok(Some(held)) = lock::take(&data) else {
+            return TakeOver::Held;
+        };
+        let changed = self
+            .doc
+            .path
+            .as_deref()
+            .is_some_and(|p| self.doc.sheet.changed_on_disk(p));
+        if changed {
+            // Let go again: this view stays as it was read, and says so.
+            drop(held);
+            let name = data.display();
+            let text = match self.lang {
+                Lang::En => format!("read-only: the other roadsub has closed {name}, which changed since it was opened here; to edit it, quit and open it again (x still exports what is shown, as it was read)"),
+                Lang::Zh => format!("只读：另一个 roadsub 已关闭 {name}，但该文件在此处打开后已被修改；要编辑请退出后重新打开（x 导出的仍是此处读入时的内容）"),
+            };
+            self.say_owned(text, true);
+            return TakeOver::Changed;
+        }
+        self.journal = Some(Journal::new(&data, base_of(self.doc.sheet.stamp)));
+        self.lock = Some(held);
+        self.read_only = false;
+        TakeOver::Taken
+    }
+
     /// Why this editor changes nothing.
     fn say_read_only(&mut self) {
         let text = read_only_said(self.lang, self.doc.path.as_deref());
@@ -265,18 +305,22 @@ impl App {
     /// What an action does on the table itself, with no prompt or window open; `page` is
     /// how many lines the table shows.
     fn on_table_key(&mut self, action: Action, page: usize) {
-        if self.read_only
-            && matches!(
-                action,
-                Action::Edit
-                    | Action::Add
-                    | Action::Delete
-                    | Action::Undo
-                    | Action::Redo
-                    | Action::Save
-            )
-        {
-            return self.say_read_only();
+        let changes = matches!(
+            action,
+            Action::Edit
+                | Action::Add
+                | Action::Delete
+                | Action::Undo
+                | Action::Redo
+                | Action::Save
+        );
+        if self.read_only && changes {
+            match self.take_over() {
+                // The other editor has gone and the file is as read here: editable now.
+                TakeOver::Taken => {}
+                TakeOver::Changed => return,
+                TakeOver::Held => return self.say_read_only(),
+            }
         }
         let last = self.lines.len().saturating_sub(1);
         let page = page.max(1);

@@ -105,6 +105,51 @@ fn a_second_editor_never_touches_the_first_ones_recovery_file() {
     assert_eq!(third.mode, Mode::Ask(Question::Restore(1)));
 }
 
+/// A second view of a table stayed read-only after the first editor quit ("another roadsub
+/// is editing it", no longer so). Now the first change asked for takes the table over when
+/// the other has gone and the file is as read here; when the other saved changes, the view
+/// says so and stays read-only (edits on its copy would undo them).
+#[test]
+fn a_read_only_view_takes_over_when_the_editor_has_gone_and_the_file_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::copy(example(), &path).unwrap();
+    // The editor quits without a change: the second view edits on its first change.
+    let first = open(&path, Lang::En);
+    let mut second = open(&path, Lang::En);
+    assert!(second.read_only);
+    press(&mut second, "lllll<Enter>");
+    assert_eq!(
+        second.mode,
+        Mode::Table,
+        "still read-only while the first edits"
+    );
+    drop(first);
+    press(&mut second, "<Enter><BS><BS><BS>5.0<Enter>");
+    assert!(!second.read_only);
+    assert_eq!(second.doc.sheet.rows[0].get(5), "5.0");
+    press(&mut second, "<C-s>");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains(",通村,5.0,"));
+    // Its lock now keeps a third view read-only.
+    let mut third = open(&path, Lang::Zh);
+    assert!(third.read_only);
+    // The editor saves a change and quits: the third view's copy is out of date.
+    press(&mut second, "<Enter><BS><BS><BS>4.5<Enter><C-s>q");
+    drop(second);
+    press(&mut third, "<Enter>");
+    assert!(third.read_only);
+    assert_eq!(third.mode, Mode::Table);
+    assert_eq!(
+        third.status.as_ref().unwrap().text,
+        format!("只读：另一个 roadsub 已关闭 {}，但该文件在此处打开后已被修改；要编辑请退出后重新打开（x 导出的仍是此处读入时的内容）", path.display())
+    );
+    // Its lock was let go again: a fresh view edits.
+    drop(third);
+    assert!(!open(&path, Lang::En).read_only);
+}
+
 #[test]
 fn each_recovered_change_goes_back_on_its_own_even_on_a_short_row() {
     let dir = tempfile::tempdir().unwrap();
