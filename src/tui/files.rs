@@ -325,7 +325,8 @@ impl App {
                 },
                 true,
             );
-            self.quit_after_save = false;
+            // Asked to save and quit (q, y), the copy saved is the save asked for: it quits
+            // then, as a save in place would (Esc drops the quit).
             self.mode = Mode::SaveAs {
                 buffer: beside(&path, "-edited").display().to_string(),
                 cursor: 0,

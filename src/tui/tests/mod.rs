@@ -400,6 +400,9 @@ fn a_read_only_file_is_not_saved_over_and_another_name_is_offered() {
     assert!(matches!(app.mode, Mode::SaveAs { .. }));
     press(&mut app, "<Enter>");
     assert!(!app.doc.modified());
+    // The save asked for with the quit (`y`, save then quit) is this copy's: it quits then
+    // (it stayed open).
+    assert!(app.quit, "saved as asked: quits");
     let saved = std::fs::read_to_string(&offered).unwrap();
     assert!(saved.contains("\nAY-01,天马乡,画青村,村委会至三组,通村,5.5,2.1,"));
     assert_eq!(std::fs::read(&path).unwrap(), table);
