@@ -1055,14 +1055,21 @@ fn status(counts: &Counts, unread: usize, written: Option<&str>, lang: Lang) -> 
     let left_out = rows - shown;
     let problems = super::problems_said(bad as u64, unread as u64, lang);
     let rows = super::plural(shown as u64, "row", "rows");
+    // In Chinese a file's path stands apart from the words around it; 标准输出 is a word and
+    // joins the sentence ("写出 2 行到标准输出"), as batch says it.
+    let to_zh = |to: &str| match to {
+        "标准输出" => format!("到{to}"),
+        _ => format!("到 {to}"),
+    };
     match (written, bad + unread, lang) {
         (Some(to), 0, Lang::En) => format!("wrote {shown} {rows} to {to}"),
-        (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行到 {to}"),
+        (Some(to), 0, Lang::Zh) => format!("已写出 {shown} 行{}", to_zh(to)),
         (Some(to), _, Lang::En) => format!(
             "{problems}; wrote {shown} {rows} to {to} ({blank} with one side left blank; {left_out} bad under both left out)"
         ),
         (Some(to), _, Lang::Zh) => format!(
-            "{problems}；已写出 {shown} 行到 {to}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）"
+            "{problems}；已写出 {shown} 行{}（其中 {blank} 行一侧留空；{left_out} 行两侧均出错，未写出）",
+            to_zh(to)
         ),
         // No row is good under either side: --keep-going has nothing to write either.
         (None, _, Lang::En) if shown == 0 => format!("{problems}; nothing written"),

@@ -2948,3 +2948,42 @@ fn a_markdown_comparison_under_rules_without_budgets_has_no_empty_budgets_headin
         assert!(md.contains(&format!("\n{heading}\n\n")), "{md}");
     }
 }
+
+/// Written to standard output, the Chinese last line read "已写出 1 行到 标准输出", a space
+/// before the word as before a file's path; batch says "到标准输出".
+#[test]
+fn the_chinese_last_line_joins_standard_output_as_a_word() {
+    let env = Env::new();
+    let f = env.write(
+        "k.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,3.5,1,100万\nB,T,V,village,abc,1,100万\n",
+    );
+    env.roadsub(&[
+        "--lang",
+        "zh",
+        "compare",
+        &f,
+        "--set",
+        "poverty.group.3.5=15万",
+        "--keep-going",
+    ])
+    .expect_code(1)
+    .stderr_has("1 行有错；已写出 1 行到标准输出（其中 0 行一侧留空；1 行两侧均出错，未写出）\n");
+    let out = env.path("k.out.csv");
+    let out = out.to_str().unwrap();
+    env.roadsub(&[
+        "--lang",
+        "zh",
+        "compare",
+        &f,
+        "--set",
+        "poverty.group.3.5=15万",
+        "--keep-going",
+        "-o",
+        out,
+    ])
+    .expect_code(1)
+    .stderr_has(&format!(
+        "1 行有错；已写出 1 行到 {out}（其中 0 行一侧留空；1 行两侧均出错，未写出）\n"
+    ));
+}
