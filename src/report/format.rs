@@ -170,9 +170,25 @@ impl Unit {
     }
 }
 
-/// Whether a text cell would be taken for a formula by a spreadsheet.
+/// Whether a text cell would be taken for a formula by a spreadsheet. A number with its
+/// sign (`-3`, `+1,234.50`) is a number to it, not a formula: written with a `'` it showed as
+/// `'-3`, and read back kept the mark.
 pub fn looks_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !signed_number(text)
+}
+
+/// Whether `text` is a sign and a plain number: digits (commas between them allowed), at most
+/// one decimal point, nothing else.
+fn signed_number(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.ends_with(|c: char| c.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b','))
+        && digits.matches('.').count() <= 1
 }
 
 /// Escapes a cell for a Markdown table: pipes escaped, line breaks as spaces.

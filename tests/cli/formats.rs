@@ -90,7 +90,7 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
     let env = Env::new();
     let input = env.write(
         "inj.csv",
-        "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\n",
+        "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\nB,-3,+1.5,village,4.5,1,1000000,-1+2\nC,-A1,\"-1,234.50\",village,4.5,1,1000000,-\n",
     );
     env.roadsub(&["batch", &input])
         .run()
@@ -103,6 +103,15 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
     let text = String::from_utf8(bytes).unwrap();
     assert!(
         text.contains("\nA,'=1+1,v,village,4.5,1,1000000,'@SUM(A1),450000.00,"),
+        "{text}"
+    );
+    // A signed number is a number, not a formula (it read '-3); anything more is guarded.
+    assert!(
+        text.contains("\nB,-3,+1.5,village,4.5,1,1000000,'-1+2,450000.00,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nC,'-A1,\"-1,234.50\",village,4.5,1,1000000,'-,450000.00,"),
         "{text}"
     );
 }
