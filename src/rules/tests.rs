@@ -143,7 +143,7 @@ name = "G"
         errors(&text),
         [
             "r.toml:12:6: duplicate class id \"village\"",
-            "r.toml:19:23: unknown class \"lane\" (defined: village, village)",
+            "r.toml:19:23: unknown class \"lane\" (defined: village)",
             "r.toml:21:15: amount 1.5 is a float, which is not exact; write \"1.5\"",
             "r.toml:25:15: \"-10\" is negative; a rate, amount or width must be 0 or more",
             "r.toml:33:15: \"abc\" is not an amount in yuan like 150000 or \"15万\" (to the fen)",

@@ -76,17 +76,11 @@ pub(in crate::rules) fn parse(
         .enumerate()
         .map(|(i, c)| (c.get_ref().id.get_ref().as_str(), i))
         .collect();
-    let known_classes = file
-        .classes
-        .iter()
-        .map(|c| c.get_ref().id.get_ref().clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let known_classes = if known_classes.is_empty() {
-        "—".to_string()
-    } else {
-        known_classes
-    };
+    let known_classes = listed(
+        file.classes
+            .iter()
+            .map(|c| c.get_ref().id.get_ref().as_str()),
+    );
     let funds = check_funds(&mut loc, &file.funds, &class_ids, &known_classes);
     super::approved::check(&mut loc, &file.funds);
     let fund_ids: HashMap<&str, usize> = file
@@ -95,17 +89,7 @@ pub(in crate::rules) fn parse(
         .enumerate()
         .map(|(i, f)| (f.get_ref().id.get_ref().as_str(), i))
         .collect();
-    let known_funds = file
-        .funds
-        .iter()
-        .map(|f| f.get_ref().id.get_ref().clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let known_funds = if known_funds.is_empty() {
-        "—".to_string()
-    } else {
-        known_funds
-    };
+    let known_funds = listed(file.funds.iter().map(|f| f.get_ref().id.get_ref().as_str()));
 
     let mut budgets = Vec::new();
     // Each budget's draw, class and scope, with the line it starts on.
@@ -588,4 +572,19 @@ fn check_width(loc: &mut Locator, raw: &Spanned<RawNumber>) -> Option<Decimal> {
     parsed
         .map_err(|e| loc.push(raw, number_problem(raw.get_ref(), e, "width")))
         .ok()
+}
+
+/// Ids as a message lists them, each once (an id given twice is said where it is given) in
+/// the order first given: `village, group`; `—` for none.
+pub(super) fn listed<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for id in ids {
+        if !seen.contains(&id) {
+            seen.push(id);
+        }
+    }
+    match seen.is_empty() {
+        true => "—".to_string(),
+        false => seen.join(", "),
+    }
 }

@@ -293,8 +293,7 @@ fn check_one(
 }
 
 fn fund_ids(rules: &RuleSet) -> String {
-    let ids: Vec<&str> = rules.funds.iter().map(|f| f.id.as_str()).collect();
-    ids.join(", ")
+    super::check::listed(rules.funds.iter().map(|f| f.id.as_str()))
 }
 
 fn cell(key: &str, text: &str, field: Field, error: ValueError) -> RulesProblem {
