@@ -228,8 +228,9 @@ impl App {
 
     /// Adds an empty row under the cursor's, with its township and village.
     pub(super) fn add_row(&mut self) {
-        if self.filter.take().is_some() {
-            // A new, empty row matches no filter: show everything so it can be seen.
+        // A new row may match no filter: everything is shown so it can be seen, and said.
+        let unfiltered = self.filter.take();
+        if unfiltered.is_some() {
             self.relayout();
         }
         let cols = &self.doc.sheet.columns;
@@ -283,6 +284,14 @@ impl App {
                 "已添加一行：请填写编号、类别、宽度、长度和造价",
                 false,
             ),
+        }
+        if let (Some(filter), Some(status)) = (unfiltered, self.status.as_mut()) {
+            status.text.push_str(&match self.lang {
+                Lang::En => {
+                    format!(" · the filter \"{filter}\" was cleared to show it (/ filters again)")
+                }
+                Lang::Zh => format!(" · 已取消筛选“{filter}”以显示新行（按 / 重新筛选）"),
+            });
         }
     }
 

@@ -2002,3 +2002,28 @@ fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
     let s = screen(&mut app, 150, 30);
     assert_eq!(s[28], "edit 总投资 (万元): 52");
 }
+
+/// `a` under a filter cleared the filter (so the new row can be seen) without a word: the
+/// table came back whole and the filter typed was gone. It is said now, with how to filter
+/// again.
+#[test]
+fn adding_a_row_under_a_filter_says_the_filter_was_cleared() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            " · the filter \"金鸡\" was cleared to show it (/ filters again)",
+        ),
+        (Lang::Zh, " · 已取消筛选“金鸡”以显示新行（按 / 重新筛选）"),
+    ] {
+        let (mut app, _dir, _) = open_copy(lang);
+        press(&mut app, "/金鸡<Enter>");
+        assert!(app.filter.is_some());
+        press(&mut app, "a");
+        assert!(app.filter.is_none());
+        let status = app.status.as_ref().unwrap();
+        assert!(status.text.ends_with(said), "{}", status.text);
+        // Without a filter, nothing of the kind.
+        press(&mut app, "a");
+        assert!(!app.status.as_ref().unwrap().text.contains(" · "));
+    }
+}
