@@ -34,6 +34,19 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv")
 }
 
+/// A copy of the bundled example `example` as `name` in `dir`.
+fn copy_of(example: &str, dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(example),
+        &path,
+    )
+    .unwrap();
+    path
+}
+
 /// The example opened from a copy in a scratch directory (so saving and journals stay there).
 fn open_copy(lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -1888,12 +1901,7 @@ fn the_help_line_for_v_is_not_cut_at_80_columns() {
 #[test]
 fn arrows_and_tab_go_to_the_column_shown_next_not_the_next_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plan.csv");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
-        &path,
-    )
-    .unwrap();
+    let path = copy_of("anyue-2018-plan.csv", dir.path(), "plan.csv");
     let mut app = open(&path, Lang::Zh);
     let (width, height) = (160, 30);
     // Where each input column's title stands on the header line (by display cells), if shown.
@@ -1965,12 +1973,7 @@ fn arrows_and_tab_go_to_the_column_shown_next_not_the_next_in_the_file() {
 #[test]
 fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("office.csv");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv"),
-        &path,
-    )
-    .unwrap();
+    let path = copy_of("office-2018.csv", dir.path(), "office.csv");
     let mut app = open(&path, Lang::Zh);
     // Shown in yuan; row 2's 总投资 (52, read in 万元).
     press(&mut app, "mjllllll<Enter>");
@@ -1991,12 +1994,7 @@ fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
     assert_eq!(s[28], "编辑 建设里程(km): 1.5");
     press(&mut app, "<Esc>");
     // In English (a copy of its own: this one is being edited).
-    let english = dir.path().join("office-en.csv");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv"),
-        &english,
-    )
-    .unwrap();
+    let english = copy_of("office-2018.csv", dir.path(), "office-en.csv");
     let mut app = open(&english, Lang::En);
     press(&mut app, "jllllll<Enter>");
     let s = screen(&mut app, 150, 30);
