@@ -253,7 +253,8 @@ impl<'a> Fused<'a> {
     /// A row's values, when each is in its plainest form and the row is surely good.
     #[inline(always)]
     fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
-        if duplicate_id || record.len() != self.expected {
+        // (A quote never closed is the general path's to say.)
+        if duplicate_id || record.len() != self.expected || record.unclosed {
             return None;
         }
         // What `table::row::evaluate_into` asks first: a row not surely a segment is looked

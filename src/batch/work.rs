@@ -50,6 +50,8 @@ enum ChunkEntry {
         text_start: usize,
         fields: Range<usize>,
         multiline: bool,
+        /// The input ended inside it (see [`Record::unclosed`]).
+        unclosed: bool,
     },
     /// Plain lines (see [`Lines`]) at this span of `Chunk::text`, or of `Chunk::raw` when
     /// they are GB18030 still to be decoded.
@@ -131,6 +133,7 @@ impl Chunk {
             text_start,
             fields: first..self.ends.len(),
             multiline: record.multiline,
+            unclosed: record.unclosed,
         });
         self.records += 1;
     }
@@ -223,11 +226,13 @@ impl Chunk {
                     text_start,
                     fields,
                     multiline,
+                    unclosed,
                 } => {
                     let ends = &self.ends[fields.clone()];
                     let text_end = ends.last().map_or(*text_start, |e| text_start + e);
                     let text = &self.text[*text_start..text_end];
-                    let record = Record::new(*line, text, ends, *multiline);
+                    let mut record = Record::new(*line, text, ends, *multiline);
+                    record.unclosed = *unclosed;
                     each(Entry::Record(&record, is_duplicate(*line)));
                 }
                 ChunkEntry::Lines {

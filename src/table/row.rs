@@ -490,29 +490,38 @@ fn parse_to<'a>(
     let before = errors.len();
     let line = record.line;
     let expected = columns.names.len();
+    // Its last line: the line ends inside its fields counted (LF, CR LF, a lone CR), but for
+    // the file's last, which a quote never closed takes in at its end.
+    let last_line = || {
+        let text = record.text().as_bytes();
+        let text = text
+            .strip_suffix(b"\n")
+            .map_or(text, |t| t.strip_suffix(b"\r").unwrap_or(t));
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let ends = text
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
+            .count();
+        line + ends as u64
+    };
     if record.len() != expected {
         errors.push(RowError::row(
             line,
             Problem::Ragged {
                 found: record.len(),
                 expected,
-                // Its last line: the line ends inside its fields counted (LF, CR LF, a lone CR),
-                // but for the file's last, which a quote never closed takes in at its end.
-                through: record.multiline.then(|| {
-                    let text = record.text().as_bytes();
-                    let text = text
-                        .strip_suffix(b"\n")
-                        .map_or(text, |t| t.strip_suffix(b"\r").unwrap_or(t));
-                    let text = text.strip_suffix(b"\r").unwrap_or(text);
-                    let ends = text
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, &b)| {
-                            b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n'))
-                        })
-                        .count();
-                    line + ends as u64
-                }),
+                through: record.multiline.then(last_line),
+            },
+        ));
+        return None;
+    }
+    // As many fields as the header, and yet the rows after it are in its last one.
+    if record.unclosed && record.multiline {
+        errors.push(RowError::row(
+            line,
+            Problem::Unclosed {
+                through: last_line(),
             },
         ));
         return None;

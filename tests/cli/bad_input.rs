@@ -1146,3 +1146,47 @@ fn a_quote_never_closed_is_refused_by_explain_compare_and_notice_in_words_of_rea
     assert!(!env.path("c.csv").exists());
     assert!(!env.path("notices").exists());
 }
+
+/// A quote opened in the last column and never closed took every row after it into that
+/// cell, and the row had as many fields as the header: batch wrote one row, status 0, the
+/// rest lost in silence (the table view and explain refused the file). Wherever the quote is
+/// opened, in any column, the row is refused and the rows taken in are named.
+#[test]
+fn a_quote_never_closed_in_any_column_is_never_passed_over() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let fields: Vec<&str> = ["A", "t", "v"].into_iter().chain(good.split(',')).collect();
+    for col in 0..fields.len() {
+        for end in ["\n", ""] {
+            let mut open = fields.clone();
+            let opened = format!("\"{}", fields[col]);
+            open[col] = &opened;
+            let rows = format!("{}\nB,t,v,{good}\nC,t,v,{good}{end}", open.join(","));
+            let input = table(&env, &rows);
+            let run = env.roadsub(&["batch", &input]).expect_code(1);
+            // Line 2 opens it; line 4 is the last it takes in.
+            let said = match col + 1 == fields.len() {
+                true => format!("{input}:2: row has a quote (\") that is never closed: its last cell runs to the end of the file (line 4), and the rows written there are in it\n"),
+                false => format!(
+                    "{input}:2: row has {} but the header has 9 (a quote (\") that is never closed runs over several lines, to line 4: the rows written there are in this one)\n",
+                    match col { 0 => "1 field".to_string(), n => format!("{} fields", n + 1) }
+                ),
+            };
+            run.stderr_starts(&said);
+        }
+    }
+    // In Chinese, and GBK.
+    let rows = format!("A,t,v,{good},\"说明\nB,t,v,{good}\nC,t,v,{good}\n").replace(",2,\"", ",\"");
+    let input = env.write("g.csv", encoding_rs::GBK.encode(&format!("{HEAD}{rows}")).0);
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:2: 该行有未闭合的英文引号 \"：最后一格一直延续到文件末尾（第 4 行），其间各行都被并入该格\n"));
+    // A last cell over two lines whose quote is closed, at the end of a file without a line
+    // end, is read as it is.
+    let input = table(&env, "A,t,v,village,4.5,1,100万,1,\"2\n3\"");
+    env.roadsub(&["batch", &input])
+        .expect_code(1)
+        .stderr_has("households");
+    let input = table(&env, "A,t,v,village,4.5,1,100万,1,\"2\"");
+    env.roadsub(&["batch", &input]).expect_code(0);
+}

@@ -41,9 +41,13 @@ impl<R: Read> CsvReader<R> {
         let line = self.core.line() + self.skipped_lines;
         let (mut out_len, mut ends_len) = (0usize, 0usize);
         let mut problem = None;
+        // The quotes in the record's bytes.
+        let mut quotes = 0usize;
         loop {
             self.fill().map_err(ReadError::Io)?;
             let input = &self.buf[self.pos..self.filled];
+            // The input has ended: what is left of the record is all there is.
+            let at_end = input.is_empty();
             let out_start = if problem.is_some() { 0 } else { out_len };
             let ends_start = if problem.is_some() { 0 } else { ends_len };
             let (res, nin, nout, nend) = self.core.read_record(
@@ -51,6 +55,7 @@ impl<R: Read> CsvReader<R> {
                 &mut self.raw[out_start..],
                 &mut self.raw_ends[ends_start..],
             );
+            quotes += memchr::memchr_iter(b'"', &input[..nin]).count();
             let (lone, pending) = lone_crs(self.pending_cr, &input[..nin]);
             self.skipped_lines += lone;
             self.pending_cr = pending;
@@ -90,7 +95,16 @@ impl<R: Read> CsvReader<R> {
                         self.raw.shrink_to_fit();
                         return Ok(Next::Skipped(line, p));
                     }
-                    return self.decode(line, out_len, ends_len);
+                    // The input ended inside this record with a quote left open: inside a
+                    // quoted field quotes come in pairs (an escaped one) until the closing one,
+                    // so the record's quotes are odd then (a stray quote in an unquoted field
+                    // of the same record aside).
+                    let unclosed = at_end && quotes % 2 == 1;
+                    let mut next = self.decode(line, out_len, ends_len)?;
+                    if let Next::Record(record) = &mut next {
+                        record.unclosed = unclosed;
+                    }
+                    return Ok(next);
                 }
                 ReadRecordResult::End => return Ok(Next::End),
             }

@@ -24,6 +24,10 @@ pub struct Record<'a> {
     gap: usize,
     /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
     pub multiline: bool,
+    /// Whether the file ended inside one of its quoted fields: a quote never closed, which
+    /// took every line after it into the field (with as many fields as the header, nothing
+    /// else tells).
+    pub unclosed: bool,
 }
 
 impl<'a> Record<'a> {
@@ -35,6 +39,7 @@ impl<'a> Record<'a> {
             ends,
             gap: 0,
             multiline,
+            unclosed: false,
         }
     }
 
@@ -47,6 +52,7 @@ impl<'a> Record<'a> {
             ends,
             gap: 1,
             multiline: false,
+            unclosed: false,
         }
     }
 

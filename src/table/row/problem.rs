@@ -36,6 +36,10 @@ pub enum Problem {
         /// last line it takes in.
         through: Option<u64>,
     },
+    /// A quote never closed: the file ended inside one of the record's fields, which took
+    /// in every line after its own, to `through` (the record has as many fields as the
+    /// header).
+    Unclosed { through: u64 },
     /// The record is longer than the reader keeps.
     TooLong,
     /// The record has too many fields.
@@ -341,6 +345,10 @@ impl Problem {
                 }
                 s
             }
+            Problem::Unclosed { through } => match lang {
+                Lang::En => format!("has a quote (\") that is never closed: its last cell runs to the end of the file (line {through}), and the rows written there are in it"),
+                Lang::Zh => format!("有未闭合的英文引号 \"：最后一格一直延续到文件末尾（第 {through} 行），其间各行都被并入该格"),
+            },
             Problem::TooLong => lang
                 .pick("is longer than 1 MiB and was skipped", "超过 1 MiB，已跳过")
                 .into(),
