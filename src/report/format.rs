@@ -170,19 +170,23 @@ impl Unit {
     }
 }
 
-/// Whether a text cell would be taken for a formula by a spreadsheet. A number with its
-/// sign (`-3`, `+1,234.50`) is a number to it, not a formula: written with a `'` it showed as
-/// `'-3`, and read back kept the mark.
+/// Whether a text cell would be taken for a formula by a spreadsheet. A negative number
+/// (`-3`, `-1,234.50`) is a number to it, not a formula: written with a `'` it showed as
+/// `'-3`, and read back kept the mark. A `+` before digits stays guarded: `+8613812345678`
+/// (a telephone number) would be shown as 8.61E+12.
 pub fn looks_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !signed_number(text)
+    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !negative_number(text)
 }
 
-/// Whether `text` is a sign and a plain number: digits (commas between them allowed), at most
-/// one decimal point, nothing else.
-fn signed_number(text: &str) -> bool {
-    let Some(digits) = text.strip_prefix(['+', '-']) else {
+/// Whether `text` is `-` and a plain number a spreadsheet holds exactly: at most 15 digits
+/// (commas between them allowed), at most one decimal point, nothing else.
+fn negative_number(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('-') else {
         return false;
     };
+    if digits.bytes().filter(u8::is_ascii_digit).count() > 15 {
+        return false;
+    }
     digits.starts_with(|c: char| c.is_ascii_digit())
         && digits.ends_with(|c: char| c.is_ascii_digit())
         && digits

@@ -480,6 +480,16 @@ impl Columns {
             let base = base.to_ascii_lowercase();
             let known =
                 mapped(raw, &base).or_else(|| Field::ALL.into_iter().find(|f| f.matches(&base)));
+            // A total's name with a unit per km (`造价(元/公里)`, `投资(万元/km)`) heads a cost
+            // per km: read as a total, 400000 a km over 2 km was a cost of 400,000.
+            let per_km = unit.is_some_and(|u| {
+                let u = u.to_ascii_lowercase();
+                u.ends_with("/公里") || u.ends_with("/km")
+            });
+            let known = match known {
+                Some(Field::Cost) if per_km => Some(Field::CostPerKm),
+                other => other,
+            };
             let Some(field) = known else {
                 if SERIAL.contains(&base.as_str()) && serial.is_none() {
                     serial = Some(i);
@@ -520,12 +530,9 @@ impl Columns {
         }
         // Such a header of a field the table has no column of is said as what it is, rather
         // than the field missing; beside a column of the field it is a column of the user's.
-        let unfilled = |f: Field| match f {
-            Field::Cost | Field::CostPerKm => {
-                index[Field::Cost as usize].is_none() && index[Field::CostPerKm as usize].is_none()
-            }
-            f => index[f as usize].is_none(),
-        };
+        // (A total and a cost per km are each the field of their own column: `投资万元` beside
+        // 每公里造价 is the total's column, not one of the user's.)
+        let unfilled = |f: Field| index[f as usize].is_none();
         let mut hinted: Vec<Field> = Vec::new();
         for (field, raw, read) in unit_forms {
             if unfilled(field) {
@@ -978,6 +985,25 @@ mod tests {
             "投资/万元"
         ])
         .is_ok());
+        // Beside the other cost's column (a cost per km), the total's all the same (it was
+        // passed over, and rows with a total only refused for want of a cost).
+        let header = [
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "每公里造价",
+            "投资万元",
+        ];
+        assert_eq!(
+            Columns::from_header(header).err(),
+            Some(vec![HeaderProblem::UnitForm(
+                "投资万元".into(),
+                "投资(万元)".into()
+            )])
+        );
         // Words after a name that are no unit of it: no such column.
         for other in ["投资说明", "长度备注", "村名称备注", "宽度m/公里"] {
             let problems =
@@ -988,6 +1014,24 @@ mod tests {
             HeaderProblem::UnitForm("投资/万元".into(), "投资(万元)".into()).render(Lang::Zh, &[]),
             "“投资/万元”列的单位写法无法识别；请在列名后用括号写一个单位，如“投资(万元)”"
         );
+    }
+
+    /// A total's name with a unit per km (`造价(元/公里)`) was read as a total: 400000 a km
+    /// over 2 km was a cost of 400,000. It heads a cost per km.
+    #[test]
+    fn a_totals_name_with_a_unit_per_km_heads_a_cost_per_km() {
+        for (header, scale) in [
+            ("造价(元/公里)", Scale::Base),
+            ("投资(万元/公里)", Scale::Pow10(4)),
+            ("cost (yuan/km)", Scale::Base),
+            ("总投资（万元/km）", Scale::Pow10(4)),
+        ] {
+            let c =
+                Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", header]).unwrap();
+            assert_eq!(c.index(Field::CostPerKm), Some(6), "{header}");
+            assert_eq!(c.index(Field::Cost), None, "{header}");
+            assert_eq!(c.scale(Field::CostPerKm), scale, "{header}");
+        }
     }
 
     #[test]

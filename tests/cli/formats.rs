@@ -90,7 +90,7 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
     let env = Env::new();
     let input = env.write(
         "inj.csv",
-        "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\nB,-3,+1.5,village,4.5,1,1000000,-1+2\nC,-A1,\"-1,234.50\",village,4.5,1,1000000,-\n",
+        "id,township,village,class,width_m,length_km,cost,remark\nA,=1+1,v,village,4.5,1,1000000,@SUM(A1)\nB,-3,+1.5,village,4.5,1,1000000,-1+2\nC,-A1,\"-1,234.50\",village,4.5,1,1000000,-\nD,+8613812345678,-1234567890123456,village,4.5,1,1000000,\n",
     );
     env.roadsub(&["batch", &input])
         .run()
@@ -105,9 +105,15 @@ fn excel_csv_has_a_bom_and_runs_no_formulas_while_plain_csv_stays_faithful() {
         text.contains("\nA,'=1+1,v,village,4.5,1,1000000,'@SUM(A1),450000.00,"),
         "{text}"
     );
-    // A signed number is a number, not a formula (it read '-3); anything more is guarded.
+    // A negative number is a number, not a formula (it read '-3); anything more is guarded,
+    // and so is `+` (a telephone number would show as 8.61E+12) and more digits than a
+    // spreadsheet holds.
     assert!(
-        text.contains("\nB,-3,+1.5,village,4.5,1,1000000,'-1+2,450000.00,"),
+        text.contains("\nB,-3,'+1.5,village,4.5,1,1000000,'-1+2,450000.00,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nD,'+8613812345678,'-1234567890123456,village,"),
         "{text}"
     );
     assert!(

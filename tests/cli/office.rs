@@ -1177,3 +1177,20 @@ fn a_cost_header_with_its_unit_in_a_form_not_read_is_named_not_said_missing() {
         env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: “{header}”列的单位写法无法识别；请在列名后用括号写一个单位，如“投资(万元)”\n1 个表无法读取；未写出任何结果\n"));
     }
 }
+
+/// `造价(元/公里)` or `投资(万元/公里)` was read as a total: 400000 a km over 2 km was a cost
+/// of 400,000 (and its subsidies cut to it). A total's name with a unit per km heads a cost
+/// per km.
+#[test]
+fn a_cost_header_with_a_unit_per_km_is_read_per_km() {
+    let env = Env::new();
+    for (header, value) in [("造价(元/公里)", "400000"), ("投资(万元/公里)", "40")] {
+        let f = env.write(
+            "pk.csv",
+            format!("id,township,village,class,width_m,length_km,{header}\nA,t,v,village,4.5,2,{value}\n"),
+        );
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A", "transport"), "800000.00", "{header}");
+        assert_eq!(cell(&out.stdout, "A", "gap"), "0.00", "{header}");
+    }
+}

@@ -98,7 +98,7 @@ fn what_zh(what: &str) -> Option<String> {
         "invalid basic string" => "双引号字符串无效",
         "invalid literal string" => "单引号字符串无效",
         "invalid multi-line basic string" | "invalid multi-line literal string" => "多行字符串无效",
-        "invalid boolean" => "布尔值无效（应为 true 或 false）",
+        "invalid boolean" => "布尔值无效",
         "invalid float" | "invalid mantissa" => "数字无效",
         "invalid fraction" => "数字的小数部分无效",
         "invalid exponent" => "数字的指数部分无效",
