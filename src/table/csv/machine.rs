@@ -41,9 +41,15 @@ impl<R: Read> CsvReader<R> {
         let line = self.core.line() + self.skipped_lines;
         let (mut out_len, mut ends_len) = (0usize, 0usize);
         let mut problem = None;
-        // The quotes in the record's bytes.
-        let mut quotes = 0usize;
+        // Where the record's bytes start in the buffer, and the quotes of those a refill has
+        // dropped already: only the last record's are ever counted whole (at the end of the
+        // input), and a refill's share once a buffer, so no row pays for it.
+        let (mut start, mut quotes) = (self.pos, 0usize);
         loop {
+            if self.pos >= self.filled && !self.eof {
+                quotes += memchr::memchr_iter(b'"', &self.buf[start..self.pos]).count();
+                start = 0;
+            }
             self.fill().map_err(ReadError::Io)?;
             let input = &self.buf[self.pos..self.filled];
             // The input has ended: what is left of the record is all there is.
@@ -55,7 +61,6 @@ impl<R: Read> CsvReader<R> {
                 &mut self.raw[out_start..],
                 &mut self.raw_ends[ends_start..],
             );
-            quotes += memchr::memchr_iter(b'"', &input[..nin]).count();
             let (lone, pending) = lone_crs(self.pending_cr, &input[..nin]);
             self.skipped_lines += lone;
             self.pending_cr = pending;
@@ -99,7 +104,10 @@ impl<R: Read> CsvReader<R> {
                     // quoted field quotes come in pairs (an escaped one) until the closing one,
                     // so the record's quotes are odd then (a stray quote in an unquoted field
                     // of the same record aside).
-                    let unclosed = at_end && quotes % 2 == 1;
+                    let unclosed = at_end
+                        && (quotes + memchr::memchr_iter(b'"', &self.buf[start..self.pos]).count())
+                            % 2
+                            == 1;
                     let mut next = self.decode(line, out_len, ends_len)?;
                     if let Next::Record(record) = &mut next {
                         record.unclosed = unclosed;
