@@ -99,6 +99,8 @@ enum TakeOver {
     Changed,
     /// That one has gone and the file is as read here: this view edits it now.
     Taken,
+    /// As `Taken`, and that one left unsaved changes, which are offered first.
+    Asked,
 }
 
 impl App {
@@ -237,9 +239,20 @@ impl App {
             self.say_owned(text, true);
             return TakeOver::Changed;
         }
-        self.journal = Some(Journal::new(&data, base_of(self.doc.sheet.stamp)));
+        let base = base_of(self.doc.sheet.stamp);
+        self.journal = Some(Journal::new(&data, base.clone()));
         self.lock = Some(held);
         self.read_only = false;
+        // The other one crashed with unsaved changes on this very file: they are offered, as
+        // opening it afresh offers them (not set aside by the first change made here).
+        if Journal::exists(&data) {
+            if let Ok(found) = Journal::read(&data, self.doc.sheet.columns.names.len()) {
+                if found.base == base && !found.entries.is_empty() {
+                    self.mode = Mode::Ask(Question::Restore(found.entries.len()));
+                    return TakeOver::Asked;
+                }
+            }
+        }
         TakeOver::Taken
     }
 
@@ -318,7 +331,7 @@ impl App {
             match self.take_over() {
                 // The other editor has gone and the file is as read here: editable now.
                 TakeOver::Taken => {}
-                TakeOver::Changed => return,
+                TakeOver::Changed | TakeOver::Asked => return,
                 TakeOver::Held => return self.say_read_only(),
             }
         }

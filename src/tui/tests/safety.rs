@@ -148,6 +148,19 @@ fn a_read_only_view_takes_over_when_the_editor_has_gone_and_the_file_is_unchange
     // Its lock was let go again: a fresh view edits.
     drop(third);
     assert!(!open(&path, Lang::En).read_only);
+    // An editor that ends without saving (a crash) leaves its changes: the view that takes
+    // over offers them, as opening the file afresh does, rather than setting them aside.
+    let mut fourth = open(&path, Lang::En);
+    let mut fifth = open(&path, Lang::En);
+    assert!(fifth.read_only);
+    press(&mut fourth, "lllll<Enter><BS><BS><BS>6.5<Enter>");
+    drop(fourth);
+    press(&mut fifth, "<Enter>");
+    assert!(!fifth.read_only);
+    assert_eq!(fifth.mode, Mode::Ask(Question::Restore(1)));
+    press(&mut fifth, "y");
+    assert_eq!(fifth.doc.sheet.rows[0].get(5), "6.5");
+    assert!(fifth.doc.modified());
 }
 
 #[test]
