@@ -254,7 +254,8 @@ impl<'a> Fused<'a> {
     #[inline(always)]
     fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
         // (A quote never closed is the general path's to say.)
-        if duplicate_id || record.len() != self.expected || record.unclosed {
+        if duplicate_id || record.len() != self.expected || record.unclosed || record.closed_inside
+        {
             return None;
         }
         // What `table::row::evaluate_into` asks first: a row not surely a segment is looked

@@ -52,6 +52,8 @@ enum ChunkEntry {
         multiline: bool,
         /// The input ended inside it (see [`Record::unclosed`]).
         unclosed: bool,
+        /// See [`Record::closed_inside`].
+        closed_inside: bool,
     },
     /// Plain lines (see [`Lines`]) at this span of `Chunk::text`, or of `Chunk::raw` when
     /// they are GB18030 still to be decoded.
@@ -134,6 +136,7 @@ impl Chunk {
             fields: first..self.ends.len(),
             multiline: record.multiline,
             unclosed: record.unclosed,
+            closed_inside: record.closed_inside,
         });
         self.records += 1;
     }
@@ -227,12 +230,14 @@ impl Chunk {
                     fields,
                     multiline,
                     unclosed,
+                    closed_inside,
                 } => {
                     let ends = &self.ends[fields.clone()];
                     let text_end = ends.last().map_or(*text_start, |e| text_start + e);
                     let text = &self.text[*text_start..text_end];
                     let mut record = Record::new(*line, text, ends, *multiline);
                     record.unclosed = *unclosed;
+                    record.closed_inside = *closed_inside;
                     each(Entry::Record(&record, is_duplicate(*line)));
                 }
                 ChunkEntry::Lines {

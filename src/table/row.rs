@@ -516,6 +516,16 @@ fn parse_to<'a>(
         ));
         return None;
     }
+    // A quote left open and closed by a later row's: the rows between are in one cell.
+    if record.closed_inside && record.multiline {
+        errors.push(RowError::row(
+            line,
+            Problem::ClosedLater {
+                through: last_line(),
+            },
+        ));
+        return None;
+    }
     // As many fields as the header, and yet the rows after it are in its last one.
     if record.unclosed && record.multiline {
         errors.push(RowError::row(

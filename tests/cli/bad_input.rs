@@ -1190,3 +1190,35 @@ fn a_quote_never_closed_in_any_column_is_never_passed_over() {
     let input = table(&env, "A,t,v,village,4.5,1,100万,1,\"2\"");
     env.roadsub(&["batch", &input]).expect_code(0);
 }
+
+/// A quote left open and closed by a later row's quote (`"说明⏎…,"x""y"`): the cell took in
+/// the rows between and had as many fields as the header, so batch wrote one row for two,
+/// status 0, one row gone in silence. A quoted cell closed with more after it, over several
+/// lines, is refused naming the line its quote closes on; one on a line of its own
+/// (`"3.5"米`), an escaped quote and a closed cell over two lines read as before.
+#[test]
+fn a_quote_closed_by_a_later_rows_quote_is_never_passed_over() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let input = table(
+        &env,
+        &format!("A,t,v,{good}\nB,t,\"v,{good}\nC,t,\"x\"\"y\",{good}\nD,t,v,{good}\n"),
+    );
+    env.roadsub(&["batch", &input, "--keep-going", "-o", "/dev/null"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:3: row has a quote (\") that is not closed where its cell ends: a quote on line 4 closes it, and the rows written between are in this one\n"));
+    env.roadsub(&["batch", &input, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:3: 该行有英文引号 \" 未在所在格末尾闭合，直到第 4 行的引号才闭合：其间各行都被并入该行\n"));
+    let input = table(
+        &env,
+        &format!("A,t,\"v\"村,{good}\nB,t,\"a \"\"b\"\" c\",{good}\nC,t,\"v1\nv2\",{good}\n"),
+    );
+    let out = env.roadsub(&["batch", &input]).expect_code(0);
+    assert_eq!(
+        out.stdout.matches(",4.5,1,100万,").count(),
+        3,
+        "{}",
+        out.stdout
+    );
+}

@@ -30,6 +30,63 @@ fn lone_crs(pending: bool, consumed: &[u8]) -> (u64, bool) {
     (count, pending)
 }
 
+/// How a record's quotes stand, byte by byte over what it consumes: csv_core takes a quoted
+/// cell whose closing quote has more after it (`"x"y`) and goes on with that cell. A quote
+/// never closed where it should be is then closed by a later row's quote, and the rows
+/// between are in the cell, with as many fields as the header and nothing said.
+#[derive(Default)]
+struct Quoting {
+    in_quotes: bool,
+    /// A quote was the last byte inside a quoted cell: a second one is an escaped quote.
+    after_quote: bool,
+    /// The next byte starts a cell.
+    field_start: bool,
+    /// A quoted cell closed with more after it.
+    closed_inside: bool,
+}
+
+impl Quoting {
+    fn new() -> Quoting {
+        Quoting {
+            field_start: true,
+            ..Quoting::default()
+        }
+    }
+
+    /// Goes over `bytes`, the record's next ones.
+    fn feed(&mut self, bytes: &[u8], delimiter: u8) {
+        let ends_cell = |b: u8| b == delimiter || b == b'\n' || b == b'\r';
+        if !self.in_quotes && memchr::memchr(b'"', bytes).is_none() {
+            if let Some(&last) = bytes.last() {
+                self.field_start = ends_cell(last);
+            }
+            return;
+        }
+        for &b in bytes {
+            if self.in_quotes {
+                if self.after_quote {
+                    self.after_quote = false;
+                    if b == b'"' {
+                        continue;
+                    }
+                    self.in_quotes = false;
+                    self.field_start = ends_cell(b);
+                    self.closed_inside |= !self.field_start;
+                } else if b == b'"' {
+                    self.after_quote = true;
+                }
+                continue;
+            }
+            if b == b'"' && self.field_start {
+                self.in_quotes = true;
+                self.field_start = false;
+                continue;
+            }
+            self.field_start = ends_cell(b);
+        }
+    }
+}
+
 impl<R: Read> CsvReader<R> {
     /// Reads the next record.
     pub fn next_record(&mut self) -> Result<Next<'_>, ReadError> {
@@ -45,6 +102,8 @@ impl<R: Read> CsvReader<R> {
         // dropped already: only the last record's are ever counted whole (at the end of the
         // input), and a refill's share once a buffer, so no row pays for it.
         let (mut start, mut quotes) = (self.pos, 0usize);
+        let mut quoting = Quoting::new();
+        let delimiter = self.style.delimiter;
         loop {
             if self.pos >= self.filled && !self.eof {
                 quotes += memchr::memchr_iter(b'"', &self.buf[start..self.pos]).count();
@@ -61,6 +120,7 @@ impl<R: Read> CsvReader<R> {
                 &mut self.raw[out_start..],
                 &mut self.raw_ends[ends_start..],
             );
+            quoting.feed(&input[..nin], delimiter);
             let (lone, pending) = lone_crs(self.pending_cr, &input[..nin]);
             self.skipped_lines += lone;
             self.pending_cr = pending;
@@ -111,6 +171,7 @@ impl<R: Read> CsvReader<R> {
                     let mut next = self.decode(line, out_len, ends_len)?;
                     if let Next::Record(record) = &mut next {
                         record.unclosed = unclosed;
+                        record.closed_inside = quoting.closed_inside;
                     }
                     return Ok(next);
                 }
@@ -203,6 +264,45 @@ impl<R: Read> CsvReader<R> {
                     &self.ends,
                     multiline,
                 )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod quoting_tests {
+    use super::Quoting;
+
+    fn closed_inside(bytes: &[u8], split: usize) -> bool {
+        let mut q = Quoting::new();
+        q.feed(&bytes[..split], b',');
+        q.feed(&bytes[split..], b',');
+        q.closed_inside
+    }
+
+    /// A quoted cell closed with more after it is found wherever the record's bytes are cut
+    /// (a record read across two buffers); escaped quotes, quotes inside an unquoted cell and
+    /// cells closed where they end are not.
+    #[test]
+    fn a_quoted_cell_closed_with_more_after_it_is_found_across_any_cut() {
+        let cases: [(&[u8], bool); 8] = [
+            (b"A,\"v\nB,\"x\"\"y\"\n", true),
+            (b"A,\"3.5\"m\n", true),
+            (b"A,\"a \"\"b\"\" c\",d\n", false),
+            (b"A,\"v1\nv2\",d\n", false),
+            (b"A,v\"x,\"y\"\n", false),
+            (b"A,\"\"\n", false),
+            (b"\"x\"\r\n", false),
+            (b"A,\"x\",\"y\"z\n", true),
+        ];
+        for (bytes, want) in cases {
+            for split in 0..=bytes.len() {
+                assert_eq!(
+                    closed_inside(bytes, split),
+                    want,
+                    "{:?} cut at {split}",
+                    String::from_utf8_lossy(bytes)
+                );
             }
         }
     }

@@ -28,6 +28,9 @@ pub struct Record<'a> {
     /// took every line after it into the field (with as many fields as the header, nothing
     /// else tells).
     pub unclosed: bool,
+    /// Whether a quoted cell of it was closed with more after it (`"x"y`), which a quote
+    /// left open takes in when a later row's quote closes it.
+    pub closed_inside: bool,
 }
 
 impl<'a> Record<'a> {
@@ -40,6 +43,7 @@ impl<'a> Record<'a> {
             gap: 0,
             multiline,
             unclosed: false,
+            closed_inside: false,
         }
     }
 
@@ -53,6 +57,7 @@ impl<'a> Record<'a> {
             gap: 1,
             multiline: false,
             unclosed: false,
+            closed_inside: false,
         }
     }
 

@@ -40,6 +40,9 @@ pub enum Problem {
     /// in every line after its own, to `through` (the record has as many fields as the
     /// header).
     Unclosed { through: u64 },
+    /// A quote not closed where its cell ends, closed by a quote on a later line with more
+    /// after it (`…"说明⏎…,"x""y"`): the rows between, to `through`, are in one cell.
+    ClosedLater { through: u64 },
     /// The record is longer than the reader keeps.
     TooLong,
     /// The record has too many fields.
@@ -348,6 +351,10 @@ impl Problem {
             Problem::Unclosed { through } => match lang {
                 Lang::En => format!("has a quote (\") that is never closed: its last cell runs to the end of the file (line {through}), and the rows written there are in it"),
                 Lang::Zh => format!("有未闭合的英文引号 \"：最后一格一直延续到文件末尾（第 {through} 行），其间各行都被并入该格"),
+            },
+            Problem::ClosedLater { through } => match lang {
+                Lang::En => format!("has a quote (\") that is not closed where its cell ends: a quote on line {through} closes it, and the rows written between are in this one"),
+                Lang::Zh => format!("有英文引号 \" 未在所在格末尾闭合，直到第 {through} 行的引号才闭合：其间各行都被并入该行"),
             },
             Problem::TooLong => lang
                 .pick("is longer than 1 MiB and was skipped", "超过 1 MiB，已跳过")
