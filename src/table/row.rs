@@ -498,12 +498,7 @@ fn parse_to<'a>(
             .strip_suffix(b"\n")
             .map_or(text, |t| t.strip_suffix(b"\r").unwrap_or(t));
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        let ends = text
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')))
-            .count();
-        line + ends as u64
+        line + crate::table::sheet::line_breaks(text)
     };
     if record.len() != expected {
         errors.push(RowError::row(

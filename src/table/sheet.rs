@@ -21,6 +21,7 @@ pub use stamp::Stamp;
 
 mod judge;
 mod load;
+pub(crate) use load::line_breaks;
 mod row;
 mod save;
 mod stamp;

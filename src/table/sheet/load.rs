@@ -308,7 +308,7 @@ fn quote_left_open(record: &[u8], delimiter: u8) -> bool {
 
 /// How many line ends `bytes` holds (CR LF, LF, or a lone CR: each one line, as the reader
 /// counts them).
-fn line_breaks(bytes: &[u8]) -> u64 {
+pub(crate) fn line_breaks(bytes: &[u8]) -> u64 {
     let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
     let cr = bytes.iter().filter(|&&b| b == b'\r').count();
     let lf = bytes.iter().filter(|&&b| b == b'\n').count();
