@@ -2,8 +2,9 @@
 //! County sheets put a title, a unit and notes above it; those rows are read for the unit of
 //! the table's bare numbers (see [`crate::table::units`]).
 
+use crate::money::Scale;
 use crate::table::columns::{Columns, Field, HeaderOptions, HeaderProblem};
-use crate::table::units::{table_units, TableUnits, UnitProblem};
+use crate::table::units::{table_units, Given, TableUnits, UnitFrom, UnitProblem};
 
 /// How far down a sheet a header row is looked for (title rows may stand above it).
 pub const HEADER_SEARCH_ROWS: usize = 30;
@@ -37,6 +38,7 @@ impl<'o> HeaderSearch<'o> {
             Ok(columns) => Some(
                 table_units(&self.titles, self.options.amount_unit)
                     .and_then(|u| shared_metres(&columns, u))
+                    .and_then(|u| lengths_said(&columns, u))
                     .map(|u| columns.with_units(u))
                     .map_err(|p| vec![HeaderProblem::Units(p)]),
             ),
@@ -78,6 +80,47 @@ fn shared_metres(columns: &Columns, units: TableUnits) -> Result<TableUnits, Uni
     }
 }
 
+/// Refuses a table whose lengths' unit two places say differently: a row above the header
+/// that states it as the lengths' (`长度：米`, or 公里 in any statement: no width is in
+/// 公里) and a length column's header (`建设里程(km)`). Refuses, too, a row that has a unit
+/// of length after a length's label in a form not read (`长度（以米计算）`) when nothing else
+/// says the unit of a length column read by it.
+fn lengths_said(columns: &Columns, units: TableUnits) -> Result<TableUnits, UnitProblem> {
+    let lengths = [Field::Length, Field::Completed]
+        .into_iter()
+        .filter(|&f| columns.index(f).is_some());
+    match (&units.length, &units.length_mentioned) {
+        (
+            Some(Given {
+                scale,
+                from: UnitFrom::Title(row),
+            }),
+            _,
+        ) if units.length_shared == Some(false) || *scale == Scale::Base => {
+            for f in lengths {
+                if columns.names_own_unit(f) && columns.scale(f) != *scale {
+                    return Err(UnitProblem::LengthAgainstHeader(
+                        row.clone(),
+                        columns
+                            .index(f)
+                            .map_or(columns.name(f), |i| columns.written[i].trim())
+                            .to_string(),
+                    ));
+                }
+            }
+            Ok(units)
+        }
+        (None, Some((row, word))) => {
+            let mut lengths = lengths;
+            if lengths.any(|f| !columns.names_own_unit(f)) {
+                return Err(UnitProblem::LengthMentioned(row.clone(), word.clone()));
+            }
+            Ok(units)
+        }
+        _ => Ok(units),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +144,73 @@ mod tests {
         "路面宽度",
         "总投资",
     ];
+
+    /// `长度：米` above a header `建设里程(km)` went with the header in silence; either may be
+    /// the one that is wrong, so the table is refused.
+    #[test]
+    fn a_title_length_unit_against_the_length_header_is_refused() {
+        fn header(length: &str) -> Vec<&str> {
+            let mut h = OFFICE.to_vec();
+            h[4] = length;
+            h
+        }
+        let problems = search("单位：万元 长度：米", &header("建设里程(km)")).unwrap_err();
+        let [HeaderProblem::Units(p)] = &problems[..] else {
+            panic!("{problems:?}")
+        };
+        assert_eq!(
+            p,
+            &UnitProblem::LengthAgainstHeader("单位：万元 长度：米".into(), "建设里程(km)".into())
+        );
+        assert_eq!(
+            p.render(Lang::Zh),
+            "表头上方的“单位：万元 长度：米”所写长度单位与“建设里程(km)”列表头所写不同；请只保留一种"
+        );
+        assert_eq!(
+            p.render(Lang::En),
+            "\"单位：万元 长度：米\" above the header gives the lengths one unit and the column \"建设里程(km)\" another; keep one"
+        );
+        // 公里 in any statement is the lengths' (no width is in 公里).
+        assert!(search("（单位：万元、公里）", &header("建设里程（米）")).is_err());
+        assert!(search("长度单位：公里", &header("建设里程(m)")).is_err());
+        // Agreeing, or 米 beside money (the widths' unit, perhaps), goes with the header.
+        let c = search("单位：万元 长度：米", &header("建设里程(米)")).unwrap();
+        assert_eq!(c.scale(Field::Length), Scale::Pow10(-3));
+        let c = search("（单位：万元、米）", &header("建设里程(km)")).unwrap();
+        assert_eq!(c.scale(Field::Length), Scale::Base);
+    }
+
+    /// `单位：万元 长度（米数）`: a unit of length after the label in a form not read left the
+    /// lengths read in kilometres; refused unless the length header names its own unit.
+    #[test]
+    fn a_length_unit_mentioned_after_its_label_is_refused_unless_the_header_says_it() {
+        let problems = search("单位：万元 长度（米数）", &OFFICE).unwrap_err();
+        let [HeaderProblem::Units(p)] = &problems[..] else {
+            panic!("{problems:?}")
+        };
+        assert_eq!(
+            p.render(Lang::Zh),
+            "表头上方的“单位：万元 长度（米数）”在长度后写了“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+        );
+        assert_eq!(
+            p.render(Lang::En),
+            "\"单位：万元 长度（米数）\" above the header gives 米 after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+        );
+        let mut header = OFFICE.to_vec();
+        header[4] = "建设里程(米)";
+        let c = search("单位：万元 长度（米数）", &header).unwrap();
+        assert_eq!(c.scale(Field::Length), Scale::Pow10(-3));
+        // A completed-km column read by the title's unit is refused too.
+        let mut header = header.clone();
+        header.push("已完工");
+        assert_eq!(
+            search("单位：万元 长度（米数）", &header).unwrap_err(),
+            [HeaderProblem::Units(UnitProblem::LengthMentioned(
+                "单位：万元 长度（米数）".into(),
+                "米".into()
+            ))]
+        );
+    }
 
     #[test]
     fn metres_beside_wan_yuan_are_refused_as_ambiguous_when_the_sheet_has_widths() {

@@ -35,6 +35,10 @@ pub struct TableUnits {
     /// Whether the length unit was given under a key shared with money (`单位：万元、米`,
     /// not `长度单位：米`); `None` when no row gave one.
     pub length_shared: Option<bool>,
+    /// A row that has a unit of length just after a length's label in a form not read
+    /// (`长度（以米计算）`), and the unit's word, when no row states the lengths' unit: the
+    /// lengths cannot be read in kilometres unless their header names its own unit.
+    pub length_mentioned: Option<(String, String)>,
 }
 
 /// The units a title row states: `(money, length)`.
@@ -64,6 +68,13 @@ pub enum UnitProblem {
     /// a width column (widths are in 米 anyway), and the length header names no unit: whether
     /// the lengths are in 米 cannot be told. The row.
     SharedMetres(String),
+    /// A row above the header has a unit of length just after a length's label in a form not
+    /// read (`长度（以米计算）`), no row states the lengths' unit, and the length header names
+    /// none: the row, and the unit's word.
+    LengthMentioned(String, String),
+    /// A row above the header states the lengths' unit (`长度：米`) and a length column's
+    /// header names another (`建设里程(km)`): the row, and the header as written.
+    LengthAgainstHeader(String, String),
 }
 
 /// Why the units a row writes cannot be taken as stated.
@@ -240,8 +251,25 @@ const KEYS: [(&str, bool, bool); 15] = [
     ("数量", false, true),
 ];
 
-/// The labels of a length that a unit may follow without `单位` (`长度：米`, `里程（公里）`).
-const LENGTH_LABELS: [&str; 3] = ["长度", "長度", "里程"];
+/// The labels of a length that a unit may follow without `单位` (`长度：米`, `里程（公里）`,
+/// `路长：米`).
+const LENGTH_LABELS: [&str; 9] = [
+    "长度", "長度", "里程", "路长", "路長", "总长", "總長", "全长", "全長",
+];
+
+/// What may stand between a length's label and its unit (`长度：米`, `长度/米`, `长度＝米`,
+/// `长度—米`, `长度按米计`, `长度为米`, `长度（米）`), spaces around it allowed.
+fn length_separator(c: char) -> bool {
+    matches!(
+        c,
+        ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是' | '/' | '=' | '-' | '—' | '–' | '按'
+    ) || c.is_whitespace()
+}
+
+/// The words of a unit of length a label may be followed by in a form roadsub does not read
+/// (`长度：单位米`, `长度（以米计算）`): such a row is refused unless the unit is stated
+/// elsewhere, never read as kilometres in silence.
+const LENGTH_MENTIONS: [&str; 4] = ["公里", "千米", "km", "米"];
 
 /// Words that make a `单位` an organisation (`填报单位`, `建设单位`) when they stand just
 /// before it, even when glued to a title: what follows names the organisation, never a unit.
@@ -287,6 +315,9 @@ struct Reading {
     mention: Option<String>,
     /// A unit key with nothing after it.
     empty: bool,
+    /// A word of a unit of length just after a length's label, outside any statement
+    /// (`长度（以米计算）`), when the row states no length.
+    length_mention: Option<String>,
 }
 
 /// Whether a token no unit word matches is still written like a unit (`千元`, `万`, `万元/公里`,
@@ -340,7 +371,22 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             .rev()
             .find(|&(_, c)| !c.is_alphanumeric())
             .map_or(0, |(i, c)| i + c.len_utf8());
-        let key = &before[key_start..];
+        let mut key = &before[key_start..];
+        // `长度（单位：米）`: a key alone in a bracket after a length's label is the length's.
+        if key.is_empty() {
+            let label = before[..key_start].trim_end_matches(|c: char| {
+                matches!(c, '(' | '[' | '【' | '〔' | ':') || c.is_whitespace()
+            });
+            if label.len() < key_start {
+                if let Some(l) = LENGTH_LABELS.iter().find(|l| label.ends_with(*l)) {
+                    key = if l.starts_with('里') {
+                        "里程"
+                    } else {
+                        "长度"
+                    };
+                }
+            }
+        }
         let own = OWN_TABLE
             .iter()
             .find_map(|w| key.strip_prefix(w))
@@ -467,21 +513,32 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     // `长度：米`, `里程（公里）`, `长度为米`: a length's label with its unit and no `单位` (with
     // one, `长度单位：米`, it was read above). 850 under `单位：万元 长度：米` was read as 850
     // km. A label followed by a word written like a unit roadsub does not read is refused.
+    let mut labels: Vec<usize> = Vec::new();
     for label in LENGTH_LABELS {
         for (at, _) in normal.match_indices(label) {
-            let after = &normal[at + label.len()..];
+            let mut after = &normal[at + label.len()..];
+            // `里程数：米`; `长度、宽度：米` (one unit for the labels listed).
+            after = after.strip_prefix(['数', '數']).unwrap_or(after);
+            while let Some(list) = after.strip_prefix('、') {
+                let word = list.find(|c: char| !is_ideograph(c)).unwrap_or(list.len());
+                if word == 0 || list[..word].chars().count() > 4 {
+                    break;
+                }
+                after = &list[word..];
+            }
+            labels.push(normal.len() - after.len());
             if after.trim_start().starts_with(['单', '單']) {
                 continue;
             }
-            let rest = after.trim_start_matches(|c: char| {
-                matches!(c, ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是') || c.is_whitespace()
-            });
+            let rest = after.trim_start_matches(length_separator);
             // Nothing between the label and what follows: a word (`长度3.5米`, `里程碑`).
             if rest.len() == after.len() {
                 continue;
             }
             let len = rest.find(ends_token).unwrap_or(rest.len());
-            let token = &rest[..len];
+            let mut token = &rest[..len];
+            // `长度按米计`, `长度：米计`.
+            token = token.strip_suffix(['计', '計']).unwrap_or(token);
             match length_word(token) {
                 Some(scale) => {
                     statements.push((at, normal.len() - rest.len() + len));
@@ -496,6 +553,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 None => {}
             }
         }
+    }
+    // A unit of length just after a length's label in a form not read above (`长度：单位米`,
+    // `长度（以米计算）`), when the row states no length: not to be read as kilometres.
+    if reading.length.is_none() {
+        reading.length_mention = length_mention(&normal, &labels, &statements);
     }
     // `以万元计`, `以万元为单位`: the unit between 以 and 计.
     for (at, _) in normal.match_indices('以') {
@@ -538,6 +600,66 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         }
     }
     Ok(reading)
+}
+
+/// The first word of a unit of length within a few characters after the end of a length's
+/// label (`labels`, byte offsets into `normal`) and what separates it (`：`, `/`), before a
+/// space, the end of a clause or another label (`宽度：`), that no statement read and that is no
+/// quantity's (`长度3.5米`,
+/// `全长十二公里`: a numeral before it). `里程：米易县` is refused too: 米 right after a
+/// length's label is read as a unit, and the header or a row of its own can say otherwise.
+fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)]) -> Option<String> {
+    let inside = |i: usize| statements.iter().any(|&(a, b)| a <= i && i < b);
+    for &end in labels {
+        let window = normal[end..].trim_start_matches(length_separator);
+        let end = normal.len() - window.len();
+        let stop = window
+            .char_indices()
+            .take(10)
+            .find(|&(_, c)| {
+                // Another label's unit from here on (`长度 路面宽度：米`).
+                c.is_whitespace()
+                    || matches!(c, '。' | ';' | ',' | '，' | '；' | ':' | '=' | '宽' | '寬')
+            })
+            .map_or_else(
+                || {
+                    window
+                        .char_indices()
+                        .nth(10)
+                        .map_or(window.len(), |(i, _)| i)
+                },
+                |(i, _)| i,
+            );
+        let window = &window[..stop];
+        for (i, _) in window.char_indices() {
+            if inside(end + i) {
+                continue;
+            }
+            // A quantity's unit (`3.5米`, `十二公里`), or letters of a word (`akm`).
+            let before = window[..i].chars().next_back();
+            if before.is_some_and(|b| {
+                b.is_ascii_alphanumeric()
+                    || b == '.'
+                    || "一二两三四五六七八九十百千万〇零".contains(b)
+            }) {
+                continue;
+            }
+            for w in LENGTH_MENTIONS {
+                let Some(tail) = window[i..]
+                    .get(..w.len())
+                    .filter(|h| h.eq_ignore_ascii_case(w))
+                else {
+                    continue;
+                };
+                // Letters going on make a word (`kms`); an ideograph may not (`米数`, `米计`).
+                let next = window[i + tail.len()..].chars().next();
+                if !next.is_some_and(|n| n.is_ascii_alphabetic()) {
+                    return Some(w.to_string());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Puts `scale` in `slot`, refusing a second, different one.
@@ -611,6 +733,11 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
                 unreachable!("read() leaves these to stated()")
             }
         };
+        if let Some(word) = &reading.length_mention {
+            units
+                .length_mentioned
+                .get_or_insert_with(|| (text.clone(), word.clone()));
+        }
         if reading.money.is_none() && unsaid.is_none() {
             if let Some(word) = &reading.mention {
                 unsaid = Some(UnitProblem::Mentioned(text.clone(), word.clone()));
@@ -811,6 +938,18 @@ impl UnitProblem {
             ),
             (UnitProblem::SharedMetres(t), Lang::Zh) => format!(
                 "表头上方的“{t}”所写“米”未说明是长度的单位，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            ),
+            (UnitProblem::LengthMentioned(t, word), Lang::En) => format!(
+                "\"{t}\" above the header gives {word} after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+            ),
+            (UnitProblem::LengthMentioned(t, word), Lang::Zh) => format!(
+                "表头上方的“{t}”在长度后写了“{word}”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            ),
+            (UnitProblem::LengthAgainstHeader(t, header), Lang::En) => format!(
+                "\"{t}\" above the header gives the lengths one unit and the column \"{header}\" another; keep one"
+            ),
+            (UnitProblem::LengthAgainstHeader(t, header), Lang::Zh) => format!(
+                "表头上方的“{t}”所写长度单位与“{header}”列表头所写不同；请只保留一种"
             ),
             (UnitProblem::Glued(t, unit), Lang::En) => format!(
                 "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"{unit}\" on a row of its own, or after a space or bracket)"
@@ -1053,9 +1192,77 @@ mod tests {
         }
         // A unit roadsub does not read, or two lengths in one row, are refused.
         assert_eq!(stated("长度：公尺"), Err(Unstated::Unread("公尺".into())));
+        assert_eq!(stated("长度/公尺"), Err(Unstated::Unread("公尺".into())));
         assert_eq!(
             stated("单位：万元、公里 长度：米"),
             Err(Unstated::Conflict(false, Scale::Base, Scale::Pow10(-3)))
+        );
+    }
+
+    /// Forms a length's unit was passed over in (850 under `单位：万元 长度/米` read as 850 km,
+    /// 127,500,000.00 paid): other separators, other labels, labels listed, and `单位` in a
+    /// bracket after the label (read before as shared with money).
+    #[test]
+    fn a_length_unit_in_other_office_forms_was_read_as_kilometres() {
+        let metres = Some(Scale::Pow10(-3));
+        for title in [
+            "单位：万元 长度/米",
+            "单位：万元 长度／米",
+            "单位：万元 长度—米",
+            "单位：万元 长度－米",
+            "单位：万元 长度＝米",
+            "单位：万元 长度 = 米",
+            "单位：万元 长度按米计",
+            "单位：万元 长度、宽度：米",
+            "单位：万元 路长：米",
+            "单位：万元 里程数：米",
+            "单位：万元 长度（单位：米）",
+            "单位：万元 长度：单位米",
+            "单位：万元 全长（米）",
+        ] {
+            assert_eq!(stated(title), Ok((WAN, metres)), "{title}");
+            let read = refusal(title, None).unwrap();
+            assert_eq!(read.length.map(|g| g.scale), metres, "{title}");
+            assert_eq!(read.length_shared, Some(false), "{title}");
+            assert_eq!(read.length_mentioned, None, "{title}");
+        }
+    }
+
+    /// A unit of length just after a length's label in a form not read is noted for the
+    /// header to refuse (unless the length column names its own unit); a quantity or a word
+    /// without a unit is not.
+    #[test]
+    fn a_length_unit_after_its_label_in_a_form_not_read_is_noted_not_passed_over() {
+        for (title, word) in [
+            ("单位：万元 长度（米数）", "米"),
+            ("长度: 以米为准", "米"),
+            ("长度：按米填写", "米"),
+            ("长度：均为公里", "公里"),
+            ("里程：米易县段", "米"),
+            ("里程数（KM数）", "km"),
+        ] {
+            let read = refusal(title, None).unwrap();
+            assert_eq!(read.length, None, "{title}");
+            assert_eq!(
+                read.length_mentioned,
+                Some((title.to_string(), word.to_string())),
+                "{title}"
+            );
+        }
+        for title in [
+            "路段长度3.5米以上",
+            "全长十二公里",
+            "长度：设计长度",
+            "里程碑计划 单位：万元",
+            "长度 路面宽度：米",
+        ] {
+            let read = refusal(title, None).unwrap();
+            assert_eq!(read.length_mentioned, None, "{title}");
+        }
+        // Letters going on after `km` write no unit read: refused.
+        assert_eq!(
+            refusal("里程（kms）", None),
+            Err(UnitProblem::Unread("里程（kms）".into(), "kms".into()))
         );
     }
 
@@ -1269,15 +1476,39 @@ mod tests {
         #[test]
         fn every_form_of_a_length_label_with_its_unit_is_read(
             before in prop::sample::select(vec!["", "单位：万元 ", "单位：万元、", "单位：万元（", "说明："]),
-            label in prop::sample::select(vec!["长度", "長度", "里程"]),
+            label in prop::sample::select(vec!["长度", "長度", "里程", "路长", "路長", "全长"]),
             space in prop::sample::select(vec!["", " ", "\u{3000}"]),
-            colon in prop::sample::select(vec!["：", ":", "为", "（", "(", "：（"]),
+            colon in prop::sample::select(vec!["：", ":", "为", "（", "(", "：（", "/", "／", "—", "-", "＝", "=", "按", "数：", "、宽度：", "（单位："]),
             unit in prop::sample::select(vec!["米", "m", "公里", "千米", "km"]),
             after in prop::sample::select(vec!["", "）", ")", "，以下同", " 填报人：张三"]),
         ) {
+            let space = if colon.starts_with(['数', '、']) { "" } else { space };
             let title = format!("{before}{label}{space}{colon}{unit}{after}");
             let scale = length_word(unit).unwrap();
             prop_assert_eq!(stated(&title).map(|s| s.1), Ok(Some(scale)), "{}", title);
+        }
+
+        /// A unit of length a few characters after a length's label, in whatever words, is
+        /// read, or noted for the header to refuse, or the row is refused: never passed over
+        /// (then the lengths would be read in kilometres). A numeral before it makes it a
+        /// quantity's.
+        #[test]
+        fn a_length_unit_after_its_label_is_read_or_noted_never_passed_over(
+            before in prop::sample::select(vec!["", "单位：万元 ", "说明："]),
+            label in prop::sample::select(LENGTH_LABELS.to_vec()),
+            sep in prop::sample::select(vec!["", "：", "/", "（", " ", "按", "为", "数："]),
+            filler in "[\u{4e00}-\u{9fa5}]{0,3}",
+            unit in prop::sample::select(vec!["米", "公里", "千米", "km", "KM"]),
+            after in prop::sample::select(vec!["", "）", "计", "数", "为准", " 填报人：张三"]),
+        ) {
+            prop_assume!(!filler.ends_with(|c| "一二两三四五六七八九十百千万〇零".contains(c)));
+            let title = format!("{before}{label}{sep}{filler}{unit}{after}");
+            if let Ok(read) = refusal(&title, None) {
+                prop_assert!(
+                    read.length.is_some() || read.length_mentioned.is_some(),
+                    "{} passed over", title
+                );
+            }
         }
 
         /// A title or note that mentions a unit of money other than bare 元 is never passed

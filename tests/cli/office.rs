@@ -1162,6 +1162,55 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
         .stderr_has(&format!("{f}:3: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\n"));
 }
 
+/// Other office forms of a length's unit in a title (`长度/米`, `长度＝米`, `长度按米计`,
+/// `长度、宽度：米`, `路长：米`, `里程数：米`, `长度（单位：米）`) were passed over: 850 m read as
+/// 850 km, 127,500,000.00 paid, status 0. They are read; a unit after the label in a form not
+/// read (`长度（米数）`) refuses the table unless the length header names its unit; a title's
+/// 米 against a header's km is refused.
+#[test]
+fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
+    let env = Env::new();
+    let header = "编号,乡镇,村,类别,宽度,长度,每公里造价\n";
+    let row = "A,天马乡,画青村,通村,3.5,850,40\n";
+    for title in [
+        "单位：万元 长度/米",
+        "单位：万元 长度＝米",
+        "单位：万元 长度—米",
+        "单位：万元 长度按米计",
+        "单位：万元 长度、宽度：米",
+        "单位：万元 路长：米",
+        "单位：万元 里程数：米",
+        "单位：万元 长度（单位：米）",
+    ] {
+        let f = env.write("lm.csv", format!("{title}\n{header}{row}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00", "{title}");
+        assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
+    }
+    let f = env.write("lm.csv", format!("单位：万元 长度（米数）\n{header}{row}"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度（米数）\" above the header gives 米 after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度（米数）”在长度后写了“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
+    // The header naming its unit settles it.
+    let f = env.write(
+        "lm.csv",
+        format!(
+            "单位：万元 长度（米数）\n{}{row}",
+            header.replace("长度", "长度(米)")
+        ),
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00");
+    // A title's 米 against the header's km.
+    let f = env.write(
+        "lm.csv",
+        format!(
+            "单位：万元 长度：米\n{}{row}",
+            header.replace("长度", "长度(km)")
+        ),
+    );
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度：米”所写长度单位与“长度(km)”列表头所写不同；请只保留一种\n1 个表无法读取；未写出任何结果\n"));
+}
+
 /// A cost column headed `投资/万元` (or `投资万元`, `投资(万元)(元)`) was refused as "no cost
 /// column", the column standing right there: it is said as a header whose unit is written in
 /// a form not read, with the form that is.
