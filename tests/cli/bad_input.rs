@@ -1191,6 +1191,30 @@ fn a_quote_never_closed_in_any_column_is_never_passed_over() {
     env.roadsub(&["batch", &input]).expect_code(0);
 }
 
+/// A quote inside an unquoted cell of the last record (`3"5`) evened out a count of its
+/// quotes: a quote then left open in its last cell was missed, and batch wrote the record
+/// with the rows after it in that cell, status 0. The reader follows the record's quoting:
+/// refused, and a closed last cell over two lines beside such a quote is read.
+#[test]
+fn a_stray_quote_beside_a_quote_never_closed_hid_the_rows_it_took_in() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "A,t,v,village,4.5,1,100万,1,2\nB,t,3\"5,village,4.5,1,100万,1,\"2\nC,t,v,village,4.5,1,100万,1,2\n",
+    );
+    env.roadsub(&["batch", &input, "-o", "/dev/null"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:3: row has a quote (\") that is never closed: its last cell runs to the end of the file (line 4), and the rows written there are in it\n"));
+    let input = table(&env, "A,t,3\"5,village,4.5,1,100万,1,\"2\n\"\n");
+    let out = env.roadsub(&["batch", &input]).expect_code(0);
+    assert!(
+        out.stdout
+            .contains("A,t,\"3\"\"5\",village,4.5,1,100万,1,\"2\n\",450000.00,"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// A quote left open and closed by a later row's quote (`"说明⏎…,"x""y"`): the cell took in
 /// the rows between and had as many fields as the header, so batch wrote one row for two,
 /// status 0, one row gone in silence. A quoted cell closed with more after it, over several

@@ -98,17 +98,9 @@ impl<R: Read> CsvReader<R> {
         let line = self.core.line() + self.skipped_lines;
         let (mut out_len, mut ends_len) = (0usize, 0usize);
         let mut problem = None;
-        // Where the record's bytes start in the buffer, and the quotes of those a refill has
-        // dropped already: only the last record's are ever counted whole (at the end of the
-        // input), and a refill's share once a buffer, so no row pays for it.
-        let (mut start, mut quotes) = (self.pos, 0usize);
         let mut quoting = Quoting::new();
         let delimiter = self.style.delimiter;
         loop {
-            if self.pos >= self.filled && !self.eof {
-                quotes += memchr::memchr_iter(b'"', &self.buf[start..self.pos]).count();
-                start = 0;
-            }
             self.fill().map_err(ReadError::Io)?;
             let input = &self.buf[self.pos..self.filled];
             // The input has ended: what is left of the record is all there is.
@@ -160,14 +152,10 @@ impl<R: Read> CsvReader<R> {
                         self.raw.shrink_to_fit();
                         return Ok(Next::Skipped(line, p));
                     }
-                    // The input ended inside this record with a quote left open: inside a
-                    // quoted field quotes come in pairs (an escaped one) until the closing one,
-                    // so the record's quotes are odd then (a stray quote in an unquoted field
-                    // of the same record aside).
-                    let unclosed = at_end
-                        && (quotes + memchr::memchr_iter(b'"', &self.buf[start..self.pos]).count())
-                            % 2
-                            == 1;
+                    // The input ended inside a quoted cell of this record (a quote that
+                    // closed it, as the last byte, aside). A quote inside an unquoted cell
+                    // (`3"5`) opens none, as csv_core reads it.
+                    let unclosed = at_end && quoting.in_quotes && !quoting.after_quote;
                     let mut next = self.decode(line, out_len, ends_len)?;
                     if let Next::Record(record) = &mut next {
                         record.unclosed = unclosed;
@@ -271,7 +259,57 @@ impl<R: Read> CsvReader<R> {
 
 #[cfg(test)]
 mod quoting_tests {
+    use super::super::{CsvReader, Next};
     use super::Quoting;
+    use proptest::prelude::*;
+
+    /// Whether the reader says the input ended inside a quoted cell of the last record, the
+    /// record starting `offset` bytes before the first refill (64 KiB in).
+    fn ends_unclosed(last: &str, offset: usize) -> bool {
+        let pad = super::super::SNIFF_BYTES - offset - "H1,H2\nx,\n".len();
+        let text = format!("H1,H2\nx,{}\n{last}", "p".repeat(pad));
+        let mut r = CsvReader::new(text.as_bytes());
+        let mut unclosed = None;
+        loop {
+            match r.next_record().unwrap() {
+                Next::Record(rec) => unclosed = Some(rec.unclosed),
+                Next::Skipped(..) => unclosed = None,
+                Next::End => return unclosed.unwrap(),
+            }
+        }
+    }
+
+    /// A quote in an unquoted cell of the last record (`3"5`) flipped a count of its quotes:
+    /// a quote then left open at the end was missed (the rows after it lost in its last cell),
+    /// and a closed last record over two lines was said to be left open.
+    #[test]
+    fn a_stray_quote_in_the_last_record_flipped_whether_it_ended_open() {
+        assert!(ends_unclosed("A,3\"5,\"note\nB,1,2\n", 100));
+        assert!(!ends_unclosed("A,3\"5,\"note\nmore\"\n", 100));
+        assert!(!ends_unclosed("A,3\"5,\"note\nmore\"", 100));
+        assert!(ends_unclosed("A,\"x\"\"", 100));
+    }
+
+    proptest! {
+        /// Whatever cells the last record holds (quoted, escaped, over two lines, a quote
+        /// inside an unquoted cell), and wherever a refill cuts it, it is said to end inside a
+        /// quoted cell exactly when its last cell opens a quote never closed.
+        #[test]
+        fn the_last_record_ends_open_exactly_when_its_last_quote_is_never_closed(
+            cells in prop::collection::vec(
+                prop::sample::select(vec!["v", "3\"5", "\"a,b\"", "\"a\"\"b\"", "\"l1\nl2\"", "\"\"", "x\"\""]),
+                0..5,
+            ),
+            open in prop::sample::select(vec![None, Some("\"open"), Some("\"open\nB,1"), Some("\"a\"\"b"), Some("\"")]),
+            end in prop::sample::select(vec!["", "\n", "\r\n"]),
+            offset in 1usize..48,
+        ) {
+            let mut last: Vec<&str> = cells.clone();
+            last.push(open.unwrap_or("w"));
+            let last = format!("{}{end}", last.join(","));
+            prop_assert_eq!(ends_unclosed(&last, offset), open.is_some(), "{:?}", last);
+        }
+    }
 
     fn closed_inside(bytes: &[u8], split: usize) -> bool {
         let mut q = Quoting::new();
