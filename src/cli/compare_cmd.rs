@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, Failure,
+    help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, to_stdout, Failure,
     EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{start_writeback, WRITEBACK_BYTES};
@@ -988,24 +988,6 @@ impl Sink for RowsOut {
         }
         self.written = 0;
         self.started = 0;
-    }
-}
-
-/// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
-/// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.
-fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
-            EXIT_BAD_INPUT,
-            format!(
-                "{}{}: {}",
-                lang.pick("cannot write ", "无法写入 "),
-                lang.pick("<stdout>", "<标准输出>"),
-                lang.io_reason(&e)
-            ),
-        )),
-        _ => Ok(()),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 
-use super::{help_flag, load_rules_as_of, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{help_flag, load_rules_as_of, to_stdout, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
@@ -195,7 +195,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                     format!("{units}{text}")
                 }
             };
-            print_out(&text)?;
+            to_stdout(text.as_bytes(), lang)?;
             Ok(EXIT_OK)
         }
         Calc::Bad(errors) => Err(Failure::new(

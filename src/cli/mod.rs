@@ -963,12 +963,20 @@ pub(crate) fn to_stderr(text: &str) {
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }
 
-fn print_out(text: &str) -> Result<(), Failure> {
+/// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
+/// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.
+pub(super) fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(EXIT_BAD_INPUT, e.to_string()))
-        }
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::new(
+            EXIT_BAD_INPUT,
+            format!(
+                "{}{}: {}",
+                lang.pick("cannot write ", "无法写入 "),
+                lang.pick("<stdout>", "<标准输出>"),
+                lang.io_reason(&e)
+            ),
+        )),
         _ => Ok(()),
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{value_parser, Arg, ArgMatches, Command};
 
-use super::{help_flag, load_rules, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK};
+use super::{help_flag, load_rules, to_stdout, Failure, EXIT_BAD_INPUT, EXIT_OK};
 use crate::i18n::Lang;
 
 fn path_arg(lang: Lang) -> Arg {
@@ -104,7 +104,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     match name {
         "test" => {
             let (text, failed) = crate::rules::selftest::report(&rules, lang);
-            print_out(&text)?;
+            to_stdout(text.as_bytes(), lang)?;
             if failed > 0 {
                 return Ok(EXIT_BAD_INPUT);
             }
@@ -150,9 +150,9 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                     )
                 }
             };
-            print_out(&text)?;
+            to_stdout(text.as_bytes(), lang)?;
         }
-        _ => print_out(&crate::rules::describe(&rules, lang))?,
+        _ => to_stdout(crate::rules::describe(&rules, lang).as_bytes(), lang)?,
     }
     Ok(EXIT_OK)
 }

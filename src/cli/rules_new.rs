@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
-use super::{help_flag, print_out, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
+use super::{help_flag, to_stdout, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
 use crate::rules::TEMPLATE_TOML;
 use crate::table::replace::Replacement;
@@ -68,7 +68,7 @@ pub(super) fn run(sub: &ArgMatches, rules: Option<&PathBuf>, lang: Lang) -> Resu
         .or(rules)
         .map_or(Path::new(DEFAULT_PATH), PathBuf::as_path);
     if path == Path::new("-") {
-        print_out(TEMPLATE_TOML)?;
+        to_stdout(TEMPLATE_TOML.as_bytes(), lang)?;
         return Ok(EXIT_OK);
     }
     let label = path.display();
@@ -115,14 +115,15 @@ pub(super) fn run(sub: &ArgMatches, rules: Option<&PathBuf>, lang: Lang) -> Resu
             ),
         )
     })?;
-    print_out(&match lang {
+    let said = match lang {
         Lang::En => format!(
             "{label}: template written; edit it, then check it with: roadsub rules check {label}\n"
         ),
         Lang::Zh => {
             format!("{label}：已写出规则模板；修改后用 roadsub rules check {label} 检查\n")
         }
-    })?;
+    };
+    to_stdout(said.as_bytes(), lang)?;
     Ok(EXIT_OK)
 }
 

@@ -421,3 +421,36 @@ fn a_rules_files_syntax_error_is_said_in_chinese_under_lang_zh() {
         );
     }
 }
+
+/// `rules show`, `rules new -` and `explain` on a full standard output said the system's
+/// English words alone (`No space left on device (os error 28)`), under `--lang zh` too; they
+/// say what could not be written, in the user's language, as batch and compare do.
+#[test]
+fn a_full_standard_output_is_said_in_the_users_language_by_every_command() {
+    let env = Env::new();
+    let plan = env.write(
+        "plan.csv",
+        "id,township,village,class,width_m,length_km,cost\nA,T,V,village,4.5,2,1600000\n",
+    );
+    for args in [
+        vec!["rules", "show"],
+        vec!["rules", "new", "-"],
+        vec!["explain", &plan, "--id", "A"],
+    ] {
+        for (lang, said) in [
+            ("en", "roadsub: cannot write <stdout>: the disk is full\n"),
+            ("zh", "roadsub: 无法写入 <标准输出>: 磁盘已满\n"),
+        ] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let mut args = args.clone();
+            args.extend(["--lang", lang]);
+            env.roadsub(&args)
+                .stdout_to(full)
+                .expect_code(1)
+                .stderr(said);
+        }
+    }
+}
