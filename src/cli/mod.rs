@@ -655,6 +655,21 @@ pub fn run() -> ExitCode {
                 to_stderr(&said);
                 return ExitCode::from(EXIT_USAGE);
             }
+            // `roadsub plan.csv batch`: the command lacks the table given before it, which is
+            // what to say rather than that a FILE is missing.
+            let before = (e.kind() == clap::error::ErrorKind::MissingRequiredArgument)
+                .then(|| {
+                    command(lang)
+                        .ignore_errors(true)
+                        .try_get_matches_from(&args)
+                        .ok()
+                })
+                .flatten()
+                .and_then(|m| read_before_the_command(&m, lang));
+            if let Some(said) = before {
+                to_stderr(&format!("roadsub: {said}\n"));
+                return ExitCode::from(EXIT_USAGE);
+            }
             if code == EXIT_OK
                 && lang == Lang::Zh
                 && e.kind() == clap::error::ErrorKind::DisplayHelp

@@ -179,6 +179,19 @@ fn an_option_of_the_table_view_written_before_a_command_is_refused_not_dropped()
             }
         }
     }
+    // The command then lacking its table (`roadsub plan.csv batch`) got clap's "missing
+    // <FILE>": what was written before the command is said all the same.
+    for option in options {
+        for command in commands.iter().filter(|c| c.contains(&plan.as_str())) {
+            let without: Vec<&str> = command.iter().copied().filter(|a| *a != plan).collect();
+            for lang in ["en", "zh"] {
+                let args = [&["--lang", lang], option, &without[..]].concat();
+                env.roadsub(&args)
+                    .expect(2, "", &stderr_for(option, command, lang, &plan));
+                assert!(!std::path::Path::new(out).exists(), "{args:?} wrote {out}");
+            }
+        }
+    }
     // After the command, as before.
     env.roadsub(&["batch", &plan, "--amount-unit", "万元"])
         .expect_code(0)
