@@ -9,7 +9,7 @@ use encoding_rs::GB18030;
 use proptest::prelude::*;
 
 use super::sheet::Sheet;
-use super::{Encoding, RecordProblem, TableError};
+use super::{Encoding, Euro, RecordProblem, TableError};
 
 /// One way the file is written.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,7 +33,7 @@ struct Line {
 fn value() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
-            4 => prop::sample::select(vec!["a", "Z", "7", "4.5", " ", "画青村", "卢庄", "梅路", "€"]),
+            4 => prop::sample::select(vec!["a", "Z", "7", "4.5", " ", "画青村", "卢庄", "梅路", "€", "𠀀"]),
             1 => prop::sample::select(vec![",", ";", "\t", "\"", "\n", "\r", "\r\n"]),
         ],
         0..4,
@@ -76,11 +76,12 @@ fn record(cells: &[Cell], delimiter: u8) -> String {
 /// `text` as the file holds it: a GBK file as Excel and WPS on Windows write it (code page
 /// 936: € is the byte 0x80), which is how roadsub writes € into a file that holds nothing
 /// beyond GBK, as these do.
-fn encode(text: &str, form: Form) -> Vec<u8> {
+/// (`euro`: a file that writes € as GB18030's A2 E3, as a GB18030 encoder does.)
+fn encode(text: &str, form: Form, euro: Euro) -> Vec<u8> {
     match form {
         Form::Gbk => {
             let mut out = Vec::new();
-            crate::table::push_gb18030(&mut out, text, crate::table::Euro::Cp936);
+            crate::table::push_gb18030(&mut out, text, euro);
             out
         }
         _ => text.as_bytes().to_vec(),
@@ -97,10 +98,14 @@ struct File {
     rows: Vec<Line>,
     /// Whether the last line has its line end.
     last_ended: bool,
+    /// How € is written (GBK only).
+    euro: Euro,
 }
 
 impl File {
-    fn line_bytes(&self, line: &Line, last: bool, text: Option<&str>) -> Vec<u8> {
+    fn line_bytes(&self, line: &Line, last: bool, text: Option<(&str, Euro)>) -> Vec<u8> {
+        let euro = text.map_or(self.euro, |(_, e)| e);
+        let text = text.map(|(t, _)| t);
         let mut s = text.map_or_else(|| record(&line.cells, self.delimiter), str::to_string);
         if !last || self.last_ended {
             s.push_str(line.end);
@@ -108,11 +113,12 @@ impl File {
                 s.push_str(line.end);
             }
         }
-        encode(&s, self.form)
+        encode(&s, self.form, euro)
     }
 
-    /// The file's bytes, with row `edited` written as `text` instead when given.
-    fn bytes(&self, edited: Option<(usize, &str)>) -> Vec<u8> {
+    /// The file's bytes, with row `edited` written as `text` instead when given, its € in
+    /// the form given.
+    fn bytes(&self, edited: Option<(usize, &str, Euro)>) -> Vec<u8> {
         let mut out = Vec::new();
         if self.form == Form::Utf8Bom {
             out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -123,7 +129,7 @@ impl File {
         let n = self.rows.len();
         out.extend(self.line_bytes(&self.header, n == 0, None));
         for (i, row) in self.rows.iter().enumerate() {
-            let text = edited.filter(|(r, _)| *r == i).map(|(_, t)| t);
+            let text = edited.filter(|(r, ..)| *r == i).map(|(_, t, e)| (t, e));
             out.extend(self.line_bytes(row, i + 1 == n, text));
         }
         out
@@ -134,8 +140,9 @@ fn file() -> impl Strategy<Value = File> {
     let form = prop::sample::select(vec![Form::Utf8, Form::Utf8Bom, Form::Gbk]);
     let delimiter = prop::sample::select(vec![b',', b';', b'\t']);
     let uniform = prop::option::of(prop::sample::select(vec!["\n", "\r\n", "\r"]));
-    (form, delimiter, uniform, 0..2usize, any::<bool>()).prop_flat_map(
-        |(form, delimiter, uniform, preamble, last_ended)| {
+    let euro = prop::sample::select(vec![Euro::Cp936, Euro::Gb18030]);
+    (form, delimiter, uniform, 0..2usize, any::<bool>(), euro).prop_flat_map(
+        |(form, delimiter, uniform, preamble, last_ended, euro)| {
             let names = [
                 "id",
                 "township",
@@ -174,6 +181,7 @@ fn file() -> impl Strategy<Value = File> {
                 header,
                 rows,
                 last_ended,
+                euro,
             })
         },
     )
@@ -198,86 +206,125 @@ proptest! {
         col in 0..12usize,
         new in value(),
     ) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.csv");
-        let original = f.bytes(None);
-        fs::write(&path, &original).unwrap();
-        // A row of the wrong size spread over several lines reads as a quote never closed
-        // that took the lines after it in: such a table is not opened.
-        let width = f.header.cells.len();
-        let unclosed = |cells: &[Cell]| {
-            cells.len() != width && cells.iter().any(|c| c.0.contains('\n'))
-        };
-        if f.rows.iter().any(|r| unclosed(&r.cells)) {
-            let refused = Sheet::load_in(&path, encoding(f.form)).unwrap_err();
-            prop_assert!(
-                matches!(&refused, TableError::Unkept(lines) if lines.iter().all(|(_, p)| matches!(p, RecordProblem::UnclosedQuote { .. }))),
-                "{:?}", refused
-            );
-            return Ok(());
-        }
-        let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
-        prop_assert_eq!(sheet.rows.len(), f.rows.len());
-        prop_assert_eq!(&sheet.to_bytes(), &original, "load and save without an edit");
-        // Each row written starts on the line it was read from.
-        let read: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
-        prop_assert_eq!(sheet.lines_as_written(), read);
-        if f.rows.is_empty() {
-            return Ok(());
-        }
-        let r = pick.index(f.rows.len());
-        let row = &f.rows[r];
-        let col = col % (row.cells.len() + 2);
-        // The cells not edited keep the form they were written in (quoted or not); the
-        // edited one is written as it must be. A row edited to empty cells alone is written
-        // anew whole, its first cell quoted (bare, it would be a blank line).
-        let mut cells: Vec<Cell> = row.cells.clone();
-        cells.resize(cells.len().max(col + 1), (String::new(), false));
-        cells[col] = (new.clone(), false);
-        if cells.iter().all(|c| c.0.is_empty()) {
-            cells.iter_mut().for_each(|c| c.1 = false);
-        }
-        sheet.rows[r] = sheet.rows[r].with(col, &new);
-        sheet.save(&path).unwrap();
-        let saved = fs::read(&path).unwrap();
-        let unchanged = cells.iter().map(|c| &c.0).eq(row.cells.iter().map(|c| &c.0));
-        let expected = if unchanged {
-            original.clone()
-        } else {
-            f.bytes(Some((r, &record(&cells, f.delimiter))))
-        };
-        // A row of empty cells is written with its first quoted (`""`), whether it was
-        // given so or not: that cell, not edited, is kept as written where the row's line
-        // was kept (its own line end, the last line without one), and written bare where
-        // the row is written anew from its cells. Either form is the same cell.
-        let blank = !row.cells.is_empty()
-            && row.cells.iter().all(|(v, _)| v.is_empty())
-            && row.cells[1..].iter().all(|(_, quoted)| !quoted)
-            && col != 0
-            && !cells.iter().all(|c| c.0.is_empty());
-        let kept_first = blank.then(|| {
-            let mut other = cells.clone();
-            other[0].1 = !other[0].1;
-            f.bytes(Some((r, &record(&other, f.delimiter))))
-        });
-        if !unchanged && kept_first.as_ref() == Some(&saved) {
-            // The other form of the same cell.
-        } else {
-            prop_assert_eq!(
-                String::from_utf8_lossy(&saved),
-                String::from_utf8_lossy(&expected)
-            );
-            prop_assert_eq!(&saved, &expected);
-        }
-        if unclosed(&cells) {
-            // Edited into such a row: saved as typed, and then refused as above.
-            prop_assert!(Sheet::load_in(&path, encoding(f.form)).is_err());
-            return Ok(());
-        }
-        let again = Sheet::load_in(&path, encoding(f.form)).unwrap();
-        prop_assert_eq!(again.rows[r].get(col), new.as_str());
-        prop_assert_eq!(again.rows.len(), f.rows.len());
+        saved_changes_exactly_the_edited_line(f, pick, col, new)?;
     }
+}
+
+/// Writes `f`, loads it, edits cell `col` of the row `pick` picks to `new`, saves, and
+/// checks the saved bytes are the file's with that one line replaced.
+fn saved_changes_exactly_the_edited_line(
+    f: File,
+    pick: prop::sample::Index,
+    col: usize,
+    new: String,
+) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let original = f.bytes(None);
+    fs::write(&path, &original).unwrap();
+    // A row of the wrong size spread over several lines reads as a quote never closed
+    // that took the lines after it in: such a table is not opened.
+    let width = f.header.cells.len();
+    let unclosed =
+        |cells: &[Cell]| cells.len() != width && cells.iter().any(|c| c.0.contains('\n'));
+    if f.rows.iter().any(|r| unclosed(&r.cells)) {
+        let refused = Sheet::load_in(&path, encoding(f.form)).unwrap_err();
+        prop_assert!(
+            matches!(&refused, TableError::Unkept(lines) if lines.iter().all(|(_, p)| matches!(p, RecordProblem::UnclosedQuote { .. }))),
+            "{:?}",
+            refused
+        );
+        return Ok(());
+    }
+    let mut sheet = Sheet::load_in(&path, encoding(f.form)).unwrap();
+    prop_assert_eq!(sheet.rows.len(), f.rows.len());
+    prop_assert_eq!(
+        &sheet.to_bytes(),
+        &original,
+        "load and save without an edit"
+    );
+    // Each row written starts on the line it was read from.
+    let read: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+    prop_assert_eq!(sheet.lines_as_written(), read);
+    if f.rows.is_empty() {
+        return Ok(());
+    }
+    let r = pick.index(f.rows.len());
+    let row = &f.rows[r];
+    let col = col % (row.cells.len() + 2);
+    // The cells not edited keep the form they were written in (quoted or not); the
+    // edited one is written as it must be. A row edited to empty cells alone is written
+    // anew whole, its first cell quoted (bare, it would be a blank line).
+    let mut cells: Vec<Cell> = row.cells.clone();
+    cells.resize(cells.len().max(col + 1), (String::new(), false));
+    cells[col] = (new.clone(), false);
+    if cells.iter().all(|c| c.0.is_empty()) {
+        cells.iter_mut().for_each(|c| c.1 = false);
+    }
+    sheet.rows[r] = sheet.rows[r].with(col, &new);
+    sheet.save(&path).unwrap();
+    let saved = fs::read(&path).unwrap();
+    let unchanged = cells
+        .iter()
+        .map(|c| &c.0)
+        .eq(row.cells.iter().map(|c| &c.0));
+    // A € typed is written in the form the file's € were read in; in a file that had none,
+    // 0x80 unless the table holds a character beyond GBK (𠀀), then GB18030's A2 E3.
+    let had_euro = f
+        .rows
+        .iter()
+        .any(|l| l.cells.iter().any(|c| c.0.contains('€')));
+    let beyond = |line: &[Cell]| line.iter().any(|c| c.0.contains('𠀀'));
+    let euro = if had_euro {
+        f.euro
+    } else if beyond(&f.header.cells)
+        || beyond(&cells)
+        || f.rows
+            .iter()
+            .enumerate()
+            .any(|(i, l)| i != r && beyond(&l.cells))
+    {
+        Euro::Gb18030
+    } else {
+        Euro::Cp936
+    };
+    let expected = if unchanged {
+        original.clone()
+    } else {
+        f.bytes(Some((r, &record(&cells, f.delimiter), euro)))
+    };
+    // A row of empty cells is written with its first quoted (`""`), whether it was
+    // given so or not: that cell, not edited, is kept as written where the row's line
+    // was kept (its own line end, the last line without one), and written bare where
+    // the row is written anew from its cells. Either form is the same cell.
+    let blank = !row.cells.is_empty()
+        && row.cells.iter().all(|(v, _)| v.is_empty())
+        && row.cells[1..].iter().all(|(_, quoted)| !quoted)
+        && col != 0
+        && !cells.iter().all(|c| c.0.is_empty());
+    let kept_first = blank.then(|| {
+        let mut other = cells.clone();
+        other[0].1 = !other[0].1;
+        f.bytes(Some((r, &record(&other, f.delimiter), euro)))
+    });
+    if !unchanged && kept_first.as_ref() == Some(&saved) {
+        // The other form of the same cell.
+    } else {
+        prop_assert_eq!(
+            String::from_utf8_lossy(&saved),
+            String::from_utf8_lossy(&expected)
+        );
+        prop_assert_eq!(&saved, &expected);
+    }
+    if unclosed(&cells) {
+        // Edited into such a row: saved as typed, and then refused as above.
+        prop_assert!(Sheet::load_in(&path, encoding(f.form)).is_err());
+        return Ok(());
+    }
+    let again = Sheet::load_in(&path, encoding(f.form)).unwrap();
+    prop_assert_eq!(again.rows[r].get(col), new.as_str());
+    prop_assert_eq!(again.rows.len(), f.rows.len());
+    Ok(())
 }
 
 /// Title and note rows above the header (a unit, a quoted title with a comma, a blank line,
@@ -466,7 +513,7 @@ proptest! {
                 expected.extend(f.line_bytes(row, last, None));
             } else if !last || f.last_ended {
                 for _ in 0..row.blanks {
-                    expected.extend(encode(row.end, f.form));
+                    expected.extend(encode(row.end, f.form, f.euro));
                 }
             }
         }
@@ -478,5 +525,60 @@ proptest! {
         // And each on the line the table left said it would be written on.
         let read: Vec<u64> = again.rows.iter().map(|r| r.line).collect();
         prop_assert_eq!(lines, read);
+    }
+}
+
+/// A GBK file with a character beyond GBK (so saved € go as GB18030's A2 E3) and an 0x80 €
+/// in a row not edited: the row, written anew at a save, came out A2 E3; Excel and WPS
+/// (code page 936) read the file saved garbled there, and nobody had touched the row.
+#[test]
+fn an_untouched_row_with_an_0x80_euro_was_rewritten_as_a2_e3() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let text = "id,township,village,class,width_m,length_km,cost\nA,𠀀,v,c,1,1,1\nB,€,v,c,1,1,1\nC,t,v,c,1,1,1\n";
+    let mut bytes = Vec::new();
+    crate::table::push_gb18030(&mut bytes, text, Euro::Cp936);
+    fs::write(&path, &bytes).unwrap();
+    let mut sheet = Sheet::load_in(&path, Some(Encoding::Gb18030)).unwrap();
+    sheet.rows[2] = sheet.rows[2].with(1, "x€");
+    sheet.save(&path).unwrap();
+    let mut expected = Vec::new();
+    crate::table::push_gb18030(&mut expected, &text.replace("C,t,", "C,x€,"), Euro::Cp936);
+    assert_eq!(fs::read(&path).unwrap(), expected);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// [`saving_changes_exactly_the_edited_line`] for plain GBK files (cells quoted only
+    /// where they must be, one line end, no blank lines: each row is written anew at a save,
+    /// not copied) where the two forms of € and characters beyond GBK meet.
+    #[test]
+    fn saving_a_gbk_file_keeps_every_euro_it_did_not_edit(
+        rows in prop::collection::vec(
+            prop::collection::vec(
+                prop::collection::vec(prop::sample::select(vec!["a", "村", "7", "€", "𠀀"]), 0..3)
+                    .prop_map(|p| (p.concat(), false)),
+                7,
+            ),
+            1..6,
+        ),
+        euro in prop::sample::select(vec![Euro::Cp936, Euro::Gb18030]),
+        pick in any::<prop::sample::Index>(),
+        col in 0..7usize,
+        new in prop::collection::vec(prop::sample::select(vec!["b", "€", "𠀀"]), 1..3),
+    ) {
+        let names = ["id", "township", "village", "class", "width_m", "length_km", "cost"];
+        let line = |cells: Vec<Cell>| Line { cells, end: "\n", blanks: 0 };
+        let f = File {
+            form: Form::Gbk,
+            delimiter: b',',
+            preamble: 0,
+            header: line(names.iter().map(|n| (n.to_string(), false)).collect()),
+            rows: rows.into_iter().map(line).collect(),
+            last_ended: true,
+            euro,
+        };
+        saved_changes_exactly_the_edited_line(f, pick, col, new.concat())?;
     }
 }

@@ -64,6 +64,32 @@ impl Euro {
     }
 }
 
+/// The forms € takes in GB18030 `bytes`, character by character: whether 0x80 is one, and
+/// whether A2 E3 is one (the bytes of other characters aside: 0x80 and E3 are trail bytes
+/// of many).
+pub fn euro_forms(bytes: &[u8]) -> (bool, bool) {
+    let (mut cp936, mut gb18030) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            0x80 => {
+                cp936 = true;
+                i += 1;
+            }
+            0x81..=0xFE => match bytes.get(i + 1) {
+                Some(0x30..=0x39) => i += 4,
+                Some(&trail) => {
+                    gb18030 |= bytes[i] == 0xA2 && trail == 0xE3;
+                    i += 2;
+                }
+                None => i += 1,
+            },
+            _ => i += 1,
+        }
+    }
+    (cp936, gb18030)
+}
+
 /// Appends UTF-8 `text` to `out` in `encoding`, € in a GB18030 table as `euro` says.
 pub fn encode_into(out: &mut Vec<u8>, text: &[u8], encoding: Encoding, euro: Euro) {
     match encoding {
@@ -193,6 +219,9 @@ pub fn keep(
     fields_line(row.len(), |i| row.get(i), style.delimiter, scratch);
     scratch.extend_from_slice(style.ending.bytes());
     let same = match encoding {
+        // € has two forms in GB18030 (0x80, A2 E3), and which one a save writes depends on
+        // the whole table: a row holding one keeps the bytes it was read from.
+        Encoding::Gb18030 if row.text().contains('€') => false,
         Encoding::Gb18030 if !scratch.is_ascii() => {
             let mut encoded = Vec::with_capacity(span.len());
             encode_into(&mut encoded, scratch, encoding, Euro::Cp936);

@@ -29,6 +29,31 @@ impl Sheet {
                 .any(|r| (0..r.len()).any(|i| lacks(r.get(i))))
     }
 
+    /// The one form € has in the bytes kept as read (every row holding a €, the header and
+    /// what is above it), if it has one: a € typed into a file that writes it A2 E3 is
+    /// written so too, not beside them as 0x80, and one typed into a file that writes 0x80
+    /// stays 0x80 though the table holds characters beyond GBK.
+    fn euro_as_read(&self) -> Option<Euro> {
+        let (mut cp936, mut gb18030) = (false, false);
+        let kept = self.kept.iter().map(|(_, raw)| &raw.bytes[..]);
+        for bytes in [
+            &self.preamble[..],
+            self.header.as_deref().unwrap_or_default(),
+        ]
+        .into_iter()
+        .chain(kept)
+        {
+            let (c, g) = crate::table::verbatim::euro_forms(bytes);
+            cp936 |= c;
+            gb18030 |= g;
+        }
+        match (cp936, gb18030) {
+            (false, true) => Some(Euro::Gb18030),
+            (true, false) => Some(Euro::Cp936),
+            _ => None,
+        }
+    }
+
     /// The line each row starts on in the file [`Sheet::to_bytes`] writes, from 1, counted as
     /// a table is read (an LF, a CR LF and a lone CR each end a line; a line break inside a
     /// quoted cell too): the line a batch run of the saved table gives each row. A row's own
@@ -65,9 +90,9 @@ impl Sheet {
         let mut splitter = Splitter::new(self.style.delimiter);
         // (Looked for only where a € is to be written.)
         let euro = match self.encoding {
-            Encoding::Gb18030 if self.rows.iter().any(|r| r.text().contains('€')) => {
-                Euro::of(self.encoding, self.holds_beyond_gbk())
-            }
+            Encoding::Gb18030 if self.rows.iter().any(|r| r.text().contains('€')) => self
+                .euro_as_read()
+                .unwrap_or_else(|| Euro::of(self.encoding, self.holds_beyond_gbk())),
             _ => Euro::Cp936,
         };
         match &self.header {
