@@ -293,7 +293,11 @@ fn squeeze(name: &str) -> String {
 
 /// What a header's unit means for the bare numbers below it, if roadsub knows the unit.
 fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
-    let u = unit.to_ascii_lowercase();
+    // `(单位：万元)`, `(万 元)`.
+    let u: String = unit.to_ascii_lowercase().split_whitespace().collect();
+    let u = u
+        .strip_prefix("单位")
+        .map_or(u.as_str(), |r| r.trim_start_matches([':', '：', '为']));
     let u = u.trim_end_matches("/km").trim_end_matches("/公里");
     let money = field.is_money();
     let length = matches!(field, Field::Length | Field::Completed);
@@ -320,6 +324,25 @@ fn looks_like_unit(unit: &str) -> bool {
     Field::ALL.into_iter().any(|f| unit_scale(f, u).is_some())
         || u.chars().any(|c| c.is_ascii_digit())
         || ENDS.iter().any(|e| u.ends_with(e))
+}
+
+/// Whether a field's numbers are read in a unit a header may state (amounts, lengths).
+fn field_has_unit(field: Field) -> bool {
+    field.is_money() || matches!(field, Field::Length | Field::Completed)
+}
+
+/// Whether the words in a header's brackets hold a unit of money or length anywhere
+/// (`万元，含税`, `米数`, `公尺`, `w`): beside an amount or a length they are no mere words,
+/// and read as such the numbers would be taken in yuan or kilometres.
+fn mentions_unit(words: &str) -> bool {
+    let w = words.to_ascii_lowercase();
+    const WORDS: [&str; 16] = [
+        "元", "圆", "万", "萬", "亿", "億", "米", "尺", "丈", "公里", "km", "metre", "meter",
+        "yuan", "rmb", "cny",
+    ];
+    WORDS.iter().any(|u| w.contains(u))
+        || w.split(|c: char| !c.is_ascii_alphabetic())
+            .any(|t| matches!(t, "m" | "w"))
 }
 
 /// How the header of one table maps to fields.
@@ -503,10 +526,16 @@ impl Columns {
                 None => Scale::Base,
                 Some(u) => match unit_scale(field, u) {
                     Some(s) => s,
-                    // Words that are no unit say which village, group or road is meant.
-                    None if !looks_like_unit(u) => Scale::Base,
+                    // Words that are no unit say which village, group or road is meant; an
+                    // amount's or a length's words that hold a unit (`万元，含税`, `米数`)
+                    // state it in a form not read.
+                    None if !(looks_like_unit(u) || field_has_unit(field) && mentions_unit(u)) => {
+                        Scale::Base
+                    }
                     None => {
                         problems.push(HeaderProblem::UnknownUnit(raw.clone()));
+                        // The column is there: it is not "missing" as well.
+                        index[field as usize].get_or_insert(i);
                         continue;
                     }
                 },
@@ -1051,17 +1080,60 @@ mod tests {
         assert_eq!(c.scale(Field::Width), Scale::Base);
     }
 
+    /// Brackets a review found read as no unit: `长度(米数)` and `长度(公尺)` left 850 m read as
+    /// 850 km, `整合资金（万元，含税）` 10 万元 as 10 yuan, status 0. Words holding a unit
+    /// beside an amount or a length are refused naming the column (and the column is not
+    /// said missing too); `(单位：万元)`, `(万 元)`, `(￥万元)`, `(RMB万元)`, `(metres)` are read.
+    #[test]
+    fn a_bracket_holding_a_unit_in_words_not_read_is_refused_not_taken_for_words() {
+        let header = |length: &str, cost: &str| {
+            Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", length, cost])
+        };
+        for (length, cost) in [
+            ("长度(米数)", "投资"),
+            ("长度(公尺)", "投资"),
+            ("长度", "整合资金（万元，含税）"),
+            ("长度", "投资(w)"),
+            ("长度（约km）", "投资"),
+        ] {
+            let e = header(length, cost).unwrap_err();
+            let raw = if length == "长度" { cost } else { length };
+            assert_eq!(
+                e[0],
+                HeaderProblem::UnknownUnit(raw.into()),
+                "{length} {cost}"
+            );
+            // (整合资金 is no cost: the table has none.)
+            assert_eq!(e.len(), 1 + usize::from(cost.starts_with("整合")), "{e:?}");
+        }
+        for (length, cost, l, c) in [
+            (
+                "长度(单位：米)",
+                "投资（单位：万元）",
+                Scale::Pow10(-3),
+                Scale::Pow10(4),
+            ),
+            (
+                "长度(metres)",
+                "投资(万 元)",
+                Scale::Pow10(-3),
+                Scale::Pow10(4),
+            ),
+            ("长度", "投资（￥万元）", Scale::Base, Scale::Pow10(4)),
+            ("长度", "投资(RMB万元)", Scale::Base, Scale::Pow10(4)),
+            ("长度（起止点）", "投资（估算）", Scale::Base, Scale::Base),
+        ] {
+            let cols = header(length, cost).unwrap();
+            assert_eq!(cols.scale(Field::Length), l, "{length}");
+            assert_eq!(cols.scale(Field::Cost), c, "{cost}");
+        }
+    }
+
     #[test]
     fn unknown_units_and_missing_columns_are_refused() {
         let e = Columns::from_header(["id", "乡镇", "村", "类别", "宽度", "长度", "投资(美元)"])
             .unwrap_err();
-        assert_eq!(
-            e,
-            [
-                HeaderProblem::UnknownUnit("投资(美元)".into()),
-                HeaderProblem::NoCost
-            ]
-        );
+        assert_eq!(e, [HeaderProblem::UnknownUnit("投资(美元)".into()),]);
         let e = Columns::from_header(["id", "town", "cost"]).unwrap_err();
         let found = vec!["id".to_string(), "town".to_string(), "cost".to_string()];
         assert_eq!(
@@ -1108,8 +1180,6 @@ mod tests {
             [
                 HeaderProblem::UnknownUnit("长度(元)".into()),
                 HeaderProblem::UnknownUnit("投资(美元)".into()),
-                HeaderProblem::Missing(vec![Field::Length]),
-                HeaderProblem::NoCost
             ]
         );
         let e = Columns::from_header([
@@ -1122,7 +1192,15 @@ mod tests {
             "投资(千元)",
         ])
         .unwrap_err();
-        assert_eq!(e.len(), 5, "{e:?}");
+        // Each named, none also said missing.
+        assert_eq!(
+            e,
+            [
+                HeaderProblem::UnknownUnit("村(元)".into()),
+                HeaderProblem::UnknownUnit("宽度(km)".into()),
+                HeaderProblem::UnknownUnit("投资(千元)".into()),
+            ]
+        );
     }
 
     #[test]

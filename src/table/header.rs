@@ -190,11 +190,11 @@ mod tests {
         };
         assert_eq!(
             p.render(Lang::Zh),
-            "表头上方的“单位：万元 长度（米数）”在长度后写了“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            "表头上方的“单位：万元 长度（米数）”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
         );
         assert_eq!(
             p.render(Lang::En),
-            "\"单位：万元 长度（米数）\" above the header gives 米 after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+            "\"单位：万元 长度（米数）\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
         );
         let mut header = OFFICE.to_vec();
         header[4] = "建设里程(米)";

@@ -100,7 +100,7 @@ pub enum Unstated {
 /// The words a unit is written in, with what they mean: money or length. The one list of
 /// units roadsub reads, in a title or note row, in a header's brackets and after
 /// `--amount-unit`: 元, 万元 (万), 亿元 (亿), 公里 (km, 千米) and 米 (m).
-const WORDS: [(&str, bool, Scale); 18] = [
+const WORDS: [(&str, bool, Scale); 26] = [
     ("元", true, Scale::Base),
     ("yuan", true, Scale::Base),
     ("rmb", true, Scale::Base),
@@ -119,6 +119,14 @@ const WORDS: [(&str, bool, Scale); 18] = [
     ("km", false, Scale::Base),
     ("米", false, Scale::Pow10(-3)),
     ("m", false, Scale::Pow10(-3)),
+    ("metre", false, Scale::Pow10(-3)),
+    ("metres", false, Scale::Pow10(-3)),
+    ("meter", false, Scale::Pow10(-3)),
+    ("meters", false, Scale::Pow10(-3)),
+    ("kilometre", false, Scale::Base),
+    ("kilometres", false, Scale::Base),
+    ("kilometer", false, Scale::Base),
+    ("kilometers", false, Scale::Base),
 ];
 
 /// The names of the units roadsub reads, as messages list them.
@@ -135,7 +143,12 @@ pub fn length_word(word: &str) -> Option<Scale> {
 }
 
 fn word_scale(word: &str, money: bool) -> Option<Scale> {
-    let word = money_bare(word.trim());
+    let word = word.trim();
+    let word = if money {
+        money_bare(currency_bare(word))
+    } else {
+        word
+    };
     WORDS
         .iter()
         .find(|(w, m, _)| *m == money && word.eq_ignore_ascii_case(w))
@@ -253,17 +266,71 @@ const KEYS: [(&str, bool, bool); 15] = [
 
 /// The labels of a length that a unit may follow without `单位` (`长度：米`, `里程（公里）`,
 /// `路长：米`).
-const LENGTH_LABELS: [&str; 9] = [
-    "长度", "長度", "里程", "路长", "路長", "总长", "總長", "全长", "全長",
+const LENGTH_LABELS: [&str; 12] = [
+    "长度", "長度", "里程", "路长", "路長", "总长", "總長", "全长", "全長", "规模", "規模", "长宽",
 ];
+
+/// Where a length's label stands in `normal`: `(start, end)`, spaces between its characters
+/// allowed (`长 度：米`, as offices space a two-character label), and `length` or `length
+/// unit` in any case when a colon or a bracket follows (`Length: m`; `road length plan` is
+/// no label).
+fn length_labels(normal: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for (at, c) in normal.char_indices() {
+        'label: for label in LENGTH_LABELS {
+            let mut chars = label.chars();
+            if chars.next() != Some(c) {
+                continue;
+            }
+            let mut end = at + c.len_utf8();
+            for want in chars {
+                let rest = normal[end..].trim_start();
+                if !rest.starts_with(want) {
+                    continue 'label;
+                }
+                end = normal.len() - rest.len() + want.len_utf8();
+            }
+            found.push((at, end));
+        }
+    }
+    // ASCII lower case keeps every byte where it was.
+    let lower = normal.to_ascii_lowercase();
+    for (at, word) in lower.match_indices("length") {
+        if lower[..at].ends_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut end = at + word.len();
+        if let Some(rest) = lower[end..].trim_start().strip_prefix("unit") {
+            end = lower.len() - rest.len();
+        }
+        if lower[end..].trim_start().starts_with([':', '(']) {
+            found.push((at, end));
+        }
+    }
+    found
+}
 
 /// What may stand between a length's label and its unit (`长度：米`, `长度/米`, `长度＝米`,
 /// `长度—米`, `长度按米计`, `长度为米`, `长度（米）`), spaces around it allowed.
 fn length_separator(c: char) -> bool {
     matches!(
         c,
-        ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是' | '/' | '=' | '-' | '—' | '–' | '按'
-    ) || c.is_whitespace()
+        ':' | '('
+            | '['
+            | '【'
+            | '〔'
+            | '为'
+            | '為'
+            | '是'
+            | '/'
+            | '='
+            | '-'
+            | '—'
+            | '–'
+            | '按'
+            | '、'
+    ) || QUOTES.contains(c)
+        || c.is_whitespace()
 }
 
 /// The words of a unit of length a label may be followed by in a form roadsub does not read
@@ -393,9 +460,15 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             .unwrap_or(key);
         let mut rest = normal[key_end..].trim_start();
         // `单位：万元`, `单位（万元）`, `单位：（万元）`, `单位为万元`.
+        // `单位=万元`, `单位—万元`, `单位/万元`, `单位：“万元”`, `单位：均为万元`.
         rest = rest.trim_start_matches(|c: char| {
-            matches!(c, ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是') || c.is_whitespace()
+            matches!(
+                c,
+                ':' | '(' | '[' | '【' | '〔' | '为' | '為' | '是' | '=' | '—' | '-' | '/'
+            ) || QUOTES.contains(c)
+                || c.is_whitespace()
         });
+        rest = strip_all(rest);
         let first_len = rest.find(ends_token).unwrap_or(rest.len());
         let first_at = normal.len() - rest.len();
         // A key not known is an organisation's, or a title's last words glued to a unit key:
@@ -434,7 +507,7 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                     }
                 }
             }
-            let token = &rest[..len];
+            let token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
             if token.is_empty() {
                 break;
             }
@@ -463,6 +536,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                         as_written(text, &normal, start, end),
                         found,
                     ));
+                }
+                // Words holding a unit of money after a unit key (`单位：10000元`,
+                // `单位：万元（含税）`) state one in a form not read.
+                None if !glued && found == (None, None) && states_money(token) => {
+                    return Err(Unstated::Unread(token.to_string()))
                 }
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
                 None if !unit_like(token) => {
@@ -514,14 +592,19 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     // one, `长度单位：米`, it was read above). 850 under `单位：万元 长度：米` was read as 850
     // km. A label followed by a word written like a unit roadsub does not read is refused.
     let mut labels: Vec<usize> = Vec::new();
-    for label in LENGTH_LABELS {
-        for (at, _) in normal.match_indices(label) {
-            let mut after = &normal[at + label.len()..];
-            // `里程数：米`; `长度、宽度：米` (one unit for the labels listed).
+    {
+        for (at, label_end) in length_labels(&normal) {
+            let mut after = &normal[label_end..];
+            // `里程数：米`; `长度、宽度：米`, `长度/宽度：米`, `长度及宽度：米` (one unit for the
+            // labels listed; `长度、米` and `长度/米` list no label).
             after = after.strip_prefix(['数', '數']).unwrap_or(after);
-            while let Some(list) = after.strip_prefix('、') {
+            while let Some(list) = after.strip_prefix(['、', '/', '及', '和', '与', '與']) {
+                // Another label: a width's (`宽度`, `路宽`) or a length's.
                 let word = list.find(|c: char| !is_ideograph(c)).unwrap_or(list.len());
-                if word == 0 || list[..word].chars().count() > 4 {
+                let label = &list[..word];
+                let named = label.ends_with(['度', '宽', '寬'])
+                    || LENGTH_LABELS.iter().any(|l| label.ends_with(l));
+                if !named || label.chars().count() > 4 {
                     break;
                 }
                 after = &list[word..];
@@ -535,8 +618,9 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             if rest.len() == after.len() {
                 continue;
             }
+            let rest = strip_all(rest);
             let len = rest.find(ends_token).unwrap_or(rest.len());
-            let mut token = &rest[..len];
+            let mut token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
             // `长度按米计`, `长度：米计`.
             token = token.strip_suffix(['计', '計']).unwrap_or(token);
             match length_word(token) {
@@ -557,7 +641,15 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     // A unit of length just after a length's label in a form not read above (`长度：单位米`,
     // `长度（以米计算）`), when the row states no length: not to be read as kilometres.
     if reading.length.is_none() {
-        reading.length_mention = length_mention(&normal, &labels, &statements);
+        reading.length_mention = length_mention(&normal, &labels, &statements).or_else(|| {
+            // A unit of length on its own in a cell (`米`, `（米）`: a row of units above the
+            // header's columns) says the unit of some column, perhaps the lengths'.
+            normal
+                .split_whitespace()
+                .map(|t| t.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']' | '【' | '】')))
+                .find(|t| length_word(t).is_some())
+                .map(str::to_string)
+        });
     }
     // `以万元计`, `以万元为单位`: the unit between 以 and 计.
     for (at, _) in normal.match_indices('以') {
@@ -604,9 +696,8 @@ fn read(text: &str) -> Result<Reading, Unstated> {
 
 /// The first word of a unit of length within a few characters after the end of a length's
 /// label (`labels`, byte offsets into `normal`) and what separates it (`：`, `/`), before a
-/// space, the end of a clause or another label (`宽度：`), that no statement read and that is no
-/// quantity's (`长度3.5米`,
-/// `全长十二公里`: a numeral before it). `里程：米易县` is refused too: 米 right after a
+/// space, the end of a clause or another label's colon (`路面宽度：`), that no statement read
+/// and that is no quantity's (`长度3.5米`, `全长十二公里`: a numeral before it). `里程：米易县` is refused too: 米 right after a
 /// length's label is read as a unit, and the header or a row of its own can say otherwise.
 fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)]) -> Option<String> {
     let inside = |i: usize| statements.iter().any(|&(a, b)| a <= i && i < b);
@@ -618,8 +709,7 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
             .take(10)
             .find(|&(_, c)| {
                 // Another label's unit from here on (`长度 路面宽度：米`).
-                c.is_whitespace()
-                    || matches!(c, '。' | ';' | ',' | '，' | '；' | ':' | '=' | '宽' | '寬')
+                c.is_whitespace() || matches!(c, '。' | ';' | ',' | '，' | '；' | ':' | '=')
             })
             .map_or_else(
                 || {
@@ -660,6 +750,55 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
         }
     }
     None
+}
+
+/// Quotation marks a unit may be written in after its key (`单位：“万元”`).
+const QUOTES: &str = "“”\"'‘’《》「」『』";
+
+/// `rest` without words saying the unit is all of the table's (`均为万元`, `全部为米`).
+fn strip_all(rest: &str) -> &str {
+    [
+        "均为",
+        "均是",
+        "均以",
+        "全部为",
+        "全为",
+        "都是",
+        "一律为",
+        "统一为",
+        "系",
+    ]
+    .iter()
+    .find_map(|w| rest.strip_prefix(w))
+    .map_or(rest, |r| r.trim_start_matches(|c| QUOTES.contains(c)))
+}
+
+/// Whether a token after a unit key holds a unit of money: a word of one (`万元`, `千元`),
+/// or 元 at its end (`10000元`; 元 starts place names, `元坝镇`).
+fn states_money(token: &str) -> bool {
+    token.ends_with('元')
+        || MONEY_MENTIONS.iter().any(|w| {
+            let bare = matches!(*w, "万" | "萬" | "亿" | "億");
+            token.match_indices(w).any(|(at, _)| {
+                !bare
+                    || !token[at + w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_ideograph)
+            })
+        })
+}
+
+/// Whether a unit not read is one of length (`公尺`, `里`, `metres`): `--amount-unit`, which
+/// says the unit of money, is then no answer.
+fn of_length(unit: &str) -> bool {
+    let u = unit.to_ascii_lowercase();
+    !money_head(unit)
+        && (["米", "尺", "丈", "里", "km", "metre", "meter"]
+            .iter()
+            .any(|w| u.contains(w))
+            || u.split(|c: char| !c.is_ascii_alphabetic())
+                .any(|t| t == "m"))
 }
 
 /// Puts `scale` in `slot`, refusing a second, different one.
@@ -909,6 +1048,12 @@ impl UnitProblem {
                 "--amount-unit {} contradicts \"{t}\" above the header; drop the flag or correct the sheet",
                 money_name(*flag, Lang::Zh)
             ),
+            (UnitProblem::Unread(t, unit), Lang::En) if of_length(unit) => format!(
+                "\"{t}\" above the header names a unit roadsub does not read ({unit}; it reads {READABLE_ZH}); write the lengths' unit as 长度单位：米 (or 公里), or give the length header its unit (建设里程(米))"
+            ),
+            (UnitProblem::Unread(t, unit), Lang::Zh) if of_length(unit) => format!(
+                "表头上方的“{t}”所写单位无法读取（{unit}；可读：{READABLE_ZH}）；请写明“长度单位：米”（或公里），或在长度列表头注明单位（如“建设里程(米)”）"
+            ),
             (UnitProblem::Unread(t, unit), Lang::En) => format!(
                 "\"{t}\" above the header names a unit roadsub does not read ({unit}; it reads {READABLE_ZH}); give --amount-unit or correct the sheet"
             ),
@@ -940,10 +1085,10 @@ impl UnitProblem {
                 "表头上方的“{t}”所写“米”未说明是长度的单位，而表中有路面宽度（以米计），无法确定长度是否按米读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
             ),
             (UnitProblem::LengthMentioned(t, word), Lang::En) => format!(
-                "\"{t}\" above the header gives {word} after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+                "\"{t}\" above the header gives {word} as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
             ),
             (UnitProblem::LengthMentioned(t, word), Lang::Zh) => format!(
-                "表头上方的“{t}”在长度后写了“{word}”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+                "表头上方的“{t}”写了长度单位“{word}”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
             ),
             (UnitProblem::LengthAgainstHeader(t, header), Lang::En) => format!(
                 "\"{t}\" above the header gives the lengths one unit and the column \"{header}\" another; keep one"
@@ -1228,6 +1373,91 @@ mod tests {
         }
     }
 
+    /// Forms a review found passed over, so that 850 m was read as 850 km and 10 万元 as 10
+    /// yuan with status 0: a unit after `=`, `—`, `/`, in quotes or after 均为; a label spaced
+    /// out (`长　度`), listed (`长度/宽度`), English (`Length: m`), or 建设规模; `m.`.
+    #[test]
+    fn unit_forms_a_review_found_passed_over_are_read() {
+        let metres = Some(Scale::Pow10(-3));
+        for title in [
+            "长度单位=米",
+            "长　度：米",
+            "长 度：米",
+            "长度、米",
+            "长度/宽度：米",
+            "长度及宽度：米",
+            "长宽：米",
+            "建设规模：米",
+            "Length: m",
+            "length unit: metres",
+            "长度单位：“米”",
+            "长度：metres",
+            "长度:m.",
+            "长度：均为米",
+        ] {
+            assert_eq!(stated(title), Ok((None, metres)), "{title}");
+        }
+        assert_eq!(stated("长度：均为公里"), Ok((None, Some(Scale::Base))));
+        for title in [
+            "单位：均为万元",
+            "单位=万元",
+            "单位＝万元",
+            "单位：“万元”",
+            "单位—万元",
+            "单位/万元",
+            "单位:'万元'",
+            "单位：《万元》",
+            "金额单位=万元",
+            "单位：RMB万元",
+        ] {
+            assert_eq!(stated(title), Ok((WAN, None)), "{title}");
+        }
+        assert_eq!(stated("单位=万元、公里"), Ok((WAN, Some(Scale::Base))));
+        // Words holding a unit of money after the key state it in a form not read.
+        assert_eq!(
+            stated("单位：10000元"),
+            Err(Unstated::Unread("10000元".into()))
+        );
+        // Two rows, one now read, disagree.
+        assert!(matches!(
+            table_units(&[vec!["单位：万元".into()], vec!["单位=元".into()]], None),
+            Err(UnitProblem::Titles(..))
+        ));
+        // A unit of length alone in a cell (a row of units above the columns) is noted.
+        let read = table_units(
+            &[vec!["".into(), "（米）".into(), "万元/公里".into()]],
+            None,
+        );
+        assert!(
+            matches!(
+                read,
+                Err(UnitProblem::Mentioned(..)) | Err(UnitProblem::Unread(..))
+            ),
+            "{read:?}"
+        );
+        let read = refusal("说明 米", None).unwrap();
+        assert_eq!(read.length_mentioned, Some(("说明 米".into(), "米".into())));
+        // A length's unit not read is not sent to --amount-unit, which cannot say it.
+        let p = refusal("长度：公尺", None).unwrap_err();
+        assert_eq!(
+            p.render(Lang::En),
+            "\"长度：公尺\" above the header names a unit roadsub does not read (公尺; it reads 元、万元（万）、亿元（亿）、公里、米); write the lengths' unit as 长度单位：米 (or 公里), or give the length header its unit (建设里程(米))"
+        );
+        assert_eq!(
+            p.render(Lang::Zh),
+            "表头上方的“长度：公尺”所写单位无法读取（公尺；可读：元、万元（万）、亿元（亿）、公里、米）；请写明“长度单位：米”（或公里），或在长度列表头注明单位（如“建设里程(米)”）"
+        );
+        assert!(refusal("单位：千元", None)
+            .unwrap_err()
+            .render(Lang::En)
+            .contains("--amount-unit"));
+        // English prose is no label.
+        assert_eq!(
+            refusal("Road length plan 2018", None).unwrap(),
+            TableUnits::default()
+        );
+    }
+
     /// A unit of length just after a length's label in a form not read is noted for the
     /// header to refuse (unless the length column names its own unit); a quantity or a word
     /// without a unit is not.
@@ -1237,7 +1467,6 @@ mod tests {
             ("单位：万元 长度（米数）", "米"),
             ("长度: 以米为准", "米"),
             ("长度：按米填写", "米"),
-            ("长度：均为公里", "公里"),
             ("里程：米易县段", "米"),
             ("里程数（KM数）", "km"),
         ] {

@@ -1188,8 +1188,8 @@ fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
         assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
     }
     let f = env.write("lm.csv", format!("单位：万元 长度（米数）\n{header}{row}"));
-    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度（米数）\" above the header gives 米 after a length's label in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
-    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度（米数）”在长度后写了“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度（米数）\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度（米数）”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
     // The header naming its unit settles it.
     let f = env.write(
         "lm.csv",
@@ -1209,6 +1209,47 @@ fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
         ),
     );
     env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度：米”所写长度单位与“长度(km)”列表头所写不同；请只保留一种\n1 个表无法读取；未写出任何结果\n"));
+}
+
+/// Forms a review found read in the wrong unit with status 0 and no warning: `单位：均为万元`
+/// and `单位=万元` left 10 万元 of integration funds read as 10 yuan (shortfall 162,490.00
+/// for 62,500.00); `长度单位=米`, `长　度：米` and `长度/宽度：米` over a cost per km left 850 m
+/// read as 850 km (382,500,000.00 paid, no warning: the cost per km stays plausible);
+/// headers `长度(米数)` and `整合资金（万元，含税）` were read as no unit at all.
+#[test]
+fn unit_forms_read_in_the_wrong_unit_without_a_word_are_read_or_refused() {
+    let env = Env::new();
+    let funds = "编号,乡镇,村,类别,宽度,长度(米),投资(万元),整合资金\nA1,天马乡,画青村,通村,4.5,850,80,10\n";
+    for title in ["单位：均为万元", "单位=万元", "单位：“万元”", "单位—万元"]
+    {
+        let f = env.write("u.csv", format!("{title}\n{funds}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A1", "shortfall"), "62500.00", "{title}");
+    }
+    let per_km = "编号,乡镇,村,类别,宽度,长度,每公里造价\nA1,天马乡,画青村,通村,4.5,850,94.12\n";
+    for title in ["长度单位=米", "长　度：米", "长度/宽度：米", "Length: m"] {
+        let f = env.write("l.csv", format!("单位：万元\n{title}\n{per_km}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A1", "transport"), "382500.00", "{title}");
+    }
+    // A row of units above the columns is not passed over.
+    let f = env.write("r.csv", format!("单位：万元\n,,,,,米,\n{per_km}"));
+    env.roadsub(&["batch", &f, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has("写了长度单位“米”");
+    for header in ["长度(米数)", "长度(公尺)"] {
+        let f = env.write(
+            "h.csv",
+            format!(
+                "编号,乡镇,村,类别,宽度,{header},投资(万元)\nA1,天马乡,画青村,通村,4.5,850,80\n"
+            ),
+        );
+        env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: column \"{header}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)\n1 table not read; nothing written\n"));
+    }
+    let f = env.write("h.csv", funds.replace("整合资金", "整合资金（万元，含税）"));
+    env.roadsub(&["batch", &f])
+        .expect_code(1)
+        .stderr_has("column \"整合资金（万元，含税）\" has a unit roadsub does not know");
 }
 
 /// A cost column headed `投资/万元` (or `投资万元`, `投资(万元)(元)`) was refused as "no cost
