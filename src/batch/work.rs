@@ -287,6 +287,9 @@ pub struct ComputedChunk {
     pub summary: Summary,
     /// Why the rows cannot be written, when the input changed since it was counted.
     pub changed: Option<Changed>,
+    /// A note among the rows states a unit other than the one the rows were read in (or
+    /// speaks of one when none was stated): every row of its table may be in the wrong unit.
+    pub doubt: bool,
 }
 
 /// Settings shared by every chunk of a run.
@@ -436,6 +439,7 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
             bad: 0,
             summary: Summary::new(job.rules, &job.by),
             changed: None,
+            doubt: false,
         },
         breakdown: Breakdown::default(),
         segment: Segment::new(
@@ -763,6 +767,7 @@ impl<C: Cuts> Worker<'_, C> {
         };
         let Some(seg) = computed else {
             let file = table.label.as_str();
+            done.doubt |= errors.iter().any(|e| e.problem.puts_units_in_doubt());
             done.messages
                 .extend(errors.iter().map(|e| e.render(file, rules, lang)));
             done.bad += 1;

@@ -55,11 +55,14 @@ pub(super) fn write_in_order(
         summary: Summary::new(opts.rules, &opts.groupings()).showing(&opts.shown()),
         keep_going: opts.keep_going,
         garbled: false,
+        doubt: false,
     };
     let mut out: Option<Output> = None;
     let mut pending: BTreeMap<u64, ToWriter> = BTreeMap::new();
     let mut next = 0u64;
     let mut garbled = false;
+    // A note states another unit: no row is kept, even with --keep-going.
+    let mut doubt = false;
     let mut chunks = 0usize;
     for (seq, piece) in results.iter() {
         pending.insert(seq, piece);
@@ -128,6 +131,7 @@ pub(super) fn write_in_order(
                     }
                     report.good += done.good;
                     report.bad += done.bad;
+                    doubt |= done.doubt;
                     if report.summary.merge(done.summary).is_err() {
                         say(lang.pick(
                             "the totals are too large to add up exactly; the summary is incomplete",
@@ -137,7 +141,7 @@ pub(super) fn write_in_order(
                     let failing = report.bad > 0 || report.failed_inputs > 0;
                     if let Some(o) = out
                         .as_mut()
-                        .filter(|_| (opts.keep_going && !garbled) || !failing)
+                        .filter(|_| (opts.keep_going && !garbled && !doubt) || !failing)
                     {
                         if let Some(spare) = o.write(done.rows).map_err(output_error)? {
                             buffers.give(spare);
@@ -162,10 +166,11 @@ pub(super) fn write_in_order(
         return Err(BatchError::Changed(changed.render(lang)));
     }
     report.garbled = garbled;
+    report.doubt = doubt;
     let failed = report.bad > 0 || report.failed_inputs > 0;
     if let Some(output) = out {
         // Even with --keep-going, a run with nothing good does not replace a file.
-        if failed && (!opts.keep_going || report.good == 0 || garbled) {
+        if failed && (!opts.keep_going || report.good == 0 || garbled || doubt) {
             output.discard();
         } else {
             let trailer = encode::trailer(

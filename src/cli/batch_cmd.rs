@@ -397,6 +397,19 @@ fn status_line(
         (false, true, Lang::Zh) if bad > 0 => format!("{problems}；另 {good} 行已写出{to}"),
         (false, true, Lang::Zh) => format!("{problems}；已写出 {good} 行{to}"),
         // Rows streamed to standard output before the broken line cannot be taken back.
+        // A note states another unit: the other rows may be wrong too.
+        (false, false, Lang::En) if report.doubt && report.keep_going && !to_file => format!(
+            "{problems}; the rows printed above may be in the wrong unit: a note among the rows states another"
+        ),
+        (false, false, Lang::Zh) if report.doubt && report.keep_going && !to_file => {
+            format!("{problems}；上面输出的行可能按错误的单位读取：表中说明行写明了另一种单位")
+        }
+        (false, false, Lang::En) if report.doubt => {
+            format!("{problems}; nothing written: {}", crate::table::Problem::units_in_doubt(lang))
+        }
+        (false, false, Lang::Zh) if report.doubt => {
+            format!("{problems}；未写出任何结果：{}", crate::table::Problem::units_in_doubt(lang))
+        }
         (false, false, Lang::En) if report.garbled && report.keep_going && !to_file => {
             format!(
                 "{problems}; the rows printed above end before the line that broke its encoding"

@@ -553,6 +553,30 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // were computed are thrown away with their temporary file.
     let nothing_good = counts.shown == 0;
     let failed = bad > 0 || unread > 0;
+    // A note states another unit than the rows were read in: every row may be wrong.
+    let doubt = c.pairs.iter().any(|p| {
+        [&p.before, &p.after]
+            .into_iter()
+            .filter_map(|side| side.as_ref().err())
+            .flatten()
+            .any(|e| e.problem.puts_units_in_doubt())
+    });
+    if doubt {
+        drop(rows_out);
+        to_stderr(&match lang {
+            Lang::En => format!(
+                "{}; nothing written: {}\n",
+                super::problems_said(bad as u64, unread as u64, lang),
+                crate::table::Problem::units_in_doubt(lang)
+            ),
+            Lang::Zh => format!(
+                "{}；未写出任何结果：{}\n",
+                super::problems_said(bad as u64, unread as u64, lang),
+                crate::table::Problem::units_in_doubt(lang)
+            ),
+        });
+        return Ok(EXIT_BAD_INPUT);
+    }
     if failed && (!keep_going || nothing_good) {
         drop(rows_out);
         to_stderr(&format!("{}\n", status(&counts, unread, None, lang)));

@@ -283,15 +283,30 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let (tables, unread) = read_tables(m, &rules, lang)?;
     let run = Run::new(&tables, &rules).map_err(|e| bad(e.render(lang)))?;
     let mut errors = 0;
+    let mut doubt = false;
     for (t, es) in run.errors() {
         errors += 1;
         for e in es {
+            doubt |= e.problem.puts_units_in_doubt();
             to_stderr(&format!("{}\n", e.render(&tables[t].label, &rules, lang)));
         }
     }
     let keep_going = m.get_flag("keep_going");
     let failed = errors > 0 || unread > 0;
     let problems = super::problems_said(errors as u64, unread as u64, lang);
+    if doubt {
+        to_stderr(&match lang {
+            Lang::En => format!(
+                "{problems}; no notice written: {}\n",
+                crate::table::Problem::units_in_doubt(lang)
+            ),
+            Lang::Zh => format!(
+                "{problems}；未写出任何公示：{}\n",
+                crate::table::Problem::units_in_doubt(lang)
+            ),
+        });
+        return Ok(EXIT_BAD_INPUT);
+    }
     if failed && !keep_going {
         // Said as a batch run says its outcome: a line of its own, after the rows' errors.
         to_stderr(&match lang {

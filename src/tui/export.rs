@@ -65,7 +65,13 @@ pub fn export(
             // A totals or note row is left out, as a batch run leaves it out: it is not a
             // segment.
             c if c.not_a_segment() => continue,
-            Calc::Bad(_) => {
+            Calc::Bad(errors) => {
+                // A note states another unit than the rows were read in: none is exported.
+                if errors.iter().any(|e| e.problem.puts_units_in_doubt()) {
+                    return Err(std::io::Error::other(
+                        crate::table::Problem::units_in_doubt(lang),
+                    ));
+                }
                 bad += 1;
                 continue;
             }
@@ -201,6 +207,31 @@ mod tests {
                     String::from_utf8_lossy(&b)
                 );
             }
+        }
+    }
+
+    /// A note below the data stating another unit (`备注：长度为米` under lengths read in km)
+    /// left the other rows exported as read, in the unit the note says is not theirs; no
+    /// export is written (as batch, compare and notice write nothing, even past bad rows).
+    #[test]
+    fn an_export_under_a_note_stating_another_unit_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,投资\nA,天马乡,画青村,通村,3.5,850,40万\n备注：长度为米,,,,,,\n",
+        )
+        .unwrap();
+        let rules = RuleSet::builtin();
+        let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        for (lang, said) in [
+            (Lang::En, "a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)"),
+            (Lang::Zh, "表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）"),
+        ] {
+            let out = dir.path().join("out.csv");
+            let e = export(&doc, &rules, lang, Unit::Yuan, &out).unwrap_err();
+            assert_eq!(e.to_string(), said);
+            assert!(!out.exists());
         }
     }
 

@@ -863,8 +863,33 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
     env.roadsub(&["batch", &below]).expect(
         1,
         "",
-        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"),
+        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written: a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"),
     );
+    // --keep-going wrote the other rows, read in the unit the note says is not theirs; no
+    // command writes them now.
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &below, "--keep-going", "-o", &out])
+        .expect_code(1)
+        .stderr_has("nothing written: a note among the rows states another unit");
+    env.roadsub(&[
+        "compare",
+        &below,
+        "--set",
+        "poverty.village.4.5=15万",
+        "--keep-going",
+        "-o",
+        &out,
+    ])
+    .expect_code(1)
+    .stderr_has("nothing written: a note among the rows states another unit");
+    env.roadsub(&["notice", &below, "--keep-going", "-o", &out, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has("未写出任何公示：表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）\n");
+    assert!(!std::path::Path::new(&out).exists());
+    // To standard output the rows went out as they were read: the last line says so.
+    env.roadsub(&["batch", &below, "--keep-going"])
+        .expect_code(1)
+        .stderr_has("1 bad row; the rows printed above may be in the wrong unit: a note among the rows states another\n");
     env.roadsub(&["batch", &below, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
@@ -1156,7 +1181,7 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
         "nb.csv",
         "编号,乡镇,村,类别,宽度,长度,投资\nA,天马乡,画青村,通村,3.5,850,40万\n备注：长度为米,,,,,,\n",
     );
-    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:3: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))\n1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:3: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))\n1 bad row; nothing written: a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"));
     env.roadsub(&["batch", &f, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{f}:3: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\n"));

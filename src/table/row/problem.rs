@@ -261,6 +261,24 @@ fn expected_said(field: Field, scale: Scale, by: SaidBy, lang: Lang) -> Option<S
 }
 
 impl Problem {
+    /// Whether the problem puts the unit of every row of its table in doubt: a note among
+    /// the rows states another unit than they were read in, or speaks of one when none was
+    /// stated. Then no row is written, even past bad rows (`--keep-going`).
+    pub fn puts_units_in_doubt(&self) -> bool {
+        matches!(self, Problem::NoteUnit { .. } | Problem::NoteMentions(_))
+    }
+
+    /// Why nothing is written when a problem [`puts_units_in_doubt`]: batch, compare, notice
+    /// and the table view's export say it alike.
+    ///
+    /// [`puts_units_in_doubt`]: Problem::puts_units_in_doubt
+    pub fn units_in_doubt(lang: crate::i18n::Lang) -> &'static str {
+        lang.pick(
+            "a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)",
+            "表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）",
+        )
+    }
+
     /// The problem as the end of a sentence that starts with the column and value.
     pub fn render(&self, rules: &RuleSet, lang: Lang) -> String {
         self.render_under(None, rules, lang)
