@@ -125,6 +125,50 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
     Some(None)
 }
 
+/// The units of a row of units under the header (`,,,,米,米,万元`): two or more filled cells,
+/// each a unit (`米`, `（万元）`, `万元/公里`, `户`), and no id. `None` for any other row.
+pub fn units_row(record: &Record, columns: &Columns) -> Option<String> {
+    use crate::table::units::{length_word, money_word};
+    let id = columns
+        .index(Field::Id)
+        .and_then(|i| record.get(i))
+        .map_or("", str::trim);
+    let unit = |v: &str| {
+        let v = v.trim_matches(|c: char| "()（）[]【】".contains(c) || c.is_whitespace());
+        let one = |u: &str| {
+            money_word(u).is_some()
+                || length_word(u).is_some()
+                || matches!(
+                    u,
+                    "户" | "戶" | "人" | "个" | "%" | "平方米" | "㎡" | "m²" | "m2"
+                )
+        };
+        !v.is_empty() && v.split('/').all(one)
+    };
+    // The row may name itself (`单位`, `计量单位：`).
+    let label = |v: &str| {
+        let v: String = v
+            .chars()
+            .filter(|c| !c.is_whitespace() && !":：".contains(*c))
+            .collect();
+        matches!(v.as_str(), "单位" | "單位" | "计量单位" | "計量單位")
+    };
+    let mut units = Vec::new();
+    for v in (0..record.len())
+        .filter_map(|i| record.get(i))
+        .map(str::trim)
+    {
+        if v.is_empty() || label(v) {
+            continue;
+        }
+        if !unit(v) {
+            return None;
+        }
+        units.push(v);
+    }
+    (units.len() >= 2 && (id.is_empty() || unit(id) || label(id))).then(|| units.join("、"))
+}
+
 /// The column of cost whose unit a note's unit of money is checked against.
 fn cost_field(columns: &Columns) -> Field {
     if columns.index(Field::Cost).is_some() {
@@ -285,6 +329,10 @@ pub fn evaluate_into<'a>(
                 errors.push(RowError::row(record.line, problem));
                 return Verdict::Bad;
             }
+        }
+        if let Some(units) = units_row(record, columns) {
+            errors.push(RowError::row(record.line, Problem::UnitsRow(units)));
+            return Verdict::Bad;
         }
     }
     let line = record.line;
@@ -884,6 +932,40 @@ mod tests {
             ends.push(text.len());
         }
         Record::new(2, text, ends, false)
+    }
+
+    /// A row of units under the header (`,,,,米,米,万元`) was read as a segment and refused
+    /// cell by cell (`编号 is empty`, `宽度 "米" is not a width`), nothing saying the units
+    /// belong in the header; it is named as such. A row with anything but units, or one unit,
+    /// or an id, is not one.
+    #[test]
+    fn a_row_of_units_under_the_header_is_named_as_such() {
+        let (columns, _) = open("编号,乡镇,村,类别,宽度,长度,投资,户数\n".as_bytes()).unwrap();
+        let units = |fields: &[&str]| {
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            units_row(&record_of(&fields, &mut text, &mut ends), &columns)
+        };
+        assert_eq!(
+            units(&["", "", "", "", "米", "米", "万元", ""]).as_deref(),
+            Some("米、米、万元")
+        );
+        assert_eq!(
+            units(&["单位", "", "", "", "(m)", "（km）", "万元/公里", "户"]).as_deref(),
+            Some("(m)、（km）、万元/公里、户")
+        );
+        assert_eq!(
+            units(&["单 位：", "", "", "", "", "公里", "元", ""]).as_deref(),
+            Some("公里、元")
+        );
+        for row in [
+            &["", "", "", "", "", "米", "", ""][..],
+            &["A1", "", "", "", "米", "米", "万元", ""],
+            &["", "天马乡", "", "", "米", "米", "万元", ""],
+            &["", "", "", "", "4.5", "米", "万元", ""],
+        ] {
+            assert_eq!(units(row), None, "{row:?}");
+        }
     }
 
     #[test]

@@ -225,8 +225,8 @@ mod tests {
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         for (lang, said) in [
-            (Lang::En, "a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)"),
-            (Lang::Zh, "表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）"),
+            (Lang::En, "a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)"),
+            (Lang::Zh, "表中说明行或单位行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）"),
         ] {
             let out = dir.path().join("out.csv");
             let e = export(&doc, &rules, lang, Unit::Yuan, &out).unwrap_err();

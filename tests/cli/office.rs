@@ -863,14 +863,14 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
     env.roadsub(&["batch", &below]).expect(
         1,
         "",
-        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written: a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"),
+        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"),
     );
     // --keep-going wrote the other rows, read in the unit the note says is not theirs; no
     // command writes them now.
     let out = env.file("out.csv");
     env.roadsub(&["batch", &below, "--keep-going", "-o", &out])
         .expect_code(1)
-        .stderr_has("nothing written: a note among the rows states another unit");
+        .stderr_has("nothing written: a note or a row of units among the rows gives another unit");
     env.roadsub(&[
         "compare",
         &below,
@@ -881,15 +881,15 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
         &out,
     ])
     .expect_code(1)
-    .stderr_has("nothing written: a note among the rows states another unit");
+    .stderr_has("nothing written: a note or a row of units among the rows gives another unit");
     env.roadsub(&["notice", &below, "--keep-going", "-o", &out, "--lang", "zh"])
         .expect_code(1)
-        .stderr_has("未写出任何公示：表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）\n");
+        .stderr_has("未写出任何公示：表中说明行或单位行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）\n");
     assert!(!std::path::Path::new(&out).exists());
     // To standard output the rows went out as they were read: the last line says so.
     env.roadsub(&["batch", &below, "--keep-going"])
         .expect_code(1)
-        .stderr_has("1 bad row; the rows printed above may be in the wrong unit: a note among the rows states another\n");
+        .stderr_has("1 bad row; the rows printed above may be in the wrong unit: a note or a row of units among the rows gives another\n");
     env.roadsub(&["batch", &below, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
@@ -1181,7 +1181,7 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
         "nb.csv",
         "编号,乡镇,村,类别,宽度,长度,投资\nA,天马乡,画青村,通村,3.5,850,40万\n备注：长度为米,,,,,,\n",
     );
-    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:3: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))\n1 bad row; nothing written: a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:3: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"));
     env.roadsub(&["batch", &f, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{f}:3: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\n"));
@@ -1275,6 +1275,22 @@ fn unit_forms_read_in_the_wrong_unit_without_a_word_are_read_or_refused() {
     env.roadsub(&["batch", &f])
         .expect_code(1)
         .stderr_has("column \"整合资金（万元，含税）\" has a unit roadsub does not know");
+}
+
+/// A row of units under the header (`,,,,米,米,万元`) was refused cell by cell, seven
+/// messages none of which said the units belong in the header; one message says so, and
+/// nothing is written even with --keep-going (the other rows were read in km and yuan).
+#[test]
+fn a_row_of_units_under_the_header_is_said_as_such_and_nothing_written() {
+    let env = Env::new();
+    let f = env.write(
+        "ur.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\n,,,,米,米,万元\nA1,天马乡,画青村,通村,4.5,850,80\n",
+    );
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}:2: row holds units under the header (米、米、万元), which are not read as the columns' units; write each column's unit in its header's brackets (长度(米), 投资(万元)) and delete the row\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"));
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &f, "--keep-going", "-o", &out, "--lang", "zh"]).expect(1, "", &format!("{f}:2: 该行是表头下的单位行（米、米、万元），不会作为各列的单位读取；请把各列的单位写进表头的括号里（如“长度(米)”“投资(万元)”）并删去该行\n1 行有错；未写出任何结果：表中说明行或单位行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）\n"));
+    assert!(!std::path::Path::new(&out).exists());
 }
 
 /// A cost column headed `投资/万元` (or `投资万元`, `投资(万元)(元)`) was refused as "no cost

@@ -114,6 +114,11 @@ pub enum Problem {
     /// A note row mentions a unit of money (`备注：金额以万元为准`) while nothing above the
     /// header or on the command line states the unit of the table's numbers: the word.
     NoteMentions(String),
+    /// A row of units under the header (`,,,,米,米,万元`, a layout some offices use): every
+    /// filled cell a unit, no id. Read as a segment it would be refused cell by cell; the
+    /// columns' numbers are read in the unit their headers say, not this row's. The units, as
+    /// written, joined by 、.
+    UnitsRow(String),
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
@@ -265,7 +270,10 @@ impl Problem {
     /// the rows states another unit than they were read in, or speaks of one when none was
     /// stated. Then no row is written, even past bad rows (`--keep-going`).
     pub fn puts_units_in_doubt(&self) -> bool {
-        matches!(self, Problem::NoteUnit { .. } | Problem::NoteMentions(_))
+        matches!(
+            self,
+            Problem::NoteUnit { .. } | Problem::NoteMentions(_) | Problem::UnitsRow(_)
+        )
     }
 
     /// Why nothing is written when a problem [`puts_units_in_doubt`]: batch, compare, notice
@@ -274,8 +282,8 @@ impl Problem {
     /// [`puts_units_in_doubt`]: Problem::puts_units_in_doubt
     pub fn units_in_doubt(lang: crate::i18n::Lang) -> &'static str {
         lang.pick(
-            "a note among the rows states another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)",
-            "表中说明行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）",
+            "a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)",
+            "表中说明行或单位行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）",
         )
     }
 
@@ -526,6 +534,14 @@ impl Problem {
                     "是合计行，不是路段（不计入）",
                 )
                 .into(),
+            Problem::UnitsRow(units) => match lang {
+                Lang::En => format!(
+                    "holds units under the header ({units}), which are not read as the columns' units; write each column's unit in its header's brackets (长度(米), 投资(万元)) and delete the row"
+                ),
+                Lang::Zh => format!(
+                    "是表头下的单位行（{units}），不会作为各列的单位读取；请把各列的单位写进表头的括号里（如“长度(米)”“投资(万元)”）并删去该行"
+                ),
+            },
             Problem::NoteRow => lang
                 .pick(
                     "note row, not computed (not a segment)",
