@@ -473,13 +473,30 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         let first_at = normal.len() - rest.len();
         // A key not known is an organisation's, or a title's last words glued to a unit key:
         // only what follows can tell, below.
+        // `长度的单位：米`.
+        let own = own.strip_suffix(['的', '之']).unwrap_or(own);
+        // A key that is a known one after a field's words (`投资金额单位`, `建设里程单位`) or a
+        // length's label (`长度计量单位`): the known key says whose unit it is, and a length's
+        // label makes it the lengths'. After a title's words (`…计划表金额单位`) it stays glued.
+        let length_key = LENGTH_LABELS.iter().any(|label| own.contains(label));
+        let ending = KEYS
+            .iter()
+            .filter(|(k, ..)| !k.is_empty() && own.ends_with(k))
+            .max_by_key(|(k, ..)| k.len())
+            .filter(|(k, ..)| {
+                let words = &own[..own.len() - k.len()];
+                length_key || ["投资", "建设", "道路", "路段", "工程", "资金"].contains(&words)
+            });
         let (glued, for_money, for_length) = match KEYS.iter().find(|(k, ..)| *k == own) {
             Some(&(_, m, l)) => (false, m, l),
             None if ORGANISATION.iter().any(|w| key.ends_with(w)) => {
                 names.push((first_at, first_at + first_len));
                 continue;
             }
-            None => (true, true, true),
+            None => match ending {
+                Some(&(_, m, l)) => (false, m && !length_key, l || length_key),
+                None => (true, true, true),
+            },
         };
         let mut found: Stated = (None, None);
         // What a glued unit says is quoted from its key (`金额单位：万元`) to the last unit read.
@@ -650,6 +667,33 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 .find(|t| length_word(t).is_some())
                 .map(str::to_string)
         });
+    }
+    // `金额：万元`, `投资（万元）`, `金额按万元填列`: an amount's label with its unit and no
+    // `单位`, as a length's is read above. `总投资：500万元` is an amount, not a unit: its
+    // mention is refused below unless a unit is stated.
+    for label in [
+        "金额", "金額", "投资", "投資", "资金", "資金", "造价", "造價",
+    ] {
+        for (at, _) in normal.match_indices(label) {
+            let after = &normal[at + label.len()..];
+            if after.trim_start().starts_with(['单', '單']) {
+                continue;
+            }
+            let rest = after.trim_start_matches(length_separator);
+            if rest.len() == after.len() {
+                continue;
+            }
+            let rest = strip_all(rest);
+            let len = rest.find(ends_token).unwrap_or(rest.len());
+            let mut token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
+            for tail in ["填列", "填报", "填写", "计算", "计", "計"] {
+                token = token.strip_suffix(tail).unwrap_or(token);
+            }
+            if let Some(scale) = money_word(token) {
+                statements.push((at, normal.len() - rest.len() + len));
+                take(&mut reading.money, Some(scale), true)?;
+            }
+        }
     }
     // `以万元计`, `以万元为单位`: the unit between 以 and 计.
     for (at, _) in normal.match_indices('以') {
@@ -1413,6 +1457,38 @@ mod tests {
             assert_eq!(stated(title), Ok((WAN, None)), "{title}");
         }
         assert_eq!(stated("单位=万元、公里"), Ok((WAN, Some(Scale::Base))));
+        // A key ending in a known one says whose unit it is (they were refused as glued to
+        // a title).
+        for (title, units) in [
+            ("投资金额单位：万元", (WAN, None)),
+            ("长度计量单位：米", (None, Some(Scale::Pow10(-3)))),
+            ("建设里程单位：米", (None, Some(Scale::Pow10(-3)))),
+            ("长度的单位：米", (None, Some(Scale::Pow10(-3)))),
+        ] {
+            assert_eq!(stated(title), Ok(units), "{title}");
+        }
+        for title in [
+            "安岳县计划表单位：万元",
+            "安岳县计划表金额单位：万元",
+            "项目金额单位：万元",
+        ] {
+            assert!(matches!(stated(title), Err(Unstated::Glued(..))), "{title}");
+        }
+        // An amount's label with its unit (they were refused as mentions).
+        for title in [
+            "金额：万元",
+            "投资：万元",
+            "金额按万元填列",
+            "长度：米　金额：万元",
+            "投资（万元）",
+            "金额：万",
+        ] {
+            assert_eq!(stated(title).map(|s| s.0), Ok(WAN), "{title}");
+        }
+        assert!(matches!(
+            stated("总投资：500万元"),
+            Err(Unstated::Mentioned(..))
+        ));
         // Words holding a unit of money after the key state it in a form not read.
         assert_eq!(
             stated("单位：10000元"),
@@ -1500,7 +1576,6 @@ mod tests {
         for (title, word) in [
             ("安岳县2018年通村公路计划（总投资约500万元）", "万元"),
             ("金额以万元为准", "万元"),
-            ("金额：万", "万"),
             ("投资（千元）", "千元"),
             ("计划投资1.2亿", "亿"),
             ("长度单位：米 金额万元", "万元"),
