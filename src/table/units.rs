@@ -741,8 +741,9 @@ fn read(text: &str) -> Result<Reading, Unstated> {
 /// The first word of a unit of length within a few characters after the end of a length's
 /// label (`labels`, byte offsets into `normal`) and what separates it (`：`, `/`), before a
 /// space, the end of a clause or another label's colon (`路面宽度：`), that no statement read
-/// and that is no quantity's (`长度3.5米`, `全长十二公里`: a numeral before it). `里程：米易县` is refused too: 米 right after a
-/// length's label is read as a unit, and the header or a row of its own can say otherwise.
+/// and that is no quantity's (`长度3.5米`, `全长十二公里`: a numeral before it). `里程：米易县`
+/// is refused too: 米 right after a length's label is read as a unit, and the header or a row
+/// of its own can say otherwise.
 fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)]) -> Option<String> {
     let inside = |i: usize| statements.iter().any(|&(a, b)| a <= i && i < b);
     for &end in labels {
