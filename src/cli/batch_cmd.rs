@@ -399,10 +399,10 @@ fn status_line(
         // Rows streamed to standard output before the broken line cannot be taken back.
         // A note states another unit: the other rows may be wrong too.
         (false, false, Lang::En) if report.doubt && report.keep_going && !to_file => format!(
-            "{problems}; the rows printed above may be in the wrong unit: a note or a row of units among the rows gives another"
+            "{problems}; any rows printed above may be in the wrong unit: a note or a row of units among the rows gives another unit"
         ),
         (false, false, Lang::Zh) if report.doubt && report.keep_going && !to_file => {
-            format!("{problems}；上面输出的行可能按错误的单位读取：表中说明行或单位行写明了另一种单位")
+            format!("{problems}；上面输出的行（如有）可能按错误的单位读取：表中说明行或单位行写明了另一种单位")
         }
         (false, false, Lang::En) if report.doubt => {
             format!("{problems}; nothing written: {}", crate::table::Problem::units_in_doubt(lang))

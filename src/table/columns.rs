@@ -298,9 +298,13 @@ fn unit_scale(field: Field, unit: &str) -> Option<Scale> {
     let u = u
         .strip_prefix("单位")
         .map_or(u.as_str(), |r| r.trim_start_matches([':', '：', '为']));
-    let u = u.trim_end_matches("/km").trim_end_matches("/公里");
     let money = field.is_money();
     let length = matches!(field, Field::Length | Field::Completed);
+    // A unit per km is an amount's (`元/公里`); a length's `m/km` is no unit.
+    let u = match length {
+        true => u,
+        false => u.trim_end_matches("/km").trim_end_matches("/公里"),
+    };
     // The units of money and length are the one list a title row and --amount-unit read.
     let metres = crate::table::units::length_word(u) == Some(Scale::Pow10(-3));
     match u {
@@ -336,9 +340,9 @@ fn field_has_unit(field: Field) -> bool {
 /// and read as such the numbers would be taken in yuan or kilometres.
 fn mentions_unit(words: &str) -> bool {
     let w = words.to_ascii_lowercase();
-    const WORDS: [&str; 16] = [
+    const WORDS: [&str; 22] = [
         "元", "圆", "万", "萬", "亿", "億", "米", "尺", "丈", "公里", "km", "metre", "meter",
-        "yuan", "rmb", "cny",
+        "yuan", "rmb", "cny", "㎜", "㎝", "㎞", "㎡", "mm", "cm",
     ];
     WORDS.iter().any(|u| w.contains(u))
         || w.split(|c: char| !c.is_ascii_alphabetic())
@@ -1095,6 +1099,8 @@ mod tests {
             ("长度", "整合资金（万元，含税）"),
             ("长度", "投资(w)"),
             ("长度（约km）", "投资"),
+            ("长度(㎜)", "投资"),
+            ("长度(m/km)", "投资"),
         ] {
             let e = header(length, cost).unwrap_err();
             let raw = if length == "长度" { cost } else { length };

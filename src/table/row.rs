@@ -135,6 +135,11 @@ pub fn units_row(record: &Record, columns: &Columns) -> Option<String> {
         .map_or("", str::trim);
     let unit = |v: &str| {
         let v = v.trim_matches(|c: char| "()（）[]【】".contains(c) || c.is_whitespace());
+        // `单位:米`.
+        let v = ["单位", "單位"]
+            .iter()
+            .find_map(|k| v.strip_prefix(k))
+            .map_or(v, |r| r.trim_start_matches([':', '：', ' ']));
         let one = |u: &str| {
             money_word(u).is_some()
                 || length_word(u).is_some()
@@ -166,7 +171,7 @@ pub fn units_row(record: &Record, columns: &Columns) -> Option<String> {
         }
         units.push(v);
     }
-    (units.len() >= 2 && (id.is_empty() || unit(id) || label(id))).then(|| units.join("、"))
+    (!units.is_empty() && (id.is_empty() || unit(id) || label(id))).then(|| units.join("、"))
 }
 
 /// The column of cost whose unit a note's unit of money is checked against.
@@ -958,9 +963,17 @@ mod tests {
             units(&["单 位：", "", "", "", "", "公里", "元", ""]).as_deref(),
             Some("公里、元")
         );
+        // One unit alone under the lengths is one too; `单位:米` cells are read as units.
+        assert_eq!(
+            units(&["", "", "", "", "", "米", "", ""]).as_deref(),
+            Some("米")
+        );
+        assert_eq!(
+            units(&["", "", "", "", "单位:米", "单位：米", "单位:万元", ""]).as_deref(),
+            Some("单位:米、单位：米、单位:万元")
+        );
         for row in [
-            &["", "", "", "", "", "米", "", ""][..],
-            &["A1", "", "", "", "米", "米", "万元", ""],
+            &["A1", "", "", "", "米", "米", "万元", ""][..],
             &["", "天马乡", "", "", "米", "米", "万元", ""],
             &["", "", "", "", "4.5", "米", "万元", ""],
         ] {

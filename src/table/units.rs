@@ -56,6 +56,9 @@ pub enum UnitProblem {
     /// A row above the header has a unit glued to its title with nothing between
     /// (`…计划表单位：万元`): the row, and the unit as written there (`单位：万元`).
     Glued(String, String),
+    /// A row above the header has a unit of length glued to its title (`…计划表单位：米`): the
+    /// row, and the unit as written there.
+    GluedLength(String, String),
     /// One row above the header states two different units: the row, and the two units.
     Conflict(String, &'static str, &'static str),
     /// A row above the header mentions a unit of money (`万元`) but states no unit of the
@@ -393,7 +396,7 @@ fn unit_like(token: &str) -> bool {
     token.chars().count() <= 6
         && token.chars().all(|c| {
             c.is_ascii_alphabetic()
-                || "/元万萬亿億千百十米公里厘分毫尺丈方平立吨噸个個户戶人美港欧歐日英镑鎊币幣每"
+                || "/元万萬亿億千百十米公里厘分毫尺丈方平立吨噸个個户戶人美港欧歐日英镑鎊币幣每延华華㎜㎝㎞㎡²数數"
                     .contains(c)
         })
 }
@@ -478,7 +481,16 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         // A key that is a known one after a field's words (`投资金额单位`, `建设里程单位`) or a
         // length's label (`长度计量单位`): the known key says whose unit it is, and a length's
         // label makes it the lengths'. After a title's words (`…计划表金额单位`) it stays glued.
-        let length_key = LENGTH_LABELS.iter().any(|label| own.contains(label));
+        // (A length's label listed before a width's key counts: `长度、宽度单位：米`.)
+        let listed = before[..key_start].trim_end_matches(['、', '/', '及', '和', '与']);
+        let length_key = LENGTH_LABELS.iter().any(|label| own.contains(label))
+            || (listed.len() < key_start
+                && LENGTH_LABELS.iter().any(|label| listed.ends_with(label)));
+        // A width's, height's or thickness's key (`宽度单位：米`) states no unit roadsub reads.
+        let other_key = !length_key
+            && ["宽度", "寬度", "高度", "厚度", "深度", "宽", "寬"]
+                .iter()
+                .any(|w| own.ends_with(w));
         let ending = KEYS
             .iter()
             .filter(|(k, ..)| !k.is_empty() && own.ends_with(k))
@@ -495,6 +507,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             }
             None => match ending {
                 Some(&(_, m, l)) => (false, m && !length_key, l || length_key),
+                None if length_key => (false, false, true),
+                None if other_key => {
+                    names.push((first_at, first_at + first_len));
+                    continue;
+                }
                 None => (true, true, true),
             },
         };
@@ -535,10 +552,13 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             match word {
                 Some(&(_, is_money, scale)) => {
                     let slot = if is_money { &mut found.0 } else { &mut found.1 };
-                    if let Some(s) = slot.filter(|&s| s != scale) {
-                        return Err(Unstated::Conflict(is_money, s, scale));
+                    match slot.filter(|&s| s != scale) {
+                        // `单位：万元、公里、米`: beside money, 公里 is the lengths' and 米 the
+                        // widths'.
+                        Some(_) if !is_money && for_money => *slot = Some(Scale::Base),
+                        Some(s) => return Err(Unstated::Conflict(is_money, s, scale)),
+                        None => *slot = Some(scale),
                     }
-                    *slot = Some(scale);
                     end = normal.len() - rest.len() + len;
                 }
                 // A unit of money with more after it (`万元整`, `万元/年`, `￥万元以上`) is
@@ -556,9 +576,17 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 }
                 // Words holding a unit of money after a unit key (`单位：10000元`,
                 // `单位：万元（含税）`) state one in a form not read.
-                None if !glued && found == (None, None) && states_money(token) => {
+                None if !glued
+                    && found == (None, None)
+                    && (states_money(token)
+                        || (!for_money && of_length(token))
+                        || token.starts_with(|c: char| c.is_ascii_digit())) =>
+                {
                     return Err(Unstated::Unread(token.to_string()))
                 }
+                // The unit of another column (`单位：万元、公里、户`: households'): no unit of
+                // money or length, and no name either.
+                None if OTHER_UNITS.contains(&spoken.as_str()) => {}
                 // The first token is a name (`单位：米易县交通局`): no unit is stated.
                 None if !unit_like(token) => {
                     if found == (None, None) {
@@ -614,7 +642,12 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             let mut after = &normal[label_end..];
             // `里程数：米`; `长度、宽度：米`, `长度/宽度：米`, `长度及宽度：米` (one unit for the
             // labels listed; `长度、米` and `长度/米` list no label).
-            after = after.strip_prefix(['数', '數']).unwrap_or(after);
+            after = [
+                "栏目", "一栏", "栏", "欄", "列", "项", "數據", "数据", "数值", "值", "数", "數",
+            ]
+            .iter()
+            .find_map(|w| after.strip_prefix(w))
+            .unwrap_or(after);
             while let Some(list) = after.strip_prefix(['、', '/', '及', '和', '与', '與']) {
                 // Another label: a width's (`宽度`, `路宽`) or a length's.
                 let word = list.find(|c: char| !is_ideograph(c)).unwrap_or(list.len());
@@ -696,6 +729,7 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         }
     }
     // `以万元计`, `以万元为单位`: the unit between 以 and 计.
+    let mut bare_length: Option<String> = None;
     for (at, _) in normal.match_indices('以') {
         let after = &normal[at + '以'.len_utf8()..];
         for &(w, is_money, scale) in &WORDS {
@@ -709,12 +743,34 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 statements.push((at, normal.len() - tail.len()));
                 if is_money {
                     take(&mut reading.money, Some(scale), true)?;
-                } else {
+                    break;
+                }
+                // A length's unit only with a length's label in its clause (`长度以米计`,
+                // `本表里程以公里计`): `宽度以米计`, `桩号以米计`, `补助标准以公里计` speak of
+                // something else; with nothing before it (`以米计`) whose it is cannot be told.
+                let clause = &normal[..at];
+                let clause = clause
+                    .rfind(|c: char| c.is_whitespace() || "，,；;。、:(（[【".contains(c))
+                    .map_or(clause, |i| {
+                        &clause[i + clause[i..].chars().next().map_or(1, char::len_utf8)..]
+                    });
+                if !length_labels(clause).is_empty() {
                     take(&mut reading.length, Some(scale), false)?;
+                } else if [
+                    "", "本表", "表中", "均", "一律", "全部", "注", "注：", "说明",
+                ]
+                .contains(&clause.trim_end_matches([':', '：']))
+                {
+                    bare_length.get_or_insert_with(|| w.to_string());
                 }
                 break;
             }
         }
+    }
+    if reading.length.is_some() {
+        reading.length_mention = None;
+    } else if reading.length_mention.is_none() {
+        reading.length_mention = bare_length;
     }
     // A unit of money mentioned anywhere else (`投资约500万元`); bare 万 and 亿 only when no
     // word goes on after them (`500万`, `（万）`, not `万州区`).
@@ -754,7 +810,9 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
             .take(10)
             .find(|&(_, c)| {
                 // Another label's unit from here on (`长度 路面宽度：米`).
-                c.is_whitespace() || matches!(c, '。' | ';' | ',' | '，' | '；' | ':' | '=')
+                c.is_whitespace()
+                    || matches!(c, '。' | ';' | ',' | '，' | '；')
+                    || "宽寬高厚深桩樁".contains(c)
             })
             .map_or_else(
                 || {
@@ -786,9 +844,14 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
                 else {
                     continue;
                 };
-                // Letters going on make a word (`kms`); an ideograph may not (`米数`, `米计`).
+                // Letters going on make a word (`kms`), and so do ideographs but those a unit
+                // goes on with (`米数`, `米计`, `米填写`): `米家沟至王家湾`, `米易县` are places.
                 let next = window[i + tail.len()..].chars().next();
-                if !next.is_some_and(|n| n.is_ascii_alphabetic()) {
+                let word = next.is_some_and(|n| {
+                    n.is_ascii_alphabetic()
+                        || (is_ideograph(n) && !"计計数數为為填算制单單以".contains(n))
+                });
+                if !word {
                     return Some(w.to_string());
                 }
             }
@@ -796,6 +859,10 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
     }
     None
 }
+
+/// Units of columns that hold neither money nor lengths, listed beside theirs in a unit row
+/// (`单位：万元、公里、户`).
+const OTHER_UNITS: [&str; 9] = ["户", "戶", "人", "个", "個", "㎡", "平方米", "m²", "%"];
 
 /// Quotation marks a unit may be written in after its key (`单位：“万元”`).
 const QUOTES: &str = "“”\"'‘’《》「」『』";
@@ -832,6 +899,16 @@ fn states_money(token: &str) -> bool {
                         .is_some_and(is_ideograph)
             })
         })
+}
+
+/// Whether what a row cannot tell is a length's unit (`--amount-unit` does not say it).
+fn of_lengths(e: &Unstated) -> bool {
+    match e {
+        Unstated::Unread(unit) => of_length(unit),
+        Unstated::Glued(_, found) => found.1.is_some(),
+        Unstated::Conflict(money, ..) => !money,
+        Unstated::Mentioned(..) | Unstated::Empty => false,
+    }
 }
 
 /// Whether a unit not read is one of length (`公尺`, `里`, `metres`): `--amount-unit`, which
@@ -899,9 +976,13 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
             {
                 return Err(UnitProblem::FlagAgainstTitle(flag.unwrap(), text))
             }
-            // The flag says the unit; the row's own is then not read.
-            Err(_) if flag.is_some() => Reading::default(),
+            // The flag says the unit of money; the row's own is then not read, unless what
+            // it cannot tell is a length's, which the flag does not say.
+            Err(e) if flag.is_some() && !of_lengths(&e) => Reading::default(),
             Err(Unstated::Unread(unit)) => return Err(UnitProblem::Unread(text, unit)),
+            Err(Unstated::Glued(unit, (None, Some(_)))) => {
+                return Err(UnitProblem::GluedLength(text, unit))
+            }
             Err(Unstated::Glued(unit, _)) => return Err(UnitProblem::Glued(text, unit)),
             Err(Unstated::Conflict(money, a, b)) => {
                 let name = |s| {
@@ -1141,6 +1222,12 @@ impl UnitProblem {
             (UnitProblem::LengthAgainstHeader(t, header), Lang::Zh) => format!(
                 "表头上方的“{t}”所写长度单位与“{header}”列表头所写不同；请只保留一种"
             ),
+            (UnitProblem::GluedLength(t, unit), Lang::En) => format!(
+                "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's lengths; write it on a row of its own (长度单位：米) or in the length header (建设里程(米))"
+            ),
+            (UnitProblem::GluedLength(t, unit), Lang::Zh) => format!(
+                "表头上方的“{t}”中“{unit}”紧接在前面的文字后，无法确定是否为表中长度的单位；请单独一行写明（如“长度单位：米”），或在长度列表头注明（如“建设里程(米)”）"
+            ),
             (UnitProblem::Glued(t, unit), Lang::En) => format!(
                 "\"{t}\" above the header has \"{unit}\" glued to the words before it, so it cannot be told whether that is the unit of the table's amounts; give --amount-unit, or separate the unit (\"{unit}\" on a row of its own, or after a space or bracket)"
             ),
@@ -1376,6 +1463,8 @@ mod tests {
         for title in [
             "里程碑计划 单位：万元",
             "路段长度3.5米以上",
+            "里程：米易县段",
+            "路长：米家沟至王家湾",
             "长度：设计长度",
         ] {
             assert_eq!(stated(title).map(|s| s.1), Ok(None), "{title}");
@@ -1528,6 +1617,74 @@ mod tests {
             .unwrap_err()
             .render(Lang::En)
             .contains("--amount-unit"));
+        // What a second review found: units not read after a length's key, labels with a
+        // word before the colon, `以米计` of widths, keys of labels the README lists, a
+        // width's key, 公里 beside 米 in one list, places after 米.
+        let km = Some(Scale::Base);
+        let m = Some(Scale::Pow10(-3));
+        for title in [
+            "长度单位：延米",
+            "长度单位：米数",
+            "里程单位：延米",
+            "单位：万元、延米",
+            "长度单位：㎜",
+            "长度单位：华里",
+            "单位：10000",
+            "单位：10,000元",
+        ] {
+            assert!(
+                matches!(stated(title), Err(Unstated::Unread(_))),
+                "{title}: {:?}",
+                stated(title)
+            );
+        }
+        for (title, units) in [
+            ("长度栏：米", (None, m)),
+            ("长度列：米", (None, m)),
+            ("里程栏：m", (None, m)),
+            ("长度一栏：米", (None, m)),
+            ("全长单位：米", (None, m)),
+            ("总长单位：米", (None, m)),
+            ("路长单位：米", (None, m)),
+            ("建设规模单位：米", (None, m)),
+            ("长度单位为米，宽度单位为米", (None, m)),
+            ("长度、宽度单位：米", (None, m)),
+            ("长度以米计", (None, m)),
+            ("注：宽度以米计", (None, None)),
+            ("路面宽度以米计", (None, None)),
+            ("注：补助标准以公里计", (None, None)),
+            ("桩号以米计", (None, None)),
+            ("宽度单位：米", (None, None)),
+            ("说明：宽度单位为米", (None, None)),
+            ("长度单位：公里 宽度单位：米", (None, km)),
+            ("单位：万元、公里、米", (WAN, km)),
+            ("单位：万元、公里、户", (WAN, km)),
+            ("宽度以米计、长度以公里计", (None, km)),
+        ] {
+            assert_eq!(stated(title), Ok(units), "{title}");
+        }
+        // With nothing before it, `以米计` cannot be told a length's: noted.
+        assert_eq!(
+            refusal("以米计", None).unwrap().length_mentioned,
+            Some(("以米计".into(), "米".into()))
+        );
+        // --amount-unit says money's unit: a length's unit glued to a title is still refused,
+        // as a length's, and a row whose other unit is a household's keeps its length.
+        assert_eq!(
+            refusal("计划表单位：米", WAN),
+            Err(UnitProblem::GluedLength(
+                "计划表单位：米".into(),
+                "单位：米".into()
+            ))
+        );
+        assert!(refusal("计划表单位：米", None)
+            .unwrap_err()
+            .render(Lang::En)
+            .contains(
+                "the unit of the table's lengths; write it on a row of its own (长度单位：米)"
+            ));
+        let read = refusal("单位：万元、户 长度：米", WAN).unwrap();
+        assert_eq!(read.length.map(|g| g.scale), m);
         // English prose is no label.
         assert_eq!(
             refusal("Road length plan 2018", None).unwrap(),
@@ -1541,11 +1698,9 @@ mod tests {
     #[test]
     fn a_length_unit_after_its_label_in_a_form_not_read_is_noted_not_passed_over() {
         for (title, word) in [
-            ("单位：万元 长度（米数）", "米"),
+            ("单位：万元 长度：按米填写", "米"),
             ("长度: 以米为准", "米"),
             ("长度：按米填写", "米"),
-            ("里程：米易县段", "米"),
-            ("里程数（KM数）", "km"),
         ] {
             let read = refusal(title, None).unwrap();
             assert_eq!(read.length, None, "{title}");
@@ -1557,6 +1712,8 @@ mod tests {
         }
         for title in [
             "路段长度3.5米以上",
+            "里程：米易县段",
+            "路长：米家沟至王家湾",
             "全长十二公里",
             "长度：设计长度",
             "里程碑计划 单位：万元",
@@ -1807,6 +1964,9 @@ mod tests {
             after in prop::sample::select(vec!["", "）", "计", "数", "为准", " 填报人：张三"]),
         ) {
             prop_assume!(!filler.ends_with(|c| "一二两三四五六七八九十百千万〇零".contains(c)));
+            // Words of another measure's label (`宽`, `桩`) make the unit theirs, and a word
+            // going on after 米 a place's (`米易县`).
+            prop_assume!(!filler.contains(|c| "宽寬高厚深桩樁".contains(c)));
             let title = format!("{before}{label}{sep}{filler}{unit}{after}");
             if let Ok(read) = refusal(&title, None) {
                 prop_assert!(

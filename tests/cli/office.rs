@@ -889,7 +889,7 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
     // To standard output the rows went out as they were read: the last line says so.
     env.roadsub(&["batch", &below, "--keep-going"])
         .expect_code(1)
-        .stderr_has("1 bad row; the rows printed above may be in the wrong unit: a note or a row of units among the rows gives another\n");
+        .stderr_has("1 bad row; any rows printed above may be in the wrong unit: a note or a row of units among the rows gives another unit\n");
     env.roadsub(&["batch", &below, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
@@ -1190,7 +1190,7 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
 /// Other office forms of a length's unit in a title (`长度/米`, `长度＝米`, `长度按米计`,
 /// `长度、宽度：米`, `路长：米`, `里程数：米`, `长度（单位：米）`) were passed over: 850 m read as
 /// 850 km, 127,500,000.00 paid, status 0. They are read; a unit after the label in a form not
-/// read (`长度（米数）`) refuses the table unless the length header names its unit; a title's
+/// read (`长度：按米填写`) refuses the table unless the length header names its unit; a title's
 /// 米 against a header's km is refused.
 #[test]
 fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
@@ -1212,14 +1212,17 @@ fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
         assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00", "{title}");
         assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
     }
-    let f = env.write("lm.csv", format!("单位：万元 长度（米数）\n{header}{row}"));
-    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度（米数）\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
-    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度（米数）”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
+    let f = env.write(
+        "lm.csv",
+        format!("单位：万元 长度：按米填写\n{header}{row}"),
+    );
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度：按米填写\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度：按米填写”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
     // The header naming its unit settles it.
     let f = env.write(
         "lm.csv",
         format!(
-            "单位：万元 长度（米数）\n{}{row}",
+            "单位：万元 长度：按米填写\n{}{row}",
             header.replace("长度", "长度(米)")
         ),
     );
@@ -1275,6 +1278,44 @@ fn unit_forms_read_in_the_wrong_unit_without_a_word_are_read_or_refused() {
     env.roadsub(&["batch", &f])
         .expect_code(1)
         .stderr_has("column \"整合资金（万元，含税）\" has a unit roadsub does not know");
+}
+
+/// What a second review found written with status 0: `注：宽度以米计` read the lengths in
+/// metres (0.85 km paid as 0.85 m: 382.50); `长度单位：延米` and `长度栏：米` left 850 m read as
+/// 850 km; a row of units with one cell (`,,,,,米,`) and `--keep-going` wrote the rest in km.
+#[test]
+fn unit_forms_a_second_review_found_are_read_or_refused() {
+    let env = Env::new();
+    let rows = |length: &str| {
+        format!(
+            "编号,乡镇,村,类别,宽度,长度,每公里造价\nA1,天马乡,画青村,通村,4.5,{length},94.12\n"
+        )
+    };
+    let f = env.write(
+        "w.csv",
+        format!("单位：万元\n注：宽度以米计\n{}", rows("0.85")),
+    );
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "A1", "transport"), "382500.00");
+    let f = env.write("l.csv", format!("单位：万元\n长度栏：米\n{}", rows("850")));
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "A1", "transport"), "382500.00");
+    let f = env.write(
+        "y.csv",
+        format!("单位：万元\n长度单位：延米\n{}", rows("850")),
+    );
+    env.roadsub(&["batch", &f])
+        .expect_code(1)
+        .stderr_has("延米");
+    let f = env.write(
+        "u.csv",
+        format!("单位：万元\n{}", rows("850")).replace("\nA1", "\n,,,,,米,\nA1"),
+    );
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &f, "--keep-going", "-o", &out])
+        .expect_code(1)
+        .stderr_has("row holds units under the header (米)");
+    assert!(!std::path::Path::new(&out).exists());
 }
 
 /// A row of units under the header (`,,,,米,米,万元`) was refused cell by cell, seven
