@@ -634,18 +634,20 @@ pub fn run() -> ExitCode {
                 output_in_args(&args).map(Path::new),
             ));
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            // The command line read leniently, to say what went wrong in its own words.
+            let lenient = || {
+                command(lang)
+                    .ignore_errors(true)
+                    .try_get_matches_from(&args)
+                    .ok()
+            };
             // `roadsub batchh plan.csv`: clap took the command for FILE and says the table
             // is an unexpected argument; the mistyped command is what to say.
             let file = matches!(
                 e.kind(),
                 clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidSubcommand
             )
-            .then(|| {
-                command(lang)
-                    .ignore_errors(true)
-                    .try_get_matches_from(&args)
-                    .ok()
-            })
+            .then(lenient)
             .flatten()
             .filter(|m| m.subcommand().is_none())
             .and_then(|m| m.get_one::<PathBuf>("file").cloned());
@@ -658,12 +660,7 @@ pub fn run() -> ExitCode {
             // `roadsub plan.csv batch`: the command lacks the table given before it, which is
             // what to say rather than that a FILE is missing.
             let before = (e.kind() == clap::error::ErrorKind::MissingRequiredArgument)
-                .then(|| {
-                    command(lang)
-                        .ignore_errors(true)
-                        .try_get_matches_from(&args)
-                        .ok()
-                })
+                .then(lenient)
                 .flatten()
                 .and_then(|m| read_before_the_command(&m, lang));
             if let Some(said) = before {
