@@ -97,7 +97,9 @@ fn lengths_said(columns: &Columns, units: TableUnits) -> Result<TableUnits, Unit
             }),
             _,
         ) if units.length_shared == Some(false) || *scale == Scale::Base => {
-            for f in lengths {
+            // The length column: a completed-km column naming its own unit (`已完工(米)`)
+            // says only its own.
+            for f in lengths.filter(|&f| f == Field::Length) {
                 if columns.names_own_unit(f) && columns.scale(f) != *scale {
                     return Err(UnitProblem::LengthAgainstHeader(
                         row.clone(),
@@ -173,6 +175,12 @@ mod tests {
         // 公里 in any statement is the lengths' (no width is in 公里).
         assert!(search("（单位：万元、公里）", &header("建设里程（米）")).is_err());
         assert!(search("长度单位：公里", &header("建设里程(m)")).is_err());
+        // A completed-km column naming its own unit speaks for itself.
+        let mut completed = header("建设里程");
+        completed.push("已完工(米)");
+        let c = search("长度单位：公里", &completed).unwrap();
+        assert_eq!(c.scale(Field::Completed), Scale::Pow10(-3));
+        assert_eq!(c.scale(Field::Length), Scale::Base);
         // Agreeing, or 米 beside money (the widths' unit, perhaps), goes with the header.
         let c = search("单位：万元 长度：米", &header("建设里程(米)")).unwrap();
         assert_eq!(c.scale(Field::Length), Scale::Pow10(-3));
