@@ -418,6 +418,10 @@ pub enum HeaderProblem {
     /// `投资万元`, `投资(万元)(元)`): the header, and the name and unit as a header is read
     /// (`投资(万元)`).
     UnitForm(String, String),
+    /// A header cell of no field that states a unit with 单位 (`长度单位：米`,
+    /// `备注（长度单位：米）`): whose unit it is cannot be told, and the columns were read in
+    /// their own. The cell.
+    UnitInHeader(String),
 }
 
 /// A header that is a field's name (as written there) followed by units in a form a header
@@ -523,6 +527,17 @@ impl Columns {
                 }
                 if let Some((field, read)) = unit_form(&normal) {
                     unit_forms.push((field, raw.clone(), read));
+                }
+                // `备注（长度单位：米）`, `长度单位：米` as a header cell.
+                use crate::table::units::{stated, Unstated};
+                let states = normal.contains(['单', '單'])
+                    && match stated(&normal) {
+                        Ok((money, length)) => money.is_some() || length.is_some(),
+                        Err(Unstated::Empty) => false,
+                        Err(_) => true,
+                    };
+                if states {
+                    problems.push(HeaderProblem::UnitInHeader(raw.clone()));
                 }
                 continue;
             };
@@ -870,6 +885,12 @@ impl HeaderProblem {
             (HeaderProblem::Missing(fields), Lang::Zh) => {
                 format!("缺少必需的列：{}；表头为：{found}", list(fields))
             }
+            (HeaderProblem::UnitInHeader(h), Lang::En) => format!(
+                "the header cell \"{h}\" states a unit, which is not read as any column's; write the unit in the brackets of the column it is for (长度(米), 投资(万元)) or on a row above the header"
+            ),
+            (HeaderProblem::UnitInHeader(h), Lang::Zh) => format!(
+                "表头单元格“{h}”写了单位，但不会作为任何列的单位读取；请写在该列表头的括号里（如“长度(米)”“投资(万元)”）或表头上方单独一行"
+            ),
             (HeaderProblem::UnitForm(h, read), Lang::En) => format!(
                 "the column \"{h}\" has its unit written in a form a header is not read in; write the unit once, in brackets after the name: \"{read}\""
             ),
@@ -1133,6 +1154,36 @@ mod tests {
             assert_eq!(cols.scale(Field::Length), l, "{length}");
             assert_eq!(cols.scale(Field::Cost), c, "{cost}");
         }
+    }
+
+    /// A header cell stating a unit (`长度单位：米`, `备注（长度单位：米）`) was passed over and
+    /// the lengths read in km, status 0; organisations' and unit columns' names are not units.
+    #[test]
+    fn a_header_cell_stating_a_unit_is_refused_not_passed_over() {
+        let header = |extra: &str| {
+            Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", extra])
+        };
+        for cell in ["长度单位：米", "备注（长度单位：米）", "单位：万元"] {
+            assert_eq!(
+                header(cell).unwrap_err(),
+                [HeaderProblem::UnitInHeader(cell.into())],
+                "{cell}"
+            );
+        }
+        for cell in [
+            "建设单位",
+            "实施单位",
+            "单位名称",
+            "计量单位",
+            "备注",
+            "资金来源（万元）",
+        ] {
+            assert!(header(cell).is_ok(), "{cell}");
+        }
+        assert_eq!(
+            HeaderProblem::UnitInHeader("长度单位：米".into()).render(Lang::Zh, &[]),
+            "表头单元格“长度单位：米”写了单位，但不会作为任何列的单位读取；请写在该列表头的括号里（如“长度(米)”“投资(万元)”）或表头上方单独一行"
+        );
     }
 
     #[test]

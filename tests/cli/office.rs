@@ -1316,6 +1316,12 @@ fn unit_forms_a_second_review_found_are_read_or_refused() {
         .expect_code(1)
         .stderr_has("row holds units under the header (米)");
     assert!(!std::path::Path::new(&out).exists());
+    // A unit stated in a header cell of no field was passed over.
+    let f = env.write(
+        "h.csv",
+        rows("850").replace("每公里造价\n", "每公里造价,备注（长度单位：米）\n"),
+    );
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: the header cell \"备注（长度单位：米）\" states a unit, which is not read as any column's; write the unit in the brackets of the column it is for (长度(米), 投资(万元)) or on a row above the header\n1 table not read; nothing written\n"));
 }
 
 /// A row of units under the header (`,,,,米,米,万元`) was refused cell by cell, seven
