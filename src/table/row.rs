@@ -55,10 +55,21 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
         .filter_map(|i| record.get(i))
         .map(str::trim)
         .filter(|v| !v.is_empty());
-    let text = filled.next()?;
-    if filled.next().is_some() {
-        return None;
-    }
+    let first = filled.next()?;
+    // A note's label in a cell of its own, its words in the next (`注：,长度单位为米`).
+    let label = |v: &str| {
+        let v = v.trim_end_matches([':', '：']);
+        ["备注", "備註", "注", "註", "说明", "說明"].contains(&v)
+    };
+    let joined;
+    let text = match filled.next() {
+        None => first,
+        Some(second) if label(first) && filled.next().is_none() => {
+            joined = format!("{}：{second}", first.trim_end_matches([':', '：']));
+            joined.as_str()
+        }
+        Some(_) => return None,
+    };
     let normal = money::normalize_width_forms(text);
     let note = ["备注", "備註", "注", "註", "说明", "說明"]
         .iter()
@@ -939,10 +950,46 @@ mod tests {
         Record::new(2, text, ends, false)
     }
 
+    /// A note split over two cells (`注：,长度单位为米`) was read as a segment and refused
+    /// cell by cell, and `--keep-going` wrote the other rows in km; it is a note, checked
+    /// against the unit in force like one in a cell.
+    #[test]
+    fn a_note_split_over_two_cells_is_a_note() {
+        let (columns, _) = open("编号,乡镇,村,类别,宽度,长度,投资\n".as_bytes()).unwrap();
+        let note = |fields: &[&str]| {
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            note_row(&record_of(&fields, &mut text, &mut ends), &columns)
+        };
+        for row in [
+            &["注：", "长度单位为米", "", "", "", "", ""][..],
+            &["备注", "长度单位：米", "", "", "", "", ""],
+            &["说明", "长度以米计", "", "", "", "", ""],
+        ] {
+            assert!(
+                matches!(
+                    note(row),
+                    Some(Some(Problem::NoteUnit {
+                        of_length: true,
+                        ..
+                    }))
+                ),
+                "{row:?}: {:?}",
+                note(row)
+            );
+        }
+        assert_eq!(
+            note(&["说明：", "数据来自各乡镇上报", "", "", "", "", ""]),
+            Some(None)
+        );
+        // A segment whose id is 注 is no note.
+        assert_eq!(note(&["注", "天马乡", "画青村", "", "", "", ""]), None);
+    }
+
     /// A row of units under the header (`,,,,米,米,万元`) was read as a segment and refused
     /// cell by cell (`编号 is empty`, `宽度 "米" is not a width`), nothing saying the units
-    /// belong in the header; it is named as such. A row with anything but units, or one unit,
-    /// or an id, is not one.
+    /// belong in the header; it is named as such (one unit alone too). A row with anything
+    /// but units, or an id, is not one.
     #[test]
     fn a_row_of_units_under_the_header_is_named_as_such() {
         let (columns, _) = open("编号,乡镇,村,类别,宽度,长度,投资,户数\n".as_bytes()).unwrap();

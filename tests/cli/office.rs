@@ -1316,6 +1316,15 @@ fn unit_forms_a_second_review_found_are_read_or_refused() {
         .expect_code(1)
         .stderr_has("row holds units under the header (米)");
     assert!(!std::path::Path::new(&out).exists());
+    // A note split over two cells put the units in doubt as one in a cell does.
+    let f = env.write(
+        "n.csv",
+        format!("单位：万元\n{}注：,长度单位为米,,,,,\n", rows("850")),
+    );
+    env.roadsub(&["batch", &f, "--keep-going", "-o", &out])
+        .expect_code(1)
+        .stderr_has(":4: row is a note stating 米, but the table's lengths are read in 公里");
+    assert!(!std::path::Path::new(&out).exists());
     // A unit stated in a header cell of no field was passed over.
     let f = env.write(
         "h.csv",
