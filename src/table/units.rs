@@ -660,22 +660,13 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 after = &list[word..];
             }
             labels.push(normal.len() - after.len());
-            if after.trim_start().starts_with(['单', '單']) {
-                continue;
-            }
-            let rest = after.trim_start_matches(length_separator);
-            // Nothing between the label and what follows: a word (`长度3.5米`, `里程碑`).
-            if rest.len() == after.len() {
-                continue;
-            }
-            let rest = strip_all(rest);
-            let len = rest.find(ends_token).unwrap_or(rest.len());
-            let mut token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
             // `长度按米计`, `长度：米计`.
-            token = token.strip_suffix(['计', '計']).unwrap_or(token);
+            let Some((token, end)) = label_unit(normal.len(), after, &["计", "計"]) else {
+                continue;
+            };
             match length_word(token) {
                 Some(scale) => {
-                    statements.push((at, normal.len() - rest.len() + len));
+                    statements.push((at, end));
                     if reading.length.is_none() {
                         reading.length_shared = false;
                     }
@@ -709,21 +700,12 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     ] {
         for (at, _) in normal.match_indices(label) {
             let after = &normal[at + label.len()..];
-            if after.trim_start().starts_with(['单', '單']) {
+            let tails = ["填列", "填报", "填写", "计算", "计", "計"];
+            let Some((token, end)) = label_unit(normal.len(), after, &tails) else {
                 continue;
-            }
-            let rest = after.trim_start_matches(length_separator);
-            if rest.len() == after.len() {
-                continue;
-            }
-            let rest = strip_all(rest);
-            let len = rest.find(ends_token).unwrap_or(rest.len());
-            let mut token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
-            for tail in ["填列", "填报", "填写", "计算", "计", "計"] {
-                token = token.strip_suffix(tail).unwrap_or(token);
-            }
+            };
             if let Some(scale) = money_word(token) {
-                statements.push((at, normal.len() - rest.len() + len));
+                statements.push((at, end));
                 take(&mut reading.money, Some(scale), true)?;
             }
         }
@@ -863,6 +845,29 @@ fn length_mention(normal: &str, labels: &[usize], statements: &[(usize, usize)])
 /// Units of columns that hold neither money nor lengths, listed beside theirs in a unit row
 /// (`单位：万元、公里、户`).
 const OTHER_UNITS: [&str; 9] = ["户", "戶", "人", "个", "個", "㎡", "平方米", "m²", "%"];
+
+/// The word a label (`长度`, `金额`) is followed by where a unit would stand (`长度：米`,
+/// `金额按万元填列`): after a separator, `均为` and quotes, to the end of the token, without a
+/// closing quote or dot and the first of `tails` it ends with (`计`, `填列`); and the byte
+/// offset of its end in the row (`after` is the end of the row, `row_len` bytes long). `None`
+/// when a unit key follows (`长度单位：`: read as a key) or nothing separates the label from
+/// what follows (a word: `长度3.5米`, `里程碑`).
+fn label_unit<'a>(row_len: usize, after: &'a str, tails: &[&str]) -> Option<(&'a str, usize)> {
+    if after.trim_start().starts_with(['单', '單']) {
+        return None;
+    }
+    let rest = after.trim_start_matches(length_separator);
+    if rest.len() == after.len() {
+        return None;
+    }
+    let rest = strip_all(rest);
+    let len = rest.find(ends_token).unwrap_or(rest.len());
+    let mut token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
+    for tail in tails {
+        token = token.strip_suffix(tail).unwrap_or(token);
+    }
+    Some((token, row_len - rest.len() + len))
+}
 
 /// Quotation marks a unit may be written in after its key (`单位：“万元”`).
 const QUOTES: &str = "“”\"'‘’《》「」『』";
