@@ -261,3 +261,43 @@ fn a_totals_row_whose_sum_has_no_saved_result_is_left_out_not_a_bad_row() {
         .stderr("")
         .stdout_lines(3);
 }
+
+/// Lengths in metres and amounts in 万元 shown only by the cells' number formats (850 as
+/// 850米, 120 as 120.00万元): read as 850 km and 120 yuan before, 127,500,000.00 paid with
+/// status 0. Each number is read with the unit its format shows, as the same row typed that
+/// way in a CSV is; a format that shifts the number it shows beside a unit is refused.
+#[test]
+fn units_shown_by_number_formats_are_read_with_the_numbers() {
+    let env = Env::new();
+    let write = |name: &str, money_format: &str| {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        header(ws);
+        segment(ws, 1, "E1", 4.5, 0.0, 0.0);
+        let metres = Format::new().set_num_format(r#"0"米""#);
+        let wan = Format::new().set_num_format(money_format);
+        ws.write_number_with_format(1, 5, 850.0, &metres).unwrap();
+        ws.write_number_with_format(1, 6, 120.0, &wan).unwrap();
+        segment(ws, 2, "E2", 4.5, 1.2, 600000.0);
+        let path = env.path(name);
+        book.save(&path).unwrap();
+        path.display().to_string()
+    };
+    let csv = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nE1,天马乡,画青村,通村,4.5,850米,120万元\nE2,天马乡,画青村,通村,4.5,1.2,600000\n",
+    );
+    let typed = env.roadsub(&["batch", &csv]).expect_code(0);
+    let p = write("plan.xlsx", r#"0.00"万元""#);
+    let shown = env.roadsub(&["batch", &p]).expect_code(0);
+    assert_eq!(shown.stdout, typed.stdout);
+    shown.stdout_has("E1,天马乡,画青村,通村,4.5,850米,120万元,382500.00,255000.00,637500.00,562500.00,562500.00,\n");
+    let shifted = write("shifted.xlsx", r#"0!.0000"万元""#);
+    env.roadsub(&["batch", &shifted])
+        .expect_code(1)
+        .stdout("")
+        .stderr_first_line(&format!("{shifted}[Sheet1]: cell G2 shows its number through the format 0!.0000\"万元\", which names a unit while it scales or shifts the number shown, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+    env.roadsub(&["batch", &shifted, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_first_line(&format!("{shifted}[Sheet1]: 单元格 G2 以数字格式 0!.0000\"万元\" 显示，该格式标出单位却对所显示的数字作了缩放或移位，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）"));
+}

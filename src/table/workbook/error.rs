@@ -52,6 +52,15 @@ pub enum WorkbookError {
     /// An .xls whose sheets, laid out whole as its reader opens it, take `cells` cells
     /// together, past what a workbook read whole may take.
     SheetsSpan { cells: u64 },
+    /// Cell `col`/`row` (from 0 and 1) of sheet `sheet` holds a number whose format names a
+    /// unit beside it while scaling or shifting the number shown (`0!.0000"万元"` shows
+    /// 123456 as 12.3456万元): what the value itself is in cannot be told.
+    ScaledUnit {
+        sheet: String,
+        row: u64,
+        col: u32,
+        format: String,
+    },
     /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
     Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
@@ -302,6 +311,24 @@ impl WorkbookError {
                     ),
                 }
             }
+            WorkbookError::ScaledUnit {
+                sheet,
+                row,
+                col,
+                format,
+            } => {
+                let cell = format!("{}{row}", super::patch::column_name(*col));
+                match lang {
+                    Lang::En => format!(
+                        "{}: cell {cell} shows its number through the format {format}, which names a unit while it scales or shifts the number shown, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))",
+                        at_sheet(file, sheet)
+                    ),
+                    Lang::Zh => format!(
+                        "{}: 单元格 {cell} 以数字格式 {format} 显示，该格式标出单位却对所显示的数字作了缩放或移位，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）",
+                        at_sheet(file, sheet)
+                    ),
+                }
+            }
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(
                     "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -463,6 +490,12 @@ mod tests {
                 asked: "Sheet9".into(),
                 sheets: vec![sheet()],
             },
+            WorkbookError::ScaledUnit {
+                sheet: sheet(),
+                row: 5,
+                col: 3,
+                format: r#"0!.0000"万元""#.into(),
+            },
             WorkbookError::NoHeader {
                 sheet: Some(sheet()),
                 problems: Vec::new(),
@@ -502,10 +535,11 @@ mod tests {
             WorkbookError::ChainCycle => 20,
             WorkbookError::SheetSpans { .. } => 21,
             WorkbookError::SheetsSpan { .. } => 22,
+            WorkbookError::ScaledUnit { .. } => 23,
         }
     }
 
-    const KINDS: usize = 23;
+    const KINDS: usize = 24;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

@@ -22,6 +22,7 @@ mod quick;
 pub(crate) use quick::probe;
 mod save;
 mod shared;
+mod shown;
 pub mod stream;
 pub(crate) mod xls;
 
@@ -73,8 +74,27 @@ pub struct WorkbookTable {
     pub no_result: Vec<(u64, usize)>,
 }
 
-/// The rows of a range as text, with 1-based sheet row numbers, empty rows left out.
-fn text_rows(range: &Range<Data>) -> Vec<(u64, Vec<String>)> {
+/// The units number formats show beside some cells of a sheet (see [`shown`]): each cell's
+/// position (row and column from 0) and unit, in the sheet's order.
+type ShownCells = Vec<((u32, u32), Box<str>)>;
+
+/// The rows of a range as text, with 1-based sheet row numbers, empty rows left out; a cell
+/// shown with a unit (`shown`) has it after its number (`850米`).
+fn text_rows(range: &Range<Data>, shown: &ShownCells) -> Vec<(u64, Vec<String>)> {
+    let mut rows = plain_text_rows(range);
+    for ((row, col), unit) in shown {
+        let line = u64::from(*row) + 1;
+        if let Ok(i) = rows.binary_search_by_key(&line, |(l, _)| *l) {
+            if let Some(field) = rows[i].1.get_mut(*col as usize) {
+                field.push_str(unit);
+            }
+        }
+    }
+    rows
+}
+
+/// The rows of a range as text, as [`text_rows`] without units.
+fn plain_text_rows(range: &Range<Data>) -> Vec<(u64, Vec<String>)> {
     let first_row = range.start().map_or(0, |(r, _)| r);
     let first_col = range.start().map_or(0, |(_, c)| c) as usize;
     range
@@ -323,8 +343,8 @@ pub fn open_with(
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
     for name in candidates(&names, &visible, sheet)? {
-        let range = sheet_range(&mut book, &name)?;
-        let rows = text_rows(&range);
+        let (range, shown) = sheet_range(&mut book, &name)?;
+        let rows = text_rows(&range, &shown);
         match find_header(&rows, options) {
             Ok((at, columns)) => {
                 let header_line = rows[at].0;
@@ -337,7 +357,17 @@ pub fn open_with(
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
-                let (numeric, dates) = column_kinds(&range, header_line);
+                let (mut numeric, dates) = column_kinds(&range, header_line);
+                // A number typed in a column shown with units is written as typed, as text:
+                // a number under the cell's format would be shown (and read back) with a unit
+                // the value typed did not have.
+                for ((row, col), _) in &shown {
+                    if u64::from(*row) >= header_line {
+                        if let Some(n) = numeric.get_mut(*col as usize) {
+                            *n = false;
+                        }
+                    }
+                }
                 let no_result = match formula_range(&mut book, path, &name)? {
                     Some(formulas) => formulas_without_result(&range, &formulas, header_line),
                     None => Vec::new(),
@@ -383,11 +413,13 @@ pub(super) const MAX_RANGE_CELLS: u64 = 1 << 26;
 /// .xlsm and .xlsb, its cells are read one by one first and the sheet refused when one lies
 /// beyond the last column a sheet can have, or when the range would span more than
 /// [`MAX_RANGE_CELLS`] (calamine would ask for that memory at once, and the program end).
-/// (An .xls sheet has at most 256 columns and 65,536 rows.)
+/// (An .xls sheet has at most 256 columns and 65,536 rows.) With the range, the units an
+/// .xlsx or .xlsm sheet's number formats show beside its cells' numbers; a cell whose
+/// number's unit cannot be told refuses the sheet ([`shown::Shown::Scaled`]).
 fn sheet_range(
     book: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
     name: &str,
-) -> Result<Range<Data>, WorkbookError> {
+) -> Result<(Range<Data>, ShownCells), WorkbookError> {
     let value = |v: &calamine::DataRef| {
         (!matches!(v, calamine::DataRef::Empty)).then(|| Data::from(v.clone()))
     };
@@ -395,17 +427,47 @@ fn sheet_range(
         calamine::Sheets::Xlsx(x) => {
             let mut reader = match guard::calamine(|| x.worksheet_cells_reader(name))? {
                 Ok(r) => r,
-                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::default()),
+                Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                    return Ok((Range::default(), Vec::new()))
+                }
                 Err(e) => return Err(stream::open_error(e)),
             };
-            laid_out(name, || cell_of(|| reader.next_cell()), value)
+            let units = shown::palette_units(reader.styles());
+            let mut shown = Vec::new();
+            let range = laid_out(
+                name,
+                || {
+                    let Some((cell, style)) = cell_of(|| reader.next_cell_with_style_id())? else {
+                        return Ok(None);
+                    };
+                    let style = units.get(style).and_then(Option::as_deref);
+                    match shown::beside_value(cell.get_value(), style) {
+                        None => {}
+                        Some(shown::Shown::Unit(unit)) => {
+                            shown.push((cell.get_position(), unit.clone()));
+                        }
+                        Some(shown::Shown::Scaled) => {
+                            return Err(stream::scaled_unit(name, cell.get_position(), style))
+                        }
+                    }
+                    Ok(Some(cell))
+                },
+                value,
+            )?;
+            Ok((range, shown))
         }
         calamine::Sheets::Xlsb(x) => {
             let mut reader =
                 guard::calamine(|| x.worksheet_cells_reader(name))?.map_err(stream::open_error)?;
-            laid_out(name, || cell_of(|| reader.next_cell()), value)
+            Ok((
+                laid_out(name, || cell_of(|| reader.next_cell()), value)?,
+                Vec::new(),
+            ))
         }
-        other => guard::calamine(|| other.worksheet_range(name))?.map_err(stream::open_error),
+        other => Ok((
+            guard::calamine(|| other.worksheet_range(name))?.map_err(stream::open_error)?,
+            Vec::new(),
+        )),
     }
 }
 

@@ -24,6 +24,7 @@ use zip::read::ZipFile;
 use zip::ZipArchive;
 
 use super::cells::{push_cell_text, push_float};
+use super::shown::{push_shown, style_units, ShownUnits};
 
 /// The quick reader does not know the form it met; calamine reads on from there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub struct Quick {
     text: String,
     ends: Vec<usize>,
     formats: Vec<Format>,
+    /// The units each cell style's number format shows; empty when none shows any.
+    units: Vec<Option<Box<ShownUnits>>>,
     is_1904: bool,
 }
 
@@ -68,7 +71,7 @@ impl Quick {
             return Err(Unsure);
         }
         if let Some(styles) = quick.part(&format!("{}styles.xml", quick.xl))? {
-            quick.formats = formats(&styles)?;
+            (quick.formats, quick.units) = formats(&styles)?;
         }
         Ok(quick)
     }
@@ -93,6 +96,7 @@ impl Quick {
             text: String::new(),
             ends: Vec::new(),
             formats: Vec::new(),
+            units: Vec::new(),
             is_1904,
         };
         let package = quick.part("_rels/.rels")?.ok_or(Unsure)?;
@@ -172,6 +176,7 @@ impl Quick {
             text,
             ends,
             formats,
+            units,
             is_1904,
             ..
         } = self;
@@ -185,6 +190,7 @@ impl Quick {
             eof: false,
             strings: Strings { text, ends },
             formats,
+            units,
             is_1904: *is_1904,
             row: 0,
             col: 0,
@@ -228,6 +234,7 @@ pub struct SheetCells<'a> {
     eof: bool,
     strings: Strings<'a>,
     formats: &'a [Format],
+    units: &'a [Option<Box<ShownUnits>>],
     is_1904: bool,
     /// The row and column a cell without a reference is at (as calamine counts them).
     row: u32,
@@ -445,9 +452,13 @@ impl SheetCells<'_> {
             Some(b"inlineStr" | b"is") => Type::Inline,
             Some(_) => return Err(Unsure),
         };
+        let style = match style {
+            None => None,
+            Some(s) => Some(small_number(s)?),
+        };
         let format = match style {
             None => Some(Format::Other),
-            Some(s) => self.formats.get(small_number(s)?).copied(),
+            Some(s) => self.formats.get(s).copied(),
         };
         let mut used = gt + 1;
         let mut formula = Formula::None;
@@ -526,7 +537,9 @@ impl SheetCells<'_> {
                 true
             }
             (Value::Raw(_), Type::Inline) => false,
-            (Value::Raw(v), typ) => self.value(v, typ, format, out)?,
+            (Value::Raw(v), typ) => {
+                self.value(v, typ, format, out)? && self.unit(v, typ, format, style, out)?
+            }
         };
         // calamine's reader: a formula whose cached value is empty has no saved result.
         let no_result = match formula {
@@ -595,6 +608,32 @@ impl SheetCells<'_> {
                 }
             }
         }
+        Ok(true)
+    }
+}
+
+impl SheetCells<'_> {
+    /// Writes the unit the number format of style `style` shows beside the number `v` just
+    /// written (see [`super::shown`]); `Err` when the number's unit cannot be told, which
+    /// calamine's reading then refuses.
+    fn unit(
+        &self,
+        v: &[u8],
+        typ: Type,
+        format: Option<Format>,
+        style: Option<usize>,
+        out: &mut String,
+    ) -> Result<bool, Unsure> {
+        let Some(units) = style
+            .and_then(|s| self.units.get(s))
+            .and_then(Option::as_deref)
+        else {
+            return Ok(true);
+        };
+        if typ != Type::Number || format != Some(Format::Other) {
+            return Ok(true);
+        }
+        push_shown(units.beside(parse_f64(v)?), out).map_err(|()| Unsure)?;
         Ok(true)
     }
 }
@@ -1358,11 +1397,14 @@ fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
     }
 }
 
-/// The number format of each cell style (`<cellXfs>`), as calamine tells dates. The sections
-/// it reads must stand where the format puts them (calamine reads them otherwise elsewhere).
-fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
+/// The number format of each cell style (`<cellXfs>`), as calamine tells dates, and the units
+/// each shows ([`super::shown`]). The sections it reads must stand where the format puts them
+/// (calamine reads them otherwise elsewhere).
+#[allow(clippy::type_complexity)]
+fn formats(styles: &[u8]) -> Result<(Vec<Format>, Vec<Option<Box<ShownUnits>>>), Unsure> {
     let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
     let mut formats = Vec::new();
+    let mut codes: Vec<Option<String>> = Vec::new();
     each_tag(styles, |kind, name, attrs, open| {
         let read: [&[u8]; 5] = [b"numFmts", b"numFmt", b"cellXfs", b"xf", b"styleSheet"];
         let name = unprefixed(name, &read)?;
@@ -1382,7 +1424,18 @@ fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
                 }
             }
             b"xf" if parent == Some(b"cellXfs") => {
-                formats.push(match attr(attrs, b"numFmtId")? {
+                let id = attr(attrs, b"numFmtId")?;
+                // A built-in format shows no unit; calamine knows a style's format only by
+                // an id that is a number.
+                let numbered = id.is_some_and(|id| {
+                    std::str::from_utf8(id).is_ok_and(|i| i.parse::<u32>().is_ok())
+                });
+                codes.push(
+                    id.filter(|_| numbered)
+                        .and_then(|id| custom.get(id))
+                        .cloned(),
+                );
+                formats.push(match id {
                     None => Format::Other,
                     Some(id) => match custom.get(id) {
                         Some(code) => custom_format(code),
@@ -1400,7 +1453,8 @@ fn formats(styles: &[u8]) -> Result<Vec<Format>, Unsure> {
         }
         Ok(())
     })?;
-    Ok(formats)
+    let units = style_units(codes.iter().map(Option::as_deref));
+    Ok((formats, units))
 }
 
 /// Calls `f` with every tag of a small part, in order, with the names of the elements it is

@@ -18,6 +18,7 @@ use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx, XlsxError};
 use super::cells::push_cell_text;
 use super::guard;
 use super::quick::{Quick, Unsure};
+use super::shown::{beside_value, palette_units, push_shown, ShownUnits};
 use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
@@ -230,19 +231,79 @@ impl Cells for Xlsx<BufReader<File>> {
     fn cells<'a>(&'a mut self, path: &Path, name: &str) -> Result<CellReader<'a>, WorkbookError> {
         // calamine reads the formulas, keeping a slot for every shared formula's number.
         super::shared::check(path, name)?;
+        let units = {
+            let reader =
+                guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
+            palette_units(reader.styles())
+        };
+        // calamine's reader of formulas gives no style: where a style shows a unit, the cells
+        // that have one are found first, by their place in the sheet's order.
+        let styled = if units.is_empty() {
+            Vec::new()
+        } else {
+            unit_cells(self, name, &units)?
+        };
         let mut reader =
             guard::calamine(|| self.worksheet_cells_reader(name))?.map_err(open_error)?;
+        let sheet = name.to_string();
+        let (mut at, mut nth) = (0, 0u64);
         Ok(Box::new(move |text| {
             let cell = guard::calamine(|| reader.next_cell_with_formula())
                 .and_then(|c| c.map_err(open_error))
                 .map_err(CellError::Failed)?;
-            Ok(cell.map(|c| {
-                let formula = c.formula.is_some_and(|f| !f.is_empty());
-                let no_result = formula && matches!(c.value, DataRef::Empty);
-                push_cell_text(c.value, text);
-                (c.pos, no_result)
-            }))
+            let Some(c) = cell else { return Ok(None) };
+            let formula = c.formula.is_some_and(|f| !f.is_empty());
+            let no_result = formula && matches!(c.value, DataRef::Empty);
+            let style = match styled.get(at) {
+                Some(&(n, style)) if n == nth => {
+                    at += 1;
+                    units[style].as_deref()
+                }
+                _ => None,
+            };
+            nth += 1;
+            let shown = beside_value(&c.value, style);
+            push_cell_text(c.value, text);
+            push_shown(shown, text)
+                .map_err(|()| CellError::Failed(scaled_unit(&sheet, c.pos, style)))?;
+            Ok(Some((c.pos, no_result)))
         }))
+    }
+}
+
+/// The cells of sheet `name` whose style shows a unit (`units`, by style number): which
+/// they are in the order calamine gives the sheet's cells (from 0), and their styles. A
+/// sheet calamine cannot read to its end gives those before the place it fails at, where
+/// the reading of its values fails alike.
+fn unit_cells(
+    book: &mut Xlsx<BufReader<File>>,
+    name: &str,
+    units: &[Option<Box<ShownUnits>>],
+) -> Result<Vec<(u64, usize)>, WorkbookError> {
+    let mut reader = guard::calamine(|| book.worksheet_cells_reader(name))?.map_err(open_error)?;
+    let mut cells = Vec::new();
+    let mut nth = 0u64;
+    while let Ok(Ok(Some((_, style)))) = guard::calamine(|| reader.next_cell_with_style_id()) {
+        if units.get(style).is_some_and(Option::is_some) {
+            cells.push((nth, style));
+        }
+        nth += 1;
+    }
+    Ok(cells)
+}
+
+/// The refusal of a cell at `pos` of sheet `sheet` whose number's unit cannot be told
+/// ([`super::shown::Shown::Scaled`]).
+pub(super) fn scaled_unit(
+    sheet: &str,
+    pos: (u32, u32),
+    units: Option<&ShownUnits>,
+) -> WorkbookError {
+    WorkbookError::ScaledUnit {
+        sheet: sheet.to_string(),
+        row: u64::from(pos.0) + 1,
+        col: pos.1,
+        format: units.map_or_else(String::new, |u| u.code().to_string()),
     }
 }
 

@@ -1610,3 +1610,119 @@ fn an_xls_cell_given_twice_reads_as_spreadsheets_show_it_the_later_value() {
     assert_eq!(cells(&whole), ["2.1", "126", "168万", "", "10万", "", ""]);
     assert_eq!(whole.len(), 19);
 }
+
+/// A plan whose lengths are metres and amounts 万元 shown only by the cells' number formats
+/// (`0"米"` on 850, `0.00"万元"` on 10): Excel and WPS show 850米 and 10.00万元.
+fn units_by_format(path: &Path, length_format: &str, money_format: &str) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", "户数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let metres = Format::new().set_num_format(length_format);
+    let wan = Format::new().set_num_format(money_format);
+    let households = Format::new().set_num_format(r#"0"户""#);
+    for (r, (id, length, money)) in [("E1", 850.0, 10.0), ("E2", 1200.5, 0.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, id).unwrap();
+        ws.write_string(r, 1, "天马乡").unwrap();
+        ws.write_string(r, 2, "画青村").unwrap();
+        ws.write_string(r, 3, "通村").unwrap();
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number_with_format(r, 5, length, &metres).unwrap();
+        ws.write_number_with_format(r, 6, money, &wan).unwrap();
+        ws.write_number_with_format(r, 7, 12.0, &households)
+            .unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+/// Units shown only by number formats were read away: 850 shown as 850米 was 850 km, 10
+/// shown as 10.00万元 was 10 yuan, with no word. Each number is read with the unit its
+/// format shows, by the quick reader, by calamine's row by row and read whole; the
+/// households' `户` is no unit of length or money and changes nothing.
+#[test]
+fn a_unit_shown_by_a_number_format_is_read_with_the_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    units_by_format(&path, r#"0"米""#, r#"0.00"万元""#);
+    let (streamed, whole) = streamed_and_whole(&path);
+    assert_eq!(streamed, whole);
+    let options = HeaderOptions::default();
+    let (_, _, items) = super::stream::rows_read(&path, None, &options, false).unwrap();
+    let by_calamine: Vec<SheetRow> = items
+        .map(|item| match item.unwrap() {
+            BookItem::Row(row) => row,
+            BookItem::NoResult(e) => panic!("{e:?}"),
+        })
+        .collect();
+    assert_eq!(by_calamine, whole);
+    let cells = |row: &SheetRow| (4..8).map(|c| row.get(c).to_string()).collect::<Vec<_>>();
+    assert_eq!(cells(&whole[0]), ["4.5", "850米", "10万元", "12"]);
+    // Zero shows its unit too; a fraction of a metre is kept.
+    assert_eq!(cells(&whole[1]), ["4.5", "1200.5米", "0万元", "12"]);
+    // A number typed into those columns is written as typed (as text), not as a number the
+    // format would show with a unit the typed value did not have.
+    let book = super::open(&path, None).unwrap();
+    assert_eq!(
+        book.numeric,
+        [false, false, false, false, true, false, false, true]
+    );
+}
+
+/// A format that scales or shifts the number it shows beside a unit (`0!.0000"万元"` shows
+/// 100000 as 10.0000万元) leaves the value's unit unknown: the sheet is refused, naming the
+/// cell and the format, read whole and row by row by either reader.
+#[test]
+fn a_unit_shown_beside_a_scaled_number_refuses_the_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    units_by_format(&path, r#"0"米""#, r#"0!.0000"万元""#);
+    let said = |e: WorkbookError| e.render("plan.xlsx", crate::i18n::Lang::En);
+    let expected = r#"plan.xlsx[道路]: cell G2 shows its number through the format 0!.0000"万元", which names a unit while it scales or shifts the number shown, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"#;
+    let whole = super::open(&path, None).err().map(said);
+    assert_eq!(whole.as_deref(), Some(expected));
+    assert_eq!(streamed_error(&path).map(said).as_deref(), Some(expected));
+    let options = HeaderOptions::default();
+    let by_calamine = match super::stream::rows_read(&path, None, &options, false) {
+        Ok((_, _, items)) => items.filter_map(Result::err).next(),
+        Err(e) => Some(e),
+    };
+    assert_eq!(by_calamine.map(said).as_deref(), Some(expected));
+}
+
+/// A number typed into a cell whose format shows a unit would be saved as a number the
+/// format then shows with that unit (900 as 900米) while the table computed it as typed
+/// (900 km). It is saved as the text typed, and read back as the table read it; a cell
+/// left alone keeps its number and format; a row added takes the column's style and its
+/// typed text alike.
+#[test]
+fn a_number_typed_where_a_format_shows_a_unit_is_saved_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    units_by_format(&path, r#"0"米""#, r#"0.00"万元""#);
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(5), "850米");
+    sheet.rows[0] = sheet.rows[0].with(5, "900");
+    let mut added = sheet.rows[1].clone();
+    added.line = 0;
+    sheet.rows.push(added.with(6, "30"));
+    sheet.save(&path).unwrap();
+    let saved = values(&path);
+    let at = |r: u32, c: u32| saved[&("道路".to_string(), r, c)].clone();
+    assert_eq!(at(1, 5), Data::String("900".into()));
+    assert_eq!(at(2, 5), Data::Float(1200.5));
+    assert_eq!(at(3, 6), Data::String("30".into()));
+    let again = Sheet::load(&path).unwrap();
+    let texts = |r: &SheetRow| (5..7).map(|c| r.get(c).to_string()).collect::<Vec<_>>();
+    assert_eq!(texts(&again.rows[0]), ["900", "10万元"]);
+    assert_eq!(texts(&again.rows[1]), ["1200.5米", "0万元"]);
+    assert_eq!(texts(&again.rows[2]), ["1200.5米", "30"]);
+}

@@ -121,6 +121,45 @@ fn the_common_forms_are_read_quickly_and_as_calamine_reads_them() {
     );
 }
 
+/// A number shown with a unit by its format (styles 6, 7 and 9 of [`super::probe::STYLES`])
+/// is read quickly with it, as calamine's reading gives it; text, a boolean and a date in
+/// such a style show none; a number beside a shifted one (style 8) leaves the sheet to
+/// calamine, which refuses it there.
+#[test]
+fn numbers_shown_with_units_by_their_format_read_quickly_as_calamine_reads_them() {
+    let rows = r#"<row r="2"><c r="A2" s="6"><v>850</v></c><c r="B2" s="7"><v>10</v></c><c r="C2" s="9"><v>0</v></c><c r="D2" s="9"><v>-3</v></c><c r="E2" s="6" t="s"><v>7</v></c><c r="F2" s="6" t="b"><v>1</v></c><c r="G2" s="7"><f>B2*2</f><v>20</v></c><c r="H2" s="6" t="str"><v>12</v></c></row>"#;
+    let (cells, whole) = hand(rows, "<si><t>E1</t></si>");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "850米"),
+            cell(1, 1, "10万元"),
+            cell(1, 2, "0"),
+            cell(1, 3, "-3米"),
+            cell(1, 4, "E1"),
+            cell(1, 5, "true"),
+            cell(1, 6, "20万元"),
+            cell(1, 7, "12"),
+        ]
+    );
+    let shifted =
+        r#"<row r="2"><c r="A2" s="6"><v>850</v></c><c r="B2" s="8"><v>100000</v></c></row>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = by_hand(dir.path(), shifted, "<si><t>E1</t></si>", "");
+    let (cells, whole) = super::probe::by_quick(&path, "道路");
+    assert!(!whole);
+    assert_eq!(cells.last(), Some(&cell(1, 0, "850米")));
+    let (slow, failed) = super::probe::by_calamine(&path, "道路");
+    assert_eq!(slow.last(), Some(&cell(1, 0, "850米")));
+    assert!(
+        failed.as_deref().is_some_and(
+            |e| e.contains("cell B2 shows its number through the format 0!.0000\"万元\"")
+        ),
+        "{failed:?}"
+    );
+}
+
 /// A formula's result saved with a point ending it (`<v>0.</v>`, as rust_xlsxwriter writes a
 /// result given as `0.`) left the whole sheet to calamine: such a number is read quickly now,
 /// as calamine reads it; a bare point followed by anything is still left to calamine.
@@ -645,7 +684,7 @@ fn raw_cell(row: u32) -> impl Strategy<Value = String> {
     (
         (prop::option::of(0u8..11), any::<bool>(), any::<bool>()),
         prop::sample::select(vec!["", "n", "s", "str", "b", "inlineStr", "e"]),
-        prop::sample::select(vec!["", "0", "1", "2", "3", "4", "5", "99", "x"]),
+        prop::sample::select(vec!["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "x"]),
         raw_value(),
         prop::sample::select(vec!["v", "v", "v", "none", "empty", "is", "is rich"]),
         prop::sample::select(vec!["", "", "<f>E2*2</f>", "<f/>", "<f></f>", r#"<f t="shared" ref="G2:G9" si="0">F2</f>"#, r#"<f t="shared" si="0"/>"#, r#"<f t="shared" si="1"></f>"#, r#"<f t="shared" ref="H2:H9" si="1"/>"#, r#"<f t="shared" si="0">F2</f>"#, r#"<f t="shared" si="x"/>"#, r#"<f t='shared' ca="1" si="0" />"#, "<f>A&amp;B</f>"]),
