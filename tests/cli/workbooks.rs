@@ -301,3 +301,24 @@ fn units_shown_by_number_formats_are_read_with_the_numbers() {
         .expect_code(1)
         .stderr_first_line(&format!("{shifted}[Sheet1]: 单元格 G2 以数字格式 0!.0000\"万元\" 显示，该格式标出单位却对所显示的数字作了缩放或移位，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）"));
 }
+
+/// An .xls or .ods whose number formats show units (made by LibreOffice from an .xlsx whose
+/// lengths are shown as 850米 and amounts as 10.00万元): calamine gives no cell's format, so
+/// the numbers would be read without their units (850 km). Refused, saying what to do.
+#[test]
+fn an_xls_or_ods_showing_units_by_number_formats_is_refused() {
+    let env = Env::new();
+    for (file, shown) in [
+        ("units-by-format.xls", r"0\米"),
+        ("units-by-format.ods", "米"),
+    ] {
+        let p = data(file);
+        env.roadsub(&["batch", &p])
+            .expect_code(1)
+            .stdout("")
+            .stderr_first_line(&format!("{p}: its number formats show a unit beside numbers ({shown}), which roadsub reads only from .xlsx workbooks, so the numbers' units cannot be told; nothing was computed from it (save it as .xlsx in Excel, WPS or LibreOffice, or give the cells a plain number format and state the unit in the column's header, such as 长度(米))"));
+        env.roadsub(&["batch", &p, "--lang", "zh"])
+            .expect_code(1)
+            .stderr_first_line(&format!("{p}: 其数字格式在数字旁标出单位（{shown}），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"));
+    }
+}

@@ -61,6 +61,10 @@ pub enum WorkbookError {
         col: u32,
         format: String,
     },
+    /// An .xls, .xlsb or .ods whose number formats show a unit beside numbers (`shown`, as
+    /// `米` in `0"米"`): which cells they are is read only from an .xlsx, so the numbers'
+    /// units cannot be told.
+    UnitsByFormat { shown: String },
     /// The workbook's part `part` is not well-formed XML, at byte `at` of it.
     Malformed { part: String, at: u64 },
     /// A shared formula of sheet `sheet` is numbered `number` (as written), past both the
@@ -329,6 +333,14 @@ impl WorkbookError {
                     ),
                 }
             }
+            WorkbookError::UnitsByFormat { shown } => match lang {
+                Lang::En => format!(
+                    "{file}: its number formats show a unit beside numbers ({shown}), which roadsub reads only from .xlsx workbooks, so the numbers' units cannot be told; nothing was computed from it (save it as .xlsx in Excel, WPS or LibreOffice, or give the cells a plain number format and state the unit in the column's header, such as 长度(米))"
+                ),
+                Lang::Zh => format!(
+                    "{file}: 其数字格式在数字旁标出单位（{shown}），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"
+                ),
+            },
             WorkbookError::NoSuchSheet { asked, sheets } => match lang {
                 Lang::En => format!(
                     "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -496,6 +508,9 @@ mod tests {
                 col: 3,
                 format: r#"0!.0000"万元""#.into(),
             },
+            WorkbookError::UnitsByFormat {
+                shown: r#"0"米""#.into(),
+            },
             WorkbookError::NoHeader {
                 sheet: Some(sheet()),
                 problems: Vec::new(),
@@ -536,10 +551,11 @@ mod tests {
             WorkbookError::SheetSpans { .. } => 21,
             WorkbookError::SheetsSpan { .. } => 22,
             WorkbookError::ScaledUnit { .. } => 23,
+            WorkbookError::UnitsByFormat { .. } => 24,
         }
     }
 
-    const KINDS: usize = 24;
+    const KINDS: usize = 25;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {
@@ -555,8 +571,23 @@ mod tests {
     #[test]
     fn every_workbook_refusal_reads_in_chinese_the_readers_words_quoted() {
         let names = [
-            "plan", "xlsx", "xls", "csv", "CSV", "ods", "roadsub", "batch", "Excel", "WPS", "HTML",
-            "XFD", "XML", "xml", "Sheet", "content",
+            "plan",
+            "xlsx",
+            "xls",
+            "csv",
+            "CSV",
+            "ods",
+            "roadsub",
+            "batch",
+            "Excel",
+            "WPS",
+            "HTML",
+            "XFD",
+            "XML",
+            "xml",
+            "Sheet",
+            "content",
+            "LibreOffice",
         ];
         for e in one_of_each() {
             let zh = e.render("plan.xlsx", Lang::Zh);

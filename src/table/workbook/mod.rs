@@ -25,6 +25,7 @@ mod shared;
 mod shown;
 pub mod stream;
 pub(crate) mod xls;
+mod xlsb;
 
 use std::io::Read;
 use std::path::Path;
@@ -157,6 +158,7 @@ fn check_kind(path: &Path) -> Result<Option<u16>, WorkbookError> {
         return match ext.as_str() {
             "xlsx" | "xlsm" => check_strings(path).map(|()| None),
             "ods" => ods::check(path).map(|()| None),
+            "xlsb" => xlsb::check(path).map(|()| None),
             "xls" if ole => xls::check(path),
             _ => Ok(None),
         };

@@ -26,7 +26,58 @@ pub(super) fn check(path: &Path) -> Result<(), WorkbookError> {
     let Ok(part) = zip.by_name("content.xml") else {
         return Ok(());
     };
-    well_formed(BufReader::with_capacity(256 * 1024, part)).map(|_| ())
+    well_formed(BufReader::with_capacity(256 * 1024, part))?;
+    for name in ["content.xml", "styles.xml"] {
+        let Ok(part) = zip.by_name(name) else {
+            continue;
+        };
+        if let Some(shown) = unit_style(BufReader::new(part)) {
+            return Err(WorkbookError::UnitsByFormat { shown });
+        }
+    }
+    Ok(())
+}
+
+/// The texts of the first number style of an .ods part (its styles, before its body) that
+/// shows a unit beside numbers (`<number:text>米</number:text>`): calamine gives no cell's
+/// style, so such a workbook's numbers cannot be told from their units. Dates and times
+/// are their own styles, and show none.
+fn unit_style(part: impl std::io::BufRead) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_reader(part);
+    let mut buf = Vec::with_capacity(1024);
+    let mut style: Option<String> = None;
+    let mut in_text = false;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => match e.name().as_ref() {
+                "number:number-style" | "number:currency-style" | "number:percentage-style" => {
+                    style = Some(String::new());
+                }
+                "number:text" | "number:currency-symbol" => in_text = style.is_some(),
+                "office:body" => return None,
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_text => {
+                if let Some(words) = style.as_mut() {
+                    words.push_str(&t.into_inner());
+                }
+            }
+            Ok(Event::End(e)) => match e.name().as_ref() {
+                "number:number-style" | "number:currency-style" | "number:percentage-style" => {
+                    if let Some(words) = style.take() {
+                        if super::shown::words_name_unit(&words) {
+                            return Some(words.trim().to_string());
+                        }
+                    }
+                }
+                "number:text" | "number:currency-symbol" => in_text = false,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
 }
 
 /// The cells calamine would lay out of the tables of `content` (an .ods's `content.xml`),
@@ -161,6 +212,48 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Number styles showing a unit are found among an .ods's styles; dates, currency signs,
+    /// percentages and words naming no unit show none, and nothing in the body is looked at.
+    #[test]
+    fn a_number_style_showing_a_unit_is_found_among_the_styles() {
+        let part = |styles: &str| {
+            format!("<office:document-content><office:automatic-styles>{styles}</office:automatic-styles><office:body><number:number-style><number:text>米</number:text></number:number-style></office:body></office:document-content>")
+        };
+        let found = |styles: &str| unit_style(part(styles).as_bytes());
+        let number = |texts: &str| {
+            format!(
+                r#"<number:number-style style:name="N1"><number:number number:decimal-places="0"/>{texts}</number:number-style>"#
+            )
+        };
+        assert_eq!(
+            found(&number("<number:text>米</number:text>")).as_deref(),
+            Some("米")
+        );
+        assert_eq!(
+            found(&number("<number:text> 万元</number:text>")).as_deref(),
+            Some("万元")
+        );
+        assert_eq!(
+            found(r#"<number:currency-style style:name="N2"><number:number/><number:currency-symbol>元</number:currency-symbol></number:currency-style>"#).as_deref(),
+            Some("元")
+        );
+        assert_eq!(found(&number("<number:text>户</number:text>")), None);
+        assert_eq!(found(&number("")), None);
+        assert_eq!(
+            found(
+                r#"<number:currency-style style:name="N2"><number:currency-symbol>¥</number:currency-symbol><number:number/></number:currency-style>"#
+            ),
+            None
+        );
+        assert_eq!(
+            found(
+                r#"<number:date-style style:name="N3"><number:year/><number:text>年</number:text><number:month/><number:text>月</number:text></number:date-style>"#
+            ),
+            None
+        );
+        assert_eq!(found(""), None);
+    }
 
     fn said(xml: &str) -> Option<String> {
         well_formed(xml.as_bytes())

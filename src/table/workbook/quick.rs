@@ -1514,6 +1514,11 @@ fn unprefixed<'a>(name: &'a [u8], read: &[&[u8]]) -> Result<&'a [u8], Unsure> {
     Ok(name)
 }
 
+/// Whether a number format shows a date or a duration, as calamine tells them.
+pub(super) fn shows_date(code: &str) -> bool {
+    custom_format(code) != Format::Other
+}
+
 /// Whether a custom number format shows a date or a duration (calamine's
 /// `detect_custom_number_format`, rule for rule).
 fn custom_format(format: &str) -> Format {

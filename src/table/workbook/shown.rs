@@ -280,6 +280,24 @@ fn names_a_unit(word: &str) -> bool {
     )
 }
 
+/// The format `code` when it shows a unit beside numbers (dates aside): what a workbook
+/// whose cells' formats cannot be told apart is refused for.
+pub(crate) fn code_shows_unit(code: &str) -> Option<&str> {
+    if super::quick::shows_date(code) {
+        return None;
+    }
+    shown_units(code).map(|_| code)
+}
+
+/// The words of a number style (an .ods's texts beside the number) when they name a unit.
+pub(crate) fn words_name_unit(words: &str) -> bool {
+    let word: String = words
+        .chars()
+        .filter(|c| !c.is_whitespace() && !IGNORED.contains(*c))
+        .collect();
+    !word.is_empty() && names_a_unit(&word)
+}
+
 /// Writes the unit `shown` beside the number already written onto `out`: `Err` when the
 /// number's unit cannot be told ([`Shown::Scaled`]).
 pub(crate) fn push_shown(shown: Option<&Shown>, out: &mut String) -> Result<(), ()> {

@@ -56,7 +56,61 @@ pub(super) fn check(path: &Path) -> Result<Option<u16>, WorkbookError> {
         return Ok(None);
     };
     sheets_cells(&stream).map_err(refused)?;
-    Ok(texts_code_page(&stream))
+    let code_page = texts_code_page(&stream);
+    if code_page == Some(UTF_16) {
+        if let Some(shown) = unit_format(&stream) {
+            return Err(WorkbookError::UnitsByFormat { shown });
+        }
+    }
+    Ok(code_page)
+}
+
+/// The first number format of a BIFF8 Workbook `stream` (its FORMAT records, before the
+/// globals end) that shows a unit beside numbers (`0"米"`): calamine gives no cell's format,
+/// so such a workbook's numbers cannot be told from their units.
+fn unit_format(stream: &[u8]) -> Option<String> {
+    for (typ, data) in records(stream, 0) {
+        match typ {
+            // EOF: the end of the workbook's globals.
+            0x000A => return None,
+            0x041E => {
+                let Some(code) = format_code(data) else {
+                    continue;
+                };
+                if let Some(code) = super::shown::code_shows_unit(&code) {
+                    return Some(code.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The code of a BIFF8 FORMAT record: its number (2 bytes), then a string of `cch`
+/// characters, one byte each (their high byte left out) or two, as its flags say, after any
+/// counts of its rich text and extended data.
+fn format_code(data: &[u8]) -> Option<String> {
+    let cch = usize::from(u16::from_le_bytes([*data.get(2)?, *data.get(3)?]));
+    let flags = *data.get(4)?;
+    let mut at = 5;
+    if flags & 0x08 != 0 {
+        at += 2;
+    }
+    if flags & 0x04 != 0 {
+        at += 4;
+    }
+    if flags & 0x01 == 0 {
+        let bytes = data.get(at..at + cch).or_else(|| data.get(at..))?;
+        Some(bytes.iter().map(|&b| char::from(b)).collect())
+    } else {
+        let bytes = data.get(at..(at + 2 * cch).min(data.len()))?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    }
 }
 
 /// The code page in which the texts of the Workbook `stream` are to be read, when it is not
