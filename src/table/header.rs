@@ -188,33 +188,33 @@ mod tests {
         assert_eq!(c.scale(Field::Length), Scale::Base);
     }
 
-    /// `单位：万元 长度：按米填写`: a unit of length after the label in a form not read left the
+    /// `单位：万元 长度：米为准`: a unit of length after the label in a form not read left the
     /// lengths read in kilometres; refused unless the length header names its own unit.
     #[test]
     fn a_length_unit_mentioned_after_its_label_is_refused_unless_the_header_says_it() {
-        let problems = search("单位：万元 长度：按米填写", &OFFICE).unwrap_err();
+        let problems = search("单位：万元 长度：米为准", &OFFICE).unwrap_err();
         let [HeaderProblem::Units(p)] = &problems[..] else {
             panic!("{problems:?}")
         };
         assert_eq!(
             p.render(Lang::Zh),
-            "表头上方的“单位：万元 长度：按米填写”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            "表头上方的“单位：万元 长度：米为准”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
         );
         assert_eq!(
             p.render(Lang::En),
-            "\"单位：万元 长度：按米填写\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
+            "\"单位：万元 长度：米为准\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))"
         );
         let mut header = OFFICE.to_vec();
         header[4] = "建设里程(米)";
-        let c = search("单位：万元 长度：按米填写", &header).unwrap();
+        let c = search("单位：万元 长度：米为准", &header).unwrap();
         assert_eq!(c.scale(Field::Length), Scale::Pow10(-3));
         // A completed-km column read by the title's unit is refused too.
         let mut header = header.clone();
         header.push("已完工");
         assert_eq!(
-            search("单位：万元 长度：按米填写", &header).unwrap_err(),
+            search("单位：万元 长度：米为准", &header).unwrap_err(),
             [HeaderProblem::Units(UnitProblem::LengthMentioned(
-                "单位：万元 长度：按米填写".into(),
+                "单位：万元 长度：米为准".into(),
                 "米".into()
             ))]
         );

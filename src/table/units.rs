@@ -546,9 +546,30 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 break;
             }
             let spoken: String = token.split_whitespace().collect();
+            // `单位：人民币（万元）`: the currency named, then its unit in brackets.
+            if ["人民币", "人民幣", "rmb", "cny", "￥", "¥"]
+                .iter()
+                .any(|c| spoken.eq_ignore_ascii_case(c))
+            {
+                let after = rest[len..].trim_start();
+                if let Some(inner) = after.strip_prefix(['(', '[', '【', '〔']) {
+                    rest = inner.trim_start();
+                    continue;
+                }
+            }
             let word = WORDS
                 .iter()
                 .find(|(w, ..)| money_bare(currency_bare(&spoken)).eq_ignore_ascii_case(w));
+            // `单位：万元（元）`: another unit of money in brackets after it says two.
+            if let Some(&(_, true, scale)) = word {
+                let after = rest[len..].trim_start();
+                if let Some(inner) = after.strip_prefix(['(', '[', '【', '〔']) {
+                    let inner = &inner[..inner.find([')', ']', '】', '〕']).unwrap_or(inner.len())];
+                    if let Some(other) = money_word(inner).filter(|&o| o != scale) {
+                        return Err(Unstated::Conflict(true, scale, other));
+                    }
+                }
+            }
             match word {
                 Some(&(_, is_money, scale)) => {
                     let slot = if is_money { &mut found.0 } else { &mut found.1 };
@@ -660,8 +681,21 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 after = &list[word..];
             }
             labels.push(normal.len() - after.len());
+            // `请按米填写长度`, `以公里计的里程`: the unit before the label.
+            if let Some((scale, start)) = unit_before_label(&normal[..at]) {
+                statements.push((start, label_end));
+                if reading.length.is_none() {
+                    reading.length_shared = false;
+                }
+                take(&mut reading.length, Some(scale), false)?;
+                continue;
+            }
             // `长度按米计`, `长度：米计`.
-            let Some((token, end)) = label_unit(normal.len(), after, &["计", "計"]) else {
+            let Some((token, end)) = label_unit(
+                normal.len(),
+                after,
+                &["填写", "填寫", "填报", "填報", "填列", "计", "計"],
+            ) else {
                 continue;
             };
             match length_word(token) {
@@ -684,10 +718,20 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     if reading.length.is_none() {
         reading.length_mention = length_mention(&normal, &labels, &statements).or_else(|| {
             // A unit of length on its own in a cell (`米`, `（米）`: a row of units above the
-            // header's columns) says the unit of some column, perhaps the lengths'.
-            normal
-                .split_whitespace()
-                .map(|t| t.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']' | '【' | '】')))
+            // header's columns) says the unit of some column, perhaps the lengths'; after a
+            // number it is a quantity's (`Total length: 12.5 km`, `全长 12.5 公里`).
+            let tokens: Vec<&str> = normal.split_whitespace().collect();
+            tokens
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    !i.checked_sub(1).is_some_and(|p| {
+                        tokens[p].ends_with(|c: char| {
+                            c.is_ascii_digit() || "一二两三四五六七八九十百千万〇零".contains(c)
+                        })
+                    })
+                })
+                .map(|(_, t)| t.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']' | '【' | '】')))
                 .find(|t| length_word(t).is_some())
                 .map(str::to_string)
         });
@@ -696,7 +740,22 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     // `单位`, as a length's is read above. `总投资：500万元` is an amount, not a unit: its
     // mention is refused below unless a unit is stated.
     for label in [
-        "金额", "金額", "投资", "投資", "资金", "資金", "造价", "造價",
+        "金额",
+        "金額",
+        "投资",
+        "投資",
+        "资金",
+        "資金",
+        "造价",
+        "造價",
+        "估算",
+        "概算",
+        "预算",
+        "預算",
+        "投资额",
+        "投資額",
+        "资金额",
+        "資金額",
     ] {
         for (at, _) in normal.match_indices(label) {
             let after = &normal[at + label.len()..];
@@ -754,6 +813,7 @@ fn read(text: &str) -> Result<Reading, Unstated> {
     } else if reading.length_mention.is_none() {
         reading.length_mention = bare_length;
     }
+    english_money(text, &normal, &mut reading, &mut statements)?;
     // A unit of money mentioned anywhere else (`投资约500万元`); bare 万 and 亿 only when no
     // word goes on after them (`500万`, `（万）`, not `万州区`).
     let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
@@ -774,6 +834,211 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         }
     }
     Ok(reading)
+}
+
+/// The unit of length a label is filled in by, written before it (`按米填写长度`,
+/// `以公里计的里程`, `用米填报长度`): its scale and where the statement starts.
+fn unit_before_label(before: &str) -> Option<(Scale, usize)> {
+    let mut pre = before.trim_end();
+    for tail in ["的", "之"] {
+        pre = pre.strip_suffix(tail).unwrap_or(pre);
+    }
+    for tail in [
+        "填写",
+        "填寫",
+        "填报",
+        "填報",
+        "填列",
+        "计算",
+        "計算",
+        "计",
+        "計",
+        "填",
+        "为单位",
+    ] {
+        if let Some(p) = pre.strip_suffix(tail) {
+            pre = p;
+            break;
+        }
+    }
+    let pre = pre.trim_end();
+    let (word, scale) = ["公里", "千米", "米", "km"]
+        .iter()
+        .find_map(|w| pre.strip_suffix(w).map(|_| (*w, length_word(w))))?;
+    let head = pre[..pre.len() - word.len()].trim_end();
+    let by = ["按", "以", "用"].iter().find(|b| head.ends_with(*b))?;
+    Some((scale?, head.len() - by.len()))
+}
+
+/// Multipliers written before (or after) a currency's English name: `10,000 yuan` is 万元,
+/// `100 million yuan` 亿元; `None` for those roadsub does not read (`1,000 yuan`, `million
+/// yuan`). Longest first. (A comma splits a CSV row's cells, which a row's text joins with a
+/// space: `10 000`.)
+const ENGLISH_MULTIPLIERS: [(&str, Option<Scale>); 25] = [
+    ("one hundred million", Some(Scale::Pow10(8))),
+    ("hundred million", Some(Scale::Pow10(8))),
+    ("100,000,000", Some(Scale::Pow10(8))),
+    ("100 000 000", Some(Scale::Pow10(8))),
+    ("1 000 000", None),
+    ("100 million", Some(Scale::Pow10(8))),
+    ("ten thousand", Some(Scale::Pow10(4))),
+    ("10 thousand", Some(Scale::Pow10(4))),
+    ("1,000,000", None),
+    ("thousands of", None),
+    ("millions of", None),
+    ("1 million", None),
+    ("thousand", None),
+    ("million", None),
+    ("10,000", Some(Scale::Pow10(4))),
+    ("10 000", Some(Scale::Pow10(4))),
+    ("10000", Some(Scale::Pow10(4))),
+    ("1,000", None),
+    ("1 000", None),
+    ("100m", Some(Scale::Pow10(8))),
+    ("1000", None),
+    ("10k", Some(Scale::Pow10(4))),
+    ("wan", Some(Scale::Pow10(4))),
+    ("mn", None),
+    ("k", None),
+];
+
+/// Words that say what follows is the amounts' unit in English (`Unit: 10,000 yuan`,
+/// `Amounts in 10,000 yuan`, `all figures are in yuan`).
+const ENGLISH_KEYS: [&str; 14] = [
+    "unit",
+    "units",
+    "amount",
+    "amounts",
+    "figures",
+    "money",
+    "currency",
+    "cost",
+    "costs",
+    "investment",
+    "funds",
+    "value",
+    "values",
+    "unit of money",
+];
+
+/// Words that may stand between an English key and its unit (`Amounts are shown in`).
+const ENGLISH_FILLERS: [&str; 9] = [
+    "in",
+    "are",
+    "is",
+    "all",
+    "shown",
+    "given",
+    "expressed",
+    "stated",
+    "of",
+];
+
+/// A unit of money written in English (`Unit: 10,000 yuan`, `Amounts in 10,000 yuan`,
+/// `(in 10,000 yuan)`, `Unit: RMB 10,000`, `Unit: 万元`): after an English key it states the
+/// amounts' unit, as `单位：万元` does (it was passed over, and 120 万元 read as 120 yuan);
+/// elsewhere 万元's or 亿元's multiple of yuan is a mention, refused unless a unit is stated.
+/// A multiple roadsub does not read (`1,000 yuan`, `million yuan`) after a key is refused.
+fn english_money(
+    text: &str,
+    normal: &str,
+    reading: &mut Reading,
+    statements: &mut Vec<(usize, usize)>,
+) -> Result<(), Unstated> {
+    // ASCII lower case keeps every byte where it was.
+    let lower = normal.to_ascii_lowercase();
+    let word_at = |at: usize, end: usize| {
+        !lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric())
+            && !lower[end..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
+    let mut found: Vec<(usize, usize, Option<Scale>)> = Vec::new();
+    for currency in ["yuan", "rmb", "cny"] {
+        for (at, _) in lower.match_indices(currency) {
+            let end = at + currency.len();
+            if !word_at(at, end) || inside(statements, at) {
+                continue;
+            }
+            let before = lower[..at].trim_end();
+            let after = &lower[end..];
+            let after_trimmed = after.trim_start();
+            let multiplier = ENGLISH_MULTIPLIERS.iter().find_map(|&(m, scale)| {
+                if let Some(head) = before.strip_suffix(m) {
+                    if !head.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+                        return Some((head.len(), end, scale));
+                    }
+                }
+                let tail = after_trimmed.strip_prefix(m)?;
+                if tail.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                    return None;
+                }
+                Some((at, lower.len() - tail.len(), scale))
+            });
+            found.push(multiplier.unwrap_or((at, end, Some(Scale::Base))));
+        }
+    }
+    // `Unit: 万元`: a unit roadsub reads after an English key.
+    for key in ["units", "unit"] {
+        for (at, _) in lower.match_indices(key) {
+            let end = at + key.len();
+            if !word_at(at, end) {
+                continue;
+            }
+            let rest = lower[end..].trim_start_matches(|c: char| {
+                matches!(c, ':' | '=' | '(' | '-' | '—') || c.is_whitespace()
+            });
+            let len = rest.find(ends_token).unwrap_or(rest.len());
+            let token = &rest[..len];
+            if let Some(scale) = money_word(token).filter(|_| !token.is_ascii()) {
+                let start = lower.len() - rest.len();
+                found.push((start, start + len, Some(scale)));
+            }
+        }
+    }
+    found.sort_unstable_by_key(|f| f.0);
+    for (start, end, scale) in found {
+        if inside(statements, start) {
+            continue;
+        }
+        // What stands before the unit, its fillers and separators taken off.
+        let mut pre = lower[..start].trim_end();
+        let mut bracket_in = false;
+        loop {
+            let trimmed = pre.trim_end_matches(|c: char| {
+                matches!(c, ':' | '=' | '-' | '—') || c.is_whitespace()
+            });
+            if let Some(head) = ENGLISH_FILLERS.iter().find_map(|f| {
+                trimmed
+                    .strip_suffix(f)
+                    .filter(|h| !h.ends_with(|c: char| c.is_ascii_alphanumeric()))
+            }) {
+                bracket_in |= head.trim_end().ends_with('(') && trimmed.ends_with("in");
+                pre = head;
+                continue;
+            }
+            pre = trimmed;
+            break;
+        }
+        let keyed = bracket_in
+            || ENGLISH_KEYS.iter().any(|k| {
+                pre.strip_suffix(k)
+                    .is_some_and(|h| !h.ends_with(|c: char| c.is_ascii_alphanumeric()))
+            });
+        let written = as_written(text, normal, start, end);
+        match (keyed, scale) {
+            (true, Some(scale)) => {
+                statements.push((start, end));
+                take(&mut reading.money, Some(scale), true)?;
+            }
+            (true, None) => return Err(Unstated::Unread(written)),
+            // An amount (`Total: 1,000 yuan`), or yuan, which the amounts are read in anyway.
+            (false, Some(Scale::Base) | None) => {}
+            (false, Some(_)) => {
+                reading.mention.get_or_insert(written);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The first word of a unit of length within a few characters after the end of a length's
@@ -1703,9 +1968,9 @@ mod tests {
     #[test]
     fn a_length_unit_after_its_label_in_a_form_not_read_is_noted_not_passed_over() {
         for (title, word) in [
-            ("单位：万元 长度：按米填写", "米"),
+            ("单位：万元 长度：米为准", "米"),
             ("长度: 以米为准", "米"),
-            ("长度：按米填写", "米"),
+            ("长度：均按米", "米"),
         ] {
             let read = refusal(title, None).unwrap();
             assert_eq!(read.length, None, "{title}");
@@ -2183,5 +2448,136 @@ mod tests {
             table_units(&two, None).unwrap_err().render(Lang::Zh),
             "表头上方的两行所写单位不同：“单位：万元”与“金额单位：元”；请只保留一种"
         );
+    }
+
+    /// English unit lines were passed over (`Unit: 10,000 yuan`: 120 万元 read as 120 yuan,
+    /// status 0) or refused (`Unit: 万元`): read after an English key; a multiple roadsub does
+    /// not read is refused; 万元's multiple elsewhere is a mention; an amount is nothing.
+    #[test]
+    fn a_unit_of_money_written_in_english_is_read_or_refused_never_passed_over() {
+        let wan = Some(Scale::Pow10(4));
+        for title in [
+            "Unit: 10,000 yuan",
+            "Unit: 10 000 yuan",
+            "unit:10000 Yuan",
+            "Units: ten thousand yuan",
+            "Amounts in 10,000 yuan",
+            "All amounts are shown in 10,000 RMB",
+            "(in 10,000 yuan)",
+            "Unit: RMB 10,000",
+            "Unit: 10k yuan",
+            "Unit: wan yuan",
+            "Unit: 万元",
+            "Road plan 2018 (Unit: 10,000 yuan)",
+        ] {
+            assert_eq!(stated(title), Ok((wan, None)), "{title}");
+        }
+        assert_eq!(
+            stated("Amounts are in 100 million yuan"),
+            Ok((Some(Scale::Pow10(8)), None))
+        );
+        assert_eq!(stated("Unit: yuan"), Ok((Some(Scale::Base), None)));
+        for (title, unit) in [
+            ("Unit: 1,000 yuan", "1,000 yuan"),
+            ("Unit: thousand yuan", "thousand yuan"),
+            ("Amounts in million yuan", "million yuan"),
+        ] {
+            assert_eq!(stated(title), Err(Unstated::Unread(unit.into())), "{title}");
+        }
+        assert_eq!(
+            stated("Budget about 10,000 yuan"),
+            Err(Unstated::Mentioned("10,000 yuan".into(), (None, None)))
+        );
+        for title in [
+            "Total: 1,000 yuan",
+            "Total 500,000 yuan",
+            "Prepared by the Yuan family",
+        ] {
+            assert_eq!(stated(title), Ok((None, None)), "{title}");
+        }
+        assert_eq!(
+            stated("Unit: 10,000 yuan; 单位：元"),
+            Err(Unstated::Conflict(true, Scale::Base, Scale::Pow10(4)))
+        );
+    }
+
+    /// Forms a review found refused or read wrong: an amount's label with a word before its
+    /// bracket, the currency named before its unit in brackets, a quantity in English, the
+    /// unit before a length's label; `单位：万元（元）` was read as 万元 alone.
+    #[test]
+    fn forms_a_review_found_refused_or_misread_are_read_or_refused() {
+        let wan = Some(Scale::Pow10(4));
+        for title in [
+            "投资估算（万元）",
+            "投资额（万元）",
+            "预算（万元）",
+            "概算：万元",
+            "单位：人民币（万元）",
+            "单位：RMB(万元)",
+            "单位：万元（人民币）",
+        ] {
+            assert_eq!(stated(title), Ok((wan, None)), "{title}");
+        }
+        assert!(matches!(
+            stated("预算500万元"),
+            Err(Unstated::Mentioned(..))
+        ));
+        assert_eq!(
+            stated("单位：万元（元）"),
+            Err(Unstated::Conflict(true, Scale::Pow10(4), Scale::Base))
+        );
+        let metres = Some(Scale::Pow10(-3));
+        for title in [
+            "请按米填写长度",
+            "用米填报长度",
+            "长度按米填写",
+            "长度：按米填写",
+            "单位：万元 请按米填写长度",
+        ] {
+            assert_eq!(stated(title).map(|s| s.1), Ok(metres), "{title}");
+        }
+        assert_eq!(stated("以公里计的里程"), Ok((None, Some(Scale::Base))));
+        for title in ["Total length: 12.5 km", "全长 12.5 公里", "米易县道路长度"] {
+            let units = refusal(title, None).unwrap();
+            assert_eq!(
+                (units.length.map(|g| g.scale), units.length_mentioned),
+                (None, None),
+                "{title}"
+            );
+        }
+    }
+
+    proptest! {
+        /// An English unit line in any of its forms (key, fillers, multiple, currency, its
+        /// case) states the multiple it names, or is refused when roadsub does not read that
+        /// multiple; without a key, 万元's and 亿元's multiples are mentions and the rest
+        /// nothing: never a unit passed over.
+        #[test]
+        fn an_english_unit_line_is_read_refused_or_a_mention(
+            key in prop::sample::select(vec!["Unit: ", "Units:", "UNIT = ", "Amounts in ", "All amounts are shown in ", "(in ", "Costs in ", ""]),
+            multiple in prop::sample::select(vec![
+                ("10,000 ", Some(Scale::Pow10(4))),
+                ("10000 ", Some(Scale::Pow10(4))),
+                ("Ten thousand ", Some(Scale::Pow10(4))),
+                ("100 million ", Some(Scale::Pow10(8))),
+                ("", Some(Scale::Base)),
+                ("1,000 ", None),
+                ("thousand ", None),
+                ("Million ", None),
+            ]),
+            currency in prop::sample::select(vec!["yuan", "Yuan", "RMB", "cny"]),
+            end in prop::sample::select(vec!["", ")", ".", " only"]),
+        ) {
+            let title = format!("Road plan {key}{}{currency}{end}", multiple.0);
+            let got = stated(&title);
+            match (key.is_empty(), multiple.1) {
+                (false, Some(scale)) => prop_assert_eq!(got, Ok((Some(scale), None))),
+                (false, None) => prop_assert!(matches!(got, Err(Unstated::Unread(_))), "{:?}", got),
+                (true, Some(Scale::Pow10(_))) => {
+                    prop_assert!(matches!(got, Err(Unstated::Mentioned(..))), "{:?}", got)
+                }
+                (true, _) => prop_assert_eq!(got, Ok((None, None))),
+            }
+        }
     }
 }

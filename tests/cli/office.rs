@@ -1190,7 +1190,7 @@ fn a_length_unit_stated_after_its_label_in_a_title_is_read_not_passed_over() {
 /// Other office forms of a length's unit in a title (`长度/米`, `长度＝米`, `长度按米计`,
 /// `长度、宽度：米`, `路长：米`, `里程数：米`, `长度（单位：米）`) were passed over: 850 m read as
 /// 850 km, 127,500,000.00 paid, status 0. They are read; a unit after the label in a form not
-/// read (`长度：按米填写`) refuses the table unless the length header names its unit; a title's
+/// read (`长度：米为准`) refuses the table unless the length header names its unit; a title's
 /// 米 against a header's km is refused.
 #[test]
 fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
@@ -1212,17 +1212,14 @@ fn a_length_unit_in_other_title_forms_was_read_as_kilometres() {
         assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00", "{title}");
         assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
     }
-    let f = env.write(
-        "lm.csv",
-        format!("单位：万元 长度：按米填写\n{header}{row}"),
-    );
-    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度：按米填写\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
-    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度：按米填写”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
+    let f = env.write("lm.csv", format!("单位：万元 长度：米为准\n{header}{row}"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"单位：万元 长度：米为准\" above the header gives 米 as a length's unit in a form roadsub does not read, so lengths might be read in the wrong unit; write 长度单位：米 (or 长度单位：公里) on a row of its own, or give the length header its unit (建设里程(米))\n1 table not read; nothing written\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“单位：万元 长度：米为准”写了长度单位“米”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）\n1 个表无法读取；未写出任何结果\n"));
     // The header naming its unit settles it.
     let f = env.write(
         "lm.csv",
         format!(
-            "单位：万元 长度：按米填写\n{}{row}",
+            "单位：万元 长度：米为准\n{}{row}",
             header.replace("长度", "长度(米)")
         ),
     );
@@ -1380,4 +1377,32 @@ fn a_cost_header_with_a_unit_per_km_is_read_per_km() {
         assert_eq!(cell(&out.stdout, "A", "transport"), "800000.00", "{header}");
         assert_eq!(cell(&out.stdout, "A", "gap"), "0.00", "{header}");
     }
+}
+
+/// An English unit line (`Unit: 10,000 yuan`) was passed over: 40 万元 a km read as 40 yuan,
+/// status 0. It is read, in a cell of its own as in a CSV title split at its comma; a
+/// multiple roadsub does not read is refused; the unit written before a length's label
+/// (`请按米填写长度`) is the lengths'.
+#[test]
+fn a_unit_line_in_english_or_before_its_label_is_read_not_passed_over() {
+    let env = Env::new();
+    let header = "编号,乡镇,村,类别,宽度,长度,每公里造价\n";
+    let row = "A,天马乡,画青村,通村,3.5,0.85,40\n";
+    for title in [
+        "\"Unit: 10,000 yuan\"",
+        "Unit: 10,000 yuan",
+        "Amounts in 10000 yuan",
+        "2018 road plan (Unit: 万元)",
+    ] {
+        let f = env.write("en.csv", format!("{title}\n{header}{row}"));
+        let out = env.roadsub(&["batch", &f]).expect_code(0);
+        assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00", "{title}");
+        assert_eq!(cell(&out.stdout, "A", "poverty"), "212500.00", "{title}");
+    }
+    let f = env.write("en.csv", format!("Unit: 1000 yuan\n{header}{row}"));
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"Unit: 1000 yuan\" above the header names a unit roadsub does not read (1000 yuan; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n"));
+    let metres = "单位：万元 请按米填写长度\n编号,乡镇,村,类别,宽度,长度,每公里造价\nA,天马乡,画青村,通村,3.5,850,40\n";
+    let f = env.write("before.csv", metres);
+    let out = env.roadsub(&["batch", &f]).expect_code(0);
+    assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00");
 }
