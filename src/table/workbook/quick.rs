@@ -538,7 +538,12 @@ impl SheetCells<'_> {
             }
             (Value::Raw(_), Type::Inline) => false,
             (Value::Raw(v), typ) => {
-                self.value(v, typ, format, out)? && self.unit(v, typ, format, style, out)?
+                let filled = self.value(v, typ, format, out)?;
+                // Most workbooks' formats show no unit: one compare a cell.
+                if filled && !self.units.is_empty() {
+                    self.unit(v, typ, format, style, out)?;
+                }
+                filled
             }
         };
         // calamine's reader: a formula whose cached value is empty has no saved result.
@@ -616,6 +621,7 @@ impl SheetCells<'_> {
     /// Writes the unit the number format of style `style` shows beside the number `v` just
     /// written (see [`super::shown`]); `Err` when the number's unit cannot be told, which
     /// calamine's reading then refuses.
+    #[inline(never)]
     fn unit(
         &self,
         v: &[u8],
@@ -623,18 +629,17 @@ impl SheetCells<'_> {
         format: Option<Format>,
         style: Option<usize>,
         out: &mut String,
-    ) -> Result<bool, Unsure> {
+    ) -> Result<(), Unsure> {
         let Some(units) = style
             .and_then(|s| self.units.get(s))
             .and_then(Option::as_deref)
         else {
-            return Ok(true);
+            return Ok(());
         };
         if typ != Type::Number || format != Some(Format::Other) {
-            return Ok(true);
+            return Ok(());
         }
-        push_shown(units.beside(parse_f64(v)?), out).map_err(|()| Unsure)?;
-        Ok(true)
+        push_shown(units.beside(parse_f64(v)?), out).map_err(|()| Unsure)
     }
 }
 
