@@ -112,6 +112,8 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
             None => return Some(Some(Problem::NoteMentions(word))),
         },
         Err(Unstated::Empty) => (None, None),
+        // A note that may say a unit is not to be used sets none to check.
+        Err(Unstated::Negated(..)) => (None, None),
     };
     let in_force = columns.scale(cost_field(columns));
     if let Some(m) = money_unit.filter(|&m| m != in_force) {

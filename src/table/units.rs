@@ -78,6 +78,9 @@ pub enum UnitProblem {
     /// A row above the header states the lengths' unit (`长度：米`) and a length column's
     /// header names another (`建设里程(km)`): the row, and the header as written.
     LengthAgainstHeader(String, String),
+    /// A row above the header states a unit with words that may say the opposite or another
+    /// unit (`请勿按米填写长度`): the row, and the word.
+    Negated(String, String),
 }
 
 /// Why the units a row writes cannot be taken as stated.
@@ -98,6 +101,10 @@ pub enum Unstated {
     Mentioned(String, Stated),
     /// A unit key with nothing after it (`单位：`).
     Empty,
+    /// A unit stated in a row with words that may say the opposite or another unit
+    /// (`请勿按米填写长度`, `Do not enter amounts in 10,000 yuan`, `长度(米)已换算为公里`): the
+    /// word, and the units the row would state.
+    Negated(String, Stated),
 }
 
 /// The words a unit is written in, with what they mean: money or length. The one list of
@@ -560,13 +567,18 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             let word = WORDS
                 .iter()
                 .find(|(w, ..)| money_bare(currency_bare(&spoken)).eq_ignore_ascii_case(w));
-            // `单位：万元（元）`: another unit of money in brackets after it says two.
+            // `单位：万元（元）`: another unit of money in brackets after it says two;
+            // `单位：万元（美元）` another currency.
             if let Some(&(_, true, scale)) = word {
                 let after = rest[len..].trim_start();
                 if let Some(inner) = after.strip_prefix(['(', '[', '【', '〔']) {
                     let inner = &inner[..inner.find([')', ']', '】', '〕']).unwrap_or(inner.len())];
                     if let Some(other) = money_word(inner).filter(|&o| o != scale) {
                         return Err(Unstated::Conflict(true, scale, other));
+                    }
+                    let lower = inner.to_ascii_lowercase();
+                    if FOREIGN_MONEY.iter().any(|f| lower.contains(f)) {
+                        return Err(Unstated::Unread(format!("{token}（{inner}）")));
                     }
                 }
             }
@@ -731,6 +743,13 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                         })
                     })
                 })
+                // A width's unit (`Width (m)`, `Width unit: m`).
+                .filter(|(i, _)| {
+                    !tokens[i.saturating_sub(2)..*i].iter().any(|t| {
+                        let t = t.to_ascii_lowercase();
+                        t.contains("width") || t.contains('宽') || t.contains('寬')
+                    })
+                })
                 .map(|(_, t)| t.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']' | '【' | '】')))
                 .find(|t| length_word(t).is_some())
                 .map(str::to_string)
@@ -814,6 +833,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         reading.length_mention = bare_length;
     }
     english_money(text, &normal, &mut reading, &mut statements)?;
+    if reading.money.is_some() || reading.length.is_some() {
+        if let Some(word) = negation(&normal) {
+            return Err(Unstated::Negated(word, (reading.money, reading.length)));
+        }
+    }
     // A unit of money mentioned anywhere else (`投资约500万元`); bare 万 and 亿 only when no
     // word goes on after them (`500万`, `（万）`, not `万州区`).
     let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
@@ -834,6 +858,54 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         }
     }
     Ok(reading)
+}
+
+/// Names of currencies other than the yuan (in lower case).
+const FOREIGN_MONEY: [&str; 12] = [
+    "美元", "港元", "港币", "欧元", "日元", "英镑", "usd", "us$", "hk$", "$", "eur", "€",
+];
+
+/// Words that may turn a unit stated beside them into its opposite or another unit
+/// (`请勿按米填写`, `不得用米`, `已换算为公里`, `Do not enter`, `converted to km`, `→`), found
+/// in a row that states one: such a row is refused, not read as saying the unit.
+fn negation(normal: &str) -> Option<String> {
+    const CHINESE: [&str; 17] = [
+        "勿", "不得", "不要", "不可", "不能", "不予", "不用", "不按", "不以", "不是", "禁止",
+        "严禁", "換算", "换算", "折算", "转换", "換成",
+    ];
+    if let Some(w) = CHINESE.iter().find(|w| normal.contains(*w)) {
+        return Some(w.to_string());
+    }
+    if let Some(w) = ["→", "->", "⇒", "=>"].iter().find(|w| normal.contains(*w)) {
+        return Some(w.to_string());
+    }
+    let lower = normal.to_ascii_lowercase();
+    [
+        "not",
+        "no",
+        "don't",
+        "never",
+        "convert",
+        "converted",
+        "instead",
+        "except",
+        "rather",
+    ]
+    .iter()
+    .find(|w| {
+        lower.match_indices(*w).any(|(at, _)| {
+            let next = lower[at + w.len()..].chars().next();
+            // `No. 3`, `No 3`: a number's sign, not a negation.
+            let numbered = **w == "no"
+                && lower[at + w.len()..]
+                    .trim_start()
+                    .starts_with(|c: char| c == '.' || c.is_ascii_digit());
+            let in_word = lower[..at].ends_with(|c: char| c.is_ascii_alphabetic())
+                || next.is_some_and(|c| c.is_ascii_alphabetic());
+            !in_word && !numbered
+        })
+    })
+    .map(|w| normal[lower.find(w).unwrap_or(0)..][..w.len()].to_string())
 }
 
 /// The unit of length a label is filled in by, written before it (`按米填写长度`,
@@ -902,43 +974,245 @@ const ENGLISH_MULTIPLIERS: [(&str, Option<Scale>); 25] = [
     ("k", None),
 ];
 
-/// Words that say what follows is the amounts' unit in English (`Unit: 10,000 yuan`,
-/// `Amounts in 10,000 yuan`, `all figures are in yuan`).
-const ENGLISH_KEYS: [&str; 14] = [
-    "unit",
-    "units",
-    "amount",
-    "amounts",
-    "figures",
-    "money",
-    "currency",
-    "cost",
-    "costs",
-    "investment",
-    "funds",
-    "value",
-    "values",
-    "unit of money",
-];
+/// What English words before a unit say it is the unit of: `Unit:` either (as `单位：`),
+/// `Amounts in` money, `Lengths in` lengths.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum EnglishKey {
+    Any,
+    Money,
+    Length,
+}
 
-/// Words that may stand between an English key and its unit (`Amounts are shown in`).
-const ENGLISH_FILLERS: [&str; 9] = [
-    "in",
-    "are",
-    "is",
-    "all",
-    "shown",
-    "given",
-    "expressed",
-    "stated",
-    "of",
-];
+/// Where an English key stands in `lower` (a row in ASCII lower case): its start, where the
+/// unit it says starts, and what the unit is of. `Unit: …`, `Units = …`, `Unit (…)`, `unit
+/// is …`, `Amount unit: …`, `Length unit: …`; `Amounts in …`, `All figures
+/// are shown in …`, `Costs in …`; `Lengths in …`, `Length is given in …`; `(in …)` and a row
+/// starting `In …`.
+fn english_keys(lower: &str) -> Vec<(usize, usize, EnglishKey)> {
+    let word_at = |at: usize, end: usize| {
+        !lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric())
+            && !lower[end..].starts_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    // After fillers (`are shown in`), the end of `in`, if the words come to it.
+    let after_in = |mut at: usize| -> Option<usize> {
+        loop {
+            let rest = lower[at..].trim_start();
+            let word_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            let start = lower.len() - rest.len();
+            match word {
+                "in" => return Some(start + 2),
+                "are" | "is" | "all" | "shown" | "given" | "expressed" | "stated" | "written"
+                | "entered" => at = start + word_len,
+                _ => return None,
+            }
+        }
+    };
+    let mut keys = Vec::new();
+    for (at, w) in lower.match_indices("unit") {
+        let mut end = at + w.len();
+        if lower[end..].starts_with('s') {
+            end += 1;
+        }
+        if !word_at(at, end) {
+            continue;
+        }
+        let before = lower[..at].trim_end();
+        let word_start = before
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        // Whatever word comes before (`Reporting unit: Transport Bureau` names an
+        // organisation, and states nothing a unit's words would).
+        let kind = match &before[word_start..] {
+            "amount" | "money" | "currency" => EnglishKey::Money,
+            "length" => EnglishKey::Length,
+            // A width's, height's or thickness's unit states none roadsub reads.
+            "width" | "widths" | "height" | "thickness" | "depth" => continue,
+            _ => EnglishKey::Any,
+        };
+        let rest = lower[end..].trim_start();
+        let unit_at = if let Some(r) = rest.strip_prefix([':', '=', '(']) {
+            lower.len() - r.len()
+        } else if let Some(i) = after_in(end) {
+            i
+        } else if rest.starts_with("is ") || rest.starts_with("are ") {
+            lower.len() - rest.len() + rest.find(' ').unwrap_or(0)
+        } else {
+            continue;
+        };
+        keys.push((at, unit_at, kind));
+    }
+    for (key, kind) in [
+        ("amounts", EnglishKey::Money),
+        ("amount", EnglishKey::Money),
+        ("figures", EnglishKey::Money),
+        ("values", EnglishKey::Money),
+        ("costs", EnglishKey::Money),
+        ("cost", EnglishKey::Money),
+        ("money", EnglishKey::Money),
+        ("investment", EnglishKey::Money),
+        ("funds", EnglishKey::Money),
+        ("lengths", EnglishKey::Length),
+        ("length", EnglishKey::Length),
+    ] {
+        for (at, _) in lower.match_indices(key) {
+            let end = at + key.len();
+            if !word_at(at, end) {
+                continue;
+            }
+            if let Some(i) = after_in(end) {
+                keys.push((at, i, kind));
+            }
+        }
+    }
+    for (at, _) in lower.match_indices("in ") {
+        let before = lower[..at].trim_end();
+        if before.is_empty() || before.ends_with(['(', '[']) {
+            keys.push((at, at + 2, EnglishKey::Money));
+        }
+    }
+    // `(10k RMB)`, `(RMB thousand)`: a bracket holding a currency's English name says the
+    // amounts' unit, as a header's bracket does.
+    for (at, open) in lower.match_indices(['(', '（']) {
+        let inner_at = at + open.len();
+        let inner_end = lower[inner_at..]
+            .find([')', '）'])
+            .map_or(lower.len(), |i| inner_at + i);
+        let inner = &lower[inner_at..inner_end];
+        let names_currency = ["yuan", "rmb", "cny"].iter().any(|c| {
+            inner.match_indices(c).any(|(i, _)| {
+                !inner[..i].ends_with(|c: char| c.is_ascii_alphabetic())
+                    && !inner[i + c.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+            })
+        });
+        // (Unless another key inside says it: `(Unit: 10,000 yuan)`, `(in 10,000 yuan)`.)
+        let keyed = inner.contains("unit") || inner.trim_start().starts_with("in ");
+        if names_currency && !keyed {
+            keys.push((at, inner_at, EnglishKey::Money));
+        }
+    }
+    keys.sort_unstable_by_key(|k| (k.0, k.1));
+    keys.dedup_by_key(|k| k.1);
+    keys
+}
 
-/// A unit of money written in English (`Unit: 10,000 yuan`, `Amounts in 10,000 yuan`,
-/// `(in 10,000 yuan)`, `Unit: RMB 10,000`, `Unit: 万元`): after an English key it states the
-/// amounts' unit, as `单位：万元` does (it was passed over, and 120 万元 read as 120 yuan);
-/// elsewhere 万元's or 亿元's multiple of yuan is a mention, refused unless a unit is stated.
-/// A multiple roadsub does not read (`1,000 yuan`, `million yuan`) after a key is refused.
+/// What the words after an English key (`unit`, in ASCII lower case, to the end of its
+/// clause) state.
+#[derive(Debug, PartialEq)]
+enum EnglishUnit {
+    Money(Scale),
+    Length(Scale),
+    /// Written like a unit, but not one roadsub reads (`100,000 yuan`, `USD 10,000`, `feet`).
+    Unread,
+    /// No unit: a name or other words.
+    Nothing,
+}
+
+fn english_unit(unit: &str, kind: EnglishKey) -> EnglishUnit {
+    let unit = unit
+        .trim()
+        .trim_start_matches(|c: char| c == ':' || c.is_whitespace())
+        .trim_end_matches(['.', ':', ' ']);
+    let unit = ["in ", "of the ", "of ", "the "]
+        .iter()
+        .find_map(|f| unit.strip_prefix(f))
+        .unwrap_or(unit)
+        .trim();
+    if unit.is_empty() {
+        return EnglishUnit::Nothing;
+    }
+    let bare: String = unit.split_whitespace().collect();
+    if kind != EnglishKey::Length {
+        if let Some(scale) = money_word(&bare) {
+            return EnglishUnit::Money(scale);
+        }
+    }
+    if kind != EnglishKey::Money {
+        if let Some(scale) = length_word(&bare) {
+            return EnglishUnit::Length(scale);
+        }
+    }
+    let word_in = |w: &str| {
+        unit.match_indices(w).any(|(at, _)| {
+            !unit[..at].ends_with(|c: char| c.is_ascii_alphabetic())
+                && !unit[at + w.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+        })
+    };
+    if kind != EnglishKey::Length {
+        for currency in ["yuan", "rmb", "cny"] {
+            let Some((at, _)) = unit.match_indices(currency).find(|&(at, _)| {
+                word_in(currency)
+                    && !unit[at + currency.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+            }) else {
+                continue;
+            };
+            let before = unit[..at].trim();
+            let after = unit[at + currency.len()..].trim();
+            let multiple = match (before.is_empty(), after.is_empty()) {
+                (true, true) => return EnglishUnit::Money(Scale::Base),
+                (false, true) => before,
+                (true, false) => after,
+                (false, false) => return EnglishUnit::Unread,
+            };
+            return match ENGLISH_MULTIPLIERS.iter().find(|(m, _)| *m == multiple) {
+                Some((_, Some(scale))) => EnglishUnit::Money(*scale),
+                _ => EnglishUnit::Unread,
+            };
+        }
+    }
+    // Another currency, a unit of length not read, or a unit word of money or length in any
+    // form not read (`10^4 yuan`, `feet`, `万元/公里`).
+    const OTHERS: [&str; 31] = [
+        "usd",
+        "us$",
+        "hk$",
+        "dollar",
+        "dollars",
+        "euro",
+        "euros",
+        "eur",
+        "gbp",
+        "jpy",
+        "yen",
+        "ft",
+        "feet",
+        "foot",
+        "mile",
+        "miles",
+        "mi",
+        "li",
+        "cm",
+        "mm",
+        "yard",
+        "yards",
+        "yd",
+        "metre",
+        "metres",
+        "meter",
+        "meters",
+        "km",
+        "m",
+        "kilometres",
+        "kilometers",
+    ];
+    if OTHERS.iter().any(|w| word_in(w))
+        || unit.contains(['$', '€', '£', '元', '万', '萬', '亿', '億', '米', '里'])
+        || unit.contains("yuan")
+        || unit.contains("rmb")
+    {
+        return EnglishUnit::Unread;
+    }
+    EnglishUnit::Nothing
+}
+
+/// A unit written in English (`Unit: 10,000 yuan`, `Amounts in 10,000 yuan`, `(in 10,000
+/// yuan)`, `Unit: RMB 10,000`, `Unit: 万元`, `Lengths in metres`, `Unit: km`): after an
+/// English key it states the amounts' or the lengths' unit, as `单位：万元` does (`Unit: 10,000
+/// yuan` was passed over, and 120 万元 read as 120 yuan); a unit not read there (`100,000
+/// yuan`, `USD 10,000`, `feet`) is refused; 万元's or 亿元's multiple of yuan elsewhere is a
+/// mention, refused unless a unit is stated.
 fn english_money(
     text: &str,
     normal: &str,
@@ -947,94 +1221,61 @@ fn english_money(
 ) -> Result<(), Unstated> {
     // ASCII lower case keeps every byte where it was.
     let lower = normal.to_ascii_lowercase();
-    let word_at = |at: usize, end: usize| {
-        !lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric())
-            && !lower[end..].starts_with(|c: char| c.is_ascii_alphanumeric())
-    };
     let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
-    let mut found: Vec<(usize, usize, Option<Scale>)> = Vec::new();
+    for (key_at, unit_at, kind) in english_keys(&lower) {
+        if inside(statements, key_at) || inside(statements, unit_at) {
+            continue;
+        }
+        let end = lower[unit_at..]
+            .find([';', '；', ')', '）', '(', '（', '。', '|', ']', '】', '/'])
+            .map_or(lower.len(), |i| unit_at + i);
+        match english_unit(&lower[unit_at..end], kind) {
+            EnglishUnit::Money(scale) => {
+                statements.push((key_at, end));
+                take(&mut reading.money, Some(scale), true)?;
+            }
+            EnglishUnit::Length(scale) => {
+                statements.push((key_at, end));
+                if reading.length.is_none() {
+                    reading.length_shared = kind == EnglishKey::Any;
+                }
+                take(&mut reading.length, Some(scale), false)?;
+            }
+            EnglishUnit::Unread => {
+                let written = as_written(text, normal, unit_at, end);
+                return Err(Unstated::Unread(written.trim().to_string()));
+            }
+            EnglishUnit::Nothing => {}
+        }
+    }
+    // 万元's or 亿元's multiple of yuan outside any statement: a mention.
     for currency in ["yuan", "rmb", "cny"] {
         for (at, _) in lower.match_indices(currency) {
             let end = at + currency.len();
-            if !word_at(at, end) || inside(statements, at) {
+            if inside(statements, at)
+                || lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric())
+                || lower[end..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
                 continue;
             }
             let before = lower[..at].trim_end();
-            let after = &lower[end..];
-            let after_trimmed = after.trim_start();
-            let multiplier = ENGLISH_MULTIPLIERS.iter().find_map(|&(m, scale)| {
+            let after = lower[end..].trim_start();
+            let found = ENGLISH_MULTIPLIERS.iter().find_map(|&(m, scale)| {
                 if let Some(head) = before.strip_suffix(m) {
                     if !head.ends_with(|c: char| c.is_ascii_alphanumeric()) {
                         return Some((head.len(), end, scale));
                     }
                 }
-                let tail = after_trimmed.strip_prefix(m)?;
+                let tail = after.strip_prefix(m)?;
                 if tail.starts_with(|c: char| c.is_ascii_alphanumeric()) {
                     return None;
                 }
                 Some((at, lower.len() - tail.len(), scale))
             });
-            found.push(multiplier.unwrap_or((at, end, Some(Scale::Base))));
-        }
-    }
-    // `Unit: 万元`: a unit roadsub reads after an English key.
-    for key in ["units", "unit"] {
-        for (at, _) in lower.match_indices(key) {
-            let end = at + key.len();
-            if !word_at(at, end) {
-                continue;
-            }
-            let rest = lower[end..].trim_start_matches(|c: char| {
-                matches!(c, ':' | '=' | '(' | '-' | '—') || c.is_whitespace()
-            });
-            let len = rest.find(ends_token).unwrap_or(rest.len());
-            let token = &rest[..len];
-            if let Some(scale) = money_word(token).filter(|_| !token.is_ascii()) {
-                let start = lower.len() - rest.len();
-                found.push((start, start + len, Some(scale)));
-            }
-        }
-    }
-    found.sort_unstable_by_key(|f| f.0);
-    for (start, end, scale) in found {
-        if inside(statements, start) {
-            continue;
-        }
-        // What stands before the unit, its fillers and separators taken off.
-        let mut pre = lower[..start].trim_end();
-        let mut bracket_in = false;
-        loop {
-            let trimmed = pre.trim_end_matches(|c: char| {
-                matches!(c, ':' | '=' | '-' | '—') || c.is_whitespace()
-            });
-            if let Some(head) = ENGLISH_FILLERS.iter().find_map(|f| {
-                trimmed
-                    .strip_suffix(f)
-                    .filter(|h| !h.ends_with(|c: char| c.is_ascii_alphanumeric()))
-            }) {
-                bracket_in |= head.trim_end().ends_with('(') && trimmed.ends_with("in");
-                pre = head;
-                continue;
-            }
-            pre = trimmed;
-            break;
-        }
-        let keyed = bracket_in
-            || ENGLISH_KEYS.iter().any(|k| {
-                pre.strip_suffix(k)
-                    .is_some_and(|h| !h.ends_with(|c: char| c.is_ascii_alphanumeric()))
-            });
-        let written = as_written(text, normal, start, end);
-        match (keyed, scale) {
-            (true, Some(scale)) => {
-                statements.push((start, end));
-                take(&mut reading.money, Some(scale), true)?;
-            }
-            (true, None) => return Err(Unstated::Unread(written)),
-            // An amount (`Total: 1,000 yuan`), or yuan, which the amounts are read in anyway.
-            (false, Some(Scale::Base) | None) => {}
-            (false, Some(_)) => {
-                reading.mention.get_or_insert(written);
+            if let Some((start, end, Some(Scale::Pow10(_)))) = found {
+                reading
+                    .mention
+                    .get_or_insert_with(|| as_written(text, normal, start, end));
             }
         }
     }
@@ -1178,6 +1419,7 @@ fn of_lengths(e: &Unstated) -> bool {
         Unstated::Glued(_, found) => found.1.is_some(),
         Unstated::Conflict(money, ..) => !money,
         Unstated::Mentioned(..) | Unstated::Empty => false,
+        Unstated::Negated(_, found) => found.1.is_some(),
     }
 }
 
@@ -1250,6 +1492,7 @@ pub fn table_units(titles: &[Vec<String>], flag: Option<Scale>) -> Result<TableU
             // it cannot tell is a length's, which the flag does not say.
             Err(e) if flag.is_some() && !of_lengths(&e) => Reading::default(),
             Err(Unstated::Unread(unit)) => return Err(UnitProblem::Unread(text, unit)),
+            Err(Unstated::Negated(word, _)) => return Err(UnitProblem::Negated(text, word)),
             Err(Unstated::Glued(unit, (None, Some(_)))) => {
                 return Err(UnitProblem::GluedLength(text, unit))
             }
@@ -1485,6 +1728,12 @@ impl UnitProblem {
             ),
             (UnitProblem::LengthMentioned(t, word), Lang::Zh) => format!(
                 "表头上方的“{t}”写了长度单位“{word}”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
+            ),
+            (UnitProblem::Negated(t, word), Lang::En) => format!(
+                "\"{t}\" above the header states a unit beside words that may say the opposite or another unit ({word}), so which unit the numbers are in cannot be told; write the unit on a row of its own (单位：万元, 长度单位：米) or in the column's header (长度(米))"
+            ),
+            (UnitProblem::Negated(t, word), Lang::Zh) => format!(
+                "表头上方的“{t}”在写明单位的同时有可能意思相反或另指单位的词（{word}），无法确定数字的单位；请单独一行写明单位（如“单位：万元”“长度单位：米”），或在列标题中注明单位（如“长度(米)”）"
             ),
             (UnitProblem::LengthAgainstHeader(t, header), Lang::En) => format!(
                 "\"{t}\" above the header gives the lengths one unit and the column \"{header}\" another; keep one"
@@ -2566,7 +2815,7 @@ mod tests {
                 ("Million ", None),
             ]),
             currency in prop::sample::select(vec!["yuan", "Yuan", "RMB", "cny"]),
-            end in prop::sample::select(vec!["", ")", ".", " only"]),
+            end in prop::sample::select(vec!["", ")", ".", "; prepared by the county"]),
         ) {
             let title = format!("Road plan {key}{}{currency}{end}", multiple.0);
             let got = stated(&title);
@@ -2578,6 +2827,91 @@ mod tests {
                 }
                 (true, _) => prop_assert_eq!(got, Ok((None, None))),
             }
+        }
+    }
+
+    /// What a review of the English and before-the-label forms found: a unit stated beside
+    /// words that may say the opposite (`请勿按米填写长度`, `Do not enter amounts in 10,000
+    /// yuan`, `长度(米)已换算为公里`) was read as stated (lengths 1,000 times too small); English
+    /// units not read (`Unit: 100,000 yuan`, `(RMB thousand)`, `Unit: USD 10,000`, `Unit:
+    /// miles`, `Length in feet`) were passed over; `单位：万元（美元）` was read as 万元.
+    /// Refused. `Unit: km`, `Lengths in metres`, `In 10,000 yuan`, `(10k RMB)` are read;
+    /// a width's unit (`Width (m)`) is no length's.
+    #[test]
+    fn what_a_review_of_english_and_negated_units_found() {
+        for (title, word) in [
+            ("请勿按米填写长度", "勿"),
+            ("不得用米填报长度", "不得"),
+            ("用米填报长度的表格不予受理", "不予"),
+            ("长度(米)已换算为公里", "换算"),
+            ("Length (m) → km", "→"),
+            ("Length unit: metre (converted to km)", "converted"),
+            ("Do not enter amounts in 10,000 yuan", "not"),
+            ("No amounts in 10,000 yuan", "No"),
+        ] {
+            assert!(
+                matches!(stated(title), Err(Unstated::Negated(ref w, _)) if w == word),
+                "{title}: {:?}",
+                stated(title)
+            );
+        }
+        assert_eq!(
+            refusal("请勿按米填写长度", None).unwrap_err().render(Lang::En),
+            "\"请勿按米填写长度\" above the header states a unit beside words that may say the opposite or another unit (勿), so which unit the numbers are in cannot be told; write the unit on a row of its own (单位：万元, 长度单位：米) or in the column's header (长度(米))"
+        );
+        assert_eq!(
+            refusal("请勿按米填写长度", None).unwrap_err().render(Lang::Zh),
+            "表头上方的“请勿按米填写长度”在写明单位的同时有可能意思相反或另指单位的词（勿），无法确定数字的单位；请单独一行写明单位（如“单位：万元”“长度单位：米”），或在列标题中注明单位（如“长度(米)”）"
+        );
+        // `No. 3` is a number's sign.
+        assert_eq!(
+            stated("Unit: 10,000 yuan (No. 3 plan)"),
+            Ok((Some(Scale::Pow10(4)), None))
+        );
+        for (title, unit) in [
+            ("Unit: 100,000 yuan", "100,000 yuan"),
+            ("Unit: billion yuan", "billion yuan"),
+            ("Unit: 10^4 yuan", "10^4 yuan"),
+            ("(RMB thousand)", "RMB thousand"),
+            ("Unit: USD 10,000", "USD 10,000"),
+            ("Unit: miles", "miles"),
+            ("Length in feet", "feet"),
+            ("Unit: cm", "cm"),
+            ("单位：万元（美元）", "万元（美元）"),
+        ] {
+            assert_eq!(stated(title), Err(Unstated::Unread(unit.into())), "{title}");
+        }
+        let wan = Some(Scale::Pow10(4));
+        for title in [
+            "In 10,000 yuan",
+            "(10k RMB)",
+            "Road plan (Unit: 10,000 yuan)",
+        ] {
+            assert_eq!(stated(title), Ok((wan, None)), "{title}");
+        }
+        assert_eq!(stated("Unit: km"), Ok((None, Some(Scale::Base))));
+        assert_eq!(
+            stated("Lengths in metres"),
+            Ok((None, Some(Scale::Pow10(-3))))
+        );
+        // `Unit: m` beside money's key is 米 shared with money, as `单位：米` is.
+        let shared = refusal("Unit: m", None).unwrap();
+        assert_eq!(shared.shared_metres(), Some("Unit: m"));
+        for title in [
+            "Width (m)",
+            "Width unit: m",
+            "Reporting unit: Transport Bureau",
+        ] {
+            let units = refusal(title, None).unwrap();
+            assert_eq!(
+                (
+                    units.money.is_none(),
+                    units.length.is_none(),
+                    units.length_mentioned
+                ),
+                (true, true, None),
+                "{title}"
+            );
         }
     }
 }

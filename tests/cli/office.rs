@@ -1406,3 +1406,21 @@ fn a_unit_line_in_english_or_before_its_label_is_read_not_passed_over() {
     let out = env.roadsub(&["batch", &f]).expect_code(0);
     assert_eq!(cell(&out.stdout, "A", "transport"), "127500.00");
 }
+
+/// A line saying not to use a unit (`请勿按米填写长度`) was read as stating it: 0.85 km read
+/// as 0.85 m, transport 127.50 instead of 127,500.00, status 0. Refused, in both languages.
+#[test]
+fn a_unit_line_that_may_say_the_opposite_is_refused_not_read() {
+    let env = Env::new();
+    let f = env.write(
+        "neg.csv",
+        "请勿按米填写长度\n编号,乡镇,村,类别,宽度,长度,每公里造价(万元)\nE1,天马乡,画青村,通社,3.5,0.85,40\n",
+    );
+    env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: \"请勿按米填写长度\" above the header states a unit beside words that may say the opposite or another unit (勿), so which unit the numbers are in cannot be told; write the unit on a row of its own (单位：万元, 长度单位：米) or in the column's header (长度(米))\n1 table not read; nothing written\n"));
+    env.roadsub(&["batch", &f, "--lang", "zh"]).expect(1, "", &format!("{f}: 表头上方的“请勿按米填写长度”在写明单位的同时有可能意思相反或另指单位的词（勿），无法确定数字的单位；请单独一行写明单位（如“单位：万元”“长度单位：米”），或在列标题中注明单位（如“长度(米)”）\n1 个表无法读取；未写出任何结果\n"));
+    let f = env.write(
+        "neg.csv",
+        "Unit: 100,000 yuan\n编号,乡镇,村,类别,宽度,长度,每公里造价\nE1,天马乡,画青村,通社,3.5,0.85,40\n",
+    );
+    env.roadsub(&["batch", &f]).expect_code(1).stderr_first_line(&format!("{f}: \"Unit: 100 000 yuan\" above the header names a unit roadsub does not read (100 000 yuan; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet"));
+}
