@@ -75,19 +75,21 @@ pub struct WorkbookTable {
     pub no_result: Vec<(u64, usize)>,
 }
 
-/// The units number formats show beside some cells of a sheet (see [`shown`]): each cell's
-/// position (row and column from 0) and unit, in the sheet's order.
-type ShownCells = Vec<((u32, u32), Box<str>)>;
+/// The words number formats show around some cells of a sheet (see [`shown`]): each cell's
+/// position (row and column from 0) and the words before and after its value (a number's
+/// unit after it), in the sheet's order.
+type ShownCells = Vec<((u32, u32), Box<str>, Box<str>)>;
 
 /// The rows of a range as text, with 1-based sheet row numbers, empty rows left out; a cell
 /// shown with a unit (`shown`) has it after its number (`850米`).
 fn text_rows(range: &Range<Data>, shown: &ShownCells) -> Vec<(u64, Vec<String>)> {
     let mut rows = plain_text_rows(range);
-    for ((row, col), unit) in shown {
+    for ((row, col), before, after) in shown {
         let line = u64::from(*row) + 1;
         if let Ok(i) = rows.binary_search_by_key(&line, |(l, _)| *l) {
             if let Some(field) = rows[i].1.get_mut(*col as usize) {
-                field.push_str(unit);
+                field.insert_str(0, before);
+                field.push_str(after);
             }
         }
     }
@@ -363,7 +365,7 @@ pub fn open_with(
                 // A number typed in a column shown with units is written as typed, as text:
                 // a number under the cell's format would be shown (and read back) with a unit
                 // the value typed did not have.
-                for ((row, col), _) in &shown {
+                for ((row, col), ..) in &shown {
                     if u64::from(*row) >= header_line {
                         if let Some(n) = numeric.get_mut(*col as usize) {
                             *n = false;
@@ -443,12 +445,12 @@ fn sheet_range(
                         return Ok(None);
                     };
                     let style = units.get(style).and_then(Option::as_deref);
-                    match shown::beside_value(cell.get_value(), style) {
-                        None => {}
-                        Some(shown::Shown::Unit(unit)) => {
-                            shown.push((cell.get_position(), unit.clone()));
+                    match shown::around_value(cell.get_value(), style) {
+                        Ok(None) => {}
+                        Ok(Some((before, after))) => {
+                            shown.push((cell.get_position(), before.into(), after.into()));
                         }
-                        Some(shown::Shown::Scaled) => {
+                        Err(()) => {
                             return Err(stream::scaled_unit(name, cell.get_position(), style))
                         }
                     }

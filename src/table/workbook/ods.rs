@@ -50,7 +50,7 @@ fn unit_style(part: impl std::io::BufRead) -> Option<String> {
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match e.name().as_ref() {
-                "number:number-style" | "number:currency-style" | "number:percentage-style" => {
+                "number:number-style" | "number:currency-style" | "number:text-style" => {
                     style = Some(String::new());
                 }
                 "number:text" | "number:currency-symbol" => in_text = style.is_some(),
@@ -63,9 +63,9 @@ fn unit_style(part: impl std::io::BufRead) -> Option<String> {
                 }
             }
             Ok(Event::End(e)) => match e.name().as_ref() {
-                "number:number-style" | "number:currency-style" | "number:percentage-style" => {
+                "number:number-style" | "number:currency-style" | "number:text-style" => {
                     if let Some(words) = style.take() {
-                        if super::shown::words_name_unit(&words) {
+                        if super::shown::words_show_unit(&words) {
                             return Some(words.trim().to_string());
                         }
                     }
@@ -213,8 +213,9 @@ impl Table {
 mod tests {
     use super::*;
 
-    /// Number styles showing a unit are found among an .ods's styles; dates, currency signs,
-    /// percentages and words naming no unit show none, and nothing in the body is looked at.
+    /// Number styles showing a word are found among an .ods's styles; dates, the yuan's sign,
+    /// percentages, households' 户 and punctuation show none, and nothing in the body is
+    /// looked at.
     #[test]
     fn a_number_style_showing_a_unit_is_found_among_the_styles() {
         let part = |styles: &str| {
@@ -239,6 +240,25 @@ mod tests {
             Some("元")
         );
         assert_eq!(found(&number("<number:text>户</number:text>")), None);
+        // Any word a value may be read otherwise for: one roadsub reads or not, a text's.
+        assert_eq!(
+            found(&number("<number:text>ft</number:text>")).as_deref(),
+            Some("ft")
+        );
+        assert_eq!(
+            found(&number("<number:text>人</number:text>")).as_deref(),
+            Some("人")
+        );
+        assert_eq!(
+            found(r#"<number:text-style style:name="N9"><number:text-content/><number:text>米</number:text></number:text-style>"#).as_deref(),
+            Some("米")
+        );
+        assert_eq!(
+            found(
+                r#"<number:percentage-style style:name="N4"><number:number/><number:text>%</number:text></number:percentage-style>"#
+            ),
+            None
+        );
         assert_eq!(found(&number("")), None);
         assert_eq!(
             found(

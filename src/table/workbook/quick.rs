@@ -24,7 +24,7 @@ use zip::read::ZipFile;
 use zip::ZipArchive;
 
 use super::cells::{push_cell_text, push_float};
-use super::shown::{push_shown, style_units, ShownUnits};
+use super::shown::{around_number, push_around, style_units, ShownUnits};
 
 /// The quick reader does not know the form it met; calamine reads on from there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -534,6 +534,9 @@ impl SheetCells<'_> {
             (Value::Empty, _) => false,
             (Value::Inline(content), _) => {
                 rich_text(content, out)?;
+                if !self.units.is_empty() {
+                    self.words(None, Type::Inline, format, style, mark, out)?;
+                }
                 true
             }
             (Value::Raw(_), Type::Inline) => false,
@@ -541,7 +544,7 @@ impl SheetCells<'_> {
                 let filled = self.value(v, typ, format, out)?;
                 // Most workbooks' formats show no unit: one compare a cell.
                 if filled && !self.units.is_empty() {
-                    self.unit(v, typ, format, style, out)?;
+                    self.words(Some(v), typ, format, style, mark, out)?;
                 }
                 filled
             }
@@ -618,16 +621,18 @@ impl SheetCells<'_> {
 }
 
 impl SheetCells<'_> {
-    /// Writes the unit the number format of style `style` shows beside the number `v` just
-    /// written (see [`super::shown`]); `Err` when the number's unit cannot be told, which
-    /// calamine's reading then refuses.
+    /// Writes the words the number format of style `style` shows around the value just
+    /// written from `mark` on (see [`super::shown`]): a number's unit (its raw value `v`),
+    /// a text's words; `Err` when a number's unit cannot be told, which calamine's reading
+    /// then refuses.
     #[inline(never)]
-    fn unit(
+    fn words(
         &self,
-        v: &[u8],
+        v: Option<&[u8]>,
         typ: Type,
         format: Option<Format>,
         style: Option<usize>,
+        mark: usize,
         out: &mut String,
     ) -> Result<(), Unsure> {
         let Some(units) = style
@@ -636,10 +641,15 @@ impl SheetCells<'_> {
         else {
             return Ok(());
         };
-        if typ != Type::Number || format != Some(Format::Other) {
-            return Ok(());
-        }
-        push_shown(units.beside(parse_f64(v)?), out).map_err(|()| Unsure)
+        let around = match (typ, v) {
+            (Type::Number, Some(v)) if format == Some(Format::Other) => {
+                around_number(units, parse_f64(v)?).map_err(|()| Unsure)?
+            }
+            (Type::Shared | Type::Text | Type::Inline, _) => units.around_text(),
+            _ => None,
+        };
+        push_around(around, mark, out);
+        Ok(())
     }
 }
 
@@ -1430,10 +1440,12 @@ fn formats(styles: &[u8]) -> Result<(Vec<Format>, Vec<Option<Box<ShownUnits>>>),
             }
             b"xf" if parent == Some(b"cellXfs") => {
                 let id = attr(attrs, b"numFmtId")?;
-                // A built-in format shows no unit; calamine knows a style's format only by
-                // an id that is a number.
+                // A built-in format (numbered below 164, whose words change with the
+                // program's language: `$` in English, `¥` in Chinese) shows no unit;
+                // calamine knows a style's format only by an id that is a number.
                 let numbered = id.is_some_and(|id| {
-                    std::str::from_utf8(id).is_ok_and(|i| i.parse::<u32>().is_ok())
+                    std::str::from_utf8(id)
+                        .is_ok_and(|i| i.parse::<u32>().is_ok_and(|n| n >= super::shown::CUSTOM))
                 });
                 codes.push(
                     id.filter(|_| numbered)

@@ -17,8 +17,9 @@ pub(crate) enum Shown {
     /// A unit shown beside the number as it is (`米`, `万元`, `km`, `元/公里`): the number
     /// is in it.
     Unit(Box<str>),
-    /// A unit shown beside a number the format scales or shifts: what the value is in
-    /// cannot be told.
+    /// A unit shown beside a number the format scales or shifts, units chosen by a
+    /// condition, or a text's format alone over a number: what the value is in cannot be
+    /// told.
     Scaled,
 }
 
@@ -31,12 +32,20 @@ pub(crate) struct ShownUnits {
     positive: Option<Shown>,
     negative: Option<Shown>,
     zero: Option<Shown>,
+    /// The words a text section shows before and after a text (`@"米"` shows 850 typed as
+    /// text as 850米).
+    text: Option<(Box<str>, Box<str>)>,
 }
 
 impl ShownUnits {
     /// The format's code, as written (`0"米"`).
     pub(crate) fn code(&self) -> &str {
         &self.code
+    }
+
+    /// What the format shows before and after a text: its text section's words.
+    pub(crate) fn around_text(&self) -> Option<(&str, &str)> {
+        self.text.as_ref().map(|(a, b)| (&**a, &**b))
     }
 
     /// What the format shows of a unit beside `value`.
@@ -55,47 +64,108 @@ impl ShownUnits {
 /// formats by far: `General`, `0.00`, `#,##0`, `"¥"#,##0.00`, dates).
 pub(crate) fn shown_units(code: &str) -> Option<Box<ShownUnits>> {
     let sections = split_sections(code);
-    let conditional = sections.iter().any(|s| has_condition(s));
-    let shown: Vec<Option<Shown>> = sections.iter().take(3).map(|s| section(s)).collect();
-    if shown.iter().all(Option::is_none) {
+    // The section holding `@` is the one a text is shown by; numbers are shown by the
+    // others (a format of a text section alone shows a number as it is).
+    let text = sections
+        .iter()
+        .find(|s| has_text_placeholder(s))
+        .and_then(|s| text_section(s));
+    let numeric: Vec<&str> = sections
+        .iter()
+        .filter(|s| !has_text_placeholder(s))
+        .take(3)
+        .copied()
+        .collect();
+    let conditional = numeric.iter().any(|s| has_condition(s));
+    let shown: Vec<Option<Shown>> = numeric.iter().map(|s| section(s)).collect();
+    if shown.iter().all(Option::is_none) && text.is_none() {
         return None;
     }
-    let units = if conditional {
+    let (positive, negative, zero) = if numeric.is_empty() {
+        // A text's format alone (`@"米"`): whether a number is shown with its words differs
+        // between programs.
+        let unclear = text.as_ref().map(|_| Shown::Scaled);
+        (unclear.clone(), unclear.clone(), unclear)
+    } else if conditional {
         // Sections chosen by conditions (`[>=1000]0.0,"千米";0"米"`): one unit shown by
         // each, else the value's unit cannot be told.
-        let first = shown[0].clone();
+        let first = shown.first().cloned().flatten();
         let same = shown.iter().all(|s| *s == first);
         let one = if same { first } else { Some(Shown::Scaled) };
-        ShownUnits {
-            code: code.into(),
-            positive: one.clone(),
-            negative: one.clone(),
-            zero: one,
-        }
+        (one.clone(), one.clone(), one)
     } else {
         let at = |i: usize| shown.get(i).cloned().flatten();
         match shown.len() {
-            1 => ShownUnits {
-                code: code.into(),
-                positive: at(0),
-                negative: at(0),
-                zero: at(0),
-            },
-            2 => ShownUnits {
-                code: code.into(),
-                positive: at(0),
-                negative: at(1),
-                zero: at(0),
-            },
-            _ => ShownUnits {
-                code: code.into(),
-                positive: at(0),
-                negative: at(1),
-                zero: at(2),
-            },
+            0 => (None, None, None),
+            1 => (at(0), at(0), at(0)),
+            2 => (at(0), at(1), at(0)),
+            _ => (at(0), at(1), at(2)),
         }
     };
-    Some(Box::new(units))
+    Some(Box::new(ShownUnits {
+        code: code.into(),
+        positive,
+        negative,
+        zero,
+        text,
+    }))
+}
+
+/// Whether a section holds the text placeholder `@` (not quoted or escaped).
+fn has_text_placeholder(section: &str) -> bool {
+    let (mut quoted, mut escaped) = (false, false);
+    for c in section.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '"' => quoted = !quoted,
+            '\\' | '_' | '*' | '!' if !quoted => escaped = true,
+            '@' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The words a text section shows before and after the text (`@"米"`: none before, 米
+/// after), if any but spaces.
+fn text_section(section: &str) -> Option<(Box<str>, Box<str>)> {
+    let (mut before, mut after) = (String::new(), String::new());
+    let mut seen = false;
+    let chars: Vec<char> = section.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let out = if seen { &mut after } else { &mut before };
+        match c {
+            '"' => {
+                while i < chars.len() && chars[i] != '"' {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            '\\' | '!' => {
+                if let Some(&next) = chars.get(i) {
+                    out.push(next);
+                }
+                i += 1;
+            }
+            '_' | '*' => i += 1,
+            '[' => {
+                i = chars[i..]
+                    .iter()
+                    .position(|&b| b == ']')
+                    .map_or(chars.len(), |p| i + p + 1)
+            }
+            '@' => seen = true,
+            other => out.push(other),
+        }
+    }
+    if before.trim().is_empty() && after.trim().is_empty() {
+        return None;
+    }
+    Some((before.into(), after.into()))
 }
 
 /// The sections of a format, split at each `;` that is not quoted, escaped or bracketed.
@@ -145,42 +215,55 @@ fn has_condition(section: &str) -> bool {
     false
 }
 
-/// What one section of a format shows of a unit.
+/// What one section of a format shows of a unit: the words after its number (`0"米"`,
+/// `0"ft"`, `0"人"`: the parsers read those they know and refuse the rest, as in a CSV
+/// cell), or before it when they name a unit or a currency (`"USD "0`); words between its
+/// digits (`"K"0"+"000`, a chainage) and before it otherwise (`"LD-"000`) show none.
 fn section(section: &str) -> Option<Shown> {
     let chars: Vec<char> = section.chars().collect();
-    let mut words = String::new();
+    // The words before the first digit placeholder, and since the last.
+    let (mut before, mut after) = (String::new(), String::new());
     let mut scaled = false;
     // A digit placeholder seen, and a literal dot or digit after one (shifting the digits
     // shown, as `0!.0000` does, when a placeholder follows).
     let mut placeholder = false;
     let mut literal_digit_after = false;
-    let literal = |c: char, words: &mut String, placeholder: bool, after: &mut bool| {
-        if placeholder && (c == '.' || c.is_ascii_digit()) {
-            *after = true;
-        }
-        words.push(c);
-    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         i += 1;
+        let words = if placeholder { &mut after } else { &mut before };
         match c {
             '"' => {
                 while i < chars.len() && chars[i] != '"' {
-                    literal(chars[i], &mut words, placeholder, &mut literal_digit_after);
+                    let l = chars[i];
+                    if placeholder && (l == '.' || l.is_ascii_digit()) {
+                        literal_digit_after = true;
+                    }
+                    words.push(l);
                     i += 1;
                 }
                 i += 1;
             }
             '\\' | '!' => {
-                if let Some(&next) = chars.get(i) {
-                    literal(next, &mut words, placeholder, &mut literal_digit_after);
+                if let Some(&l) = chars.get(i) {
+                    if placeholder && (l == '.' || l.is_ascii_digit()) {
+                        literal_digit_after = true;
+                    }
+                    words.push(l);
                 }
                 i += 1;
             }
-            // Room for a character, and a character repeated to fill the cell: shown as
-            // space or filler, never a word.
-            '_' | '*' => i += 1,
+            // Room for a character: shown as space.
+            '_' => i += 1,
+            // A character repeated to fill the cell (`0*米` shows 850米米米): a word shown
+            // (a space or a dash, as accounting formats fill, is none).
+            '*' => {
+                if let Some(&l) = chars.get(i) {
+                    words.push(l);
+                }
+                i += 1;
+            }
             '[' => {
                 let end = chars[i..]
                     .iter()
@@ -198,6 +281,8 @@ fn section(section: &str) -> Option<Shown> {
                 if literal_digit_after {
                     scaled = true;
                 }
+                // Words between digits are no unit's (`"K"0"+"000`).
+                after.clear();
                 placeholder = true;
             }
             ',' => {
@@ -215,19 +300,26 @@ fn section(section: &str) -> Option<Shown> {
             }
             '.' | '/' | '@' => {}
             'G' | 'g' if starts_general(&chars[i - 1..]) => {
+                after.clear();
                 placeholder = true;
                 i += "General".len() - 1;
             }
             other => words.push(other),
         }
     }
-    let word: String = words
-        .chars()
-        .filter(|c| !c.is_whitespace() && !IGNORED.contains(*c))
-        .collect();
-    if word.is_empty() || !names_a_unit(&word) {
+    let clean = |w: &str| -> String {
+        w.chars()
+            .filter(|c| !c.is_whitespace() && !IGNORED.contains(*c))
+            .collect()
+    };
+    let (before, after) = (clean(&before), clean(&after));
+    let word = if !after.is_empty() && placeholder {
+        after
+    } else if names_a_unit(&before) || names_foreign_money(&before) {
+        before
+    } else {
         return None;
-    }
+    };
     Some(if scaled {
         Shown::Scaled
     } else {
@@ -235,9 +327,19 @@ fn section(section: &str) -> Option<Shown> {
     })
 }
 
+/// Whether a word names a currency other than the yuan (`USD`, `US$` without its sign).
+fn names_foreign_money(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    [
+        "usd", "us", "hk", "hkd", "eur", "euro", "euros", "gbp", "jpy", "yen", "dollar", "dollars",
+        "美元", "港元", "港币", "欧元", "日元", "英镑", "$", "us$", "hk$", "€", "£",
+    ]
+    .contains(&lower.as_str())
+}
+
 /// Characters shown beside a number that name no unit: currency signs (the money columns'
 /// yuan, or the unit a header names) and punctuation.
-const IGNORED: &str = "¥￥$€£()（）+-:：^'{}<>=~&,，.。·\u{3000}";
+const IGNORED: &str = "¥￥()（）+-:：^'{}<>=~&,，.。·\u{3000}";
 
 fn starts_general(chars: &[char]) -> bool {
     chars.len() >= 7
@@ -286,28 +388,49 @@ pub(crate) fn code_shows_unit(code: &str) -> Option<&str> {
     if super::quick::shows_date(code) {
         return None;
     }
-    shown_units(code).map(|_| code)
+    let units = shown_units(code)?;
+    // Households' and years' words are read as typed (`12户`, `2018年`).
+    let harmless = |s: &Option<Shown>| match s {
+        None => true,
+        Some(Shown::Unit(w)) => ["户", "戶", "年"].contains(&&**w),
+        Some(Shown::Scaled) => false,
+    };
+    let shows = units.text.is_some()
+        || !harmless(&units.positive)
+        || !harmless(&units.negative)
+        || !harmless(&units.zero);
+    shows.then_some(code)
 }
 
-/// The words of a number style (an .ods's texts beside the number) when they name a unit.
-pub(crate) fn words_name_unit(words: &str) -> bool {
+/// Whether the words of a number style (an .ods's texts and currency beside the number, or
+/// around a text) show anything a value may be read otherwise for: any but punctuation, the
+/// yuan's sign, households' 户 and years' 年.
+pub(crate) fn words_show_unit(words: &str) -> bool {
     let word: String = words
         .chars()
         .filter(|c| !c.is_whitespace() && !IGNORED.contains(*c))
         .collect();
-    !word.is_empty() && names_a_unit(&word)
+    !word.is_empty() && !["户", "戶", "年"].contains(&word.as_str())
 }
 
-/// Writes the unit `shown` beside the number already written onto `out`: `Err` when the
-/// number's unit cannot be told ([`Shown::Scaled`]).
-pub(crate) fn push_shown(shown: Option<&Shown>, out: &mut String) -> Result<(), ()> {
-    match shown {
-        None => Ok(()),
-        Some(Shown::Unit(word)) => {
-            out.push_str(word);
-            Ok(())
-        }
+/// The words a style's format (`units`) shows around a value: before and after it. `Err`
+/// when the number's unit cannot be told ([`Shown::Scaled`]).
+pub(crate) type Around<'a> = Result<Option<(&'a str, &'a str)>, ()>;
+
+/// What `units` shows around a number `value`.
+pub(crate) fn around_number(units: &ShownUnits, value: f64) -> Around<'_> {
+    match units.beside(value) {
+        None => Ok(None),
+        Some(Shown::Unit(word)) => Ok(Some(("", word))),
         Some(Shown::Scaled) => Err(()),
+    }
+}
+
+/// Writes the words `around` a value written onto `out` from `mark` on.
+pub(crate) fn push_around(around: Option<(&str, &str)>, mark: usize, out: &mut String) {
+    if let Some((before, after)) = around {
+        out.insert_str(mark, before);
+        out.push_str(after);
     }
 }
 
@@ -329,24 +452,35 @@ pub(crate) fn style_units<'a>(
 
 /// The units each style of calamine's palette shows (see [`style_units`]).
 pub(crate) fn palette_units(styles: &[calamine::Style]) -> Vec<Option<Box<ShownUnits>>> {
-    style_units(
-        styles
-            .iter()
-            .map(|s| s.number_format.as_ref().map(|f| f.format_code.as_str())),
-    )
+    style_units(styles.iter().map(|s| {
+        s.number_format
+            .as_ref()
+            .filter(|f| f.format_id.is_some_and(|id| id >= CUSTOM))
+            .map(|f| f.format_code.as_str())
+    }))
 }
 
-/// What `units` (a cell's style's) shows of a unit beside calamine's value of the cell: a
-/// number's (a date, a text or an error shows none).
-pub(crate) fn beside_value<'a>(
+/// The first number a workbook's own formats take: those below are built in, and their
+/// words change with the program's language (`$` in English, `¥` in Chinese), so they are
+/// taken to show no unit.
+pub(crate) const CUSTOM: u32 = 164;
+
+/// What `units` (a cell's style's) shows around calamine's value of the cell: a number's
+/// unit, a text's words (a date, a boolean or an error shows none).
+pub(crate) fn around_value<'a>(
     value: &calamine::DataRef<'_>,
     units: Option<&'a ShownUnits>,
-) -> Option<&'a Shown> {
-    let units = units?;
+) -> Around<'a> {
+    let Some(units) = units else {
+        return Ok(None);
+    };
     match value {
-        calamine::DataRef::Float(f) => units.beside(*f),
-        calamine::DataRef::Int(i) => units.beside(*i as f64),
-        _ => None,
+        calamine::DataRef::Float(f) => around_number(units, *f),
+        calamine::DataRef::Int(i) => around_number(units, *i as f64),
+        calamine::DataRef::String(_) | calamine::DataRef::SharedString(_) => {
+            Ok(units.around_text())
+        }
+        _ => Ok(None),
     }
 }
 
@@ -381,6 +515,35 @@ mod tests {
         assert_eq!(unit(r#"0"延米""#), word("延米"));
         assert_eq!(unit(r#"0"mm""#), word("mm"));
         assert_eq!(unit(r#"0.0"千元""#), word("千元"));
+        // Any word after the number is shown, for the columns' parsers to read or refuse
+        // (`12户` is households; `40人` is people, not households; `850ft` no length read).
+        assert_eq!(unit(r#"0"户""#), word("户"));
+        assert_eq!(unit(r#"0"人""#), word("人"));
+        assert_eq!(unit(r#"0"ft""#), word("ft"));
+        assert_eq!(unit(r#"0"千""#), word("千"));
+        assert_eq!(unit(r#"0" RMB 10,000""#), word("RMB10000"));
+        // Before the number, only a unit's or another currency's name.
+        assert_eq!(unit(r#""USD "0"#), word("USD"));
+        assert_eq!(unit(r#""长"0"米""#), word("米"));
+    }
+
+    /// A text section's words are shown around a text (`@"米"` shows 850 typed as text as
+    /// 850米); whether a format of a text section alone shows a number with them differs
+    /// between programs.
+    #[test]
+    fn a_text_sections_words_are_shown_around_a_text() {
+        let at = shown_units(r#"@"米""#).unwrap();
+        assert_eq!(at.around_text(), Some(("", "米")));
+        // A number under a text's format alone: programs differ, so it cannot be told.
+        assert_eq!(at.beside(850.0), Some(&Shown::Scaled));
+        let four = shown_units(r#"0;-0;0;@"米""#).unwrap();
+        assert_eq!(four.around_text(), Some(("", "米")));
+        assert_eq!(four.beside(850.0), None);
+        let header = shown_units(r#"@"(米)""#).unwrap();
+        assert_eq!(header.around_text(), Some(("", "(米)")));
+        let both = shown_units(r#"0"米";;;"长"@"#).unwrap();
+        assert_eq!(both.around_text(), Some(("长", "")));
+        assert_eq!(both.beside(1.0), word("米").as_ref());
     }
 
     #[test]
@@ -397,12 +560,11 @@ mod tests {
             r#"_-* #,##0.00_-;\-* #,##0.00_-;_-* "-"??_-;_-@_-"#,
             "0%",
             "0.00E+00",
-            r#"0"户""#,
             r#""LD-"000"#,
             r#""K"0"+"000"#,
-            r#"0"人""#,
             "# ?/?",
             "@",
+            "_ @_ ",
         ] {
             assert_eq!(shown_units(code), None, "{code}");
         }

@@ -18,7 +18,7 @@ use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx, XlsxError};
 use super::cells::push_cell_text;
 use super::guard;
 use super::quick::{Quick, Unsure};
-use super::shown::{beside_value, palette_units, push_shown, ShownUnits};
+use super::shown::{around_value, palette_units, push_around, ShownUnits};
 use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
@@ -262,10 +262,11 @@ impl Cells for Xlsx<BufReader<File>> {
                 _ => None,
             };
             nth += 1;
-            let shown = beside_value(&c.value, style);
-            push_cell_text(c.value, text);
-            push_shown(shown, text)
+            let around = around_value(&c.value, style)
                 .map_err(|()| CellError::Failed(scaled_unit(&sheet, c.pos, style)))?;
+            let mark = text.len();
+            push_cell_text(c.value, text);
+            push_around(around, mark, text);
             Ok(Some((c.pos, no_result)))
         }))
     }

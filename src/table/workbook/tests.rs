@@ -1647,7 +1647,7 @@ fn units_by_format(path: &Path, length_format: &str, money_format: &str) {
 /// Units shown only by number formats were read away: 850 shown as 850米 was 850 km, 10
 /// shown as 10.00万元 was 10 yuan, with no word. Each number is read with the unit its
 /// format shows, by the quick reader, by calamine's row by row and read whole; the
-/// households' `户` is no unit of length or money and changes nothing.
+/// households' `12户` is read as households are in a CSV.
 #[test]
 fn a_unit_shown_by_a_number_format_is_read_with_the_number() {
     let dir = tempfile::tempdir().unwrap();
@@ -1665,15 +1665,15 @@ fn a_unit_shown_by_a_number_format_is_read_with_the_number() {
         .collect();
     assert_eq!(by_calamine, whole);
     let cells = |row: &SheetRow| (4..8).map(|c| row.get(c).to_string()).collect::<Vec<_>>();
-    assert_eq!(cells(&whole[0]), ["4.5", "850米", "10万元", "12"]);
+    assert_eq!(cells(&whole[0]), ["4.5", "850米", "10万元", "12户"]);
     // Zero shows its unit too; a fraction of a metre is kept.
-    assert_eq!(cells(&whole[1]), ["4.5", "1200.5米", "0万元", "12"]);
+    assert_eq!(cells(&whole[1]), ["4.5", "1200.5米", "0万元", "12户"]);
     // A number typed into those columns is written as typed (as text), not as a number the
     // format would show with a unit the typed value did not have.
     let book = super::open(&path, None).unwrap();
     assert_eq!(
         book.numeric,
-        [false, false, false, false, true, false, false, true]
+        [false, false, false, false, true, false, false, false]
     );
 }
 
@@ -1686,7 +1686,7 @@ fn a_unit_shown_beside_a_scaled_number_refuses_the_sheet() {
     let path = dir.path().join("plan.xlsx");
     units_by_format(&path, r#"0"米""#, r#"0!.0000"万元""#);
     let said = |e: WorkbookError| e.render("plan.xlsx", crate::i18n::Lang::En);
-    let expected = r#"plan.xlsx[道路]: cell G2 shows its number through the format 0!.0000"万元", which names a unit while it scales or shifts the number shown, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"#;
+    let expected = r#"plan.xlsx[道路]: cell G2 shows its number through the format 0!.0000"万元", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"#;
     let whole = super::open(&path, None).err().map(said);
     assert_eq!(whole.as_deref(), Some(expected));
     assert_eq!(streamed_error(&path).map(said).as_deref(), Some(expected));
@@ -1725,4 +1725,82 @@ fn a_number_typed_where_a_format_shows_a_unit_is_saved_as_typed() {
     assert_eq!(texts(&again.rows[0]), ["900", "10万元"]);
     assert_eq!(texts(&again.rows[1]), ["1200.5米", "0万元"]);
     assert_eq!(texts(&again.rows[2]), ["1200.5米", "30"]);
+}
+
+/// What a review found of formats showing words the first reading passed over: a word
+/// after a number that names no unit read (`0"ft"`, `0"人"` on households, `0"千"`), a
+/// currency other than the yuan (`[$$-409]0`), a text section's words (`@"米"` shows a text
+/// 850 as 850米, a header 长度 as 长度(米)) and a fill character (`0*米`). Each is read as
+/// shown, for the columns' parsers to read or refuse as a CSV cell written so; a number
+/// under a text's format alone refuses the sheet (programs show it differently).
+#[test]
+fn words_a_format_shows_are_read_as_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let shown = |cells: &[(u16, &str, Option<f64>, &str)]| {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", "户数"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["E1", "天马乡", "画青村", "通村"].iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        for &(col, format, number, text) in cells {
+            let f = Format::new().set_num_format(format);
+            match number {
+                Some(n) => drop(ws.write_number_with_format(1, col, n, &f).unwrap()),
+                None => drop(ws.write_string_with_format(1, col, text, &f).unwrap()),
+            }
+        }
+        book.save(&path).unwrap();
+        let (streamed, whole) = streamed_and_whole(&path);
+        assert_eq!(streamed, whole);
+        whole[0].clone()
+    };
+    let row = shown(&[
+        (5, r#"0"ft""#, Some(850.0), ""),
+        (6, r#"[$$-409]0"#, Some(3.0), ""),
+        (7, r#"0"人""#, Some(40.0), ""),
+        (4, r#"0.0"千""#, Some(4.5), ""),
+    ]);
+    assert_eq!(
+        (4..8).map(|c| row.get(c)).collect::<Vec<_>>(),
+        ["4.5千", "850ft", "3$", "40人"]
+    );
+    let row = shown(&[(5, r#"@"米""#, None, "850"), (6, "0*米", Some(3.0), "")]);
+    assert_eq!(
+        (5..7).map(|c| row.get(c)).collect::<Vec<_>>(),
+        ["850米", "3米"]
+    );
+    // The header's own words: 长度 under `@"(米)"` is 长度(米), read as metres.
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string_with_format(0, 5, "长度", &Format::new().set_num_format(r#"@"(米)""#))
+        .unwrap();
+    book.save(&path).unwrap();
+    assert_eq!(
+        super::open(&path, None).unwrap().columns.names[5],
+        "长度(米)"
+    );
+    // A number under a text's format alone.
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_number_with_format(0, 0, 850.0, &Format::new().set_num_format(r#"@"米""#))
+        .unwrap();
+    book.save(&path).unwrap();
+    assert!(matches!(
+        super::open(&path, None),
+        Err(WorkbookError::ScaledUnit { row: 1, col: 0, .. })
+    ));
 }

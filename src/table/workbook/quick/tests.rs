@@ -143,6 +143,20 @@ fn numbers_shown_with_units_by_their_format_read_quickly_as_calamine_reads_them(
             cell(1, 7, "12"),
         ]
     );
+    // A text section's words around a text, shared, a formula's or inline; a word after a
+    // number is shown whatever it is.
+    let texts = r#"<row r="2"><c r="A2" s="10" t="s"><v>7</v></c><c r="B2" s="10" t="str"><f>"8"&amp;"50"</f><v>850</v></c><c r="C2" s="10" t="inlineStr"><is><t>长度</t></is></c><c r="E2" s="11"><v>40</v></c></row>"#;
+    let (cells, whole) = hand(texts, "<si><t>E1</t></si>");
+    assert!(whole);
+    assert_eq!(
+        cells,
+        [
+            cell(1, 0, "E1米"),
+            cell(1, 1, "850米"),
+            cell(1, 2, "长度米"),
+            cell(1, 4, "40人"),
+        ]
+    );
     let shifted =
         r#"<row r="2"><c r="A2" s="6"><v>850</v></c><c r="B2" s="8"><v>100000</v></c></row>"#;
     let dir = tempfile::tempdir().unwrap();
@@ -684,7 +698,9 @@ fn raw_cell(row: u32) -> impl Strategy<Value = String> {
     (
         (prop::option::of(0u8..11), any::<bool>(), any::<bool>()),
         prop::sample::select(vec!["", "n", "s", "str", "b", "inlineStr", "e"]),
-        prop::sample::select(vec!["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "99", "x"]),
+        prop::sample::select(vec![
+            "", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "99", "x",
+        ]),
         raw_value(),
         prop::sample::select(vec!["v", "v", "v", "none", "empty", "is", "is rich"]),
         prop::sample::select(vec!["", "", "<f>E2*2</f>", "<f/>", "<f></f>", r#"<f t="shared" ref="G2:G9" si="0">F2</f>"#, r#"<f t="shared" si="0"/>"#, r#"<f t="shared" si="1"></f>"#, r#"<f t="shared" ref="H2:H9" si="1"/>"#, r#"<f t="shared" si="0">F2</f>"#, r#"<f t="shared" si="x"/>"#, r#"<f t='shared' ca="1" si="0" />"#, "<f>A&amp;B</f>"]),
