@@ -479,6 +479,17 @@ fn read(text: &str) -> Result<Reading, Unstated> {
                 || c.is_whitespace()
         });
         rest = strip_all(rest);
+        // `单位 Unit：万元`, `长度单位 Length unit: 米`: the key said again in English.
+        for english in ["length unit", "amount unit", "units", "unit"] {
+            let head = rest.get(..english.len());
+            if head.is_some_and(|h| h.eq_ignore_ascii_case(english)) {
+                let after = rest[english.len()..].trim_start();
+                if let Some(r) = after.strip_prefix([':', '=', '(']) {
+                    rest = r.trim_start();
+                }
+                break;
+            }
+        }
         let first_len = rest.find(ends_token).unwrap_or(rest.len());
         let first_at = normal.len() - rest.len();
         // A key not known is an organisation's, or a title's last words glued to a unit key:
@@ -536,6 +547,38 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         if !glued && (rest.is_empty() || rest[..first_len].contains(':')) {
             reading.empty = true;
         }
+        // `单位：10,000 yuan`: a unit written in English after the key.
+        if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) && !glued {
+            // To the end of the English words: a bracket, a semicolon, a slash, a comma
+            // not inside a number (`10,000`), or any other script.
+            let clause = rest
+                .char_indices()
+                .find(|&(i, c)| {
+                    !c.is_ascii()
+                        || matches!(c, ';' | ')' | '(' | '|' | ']' | '/')
+                        || (c == ',' && !rest[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let kind = match (for_money, for_length) {
+                (true, false) => EnglishKey::Money,
+                (false, true) => EnglishKey::Length,
+                _ => EnglishKey::Any,
+            };
+            let english = english_unit(&rest[..clause].to_ascii_lowercase(), kind);
+            let is_english = english != EnglishUnit::Nothing
+                && !(matches!(english, EnglishUnit::Money(_) | EnglishUnit::Length(_))
+                    && rest[..clause].trim().chars().all(|c| !c.is_ascii_digit())
+                    && !rest[..clause].contains(' '));
+            if is_english {
+                match english {
+                    EnglishUnit::Money(scale) => found.0 = Some(scale),
+                    EnglishUnit::Length(scale) => found.1 = Some(scale),
+                    _ => return Err(Unstated::Unread(rest[..clause].trim().to_string())),
+                }
+                end = normal.len() - rest.len() + clause;
+                rest = "";
+            }
+        }
         loop {
             let len = rest.find(ends_token).unwrap_or(rest.len());
             let mut len = len;
@@ -550,6 +593,11 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             }
             let token = rest[..len].trim_end_matches(|c| QUOTES.contains(c) || c == '.');
             if token.is_empty() {
+                break;
+            }
+            // `单位：万元 / Unit: 10,000 yuan`: a slash between two ways of saying it ends
+            // the list.
+            if matches!(token, "/" | "|") && found != (None, None) {
                 break;
             }
             let spoken: String = token.split_whitespace().collect();
@@ -1022,7 +1070,9 @@ fn english_keys(lower: &str) -> Vec<(usize, usize, EnglishKey)> {
         let before = lower[..at].trim_end();
         let word_start = before
             .rfind(|c: char| !c.is_ascii_alphabetic())
-            .map_or(0, |i| i + 1);
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
         // Whatever word comes before (`Reporting unit: Transport Bureau` names an
         // organisation, and states nothing a unit's words would).
         let kind = match &before[word_start..] {
@@ -2886,10 +2936,22 @@ mod tests {
             "In 10,000 yuan",
             "(10k RMB)",
             "Road plan (Unit: 10,000 yuan)",
+            "单位 Unit：万元",
+            "Unit/单位: 10,000 yuan",
+            "单位：10,000 yuan",
+            "(单位：万元 / Unit: 10,000 yuan)",
         ] {
             assert_eq!(stated(title), Ok((wan, None)), "{title}");
         }
         assert_eq!(stated("Unit: km"), Ok((None, Some(Scale::Base))));
+        assert_eq!(
+            stated("长度单位 Length unit: 米 (m)"),
+            Ok((None, Some(Scale::Pow10(-3))))
+        );
+        assert_eq!(
+            stated("单位：USD 10,000"),
+            Err(Unstated::Unread("USD 10,000".into()))
+        );
         assert_eq!(
             stated("Lengths in metres"),
             Ok((None, Some(Scale::Pow10(-3))))
@@ -2912,6 +2974,29 @@ mod tests {
                 (true, true, None),
                 "{title}"
             );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Any row of unit words, keys, separators and other words, Chinese and English
+        /// mixed, is read or refused, never the end of the run: `单位 Unit：万元` ended it
+        /// (a byte index inside 位).
+        #[test]
+        fn any_mix_of_unit_words_is_read_or_refused_without_a_panic(
+            parts in prop::collection::vec(prop::sample::select(vec![
+                "单位", "單位", "：", ":", "unit", "Unit", "units", "in ", "In ", "(", ")", "（",
+                "）", "10,000", "10 000", "yuan", "RMB", "万元", "万", "元", "米", "m", "km",
+                "公里", "length", "Length", "长度", "宽度", "width", " ", "/", "；", ";", "→",
+                "not", "No.", "请勿", "按", "填写", "é", "人民币", "amounts", "以", "计", "注：",
+                "Total", "12.5", "ft", "、", "金额", "投资估算", "=", "—", "\u{3000}",
+            ]), 0..12),
+        ) {
+            let title: String = parts.concat();
+            let _ = stated(&title);
+            let _ = table_units(&[vec![title.clone()]], None);
+            let _ = table_units(&[vec![title]], Some(Scale::Pow10(4)));
         }
     }
 }
