@@ -111,19 +111,51 @@ pub(crate) fn shown_units(code: &str) -> Option<Box<ShownUnits>> {
     }))
 }
 
-/// Whether a section holds the text placeholder `@` (not quoted or escaped).
-fn has_text_placeholder(section: &str) -> bool {
-    let (mut quoted, mut escaped) = (false, false);
-    for c in section.chars() {
+/// One piece of a format's section, as spreadsheet programs read it.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    /// A character shown as it is: quoted (`"米"`), escaped (`\米`, `!米`), or repeated to
+    /// fill the cell (`*米`).
+    Literal(char),
+    /// Room for a character (`_)`): shown as space.
+    Room,
+    /// A bracket's content (`[Red]`, `[>=1000]`, `[$元-804]`, `[DBNum1]`).
+    Bracket(String),
+    /// Any other character: a code (`0`, `#`, `.`, `@`, `%`) or one shown bare (`米`).
+    Code(char),
+}
+
+/// The pieces of a section.
+fn pieces(section: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut chars = section.chars();
+    while let Some(c) = chars.next() {
         match c {
-            _ if escaped => escaped = false,
-            '"' => quoted = !quoted,
-            '\\' | '_' | '*' | '!' if !quoted => escaped = true,
-            '@' if !quoted => return true,
-            _ => {}
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                    out.push(Piece::Literal(q));
+                }
+            }
+            '\\' | '!' | '*' => out.extend(chars.next().map(Piece::Literal)),
+            '_' => {
+                chars.next();
+                out.push(Piece::Room);
+            }
+            '[' => out.push(Piece::Bracket(
+                chars.by_ref().take_while(|&b| b != ']').collect(),
+            )),
+            other => out.push(Piece::Code(other)),
         }
     }
-    false
+    out
+}
+
+/// Whether a section holds the text placeholder `@` (not quoted or escaped).
+fn has_text_placeholder(section: &str) -> bool {
+    pieces(section).contains(&Piece::Code('@'))
 }
 
 /// The words a text section shows before and after the text (`@"米"`: none before, 米
@@ -131,35 +163,12 @@ fn has_text_placeholder(section: &str) -> bool {
 fn text_section(section: &str) -> Option<(Box<str>, Box<str>)> {
     let (mut before, mut after) = (String::new(), String::new());
     let mut seen = false;
-    let chars: Vec<char> = section.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
+    for piece in pieces(section) {
         let out = if seen { &mut after } else { &mut before };
-        match c {
-            '"' => {
-                while i < chars.len() && chars[i] != '"' {
-                    out.push(chars[i]);
-                    i += 1;
-                }
-                i += 1;
-            }
-            '\\' | '!' => {
-                if let Some(&next) = chars.get(i) {
-                    out.push(next);
-                }
-                i += 1;
-            }
-            '_' | '*' => i += 1,
-            '[' => {
-                i = chars[i..]
-                    .iter()
-                    .position(|&b| b == ']')
-                    .map_or(chars.len(), |p| i + p + 1)
-            }
-            '@' => seen = true,
-            other => out.push(other),
+        match piece {
+            Piece::Code('@') => seen = true,
+            Piece::Literal(c) | Piece::Code(c) => out.push(c),
+            Piece::Room | Piece::Bracket(_) => {}
         }
     }
     if before.trim().is_empty() && after.trim().is_empty() {
@@ -220,7 +229,7 @@ fn has_condition(section: &str) -> bool {
 /// cell), or before it when they name a unit or a currency (`"USD "0`); words between its
 /// digits (`"K"0"+"000`, a chainage) and before it otherwise (`"LD-"000`) show none.
 fn section(section: &str) -> Option<Shown> {
-    let chars: Vec<char> = section.chars().collect();
+    let pieces = pieces(section);
     // The words before the first digit placeholder, and since the last.
     let (mut before, mut after) = (String::new(), String::new());
     let mut scaled = false;
@@ -229,55 +238,26 @@ fn section(section: &str) -> Option<Shown> {
     let mut placeholder = false;
     let mut literal_digit_after = false;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while i < pieces.len() {
+        let piece = &pieces[i];
         i += 1;
         let words = if placeholder { &mut after } else { &mut before };
-        match c {
-            '"' => {
-                while i < chars.len() && chars[i] != '"' {
-                    let l = chars[i];
-                    if placeholder && (l == '.' || l.is_ascii_digit()) {
-                        literal_digit_after = true;
-                    }
-                    words.push(l);
-                    i += 1;
+        match piece {
+            Piece::Literal(l) => {
+                if placeholder && (*l == '.' || l.is_ascii_digit()) {
+                    literal_digit_after = true;
                 }
-                i += 1;
+                words.push(*l);
             }
-            '\\' | '!' => {
-                if let Some(&l) = chars.get(i) {
-                    if placeholder && (l == '.' || l.is_ascii_digit()) {
-                        literal_digit_after = true;
-                    }
-                    words.push(l);
-                }
-                i += 1;
-            }
-            // Room for a character: shown as space.
-            '_' => i += 1,
-            // A character repeated to fill the cell (`0*米` shows 850米米米): a word shown
-            // (a space or a dash, as accounting formats fill, is none).
-            '*' => {
-                if let Some(&l) = chars.get(i) {
-                    words.push(l);
-                }
-                i += 1;
-            }
-            '[' => {
-                let end = chars[i..]
-                    .iter()
-                    .position(|&b| b == ']')
-                    .map_or(chars.len(), |p| i + p);
-                let inside: String = chars[i..end].iter().collect();
-                // `[$元-804]`: a currency's text, shown; colours, conditions, locales and
-                // numeral systems (`[DBNum1]`) are not.
+            Piece::Room => {}
+            // `[$元-804]`: a currency's text, shown; colours, conditions, locales and
+            // numeral systems (`[DBNum1]`) are not.
+            Piece::Bracket(inside) => {
                 if let Some(currency) = inside.strip_prefix('$') {
                     words.push_str(currency.split('-').next().unwrap_or(""));
                 }
-                i = end + 1;
             }
-            '0' | '#' | '?' => {
+            Piece::Code('0' | '#' | '?') => {
                 if literal_digit_after {
                     scaled = true;
                 }
@@ -285,26 +265,26 @@ fn section(section: &str) -> Option<Shown> {
                 after.clear();
                 placeholder = true;
             }
-            ',' => {
+            Piece::Code(',') => {
                 // A thousands separator stands between placeholders; any other comma
                 // after a number divides it by 1,000.
-                let next_placeholder = matches!(chars.get(i), Some('0' | '#' | '?'));
+                let next_placeholder = matches!(pieces.get(i), Some(Piece::Code('0' | '#' | '?')));
                 if placeholder && !next_placeholder {
                     scaled = true;
                 }
             }
-            '%' => scaled = true,
-            'E' | 'e' if matches!(chars.get(i), Some('+' | '-')) => {
+            Piece::Code('%') => scaled = true,
+            Piece::Code('E' | 'e') if matches!(pieces.get(i), Some(Piece::Code('+' | '-'))) => {
                 scaled = true;
                 i += 1;
             }
-            '.' | '/' | '@' => {}
-            'G' | 'g' if starts_general(&chars[i - 1..]) => {
+            Piece::Code('.' | '/' | '@') => {}
+            Piece::Code('G' | 'g') if starts_general(&pieces[i - 1..]) => {
                 after.clear();
                 placeholder = true;
                 i += "General".len() - 1;
             }
-            other => words.push(other),
+            Piece::Code(other) => words.push(*other),
         }
     }
     let clean = |w: &str| -> String {
@@ -341,12 +321,12 @@ fn names_foreign_money(word: &str) -> bool {
 /// yuan, or the unit a header names) and punctuation.
 const IGNORED: &str = "¥￥()（）+-:：^'{}<>=~&,，.。·\u{3000}";
 
-fn starts_general(chars: &[char]) -> bool {
-    chars.len() >= 7
-        && chars[..7]
+fn starts_general(pieces: &[Piece]) -> bool {
+    pieces.len() >= 7
+        && pieces[..7]
             .iter()
             .zip("general".chars())
-            .all(|(a, b)| a.to_ascii_lowercase() == b)
+            .all(|(p, b)| matches!(p, Piece::Code(a) if a.to_ascii_lowercase() == b))
 }
 
 /// Whether a word shown beside a number names a unit of length or money (or looks like one

@@ -1611,18 +1611,23 @@ fn an_xls_cell_given_twice_reads_as_spreadsheets_show_it_the_later_value() {
     assert_eq!(whole.len(), 19);
 }
 
-/// A plan whose lengths are metres and amounts 万元 shown only by the cells' number formats
-/// (`0"米"` on 850, `0.00"万元"` on 10): Excel and WPS show 850米 and 10.00万元.
-fn units_by_format(path: &Path, length_format: &str, money_format: &str) {
-    let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("道路").unwrap();
+/// The header of the plans below: eight columns, households last.
+fn units_header(ws: &mut rust_xlsxwriter::Worksheet) {
     for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", "户数"]
         .iter()
         .enumerate()
     {
         ws.write_string(0, c as u16, *h).unwrap();
     }
+}
+
+/// A plan whose lengths are metres and amounts 万元 shown only by the cells' number formats
+/// (`0"米"` on 850, `0.00"万元"` on 10): Excel and WPS show 850米 and 10.00万元.
+fn units_by_format(path: &Path, length_format: &str, money_format: &str) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    units_header(ws);
     let metres = Format::new().set_num_format(length_format);
     let wan = Format::new().set_num_format(money_format);
     let households = Format::new().set_num_format(r#"0"户""#);
@@ -1741,12 +1746,7 @@ fn words_a_format_shows_are_read_as_shown() {
         let mut book = Workbook::new();
         let ws = book.add_worksheet();
         ws.set_name("道路").unwrap();
-        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", "户数"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
+        units_header(ws);
         for (c, v) in ["E1", "天马乡", "画青村", "通村"].iter().enumerate() {
             ws.write_string(1, c as u16, *v).unwrap();
         }
