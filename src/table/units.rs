@@ -431,6 +431,30 @@ pub fn stated(text: &str) -> Result<Stated, Unstated> {
 }
 
 fn read(text: &str) -> Result<Reading, Unstated> {
+    let read = read_row(text);
+    // A row with words that may say the opposite or another unit (`旧`, `old`): what it
+    // states, or what it cannot be read for, is said as that.
+    let negated = |stated: Stated| {
+        let normal = normalize_width_forms(text);
+        negation(&normal).map(|word| Unstated::Negated(word, stated))
+    };
+    match read {
+        Ok(r) if r.money.is_some() || r.length.is_some() => match negated((r.money, r.length)) {
+            Some(e) => Err(e),
+            None => Ok(r),
+        },
+        Err(e @ (Unstated::Unread(_) | Unstated::Glued(..) | Unstated::Conflict(..))) => {
+            let found = match &e {
+                Unstated::Glued(_, found) => *found,
+                _ => (None, None),
+            };
+            Err(negated(found).unwrap_or(e))
+        }
+        other => other,
+    }
+}
+
+fn read_row(text: &str) -> Result<Reading, Unstated> {
     let normal = normalize_width_forms(text)
         .replace('\u{2236}', ":")
         .replace('\u{3000}', " ");
@@ -598,6 +622,14 @@ fn read(text: &str) -> Result<Reading, Unstated> {
             // `单位：万元 / Unit: 10,000 yuan`: a slash between two ways of saying it ends
             // the list.
             if matches!(token, "/" | "|") && found != (None, None) {
+                break;
+            }
+            // English words after a unit read (`单位：万元 No. 3`) are no unit listed.
+            if found != (None, None)
+                && token.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
+                && money_word(token).is_none()
+                && length_word(token).is_none()
+            {
                 break;
             }
             let spoken: String = token.split_whitespace().collect();
@@ -881,11 +913,6 @@ fn read(text: &str) -> Result<Reading, Unstated> {
         reading.length_mention = bare_length;
     }
     english_money(text, &normal, &mut reading, &mut statements)?;
-    if reading.money.is_some() || reading.length.is_some() {
-        if let Some(word) = negation(&normal) {
-            return Err(Unstated::Negated(word, (reading.money, reading.length)));
-        }
-    }
     // A unit of money mentioned anywhere else (`投资约500万元`); bare 万 and 亿 only when no
     // word goes on after them (`500万`, `（万）`, not `万州区`).
     let inside = |spans: &[(usize, usize)], i: usize| spans.iter().any(|&(a, b)| a <= i && i < b);
@@ -917,9 +944,40 @@ const FOREIGN_MONEY: [&str; 12] = [
 /// (`请勿按米填写`, `不得用米`, `已换算为公里`, `Do not enter`, `converted to km`, `→`), found
 /// in a row that states one: such a row is refused, not read as saying the unit.
 fn negation(normal: &str) -> Option<String> {
-    const CHINESE: [&str; 17] = [
-        "勿", "不得", "不要", "不可", "不能", "不予", "不用", "不按", "不以", "不是", "禁止",
-        "严禁", "換算", "换算", "折算", "转换", "換成",
+    // (Not 旧 alone: 旧县, 旧州 are places.)
+    const CHINESE: [&str; 32] = [
+        "勿",
+        "不得",
+        "不要",
+        "不可",
+        "不能",
+        "不予",
+        "不用",
+        "不按",
+        "不以",
+        "不是",
+        "不再",
+        "禁止",
+        "严禁",
+        "換算",
+        "换算",
+        "折算",
+        "转换",
+        "換成",
+        "(旧)",
+        "旧单位",
+        "旧版",
+        "旧的",
+        "(舊)",
+        "已废",
+        "废止",
+        "作废",
+        "现用",
+        "现按",
+        "改用",
+        "改按",
+        "改为",
+        "去年",
     ];
     if let Some(w) = CHINESE.iter().find(|w| normal.contains(*w)) {
         return Some(w.to_string());
@@ -938,16 +996,30 @@ fn negation(normal: &str) -> Option<String> {
         "instead",
         "except",
         "rather",
+        "old",
+        "previous",
+        "previously",
+        "former",
+        "formerly",
+        "originally",
+        "obsolete",
+        "abolished",
+        "replaced",
+        "superseded",
     ]
     .iter()
     .find(|w| {
         lower.match_indices(*w).any(|(at, _)| {
             let next = lower[at + w.len()..].chars().next();
-            // `No. 3`, `No 3`: a number's sign, not a negation.
-            let numbered = **w == "no"
-                && lower[at + w.len()..]
-                    .trim_start()
-                    .starts_with(|c: char| c == '.' || c.is_ascii_digit());
+            let tail = lower[at + w.len()..].trim_start();
+            // `No. 3`, `No 3`: a number's sign, not a negation; nor are `not including tax`,
+            // `no VAT`, `no decimals`.
+            let numbered = (**w == "no"
+                && (tail.starts_with(|c: char| c == '.' || c.is_ascii_digit())
+                    || ["vat", "tax", "decimal"]
+                        .iter()
+                        .any(|t| tail.starts_with(t))))
+                || (**w == "not" && tail.starts_with("incl"));
             let in_word = lower[..at].ends_with(|c: char| c.is_ascii_alphabetic())
                 || next.is_some_and(|c| c.is_ascii_alphabetic());
             !in_word && !numbered
@@ -1276,9 +1348,17 @@ fn english_money(
         if inside(statements, key_at) || inside(statements, unit_at) {
             continue;
         }
+        // To a bracket, a semicolon, a slash, or a comma not inside a number (`10,000`).
         let end = lower[unit_at..]
-            .find([';', '；', ')', '）', '(', '（', '。', '|', ']', '】', '/'])
-            .map_or(lower.len(), |i| unit_at + i);
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(
+                    c,
+                    ';' | '；' | ')' | '）' | '(' | '（' | '。' | '|' | ']' | '】' | '/'
+                ) || (c == ','
+                    && !lower[unit_at + i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            })
+            .map_or(lower.len(), |(i, _)| unit_at + i);
         match english_unit(&lower[unit_at..end], kind) {
             EnglishUnit::Money(scale) => {
                 statements.push((key_at, end));
@@ -2997,6 +3077,50 @@ mod tests {
             let _ = stated(&title);
             let _ = table_units(&[vec![title.clone()]], None);
             let _ = table_units(&[vec![title]], Some(Scale::Pow10(4)));
+        }
+    }
+
+    /// What a second review found: a unit said to be old, former or abolished (`Old unit:
+    /// 10,000 yuan`, `长度单位：米（旧），公里（新）`, `单位：万元（已废止），现用元`) was read as
+    /// the unit; refused. Harmless English words on a unit line (`not including tax`, `no
+    /// VAT`, `No. 3`, `Township: Tianma`) and a width's unit after a length's (`Length in km,
+    /// width in m`) no longer refuse it; a place named with 旧 (旧县镇) is no negation.
+    #[test]
+    fn what_a_second_review_of_unit_lines_found() {
+        for title in [
+            "Old unit: 10,000 yuan",
+            "Previous unit: 10,000 yuan",
+            "Former unit: 10,000 yuan",
+            "Old length unit: metres",
+            "Length unit (old): metres",
+            "Lengths in metres (old), km (new)",
+            "长度单位：米（旧），公里（新）",
+            "单位：万元（已废止），现用元",
+            "单位：万元（去年），今年元",
+            "请按米填写长度（已作废），现按公里",
+        ] {
+            assert!(
+                matches!(stated(title), Err(Unstated::Negated(..))),
+                "{title}: {:?}",
+                stated(title)
+            );
+        }
+        let wan = Some(Scale::Pow10(4));
+        for title in [
+            "Unit: 10,000 yuan, not including tax",
+            "Unit: 10,000 yuan (no decimals)",
+            "Unit: 10,000 yuan; Note: no VAT",
+            "Unit: 10,000 yuan, Township: Tianma",
+            "单位：万元 No. 3",
+            "单位：万元 旧县镇交通所",
+        ] {
+            assert_eq!(stated(title), Ok((wan, None)), "{title}");
+        }
+        for title in [
+            "Length in km, width in m",
+            "Lengths in km, widths in metres",
+        ] {
+            assert_eq!(stated(title), Ok((None, Some(Scale::Base))), "{title}");
         }
     }
 }

@@ -1419,7 +1419,7 @@ fn shared_strings(sst: &[u8]) -> Result<(String, Vec<usize>), Unsure> {
 fn formats(styles: &[u8]) -> Result<(Vec<Format>, Vec<Option<Box<ShownUnits>>>), Unsure> {
     let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
     let mut formats = Vec::new();
-    let mut codes: Vec<Option<String>> = Vec::new();
+    let mut codes: Vec<Option<(u32, String)>> = Vec::new();
     each_tag(styles, |kind, name, attrs, open| {
         let read: [&[u8]; 5] = [b"numFmts", b"numFmt", b"cellXfs", b"xf", b"styleSheet"];
         let name = unprefixed(name, &read)?;
@@ -1440,17 +1440,16 @@ fn formats(styles: &[u8]) -> Result<(Vec<Format>, Vec<Option<Box<ShownUnits>>>),
             }
             b"xf" if parent == Some(b"cellXfs") => {
                 let id = attr(attrs, b"numFmtId")?;
-                // A built-in format (numbered below 164, whose words change with the
-                // program's language: `$` in English, `¥` in Chinese) shows no unit;
-                // calamine knows a style's format only by an id that is a number.
-                let numbered = id.is_some_and(|id| {
-                    std::str::from_utf8(id)
-                        .is_ok_and(|i| i.parse::<u32>().is_ok_and(|n| n >= super::shown::CUSTOM))
-                });
+                // The workbook's own format of the style (a built-in one shows no unit:
+                // [`super::shown::format_units`]); calamine knows a style's format only by
+                // an id that is a number.
+                let number = id
+                    .and_then(|id| std::str::from_utf8(id).ok())
+                    .and_then(|i| i.parse::<u32>().ok());
                 codes.push(
-                    id.filter(|_| numbered)
-                        .and_then(|id| custom.get(id))
-                        .cloned(),
+                    number
+                        .zip(id.and_then(|id| custom.get(id)))
+                        .map(|(n, code)| (n, code.clone())),
                 );
                 formats.push(match id {
                     None => Format::Other,
@@ -1470,7 +1469,11 @@ fn formats(styles: &[u8]) -> Result<(Vec<Format>, Vec<Option<Box<ShownUnits>>>),
         }
         Ok(())
     })?;
-    let units = style_units(codes.iter().map(Option::as_deref));
+    let units = style_units(
+        codes
+            .iter()
+            .map(|c| c.as_ref().map(|(n, code)| (*n, code.as_str()))),
+    );
     Ok((formats, units))
 }
 

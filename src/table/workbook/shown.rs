@@ -237,6 +237,10 @@ fn section(section: &str) -> Option<Shown> {
     // shown, as `0!.0000` does, when a placeholder follows).
     let mut placeholder = false;
     let mut literal_digit_after = false;
+    // A word between digits, and a digit shown as a literal (`"0."0"公里"` shows 850 as
+    // 0.850公里, `"1"0"米"` as 1850米).
+    let mut between = false;
+    let mut literal_digit = false;
     let mut i = 0;
     while i < pieces.len() {
         let piece = &pieces[i];
@@ -247,6 +251,7 @@ fn section(section: &str) -> Option<Shown> {
                 if placeholder && (*l == '.' || l.is_ascii_digit()) {
                     literal_digit_after = true;
                 }
+                literal_digit |= l.is_ascii_digit();
                 words.push(*l);
             }
             Piece::Room => {}
@@ -261,7 +266,15 @@ fn section(section: &str) -> Option<Shown> {
                 if literal_digit_after {
                     scaled = true;
                 }
-                // Words between digits are no unit's (`"K"0"+"000`).
+                // Punctuation between digits is shown as it is (`"K"0"+"000`, a chainage);
+                // a word there (`0"米"0` shows 85米0) leaves the number's unit unclear.
+                if placeholder
+                    && after
+                        .chars()
+                        .any(|c| c.is_alphanumeric() && !c.is_ascii_digit())
+                {
+                    between = true;
+                }
                 after.clear();
                 placeholder = true;
             }
@@ -297,10 +310,12 @@ fn section(section: &str) -> Option<Shown> {
         after
     } else if names_a_unit(&before) || names_foreign_money(&before) {
         before
+    } else if between {
+        return Some(Shown::Scaled);
     } else {
         return None;
     };
-    Some(if scaled {
+    Some(if scaled || between || literal_digit {
         Shown::Scaled
     } else {
         Shown::Unit(word.into())
@@ -417,11 +432,11 @@ pub(crate) fn push_around(around: Option<(&str, &str)>, mark: usize, out: &mut S
 /// The units each of a workbook's cell styles shows (by style number), from each style's
 /// number format code; empty when none shows any, which is most workbooks.
 pub(crate) fn style_units<'a>(
-    codes: impl IntoIterator<Item = Option<&'a str>>,
+    codes: impl IntoIterator<Item = Option<(u32, &'a str)>>,
 ) -> Vec<Option<Box<ShownUnits>>> {
     let units: Vec<Option<Box<ShownUnits>>> = codes
         .into_iter()
-        .map(|code| code.and_then(shown_units))
+        .map(|code| code.and_then(|(id, code)| format_units(id, code)))
         .collect();
     if units.iter().all(Option::is_none) {
         Vec::new()
@@ -435,15 +450,60 @@ pub(crate) fn palette_units(styles: &[calamine::Style]) -> Vec<Option<Box<ShownU
     style_units(styles.iter().map(|s| {
         s.number_format
             .as_ref()
-            .filter(|f| f.format_id.is_some_and(|id| id >= CUSTOM))
-            .map(|f| f.format_code.as_str())
+            .and_then(|f| f.format_id.map(|id| (id, f.format_code.as_str())))
     }))
 }
 
-/// The first number a workbook's own formats take: those below are built in, and their
-/// words change with the program's language (`$` in English, `¥` in Chinese), so they are
-/// taken to show no unit.
-pub(crate) const CUSTOM: u32 = 164;
+/// The units a style's format numbered `id` with code `code` shows: none when it is the
+/// built-in format of that number (whose signs change with the program's language: `$` in
+/// English, `¥` in Chinese), else its code's (a workbook may define its own under a
+/// built-in number: `numFmtId="44"` as `0"米"`).
+pub(crate) fn format_units(id: u32, code: &str) -> Option<Box<ShownUnits>> {
+    if builtin_code(id) == Some(code) {
+        return None;
+    }
+    shown_units(code)
+}
+
+/// The code of built-in format `id` as calamine gives it a style without a format of the
+/// workbook's own under that number (ECMA-376, 18.8.30).
+fn builtin_code(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "mm-dd-yy",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "m/d/yy h:mm",
+        37 => "#,##0 ;(#,##0)",
+        38 => "#,##0 ;[Red](#,##0)",
+        39 => "#,##0.00;(#,##0.00)",
+        40 => "#,##0.00;[Red](#,##0.00)",
+        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
+        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
+        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
+        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mmss.0",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
 
 /// What `units` (a cell's style's) shows around calamine's value of the cell: a number's
 /// unit, a text's words (a date, a boolean or an error shows none).
@@ -501,7 +561,6 @@ mod tests {
         assert_eq!(unit(r#"0"人""#), word("人"));
         assert_eq!(unit(r#"0"ft""#), word("ft"));
         assert_eq!(unit(r#"0"千""#), word("千"));
-        assert_eq!(unit(r#"0" RMB 10,000""#), word("RMB10000"));
         // Before the number, only a unit's or another currency's name.
         assert_eq!(unit(r#""USD "0"#), word("USD"));
         assert_eq!(unit(r#""长"0"米""#), word("米"));
@@ -561,6 +620,14 @@ mod tests {
             r#"0.00,,"百万元""#,
             r#"0%"米""#,
             r#"0.00E+00"米""#,
+            // Digits shown as literals, or a word between digits.
+            r#""0."0"公里""#,
+            r#""0."0"万元""#,
+            r#"0"米"0"#,
+            r#"0"万元"0"#,
+            r#""1"0"米""#,
+            r#"0"0米""#,
+            r#"0" RMB 10,000""#,
         ] {
             assert_eq!(unit(code), Some(Shown::Scaled), "{code}");
         }
@@ -584,8 +651,11 @@ mod tests {
 
     #[test]
     fn a_workbook_without_units_shown_has_no_list() {
-        assert!(style_units([None, Some("0.00"), Some("General")]).is_empty());
-        let units = style_units([None, Some(r#"0"米""#)]);
+        assert!(style_units([None, Some((164, "0.00")), Some((0, "General"))]).is_empty());
+        // A built-in format's code shows none; a workbook's own under its number does.
+        assert!(style_units([Some((42, builtin_code(42).unwrap()))]).is_empty());
+        assert_eq!(style_units([Some((44, r#"0"米""#))]).len(), 1);
+        let units = style_units([None, Some((164, r#"0"米""#))]);
         assert_eq!(units.len(), 2);
         assert!(units[0].is_none() && units[1].is_some());
     }

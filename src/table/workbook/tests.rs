@@ -1804,3 +1804,28 @@ fn words_a_format_shows_are_read_as_shown() {
         Err(WorkbookError::ScaledUnit { row: 1, col: 0, .. })
     ));
 }
+
+/// A workbook may define its own format under a built-in number (`numFmtId="44"` as
+/// `0"米"`): it was taken for the built-in one and 850 read as 850 km. Both readers read the
+/// workbook's own format; the built-in code under its number still shows none.
+#[test]
+fn a_format_defined_under_a_built_in_number_is_the_workbooks_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = r#"<row r="2"><c r="A2" t="s"><v>7</v></c><c r="F2" s="6"><v>850</v></c></row>"#;
+    let path = probe_book(dir.path(), rows);
+    rewrite_entry(&path, "xl/styles.xml", |styles| {
+        styles
+            .replace(
+                r#"numFmtId="167" formatCode"#,
+                r#"numFmtId="44" formatCode"#,
+            )
+            .replace(r#"<xf numFmtId="167""#, r#"<xf numFmtId="44""#)
+    });
+    let (quick, _) = super::probe::by_quick(&path, "道路");
+    let (slow, failed) = super::probe::by_calamine(&path, "道路");
+    assert_eq!(failed, None);
+    assert_eq!(quick.last().map(|c| c.1.as_str()), Some("850米"));
+    assert_eq!(quick, slow);
+    let whole = super::open(&path, None).unwrap();
+    assert_eq!(whole.rows[0].get(5), "850米");
+}
