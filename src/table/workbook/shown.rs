@@ -454,6 +454,10 @@ pub(crate) fn palette_units(styles: &[calamine::Style]) -> Vec<Option<Box<ShownU
     }))
 }
 
+/// The first number a workbook's own formats take in an .xls or .xlsb: those below are the
+/// built-in ones as the program's language writes them.
+pub(crate) const CUSTOM: u32 = 164;
+
 /// The units a style's format numbered `id` with code `code` shows: none when it is the
 /// built-in format of that number (whose signs change with the program's language: `$` in
 /// English, `¥` in Chinese), else its code's (a workbook may define its own under a

@@ -74,6 +74,14 @@ fn unit_format(stream: &[u8]) -> Option<String> {
             // EOF: the end of the workbook's globals.
             0x000A => return None,
             0x041E => {
+                // Formats numbered below 164 are the built-in ones as the program's
+                // language writes them (`"$"#,##0_)` in English, `"¥"#,##0` in Chinese).
+                let number = data
+                    .get(..2)
+                    .map_or(0, |n| u16::from_le_bytes([n[0], n[1]]));
+                if u32::from(number) < super::shown::CUSTOM {
+                    continue;
+                }
                 let Some(code) = format_code(data) else {
                     continue;
                 };
@@ -721,5 +729,46 @@ mod tests {
                 cols: 60_001
             })
         );
+    }
+
+    /// A BIFF8 FORMAT record of number `number` and code `code`, in one or two bytes a
+    /// character.
+    fn format_record(number: u16, code: &str, wide: bool) -> Vec<u8> {
+        let mut data = number.to_le_bytes().to_vec();
+        let units: Vec<u16> = code.encode_utf16().collect();
+        data.extend((units.len() as u16).to_le_bytes());
+        data.push(u8::from(wide));
+        if wide {
+            data.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        } else {
+            data.extend(units.iter().map(|&u| u as u8));
+        }
+        let mut record = 0x041Eu16.to_le_bytes().to_vec();
+        record.extend((data.len() as u16).to_le_bytes());
+        record.extend(data);
+        record
+    }
+
+    /// The workbook's own formats showing a word are found, in either width of characters;
+    /// the built-in numbers' (below 164, as the program's language writes them), dates and
+    /// formats after the globals' end are not.
+    #[test]
+    fn a_format_record_showing_a_word_is_found() {
+        let stream = |records: &[Vec<u8>]| records.concat();
+        let dollars = format_record(5, "\"$\"#,##0_);\\(\"$\"#,##0\\)", false);
+        let date = format_record(165, "yyyy\"年\"m\"月\"", true);
+        assert_eq!(unit_format(&stream(&[dollars.clone(), date.clone()])), None);
+        let metres = format_record(166, "0\"米\"", true);
+        assert_eq!(
+            unit_format(&stream(&[dollars.clone(), metres.clone()])).as_deref(),
+            Some("0\"米\"")
+        );
+        let feet = format_record(167, "0\"ft\"", false);
+        assert_eq!(unit_format(&stream(&[feet])).as_deref(), Some("0\"ft\""));
+        // After the globals' EOF (0x000A) the records are a sheet's.
+        let eof = vec![0x0A, 0x00, 0x00, 0x00];
+        assert_eq!(unit_format(&stream(&[dollars, eof, metres])), None);
+        // A record cut short is passed over.
+        assert_eq!(unit_format(&[0x1E, 0x04, 0x01, 0x00, 0xA4]), None);
     }
 }

@@ -54,6 +54,14 @@ fn unit_format(styles: &[u8]) -> Option<String> {
         // BrtFmt: the format's number (2 bytes), then its code (a count of UTF-16 units, 4
         // bytes, and the units).
         if typ == 44 {
+            // Formats numbered below 164 are the built-in ones as the program's language
+            // writes them.
+            let number = data
+                .get(..2)
+                .map_or(0, |n| u16::from_le_bytes([n[0], n[1]]));
+            if u32::from(number) < super::shown::CUSTOM {
+                continue;
+            }
             let Some(code) = format_code(data) else {
                 continue;
             };
@@ -136,8 +144,11 @@ mod tests {
             (164, "0.00"),
             (165, "yyyy\"年\"m\"月\""),
             (166, "\"¥\"#,##0.00"),
+            // A built-in number's format as an English program writes it.
+            (5, "\"$\"#,##0_);\\(\"$\"#,##0\\)"),
         ]);
         assert_eq!(unit_format(&plain), None);
+        assert!(unit_format(&styles(&[(164, "\"$\"#,##0_);\\(\"$\"#,##0\\)")])).is_some());
         let metres = styles(&[(164, "0.00"), (165, "0\"米\""), (166, "0.00\"万元\"")]);
         assert_eq!(unit_format(&metres).as_deref(), Some("0\"米\""));
         // A part cut short gives the formats before the cut; a record running past its end,
