@@ -1,15 +1,17 @@
-//! Units a cell's number format shows beside its number.
+//! Words a cell's number format shows beside its value.
 //!
 //! A workbook may hold 850 in a cell whose number format is `0"米"`: Excel, WPS and
 //! LibreOffice show 850米, and that is what the person who typed it means. Read as its bare
 //! value the cell would be 850 km (or 10 yuan for `0.00"万元"` on 10), a plausible wrong
-//! number. So a number shown with a unit of length or money is read as it is shown: its
-//! value with that unit (`850米`, `10万元`), which every column's parser reads as a cell
-//! written that way in a CSV. A format that scales or shifts the number it shows
-//! (`0!.0000"万元"` shows 123456 as 12.3456万元, `0.0,"千米"`, a percentage) and names a
-//! unit leaves the value's own unit unknown: such a cell refuses the sheet
-//! ([`Shown::Scaled`]). Words that name no length or money (`0"户"`, `"LD-"000`) change
-//! nothing.
+//! number. So a value is read as it is shown: a number with the words its format shows after
+//! it (`850米`, `10万元`, `12户`, `850ft`), a text with its text section's (`@"米"`), which
+//! every column's parser then reads or refuses as the same cell written so in a CSV. Words
+//! before the number count only when they name a unit or a currency; words before or between
+//! digits otherwise (`"LD-"000`, a chainage's `"K"0"+"000`), the yuan's sign and the built-in
+//! formats show none. A format that names a unit while it scales or shifts the number shown
+//! (`0!.0000"万元"` shows 123456 as 12.3456万元, `0.0,"千米"`, a percentage, digits shown as
+//! words), chooses units by a condition, or is a text's format alone over a number leaves the
+//! value's own unit unknown: such a cell refuses the sheet ([`Shown::Scaled`]).
 
 /// What a number format shows of a unit beside a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
