@@ -379,10 +379,12 @@ fn names_a_unit(word: &str) -> bool {
     )
 }
 
-/// The format `code` when it shows a unit beside numbers (dates aside): what a workbook
-/// whose cells' formats cannot be told apart is refused for.
-pub(crate) fn code_shows_unit(code: &str) -> Option<&str> {
-    if super::quick::shows_date(code) {
+/// The format `code`, numbered `number` in an .xls or .xlsb, when it shows a unit beside
+/// numbers: what a workbook whose cells' formats cannot be told apart is refused for. Dates
+/// show none, nor do formats numbered below 164, the built-in ones as the program's
+/// language writes them (`"$"#,##0_)` in English, `"¥"#,##0` in Chinese).
+pub(crate) fn code_shows_unit(number: u32, code: &str) -> Option<&str> {
+    if number < CUSTOM || super::quick::shows_date(code) {
         return None;
     }
     let units = shown_units(code)?;

@@ -74,18 +74,10 @@ fn unit_format(stream: &[u8]) -> Option<String> {
             // EOF: the end of the workbook's globals.
             0x000A => return None,
             0x041E => {
-                // Formats numbered below 164 are the built-in ones as the program's
-                // language writes them (`"$"#,##0_)` in English, `"¥"#,##0` in Chinese).
-                let number = data
-                    .get(..2)
-                    .map_or(0, |n| u16::from_le_bytes([n[0], n[1]]));
-                if u32::from(number) < super::shown::CUSTOM {
-                    continue;
-                }
                 let Some(code) = format_code(data) else {
                     continue;
                 };
-                if let Some(code) = super::shown::code_shows_unit(&code) {
+                if let Some(code) = super::shown::code_shows_unit(format_number(data), &code) {
                     return Some(code.to_string());
                 }
             }
@@ -93,6 +85,13 @@ fn unit_format(stream: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// The number of a format record (its first two bytes, in an .xls FORMAT record as in an
+/// .xlsb BrtFmt).
+pub(super) fn format_number(data: &[u8]) -> u32 {
+    data.get(..2)
+        .map_or(0, |n| u32::from(u16::from_le_bytes([n[0], n[1]])))
 }
 
 /// The code of a BIFF8 FORMAT record: its number (2 bytes), then a string of `cch`

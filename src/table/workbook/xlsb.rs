@@ -54,18 +54,11 @@ fn unit_format(styles: &[u8]) -> Option<String> {
         // BrtFmt: the format's number (2 bytes), then its code (a count of UTF-16 units, 4
         // bytes, and the units).
         if typ == 44 {
-            // Formats numbered below 164 are the built-in ones as the program's language
-            // writes them.
-            let number = data
-                .get(..2)
-                .map_or(0, |n| u16::from_le_bytes([n[0], n[1]]));
-            if u32::from(number) < super::shown::CUSTOM {
-                continue;
-            }
             let Some(code) = format_code(data) else {
                 continue;
             };
-            if let Some(code) = super::shown::code_shows_unit(&code) {
+            let number = super::xls::format_number(data);
+            if let Some(code) = super::shown::code_shows_unit(number, &code) {
                 return Some(code.to_string());
             }
         }
