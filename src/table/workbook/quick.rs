@@ -700,7 +700,8 @@ fn date(v: &[u8], delta: bool, is_1904: bool) -> Result<DataRef<'static>, Unsure
     )))
 }
 
-/// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?` or `-?digits.`; whether
+/// Checks a number's form: `-?digits(.digits)?([eE][+-]?digits)?`, `-?.digits(…)` or
+/// `-?digits.`; whether
 /// it is written as [`push_float`] would write the double it stands for:
 /// at most 15 digits (so no other decimal of as many digits stands for that double, and none
 /// shorter), no leading zero but a lone one before the point, no trailing zero or point after
@@ -709,10 +710,12 @@ fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
     let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
     let neg = usize::from(v.first() == Some(&b'-'));
     let whole = digits(&v[neg..]);
-    if whole == 0 {
+    // No digit before the point (`.5`, as some writers save a formula's result): a number,
+    // not in its shortest form, when digits follow the point.
+    if whole == 0 && (v.get(neg) != Some(&b'.') || digits(&v[neg + 1..]) == 0) {
         return Err(Unsure);
     }
-    let lead_zero = v[neg] == b'0' && whole > 1;
+    let lead_zero = whole > 1 && v[neg] == b'0';
     let mut i = neg + whole;
     if i == v.len() {
         return Ok(whole <= 15 && !lead_zero && v != b"-0");
@@ -732,7 +735,8 @@ fn plain_number(v: &[u8]) -> Result<bool, Unsure> {
         }
         i += 1 + frac;
     }
-    let shortest = i == v.len() && whole + frac <= 15 && !lead_zero && v[i - 1] != b'0';
+    let shortest =
+        i == v.len() && whole > 0 && whole + frac <= 15 && !lead_zero && v[i - 1] != b'0';
     if i < v.len() && matches!(v[i], b'e' | b'E') {
         i += 1;
         if i < v.len() && matches!(v[i], b'+' | b'-') {
