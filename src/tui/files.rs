@@ -382,8 +382,17 @@ impl App {
                     None => save_failed(self.lang, &path, &e),
                 };
                 self.say_owned(text, true);
-                if workbook.is_some_and(|w| !matches!(w, crate::table::workbook::SaveError::Io(_)))
-                {
+                // A disk's error, or a value its cell's format would show otherwise than
+                // typed (to be typed again), leaves the table as it is; any other refusal
+                // offers a new file.
+                let retry_here = |w: &crate::table::workbook::SaveError| {
+                    matches!(
+                        w,
+                        crate::table::workbook::SaveError::Io(_)
+                            | crate::table::workbook::SaveError::ShownOtherwise { .. }
+                    )
+                };
+                if workbook.is_some_and(|w| !retry_here(w)) {
                     // A copy as .xlsx is made from the workbook too: only a CSV escapes what
                     // stopped this save, but for a format roadsub cannot write at all.
                     self.csv_only = !workbook.is_some_and(|w| {

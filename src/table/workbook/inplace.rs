@@ -10,9 +10,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{Cursor, Read, Write};
+use std::io::{BufReader, Cursor, Read, Write};
 use std::path::Path;
 
+use calamine::Xlsx;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use zip::write::SimpleFileOptions;
@@ -20,6 +21,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::patch::{self, Edits, NewCell, PatchError};
 use super::save::SaveError;
+use super::shown::ShownUnits;
 use crate::table::sheet::SheetRow;
 
 const CALC_CHAIN: &str = "xl/calcChain.xml";
@@ -76,8 +78,20 @@ pub fn edit(
     let mut first_appended = 0;
     if !edits.is_empty() {
         let xml = read_entry(&mut zip, &part)?;
-        let patched = patch::patch(&xml, &edits).map_err(|e| match e {
+        let units = units_shown(src, sheet)?;
+        let patched = patch::patch(&xml, &edits, &units).map_err(|e| match e {
             PatchError::SharedFormula(cell) => SaveError::SharedFormula(cell),
+            PatchError::ShownOtherwise {
+                cell,
+                format,
+                typed,
+                shown,
+            } => SaveError::ShownOtherwise {
+                cell,
+                format,
+                typed,
+                shown,
+            },
             PatchError::Malformed(e) => damaged(e),
         })?;
         first_appended = patched.first_appended;
@@ -207,6 +221,21 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
         }
     }
     NewCell::Text(text.to_string())
+}
+
+/// What the number formats of the workbook's cell styles show beside a value, by style
+/// number, as the sheet is read ([`super::shown::palette_units`]).
+fn units_shown(src: &Path, sheet: &str) -> Result<Vec<Option<Box<ShownUnits>>>, SaveError> {
+    let unreadable = |error| SaveError::Unreadable {
+        file: src.display().to_string(),
+        error: Box::new(error),
+    };
+    let mut book: Xlsx<BufReader<File>> =
+        calamine::open_workbook(src).map_err(|e| unreadable(super::stream::open_error(e)))?;
+    let reader = super::guard::calamine(|| book.worksheet_cells_reader(sheet))
+        .map_err(unreadable)?
+        .map_err(|e| unreadable(super::stream::open_error(e)))?;
+    Ok(super::shown::palette_units(reader.styles()))
 }
 
 fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveError> {

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::shown::ShownUnits;
+
 pub use xml::column_name;
 use xml::{attr, cell_xml, grown_dimension, new_dimension, parse_ref, row_start, row_xml};
 
@@ -69,6 +71,14 @@ pub enum PatchError {
     /// The cell (`G5`) holds a formula that other cells share or an array formula: changing
     /// it would break cells that were not edited.
     SharedFormula(String),
+    /// The cell's number format would show the value written otherwise than typed
+    /// (`@"米"` shows 900 as 900米): see [`shown_as_typed`].
+    ShownOtherwise {
+        cell: String,
+        format: String,
+        typed: String,
+        shown: String,
+    },
 }
 
 /// The sheet's rows as a reader sees them, to find formulas and the last row.
@@ -77,6 +87,8 @@ struct Scan {
     formula_removed: bool,
     /// The style an added row's cell takes, by column ([`Edits::styled_by`]).
     styles: BTreeMap<u32, String>,
+    /// The style of each edited cell the sheet already has, by row and column.
+    edited: BTreeMap<(u32, u32), String>,
 }
 
 fn malformed(e: impl std::fmt::Display) -> PatchError {
@@ -96,6 +108,7 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
         last_row: 0,
         formula_removed: false,
         styles: BTreeMap::new(),
+        edited: BTreeMap::new(),
     };
     let styled = |row: u32| edits.styled_by.is_some_and(|(a, b)| (a..=b).contains(&row));
     // How many cells of each column have each style.
@@ -123,8 +136,13 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
                         let style = attr(e, "s").unwrap_or_default();
                         *counts.entry(c).or_default().entry(style).or_default() += 1;
                     }
-                    cell_touched = edits.delete.contains(&row)
-                        || edits.cells.get(&row).is_some_and(|m| m.contains_key(&c));
+                    let edited = edits.cells.get(&row).is_some_and(|m| m.contains_key(&c));
+                    if edited {
+                        if let Some(style) = attr(e, "s") {
+                            scan.edited.insert((row, c), style);
+                        }
+                    }
+                    cell_touched = edits.delete.contains(&row) || edited;
                     in_cell = matches!(event, Event::Start(_));
                     cell_has_content = false;
                     if !in_cell {
@@ -168,8 +186,13 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
     Ok(scan)
 }
 
-/// Rewrites `xml` with `edits`.
-pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
+/// Rewrites `xml` with `edits`; `units` are what the workbook's cell styles show beside a
+/// value, by style number ([`super::shown::palette_units`]: empty when none shows any).
+pub(crate) fn patch(
+    xml: &[u8],
+    edits: &Edits,
+    units: &[Option<Box<ShownUnits>>],
+) -> Result<Patched, PatchError> {
     let xml = std::str::from_utf8(xml).map_err(malformed)?;
     let scanned = scan(xml, edits)?;
     let mut cells = edits.cells.clone();
@@ -179,6 +202,30 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
         let row = cells.entry(at).or_default();
         for (c, v) in fields.iter().enumerate() {
             row.insert(c as u32, v.clone());
+        }
+    }
+    if !units.is_empty() {
+        for (&r, row) in cells.iter_mut() {
+            for (&c, value) in row.iter_mut() {
+                // The style the cell is written in: its own, an added row's column's, or
+                // (a cell the sheet did not have) the workbook's default, style 0.
+                let style = if r >= first_appended {
+                    scanned.styles.get(&c)
+                } else {
+                    scanned.edited.get(&(r, c))
+                };
+                let style = style.map_or(Some(0), |s| s.parse::<usize>().ok());
+                let shows = style.and_then(|s| units.get(s)).and_then(Option::as_deref);
+                if let Some(shows) = shows {
+                    *value = shown_as_typed(std::mem::replace(value, NewCell::Empty), shows)
+                        .map_err(|(typed, shown)| PatchError::ShownOtherwise {
+                            cell: format!("{}{r}", column_name(c)),
+                            format: shows.code().to_string(),
+                            typed,
+                            shown,
+                        })?;
+                }
+            }
         }
     }
     let mut w = Writer {
@@ -360,6 +407,47 @@ pub fn patch(xml: &[u8], edits: &Edits) -> Result<Patched, PatchError> {
     })
 }
 
+/// `value` as written into a cell whose number format shows `shows`, so that the cell is
+/// shown as it was typed: a number the format would show with a unit beside it goes in as
+/// text (900 under `0"米"` would be shown 900米, and read back in metres); a text typed with
+/// the words the format's text section shows around a text (900米 under `@"米"`) goes in
+/// without them, shown as typed but for the spaces beside the words. `Err` with the value
+/// typed and how the format would show it when it would show it otherwise.
+pub(crate) fn shown_as_typed(
+    value: NewCell,
+    shows: &ShownUnits,
+) -> Result<NewCell, (String, String)> {
+    let text = match value {
+        NewCell::Empty => return Ok(NewCell::Empty),
+        NewCell::Number(n) => {
+            let shown_plain = n
+                .parse::<f64>()
+                .is_ok_and(|number| shows.beside(number).is_none());
+            if shown_plain {
+                return Ok(NewCell::Number(n));
+            }
+            n
+        }
+        NewCell::Text(t) => t,
+    };
+    let Some((before, after)) = shows.around_text() else {
+        return Ok(NewCell::Text(text));
+    };
+    let otherwise = || (text.clone(), format!("{before}{text}{after}"));
+    let mut inner = text.as_str();
+    let before_words = before.trim();
+    if !before_words.is_empty() {
+        let rest = inner.trim_start().strip_prefix(before_words);
+        inner = rest.ok_or_else(otherwise)?.trim_start();
+    }
+    let after_words = after.trim();
+    if !after_words.is_empty() {
+        let rest = inner.trim_end().strip_suffix(after_words);
+        inner = rest.ok_or_else(otherwise)?.trim_end();
+    }
+    Ok(NewCell::Text(inner.to_string()))
+}
+
 /// Copies the original text up to each change.
 struct Writer<'a> {
     xml: &'a str,
@@ -399,7 +487,7 @@ mod tests {
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/><sheetData><row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"><v>1.5</v></c></row><row r="2"><c r="A2" s="1" t="s"><v>1</v></c><c r="C2"><f>B1*2</f><v>3</v></c></row><row r="3"><c r="A3"><v>7</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A5:B5"/></mergeCells></worksheet>"#;
 
     fn run(edits: &Edits) -> String {
-        String::from_utf8(patch(SHEET.as_bytes(), edits).unwrap().xml).unwrap()
+        String::from_utf8(patch(SHEET.as_bytes(), edits, &[]).unwrap().xml).unwrap()
     }
 
     #[test]
@@ -436,7 +524,7 @@ mod tests {
         e.append
             .push(vec![NewCell::Text("new".into()), NewCell::Empty]);
         e.delete.insert(3);
-        let p = patch(SHEET.as_bytes(), &e).unwrap();
+        let p = patch(SHEET.as_bytes(), &e, &[]).unwrap();
         assert_eq!(p.first_appended, 4);
         let out = String::from_utf8(p.xml).unwrap();
         assert!(out.contains(r#"<dimension ref="A1:C4"/>"#), "{out}");
@@ -449,7 +537,7 @@ mod tests {
     fn replacing_a_formula_is_noticed_and_a_shared_one_refused() {
         let mut e = Edits::default();
         e.cells.entry(2).or_default().insert(2, NewCell::Empty);
-        let p = patch(SHEET.as_bytes(), &e).unwrap();
+        let p = patch(SHEET.as_bytes(), &e, &[]).unwrap();
         assert!(p.formula_removed);
         assert!(String::from_utf8(p.xml)
             .unwrap()
@@ -459,7 +547,7 @@ mod tests {
             r#"<f t="shared" ref="C2:C3" si="0">B1*2</f>"#,
         );
         assert_eq!(
-            patch(shared.as_bytes(), &e).unwrap_err(),
+            patch(shared.as_bytes(), &e, &[]).unwrap_err(),
             PatchError::SharedFormula("C2".into())
         );
     }
@@ -473,7 +561,7 @@ mod tests {
             .or_default()
             .insert(1, NewCell::Text("a".into()));
         e.append.push(vec![NewCell::Number("2".into())]);
-        let out = String::from_utf8(patch(sheet.as_bytes(), &e).unwrap().xml).unwrap();
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &[]).unwrap().xml).unwrap();
         assert_eq!(
             out,
             r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t xml:space="preserve">a</x:t></x:is></x:c></x:row><x:row r="2"><x:c r="A2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
@@ -492,7 +580,7 @@ mod tests {
             .entry(1)
             .or_default()
             .insert(1, NewCell::Number("5".into()));
-        let out = String::from_utf8(patch(sheet.as_bytes(), &e).unwrap().xml).unwrap();
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &[]).unwrap().xml).unwrap();
         assert_eq!(
             out,
             r#"<worksheet><sheetData><row><c><v>1</v></c><c r="B1"><v>5</v></c></row><row><c><v>3</v></c><c r="B2"><v>4</v></c></row></sheetData></worksheet>"#

@@ -27,6 +27,14 @@ pub enum SaveError {
     CannotWrite { ext: String },
     /// Changing the cell (`G5`) would break a formula other cells share.
     SharedFormula(String),
+    /// The cell's number format (`@"米"`) would show the value written (900) otherwise than
+    /// typed (900米).
+    ShownOtherwise {
+        cell: String,
+        format: String,
+        typed: String,
+        shown: String,
+    },
     /// The sheet on disk no longer has the table where it was read.
     Moved,
     /// The workbook's parts could not be understood.
@@ -56,6 +64,28 @@ impl SaveError {
             ),
             (SaveError::SharedFormula(cell), Lang::Zh) => format!(
                 "单元格 {cell} 的公式被其他单元格共用，覆盖它会连带改变它们；未保存：请在 Excel 或 WPS 中修改，或另存为 .csv 新文件"
+            ),
+            (
+                SaveError::ShownOtherwise {
+                    cell,
+                    format,
+                    typed,
+                    shown,
+                },
+                Lang::En,
+            ) => format!(
+                "cell {cell}'s number format {format} would show {typed} as {shown}, not as it was typed; not saved: type it with the words the format shows ({shown}), or give the cell a plain format in Excel or WPS"
+            ),
+            (
+                SaveError::ShownOtherwise {
+                    cell,
+                    format,
+                    typed,
+                    shown,
+                },
+                Lang::Zh,
+            ) => format!(
+                "单元格 {cell} 的数字格式 {format} 会把 {typed} 显示为 {shown}，与输入的不同；未保存：请连同格式显示的文字一起输入（{shown}），或在 Excel 或 WPS 中把该单元格改为常规格式"
             ),
             (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),

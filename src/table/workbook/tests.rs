@@ -1003,6 +1003,12 @@ fn every_save_refusal_reads_in_chinese() {
     let errors = [
         SaveError::CannotWrite { ext: "ods".into() },
         SaveError::SharedFormula("G3".into()),
+        SaveError::ShownOtherwise {
+            cell: "F2".into(),
+            format: r#"@"米""#.into(),
+            typed: "900".into(),
+            shown: "900米".into(),
+        },
         SaveError::Moved,
         SaveError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
         unreadable(WorkbookError::NotAWorkbook { text: true }),
@@ -1730,6 +1736,180 @@ fn a_number_typed_where_a_format_shows_a_unit_is_saved_as_typed() {
     assert_eq!(texts(&again.rows[0]), ["900", "10万元"]);
     assert_eq!(texts(&again.rows[1]), ["1200.5米", "0万元"]);
     assert_eq!(texts(&again.rows[2]), ["1200.5米", "30"]);
+}
+
+/// A plan whose lengths are texts (850) under the format `@"米"`, shown 850米, and whose
+/// cost cells are empty under `0.00"万元"`.
+pub(crate) fn text_metres_and_empty_wan(path: &Path) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    units_header(ws);
+    let text_metres = Format::new().set_num_format(r#"@"米""#);
+    let wan = Format::new().set_num_format(r#"0.00"万元""#);
+    for (r, id) in [(1, "E1"), (2, "E2")] {
+        for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+            ws.write_string(r, c as u16, *v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_string_with_format(r, 5, "850", &text_metres)
+            .unwrap();
+        ws.write_blank(r, 6, &wan).unwrap();
+        ws.write_number(r, 7, 12.0).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+/// The defect: an edit was saved into a cell whose number format then showed it otherwise
+/// than typed. A length typed as 900 (km, as the column 长度 reads a bare number) into a
+/// text cell formatted `@"米"` was saved as the text 900, shown and read back as 900米; 30
+/// yuan typed into an empty cost cell formatted `0.00"万元"` was saved as the number 30,
+/// shown and read back as 30.00万元 (300,000 yuan). Now a number goes in as text where the
+/// cell's format would show a unit beside it; typed with the words a text's format shows
+/// (900米 under `@"米"`), the text goes in without them, shown as typed; a value the format
+/// would show otherwise than typed refuses the save, naming the cell, and the file is left
+/// as it was.
+#[test]
+fn an_edit_is_saved_only_as_its_cells_format_shows_it_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    text_metres_and_empty_wan(&path);
+    let original = fs::read(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(5), "850米");
+    assert_eq!(sheet.rows[0].get(6), "");
+
+    // A bare number under `@"米"` would be shown with 米: refused, nothing written.
+    let mut edited = sheet.clone();
+    edited.rows[0] = edited.rows[0].with(5, "900");
+    let err = edited.save(&path).unwrap_err();
+    let err = err.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    assert_eq!(
+        err.render(crate::i18n::Lang::En),
+        r#"cell F2's number format @"米" would show 900 as 900米, not as it was typed; not saved: type it with the words the format shows (900米), or give the cell a plain format in Excel or WPS"#
+    );
+    assert_eq!(
+        err.render(crate::i18n::Lang::Zh),
+        r#"单元格 F2 的数字格式 @"米" 会把 900 显示为 900米，与输入的不同；未保存：请连同格式显示的文字一起输入（900米），或在 Excel 或 WPS 中把该单元格改为常规格式"#
+    );
+    assert_eq!(fs::read(&path).unwrap(), original);
+
+    // Typed with the words, and a cost typed into the 万元 cell: saved as shown when typed.
+    sheet.rows[0] = sheet.rows[0].with(5, "900米").with(6, "30");
+    sheet.rows[1] = sheet.rows[1].with(5, " 1200 米 ");
+    sheet.save(&path).unwrap();
+    let saved = values(&path);
+    let at = |r: u32, c: u32| saved[&("道路".to_string(), r, c)].clone();
+    assert_eq!(at(1, 5), Data::String("900".into()));
+    assert_eq!(at(1, 6), Data::String("30".into()));
+    assert_eq!(at(2, 5), Data::String(" 1200".into()));
+    let again = Sheet::load(&path).unwrap();
+    let texts = |r: &SheetRow| (5..7).map(|c| r.get(c).to_string()).collect::<Vec<_>>();
+    assert_eq!(texts(&again.rows[0]), ["900米", "30"]);
+    assert_eq!(texts(&again.rows[1]), [" 1200米", ""]);
+
+    // A row added takes the column's style: the same holds there.
+    let mut sheet = again;
+    let mut added = sheet.rows[0].clone();
+    added.line = 0;
+    sheet.rows.push(added.with(5, "7"));
+    let err = sheet.clone().save(&path).unwrap_err();
+    let err = err.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    assert!(
+        err.render(crate::i18n::Lang::En)
+            .starts_with(r#"cell F4's number format @"米" would show 7 as 7米"#),
+        "{}",
+        err.render(crate::i18n::Lang::En)
+    );
+    let last = sheet.rows.len() - 1;
+    sheet.rows[last] = sheet.rows[last].with(5, "7米");
+    sheet.save(&path).unwrap();
+    assert_eq!(texts(&Sheet::load(&path).unwrap().rows[2]), ["7米", "30"]);
+}
+
+/// Formats a cell may have, with words around a number, a text, both or neither.
+const EDIT_FORMATS: [&str; 9] = [
+    "General",
+    r#"0"米""#,
+    r#"@"米""#,
+    r#"0.00"万元""#,
+    r#"0"米";-0"米";0"米";@"米""#,
+    r#""约"@"#,
+    "@",
+    "0.0",
+    r#"0"米";@"#,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any value typed into a cell of any of those formats, holding a number, a text or
+    /// nothing, in a column of numbers or of text, or into a row added: saved, the cell reads
+    /// back as typed (but for spaces beside the words a format shows), or the save is
+    /// refused and the file left as it was.
+    #[test]
+    fn an_edit_reads_back_as_typed_or_is_refused(
+        format in 0..EDIT_FORMATS.len(),
+        held in 0..3usize,
+        col in prop::sample::select(vec![2u16, 4, 5, 6]),
+        typed in prop::sample::select(vec![
+            "900", "900米", "米900", " 900 米", "4.5", "30万元", "天马", "", "-5", "约7", "约 7米",
+        ]),
+        added in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        units_header(ws);
+        let f = Format::new().set_num_format(EDIT_FORMATS[format]);
+        for r in 1..3u32 {
+            for (c, v) in [format!("E{r}"), "天马乡".into(), "画青村".into(), "通村".into()]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+            for (c, n) in [(4u16, 4.5), (5, 2.0), (6, 100.0), (7, 12.0)] {
+                ws.write_number(r, c, n).unwrap();
+            }
+            match held {
+                0 => drop(ws.write_number_with_format(r, col, 850.0, &f).unwrap()),
+                1 => drop(ws.write_string_with_format(r, col, "850", &f).unwrap()),
+                _ => drop(ws.write_blank(r, col, &f).unwrap()),
+            }
+        }
+        book.save(&path).unwrap();
+        let Ok(mut sheet) = Sheet::load(&path) else {
+            // A number under a text's format alone refuses the sheet: nothing to edit.
+            return Ok(());
+        };
+        let original = fs::read(&path).unwrap();
+        let c = usize::from(col);
+        let at = if added {
+            let mut row = sheet.rows[1].clone();
+            row.line = 0;
+            sheet.rows.push(row);
+            2
+        } else {
+            0
+        };
+        sheet.rows[at] = sheet.rows[at].with(c, typed);
+        match sheet.save(&path) {
+            Ok(()) => {
+                let again = Sheet::load(&path).unwrap();
+                let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+                prop_assert_eq!(squeezed(again.rows[at].get(c)), squeezed(typed));
+                prop_assert_eq!(again.rows.len(), sheet.rows.len());
+            }
+            Err(e) => {
+                let e = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+                prop_assert!(matches!(e, SaveError::ShownOtherwise { .. }), "{e}");
+                prop_assert_eq!(fs::read(&path).unwrap(), original);
+            }
+        }
+    }
 }
 
 /// What a review found of formats showing words the first reading passed over: a word

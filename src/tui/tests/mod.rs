@@ -1580,6 +1580,57 @@ fn a_save_refused_for_a_shared_formula_asks_for_a_csv_name() {
     }
 }
 
+/// A length typed bare (900) into a cell whose format shows texts with 米 would be saved
+/// shown and read back as 900米: the save is refused with the cell named and what to type,
+/// the table stays as edited (no new name is asked for: the value is to be typed again),
+/// and typed with its 米 it saves, read back as typed.
+#[test]
+fn a_value_its_cells_format_would_show_otherwise_is_not_saved_and_can_be_typed_again() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            r#"✗ could not save: cell F2's number format @"米" would show 900 as 900米, not as it was typed"#,
+        ),
+        (
+            Lang::Zh,
+            r#"✗ 保存失败：单元格 F2 的数字格式 @"米" 会把 900 显示为 900米，与输入的不同"#,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::text_metres_and_empty_wan(&path);
+        let before = std::fs::read(&path).unwrap();
+        let mut app = open(&path, lang);
+        let length = app
+            .doc
+            .sheet
+            .columns
+            .index(crate::table::Field::Length)
+            .unwrap();
+        let retype = |app: &mut App, value: &str| {
+            press(
+                app,
+                &format!("<Enter><End>{}{value}<Enter>", "<BS>".repeat(8)),
+            );
+        };
+        press(&mut app, &"l".repeat(length));
+        retype(&mut app, "900");
+        press(&mut app, "<C-s>");
+        assert!(matches!(app.mode, Mode::Table), "{:?}", app.mode);
+        let s = screen(&mut app, 200, 30);
+        let at = s.iter().rposition(|l| l.starts_with("✗ ")).unwrap_or(0);
+        let status: String = s[at..].iter().map(|l| l.trim_end()).collect();
+        assert!(status.starts_with(said), "{}", s.join("\n"));
+        assert!(app.doc.modified());
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        retype(&mut app, "900米");
+        press(&mut app, "<C-s>");
+        assert!(!app.doc.modified(), "{:?}", app.status);
+        let again = Sheet::load(&path).unwrap();
+        assert_eq!(again.rows[0].get(length), "900米");
+    }
+}
+
 #[test]
 fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
     for lang in [Lang::En, Lang::Zh] {
