@@ -302,23 +302,36 @@ fn units_shown_by_number_formats_are_read_with_the_numbers() {
         .stderr_first_line(&format!("{shifted}[Sheet1]: 单元格 G2 以数字格式 0!.0000\"万元\" 显示，该格式标出单位，但同时对所显示的数字作了缩放或移位、按条件选用单位或仅用于文本，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）"));
 }
 
-/// An .xls or .ods whose number formats show units (made by LibreOffice from an .xlsx whose
-/// lengths are shown as 850米 and amounts as 10.00万元): calamine gives no cell's format, so
-/// the numbers would be read without their units (850 km). Refused, saying what to do.
+/// An .xls whose number formats show units (made by LibreOffice from .xlsx plans whose lengths
+/// are shown as 850米, amounts as 10.00万元, widths as 4.5米, households as 12户, a length typed
+/// as the text 850 under `@"米"`): calamine gives no cell's format, so the numbers had been
+/// read without their units (850 km), then the workbook refused whole. Each cell is read
+/// with the words its style's format shows, as the .xlsx it was made from is; a format that
+/// scales the number it shows beside a unit (`0.0,"千米"`) refuses the sheet naming the cell.
+/// An .ods is still refused whole, saying what to do.
 #[test]
-fn an_xls_or_ods_showing_units_by_number_formats_is_refused() {
+fn an_xls_showing_units_by_number_formats_is_read_as_shown_and_an_ods_refused() {
     let env = Env::new();
-    for (file, shown) in [
-        ("units-by-format.xls", r"0\米"),
-        ("units-by-format.ods", "米"),
-    ] {
-        let p = data(file);
-        env.roadsub(&["batch", &p])
-            .expect_code(1)
-            .stdout("")
-            .stderr_first_line(&format!("{p}: its number formats show a unit beside numbers ({shown}), which roadsub reads only from .xlsx workbooks, so the numbers' units cannot be told; nothing was computed from it (save it as .xlsx in Excel, WPS or LibreOffice, or give the cells a plain number format and state the unit in the column's header, such as 长度(米))"));
-        env.roadsub(&["batch", &p, "--lang", "zh"])
-            .expect_code(1)
-            .stderr_first_line(&format!("{p}: 其数字格式在数字旁标出单位（{shown}），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"));
-    }
+    env.roadsub(&["batch", &data("units-by-format.xls")])
+        .expect_code(0)
+        .stdout_has("\nE1,天马乡,画青村,通村,4.5,850米,10万元,12户,100000.00,0.00,100000.00,0.00,0.00,0.00,")
+        .stdout_has("\nE2,天马乡,画青村,通村,4.5,1200.5米,0万元,12户,0.00,");
+    env.roadsub(&["batch", &data("units-by-format-text.xls")])
+        .expect_code(0)
+        .stdout_has("\nE1,天马乡,画青村,通村,4.5米,850米,10万元,12,100000.00,0.00,100000.00,")
+        .stdout_has("\nE2,天马乡,画青村,通村,5米,1200米,0万元,12,0.00,")
+        .stdout_has("\nE3,天马乡,画青村,通村,4.5,2,1000000,12,900000.00,100000.00,1000000.00,");
+    let scaled = data("units-scaled.xls");
+    env.roadsub(&["batch", &scaled])
+        .expect_code(1)
+        .stdout("")
+        .stderr_first_line(&format!("{scaled}[道路]: cell F3 shows its number through the format 0.0,\"千米\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+    let p = data("units-by-format.ods");
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stdout("")
+        .stderr_first_line(&format!("{p}: its number formats show a unit beside numbers (米), which roadsub reads only from .xlsx workbooks, so the numbers' units cannot be told; nothing was computed from it (save it as .xlsx in Excel, WPS or LibreOffice, or give the cells a plain number format and state the unit in the column's header, such as 长度(米))"));
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}: 其数字格式在数字旁标出单位（米），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"));
 }

@@ -347,7 +347,10 @@ pub fn open_with(
     let (names, visible) = sheet_list(&book);
     let mut first_failure = None;
     for name in candidates(&names, &visible, sheet)? {
-        let (range, shown) = sheet_range(&mut book, &name)?;
+        let (range, mut shown) = sheet_range(&mut book, &name)?;
+        if matches!(book, calamine::Sheets::Xls(_)) {
+            shown = xls::shown_cells(path, &name, &range)?;
+        }
         let rows = text_rows(&range, &shown);
         match find_header(&rows, options) {
             Ok((at, columns)) => {

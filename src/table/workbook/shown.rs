@@ -532,6 +532,19 @@ pub(crate) fn around_value<'a>(
     }
 }
 
+/// [`around_value`] of a cell's value laid out in a range (an .xls sheet's).
+pub(crate) fn around_data<'a>(value: &calamine::Data, units: Option<&'a ShownUnits>) -> Around<'a> {
+    let Some(units) = units else {
+        return Ok(None);
+    };
+    match value {
+        calamine::Data::Float(f) => around_number(units, *f),
+        calamine::Data::Int(i) => around_number(units, *i as f64),
+        calamine::Data::String(_) => Ok(units.around_text()),
+        _ => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

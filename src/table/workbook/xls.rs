@@ -13,6 +13,9 @@
 
 use std::path::Path;
 
+use calamine::{Data, Range};
+
+use super::shown::ShownUnits;
 use super::WorkbookError;
 
 /// The most cells an .xls sheet can span: 65,536 rows of 256 columns.
@@ -56,35 +59,153 @@ pub(super) fn check(path: &Path) -> Result<Option<u16>, WorkbookError> {
         return Ok(None);
     };
     sheets_cells(&stream).map_err(refused)?;
-    let code_page = texts_code_page(&stream);
-    if code_page == Some(UTF_16) {
-        if let Some(shown) = unit_format(&stream) {
-            return Err(WorkbookError::UnitsByFormat { shown });
-        }
-    }
-    Ok(code_page)
+    Ok(texts_code_page(&stream))
 }
 
-/// The first number format of a BIFF8 Workbook `stream` (its FORMAT records, before the
-/// globals end) that shows a unit beside numbers (`0"米"`): calamine gives no cell's format,
-/// so such a workbook's numbers cannot be told from their units.
-fn unit_format(stream: &[u8]) -> Option<String> {
+/// The words the number formats of the .xls at `path` show around the values of its sheet
+/// `name`, as calamine read them into `range`: each cell whose style's format shows any, with
+/// the words before and after its value, as an .xlsx's are read ([`super::shown`]); `Err`
+/// for a number whose unit cannot be told ([`super::shown::Shown::Scaled`]). calamine gives
+/// no cell's style, so the styles (XF records) and formats of the workbook's globals and each
+/// cell's style in the sheet's records are read here. None for a workbook before BIFF8 (its
+/// formats are left as before), or one whose formats show no word, which is most.
+pub(super) fn shown_cells(
+    path: &Path,
+    name: &str,
+    range: &Range<Data>,
+) -> Result<super::ShownCells, WorkbookError> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(Vec::new());
+    };
+    let Ok(Some(stream)) = workbook_stream(&bytes) else {
+        return Ok(Vec::new());
+    };
+    if texts_code_page(&stream) != Some(UTF_16) {
+        return Ok(Vec::new());
+    }
+    let (palette, cells) = styled_cells(&stream, name);
+    let mut shown = Vec::new();
+    for (pos, style) in cells {
+        let units = palette.get(style).and_then(Option::as_deref);
+        let Some(value) = range.get_value(pos) else {
+            continue;
+        };
+        match super::shown::around_data(value, units) {
+            Ok(None) => {}
+            Ok(Some((before, after))) => shown.push((pos, before.into(), after.into())),
+            Err(()) => return Err(super::stream::scaled_unit(name, pos, units)),
+        }
+    }
+    Ok(shown)
+}
+
+/// What each style of a workbook shows beside a value, by the style's index.
+type Palette = Vec<Option<Box<ShownUnits>>>;
+
+/// Cells by place (row and column from 0), each with its style's index.
+type StyledCells = Vec<((u32, u32), usize)>;
+
+/// What each style (XF record, by its index) of a BIFF8 Workbook `stream` shows beside a
+/// value ([`super::shown::style_units`]), and the cells of sheet `name` in a style that shows
+/// any: their place (row and column from 0) and style, in the sheet's order. Nothing when no
+/// style shows a word. The built-in formats (numbers below 164, written as the program's
+/// language writes them: `$` in English, `¥` in Chinese) show none, as in the whole-workbook
+/// checks of .xlsb and .ods.
+fn styled_cells(
+    stream: &[u8],
+    name: &str,
+) -> (Palette, StyledCells) {
+    let mut codes = std::collections::HashMap::new();
+    let mut formats = Vec::new();
+    let mut start = None;
     for (typ, data) in records(stream, 0) {
         match typ {
             // EOF: the end of the workbook's globals.
-            0x000A => return None,
+            0x000A => break,
             0x041E => {
-                let Some(code) = format_code(data) else {
-                    continue;
-                };
-                if let Some(code) = super::shown::code_shows_unit(format_number(data), &code) {
-                    return Some(code.to_string());
+                if let Some(code) = format_code(data) {
+                    codes.entry(format_number(data)).or_insert(code);
+                }
+            }
+            // XF: a style; its format's number is its second field.
+            0x00E0 if data.len() >= 4 => formats.push(u32::from(u16_at(data, 2))),
+            0x0085 if start.is_none() && sheet_name(data).as_deref() == Some(name) => {
+                start = Some(u32_at(data, 0) as usize);
+            }
+            _ => {}
+        }
+    }
+    let palette = super::shown::style_units(formats.iter().map(|&number| {
+        let code = codes
+            .get(&number)
+            .filter(|_| number >= super::shown::CUSTOM);
+        code.map(|code| (number, code.as_str()))
+    }));
+    let Some(start) = start.filter(|_| !palette.is_empty()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let shows = |style: usize| palette.get(style).is_some_and(Option::is_some);
+    let mut cells = Vec::new();
+    let (mut seen_start, mut depth) = (false, 0usize);
+    for (typ, data) in records(stream, start) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match typ {
+            0x0809 if seen_start => depth += 1,
+            0x0809 => seen_start = true,
+            0x000A => break,
+            // A value's cell: number, label, rich label, RK number, shared-string label,
+            // formula (row, column, then style).
+            0x0203 | 0x0204 | 0x00D6 | 0x027E | 0x00FD | 0x0006 if data.len() >= 6 => {
+                let style = usize::from(u16_at(data, 4));
+                if shows(style) {
+                    let pos = (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)));
+                    cells.push((pos, style));
+                }
+            }
+            // A run of RK numbers: row, first column, then each one's style and number.
+            0x00BD if data.len() >= 6 => {
+                let (row, first) = (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)));
+                let runs = data[4..data.len() - 2].chunks_exact(6);
+                for (i, run) in (0u32..).zip(runs) {
+                    let style = usize::from(u16_at(run, 0));
+                    if shows(style) {
+                        cells.push(((row, first + i), style));
+                    }
                 }
             }
             _ => {}
         }
     }
-    None
+    (palette, cells)
+}
+
+/// The name of a sheet in its BoundSheet8 record: after the sheet's place (4 bytes), state
+/// and kind, its length (one byte) and whether its characters take two bytes each.
+fn sheet_name(data: &[u8]) -> Option<String> {
+    let cch = usize::from(*data.get(6)?);
+    let wide = *data.get(7)? & 0x01 != 0;
+    if wide {
+        let bytes = data.get(8..8 + 2 * cch)?;
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(
+            data.get(8..8 + cch)?
+                .iter()
+                .map(|&b| char::from(b))
+                .collect(),
+        )
+    }
 }
 
 /// The number of a format record (its first two bytes, in an .xls FORMAT record as in an
@@ -748,26 +869,117 @@ mod tests {
         record
     }
 
-    /// The workbook's own formats showing a word are found, in either width of characters;
-    /// the built-in numbers' (below 164, as the program's language writes them), dates and
-    /// formats after the globals' end are not.
+    /// A style (XF record) of format number `format`.
+    fn xf(format: u16) -> Vec<u8> {
+        let mut data = vec![0, 0];
+        data.extend(format.to_le_bytes());
+        data.extend([0; 16]);
+        record(0x00E0, &data)
+    }
+
+    /// A BoundSheet8 record: the sheet `name` (in two bytes a character) starts at `at`.
+    fn bound(at: usize, name: &str) -> Vec<u8> {
+        let units: Vec<u16> = name.encode_utf16().collect();
+        let mut data = (at as u32).to_le_bytes().to_vec();
+        data.extend([0, 0, units.len() as u8, 1]);
+        data.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        record(0x0085, &data)
+    }
+
+    /// A cell record of type `typ` at `row`, `col` in style `style`, with `rest` after.
+    fn styled(typ: u16, row: u16, col: u16, style: u16, rest: &[u8]) -> Vec<u8> {
+        let mut data = [row.to_le_bytes(), col.to_le_bytes(), style.to_le_bytes()].concat();
+        data.extend_from_slice(rest);
+        record(typ, &data)
+    }
+
+    /// Each cell of the sheet named is found with its style, when its style's format shows
+    /// a word: numbers, shared-string labels, runs of RK numbers (each number's own style),
+    /// in the sheet's order; not a built-in format's (below 164), not another sheet's, not an
+    /// embedded chart's, nothing after the sheet's end; and nothing at all where no format
+    /// shows a word.
     #[test]
-    fn a_format_record_showing_a_word_is_found() {
-        let stream = |records: &[Vec<u8>]| records.concat();
-        let dollars = format_record(5, "\"$\"#,##0_);\\(\"$\"#,##0\\)", false);
-        let date = format_record(165, "yyyy\"年\"m\"月\"", true);
-        assert_eq!(unit_format(&stream(&[dollars.clone(), date.clone()])), None);
-        let metres = format_record(166, "0\"米\"", true);
+    fn the_cells_of_a_sheet_in_a_style_showing_words_are_found() {
+        let bof = record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        let formats = [
+            format_record(5, "\"$\"#,##0_);\\(\"$\"#,##0\\)", false),
+            format_record(166, "0\"米\"", true),
+            format_record(167, "@\"米\"", true),
+            format_record(168, "yyyy-mm-dd", false),
+        ]
+        .concat();
+        let styles = [xf(0), xf(5), xf(166), xf(167), xf(168)].concat();
+        let number = |row, col, style| styled(0x0203, row, col, style, &850f64.to_le_bytes());
+        let roads = [
+            bof.clone(),
+            number(1, 5, 2),
+            styled(0x00FD, 1, 6, 3, &0u32.to_le_bytes()),
+            // A run from column 4: styles 0, 2 and 1, then its last column.
+            styled(
+                0x00BD,
+                2,
+                4,
+                0,
+                &[
+                    [0; 4].as_slice(),
+                    &2u16.to_le_bytes(),
+                    &[0; 4],
+                    &1u16.to_le_bytes(),
+                    &[0; 4],
+                    &6u16.to_le_bytes(),
+                ]
+                .concat(),
+            ),
+            styled(0x027E, 3, 5, 1, &[0; 4]),
+            number(3, 6, 4),
+            // An embedded chart's records, then the sheet's end, then what follows it.
+            bof.clone(),
+            number(9, 9, 2),
+            eof.clone(),
+            eof.clone(),
+            number(10, 0, 2),
+        ]
+        .concat();
+        let other = [bof.clone(), number(0, 0, 2), eof.clone()].concat();
+        let globals_without = |bounds: &[u8]| {
+            [
+                bof.clone(),
+                formats.clone(),
+                styles.clone(),
+                bounds.to_vec(),
+                eof.clone(),
+            ]
+            .concat()
+        };
+        // The globals' length does not depend on where the sheets start.
+        let globals_len = globals_without(&[bound(0, "其他"), bound(0, "道路")].concat()).len();
+        let bounds = [
+            bound(globals_len, "其他"),
+            bound(globals_len + other.len(), "道路"),
+        ]
+        .concat();
+        let stream = [globals_without(&bounds), other, roads].concat();
+        let (palette, cells) = styled_cells(&stream, "道路");
+        assert_eq!(palette.len(), 5);
         assert_eq!(
-            unit_format(&stream(&[dollars.clone(), metres.clone()])).as_deref(),
-            Some("0\"米\"")
+            palette.iter().map(Option::is_some).collect::<Vec<_>>(),
+            [false, false, true, true, false]
         );
-        let feet = format_record(167, "0\"ft\"", false);
-        assert_eq!(unit_format(&stream(&[feet])).as_deref(), Some("0\"ft\""));
-        // After the globals' EOF (0x000A) the records are a sheet's.
-        let eof = vec![0x0A, 0x00, 0x00, 0x00];
-        assert_eq!(unit_format(&stream(&[dollars, eof, metres])), None);
+        assert_eq!(cells, [((1, 5), 2), ((1, 6), 3), ((2, 5), 2)]);
+        assert_eq!(styled_cells(&stream, "其他").1, [((0, 0), 2)]);
+        assert_eq!(styled_cells(&stream, "无此表").1, []);
+        // No format showing a word: nothing, not even the styles.
+        let plain = [
+            bof.clone(),
+            format_record(166, "0.00", false),
+            xf(166),
+            bound(0, "道路"),
+            eof.clone(),
+        ]
+        .concat();
+        assert_eq!(styled_cells(&plain, "道路"), (Vec::new(), Vec::new()));
         // A record cut short is passed over.
-        assert_eq!(unit_format(&[0x1E, 0x04, 0x01, 0x00, 0xA4]), None);
+        assert_eq!(styled_cells(&[0x1E, 0x04, 0x01, 0x00, 0xA4], "道路").1, []);
     }
 }
