@@ -111,10 +111,7 @@ type StyledCells = Vec<((u32, u32), usize)>;
 /// style shows a word. The built-in formats (numbers below 164, written as the program's
 /// language writes them: `$` in English, `¥` in Chinese) show none, as in the whole-workbook
 /// checks of .xlsb and .ods.
-fn styled_cells(
-    stream: &[u8],
-    name: &str,
-) -> (Palette, StyledCells) {
+fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
     let mut codes = std::collections::HashMap::new();
     let mut formats = Vec::new();
     let mut start = None;
