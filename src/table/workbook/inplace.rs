@@ -84,13 +84,11 @@ pub fn edit(
             PatchError::ShownOtherwise {
                 cell,
                 format,
-                typed,
-                shown,
+                otherwise,
             } => SaveError::ShownOtherwise {
                 cell,
                 format,
-                typed,
-                shown,
+                otherwise,
             },
             PatchError::Malformed(e) => damaged(e),
         })?;

@@ -364,17 +364,9 @@ pub fn open_with(
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
-                let (mut numeric, dates) = column_kinds(&range, header_line);
-                // A number typed in a column shown with units is written as typed, as text:
-                // a number under the cell's format would be shown (and read back) with a unit
-                // the value typed did not have.
-                for ((row, col), ..) in &shown {
-                    if u64::from(*row) >= header_line {
-                        if let Some(n) = numeric.get_mut(*col as usize) {
-                            *n = false;
-                        }
-                    }
-                }
+                // A number typed where its cell's own format would show a unit beside it is
+                // written as text, cell by cell, when saved (`patch::shown_as_typed`).
+                let (numeric, dates) = column_kinds(&range, header_line);
                 let no_result = match formula_range(&mut book, path, &name)? {
                     Some(formulas) => formulas_without_result(&range, &formulas, header_line),
                     None => Vec::new(),

@@ -76,8 +76,7 @@ pub enum PatchError {
     ShownOtherwise {
         cell: String,
         format: String,
-        typed: String,
-        shown: String,
+        otherwise: Box<Otherwise>,
     },
 }
 
@@ -218,11 +217,10 @@ pub(crate) fn patch(
                 let shows = style.and_then(|s| units.get(s)).and_then(Option::as_deref);
                 if let Some(shows) = shows {
                     *value = shown_as_typed(std::mem::replace(value, NewCell::Empty), shows)
-                        .map_err(|(typed, shown)| PatchError::ShownOtherwise {
+                        .map_err(|otherwise| PatchError::ShownOtherwise {
                             cell: format!("{}{r}", column_name(c)),
                             format: shows.code().to_string(),
-                            typed,
-                            shown,
+                            otherwise: Box::new(otherwise),
                         })?;
                 }
             }
@@ -410,13 +408,10 @@ pub(crate) fn patch(
 /// `value` as written into a cell whose number format shows `shows`, so that the cell is
 /// shown as it was typed: a number the format would show with a unit beside it goes in as
 /// text (900 under `0"米"` would be shown 900米, and read back in metres); a text typed with
-/// the words the format's text section shows around a text (900米 under `@"米"`) goes in
-/// without them, shown as typed but for the spaces beside the words. `Err` with the value
-/// typed and how the format would show it when it would show it otherwise.
-pub(crate) fn shown_as_typed(
-    value: NewCell,
-    shows: &ShownUnits,
-) -> Result<NewCell, (String, String)> {
+/// the words the format's text section shows around a text, exactly (900米 under `@"米"`),
+/// goes in without them. `Err` with the value typed and how the format would show it when it
+/// would show it otherwise.
+pub(crate) fn shown_as_typed(value: NewCell, shows: &ShownUnits) -> Result<NewCell, Otherwise> {
     let text = match value {
         NewCell::Empty => return Ok(NewCell::Empty),
         NewCell::Number(n) => {
@@ -433,19 +428,30 @@ pub(crate) fn shown_as_typed(
     let Some((before, after)) = shows.around_text() else {
         return Ok(NewCell::Text(text));
     };
-    let otherwise = || (text.clone(), format!("{before}{text}{after}"));
-    let mut inner = text.as_str();
-    let before_words = before.trim();
-    if !before_words.is_empty() {
-        let rest = inner.trim_start().strip_prefix(before_words);
-        inner = rest.ok_or_else(otherwise)?.trim_start();
+    // The words exactly as the format shows them, spaces and all: a space typed beside them
+    // is kept or refused, never dropped.
+    let inner = text
+        .strip_prefix(before)
+        .and_then(|rest| rest.strip_suffix(after));
+    match inner {
+        Some(inner) => Ok(NewCell::Text(inner.to_string())),
+        None => Err(Otherwise {
+            shown: format!("{before}{text}{after}"),
+            typed: text,
+            before: before.to_string(),
+            after: after.to_string(),
+        }),
     }
-    let after_words = after.trim();
-    if !after_words.is_empty() {
-        let rest = inner.trim_end().strip_suffix(after_words);
-        inner = rest.ok_or_else(otherwise)?.trim_end();
-    }
-    Ok(NewCell::Text(inner.to_string()))
+}
+
+/// A value a cell's format would show otherwise than typed: the value, how it would be shown,
+/// and the words the format's text section shows before and after a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Otherwise {
+    pub typed: String,
+    pub shown: String,
+    pub before: String,
+    pub after: String,
 }
 
 /// Copies the original text up to each change.

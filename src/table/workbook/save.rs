@@ -32,8 +32,7 @@ pub enum SaveError {
     ShownOtherwise {
         cell: String,
         format: String,
-        typed: String,
-        shown: String,
+        otherwise: Box<super::patch::Otherwise>,
     },
     /// The sheet on disk no longer has the table where it was read.
     Moved,
@@ -69,23 +68,27 @@ impl SaveError {
                 SaveError::ShownOtherwise {
                     cell,
                     format,
-                    typed,
-                    shown,
+                    otherwise,
                 },
                 Lang::En,
             ) => format!(
-                "cell {cell}'s number format {format} would show {typed} as {shown}, not as it was typed; not saved: type it with the words the format shows ({shown}), or give the cell a plain format in Excel or WPS"
+                "cell {cell}'s number format {format} would show {} as {}, not as it was typed; not saved: type the value {}, as the format shows it (it is saved without the words), or give the cell a plain format in Excel or WPS",
+                otherwise.typed,
+                otherwise.shown,
+                words_around(otherwise, lang),
             ),
             (
                 SaveError::ShownOtherwise {
                     cell,
                     format,
-                    typed,
-                    shown,
+                    otherwise,
                 },
                 Lang::Zh,
             ) => format!(
-                "单元格 {cell} 的数字格式 {format} 会把 {typed} 显示为 {shown}，与输入的不同；未保存：请连同格式显示的文字一起输入（{shown}），或在 Excel 或 WPS 中把该单元格改为常规格式"
+                "单元格 {cell} 的数字格式 {format} 会把 {} 显示为 {}，与输入的不同；未保存：输入时请{}（格式会显示这些文字，保存时去掉），或在 Excel 或 WPS 中把该单元格改为常规格式",
+                otherwise.typed,
+                otherwise.shown,
+                words_around(otherwise, lang),
             ),
             (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),
@@ -101,6 +104,20 @@ impl SaveError {
             ),
             (SaveError::Io(e), _) => lang.io_reason(e),
         }
+    }
+}
+
+/// The words a text's format shows, as they are to be typed around a value: `with 米 after
+/// it` / `在数值后加上“米”`.
+fn words_around(otherwise: &super::patch::Otherwise, lang: Lang) -> String {
+    let (before, after) = (otherwise.before.as_str(), otherwise.after.as_str());
+    match (before.is_empty(), after.is_empty(), lang) {
+        (false, false, Lang::En) => format!("with {before} before it and {after} after it"),
+        (false, true, Lang::En) => format!("with {before} before it"),
+        (_, _, Lang::En) => format!("with {after} after it"),
+        (false, false, Lang::Zh) => format!("在数值前加上“{before}”、后加上“{after}”"),
+        (false, true, Lang::Zh) => format!("在数值前加上“{before}”"),
+        (_, _, Lang::Zh) => format!("在数值后加上“{after}”"),
     }
 }
 
