@@ -590,6 +590,26 @@ mod tests {
     /// A text section's words are shown around a text (`@"米"` shows 850 typed as text as
     /// 850米); whether a format of a text section alone shows a number with them differs
     /// between programs.
+    /// Dates and times show no unit, in Chinese too (年, 月, 日 are a date's, not a
+    /// quantity's): a date typed into a date column is saved as a date, not turned to text
+    /// by the rule that a number under a unit's format goes in as text.
+    #[test]
+    fn date_formats_show_no_unit() {
+        for code in [
+            r#"yyyy"年"m"月"d"日""#,
+            r#"[$-804]yyyy"年"m"月"d"日";@"#,
+            r#"[DBNum1][$-804]yyyy"年"m"月"d"日""#,
+            r#"yyyy"年"m"月""#,
+            r#"m"月"d"日""#,
+            "yyyy-mm-dd",
+            "yyyy/m/d h:mm",
+            r#"h"时"mm"分""#,
+            "m/d/yy",
+        ] {
+            assert_eq!(shown_units(code), None, "{code}");
+        }
+    }
+
     #[test]
     fn a_text_sections_words_are_shown_around_a_text() {
         let at = shown_units(r#"@"米""#).unwrap();
