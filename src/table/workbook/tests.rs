@@ -1503,7 +1503,8 @@ fn an_ods_cut_short_is_refused_not_read_for_ever() {
 }
 
 /// An .xls that calamine, which reads one whole as it opens it, would not survive: a damaged
-/// Dimensions record saying 1,427,754,985 rows (found by fuzzing) had it set 913 GB aside,
+/// Dimensions record saying 1,427,754,985 rows (found by fuzzing), or a last row before its
+/// first, had it set 913 GB (1.3 TB) aside,
 /// and the program ended ("memory allocation of 913763190400 bytes failed"); a chain of
 /// sectors that comes round on itself it follows for ever. Both are refused, row by row as
 /// whole; the workbook they were made from reads.
@@ -1521,6 +1522,19 @@ fn an_xls_its_reader_would_not_survive_is_refused_before_it_is_opened() {
     let wide = fs::read(fuzz.join("findings/xls_book/abort-a-sheet-of-1427754985-rows")).unwrap();
     fs::write(&path, &wide).unwrap();
     let refused = "plan.xls: a sheet spans 1,427,754,985 rows by 16 columns (as its dimensions or its cells say), more than an .xls sheet can have (65,536 by 256): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)";
+    assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
+    assert_eq!(
+        super::open(&path, None).err().map(en).as_deref(),
+        Some(refused)
+    );
+
+    // A last row before the first (found by a review's fuzzing): calamine counts the rows in
+    // 32 bits, which wrap round to 4,294,967,295, and set 1.3 TB aside (in a built program;
+    // a test build stops on the overflow instead).
+    let inverted =
+        fs::read(fuzz.join("findings/xls_book/abort-a-last-row-before-the-first")).unwrap();
+    fs::write(&path, &inverted).unwrap();
+    let refused = "plan.xls: a sheet spans 4,294,967,295 rows by 8 columns (as its dimensions or its cells say), more than an .xls sheet can have (65,536 by 256): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)";
     assert_eq!(streamed_error(&path).map(en).as_deref(), Some(refused));
     assert_eq!(
         super::open(&path, None).err().map(en).as_deref(),

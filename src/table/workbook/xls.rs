@@ -556,9 +556,11 @@ fn spans(data: &[u8]) -> Option<Damage> {
     } else {
         (rf, cf)
     };
-    // A last row before the first: calamine's subtraction overflows, a refusal of its own.
-    let rows = u64::from(end_row.checked_sub(rf)?) + 1;
-    let cols = u64::from(end_col.checked_sub(cf)?) + 1;
+    // As calamine counts them, in 32 bits: a last row before the first wraps round to
+    // billions of rows, for which it sets memory aside (a built program does not stop on the
+    // overflow), and the process ends.
+    let rows = u64::from(end_row.wrapping_sub(rf).wrapping_add(1));
+    let cols = u64::from(end_col.wrapping_sub(cf).wrapping_add(1));
     (rows.saturating_mul(cols) > MAX_CELLS).then_some(Damage::Spans { rows, cols })
 }
 
@@ -751,8 +753,24 @@ mod tests {
                 cols: 65_535
             })
         );
-        // A last row before the first: calamine refuses it itself.
-        assert_eq!(wide(10, 5, 0, 2), None);
+        // The defect: a last row before the first, which calamine counts in 32 bits that
+        // wrap round to about 4 billion rows (it asked for 1.3 TB, and the process ended).
+        assert_eq!(
+            wide(10, 5, 0, 2),
+            Some(Damage::Spans {
+                rows: 4_294_967_291,
+                cols: 2
+            })
+        );
+        assert_eq!(
+            wide(5, 4, 0, 2),
+            Some(Damage::Spans {
+                rows: u64::from(u32::MAX),
+                cols: 2
+            })
+        );
+        // A last row (one past it, as written) equal to the first: none, nothing set aside.
+        assert_eq!(wide(5, 5, 0, 2), None);
     }
 
     /// A number cell (0x0203) at `row`, `col`.
