@@ -120,8 +120,9 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
             // EOF: the end of the workbook's globals.
             0x000A => break,
             0x041E => {
+                // A number given twice is the last one's, as calamine's .xlsx reader takes it.
                 if let Some(code) = format_code(data) {
-                    codes.entry(format_number(data)).or_insert(code);
+                    codes.insert(format_number(data), code);
                 }
             }
             // XF: a style; its format's number is its second field.
@@ -142,7 +143,18 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
         return (Vec::new(), Vec::new());
     };
     let shows = |style: usize| palette.get(style).is_some_and(Option::is_some);
-    let mut cells = Vec::new();
+    let mut cells: StyledCells = Vec::new();
+    // A cell given twice (a damaged file) is the last record's, value and style, as calamine
+    // lays out the last one's value: where each listed cell is in `cells`.
+    let mut listed = std::collections::HashMap::new();
+    let mut take = |pos: (u32, u32), style: usize| match listed.get(&pos) {
+        Some(&i) => cells[i] = (pos, style),
+        None if shows(style) => {
+            listed.insert(pos, cells.len());
+            cells.push((pos, style));
+        }
+        None => {}
+    };
     let (mut seen_start, mut depth) = (false, 0usize);
     for (typ, data) in records(stream, start) {
         if depth > 0 {
@@ -157,29 +169,24 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
             0x0809 if seen_start => depth += 1,
             0x0809 => seen_start = true,
             0x000A => break,
-            // A value's cell: number, label, rich label, RK number, shared-string label,
-            // formula (row, column, then style).
-            0x0203 | 0x0204 | 0x00D6 | 0x027E | 0x00FD | 0x0006 if data.len() >= 6 => {
-                let style = usize::from(u16_at(data, 4));
-                if shows(style) {
-                    let pos = (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)));
-                    cells.push((pos, style));
-                }
+            // A value's cell: number, label, rich label, boolean or error, RK number,
+            // shared-string label, formula (row, column, then style).
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if data.len() >= 6 => {
+                let pos = (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)));
+                take(pos, usize::from(u16_at(data, 4)));
             }
             // A run of RK numbers: row, first column, then each one's style and number.
             0x00BD if data.len() >= 6 => {
                 let (row, first) = (u32::from(u16_at(data, 0)), u32::from(u16_at(data, 2)));
                 let runs = data[4..data.len() - 2].chunks_exact(6);
                 for (i, run) in (0u32..).zip(runs) {
-                    let style = usize::from(u16_at(run, 0));
-                    if shows(style) {
-                        cells.push(((row, first + i), style));
-                    }
+                    take((row, first + i), usize::from(u16_at(run, 0)));
                 }
             }
             _ => {}
         }
     }
+    cells.retain(|&(_, style)| shows(style));
     (palette, cells)
 }
 
@@ -948,6 +955,12 @@ mod tests {
             ),
             styled(0x027E, 3, 5, 1, &[0; 4]),
             number(3, 6, 4),
+            // A cell given twice (a damaged file) is the last record's: one showing a word,
+            // one not.
+            number(4, 1, 0),
+            number(4, 1, 2),
+            number(5, 1, 2),
+            number(5, 1, 0),
             // An embedded chart's records, then the sheet's end, then what follows it.
             bof.clone(),
             number(9, 9, 2),
@@ -981,7 +994,7 @@ mod tests {
             palette.iter().map(Option::is_some).collect::<Vec<_>>(),
             [false, false, true, true, false]
         );
-        assert_eq!(cells, [((1, 5), 2), ((1, 6), 3), ((2, 5), 2)]);
+        assert_eq!(cells, [((1, 5), 2), ((1, 6), 3), ((2, 5), 2), ((4, 1), 2)]);
         assert_eq!(styled_cells(&stream, "其他").1, [((0, 0), 2)]);
         assert_eq!(styled_cells(&stream, "无此表").1, []);
         // No format showing a word: nothing, not even the styles.
@@ -994,6 +1007,25 @@ mod tests {
         ]
         .concat();
         assert_eq!(styled_cells(&plain, "道路"), (Vec::new(), Vec::new()));
+        // A format's number given twice is the last one's, as in an .xlsx.
+        let twice = |first: &str, last: &str| {
+            let globals = |at| {
+                [
+                    bof.clone(),
+                    format_record(166, first, true),
+                    format_record(166, last, true),
+                    xf(166),
+                    bound(at, "道路"),
+                    eof.clone(),
+                ]
+                .concat()
+            };
+            let at = globals(0).len();
+            let sheet = [bof.clone(), number(1, 5, 0), eof.clone()].concat();
+            styled_cells(&[globals(at), sheet].concat(), "道路").1
+        };
+        assert_eq!(twice("0.00", "0\"米\""), [((1, 5), 0)]);
+        assert_eq!(twice("0\"米\"", "0.00"), []);
         // A record cut short is passed over.
         assert_eq!(styled_cells(&[0x1E, 0x04, 0x01, 0x00, 0xA4], "道路").1, []);
     }
