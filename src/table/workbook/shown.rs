@@ -384,10 +384,10 @@ fn names_a_unit(word: &str) -> bool {
 /// show none, nor do formats numbered below 164, the built-in ones as the program's
 /// language writes them (`"$"#,##0_)` in English, `"¥"#,##0` in Chinese).
 pub(crate) fn code_shows_unit(number: u32, code: &str) -> Option<&str> {
-    if number < CUSTOM || super::quick::shows_date(code) {
+    if super::quick::shows_date(code) {
         return None;
     }
-    let units = shown_units(code)?;
+    let units = numbered_units(number, code)?;
     // Households' and years' words are read as typed (`12户`, `2018年`).
     let harmless = |s: &Option<Shown>| match s {
         None => true,
@@ -461,6 +461,26 @@ pub(crate) fn palette_units(styles: &[calamine::Style]) -> Vec<Option<Box<ShownU
 /// The first number a workbook's own formats take in an .xls or .xlsb: those below are the
 /// built-in ones as the program's language writes them.
 pub(crate) const CUSTOM: u32 = 164;
+
+/// What the format numbered `number` with code `code` of an .xls or .xlsb shows: under a
+/// built-in number (below [`CUSTOM`]) the program's language writes its own code (Excel
+/// writes `"$"#,##0_);\("$"#,##0\)` under 5 in English, `"¥"#,##0;"¥"\-#,##0` in Chinese),
+/// whose currency signs show no unit; any other word there is shown as the workbook says
+/// (`0"米"` under 5 shows 850米 in Excel, and an .xlsx's reading takes it so).
+pub(crate) fn numbered_units(number: u32, code: &str) -> Option<Box<ShownUnits>> {
+    let units = format_units(number, code)?;
+    if number >= CUSTOM {
+        return Some(units);
+    }
+    let sign = |shown: &Option<Shown>| match shown {
+        None => true,
+        Some(Shown::Unit(word)) => word.chars().all(|c| "$€£".contains(c)),
+        Some(Shown::Scaled) => false,
+    };
+    let signs_only =
+        units.text.is_none() && sign(&units.positive) && sign(&units.negative) && sign(&units.zero);
+    (!signs_only).then_some(units)
+}
 
 /// The units a style's format numbered `id` with code `code` shows: none when it is the
 /// built-in format of that number (whose signs change with the program's language: `$` in

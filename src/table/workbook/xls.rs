@@ -106,11 +106,10 @@ type Palette = Vec<Option<Box<ShownUnits>>>;
 type StyledCells = Vec<((u32, u32), usize)>;
 
 /// What each style (XF record, by its index) of a BIFF8 Workbook `stream` shows beside a
-/// value ([`super::shown::style_units`]), and the cells of sheet `name` in a style that shows
-/// any: their place (row and column from 0) and style, in the sheet's order. Nothing when no
-/// style shows a word. The built-in formats (numbers below 164, written as the program's
-/// language writes them: `$` in English, `¥` in Chinese) show none, as in the whole-workbook
-/// checks of .xlsb and .ods.
+/// value, and the cells of sheet `name` in a style that shows any: their place (row and
+/// column from 0) and style, in the sheet's order. Nothing when no style shows a word. The
+/// built-in numbers' currency signs (below 164, written as the program's language writes
+/// them: `$` in English, `¥` in Chinese) show none ([`super::shown::numbered_units`]).
 fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
     let mut codes = std::collections::HashMap::new();
     let mut formats = Vec::new();
@@ -133,12 +132,18 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
             _ => {}
         }
     }
-    let palette = super::shown::style_units(formats.iter().map(|&number| {
-        let code = codes
-            .get(&number)
-            .filter(|_| number >= super::shown::CUSTOM);
-        code.map(|code| (number, code.as_str()))
-    }));
+    let palette: Palette = formats
+        .iter()
+        .map(|number| {
+            let code = codes.get(number)?;
+            super::shown::numbered_units(*number, code)
+        })
+        .collect();
+    let palette = if palette.iter().all(Option::is_none) {
+        Vec::new()
+    } else {
+        palette
+    };
     let Some(start) = start.filter(|_| !palette.is_empty()) else {
         return (Vec::new(), Vec::new());
     };
@@ -933,6 +938,7 @@ mod tests {
         .concat();
         let styles = [xf(0), xf(5), xf(166), xf(167), xf(168)].concat();
         let number = |row, col, style| styled(0x0203, row, col, style, &850f64.to_le_bytes());
+        let number_at = number;
         let roads = [
             bof.clone(),
             number(1, 5, 2),
@@ -1025,6 +1031,34 @@ mod tests {
             styled_cells(&[globals(at), sheet].concat(), "道路").1
         };
         assert_eq!(twice("0.00", "0\"米\""), [((1, 5), 0)]);
+        // Under a built-in number: the program's currency signs show none, a unit does (as
+        // Excel shows the code the workbook gives, and an .xlsx is read).
+        let builtin = |number: u16, code: &str| {
+            let globals = |at| {
+                [
+                    bof.clone(),
+                    format_record(number, code, true),
+                    xf(number),
+                    bound(at, "道路"),
+                    eof.clone(),
+                ]
+                .concat()
+            };
+            let at = globals(0).len();
+            let sheet = [bof.clone(), number_at(1, 5, 0), eof.clone()].concat();
+            styled_cells(&[globals(at), sheet].concat(), "道路").1
+        };
+        assert_eq!(builtin(5, "\"$\"#,##0_);\\(\"$\"#,##0\\)"), []);
+        assert_eq!(builtin(5, "\"¥\"#,##0;\"¥\"\\-#,##0"), []);
+        assert_eq!(
+            builtin(
+                44,
+                "_(\"$\"* #,##0.00_);_(\"$\"* \\(#,##0.00\\);_(\"$\"* \"-\"??_);_(@_)"
+            ),
+            []
+        );
+        assert_eq!(builtin(5, "0\"米\""), [((1, 5), 0)]);
+        assert_eq!(builtin(42, "0.00\"万元\""), [((1, 5), 0)]);
         assert_eq!(twice("0\"米\"", "0.00"), []);
         // A record cut short is passed over.
         assert_eq!(styled_cells(&[0x1E, 0x04, 0x01, 0x00, 0xA4], "道路").1, []);
