@@ -326,6 +326,17 @@ fn an_xls_showing_units_by_number_formats_is_read_as_shown_and_an_ods_refused() 
         .expect_code(1)
         .stdout("")
         .stderr_first_line(&format!("{scaled}[道路]: cell F3 shows its number through the format 0.0,\"千米\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+    // Excel 5 to 95 (BIFF5; written by hand, its texts in GBK): read alike. Its units were
+    // read away (850 km, 10 yuan), silently.
+    env.roadsub(&["batch", &data("units-biff5.xls")])
+        .expect_code(0)
+        .stdout_has("\nE1,天马乡,画青村,通村,4.5,850米,10万元,12户,100000.00,0.00,100000.00,")
+        .stdout_has("\nE2,天马乡,画青村,通村,4.5,850米,1000000,12,382500.00,");
+    let scaled = data("units-biff5-scaled.xls");
+    env.roadsub(&["batch", &scaled])
+        .expect_code(1)
+        .stdout("")
+        .stderr_first_line(&format!("{scaled}[道路]: cell F2 shows its number through the format 0.0,\"千米\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
     let p = data("units-by-format.ods");
     env.roadsub(&["batch", &p])
         .expect_code(1)

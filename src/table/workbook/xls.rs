@@ -80,10 +80,22 @@ pub(super) fn shown_cells(
     let Ok(Some(stream)) = workbook_stream(&bytes) else {
         return Ok(Vec::new());
     };
-    if texts_code_page(&stream) != Some(UTF_16) {
+    let Some(texts) = texts(&stream) else {
         return Ok(Vec::new());
-    }
-    let (palette, cells) = styled_cells(&stream, name);
+    };
+    let (palette, cells) = styled_cells(&stream, name, texts);
+    let Some(cells) = cells else {
+        // Styles show words, but the sheet's records were not found by its name as calamine
+        // read it: its cells' words cannot be told.
+        let shown = palette
+            .iter()
+            .flatten()
+            .next()
+            .map(|u| u.code().to_string());
+        return Err(WorkbookError::UnitsByFormat {
+            shown: shown.unwrap_or_default(),
+        });
+    };
     let mut shown = Vec::new();
     for (pos, style) in cells {
         let units = palette.get(style).and_then(Option::as_deref);
@@ -110,7 +122,7 @@ type StyledCells = Vec<((u32, u32), usize)>;
 /// column from 0) and style, in the sheet's order. Nothing when no style shows a word. The
 /// built-in numbers' currency signs (below 164, written as the program's language writes
 /// them: `$` in English, `¥` in Chinese) show none ([`super::shown::numbered_units`]).
-fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
+fn styled_cells(stream: &[u8], name: &str, texts: Texts) -> (Palette, Option<StyledCells>) {
     let mut codes = std::collections::HashMap::new();
     let mut formats = Vec::new();
     let mut start = None;
@@ -120,13 +132,13 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
             0x000A => break,
             0x041E => {
                 // A number given twice is the last one's, as calamine's .xlsx reader takes it.
-                if let Some(code) = format_code(data) {
+                if let Some(code) = texts.format_code(data) {
                     codes.insert(format_number(data), code);
                 }
             }
             // XF: a style; its format's number is its second field.
             0x00E0 if data.len() >= 4 => formats.push(u32::from(u16_at(data, 2))),
-            0x0085 if start.is_none() && sheet_name(data).as_deref() == Some(name) => {
+            0x0085 if start.is_none() && texts.sheet_name(data).as_deref() == Some(name) => {
                 start = Some(u32_at(data, 0) as usize);
             }
             _ => {}
@@ -144,8 +156,11 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
     } else {
         palette
     };
-    let Some(start) = start.filter(|_| !palette.is_empty()) else {
-        return (Vec::new(), Vec::new());
+    if palette.is_empty() {
+        return (Vec::new(), Some(Vec::new()));
+    }
+    let Some(start) = start else {
+        return (palette, None);
     };
     let shows = |style: usize| palette.get(style).is_some_and(Option::is_some);
     let mut cells: StyledCells = Vec::new();
@@ -192,7 +207,76 @@ fn styled_cells(stream: &[u8], name: &str) -> (Palette, StyledCells) {
         }
     }
     cells.retain(|&(_, style)| shows(style));
-    (palette, cells)
+    (palette, Some(cells))
+}
+
+/// How an .xls holds its texts: as BIFF8 does (each string one or two bytes a character, as
+/// flagged), or as BIFF5 and BIFF7 do (Excel 5 to 95: bytes in its CODEPAGE record's code
+/// page, as calamine decodes them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Texts {
+    Utf16,
+    In(&'static encoding_rs::Encoding),
+}
+
+/// How the Workbook `stream` holds its texts; `None` before BIFF5 (its records differ).
+fn texts(stream: &[u8]) -> Option<Texts> {
+    if texts_code_page(stream) == Some(UTF_16) {
+        return Some(Texts::Utf16);
+    }
+    let (typ, bof) = records(stream, 0).next()?;
+    let biff5 = typ == 0x0809
+        && bof.len() >= 2
+        && match u16_at(bof, 0) {
+            0x0500 => true,
+            0 => bof.len() >= 4 && u16_at(bof, 2) == 0x1000,
+            _ => false,
+        };
+    if !biff5 {
+        return None;
+    }
+    // The code page the globals' last CODEPAGE record names, else UTF-16 (whose one-byte
+    // characters are Latin-1), as calamine takes it.
+    let page = records(stream, 0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .filter(|(typ, data)| *typ == 0x0042 && data.len() >= 2)
+        .last()
+        .map_or(UTF_16, |(_, data)| u16_at(data, 0));
+    Some(Texts::In(codepage::to_encoding(page)?))
+}
+
+impl Texts {
+    /// `bytes` of one byte a character, as calamine decodes them.
+    fn decode(self, bytes: &[u8]) -> String {
+        match self {
+            Texts::In(encoding)
+                if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE =>
+            {
+                encoding.decode_without_bom_handling(bytes).0.into_owned()
+            }
+            _ => bytes.iter().map(|&b| char::from(b)).collect(),
+        }
+    }
+
+    /// The code of a FORMAT record: in BIFF8 [`format_code`]; in BIFF5 its number, then its
+    /// length (one byte) and its bytes.
+    fn format_code(self, data: &[u8]) -> Option<String> {
+        if self == Texts::Utf16 {
+            return format_code(data);
+        }
+        let cch = usize::from(*data.get(2)?);
+        Some(self.decode(data.get(3..3 + cch).or_else(|| data.get(3..))?))
+    }
+
+    /// The name of a sheet in its BoundSheet record: in BIFF8 [`sheet_name`]; in BIFF5,
+    /// after its place, state and kind, its length (one byte) and its bytes.
+    fn sheet_name(self, data: &[u8]) -> Option<String> {
+        if self == Texts::Utf16 {
+            return sheet_name(data);
+        }
+        let cch = usize::from(*data.get(6)?);
+        Some(self.decode(data.get(7..7 + cch)?))
+    }
 }
 
 /// The name of a sheet in its BoundSheet8 record: after the sheet's place (4 bytes), state
@@ -994,15 +1078,22 @@ mod tests {
         ]
         .concat();
         let stream = [globals_without(&bounds), other, roads].concat();
-        let (palette, cells) = styled_cells(&stream, "道路");
+        let (palette, cells) = styled_cells(&stream, "道路", Texts::Utf16);
         assert_eq!(palette.len(), 5);
         assert_eq!(
             palette.iter().map(Option::is_some).collect::<Vec<_>>(),
             [false, false, true, true, false]
         );
-        assert_eq!(cells, [((1, 5), 2), ((1, 6), 3), ((2, 5), 2), ((4, 1), 2)]);
-        assert_eq!(styled_cells(&stream, "其他").1, [((0, 0), 2)]);
-        assert_eq!(styled_cells(&stream, "无此表").1, []);
+        assert_eq!(
+            cells.unwrap(),
+            [((1, 5), 2), ((1, 6), 3), ((2, 5), 2), ((4, 1), 2)]
+        );
+        assert_eq!(
+            styled_cells(&stream, "其他", Texts::Utf16).1.unwrap(),
+            [((0, 0), 2)]
+        );
+        // A sheet not found while styles show words: its cells' words cannot be told.
+        assert_eq!(styled_cells(&stream, "无此表", Texts::Utf16).1, None);
         // No format showing a word: nothing, not even the styles.
         let plain = [
             bof.clone(),
@@ -1012,7 +1103,10 @@ mod tests {
             eof.clone(),
         ]
         .concat();
-        assert_eq!(styled_cells(&plain, "道路"), (Vec::new(), Vec::new()));
+        assert_eq!(
+            styled_cells(&plain, "道路", Texts::Utf16),
+            (Vec::new(), Some(Vec::new()))
+        );
         // A format's number given twice is the last one's, as in an .xlsx.
         let twice = |first: &str, last: &str| {
             let globals = |at| {
@@ -1028,7 +1122,9 @@ mod tests {
             };
             let at = globals(0).len();
             let sheet = [bof.clone(), number(1, 5, 0), eof.clone()].concat();
-            styled_cells(&[globals(at), sheet].concat(), "道路").1
+            styled_cells(&[globals(at), sheet].concat(), "道路", Texts::Utf16)
+                .1
+                .unwrap()
         };
         assert_eq!(twice("0.00", "0\"米\""), [((1, 5), 0)]);
         // Under a built-in number: the program's currency signs show none, a unit does (as
@@ -1046,7 +1142,9 @@ mod tests {
             };
             let at = globals(0).len();
             let sheet = [bof.clone(), number_at(1, 5, 0), eof.clone()].concat();
-            styled_cells(&[globals(at), sheet].concat(), "道路").1
+            styled_cells(&[globals(at), sheet].concat(), "道路", Texts::Utf16)
+                .1
+                .unwrap()
         };
         assert_eq!(builtin(5, "\"$\"#,##0_);\\(\"$\"#,##0\\)"), []);
         assert_eq!(builtin(5, "\"¥\"#,##0;\"¥\"\\-#,##0"), []);
@@ -1061,6 +1159,9 @@ mod tests {
         assert_eq!(builtin(42, "0.00\"万元\""), [((1, 5), 0)]);
         assert_eq!(twice("0\"米\"", "0.00"), []);
         // A record cut short is passed over.
-        assert_eq!(styled_cells(&[0x1E, 0x04, 0x01, 0x00, 0xA4], "道路").1, []);
+        assert_eq!(
+            styled_cells(&[0x1E, 0x04, 0x01, 0x00, 0xA4], "道路", Texts::Utf16).1,
+            Some(Vec::new())
+        );
     }
 }
