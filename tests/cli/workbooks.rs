@@ -346,3 +346,16 @@ fn an_xls_showing_units_by_number_formats_is_read_as_shown_and_an_ods_refused() 
         .expect_code(1)
         .stderr_first_line(&format!("{p}: 其数字格式在数字旁标出单位（米），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"));
 }
+
+/// An .xls encrypted under a password was refused in calamine's words, "the file may be
+/// damaged … save it again" (saved again, it keeps its password): it is said to be protected,
+/// and what to do.
+#[test]
+fn a_password_protected_xls_is_said_to_be_protected() {
+    let env = Env::new();
+    let p = data("password.xls");
+    env.roadsub(&["batch", &p])
+        .expect_code(1)
+        .stdout("")
+        .stderr_first_line(&format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
+}

@@ -59,7 +59,18 @@ pub(super) fn check(path: &Path) -> Result<Option<u16>, WorkbookError> {
         return Ok(None);
     };
     sheets_cells(&stream).map_err(refused)?;
+    if password_protected(&stream) {
+        return Err(WorkbookError::Protected);
+    }
     Ok(texts_code_page(&stream))
+}
+
+/// Whether the Workbook `stream` is encrypted under a password (a FilePass record among the
+/// globals, as calamine finds it): calamine's own refusal said the file "may be damaged".
+fn password_protected(stream: &[u8]) -> bool {
+    records(stream, 0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .any(|(typ, data)| typ == 0x002F && data.len() >= 2 && u16_at(data, 0) != 0)
 }
 
 /// The words the number formats of the .xls at `path` show around the values of its sheet
@@ -978,6 +989,24 @@ mod tests {
         record.extend((data.len() as u16).to_le_bytes());
         record.extend(data);
         record
+    }
+
+    /// A workbook encrypted under a password (FilePass, 0x002F, among the globals) is said to
+    /// be protected (calamine's refusal said it "may be damaged": save it again); a FilePass
+    /// of type 0 (no encryption) or one after the globals is not.
+    #[test]
+    fn a_password_is_found_among_the_globals() {
+        let bof = record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        let rc4 = record(0x002F, &[1, 0, 1, 0]);
+        assert!(password_protected(
+            &[bof.clone(), rc4.clone(), eof.clone()].concat()
+        ));
+        assert!(!password_protected(
+            &[bof.clone(), record(0x002F, &[0, 0]), eof.clone()].concat()
+        ));
+        assert!(!password_protected(&[bof.clone(), eof, rc4].concat()));
+        assert!(!password_protected(&bof));
     }
 
     /// A style (XF record) of format number `format`.
