@@ -186,20 +186,8 @@ fn styled_cells(stream: &[u8], name: &str, texts: Texts) -> (Palette, Option<Sty
         }
         None => {}
     };
-    let (mut seen_start, mut depth) = (false, 0usize);
-    for (typ, data) in records(stream, start) {
-        if depth > 0 {
-            match typ {
-                0x0809 => depth += 1,
-                0x000A => depth -= 1,
-                _ => {}
-            }
-            continue;
-        }
+    for (typ, data) in sheet_records(stream, start) {
         match typ {
-            0x0809 if seen_start => depth += 1,
-            0x0809 => seen_start = true,
-            0x000A => break,
             // A value's cell: number, label, rich label, boolean or error, RK number,
             // shared-string label, formula (row, column, then style).
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if data.len() >= 6 => {
@@ -704,10 +692,36 @@ fn sheets_cells(stream: &[u8]) -> Result<u64, Damage> {
     Ok(total)
 }
 
+/// The records of the sheet starting (its BOF) at `start` of the stream, as calamine reads a
+/// sheet: up to its end (0x000A), those of a substream inside it (an embedded chart, between
+/// its own start and end) passed over.
+fn sheet_records(stream: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut all = records(stream, start);
+    let (mut seen_start, mut depth, mut ended) = (false, 0usize, false);
+    std::iter::from_fn(move || {
+        while !ended {
+            let (typ, data) = all.next()?;
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_start => depth += 1,
+                0x0809 => seen_start = true,
+                0x000A => ended = true,
+                _ => return Some((typ, data)),
+            }
+        }
+        None
+    })
+}
+
 /// The cells of the range calamine lays out for the sheet at `start` of the stream, read as
-/// calamine reads a sheet: its records up to its end (0x000A), those of a substream inside
-/// it (an embedded chart, between its own start and end) passed over. `Err` for a sheet past
-/// what one can span. Records calamine would stop on are read on (more, never fewer).
+/// calamine reads a sheet ([`sheet_records`]). `Err` for a sheet past what one can span. Records calamine would stop on are read on (more, never fewer).
 fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
     let mut corners: Option<((u16, u16), (u16, u16))> = None;
     let mut take = |row: u16, col: u16| {
@@ -717,20 +731,8 @@ fn sheet_cells(stream: &[u8], start: usize) -> Result<u64, Damage> {
             (bottom.max(row), right.max(col)),
         ));
     };
-    let (mut seen_start, mut depth) = (false, 0usize);
-    for (typ, data) in records(stream, start) {
-        if depth > 0 {
-            match typ {
-                0x0809 => depth += 1,
-                0x000A => depth -= 1,
-                _ => {}
-            }
-            continue;
-        }
+    for (typ, data) in sheet_records(stream, start) {
         match typ {
-            0x0809 if seen_start => depth += 1,
-            0x0809 => seen_start = true,
-            0x000A => break,
             0x0200 => {
                 if let Some(damage) = spans(data) {
                     return Err(damage);
