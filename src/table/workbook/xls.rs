@@ -78,8 +78,10 @@ fn password_protected(stream: &[u8]) -> bool {
 /// the words before and after its value, as an .xlsx's are read ([`super::shown`]); `Err`
 /// for a number whose unit cannot be told ([`super::shown::Shown::Scaled`]). calamine gives
 /// no cell's style, so the styles (XF records) and formats of the workbook's globals and each
-/// cell's style in the sheet's records are read here. None for a workbook before BIFF8 (its
-/// formats are left as before), or one whose formats show no word, which is most.
+/// cell's style in the sheet's records are read here ([`styled_cells`]). None for a workbook
+/// before BIFF5 (Excel 4 and earlier, whose records differ), or one whose formats show no
+/// word, which is most; refused ([`WorkbookError::UnitsByFormat`]) when formats show words
+/// but the sheet's records are not found by its name.
 pub(super) fn shown_cells(
     path: &Path,
     name: &str,
@@ -128,9 +130,10 @@ type Palette = Vec<Option<Box<ShownUnits>>>;
 /// Cells by place (row and column from 0), each with its style's index.
 type StyledCells = Vec<((u32, u32), usize)>;
 
-/// What each style (XF record, by its index) of a BIFF8 Workbook `stream` shows beside a
-/// value, and the cells of sheet `name` in a style that shows any: their place (row and
-/// column from 0) and style, in the sheet's order. Nothing when no style shows a word. The
+/// What each style (XF record, by its index) of a Workbook `stream` whose texts are held as
+/// `texts` says shows beside a value, and the cells of sheet `name` in a style that shows
+/// any: their place (row and column from 0) and style, in the sheet's order (`None` when no
+/// sheet has that name). Nothing when no style shows a word. The
 /// built-in numbers' currency signs (below 164, written as the program's language writes
 /// them: `$` in English, `¥` in Chinese) show none ([`super::shown::numbered_units`]).
 fn styled_cells(stream: &[u8], name: &str, texts: Texts) -> (Palette, Option<StyledCells>) {
