@@ -342,6 +342,8 @@ impl App {
             return;
         }
         let had_previous = path.exists();
+        // Rows added since the table was read: a workbook takes them below its last row.
+        let added: Vec<bool> = self.doc.sheet.rows.iter().map(|r| r.line == 0).collect();
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
                 self.doc.mark_saved();
@@ -364,6 +366,7 @@ impl App {
                     }
                     (Lang::Zh, false) => format!("已保存 {rows} 行到 {name}"),
                 };
+                let text = text + &below_last_row(&added, &path, self.lang);
                 self.say_owned(text, false);
                 if self.quit_after_save {
                     self.quit = true;
@@ -593,4 +596,23 @@ fn is_companion(table: &std::path::Path, path: &std::path::Path) -> bool {
             .ok()
     };
     dir(table) == dir(path)
+}
+
+/// What to add to a workbook's "saved" message when rows added among the table's (`added`,
+/// by the table's order) went below the sheet's last row, as every added row does in a
+/// workbook saved in place (no row is moved, so no formula moves): they are not where the
+/// table shows them, and a total or formula of the sheet above them does not count them.
+fn below_last_row(added: &[bool], path: &std::path::Path, lang: Lang) -> String {
+    if !crate::table::workbook::writes_in_place(path) {
+        return String::new();
+    }
+    // Added rows with a row read from the sheet after them in the table.
+    let last_read = added.iter().rposition(|a| !a);
+    let moved = last_read.map_or(0, |last| added[..last].iter().filter(|a| **a).count());
+    match (moved, lang) {
+        (0, _) => String::new(),
+        (1, Lang::En) => "; the added row went below the sheet's last row, not where the table shows it (a total or formula in the sheet does not count it)".to_string(),
+        (n, Lang::En) => format!("; {n} added rows went below the sheet's last row, not where the table shows them (a total or formula in the sheet does not count them)"),
+        (n, Lang::Zh) => format!("；{n} 个新增行写在了工作表末行之后，而非表中所示位置（工作表中的合计或公式不含这些行）"),
+    }
 }

@@ -1631,6 +1631,38 @@ fn a_value_its_cells_format_would_show_otherwise_is_not_saved_and_can_be_typed_a
     }
 }
 
+/// What a review found: a row added among a workbook's rows (above its 合计, say) is saved
+/// below the sheet's last row, as every added row is (no row moves, so no formula does), so
+/// the sheet's own total did not count it, and it came back elsewhere, without a word. The
+/// save says so; a row added last is where the table shows it, and nothing is said.
+#[test]
+fn a_row_added_among_a_workbooks_rows_is_said_to_go_below_its_last_row() {
+    for (lang, said) in [
+        (Lang::En, "; the added row went below the sheet's last row, not where the table shows it (a total or formula in the sheet does not count it)"),
+        (Lang::Zh, "；1 个新增行写在了工作表末行之后，而非表中所示位置（工作表中的合计或公式不含这些行）"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::text_metres_and_empty_wan(&path);
+        let mut app = open(&path, lang);
+        press(&mut app, "a<Esc><C-s>");
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.ends_with(said), "{status}");
+        assert!(!app.doc.modified());
+        let again = Sheet::load(&path).unwrap();
+        assert_eq!(again.rows.len(), 3);
+        assert_eq!(again.rows[2].get(0), "E3");
+
+        // Added last: where the table shows it.
+        drop(app);
+        let mut app = open(&path, lang);
+        press(&mut app, "jja<Esc><C-s>");
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(!status.contains(said.trim_start_matches([';', '；'])), "{status}");
+        assert_eq!(Sheet::load(&path).unwrap().rows.len(), 4, "{status}");
+    }
+}
+
 #[test]
 fn saving_an_ods_asks_for_a_new_name_and_never_writes_the_ods() {
     for lang in [Lang::En, Lang::Zh] {
