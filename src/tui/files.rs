@@ -342,7 +342,10 @@ impl App {
             return;
         }
         let had_previous = path.exists();
-        // Rows added since the table was read: a workbook takes them below its last row.
+        // Rows added since the table was read: a workbook saved in place takes them below its
+        // last row.
+        let in_place =
+            crate::table::workbook::saves_in_place(self.doc.sheet.workbook.as_ref(), &path);
         let added: Vec<bool> = self.doc.sheet.rows.iter().map(|r| r.line == 0).collect();
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
@@ -366,7 +369,7 @@ impl App {
                     }
                     (Lang::Zh, false) => format!("已保存 {rows} 行到 {name}"),
                 };
-                let text = text + &below_last_row(&added, &path, self.lang);
+                let text = text + &below_last_row(&added, in_place, self.lang);
                 self.say_owned(text, false);
                 if self.quit_after_save {
                     self.quit = true;
@@ -602,8 +605,8 @@ fn is_companion(table: &std::path::Path, path: &std::path::Path) -> bool {
 /// by the table's order) went below the sheet's last row, as every added row does in a
 /// workbook saved in place (no row is moved, so no formula moves): they are not where the
 /// table shows them, and a total or formula of the sheet above them does not count them.
-fn below_last_row(added: &[bool], path: &std::path::Path, lang: Lang) -> String {
-    if !crate::table::workbook::writes_in_place(path) {
+pub(super) fn below_last_row(added: &[bool], in_place: bool, lang: Lang) -> String {
+    if !in_place {
         return String::new();
     }
     // Added rows with a row read from the sheet after them in the table.

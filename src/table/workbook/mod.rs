@@ -36,7 +36,7 @@ use cells::{cell_text, is_number};
 pub use cells::{date_serial, number_cell, parse_date};
 pub use error::WorkbookError;
 pub use made::{check_source_date_epoch, new_workbook, SOURCE_DATE_EPOCH};
-pub use save::{cannot_write, save, writes_in_place, SaveError};
+pub use save::{cannot_write, save, saves_in_place, writes_in_place, SaveError};
 
 use super::sheet::SheetRow;
 use super::{Columns, HeaderProblem};

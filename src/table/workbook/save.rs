@@ -156,6 +156,12 @@ pub fn cannot_write(origin: Option<&WorkbookOrigin>, target: &Path) -> Option<Sa
     }
 }
 
+/// Whether a table read from `origin` is saved to `target` in place ([`save`]): the same
+/// kind of workbook, one roadsub writes in place.
+pub fn saves_in_place(origin: Option<&WorkbookOrigin>, target: &Path) -> bool {
+    origin.is_some_and(|o| writes_in_place(target) && extension(&o.path) == extension(target))
+}
+
 /// Writes the table to `out`, which will become `target` (a workbook name): in place when
 /// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx.
 pub fn save(
@@ -166,17 +172,15 @@ pub fn save(
     rows: &[SheetRow],
 ) -> Result<Saved, SaveError> {
     let ext = extension(target);
-    if let Some(o) = origin {
-        if writes_in_place(target) && extension(&o.path) == ext {
-            let lines = inplace::edit(&o.path, &o.sheet, header, rows, out)?;
-            return Ok(Saved {
-                origin: WorkbookOrigin {
-                    path: target.to_path_buf(),
-                    ..o.clone()
-                },
-                lines,
-            });
-        }
+    if let Some(o) = origin.filter(|_| saves_in_place(origin, target)) {
+        let lines = inplace::edit(&o.path, &o.sheet, header, rows, out)?;
+        return Ok(Saved {
+            origin: WorkbookOrigin {
+                path: target.to_path_buf(),
+                ..o.clone()
+            },
+            lines,
+        });
     }
     if ext != "xlsx" {
         return Err(SaveError::CannotWrite { ext });

@@ -1661,6 +1661,22 @@ fn a_row_added_among_a_workbooks_rows_is_said_to_go_below_its_last_row() {
         assert!(!status.contains(said.trim_start_matches([';', '；'])), "{status}");
         assert_eq!(Sheet::load(&path).unwrap().rows.len(), 4, "{status}");
     }
+    // Saved otherwise than in place (a CSV, or a new workbook of the table alone), the rows
+    // go in the table's order: nothing to say. Two rows added among the others are counted.
+    let among = [false, true, false, true, true, false];
+    assert_eq!(super::files::below_last_row(&among, false, Lang::En), "");
+    assert_eq!(
+        super::files::below_last_row(&among, true, Lang::En),
+        "; 3 added rows went below the sheet's last row, not where the table shows them (a total or formula in the sheet does not count them)"
+    );
+    assert_eq!(
+        super::files::below_last_row(&[false, true, true], true, Lang::Zh),
+        ""
+    );
+    assert!(!crate::table::workbook::saves_in_place(
+        None,
+        Path::new("plan.xlsx")
+    ));
 }
 
 #[test]
