@@ -1621,6 +1621,21 @@ fn a_value_its_cells_format_would_show_otherwise_is_not_saved_and_can_be_typed_a
         let at = s.iter().rposition(|l| l.starts_with("✗ ")).unwrap_or(0);
         let status: String = s[at..].iter().map(|l| l.trim_end()).collect();
         assert!(status.starts_with(said), "{}", s.join("\n"));
+        // Read whole, its advice at the end too, on terminals of 80 and 100 columns (it was
+        // cut after two lines, before the advice).
+        let whole: String = app
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .split_whitespace()
+            .collect();
+        for (width, height) in [(80, 24), (100, 30)] {
+            let s = screen(&mut app, width, height);
+            let at = s.iter().rposition(|l| l.starts_with("✗ ")).unwrap();
+            let shown: String = s[at..].join("").split_whitespace().collect();
+            assert_eq!(shown, format!("✗{whole}"), "{}", s.join("\n"));
+        }
         assert!(app.doc.modified());
         assert_eq!(std::fs::read(&path).unwrap(), before);
         retype(&mut app, "900米");

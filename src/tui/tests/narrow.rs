@@ -437,6 +437,9 @@ fn tried_totals(lang: Lang, width: u16, height: u16) -> Vec<String> {
     let doc = Doc::new(Sheet::load(&plan()).unwrap(), Some(plan()), &rules);
     let mut app = App::new(doc, rules, lang);
     press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    // The variant's message read and gone (a long one is drawn over the panes' last lines).
+    screen(&mut app, width, height);
+    press(&mut app, "<Esc>");
     let s = screen(&mut app, width, height);
     let top = s.iter().position(|l| l.contains("┐┌")).unwrap();
     let at = s[top].find("┐┌").unwrap() + "┐".len();

@@ -954,7 +954,8 @@ fn deleting_a_row_and_saving_keeps_the_blank_lines_and_empty_rows_after_it() {
 
 /// A message longer than the terminal is wide was cut at its edge ("… (x still expor"), with
 /// no way to read the rest: it goes on over the key hints' line (the table stays where it
-/// is) until the next key, and a longer one is cut at the end of that line.
+/// is) until the next key; a longer one takes the lines above the status line too, up to
+/// the table's header, so that a refusal's advice, at its end, is read whole.
 #[test]
 fn a_long_message_wraps_onto_the_key_hints_line_instead_of_being_cut() {
     let (mut app, _dir, _) = open_copy(Lang::En);
@@ -972,12 +973,31 @@ fn a_long_message_wraps_onto_the_key_hints_line_instead_of_being_cut() {
         ]
     );
     assert_eq!(shown[..22], short[..22], "the table and the panes stay");
-    // Longer: cut at the end of the second line.
+    // Longer: the lines above the status line too, the whole message to its last word.
     app.say_owned(format!("{text} {text}"), false);
     let shown = screen(&mut app, 80, 24);
-    assert!(shown[22].starts_with("plan.csv is read-only"), "{shown:#?}");
+    let said: Vec<&str> = shown[20..].iter().map(|l| l.trim_end()).collect();
+    assert_eq!(
+        said,
+        [
+            "plan.csv is read-only (its permissions do not let it be written): nothing was",
+            "saved; give the table another name to save it under (Esc: not now) plan.csv is",
+            "read-only (its permissions do not let it be written): nothing was saved; give",
+            "the table another name to save it under (Esc: not now)",
+        ]
+    );
+    assert_eq!(shown[..20], short[..20], "the rest of the screen stays");
+    // Longer than the screen: every line below the title and the table's header, the last
+    // one cut.
+    app.say_owned([text; 12].join(" "), false);
+    let shown = screen(&mut app, 80, 24);
+    assert_eq!(
+        shown[..2],
+        short[..2],
+        "the title and the table's header stay"
+    );
+    assert!(shown[2].starts_with("plan.csv is read-only"), "{shown:#?}");
     assert!(shown[23].trim_end().ends_with('…'), "{shown:#?}");
-    assert_eq!(shown[..22], short[..22]);
     // The next key clears it, and the key hints come back.
     press(&mut app, "j");
     assert_eq!(screen(&mut app, 80, 24)[23], short[23]);

@@ -159,6 +159,9 @@ fn a_rate_typed_with_a_space_before_its_unit_is_one_setting_at_the_v_prompt() {
 fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_rules_in_force() {
     let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, Lang::En);
     press(&mut app, "vpoverty.group.3.5=15万<Enter>");
+    // The screen once the variant's message (three lines) is read and gone.
+    screen(&mut app, 80, 24);
+    press(&mut app, "<Esc>");
     let before = screen(&mut app, 80, 24);
     let wide = |app: &App, id: &str| {
         let mut c = cells_of(app, id, &["poverty", "shortfall"]);

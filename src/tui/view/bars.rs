@@ -280,16 +280,13 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     }
 }
 
-/// Lines a message on the status line takes at most: the status line and the key hints'
-/// line under it, so that the table does not move; a longer one is cut at the second.
-const STATUS_LINES: usize = 2;
-
 /// The last message wrapped to `width`, when it takes more than one line and no prompt is
 /// open (a message cut at the terminal's edge could not be read whole: "… (x still
-/// expor"): up to [`STATUS_LINES`] lines, drawn over the status line and the key hints until
-/// the next key clears it.
-pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
-    if prompt(app, width).is_some() || width == 0 {
+/// expor"): as many lines as it takes, up to `most` (the last one then cut), drawn over the
+/// key hints and the lines above the status line until the next key clears it. A refusal
+/// ends with what to do about it, so the end is what must not be cut.
+pub fn message_lines(app: &App, width: usize, most: usize) -> Option<Vec<Line<'static>>> {
+    if prompt(app, width).is_some() || width == 0 || most == 0 {
         return None;
     }
     let s = app.status.as_ref()?;
@@ -300,12 +297,12 @@ pub fn message_lines(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
     let ranges = super::wrap::wrap(&text, width);
     let mut lines: Vec<String> = ranges
         .iter()
-        .take(STATUS_LINES)
+        .take(most)
         .map(|r| text[r.clone()].to_string())
         .collect();
-    if ranges.len() > STATUS_LINES {
-        let rest = &text[ranges[STATUS_LINES - 1].start..];
-        lines[STATUS_LINES - 1] = truncate(rest, width);
+    if ranges.len() > most {
+        let rest = &text[ranges[most - 1].start..];
+        lines[most - 1] = truncate(rest, width);
     }
     Some(
         lines

@@ -15,7 +15,7 @@ pub(crate) use table::label_in;
 mod wrap;
 
 use ratatui::layout::{Constraint, Layout, Position, Rect, Size};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::App;
@@ -129,9 +129,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
         ),
         None => frame.render_widget(TotalsPane::new(app), right),
     }
-    match bars::message_lines(app, usize::from(status.width)) {
-        // A long message goes on over the key hints' line until the next key.
-        Some(lines) => frame.render_widget(Paragraph::new(lines), status.union(hints)),
+    // A long message may take every line below the title and the table's header.
+    let most = usize::from(hints.bottom().saturating_sub(body.y + 1));
+    match bars::message_lines(app, usize::from(status.width), most) {
+        // A long message goes on over the key hints' line, and over the lines above the
+        // status line when it needs more, until the next key.
+        Some(lines) => {
+            let height = (lines.len() as u16).max(2);
+            let at = Rect {
+                y: hints.bottom() - height,
+                height,
+                ..status
+            };
+            frame.render_widget(Clear, at);
+            frame.render_widget(Paragraph::new(lines), at);
+        }
         None => {
             frame.render_widget(bars::status(app, usize::from(status.width)), status);
             if let Some(at) = bars::typing_cursor(app, status) {
