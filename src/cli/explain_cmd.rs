@@ -9,7 +9,7 @@ use super::{help_flag, load_rules_as_of, to_stdout, Failure, EXIT_BAD_INPUT, EXI
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
-use crate::table::Field;
+use crate::table::{Field, RowError};
 use crate::tui::doc::{Calc, Doc};
 
 pub(super) fn command(lang: Lang) -> Command {
@@ -101,6 +101,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         Some(origin) => format!("{label}[{}]", origin.sheet),
         None => label,
     };
+    units_in_doubt(&sheet, &rules, &label, lang)?;
     let id_col = sheet.columns.index(Field::Id);
     let at = match (m.get_one::<String>("id"), row) {
         (Some(id), _) => {
@@ -207,6 +208,39 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
                 .join("\n"),
         )),
     }
+}
+
+/// Refuses a table with a note or a row of units among its rows that gives another unit than
+/// the rows are read in: every row of it may be in the wrong unit, and batch, compare and
+/// notice write nothing of it (a row explained alone was explained in that unit, exit 0).
+fn units_in_doubt(sheet: &Sheet, rules: &RuleSet, label: &str, lang: Lang) -> Result<(), Failure> {
+    let mut ends = Vec::new();
+    let said: Vec<String> = sheet
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let record = r.record(&mut ends);
+            match crate::table::row::not_a_segment(&record, &sheet.columns) {
+                Some(Some(problem)) if problem.puts_units_in_doubt() => {
+                    Some(RowError::row(r.line, problem).render(label, rules, lang))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if said.is_empty() {
+        return Ok(());
+    }
+    let problems = super::problems_said(said.len() as u64, 0, lang);
+    let why = crate::table::Problem::units_in_doubt(lang);
+    let end = match lang {
+        Lang::En => format!("{problems}; nothing explained: {why}"),
+        Lang::Zh => format!("{problems}；未作解释：{why}"),
+    };
+    Err(Failure::new(
+        EXIT_BAD_INPUT,
+        format!("{}\n{end}", said.join("\n")),
+    ))
 }
 
 /// The table as the explanation of row `at` needs it, and where the row is in it. A row

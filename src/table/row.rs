@@ -46,6 +46,24 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         && empty(&PLACE, true)
 }
 
+/// Whether `record` is no segment: `None` when it may be one; else a totals row or a note
+/// (`Some(None)`, left out), or a note or a row of units that states another unit than the
+/// rows are read in (`Some(Some(problem))`, which [`Problem::puts_units_in_doubt`]). What
+/// every reading of a row asks first.
+#[inline]
+pub fn not_a_segment(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
+    if surely_a_segment(record, columns) {
+        return None;
+    }
+    if is_totals_row(record, columns) {
+        return Some(None);
+    }
+    if let Some(note) = note_row(record, columns) {
+        return Some(note);
+    }
+    units_row(record, columns).map(|units| Some(Problem::UnitsRow(units)))
+}
+
 /// Whether `record` is a note below or among the data (its only non-empty cell starts with
 /// 备注, 注 or 说明, or states a unit: `备注：单位万元`): `None` when it is not, else the problem
 /// with the unit it states, if that is not the unit in force (a note saying 万元 under numbers
@@ -336,20 +354,11 @@ pub fn evaluate_into<'a>(
     segment: &mut Segment,
 ) -> Verdict<'a> {
     errors.clear();
-    if !surely_a_segment(record, columns) {
-        if is_totals_row(record, columns) {
-            return Verdict::Totals;
-        }
-        match note_row(record, columns) {
-            None => {}
-            Some(None) => return Verdict::Totals,
-            Some(Some(problem)) => {
-                errors.push(RowError::row(record.line, problem));
-                return Verdict::Bad;
-            }
-        }
-        if let Some(units) = units_row(record, columns) {
-            errors.push(RowError::row(record.line, Problem::UnitsRow(units)));
+    match not_a_segment(record, columns) {
+        None => {}
+        Some(None) => return Verdict::Totals,
+        Some(Some(problem)) => {
+            errors.push(RowError::row(record.line, problem));
             return Verdict::Bad;
         }
     }

@@ -501,3 +501,79 @@ fn a_share_per_household_that_is_not_whole_fen_says_its_rounding() {
     // Whole fen: said as before.
     assert_eq!(line("3", "zh"), "尚需筹集 100.00 ÷ 4 户 = 每户 25.00 元");
 }
+
+/// The defect (review 8, D3): a note among the rows saying the lengths are in 米 (or the
+/// amounts in 万元), or a row of units under the header, makes batch, compare and notice
+/// refuse the table, since every row may be in the wrong unit; `explain` explained a row of
+/// it in the unit it read (0.85 km shown as 850 公里, 127,500,000.00 from the transport
+/// bureau), exit 0, without a word. It refuses the table as they do, in both languages.
+#[test]
+fn a_table_whose_note_gives_another_unit_is_refused_as_batch_refuses_it() {
+    let env = Env::new();
+    let header = "编号,乡镇,村,类别,宽度,长度,投资\n";
+    let lengths = env.write(
+        "lnote.csv",
+        format!("{header}L1,T,V,社道,3.5,850,42500万\nL2,T,V,社道,3.5,1200,60000万\n注：长度单位为米,,,,,,\n"),
+    );
+    let amounts = env.write(
+        "note.csv",
+        format!("{header}N1,T,V,社道,3.5,1,40\n备注：金额单位：万元,,,,,,\n"),
+    );
+    let units = env.write(
+        "unitrow.csv",
+        format!("{header},,,,,,万元\nU1,T,V,社道,3.5,1,40\n"),
+    );
+    let doubt = "a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)";
+    for (table, said) in [
+        (&lengths, format!("{lengths}:4: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))")),
+        (&amounts, format!("{amounts}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit")),
+        (&units, format!("{units}:2: row holds units under the header (万元), which are not read as the columns' units; write each column's unit in its header's brackets (长度(米), 投资(万元)) and delete the row")),
+    ] {
+        env.roadsub(&["explain", table, "--row", "1", "--lang", "en"]).expect(
+            1,
+            "",
+            &format!("roadsub: {said}\nroadsub: 1 bad row; nothing explained: {doubt}\n"),
+        );
+        // batch says the same of the table.
+        env.roadsub(&["batch", table, "--lang", "en"])
+            .expect_code(1)
+            .stderr_has(&said)
+            .stderr_has(doubt);
+    }
+    env.roadsub(&["explain", &lengths, "--id", "L1", "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!("roadsub: {lengths}:4: 该行是说明行，写明长度单位为米，而表中长度按公里读取；请在表头上方写明（长度单位：米）或在长度列的表头中注明（长度(米)）\nroadsub: 1 行有错；未作解释：表中说明行或单位行写明了另一种单位，其余各行也可能按错误的单位读取（请在表头上方或列的表头中写明单位）\n"),
+    );
+    // A note that states the unit in force changes nothing: the row is explained.
+    let agrees = env.write(
+        "agrees.csv",
+        format!("{header}L1,T,V,社道,3.5,0.85,42.5万\n注：长度单位为公里,,,,,,\n"),
+    );
+    env.roadsub(&["explain", &agrees, "--row", "1", "--lang", "en"])
+        .expect_code(0)
+        .stdout_has("127,500.00");
+}
+
+/// The defect (review 8, D1): a note row explained read "row note row, not computed (not a
+/// segment)" and "该行说明行，不计算（不是路段）".
+#[test]
+fn a_note_row_explained_is_said_to_be_a_note_in_a_sentence() {
+    let env = Env::new();
+    let table = env.write(
+        "rows.csv",
+        "id,township,village,class,width_m,length_km,cost\nR1,T,V,group,3.5,1,50万\n说明：测试,,,,,,\nR3,T,V,group,3.5,3,90万\n",
+    );
+    env.roadsub(&["explain", &table, "--row", "2", "--lang", "en"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {table}:3: row is a note, not a segment (left out)\n"),
+        );
+    env.roadsub(&["explain", &table, "--row", "2", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {table}:3: 该行是说明行，不是路段（不计入）\n"),
+        );
+}

@@ -544,8 +544,8 @@ impl Problem {
             },
             Problem::NoteRow => lang
                 .pick(
-                    "note row, not computed (not a segment)",
-                    "说明行，不计算（不是路段）",
+                    "is a note, not a segment (left out)",
+                    "是说明行，不是路段（不计入）",
                 )
                 .into(),
             Problem::Overflow => lang
