@@ -266,6 +266,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             ),
         ));
     }
+    if dir.exists() && !dir.is_dir() {
+        // A wrong command line (the input table itself, say), said before anything is read.
+        let shown = dir.display();
+        return Err(Failure::new(
+            EXIT_USAGE,
+            match lang {
+                Lang::En => {
+                    format!("-o {shown} is a file, not a folder: give a folder for the notices")
+                }
+                Lang::Zh => format!("-o {shown} 是文件而不是文件夹：请给出存放公示的文件夹"),
+            },
+        ));
+    }
     if m.get_one::<String>("village")
         .is_some_and(|v| v.trim().is_empty())
     {
@@ -376,14 +389,6 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         }
     }
     let shown = dir.display();
-    if dir.exists() && !dir.is_dir() {
-        return Err(bad(match lang {
-            Lang::En => {
-                format!("-o {shown} is a file, not a folder: give a folder for the notices")
-            }
-            Lang::Zh => format!("-o {shown} 是文件而不是文件夹：请给出存放公示的文件夹"),
-        }));
-    }
     std::fs::create_dir_all(&dir).map_err(|e| {
         bad(format!(
             "{shown}: {}{}",

@@ -369,16 +369,31 @@ fn an_existing_notice_is_never_replaced_without_force() {
     assert_eq!(listing(&env.path("out")).len(), 3);
 }
 
+/// A folder that is a file is a wrong command line (review 8, D4: it was exit 1, said after
+/// the whole table was read, where batch and compare give 2 for an output that is the input):
+/// 2, before anything is read, the input table untouched when it is the file named.
 #[test]
 fn a_folder_that_is_a_file_is_refused() {
     let env = Env::new();
     let table = env.write("plan.csv", TWO_NEW_VILLAGES);
     let out = env.write("out", "x");
     env.roadsub(&["notice", &table, "-o", &out]).expect(
-        1,
+        2,
         "",
         &format!("roadsub: -o {out} is a file, not a folder: give a folder for the notices\n"),
     );
+    env.roadsub(&["notice", &table, "-o", &table, "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            &format!("roadsub: -o {table} 是文件而不是文件夹：请给出存放公示的文件夹\n"),
+        );
+    assert_eq!(std::fs::read_to_string(&table).unwrap(), TWO_NEW_VILLAGES);
+    // Before the table is read: a table that is not there is not what is said.
+    let missing = env.path("missing.csv").display().to_string();
+    env.roadsub(&["notice", &missing, "-o", &out])
+        .expect_code(2)
+        .stderr_has("is a file, not a folder");
 }
 
 #[test]
