@@ -33,7 +33,9 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
     };
     const PLACE: [Field; 4] = [Field::Township, Field::Village, Field::Class, Field::Width];
     if is_totals_word(record.get(0).unwrap_or("")) {
-        return empty(&PLACE, false);
+        // A subtotal may name its township or village beside the word (`小计,石鼓镇,,,3.5`);
+        // no segment lacks both its class and its width.
+        return empty(&PLACE, false) || empty(&[Field::Class, Field::Width], false);
     }
     // Most rows have an id: turned away before their fields are looked at.
     let id_empty = columns
@@ -262,10 +264,18 @@ pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
     no_totals_word(first(0)) && no_totals_word(first(id)) && (id != 0 || filled(first(1)))
 }
 
-/// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside).
+/// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside), alone or after
+/// the place it totals (`石鼓镇小计`, `自治乡 合计`, as offices label subtotals).
 fn is_totals_word(field: &str) -> bool {
     let first = field.trim_start();
-    if !first.starts_with(['合', '总', '總', '小', '共', 't', 'T']) || first.len() > 32 {
+    if first.len() > 64 {
+        return false;
+    }
+    let alone = first.starts_with(['合', '总', '總', '小', '共', 't', 'T']);
+    // A place's name starts with a Chinese character (and so the row is never one
+    // `surely_a_segment` passes).
+    let placed = first.chars().next().is_some_and(|c| !c.is_ascii());
+    if !alone && !placed {
         return false;
     }
     let first: String = first
@@ -273,9 +283,25 @@ fn is_totals_word(field: &str) -> bool {
         .filter(|c| !c.is_whitespace() && *c != ':' && *c != '：')
         .collect::<String>()
         .to_lowercase();
-    let first = first.strip_suffix('s').unwrap_or(&first);
-    TOTALS.contains(&first)
+    let word = first.strip_suffix('s').unwrap_or(&first);
+    if alone && word.len() <= 32 && TOTALS.contains(&word) {
+        return true;
+    }
+    placed
+        && TOTALS.iter().filter(|w| !w.is_ascii()).any(|w| {
+            first.strip_suffix(w).is_some_and(|place| {
+                PLACES
+                    .iter()
+                    .any(|p| place.len() > p.len() && place.ends_with(p))
+            })
+        })
 }
+
+/// How the name of a place a subtotal is for ends: a township (镇, 乡, 街道), a village (村,
+/// 社区), a group (组, 社), a county or district.
+const PLACES: [&str; 12] = [
+    "镇", "乡", "街道", "村", "社区", "组", "社", "县", "区", "鎮", "鄉", "縣",
+];
 
 /// A row's text fields the batch needs beside the segment.
 #[derive(Debug, Clone, Copy)]
@@ -1069,6 +1095,7 @@ mod tests {
                 "", " ", "S1", "1", "-", "x", "t1", "Total", "total:", "TOTAL", "合计", " 合计",
                 "小计", "共计", "总计", "備註", "备注", "注", "说明", "单位：万元", "500万元", "万元",
                 "\u{3000}", "\u{a0}", "\u{3000}合计", "\t", "天马乡", "\u{ff53}1", "S 1 ",
+                "石鼓镇小计", "自治乡 合计", "大骥村合计：", "X镇小计", "1镇小计",
             ]), 1..8),
             id_at in 0..3usize,
         ) {

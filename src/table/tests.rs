@@ -218,20 +218,67 @@ fn a_totals_row_with_the_word_in_the_second_column_is_a_totals_row() {
     ]));
 }
 
+/// The defect (review 8, D5): subtotals as offices label them, by the place they total
+/// (`石鼓镇小计` in the first cell, `自治乡小计` under 所属乡镇) or with the township beside the
+/// word (`小计,石鼓镇`), were read as segments with three or four values missing, and the
+/// table refused. They are totals rows; a segment is still one.
+#[test]
+fn a_subtotal_named_by_its_place_is_a_totals_row() {
+    for fields in [
+        ["石鼓镇小计", "", "", "", "3.5", "", "148", ""],
+        ["", "自治乡小计", "", "", "3.2", "", "150", ""],
+        ["", "自治乡 合计：", "", "", "3.2", "", "150", ""],
+        ["大骥村合计", "", "", "", "2", "", "96", ""],
+        ["城关街道总计", "", "", "", "", "", "298", ""],
+        ["小计", "石鼓镇", "", "", "3.5", "", "148", ""],
+        ["合计", "石鼓镇", "大骥村", "", "2", "", "96", ""],
+    ] {
+        assert!(office_record_is_totals(&fields), "{fields:?}");
+    }
+    for fields in [
+        // A word that totals no place (a person's name), or a place before no totals word.
+        ["张小计", "", "", "", "3.5", "", "148", ""],
+        ["石鼓镇", "", "", "", "3.5", "", "148", ""],
+        ["X镇小计", "", "", "", "3.5", "", "148", ""],
+        // A class or a width beside the word: a segment, as before.
+        ["小计", "石鼓镇", "", "通村公路", "3.5", "", "148", ""],
+        ["小计", "石鼓镇", "", "", "3.5", "4.5", "148", ""],
+        [
+            "石鼓镇小计",
+            "石鼓镇",
+            "大骥村",
+            "通村公路",
+            "2",
+            "4.5",
+            "96",
+            "",
+        ],
+        // With an id, a place named beside the word makes a segment.
+        ["3", "石鼓镇小计", "", "", "2", "", "96", ""],
+    ] {
+        assert!(!office_record_is_totals(&fields), "{fields:?}");
+    }
+}
+
 proptest::proptest! {
     /// 合计, 总计 or 小计 in any column of a row with no id, township, village, class or width
-    /// makes it a totals row; a village beside it makes it a segment.
+    /// makes it a totals row; a village beside it makes it a segment, but in the first cell
+    /// (`小计,石鼓镇,大骥村` with no class or width is the village's subtotal).
     #[test]
     fn a_totals_word_in_any_column_of_a_row_without_place_makes_a_totals_row(
         column in 0..8usize,
-        word in proptest::sample::select(vec!["合计", "总计", "小计", "合 计", "Total", "总计："]),
+        word in proptest::sample::select(vec![
+            "合计", "总计", "小计", "合 计", "Total", "总计：", "石鼓镇小计", "自治乡 合计",
+        ]),
         length in proptest::sample::select(vec!["", "2", "12.5"]),
         cost in proptest::sample::select(vec!["", "96", "1,200万"]),
         village in proptest::sample::select(vec!["", "大骥村"]),
     ) {
         let mut fields = vec!["", "", village, "", length, "", cost, ""];
         fields[column] = word;
-        let expected = village.is_empty() || column == 2;
+        // In the first cell, the word may have its village beside it (a village's subtotal:
+        // no class, no width).
+        let expected = village.is_empty() || column == 2 || column == 0;
         proptest::prop_assert_eq!(office_record_is_totals(&fields), expected, "{:?}", fields);
     }
 }
