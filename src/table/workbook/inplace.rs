@@ -90,6 +90,8 @@ pub fn edit(
                 format,
                 otherwise,
             },
+            PatchError::TooLong(cell) => SaveError::TooLong(cell),
+            PatchError::NoRowLeft => SaveError::NoRowLeft,
             PatchError::Malformed(e) => damaged(e),
         })?;
         first_appended = patched.first_appended;

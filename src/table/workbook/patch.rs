@@ -2,9 +2,9 @@
 //!
 //! Everything outside the cells being written is copied byte for byte from the original text:
 //! other cells keep their type, value, style and formula, and rows keep their height and style.
-//! A deleted row is removed as a whole element; the rows below it keep their numbers, so no
-//! formula, merged range or defined name that points below it moves (the row is left empty,
-//! which the table reader skips). Added rows go below the sheet's last row with content.
+//! A deleted row is emptied: its element gives way to an empty row of its number, so the rows
+//! below it keep theirs (numbered or not) and no formula, merged range or defined name that
+//! points below it moves (the table reader skips an empty row). Added rows go below the sheet's last row with content.
 //! Edited text is written as an inline string, so the shared string table need not change.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,7 +78,18 @@ pub enum PatchError {
         format: String,
         otherwise: Box<Otherwise>,
     },
+    /// The cell (`H3`) would hold a text longer than a workbook cell holds (32,767
+    /// characters): Excel and WPS would cut it.
+    TooLong(String),
+    /// Rows added would go below a worksheet's last row (1,048,576), which holds content.
+    NoRowLeft,
 }
+
+/// The most characters a workbook cell holds.
+pub const CELL_CHARS: usize = 32_767;
+
+/// A worksheet's rows.
+pub const SHEET_ROWS: u32 = 1_048_576;
 
 /// The sheet's rows as a reader sees them, to find formulas and the last row.
 struct Scan {
@@ -196,6 +207,10 @@ pub(crate) fn patch(
     let scanned = scan(xml, edits)?;
     let mut cells = edits.cells.clone();
     let first_appended = scanned.last_row + 1;
+    let added = u32::try_from(edits.append.len()).unwrap_or(u32::MAX);
+    if added > 0 && SHEET_ROWS - scanned.last_row.min(SHEET_ROWS) < added {
+        return Err(PatchError::NoRowLeft);
+    }
     for (i, fields) in edits.append.iter().enumerate() {
         let at = first_appended + i as u32;
         let row = cells.entry(at).or_default();
@@ -223,6 +238,13 @@ pub(crate) fn patch(
                             otherwise: Box::new(otherwise),
                         })?;
                 }
+            }
+        }
+    }
+    for (&r, row) in &cells {
+        for (&c, value) in row {
+            if matches!(value, NewCell::Text(t) if t.chars().count() > CELL_CHARS) {
+                return Err(PatchError::TooLong(format!("{}{r}", column_name(c))));
             }
         }
     }
@@ -262,7 +284,7 @@ pub(crate) fn patch(
                 if let Event::End(e) = &event {
                     if e.local_name().as_ref() == "row" {
                         let from = skip_row.take().unwrap_or(start);
-                        w.replace(from, end, "");
+                        w.replace(from, end, &emptied(row));
                     }
                 }
             }
@@ -317,7 +339,7 @@ pub(crate) fn patch(
                 if edits.delete.contains(&row) {
                     w.replace(start, start, &text);
                     if empty {
-                        w.replace(start, end, "");
+                        w.replace(start, end, &emptied(row));
                     } else {
                         skip_row = Some(start);
                     }
@@ -463,6 +485,13 @@ struct Writer<'a> {
     prefix: String,
 }
 
+/// What a deleted row becomes: an empty row of its number. Removed whole, a row with no
+/// number of its own (`<row>`: the one after the row before it, as some writers save every
+/// row) would take the rows below it one up, and with them whatever points at them.
+fn emptied(row: u32) -> String {
+    format!("<row r=\"{row}\"/>")
+}
+
 impl Writer<'_> {
     /// Replaces the original bytes `from..to` with `text` (`from == to` inserts), written
     /// without a prefix and given the sheet's here (its text holds no `<`: it is escaped).
@@ -535,8 +564,61 @@ mod tests {
         let out = String::from_utf8(p.xml).unwrap();
         assert!(out.contains(r#"<dimension ref="A1:C4"/>"#), "{out}");
         assert!(out.contains(r#"<row r="2"><c r="A2" s="1" t="s"><v>1</v></c><c r="B2" t="inlineStr"><is><t xml:space="preserve">a&lt;b &amp; _x005F_x0041_</t></is></c><c r="C2">"#), "{out}");
-        assert!(out.contains(r#"</row><row r="4"><c r="A4" t="inlineStr"><is><t xml:space="preserve">new</t></is></c></row></sheetData>"#), "{out}");
+        assert!(out.contains(r#"</row><row r="3"/><row r="4"><c r="A4" t="inlineStr"><is><t xml:space="preserve">new</t></is></c></row></sheetData>"#), "{out}");
         assert!(!out.contains("A3"), "{out}");
+    }
+
+    /// The defect (review 7, D1): in a sheet whose rows carry no number (`<row>`, each the
+    /// one after the row before, as some writers save them), a deleted row was removed whole,
+    /// so every row below went one up (a formula pointing at them read other rows), and a
+    /// later save of the same session wrote cells into the wrong rows. The deleted row is an
+    /// empty row of its number; the rows below stay where they were, numbered or not.
+    #[test]
+    fn a_deleted_row_of_a_sheet_whose_rows_have_no_numbers_leaves_the_rows_below_in_place() {
+        for (sheet, rows) in [
+            // Neither rows nor cells numbered.
+            (
+                "<row><c><v>1</v></c></row><row><c><v>2</v></c></row><row><c><v>3</v></c></row>",
+                "<row><c><v>1</v></c></row><row r=\"2\"/><row><c><v>3</v></c></row>",
+            ),
+            // Cells numbered, rows not.
+            (
+                r#"<row><c r="A1"><v>1</v></c></row><row><c r="A2"><v>2</v></c></row><row><c r="A3"><v>3</v></c></row>"#,
+                r#"<row><c r="A1"><v>1</v></c></row><row r="2"/><row><c r="A3"><v>3</v></c></row>"#,
+            ),
+            // A numbered row deleted above one with no number.
+            (
+                r#"<row r="1"><c><v>1</v></c></row><row r="2" ht="20"><c><v>2</v></c></row><row><c><v>3</v></c></row>"#,
+                r#"<row r="1"><c><v>1</v></c></row><row r="2"/><row><c><v>3</v></c></row>"#,
+            ),
+        ] {
+            let xml = format!("<worksheet><sheetData>{sheet}</sheetData></worksheet>");
+            let mut e = Edits::default();
+            e.delete.insert(2);
+            let out = String::from_utf8(patch(xml.as_bytes(), &e, &[]).unwrap().xml).unwrap();
+            assert_eq!(
+                out,
+                format!("<worksheet><sheetData>{rows}</sheetData></worksheet>")
+            );
+            // Read back, row 3 is still row 3, and a second save of the same edits lands on
+            // the same rows (an edit of row 3's cell, a row added as row 4).
+            let mut e = Edits::default();
+            e.cells
+                .entry(3)
+                .or_default()
+                .insert(0, NewCell::Number("30".into()));
+            e.append.push(vec![NewCell::Number("4".into())]);
+            let p = patch(out.as_bytes(), &e, &[]).unwrap();
+            assert_eq!(p.first_appended, 4);
+            let again = String::from_utf8(p.xml).unwrap();
+            assert!(
+                again.contains(
+                    r#"<c r="A3"><v>30</v></c></row><row r="4"><c r="A4"><v>4</v></c></row>"#
+                ),
+                "{again}"
+            );
+            assert!(!again.contains("<v>3</v>"), "{again}");
+        }
     }
 
     #[test]
@@ -591,5 +673,156 @@ mod tests {
             out,
             r#"<worksheet><sheetData><row><c><v>1</v></c><c r="B1"><v>5</v></c></row><row><c><v>3</v></c><c r="B2"><v>4</v></c></row></sheetData></worksheet>"#
         );
+    }
+
+    /// The defects (review 7, D3 and D4): a row added to a sheet whose last row (1,048,576)
+    /// holds something was written as row 1,048,577, a workbook Excel, WPS and roadsub
+    /// refuse as damaged, and a text longer than a cell holds (32,767 characters) was saved,
+    /// for Excel and WPS to cut. Both are refused, nothing written.
+    #[test]
+    fn a_row_past_the_sheets_last_and_a_text_longer_than_a_cell_holds_are_refused() {
+        let last = |r: u32| {
+            format!("<worksheet><sheetData><row r=\"1\"><c><v>1</v></c></row><row r=\"{r}\"><c r=\"H{r}\"><v>2</v></c></row></sheetData></worksheet>")
+        };
+        let mut e = Edits::default();
+        e.append.push(vec![NewCell::Number("3".into())]);
+        assert_eq!(
+            patch(last(SHEET_ROWS).as_bytes(), &e, &[]).unwrap_err(),
+            PatchError::NoRowLeft
+        );
+        // One row below the last is left: one row goes in, not two.
+        let p = patch(last(SHEET_ROWS - 1).as_bytes(), &e, &[]).unwrap();
+        assert_eq!(p.first_appended, SHEET_ROWS);
+        e.append.push(vec![NewCell::Number("4".into())]);
+        assert_eq!(
+            patch(last(SHEET_ROWS - 1).as_bytes(), &e, &[]).unwrap_err(),
+            PatchError::NoRowLeft
+        );
+        // An empty (styled) last row leaves room.
+        let styled = last(2).replace("</sheetData>", "<row r=\"1048576\" s=\"1\"/></sheetData>");
+        assert_eq!(patch(styled.as_bytes(), &e, &[]).unwrap().first_appended, 3);
+
+        let long = |n: usize| {
+            let mut e = Edits::default();
+            e.cells
+                .entry(1)
+                .or_default()
+                .insert(7, NewCell::Text("路".repeat(n)));
+            patch(last(2).as_bytes(), &e, &[])
+        };
+        assert!(long(CELL_CHARS).is_ok());
+        assert_eq!(
+            long(CELL_CHARS + 1).unwrap_err(),
+            PatchError::TooLong("H1".into())
+        );
+        let mut e = Edits::default();
+        e.append.push(vec![
+            NewCell::Empty,
+            NewCell::Text("x".repeat(CELL_CHARS + 1)),
+        ]);
+        assert_eq!(
+            patch(last(2).as_bytes(), &e, &[]).unwrap_err(),
+            PatchError::TooLong("B3".into())
+        );
+    }
+
+    /// A sheet's cells by (row, column), 1-based rows and 0-based columns, read as the
+    /// format says (a row or cell without `r` is the one after the one before it), with its
+    /// own small reader: what a spreadsheet program shows.
+    fn grid(xml: &str) -> BTreeMap<(u32, u32), String> {
+        let mut reader = Reader::from_str(xml);
+        let (mut row, mut col, mut at) = (0u32, 0u32, None);
+        let mut out = BTreeMap::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Eof => break,
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
+                    row = attr(&e, "r").map_or(row + 1, |r| r.parse().unwrap());
+                    col = 0;
+                }
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
+                    let c = attr(&e, "r")
+                        .and_then(|r| parse_ref(&r))
+                        .map_or(col, |(_, c)| c);
+                    col = c + 1;
+                    at = Some((row, c));
+                }
+                Event::Text(t) => {
+                    if let Some(cell) = at.take() {
+                        let text: &str = t.as_ref();
+                        let text = text.to_string();
+                        assert!(out.insert(cell, text).is_none());
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any deletes, edits and added rows, saved once and then again over what the first
+        /// save wrote, leave a sheet that reads as the table does, whether its rows and cells
+        /// carry numbers or not: deleted rows empty, edited cells as typed, added rows below
+        /// the last row with content (before the save's deletes), every other cell where it
+        /// was.
+        #[test]
+        fn two_saves_of_deletes_edits_and_added_rows_leave_every_other_cell_in_place(
+            rows in 1u32..6,
+            numbered_rows in proptest::bool::ANY,
+            numbered_cells in proptest::bool::ANY,
+            saves in proptest::collection::vec(
+                (
+                    proptest::collection::btree_set(1u32..8, 0..3),
+                    proptest::collection::vec((1u32..8, 0u32..3, 0u32..1000), 0..4),
+                    0usize..3,
+                ),
+                2,
+            ),
+        ) {
+            let mut xml = String::from("<worksheet><sheetData>");
+            let mut model = BTreeMap::new();
+            for r in 1..=rows {
+                xml.push_str(&if numbered_rows { format!("<row r=\"{r}\">") } else { "<row>".into() });
+                for c in 0..3u32 {
+                    let v = format!("{}", r * 10 + c);
+                    let at = if numbered_cells { format!(" r=\"{}{r}\"", column_name(c)) } else { String::new() };
+                    xml.push_str(&format!("<c{at}><v>{v}</v></c>"));
+                    model.insert((r, c), v);
+                }
+                xml.push_str("</row>");
+            }
+            xml.push_str("</sheetData></worksheet>");
+            let mut added = 0u32;
+            for (delete, cells, append) in saves {
+                let last = model.keys().map(|&(r, _)| r).max().unwrap_or(0);
+                let mut e = Edits::default();
+                for &r in delete.iter().filter(|&&r| r <= last) {
+                    e.delete.insert(r);
+                    model.retain(|&(mr, _), _| mr != r);
+                }
+                for &(r, c, v) in &cells {
+                    if r <= last && !e.delete.contains(&r) {
+                        e.cells.entry(r).or_default().insert(c, NewCell::Number(v.to_string()));
+                        model.insert((r, c), v.to_string());
+                    }
+                }
+                // (Below the last row with content before this save's deletes.)
+                for i in 0..append {
+                    added += 1;
+                    let v = format!("{}", 9000 + added);
+                    e.append.push(vec![NewCell::Number(v.clone())]);
+                    model.insert((last + 1 + i as u32, 0), v);
+                }
+                let p = patch(xml.as_bytes(), &e, &[]).unwrap();
+                if append > 0 {
+                    proptest::prop_assert_eq!(p.first_appended, last + 1);
+                }
+                xml = String::from_utf8(p.xml).unwrap();
+                proptest::prop_assert_eq!(&grid(&xml), &model, "{}", xml);
+            }
+        }
     }
 }

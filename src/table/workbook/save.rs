@@ -34,6 +34,10 @@ pub enum SaveError {
         format: String,
         otherwise: Box<super::patch::Otherwise>,
     },
+    /// The cell (`H3`) would hold a text longer than a workbook cell holds.
+    TooLong(String),
+    /// Rows added would go below a worksheet's last row, which holds content.
+    NoRowLeft,
     /// The sheet on disk no longer has the table where it was read.
     Moved,
     /// The workbook's parts could not be understood.
@@ -90,6 +94,14 @@ impl SaveError {
                 otherwise.shown,
                 words_around(otherwise, lang),
             ),
+            (SaveError::TooLong(cell), Lang::En) => format!(
+                "cell {cell} would hold a text longer than a workbook cell holds (32,767 characters), which Excel and WPS cut; not saved: shorten it, or save under a new name ending in .csv"
+            ),
+            (SaveError::TooLong(cell), Lang::Zh) => format!(
+                "单元格 {cell} 的文字超过工作簿单元格能容纳的 32,767 个字符，Excel 和 WPS 会将其截断；未保存：请缩短，或另存为 .csv 新文件"
+            ),
+            (SaveError::NoRowLeft, Lang::En) => "the sheet's last row (1,048,576) holds something, so an added row has no row below it to go in; not saved: clear the sheet's last rows in Excel or WPS, or save under a new name ending in .csv".to_string(),
+            (SaveError::NoRowLeft, Lang::Zh) => "工作表的最后一行（第 1,048,576 行）已有内容，新增行无处可写；未保存：请在 Excel 或 WPS 中清空工作表末尾的行，或另存为 .csv 新文件".to_string(),
             (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),
             (SaveError::Damaged(e), Lang::En) => format!("the workbook's parts could not be understood ({e}); not saved: save under a new name"),

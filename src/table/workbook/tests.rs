@@ -1013,6 +1013,8 @@ fn every_save_refusal_reads_in_chinese() {
                 after: "米".into(),
             }),
         },
+        SaveError::TooLong("H3".into()),
+        SaveError::NoRowLeft,
         SaveError::Moved,
         SaveError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
         unreadable(WorkbookError::NotAWorkbook { text: true }),
