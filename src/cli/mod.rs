@@ -912,7 +912,7 @@ pub fn load_rules(explicit: Option<&Path>, lang: Lang) -> Result<RuleSet, Failur
         None => return Ok(RuleSet::builtin()),
     };
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::rules::read_file(path, lang).map_err(|e| {
         Failure::new(
             EXIT_BAD_INPUT,
             format!(

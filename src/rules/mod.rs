@@ -581,6 +581,33 @@ impl RuleSet {
 }
 
 /// Text shown for something with a Chinese name and an optional English one.
+/// The most bytes a rules file is read to: a county's rules take a few kilobytes.
+pub const FILE_MAX: u64 = 4 << 20;
+
+/// The bytes of the rules file at `path`, refused (said in `lang`, for
+/// [`Lang::io_reason`]) when it is no regular file (a device such as `/dev/zero`, which has
+/// no end, or a pipe, which waits for a writer) or larger than [`FILE_MAX`].
+pub fn read_file(path: &std::path::Path, lang: Lang) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other(lang.pick(
+            "not a file of rules: a folder, a device or a pipe",
+            "不是规则文件，而是文件夹、设备或管道",
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(FILE_MAX + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > FILE_MAX {
+        return Err(std::io::Error::other(lang.pick(
+            "larger than any rules file (4 MiB): not a file of rules",
+            "超过规则文件可能的大小（4 MiB），不是规则文件",
+        )));
+    }
+    Ok(bytes)
+}
+
 pub fn display<'a>(lang: Lang, name: &'a str, name_en: Option<&'a str>) -> &'a str {
     match (lang, name_en) {
         (Lang::En, Some(en)) => en,

@@ -922,3 +922,57 @@ fn approved_aliases_on_a_fixed_standard_are_refused_as_it_has_nothing_to_approve
         ["r.toml:13:21: 资金来源 a 是定额标准，不是“以内”上限（up_to = true），没有批复金额，也就没有批复金额列：请删除 approved_aliases，或写 up_to = true"]
     );
 }
+
+/// The defect (review 7, D2): a rules file named for a what-if (or `--rules`) was read whole
+/// whatever it was: `/dev/zero` took memory without end, a pipe froze the table until
+/// something wrote into it. Only a regular file of at most 4 MiB is read; the rest is said
+/// in both languages.
+#[test]
+fn only_a_regular_file_of_rules_size_is_read() {
+    use crate::i18n::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut refused = vec![
+        std::path::PathBuf::from("/dev/zero"),
+        dir.path().to_path_buf(),
+    ];
+    if made {
+        refused.push(fifo);
+    }
+    for path in &refused {
+        let e = super::read_file(path, Lang::En).unwrap_err();
+        assert_eq!(
+            Lang::En.io_reason(&e),
+            "not a file of rules: a folder, a device or a pipe",
+            "{path:?}"
+        );
+        let e = super::read_file(path, Lang::Zh).unwrap_err();
+        assert_eq!(
+            Lang::Zh.io_reason(&e),
+            "不是规则文件，而是文件夹、设备或管道"
+        );
+    }
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; super::FILE_MAX as usize + 1]).unwrap();
+    let e = super::read_file(&big, Lang::Zh).unwrap_err();
+    assert_eq!(
+        Lang::Zh.io_reason(&e),
+        "超过规则文件可能的大小（4 MiB），不是规则文件"
+    );
+    let fits = dir.path().join("fits.toml");
+    std::fs::write(&fits, vec![b'#'; super::FILE_MAX as usize]).unwrap();
+    assert_eq!(
+        super::read_file(&fits, Lang::En).unwrap().len() as u64,
+        super::FILE_MAX
+    );
+    assert_eq!(
+        super::read_file(&dir.path().join("missing.toml"), Lang::En)
+            .unwrap_err()
+            .kind(),
+        std::io::ErrorKind::NotFound
+    );
+}

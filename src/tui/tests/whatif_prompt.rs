@@ -343,3 +343,27 @@ fn a_refusal_at_the_prompt_is_said_under_it_and_in_full_above_it() {
         format!("✗ 无法读取规则文件（没有这个文件或目录）：{typed}")
     );
 }
+
+/// The defect (review 7, D2): `/dev/zero` typed at the what-if prompt was read without end
+/// (7.6 GB in ten seconds, the screen frozen); a pipe froze the table for good. Refused at
+/// once, the table as it was; the Chinese reasons of two problems are joined with "；".
+#[test]
+fn a_device_at_the_what_if_prompt_is_refused_at_once() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            "✗ cannot read rules (not a file of rules: a folder, a device or a pipe): /dev/zero",
+        ),
+        (
+            Lang::Zh,
+            "✗ 无法读取规则文件（不是规则文件，而是文件夹、设备或管道）：/dev/zero",
+        ),
+    ] {
+        let (mut app, _dir) = open_with(RuleSet::builtin(), SMALL, lang);
+        press(&mut app, "v/dev/zero<Enter>");
+        assert!(app.doc.variant().is_none());
+        let s = screen(&mut app, 120, 24);
+        let at = s.iter().rposition(|l| l.starts_with("✗ ")).unwrap();
+        assert_eq!(s[at..].join("").trim_end(), said, "{s:#?}");
+    }
+}

@@ -183,7 +183,7 @@ impl App {
                 .iter()
                 .map(|p| p.render(self.lang, found))
                 .collect::<Vec<_>>()
-                .join("; "));
+                .join(self.lang.pick("; ", "；")));
         }
         Ok((rules, source))
     }
@@ -195,7 +195,7 @@ impl App {
         let label = path.display().to_string();
         // The reason first, then the path typed (which the prompt still shows): a long path
         // first would push the reason out of the status line.
-        let bytes = std::fs::read(path).map_err(|e| match lang {
+        let bytes = crate::rules::read_file(path, lang).map_err(|e| match lang {
             Lang::En => format!("cannot read rules ({}): {label}", lang.io_reason(&e)),
             Lang::Zh => format!("无法读取规则文件（{}）：{label}", lang.io_reason(&e)),
         })?;
@@ -211,7 +211,7 @@ impl App {
                     }
                 })
                 .collect::<Vec<_>>()
-                .join("; ")
+                .join(lang.pick("; ", "；"))
         })?;
         if let When::Day(day) = self.rules.as_of() {
             rules.set_as_of(day);
