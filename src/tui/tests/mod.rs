@@ -1568,9 +1568,17 @@ fn a_save_refused_for_a_shared_formula_asks_for_a_csv_name() {
         let cost = app.doc.sheet.columns.index(crate::table::Field::Cost).unwrap();
         press(&mut app, &format!("{}<Enter><End><BS><BS><BS><BS>170万<Enter><C-s>", "l".repeat(cost)));
         assert!(matches!(app.mode, Mode::SaveAs { .. }), "{:?}", app.mode);
-        // Why it was refused first, under the prompt; the next key brings the hint back.
-        let s = screen(&mut app, 140, 30);
-        assert!(s.last().unwrap().starts_with("✗ "), "{}", s.last().unwrap());
+        // Why it was refused first, under the prompt, whole (review 7, D7: cut before its
+        // advice at 80 and 120 columns); the next key brings the hint back.
+        let whole: String = app.status.as_ref().unwrap().text.split_whitespace().collect();
+        for (width, height) in [(140, 30), (80, 24)] {
+            let s = screen(&mut app, width, height);
+            let at = s.iter().position(|l| l.starts_with("✗ ")).unwrap();
+            assert!(s[at - 1].starts_with(lang.pick("save as: ", "另存为：")), "{}", s[at - 1]);
+            let said: String = s[at..].join("").split_whitespace().collect();
+            assert_eq!(said, format!("✗{whole}"), "{}", s.join("\n"));
+            assert!(said.ends_with(lang.pick(".csv", ".csv新文件")), "{said}");
+        }
         press(&mut app, "<End>");
         let s = screen(&mut app, 140, 30);
         assert_eq!(s.last().unwrap(), hint);

@@ -133,6 +133,37 @@ fn prompt_message(app: &App, width: usize) -> Option<Line<'static>> {
     Some(Line::from(Span::styled(truncate(&text, width), style)))
 }
 
+/// The message said while a prompt is open, wrapped to `width`, when it takes more than
+/// one line: up to `most` lines (the last one then cut), drawn under the prompt, which
+/// goes up to make room (a refusal's advice is at its end: "… or save under a new name
+/// ending in .csv").
+pub fn prompt_message_lines(app: &App, width: usize, most: usize) -> Option<Vec<Line<'static>>> {
+    prompt_message(app, width)?;
+    // The what-if prompt says the whole reason in its box above.
+    if matches!(app.mode, Mode::Variant { .. }) {
+        return None;
+    }
+    let (text, style) = said(app.status.as_ref()?);
+    if cells(&text) <= width || most < 2 {
+        return None;
+    }
+    let ranges = super::wrap::wrap(&text, width);
+    let mut lines: Vec<String> = ranges
+        .iter()
+        .take(most)
+        .map(|r| text[r.clone()].to_string())
+        .collect();
+    if ranges.len() > most {
+        lines[most - 1] = truncate(&text[ranges[most - 1].start..], width);
+    }
+    Some(
+        lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect(),
+    )
+}
+
 /// A message as the screen says it, on one line, and its style: a refusal marked `✗`, in
 /// bold red; anything else green.
 fn said(s: &Status) -> (String, Style) {

@@ -145,11 +145,36 @@ pub fn draw(frame: &mut Frame, app: &App) {
             frame.render_widget(Paragraph::new(lines), at);
         }
         None => {
-            frame.render_widget(bars::status(app, usize::from(status.width)), status);
-            if let Some(at) = bars::typing_cursor(app, status) {
-                frame.set_cursor_position(at);
+            match bars::prompt_message_lines(app, usize::from(status.width), most.saturating_sub(1))
+            {
+                // A long message said while a prompt is open goes under it, the prompt up as far
+                // as the message needs, over the lines above.
+                Some(lines) => {
+                    let height = lines.len() as u16;
+                    let prompt = Rect {
+                        y: hints.bottom() - height - 1,
+                        ..status
+                    };
+                    let said = Rect {
+                        y: prompt.y + 1,
+                        height,
+                        ..status
+                    };
+                    frame.render_widget(Clear, prompt.union(said));
+                    frame.render_widget(bars::status(app, usize::from(status.width)), prompt);
+                    if let Some(at) = bars::typing_cursor(app, prompt) {
+                        frame.set_cursor_position(at);
+                    }
+                    frame.render_widget(Paragraph::new(lines), said);
+                }
+                None => {
+                    frame.render_widget(bars::status(app, usize::from(status.width)), status);
+                    if let Some(at) = bars::typing_cursor(app, status) {
+                        frame.set_cursor_position(at);
+                    }
+                    frame.render_widget(bars::hints(app, usize::from(hints.width)), hints);
+                }
             }
-            frame.render_widget(bars::hints(app, usize::from(hints.width)), hints);
         }
     }
     overlays::draw(frame, app, area);
