@@ -147,7 +147,12 @@ pub fn prompt_message_lines(app: &App, width: usize, most: usize) -> Option<Vec<
     if cells(&text) <= width || most < 2 {
         return None;
     }
-    let ranges = super::wrap::wrap(&text, width);
+    Some(wrapped(&text, style, width, most))
+}
+
+/// `text` wrapped to `width` in `style`, up to `most` lines, the last one then cut.
+fn wrapped(text: &str, style: Style, width: usize, most: usize) -> Vec<Line<'static>> {
+    let ranges = super::wrap::wrap(text, width);
     let mut lines: Vec<String> = ranges
         .iter()
         .take(most)
@@ -156,12 +161,10 @@ pub fn prompt_message_lines(app: &App, width: usize, most: usize) -> Option<Vec<
     if ranges.len() > most {
         lines[most - 1] = truncate(&text[ranges[most - 1].start..], width);
     }
-    Some(
-        lines
-            .into_iter()
-            .map(|l| Line::from(Span::styled(l, style)))
-            .collect(),
-    )
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style)))
+        .collect()
 }
 
 /// A message as the screen says it, on one line, and its style: a refusal marked `✗`, in
@@ -325,22 +328,7 @@ pub fn message_lines(app: &App, width: usize, most: usize) -> Option<Vec<Line<'s
     if cells(&text) <= width {
         return None;
     }
-    let ranges = super::wrap::wrap(&text, width);
-    let mut lines: Vec<String> = ranges
-        .iter()
-        .take(most)
-        .map(|r| text[r.clone()].to_string())
-        .collect();
-    if ranges.len() > most {
-        let rest = &text[ranges[most - 1].start..];
-        lines[most - 1] = truncate(rest, width);
-    }
-    Some(
-        lines
-            .into_iter()
-            .map(|l| Line::from(Span::styled(l, style)))
-            .collect(),
-    )
+    Some(wrapped(&text, style, width, most))
 }
 
 /// The status line: the prompt being typed into, or the last message.
