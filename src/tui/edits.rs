@@ -263,28 +263,45 @@ impl App {
                     .unwrap_or_default()
             })
             .collect();
+        // What the row still needs: a township and village copied from no row (a totals
+        // row's, a new table's) are asked for too.
+        let blank = |f: Field| {
+            cols.index(f)
+                .is_some_and(|i| fields.get(i).is_none_or(String::is_empty))
+        };
+        let needed: Vec<&str> = [
+            (Field::Id, "id", "编号"),
+            (Field::Township, "township", "乡镇"),
+            (Field::Village, "village", "村"),
+        ]
+        .into_iter()
+        .filter(|&(f, _, _)| blank(f))
+        .map(|(_, en, zh)| self.lang.pick(en, zh))
+        .chain(match self.lang {
+            Lang::En => ["class", "width", "length", "cost"],
+            Lang::Zh => ["类别", "宽度", "长度", "造价"],
+        })
+        .collect();
+        let (last, rest) = needed.split_last().expect("four at least");
+        let needed = match self.lang {
+            Lang::En => format!("{} and {last}", rest.join(", ")),
+            Lang::Zh => format!("{}和{last}", rest.join("、")),
+        };
         let at = from.map_or(self.doc.sheet.rows.len(), |r| r + 1);
         let row = SheetRow::new(fields.iter().map(String::as_str), 0);
         self.change(Op::Insert { at, row });
         self.col = column_of(&self.doc, Field::Id);
-        match suggested {
-            Some(id) => {
-                let text = match self.lang {
-                    Lang::En => format!(
-                        "row {id} added (Enter edits its id): fill in class, width, length and cost"
-                    ),
-                    Lang::Zh => {
-                        format!("已添加一行，编号 {id}（按 Enter 可修改）：请填写类别、宽度、长度和造价")
-                    }
-                };
-                self.say_owned(text, false);
+        let text = match (suggested, self.lang) {
+            (Some(id), Lang::En) => {
+                format!("row {id} added (Enter edits its id): fill in {needed}")
             }
-            None => self.say(
-                "row added: fill in id, class, width, length and cost",
-                "已添加一行：请填写编号、类别、宽度、长度和造价",
-                false,
-            ),
-        }
+            (Some(id), Lang::Zh) => {
+                format!("已添加一行，编号 {id}（按 Enter 可修改）：请填写{needed}")
+            }
+            (None, Lang::En) => format!("row added: fill in {needed}"),
+            (None, Lang::Zh) => format!("已添加一行：请填写{needed}"),
+        };
+        self.say_owned(text, false);
         if let (Some(filter), Some(status)) = (unfiltered, self.status.as_mut()) {
             status.text.push_str(&match self.lang {
                 Lang::En => {

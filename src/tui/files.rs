@@ -514,9 +514,13 @@ pub fn save_failed(lang: Lang, path: &std::path::Path, e: &std::io::Error) -> St
             Lang::Zh => format!("无法保存 {name}：无法写入其备份 {bak}（{why}）；磁盘上的文件保持原样"),
         };
     }
-    match lang {
-        Lang::En => format!("could not save {name}: {why}; the file on disk is as it was"),
-        Lang::Zh => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
+    // A new name (a save as, a new table) has no file on disk to stay as it was.
+    let there = path.symlink_metadata().is_ok();
+    match (lang, there) {
+        (Lang::En, true) => format!("could not save {name}: {why}; the file on disk is as it was"),
+        (Lang::Zh, true) => format!("无法保存 {name}：{why}；磁盘上的文件保持原样"),
+        (Lang::En, false) => format!("could not save {name}: {why}; nothing was written"),
+        (Lang::Zh, false) => format!("无法保存 {name}：{why}；未写入任何文件"),
     }
 }
 

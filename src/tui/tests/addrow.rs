@@ -68,3 +68,68 @@ fn the_offered_id_can_be_edited_and_undo_removes_the_row() {
         "已添加一行，编号 AY-21（按 Enter 可修改）：请填写类别、宽度、长度和造价"
     );
 }
+
+/// The defect (review 7, D9a): `a` on a row with no township or village (a 合计 row, an
+/// empty one) adds a row whose 乡镇 and 村 are empty too, but the status line asked only for
+/// id, class, width, length and cost; the row then stayed ✗ for the township after the user
+/// did what was asked. It names every field the row still needs.
+#[test]
+fn a_row_added_after_one_with_no_place_asks_for_its_township_and_village_too() {
+    let table = |lang| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,投资\nAY-01,卧佛镇,白塔村,通村,4.5,1,100万\n合计,,,,,1,100万\n",
+        )
+        .unwrap();
+        (open(&path, lang), dir)
+    };
+    for (lang, said) in [
+        (
+            Lang::En,
+            "row added: fill in id, township, village, class, width, length and cost",
+        ),
+        (
+            Lang::Zh,
+            "已添加一行：请填写编号、乡镇、村、类别、宽度、长度和造价",
+        ),
+    ] {
+        let (mut app, _dir) = table(lang);
+        press(&mut app, "ja");
+        assert_eq!(app.current_row(), Some(2));
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+    }
+    // After a row with its place: the place copied, not asked for.
+    let (mut app, _dir) = table(Lang::Zh);
+    press(&mut app, "a");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "已添加一行，编号 AY-02（按 Enter 可修改）：请填写类别、宽度、长度和造价"
+    );
+}
+
+/// The defect (review 7, D9c): a column with a blank heading was prompted as `edit : …`; it
+/// is named by its place.
+#[test]
+fn a_column_with_a_blank_heading_is_named_by_its_place_at_the_prompt() {
+    for (lang, said) in [
+        (Lang::En, "edit column 8: x"),
+        (Lang::Zh, "编辑 第 8 列: x"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(
+            &path,
+            "编号,乡镇,村,类别,宽度,长度,投资,\nAY-01,卧佛镇,白塔村,通村,4.5,1,100万,x\n",
+        )
+        .unwrap();
+        let mut app = open(&path, lang);
+        let blank = (0..8).find(|&c| app.title(c).is_empty()).unwrap();
+        assert_eq!(blank, 7);
+        app.col = blank;
+        press(&mut app, "<Enter>");
+        let s = screen(&mut app, 100, 24);
+        assert!(s.iter().any(|l| l.starts_with(said)), "{s:#?}");
+    }
+}

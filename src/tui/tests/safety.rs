@@ -452,17 +452,28 @@ fn a_subtotal_of_one_row_says_row() {
     assert!(text.contains("Σ 小计 镇子镇（1 行）"), "{text}");
 }
 
+/// A failed save says why and names the file; where no file was there to keep (a new name,
+/// a folder that has gone), it says nothing was written, not that "the file on disk is as
+/// it was" (review 7, D9d).
 #[test]
 fn a_failed_save_says_why_plainly_and_names_the_file() {
     let full = io::Error::from(io::ErrorKind::StorageFull);
-    let path = std::path::Path::new("/data/plan.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::write(&path, "x").unwrap();
+    let name = path.display();
     assert_eq!(
-        files::save_failed(Lang::En, path, &full),
-        "could not save /data/plan.csv: the disk is full; the file on disk is as it was"
+        files::save_failed(Lang::En, &path, &full),
+        format!("could not save {name}: the disk is full; the file on disk is as it was")
     );
     assert_eq!(
-        files::save_failed(Lang::Zh, path, &full),
-        "无法保存 /data/plan.csv：磁盘已满；磁盘上的文件保持原样"
+        files::save_failed(Lang::Zh, &path, &full),
+        format!("无法保存 {name}：磁盘已满；磁盘上的文件保持原样")
+    );
+    let new = dir.path().join("new.csv");
+    assert_eq!(
+        files::save_failed(Lang::Zh, &new, &full),
+        format!("无法保存 {}：磁盘已满；未写入任何文件", new.display())
     );
     // Through the table: a folder that has gone.
     let (mut app, dir, _) = open_copy(Lang::En);
@@ -472,7 +483,7 @@ fn a_failed_save_says_why_plainly_and_names_the_file() {
     assert_eq!(
         app.status.as_ref().unwrap().text,
         format!(
-            "could not save {}: no such file or directory; the file on disk is as it was",
+            "could not save {}: no such file or directory; nothing was written",
             gone.display()
         )
     );

@@ -268,6 +268,19 @@ fn typed_unit(app: &App) -> String {
     }
 }
 
+/// The cursor's column as a prompt names it: its heading, or where it is when its heading
+/// is blank (`column 10`, `第 10 列`; it read `edit : …`).
+fn column_said(app: &App) -> String {
+    let title = app.title(app.col);
+    if !title.trim().is_empty() {
+        return title.to_string();
+    }
+    match app.lang {
+        Lang::En => format!("column {}", app.col + 1),
+        Lang::Zh => format!("第 {} 列", app.col + 1),
+    }
+}
+
 fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     let lang = app.lang;
     match &app.mode {
@@ -275,7 +288,7 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
             format!(
                 "{} {}{}: ",
                 lang.pick("edit", "编辑"),
-                app.title(app.col),
+                column_said(app),
                 typed_unit(app)
             ),
             buffer.as_str(),
