@@ -158,7 +158,10 @@ impl App {
         if old == value {
             return true;
         }
-        if let Some(reason) = self.beyond_gbk(value) {
+        if let Some(reason) = self
+            .beyond_gbk(value)
+            .or_else(|| self.too_long(row, col, value))
+        {
             self.say_owned(reason, true);
             return false;
         }
@@ -223,6 +226,40 @@ impl App {
         Some(match self.lang {
             Lang::En => format!("this GBK file cannot hold “{c}” (U+{:04X}): Excel and WPS would show it garbled; leave it out", u32::from(c)),
             Lang::Zh => format!("此 GBK 编码的文件无法保存“{c}”（U+{:04X}），Excel、WPS 会显示乱码；请勿输入该字符", u32::from(c)),
+        })
+    }
+
+    /// Why `value` cannot go into column `col` of row `row`, if it is too long for the file
+    /// to hold it and be read back: a workbook cell holds 32,767 characters; a line of a CSV
+    /// table is read up to 1 MiB (a longer one is refused when the table is opened, and a
+    /// batch run skips it), counted here as written at most (each field quoted, its quotes
+    /// doubled).
+    pub(super) fn too_long(&self, row: usize, col: usize, value: &str) -> Option<String> {
+        use crate::table::workbook::patch::CELL_CHARS;
+        let sheet = &self.doc.sheet;
+        if sheet.workbook.is_some() {
+            let count = value.chars().count();
+            let mut n = String::new();
+            crate::money::push_digits_grouped(&mut n, &count.to_string());
+            return (count > CELL_CHARS).then(|| match self.lang {
+                Lang::En => format!("a workbook cell holds at most 32,767 characters (this value has {n}); shorten it"),
+                Lang::Zh => format!("工作簿单元格最多容纳 32,767 个字符（此值有 {n} 个）；请缩短"),
+            });
+        }
+        let written = |v: &str| v.len() + v.bytes().filter(|&b| b == b'"').count() + 3;
+        let r = &sheet.rows[row];
+        let line: usize = (0..sheet.columns.names.len().max(col + 1))
+            .map(|c| {
+                if c == col {
+                    written(value)
+                } else {
+                    written(r.get(c))
+                }
+            })
+            .sum();
+        (line > crate::table::csv::MAX_RECORD_BYTES).then(|| match self.lang {
+            Lang::En => "the row would be longer than 1 MiB, more than roadsub reads back from a table (opening it again would be refused); shorten the value".to_string(),
+            Lang::Zh => "该行会超过 1 MiB，超出 roadsub 读取表格时每行的上限（再次打开时会被拒绝）；请缩短该值".to_string(),
         })
     }
 

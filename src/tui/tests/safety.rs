@@ -1036,3 +1036,49 @@ fn ctrl_n_at_the_quit_question_does_not_drop_the_edits() {
     assert!(app.doc.modified());
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+/// The defect (review 7, D4 and D5): a CSV cell could be edited past the 1 MiB a line is read
+/// to and saved, and the table then refused to open its own file; a workbook cell took more
+/// than the 32,767 characters a cell holds. Both are refused at Enter, in both languages,
+/// the table unchanged; a long value that fits is taken, saved and read back.
+#[test]
+fn a_value_too_long_for_its_file_to_read_back_is_refused_at_enter() {
+    for (lang, said) in [
+        (Lang::En, "the row would be longer than 1 MiB, more than roadsub reads back from a table (opening it again would be refused); shorten the value"),
+        (Lang::Zh, "该行会超过 1 MiB，超出 roadsub 读取表格时每行的上限（再次打开时会被拒绝）；请缩短该值"),
+    ] {
+        let (mut app, _dir, path) = open_copy(lang);
+        let note = app.doc.sheet.columns.names.len() - 1;
+        app.col = note;
+        assert!(!app.commit_edit(&"x".repeat(1 << 20)));
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert!(!app.doc.modified());
+        // Quotes count twice, as they are written.
+        assert!(!app.commit_edit(&"\"".repeat(600_000)));
+        assert!(app.commit_edit(&"路".repeat(100_000)));
+        press(&mut app, "<C-s>");
+        assert!(!app.doc.modified(), "{:?}", app.status);
+        let again = Sheet::load(&path).unwrap();
+        assert_eq!(again.rows[0].get(note), "路".repeat(100_000));
+    }
+    for (lang, said) in [
+        (
+            Lang::En,
+            "a workbook cell holds at most 32,767 characters (this value has 32,768); shorten it",
+        ),
+        (
+            Lang::Zh,
+            "工作簿单元格最多容纳 32,767 个字符（此值有 32,768 个）；请缩短",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::text_metres_and_empty_wan(&path);
+        let mut app = open(&path, lang);
+        app.col = 0;
+        assert!(!app.commit_edit(&"路".repeat(32_768)));
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert!(!app.doc.modified());
+        assert!(app.commit_edit(&"路".repeat(32_767)));
+    }
+}
