@@ -22,7 +22,10 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use super::patch::{self, Edits, NewCell, PatchError};
 use super::save::SaveError;
 use super::shown::ShownUnits;
+use crate::money::Scale;
 use crate::table::sheet::SheetRow;
+use crate::table::Field;
+use rust_decimal::Decimal;
 
 const CALC_CHAIN: &str = "xl/calcChain.xml";
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -67,9 +70,14 @@ pub fn edit(
                     && before.rows.iter().all(|r| r.get(c).is_empty()))
         })
         .collect();
+    let columns = &before.columns;
+    let fields = (0..width)
+        .map(|c| columns.field_at(c).map(|f| (f, columns.scale(f))))
+        .collect();
     let kinds = Kinds {
         numeric,
         dates: before.dates.clone(),
+        fields,
     };
     let (edits, kept) = changes(&before.rows, &kinds, rows);
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
@@ -199,18 +207,46 @@ struct Kinds {
     numeric: Vec<bool>,
     /// Dates, with the workbook's date system.
     dates: Vec<Option<i64>>,
+    /// The field each column is read as, and the unit of its bare numbers.
+    fields: Vec<Option<(Field, Scale)>>,
 }
 
 /// An edited value as a cell: a number where the column holds numbers and the text is a plain
-/// number, a date where it holds dates and the text is a date as roadsub shows one, else text
-/// as typed.
+/// number, or an amount or length with its unit that is one in the column's unit (`170万`
+/// under 投资(万元) is 170: as text, a SUM in the sheet would leave it out); a date where it
+/// holds dates and the text is a date as roadsub shows one; else text as typed.
 fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
     if text.is_empty() {
         return NewCell::Empty;
     }
     if kinds.numeric.get(col).copied().unwrap_or(false) {
+        // Only a value with a unit's word (`170万`, `850米`, `12户`): one typed otherwise
+        // (`+5`, `007`) is written as typed.
+        let in_unit = || {
+            if !text.chars().any(char::is_alphabetic) {
+                return None;
+            }
+            let (field, scale) = kinds.fields.get(col).copied().flatten()?;
+            let value = crate::table::row::number(field, text, scale)?.ok()?;
+            let shift = match scale {
+                Scale::Base => 0,
+                Scale::Pow10(n) => n,
+            };
+            let ten = Decimal::from(10u64.checked_pow(shift.unsigned_abs())?);
+            let value = match shift {
+                0.. => value.checked_div(ten)?,
+                _ => value.checked_mul(ten)?,
+            };
+            super::number_cell(&value.normalize().to_string())
+        };
         if let Some(n) = super::number_cell(text) {
             return NewCell::Number(format!("{n}"));
+        }
+        if let Some(n) = in_unit() {
+            return NewCell::Amount {
+                number: format!("{n}"),
+                typed: text.to_string(),
+            };
         }
     }
     if let Some(epoch) = kinds.dates.get(col).copied().flatten() {

@@ -28,6 +28,11 @@ pub enum NewCell {
     Number(String),
     /// Text.
     Text(String),
+    /// An amount or length typed with its unit that is a plain number in its column's unit
+    /// (`170万` under 投资(万元): 170): written as that number where the cell's format shows
+    /// no unit (as text, a SUM in the sheet would leave it out), else as typed, as
+    /// [`shown_as_typed`] writes a text.
+    Amount { number: String, typed: String },
 }
 
 /// The changes to make to a sheet.
@@ -218,26 +223,35 @@ pub(crate) fn patch(
             row.insert(c as u32, v.clone());
         }
     }
-    if !units.is_empty() {
-        for (&r, row) in cells.iter_mut() {
-            for (&c, value) in row.iter_mut() {
-                // The style the cell is written in: its own, an added row's column's, or
-                // (a cell the sheet did not have) the workbook's default, style 0.
+    for (&r, row) in cells.iter_mut() {
+        for (&c, value) in row.iter_mut() {
+            // The style the cell is written in: its own, an added row's column's, or (a cell
+            // the sheet did not have) the workbook's default, style 0.
+            let shows = if units.is_empty() {
+                None
+            } else {
                 let style = if r >= first_appended {
                     scanned.styles.get(&c)
                 } else {
                     scanned.edited.get(&(r, c))
                 };
                 let style = style.map_or(Some(0), |s| s.parse::<usize>().ok());
-                let shows = style.and_then(|s| units.get(s)).and_then(Option::as_deref);
-                if let Some(shows) = shows {
-                    *value = shown_as_typed(std::mem::replace(value, NewCell::Empty), shows)
-                        .map_err(|otherwise| PatchError::ShownOtherwise {
-                            cell: format!("{}{r}", column_name(c)),
-                            format: shows.code().to_string(),
-                            otherwise: Box::new(otherwise),
-                        })?;
-                }
+                style.and_then(|s| units.get(s)).and_then(Option::as_deref)
+            };
+            if let NewCell::Amount { number, typed } = value {
+                *value = match shows {
+                    Some(_) => NewCell::Text(std::mem::take(typed)),
+                    None => NewCell::Number(std::mem::take(number)),
+                };
+            }
+            if let Some(shows) = shows {
+                *value = shown_as_typed(std::mem::replace(value, NewCell::Empty), shows).map_err(
+                    |otherwise| PatchError::ShownOtherwise {
+                        cell: format!("{}{r}", column_name(c)),
+                        format: shows.code().to_string(),
+                        otherwise: Box::new(otherwise),
+                    },
+                )?;
             }
         }
     }
@@ -445,7 +459,7 @@ pub(crate) fn shown_as_typed(value: NewCell, shows: &ShownUnits) -> Result<NewCe
             }
             n
         }
-        NewCell::Text(t) => t,
+        NewCell::Text(t) | NewCell::Amount { typed: t, .. } => t,
     };
     let Some((before, after)) = shows.around_text() else {
         return Ok(NewCell::Text(text));

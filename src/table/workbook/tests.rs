@@ -305,7 +305,9 @@ fn saving_a_workbook_keeps_text_dates_booleans_and_formulas_it_did_not_edit() {
     assert_eq!(at(2, 7), Data::String("+5".into()));
     assert!(matches!(at(2, 8), Data::DateTime(d) if d.as_f64() == 45389.0));
     assert_eq!(at(2, 9), Data::Bool(true));
-    assert_eq!(at(4, 6), Data::String("130万".into()));
+    // 130万 typed into a column of yuan is the number (review 7, D8: as text, the sheet's
+    // own SUM left it out).
+    assert_eq!(at(4, 6), Data::Float(1_300_000.0));
     let f = formulas(&path);
     assert_eq!(f[&("道路".to_string(), 2, 6)], "F3*800000");
     assert_eq!(f[&("说明".to_string(), 1, 0)], "道路!G3");
@@ -331,17 +333,22 @@ fn saving_a_workbook_keeps_its_other_sheets_and_title_rows() {
 
 #[test]
 fn an_edited_number_is_a_number_in_a_number_column_and_other_text_stays_text() {
-    // 长度 holds numbers: 1.25 becomes a number, 1.2公里 text as typed.
+    // 长度 holds numbers: 1.25 becomes a number, and so does 1.2公里 (in the column's km) and
+    // 850米 (0.85 km); +5 and a word that is no length stay text as typed.
     let (_dir, path) = edit_one(0, 5, "1.25");
     assert_eq!(
         values(&path)[&("道路".to_string(), 2, 5)],
         Data::Float(1.25)
     );
-    let (_dir, path) = edit_one(0, 5, "1.2公里");
-    assert_eq!(
-        values(&path)[&("道路".to_string(), 2, 5)],
-        Data::String("1.2公里".into())
-    );
+    for (typed, saved) in [
+        ("1.2公里", Data::Float(1.2)),
+        ("850米", Data::Float(0.85)),
+        ("+5", Data::String("+5".into())),
+        ("约1公里", Data::String("约1公里".into())),
+    ] {
+        let (_dir, path) = edit_one(0, 5, typed);
+        assert_eq!(values(&path)[&("道路".to_string(), 2, 5)], saved, "{typed}");
+    }
     // An 18-digit number typed in a number column stays text: a double would round it.
     let (_dir, path) = edit_one(0, 5, "510121199003074578");
     assert_eq!(
@@ -392,10 +399,12 @@ fn a_row_added_in_the_table_is_written_below_the_sheet_once() {
     let v = values(&path);
     assert_eq!(v[&("道路".to_string(), 5, 0)], Data::String("E4".into()));
     assert_eq!(v[&("道路".to_string(), 5, 4)], Data::Float(4.5));
-    assert_eq!(v[&("道路".to_string(), 5, 6)], Data::String("160万".into()));
+    // 160万 in a column of yuan is the number 1,600,000 (review 7, D8).
+    assert_eq!(v[&("道路".to_string(), 5, 6)], Data::Float(1_600_000.0));
     let reread = Sheet::load(&path).unwrap();
     assert_eq!(reread.rows.len(), 4);
     assert_eq!(reread.rows[3].get(2), "大骥村");
+    assert_eq!(reread.rows[3].get(6), "1600000");
 }
 
 #[test]
@@ -1914,7 +1923,9 @@ proptest! {
 
     /// Any value typed into a cell of any of those formats, holding a number, a text or
     /// nothing, in a column of numbers or of text, or into a row added: saved, the cell reads
-    /// back exactly as typed, or the save is refused and the file left as it was.
+    /// back exactly as typed (or, an amount or length with its unit in a column of numbers,
+    /// as the same value, a plain number in the column's unit), or the save is refused and
+    /// the file left as it was.
     #[test]
     fn an_edit_reads_back_as_typed_or_is_refused(
         format in 0..EDIT_FORMATS.len(),
@@ -1968,7 +1979,18 @@ proptest! {
         match sheet.save(&path) {
             Ok(()) => {
                 let again = Sheet::load(&path).unwrap();
-                prop_assert_eq!(again.rows[at].get(c), typed);
+                let got = again.rows[at].get(c);
+                if got != typed {
+                    // An amount or length typed with its unit into a column of numbers, in a
+                    // cell whose format shows none, is saved as the number in the column's
+                    // unit (review 7, D8): the same value, read back as a plain number.
+                    let field = again.columns.field_at(c).unwrap();
+                    let scale = again.columns.scale(field);
+                    let value = |t: &str| crate::table::row::number(field, t, scale).map(Result::ok);
+                    prop_assert!(super::number_cell(got).is_some(), "{got:?} for {typed:?}");
+                    prop_assert_eq!(value(got), value(typed), "{:?} for {:?}", got, typed);
+                    prop_assert!(value(typed).flatten().is_some());
+                }
                 prop_assert_eq!(again.rows.len(), sheet.rows.len());
             }
             Err(e) => {
@@ -2076,4 +2098,56 @@ fn a_format_defined_under_a_built_in_number_is_the_workbooks_own() {
     assert_eq!(quick, slow);
     let whole = super::open(&path, None).unwrap();
     assert_eq!(whole.rows[0].get(5), "850米");
+}
+
+/// The defect (review 7, D8): in a sheet whose amounts are in 万元 (a title row says so) with
+/// its own 合计 (`=SUM(G3:G4)`), 170万 typed into a cost was saved as the text 170万, which
+/// Excel's and WPS's SUM leave out: the sheet's total fell 170万 short, silently. An amount
+/// or length typed with its unit is saved as the number in its column's unit; one in a
+/// column of metres too (1.2公里 under 长度(米) is 1200).
+#[test]
+fn an_amount_typed_with_its_unit_is_saved_as_the_number_its_column_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    ws.write_string(0, 0, "单位：万元").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度(米)", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, id, cost) in [(2u32, "A1", 168.0), (3, "A2", 135.0)] {
+        for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+            ws.write_string(r, c as u16, *v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 2100.0).unwrap();
+        ws.write_number(r, 6, cost).unwrap();
+    }
+    ws.write_string(4, 0, "合计").unwrap();
+    ws.write_formula(4, 6, "=SUM(G3:G4)").unwrap();
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万").with(5, "1.2公里");
+    sheet.rows[1] = sheet.rows[1].with(6, "1,350,000元");
+    sheet.save(&path).unwrap();
+    let v = values(&path);
+    let at = |r: u32, c: u32| v[&("道路".to_string(), r, c)].clone();
+    assert_eq!(at(2, 6), Data::Float(170.0));
+    assert_eq!(at(2, 5), Data::Float(1200.0));
+    assert_eq!(at(3, 6), Data::Float(135.0));
+    let again = Sheet::load(&path).unwrap();
+    assert_eq!(again.rows[0].get(6), "170");
+    assert_eq!(again.rows[0].get(5), "1200");
+    // The same yuan as typed, read in the column's unit.
+    let cost = again.columns.index(crate::table::Field::Cost).unwrap();
+    let scale = again.columns.scale(crate::table::Field::Cost);
+    let yuan = |t: &str| crate::table::row::number(crate::table::Field::Cost, t, scale);
+    assert_eq!(
+        yuan(again.rows[0].get(cost)).unwrap().unwrap(),
+        rust_decimal::Decimal::from(1_700_000)
+    );
 }
