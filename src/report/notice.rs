@@ -376,12 +376,21 @@ pub fn title(rules: &RuleSet) -> String {
     // "关于印发…补助办法的通知" and "…补助标准（2019年修订）" both become "…补助公示".
     if let Some(inner) = name.strip_suffix("的通知") {
         name = inner.trim();
+        // The issuer may come first: "某县人民政府关于印发…的通知".
         for lead in ["关于印发", "关于"] {
-            if let Some(rest) = name.strip_prefix(lead) {
-                name = rest.trim();
+            if let Some(at) = name.find(lead) {
+                name = name[at + lead.len()..].trim();
                 break;
             }
         }
+    }
+    // The document in title marks: "《某县通村公路补助办法》".
+    if let Some(inner) = name
+        .strip_prefix('《')
+        .and_then(|rest| rest.strip_suffix('》'))
+        .filter(|inner| !inner.contains(['《', '》']))
+    {
+        name = inner.trim();
     }
     loop {
         let bracketed = [('（', '）'), ('(', ')')]
@@ -1203,6 +1212,22 @@ mod tests {
                 "某县通村公路补助公示",
             ),
             ("某县通村公路补助公示", "某县通村公路补助公示"),
+            // Review 8, D2: the document in title marks, an issuer before 关于印发 (they
+            // read 《某县通村公路补助办法》公示, 某县人民政府关于印发《…办法》公示).
+            (
+                "关于印发《某县通村公路补助办法》的通知",
+                "某县通村公路补助公示",
+            ),
+            (
+                "某县人民政府关于印发《某县通村公路补助办法》的通知",
+                "某县通村公路补助公示",
+            ),
+            (
+                "某县交通运输局关于印发《某县通村公路补助实施细则（试行）》的通知",
+                "某县通村公路补助公示",
+            ),
+            ("《某县通村公路补助办法》", "某县通村公路补助公示"),
+            ("《甲》与《乙》", "《甲》与《乙》公示"),
             ("标准", "标准公示"),
             ("（2019）", "（2019）公示"),
             ("某县补助", "某县补助公示"),
