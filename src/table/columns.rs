@@ -744,6 +744,12 @@ impl Columns {
         &self.approved_columns(rules).found
     }
 
+    /// The columns of amounts approved found under the rules the table was read under, when
+    /// [`Columns::approved`] has been asked (a table computed has asked it).
+    pub fn approved_found(&self) -> &[Approved] {
+        self.approved.get().map_or(&[], |a| &a.found)
+    }
+
     /// The pairs of columns that both hold the amount approved for one fund, as `(fund,
     /// first, second)` column indices: neither is read, and the table is to be refused (see
     /// [`Columns::approved_problems`]).

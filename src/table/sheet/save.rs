@@ -216,12 +216,11 @@ impl Sheet {
         // name); the error, when there is one, is a `workbook::SaveError` to render.
         let mut hash = None;
         let saved = if crate::table::workbook::is_workbook(path) {
-            let names = &self.columns.names;
             let saved = crate::table::workbook::save(
                 self.workbook.as_ref(),
                 path,
                 out.file(),
-                names,
+                &self.columns,
                 &self.rows,
             )
             .map_err(io::Error::other)?;

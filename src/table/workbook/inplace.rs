@@ -24,7 +24,7 @@ use super::save::SaveError;
 use super::shown::ShownUnits;
 use crate::money::Scale;
 use crate::table::sheet::SheetRow;
-use crate::table::Field;
+use crate::table::{Columns, Field};
 use rust_decimal::Decimal;
 
 const CALC_CHAIN: &str = "xl/calcChain.xml";
@@ -37,14 +37,17 @@ fn damaged(e: impl std::fmt::Display) -> SaveError {
 }
 
 /// Writes the workbook at `src` with the table's changes to `out`; returns each table row's
-/// row number in the saved sheet.
+/// row number in the saved sheet. `columns` are the table's as it was read (with
+/// `--amount-unit` and `--map`): an amount typed with its unit is written in its column's
+/// unit as the table reads it.
 pub fn edit(
     src: &Path,
     sheet: &str,
-    header: &[String],
+    columns: &Columns,
     rows: &[SheetRow],
     mut out: impl Write,
 ) -> Result<Vec<u64>, SaveError> {
+    let header = &columns.names;
     let before = super::open(src, Some(sheet)).map_err(|e| match e {
         super::WorkbookError::Io(e) => SaveError::Io(e),
         super::WorkbookError::NoHeader { .. } | super::WorkbookError::NoSuchSheet { .. } => {
@@ -55,7 +58,7 @@ pub fn edit(
             error: Box::new(other),
         },
     })?;
-    if before.columns.names != header {
+    if &before.columns.names != header {
         return Err(SaveError::Moved);
     }
     // A column holds numbers when a cell below the header is one, or when it is one of the
@@ -70,9 +73,17 @@ pub fn edit(
                     && before.rows.iter().all(|r| r.get(c).is_empty()))
         })
         .collect();
-    let columns = &before.columns;
+    // A column of an amount approved is read as an amount, in its header's unit.
     let fields = (0..width)
-        .map(|c| columns.field_at(c).map(|f| (f, columns.scale(f))))
+        .map(|c| {
+            columns
+                .field_at(c)
+                .map(|f| (f, columns.scale(f)))
+                .or_else(|| {
+                    let approved = columns.approved_found().iter().find(|a| a.column == c)?;
+                    Some((Field::Cost, approved.scale))
+                })
+        })
         .collect();
     let kinds = Kinds {
         numeric,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use super::{extension, inplace, write};
 use crate::i18n::Lang;
 use crate::table::sheet::{SheetRow, WorkbookOrigin};
+use crate::table::Columns;
 
 /// Whether roadsub writes files of this name's kind as workbooks in place.
 pub fn writes_in_place(path: &Path) -> bool {
@@ -180,12 +181,13 @@ pub fn save(
     origin: Option<&WorkbookOrigin>,
     target: &Path,
     out: impl Write,
-    header: &[String],
+    columns: &Columns,
     rows: &[SheetRow],
 ) -> Result<Saved, SaveError> {
     let ext = extension(target);
+    let header = &columns.names;
     if let Some(o) = origin.filter(|_| saves_in_place(origin, target)) {
-        let lines = inplace::edit(&o.path, &o.sheet, header, rows, out)?;
+        let lines = inplace::edit(&o.path, &o.sheet, columns, rows, out)?;
         return Ok(Saved {
             origin: WorkbookOrigin {
                 path: target.to_path_buf(),

@@ -578,12 +578,23 @@ proptest! {
         let line = row as u32 + 3;
         only_that_cell_changed(&copy, &path, line, col as u32, was != value);
         // The table reads back what was typed (a number in a number column in its
-        // shortest form).
+        // shortest form; an amount or length typed with its unit there, the same value as
+        // a number in the column's unit).
         let reread = Sheet::load(&path).unwrap();
         let got = reread.rows[row].get(col);
         let numeric = [4usize, 5, 6, 7].contains(&col);
+        let field = reread.columns.field_at(col);
+        let value_of = |t: &str| {
+            let f = field?;
+            crate::table::row::number(f, t, reread.columns.scale(f))?.ok()
+        };
         match super::number_cell(&value) {
             Some(n) if numeric && was != value => prop_assert_eq!(got, format!("{n}")),
+            _ if numeric && got != value && was != value => {
+                prop_assert!(super::number_cell(got).is_some(), "{got:?} for {value:?}");
+                prop_assert!(value_of(&value).is_some(), "{value:?}");
+                prop_assert_eq!(value_of(got), value_of(&value));
+            }
             _ => prop_assert_eq!(got, value.as_str()),
         }
     }

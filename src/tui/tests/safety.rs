@@ -1082,3 +1082,68 @@ fn a_value_too_long_for_its_file_to_read_back_is_refused_at_enter() {
         assert!(app.commit_edit(&"路".repeat(32_767)));
     }
 }
+
+/// The defects (review 9, D1 and D3): a workbook read with `--amount-unit 万元` (no unit in
+/// its header or title rows) had 170万 typed into its cost saved as 1700000, which the same
+/// command line reads as 170亿 (and 45万 under 每公里造价 as 450000); and 40万 typed under a
+/// column of an amount approved (扶贫批复) was still saved as text, which the sheet's SUM
+/// leaves out. Each is saved as the number in the unit the table reads its column in.
+#[test]
+fn an_amount_with_its_unit_is_saved_in_the_unit_the_table_reads_its_column_in() {
+    use crate::table::{Field, HeaderOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let header = [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "扶贫批复",
+        "整合资金",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["A1", "天马乡", "画青村", "通村"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    for (c, n) in [(4u16, 4.5), (5, 2.0), (6, 168.0), (7, 50.0), (8, 10.0)] {
+        ws.write_number(1, c, n).unwrap();
+    }
+    book.save(&path).unwrap();
+    let options = HeaderOptions {
+        amount_unit: Some(crate::money::Scale::Pow10(4)),
+        ..HeaderOptions::default()
+    };
+    let rules = RuleSet::builtin();
+    let sheet = Sheet::load_with(&path, None, None, &options).unwrap();
+    let doc = Doc::new(sheet, Some(path.clone()), &rules);
+    let mut app = App::new(doc, rules, Lang::En);
+    let cost = app.doc.sheet.columns.index(Field::Cost).unwrap();
+    for (col, typed) in [(cost, "170万"), (7, "40万"), (8, "1,200,000元")] {
+        app.col = col;
+        assert!(app.commit_edit(typed), "{typed}: {:?}", app.status);
+    }
+    press(&mut app, "<C-s>");
+    assert!(!app.doc.modified(), "{:?}", app.status);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0)
+        .unwrap()
+        .unwrap();
+    let at = |c: u32| range.get_value((1, c)).cloned();
+    assert_eq!(at(6), Some(calamine::Data::Float(170.0)));
+    assert_eq!(at(7), Some(calamine::Data::Float(40.0)));
+    assert_eq!(at(8), Some(calamine::Data::Float(120.0)));
+    // Read again as the table reads it: 1,700,000 yuan, as typed.
+    let again = Sheet::load_with(&path, None, None, &options).unwrap();
+    assert_eq!(again.rows[0].get(cost), "170");
+    assert_eq!(
+        again.columns.scale(Field::Cost),
+        crate::money::Scale::Pow10(4)
+    );
+}
