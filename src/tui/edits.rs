@@ -248,7 +248,8 @@ impl App {
         }
         let written = |v: &str| v.len() + v.bytes().filter(|&b| b == b'"').count() + 3;
         let r = &sheet.rows[row];
-        let line: usize = (0..sheet.columns.names.len().max(col + 1))
+        // Every field the row has, those past the header's too.
+        let line: usize = (0..sheet.columns.names.len().max(col + 1).max(r.len()))
             .map(|c| {
                 if c == col {
                     written(value)

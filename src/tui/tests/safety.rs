@@ -1061,6 +1061,28 @@ fn a_value_too_long_for_its_file_to_read_back_is_refused_at_enter() {
         let again = Sheet::load(&path).unwrap();
         assert_eq!(again.rows[0].get(note), "路".repeat(100_000));
     }
+    // A row's fields past the header's count too (review 9, D4: a row with a long field
+    // past the header took 12,000 more characters in its 备注 and then did not open).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rag.csv");
+    let long = "x".repeat(1_040_000);
+    std::fs::write(
+        &path,
+        format!(
+            "编号,乡镇,村,类别,宽度,长度,投资,备注\nA1,天马乡,画青村,通村,4.5,2,100万,n,{long}\n"
+        ),
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    app.col = 7;
+    assert!(!app.commit_edit(&"y".repeat(12_000)));
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("the row would be longer than 1 MiB"));
+    assert!(app.commit_edit("short"));
     for (lang, said) in [
         (
             Lang::En,
