@@ -371,27 +371,64 @@ fn source_field(source: Source) -> Field {
 
 /// The notice's name: the rules' name with 标准 (standards) made 公示 (notice).
 pub fn title(rules: &RuleSet) -> String {
-    let mut name = rules.meta.name.trim();
+    let whole = rules.meta.name.trim();
     // A notice publishes what the segments get, not the document the rules come from:
-    // "关于印发…补助办法的通知" and "…补助标准（2019年修订）" both become "…补助公示".
-    if let Some(inner) = name.strip_suffix("的通知") {
-        name = inner.trim();
-        // The issuer may come first: "某县人民政府关于印发…的通知".
-        for lead in ["关于印发", "关于"] {
-            if let Some(at) = name.find(lead) {
-                name = name[at + lead.len()..].trim();
-                break;
+    // "关于印发…补助办法的通知" and "…补助标准（2019年修订）" both become "…补助公示"; so do
+    // "某县人民政府关于转发《…》的通知（2019年修订）" and "《…办法》": what wraps the
+    // document is taken off, layer by layer, in any order.
+    let mut name = whole;
+    loop {
+        let before = name;
+        name = without_bracket(name);
+        if let Some(inner) = name.strip_suffix("的通知") {
+            name = inner.trim();
+            // The issuer may come first: "某县人民政府关于印发…的通知".
+            let lead = ["关于印发", "关于转发", "关于"]
+                .iter()
+                .filter_map(|lead| name.find(lead).map(|at| (at, lead.len())))
+                .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)));
+            if let Some((at, len)) = lead {
+                name = name[at + len..].trim();
             }
         }
+        // The document in title marks: "《某县通村公路补助办法》".
+        if let Some(inner) = name
+            .strip_prefix('《')
+            .and_then(|rest| rest.strip_suffix('》'))
+            .filter(|inner| !inner.contains(['《', '》']))
+        {
+            name = inner.trim();
+        }
+        if name == before {
+            break;
+        }
     }
-    // The document in title marks: "《某县通村公路补助办法》".
-    if let Some(inner) = name
-        .strip_prefix('《')
-        .and_then(|rest| rest.strip_suffix('》'))
-        .filter(|inner| !inner.contains(['《', '》']))
-    {
-        name = inner.trim();
+    for word in DOCUMENT_WORDS {
+        if let Some(stem) = name.strip_suffix(word).filter(|s| !s.trim().is_empty()) {
+            name = stem.trim_end();
+            // "关于通村公路补助的实施办法": what it is about.
+            if let Some(about) = name
+                .strip_prefix("关于")
+                .and_then(|n| n.strip_suffix('的'))
+                .filter(|n| !n.trim().is_empty())
+            {
+                name = about.trim();
+            }
+            break;
+        }
     }
+    // Nothing left ("关于印发《》的通知"): the name as it is.
+    if name.is_empty() {
+        name = whole;
+    }
+    match name.ends_with("公示") {
+        true => name.to_string(),
+        false => format!("{name}公示"),
+    }
+}
+
+/// `name` without the brackets at its end (`（2019年修订）（试行）`), unless nothing would be left.
+fn without_bracket(mut name: &str) -> &str {
     loop {
         let bracketed = [('（', '）'), ('(', ')')]
             .iter()
@@ -401,24 +438,15 @@ pub fn title(rules: &RuleSet) -> String {
             });
         match bracketed {
             Some(stem) if !stem.is_empty() => name = stem,
-            _ => break,
+            _ => return name,
         }
-    }
-    for word in DOCUMENT_WORDS {
-        if let Some(stem) = name.strip_suffix(word).filter(|s| !s.trim().is_empty()) {
-            name = stem.trim_end();
-            break;
-        }
-    }
-    match name.ends_with("公示") {
-        true => name.to_string(),
-        false => format!("{name}公示"),
     }
 }
 
 /// What names a policy document rather than what it grants, longest first.
-const DOCUMENT_WORDS: [&str; 11] = [
+const DOCUMENT_WORDS: [&str; 12] = [
     "实施细则",
+    "实施办法",
     "实施方案",
     "暂行办法",
     "管理办法",
@@ -1228,6 +1256,25 @@ mod tests {
             ),
             ("《某县通村公路补助办法》", "某县通村公路补助公示"),
             ("《甲》与《乙》", "《甲》与《乙》公示"),
+            // Review 9, D5: a bracket after the marks or after 的通知, 转发, a document
+            // named for what it is about, and nothing inside the marks.
+            (
+                "《某县通村公路补助办法》（2019年修订）",
+                "某县通村公路补助公示",
+            ),
+            (
+                "关于印发《某县通村公路补助办法》的通知（2019年修订）",
+                "某县通村公路补助公示",
+            ),
+            (
+                "某县人民政府关于转发《某市通村公路补助办法》的通知",
+                "某市通村公路补助公示",
+            ),
+            (
+                "关于印发《关于通村公路补助的实施办法》的通知",
+                "通村公路补助公示",
+            ),
+            ("关于印发《》的通知", "关于印发《》的通知公示"),
             ("标准", "标准公示"),
             ("（2019）", "（2019）公示"),
             ("某县补助", "某县补助公示"),

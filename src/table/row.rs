@@ -18,8 +18,9 @@ const TOTALS: [&str; 8] = [
 ];
 
 /// Whether `record` is a table's totals row rather than a segment: its first field says
-/// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), and it has no
-/// township, village, class or width; or, wherever a sheet puts the word (`,合计,,,2,,96`, 合计
+/// 合计 or Total (as in a report roadsub wrote, or a county's own sheet), it has no id beside
+/// it, and it has no township, village, class or width (or no class and no width: a
+/// subtotal naming its place); or, wherever a sheet puts the word (`,合计,,,2,,96`, 合计
 /// under 所属乡镇), a field says it and the row has no id, township, village, class or width
 /// beside it. Its length may hold the sum of the lengths above, as in an office's sheet and in
 /// roadsub's report workbook: no segment lacks all of these.
@@ -33,6 +34,11 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
     };
     const PLACE: [Field; 4] = [Field::Township, Field::Village, Field::Class, Field::Width];
     if is_totals_word(record.get(0).unwrap_or("")) {
+        // With the id in another column, a row that gives one is a segment, whatever its
+        // first cell (a note, say) says: its problems are said, it is never left out.
+        if !empty(&[Field::Id], true) {
+            return false;
+        }
         // A subtotal may name its township or village beside the word (`小计,石鼓镇,,,3.5`);
         // no segment lacks both its class and its width.
         return empty(&PLACE, false) || empty(&[Field::Class, Field::Width], false);
@@ -1089,6 +1095,28 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The class of review 9's D2: a row with an id (one that is no totals word) is never
+        /// a totals row, wherever the id's column and whatever the other cells say, so it is
+        /// never left out without a word.
+        #[test]
+        fn a_row_with_an_id_is_never_a_totals_row(
+            fields in proptest::collection::vec(proptest::sample::select(vec![
+                "", " ", "合计", "小计", "总 计", "Total", "石鼓镇小计", "大骥村合计", "自治乡 合计",
+                "天马乡", "通村", "4.5", "2", "96", "备注", "注：单位万元",
+            ]), 8),
+            id in proptest::sample::select(vec!["AY-02", "1", "S 3", "大骥村1号"]),
+            id_at in 0..8usize,
+        ) {
+            let mut head = vec!["note", "township", "village", "class", "width", "length", "cost"];
+            head.insert(id_at.min(7), "id");
+            let (columns, _) = open(format!("{}\n", head.join(",")).as_bytes()).unwrap();
+            let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            fields[id_at.min(7)] = id.to_string();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            let record = record_of(&fields, &mut text, &mut ends);
+            proptest::prop_assert!(!is_totals_row(&record, &columns), "{:?}", fields);
+        }
+
         #[test]
         fn a_row_surely_a_segment_is_neither_a_totals_row_nor_a_note(
             fields in proptest::collection::vec(proptest::sample::select(vec![

@@ -235,6 +235,44 @@ fn a_subtotal_named_by_its_place_is_a_totals_row() {
     ] {
         assert!(office_record_is_totals(&fields), "{fields:?}");
     }
+    // Review 9, D2: with the id in another column (a note first), a row that gives an id is
+    // a segment whatever the first cell says: its missing class and width are said.
+    let columns =
+        Columns::from_header(["备注", "编号", "乡镇", "村", "类别", "宽度", "长度", "投资"])
+            .unwrap();
+    let totals = |fields: &[&str]| {
+        let text: String = fields.concat();
+        let mut ends = Vec::new();
+        let mut at = 0;
+        for f in fields {
+            at += f.len();
+            ends.push(at);
+        }
+        row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
+    };
+    assert!(!totals(&[
+        "合计",
+        "AY-02",
+        "兴隆镇",
+        "大骥村",
+        "",
+        "",
+        "2",
+        "96"
+    ]));
+    assert!(!totals(&[
+        "大骥村合计",
+        "AY-03",
+        "兴隆镇",
+        "大骥村",
+        "",
+        "",
+        "2",
+        "96"
+    ]));
+    assert!(!totals(&["合计", "AY-04", "", "", "", "", "2", "96"]));
+    assert!(totals(&["合计", "", "", "", "", "", "2", "96"]));
+    assert!(totals(&["小计", "", "兴隆镇", "", "", "", "2", "96"]));
     for fields in [
         // A word that totals no place (a person's name), or a place before no totals word.
         ["张小计", "", "", "", "3.5", "", "148", ""],
