@@ -67,6 +67,9 @@ pub struct WorkbookOrigin {
     pub others: Vec<String>,
     /// Rows above the header (titles).
     pub above_header: usize,
+    /// The header options it was read under (`--map`, `--amount-unit`): a save reads it
+    /// again under them.
+    pub options: crate::table::HeaderOptions,
 }
 
 impl Sheet {

@@ -123,6 +123,7 @@ fn load_workbook(
             sheet: book.sheet,
             others: book.others,
             above_header: book.above_header,
+            options: options.clone(),
         }),
         no_result,
         partial: false,

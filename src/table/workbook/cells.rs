@@ -188,8 +188,8 @@ pub fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
     ))
 }
 
-/// The Excel number a cell's text stands for, when it is a plain decimal (`-12.50`) that a
-/// double holds exactly as written. Anything else stays text: `007` (a leading zero is part
+/// The Excel number a cell's text stands for, when it is a plain decimal (`-12.50`) of at
+/// most fifteen significant digits that a double holds exactly as written. Anything else stays text: `007` (a leading zero is part
 /// of an id), `+5`, `1,200`, `120万`, and an 18-digit id a double would round.
 pub fn number_cell(text: &str) -> Option<f64> {
     let digits = text.strip_prefix('-').unwrap_or(text);
@@ -201,7 +201,11 @@ pub fn number_cell(text: &str) -> Option<f64> {
             .chain(frac.bytes())
             .all(|b| b.is_ascii_digit())
         && (whole == "0" || !whole.starts_with('0'));
-    if !plain {
+    // At most the fifteen significant digits a spreadsheet keeps and shows (and the reader
+    // reads): 1234567890.123456 would come back as 1234567890.12346.
+    let significant = format!("{whole}{frac}");
+    let significant = significant.trim_start_matches('0').trim_end_matches('0');
+    if !plain || significant.len() > 15 {
         return None;
     }
     let n: f64 = text.parse().ok()?;

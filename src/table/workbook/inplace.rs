@@ -24,7 +24,7 @@ use super::save::SaveError;
 use super::shown::ShownUnits;
 use crate::money::Scale;
 use crate::table::sheet::SheetRow;
-use crate::table::{Columns, Field};
+use crate::table::{Columns, Field, HeaderOptions};
 use rust_decimal::Decimal;
 
 const CALC_CHAIN: &str = "xl/calcChain.xml";
@@ -43,12 +43,15 @@ fn damaged(e: impl std::fmt::Display) -> SaveError {
 pub fn edit(
     src: &Path,
     sheet: &str,
+    options: &HeaderOptions,
     columns: &Columns,
     rows: &[SheetRow],
     mut out: impl Write,
 ) -> Result<Vec<u64>, SaveError> {
     let header = &columns.names;
-    let before = super::open(src, Some(sheet)).map_err(|e| match e {
+    // Read again as the table was read (a header found only through `--map` was taken for
+    // a sheet that had changed, and the save refused).
+    let before = super::open_with(src, Some(sheet), options).map_err(|e| match e {
         super::WorkbookError::Io(e) => SaveError::Io(e),
         super::WorkbookError::NoHeader { .. } | super::WorkbookError::NoSuchSheet { .. } => {
             SaveError::Moved
@@ -66,10 +69,12 @@ pub fn edit(
     let width = header
         .len()
         .max(rows.iter().map(SheetRow::len).max().unwrap_or(0));
+    // An amount approved is a number column too (扶贫批复 empty in a template).
+    let approved = |c: usize| columns.approved_found().iter().any(|a| a.column == c);
     let numeric: Vec<bool> = (0..width)
         .map(|c| {
             before.numeric.get(c).copied().unwrap_or(false)
-                || (before.columns.field_at(c).is_some_and(|f| f.is_number())
+                || ((before.columns.field_at(c).is_some_and(|f| f.is_number()) || approved(c))
                     && before.rows.iter().all(|r| r.get(c).is_empty()))
         })
         .collect();

@@ -187,7 +187,7 @@ pub fn save(
     let ext = extension(target);
     let header = &columns.names;
     if let Some(o) = origin.filter(|_| saves_in_place(origin, target)) {
-        let lines = inplace::edit(&o.path, &o.sheet, columns, rows, out)?;
+        let lines = inplace::edit(&o.path, &o.sheet, &o.options, columns, rows, out)?;
         return Ok(Saved {
             origin: WorkbookOrigin {
                 path: target.to_path_buf(),
@@ -210,6 +210,7 @@ pub fn save(
             sheet: sheet.to_string(),
             others: Vec::new(),
             above_header: 0,
+            options: origin.map(|o| o.options.clone()).unwrap_or_default(),
         },
         lines: (2..rows.len() as u64 + 2).collect(),
     })

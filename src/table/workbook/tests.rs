@@ -2162,3 +2162,37 @@ fn an_amount_typed_with_its_unit_is_saved_as_the_number_its_column_holds() {
         rust_decimal::Decimal::from(1_700_000)
     );
 }
+
+/// The defect (review 10, D6): a number of sixteen significant digits (12345678901234.56元
+/// typed under 万元: 1234567890.123456) was written as a number a spreadsheet keeps and
+/// shows to fifteen, and read back as 12,345,678,901,234.60 yuan: four fen gone. Only a
+/// number of at most fifteen significant digits is written as a number; a longer one stays
+/// the text typed.
+#[test]
+fn a_number_of_more_than_fifteen_significant_digits_stays_text() {
+    for (text, number) in [
+        ("1234567890.12345", Some(1_234_567_890.123_45)),
+        ("123456789012345", Some(123_456_789_012_345.0)),
+        ("0.000000000000001", Some(0.000_000_000_000_001)),
+        ("100000000000000000000", Some(1e20)),
+        ("-12.50", Some(-12.5)),
+        ("1234567890.123456", None),
+        ("1234567890123456", None),
+        ("0.1234567890123456", None),
+    ] {
+        assert_eq!(super::number_cell(text), number, "{text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    fixture(&path);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "12345678901234.56元");
+    sheet.save(&path).unwrap();
+    let again = Sheet::load(&path).unwrap();
+    let cost = |t: &str| {
+        crate::table::row::number(crate::table::Field::Cost, t, crate::money::Scale::Base)
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(cost(again.rows[0].get(6)), cost("12345678901234.56元"));
+}
