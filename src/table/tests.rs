@@ -152,16 +152,7 @@ fn empty_and_header_only() {
 fn a_totals_row_is_told_from_a_segment() {
     let columns =
         Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]).unwrap();
-    let is_totals = |fields: &[&str]| {
-        let text: String = fields.concat();
-        let mut ends = Vec::new();
-        let mut at = 0;
-        for f in fields {
-            at += f.len();
-            ends.push(at);
-        }
-        row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
-    };
+    let is_totals = |fields: &[&str]| totals_under(&columns, fields);
     assert!(is_totals(&["合计", "", "", "", "", "", "1,200万"]));
     assert!(is_totals(&["Totals:", "", "", "", "", "", "12000000"]));
     assert!(is_totals(&["合 计", "", "", "", "", "", ""]));
@@ -170,6 +161,18 @@ fn a_totals_row_is_told_from_a_segment() {
     // A segment whose id happens to say Total has a village, a class and a length.
     assert!(!is_totals(&["Total", "t", "v", "通村", "4.5", "1", "100"]));
     assert!(!is_totals(&["AY-01", "", "", "", "", "", ""]));
+}
+
+/// Whether the row of `fields` is a totals row under `columns`.
+fn totals_under(columns: &Columns, fields: &[&str]) -> bool {
+    let text: String = fields.concat();
+    let mut ends = Vec::new();
+    let mut at = 0;
+    for f in fields {
+        at += f.len();
+        ends.push(at);
+    }
+    row::is_totals_row(&Record::new(2, &text, &ends, false), columns)
 }
 
 fn office_record_is_totals(fields: &[&str]) -> bool {
@@ -184,14 +187,7 @@ fn office_record_is_totals(fields: &[&str]) -> bool {
         "备注",
     ])
     .unwrap();
-    let text: String = fields.concat();
-    let mut ends = Vec::new();
-    let mut at = 0;
-    for f in fields {
-        at += f.len();
-        ends.push(at);
-    }
-    row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
+    totals_under(&columns, fields)
 }
 
 #[test]
@@ -240,16 +236,7 @@ fn a_subtotal_named_by_its_place_is_a_totals_row() {
     let columns =
         Columns::from_header(["备注", "编号", "乡镇", "村", "类别", "宽度", "长度", "投资"])
             .unwrap();
-    let totals = |fields: &[&str]| {
-        let text: String = fields.concat();
-        let mut ends = Vec::new();
-        let mut at = 0;
-        for f in fields {
-            at += f.len();
-            ends.push(at);
-        }
-        row::is_totals_row(&Record::new(2, &text, &ends, false), &columns)
-    };
+    let totals = |fields: &[&str]| totals_under(&columns, fields);
     assert!(!totals(&[
         "合计",
         "AY-02",

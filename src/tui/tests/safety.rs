@@ -1115,29 +1115,21 @@ fn an_amount_with_its_unit_is_saved_in_the_unit_the_table_reads_its_column_in() 
     use crate::table::{Field, HeaderOptions};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    let header = [
-        "编号",
-        "乡镇",
-        "村",
-        "类别",
-        "宽度",
-        "长度",
-        "投资",
-        "扶贫批复",
-        "整合资金",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in ["A1", "天马乡", "画青村", "通村"].iter().enumerate() {
-        ws.write_string(1, c as u16, *v).unwrap();
-    }
-    for (c, n) in [(4u16, 4.5), (5, 2.0), (6, 168.0), (7, 50.0), (8, 10.0)] {
-        ws.write_number(1, c, n).unwrap();
-    }
-    book.save(&path).unwrap();
+    one_row_book(
+        &path,
+        &[
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "投资",
+            "扶贫批复",
+            "整合资金",
+        ],
+        &[(4u16, 4.5), (5, 2.0), (6, 168.0), (7, 50.0), (8, 10.0)],
+    );
     let options = HeaderOptions {
         amount_unit: Some(crate::money::Scale::Pow10(4)),
         ..HeaderOptions::default()
@@ -1180,28 +1172,20 @@ fn a_workbook_read_through_map_saves_in_place_and_an_empty_approved_column_takes
     use crate::table::{Field, HeaderOptions};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    let header = [
-        "编号",
-        "乡镇",
-        "村",
-        "路类",
-        "宽度",
-        "长度",
-        "投资",
-        "扶贫批复",
-    ];
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in ["A1", "天马乡", "画青村", "通村"].iter().enumerate() {
-        ws.write_string(1, c as u16, *v).unwrap();
-    }
-    for (c, n) in [(4u16, 4.5), (5, 2.0), (6, 1_680_000.0)] {
-        ws.write_number(1, c, n).unwrap();
-    }
-    book.save(&path).unwrap();
+    one_row_book(
+        &path,
+        &[
+            "编号",
+            "乡镇",
+            "村",
+            "路类",
+            "宽度",
+            "长度",
+            "投资",
+            "扶贫批复",
+        ],
+        &[(4u16, 4.5), (5, 2.0), (6, 1_680_000.0)],
+    );
     let options = HeaderOptions {
         map: vec![("路类".to_string(), Field::Class)],
         ..HeaderOptions::default()
@@ -1230,4 +1214,21 @@ fn a_workbook_read_through_map_saves_in_place_and_an_empty_approved_column_takes
         range.get_value((1, 7)).cloned(),
         Some(calamine::Data::Float(400_000.0))
     );
+}
+
+/// A workbook at `path` of `header` and one row: A1 in 天马乡 画青村, a 通村 road, and the
+/// numbers `numbers` by column.
+fn one_row_book(path: &std::path::Path, header: &[&str], numbers: &[(u16, f64)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["A1", "天马乡", "画青村", "通村"].iter().enumerate() {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    for &(c, n) in numbers {
+        ws.write_number(1, c, n).unwrap();
+    }
+    book.save(path).unwrap();
 }
