@@ -31,7 +31,7 @@ use crate::report::layout::Layout;
 use crate::report::summary::RowPart;
 use crate::report::Summary;
 use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
-use crate::table::row::{is_totals_row, note_row, surely_a_segment};
+use crate::table::row::not_a_segment;
 use crate::table::{Columns, Field, Record, RowText};
 
 use super::work::NoteTexts;
@@ -258,11 +258,9 @@ impl<'a> Fused<'a> {
         {
             return None;
         }
-        // What `table::row::evaluate_into` asks first: a row not surely a segment is looked
-        // at for a totals or a note row, either of which is the general path's.
-        if !surely_a_segment(record, self.columns)
-            && (is_totals_row(record, self.columns) || note_row(record, self.columns).is_some())
-        {
+        // What `table::row::evaluate_into` asks first: a totals row, a note or a row of
+        // units is the general path's.
+        if not_a_segment(record, self.columns).is_some() {
             return None;
         }
         // A text field: filled, with nothing to trim.

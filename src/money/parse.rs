@@ -400,6 +400,18 @@ impl Scale {
             Scale::Pow10(n) => n,
         }
     }
+
+    /// `value`, in base units (yuan, km), in this unit (万元, metres): exact, as a power of
+    /// ten only moves the decimal point; `None` when it would not fit.
+    pub fn of(self, value: Decimal) -> Option<Decimal> {
+        let shift = self.shift();
+        let ten = Decimal::from_i128_with_scale(10i128.checked_pow(shift.unsigned_abs())?, 0);
+        match shift {
+            0 => Some(value),
+            1.. => value.checked_div(ten),
+            _ => value.checked_mul(ten),
+        }
+    }
 }
 
 /// Parses an amount of money in yuan: `1200000`, `1,200,000`, `120万`, `120万元`, `1.06亿`,
@@ -620,6 +632,21 @@ mod tests {
 
     fn amount(s: &str) -> Result<String, ValueError> {
         parse_amount(s, Scale::Base, false).map(plain)
+    }
+
+    #[test]
+    fn a_value_in_base_units_is_given_in_a_scale_exactly() {
+        let of = |scale: Scale, v: &str| scale.of(d(v)).map(|v| v.normalize().to_string());
+        assert_eq!(of(Scale::Base, "1700000.50").as_deref(), Some("1700000.5"));
+        assert_eq!(of(Scale::Pow10(4), "1700000").as_deref(), Some("170"));
+        assert_eq!(of(Scale::Pow10(8), "0.01").as_deref(), Some("0.0000000001"));
+        assert_eq!(of(Scale::Pow10(-3), "1.2").as_deref(), Some("1200"));
+        assert_eq!(of(Scale::Pow10(40), "1"), None);
+        // Read back in the scale: the value itself.
+        let wan = Scale::Pow10(4).of(d("123.45")).unwrap().to_string();
+        assert_eq!(parse_amount(&wan, Scale::Pow10(4), false), Ok(d("123.45")));
+        let metres = Scale::Pow10(-3).of(d("0.851")).unwrap().to_string();
+        assert_eq!(parse_length_km(&metres, Scale::Pow10(-3)), Ok(d("0.851")));
     }
 
     #[test]

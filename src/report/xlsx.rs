@@ -314,15 +314,9 @@ fn date_cell(text: &str) -> Option<f64> {
 /// A total in base units (yuan, km) in a column's unit (万元, metres): exact, as a power of
 /// ten only moves the decimal point; `None` when it would not fit.
 fn in_unit(total: Decimal, scale: Scale) -> Option<Decimal> {
-    let shift = match scale {
-        Scale::Base => return Some(total),
-        Scale::Pow10(n) => n,
-    };
-    let factor = Decimal::from_i128_with_scale(10i128.checked_pow(shift.unsigned_abs())?, 0);
-    if shift > 0 {
-        total.checked_div(factor).map(|v| v.normalize())
-    } else {
-        total.checked_mul(factor).map(|v| v.normalize())
+    match scale {
+        Scale::Base => Some(total),
+        _ => scale.of(total).map(|v| v.normalize()),
     }
 }
 

@@ -78,19 +78,7 @@ impl Subtotal {
             Field::Completed => self.totals.completed_km.value(),
             _ => return None,
         };
-        let shown = match scale {
-            crate::money::Scale::Base => Some(km),
-            crate::money::Scale::Pow10(n) => {
-                let ten = (0..n.unsigned_abs())
-                    .try_fold(Decimal::ONE, |p, _| p.checked_mul(Decimal::TEN))?;
-                if n < 0 {
-                    km.checked_mul(ten)
-                } else {
-                    km.checked_div(ten)
-                }
-            }
-        };
-        Some(crate::money::measure(shown?))
+        Some(crate::money::measure(scale.of(km)?))
     }
 
     /// What the variant shown changes of the group's sums, field by field, in fen, over the

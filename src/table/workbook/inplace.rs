@@ -25,7 +25,6 @@ use super::shown::ShownUnits;
 use crate::money::Scale;
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field, HeaderOptions};
-use rust_decimal::Decimal;
 
 const CALC_CHAIN: &str = "xl/calcChain.xml";
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -244,16 +243,7 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
             }
             let (field, scale) = kinds.fields.get(col).copied().flatten()?;
             let value = crate::table::row::number(field, text, scale)?.ok()?;
-            let shift = match scale {
-                Scale::Base => 0,
-                Scale::Pow10(n) => n,
-            };
-            let ten = Decimal::from(10u64.checked_pow(shift.unsigned_abs())?);
-            let value = match shift {
-                0.. => value.checked_div(ten)?,
-                _ => value.checked_mul(ten)?,
-            };
-            super::number_cell(&value.normalize().to_string())
+            super::number_cell(&scale.of(value)?.normalize().to_string())
         };
         if let Some(n) = super::number_cell(text) {
             return NewCell::Number(format!("{n}"));
