@@ -437,7 +437,8 @@ mod tests {
                 .unwrap();
         let path = dir.path().join("plan.xlsx");
         let bytes =
-            crate::table::workbook::write("道路", &example.columns.names, &example.rows).unwrap();
+            crate::table::workbook::write("道路", &[], &example.columns.names, &example.rows, &[])
+                .unwrap();
         std::fs::write(&path, bytes).unwrap();
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);

@@ -123,6 +123,7 @@ fn load_workbook(
             sheet: book.sheet,
             others: book.others,
             above_header: book.above_header,
+            titles: book.titles,
             options: options.clone(),
         }),
         no_result,

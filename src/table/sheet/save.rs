@@ -79,6 +79,36 @@ impl Sheet {
         lines
     }
 
+    /// The title rows of the workbook the table was read from, as lines of this table's CSV:
+    /// a copy as CSV keeps them (their `单位：万元` is the unit its bare amounts are read in).
+    /// Nothing for a table read from a CSV file, whose title rows are its preamble.
+    fn workbook_titles(&self, euro: Euro) -> Vec<u8> {
+        let mut out = Vec::new();
+        let Some(origin) = &self.workbook else {
+            return out;
+        };
+        let mut line = Vec::new();
+        for title in &origin.titles {
+            fields_line(title.len(), |i| &title[i], self.style.delimiter, &mut line);
+            encode_into(&mut out, &line, self.encoding, euro);
+            out.extend_from_slice(self.style.ending.bytes());
+        }
+        out
+    }
+
+    /// The rows above the header, cell by cell: a workbook's as read, a CSV file's as its
+    /// preamble reads (a copy of the table as a new workbook keeps them).
+    pub fn title_rows(&self) -> Vec<Vec<String>> {
+        if let Some(origin) = &self.workbook {
+            return origin.titles.clone();
+        }
+        let text = match self.encoding {
+            Encoding::Gb18030 => encoding_rs::GB18030.decode(&self.preamble).0,
+            _ => String::from_utf8_lossy(&self.preamble),
+        };
+        records(text.as_bytes(), self.style.delimiter)
+    }
+
     /// [`Sheet::to_bytes`], with where each row starts put in `starts`.
     fn written(&self, mut starts: Option<&mut Vec<usize>>) -> Vec<u8> {
         let mut out = Vec::new();
@@ -95,6 +125,7 @@ impl Sheet {
                 .unwrap_or_else(|| Euro::of(self.encoding, self.holds_beyond_gbk())),
             _ => Euro::Cp936,
         };
+        out.extend_from_slice(&self.workbook_titles(euro));
         match &self.header {
             Some(raw) => out.extend_from_slice(raw),
             None => {
@@ -222,6 +253,7 @@ impl Sheet {
                 out.file(),
                 &self.columns,
                 &self.rows,
+                &self.title_rows(),
             )
             .map_err(io::Error::other)?;
             Some(saved)
@@ -254,8 +286,14 @@ impl Sheet {
             }
             no_result.sort_unstable();
             self.no_result = no_result;
+            // The title rows are the workbook's now (a CSV table's were its preamble).
+            self.preamble = Box::default();
             self.workbook = Some(saved.origin);
         } else if self.workbook.is_some() {
+            // The CSV written is the table's file now: its title rows are its preamble.
+            self.preamble = self
+                .workbook_titles(self.euro_as_read().unwrap_or(Euro::Cp936))
+                .into();
             self.workbook = None;
         }
         // A workbook's bytes are the library's: read back.
@@ -264,6 +302,45 @@ impl Sheet {
             None => Stamp::read(path),
         };
         Ok(())
+    }
+}
+
+/// The records of `text` (CSV lines separated by `delimiter`), each without the empty cells
+/// at its end; blank lines and rows of empty cells are none.
+fn records(text: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    // Buffers that hold the whole text: a record is never cut for want of room.
+    let (mut out, mut ends) = (vec![0; text.len() + 1], vec![0; text.len() + 2]);
+    let (mut input, mut nout, mut nend) = (text, 0, 0);
+    let mut records = Vec::new();
+    loop {
+        let (result, read, written, ended) =
+            core.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[read..];
+        nout += written;
+        nend += ended;
+        match result {
+            csv_core::ReadRecordResult::Record => {
+                let mut start = 0;
+                let mut cells: Vec<String> = ends[..nend]
+                    .iter()
+                    .map(|&end| {
+                        let cell = String::from_utf8_lossy(&out[start..end]).into_owned();
+                        start = end;
+                        cell
+                    })
+                    .collect();
+                while cells.last().is_some_and(|c| c.trim().is_empty()) {
+                    cells.pop();
+                }
+                if !cells.is_empty() {
+                    records.push(cells);
+                }
+                (nout, nend) = (0, 0);
+            }
+            csv_core::ReadRecordResult::InputEmpty => {}
+            _ => return records,
+        }
     }
 }
 

@@ -77,22 +77,10 @@ pub fn edit(
                     && before.rows.iter().all(|r| r.get(c).is_empty()))
         })
         .collect();
-    // A column of an amount approved is read as an amount, in its header's unit.
-    let fields = (0..width)
-        .map(|c| {
-            columns
-                .field_at(c)
-                .map(|f| (f, columns.scale(f)))
-                .or_else(|| {
-                    let approved = columns.approved_found().iter().find(|a| a.column == c)?;
-                    Some((Field::Cost, approved.scale))
-                })
-        })
-        .collect();
     let kinds = Kinds {
         numeric,
         dates: before.dates.clone(),
-        fields,
+        fields: fields_read(columns, width),
     };
     let (edits, kept) = changes(&before.rows, &kinds, rows);
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
@@ -226,6 +214,40 @@ struct Kinds {
     fields: Vec<Option<(Field, Scale)>>,
 }
 
+/// The field each of the first `width` columns is read as, and the unit of its bare numbers:
+/// a column of an amount approved is read as an amount, in its header's unit.
+pub(super) fn fields_read(columns: &Columns, width: usize) -> Vec<Option<(Field, Scale)>> {
+    (0..width)
+        .map(|c| {
+            columns
+                .field_at(c)
+                .map(|f| (f, columns.scale(f)))
+                .or_else(|| {
+                    let approved = columns.approved_found().iter().find(|a| a.column == c)?;
+                    Some((Field::Cost, approved.scale))
+                })
+        })
+        .collect()
+}
+
+/// `text`, an amount or length typed with its unit's word (`170万`, `850米`), as the number it
+/// is in the unit of a column read as `field` in `scale` (`170万` in 万元 is 170), when a
+/// workbook's number cell holds it exactly; `None` for a text with no such word (`+5`, `007`
+/// are written as typed) or not one of `field`'s values.
+pub(super) fn in_unit(text: &str, field: Field, scale: Scale) -> Option<f64> {
+    in_unit_valued(text, field, scale).map(|(n, _)| n)
+}
+
+/// [`in_unit`], with the value typed in the field's base unit (yuan, kilometres, metres).
+fn in_unit_valued(text: &str, field: Field, scale: Scale) -> Option<(f64, rust_decimal::Decimal)> {
+    if !text.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let value = crate::table::row::number(field, text, scale)?.ok()?;
+    let n = super::number_cell(&scale.of(value)?.normalize().to_string())?;
+    Some((n, value))
+}
+
 /// An edited value as a cell: a number where the column holds numbers and the text is a plain
 /// number, or an amount or length with its unit that is one in the column's unit (`170万`
 /// under 投资(万元) is 170: as text, a SUM in the sheet would leave it out); a date where it
@@ -235,24 +257,18 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
         return NewCell::Empty;
     }
     if kinds.numeric.get(col).copied().unwrap_or(false) {
-        // Only a value with a unit's word (`170万`, `850米`, `12户`): one typed otherwise
-        // (`+5`, `007`) is written as typed.
-        let in_unit = || {
-            if !text.chars().any(char::is_alphabetic) {
-                return None;
-            }
-            let (field, scale) = kinds.fields.get(col).copied().flatten()?;
-            let value = crate::table::row::number(field, text, scale)?.ok()?;
-            super::number_cell(&scale.of(value)?.normalize().to_string())
-        };
         if let Some(n) = super::number_cell(text) {
             return NewCell::Number(format!("{n}"));
         }
-        if let Some(n) = in_unit() {
-            return NewCell::Amount {
-                number: format!("{n}"),
-                typed: text.to_string(),
-            };
+        if let Some((field, scale)) = kinds.fields.get(col).copied().flatten() {
+            if let Some((n, value)) = in_unit_valued(text, field, scale) {
+                return NewCell::Amount {
+                    number: format!("{n}"),
+                    typed: text.to_string(),
+                    field,
+                    value,
+                };
+            }
         }
     }
     if let Some(epoch) = kinds.dates.get(col).copied().flatten() {

@@ -64,6 +64,9 @@ pub struct WorkbookTable {
     pub others: Vec<String>,
     /// Non-empty rows above the header (a title, notes).
     pub above_header: usize,
+    /// Those rows' cells as read (a unit a title row gives, `单位：万元`, is how the table's
+    /// bare amounts are read: a copy of the table keeps them).
+    pub titles: Vec<Vec<String>>,
     /// The header's row number (from 1).
     pub header_line: u64,
     /// Which columns hold numbers below the header (an edited value is written alike).
@@ -378,6 +381,7 @@ pub fn open_with(
                     rows: table,
                     others,
                     above_header: at,
+                    titles: rows[..at].iter().map(|(_, f)| f.clone()).collect(),
                     header_line,
                     numeric,
                     dates,
@@ -613,27 +617,45 @@ fn formulas_without_result(
         .collect()
 }
 
-/// A table as a new one-sheet workbook: the header, then the rows; cells that read as plain
-/// numbers become Excel numbers (so sums work in Excel), the rest text, never formulas. Made in
-/// memory, so a full disk is an ordinary write error of the caller's.
+/// A new one-sheet workbook of the table: its title rows (`titles`, each cell as text), its
+/// header in bold under them, frozen, and its rows. A plain number is written as a number,
+/// and so is an amount or length typed with its unit in a column read as a number field
+/// (`fields`, as [`inplace::fields_read`] gives them: `170万` under 投资 read in 万元 is 170);
+/// anything else as text, never a formula. Made in memory, so a full disk is an ordinary
+/// write error of the caller's.
 pub fn write(
     sheet: &str,
+    titles: &[Vec<String>],
     header: &[String],
     rows: &[SheetRow],
+    fields: &[Option<(crate::table::Field, crate::money::Scale)>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = new_workbook();
     let ws = book.add_worksheet();
     ws.set_name(sheet)?;
+    for (r, title) in titles.iter().enumerate() {
+        for (c, text) in title.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            ws.write_string(r as u32, c as u16, text)?;
+        }
+    }
+    let top = titles.len() as u32;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)?;
+        ws.write_string_with_format(top, c as u16, h, &bold)?;
     }
-    ws.set_freeze_panes(1, 0)?;
+    ws.set_freeze_panes(top + 1, 0)?;
     for (r, row) in rows.iter().enumerate() {
         for c in 0..row.len() {
             let text = row.get(c);
-            let (r, c) = (r as u32 + 1, c as u16);
-            match number_cell(text) {
+            let (r, c) = (top + 1 + r as u32, c as u16);
+            let in_unit = || {
+                let (field, scale) = fields.get(usize::from(c)).copied().flatten()?;
+                field
+                    .is_number()
+                    .then(|| inplace::in_unit(text, field, scale))
+                    .flatten()
+            };
+            match number_cell(text).or_else(in_unit) {
                 Some(n) => drop(ws.write_number(r, c, n)?),
                 None if text.is_empty() => {}
                 None => drop(ws.write_string(r, c, text)?),

@@ -30,9 +30,18 @@ pub enum NewCell {
     Text(String),
     /// An amount or length typed with its unit that is a plain number in its column's unit
     /// (`170万` under 投资(万元): 170): written as that number where the cell's format shows
-    /// no unit (as text, a SUM in the sheet would leave it out), else as typed, as
-    /// [`shown_as_typed`] writes a text.
-    Amount { number: String, typed: String },
+    /// no unit (as text, a SUM in the sheet would leave it out); where it shows one, as the
+    /// number in that unit when one reads back as the same value (`170万` under
+    /// `0.00"万元"` is 170, shown 170.00万元), else as typed, as [`shown_as_typed`] writes a
+    /// text.
+    Amount {
+        number: String,
+        typed: String,
+        /// The field the column is read as, and the value typed in its base unit (yuan,
+        /// kilometres, metres).
+        field: crate::table::Field,
+        value: rust_decimal::Decimal,
+    },
 }
 
 /// The changes to make to a sheet.
@@ -102,8 +111,35 @@ struct Scan {
     formula_removed: bool,
     /// The style an added row's cell takes, by column ([`Edits::styled_by`]).
     styles: BTreeMap<u32, String>,
-    /// The style of each edited cell the sheet already has, by row and column.
+    /// The style of each edited cell the sheet already has, by row and column ("": none).
     edited: BTreeMap<(u32, u32), String>,
+    /// The styles columns give cells they do not have (`<col min max style>`): first and
+    /// last column (from 0) and the style.
+    cols: Vec<(u32, u32, String)>,
+    /// The styles edited rows give cells they do not have (`<row s customFormat="1">`).
+    rows: BTreeMap<u32, String>,
+}
+
+impl Scan {
+    /// The style the edited cell at `(row, col)` is written in, as Excel would give it: its
+    /// own when the sheet has the cell; in a row added below the last, the style most cells
+    /// of its column have among the table's rows; else its row's style (where the row sets
+    /// one for all its cells) or its column's. `None`: the default, style 0.
+    fn style_of(&self, row: u32, col: u32, first_appended: u32) -> Option<&str> {
+        let given = if let Some(own) = self.edited.get(&(row, col)) {
+            Some(own.as_str())
+        } else if let Some(most) = self.styles.get(&col).filter(|_| row >= first_appended) {
+            Some(most.as_str())
+        } else {
+            self.rows.get(&row).map(String::as_str).or_else(|| {
+                self.cols
+                    .iter()
+                    .find(|(first, last, _)| (*first..=*last).contains(&col))
+                    .map(|(_, _, s)| s.as_str())
+            })
+        };
+        given.filter(|s| !s.is_empty())
+    }
 }
 
 fn malformed(e: impl std::fmt::Display) -> PatchError {
@@ -124,6 +160,8 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
         formula_removed: false,
         styles: BTreeMap::new(),
         edited: BTreeMap::new(),
+        cols: Vec::new(),
+        rows: BTreeMap::new(),
     };
     let styled = |row: u32| edits.styled_by.is_some_and(|(a, b)| (a..=b).contains(&row));
     // How many cells of each column have each style.
@@ -138,6 +176,23 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
                         None => row + 1,
                     };
                     col = 0;
+                    if attr(e, "customFormat").is_some_and(|v| v == "1" || v == "true")
+                        && edits.cells.contains_key(&row)
+                    {
+                        if let Some(style) = attr(e, "s") {
+                            scan.rows.insert(row, style);
+                        }
+                    }
+                }
+                "col" => {
+                    let number = |name| attr(e, name).and_then(|v| v.parse::<u32>().ok());
+                    if let (Some(first), Some(last), Some(style)) =
+                        (number("min"), number("max"), attr(e, "style"))
+                    {
+                        if first >= 1 && last >= first {
+                            scan.cols.push((first - 1, last - 1, style));
+                        }
+                    }
                 }
                 "c" => {
                     let at = attr(e, "r").and_then(|r| parse_ref(&r));
@@ -153,9 +208,8 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
                     }
                     let edited = edits.cells.get(&row).is_some_and(|m| m.contains_key(&c));
                     if edited {
-                        if let Some(style) = attr(e, "s") {
-                            scan.edited.insert((row, c), style);
-                        }
+                        scan.edited
+                            .insert((row, c), attr(e, "s").unwrap_or_default());
                     }
                     cell_touched = edits.delete.contains(&row) || edited;
                     in_cell = matches!(event, Event::Start(_));
@@ -195,7 +249,7 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
         .filter_map(|(c, styles)| {
             // (A tie goes to the default style.)
             let most = styles.into_iter().max_by_key(|(s, n)| (*n, s.is_empty()))?;
-            Some((c, most.0)).filter(|(_, s)| !s.is_empty())
+            Some((c, most.0))
         })
         .collect();
     Ok(scan)
@@ -225,24 +279,32 @@ pub(crate) fn patch(
     }
     for (&r, row) in cells.iter_mut() {
         for (&c, value) in row.iter_mut() {
-            // The style the cell is written in: its own, an added row's column's, or (a cell
-            // the sheet did not have) the workbook's default, style 0.
+            // What the style the cell is written in shows beside a value.
             let shows = if units.is_empty() {
                 None
             } else {
-                let style = if r >= first_appended {
-                    scanned.styles.get(&c)
-                } else {
-                    scanned.edited.get(&(r, c))
-                };
-                let style = style.map_or(Some(0), |s| s.parse::<usize>().ok());
+                let style = scanned
+                    .style_of(r, c, first_appended)
+                    .map_or(Some(0), |s| s.parse::<usize>().ok());
                 style.and_then(|s| units.get(s)).and_then(Option::as_deref)
             };
-            if let NewCell::Amount { number, typed } = value {
-                *value = match shows {
-                    Some(_) => NewCell::Text(std::mem::take(typed)),
-                    None => NewCell::Number(std::mem::take(number)),
-                };
+            if let NewCell::Amount {
+                number,
+                typed,
+                field,
+                value: typed_value,
+            } = value
+            {
+                let in_shown = shows.and_then(|s| in_shown_unit(s, *field, *typed_value));
+                match (shows, in_shown) {
+                    (None, _) => *value = NewCell::Number(std::mem::take(number)),
+                    // The number its format shows with the unit, as it reads back.
+                    (Some(_), Some(shown)) => {
+                        *value = NewCell::Number(shown);
+                        continue;
+                    }
+                    (Some(_), None) => *value = NewCell::Text(std::mem::take(typed)),
+                }
             }
             if let Some(shows) = shows {
                 *value = shown_as_typed(std::mem::replace(value, NewCell::Empty), shows).map_err(
@@ -280,8 +342,9 @@ pub(crate) fn patch(
     let mut skip_row: Option<usize> = None;
     let mut skip_cell: Option<(usize, String)> = None;
     let dimension = new_dimension(&cells);
-    // An added row's cells take their column's style; a new row among the old ones keeps none.
-    let styles = |r: u32| (r >= first_appended).then_some(&scanned.styles);
+    // A cell the sheet does not have takes the style Excel would give it.
+    let scanned = &scanned;
+    let styles = |r: u32| move |c: u32| scanned.style_of(r, c, first_appended);
     loop {
         let start = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(malformed)?;
@@ -370,7 +433,7 @@ pub(crate) fn patch(
                     if empty {
                         for (c, v) in mine.into_iter().rev() {
                             if v != NewCell::Empty {
-                                text.push_str(&cell_xml(row, c, None, &v));
+                                text.push_str(&cell_xml(row, c, styles(row)(c), &v));
                             }
                         }
                         text.push_str("</row>");
@@ -388,7 +451,7 @@ pub(crate) fn patch(
                         .iter()
                         .rev()
                         .filter(|(_, v)| *v != NewCell::Empty)
-                        .map(|(c, v)| cell_xml(row, *c, None, v))
+                        .map(|(c, v)| cell_xml(row, *c, styles(row)(*c), v))
                         .collect();
                     w.replace(start, start, &text);
                 }
@@ -406,7 +469,7 @@ pub(crate) fn patch(
                 while pending.last().is_some_and(|(pc, _)| *pc < c) {
                     let (pc, v) = pending.pop().expect("checked above");
                     if v != NewCell::Empty {
-                        text.push_str(&cell_xml(row, pc, None, &v));
+                        text.push_str(&cell_xml(row, pc, styles(row)(pc), &v));
                     }
                 }
                 w.replace(start, start, &text);
@@ -478,6 +541,40 @@ pub(crate) fn shown_as_typed(value: NewCell, shows: &ShownUnits) -> Result<NewCe
             after: after.to_string(),
         }),
     }
+}
+
+/// `value` (of `field`, in its base unit) as the number a cell whose format `shows` a unit
+/// beside numbers holds for it: the number which, shown with that unit, reads back as
+/// `value` (`1700000` yuan under `0.00"万元"` is 170, read as 170万元). `None` when the format
+/// shows no unit beside such a number, when the unit is not one of `field`'s, or when no
+/// number a workbook holds exactly reads back the same.
+fn in_shown_unit(
+    shows: &ShownUnits,
+    field: crate::table::Field,
+    value: rust_decimal::Decimal,
+) -> Option<String> {
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        -1.0
+    } else if value.is_zero() {
+        0.0
+    } else {
+        1.0
+    };
+    let Ok(Some((_, word))) = super::shown::around_number(shows, sign) else {
+        return None;
+    };
+    let read = |number: &str| {
+        crate::table::row::number(field, &format!("{number}{word}"), crate::money::Scale::Base)?
+            .ok()
+    };
+    let one = read("1")?;
+    if one.is_zero() {
+        return None;
+    }
+    let number = value.checked_div(one)?.normalize().to_string();
+    let n = super::number_cell(&number)?;
+    let same_words = matches!(super::shown::around_number(shows, n), Ok(Some((_, w))) if w == word);
+    (same_words && read(&format!("{n}"))? == value).then(|| format!("{n}"))
 }
 
 /// A value a cell's format would show otherwise than typed: the value, how it would be shown,

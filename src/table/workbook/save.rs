@@ -176,13 +176,15 @@ pub fn saves_in_place(origin: Option<&WorkbookOrigin>, target: &Path) -> bool {
 }
 
 /// Writes the table to `out`, which will become `target` (a workbook name): in place when
-/// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx.
+/// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx with the table's
+/// title rows (`titles`) above its header, which say the unit its bare amounts are read in.
 pub fn save(
     origin: Option<&WorkbookOrigin>,
     target: &Path,
     out: impl Write,
     columns: &Columns,
     rows: &[SheetRow],
+    titles: &[Vec<String>],
 ) -> Result<Saved, SaveError> {
     let ext = extension(target);
     let header = &columns.names;
@@ -200,7 +202,12 @@ pub fn save(
         return Err(SaveError::CannotWrite { ext });
     }
     let sheet = origin.map_or("Sheet1", |o| o.sheet.as_str());
-    let bytes = write(sheet, header, rows).map_err(|e| SaveError::Damaged(e.to_string()))?;
+    let width = header
+        .len()
+        .max(rows.iter().map(SheetRow::len).max().unwrap_or(0));
+    let fields = inplace::fields_read(columns, width);
+    let bytes = write(sheet, titles, header, rows, &fields)
+        .map_err(|e| SaveError::Damaged(e.to_string()))?;
     let mut out = out;
     out.write_all(&bytes)?;
     out.flush()?;
@@ -209,9 +216,12 @@ pub fn save(
             path: PathBuf::from(target),
             sheet: sheet.to_string(),
             others: Vec::new(),
-            above_header: 0,
+            above_header: titles.len(),
+            titles: titles.to_vec(),
             options: origin.map(|o| o.options.clone()).unwrap_or_default(),
         },
-        lines: (2..rows.len() as u64 + 2).collect(),
+        lines: (0..rows.len() as u64)
+            .map(|i| titles.len() as u64 + 2 + i)
+            .collect(),
     })
 }

@@ -1933,14 +1933,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// Any value typed into a cell of any of those formats, holding a number, a text or
-    /// nothing, in a column of numbers or of text, or into a row added: saved, the cell reads
+    /// nothing, or into a cell the sheet does not have in a column of that format, in a
+    /// column of numbers or of text, or into a row added: saved, the cell reads
     /// back exactly as typed (or, an amount or length with its unit in a column of numbers,
     /// as the same value, a plain number in the column's unit), or the save is refused and
     /// the file left as it was.
     #[test]
     fn an_edit_reads_back_as_typed_or_is_refused(
         format in 0..EDIT_FORMATS.len(),
-        held in 0..3usize,
+        held in 0..4usize,
         col in prop::sample::select(vec![2u16, 4, 5, 6]),
         typed in prop::sample::select(vec![
             "900", "900米", "米900", " 900 米", "900米 ", "4.5", "30万元", "天马", "", "-5", "约7",
@@ -1963,12 +1964,16 @@ proptest! {
                 ws.write_string(r, c as u16, v).unwrap();
             }
             for (c, n) in [(4u16, 4.5), (5, 2.0), (6, 100.0), (7, 12.0)] {
-                ws.write_number(r, c, n).unwrap();
+                if !(held == 3 && c == col) {
+                    ws.write_number(r, c, n).unwrap();
+                }
             }
             match held {
                 0 => drop(ws.write_number_with_format(r, col, 850.0, &f).unwrap()),
                 1 => drop(ws.write_string_with_format(r, col, "850", &f).unwrap()),
-                _ => drop(ws.write_blank(r, col, &f).unwrap()),
+                2 => drop(ws.write_blank(r, col, &f).unwrap()),
+                // No cell: the column's format is the one an edit there takes (review 10, D3).
+                _ => drop(ws.set_column_format(col, &f).unwrap()),
             }
         }
         book.save(&path).unwrap();
@@ -1992,17 +1997,33 @@ proptest! {
                 let again = Sheet::load(&path).unwrap();
                 let got = again.rows[at].get(c);
                 if got != typed {
-                    // An amount or length typed with its unit into a column of numbers, in a
-                    // cell whose format shows none, is saved as the number in the column's
-                    // unit (review 7, D8): the same value, read back as a plain number.
+                    // An amount or length typed with its unit into a column of numbers is
+                    // saved as a number (review 7, D8): in a cell whose format shows no unit,
+                    // in the column's unit, read back as a plain number; in one whose format
+                    // shows one (review 10, D5), in that unit, read back with it. The same
+                    // value either way.
                     let field = again.columns.field_at(c).unwrap();
                     let scale = again.columns.scale(field);
                     let value = |t: &str| crate::table::row::number(field, t, scale).map(Result::ok);
-                    prop_assert!(super::number_cell(got).is_some(), "{got:?} for {typed:?}");
+                    let number = got.trim_end_matches(|c: char| !c.is_ascii_digit());
+                    let words = &got[number.len()..];
+                    prop_assert!(super::number_cell(number).is_some(), "{got:?} for {typed:?}");
+                    prop_assert!(
+                        words.is_empty() || EDIT_FORMATS[format].contains(&format!("\"{words}\"")),
+                        "{got:?} for {typed:?}"
+                    );
                     prop_assert_eq!(value(got), value(typed), "{:?} for {:?}", got, typed);
                     prop_assert!(value(typed).flatten().is_some());
                 }
                 prop_assert_eq!(again.rows.len(), sheet.rows.len());
+                if held == 3 && !typed.is_empty() {
+                    // Written in the column's format, as Excel writes a cell it makes there
+                    // (else other programs show it in that format, what it holds in another).
+                    let xml = entries(&path).into_iter().find(|(n, _)| n == SHEET_XML).unwrap().1;
+                    let cell = format!("{}{}", super::patch::column_name(u32::from(col)), again.rows[at].line);
+                    let written = cells(&xml).0[&cell].clone();
+                    prop_assert!(style(&written).is_some(), "{}", written);
+                }
             }
             Err(e) => {
                 let e = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
@@ -2195,4 +2216,346 @@ fn a_number_of_more_than_fifteen_significant_digits_stays_text() {
             .unwrap()
     };
     assert_eq!(cost(again.rows[0].get(6)), cost("12345678901234.56元"));
+}
+
+/// What each row of `sheet` reads as, field by field: a number field's value in its base unit
+/// (yuan, kilometres, metres), any other field's text.
+fn read_as(sheet: &Sheet) -> Vec<Vec<String>> {
+    use crate::table::Field;
+    sheet
+        .rows
+        .iter()
+        .map(|row| {
+            Field::ALL
+                .iter()
+                .filter_map(|&f| {
+                    let text = row.get(sheet.columns.index(f)?);
+                    Some(if f.is_number() {
+                        let scale = sheet.columns.scale(f);
+                        let value = crate::table::row::number(f, text, scale);
+                        format!("{f:?} {:?}", value.map(|v| v.ok().map(|d| d.normalize())))
+                    } else {
+                        format!("{f:?} {}", text.trim())
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A sheet in 万元 by its title row (`单位：万元` above the header), two segments and a 合计.
+fn plan_in_wan(path: &Path, titles: &[&[&str]]) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    for (r, title) in titles.iter().enumerate() {
+        for (c, t) in title.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            ws.write_string(r as u32, c as u16, *t).unwrap();
+        }
+    }
+    let top = titles.len() as u32;
+    for (c, h) in [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "整合资金",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(top, c as u16, *h).unwrap();
+    }
+    for (r, id, cost, other) in [(1u32, "A1", 168.0, 10.0), (2, "A2", 135.0, 5.0)] {
+        for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+            ws.write_string(top + r, c as u16, *v).unwrap();
+        }
+        ws.write_number(top + r, 4, 4.5).unwrap();
+        ws.write_number(top + r, 5, 2.1).unwrap();
+        ws.write_number(top + r, 6, cost).unwrap();
+        ws.write_number(top + r, 7, other).unwrap();
+    }
+    ws.write_string(top + 3, 0, "合计").unwrap();
+    ws.write_formula(top + 3, 6, "=SUM(G3:G4)").unwrap();
+    book.save(path).unwrap();
+}
+
+/// The defect (review 10, D2): a workbook's table saved as a CSV (offered when a save in
+/// place is refused, or from a read-only workbook) lost the title row `单位：万元` that says
+/// its amounts are in 万元: every amount not edited read 10,000 times too small from the CSV
+/// (A2's 投资 135 as 135 yuan, not 1,350,000), with nothing said. The CSV keeps the title rows
+/// above the header, and reads the same.
+#[test]
+fn a_workbook_saved_as_csv_keeps_the_title_row_that_gives_its_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    plan_in_wan(
+        &path,
+        &[
+            &["安岳县2018年通村公路建设计划表"],
+            &["", "", "", "", "", "", "单位：万元"],
+        ],
+    );
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    let csv = dir.path().join("plan.csv");
+    sheet.save(&csv).unwrap();
+    let text = fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("安岳县2018年通村公路建设计划表\r\n,,,,,,单位：万元\r\n编号,乡镇,村,类别,宽度,长度,投资,整合资金\r\n")
+            || text.starts_with("安岳县2018年通村公路建设计划表\n,,,,,,单位：万元\n编号,乡镇,村,类别,宽度,长度,投资,整合资金\n"),
+        "{text}"
+    );
+    let again = Sheet::load(&csv).unwrap();
+    assert_eq!(read_as(&again), read_as(&sheet));
+    let cost = crate::table::Field::Cost;
+    assert_eq!(
+        crate::table::row::number(cost, again.rows[1].get(6), again.columns.scale(cost))
+            .unwrap()
+            .unwrap(),
+        rust_decimal::Decimal::from(1_350_000)
+    );
+    // Saved again (now a CSV table), the title rows are written once.
+    sheet.rows[1] = sheet.rows[1].with(6, "136");
+    sheet.save(&csv).unwrap();
+    let text = fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.matches("单位：万元").count(), 1, "{text}");
+    assert_eq!(read_as(&Sheet::load(&csv).unwrap()), read_as(&sheet));
+}
+
+/// The same defect, the other way (review 10, D2): a table with title rows saved as a new
+/// workbook (a CSV's, or an .xls's copied to .xlsx) lost them, and `170万` typed under 投资 in
+/// 万元 went in as text a SUM leaves out. The new workbook has the title rows above its
+/// header, and 170万 is the number 170.
+#[test]
+fn a_csv_with_a_title_row_saved_as_a_new_workbook_keeps_it_and_its_amounts_are_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("plan.csv");
+    fs::write(
+        &csv,
+        "通村公路计划,,\n（单位：万元）\n编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,画青村,通村,4.5,2.1,168\nA2,天马乡,画青村,通村,4.5,1.6,135\n",
+    )
+    .unwrap();
+    let mut sheet = Sheet::load(&csv).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    let xlsx = dir.path().join("plan.xlsx");
+    sheet.save(&xlsx).unwrap();
+    let v = values(&xlsx);
+    let at = |r: u32, c: u32| v.get(&("Sheet1".to_string(), r, c)).cloned();
+    assert_eq!(at(0, 0), Some(Data::String("通村公路计划".into())));
+    assert_eq!(at(1, 0), Some(Data::String("（单位：万元）".into())));
+    assert_eq!(at(2, 6), Some(Data::String("投资".into())));
+    assert_eq!(at(3, 6), Some(Data::Float(170.0)));
+    assert_eq!(at(4, 6), Some(Data::Float(135.0)));
+    let again = Sheet::load(&xlsx).unwrap();
+    assert_eq!(read_as(&again), read_as(&sheet));
+    // The table is the workbook's now: saved again in place, and then as a CSV, the title
+    // rows are there once.
+    assert_eq!(
+        sheet.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [4, 5]
+    );
+    sheet.rows[1] = sheet.rows[1].with(6, "136");
+    sheet.save(&xlsx).unwrap();
+    assert_eq!(read_as(&Sheet::load(&xlsx).unwrap()), read_as(&sheet));
+    let back = dir.path().join("back.csv");
+    sheet.save(&back).unwrap();
+    let text = fs::read_to_string(&back).unwrap();
+    assert!(
+        text.starts_with("通村公路计划\n（单位：万元）\n编号,"),
+        "{text}"
+    );
+    assert_eq!(read_as(&Sheet::load(&back).unwrap()), read_as(&sheet));
+}
+
+/// Title rows a property run puts above a table's header: none, or a title, or a unit.
+fn titles() -> impl Strategy<Value = Vec<Vec<String>>> {
+    let row = prop_oneof![
+        Just(vec!["2018年通村公路计划".to_string()]),
+        Just(vec!["单位：万元".to_string()]),
+        Just(vec![
+            String::new(),
+            String::new(),
+            "（单位：万元、公里）".into()
+        ]),
+        Just(vec!["填表说明：金额单位为万元".to_string()]),
+        Just(vec!["安岳县, 石鼓镇".to_string(), "\"审定\"".into()]),
+    ];
+    prop::collection::vec(row, 0..3)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Any copy of a table roadsub writes (a CSV, a new workbook, a workbook saved in place,
+    /// one after another) reads back as the table it was saved from, field by field, under
+    /// the same options: title rows and the unit they give are never lost.
+    #[test]
+    fn every_copy_of_a_table_reads_as_the_table_it_was_saved_from(
+        titles in titles(),
+        edits in prop::collection::vec((0usize..2, prop_oneof![
+            Just("170万"), Just("1,350,000元"), Just("96"), Just("0.5亿"), Just("12.34")
+        ]), 0..3),
+        saves in prop::collection::vec(prop_oneof![Just("csv"), Just("xlsx")], 1..4),
+        from_book in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let first = if from_book {
+            let path = dir.path().join("plan0.xlsx");
+            let refs: Vec<Vec<&str>> =
+                titles.iter().map(|t| t.iter().map(String::as_str).collect()).collect();
+            let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+            plan_in_wan(&path, &refs);
+            path
+        } else {
+            let path = dir.path().join("plan0.csv");
+            let mut text = String::new();
+            for t in &titles {
+                let cells: Vec<String> = t
+                    .iter()
+                    .map(|c| if c.contains([',', '"']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
+                    .collect();
+                text += &(cells.join(",") + "\n");
+            }
+            text += "编号,乡镇,村,类别,宽度,长度,投资,整合资金\nA1,天马乡,画青村,通村,4.5,2.1,168,10\nA2,天马乡,画青村,通村,4.5,2.1,135,5\n";
+            fs::write(&path, text).unwrap();
+            path
+        };
+        let mut sheet = Sheet::load(&first).unwrap();
+        let read_first = read_as(&sheet);
+        prop_assert_eq!(read_as(&Sheet::load(&first).unwrap()), read_first);
+        for (row, value) in &edits {
+            sheet.rows[*row] = sheet.rows[*row].with(6, value);
+        }
+        for (i, ext) in saves.iter().enumerate() {
+            let path = dir.path().join(format!("plan{}.{ext}", i + 1));
+            sheet.save(&path).unwrap();
+            let again = Sheet::load(&path).unwrap();
+            prop_assert_eq!(read_as(&again), read_as(&sheet), "{}", path.display());
+            prop_assert_eq!(&again.columns.units, &sheet.columns.units);
+        }
+    }
+}
+
+/// A sheet whose 投资 (a bare header: yuan) is shown in 万元 by its number format: on the
+/// column (`<col style>`) when `by_column`, else on each cell; A1 and A2 hold 168 and 135
+/// (shown 168.00万元), A3 has no 投资 cell (an empty cell in Excel's file), and row 5 has
+/// its own style for every cell (`<row s customFormat="1">`) of the same format.
+fn plan_shown_in_wan(path: &Path, by_column: bool) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    let wan = Format::new().set_num_format(r#"0.00"万元""#);
+    if by_column {
+        ws.set_column_format(6, &wan).unwrap();
+    }
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, id, cost) in [
+        (1u32, "A1", Some(168.0)),
+        (2, "A2", Some(135.0)),
+        (3, "A3", None),
+        (4, "A4", None),
+    ] {
+        for (c, v) in [id, "天马乡", "画青村", "通村"].iter().enumerate() {
+            ws.write_string(r, c as u16, *v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 2.1).unwrap();
+        if let Some(cost) = cost {
+            ws.write_number_with_format(r, 6, cost, &wan).unwrap();
+        }
+    }
+    ws.set_row_format(4, &wan).unwrap();
+    book.save(path).unwrap();
+}
+
+/// The defect (review 10, D3): a cell the sheet did not have, in a column styled at the
+/// column level `0.00"万元"` (as Excel saves an empty cell there), was written with no style
+/// and the number in the column's unit: 80万 typed under a bare 投资 went in as 800000 in
+/// style 0, which Excel, WPS and LibreOffice show as 800000.00万元 once they give it the
+/// column's style (LibreOffice does on saving: then read as 80亿). A new cell takes the
+/// style its row or column gives it, and the number it holds is in the unit that style shows
+/// (80, shown 80.00万元); the row's own style first (row 5).
+#[test]
+fn a_new_cell_takes_its_columns_style_and_holds_the_number_in_the_unit_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    plan_shown_in_wan(&path, true);
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(6), "168万元");
+    let before = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    let column_style = style(&before["G2"]).unwrap();
+    sheet.rows[2] = sheet.rows[2].with(6, "80万");
+    sheet.rows[3] = sheet.rows[3].with(6, "1,350,000元");
+    sheet.save(&path).unwrap();
+    let after = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    assert_eq!(
+        style(&after["G4"]).as_deref(),
+        Some(column_style.as_str()),
+        "{}",
+        after["G4"]
+    );
+    assert!(after["G4"].contains("<v>80</v>"), "{}", after["G4"]);
+    assert!(after["G5"].contains("<v>135</v>"), "{}", after["G5"]);
+    assert!(style(&after["G5"]).is_some(), "{}", after["G5"]);
+    let again = Sheet::load(&path).unwrap();
+    assert_eq!(again.rows[2].get(6), "80万元");
+    assert_eq!(again.rows[3].get(6), "135万元");
+    assert_eq!(read_as(&again), read_as(&sheet));
+}
+
+/// The defect (review 10, D5): in a cell whose own number format shows 万元, 170万 typed was
+/// saved as the text 170万 (so as to be shown as typed), which the sheet's SUM leaves out:
+/// its 合计 short by 170万, silently. The cell holds 170, shown 170.00万元, read back as the
+/// same 1,700,000 yuan; a bare number typed there stays the text typed (800000 would be
+/// shown 800000.00万元).
+#[test]
+fn an_amount_typed_with_its_unit_under_a_format_showing_a_unit_is_a_number_in_that_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    plan_shown_in_wan(&path, false);
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "170万");
+    sheet.rows[1] = sheet.rows[1].with(6, "800000");
+    sheet.save(&path).unwrap();
+    let after = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    assert!(after["G2"].contains("<v>170</v>"), "{}", after["G2"]);
+    assert!(
+        after["G3"].contains("800000") && after["G3"].contains("inlineStr"),
+        "{}",
+        after["G3"]
+    );
+    let again = Sheet::load(&path).unwrap();
+    assert_eq!(again.rows[0].get(6), "170万元");
+    assert_eq!(again.rows[1].get(6), "800000");
+    assert_eq!(read_as(&again), read_as(&sheet));
 }

@@ -88,17 +88,16 @@ pub(super) fn cell_xml(row: u32, col: u32, style: Option<&str>, value: &NewCell)
     }
 }
 
-/// A whole new row, its cells in `styles` of their columns where given.
-pub(super) fn row_xml(
+/// A whole new row, each cell in the style `style` gives its column (`None`: the default).
+pub(super) fn row_xml<'a>(
     row: u32,
     cells: &BTreeMap<u32, NewCell>,
-    styles: Option<&BTreeMap<u32, String>>,
+    style: impl Fn(u32) -> Option<&'a str>,
 ) -> String {
     let mut out = format!("<row r=\"{row}\">");
     for (&c, v) in cells {
         if *v != NewCell::Empty {
-            let style = styles.and_then(|s| s.get(&c)).map(String::as_str);
-            out.push_str(&cell_xml(row, c, style, v));
+            out.push_str(&cell_xml(row, c, style(c), v));
         }
     }
     out.push_str("</row>");
