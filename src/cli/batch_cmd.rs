@@ -425,7 +425,7 @@ fn status_line(
             format!("{problems}；未写出任何结果")
         }
         (false, false, Lang::En) => {
-            format!("{problems}; nothing written (fix them, or use --keep-going to write the {good} good {rows})")
+            format!("{problems}; nothing written ({}, or use --keep-going to write the {good} good {rows})", super::fix_them(bad, unread))
         }
         (false, false, Lang::Zh) => {
             format!("{problems}；未写出任何结果（请先修正，或加 --keep-going 写出其余 {good} 行）")

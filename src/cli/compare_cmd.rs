@@ -1082,13 +1082,15 @@ fn status(counts: &Counts, unread: usize, written: Option<&str>, lang: Lang) -> 
         (None, _, Lang::Zh) if shown == 0 => format!("{problems}；未写出任何结果"),
         // Only tables not read: --keep-going compares the others, as batch writes them.
         (None, _, Lang::En) if bad == 0 => format!(
-            "{problems}; nothing written (fix them, or use --keep-going to compare the tables read)"
+            "{problems}; nothing written ({}, or use --keep-going to compare the tables read)",
+            super::fix_them(bad as u64, unread as u64)
         ),
         (None, _, Lang::Zh) if bad == 0 => {
             format!("{problems}；未写出任何结果（请修正，或用 --keep-going 对比已读取的表）")
         }
         (None, _, Lang::En) => format!(
-            "{problems}; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)"
+            "{problems}; nothing written ({}, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)",
+            super::fix_them(bad as u64, unread as u64)
         ),
         (None, _, Lang::Zh) => format!(
             "{problems}；未写出任何结果（请修正，或用 --keep-going 照样写出对比结果：仅在一套规则下出错的行该侧留空，两侧均出错的行不写出）"

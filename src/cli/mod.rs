@@ -938,10 +938,6 @@ fn rules_failure(errors: &[RulesError], lang: Lang) -> Failure {
     )
 }
 
-/// Writes to stdout, treating a closed pipe (`| head`) as success.
-/// Writes `text` to standard error, ignoring a failure: `eprintln!` panics when standard
-/// error is closed or full, and the exit status must stay the documented one (the message
-/// cannot be said anywhere else).
 /// What went wrong in a run, as its last line begins (batch, compare and notice say it
 /// alike): "2 bad rows, 1 table not read" / "2 行有错，1 个表无法读取"; empty when nothing did.
 fn problems_said(bad: u64, unread: u64, lang: Lang) -> String {
@@ -961,6 +957,11 @@ fn problems_said(bad: u64, unread: u64, lang: Lang) -> String {
     problems.join(lang.pick(", ", "，"))
 }
 
+/// "fix it" or "fix them", as the run's problems ([`problems_said`]) are one or more.
+fn fix_them(bad: u64, unread: u64) -> &'static str {
+    plural(bad.saturating_add(unread), "fix it", "fix them")
+}
+
 /// The English singular or plural for `n`.
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
@@ -970,6 +971,9 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
+/// Writes `text` to standard error, ignoring a failure: `eprintln!` panics when standard
+/// error is closed or full, and the exit status must stay the documented one (the message
+/// cannot be said anywhere else).
 pub(crate) fn to_stderr(text: &str) {
     let mut err = io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());

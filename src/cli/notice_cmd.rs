@@ -324,7 +324,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         // Said as a batch run says its outcome: a line of its own, after the rows' errors.
         to_stderr(&match lang {
             Lang::En => format!(
-                "{problems}; no notice written (fix them, or use --keep-going to write the notices without those rows)\n"
+                "{problems}; no notice written ({}, or use --keep-going to write the notices without those rows)\n",
+                super::fix_them(errors as u64, unread as u64)
             ),
             Lang::Zh => format!(
                 "{problems}；未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）\n"

@@ -27,6 +27,10 @@ pub enum ValueError {
     NotWhole,
     /// What a spreadsheet shows for a formula that failed (`#DIV/0!`), where a value was due.
     FormulaError,
+    /// The yuan's sign before a bare number where bare numbers are read in 万元 or 亿元
+    /// (`¥1,700,000` under 投资 in a sheet of 万元): whether it is yuan, as the sign says, or
+    /// the column's unit, as offices also write it (`¥170` for 170万), cannot be told.
+    YuanSignInUnit,
 }
 
 /// Whether `text` (trimmed) is what Excel or WPS shows in a cell whose formula failed
@@ -453,15 +457,14 @@ fn amount_general(
             t = head.trim_end();
         }
     }
-    t = t
-        .strip_prefix('¥')
-        .or_else(|| t.strip_prefix('￥'))
-        .map(str::trim_start)
-        .unwrap_or(t);
+    let signed = t.strip_prefix('¥').or_else(|| t.strip_prefix('￥'));
+    t = signed.map(str::trim_start).unwrap_or(t);
     let mut shift = scale.shift();
+    let mut unit_given = false;
     if let Some(head) = first_suffix(t, &["元", "yuan", "rmb", "cny"]) {
         t = head.trim_end();
         shift = 0;
+        unit_given = true;
     }
     let number = if let Some(head) = t.strip_suffix('万').or_else(|| t.strip_suffix('萬')) {
         shift = 4;
@@ -472,6 +475,11 @@ fn amount_general(
     } else {
         t
     };
+    // A bare number, read in the column's unit.
+    let in_unit = !unit_given && number == t && scale.shift() != 0;
+    if signed.is_some() && in_unit {
+        return Err(ValueError::YuanSignInUnit);
+    }
     check_amount(shift_decimal(decimal_with(number, fast)?, shift)?)
 }
 
@@ -810,6 +818,33 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
+    }
+
+    /// The defect (review 10): `¥1,700,000` under a column read in 万元 was read as
+    /// 1,700,000万元 (170亿), the sign stripped and the column's unit applied, with a warning of
+    /// an implausible cost only. Offices write `¥170` for 170万 too: which is meant cannot be
+    /// told, so such a cell is refused, to be written with its unit.
+    #[test]
+    fn the_yuan_sign_before_a_bare_number_read_in_wan_is_refused_not_guessed() {
+        for scale in [Scale::Pow10(4), Scale::Pow10(8)] {
+            for text in ["¥1,700,000", "￥170", "¥ 170.5", "￥１７０"] {
+                assert_eq!(
+                    parse_amount(text, scale, false),
+                    Err(ValueError::YuanSignInUnit),
+                    "{text}"
+                );
+            }
+            assert_eq!(
+                parse_amount("¥40", scale, true),
+                Err(ValueError::YuanSignInUnit)
+            );
+            let read = |t: &str| parse_amount(t, scale, false).map(plain);
+            assert_eq!(read("¥1,700,000元"), Ok("1700000.00".into()));
+            assert_eq!(read("¥170万"), Ok("1700000.00".into()));
+            assert_eq!(read("¥1.7亿"), Ok("170000000.00".into()));
+        }
+        // Read in yuan, the sign says what the column says.
+        assert_eq!(amount("¥1,700,000"), Ok("1700000.00".into()));
     }
 
     #[test]

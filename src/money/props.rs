@@ -146,9 +146,15 @@ proptest! {
         let (suffix, shift) = AMOUNT_UNITS[unit];
         let text = format!("{}{}", if yen { "¥" } else { "" }, w.text(suffix));
         let scale = if header_wan { Scale::Pow10(4) } else { Scale::Base };
-        // A unit written with the number wins over the header's; a bare number takes the header's.
-        let shift = shift.unwrap_or(if header_wan { 4 } else { 0 });
-        let want = w.reference(shift, MONEY_DP, MAX_FEN as u128);
+        // A unit written with the number wins over the header's; a bare number takes the
+        // header's, but for one after the yuan's sign under a header in 万元, which may mean
+        // either and is refused.
+        let want = if yen && header_wan && shift.is_none() {
+            Err(ValueError::YuanSignInUnit)
+        } else {
+            let shift = shift.unwrap_or(if header_wan { 4 } else { 0 });
+            w.reference(shift, MONEY_DP, MAX_FEN as u128)
+        };
         check(parse_amount(&text, scale, false), want, MONEY_DP, &text);
     }
 

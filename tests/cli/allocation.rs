@@ -527,7 +527,7 @@ fn a_dev_fd_input_with_a_budget_that_allocates_is_not_found_empty_when_read_agai
             1,
             "",
             "/dev/stdin:52: width_m \"wide\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the 50 good rows)\n",
+             1 bad row; nothing written (fix it, or use --keep-going to write the 50 good rows)\n",
         );
 }
 

@@ -523,7 +523,7 @@ fn tables_with_different_units_are_not_merged() {
         &format!(
             "{b}: its column \"投资(万元)\" is in another unit than the first table's \"cost\"; \
              one output needs the same units (convert one table's figures and header, or compute them apart)\n\
-             1 table not read; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
+             1 table not read; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
         ),
     );
 }

@@ -899,7 +899,7 @@ fn the_status_line_says_写出到标准输出_without_a_space_and_one_row_in_the
     env.roadsub(&["batch", &input, "--lang", "en", "-o", &out])
         .expect_code(1)
         .stderr_ends(
-            "1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n",
+            "1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n",
         );
 }
 

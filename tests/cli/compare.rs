@@ -345,7 +345,7 @@ fn a_row_bad_under_the_variant_only_writes_nothing_and_says_why_under_which_rule
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "-o", "out.csv"])
         .expect(1, "", &format!(
             "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
+             1 bad row; nothing written (fix it, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
     assert!(!env.path("out.csv").exists());
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=5万", "--lang", "zh"])
@@ -429,7 +429,7 @@ fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
     env.roadsub(&["compare", &a, &again, "--set", RAISE])
         .expect(1, "", &format!(
             "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique)\n\
-             1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
+             1 bad row; nothing written (fix it, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
 }
 
@@ -1671,7 +1671,7 @@ fn a_table_whose_columns_differ_from_the_first_s_is_not_read_as_batch_does_not_r
         .expect_code(1)
         .stderr_starts(&differ);
     env.roadsub(&["compare", &small, &short, "--set", RAISE, "-o", "c.csv"])
-        .expect(1, "", &format!("{differ}1 table not read; nothing written (fix them, or use --keep-going to compare the tables read)\n"));
+        .expect(1, "", &format!("{differ}1 table not read; nothing written (fix it, or use --keep-going to compare the tables read)\n"));
     assert!(!env.path("c.csv").exists());
     // With --keep-going, as batch, the tables read are compared and the status says one was not.
     let out = env
@@ -2709,7 +2709,7 @@ fn a_bad_row_far_down_a_table_written_as_computed_leaves_an_existing_output_unto
             .roadsub(&["compare", &table, "--set", RAISE, "-o", name])
             .expect_code(1);
         out.stdout("");
-        out.stderr_ends("1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n");
+        out.stderr_ends("1 bad row; nothing written (fix it, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n");
         assert_eq!(env.read(name), "old contents\n", "{name}");
     }
     // Nor is anything left beside it, and nothing reaches standard output either.
@@ -2782,7 +2782,7 @@ fn an_output_that_cannot_be_written_is_said_only_when_the_comparison_would_be_wr
     ])
     .expect(1, "", &format!(
         "{small}:4: under the variant: 扶贫批复 \"8万\" is above the ceiling of County poverty-alleviation special fund, 50,000.00 (rate per km × length)\n\
-         1 bad row; nothing written (fix them, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
+         1 bad row; nothing written (fix it, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
     ));
 }
 

@@ -67,7 +67,7 @@ fn a_row_dated_where_no_tier_is_in_force_is_refused_naming_fund_class_width_and_
         1,
         "",
         &format!("{t}:2: row has no rate of County poverty-alleviation special fund for 通社公路 3.5 m in force on 2017-12-31\n\
-                  1 bad row; nothing written (fix them, or use --keep-going to write the 1 good row)\n"),
+                  1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"),
     );
     env.roadsub(&["batch", &t, "--rules", &rules(), "--lang", "zh"])
         .expect_code(1)

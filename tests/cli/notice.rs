@@ -412,7 +412,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
         "",
         &format!(
             "{table}:3: 宽度 \"abc\" is not a width (expected metres like 4.5, 4.5m or 4.5米)\n\
-             1 bad row; no notice written (fix them, or use --keep-going to write the notices without those rows)\n"
+             1 bad row; no notice written (fix it, or use --keep-going to write the notices without those rows)\n"
         ),
     );
     env.roadsub(&["notice", &table, "-o", &out, "--lang", "zh"])

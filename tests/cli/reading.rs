@@ -272,3 +272,44 @@ fn a_file_name_that_is_not_utf8_is_read_and_written_not_a_panic() {
         .stderr_starts(first);
     }
 }
+
+/// Review 10: `¥1,700,000` under 投资 in a sheet of 万元 was read as 1,700,000万元 (170亿),
+/// with a plausibility warning only. Which unit the sign's number is in cannot be told: the
+/// row is refused, in both languages, and written with its unit it is read.
+#[test]
+fn the_yuan_sign_before_a_bare_number_in_a_sheet_of_wan_is_refused_not_read_as_wan() {
+    let env = Env::new();
+    let input = env.write(
+        "plan.csv",
+        "单位：万元\n编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,画青村,通村,4.5,2.1,\"¥1,700,000\"\nA2,天马乡,画青村,通村,4.5,2.1,¥170万\n",
+    );
+    env.roadsub(&["batch", &input, "--lang", "en"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:3: 投资 \"¥1,700,000\" has the yuan's sign (¥) before a bare number where bare numbers are read in 万元 or 亿元: whether it is in yuan or in that unit cannot be told (write it with its unit, like 1700000元 or 170万)\n\
+             1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:3: 投资“¥1,700,000”在按万元或亿元读取的列中，数字前有人民币符号（¥）却没有单位：无法判断是元还是该单位（请写明单位，如 1700000元 或 170万）\n\
+             1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 1 行）\n"
+        ),
+    );
+    let fixed = env.write(
+        "fixed.csv",
+        "单位：万元\n编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,画青村,通村,4.5,2.1,\"¥1,700,000元\"\n",
+    );
+    let out = env
+        .roadsub(&["batch", &fixed, "--format", "csv"])
+        .expect_code(0);
+    assert_eq!(
+        cell(&out.stdout, "A1", "投资(万元)"),
+        "170",
+        "{}",
+        out.stdout
+    );
+}

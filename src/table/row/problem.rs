@@ -707,6 +707,12 @@ pub fn value_problem(field: Field, e: ValueError, lang: Lang) -> String {
         (ValueError::FormulaError, true) => {
             "是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）".into()
         }
+        (ValueError::YuanSignInUnit, false) => {
+            "has the yuan's sign (¥) before a bare number where bare numbers are read in 万元 or 亿元: whether it is in yuan or in that unit cannot be told (write it with its unit, like 1700000元 or 170万)".into()
+        }
+        (ValueError::YuanSignInUnit, true) => {
+            "在按万元或亿元读取的列中，数字前有人民币符号（¥）却没有单位：无法判断是元还是该单位（请写明单位，如 1700000元 或 170万）".into()
+        }
         (ValueError::NotANumber, false) => format!("is not {}", expected(field, lang)),
         (ValueError::NotANumber, true) => expected(field, lang).to_string(),
         (ValueError::Negative, false) => "must not be negative".into(),
