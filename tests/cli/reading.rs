@@ -306,10 +306,8 @@ fn the_yuan_sign_before_a_bare_number_in_a_sheet_of_wan_is_refused_not_read_as_w
     let out = env
         .roadsub(&["batch", &fixed, "--format", "csv"])
         .expect_code(0);
-    assert_eq!(
-        cell(&out.stdout, "A1", "投资(万元)"),
-        "170",
-        "{}",
-        out.stdout
-    );
+    // 1,700,000 yuan: 1,575,000.00 of subsidies and 125,000.00 short.
+    let got = |column| cell(&out.stdout, "A1", column);
+    assert_eq!(got("subsidy_total"), "1575000.00", "{}", out.stdout);
+    assert_eq!(got("shortfall"), "125000.00", "{}", out.stdout);
 }
