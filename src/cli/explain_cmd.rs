@@ -22,18 +22,19 @@ pub(super) fn command(lang: Lang) -> Command {
         .help_template(super::help_template(lang))
         .next_help_heading(lang.pick("Options", "选项"))
         .after_help(lang.pick(
-            "Examples:\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh",
-            "示例：\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh",
+            "Examples:\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh\n  roadsub explain east.csv west.csv --id AYP-040 --rules examples/anyue-2018-prorate.toml",
+            "示例：\n  roadsub explain examples/anyue-2018.csv --id AY-07\n  roadsub explain plan.csv --row 3 --format json\n  roadsub explain examples/anyue-2018-plan.csv --id AYP-002 --rules examples/anyue-2018-prorate.toml --lang zh\n  roadsub explain east.csv west.csv --id AYP-040 --rules examples/anyue-2018-prorate.toml",
         ))
         .arg(help_flag(lang))
         .arg(
-            Arg::new("file")
+            Arg::new("files")
                 .value_name("FILE")
                 .required(true)
+                .num_args(1..)
                 .value_parser(value_parser!(PathBuf))
                 .help(lang.pick(
-                    "The segment table (CSV or Excel); every row is computed, so budgets apply as in a batch run",
-                    "路段表（CSV 或 Excel）；全表计算，预算额度的分配与批量运行相同",
+                    "The segment table (CSV or Excel), or the tables of a run, in the order a batch run gets them; every row is computed, so budgets apply across them as in a batch run",
+                    "路段表（CSV 或 Excel），或一次运行的各表（顺序与批量运行相同）；全部计算，预算额度的分配与批量运行相同",
                 )),
         )
         .arg(
@@ -58,8 +59,8 @@ pub(super) fn command(lang: Lang) -> Command {
         .arg(super::encoding_arg(
             "encoding",
             "encoding",
-            "Encoding of FILE, a CSV table: utf-8 or gbk (GBK/GB18030) [default: recognised from the whole file]",
-            "FILE（CSV 表格）的编码：utf-8 或 gbk（GBK/GB18030）［默认：由整个文件识别］",
+            "Encoding of each FILE that is a CSV table: utf-8 or gbk (GBK/GB18030) [default: recognised from each whole file]",
+            "每个 FILE（CSV 表格）的编码：utf-8 或 gbk（GBK/GB18030）［默认：由各文件全文识别］",
             lang,
         ))
         .arg(
@@ -81,8 +82,22 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .map(|text| row_number(text, lang))
         .transpose()?;
     let header = super::header_options(m, lang)?;
+    let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    if files.len() > 1 && row.is_some() {
+        // A row's number is counted in one table.
+        return Err(Failure::new(
+            EXIT_USAGE,
+            lang.pick(
+                "--row counts the rows of one table: with several tables, name the row by --id",
+                "--row 按单个表计行：给出多个表时，请用 --id 指定行",
+            ),
+        ));
+    }
     let rules = load_rules_as_of(m, lang)?;
-    let path = m.get_one::<PathBuf>("file").expect("required");
+    if files.len() > 1 {
+        return several(m, &files, header, &rules, lang);
+    }
+    let path = files[0];
     let label = path.display().to_string();
     if label == "-" {
         return Err(Failure::new(
@@ -173,41 +188,189 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .collect();
     let id = id_col.map_or_else(String::new, |c| sheet.rows[at].get(c).trim().to_string());
     let (doc, at) = judged(sheet, at, &rules);
-    left_out_of_sharing(&doc, &rules, &label, lang);
+    if shares_out(&rules) {
+        let bad: Vec<String> = (0..doc.sheet.rows.len())
+            .filter(|&r| !doc.not_a_segment(r) && matches!(doc.calc(&rules, r), Calc::Bad(_)))
+            .map(|r| doc.sheet.rows[r].line.to_string())
+            .collect();
+        left_out_of_sharing(Some(&label), &bad, lang);
+    }
     match doc.calc(&rules, at) {
-        Calc::Good(c) => {
-            let row = (label.as_str(), line, id.as_str());
-            let text = match m.get_one::<String>("format").map(String::as_str) {
-                Some("json") => {
-                    let as_of_given = m.contains_id("as_of");
-                    let v = crate::report::explain::json(
-                        &rules,
-                        row,
-                        &c.segment,
-                        &c.breakdown,
-                        as_of_given,
-                        lang,
-                    );
-                    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-                }
-                _ => {
-                    let text =
-                        crate::report::explain::text(&rules, row, &c.segment, &c.breakdown, lang);
-                    format!("{units}{text}")
-                }
-            };
-            to_stdout(text.as_bytes(), lang)?;
-            Ok(EXIT_OK)
-        }
-        Calc::Bad(errors) => Err(Failure::new(
+        Calc::Good(c) => said(
+            m,
+            &rules,
+            (&label, line, &id),
+            &c.segment,
+            &c.breakdown,
+            &units,
+            lang,
+        ),
+        Calc::Bad(errors) => Err(refused(&errors, &label, &rules, lang)),
+    }
+}
+
+/// Explains the row `--id` names among several tables, computed as one run, as a batch run of
+/// them computes it: budgets that share out an envelope share it across all the tables.
+fn several(
+    m: &ArgMatches,
+    files: &[&PathBuf],
+    header: crate::table::HeaderOptions,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Result<u8, Failure> {
+    super::compare_cmd::refuse_twice(files, lang)?;
+    let reading = super::notice_cmd::Reading {
+        encoding: super::encoding_of(m, "encoding"),
+        flag: "--encoding",
+        sheet: None,
+        header,
+        from_stdin: (
+            "explain reads tables from files, not from standard input: give their paths",
+            "explain 从文件读取路段表，不读标准输入：请给出文件路径",
+        ),
+    };
+    let (tables, unread) = super::notice_cmd::tables_read(files, &reading, rules, lang)?;
+    if unread > 0 {
+        // Without a table, the envelopes would be shared otherwise than the run shares them.
+        let problems = super::problems_said(0, unread as u64, lang);
+        return Err(Failure::new(
             EXIT_BAD_INPUT,
-            errors
-                .iter()
-                .map(|e| e.render(&label, &rules, lang))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            match lang {
+                Lang::En => format!("{problems}; nothing explained"),
+                Lang::Zh => format!("{problems}；未作解释"),
+            },
+        ));
+    }
+    for t in &tables {
+        units_in_doubt(&t.sheet, rules, &t.label, lang)?;
+    }
+    let id = m.get_one::<String>("id").expect("--row was refused").trim();
+    let mut places = Vec::new();
+    for (t, table) in tables.iter().enumerate() {
+        if let Some(c) = table.sheet.columns.index(Field::Id) {
+            for (r, row) in table.sheet.rows.iter().enumerate() {
+                if row.get(c).trim() == id {
+                    places.push((t, r));
+                }
+            }
+        }
+    }
+    let place =
+        |&(t, r): &(usize, usize)| format!("{}:{}", tables[t].label, tables[t].sheet.rows[r].line);
+    let (t, r) = match places.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                match lang {
+                    Lang::En => format!("no row of the tables has the id \"{id}\""),
+                    Lang::Zh => format!("各表中没有编号为“{id}”的行"),
+                },
+            ))
+        }
+        many => {
+            // A batch run refuses a repeated id, across its tables too: so does this.
+            let at: Vec<String> = many.iter().map(place).collect();
+            return Err(Failure::new(
+                EXIT_BAD_INPUT,
+                match lang {
+                    Lang::En => format!(
+                        "the id \"{id}\" is on {} (ids must be unique across the tables)",
+                        at.join(", ")
+                    ),
+                    Lang::Zh => format!("编号“{id}”出现在 {}（各表的编号必须唯一）", at.join("、")),
+                },
+            ));
+        }
+    };
+    let run = crate::report::notice::Run::new(&tables, rules)
+        .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(lang)))?;
+    if shares_out(rules) {
+        let bad: Vec<String> = run
+            .errors()
+            .iter()
+            .filter_map(|(t, e)| Some(format!("{}:{}", tables[*t].label, e.first()?.line)))
+            .collect();
+        left_out_of_sharing(None, &bad, lang);
+    }
+    let table = &tables[t];
+    let line = table.sheet.rows[r].line;
+    let units: String = table
+        .sheet
+        .columns
+        .units
+        .describe(lang)
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
+    match run.row(t, r) {
+        Some(Ok((segment, breakdown))) => said(
+            m,
+            rules,
+            (&table.label, line, id),
+            &segment,
+            &breakdown,
+            &units,
+            lang,
+        ),
+        Some(Err(errors)) => Err(refused(&errors, &table.label, rules, lang)),
+        None => Err(Failure::new(
+            EXIT_BAD_INPUT,
+            match lang {
+                Lang::En => format!(
+                    "{}: row is a total, not a segment (left out)",
+                    place(&(t, r))
+                ),
+                Lang::Zh => format!("{}：该行是合计行，不是路段（不计入）", place(&(t, r))),
+            },
         )),
     }
+}
+
+/// Whether some budget of `rules` shares out an envelope among the rows under it.
+fn shares_out(rules: &RuleSet) -> bool {
+    rules
+        .budgets
+        .iter()
+        .any(|b| crate::report::allocate::allocates(b).is_some())
+}
+
+/// The explanation of a row (`row`: the table's label, the row's line and id) in the format
+/// the command line asks for, written to standard output.
+fn said(
+    m: &ArgMatches,
+    rules: &RuleSet,
+    row: (&str, u64, &str),
+    segment: &crate::engine::Segment,
+    breakdown: &crate::engine::Breakdown,
+    units: &str,
+    lang: Lang,
+) -> Result<u8, Failure> {
+    let text = match m.get_one::<String>("format").map(String::as_str) {
+        Some("json") => {
+            let as_of_given = m.contains_id("as_of");
+            let v = crate::report::explain::json(rules, row, segment, breakdown, as_of_given, lang);
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        _ => {
+            let text = crate::report::explain::text(rules, row, segment, breakdown, lang);
+            format!("{units}{text}")
+        }
+    };
+    to_stdout(text.as_bytes(), lang)?;
+    Ok(EXIT_OK)
+}
+
+/// A row that cannot be computed: its errors, as a batch run says them.
+fn refused(errors: &[RowError], label: &str, rules: &RuleSet, lang: Lang) -> Failure {
+    Failure::new(
+        EXIT_BAD_INPUT,
+        errors
+            .iter()
+            .map(|e| e.render(label, rules, lang))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// Refuses a table with a note or a row of units among its rows that gives another unit than
@@ -250,11 +413,7 @@ fn units_in_doubt(sheet: &Sheet, rules: &RuleSet, label: &str, lang: Lang) -> Re
 /// of it, and the other rows are neither computed nor kept; with them, the whole table is
 /// computed, as the table view holds it.
 fn judged(mut sheet: Sheet, at: usize, rules: &RuleSet) -> (Doc, usize) {
-    let shares_out = rules
-        .budgets
-        .iter()
-        .any(|b| crate::report::allocate::allocates(b).is_some());
-    if shares_out {
+    if shares_out(rules) {
         return (Doc::new(sheet, None, rules), at);
     }
     let id_col = sheet.columns.index(Field::Id);
@@ -274,21 +433,11 @@ fn judged(mut sheet: Sheet, at: usize, rules: &RuleSet) -> (Doc, usize) {
     (Doc::new(sheet, None, rules), at)
 }
 
-/// Says on standard error which rows that cannot be computed were left out of the sharing of
-/// an envelope (the figures explained are shared among the rows that can), as a batch run
-/// with `--keep-going` leaves them out; without it, a batch run refuses the table.
-fn left_out_of_sharing(doc: &Doc, rules: &RuleSet, label: &str, lang: Lang) {
-    let shares_out = rules
-        .budgets
-        .iter()
-        .any(|b| crate::report::allocate::allocates(b).is_some());
-    if !shares_out {
-        return;
-    }
-    let bad: Vec<u64> = (0..doc.sheet.rows.len())
-        .filter(|&r| !doc.not_a_segment(r) && matches!(doc.calc(rules, r), Calc::Bad(_)))
-        .map(|r| doc.sheet.rows[r].line)
-        .collect();
+/// Says on standard error which rows that cannot be computed (`bad`: their lines, or with
+/// several tables their tables and lines) were left out of the sharing of an envelope (the
+/// figures explained are shared among the rows that can), as a batch run with `--keep-going`
+/// leaves them out; without it, a batch run refuses the table. `label`: the one table's.
+fn left_out_of_sharing(label: Option<&str>, bad: &[String], lang: Lang) {
     if bad.is_empty() {
         return;
     }
@@ -296,22 +445,32 @@ fn left_out_of_sharing(doc: &Doc, rules: &RuleSet, label: &str, lang: Lang) {
     let lines = bad
         .iter()
         .take(5)
-        .map(u64::to_string)
+        .cloned()
         .collect::<Vec<_>>()
         .join(lang.pick(", ", "、"));
     let more = if n > 5 { "…" } else { "" };
-    super::to_stderr(&match lang {
-        Lang::En => format!(
+    let text = match (lang, label) {
+        (Lang::En, Some(label)) => format!(
             "roadsub: warning: {label}: {n} {} that cannot be computed (line{} {lines}{more}) {} left out of the budgets' sharing, as `batch --keep-going` leaves {}; without it, a batch run refuses the table\n",
             if n == 1 { "row" } else { "rows" },
             if n == 1 { "" } else { "s" },
             if n == 1 { "is" } else { "are" },
             if n == 1 { "it out" } else { "them out" },
         ),
-        Lang::Zh => format!(
+        (Lang::Zh, Some(label)) => format!(
             "roadsub: 警告：{label}：有 {n} 行无法计算（第 {lines}{more} 行），未参与预算额度的分配，与 batch --keep-going 相同；不加该选项时 batch 拒绝计算此表\n"
         ),
-    });
+        (Lang::En, None) => format!(
+            "roadsub: warning: {n} {} that cannot be computed ({lines}{more}) {} left out of the budgets' sharing, as `batch --keep-going` leaves {}; without it, a batch run refuses the tables\n",
+            if n == 1 { "row" } else { "rows" },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it out" } else { "them out" },
+        ),
+        (Lang::Zh, None) => format!(
+            "roadsub: 警告：有 {n} 行无法计算（{lines}{more}），未参与预算额度的分配，与 batch --keep-going 相同；不加该选项时 batch 拒绝计算这些表\n"
+        ),
+    };
+    super::to_stderr(&text);
 }
 
 /// The row `--row` names: a whole number from 1. Anything else is a usage error, said in

@@ -111,29 +111,59 @@ fn read_tables(
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
     super::compare_cmd::refuse_twice(&files, lang)?;
-    let encoding = super::encoding_of(m, "input_encoding");
-    let which = m.get_one::<String>("sheet").map(String::as_str);
-    let header = super::header_options(m, lang)?;
+    let reading = Reading {
+        encoding: super::encoding_of(m, "input_encoding"),
+        flag: "--input-encoding",
+        sheet: m.get_one::<String>("sheet").map(String::as_str),
+        header: super::header_options(m, lang)?,
+        from_stdin: (
+            "notice reads tables from files, not from standard input: give their paths",
+            "notice 从文件读取路段表，不读标准输入：请给出文件路径",
+        ),
+    };
+    tables_read(&files, &reading, rules, lang)
+}
+
+/// How [`tables_read`] reads the tables of a command.
+pub(super) struct Reading<'a> {
+    /// A CSV table's encoding, when the command line gives it (else recognised).
+    pub encoding: Option<crate::table::Encoding>,
+    /// The option that gives it, as messages name it.
+    pub flag: &'static str,
+    /// A workbook's sheet, when the command line names one.
+    pub sheet: Option<&'a str>,
+    /// `--map`, `--amount-unit`.
+    pub header: crate::table::HeaderOptions,
+    /// What is said of `-` (standard input): English, Chinese.
+    pub from_stdin: (&'static str, &'static str),
+}
+
+/// Reads the tables `files` as `reading` says; a table whose columns are not the first's is
+/// said and counted (the second of the pair), as a batch run does.
+pub(super) fn tables_read(
+    files: &[&PathBuf],
+    reading: &Reading<'_>,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Result<(Vec<Table>, usize), Failure> {
     let mut tables: Vec<Table> = Vec::with_capacity(files.len());
     let mut unread = 0;
     for path in files {
         let label = path.display().to_string();
         if label == "-" {
-            return Err(usage(lang.pick(
-                "notice reads tables from files, not from standard input: give their paths",
-                "notice 从文件读取路段表，不读标准输入：请给出文件路径",
-            )));
+            return Err(usage(lang.pick(reading.from_stdin.0, reading.from_stdin.1)));
         }
-        let sheet = Sheet::load_with(path, which, encoding, &header).map_err(|e| {
-            let e = match e {
-                TableError::Encoding(mut e) => {
-                    e.flag = "--input-encoding";
-                    TableError::Encoding(e)
-                }
-                e => e,
-            };
-            bad(e.render(&label, lang))
-        })?;
+        let sheet = Sheet::load_with(path, reading.sheet, reading.encoding, &reading.header)
+            .map_err(|e| {
+                let e = match e {
+                    TableError::Encoding(mut e) => {
+                        e.flag = reading.flag;
+                        TableError::Encoding(e)
+                    }
+                    e => e,
+                };
+                bad(e.render(&label, lang))
+            })?;
         let label = match &sheet.workbook {
             Some(w) => format!("{label}[{}]", w.sheet),
             None => label,

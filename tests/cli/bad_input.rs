@@ -955,11 +955,11 @@ fn command_line_mistakes_are_said_in_chinese_under_lang_zh() {
         ),
         (
             vec!["explain", &input],
-            "roadsub: 缺少必需的参数：<--id <ID>|--row <N>>\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>\n\n更多信息请用 --help。\n",
+            "roadsub: 缺少必需的参数：<--id <ID>|--row <N>>\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>...\n\n更多信息请用 --help。\n",
         ),
         (
             vec!["explain", &input, "--id", "S1", "--row", "1"],
-            "roadsub: 参数 --id <ID> 不能与 --row <N> 同时使用\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>\n\n更多信息请用 --help。\n",
+            "roadsub: 参数 --id <ID> 不能与 --row <N> 同时使用\n\n用法：roadsub explain --lang <zh|en> <--id <ID>|--row <N>> <FILE>...\n\n更多信息请用 --help。\n",
         ),
         (
             vec!["batch", &input, "--amounts", "元", "--amounts", "万元"],

@@ -577,3 +577,84 @@ fn a_note_row_explained_is_said_to_be_a_note_in_a_sentence() {
             &format!("roadsub: {table}:3: 该行是说明行，不是路段（不计入）\n"),
         );
 }
+
+/// Review 8, D6: a row of a run over several tables whose budgets share an envelope across
+/// them could not be explained as the run cut it (`explain` took one table, so AYP-040's
+/// poverty fund read 100,000.00 uncut, where batch and the village's notice said 79,447.32).
+/// `explain A B --id X` computes the tables as one run: every row's figures are batch's.
+#[test]
+fn a_row_of_several_tables_is_explained_as_the_run_of_them_cuts_it() {
+    let env = Env::new();
+    let plan = std::fs::read_to_string(example("examples/anyue-2018-plan.csv")).unwrap();
+    let lines: Vec<&str> = plan.lines().collect();
+    let a = env.write("pa.csv", lines[..34].join("\n") + "\n");
+    let b = env.write(
+        "pb.csv",
+        format!("{}\n{}\n", lines[0], lines[34..].join("\n")),
+    );
+    let rules = example("examples/anyue-2018-prorate.toml");
+    let out = env.file("run.csv");
+    env.roadsub(&["batch", &a, &b, "--rules", &rules, "-o", &out])
+        .expect_code(0);
+    let run = std::fs::read_to_string(&out).unwrap();
+    let header: Vec<&str> = run.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut cut = 0;
+    for line in run.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let id = cells[0];
+        let said = env
+            .roadsub(&[
+                "explain", &a, &b, "--id", id, "--rules", &rules, "--format", "json",
+            ])
+            .expect_code(0);
+        let doc: serde_json::Value = serde_json::from_str(&said.stdout).unwrap();
+        for fund in doc["funds"].as_array().unwrap() {
+            let name = fund["id"].as_str().unwrap();
+            assert_eq!(
+                fund["paid"].as_str().unwrap(),
+                cells[column(name)],
+                "{id} {name}"
+            );
+            cut += fund["cut_by_budget"].as_array().unwrap().len();
+        }
+        assert_eq!(
+            doc["shortfall"].as_str().unwrap(),
+            cells[column("shortfall")],
+            "{id}"
+        );
+    }
+    assert!(cut > 0, "the budget cuts rows of both tables");
+    assert_eq!(
+        cell(&run, "AYP-040", "poverty"),
+        "79447.32",
+        "the cut explain must give"
+    );
+    // A row's number is counted in one table: refused with several, said in both languages.
+    env.roadsub(&["explain", &a, &b, "--row", "3"]).expect(
+        2,
+        "",
+        "roadsub: --row counts the rows of one table: with several tables, name the row by --id\n",
+    );
+    env.roadsub(&["explain", &a, &b, "--row", "3", "--lang", "zh"])
+        .expect(
+            2,
+            "",
+            "roadsub: --row 按单个表计行：给出多个表时，请用 --id 指定行\n",
+        );
+    env.roadsub(&["explain", &a, &b, "--id", "NOPE"]).expect(
+        1,
+        "",
+        "roadsub: no row of the tables has the id \"NOPE\"\n",
+    );
+    // An id in both tables is refused, as a batch run of them refuses it.
+    let twice = env.write("twice.csv", format!("{}\n{}\n", lines[0], lines[1]));
+    let first = lines[1].split(',').next().unwrap();
+    env.roadsub(&["explain", &a, &twice, "--id", first]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: the id \"{first}\" is on {a}:2, {twice}:2 (ids must be unique across the tables)\n"
+        ),
+    );
+}

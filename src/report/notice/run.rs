@@ -248,6 +248,36 @@ impl<'a> Run<'a> {
         Ok(Some((seg, b)))
     }
 
+    /// Row `row` of input `table` as the run computed it: its segment and breakdown, each cut
+    /// the budgets made replayed on it, or its errors (a row the run's totals could not hold
+    /// is bad, as in a batch run); `None` for a totals row, which the run leaves out.
+    #[allow(clippy::type_complexity)]
+    pub fn row(
+        &self,
+        table: usize,
+        row: usize,
+    ) -> Option<Result<(Segment, Breakdown), Vec<RowError>>> {
+        let i = self
+            .rows
+            .binary_search_by_key(&(table, row), |k| (k.table, k.row))
+            .ok()?;
+        let line = self.tables[table].sheet.rows[row].line;
+        let too_large = || Err(vec![RowError::row(line, Problem::Overflow)]);
+        Some(match self.rows[i].state {
+            State::Good => match self.computed(i) {
+                Ok(Some(computed)) => Ok(computed),
+                Ok(None) | Err(Overflow) => too_large(),
+            },
+            State::Bad => Err(self
+                .errors
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map(|(_, e)| e.clone())
+                .unwrap_or_default()),
+            State::TooLarge => too_large(),
+        })
+    }
+
     /// The errors of every bad row, in input order, with the input they are in (a row the
     /// run's totals could not hold is bad as in a batch run).
     pub fn errors(&self) -> Vec<(usize, Vec<RowError>)> {
