@@ -359,3 +359,21 @@ fn a_password_protected_xls_is_said_to_be_protected() {
         .stdout("")
         .stderr_first_line(&format!("{p}: cannot be read: the workbook is protected by a password (or is an old .xls under a new name); open it in Excel or WPS, remove the password, and save it as .xlsx"));
 }
+
+/// Review 7, D6: townships, villages and classes merged down their column (合并单元格, as
+/// offices write them) are read on every row Excel shows them on, in an .xls (made by
+/// LibreOffice: B3:B5 天马乡, B6:B7 石鼓镇, C6:C7 白塔村, D6:D7 通村) as in an .xlsx; a cost
+/// merged over two rows (G6:G7) is not shared out: the second row has none, and says so.
+#[test]
+fn merged_townships_are_read_on_every_row_and_a_merged_cost_is_not_shared_out() {
+    let env = Env::new();
+    let book = data("merged.xls");
+    env.roadsub(&["batch", &book, "--keep-going"])
+        .expect_code(1)
+        .stdout_has("\nA2,天马乡,玉皇村,通村,4.5,2,960000,")
+        .stdout_has("\nA3,天马乡,金鸡村,通村,4.5,2,640000,")
+        .stdout_has("\nA4,石鼓镇,白塔村,通村,4.5,2,800000,")
+        .stderr(&format!(
+            "{book}[道路]:7: 投资 has no cost: give cost or cost_per_km\n1 bad row; wrote the 4 good rows to standard output\n"
+        ));
+}

@@ -8,7 +8,7 @@
 //! the workbook has formulas Excel and WPS are asked to recalculate on opening, so no formula
 //! shows a result computed from the old values.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Write};
 use std::path::Path;
@@ -83,6 +83,22 @@ pub fn edit(
         fields: fields_read(columns, width),
     };
     let (edits, kept) = changes(&before.rows, &kinds, rows);
+    if !edits.cells.is_empty() || !edits.delete.is_empty() {
+        // Nothing is written into merged cells (see `merged`).
+        let merges = super::merged::merges(src, sheet).map_err(|error| SaveError::Unreadable {
+            file: src.display().to_string(),
+            error: Box::new(error),
+        })?;
+        let edited = edits
+            .cells
+            .iter()
+            .flat_map(|(&r, cells)| cells.keys().map(move |&c| (u64::from(r), c)));
+        let deleted: BTreeSet<u64> = edits.delete.iter().map(|&r| u64::from(r)).collect();
+        let lines: Vec<u64> = before.rows.iter().map(|r| r.line).collect();
+        if let Some(refused) = super::merged::edit_refused(&merges, edited, &deleted, &lines) {
+            return Err(refused);
+        }
+    }
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
     let part = sheet_part(&mut zip, sheet)?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
@@ -304,7 +320,7 @@ fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveErr
 }
 
 /// The package path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`).
-fn sheet_part(zip: &mut ZipArchive<File>, sheet: &str) -> Result<String, SaveError> {
+pub(super) fn sheet_part(zip: &mut ZipArchive<File>, sheet: &str) -> Result<String, SaveError> {
     let book = read_entry(zip, WORKBOOK)?;
     let book = String::from_utf8(book).map_err(damaged)?;
     let mut id = None;

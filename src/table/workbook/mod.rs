@@ -16,6 +16,7 @@ mod guard;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
+pub mod merged;
 pub(crate) mod ods;
 pub mod patch;
 mod quick;
@@ -360,13 +361,22 @@ pub fn open_with(
                 let header_line = rows[at].0;
                 // Empty cells at a row's end are not missing fields in a workbook.
                 let width = columns.names.len();
-                let table: Vec<SheetRow> = rows[at + 1..]
+                let mut table: Vec<SheetRow> = rows[at + 1..]
                     .iter()
                     .map(|(line, f)| {
                         let padded = f.iter().map(String::as_str).chain(std::iter::repeat(""));
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
+                // Township, village and class as merged cells show them.
+                let mut fill = merged::Fill::new(&columns, header_line);
+                for i in 0..table.len() {
+                    let (done, rest) = table.split_at_mut(i);
+                    fill.fill(&mut rest[0], done.last(), || match &book {
+                        calamine::Sheets::Xls(xls) => merged::from_xls(xls, &name),
+                        _ => merged::merges(path, &name),
+                    })?;
+                }
                 // A number typed where its cell's own format would show a unit beside it is
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
                 let (numeric, dates) = column_kinds(&range, header_line);

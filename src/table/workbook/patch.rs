@@ -15,7 +15,8 @@ use quick_xml::Reader;
 use super::shown::ShownUnits;
 
 pub use xml::column_name;
-use xml::{attr, cell_xml, grown_dimension, new_dimension, parse_ref, row_start, row_xml};
+pub(crate) use xml::parse_ref;
+use xml::{attr, cell_xml, grown_dimension, new_dimension, row_start, row_xml};
 
 mod xml;
 

@@ -39,6 +39,14 @@ pub enum SaveError {
     TooLong(String),
     /// Rows added would go below a worksheet's last row, which holds content.
     NoRowLeft,
+    /// An edited cell (`cell`) lies in merged cells (`range`, over `rows`), or a deleted row
+    /// holds the first cell of merged cells that show its value on rows kept (`deleted`).
+    Merged {
+        cell: String,
+        range: String,
+        rows: (u64, u64),
+        deleted: bool,
+    },
     /// The sheet on disk no longer has the table where it was read.
     Moved,
     /// The workbook's parts could not be understood.
@@ -103,6 +111,18 @@ impl SaveError {
             ),
             (SaveError::NoRowLeft, Lang::En) => "the sheet's last row (1,048,576) holds something, so an added row has no row below it to go in; not saved: clear the sheet's last rows in Excel or WPS, or save under a new name ending in .csv".to_string(),
             (SaveError::NoRowLeft, Lang::Zh) => "工作表的最后一行（第 1,048,576 行）已有内容，新增行无处可写；未保存：请在 Excel 或 WPS 中清空工作表末尾的行，或另存为 .csv 新文件".to_string(),
+            (SaveError::Merged { cell, range, rows: (from, to), deleted: false }, Lang::En) => format!(
+                "cell {cell} lies in the merged cells {range}, which show one value on rows {from}–{to}: what is written there would be hidden under the merge or change those rows too; not saved: unmerge the cells in Excel or WPS first (and fill each row), or save under a new name ending in .csv"
+            ),
+            (SaveError::Merged { cell, range, rows: (from, to), deleted: false }, Lang::Zh) => format!(
+                "单元格 {cell} 位于合并单元格 {range} 中，第 {from}–{to} 行显示同一个值：写入的内容会被合并单元格遮住，或一并改变这些行；未保存：请先在 Excel 或 WPS 中取消合并（并逐行填写），或另存为 .csv 新文件"
+            ),
+            (SaveError::Merged { cell, range, rows: (from, to), deleted: true }, Lang::En) => format!(
+                "the row deleted holds cell {cell}, the value the merged cells {range} show on rows {from}–{to}: deleting it would blank the rows kept; not saved: unmerge the cells in Excel or WPS first (and fill each row), or save under a new name ending in .csv"
+            ),
+            (SaveError::Merged { cell, range, rows: (from, to), deleted: true }, Lang::Zh) => format!(
+                "删除的行含有单元格 {cell}，即合并单元格 {range} 在第 {from}–{to} 行显示的值：删除后保留的行会变为空；未保存：请先在 Excel 或 WPS 中取消合并（并逐行填写），或另存为 .csv 新文件"
+            ),
             (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),
             (SaveError::Damaged(e), Lang::En) => format!("the workbook's parts could not be understood ({e}); not saved: save under a new name"),

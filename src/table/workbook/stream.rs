@@ -19,7 +19,7 @@ use super::cells::push_cell_text;
 use super::guard;
 use super::quick::{Quick, Unsure};
 use super::shown::{around_value, palette_units, push_around, ShownUnits};
-use super::{candidates, check_kind, extension, find_header, is_final, sheet_list};
+use super::{candidates, check_kind, extension, find_header, is_final, merged, sheet_list};
 use super::{WorkbookError, WorkbookTable, HEADER_SEARCH_ROWS};
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, HeaderOptions, Problem, RowError};
@@ -427,7 +427,7 @@ fn by_calamine<'a, B: Cells + 'a>(
     out: &'a SyncSender<Batch>,
 ) -> impl FnMut(&str) -> SheetDone + 'a {
     move |name| {
-        let mut sheet = SheetRead::new(name, options, head, out);
+        let mut sheet = SheetRead::new(name, path, options, head, out);
         let mut next = book.cells(path, name).map_err(Some)?;
         finished(sheet.run(&mut next))
     }
@@ -473,7 +473,7 @@ fn read_xlsx(
     }
     let mut slow: Option<Xlsx<BufReader<File>>> = None;
     read_each(names, head, |name| {
-        let mut sheet = SheetRead::new(name, options, head, out);
+        let mut sheet = SheetRead::new(name, path, options, head, out);
         if let Ok(mut cells) = quick.cells(name) {
             let mut next: CellReader =
                 Box::new(move |text| cells.next(text).map_err(|_: Unsure| CellError::Unsure));
@@ -547,12 +547,18 @@ fn read_each(
 /// reader from the cell one stopped at.
 struct SheetRead<'a> {
     name: &'a str,
+    /// The workbook (its merged cells are read from it when a row needs them).
+    path: &'a Path,
     options: &'a HeaderOptions,
     head: &'a SyncSender<Head>,
     out: &'a SyncSender<Batch>,
     before: Vec<(u64, Vec<String>)>,
     header: Option<Columns>,
+    /// The township, village and class merged cells show, filled in ([`merged::Fill`]).
+    fill: Option<merged::Fill>,
     batch: Vec<BookItem>,
+    /// The last row of the last batch sent (the row before the next one, to fill from).
+    sent_last: Option<SheetRow>,
     row: Row,
     /// The text of the cell just read, before it is known to belong to the row being read.
     text: String,
@@ -564,18 +570,22 @@ struct SheetRead<'a> {
 impl<'a> SheetRead<'a> {
     fn new(
         name: &'a str,
+        path: &'a Path,
         options: &'a HeaderOptions,
         head: &'a SyncSender<Head>,
         out: &'a SyncSender<Batch>,
     ) -> Self {
         SheetRead {
             name,
+            path,
             options,
             head,
             out,
             before: Vec::new(),
             header: None,
+            fill: None,
             batch: Vec::with_capacity(BATCH),
+            sent_last: None,
             row: Row::default(),
             text: String::new(),
             cells: 0,
@@ -639,24 +649,37 @@ impl<'a> SheetRead<'a> {
     fn take_row(&mut self, done: u64) -> Result<(), Option<WorkbookError>> {
         match &self.header {
             Some(columns) => {
-                self.batch.push(item(columns, &self.row, done));
-                if self.batch.len() == BATCH
-                    && self
-                        .out
-                        .send(Ok(std::mem::replace(
-                            &mut self.batch,
-                            Vec::with_capacity(BATCH),
-                        )))
-                        .is_err()
-                {
-                    return Err(None);
+                let (path, name) = (self.path, self.name);
+                let fill = self.fill.as_mut().expect("made with the header");
+                let load = || merged::merges(path, name);
+                let before = match self.batch.last() {
+                    Some(BookItem::Row(row)) => Some(row),
+                    Some(BookItem::NoResult(_)) => None,
+                    None => self.sent_last.as_ref(),
+                };
+                match item(columns, &self.row, done, fill, before, load) {
+                    Ok(item) => self.batch.push(item),
+                    Err(e) => {
+                        let _ = self.out.send(Err(e));
+                        return Err(None);
+                    }
+                }
+                if self.batch.len() == BATCH {
+                    let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+                    self.sent_last = match full.last() {
+                        Some(BookItem::Row(row)) => Some(row.clone()),
+                        _ => None,
+                    };
+                    if self.out.send(Ok(full)).is_err() {
+                        return Err(None);
+                    }
                 }
             }
             None => {
                 self.before
                     .push((done, self.row.fields().map(str::to_string).collect()));
                 match find_header(&self.before, self.options) {
-                    Ok((_, columns)) => {
+                    Ok((at, columns)) => {
                         if self
                             .head
                             .send(Ok((columns.clone(), self.name.to_string())))
@@ -664,6 +687,7 @@ impl<'a> SheetRead<'a> {
                         {
                             return Err(None);
                         }
+                        self.fill = Some(merged::Fill::new(&columns, self.before[at].0));
                         self.header = Some(columns);
                     }
                     Err((problems, found))
@@ -760,8 +784,17 @@ fn finished(run: Result<bool, SheetStop>) -> SheetDone {
     })
 }
 
-/// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it.
-fn item(columns: &Columns, row: &Row, line: u64) -> BookItem {
+/// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it, its
+/// township, village and class as merged cells show them (`fill`, from `before`, the row
+/// before it; `load` gives the merges).
+fn item(
+    columns: &Columns,
+    row: &Row,
+    line: u64,
+    fill: &mut merged::Fill,
+    before: Option<&SheetRow>,
+    load: impl FnOnce() -> Result<Vec<merged::Merge>, WorkbookError>,
+) -> Result<BookItem, WorkbookError> {
     let missing = row
         .no_result
         .iter()
@@ -769,8 +802,18 @@ fn item(columns: &Columns, row: &Row, line: u64) -> BookItem {
         .find(|&c| columns.field_at(c).is_some());
     let width = columns.names.len();
     let padded = row.fields().chain(std::iter::repeat(""));
-    let sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
-    judged(columns, sheet_row, missing)
+    let mut sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
+    let blank_at = |c: usize| {
+        row.fields
+            .get(c)
+            .is_none_or(|&(s, e)| merged::blank(&row.text[s..e]))
+    };
+    if fill.wants(blank_at) {
+        fill.fill(&mut sheet_row, before, load)?;
+    } else {
+        fill.none();
+    }
+    Ok(judged(columns, sheet_row, missing))
 }
 
 /// A row, or why it cannot be computed when a cell it needs (`missing`) is a formula with

@@ -23,7 +23,7 @@ pub fn column_name(mut col: u32) -> String {
 }
 
 /// `(row, column)` of a reference like `AB12` (row from 1, column from 0).
-pub(super) fn parse_ref(r: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_ref(r: &str) -> Option<(u32, u32)> {
     let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
     if letters == 0 || letters > 3 {
         return None;

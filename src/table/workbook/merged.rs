@@ -1,0 +1,328 @@
+//! Merged cells (合并单元格). Office sheets often merge a township's or a village's cell down
+//! over all of its roads: Excel and WPS show the township on every one of those rows, while
+//! the file holds it in the merge's first cell alone, the others empty. Read cell by cell,
+//! every row but the first had no township, and the table was refused ("乡镇为空").
+//!
+//! A segment's township, village and class are read as the sheet shows them: an empty cell
+//! under a merge that runs down its column takes the value the merge shows (its first cell's),
+//! carried down from the row above, which holds it. Only these words are: an amount, a length
+//! or an id merged over several rows is never shared out among them (such a row stays empty,
+//! and is said to be). A merge across columns, or one that starts in the header or above,
+//! gives no row its value. Saving never writes into merged cells (see [`edit_refused`]):
+//! what is written there would be hidden under the merge, or change what other rows show.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::save::SaveError;
+use super::WorkbookError;
+use crate::table::sheet::SheetRow;
+use crate::table::{Columns, Field};
+
+/// Whether a cell's text is blank (nothing, or spaces of any kind: a full-width one too).
+pub fn blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
+/// A merged range: first and last row (from 1), first and last column (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub rows: (u64, u64),
+    pub cols: (u32, u32),
+}
+
+impl Merge {
+    /// Whether the merge covers the cell at `(line, col)`.
+    pub fn covers(&self, line: u64, col: u32) -> bool {
+        (self.rows.0..=self.rows.1).contains(&line) && (self.cols.0..=self.cols.1).contains(&col)
+    }
+
+    /// The range as Excel writes it (`B3:B10`).
+    pub fn name(&self) -> String {
+        let cell = |row: u64, col: u32| format!("{}{row}", super::patch::column_name(col));
+        format!(
+            "{}:{}",
+            cell(self.rows.0, self.cols.0),
+            cell(self.rows.1, self.cols.1)
+        )
+    }
+}
+
+/// The fields whose empty cells take what a merge down their column shows.
+const SHOWN: [Field; 3] = [Field::Township, Field::Village, Field::Class];
+
+/// The merged cells of sheet `sheet` of the workbook at `path`: an .xlsx's or .xlsm's from its
+/// sheet's XML; none for an .xlsb or .ods (their merges are not read; an .xls's are given by
+/// the workbook read, [`from_xls`]).
+pub fn merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, WorkbookError> {
+    match super::extension(path).as_str() {
+        "xlsx" | "xlsm" => xlsx_merges(path, sheet).map_err(|e| WorkbookError::Open(e.to_string())),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The merged cells of an .xls sheet, as calamine read them with the workbook.
+pub fn from_xls<R: std::io::Read + std::io::Seek>(
+    book: &calamine::Xls<R>,
+    sheet: &str,
+) -> Result<Vec<Merge>, WorkbookError> {
+    let found = book
+        .merge_cells_by_sheet_name(sheet)
+        .map_err(super::stream::open_error)?;
+    Ok(found
+        .into_iter()
+        .map(|d| Merge {
+            rows: (u64::from(d.start.0) + 1, u64::from(d.end.0) + 1),
+            cols: (d.start.1, d.end.1),
+        })
+        .collect())
+}
+
+/// The `<mergeCell ref="…">` elements of an .xlsx sheet, read without holding the sheet: its
+/// XML is read through once, and only what follows `<mergeCells` (after the cells, near its
+/// end) is kept and parsed.
+fn xlsx_merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, SaveError> {
+    let mut zip = zip::ZipArchive::new(File::open(path)?).map_err(damaged)?;
+    let part = super::inplace::sheet_part(&mut zip, sheet)?;
+    let mut entry = zip.by_name(&part).map_err(damaged)?;
+    let mut chunk = vec![0u8; 1 << 18];
+    // The bytes not yet looked through (a tag may straddle two reads), then, once the merges
+    // are found, everything from them on.
+    let mut window: Vec<u8> = Vec::new();
+    let mut from: Option<usize> = None;
+    loop {
+        let n = match entry.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(SaveError::Io(e)),
+        };
+        window.extend_from_slice(&chunk[..n]);
+        if from.is_none() {
+            from = merge_cells_tag(&window);
+            if from.is_none() {
+                // Keep a tag's length of the end: `<x:mergeCells` may be cut in two.
+                let keep = window.len().min(64);
+                window.drain(..window.len() - keep);
+            }
+        }
+    }
+    let Some(from) = from else {
+        return Ok(Vec::new());
+    };
+    let xml = String::from_utf8_lossy(&window[from..]);
+    let mut reader = Reader::from_str(&xml);
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                let range = e
+                    .try_get_attribute("ref")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| parse_range(&a.value));
+                found.extend(range);
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "mergeCells" => break,
+            Ok(Event::Eof) => break,
+            Err(e) => return Err(damaged(e)),
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+fn damaged(e: impl std::fmt::Display) -> SaveError {
+    SaveError::Damaged(e.to_string())
+}
+
+/// Where the `<mergeCells` element (with or without a namespace prefix) starts in `xml`.
+/// Markup is the only place a `<` stands in XML, so a name after `<` (or after `<prefix:`)
+/// followed by a space, `>` or `/` is the element, never a cell's text.
+fn merge_cells_tag(xml: &[u8]) -> Option<usize> {
+    let name = b"mergeCells";
+    for at in memchr::memmem::find_iter(xml, name) {
+        if !matches!(
+            xml.get(at + name.len()),
+            Some(b' ' | b'>' | b'/' | b'\t' | b'\r' | b'\n')
+        ) {
+            continue;
+        }
+        let before = &xml[..at];
+        let start = match before.last() {
+            Some(b'<') => at - 1,
+            Some(b':') => {
+                let prefix = before[..before.len() - 1]
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                    .count();
+                let lt = before.len() - 1 - prefix;
+                if prefix == 0 || lt == 0 || before[lt - 1] != b'<' {
+                    continue;
+                }
+                lt - 1
+            }
+            _ => continue,
+        };
+        return Some(start);
+    }
+    None
+}
+
+/// `B3:B10` (or a single cell, `B3`) as a merge.
+fn parse_range(text: &str) -> Option<Merge> {
+    let (a, b) = text.split_once(':').unwrap_or((text, text));
+    let (r1, c1) = super::patch::parse_ref(a.trim())?;
+    let (r2, c2) = super::patch::parse_ref(b.trim())?;
+    Some(Merge {
+        rows: (u64::from(r1.min(r2)), u64::from(r1.max(r2))),
+        cols: (c1.min(c2), c1.max(c2)),
+    })
+}
+
+/// Fills the township, village and class of a sheet's rows as the sheet shows them (see the
+/// module's note), row after row, in order, each from the row before it. The merges are read
+/// the first time a row has one of those cells empty: a sheet with none empty is read as
+/// before, at the cost of looking at three cells a row.
+pub struct Fill {
+    /// The columns of the fields filled, in [`SHOWN`]'s order (those the table has).
+    cols: Vec<usize>,
+    /// The header's row: a merge from it or above it gives no row its value.
+    header_line: u64,
+    /// The merges that run down one of those columns below the header, by column and first
+    /// row; `None` until needed.
+    merges: Option<Vec<Merge>>,
+    /// Which cells of the row before were filled (so hold what their merges show).
+    filled: [bool; SHOWN.len()],
+}
+
+impl Fill {
+    /// A fill for the rows of a table with `columns`, whose header is on row `header_line`.
+    pub fn new(columns: &Columns, header_line: u64) -> Fill {
+        Fill {
+            cols: SHOWN.iter().filter_map(|&f| columns.index(f)).collect(),
+            header_line,
+            merges: None,
+            filled: [false; SHOWN.len()],
+        }
+    }
+
+    /// Whether a row whose cells `blank_at` says blank (by column) has one to fill: else it
+    /// is passed over with [`Fill::none`], at less cost than [`Fill::fill`].
+    pub fn wants(&self, blank_at: impl Fn(usize) -> bool) -> bool {
+        self.cols.iter().any(|&c| blank_at(c))
+    }
+
+    /// The next row of the table has no cell to fill ([`Fill::wants`]).
+    pub fn none(&mut self) {
+        self.filled = [false; SHOWN.len()];
+    }
+
+    /// Fills `row`, the next row of the table, from `before`, the row before it (`None` when
+    /// it is not at hand: nothing is filled); `load` gives the sheet's merges when they are
+    /// first needed.
+    pub fn fill(
+        &mut self,
+        row: &mut SheetRow,
+        before: Option<&SheetRow>,
+        load: impl FnOnce() -> Result<Vec<Merge>, WorkbookError>,
+    ) -> Result<(), WorkbookError> {
+        let empty = |row: &SheetRow, c: usize| blank(row.get(c));
+        let mut filled = [false; SHOWN.len()];
+        if self.wants(|c| empty(row, c)) {
+            let merges = match &self.merges {
+                Some(merges) => merges,
+                None => {
+                    let (cols, header) = (&self.cols, self.header_line);
+                    let mut down: Vec<Merge> = load()?
+                        .into_iter()
+                        .filter(|m| {
+                            m.cols.0 == m.cols.1
+                                && m.rows.0 > header
+                                && m.rows.1 > m.rows.0
+                                && cols.contains(&(m.cols.0 as usize))
+                        })
+                        .collect();
+                    down.sort_unstable_by_key(|m| (m.cols.0, m.rows.0));
+                    self.merges.insert(down)
+                }
+            };
+            for (i, &c) in self.cols.iter().enumerate() {
+                if !empty(row, c) {
+                    continue;
+                }
+                let col = c as u32;
+                // The merge of this column starting last above this row.
+                let at = merges.partition_point(|m| (m.cols.0, m.rows.0) < (col, row.line));
+                let Some(m) = at.checked_sub(1).map(|i| merges[i]) else {
+                    continue;
+                };
+                if m.cols.0 != col || !m.covers(row.line, col) {
+                    continue;
+                }
+                // The row before, within the merge, holds what it shows: it is the merge's
+                // first row, or its cell was filled from the rows before. A cell under the
+                // merge holding a value of its own (hidden in every program; Excel clears
+                // them when it merges) leaves what is meant below it unclear: not filled.
+                let Some(shown) = before
+                    .filter(|b| b.line == m.rows.0 || (b.line > m.rows.0 && self.filled[i]))
+                    .map(|b| b.get(c))
+                else {
+                    continue;
+                };
+                if !blank(shown) {
+                    *row = row.with(c, shown);
+                    filled[i] = true;
+                }
+            }
+        }
+        self.filled = filled;
+        Ok(())
+    }
+}
+
+/// Why a save that writes into merged cells is refused: an edited cell (`(line, col)`) under
+/// a merge of more than one cell (what it holds would be hidden, or change what the other
+/// rows show), or a deleted row (`deleted`) holding the first cell of a merge whose other
+/// rows keep a row of the table (`lines`, in order) that is not deleted: their value would go.
+pub fn edit_refused(
+    merges: &[Merge],
+    edited: impl IntoIterator<Item = (u64, u32)>,
+    deleted: &std::collections::BTreeSet<u64>,
+    lines: &[u64],
+) -> Option<SaveError> {
+    let many = |m: &&Merge| m.rows.0 != m.rows.1 || m.cols.0 != m.cols.1;
+    let refused = |m: &Merge, line: u64, col: u32, deleted: bool| SaveError::Merged {
+        cell: format!("{}{line}", super::patch::column_name(col)),
+        range: m.name(),
+        rows: m.rows,
+        deleted,
+    };
+    for (line, col) in edited {
+        if let Some(m) = merges.iter().filter(many).find(|m| m.covers(line, col)) {
+            return Some(refused(m, line, col, false));
+        }
+    }
+    for &line in deleted {
+        let kept_below = |m: &&Merge| {
+            let from = lines.partition_point(|&l| l <= m.rows.0);
+            lines[from..]
+                .iter()
+                .take_while(|&&l| l <= m.rows.1)
+                .any(|l| !deleted.contains(l))
+        };
+        if let Some(m) = merges
+            .iter()
+            .filter(|m| m.rows.0 == line && m.rows.1 > line)
+            .find(kept_below)
+        {
+            return Some(refused(m, line, m.cols.0, true));
+        }
+    }
+    None
+}
