@@ -350,6 +350,15 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         });
         return Ok(EXIT_BAD_INPUT);
     }
+    let none_good = !run.villages().iter().any(|&(v, _)| run.has_good_row(v));
+    if failed && !keep_going && none_good {
+        // --keep-going would write nothing either: not offered, as batch does not offer it.
+        to_stderr(&match lang {
+            Lang::En => format!("{problems}; no notice written\n"),
+            Lang::Zh => format!("{problems}；未写出任何公示\n"),
+        });
+        return Ok(EXIT_BAD_INPUT);
+    }
     if failed && !keep_going {
         // Said as a batch run says its outcome: a line of its own, after the rows' errors.
         to_stderr(&match lang {

@@ -1393,3 +1393,26 @@ fn a_township_left_blank_is_said_as_such_and_never_suggested() {
     out.stderr_has("no notice for （未填乡镇） 画青村: none of its rows can be computed\n");
     out.stderr_ends("1 bad row; wrote 2 notices to n (without those rows)\n");
 }
+
+/// Review 11, D5: with no row that computes, notice still offered `--keep-going` "to write
+/// the notices without those rows", which then wrote nothing; batch and compare offer it only
+/// where it writes something.
+#[test]
+fn with_no_good_row_notice_does_not_offer_keep_going() {
+    let env = Env::new();
+    let input = env.write(
+        "bad.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nB1,天马乡,画青村,通村,4.5,abc,170万\n",
+    );
+    let out = env.file("notices");
+    env.roadsub(&["notice", &input, "-o", &out, "--lang", "en"]).expect(
+        1,
+        "",
+        &format!("{input}:2: 长度 \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n1 bad row; no notice written\n"),
+    );
+    env.roadsub(&["notice", &input, "-o", &out, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!("{input}:2: 长度“abc”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n1 行有错；未写出任何公示\n"),
+    );
+}

@@ -21,7 +21,6 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::patch::{self, Edits, NewCell, PatchError};
 use super::save::SaveError;
-use super::shown::ShownUnits;
 use crate::money::Scale;
 use crate::table::sheet::SheetRow;
 use crate::table::{Columns, Field, HeaderOptions};
@@ -291,15 +290,15 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
         let serial =
             super::parse_date(text).and_then(|(y, m, d)| super::date_serial(y, m, d, epoch));
         if let Some(serial) = serial {
-            return NewCell::Number(serial.to_string());
+            return NewCell::Date(serial.to_string());
         }
     }
     NewCell::Text(text.to_string())
 }
 
-/// What the number formats of the workbook's cell styles show beside a value, by style
-/// number, as the sheet is read ([`super::shown::palette_units`]).
-fn units_shown(src: &Path, sheet: &str) -> Result<Vec<Option<Box<ShownUnits>>>, SaveError> {
+/// What the number formats of the workbook's cell styles show, by style number: the words
+/// beside a value, as the sheet is read ([`super::shown::palette_units`]), and whether a date.
+fn units_shown(src: &Path, sheet: &str) -> Result<patch::Styles, SaveError> {
     let unreadable = |error| SaveError::Unreadable {
         file: src.display().to_string(),
         error: Box::new(error),
@@ -309,7 +308,11 @@ fn units_shown(src: &Path, sheet: &str) -> Result<Vec<Option<Box<ShownUnits>>>, 
     let reader = super::guard::calamine(|| book.worksheet_cells_reader(sheet))
         .map_err(unreadable)?
         .map_err(|e| unreadable(super::stream::open_error(e)))?;
-    Ok(super::shown::palette_units(reader.styles()))
+    let palette = reader.styles();
+    Ok(patch::Styles {
+        units: super::shown::palette_units(palette),
+        dates: palette.iter().map(super::shown::style_shows_date).collect(),
+    })
 }
 
 fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveError> {

@@ -29,6 +29,8 @@ pub enum NewCell {
     Number(String),
     /// Text.
     Text(String),
+    /// A date typed into a column of dates, as the serial number its date format shows.
+    Date(String),
     /// An amount or length typed with its unit that is a plain number in its column's unit
     /// (`170万` under 投资(万元): 170): written as that number where the cell's format shows
     /// no unit (as text, a SUM in the sheet would leave it out); where it shows one, as the
@@ -256,13 +258,19 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
     Ok(scan)
 }
 
-/// Rewrites `xml` with `edits`; `units` are what the workbook's cell styles show beside a
-/// value, by style number ([`super::shown::palette_units`]: empty when none shows any).
-pub(crate) fn patch(
-    xml: &[u8],
-    edits: &Edits,
-    units: &[Option<Box<ShownUnits>>],
-) -> Result<Patched, PatchError> {
+/// What the workbook's cell styles show, by style number.
+#[derive(Debug, Default)]
+pub(crate) struct Styles {
+    /// The words each style's number format shows beside a value
+    /// ([`super::shown::palette_units`]: empty when none shows any).
+    pub units: Vec<Option<Box<ShownUnits>>>,
+    /// Whether each style's number format shows a date or a time.
+    pub dates: Vec<bool>,
+}
+
+/// Rewrites `xml` with `edits`, each cell as its style (`styles`) shows it.
+pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patched, PatchError> {
+    let units = &styles.units[..];
     let xml = std::str::from_utf8(xml).map_err(malformed)?;
     let scanned = scan(xml, edits)?;
     let mut cells = edits.cells.clone();
@@ -281,14 +289,20 @@ pub(crate) fn patch(
     for (&r, row) in cells.iter_mut() {
         for (&c, value) in row.iter_mut() {
             // What the style the cell is written in shows beside a value.
-            let shows = if units.is_empty() {
-                None
-            } else {
-                let style = scanned
-                    .style_of(r, c, first_appended)
-                    .map_or(Some(0), |s| s.parse::<usize>().ok());
-                style.and_then(|s| units.get(s)).and_then(Option::as_deref)
-            };
+            let style = scanned
+                .style_of(r, c, first_appended)
+                .map_or(Some(0), |s| s.parse::<usize>().ok());
+            let shows = style.and_then(|s| units.get(s)).and_then(Option::as_deref);
+            if style.is_some_and(|s| styles.dates.get(s).copied().unwrap_or(false)) {
+                // A number but a date's under a date's format would be shown as a date
+                // (800000 as 4090-04-27, and read back so): it goes in as the text typed.
+                match value {
+                    NewCell::Number(n) => *value = NewCell::Text(std::mem::take(n)),
+                    NewCell::Amount { typed, .. } => *value = NewCell::Text(std::mem::take(typed)),
+                    _ => {}
+                }
+                continue;
+            }
             if let NewCell::Amount {
                 number,
                 typed,
@@ -524,6 +538,8 @@ pub(crate) fn shown_as_typed(value: NewCell, shows: &ShownUnits) -> Result<NewCe
             n
         }
         NewCell::Text(t) | NewCell::Amount { typed: t, .. } => t,
+        // A date's format shows a date: no unit beside it.
+        NewCell::Date(n) => return Ok(NewCell::Date(n)),
     };
     let Some((before, after)) = shows.around_text() else {
         return Ok(NewCell::Text(text));
@@ -575,7 +591,10 @@ fn in_shown_unit(
     let number = value.checked_div(one)?.normalize().to_string();
     let n = super::number_cell(&number)?;
     let same_words = matches!(super::shown::around_number(shows, n), Ok(Some((_, w))) if w == word);
-    (same_words && read(&format!("{n}"))? == value).then(|| format!("{n}"))
+    // Shown whole: 135.5 under `0"万元"` would be shown 136万元, on screen and on paper.
+    let places = number.split_once('.').map_or(0, |(_, f)| f.len());
+    let whole = shows.decimals(n).is_some_and(|d| d >= places);
+    (same_words && whole && read(&format!("{n}"))? == value).then(|| format!("{n}"))
 }
 
 /// A value a cell's format would show otherwise than typed: the value, how it would be shown,
@@ -634,7 +653,12 @@ mod tests {
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/><sheetData><row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"><v>1.5</v></c></row><row r="2"><c r="A2" s="1" t="s"><v>1</v></c><c r="C2"><f>B1*2</f><v>3</v></c></row><row r="3"><c r="A3"><v>7</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A5:B5"/></mergeCells></worksheet>"#;
 
     fn run(edits: &Edits) -> String {
-        String::from_utf8(patch(SHEET.as_bytes(), edits, &[]).unwrap().xml).unwrap()
+        String::from_utf8(
+            patch(SHEET.as_bytes(), edits, &Styles::default())
+                .unwrap()
+                .xml,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -671,7 +695,7 @@ mod tests {
         e.append
             .push(vec![NewCell::Text("new".into()), NewCell::Empty]);
         e.delete.insert(3);
-        let p = patch(SHEET.as_bytes(), &e, &[]).unwrap();
+        let p = patch(SHEET.as_bytes(), &e, &Styles::default()).unwrap();
         assert_eq!(p.first_appended, 4);
         let out = String::from_utf8(p.xml).unwrap();
         assert!(out.contains(r#"<dimension ref="A1:C4"/>"#), "{out}");
@@ -707,7 +731,8 @@ mod tests {
             let xml = format!("<worksheet><sheetData>{sheet}</sheetData></worksheet>");
             let mut e = Edits::default();
             e.delete.insert(2);
-            let out = String::from_utf8(patch(xml.as_bytes(), &e, &[]).unwrap().xml).unwrap();
+            let out = String::from_utf8(patch(xml.as_bytes(), &e, &Styles::default()).unwrap().xml)
+                .unwrap();
             assert_eq!(
                 out,
                 format!("<worksheet><sheetData>{rows}</sheetData></worksheet>")
@@ -720,7 +745,7 @@ mod tests {
                 .or_default()
                 .insert(0, NewCell::Number("30".into()));
             e.append.push(vec![NewCell::Number("4".into())]);
-            let p = patch(out.as_bytes(), &e, &[]).unwrap();
+            let p = patch(out.as_bytes(), &e, &Styles::default()).unwrap();
             assert_eq!(p.first_appended, 4);
             let again = String::from_utf8(p.xml).unwrap();
             assert!(
@@ -737,7 +762,7 @@ mod tests {
     fn replacing_a_formula_is_noticed_and_a_shared_one_refused() {
         let mut e = Edits::default();
         e.cells.entry(2).or_default().insert(2, NewCell::Empty);
-        let p = patch(SHEET.as_bytes(), &e, &[]).unwrap();
+        let p = patch(SHEET.as_bytes(), &e, &Styles::default()).unwrap();
         assert!(p.formula_removed);
         assert!(String::from_utf8(p.xml)
             .unwrap()
@@ -747,7 +772,7 @@ mod tests {
             r#"<f t="shared" ref="C2:C3" si="0">B1*2</f>"#,
         );
         assert_eq!(
-            patch(shared.as_bytes(), &e, &[]).unwrap_err(),
+            patch(shared.as_bytes(), &e, &Styles::default()).unwrap_err(),
             PatchError::SharedFormula("C2".into())
         );
     }
@@ -761,7 +786,8 @@ mod tests {
             .or_default()
             .insert(1, NewCell::Text("a".into()));
         e.append.push(vec![NewCell::Number("2".into())]);
-        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &[]).unwrap().xml).unwrap();
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &Styles::default()).unwrap().xml)
+            .unwrap();
         assert_eq!(
             out,
             r#"<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="B1" t="inlineStr"><x:is><x:t xml:space="preserve">a</x:t></x:is></x:c></x:row><x:row r="2"><x:c r="A2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>"#
@@ -780,7 +806,8 @@ mod tests {
             .entry(1)
             .or_default()
             .insert(1, NewCell::Number("5".into()));
-        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &[]).unwrap().xml).unwrap();
+        let out = String::from_utf8(patch(sheet.as_bytes(), &e, &Styles::default()).unwrap().xml)
+            .unwrap();
         assert_eq!(
             out,
             r#"<worksheet><sheetData><row><c><v>1</v></c><c r="B1"><v>5</v></c></row><row><c><v>3</v></c><c r="B2"><v>4</v></c></row></sheetData></worksheet>"#
@@ -799,20 +826,25 @@ mod tests {
         let mut e = Edits::default();
         e.append.push(vec![NewCell::Number("3".into())]);
         assert_eq!(
-            patch(last(SHEET_ROWS).as_bytes(), &e, &[]).unwrap_err(),
+            patch(last(SHEET_ROWS).as_bytes(), &e, &Styles::default()).unwrap_err(),
             PatchError::NoRowLeft
         );
         // One row below the last is left: one row goes in, not two.
-        let p = patch(last(SHEET_ROWS - 1).as_bytes(), &e, &[]).unwrap();
+        let p = patch(last(SHEET_ROWS - 1).as_bytes(), &e, &Styles::default()).unwrap();
         assert_eq!(p.first_appended, SHEET_ROWS);
         e.append.push(vec![NewCell::Number("4".into())]);
         assert_eq!(
-            patch(last(SHEET_ROWS - 1).as_bytes(), &e, &[]).unwrap_err(),
+            patch(last(SHEET_ROWS - 1).as_bytes(), &e, &Styles::default()).unwrap_err(),
             PatchError::NoRowLeft
         );
         // An empty (styled) last row leaves room.
         let styled = last(2).replace("</sheetData>", "<row r=\"1048576\" s=\"1\"/></sheetData>");
-        assert_eq!(patch(styled.as_bytes(), &e, &[]).unwrap().first_appended, 3);
+        assert_eq!(
+            patch(styled.as_bytes(), &e, &Styles::default())
+                .unwrap()
+                .first_appended,
+            3
+        );
 
         let long = |n: usize| {
             let mut e = Edits::default();
@@ -820,7 +852,7 @@ mod tests {
                 .entry(1)
                 .or_default()
                 .insert(7, NewCell::Text("路".repeat(n)));
-            patch(last(2).as_bytes(), &e, &[])
+            patch(last(2).as_bytes(), &e, &Styles::default())
         };
         assert!(long(CELL_CHARS).is_ok());
         assert_eq!(
@@ -833,7 +865,7 @@ mod tests {
             NewCell::Text("x".repeat(CELL_CHARS + 1)),
         ]);
         assert_eq!(
-            patch(last(2).as_bytes(), &e, &[]).unwrap_err(),
+            patch(last(2).as_bytes(), &e, &Styles::default()).unwrap_err(),
             PatchError::TooLong("B3".into())
         );
     }
@@ -928,7 +960,7 @@ mod tests {
                     e.append.push(vec![NewCell::Number(v.clone())]);
                     model.insert((last + 1 + i as u32, 0), v);
                 }
-                let p = patch(xml.as_bytes(), &e, &[]).unwrap();
+                let p = patch(xml.as_bytes(), &e, &Styles::default()).unwrap();
                 if append > 0 {
                     proptest::prop_assert_eq!(p.first_appended, last + 1);
                 }

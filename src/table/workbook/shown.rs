@@ -50,6 +50,38 @@ impl ShownUnits {
         self.text.as_ref().map(|(a, b)| (&**a, &**b))
     }
 
+    /// How many decimals the format shows of `value`: the digit places after the point of
+    /// the section that shows it (`0.00"万元"` two, `0"米"` none); `None` when that section
+    /// is chosen by a condition or cannot be told.
+    pub(crate) fn decimals(&self, value: f64) -> Option<usize> {
+        let numeric: Vec<&str> = split_sections(&self.code)
+            .into_iter()
+            .filter(|s| !has_text_placeholder(s))
+            .take(3)
+            .collect();
+        if numeric.iter().any(|s| has_condition(s)) {
+            return None;
+        }
+        let section = match numeric.len() {
+            0 => return None,
+            n if value < 0.0 && n >= 2 => numeric[1],
+            n if value == 0.0 && n >= 3 => numeric[2],
+            _ => numeric[0],
+        };
+        let pieces = pieces(section);
+        let Some(point) = pieces.iter().position(|p| *p == Piece::Code('.')) else {
+            return Some(0);
+        };
+        let placeholder = |c: char| matches!(c, '0' | '#' | '?');
+        Some(
+            pieces[point + 1..]
+                .iter()
+                .take_while(|p| !matches!(p, Piece::Code(c) if !placeholder(*c)))
+                .filter(|p| matches!(p, Piece::Code(c) if placeholder(*c)))
+                .count(),
+        )
+    }
+
     /// What the format shows of a unit beside `value`.
     pub(crate) fn beside(&self, value: f64) -> Option<&Shown> {
         if value > 0.0 {
@@ -456,6 +488,19 @@ pub(crate) fn palette_units(styles: &[calamine::Style]) -> Vec<Option<Box<ShownU
             .as_ref()
             .and_then(|f| f.format_id.map(|id| (id, f.format_code.as_str())))
     }))
+}
+
+/// Whether a style of calamine's palette shows a date or a time: a built-in date or time
+/// format (14–22, 27–36, 45–47, 50–58 as Chinese Excel numbers them), or a custom one that does.
+pub(crate) fn style_shows_date(style: &calamine::Style) -> bool {
+    style
+        .number_format
+        .as_ref()
+        .is_some_and(|f| match f.format_id {
+            Some(14..=22 | 27..=36 | 45..=47 | 50..=58) => true,
+            Some(id) if id < CUSTOM && builtin_code(id) == Some(f.format_code.as_str()) => false,
+            _ => super::quick::shows_date(&f.format_code),
+        })
 }
 
 /// The first number a workbook's own formats take in an .xls or .xlsb: those below are the

@@ -1929,7 +1929,7 @@ fn an_edit_is_saved_only_as_its_cells_format_shows_it_as_typed() {
 }
 
 /// Formats a cell may have, with words around a number, a text, both or neither.
-const EDIT_FORMATS: [&str; 9] = [
+const EDIT_FORMATS: [&str; 11] = [
     "General",
     r#"0"米""#,
     r#"@"米""#,
@@ -1939,6 +1939,9 @@ const EDIT_FORMATS: [&str; 9] = [
     "@",
     "0.0",
     r#"0"米";@"#,
+    // A date's (review 11, D2) and a unit's without decimals (D3).
+    "yyyy-mm-dd",
+    r#"0"万元""#,
 ];
 
 proptest! {
@@ -1957,7 +1960,7 @@ proptest! {
         col in prop::sample::select(vec![2u16, 4, 5, 6]),
         typed in prop::sample::select(vec![
             "900", "900米", "米900", " 900 米", "900米 ", "4.5", "30万元", "天马", "", "-5", "约7",
-            "约 7米",
+            "约 7米", "30.5万元", "1.2345公里",
         ]),
         added in any::<bool>(),
     ) {
@@ -2024,6 +2027,11 @@ proptest! {
                         words.is_empty() || EDIT_FORMATS[format].contains(&format!("\"{words}\"")),
                         "{got:?} for {typed:?}"
                     );
+                    // Shown whole by its format, never rounded (review 11, D3).
+                    let shown = EDIT_FORMATS[format].split(';').next().unwrap_or_default();
+                    let places = shown.split_once('.').map_or(0, |(_, f)| f.chars().take_while(|&c| c == '0').count());
+                    let decimals = number.split_once('.').map_or(0, |(_, f)| f.len());
+                    prop_assert!(words.is_empty() || decimals <= places, "{got:?} for {typed:?}");
                     prop_assert_eq!(value(got), value(typed), "{:?} for {:?}", got, typed);
                     prop_assert!(value(typed).flatten().is_some());
                 }
@@ -2773,4 +2781,126 @@ proptest! {
         let got: Vec<&str> = whole.iter().map(|row| row.get(1)).collect();
         prop_assert_eq!(got, expected.iter().map(String::as_str).collect::<Vec<_>>());
     }
+}
+
+/// Review 11, D2: an amount typed into a cell whose style is a date's (its own, or its row's
+/// or column's for a cell the sheet did not have) went in as a number in that style: 80万 was
+/// shown 4090-04-27, and the next read refused the row ("not an amount of money"), though
+/// the save said "saved". A number but a typed date goes into a date's style as the text
+/// typed; a date typed into a column of dates stays a date.
+#[test]
+fn an_amount_typed_under_a_dates_format_is_saved_as_typed_not_as_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    ws.set_column_format(6, &date).unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..4u32 {
+        for (c, v) in [
+            format!("A{r}"),
+            "天马乡".into(),
+            "画青村".into(),
+            "通村".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 2.0).unwrap();
+    }
+    ws.write_number_with_format(1, 6, 1_680_000.0, &Format::new())
+        .unwrap();
+    ws.write_number_with_format(2, 6, 45_000.0, &date).unwrap();
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[1] = sheet.rows[1].with(6, "1350000");
+    sheet.rows[2] = sheet.rows[2].with(6, "80万");
+    sheet.save(&path).unwrap();
+    let after = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    assert!(
+        after["G3"].contains("inlineStr") && after["G3"].contains(">1350000<"),
+        "{}",
+        after["G3"]
+    );
+    assert!(
+        after["G4"].contains("inlineStr") && after["G4"].contains(">80万<"),
+        "{}",
+        after["G4"]
+    );
+    let again = Sheet::load(&path).unwrap();
+    assert_eq!(again.rows[1].get(6), "1350000");
+    assert_eq!(again.rows[2].get(6), "80万");
+    assert_eq!(read_as(&again), read_as(&sheet));
+}
+
+/// Review 11, D3: an amount converted into the unit its cell's format shows was shown rounded
+/// by the format: 1,355,000元 under `0"万元"` went in as 135.5, shown 136万元 on screen and on
+/// paper (and 1.2345公里 under `0"米"` as 1234.5, shown 1235米). Only a number the format
+/// shows whole is written; another stays the text typed.
+#[test]
+fn an_amount_the_format_would_show_rounded_stays_the_text_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    let wan = Format::new().set_num_format(r#"0"万元""#);
+    let metres = Format::new().set_num_format(r#"0"米""#);
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..3u32 {
+        for (c, v) in [
+            format!("A{r}"),
+            "天马乡".into(),
+            "画青村".into(),
+            "通村".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number_with_format(r, 5, 2000.0, &metres).unwrap();
+        ws.write_number_with_format(r, 6, 168.0, &wan).unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "1,355,000元").with(5, "1.2345公里");
+    sheet.rows[1] = sheet.rows[1].with(6, "1,360,000元").with(5, "1.2公里");
+    sheet.save(&path).unwrap();
+    let after = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    assert!(after["G2"].contains(">1,355,000元<"), "{}", after["G2"]);
+    assert!(after["F2"].contains(">1.2345公里<"), "{}", after["F2"]);
+    assert!(after["G3"].contains("<v>136</v>"), "{}", after["G3"]);
+    assert!(after["F3"].contains("<v>1200</v>"), "{}", after["F3"]);
+    assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
 }

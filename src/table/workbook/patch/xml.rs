@@ -78,7 +78,7 @@ pub(super) fn cell_xml(row: u32, col: u32, style: Option<&str>, value: &NewCell)
     let s = style.map(|s| format!(" s=\"{s}\"")).unwrap_or_default();
     match value {
         NewCell::Empty => format!("<c r=\"{r}\"{s}/>"),
-        NewCell::Number(n) | NewCell::Amount { number: n, .. } => {
+        NewCell::Number(n) | NewCell::Date(n) | NewCell::Amount { number: n, .. } => {
             format!("<c r=\"{r}\"{s}><v>{n}</v></c>")
         }
         NewCell::Text(t) => format!(
