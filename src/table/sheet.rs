@@ -73,6 +73,28 @@ pub struct WorkbookOrigin {
     /// The header options it was read under (`--map`, `--amount-unit`): a save reads it
     /// again under them.
     pub options: crate::table::HeaderOptions,
+    /// The first cell of the table's rows holding a formula, and its formula (`I3`, `=H3+4`).
+    pub formula: Option<(String, String)>,
+    /// Whether the formulas' results saved in the file may be out of date: it asks to be
+    /// recalculated when opened (as a save of roadsub's in place with edits asks it).
+    pub recalc_pending: bool,
+    /// The table's rows as the file holds them ([`rows_hash`]): a table that differs was
+    /// edited since.
+    pub rows_hash: u64,
+}
+
+/// A fingerprint of rows: their lines and every field.
+pub fn rows_hash(rows: &[SheetRow]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for r in rows {
+        r.line.hash(&mut h);
+        r.len().hash(&mut h);
+        for i in 0..r.len() {
+            r.get(i).hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 impl Sheet {

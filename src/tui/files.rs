@@ -398,7 +398,30 @@ impl App {
                             | crate::table::workbook::SaveError::ShownOtherwise { .. }
                     )
                 };
-                if workbook.is_some_and(|w| !retry_here(w)) {
+                let formulas = workbook.is_some_and(|w| {
+                    matches!(w, crate::table::workbook::SaveError::FormulaResults { .. })
+                });
+                // A copy of values only was refused for the formulas' results: a copy of the
+                // workbook itself keeps its formulas, where roadsub writes one.
+                let copy_of_book = self
+                    .doc
+                    .sheet
+                    .workbook
+                    .as_ref()
+                    .map(|o| o.path.clone())
+                    .filter(|p| crate::table::workbook::writes_in_place(p));
+                if formulas {
+                    match copy_of_book {
+                        Some(book) => {
+                            self.mode = Mode::SaveAs {
+                                buffer: beside(&book, "-edited").display().to_string(),
+                                cursor: 0,
+                            };
+                            self.fix_save_as_cursor();
+                        }
+                        None => self.quit_after_save = false,
+                    }
+                } else if workbook.is_some_and(|w| !retry_here(w)) {
                     // A copy as .xlsx is made from the workbook too: only a CSV escapes what
                     // stopped this save, but for a format roadsub cannot write at all.
                     self.csv_only = !workbook.is_some_and(|w| {

@@ -109,6 +109,7 @@ fn load_workbook(
     let stamp = Stamp::read(path);
     let book = crate::table::workbook::open_with(path, sheet, options)?;
     let no_result = formula_lines(&book.no_result, &book.columns);
+    let rows_hash = super::rows_hash(&book.rows);
     Ok(Sheet {
         columns: book.columns,
         rows: book.rows,
@@ -125,6 +126,9 @@ fn load_workbook(
             above_header: book.above_header,
             titles: book.titles,
             options: options.clone(),
+            formula: book.formula,
+            recalc_pending: book.recalc_pending,
+            rows_hash,
         }),
         no_result,
         partial: false,

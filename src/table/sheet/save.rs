@@ -239,6 +239,25 @@ impl Sheet {
                 "only the first rows of the table were read",
             ));
         }
+        // A copy of values only keeps formulas' results as last saved: refused when the
+        // edits may have changed them.
+        let rows_hash = super::rows_hash(&self.rows);
+        let edited = self
+            .workbook
+            .as_ref()
+            .is_some_and(|o| o.rows_hash != rows_hash);
+        let copy = self
+            .workbook
+            .as_ref()
+            .filter(|o| !crate::table::workbook::saves_in_place(Some(o), path));
+        if let Some((cell, formula)) = copy
+            .filter(|o| o.recalc_pending || edited)
+            .and_then(|o| o.formula.clone())
+        {
+            return Err(io::Error::other(
+                crate::table::workbook::SaveError::FormulaResults { cell, formula },
+            ));
+        }
         let out = Replacement::new(path, ".tmp")?;
         if let Some(mode) = within {
             out.keep_within(mode)?;
@@ -288,7 +307,11 @@ impl Sheet {
             self.no_result = no_result;
             // The title rows are the workbook's now (a CSV table's were its preamble).
             self.preamble = Box::default();
-            self.workbook = Some(saved.origin);
+            let mut origin = saved.origin;
+            // Edits written beside formulas leave their results to be recalculated.
+            origin.recalc_pending |= edited && origin.formula.is_some();
+            origin.rows_hash = super::rows_hash(&self.rows);
+            self.workbook = Some(origin);
         } else if self.workbook.is_some() {
             // The CSV written is the table's file now: its title rows are its preamble.
             self.preamble = self

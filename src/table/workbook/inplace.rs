@@ -382,6 +382,40 @@ fn unescape(raw: &str) -> String {
         .unwrap_or_else(|_| raw.to_string())
 }
 
+/// Whether the workbook at `path` (an .xlsx or .xlsm) asks to be recalculated when opened
+/// (`<calcPr fullCalcOnLoad="1">`, as a save of roadsub's in place asks it when the workbook
+/// holds formulas): its formulas' saved results may then be out of date. False for any other
+/// file, or one that cannot be read.
+pub(super) fn recalc_pending(path: &Path) -> bool {
+    if !matches!(super::extension(path).as_str(), "xlsx" | "xlsm") {
+        return false;
+    }
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(book) = read_entry(&mut zip, WORKBOOK) else {
+        return false;
+    };
+    let book = String::from_utf8_lossy(&book);
+    let mut reader = Reader::from_str(&book);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "calcPr" => {
+                return e
+                    .try_get_attribute("fullCalcOnLoad")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|a| matches!(a.value.as_ref(), "1" | "true"));
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            _ => {}
+        }
+    }
+}
+
 /// Whether any worksheet holds a formula.
 fn has_formulas(zip: &mut ZipArchive<File>) -> Result<bool, SaveError> {
     let names: Vec<String> = zip

@@ -77,6 +77,12 @@ pub struct WorkbookTable {
     pub dates: Vec<Option<i64>>,
     /// Cells below the header with a formula but no saved result: (row from 1, column).
     pub no_result: Vec<(u64, usize)>,
+    /// The first cell of a segment's row holding a formula, if any: its name and formula
+    /// (`I3`, `=H3+4`). A copy of the table holds the results last saved, not the formulas.
+    pub formula: Option<(String, String)>,
+    /// Whether the workbook asks to be recalculated when opened (`fullCalcOnLoad`, as a
+    /// save of roadsub's in place asks it): its formulas' saved results may be out of date.
+    pub recalc_pending: bool,
 }
 
 /// The words number formats show around some cells of a sheet (see [`shown`]): each cell's
@@ -380,10 +386,21 @@ pub fn open_with(
                 // A number typed where its cell's own format would show a unit beside it is
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
                 let (numeric, dates) = column_kinds(&range, header_line);
-                let no_result = match formula_range(&mut book, path, &name)? {
-                    Some(formulas) => formulas_without_result(&range, &formulas, header_line),
+                let formulas = formula_range(&mut book, path, &name)?;
+                let no_result = match &formulas {
+                    Some(formulas) => formulas_without_result(&range, formulas, header_line),
                     None => Vec::new(),
                 };
+                // Of the segments' rows: a 合计 row's sums are none of roadsub's reading.
+                let segment = |line: u64| {
+                    let Ok(at) = table.binary_search_by_key(&line, |r| r.line) else {
+                        return false;
+                    };
+                    let mut ends = Vec::new();
+                    let record = table[at].record(&mut ends);
+                    crate::table::row::not_a_segment(&record, &columns).is_none()
+                };
+                let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,
@@ -396,6 +413,8 @@ pub fn open_with(
                     numeric,
                     dates,
                     no_result,
+                    recalc_pending: formula.is_some() && inplace::recalc_pending(path),
+                    formula,
                 });
             }
             Err((problems, found)) => {
@@ -607,6 +626,31 @@ fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option
 
 /// Cells below the header that hold a formula but no saved result: `(row from 1, column
 /// from 0)`.
+/// The first cell of a row `taken` (by its line) holding a formula: its name and the
+/// formula, as Excel shows it (`=H3+4`).
+fn first_formula(
+    formulas: &Range<String>,
+    taken: impl Fn(u64) -> bool,
+) -> Option<(String, String)> {
+    let (fr, fc) = formulas.start()?;
+    formulas
+        .cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .find_map(|(r, c, f)| {
+            let (row, col) = (fr + r as u32, fc + c as u32);
+            let line = u64::from(row) + 1;
+            taken(line).then(|| {
+                let cell = format!("{}{line}", patch::column_name(col));
+                let shown = if f.starts_with('=') {
+                    f.clone()
+                } else {
+                    format!("={f}")
+                };
+                (cell, shown)
+            })
+        })
+}
+
 fn formulas_without_result(
     values: &Range<Data>,
     formulas: &Range<String>,

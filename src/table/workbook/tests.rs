@@ -1047,6 +1047,10 @@ fn every_save_refusal_reads_in_chinese() {
             rows: (3, 10),
             deleted: true,
         },
+        SaveError::FormulaResults {
+            cell: "I3".into(),
+            formula: "=H3+4".into(),
+        },
         SaveError::Moved,
         SaveError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
         unreadable(WorkbookError::NotAWorkbook { text: true }),
@@ -2903,4 +2907,107 @@ fn an_amount_the_format_would_show_rounded_stays_the_text_typed() {
     assert!(after["G3"].contains("<v>136</v>"), "{}", after["G3"]);
     assert!(after["F3"].contains("<v>1200</v>"), "{}", after["F3"]);
     assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
+}
+
+/// A plan whose 整合资金 is a formula of 县配套 (`=H3+4`, its result 10 saved), as offices
+/// compute a column from another.
+fn plan_with_formula(path: &Path) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    for (c, h) in [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "县配套",
+        "整合资金",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, cost, own) in [(1u32, 1_680_000.0, 6.0), (2, 1_350_000.0, 1.0)] {
+        for (c, v) in [
+            format!("V{r}"),
+            "天马乡".into(),
+            "画青村".into(),
+            "通村".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 2.1).unwrap();
+        ws.write_number(r, 6, cost).unwrap();
+        ws.write_number(r, 7, own).unwrap();
+        let formula = format!("=H{}+4", r + 1);
+        ws.write_formula(
+            r,
+            8,
+            Formula::new(&formula).set_result((own + 4.0).to_string()),
+        )
+        .unwrap();
+    }
+    book.save(path).unwrap();
+    // As Excel saves it, recalculated: no request to recalculate when opened (the library
+    // asks for one always).
+    rewrite_entry(path, "xl/workbook.xml", |xml| {
+        xml.replace(" fullCalcOnLoad=\"1\"", "")
+    });
+}
+
+/// Review 11, D1: a workbook's table saved as a CSV holds each formula's result as last
+/// saved: with an edit that feeds one (县配套 6 → 16 under 整合资金 `=H3+4`), the copy kept 10
+/// where the formula gives 20, and the shortfall computed from it was wrong for good, with
+/// nothing said. A copy of values only is refused once the table was edited, or the workbook
+/// asks to be recalculated (as a save in place with edits leaves it), naming the formula;
+/// a copy of the workbook as read is made, and a copy as .xlsx keeps the formulas.
+#[test]
+fn a_copy_of_values_only_is_refused_when_edits_may_have_changed_a_formulas_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    plan_with_formula(&path);
+    let csv = dir.path().join("plan.csv");
+    // As read: the results saved are the formulas' (the copy says what the sheet showed).
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.save(&csv).unwrap();
+    assert!(fs::read_to_string(&csv)
+        .unwrap()
+        .contains("\nV1,天马乡,画青村,通村,4.5,2.1,1680000,6,10"));
+    fs::remove_file(&csv).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(7, "16");
+    let refused = |sheet: &mut Sheet, to: &Path| {
+        let e = sheet.save(to).unwrap_err();
+        assert!(!to.exists());
+        e.get_ref()
+            .unwrap()
+            .downcast_ref::<SaveError>()
+            .unwrap()
+            .render(crate::i18n::Lang::En)
+    };
+    assert_eq!(
+        refused(&mut sheet, &csv),
+        "the table's rows hold formulas (the first: I2, =H2+4) whose results were saved before the table's edits; a copy holding values only (.csv, or a new .xlsx of a workbook roadsub cannot write) would keep those results, which the edits may have changed; not saved: save as .xlsx or in place (formulas kept and recalculated when opened), or open the workbook in Excel or WPS, let it recalculate, save it, and copy it then"
+    );
+    // A copy as .xlsx keeps the formula, recalculated when opened.
+    let copy = dir.path().join("copy.xlsx");
+    sheet.save(&copy).unwrap();
+    assert_eq!(formulas(&copy)[&("道路".to_string(), 1, 8)], "H2+4");
+    // Saved (in place, as the copy), its results are still those saved before: a CSV of it
+    // is refused too, now and when it is opened again.
+    refused(&mut sheet, &csv);
+    let mut again = Sheet::load(&copy).unwrap();
+    refused(&mut again, &csv);
+    // Undone by hand, the table is the workbook as read: copied.
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(7, "16").with(7, "6");
+    sheet.save(&csv).unwrap();
 }

@@ -1582,9 +1582,26 @@ fn a_save_refused_for_a_shared_formula_asks_for_a_csv_name() {
         press(&mut app, "<End>");
         let s = screen(&mut app, 140, 30);
         assert_eq!(s.last().unwrap(), hint);
+        // The copy as CSV would hold the other formulas' results as last saved (review 11,
+        // D1): refused, and a copy of the workbook (its formulas kept) offered.
+        let before = std::fs::read(&path).unwrap();
         press(&mut app, "<Enter>");
-        assert!(!app.doc.modified(), "{:?}", app.status);
-        assert!(dir.path().join("plan.csv").exists());
+        assert!(app.doc.modified(), "{:?}", app.status);
+        assert!(!dir.path().join("plan.csv").exists());
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let said = &app.status.as_ref().unwrap().text;
+        assert!(
+            said.contains(lang.pick("(the first: G3, =F3*800000)", "（第一个：G3，=F3*800000）")),
+            "{said}"
+        );
+        let offered = dir.path().join("plan-edited.xlsx").display().to_string();
+        assert_eq!(
+            app.mode,
+            Mode::SaveAs {
+                buffer: offered.clone(),
+                cursor: offered.len()
+            }
+        );
     }
 }
 
@@ -1807,7 +1824,7 @@ fn save_then_quit_quits_after_saving_under_a_new_name() {
 }
 
 #[test]
-fn save_then_quit_quits_after_a_shared_formula_sends_the_table_to_a_new_name() {
+fn save_then_quit_waits_when_neither_the_workbook_nor_a_csv_copy_can_take_the_edit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
     crate::table::workbook::tests::shared_formula_fixture(&path);
@@ -1829,11 +1846,13 @@ fn save_then_quit_quits_after_a_shared_formula_sends_the_table_to_a_new_name() {
         app.status
     );
     assert!(!app.quit);
+    // The sheet's other rows hold formulas: a copy of values only is refused (review 11, D1),
+    // and the quit waits, the table as edited.
     press(&mut app, "<Enter>");
-    assert!(app.quit, "{:?}", app.status);
+    assert!(!app.quit, "{:?}", app.status);
+    assert!(app.doc.modified());
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let saved = crate::table::sheet::Sheet::load(&dir.path().join("plan.csv")).unwrap();
-    assert_eq!(saved.rows[0].get(6), "170万");
+    assert!(!dir.path().join("plan.csv").exists());
 }
 
 #[test]
