@@ -124,23 +124,28 @@ struct Scan {
 }
 
 impl Scan {
-    /// The style the edited cell at `(row, col)` is written in, as Excel would give it: its
-    /// own when the sheet has the cell; in a row added below the last, the style most cells
-    /// of its column have among the table's rows; else its row's style (where the row sets
-    /// one for all its cells) or its column's. `None`: the default, style 0.
+    /// The style the edited cell at `(row, col)` is written in: its own when the sheet has
+    /// the cell; else its row's (where a row of the table sets one for all its cells); else
+    /// the style most cells of its column have among the table's rows (a date column's date
+    /// format, a width's `0.00`, never a totals row's bold); else its column's, as Excel
+    /// gives a cell it makes there. `None`: the default, style 0.
     fn style_of(&self, row: u32, col: u32, first_appended: u32) -> Option<&str> {
-        let given = if let Some(own) = self.edited.get(&(row, col)) {
-            Some(own.as_str())
-        } else if let Some(most) = self.styles.get(&col).filter(|_| row >= first_appended) {
-            Some(most.as_str())
-        } else {
-            self.rows.get(&row).map(String::as_str).or_else(|| {
+        let own = self.edited.get(&(row, col));
+        // A row among the table's that sets a style for all its cells.
+        let row_style = self.rows.get(&row).filter(|_| row < first_appended);
+        let given = own
+            .or(row_style)
+            // The style most of the column's cells have among the table's rows: where they
+            // are formatted apart from their column (plain yuan under a column shown in 万元),
+            // a new cell is written as its neighbours are, in their unit.
+            .or_else(|| self.styles.get(&col))
+            .map(String::as_str)
+            .or_else(|| {
                 self.cols
                     .iter()
                     .find(|(first, last, _)| (*first..=*last).contains(&col))
                     .map(|(_, _, s)| s.as_str())
-            })
-        };
+            });
         given.filter(|s| !s.is_empty())
     }
 }

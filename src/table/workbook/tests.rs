@@ -3011,3 +3011,71 @@ fn a_copy_of_values_only_is_refused_when_edits_may_have_changed_a_formulas_resul
     sheet.rows[0] = sheet.rows[0].with(7, "16").with(7, "6");
     sheet.save(&csv).unwrap();
 }
+
+/// Review 11, D4: a column formatted `0.00"万元"` whose cells hold plain yuan in a format of
+/// their own (pasted so): a cell the sheet did not have took the column's style and 80万 went
+/// in as 80, shown 80.00万元, and the sheet's SUM added 80 to 1,680,000. A new cell is written
+/// as its neighbours are, in their style and unit (800000); the column's style is for a
+/// column none of whose cells the table has.
+#[test]
+fn a_new_cell_is_written_as_its_neighbours_are_not_in_a_column_style_they_do_not_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    ws.set_column_format(6, &Format::new().set_num_format(r#"0.00"万元""#))
+        .unwrap();
+    let plain = Format::new().set_num_format("General");
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &plain)
+            .unwrap();
+    }
+    for r in 1..4u32 {
+        for (c, v) in [
+            format!("A{r}"),
+            "天马乡".into(),
+            "画青村".into(),
+            "通村".into(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 2.0).unwrap();
+        if r < 3 {
+            ws.write_number_with_format(r, 6, 1_680_000.0, &plain)
+                .unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let before = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    let neighbours = style(&before["G2"]);
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(6), "1680000");
+    sheet.rows[2] = sheet.rows[2].with(6, "80万");
+    sheet.save(&path).unwrap();
+    let after = cells(
+        &entries(&path)
+            .into_iter()
+            .find(|(n, _)| n == SHEET_XML)
+            .unwrap()
+            .1,
+    )
+    .0;
+    assert_eq!(style(&after["G4"]), neighbours, "{}", after["G4"]);
+    assert!(after["G4"].contains("<v>800000</v>"), "{}", after["G4"]);
+    assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
+}
