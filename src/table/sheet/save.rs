@@ -241,11 +241,11 @@ impl Sheet {
         }
         // A copy of values only keeps formulas' results as last saved: refused when the
         // edits may have changed them.
-        let rows_hash = super::rows_hash(&self.rows);
+        // (A workbook's table only: a CSV table's rows are not fingerprinted.)
         let edited = self
             .workbook
             .as_ref()
-            .is_some_and(|o| o.rows_hash != rows_hash);
+            .is_some_and(|o| o.rows_hash != super::rows_hash(&self.rows));
         let copy = self
             .workbook
             .as_ref()
