@@ -2515,26 +2515,12 @@ fn a_new_cell_takes_its_columns_style_and_holds_the_number_in_the_unit_it_shows(
     plan_shown_in_wan(&path, true);
     let mut sheet = Sheet::load(&path).unwrap();
     assert_eq!(sheet.rows[0].get(6), "168万元");
-    let before = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
+    let before = sheet_cells(&path);
     let column_style = style(&before["G2"]).unwrap();
     sheet.rows[2] = sheet.rows[2].with(6, "80万");
     sheet.rows[3] = sheet.rows[3].with(6, "1,350,000元");
     sheet.save(&path).unwrap();
-    let after = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
+    let after = sheet_cells(&path);
     assert_eq!(
         style(&after["G4"]).as_deref(),
         Some(column_style.as_str()),
@@ -2564,14 +2550,7 @@ fn an_amount_typed_with_its_unit_under_a_format_showing_a_unit_is_a_number_in_th
     sheet.rows[0] = sheet.rows[0].with(6, "170万");
     sheet.rows[1] = sheet.rows[1].with(6, "800000");
     sheet.save(&path).unwrap();
-    let after = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
+    let after = sheet_cells(&path);
     assert!(after["G2"].contains("<v>170</v>"), "{}", after["G2"]);
     assert!(
         after["G3"].contains("800000") && after["G3"].contains("inlineStr"),
@@ -2801,27 +2780,7 @@ fn an_amount_typed_under_a_dates_format_is_saved_as_typed_not_as_a_date() {
     ws.set_name("道路").unwrap();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     ws.set_column_format(6, &date).unwrap();
-    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for r in 1..4u32 {
-        for (c, v) in [
-            format!("A{r}"),
-            "天马乡".into(),
-            "画青村".into(),
-            "通村".into(),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(r, c as u16, v).unwrap();
-        }
-        ws.write_number(r, 4, 4.5).unwrap();
-        ws.write_number(r, 5, 2.0).unwrap();
-    }
+    segments(ws, 3, 2.0, None);
     ws.write_number_with_format(1, 6, 1_680_000.0, &Format::new())
         .unwrap();
     ws.write_number_with_format(2, 6, 45_000.0, &date).unwrap();
@@ -2830,14 +2789,7 @@ fn an_amount_typed_under_a_dates_format_is_saved_as_typed_not_as_a_date() {
     sheet.rows[1] = sheet.rows[1].with(6, "1350000");
     sheet.rows[2] = sheet.rows[2].with(6, "80万");
     sheet.save(&path).unwrap();
-    let after = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
+    let after = sheet_cells(&path);
     assert!(
         after["G3"].contains("inlineStr") && after["G3"].contains(">1350000<"),
         "{}",
@@ -2867,25 +2819,8 @@ fn an_amount_the_format_would_show_rounded_stays_the_text_typed() {
     ws.set_name("道路").unwrap();
     let wan = Format::new().set_num_format(r#"0"万元""#);
     let metres = Format::new().set_num_format(r#"0"米""#);
-    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
+    segments(ws, 2, 2000.0, None);
     for r in 1..3u32 {
-        for (c, v) in [
-            format!("A{r}"),
-            "天马乡".into(),
-            "画青村".into(),
-            "通村".into(),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(r, c as u16, v).unwrap();
-        }
-        ws.write_number(r, 4, 4.5).unwrap();
         ws.write_number_with_format(r, 5, 2000.0, &metres).unwrap();
         ws.write_number_with_format(r, 6, 168.0, &wan).unwrap();
     }
@@ -2894,14 +2829,7 @@ fn an_amount_the_format_would_show_rounded_stays_the_text_typed() {
     sheet.rows[0] = sheet.rows[0].with(6, "1,355,000元").with(5, "1.2345公里");
     sheet.rows[1] = sheet.rows[1].with(6, "1,360,000元").with(5, "1.2公里");
     sheet.save(&path).unwrap();
-    let after = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
+    let after = sheet_cells(&path);
     assert!(after["G2"].contains(">1,355,000元<"), "{}", after["G2"]);
     assert!(after["F2"].contains(">1.2345公里<"), "{}", after["F2"]);
     assert!(after["G3"].contains("<v>136</v>"), "{}", after["G3"]);
@@ -3027,14 +2955,37 @@ fn a_new_cell_is_written_as_its_neighbours_are_not_in_a_column_style_they_do_not
     ws.set_column_format(6, &Format::new().set_num_format(r#"0.00"万元""#))
         .unwrap();
     let plain = Format::new().set_num_format("General");
+    segments(ws, 3, 2.0, Some(&plain));
+    for r in 1..3u32 {
+        ws.write_number_with_format(r, 6, 1_680_000.0, &plain)
+            .unwrap();
+    }
+    book.save(&path).unwrap();
+    let before = sheet_cells(&path);
+    let neighbours = style(&before["G2"]);
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows[0].get(6), "1680000");
+    sheet.rows[2] = sheet.rows[2].with(6, "80万");
+    sheet.save(&path).unwrap();
+    let after = sheet_cells(&path);
+    assert_eq!(style(&after["G4"]), neighbours, "{}", after["G4"]);
+    assert!(after["G4"].contains("<v>800000</v>"), "{}", after["G4"]);
+    assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
+}
+
+/// The header 编号…投资 on row 1 of `ws` (in `format`, when given) and, on rows 2.., segments
+/// A1… of 天马乡 画青村 通村, 4.5 m wide, `length` long, their 投资 left for the test to write.
+fn segments(ws: &mut rust_xlsxwriter::Worksheet, rows: u32, length: f64, format: Option<&Format>) {
     for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
         .iter()
         .enumerate()
     {
-        ws.write_string_with_format(0, c as u16, *h, &plain)
-            .unwrap();
+        match format {
+            Some(f) => drop(ws.write_string_with_format(0, c as u16, *h, f).unwrap()),
+            None => drop(ws.write_string(0, c as u16, *h).unwrap()),
+        }
     }
-    for r in 1..4u32 {
+    for r in 1..=rows {
         for (c, v) in [
             format!("A{r}"),
             "天马乡".into(),
@@ -3047,35 +2998,16 @@ fn a_new_cell_is_written_as_its_neighbours_are_not_in_a_column_style_they_do_not
             ws.write_string(r, c as u16, v).unwrap();
         }
         ws.write_number(r, 4, 4.5).unwrap();
-        ws.write_number(r, 5, 2.0).unwrap();
-        if r < 3 {
-            ws.write_number_with_format(r, 6, 1_680_000.0, &plain)
-                .unwrap();
-        }
+        ws.write_number(r, 5, length).unwrap();
     }
-    book.save(&path).unwrap();
-    let before = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
-    let neighbours = style(&before["G2"]);
-    let mut sheet = Sheet::load(&path).unwrap();
-    assert_eq!(sheet.rows[0].get(6), "1680000");
-    sheet.rows[2] = sheet.rows[2].with(6, "80万");
-    sheet.save(&path).unwrap();
-    let after = cells(
-        &entries(&path)
-            .into_iter()
-            .find(|(n, _)| n == SHEET_XML)
-            .unwrap()
-            .1,
-    )
-    .0;
-    assert_eq!(style(&after["G4"]), neighbours, "{}", after["G4"]);
-    assert!(after["G4"].contains("<v>800000</v>"), "{}", after["G4"]);
-    assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
+}
+
+/// The cells of the first sheet of the workbook at `path`, by reference (see [`cells`]).
+fn sheet_cells(path: &Path) -> BTreeMap<String, String> {
+    let xml = entries(path)
+        .into_iter()
+        .find(|(n, _)| n == SHEET_XML)
+        .unwrap()
+        .1;
+    cells(&xml).0
 }
