@@ -30,6 +30,14 @@ pub struct Status {
 }
 
 /// The whole state of the interactive table.
+/// A workbook's merged cells: the file (as it was when read) and sheet, and the merges.
+pub(super) type Merges = (
+    std::path::PathBuf,
+    String,
+    Option<crate::table::sheet::Stamp>,
+    Vec<crate::table::workbook::merged::Merge>,
+);
+
 pub struct App {
     /// The data and its breakdowns.
     pub doc: Doc,
@@ -76,6 +84,9 @@ pub struct App {
     /// Whether the workbook's save was refused for a reason a copy as .xlsx would keep (a
     /// shared formula, a sheet that moved): the save-as prompt then says a .csv name.
     pub(super) csv_only: bool,
+    /// The merged cells of the workbook saved in place, read the first time a cell of it is
+    /// edited, with the file as it was then.
+    pub(super) merges: Option<Merges>,
     /// Lines scrolled in the help, rules or explanation window.
     pub overlay_scroll: usize,
     /// How far that window can scroll, as last drawn (so scrolling past the end does not
@@ -196,6 +207,7 @@ impl App {
             quit_after_save: false,
             new_file_within: None,
             csv_only: false,
+            merges: None,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),
             lock: None,

@@ -161,6 +161,7 @@ impl App {
         if let Some(reason) = self
             .beyond_gbk(value)
             .or_else(|| self.too_long(row, col, value))
+            .or_else(|| self.merged_at(row, col))
         {
             self.say_owned(reason, true);
             return false;
@@ -226,6 +227,53 @@ impl App {
         Some(match self.lang {
             Lang::En => format!("this GBK file cannot hold “{c}” (U+{:04X}): Excel and WPS would show it garbled; leave it out", u32::from(c)),
             Lang::Zh => format!("此 GBK 编码的文件无法保存“{c}”（U+{:04X}），Excel、WPS 会显示乱码；请勿输入该字符", u32::from(c)),
+        })
+    }
+
+    /// Why column `col` of row `row` cannot be edited, when the workbook is saved in place
+    /// and the cell lies in merged cells: what is written there would be hidden under the
+    /// merge, or change what the other rows show (a save would be refused, as it is for an
+    /// edit made before the merge was). A row added, or a workbook saved to a new file (an
+    /// .xls's, which holds each row's values), takes any value.
+    pub(super) fn merged_at(&mut self, row: usize, col: usize) -> Option<String> {
+        let origin = self.doc.sheet.workbook.as_ref()?;
+        let line = self.doc.sheet.rows[row].line;
+        if line == 0 || !crate::table::workbook::writes_in_place(&origin.path) {
+            return None;
+        }
+        let stamp = self.doc.sheet.stamp;
+        let fresh = self
+            .merges
+            .as_ref()
+            .is_some_and(|(p, s, at, _)| *p == origin.path && *s == origin.sheet && *at == stamp);
+        if !fresh {
+            // Unreadable merges are the save's to say.
+            let found = crate::table::workbook::merged::merges(&origin.path, &origin.sheet).ok()?;
+            self.merges = Some((origin.path.clone(), origin.sheet.clone(), stamp, found));
+        }
+        let (_, _, _, merges) = self.merges.as_ref()?;
+        let refused = crate::table::workbook::merged::edit_refused(
+            merges,
+            [(line, col as u32)],
+            &Default::default(),
+            &[],
+        )?;
+        let crate::table::workbook::SaveError::Merged {
+            cell,
+            range,
+            rows: (from, to),
+            ..
+        } = refused
+        else {
+            return None;
+        };
+        Some(match self.lang {
+            Lang::En => format!(
+                "cell {cell} lies in the merged cells {range}, which show one value on rows {from}–{to}: what is typed there would be hidden under the merge or change those rows too; unmerge the cells in Excel or WPS first (and fill each row)"
+            ),
+            Lang::Zh => format!(
+                "单元格 {cell} 位于合并单元格 {range} 中，第 {from}–{to} 行显示同一个值：在此输入的内容会被合并单元格遮住，或一并改变这些行；请先在 Excel 或 WPS 中取消合并（并逐行填写）"
+            ),
         })
     }
 

@@ -2567,7 +2567,7 @@ fn an_amount_typed_with_its_unit_under_a_format_showing_a_unit_is_a_number_in_th
 /// 天马乡 on rows 3–5 (held in B3 alone), B6:B7 shows 石鼓镇; village and class of rows 6–7
 /// merged too; the costs of rows 6–7 merged (an amount: never shared out); a title merged
 /// across the header's width above it.
-fn merged_plan(path: &Path) {
+pub(crate) fn merged_plan(path: &Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();

@@ -2166,3 +2166,32 @@ fn adding_a_row_under_a_filter_says_the_filter_was_cleared() {
         assert!(!app.status.as_ref().unwrap().text.contains(" · "));
     }
 }
+
+/// Review 7, D6: filling a township the table showed blank under a merge wrote a value Excel
+/// and WPS hide under it. The township is read as the merge shows it now, and an edit of a
+/// cell in merged cells is refused at Enter, in both languages, the table left as it was;
+/// the row's other cells take edits.
+#[test]
+fn an_edit_of_a_cell_in_merged_cells_is_refused_at_enter() {
+    for (lang, said) in [
+        (Lang::En, "✗ cell B4 lies in the merged cells B3:B5, which show one value on rows 3–5: what is typed there would be hidden under the merge or change those rows too; unmerge the cells in Excel or WPS first (and fill each row)"),
+        (Lang::Zh, "✗ 单元格 B4 位于合并单元格 B3:B5 中，第 3–5 行显示同一个值：在此输入的内容会被合并单元格遮住，或一并改变这些行；请先在 Excel 或 WPS 中取消合并（并逐行填写）"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::merged_plan(&path);
+        let mut app = open(&path, lang);
+        assert_eq!(app.doc.sheet.rows[1].get(1), "天马乡");
+        press(&mut app, "j");
+        app.col = 1;
+        press(&mut app, "<Enter><C-u>石鼓镇<Enter>");
+        let status = app.status.as_ref().unwrap().text.clone();
+        assert_eq!(format!("✗ {status}"), said);
+        assert_eq!(app.doc.sheet.rows[1].get(1), "天马乡");
+        assert!(!app.doc.modified());
+        press(&mut app, "<Esc>");
+        app.col = 6;
+        press(&mut app, "<Enter><C-u>970000<Enter>");
+        assert_eq!(app.doc.sheet.rows[1].get(6), "970000", "{:?}", app.status);
+    }
+}
