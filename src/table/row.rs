@@ -54,6 +54,17 @@ pub fn is_totals_row(record: &Record, columns: &Columns) -> bool {
         && empty(&PLACE, true)
 }
 
+/// Whether `record`'s first field or its id says 合计, 总计, 小计 or Total: a totals row, or a
+/// row refused for what it lacks; never one to fill from merged cells (it would become a
+/// segment named 合计, counted twice).
+pub fn says_total(record: &Record, columns: &Columns) -> bool {
+    let id = columns.index(Field::Id).and_then(|i| record.get(i));
+    [record.get(0), id]
+        .into_iter()
+        .flatten()
+        .any(is_totals_word)
+}
+
 /// Whether `record` is no segment: `None` when it may be one; else a totals row or a note
 /// (`Some(None)`, left out), or a note or a row of units that states another unit than the
 /// rows are read in (`Some(Some(problem))`, which [`Problem::puts_units_in_doubt`]). What

@@ -250,12 +250,17 @@ impl Sheet {
             .workbook
             .as_ref()
             .filter(|o| !crate::table::workbook::saves_in_place(Some(o), path));
-        if let Some((cell, formula)) = copy
+        if let Some(((cell, formula), origin)) = copy
             .filter(|o| o.recalc_pending || edited)
-            .and_then(|o| o.formula.clone())
+            .and_then(|o| Some((o.formula.clone()?, o)))
         {
+            let in_place = crate::table::workbook::writes_in_place(&origin.path);
             return Err(io::Error::other(
-                crate::table::workbook::SaveError::FormulaResults { cell, formula },
+                crate::table::workbook::SaveError::FormulaResults {
+                    cell,
+                    formula,
+                    in_place,
+                },
             ));
         }
         let out = Replacement::new(path, ".tmp")?;

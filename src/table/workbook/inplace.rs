@@ -81,8 +81,8 @@ pub fn edit(
         dates: before.dates.clone(),
         fields: fields_read(columns, width),
     };
-    let (edits, kept) = changes(&before.rows, &kinds, rows);
-    if !edits.cells.is_empty() || !edits.delete.is_empty() {
+    let (mut edits, kept) = changes(&before.rows, &kinds, rows);
+    if !edits.is_empty() {
         // Nothing is written into merged cells (see `merged`).
         let merges = super::merged::merges(src, sheet).map_err(|error| SaveError::Unreadable {
             file: src.display().to_string(),
@@ -97,6 +97,8 @@ pub fn edit(
         if let Some(refused) = super::merged::edit_refused(&merges, edited, &deleted, &lines) {
             return Err(refused);
         }
+        // Rows added go below every merge too: a row under one would be hidden by it.
+        edits.below = merges.iter().map(|m| line_u32(m.rows.1)).max().unwrap_or(0);
     }
     let mut zip = ZipArchive::new(File::open(src)?).map_err(damaged)?;
     let part = sheet_part(&mut zip, sheet)?;

@@ -230,11 +230,21 @@ impl Fill {
         &mut self,
         row: &mut SheetRow,
         before: Option<&SheetRow>,
+        columns: &Columns,
         load: impl FnOnce() -> Result<Vec<Merge>, WorkbookError>,
     ) -> Result<(), WorkbookError> {
         let empty = |row: &SheetRow, c: usize| blank(row.get(c));
         let mut filled = [false; SHOWN.len()];
-        if self.wants(|c| empty(row, c)) {
+        // A 合计 row (or a note) under a merge stays one: filled, it would be taken for a
+        // segment of the merge's township, counted twice; so does a row whose first cell or
+        // id says 合计 but shows a width (refused for its township, as without the merge).
+        let segment = |row: &SheetRow| {
+            let mut ends = Vec::new();
+            let record = row.record(&mut ends);
+            crate::table::row::not_a_segment(&record, columns).is_none()
+                && !crate::table::row::says_total(&record, columns)
+        };
+        if self.wants(|c| empty(row, c)) && segment(row) {
             let merges = match &self.merges {
                 Some(merges) => merges,
                 None => {

@@ -378,7 +378,7 @@ pub fn open_with(
                 let mut fill = merged::Fill::new(&columns, header_line);
                 for i in 0..table.len() {
                     let (done, rest) = table.split_at_mut(i);
-                    fill.fill(&mut rest[0], done.last(), || match &book {
+                    fill.fill(&mut rest[0], done.last(), &columns, || match &book {
                         calamine::Sheets::Xls(xls) => merged::from_xls(xls, &name),
                         _ => merged::merges(path, &name),
                     })?;
@@ -391,8 +391,12 @@ pub fn open_with(
                     Some(formulas) => formulas_without_result(&range, formulas, header_line),
                     None => Vec::new(),
                 };
-                // Of the segments' rows: a 合计 row's sums are none of roadsub's reading.
-                let segment = |line: u64| {
+                // In a column roadsub reads, of the segments' rows: a 合计 row's sums, a 序号
+                // of `=ROW()-1` or a 备注 are none of its computing.
+                let segment = |line: u64, col: usize| {
+                    if columns.field_at(col).is_none() {
+                        return false;
+                    }
                     let Ok(at) = table.binary_search_by_key(&line, |r| r.line) else {
                         return false;
                     };
@@ -626,11 +630,11 @@ fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option
 
 /// Cells below the header that hold a formula but no saved result: `(row from 1, column
 /// from 0)`.
-/// The first cell of a row `taken` (by its line) holding a formula: its name and the
+/// The first cell `taken` (by its line and column) holding a formula: its name and the
 /// formula, as Excel shows it (`=H3+4`).
 fn first_formula(
     formulas: &Range<String>,
-    taken: impl Fn(u64) -> bool,
+    taken: impl Fn(u64, usize) -> bool,
 ) -> Option<(String, String)> {
     let (fr, fc) = formulas.start()?;
     formulas
@@ -639,7 +643,7 @@ fn first_formula(
         .find_map(|(r, c, f)| {
             let (row, col) = (fr + r as u32, fc + c as u32);
             let line = u64::from(row) + 1;
-            taken(line).then(|| {
+            taken(line, col as usize).then(|| {
                 let cell = format!("{}{line}", patch::column_name(col));
                 let shown = if f.starts_with('=') {
                     f.clone()

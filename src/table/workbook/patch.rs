@@ -60,6 +60,8 @@ pub struct Edits {
     /// column: the style most cells of each column have among them (a date column's date
     /// format, a width's `0.00`). The table's rows as read, never its header or titles.
     pub styled_by: Option<(u32, u32)>,
+    /// A row (1-based) rows added go below, whatever holds content: the last a merge covers.
+    pub below: u32,
 }
 
 impl Edits {
@@ -279,9 +281,10 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
     let xml = std::str::from_utf8(xml).map_err(malformed)?;
     let scanned = scan(xml, edits)?;
     let mut cells = edits.cells.clone();
-    let first_appended = scanned.last_row + 1;
+    let last_row = scanned.last_row.max(edits.below);
+    let first_appended = last_row.saturating_add(1);
     let added = u32::try_from(edits.append.len()).unwrap_or(u32::MAX);
-    if added > 0 && SHEET_ROWS - scanned.last_row.min(SHEET_ROWS) < added {
+    if added > 0 && SHEET_ROWS - last_row.min(SHEET_ROWS) < added {
         return Err(PatchError::NoRowLeft);
     }
     for (i, fields) in edits.append.iter().enumerate() {

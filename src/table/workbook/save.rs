@@ -41,7 +41,13 @@ pub enum SaveError {
     NoRowLeft,
     /// A copy that holds values only (`.csv`, a new `.xlsx`) of a table whose cell (`cell`)
     /// holds a formula (`formula`) whose saved result the edits may have changed.
-    FormulaResults { cell: String, formula: String },
+    /// `in_place`: whether roadsub saves the workbook in place (an .xlsx, .xlsm), which
+    /// keeps the formulas.
+    FormulaResults {
+        cell: String,
+        formula: String,
+        in_place: bool,
+    },
     /// An edited cell (`cell`) lies in merged cells (`range`, over `rows`), or a deleted row
     /// holds the first cell of merged cells that show its value on rows kept (`deleted`).
     Merged {
@@ -126,11 +132,21 @@ impl SaveError {
             (SaveError::Merged { cell, range, rows: (from, to), deleted: true }, Lang::Zh) => format!(
                 "删除的行含有单元格 {cell}，即合并单元格 {range} 在第 {from}–{to} 行显示的值：删除后保留的行会变为空；未保存：请先在 Excel 或 WPS 中取消合并（并逐行填写），或另存为 .csv 新文件"
             ),
-            (SaveError::FormulaResults { cell, formula }, Lang::En) => format!(
-                "the table's rows hold formulas (the first: {cell}, {formula}) whose results were saved before the table's edits; a copy holding values only (.csv, or a new .xlsx of a workbook roadsub cannot write) would keep those results, which the edits may have changed; not saved: save as .xlsx or in place (formulas kept and recalculated when opened), or open the workbook in Excel or WPS, let it recalculate, save it, and copy it then"
+            (SaveError::FormulaResults { cell, formula, in_place }, Lang::En) => format!(
+                "the table's rows hold formulas (the first: {cell}, {formula}) whose results were saved before the table's edits; a copy holding values only (.csv, or a new .xlsx of a workbook roadsub cannot write) would keep those results, which the edits may have changed; not saved: {}",
+                if *in_place {
+                    "save as .xlsx or in place (formulas kept and recalculated when opened), or open the workbook in Excel or WPS, let it recalculate, save it, and copy it then"
+                } else {
+                    "open the workbook in Excel or WPS, save it as .xlsx there (its formulas kept), and edit that file"
+                }
             ),
-            (SaveError::FormulaResults { cell, formula }, Lang::Zh) => format!(
-                "表中各行含有公式（第一个：{cell}，{formula}），其结果是在表格修改之前保存的；只含数值的副本（.csv，或由 roadsub 无法写入的工作簿另存的新 .xlsx）会保留这些结果，而修改可能已使其改变；未保存：请另存为 .xlsx 或原位保存（保留公式，打开时重新计算），或在 Excel 或 WPS 中打开工作簿重新计算并保存后再复制"
+            (SaveError::FormulaResults { cell, formula, in_place }, Lang::Zh) => format!(
+                "表中各行含有公式（第一个：{cell}，{formula}），其结果是在表格修改之前保存的；只含数值的副本（.csv，或由 roadsub 无法写入的工作簿另存的新 .xlsx）会保留这些结果，而修改可能已使其改变；未保存：{}",
+                if *in_place {
+                    "请另存为 .xlsx 或原位保存（保留公式，打开时重新计算），或在 Excel 或 WPS 中打开工作簿重新计算并保存后再复制"
+                } else {
+                    "请在 Excel 或 WPS 中打开工作簿，在其中另存为 .xlsx（保留公式），再编辑该文件"
+                }
             ),
             (SaveError::Moved, Lang::En) => "the sheet changed on disk since it was opened (its header is no longer where it was); not saved: save under a new name".to_string(),
             (SaveError::Moved, Lang::Zh) => "工作表在打开后已被修改（表头位置已变）；未保存：请另存为新文件".to_string(),

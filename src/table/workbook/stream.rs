@@ -809,7 +809,7 @@ fn item(
             .is_none_or(|&(s, e)| merged::blank(&row.text[s..e]))
     };
     if fill.wants(blank_at) {
-        fill.fill(&mut sheet_row, before, load)?;
+        fill.fill(&mut sheet_row, before, columns, load)?;
     } else {
         fill.none();
     }

@@ -1050,6 +1050,12 @@ fn every_save_refusal_reads_in_chinese() {
         SaveError::FormulaResults {
             cell: "I3".into(),
             formula: "=H3+4".into(),
+            in_place: true,
+        },
+        SaveError::FormulaResults {
+            cell: "I3".into(),
+            formula: "=H3+4".into(),
+            in_place: false,
         },
         SaveError::Moved,
         SaveError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
@@ -3010,4 +3016,128 @@ fn sheet_cells(path: &Path) -> BTreeMap<String, String> {
         .unwrap()
         .1;
     cells(&xml).0
+}
+
+/// Review 12, D1: a row added went into cells under a merge (after the last road of a
+/// merged group was deleted and saved, the emptied row inside the merge was taken for the
+/// sheet's end; or a merge running below the table): Excel and WPS showed the merge's
+/// township on the new road, roadsub computed it with the values hidden under it. Rows added
+/// go below every merge too.
+#[test]
+fn a_row_added_goes_below_every_merge_never_under_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    merged_plan(&path);
+    // A5 (row 7) lies under B6:B7, C6:C7, D6:D7 and G6:G7: deleted and saved, its row is
+    // emptied, the merges stay.
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows.remove(4);
+    sheet.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    let mut added = sheet.rows[0]
+        .with(0, "N1")
+        .with(1, "石桥镇")
+        .with(2, "新村");
+    added.line = 0;
+    sheet.rows.push(added);
+    sheet.save(&path).unwrap();
+    let after = sheet_cells(&path);
+    assert!(
+        !after.contains_key("A7") && !after.contains_key("B7"),
+        "{after:?}"
+    );
+    assert!(after["B8"].contains("石桥镇"), "{}", after["B8"]);
+    let again = Sheet::load(&path).unwrap();
+    let n1 = again.rows.iter().find(|r| r.get(0) == "N1").unwrap();
+    assert_eq!((n1.line, n1.get(1)), (8, "石桥镇"));
+    // A merge running below the table (B2:B20 over spare rows): the row goes to row 21.
+    let spare = dir.path().join("spare.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    segments(ws, 3, 2.0, None);
+    for r in 1..4u32 {
+        ws.write_number(r, 6, 1_000_000.0).unwrap();
+    }
+    ws.merge_range(1, 1, 19, 1, "天马乡", &Format::new())
+        .unwrap();
+    book.save(&spare).unwrap();
+    let mut sheet = Sheet::load(&spare).unwrap();
+    assert_eq!(sheet.rows[2].get(1), "天马乡");
+    let mut added = sheet.rows[0].with(0, "N1").with(1, "石桥镇");
+    added.line = 0;
+    sheet.rows.push(added);
+    sheet.save(&spare).unwrap();
+    let after = sheet_cells(&spare);
+    assert!(after["B21"].contains("石桥镇"), "{after:?}");
+    let again = Sheet::load(&spare).unwrap();
+    assert_eq!(again.rows.last().unwrap().get(1), "石桥镇");
+}
+
+/// Review 12, D3: a township, village and class merged down over the 合计 row made it a
+/// segment of the merge's township (its sums counted twice, when it showed a width) or a bad
+/// row (refusing the run): filled from the merge, it no longer read as a total. A row whose
+/// first cell or id says 合计 is never filled; a 合计 row stays one, whole and streamed.
+#[test]
+fn a_totals_row_under_a_merge_stays_a_totals_row() {
+    let dir = tempfile::tempdir().unwrap();
+    for width in [None, Some(4.5)] {
+        let path = dir.path().join("plan.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        segments(ws, 3, 1.0, None);
+        for r in 1..4u32 {
+            ws.write_number(r, 6, 800_000.0).unwrap();
+        }
+        ws.write_string(4, 0, "合计").unwrap();
+        ws.write_number(4, 5, 3.0).unwrap();
+        ws.write_number(4, 6, 2_400_000.0).unwrap();
+        if let Some(w) = width {
+            ws.write_number(4, 4, w).unwrap();
+        }
+        for c in 1..4u16 {
+            let shown = ["", "天马乡", "画青村", "通村"][usize::from(c)];
+            ws.merge_range(1, c, 4, c, shown, &Format::new()).unwrap();
+        }
+        book.save(&path).unwrap();
+        let (streamed, whole) = streamed_and_whole(&path);
+        assert_eq!(streamed, whole);
+        let total = whole.iter().find(|r| r.get(0) == "合计").unwrap();
+        assert_eq!(
+            (total.get(1), total.get(2), total.get(3)),
+            ("", "", ""),
+            "{width:?}"
+        );
+        // The segments above it are filled.
+        assert_eq!(whole[2].get(1), "天马乡");
+    }
+}
+
+/// Review 12, D5: a formula in a column roadsub does not compute from (a 备注 `=A2&"x"`, a 序号
+/// `=ROW()-1`) blocked every copy as .csv after any edit. Only formulas in the columns it
+/// reads do.
+#[test]
+fn a_formula_in_a_column_roadsub_does_not_read_blocks_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    segments(ws, 2, 2.0, None);
+    ws.write_string(0, 7, "备注").unwrap();
+    for r in 1..3u32 {
+        ws.write_number(r, 6, 1_000_000.0).unwrap();
+        let f = format!("=A{}&\"x\"", r + 1);
+        ws.write_formula(r, 7, Formula::new(&f).set_result(format!("A{r}x")))
+            .unwrap();
+    }
+    book.save(&path).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    sheet.rows[0] = sheet.rows[0].with(6, "1200000");
+    let csv = dir.path().join("plan.csv");
+    sheet.save(&csv).unwrap();
+    assert!(fs::read_to_string(&csv)
+        .unwrap()
+        .contains("\nA1,天马乡,画青村,通村,4.5,2,1200000,A1x"));
 }
