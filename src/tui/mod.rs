@@ -309,6 +309,12 @@ fn reading<B: Backend>(
             Err(_) => return lost,
             Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                 if !shown(terminal) {
+                    // q still quits a table with nothing unsaved: there is no question to
+                    // answer unseen, and a terminal that cannot grow is not a trap.
+                    let q = key.code == event::KeyCode::Char('q') && key.modifiers.is_empty();
+                    if q && matches!(app.mode, modes::Mode::Table) && !app.doc.modified() {
+                        app.quit = true;
+                    }
                     continue;
                 }
                 if let Some(action) = input::action(&app.mode, key) {
@@ -353,6 +359,12 @@ fn session<B: Backend>(
             Err(_) => return lost(app),
             Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                 if !shown(terminal) {
+                    // q still quits a table with nothing unsaved: there is no question to
+                    // answer unseen, and a terminal that cannot grow is not a trap.
+                    let q = key.code == event::KeyCode::Char('q') && key.modifiers.is_empty();
+                    if q && matches!(app.mode, modes::Mode::Table) && !app.doc.modified() {
+                        app.quit = true;
+                    }
                     continue;
                 }
                 if let Some(action) = input::action(&app.mode, key) {

@@ -1232,3 +1232,28 @@ fn one_row_book(path: &std::path::Path, header: &[&str], numbers: &[(u16, f64)])
     }
     book.save(path).unwrap();
 }
+
+/// A terminal too small to show the table is no trap: `q` quits a table with nothing unsaved
+/// (no question is asked unseen); with changes unsaved it does nothing, as every other key.
+#[test]
+fn q_quits_a_too_small_terminal_when_nothing_is_unsaved() {
+    let (stop, unsaved) = (AtomicBool::new(false), AtomicBool::new(false));
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    let mut keys = vec![Event::Key(key(KeyCode::Char('q')))].into_iter();
+    let outcome = session(&mut terminal, &mut app, &stop, &unsaved, || {
+        keys.next()
+            .map(Some)
+            .ok_or_else(|| io::Error::other("no more events"))
+    });
+    assert!(outcome.is_ok() && app.quit, "{outcome:?}");
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "jd");
+    assert!(app.doc.modified());
+    run_events_on(
+        &mut app,
+        vec![Event::Key(key(KeyCode::Char('q')))],
+        (60, 20),
+    );
+    assert_eq!((&app.mode, app.quit), (&Mode::Table, false));
+}

@@ -101,11 +101,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let text = match app.lang {
             Lang::En => format!(
-                "terminal too small: {}×{}; roadsub needs at least {}×{} (keys do nothing until it is larger)",
+                "terminal too small: {}×{}; roadsub needs at least {}×{} (keys do nothing until it is larger; q quits if nothing is unsaved)",
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             ),
             Lang::Zh => format!(
-                "终端太小：{}×{}；至少需要 {}×{}（调大之前按键不起作用）",
+                "终端太小：{}×{}；至少需要 {}×{}（调大之前按键不起作用；没有未保存的修改时可按 q 退出）",
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             ),
         };
