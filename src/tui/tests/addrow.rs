@@ -115,7 +115,7 @@ fn a_row_added_after_one_with_no_place_asks_for_its_township_and_village_too() {
 fn a_column_with_a_blank_heading_is_named_by_its_place_at_the_prompt() {
     for (lang, said) in [
         (Lang::En, "edit column 8: x"),
-        (Lang::Zh, "编辑 第 8 列: x"),
+        (Lang::Zh, "编辑 第 8 列：x"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");

@@ -2126,7 +2126,7 @@ fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
     // Shown in yuan; row 2's 总投资 (52, read in 万元).
     press(&mut app, "mjllllll<Enter>");
     let s = screen(&mut app, 150, 30);
-    assert_eq!(s[28], "编辑 总投资（万元）: 52");
+    assert_eq!(s[28], "编辑 总投资（万元）：52");
     press(&mut app, "<C-u>520000<Enter>");
     let status = app.status.as_ref().expect("the edit is said");
     assert!(status.error);
@@ -2139,7 +2139,7 @@ fn the_edit_prompt_names_the_unit_and_an_implausible_edit_is_said() {
     assert!(app.status.is_none(), "{:?}", app.status);
     press(&mut app, "hhh<Enter>");
     let s = screen(&mut app, 150, 30);
-    assert_eq!(s[28], "编辑 建设里程(km): 1.5");
+    assert_eq!(s[28], "编辑 建设里程(km)：1.5");
     press(&mut app, "<Esc>");
     // In English (a copy of its own: this one is being edited).
     let english = copy_of("office-2018.csv", dir.path(), "office-en.csv");

@@ -578,11 +578,15 @@ fn a_cell_with_a_line_break_keeps_its_row_in_line() {
         // Edited, the cell's text is shown with the same marks and is kept as it was.
         press(&mut app, "<Right><Right><Right><Enter>");
         let s = screen(&mut app, 140, 24);
+        let colon = lang.pick(": ", "：");
         let prompt = s
             .iter()
-            .find(|l| l.contains("路段↵名称: "))
+            .find(|l| l.contains(&format!("路段↵名称{colon}")))
             .unwrap_or_else(|| panic!("{}", s.join("\n")));
-        assert!(prompt.ends_with("路段↵名称: 村委会↵至三组"), "{prompt:?}");
+        assert!(
+            prompt.ends_with(&format!("路段↵名称{colon}村委会↵至三组")),
+            "{prompt:?}"
+        );
         press(&mut app, "<Enter>");
         assert_eq!(app.doc.sheet.rows[0].get(3), "村委会\n至三组");
     }

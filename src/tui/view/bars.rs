@@ -285,11 +285,13 @@ fn prompt_parts(app: &App) -> Option<(String, &str, usize)> {
     let lang = app.lang;
     match &app.mode {
         Mode::Edit { buffer, cursor } => Some((
+            // The colon of the prompt's language, as the other prompts have it.
             format!(
-                "{} {}{}: ",
+                "{} {}{}{}",
                 lang.pick("edit", "编辑"),
                 column_said(app),
-                typed_unit(app)
+                typed_unit(app),
+                lang.pick(": ", "：")
             ),
             buffer.as_str(),
             *cursor,
