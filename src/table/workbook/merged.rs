@@ -336,3 +336,48 @@ pub fn edit_refused(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The merges' element is found where it stands, with or without a namespace
+        /// prefix, and never in a cell's text (escaped there, as XML escapes every `<`),
+        /// whatever text comes before it.
+        #[test]
+        fn the_merges_element_is_found_as_markup_never_in_text(
+            text in "[a-z:<>&; ]{0,40}",
+            prefix in prop::sample::select(vec!["", "x:", "main:"]),
+            cut in 0usize..80,
+        ) {
+            let escaped = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let cell = format!("<c r=\"A1\" t=\"inlineStr\"><is><t>{escaped}mergeCells {escaped}:mergeCells</t></is></c>");
+            let tag = format!("<{prefix}mergeCells count=\"1\"><{prefix}mergeCell ref=\"B3:B5\"/></{prefix}mergeCells>");
+            let xml = format!("<sheetData><row r=\"1\">{cell}</row></sheetData>{tag}");
+            let at = merge_cells_tag(xml.as_bytes());
+            prop_assert_eq!(at, Some(xml.find(&format!("<{prefix}mergeCells")).unwrap()));
+            prop_assert_eq!(merge_cells_tag(cell.as_bytes()), None);
+            // Cut anywhere inside the text, the element is still not seen in it.
+            let cut = cut.min(cell.len());
+            let cut = (0..=cut).rev().find(|&i| cell.is_char_boundary(i)).unwrap_or(0);
+            prop_assert_eq!(merge_cells_tag(&cell.as_bytes()[..cut]), None);
+        }
+    }
+
+    #[test]
+    fn ranges_read_as_excel_writes_them() {
+        let m = parse_range("B3:B10").unwrap();
+        assert_eq!(
+            (m.rows, m.cols, m.name()),
+            ((3, 10), (1, 1), "B3:B10".to_string())
+        );
+        assert_eq!(parse_range("AA7").unwrap().name(), "AA7:AA7");
+        assert_eq!(parse_range("C5:A2").unwrap().name(), "A2:C5");
+        assert_eq!(parse_range("B3:"), None);
+        assert_eq!(parse_range("3:5"), None);
+    }
+}
