@@ -65,10 +65,9 @@ pub struct WorkbookOrigin {
     pub sheet: String,
     /// The other sheets.
     pub others: Vec<String>,
-    /// Rows above the header (titles).
-    pub above_header: usize,
-    /// Their cells as read: a copy of the table in another file (a CSV, a new workbook)
-    /// keeps them, and so reads the same (a title row's `单位：万元`).
+    /// The rows above the header (titles), their cells as read: a copy of the table in
+    /// another file (a CSV, a new workbook) keeps them, and so reads the same (a title row's
+    /// `单位：万元`).
     pub titles: Vec<Vec<String>>,
     /// The header options it was read under (`--map`, `--amount-unit`): a save reads it
     /// again under them.

@@ -123,7 +123,6 @@ fn load_workbook(
             path: path.to_path_buf(),
             sheet: book.sheet,
             others: book.others,
-            above_header: book.above_header,
             titles: book.titles,
             options: options.clone(),
             formula: book.formula,

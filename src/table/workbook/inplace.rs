@@ -30,7 +30,7 @@ const WORKBOOK: &str = "xl/workbook.xml";
 const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const CONTENT_TYPES: &str = "[Content_Types].xml";
 
-fn damaged(e: impl std::fmt::Display) -> SaveError {
+pub(super) fn damaged(e: impl std::fmt::Display) -> SaveError {
     SaveError::Damaged(e.to_string())
 }
 

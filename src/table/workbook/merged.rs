@@ -18,6 +18,7 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::inplace::damaged;
 use super::save::SaveError;
 use super::WorkbookError;
 use crate::table::sheet::SheetRow;
@@ -134,10 +135,6 @@ fn xlsx_merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, SaveError> {
         }
     }
     Ok(found)
-}
-
-fn damaged(e: impl std::fmt::Display) -> SaveError {
-    SaveError::Damaged(e.to_string())
 }
 
 /// Where the `<mergeCells` element (with or without a namespace prefix) starts in `xml`.

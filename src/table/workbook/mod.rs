@@ -63,10 +63,9 @@ pub struct WorkbookTable {
     pub rows: Vec<SheetRow>,
     /// The workbook's other sheets, by name.
     pub others: Vec<String>,
-    /// Non-empty rows above the header (a title, notes).
-    pub above_header: usize,
-    /// Those rows' cells as read (a unit a title row gives, `单位：万元`, is how the table's
-    /// bare amounts are read: a copy of the table keeps them).
+    /// The non-empty rows above the header (a title, notes), their cells as read (a unit a
+    /// title row gives, `单位：万元`, is how the table's bare amounts are read: a copy of the
+    /// table keeps them).
     pub titles: Vec<Vec<String>>,
     /// The header's row number (from 1).
     pub header_line: u64,
@@ -411,7 +410,6 @@ pub fn open_with(
                     columns,
                     rows: table,
                     others,
-                    above_header: at,
                     titles: rows[..at].iter().map(|(_, f)| f.clone()).collect(),
                     header_line,
                     numeric,

@@ -261,7 +261,6 @@ pub fn save(
             path: PathBuf::from(target),
             sheet: sheet.to_string(),
             others: Vec::new(),
-            above_header: titles.len(),
             titles: titles.to_vec(),
             options: origin.map(|o| o.options.clone()).unwrap_or_default(),
             // Values only: a new workbook holds no formula.
