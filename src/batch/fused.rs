@@ -5,7 +5,8 @@
 //! first (digits and at most one point, as `money::plain_amount` and its kin read them), in a
 //! run whose rows are CSV in yuan, under undated rules, whether they come from plain lines
 //! (copied as written), quoted records or a workbook's cells; the counting passes
-//! of budgets that cut take it too, whatever the output. Any other row, or anything unusual
+//! of budgets that cut take it too, whatever the output, and so does a comparison read as
+//! it is computed, under both its sides (`report::compare::piped`), writing nothing here. Any other row, or anything unusual
 //! about one (a repeated id, a totals or note row, a blank where a number is due, a width or
 //! cost that would be noted with a warning, an amount that needs the general arithmetic), is
 //! left to the general path, which the fused path is the same as on every row it takes:
@@ -37,7 +38,7 @@ use crate::table::{Columns, Field, Record, RowText};
 use super::work::NoteTexts;
 
 /// The columns a row is read from, and what the rules need in whole numbers.
-pub(super) struct Fused<'a> {
+pub(crate) struct Fused<'a> {
     rules: &'a RuleSet,
     rounding: Rounding,
     columns: &'a Columns,
@@ -105,7 +106,11 @@ impl<'a> Fused<'a> {
     /// in yuan, not for Excel: `RowBuf::writes_fen`); the
     /// rules are undated; the table has the columns every row needs and none of those the
     /// fused path does not read (cost per km, disbursed, amounts approved).
-    pub fn new(rules: &'a RuleSet, columns: &'a Columns, plain_rows: bool) -> Option<Fused<'a>> {
+    pub(crate) fn new(
+        rules: &'a RuleSet,
+        columns: &'a Columns,
+        plain_rows: bool,
+    ) -> Option<Fused<'a>> {
         if !plain_rows || rules.is_dated() {
             return None;
         }
@@ -224,7 +229,7 @@ impl<'a> Fused<'a> {
 
     /// The fused path for a counting pass, which reads only what rows ask of the budgets: it
     /// makes no notes.
-    pub fn counting(mut self) -> Fused<'a> {
+    pub(crate) fn counting(mut self) -> Fused<'a> {
         self.with_notes = false;
         self
     }
@@ -233,7 +238,7 @@ impl<'a> Fused<'a> {
     /// (`duplicate_id`: its id was seen on an earlier row, which it leaves to the general
     /// path), with no budget cutting it.
     #[cfg(test)]
-    pub fn row(&mut self, record: &Record, duplicate_id: bool, out: Out) -> Fate {
+    pub(super) fn row(&mut self, record: &Record, duplicate_id: bool, out: Out) -> Fate {
         match self.take(record, duplicate_id) {
             Some(row) => self.finish(record, &row, out),
             None => Fate::NotMine,
@@ -244,7 +249,7 @@ impl<'a> Fused<'a> {
     /// is one the fused path takes; `None` leaves it to the general path. Budgets may then cut
     /// it ([`Fused::cut_row`]) before [`Fused::finish`] writes and adds it.
     #[inline(always)]
-    pub fn take<'r>(&mut self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
+    pub(crate) fn take<'r>(&mut self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
         let row = self.read(record, duplicate_id)?;
         self.compute(&row)?;
         Some(row)
@@ -324,27 +329,15 @@ impl<'a> Fused<'a> {
     }
 
     /// The row taken last, as the budgets meet it.
-    pub fn cut_row<'s>(&'s mut self, row: &'s Row<'s>) -> FusedRow<'s, 'a> {
+    pub(super) fn cut_row<'s>(&'s mut self, row: &'s Row<'s>) -> FusedRow<'s, 'a> {
         FusedRow { fused: self, row }
     }
 
     /// Adds the row taken last to `out`'s totals and writes it.
     #[inline(always)]
-    pub fn finish(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
+    pub(super) fn finish(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
+        let part = self.part(row);
         let amounts = &self.amounts;
-        let part = RowPart {
-            length: i128::from(row.length_units),
-            completed: row.completed.map(i128::from),
-            cost: row.cost,
-            subsidy: amounts.subsidy,
-            gap: amounts.gap,
-            shortfall: amounts.shortfall,
-            sources: amounts.sources,
-            due: amounts.due,
-            disbursed: None,
-            outstanding: None,
-            warns: false,
-        };
         let (rules, lang) = (self.rules, out.lang);
         // A budget's use reads the notes only for the cuts of budgets.
         let cuts: &[Note] = if amounts.cut { &self.notes } else { &[] };
@@ -393,6 +386,37 @@ impl<'a> Fused<'a> {
         );
         debug_assert!(written, "the fused path writes only CSV rows in yuan");
         Fate::Good
+    }
+
+    /// What the row taken last adds to the totals (`RowPart::of` of its segment and
+    /// breakdown, in fen); each fund's paid amount is [`Fused::paid`].
+    #[inline(always)]
+    pub(crate) fn part(&self, row: &Row) -> RowPart {
+        let amounts = &self.amounts;
+        RowPart {
+            length: i128::from(row.length_units),
+            completed: row.completed.map(i128::from),
+            cost: row.cost,
+            subsidy: amounts.subsidy,
+            gap: amounts.gap,
+            shortfall: amounts.shortfall,
+            sources: amounts.sources,
+            due: amounts.due,
+            disbursed: None,
+            outstanding: None,
+            warns: false,
+        }
+    }
+
+    /// Each fund's paid amount in fen of the row taken last, by the rules' funds.
+    pub(crate) fn paid(&self) -> &[i128] {
+        &self.paid
+    }
+
+    /// The subsidy, the gap and the shortfall in fen of the row taken last.
+    pub(crate) fn settled(&self) -> [i128; 3] {
+        let a = &self.amounts;
+        [a.subsidy, a.gap, a.shortfall]
     }
 
     /// What `engine::compute_into` computes for the row, in fen, into `self.amounts`, with
@@ -659,16 +683,17 @@ fn units((m, scale): (u64, u32)) -> i64 {
 }
 
 /// A row's values, read.
-pub(super) struct Row<'r> {
+pub(crate) struct Row<'r> {
     pub text: RowText<'r>,
-    class: ClassId,
+    pub class: ClassId,
     width: Decimal,
     /// The length's mantissa and scale.
     length: (u64, u32),
     /// The length in µkm, more than zero.
     length_units: i64,
     cost: i128,
-    sources: [i128; 4],
+    /// The four sources' amounts in fen (0 where blank or not given).
+    pub sources: [i128; 4],
     households: Option<u32>,
     completed: Option<i64>,
     /// Its priority, when a budget pays in order.

@@ -17,7 +17,7 @@ mod ahead;
 mod alloc_props;
 #[cfg(test)]
 mod alloc_tests;
-mod fused;
+pub(crate) mod fused;
 #[cfg(test)]
 mod fused_props;
 mod ids;

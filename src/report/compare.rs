@@ -163,6 +163,19 @@ impl Amounts {
         self.shortfall = fen(b.shortfall);
     }
 
+    /// [`Amounts::set_row`] of a row computed in fen: each fund's `paid` amount by the rules
+    /// of `side`, and its subsidy, gap and shortfall.
+    pub fn set_fen(&mut self, funds: &Funds, side: Side, paid: &[i128], settled: [i128; 3]) {
+        self.funds.clear();
+        self.funds.extend((0..funds.len()).map(|i| {
+            funds
+                .index(i, side)
+                .and_then(|f| paid.get(f))
+                .map_or(0, |&p| p)
+        }));
+        [self.subsidy_total, self.gap, self.shortfall] = settled;
+    }
+
     /// The totals of a table or group under the rules of `side`.
     pub fn of_totals(funds: &Funds, side: Side, t: &Totals) -> Amounts {
         Amounts {

@@ -204,6 +204,23 @@ impl RowBuf {
         }
     }
 
+    /// Adds each of `fens` as [`RowBuf::fen`] adds it (`None` a blank field), gathered on the
+    /// stack and copied out in a few moves, where [`RowBuf::writes_fen`]; nothing elsewhere.
+    pub fn fens(&mut self, fens: &[Option<i64>]) {
+        if !self.writes_fen() || fens.is_empty() {
+            return;
+        }
+        let RowBuf::Text { bytes, first, .. } = self else {
+            return;
+        };
+        let mut fields = money::PlainFields::<false>::new(bytes, *first);
+        for &fen in fens {
+            fields.fen_field(fen);
+        }
+        drop(fields);
+        *first = false;
+    }
+
     /// Ends the current row.
     pub fn end_row(&mut self) {
         match self {

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use super::cores::{in_order_on_every_core, on_every_core};
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
+use crate::batch::fused::{Fused, Row as FusedRow};
 use crate::engine::{Breakdown, Segment};
 use crate::money::Sum;
 use crate::report::allocate::streamed::{Changed, ChunkCuts, Plan};
@@ -115,6 +116,31 @@ fn new_township(sums: &mut Vec<[Totals; 2]>) -> Township {
 impl Groups {
     /// Adds a row placed at `at`, computed under both sides.
     fn add(&mut self, at: &RowText, rows: [Computed; 2]) -> Result<(), SumOverflow> {
+        let (town, village) = self.places(at);
+        for (i, (seg, b)) in rows.into_iter().enumerate() {
+            let part = RowPart::of(seg, b)?;
+            let paid = || b.shares.iter().map(|share| Sum::<2>::units(share.paid));
+            self.sums[town][i].add_part(&part, paid(), false)?;
+            self.sums[village][i].add_part(&part, paid(), false)?;
+        }
+        Ok(())
+    }
+
+    /// [`Groups::add`] of a row the fused path computed under both sides: each side's part
+    /// and its funds' paid amounts in fen.
+    fn add_fen(&mut self, at: &RowText, rows: [(&RowPart, &[i128]); 2]) -> Result<(), SumOverflow> {
+        let (town, village) = self.places(at);
+        for (i, (part, paid)) in rows.into_iter().enumerate() {
+            let paid = || paid.iter().map(|&fen| Ok(fen));
+            self.sums[town][i].add_part(part, paid(), false)?;
+            self.sums[village][i].add_part(part, paid(), false)?;
+        }
+        Ok(())
+    }
+
+    /// Where the totals of the township and the village of a row placed at `at` are, each
+    /// made the first time it is met.
+    fn places(&mut self, at: &RowText) -> (usize, usize) {
         let Groups { townships, sums } = self;
         let town = match townships.get_mut(at.township) {
             Some(town) => town,
@@ -129,13 +155,7 @@ impl Groups {
                 .entry(at.village.into())
                 .or_insert_with(|| new_group(sums)),
         };
-        for (i, (seg, b)) in rows.into_iter().enumerate() {
-            let part = RowPart::of(seg, b)?;
-            let paid = || b.shares.iter().map(|share| Sum::<2>::units(share.paid));
-            sums[town.at][i].add_part(&part, paid(), false)?;
-            sums[village][i].add_part(&part, paid(), false)?;
-        }
-        Ok(())
+        (town.at, village)
     }
 
     /// Adds another core's groups, still by hash: each group's name is made into a key and
@@ -611,17 +631,7 @@ pub(super) fn pair_row<'t>(
         }
     }
     let [ob, oa] = outcome;
-    pair.file = seen.file;
-    pair.line = seen.line;
-    for (to, from) in [
-        (&mut pair.id, seen.id),
-        (&mut pair.township, at.township),
-        (&mut pair.village, at.village),
-        (&mut pair.class, seen.class),
-    ] {
-        to.clear();
-        to.push_str(from);
-    }
+    put_texts(pair, &seen);
     for (to, from, side) in [
         (&mut pair.before, ob, Side::Before),
         (&mut pair.after, oa, Side::After),
@@ -633,6 +643,89 @@ pub(super) fn pair_row<'t>(
         }
     }
     true
+}
+
+/// A row the fused path computed under both sides (`fused`: each side's path and the row
+/// it took; good under both, neither cut, as a comparison read as it is computed has no
+/// budgets that bind), added to `sums` and put in `pair` as [`pair_row`] adds and puts the
+/// same row judged by the general path: `fused_props` of the batch holds the fused path to
+/// the general one, and the comparison's properties hold the two ways here to the same
+/// bytes and sums.
+pub(super) fn pair_fused(
+    rules: [&RuleSet; 2],
+    funds: &Funds,
+    (sums, groups): (&mut Sums, Option<&mut Groups>),
+    fused: [(&Fused, &FusedRow); 2],
+    seen: Seen,
+    pair: &mut Pair,
+) {
+    debug_assert!(sums.lean, "read as computed, sums are lean");
+    let at = &seen.at;
+    let parts = fused.map(|(f, row)| f.part(row));
+    let mut fits = [true; 2];
+    for (i, (f, row)) in fused.into_iter().enumerate() {
+        let added = sums.whole[i].add_fen(
+            rules[i],
+            row.class,
+            at,
+            &parts[i],
+            f.paid(),
+            &row.sources,
+            &[],
+        );
+        fits[i] = added.is_ok();
+    }
+    if fits != [true; 2] {
+        // The sums are given up (and made again from the tables held whole); the row is
+        // put as the general path puts it.
+        sums.overflowed = true;
+    } else if let Some(groups) = groups {
+        let [(fb, _), (fa, _)] = fused;
+        let [pb, pa] = &parts;
+        if groups
+            .add_fen(at, [(pb, fb.paid()), (pa, fa.paid())])
+            .is_err()
+        {
+            sums.overflowed = true;
+        }
+    }
+    put_texts(pair, &seen);
+    for ((to, side), ((f, _), fits)) in [
+        (&mut pair.before, Side::Before),
+        (&mut pair.after, Side::After),
+    ]
+    .into_iter()
+    .zip(fused.into_iter().zip(fits))
+    {
+        if !fits {
+            *to = Err(vec![RowError::row(seen.line, Problem::Overflow)]);
+            continue;
+        }
+        let [subsidy, gap, shortfall] = f.settled();
+        match to {
+            Ok(amounts) => amounts.set_fen(funds, side, f.paid(), [subsidy, gap, shortfall]),
+            to => {
+                let mut amounts = Amounts::default();
+                amounts.set_fen(funds, side, f.paid(), [subsidy, gap, shortfall]);
+                *to = Ok(amounts);
+            }
+        }
+    }
+}
+
+/// The place and texts of the row `seen` in `pair`, in the memory it has.
+fn put_texts(pair: &mut Pair, seen: &Seen) {
+    pair.file = seen.file;
+    pair.line = seen.line;
+    for (to, from) in [
+        (&mut pair.id, seen.id),
+        (&mut pair.township, seen.at.township),
+        (&mut pair.village, seen.at.village),
+        (&mut pair.class, seen.class),
+    ] {
+        to.clear();
+        to.push_str(from);
+    }
 }
 
 /// A pair to fill ([`pair_row`]).

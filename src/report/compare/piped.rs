@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
-use super::paired::{blank_pair, pair_row, Groups, Paired, Seen, Sums};
+use super::paired::{blank_pair, pair_fused, pair_row, Groups, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
+use crate::batch::fused::Fused;
 use crate::engine::Breakdown;
 use crate::rules::RuleSet;
 use crate::table::row::{self, Evaluated, RowText};
@@ -132,7 +133,40 @@ fn block_pairs(
     let mut cuts = [None, None];
     let mut breakdowns = [Breakdown::default(), Breakdown::default()];
     let mut errors = [Vec::new(), Vec::new()];
+    // The fused path of a batch run under each side, where it can take the table's rows: a
+    // row it takes under both is computed in fen, with no `Decimal` between.
+    let fused = |rules, columns| Fused::new(rules, columns, true).map(Fused::counting);
+    let mut fused = fused(rules[0], &table.columns).zip(fused(rules[1], &table.other));
     block.each(|record, duplicate| {
+        let get = |f: Field| {
+            table
+                .columns
+                .index(f)
+                .and_then(|i| record.get(i))
+                .map_or("", str::trim)
+        };
+        let seen = Seen {
+            file: table.file,
+            line: record.line,
+            at: RowText {
+                id: "",
+                township: get(Field::Township),
+                village: get(Field::Village),
+            },
+            id: get(Field::Id),
+            class: get(Field::Class),
+        };
+        if let Some((fb, fa)) = &mut fused {
+            if let Some(rb) = fb.take(record, duplicate) {
+                if let Some(ra) = fa.take(record, duplicate) {
+                    let sums = (&mut sums, groups.as_deref_mut());
+                    let sides = [(&*fb, &rb), (&*fa, &ra)];
+                    pair_fused(rules, funds, sums, sides, seen, &mut pair);
+                    rows.row(&pair);
+                    return;
+                }
+            }
+        }
         let [bb, ba] = &mut breakdowns;
         let [eb, ea] = &mut errors;
         let (sb, sa);
@@ -154,24 +188,6 @@ fn block_pairs(
                 Evaluated::Bad => Some(Err(std::mem::take(ea))),
             },
         ];
-        let get = |f: Field| {
-            table
-                .columns
-                .index(f)
-                .and_then(|i| record.get(i))
-                .map_or("", str::trim)
-        };
-        let seen = Seen {
-            file: table.file,
-            line: record.line,
-            at: RowText {
-                id: "",
-                township: get(Field::Township),
-                village: get(Field::Village),
-            },
-            id: get(Field::Id),
-            class: get(Field::Class),
-        };
         let sums = (&mut sums, groups.as_deref_mut());
         if pair_row(rules, funds, sums, &mut cuts, (seen, judged), &mut pair) {
             rows.row(&pair);

@@ -179,11 +179,32 @@ pub fn csv_rows<'p>(
             rows.field(t);
         }
         let (before, after) = (p.before.as_ref().ok(), p.after.as_ref().ok());
-        for i in 0..n + 3 {
+        let triple = |i: usize| {
             let b = before.map(|a| col(a, i));
             let a = after.map(|a| col(a, i));
             let change = b.zip(a).map(|(b, a)| a.saturating_sub(b));
-            for fen in [b, a, change] {
+            [b, a, change]
+        };
+        // Every amount within i64 (all but sums far beyond any budget), gathered first and
+        // written as `RowBuf::fen` writes each, in a few moves.
+        let mut narrow: smallvec::SmallVec<[Option<i64>; 24]> = smallvec::SmallVec::new();
+        let fits = rows.writes_fen()
+            && (0..n + 3).all(|i| {
+                triple(i).into_iter().all(|fen| match fen {
+                    None => {
+                        narrow.push(None);
+                        true
+                    }
+                    Some(fen) => i64::try_from(fen).is_ok_and(|fen| {
+                        narrow.push(Some(fen));
+                        true
+                    }),
+                })
+            });
+        if fits {
+            rows.fens(&narrow);
+        } else {
+            for fen in (0..n + 3).flat_map(triple) {
                 match fen {
                     None => rows.amount(None),
                     Some(fen) => match i64::try_from(fen) {
@@ -1028,6 +1049,91 @@ mod cells {
             let mut bytes = Vec::new();
             push_signed_in(&mut bytes, fen, unit);
             prop_assert_eq!(String::from_utf8(bytes).unwrap(), signed_in(fen, unit));
+        }
+
+        /// A CSV row's amounts gathered and written in a few moves are the fields written one
+        /// by one (`RowBuf::fen`, the `Decimal` of sums beyond i64, "overflow"), a side bad
+        /// or not, in yuan and 万元, for Excel or not.
+        #[test]
+        fn csv_rows_written_in_a_few_moves_are_the_fields_written_one_by_one(
+            amounts in prop_oneof![
+                // Every amount and change within i64 (the rows gathered), or any.
+                proptest::collection::vec(proptest::collection::vec(-(1i128 << 62)..1i128 << 62, 5), 2),
+                proptest::collection::vec(proptest::collection::vec(fen(), 5), 2),
+            ],
+            bad in 0usize..4,
+            wan in any::<bool>(),
+            excel in any::<bool>(),
+            zh in any::<bool>(),
+        ) {
+            let rules = crate::rules::RuleSet::builtin();
+            let funds = super::super::Funds::new(&rules, &rules);
+            prop_assert_eq!(funds.len(), 2);
+            let c = Comparison::unfilled_named(
+                vec!["t.csv".into()],
+                vec![Default::default()],
+                &rules,
+                &rules,
+                funds,
+            );
+            let side = |a: &[i128], bad: bool| match bad {
+                true => Err(Vec::new()),
+                false => Ok(Amounts {
+                    funds: a[..2].iter().copied().collect(),
+                    subsidy_total: a[2],
+                    gap: a[3],
+                    shortfall: a[4],
+                }),
+            };
+            let pair = Pair {
+                file: 0,
+                line: 7,
+                id: "S1".into(),
+                township: "天马乡".into(),
+                village: "村, 1".into(),
+                class: "通村".into(),
+                before: side(&amounts[0], bad & 1 == 1),
+                after: side(&amounts[1], bad & 2 == 2),
+            };
+            let (lang, unit) = (if zh { Lang::Zh } else { Lang::En }, if wan { Unit::Wan } else { Unit::Yuan });
+            let mut rows = csv_buf(excel, unit, Vec::new());
+            csv_rows(&c, [&pair], lang, lang, &mut rows);
+            // The model: each field on its own, as the rows were written before.
+            let mut model = csv_buf(excel, unit, Vec::new());
+            model.field("7");
+            for t in ["S1", "天马乡", "村, 1", "通村"] {
+                model.field(t);
+            }
+            let (b, a) = (pair.before.as_ref().ok(), pair.after.as_ref().ok());
+            for i in 0..5 {
+                let (b, a) = (b.map(|x| x.column(i)), a.map(|x| x.column(i)));
+                let change = b.zip(a).map(|(b, a)| a.saturating_sub(b));
+                for fen in [b, a, change] {
+                    match fen.map(|f| (f, i64::try_from(f))) {
+                        None => model.amount(None),
+                        Some((_, Ok(fen))) => model.fen(fen),
+                        Some((fen, Err(_))) => match money::from_fen(fen) {
+                            Some(v) => model.amount(Some(v)),
+                            None => model.field("overflow"),
+                        },
+                    }
+                }
+            }
+            model.field(match (pair.changed(), zh) {
+                (true, true) => "是",
+                (false, true) => "否",
+                (true, false) => "true",
+                (false, false) => "false",
+            });
+            model.field(&c.placed_errors(&pair, lang).join("; "));
+            model.end_row();
+            let (rows, model) = (bytes_of(rows), bytes_of(model));
+            if bad == 3 {
+                // Bad under both: not shown.
+                prop_assert!(rows.is_empty());
+            } else {
+                prop_assert_eq!(String::from_utf8_lossy(&rows), String::from_utf8_lossy(&model));
+            }
         }
     }
 }
