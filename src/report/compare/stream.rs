@@ -323,7 +323,7 @@ struct FormRows<'c, 'r, 'v> {
 
 enum FormOut {
     Csv(crate::report::encode::RowBuf),
-    Jsonl(Vec<String>, Vec<u8>),
+    Jsonl(write::JsonlKeys, Vec<u8>),
     Markdown(String),
     Json(Vec<u8>),
     /// The terminal's form writes nothing.
@@ -336,7 +336,10 @@ impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
             Form::Csv { excel, unit, .. } => {
                 FormOut::Csv(write::csv_buf(excel, unit, Vec::with_capacity(1 << 18)))
             }
-            Form::Jsonl => FormOut::Jsonl(write::csv_header(c), Vec::with_capacity(1 << 20)),
+            Form::Jsonl => FormOut::Jsonl(
+                write::JsonlKeys::new(&write::csv_header(c)),
+                Vec::with_capacity(1 << 20),
+            ),
             Form::Markdown { .. } => FormOut::Markdown(String::with_capacity(1 << 20)),
             Form::Json { .. } => FormOut::Json(Vec::with_capacity(1 << 20)),
             Form::Terminal { .. } => FormOut::Nothing,
@@ -369,7 +372,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
                 (FormOut::Csv(rows), Form::Csv { headings, .. }) => {
                     write::csv_rows(c, [p], lang, headings, rows);
                 }
-                (FormOut::Jsonl(header, out), _) => write::jsonl_row(c, header, p, lang, out),
+                (FormOut::Jsonl(keys, out), _) => write::jsonl_row(c, keys, p, lang, out),
                 (FormOut::Json(out), _) => write::json_rows(c, [p], lang, out),
                 (FormOut::Nothing, Form::Terminal { limit }) => {
                     count_changed(&mut self.done.changed, p, limit);
