@@ -5,7 +5,10 @@
 #
 #   benches/whole.sh TABLE.csv [BINARY...]     (default: target/release/roadsub)
 #   RUNS=3 NOTICE_ROWS=2000 benches/whole.sh big.csv old/roadsub target/release/roadsub
+#   COMPARE_FORMS="csv jsonl md json" benches/whole.sh big.csv   (compare -o out.FORM each)
 #
+# compare writes CSV unless COMPARE_FORMS names other forms of -o (csv, jsonl, md, json); each
+# is timed and its bytes checked like the rest.
 # notice writes one workbook per village: it is timed on the first NOTICE_ROWS rows
 # (NOTICE_ROWS=all for the whole table). Scratch files go to $BENCH_DIR (default
 # target/bench-whole); they take about three times the table's size. The workbooks are made
@@ -51,7 +54,10 @@ while [ $i -lt "$runs" ]; do
         timed batch "$bin" batch "$table" -o "$dir/batch-$n.csv"
         timed explain "$bin" explain "$table" --row "$last"
         cp "$dir/stdout" "$dir/explain-$n.txt"
-        timed compare "$bin" compare "$table" --set poverty.group.3.5=15万 -o "$dir/compare-$n.csv"
+        for form in ${COMPARE_FORMS:-csv}; do
+            timed "compare-$form" "$bin" compare "$table" --set poverty.group.3.5=15万 \
+                -o "$dir/compare-$n.$form"
+        done
         rm -rf "$dir/notices-$n"
         timed notice "$bin" notice "$small" -o "$dir/notices-$n"
     done
@@ -62,7 +68,9 @@ n=1
 for bin in "$@"; do
     cmp "$dir/batch-1.csv" "$dir/batch-$n.csv"
     cmp "$dir/explain-1.txt" "$dir/explain-$n.txt"
-    cmp "$dir/compare-1.csv" "$dir/compare-$n.csv"
+    for form in ${COMPARE_FORMS:-csv}; do
+        cmp "$dir/compare-1.$form" "$dir/compare-$n.$form"
+    done
     [ "$(ls "$dir/notices-1" | wc -l)" = "$(ls "$dir/notices-$n" | wc -l)" ]
     python3 - "$dir/notices-1" "$dir/notices-$n" <<'PY'
 import os, sys, zipfile
