@@ -276,12 +276,7 @@ impl<'a> Fused<'a> {
         let id = text(self.id)?;
         let township = text(self.township)?;
         let village = text(self.village)?;
-        let class_text = record.get(self.class)?;
-        let class = self
-            .classes
-            .iter()
-            .find(|(name, _)| *name == class_text)
-            .map(|&(_, c)| c)?;
+        let class = self.class_of(record)?;
         let width = money::plain_width_m(record.get(self.width)?)?;
         let length = money::plain_length_parts(record.get(self.length)?, Scale::Base)?;
         let length_units = units(length);
@@ -305,11 +300,7 @@ impl<'a> Fused<'a> {
         if completed.is_some_and(|done| done > length_units) {
             return None;
         }
-        // What `parse_priority` reads of plain digits.
-        let priority = optional(record, self.priority, |v| {
-            let digits = v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| v.parse::<i64>().ok()).flatten()
-        })?;
+        let priority = self.priority_of(record)?;
         Some(Row {
             text: RowText {
                 id,
@@ -326,6 +317,63 @@ impl<'a> Fused<'a> {
             households,
             completed,
         })
+    }
+
+    /// The class `record` names, as the rules' own lookup finds it.
+    #[inline(always)]
+    fn class_of(&self, record: &Record) -> Option<ClassId> {
+        let class_text = record.get(self.class)?;
+        self.classes
+            .iter()
+            .find(|(name, _)| *name == class_text)
+            .map(|&(_, c)| c)
+    }
+
+    /// `record`'s priority, when a budget pays in order: what `parse_priority` reads of
+    /// plain digits.
+    #[inline(always)]
+    fn priority_of(&self, record: &Record) -> Option<Option<i64>> {
+        optional(record, self.priority, |v| {
+            let digits = v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| v.parse::<i64>().ok()).flatten()
+        })
+    }
+
+    /// Whether this path reads a record's values from the columns `other` reads them from,
+    /// the same header read under other rules: then a row one reads is the other's but for
+    /// its class and priority ([`Fused::take_again`]).
+    pub(crate) fn reads_as(&self, other: &Fused) -> bool {
+        let at = |f: &Fused| {
+            let [a, b, c, d, e, g, h] = [
+                f.id, f.township, f.village, f.class, f.width, f.length, f.cost,
+            ];
+            (
+                f.expected,
+                [a, b, c, d, e, g, h],
+                f.sources,
+                f.households,
+                f.completed,
+            )
+        };
+        at(self) == at(other) && self.columns.names == other.columns.names
+    }
+
+    /// [`Fused::take`] of `record`, which another path that reads as this one
+    /// ([`Fused::reads_as`]) took as `read`: its values are read already; its class and
+    /// priority are found again under this path's rules, and it is computed under them.
+    #[inline(always)]
+    pub(crate) fn take_again<'r>(
+        &mut self,
+        record: &Record<'r>,
+        read: &Row<'r>,
+    ) -> Option<Row<'r>> {
+        let row = Row {
+            class: self.class_of(record)?,
+            priority: self.priority_of(record)?,
+            ..*read
+        };
+        self.compute(&row)?;
+        Some(row)
     }
 
     /// The row taken last, as the budgets meet it.
@@ -683,6 +731,7 @@ fn units((m, scale): (u64, u32)) -> i64 {
 }
 
 /// A row's values, read.
+#[derive(Clone, Copy)]
 pub(crate) struct Row<'r> {
     pub text: RowText<'r>,
     pub class: ClassId,

@@ -137,6 +137,8 @@ fn block_pairs(
     // row it takes under both is computed in fen, with no `Decimal` between.
     let fused = |rules, columns| Fused::new(rules, columns, true).map(Fused::counting);
     let mut fused = fused(rules[0], &table.columns).zip(fused(rules[1], &table.other));
+    // The same header under both sides: a row's values are read once.
+    let again = fused.as_ref().is_some_and(|(fb, fa)| fa.reads_as(fb));
     block.each(|record, duplicate| {
         let get = |f: Field| {
             table
@@ -158,7 +160,11 @@ fn block_pairs(
         };
         if let Some((fb, fa)) = &mut fused {
             if let Some(rb) = fb.take(record, duplicate) {
-                if let Some(ra) = fa.take(record, duplicate) {
+                let ra = match again {
+                    true => fa.take_again(record, &rb),
+                    false => fa.take(record, duplicate),
+                };
+                if let Some(ra) = ra {
                     let sums = (&mut sums, groups.as_deref_mut());
                     let sides = [(&*fb, &rb), (&*fa, &ra)];
                     pair_fused(rules, funds, sums, sides, seen, &mut pair);
