@@ -126,9 +126,21 @@ pub struct Amounts {
 }
 
 /// Fen of an amount computed to the fen (any further digits would be a defect upstream, so
-/// they are kept out of the sum rather than rounded away silently: the sum saturates).
+/// they are kept out of the sum rather than rounded away silently: the sum saturates, and
+/// is shown as "overflow"). Any amount to the fen a `Decimal` holds fits: a total beyond
+/// i64's fen (9.2e16 yuan) had been made the saturated value too, shown as "overflow", and
+/// its change, the saturated value less itself, as 0.00.
 fn fen(value: Decimal) -> i128 {
-    money::units(value, 2).map_or(i128::MAX, i128::from)
+    money::Sum::<2>::units(value).unwrap_or(i128::MAX)
+}
+
+/// The change from `before` to `after` fen: "overflow" (the saturated value) when either
+/// is, never the saturated value less itself.
+pub fn change(before: i128, after: i128) -> i128 {
+    match (before, after) {
+        (i128::MAX, _) | (_, i128::MAX) => i128::MAX,
+        _ => after.saturating_sub(before),
+    }
 }
 
 impl Amounts {
@@ -200,11 +212,11 @@ impl Amounts {
                 .funds
                 .iter()
                 .zip(&after.funds)
-                .map(|(b, a)| a.saturating_sub(*b))
+                .map(|(&b, &a)| change(b, a))
                 .collect(),
-            subsidy_total: after.subsidy_total.saturating_sub(self.subsidy_total),
-            gap: after.gap.saturating_sub(self.gap),
-            shortfall: after.shortfall.saturating_sub(self.shortfall),
+            subsidy_total: change(self.subsidy_total, after.subsidy_total),
+            gap: change(self.gap, after.gap),
+            shortfall: change(self.shortfall, after.shortfall),
         }
     }
 
@@ -360,5 +372,27 @@ mod tests {
             ]
         );
         assert_eq!(funds.name(2, Lang::Zh), "县交通局补助");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any amount to the fen a `Decimal` holds is its exact fen, and the change between
+        /// two is their difference: none is made "overflow" for being beyond i64's fen (a
+        /// total of 9.2e16 yuan had been, and its change shown as 0.00).
+        #[test]
+        fn an_amount_to_the_fen_is_its_fen_and_a_change_their_difference(
+            b in proptest::prelude::any::<i64>(),
+            a in proptest::prelude::any::<i64>(),
+            scale in 1i128..=1_000_000_000,
+        ) {
+            // Fen well beyond i64, within a Decimal's 96 bits.
+            let (b, a) = (i128::from(b) * scale, i128::from(a) * scale);
+            let fen_of = |f: i128| fen(money::from_fen(f).unwrap());
+            proptest::prop_assert_eq!(fen_of(b), b);
+            proptest::prop_assert_eq!(fen_of(a), a);
+            proptest::prop_assert_eq!(change(fen_of(b), fen_of(a)), a - b);
+            proptest::prop_assert_eq!(change(i128::MAX, fen_of(a)), i128::MAX);
+        }
     }
 }

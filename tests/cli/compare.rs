@@ -2987,3 +2987,42 @@ fn the_chinese_last_line_joins_standard_output_as_a_word() {
         "1 行有错；已写出 1 行到 {out}（其中 0 行一侧留空；1 行两侧均出错，未写出）\n"
     ));
 }
+
+/// Regression (review 13): totals beyond i64's fen (9.2e16 yuan) were made the saturated
+/// value, shown as "overflow", and their change, that value less itself, as 0.00: the gap of
+/// 100 roads of 999,999,999,999,999 yuan rose by 45,000,000.00 yuan and the comparison said
+/// it did not change. Totals and their change are now exact, in every form.
+#[test]
+fn a_change_of_totals_beyond_i64_fen_is_the_change_not_zero() {
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..100 {
+        text.push_str(&format!("R{i},T,V,group,4.5,1,999999999999999\n"));
+    }
+    let table = env.write("huge.csv", text);
+    let v = json_of(&env, &[&table, "--set", "transport.group.4.5=0"]);
+    let totals = &v["totals"];
+    assert_eq!(totals["before"]["gap"], "99999999944999900.00");
+    assert_eq!(totals["after"]["gap"], "99999999989999900.00");
+    assert_eq!(totals["change"]["gap"], "45000000.00");
+    assert_eq!(totals["change"]["shortfall"], "45000000.00");
+    assert_eq!(totals["change"]["funds"]["transport"], "-45000000.00");
+    let md = env
+        .roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            "transport.group.4.5=0",
+            "--format",
+            "md",
+        ])
+        .expect_code(0);
+    assert!(
+        md.stdout.contains(
+            "| gap (yuan) | 99,999,999,944,999,900.00 | 99,999,999,989,999,900.00 | +45,000,000.00 |"
+        ),
+        "{}",
+        md.stdout
+    );
+    assert!(!md.stdout.contains("overflow"), "{}", md.stdout);
+}

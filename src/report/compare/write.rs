@@ -186,7 +186,7 @@ pub fn csv_rows<'p>(
         let triple = |i: usize| {
             let b = before.map(|a| col(a, i));
             let a = after.map(|a| col(a, i));
-            let change = b.zip(a).map(|(b, a)| a.saturating_sub(b));
+            let change = b.zip(a).map(|(b, a)| super::change(b, a));
             [b, a, change]
         };
         // Every amount within i64 (all but sums far beyond any budget), gathered first and
@@ -1240,7 +1240,7 @@ mod cells {
             let (b, a) = (pair.before.as_ref().ok(), pair.after.as_ref().ok());
             for i in 0..5 {
                 let (b, a) = (b.map(|x| x.column(i)), a.map(|x| x.column(i)));
-                let change = b.zip(a).map(|(b, a)| a.saturating_sub(b));
+                let change = b.zip(a).map(|(b, a)| super::super::change(b, a));
                 for fen in [b, a, change] {
                     match fen.map(|f| (f, i64::try_from(f))) {
                         None => model.amount(None),
