@@ -1103,6 +1103,44 @@ mod cells {
         ]
     }
 
+    /// Two funds, the subsidy, the gap and the shortfall in fen under each side: every
+    /// amount and change within i64 (the rows gathered), or any.
+    fn two_sides() -> impl Strategy<Value = Vec<Vec<i128>>> {
+        let within = proptest::collection::vec(-(1i128 << 62)..1i128 << 62, 5);
+        let any_fen = proptest::collection::vec(fen(), 5);
+        prop_oneof![
+            proptest::collection::vec(within, 2),
+            proptest::collection::vec(any_fen, 2),
+        ]
+    }
+
+    /// A pair of line 9 (`S1`, 天马乡, `村, 1`, 通村) with `amounts` on each side, the first
+    /// bad when bit 0 of `bad` is set, the second when bit 1 is (an overflow each).
+    fn pair_of(amounts: &[Vec<i128>], bad: usize) -> Pair {
+        let side = |a: &[i128], bad: bool| match bad {
+            true => Err(vec![crate::table::RowError::row(
+                9,
+                crate::table::Problem::Overflow,
+            )]),
+            false => Ok(Amounts {
+                funds: a[..2].iter().copied().collect(),
+                subsidy_total: a[2],
+                gap: a[3],
+                shortfall: a[4],
+            }),
+        };
+        Pair {
+            file: 0,
+            line: 9,
+            id: "S1".into(),
+            township: "天马乡".into(),
+            village: "村, 1".into(),
+            class: "通村".into(),
+            before: side(&amounts[0], bad & 1 == 1),
+            after: side(&amounts[1], bad & 2 == 2),
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -1128,10 +1166,7 @@ mod cells {
         /// it), amounts beyond i64 and "overflow".
         #[test]
         fn jsonl_rows_written_straight_are_the_map_of_their_cells(
-            amounts in prop_oneof![
-                proptest::collection::vec(proptest::collection::vec(-(1i128 << 62)..1i128 << 62, 5), 2),
-                proptest::collection::vec(proptest::collection::vec(fen(), 5), 2),
-            ],
+            amounts in two_sides(),
             bad in 0usize..4,
             two in any::<bool>(),
             clash in any::<bool>(),
@@ -1156,26 +1191,8 @@ mod cells {
                 &rules,
                 funds,
             );
-            let problem = crate::table::Problem::Overflow;
-            let side = |a: &[i128], bad: bool| match bad {
-                true => Err(vec![crate::table::RowError::row(9, problem.clone())]),
-                false => Ok(Amounts {
-                    funds: a[..2].iter().copied().collect(),
-                    subsidy_total: a[2],
-                    gap: a[3],
-                    shortfall: a[4],
-                }),
-            };
-            let pair = Pair {
-                file: labels.len() - 1,
-                line: 9,
-                id: format!("S{text}"),
-                township: text.clone(),
-                village: "村, 1".into(),
-                class: "通村".into(),
-                before: side(&amounts[0], bad & 1 == 1),
-                after: side(&amounts[1], bad & 2 == 2),
-            };
+            let mut pair = pair_of(&amounts, bad);
+            (pair.file, pair.id, pair.township) = (labels.len() - 1, format!("S{text}"), text);
             let lang = if zh { Lang::Zh } else { Lang::En };
             let header = csv_header(&c);
             let (mut fast, mut model) = (Vec::new(), Vec::new());
@@ -1189,11 +1206,7 @@ mod cells {
         /// or not, in yuan and 万元, for Excel or not.
         #[test]
         fn csv_rows_written_in_a_few_moves_are_the_fields_written_one_by_one(
-            amounts in prop_oneof![
-                // Every amount and change within i64 (the rows gathered), or any.
-                proptest::collection::vec(proptest::collection::vec(-(1i128 << 62)..1i128 << 62, 5), 2),
-                proptest::collection::vec(proptest::collection::vec(fen(), 5), 2),
-            ],
+            amounts in two_sides(),
             bad in 0usize..4,
             wan in any::<bool>(),
             excel in any::<bool>(),
@@ -1209,31 +1222,13 @@ mod cells {
                 &rules,
                 funds,
             );
-            let side = |a: &[i128], bad: bool| match bad {
-                true => Err(Vec::new()),
-                false => Ok(Amounts {
-                    funds: a[..2].iter().copied().collect(),
-                    subsidy_total: a[2],
-                    gap: a[3],
-                    shortfall: a[4],
-                }),
-            };
-            let pair = Pair {
-                file: 0,
-                line: 7,
-                id: "S1".into(),
-                township: "天马乡".into(),
-                village: "村, 1".into(),
-                class: "通村".into(),
-                before: side(&amounts[0], bad & 1 == 1),
-                after: side(&amounts[1], bad & 2 == 2),
-            };
+            let pair = pair_of(&amounts, bad);
             let (lang, unit) = (if zh { Lang::Zh } else { Lang::En }, if wan { Unit::Wan } else { Unit::Yuan });
             let mut rows = csv_buf(excel, unit, Vec::new());
             csv_rows(&c, [&pair], lang, lang, &mut rows);
             // The model: each field on its own, as the rows were written before.
             let mut model = csv_buf(excel, unit, Vec::new());
-            model.field("7");
+            model.field("9");
             for t in ["S1", "天马乡", "村, 1", "通村"] {
                 model.field(t);
             }
