@@ -2849,36 +2849,10 @@ fn plan_with_formula(path: &Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();
-    for (c, h) in [
-        "编号",
-        "乡镇",
-        "村",
-        "类别",
-        "宽度",
-        "长度",
-        "投资",
-        "县配套",
-        "整合资金",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
+    segments(ws, 2, 2.1, None);
+    ws.write_string(0, 7, "县配套").unwrap();
+    ws.write_string(0, 8, "整合资金").unwrap();
     for (r, cost, own) in [(1u32, 1_680_000.0, 6.0), (2, 1_350_000.0, 1.0)] {
-        for (c, v) in [
-            format!("V{r}"),
-            "天马乡".into(),
-            "画青村".into(),
-            "通村".into(),
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(r, c as u16, v).unwrap();
-        }
-        ws.write_number(r, 4, 4.5).unwrap();
-        ws.write_number(r, 5, 2.1).unwrap();
         ws.write_number(r, 6, cost).unwrap();
         ws.write_number(r, 7, own).unwrap();
         let formula = format!("=H{}+4", r + 1);
@@ -2914,7 +2888,7 @@ fn a_copy_of_values_only_is_refused_when_edits_may_have_changed_a_formulas_resul
     sheet.save(&csv).unwrap();
     assert!(fs::read_to_string(&csv)
         .unwrap()
-        .contains("\nV1,天马乡,画青村,通村,4.5,2.1,1680000,6,10"));
+        .contains("\nA1,天马乡,画青村,通村,4.5,2.1,1680000,6,10"));
     fs::remove_file(&csv).unwrap();
     let mut sheet = Sheet::load(&path).unwrap();
     sheet.rows[0] = sheet.rows[0].with(7, "16");
