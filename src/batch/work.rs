@@ -50,6 +50,8 @@ enum ChunkEntry {
         text_start: usize,
         fields: Range<usize>,
         multiline: bool,
+        /// See [`Record::rows_inside`].
+        rows_inside: bool,
         /// The input ended inside it (see [`Record::unclosed`]).
         unclosed: bool,
         /// See [`Record::closed_inside`].
@@ -135,6 +137,7 @@ impl Chunk {
             text_start,
             fields: first..self.ends.len(),
             multiline: record.multiline,
+            rows_inside: record.rows_inside,
             unclosed: record.unclosed,
             closed_inside: record.closed_inside,
         });
@@ -229,6 +232,7 @@ impl Chunk {
                     text_start,
                     fields,
                     multiline,
+                    rows_inside,
                     unclosed,
                     closed_inside,
                 } => {
@@ -236,6 +240,7 @@ impl Chunk {
                     let text_end = ends.last().map_or(*text_start, |e| text_start + e);
                     let text = &self.text[*text_start..text_end];
                     let mut record = Record::new(*line, text, ends, *multiline);
+                    record.rows_inside = *rows_inside;
                     record.unclosed = *unclosed;
                     record.closed_inside = *closed_inside;
                     each(Entry::Record(&record, is_duplicate(*line)));

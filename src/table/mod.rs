@@ -117,7 +117,7 @@ impl TableError {
                         let what = match p {
                             RecordProblem::TooLong => lang.pick("this record is longer than 1 MiB", "此记录超过 1 MiB").to_string(),
                             RecordProblem::TooManyFields => lang.pick("this record has more than 4096 fields", "此记录超过 4096 个字段").to_string(),
-                            RecordProblem::UnclosedQuote { last } => unclosed_quote(lang, line, last),
+                            RecordProblem::UnclosedQuote { last, closed } => unclosed_quote(lang, line, last, closed),
                         };
                         format!(
                             "{file}:{line}: {what}{}",
@@ -136,7 +136,19 @@ impl TableError {
 }
 
 /// What a record whose quote is never closed does: which lines after its own it takes in.
-fn unclosed_quote(lang: Lang, line: u64, last: u64) -> String {
+fn unclosed_quote(lang: Lang, line: u64, last: u64, closed: bool) -> String {
+    if closed {
+        let lines = match (lang, last.saturating_sub(line)) {
+            (Lang::En, 1) => format!("line {last} is"),
+            (Lang::En, _) => format!("lines {}–{last} are", line + 1),
+            (Lang::Zh, 1) => format!("第 {last} 行"),
+            (Lang::Zh, _) => format!("第 {}–{last} 行", line + 1),
+        };
+        return match lang {
+            Lang::En => format!("a quote (\") in this record is not closed where its cell ends but by a quote on line {last}, so {lines} taken into it"),
+            Lang::Zh => format!("此记录中有英文引号 \" 未在所在格末尾闭合，直到第 {last} 行的引号才闭合，{lines}被并入此记录"),
+        };
+    }
     match (lang, last.saturating_sub(line)) {
         (Lang::En, 0) => "a quote (\") in this record is never closed".to_string(),
         (Lang::Zh, 0) => "此记录中有英文引号 \" 未闭合".to_string(),

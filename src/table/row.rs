@@ -624,7 +624,7 @@ fn parse_to<'a>(
             Problem::Ragged {
                 found: record.len(),
                 expected,
-                through: record.multiline.then(last_line),
+                through: record.takes_in_lines().then(last_line),
             },
         ));
         return None;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::engine::Cost;
 use crate::rules::RuleSet;
+use crate::table::sheet::Sheet;
 
 /// Parses every row of `csv`, returning the segments' ids and every message in `lang`.
 fn parse_all(csv: &str, lang: Lang) -> (Vec<String>, Vec<String>) {
@@ -818,5 +819,173 @@ proptest::proptest! {
             Lang::En => format!("(expected {unit}, as \"单位：{unit}\" above the header says"),
         };
         proptest::prop_assert!(errors[0].contains(&said), "{}", errors[0]);
+    }
+}
+
+/// A row with a field too many and a cell written over two lines in its quotes
+/// (`"村委会⏎至三组"`) was said to hold "a quote that is never closed", though its quote is
+/// closed where its cell ends and the line after it is no row: it is a row of the wrong
+/// size, said as such; the table view opens the table and keeps the row as written.
+#[test]
+fn a_row_of_the_wrong_size_with_a_cell_over_two_lines_is_not_a_quote_never_closed() {
+    let csv = format!(
+        "{HEAD}S1,t,\"大骥村\n三组\",village,4.5,1,100,,,extra\nS2,t,v,village,4.5,1,100,,\n"
+    );
+    let (ids, errors) = parse_all(&csv, Lang::En);
+    assert_eq!(ids, ["S2"]);
+    assert_eq!(errors, ["t.csv:2: row has 10 fields but the header has 9"]);
+    assert_eq!(
+        parse_all(&csv, Lang::Zh).1,
+        ["t.csv:2: 该行有 10 个字段，表头有 9 个"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let mut sheet = Sheet::load(&path).unwrap();
+    assert_eq!(sheet.rows.len(), 2);
+    sheet.rows[1] = sheet.rows[1].with(4, "3.5");
+    sheet.save(&path).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        csv.replace("S2,t,v,village,4.5", "S2,t,v,village,3.5")
+    );
+    // The same cell whose line after its break reads as a row is taken for one.
+    let csv = format!("{HEAD}S1,t,\"v\nS2,t,v\",village,4.5,1,100,,,extra\n");
+    assert_eq!(
+        parse_all(&csv, Lang::En).1,
+        ["t.csv:2: row has 10 fields but the header has 9 (a quote (\") that is never closed runs over several lines, to line 3: the rows written there are in this one)"]
+    );
+}
+
+/// A quote left open where its cell ends and closed by a later row's quote took the rows
+/// between into one cell of a row of the header's size: a batch run refused the row, but
+/// the table read whole (the table view, explain, compare when it reads so, notice) took
+/// it as one segment with the values after the closing quote, the rows between gone in
+/// silence. It is refused, naming the line whose quote closes it.
+#[test]
+fn a_quote_closed_by_a_later_rows_quote_is_refused_by_a_table_read_whole() {
+    let csv = format!(
+        "{HEAD}S1,t,\"v\nS2,t,v,village,4.5,1,100,,\nS3,t,\"x\"y,village,4.5,1,100,,\nS4,t,v,village,4.5,1,100,,\n"
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::En).1,
+        ["t.csv:2: row has a quote (\") that is not closed where its cell ends: a quote on line 4 closes it, and the rows written between are in this one"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let refused = Sheet::load(&path).unwrap_err();
+    let tail_en = "; reading the table would lose it, so the table is not read \
+                   (fix the line in a text editor, or use roadsub batch, which reports it)";
+    let tail_zh = "；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）";
+    assert_eq!(
+        refused.render("t.csv", Lang::En),
+        format!("t.csv:2: a quote (\") in this record is not closed where its cell ends but by a quote on line 4, so lines 3–4 are taken into it{tail_en}")
+    );
+    assert_eq!(
+        refused.render("t.csv", Lang::Zh),
+        format!("t.csv:2: 此记录中有英文引号 \" 未在所在格末尾闭合，直到第 4 行的引号才闭合，第 3–4 行被并入此记录{tail_zh}")
+    );
+    // Closed on the next line.
+    let csv = format!("{HEAD}S1,t,\"v\nS3,t,\"x\"y,village,4.5,1,100,,\n");
+    std::fs::write(&path, &csv).unwrap();
+    assert_eq!(
+        Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        format!("t.csv:2: a quote (\") in this record is not closed where its cell ends but by a quote on line 3, so line 3 is taken into it{tail_en}")
+    );
+}
+
+/// Cells of a table drawn to hold quotes in every place: quoted or not, over lines or
+/// not, with a stray quote opened inside or closed with more after it.
+fn quoted_cell() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::sample::select(vec![
+        "v",
+        "4.5",
+        "\"v\"",
+        "\"a,b\"",
+        "\"村委会\n至三组\"",
+        "\"a\nb,c\"",
+        "\"",
+        "\"x",
+        "x\"",
+        "\"x\"y",
+        "3\"5",
+        "\"\"",
+        "\"a\"\"b\"",
+        "\"x\r\n",
+    ])
+    .prop_map(str::to_string)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever its quotes, a record a batch run says takes later rows into a cell (a
+    /// quote never closed, or closed by a later row's) is never read whole as rows: the
+    /// table read whole is refused. Read whole, a table has as many rows as a batch run
+    /// reads records, each with the record's fields.
+    #[test]
+    fn a_table_read_whole_never_holds_a_record_a_batch_run_says_takes_rows_in(
+        rows in proptest::collection::vec(
+            (proptest::collection::vec(quoted_cell(), 0..3), 0..9usize, 0..3usize),
+            1..6,
+        ),
+        end in proptest::sample::select(vec!["", "\n", "\r\n"]),
+    ) {
+        use proptest::prelude::*;
+        let good = ["S", "t", "v", "village", "4.5", "1", "100", "", ""];
+        let mut text = String::from(HEAD);
+        for (i, (cells, at, extra)) in rows.iter().enumerate() {
+            let mut fields: Vec<String> = good.iter().map(|s| s.to_string()).collect();
+            fields[0] = format!("S{i}");
+            for (k, cell) in cells.iter().enumerate() {
+                let at = (at + k) % fields.len();
+                fields[at] = cell.clone();
+            }
+            fields.extend((0..*extra % 2).map(|_| "x".to_string()));
+            if *extra == 2 {
+                fields.pop();
+            }
+            text.push_str(&fields.join(","));
+            text.push('\n');
+        }
+        if let Some(stripped) = text.strip_suffix('\n') {
+            text = format!("{stripped}{end}");
+        }
+        let rules = RuleSet::builtin();
+        let (columns, mut table) = open(text.as_bytes()).unwrap();
+        let (mut records, mut errors) = (Vec::new(), Vec::new());
+        while let Some(item) = table.next_item().unwrap() {
+            if let Item::Record(r) = item {
+                records.push(r.iter().map(str::to_string).collect::<Vec<_>>());
+                row::parse(&r, &columns, &rules, &mut errors);
+            }
+        }
+        let takes_in = errors.iter().any(|e| {
+            matches!(
+                e.problem,
+                Problem::Ragged { through: Some(_), .. }
+                    | Problem::ClosedLater { .. }
+                    | Problem::Unclosed { .. }
+            )
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        match Sheet::load(&path) {
+            Ok(sheet) => {
+                prop_assert!(!takes_in, "read whole: {text:?} {errors:?}");
+                prop_assert_eq!(sheet.rows.len(), records.len());
+                for (row, record) in sheet.rows.iter().zip(&records) {
+                    let cells: Vec<&str> = (0..row.len()).map(|f| row.get(f)).collect();
+                    prop_assert_eq!(cells, record.iter().map(String::as_str).collect::<Vec<_>>());
+                }
+            }
+            Err(e) => prop_assert!(
+                matches!(&e, TableError::Unkept(lines) if lines.iter().all(|(_, p)| matches!(p, RecordProblem::UnclosedQuote { .. }))),
+                "{e:?}"
+            ),
+        }
     }
 }

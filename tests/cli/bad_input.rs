@@ -1215,6 +1215,106 @@ fn a_stray_quote_beside_a_quote_never_closed_hid_the_rows_it_took_in() {
     );
 }
 
+/// explain, compare and notice, which read a table whole, took a quote left open and closed
+/// by a later row's quote (the row of the header's size) as one segment with the values
+/// after the closing quote, status 0, the rows between gone in silence, where batch refused
+/// the row. They refuse the table, naming the line whose quote closes it.
+#[test]
+fn a_quote_closed_by_a_later_rows_quote_is_refused_by_explain_compare_and_notice() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let input = table(
+        &env,
+        &format!("A,t,\"v,{good}\nB,t,v,{good}\nC,t,\"x\"y,{good}\n"),
+    );
+    let en = format!(
+        "roadsub: {input}:2: a quote (\") in this record is not closed where its cell ends but \
+         by a quote on line 4, so lines 3–4 are taken into it; reading the table would lose it, \
+         so the table is not read (fix the line in a text editor, or use roadsub batch, which \
+         reports it)\n"
+    );
+    let zh = format!(
+        "roadsub: {input}:2: 此记录中有英文引号 \" 未在所在格末尾闭合，直到第 4 行的引号才闭合，\
+         第 3–4 行被并入此记录；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 \
+         roadsub batch，它会报告此行）\n"
+    );
+    let commands: [&[&str]; 4] = [
+        &["explain", &input, "--id", "A"],
+        &[
+            "compare",
+            &input,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            "c.csv",
+        ],
+        &[
+            "compare",
+            &input,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--keep-going",
+            "-o",
+            "c.csv",
+        ],
+        &["notice", &input, "-o", "notices", "--keep-going"],
+    ];
+    for args in commands {
+        env.roadsub(args).expect(1, "", &en);
+        env.roadsub(&[args, &["--lang", "zh"]].concat())
+            .expect(1, "", &zh);
+    }
+    assert!(!env.path("c.csv").exists());
+    assert!(!env.path("notices").exists());
+}
+
+/// A row with a field too many and a cell written over two lines in its quotes was said to
+/// hold "a quote that is never closed", and compare refused the whole table for it even
+/// with `--keep-going`. It is a row of the wrong size: a bad row to every command, the
+/// rows around it read.
+#[test]
+fn a_row_of_the_wrong_size_with_a_cell_over_two_lines_is_only_a_bad_row() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let input = table(
+        &env,
+        &format!("A,t,\"大骥村\n三组\",{good},extra\nB,t,v,{good}\n"),
+    );
+    let said = format!("{input}:2: row has 10 fields but the header has 9\n");
+    env.roadsub(&["batch", &input, "--keep-going", "-o", "out.csv"])
+        .expect_code(1)
+        .stderr_starts(&said);
+    env.roadsub(&[
+        "compare",
+        &input,
+        "--set",
+        "poverty.village.4.5=15万",
+        "--keep-going",
+        "-o",
+        "c.csv",
+    ])
+    .expect_code(1)
+    .stderr_starts(&said);
+    let compared = std::fs::read_to_string(env.path("c.csv")).unwrap();
+    assert_eq!(compared.lines().count(), 2, "{compared}");
+    assert!(
+        compared.lines().nth(1).unwrap().starts_with("4,B,t,v,"),
+        "{compared}"
+    );
+    let out = env
+        .roadsub(&["explain", &input, "--id", "B"])
+        .expect_code(0);
+    assert!(
+        out.stdout.starts_with(&format!("{input}:4 segment B:")),
+        "{}",
+        out.stdout
+    );
+    env.roadsub(&["notice", &input, "-o", "notices", "--keep-going"])
+        .expect_code(1)
+        .stderr_starts(&said);
+    assert!(env.path("notices").exists());
+}
+
 /// A quote left open and closed by a later row's quote (`"说明⏎…,"x""y"`): the cell took in
 /// the rows between and had as many fields as the header, so batch wrote one row for two,
 /// status 0, one row gone in silence. A quoted cell closed with more after it, over several

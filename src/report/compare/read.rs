@@ -309,7 +309,7 @@ pub(super) fn read_all<I: Inputs>(
                     let row =
                         SheetRow::new((0..record.len()).filter_map(|f| record.get(f)), record.line);
                     // A quote never closed takes later lines into a row of the wrong size.
-                    if row.len() != names && (0..row.len()).any(|f| row.get(f).contains('\n')) {
+                    if record.takes_in_rows(names) {
                         sure = false;
                     }
                     block.entries.push(Entry::Row(row));

@@ -156,9 +156,19 @@ impl<R: Read> CsvReader<R> {
                     // closed it, as the last byte, aside). A quote inside an unquoted cell
                     // (`3"5`) opens none, as csv_core reads it.
                     let unclosed = at_end && quoting.in_quotes && !quoting.after_quote;
+                    let rows_inside = {
+                        let (raw, ends) = (&self.raw[..out_len], &self.raw_ends[..ends_len]);
+                        let starts = std::iter::once(0).chain(ends.iter().copied());
+                        memchr::memchr(b'\n', raw).is_some()
+                            && super::record::rows_inside(
+                                starts.zip(ends).map(|(start, &end)| &raw[start..end]),
+                                delimiter,
+                            )
+                    };
                     let mut next = self.decode(line, out_len, ends_len)?;
                     if let Next::Record(record) = &mut next {
                         record.unclosed = unclosed;
+                        record.rows_inside = rows_inside;
                         record.closed_inside = quoting.closed_inside;
                     }
                     return Ok(next);

@@ -10,7 +10,12 @@ pub enum RecordProblem {
     TooManyFields,
     /// A quote is never closed, so the record takes in the lines after its own, up to line
     /// `last` (the interactive table finds this; the reader gives such a record as read).
-    UnclosedQuote { last: u64 },
+    UnclosedQuote {
+        last: u64,
+        /// Whether a quote on line `last` closes it (a quote left open where its cell
+        /// ends, closed by a later row's), rather than the file ending inside it.
+        closed: bool,
+    },
 }
 
 /// One record: its line and its decoded fields.
@@ -24,6 +29,9 @@ pub struct Record<'a> {
     gap: usize,
     /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
     pub multiline: bool,
+    /// Whether a field holds the delimiter after one of its line breaks (see
+    /// [`rows_inside`]): lines taken in that read as rows of their own.
+    pub rows_inside: bool,
     /// Whether the file ended inside one of its quoted fields: a quote never closed, which
     /// took every line after it into the field (with as many fields as the header, nothing
     /// else tells).
@@ -42,6 +50,7 @@ impl<'a> Record<'a> {
             ends,
             gap: 0,
             multiline,
+            rows_inside: false,
             unclosed: false,
             closed_inside: false,
         }
@@ -56,6 +65,7 @@ impl<'a> Record<'a> {
             ends,
             gap: 1,
             multiline: false,
+            rows_inside: false,
             unclosed: false,
             closed_inside: false,
         }
@@ -98,10 +108,38 @@ impl<'a> Record<'a> {
         self.text.get(start..end)
     }
 
+    /// Whether the lines after its own it spans may be rows taken into one of its cells by a
+    /// quote never closed where it should be: a cell holds what reads as rows (the
+    /// delimiter after a line break), or the file ended inside a quote, or a quote was
+    /// closed with more after it. A cell written over two lines on purpose
+    /// (`"村委会⏎至三组"`) is none of these, and a row with one and a field too many or too
+    /// few is only of the wrong size.
+    pub fn takes_in_lines(&self) -> bool {
+        self.multiline && (self.rows_inside || self.unclosed || self.closed_inside)
+    }
+
+    /// Whether rows after its own are taken into one of its cells, by what it holds
+    /// ([`Record::takes_in_lines`]) and its size: `expected` fields, the header's, and yet a
+    /// quote was closed with more after it or the file ended inside one; or another number
+    /// of fields. What a batch run reports as a bad row and a table read whole refuses.
+    pub fn takes_in_rows(&self, expected: usize) -> bool {
+        self.takes_in_lines() && (self.len() != expected || self.unclosed || self.closed_inside)
+    }
+
     /// All fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
     }
+}
+
+/// Whether one of `fields` holds `delimiter` after one of its line breaks: the lines a
+/// quote never closed takes into a cell are rows, each with its delimiters; a cell's text
+/// written over lines on purpose seldom holds one after its break.
+pub fn rows_inside<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8) -> bool {
+    fields.into_iter().any(|field| {
+        memchr::memchr(b'\n', field)
+            .is_some_and(|at| memchr::memchr(delimiter, &field[at..]).is_some())
+    })
 }
 
 /// The outcome of reading one record.

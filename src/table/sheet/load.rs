@@ -173,6 +173,8 @@ fn load_csv(
     let mut unkept = Vec::new();
     // The record whose span is still open, where it starts, where the reader stopped after it.
     let mut open = Open::Header;
+    // What `takes_in` said of the open record.
+    let mut open_takes_in = None;
     let mut prev_end = rows.offset();
     let (preamble, mut start) = {
         let w = window.borrow();
@@ -189,8 +191,14 @@ fn load_csv(
     let mut splitter = Splitter::new(style.delimiter);
     let mut kept = Vec::new();
     loop {
+        // Whether the record takes rows after its own into a cell, and whether a later
+        // quote closes it (not the file's end).
+        let mut takes_in = None;
         let item = match rows.next_item()? {
             Some(Item::Record(r)) => {
+                if r.takes_in_rows(columns.names.len()) {
+                    takes_in = Some(r.closed_inside && !r.unclosed);
+                }
                 let fields = (0..r.len()).filter_map(|i| r.get(i));
                 Some(Ok(SheetRow::new(fields, r.line)))
             }
@@ -219,14 +227,16 @@ fn load_csv(
                 Open::Row(i) => match (span, body_end) {
                     (Some(span), Some(body)) => {
                         let row = &sheet_rows[i];
-                        // A quote never closed: the row holds lines that are rows of their
-                        // own, and would keep them in a cell once edited and saved.
-                        let ragged = row.len() != columns.names.len() && row.text().contains('\n');
-                        if ragged || (item.is_none() && quote_left_open(span, style.delimiter)) {
+                        // A quote never closed (or closed by a later row's): the row holds
+                        // lines that are rows of their own, and would keep them in a cell
+                        // once edited and saved.
+                        let left_open = item.is_none() && quote_left_open(span, style.delimiter);
+                        if open_takes_in.is_some() || left_open {
                             let last = row.line + line_breaks(&span[..body]);
+                            let closed = open_takes_in == Some(true) && !left_open;
                             unkept.push((
                                 row.line,
-                                crate::table::RecordProblem::UnclosedQuote { last },
+                                crate::table::RecordProblem::UnclosedQuote { last, closed },
                             ));
                         }
                         let enc = rows.encoding();
@@ -247,6 +257,7 @@ fn load_csv(
                 }
                 sheet_rows.push(row);
                 open = Open::Row(sheet_rows.len() - 1);
+                open_takes_in = takes_in;
                 if let Reading::Whole(Some(read)) = *reading {
                     if sheet_rows.len().is_multiple_of(4096) {
                         read.store(end, Ordering::Relaxed);
