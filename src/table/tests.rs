@@ -68,7 +68,7 @@ fn every_problem_of_every_row_is_listed() {
             "t.csv:3: length_km \"0\" must be greater than 0",
             "t.csv:4: completed_km \"3\" is more than the length of 2 km",
             "t.csv:5: households \"0\" must be greater than 0",
-            "t.csv:6: cost has no cost: give cost or cost_per_km",
+            "t.csv:6: row has no cost: give cost or cost_per_km",
             "t.csv:7: width_m \"NaN\" is not a width (expected metres like 4.5, 4.5m or 4.5米)",
             "t.csv:7: length_km \"inf\" is not a length (expected km like 1.25, 1.25公里 or 850米)",
             "t.csv:7: cost \"1e30\" is not an amount of money (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)",
@@ -988,4 +988,24 @@ proptest::proptest! {
             ),
         }
     }
+}
+
+/// A row with neither cost nor cost per km was said to be "cost has no cost" (`投资没有造价`):
+/// the message names the row, the column it points at aside.
+#[test]
+fn a_row_with_no_cost_is_said_to_have_none_not_its_cost_column() {
+    let csv = format!("{HEAD}S1,t,v,village,4.5,1,,,\n");
+    assert_eq!(
+        parse_all(&csv, Lang::En).1,
+        ["t.csv:2: row has no cost: give cost or cost_per_km"]
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::Zh).1,
+        ["t.csv:2: 该行没有造价：请填写投资或每公里造价"]
+    );
+    let csv = "编号,乡镇,村,类别,宽度,长度,每公里造价\nS1,t,v,通村,4.5,1,\n";
+    assert_eq!(
+        parse_all(csv, Lang::Zh).1,
+        ["t.csv:2: 该行没有造价：请填写投资或每公里造价"]
+    );
 }

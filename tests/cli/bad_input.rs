@@ -350,7 +350,7 @@ fn each_kind_of_bad_value() {
             ":2: length_km \"0\" must be greater than 0",
             ":4: completed_km \"3\" is more than the length of 2 km",
             ":5: households \"0\" must be greater than 0",
-            ":6: cost has no cost: give cost or cost_per_km",
+            ":6: row has no cost: give cost or cost_per_km",
             ":7: width_m \"NaN\" is not a width (expected metres like 4.5, 4.5m or 4.5米)",
             ":7: length_km \"inf\" is not a length (expected km like 1.25, 1.25公里 or 850米)",
             ":8: cost \"100000000000000000000000000000\" is too large for exact money (at most 999,999,999,999,999.99 yuan)",

@@ -374,6 +374,6 @@ fn merged_townships_are_read_on_every_row_and_a_merged_cost_is_not_shared_out() 
         .stdout_has("\nA3,天马乡,金鸡村,通村,4.5,2,640000,")
         .stdout_has("\nA4,石鼓镇,白塔村,通村,4.5,2,800000,")
         .stderr(&format!(
-            "{book}[道路]:7: 投资 has no cost: give cost or cost_per_km\n1 bad row; wrote the 4 good rows to standard output\n"
+            "{book}[道路]:7: row has no cost: give cost or cost_per_km\n1 bad row; wrote the 4 good rows to standard output\n"
         ));
 }

@@ -639,6 +639,11 @@ impl RowError {
         let what = self
             .problem
             .render_under(self.column.as_deref(), rules, lang);
+        // A row with no cost is the row's problem, though it points at the cost column
+        // (where the table view puts the cursor): not "cost has no cost".
+        if matches!(self.problem, Problem::NoCost) {
+            return format!("{}{what}", lang.pick("row ", "该行"));
+        }
         let column = self
             .column
             .as_deref()
