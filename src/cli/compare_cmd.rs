@@ -537,6 +537,10 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         drop(tables);
         done
     };
+    // The process ends with the command: a comparison's groups (the 187,307 villages of a
+    // million rows, each side's in a map of its own) are left to it rather than freed node
+    // by node after the output is written (about 0.05 s).
+    let c = std::mem::ManuallyDrop::new(c);
 
     for message in c.messages(lang) {
         to_stderr(&format!("{message}\n"));
@@ -729,7 +733,7 @@ fn made<'r>(
         }
         (Form::Json { .. }, _) => Made::JsonRows(sink),
         _ => {
-            sink.put(&form.tail(&s.comparison, lang));
+            form.tail_into(&s.comparison, lang, &mut |piece| sink.put(piece));
             Made::Rows(sink)
         }
     };

@@ -67,19 +67,24 @@ impl Form<'_> {
     /// groups, totals and budgets of a Markdown comparison; nothing for the others (a JSON
     /// document is put together around its rows by [`json_document`]).
     pub fn tail(self, c: &Comparison, lang: Lang) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.tail_into(c, lang, &mut |piece| out.extend_from_slice(piece));
+        out
+    }
+
+    /// [`Form::tail`] handed to `put` piece after piece, in order, each written as soon as it
+    /// is made (the groups of a Markdown comparison are made on every core).
+    pub fn tail_into(self, c: &Comparison, lang: Lang, put: &mut dyn FnMut(&[u8])) {
         match self {
             Form::Markdown {
                 gbk,
                 headings,
                 unit,
                 ..
-            } => encoded(
-                write::markdown_tail(c, lang, headings, unit).into_bytes(),
-                gbk,
-            ),
-            Form::Csv { .. } | Form::Jsonl | Form::Json { .. } | Form::Terminal { .. } => {
-                Vec::new()
-            }
+            } => write::markdown_tail_into(c, lang, headings, unit, &mut |piece| {
+                put(&encoded(piece.into_bytes(), gbk))
+            }),
+            Form::Csv { .. } | Form::Jsonl | Form::Json { .. } | Form::Terminal { .. } => {}
         }
     }
 }
@@ -1044,6 +1049,36 @@ mod tests {
                     assert_eq!(merged, held.summary.groups(by).unwrap(), "{side:?} {by:?}");
                 }
             }
+        }
+    }
+
+    /// The groups of a Markdown comparison, written in pieces on every core and each piece
+    /// handed on in order, are those written in one piece: pieces of one group, of a few,
+    /// of more than there are.
+    #[test]
+    fn markdown_groups_written_in_pieces_are_those_written_in_one() {
+        use crate::report::format::Unit;
+        let dir = tempfile::tempdir().unwrap();
+        let tables = tables(&dir, &[table_text(3, 3000, 97)]);
+        let before = RuleSet::builtin();
+        let (after, _) = before
+            .with_settings(&[Setting::parse("poverty.group.3.5=15万").unwrap()])
+            .unwrap();
+        let c = compare(&tables, &before, &after).unwrap();
+        let tail = |len: usize, lang: Lang| {
+            let mut pieces = Vec::new();
+            write::tail_in_pieces(&c, (lang, lang, Unit::Yuan), len, &mut |p| pieces.push(p));
+            pieces
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let whole = tail(usize::MAX, lang).concat();
+            assert!(whole.matches('\n').count() > 150, "{whole}");
+            for len in [1, 7, 4096] {
+                let pieces = tail(len, lang);
+                assert_eq!(pieces.concat(), whole, "{len}");
+                assert!(pieces.len() > 2, "{len}");
+            }
+            assert_eq!(write::markdown_tail(&c, lang, lang, Unit::Yuan), whole);
         }
     }
 

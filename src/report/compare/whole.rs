@@ -15,7 +15,7 @@ use super::{Amounts, Funds, Side};
 use crate::i18n::Lang;
 use crate::money;
 use crate::report::allocate::AllocError;
-use crate::report::summary::{GroupBy, GroupOrders, Summary, Totals};
+use crate::report::summary::{in_group_order, GroupBy, Summary, Totals};
 use crate::rules::RuleSet;
 use crate::table::sheet::Sheet;
 use crate::table::{Field, RowError};
@@ -117,6 +117,10 @@ pub struct Comparison<'r> {
     /// Per input, the units its title rows or the command line gave bare numbers in.
     pub units: Vec<crate::table::units::TableUnits>,
 }
+
+/// A group's name and its totals under each side, when it has rows there (see
+/// [`Comparison::ordered_groups`]).
+pub type OrderedGroup<'c> = (&'c String, Option<&'c Totals>, Option<&'c Totals>);
 
 /// A group's amounts under both sides (a group one side has no good row in shows zeros).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,14 +302,24 @@ impl Comparison<'_> {
     /// [`Comparison::groups`] one at a time, made only as each is handed on: a comparison of
     /// many villages never holds them all twice (as sums and as pairs of amounts).
     pub fn each_group(&self, by: GroupBy, mut f: impl FnMut(GroupPair)) {
-        let empty = BTreeMap::new();
-        let before = self.before.groups(by).unwrap_or(&empty);
-        let after = self.after.groups(by).unwrap_or(&empty);
-        let zero = Totals::default();
+        for g in self.ordered_groups(by) {
+            f(self.group_pair(g));
+        }
+    }
+
+    /// The groups of `by`, the names of both sides in pinyin order, each with its totals on
+    /// each side (none on a side that has no such group): what [`Comparison::group_pair`]
+    /// makes a group of.
+    pub fn ordered_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
+        let (before, after) = (self.before.groups(by), self.after.groups(by));
+        let len = |g: Option<&BTreeMap<String, Totals>>| g.map_or(0, BTreeMap::len);
         // Both sides' groups are in order by name: walked side by side, each name is met
-        // once, with its totals on each side (none on a side that has no such group).
-        let mut groups = Vec::with_capacity(before.len().max(after.len()));
-        let (mut b, mut a) = (before.iter().peekable(), after.iter().peekable());
+        // once, with its totals on each side.
+        let mut groups = Vec::with_capacity(len(before).max(len(after)));
+        let (mut b, mut a) = (
+            before.into_iter().flatten().peekable(),
+            after.into_iter().flatten().peekable(),
+        );
         loop {
             let (k, tb, ta) = match (b.peek(), a.peek()) {
                 (None, None) => break,
@@ -313,21 +327,24 @@ impl Comparison<'_> {
                 (Some(&(kb, _)), Some(&(ka, _))) if kb > ka => (ka, None, a.next()),
                 (Some(&(k, _)), _) | (None, Some(&(k, _))) => (k, b.next(), a.next()),
             };
-            groups.push((
-                k,
-                tb.map_or(&zero, |(_, t)| t),
-                ta.map_or(&zero, |(_, t)| t),
-            ));
+            groups.push((k, tb.map(|(_, t)| t), ta.map(|(_, t)| t)));
         }
-        let mut orders = GroupOrders::default();
-        groups.sort_by_cached_key(|&(k, _, _)| orders.order(by, k));
-        for (k, b, a) in groups {
-            f(GroupPair {
-                key: k.clone(),
-                before: Amounts::of_totals(&self.funds, Side::Before, b),
-                after: Amounts::of_totals(&self.funds, Side::After, a),
-                rows: (b.segments, a.segments),
-            });
+        let names: Vec<&str> = groups.iter().map(|g| g.0.as_str()).collect();
+        in_group_order(by, &names)
+            .into_iter()
+            .map(|i| groups[i])
+            .collect()
+    }
+
+    /// A group of [`Comparison::ordered_groups`] as compared amounts.
+    pub fn group_pair(&self, (key, before, after): OrderedGroup<'_>) -> GroupPair {
+        let zero = Totals::default();
+        let (b, a) = (before.unwrap_or(&zero), after.unwrap_or(&zero));
+        GroupPair {
+            key: key.clone(),
+            before: Amounts::of_totals(&self.funds, Side::Before, b),
+            after: Amounts::of_totals(&self.funds, Side::After, a),
+            rows: (b.segments, a.segments),
         }
     }
 
@@ -361,6 +378,9 @@ impl Comparison<'_> {
     /// What is wrong with row `p` under each side, in `lang`, without its place (the row
     /// says where it is): said once when both sides say the same, else each with its side.
     pub fn row_errors(&self, p: &Pair, lang: Lang) -> Vec<String> {
+        if let (Ok(_), Ok(_)) = (&p.before, &p.after) {
+            return Vec::new();
+        }
         let label = &self.labels[p.file];
         let place = format!("{label}:{}: ", p.line);
         let render = |side: Side, errors: &[RowError]| -> Vec<String> {

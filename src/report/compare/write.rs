@@ -1012,8 +1012,36 @@ fn push_unit(out: &mut Vec<u8>, v: rust_decimal::Decimal, unit: Unit) {
     }
 }
 
+/// How many groups one core writes at a time in [`markdown_tail_into`].
+const GROUP_PIECE: usize = 4096;
+
 /// What a Markdown comparison writes after its rows: the groups, the totals and the budgets.
 pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> String {
+    let mut out = String::new();
+    markdown_tail_into(c, lang, headings, unit, &mut |piece| out.push_str(&piece));
+    out
+}
+
+/// [`markdown_tail`] handed to `put` piece after piece, in order: the groups are written on
+/// every core, each piece handed on as soon as those before it are, so that it is written
+/// while the next ones are made.
+pub fn markdown_tail_into(
+    c: &Comparison,
+    lang: Lang,
+    headings: Lang,
+    unit: Unit,
+    put: &mut dyn FnMut(String),
+) {
+    tail_in_pieces(c, (lang, headings, unit), GROUP_PIECE, put);
+}
+
+/// [`markdown_tail_into`], the groups written `piece_len` at a time.
+pub(super) fn tail_in_pieces(
+    c: &Comparison,
+    (lang, headings, unit): (Lang, Lang, Unit),
+    piece_len: usize,
+    put: &mut dyn FnMut(String),
+) {
     let h = headings;
     let mut out = String::new();
     for (by, en, zh) in [
@@ -1031,20 +1059,37 @@ pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> 
             .into();
         }
         header.extend(triple_header(c, h, unit));
-        // Each group written as it is made: thousands of villages are not held as text.
         md_table(&mut out, &header, 1, &[]);
-        c.each_group(by, |g| {
-            out.push_str("| ");
-            crate::report::format::push_markdown_cell(&mut out, &g.key);
-            out.push_str(" |");
-            push_triple(
-                &mut out,
-                [Some(&g.before), Some(&g.after), Some(&g.change())],
-                None,
-                unit,
-            );
-            out.push('\n');
-        });
+        // The groups written in pieces on every core (187,307 villages on a million rows),
+        // each group made only as it is written; the pieces in order.
+        let groups = c.ordered_groups(by);
+        let piece = |at: usize| {
+            let start = at.saturating_mul(piece_len);
+            &groups[start..start.saturating_add(piece_len).min(groups.len())]
+        };
+        put(std::mem::take(&mut out));
+        super::cores::in_order_on_every_core(
+            groups.len().div_ceil(piece_len),
+            || (),
+            |_, at| {
+                let mut out = String::new();
+                for &g in piece(at) {
+                    let g = c.group_pair(g);
+                    out.push_str("| ");
+                    crate::report::format::push_markdown_cell(&mut out, &g.key);
+                    out.push_str(" |");
+                    push_triple(
+                        &mut out,
+                        [Some(&g.before), Some(&g.after), Some(&g.change())],
+                        None,
+                        unit,
+                    );
+                    out.push('\n');
+                }
+                out
+            },
+            &mut *put,
+        );
     }
     out.push_str(&format!("\n## {}\n\n", lang.pick("Totals", "合计")));
     let lines = super::screen::totals_rows_with_units(c, lang, unit);
@@ -1056,22 +1101,21 @@ pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> 
     }
     let tables = super::screen::budget_tables(c, lang, unit);
     let overruns = super::screen::overrun_sentences(c, lang);
-    if tables.is_empty() && overruns.is_empty() {
-        // Rules with no budget on either side: no heading over nothing.
-        return out;
-    }
-    out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
-    for (title, table) in tables {
-        if let Some(t) = title {
-            out.push_str(&format!("**{}**\n\n", markdown_cell(&t)));
+    // Rules with no budget on either side: no heading over nothing.
+    if !tables.is_empty() || !overruns.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", lang.pick("Budgets", "预算额度")));
+        for (title, table) in tables {
+            if let Some(t) = title {
+                out.push_str(&format!("**{}**\n\n", markdown_cell(&t)));
+            }
+            md_table(&mut out, &table.0, 1, &table.1);
+            out.push('\n');
         }
-        md_table(&mut out, &table.0, 1, &table.1);
-        out.push('\n');
+        for s in overruns {
+            out.push_str(&format!("{}\n\n", markdown_cell(&s)));
+        }
     }
-    for s in overruns {
-        out.push_str(&format!("{}\n\n", markdown_cell(&s)));
-    }
-    out
+    put(out);
 }
 
 #[cfg(test)]
