@@ -1126,22 +1126,32 @@ fn a_quote_never_closed_is_refused_by_explain_compare_and_notice_in_words_of_rea
         "roadsub: {input}:2: 此记录中有英文引号 \" 未闭合，第 3 行被并入此记录；读取此表会丢失该行，\
          因此不读取此表（请用文本编辑器修正此行，或用 roadsub batch，它会报告此行）\n"
     );
-    let commands: [&[&str]; 3] = [
-        &["explain", &input, "--id", "S1"],
-        &[
-            "compare",
-            &input,
-            "--set",
-            "poverty.group.3.5=15万",
-            "-o",
-            "c.csv",
-        ],
-        &["notice", &input, "-o", "notices"],
+    refused_by_every_reader(&env, &input, "S1", &en, &zh);
+}
+
+/// explain, compare and notice (with `--keep-going` too), in English and in Chinese, refuse
+/// table `input` (`id` one of its ids) with `en` and `zh` on standard error, and write
+/// nothing.
+fn refused_by_every_reader(env: &Env, input: &str, id: &str, en: &str, zh: &str) {
+    let compare = [
+        "compare",
+        input,
+        "--set",
+        "poverty.group.3.5=15万",
+        "-o",
+        "c.csv",
+    ];
+    let commands: [&[&str]; 5] = [
+        &["explain", input, "--id", id],
+        &compare,
+        &[&compare[..], &["--keep-going"]].concat(),
+        &["notice", input, "-o", "notices"],
+        &["notice", input, "-o", "notices", "--keep-going"],
     ];
     for args in commands {
-        env.roadsub(args).expect(1, "", &en);
+        env.roadsub(args).expect(1, "", en);
         env.roadsub(&[args, &["--lang", "zh"]].concat())
-            .expect(1, "", &zh);
+            .expect(1, "", zh);
     }
     assert!(!env.path("c.csv").exists());
     assert!(!env.path("notices").exists());
@@ -1238,34 +1248,7 @@ fn a_quote_closed_by_a_later_rows_quote_is_refused_by_explain_compare_and_notice
          第 3–4 行被并入此记录；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 \
          roadsub batch，它会报告此行）\n"
     );
-    let commands: [&[&str]; 4] = [
-        &["explain", &input, "--id", "A"],
-        &[
-            "compare",
-            &input,
-            "--set",
-            "poverty.group.3.5=15万",
-            "-o",
-            "c.csv",
-        ],
-        &[
-            "compare",
-            &input,
-            "--set",
-            "poverty.group.3.5=15万",
-            "--keep-going",
-            "-o",
-            "c.csv",
-        ],
-        &["notice", &input, "-o", "notices", "--keep-going"],
-    ];
-    for args in commands {
-        env.roadsub(args).expect(1, "", &en);
-        env.roadsub(&[args, &["--lang", "zh"]].concat())
-            .expect(1, "", &zh);
-    }
-    assert!(!env.path("c.csv").exists());
-    assert!(!env.path("notices").exists());
+    refused_by_every_reader(&env, &input, "A", &en, &zh);
 }
 
 /// A row with a field too many and a cell written over two lines in its quotes was said to
