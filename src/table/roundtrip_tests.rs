@@ -103,10 +103,11 @@ struct File {
 }
 
 impl File {
-    /// Whether a row of the wrong size has a cell whose lines after its first read as rows
-    /// (the delimiter after a line break): that reads as a quote never closed that took the
-    /// lines after it in, and the table is not opened. A row of the wrong size whose cell
-    /// is only written over lines is a row of the wrong size, kept as written.
+    /// Whether a row of the wrong size has a cell over lines that holds the delimiter, or a
+    /// cell over lines and a field count more than one away from the header's: that reads as
+    /// a quote never closed that took the lines after it in, and the table is not opened. A
+    /// row with a field too many or too few whose cell is only written over lines is a row
+    /// of the wrong size, kept as written.
     fn reads_as_unclosed(&self) -> bool {
         self.rows
             .iter()
@@ -116,11 +117,15 @@ impl File {
     /// [`File::reads_as_unclosed`] of one row's cells.
     fn row_reads_as_unclosed(&self, cells: &[Cell]) -> bool {
         let delimiter = char::from(self.delimiter);
-        cells.len() != self.header.cells.len()
-            && cells.iter().any(|c| {
-                c.0.find('\n')
-                    .is_some_and(|at| c.0[at..].contains(delimiter))
-            })
+        let width = self.header.cells.len();
+        let over_lines = |c: &&Cell| c.0.contains('\n');
+        cells.len() != width
+            && cells.iter().any(|c| over_lines(&c))
+            && (cells
+                .iter()
+                .filter(over_lines)
+                .any(|c| c.0.contains(delimiter))
+                || cells.len().abs_diff(width) > 1)
     }
 
     fn line_bytes(&self, line: &Line, last: bool, text: Option<(&str, Euro)>) -> Vec<u8> {

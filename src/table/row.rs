@@ -624,7 +624,8 @@ fn parse_to<'a>(
             Problem::Ragged {
                 found: record.len(),
                 expected,
-                through: record.takes_in_lines().then(last_line),
+                through: record.takes_in_rows(expected).then(last_line),
+                closed: !record.unclosed,
             },
         ));
         return None;

@@ -853,7 +853,36 @@ fn a_row_of_the_wrong_size_with_a_cell_over_two_lines_is_not_a_quote_never_close
     let csv = format!("{HEAD}S1,t,\"v\nS2,t,v\",village,4.5,1,100,,,extra\n");
     assert_eq!(
         parse_all(&csv, Lang::En).1,
-        ["t.csv:2: row has 10 fields but the header has 9 (a quote (\") that is never closed runs over several lines, to line 3: the rows written there are in this one)"]
+        ["t.csv:2: row has 10 fields but the header has 9 (a quote (\") that is not closed where its cell ends runs over several lines, to a quote on line 3 that closes it: the rows written there are in this one)"]
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::Zh).1,
+        ["t.csv:2: 该行有 10 个字段，表头有 9 个（有英文引号 \" 未在所在格末尾闭合，跨越多行直到第 3 行的引号才闭合：其间各行都被并入该行）"]
+    );
+}
+
+/// A quote opened in a row's last cell and closed in the next row's first (`…,"12⏎S2",t,…`)
+/// took that row's other fields into the record, 17 of them for the header's 9, with no
+/// delimiter in the cell itself: it was said to be only a row of the wrong size, and
+/// explain, compare and notice read the table, the row S2 gone. It is rows taken in, to
+/// every reader, and said to be closed by the quote on the line it is closed on.
+#[test]
+fn a_quote_opened_in_a_last_cell_and_closed_in_the_next_rows_first_takes_that_row_in() {
+    let csv = format!(
+        "{HEAD}S0,t,v,village,4.5,1,100,,\nS1,t,v,village,4.5,1,100,,\"12\nS2\",t,v,village,4.5,1,100,,\nS3,t,v,group,3.5,1,50,,\n"
+    );
+    let (ids, errors) = parse_all(&csv, Lang::En);
+    assert_eq!(ids, ["S0", "S3"]);
+    assert_eq!(
+        errors,
+        ["t.csv:3: row has 17 fields but the header has 9 (a quote (\") that is not closed where its cell ends runs over several lines, to a quote on line 4 that closes it: the rows written there are in this one)"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &csv).unwrap();
+    assert_eq!(
+        Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        "t.csv:3: a quote (\") in this record is not closed where its cell ends but by a quote on line 4, so line 4 is taken into it; reading the table would lose it, so the table is not read (fix the line in a text editor, or use roadsub batch, which reports it)"
     );
 }
 

@@ -1251,6 +1251,35 @@ fn a_quote_closed_by_a_later_rows_quote_is_refused_by_explain_compare_and_notice
     refused_by_every_reader(&env, &input, "A", &en, &zh);
 }
 
+/// A quote opened in a row's last cell and closed in the next row's first took that row's
+/// fields into the record (17 for 9), with no delimiter in the cell: it was said to be only a
+/// row of the wrong size, and explain, compare and notice read the table, the next row gone
+/// in silence. Every command names the lines taken in.
+#[test]
+fn a_quote_opened_in_a_last_cell_and_closed_in_the_next_rows_first_is_never_passed_over() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let input = table(
+        &env,
+        &format!("A,t,v,{good}\nB,t,v,village,4.5,1,100万,1,\"12\nC\",t,v,{good}\nD,t,v,{good}\n"),
+    );
+    env.roadsub(&["batch", &input, "--keep-going", "-o", "out.csv"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:3: row has 17 fields but the header has 9 (a quote (\") that is not closed where its cell ends runs over several lines, to a quote on line 4 that closes it: the rows written there are in this one)\n"));
+    let en = format!(
+        "roadsub: {input}:3: a quote (\") in this record is not closed where its cell ends but \
+         by a quote on line 4, so line 4 is taken into it; reading the table would lose it, so \
+         the table is not read (fix the line in a text editor, or use roadsub batch, which \
+         reports it)\n"
+    );
+    let zh = format!(
+        "roadsub: {input}:3: 此记录中有英文引号 \" 未在所在格末尾闭合，直到第 4 行的引号才闭合，\
+         第 4 行被并入此记录；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 \
+         roadsub batch，它会报告此行）\n"
+    );
+    refused_by_every_reader(&env, &input, "A", &en, &zh);
+}
+
 /// A row with a field too many and a cell written over two lines in its quotes was said to
 /// hold "a quote that is never closed", and compare refused the whole table for it even
 /// with `--keep-going`. It is a row of the wrong size: a bad row to every command, the

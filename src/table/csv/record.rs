@@ -29,8 +29,8 @@ pub struct Record<'a> {
     gap: usize,
     /// Whether a field of this record spans lines (a hint when a quote is unbalanced).
     pub multiline: bool,
-    /// Whether a field holds the delimiter after one of its line breaks (see
-    /// [`rows_inside`]): lines taken in that read as rows of their own.
+    /// Whether a field over several lines holds the delimiter (see [`rows_inside`]): lines
+    /// taken in that read as rows of their own.
     pub rows_inside: bool,
     /// Whether the file ended inside one of its quoted fields: a quote never closed, which
     /// took every line after it into the field (with as many fields as the header, nothing
@@ -108,22 +108,22 @@ impl<'a> Record<'a> {
         self.text.get(start..end)
     }
 
-    /// Whether the lines after its own it spans may be rows taken into one of its cells by a
-    /// quote never closed where it should be: a cell holds what reads as rows (the
-    /// delimiter after a line break), or the file ended inside a quote, or a quote was
-    /// closed with more after it. A cell written over two lines on purpose
-    /// (`"村委会⏎至三组"`) is none of these, and a row with one and a field too many or too
-    /// few is only of the wrong size.
-    pub fn takes_in_lines(&self) -> bool {
-        self.multiline && (self.rows_inside || self.unclosed || self.closed_inside)
-    }
-
-    /// Whether rows after its own are taken into one of its cells, by what it holds
-    /// ([`Record::takes_in_lines`]) and its size: `expected` fields, the header's, and yet a
-    /// quote was closed with more after it or the file ended inside one; or another number
-    /// of fields. What a batch run reports as a bad row and a table read whole refuses.
+    /// Whether rows after its own are taken into one of its cells by a quote not closed where
+    /// it should be. With `expected` fields, the header's: a quote was closed with more after
+    /// it, or the file ended inside one. With another number of fields, over several lines:
+    /// also a cell over lines that holds the delimiter (rows taken in whole), or a field count
+    /// more than one away from the header's (a quote opened in the last cell and closed in
+    /// the next row's first takes that row's other fields into the record). A cell written
+    /// over two lines on purpose (`"村委会⏎至三组"`) in a row with a field too many or too few
+    /// is none of these: that row is only of the wrong size. What a batch run reports as a bad
+    /// row naming the lines and a table read whole refuses.
     pub fn takes_in_rows(&self, expected: usize) -> bool {
-        self.takes_in_lines() && (self.len() != expected || self.unclosed || self.closed_inside)
+        let odd = self.unclosed || self.closed_inside;
+        self.multiline
+            && match self.len() == expected {
+                true => odd,
+                false => odd || self.rows_inside || self.len().abs_diff(expected) > 1,
+            }
     }
 
     /// All fields in order.
@@ -132,13 +132,12 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Whether one of `fields` holds `delimiter` after one of its line breaks: the lines a
-/// quote never closed takes into a cell are rows, each with its delimiters; a cell's text
-/// written over lines on purpose seldom holds one after its break.
+/// Whether one of `fields` holds a line break and `delimiter`: the lines a quote not closed
+/// where it should be takes into a cell are rows (or the rest of one), with their
+/// delimiters; a cell's text written over lines on purpose seldom holds one.
 pub fn rows_inside<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8) -> bool {
     fields.into_iter().any(|field| {
-        memchr::memchr(b'\n', field)
-            .is_some_and(|at| memchr::memchr(delimiter, &field[at..]).is_some())
+        memchr::memchr(b'\n', field).is_some() && memchr::memchr(delimiter, field).is_some()
     })
 }
 

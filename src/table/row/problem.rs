@@ -35,6 +35,8 @@ pub enum Problem {
         /// When a field of the record spans lines (a quote never closed, most likely): the
         /// last line it takes in.
         through: Option<u64>,
+        /// Whether a quote on that last line closes it (the file did not end inside it).
+        closed: bool,
     },
     /// A quote never closed: the file ended inside one of the record's fields, which took
     /// in every line after its own, to `through` (the record has as many fields as the
@@ -357,6 +359,7 @@ impl Problem {
                 found,
                 expected,
                 through,
+                closed,
             } => {
                 let mut s = if zh {
                     format!("有 {found} 个字段，表头有 {expected} 个")
@@ -367,9 +370,11 @@ impl Problem {
                     )
                 };
                 if let Some(last) = through {
-                    s.push_str(&match lang {
-                        Lang::En => format!(" (a quote (\") that is never closed runs over several lines, to line {last}: the rows written there are in this one)"),
-                        Lang::Zh => format!("（有未闭合的英文引号 \"，跨越多行直到第 {last} 行：其间各行都被并入该行）"),
+                    s.push_str(&match (lang, closed) {
+                        (Lang::En, false) => format!(" (a quote (\") that is never closed runs over several lines, to line {last}: the rows written there are in this one)"),
+                        (Lang::Zh, false) => format!("（有未闭合的英文引号 \"，跨越多行直到第 {last} 行：其间各行都被并入该行）"),
+                        (Lang::En, true) => format!(" (a quote (\") that is not closed where its cell ends runs over several lines, to a quote on line {last} that closes it: the rows written there are in this one)"),
+                        (Lang::Zh, true) => format!("（有英文引号 \" 未在所在格末尾闭合，跨越多行直到第 {last} 行的引号才闭合：其间各行都被并入该行）"),
                     });
                 }
                 s

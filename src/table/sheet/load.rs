@@ -197,7 +197,7 @@ fn load_csv(
         let item = match rows.next_item()? {
             Some(Item::Record(r)) => {
                 if r.takes_in_rows(columns.names.len()) {
-                    takes_in = Some(r.closed_inside && !r.unclosed);
+                    takes_in = Some(!r.unclosed);
                 }
                 let fields = (0..r.len()).filter_map(|i| r.get(i));
                 Some(Ok(SheetRow::new(fields, r.line)))
@@ -369,11 +369,11 @@ mod tests {
             en,
             format!("t.csv:3: a quote (\") in this record is never closed, so lines 4–5 are taken into it{tail_en}")
         );
-        // Closed by a quote on a later line, with the wrong number of fields.
+        // Closed by a quote on a later line, with the wrong number of fields: said so.
         let (en, _) = refused(format!("{head}X2,t,v,\"b\nX3,t,v,c\",4.5,1.6,1350000\n"));
         assert_eq!(
             en,
-            format!("t.csv:3: a quote (\") in this record is never closed, so line 4 is taken into it{tail_en}")
+            format!("t.csv:3: a quote (\") in this record is not closed where its cell ends but by a quote on line 4, so line 4 is taken into it{tail_en}")
         );
         // Opened on the last line, with or without a line end after it.
         for end in ["", "\n", "\r\n"] {
