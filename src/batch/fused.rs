@@ -259,7 +259,11 @@ impl<'a> Fused<'a> {
     #[inline(always)]
     fn read<'r>(&self, record: &Record<'r>, duplicate_id: bool) -> Option<Row<'r>> {
         // (A quote never closed is the general path's to say.)
-        if duplicate_id || record.len() != self.expected || record.unclosed || record.closed_inside
+        if duplicate_id
+            || record.len() != self.expected
+            || record.unclosed
+            || record.closed_inside
+            || record.holds_a_row(self.expected)
         {
             return None;
         }

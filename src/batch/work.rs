@@ -52,6 +52,8 @@ enum ChunkEntry {
         multiline: bool,
         /// See [`Record::rows_inside`].
         rows_inside: bool,
+        /// See [`Record::widest_line`].
+        widest_line: usize,
         /// The input ended inside it (see [`Record::unclosed`]).
         unclosed: bool,
         /// See [`Record::closed_inside`].
@@ -138,6 +140,7 @@ impl Chunk {
             fields: first..self.ends.len(),
             multiline: record.multiline,
             rows_inside: record.rows_inside,
+            widest_line: record.widest_line,
             unclosed: record.unclosed,
             closed_inside: record.closed_inside,
         });
@@ -233,6 +236,7 @@ impl Chunk {
                     fields,
                     multiline,
                     rows_inside,
+                    widest_line,
                     unclosed,
                     closed_inside,
                 } => {
@@ -241,6 +245,7 @@ impl Chunk {
                     let text = &self.text[*text_start..text_end];
                     let mut record = Record::new(*line, text, ends, *multiline);
                     record.rows_inside = *rows_inside;
+                    record.widest_line = *widest_line;
                     record.unclosed = *unclosed;
                     record.closed_inside = *closed_inside;
                     each(Entry::Record(&record, is_duplicate(*line)));

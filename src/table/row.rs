@@ -630,8 +630,11 @@ fn parse_to<'a>(
         ));
         return None;
     }
-    // A quote left open and closed by a later row's: the rows between are in one cell.
-    if record.closed_inside && record.multiline {
+    // A quote left open and closed by a later row's: the rows between are in one cell. So
+    // too a cell that holds a whole row, its quotes each in place.
+    if record.multiline
+        && (record.closed_inside || (record.holds_a_row(expected) && !record.unclosed))
+    {
         errors.push(RowError::row(
             line,
             Problem::ClosedLater {

@@ -1038,3 +1038,37 @@ fn a_row_with_no_cost_is_said_to_have_none_not_its_cost_column() {
         ["t.csv:2: 该行没有造价：请填写投资或每公里造价"]
     );
 }
+
+/// A quote opened where it should not be and closed where a cell ends two rows on
+/// (`S1,t,"v⏎S2,t,v,…⏎S3,t,x",…`) makes a record of the header's size, each quote in place:
+/// every command read it as one segment, rows S2 and S3 gone into its village's name. A cell
+/// holding a whole line of the header's size is rows taken in; a note written over lines
+/// with a comma or two on each is a cell like any other.
+#[test]
+fn a_cell_holding_a_whole_row_with_its_quotes_in_place_is_rows_taken_in() {
+    let csv = format!(
+        "{HEAD}S0,t,v,village,4.5,1,100,,\nS1,t,\"v\nS2,t,v,village,4.5,1,100,,\nS3,t,x\",village,4.5,1,100,,\nS4,t,v,group,3.5,1,50,,\n"
+    );
+    let (ids, errors) = parse_all(&csv, Lang::En);
+    assert_eq!(ids, ["S0", "S4"]);
+    assert_eq!(
+        errors,
+        ["t.csv:3: row has a quote (\") that is not closed where its cell ends: a quote on line 5 closes it, and the rows written between are in this one"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &csv).unwrap();
+    assert_eq!(
+        Sheet::load(&path).unwrap_err().render("t.csv", Lang::En),
+        "t.csv:3: a quote (\") in this record is not closed where its cell ends but by a quote on line 5, so lines 4–5 are taken into it; reading the table would lose it, so the table is not read (fix the line in a text editor, or use roadsub batch, which reports it)"
+    );
+    let csv = format!(
+        "{HEAD}S1,t,\"一段,2公里\n二段,3公里,土路\n三段\",village,4.5,1,100,,\nS2,t,v,village,4.5,1,100,,\n"
+    );
+    assert_eq!(
+        parse_all(&csv, Lang::En),
+        (vec!["S1".to_string(), "S2".to_string()], vec![])
+    );
+    std::fs::write(&path, &csv).unwrap();
+    assert_eq!(Sheet::load(&path).unwrap().rows.len(), 2);
+}

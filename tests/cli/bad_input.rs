@@ -1280,6 +1280,35 @@ fn a_quote_opened_in_a_last_cell_and_closed_in_the_next_rows_first_is_never_pass
     refused_by_every_reader(&env, &input, "A", &en, &zh);
 }
 
+/// A quote opened where it should not be and closed where a cell ends two rows on made a
+/// record of the header's size, each quote in place: batch, explain, compare and notice read
+/// it as one segment, status 0, the two rows between gone into its village's name. Every
+/// command names the lines taken in.
+#[test]
+fn a_cell_holding_a_whole_row_is_never_passed_over() {
+    let env = Env::new();
+    let good = "village,4.5,1,100万,1,2";
+    let input = table(
+        &env,
+        &format!("A,t,v,{good}\nB,t,\"v\nC,t,v,{good}\nD,t,x\",{good}\nE,t,v,{good}\n"),
+    );
+    env.roadsub(&["batch", &input, "--keep-going", "-o", "out.csv"])
+        .expect_code(1)
+        .stderr_starts(&format!("{input}:3: row has a quote (\") that is not closed where its cell ends: a quote on line 5 closes it, and the rows written between are in this one\n"));
+    let en = format!(
+        "roadsub: {input}:3: a quote (\") in this record is not closed where its cell ends but \
+         by a quote on line 5, so lines 4–5 are taken into it; reading the table would lose it, \
+         so the table is not read (fix the line in a text editor, or use roadsub batch, which \
+         reports it)\n"
+    );
+    let zh = format!(
+        "roadsub: {input}:3: 此记录中有英文引号 \" 未在所在格末尾闭合，直到第 5 行的引号才闭合，\
+         第 4–5 行被并入此记录；读取此表会丢失该行，因此不读取此表（请用文本编辑器修正此行，或用 \
+         roadsub batch，它会报告此行）\n"
+    );
+    refused_by_every_reader(&env, &input, "A", &en, &zh);
+}
+
 /// A row with a field too many and a cell written over two lines in its quotes was said to
 /// hold "a quote that is never closed", and compare refused the whole table for it even
 /// with `--keep-going`. It is a row of the wrong size: a bad row to every command, the

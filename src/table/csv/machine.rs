@@ -156,19 +156,25 @@ impl<R: Read> CsvReader<R> {
                     // closed it, as the last byte, aside). A quote inside an unquoted cell
                     // (`3"5`) opens none, as csv_core reads it.
                     let unclosed = at_end && quoting.in_quotes && !quoting.after_quote;
-                    let rows_inside = {
+                    let (rows_inside, widest_line) = {
                         let (raw, ends) = (&self.raw[..out_len], &self.raw_ends[..ends_len]);
-                        let starts = std::iter::once(0).chain(ends.iter().copied());
-                        memchr::memchr(b'\n', raw).is_some()
-                            && super::record::rows_inside(
-                                starts.zip(ends).map(|(start, &end)| &raw[start..end]),
-                                delimiter,
-                            )
+                        let fields = || {
+                            let starts = std::iter::once(0).chain(ends.iter().copied());
+                            starts.zip(ends).map(|(start, &end)| &raw[start..end])
+                        };
+                        match memchr::memchr(b'\n', raw) {
+                            None => (false, 0),
+                            Some(_) => (
+                                super::record::rows_inside(fields(), delimiter),
+                                super::record::widest_inner_line(fields(), delimiter),
+                            ),
+                        }
                     };
                     let mut next = self.decode(line, out_len, ends_len)?;
                     if let Next::Record(record) = &mut next {
                         record.unclosed = unclosed;
                         record.rows_inside = rows_inside;
+                        record.widest_line = widest_line;
                         record.closed_inside = quoting.closed_inside;
                     }
                     return Ok(next);

@@ -32,6 +32,9 @@ pub struct Record<'a> {
     /// Whether a field over several lines holds the delimiter (see [`rows_inside`]): lines
     /// taken in that read as rows of their own.
     pub rows_inside: bool,
+    /// The most fields a whole line inside one of its cells has (see [`widest_inner_line`]):
+    /// a row taken into a cell whole reads as one of the header's size.
+    pub widest_line: usize,
     /// Whether the file ended inside one of its quoted fields: a quote never closed, which
     /// took every line after it into the field (with as many fields as the header, nothing
     /// else tells).
@@ -51,6 +54,7 @@ impl<'a> Record<'a> {
             gap: 0,
             multiline,
             rows_inside: false,
+            widest_line: 0,
             unclosed: false,
             closed_inside: false,
         }
@@ -66,6 +70,7 @@ impl<'a> Record<'a> {
             gap: 1,
             multiline: false,
             rows_inside: false,
+            widest_line: 0,
             unclosed: false,
             closed_inside: false,
         }
@@ -121,9 +126,17 @@ impl<'a> Record<'a> {
         let odd = self.unclosed || self.closed_inside;
         self.multiline
             && match self.len() == expected {
-                true => odd,
+                true => odd || self.holds_a_row(expected),
                 false => odd || self.rows_inside || self.len().abs_diff(expected) > 1,
             }
+    }
+
+    /// Whether a whole line inside one of its cells has `expected` fields or more: a row of
+    /// a table of that many columns taken into the cell whole, by a quote opened where it
+    /// should not be and closed where a cell ends (`S1,t,"v⏎S2,t,v,…⏎S3,t,x",…`: a record of
+    /// the header's size, each quote in place, and two rows gone into a village's name).
+    pub fn holds_a_row(&self, expected: usize) -> bool {
+        self.widest_line >= expected.max(2)
     }
 
     /// All fields in order.
@@ -139,6 +152,25 @@ pub fn rows_inside<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8
     fields.into_iter().any(|field| {
         memchr::memchr(b'\n', field).is_some() && memchr::memchr(delimiter, field).is_some()
     })
+}
+
+/// The most fields a whole line inside one of `fields` has, split at `delimiter`: a line
+/// between two of a cell's line breaks (the cell's first and last lines are parts of lines
+/// of the file); 0 when no cell holds two line breaks.
+pub fn widest_inner_line<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8) -> usize {
+    let mut widest = 0;
+    for field in fields {
+        let mut breaks = memchr::memchr_iter(b'\n', field);
+        let Some(mut from) = breaks.next() else {
+            continue;
+        };
+        for to in breaks {
+            let line = &field[from + 1..to];
+            widest = widest.max(memchr::memchr_iter(delimiter, line).count() + 1);
+            from = to;
+        }
+    }
+    widest
 }
 
 /// The outcome of reading one record.
