@@ -262,7 +262,11 @@ fn village_said(township: &str, village: &str) -> String {
         true => NO_TOWNSHIP,
         false => township,
     };
-    crate::report::summary::village_key(township, &notice::village_shown(village))
+    // A name holding a line break is said on one line.
+    crate::table::row::escaped(&crate::report::summary::village_key(
+        township,
+        &notice::village_shown(village),
+    ))
 }
 
 /// What making a village's notice once, before anything is written, found.

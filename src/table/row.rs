@@ -10,7 +10,7 @@ use crate::rules::{Day, RuleSet, TierChoice, When};
 
 mod problem;
 
-pub use problem::{value_problem, Problem, RowError};
+pub use problem::{escaped, value_problem, Problem, RowError};
 
 /// Words a totals row starts with.
 const TOTALS: [&str; 8] = [

@@ -57,7 +57,8 @@ impl App {
             Row::of(&sheet.columns, &sheet.rows[*i], computed)
         });
         let shape = Shape::of(&[&sheet.columns]);
-        let key = crate::report::summary::village_key(&township, &village);
+        let key =
+            crate::table::row::escaped(&crate::report::summary::village_key(&township, &village));
         let notices = match notice::build(&self.rules, &shape, rows, self.doc.summary()) {
             Ok(n) => n,
             Err(_) => {

@@ -1394,6 +1394,31 @@ fn a_township_left_blank_is_said_as_such_and_never_suggested() {
     out.stderr_ends("1 bad row; wrote 2 notices to n (without those rows)\n");
 }
 
+/// Review 14: a village whose name holds a line break (a quoted cell over two lines), none
+/// of whose rows computes, was named raw, its message split over two lines
+/// (`no notice for t 大骥村⏎三组: …`). The name is said on one line, the break escaped.
+#[test]
+fn a_village_name_holding_a_line_break_is_said_on_one_line() {
+    let env = Env::new();
+    let table = env.write(
+        "broken.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A1,t,\"大骥村\n三组\",village,4.5,,800000\n\
+         A2,t,画青村,village,4.5,1,800000\n",
+    );
+    for (lang, said) in [
+        (
+            "en",
+            "no notice for t 大骥村\\n三组: none of its rows can be computed\n",
+        ),
+        ("zh", "t 大骥村\\n三组：所有路段均有错误，未写出公示\n"),
+    ] {
+        env.roadsub(&["notice", &table, "-o", "n", "--keep-going", "--lang", lang])
+            .expect_code(1)
+            .stderr_has(said);
+    }
+}
+
 /// Review 11, D5: with no row that computes, notice still offered `--keep-going` "to write
 /// the notices without those rows", which then wrote nothing; batch and compare offer it only
 /// where it writes something.

@@ -676,9 +676,10 @@ impl RowError {
     }
 }
 
-/// A value as shown in a message: control characters escaped, at most 40 characters.
-fn shorten(value: &str) -> String {
-    let escaped: String = value
+/// `value` with its control characters escaped (a line break as `\n`): a name or value
+/// shown in a message stays on its line.
+pub fn escaped(value: &str) -> String {
+    value
         .chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -687,7 +688,12 @@ fn shorten(value: &str) -> String {
                 vec![c]
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A value as shown in a message: control characters escaped, at most 40 characters.
+fn shorten(value: &str) -> String {
+    let escaped = escaped(value);
     if escaped.chars().count() > 40 {
         format!("{}…", escaped.chars().take(39).collect::<String>())
     } else {
