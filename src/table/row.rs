@@ -643,12 +643,16 @@ fn parse_to<'a>(
         ));
         return None;
     }
-    // As many fields as the header, and yet the rows after it are in its last one.
-    if record.unclosed && record.multiline {
+    // As many fields as the header, and yet the rows after it are in its last one; or the
+    // file ends inside its cell on its own line (what that cell holds is not known to be all
+    // of it: the table read whole refuses it too).
+    if record.unclosed {
+        let through = last_line();
         errors.push(RowError::row(
             line,
             Problem::Unclosed {
-                through: last_line(),
+                through,
+                takes_in: through > line,
             },
         ));
         return None;

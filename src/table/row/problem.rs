@@ -41,7 +41,12 @@ pub enum Problem {
     /// A quote never closed: the file ended inside one of the record's fields, which took
     /// in every line after its own, to `through` (the record has as many fields as the
     /// header).
-    Unclosed { through: u64 },
+    Unclosed {
+        through: u64,
+        /// Whether lines after the record's own are in it (else the file ends inside its
+        /// cell on the record's own line).
+        takes_in: bool,
+    },
     /// A quote not closed where its cell ends, closed by a quote on a later line with more
     /// after it (`…"说明⏎…,"x""y"`): the rows between, to `through`, are in one cell.
     ClosedLater { through: u64 },
@@ -379,9 +384,11 @@ impl Problem {
                 }
                 s
             }
-            Problem::Unclosed { through } => match lang {
-                Lang::En => format!("has a quote (\") that is never closed: its last cell runs to the end of the file (line {through}), and the rows written there are in it"),
-                Lang::Zh => format!("有未闭合的英文引号 \"：最后一格一直延续到文件末尾（第 {through} 行），其间各行都被并入该格"),
+            Problem::Unclosed { through, takes_in } => match (lang, takes_in) {
+                (Lang::En, true) => format!("has a quote (\") that is never closed: its last cell runs to the end of the file (line {through}), and the rows written there are in it"),
+                (Lang::Zh, true) => format!("有未闭合的英文引号 \"：最后一格一直延续到文件末尾（第 {through} 行），其间各行都被并入该格"),
+                (Lang::En, false) => "has a quote (\") that is never closed: the file ends inside its cell".to_string(),
+                (Lang::Zh, false) => "有未闭合的英文引号 \"：文件在该格内结束".to_string(),
             },
             Problem::ClosedLater { through } => match lang {
                 Lang::En => format!("has a quote (\") that is not closed where its cell ends: a quote on line {through} closes it, and the rows written between are in this one"),
