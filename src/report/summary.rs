@@ -197,11 +197,10 @@ pub fn sort_grouped<T>(by: GroupBy, items: &mut [(String, T)]) {
     let mut names: Vec<&str> = items.iter().map(|(name, _)| name.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    names.sort_by_cached_key(|name| group_order(by, name));
-    let rank: foldhash::HashMap<String, usize> = names
+    let rank: foldhash::HashMap<String, usize> = in_group_order(by, &names)
         .into_iter()
         .enumerate()
-        .map(|(at, name)| (name.to_string(), at))
+        .map(|(at, i)| (names[i].to_string(), at))
         .collect();
     items.sort_by_cached_key(|(name, _)| rank[name]);
 }
@@ -601,9 +600,12 @@ impl Summary {
     /// The groups of a township or village grouping in the order people read them
     /// ([`group_order`]); none when it was not asked for.
     pub fn ordered_groups(&self, by: GroupBy) -> Vec<(&String, &Totals)> {
-        let mut groups: Vec<_> = self.groups(by).into_iter().flatten().collect();
-        groups.sort_by_cached_key(|(name, _)| group_order(by, name));
-        groups
+        let groups: Vec<_> = self.groups(by).into_iter().flatten().collect();
+        let names: Vec<&str> = groups.iter().map(|(name, _)| name.as_str()).collect();
+        in_group_order(by, &names)
+            .into_iter()
+            .map(|i| groups[i])
+            .collect()
     }
 
     /// Adds the totals of `other` (a later part of the same run).

@@ -224,6 +224,10 @@ impl Groups {
     }
 }
 
+/// The fewest groups a core is given when the groups are shared out after the rows: fewer
+/// are not worth a thread.
+const LEAST_PER_CORE: usize = 1 << 14;
+
 /// `before()` on a thread of its own beside `after()` on this one: their results.
 fn on_both_sides<T: Send>(before: impl FnOnce() -> T + Send, after: impl FnOnce() -> T) -> [T; 2] {
     std::thread::scope(|scope| {
@@ -240,8 +244,7 @@ fn on_both_sides<T: Send>(before: impl FnOnce() -> T + Send, after: impl FnOnce(
 /// a run in order, merged by the stable sort in one pass. The 187,307 villages of a
 /// million rows are sorted by name on the one thread that puts the groups together.
 fn sort_on_every_core<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync) {
-    const LEAST: usize = 1 << 14;
-    let cores = super::cores::workers(items.len() / LEAST);
+    let cores = super::cores::workers(items.len() / LEAST_PER_CORE);
     if cores < 2 {
         return items.sort_unstable_by(&order);
     }
@@ -262,13 +265,12 @@ fn add_moves(
     theirs: &[[Totals; 2]],
     moves: &[(usize, usize)],
 ) -> Result<(), SumOverflow> {
-    const LEAST: usize = 1 << 14;
     let add = |mine: &mut [[Totals; 2]], base: usize, moves: &[(usize, usize)]| {
         moves
             .iter()
             .try_for_each(|&(from, to)| merge_sides(&mut mine[to - base], &theirs[from]))
     };
-    let cores = super::cores::workers(moves.len() / LEAST);
+    let cores = super::cores::workers(moves.len() / LEAST_PER_CORE);
     if cores < 2 {
         return add(mine, 0, moves);
     }
