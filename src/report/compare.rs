@@ -15,11 +15,13 @@ pub mod book;
 pub mod budgets;
 mod cores;
 pub mod describe;
+mod groups;
 mod paired;
 mod piped;
 mod read;
 pub mod screen;
 pub mod stream;
+mod tally;
 pub mod whole;
 pub mod write;
 

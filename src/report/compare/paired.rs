@@ -13,18 +13,15 @@
 //! in: should any sum not fit, everything is added up again in input order, one row after
 //! another, as a single pass over the rows would.
 
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
-
 use super::cores::{in_order_on_every_core, on_every_core};
+use super::groups::Groups;
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
 use crate::batch::fused::{Fused, Row as FusedRow};
 use crate::engine::{Breakdown, Segment};
-use crate::money::Sum;
 use crate::report::allocate::streamed::{Changed, ChunkCuts, Plan};
 use crate::report::allocate::AllocError;
-use crate::report::summary::{village_key, GroupBy, RowPart, SumOverflow, Summary, Totals};
+use crate::report::summary::{GroupBy, Summary};
 use crate::rules::RuleSet;
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, SheetRow};
@@ -74,228 +71,6 @@ pub(super) struct Sums {
     lean: bool,
     /// Each side's totals over the rows computed under it only, when `lean`.
     one_side: [Summary; 2],
-}
-
-/// Both sides' totals per township and per village, found by hash: a summary's groups are
-/// sorted by name, and finding one of 187,307 villages by comparing names, row after row,
-/// took longer than computing the rows. Each township holds its villages, so a row's
-/// township and village are each looked up once for both sides; a name is copied once, the
-/// first time a core meets it (the rows' text need not outlive it: tables read in blocks are
-/// not held). The totals lie side by side in one vector, the maps holding only where: a map
-/// of totals was mostly room kept free for more (4,096 places of 600 bytes for a township's
-/// 1,931 villages).
-#[derive(Default)]
-pub(super) struct Groups {
-    townships: foldhash::HashMap<Box<str>, Township>,
-    /// Each group's totals on both sides.
-    sums: Vec<[Totals; 2]>,
-}
-
-/// Where a township's totals are in [`Groups::sums`], and its villages'.
-struct Township {
-    at: usize,
-    villages: foldhash::HashMap<Box<str>, usize>,
-}
-
-/// One side's row: its segment and breakdown.
-type Computed<'a> = (&'a Segment, &'a Breakdown);
-
-/// A new group's place in `sums`, its totals zero.
-fn new_group(sums: &mut Vec<[Totals; 2]>) -> usize {
-    sums.push(Default::default());
-    sums.len() - 1
-}
-
-/// A new township's place in `sums`, with no villages yet.
-fn new_township(sums: &mut Vec<[Totals; 2]>) -> Township {
-    Township {
-        at: new_group(sums),
-        villages: Default::default(),
-    }
-}
-
-impl Groups {
-    /// Adds a row placed at `at`, computed under both sides.
-    fn add(&mut self, at: &RowText, rows: [Computed; 2]) -> Result<(), SumOverflow> {
-        let (town, village) = self.places(at);
-        for (i, (seg, b)) in rows.into_iter().enumerate() {
-            let part = RowPart::of(seg, b)?;
-            let paid = || b.shares.iter().map(|share| Sum::<2>::units(share.paid));
-            self.sums[town][i].add_part(&part, paid(), false)?;
-            self.sums[village][i].add_part(&part, paid(), false)?;
-        }
-        Ok(())
-    }
-
-    /// [`Groups::add`] of a row the fused path computed under both sides: each side's part
-    /// and its funds' paid amounts in fen.
-    fn add_fen(&mut self, at: &RowText, rows: [(&RowPart, &[i128]); 2]) -> Result<(), SumOverflow> {
-        let (town, village) = self.places(at);
-        for (i, (part, paid)) in rows.into_iter().enumerate() {
-            let paid = || paid.iter().map(|&fen| Ok(fen));
-            self.sums[town][i].add_part(part, paid(), false)?;
-            self.sums[village][i].add_part(part, paid(), false)?;
-        }
-        Ok(())
-    }
-
-    /// Where the totals of the township and the village of a row placed at `at` are, each
-    /// made the first time it is met.
-    fn places(&mut self, at: &RowText) -> (usize, usize) {
-        let Groups { townships, sums } = self;
-        let town = match townships.get_mut(at.township) {
-            Some(town) => town,
-            None => townships
-                .entry(at.township.into())
-                .or_insert_with(|| new_township(sums)),
-        };
-        let village = match town.villages.get(at.village) {
-            Some(&village) => village,
-            None => *town
-                .villages
-                .entry(at.village.into())
-                .or_insert_with(|| new_group(sums)),
-        };
-        (town.at, village)
-    }
-
-    /// Adds another core's groups, still by hash: each group's name is made into a key and
-    /// put in order once, when the merged groups become a summary's.
-    fn merge(&mut self, other: Groups) -> Result<(), SumOverflow> {
-        let Groups { townships, sums } = self;
-        // Where each of their groups goes among mine, found first by hash (no totals
-        // touched: a village's two sides are some 600 bytes, and 187,307 of them met in
-        // hash order were a cache miss each)...
-        let mut moves: Vec<(usize, usize)> = Vec::with_capacity(other.sums.len());
-        for (k, theirs) in other.townships {
-            let mine = townships.entry(k).or_insert_with(|| new_township(sums));
-            moves.push((theirs.at, mine.at));
-            for (k, at) in theirs.villages {
-                let to = *mine.villages.entry(k).or_insert_with(|| new_group(sums));
-                moves.push((at, to));
-            }
-        }
-        // ...then added in the order mine are kept, a piece of mine on each core.
-        moves.sort_unstable_by_key(|&(_, to)| to);
-        add_moves(sums, &other.sums, &moves)
-    }
-
-    /// Each side's groups as a summary's groupings (each by its name, [`GROUPS`] in order).
-    fn into_groupings(self) -> [Vec<(GroupBy, BTreeMap<String, Totals>)>; 2] {
-        let Groups {
-            townships,
-            mut sums,
-        } = self;
-        let mut towns = Vec::with_capacity(townships.len());
-        let mut villages = Vec::new();
-        for (town, t) in townships {
-            for (village, at) in t.villages {
-                villages.push((village_key(&town, &village), at));
-            }
-            towns.push((String::from(town), t.at));
-        }
-        let by_name = |a: &(String, usize), b: &(String, usize)| a.0.cmp(&b.0);
-        sort_on_every_core(&mut towns, by_name);
-        sort_on_every_core(&mut villages, by_name);
-        // Each side's groups taken from `sums` in order by name on a core of its own; then,
-        // `sums` freed, each side's maps built on a core of its own without sorting again
-        // (a map is built from its list in place).
-        let (mut before, mut after): (Vec<&mut Totals>, Vec<&mut Totals>) =
-            sums.iter_mut().map(|[b, a]| (b, a)).unzip();
-        let (towns, villages) = (&towns, &villages);
-        let taken = move |totals: &mut [&mut Totals]| {
-            let mut take = |names: &[(String, usize)]| -> Vec<(String, Totals)> {
-                names
-                    .iter()
-                    .map(|(name, at)| (name.clone(), std::mem::take(&mut *totals[*at])))
-                    .collect()
-            };
-            [take(towns), take(villages)]
-        };
-        let [before, after] = on_both_sides(|| taken(&mut before), || taken(&mut after));
-        drop(sums);
-        let side = |[towns, villages]: [Vec<(String, Totals)>; 2]| {
-            vec![
-                (GroupBy::Township, towns.into_iter().collect()),
-                (GroupBy::Village, villages.into_iter().collect()),
-            ]
-        };
-        on_both_sides(|| side(before), || side(after))
-    }
-}
-
-/// The fewest groups a core is given when the groups are shared out after the rows: fewer
-/// are not worth a thread.
-const LEAST_PER_CORE: usize = 1 << 14;
-
-/// `before()` on a thread of its own beside `after()` on this one: their results.
-fn on_both_sides<T: Send>(before: impl FnOnce() -> T + Send, after: impl FnOnce() -> T) -> [T; 2] {
-    std::thread::scope(|scope| {
-        let before = scope.spawn(before);
-        let after = after();
-        let before = before
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        [before, after]
-    })
-}
-
-/// `items` sorted by `order` (no two alike): in a piece on each core, then the pieces, each
-/// a run in order, merged by the stable sort in one pass. The 187,307 villages of a
-/// million rows are sorted by name on the one thread that puts the groups together.
-fn sort_on_every_core<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync) {
-    let cores = super::cores::workers(items.len() / LEAST_PER_CORE);
-    if cores < 2 {
-        return items.sort_unstable_by(&order);
-    }
-    let order = &order;
-    std::thread::scope(|scope| {
-        for piece in items.chunks_mut(items.len().div_ceil(cores)) {
-            scope.spawn(move || piece.sort_unstable_by(order));
-        }
-    });
-    items.sort_by(order);
-}
-
-/// Adds each group `from` of `theirs` to group `to` of `mine`, for each `(from, to)` of
-/// `moves` (in order of `to`, no `to` twice): the moves shared out over every core in runs,
-/// each run's groups of `mine` a slice of their own.
-fn add_moves(
-    mine: &mut [[Totals; 2]],
-    theirs: &[[Totals; 2]],
-    moves: &[(usize, usize)],
-) -> Result<(), SumOverflow> {
-    let add = |mine: &mut [[Totals; 2]], base: usize, moves: &[(usize, usize)]| {
-        moves
-            .iter()
-            .try_for_each(|&(from, to)| merge_sides(&mut mine[to - base], &theirs[from]))
-    };
-    let cores = super::cores::workers(moves.len() / LEAST_PER_CORE);
-    if cores < 2 {
-        return add(mine, 0, moves);
-    }
-    std::thread::scope(|scope| {
-        let mut rest = mine;
-        let mut base = 0;
-        let mut runs = Vec::with_capacity(cores);
-        for run in moves.chunks(moves.len().div_ceil(cores)) {
-            let end = run.last().map_or(base, |&(_, to)| to + 1);
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - base);
-            let at = base;
-            runs.push(scope.spawn(move || add(head, at, run)));
-            (rest, base) = (tail, end);
-        }
-        runs.into_iter().try_for_each(|run| {
-            run.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
-}
-
-/// Adds `theirs` to `mine`, side by side.
-fn merge_sides(mine: &mut [Totals; 2], theirs: &[Totals; 2]) -> Result<(), SumOverflow> {
-    mine[0].merge(&theirs[0])?;
-    mine[1].merge(&theirs[1])
 }
 
 impl Sums {
@@ -356,7 +131,7 @@ impl Sums {
                 s.budgets.clear();
                 s
             }),
-            groups: (grouped && fast).then(Default::default),
+            groups: (grouped && fast).then(|| Groups::new(rules)),
             one_side_only: 0,
             overflowed: false,
             lean: false,
@@ -380,7 +155,10 @@ impl Sums {
 
     /// Adds groups another core found by hash: they stay by hash until every core's are in
     /// ([`Sums::finish`]).
-    pub(super) fn merge_groups(&mut self, groups: Groups) {
+    pub(super) fn merge_groups(&mut self, mut groups: Groups) {
+        if groups.settle().is_err() {
+            self.overflowed = true;
+        }
         match &mut self.groups {
             None => self.groups = Some(groups),
             Some(mine) => {
@@ -904,77 +682,5 @@ impl<'a> Ctx<'a, '_> {
             }
         }
         (pairs, error)
-    }
-}
-
-#[cfg(test)]
-mod sort_tests {
-    use super::{add_moves, sort_on_every_core};
-    use crate::report::summary::Totals;
-
-    /// Another core's groups added to mine in runs on every core are each added where its
-    /// move says, the groups no move reaches left as they were: as many moves as are shared
-    /// out and fewer, mine's last group reached or not.
-    #[test]
-    fn groups_added_on_every_core_are_each_added_where_it_goes() {
-        for (groups, step) in [(100usize, 3usize), (1 << 16, 1), (100_001, 2), (100_000, 3)] {
-            let totals = |n: usize, times: u64| -> Vec<[Totals; 2]> {
-                (0..n as u64)
-                    .map(|i| {
-                        let mut t = [Totals::default(), Totals::default()];
-                        t[0].segments = i * times;
-                        t[1].segments = i * times + 1;
-                        t
-                    })
-                    .collect()
-            };
-            let mut mine = totals(groups, 1);
-            let theirs = totals(groups, 1000);
-            // Every `step`th group of mine from the next of theirs in reverse.
-            let moves: Vec<(usize, usize)> = (0..groups)
-                .step_by(step)
-                .map(|to| (groups - 1 - to, to))
-                .collect();
-            add_moves(&mut mine, &theirs, &moves).unwrap();
-            for (to, t) in mine.iter().enumerate() {
-                let moved = to % step == 0;
-                let added = if moved {
-                    (groups - 1 - to) as u64 * 1000
-                } else {
-                    0
-                };
-                let to = to as u64;
-                assert_eq!(
-                    [t[0].segments, t[1].segments],
-                    [to + added, to + 1 + added + u64::from(moved)],
-                    "{groups} {step} {to}"
-                );
-            }
-        }
-    }
-
-    /// Sorted in pieces on every core and merged, a list is the list sorted: lengths about
-    /// the least that is shared out, odd and even, names alike in their first bytes.
-    #[test]
-    fn a_list_sorted_on_every_core_is_the_list_sorted() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        for len in [0, 1, 1 << 14, (1 << 15) - 1, 1 << 15, 100_003] {
-            let mut items: Vec<(String, usize)> = (0..len)
-                .map(|at| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (format!("乡镇{:02} 村{:05}", state % 97, state % 50_000), at)
-                })
-                .collect();
-            items.sort_unstable();
-            items.dedup_by(|a, b| a.0 == b.0);
-            let expected = items.clone();
-            items.reverse();
-            let third = items.len() / 3;
-            items.rotate_left(third);
-            sort_on_every_core(&mut items, |a, b| a.0.cmp(&b.0));
-            assert_eq!(items, expected, "{len}");
-        }
     }
 }

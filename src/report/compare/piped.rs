@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
-use super::paired::{blank_pair, pair_fused, pair_row, Groups, Paired, Seen, Sums};
+use super::groups::Groups;
+use super::paired::{blank_pair, pair_fused, pair_row, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
@@ -61,7 +62,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
                 let (blocks, done) = (blocks.clone(), done.clone());
                 scope.spawn(move || {
                     let _stop = StopOnPanic(gate);
-                    let mut groups = grouped.then(Groups::default);
+                    let mut groups = grouped.then(|| Groups::new(rules));
                     loop {
                         // Blocks are taken in order, so the earliest one not yet handed on
                         // is always being computed: waiting for it cannot wait for ever.

@@ -1,0 +1,737 @@
+//! Both sides' totals per township and per village, found by hash, while a comparison's rows
+//! are computed on every core.
+//!
+//! A summary's groups are sorted by name, and finding one of 187,307 villages by comparing
+//! names, row after row, took longer than computing the rows; found by hash in a map of
+//! maps it still cost a comparison to Markdown half its time. Villages come in no order, so
+//! each row's village was three waits on memory one after another (the map's control bytes,
+//! its entry, the name the entry points to) and a fourth for its totals. Now a row's
+//! township is looked up at once (a few hundred, always near), and its village is put aside
+//! with a hash of its township and name ([`BATCH`] rows at a time); then the places of the
+//! batch's villages are asked for all together, each village found in a table of one cache
+//! line a place that holds the name itself ([`Villages`]), then all their totals asked
+//! for, then the rows added. The waits of one batch overlap instead of following each other.
+//!
+//! The totals lie side by side in one vector ([`Tallies`]), the tables holding only where;
+//! a name is copied once, the first time a core meets it (the rows' text need not outlive it:
+//! tables read in blocks are not held).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use std::ops::Range;
+
+use super::tally::{RowTally, Run, Tallies};
+use crate::engine::{Breakdown, Segment, Share};
+use crate::money::Sum;
+use crate::report::summary::{village_key, GroupBy, RowPart, SumOverflow, Totals};
+use crate::rules::RuleSet;
+use crate::table::row::RowText;
+
+/// Rows put aside before their villages are found together.
+const BATCH: usize = 32;
+
+/// One side's row: its segment and breakdown.
+type Computed<'a> = (&'a Segment, &'a Breakdown);
+
+/// Both sides' totals per township and per village (see the module's note).
+pub(super) struct Groups {
+    /// Each township's number, by name.
+    towns: foldhash::HashMap<Box<str>, u32>,
+    /// Each township's name and the place of its totals, by number.
+    town_list: Vec<(Box<str>, usize)>,
+    villages: Villages,
+    /// Each group's totals on both sides.
+    tallies: Tallies,
+    /// Rows put aside, their villages not yet found.
+    pending: Vec<Pending>,
+    /// The names of their villages, back to back.
+    names: String,
+    /// A sum of a batch added did not fit.
+    overflowed: bool,
+}
+
+/// A row put aside: its village (a hash of its township and name, and where the name is in
+/// [`Groups::names`]), and what it adds.
+struct Pending {
+    hash: u64,
+    town: u32,
+    name: Range<usize>,
+    row: RowTally,
+}
+
+impl Groups {
+    /// No groups yet, for the rules `rules` (before, after).
+    pub(super) fn new(rules: [&RuleSet; 2]) -> Groups {
+        Groups::with_funds(rules.map(|r| r.funds.len()))
+    }
+
+    /// No groups yet, for sides of `funds` funds (before, after).
+    fn with_funds(funds: [usize; 2]) -> Groups {
+        Groups {
+            towns: Default::default(),
+            town_list: Vec::new(),
+            villages: Villages::default(),
+            tallies: Tallies::new(funds),
+            pending: Vec::with_capacity(BATCH),
+            names: String::new(),
+            overflowed: false,
+        }
+    }
+
+    /// Adds a row placed at `at`, computed under both sides (added with the rows put aside
+    /// with it: a sum that does not fit is told by [`Groups::settle`]).
+    pub(super) fn add(&mut self, at: &RowText, rows: [Computed; 2]) -> Result<(), SumOverflow> {
+        let [(sb, bb), (sa, ba)] = rows;
+        let parts = [RowPart::of(sb, bb)?, RowPart::of(sa, ba)?];
+        let paid = |share: &Share| Sum::<2>::units(share.paid);
+        let (pb, pa) = (&bb.shares, &ba.shares);
+        let row = self.tallies.row([
+            (&parts[0], pb.iter().map(paid)),
+            (&parts[1], pa.iter().map(paid)),
+        ])?;
+        self.put_aside(at, row)
+    }
+
+    /// [`Groups::add`] of a row the fused path computed under both sides: each side's part
+    /// and its funds' paid amounts in fen.
+    pub(super) fn add_fen(
+        &mut self,
+        at: &RowText,
+        rows: [(&RowPart, &[i128]); 2],
+    ) -> Result<(), SumOverflow> {
+        let [(pb, fb), (pa, fa)] = rows;
+        let paid = |&fen: &i128| Ok(fen);
+        let row = self
+            .tallies
+            .row([(pb, fb.iter().map(paid)), (pa, fa.iter().map(paid))])?;
+        self.put_aside(at, row)
+    }
+
+    /// Puts `row` aside, its village to be found with the batch's others.
+    fn put_aside(&mut self, at: &RowText, row: RowTally) -> Result<(), SumOverflow> {
+        let town = self.town(at.township)?;
+        let start = self.names.len();
+        self.names.push_str(at.village);
+        self.pending.push(Pending {
+            hash: self.villages.hash(town, at.village),
+            town,
+            name: start..self.names.len(),
+            row,
+        });
+        if self.pending.len() == BATCH {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    /// The number of the township `name`, made the first time it is met.
+    fn town(&mut self, name: &str) -> Result<u32, SumOverflow> {
+        if let Some(&town) = self.towns.get(name) {
+            return Ok(town);
+        }
+        let town = u32::try_from(self.town_list.len()).map_err(|_| SumOverflow)?;
+        self.town_list.push((name.into(), self.tallies.push()));
+        self.towns.insert(name.into(), town);
+        Ok(town)
+    }
+
+    /// Adds the rows put aside: their villages' places asked for together, then found (each
+    /// made the first time it is met), their totals asked for, then the rows added.
+    fn flush(&mut self) {
+        let Groups {
+            town_list,
+            villages,
+            tallies,
+            pending,
+            names,
+            overflowed,
+            ..
+        } = self;
+        for p in pending.iter() {
+            villages.prefetch(p.hash);
+        }
+        let mut places = [0usize; BATCH];
+        for (p, place) in pending.iter().zip(&mut places) {
+            let found =
+                villages.find_or_insert(p.hash, p.town, &names[p.name.clone()], || tallies.push());
+            match found {
+                Some(at) => {
+                    tallies.prefetch(at);
+                    *place = at;
+                }
+                None => *overflowed = true,
+            }
+        }
+        if !*overflowed {
+            for (p, &village) in pending.iter().zip(&places) {
+                let town = town_list[p.town as usize].1;
+                if tallies.add_row([town, village], &p.row).is_err() {
+                    *overflowed = true;
+                    break;
+                }
+            }
+        }
+        pending.clear();
+        names.clear();
+    }
+
+    /// Adds the rows still put aside: an error when some sum did not fit.
+    pub(super) fn settle(&mut self) -> Result<(), SumOverflow> {
+        self.flush();
+        match self.overflowed {
+            true => Err(SumOverflow),
+            false => Ok(()),
+        }
+    }
+
+    /// Adds another core's groups, still by hash: each group's name is made into a key and
+    /// put in order once, when the merged groups become a summary's.
+    pub(super) fn merge(&mut self, mut other: Groups) -> Result<(), SumOverflow> {
+        self.settle()?;
+        other.settle()?;
+        // Where each of their groups goes among mine, found first by hash (no totals
+        // touched: 187,307 villages met in hash order were a cache miss each)...
+        let mut moves: Vec<(usize, usize)> = Vec::with_capacity(other.tallies.len());
+        let mut towns = Vec::with_capacity(other.town_list.len());
+        for (name, theirs) in &other.town_list {
+            let town = self.town(name)?;
+            towns.push(town);
+            moves.push((*theirs, self.town_list[town as usize].1));
+        }
+        let Groups {
+            villages, tallies, ..
+        } = self;
+        for (town, name, theirs) in other.villages.iter() {
+            let town = towns[town as usize];
+            let hash = villages.hash(town, name);
+            let to = villages
+                .find_or_insert(hash, town, name, || tallies.push())
+                .ok_or(SumOverflow)?;
+            moves.push((theirs, to));
+        }
+        // ...then added in the order mine are kept, a run of mine on each core.
+        moves.sort_unstable_by_key(|&(_, to)| to);
+        add_moves(tallies.whole(), &other.tallies, &moves)
+    }
+
+    /// Each side's groups as a summary's groupings (each by its name, townships then
+    /// villages), the groups settled ([`Groups::settle`]).
+    pub(super) fn into_groupings(mut self) -> [Vec<(GroupBy, BTreeMap<String, Totals>)>; 2] {
+        debug_assert!(
+            self.pending.is_empty(),
+            "groups are settled before they are taken"
+        );
+        self.flush();
+        let Groups {
+            town_list,
+            villages,
+            tallies,
+            ..
+        } = self;
+        let mut villages: Vec<(String, usize)> = villages
+            .iter()
+            .map(|(town, name, at)| (village_key(&town_list[town as usize].0, name), at))
+            .collect();
+        let mut towns: Vec<(String, usize)> = town_list
+            .into_iter()
+            .map(|(name, at)| (String::from(name), at))
+            .collect();
+        let by_name = |a: &(String, usize), b: &(String, usize)| a.0.cmp(&b.0);
+        sort_on_every_core(&mut towns, by_name);
+        sort_on_every_core(&mut villages, by_name);
+        // Each side's groups made totals in order by name on a core of its own; then, the
+        // tallies freed, each side's maps built on a core of its own without sorting again
+        // (a map is built from its list in place).
+        let [before, after] = {
+            let (towns, villages, tallies) = (&towns, &villages, &tallies);
+            let side = move |side: usize| {
+                let totals = |names: &[(String, usize)]| -> Vec<(String, Totals)> {
+                    names
+                        .iter()
+                        .map(|(name, at)| (name.clone(), tallies.totals(*at, side)))
+                        .collect()
+                };
+                [totals(towns), totals(villages)]
+            };
+            on_both_sides(|| side(0), || side(1))
+        };
+        drop(tallies);
+        let side = |[towns, villages]: [Vec<(String, Totals)>; 2]| {
+            vec![
+                (GroupBy::Township, towns.into_iter().collect()),
+                (GroupBy::Village, villages.into_iter().collect()),
+            ]
+        };
+        on_both_sides(|| side(before), || side(after))
+    }
+}
+
+/// Asks for the cache line holding the start of `item` to be brought near: a hint, which
+/// changes nothing but when memory is waited for.
+#[inline(always)]
+pub(super) fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    // SAFETY: a prefetch reads nothing and writes nothing; it needs SSE, which every x86-64
+    // processor has.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
+/// Where each village's totals are, by its township's number and its name: a table of
+/// places of one cache line each, found by hash from the place the hash gives on (the next
+/// when taken by another village), at most three quarters taken. A place holds the hash, the
+/// township and the name's first [`NAME_IN_PLACE`] bytes, so a village is found in the one
+/// line its hash says, the longer names compared in full too (kept whole, back to back).
+#[derive(Default)]
+struct Villages {
+    places: Vec<Place>,
+    /// How many places are taken.
+    taken: usize,
+    /// Every village's name, back to back.
+    text: String,
+    state: foldhash::fast::RandomState,
+}
+
+/// The bytes of a name a place holds.
+const NAME_IN_PLACE: usize = 36;
+
+/// A village's place in [`Villages`]: `at` [`FREE`] when no village has it.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Place {
+    hash: u64,
+    /// Where its totals are in the tallies (as u32).
+    at: u32,
+    town: u32,
+    /// Where its name starts in [`Villages::text`], and its length.
+    start: usize,
+    len: u32,
+    /// Its name's first bytes, zeros after.
+    name: [u8; NAME_IN_PLACE],
+}
+
+/// A place no village has.
+const FREE: u32 = u32::MAX;
+
+const FREE_PLACE: Place = Place {
+    hash: 0,
+    at: FREE,
+    town: 0,
+    start: 0,
+    len: 0,
+    name: [0; NAME_IN_PLACE],
+};
+
+/// The first places a table has.
+const FIRST_PLACES: usize = 1024;
+
+impl Villages {
+    /// The hash of the village `name` of township `town`.
+    fn hash(&self, town: u32, name: &str) -> u64 {
+        self.state.hash_one((town, name))
+    }
+
+    /// Where a hash's search starts.
+    fn first(&self, hash: u64) -> usize {
+        // The table's length is a power of two; the high bits mix best.
+        (hash >> 32) as usize & (self.places.len() - 1)
+    }
+
+    /// Asks for the place a hash's search starts at to be brought near.
+    #[inline(always)]
+    fn prefetch(&self, hash: u64) {
+        if !self.places.is_empty() {
+            prefetch(&self.places[self.first(hash)]);
+        }
+    }
+
+    /// Where the totals of village `name` of township `town` are (`hash` its
+    /// [`Villages::hash`]), its totals made by `new` the first time it is met; `None` when
+    /// there are more groups than a place can say.
+    fn find_or_insert(
+        &mut self,
+        hash: u64,
+        town: u32,
+        name: &str,
+        new: impl FnOnce() -> usize,
+    ) -> Option<usize> {
+        if (self.taken + 1) * 4 > self.places.len() * 3 {
+            self.grow();
+        }
+        let mask = self.places.len() - 1;
+        let mut i = self.first(hash);
+        let bytes = name.as_bytes();
+        let head = &bytes[..bytes.len().min(NAME_IN_PLACE)];
+        loop {
+            let place = &self.places[i];
+            if place.at == FREE {
+                break;
+            }
+            if place.hash == hash
+                && place.town == town
+                && place.len as usize == bytes.len()
+                && &place.name[..head.len()] == head
+                && (bytes.len() <= NAME_IN_PLACE
+                    || &self.text.as_bytes()[place.start..place.start + bytes.len()] == bytes)
+            {
+                return Some(place.at as usize);
+            }
+            i = (i + 1) & mask;
+        }
+        let at = new();
+        let mut place = Place {
+            hash,
+            at: u32::try_from(at).ok().filter(|&at| at != FREE)?,
+            town,
+            start: self.text.len(),
+            len: u32::try_from(bytes.len()).ok()?,
+            name: [0; NAME_IN_PLACE],
+        };
+        place.name[..head.len()].copy_from_slice(head);
+        self.text.push_str(name);
+        self.places[i] = place;
+        self.taken += 1;
+        Some(at)
+    }
+
+    /// Twice the places (or the first ones), each village put where its hash says anew.
+    fn grow(&mut self) {
+        let len = (self.places.len() * 2).max(FIRST_PLACES);
+        let old = std::mem::replace(&mut self.places, vec![FREE_PLACE; len]);
+        let mask = len - 1;
+        for place in old.into_iter().filter(|p| p.at != FREE) {
+            let mut i = self.first(place.hash);
+            while self.places[i].at != FREE {
+                i = (i + 1) & mask;
+            }
+            self.places[i] = place;
+        }
+    }
+
+    /// Each village: its township's number, its name and where its totals are.
+    fn iter(&self) -> impl Iterator<Item = (u32, &str, usize)> {
+        self.places.iter().filter(|p| p.at != FREE).map(|p| {
+            let name = &self.text[p.start..p.start + p.len as usize];
+            (p.town, name, p.at as usize)
+        })
+    }
+}
+
+/// The fewest groups a core is given when the groups are shared out after the rows: fewer
+/// are not worth a thread.
+pub(super) const LEAST_PER_CORE: usize = 1 << 14;
+
+/// `before()` on a thread of its own beside `after()` on this one: their results.
+fn on_both_sides<T: Send>(before: impl FnOnce() -> T + Send, after: impl FnOnce() -> T) -> [T; 2] {
+    std::thread::scope(|scope| {
+        let before = scope.spawn(before);
+        let after = after();
+        let before = before
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        [before, after]
+    })
+}
+
+/// `items` sorted by `order` (no two alike): in a piece on each core, then the pieces, each
+/// a run in order, merged by the stable sort in one pass. The 187,307 villages of a
+/// million rows are sorted by name on the one thread that puts the groups together.
+fn sort_on_every_core<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync) {
+    let cores = super::cores::workers(items.len() / LEAST_PER_CORE);
+    if cores < 2 {
+        return items.sort_unstable_by(&order);
+    }
+    let order = &order;
+    std::thread::scope(|scope| {
+        for piece in items.chunks_mut(items.len().div_ceil(cores)) {
+            scope.spawn(move || piece.sort_unstable_by(order));
+        }
+    });
+    items.sort_by(order);
+}
+
+/// Adds each group `from` of `theirs` to group `to` of `mine`, for each `(from, to)` of
+/// `moves` (in order of `to`, no `to` twice): the moves shared out over every core in runs,
+/// each run's groups of `mine` a run of their own.
+fn add_moves(mine: Run, theirs: &Tallies, moves: &[(usize, usize)]) -> Result<(), SumOverflow> {
+    let add = |mut mine: Run, moves: &[(usize, usize)]| {
+        moves
+            .iter()
+            .try_for_each(|&(from, to)| mine.merge(to, theirs, from))
+    };
+    let cores = super::cores::workers(moves.len() / LEAST_PER_CORE);
+    if cores < 2 {
+        return add(mine, moves);
+    }
+    std::thread::scope(|scope| {
+        let mut rest = mine;
+        let mut runs = Vec::with_capacity(cores);
+        for run in moves.chunks(moves.len().div_ceil(cores)) {
+            let end = run.last().map_or(rest.base(), |&(_, to)| to + 1);
+            let (head, tail) = rest.split_at(end);
+            runs.push(scope.spawn(move || add(head, run)));
+            rest = tail;
+        }
+        runs.into_iter().try_for_each(|run| {
+            run.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::money::SumError;
+
+    /// A xorshift stream, the same every run.
+    fn stream(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// Another core's groups added to mine in runs on every core are each added where its
+    /// move says, the groups no move reaches left as they were: as many moves as are shared
+    /// out and fewer, mine's last group reached or not.
+    #[test]
+    fn groups_added_on_every_core_are_each_added_where_it_goes() {
+        for (groups, step) in [(100usize, 3usize), (1 << 16, 1), (100_001, 2), (100_000, 3)] {
+            let counts = |times: u32| -> Vec<[u32; 2]> {
+                (0..groups as u32)
+                    .map(|i| [i * times, i * times + 1])
+                    .collect()
+            };
+            let mut mine = Tallies::counted(&counts(1));
+            let theirs = Tallies::counted(&counts(1000));
+            // Every `step`th group of mine from the next of theirs in reverse.
+            let moves: Vec<(usize, usize)> = (0..groups)
+                .step_by(step)
+                .map(|to| (groups - 1 - to, to))
+                .collect();
+            add_moves(mine.whole(), &theirs, &moves).unwrap();
+            for to in 0..groups {
+                let moved = to % step == 0;
+                let added = if moved {
+                    (groups - 1 - to) as u64 * 1000
+                } else {
+                    0
+                };
+                let t = [mine.totals(to, 0).segments, mine.totals(to, 1).segments];
+                let to = to as u64;
+                assert_eq!(
+                    t,
+                    [to + added, to + 1 + added + u64::from(moved)],
+                    "{groups} {step} {to}"
+                );
+            }
+        }
+    }
+
+    /// Sorted in pieces on every core and merged, a list is the list sorted: lengths about
+    /// the least that is shared out, odd and even, names alike in their first bytes.
+    #[test]
+    fn a_list_sorted_on_every_core_is_the_list_sorted() {
+        let mut next = stream(0x9e37_79b9_7f4a_7c15);
+        for len in [0, 1, 1 << 14, (1 << 15) - 1, 1 << 15, 100_003] {
+            let mut items: Vec<(String, usize)> = (0..len)
+                .map(|at| {
+                    let state = next();
+                    (format!("乡镇{:02} 村{:05}", state % 97, state % 50_000), at)
+                })
+                .collect();
+            items.sort_unstable();
+            items.dedup_by(|a, b| a.0 == b.0);
+            let expected = items.clone();
+            items.reverse();
+            let third = items.len() / 3;
+            items.rotate_left(third);
+            sort_on_every_core(&mut items, |a, b| a.0.cmp(&b.0));
+            assert_eq!(items, expected, "{len}");
+        }
+    }
+
+    /// A village's name: short, as long as a place holds, longer (kept whole apart), or
+    /// longer still, in Chinese.
+    fn village_name(k: u64) -> String {
+        match k % 4 {
+            0 => format!("村{k}"),
+            // 36 bytes: what a place holds, the last byte the name's.
+            1 => format!("{:0>36}", k),
+            2 => format!("{:0>37}", k),
+            _ => format!("大骥村第{k}村民小组（原合并前的老村委会辖区）"),
+        }
+    }
+
+    /// The table of villages finds what a map finds: each village once, by its township
+    /// and its name (the same name in two townships two villages; names alike but for
+    /// their last byte, beyond what a place holds, apart), through every growth.
+    #[test]
+    fn villages_are_found_as_a_map_finds_them() {
+        let mut villages = Villages::default();
+        let mut model: HashMap<(u32, String), usize> = HashMap::new();
+        let mut next = stream(42);
+        let mut made = 0;
+        for _ in 0..60_000 {
+            let r = next();
+            let (town, name) = ((r % 7) as u32, village_name(r % 9_000));
+            let hash = villages.hash(town, &name);
+            let mut new = false;
+            let at = villages
+                .find_or_insert(hash, town, &name, || {
+                    new = true;
+                    made += 1;
+                    made - 1
+                })
+                .unwrap();
+            let want = *model.entry((town, name.clone())).or_insert(at);
+            assert_eq!(at, want, "{town} {name}");
+            if new {
+                assert_eq!(at, made - 1, "{town} {name}");
+            }
+        }
+        assert_eq!(made, model.len());
+        let mut listed: Vec<((u32, String), usize)> = villages
+            .iter()
+            .map(|(town, name, at)| ((town, name.to_owned()), at))
+            .collect();
+        let mut want: Vec<((u32, String), usize)> = model.into_iter().collect();
+        listed.sort();
+        want.sort();
+        assert_eq!(listed, want);
+    }
+
+    /// Villages whose hashes are the same are told apart by their township and name: every
+    /// search then walks past the others' places.
+    #[test]
+    fn villages_of_one_hash_are_told_apart_by_township_and_name() {
+        let mut villages = Villages::default();
+        // Names alike in the bytes a place holds, apart after them (and in length).
+        let long = "长".repeat(12);
+        let names = [
+            "村1",
+            "村2",
+            &format!("{long}ab"),
+            &format!("{long}ac"),
+            &format!("{long}a"),
+        ];
+        let mut made = 0;
+        for round in 0..2 {
+            for town in 0..3u32 {
+                for (i, name) in names.iter().enumerate() {
+                    let at = villages
+                        .find_or_insert(7, town, name, || {
+                            made += 1;
+                            made - 1
+                        })
+                        .unwrap();
+                    assert_eq!(at, town as usize * names.len() + i, "{round} {town} {name}");
+                }
+            }
+        }
+        assert_eq!(made, 15);
+    }
+
+    /// A row's part: amounts from `k`.
+    fn part(k: i128) -> RowPart {
+        RowPart {
+            length: 1_000_000 + k,
+            completed: (k % 3 == 0).then_some(500_000),
+            cost: 40_000_000 + 17 * k,
+            subsidy: 30_000_000 + k,
+            gap: 10_000_000 + 16 * k,
+            shortfall: 9_000_000 + k,
+            sources: if k % 5 == 0 { 20_000_000 } else { 0 },
+            due: (k % 3 == 0).then_some(15_000_000),
+            disbursed: (k % 4 == 0).then_some(1_000),
+            outstanding: (k % 4 == 0).then_some(2_000 + k),
+            warns: k % 11 == 0,
+        }
+    }
+
+    /// Groups put aside a batch at a time and merged from two cores are each side's groups
+    /// added row by row ([`Totals::add_part`]) under each name: more rows than a batch, the
+    /// same village name in two townships, names longer than a place holds, sides of two
+    /// and of five funds.
+    #[test]
+    fn groups_put_aside_and_merged_are_the_groups_added_row_by_row() {
+        for funds in [[2usize, 2], [2, 5], [5, 0]] {
+            let mut cores = [Groups::with_funds(funds), Groups::with_funds(funds)];
+            let mut model: [[BTreeMap<String, Totals>; 2]; 2] = Default::default();
+            let mut next = stream(7 + funds[1] as u64);
+            for row in 0..(5 * BATCH as i128 + 3) {
+                let r = next();
+                let town = format!("乡镇{}", r % 3);
+                let village = village_name((r >> 8) % 40);
+                let at = RowText {
+                    id: "",
+                    township: &town,
+                    village: &village,
+                };
+                let parts = [part(row), part(2 * row + 1)];
+                let paid: [Vec<i128>; 2] = [0, 1].map(|side| {
+                    (0..funds[side] as i128)
+                        .map(|f| 100 * f + row + side as i128)
+                        .collect()
+                });
+                let core = &mut cores[(r % 2) as usize];
+                core.add_fen(&at, [(&parts[0], &paid[0]), (&parts[1], &paid[1])])
+                    .unwrap();
+                for side in 0..2 {
+                    let fen = || paid[side].iter().map(|&f| Ok::<_, SumError>(f));
+                    for (by, key) in [(0, town.clone()), (1, village_key(&town, &village))] {
+                        let totals = model[side][by].entry(key).or_default();
+                        totals.add_part(&parts[side], fen(), false).unwrap();
+                    }
+                }
+            }
+            let [mut mine, theirs] = cores;
+            mine.merge(theirs).unwrap();
+            for (side, groupings) in mine.into_groupings().into_iter().enumerate() {
+                let [towns, villages] = &model[side];
+                assert_eq!(
+                    groupings,
+                    vec![
+                        (GroupBy::Township, towns.clone()),
+                        (GroupBy::Village, villages.clone())
+                    ],
+                    "{funds:?} {side}"
+                );
+            }
+        }
+    }
+
+    /// A sum of a batch that does not fit is told when the groups are settled, and again
+    /// when they are merged: never a total cut short.
+    #[test]
+    fn a_sum_of_a_batch_that_does_not_fit_is_told_when_the_groups_are_settled() {
+        let mut groups = Groups::with_funds([1, 1]);
+        let mut big = part(1);
+        big.cost = i128::from(i64::MAX) / 2 + 1;
+        let at = RowText {
+            id: "",
+            township: "乡镇",
+            village: "村",
+        };
+        let paid = [1i128];
+        for _ in 0..2 {
+            groups
+                .add_fen(&at, [(&big, &paid), (&part(1), &paid)])
+                .unwrap();
+        }
+        assert_eq!(groups.settle(), Err(SumOverflow));
+        let mut other = Groups::with_funds([1, 1]);
+        assert_eq!(other.merge(groups), Err(SumOverflow));
+    }
+}

@@ -1,0 +1,525 @@
+//! Both sides' totals of a comparison's groups, held compact while the rows are added up.
+//!
+//! A million rows fall into some 187,307 villages, met in no order: each row adds to its
+//! village's totals on both sides, and those totals are memory the row's core has not touched
+//! for a while. As [`Totals`] (sums of 128 bits, funds in a small vector) a village's two
+//! sides were some 600 bytes, ten lines of cache to fetch a row; here they are 256 bytes,
+//! four lines, each side's sums in 64 bits and its counts in 32. A sum or count that leaves
+//! that range is an overflow like any other: the comparison gives these sums up and adds its
+//! rows again another way ([`super::paired`]), so no total is ever cut short.
+
+use crate::money::{Sum, SumError};
+use crate::report::summary::{RowPart, SumOverflow, Totals};
+
+/// Funds whose paid amounts a tally holds itself; those of more are kept apart.
+const INLINE_FUNDS: usize = 3;
+
+/// One side's totals of one group: [`Totals`] in 64-bit sums (fen, µkm) and 32-bit counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct Tally {
+    planned_km: i64,
+    completed_km: i64,
+    cost: i64,
+    paid: [i64; INLINE_FUNDS],
+    subsidy_total: i64,
+    gap: i64,
+    sources: i64,
+    shortfall: i64,
+    surplus: i64,
+    due: i64,
+    disbursed: i64,
+    outstanding: i64,
+    segments: u32,
+    due_rows: u32,
+    disbursed_rows: u32,
+    implausible: u32,
+}
+
+/// One row's part ([`RowPart`]) in 64 bits.
+#[derive(Debug, Clone, Copy, Default)]
+struct Part {
+    length: i64,
+    completed: Option<i64>,
+    cost: i64,
+    subsidy: i64,
+    gap: i64,
+    shortfall: i64,
+    sources: i64,
+    surplus: Option<i64>,
+    due: Option<i64>,
+    disbursed: Option<i64>,
+    outstanding: Option<i64>,
+    warns: bool,
+}
+
+/// One row as the tallies add it: each side's part and its funds' paid amounts in 64 bits.
+#[derive(Debug, Clone)]
+pub(super) struct RowTally {
+    parts: [Part; 2],
+    /// Each side's paid amounts of its first [`INLINE_FUNDS`] funds.
+    paid: [[i64; INLINE_FUNDS]; 2],
+    /// The paid amounts of the funds after those, as a group keeps them apart (empty when
+    /// neither side has more).
+    beyond: Vec<i64>,
+}
+
+/// An amount in 64 bits, or an overflow.
+fn narrow(units: i128) -> Result<i64, SumOverflow> {
+    i64::try_from(units).map_err(|_| SumOverflow)
+}
+
+/// `sum + part`, or an overflow.
+#[inline(always)]
+fn add(sum: &mut i64, part: i64) -> Result<(), SumOverflow> {
+    *sum = sum.checked_add(part).ok_or(SumOverflow)?;
+    Ok(())
+}
+
+/// `count + n`, or an overflow.
+#[inline(always)]
+fn count(count: &mut u32, n: u32) -> Result<(), SumOverflow> {
+    *count = count.checked_add(n).ok_or(SumOverflow)?;
+    Ok(())
+}
+
+impl Part {
+    fn of(part: &RowPart) -> Result<Part, SumOverflow> {
+        let opt = |v: Option<i128>| v.map(narrow).transpose();
+        Ok(Part {
+            length: narrow(part.length)?,
+            completed: opt(part.completed)?,
+            cost: narrow(part.cost)?,
+            subsidy: narrow(part.subsidy)?,
+            gap: narrow(part.gap)?,
+            shortfall: narrow(part.shortfall)?,
+            sources: narrow(part.sources)?,
+            surplus: match part.sources > part.gap {
+                true => Some(narrow(part.sources - part.gap)?),
+                false => None,
+            },
+            due: opt(part.due)?,
+            disbursed: opt(part.disbursed)?,
+            outstanding: opt(part.outstanding)?,
+            warns: part.warns,
+        })
+    }
+}
+
+impl Tally {
+    /// Adds a row's part, its first funds' paid amounts `paid`: what [`Totals::add_part`]
+    /// adds.
+    #[inline(always)]
+    fn add(&mut self, p: &Part, paid: &[i64]) -> Result<(), SumOverflow> {
+        count(&mut self.segments, 1)?;
+        add(&mut self.planned_km, p.length)?;
+        if let Some(done) = p.completed {
+            add(&mut self.completed_km, done)?;
+        }
+        add(&mut self.cost, p.cost)?;
+        for (sum, &fen) in self.paid.iter_mut().zip(paid) {
+            add(sum, fen)?;
+        }
+        add(&mut self.subsidy_total, p.subsidy)?;
+        add(&mut self.gap, p.gap)?;
+        add(&mut self.shortfall, p.shortfall)?;
+        add(&mut self.sources, p.sources)?;
+        if let Some(surplus) = p.surplus {
+            add(&mut self.surplus, surplus)?;
+        }
+        if let Some(due) = p.due {
+            add(&mut self.due, due)?;
+            count(&mut self.due_rows, 1)?;
+        }
+        if let Some(paid) = p.disbursed {
+            add(&mut self.disbursed, paid)?;
+            count(&mut self.disbursed_rows, 1)?;
+        }
+        if let Some(left) = p.outstanding {
+            add(&mut self.outstanding, left)?;
+        }
+        if p.warns {
+            count(&mut self.implausible, 1)?;
+        }
+        Ok(())
+    }
+
+    /// Adds another tally of the same group: what [`Totals::merge`] adds.
+    fn merge(&mut self, o: &Tally) -> Result<(), SumOverflow> {
+        for (sum, theirs) in [
+            (&mut self.planned_km, o.planned_km),
+            (&mut self.completed_km, o.completed_km),
+            (&mut self.cost, o.cost),
+            (&mut self.subsidy_total, o.subsidy_total),
+            (&mut self.gap, o.gap),
+            (&mut self.sources, o.sources),
+            (&mut self.shortfall, o.shortfall),
+            (&mut self.surplus, o.surplus),
+            (&mut self.due, o.due),
+            (&mut self.disbursed, o.disbursed),
+            (&mut self.outstanding, o.outstanding),
+        ] {
+            add(sum, theirs)?;
+        }
+        for (sum, &theirs) in self.paid.iter_mut().zip(&o.paid) {
+            add(sum, theirs)?;
+        }
+        count(&mut self.segments, o.segments)?;
+        count(&mut self.due_rows, o.due_rows)?;
+        count(&mut self.disbursed_rows, o.disbursed_rows)?;
+        count(&mut self.implausible, o.implausible)
+    }
+}
+
+/// A sum of `DP` decimals holding `units`.
+fn sum<const DP: u32>(units: i64) -> Sum<DP> {
+    let mut sum = Sum::default();
+    // An i64 always fits the 128 bits of a sum.
+    let _ = sum.add_units(i128::from(units), false);
+    sum
+}
+
+/// Both sides' totals of every group, each group's place given by [`Tallies::push`].
+#[derive(Debug)]
+pub(super) struct Tallies {
+    /// Each group's tallies, before and after.
+    sums: Vec<[Tally; 2]>,
+    /// Each group's paid amounts of the funds after the first [`INLINE_FUNDS`], `stride` a
+    /// group: those of the side before, then those of the side after.
+    more: Vec<i64>,
+    /// How many funds each side has.
+    funds: [usize; 2],
+}
+
+impl Tallies {
+    /// No groups yet, for sides of `funds` funds (before, after).
+    pub(super) fn new(funds: [usize; 2]) -> Tallies {
+        Tallies {
+            sums: Vec::new(),
+            more: Vec::new(),
+            funds,
+        }
+    }
+
+    /// The paid amounts a group keeps apart on the side before (the side after's follow).
+    fn extra(&self) -> [usize; 2] {
+        self.funds.map(|n| n.saturating_sub(INLINE_FUNDS))
+    }
+
+    fn stride(&self) -> usize {
+        let [b, a] = self.extra();
+        b + a
+    }
+
+    /// A new group, its totals zero: its place.
+    pub(super) fn push(&mut self) -> usize {
+        self.sums.push(Default::default());
+        let stride = self.stride();
+        self.more.resize(self.more.len() + stride, 0);
+        self.sums.len() - 1
+    }
+
+    /// How many groups there are.
+    pub(super) fn len(&self) -> usize {
+        self.sums.len()
+    }
+
+    /// One row's part on each side in 64 bits, `rows` its part and its funds' paid amounts
+    /// in fen on each side: what [`Tallies::add_row`] adds.
+    pub(super) fn row<P>(&self, rows: [(&RowPart, P); 2]) -> Result<RowTally, SumOverflow>
+    where
+        P: ExactSizeIterator<Item = Result<i128, SumError>>,
+    {
+        let mut row = RowTally {
+            parts: [Part::default(), Part::default()],
+            paid: [[0; INLINE_FUNDS]; 2],
+            beyond: Vec::new(),
+        };
+        for (side, (part, paid)) in rows.into_iter().enumerate() {
+            if paid.len() > self.funds[side] {
+                return Err(SumOverflow);
+            }
+            row.parts[side] = Part::of(part)?;
+            for (f, units) in paid.enumerate() {
+                let units = narrow(units?)?;
+                match row.paid[side].get_mut(f) {
+                    Some(at) => *at = units,
+                    None => row.beyond.push(units),
+                }
+            }
+            // Each side's amounts where a group keeps them (a row giving fewer than its side
+            // has funds adds nothing to the others).
+            let end = if side == 0 {
+                self.extra()[0]
+            } else {
+                self.stride()
+            };
+            row.beyond.resize(end, 0);
+        }
+        Ok(row)
+    }
+
+    /// Adds a row ([`Tallies::row`]) to the groups at `groups` (a township and a village).
+    #[inline]
+    pub(super) fn add_row(
+        &mut self,
+        groups: [usize; 2],
+        row: &RowTally,
+    ) -> Result<(), SumOverflow> {
+        let stride = self.stride();
+        for group in groups {
+            for side in 0..2 {
+                let funds = self.funds[side].min(INLINE_FUNDS);
+                self.sums[group][side].add(&row.parts[side], &row.paid[side][..funds])?;
+            }
+            if stride > 0 {
+                let more = &mut self.more[group * stride..][..stride];
+                for (sum, &units) in more.iter_mut().zip(&row.beyond) {
+                    add(sum, units)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Groups whose only totals are their rows' counts, `segments` a group (before, after).
+    #[cfg(test)]
+    pub(super) fn counted(segments: &[[u32; 2]]) -> Tallies {
+        let mut t = Tallies::new([0, 0]);
+        for &[b, a] in segments {
+            let at = t.push();
+            t.sums[at][0].segments = b;
+            t.sums[at][1].segments = a;
+        }
+        t
+    }
+
+    /// Asks for the group at `at`'s tallies to be brought near, before they are added to.
+    #[inline(always)]
+    pub(super) fn prefetch(&self, at: usize) {
+        if let Some(t) = self.sums.get(at) {
+            super::groups::prefetch(t);
+        }
+    }
+
+    /// Every group, as one run (see [`Run`]).
+    pub(super) fn whole(&mut self) -> Run<'_> {
+        let stride = self.stride();
+        Run {
+            base: 0,
+            sums: &mut self.sums,
+            more: &mut self.more,
+            stride,
+        }
+    }
+
+    /// One side's totals of the group at `at` (0 the side before, 1 the side after).
+    pub(super) fn totals(&self, at: usize, side: usize) -> Totals {
+        let t = &self.sums[at][side];
+        let offset = if side == 0 { 0 } else { self.extra()[0] };
+        let more = &self.more[at * self.stride() + offset..][..self.extra()[side]];
+        let paid = t.paid.iter().take(self.funds[side]).chain(more);
+        Totals {
+            segments: u64::from(t.segments),
+            planned_km: sum(t.planned_km),
+            completed_km: sum(t.completed_km),
+            cost: sum(t.cost),
+            paid: paid.map(|&fen| sum(fen)).collect(),
+            subsidy_total: sum(t.subsidy_total),
+            gap: sum(t.gap),
+            sources: sum(t.sources),
+            shortfall: sum(t.shortfall),
+            surplus: sum(t.surplus),
+            due: sum(t.due),
+            disbursed: sum(t.disbursed),
+            outstanding: sum(t.outstanding),
+            due_rows: u64::from(t.due_rows),
+            disbursed_rows: u64::from(t.disbursed_rows),
+            implausible: u64::from(t.implausible),
+        }
+    }
+}
+
+/// A run of groups of a [`Tallies`], from the group at `base` on: groups merged on every core
+/// are each a run of their own.
+pub(super) struct Run<'a> {
+    base: usize,
+    sums: &'a mut [[Tally; 2]],
+    more: &'a mut [i64],
+    stride: usize,
+}
+
+impl<'a> Run<'a> {
+    /// The place of the run's first group.
+    pub(super) fn base(&self) -> usize {
+        self.base
+    }
+
+    /// This run's groups before the group at `at`, and those from it on.
+    pub(super) fn split_at(self, at: usize) -> (Run<'a>, Run<'a>) {
+        let n = at - self.base;
+        let (sums, rest) = self.sums.split_at_mut(n);
+        let (more, more_rest) = self.more.split_at_mut(n * self.stride);
+        let head = Run {
+            base: self.base,
+            sums,
+            more,
+            stride: self.stride,
+        };
+        let tail = Run {
+            base: at,
+            sums: rest,
+            more: more_rest,
+            stride: self.stride,
+        };
+        (head, tail)
+    }
+
+    /// Adds group `from` of `theirs` to the group at `to` (in this run), on both sides.
+    pub(super) fn merge(
+        &mut self,
+        to: usize,
+        theirs: &Tallies,
+        from: usize,
+    ) -> Result<(), SumOverflow> {
+        let at = to - self.base;
+        let [b, a] = &mut self.sums[at];
+        let [tb, ta] = &theirs.sums[from];
+        b.merge(tb)?;
+        a.merge(ta)?;
+        let mine = &mut self.more[at * self.stride..][..self.stride];
+        let theirs = &theirs.more[from * theirs.stride()..][..theirs.stride()];
+        for (sum, &units) in mine.iter_mut().zip(theirs) {
+            add(sum, units)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row's part with every amount given, `k` making each one different.
+    fn part(k: i128) -> RowPart {
+        RowPart {
+            length: 1_500_000 + k,
+            completed: (k % 2 == 0).then_some(700_000 + k),
+            cost: 45_000_000 + k,
+            subsidy: 30_000_000 + k,
+            gap: 15_000_000 - k,
+            shortfall: 14_000_000 - k,
+            sources: if k % 3 == 0 { 16_000_000 } else { 1_000_000 },
+            due: (k % 2 == 0).then_some(9_000_000 + k),
+            disbursed: (k % 5 == 0).then_some(4_000_000 + k),
+            outstanding: (k % 5 == 0).then_some(5_000_000 + k),
+            warns: k % 7 == 0,
+        }
+    }
+
+    /// Its funds' paid amounts, `n` funds.
+    fn paid(k: i128, n: usize) -> Vec<i128> {
+        (0..n as i128).map(|f| 1_000_000 * (f + 1) + k).collect()
+    }
+
+    fn fen(paid: &[i128]) -> impl ExactSizeIterator<Item = Result<i128, SumError>> + '_ {
+        paid.iter().map(|&p| Ok(p))
+    }
+
+    type Rows<'a, P> = [(&'a RowPart, P); 2];
+
+    /// Adds a row to two groups as the groups add it: made a row of tallies, then added.
+    fn add<P>(t: &mut Tallies, groups: [usize; 2], rows: Rows<P>) -> Result<(), SumOverflow>
+    where
+        P: ExactSizeIterator<Item = Result<i128, SumError>>,
+    {
+        let row = t.row(rows)?;
+        t.add_row(groups, &row)
+    }
+
+    /// Tallies, added row by row and merged, are the totals `Totals::add_part` and
+    /// `Totals::merge` make of the same rows, for sides of any number of funds.
+    #[test]
+    fn tallies_are_the_totals_of_the_same_rows() {
+        for funds in [[2, 2], [0, 1], [3, 5], [5, 3], [4, 4]] {
+            let mut mine = Tallies::new(funds);
+            let mut theirs = Tallies::new(funds);
+            let (town, village) = (mine.push(), mine.push());
+            let their_village = theirs.push();
+            let mut want = [[Totals::default(), Totals::default()], Default::default()];
+            for k in 0..40 {
+                let (parts, paids) = (
+                    [part(k), part(3 * k)],
+                    [paid(k, funds[0]), paid(2 * k, funds[1])],
+                );
+                let rows = [(&parts[0], fen(&paids[0])), (&parts[1], fen(&paids[1]))];
+                if k % 4 == 0 {
+                    add(&mut theirs, [their_village, their_village], rows).unwrap();
+                    // The other core's village is this one's too; its township is not.
+                    for side in 0..2 {
+                        want[1][side]
+                            .add_part(&parts[side], fen(&paids[side]), false)
+                            .unwrap();
+                        want[1][side]
+                            .add_part(&parts[side], fen(&paids[side]), false)
+                            .unwrap();
+                    }
+                } else {
+                    add(&mut mine, [town, village], rows).unwrap();
+                    for side in 0..2 {
+                        for group in &mut want {
+                            group[side]
+                                .add_part(&parts[side], fen(&paids[side]), false)
+                                .unwrap();
+                        }
+                    }
+                }
+            }
+            let (_, mut piece) = mine.whole().split_at(village);
+            piece.merge(village, &theirs, their_village).unwrap();
+            let [town_want, village_want] = &want;
+            for (side, want) in village_want.iter().enumerate() {
+                assert_eq!(&mine.totals(village, side), want, "{funds:?} {side}");
+            }
+            // The township holds only this core's rows.
+            for (side, want) in town_want.iter().enumerate() {
+                let t = mine.totals(town, side);
+                assert_eq!(t.segments, 30);
+                assert_eq!(&t, want, "{funds:?} {side}");
+            }
+        }
+    }
+
+    /// What leaves 64 bits is an overflow, never a sum cut short.
+    #[test]
+    fn a_sum_beyond_64_bits_is_an_overflow() {
+        let mut t = Tallies::new([1, 1]);
+        let g = t.push();
+        let mut big = part(0);
+        big.cost = i128::from(i64::MAX) - 10;
+        let one = [1_000i128];
+        assert_eq!(
+            add(&mut t, [g, g], [(&big, fen(&one)), (&part(1), fen(&one))]),
+            Err(SumOverflow)
+        );
+        let mut t = Tallies::new([1, 1]);
+        let g = t.push();
+        big.cost = i128::from(i64::MAX) + 1;
+        assert_eq!(
+            add(&mut t, [g, g], [(&part(1), fen(&one)), (&big, fen(&one))]),
+            Err(SumOverflow)
+        );
+        // More paid amounts than the side has funds: not added as though it had them.
+        let two = [1i128, 2];
+        let mut t = Tallies::new([1, 1]);
+        let g = t.push();
+        assert_eq!(
+            add(
+                &mut t,
+                [g, g],
+                [(&part(1), fen(&two)), (&part(1), fen(&one))]
+            ),
+            Err(SumOverflow)
+        );
+    }
+}
