@@ -267,20 +267,28 @@ impl Groups {
     }
 }
 
-/// Asks for the cache line holding the start of `item` to be brought near: a hint, which
-/// changes nothing but when memory is waited for.
+/// Asks for the cache lines holding `item` to be brought near: a hint, which changes
+/// nothing but when memory is waited for.
 #[inline(always)]
 pub(super) fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    #[allow(unsafe_code)]
-    // SAFETY: a prefetch reads nothing and writes nothing; it needs SSE, which every x86-64
-    // processor has.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>());
+    /// A cache line's bytes.
+    const LINE: usize = 64;
+    let start = std::ptr::from_ref(item).cast::<i8>();
+    // Each line from the item's first byte to its last (it need not start a line).
+    let first = start.addr() & !(LINE - 1);
+    let last = (start.addr() + std::mem::size_of::<T>().max(1) - 1) & !(LINE - 1);
+    let mut at = start.wrapping_sub(start.addr() - first);
+    for _ in 0..=(last - first) / LINE {
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        // SAFETY: a prefetch reads nothing and writes nothing (an address of no memory is
+        // no fault); it needs SSE, which every x86-64 processor has.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(at);
+        }
+        at = at.wrapping_add(LINE);
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
 }
 
 /// Where each village's totals are, by its township's number and its name: a table of

@@ -4,7 +4,7 @@
 //! village's totals on both sides, and those totals are memory the row's core has not touched
 //! for a while. As [`Totals`] (sums of 128 bits, funds in a small vector) a village's two
 //! sides were some 600 bytes, ten lines of cache to fetch a row; here they are 256 bytes,
-//! four lines, each side's sums in 64 bits and its counts in 32. A sum or count that leaves
+//! four or five lines, each side's sums in 64 bits and its counts in 32. A sum or count that leaves
 //! that range is an overflow like any other: the comparison gives these sums up and adds its
 //! rows again another way ([`super::paired`]), so no total is ever cut short.
 
@@ -14,9 +14,12 @@ use crate::report::summary::{RowPart, SumOverflow, Totals};
 /// Funds whose paid amounts a tally holds itself; those of more are kept apart.
 const INLINE_FUNDS: usize = 3;
 
-/// One side's totals of one group: [`Totals`] in 64-bit sums (fen, µkm) and 32-bit counts.
+/// One side's totals of one group: [`Totals`] in 64-bit sums (fen, µkm) and 32-bit counts,
+/// 128 bytes. Aligned no more than its fields are: a vector of a type aligned beyond what the
+/// allocator gives is copied whole each time it grows, where a vector of this one is moved by
+/// the system, page by page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[repr(C, align(64))]
+#[repr(C)]
 struct Tally {
     planned_km: i64,
     completed_km: i64,
@@ -35,6 +38,8 @@ struct Tally {
     disbursed_rows: u32,
     implausible: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Tally>() == 128);
 
 /// One row's part ([`RowPart`]) in 64 bits.
 #[derive(Debug, Clone, Copy, Default)]
