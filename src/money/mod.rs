@@ -130,6 +130,18 @@ impl<const DP: u32> Sum<DP> {
         Ok(())
     }
 
+    /// What [`Sum::units`] gives of [`Sum::value`], without the `Decimal` between: the sum's
+    /// own units within a `Decimal`'s range, the saturated value's beyond it. A comparison
+    /// shows each of 187,307 villages' sums this way, both sides.
+    pub fn value_units(self) -> Result<i128, SumError> {
+        /// The largest mantissa a `Decimal` holds.
+        const MAX_MANTISSA: u128 = (1 << 96) - 1;
+        if DP <= Decimal::MAX_SCALE && self.0.unsigned_abs() <= MAX_MANTISSA {
+            return Ok(self.0);
+        }
+        Self::units(self.value())
+    }
+
     /// The sum as a decimal with `DP` decimals (saturating far beyond any real total).
     pub fn value(self) -> Decimal {
         Decimal::try_from_i128_with_scale(self.0, DP).unwrap_or(if self.0 < 0 {
@@ -160,6 +172,38 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// A sum's units as its value gives them are its value's units, within a `Decimal`'s
+    /// range, at its edges and beyond them (saturated), for fen and µkm.
+    #[test]
+    fn a_sums_units_as_its_value_gives_them_are_its_values_units() {
+        let edge: i128 = (1 << 96) - 1;
+        for units in [
+            0,
+            1,
+            -1,
+            123_456_789,
+            edge - 1,
+            edge,
+            -edge,
+            edge + 1,
+            -edge - 1,
+            i128::MAX,
+            i128::MIN,
+        ] {
+            assert_eq!(
+                Sum::<2>(units).value_units(),
+                Sum::<2>::units(Sum::<2>(units).value()),
+                "{units}"
+            );
+            assert_eq!(
+                Sum::<6>(units).value_units(),
+                Sum::<6>::units(Sum::<6>(units).value()),
+                "{units}"
+            );
+        }
+        assert_eq!(Sum::<2>(edge + 1).value_units(), Ok(edge * 100));
     }
 
     #[test]

@@ -136,6 +136,11 @@ fn fen(value: Decimal) -> i128 {
     money::Sum::<2>::units(value).unwrap_or(i128::MAX)
 }
 
+/// [`fen`] of a sum's value (the same fen, no `Decimal` made between).
+fn shown_fen(sum: money::Sum<2>) -> i128 {
+    sum.value_units().unwrap_or(i128::MAX)
+}
+
 /// The change from `before` to `after` fen: "overflow" (the saturated value) when either
 /// is, never the saturated value less itself.
 pub fn change(before: i128, after: i128) -> i128 {
@@ -198,12 +203,12 @@ impl Amounts {
                     funds
                         .index(i, side)
                         .and_then(|f| t.paid.get(f))
-                        .map_or(0, |s| fen(s.value()))
+                        .map_or(0, |&s| shown_fen(s))
                 })
                 .collect(),
-            subsidy_total: fen(t.subsidy_total.value()),
-            gap: fen(t.gap.value()),
-            shortfall: fen(t.shortfall.value()),
+            subsidy_total: shown_fen(t.subsidy_total),
+            gap: shown_fen(t.gap),
+            shortfall: shown_fen(t.shortfall),
         }
     }
 
