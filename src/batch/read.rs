@@ -342,6 +342,9 @@ fn plain_id_keys(lines: &Lines, col: usize, delimiter: u8, keys: &mut Vec<(u64, 
     let bytes = text.as_bytes();
     let mut line = lines.line;
     let mut start = 0;
+    // Every line end, found in one pass over the run (a search started at each line's id
+    // cost more than the search itself); each line takes its own.
+    let mut line_ends = memchr::memchr_iter(b'\n', bytes);
     while start < bytes.len() {
         // The id's field: after `col` delimiters, up to the next one or the line's end.
         let (mut from, mut fields, mut i) = (start, 0, start);
@@ -361,10 +364,12 @@ fn plain_id_keys(lines: &Lines, col: usize, delimiter: u8, keys: &mut Vec<(u64, 
             }
             i += 1;
         }
-        // Only lines that end are handed out whole (a last one without its end is not).
-        let Some(end) = memchr::memchr(b'\n', &bytes[i..]).map(|e| i + e) else {
+        // Only lines that end are handed out whole (a last one without its end is not). The
+        // scan above stopped at this line's end or before it.
+        let Some(end) = line_ends.next() else {
             break;
         };
+        debug_assert!(end >= i && !bytes[start..end].contains(&b'\n'));
         // Without the line end, as the workers split it (a CR before the LF is the end's).
         let record_end = if end > start && bytes[end - 1] == b'\r' {
             end - 1
