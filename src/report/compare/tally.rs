@@ -4,9 +4,11 @@
 //! village's totals on both sides, and those totals are memory the row's core has not touched
 //! for a while. As [`Totals`] (sums of 128 bits, funds in a small vector) a village's two
 //! sides were some 600 bytes, ten lines of cache to fetch a row; here they are 256 bytes,
-//! four or five lines, each side's sums in 64 bits and its counts in 32. A sum or count that leaves
-//! that range is an overflow like any other: the comparison gives these sums up and adds its
-//! rows again another way ([`super::paired`]), so no total is ever cut short.
+//! four or five lines, each side's sums in 64 bits and its counts in 32. A group whose sum or
+//! count would leave that range is made exact instead ([`Totals`], kept apart): its tallies
+//! are marked spent (no row is added to them again) and it goes on in 128 bits, so a total
+//! is never cut short and the rows are never read a second time for it (a table from a pipe
+//! cannot be). Only a sum beyond 128 bits is an overflow, as everywhere else.
 
 use crate::money::{Sum, SumError};
 use crate::report::summary::{RowPart, SumOverflow, Totals};
@@ -67,7 +69,13 @@ pub(super) struct RowTally {
     /// The paid amounts of the funds after those, as a group keeps them apart (empty when
     /// neither side has more).
     beyond: Vec<i64>,
+    /// A row some amount of which leaves 64 bits: each side's part and paid amounts as
+    /// given, added to exact totals only.
+    exact: Option<Box<Given>>,
 }
+
+/// A row's part and paid amounts on each side, as given.
+type Given = [(RowPart, Vec<i128>); 2];
 
 /// An amount in 64 bits, or an overflow.
 fn narrow(units: i128) -> Result<i64, SumOverflow> {
@@ -89,6 +97,24 @@ fn count(count: &mut u32, n: u32) -> Result<(), SumOverflow> {
 }
 
 impl Part {
+    /// The row's part in 128 bits again, as the exact totals add it.
+    fn wide(&self) -> RowPart {
+        let wide = |v: Option<i64>| v.map(i128::from);
+        RowPart {
+            length: self.length.into(),
+            completed: wide(self.completed),
+            cost: self.cost.into(),
+            subsidy: self.subsidy.into(),
+            gap: self.gap.into(),
+            shortfall: self.shortfall.into(),
+            sources: self.sources.into(),
+            due: wide(self.due),
+            disbursed: wide(self.disbursed),
+            outstanding: wide(self.outstanding),
+            warns: self.warns,
+        }
+    }
+
     fn of(part: &RowPart) -> Result<Part, SumOverflow> {
         let opt = |v: Option<i128>| v.map(narrow).transpose();
         Ok(Part {
@@ -111,42 +137,63 @@ impl Part {
     }
 }
 
+/// The count of a tally whose group is exact ([`Tallies`]'s `exact`): no row can be added to
+/// it again, a count at its most.
+const SPENT: u32 = u32::MAX;
+
 impl Tally {
-    /// Adds a row's part, its first funds' paid amounts `paid`: what [`Totals::add_part`]
-    /// adds.
+    /// Adds a row's part, its first funds' paid amounts `paid` (what [`Totals::add_part`]
+    /// adds), or takes it away again when `undo`, each sum and count wrapping: whether one
+    /// of them wrapped. A row added and then taken away leaves every sum as it was, wrapped
+    /// or not, so a row that does not fit is undone without a copy of the tally kept for it.
     #[inline(always)]
-    fn add(&mut self, p: &Part, paid: &[i64]) -> Result<(), SumOverflow> {
-        count(&mut self.segments, 1)?;
-        add(&mut self.planned_km, p.length)?;
+    fn apply(&mut self, p: &Part, paid: &[i64], undo: bool) -> bool {
+        let mut wrapped = false;
+        let mut add = |sum: &mut i64, v: i64| {
+            let (to, over) = match undo {
+                false => sum.overflowing_add(v),
+                true => sum.overflowing_sub(v),
+            };
+            *sum = to;
+            wrapped |= over;
+        };
+        add(&mut self.planned_km, p.length);
         if let Some(done) = p.completed {
-            add(&mut self.completed_km, done)?;
+            add(&mut self.completed_km, done);
         }
-        add(&mut self.cost, p.cost)?;
+        add(&mut self.cost, p.cost);
         for (sum, &fen) in self.paid.iter_mut().zip(paid) {
-            add(sum, fen)?;
+            add(sum, fen);
         }
-        add(&mut self.subsidy_total, p.subsidy)?;
-        add(&mut self.gap, p.gap)?;
-        add(&mut self.shortfall, p.shortfall)?;
-        add(&mut self.sources, p.sources)?;
+        add(&mut self.subsidy_total, p.subsidy);
+        add(&mut self.gap, p.gap);
+        add(&mut self.shortfall, p.shortfall);
+        add(&mut self.sources, p.sources);
         if let Some(surplus) = p.surplus {
-            add(&mut self.surplus, surplus)?;
+            add(&mut self.surplus, surplus);
         }
         if let Some(due) = p.due {
-            add(&mut self.due, due)?;
-            count(&mut self.due_rows, 1)?;
+            add(&mut self.due, due);
         }
         if let Some(paid) = p.disbursed {
-            add(&mut self.disbursed, paid)?;
-            count(&mut self.disbursed_rows, 1)?;
+            add(&mut self.disbursed, paid);
         }
         if let Some(left) = p.outstanding {
-            add(&mut self.outstanding, left)?;
+            add(&mut self.outstanding, left);
         }
-        if p.warns {
-            count(&mut self.implausible, 1)?;
-        }
-        Ok(())
+        let mut count = |count: &mut u32, yes: bool| {
+            let (to, over) = match undo {
+                false => count.overflowing_add(u32::from(yes)),
+                true => count.overflowing_sub(u32::from(yes)),
+            };
+            *count = to;
+            wrapped |= over;
+        };
+        count(&mut self.segments, true);
+        count(&mut self.due_rows, p.due.is_some());
+        count(&mut self.disbursed_rows, p.disbursed.is_some());
+        count(&mut self.implausible, p.warns);
+        wrapped
     }
 
     /// Adds another tally of the same group: what [`Totals::merge`] adds.
@@ -194,6 +241,9 @@ pub(super) struct Tallies {
     more: Vec<i64>,
     /// How many funds each side has.
     funds: [usize; 2],
+    /// The groups made exact (a sum or count of theirs would have left 64 bits), both sides,
+    /// by place; their tallies are spent.
+    exact: foldhash::HashMap<usize, [Totals; 2]>,
 }
 
 impl Tallies {
@@ -203,6 +253,7 @@ impl Tallies {
             sums: Vec::new(),
             more: Vec::new(),
             funds,
+            exact: Default::default(),
         }
     }
 
@@ -230,7 +281,9 @@ impl Tallies {
     }
 
     /// One row's part on each side in 64 bits, `rows` its part and its funds' paid amounts
-    /// in fen on each side: what [`Tallies::add_row`] adds.
+    /// in fen on each side: what [`Tallies::add_row`] adds (kept as given when an amount
+    /// leaves 64 bits). An error only for an amount with more decimals than a sum keeps, or
+    /// more paid amounts than the side has funds.
     pub(super) fn row<P>(&self, rows: [(&RowPart, P); 2]) -> Result<RowTally, SumOverflow>
     where
         P: ExactSizeIterator<Item = Result<i128, SumError>>,
@@ -239,14 +292,26 @@ impl Tallies {
             parts: [Part::default(), Part::default()],
             paid: [[0; INLINE_FUNDS]; 2],
             beyond: Vec::new(),
+            exact: None,
         };
+        let none = RowPart::default();
+        let mut given: [(&RowPart, smallvec::SmallVec<[i128; 4]>); 2] =
+            [(&none, Default::default()), (&none, Default::default())];
+        let mut narrow_enough = true;
         for (side, (part, paid)) in rows.into_iter().enumerate() {
             if paid.len() > self.funds[side] {
                 return Err(SumOverflow);
             }
-            row.parts[side] = Part::of(part)?;
-            for (f, units) in paid.enumerate() {
-                let units = narrow(units?)?;
+            given[side] = (part, paid.collect::<Result<_, _>>()?);
+            match Part::of(part) {
+                Ok(p) => row.parts[side] = p,
+                Err(_) => narrow_enough = false,
+            }
+            for (f, &units) in given[side].1.iter().enumerate() {
+                let Ok(units) = narrow(units) else {
+                    narrow_enough = false;
+                    continue;
+                };
                 match row.paid[side].get_mut(f) {
                     Some(at) => *at = units,
                     None => row.beyond.push(units),
@@ -261,30 +326,96 @@ impl Tallies {
             };
             row.beyond.resize(end, 0);
         }
+        if !narrow_enough {
+            row.exact = Some(Box::new(given.map(|(part, paid)| (*part, paid.to_vec()))));
+        }
         Ok(row)
     }
 
-    /// Adds a row ([`Tallies::row`]) to the groups at `groups` (a township and a village).
+    /// Adds a row ([`Tallies::row`]) to the groups at `groups` (a township and a village):
+    /// to a group's tallies when every sum and count stays within them (all of the row or
+    /// none of it), else to its exact totals, the group made exact first. An error only
+    /// when an exact sum leaves 128 bits.
     #[inline]
     pub(super) fn add_row(
         &mut self,
         groups: [usize; 2],
         row: &RowTally,
     ) -> Result<(), SumOverflow> {
-        let stride = self.stride();
         for group in groups {
-            for side in 0..2 {
-                let funds = self.funds[side].min(INLINE_FUNDS);
-                self.sums[group][side].add(&row.parts[side], &row.paid[side][..funds])?;
-            }
-            if stride > 0 {
-                let more = &mut self.more[group * stride..][..stride];
-                for (sum, &units) in more.iter_mut().zip(&row.beyond) {
-                    add(sum, units)?;
-                }
+            if row.exact.is_some() || !self.try_add(group, row) {
+                self.add_exact(group, row)?;
             }
         }
         Ok(())
+    }
+
+    /// Adds `row` to the tallies of the group at `group`, or leaves them as they were and
+    /// says false when some sum or count would leave them (or they are spent).
+    #[inline(always)]
+    fn try_add(&mut self, group: usize, row: &RowTally) -> bool {
+        let stride = self.stride();
+        let funds = self.funds.map(|n| n.min(INLINE_FUNDS));
+        let apply = |tallies: &mut Tallies, undo: bool| {
+            let [b, a] = &mut tallies.sums[group];
+            let mut wrapped = b.apply(&row.parts[0], &row.paid[0][..funds[0]], undo);
+            wrapped |= a.apply(&row.parts[1], &row.paid[1][..funds[1]], undo);
+            if stride > 0 {
+                let more = &mut tallies.more[group * stride..][..stride];
+                for (sum, &units) in more.iter_mut().zip(&row.beyond) {
+                    let (to, over) = match undo {
+                        false => sum.overflowing_add(units),
+                        true => sum.overflowing_sub(units),
+                    };
+                    *sum = to;
+                    wrapped |= over;
+                }
+            }
+            wrapped
+        };
+        if apply(self, false) {
+            apply(self, true);
+            return false;
+        }
+        true
+    }
+
+    /// The exact totals of the group at `group`, made from its tallies (then spent) the
+    /// first time.
+    fn exact_of(&mut self, group: usize) -> &mut [Totals; 2] {
+        if !self.exact.contains_key(&group) {
+            let made = [self.totals(group, 0), self.totals(group, 1)];
+            for tally in &mut self.sums[group] {
+                tally.segments = SPENT;
+            }
+            self.exact.insert(group, made);
+        }
+        self.exact.entry(group).or_default()
+    }
+
+    /// Adds `row` to the exact totals of the group at `group`.
+    fn add_exact(&mut self, group: usize, row: &RowTally) -> Result<(), SumOverflow> {
+        let given = match &row.exact {
+            Some(given) => (**given).clone(),
+            None => [0, 1].map(|side| (row.parts[side].wide(), self.paid_of(row, side))),
+        };
+        let exact = self.exact_of(group);
+        for (totals, (part, paid)) in exact.iter_mut().zip(&given) {
+            totals.add_part(part, paid.iter().map(|&fen| Ok(fen)), false)?;
+        }
+        Ok(())
+    }
+
+    /// A row's paid amounts on `side`, all its side's funds, in 128 bits.
+    fn paid_of(&self, row: &RowTally, side: usize) -> Vec<i128> {
+        let offset = if side == 0 { 0 } else { self.extra()[0] };
+        let beyond = &row.beyond[offset..][..self.extra()[side]];
+        let inline = &row.paid[side][..self.funds[side].min(INLINE_FUNDS)];
+        inline
+            .iter()
+            .chain(beyond)
+            .map(|&fen| i128::from(fen))
+            .collect()
     }
 
     /// Groups whose only totals are their rows' counts, `segments` a group (before, after).
@@ -320,6 +451,9 @@ impl Tallies {
 
     /// One side's totals of the group at `at` (0 the side before, 1 the side after).
     pub(super) fn totals(&self, at: usize, side: usize) -> Totals {
+        if let Some(exact) = self.exact.get(&at) {
+            return exact[side].clone();
+        }
         let t = &self.sums[at][side];
         let offset = if side == 0 { 0 } else { self.extra()[0] };
         let more = &self.more[at * self.stride() + offset..][..self.extra()[side]];
@@ -380,22 +514,48 @@ impl<'a> Run<'a> {
         (head, tail)
     }
 
-    /// Adds group `from` of `theirs` to the group at `to` (in this run), on both sides.
-    pub(super) fn merge(
+    /// Adds group `from` of `theirs` to the group at `to` (in this run), on both sides,
+    /// when both are tallies and every sum and count stays within them; false (nothing
+    /// added) when either is exact or some sum would leave 64 bits: then
+    /// [`Tallies::merge_exact`] adds it.
+    pub(super) fn merge(&mut self, to: usize, theirs: &Tallies, from: usize) -> bool {
+        if !theirs.exact.is_empty() && theirs.exact.contains_key(&from) {
+            return false;
+        }
+        let at = to - self.base;
+        let mut pair = self.sums[at];
+        for (mine, theirs) in pair.iter_mut().zip(&theirs.sums[from]) {
+            if mine.segments == SPENT || mine.merge(theirs).is_err() {
+                return false;
+            }
+        }
+        let mine = &self.more[at * self.stride..][..self.stride];
+        let theirs = &theirs.more[from * theirs.stride()..][..theirs.stride()];
+        let added: Option<Vec<i64>> = (mine.iter().zip(theirs))
+            .map(|(&sum, &units)| sum.checked_add(units))
+            .collect();
+        let Some(added) = added else {
+            return false;
+        };
+        self.more[at * self.stride..][..self.stride].copy_from_slice(&added);
+        self.sums[at] = pair;
+        true
+    }
+}
+
+impl Tallies {
+    /// Adds group `from` of `theirs` to the group at `to` exactly, the group made exact
+    /// first: what [`Run::merge`] leaves. An error only when a sum leaves 128 bits.
+    pub(super) fn merge_exact(
         &mut self,
         to: usize,
         theirs: &Tallies,
         from: usize,
     ) -> Result<(), SumOverflow> {
-        let at = to - self.base;
-        let [b, a] = &mut self.sums[at];
-        let [tb, ta] = &theirs.sums[from];
-        b.merge(tb)?;
-        a.merge(ta)?;
-        let mine = &mut self.more[at * self.stride..][..self.stride];
-        let theirs = &theirs.more[from * theirs.stride()..][..theirs.stride()];
-        for (sum, &units) in mine.iter_mut().zip(theirs) {
-            add(sum, units)?;
+        let added = [theirs.totals(from, 0), theirs.totals(from, 1)];
+        let exact = self.exact_of(to);
+        for (mine, theirs) in exact.iter_mut().zip(&added) {
+            mine.merge(theirs)?;
         }
         Ok(())
     }
@@ -481,7 +641,7 @@ mod tests {
                 }
             }
             let (_, mut piece) = mine.whole().split_at(village);
-            piece.merge(village, &theirs, their_village).unwrap();
+            assert!(piece.merge(village, &theirs, their_village));
             let [town_want, village_want] = &want;
             for (side, want) in village_want.iter().enumerate() {
                 assert_eq!(&mine.totals(village, side), want, "{funds:?} {side}");
@@ -495,27 +655,88 @@ mod tests {
         }
     }
 
-    /// What leaves 64 bits is an overflow, never a sum cut short.
+    /// A group whose sums would leave 64 bits goes on exactly: its totals are those
+    /// `Totals::add_part` makes of the same rows, whether a sum of rows leaves 64 bits, a
+    /// row's own amount does, or another core's group added to it does (either one exact
+    /// already, or their sums together too big), for sides of two and of five funds; the
+    /// other groups stay tallies. Only beyond 128 bits is there an overflow.
     #[test]
-    fn a_sum_beyond_64_bits_is_an_overflow() {
-        let mut t = Tallies::new([1, 1]);
-        let g = t.push();
-        let mut big = part(0);
-        big.cost = i128::from(i64::MAX) - 10;
-        let one = [1_000i128];
-        assert_eq!(
-            add(&mut t, [g, g], [(&big, fen(&one)), (&part(1), fen(&one))]),
-            Err(SumOverflow)
-        );
-        let mut t = Tallies::new([1, 1]);
-        let g = t.push();
-        big.cost = i128::from(i64::MAX) + 1;
-        assert_eq!(
-            add(&mut t, [g, g], [(&part(1), fen(&one)), (&big, fen(&one))]),
-            Err(SumOverflow)
-        );
+    fn a_group_whose_sums_leave_64_bits_goes_on_exactly() {
+        let near = i128::from(i64::MAX) - 10;
+        for funds in [[2usize, 2], [5, 2]] {
+            let paid = |k: i128| [paid(k, funds[0]), paid(k, funds[1])];
+            let mut mine = Tallies::new(funds);
+            let mut theirs = Tallies::new(funds);
+            let groups: Vec<usize> = (0..4).map(|_| mine.push()).collect();
+            let their: Vec<usize> = (0..4).map(|_| theirs.push()).collect();
+            let mut want: Vec<[Totals; 2]> = vec![Default::default(); 4];
+            // Row `k`: one side's cost `cost`.
+            let row_of = |k: i128, cost: i128| {
+                let mut parts = [part(k), part(k + 1)];
+                parts[(k % 2) as usize].cost = cost;
+                (parts, paid(k))
+            };
+            let put = |t: &mut Tallies, at: usize, k: i128, cost: i128| {
+                let (parts, paid) = row_of(k, cost);
+                add(
+                    t,
+                    [at, at],
+                    [(&parts[0], fen(&paid[0])), (&parts[1], fen(&paid[1]))],
+                )
+                .unwrap();
+            };
+            // Group 0: rows whose costs together leave 64 bits; group 1: one row of a cost
+            // beyond them; group 2: a tally another core's exact group is added to; group 3:
+            // a tally whose sum with another core's leaves 64 bits.
+            for (k, cost) in [(0, near), (2, near), (4, 5)] {
+                put(&mut mine, groups[0], k, cost);
+            }
+            put(&mut mine, groups[1], 1, i128::from(i64::MAX) + 1);
+            put(&mut mine, groups[2], 3, 7);
+            put(&mut theirs, their[2], 5, i128::from(i64::MAX) * 3);
+            put(&mut mine, groups[3], 6, near);
+            put(&mut theirs, their[3], 6, near);
+            // The same rows, each group's totals added row by row (each row twice: its
+            // township and village are the same group here).
+            for (g, rows) in [
+                (0, vec![(0, near), (2, near), (4, 5)]),
+                (1, vec![(1, i128::from(i64::MAX) + 1)]),
+                (2, vec![(3, 7), (5, i128::from(i64::MAX) * 3)]),
+                (3, vec![(6, near), (6, near)]),
+            ] {
+                for (k, cost) in rows {
+                    let (parts, paid) = row_of(k, cost);
+                    for side in 0..2 {
+                        for _ in 0..2 {
+                            want[g][side]
+                                .add_part(&parts[side], fen(&paid[side]), false)
+                                .unwrap();
+                        }
+                    }
+                }
+            }
+            for (g, t) in their.iter().enumerate().skip(2) {
+                let mut run = mine.whole();
+                if !run.merge(groups[g], &theirs, *t) {
+                    mine.merge_exact(groups[g], &theirs, *t).unwrap();
+                }
+            }
+            for (g, want) in want.iter().enumerate() {
+                for (side, want) in want.iter().enumerate() {
+                    assert_eq!(&mine.totals(groups[g], side), want, "{funds:?} {g} {side}");
+                }
+            }
+            assert_eq!(mine.exact.len(), 4, "{funds:?}");
+            // Beyond 128 bits: an overflow.
+            let mut huge = part(0);
+            huge.cost = i128::MAX / 2 + 1;
+            let one = paid(0);
+            let g = mine.push();
+            let rows = || [(&huge, fen(&one[0])), (&huge, fen(&one[1]))];
+            assert_eq!(add(&mut mine, [g, g], rows()), Err(SumOverflow));
+        }
         // More paid amounts than the side has funds: not added as though it had them.
-        let two = [1i128, 2];
+        let (one, two) = ([1i128], [1i128, 2]);
         let mut t = Tallies::new([1, 1]);
         let g = t.push();
         assert_eq!(
