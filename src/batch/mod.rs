@@ -27,7 +27,7 @@ mod output;
 pub(crate) use output::{start_writeback, WRITEBACK_BYTES};
 mod pool;
 mod read;
-mod spool;
+pub(crate) mod spool;
 mod work;
 mod write;
 

@@ -441,14 +441,18 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
     warn_sheet_on_tables(m, &files, lang);
     refuse_twice(&files, lang)?;
-    let reading = Reading {
+    let mut reading = Reading {
         files: &files,
+        copies: Vec::new(),
         output,
         sheet: m.get_one::<String>("sheet").map(String::as_str),
         encoding: super::encoding_of(m, "input_encoding"),
         header: &super::header_options(m, lang)?,
         lang,
     };
+    // Removed when the run ends.
+    let _copies = reading.copy_what_reads_once()?;
+    let reading = reading;
     // --headings and --amounts, as --excel and --encoding, are about the written rows:
     // asking for them is asking for a CSV (unless --format says which), on a terminal too.
     let asked_for_form = m.get_one::<String>("format").is_some()

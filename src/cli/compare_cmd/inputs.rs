@@ -4,12 +4,14 @@
 //! are computed, each table meets these checks in the same order, so a comparison says the
 //! same words and stops at the same table either way.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::{refuse_clashes, usage, Failure, EXIT_BAD_INPUT};
-use crate::batch::columns_differ;
+use crate::batch::spool::{needs_copy, Copies};
+use crate::batch::{columns_differ, Input};
 use crate::cli::to_stderr;
 use crate::i18n::Lang;
 use crate::report::compare::stream::{BodyRead, Inputs, Named, Reached};
@@ -23,6 +25,9 @@ use crate::table::{Columns, Encoding, HeaderOptions, Rows, TableError};
 /// How the tables are read: the command line's files and options.
 pub(super) struct Reading<'a> {
     pub files: &'a [&'a PathBuf],
+    /// Per file, where it is read from when not where it lies: a copy of a table that can be
+    /// read only once (a pipe, `/dev/stdin`), which a comparison may read again ([`copies`]).
+    pub copies: Vec<Option<PathBuf>>,
     /// The output file, which no table may be.
     pub output: Option<&'a PathBuf>,
     /// `--sheet`, `--input-encoding`, `--amount-unit` and `--map`.
@@ -33,6 +38,50 @@ pub(super) struct Reading<'a> {
 }
 
 impl Reading<'_> {
+    /// Copies every table that can be read only once (a pipe, `<(…)`, `/dev/stdin`, a named
+    /// pipe) into a temporary file, read from then on: a comparison may read a table again
+    /// (the end of a last line that may leave a quote open, a line only the loader of a table
+    /// held whole judges, sums beyond the quick way's range), and such a table would then be
+    /// empty or wait for ever for a writer that is gone. The copies go with what is returned.
+    /// Standard input and the output file are left to be refused when they are reached.
+    pub(super) fn copy_what_reads_once(&mut self) -> Result<Copies, Failure> {
+        let once: Vec<usize> = (0..self.files.len())
+            .filter(|&i| {
+                let path = self.files[i];
+                path.as_os_str() != "-"
+                    && !self.output.is_some_and(|o| is_same_file(path, o))
+                    && needs_copy(path)
+            })
+            .collect();
+        let inputs: Vec<Input> = once
+            .iter()
+            .map(|&i| Input {
+                label: self.files[i].display().to_string(),
+                path: Some(self.files[i].to_path_buf()),
+                encoding: None,
+            })
+            .collect();
+        let copies =
+            Copies::make(&inputs, std::io::stderr().is_terminal(), self.lang).map_err(|e| {
+                let reason = self.lang.io_reason(&e.source);
+                let label = e.label;
+                Failure::new(
+                    EXIT_BAD_INPUT,
+                    match self.lang {
+                        Lang::En => format!(
+                            "cannot keep {label} in a temporary file to read it again: {reason}"
+                        ),
+                        Lang::Zh => format!("无法将 {label} 保存到临时文件以便再次读取：{reason}"),
+                    },
+                )
+            })?;
+        self.copies = vec![None; self.files.len()];
+        for (n, &i) in once.iter().enumerate() {
+            self.copies[i] = copies.path(n).map(Path::to_path_buf);
+        }
+        Ok(copies)
+    }
+
     /// Refuses input `path` before it is read: standard input, or the output file.
     fn refuse(&self, path: &Path) -> Result<(), Failure> {
         let lang = self.lang;
@@ -58,10 +107,18 @@ impl Reading<'_> {
         Ok(())
     }
 
-    /// Table `path` read whole, or why it cannot be, as the command says it.
-    fn sheet(&self, path: &Path) -> Result<Sheet, Failure> {
-        let label = path.display().to_string();
-        Sheet::load_with(path, self.sheet, self.encoding, self.header)
+    /// Where table `i` is read from: its copy, or the file itself.
+    fn at(&self, i: usize) -> &Path {
+        match self.copies.get(i) {
+            Some(Some(copy)) => copy,
+            _ => self.files[i],
+        }
+    }
+
+    /// Table `i` read whole, or why it cannot be, as the command says it.
+    fn sheet(&self, i: usize) -> Result<Sheet, Failure> {
+        let label = self.files[i].display().to_string();
+        Sheet::load_with(self.at(i), self.sheet, self.encoding, self.header)
             .map_err(|e| self.unreadable(&label, e))
     }
 
@@ -105,9 +162,9 @@ impl Reading<'_> {
     ) -> Result<(Vec<Table>, usize), Failure> {
         let mut tables: Vec<Table> = Vec::with_capacity(self.files.len());
         let mut unread = 0;
-        for path in self.files {
+        for (i, path) in self.files.iter().enumerate() {
             self.refuse(path)?;
-            let sheet = self.sheet(path)?;
+            let sheet = self.sheet(i)?;
             let label = path.display().to_string();
             // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
             let label = match &sheet.workbook {
@@ -164,9 +221,9 @@ impl<'a> CsvInputs<'a> {
     ) -> CsvInputs<'a> {
         let mut ahead = Vec::new();
         let mut columns = Vec::new();
-        for path in reading.files {
+        for (i, path) in reading.files.iter().enumerate() {
             let opened = reading.refuse(path).ok().and_then(|_| {
-                let file = std::fs::File::open(path).ok()?;
+                let file = std::fs::File::open(reading.at(i)).ok()?;
                 crate::table::open_with(file, reading.encoding, reading.header).ok()
             });
             columns.push(opened.as_ref().map(|(c, _)| c.clone()));
@@ -226,8 +283,8 @@ impl<'a> CsvInputs<'a> {
 
     /// The bytes of every table, as far as they are known.
     pub(super) fn bytes(&self) -> u64 {
-        let size = |p: &&PathBuf| p.metadata().map_or(0, |m| m.len());
-        self.reading.files.iter().map(size).sum()
+        let size = |i| self.reading.at(i).metadata().map_or(0, |m| m.len());
+        (0..self.reading.files.len()).map(size).sum()
     }
 
     /// Tables not read for their columns.
@@ -254,16 +311,16 @@ impl Inputs for CsvInputs<'_> {
             })) => (columns, rows),
             // Its header could not be read: said as a table read whole says it.
             _ => {
-                self.reading.sheet(path)?;
+                self.reading.sheet(i)?;
                 let label = path.display().to_string();
-                let file = std::fs::File::open(path)
+                let file = std::fs::File::open(self.reading.at(i))
                     .map_err(|e| self.reading.unreadable(&label, TableError::Io(e)))?;
                 crate::table::open_with(file, self.reading.encoding, self.reading.header)
                     .map_err(|e| self.reading.unreadable(&label, e))?
             }
         };
         Ok(Reached {
-            path: path.to_path_buf(),
+            path: self.reading.at(i).to_path_buf(),
             columns,
             rows,
             file: self.places[i],
@@ -277,9 +334,9 @@ impl Inputs for CsvInputs<'_> {
             BodyRead::Clean => None,
             // The loader of a table held whole says whether it takes the table, and in
             // which words it does not.
-            BodyRead::Unsure => Some(self.reading.sheet(path)?.columns),
+            BodyRead::Unsure => Some(self.reading.sheet(i)?.columns),
             BodyRead::Failed(e) => {
-                self.reading.sheet(path)?;
+                self.reading.sheet(i)?;
                 return Err(self.reading.unreadable(&label, e));
             }
         };
@@ -302,5 +359,62 @@ impl Inputs for CsvInputs<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table a comparison reads is read from a regular file (or is refused when it is
+    /// reached): whatever reads a table again (a last line's end, the loader of a table held
+    /// whole, sums made again) then finds the same bytes. A named pipe is copied, bytes for
+    /// bytes; a regular file, a symlink to one, standard input (`-`, refused) and the output
+    /// file (refused) are left where they are.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_table_read_again_is_read_from_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = "编号,乡镇,村\r\nR1,石羊镇,\"村\"\"一\"\r\n".repeat(3000);
+        let regular = dir.path().join("plan.csv");
+        std::fs::write(&regular, &table).unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&regular, &link).unwrap();
+        let fifo = dir.path().join("pipe.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let writer = {
+            let (fifo, table) = (fifo.clone(), table.clone());
+            std::thread::spawn(move || std::fs::write(fifo, table))
+        };
+        let stdin = PathBuf::from("-");
+        let out = dir.path().join("out.csv");
+        std::fs::write(&out, "").unwrap();
+        let files = [&regular, &link, &fifo, &stdin, &out];
+        let header = HeaderOptions::default();
+        let mut reading = Reading {
+            files: &files,
+            copies: Vec::new(),
+            output: Some(&out),
+            sheet: None,
+            encoding: None,
+            header: &header,
+            lang: Lang::En,
+        };
+        let copies = reading.copy_what_reads_once().unwrap();
+        writer.join().unwrap().unwrap();
+        assert_eq!(reading.at(0), regular);
+        assert_eq!(reading.at(1), link);
+        assert_eq!(reading.at(3), stdin);
+        assert_eq!(reading.at(4), out);
+        let copy = reading.at(2).to_path_buf();
+        assert_ne!(copy, fifo);
+        assert!(std::fs::metadata(&copy).unwrap().is_file());
+        // Read twice, the same bytes.
+        for _ in 0..2 {
+            assert_eq!(std::fs::read_to_string(reading.at(2)).unwrap(), table);
+        }
+        drop(copies);
+        assert!(!copy.exists(), "the copy goes with the run");
     }
 }
