@@ -82,20 +82,6 @@ fn narrow(units: i128) -> Result<i64, SumOverflow> {
     i64::try_from(units).map_err(|_| SumOverflow)
 }
 
-/// `sum + part`, or an overflow.
-#[inline(always)]
-fn add(sum: &mut i64, part: i64) -> Result<(), SumOverflow> {
-    *sum = sum.checked_add(part).ok_or(SumOverflow)?;
-    Ok(())
-}
-
-/// `count + n`, or an overflow.
-#[inline(always)]
-fn count(count: &mut u32, n: u32) -> Result<(), SumOverflow> {
-    *count = count.checked_add(n).ok_or(SumOverflow)?;
-    Ok(())
-}
-
 impl Part {
     /// The row's part in 128 bits again, as the exact totals add it.
     fn wide(&self) -> RowPart {
@@ -149,14 +135,7 @@ impl Tally {
     #[inline(always)]
     fn apply(&mut self, p: &Part, paid: &[i64], undo: bool) -> bool {
         let mut wrapped = false;
-        let mut add = |sum: &mut i64, v: i64| {
-            let (to, over) = match undo {
-                false => sum.overflowing_add(v),
-                true => sum.overflowing_sub(v),
-            };
-            *sum = to;
-            wrapped |= over;
-        };
+        let mut add = |sum: &mut i64, v: i64| wrapped |= wrap(sum, v, undo);
         add(&mut self.planned_km, p.length);
         if let Some(done) = p.completed {
             add(&mut self.completed_km, done);
@@ -196,9 +175,12 @@ impl Tally {
         wrapped
     }
 
-    /// Adds another tally of the same group: what [`Totals::merge`] adds.
-    fn merge(&mut self, o: &Tally) -> Result<(), SumOverflow> {
-        for (sum, theirs) in [
+    /// Adds another tally of the same group (what [`Totals::merge`] adds), or takes it away
+    /// again when `undo`, as [`Tally::apply`] adds a row: whether some sum or count wrapped.
+    #[inline(always)]
+    fn combine(&mut self, o: &Tally, undo: bool) -> bool {
+        let mut wrapped = false;
+        let sums = [
             (&mut self.planned_km, o.planned_km),
             (&mut self.completed_km, o.completed_km),
             (&mut self.cost, o.cost),
@@ -210,17 +192,37 @@ impl Tally {
             (&mut self.due, o.due),
             (&mut self.disbursed, o.disbursed),
             (&mut self.outstanding, o.outstanding),
+        ];
+        let paid = self.paid.iter_mut().zip(o.paid);
+        for (sum, theirs) in sums.into_iter().chain(paid) {
+            wrapped |= wrap(sum, theirs, undo);
+        }
+        for (count, theirs) in [
+            (&mut self.segments, o.segments),
+            (&mut self.due_rows, o.due_rows),
+            (&mut self.disbursed_rows, o.disbursed_rows),
+            (&mut self.implausible, o.implausible),
         ] {
-            add(sum, theirs)?;
+            let (to, over) = match undo {
+                false => count.overflowing_add(theirs),
+                true => count.overflowing_sub(theirs),
+            };
+            *count = to;
+            wrapped |= over;
         }
-        for (sum, &theirs) in self.paid.iter_mut().zip(&o.paid) {
-            add(sum, theirs)?;
-        }
-        count(&mut self.segments, o.segments)?;
-        count(&mut self.due_rows, o.due_rows)?;
-        count(&mut self.disbursed_rows, o.disbursed_rows)?;
-        count(&mut self.implausible, o.implausible)
+        wrapped
     }
+}
+
+/// `sum + v` (`sum − v` when `undo`), wrapping: whether it wrapped.
+#[inline(always)]
+fn wrap(sum: &mut i64, v: i64, undo: bool) -> bool {
+    let (to, over) = match undo {
+        false => sum.overflowing_add(v),
+        true => sum.overflowing_sub(v),
+    };
+    *sum = to;
+    over
 }
 
 /// A sum of `DP` decimals holding `units`.
@@ -286,7 +288,7 @@ impl Tallies {
     /// more paid amounts than the side has funds.
     pub(super) fn row<P>(&self, rows: [(&RowPart, P); 2]) -> Result<RowTally, SumOverflow>
     where
-        P: ExactSizeIterator<Item = Result<i128, SumError>>,
+        P: ExactSizeIterator<Item = Result<i128, SumError>> + Clone,
     {
         let mut row = RowTally {
             parts: [Part::default(), Part::default()],
@@ -294,21 +296,17 @@ impl Tallies {
             beyond: Vec::new(),
             exact: None,
         };
-        let none = RowPart::default();
-        let mut given: [(&RowPart, smallvec::SmallVec<[i128; 4]>); 2] =
-            [(&none, Default::default()), (&none, Default::default())];
         let mut narrow_enough = true;
-        for (side, (part, paid)) in rows.into_iter().enumerate() {
+        for (side, (part, paid)) in rows.iter().enumerate() {
             if paid.len() > self.funds[side] {
                 return Err(SumOverflow);
             }
-            given[side] = (part, paid.collect::<Result<_, _>>()?);
             match Part::of(part) {
                 Ok(p) => row.parts[side] = p,
                 Err(_) => narrow_enough = false,
             }
-            for (f, &units) in given[side].1.iter().enumerate() {
-                let Ok(units) = narrow(units) else {
+            for (f, units) in paid.clone().enumerate() {
+                let Ok(units) = narrow(units?) else {
                     narrow_enough = false;
                     continue;
                 };
@@ -327,7 +325,13 @@ impl Tallies {
             row.beyond.resize(end, 0);
         }
         if !narrow_enough {
-            row.exact = Some(Box::new(given.map(|(part, paid)| (*part, paid.to_vec()))));
+            // Kept as given, the amounts read again.
+            let [(pb, fb), (pa, fa)] = rows;
+            let given = [
+                (*pb, fb.collect::<Result<_, _>>()?),
+                (*pa, fa.collect::<Result<_, _>>()?),
+            ];
+            row.exact = Some(Box::new(given));
         }
         Ok(row)
     }
@@ -363,12 +367,7 @@ impl Tallies {
             if stride > 0 {
                 let more = &mut tallies.more[group * stride..][..stride];
                 for (sum, &units) in more.iter_mut().zip(&row.beyond) {
-                    let (to, over) = match undo {
-                        false => sum.overflowing_add(units),
-                        true => sum.overflowing_sub(units),
-                    };
-                    *sum = to;
-                    wrapped |= over;
+                    wrapped |= wrap(sum, units, undo);
                 }
             }
             wrapped
@@ -523,22 +522,29 @@ impl<'a> Run<'a> {
             return false;
         }
         let at = to - self.base;
-        let mut pair = self.sums[at];
-        for (mine, theirs) in pair.iter_mut().zip(&theirs.sums[from]) {
-            if mine.segments == SPENT || mine.merge(theirs).is_err() {
-                return false;
-            }
-        }
-        let mine = &self.more[at * self.stride..][..self.stride];
-        let theirs = &theirs.more[from * theirs.stride()..][..theirs.stride()];
-        let added: Option<Vec<i64>> = (mine.iter().zip(theirs))
-            .map(|(&sum, &units)| sum.checked_add(units))
-            .collect();
-        let Some(added) = added else {
+        if self.sums[at][0].segments == SPENT {
             return false;
+        }
+        let (stride, their_stride) = (self.stride, theirs.stride());
+        let pair = &theirs.sums[from];
+        let more = &theirs.more[from * their_stride..][..their_stride];
+        // As a row is added: every sum added wrapping, and all of it taken away again when
+        // one wrapped.
+        let apply = |run: &mut Run, undo: bool| {
+            let mut wrapped = false;
+            for (mine, theirs) in run.sums[at].iter_mut().zip(pair) {
+                wrapped |= mine.combine(theirs, undo);
+            }
+            let mine = &mut run.more[at * stride..][..stride];
+            for (sum, &units) in mine.iter_mut().zip(more) {
+                wrapped |= wrap(sum, units, undo);
+            }
+            wrapped
         };
-        self.more[at * self.stride..][..self.stride].copy_from_slice(&added);
-        self.sums[at] = pair;
+        if apply(self, false) {
+            apply(self, true);
+            return false;
+        }
         true
     }
 }
@@ -587,7 +593,7 @@ mod tests {
         (0..n as i128).map(|f| 1_000_000 * (f + 1) + k).collect()
     }
 
-    fn fen(paid: &[i128]) -> impl ExactSizeIterator<Item = Result<i128, SumError>> + '_ {
+    fn fen(paid: &[i128]) -> impl ExactSizeIterator<Item = Result<i128, SumError>> + Clone + '_ {
         paid.iter().map(|&p| Ok(p))
     }
 
@@ -596,7 +602,7 @@ mod tests {
     /// Adds a row to two groups as the groups add it: made a row of tallies, then added.
     fn add<P>(t: &mut Tallies, groups: [usize; 2], rows: Rows<P>) -> Result<(), SumOverflow>
     where
-        P: ExactSizeIterator<Item = Result<i128, SumError>>,
+        P: ExactSizeIterator<Item = Result<i128, SumError>> + Clone,
     {
         let row = t.row(rows)?;
         t.add_row(groups, &row)
@@ -667,9 +673,11 @@ mod tests {
             let paid = |k: i128| [paid(k, funds[0]), paid(k, funds[1])];
             let mut mine = Tallies::new(funds);
             let mut theirs = Tallies::new(funds);
-            let groups: Vec<usize> = (0..4).map(|_| mine.push()).collect();
-            let their: Vec<usize> = (0..4).map(|_| theirs.push()).collect();
-            let mut want: Vec<[Totals; 2]> = vec![Default::default(); 4];
+            let groups: Vec<usize> = (0..5).map(|_| mine.push()).collect();
+            let their: Vec<usize> = (0..5).map(|_| theirs.push()).collect();
+            let mut want: Vec<[Totals; 2]> = vec![Default::default(); 5];
+            // Added twice (township and village), a third fits; merged, four do not.
+            let third = i128::from(i64::MAX / 3);
             // Row `k`: one side's cost `cost`.
             let row_of = |k: i128, cost: i128| {
                 let mut parts = [part(k), part(k + 1)];
@@ -687,7 +695,8 @@ mod tests {
             };
             // Group 0: rows whose costs together leave 64 bits; group 1: one row of a cost
             // beyond them; group 2: a tally another core's exact group is added to; group 3:
-            // a tally whose sum with another core's leaves 64 bits.
+            // a tally made exact already that another core's is merged into; group 4: two
+            // tallies, each within 64 bits, whose sum is not (half added, then undone).
             for (k, cost) in [(0, near), (2, near), (4, 5)] {
                 put(&mut mine, groups[0], k, cost);
             }
@@ -696,6 +705,8 @@ mod tests {
             put(&mut theirs, their[2], 5, i128::from(i64::MAX) * 3);
             put(&mut mine, groups[3], 6, near);
             put(&mut theirs, their[3], 6, near);
+            put(&mut mine, groups[4], 8, third);
+            put(&mut theirs, their[4], 8, third);
             // The same rows, each group's totals added row by row (each row twice: its
             // township and village are the same group here).
             for (g, rows) in [
@@ -703,6 +714,7 @@ mod tests {
                 (1, vec![(1, i128::from(i64::MAX) + 1)]),
                 (2, vec![(3, 7), (5, i128::from(i64::MAX) * 3)]),
                 (3, vec![(6, near), (6, near)]),
+                (4, vec![(8, third), (8, third)]),
             ] {
                 for (k, cost) in rows {
                     let (parts, paid) = row_of(k, cost);
@@ -726,7 +738,7 @@ mod tests {
                     assert_eq!(&mine.totals(groups[g], side), want, "{funds:?} {g} {side}");
                 }
             }
-            assert_eq!(mine.exact.len(), 4, "{funds:?}");
+            assert_eq!(mine.exact.len(), 5, "{funds:?}");
             // Beyond 128 bits: an overflow.
             let mut huge = part(0);
             huge.cost = i128::MAX / 2 + 1;
