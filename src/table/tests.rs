@@ -1101,3 +1101,61 @@ fn a_quote_never_closed_on_the_last_line_is_a_bad_row_not_its_value() {
     let csv = format!("{HEAD}S1,t,v,village,4.5,1,100,,\"12\"");
     assert_eq!(parse_all(&csv, Lang::En), (vec!["S1".to_string()], vec![]));
 }
+
+/// Regression (review 17, found in every version before): a table whose encoding is not the
+/// one given, read from a named pipe, was read a second time to say whether the whole file is
+/// the other encoding: the pipe's writer gone, the run waited for ever (through `<(…)` or
+/// `/dev/stdin` it found the rest of the bytes, or none, and could say "reads cleanly as
+/// GBK" of a file that does not). A pipe's bytes are not read again: nothing is said of them,
+/// and a file on disk is still judged whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_not_in_the_encoding_given_is_refused_without_reading_it_again() {
+    let gbk = encoding_rs::GB18030
+        .encode("id,township,village,class,width_m,length_km,cost\nS1,天马乡,画青村,village,4.5,2,1600000\n")
+        .0
+        .into_owned();
+    let (dir, path) = file_with(&gbk);
+    let on_disk = Sheet::load_in(&path, Some(Encoding::Utf8)).unwrap_err();
+    assert_eq!(
+        on_disk.render("t.csv", Lang::En),
+        "t.csv:2: this line is not valid UTF-8 text, though --encoding utf-8 was given (the \
+         whole file reads cleanly as GBK/GB18030)"
+    );
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    let writer = {
+        let (fifo, gbk) = (fifo.clone(), gbk.clone());
+        std::thread::spawn(move || std::fs::write(fifo, gbk))
+    };
+    // A reader stuck opening the pipe again is let go after 20 s (it then reads nothing),
+    // so the test fails rather than hangs.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let stuck = finished.recv_timeout(std::time::Duration::from_secs(20));
+            if stuck.is_err() {
+                let _ = std::fs::OpenOptions::new().write(true).open(fifo);
+            }
+            stuck.is_err()
+        })
+    };
+    let piped = Sheet::load_in(&fifo, Some(Encoding::Utf8)).unwrap_err();
+    let _ = done.send(());
+    assert!(!watchdog.join().unwrap(), "the pipe was opened again");
+    writer.join().unwrap().unwrap();
+    for (lang, said) in [
+        (
+            Lang::En,
+            "pipe.csv:2: this line is not valid UTF-8 text, though --encoding utf-8 was given",
+        ),
+        (
+            Lang::Zh,
+            "pipe.csv:2: 此行不是有效的 UTF-8 文本（已指定 --encoding utf-8）",
+        ),
+    ] {
+        assert_eq!(piped.render("pipe.csv", lang), said);
+    }
+}

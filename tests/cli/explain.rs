@@ -658,3 +658,29 @@ fn a_row_of_several_tables_is_explained_as_the_run_of_them_cuts_it() {
         ),
     );
 }
+
+/// Regression (review 17): a table through a pipe whose bytes are not the encoding given was
+/// read again to say whether the whole file is the other encoding, which a pipe cannot give
+/// twice (a named pipe waited for ever). The line is named; nothing is said of the rest.
+#[test]
+fn a_piped_table_not_in_the_encoding_given_is_refused_without_a_guess_about_the_rest() {
+    let env = Env::new();
+    let gbk = encoding_rs::GB18030
+        .encode("id,township,village,class,width_m,length_km,cost\nS1,天马乡,画青村,village,4.5,2,1600000\n")
+        .0
+        .into_owned();
+    let file = env.write("g.csv", &gbk);
+    env.roadsub(&["explain", &file, "--id", "S1", "--encoding", "utf-8"])
+        .expect(
+            1,
+            "",
+            &format!("roadsub: {file}:2: this line is not valid UTF-8 text, though --encoding utf-8 was given (the whole file reads cleanly as GBK/GB18030)\n"),
+        );
+    env.roadsub(&["explain", "/dev/stdin", "--id", "S1", "--encoding", "utf-8"])
+        .stdin(&gbk)
+        .expect(
+            1,
+            "",
+            "roadsub: /dev/stdin:2: this line is not valid UTF-8 text, though --encoding utf-8 was given\n",
+        );
+}

@@ -47,10 +47,13 @@ impl Sheet {
             return load_workbook(path, sheet, options);
         }
         load_csv(path, encoding, options, &Reading::Whole(None)).map_err(|e| match e {
-            // The whole file is at hand: say whether it is the other encoding throughout.
+            // The whole file is at hand when it lies on disk: say whether it is the other
+            // encoding throughout. A pipe's bytes are gone once read (read again, it is
+            // empty, or a named pipe waits for a writer that is gone): nothing is said of them.
             TableError::Encoding(mut e) => {
                 e.other_is_clean = e
                     .expected
+                    .filter(|_| fs::metadata(path).is_ok_and(|m| m.is_file()))
                     .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
                 TableError::Encoding(e)
             }
