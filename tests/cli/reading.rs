@@ -311,3 +311,134 @@ fn the_yuan_sign_before_a_bare_number_in_a_sheet_of_wan_is_refused_not_read_as_w
     assert_eq!(got("subsidy_total"), "1575000.00", "{}", out.stdout);
     assert_eq!(got("shortfall"), "125000.00", "{}", out.stdout);
 }
+
+/// Every command that reads tables reads one through a pipe (`/dev/stdin`) as it reads the
+/// same bytes from a file: the same exit status, messages and output, whatever in the table
+/// makes a command look at it twice (a last row with a quote, a row of the wrong size, bytes
+/// not in the encoding given or decided, a budget that binds). Of a pipe, only whether the
+/// rest of the file reads in the other encoding is not said: its bytes cannot be read again.
+#[test]
+fn every_command_reads_a_table_from_a_pipe_as_from_a_file() {
+    let env = Env::new();
+    let head = "编号,乡镇,村,类别,宽度,长度,投资\n";
+    let rows = "R1,石羊镇,大骥村,通村,4.5,2,1600000\nR2,石羊镇,大骥村,通组,3.5,1.2,800000\n";
+    let gbk = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    let tables: [(&str, Vec<u8>); 5] = [
+        ("plain", format!("{head}{rows}").into_bytes()),
+        (
+            "quoted-last",
+            format!("{head}{rows}R3,石羊镇,\"村\"\"一\",通村,4.5,2,1600000\n").into_bytes(),
+        ),
+        (
+            "wrong-size",
+            format!("{head}{rows}R3,石羊镇,大骥村,通村,4.5,2,1600000,9\n").into_bytes(),
+        ),
+        ("gbk", gbk(&format!("{head}{rows}"))),
+        ("mixed", {
+            let mut bytes = format!("{head}{rows}").into_bytes();
+            bytes.extend(gbk("R3,石羊镇,大骥村,通村,4.5,2,1600000\n"));
+            bytes
+        }),
+    ];
+    let prorate = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned();
+    // (name, arguments with `@` for the table and `OUT` for a path to write)
+    let commands: [(&str, Vec<&str>); 7] = [
+        ("batch", vec!["batch", "@", "-o", "OUT.csv"]),
+        (
+            "batch-prorate",
+            vec!["batch", "@", "--rules", &prorate, "-o", "OUT.csv"],
+        ),
+        (
+            "batch-utf8",
+            vec!["batch", "@", "--input-encoding", "utf-8", "-o", "OUT.csv"],
+        ),
+        ("explain", vec!["explain", "@", "--id", "R2"]),
+        (
+            "explain-gbk",
+            vec!["explain", "@", "--row", "2", "--encoding", "gbk"],
+        ),
+        ("notice", vec!["notice", "@", "-o", "OUT"]),
+        (
+            "compare",
+            vec![
+                "compare",
+                "@",
+                "--set",
+                "poverty.group.3.5=15万",
+                "-o",
+                "OUT.md",
+            ],
+        ),
+    ];
+    // What a run said and wrote, the table's and output's names made alike.
+    let outcome = |args: &[&str], table: &str, out: &str, stdin: Option<&[u8]>| {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match *a {
+                "@" => table.to_string(),
+                a => a.replace("OUT", &env.file(out)),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = env.roadsub(&args);
+        let ran = match stdin {
+            Some(bytes) => run.stdin(bytes).run(),
+            None => run.run(),
+        };
+        let alike = |text: &str| text.replace(table, "TABLE").replace(&env.file(out), "OUT");
+        let mut written: Vec<(String, String)> = Vec::new();
+        for path in [
+            env.path(&format!("{out}.csv")),
+            env.path(&format!("{out}.md")),
+        ] {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                written.push((
+                    path.extension().unwrap().to_string_lossy().into(),
+                    alike(&text),
+                ));
+            }
+        }
+        if let Ok(dir) = std::fs::read_dir(env.path(out)) {
+            let mut names: Vec<String> = dir
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            written.push(("notices".into(), names.join("\n")));
+        }
+        (ran.code, alike(&ran.stdout), alike(&ran.stderr), written)
+    };
+    for (table_name, bytes) in &tables {
+        for (command, args) in &commands {
+            let file = env.write(&format!("{table_name}.csv"), bytes);
+            let case = format!("{table_name} {command}");
+            let (code, stdout, stderr, written) =
+                outcome(args, &file, &format!("file-{table_name}-{command}"), None);
+            let piped = outcome(
+                args,
+                "/dev/stdin",
+                &format!("pipe-{table_name}-{command}"),
+                Some(bytes),
+            );
+            assert_eq!(piped.0, code, "{case}: exit status\n{}", piped.2);
+            assert_eq!(piped.1, stdout, "{case}: standard output");
+            // Of a pipe, what the rest of its bytes read as may be left unsaid (only compare,
+            // which copies a pipe first, can read them again).
+            let unsaid = |said: &str| {
+                ["GBK/GB18030", "UTF-8"]
+                    .iter()
+                    .fold(said.to_string(), |s, enc| {
+                        s.replace(&format!(" (the whole file reads cleanly as {enc})"), "")
+                            .replace(
+                                &format!(" (the whole file does not read cleanly as {enc} either)"),
+                                "",
+                            )
+                    })
+            };
+            assert_eq!(unsaid(&piped.2), unsaid(&stderr), "{case}: messages");
+            assert_eq!(piped.3, written, "{case}: written");
+        }
+    }
+}
