@@ -96,11 +96,28 @@ fn copy(
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,
         None => Box::new(from),
     };
-    let copied = io::copy(&mut from, file.as_file_mut()).and_then(|_| file.as_file_mut().flush());
+    let copied =
+        copy_table(&mut from, file.as_file_mut()).and_then(|()| file.as_file_mut().flush());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     copied.map(|()| file)
+}
+
+/// Copies `from` into `to`, its head first: a head the reader refuses at once (binary data,
+/// UTF-16, a workbook), decided on those bytes alone, is all that is copied, so an endless
+/// device (`/dev/zero`) or a large file of another kind is refused as soon as it would be
+/// when read where it lies, and never fills the disk.
+fn copy_table(from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {
+    let mut head = Vec::with_capacity(crate::table::HEAD_BYTES);
+    from.by_ref()
+        .take(crate::table::HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
+    to.write_all(&head)?;
+    if head.len() < crate::table::HEAD_BYTES || crate::table::head_is_not_text(&head) {
+        return Ok(());
+    }
+    io::copy(from, to).map(|_| ())
 }
 
 /// A spinner with the bytes read so far, ticking on its own while the input is silent.
@@ -121,6 +138,29 @@ fn reading_bar(label: &str, lang: Lang) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stream is copied whole unless its head is refused (then only the head, on which
+    /// the refusal is decided, so reading the copy says what reading the stream would).
+    #[test]
+    fn only_the_head_of_a_stream_refused_at_its_head_is_copied() {
+        let table = "id,township\nS1,天马乡\n".repeat(20_000);
+        let binary = vec![0u8; 1 << 20];
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("id,township\n".repeat(10_000).bytes().flat_map(|b| [b, 0]));
+        let head = crate::table::HEAD_BYTES;
+        for (bytes, copied) in [
+            (table.as_bytes(), table.len()),
+            (&table.as_bytes()[..100], 100),
+            (&binary[..], head),
+            (&binary[..10], 10),
+            (&utf16[..], head),
+        ] {
+            let mut to = Vec::new();
+            copy_table(&mut &bytes[..], &mut to).unwrap();
+            assert_eq!(to.len(), copied);
+            assert_eq!(to, bytes[..copied]);
+        }
+    }
 
     #[test]
     fn a_regular_file_is_read_where_it_lies_and_a_fifo_is_copied() {

@@ -19,8 +19,9 @@ use std::io::{self, Read};
 
 /// The CSV reader by the name its callers have long used.
 pub use self::csv::{
-    plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd, LineText, Lines, Next,
-    NotText, PlainItem, Record, RecordProblem, Style, MAX_FIELDS,
+    head_is_not_text, plain_lines, plain_records, Decided, Encoding, EncodingError, LineEnd,
+    LineText, Lines, Next, NotText, PlainItem, Record, RecordProblem, Style, HEAD_BYTES,
+    MAX_FIELDS,
 };
 pub use columns::{Columns, Field, HeaderOptions, HeaderProblem};
 pub use row::{Problem, RowError, RowText};

@@ -3215,3 +3215,56 @@ fn a_piped_table_that_cannot_be_kept_aside_is_refused_with_the_reason() {
         assert!(!env.path("out.md").exists());
     }
 }
+
+/// Regression (review 17): a table through a pipe is copied to be read again, but a stream
+/// the reader refuses at its head (binary data such as `/dev/zero`, UTF-16, a workbook) was
+/// copied whole first: an endless one filled the disk, where reading it where it lies is
+/// refused at once. Only its head is copied now: the refusal is the same, and the rest of
+/// the stream is never read.
+#[test]
+fn a_pipe_refused_at_its_head_is_not_copied_whole() {
+    use std::io::Write;
+    let env = Env::new();
+    let rules = bundled("rules.toml");
+    let out = env.file("out.csv");
+    let args = [
+        "compare",
+        "/dev/stdin",
+        "--set",
+        RAISE,
+        "--rules",
+        &rules,
+        "-o",
+        &out,
+    ];
+    let mut child = env
+        .roadsub(&args)
+        .command()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    // 64 MiB of NUL bytes offered; how many the run took before it closed the pipe.
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![0u8; 64 * 1024];
+        let mut taken = 0usize;
+        for _ in 0..1024 {
+            if pipe.write_all(&chunk).is_err() {
+                break;
+            }
+            taken += chunk.len();
+        }
+        taken
+    });
+    let ran = child.wait_with_output().unwrap();
+    let taken = writer.join().unwrap();
+    assert_eq!(ran.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stderr),
+        "roadsub: /dev/stdin: is not a text table (it contains binary data); expected CSV\n"
+    );
+    // The head (64 KiB) and what the pipe holds: nowhere near the 64 MiB offered.
+    assert!(taken < 4 * 1024 * 1024, "{taken} bytes read");
+}

@@ -377,3 +377,121 @@ fn merged_townships_are_read_on_every_row_and_a_merged_cost_is_not_shared_out() 
             "{book}[道路]:7: row has no cost: give cost or cost_per_km\n1 bad row; wrote the 4 good rows to standard output\n"
         ));
 }
+
+/// Regression (review 17, found in every version before): a workbook named by a named pipe
+/// (`plan.xlsx` made with `mkfifo`) was read at its head, then opened again by the workbook
+/// reader, which waited for ever for a writer that was gone. Each command that reads it once
+/// says what it is and what to do; a comparison, which copies such a table to a file first,
+/// and a batch run whose budgets bind (which does too) read it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
+    let env = Env::new();
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    header(ws);
+    segment(ws, 1, "E1", 4.5, 2.0, 1_600_000.0);
+    let bytes = book.save_to_buffer().unwrap();
+    let prorate = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned();
+    let refused = "is named as an Excel workbook but is a pipe or a device, not a file: a workbook is read in several places and more than once, which a pipe cannot give; save it to a file and give that path (plan.xlsx)";
+    let cases: [(&[&str], i32, &str); 5] = [
+        (&["batch", "@", "-o", "OUT.csv"], 1, refused),
+        (&["explain", "@", "--row", "2"], 1, refused),
+        (&["notice", "@", "-o", "OUT"], 1, refused),
+        (
+            &[
+                "compare",
+                "@",
+                "--set",
+                "poverty.group.3.5=15万",
+                "-o",
+                "OUT.md",
+            ],
+            0,
+            "wrote 1 row to ",
+        ),
+        (
+            &["batch", "@", "--rules", &prorate, "-o", "OUT.csv"],
+            0,
+            "wrote 1 row to ",
+        ),
+    ];
+    for (n, (args, code, said)) in cases.into_iter().enumerate() {
+        let fifo = env.path(&format!("plan{n}.xlsx"));
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let writer = {
+            let (fifo, bytes) = (fifo.clone(), bytes.clone());
+            // The reader may stop early: what it does with the rest is the test's to judge.
+            std::thread::spawn(move || {
+                let _ = std::fs::write(fifo, bytes);
+            })
+        };
+        // A run stuck opening the pipe again is let go after 20 s, as often as it opens it
+        // again (each time it then finds it empty), and the test fails.
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let watchdog = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                use std::os::unix::fs::OpenOptionsExt;
+                use std::time::Duration;
+                const O_NONBLOCK: i32 = 0o4000;
+                if finished.recv_timeout(Duration::from_secs(20)).is_ok() {
+                    return false;
+                }
+                while finished.recv_timeout(Duration::from_millis(50)).is_err() {
+                    // Opens (and closes) the pipe only when a reader waits on it.
+                    let _ = std::fs::OpenOptions::new()
+                        .write(true)
+                        .custom_flags(O_NONBLOCK)
+                        .open(&fifo);
+                }
+                true
+            })
+        };
+        let fifo_name = fifo.to_string_lossy().into_owned();
+        let out = env.file(&format!("out{n}"));
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| match *a {
+                "@" => fifo_name.clone(),
+                a => a.replace("OUT", &out),
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let ran = env.roadsub(&args).run();
+        let _ = done.send(());
+        assert!(!watchdog.join().unwrap(), "{args:?}: waited on the pipe");
+        // A run that refused the pipe without opening it leaves the writer waiting for a
+        // reader: one is given it, and what it writes is thrown away.
+        // (Opened without waiting, so a writer already gone leaves nothing to wait for.)
+        if !writer.is_finished() {
+            use std::os::unix::fs::OpenOptionsExt;
+            const O_NONBLOCK: i32 = 0o4000;
+            let mut rest = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(O_NONBLOCK)
+                .open(&fifo)
+                .unwrap();
+            let mut buf = vec![0u8; 1 << 16];
+            while !writer.is_finished() {
+                match rest.read(&mut buf) {
+                    Ok(n) if n > 0 => {}
+                    Ok(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+        writer.join().unwrap();
+        ran.code(code).stderr_has(said);
+        if code == 1 {
+            ran.stderr_has(&format!("{fifo_name}: {refused}"));
+        }
+    }
+}

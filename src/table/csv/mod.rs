@@ -44,6 +44,16 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A record with more fields than this is refused.
 pub const MAX_FIELDS: usize = 4096;
 const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Whether the first [`SNIFF_BYTES`] of a file (`head`, fewer when the file is shorter) say
+/// it is no text table (a workbook, UTF-16, binary data): what the reader refuses it for
+/// before reading a line, decided on these bytes alone.
+pub fn head_is_not_text(head: &[u8]) -> bool {
+    sniff::not_text(&head[..head.len().min(SNIFF_BYTES)])
+}
+
+/// How many bytes of a file [`head_is_not_text`] looks at.
+pub const HEAD_BYTES: usize = SNIFF_BYTES;
 /// The most [`CsvReader::next_lines`] hands out at once.
 pub const BLOCK_BYTES: usize = 256 * 1024;
 /// The reader's buffer once plain lines are read: several blocks, so that the rest of a block

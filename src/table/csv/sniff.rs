@@ -152,6 +152,11 @@ impl Default for Style {
     }
 }
 
+/// Whether `head` is no text table ([`sniff_not_text`]).
+pub(super) fn not_text(head: &[u8]) -> bool {
+    sniff_not_text(head).is_some()
+}
+
 fn sniff_not_text(head: &[u8]) -> Option<NotText> {
     if head.starts_with(b"PK\x03\x04") {
         return Some(NotText::Xlsx);

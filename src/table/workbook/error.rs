@@ -18,6 +18,10 @@ pub enum WorkbookError {
     Protected,
     /// A workbook came on standard input, where it cannot be read.
     OnStdin,
+    /// A workbook named by a path that is no file on disk (a named pipe, `/dev/fd/N`, a
+    /// device), which gives its bytes once, in order, where a workbook is read in several
+    /// places and more than once.
+    NotAFile,
     /// The file could not be opened as a workbook.
     Open(String),
     /// Sheet `sheet` gave other cells when calamine read on where the quick reader stopped:
@@ -154,6 +158,13 @@ impl WorkbookError {
                 lang.pick(
                     "is an Excel workbook, which cannot be read from standard input; give it as a file path (plan.xlsx)",
                     "是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
+                )
+            ),
+            WorkbookError::NotAFile => format!(
+                "{file}: {}",
+                lang.pick(
+                    "is named as an Excel workbook but is a pipe or a device, not a file: a workbook is read in several places and more than once, which a pipe cannot give; save it to a file and give that path (plan.xlsx)",
+                    "按名称是 Excel 工作簿，但它是管道或设备而不是文件：工作簿须多处、多次读取，管道无法做到；请先存为文件，再给出该文件路径（如 plan.xlsx）",
                 )
             ),
             // The reader's own words are English: quoted as such, inside a message in the
@@ -456,6 +467,7 @@ mod tests {
             WorkbookError::Markup,
             WorkbookError::Protected,
             WorkbookError::OnStdin,
+            WorkbookError::NotAFile,
             WorkbookError::Open(format!("{READERS}.")),
             WorkbookError::Disagree { sheet: sheet() },
             WorkbookError::Changed,
@@ -552,10 +564,11 @@ mod tests {
             WorkbookError::SheetsSpan { .. } => 22,
             WorkbookError::ScaledUnit { .. } => 23,
             WorkbookError::UnitsByFormat { .. } => 24,
+            WorkbookError::NotAFile => 25,
         }
     }
 
-    const KINDS: usize = 25;
+    const KINDS: usize = 26;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

@@ -153,6 +153,11 @@ fn is_final(problems: &[HeaderProblem]) -> bool {
 /// message that says what it is rather than the zip library's "Could not find EOCD". For an
 /// .xls, the code page its texts are to be read in, when not the one it names ([`open_book`]).
 fn check_kind(path: &Path) -> Result<Option<u16>, WorkbookError> {
+    // A pipe would give its first bytes here and nothing (or a wait for ever) to the readers
+    // that open it again.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(WorkbookError::NotAFile);
+    }
     let mut head = Vec::with_capacity(4096);
     let file = std::fs::File::open(path).map_err(WorkbookError::Io)?;
     file.take(4096)
