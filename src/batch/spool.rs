@@ -96,16 +96,21 @@ fn copy(
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,
         None => Box::new(from),
     };
-    let copied =
-        copy_table(&mut from, file.as_file_mut()).and_then(|()| file.as_file_mut().flush());
+    // A workbook by its name is copied whole (its head is a zip's, no text table's).
+    let copied = match named.is_some_and(crate::table::workbook::is_workbook) {
+        true => io::copy(&mut from, file.as_file_mut()).map(|_| ()),
+        false => copy_table(&mut from, file.as_file_mut()),
+    };
+    let copied = copied.and_then(|()| file.as_file_mut().flush());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     copied.map(|()| file)
 }
 
-/// Copies `from` into `to`, its head first: a head the reader refuses at once (binary data,
-/// UTF-16, a workbook), decided on those bytes alone, is all that is copied, so an endless
+/// Copies `from` (a table of text by its name) into `to`, its head first: a head the reader
+/// refuses at once (binary data, UTF-16, a workbook under another name), decided on those
+/// bytes alone, is all that is copied, so an endless
 /// device (`/dev/zero`) or a large file of another kind is refused as soon as it would be
 /// when read where it lies, and never fills the disk.
 fn copy_table(from: &mut impl Read, to: &mut impl Write) -> io::Result<()> {

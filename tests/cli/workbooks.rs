@@ -390,8 +390,16 @@ fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     header(ws);
-    segment(ws, 1, "E1", 4.5, 2.0, 1_600_000.0);
+    // More than the 64 KiB head a copy of a text table starts with: a workbook is copied
+    // whole.
+    let rows = 8_000;
+    for r in 1..=rows {
+        let cost = 1_600_000.0 + f64::from(r);
+        segment(ws, r, &format!("E{r}"), 4.5, 2.0, cost);
+    }
     let bytes = book.save_to_buffer().unwrap();
+    assert!(bytes.len() > 2 * 65_536, "{}", bytes.len());
+    let wrote = format!("wrote {rows} rows to ");
     let prorate = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/anyue-2018-prorate.toml")
         .to_string_lossy()
@@ -411,12 +419,12 @@ fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
                 "OUT.md",
             ],
             0,
-            "wrote 1 row to ",
+            &wrote,
         ),
         (
             &["batch", "@", "--rules", &prorate, "-o", "OUT.csv"],
             0,
-            "wrote 1 row to ",
+            &wrote,
         ),
     ];
     for (n, (args, code, said)) in cases.into_iter().enumerate() {

@@ -26,7 +26,8 @@ use crate::table::{Columns, Encoding, HeaderOptions, Rows, TableError};
 pub(super) struct Reading<'a> {
     pub files: &'a [&'a PathBuf],
     /// Per file, where it is read from when not where it lies: a copy of a table that can be
-    /// read only once (a pipe, `/dev/stdin`), which a comparison may read again ([`copies`]).
+    /// read only once (a pipe, `/dev/stdin`), which a comparison may read again
+    /// ([`Reading::copy_what_reads_once`]).
     pub copies: Vec<Option<PathBuf>>,
     /// The output file, which no table may be.
     pub output: Option<&'a PathBuf>,
