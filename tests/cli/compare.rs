@@ -3148,37 +3148,13 @@ fn a_table_read_again_from_a_pipe_is_compared_as_from_a_file() {
                 expected_bytes
             );
 
-            let fifo = env.path(&format!("{name}-{form}.fifo"));
-            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-            assert!(made.unwrap().success());
-            let writer = {
-                let (fifo, table) = (fifo.clone(), table.clone());
-                std::thread::spawn(move || std::fs::write(fifo, table))
-            };
-            // A run stuck opening the pipe again is let go after 20 s (it then finds it
-            // empty) and the test fails rather than hangs.
-            let (done, finished) = std::sync::mpsc::channel::<()>();
-            let watchdog = {
-                let fifo = fifo.clone();
-                std::thread::spawn(move || {
-                    let stuck = finished.recv_timeout(std::time::Duration::from_secs(20));
-                    if stuck.is_err() {
-                        let _ = std::fs::OpenOptions::new().write(true).open(fifo);
-                    }
-                })
-            };
-            let by_fifo = run(&fifo.to_string_lossy(), &format!("{name}-fifo.{form}")).run();
-            let _ = done.send(());
-            watchdog.join().unwrap();
-            writer.join().unwrap().unwrap();
+            let fifo = FifoFeed::start(env.path(&format!("{name}-{form}.fifo")), table.as_bytes());
+            let fifo_name = fifo.arg();
+            let by_fifo = run(&fifo_name, &format!("{name}-fifo.{form}")).run();
+            assert!(!fifo.finish(), "{name} {form}: waited on the named pipe");
             by_fifo.code(code);
-            let got = said(
-                &by_fifo,
-                &fifo.to_string_lossy(),
-                &format!("{name}-fifo.{form}"),
-            );
+            let got = said(&by_fifo, &fifo_name, &format!("{name}-fifo.{form}"));
             assert_eq!(got, expected, "{name} {form}: named pipe");
-            let fifo_name = fifo.to_string_lossy();
             assert_eq!(
                 written(&format!("{name}-fifo.{form}"), &fifo_name),
                 expected_bytes

@@ -426,6 +426,97 @@ pub fn release() -> String {
     csv
 }
 
+/// A named pipe fed `bytes` by a writer of its own, for one run of the binary to read. A run
+/// stuck opening it again (after the writer is gone) is let go every 50 ms from 20 s on, as
+/// often as it opens it (each time it then finds it empty), so a test fails rather than hangs.
+#[cfg(target_os = "linux")]
+pub struct FifoFeed {
+    pub path: PathBuf,
+    writer: std::thread::JoinHandle<()>,
+    done: std::sync::mpsc::Sender<()>,
+    watchdog: std::thread::JoinHandle<bool>,
+}
+
+#[cfg(target_os = "linux")]
+impl FifoFeed {
+    /// Makes the pipe at `path` and starts feeding it.
+    pub fn start(path: PathBuf, bytes: &[u8]) -> FifoFeed {
+        use std::os::unix::fs::OpenOptionsExt;
+        use std::time::Duration;
+        let made = Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success());
+        let writer = {
+            let (path, bytes) = (path.clone(), bytes.to_vec());
+            // The reader may stop early: what it does with the rest is the test's to judge.
+            std::thread::spawn(move || {
+                let _ = std::fs::write(path, bytes);
+            })
+        };
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let watchdog = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                if finished.recv_timeout(Duration::from_secs(20)).is_ok() {
+                    return false;
+                }
+                while finished.recv_timeout(Duration::from_millis(50)).is_err() {
+                    // Opens (and closes) the pipe only when a reader waits on it.
+                    let _ = std::fs::OpenOptions::new()
+                        .write(true)
+                        .custom_flags(O_NONBLOCK)
+                        .open(&path);
+                }
+                true
+            })
+        };
+        FifoFeed {
+            path,
+            writer,
+            done,
+            watchdog,
+        }
+    }
+
+    /// The pipe's path as an argument.
+    pub fn arg(&self) -> String {
+        self.path.to_string_lossy().into_owned()
+    }
+
+    /// After the run: whether it was stuck on the pipe. A run that never opened it leaves the
+    /// writer waiting for a reader: one is given it (opened without waiting, so a writer
+    /// already gone leaves nothing to wait for), and what it writes is thrown away.
+    pub fn finish(self) -> bool {
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = self.done.send(());
+        let stuck = self.watchdog.join().unwrap();
+        if !self.writer.is_finished() {
+            let mut rest = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(O_NONBLOCK)
+                .open(&self.path)
+                .unwrap();
+            let mut buf = vec![0u8; 1 << 16];
+            while !self.writer.is_finished() {
+                match rest.read(&mut buf) {
+                    Ok(n) if n > 0 => {}
+                    Ok(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+        self.writer.join().unwrap();
+        stuck
+    }
+}
+
+/// `open(2)`'s flag not to wait (Linux).
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

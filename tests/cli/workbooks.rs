@@ -428,39 +428,8 @@ fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
         ),
     ];
     for (n, (args, code, said)) in cases.into_iter().enumerate() {
-        let fifo = env.path(&format!("plan{n}.xlsx"));
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        assert!(made.unwrap().success());
-        let writer = {
-            let (fifo, bytes) = (fifo.clone(), bytes.clone());
-            // The reader may stop early: what it does with the rest is the test's to judge.
-            std::thread::spawn(move || {
-                let _ = std::fs::write(fifo, bytes);
-            })
-        };
-        // A run stuck opening the pipe again is let go after 20 s, as often as it opens it
-        // again (each time it then finds it empty), and the test fails.
-        let (done, finished) = std::sync::mpsc::channel::<()>();
-        let watchdog = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || {
-                use std::os::unix::fs::OpenOptionsExt;
-                use std::time::Duration;
-                const O_NONBLOCK: i32 = 0o4000;
-                if finished.recv_timeout(Duration::from_secs(20)).is_ok() {
-                    return false;
-                }
-                while finished.recv_timeout(Duration::from_millis(50)).is_err() {
-                    // Opens (and closes) the pipe only when a reader waits on it.
-                    let _ = std::fs::OpenOptions::new()
-                        .write(true)
-                        .custom_flags(O_NONBLOCK)
-                        .open(&fifo);
-                }
-                true
-            })
-        };
-        let fifo_name = fifo.to_string_lossy().into_owned();
+        let fifo = FifoFeed::start(env.path(&format!("plan{n}.xlsx")), &bytes);
+        let fifo_name = fifo.arg();
         let out = env.file(&format!("out{n}"));
         let args: Vec<String> = args
             .iter()
@@ -471,32 +440,7 @@ fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
             .collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let ran = env.roadsub(&args).run();
-        let _ = done.send(());
-        assert!(!watchdog.join().unwrap(), "{args:?}: waited on the pipe");
-        // A run that refused the pipe without opening it leaves the writer waiting for a
-        // reader: one is given it, and what it writes is thrown away.
-        // (Opened without waiting, so a writer already gone leaves nothing to wait for.)
-        if !writer.is_finished() {
-            use std::os::unix::fs::OpenOptionsExt;
-            const O_NONBLOCK: i32 = 0o4000;
-            let mut rest = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(O_NONBLOCK)
-                .open(&fifo)
-                .unwrap();
-            let mut buf = vec![0u8; 1 << 16];
-            while !writer.is_finished() {
-                match rest.read(&mut buf) {
-                    Ok(n) if n > 0 => {}
-                    Ok(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(std::time::Duration::from_millis(5));
-                    }
-                    Err(e) => panic!("{e}"),
-                }
-            }
-        }
-        writer.join().unwrap();
+        assert!(!fifo.finish(), "{args:?}: waited on the pipe");
         ran.code(code).stderr_has(said);
         if code == 1 {
             ran.stderr_has(&format!("{fifo_name}: {refused}"));
