@@ -267,8 +267,9 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
 pub fn is_same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) if x == y => true,
-        (Ok(_), Ok(_)) => same_inode(a, b),
-        _ => false,
+        // A pipe has no path to be made canonical (`/dev/stdin` and `/dev/fd/0` name one
+        // through links that lead to `pipe:[…]`); what each names is still one file or two.
+        _ => same_inode(a, b),
     }
 }
 

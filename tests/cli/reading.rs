@@ -442,3 +442,60 @@ fn every_command_reads_a_table_from_a_pipe_as_from_a_file() {
         }
     }
 }
+
+/// Regression (review 17, found in every version before): one pipe under two names
+/// (`/dev/stdin` and `/dev/fd/0`, which lead to no path a file on disk has) was read as two
+/// tables, the second found empty. It is one table given twice, refused as two names of one
+/// file are.
+#[cfg(target_os = "linux")]
+#[test]
+fn one_pipe_under_two_names_is_refused_as_one_table_given_twice() {
+    let env = Env::new();
+    let table = "编号,乡镇,村,类别,宽度,长度,投资\nR1,石羊镇,大骥村,通村,4.5,2,1600000\n";
+    let out = env.file("out.csv");
+    let twice =
+        "roadsub: /dev/fd/0 is /dev/stdin again (one file, two names); give each table once\n";
+    env.roadsub(&["batch", "/dev/stdin", "/dev/fd/0", "-o", &out])
+        .stdin(table)
+        .expect(2, "", twice);
+    env.roadsub(&[
+        "compare",
+        "/dev/stdin",
+        "/dev/fd/0",
+        "--set",
+        "poverty.group.3.5=15万",
+        "-o",
+        &out,
+        "--lang",
+        "zh",
+    ])
+    .stdin(table)
+    .expect(
+        2,
+        "",
+        "roadsub: /dev/fd/0 与 /dev/stdin 是同一个文件（两个名称）；每个表格只需给出一次\n",
+    );
+    assert!(!env.path("out.csv").exists());
+    // One name of a pipe is read as ever, and two pipes are two tables.
+    env.roadsub(&["batch", "/dev/stdin", "-o", &out])
+        .stdin(table)
+        .expect(0, "", &format!("wrote 1 row to {out}\n"));
+    let other = FifoFeed::start(env.path("other.csv"), table.as_bytes());
+    env.roadsub(&[
+        "batch",
+        "/dev/stdin",
+        &other.arg(),
+        "-o",
+        &out,
+        "--keep-going",
+    ])
+    .stdin(table)
+    .run()
+    .code(1)
+    .stderr(&format!(
+        "{}:2: 编号 \"R1\" appears on an earlier row (ids must be unique)\n\
+             1 bad row; wrote the 1 good row to {out}\n",
+        other.arg()
+    ));
+    assert!(!other.finish());
+}
