@@ -214,6 +214,28 @@ impl Tally {
     }
 }
 
+/// Adds something to `target` by `apply` (given `undo` false), every sum wrapping; when one
+/// wrapped, takes all of it away again by the same wrapping (`undo` true), which leaves every
+/// sum as it was: whether it was added.
+#[inline(always)]
+fn all_or_nothing<T>(target: &mut T, mut apply: impl FnMut(&mut T, bool) -> bool) -> bool {
+    if apply(target, false) {
+        apply(target, true);
+        return false;
+    }
+    true
+}
+
+/// Each of `sums` plus (minus, when `undo`) its part of `parts`, wrapping: whether one wrapped.
+#[inline(always)]
+fn wrap_all(sums: &mut [i64], parts: &[i64], undo: bool) -> bool {
+    let mut wrapped = false;
+    for (sum, &v) in sums.iter_mut().zip(parts) {
+        wrapped |= wrap(sum, v, undo);
+    }
+    wrapped
+}
+
 /// `sum + v` (`sum − v` when `undo`), wrapping: whether it wrapped.
 #[inline(always)]
 fn wrap(sum: &mut i64, v: i64, undo: bool) -> bool {
@@ -360,23 +382,16 @@ impl Tallies {
     fn try_add(&mut self, group: usize, row: &RowTally) -> bool {
         let stride = self.stride();
         let funds = self.funds.map(|n| n.min(INLINE_FUNDS));
-        let apply = |tallies: &mut Tallies, undo: bool| {
+        all_or_nothing(self, |tallies, undo| {
             let [b, a] = &mut tallies.sums[group];
             let mut wrapped = b.apply(&row.parts[0], &row.paid[0][..funds[0]], undo);
             wrapped |= a.apply(&row.parts[1], &row.paid[1][..funds[1]], undo);
             if stride > 0 {
                 let more = &mut tallies.more[group * stride..][..stride];
-                for (sum, &units) in more.iter_mut().zip(&row.beyond) {
-                    wrapped |= wrap(sum, units, undo);
-                }
+                wrapped |= wrap_all(more, &row.beyond, undo);
             }
             wrapped
-        };
-        if apply(self, false) {
-            apply(self, true);
-            return false;
-        }
-        true
+        })
     }
 
     /// The exact totals of the group at `group`, made from its tallies (then spent) the
@@ -528,24 +543,14 @@ impl<'a> Run<'a> {
         let (stride, their_stride) = (self.stride, theirs.stride());
         let pair = &theirs.sums[from];
         let more = &theirs.more[from * their_stride..][..their_stride];
-        // As a row is added: every sum added wrapping, and all of it taken away again when
-        // one wrapped.
-        let apply = |run: &mut Run, undo: bool| {
+        // As a row is added.
+        all_or_nothing(self, |run, undo| {
             let mut wrapped = false;
             for (mine, theirs) in run.sums[at].iter_mut().zip(pair) {
                 wrapped |= mine.combine(theirs, undo);
             }
-            let mine = &mut run.more[at * stride..][..stride];
-            for (sum, &units) in mine.iter_mut().zip(more) {
-                wrapped |= wrap(sum, units, undo);
-            }
-            wrapped
-        };
-        if apply(self, false) {
-            apply(self, true);
-            return false;
-        }
-        true
+            wrapped | wrap_all(&mut run.more[at * stride..][..stride], more, undo)
+        })
     }
 }
 
