@@ -7,7 +7,8 @@ IN is a workbook of benches/excel_book.rs (cost in column G, one sheet). In OUT 
 cost cell is the anchor of a shared formula over the whole column, `ROUND(F2*404000,0)`,
 and every cell below it a copy, `<f t="shared" si="0"/>`: the form Excel writes for a
 formula filled down. Each cell keeps its number as the formula's saved result, so the rows
-read are the same as IN's (the formula's own value is not what is read).
+read are the same as IN's (the formula's own value is not what is read), and the workbook
+does not ask to be recalculated when opened, as Excel saves it.
 """
 import re
 import sys
@@ -23,6 +24,10 @@ def main():
             data = book.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = filled_down(data.decode()).encode()
+            elif info.filename == "xl/workbook.xml":
+                # Recalculated, as Excel saves it: no request to recalculate when opened (a
+                # workbook with one holds results roadsub refuses to read).
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
             out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 

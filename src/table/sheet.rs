@@ -51,6 +51,10 @@ pub struct Sheet {
     /// Rows whose cell in a known column holds a formula with no saved result, by line (in
     /// order), with that cell's column (the first such, as a batch run names it).
     no_result: Vec<(u64, usize)>,
+    /// Cells in known columns holding a formula whose saved result may be out of date (the
+    /// workbook asks to be recalculated when opened), by line and column (in order), with
+    /// the text read: until another value is typed there, the row is not computed.
+    stale: Vec<(u64, usize, Box<str>)>,
     /// Only the first rows of the file were read (to show while the rest is read): such a
     /// sheet is never saved.
     partial: bool,
@@ -132,6 +136,7 @@ impl Sheet {
             stamp: None,
             workbook: None,
             no_result: Vec::new(),
+            stale: Vec::new(),
             partial: false,
         }
     }
@@ -147,6 +152,46 @@ impl Sheet {
             .binary_search_by_key(&line, |&(l, _)| l)
             .ok()?;
         Some(self.no_result[i].1)
+    }
+
+    /// Whether cells of the table's rows hold formulas whose saved results may be out of date
+    /// ([`Sheet::mark_stale`]).
+    pub fn has_stale_formulas(&self) -> bool {
+        !self.stale.is_empty()
+    }
+
+    /// Takes the cells at `cells` (row from 1, column) for formulas whose saved results may be
+    /// out of date: those of the table's rows in known columns, with the text each holds.
+    pub(crate) fn mark_stale(&mut self, cells: &[(u64, usize)]) {
+        let mut by_line: Vec<(u64, usize)> = (self.rows.iter().enumerate())
+            .map(|(i, r)| (r.line, i))
+            .collect();
+        by_line.sort_unstable();
+        self.stale = cells
+            .iter()
+            .filter(|&&(line, col)| line != 0 && self.columns.field_at(col).is_some())
+            .filter_map(|&(line, col)| {
+                let at = by_line.binary_search_by_key(&line, |&(l, _)| l).ok()?;
+                let text = self.rows[by_line[at].1].get(col);
+                (!text.is_empty()).then(|| (line, col, text.into()))
+            })
+            .collect();
+        self.stale.sort_unstable();
+    }
+
+    /// The column of the first cell of `row` that holds a formula whose saved result may be
+    /// out of date (read from a workbook that asks to be recalculated when opened) and still
+    /// holds the result read, if there is one.
+    pub fn formula_maybe_stale(&self, row: &SheetRow) -> Option<usize> {
+        if self.stale.is_empty() || row.line == 0 {
+            return None;
+        }
+        let from = self.stale.partition_point(|&(l, ..)| l < row.line);
+        self.stale[from..]
+            .iter()
+            .take_while(|&&(l, ..)| l == row.line)
+            .find(|(_, col, read)| row.get(*col) == &**read)
+            .map(|&(_, col, _)| col)
     }
 
     /// Whether only the first rows of the file were read ([`Sheet::load_head`]): the sheet

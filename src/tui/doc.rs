@@ -228,6 +228,15 @@ impl Doc {
         }
     }
 
+    /// Computes every row again under `rules` (and the variant shown under its own): after a
+    /// save that changed how the file's rows read (formulas whose results it left to be
+    /// recalculated, [`Sheet::mark_stale`]).
+    pub fn recompute(&mut self, rules: &RuleSet) {
+        self.base = Results::new(rules, &self.sheet.columns, &self.sheet);
+        let variant = self.variant.take().map(|v| (v.rules, v.source));
+        self.set_variant(rules, variant);
+    }
+
     /// The variant shown, if any.
     pub fn variant(&self) -> Option<&Variant> {
         self.variant.as_ref()
@@ -745,6 +754,54 @@ mod tests {
         d.undo(&rules);
         assert_eq!(explain(&d, Lang::En).len(), 1);
         assert!(explain(&d, Lang::En)[0].contains("formula with no saved result"));
+    }
+
+    /// The defect of a save in place: the workbook then asks to be recalculated when opened,
+    /// and its formulas' results (整合资金 `=H2+4`, 10 saved before 县配套 6 → 16) were
+    /// shown and computed as if current. Saved, or opened again, each row reading one is
+    /// explained as a batch run says it, until a value is typed in; taken out again, it is
+    /// refused again.
+    #[test]
+    fn a_formulas_result_saved_before_an_edit_is_explained_as_batch_says_until_a_value_is_typed() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::plan_with_formula(&path);
+        let d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        assert!(d.is_good(0) && d.is_good(1), "as Excel saved it");
+        let mut sheet = Sheet::load(&path).unwrap();
+        sheet.rows[0] = sheet.rows[0].with(7, "16");
+        sheet.save(&path).unwrap();
+        // The table saved says what the file read again says.
+        let saved = Doc::new(sheet, Some(path.clone()), &rules);
+        assert!(!saved.is_good(0) && !saved.is_good(1), "once saved");
+        let mut d = Doc::new(Sheet::load(&path).unwrap(), Some(path), &rules);
+        let explain = |d: &Doc, at, lang| match d.calc(&rules, at) {
+            Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| e.render_value(&rules, lang))
+                .collect::<Vec<_>>(),
+            Calc::Good(_) => Vec::new(),
+        };
+        assert_eq!(
+            explain(&d, 0, Lang::En),
+            ["整合资金 is a formula whose saved result may be out of date (the workbook asks to be recalculated when opened, as a save after edits leaves it): open the workbook in Excel or WPS and save it, or type the value"]
+        );
+        assert_eq!(
+            explain(&d, 1, Lang::Zh),
+            ["整合资金是公式，工作簿里保存的计算结果可能已过时（工作簿要求打开时重新计算，编辑后保存即如此）：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
+        );
+        assert_eq!(subsidy(&d), "0.00", "no row is computed");
+        // The value the formula gives, typed in: the row computes with it.
+        let row = d.sheet.rows[0].clone();
+        d.change(&rules, Op::set(0, &row, 8, "20"));
+        assert!(d.is_good(0));
+        let Calc::Good(g) = d.calc(&rules, 0) else {
+            unreachable!()
+        };
+        assert_eq!(g.breakdown.shortfall.to_string(), "104980.00");
+        d.undo(&rules);
+        assert_eq!(explain(&d, 0, Lang::En).len(), 1);
     }
 
     #[test]

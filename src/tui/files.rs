@@ -347,9 +347,15 @@ impl App {
         let in_place =
             crate::table::workbook::saves_in_place(self.doc.sheet.workbook.as_ref(), &path);
         let added: Vec<bool> = self.doc.sheet.rows.iter().map(|r| r.line == 0).collect();
+        let stale_before = self.doc.sheet.has_stale_formulas();
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
                 self.doc.mark_saved();
+                // The save asked for the workbook's formulas to be recalculated: the rows that
+                // read their results are refused now, as when the file is opened again.
+                if stale_before || self.doc.sheet.has_stale_formulas() {
+                    self.doc.recompute(&self.rules);
+                }
                 // The journal so far (perhaps a new table's) is done with; later changes go
                 // to one beside the saved file.
                 if let Some(j) = &mut self.journal {
@@ -369,7 +375,9 @@ impl App {
                     }
                     (Lang::Zh, false) => format!("已保存 {rows} 行到 {name}"),
                 };
-                let text = text + &below_last_row(&added, in_place, self.lang);
+                let text = text
+                    + &below_last_row(&added, in_place, self.lang)
+                    + stale_said(self.doc.sheet.has_stale_formulas(), self.lang);
                 self.say_owned(text, false);
                 if self.quit_after_save {
                     self.quit = true;
@@ -632,6 +640,16 @@ fn is_companion(table: &std::path::Path, path: &std::path::Path) -> bool {
 /// by the table's order) went below the sheet's last row, as every added row does in a
 /// workbook saved in place (no row is moved, so no formula moves): they are not where the
 /// table shows them, and a total or formula of the sheet above them does not count them.
+/// What a save adds when the workbook it wrote asks for its formulas to be recalculated and
+/// rows of the table read their results (`stale`): those rows are refused until then.
+pub(super) fn stale_said(stale: bool, lang: Lang) -> &'static str {
+    match (stale, lang) {
+        (false, _) => "",
+        (true, Lang::En) => "; its formulas are recalculated when Excel or WPS opens it: until it is saved there, a row that reads one is not computed",
+        (true, Lang::Zh) => "；其中的公式将在 Excel 或 WPS 打开时重新计算：在那里保存之前，引用公式结果的行不予计算",
+    }
+}
+
 pub(super) fn below_last_row(added: &[bool], in_place: bool, lang: Lang) -> String {
     if !in_place {
         return String::new();

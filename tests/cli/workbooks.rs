@@ -110,10 +110,9 @@ fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
         );
 }
 
-#[test]
-fn a_formula_without_a_cached_value_says_so() {
-    let env = Env::new();
-    let path = env.path("plan.xlsx");
+/// E1's cost the formula `=F2*800000` (its result 1600000 saved), E2's a number, as
+/// rust_xlsxwriter saves it: asking to be recalculated when opened.
+fn plan_with_formula_cost(path: &std::path::Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();
@@ -122,7 +121,14 @@ fn a_formula_without_a_cached_value_says_so() {
     ws.write_formula(1, 6, Formula::new("=F2*800000").set_result("1600000"))
         .unwrap();
     segment(ws, 2, "E2", 4.5, 1.0, 800_000.0);
-    book.save(&path).unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_formula_without_a_cached_value_says_so() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    plan_with_formula_cost(&path);
     // As a program that writes formulas without calculating them leaves it.
     rewrite(&path, "xl/worksheets/sheet1.xml", |x| {
         x.replace("<f>F2*800000</f><v>1600000</v>", "<f>F2*800000</f>")
@@ -446,4 +452,54 @@ fn a_workbook_through_a_named_pipe_is_refused_or_copied_never_waited_on() {
             ran.stderr_has(&format!("{fifo_name}: {refused}"));
         }
     }
+}
+
+/// A workbook that asks to be recalculated when opened (as rust_xlsxwriter, like roadsub's own
+/// save in place after edits, leaves every workbook with formulas) holds results that may be
+/// out of date: every command refuses the row that reads one, with the same words, and reads
+/// the other rows; recalculated (no request, as Excel saves it), the row reads its result.
+#[test]
+fn a_formulas_result_that_may_be_out_of_date_is_refused_by_every_command() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    plan_with_formula_cost(&path);
+    let p = path.to_string_lossy().into_owned();
+    let said = format!("{p}[道路]:2: 投资 is a formula whose saved result may be out of date (the workbook asks to be recalculated when opened, as a save after edits leaves it): open the workbook in Excel or WPS and save it, or type the value");
+    env.roadsub(&["batch", &p, "--keep-going"])
+        .expect_code(1)
+        .stderr_first_line(&said)
+        .stdout_lines(2)
+        .stdout_has("\nE2,");
+    env.roadsub(&["batch", &p, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_first_line(&format!("{p}[道路]:2: 投资是公式，工作簿里保存的计算结果可能已过时（工作簿要求打开时重新计算，编辑后保存即如此）：请在 Excel 或 WPS 中打开并保存，或直接填入数值"))
+        .stdout("");
+    env.roadsub(&["explain", &p, "--id", "E1"])
+        .expect_code(1)
+        .stderr_first_line(&format!("roadsub: {said}"));
+    env.roadsub(&["explain", &p, "--id", "E2"])
+        .expect_code(0)
+        .stdout_has("cost 800,000.00 yuan");
+    let out = env.path("compare.csv");
+    env.roadsub(&[
+        "compare",
+        &p,
+        "--set",
+        "poverty.group.3.5=15万",
+        "-o",
+        &out.to_string_lossy(),
+    ])
+    .run()
+    .stderr_first_line(&said);
+    let notices = env.path("notices");
+    env.roadsub(&["notice", &p, "-o", &notices.to_string_lossy()])
+        .run()
+        .stderr_first_line(&said);
+    // Recalculated and saved by Excel: the formula's result is read.
+    rewrite(&path, "xl/workbook.xml", |x| {
+        x.replace(" fullCalcOnLoad=\"1\"", "")
+    });
+    env.roadsub(&["batch", &p])
+        .expect_code(0)
+        .stdout_has("\nE1,天马乡,画青村,通村,4.5,2,1600000,");
 }

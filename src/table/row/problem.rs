@@ -129,6 +129,10 @@ pub enum Problem {
     /// A workbook cell holds a formula whose result was never saved (the file was written by
     /// a program that does not calculate).
     NoSavedResult,
+    /// A workbook cell holds a formula whose saved result may be out of date: the workbook
+    /// asks to be recalculated when opened (as a save with edits by a program that does not
+    /// calculate, roadsub's own in place among them, leaves it).
+    StaleResult,
     /// A `date` (日期) that is not a calendar day `YYYY-MM-DD`.
     BadDate,
     /// A `year` (年度) that is not a year.
@@ -570,6 +574,12 @@ impl Problem {
                 .pick(
                     "is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value",
                     "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
+                )
+                .into(),
+            Problem::StaleResult => lang
+                .pick(
+                    "is a formula whose saved result may be out of date (the workbook asks to be recalculated when opened, as a save after edits leaves it): open the workbook in Excel or WPS and save it, or type the value",
+                    "是公式，工作簿里保存的计算结果可能已过时（工作簿要求打开时重新计算，编辑后保存即如此）：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
                 )
                 .into(),
             Problem::BadDate => lang

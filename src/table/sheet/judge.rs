@@ -42,6 +42,17 @@ impl Sheet {
                 }]);
             }
         }
+        // A formula's result saved before the workbook was edited (it asks to be
+        // recalculated when opened): refused as a batch run refuses it, until a value is
+        // typed in its place.
+        if let Some(col) = self.formula_maybe_stale(row) {
+            if !row::is_totals_row(&record, columns) {
+                return Judged::Bad(vec![RowError {
+                    column: columns.names.get(col).cloned(),
+                    ..RowError::row(row.line, Problem::StaleResult)
+                }]);
+            }
+        }
         let mut errors = Vec::new();
         let mut breakdown = Breakdown::default();
         match row::evaluate(

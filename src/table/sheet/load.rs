@@ -113,7 +113,7 @@ fn load_workbook(
     let book = crate::table::workbook::open_with(path, sheet, options)?;
     let no_result = formula_lines(&book.no_result, &book.columns);
     let rows_hash = super::rows_hash(&book.rows);
-    Ok(Sheet {
+    let mut sheet = Sheet {
         columns: book.columns,
         rows: book.rows,
         encoding: Encoding::Utf8,
@@ -133,8 +133,11 @@ fn load_workbook(
             rows_hash,
         }),
         no_result,
+        stale: Vec::new(),
         partial: false,
-    })
+    };
+    sheet.mark_stale(&book.stale);
+    Ok(sheet)
 }
 
 /// Of the cells holding a formula with no saved result, the first in a known column of each
@@ -311,6 +314,7 @@ fn load_csv(
         },
         workbook: None,
         no_result: Vec::new(),
+        stale: Vec::new(),
         partial,
     })
 }

@@ -300,21 +300,36 @@ impl Sheet {
         }
         out.commit()?;
         if let Some(saved) = saved {
-            let mut no_result = Vec::new();
+            let (mut no_result, mut stale) = (Vec::new(), Vec::new());
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
                 // A formula left alone is still there, now on the row's new line.
                 if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
                     no_result.push((line, self.no_result[i].1));
                 }
+                let from = self.stale.partition_point(|&(l, ..)| l < row.line);
+                for (_, col, read) in self.stale[from..].iter().take_while(|s| s.0 == row.line) {
+                    stale.push((line, *col, read.clone()));
+                }
                 row.line = line;
             }
             no_result.sort_unstable();
             self.no_result = no_result;
+            stale.sort_unstable();
+            self.stale = stale;
             // The title rows are the workbook's now (a CSV table's were its preamble).
             self.preamble = Box::default();
             let mut origin = saved.origin;
             // Edits written beside formulas leave their results to be recalculated.
             origin.recalc_pending |= edited && origin.formula.is_some();
+            // The formulas' results the file now holds may be out of date (the save asked
+            // for recalculation): the table says so as the file read again would.
+            use crate::table::workbook::formulas::FormulaCells;
+            if let Ok(cells) = FormulaCells::maybe_stale(&origin.path, &origin.sheet) {
+                let cells: Vec<(u64, usize)> = (cells.cells().iter())
+                    .map(|&(row, col)| (u64::from(row) + 1, col as usize))
+                    .collect();
+                self.mark_stale(&cells);
+            }
             origin.rows_hash = super::rows_hash(&self.rows);
             self.workbook = Some(origin);
         } else if self.workbook.is_some() {

@@ -12,6 +12,7 @@
 
 mod cells;
 mod error;
+pub(crate) mod formulas;
 mod guard;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
@@ -76,6 +77,10 @@ pub struct WorkbookTable {
     pub dates: Vec<Option<i64>>,
     /// Cells below the header with a formula but no saved result: (row from 1, column).
     pub no_result: Vec<(u64, usize)>,
+    /// Cells below the header with a formula whose saved result may be out of date, the
+    /// workbook asking to be recalculated when opened: (row from 1, column). Empty when it
+    /// does not ask ([`formulas::FormulaCells::maybe_stale`]).
+    pub stale: Vec<(u64, usize)>,
     /// The first cell of a segment's row holding a formula, if any: its name and formula
     /// (`I3`, `=H3+4`). A copy of the table holds the results last saved, not the formulas.
     pub formula: Option<(String, String)>,
@@ -409,6 +414,20 @@ pub fn open_with(
                     crate::table::row::not_a_segment(&record, &columns).is_none()
                 };
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
+                let stale = formulas::FormulaCells::maybe_stale(path, &name)?
+                    .cells()
+                    .iter()
+                    .filter(|&&pos| {
+                        // A formula with no value is one without a saved result.
+                        range.get_value(pos).is_some_and(|v| match v {
+                            Data::Empty => false,
+                            Data::String(s) => !s.is_empty(),
+                            _ => true,
+                        })
+                    })
+                    .map(|&(row, col)| (u64::from(row) + 1, col as usize))
+                    .filter(|&(line, _)| line > header_line)
+                    .collect();
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,
@@ -420,6 +439,7 @@ pub fn open_with(
                     numeric,
                     dates,
                     no_result,
+                    stale,
                     recalc_pending: formula.is_some() && inplace::recalc_pending(path),
                     formula,
                 });

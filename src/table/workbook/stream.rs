@@ -16,6 +16,7 @@ use std::io::BufReader;
 use calamine::{open_workbook, DataRef, Reader, Xlsb, Xlsx, XlsxError};
 
 use super::cells::push_cell_text;
+use super::formulas::FormulaCells;
 use super::guard;
 use super::quick::{Quick, Unsure};
 use super::shown::{around_value, palette_units, push_around, ShownUnits};
@@ -60,29 +61,44 @@ pub(super) fn rows_read(
 }
 
 /// A sheet read whole, as items.
-fn whole(book: WorkbookTable) -> (Columns, String, Vec<BookItem>) {
+pub(super) fn whole(book: WorkbookTable) -> (Columns, String, Vec<BookItem>) {
     let mut no_result = book.no_result.into_iter().peekable();
+    let mut stale = book.stale.into_iter().peekable();
     let mut items = Vec::with_capacity(book.rows.len());
     for row in book.rows {
-        let mut missing = None;
-        while let Some(&(line, col)) = no_result.peek() {
-            if line > row.line {
-                break;
-            }
-            no_result.next();
-            if line == row.line && missing.is_none() && book.columns.field_at(col).is_some() {
-                missing = Some(col);
-            }
-        }
+        let missing = first_known(&mut no_result, row.line, &book.columns)
+            .map(|c| (c, Problem::NoSavedResult));
+        let stale = first_known(&mut stale, row.line, &book.columns);
+        let missing = missing.or(stale.map(|c| (c, Problem::StaleResult)));
         items.push(judged(&book.columns, row, missing));
     }
     (book.columns, book.sheet, items)
 }
 
-fn no_result_error(columns: &Columns, line: u64, col: usize) -> RowError {
+/// Of `cells` (row from 1 and column, in order), the column of the first on row `line` in a
+/// column `columns` know; the cells up to that row's end are taken.
+fn first_known(
+    cells: &mut std::iter::Peekable<impl Iterator<Item = (u64, usize)>>,
+    line: u64,
+    columns: &Columns,
+) -> Option<usize> {
+    let mut first = None;
+    while let Some(&(at, col)) = cells.peek() {
+        if at > line {
+            break;
+        }
+        cells.next();
+        if at == line && first.is_none() && columns.field_at(col).is_some() {
+            first = Some(col);
+        }
+    }
+    first
+}
+
+fn no_result_error(columns: &Columns, line: u64, col: usize, problem: Problem) -> RowError {
     RowError {
         column: columns.names.get(col).cloned(),
-        ..RowError::row(line, Problem::NoSavedResult)
+        ..RowError::row(line, problem)
     }
 }
 
@@ -158,6 +174,9 @@ struct Row {
     cells: Vec<(usize, usize)>,
     /// Columns whose cell is a formula with no saved result.
     no_result: Vec<usize>,
+    /// Columns whose cell is a formula whose saved result may be out of date (the workbook
+    /// asks to be recalculated when opened).
+    stale: Vec<usize>,
     /// Each column's text in `text` (an empty range for an empty cell), up to the last
     /// non-blank one; filled by [`Row::finish`].
     fields: Vec<(usize, usize)>,
@@ -198,6 +217,7 @@ impl Row {
         self.text.clear();
         self.cells.clear();
         self.no_result.clear();
+        self.stale.clear();
     }
 }
 
@@ -427,7 +447,7 @@ fn by_calamine<'a, B: Cells + 'a>(
     out: &'a SyncSender<Batch>,
 ) -> impl FnMut(&str) -> SheetDone + 'a {
     move |name| {
-        let mut sheet = SheetRead::new(name, path, options, head, out);
+        let mut sheet = SheetRead::new(name, path, options, head, out)?;
         let mut next = book.cells(path, name).map_err(Some)?;
         finished(sheet.run(&mut next))
     }
@@ -473,7 +493,7 @@ fn read_xlsx(
     }
     let mut slow: Option<Xlsx<BufReader<File>>> = None;
     read_each(names, head, |name| {
-        let mut sheet = SheetRead::new(name, path, options, head, out);
+        let mut sheet = SheetRead::new(name, path, options, head, out)?;
         if let Ok(mut cells) = quick.cells(name) {
             let mut next: CellReader =
                 Box::new(move |text| cells.next(text).map_err(|_: Unsure| CellError::Unsure));
@@ -565,6 +585,9 @@ struct SheetRead<'a> {
     /// The cells read so far, and the last one's position.
     cells: u64,
     last: Option<(u32, u32)>,
+    /// The sheet's formula cells when the workbook asks to be recalculated when opened: their
+    /// saved results may be out of date ([`FormulaCells::maybe_stale`]).
+    stale: FormulaCells,
 }
 
 impl<'a> SheetRead<'a> {
@@ -574,8 +597,8 @@ impl<'a> SheetRead<'a> {
         options: &'a HeaderOptions,
         head: &'a SyncSender<Head>,
         out: &'a SyncSender<Batch>,
-    ) -> Self {
-        SheetRead {
+    ) -> Result<Self, WorkbookError> {
+        Ok(SheetRead {
             name,
             path,
             options,
@@ -590,7 +613,8 @@ impl<'a> SheetRead<'a> {
             text: String::new(),
             cells: 0,
             last: None,
-        }
+            stale: FormulaCells::maybe_stale(path, name)?,
+        })
     }
 
     /// The sheet cannot be read: an error for the batch once the header was sent, else this
@@ -629,12 +653,17 @@ impl<'a> SheetRead<'a> {
             }
             self.cells += 1;
             self.last = cell.map(|c| c.0);
+            let formula = self.stale.is_formula((row, col));
             let col = col as usize;
             if self.row.line != line {
                 self.row.start(line.unwrap_or_default());
             }
             if no_result {
                 self.row.no_result.push(col);
+            }
+            // A formula with no value is one without a saved result, not an old one.
+            if formula && !self.text.is_empty() {
+                self.row.stale.push(col);
             }
             if !self.text.is_empty() {
                 self.row.text.push_str(&self.text);
@@ -795,11 +824,11 @@ fn item(
     before: Option<&SheetRow>,
     load: impl FnOnce() -> Result<Vec<merged::Merge>, WorkbookError>,
 ) -> Result<BookItem, WorkbookError> {
-    let missing = row
-        .no_result
-        .iter()
-        .copied()
-        .find(|&c| columns.field_at(c).is_some());
+    let known = |&c: &usize| columns.field_at(c).is_some();
+    let missing = match row.no_result.iter().copied().find(known) {
+        Some(c) => Some((c, Problem::NoSavedResult)),
+        None => (row.stale.iter().copied().find(known)).map(|c| (c, Problem::StaleResult)),
+    };
     let width = columns.names.len();
     let padded = row.fields().chain(std::iter::repeat(""));
     let mut sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
@@ -817,16 +846,17 @@ fn item(
 }
 
 /// A row, or why it cannot be computed when a cell it needs (`missing`) is a formula with
-/// no saved result. A totals row (合计 = SUM(…)) is not a segment whatever its formulas
-/// hold: it goes on as a row, to be left out as a totals row, as in a CSV.
-fn judged(columns: &Columns, row: SheetRow, missing: Option<usize>) -> BookItem {
+/// no saved result, or one whose saved result may be out of date (the problem says which). A
+/// totals row (合计 = SUM(…)) is not a segment whatever its formulas hold: it goes on as a
+/// row, to be left out as a totals row, as in a CSV.
+fn judged(columns: &Columns, row: SheetRow, missing: Option<(usize, Problem)>) -> BookItem {
     match missing {
-        Some(col) => {
+        Some((col, problem)) => {
             let mut ends = Vec::new();
             if crate::table::row::is_totals_row(&row.record(&mut ends), columns) {
                 BookItem::Row(row)
             } else {
-                BookItem::NoResult(no_result_error(columns, row.line, col))
+                BookItem::NoResult(no_result_error(columns, row.line, col, problem))
             }
         }
         None => BookItem::Row(row),

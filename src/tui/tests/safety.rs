@@ -1257,3 +1257,48 @@ fn q_quits_a_too_small_terminal_when_nothing_is_unsaved() {
     );
     assert_eq!((&app.mode, app.quit), (&Mode::Table, false));
 }
+
+/// The defect: saved in place after an edit, a workbook asks Excel and WPS to recalculate its
+/// formulas when opened, and its results (整合资金 `=H2+4`, 10 saved before 县配套 6 → 16)
+/// may be out of date; the table went on showing and totalling them as current. Once saved,
+/// the rows that read one are refused (as the file opened again, or a batch run, refuses
+/// them), and the save says why and what to do.
+#[test]
+fn a_save_that_leaves_formulas_to_be_recalculated_refuses_the_rows_that_read_them() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            "saved 2 rows to {name} (the previous version is {name}.bak); its formulas are recalculated when Excel or WPS opens it: until it is saved there, a row that reads one is not computed",
+        ),
+        (
+            Lang::Zh,
+            "已保存 2 行到 {name}（上一版本为 {name}.bak）；其中的公式将在 Excel 或 WPS 打开时重新计算：在那里保存之前，引用公式结果的行不予计算",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::plan_with_formula(&path);
+        let mut app = open(&path, lang);
+        assert!(app.doc.is_good(0) && app.doc.is_good(1));
+        let before = total_subsidy(&app);
+        app.col = 7;
+        assert!(app.commit_edit("16"));
+        assert_eq!(total_subsidy(&app), before, "县配套 feeds no subsidy");
+        press(&mut app, "<C-s>");
+        let name = path.display().to_string();
+        assert_eq!(
+            app.status.as_ref().unwrap().text,
+            said.replace("{name}", &name)
+        );
+        assert!(!app.doc.is_good(0) && !app.doc.is_good(1));
+        assert_eq!(total_subsidy(&app), "0.00");
+        // Typed in, the value the formula gives is the row's: computed, and saved as a value.
+        app.col = 8;
+        assert!(app.commit_edit("20"));
+        assert!(app.doc.is_good(0) && !app.doc.is_good(1));
+        press(&mut app, "<C-s>");
+        assert!(app.doc.is_good(0) && !app.doc.is_good(1));
+        let again = open(&path, lang);
+        assert!(again.doc.is_good(0) && !again.doc.is_good(1));
+    }
+}

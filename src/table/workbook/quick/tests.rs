@@ -72,6 +72,36 @@ fn agrees(path: &Path) -> bool {
     whole
 }
 
+/// The rows a batch refuses for a formula (no saved result, or one that may be out of date)
+/// are those the sheet read whole refuses: the same lines, columns and problems.
+fn refused_alike(path: &Path) {
+    let options = HeaderOptions::default();
+    let refused = |items: &mut dyn Iterator<Item = BookItem>| -> Vec<String> {
+        items
+            .filter_map(|item| match item {
+                BookItem::NoResult(e) if e.problem == crate::table::Problem::StaleResult => {
+                    Some(format!("{e:?}"))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let Ok((_, _, items)) = rows_read(path, None, &options, true) else {
+        return;
+    };
+    let Ok(items) = items.collect::<Result<Vec<_>, _>>() else {
+        return;
+    };
+    let Ok(book) = crate::table::workbook::open_with(path, None, &options) else {
+        panic!("read in a batch, not whole");
+    };
+    let (_, _, whole) = crate::table::workbook::stream::whole(book);
+    assert_eq!(
+        refused(&mut items.into_iter()),
+        refused(&mut whole.into_iter())
+    );
+}
+
 /// A workbook written part by part: its sheet's rows (after the header row), its shared
 /// strings after the header's, and what `<workbookPr>` says.
 fn by_hand(dir: &Path, rows: &str, strings: &str, workbook_pr: &str) -> PathBuf {
@@ -815,11 +845,15 @@ proptest! {
     /// On hand-written sheets of any mix of forms, the quick reader's cells are calamine's for
     /// as long as it reads, and the rows a batch gets are the same with it and without it.
     #[test]
-    fn a_hand_written_sheet_reads_as_calamine_reads_it(rows in raw_rows()) {
+    fn a_hand_written_sheet_reads_as_calamine_reads_it(rows in raw_rows(), pending in any::<bool>()) {
         let dir = tempfile::tempdir().unwrap();
         let strings = "<si><t>E1</t></si><si><t>天马乡</t></si><si><r><t>画</t></r><r><t>青</t></r></si>";
-        let path = by_hand(dir.path(), &rows, strings, "");
+        // Half of them ask to be recalculated when opened: their formulas' results may be
+        // out of date, and every reader refuses the same rows for it.
+        let calc = if pending { r#"<calcPr fullCalcOnLoad="1"/>"# } else { "" };
+        let path = by_hand(dir.path(), &rows, strings, calc);
         agrees(&path);
+        refused_alike(&path);
     }
 }
 
@@ -1766,4 +1800,70 @@ proptest! {
     ) {
         prop_assert_eq!(super::cell_ref(r.as_bytes()), cell_ref_model(r.as_bytes()), "{:?}", r);
     }
+}
+
+/// The defect: a workbook that asks to be recalculated when opened (as a save in place with
+/// edits leaves it) was read with its formulas' old results: a cost filled down as a shared
+/// formula (`<f t="shared" si="0"/>`, as Excel saves a column filled down), whose length
+/// was edited since, computed from the cost saved before the edit, with nothing said. Every
+/// segment's row that reads such a cell is refused, by both readers and by the sheet read
+/// whole alike; a 合计 row's SUM and a formula in a column roadsub does not read are not
+/// its concern; the same sheet recalculated (no request) reads as before.
+#[test]
+fn a_formula_filled_down_whose_results_may_be_out_of_date_is_refused_not_read() {
+    let text = |col: char, row: u32, s: &str| {
+        format!(r#"<c r="{col}{row}" t="inlineStr"><is><t>{s}</t></is></c>"#)
+    };
+    let place = |row: u32| {
+        format!(
+            "{}{}{}{}",
+            text('B', row, "天马乡"),
+            text('C', row, "画青村"),
+            text('D', row, "通村"),
+            format_args!(r#"<c r="E{row}"><v>4.5</v></c>"#),
+        )
+    };
+    let rows = format!(
+        concat!(
+            r#"<row r="2">{a2}{p2}<c r="F2"><v>2</v></c><c r="G2"><f t="shared" ref="G2:G3" si="0">F2*800000</f><v>1600000</v></c></row>"#,
+            r#"<row r="3">{a3}{p3}<c r="F3"><v>1.5</v></c><c r="G3"><f t="shared" si="0"/><v>800000</v></c></row>"#,
+            r#"<row r="4">{a4}<c r="G4"><f>SUM(G2:G3)</f><v>2400000</v></c></row>"#,
+            r#"<row r="5">{a5}{p5}<c r="F5"><v>1</v></c><c r="G5"><v>800000</v></c><c r="L5"><f>1+1</f><v>2</v></c></row>"#,
+        ),
+        a2 = text('A', 2, "E1"),
+        p2 = place(2),
+        a3 = text('A', 3, "E2"),
+        p3 = place(3),
+        a4 = text('A', 4, "合计"),
+        a5 = text('A', 5, "E3"),
+        p5 = place(5),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let read = |calc: &str| {
+        let path = by_hand(dir.path(), &rows, "", calc);
+        agrees(&path);
+        refused_alike(&path);
+        batch_rows(&path, true)
+    };
+    let old = |line: u64| {
+        format!(
+            "no result {:?}",
+            crate::table::RowError {
+                column: Some("cost".into()),
+                ..crate::table::RowError::row(line, crate::table::Problem::StaleResult)
+            }
+        )
+    };
+    let pending = read(r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#);
+    assert_eq!(pending[1..3], [old(2), old(3)], "{pending:#?}");
+    assert!(pending[3].starts_with("row 4 [\"合计\""), "{pending:#?}");
+    assert!(pending[4].starts_with("row 5 [\"E3\""), "{pending:#?}");
+    assert_eq!(pending.len(), 5);
+    let recalculated = read(r#"<calcPr calcId="191029"/>"#);
+    assert_eq!(recalculated.len(), 5);
+    assert!(recalculated[1..].iter().all(|r| r.starts_with("row ")));
+    assert!(
+        recalculated[2].contains("\"1.5\", \"800000\""),
+        "{recalculated:#?}"
+    );
 }
