@@ -167,16 +167,28 @@ pub(super) fn warn_sheet_on_tables(m: &ArgMatches, files: &[&PathBuf], lang: Lan
 /// Refuses a table given twice (by one name, or two names of one file): its rows would be
 /// read twice, each repeating ids "on an earlier row" that is itself.
 pub(super) fn refuse_twice(files: &[&PathBuf], lang: Lang) -> Result<(), Failure> {
-    for (j, later) in files.iter().enumerate() {
-        if later.as_os_str() == "-" {
-            continue;
+    // Standard input (`-`) is the file `/dev/stdin` names: given also by a name (`/dev/fd/0`,
+    // or the file redirected to it), it is one table given twice. (`-` twice is refused
+    // where standard input is read: it can be read only once.)
+    let named = |p: &PathBuf| -> PathBuf {
+        if p.as_os_str() == "-" && cfg!(unix) {
+            PathBuf::from("/dev/stdin")
+        } else {
+            p.to_path_buf()
         }
-        let earlier = files[..j]
-            .iter()
-            .find(|e| e.as_os_str() != "-" && crate::table::replace::is_same_file(e, later));
+    };
+    for (j, later) in files.iter().enumerate() {
+        let earlier = files[..j].iter().find(|e| {
+            !(e.as_os_str() == "-" && later.as_os_str() == "-")
+                && crate::table::replace::is_same_file(&named(e), &named(later))
+        });
         if let Some(earlier) = earlier {
-            let (a, b) = (earlier.display(), later.display());
-            return Err(usage(match (lang, a.to_string() == b.to_string()) {
+            let shown = |p: &PathBuf| match p.as_os_str() == "-" {
+                true => lang.pick("standard input (-)", "标准输入（-）").to_string(),
+                false => p.display().to_string(),
+            };
+            let (a, b) = (shown(earlier), shown(later));
+            return Err(usage(match (lang, a == b) {
                 (Lang::En, true) => format!("{a} is given twice; give each table once"),
                 (Lang::Zh, true) => format!("{a} 给出了两次；每个表格只需给出一次"),
                 (Lang::En, false) => {

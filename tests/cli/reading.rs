@@ -475,7 +475,47 @@ fn one_pipe_under_two_names_is_refused_as_one_table_given_twice() {
         "",
         "roadsub: /dev/fd/0 与 /dev/stdin 是同一个文件（两个名称）；每个表格只需给出一次\n",
     );
+    // Standard input by `-` and by a name is one table too (the second was read empty).
+    env.roadsub(&["batch", "-", "/dev/stdin", "-o", &out])
+        .stdin(table)
+        .expect(
+            2,
+            "",
+            "roadsub: /dev/stdin is standard input (-) again (one file, two names); give each table once\n",
+        );
+    env.roadsub(&[
+        "notice",
+        "/dev/fd/0",
+        "-",
+        "--lang",
+        "zh",
+        "-o",
+        &env.file("notices"),
+    ])
+    .stdin(table)
+    .expect(
+        2,
+        "",
+        "roadsub: 标准输入（-） 与 /dev/fd/0 是同一个文件（两个名称）；每个表格只需给出一次\n",
+    );
     assert!(!env.path("out.csv").exists());
+    env.roadsub(&["batch", "-", &env.write("t.csv", table), "-o", &out])
+        .stdin(table)
+        .expect_code(1)
+        .stderr_has("t.csv:2: 编号 \"R1\" appears on an earlier row");
+    // A file redirected to standard input and given by its name is one table given twice.
+    let file = env.write("s.csv", table);
+    let redirected = env
+        .roadsub(&["batch", "-", &file])
+        .command()
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(redirected.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&redirected.stderr),
+        format!("roadsub: {file} is standard input (-) again (one file, two names); give each table once\n")
+    );
     // One name of a pipe is read as ever, and two pipes are two tables.
     env.roadsub(&["batch", "/dev/stdin", "-o", &out])
         .stdin(table)
