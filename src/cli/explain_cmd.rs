@@ -100,8 +100,9 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let path = files[0];
     let label = path.display().to_string();
     if label == "-" {
+        // A usage error, as for several tables (and compare's and notice's).
         return Err(Failure::new(
-            EXIT_BAD_INPUT,
+            EXIT_USAGE,
             lang.pick(
                 "explain reads a table from a file, not from standard input: give its path",
                 "explain 从文件读取路段表，不读标准输入：请给出文件路径",

@@ -64,6 +64,15 @@ impl From<ReadError> for TableError {
     }
 }
 
+/// Whether `file` (a path as given) is read through a pipe or standard input: not a regular
+/// file, or one of the system's names for a stream (`/dev/stdin`, `/dev/fd/0`, `/proc/…/fd/…`)
+/// even when a file is redirected to it.
+fn through_a_pipe(file: &str) -> bool {
+    file.starts_with("/dev/")
+        || file.starts_with("/proc/")
+        || std::fs::metadata(file).is_ok_and(|m| !m.is_file())
+}
+
 impl TableError {
     /// `FILE: message` (one line per header problem).
     pub fn render(&self, file: &str, lang: Lang) -> String {
@@ -74,6 +83,12 @@ impl TableError {
                 lang.io_reason(e)
             ),
             TableError::NotText(kind) => match kind {
+                // Through a pipe or standard input (`/dev/stdin`, `<(…)`) there is no file of
+                // its own to rename.
+                NotText::Xlsx if through_a_pipe(file) => lang.pick(
+                    "is an Excel workbook (.xlsx) read through a pipe or standard input, which cannot be read so; give the workbook's own path (plan.xlsx)",
+                    "是经管道或标准输入传来的 Excel 工作簿（.xlsx），无法如此读取；请给出工作簿本身的路径（如 plan.xlsx）",
+                ),
                 NotText::Xlsx => lang.pick(
                     "is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it",
                     "是 Excel 工作簿（.xlsx），但扩展名不是 .xlsx；改名为 .xlsx 即可读取",

@@ -152,7 +152,7 @@ fn an_id_on_two_rows_is_refused_as_a_batch_run_refuses_it_and_standard_input_is_
             &format!("roadsub: {file}：编号“A”出现在第 2、3 行（编号必须唯一）；请改用 --row\n"),
         );
     env.roadsub(&["explain", "-", "--row", "1"]).expect(
-        1,
+        2,
         "",
         "roadsub: explain reads a table from a file, not from standard input: give its path\n",
     );

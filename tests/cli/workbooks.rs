@@ -108,6 +108,22 @@ fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
         .stderr_first_line(
             "<标准输入>: 是 Excel 工作簿，无法从标准输入读取；请给出文件路径（如 plan.xlsx）",
         );
+    // Through a pipe by a name, it has no file of its own to rename.
+    env.roadsub(&["batch", "/dev/stdin"])
+        .stdin(&bytes)
+        .expect_code(1)
+        .stderr_first_line("/dev/stdin: is an Excel workbook (.xlsx) read through a pipe or standard input, which cannot be read so; give the workbook's own path (plan.xlsx)");
+    env.roadsub(&["explain", "/dev/stdin", "--row", "1", "--lang", "zh"])
+        .stdin(&bytes)
+        .expect_code(1)
+        .stderr_first_line("roadsub: /dev/stdin: 是经管道或标准输入传来的 Excel 工作簿（.xlsx），无法如此读取；请给出工作簿本身的路径（如 plan.xlsx）");
+    // Under another name as a file, renaming it is what reads it.
+    let renamed = env.write("plan.csv", &bytes);
+    env.roadsub(&["batch", &renamed])
+        .expect_code(1)
+        .stderr_first_line(&format!(
+        "{renamed}: is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it"
+    ));
 }
 
 /// E1's cost the formula `=F2*800000` (its result 1600000 saved), E2's a number, as
