@@ -167,13 +167,18 @@ impl Sheet {
             .map(|(i, r)| (r.line, i))
             .collect();
         by_line.sort_unstable();
+        let mut ends = Vec::new();
         self.stale = cells
             .iter()
             .filter(|&&(line, col)| line != 0 && self.columns.field_at(col).is_some())
             .filter_map(|&(line, col)| {
                 let at = by_line.binary_search_by_key(&line, |&(l, _)| l).ok()?;
-                let text = self.rows[by_line[at].1].get(col);
-                (!text.is_empty()).then(|| (line, col, text.into()))
+                let row = &self.rows[by_line[at].1];
+                // A 合计 row's sums, a note row's text: none of a segment's.
+                let record = row.record(&mut ends);
+                crate::table::row::not_a_segment(&record, &self.columns)
+                    .is_none()
+                    .then(|| (line, col, row.get(col).into()))
             })
             .collect();
         self.stale.sort_unstable();

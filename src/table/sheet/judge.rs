@@ -46,7 +46,7 @@ impl Sheet {
         // recalculated when opened): refused as a batch run refuses it, until a value is
         // typed in its place.
         if let Some(col) = self.formula_maybe_stale(row) {
-            if !row::is_totals_row(&record, columns) {
+            if row::not_a_segment(&record, columns).is_none() {
                 return Judged::Bad(vec![RowError {
                     column: columns.names.get(col).cloned(),
                     ..RowError::row(row.line, Problem::StaleResult)

@@ -325,8 +325,12 @@ impl Sheet {
             // for recalculation): the table says so as the file read again would.
             use crate::table::workbook::formulas::FormulaCells;
             if let Ok(cells) = FormulaCells::maybe_stale(&origin.path, &origin.sheet) {
-                let cells: Vec<(u64, usize)> = (cells.cells().iter())
-                    .map(|&(row, col)| (u64::from(row) + 1, col as usize))
+                let last = self.rows.iter().map(|r| r.line).max().unwrap_or(0);
+                let cols = u32::try_from(self.columns.names.len()).unwrap_or(u32::MAX);
+                let end = (u32::try_from(last).unwrap_or(u32::MAX), cols);
+                let cells: Vec<(u64, usize)> = (cells.positions(end).into_iter())
+                    .map(|(row, col)| (u64::from(row) + 1, col as usize))
+                    .filter(|&(line, col)| self.formula_without_result(line) != Some(col))
                     .collect();
                 self.mark_stale(&cells);
             }

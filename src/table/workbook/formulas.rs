@@ -17,12 +17,20 @@ use quick_xml::Reader;
 
 use super::WorkbookError;
 
-/// The cells of a sheet holding a formula (row and column from 0, in the sheet's order), to
-/// be asked of in that order.
+/// The cells of a sheet holding a formula (row and column from 0), to be asked of in the
+/// sheet's order.
 #[derive(Debug, Default)]
 pub struct FormulaCells {
+    /// Cells with an `<f>` of their own, in order.
     cells: Vec<(u32, u32)>,
+    /// The ranges an array or data-table formula fills (first and last cell), beyond its
+    /// first cell: their other cells hold the results alone, as Excel saves them. By first
+    /// row.
+    ranges: Vec<((u32, u32), (u32, u32))>,
+    /// The next cell and range not yet passed, and the ranges over the row asked of.
     at: usize,
+    next_range: usize,
+    open: Vec<((u32, u32), (u32, u32))>,
 }
 
 impl FormulaCells {
@@ -37,29 +45,61 @@ impl FormulaCells {
         if !super::inplace::recalc_pending(path) {
             return Ok(FormulaCells::none());
         }
-        let cells = scan(path, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
-        Ok(FormulaCells { cells, at: 0 })
+        let (cells, mut ranges) =
+            scan(path, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
+        ranges.sort_unstable();
+        Ok(FormulaCells {
+            cells,
+            ranges,
+            ..FormulaCells::default()
+        })
     }
 
-    /// Whether the cell at `pos` holds a formula; cells are asked of in the sheet's order
-    /// (a cell before the last one asked of is not found again).
+    /// Whether the cell at `pos` holds a formula or a result of one; cells are asked of in
+    /// the sheet's order (a cell before the last one asked of is not found again).
     pub fn is_formula(&mut self, pos: (u32, u32)) -> bool {
         while self.cells.get(self.at).is_some_and(|&c| c < pos) {
             self.at += 1;
         }
-        self.cells.get(self.at) == Some(&pos)
+        if self.cells.get(self.at) == Some(&pos) {
+            return true;
+        }
+        if self.ranges.is_empty() {
+            return false;
+        }
+        let (row, col) = pos;
+        while let Some(&r) = self.ranges.get(self.next_range).filter(|r| r.0 .0 <= row) {
+            self.open.push(r);
+            self.next_range += 1;
+        }
+        self.open.retain(|&(_, (last_row, _))| last_row >= row);
+        (self.open.iter()).any(|&((first_row, first), (_, last))| {
+            first_row <= row && (first..=last).contains(&col)
+        })
     }
 
-    /// Every formula cell, in order.
-    pub fn cells(&self) -> &[(u32, u32)] {
-        &self.cells
+    /// Every cell holding a formula or a result of one, up to row and column `end` (the
+    /// last of the sheet's values: past them an array's range holds nothing), in order.
+    pub fn positions(&self, end: (u32, u32)) -> Vec<(u32, u32)> {
+        let mut all = self.cells.clone();
+        for &((r0, c0), (r1, c1)) in &self.ranges {
+            for row in r0..=r1.min(end.0) {
+                all.extend((c0..=c1.min(end.1)).map(|col| (row, col)));
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        all
     }
 }
 
 /// The cells of sheet `sheet` holding a formula: an `<f>` with text, or one of a shared,
-/// array or data-table formula (a shared formula's copy has none of its own). Positions are
-/// counted as calamine counts them where a row or cell leaves its reference out.
-fn scan(path: &Path, sheet: &str) -> Result<Vec<(u32, u32)>, String> {
+/// array or data-table formula (a shared formula's copy has none of its own); and the ranges
+/// array and data-table formulas fill. Positions are counted as calamine counts them where a
+/// row or cell leaves its reference out.
+type Found = (Vec<(u32, u32)>, Vec<((u32, u32), (u32, u32))>);
+
+fn scan(path: &Path, sheet: &str) -> Result<Found, String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
     let part = super::inplace::sheet_part(&mut zip, sheet).map_err(|e| e.to_string())?;
@@ -67,11 +107,15 @@ fn scan(path: &Path, sheet: &str) -> Result<Vec<(u32, u32)>, String> {
     // looked for as bytes first, many times faster than reading the XML.
     let entry = zip.by_name(&part).map_err(|e| e.to_string())?;
     if !has_formula_tag(entry).map_err(|e| e.to_string())? {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let entry = zip.by_name(&part).map_err(|e| e.to_string())?;
     let mut xml = Reader::from_reader(BufReader::with_capacity(1 << 16, entry));
-    let (mut buf, mut cells) = (Vec::new(), Vec::new());
+    // As calamine reads a sheet: an empty `<row/>` or `<c/>` counts as one, and an end tag
+    // is not checked against its start.
+    xml.config_mut().expand_empty_elements = true;
+    xml.config_mut().check_end_names = false;
+    let (mut buf, mut cells, mut ranges) = (Vec::new(), Vec::new(), Vec::new());
     let (mut row, mut col) = (0u32, 0u32);
     // The cell being read, and whether a formula was found in it.
     let mut cell: Option<((u32, u32), bool)> = None;
@@ -103,14 +147,24 @@ fn scan(path: &Path, sheet: &str) -> Result<Vec<(u32, u32)>, String> {
                 }
                 col = col.saturating_add(1);
             }
-            Event::Empty(e) if e.local_name().as_ref() == "f" => {
-                if let Some((_, found)) = cell.as_mut() {
-                    *found |= has_kind(&e)?;
-                }
-            }
             Event::Start(e) if e.local_name().as_ref() == "f" => {
+                let kind = attr(&e, "t")?;
                 if let Some((_, found)) = cell.as_mut() {
-                    *found |= has_kind(&e)?;
+                    *found |= matches!(kind.as_deref(), Some("shared" | "array" | "dataTable"));
+                    // An array's or a data table's other cells hold its results alone.
+                    if matches!(kind.as_deref(), Some("array" | "dataTable")) {
+                        if let Some(r) = attr(&e, "ref")? {
+                            let (first, last) = match r.split_once(':') {
+                                Some((a, b)) => (reference(a)?, reference(b)?),
+                                None => (reference(&r)?, reference(&r)?),
+                            };
+                            if first != last {
+                                let top = (first.0.min(last.0), first.1.min(last.1));
+                                let bottom = (first.0.max(last.0), first.1.max(last.1));
+                                ranges.push((top, bottom));
+                            }
+                        }
+                    }
                 }
                 in_formula = true;
             }
@@ -128,12 +182,24 @@ fn scan(path: &Path, sheet: &str) -> Result<Vec<(u32, u32)>, String> {
     }
     // In the sheet's order, as they are asked of (a sheet out of order is refused by its reader).
     cells.sort_unstable();
-    Ok(cells)
+    Ok((cells, ranges))
 }
 
-/// Whether the bytes `read` gives hold an `<f>` element's tag (`<f>`, `<f t=…`, `<f/>`).
+/// Whether `bytes` hold an `<f>` element's tag (`<f>`, `<f t=…`, `<f/>`, or with a prefix,
+/// `<x:f>`; a `:f` in text makes only a needless reading of the XML). A tag cut at the end
+/// of `bytes` is not found.
+pub(super) fn holds_formula_tag(bytes: &[u8]) -> bool {
+    let after = |i: usize| {
+        bytes
+            .get(i + 2)
+            .is_some_and(|b| matches!(b, b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n'))
+    };
+    memchr::memmem::find_iter(bytes, b"<f").any(after)
+        || memchr::memmem::find_iter(bytes, b":f").any(after)
+}
+
+/// Whether the bytes `read` gives hold an `<f>` element's tag ([`holds_formula_tag`]).
 fn has_formula_tag(mut read: impl Read) -> std::io::Result<bool> {
-    let finder = memchr::memmem::Finder::new(b"<f");
     let mut buf = vec![0u8; 1 << 18];
     // Bytes kept from the read before: a tag may straddle two reads.
     let mut kept = 0;
@@ -144,32 +210,15 @@ fn has_formula_tag(mut read: impl Read) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         };
         let end = kept + n;
-        let at_end = n == 0;
-        let found = finder
-            .find_iter(&buf[..end])
-            .any(|i| match buf[..end].get(i + 2) {
-                Some(b) => matches!(b, b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n'),
-                // A tag cut at the read's end is looked at again with the bytes after it.
-                None => false,
-            });
-        if found {
+        if holds_formula_tag(&buf[..end]) {
             return Ok(true);
         }
-        if at_end {
+        if n == 0 {
             return Ok(false);
         }
         kept = end.min(2);
         buf.copy_within(end - kept..end, 0);
     }
-}
-
-/// Whether the `<f>` element `e` is of a shared, array or data-table formula: one even
-/// without text of its own (a shared formula's copy).
-fn has_kind(e: &BytesStart<'_>) -> Result<bool, String> {
-    Ok(matches!(
-        attr(e, "t")?.as_deref(),
-        Some("shared" | "array" | "dataTable")
-    ))
 }
 
 /// The value of attribute `name` of `e`, as its raw bytes.
@@ -239,6 +288,7 @@ mod tests {
             (b"<c><f>A1</f></c>", true),
             (b"<c><f\n>A1</f></c>", true),
             (b"<c><f/></c>", true),
+            (b"<x:c><x:f>H2+4</x:f><x:v>10</x:v></x:c>", true),
             (b"<font/><fill/><filterColumn/><c><v>1</v></c>", false),
             (b"<f", false),
         ] {
@@ -270,22 +320,35 @@ mod tests {
     }
 
     proptest! {
-        /// Where rows and cells leave their references out, the cells found holding formulas
-        /// are at the places calamine's reader gives them.
+        /// Where rows and cells leave their references out, or are empty elements (`<row/>`,
+        /// `<c/>`), the cells found holding formulas are at the places calamine's reader
+        /// gives them.
         #[test]
         fn formula_cells_are_where_calamine_reads_them(
             rows in prop::collection::vec(
-                (any::<bool>(), prop::collection::vec(prop::option::of(0u8..11), 0..6)),
+                (
+                    any::<bool>(),
+                    any::<bool>(),
+                    prop::collection::vec((prop::option::of(0u8..11), any::<bool>()), 0..6),
+                ),
                 0..6,
             )
         ) {
             let mut xml = String::new();
-            for (i, (numbered, cells)) in rows.iter().enumerate() {
+            for (i, (numbered, empty, cells)) in rows.iter().enumerate() {
                 let row = i + 2;
-                xml += &if *numbered { format!(r#"<row r="{row}">"#) } else { "<row>".into() };
-                for col in cells {
+                let r = if *numbered { format!(r#" r="{row}""#) } else { String::new() };
+                if *empty {
+                    xml += &format!("<row{r}/>");
+                    continue;
+                }
+                xml += &format!("<row{r}>");
+                for (col, blank) in cells {
                     let r = col.map_or(String::new(), |c| format!(r#" r="{}{row}""#, (b'A' + c) as char));
-                    xml += &format!("<c{r}><f>1+1</f><v>2</v></c>");
+                    xml += &match blank {
+                        true => format!("<c{r}/>"),
+                        false => format!("<c{r}><f>1+1</f><v>2</v></c>"),
+                    };
                 }
                 xml += "</row>";
             }
@@ -294,10 +357,13 @@ mod tests {
             write_hand_book(&path, xml.as_bytes(), b"", "").unwrap();
             let (cells, failed) = by_calamine(&path, "道路");
             prop_assume!(failed.is_none());
-            let mut read: Vec<(u32, u32)> =
-                cells.iter().map(|c| c.0).filter(|&(row, _)| row > 0).collect();
+            let mut read: Vec<(u32, u32)> = cells
+                .iter()
+                .filter(|c| c.0 .0 > 0 && c.1 == "2")
+                .map(|c| c.0)
+                .collect();
             read.sort_unstable();
-            prop_assert_eq!(scan(&path, "道路").unwrap(), read);
+            prop_assert_eq!(scan(&path, "道路").unwrap().0, read);
         }
     }
 }

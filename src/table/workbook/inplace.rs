@@ -410,7 +410,8 @@ pub(super) fn recalc_pending(path: &Path) -> bool {
                     .try_get_attribute("fullCalcOnLoad")
                     .ok()
                     .flatten()
-                    .is_some_and(|a| matches!(a.value.as_ref(), "1" | "true"));
+                    // XML's booleans allow white space around them.
+                    .is_some_and(|a| matches!(a.value.trim(), "1" | "true"));
             }
             Ok(Event::Eof) | Err(_) => return false,
             _ => {}
@@ -428,13 +429,8 @@ fn has_formulas(zip: &mut ZipArchive<File>) -> Result<bool, SaveError> {
         .collect();
     for name in names {
         let xml = read_entry(zip, &name)?;
-        let finder = memchr::memmem::Finder::new(b"<f");
-        if finder.find_iter(&xml).any(|i| {
-            matches!(
-                xml.get(i + 2),
-                Some(b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n')
-            )
-        }) {
+        // `<f>`, or `<x:f>` in a sheet whose tags carry a prefix.
+        if super::formulas::holds_formula_tag(&xml) {
             return Ok(true);
         }
     }

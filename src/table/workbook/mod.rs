@@ -414,19 +414,15 @@ pub fn open_with(
                     crate::table::row::not_a_segment(&record, &columns).is_none()
                 };
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
+                // A formula with no saved result is said to be one, not an old one.
+                let end = range.end().unwrap_or_default();
                 let stale = formulas::FormulaCells::maybe_stale(path, &name)?
-                    .cells()
-                    .iter()
-                    .filter(|&&pos| {
-                        // A formula with no value is one without a saved result.
-                        range.get_value(pos).is_some_and(|v| match v {
-                            Data::Empty => false,
-                            Data::String(s) => !s.is_empty(),
-                            _ => true,
-                        })
+                    .positions(end)
+                    .into_iter()
+                    .map(|(row, col)| (u64::from(row) + 1, col as usize))
+                    .filter(|&(line, col)| {
+                        line > header_line && no_result.binary_search(&(line, col)).is_err()
                     })
-                    .map(|&(row, col)| (u64::from(row) + 1, col as usize))
-                    .filter(|&(line, _)| line > header_line)
                     .collect();
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {

@@ -661,8 +661,8 @@ impl<'a> SheetRead<'a> {
             if no_result {
                 self.row.no_result.push(col);
             }
-            // A formula with no value is one without a saved result, not an old one.
-            if formula && !self.text.is_empty() {
+            // A formula with no saved result is said to be one, not an old one.
+            if formula && !no_result {
                 self.row.stale.push(col);
             }
             if !self.text.is_empty() {
@@ -853,7 +853,16 @@ fn judged(columns: &Columns, row: SheetRow, missing: Option<(usize, Problem)>) -
     match missing {
         Some((col, problem)) => {
             let mut ends = Vec::new();
-            if crate::table::row::is_totals_row(&row.record(&mut ends), columns) {
+            let record = row.record(&mut ends);
+            // A note row's text may be a formula's too (`="备注：共"&COUNTA(…)&"段"`): only
+            // a segment's results matter.
+            let none_of_ours = match problem {
+                Problem::StaleResult => {
+                    crate::table::row::not_a_segment(&record, columns).is_some()
+                }
+                _ => crate::table::row::is_totals_row(&record, columns),
+            };
+            if none_of_ours {
                 BookItem::Row(row)
             } else {
                 BookItem::NoResult(no_result_error(columns, row.line, col, problem))

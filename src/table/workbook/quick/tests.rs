@@ -1867,3 +1867,75 @@ fn a_formula_filled_down_whose_results_may_be_out_of_date_is_refused_not_read() 
         "{recalculated:#?}"
     );
 }
+
+/// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
+/// result saved is empty text (`IF(H2="","",…)`, F1) and the cells an array formula fills
+/// beside its own (F2) are results that may be out of date, refused as any; a note row whose
+/// text is a formula's (F6) is a note, not refused; tags with a prefix (`<x:c>`, `<x:f>`, F3)
+/// and an end tag spelled otherwise than its start (`</ROW>`, F8) are read as calamine reads
+/// them; and white space around the request's `1` is the request (F11).
+#[test]
+fn every_form_of_a_formulas_result_is_refused_where_it_may_be_out_of_date() {
+    let text =
+        |cell: &str, s: &str| format!(r#"<c r="{cell}" t="inlineStr"><is><t>{s}</t></is></c>"#);
+    let segment = |row: u32, id: &str, cost: &str| {
+        format!(
+            r#"<row r="{row}">{}{}{}{}<c r="E{row}"><v>4.5</v></c><c r="F{row}"><v>1</v></c>{cost}</row>"#,
+            text(&format!("A{row}"), id),
+            text(&format!("B{row}"), "天马乡"),
+            text(&format!("C{row}"), "画青村"),
+            text(&format!("D{row}"), "通村"),
+        )
+    };
+    let rows = [
+        segment(2, "E1", r#"<c r="G2" t="str"><f>IF(F2="","",F2*800000)</f><v></v></c>"#),
+        segment(3, "E2", r#"<c r="G3"><f t="array" ref="G3:G4">F3:F4*800000</f><v>800000</v></c>"#),
+        segment(4, "E3", r#"<c r="G4"><v>800000</v></c>"#),
+        segment(5, "E4", r#"<c r="G5"><v>800000</v></c>"#),
+        r#"<row r="6"><c r="A6" t="str"><f>"备注：共"&amp;COUNTA(A2:A5)&amp;"段"</f><v>备注：共4段</v></c></row>"#
+            .to_string(),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let old = |line: u64| {
+        format!(
+            "no result {:?}",
+            crate::table::RowError {
+                column: Some("cost".into()),
+                ..crate::table::RowError::row(line, crate::table::Problem::StaleResult)
+            }
+        )
+    };
+    for calc in [
+        r#"<calcPr fullCalcOnLoad="1"/>"#,
+        r#"<calcPr fullCalcOnLoad=" 1 "/>"#,
+    ] {
+        let path = by_hand(dir.path(), &rows, "", calc);
+        agrees(&path);
+        refused_alike(&path);
+        let read = batch_rows(&path, true);
+        assert_eq!(read[1..4], [old(2), old(3), old(4)], "{read:#?}");
+        assert!(read[4].starts_with("row 5 [\"E4\""), "{read:#?}");
+        assert!(read[5].starts_with("row 6 [\"备注：共4段\","), "{read:#?}");
+        assert_eq!(read.len(), 6);
+    }
+    // With prefixes, and end tags spelled in capitals.
+    let prefixed = rows
+        .replace("<c ", "<x:c ")
+        .replace("</c>", "</x:c>")
+        .replace("<f", "<x:f")
+        .replace("</f>", "</x:f>")
+        .replace("<v>", "<x:v>")
+        .replace("</v>", "</x:v>")
+        .replace("</row>", "</ROW>");
+    let path = by_hand(dir.path(), &prefixed, "", r#"<calcPr fullCalcOnLoad="1"/>"#);
+    let read = batch_rows(&path, false);
+    assert_eq!(read[1..4], [old(2), old(3), old(4)], "{read:#?}");
+    // Recalculated: every result is read.
+    let path = by_hand(dir.path(), &rows, "", "");
+    let read = batch_rows(&path, true);
+    assert!(
+        read[1..5].iter().all(|r| r.starts_with("row ")),
+        "{read:#?}"
+    );
+}
