@@ -84,6 +84,9 @@ pub struct App {
     /// Whether the workbook's save was refused for a reason a copy as .xlsx would keep (a
     /// shared formula, a sheet that moved): the save-as prompt then says a .csv name.
     pub(super) csv_only: bool,
+    /// Whether the table's formulas were said to keep their results as last saved (once, at
+    /// the first edit of a workbook whose rows hold them).
+    pub(super) formulas_said: bool,
     /// The merged cells of the workbook saved in place, read the first time a cell of it is
     /// edited, with the file as it was then.
     pub(super) merges: Option<Merges>,
@@ -207,6 +210,7 @@ impl App {
             quit_after_save: false,
             new_file_within: None,
             csv_only: false,
+            formulas_said: false,
             merges: None,
             overlay_scroll: 0,
             overlay_max: std::cell::Cell::new(0),

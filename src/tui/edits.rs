@@ -173,6 +173,7 @@ impl App {
             }
             Ok(()) => {
                 self.status = None;
+                self.say_formulas_once();
                 let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
                 let computed_by_variant = self.doc.variant_errors(row, self.lang).is_empty();
                 let warned_before = self.warning(row).is_some();
@@ -193,6 +194,28 @@ impl App {
                 true
             }
         }
+    }
+
+    /// At the first edit of a workbook whose segments' rows hold formulas in columns roadsub
+    /// reads, says that their results are shown as last saved: an edit that feeds one leaves
+    /// its result as it was until Excel or WPS recalculates it.
+    fn say_formulas_once(&mut self) {
+        if self.formulas_said {
+            return;
+        }
+        self.formulas_said = true;
+        let Some((cell, formula)) =
+            (self.doc.sheet.workbook.as_ref()).and_then(|o| o.formula.clone())
+        else {
+            return;
+        };
+        self.say_owned(
+            match self.lang {
+                Lang::En => format!("note: the table's rows hold formulas (the first: {cell}, {formula}); their results are shown as last saved: roadsub does not recalculate them after an edit"),
+                Lang::Zh => format!("注意：表中各行含有公式（第一个：{cell}，{formula}）；显示的是上次保存的计算结果，roadsub 不会在编辑后重新计算"),
+            },
+            false,
+        );
     }
 
     /// The warning row `row`'s notes hold (a cost per km outside the plausible range), said.

@@ -1302,3 +1302,35 @@ fn a_save_that_leaves_formulas_to_be_recalculated_refuses_the_rows_that_read_the
         assert!(again.doc.is_good(0) && !again.doc.is_good(1));
     }
 }
+
+/// A workbook whose segments' rows hold formulas (整合资金 `=H2+4`): roadsub shows their
+/// results as last saved and cannot recalculate them, so an edit that feeds one (县配套)
+/// leaves its result as it was. The first edit says so, once; a table without formulas says
+/// nothing.
+#[test]
+fn the_first_edit_of_a_workbook_with_formulas_says_their_results_are_not_recalculated() {
+    for (lang, said) in [
+        (
+            Lang::En,
+            "note: the table's rows hold formulas (the first: I2, =H2+4); their results are shown as last saved: roadsub does not recalculate them after an edit",
+        ),
+        (
+            Lang::Zh,
+            "注意：表中各行含有公式（第一个：I2，=H2+4）；显示的是上次保存的计算结果，roadsub 不会在编辑后重新计算",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        crate::table::workbook::tests::plan_with_formula(&path);
+        let mut app = open(&path, lang);
+        app.col = 7;
+        assert!(app.commit_edit("16"));
+        assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some(said));
+        assert!(app.commit_edit("17"));
+        assert_eq!(app.status, None, "said once");
+    }
+    let (mut app, _dir, _path) = open_copy(Lang::En);
+    app.col = 5;
+    assert!(app.commit_edit("5"), "{:?}", app.status);
+    assert_eq!(app.status, None);
+}
