@@ -68,8 +68,15 @@ impl From<ReadError> for TableError {
 /// file, or one of the system's names for a stream (`/dev/stdin`, `/dev/fd/0`, `/proc/…/fd/…`)
 /// even when a file is redirected to it.
 fn through_a_pipe(file: &str) -> bool {
-    file.starts_with("/dev/")
-        || file.starts_with("/proc/")
+    let fd_of_proc = file.strip_prefix("/proc/").and_then(|rest| {
+        let (process, fd) = rest.split_once('/')?;
+        let process_named = ["self", "thread-self"].contains(&process)
+            || process.bytes().all(|b| b.is_ascii_digit());
+        Some(process_named && fd.starts_with("fd/"))
+    });
+    file == "/dev/stdin"
+        || file.starts_with("/dev/fd/")
+        || fd_of_proc == Some(true)
         || std::fs::metadata(file).is_ok_and(|m| !m.is_file())
 }
 

@@ -173,7 +173,6 @@ impl App {
             }
             Ok(()) => {
                 self.status = None;
-                self.say_formulas_once();
                 let op = Op::set(row, &self.doc.sheet.rows[row], col, value);
                 let computed_by_variant = self.doc.variant_errors(row, self.lang).is_empty();
                 let warned_before = self.warning(row).is_some();
@@ -190,6 +189,10 @@ impl App {
                 if computed_by_variant && !theirs.is_empty() {
                     let what = self.describe_change(&op);
                     self.say_owned(format!("{what} · {}", theirs.join("; ")), true);
+                }
+                // Said when nothing more pressing is: kept for a later edit otherwise.
+                if self.status.is_none() {
+                    self.say_formulas_once();
                 }
                 true
             }

@@ -124,6 +124,13 @@ fn an_xlsx_on_standard_input_is_told_to_give_a_file_path() {
         .stderr_first_line(&format!(
         "{renamed}: is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it"
     ));
+    // Named through /proc, a file is still a file (review 18b, N5).
+    let through_proc = format!("/proc/self/root{}", env.path("plan.csv").display());
+    env.roadsub(&["batch", &through_proc])
+        .expect_code(1)
+        .stderr_first_line(&format!(
+            "{through_proc}: is an Excel workbook (.xlsx) under another name; rename it to .xlsx to read it"
+        ));
 }
 
 /// E1's cost the formula `=F2*800000` (its result 1600000 saved), E2's a number, as

@@ -64,18 +64,23 @@ impl FormulaCells {
         if self.cells.get(self.at) == Some(&pos) {
             return true;
         }
-        if self.ranges.is_empty() {
-            return false;
-        }
         let (row, col) = pos;
+        self.spans(row)
+            .any(|(first, last)| (first..=last).contains(&col))
+    }
+
+    /// The columns (first and last) that array and data-table formulas fill on row `row`,
+    /// asked of in the sheet's order as [`FormulaCells::is_formula`] is: a cell there with no
+    /// element of its own is a result the workbook does not hold.
+    pub fn spans(&mut self, row: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         while let Some(&r) = self.ranges.get(self.next_range).filter(|r| r.0 .0 <= row) {
             self.open.push(r);
             self.next_range += 1;
         }
         self.open.retain(|&(_, (last_row, _))| last_row >= row);
-        (self.open.iter()).any(|&((first_row, first), (_, last))| {
-            first_row <= row && (first..=last).contains(&col)
-        })
+        (self.open.iter())
+            .filter(move |&&((first_row, _), _)| first_row <= row)
+            .map(|&((_, first), (_, last))| (first, last))
     }
 
     /// Every cell holding a formula or a result of one, up to row and column `end` (the

@@ -459,40 +459,101 @@ fn without_element(xml: &[u8], word: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// workbook.xml with `fullCalcOnLoad="1"` on its `calcPr` (added when missing), so formulas
-/// are recalculated from the saved values when the workbook is next opened.
-fn full_calc_on_load(xml: &[u8]) -> Result<Vec<u8>, String> {
+/// workbook.xml with `fullCalcOnLoad="1"` on its `calcPr` (added when missing, set whatever
+/// it said), so formulas are recalculated from the saved values when the workbook is next
+/// opened. Tags may carry the workbook's prefix (`<x:calcPr>`).
+pub(super) fn full_calc_on_load(xml: &[u8]) -> Result<Vec<u8>, String> {
     let text = std::str::from_utf8(xml).map_err(|e| e.to_string())?;
-    if let Some(at) = text.find("<calcPr") {
+    let prefix = open_tag(text, "workbook").map_or(String::new(), |(_, name)| {
+        name.strip_suffix("workbook")
+            .unwrap_or_default()
+            .to_string()
+    });
+    if let Some((at, _)) = open_tag(text, "calcPr") {
         let end = at + text[at..].find('>').ok_or("calcPr")?;
         let tag = &text[at..=end];
-        if tag.contains("fullCalcOnLoad=") {
-            let fixed = tag
-                .replace("fullCalcOnLoad=\"0\"", "fullCalcOnLoad=\"1\"")
-                .replace("fullCalcOnLoad=\"false\"", "fullCalcOnLoad=\"1\"");
-            return Ok([&text[..at], &fixed, &text[end + 1..]]
-                .concat()
-                .into_bytes());
-        }
-        return Ok([&text[..at + 7], " fullCalcOnLoad=\"1\"", &text[at + 7..]]
+        let fixed = match attribute_span(tag, "fullCalcOnLoad") {
+            Some((from, to)) => [&tag[..from], "fullCalcOnLoad=\"1\"", &tag[to..]].concat(),
+            None => {
+                let name_end = tag.find(|c: char| c.is_whitespace() || c == '/' || c == '>');
+                let name_end = name_end.ok_or("calcPr")?;
+                [&tag[..name_end], " fullCalcOnLoad=\"1\"", &tag[name_end..]].concat()
+            }
+        };
+        return Ok([&text[..at], &fixed, &text[end + 1..]]
             .concat()
             .into_bytes());
     }
     // calcPr follows these elements, whichever come last.
+    let p = &prefix;
     for after in [
-        "</definedNames>",
-        "<definedNames/>",
-        "</externalReferences>",
-        "</functionGroups>",
-        "<functionGroups/>",
-        "</sheets>",
+        format!("</{p}definedNames>"),
+        format!("<{p}definedNames/>"),
+        format!("</{p}externalReferences>"),
+        format!("</{p}functionGroups>"),
+        format!("<{p}functionGroups/>"),
+        format!("</{p}sheets>"),
     ] {
-        if let Some(at) = text.find(after) {
+        if let Some(at) = text.find(&after) {
             let at = at + after.len();
-            return Ok([&text[..at], "<calcPr fullCalcOnLoad=\"1\"/>", &text[at..]]
-                .concat()
-                .into_bytes());
+            let calc = format!("<{p}calcPr fullCalcOnLoad=\"1\"/>");
+            return Ok([&text[..at], &calc, &text[at..]].concat().into_bytes());
         }
     }
     Err("no sheets".into())
+}
+
+/// The first start (or empty) tag of local name `local` in `xml`, with or without a prefix:
+/// where its `<` is, and its name as written (`x:calcPr`).
+fn open_tag(xml: &str, local: &str) -> Option<(usize, String)> {
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+    let bytes = xml.as_bytes();
+    for (i, _) in xml.match_indices(local) {
+        let after = bytes.get(i + local.len()).copied();
+        if !after.is_some_and(|c| c.is_ascii_whitespace() || c == b'/' || c == b'>') {
+            continue;
+        }
+        match bytes.get(i.wrapping_sub(1)) {
+            Some(b'<') if i > 0 => return Some((i - 1, local.to_string())),
+            Some(b':') if i > 0 => {
+                let mut at = i - 1;
+                while at > 0 && name_char(bytes[at - 1]) {
+                    at -= 1;
+                }
+                if at > 0 && bytes[at - 1] == b'<' && at < i - 1 {
+                    return Some((at - 1, xml[at..i + local.len()].to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where attribute `name` (its name, `=`, its quoted value) lies in `tag`, if it is there.
+fn attribute_span(tag: &str, name: &str) -> Option<(usize, usize)> {
+    let bytes = tag.as_bytes();
+    for (from, _) in tag.match_indices(name) {
+        if !bytes
+            .get(from.wrapping_sub(1))
+            .is_some_and(u8::is_ascii_whitespace)
+        {
+            continue;
+        }
+        let mut at = from + name.len();
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if bytes.get(at) != Some(&b'=') {
+            continue;
+        }
+        at += 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let quote = *bytes.get(at).filter(|q| matches!(q, b'"' | b'\''))?;
+        let close = at + 1 + tag[at + 1..].find(char::from(quote))?;
+        return Some((from, close + 1));
+    }
+    None
 }

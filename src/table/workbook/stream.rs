@@ -678,6 +678,17 @@ impl<'a> SheetRead<'a> {
     fn take_row(&mut self, done: u64) -> Result<(), Option<WorkbookError>> {
         match &self.header {
             Some(columns) => {
+                // The cells an array formula fills in this row's known columns, with an
+                // element or not (the sheet read whole has them all).
+                let row0 = u32::try_from(done - 1).unwrap_or(u32::MAX);
+                let width = u32::try_from(columns.names.len()).unwrap_or(u32::MAX);
+                for (first, last) in self.stale.spans(row0) {
+                    for col in (first..=last.min(width.saturating_sub(1))).map(|c| c as usize) {
+                        if !self.row.stale.contains(&col) && !self.row.no_result.contains(&col) {
+                            self.row.stale.push(col);
+                        }
+                    }
+                }
                 let (path, name) = (self.path, self.name);
                 let fill = self.fill.as_mut().expect("made with the header");
                 let load = || merged::merges(path, name);
@@ -827,7 +838,7 @@ fn item(
     let known = |&c: &usize| columns.field_at(c).is_some();
     let missing = match row.no_result.iter().copied().find(known) {
         Some(c) => Some((c, Problem::NoSavedResult)),
-        None => (row.stale.iter().copied().find(known)).map(|c| (c, Problem::StaleResult)),
+        None => (row.stale.iter().copied().filter(known).min()).map(|c| (c, Problem::StaleResult)),
     };
     let width = columns.names.len();
     let padded = row.fields().chain(std::iter::repeat(""));

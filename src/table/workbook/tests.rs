@@ -3165,3 +3165,54 @@ fn a_formula_in_a_column_roadsub_does_not_read_blocks_no_copy() {
         .unwrap()
         .contains("\nA1,天马乡,画青村,通村,4.5,2,1200000,A1x"));
 }
+
+/// Review 18b, N2 and N3: a save in place of a workbook whose tags carry a prefix
+/// (`<x:workbook>`) failed ("no sheets"), and one whose request said no in another spelling
+/// (`fullCalcOnLoad='0'`, `" 0 "`) was left saying no, so Excel showed, and roadsub read, the
+/// formulas' old results. The request is set, or added where it is missing, in every form.
+#[test]
+fn the_request_to_recalculate_is_set_in_every_spelling_of_the_workbook_part() {
+    let set = |xml: &str| {
+        String::from_utf8(super::inplace::full_calc_on_load(xml.as_bytes()).unwrap()).unwrap()
+    };
+    let sheets = r#"<sheets><sheet name="道路" sheetId="1" r:id="rId1"/></sheets>"#;
+    for (calc, want) in [
+        (
+            r#"<calcPr calcId="191029"/>"#,
+            r#"<calcPr fullCalcOnLoad="1" calcId="191029"/>"#,
+        ),
+        (
+            r#"<calcPr fullCalcOnLoad='0' calcId="1"/>"#,
+            r#"<calcPr fullCalcOnLoad="1" calcId="1"/>"#,
+        ),
+        (
+            r#"<calcPr calcId="1" fullCalcOnLoad=" 0 "/>"#,
+            r#"<calcPr calcId="1" fullCalcOnLoad="1"/>"#,
+        ),
+        (
+            r#"<calcPr fullCalcOnLoad = "false"></calcPr>"#,
+            r#"<calcPr fullCalcOnLoad="1"></calcPr>"#,
+        ),
+        ("", r#"<calcPr fullCalcOnLoad="1"/>"#),
+    ] {
+        let xml = format!("<workbook>{sheets}{calc}</workbook>");
+        assert_eq!(
+            set(&xml),
+            format!("<workbook>{sheets}{want}</workbook>"),
+            "{calc}"
+        );
+        let prefixed = |x: &str| {
+            x.replace("<workbook>", r#"<x:workbook xmlns:x="main">"#)
+                .replace("</workbook>", "</x:workbook>")
+                .replace("<sheet", "<x:sheet")
+                .replace("</sheets>", "</x:sheets>")
+                .replace("<calcPr", "<x:calcPr")
+                .replace("</calcPr>", "</x:calcPr>")
+        };
+        assert_eq!(
+            set(&prefixed(&xml)),
+            prefixed(&format!("<workbook>{sheets}{want}</workbook>")),
+            "{calc}"
+        );
+    }
+}

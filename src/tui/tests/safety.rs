@@ -1334,3 +1334,29 @@ fn the_first_edit_of_a_workbook_with_formulas_says_their_results_are_not_recalcu
     assert!(app.commit_edit("5"), "{:?}", app.status);
     assert_eq!(app.status, None);
 }
+
+/// Review 18b, N4: the note on formulas was taken as said when a more pressing message (a
+/// cost far out of range) took its place, and never shown. It waits for an edit that says
+/// nothing else.
+#[test]
+fn the_note_on_formulas_waits_for_an_edit_that_says_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    crate::table::workbook::tests::plan_with_formula(&path);
+    let mut app = open(&path, Lang::En);
+    app.col = 6;
+    assert!(app.commit_edit("520000万"));
+    let said = app.status.as_ref().unwrap().text.clone();
+    assert!(!said.starts_with("note:"), "{said}");
+    app.col = 7;
+    assert!(app.commit_edit("16"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("note: the table's rows hold formulas"),
+        "{:?}",
+        app.status
+    );
+}

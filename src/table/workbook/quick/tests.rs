@@ -1889,11 +1889,13 @@ fn every_form_of_a_formulas_result_is_refused_where_it_may_be_out_of_date() {
     };
     let rows = [
         segment(2, "E1", r#"<c r="G2" t="str"><f>IF(F2="","",F2*800000)</f><v></v></c>"#),
-        segment(3, "E2", r#"<c r="G3"><f t="array" ref="G3:G4">F3:F4*800000</f><v>800000</v></c>"#),
+        segment(3, "E2", r#"<c r="G3"><f t="array" ref="G3:G5">F3:F5*800000</f><v>800000</v></c>"#),
         segment(4, "E3", r#"<c r="G4"><v>800000</v></c>"#),
-        segment(5, "E4", r#"<c r="G5"><v>800000</v></c>"#),
+        // An array's cell with no element of its own (N1): a result not held, refused alike.
+        segment(5, "E4", ""),
         r#"<row r="6"><c r="A6" t="str"><f>"备注：共"&amp;COUNTA(A2:A5)&amp;"段"</f><v>备注：共4段</v></c></row>"#
             .to_string(),
+        segment(7, "E5", r#"<c r="G7"><v>800000</v></c>"#),
     ]
     .concat();
     let dir = tempfile::tempdir().unwrap();
@@ -1914,10 +1916,10 @@ fn every_form_of_a_formulas_result_is_refused_where_it_may_be_out_of_date() {
         agrees(&path);
         refused_alike(&path);
         let read = batch_rows(&path, true);
-        assert_eq!(read[1..4], [old(2), old(3), old(4)], "{read:#?}");
-        assert!(read[4].starts_with("row 5 [\"E4\""), "{read:#?}");
+        assert_eq!(read[1..5], [old(2), old(3), old(4), old(5)], "{read:#?}");
         assert!(read[5].starts_with("row 6 [\"备注：共4段\","), "{read:#?}");
-        assert_eq!(read.len(), 6);
+        assert!(read[6].starts_with("row 7 [\"E5\""), "{read:#?}");
+        assert_eq!(read.len(), 7);
     }
     // With prefixes, and end tags spelled in capitals.
     let prefixed = rows
@@ -1930,12 +1932,9 @@ fn every_form_of_a_formulas_result_is_refused_where_it_may_be_out_of_date() {
         .replace("</row>", "</ROW>");
     let path = by_hand(dir.path(), &prefixed, "", r#"<calcPr fullCalcOnLoad="1"/>"#);
     let read = batch_rows(&path, false);
-    assert_eq!(read[1..4], [old(2), old(3), old(4)], "{read:#?}");
+    assert_eq!(read[1..5], [old(2), old(3), old(4), old(5)], "{read:#?}");
     // Recalculated: every result is read.
     let path = by_hand(dir.path(), &rows, "", "");
     let read = batch_rows(&path, true);
-    assert!(
-        read[1..5].iter().all(|r| r.starts_with("row ")),
-        "{read:#?}"
-    );
+    assert!(read[1..].iter().all(|r| r.starts_with("row ")), "{read:#?}");
 }
