@@ -6,7 +6,9 @@
 //!
 //! The sheet's XML is read through once on its own. calamine's readers give a copy of a
 //! shared formula (`<f t="shared" si="0"/>`, the form Excel saves down a filled column) as a
-//! plain value, so neither they nor the quick reader (which follows them) can say it.
+//! plain value, so neither they nor the quick reader (which follows them) can say it. A batch
+//! reading the sheet with the quick reader reads it so only once the reader met a formula's
+//! tag ([`holds_formula_tag`]); before, the sheet is looked through for one as bytes.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -45,6 +47,12 @@ impl FormulaCells {
         if !super::inplace::recalc_pending(path) {
             return Ok(FormulaCells::none());
         }
+        FormulaCells::of_sheet(path, sheet)
+    }
+
+    /// The formula cells of sheet `sheet` of the workbook at `path`, whether it asks to be
+    /// recalculated or not: for a reader that knows it asks, and met a formula's tag.
+    pub fn of_sheet(path: &Path, sheet: &str) -> Result<FormulaCells, WorkbookError> {
         let (cells, mut ranges) =
             scan(path, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
         ranges.sort_unstable();
@@ -194,13 +202,13 @@ fn scan(path: &Path, sheet: &str) -> Result<Found, String> {
 /// `<x:f>`; a `:f` in text makes only a needless reading of the XML). A tag cut at the end
 /// of `bytes` is not found.
 pub(super) fn holds_formula_tag(bytes: &[u8]) -> bool {
-    let after = |i: usize| {
-        bytes
-            .get(i + 2)
-            .is_some_and(|b| matches!(b, b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n'))
-    };
-    memchr::memmem::find_iter(bytes, b"<f").any(after)
-        || memchr::memmem::find_iter(bytes, b":f").any(after)
+    // One pass for the rarer byte of both: a sheet's tags hold few `f`s, its `<`s are many.
+    memchr::memchr_iter(b'f', bytes).any(|i| {
+        i > 0
+            && matches!(bytes[i - 1], b'<' | b':')
+            && (bytes.get(i + 1))
+                .is_some_and(|b| matches!(b, b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n'))
+    })
 }
 
 /// Whether the bytes `read` gives hold an `<f>` element's tag ([`holds_formula_tag`]).

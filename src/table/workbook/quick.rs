@@ -195,6 +195,8 @@ impl Quick {
             row: 0,
             col: 0,
             ended: false,
+            watch: false,
+            formula_tag: false,
         };
         cells.prelude()?;
         Ok(cells)
@@ -203,6 +205,10 @@ impl Quick {
 
 /// How many bytes of a sheet are inflated at a time.
 const BLOCK: usize = 256 * 1024;
+
+/// The bytes of a formula's tag a read may end with and the next one complete (`<f` or
+/// `:f`, and the byte after it), less one.
+const FORMULA_TAG_CUT: usize = 2;
 
 struct Strings<'a> {
     text: &'a str,
@@ -241,6 +247,10 @@ pub struct SheetCells<'a> {
     col: u32,
     /// The sheet's data has ended.
     ended: bool,
+    /// Whether the bytes read are looked through for a formula's tag, and whether one was
+    /// found ([`SheetCells::watch_formulas`]).
+    watch: bool,
+    formula_tag: bool,
 }
 
 /// What scanning the bytes at hand gave.
@@ -285,6 +295,11 @@ impl SheetCells<'_> {
             }
         }
         self.buf.truncate(filled);
+        if self.watch && !self.formula_tag {
+            // A tag cut by the read before is unread still, so its bytes are kept.
+            let from = start.saturating_sub(FORMULA_TAG_CUT);
+            self.formula_tag = super::formulas::holds_formula_tag(&self.buf[from..]);
+        }
         // calamine's XML reader fails on bytes that are not UTF-8 anywhere in the part; a
         // character cut at the end waits for the next read.
         match simdutf8::compat::from_utf8(&self.buf[self.valid..]) {
@@ -293,6 +308,22 @@ impl SheetCells<'_> {
             Err(_) => return Err(Unsure),
         }
         Ok(())
+    }
+
+    /// Looks through the sheet's bytes for a formula's tag from now on (those read already
+    /// too): [`SheetCells::formula_tag`] then says whether one was read, before any cell
+    /// holding a formula, or a result an array formula fills, is given. For a workbook that
+    /// asks to be recalculated when opened, whose formulas' results may be out of date: most
+    /// hold none, and so need not be read twice.
+    pub fn watch_formulas(&mut self) {
+        self.watch = true;
+        self.formula_tag = super::formulas::holds_formula_tag(&self.buf);
+    }
+
+    /// Whether a formula's tag was among the bytes read since
+    /// [`SheetCells::watch_formulas`] (and before it).
+    pub fn formula_tag(&self) -> bool {
+        self.formula_tag
     }
 
     /// Skips to the sheet's data: past `<sheetData>`, the end when it is `<sheetData/>`.

@@ -8,6 +8,7 @@
 //! and .ods: those sheets are read whole.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use std::fs::File;
@@ -447,7 +448,7 @@ fn by_calamine<'a, B: Cells + 'a>(
     out: &'a SyncSender<Batch>,
 ) -> impl FnMut(&str) -> SheetDone + 'a {
     move |name| {
-        let mut sheet = SheetRead::new(name, path, options, head, out)?;
+        let mut sheet = SheetRead::new(name, path, options, head, out)?.looked_for_formulas()?;
         let mut next = book.cells(path, name).map_err(Some)?;
         finished(sheet.run(&mut next))
     }
@@ -495,14 +496,26 @@ fn read_xlsx(
     read_each(names, head, |name| {
         let mut sheet = SheetRead::new(name, path, options, head, out)?;
         if let Ok(mut cells) = quick.cells(name) {
-            let mut next: CellReader =
-                Box::new(move |text| cells.next(text).map_err(|_: Unsure| CellError::Unsure));
+            // Its formula cells are looked for only if it holds a formula's tag.
+            if sheet.unlooked {
+                cells.watch_formulas();
+            }
+            let tag = Rc::clone(&sheet.tag);
+            let mut next: CellReader = Box::new(move |text| {
+                let cell = cells.next(text).map_err(|_: Unsure| CellError::Unsure);
+                tag.set(cells.formula_tag());
+                cell
+            });
             match sheet.run(&mut next) {
                 Err(SheetStop::Unsure) => {}
                 done => return finished(done),
             }
         }
-        // calamine reads on from the cell the quick reader stopped at, in the same file.
+        // calamine reads on from the cell the quick reader stopped at, in the same file; it
+        // meets formulas' tags unseen.
+        if let Err(e) = sheet.look_for_formulas() {
+            return sheet.fail_with(e);
+        }
         let book = match &mut slow {
             Some(b) => b,
             None => match reopen(path, stamp) {
@@ -588,6 +601,11 @@ struct SheetRead<'a> {
     /// The sheet's formula cells when the workbook asks to be recalculated when opened: their
     /// saved results may be out of date ([`FormulaCells::maybe_stale`]).
     stale: FormulaCells,
+    /// Whether the workbook asks so, and its formula cells are not yet looked for: they are
+    /// once the quick reader meets a formula's tag (`tag`; most such sheets hold none), or
+    /// before calamine reads a cell.
+    unlooked: bool,
+    tag: Rc<std::cell::Cell<bool>>,
 }
 
 impl<'a> SheetRead<'a> {
@@ -613,8 +631,25 @@ impl<'a> SheetRead<'a> {
             text: String::new(),
             cells: 0,
             last: None,
-            stale: FormulaCells::maybe_stale(path, name)?,
+            stale: FormulaCells::none(),
+            unlooked: super::inplace::recalc_pending(path),
+            tag: Rc::default(),
         })
+    }
+
+    /// The sheet's formula cells looked for, if the workbook asks to be recalculated and they
+    /// were not yet ([`SheetRead::unlooked`]).
+    fn look_for_formulas(&mut self) -> Result<(), WorkbookError> {
+        if std::mem::take(&mut self.unlooked) {
+            self.stale = FormulaCells::of_sheet(self.path, self.name)?;
+        }
+        Ok(())
+    }
+
+    /// [`SheetRead::look_for_formulas`] before any cell is read, the failure the sheet's.
+    fn looked_for_formulas(mut self) -> Result<Self, Option<WorkbookError>> {
+        self.look_for_formulas().map_err(Some)?;
+        Ok(self)
     }
 
     /// The sheet cannot be read: an error for the batch once the header was sent, else this
@@ -637,6 +672,12 @@ impl<'a> SheetRead<'a> {
                 Err(CellError::Failed(e)) => return self.fail_with(e).map_err(SheetStop::Done),
                 Err(CellError::Unsure) => return Err(SheetStop::Unsure),
             };
+            // Before the cell is looked at, and the row before it taken.
+            if self.tag.get() {
+                if let Err(e) = self.look_for_formulas() {
+                    return self.fail_with(e).map_err(SheetStop::Done);
+                }
+            }
             let line = cell.as_ref().map(|c| u64::from(c.0 .0) + 1);
             if let Some(done) = self.row.line.filter(|&l| Some(l) != line) {
                 if self.row.finish() {

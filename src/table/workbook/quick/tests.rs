@@ -1868,6 +1868,78 @@ fn a_formula_filled_down_whose_results_may_be_out_of_date_is_refused_not_read() 
     );
 }
 
+/// A workbook asking to be recalculated has its formula cells looked for only once the quick
+/// reader meets a formula's tag (most such workbooks hold none): a tag whose bytes one read
+/// of the sheet ends and the next begins, or that either holds whole, is met before its
+/// cell is given, and the cell's result is refused, as the sheet read whole refuses it.
+#[test]
+fn a_formulas_tag_wherever_a_read_cuts_it_is_met_before_its_cell() {
+    let row = |n: u32, cost: &str| {
+        format!(
+            concat!(
+                r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c>"#,
+                r#"<c r="B{n}" t="inlineStr"><is><t>天马乡</t></is></c>"#,
+                r#"<c r="C{n}" t="inlineStr"><is><t>画青村</t></is></c>"#,
+                r#"<c r="D{n}" t="inlineStr"><is><t>通村</t></is></c>"#,
+                r#"<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>"#,
+                r#"<c r="G{n}">{cost}</c></row>"#
+            ),
+            n = n,
+            cost = cost
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The sheet's bytes before its rows, as the workbook holds them.
+    let before = {
+        let path = by_hand(dir.path(), "", "", "");
+        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        sheet.len() - "</sheetData></worksheet>".len()
+    };
+    let recalc = r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#;
+    // The sheet is read `BLOCK` bytes at a time from its start: the second read begins there.
+    for tag_at in super::BLOCK - 3..=super::BLOCK + 1 {
+        let mut rows = String::new();
+        let mut n = 2;
+        let formula = |n: u32| row(n, &format!("<f>F{n}*800000</f><v>800000</v>"));
+        while before + rows.len() + 2 * formula(n).len() < tag_at {
+            rows.push_str(&row(n, "<v>800000</v>"));
+            n += 1;
+        }
+        // Spaces between rows put the tag where it is wanted.
+        let formula = formula(n);
+        let to_tag = formula.find("<f>").unwrap();
+        let pad = tag_at - (before + rows.len() + to_tag);
+        rows.push_str(&" ".repeat(pad));
+        rows.push_str(&formula);
+        rows.push_str(&row(n + 1, "<v>800000</v>"));
+        let path = by_hand(dir.path(), &rows, "", recalc);
+        let read = batch_rows(&path, true);
+        refused_alike(&path);
+        let line = u64::from(n);
+        let old = format!(
+            "no result {:?}",
+            crate::table::RowError {
+                column: Some("cost".into()),
+                ..crate::table::RowError::row(line, crate::table::Problem::StaleResult)
+            }
+        );
+        let at = usize::try_from(n - 1).unwrap();
+        assert_eq!(read[at], old, "the tag at byte {tag_at}");
+        assert!(read[at - 1].starts_with(&format!("row {} ", n - 1)));
+        assert!(read[at + 1].starts_with(&format!("row {} ", n + 1)));
+        assert_eq!(read.len(), at + 2);
+        // Asking not to be recalculated, the result is read.
+        let fresh = batch_rows(&by_hand(dir.path(), &rows, "", ""), true);
+        assert!(fresh[at].starts_with(&format!("row {n} ")), "{}", fresh[at]);
+    }
+}
+
 /// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
 /// result saved is empty text (`IF(H2="","",…)`, F1) and the cells an array formula fills
 /// beside its own (F2) are results that may be out of date, refused as any; a note row whose
