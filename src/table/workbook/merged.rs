@@ -220,6 +220,18 @@ impl Fill {
         self.filled = [false; SHOWN.len()];
     }
 
+    /// The columns it fills: township, village and class, those the table has.
+    pub fn columns(&self) -> &[usize] {
+        &self.cols
+    }
+
+    /// The columns of the cells [`Fill::fill`] filled in the row it was last given.
+    pub fn filled(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.cols.iter().zip(self.filled))
+            .filter(|&(_, filled)| filled)
+            .map(|(&c, _)| c)
+    }
+
     /// Fills `row`, the next row of the table, from `before`, the row before it (`None` when
     /// it is not at hand: nothing is filled); `load` gives the sheet's merges when they are
     /// first needed.
@@ -293,6 +305,27 @@ impl Fill {
     }
 }
 
+/// A cell filled from the row above shows what that row's cell holds: where that is a
+/// formula's result with none saved, or one that may be out of date (`cells`: row from 1
+/// and column, in order), so is the filled cell's, and its row is refused for it as the
+/// merge's first row is. `taken`: each cell filled and the row it was filled from, in order.
+pub fn carry_down(cells: &mut Vec<(u64, usize)>, taken: &[((u64, usize), u64)]) {
+    if cells.is_empty() {
+        return;
+    }
+    let mut marked: std::collections::HashSet<(u64, usize)> = cells.iter().copied().collect();
+    let before = cells.len();
+    for &((line, col), from) in taken {
+        // In order: a cell filled from a filled one is found marked already.
+        if marked.contains(&(from, col)) && marked.insert((line, col)) {
+            cells.push((line, col));
+        }
+    }
+    if cells.len() > before {
+        cells.sort_unstable();
+    }
+}
+
 /// Why a save that writes into merged cells is refused: an edited cell (`(line, col)`) under
 /// a merge of more than one cell (what it holds would be hidden, or change what the other
 /// rows show), or a deleted row (`deleted`) holding the first cell of a merge whose other
@@ -363,6 +396,25 @@ mod tests {
             let cut = (0..=cut).rev().find(|&i| cell.is_char_boundary(i)).unwrap_or(0);
             prop_assert_eq!(merge_cells_tag(&cell.as_bytes()[..cut]), None);
         }
+    }
+
+    /// A cell filled from a marked one is marked, down a chain of filled rows; a cell filled
+    /// from another column's mark, or not filled, is not; the cells stay in order.
+    #[test]
+    fn a_mark_is_carried_down_the_cells_filled_from_it() {
+        let mut cells = vec![(3, 1), (3, 3), (9, 2)];
+        let taken = [
+            ((4, 3), 3),
+            ((5, 3), 4),
+            ((5, 2), 4),
+            ((7, 3), 6),
+            ((10, 2), 9),
+        ];
+        super::carry_down(&mut cells, &taken);
+        assert_eq!(cells, [(3, 1), (3, 3), (4, 3), (5, 3), (9, 2), (10, 2)]);
+        let mut none = Vec::new();
+        super::carry_down(&mut none, &taken);
+        assert!(none.is_empty());
     }
 
     #[test]

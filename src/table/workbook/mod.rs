@@ -385,21 +385,27 @@ pub fn open_with(
                     .collect();
                 // Township, village and class as merged cells show them.
                 let mut fill = merged::Fill::new(&columns, header_line);
+                // Each cell filled, and the row it was filled from.
+                let mut taken = Vec::new();
                 for i in 0..table.len() {
                     let (done, rest) = table.split_at_mut(i);
                     fill.fill(&mut rest[0], done.last(), &columns, || match &book {
                         calamine::Sheets::Xls(xls) => merged::from_xls(xls, &name),
                         _ => merged::merges(path, &name),
                     })?;
+                    if let Some(before) = done.last() {
+                        taken.extend(fill.filled().map(|c| ((rest[0].line, c), before.line)));
+                    }
                 }
                 // A number typed where its cell's own format would show a unit beside it is
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
                 let (numeric, dates) = column_kinds(&range, header_line);
                 let formulas = formula_range(&mut book, path, &name)?;
-                let no_result = match &formulas {
+                let mut no_result = match &formulas {
                     Some(formulas) => formulas_without_result(&range, formulas, header_line),
                     None => Vec::new(),
                 };
+                merged::carry_down(&mut no_result, &taken);
                 // In a column roadsub reads, of the segments' rows: a 合计 row's sums, a 序号
                 // of `=ROW()-1` or a 备注 are none of its computing.
                 let segment = |line: u64, col: usize| {
@@ -416,7 +422,7 @@ pub fn open_with(
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
                 // A formula with no saved result is said to be one, not an old one.
                 let end = range.end().unwrap_or_default();
-                let stale = formulas::FormulaCells::maybe_stale(path, &name)?
+                let mut stale = formulas::FormulaCells::maybe_stale(path, &name)?
                     .positions(end)
                     .into_iter()
                     .map(|(row, col)| (u64::from(row) + 1, col as usize))
@@ -424,6 +430,7 @@ pub fn open_with(
                         line > header_line && no_result.binary_search(&(line, col)).is_err()
                     })
                     .collect();
+                merged::carry_down(&mut stale, &taken);
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,

@@ -599,13 +599,27 @@ struct SheetRead<'a> {
     cells: u64,
     last: Option<(u32, u32)>,
     /// The sheet's formula cells when the workbook asks to be recalculated when opened: their
-    /// saved results may be out of date ([`FormulaCells::maybe_stale`]).
+    /// saved results may be out of date ([`FormulaCells::of_sheet`], once looked for).
     stale: FormulaCells,
     /// Whether the workbook asks so, and its formula cells are not yet looked for: they are
     /// once the quick reader meets a formula's tag (`tag`; most such sheets hold none), or
     /// before calamine reads a cell.
     unlooked: bool,
     tag: Rc<std::cell::Cell<bool>>,
+    /// The last row, when it was refused for a formula's result: the rows below fill their
+    /// merged cells from it all the same.
+    refused_last: Option<SheetRow>,
+    /// The last row's cells of the columns merges fill that hold a formula's result refused
+    /// ([`item`]).
+    marks: Vec<(usize, Mark)>,
+}
+
+/// What a cell holds that its row is refused for: a formula's result with none saved, or
+/// one that may be out of date.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    NoResult,
+    Stale,
 }
 
 impl<'a> SheetRead<'a> {
@@ -634,6 +648,8 @@ impl<'a> SheetRead<'a> {
             stale: FormulaCells::none(),
             unlooked: super::inplace::recalc_pending(path),
             tag: Rc::default(),
+            refused_last: None,
+            marks: Vec::new(),
         })
     }
 
@@ -735,11 +751,15 @@ impl<'a> SheetRead<'a> {
                 let load = || merged::merges(path, name);
                 let before = match self.batch.last() {
                     Some(BookItem::Row(row)) => Some(row),
-                    Some(BookItem::NoResult(_)) => None,
+                    Some(BookItem::NoResult(_)) => self.refused_last.as_ref(),
                     None => self.sent_last.as_ref(),
                 };
-                match item(columns, &self.row, done, fill, before, load) {
-                    Ok(item) => self.batch.push(item),
+                let marks = &mut self.marks;
+                match item(columns, &self.row, done, fill, (before, marks), load) {
+                    Ok((item, refused)) => {
+                        self.refused_last = refused;
+                        self.batch.push(item);
+                    }
                     Err(e) => {
                         let _ = self.out.send(Err(e));
                         return Err(None);
@@ -749,7 +769,7 @@ impl<'a> SheetRead<'a> {
                     let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
                     self.sent_last = match full.last() {
                         Some(BookItem::Row(row)) => Some(row.clone()),
-                        _ => None,
+                        _ => self.refused_last.take(),
                     };
                     if self.out.send(Ok(full)).is_err() {
                         return Err(None);
@@ -867,20 +887,18 @@ fn finished(run: Result<bool, SheetStop>) -> SheetDone {
 
 /// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it, its
 /// township, village and class as merged cells show them (`fill`, from `before`, the row
-/// before it; `load` gives the merges).
+/// before it; `load` gives the merges); and the row itself when it is refused, to fill the
+/// rows below from. `marks` are the cells of the row before, in the columns merges fill,
+/// that hold a formula's result refused: a cell filled from one is refused alike, as the
+/// sheet read whole refuses it ([`merged::carry_down`]); they become this row's.
 fn item(
     columns: &Columns,
     row: &Row,
     line: u64,
     fill: &mut merged::Fill,
-    before: Option<&SheetRow>,
+    (before, marks): (Option<&SheetRow>, &mut Vec<(usize, Mark)>),
     load: impl FnOnce() -> Result<Vec<merged::Merge>, WorkbookError>,
-) -> Result<BookItem, WorkbookError> {
-    let known = |&c: &usize| columns.field_at(c).is_some();
-    let missing = match row.no_result.iter().copied().find(known) {
-        Some(c) => Some((c, Problem::NoSavedResult)),
-        None => (row.stale.iter().copied().filter(known).min()).map(|c| (c, Problem::StaleResult)),
-    };
+) -> Result<(BookItem, Option<SheetRow>), WorkbookError> {
     let width = columns.names.len();
     let padded = row.fields().chain(std::iter::repeat(""));
     let mut sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
@@ -894,7 +912,38 @@ fn item(
     } else {
         fill.none();
     }
-    Ok(judged(columns, sheet_row, missing))
+    // Nearly every row: no formula's result refused in it, or above it to fill from.
+    if marks.is_empty() && row.no_result.is_empty() && row.stale.is_empty() {
+        return Ok((BookItem::Row(sheet_row), None));
+    }
+    let taken = |mark: Mark| {
+        let marks = &*marks;
+        fill.filled().filter(move |&c| marks.contains(&(c, mark)))
+    };
+    let known = |&c: &usize| columns.field_at(c).is_some();
+    let no_result = row.no_result.iter().copied().chain(taken(Mark::NoResult));
+    let stale = row.stale.iter().copied().chain(taken(Mark::Stale));
+    let missing = match no_result.filter(known).min() {
+        Some(c) => Some((c, Problem::NoSavedResult)),
+        None => stale.filter(known).min().map(|c| (c, Problem::StaleResult)),
+    };
+    let mut now: Vec<(usize, Mark)> = (taken(Mark::NoResult).map(|c| (c, Mark::NoResult)))
+        .chain(taken(Mark::Stale).map(|c| (c, Mark::Stale)))
+        .collect();
+    for &c in fill.columns() {
+        if row.no_result.contains(&c) {
+            now.push((c, Mark::NoResult));
+        } else if row.stale.contains(&c) {
+            now.push((c, Mark::Stale));
+        }
+    }
+    *marks = now;
+    let kept = missing.is_some().then(|| sheet_row.clone());
+    let item = judged(columns, sheet_row, missing);
+    let refused = matches!(item, BookItem::NoResult(_))
+        .then_some(kept)
+        .flatten();
+    Ok((item, refused))
 }
 
 /// A row, or why it cannot be computed when a cell it needs (`missing`) is a formula with

@@ -2651,6 +2651,133 @@ fn a_township_merged_down_its_column_is_read_on_every_row_it_shows_on() {
     }
 }
 
+/// The defect (review 18b, F10): a class merged down its column (D3:D5) whose first cell is
+/// a formula, in a workbook asking to be recalculated when opened, was refused on row 3 alone
+/// as a result that may be out of date; a batch then said "类别 is empty" of rows 4–5, and
+/// the table view, explain, compare and notice computed them from that result. Every row the
+/// merge fills is refused for it now, streamed and whole alike, and in the table view.
+#[test]
+fn a_merged_cell_showing_a_formulas_result_refuses_every_row_it_fills() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..6u32 {
+        ws.write_string(r, 0, format!("A{r}")).unwrap();
+        ws.write_string(r, 1, "天马乡").unwrap();
+        ws.write_string(r, 2, "画青村").unwrap();
+        ws.write_number(r, 4, 4.5).unwrap();
+        ws.write_number(r, 5, 1.0).unwrap();
+        ws.write_number(r, 6, 800_000.0).unwrap();
+    }
+    ws.merge_range(2, 3, 4, 3, "", &Format::new()).unwrap();
+    let shown = Formula::new(r#"="通村""#).set_result("通村");
+    ws.write_formula(2, 3, shown).unwrap();
+    ws.write_string(1, 3, "通组").unwrap();
+    ws.write_string(5, 3, "通组").unwrap();
+    book.save(&path).unwrap();
+    assert!(super::inplace::recalc_pending(&path));
+
+    let options = HeaderOptions::default();
+    let (_, _, items) = super::stream::rows(&path, None, &options).unwrap();
+    let streamed = items_said(items.map(Result::unwrap));
+    let whole = super::open_with(&path, None, &options).unwrap();
+    let whole = items_said(super::stream::whole(whole).2.into_iter());
+    let stale = |line: u64| format!("{line} Some(\"类别\") StaleResult");
+    assert_eq!(
+        streamed,
+        ["row 2".into(), stale(3), stale(4), stale(5), "row 6".into()]
+    );
+    assert_eq!(whole, streamed);
+    // The table view: each row under the merge holds the result read.
+    let sheet = Sheet::load(&path).unwrap();
+    let marked: Vec<Option<usize>> = (sheet.rows.iter())
+        .map(|r| sheet.formula_maybe_stale(r))
+        .collect();
+    assert_eq!(marked, [None, Some(3), Some(3), Some(3), None]);
+}
+
+/// How a batch gets each item of a workbook's table: a row by its line, or why it is refused.
+fn items_said(items: impl Iterator<Item = BookItem>) -> Vec<String> {
+    items
+        .map(|item| match item {
+            BookItem::Row(row) => format!("row {}", row.line),
+            BookItem::NoResult(e) => format!("{} {:?} {:?}", e.line, e.column, e.problem),
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Any sheet of townships merged down their column or written on each row, some of them
+    /// a formula's result in a workbook asking to be recalculated when opened: every row
+    /// whose township is such a result, its own cell's or that of the merge it lies under,
+    /// is refused for it, and every other row read; streamed and whole alike.
+    #[test]
+    fn every_row_showing_a_formulas_result_by_a_merge_is_refused_for_it(
+        runs in prop::collection::vec((1u32..5, any::<bool>(), any::<bool>()), 1..7),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let mut expected = Vec::new();
+        let mut r = 1u32;
+        for (i, &(len, merged, formula)) in runs.iter().enumerate() {
+            let town = format!("乡{i}");
+            let write_town = |ws: &mut rust_xlsxwriter::Worksheet, row: u32| match formula {
+                true => ws
+                    .write_formula(row, 1, Formula::new(format!("=\"{town}\"")).set_result(&town))
+                    .map(|_| ()),
+                false => ws.write_string(row, 1, &town).map(|_| ()),
+            };
+            let merge = merged && len > 1;
+            for k in 0..len {
+                let row = r + k;
+                if k == 0 || !merge {
+                    write_town(ws, row).unwrap();
+                }
+                ws.write_string(row, 0, format!("R{row}")).unwrap();
+                ws.write_string(row, 2, "村").unwrap();
+                ws.write_string(row, 3, "通村").unwrap();
+                ws.write_number(row, 4, 4.5).unwrap();
+                ws.write_number(row, 5, 1.0).unwrap();
+                ws.write_number(row, 6, 100.0).unwrap();
+                let line = row + 1;
+                expected.push(match formula {
+                    true => format!("{line} Some(\"乡镇\") StaleResult"),
+                    false => format!("row {line}"),
+                });
+            }
+            if merge {
+                ws.merge_range(r, 1, r + len - 1, 1, "", &Format::new()).unwrap();
+                write_town(ws, r).unwrap();
+            }
+            r += len;
+        }
+        book.save(&path).unwrap();
+        let options = HeaderOptions::default();
+        let (_, _, items) = super::stream::rows(&path, None, &options).unwrap();
+        let streamed = items_said(items.map(Result::unwrap));
+        let whole = super::open_with(&path, None, &options).unwrap();
+        let whole = items_said(super::stream::whole(whole).2.into_iter());
+        prop_assert_eq!(&streamed, &whole);
+        prop_assert_eq!(streamed, expected);
+    }
+}
+
 /// What is written into merged cells would be hidden under the merge (an edit of B4 under
 /// B3:B5 shows in no program) or change what other rows show (an edit of B3): such a save
 /// is refused, and so is deleting the row that holds a merge's value while rows it shows on
