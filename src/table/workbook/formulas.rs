@@ -162,7 +162,8 @@ fn scan(path: &Path, sheet: &str) -> Result<Found, String> {
             }
             Event::Start(e) if e.local_name().as_ref() == "f" => {
                 let kind = attr(&e, "t")?;
-                if let Some((_, found)) = cell.as_mut() {
+                if let Some((pos, found)) = cell.as_mut() {
+                    let pos = *pos;
                     *found |= matches!(kind.as_deref(), Some("shared" | "array" | "dataTable"));
                     // An array's or a data table's other cells hold its results alone.
                     if matches!(kind.as_deref(), Some("array" | "dataTable")) {
@@ -174,6 +175,16 @@ fn scan(path: &Path, sheet: &str) -> Result<Found, String> {
                             if first != last {
                                 let top = (first.0.min(last.0), first.1.min(last.1));
                                 let bottom = (first.0.max(last.0), first.1.max(last.1));
+                                // Its formula is in its first cell, as spreadsheet programs
+                                // save one: cells above it, read before it was met (a batch
+                                // looks for formulas only once it meets one), may not be its.
+                                if top != pos {
+                                    let cell = super::patch::column_name(pos.1);
+                                    return Err(format!(
+                                        "the array formula in {cell}{} fills {r}, which does not begin at its cell",
+                                        u64::from(pos.0) + 1
+                                    ));
+                                }
                                 ranges.push((top, bottom));
                             }
                         }

@@ -1940,6 +1940,60 @@ fn a_formulas_tag_wherever_a_read_cuts_it_is_met_before_its_cell() {
     }
 }
 
+/// Review 19, D1: an array formula whose range begins above its own cell (`G1600` filling
+/// `G2:G1600`; spreadsheet programs save one in its first cell) met past the sheet's first
+/// read let a batch compute the rows above that read as plain values, where the sheet read
+/// whole refused them. Such a workbook is refused as damaged, near or far, streamed or whole,
+/// nothing of it computed.
+#[test]
+fn an_array_formula_filling_cells_above_its_own_is_refused_as_damage() {
+    let row = |n: u32, cost: &str| {
+        format!(
+            concat!(
+                r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c>"#,
+                r#"<c r="B{n}" t="inlineStr"><is><t>天马乡</t></is></c>"#,
+                r#"<c r="C{n}" t="inlineStr"><is><t>画青村</t></is></c>"#,
+                r#"<c r="D{n}" t="inlineStr"><is><t>通村</t></is></c>"#,
+                r#"<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>"#,
+                r#"<c r="G{n}">{cost}</c></row>"#
+            ),
+            n = n,
+            cost = cost
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let recalc = r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#;
+    // Past the first read (about 315 bytes a row), and within it.
+    for last in [2000u32, 20] {
+        let mut rows: String = (2..last).map(|n| row(n, "<v>800000</v>")).collect();
+        let array = format!(r#"<f t="array" ref="G2:G{last}">E2:E{last}*1</f><v>800000</v>"#);
+        rows.push_str(&row(last, &array));
+        let path = by_hand(dir.path(), &rows, "", recalc);
+        let said = format!(
+            "the array formula in G{last} fills G2:G{last}, which does not begin at its cell"
+        );
+        let read = batch_rows(&path, true);
+        assert!(
+            read.iter()
+                .any(|r| r.starts_with("error") && r.contains(&said)),
+            "{last}: {read:#?}"
+        );
+        // Within the first read, before any row (past it, a batch writes none of the rows
+        // before: the table is not read).
+        if last < 100 {
+            assert!(
+                read.iter().all(|r| !r.starts_with("row ")),
+                "{last}: {read:#?}"
+            );
+        }
+        let whole = crate::table::workbook::open_with(&path, None, &HeaderOptions::default());
+        let Err(e) = whole else {
+            panic!("{last}: read whole");
+        };
+        assert!(format!("{e:?}").contains(&said), "{e:?}");
+    }
+}
+
 /// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
 /// result saved is empty text (`IF(H2="","",…)`, F1) and the cells an array formula fills
 /// beside its own (F2) are results that may be out of date, refused as any; a note row whose
