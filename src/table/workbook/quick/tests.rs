@@ -1994,6 +1994,58 @@ fn an_array_formula_filling_cells_above_its_own_is_refused_as_damage() {
     }
 }
 
+/// Review 19, D3: the sheet's formula cells were looked for in the part named exactly as the
+/// workbook's relationships name it, where the readers find it in any case and with `\\`
+/// for `/` (as calamine does): a workbook whose part is `xl/worksheets/Sheet1.xml` was
+/// refused whole as damaged when it asked to be recalculated. Its formula's row is refused
+/// for its result alone now, as with the part's name in its own case, streamed and whole.
+#[test]
+fn formulas_are_looked_for_in_the_sheets_part_wherever_the_readers_find_it() {
+    let cell = |col: char, n: u32, s: &str| {
+        format!(r#"<c r="{col}{n}" t="inlineStr"><is><t>{s}</t></is></c>"#)
+    };
+    let rows: String = (2..6)
+        .map(|n| {
+            let cost = match n {
+                4 => format!(r#"<c r="G{n}"><f>F{n}*800000</f><v>800000</v></c>"#),
+                _ => format!(r#"<c r="G{n}"><v>800000</v></c>"#),
+            };
+            format!(
+                r#"<row r="{n}">{}{}{}{}<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>{cost}</row>"#,
+                cell('A', n, &format!("E{n}")),
+                cell('B', n, "天马乡"),
+                cell('C', n, "画青村"),
+                cell('D', n, "通村"),
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let recalc = r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#;
+    let path = by_hand(dir.path(), &rows, "", recalc);
+    let expected = batch_rows(&path, true);
+    assert!(expected[3].contains("StaleResult"), "{expected:#?}");
+    for renamed in ["xl/worksheets/Sheet1.xml", "xl\\worksheets\\sheet1.xml"] {
+        let moved = dir.path().join("moved.xlsx");
+        let mut from = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let mut to = zip::ZipWriter::new(File::create(&moved).unwrap());
+        for i in 0..from.len() {
+            let mut part = from.by_index(i).unwrap();
+            let name = match part.name().unwrap().as_ref() {
+                "xl/worksheets/sheet1.xml" => renamed.to_string(),
+                other => other.to_string(),
+            };
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+            to.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            to.write_all(&bytes).unwrap();
+        }
+        to.finish().unwrap();
+        assert_eq!(batch_rows(&moved, true), expected, "{renamed}");
+        refused_alike(&moved);
+    }
+}
+
 /// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
 /// result saved is empty text (`IF(H2="","",…)`, F1) and the cells an array formula fills
 /// beside its own (F2) are results that may be out of date, refused as any; a note row whose
