@@ -47,14 +47,14 @@ impl FormulaCells {
         if !super::inplace::recalc_pending(path) {
             return Ok(FormulaCells::none());
         }
-        FormulaCells::of_sheet(path, sheet)
+        FormulaCells::of_sheet(&File::open(path).map_err(WorkbookError::Io)?, sheet)
     }
 
-    /// The formula cells of sheet `sheet` of the workbook at `path`, whether it asks to be
+    /// The formula cells of sheet `sheet` of the workbook `file`, whether it asks to be
     /// recalculated or not: for a reader that knows it asks, and met a formula's tag.
-    pub fn of_sheet(path: &Path, sheet: &str) -> Result<FormulaCells, WorkbookError> {
+    pub fn of_sheet(file: &File, sheet: &str) -> Result<FormulaCells, WorkbookError> {
         let (cells, mut ranges) =
-            scan(path, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
+            scan(file, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
         ranges.sort_unstable();
         Ok(FormulaCells {
             cells,
@@ -112,10 +112,11 @@ impl FormulaCells {
 /// row or cell leaves its reference out.
 type Found = (Vec<(u32, u32)>, Vec<((u32, u32), (u32, u32))>);
 
-fn scan(path: &Path, sheet: &str) -> Result<Found, String> {
+fn scan(file: &File, sheet: &str) -> Result<Found, String> {
     // The part the sheet's cells are read from, found as the readers find it (a name in
-    // another case, `\` for `/`); else as a save in place finds it.
-    let open = || File::open(path).map_err(|e| e.to_string());
+    // another case, `\` for `/`); else as a save in place finds it. The file opened once,
+    // read in turn (each archive finds its place in it itself).
+    let open = || file.try_clone().map_err(|e| e.to_string());
     let part = match super::quick::Quick::sheet_part(open()?, sheet) {
         Ok((_, part)) => part,
         Err(_) => {
@@ -395,7 +396,8 @@ mod tests {
                 .map(|c| c.0)
                 .collect();
             read.sort_unstable();
-            prop_assert_eq!(scan(&path, "道路").unwrap().0, read);
+            let file = std::fs::File::open(&path).unwrap();
+            prop_assert_eq!(scan(&file, "道路").unwrap().0, read);
         }
     }
 }

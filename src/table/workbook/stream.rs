@@ -495,6 +495,7 @@ fn read_xlsx(
     let mut slow: Option<Xlsx<BufReader<File>>> = None;
     read_each(names, head, |name| {
         let mut sheet = SheetRead::new(name, path, options, head, out)?;
+        sheet.stamp = stamp;
         if let Ok(mut cells) = quick.cells(name) {
             // Its formula cells are looked for only if it holds a formula's tag.
             if sheet.unlooked {
@@ -606,6 +607,9 @@ struct SheetRead<'a> {
     /// before calamine reads a cell.
     unlooked: bool,
     tag: Rc<std::cell::Cell<bool>>,
+    /// The workbook as first opened, when known: its formula cells are looked for in it, not
+    /// in a file saved over it since.
+    stamp: Option<Stamp>,
     /// The last row, when it was refused for a formula's result: the rows below fill their
     /// merged cells from it all the same.
     refused_last: Option<SheetRow>,
@@ -648,6 +652,7 @@ impl<'a> SheetRead<'a> {
             stale: FormulaCells::none(),
             unlooked: super::inplace::recalc_pending(path),
             tag: Rc::default(),
+            stamp: None,
             refused_last: None,
             marks: Vec::new(),
         })
@@ -657,7 +662,11 @@ impl<'a> SheetRead<'a> {
     /// were not yet ([`SheetRead::unlooked`]).
     fn look_for_formulas(&mut self) -> Result<(), WorkbookError> {
         if std::mem::take(&mut self.unlooked) {
-            self.stale = FormulaCells::of_sheet(self.path, self.name)?;
+            let file = match self.stamp {
+                Some(stamp) => reopen_file(self.path, Some(stamp))?,
+                None => File::open(self.path).map_err(WorkbookError::Io)?,
+            };
+            self.stale = FormulaCells::of_sheet(&file, self.name)?;
         }
         Ok(())
     }
