@@ -113,17 +113,10 @@ impl FormulaCells {
 type Found = (Vec<(u32, u32)>, Vec<((u32, u32), (u32, u32))>);
 
 fn scan(file: &File, sheet: &str) -> Result<Found, String> {
-    // The part the sheet's cells are read from, found as the readers find it (a name in
-    // another case, `\` for `/`); else as a save in place finds it. The file opened once,
-    // read in turn (each archive finds its place in it itself).
+    // The part the sheet's cells are read from, found as the readers find it. The file
+    // opened once, read in turn (each archive finds its place in it itself).
+    let part = super::inplace::sheet_part_read(file, sheet).map_err(|e| e.to_string())?;
     let open = || file.try_clone().map_err(|e| e.to_string());
-    let part = match super::quick::Quick::sheet_part(open()?, sheet) {
-        Ok((_, part)) => part,
-        Err(_) => {
-            let mut zip = zip::ZipArchive::new(open()?).map_err(|e| e.to_string())?;
-            super::inplace::sheet_part(&mut zip, sheet).map_err(|e| e.to_string())?
-        }
-    };
     let mut zip = zip::ZipArchive::new(BufReader::new(open()?)).map_err(|e| e.to_string())?;
     // Most such workbooks (every one rust_xlsxwriter writes asks) hold no formula at all:
     // looked for as bytes first, many times faster than reading the XML.

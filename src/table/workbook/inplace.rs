@@ -325,6 +325,20 @@ fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveErr
 }
 
 /// The package path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`).
+/// The name in the archive of sheet `sheet`'s part, for reading: found as the readers find
+/// it (from the package's relationships, in any case, `\` for `/`), else as [`sheet_part`]
+/// finds it.
+pub(super) fn sheet_part_read(file: &File, sheet: &str) -> Result<String, SaveError> {
+    if let Ok(Ok((_, part))) = file
+        .try_clone()
+        .map(|f| super::quick::Quick::sheet_part(f, sheet))
+    {
+        return Ok(part);
+    }
+    let mut zip = ZipArchive::new(file.try_clone()?).map_err(damaged)?;
+    sheet_part(&mut zip, sheet)
+}
+
 pub(super) fn sheet_part(zip: &mut ZipArchive<File>, sheet: &str) -> Result<String, SaveError> {
     let book = read_entry(zip, WORKBOOK)?;
     let book = String::from_utf8(book).map_err(damaged)?;
@@ -395,11 +409,19 @@ pub(super) fn recalc_pending(path: &Path) -> bool {
     let Ok(file) = File::open(path) else {
         return false;
     };
-    let Ok(mut zip) = ZipArchive::new(file) else {
-        return false;
-    };
-    let Ok(book) = read_entry(&mut zip, WORKBOOK) else {
-        return false;
+    // Where the package's relationships put it, as the readers find it; else where nearly
+    // every workbook has it.
+    let book = match file.try_clone().map(super::quick::Quick::workbook_part) {
+        Ok(Ok(book)) => book,
+        _ => {
+            let Ok(mut zip) = ZipArchive::new(file) else {
+                return false;
+            };
+            let Ok(book) = read_entry(&mut zip, WORKBOOK) else {
+                return false;
+            };
+            book
+        }
     };
     let book = String::from_utf8_lossy(&book);
     let mut reader = Reader::from_str(&book);

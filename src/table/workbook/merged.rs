@@ -87,8 +87,9 @@ pub fn from_xls<R: std::io::Read + std::io::Seek>(
 /// XML is read through once, and only what follows `<mergeCells` (after the cells, near its
 /// end) is kept and parsed.
 fn xlsx_merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, SaveError> {
-    let mut zip = zip::ZipArchive::new(File::open(path)?).map_err(damaged)?;
-    let part = super::inplace::sheet_part(&mut zip, sheet)?;
+    let file = File::open(path)?;
+    let part = super::inplace::sheet_part_read(&file, sheet)?;
+    let mut zip = zip::ZipArchive::new(file).map_err(damaged)?;
     let mut entry = zip.by_name(&part).map_err(damaged)?;
     let mut chunk = vec![0u8; 1 << 18];
     // The bytes not yet looked through (a tag may straddle two reads), then, once the merges

@@ -79,6 +79,28 @@ impl Quick {
     /// The workbook `file` with its sheets' parts found (as calamine finds them), nothing
     /// else read yet.
     fn parts(file: File, is_1904: bool) -> Result<Quick, Unsure> {
+        let mut quick = Quick::names(file, is_1904)?;
+        let (xl, book) = quick.book_path()?;
+        let rels = quick
+            .part(&format!("{xl}_rels/{book}.rels"))?
+            .ok_or(Unsure)?;
+        let rels = relationships(&rels)?;
+        let workbook = quick.part(&format!("{xl}{book}"))?.ok_or(Unsure)?;
+        quick.sheets = sheets(&workbook, &rels, &xl)?;
+        quick.xl = xl;
+        Ok(quick)
+    }
+
+    /// The workbook part of `file` (`xl/workbook.xml` in nearly every one), found as calamine
+    /// finds it from the package's relationships, read whole.
+    pub fn workbook_part(file: File) -> Result<Vec<u8>, Unsure> {
+        let mut quick = Quick::names(file, false)?;
+        let (xl, book) = quick.book_path()?;
+        quick.part(&format!("{xl}{book}"))?.ok_or(Unsure)
+    }
+
+    /// The workbook `file` with the names of its parts known, nothing read yet.
+    fn names(file: File, is_1904: bool) -> Result<Quick, Unsure> {
         let zip = ZipArchive::new(BufReader::new(file)).map_err(|_| Unsure)?;
         let mut parts = HashMap::with_capacity(zip.len());
         for name in zip.file_names() {
@@ -88,7 +110,7 @@ impl Quick {
                 return Err(Unsure);
             }
         }
-        let mut quick = Quick {
+        Ok(Quick {
             zip,
             parts,
             sheets: Vec::new(),
@@ -98,8 +120,13 @@ impl Quick {
             formats: Vec::new(),
             units: Vec::new(),
             is_1904,
-        };
-        let package = quick.part("_rels/.rels")?.ok_or(Unsure)?;
+        })
+    }
+
+    /// The folder of the workbook part and its name, as the package's relationships give
+    /// them (`xl/`, `workbook.xml`).
+    fn book_path(&mut self) -> Result<(String, String), Unsure> {
+        let package = self.part("_rels/.rels")?.ok_or(Unsure)?;
         let target = office_document(&package)?;
         let (dir, name) = match target.rfind('/') {
             Some(i) => target.split_at(i + 1),
@@ -111,14 +138,7 @@ impl Quick {
         } else {
             name
         };
-        let rels = quick
-            .part(&format!("{xl}_rels/{book}.rels"))?
-            .ok_or(Unsure)?;
-        let rels = relationships(&rels)?;
-        let workbook = quick.part(&format!("{xl}{book}"))?.ok_or(Unsure)?;
-        quick.sheets = sheets(&workbook, &rels, &xl)?;
-        quick.xl = xl;
-        Ok(quick)
+        Ok((xl, book.to_string()))
     }
 
     /// The part of sheet `name` of the workbook `file`, as calamine finds it, to be read

@@ -2026,24 +2026,103 @@ fn formulas_are_looked_for_in_the_sheets_part_wherever_the_readers_find_it() {
     assert!(expected[3].contains("StaleResult"), "{expected:#?}");
     for renamed in ["xl/worksheets/Sheet1.xml", "xl\\worksheets\\sheet1.xml"] {
         let moved = dir.path().join("moved.xlsx");
-        let mut from = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
-        let mut to = zip::ZipWriter::new(File::create(&moved).unwrap());
-        for i in 0..from.len() {
-            let mut part = from.by_index(i).unwrap();
-            let name = match part.name().unwrap().as_ref() {
-                "xl/worksheets/sheet1.xml" => renamed.to_string(),
-                other => other.to_string(),
-            };
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
-            to.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            to.write_all(&bytes).unwrap();
-        }
-        to.finish().unwrap();
+        repackaged(&path, &moved, &[("xl/worksheets/sheet1.xml", renamed)], &[]);
         assert_eq!(batch_rows(&moved, true), expected, "{renamed}");
         refused_alike(&moved);
     }
+}
+
+/// A copy of the workbook at `from` at `to`, its parts renamed as `renamed` says, and
+/// `edits` (part, text, its replacement) made in them.
+fn repackaged(from: &Path, to: &Path, renamed: &[(&str, &str)], edits: &[(&str, &str, &str)]) {
+    let mut from = zip::ZipArchive::new(File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(File::create(to).unwrap());
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+        for &(at, was, now) in edits {
+            if at == name {
+                assert!(text.contains(was), "{at}: {was}");
+                text = text.replace(was, now);
+            }
+        }
+        let name = match renamed.iter().find(|r| r.0 == name) {
+            Some(&(_, new)) => new.to_string(),
+            None => name,
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// F7 (review 18b): whether a workbook asks to be recalculated was read from
+/// `xl/workbook.xml` alone, and its merges found through that part: a workbook whose package
+/// puts its workbook part elsewhere (`xl/book.xml`, as its relationships say and calamine
+/// finds it) had its formulas' old results computed, and a merged cell failed it whole ("the
+/// workbook's parts could not be understood … not saved"). Both are read where the readers
+/// find the part now, streamed and whole alike.
+#[test]
+fn a_workbook_part_where_the_package_puts_it_is_read_for_its_request_and_merges() {
+    let text = |col: char, n: u32, s: &str| {
+        format!(r#"<c r="{col}{n}" t="inlineStr"><is><t>{s}</t></is></c>"#)
+    };
+    let rows: String = (2..6)
+        .map(|n| {
+            let class = match n {
+                3 => format!(r#"<c r="D{n}" t="str"><f>"通村"</f><v>通村</v></c>"#),
+                4 => String::new(),
+                _ => text('D', n, "通组"),
+            };
+            format!(
+                r#"<row r="{n}">{}{}{}{class}<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c><c r="G{n}"><v>800000</v></c></row>"#,
+                text('A', n, &format!("E{n}")),
+                text('B', n, "天马乡"),
+                text('C', n, "画青村"),
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let recalc = r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#;
+    let path = by_hand(dir.path(), &rows, "", recalc);
+    let merged = dir.path().join("merged.xlsx");
+    let merge = (
+        "xl/worksheets/sheet1.xml",
+        "</sheetData>",
+        r#"</sheetData><mergeCells count="1"><mergeCell ref="D3:D4"/></mergeCells>"#,
+    );
+    repackaged(&path, &merged, &[], &[merge]);
+    let stale = |line: u64| {
+        format!(
+            "no result {:?}",
+            crate::table::RowError {
+                column: Some("class".into()),
+                ..crate::table::RowError::row(line, crate::table::Problem::StaleResult)
+            }
+        )
+    };
+    let expected = batch_rows(&merged, true);
+    assert_eq!(expected[2..4], [stale(3), stale(4)], "{expected:#?}");
+    assert!(expected[1].starts_with("row 2 ") && expected[4].starts_with("row 5 "));
+    let moved = dir.path().join("moved.xlsx");
+    repackaged(
+        &merged,
+        &moved,
+        &[
+            ("xl/workbook.xml", "xl/book.xml"),
+            ("xl/_rels/workbook.xml.rels", "xl/_rels/book.xml.rels"),
+        ],
+        &[
+            ("_rels/.rels", "xl/workbook.xml", "xl/book.xml"),
+            ("[Content_Types].xml", "/xl/workbook.xml", "/xl/book.xml"),
+        ],
+    );
+    assert_eq!(batch_rows(&moved, true), expected);
+    assert_eq!(batch_rows(&moved, false), expected);
+    refused_alike(&moved);
 }
 
 /// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
