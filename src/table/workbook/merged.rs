@@ -307,9 +307,9 @@ impl Fill {
 }
 
 /// A cell filled from the row above shows what that row's cell holds: where that is a
-/// formula's result with none saved, or one that may be out of date (`cells`: row from 1
-/// and column, in order), so is the filled cell's, and its row is refused for it as the
-/// merge's first row is. `taken`: each cell filled and the row it was filled from, in order.
+/// formula's result that may be out of date (`cells`: row from 1 and column, in order), so
+/// is the filled cell's, and its row is refused for it as the merge's first row is. `taken`:
+/// each cell filled and the row it was filled from, in order.
 pub fn carry_down(cells: &mut Vec<(u64, usize)>, taken: &[((u64, usize), u64)]) {
     if cells.is_empty() {
         return;

@@ -401,11 +401,12 @@ pub fn open_with(
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
                 let (numeric, dates) = column_kinds(&range, header_line);
                 let formulas = formula_range(&mut book, path, &name)?;
-                let mut no_result = match &formulas {
+                // (Not carried down merges: a cell filled holds a value, and the table view
+                // looks at one such cell a row, the first, for being empty.)
+                let no_result = match &formulas {
                     Some(formulas) => formulas_without_result(&range, formulas, header_line),
                     None => Vec::new(),
                 };
-                merged::carry_down(&mut no_result, &taken);
                 // In a column roadsub reads, of the segments' rows: a 合计 row's sums, a 序号
                 // of `=ROW()-1` or a 备注 are none of its computing.
                 let segment = |line: u64, col: usize| {

@@ -613,17 +613,9 @@ struct SheetRead<'a> {
     /// The last row, when it was refused for a formula's result: the rows below fill their
     /// merged cells from it all the same.
     refused_last: Option<SheetRow>,
-    /// The last row's cells of the columns merges fill that hold a formula's result refused
-    /// ([`item`]).
-    marks: Vec<(usize, Mark)>,
-}
-
-/// What a cell holds that its row is refused for: a formula's result with none saved, or
-/// one that may be out of date.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    NoResult,
-    Stale,
+    /// The columns of the last row, of those merges fill, whose cells hold a formula's
+    /// result that may be out of date ([`item`]).
+    marks: Vec<usize>,
 }
 
 impl<'a> SheetRead<'a> {
@@ -897,15 +889,17 @@ fn finished(run: Result<bool, SheetStop>) -> SheetDone {
 /// A row after the header (`line`, laid out by [`Row::finish`]) as the batch gets it, its
 /// township, village and class as merged cells show them (`fill`, from `before`, the row
 /// before it; `load` gives the merges); and the row itself when it is refused, to fill the
-/// rows below from. `marks` are the cells of the row before, in the columns merges fill,
-/// that hold a formula's result refused: a cell filled from one is refused alike, as the
-/// sheet read whole refuses it ([`merged::carry_down`]); they become this row's.
+/// rows below from. `marks` are the columns of the row before, of those merges fill, whose
+/// cells hold a formula's result that may be out of date: a cell filled from one is refused
+/// alike, as the sheet read whole refuses it ([`merged::carry_down`]); they become this
+/// row's. (A formula with no saved result is not carried: its cell under a merge is filled
+/// with the merge's value, and the rows below show that value.)
 fn item(
     columns: &Columns,
     row: &Row,
     line: u64,
     fill: &mut merged::Fill,
-    (before, marks): (Option<&SheetRow>, &mut Vec<(usize, Mark)>),
+    (before, marks): (Option<&SheetRow>, &mut Vec<usize>),
     load: impl FnOnce() -> Result<Vec<merged::Merge>, WorkbookError>,
 ) -> Result<(BookItem, Option<SheetRow>), WorkbookError> {
     let width = columns.names.len();
@@ -925,27 +919,15 @@ fn item(
     if marks.is_empty() && row.no_result.is_empty() && row.stale.is_empty() {
         return Ok((BookItem::Row(sheet_row), None));
     }
-    let taken = |mark: Mark| {
-        let marks = &*marks;
-        fill.filled().filter(move |&c| marks.contains(&(c, mark)))
-    };
+    let taken = || fill.filled().filter(|c| marks.contains(c));
     let known = |&c: &usize| columns.field_at(c).is_some();
-    let no_result = row.no_result.iter().copied().chain(taken(Mark::NoResult));
-    let stale = row.stale.iter().copied().chain(taken(Mark::Stale));
-    let missing = match no_result.filter(known).min() {
+    let missing = match row.no_result.iter().copied().find(known) {
         Some(c) => Some((c, Problem::NoSavedResult)),
-        None => stale.filter(known).min().map(|c| (c, Problem::StaleResult)),
+        None => (row.stale.iter().copied().chain(taken()).filter(known).min())
+            .map(|c| (c, Problem::StaleResult)),
     };
-    let mut now: Vec<(usize, Mark)> = (taken(Mark::NoResult).map(|c| (c, Mark::NoResult)))
-        .chain(taken(Mark::Stale).map(|c| (c, Mark::Stale)))
-        .collect();
-    for &c in fill.columns() {
-        if row.no_result.contains(&c) {
-            now.push((c, Mark::NoResult));
-        } else if row.stale.contains(&c) {
-            now.push((c, Mark::Stale));
-        }
-    }
+    let mut now: Vec<usize> = taken().collect();
+    now.extend(fill.columns().iter().filter(|&c| row.stale.contains(c)));
     *marks = now;
     let kept = missing.is_some().then(|| sheet_row.clone());
     let item = judged(columns, sheet_row, missing);

@@ -2125,6 +2125,87 @@ fn a_workbook_part_where_the_package_puts_it_is_read_for_its_request_and_merges(
     refused_alike(&moved);
 }
 
+/// Review 20, F2: a formula with no saved result in a cell under a merged township (B3
+/// under B2:B5) was carried down the merge as one, so the table view, explain and compare took
+/// B4 for a row's cell with no result; they look at one such cell a row, found it filled with
+/// the merge's value, and computed the row, not seeing that its 其他资金 (H4) is a formula with
+/// no saved result: its sources read as nothing. A cell under a merge shows the merge's value;
+/// only a result that may be out of date is carried down it. Row 4 is refused for H4 by every
+/// command, and the rows below the merge read its value.
+#[test]
+fn a_formula_without_result_under_a_merge_hides_no_other_cell_without_one() {
+    let text = |col: char, n: u32, s: &str| {
+        format!(r#"<c r="{col}{n}" t="inlineStr"><is><t>{s}</t></is></c>"#)
+    };
+    let rows: String = (2..6)
+        .map(|n| {
+            let township = match n {
+                2 => text('B', n, "天马乡"),
+                3 => r#"<c r="B3" t="str"><f>"天马乡"</f></c>"#.to_string(),
+                _ => String::new(),
+            };
+            let other = match n {
+                4 => r#"<c r="H4"><f>100000</f></c>"#.to_string(),
+                _ => format!(r#"<c r="H{n}"><v>100000</v></c>"#),
+            };
+            format!(
+                r#"<row r="{n}">{}{township}{}{}<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c><c r="G{n}"><v>800000</v></c>{other}</row>"#,
+                text('A', n, &format!("E{n}")),
+                text('C', n, "画青村"),
+                text('D', n, "通村"),
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let plain = by_hand(dir.path(), &rows, "", "");
+    let path = dir.path().join("merged.xlsx");
+    let sheet = "xl/worksheets/sheet1.xml";
+    let header = r#"<c r="G1" t="s"><v>6</v></c></row>"#;
+    let other =
+        r#"<c r="G1" t="s"><v>6</v></c><c r="H1" t="inlineStr"><is><t>其他资金</t></is></c></row>"#;
+    let merge = r#"</sheetData><mergeCells count="1"><mergeCell ref="B2:B5"/></mergeCells>"#;
+    repackaged(
+        &plain,
+        &path,
+        &[],
+        &[(sheet, header, other), (sheet, "</sheetData>", merge)],
+    );
+    let no_result = |line: u64, column: &str| {
+        format!(
+            "no result {:?}",
+            crate::table::RowError {
+                column: Some(column.into()),
+                ..crate::table::RowError::row(line, crate::table::Problem::NoSavedResult)
+            }
+        )
+    };
+    let read = batch_rows(&path, true);
+    assert_eq!(
+        read[2..4],
+        [no_result(3, "township"), no_result(4, "其他资金")]
+    );
+    assert!(read[4].starts_with(r#"row 5 ["E5", "天马乡""#), "{read:#?}");
+    // The sheet read whole, as the table view, explain and compare judge its rows.
+    let sheet = crate::table::sheet::Sheet::load(&path).unwrap();
+    let rules = crate::rules::RuleSet::builtin();
+    let judged: Vec<String> = (sheet.rows.iter())
+        .map(
+            |row| match sheet.judge(&rules, &sheet.columns, row, false) {
+                crate::table::sheet::Judged::Bad(e) => {
+                    format!("{:?} {:?}", e[0].column, e[0].problem)
+                }
+                crate::table::sheet::Judged::Good(_) => "good".into(),
+                crate::table::sheet::Judged::Totals => "totals".into(),
+            },
+        )
+        .collect();
+    assert_eq!(
+        judged[2], r#"Some("其他资金") NoSavedResult"#,
+        "{judged:#?}"
+    );
+    assert_eq!(judged[3], "good");
+}
+
 /// Review 18's forms, in a workbook asking to be recalculated when opened: a formula whose
 /// result saved is empty text (`IF(H2="","",…)`, F1) and the cells an array formula fills
 /// beside its own (F2) are results that may be out of date, refused as any; a note row whose
