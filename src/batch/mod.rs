@@ -206,6 +206,9 @@ pub struct Report {
     pub keep_going: bool,
     /// Whether a table broke its encoding (then no output is kept, even with --keep-going).
     pub garbled: bool,
+    /// Whether a workbook was found changed or damaged after some of its rows were read, so
+    /// that none of them may be used (no output is kept, even with --keep-going).
+    pub voided: bool,
     /// Whether a note among the rows states another unit than the rows were read in (then no
     /// output is kept, even with --keep-going: every row may be in the wrong unit).
     pub doubt: bool,

@@ -36,6 +36,9 @@ pub enum ToWriter {
     /// A table is not wholly one encoding: nothing of the run may be written, since rows read
     /// before the line that shows it may have been decoded in the wrong one.
     Garbled(String),
+    /// A workbook changed, or was found damaged, after rows of it were read
+    /// ([`crate::table::workbook::WorkbookError::voids_rows_read`]): as [`ToWriter::Garbled`].
+    Voided(String),
     /// A computed chunk.
     Computed(Box<ComputedChunk>),
     /// What a counting pass learnt of a chunk (SPEC §8).
@@ -440,6 +443,10 @@ fn failure(e: TableError, label: &str, lang: Lang) -> ToWriter {
         TableError::Encoding(mut e) => {
             e.flag = "--input-encoding";
             ToWriter::Garbled(TableError::Encoding(e).render(label, lang))
+        }
+        // Nothing of the table was computed: its rows sent before may not be what it holds.
+        TableError::Workbook(e) if e.voids_rows_read() => {
+            ToWriter::Voided(TableError::Workbook(e).render(label, lang))
         }
         e => ToWriter::Failed(e.render(label, lang)),
     }

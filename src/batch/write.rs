@@ -55,6 +55,7 @@ pub(super) fn write_in_order(
         summary: Summary::new(opts.rules, &opts.groupings()).showing(&opts.shown()),
         keep_going: opts.keep_going,
         garbled: false,
+        voided: false,
         doubt: false,
     };
     let mut out: Option<Output> = None;
@@ -112,6 +113,12 @@ pub(super) fn write_in_order(
                     say(&message);
                     report.failed_inputs += 1;
                     garbled = true;
+                }
+                ToWriter::Voided(message) => {
+                    say(&message);
+                    report.failed_inputs += 1;
+                    garbled = true;
+                    report.voided = true;
                 }
                 ToWriter::Counted(_) => {}
                 ToWriter::Computed(done) => {

@@ -410,6 +410,12 @@ fn status_line(
         (false, false, Lang::Zh) if report.doubt => {
             format!("{problems}；未写出任何结果：{}", crate::table::Problem::units_in_doubt(lang))
         }
+        (false, false, Lang::En) if report.voided && report.keep_going && !to_file => format!(
+            "{problems}; any rows printed above are not to be used: the workbook was found changed or damaged after they were printed"
+        ),
+        (false, false, Lang::Zh) if report.voided && report.keep_going && !to_file => {
+            format!("{problems}；上面输出的行（如有）不可使用：输出这些行之后发现工作簿已被改动或已损坏")
+        }
         (false, false, Lang::En) if report.garbled && report.keep_going && !to_file => {
             format!(
                 "{problems}; the rows printed above end before the line that broke its encoding"

@@ -526,3 +526,44 @@ fn a_formulas_result_that_may_be_out_of_date_is_refused_by_every_command() {
         .expect_code(0)
         .stdout_has("\nE1,天马乡,画青村,通村,4.5,2,1600000,");
 }
+
+/// Review 20, F1: a workbook found damaged, or changed, after a batch read rows of it (an
+/// array formula far down whose range begins above its own cell, met only there: the rows
+/// above may be its results, out of date) said "nothing was computed from it", and yet
+/// `--keep-going` wrote the 2,048 rows read before it. None is written now, to a file or to
+/// standard output after the rows streamed there; the last line says the rows printed are
+/// not to be used.
+#[test]
+fn a_workbook_found_damaged_late_has_none_of_its_rows_written() {
+    let env = Env::new();
+    let p = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    header(ws);
+    for r in 1..3001u32 {
+        segment(ws, r, &format!("S{r}"), 4.5, 1.0, 800_000.0);
+    }
+    book.save(&p).unwrap();
+    rewrite(&p, "xl/worksheets/sheet1.xml", |x| {
+        let at = x.find(r#"<c r="G3001""#).unwrap();
+        let end = at + x[at..].find("</c>").unwrap() + "</c>".len();
+        let array = r#"<c r="G3001"><f t="array" ref="G2:G3001">E2:E3001*1</f><v>800000</v></c>"#;
+        format!("{}{array}{}", &x[..at], &x[end..])
+    });
+    let p = p.to_str().unwrap();
+    let said = format!("{p}[Sheet1]: the array formula in G3001 fills G2:G3001, which does not begin at its cell (spreadsheet programs save one in its range's first cell): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)");
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", p, "--keep-going", "-o", &out])
+        .expect_code(1)
+        .stderr(&format!("{said}\n1 table not read; nothing written\n"));
+    assert!(!env.path("out.csv").exists());
+    env.roadsub(&["batch", p, "--keep-going"])
+        .expect_code(1)
+        .stderr(&format!("{said}\n1 table not read; any rows printed above are not to be used: the workbook was found changed or damaged after they were printed\n"));
+    env.roadsub(&["batch", p, "--keep-going", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_ends("1 个表无法读取；上面输出的行（如有）不可使用：输出这些行之后发现工作簿已被改动或已损坏\n");
+    env.roadsub(&["explain", p, "--id", "S5"])
+        .expect_code(1)
+        .stderr_has("the array formula in G3001 fills G2:G3001");
+}

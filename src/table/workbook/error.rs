@@ -78,6 +78,15 @@ pub enum WorkbookError {
     /// A cell of sheet `sheet`, in row `row` (from 1), comes again or before a cell already
     /// read: the workbook is damaged.
     OutOfOrder { sheet: String, row: u64 },
+    /// The array formula in cell `cell` of sheet `sheet` fills `range`, which does not begin
+    /// at that cell (spreadsheet programs save one in its range's first cell): the workbook
+    /// is damaged, and the rows above the formula, read before it was met, may hold its
+    /// results.
+    ArrayAbove {
+        sheet: String,
+        cell: String,
+        range: String,
+    },
     /// calamine stopped on something in the workbook it cannot handle (it panicked: a count
     /// of a cell reference's row or column too large for it, or worse); `detail` is what it
     /// said (`attempt to add with overflow`, said in the user's words). Caught by
@@ -117,6 +126,19 @@ fn at_sheet(file: &str, sheet: &str) -> String {
 }
 
 impl WorkbookError {
+    /// Whether the rows of the sheet read before this was found may not be what the sheet
+    /// holds, so that none of them may be written (even with `--keep-going`): the file
+    /// changed while it was read, its two readers disagreed, or a formula met late fills
+    /// cells above it.
+    pub fn voids_rows_read(&self) -> bool {
+        matches!(
+            self,
+            WorkbookError::Changed
+                | WorkbookError::Disagree { .. }
+                | WorkbookError::ArrayAbove { .. }
+        )
+    }
+
     /// `FILE: message`, or `FILE[Sheet]: message`.
     pub fn render(&self, file: &str, lang: Lang) -> String {
         match self {
@@ -287,6 +309,18 @@ impl WorkbookError {
                     ),
                 }
             }
+            WorkbookError::ArrayAbove { sheet, cell, range } => format!(
+                "{}: {}",
+                at_sheet(file, sheet),
+                match lang {
+                    Lang::En => format!(
+                        "the array formula in {cell} fills {range}, which does not begin at its cell (spreadsheet programs save one in its range's first cell): the workbook is damaged; nothing was computed from it (open it in Excel or WPS and save it again)"
+                    ),
+                    Lang::Zh => format!(
+                        "{cell} 中的数组公式填充 {range}，该区域不从其所在单元格开始（电子表格软件把数组公式保存在其区域的第一个单元格），工作簿已损坏，未据此计算（请在 Excel 或 WPS 中打开后重新保存）"
+                    ),
+                }
+            ),
             WorkbookError::OutOfOrder { sheet, row } => format!(
                 "{}:{row}: {}",
                 at_sheet(file, sheet),
@@ -499,6 +533,11 @@ mod tests {
                 sheet: sheet(),
                 row: 2,
             },
+            WorkbookError::ArrayAbove {
+                sheet: sheet(),
+                cell: "G1600".into(),
+                range: "G2:G1600".into(),
+            },
             WorkbookError::ReaderFailed {
                 detail: "attempt to add with overflow".into(),
             },
@@ -565,10 +604,11 @@ mod tests {
             WorkbookError::ScaledUnit { .. } => 23,
             WorkbookError::UnitsByFormat { .. } => 24,
             WorkbookError::NotAFile => 25,
+            WorkbookError::ArrayAbove { .. } => 26,
         }
     }
 
-    const KINDS: usize = 26;
+    const KINDS: usize = 27;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {

@@ -53,8 +53,14 @@ impl FormulaCells {
     /// The formula cells of sheet `sheet` of the workbook `file`, whether it asks to be
     /// recalculated or not: for a reader that knows it asks, and met a formula's tag.
     pub fn of_sheet(file: &File, sheet: &str) -> Result<FormulaCells, WorkbookError> {
-        let (cells, mut ranges) =
-            scan(file, sheet).map_err(|e| WorkbookError::Open(e.to_string()))?;
+        let (cells, mut ranges) = scan(file, sheet).map_err(|e| match e {
+            ScanError::Damaged(e) => WorkbookError::Open(e),
+            ScanError::ArrayAbove { cell, range } => WorkbookError::ArrayAbove {
+                sheet: sheet.to_string(),
+                cell,
+                range,
+            },
+        })?;
         ranges.sort_unstable();
         Ok(FormulaCells {
             cells,
@@ -112,7 +118,28 @@ impl FormulaCells {
 /// row or cell leaves its reference out.
 type Found = (Vec<(u32, u32)>, Vec<((u32, u32), (u32, u32))>);
 
-fn scan(file: &File, sheet: &str) -> Result<Found, String> {
+/// Why a sheet's formula cells could not be found.
+#[derive(Debug)]
+enum ScanError {
+    /// The sheet's part, or its XML, as its reader says.
+    Damaged(String),
+    /// The array formula in `cell` fills `range`, which does not begin at it.
+    ArrayAbove { cell: String, range: String },
+}
+
+impl From<String> for ScanError {
+    fn from(e: String) -> ScanError {
+        ScanError::Damaged(e)
+    }
+}
+
+impl From<&str> for ScanError {
+    fn from(e: &str) -> ScanError {
+        ScanError::Damaged(e.to_string())
+    }
+}
+
+fn scan(file: &File, sheet: &str) -> Result<Found, ScanError> {
     // The part the sheet's cells are read from, found as the readers find it. The file
     // opened once, read in turn (each archive finds its place in it itself).
     let part = super::inplace::sheet_part_read(file, sheet).map_err(|e| e.to_string())?;
@@ -182,10 +209,10 @@ fn scan(file: &File, sheet: &str) -> Result<Found, String> {
                                 // looks for formulas only once it meets one), may not be its.
                                 if top != pos {
                                     let cell = super::patch::column_name(pos.1);
-                                    return Err(format!(
-                                        "the array formula in {cell}{} fills {r}, which does not begin at its cell",
-                                        u64::from(pos.0) + 1
-                                    ));
+                                    return Err(ScanError::ArrayAbove {
+                                        cell: format!("{cell}{}", u64::from(pos.0) + 1),
+                                        range: r,
+                                    });
                                 }
                                 ranges.push((top, bottom));
                             }

@@ -1969,9 +1969,8 @@ fn an_array_formula_filling_cells_above_its_own_is_refused_as_damage() {
         let array = format!(r#"<f t="array" ref="G2:G{last}">E2:E{last}*1</f><v>800000</v>"#);
         rows.push_str(&row(last, &array));
         let path = by_hand(dir.path(), &rows, "", recalc);
-        let said = format!(
-            "the array formula in G{last} fills G2:G{last}, which does not begin at its cell"
-        );
+        let said =
+            format!(r#"ArrayAbove {{ sheet: "道路", cell: "G{last}", range: "G2:G{last}" }}"#);
         let read = batch_rows(&path, true);
         assert!(
             read.iter()
