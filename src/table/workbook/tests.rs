@@ -84,6 +84,19 @@ fn fixture(path: &Path) {
     book.save(path).unwrap();
 }
 
+/// A sheet 道路 of `book` with the header of a county's plan on its first row.
+fn plan_sheet(book: &mut Workbook) -> &mut rust_xlsxwriter::Worksheet {
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws
+}
+
 /// Every entry of a zip file, decompressed, in order.
 fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
@@ -2661,14 +2674,7 @@ fn a_merged_cell_showing_a_formulas_result_refuses_every_row_it_fills() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
     let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("道路").unwrap();
-    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
+    let ws = plan_sheet(&mut book);
     for r in 1..6u32 {
         ws.write_string(r, 0, format!("A{r}")).unwrap();
         ws.write_string(r, 1, "天马乡").unwrap();
@@ -2728,11 +2734,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.xlsx");
         let mut book = Workbook::new();
-        let ws = book.add_worksheet();
-        ws.set_name("道路").unwrap();
-        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"].iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
+        let ws = plan_sheet(&mut book);
         let mut expected = Vec::new();
         let mut r = 1u32;
         for (i, &(len, merged, formula)) in runs.iter().enumerate() {
@@ -2841,11 +2843,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.xlsx");
         let mut book = Workbook::new();
-        let ws = book.add_worksheet();
-        ws.set_name("道路").unwrap();
-        for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"].iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
+        let ws = plan_sheet(&mut book);
         let mut expected = Vec::new();
         let mut r = 1u32;
         for (i, &(len, merged, blank_row)) in runs.iter().enumerate() {

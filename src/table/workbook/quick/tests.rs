@@ -1868,26 +1868,29 @@ fn a_formula_filled_down_whose_results_may_be_out_of_date_is_refused_not_read() 
     );
 }
 
+/// Segment `E{n}` on sheet row `n`, written by hand, its cost cell holding `cost` (a `<v>`,
+/// or a formula and its result).
+fn row(n: u32, cost: &str) -> String {
+    format!(
+        concat!(
+            r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c>"#,
+            r#"<c r="B{n}" t="inlineStr"><is><t>天马乡</t></is></c>"#,
+            r#"<c r="C{n}" t="inlineStr"><is><t>画青村</t></is></c>"#,
+            r#"<c r="D{n}" t="inlineStr"><is><t>通村</t></is></c>"#,
+            r#"<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>"#,
+            r#"<c r="G{n}">{cost}</c></row>"#
+        ),
+        n = n,
+        cost = cost
+    )
+}
+
 /// A workbook asking to be recalculated has its formula cells looked for only once the quick
 /// reader meets a formula's tag (most such workbooks hold none): a tag whose bytes one read
 /// of the sheet ends and the next begins, or that either holds whole, is met before its
 /// cell is given, and the cell's result is refused, as the sheet read whole refuses it.
 #[test]
 fn a_formulas_tag_wherever_a_read_cuts_it_is_met_before_its_cell() {
-    let row = |n: u32, cost: &str| {
-        format!(
-            concat!(
-                r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c>"#,
-                r#"<c r="B{n}" t="inlineStr"><is><t>天马乡</t></is></c>"#,
-                r#"<c r="C{n}" t="inlineStr"><is><t>画青村</t></is></c>"#,
-                r#"<c r="D{n}" t="inlineStr"><is><t>通村</t></is></c>"#,
-                r#"<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>"#,
-                r#"<c r="G{n}">{cost}</c></row>"#
-            ),
-            n = n,
-            cost = cost
-        )
-    };
     let dir = tempfile::tempdir().unwrap();
     // The sheet's bytes before its rows, as the workbook holds them.
     let before = {
@@ -1947,20 +1950,6 @@ fn a_formulas_tag_wherever_a_read_cuts_it_is_met_before_its_cell() {
 /// nothing of it computed.
 #[test]
 fn an_array_formula_filling_cells_above_its_own_is_refused_as_damage() {
-    let row = |n: u32, cost: &str| {
-        format!(
-            concat!(
-                r#"<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c>"#,
-                r#"<c r="B{n}" t="inlineStr"><is><t>天马乡</t></is></c>"#,
-                r#"<c r="C{n}" t="inlineStr"><is><t>画青村</t></is></c>"#,
-                r#"<c r="D{n}" t="inlineStr"><is><t>通村</t></is></c>"#,
-                r#"<c r="E{n}"><v>4.5</v></c><c r="F{n}"><v>1</v></c>"#,
-                r#"<c r="G{n}">{cost}</c></row>"#
-            ),
-            n = n,
-            cost = cost
-        )
-    };
     let dir = tempfile::tempdir().unwrap();
     let recalc = r#"<calcPr calcId="191029" fullCalcOnLoad="1"/>"#;
     // Past the first read (about 315 bytes a row), and within it.
