@@ -60,8 +60,20 @@ const SHOWN: [Field; 3] = [Field::Township, Field::Village, Field::Class];
 /// sheet's XML; none for an .xlsb or .ods (their merges are not read; an .xls's are given by
 /// the workbook read, [`from_xls`]).
 pub fn merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, WorkbookError> {
+    merges_in(path, sheet, || File::open(path).map_err(WorkbookError::Io))
+}
+
+/// [`merges`], read from the file `open` gives: the workbook at `path` as first opened, for a
+/// reader that reads them long after (a file saved over it since is not read for them).
+pub fn merges_in(
+    path: &Path,
+    sheet: &str,
+    open: impl FnOnce() -> Result<File, WorkbookError>,
+) -> Result<Vec<Merge>, WorkbookError> {
     match super::extension(path).as_str() {
-        "xlsx" | "xlsm" => xlsx_merges(path, sheet).map_err(|e| WorkbookError::Open(e.to_string())),
+        "xlsx" | "xlsm" => {
+            xlsx_merges(open()?, sheet).map_err(|e| WorkbookError::Open(e.to_string()))
+        }
         _ => Ok(Vec::new()),
     }
 }
@@ -86,8 +98,7 @@ pub fn from_xls<R: std::io::Read + std::io::Seek>(
 /// The `<mergeCell ref="…">` elements of an .xlsx sheet, read without holding the sheet: its
 /// XML is read through once, and only what follows `<mergeCells` (after the cells, near its
 /// end) is kept and parsed.
-fn xlsx_merges(path: &Path, sheet: &str) -> Result<Vec<Merge>, SaveError> {
-    let file = File::open(path)?;
+fn xlsx_merges(file: File, sheet: &str) -> Result<Vec<Merge>, SaveError> {
     let part = super::inplace::sheet_part_read(&file, sheet)?;
     let mut zip = zip::ZipArchive::new(file).map_err(damaged)?;
     let mut entry = zip.by_name(&part).map_err(damaged)?;

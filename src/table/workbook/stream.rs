@@ -749,7 +749,14 @@ impl<'a> SheetRead<'a> {
                 }
                 let (path, name) = (self.path, self.name);
                 let fill = self.fill.as_mut().expect("made with the header");
-                let load = || merged::merges(path, name);
+                // Read long after the workbook was opened: from it, not a file saved over it.
+                let stamp = self.stamp;
+                let load = || {
+                    merged::merges_in(path, name, || match stamp {
+                        Some(stamp) => reopen_file(path, Some(stamp)),
+                        None => File::open(path).map_err(WorkbookError::Io),
+                    })
+                };
                 let before = match self.batch.last() {
                     Some(BookItem::Row(row)) => Some(row),
                     Some(BookItem::NoResult(_)) => self.refused_last.as_ref(),

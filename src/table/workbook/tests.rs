@@ -2710,6 +2710,61 @@ fn a_merged_cell_showing_a_formulas_result_refuses_every_row_it_fills() {
     assert_eq!(marked, [None, Some(3), Some(3), Some(3), None]);
 }
 
+/// Review 20, F4: a batch reads a sheet's merges when a row first needs them, long after it
+/// opened the workbook, and read them from whatever file then had its name: a workbook saved
+/// over it meanwhile gave its merges (here none) to the first file's rows, whose merged class
+/// then read as empty. The merges are read from the workbook first opened now, or the file
+/// is said to have changed (and no row of it is used).
+#[test]
+fn merges_read_late_are_the_first_opened_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let write = |to: &Path, merged: bool| {
+        let mut book = Workbook::new();
+        let ws = plan_sheet(&mut book);
+        for r in 1..12_001u32 {
+            ws.write_string(r, 0, format!("R{r}")).unwrap();
+            ws.write_string(r, 1, "天马乡").unwrap();
+            ws.write_string(r, 2, "画青村").unwrap();
+            if r < 11_990 || !merged {
+                ws.write_string(r, 3, "通村").unwrap();
+            }
+            ws.write_number(r, 4, 4.5).unwrap();
+            ws.write_number(r, 5, 1.0).unwrap();
+            ws.write_number(r, 6, 100.0).unwrap();
+        }
+        if merged {
+            ws.merge_range(11_990, 3, 11_995, 3, "通组", &Format::new())
+                .unwrap();
+        }
+        book.save(to).unwrap();
+    };
+    write(&path, true);
+    let options = HeaderOptions::default();
+    // The header is read: the workbook is open, and its reader waits on the rows not taken
+    // (a few batches of 1,024), far above the merge.
+    let (_, _, items) = super::stream::rows_read(&path, None, &options, true).unwrap();
+    let other = dir.path().join("other.xlsx");
+    write(&other, false);
+    fs::rename(&other, &path).unwrap();
+    let mut rows = 0;
+    let mut failed = None;
+    for item in items {
+        match item {
+            Ok(BookItem::Row(row)) => {
+                rows += 1;
+                assert!(!row.get(3).is_empty(), "row {}: class empty", row.line);
+            }
+            Ok(BookItem::NoResult(e)) => panic!("{e:?}"),
+            Err(e) => failed = Some(e),
+        }
+    }
+    assert!(
+        matches!(failed, Some(WorkbookError::Changed)),
+        "{failed:?} after {rows} rows"
+    );
+}
+
 /// How a batch gets each item of a workbook's table: a row by its line, or why it is refused.
 fn items_said(items: impl Iterator<Item = BookItem>) -> Vec<String> {
     items
