@@ -636,10 +636,6 @@ fn is_companion(table: &std::path::Path, path: &std::path::Path) -> bool {
     dir(table) == dir(path)
 }
 
-/// What to add to a workbook's "saved" message when rows added among the table's (`added`,
-/// by the table's order) went below the sheet's last row, as every added row does in a
-/// workbook saved in place (no row is moved, so no formula moves): they are not where the
-/// table shows them, and a total or formula of the sheet above them does not count them.
 /// What a save adds when the workbook it wrote asks for its formulas to be recalculated and
 /// rows of the table read their results (`stale`): those rows are refused until then.
 pub(super) fn stale_said(stale: bool, lang: Lang) -> &'static str {
@@ -650,6 +646,10 @@ pub(super) fn stale_said(stale: bool, lang: Lang) -> &'static str {
     }
 }
 
+/// What to add to a workbook's "saved" message when rows added among the table's (`added`,
+/// by the table's order) went below the sheet's last row, as every added row does in a
+/// workbook saved in place (no row is moved, so no formula moves): they are not where the
+/// table shows them, and a total or formula of the sheet above them does not count them.
 pub(super) fn below_last_row(added: &[bool], in_place: bool, lang: Lang) -> String {
     if !in_place {
         return String::new();
