@@ -81,6 +81,9 @@ pub struct WorkbookOrigin {
     /// Whether the formulas' results saved in the file may be out of date: it asks to be
     /// recalculated when opened (as a save of roadsub's in place with edits asks it).
     pub recalc_pending: bool,
+    /// Each township, village or class cell the merge above it filled, and the row it was
+    /// filled from ([`crate::table::workbook::WorkbookTable::merged_from`]).
+    pub merged_from: Vec<((u64, usize), u64)>,
     /// The table's rows as the file holds them ([`rows_hash`]): a table that differs was
     /// edited since.
     pub rows_hash: u64,

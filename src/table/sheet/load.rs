@@ -130,6 +130,7 @@ fn load_workbook(
             options: options.clone(),
             formula: book.formula,
             recalc_pending: book.recalc_pending,
+            merged_from: book.merged_from,
             rows_hash,
         }),
         no_result,

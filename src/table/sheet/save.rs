@@ -323,15 +323,19 @@ impl Sheet {
             origin.recalc_pending |= edited && origin.formula.is_some();
             // The formulas' results the file now holds may be out of date (the save asked
             // for recalculation): the table says so as the file read again would.
-            use crate::table::workbook::formulas::FormulaCells;
-            if let Ok(cells) = FormulaCells::maybe_stale(&origin.path, &origin.sheet) {
-                let last = self.rows.iter().map(|r| r.line).max().unwrap_or(0);
-                let cols = u32::try_from(self.columns.names.len()).unwrap_or(u32::MAX);
-                let end = (u32::try_from(last).unwrap_or(u32::MAX), cols);
-                let cells: Vec<(u64, usize)> = (cells.positions(end).into_iter())
-                    .map(|(row, col)| (u64::from(row) + 1, col as usize))
-                    .filter(|&(line, col)| self.formula_without_result(line) != Some(col))
-                    .collect();
+            // (No row moves in a save in place: the cells merges filled are where they were.)
+            let last = self.rows.iter().map(|r| r.line).max().unwrap_or(0);
+            let cols = u32::try_from(self.columns.names.len()).unwrap_or(u32::MAX);
+            let end = (u32::try_from(last).unwrap_or(u32::MAX), cols);
+            let (path, sheet) = (&origin.path, &origin.sheet);
+            let cells = crate::table::workbook::stale_cells(
+                path,
+                sheet,
+                end,
+                &origin.merged_from,
+                |line, col| self.formula_without_result(line) != Some(col),
+            );
+            if let Ok(cells) = cells {
                 self.mark_stale(&cells);
             }
             origin.rows_hash = super::rows_hash(&self.rows);

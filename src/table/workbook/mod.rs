@@ -81,6 +81,9 @@ pub struct WorkbookTable {
     /// workbook asking to be recalculated when opened: (row from 1, column). Empty when it
     /// does not ask ([`formulas::FormulaCells::maybe_stale`]).
     pub stale: Vec<(u64, usize)>,
+    /// Each township, village or class cell the merge above it filled, and the row it was
+    /// filled from ((row from 1, column), row from 1), in order.
+    pub merged_from: Vec<((u64, usize), u64)>,
     /// The first cell of a segment's row holding a formula, if any: its name and formula
     /// (`I3`, `=H3+4`). A copy of the table holds the results last saved, not the formulas.
     pub formula: Option<(String, String)>,
@@ -423,15 +426,9 @@ pub fn open_with(
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
                 // A formula with no saved result is said to be one, not an old one.
                 let end = range.end().unwrap_or_default();
-                let mut stale = formulas::FormulaCells::maybe_stale(path, &name)?
-                    .positions(end)
-                    .into_iter()
-                    .map(|(row, col)| (u64::from(row) + 1, col as usize))
-                    .filter(|&(line, col)| {
-                        line > header_line && no_result.binary_search(&(line, col)).is_err()
-                    })
-                    .collect();
-                merged::carry_down(&mut stale, &taken);
+                let stale = stale_cells(path, &name, end, &taken, |line, col| {
+                    line > header_line && no_result.binary_search(&(line, col)).is_err()
+                })?;
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,
@@ -444,6 +441,7 @@ pub fn open_with(
                     dates,
                     no_result,
                     stale,
+                    merged_from: taken,
                     recalc_pending: formula.is_some() && inplace::recalc_pending(path),
                     formula,
                 });
@@ -680,6 +678,27 @@ fn first_formula(
                 (cell, shown)
             })
         })
+}
+
+/// The cells (row from 1, column) of sheet `sheet` of the workbook at `path` holding a
+/// formula whose saved result may be out of date (none unless it asks to be recalculated when
+/// opened): those up to `end` (the last value's row and column, from 0) that `keep` keeps,
+/// and the cells merges filled from them (`merged_from`, [`merged::carry_down`]). In order.
+pub(crate) fn stale_cells(
+    path: &Path,
+    sheet: &str,
+    end: (u32, u32),
+    merged_from: &[((u64, usize), u64)],
+    keep: impl Fn(u64, usize) -> bool,
+) -> Result<Vec<(u64, usize)>, WorkbookError> {
+    let mut cells: Vec<(u64, usize)> = formulas::FormulaCells::maybe_stale(path, sheet)?
+        .positions(end)
+        .into_iter()
+        .map(|(row, col)| (u64::from(row) + 1, col as usize))
+        .filter(|&(line, col)| keep(line, col))
+        .collect();
+    merged::carry_down(&mut cells, merged_from);
+    Ok(cells)
 }
 
 fn formulas_without_result(

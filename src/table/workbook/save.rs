@@ -266,6 +266,8 @@ pub fn save(
             // Values only: a new workbook holds no formula.
             formula: None,
             recalc_pending: false,
+            // Every cell written: no merge.
+            merged_from: Vec::new(),
             rows_hash: crate::table::sheet::rows_hash(rows),
         },
         lines: (0..rows.len() as u64)

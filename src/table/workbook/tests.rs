@@ -2708,6 +2708,14 @@ fn a_merged_cell_showing_a_formulas_result_refuses_every_row_it_fills() {
         .map(|r| sheet.formula_maybe_stale(r))
         .collect();
     assert_eq!(marked, [None, Some(3), Some(3), Some(3), None]);
+    // Saved in place after an edit elsewhere, the table marks them as the file read again does.
+    let mut sheet = sheet;
+    sheet.rows[4] = sheet.rows[4].with(6, "700000");
+    sheet.save(&path).unwrap();
+    let marked: Vec<Option<usize>> = (sheet.rows.iter())
+        .map(|r| sheet.formula_maybe_stale(r))
+        .collect();
+    assert_eq!(marked, [None, Some(3), Some(3), Some(3), None]);
 }
 
 /// Review 20, F4: a batch reads a sheet's merges when a row first needs them, long after it
