@@ -324,7 +324,6 @@ fn read_entry(zip: &mut ZipArchive<File>, name: &str) -> Result<Vec<u8>, SaveErr
     Ok(bytes)
 }
 
-/// The package path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`).
 /// The name in the archive of sheet `sheet`'s part, for reading: found as the readers find
 /// it (from the package's relationships, in any case, `\` for `/`), else as [`sheet_part`]
 /// finds it.
@@ -339,6 +338,7 @@ pub(super) fn sheet_part_read(file: &File, sheet: &str) -> Result<String, SaveEr
     sheet_part(&mut zip, sheet)
 }
 
+/// The package path of the sheet named `sheet` (`xl/worksheets/sheet1.xml`).
 pub(super) fn sheet_part(zip: &mut ZipArchive<File>, sheet: &str) -> Result<String, SaveError> {
     let book = read_entry(zip, WORKBOOK)?;
     let book = String::from_utf8(book).map_err(damaged)?;
