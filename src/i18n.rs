@@ -57,6 +57,19 @@ impl Lang {
                     "有文字超过工作簿单元格能容纳的 32,767 个字符",
                 )
                 .to_string(),
+            rust_xlsxwriter::XlsxError::IoError(e) => self.io_reason(e),
+            rust_xlsxwriter::XlsxError::TempFileError(dir, e) => match self {
+                Lang::En => format!(
+                    "cannot make a temporary file in {}: {}",
+                    dir.display(),
+                    self.io_reason(e)
+                ),
+                Lang::Zh => format!(
+                    "无法在 {} 新建临时文件：{}",
+                    dir.display(),
+                    self.io_reason(e)
+                ),
+            },
             e => e.to_string(),
         }
     }
@@ -204,6 +217,37 @@ mod tests {
         // Any other error in its own words.
         let other = std::io::Error::other("broken pipe somewhere");
         assert_eq!(Lang::Zh.io_reason(&other), "broken pipe somewhere");
+    }
+
+    /// The defect: a report's sheets written row by row keep their rows in temporary files;
+    /// a full disk or a folder that cannot be written there was said in the library's
+    /// English ("Temporary file error: '/tmp: …'"), under `--lang zh` too.
+    #[test]
+    fn a_workbooks_temporary_file_that_cannot_be_made_or_written_is_said_in_both_languages() {
+        use rust_xlsxwriter::XlsxError;
+        let full = || XlsxError::IoError(std::io::Error::from_raw_os_error(28));
+        assert_eq!(Lang::Zh.xlsx_reason(&full()), "磁盘已满");
+        assert_eq!(
+            Lang::Zh.io_reason(&std::io::Error::other(full())),
+            "磁盘已满"
+        );
+        let missing = || {
+            XlsxError::TempFileError("/nonexistent".into(), std::io::Error::from_raw_os_error(2))
+        };
+        assert_eq!(
+            Lang::Zh.xlsx_reason(&missing()),
+            format!(
+                "无法在 /nonexistent 新建临时文件：{}",
+                Lang::Zh.io_reason(&std::io::Error::from_raw_os_error(2))
+            )
+        );
+        assert_eq!(
+            Lang::En.xlsx_reason(&missing()),
+            format!(
+                "cannot make a temporary file in /nonexistent: {}",
+                Lang::En.io_reason(&std::io::Error::from_raw_os_error(2))
+            )
+        );
     }
 
     /// The defect: with `ulimit -n 4`, `ulimit -f`, or a standard output set not to wait,

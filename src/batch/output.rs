@@ -174,7 +174,7 @@ impl Output {
         rules: &RuleSet,
         lang: Lang,
     ) -> io::Result<Output> {
-        let report = Report::new(layout, rules, lang).map_err(io::Error::other)?;
+        let report = Report::new(layout, rules, lang, path).map_err(io::Error::other)?;
         // Rows reach a workbook as cells, never as text: the style only has to be plain.
         let style = TextStyle {
             format: TextFormat::Csv,

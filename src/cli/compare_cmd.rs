@@ -608,7 +608,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         (_, Some(Made::JsonRows(rows))) => json_commit(&c, &variant, rows, &out, lang)?,
         (_, Some(Made::Screen(text))) => to_stdout(text.as_bytes(), lang)?,
         (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
-        (Out::Stdout { .. }, None) => to_stdout(&render(&c, &variant, format, style, lang)?, lang)?,
+        (Out::Stdout { .. }, None) => {
+            // Never a workbook: that is refused before (a workbook is a file).
+            let bytes = render(&c, &variant, format, style, lang, Path::new("."))?;
+            to_stdout(&bytes, lang)?
+        }
     }
     // A person at a terminal gets the summary fitted to its width: after the rows there, or
     // on its own when the comparison went to a file.
@@ -652,14 +656,16 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK })
 }
 
-/// The comparison in `format`, as bytes (an Excel workbook too): CSV and Markdown in GBK
-/// when asked, a CSV for Excel after a byte-order mark.
+/// The comparison in `format`, as bytes (an Excel workbook too, its rows waiting in a
+/// temporary file made, where the system's folder for them cannot be written, beside
+/// `output`): CSV and Markdown in GBK when asked, a CSV for Excel after a byte-order mark.
 fn render(
     c: &Comparison,
     variant: &Variant,
     format: Format,
     style: Style,
     lang: Lang,
+    output: &Path,
 ) -> Result<Vec<u8>, Failure> {
     let text = match format {
         Format::Csv => {
@@ -681,8 +687,15 @@ fn render(
             write::markdown(c, variant, lang, style.headings, style.unit).into_bytes()
         }
         Format::Xlsx => {
-            return book::workbook(c, variant, lang)
-                .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.to_string()))
+            return book::workbook(c, variant, lang, output).map_err(|e| {
+                let message = format!(
+                    "{}{}: {}",
+                    lang.pick("cannot write ", "无法写入 "),
+                    output.display(),
+                    lang.xlsx_reason(&e)
+                );
+                Failure::new(EXIT_BAD_INPUT, message)
+            })
         }
     };
     Ok(if style.gbk {
@@ -701,7 +714,7 @@ fn write_file(
     style: Style,
     lang: Lang,
 ) -> Result<(), Failure> {
-    let bytes = render(c, variant, format, style, lang)?;
+    let bytes = render(c, variant, format, style, lang, path)?;
     let cannot = |e: std::io::Error| {
         Failure::new(
             EXIT_BAD_INPUT,

@@ -546,8 +546,8 @@ pub fn write_document(
     let out = crate::table::replace::Replacement::new(path, ".tmp")?;
     match rows {
         RowBuf::Typed { rows, .. } => {
-            let mut report =
-                super::xlsx::Report::new(layout, rules, lang).map_err(std::io::Error::other)?;
+            let mut report = super::xlsx::Report::new(layout, rules, lang, path)
+                .map_err(std::io::Error::other)?;
             report.rows(&rows).map_err(std::io::Error::other)?;
             report.finish(out.file(), rules, summary, lang)?;
         }

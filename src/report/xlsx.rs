@@ -115,9 +115,16 @@ pub(crate) fn amount(
 }
 
 impl Report {
-    /// Starts a report whose segments sheet has `layout`'s columns, titled in `lang`.
-    pub fn new(layout: &Layout, rules: &RuleSet, lang: Lang) -> Result<Report, XlsxError> {
-        let mut book = crate::table::workbook::new_workbook();
+    /// Starts a report whose segments sheet has `layout`'s columns, titled in `lang`, to be
+    /// written to `output`: the segments and summary sheets are written row by row, their
+    /// rows waiting in temporary files ([`crate::table::workbook::streamed_workbook`]).
+    pub fn new(
+        layout: &Layout,
+        rules: &RuleSet,
+        lang: Lang,
+        output: &std::path::Path,
+    ) -> Result<Report, XlsxError> {
+        let mut book = crate::table::workbook::streamed_workbook(output);
         let columns = layout.header.len();
         let inputs = layout.copied_len();
         let mut money = vec![false; columns];
@@ -130,7 +137,7 @@ impl Report {
             .zip(&money)
             .map(|(h, &m)| if m { in_yuan(h, lang) } else { h.clone() })
             .collect();
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(sheet_names(lang)[0])?;
         let bold = Format::new().set_bold();
         for (c, h) in header.iter().enumerate() {
@@ -380,7 +387,7 @@ fn write_summary(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     let name = sheet_names(lang)[1];
-    let sheet = book.add_worksheet();
+    let sheet = book.add_worksheet_with_constant_memory()?;
     sheet.set_name(name)?;
     sheet
         .set_landscape()
@@ -709,7 +716,8 @@ mod tests {
         ])
         .unwrap();
         let layout = Layout::new(&columns, &rules);
-        let report = Report::new(&layout, &rules, Lang::En).unwrap();
+        let report =
+            Report::new(&layout, &rules, Lang::En, std::path::Path::new("out.xlsx")).unwrap();
         let summary = Summary::new(&rules, &[GroupBy::Township, GroupBy::Village]);
         let e = report.finish(Full, &rules, &summary, Lang::En).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::StorageFull);

@@ -465,15 +465,16 @@ fn a_wrapped_note_gets_a_row_as_tall_as_its_lines_so_a_printed_report_shows_all_
         .map(|r| &r[..r.find('>').unwrap()])
         .collect();
     // Rows 2 and 4 carry a two-line note (县扶贫专项补助由 600,000.00 元核减为 60,000.00 元，补助不超过造价,
-    // 50 cells in a 40-wide column): two lines high; one-line rows keep the default.
+    // 50 cells in a 40-wide column): two lines high; one-line rows keep the default (written
+    // row by row, a row does not say the span of its cells, which is optional).
     assert_eq!(
         rows[..5],
         [
-            "r=\"1\" spans=\"1:14\"",
-            "r=\"2\" spans=\"1:14\" ht=\"33.75\" customHeight=\"1\"",
-            "r=\"3\" spans=\"1:14\"",
-            "r=\"4\" spans=\"1:14\" ht=\"33.75\" customHeight=\"1\"",
-            "r=\"5\" spans=\"1:14\"",
+            "r=\"1\"",
+            "r=\"2\" ht=\"33.75\" customHeight=\"1\"",
+            "r=\"3\"",
+            "r=\"4\" ht=\"33.75\" customHeight=\"1\"",
+            "r=\"5\"",
         ]
     );
 }
@@ -570,4 +571,87 @@ fn an_amount_a_workbook_cannot_hold_exactly_is_written_as_its_text_or_refused() 
          workbook holds exactly (15); no notice written (batch writes it exactly as CSV or JSON)\n",
     );
     assert!(!env.path("notices").exists());
+}
+
+/// The defect: a report workbook's sheets were held whole until saved (1.5 GB for a
+/// 300,000-row `batch -o report.xlsx`); written row by row, their rows wait in temporary
+/// files. Where the system's folder for them cannot be written (`$TMPDIR` missing), they are
+/// made beside the output instead: the report is the same, cell for cell, and nothing is
+/// left beside it.
+#[test]
+fn a_report_workbook_is_made_whole_where_no_temporary_file_can_be_made_in_tmpdir() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let cells = |path: &str| -> Vec<(String, Vec<Vec<Data>>)> {
+        let mut book = open_workbook_auto(path).unwrap();
+        let names = book.sheet_names();
+        names
+            .into_iter()
+            .map(|n| {
+                let range = book.worksheet_range(&n).unwrap();
+                (n, range.rows().map(<[Data]>::to_vec).collect())
+            })
+            .collect()
+    };
+    let runs: [&[&str]; 2] = [
+        &["batch", &example(), "--lang", "zh"],
+        &["compare", &example(), "--set", "poverty.group.3.5=15万"],
+    ];
+    for (k, args) in runs.iter().enumerate() {
+        let usual = env.file(&format!("usual-{k}.xlsx"));
+        env.roadsub(&[args, &["-o", usual.as_str()][..]].concat())
+            .expect_code(0);
+        let out_dir = env.path(&format!("out-{k}"));
+        std::fs::create_dir(&out_dir).unwrap();
+        let out = out_dir.join("report.xlsx").display().to_string();
+        env.roadsub(&[args, &["-o", out.as_str()][..]].concat())
+            .env("TMPDIR", "/nonexistent/roadsub-tmp")
+            .expect_code(0);
+        let (a, b) = (cells(&usual), cells(&out));
+        assert!(a[0].1.len() >= 20, "{args:?}: the rows are there");
+        assert_eq!(a, b, "{args:?}");
+        let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "{args:?}: only the report is left");
+        // The rows' sheet was written row by row: its text inline, not in a table of every
+        // string held until the end.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(xml.contains("t=\"inlineStr\""), "{args:?}");
+    }
+}
+
+/// Where no temporary file can be made for a report's rows, neither in `$TMPDIR` nor beside
+/// the report, the run says so in the user's language and writes nothing (a compare's
+/// message named neither the file nor, in Chinese, the reason).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_whose_rows_have_nowhere_to_wait_is_refused_in_both_languages() {
+    let env = Env::new();
+    // /proc takes no new file, even from root.
+    let out = "/proc/roadsub-report.xlsx";
+    let runs: [&[&str]; 2] = [
+        &["batch", &example()],
+        &["compare", &example(), "--set", "poverty.group.3.5=15万"],
+    ];
+    for args in runs {
+        for (lang, said) in [
+            (
+                "en",
+                format!("roadsub: cannot write {out}: cannot make a temporary file in /nonexistent/roadsub-tmp: no such file or directory\n"),
+            ),
+            (
+                "zh",
+                format!("roadsub: 无法写入 {out}: 无法在 /nonexistent/roadsub-tmp 新建临时文件：没有这个文件或目录\n"),
+            ),
+        ] {
+            env.roadsub(&[args, &["-o", out, "--lang", lang][..]].concat())
+                .env("TMPDIR", "/nonexistent/roadsub-tmp")
+                .expect(1, "", &said);
+        }
+    }
 }

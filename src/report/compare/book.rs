@@ -441,26 +441,33 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
     Ok(())
 }
 
-/// The comparison as a workbook, in memory.
-pub fn workbook(c: &Comparison, variant: &Variant, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut book = crate::table::workbook::new_workbook();
+/// The comparison as a workbook, in memory; its sheets' rows wait in temporary files until
+/// it is made (see [`crate::table::workbook::streamed_workbook`], `output` the file it is
+/// for).
+pub fn workbook(
+    c: &Comparison,
+    variant: &Variant,
+    lang: Lang,
+    output: &std::path::Path,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = crate::table::workbook::streamed_workbook(output);
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(SHEETS[0])?;
         write_rows(sheet, c, c.shown(), lang)?;
     }
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(SHEETS[1])?;
         write_rows(sheet, c, c.shown().filter(|p| p.changed()), lang)?;
     }
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(SHEETS[2])?;
         write_summary(sheet, c, lang)?;
     }
     {
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(SHEETS[3])?;
         write_variant(sheet, c, variant, lang)?;
     }

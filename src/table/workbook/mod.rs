@@ -37,7 +37,7 @@ use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible}
 use cells::{cell_text, is_number};
 pub use cells::{date_serial, number_cell, parse_date};
 pub use error::WorkbookError;
-pub use made::{check_source_date_epoch, new_workbook, SOURCE_DATE_EPOCH};
+pub use made::{check_source_date_epoch, new_workbook, streamed_workbook, SOURCE_DATE_EPOCH};
 pub use save::{cannot_write, save, saves_in_place, writes_in_place, SaveError};
 
 use super::sheet::SheetRow;
