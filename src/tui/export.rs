@@ -436,9 +436,15 @@ mod tests {
             Sheet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018.csv"))
                 .unwrap();
         let path = dir.path().join("plan.xlsx");
-        let bytes =
-            crate::table::workbook::write("道路", &[], &example.columns.names, &example.rows, &[])
-                .unwrap();
+        let bytes = crate::table::workbook::write(
+            "道路",
+            &[],
+            &example.columns.names,
+            &example.rows,
+            &[],
+            &path,
+        )
+        .unwrap();
         std::fs::write(&path, bytes).unwrap();
         let rules = RuleSet::builtin();
         let doc = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);

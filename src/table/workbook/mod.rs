@@ -726,16 +726,18 @@ fn formulas_without_result(
 /// and so is an amount or length typed with its unit in a column read as a number field
 /// (`fields`, as [`inplace::fields_read`] gives them: `170万` under 投资 read in 万元 is 170);
 /// anything else as text, never a formula. Made in memory, so a full disk is an ordinary
-/// write error of the caller's.
+/// write error of the caller's; the sheet is written row by row, its rows waiting in a
+/// temporary file until then (see [`streamed_workbook`]; `output` is the file it is for).
 pub fn write(
     sheet: &str,
     titles: &[Vec<String>],
     header: &[String],
     rows: &[SheetRow],
     fields: &[Option<(crate::table::Field, crate::money::Scale)>],
+    output: &Path,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = new_workbook();
-    let ws = book.add_worksheet();
+    let mut book = streamed_workbook(output);
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet)?;
     for (r, title) in titles.iter().enumerate() {
         for (c, text) in title.iter().enumerate().filter(|(_, t)| !t.is_empty()) {

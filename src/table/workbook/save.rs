@@ -251,8 +251,10 @@ pub fn save(
         .len()
         .max(rows.iter().map(SheetRow::len).max().unwrap_or(0));
     let fields = inplace::fields_read(columns, width);
-    let bytes = write(sheet, titles, header, rows, &fields)
-        .map_err(|e| SaveError::Damaged(e.to_string()))?;
+    // A workbook that cannot be made (a text longer than a cell holds, a temporary file that
+    // cannot be written) is said as the reports say it, not as a damaged workbook.
+    let bytes = write(sheet, titles, header, rows, &fields, target)
+        .map_err(|e| SaveError::Io(io::Error::other(e)))?;
     let mut out = out;
     out.write_all(&bytes)?;
     out.flush()?;

@@ -3404,3 +3404,72 @@ fn the_request_to_recalculate_is_set_in_every_spelling_of_the_workbook_part() {
         );
     }
 }
+
+/// The defect: a table saved as a new workbook that a workbook cannot hold (a text longer
+/// than a cell's 32,767 characters) was said to be a damaged workbook, in the library's
+/// English under Chinese too: "the workbook's parts could not be understood (String exceeds
+/// Excel's limit…); not saved: save under a new name". It is said as the reports say it now,
+/// and the new file is not made.
+#[test]
+fn a_new_workbook_that_cannot_hold_a_text_is_said_so_not_called_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("plan.csv");
+    let long = "长".repeat(40_000);
+    fs::write(
+        &csv,
+        format!("id,township,village,class,width_m,length_km,cost,remarks\nA1,镇,村,village,4.5,1,600000,{long}\n"),
+    )
+    .unwrap();
+    let mut sheet = Sheet::load(&csv).unwrap();
+    let target = dir.path().join("new.xlsx");
+    let e = sheet.save(&target).unwrap_err();
+    let inner = e.get_ref().unwrap().downcast_ref::<SaveError>().unwrap();
+    assert_eq!(
+        inner.render(crate::i18n::Lang::En),
+        "a text is longer than a workbook cell holds (32,767 characters)"
+    );
+    assert_eq!(
+        inner.render(crate::i18n::Lang::Zh),
+        "有文字超过工作簿单元格能容纳的 32,767 个字符"
+    );
+    assert!(!target.exists());
+}
+
+/// A table saved as a new workbook is written row by row (its text inline, not in a table of
+/// every string held until the end), and reads back as it was.
+#[test]
+fn a_table_saved_as_a_new_workbook_is_written_row_by_row_and_reads_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("plan.csv");
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "S{i:03},镇{},村{i},group,4.5,{}.{},{}\n",
+            i % 7,
+            1 + i % 5,
+            1 + i % 9,
+            400_000 + i
+        ));
+    }
+    fs::write(&csv, &text).unwrap();
+    let mut sheet = Sheet::load(&csv).unwrap();
+    let target = dir.path().join("new.xlsx");
+    sheet.save(&target).unwrap();
+    let mut zip = zip::ZipArchive::new(fs::File::open(&target).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains("t=\"inlineStr\""));
+    let reread = Sheet::load(&target).unwrap();
+    let original = Sheet::load(&csv).unwrap();
+    assert_eq!(reread.rows.len(), 300);
+    for (a, b) in reread.rows.iter().zip(&original.rows) {
+        assert_eq!(
+            (0..7).map(|c| a.get(c)).collect::<Vec<_>>(),
+            (0..7).map(|c| b.get(c)).collect::<Vec<_>>()
+        );
+    }
+}
