@@ -6,9 +6,13 @@
 #   benches/whole.sh TABLE.csv [BINARY...]     (default: target/release/roadsub)
 #   RUNS=3 NOTICE_ROWS=2000 benches/whole.sh big.csv old/roadsub target/release/roadsub
 #   COMPARE_FORMS="csv jsonl md json" benches/whole.sh big.csv   (compare -o out.FORM each)
+#   REPORTS=1 benches/whole.sh big.csv old/roadsub target/release/roadsub
 #
 # compare writes CSV unless COMPARE_FORMS names other forms of -o (csv, jsonl, md, json); each
-# is timed and its bytes checked like the rest.
+# is timed and its bytes checked like the rest. REPORTS=1 also times the Excel reports,
+# `batch -o report.xlsx` and `compare -o out.xlsx`; their workbooks are checked to hold the
+# same cells in every binary (values as text, sheet by sheet), not the same bytes: how a
+# workbook is packed may change from one version to another.
 # notice writes one workbook per village: it is timed on the first NOTICE_ROWS rows
 # (NOTICE_ROWS=all for the whole table). Scratch files go to $BENCH_DIR (default
 # target/bench-whole); they take about three times the table's size. The workbooks are made
@@ -58,6 +62,11 @@ while [ $i -lt "$runs" ]; do
             timed "compare-$form" "$bin" compare "$table" --set poverty.group.3.5=15万 \
                 -o "$dir/compare-$n.$form"
         done
+        if [ "${REPORTS:-0}" = 1 ]; then
+            timed batch-xlsx "$bin" batch "$table" -o "$dir/report-$n.xlsx"
+            timed compare-xlsx "$bin" compare "$table" --set poverty.group.3.5=15万 \
+                -o "$dir/compare-$n.xlsx"
+        fi
         rm -rf "$dir/notices-$n"
         timed notice "$bin" notice "$small" -o "$dir/notices-$n"
     done
@@ -86,6 +95,38 @@ for name in sorted(os.listdir(a)):
     ):
         sys.exit(f"{x} and {y} differ")
 PY
+    if [ "${REPORTS:-0}" = 1 ]; then
+        for book in report compare; do
+            python3 - "$dir/$book-1.xlsx" "$dir/$book-$n.xlsx" <<'PY'
+import sys, xml.etree.ElementTree as ET, zipfile
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+def cells(path):
+    z = zipfile.ZipFile(path)
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(M + "si"):
+            shared.append("".join(t.text or "" for t in si.iter(M + "t")))
+    out = {}
+    for name in sorted(p for p in z.namelist() if p.startswith("xl/worksheets/sheet")):
+        for _, c in ET.iterparse(z.open(name)):
+            if c.tag != M + "c":
+                continue
+            v, kind = c.find(M + "v"), c.get("t")
+            if kind == "s":
+                text = shared[int(v.text)]
+            elif kind == "inlineStr":
+                text = "".join(t.text or "" for t in c.iter(M + "t"))
+            else:
+                text = v.text if v is not None else ""
+            out[(name, c.get("r"))] = (text, c.get("s"))
+            c.clear()
+    return out
+a, b = sys.argv[1:]
+if cells(a) != cells(b):
+    sys.exit(f"{a} and {b} hold different cells")
+PY
+        done
+    fi
     n=$((n + 1))
 done
 echo "$rows rows; notice on $(($(wc -l <"$small") - 1)) rows, $(ls "$dir/notices-1" | wc -l) notices; outputs the same for every binary (notices but for the time of binaries that do not read SOURCE_DATE_EPOCH)"
