@@ -124,7 +124,7 @@ impl Report {
         lang: Lang,
         output: &std::path::Path,
     ) -> Result<Report, XlsxError> {
-        let mut book = crate::table::workbook::streamed_workbook(output);
+        let mut book = crate::table::workbook::streamed_workbook(output)?;
         let columns = layout.header.len();
         let inputs = layout.copied_len();
         let mut money = vec![false; columns];
@@ -169,11 +169,26 @@ impl Report {
 
     /// Adds segment rows: text cells as text, amounts as numbers.
     pub fn rows(&mut self, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+        crate::table::workbook::guard::xlsx_writer(|| self.rows_unguarded(rows))
+    }
+
+    /// [`Report::rows`], a write to the sheet's temporary file that fails a panic.
+    fn rows_unguarded(&mut self, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
         let fmt = money_format();
         let wrap = Format::new().set_text_wrap();
         let date_format = Format::new().set_num_format("yyyy-mm-dd");
         for fields in rows {
             let row = self.row;
+            // A row's height is set before its cells: a sheet written row by row writes a
+            // row when the next begins, and a height set after would write it twice.
+            if let Some(Cell::Text(text)) = fields.get(self.columns - 1) {
+                let lines = crate::textwidth::wrapped_lines(text, NOTES_WIDTH);
+                if lines > 1 {
+                    self.book
+                        .worksheet_from_index(0)?
+                        .set_row_height(row, 15.0 * lines as f64 + 4.0)?;
+                }
+            }
             for (c, cell) in fields.iter().enumerate().take(self.columns) {
                 let notes = c + 1 == self.columns;
                 // A number of a column that holds numbers (a length, an amount) is a number
@@ -207,10 +222,6 @@ impl Report {
                             // in a row as tall as they wrap to: a viewer does not fit the row
                             // when printing, and would show the last line only.
                             sheet.write_string_with_format(row, c as u16, text, &wrap)?;
-                            let lines = crate::textwidth::wrapped_lines(text, NOTES_WIDTH);
-                            if lines > 1 {
-                                sheet.set_row_height(row, 15.0 * lines as f64 + 4.0)?;
-                            }
                         } else {
                             sheet.write_string(row, c as u16, text)?;
                         }
@@ -231,11 +242,13 @@ impl Report {
         summary: &Summary,
         lang: Lang,
     ) -> io::Result<()> {
-        self.complete(rules, summary, lang)
-            .map_err(io::Error::other)?;
         // The package is made in memory and written here, so a full disk is a plain write
         // error (said in the user's language), never a zip writer failing as it is dropped.
-        let bytes = self.book.save_to_buffer().map_err(io::Error::other)?;
+        let bytes = crate::table::workbook::guard::xlsx_writer(|| {
+            self.complete(rules, summary, lang)?;
+            self.book.save_to_buffer()
+        })
+        .map_err(io::Error::other)?;
         let mut out = out;
         out.write_all(&bytes)?;
         out.flush()

@@ -3244,3 +3244,52 @@ fn a_pipe_refused_at_its_head_is_not_copied_whole() {
     // The head (64 KiB) and what the pipe holds: nowhere near the 64 MiB offered.
     assert!(taken < 4 * 1024 * 1024, "{taken} bytes read");
 }
+
+/// Review 21: a sheet written row by row wrote its heading twice (`<row r="1" …>` then
+/// `<row r="1" …/>`, which Excel offers to repair) when the heading's height was set after
+/// its cells and no row followed: the changes sheet of every variant that changes no row, and
+/// both row sheets of a table with no segment. Each sheet's rows are numbered once, in order.
+#[test]
+fn a_workbook_comparison_writes_each_row_of_each_sheet_once() {
+    use std::io::Read;
+    let env = Env::new();
+    let tables = [
+        // Village roads only: the variant (group roads) changes no row.
+        (
+            "villages.csv",
+            "编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,画青村,通村,4.5,2,168万\nA2,天马乡,关田村,通村,4.5,1,80万\n",
+        ),
+        ("heading.csv", "编号,乡镇,村,类别,宽度,长度,投资\n"),
+    ];
+    for (name, text) in tables {
+        let table = env.write(name, text);
+        let out = env.file(&format!("{name}.xlsx"));
+        env.roadsub(&[
+            "compare",
+            &table,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            &out,
+        ])
+        .expect_code(0);
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        for k in 1..=4 {
+            let mut xml = String::new();
+            zip.by_name(&format!("xl/worksheets/sheet{k}.xml"))
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            let numbers: Vec<u32> = xml
+                .split("<row r=\"")
+                .skip(1)
+                .map(|r| r[..r.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!numbers.is_empty(), "{name} sheet {k}");
+            assert!(
+                numbers.windows(2).all(|w| w[0] < w[1]),
+                "{name} sheet {k}: rows {numbers:?}"
+            );
+        }
+    }
+}

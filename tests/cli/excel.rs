@@ -626,8 +626,9 @@ fn a_report_workbook_is_made_whole_where_no_temporary_file_can_be_made_in_tmpdir
 }
 
 /// Where no temporary file can be made for a report's rows, neither in `$TMPDIR` nor beside
-/// the report, the run says so in the user's language and writes nothing (a compare's
-/// message named neither the file nor, in Chinese, the reason).
+/// the report, the run says so in the user's language, naming the report's folder (the
+/// report could not be put there either; review 21: it named `$TMPDIR`, which a user would
+/// fix in vain), and writes nothing.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_report_whose_rows_have_nowhere_to_wait_is_refused_in_both_languages() {
@@ -642,11 +643,11 @@ fn a_report_whose_rows_have_nowhere_to_wait_is_refused_in_both_languages() {
         for (lang, said) in [
             (
                 "en",
-                format!("roadsub: cannot write {out}: cannot make a temporary file in /nonexistent/roadsub-tmp: no such file or directory\n"),
+                format!("roadsub: cannot write {out}: cannot make a temporary file in /proc: no such file or directory\n"),
             ),
             (
                 "zh",
-                format!("roadsub: 无法写入 {out}: 无法在 /nonexistent/roadsub-tmp 新建临时文件：没有这个文件或目录\n"),
+                format!("roadsub: 无法写入 {out}: 无法在 /proc 新建临时文件：没有这个文件或目录\n"),
             ),
         ] {
             env.roadsub(&[args, &["-o", out, "--lang", lang][..]].concat())

@@ -106,10 +106,12 @@ fn write_rows<'a>(
         .set_bold()
         .set_text_wrap()
         .set_align(FormatAlign::Top);
+    // Its height first: a sheet written row by row writes a row when the next begins, and
+    // a height set after would write a heading with no rows under it twice.
+    sheet.set_row_height(0, HEADING_HEIGHT)?;
     for (i, h) in header.iter().enumerate() {
         sheet.write_string_with_format(0, i as u16, h, &heading)?;
     }
-    sheet.set_row_height(0, HEADING_HEIGHT)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let lead = u16::from(c.labels.len() > 1);
     let first_amount = lead + 5;
@@ -359,13 +361,12 @@ fn summary_scale(widths: &[f64]) -> (u16, usize) {
 /// The summary sheet: its tables one under another, each page of them starting with the
 /// table's title and heading (a table longer than a page goes on with its heading again,
 /// "continued"), so no printed page shows amounts without saying what they are.
-fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<(), XlsxError> {
+fn write_summary(sheet: &mut Worksheet, tables: &[SumTable], lang: Lang) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
     let heading_format = Format::new()
         .set_bold()
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let tables = summary_tables(c, lang);
     let columns = tables
         .iter()
         .map(|t| t.heading.len() as u16)
@@ -381,7 +382,7 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
     let mut breaks: Vec<u32> = Vec::new();
     let mut r = 0u32;
     let mut used = 0usize;
-    for t in &tables {
+    for t in tables {
         let mut rest: &[Vec<SumCell>] = &t.rows;
         let mut first = true;
         loop {
@@ -401,10 +402,10 @@ fn write_summary(sheet: &mut Worksheet, c: &Comparison, lang: Lang) -> Result<()
             };
             sheet.write_string_with_format(r, 0, &title, &bold)?;
             r += 1;
+            sheet.set_row_height(r, HEADING_HEIGHT)?;
             for (i, h) in t.heading.iter().enumerate() {
                 sheet.write_string_with_format(r, i as u16, h, &heading_format)?;
             }
-            sheet.set_row_height(r, HEADING_HEIGHT)?;
             r += 1;
             used += 1 + heading_rows;
             let take = rest.len().min(page.saturating_sub(used).max(1));
@@ -450,24 +451,52 @@ pub fn workbook(
     lang: Lang,
     output: &std::path::Path,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut book = crate::table::workbook::streamed_workbook(output);
+    crate::table::workbook::guard::xlsx_writer(|| made(c, variant, lang, output))
+}
+
+/// A new sheet of `book`, written row by row when `streamed` (see [`made`]).
+fn sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    streamed: bool,
+) -> Result<&mut Worksheet, XlsxError> {
+    match streamed {
+        true => book.add_worksheet_with_constant_memory(),
+        false => Ok(book.add_worksheet()),
+    }
+}
+
+/// [`workbook`], a write to a sheet's temporary file that fails a panic.
+fn made(
+    c: &Comparison,
+    variant: &Variant,
+    lang: Lang,
+    output: &std::path::Path,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = crate::table::workbook::streamed_workbook(output)?;
+    // A sheet is written row by row, its rows waiting in a temporary file, unless its last
+    // row is a heading made taller: the row-by-row writer writes such a last row twice
+    // (`<row r="1" ht="45" …>` then `<row r="1" ht="45" …/>`, which Excel offers to repair),
+    // so a sheet that ends on one (a heading with no row under it) is held, as it is small.
     {
-        let sheet = book.add_worksheet_with_constant_memory()?;
+        let sheet = sheet(&mut book, c.shown().next().is_some())?;
         sheet.set_name(SHEETS[0])?;
         write_rows(sheet, c, c.shown(), lang)?;
     }
     {
-        let sheet = book.add_worksheet_with_constant_memory()?;
+        let changed = || c.shown().filter(|p| p.changed());
+        let sheet = sheet(&mut book, changed().next().is_some())?;
         sheet.set_name(SHEETS[1])?;
-        write_rows(sheet, c, c.shown().filter(|p| p.changed()), lang)?;
+        write_rows(sheet, c, changed(), lang)?;
     }
     {
-        let sheet = book.add_worksheet_with_constant_memory()?;
+        let tables = summary_tables(c, lang);
+        let sheet = sheet(&mut book, tables.last().is_some_and(|t| !t.rows.is_empty()))?;
         sheet.set_name(SHEETS[2])?;
-        write_summary(sheet, c, lang)?;
+        write_summary(sheet, &tables, lang)?;
     }
     {
-        let sheet = book.add_worksheet_with_constant_memory()?;
+        // A few lines.
+        let sheet = book.add_worksheet();
         sheet.set_name(SHEETS[3])?;
         write_variant(sheet, c, variant, lang)?;
     }

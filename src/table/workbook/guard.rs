@@ -21,19 +21,25 @@ use super::WorkbookError;
 thread_local! {
     /// Whether this thread is inside [`calamine`], whose panics are not to be said.
     static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Whether this thread is inside [`xlsx_writer`], whose failed writes are not to be said.
+    static WRITING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the panic `info` is raised inside [`calamine`] on this thread, caught there and
-/// not to be said. A panic hook that does anything (restoring the terminal) asks this first.
-pub(crate) fn swallowed(_info: &PanicHookInfo) -> bool {
+/// What rust_xlsxwriter's row-by-row sheets panic with when their temporary file cannot be
+/// written (`.expect` on every write: a full disk, `ulimit -f`), followed by the error.
+const WRITE_FAILED: &str = "Couldn't write to xml file";
+
+/// Whether the panic `info` is raised inside [`calamine`] on this thread, or is a failed
+/// write inside [`xlsx_writer`], caught there and not to be said. A panic hook that does
+/// anything (restoring the terminal) asks this first.
+pub(crate) fn swallowed(info: &PanicHookInfo) -> bool {
     GUARDED.with(Cell::get)
+        || (WRITING.with(Cell::get) && said(info.payload()).starts_with(WRITE_FAILED))
 }
 
-/// `f`'s result, or [`WorkbookError::ReaderFailed`] if it panicked. `f` is a call of
-/// calamine's and nothing more. The panic hook in place when first called (the default one,
-/// the table view's, a fuzzer's) is not called for such a panic; any panic outside `f`
-/// reaches it as ever.
-pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
+/// Puts in the panic hook that asks [`swallowed`] first, once: the hook in place then (the
+/// default one, the table view's, a fuzzer's) is called for every other panic.
+fn hook() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -43,6 +49,51 @@ pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
             }
         }));
     });
+}
+
+/// `f`'s result, where `f` writes a workbook with rust_xlsxwriter: a write its row-by-row
+/// sheets could not make to their temporary file (which the library meets with a panic) is
+/// the error [`XlsxError::IoError`] of that write, said in the user's language as any other;
+/// the workbook being made is dropped. Any other panic in `f` (roadsub's own, the library's
+/// for any other reason) is said and goes on as ever.
+pub(crate) fn xlsx_writer<T>(
+    f: impl FnOnce() -> Result<T, rust_xlsxwriter::XlsxError>,
+) -> Result<T, rust_xlsxwriter::XlsxError> {
+    hook();
+    let outer = WRITING.with(|w| w.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    WRITING.with(|w| w.set(outer));
+    match result {
+        Ok(r) => r,
+        Err(panic) => {
+            let message = said(&*panic);
+            match message.strip_prefix(WRITE_FAILED) {
+                Some(rest) => Err(rust_xlsxwriter::XlsxError::IoError(write_error(rest))),
+                None => std::panic::resume_unwind(panic),
+            }
+        }
+    }
+}
+
+/// The I/O error a failed write's panic tells of (`: Os { code: 28, kind: StorageFull, … }`):
+/// the system's error by its number, so that it is said as the system's errors are.
+fn write_error(told: &str) -> std::io::Error {
+    let code = told
+        .split_once("code: ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse::<i32>().ok());
+    match code {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::other(told.trim_start_matches(": ").to_string()),
+    }
+}
+
+/// `f`'s result, or [`WorkbookError::ReaderFailed`] if it panicked. `f` is a call of
+/// calamine's and nothing more. The panic hook in place when first called (the default one,
+/// the table view's, a fuzzer's) is not called for such a panic; any panic outside `f`
+/// reaches it as ever.
+pub(crate) fn calamine<T>(f: impl FnOnce() -> T) -> Result<T, WorkbookError> {
+    hook();
     // Nested calls keep the outer call's guard.
     let outer = GUARDED.with(|g| g.replace(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
@@ -65,6 +116,37 @@ fn said(panic: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    /// Review 21: rust_xlsxwriter's row-by-row sheets panic when their temporary file cannot
+    /// be written (a full disk, `ulimit -f`): a batch, a comparison and the table view's
+    /// export ended "thread 'main' panicked … Couldn't write to xml file", exit 101.
+    #[test]
+    fn a_failed_write_of_a_row_by_row_sheet_is_its_io_error_and_any_other_panic_goes_on() {
+        let full = xlsx_writer(|| -> Result<u8, rust_xlsxwriter::XlsxError> {
+            panic!(
+                "Couldn't write to xml file: Os {{ code: 28, kind: StorageFull, message: \"No space left on device\" }}"
+            )
+        })
+        .unwrap_err();
+        let rust_xlsxwriter::XlsxError::IoError(e) = &full else {
+            panic!("{full:?}")
+        };
+        assert_eq!(e.raw_os_error(), Some(28));
+        assert_eq!(Lang::Zh.xlsx_reason(&full), "磁盘已满");
+        // Told without a number, the words are kept.
+        let odd = xlsx_writer(|| -> Result<u8, rust_xlsxwriter::XlsxError> {
+            panic!("Couldn't write to xml file: Custom {{ kind: Other }}")
+        })
+        .unwrap_err();
+        assert_eq!(Lang::En.xlsx_reason(&odd), "Custom { kind: Other }");
+        // What the call returns is returned; any other panic is not caught.
+        assert_eq!(xlsx_writer(|| Ok(5)).unwrap(), 5);
+        let other = std::panic::catch_unwind(|| {
+            xlsx_writer(|| -> Result<u8, rust_xlsxwriter::XlsxError> { panic!("roadsub's own") })
+        });
+        assert!(other.is_err());
+        assert!(!WRITING.with(Cell::get));
+    }
 
     #[test]
     fn a_panic_in_a_call_is_a_refusal_and_one_outside_is_not() {

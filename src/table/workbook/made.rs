@@ -76,18 +76,18 @@ pub fn new_workbook() -> Workbook {
 /// (`add_worksheet_with_constant_memory`): each such sheet's rows wait in a temporary file
 /// rather than in memory (a million rows took gigabytes). The file is made in the system's
 /// folder for temporary files, or, where that cannot be written, beside `output` (which is
-/// written there anyway), so a missing `$TMPDIR` does not stop a report.
-pub fn streamed_workbook(output: &std::path::Path) -> Workbook {
+/// written there anyway), so a missing `$TMPDIR` does not stop a report. Where neither can
+/// be written, the error is the output folder's: the report could not be put there either.
+pub fn streamed_workbook(output: &std::path::Path) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut book = new_workbook();
     if book.set_tempdir(std::env::temp_dir()).is_err() {
         let folder = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => std::path::Path::new("."),
         };
-        // Where neither can be written, adding a sheet says so.
-        let _ = book.set_tempdir(folder);
+        book.set_tempdir(folder)?;
     }
-    book
+    Ok(book)
 }
 
 #[cfg(test)]

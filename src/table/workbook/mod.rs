@@ -13,7 +13,7 @@
 mod cells;
 mod error;
 pub(crate) mod formulas;
-mod guard;
+pub(crate) mod guard;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
@@ -736,7 +736,19 @@ pub fn write(
     fields: &[Option<(crate::table::Field, crate::money::Scale)>],
     output: &Path,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = streamed_workbook(output);
+    guard::xlsx_writer(|| write_unguarded(sheet, titles, header, rows, fields, output))
+}
+
+/// [`write`], a write to the sheet's temporary file that fails a panic.
+fn write_unguarded(
+    sheet: &str,
+    titles: &[Vec<String>],
+    header: &[String],
+    rows: &[SheetRow],
+    fields: &[Option<(crate::table::Field, crate::money::Scale)>],
+    output: &Path,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = streamed_workbook(output)?;
     let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(sheet)?;
     for (r, title) in titles.iter().enumerate() {
