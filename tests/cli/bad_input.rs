@@ -1395,3 +1395,46 @@ fn a_quote_closed_by_a_later_rows_quote_is_never_passed_over() {
         out.stdout
     );
 }
+
+/// Review 22: a report so short that its rows never leave the writer's buffer had that
+/// buffer's flush fail under a file size limit (or on a full disk) with a panic of its own
+/// (`called Result::unwrap() on an Err value: Os { code: 27, … }`, exit 101), the size limit
+/// test's table being long enough to fail earlier. Said as any failed write now.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_short_report_under_a_file_size_limit_is_said_in_both_languages() {
+    let env = Env::new();
+    env.write(
+        "t.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,画青村,通村,4.5,2,168万\n",
+    );
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    for args in [
+        "batch t.csv -o out.xlsx",
+        "compare t.csv --set poverty.group.3.5=15万 -o out.xlsx",
+    ] {
+        for (lang, said) in [
+            (
+                "zh",
+                "roadsub: 无法写入 out.xlsx: 文件将超过系统允许的大小（见 ulimit -f）\n",
+            ),
+            (
+                "en",
+                "roadsub: cannot write out.xlsx: the file would be larger than this system \
+                 allows (see ulimit -f)\n",
+            ),
+        ] {
+            // One 512-byte block: the rows' temporary file's first flush is refused.
+            let done = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("ulimit -f 1; exec '{bin}' {args} --lang {lang}"))
+                .current_dir(env.file(""))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&done.stderr);
+            assert_eq!(done.status.code(), Some(1), "{args}: {stderr}");
+            assert!(stderr.ends_with(said), "{args}: {stderr}");
+            assert!(!env.path("out.xlsx").exists(), "{args}");
+        }
+    }
+}

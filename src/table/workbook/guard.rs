@@ -29,12 +29,21 @@ thread_local! {
 /// written (`.expect` on every write: a full disk, `ulimit -f`), followed by the error.
 const WRITE_FAILED: &str = "Couldn't write to xml file";
 
+/// How a system error is told in a panic's message (its `Debug`): the library also
+/// `.unwrap()`s the flush of the last rows it buffered (`called Result::unwrap() on an Err
+/// value: Os { code: 28, kind: StorageFull, … }`; review 22).
+const SYSTEM_ERROR: &str = "Os { code: ";
+
+/// Whether a panic's message tells of a failed write of the workbook's temporary file.
+fn a_failed_write(message: &str) -> bool {
+    message.starts_with(WRITE_FAILED) || message.contains(SYSTEM_ERROR)
+}
+
 /// Whether the panic `info` is raised inside [`calamine`] on this thread, or is a failed
 /// write inside [`xlsx_writer`], caught there and not to be said. A panic hook that does
 /// anything (restoring the terminal) asks this first.
 pub(crate) fn swallowed(info: &PanicHookInfo) -> bool {
-    GUARDED.with(Cell::get)
-        || (WRITING.with(Cell::get) && said(info.payload()).starts_with(WRITE_FAILED))
+    GUARDED.with(Cell::get) || (WRITING.with(Cell::get) && a_failed_write(&said(info.payload())))
 }
 
 /// Puts in the panic hook that asks [`swallowed`] first, once: the hook in place then (the
@@ -52,10 +61,11 @@ fn hook() {
 }
 
 /// `f`'s result, where `f` writes a workbook with rust_xlsxwriter: a write its row-by-row
-/// sheets could not make to their temporary file (which the library meets with a panic) is
-/// the error [`XlsxError::IoError`] of that write, said in the user's language as any other;
-/// the workbook being made is dropped. Any other panic in `f` (roadsub's own, the library's
-/// for any other reason) is said and goes on as ever.
+/// sheets could not make to their temporary file (which the library meets with a panic, an
+/// `.expect` or an `.unwrap` of the system's error) is the error [`XlsxError::IoError`] of
+/// that write, said in the user's language as any other; the workbook being made is
+/// dropped. Any other panic in `f` (roadsub's own, the library's for any other reason) is
+/// said and goes on as ever.
 pub(crate) fn xlsx_writer<T>(
     f: impl FnOnce() -> Result<T, rust_xlsxwriter::XlsxError>,
 ) -> Result<T, rust_xlsxwriter::XlsxError> {
@@ -67,9 +77,12 @@ pub(crate) fn xlsx_writer<T>(
         Ok(r) => r,
         Err(panic) => {
             let message = said(&*panic);
-            match message.strip_prefix(WRITE_FAILED) {
-                Some(rest) => Err(rust_xlsxwriter::XlsxError::IoError(write_error(rest))),
-                None => std::panic::resume_unwind(panic),
+            match a_failed_write(&message) {
+                true => {
+                    let told = message.strip_prefix(WRITE_FAILED).unwrap_or(&message);
+                    Err(rust_xlsxwriter::XlsxError::IoError(write_error(told)))
+                }
+                false => std::panic::resume_unwind(panic),
             }
         }
     }
@@ -133,6 +146,17 @@ mod tests {
         };
         assert_eq!(e.raw_os_error(), Some(28));
         assert_eq!(Lang::Zh.xlsx_reason(&full), "磁盘已满");
+        // The flush of the last rows buffered, unwrapped (review 22).
+        let flushed = xlsx_writer(|| -> Result<u8, rust_xlsxwriter::XlsxError> {
+            panic!(
+                "called `Result::unwrap()` on an `Err` value: Os {{ code: 27, kind: FileTooLarge, message: \"File too large\" }}"
+            )
+        })
+        .unwrap_err();
+        let rust_xlsxwriter::XlsxError::IoError(e) = &flushed else {
+            panic!("{flushed:?}")
+        };
+        assert_eq!(e.raw_os_error(), Some(27));
         // Told without a number, the words are kept.
         let odd = xlsx_writer(|| -> Result<u8, rust_xlsxwriter::XlsxError> {
             panic!("Couldn't write to xml file: Custom {{ kind: Other }}")
