@@ -12,7 +12,8 @@
 # is timed and its bytes checked like the rest. REPORTS=1 also times the Excel reports,
 # `batch -o report.xlsx` and `compare -o out.xlsx`; their workbooks are checked to hold the
 # same cells in every binary (values as text, sheet by sheet), not the same bytes: how a
-# workbook is packed may change from one version to another.
+# workbook is packed may change from one version to another. That check is Python's and
+# slow: several minutes a pair of workbooks at 1,000,000 rows.
 # notice writes one workbook per village: it is timed on the first NOTICE_ROWS rows
 # (NOTICE_ROWS=all for the whole table). Scratch files go to $BENCH_DIR (default
 # target/bench-whole); they take about three times the table's size. The workbooks are made
