@@ -1,4 +1,5 @@
-//! calamine's panics on a damaged workbook, caught and made refusals.
+//! calamine's panics on a damaged workbook, caught and made refusals; and rust_xlsxwriter's
+//! on a temporary file it cannot write, caught and made write errors ([`xlsx_writer`]).
 //!
 //! calamine counts a cell reference's row and column in `u32` without checking: a reference
 //! such as `A4294967298` wraps round to row 2 where arithmetic is unchecked, and a value of
