@@ -21,18 +21,34 @@ const ROWS: usize = 20_000;
 /// The tests of this binary, one at a time: the allocator's count is the process's.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Row `i` of a report with `layout`'s columns: the input fields as text, every computed
-/// amount, and a note.
-fn row(layout: &Layout, i: usize) -> Vec<Cell> {
-    let inputs = [
+/// The tables' columns.
+const HEADER: [&str; 7] = [
+    "id",
+    "township",
+    "village",
+    "class",
+    "width_m",
+    "length_km",
+    "cost",
+];
+
+/// The fields of row `i` of a table of [`HEADER`]'s columns.
+fn inputs(i: usize) -> [String; 7] {
+    [
         format!("S{i:08}"),
         format!("乡镇{:02}", i % 40),
         format!("村{:04}", i % 4_000),
         "group".to_string(),
         "4.5".to_string(),
-        format!("{}.{:03}", i % 5, 1 + i % 999),
+        format!("{}.{}", 1 + i % 5, 1 + i % 9),
         format!("{}", 100_000 + (i * 7919) % 2_000_000),
-    ];
+    ]
+}
+
+/// Row `i` of a report with `layout`'s columns: the input fields as text, every computed
+/// amount, and a note.
+fn row(layout: &Layout, i: usize) -> Vec<Cell> {
+    let inputs = inputs(i);
     let columns = layout.header.len();
     (0..columns)
         .map(|c| match c {
@@ -50,16 +66,7 @@ fn an_excel_reports_rows_are_not_held_in_memory_while_it_is_written() {
     // comparison of them. Written row by row, a sheet's rows wait in a temporary file.
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let rules = RuleSet::builtin();
-    let columns = Columns::from_header([
-        "id",
-        "township",
-        "village",
-        "class",
-        "width_m",
-        "length_km",
-        "cost",
-    ])
-    .unwrap();
+    let columns = Columns::from_header(HEADER).unwrap();
     let layout = Layout::new(&columns, &rules);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.xlsx");
@@ -116,29 +123,11 @@ fn a_table_saved_as_a_new_workbook_is_not_held_in_memory_while_it_is_made() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let rows: Vec<roadsub::table::sheet::SheetRow> = (0..ROWS)
         .map(|i| {
-            let fields = [
-                format!("S{i:08}"),
-                format!("乡镇{:02}", i % 40),
-                format!("村{:04}", i % 4_000),
-                "group".to_string(),
-                "4.5".to_string(),
-                format!("{}.{}", 1 + i % 5, 1 + i % 9),
-                format!("{}", 100_000 + (i * 7919) % 2_000_000),
-            ];
+            let fields = inputs(i);
             roadsub::table::sheet::SheetRow::new(fields.iter().map(String::as_str), i as u64 + 2)
         })
         .collect();
-    let header: Vec<String> = [
-        "id",
-        "township",
-        "village",
-        "class",
-        "width_m",
-        "length_km",
-        "cost",
-    ]
-    .map(String::from)
-    .to_vec();
+    let header: Vec<String> = HEADER.map(String::from).to_vec();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan.xlsx");
     let start = LIVE.load(Ordering::SeqCst);

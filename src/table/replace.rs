@@ -176,7 +176,7 @@ pub fn copy_out(from: &mut impl io::Read, to: impl Write) -> io::Result<()> {
 }
 
 /// The folder a file is in (`.` for a bare name).
-fn folder(path: &Path) -> &Path {
+pub(crate) fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

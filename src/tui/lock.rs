@@ -88,10 +88,7 @@ pub fn canonical(data: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(data) {
         return p;
     }
-    let folder = match data.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let folder = crate::table::replace::folder(data);
     match (fs::canonicalize(folder), data.file_name()) {
         (Ok(folder), Some(name)) => folder.join(name),
         _ => data.to_path_buf(),

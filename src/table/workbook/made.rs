@@ -81,11 +81,7 @@ pub fn new_workbook() -> Workbook {
 pub fn streamed_workbook(output: &std::path::Path) -> Result<Workbook, rust_xlsxwriter::XlsxError> {
     let mut book = new_workbook();
     if book.set_tempdir(std::env::temp_dir()).is_err() {
-        let folder = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => std::path::Path::new("."),
-        };
-        book.set_tempdir(folder)?;
+        book.set_tempdir(crate::table::replace::folder(output))?;
     }
     Ok(book)
 }

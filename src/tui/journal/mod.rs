@@ -356,10 +356,7 @@ impl Syncer {
 /// Makes the folder of `path` durable, so a file just renamed into it is there after a power
 /// cut. Some systems cannot sync a folder: then it is as before.
 fn sync_folder(path: &Path) {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let folder = crate::table::replace::folder(path);
     if let Ok(f) = File::open(folder) {
         let _ = f.sync_all();
     }
