@@ -3473,3 +3473,35 @@ fn a_table_saved_as_a_new_workbook_is_written_row_by_row_and_reads_back_the_same
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any text of a table's text column (spaces at either end, tabs, line breaks, control
+    /// characters, markup, Chinese, emoji) reads back the same from a copy saved as a new
+    /// workbook, written row by row with its text in each cell.
+    #[test]
+    fn any_text_reads_back_the_same_from_a_table_saved_as_a_new_workbook(
+        texts in prop::collection::vec("[ a-zA-Z0-9_\u{4e00}-\u{4e20}\u{1F600}\t\r\n<>&\"'x\u{1}\u{7f}\u{a0}]{0,12}", 1..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let rows: Vec<SheetRow> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let t = format!("x{t}");
+                let id = format!("S{i}");
+                SheetRow::new([id.as_str(), "镇", t.as_str(), "group", "4.5", "1.5", "400000"], i as u64 + 2)
+            })
+            .collect();
+        let header: Vec<String> = ["id", "township", "village", "class", "width_m", "length_km", "cost"].map(String::from).to_vec();
+        let target = dir.path().join("new.xlsx");
+        let bytes = super::write("Sheet1", &[], &header, &rows, &[], &target).unwrap();
+        fs::write(&target, bytes).unwrap();
+        let back = Sheet::load(&target).unwrap();
+        prop_assert_eq!(back.rows.len(), rows.len());
+        for (a, b) in back.rows.iter().zip(&rows) {
+            prop_assert_eq!(a.get(2), b.get(2));
+        }
+    }
+}
