@@ -14,7 +14,7 @@
 //! another, as a single pass over the rows would.
 
 use super::cores::{in_order_on_every_core, on_every_core};
-use super::groups::Groups;
+use super::groups::{Groups, Tallied};
 use super::whole::{CompareError, Pair, Table};
 use super::{Amounts, Funds, Side};
 use crate::batch::fused::{Fused, Row as FusedRow};
@@ -87,35 +87,31 @@ impl Sums {
                 }))
     }
 
-    /// Each side's summary: its totals and groups over the rows good under both, its budget
-    /// use over its whole run; and how many rows are computed under one side only.
+    /// Each side's summary: its totals (and, added in input order, its groups) over the rows
+    /// good under both, its budget use over its whole run; how many rows are computed under
+    /// one side only; and the groups found by hash.
     pub(super) fn finish(self) -> Paired {
         let Sums {
             whole: [mut wb, mut wa],
-            both: [mut bb, mut ba],
+            both: [bb, ba],
             groups,
             one_side_only,
             lean,
             ..
         } = self;
-        // Groups merged by hash become the summaries' groups, each name made a key once.
-        if let Some(groups) = groups {
-            let [gb, ga] = groups.into_groupings();
-            let [to_b, to_a] = match lean {
-                true => [&mut wb, &mut wa],
-                false => [&mut bb, &mut ba],
-            };
-            to_b.groupings = gb;
-            to_a.groupings = ga;
+        // Groups merged by hash stay tallies, each name made a key once.
+        let tallied = groups.map(Groups::into_tallied);
+        if !lean {
+            for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
+                whole.total = both.total;
+                whole.groupings = both.groupings;
+            }
         }
-        if lean {
-            return ([wb, wa], one_side_only);
+        Paired {
+            summaries: [wb, wa],
+            one_side_only,
+            tallied,
         }
-        for (whole, both) in [(&mut wb, bb), (&mut wa, ba)] {
-            whole.total = both.total;
-            whole.groupings = both.groupings;
-        }
-        ([wb, wa], one_side_only)
     }
 
     /// Sums under `rules` (before, after), with the groups when `grouped`: by hash (`fast`), or added to the
@@ -193,10 +189,17 @@ impl Sums {
     }
 }
 
-/// What [`pairs`] hands back: each side's summary (its totals and groups over the rows good
-/// under both, its budget use over its whole run), and how many rows are computed under one
-/// side only.
-pub(super) type Paired = ([Summary; 2], usize);
+/// What [`pairs`] hands back.
+pub(super) struct Paired {
+    /// Each side's summary: its totals (and, added in input order, its groups) over the
+    /// rows good under both, its budget use over its whole run.
+    pub summaries: [Summary; 2],
+    /// How many rows are computed under one side only.
+    pub one_side_only: usize,
+    /// The groups over the rows good under both, when the cores found them by hash (then
+    /// not in the summaries).
+    pub tallied: Option<Tallied>,
+}
 
 /// Where the pieces' rows go, in input order, on the thread that called [`pairs`]: kept, or
 /// written as they come.

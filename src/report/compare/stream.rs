@@ -409,7 +409,7 @@ impl BlockRows for FormRows<'_, '_, '_> {
 fn filled<'r, S: Sink>(
     mut c: Comparison<'r>,
     writer: Writer<'_, S>,
-    ([before, after], one_side_only): Paired,
+    paired: Paired,
 ) -> Streamed<'r> {
     let Writer {
         bad,
@@ -419,9 +419,7 @@ fn filled<'r, S: Sink>(
         ..
     } = writer;
     c.pairs = bad;
-    c.before = before;
-    c.after = after;
-    c.one_side_only = one_side_only;
+    c.fill(paired);
     Streamed {
         comparison: c,
         rows,
@@ -1009,9 +1007,11 @@ mod tests {
             for (a, b) in [(&r.before, &w.before), (&r.after, &w.after)] {
                 prop_assert_eq!(&a.total, &b.total);
                 prop_assert_eq!(format!("{:?}", a.budgets), format!("{:?}", b.budgets));
+            }
+            for side in [crate::report::compare::Side::Before, crate::report::compare::Side::After] {
                 // The groups each core added up as it read, for a form that shows them.
-                prop_assert_eq!(&a.groupings, &b.groupings);
-                prop_assert_eq!(a.groupings.is_empty(), !form.grouped());
+                prop_assert_eq!(r.groupings(side), w.groupings(side));
+                prop_assert_eq!(r.groupings(side).is_empty(), !form.grouped());
             }
             // What follows Markdown's rows, and the rows a terminal shows.
             prop_assert_eq!(form.tail(r, lang), form.tail(w, lang));
@@ -1044,10 +1044,21 @@ mod tests {
             for (side, rules) in [(Side::Before, &before), (Side::After, &after)] {
                 let held = crate::report::compare::whole::model::whole(&tables, rules).unwrap();
                 for by in [GroupBy::Township, GroupBy::Village] {
-                    let merged = c.summary(side).groups(by).unwrap();
+                    let groupings = c.groupings(side);
+                    let merged = &groupings.iter().find(|(b, _)| *b == by).unwrap().1;
                     assert!(merged.len() > 50 || by == GroupBy::Township);
                     assert_eq!(merged, held.summary.groups(by).unwrap(), "{side:?} {by:?}");
                 }
+            }
+            // Read where they lie, the groups are what the same totals held in each side's
+            // summary make.
+            assert!(c.tallied.is_some());
+            let mut held = c.clone();
+            held.tallied = None;
+            held.before.groupings = c.groupings(Side::Before);
+            held.after.groupings = c.groupings(Side::After);
+            for by in [GroupBy::Township, GroupBy::Village] {
+                assert_eq!(c.groups(by), held.groups(by), "{by:?}");
             }
         }
     }

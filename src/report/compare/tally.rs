@@ -10,8 +10,10 @@
 //! is never cut short and the rows are never read a second time for it (a table from a pipe
 //! cannot be). Only a sum beyond 128 bits is an overflow, as everywhere else.
 
+use super::{Amounts, Funds, Side};
 use crate::money::{Sum, SumError};
 use crate::report::summary::{RowPart, SumOverflow, Totals};
+use crate::rules::FundId;
 
 /// Funds whose paid amounts a tally holds itself; those of more are kept apart.
 const INLINE_FUNDS: usize = 3;
@@ -256,7 +258,7 @@ fn sum<const DP: u32>(units: i64) -> Sum<DP> {
 }
 
 /// Both sides' totals of every group, each group's place given by [`Tallies::push`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Tallies {
     /// Each group's tallies, before and after.
     sums: Vec<[Tally; 2]>,
@@ -493,6 +495,37 @@ impl Tallies {
     }
 }
 
+impl Tallies {
+    /// What [`Amounts::of_totals`] makes of [`Tallies::totals`] of the group at `at` on
+    /// `side` (0 the side before, 1 the side after), with its count of segments, the totals
+    /// not made: a group of tallies is read where it lies.
+    pub(super) fn amounts(&self, at: usize, side: usize, funds: &Funds) -> (Amounts, u64) {
+        let shown = [Side::Before, Side::After][side];
+        if !self.exact.is_empty() && self.exact.contains_key(&at) {
+            let t = self.totals(at, side);
+            return (Amounts::of_totals(funds, shown, &t), t.segments);
+        }
+        let t = &self.sums[at][side];
+        let offset = if side == 0 { 0 } else { self.extra()[0] };
+        let more = &self.more[at * self.stride() + offset..][..self.extra()[side]];
+        // Each fund's paid amount as the totals hold it: none beyond the side's funds.
+        let paid = |f: FundId| match (f < self.funds[side], t.paid.get(f)) {
+            (false, _) => 0,
+            (true, Some(&fen)) => fen,
+            (true, None) => more[f - INLINE_FUNDS],
+        };
+        let amounts = Amounts {
+            funds: (0..funds.len())
+                .map(|i| funds.index(i, shown).map_or(0, |f| i128::from(paid(f))))
+                .collect(),
+            subsidy_total: t.subsidy_total.into(),
+            gap: t.gap.into(),
+            shortfall: t.shortfall.into(),
+        };
+        (amounts, u64::from(t.segments))
+    }
+}
+
 /// A run of groups of a [`Tallies`], from the group at `base` on: groups merged on every core
 /// are each a run of their own.
 pub(super) struct Run<'a> {
@@ -604,6 +637,34 @@ mod tests {
 
     type Rows<'a, P> = [(&'a RowPart, P); 2];
 
+    /// The funds a comparison of sides of `funds` funds shows: the side before's in its
+    /// order, each matched with the side after's in the reverse order, then the side after's
+    /// unmatched ones; so a fund's place differs from its place on either side.
+    fn shown(funds: [usize; 2]) -> Funds {
+        let [n0, n1] = funds;
+        let matched = n0.min(n1);
+        let mut places: Vec<(Option<FundId>, Option<FundId>)> = (0..n0)
+            .map(|i| (Some(i), (i < matched).then(|| n1 - 1 - i)))
+            .collect();
+        places.extend((0..n1 - matched).map(|j| (None, Some(j))));
+        Funds {
+            ids: places.iter().map(|p| format!("{p:?}")).collect(),
+            names: vec![(String::new(), None); places.len()],
+            before: places.iter().map(|p| p.0).collect(),
+            after: places.iter().map(|p| p.1).collect(),
+        }
+    }
+
+    /// The group at `at`'s amounts read where they lie are those of its totals made.
+    fn assert_amounts_of_totals(t: &Tallies, at: usize, funds: [usize; 2]) {
+        let shown = shown(funds);
+        for (side, name) in [Side::Before, Side::After].into_iter().enumerate() {
+            let totals = t.totals(at, side);
+            let want = (Amounts::of_totals(&shown, name, &totals), totals.segments);
+            assert_eq!(t.amounts(at, side, &shown), want, "{funds:?} {at} {side}");
+        }
+    }
+
     /// Adds a row to two groups as the groups add it: made a row of tallies, then added.
     fn add<P>(t: &mut Tallies, groups: [usize; 2], rows: Rows<P>) -> Result<(), SumOverflow>
     where
@@ -657,6 +718,9 @@ mod tests {
             for (side, want) in village_want.iter().enumerate() {
                 assert_eq!(&mine.totals(village, side), want, "{funds:?} {side}");
             }
+            for at in [town, village] {
+                assert_amounts_of_totals(&mine, at, funds);
+            }
             // The township holds only this core's rows.
             for (side, want) in town_want.iter().enumerate() {
                 let t = mine.totals(town, side);
@@ -674,7 +738,7 @@ mod tests {
     #[test]
     fn a_group_whose_sums_leave_64_bits_goes_on_exactly() {
         let near = i128::from(i64::MAX) - 10;
-        for funds in [[2usize, 2], [5, 2]] {
+        for funds in [[2usize, 2], [5, 2], [2, 5]] {
             let paid = |k: i128| [paid(k, funds[0]), paid(k, funds[1])];
             let mut mine = Tallies::new(funds);
             let mut theirs = Tallies::new(funds);
@@ -744,6 +808,13 @@ mod tests {
                 }
             }
             assert_eq!(mine.exact.len(), 5, "{funds:?}");
+            // Exact groups and one of tallies beside them.
+            let plain = mine.push();
+            put(&mut mine, plain, 9, 11);
+            for at in groups.iter().copied().chain([plain]) {
+                assert_amounts_of_totals(&mine, at, funds);
+            }
+            assert!(!mine.exact.contains_key(&plain));
             // Beyond 128 bits: an overflow.
             let mut huge = part(0);
             huge.cost = i128::MAX / 2 + 1;

@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use super::groups::Tallied;
+use super::paired::Paired;
 use super::{Amounts, Funds, Side};
 use crate::i18n::Lang;
 use crate::money;
@@ -114,13 +116,29 @@ pub struct Comparison<'r> {
     pub after: Summary,
     /// Rows computed under one side only: shown, but left out of the totals and groups.
     pub one_side_only: usize,
+    /// The groups (township, village) of both sides, when the rows' cores found them by
+    /// hash: then not in `before` and `after`, each group's totals made as it is handed on.
+    pub(super) tallied: Option<Tallied>,
     /// Per input, the units its title rows or the command line gave bare numbers in.
     pub units: Vec<crate::table::units::TableUnits>,
 }
 
-/// A group's name and its totals under each side, when it has rows there (see
+/// A group's name and where its totals under each side are (see
 /// [`Comparison::ordered_groups`]).
-pub type OrderedGroup<'c> = (&'c String, Option<&'c Totals>, Option<&'c Totals>);
+#[derive(Debug, Clone, Copy)]
+pub struct OrderedGroup<'c> {
+    key: &'c String,
+    totals: GroupTotals<'c>,
+}
+
+/// Where a group's totals are.
+#[derive(Debug, Clone, Copy)]
+enum GroupTotals<'c> {
+    /// In each side's summary, when the group has rows there.
+    Held(Option<&'c Totals>, Option<&'c Totals>),
+    /// At this place of the comparison's tallies ([`Comparison::tallied`]).
+    Tallied(&'c Tallied, usize),
+}
 
 /// A group's amounts under both sides (a group one side has no good row in shows zeros).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +234,7 @@ pub fn compare_grouped<'r>(
     let duplicates = repeated_ids(tables);
     let funds = Funds::new(before, after);
     let mut pairs = Vec::new();
-    let ([sum_before, sum_after], one_side_only) = super::paired::pairs(
+    let paired = super::paired::pairs(
         tables,
         (before, after),
         &duplicates,
@@ -226,9 +244,7 @@ pub fn compare_grouped<'r>(
     )?;
     let mut c = Comparison::unfilled(tables, before, after, funds);
     c.pairs = pairs;
-    c.before = sum_before;
-    c.after = sum_after;
-    c.one_side_only = one_side_only;
+    c.fill(paired);
     Ok(c)
 }
 
@@ -264,8 +280,22 @@ impl<'r> Comparison<'r> {
             before: Summary::new(before, &[]),
             after: Summary::new(after, &[]),
             one_side_only: 0,
+            tallied: None,
             units,
         }
+    }
+
+    /// Each side's sums as the rows' pieces added them up ([`super::paired::pairs`]).
+    pub(super) fn fill(&mut self, paired: Paired) {
+        let Paired {
+            summaries: [before, after],
+            one_side_only,
+            tallied,
+        } = paired;
+        self.before = before;
+        self.after = after;
+        self.one_side_only = one_side_only;
+        self.tallied = tallied;
     }
 }
 
@@ -307,44 +337,82 @@ impl Comparison<'_> {
         }
     }
 
-    /// The groups of `by`, the names of both sides in pinyin order, each with its totals on
-    /// each side (none on a side that has no such group): what [`Comparison::group_pair`]
-    /// makes a group of.
+    /// The groups of `by`, the names of both sides in pinyin order, each with where its
+    /// totals on each side are (none on a side that has no such group): what
+    /// [`Comparison::group_pair`] makes a group of.
     pub fn ordered_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
-        let (before, after) = (self.before.groups(by), self.after.groups(by));
-        let len = |g: Option<&BTreeMap<String, Totals>>| g.map_or(0, BTreeMap::len);
-        // Both sides' groups are in order by name: walked side by side, each name is met
-        // once, with its totals on each side.
-        let mut groups = Vec::with_capacity(len(before).max(len(after)));
-        let (mut b, mut a) = (
-            before.into_iter().flatten().peekable(),
-            after.into_iter().flatten().peekable(),
-        );
-        loop {
-            let (k, tb, ta) = match (b.peek(), a.peek()) {
-                (None, None) => break,
-                (Some(&(kb, _)), Some(&(ka, _))) if kb < ka => (kb, b.next(), None),
-                (Some(&(kb, _)), Some(&(ka, _))) if kb > ka => (ka, None, a.next()),
-                (Some(&(k, _)), _) | (None, Some(&(k, _))) => (k, b.next(), a.next()),
-            };
-            groups.push((k, tb.map(|(_, t)| t), ta.map(|(_, t)| t)));
-        }
-        let names: Vec<&str> = groups.iter().map(|g| g.0.as_str()).collect();
+        let groups = match &self.tallied {
+            // Both sides' groups are the same (of the rows good under both), in order by key.
+            Some(tallied) => tallied
+                .names(by)
+                .iter()
+                .map(|(key, at)| OrderedGroup {
+                    key,
+                    totals: GroupTotals::Tallied(tallied, *at),
+                })
+                .collect(),
+            None => self.held_groups(by),
+        };
+        let names: Vec<&str> = groups.iter().map(|g| g.key.as_str()).collect();
         in_group_order(by, &names)
             .into_iter()
             .map(|i| groups[i])
             .collect()
     }
 
+    /// The groups of `by` the summaries hold, in order by key: both sides' groups walked
+    /// side by side, each name met once, with its totals on each side.
+    fn held_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
+        let (before, after) = (self.before.groups(by), self.after.groups(by));
+        let len = |g: Option<&BTreeMap<String, Totals>>| g.map_or(0, BTreeMap::len);
+        let mut groups = Vec::with_capacity(len(before).max(len(after)));
+        let (mut b, mut a) = (
+            before.into_iter().flatten().peekable(),
+            after.into_iter().flatten().peekable(),
+        );
+        loop {
+            let (key, tb, ta) = match (b.peek(), a.peek()) {
+                (None, None) => break,
+                (Some(&(kb, _)), Some(&(ka, _))) if kb < ka => (kb, b.next(), None),
+                (Some(&(kb, _)), Some(&(ka, _))) if kb > ka => (ka, None, a.next()),
+                (Some(&(k, _)), _) | (None, Some(&(k, _))) => (k, b.next(), a.next()),
+            };
+            let totals = GroupTotals::Held(tb.map(|(_, t)| t), ta.map(|(_, t)| t));
+            groups.push(OrderedGroup { key, totals });
+        }
+        groups
+    }
+
     /// A group of [`Comparison::ordered_groups`] as compared amounts.
-    pub fn group_pair(&self, (key, before, after): OrderedGroup<'_>) -> GroupPair {
-        let zero = Totals::default();
-        let (b, a) = (before.unwrap_or(&zero), after.unwrap_or(&zero));
-        GroupPair {
-            key: key.clone(),
+    pub fn group_pair(&self, group: OrderedGroup<'_>) -> GroupPair {
+        let pair = |b: &Totals, a: &Totals| GroupPair {
+            key: group.key.clone(),
             before: Amounts::of_totals(&self.funds, Side::Before, b),
             after: Amounts::of_totals(&self.funds, Side::After, a),
             rows: (b.segments, a.segments),
+        };
+        match group.totals {
+            GroupTotals::Tallied(tallied, at) => tallied.pair(group.key, at, &self.funds),
+            GroupTotals::Held(before, after) => {
+                let zero = Totals::default();
+                pair(before.unwrap_or(&zero), after.unwrap_or(&zero))
+            }
+        }
+    }
+
+    /// Each side's groups as a summary's groupings (townships, then villages, each by its
+    /// key), wherever they are held: what adding the rows to each side's summary in input
+    /// order makes.
+    pub fn groupings(&self, side: Side) -> Vec<(GroupBy, BTreeMap<String, Totals>)> {
+        match &self.tallied {
+            Some(tallied) => {
+                let [before, after] = tallied.groupings();
+                match side {
+                    Side::Before => before,
+                    Side::After => after,
+                }
+            }
+            None => self.summary(side).groupings.clone(),
         }
     }
 
