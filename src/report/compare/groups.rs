@@ -285,6 +285,11 @@ impl Tallied {
         self.tallies.totals(at, side)
     }
 
+    /// Asks for the totals of the group at `at` to be brought near.
+    pub(super) fn prefetch(&self, at: usize) {
+        self.tallies.prefetch(at);
+    }
+
     /// The group at `at` as compared amounts, its totals not made.
     pub(super) fn pair(&self, key: &str, at: usize, funds: &Funds) -> GroupPair {
         let [(before, b), (after, a)] = [0, 1].map(|side| self.tallies.amounts(at, side, funds));

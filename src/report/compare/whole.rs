@@ -400,6 +400,17 @@ impl Comparison<'_> {
         }
     }
 
+    /// Asks for what [`Comparison::group_pair`] reads of `group` to be brought near: a hint,
+    /// which changes nothing but when memory is waited for.
+    pub fn prefetch_group(&self, group: OrderedGroup<'_>) {
+        if let GroupTotals::Tallied(tallied, at) = group.totals {
+            tallied.prefetch(at);
+        }
+        if let Some(first) = group.key.as_bytes().first() {
+            super::groups::prefetch(first);
+        }
+    }
+
     /// Each side's groups as a summary's groupings (townships, then villages, each by its
     /// key), wherever they are held: what adding the rows to each side's summary in input
     /// order makes.

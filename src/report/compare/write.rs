@@ -1015,6 +1015,9 @@ fn push_unit(out: &mut Vec<u8>, v: rust_decimal::Decimal, unit: Unit) {
 /// How many groups one core writes at a time in [`markdown_tail_into`].
 const GROUP_PIECE: usize = 4096;
 
+/// How many groups ahead of the one written a group's totals are asked for.
+const GROUPS_AHEAD: usize = 8;
+
 /// What a Markdown comparison writes after its rows: the groups, the totals and the budgets.
 pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> String {
     let mut out = String::new();
@@ -1070,10 +1073,17 @@ pub(super) fn tail_in_pieces(
         put(std::mem::take(&mut out));
         super::cores::in_order_on_every_core(
             groups.len().div_ceil(piece_len),
-            || (),
-            |_, at| {
-                let mut out = String::new();
-                for &g in piece(at) {
+            || 0,
+            |last_len: &mut usize, at| {
+                // About as long as the core's last piece: not grown (and copied) line by line.
+                let mut out = String::with_capacity(*last_len + *last_len / 8);
+                let piece = piece(at);
+                for (k, &g) in piece.iter().enumerate() {
+                    // The groups are in the order people read, their totals where the rows
+                    // met them: each is asked for a few groups ahead.
+                    if let Some(&ahead) = piece.get(k + GROUPS_AHEAD) {
+                        c.prefetch_group(ahead);
+                    }
                     let g = c.group_pair(g);
                     out.push_str("| ");
                     crate::report::format::push_markdown_cell(&mut out, &g.key);
@@ -1086,6 +1096,7 @@ pub(super) fn tail_in_pieces(
                     );
                     out.push('\n');
                 }
+                *last_len = out.len();
                 out
             },
             &mut *put,
