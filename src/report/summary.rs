@@ -2,6 +2,7 @@
 //! same per township, village or class. Totals are sums of the rounded row amounts, so every
 //! printed table adds up to the fen.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -74,6 +75,7 @@ impl VillageKey<'_> {
     fn write_into(self, buf: &mut String) -> &str {
         let VillageKey(township, village) = self;
         buf.clear();
+        buf.reserve(township.len() + 1 + village.len());
         if township.starts_with('"') || township.contains(char::is_whitespace) {
             buf.push('"');
             buf.push_str(&township.replace('"', "\"\""));
@@ -144,25 +146,32 @@ fn ordered_parts(by: GroupBy, name: &str) -> (std::borrow::Cow<'_, str>, &str) {
 /// million-row table have 97 townships and 1,931 village names between them, and sort by
 /// two ranks each and, where both tie, by their names.
 pub fn in_group_order(by: GroupBy, names: &[&str]) -> Vec<usize> {
+    let parts = names.iter().map(|name| ordered_parts(by, name));
+    in_order_of_parts(parts, |a, b| names[a].cmp(names[b]))
+}
+
+/// [`in_group_order`] of groups given by what each is ordered by (its township and its
+/// village's own name: [`ordered_parts`]), `tie` ordering two groups (by their places) whose
+/// parts' keys are the same: their names, for [`group_order`]'s order.
+pub fn in_order_of_parts<'a>(
+    parts: impl Iterator<Item = (std::borrow::Cow<'a, str>, &'a str)>,
+    tie: impl Fn(usize, usize) -> Ordering,
+) -> Vec<usize> {
     use std::borrow::Cow;
     // Each distinct text's slot, and the keys of the slots.
     let mut slots: foldhash::HashMap<Cow<'_, str>, u32> = Default::default();
     let mut keys: Vec<Key> = Vec::new();
-    let mut slot = |text: Cow<'_, str>| -> u32 {
+    let mut slot = |text: Cow<'a, str>| -> u32 {
         if let Some(&at) = slots.get(text.as_ref()) {
             return at;
         }
         let at = keys.len() as u32;
         keys.push(Key::of(&text));
-        slots.insert(Cow::Owned(text.into_owned()), at);
+        slots.insert(text, at);
         at
     };
-    let parts: Vec<(u32, u32)> = names
-        .iter()
-        .map(|name| {
-            let (township, village) = ordered_parts(by, name);
-            (slot(township), slot(Cow::Borrowed(village)))
-        })
+    let parts: Vec<(u32, u32)> = parts
+        .map(|(township, village)| (slot(township), slot(Cow::Borrowed(village))))
         .collect();
     // Each slot's rank: the keys in order, equal keys one rank.
     let mut sorted: Vec<u32> = (0..keys.len() as u32).collect();
@@ -177,17 +186,20 @@ pub fn in_group_order(by: GroupBy, names: &[&str]) -> Vec<usize> {
             _ => i as u32,
         };
     }
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (ta, va) = parts[a];
-        let (tb, vb) = parts[b];
-        (rank[ta as usize], rank[va as usize], names[a]).cmp(&(
-            rank[tb as usize],
-            rank[vb as usize],
-            names[b],
-        ))
-    });
-    order
+    // Sorted by both ranks in one number, then each run of the same ranks by `tie`.
+    let mut ranked: Vec<(u64, usize)> = (parts.iter().enumerate())
+        .map(|(at, &(t, v))| {
+            let both = u64::from(rank[t as usize]) << 32 | u64::from(rank[v as usize]);
+            (both, at)
+        })
+        .collect();
+    ranked.sort_unstable_by_key(|&(both, _)| both);
+    for run in ranked.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| tie(a.1, b.1));
+        }
+    }
+    ranked.into_iter().map(|(_, at)| at).collect()
 }
 
 /// `items`, each under the name of its group of `by`, sorted so each group's items stand

@@ -16,7 +16,7 @@
 //! a name is copied once, the first time a core meets it (the rows' text need not outlive it:
 //! tables read in blocks are not held).
 
-use std::cmp::Ordering;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -25,12 +25,17 @@ use super::tally::{RowTally, Run, Tallies};
 use super::{Funds, GroupPair};
 use crate::engine::{Breakdown, Segment, Share};
 use crate::money::Sum;
-use crate::report::summary::{village_key, GroupBy, RowPart, SumOverflow, Totals};
+use crate::report::summary::{
+    in_group_order, in_order_of_parts, village_key, GroupBy, RowPart, SumOverflow, Totals,
+};
 use crate::rules::RuleSet;
 use crate::table::row::RowText;
 
 /// Rows put aside before their villages are found together.
 const BATCH: usize = 32;
+
+/// How many of another core's villages ahead of the one merged its place is asked for.
+const PLACES_AHEAD: usize = 16;
 
 /// One side's row: its segment and breakdown.
 type Computed<'a> = (&'a Segment, &'a Breakdown);
@@ -203,9 +208,18 @@ impl Groups {
         let Groups {
             villages, tallies, ..
         } = self;
-        for (town, name, theirs) in other.villages.iter() {
-            let town = towns[town as usize];
-            let hash = villages.hash(town, name);
+        // Each of theirs hashed first, so that the place of one a few ahead is asked for
+        // while one is found (a cache miss each, in hash order).
+        let found: Vec<(u64, u32, &str, usize)> = (other.villages.iter())
+            .map(|(town, name, theirs)| {
+                let town = towns[town as usize];
+                (villages.hash(town, name), town, name, theirs)
+            })
+            .collect();
+        for (k, &(hash, town, name, theirs)) in found.iter().enumerate() {
+            if let Some(&(ahead, ..)) = found.get(k + PLACES_AHEAD) {
+                villages.prefetch(ahead);
+            }
             let to = villages
                 .find_or_insert(hash, town, name, || tallies.push())
                 .ok_or(SumOverflow)?;
@@ -216,8 +230,8 @@ impl Groups {
         add_moves(tallies, &other.tallies, &moves)
     }
 
-    /// The groups as [`Tallied`]: each township's and each village's name made a key and put
-    /// in order, their totals left where they are (the groups settled: [`Groups::settle`]).
+    /// The groups as [`Tallied`]: the townships and the villages put in the order people
+    /// read, their totals left where they are (the groups settled: [`Groups::settle`]).
     pub(super) fn into_tallied(mut self) -> Tallied {
         debug_assert!(
             self.pending.is_empty(),
@@ -225,26 +239,46 @@ impl Groups {
         );
         self.flush();
         let Groups {
-            town_list,
+            town_list: towns,
             villages,
             tallies,
             ..
         } = self;
-        let mut villages: Vec<(String, usize)> = villages
-            .iter()
-            .map(|(town, name, at)| (village_key(&town_list[town as usize].0, name), at))
+        let list: Vec<TalliedVillage> = (villages.places.iter())
+            .filter(|p| p.at != FREE)
+            .map(|p| TalliedVillage {
+                town: p.town,
+                len: p.len,
+                start: p.start,
+                at: p.at as usize,
+            })
             .collect();
-        let mut towns: Vec<(String, usize)> = town_list
-            .into_iter()
-            .map(|(name, at)| (String::from(name), at))
-            .collect();
-        let by_name = |a: &(String, usize), b: &(String, usize)| a.0.cmp(&b.0);
-        sort_on_every_core(&mut towns, by_name);
-        sort_on_every_core(&mut villages, by_name);
-        Tallied {
+        let mut tallied = Tallied {
             tallies,
-            names: [towns, villages],
-        }
+            towns,
+            villages: list,
+            text: villages.text,
+            order: [Vec::new(), Vec::new()],
+        };
+        let names: Vec<&str> = tallied.towns.iter().map(|(name, _)| &**name).collect();
+        let towns = in_group_order(GroupBy::Township, &names);
+        // A village is ordered by its township and its own name (what its key would be read
+        // back into), two of the same keys by their keys.
+        let parts = (0..tallied.villages.len()).map(|v| {
+            let (town, name) = tallied.village(v);
+            (Cow::Borrowed(town), name)
+        });
+        let villages = in_order_of_parts(parts, |a, b| {
+            let key = |v| {
+                let (town, name) = tallied.village(v);
+                village_key(town, name)
+            };
+            key(a).cmp(&key(b))
+        });
+        // The villages kept in that order, so that those written next are found next.
+        tallied.villages = villages.iter().map(|&v| tallied.villages[v]).collect();
+        tallied.order = [towns, (0..villages.len()).collect()];
+        tallied
     }
 
     /// Each side's groups as a summary's groupings (each by its name, townships then
@@ -255,66 +289,100 @@ impl Groups {
     }
 }
 
-/// Both sides' groups of a comparison as the cores found them by hash: each township's and
-/// each village's key in order, with the place of its totals. A group's [`Totals`] (some 300
-/// bytes a side, a vector of its funds' amounts among them) are made only as the group is
-/// written, on the core that writes it: made for all 187,307 villages of a million rows
-/// first and put in a map of each side, they took a sixth of a second on one core and some
-/// 200 MB.
+/// Both sides' groups of a comparison as the cores found them by hash, in the order people
+/// read. A group's key and its [`Totals`] (some 300 bytes a side, a vector of its funds'
+/// amounts among them) are made only as the group is written, on the core that writes it:
+/// made for all 187,307 villages of a million rows first, sorted by key and put in a map of
+/// each side, they took a quarter of a second on one core and some 200 MB.
 #[derive(Debug, Clone)]
 pub struct Tallied {
     tallies: Tallies,
-    /// The townships' names, then the villages' keys ([`village_key`]), each in order by
-    /// key, with the place of their totals.
-    names: [Vec<(String, usize)>; 2],
+    /// Each township's name and the place of its totals, by number.
+    towns: Vec<(Box<str>, usize)>,
+    villages: Vec<TalliedVillage>,
+    /// Every village's name, back to back.
+    text: String,
+    /// The townships (their numbers) in the order people read, then the villages (their
+    /// places in `villages`, which are in that order).
+    order: [Vec<usize>; 2],
+}
+
+/// A village of [`Tallied`]: its township's number, where its name is in the text, where
+/// its totals are.
+#[derive(Debug, Clone, Copy)]
+struct TalliedVillage {
+    town: u32,
+    len: u32,
+    start: usize,
+    at: usize,
 }
 
 impl Tallied {
-    /// The groups of `by`, in order by key, each with the place of its totals.
-    pub(super) fn names(&self, by: GroupBy) -> &[(String, usize)] {
+    /// The groups of `by` in the order people read: each a number [`Tallied::pair`] takes.
+    pub(super) fn order(&self, by: GroupBy) -> &[usize] {
         match by {
-            GroupBy::Township => &self.names[0],
-            GroupBy::Village => &self.names[1],
+            GroupBy::Township => &self.order[0],
+            GroupBy::Village => &self.order[1],
             // A comparison groups by nothing else.
             GroupBy::Class => &[],
         }
     }
 
-    /// The totals of the group at `at` on `side` (0 the side before, 1 the side after).
-    fn totals(&self, at: usize, side: usize) -> Totals {
-        self.tallies.totals(at, side)
+    /// Village `v`'s township and own name.
+    fn village(&self, v: usize) -> (&str, &str) {
+        let v = self.villages[v];
+        let name = &self.text[v.start..v.start + v.len as usize];
+        (&self.towns[v.town as usize].0, name)
     }
 
-    /// Asks for the totals of the group at `at` to be brought near.
-    pub(super) fn prefetch(&self, at: usize) {
-        self.tallies.prefetch(at);
+    /// Group `g` of `by`: its key ([`village_key`] for a village) and where its totals are.
+    fn group(&self, by: GroupBy, g: usize) -> (String, usize) {
+        match by {
+            GroupBy::Village => {
+                let (town, name) = self.village(g);
+                (village_key(town, name), self.villages[g].at)
+            }
+            _ => {
+                let (name, at) = &self.towns[g];
+                (name.to_string(), *at)
+            }
+        }
     }
 
-    /// The group at `at` as compared amounts, its totals not made.
-    pub(super) fn pair(&self, key: &str, at: usize, funds: &Funds) -> GroupPair {
+    /// Asks for what [`Tallied::pair`] reads of group `g` of `by` to be brought near.
+    pub(super) fn prefetch(&self, by: GroupBy, g: usize) {
+        if let (GroupBy::Village, Some(v)) = (by, self.villages.get(g)) {
+            self.tallies.prefetch(v.at);
+            if let Some(first) = self.text.as_bytes().get(v.start) {
+                prefetch(first);
+            }
+        }
+    }
+
+    /// Group `g` of `by` as compared amounts, its totals not made.
+    pub(super) fn pair(&self, by: GroupBy, g: usize, funds: &Funds) -> GroupPair {
+        let (key, at) = self.group(by, g);
         let [(before, b), (after, a)] = [0, 1].map(|side| self.tallies.amounts(at, side, funds));
         GroupPair {
-            key: key.to_string(),
+            key,
             before,
             after,
             rows: (b, a),
         }
     }
 
-    /// Each side's groups as a summary's groupings (each by its name, townships then
+    /// Each side's groups as a summary's groupings (each by its key, townships then
     /// villages): what the groups added row by row to each side's summary hold.
     pub fn groupings(&self) -> [Vec<(GroupBy, BTreeMap<String, Totals>)>; 2] {
         [0, 1].map(|side| {
             [GroupBy::Township, GroupBy::Village]
                 .into_iter()
                 .map(|by| {
-                    let totals = self.names(by).iter();
-                    (
-                        by,
-                        totals
-                            .map(|(k, at)| (k.clone(), self.totals(*at, side)))
-                            .collect(),
-                    )
+                    let groups = self.order(by).iter().map(|&g| {
+                        let (key, at) = self.group(by, g);
+                        (key, self.tallies.totals(at, side))
+                    });
+                    (by, groups.collect())
                 })
                 .collect()
         })
@@ -489,23 +557,6 @@ impl Villages {
 /// are not worth a thread.
 pub(super) const LEAST_PER_CORE: usize = 1 << 14;
 
-/// `items` sorted by `order` (no two alike): in a piece on each core, then the pieces, each
-/// a run in order, merged by the stable sort in one pass. The 187,307 villages of a
-/// million rows are sorted by name on the one thread that puts the groups together.
-fn sort_on_every_core<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> Ordering + Sync) {
-    let cores = super::cores::workers(items.len() / LEAST_PER_CORE);
-    if cores < 2 {
-        return items.sort_unstable_by(&order);
-    }
-    let order = &order;
-    std::thread::scope(|scope| {
-        for piece in items.chunks_mut(items.len().div_ceil(cores)) {
-            scope.spawn(move || piece.sort_unstable_by(order));
-        }
-    });
-    items.sort_by(order);
-}
-
 /// Adds each group `from` of `theirs` to group `to` of `mine`, for each `(from, to)` of
 /// `moves` (in order of `to`, no `to` twice): the moves shared out over every core in runs,
 /// each run's groups of `mine` a run of their own; then those a run leaves (a group either
@@ -550,6 +601,7 @@ mod tests {
 
     use super::*;
     use crate::money::SumError;
+    use proptest::strategy::Strategy as _;
 
     /// A xorshift stream, the same every run.
     fn stream(mut state: u64) -> impl FnMut() -> u64 {
@@ -595,29 +647,6 @@ mod tests {
                     "{groups} {step} {to}"
                 );
             }
-        }
-    }
-
-    /// Sorted in pieces on every core and merged, a list is the list sorted: lengths about
-    /// the least that is shared out, odd and even, names alike in their first bytes.
-    #[test]
-    fn a_list_sorted_on_every_core_is_the_list_sorted() {
-        let mut next = stream(0x9e37_79b9_7f4a_7c15);
-        for len in [0, 1, 1 << 14, (1 << 15) - 1, 1 << 15, 100_003] {
-            let mut items: Vec<(String, usize)> = (0..len)
-                .map(|at| {
-                    let state = next();
-                    (format!("乡镇{:02} 村{:05}", state % 97, state % 50_000), at)
-                })
-                .collect();
-            items.sort_unstable();
-            items.dedup_by(|a, b| a.0 == b.0);
-            let expected = items.clone();
-            items.reverse();
-            let third = items.len() / 3;
-            items.rotate_left(third);
-            sort_on_every_core(&mut items, |a, b| a.0.cmp(&b.0));
-            assert_eq!(items, expected, "{len}");
         }
     }
 
@@ -812,6 +841,54 @@ mod tests {
                     let mut other = Groups::with_funds([1, 1]);
                     assert_eq!(other.merge(mine), Err(SumOverflow));
                 }
+            }
+        }
+    }
+
+    /// What townships and villages are made of: Latin letters in either case, digits
+    /// (ordered by value), white space and quotes (a township holding either is quoted in
+    /// its villages' keys), Chinese of the same reading and different tones.
+    fn name() -> impl proptest::strategy::Strategy<Value = String> {
+        let part = proptest::sample::select(vec![
+            "a", "B", "b", "1", "01", "10", " ", "\"", "石", "十", "羊", "洋", "村", "乡 镇",
+        ]);
+        proptest::collection::vec(part, 0..4).prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The groups found by hash and merged from two cores are handed out in the order
+        /// their keys are in people's order ([`in_group_order`], how a summary's groups are
+        /// written), each once: townships and villages of any names, the same village in
+        /// two townships, villages met on one core or on both.
+        #[test]
+        fn tallied_groups_are_in_the_order_of_their_keys(
+            rows in proptest::collection::vec((name(), name(), proptest::bool::ANY), 1..60),
+        ) {
+            let mut cores = [Groups::with_funds([1, 1]), Groups::with_funds([1, 1])];
+            let mut keys: [Vec<String>; 2] = Default::default();
+            for (k, (township, village, other_core)) in rows.iter().enumerate() {
+                let at = RowText { id: "", township, village };
+                let part = part(k as i128);
+                cores[usize::from(*other_core)]
+                    .add_fen(&at, [(&part, &[1]), (&part, &[2])])
+                    .unwrap();
+                keys[0].push(township.clone());
+                keys[1].push(village_key(township, village));
+            }
+            let [mut mine, theirs] = cores;
+            mine.merge(theirs).unwrap();
+            let tallied = mine.into_tallied();
+            for (by, mut want) in [GroupBy::Township, GroupBy::Village].into_iter().zip(keys) {
+                want.sort_unstable();
+                want.dedup();
+                let names: Vec<&str> = want.iter().map(String::as_str).collect();
+                let want: Vec<&str> = in_group_order(by, &names).into_iter().map(|i| names[i]).collect();
+                let got: Vec<String> = (tallied.order(by).iter())
+                    .map(|&g| tallied.group(by, g).0)
+                    .collect();
+                proptest::prop_assert_eq!(got, want, "{:?}", by);
             }
         }
     }

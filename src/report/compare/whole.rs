@@ -123,21 +123,18 @@ pub struct Comparison<'r> {
     pub units: Vec<crate::table::units::TableUnits>,
 }
 
-/// A group's name and where its totals under each side are (see
+/// A group of a comparison, and where its totals under each side are (see
 /// [`Comparison::ordered_groups`]).
 #[derive(Debug, Clone, Copy)]
-pub struct OrderedGroup<'c> {
-    key: &'c String,
-    totals: GroupTotals<'c>,
-}
+pub struct OrderedGroup<'c>(GroupAt<'c>);
 
-/// Where a group's totals are.
+/// Where a group's key and totals are.
 #[derive(Debug, Clone, Copy)]
-enum GroupTotals<'c> {
-    /// In each side's summary, when the group has rows there.
-    Held(Option<&'c Totals>, Option<&'c Totals>),
-    /// At this place of the comparison's tallies ([`Comparison::tallied`]).
-    Tallied(&'c Tallied, usize),
+enum GroupAt<'c> {
+    /// Its key, and its totals in each side's summary, when the group has rows there.
+    Held(&'c String, Option<&'c Totals>, Option<&'c Totals>),
+    /// The group of this number of the comparison's tallies ([`Comparison::tallied`]).
+    Tallied(&'c Tallied, GroupBy, usize),
 }
 
 /// A group's amounts under both sides (a group one side has no good row in shows zeros).
@@ -341,28 +338,26 @@ impl Comparison<'_> {
     /// totals on each side are (none on a side that has no such group): what
     /// [`Comparison::group_pair`] makes a group of.
     pub fn ordered_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
-        let groups = match &self.tallied {
-            // Both sides' groups are the same (of the rows good under both), in order by key.
-            Some(tallied) => tallied
-                .names(by)
-                .iter()
-                .map(|(key, at)| OrderedGroup {
-                    key,
-                    totals: GroupTotals::Tallied(tallied, *at),
-                })
-                .collect(),
-            None => self.held_groups(by),
-        };
-        let names: Vec<&str> = groups.iter().map(|g| g.key.as_str()).collect();
+        if let Some(tallied) = &self.tallied {
+            let groups = tallied.order(by).iter();
+            return groups
+                .map(|&g| OrderedGroup(GroupAt::Tallied(tallied, by, g)))
+                .collect();
+        }
+        let groups = self.held_groups(by);
+        let names: Vec<&str> = groups.iter().map(|g| g.0.as_str()).collect();
         in_group_order(by, &names)
             .into_iter()
-            .map(|i| groups[i])
+            .map(|i| {
+                let (key, before, after) = groups[i];
+                OrderedGroup(GroupAt::Held(key, before, after))
+            })
             .collect()
     }
 
     /// The groups of `by` the summaries hold, in order by key: both sides' groups walked
     /// side by side, each name met once, with its totals on each side.
-    fn held_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
+    fn held_groups(&self, by: GroupBy) -> Vec<(&String, Option<&Totals>, Option<&Totals>)> {
         let (before, after) = (self.before.groups(by), self.after.groups(by));
         let len = |g: Option<&BTreeMap<String, Totals>>| g.map_or(0, BTreeMap::len);
         let mut groups = Vec::with_capacity(len(before).max(len(after)));
@@ -377,25 +372,24 @@ impl Comparison<'_> {
                 (Some(&(kb, _)), Some(&(ka, _))) if kb > ka => (ka, None, a.next()),
                 (Some(&(k, _)), _) | (None, Some(&(k, _))) => (k, b.next(), a.next()),
             };
-            let totals = GroupTotals::Held(tb.map(|(_, t)| t), ta.map(|(_, t)| t));
-            groups.push(OrderedGroup { key, totals });
+            groups.push((key, tb.map(|(_, t)| t), ta.map(|(_, t)| t)));
         }
         groups
     }
 
     /// A group of [`Comparison::ordered_groups`] as compared amounts.
     pub fn group_pair(&self, group: OrderedGroup<'_>) -> GroupPair {
-        let pair = |b: &Totals, a: &Totals| GroupPair {
-            key: group.key.clone(),
-            before: Amounts::of_totals(&self.funds, Side::Before, b),
-            after: Amounts::of_totals(&self.funds, Side::After, a),
-            rows: (b.segments, a.segments),
-        };
-        match group.totals {
-            GroupTotals::Tallied(tallied, at) => tallied.pair(group.key, at, &self.funds),
-            GroupTotals::Held(before, after) => {
+        match group.0 {
+            GroupAt::Tallied(tallied, by, g) => tallied.pair(by, g, &self.funds),
+            GroupAt::Held(key, before, after) => {
                 let zero = Totals::default();
-                pair(before.unwrap_or(&zero), after.unwrap_or(&zero))
+                let (b, a) = (before.unwrap_or(&zero), after.unwrap_or(&zero));
+                GroupPair {
+                    key: key.clone(),
+                    before: Amounts::of_totals(&self.funds, Side::Before, b),
+                    after: Amounts::of_totals(&self.funds, Side::After, a),
+                    rows: (b.segments, a.segments),
+                }
             }
         }
     }
@@ -403,11 +397,8 @@ impl Comparison<'_> {
     /// Asks for what [`Comparison::group_pair`] reads of `group` to be brought near: a hint,
     /// which changes nothing but when memory is waited for.
     pub fn prefetch_group(&self, group: OrderedGroup<'_>) {
-        if let GroupTotals::Tallied(tallied, at) = group.totals {
-            tallied.prefetch(at);
-        }
-        if let Some(first) = group.key.as_bytes().first() {
-            super::groups::prefetch(first);
+        if let GroupAt::Tallied(tallied, by, g) = group.0 {
+            tallied.prefetch(by, g);
         }
     }
 
