@@ -120,37 +120,36 @@ fn push_wan_general(out: &mut Vec<u8>, amount: Decimal, grouped: bool) {
     out.extend_from_slice(decimals.as_bytes());
 }
 
-/// A row's amounts in the two-decimal form, written field by field into a buffer on the
-/// stack and onto the output in a few copies: each amount costs a few dozen instructions,
-/// where going through [`push_plain`] one by one (a copy each) costs several times that. The
-/// batch writes seven or more a row, a million rows a run. CSV fields (`MARKDOWN` false) each
-/// follow a comma, but for the first of a row; Markdown cells are `| ` and the amount and ` `.
-/// Both are constants of the type, so that a field's separators cost a store each.
+/// A row's amounts in the two-decimal form, written field by field straight into the
+/// output's memory, which is kept [`ROOM`] bytes longer than what is written (zeros there,
+/// cut off at the end): each amount costs a few dozen instructions and a few stores, where
+/// going through [`push_plain`] one by one (a copy each) costs several times that, and
+/// gathering them on the stack to be copied out made each copy wait on the stores before
+/// it. The batch writes seven or more a row, a million rows a run. CSV fields (`MARKDOWN`
+/// false) each follow a comma, but for the first of a row; Markdown cells are `| ` and the
+/// amount and ` `. Both are constants of the type, so that a field's separators cost a store
+/// each.
 pub struct PlainFields<'a, const MARKDOWN: bool> {
     out: &'a mut Vec<u8>,
-    buf: [u8; BUF],
+    /// Where what is written ends in `out` (which is longer: room for the next field).
     len: usize,
     /// Whether the next field is the first of its row (then no comma comes before it).
     first: bool,
 }
 
-/// The bytes [`PlainFields`] gathers before it copies them out.
-const BUF: usize = 256;
+/// The bytes [`PlainFields`] makes room for at a time.
+const ROOM: usize = 256;
 
 /// The most one field adds: a separator, a sign, 29 digits, a point, a separator, and the
-/// 16 bytes one move writes.
+/// bytes a store writes beyond.
 const FIELD_MAX: usize = 64;
 
 impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
     /// Fields to be written after what `out` holds; no comma before the first when `first`
     /// (a CSV row's first field).
     pub fn new(out: &'a mut Vec<u8>, first: bool) -> PlainFields<'a, MARKDOWN> {
-        PlainFields {
-            out,
-            buf: [0; BUF],
-            len: 0,
-            first,
-        }
+        let len = out.len();
+        PlainFields { out, len, first }
     }
 
     /// Writes the separator, then `amount` as [`push_plain`] writes it (nothing for `None`),
@@ -180,7 +179,9 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
                     self.len = at;
                     self.flush();
                     self.out.extend_from_slice(&bytes[48 - n..]);
-                    0
+                    self.len = self.out.len();
+                    self.room();
+                    self.len
                 }
             };
         }
@@ -198,18 +199,24 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
         self.end_field(at);
     }
 
+    /// Makes sure `out` has room for a field after what is written.
+    #[inline(always)]
+    fn room(&mut self) {
+        if self.len + FIELD_MAX > self.out.len() {
+            self.out.resize(self.len + ROOM, 0);
+        }
+    }
+
     /// Makes room for a field and writes what goes before it; returns where it starts.
     #[inline(always)]
     fn separator(&mut self) -> usize {
-        if self.len > BUF - FIELD_MAX {
-            self.flush();
-        }
+        self.room();
         let mut at = self.len;
         if MARKDOWN {
-            self.buf[at..at + 2].copy_from_slice(b"| ");
+            self.out[at..at + 2].copy_from_slice(b"| ");
             at += 2;
         } else if !self.first {
-            self.buf[at] = b',';
+            self.out[at] = b',';
             at += 1;
         }
         self.first = false;
@@ -220,16 +227,15 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
     #[inline(always)]
     fn end_field(&mut self, mut at: usize) {
         if MARKDOWN {
-            self.buf[at] = b' ';
+            self.out[at] = b' ';
             at += 1;
         }
         self.len = at;
     }
 
-    /// Copies the fields written so far onto the output.
+    /// Cuts `out` to what is written (the room after it taken off).
     pub fn flush(&mut self) {
-        self.out.extend_from_slice(&self.buf[..self.len]);
-        self.len = 0;
+        self.out.truncate(self.len);
     }
 
     /// A whole number of fen (`magnitude`, less than zero when `negative`) as yuan with two
@@ -237,32 +243,33 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
     #[inline(always)]
     fn fen(&mut self, mut at: usize, negative: bool, magnitude: u64) -> usize {
         if negative {
-            self.buf[at] = b'-';
+            self.out[at] = b'-';
             at += 1;
         }
         let (n, cents) = (magnitude / 100, (magnitude % 100) as usize);
         if n < 100_000_000 {
             // Under a hundred million yuan (nearly every amount): eight digits in 32-bit
-            // arithmetic, the point and the fen, then the significant ones copied in a
-            // single fixed-size move.
+            // arithmetic, made one 8-byte word in a register (the first digit its low
+            // byte), its leading zeros found there and shifted out, then stored with the
+            // point and the fen after it. Written to memory pair by pair and read back as
+            // one word, the digits waited on their own stores (a load the stores before it
+            // cannot be forwarded to), most of what an amount cost.
             let n = n as u32;
-            let mut text = [0u8; 32];
             let (high, low) = ((n / 10_000) as usize, (n % 10_000) as usize);
-            for (at, pair) in [high / 100, high % 100, low / 100, low % 100]
-                .into_iter()
-                .enumerate()
-            {
-                text[2 * at..2 * at + 2].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
-            }
-            text[8] = b'.';
-            text[9..11].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
+            let pair = |p: usize| u64::from(u16::from_le_bytes([PAIRS[2 * p], PAIRS[2 * p + 1]]));
+            let word = pair(high / 100)
+                | pair(high % 100) << 16
+                | pair(low / 100) << 32
+                | pair(low % 100) << 48;
             // Its leading zeros, at least one digit kept: each '0' is zero once XORed with
-            // '0's, and the first digit written is the low byte.
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(&text[..8]);
-            let zeros = (u64::from_le_bytes(eight) ^ 0x3030_3030_3030_3030).trailing_zeros() / 8;
-            let digits = 8 - zeros.min(7) as usize;
-            self.buf[at..at + 16].copy_from_slice(&text[8 - digits..24 - digits]);
+            // '0's.
+            let zeros = ((word ^ 0x3030_3030_3030_3030).trailing_zeros() / 8).min(7);
+            let digits = 8 - zeros as usize;
+            self.out[at..at + 8].copy_from_slice(&(word >> (8 * zeros)).to_le_bytes());
+            let point = u32::from(b'.')
+                | u32::from(PAIRS[2 * cents]) << 8
+                | u32::from(PAIRS[2 * cents + 1]) << 16;
+            self.out[at + digits..at + digits + 4].copy_from_slice(&point.to_le_bytes());
             return at + digits + 3;
         }
         self.wide(at, n, cents)
@@ -277,17 +284,17 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
         while n >= 100 {
             let pair = (n % 100) as usize;
             n /= 100;
-            self.buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+            self.out[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
             i -= 2;
         }
         if n >= 10 {
             let pair = n as usize;
-            self.buf[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
+            self.out[i - 2..i].copy_from_slice(&PAIRS[2 * pair..2 * pair + 2]);
         } else {
-            self.buf[i - 1] = b'0' + n as u8;
+            self.out[i - 1] = b'0' + n as u8;
         }
-        self.buf[end] = b'.';
-        self.buf[end + 1..end + 3].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
+        self.out[end] = b'.';
+        self.out[end + 1..end + 3].copy_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
         end + 3
     }
 }
@@ -589,6 +596,39 @@ mod props {
                     fields.field(*a);
                 }
             }
+            prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        /// Fields of fen are the bytes `push_plain_fen` writes, the first of a CSV row with no
+        /// comma before it: any amount, under a hundred million yuan and over, negative,
+        /// zero, the least `i64`; more fields than the room made at a time.
+        #[test]
+        fn fen_fields_are_the_bytes_push_plain_fen_writes(
+            fens in prop::collection::vec(
+                prop::option::of(prop_oneof![
+                    -20_000i64..20_000,
+                    -10_000_000_000i64..10_000_000_000,
+                    any::<i64>(),
+                ]),
+                0..40,
+            ),
+            first in any::<bool>(),
+        ) {
+            let mut want = b"id".to_vec();
+            for (k, fen) in fens.iter().enumerate() {
+                if k > 0 || !first {
+                    want.push(b',');
+                }
+                if let Some(fen) = fen {
+                    push_plain_fen(&mut want, *fen);
+                }
+            }
+            let mut got = b"id".to_vec();
+            let mut fields = PlainFields::<false>::new(&mut got, first);
+            for fen in &fens {
+                fields.fen_field(*fen);
+            }
+            drop(fields);
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
         }
     }
