@@ -14,7 +14,7 @@ use crate::money;
 use crate::rules::RuleSet;
 
 /// What a budget line measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope<'a> {
     /// The whole run (a budget for the county as a whole).
     Whole,

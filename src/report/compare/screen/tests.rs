@@ -462,3 +462,76 @@ fn the_summary_s_variant_lines_and_overrun_sentences_wrap_between_words_never_in
         }
     }
 }
+
+mod budget_pairs {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// A line of budget `budget` over `scope` (its amounts do not pair it).
+    fn line(budget: usize, scope: Scope<'static>) -> BudgetLine<'static> {
+        BudgetLine {
+            budget,
+            scope,
+            name: String::new(),
+            envelope: Decimal::ZERO,
+            used: Decimal::ZERO,
+            asked: Decimal::ZERO,
+            raised: Decimal::ZERO,
+            on_overrun: crate::rules::OnOverrun::Report,
+        }
+    }
+
+    /// The whole run or one of a few villages (two townships share a village's name).
+    fn scope() -> impl Strategy<Value = Scope<'static>> {
+        prop_oneof![
+            Just(Scope::Whole),
+            (0usize..2, 0usize..3).prop_map(|(t, v)| Scope::Village {
+                township: ["甲乡", "乙镇"][t],
+                village: ["一村", "二村", "三村"][v],
+            }),
+        ]
+    }
+
+    fn lines() -> impl Strategy<Value = Vec<BudgetLine<'static>>> {
+        proptest::collection::vec((0usize..4, scope()), 0..24)
+            .prop_map(|ls| ls.into_iter().map(|(b, s)| line(b, s)).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Budget lines found beside each other by key are those each line against all
+        /// finds: any matching of budgets (none, some, out of order, past the end), lines of
+        /// one kind twice, lines no line matches on either side, in their order.
+        #[test]
+        fn budget_lines_paired_by_key_are_those_each_against_all_pairs(
+            before in lines(),
+            after in lines(),
+            pairs in proptest::collection::vec(proptest::option::of(0usize..4), 0..5),
+        ) {
+            let same = |x: &BudgetLine, y: &BudgetLine| {
+                pairs.get(x.budget) == Some(&Some(y.budget)) && x.scope == y.scope
+            };
+            let mut want = Vec::new();
+            for x in &before {
+                want.push((Some(x), after.iter().find(|y| same(x, y))));
+            }
+            for y in after.iter().filter(|y| !before.iter().any(|x| same(x, y))) {
+                want.push((None, Some(y)));
+            }
+            let got = paired_lines(&before, &after, &pairs);
+            let places = |v: &[(Option<&BudgetLine>, Option<&BudgetLine>)]| -> Vec<(Option<usize>, Option<usize>)> {
+                v.iter()
+                    .map(|(x, y)| {
+                        let at = |l: Option<&BudgetLine>, ls: &[BudgetLine]| {
+                            l.map(|l| ls.iter().position(|m| std::ptr::eq(m, l)).unwrap())
+                        };
+                        (at(*x, &before), at(*y, &after))
+                    })
+                    .collect()
+            };
+            prop_assert_eq!(places(&got), places(&want));
+        }
+    }
+}
