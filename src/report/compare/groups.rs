@@ -191,8 +191,8 @@ impl Groups {
         }
     }
 
-    /// Adds another core's groups, still by hash: each group's name is made into a key and
-    /// put in order once, when the merged groups become a summary's.
+    /// Adds another core's groups, still by hash: the groups are put in order once, when
+    /// they are taken ([`Groups::into_tallied`]).
     pub(super) fn merge(&mut self, mut other: Groups) -> Result<(), SumOverflow> {
         self.settle()?;
         other.settle()?;
