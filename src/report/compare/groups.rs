@@ -17,7 +17,6 @@
 //! tables read in blocks are not held).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
@@ -26,10 +25,12 @@ use super::{Funds, GroupPair};
 use crate::engine::{Breakdown, Segment, Share};
 use crate::money::Sum;
 use crate::report::summary::{
-    in_group_order, in_order_of_parts, village_key, GroupBy, RowPart, SumOverflow, Totals,
+    in_group_order, in_order_of_parts, village_key, GroupBy, RowPart, SumOverflow,
 };
 use crate::rules::RuleSet;
 use crate::table::row::RowText;
+#[cfg(test)]
+use {crate::report::summary::Totals, std::collections::BTreeMap};
 
 /// Rows put aside before their villages are found together.
 const BATCH: usize = 32;
@@ -258,7 +259,7 @@ impl Groups {
             towns,
             villages: list,
             text: villages.text,
-            order: [Vec::new(), Vec::new()],
+            towns_in_order: Vec::new(),
         };
         let names: Vec<&str> = tallied.towns.iter().map(|(name, _)| &**name).collect();
         let towns = in_group_order(GroupBy::Township, &names);
@@ -277,7 +278,7 @@ impl Groups {
         });
         // The villages kept in that order, so that those written next are found next.
         tallied.villages = villages.iter().map(|&v| tallied.villages[v]).collect();
-        tallied.order = [towns, (0..villages.len()).collect()];
+        tallied.towns_in_order = towns;
         tallied
     }
 
@@ -302,9 +303,8 @@ pub struct Tallied {
     villages: Vec<TalliedVillage>,
     /// Every village's name, back to back.
     text: String,
-    /// The townships (their numbers) in the order people read, then the villages (their
-    /// places in `villages`, which are in that order).
-    order: [Vec<usize>; 2],
+    /// The townships' numbers in the order people read (the villages are kept in it).
+    towns_in_order: Vec<usize>,
 }
 
 /// A village of [`Tallied`]: its township's number, where its name is in the text, where
@@ -319,13 +319,14 @@ struct TalliedVillage {
 
 impl Tallied {
     /// The groups of `by` in the order people read: each a number [`Tallied::pair`] takes.
-    pub(super) fn order(&self, by: GroupBy) -> &[usize] {
-        match by {
-            GroupBy::Township => &self.order[0],
-            GroupBy::Village => &self.order[1],
+    pub(super) fn order(&self, by: GroupBy) -> impl Iterator<Item = usize> + '_ {
+        let (towns, villages): (&[usize], usize) = match by {
+            GroupBy::Township => (&self.towns_in_order, 0),
+            GroupBy::Village => (&[], self.villages.len()),
             // A comparison groups by nothing else.
-            GroupBy::Class => &[],
-        }
+            GroupBy::Class => (&[], 0),
+        };
+        towns.iter().copied().chain(0..villages)
     }
 
     /// Village `v`'s township and own name.
@@ -373,12 +374,13 @@ impl Tallied {
 
     /// Each side's groups as a summary's groupings (each by its key, townships then
     /// villages): what the groups added row by row to each side's summary hold.
+    #[cfg(test)]
     pub fn groupings(&self) -> [Vec<(GroupBy, BTreeMap<String, Totals>)>; 2] {
         [0, 1].map(|side| {
             [GroupBy::Township, GroupBy::Village]
                 .into_iter()
                 .map(|by| {
-                    let groups = self.order(by).iter().map(|&g| {
+                    let groups = self.order(by).map(|g| {
                         let (key, at) = self.group(by, g);
                         (key, self.tallies.totals(at, side))
                     });
@@ -885,8 +887,8 @@ mod tests {
                 want.dedup();
                 let names: Vec<&str> = want.iter().map(String::as_str).collect();
                 let want: Vec<&str> = in_group_order(by, &names).into_iter().map(|i| names[i]).collect();
-                let got: Vec<String> = (tallied.order(by).iter())
-                    .map(|&g| tallied.group(by, g).0)
+                let got: Vec<String> = (tallied.order(by))
+                    .map(|g| tallied.group(by, g).0)
                     .collect();
                 proptest::prop_assert_eq!(got, want, "{:?}", by);
             }

@@ -339,9 +339,9 @@ impl Comparison<'_> {
     /// [`Comparison::group_pair`] makes a group of.
     pub fn ordered_groups(&self, by: GroupBy) -> Vec<OrderedGroup<'_>> {
         if let Some(tallied) = &self.tallied {
-            let groups = tallied.order(by).iter();
+            let groups = tallied.order(by);
             return groups
-                .map(|&g| OrderedGroup(GroupAt::Tallied(tallied, by, g)))
+                .map(|g| OrderedGroup(GroupAt::Tallied(tallied, by, g)))
                 .collect();
         }
         let groups = self.held_groups(by);
@@ -405,6 +405,7 @@ impl Comparison<'_> {
     /// Each side's groups as a summary's groupings (townships, then villages, each by its
     /// key), wherever they are held: what adding the rows to each side's summary in input
     /// order makes.
+    #[cfg(test)]
     pub fn groupings(&self, side: Side) -> Vec<(GroupBy, BTreeMap<String, Totals>)> {
         match &self.tallied {
             Some(tallied) => {
