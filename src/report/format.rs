@@ -223,6 +223,27 @@ pub fn push_markdown_cell(out: &mut String, text: &str) {
     }
 }
 
+/// [`push_markdown_cell`] onto bytes (the characters it changes are ASCII, and no byte of
+/// another character is one of them).
+pub fn push_markdown_cell_bytes(out: &mut Vec<u8>, text: &str) {
+    let text = text.as_bytes();
+    if !text
+        .iter()
+        .any(|b| matches!(b, b'\\' | b'|' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(text);
+        return;
+    }
+    for &b in text {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'|' => out.extend_from_slice(b"\\|"),
+            b'\n' | b'\r' => out.push(b' '),
+            b => out.push(b),
+        }
+    }
+}
+
 fn amount(v: rust_decimal::Decimal) -> Value {
     Value::String(money::plain(v))
 }

@@ -815,7 +815,7 @@ pub fn markdown(
     unit: Unit,
 ) -> String {
     let mut out = markdown_head(c, &variant.lines, lang, headings, unit);
-    markdown_rows(c, c.shown(), lang, unit, &mut out);
+    markdown_rows_text(c, c.shown(), lang, unit, &mut out);
     out.push_str(&markdown_tail(c, lang, headings, unit));
     out
 }
@@ -862,21 +862,21 @@ pub fn markdown_rows<'p>(
     pairs: impl IntoIterator<Item = &'p Pair>,
     lang: Lang,
     unit: Unit,
-    out: &mut String,
+    out: &mut Vec<u8>,
 ) {
-    let text = |out: &mut String, t: &str| {
-        out.push(' ');
-        crate::report::format::push_markdown_cell(out, t);
-        out.push_str(" |");
+    let text = |out: &mut Vec<u8>, t: &str| {
+        out.push(b' ');
+        crate::report::format::push_markdown_cell_bytes(out, t);
+        out.extend_from_slice(b" |");
     };
     for p in pairs.into_iter().filter(|p| p.shown()) {
-        out.push('|');
+        out.push(b'|');
         if c.labels.len() > 1 {
             text(out, &c.labels[p.file]);
         }
-        out.push(' ');
-        out.push_str(itoa::Buffer::new().format(p.line));
-        out.push_str(" |");
+        out.push(b' ');
+        out.extend_from_slice(itoa::Buffer::new().format(p.line).as_bytes());
+        out.extend_from_slice(b" |");
         for t in [&p.id, &p.township, &p.village, &p.class] {
             text(out, t);
         }
@@ -891,8 +891,22 @@ pub fn markdown_rows<'p>(
             unit,
         );
         text(out, &c.row_errors(p, lang).join(lang.pick("; ", "；")));
-        out.push('\n');
+        out.push(b'\n');
     }
+}
+
+/// [`markdown_rows`] onto text.
+pub fn markdown_rows_text<'p>(
+    c: &Comparison,
+    pairs: impl IntoIterator<Item = &'p Pair>,
+    lang: Lang,
+    unit: Unit,
+    out: &mut String,
+) {
+    let mut rows = Vec::new();
+    markdown_rows(c, pairs, lang, unit, &mut rows);
+    // Only text was written: the rows' own text, amounts and separators.
+    out.push_str(std::str::from_utf8(&rows).unwrap_or_default());
 }
 
 /// [`markdown_rows`] a string a cell, as it was written before: the model it is held to.
@@ -932,7 +946,7 @@ pub fn markdown_rows_model<'p>(
 /// made text once: fifteen amounts a row, each checked as UTF-8 on its own, cost more than
 /// the amounts themselves.
 fn push_triple(
-    out: &mut String,
+    out: &mut Vec<u8>,
     [b, a, ch]: [Option<&Amounts>; 3],
     columns: Option<usize>,
     unit: Unit,
@@ -941,33 +955,156 @@ fn push_triple(
     let shown = columns.map_or(have, |n| have.min(n));
     let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.column(i));
     CELLS.with_borrow_mut(|scratch| {
-        scratch.clear();
+        let mut cells = Cells {
+            buf: scratch,
+            at: 0,
+            last: None,
+        };
         for i in 0..shown {
-            scratch.push(b' ');
+            cells.room();
+            cells.put(b" ");
             if let Some(f) = col(b, i) {
-                push_grouped_in(scratch, f, unit);
+                cells.grouped(f, unit, b"");
             }
-            scratch.extend_from_slice(b" | ");
+            cells.put(b" | ");
+            // Most amounts are the same after as before: their word is made once.
             if let Some(f) = col(a, i) {
-                push_grouped_in(scratch, f, unit);
+                cells.grouped(f, unit, b"");
             }
-            scratch.extend_from_slice(b" | ");
+            cells.put(b" | ");
             if let Some(f) = col(ch, i) {
-                push_signed_in(scratch, f, unit);
+                cells.signed(f, unit);
             }
-            scratch.extend_from_slice(b" |");
+            cells.put(b" |");
         }
         for _ in shown * 3..columns.map_or(0, |n| n * 3) {
-            scratch.extend_from_slice(b"  |");
+            cells.room();
+            cells.put(b"  |");
         }
+        out.extend_from_slice(&cells.buf[..cells.at]);
+    });
+}
+
+/// [`push_triple`] onto text.
+fn push_triple_text(
+    out: &mut String,
+    cells: [Option<&Amounts>; 3],
+    columns: Option<usize>,
+    unit: Unit,
+) {
+    TRIPLE.with_borrow_mut(|bytes| {
+        bytes.clear();
+        push_triple(bytes, cells, columns, unit);
         // Only text was written: ASCII amounts, separators and the minus sign `−`.
-        out.push_str(std::str::from_utf8(scratch).unwrap_or_default());
+        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
     });
 }
 
 thread_local! {
-    /// The bytes of a row's cells, gathered before they are made text (kept from row to row).
+    /// The bytes of a row's cells, gathered before they are made text (kept from row to row,
+    /// and kept as long as the longest row made: [`Cells`] writes within it).
     static CELLS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// A group's cells, made text ([`push_triple_text`]).
+    static TRIPLE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A row's cells written into a buffer kept longer than what is written (`buf[..at]`), so
+/// that an amount is one 16-byte store of a word made in a register ([`money::grouped_word`])
+/// and each separator a store of a length known when the code is made: no call to copy
+/// memory, no growing checked byte by byte.
+struct Cells<'a> {
+    buf: &'a mut Vec<u8>,
+    at: usize,
+    /// The last amount's magnitude made a word, and the word with its length.
+    last: Option<(u64, u128, usize)>,
+}
+
+/// The word of `0.00` ([`money::grouped_word`] of no fen).
+const ZERO_WORD: u128 = u32::from_le_bytes(*b"0.00") as u128;
+
+/// The most [`Cells`] writes between two calls of [`Cells::room`]: three separators, the
+/// minus sign and two amounts' words of 16 bytes, with room to spare.
+const CELL_ROOM: usize = 96;
+
+impl Cells<'_> {
+    /// Makes sure a column's cells fit after what is written.
+    #[inline(always)]
+    fn room(&mut self) {
+        if self.at + CELL_ROOM > self.buf.len() {
+            self.buf.resize(self.at + 4 * CELL_ROOM, 0);
+        }
+    }
+
+    /// Writes `bytes` (a few, within the room made).
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self.buf[self.at..self.at + bytes.len()].copy_from_slice(bytes);
+        self.at += bytes.len();
+    }
+
+    /// [`push_grouped_in`] of `fen` in `unit`, after `sign` (written only with the amount).
+    #[inline(always)]
+    fn grouped(&mut self, fen: i128, unit: Unit, sign: &[u8]) {
+        if let (Unit::Yuan, Ok(magnitude)) = (unit, u64::try_from(fen.unsigned_abs())) {
+            let word = match self.last {
+                Some((last, word, len)) if last == magnitude => Some((word, len)),
+                // A zero change is the commonest amount of all.
+                _ if magnitude == 0 => Some((ZERO_WORD, 4)),
+                _ => money::grouped_word(magnitude).inspect(|&(word, len)| {
+                    self.last = Some((magnitude, word, len));
+                }),
+            };
+            if let Some((word, len)) = word {
+                self.put(sign);
+                if fen < 0 {
+                    self.put(b"-");
+                }
+                self.buf[self.at..self.at + 16].copy_from_slice(&word.to_le_bytes());
+                self.at += len;
+                return;
+            }
+        }
+        self.general(fen, unit, sign);
+    }
+
+    /// [`Cells::grouped`] of an amount no word holds, or in 万元: made apart and copied.
+    #[cold]
+    #[inline(never)]
+    fn general(&mut self, fen: i128, unit: Unit, sign: &[u8]) {
+        let mut text = sign.to_vec();
+        push_grouped_in(&mut text, fen, unit);
+        self.general_text(&text);
+    }
+
+    /// [`push_signed_in`] of `fen` in `unit`.
+    #[inline(always)]
+    fn signed(&mut self, fen: i128, unit: Unit) {
+        match fen.checked_abs() {
+            Some(abs) if u64::try_from(abs).is_ok_and(|m| m < money::GROUPED_WORD_FEN) => {
+                let sign: &[u8] = match fen.signum() {
+                    1 => b"+",
+                    -1 => "−".as_bytes(),
+                    _ => b"",
+                };
+                self.grouped(abs, unit, sign);
+            }
+            _ => {
+                let mut text = Vec::new();
+                push_signed_in(&mut text, fen, unit);
+                self.general_text(&text);
+            }
+        }
+    }
+
+    /// Text made apart (an amount beyond the word, "overflow"), copied after what is written.
+    #[cold]
+    #[inline(never)]
+    fn general_text(&mut self, text: &[u8]) {
+        self.buf.truncate(self.at);
+        self.buf.extend_from_slice(text);
+        self.at = self.buf.len();
+        self.room();
+    }
 }
 
 /// [`super::grouped_in`] written onto `out`.
@@ -1088,7 +1225,7 @@ pub(super) fn tail_in_pieces(
                     out.push_str("| ");
                     crate::report::format::push_markdown_cell(&mut out, &g.key);
                     out.push_str(" |");
-                    push_triple(
+                    push_triple_text(
                         &mut out,
                         [Some(&g.before), Some(&g.after), Some(&g.change())],
                         None,
