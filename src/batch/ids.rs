@@ -58,10 +58,9 @@ impl IdSet {
         // take up to twice the memory the ids need.
         let room = per_shard + 4 * per_shard.isqrt() + 64;
         let slots = (room * 4 / 3).max(64);
-        // Each zeroed on its own, so the pages are only touched as ids arrive.
         let shards = (0..1 << SHARD_BITS)
             .map(|_| Shard {
-                slots: vec![0; slots],
+                slots: written_zeros(slots),
                 len: 0,
             })
             .collect();
@@ -126,12 +125,27 @@ impl IdSet {
 
 impl Shard {
     fn grow(&mut self) {
-        let mut bigger = vec![0u64; self.slots.len() * 2];
+        let mut bigger = written_zeros(self.slots.len() * 2);
         for &fp in self.slots.iter().filter(|&&fp| fp != 0) {
             place(&mut bigger, fp);
         }
         self.slots = bigger;
     }
+}
+
+/// `len` empty slots of a table probed at random, each page written before it is read.
+///
+/// A zeroed allocation's pages are mapped when first touched; first read, a page is mapped
+/// to the kernel's shared zero page, so the first write to it faults again and has the
+/// address mapping flushed on every core the process runs on. A table probed at random reads
+/// every page before it writes it: on a million ids, that second fault and its flushes were
+/// most of the reading thread's time in the kernel, and interrupted the computing threads.
+/// Zeros written here (the value kept from the compiler, which would otherwise ask for a
+/// zeroed allocation) fault each page once, as a write.
+pub(crate) fn written_zeros(len: usize) -> Vec<u64> {
+    let mut slots = Vec::with_capacity(len);
+    slots.resize(len, std::hint::black_box(0));
+    slots
 }
 
 fn shard_of(fp: u64) -> usize {

@@ -21,6 +21,7 @@ pub(crate) mod fused;
 #[cfg(test)]
 mod fused_props;
 mod ids;
+pub(crate) use ids::written_zeros;
 #[cfg(test)]
 mod note_props;
 mod output;
