@@ -199,7 +199,7 @@ impl Groups {
         other.settle()?;
         // Where each of their groups goes among mine, found first by hash (no totals
         // touched: 187,307 villages met in hash order were a cache miss each)...
-        let mut moves: Vec<(usize, usize)> = Vec::with_capacity(other.tallies.len());
+        let mut moves: Vec<(usize, usize)> = Vec::with_capacity(other.town_list.len());
         let mut towns = Vec::with_capacity(other.town_list.len());
         for (name, theirs) in &other.town_list {
             let town = self.town(name)?;
@@ -209,26 +209,59 @@ impl Groups {
         let Groups {
             villages, tallies, ..
         } = self;
-        // Each of theirs hashed first, so that the place of one a few ahead is asked for
-        // while one is found (a cache miss each, in hash order).
-        let found: Vec<(u64, u32, &str, usize)> = (other.villages.iter())
-            .map(|(town, name, theirs)| {
-                let town = towns[town as usize];
-                (villages.hash(town, name), town, name, theirs)
-            })
-            .collect();
-        for (k, &(hash, town, name, theirs)) in found.iter().enumerate() {
-            if let Some(&(ahead, ..)) = found.get(k + PLACES_AHEAD) {
-                villages.prefetch(ahead);
-            }
-            let to = villages
-                .find_or_insert(hash, town, name, || tallies.push())
-                .ok_or(SumOverflow)?;
-            moves.push((theirs, to));
-        }
-        // ...then added in the order mine are kept, a run of mine on each core.
+        // Theirs looked up among mine on every core, mine only read (nearly every village
+        // has rows on every core): each core takes a share of their places, hashes its
+        // villages first, so that the place of one a few ahead is asked for while one is
+        // found (a cache miss each, in hash order), and puts its moves in the order mine
+        // are kept.
+        let places = other.villages.places.len();
+        let share = places
+            .div_ceil(super::cores::workers(places / PLACES_PER_CORE))
+            .max(1);
+        let (theirs, mine) = (&other.villages, &*villages);
+        let (looked, _) = super::cores::on_every_core(
+            places.div_ceil(share),
+            || (),
+            |_, k| {
+                let part: Vec<(u64, u32, &str, usize)> = theirs
+                    .iter_in(k * share..((k + 1) * share).min(places))
+                    .map(|(town, name, from)| {
+                        let town = towns[town as usize];
+                        (mine.hash(town, name), town, name, from)
+                    })
+                    .collect();
+                let mut found = Vec::with_capacity(part.len());
+                let mut missing = Vec::new();
+                for (i, &(hash, town, name, from)) in part.iter().enumerate() {
+                    if let Some(&(ahead, ..)) = part.get(i + PLACES_AHEAD) {
+                        mine.prefetch(ahead);
+                    }
+                    match mine.find(hash, town, name) {
+                        Some(to) => found.push((from, to)),
+                        None => missing.push((hash, town, name, from)),
+                    }
+                }
+                found.sort_unstable_by_key(|&(_, to)| to);
+                (found, missing)
+            },
+        );
+        // Those only they have are given places here, in turn: each after every group mine
+        // has, so their moves are in the order mine are kept too.
         moves.sort_unstable_by_key(|&(_, to)| to);
-        add_moves(tallies, &other.tallies, &moves)
+        let mut new = Vec::new();
+        let mut runs = vec![moves];
+        for (found, missing) in looked {
+            runs.push(found);
+            for (hash, town, name, from) in missing {
+                let to = villages
+                    .find_or_insert(hash, town, name, || tallies.push())
+                    .ok_or(SumOverflow)?;
+                new.push((from, to));
+            }
+        }
+        runs.push(new);
+        // ...then added, each core adding to a run of mine.
+        add_moves(tallies, &other.tallies, &runs)
     }
 
     /// The groups as [`Tallied`]: the townships and the villages put in the order people
@@ -496,26 +529,12 @@ impl Villages {
         if (self.taken + 1) * 4 > self.places.len() * 3 {
             self.grow();
         }
-        let mask = self.places.len() - 1;
-        let mut i = self.first(hash);
+        let i = match self.probe(hash, town, name) {
+            Ok(at) => return Some(at),
+            Err(free) => free,
+        };
         let bytes = name.as_bytes();
         let head = &bytes[..bytes.len().min(NAME_IN_PLACE)];
-        loop {
-            let place = &self.places[i];
-            if place.at == FREE {
-                break;
-            }
-            if place.hash == hash
-                && place.town == town
-                && place.len as usize == bytes.len()
-                && &place.name[..head.len()] == head
-                && (bytes.len() <= NAME_IN_PLACE
-                    || &self.text.as_bytes()[place.start..place.start + bytes.len()] == bytes)
-            {
-                return Some(place.at as usize);
-            }
-            i = (i + 1) & mask;
-        }
         let at = new();
         let mut place = Place {
             hash,
@@ -532,6 +551,41 @@ impl Villages {
         Some(at)
     }
 
+    /// Where the totals of village `name` of township `town` are (`hash` its
+    /// [`Villages::hash`]), when it has a place.
+    fn find(&self, hash: u64, town: u32, name: &str) -> Option<usize> {
+        match self.places.is_empty() {
+            true => None,
+            false => self.probe(hash, town, name).ok(),
+        }
+    }
+
+    /// The place of village `name` of township `town` (`hash` its [`Villages::hash`]): `Ok`
+    /// where its totals are, or `Err` the free place where it would go (the table not empty).
+    #[inline(always)]
+    fn probe(&self, hash: u64, town: u32, name: &str) -> Result<usize, usize> {
+        let mask = self.places.len() - 1;
+        let mut i = self.first(hash);
+        let bytes = name.as_bytes();
+        let head = &bytes[..bytes.len().min(NAME_IN_PLACE)];
+        loop {
+            let place = &self.places[i];
+            if place.at == FREE {
+                return Err(i);
+            }
+            if place.hash == hash
+                && place.town == town
+                && place.len as usize == bytes.len()
+                && &place.name[..head.len()] == head
+                && (bytes.len() <= NAME_IN_PLACE
+                    || &self.text.as_bytes()[place.start..place.start + bytes.len()] == bytes)
+            {
+                return Ok(place.at as usize);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// Twice the places (or the first ones), each village put where its hash says anew.
     fn grow(&mut self) {
         let len = (self.places.len() * 2).max(FIRST_PLACES);
@@ -546,12 +600,16 @@ impl Villages {
         }
     }
 
-    /// Each village: its township's number, its name and where its totals are.
-    fn iter(&self) -> impl Iterator<Item = (u32, &str, usize)> {
-        self.places.iter().filter(|p| p.at != FREE).map(|p| {
-            let name = &self.text[p.start..p.start + p.len as usize];
-            (p.town, name, p.at as usize)
-        })
+    /// Each village of the places `places`: its township's number, its name and where its
+    /// totals are.
+    fn iter_in(&self, places: Range<usize>) -> impl Iterator<Item = (u32, &str, usize)> {
+        self.places[places]
+            .iter()
+            .filter(|p| p.at != FREE)
+            .map(|p| {
+                let name = &self.text[p.start..p.start + p.len as usize];
+                (p.town, name, p.at as usize)
+            })
     }
 }
 
@@ -559,36 +617,54 @@ impl Villages {
 /// are not worth a thread.
 pub(super) const LEAST_PER_CORE: usize = 1 << 14;
 
-/// Adds each group `from` of `theirs` to group `to` of `mine`, for each `(from, to)` of
-/// `moves` (in order of `to`, no `to` twice): the moves shared out over every core in runs,
-/// each run's groups of `mine` a run of their own; then those a run leaves (a group either
-/// side holds exactly, or whose sums would leave 64 bits) added exactly.
+/// The fewest places of a table a core looks through when another core's groups are
+/// merged: fewer are not worth a thread.
+const PLACES_PER_CORE: usize = 1 << 16;
+
+/// Adds each group `from` of `theirs` to group `to` of `mine`, for each `(from, to)` of the
+/// `runs` (each in order of `to`; no `to` twice among them all): mine's groups shared out
+/// over every core in runs of places, each core adding the moves to its own; then those
+/// they leave (a group either side holds exactly, or whose sums would leave 64 bits) added
+/// exactly.
 fn add_moves(
     mine: &mut Tallies,
     theirs: &Tallies,
-    moves: &[(usize, usize)],
+    runs: &[Vec<(usize, usize)>],
 ) -> Result<(), SumOverflow> {
-    let add = |mut mine: Run, moves: &[(usize, usize)]| -> Vec<(usize, usize)> {
-        (moves.iter().copied())
+    // The moves of each run to the places `to` in `range`.
+    let within = |range: Range<usize>| -> Vec<&[(usize, usize)]> {
+        (runs.iter())
+            .map(|run| {
+                let start = run.partition_point(|&(_, to)| to < range.start);
+                let end = run.partition_point(|&(_, to)| to < range.end);
+                &run[start..end]
+            })
+            .collect()
+    };
+    let add = |mut mine: Run, parts: Vec<&[(usize, usize)]>| -> Vec<(usize, usize)> {
+        (parts.into_iter().flatten().copied())
             .filter(|&(from, to)| !mine.merge(to, theirs, from))
             .collect()
     };
-    let cores = super::cores::workers(moves.len() / LEAST_PER_CORE);
+    let (groups, moves) = (mine.len(), runs.iter().map(Vec::len).sum::<usize>());
+    let cores = super::cores::workers(moves / LEAST_PER_CORE);
     let left: Vec<(usize, usize)> = if cores < 2 {
-        add(mine.whole(), moves)
+        add(mine.whole(), within(0..groups))
     } else {
         std::thread::scope(|scope| {
             let mut rest = mine.whole();
-            let mut runs = Vec::with_capacity(cores);
-            for run in moves.chunks(moves.len().div_ceil(cores)) {
-                let end = run.last().map_or(rest.base(), |&(_, to)| to + 1);
+            let mut adding = Vec::with_capacity(cores);
+            for core in 0..cores {
+                // Nearly every group of mine has a move: each core the same share of them.
+                let (start, end) = (groups * core / cores, groups * (core + 1) / cores);
                 let (head, tail) = rest.split_at(end);
-                runs.push(scope.spawn(move || add(head, run)));
+                let parts = within(start..end);
+                adding.push(scope.spawn(move || add(head, parts)));
                 rest = tail;
             }
-            (runs.into_iter())
-                .flat_map(|run| {
-                    run.join()
+            (adding.into_iter())
+                .flat_map(|core| {
+                    core.join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
                 .collect()
@@ -617,10 +693,12 @@ mod tests {
 
     /// Another core's groups added to mine in runs on every core are each added where its
     /// move says, the groups no move reaches left as they were: as many moves as are shared
-    /// out and fewer, mine's last group reached or not.
+    /// out and fewer, mine's last group reached or not, the moves in one run or in several
+    /// that interleave (as each core's lookups and the groups made new come).
     #[test]
     fn groups_added_on_every_core_are_each_added_where_it_goes() {
-        for (groups, step) in [(100usize, 3usize), (1 << 16, 1), (100_001, 2), (100_000, 3)] {
+        let cases = [(100usize, 3usize), (1 << 16, 1), (100_001, 2), (100_000, 3)];
+        for ((groups, step), runs) in cases.into_iter().flat_map(|c| [(c, 1), (c, 3)]) {
             let counts = |times: u32| -> Vec<[u32; 2]> {
                 (0..groups as u32)
                     .map(|i| [i * times, i * times + 1])
@@ -628,12 +706,16 @@ mod tests {
             };
             let mut mine = Tallies::counted(&counts(1));
             let theirs = Tallies::counted(&counts(1000));
-            // Every `step`th group of mine from the next of theirs in reverse.
+            // Every `step`th group of mine from the next of theirs in reverse, dealt out
+            // in turn to `runs` runs.
             let moves: Vec<(usize, usize)> = (0..groups)
                 .step_by(step)
                 .map(|to| (groups - 1 - to, to))
                 .collect();
-            add_moves(&mut mine, &theirs, &moves).unwrap();
+            let runs: Vec<Vec<(usize, usize)>> = (0..runs)
+                .map(|r| moves.iter().copied().skip(r).step_by(runs).collect())
+                .collect();
+            add_moves(&mut mine, &theirs, &runs).unwrap();
             for to in 0..groups {
                 let moved = to % step == 0;
                 let added = if moved {
@@ -646,7 +728,8 @@ mod tests {
                 assert_eq!(
                     t,
                     [to + added, to + 1 + added + u64::from(moved)],
-                    "{groups} {step} {to}"
+                    "{groups} {step} {to} {}",
+                    runs.len()
                 );
             }
         }
@@ -693,9 +776,17 @@ mod tests {
         }
         assert_eq!(made, model.len());
         let mut listed: Vec<((u32, String), usize)> = villages
-            .iter()
+            .iter_in(0..villages.places.len())
             .map(|(town, name, at)| ((town, name.to_owned()), at))
             .collect();
+        // Each is found where it was put, and only those put are found.
+        for ((town, name), at) in &listed {
+            let hash = villages.hash(*town, name);
+            assert_eq!(villages.find(hash, *town, name), Some(*at), "{town} {name}");
+        }
+        let absent = "no such village";
+        assert_eq!(villages.find(villages.hash(0, absent), 0, absent), None);
+        assert_eq!(Villages::default().find(0, 0, absent), None);
         let mut want: Vec<((u32, String), usize)> = model.into_iter().collect();
         listed.sort();
         want.sort();
@@ -799,6 +890,54 @@ mod tests {
                     "{funds:?} {side}"
                 );
             }
+        }
+    }
+
+    /// Groups merged from two cores that each met tens of thousands of villages, most on
+    /// both, some on one only: the other core's villages are looked up on every core and
+    /// added on every core (more places and moves than one core is given), and each
+    /// village's totals are its rows' on both cores.
+    #[test]
+    fn many_villages_merged_on_every_core_are_each_their_rows_on_both_cores() {
+        const VILLAGES: usize = 60_000;
+        const ONE_CORE_ONLY: usize = 1_000;
+        let funds = [1usize, 2];
+        let mut cores = [Groups::with_funds(funds), Groups::with_funds(funds)];
+        let mut model: [BTreeMap<String, Totals>; 2] = Default::default();
+        for (core, villages) in [
+            (0, 0..VILLAGES),
+            (1, ONE_CORE_ONLY..VILLAGES + ONE_CORE_ONLY),
+        ] {
+            for v in villages {
+                let (town, village) = (format!("乡镇{}", v % 7), village_name(v as u64));
+                let row = (v * 2 + core) as i128;
+                let parts = [part(row), part(row + 1)];
+                let paid: [Vec<i128>; 2] =
+                    [0, 1].map(|side| (0..funds[side] as i128).map(|f| row + f).collect());
+                let at = RowText {
+                    id: "",
+                    township: &town,
+                    village: &village,
+                };
+                cores[core]
+                    .add_fen(&at, [(&parts[0], &paid[0]), (&parts[1], &paid[1])])
+                    .unwrap();
+                for side in 0..2 {
+                    let fen = paid[side].iter().map(|&f| Ok::<_, SumError>(f));
+                    (model[side].entry(village_key(&town, &village)).or_default())
+                        .add_part(&parts[side], fen, false)
+                        .unwrap();
+                }
+            }
+        }
+        let [mut mine, theirs] = cores;
+        assert!(theirs.villages.places.len() >= 2 * PLACES_PER_CORE);
+        mine.merge(theirs).unwrap();
+        for (side, groupings) in mine.into_groupings().into_iter().enumerate() {
+            let (by, villages) = &groupings[1];
+            assert_eq!(*by, GroupBy::Village);
+            assert_eq!(villages.len(), VILLAGES + ONE_CORE_ONLY);
+            assert!(*villages == model[side], "side {side}");
         }
     }
 

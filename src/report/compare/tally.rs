@@ -536,11 +536,6 @@ pub(super) struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    /// The place of the run's first group.
-    pub(super) fn base(&self) -> usize {
-        self.base
-    }
-
     /// This run's groups before the group at `at`, and those from it on.
     pub(super) fn split_at(self, at: usize) -> (Run<'a>, Run<'a>) {
         let n = at - self.base;
