@@ -60,7 +60,7 @@ impl IdSet {
         let slots = (room * 4 / 3).max(64);
         let shards = (0..1 << SHARD_BITS)
             .map(|_| Shard {
-                slots: written_zeros(slots),
+                slots: written_zeros(slots, slots << SHARD_BITS),
                 len: 0,
             })
             .collect();
@@ -125,7 +125,8 @@ impl IdSet {
 
 impl Shard {
     fn grow(&mut self) {
-        let mut bigger = written_zeros(self.slots.len() * 2);
+        // Grown when three quarters full: its pages are all written soon anyway.
+        let mut bigger = written_zeros(self.slots.len() * 2, 0);
         for &fp in self.slots.iter().filter(|&&fp| fp != 0) {
             place(&mut bigger, fp);
         }
@@ -133,7 +134,9 @@ impl Shard {
     }
 }
 
-/// `len` empty slots of a table probed at random, each page written before it is read.
+/// `len` empty slots of a table probed at random (`table` slots in all, with its other
+/// shards), each page written before it is read when the table is at most [`WRITTEN_SLOTS`]
+/// long.
 ///
 /// A zeroed allocation's pages are mapped when first touched; first read, a page is mapped
 /// to the kernel's shared zero page, so the first write to it faults again and has the
@@ -141,12 +144,21 @@ impl Shard {
 /// every page before it writes it: on a million ids, that second fault and its flushes were
 /// most of the reading thread's time in the kernel, and interrupted the computing threads.
 /// Zeros written here (the value kept from the compiler, which would otherwise ask for a
-/// zeroed allocation) fault each page once, as a write.
-pub(crate) fn written_zeros(len: usize) -> Vec<u64> {
+/// zeroed allocation) fault each page once, as a write. A longer table is left zeroed by the
+/// kernel as ids come: tables are sized from the input's bytes, and written up front one
+/// sized for a file of gigabytes took its whole memory before its first row was read (a
+/// 20 GB file refused as binary data took 2.8 GB).
+pub(crate) fn written_zeros(len: usize, table: usize) -> Vec<u64> {
+    if table > WRITTEN_SLOTS {
+        return vec![0; len];
+    }
     let mut slots = Vec::with_capacity(len);
     slots.resize(len, std::hint::black_box(0));
     slots
 }
+
+/// The most slots [`written_zeros`] writes: 64 MiB, a table of a few million ids.
+pub(crate) const WRITTEN_SLOTS: usize = 1 << 23;
 
 fn shard_of(fp: u64) -> usize {
     (fp >> (64 - SHARD_BITS)) as usize
@@ -178,6 +190,16 @@ fn place(slots: &mut [u64], fp: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Empty slots are zeros whether written up front (a table of up to `WRITTEN_SLOTS`) or
+    /// left to the kernel (a longer one, as for a file of gigabytes).
+    #[test]
+    fn empty_slots_are_zeros_written_or_not() {
+        for table in [0, 1000, WRITTEN_SLOTS, WRITTEN_SLOTS + 1, usize::MAX] {
+            assert_eq!(written_zeros(1000, table), vec![0u64; 1000], "{table}");
+        }
+        assert!(written_zeros(0, 0).is_empty());
+    }
 
     #[test]
     fn the_tail_read_byte_by_byte_is_the_zero_padded_word() {

@@ -193,7 +193,7 @@ impl Ids {
     /// Slots for `n` ids, at most three quarters full, the ids placed so far placed again.
     fn grow_to(&mut self, n: usize) {
         let len = (n.saturating_mul(4) / 3).max(16).next_power_of_two();
-        self.slots = crate::batch::written_zeros(len);
+        self.slots = crate::batch::written_zeros(len, len);
         for k in 0..self.ends.len() {
             let h = self.hash(self.id(k));
             let at = self.vacant(h);

@@ -954,11 +954,13 @@ fn push_triple(
     let have = b.or(a).map_or(0, |x| x.funds.len() + 3);
     let shown = columns.map_or(have, |n| have.min(n));
     let col = |x: Option<&Amounts>, i: usize| x.map(|x| x.column(i));
-    CELLS.with_borrow_mut(|scratch| {
+    CELLS.with_borrow_mut(|(scratch, apart)| {
         let mut cells = Cells {
             buf: scratch,
             at: 0,
             last: None,
+            apart,
+            apart_of: None,
         };
         for i in 0..shown {
             cells.room();
@@ -1003,7 +1005,8 @@ fn push_triple_text(
 thread_local! {
     /// The bytes of a row's cells, gathered before they are made text (kept from row to row,
     /// and kept as long as the longest row made: [`Cells`] writes within it).
-    static CELLS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    static CELLS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     /// A group's cells, made text ([`push_triple_text`]).
     static TRIPLE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -1017,6 +1020,11 @@ struct Cells<'a> {
     at: usize,
     /// The last amount's magnitude made a word, and the word with its length.
     last: Option<(u64, u128, usize)>,
+    /// An amount no word holds (or in 万元) made apart before it is copied in, and the
+    /// amount it is the text of, kept for the next (most amounts are the same after as
+    /// before).
+    apart: &'a mut Vec<u8>,
+    apart_of: Option<i128>,
 }
 
 /// The word of `0.00` ([`money::grouped_word`] of no fen).
@@ -1068,12 +1076,15 @@ impl Cells<'_> {
     }
 
     /// [`Cells::grouped`] of an amount no word holds, or in 万元: made apart and copied.
-    #[cold]
     #[inline(never)]
     fn general(&mut self, fen: i128, unit: Unit, sign: &[u8]) {
-        let mut text = sign.to_vec();
-        push_grouped_in(&mut text, fen, unit);
-        self.general_text(&text);
+        if self.apart_of != Some(fen) {
+            self.apart.clear();
+            push_grouped_in(self.apart, fen, unit);
+            self.apart_of = Some(fen);
+        }
+        self.put(sign);
+        self.copy_apart();
     }
 
     /// [`push_signed_in`] of `fen` in `unit`.
@@ -1089,21 +1100,24 @@ impl Cells<'_> {
                 self.grouped(abs, unit, sign);
             }
             _ => {
-                let mut text = Vec::new();
-                push_signed_in(&mut text, fen, unit);
-                self.general_text(&text);
+                self.apart.clear();
+                push_signed_in(self.apart, fen, unit);
+                self.apart_of = None;
+                self.copy_apart();
             }
         }
     }
 
-    /// Text made apart (an amount beyond the word, "overflow"), copied after what is written.
-    #[cold]
-    #[inline(never)]
-    fn general_text(&mut self, text: &[u8]) {
-        self.buf.truncate(self.at);
-        self.buf.extend_from_slice(text);
-        self.at = self.buf.len();
-        self.room();
+    /// What was made apart (an amount beyond the word, in 万元, "overflow") copied after what
+    /// is written, with a column's room after it. The buffer is never cut short: grown (and
+    /// zeroed) again for each amount, the 万元 cells took a fifth longer than before.
+    fn copy_apart(&mut self) {
+        let (at, len) = (self.at, self.apart.len());
+        if at + len + CELL_ROOM > self.buf.len() {
+            self.buf.resize(at + len + 4 * CELL_ROOM, 0);
+        }
+        self.buf[at..at + len].copy_from_slice(self.apart);
+        self.at += len;
     }
 }
 
@@ -1350,6 +1364,43 @@ mod cells {
             let mut bytes = Vec::new();
             push_signed_in(&mut bytes, fen, unit);
             prop_assert_eq!(String::from_utf8(bytes).unwrap(), signed_in(fen, unit));
+        }
+
+        /// A row's cells written as words, or made apart and copied (万元, amounts beyond a
+        /// word, "overflow"), are the cells made one by one: amounts drawn from a few, so
+        /// that one repeats on a side, across the sides and in the change (the last made is
+        /// kept for the next), two rows one after the other, as many columns as asked.
+        #[test]
+        fn triple_cells_written_are_the_cells_made_one_by_one(
+            pool in proptest::collection::vec(
+                prop_oneof![
+                    fen(),
+                    Just(i128::from(money::GROUPED_WORD_FEN) - 1),
+                    Just(i128::from(money::GROUPED_WORD_FEN)),
+                    -(1i128 << 40)..1i128 << 40,
+                ],
+                3,
+            ),
+            picks in proptest::collection::vec(0usize..3, 20),
+            wan in any::<bool>(),
+            columns in proptest::option::of(0usize..8),
+        ) {
+            let unit = if wan { Unit::Wan } else { Unit::Yuan };
+            let (mut bytes, mut want) = (Vec::new(), String::new());
+            for row in picks.chunks(10) {
+                let amounts: Vec<Vec<i128>> = (row.chunks(5))
+                    .map(|side| side.iter().map(|&i| pool[i]).collect())
+                    .collect();
+                let p = pair_of(&amounts, 0);
+                let (b, a, ch) = (p.amounts(Side::Before), p.amounts(Side::After), p.change());
+                push_triple(&mut bytes, [b, a, ch.as_ref()], columns, unit);
+                let mut cells = triple_cells(b, a, ch.as_ref(), unit);
+                if let Some(n) = columns {
+                    cells.resize(n * 3, String::new());
+                }
+                want.extend(cells.iter().map(|c| format!(" {c} |")));
+            }
+            prop_assert_eq!(String::from_utf8(bytes).unwrap(), want);
         }
 
         /// A JSON Lines row written straight onto the bytes is the object of its cells made a
