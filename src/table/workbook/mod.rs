@@ -386,6 +386,22 @@ pub fn open_with(
                         SheetRow::new(padded.take(width.max(f.len())), *line)
                     })
                     .collect();
+                let formulas = formula_range(&mut book, path, &name)?;
+                let no_result = match &formulas {
+                    Some(formulas) => formulas_without_result(&range, formulas, header_line),
+                    None => Vec::new(),
+                };
+                // A formula with no saved result is said to be one, not an old one.
+                let end = range.end().unwrap_or_default();
+                let mut stale = maybe_stale_cells(path, &name, end, |line, col| {
+                    line > header_line && no_result.binary_search(&(line, col)).is_err()
+                })?;
+                let known = |&&(_, col): &&(u64, usize)| columns.field_at(col).is_some();
+                keep_formula_rows(
+                    &mut table,
+                    no_result.iter().filter(known).map(|&(line, _)| line),
+                    width,
+                );
                 // Township, village and class as merged cells show them.
                 let mut fill = merged::Fill::new(&columns, header_line);
                 // Each cell filled, and the row it was filled from.
@@ -403,13 +419,10 @@ pub fn open_with(
                 // A number typed where its cell's own format would show a unit beside it is
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
                 let (numeric, dates) = column_kinds(&range, header_line);
-                let formulas = formula_range(&mut book, path, &name)?;
-                // (Not carried down merges: a cell filled holds a value, and the table view
-                // looks at one such cell a row, the first, for being empty.)
-                let no_result = match &formulas {
-                    Some(formulas) => formulas_without_result(&range, formulas, header_line),
-                    None => Vec::new(),
-                };
+                // (The cells with no saved result are not carried down merges: a cell filled
+                // holds a value, and the table view looks at one such cell a row, the first,
+                // for being empty.)
+                merged::carry_down(&mut stale, &taken);
                 // In a column roadsub reads, of the segments' rows: a 合计 row's sums, a 序号
                 // of `=ROW()-1` or a 备注 are none of its computing.
                 let segment = |line: u64, col: usize| {
@@ -424,11 +437,6 @@ pub fn open_with(
                     crate::table::row::not_a_segment(&record, &columns).is_none()
                 };
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
-                // A formula with no saved result is said to be one, not an old one.
-                let end = range.end().unwrap_or_default();
-                let stale = stale_cells(path, &name, end, &taken, |line, col| {
-                    line > header_line && no_result.binary_search(&(line, col)).is_err()
-                })?;
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
                 return Ok(WorkbookTable {
                     sheet: name,
@@ -691,14 +699,53 @@ pub(crate) fn stale_cells(
     merged_from: &[((u64, usize), u64)],
     keep: impl Fn(u64, usize) -> bool,
 ) -> Result<Vec<(u64, usize)>, WorkbookError> {
-    let mut cells: Vec<(u64, usize)> = formulas::FormulaCells::maybe_stale(path, sheet)?
+    let mut cells = maybe_stale_cells(path, sheet, end, keep)?;
+    merged::carry_down(&mut cells, merged_from);
+    Ok(cells)
+}
+
+/// [`stale_cells`] before merges: the formulas' own cells.
+fn maybe_stale_cells(
+    path: &Path,
+    sheet: &str,
+    end: (u32, u32),
+    keep: impl Fn(u64, usize) -> bool,
+) -> Result<Vec<(u64, usize)>, WorkbookError> {
+    Ok(formulas::FormulaCells::maybe_stale(path, sheet)?
         .positions(end)
         .into_iter()
         .map(|(row, col)| (u64::from(row) + 1, col as usize))
         .filter(|&(line, col)| keep(line, col))
+        .collect())
+}
+
+/// Puts among `table`'s rows (in order) an empty row of `width` cells on each of `lines` it
+/// does not have: a row that shows nothing, but holds a formula with no saved result in a
+/// column roadsub reads (a workbook written by a program that does not calculate). Such a
+/// row may be a segment once calculated: it is refused for that formula, read whole as in a
+/// batch, never left out. (A row that shows nothing but formulas' results that may be out of
+/// date is an empty row, as a template's rows of formulas below the table are: read whole
+/// and in a batch alike.)
+fn keep_formula_rows(table: &mut Vec<SheetRow>, lines: impl Iterator<Item = u64>, width: usize) {
+    let mut missing: Vec<u64> = lines
+        .filter(|line| table.binary_search_by_key(line, |r| r.line).is_err())
         .collect();
-    merged::carry_down(&mut cells, merged_from);
-    Ok(cells)
+    if missing.is_empty() {
+        return;
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    let blank = |line| SheetRow::new(std::iter::repeat_n("", width), line);
+    let mut rows = Vec::with_capacity(table.len() + missing.len());
+    let mut missing = missing.into_iter().peekable();
+    for row in table.drain(..) {
+        while let Some(line) = missing.next_if(|&l| l < row.line) {
+            rows.push(blank(line));
+        }
+        rows.push(row);
+    }
+    rows.extend(missing.map(blank));
+    *table = rows;
 }
 
 fn formulas_without_result(

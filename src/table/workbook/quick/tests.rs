@@ -72,17 +72,16 @@ fn agrees(path: &Path) -> bool {
     whole
 }
 
-/// The rows a batch refuses for a formula (no saved result, or one that may be out of date)
-/// are those the sheet read whole refuses: the same lines, columns and problems.
+/// The rows a batch gets are the rows of the sheet read whole, and those it refuses for a
+/// formula (no saved result, or one that may be out of date) those refused read whole: the
+/// same lines, columns and problems. No row is left out one way and not the other.
 fn refused_alike(path: &Path) {
     let options = HeaderOptions::default();
     let refused = |items: &mut dyn Iterator<Item = BookItem>| -> Vec<String> {
         items
-            .filter_map(|item| match item {
-                BookItem::NoResult(e) if e.problem == crate::table::Problem::StaleResult => {
-                    Some(format!("{e:?}"))
-                }
-                _ => None,
+            .map(|item| match item {
+                BookItem::NoResult(e) => format!("{e:?}"),
+                BookItem::Row(r) => format!("row {}", r.line),
             })
             .collect()
     };
@@ -2263,4 +2262,70 @@ fn every_form_of_a_formulas_result_is_refused_where_it_may_be_out_of_date() {
     let path = by_hand(dir.path(), &rows, "", "");
     let read = batch_rows(&path, true);
     assert!(read[1..].iter().all(|r| r.starts_with("row ")), "{read:#?}");
+}
+
+/// Each item a batch gets from the workbook at `path` (the quick reader's, or calamine's
+/// streamed), and each the sheet read whole gives: a row's line, or its refusal.
+fn items_three_ways(path: &Path) -> [Vec<String>; 3] {
+    let options = HeaderOptions::default();
+    let said = |item: BookItem| match item {
+        BookItem::Row(r) => format!("row {}", r.line),
+        BookItem::NoResult(e) => format!("{} {:?} {:?}", e.line, e.column, e.problem),
+    };
+    let batch = |quick| -> Vec<String> {
+        let (_, _, items) = rows_read(path, None, &options, quick).unwrap();
+        items.map(|i| said(i.ok().unwrap())).collect()
+    };
+    let book = crate::table::workbook::open_with(path, None, &options).unwrap();
+    let whole = crate::table::workbook::stream::whole(book).2;
+    [
+        batch(true),
+        batch(false),
+        whole.into_iter().map(said).collect(),
+    ]
+}
+
+/// CI's failure of `a_hand_written_sheet_reads_as_calamine_reads_it`: a row that showed
+/// nothing but formulas with no saved result (the id's among them) was refused in a batch
+/// and left out of the sheet read whole (the table view, an .xls or .ods in a batch): it was
+/// not on screen, nor in any total.
+#[test]
+fn a_row_of_formulas_with_no_saved_result_is_refused_read_whole_as_in_a_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "<row r=\"2\"><c><f>E2*2</f></c><c><f/></c><c r=\"H2\"><f>A&amp;B</f></c></row>\n\
+                <row r=\"3\"><c><v>7</v></c><c><v>8</v></c></row>\n\
+                <row r=\"4\"><c r=\"C4\"><f>1+1</f></c></row>\n";
+    let path = by_hand(dir.path(), rows, "", "");
+    let refused = |line: u64, column: &str| format!("{line} Some(\"{column}\") NoSavedResult");
+    let expected = [refused(2, "id"), "row 3".into(), refused(4, "village")];
+    assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
+    // The table view shows the rows, each refused for its formula.
+    let sheet = crate::table::sheet::Sheet::load(&path).unwrap();
+    let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4]);
+    assert_eq!(sheet.rows[0].get(0), "");
+    assert_eq!(sheet.formula_without_result(2), Some(0));
+    assert_eq!(sheet.formula_without_result(4), Some(2));
+}
+
+/// CI's failing case itself: under a recalculation asked for, a row showing nothing whose id
+/// is a shared formula's copy with no result, beside an unread column's formula with none. The
+/// batch refused it for the id's result being out of date (the unread column's formula made
+/// it a row); read whole it was no row. It is an empty row both ways now, as a row of
+/// formulas showing nothing is (a template's rows below the table).
+#[test]
+fn a_row_showing_nothing_but_formulas_maybe_out_of_date_is_an_empty_row_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let recalc = r#"<calcPr fullCalcOnLoad="1"/>"#;
+    let rows = "<row r=\"2\"><c><f t=\"shared\" si=\"0\"/></c><c><f/></c><c r=\"H2\"><f>A&amp;B</f></c></row>\n\
+                <row r=\"3\"><c t=\"str\"><f>IF(B3=\"\",\"\",ROW())</f><v></v></c><c t=\"str\"><f>\"\"</f><v></v></c></row>\n\
+                <row r=\"4\"><c><v>7</v></c><c><v>8</v></c></row>\n";
+    let path = by_hand(dir.path(), rows, "", recalc);
+    let expected = ["row 4".to_string()];
+    assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
+    // A row that shows something beside such a formula is refused for it, every way.
+    let rows = "<row r=\"2\"><c><f t=\"shared\" si=\"0\"/></c><c t=\"s\"><v>7</v></c></row>\n";
+    let path = by_hand(dir.path(), rows, "<si><t>x</t></si>", recalc);
+    let expected = ["2 Some(\"id\") StaleResult".to_string()];
+    assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
 }
