@@ -289,7 +289,7 @@ impl Output {
             Sink::File { out, .. } => out.commit()?,
             Sink::Spool(mut spool) => {
                 spool.rewind()?;
-                crate::table::replace::copy_out(&mut spool, io::stdout().lock())?;
+                crate::table::replace::copy_spool_out(&mut spool, io::stdout().lock())?;
             }
             Sink::Stdout => io::stdout().flush()?,
             Sink::Terminal(t, hidden, width) => {

@@ -101,6 +101,11 @@ pub trait Sink {
     fn put_file(&mut self, from: &mut std::fs::File, len: u64) -> std::io::Result<()> {
         put_read(self, &mut std::io::Read::take(from, len))
     }
+    /// [`Sink::put_file`] from a temporary file of the process's own, read only this once: a
+    /// sink that has the system copy it may free each piece of it once copied.
+    fn put_spool(&mut self, mut spool: std::fs::File, len: u64) -> std::io::Result<()> {
+        self.put_file(&mut spool, len)
+    }
 }
 
 /// Puts everything `from` gives to `sink`, a piece at a time.
@@ -120,9 +125,11 @@ pub fn put_read(
 }
 
 /// Rows kept aside to be put into a JSON document (see [`json_document`]): in a file, which
-/// a sink may have the system copy, or read from anything else.
+/// a sink may have the system copy, in a temporary file of the process's own (a spool, read
+/// only this once: freed as it is copied), or read from anything else.
 pub enum Kept<R> {
     File(std::fs::File),
+    Spool(std::fs::File),
     Read(R),
 }
 
@@ -549,6 +556,10 @@ pub fn json_document(
         Kept::File(mut file) => {
             std::io::Seek::seek(&mut file, std::io::SeekFrom::Current(skip as i64))?;
             sink.put_file(&mut file, written - skip)?;
+        }
+        Kept::Spool(mut spool) => {
+            std::io::Seek::seek(&mut spool, std::io::SeekFrom::Current(skip as i64))?;
+            sink.put_spool(spool, written - skip)?;
         }
         Kept::Read(mut rows) => {
             std::io::copy(
