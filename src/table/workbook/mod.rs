@@ -396,12 +396,7 @@ pub fn open_with(
                 let mut stale = maybe_stale_cells(path, &name, end, |line, col| {
                     line > header_line && no_result.binary_search(&(line, col)).is_err()
                 })?;
-                let known = |&&(_, col): &&(u64, usize)| columns.field_at(col).is_some();
-                keep_formula_rows(
-                    &mut table,
-                    no_result.iter().filter(known).map(|&(line, _)| line),
-                    width,
-                );
+                keep_formula_rows(&mut table, no_result.iter().map(|&(line, _)| line), width);
                 // Township, village and class as merged cells show them.
                 let mut fill = merged::Fill::new(&columns, header_line);
                 // Each cell filled, and the row it was filled from.
@@ -720,12 +715,13 @@ fn maybe_stale_cells(
 }
 
 /// Puts among `table`'s rows (in order) an empty row of `width` cells on each of `lines` it
-/// does not have: a row that shows nothing, but holds a formula with no saved result in a
-/// column roadsub reads (a workbook written by a program that does not calculate). Such a
-/// row may be a segment once calculated: it is refused for that formula, read whole as in a
-/// batch, never left out. (A row that shows nothing but formulas' results that may be out of
-/// date is an empty row, as a template's rows of formulas below the table are: read whole
-/// and in a batch alike.)
+/// does not have: a row that shows nothing, but holds a formula with no saved result (a
+/// workbook written by a program that does not calculate). Such a row may show something
+/// once calculated: read whole as in a batch, it is a row, refused (for that formula when it
+/// is in a column roadsub reads, else for what the row lacks), never left out. (A row that
+/// shows nothing but formulas' saved results, even ones that may be out of date, is an empty
+/// row, as a template's rows of formulas below the table are: read whole and in a batch
+/// alike.)
 fn keep_formula_rows(table: &mut Vec<SheetRow>, lines: impl Iterator<Item = u64>, width: usize) {
     let mut missing: Vec<u64> = lines
         .filter(|line| table.binary_search_by_key(line, |r| r.line).is_err())

@@ -736,13 +736,6 @@ impl<'a> SheetRead<'a> {
     fn take_row(&mut self, done: u64) -> Result<(), Option<WorkbookError>> {
         match &self.header {
             Some(columns) => {
-                // A row that shows nothing is none of the table's, unless a formula in a
-                // column roadsub reads has no saved result: the sheet read whole alike
-                // (`keep_formula_rows`).
-                let known = |&c: &usize| columns.field_at(c).is_some();
-                if self.row.fields.is_empty() && !self.row.no_result.iter().any(known) {
-                    return Ok(());
-                }
                 // The cells an array formula fills in this row's known columns, with an
                 // element or not (the sheet read whole has them all).
                 let row0 = u32::try_from(done - 1).unwrap_or(u32::MAX);

@@ -2309,23 +2309,35 @@ fn a_row_of_formulas_with_no_saved_result_is_refused_read_whole_as_in_a_batch() 
 }
 
 /// CI's failing case itself: under a recalculation asked for, a row showing nothing whose id
-/// is a shared formula's copy with no result, beside an unread column's formula with none. The
-/// batch refused it for the id's result being out of date (the unread column's formula made
-/// it a row); read whole it was no row. It is an empty row both ways now, as a row of
-/// formulas showing nothing is (a template's rows below the table).
+/// is a shared formula's copy with no result, beside an unread column's formula with no saved
+/// result. A batch refused it for the id's result being out of date; read whole it was no
+/// row. It is refused every way now. A row showing nothing but formulas' saved results (empty
+/// text, out of date or not: a template's rows below the table) is an empty row every way.
 #[test]
-fn a_row_showing_nothing_but_formulas_maybe_out_of_date_is_an_empty_row_both_ways() {
+fn a_row_showing_nothing_but_a_formula_with_no_result_is_refused_every_way() {
     let dir = tempfile::tempdir().unwrap();
     let recalc = r#"<calcPr fullCalcOnLoad="1"/>"#;
     let rows = "<row r=\"2\"><c><f t=\"shared\" si=\"0\"/></c><c><f/></c><c r=\"H2\"><f>A&amp;B</f></c></row>\n\
                 <row r=\"3\"><c t=\"str\"><f>IF(B3=\"\",\"\",ROW())</f><v></v></c><c t=\"str\"><f>\"\"</f><v></v></c></row>\n\
                 <row r=\"4\"><c><v>7</v></c><c><v>8</v></c></row>\n";
     let path = by_hand(dir.path(), rows, "", recalc);
-    let expected = ["row 4".to_string()];
+    let expected = ["2 Some(\"id\") StaleResult".to_string(), "row 4".into()];
     assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
     // A row that shows something beside such a formula is refused for it, every way.
     let rows = "<row r=\"2\"><c><f t=\"shared\" si=\"0\"/></c><c t=\"s\"><v>7</v></c></row>\n";
     let path = by_hand(dir.path(), rows, "<si><t>x</t></si>", recalc);
     let expected = ["2 Some(\"id\") StaleResult".to_string()];
     assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
+    // With no recalculation asked for, a row showing nothing but an unread column's formula
+    // with no saved result (a 备注 of `="n"` written by a program that does not calculate)
+    // may show something once calculated: a row every way, which a batch refuses for what
+    // it lacks and the table lists, as the same row with its note typed.
+    let rows = "<row r=\"2\"><c r=\"H2\"><f>\"n\"</f></c></row>\n\
+                <row r=\"3\"><c><v>7</v></c><c><v>8</v></c></row>\n";
+    let path = by_hand(dir.path(), rows, "", "");
+    let expected = ["row 2".to_string(), "row 3".into()];
+    assert_eq!(items_three_ways(&path), [&expected, &expected, &expected]);
+    let sheet = crate::table::sheet::Sheet::load(&path).unwrap();
+    let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3]);
 }
