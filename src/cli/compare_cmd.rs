@@ -923,22 +923,32 @@ impl RowsOut {
     /// [`Sink::put_file`]: into a file, the system copies the bytes from file to file
     /// (`copy_file_range` on Linux: they are not read into the process and written back;
     /// same-disk copies of a gigabyte took 0.5 s against 1.7-2.1 s read and written, timed
-    /// apart from a run); a spool's pieces are freed once copied (`spool`,
-    /// [`copy_spool`](crate::table::replace::copy_spool)).
+    /// apart from a run). A spool's pieces are freed once copied (`spool`,
+    /// [`copy_spool`](crate::table::replace::copy_spool)), and the disk is asked to take
+    /// each as it is copied: asked for the whole gigabyte at the end, the request took
+    /// 0.47 s on its own (`strace -T`), a piece at a time 0.1 s in all.
     fn copy_in(&mut self, from: &mut std::fs::File, len: u64, spool: bool) -> std::io::Result<()> {
         let Ok(RowsTo::File(out)) = &self.to else {
             return stream::put_read(self, &mut std::io::Read::take(from, len));
         };
-        let mut to = out.file();
+        let (file, mut to) = (out.file(), out.file());
         let copied = match spool {
-            true => crate::table::replace::copy_spool(from, &mut to, len, true),
-            false => std::io::copy(&mut std::io::Read::take(&*from, len), &mut to),
+            true => {
+                // What is written before the rows, then each piece copied.
+                start_writeback(file, self.started, self.written - self.started);
+                let mut at = self.written;
+                let started = |n| {
+                    start_writeback(file, at, n);
+                    at += n;
+                };
+                crate::table::replace::copy_spool(from, &mut to, len, true, started)
+            }
+            false => std::io::copy(&mut std::io::Read::take(&*from, len), &mut to).inspect(|_| {
+                start_writeback(file, self.started, self.written + len - self.started);
+            }),
         };
         let copied = match copied {
-            Ok(n) if n == len => {
-                start_writeback(to, self.started, self.written + len - self.started);
-                Ok(())
-            }
+            Ok(n) if n == len => Ok(()),
             Ok(_) => Err(std::io::ErrorKind::UnexpectedEof.into()),
             Err(e) => Err(e),
         };

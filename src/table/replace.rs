@@ -176,13 +176,15 @@ const SPOOL_PIECE: u64 = 32 << 20;
 /// that hands its free memory back to its host, a page not used for a while costs a fault in
 /// the host when taken again (a gigabyte copied took 1.2-3.5 s where freed as it went it
 /// took 0.4 s). Into a pipe the system may lend the spool's pages to the pipe instead of
-/// copying them (`splice`), so nothing is freed there. How many bytes were copied (fewer at
-/// the spool's end).
+/// copying them (`splice`), so nothing is freed there. `piece_copied` is told how many bytes each
+/// piece was, once it is copied. How many bytes were copied in all (fewer at the spool's
+/// end).
 pub fn copy_spool(
     spool: &mut File,
     to: &mut impl Write,
     len: u64,
     to_file: bool,
+    mut piece_copied: impl FnMut(u64),
 ) -> io::Result<u64> {
     let mut copied = 0;
     while copied < len {
@@ -192,6 +194,7 @@ pub fn copy_spool(
         if to_file {
             free_range(spool, at, n);
         }
+        piece_copied(n);
         copied += n;
         if n < piece {
             break;
@@ -210,7 +213,7 @@ pub fn copy_spool_out(spool: &mut File, to: impl Write + std::os::fd::AsFd) -> i
         .and_then(|fd| File::from(fd).metadata())
         .is_ok_and(|m| m.is_file());
     let mut to = io::BufWriter::with_capacity(1 << 20, to);
-    copy_spool(spool, &mut to, u64::MAX, to_file)?;
+    copy_spool(spool, &mut to, u64::MAX, to_file, |_| {})?;
     to.flush()
 }
 
@@ -457,10 +460,10 @@ mod tests {
         let mut out = File::create(dir.path().join("out")).unwrap();
         out.write_all(b"head").unwrap();
         let asked = len as u64 - 3 - 100;
-        assert_eq!(
-            copy_spool(&mut spool, &mut out, asked, true).unwrap(),
-            asked
-        );
+        let mut pieces = Vec::new();
+        let copied = copy_spool(&mut spool, &mut out, asked, true, |n| pieces.push(n));
+        assert_eq!(copied.unwrap(), asked);
+        assert_eq!(pieces, [SPOOL_PIECE, SPOOL_PIECE, asked - 2 * SPOOL_PIECE]);
         assert_eq!(spool.stream_position().unwrap(), 3 + asked);
         let written = std::fs::read(dir.path().join("out")).unwrap();
         assert_eq!(written[..4], *b"head");
@@ -479,7 +482,7 @@ mod tests {
         let (mut spool, bytes) = spool_of(dir.path(), 1000, 10);
         let mut out = File::create(dir.path().join("out")).unwrap();
         assert_eq!(
-            copy_spool(&mut spool, &mut out, u64::MAX, true).unwrap(),
+            copy_spool(&mut spool, &mut out, u64::MAX, true, |_| {}).unwrap(),
             990
         );
         assert_eq!(std::fs::read(dir.path().join("out")).unwrap(), bytes[10..]);
