@@ -603,16 +603,23 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         return Ok(EXIT_BAD_INPUT);
     }
     let to_file = matches!(&out, Out::File(p) if !names_a_descriptor(p));
-    match (&out, rows_out) {
+    let taken = match (&out, rows_out) {
         (_, Some(Made::Rows(rows))) => rows.commit(&out, lang)?,
         (_, Some(Made::JsonRows(rows))) => json_commit(&c, &variant, rows, &out, lang)?,
-        (_, Some(Made::Screen(text))) => to_stdout(text.as_bytes(), lang)?,
-        (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
+        (_, Some(Made::Screen(text))) => to_stdout(text.as_bytes(), lang).map(|()| true)?,
+        (Out::File(path), None) => {
+            write_file(path, &c, &variant, format, style, lang).map(|()| true)?
+        }
         (Out::Stdout { .. }, None) => {
             // Never a workbook: that is refused before (a workbook is a file).
             let bytes = render(&c, &variant, format, style, lang, Path::new("."))?;
-            to_stdout(&bytes, lang)?
+            to_stdout(&bytes, lang).map(|()| true)?
         }
+    };
+    // A reader that stopped early (`| head`, a named pipe's) is not an error, as for any
+    // filter; nothing more is said, as a batch run says nothing (no "wrote … rows").
+    if !taken {
+        return Ok(EXIT_OK);
     }
     // A person at a terminal gets the summary fitted to its width: after the rows there, or
     // on its own when the comparison went to a file.
@@ -788,7 +795,7 @@ fn json_commit(
     rows: RowsOut,
     out: &Out,
     lang: Lang,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     let mut sink = match out {
         Out::File(_) => RowsOut::open(out),
         // Buffered: a document's groups come a few hundred bytes at a time (a write each
@@ -963,8 +970,10 @@ impl RowsOut {
     }
 
     /// Puts the rows in place: the file takes the output's place, or the spooled rows are
-    /// copied to standard output (a closed pipe is no error, as for any filter).
-    fn commit(self, out: &Out, lang: Lang) -> Result<(), Failure> {
+    /// copied to standard output. Whether they were taken whole: a closed pipe (`| head`, or a
+    /// named pipe or `/dev/stdout` whose reader stopped) is no error, as for any filter and as
+    /// a batch run has it, but no rows are said to be written there.
+    fn commit(self, out: &Out, lang: Lang) -> Result<bool, Failure> {
         let cannot = |e: &std::io::Error| {
             let name = match out {
                 Out::File(path) => path.display().to_string(),
@@ -979,32 +988,23 @@ impl RowsOut {
                 ),
             )
         };
+        // Only a pipe says so.
+        let taken = |done: std::io::Result<()>| match done {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(cannot(&e)),
+            Ok(()) => Ok(true),
+        };
         let to = match self.to {
-            // A closed pipe (`| head`) is no error, as for any filter.
-            Err(e)
-                if e.kind() == std::io::ErrorKind::BrokenPipe
-                    && matches!(out, Out::Stdout { .. }) =>
-            {
-                return Ok(())
-            }
-            to => to.map_err(|e| cannot(&e))?,
+            Err(e) => return taken(Err(e)),
+            Ok(to) => to,
         };
         match to {
-            RowsTo::File(r) => r.commit().map_err(|e| cannot(&e)),
-            RowsTo::Stdout(mut stdout) => match stdout.flush() {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot(&e)),
-                _ => Ok(()),
-            },
-            RowsTo::Spool(mut spool) => {
-                let copied = spool.rewind().and_then(|_| {
-                    crate::table::replace::copy_spool_out(&mut spool, std::io::stdout().lock())
-                });
-                match copied {
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot(&e)),
-                    _ => Ok(()),
-                }
-            }
-            RowsTo::Memory(bytes) => to_stdout(&bytes, lang),
+            RowsTo::File(r) => taken(r.commit()),
+            RowsTo::Stdout(mut stdout) => taken(stdout.flush()),
+            RowsTo::Spool(mut spool) => taken(spool.rewind().and_then(|_| {
+                crate::table::replace::copy_spool_out(&mut spool, std::io::stdout().lock())
+            })),
+            RowsTo::Memory(bytes) => to_stdout(&bytes, lang).map(|()| true),
         }
     }
 }
@@ -1178,7 +1178,7 @@ mod tests {
         sink.put_file(&mut spool, len).unwrap();
         sink.put(b"] tail");
         assert_eq!(sink.written, 6 + len + 6);
-        assert!(sink.commit(&out, Lang::En).is_ok());
+        assert!(sink.commit(&out, Lang::En).unwrap());
         let written = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
         assert_eq!(written, format!("head [{}] tail", &rows[1..]));
 
@@ -1191,7 +1191,7 @@ mod tests {
         sink.put_spool(spool, len).unwrap();
         sink.put(b"] tail");
         assert_eq!(sink.written, 6 + len + 6);
-        assert!(sink.commit(&out, Lang::En).is_ok());
+        assert!(sink.commit(&out, Lang::En).unwrap());
         assert_eq!(
             std::fs::read_to_string(dir.path().join("out.json")).unwrap(),
             written

@@ -3293,3 +3293,47 @@ fn a_workbook_comparison_writes_each_row_of_each_sheet_once() {
         }
     }
 }
+
+/// A reader that stops early is no error, as for any filter and as for a batch run: `-o -`
+/// and `-o /dev/stdout` alike, in every form, end with status 0 and say nothing. The defect:
+/// through `/dev/stdout` (and a named pipe) a comparison said `cannot write /dev/stdout: the
+/// reading end was closed` and ended with status 1, or said it wrote every row.
+#[test]
+fn a_reader_that_stops_early_ends_a_comparison_quietly_however_standard_output_is_named() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("S{i},t{},v{i},group,3.5,1,1000000\n", i % 7));
+    }
+    let input = env.write("big.csv", text);
+    for out in ["-", "/dev/stdout"] {
+        for form in ["csv", "md", "json", "jsonl"] {
+            let mut child = env
+                .roadsub(&[
+                    "compare", &input, "--set", RAISE, "--format", form, "-o", out,
+                ])
+                .command()
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut first = String::new();
+            BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            // The pipe closes here, as `| head -1` would close it.
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            let status = child.wait().unwrap();
+            assert!(!first.is_empty(), "{out} {form}");
+            assert_eq!((status.code(), err.as_str()), (Some(0), ""), "{out} {form}");
+        }
+    }
+}
