@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use clap::{value_parser, Arg, ArgAction, ArgMatches, Command};
 
 use super::{
-    help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, to_stdout, Failure,
-    EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
+    help_flag, load_rules, load_rules_as_of, stdout_is_terminal, to_stderr, to_stdout_taken,
+    Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE,
 };
 use crate::batch::{start_writeback, WRITEBACK_BYTES};
 use crate::i18n::Lang;
@@ -606,20 +606,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let taken = match (&out, rows_out) {
         (_, Some(Made::Rows(rows))) => rows.commit(&out, lang)?,
         (_, Some(Made::JsonRows(rows))) => json_commit(&c, &variant, rows, &out, lang)?,
-        (_, Some(Made::Screen(text))) => to_stdout(text.as_bytes(), lang).map(|()| true)?,
-        (Out::File(path), None) => {
-            write_file(path, &c, &variant, format, style, lang).map(|()| true)?
-        }
+        (_, Some(Made::Screen(text))) => to_stdout_taken(text.as_bytes(), lang)?,
+        (Out::File(path), None) => write_file(path, &c, &variant, format, style, lang)?,
         (Out::Stdout { .. }, None) => {
             // Never a workbook: that is refused before (a workbook is a file).
             let bytes = render(&c, &variant, format, style, lang, Path::new("."))?;
-            to_stdout(&bytes, lang).map(|()| true)?
+            to_stdout_taken(&bytes, lang)?
         }
     };
     // A reader that stopped early (`| head`, a named pipe's) is not an error, as for any
-    // filter; nothing more is said, as a batch run says nothing (no "wrote … rows").
+    // filter; nothing more is said (no summary, no "wrote … rows"). Bad rows written past
+    // under --keep-going were said as they were met, and still end the run with status 1.
     if !taken {
-        return Ok(EXIT_OK);
+        return Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK });
     }
     // A person at a terminal gets the summary fitted to its width: after the rows there, or
     // on its own when the comparison went to a file.
@@ -720,7 +719,7 @@ fn write_file(
     format: Format,
     style: Style,
     lang: Lang,
-) -> Result<(), Failure> {
+) -> Result<bool, Failure> {
     let bytes = render(c, variant, format, style, lang, path)?;
     let cannot = |e: std::io::Error| {
         Failure::new(
@@ -736,7 +735,12 @@ fn write_file(
     let out = Replacement::new(path, ".tmp").map_err(cannot)?;
     let mut file = out.file();
     file.write_all(&bytes).map_err(cannot)?;
-    out.commit().map_err(cannot)
+    // Whether it was taken whole: a named pipe or `/dev/stdout` whose reader stopped is no
+    // error ([`RowsOut::commit`]).
+    match out.commit() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        done => done.map(|()| true).map_err(cannot),
+    }
 }
 
 /// What is made of comparison `s`, written as its rows were computed in `form` to `sink`:
@@ -1004,7 +1008,7 @@ impl RowsOut {
             RowsTo::Spool(mut spool) => taken(spool.rewind().and_then(|_| {
                 crate::table::replace::copy_spool_out(&mut spool, std::io::stdout().lock())
             })),
-            RowsTo::Memory(bytes) => to_stdout(&bytes, lang).map(|()| true),
+            RowsTo::Memory(bytes) => to_stdout_taken(&bytes, lang),
         }
     }
 }

@@ -982,9 +982,15 @@ pub(crate) fn to_stderr(text: &str) {
 /// Writes to standard output, saying why it cannot as a batch run says it (`cannot write
 /// <stdout>: the disk is full`); a closed pipe (`| head`) is no error, as for any filter.
 pub(super) fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
+    to_stdout_taken(bytes, lang).map(|_| ())
+}
+
+/// [`to_stdout`], and whether the bytes were taken whole (not when the reader stopped).
+pub(super) fn to_stdout_taken(bytes: &[u8], lang: Lang) -> Result<bool, Failure> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::new(
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Failure::new(
             EXIT_BAD_INPUT,
             format!(
                 "{}{}: {}",
@@ -993,7 +999,7 @@ pub(super) fn to_stdout(bytes: &[u8], lang: Lang) -> Result<(), Failure> {
                 lang.io_reason(&e)
             ),
         )),
-        _ => Ok(()),
+        Ok(()) => Ok(true),
     }
 }
 

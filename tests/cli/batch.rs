@@ -297,36 +297,15 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
 
 #[test]
 fn a_reader_that_stops_early_is_not_an_error() {
-    use std::io::{BufRead, BufReader, Read};
-    use std::process::Stdio;
     let env = Env::new();
     let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
     for i in 0..200_000 {
         text.push_str(&format!("S{i},t,v,village,4.5,1,1000000\n"));
     }
     let input = env.write("big.csv", text);
-    let mut child = env
-        .roadsub(&["batch", &input])
-        .command()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The pipe closes here, as `| head -1` would close it.
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    let status = child.wait().unwrap();
+    let (first, status, err) = env.roadsub(&["batch", &input]).first_line_then_closed();
     assert!(first.starts_with("id,township,village"), "{first}");
-    assert_eq!((status.code(), err.as_str()), (Some(0), ""));
+    assert_eq!((status, err.as_str()), (Some(0), ""));
 }
 
 #[test]

@@ -128,6 +128,32 @@ impl Run {
         c
     }
 
+    /// Runs with standard output read to the end of its first line and then closed, as
+    /// `| head -1` closes it: that line, the status, and what was said on standard error.
+    pub fn first_line_then_closed(&self) -> (String, Option<i32>, String) {
+        use std::io::{BufRead, BufReader, Read};
+        let mut child = self
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = Vec::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_until(b'\n', &mut first)
+            .unwrap();
+        let first = String::from_utf8_lossy(&first).into_owned();
+        // The pipe closes here.
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        (first, child.wait().unwrap().code(), err)
+    }
+
     /// Runs to the end and returns what came out, checking nothing.
     pub fn run(self) -> Output {
         let mut child = self
