@@ -3505,3 +3505,53 @@ proptest! {
         }
     }
 }
+
+/// An .ods's row of formulas with no saved value (a file written by a program that does not
+/// calculate) was left out when read: no message, no row, no total (an .ods is read whole in
+/// a batch too). It is refused for its formula, as an .xlsx's such row is.
+#[test]
+fn an_ods_row_of_formulas_with_no_saved_value_is_refused_not_left_out() {
+    let cell = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let num = |v: &str| {
+        format!("<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>")
+    };
+    let row = |id: &str| -> String {
+        [id, "天马乡", "画青村", "通村"]
+            .iter()
+            .map(|v| cell(v))
+            .chain(["4.5", "2", "1600000"].iter().map(|v| num(v)))
+            .collect()
+    };
+    let header: String = HEADER[..7].iter().map(|h| cell(h)).collect();
+    let formulas: String = (1..=7)
+        .map(|c| {
+            format!(
+                "<table:table-cell table:formula=\"of:=[.{}2]\"/>",
+                (b'A' + c - 1) as char
+            )
+        })
+        .collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="道路"><table:table-row>{header}</table:table-row><table:table-row>{}</table:table-row><table:table-row>{formulas}</table:table-row><table:table-row>{}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        row("E1"),
+        row("E3"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = ods_book(dir.path(), &content);
+    let options = HeaderOptions::default();
+    let (_, _, items) = super::stream::rows(&path, None, &options).unwrap();
+    let said: Vec<String> = items
+        .map(|item| match item.ok().unwrap() {
+            super::stream::BookItem::Row(r) => format!("row {}", r.line),
+            super::stream::BookItem::NoResult(e) => format!("{} {:?}", e.line, e.problem),
+        })
+        .collect();
+    assert_eq!(said, ["row 2", "3 NoSavedResult", "row 4"]);
+    let book = super::open_with(&path, None, &options).unwrap();
+    let lines: Vec<u64> = book.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4]);
+}
