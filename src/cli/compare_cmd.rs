@@ -942,7 +942,8 @@ impl RowsOut {
         let Ok(RowsTo::File(out)) = &self.to else {
             return stream::put_read(self, &mut std::io::Read::take(from, len));
         };
-        let (file, mut to) = (out.file(), out.file());
+        let file = out.file();
+        let mut to = file;
         let copied = match spool {
             true => {
                 // What is written before the rows, then each piece copied.
