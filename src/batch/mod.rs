@@ -215,12 +215,25 @@ pub struct Report {
     pub doubt: bool,
 }
 
+impl Report {
+    /// Whether a bad row or an input that failed has been met.
+    pub fn failing(&self) -> bool {
+        self.bad > 0 || self.failed_inputs > 0
+    }
+}
+
 /// A failure that ends the run.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     /// The output could not be written.
     #[error("{path}: {source}")]
-    Output { path: String, source: io::Error },
+    Output {
+        path: String,
+        source: io::Error,
+        /// Whether a bad row or an input that failed had been met (and said) by then: a
+        /// reader that stops early is no error, but those still are.
+        failing: bool,
+    },
     /// An input that can be read only once (standard input, a pipe) could not be kept in a
     /// temporary file to be read more than once: its name in messages, and why.
     #[error("{0}: {1}")]

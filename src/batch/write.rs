@@ -38,8 +38,10 @@ pub(super) fn write_in_order(
         Destination::Stdout { .. } => lang.pick("<stdout>", "<标准输出>").to_string(),
     };
     // The temporary file's name in an error would only confuse: keep the reason alone.
-    let output_error = |source: io::Error| BatchError::Output {
+    // `failing`: whether a bad row or input had been met (said already) when writing failed.
+    let output_error = |source: io::Error, failing: bool| BatchError::Output {
         path: out_label.clone(),
+        failing,
         source: match source.to_string().split_once(" at path ") {
             Some((reason, _)) => io::Error::new(source.kind(), reason.to_string()),
             None => source,
@@ -76,7 +78,7 @@ pub(super) fn write_in_order(
                         Destination::Workbook(path) => {
                             out = Some(
                                 Output::workbook(path, &layout, opts.rules, lang)
-                                    .map_err(output_error)?,
+                                    .map_err(|e| output_error(e, report.failing()))?,
                             );
                             continue;
                         }
@@ -102,7 +104,7 @@ pub(super) fn write_in_order(
                     );
                     out = Some(
                         Output::open(target, &layout, &header, opts.style, &prefix)
-                            .map_err(output_error)?,
+                            .map_err(|e| output_error(e, report.failing()))?,
                     );
                 }
                 ToWriter::Failed(message) => {
@@ -145,12 +147,14 @@ pub(super) fn write_in_order(
                             "合计过大，无法精确相加；汇总不完整",
                         ));
                     }
-                    let failing = report.bad > 0 || report.failed_inputs > 0;
+                    let failing = report.failing();
                     if let Some(o) = out
                         .as_mut()
                         .filter(|_| (opts.keep_going && !garbled && !doubt) || !failing)
                     {
-                        if let Some(spare) = o.write(done.rows).map_err(output_error)? {
+                        if let Some(spare) =
+                            o.write(done.rows).map_err(|e| output_error(e, failing))?
+                        {
                             buffers.give(spare);
                         }
                     }
@@ -174,7 +178,7 @@ pub(super) fn write_in_order(
     }
     report.garbled = garbled;
     report.doubt = doubt;
-    let failed = report.bad > 0 || report.failed_inputs > 0;
+    let failed = report.failing();
     if let Some(output) = out {
         // Even with --keep-going, a run with nothing good does not replace a file.
         if failed && (!opts.keep_going || report.good == 0 || garbled || doubt) {
@@ -189,7 +193,7 @@ pub(super) fn write_in_order(
             );
             let committed = output
                 .commit(&trailer, (opts.rules, &report.summary, lang))
-                .map_err(output_error)?;
+                .map_err(|e| output_error(e, failed))?;
             report.hidden = committed.hidden_rows;
             report.hidden_columns = committed.hidden_columns;
             report.written = true;

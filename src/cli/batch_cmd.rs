@@ -247,10 +247,14 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     let report = match batch::run_presented(&opts, &look, &header, &mut stderr) {
         Ok(report) => report,
         // A reader that stopped early (`| head`) is not an error, as for any filter.
-        Err(BatchError::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
-            return Ok(EXIT_OK)
+        // Bad rows met before it (each said as it was met) still make the run a failure, as
+        // --keep-going promises.
+        Err(BatchError::Output {
+            source, failing, ..
+        }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            return Ok(if failing { EXIT_BAD_INPUT } else { EXIT_OK })
         }
-        Err(BatchError::Output { path, source }) => {
+        Err(BatchError::Output { path, source, .. }) => {
             return Err(Failure::new(
                 EXIT_BAD_INPUT,
                 format!(

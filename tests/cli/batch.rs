@@ -350,6 +350,36 @@ fn a_reader_that_stops_early_under_keep_going_ends_the_run_instead_of_hanging() 
 }
 
 #[test]
+fn bad_rows_under_keep_going_still_fail_the_run_when_the_reader_stops_early() {
+    // The defect: a bad row said, then the reader stopped (`| head`): status 0, where
+    // --keep-going promises 1 for a run with bad rows.
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    text.push_str("S-bad,t,v,village,4.5,1,abc\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("S{i},t,v,village,4.5,1,1000000\n"));
+    }
+    let input = env.write("big.csv", text);
+    for output in [&["-o", "-"][..], &["-o", "/dev/stdout"], &[]] {
+        let args = [&["batch", &input, "--keep-going"][..], output].concat();
+        let (first, status, err) = env.roadsub(&args).first_line_then_closed();
+        assert!(
+            first.starts_with("id,township,village"),
+            "{output:?}: {first}"
+        );
+        assert_eq!(status, Some(1), "{output:?}: {err}");
+        assert_eq!(
+            err,
+            format!(
+                "{input}:2: cost \"abc\" is not an amount of money \
+                 (expected yuan like 1200000, 1,200,000, 120万 or 1.06亿)\n"
+            ),
+            "{output:?}"
+        );
+    }
+}
+
+#[test]
 fn output_to_dev_stdout_keeps_the_summary_on_stderr() {
     let env = Env::new();
     let input = env.write(
