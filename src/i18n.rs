@@ -34,6 +34,17 @@ impl Lang {
         {
             return self.xlsx_reason(x);
         }
+        // The temporary file kept for a device or pipe, with the folder it was to be in.
+        if let Some(t) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::table::replace::NoTempFile>())
+        {
+            let (dir, why) = (t.dir.display(), self.io_reason(&t.source));
+            return match self {
+                Lang::En => format!("cannot make a temporary file in {dir} (TMPDIR): {why}"),
+                Lang::Zh => format!("无法在 {dir}（TMPDIR）新建临时文件：{why}"),
+            };
+        }
         match io_words(e) {
             Some((en, zh)) => self.pick(en, zh).to_string(),
             None => e.to_string(),

@@ -66,6 +66,9 @@ enum Sink {
     },
     /// CSV spooled for stdout, copied out at the end.
     Spool(File),
+    /// CSV held in memory for stdout, where no temporary file could be made (`TMPDIR`
+    /// missing or full), written out at the end.
+    Memory(Vec<u8>),
     /// CSV straight to stdout.
     Stdout,
     /// Rows kept for an aligned table on a terminal (the first [`TERMINAL_ROWS`]), and how many
@@ -127,7 +130,7 @@ impl Output {
             },
             Target::Stdout {
                 all_or_nothing: true,
-            } => Sink::Spool(tempfile::tempfile()?),
+            } => tempfile::tempfile().map_or_else(|_| Sink::Memory(Vec::new()), Sink::Spool),
             Target::Stdout {
                 all_or_nothing: false,
             } => Sink::Stdout,
@@ -226,6 +229,10 @@ impl Output {
                 Ok(())
             }
             Sink::Spool(spool) => spool.write_all(bytes),
+            Sink::Memory(held) => {
+                held.extend_from_slice(bytes);
+                Ok(())
+            }
             Sink::Stdout => io::stdout().lock().write_all(bytes),
             Sink::Terminal(..) => Ok(()),
             // Rows reach a workbook as typed cells (see `write`); no text goes there.
@@ -290,6 +297,11 @@ impl Output {
             Sink::Spool(mut spool) => {
                 spool.rewind()?;
                 crate::table::replace::copy_spool_out(&mut spool, io::stdout().lock())?;
+            }
+            Sink::Memory(held) => {
+                let mut out = io::stdout().lock();
+                out.write_all(&held)?;
+                out.flush()?;
             }
             Sink::Stdout => io::stdout().flush()?,
             Sink::Terminal(t, hidden, width) => {

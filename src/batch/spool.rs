@@ -90,7 +90,8 @@ fn copy(
     let mut file = tempfile::Builder::new()
         .prefix(".roadsub-")
         .suffix(&suffix)
-        .tempfile()?;
+        .tempfile()
+        .map_err(crate::table::replace::NoTempFile::wrap)?;
     let bar = progress.then(|| reading_bar(label, lang));
     let mut from = match &bar {
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,

@@ -27,6 +27,53 @@ pub struct Replacement {
     hangup: Hangup,
 }
 
+/// A temporary file for text bound for a device or pipe (`/dev/stdout`, a FIFO) could not be
+/// made in the system's temporary folder (`TMPDIR`): carried inside the I/O error, so that a
+/// message names the folder rather than leaving the reason to read as the output's own.
+#[derive(Debug)]
+pub struct NoTempFile {
+    /// The folder it was to be made in.
+    pub dir: PathBuf,
+    /// Why it could not be.
+    pub source: io::Error,
+}
+
+impl NoTempFile {
+    /// `source` (of the temporary folder) as an error of the same kind that names the folder.
+    pub fn wrap(source: io::Error) -> io::Error {
+        let kind = source.kind();
+        // The temporary file's own name says nothing a user can act on.
+        let source = match source.to_string().split_once(" at path ") {
+            Some((reason, _)) => io::Error::new(kind, reason.to_string()),
+            None => source,
+        };
+        io::Error::new(
+            kind,
+            NoTempFile {
+                dir: std::env::temp_dir(),
+                source,
+            },
+        )
+    }
+}
+
+impl std::fmt::Display for NoTempFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot make a temporary file in {}: {}",
+            self.dir.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for NoTempFile {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 /// Opens and closes a pipe's writing end when dropped, so that a reader waiting on a FIFO sees
 /// its end instead of waiting for ever after a failed run.
 pub struct Hangup(Option<PathBuf>);
@@ -88,7 +135,7 @@ impl Replacement {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".roadsub-").suffix(suffix);
         let temp = if stream {
-            builder.tempfile()?
+            builder.tempfile().map_err(NoTempFile::wrap)?
         } else {
             // A new file gets what the user's umask allows, as any other program's would (a
             // temporary file is otherwise private); an existing one keeps its permissions.

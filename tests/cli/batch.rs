@@ -1534,3 +1534,96 @@ fn the_reports_totals_row_never_puts_under_the_cost_column_more_than_it_holds() 
     let given = format!("{header}A,T,V,village,4.5,2,100,\nB,T,V,village,4.5,2,80,40\n");
     assert_eq!(totals(&given)[6], Data::Float(180.0));
 }
+
+/// The defect: rows for standard output wait in a temporary file until the run has
+/// succeeded; with `$TMPDIR` unusable, `batch -o -` was refused as `cannot write <stdout>: no
+/// such file or directory`, where `compare` held its rows in memory. They are held in memory
+/// now: the same bytes, in every form, under budgets that bind too; a bad row still prints
+/// nothing.
+#[test]
+fn rows_for_standard_output_wait_in_memory_when_no_temporary_file_can_be_made() {
+    let env = Env::new();
+    let plan = bundled_plan();
+    let prorate = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned();
+    for extra in [
+        &["--format", "csv"][..],
+        &["--format", "md"],
+        &["--format", "json"],
+        &["--format", "csv", "--encoding", "gbk"],
+        &["--rules", &prorate],
+    ] {
+        let args = [&["batch", &plan, "-o", "-"][..], extra].concat();
+        let usual = env.roadsub(&args).expect_code(0);
+        let held = env
+            .roadsub(&args)
+            .env("TMPDIR", "/nonexistent/roadsub-tmp")
+            .expect_code(0);
+        assert!(usual.stdout.len() > 5_000, "{extra:?}");
+        held.stdout(&usual.stdout).stderr(&usual.stderr);
+    }
+    let bad = env.write(
+        "bad.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         S1,t,v,village,4.5,1,1000000\nS2,t,v,village,4.5,1,abc\n",
+    );
+    env.roadsub(&["batch", &bad, "-o", "-"])
+        .env("TMPDIR", "/nonexistent/roadsub-tmp")
+        .expect_code(1)
+        .stdout("");
+}
+
+/// The defect: a device or pipe named by `-o` (`/dev/stdout`) is written into once the run
+/// has succeeded, from a temporary file; with `$TMPDIR` missing the run was refused as
+/// `cannot write /dev/stdout: no such file or directory`, as if the output were missing. The
+/// message names the folder now, in both languages, for batch and compare alike, and for a
+/// table from standard input kept to be read again.
+#[test]
+fn a_temporary_file_that_cannot_be_made_is_said_with_its_folder() {
+    let env = Env::new();
+    let plan = bundled_plan();
+    let gone = env.file("gone");
+    for (lang, said) in [
+        (
+            "en",
+            format!(
+                "roadsub: cannot write /dev/stdout: cannot make a temporary file in {gone} \
+                 (TMPDIR): no such file or directory\n"
+            ),
+        ),
+        (
+            "zh",
+            format!(
+                "roadsub: 无法写入 /dev/stdout: 无法在 {gone}（TMPDIR）新建临时文件：\
+                 没有这个文件或目录\n"
+            ),
+        ),
+    ] {
+        for command in [
+            &["batch", &plan][..],
+            &["compare", &plan, "--set", "poverty.group.3.5=15万"],
+        ] {
+            let args = [command, &["-o", "/dev/stdout", "--lang", lang]].concat();
+            env.roadsub(&args).env("TMPDIR", &gone).expect(1, "", &said);
+        }
+    }
+    let prorate = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned();
+    let table = std::fs::read(&plan).unwrap();
+    env.roadsub(&["batch", "-", "--rules", &prorate])
+        .env("TMPDIR", &gone)
+        .stdin(table)
+        .expect(
+            1,
+            "",
+            &format!(
+                "roadsub: cannot keep <stdin> in a temporary file to read it again for the \
+                 budgets that bind: cannot make a temporary file in {gone} (TMPDIR): no such \
+                 file or directory\n"
+            ),
+        );
+}

@@ -3171,23 +3171,39 @@ fn a_piped_table_that_cannot_be_kept_aside_is_refused_with_the_reason() {
     let table = "编号,乡镇,村,类别,宽度,长度,投资\nR1,石羊镇,大骥村,通村,4.5,2,1600000\n";
     let rules = bundled("rules.toml");
     let out = env.file("out.md");
+    let gone = env.file("no-such-dir");
     for (lang, said) in [
         (
             "en",
-            "roadsub: cannot keep /dev/stdin in a temporary file to read it again: no such file or directory\n",
+            format!(
+                "roadsub: cannot keep /dev/stdin in a temporary file to read it again: cannot \
+                 make a temporary file in {gone} (TMPDIR): no such file or directory\n"
+            ),
         ),
         (
             "zh",
-            "roadsub: 无法将 /dev/stdin 保存到临时文件以便再次读取：没有这个文件或目录\n",
+            format!(
+                "roadsub: 无法将 /dev/stdin 保存到临时文件以便再次读取：无法在 {gone}（TMPDIR）\
+                 新建临时文件：没有这个文件或目录\n"
+            ),
         ),
     ] {
         let args = [
-            "compare", "/dev/stdin", "--set", RAISE, "--rules", &rules, "-o", &out, "--lang", lang,
+            "compare",
+            "/dev/stdin",
+            "--set",
+            RAISE,
+            "--rules",
+            &rules,
+            "-o",
+            &out,
+            "--lang",
+            lang,
         ];
         env.roadsub(&args)
-            .env("TMPDIR", &env.file("no-such-dir"))
+            .env("TMPDIR", &gone)
             .stdin(table)
-            .expect(1, "", said);
+            .expect(1, "", &said);
         assert!(!env.path("out.md").exists());
     }
 }
