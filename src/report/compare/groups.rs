@@ -24,9 +24,7 @@ use super::tally::{RowTally, Run, Tallies};
 use super::{Funds, GroupPair};
 use crate::engine::{Breakdown, Segment, Share};
 use crate::money::Sum;
-use crate::report::summary::{
-    in_group_order, in_order_of_parts, village_key, GroupBy, RowPart, SumOverflow,
-};
+use crate::report::summary::{in_group_order, village_key, GroupBy, RowPart, Slots, SumOverflow};
 use crate::rules::RuleSet;
 use crate::table::row::RowText;
 #[cfg(test)]
@@ -297,12 +295,19 @@ impl Groups {
         let names: Vec<&str> = tallied.towns.iter().map(|(name, _)| &**name).collect();
         let towns = in_group_order(GroupBy::Township, &names);
         // A village is ordered by its township and its own name (what its key would be read
-        // back into), two of the same keys by their keys.
-        let parts = (0..tallied.villages.len()).map(|v| {
-            let (town, name) = tallied.village(v);
-            (Cow::Borrowed(town), name)
-        });
-        let villages = in_order_of_parts(parts, |a, b| {
+        // back into), two of the same keys by their keys; each township's name is looked up
+        // once, not once per village.
+        let mut slots = Slots::default();
+        let town_slots: Vec<u32> = (tallied.towns.iter())
+            .map(|(name, _)| slots.of(Cow::Borrowed(&**name)))
+            .collect();
+        let parts: Vec<(u32, u32)> = (tallied.villages.iter())
+            .map(|v| {
+                let name = &tallied.text[v.start..v.start + v.len as usize];
+                (town_slots[v.town as usize], slots.of(Cow::Borrowed(name)))
+            })
+            .collect();
+        let villages = slots.order(&parts, |a, b| {
             let key = |v| {
                 let (town, name) = tallied.village(v);
                 village_key(town, name)
