@@ -34,15 +34,28 @@ impl Lang {
         {
             return self.xlsx_reason(x);
         }
-        // The temporary file kept for a device or pipe, with the folder it was to be in.
+        // A temporary file that could not be made or written, with the folder it was in.
         if let Some(t) = e
             .get_ref()
-            .and_then(|inner| inner.downcast_ref::<crate::table::replace::NoTempFile>())
+            .and_then(|inner| inner.downcast_ref::<crate::table::replace::TempFileError>())
         {
-            let (dir, why) = (t.dir.display(), self.io_reason(&t.source));
-            return match self {
-                Lang::En => format!("cannot make a temporary file in {dir} (TMPDIR): {why}"),
-                Lang::Zh => format!("无法在 {dir}（TMPDIR）新建临时文件：{why}"),
+            let why = self.io_reason(&t.source);
+            let dir = t.dir.display();
+            return match (self, t.writing, t.named) {
+                (Lang::En, false, true) => {
+                    format!("cannot make a temporary file in {dir} (TMPDIR): {why}")
+                }
+                (Lang::En, false, false) => format!("cannot make a temporary file in {dir}: {why}"),
+                (Lang::En, true, true) => {
+                    format!("cannot write the temporary file in {dir} (TMPDIR): {why}")
+                }
+                (Lang::En, true, false) => {
+                    format!("cannot write the temporary file in {dir}: {why}")
+                }
+                (Lang::Zh, false, true) => format!("无法在 {dir}（TMPDIR）新建临时文件：{why}"),
+                (Lang::Zh, false, false) => format!("无法在 {dir} 新建临时文件：{why}"),
+                (Lang::Zh, true, true) => format!("无法写入 {dir}（TMPDIR）中的临时文件：{why}"),
+                (Lang::Zh, true, false) => format!("无法写入 {dir} 中的临时文件：{why}"),
             };
         }
         match io_words(e) {
@@ -145,6 +158,7 @@ fn io_words(e: &std::io::Error) -> Option<(&'static str, &'static str)> {
             "路径中有一部分不是目录",
         ),
         StorageFull => ("the disk is full", "磁盘已满"),
+        OutOfMemory => ("not enough memory", "内存不足"),
         ReadOnlyFilesystem => ("the file system is read-only", "文件系统只读"),
         QuotaExceeded => ("the disk quota is used up", "磁盘配额已用完"),
         FileTooLarge => (

@@ -25,7 +25,7 @@ pub(crate) use ids::written_zeros;
 #[cfg(test)]
 mod note_props;
 mod output;
-pub(crate) use output::{start_writeback, WRITEBACK_BYTES};
+pub(crate) use output::{hold, start_writeback, WRITEBACK_BYTES};
 mod pool;
 mod read;
 pub(crate) mod spool;

@@ -6,9 +6,11 @@
 //! place only when the run succeeds, so a failed or interrupted run never leaves half a file.
 //! Standard output cannot be taken back, so when a bad row must mean "no output", results are
 //! spooled to a temporary file first and copied out only at the end — memory stays flat.
+//! Where no temporary file can be made or written (`$TMPDIR` missing or full), they are held
+//! in memory instead, as long as the output, as a comparison's are.
 
 use std::fs::File;
-use std::io::{self, Seek, Write};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::i18n::Lang;
@@ -64,8 +66,8 @@ enum Sink {
         written: u64,
         started: u64,
     },
-    /// CSV spooled for stdout, copied out at the end.
-    Spool(File),
+    /// CSV spooled for stdout, copied out at the end, and how many bytes it holds.
+    Spool(File, u64),
     /// CSV held in memory for stdout, where no temporary file could be made (`TMPDIR`
     /// missing or full), written out at the end.
     Memory(Vec<u8>),
@@ -130,7 +132,8 @@ impl Output {
             },
             Target::Stdout {
                 all_or_nothing: true,
-            } => tempfile::tempfile().map_or_else(|_| Sink::Memory(Vec::new()), Sink::Spool),
+            } => tempfile::tempfile_in(crate::table::replace::temp_folder())
+                .map_or_else(|_| Sink::Memory(Vec::new()), |f| Sink::Spool(f, 0)),
             Target::Stdout {
                 all_or_nothing: false,
             } => Sink::Stdout,
@@ -220,7 +223,9 @@ impl Output {
                 started,
                 ..
             } => {
-                out.file().write_all(bytes)?;
+                out.file()
+                    .write_all(bytes)
+                    .map_err(|e| out.write_error(e))?;
                 *written += bytes.len() as u64;
                 if *written - *started >= WRITEBACK_BYTES {
                     start_writeback(out.file(), *started, *written - *started);
@@ -228,11 +233,25 @@ impl Output {
                 }
                 Ok(())
             }
-            Sink::Spool(spool) => spool.write_all(bytes),
-            Sink::Memory(held) => {
-                held.extend_from_slice(bytes);
-                Ok(())
-            }
+            Sink::Spool(spool, spooled) => match spool.write_all(bytes) {
+                Ok(()) => {
+                    *spooled += bytes.len() as u64;
+                    Ok(())
+                }
+                // Its disk full: the rows go on in memory, as when no spool can be made.
+                Err(e) => {
+                    let mut held = Vec::new();
+                    spool.rewind()?;
+                    (&mut *spool).take(*spooled).read_to_end(&mut held)?;
+                    if held.len() as u64 != *spooled {
+                        return Err(e);
+                    }
+                    hold(&mut held, bytes)?;
+                    self.sink = Sink::Memory(held);
+                    Ok(())
+                }
+            },
+            Sink::Memory(held) => hold(held, bytes),
             Sink::Stdout => io::stdout().lock().write_all(bytes),
             Sink::Terminal(..) => Ok(()),
             // Rows reach a workbook as typed cells (see `write`); no text goes there.
@@ -294,7 +313,7 @@ impl Output {
                 out.commit()?;
             }
             Sink::File { out, .. } => out.commit()?,
-            Sink::Spool(mut spool) => {
+            Sink::Spool(mut spool, _) => {
                 spool.rewind()?;
                 crate::table::replace::copy_spool_out(&mut spool, io::stdout().lock())?;
             }
@@ -322,4 +341,17 @@ impl Output {
     pub fn discard(self) {
         drop(self);
     }
+}
+
+/// Appends `bytes` to rows held in memory for standard output; memory that cannot be had is
+/// an error said as such (the rows are as long as the output), not an abort.
+pub(crate) fn hold(held: &mut Vec<u8>, bytes: &[u8]) -> io::Result<()> {
+    held.try_reserve(bytes.len()).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::OutOfMemory,
+            "not enough memory to hold the rows for standard output",
+        )
+    })?;
+    held.extend_from_slice(bytes);
+    Ok(())
 }

@@ -90,23 +90,44 @@ fn copy(
     let mut file = tempfile::Builder::new()
         .prefix(".roadsub-")
         .suffix(&suffix)
-        .tempfile()
-        .map_err(crate::table::replace::NoTempFile::wrap)?;
+        .tempfile_in(crate::table::replace::temp_folder())
+        .map_err(crate::table::replace::TempFileError::making)?;
     let bar = progress.then(|| reading_bar(label, lang));
     let mut from = match &bar {
         Some(bar) => Box::new(bar.wrap_read(from)) as Box<dyn Read>,
         None => Box::new(from),
     };
     // A workbook by its name is copied whole (its head is a zip's, no text table's).
+    let mut to = InTemp(file.as_file_mut());
     let copied = match named.is_some_and(crate::table::workbook::is_workbook) {
-        true => io::copy(&mut from, file.as_file_mut()).map(|_| ()),
-        false => copy_table(&mut from, file.as_file_mut()),
+        true => io::copy(&mut from, &mut to).map(|_| ()),
+        false => copy_table(&mut from, &mut to),
     };
     let copied = copied.and_then(|()| file.as_file_mut().flush());
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     copied.map(|()| file)
+}
+
+/// A temporary file written into, whose failures name its folder ([`TempFileError`]): what
+/// is read and what is written are copied by one call, and only the writes are its.
+///
+/// [`TempFileError`]: crate::table::replace::TempFileError
+struct InTemp<'a>(&'a mut std::fs::File);
+
+impl Write for InTemp<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0
+            .write(bytes)
+            .map_err(crate::table::replace::TempFileError::writing)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0
+            .flush()
+            .map_err(crate::table::replace::TempFileError::writing)
+    }
 }
 
 /// Copies `from` (a table of text by its name) into `to`, its head first: a head the reader

@@ -856,7 +856,7 @@ impl RowsOut {
     fn open(out: &Out) -> RowsOut {
         let to = match out {
             Out::File(path) => Replacement::new(path, ".tmp").map(RowsTo::File),
-            Out::Stdout { .. } => Ok(tempfile::tempfile()
+            Out::Stdout { .. } => Ok(tempfile::tempfile_in(crate::table::replace::temp_folder())
                 .map(RowsTo::Spool)
                 .unwrap_or(RowsTo::Memory(Vec::new()))),
         };
@@ -962,7 +962,7 @@ impl RowsOut {
         let copied = match copied {
             Ok(n) if n == len => Ok(()),
             Ok(_) => Err(std::io::ErrorKind::UnexpectedEof.into()),
-            Err(e) => Err(e),
+            Err(e) => Err(out.write_error(e)),
         };
         match copied {
             Ok(()) => {
@@ -1017,7 +1017,10 @@ impl RowsOut {
 impl Sink for RowsOut {
     fn put(&mut self, bytes: &[u8]) {
         if let Ok(RowsTo::Memory(held)) = &mut self.to {
-            return held.extend_from_slice(bytes);
+            if let Err(e) = crate::batch::hold(held, bytes) {
+                self.fail(e);
+            }
+            return;
         }
         if let Ok(RowsTo::Stdout(stdout)) = &mut self.to {
             if let Err(e) = stdout.write_all(bytes) {
@@ -1032,10 +1035,13 @@ impl Sink for RowsOut {
             // Rows kept aside for standard output go on in memory when their temporary file
             // cannot take them (its disk full), as when none can be made.
             if let Some(mut held) = self.spooled_in_memory() {
-                held.extend_from_slice(bytes);
-                self.to = Ok(RowsTo::Memory(held));
+                self.to = crate::batch::hold(&mut held, bytes).map(|()| RowsTo::Memory(held));
                 return;
             }
+            let e = match &self.to {
+                Ok(RowsTo::File(r)) => r.write_error(e),
+                _ => e,
+            };
             return self.fail(e);
         }
         self.written += bytes.len() as u64;

@@ -27,48 +27,76 @@ pub struct Replacement {
     hangup: Hangup,
 }
 
-/// A temporary file for text bound for a device or pipe (`/dev/stdout`, a FIFO) could not be
-/// made in the system's temporary folder (`TMPDIR`): carried inside the I/O error, so that a
-/// message names the folder rather than leaving the reason to read as the output's own.
+/// The folder temporary files are made in: `$TMPDIR` when it is set and not empty (an
+/// empty one is no folder, as for `mktemp`: it would have meant the current one), else the
+/// system's.
+pub fn temp_folder() -> PathBuf {
+    match std::env::var_os("TMPDIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ if cfg!(unix) => PathBuf::from("/tmp"),
+        _ => std::env::temp_dir(),
+    }
+}
+
+/// A temporary file in [`temp_folder`] (text bound for a device or pipe such as
+/// `/dev/stdout`, a piped table kept to be read again) could not be made or written:
+/// carried inside the I/O error, so that a message names the folder rather than reading as
+/// if the output itself were missing or full.
 #[derive(Debug)]
-pub struct NoTempFile {
-    /// The folder it was to be made in.
+pub struct TempFileError {
+    /// The folder it was to be in.
     pub dir: PathBuf,
-    /// Why it could not be.
+    /// Whether `$TMPDIR` named that folder.
+    pub named: bool,
+    /// Whether it was made and then could not be written (else it could not be made).
+    pub writing: bool,
+    /// Why.
     pub source: io::Error,
 }
 
-impl NoTempFile {
-    /// `source` (of the temporary folder) as an error of the same kind that names the folder.
-    pub fn wrap(source: io::Error) -> io::Error {
+impl TempFileError {
+    /// `source`, met making a temporary file in [`temp_folder`], as an error of the same
+    /// kind that names the folder.
+    pub fn making(source: io::Error) -> io::Error {
+        TempFileError::wrap(source, false)
+    }
+
+    /// `source`, met writing a temporary file in [`temp_folder`], likewise.
+    pub fn writing(source: io::Error) -> io::Error {
+        TempFileError::wrap(source, true)
+    }
+
+    fn wrap(source: io::Error, writing: bool) -> io::Error {
         let kind = source.kind();
         // The temporary file's own name says nothing a user can act on.
         let source = match source.to_string().split_once(" at path ") {
             Some((reason, _)) => io::Error::new(kind, reason.to_string()),
             None => source,
         };
-        io::Error::new(
-            kind,
-            NoTempFile {
-                dir: std::env::temp_dir(),
-                source,
-            },
-        )
+        let named = std::env::var_os("TMPDIR").is_some_and(|d| !d.is_empty());
+        let error = TempFileError {
+            dir: temp_folder(),
+            named,
+            writing,
+            source,
+        };
+        io::Error::new(kind, error)
     }
 }
 
-impl std::fmt::Display for NoTempFile {
+impl std::fmt::Display for TempFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "cannot make a temporary file in {}: {}",
-            self.dir.display(),
-            self.source
-        )
+        let what = match self.writing {
+            true => "write the temporary file in",
+            false => "make a temporary file in",
+        };
+        let named = if self.named { " (TMPDIR)" } else { "" };
+        let (dir, why) = (self.dir.display(), &self.source);
+        write!(f, "cannot {what} {dir}{named}: {why}")
     }
 }
 
-impl std::error::Error for NoTempFile {
+impl std::error::Error for TempFileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
     }
@@ -135,7 +163,9 @@ impl Replacement {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".roadsub-").suffix(suffix);
         let temp = if stream {
-            builder.tempfile().map_err(NoTempFile::wrap)?
+            builder
+                .tempfile_in(temp_folder())
+                .map_err(TempFileError::making)?
         } else {
             // A new file gets what the user's umask allows, as any other program's would (a
             // temporary file is otherwise private); an existing one keeps its permissions.
@@ -182,6 +212,16 @@ impl Replacement {
     /// The temporary file, to write into.
     pub fn file(&self) -> &File {
         self.temp.as_file()
+    }
+
+    /// `e`, met writing [`Replacement::file`], as it is to be said: for a device or pipe the
+    /// temporary file is in [`temp_folder`], not beside the output, and the folder is named
+    /// ([`TempFileError`]); beside a file, the error is the output's own.
+    pub fn write_error(&self, e: io::Error) -> io::Error {
+        match self.stream {
+            true => TempFileError::writing(e),
+            false => e,
+        }
     }
 
     /// The temporary file's path, for writers that want a name.
@@ -457,6 +497,55 @@ fn same_inode(_: &Path, _: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A temporary file that could not be made or written is said with its folder, and with
+    /// `$TMPDIR` only where that named it, in both languages; memory that could not be had
+    /// for rows held instead is said in both too.
+    #[test]
+    fn a_temporary_files_trouble_is_said_with_its_folder() {
+        use crate::i18n::Lang;
+        let said = |named: bool, writing: bool, lang: Lang| {
+            let source = io::Error::from(io::ErrorKind::StorageFull);
+            let error = TempFileError {
+                dir: PathBuf::from("/var/tmp"),
+                named,
+                writing,
+                source,
+            };
+            lang.io_reason(&io::Error::new(io::ErrorKind::StorageFull, error))
+        };
+        assert_eq!(
+            [
+                said(true, false, Lang::En),
+                said(false, false, Lang::En),
+                said(true, true, Lang::En),
+                said(false, true, Lang::En),
+            ],
+            [
+                "cannot make a temporary file in /var/tmp (TMPDIR): the disk is full",
+                "cannot make a temporary file in /var/tmp: the disk is full",
+                "cannot write the temporary file in /var/tmp (TMPDIR): the disk is full",
+                "cannot write the temporary file in /var/tmp: the disk is full",
+            ]
+        );
+        assert_eq!(
+            [
+                said(true, false, Lang::Zh),
+                said(false, false, Lang::Zh),
+                said(true, true, Lang::Zh),
+                said(false, true, Lang::Zh),
+            ],
+            [
+                "无法在 /var/tmp（TMPDIR）新建临时文件：磁盘已满",
+                "无法在 /var/tmp 新建临时文件：磁盘已满",
+                "无法写入 /var/tmp（TMPDIR）中的临时文件：磁盘已满",
+                "无法写入 /var/tmp 中的临时文件：磁盘已满",
+            ]
+        );
+        let memory = io::Error::new(io::ErrorKind::OutOfMemory, "no room");
+        assert_eq!(Lang::En.io_reason(&memory), "not enough memory");
+        assert_eq!(Lang::Zh.io_reason(&memory), "内存不足");
+    }
     use std::fs::Permissions;
     use std::io::Read;
 

@@ -1627,3 +1627,123 @@ fn a_temporary_file_that_cannot_be_made_is_said_with_its_folder() {
             ),
         );
 }
+
+/// The defect (review 27): rows for standard output went on in memory when no temporary
+/// file could be made, but not when one was made and then could not take them (its disk
+/// full): `cannot write <stdout>: the disk is full`, nothing written, the bad rows before it
+/// never said. A file size limit (`ulimit -f`) fails the temporary file's writes as a full
+/// disk does and leaves the pipe alone: the same bytes as an unhindered run, for batch in
+/// every form and for compare. `-o /dev/stdout`, which needs its temporary file, says which
+/// one could not be written, by its folder, in both languages.
+#[cfg(target_os = "linux")]
+#[test]
+fn rows_for_standard_output_go_on_in_memory_when_their_temporary_file_cannot_take_them() {
+    let env = Env::new();
+    let mut table = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
+    for i in 0..2000 {
+        table.push_str(&format!("S{i},天马乡,村{},通社,4.5,1.2,50万\n", i % 40));
+    }
+    env.write("t.csv", &table);
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    let temp = env.file("temp");
+    std::fs::create_dir(&temp).unwrap();
+    // 40 blocks: 20 KB in `sh`'s 512-byte blocks, less than any of these outputs.
+    let limited = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -f 40; exec '{bin}' {args}"))
+            .current_dir(env.file(""))
+            .env("TMPDIR", &temp)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        "batch t.csv -o -",
+        "batch t.csv -o - --format md",
+        "batch t.csv -o - --format json",
+        "compare t.csv --set poverty.group.3.5=15万 -o - --format md",
+        "compare t.csv --set poverty.group.3.5=15万 -o - --format json",
+    ] {
+        let usual = env
+            .roadsub(&args.split(' ').collect::<Vec<_>>())
+            .expect_code(0);
+        let done = limited(args);
+        assert_eq!(done.status.code(), Some(0), "{args}");
+        assert!(usual.stdout.len() > 40 * 512, "{args}");
+        assert!(done.stdout == usual.stdout.as_bytes(), "{args}");
+        assert_eq!(
+            String::from_utf8_lossy(&done.stderr),
+            usual.stderr,
+            "{args}"
+        );
+    }
+    for (lang, said) in [
+        (
+            "en",
+            format!(
+                "roadsub: cannot write /dev/stdout: cannot write the temporary file in {temp} \
+                 (TMPDIR): the file would be larger than this system allows (see ulimit -f)\n"
+            ),
+        ),
+        (
+            "zh",
+            format!(
+                "roadsub: 无法写入 /dev/stdout: 无法写入 {temp}（TMPDIR）中的临时文件：\
+                 文件将超过系统允许的大小（见 ulimit -f）\n"
+            ),
+        ),
+    ] {
+        for args in [
+            "batch t.csv",
+            "compare t.csv --set poverty.group.3.5=15万 --format md",
+            "compare t.csv --set poverty.group.3.5=15万 --format json",
+        ] {
+            let done = limited(&format!("{args} -o /dev/stdout --lang {lang}"));
+            assert_eq!(done.status.code(), Some(1), "{args}");
+            assert_eq!(String::from_utf8_lossy(&done.stderr), said, "{args}");
+            assert!(done.stdout.is_empty(), "{args}");
+        }
+    }
+    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
+}
+
+/// The defect (review 27): an empty `$TMPDIR` put temporary files in the current folder
+/// (and a message named an empty folder). An empty one is no folder, as for `mktemp`: the
+/// system's is used. Run from a folder that no longer exists, where no file can be made, the
+/// runs that need a temporary file write what they write without `$TMPDIR` set.
+#[cfg(unix)]
+#[test]
+fn an_empty_tmpdir_is_as_if_unset() {
+    let env = Env::new();
+    let plan = bundled_plan();
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    let gone = env.file("gone");
+    for args in [
+        &["batch", &plan, "-o", "/dev/stdout"][..],
+        &[
+            "compare",
+            &plan,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            "/dev/stdout",
+        ],
+    ] {
+        let usual = env.roadsub(args).expect_code(0);
+        std::fs::create_dir(&gone).unwrap();
+        let done = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(r#"cd "$1" && rmdir "$1" && shift && exec "$@""#)
+            .arg("sh")
+            .arg(&gone)
+            .arg(bin)
+            .args(args)
+            .env("TMPDIR", "")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(done.stdout == usual.stdout.as_bytes(), "{args:?}");
+        assert_eq!(stderr, usual.stderr, "{args:?}");
+    }
+}
