@@ -76,6 +76,7 @@ pub(super) fn command(lang: Lang) -> Command {
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
+    super::refuse_closed_stdout(None, lang)?;
     // A command line that names no row is refused before anything is read.
     let row = m
         .get_one::<String>("row")

@@ -346,6 +346,36 @@ pub fn names_a_descriptor(path: &Path) -> bool {
             || path.starts_with("/proc") && path.components().any(|c| c.as_os_str() == "fd"))
 }
 
+/// Whether `path` names standard output itself (`/dev/stdout`, `/dev/fd/1`,
+/// `/proc/self/fd/1`), not a file a descriptor of it leads to.
+pub fn names_stdout(path: &Path) -> bool {
+    cfg!(unix)
+        && ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+            .iter()
+            .any(|p| path == Path::new(p))
+}
+
+/// Whether standard output was closed when the process started (`>&-`). The runtime then
+/// puts `/dev/null` in its place, opened for reading and writing, which no redirection of a
+/// shell does (`> /dev/null` opens it for writing only): whatever is written there goes
+/// nowhere, without an error. Linux only (it reads `/proc`); elsewhere, never.
+pub fn stdout_closed_at_start() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let to_null = fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+        let read_write = || {
+            let info = fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"));
+            flags
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|f| f & 0o3 == 0o2)
+        };
+        to_null && read_write()
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
 /// Whether `path` leads (through any links and spellings: `/dev//fd/3`, a link to
 /// `/dev/stdin`) to a file or pipe one of this process's descriptors holds open only for
 /// reading (`< t.csv`, `3< t.csv`, standard input a pipe): written to, it would change a file
