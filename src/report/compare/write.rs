@@ -987,28 +987,11 @@ fn push_triple(
     });
 }
 
-/// [`push_triple`] onto text.
-fn push_triple_text(
-    out: &mut String,
-    cells: [Option<&Amounts>; 3],
-    columns: Option<usize>,
-    unit: Unit,
-) {
-    TRIPLE.with_borrow_mut(|bytes| {
-        bytes.clear();
-        push_triple(bytes, cells, columns, unit);
-        // Only text was written: ASCII amounts, separators and the minus sign `−`.
-        out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
-    });
-}
-
 thread_local! {
     /// The bytes of a row's cells, gathered before they are made text (kept from row to row,
     /// and kept as long as the longest row made: [`Cells`] writes within it).
     static CELLS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
-    /// A group's cells, made text ([`push_triple_text`]).
-    static TRIPLE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A row's cells written into a buffer kept longer than what is written (`buf[..at]`), so
@@ -1171,9 +1154,10 @@ const GROUPS_AHEAD: usize = 8;
 
 /// What a Markdown comparison writes after its rows: the groups, the totals and the budgets.
 pub fn markdown_tail(c: &Comparison, lang: Lang, headings: Lang, unit: Unit) -> String {
-    let mut out = String::new();
-    markdown_tail_into(c, lang, headings, unit, &mut |piece| out.push_str(&piece));
-    out
+    let mut out = Vec::new();
+    markdown_tail_into(c, lang, headings, unit, &mut |piece| out.extend(piece));
+    // Only text was written: the names as given, ASCII amounts and the sign `−`.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// [`markdown_tail`] handed to `put` piece after piece, in order: the groups are written on
@@ -1184,7 +1168,7 @@ pub fn markdown_tail_into(
     lang: Lang,
     headings: Lang,
     unit: Unit,
-    put: &mut dyn FnMut(String),
+    put: &mut dyn FnMut(Vec<u8>),
 ) {
     tail_in_pieces(c, (lang, headings, unit), GROUP_PIECE, put);
 }
@@ -1194,7 +1178,7 @@ pub(super) fn tail_in_pieces(
     c: &Comparison,
     (lang, headings, unit): (Lang, Lang, Unit),
     piece_len: usize,
-    put: &mut dyn FnMut(String),
+    put: &mut dyn FnMut(Vec<u8>),
 ) {
     let h = headings;
     let mut out = String::new();
@@ -1221,13 +1205,15 @@ pub(super) fn tail_in_pieces(
             let start = at.saturating_mul(piece_len);
             &groups[start..start.saturating_add(piece_len).min(groups.len())]
         };
-        put(std::mem::take(&mut out));
+        put(std::mem::take(&mut out).into_bytes());
         super::cores::in_order_on_every_core(
             groups.len().div_ceil(piece_len),
             || 0,
             |last_len: &mut usize, at| {
                 // About as long as the core's last piece: not grown (and copied) line by line.
-                let mut out = String::with_capacity(*last_len + *last_len / 8);
+                // Bytes: each line's cells are text, and checking them as such again cost
+                // more than writing them.
+                let mut out = Vec::with_capacity(*last_len + *last_len / 8);
                 let piece = piece(at);
                 for (k, &g) in piece.iter().enumerate() {
                     // The groups are in the order people read, their totals where the rows
@@ -1236,16 +1222,16 @@ pub(super) fn tail_in_pieces(
                         c.prefetch_group(ahead);
                     }
                     let g = c.group_pair(g);
-                    out.push_str("| ");
-                    crate::report::format::push_markdown_cell(&mut out, &g.key);
-                    out.push_str(" |");
-                    push_triple_text(
+                    out.extend_from_slice(b"| ");
+                    crate::report::format::push_markdown_cell_bytes(&mut out, &g.key);
+                    out.extend_from_slice(b" |");
+                    push_triple(
                         &mut out,
                         [Some(&g.before), Some(&g.after), Some(&g.change())],
                         None,
                         unit,
                     );
-                    out.push('\n');
+                    out.push(b'\n');
                 }
                 *last_len = out.len();
                 out
@@ -1277,7 +1263,7 @@ pub(super) fn tail_in_pieces(
             out.push_str(&format!("{}\n\n", markdown_cell(&s)));
         }
     }
-    put(out);
+    put(out.into_bytes());
 }
 
 #[cfg(test)]
