@@ -125,7 +125,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     // First, before anything can fail: however the run ends, a reader waiting on a FIFO named
     // by -o is let go when this is dropped (an early return, an error, a panic).
     let _release = Hangup::for_output(m.get_one::<PathBuf>("output").map(PathBuf::as_path));
-    super::refuse_closed_stdout(m.get_one::<PathBuf>("output").map(PathBuf::as_path), lang)?;
+    let output = m.get_one::<PathBuf>("output").map(PathBuf::as_path);
+    super::refuse_closed_stdout(Some(output), lang)?;
     // Before the rules are read: -o naming them would replace them with the results.
     if let Some(out) = m
         .get_one::<PathBuf>("output")

@@ -441,7 +441,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         .filter(|p| p.as_os_str() != "-");
     // However the run ends, a reader waiting on a FIFO named by -o is let go.
     let _release = Hangup::for_output(output.map(PathBuf::as_path));
-    super::refuse_closed_stdout(output.map(PathBuf::as_path), lang)?;
+    super::refuse_closed_stdout(Some(output.map(PathBuf::as_path)), lang)?;
     if let Some(out) = output {
         let files = rules_files(m, true);
         let files: Vec<(&Path, bool)> = files.iter().map(|(p, v)| (p.as_path(), *v)).collect();

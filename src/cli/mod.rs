@@ -1004,13 +1004,13 @@ pub(super) fn to_stdout_taken(bytes: &[u8], lang: Lang) -> Result<bool, Failure>
 }
 
 /// Refuses a run whose results go to standard output (`output`: -o's path, if any; `-`
-/// and `/dev/stdout` are standard output too) when standard output was closed (`>&-`):
-/// they would go nowhere without a word ([`stdout_closed_at_start`]). Said before anything
-/// is read.
+/// and `/dev/stdout` are standard output too; `None` for a command with no -o, `explain`)
+/// when standard output was closed (`>&-`): they would go nowhere without a word
+/// ([`stdout_closed_at_start`]). Said before anything is read.
 ///
 /// [`stdout_closed_at_start`]: crate::table::replace::stdout_closed_at_start
-fn refuse_closed_stdout(output: Option<&Path>, lang: Lang) -> Result<(), Failure> {
-    let named = output.filter(|p| p.as_os_str() != "-");
+fn refuse_closed_stdout(output: Option<Option<&Path>>, lang: Lang) -> Result<(), Failure> {
+    let named = output.flatten().filter(|p| p.as_os_str() != "-");
     let to_stdout = named.is_none_or(crate::table::replace::names_stdout);
     if !to_stdout || !crate::table::replace::stdout_closed_at_start() {
         return Ok(());
@@ -1019,18 +1019,24 @@ fn refuse_closed_stdout(output: Option<&Path>, lang: Lang) -> Result<(), Failure
         Some(p) => p.display().to_string(),
         None => lang.pick("<stdout>", "<标准输出>").to_string(),
     };
+    let (cannot, closed) = (
+        lang.pick("cannot write", "无法写入"),
+        lang.pick(
+            "standard output was closed when roadsub started (>&-), so the results would go \
+             nowhere",
+            "roadsub 启动时标准输出已关闭（>&-），结果将无处可写",
+        ),
+    );
+    let hint = match output {
+        Some(_) => lang.pick(
+            "; give -o FILE (-o /dev/null to discard them)",
+            "；请用 -o 文件 指定输出（要丢弃结果可用 -o /dev/null）",
+        ),
+        None => "",
+    };
     Err(Failure::new(
         EXIT_BAD_INPUT,
-        match lang {
-            Lang::En => format!(
-                "cannot write {name}: standard output was closed when roadsub started (>&-), \
-                 so the results would go nowhere; give -o FILE (-o /dev/null to discard them)"
-            ),
-            Lang::Zh => format!(
-                "无法写入 {name}: roadsub 启动时标准输出已关闭（>&-），结果将无处可写；\
-                 请用 -o 文件 指定输出（要丢弃结果可用 -o /dev/null）"
-            ),
-        },
+        format!("{cannot} {name}: {closed}{hint}"),
     ))
 }
 

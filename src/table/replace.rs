@@ -355,26 +355,23 @@ pub fn names_stdout(path: &Path) -> bool {
             .any(|p| path == Path::new(p))
 }
 
-/// Whether standard output was closed when the process started (`>&-`). The runtime then
-/// puts `/dev/null` in its place, opened for reading and writing, which no redirection of a
-/// shell does (`> /dev/null` opens it for writing only): whatever is written there goes
-/// nowhere, without an error. Linux only (it reads `/proc`); elsewhere, never.
+/// Whether standard output was closed when the process started (`>&-`), as the binary
+/// found it before the runtime put `/dev/null` in its place
+/// ([`note_stdout_closed_at_start`]): whatever is written there then goes nowhere, without
+/// an error. Never, where nothing was noted (a library's tests, another system).
 pub fn stdout_closed_at_start() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        let to_null = fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
-        let read_write = || {
-            let info = fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
-            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"));
-            flags
-                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-                .is_some_and(|f| f & 0o3 == 0o2)
-        };
-        to_null && read_write()
-    }
-    #[cfg(not(target_os = "linux"))]
-    false
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
 }
+
+/// Notes whether standard output was closed when the process started: called by the binary
+/// as it is loaded, before the runtime fills a closed standard descriptor with `/dev/null`
+/// (opened for reading and writing, as a parent's "discard it" may open it too, so it
+/// cannot be told apart afterwards).
+pub fn note_stdout_closed_at_start(closed: bool) {
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Whether `path` leads (through any links and spellings: `/dev//fd/3`, a link to
 /// `/dev/stdin`) to a file or pipe one of this process's descriptors holds open only for

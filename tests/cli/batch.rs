@@ -1751,8 +1751,10 @@ fn an_empty_tmpdir_is_as_if_unset() {
 /// The defect: with standard output closed (`>&-`) the runtime puts `/dev/null` in its
 /// place, so `batch t.csv` wrote its rows nowhere and ended with status 0, as if written.
 /// A run whose results go to standard output (no -o, `-o -`, `-o /dev/stdout`; compare and
-/// explain too) is refused before anything is read, in both languages; `> /dev/null` and
-/// `-o FILE` with standard output closed are written as ever.
+/// explain too) is refused before anything is read, in both languages. Review 28: `/dev/null`
+/// opened for reading and writing by the caller (Python's `subprocess.DEVNULL`, Node's
+/// `'ignore'`, `1<>/dev/null`) is a caller discarding the results, not a closed output: written
+/// as ever, as are `> /dev/null` and `-o FILE` with standard output closed.
 #[cfg(target_os = "linux")]
 #[test]
 fn results_for_a_closed_standard_output_are_refused_not_lost() {
@@ -1770,42 +1772,68 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
             .output()
             .unwrap()
     };
-    for (lang, name, said) in [
+    for (lang, name, said, hint) in [
         (
             "en",
             "<stdout>",
             "standard output was closed when roadsub started (>&-), so the results would go \
-             nowhere; give -o FILE (-o /dev/null to discard them)",
+             nowhere",
+            "; give -o FILE (-o /dev/null to discard them)",
         ),
         (
             "zh",
             "<标准输出>",
-            "roadsub 启动时标准输出已关闭（>&-），结果将无处可写；请用 -o 文件 指定输出（要丢弃结果可用 \
-             -o /dev/null）",
+            "roadsub 启动时标准输出已关闭（>&-），结果将无处可写",
+            "；请用 -o 文件 指定输出（要丢弃结果可用 -o /dev/null）",
         ),
     ] {
-        let cannot = if lang == "en" { "cannot write" } else { "无法写入" };
-        for (args, shown) in [
-            (&["batch", &plan][..], name),
-            (&["batch", &plan, "-o", "-"], name),
-            (&["batch", &plan, "-o", "/dev/stdout"], "/dev/stdout"),
-            (&["compare", &plan, "--set", "poverty.group.3.5=15万"], name),
-            (&["explain", &plan, "--row", "1"], name),
+        let cannot = if lang == "en" {
+            "cannot write"
+        } else {
+            "无法写入"
+        };
+        for (args, shown, hint) in [
+            (&["batch", &plan][..], name, hint),
+            (&["batch", &plan, "-o", "-"], name, hint),
+            (&["batch", &plan, "-o", "/dev/stdout"], "/dev/stdout", hint),
+            (
+                &["compare", &plan, "--set", "poverty.group.3.5=15万"],
+                name,
+                hint,
+            ),
+            // explain has no -o to point to.
+            (&["explain", &plan, "--row", "1"], name, ""),
         ] {
             let done = closed(&[args, &["--lang", lang]].concat());
             assert_eq!(done.status.code(), Some(1), "{args:?}");
             assert_eq!(
                 String::from_utf8_lossy(&done.stderr),
-                format!("roadsub: {cannot} {shown}: {said}\n"),
+                format!("roadsub: {cannot} {shown}: {said}{hint}\n"),
                 "{args:?}"
             );
         }
     }
-    // Written as ever: to a file with standard output closed, and to `> /dev/null`.
+    // Written as ever: to a file with standard output closed, to `> /dev/null`, and to
+    // `/dev/null` opened both ways (`subprocess.DEVNULL`).
     let done = closed(&["batch", &plan, "-o", "out.csv"]);
     assert_eq!(done.status.code(), Some(0));
     assert!(env.read("out.csv").lines().count() > 60);
     env.roadsub(&["batch", &plan])
         .stdout_to(std::process::Stdio::null())
         .expect_code(0);
+    let both_ways = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .unwrap();
+    for args in [
+        &["batch", &plan][..],
+        &["compare", &plan, "--set", "poverty.group.3.5=15万"],
+        &["explain", &plan, "--row", "1"],
+    ] {
+        env.roadsub(args)
+            .stdout_to(both_ways.try_clone().unwrap())
+            .expect_code(0)
+            .stderr_lacks("closed");
+    }
 }
