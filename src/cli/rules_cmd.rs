@@ -88,6 +88,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if name == "new" {
         return super::rules_new::run(sub, m.get_one::<PathBuf>("rules"), lang);
     }
+    // What `rules show` is for is its text: none of it may go nowhere. (`check` and `test`
+    // answer with their status too.)
+    if name == "show" {
+        super::refuse_closed_stdout(None, lang)?;
+    }
     let path = sub
         .get_one::<PathBuf>("path")
         .or_else(|| m.get_one::<PathBuf>("rules"));

@@ -1801,8 +1801,9 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
                 name,
                 hint,
             ),
-            // explain has no -o to point to.
+            // explain and rules show have no -o to point to.
             (&["explain", &plan, "--row", "1"], name, ""),
+            (&["rules", "show"], name, ""),
         ] {
             let done = closed(&[args, &["--lang", lang]].concat());
             assert_eq!(done.status.code(), Some(1), "{args:?}");
