@@ -39,23 +39,20 @@ impl Lang {
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<crate::table::replace::TempFileError>())
         {
-            let why = self.io_reason(&t.source);
-            let dir = t.dir.display();
-            return match (self, t.writing, t.named) {
-                (Lang::En, false, true) => {
-                    format!("cannot make a temporary file in {dir} (TMPDIR): {why}")
+            let (dir, why) = (t.dir.display(), self.io_reason(&t.source));
+            let named = match (self, t.named) {
+                (Lang::En, false) => "",
+                (Lang::En, true) => " (TMPDIR)",
+                (Lang::Zh, false) => " ",
+                (Lang::Zh, true) => "（TMPDIR）",
+            };
+            return match (self, t.writing) {
+                (Lang::En, false) => format!("cannot make a temporary file in {dir}{named}: {why}"),
+                (Lang::En, true) => {
+                    format!("cannot write the temporary file in {dir}{named}: {why}")
                 }
-                (Lang::En, false, false) => format!("cannot make a temporary file in {dir}: {why}"),
-                (Lang::En, true, true) => {
-                    format!("cannot write the temporary file in {dir} (TMPDIR): {why}")
-                }
-                (Lang::En, true, false) => {
-                    format!("cannot write the temporary file in {dir}: {why}")
-                }
-                (Lang::Zh, false, true) => format!("无法在 {dir}（TMPDIR）新建临时文件：{why}"),
-                (Lang::Zh, false, false) => format!("无法在 {dir} 新建临时文件：{why}"),
-                (Lang::Zh, true, true) => format!("无法写入 {dir}（TMPDIR）中的临时文件：{why}"),
-                (Lang::Zh, true, false) => format!("无法写入 {dir} 中的临时文件：{why}"),
+                (Lang::Zh, false) => format!("无法在 {dir}{named}新建临时文件：{why}"),
+                (Lang::Zh, true) => format!("无法写入 {dir}{named}中的临时文件：{why}"),
             };
         }
         match io_words(e) {

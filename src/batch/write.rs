@@ -42,10 +42,7 @@ pub(super) fn write_in_order(
     let output_error = |source: io::Error, failing: bool| BatchError::Output {
         path: out_label.clone(),
         failing,
-        source: match source.to_string().split_once(" at path ") {
-            Some((reason, _)) => io::Error::new(source.kind(), reason.to_string()),
-            None => source,
-        },
+        source: crate::table::replace::without_temp_name(source),
     };
     let mut report = Report {
         good: 0,

@@ -31,10 +31,26 @@ pub struct Replacement {
 /// empty one is no folder, as for `mktemp`: it would have meant the current one), else the
 /// system's.
 pub fn temp_folder() -> PathBuf {
-    match std::env::var_os("TMPDIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ if cfg!(unix) => PathBuf::from("/tmp"),
-        _ => std::env::temp_dir(),
+    match tmpdir() {
+        Some(dir) => dir,
+        None if cfg!(unix) => PathBuf::from("/tmp"),
+        None => std::env::temp_dir(),
+    }
+}
+
+/// `$TMPDIR`, when it is set and not empty.
+fn tmpdir() -> Option<PathBuf> {
+    std::env::var_os("TMPDIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+}
+
+/// `e` without the name of the temporary file it was met on (`… at path "/tmp/.roadsub-…"`,
+/// as the temporary files' library says it): that name says nothing a user can act on.
+pub fn without_temp_name(e: io::Error) -> io::Error {
+    match e.to_string().split_once(" at path ") {
+        Some((reason, _)) => io::Error::new(e.kind(), reason.to_string()),
+        None => e,
     }
 }
 
@@ -68,17 +84,11 @@ impl TempFileError {
 
     fn wrap(source: io::Error, writing: bool) -> io::Error {
         let kind = source.kind();
-        // The temporary file's own name says nothing a user can act on.
-        let source = match source.to_string().split_once(" at path ") {
-            Some((reason, _)) => io::Error::new(kind, reason.to_string()),
-            None => source,
-        };
-        let named = std::env::var_os("TMPDIR").is_some_and(|d| !d.is_empty());
         let error = TempFileError {
             dir: temp_folder(),
-            named,
+            named: tmpdir().is_some(),
             writing,
-            source,
+            source: without_temp_name(source),
         };
         io::Error::new(kind, error)
     }
@@ -525,6 +535,9 @@ fn same_inode(_: &Path, _: &Path) -> bool {
 mod tests {
     use super::*;
 
+    use std::fs::Permissions;
+    use std::io::Read;
+
     /// A temporary file that could not be made or written is said with its folder, and with
     /// `$TMPDIR` only where that named it, in both languages; memory that could not be had
     /// for rows held instead is said in both too.
@@ -573,8 +586,6 @@ mod tests {
         assert_eq!(Lang::En.io_reason(&memory), "not enough memory");
         assert_eq!(Lang::Zh.io_reason(&memory), "内存不足");
     }
-    use std::fs::Permissions;
-    use std::io::Read;
 
     /// The blocks a file holds on disk (512 bytes each).
     fn blocks(file: &File) -> u64 {
