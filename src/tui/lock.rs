@@ -55,6 +55,8 @@ pub struct Lock {
 /// lock is that of the file itself (links followed), so a table opened through a symbolic
 /// link and through its own name has one lock.
 pub fn take(data: &Path) -> io::Result<Option<Lock>> {
+    #[cfg(test)]
+    refuse_files_of_the_crate(data);
     let path = lock_path(&canonical(data));
     loop {
         let file = OpenOptions::new()
@@ -80,6 +82,20 @@ pub fn take(data: &Path) -> io::Result<Option<Lock>> {
             return Ok(Some(lock));
         }
     }
+}
+
+/// Tests run at once in one process, and a lock is per open file: a test editing a file of
+/// the crate (a bundled example, test data) in place would leave every other test on it
+/// read-only, their screens with the read-only line. Tests open a copy.
+#[cfg(test)]
+fn refuse_files_of_the_crate(data: &Path) {
+    let in_crate = fs::canonicalize(env!("CARGO_MANIFEST_DIR"))
+        .is_ok_and(|crate_dir| canonical(data).starts_with(crate_dir));
+    assert!(
+        !in_crate,
+        "a test edits {} in place: open a copy",
+        data.display()
+    );
 }
 
 /// `data` with links and `.`/`..` resolved: the file's own path, or for a file not there yet
@@ -279,5 +295,25 @@ mod tests {
         let held = take(&new).unwrap().expect("free");
         assert!(take(&dir.path().join("new.csv")).unwrap().is_none());
         drop(held);
+    }
+
+    /// The defect: tests opened the bundled example in place at once; the lock is per open
+    /// file, so whichever came second was read-only and its screen, one line shorter, failed
+    /// now and then (CI: the totals pane at 80×24). Every file of the crate is refused to a
+    /// test's editor, a new table's stand-in name in the crate's folder too.
+    #[test]
+    fn a_test_editing_a_file_of_the_crate_in_place_is_stopped() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for path in [
+            root.join("examples/anyue-2018.csv"),
+            root.join("examples/../examples/anyue-2018-plan.csv"),
+            root.join("tests/data/office/note-row.csv"),
+            root.join("roadsub-new-table.csv"),
+        ] {
+            let caught = std::panic::catch_unwind(|| take(&path));
+            assert!(caught.is_err(), "{} taken", path.display());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        assert!(take(&dir.path().join("anyue-2018.csv")).unwrap().is_some());
     }
 }

@@ -524,7 +524,7 @@ fn an_edited_village_fund_or_implausible_cost_leaves_the_totals_as_a_fresh_open_
             text.push('\n');
         }
         std::fs::write(&path, text).unwrap();
-        let fresh = Doc::new(Sheet::load(&path).unwrap(), None, &rules);
+        let fresh = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         let fresh = App::new(fresh, rules.clone(), Lang::En);
         assert_eq!(
             totals_and_lines(&app),
@@ -617,7 +617,7 @@ fn a_village_whose_last_row_moves_away_has_no_budget_line_left_behind() {
     }
     std::fs::write(&path, text).unwrap();
     let fresh = App::new(
-        Doc::new(Sheet::load(&path).unwrap(), None, &rules),
+        Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules),
         rules,
         Lang::Zh,
     );

@@ -56,9 +56,35 @@ fn open_copy(lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
 }
 
 fn open(path: &Path, lang: Lang) -> App {
-    let rules = RuleSet::builtin();
+    open_path_with(path, RuleSet::builtin(), lang)
+}
+
+fn open_path_with(path: &Path, rules: RuleSet, lang: Lang) -> App {
     let doc = Doc::new(Sheet::load(path).unwrap(), Some(path.to_path_buf()), &rules);
     App::new(doc, rules, lang)
+}
+
+/// The file `rel` of the crate (`examples/…`, `tests/data/…`) copied under its own name into
+/// a scratch folder, which goes when the returned `TempDir` is dropped. Tests run at once in
+/// one process and a table's lock is per open file: a test with a bundled file open in place
+/// would leave the others on it read-only, their screens with the read-only line.
+fn bundled(rel: &str) -> (tempfile::TempDir, PathBuf) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(from.file_name().unwrap());
+    std::fs::copy(&from, &path).unwrap();
+    (dir, path)
+}
+
+/// A copy of the bundled file `rel` opened with the built-in rules (see [`bundled`]).
+fn open_bundled(rel: &str, lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
+    open_bundled_with(rel, RuleSet::builtin(), lang)
+}
+
+/// A copy of the bundled file `rel` opened with `rules` (see [`bundled`]).
+fn open_bundled_with(rel: &str, rules: RuleSet, lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
+    let (dir, path) = bundled(rel);
+    (open_path_with(&path, rules, lang), dir, path)
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -637,8 +663,7 @@ fn changes_left_on_purpose_are_not_offered_again_when_the_journal_cannot_be_remo
 /// column, as typed once the table is back in 万元.
 #[test]
 fn a_totals_rows_cost_is_shown_in_the_unit_of_its_column() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/office-2018.csv");
-    let mut app = open(&path, Lang::En);
+    let (mut app, _dir, _) = open_bundled("examples/office-2018.csv", Lang::En);
     let cost = app
         .doc
         .sheet
@@ -687,31 +712,30 @@ fn main_screen_in_english() {
 fn the_title_bar_says_the_unit_amounts_are_shown_in_and_the_detail_pane_its_own() {
     // The defects: the detail pane's amounts (yuan) had no unit in its title, and the title
     // bar named only the unit the file is read in, not the one the table shows.
-    let office = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/office/note-row.csv");
     for (path, lang, keys, title, pane) in [
         (
-            example(),
+            "examples/anyue-2018.csv",
             Lang::Zh,
             "",
             " · 19 行 · 金额单位：万元 · ",
             "┌ 计算说明（元） ─",
         ),
         (
-            example(),
+            "examples/anyue-2018.csv",
             Lang::Zh,
             "m",
             " · 19 行 · 金额单位：元 · ",
             "┌ 计算说明（元） ─",
         ),
         (
-            example(),
+            "examples/anyue-2018.csv",
             Lang::En,
             "",
             " · 19 rows · amounts shown in 万元 · ",
             "┌ Why these numbers (yuan) ─",
         ),
         (
-            example(),
+            "examples/anyue-2018.csv",
             Lang::En,
             "m",
             " · 19 rows · amounts shown in yuan · ",
@@ -719,28 +743,28 @@ fn the_title_bar_says_the_unit_amounts_are_shown_in_and_the_detail_pane_its_own(
         ),
         // A sheet whose title rows say 万元: the unit it is read in, named apart.
         (
-            office.clone(),
+            "tests/data/office/note-row.csv",
             Lang::Zh,
             "m",
             " · 4 行（2 个路段） · 金额单位：元 · 表中金额：万元 · 表中长度：公里 · ",
             "┌ 计算说明（元） ─",
         ),
         (
-            office.clone(),
+            "tests/data/office/note-row.csv",
             Lang::En,
             "",
             " · 4 rows (2 segments) · amounts shown in 万元 · amounts read in 万元 · lengths read in km · ",
             "┌ Why these numbers (yuan) ─",
         ),
     ] {
-        let mut app = open(&path, lang);
+        let (mut app, _dir, copy) = open_bundled(path, lang);
         press(&mut app, keys);
         let s = screen(&mut app, 240, 30);
         assert_eq!(
             s[0],
             format!(
                 " roadsub — {}{title}{}",
-                path.display(),
+                copy.display(),
                 app.rules.meta.display_name(lang)
             ),
             "{lang:?} {keys:?}"
@@ -957,7 +981,7 @@ fn too_small_a_terminal_is_said_plainly() {
         said(screen(&mut app, 60, 20)),
         "terminal too small: 60×20; roadsub needs at least 80×24 (keys do nothing until it is larger; q quits if nothing is unsaved)"
     );
-    let mut app = open(&example(), Lang::Zh);
+    let (mut app, _dir, _) = open_bundled("examples/anyue-2018.csv", Lang::Zh);
     assert_eq!(
         said(screen(&mut app, 60, 20)).replace(' ', ""),
         "终端太小：60×20；至少需要80×24（调大之前按键不起作用；没有未保存的修改时可按q退出）"
@@ -1909,8 +1933,7 @@ fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
         include_str!("../../../rules.toml")
     );
     let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
-    let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
-    let mut app = App::new(doc, rules, Lang::Zh);
+    let (mut app, _dir, _) = open_bundled_with("examples/anyue-2018.csv", rules, Lang::Zh);
     let s = screen(&mut app, 110, 36);
     let line = s
         .iter()
@@ -1920,11 +1943,10 @@ fn a_per_village_budget_in_the_totals_pane_counts_the_villages_over_it() {
         line.ends_with("每村通村路     ██████ 150.0% 6 个村中 2 个超支 │"),
         "{line}"
     );
-    let mut app = {
+    let (mut app, _dir, _) = {
         let text = text.replace("50万", "80万");
         let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
-        let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
-        App::new(doc, rules, Lang::En)
+        open_bundled_with("examples/anyue-2018.csv", rules, Lang::En)
     };
     let s = screen(&mut app, 110, 36);
     let line = s.iter().find(|l| l.contains("Per village")).unwrap();
@@ -1942,8 +1964,7 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
         include_str!("../../../rules.toml")
     );
     let rules = RuleSet::from_toml(&text, "rules.toml").unwrap();
-    let doc = Doc::new(Sheet::load(&example()).unwrap(), Some(example()), &rules);
-    let mut app = App::new(doc, rules, Lang::En);
+    let (mut app, _dir, _) = open_bundled_with("examples/anyue-2018.csv", rules, Lang::En);
     let s = screen(&mut app, 80, 24);
     let text = s.join("\n");
     assert!(
@@ -1958,7 +1979,7 @@ fn a_totals_pane_too_short_for_every_budget_shows_the_one_over_first_and_says_ho
 fn a_subtotal_wider_than_its_rows_amounts_is_shown_whole() {
     // The defect: in 元, grouped by village, 大埝乡 黄金村's shortfall subtotal showed as
     // "1,080,000…": columns were as wide as the rows' amounts only.
-    let mut app = open(&example(), Lang::Zh);
+    let (mut app, _dir, _) = open_bundled("examples/anyue-2018.csv", Lang::Zh);
     press(&mut app, "mtt");
     let s = screen(&mut app, 120, 36);
     let text = s.join("\n");
@@ -2003,7 +2024,7 @@ fn undo_says_which_row_came_back_or_went_and_names_an_empty_value() {
 #[test]
 fn a_sorted_narrow_column_shows_its_whole_title_after_the_arrow() {
     // The defect: sorting by 户数 showed "↑户…".
-    let mut app = open(&example(), Lang::Zh);
+    let (mut app, _dir, _) = open_bundled("examples/anyue-2018.csv", Lang::Zh);
     press(&mut app, "llllllllllls");
     let s = screen(&mut app, 160, 30);
     assert!(s[1].contains("↑户数"), "{}", s[1]);

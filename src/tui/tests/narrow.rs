@@ -3,9 +3,7 @@
 
 use super::*;
 
-fn plan() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv")
-}
+const PLAN: &str = "examples/anyue-2018-plan.csv";
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (100, 30)];
 const VARIANT: &str = "vpoverty.group.3.5=15万<Enter>";
@@ -73,7 +71,7 @@ fn subtotal_amounts_are_shown_whole_at_80_and_100_columns_in_yuan_and_wan() {
         for keys in ["t", "tt", "mt", "mtt", "tm", "ttm", "ttmm"] {
             for (w, h) in SIZES {
                 let what = format!("{lang:?} {keys} {w}×{h}");
-                let mut app = open(&plan(), lang);
+                let (mut app, _dir, _) = open_bundled(PLAN, lang);
                 press(&mut app, keys);
                 // The cursor on the table's last line, so the screen shows subtotals.
                 for _ in 0..3 {
@@ -133,7 +131,7 @@ fn a_subtotal_measured_in_wan_is_not_cut_once_shown_in_yuan() {
     // the rows only, so 大埝乡 黄金村's shortfall subtotal, wider than any row's, showed as
     // "1,080,000…" (switching to 元 before grouping was right).
     for keys in ["ttm", "ttmmm", "ttLm"] {
-        let mut app = open(&example(), Lang::Zh);
+        let (mut app, _dir, _) = open_bundled("examples/anyue-2018.csv", Lang::Zh);
         press(&mut app, keys);
         let s = screen(&mut app, 120, 36).join("\n");
         let line = s
@@ -157,7 +155,7 @@ fn at_80_columns_the_computed_columns_no_longer_push_the_cost_out_of_view() {
                     // input, and on the last column (a computed or change column).
                     for moves in ["", "lllll", &"l".repeat(15), "<End>"] {
                         let what = format!("{lang:?} {unit:?} {variant:?} {w}×{h} {moves}");
-                        let mut app = open(&plan(), lang);
+                        let (mut app, _dir, _) = open_bundled(PLAN, lang);
                         press(&mut app, &format!("{variant}{unit}{moves}"));
                         let s = screen(&mut app, w, h);
                         let table = table_lines(&s);
@@ -207,7 +205,7 @@ fn at_80_columns_the_computed_columns_no_longer_push_the_cost_out_of_view() {
 
 #[test]
 fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
-    let mut app = open(&plan(), Lang::Zh);
+    let (mut app, _dir, _) = open_bundled(PLAN, Lang::Zh);
     let s = screen(&mut app, 80, 24);
     assert_eq!(
         s[1],
@@ -233,7 +231,7 @@ fn the_cost_stands_beside_the_subsidies_at_80_columns_on_screen() {
 fn two_villages_subtotals_at_80_columns_do_not_look_alike() {
     // The defect: "小计 周礼镇 示例…" stood for both 示例村08 and 示例村09.
     for (lang, keys) in [(Lang::Zh, "tt"), (Lang::Zh, "ttm"), (Lang::En, "tt")] {
-        let mut app = open(&plan(), lang);
+        let (mut app, _dir, _) = open_bundled(PLAN, lang);
         press(&mut app, keys);
         // Down to 周礼镇's villages.
         let at = app
@@ -286,7 +284,7 @@ fn the_totals_pane_at_80_columns_cuts_no_label_so_two_amounts_look_alike() {
     // "补助合…".
     for lang in [Lang::Zh, Lang::En] {
         for unit in ["", "m"] {
-            let mut app = open(&plan(), lang);
+            let (mut app, _dir, _) = open_bundled(PLAN, lang);
             press(&mut app, unit);
             let s = screen(&mut app, 80, 24);
             let pane: Vec<String> = s
@@ -329,7 +327,7 @@ fn the_totals_pane_at_80_columns_cuts_no_label_so_two_amounts_look_alike() {
 #[test]
 fn a_township_subtotal_shows_its_km_planned_and_completed_under_their_columns() {
     // 自治乡: 7.6 km planned, 5.5 completed; 宝华乡: 2.8 and 0.6.
-    let mut app = open(&plan(), Lang::Zh);
+    let (mut app, _dir, _) = open_bundled(PLAN, Lang::Zh);
     press(&mut app, "t");
     for (township, planned, done) in [("自治乡", "7.6", "5.5"), ("宝华乡", "2.8", "0.6")] {
         app.cursor = app
@@ -369,8 +367,7 @@ fn zhouli(width: u16) -> Vec<String> {
         &crate::batch::column_taken,
     )
     .unwrap();
-    let doc = Doc::new(Sheet::load(&plan()).unwrap(), Some(plan()), &rules);
-    let mut app = App::new(doc, rules, Lang::Zh);
+    let (mut app, _dir, _) = open_bundled_with(PLAN, rules, Lang::Zh);
     assert_eq!(app.unit, crate::tui::cells::Unit::Wan);
     press(&mut app, "t");
     screen(&mut app, width, 120)
@@ -434,8 +431,7 @@ fn tried_totals(lang: Lang, width: u16, height: u16) -> Vec<String> {
         &crate::batch::column_taken,
     )
     .unwrap();
-    let doc = Doc::new(Sheet::load(&plan()).unwrap(), Some(plan()), &rules);
-    let mut app = App::new(doc, rules, lang);
+    let (mut app, _dir, _) = open_bundled_with(PLAN, rules, lang);
     press(&mut app, "vpoverty.group.3.5=15万<Enter>");
     // The variant's message read and gone (a long one is drawn over the panes' last lines).
     screen(&mut app, width, height);

@@ -4,14 +4,6 @@
 use super::*;
 
 /// A copy of a bundled file in a scratch directory, opened in `lang`.
-fn open_file(rel: &str, lang: Lang) -> (App, tempfile::TempDir, PathBuf) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(from.file_name().unwrap());
-    std::fs::copy(&from, &path).unwrap();
-    (open(&path, lang), dir, path)
-}
-
 #[test]
 fn grouping_puts_a_totals_row_in_no_group_and_gives_it_no_subtotal() {
     // The defect: `t` put the 合计 row into a nameless group of its own, sorted first, with
@@ -37,7 +29,7 @@ fn grouping_puts_a_totals_row_in_no_group_and_gives_it_no_subtotal() {
         "",
     ];
     for (lang, want) in [(Lang::Zh, zh), (Lang::En, en)] {
-        let (mut app, _dir, _) = open_file("examples/office-2018.csv", lang);
+        let (mut app, _dir, _) = open_bundled("examples/office-2018.csv", lang);
         press(&mut app, "t");
         let s = screen(&mut app, 100, 30);
         let text = s.join("\n");
@@ -102,7 +94,7 @@ fn a_subtotal_of_lengths_in_metres_is_in_metres_as_its_rows_are() {
             "Σ subtotal 石鼓镇 (1 row)           2000          63.0000   63.0000  0.0000 63.0000 0.0000    0.0000",
         ),
     ] {
-        let (mut app, _dir, _) = open_file("tests/data/office/metres-title.csv", lang);
+        let (mut app, _dir, _) = open_bundled("tests/data/office/metres-title.csv", lang);
         press(&mut app, "t");
         let s = screen(&mut app, 160, 45);
         let text = s.join("\n");
@@ -127,7 +119,7 @@ fn a_totals_row_is_marked_as_one_not_as_an_error_and_the_title_counts_segments()
             "│≡ Totals row, not computed: it is no segment (batch",
         ),
     ] {
-        let (mut app, _dir, path) = open_file("examples/office-2018.csv", lang);
+        let (mut app, _dir, path) = open_bundled("examples/office-2018.csv", lang);
         press(&mut app, "G");
         let s = screen(&mut app, 100, 30);
         let text = s.join("\n");
@@ -169,7 +161,7 @@ fn a_notice_asked_on_a_totals_or_note_row_says_the_row_belongs_to_no_village() {
             "this is a note row: it belongs to no village, so there is no notice to write",
         ),
     ] {
-        let (mut app, dir, _) = open_file("tests/data/office/note-row.csv", lang);
+        let (mut app, dir, _) = open_bundled("tests/data/office/note-row.csv", lang);
         let before = std::fs::read_dir(dir.path()).unwrap().count();
         let at = row_of(&app, "合计");
         while app.current_row() != Some(at) {
@@ -208,10 +200,7 @@ fn a_row_priced_per_km_shows_its_computed_cost_and_subtotals_sum_the_cost_in_the
         (Lang::Zh, ("  编号    村", "村           投资 县交通局补助")),
         (Lang::En, ("  编号    乡镇", "村           投资 transport")),
     ] {
-        let mut app = open(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
-            lang,
-        );
+        let (mut app, _dir, _) = open_bundled("examples/anyue-2018-plan.csv", lang);
         let s = screen(&mut app, 100, 30);
         let text = s.join("\n");
         assert!(
@@ -264,10 +253,7 @@ fn the_totals_pane_uses_a_tall_terminals_room_so_every_budget_is_shown() {
         ),
         (Lang::En, "│Village road hardening ", "more"),
     ] {
-        let mut app = open(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/anyue-2018-plan.csv"),
-            lang,
-        );
+        let (mut app, _dir, _) = open_bundled("examples/anyue-2018-plan.csv", lang);
         let s = screen(&mut app, 160, 45);
         let text = s.join("\n");
         assert!(s.iter().any(|l| l.contains(village)), "{text}");
