@@ -356,8 +356,85 @@ pub fn names_a_descriptor(path: &Path) -> bool {
             || path.starts_with("/proc") && path.components().any(|c| c.as_os_str() == "fd"))
 }
 
+/// Whether `path` names standard output itself, however spelt: `/dev/stdout`, `/dev/fd/1`,
+/// `/proc/self/fd/1`, `/dev/../dev/stdout`, `/proc/thread-self/fd/1`, a symbolic link to
+/// one. Its links are followed one by one up to this process's descriptor 1 in `/proc`, and
+/// not through it (that one leads to whatever standard output is: a file named so is not
+/// standard output).
+#[cfg(target_os = "linux")]
+pub fn names_stdout(path: &Path) -> bool {
+    use std::path::Component;
+    let Ok(start) = std::path::absolute(path) else {
+        return false;
+    };
+    // The components still to walk, last first; what is walked so far, links followed.
+    let mut left: Vec<std::ffi::OsString> = Vec::new();
+    push_components(&mut left, &start);
+    let mut walked = PathBuf::from("/");
+    let mut links = 0;
+    while let Some(next) = left.pop() {
+        match Path::new(&next).components().next() {
+            Some(Component::RootDir) => walked = PathBuf::from("/"),
+            Some(Component::ParentDir) => {
+                walked.pop();
+            }
+            Some(Component::Normal(name)) => {
+                let here = walked.join(name);
+                if is_own_stdout_entry(&here) {
+                    // Standard output when nothing comes after (`fd/1/x` is no file).
+                    return left.is_empty();
+                }
+                match fs::read_link(&here) {
+                    Ok(to) => {
+                        links += 1;
+                        if links > MAX_LINKS {
+                            return false;
+                        }
+                        push_components(&mut left, &to);
+                    }
+                    Err(_) => walked = here,
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Puts `path`'s components on `left` (a stack: its first component last).
+#[cfg(target_os = "linux")]
+fn push_components(left: &mut Vec<std::ffi::OsString>, path: &Path) {
+    let at = left.len();
+    left.extend(path.components().map(|c| c.as_os_str().to_os_string()));
+    left[at..].reverse();
+}
+
+/// Whether `path` (links followed up to its last component) is this process's descriptor 1
+/// in `/proc`: `/proc/PID/fd/1` or `/proc/PID/task/TID/fd/1`, PID this process's.
+#[cfg(target_os = "linux")]
+fn is_own_stdout_entry(path: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = path.iter().collect();
+    let own = std::process::id().to_string();
+    let pid_is_own = |p: &std::ffi::OsStr| p == own.as_str();
+    match parts.as_slice() {
+        [root, proc, pid, fd, one] => {
+            *root == "/" && *proc == "proc" && pid_is_own(pid) && *fd == "fd" && *one == "1"
+        }
+        [root, proc, pid, task, _, fd, one] => {
+            *root == "/"
+                && *proc == "proc"
+                && pid_is_own(pid)
+                && *task == "task"
+                && *fd == "fd"
+                && *one == "1"
+        }
+        _ => false,
+    }
+}
+
 /// Whether `path` names standard output itself (`/dev/stdout`, `/dev/fd/1`,
 /// `/proc/self/fd/1`), not a file a descriptor of it leads to.
+#[cfg(not(target_os = "linux"))]
 pub fn names_stdout(path: &Path) -> bool {
     cfg!(unix)
         && ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
@@ -847,6 +924,58 @@ mod tests {
         assert!(names_a_descriptor(Path::new("/proc/self/fd/1")));
         assert!(!names_a_descriptor(Path::new("/dev/shm/out.csv")));
         assert!(!names_a_descriptor(Path::new("/devices.csv")));
+    }
+
+    /// The defect (review 28): with standard output closed, `-o /dev/../dev/stdout`,
+    /// `-o /proc/thread-self/fd/1` or a link to `/dev/stdout` wrote the results nowhere with
+    /// status 0; only three spellings were known.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn standard_output_is_known_however_it_is_spelt() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out.csv");
+        std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
+        let chain = dir.path().join("chain.csv");
+        std::os::unix::fs::symlink("out.csv", &chain).unwrap();
+        let fd_folder = dir.path().join("fds");
+        std::os::unix::fs::symlink("/dev/fd", &fd_folder).unwrap();
+        let pid = std::process::id();
+        for path in [
+            "/dev/stdout".into(),
+            "/dev/fd/1".into(),
+            "/proc/self/fd/1".into(),
+            "/dev/../dev/stdout".into(),
+            "/dev//stdout".into(),
+            "/dev/./fd/1".into(),
+            "/proc/thread-self/fd/1".into(),
+            format!("/proc/{pid}/fd/1").into(),
+            format!("/proc/{pid}/task/{pid}/fd/1").into(),
+            link.clone(),
+            chain.clone(),
+            fd_folder.join("1"),
+        ] {
+            assert!(names_stdout(&path), "{}", path.display());
+        }
+        let loop_link = dir.path().join("loop.csv");
+        std::os::unix::fs::symlink("loop.csv", &loop_link).unwrap();
+        for path in [
+            PathBuf::from("/dev/stderr"),
+            "/dev/fd/2".into(),
+            "/dev/fd/10".into(),
+            "/proc/self/fd/11".into(),
+            "/dev/null".into(),
+            "/dev/stdout/x".into(),
+            "/dev/stdoutx".into(),
+            "out.csv".into(),
+            dir.path().join("none.csv"),
+            fd_folder.join("2"),
+            loop_link,
+        ] {
+            assert!(!names_stdout(&path), "{}", path.display());
+        }
+        if pid != 1 {
+            assert!(!names_stdout(Path::new("/proc/1/fd/1")));
+        }
     }
 
     #[cfg(target_os = "linux")]

@@ -1772,6 +1772,7 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
             .output()
             .unwrap()
     };
+    std::os::unix::fs::symlink("/dev/stdout", env.file("to-stdout")).unwrap();
     for (lang, name, said, hint) in [
         (
             "en",
@@ -1796,6 +1797,30 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
             (&["batch", &plan][..], name, hint),
             (&["batch", &plan, "-o", "-"], name, hint),
             (&["batch", &plan, "-o", "/dev/stdout"], "/dev/stdout", hint),
+            // Any spelling of it (review 28): through `..`, the thread's own entry, a link.
+            (
+                &["batch", &plan, "-o", "/dev/../dev/stdout"],
+                "/dev/../dev/stdout",
+                hint,
+            ),
+            (
+                &["batch", &plan, "-o", "/proc/thread-self/fd/1"],
+                "/proc/thread-self/fd/1",
+                hint,
+            ),
+            (&["batch", &plan, "-o", "to-stdout"], "to-stdout", hint),
+            (
+                &[
+                    "compare",
+                    &plan,
+                    "--set",
+                    "poverty.group.3.5=15万",
+                    "-o",
+                    "to-stdout",
+                ],
+                "to-stdout",
+                hint,
+            ),
             (
                 &["compare", &plan, "--set", "poverty.group.3.5=15万"],
                 name,
@@ -1819,6 +1844,9 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
     let done = closed(&["batch", &plan, "-o", "out.csv"]);
     assert_eq!(done.status.code(), Some(0));
     assert!(env.read("out.csv").lines().count() > 60);
+    // A file named through another descriptor (standard error's) is no standard output.
+    let done = closed(&["batch", &plan, "-o", "/dev/fd/2"]);
+    assert_eq!(done.status.code(), Some(0), "{done:?}");
     env.roadsub(&["batch", &plan])
         .stdout_to(std::process::Stdio::null())
         .expect_code(0);
