@@ -132,7 +132,18 @@ impl App {
                     self.cursor = p;
                 }
             }
-            Op::Delete { .. } => self.relayout(),
+            Op::Delete { at, .. } => {
+                // The lines still name the rows as they were: those after `at` are one up
+                // now. On the deleted row's line the cursor stays where it is, on the line
+                // shown next (in a sorted table not the next row of the file, which may be
+                // far away: a second `d` took that one).
+                let keep = match self.current_row() {
+                    Some(r) if r == *at => None,
+                    Some(r) if r > *at => Some(r - 1),
+                    other => other,
+                };
+                self.relayout_keeping(keep);
+            }
         }
     }
 

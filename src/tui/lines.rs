@@ -223,7 +223,12 @@ impl App {
 
     /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor's row.
     pub fn relayout(&mut self) {
-        let keep = self.current_row();
+        self.relayout_keeping(self.current_row());
+    }
+
+    /// [`App::relayout`] with the cursor on row `keep` if it is shown, else on its line
+    /// (the last line if there are fewer now).
+    pub(super) fn relayout_keeping(&mut self, keep: Option<usize>) {
         // The lines shown before are not needed to make the new ones: a million of them are
         // let go first, not held beside the new ones.
         self.lines = Vec::new();

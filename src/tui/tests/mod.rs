@@ -280,6 +280,63 @@ fn add_copies_township_and_village_and_delete_can_be_undone() {
     assert_eq!(total_subsidy(&app), "17765000.00");
 }
 
+/// The defect (review 29): in a sorted table the cursor went, after `d`, to the next row of
+/// the file, shown far away, so a second `d` deleted a row the user had not looked at (and
+/// `a` copied that row's village). It stays on its line now, on the row shown next.
+#[test]
+fn a_delete_in_a_sorted_table_leaves_the_cursor_on_the_row_shown_next() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "llls"); // sorted by 路段名称
+    let ids = |app: &App| -> Vec<String> {
+        (app.lines.iter())
+            .map(|l| match l {
+                Line::Row(r) => app.doc.sheet.rows[*r].get(0).to_string(),
+                _ => String::new(),
+            })
+            .collect()
+    };
+    let shown = ids(&app);
+    let at = shown.iter().position(|id| id == "AY-11").unwrap();
+    let next = shown[at + 1].clone();
+    assert_ne!(next, "AY-12", "the row shown next is not the file's next");
+    app.cursor = at;
+    press(&mut app, "d");
+    assert_eq!(app.cursor, at);
+    let cursor_id = |app: &App| {
+        app.doc.sheet.rows[app.current_row().unwrap()]
+            .get(0)
+            .to_string()
+    };
+    assert_eq!(cursor_id(&app), next);
+    press(&mut app, "d");
+    let left = ids(&app);
+    assert!(!left.contains(&"AY-11".to_string()) && !left.contains(&next));
+    assert!(left.contains(&"AY-12".to_string()), "{left:?}");
+    assert_eq!(left.len(), 17);
+    // Undone twice, both rows are back, the cursor on the last one restored.
+    press(&mut app, "uu");
+    assert_eq!(ids(&app), shown);
+    assert_eq!(cursor_id(&app), "AY-11");
+    // The last line deleted: the cursor on the line before, now the last.
+    app.cursor = app.lines.len() - 1;
+    let before_last = shown[shown.len() - 2].clone();
+    press(&mut app, "d");
+    assert_eq!(app.cursor, app.lines.len() - 1);
+    assert_eq!(cursor_id(&app), before_last);
+    // A row after the deleted one in the file keeps the cursor when an undone add goes.
+    press(&mut app, "u");
+    app.cursor = ids(&app).iter().position(|id| id == "AY-01").unwrap();
+    press(&mut app, "a");
+    let added = app.current_row().unwrap();
+    app.cursor = ids(&app).iter().position(|id| id == "AY-13").unwrap();
+    assert!(app.current_row().unwrap() > added);
+    let later = cursor_id(&app);
+    press(&mut app, "u");
+
+    assert_eq!(app.doc.sheet.rows.len(), 19);
+    assert_eq!(cursor_id(&app), later);
+}
+
 #[test]
 fn filter_sort_and_group() {
     let (mut app, _dir, _) = open_copy(Lang::En);

@@ -2,7 +2,8 @@
 //! (edits with good and bad values, add, delete, undo, redo, sort, filter, group, save, a
 //! crash and the recovery after it, quit and reopen), each driven through [`App::step`] as the
 //! keys would, and after every step the rows, the lines shown, the totals, the modified flag,
-//! the recovery file and the file on disk compared with the model's.
+//! the recovery file and the file on disk compared with the model's (and, after a delete,
+//! where the cursor is).
 //!
 //! The model is a list of rows of strings, an undo history of whole snapshots, and the rows
 //! last written to disk (modified means the two differ); its totals come from the engine's `compute` on segments built from
@@ -385,6 +386,10 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
                 let mut rows = m.rows.clone();
                 rows.remove(r);
                 m.change(rows);
+                // The cursor stays on its line, now the line shown after the deleted row
+                // (review 29: it went to the file's next row, wherever that was shown).
+                let now = m.lines().len();
+                assert_eq!(app.cursor, i.min(now.saturating_sub(1)), "after deleting");
             }
         }
         Step::Undo => {
