@@ -505,7 +505,7 @@ fn text_style(m: &ArgMatches, lang: Lang) -> Result<(Format, TextStyle), Failure
             .map_or(Format::Csv, |p| Format::from_path(p)),
     };
     let excel = m.get_flag("excel");
-    let gbk = m.get_one::<String>("encoding").is_some_and(|e| e == "gbk");
+    let gbk = super::gbk_output(m);
     if gbk && matches!(format, Format::Json | Format::Jsonl) {
         return Err(Failure::new(
             EXIT_USAGE,

@@ -299,7 +299,7 @@ fn format_and_style(
     };
     let style = Style {
         excel: m.get_flag("excel"),
-        gbk: m.get_one::<String>("encoding").is_some_and(|e| e == "gbk"),
+        gbk: super::gbk_output(m),
         // The headings follow the batch run's rule: a CSV's Chinese only when asked for on the
         // command line, never from the locale alone, so a script keeps the ids it reads; a
         // Markdown report's in the language in force.

@@ -134,17 +134,23 @@ fn excel_arg(lang: Lang) -> Arg {
     ))
 }
 
-/// `--encoding utf8|gbk`: the encoding of CSV and Markdown output (batch, compare).
+/// `--encoding utf-8|gbk`: the encoding of CSV and Markdown output (batch, compare), spelt
+/// as the inputs' `--input-encoding` is (`utf8` and `gb18030` too).
 fn output_encoding_arg(lang: Lang) -> Arg {
     Arg::new("encoding")
         .long("encoding")
-        .value_name("utf8|gbk")
-        .value_parser(["utf8", "gbk"])
+        .value_name("utf-8|gbk")
+        .value_parser(["utf-8", "utf8", "gbk", "gb18030"])
         .hide_possible_values(true)
         .help(lang.pick(
-            "Encoding of CSV and Markdown output [default: utf8]; gbk for older Excel",
-            "CSV 与 Markdown 输出的编码［默认：utf8］；旧版 Excel 用 gbk",
+            "Encoding of CSV and Markdown output [default: utf-8]; gbk for older Excel",
+            "CSV 与 Markdown 输出的编码［默认：utf-8］；旧版 Excel 用 gbk",
         ))
+}
+
+/// Whether `--encoding` ([`output_encoding_arg`]) asks for GBK output.
+fn gbk_output(m: &ArgMatches) -> bool {
+    encoding_of(m, "encoding") == Some(crate::table::Encoding::Gb18030)
 }
 
 /// The encoding an [`encoding_arg`] names, if it was given.

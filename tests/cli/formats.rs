@@ -135,6 +135,53 @@ fn gbk_output_for_older_excel() {
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
 }
 
+/// Review 29: `--encoding utf-8` was refused by batch and compare (`invalid value 'utf-8'`)
+/// while the table view and `--input-encoding` take it. The output's encoding is spelt as
+/// the inputs' is: `utf-8` or `utf8`, `gbk` or `gb18030`.
+#[test]
+fn the_output_encoding_is_spelt_as_the_inputs_is() {
+    let env = Env::new();
+    let out = env.file("out");
+    let bytes = |args: &[&str]| {
+        env.roadsub(&[args, &["-o", &out]].concat()).expect_code(0);
+        std::fs::read(&out).unwrap()
+    };
+    for (command, extra) in [
+        (&["batch", &example()][..], &["--format", "csv"][..]),
+        (&["batch", &example()], &["--format", "md"]),
+        (
+            &["compare", &example(), "--set", "poverty.group.3.5=15万"],
+            &["--format", "md"],
+        ),
+    ] {
+        let plain = bytes(&[command, extra].concat());
+        let gbk = bytes(&[command, extra, &["--encoding", "gbk"]].concat());
+        assert_ne!(plain, gbk);
+        for (spelt, same_as) in [
+            ("utf-8", &plain),
+            ("utf8", &plain),
+            ("gb18030", &gbk),
+            ("gbk", &gbk),
+        ] {
+            let args = [command, extra, &["--encoding", spelt]].concat();
+            assert_eq!(&bytes(&args), same_as, "{args:?}");
+        }
+    }
+    env.roadsub(&[
+        "batch",
+        &example(),
+        "--format",
+        "json",
+        "--encoding",
+        "gb18030",
+    ])
+    .expect_code(2)
+    .stderr("roadsub: JSON is always UTF-8: --encoding gbk applies to CSV and Markdown only\n");
+    env.roadsub(&["batch", &example(), "--encoding", "latin1"])
+        .expect_code(2)
+        .stderr_has("invalid value 'latin1' for '--encoding <utf-8|gbk>'");
+}
+
 #[test]
 fn nonsense_combinations_are_refused() {
     let env = Env::new();
