@@ -135,6 +135,57 @@ fn gbk_output_for_older_excel() {
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
 }
 
+/// Noticed beside review 29: a batch's `--encoding gbk` wrote € as GB18030's A2 E3, which
+/// Excel and WPS show garbled, where a comparison (and the table view's save) wrote the byte
+/// 0x80 they read as €. Every GBK output writes 0x80 now, and reads back as €.
+#[test]
+fn a_euro_sign_in_gbk_output_is_the_byte_excel_reads() {
+    let env = Env::new();
+    let table = env.write(
+        "eu.csv",
+        "id,township,village,class,width_m,length_km,cost,备注\nE1,T,V€,village,4.5,2,160万,x€y\n",
+    );
+    let out = env.file("out");
+    for args in [
+        &["batch", &table, "--format", "csv"][..],
+        &["batch", &table, "--format", "md"],
+        &[
+            "compare",
+            &table,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--format",
+            "csv",
+        ],
+        &[
+            "compare",
+            &table,
+            "--set",
+            "poverty.group.3.5=15万",
+            "--format",
+            "md",
+        ],
+    ] {
+        env.roadsub(&[args, &["-o", &out]].concat()).expect_code(0);
+        let euros = env.read("out").matches('€').count();
+        assert!(euros >= 1, "{args:?}");
+        env.roadsub(&[args, &["--encoding", "gbk", "-o", &out]].concat())
+            .expect_code(0);
+        let bytes = std::fs::read(&out).unwrap();
+        let count = |what: &[u8]| bytes.windows(what.len()).filter(|w| *w == what).count();
+        assert_eq!(
+            (count(&[0x80]), count(&[0xA2, 0xE3])),
+            (euros, 0),
+            "{args:?}"
+        );
+    }
+    env.roadsub(&["batch", &table, "--encoding", "gbk", "-o", &out])
+        .expect_code(0);
+    env.roadsub(&["batch", &out, "--input-encoding", "gbk", "--format", "csv"])
+        .expect_code(0)
+        .stdout_has("\nE1,T,V€,village,4.5,2,160万,x€y,");
+}
+
 /// Review 29: `--encoding utf-8` was refused by batch and compare (`invalid value 'utf-8'`)
 /// while the table view and `--input-encoding` take it. The output's encoding is spelt as
 /// the inputs' is: `utf-8` or `utf8`, `gbk` or `gb18030`.
