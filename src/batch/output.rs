@@ -216,6 +216,7 @@ impl Output {
                 std::str::from_utf8(utf8).unwrap_or_default(),
                 crate::table::Euro::Cp936,
             );
+            encode::note_beyond_gbk(&out);
             encoded = out;
             &encoded[..]
         } else {

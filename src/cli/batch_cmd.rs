@@ -324,6 +324,11 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             to_stderr(&format!("{line}\n"));
         }
     }
+    if report.written {
+        if let Some(line) = crate::report::encode::beyond_gbk_line(lang) {
+            to_stderr(&format!("{line}\n"));
+        }
+    }
     let failed = report.bad > 0 || report.failed_inputs > 0;
     let out_name = match &destination {
         Destination::File(p) | Destination::Workbook(p) => p.display().to_string(),

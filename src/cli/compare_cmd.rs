@@ -621,6 +621,9 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     if !taken {
         return Ok(if failed { EXIT_BAD_INPUT } else { EXIT_OK });
     }
+    if let Some(line) = crate::report::encode::beyond_gbk_line(lang) {
+        to_stderr(&format!("{line}\n"));
+    }
     // A person at a terminal gets the summary fitted to its width: after the rows there, or
     // on its own when the comparison went to a file.
     let terminal = match &out {

@@ -585,7 +585,85 @@ pub fn gbk_bytes(text: &str) -> Vec<u8> {
     let text = text.replace('\u{2212}', "-");
     let mut out = Vec::with_capacity(text.len());
     crate::table::push_gb18030(&mut out, &text, crate::table::Euro::Cp936);
+    note_beyond_gbk(&out);
     out
+}
+
+/// Of the characters written in GBK output that GBK lacks (GB18030 writes them in four
+/// bytes, which older Excel and WPS show garbled), the first and how many, for the run's
+/// warning ([`beyond_gbk_line`]).
+static BEYOND_GBK: std::sync::Mutex<(Option<char>, u64)> = std::sync::Mutex::new((None, 0));
+
+/// Notes the characters GBK lacks in `encoded`, output written in GBK (GB18030) by
+/// [`gbk_bytes`] or a batch's writer.
+pub fn note_beyond_gbk(encoded: &[u8]) {
+    let (first, n) = beyond_gbk_in(encoded);
+    if n == 0 {
+        return;
+    }
+    let mut noted = match BEYOND_GBK.lock() {
+        Ok(noted) => noted,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    noted.0 = noted.0.or(first);
+    noted.1 += n;
+}
+
+/// The first character of GB18030 `bytes` written in four bytes, and how many are.
+fn beyond_gbk_in(bytes: &[u8]) -> (Option<char>, u64) {
+    let (mut first, mut n, mut i) = (None, 0, 0);
+    while i < bytes.len() {
+        // ASCII, the € of 0x80 and 0xFF stand alone; a lead byte 0x81–0xFE is followed by
+        // a digit in a four-byte sequence, by another byte in a two-byte one.
+        if !(0x81..=0xFE).contains(&bytes[i]) {
+            i += 1;
+            continue;
+        }
+        match bytes.get(i + 1) {
+            Some(0x30..=0x39) => {
+                n += 1;
+                if first.is_none() {
+                    let four = &bytes[i..(i + 4).min(bytes.len())];
+                    let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(four);
+                    first = text.chars().next();
+                }
+                i += 4;
+            }
+            _ => i += 2,
+        }
+    }
+    (first, n)
+}
+
+/// What to say when output written in GBK held characters GBK lacks: they are kept (in
+/// GB18030, as roadsub reads them back), but older Excel and WPS show them garbled. `None`
+/// when there were none. Said once a run, after the output is written.
+pub fn beyond_gbk_line(lang: Lang) -> Option<String> {
+    let noted = match BEYOND_GBK.lock() {
+        Ok(noted) => *noted,
+        Err(poisoned) => *poisoned.into_inner(),
+    };
+    let (Some(c), n) = noted else {
+        return None;
+    };
+    let code = u32::from(c);
+    Some(match lang {
+        Lang::En => format!(
+            "note: the output holds “{c}” (U+{code:04X}), which GBK lacks{}: written in GB18030, so nothing is lost, but older Excel and WPS show {} garbled (--excel without --encoding writes UTF-8 they read)",
+            match n {
+                1 => String::new(),
+                n => format!(" ({n} such characters in all)"),
+            },
+            if n == 1 { "it" } else { "them" }
+        ),
+        Lang::Zh => format!(
+            "注意：输出中含有 GBK 没有的字符“{c}”（U+{code:04X}）{}：已按 GB18030 写出，内容不会丢失，但旧版 Excel 和 WPS 会显示为乱码（不加 --encoding 而用 --excel 可写出它们能读的 UTF-8）",
+            match n {
+                1 => String::new(),
+                n => format!("等，共 {n} 处"),
+            }
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -614,6 +692,34 @@ mod tests {
                 d
             }
         })
+    }
+
+    proptest! {
+        /// The characters GBK output lacks are found in its bytes as GBK's own encoder finds
+        /// them: any text (CJK, rare ideographs, emoji, €, ASCII), written as every GBK
+        /// output writes it.
+        #[test]
+        fn the_characters_gbk_lacks_are_counted_in_the_bytes_written(
+            text in prop::collection::vec(
+                prop_oneof![
+                    prop::char::range('a', 'z'),
+                    prop::char::range('一', '龥'),
+                    prop::char::range('\u{3400}', '\u{4DBF}'),
+                    prop::char::range('\u{20000}', '\u{2A6DF}'),
+                    prop::char::range('\u{1F600}', '\u{1F64F}'),
+                    Just('€'), Just('·'), Just('—'), Just('\u{FFFD}'),
+                ],
+                0..40,
+            ).prop_map(|c| c.into_iter().collect::<String>())
+        ) {
+            let mut out = Vec::new();
+            crate::table::push_gb18030(&mut out, &text, crate::table::Euro::Cp936);
+            let lacks: Vec<char> = text
+                .chars()
+                .filter(|c| encoding_rs::GBK.encode(&c.to_string()).2)
+                .collect();
+            prop_assert_eq!(beyond_gbk_in(&out), (lacks.first().copied(), lacks.len() as u64));
+        }
     }
 
     proptest! {

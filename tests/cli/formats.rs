@@ -186,6 +186,88 @@ fn a_euro_sign_in_gbk_output_is_the_byte_excel_reads() {
         .stdout_has("\nE1,T,V€,village,4.5,2,160万,x€y,");
 }
 
+/// Review 29: `--encoding gbk` wrote characters GBK lacks (in GB18030's four bytes, which
+/// older Excel and WPS show garbled) without a word, where the table view refuses them in a
+/// GBK file. They are still written (nothing is lost, and roadsub reads them back), and said
+/// once, after the output, in the user's language.
+#[test]
+fn characters_gbk_lacks_in_gbk_output_are_said() {
+    let env = Env::new();
+    let table = env.write(
+        "e.csv",
+        "id,township,village,class,width_m,length_km,cost\nE1,T,V😀,village,4.5,2,160万\nE2,T,V𠀀,village,4.5,2,160万\n",
+    );
+    let one = env.write(
+        "one.csv",
+        "id,township,village,class,width_m,length_km,cost\nE1,T,V😀,village,4.5,2,160万\n",
+    );
+    let out = env.file("out");
+    let en = |n: &str, them: &str| {
+        format!("note: the output holds “😀” (U+1F600), which GBK lacks{n}: written in GB18030, so nothing is lost, but older Excel and WPS show {them} garbled (--excel without --encoding writes UTF-8 they read)\n")
+    };
+    env.roadsub(&[
+        "batch",
+        &table,
+        "--encoding",
+        "gbk",
+        "-o",
+        &out,
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr(&format!(
+        "{}wrote 2 rows to {out}\n",
+        en(" (2 such characters in all)", "them")
+    ));
+    env.roadsub(&[
+        "batch",
+        &one,
+        "--encoding",
+        "gbk",
+        "-o",
+        &out,
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr(&format!("{}wrote 1 row to {out}\n", en("", "it")));
+    env.roadsub(&["batch", &table, "--encoding", "gbk", "--format", "md", "--lang", "zh"])
+        .expect_code(0)
+        .stderr("注意：输出中含有 GBK 没有的字符“😀”（U+1F600）等，共 2 处：已按 GB18030 写出，内容不会丢失，但旧版 Excel 和 WPS 会显示为乱码（不加 --encoding 而用 --excel 可写出它们能读的 UTF-8）\n");
+    // Kept as read: the same rows again when read back.
+    env.roadsub(&["batch", &table, "--encoding", "gbk", "-o", &out])
+        .expect_code(0);
+    env.roadsub(&["batch", &out, "--input-encoding", "gbk", "--format", "csv"])
+        .expect_code(0)
+        .stdout_has("\nE1,T,V😀,village,")
+        .stdout_has("\nE2,T,V𠀀,village,");
+    // A comparison says it too (its groups repeat the village: 4 in all); UTF-8 output, and
+    // GBK output of characters GBK has, say nothing.
+    env.roadsub(&[
+        "compare",
+        &table,
+        "--set",
+        "poverty.group.3.5=15万",
+        "--encoding",
+        "gbk",
+        "-o",
+        &out,
+        "--format",
+        "md",
+        "--lang",
+        "en",
+    ])
+    .expect_code(0)
+    .stderr_has(&en(" (4 such characters in all)", "them"));
+    env.roadsub(&["batch", &table, "-o", &out])
+        .expect_code(0)
+        .stderr_lacks("GBK");
+    env.roadsub(&["batch", &example(), "--encoding", "gbk", "-o", &out])
+        .expect_code(0)
+        .stderr_lacks("GBK");
+}
+
 /// Review 29: `--encoding utf-8` was refused by batch and compare (`invalid value 'utf-8'`)
 /// while the table view and `--input-encoding` take it. The output's encoding is spelt as
 /// the inputs' is: `utf-8` or `utf8`, `gbk` or `gb18030`.
