@@ -329,8 +329,51 @@ pub fn measure(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
+/// [`measure`] with its whole part in groups of three, as amounts are shown:
+/// `508695.748` → `508,695.748`, `200000` → `200,000`.
+pub fn grouped_measure(value: Decimal) -> String {
+    let text = measure(value);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
+    let mut out = String::with_capacity(text.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(fraction);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_measure_is_grouped_in_threes_as_amounts_are() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        for (value, shown) in [
+            ("0", "0"),
+            ("4.50", "4.5"),
+            ("999", "999"),
+            ("1000", "1,000"),
+            ("200000", "200,000"),
+            ("508695.748", "508,695.748"),
+            ("1234567.0001", "1,234,567.0001"),
+            ("-1234.5", "-1,234.5"),
+            ("-12", "-12"),
+        ] {
+            assert_eq!(grouped_measure(d(value)), shown, "{value}");
+            assert_eq!(
+                grouped_measure(d(value)).replace(',', ""),
+                measure(d(value))
+            );
+        }
+    }
 
     #[test]
     fn a_workbook_holds_fifteen_significant_digits() {

@@ -827,21 +827,21 @@ impl Summary {
         out.push_str(&match lang {
             Lang::En => format!(
                 "{} {}, {} km planned, {} km completed ({})\n\n",
-                t.segments,
+                money::grouped_measure(t.segments.into()),
                 if t.segments == 1 {
                     "segment"
                 } else {
                     "segments"
                 },
-                money::measure(t.planned_km.value()),
-                money::measure(t.completed_km.value()),
+                money::grouped_measure(t.planned_km.value()),
+                money::grouped_measure(t.completed_km.value()),
                 pct(t.completed_km.value(), t.planned_km.value())
             ),
             Lang::Zh => format!(
                 "路段 {} 个，计划 {} 公里，已完工 {} 公里（{}）\n\n",
-                t.segments,
-                money::measure(t.planned_km.value()),
-                money::measure(t.completed_km.value()),
+                money::grouped_measure(t.segments.into()),
+                money::grouped_measure(t.planned_km.value()),
+                money::grouped_measure(t.completed_km.value()),
                 pct(t.completed_km.value(), t.planned_km.value())
             ),
         });

@@ -58,6 +58,25 @@ fn summary_by_township_in_chinese() {
         .stderr_has("\n合计          19  49.15            42.7       10,657,500.00          6,357,500.00   17,015,000.00  7,637,000.00    7,487,000.00  15,215,000.00\n");
 }
 
+/// Review 29: the summary's first line said `199999 km planned` beside amounts grouped in
+/// threes. Its counts and km are grouped as its amounts are.
+#[test]
+fn the_summary_groups_its_counts_and_km_in_threes() {
+    let env = Env::new();
+    let mut table = String::from("id,township,village,class,width_m,length_km,cost,completed_km\n");
+    for i in 0..1001 {
+        table.push_str(&format!("S{i},T,V,village,4.5,1.5,1000000,1\n"));
+    }
+    let table = env.write("t.csv", table);
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &table, "--summary", "-o", &out, "--lang", "en"])
+        .expect_code(0)
+        .stdout_has("\n1,001 segments, 1,501.5 km planned, 1,001 km completed (66.7%)\n");
+    env.roadsub(&["batch", &table, "--summary", "-o", &out, "--lang", "zh"])
+        .expect_code(0)
+        .stdout_has("\n路段 1,001 个，计划 1,501.5 公里，已完工 1,001 公里（66.7%）\n");
+}
+
 /// The output trimmed the user's own headers (`" 空格列 "` became `空格列`): a copied column
 /// is headed as the input heads it, spaces and all, in every text form; a column roadsub
 /// reads is found as before.
