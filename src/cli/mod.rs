@@ -1016,9 +1016,12 @@ pub(super) fn to_stdout_taken(bytes: &[u8], lang: Lang) -> Result<bool, Failure>
 ///
 /// [`stdout_closed_at_start`]: crate::table::replace::stdout_closed_at_start
 fn refuse_closed_stdout(output: Option<Option<&Path>>, lang: Lang) -> Result<(), Failure> {
+    if !crate::table::replace::stdout_closed_at_start() {
+        return Ok(());
+    }
+    // Only now: telling `-o` is standard output follows its links one by one.
     let named = output.flatten().filter(|p| p.as_os_str() != "-");
-    let to_stdout = named.is_none_or(crate::table::replace::names_stdout);
-    if !to_stdout || !crate::table::replace::stdout_closed_at_start() {
+    if !named.is_none_or(crate::table::replace::names_stdout) {
         return Ok(());
     }
     let name = match named {
