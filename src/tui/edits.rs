@@ -114,16 +114,19 @@ impl App {
                 j.clear();
             }
         }
+        // The lines still name the rows as they were before `op`.
+        let anchor = self.anchor().after(op);
         match op {
             Op::Set { row, .. } => {
                 self.measure_row(*row);
                 if self.sort.is_some() || self.filter.is_some() || self.grouping != Grouping::None {
-                    self.relayout();
+                    self.relayout_at(anchor);
                 }
             }
             Op::Insert { at, .. } => {
                 self.measure_row(*at);
-                self.relayout();
+                self.relayout_at(anchor);
+                // The row added or brought back, where it is shown (a filter may hide it).
                 if let Some(p) = self
                     .lines
                     .iter()
@@ -132,18 +135,10 @@ impl App {
                     self.cursor = p;
                 }
             }
-            Op::Delete { at, .. } => {
-                // The lines still name the rows as they were: those after `at` are one up
-                // now. On the deleted row's line the cursor stays where it is, on the line
-                // shown next (in a sorted table not the next row of the file, which may be
-                // far away: a second `d` took that one).
-                let keep = match self.current_row() {
-                    Some(r) if r == *at => None,
-                    Some(r) if r > *at => Some(r - 1),
-                    other => other,
-                };
-                self.relayout_keeping(keep);
-            }
+            // On the deleted row's line the cursor stays on its line, on the row shown next
+            // (in a sorted table not the next row of the file, which may be far away: a
+            // second `d` took that one).
+            Op::Delete { .. } => self.relayout_at(anchor),
         }
     }
 
@@ -433,6 +428,34 @@ impl App {
                 Lang::Zh => format!(" · 已取消筛选“{filter}”以显示新行（按 / 重新筛选）"),
             });
         }
+    }
+
+    /// Says that row `row`, just edited, no longer matches `filter` and is hidden (after
+    /// what the edit said, if anything).
+    pub(super) fn say_hidden_by_filter(&mut self, row: usize, filter: &str) {
+        let i = self.doc.sheet.columns.index(Field::Id).unwrap_or(0);
+        let id = self
+            .doc
+            .sheet
+            .rows
+            .get(row)
+            .map(|r| r.get(i).to_string())
+            .unwrap_or_default();
+        let hidden = match self.lang {
+            Lang::En => format!(
+                "row {} no longer matches the filter \"{filter}\" and is hidden (/ then Esc clears the filter)",
+                row_name(row, &id)
+            ),
+            Lang::Zh => format!(
+                "第 {}已不再匹配筛选\"{filter}\"，已隐藏（按 / 再按 Esc 可清除筛选）",
+                row_name_zh(row, &id)
+            ),
+        };
+        let (text, error) = match self.status.take() {
+            Some(s) => (format!("{} · {hidden}", s.text), s.error),
+            None => (hidden, false),
+        };
+        self.say_owned(text, error);
     }
 
     /// Deletes the cursor's row.

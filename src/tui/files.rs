@@ -69,6 +69,9 @@ impl App {
         let damaged = earlier.bad.len();
         let total = earlier.entries.len() + damaged;
         let mut missed = Vec::new();
+        // What the cursor is on, followed through the changes (a view that took over from
+        // an editor gone may be sorted, its cursor anywhere).
+        let mut anchor = self.anchor();
         for change in std::mem::take(&mut earlier.entries) {
             match change.to_op(&self.doc.sheet.rows) {
                 // A value the file cannot hold as other programs read it (a character GBK
@@ -78,12 +81,13 @@ impl App {
                     let before = self.row_before(Some(&op));
                     self.doc.change(&self.rules, op.clone());
                     self.write_to_journal(&op, before.as_ref());
+                    anchor = anchor.after(&op);
                 }
                 None => missed.push(change),
             }
         }
         self.measure_all();
-        self.relayout();
+        self.relayout_at(anchor);
         let applied = total - missed.len() - damaged;
         let mut kept = String::new();
         if let Some(aside) = &aside {

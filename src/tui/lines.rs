@@ -30,6 +30,31 @@ pub enum Line {
     Subtotal(Box<Subtotal>),
 }
 
+/// What the cursor is on, found again when the lines are made anew ([`App::relayout_at`]):
+/// a row by its number in the sheet, a group's subtotal by its key, or its line only (no
+/// line, or a row deleted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Row(usize),
+    Subtotal(String),
+    Line,
+}
+
+impl Anchor {
+    /// This anchor once `op` is made: a row after an inserted or deleted one has moved by
+    /// one; a deleted row leaves its line. (The lines still name the rows as they were until
+    /// they are made anew.)
+    pub fn after(self, op: &super::doc::Op) -> Anchor {
+        use super::doc::Op;
+        match (self, op) {
+            (Anchor::Row(r), Op::Insert { at, .. }) if r >= *at => Anchor::Row(r + 1),
+            (Anchor::Row(r), Op::Delete { at, .. }) if r == *at => Anchor::Line,
+            (Anchor::Row(r), Op::Delete { at, .. }) if r > *at => Anchor::Row(r - 1),
+            (anchor, _) => anchor,
+        }
+    }
+}
+
 /// A group's sums as its rows are added: its totals, and what a variant shown changes.
 type GroupSums = (Totals, Option<(Amounts, usize)>);
 
@@ -221,14 +246,25 @@ impl App {
         }
     }
 
-    /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor's row.
+    /// Rebuilds the lines shown from filter, sort and grouping, keeping the cursor on what it
+    /// is on (a row, a group's subtotal).
     pub fn relayout(&mut self) {
-        self.relayout_keeping(self.current_row());
+        self.relayout_at(self.anchor());
     }
 
-    /// [`App::relayout`] with the cursor on row `keep` if it is shown, else on its line
-    /// (the last line if there are fewer now).
-    pub(super) fn relayout_keeping(&mut self, keep: Option<usize>) {
+    /// What the cursor is on now, to be found again once the lines are made anew.
+    pub(super) fn anchor(&self) -> Anchor {
+        match self.lines.get(self.cursor) {
+            Some(Line::Row(r)) => Anchor::Row(*r),
+            Some(Line::Subtotal(s)) => Anchor::Subtotal(s.key.clone()),
+            None => Anchor::Line,
+        }
+    }
+
+    /// [`App::relayout`] with the cursor on `anchor` if it is shown, else on its line (the
+    /// last line if there are fewer now): on the row shown next when the row it was on is
+    /// deleted or hidden.
+    pub(super) fn relayout_at(&mut self, anchor: Anchor) {
         // The lines shown before are not needed to make the new ones: a million of them are
         // let go first, not held beside the new ones.
         self.lines = Vec::new();
@@ -251,12 +287,14 @@ impl App {
             g => self.grouped(order, g),
         };
         self.measure_subtotals();
-        self.cursor = keep
-            .and_then(|r| {
-                self.lines
-                    .iter()
-                    .position(|l| matches!(l, Line::Row(x) if *x == r))
-            })
+        let found = match &anchor {
+            Anchor::Row(r) => (self.lines.iter()).position(|l| matches!(l, Line::Row(x) if x == r)),
+            Anchor::Subtotal(key) => {
+                (self.lines.iter()).position(|l| matches!(l, Line::Subtotal(s) if s.key == *key))
+            }
+            Anchor::Line => None,
+        };
+        self.cursor = found
             .unwrap_or(self.cursor)
             .min(self.lines.len().saturating_sub(1));
     }

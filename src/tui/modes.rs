@@ -117,10 +117,18 @@ impl App {
         match action {
             Action::Cancel => self.mode = Mode::Table,
             Action::Accept | Action::NextCell | Action::PrevCell => {
+                let edited = self.current_row();
                 if !self.commit_edit(&buffer) {
                     return;
                 }
                 self.mode = Mode::Table;
+                // A value that no longer matches the filter hides its row: the cursor is on
+                // the row shown next, which Tab must not go on to edit as if it were this one.
+                if let (Some(row), Some(filter)) = (edited, self.filter.clone()) {
+                    if self.current_row() != Some(row) {
+                        return self.say_hidden_by_filter(row, &filter);
+                    }
+                }
                 // The next input column as the table shows them (the cost may be shown last).
                 let next = match action {
                     Action::NextCell => self.column_beside(true, true),

@@ -337,6 +337,106 @@ fn a_delete_in_a_sorted_table_leaves_the_cursor_on_the_row_shown_next() {
     assert_eq!(cursor_id(&app), later);
 }
 
+/// The ids of the rows shown, in order ("" for a subtotal line).
+fn shown_ids(app: &App) -> Vec<String> {
+    (app.lines.iter())
+        .map(|l| match l {
+            Line::Row(r) => app.doc.sheet.rows[*r].get(0).to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+/// The id of the row under the cursor ("" on a subtotal).
+fn cursor_id(app: &App) -> String {
+    app.current_row()
+        .map(|r| app.doc.sheet.rows[r].get(0).to_string())
+        .unwrap_or_default()
+}
+
+/// Review 30, 1: a value that no longer matches the filter hid its row, and Tab opened the
+/// next edit on the row shown in its place (AY-05's width typed over as if AY-02's).
+#[test]
+fn a_value_that_hides_its_row_from_the_filter_ends_the_edit_and_says_so() {
+    for (lang, said) in [
+        (Lang::En, "row 2 (AY-02) no longer matches the filter \"社道\" and is hidden (/ then Esc clears the filter)"),
+        (Lang::Zh, "第 2 行（AY-02）已不再匹配筛选\"社道\"，已隐藏（按 / 再按 Esc 可清除筛选）"),
+    ] {
+        let (mut app, _dir, _) = open_copy(lang);
+        press(&mut app, "/社道<Enter>");
+        assert_eq!(cursor_id(&app), "AY-02");
+        press(&mut app, "llll<Enter><C-u>通村<Tab>");
+        assert_eq!(app.mode, Mode::Table, "no edit opened on another row");
+        assert_eq!(app.status.as_ref().unwrap().text, said);
+        assert_eq!(app.doc.sheet.rows[1].get(4), "通村");
+        assert!(!shown_ids(&app).contains(&"AY-02".to_string()));
+        // Enter and Shift-Tab too; a value that keeps the row shown goes on as before.
+        press(&mut app, "<Enter><C-u>通村<BackTab>");
+        assert_eq!(app.mode, Mode::Table);
+        let next = cursor_id(&app);
+        press(&mut app, "<Enter><C-u>社道<Tab>");
+        assert!(matches!(app.mode, Mode::Edit { .. }), "{:?}", app.mode);
+        assert_eq!(cursor_id(&app), next);
+    }
+}
+
+/// Review 30, 2 and 4: an undo bringing back a row the filter hides moved the cursor to
+/// another row (its number in the file was one off), and a cursor on a subtotal moved onto
+/// a row when an undo elsewhere moved the lines: a following `d` deleted a row not chosen.
+#[test]
+fn an_undo_or_redo_elsewhere_leaves_the_cursor_on_its_row_or_subtotal() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "jjd/社道<Enter>lllllllsG");
+    let ids = shown_ids(&app);
+    app.cursor = ids.iter().position(|id| id == "AY-08").unwrap();
+    press(&mut app, "u");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "undone: row 3 (AY-03) back"
+    );
+    assert!(
+        !shown_ids(&app).contains(&"AY-03".to_string()),
+        "hidden by the filter"
+    );
+    assert_eq!(cursor_id(&app), "AY-08");
+    press(&mut app, "<C-r>");
+    assert_eq!(cursor_id(&app), "AY-08");
+    // Grouped by township, the cursor on a subtotal after the row added and undone.
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    press(&mut app, "ta");
+    let subtotal = |app: &App, key: &str| {
+        (app.lines.iter())
+            .position(|l| matches!(l, Line::Subtotal(s) if s.key == key))
+            .unwrap()
+    };
+    app.cursor = subtotal(&app, "兴隆镇");
+    press(&mut app, "u");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "undone: row 2 (AY-20) removed"
+    );
+    assert_eq!(app.cursor, subtotal(&app, "兴隆镇"));
+    // Redone, the row added is back and the cursor on it, as after any add.
+    press(&mut app, "<C-r>");
+    assert_eq!(cursor_id(&app), "AY-20");
+}
+
+/// Review 30, 5: grouped, the title bar counted the subtotals among the rows a filter shows
+/// (22 for 12 rows).
+#[test]
+fn the_rows_a_filter_shows_are_counted_without_the_subtotals() {
+    for (lang, said) in [
+        (Lang::En, " · filter \"社道\": 12 shown"),
+        (Lang::Zh, " · 筛选\"社道\"：显示 12 行"),
+    ] {
+        let (mut app, _dir, _) = open_copy(lang);
+        press(&mut app, "/社道<Enter>t");
+        assert!(app.lines.len() > 12);
+        let s = screen(&mut app, 240, 30);
+        assert!(s[0].contains(said), "{}", s[0]);
+    }
+}
+
 #[test]
 fn filter_sort_and_group() {
     let (mut app, _dir, _) = open_copy(Lang::En);

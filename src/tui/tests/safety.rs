@@ -163,6 +163,33 @@ fn a_read_only_view_takes_over_when_the_editor_has_gone_and_the_file_is_unchange
     assert!(fifth.doc.modified());
 }
 
+/// Review 30, 3: a read-only view, sorted, its cursor on AY-08, took over from an editor
+/// that had crashed with a row deleted; restoring that change left the cursor on the row
+/// whose number AY-08 had had (AY-09), and the `d` pressed again deleted it.
+#[test]
+fn changes_restored_on_taking_over_leave_the_cursor_on_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::copy(example(), &path).unwrap();
+    let mut first = open(&path, Lang::En);
+    press(&mut first, "jjd");
+    let mut second = open(&path, Lang::En);
+    assert!(second.read_only);
+    press(&mut second, "llllllllhhhss");
+    second.cursor = (second.lines.iter())
+        .position(|l| matches!(l, Line::Row(r) if second.doc.sheet.rows[*r].get(0) == "AY-08"))
+        .unwrap();
+    drop(first); // a crash: its change is left in the recovery file
+    press(&mut second, "d");
+    assert_eq!(second.mode, Mode::Ask(Question::Restore(1)));
+    press(&mut second, "y");
+    assert_eq!(second.doc.sheet.rows.len(), 18, "AY-03 deleted again");
+    let on = second
+        .current_row()
+        .map(|r| second.doc.sheet.rows[r].get(0).to_string());
+    assert_eq!(on.as_deref(), Some("AY-08"));
+}
+
 #[test]
 fn each_recovered_change_goes_back_on_its_own_even_on_a_short_row() {
     let dir = tempfile::tempdir().unwrap();

@@ -45,8 +45,9 @@ pub fn title(app: &App, width: u16) -> Paragraph<'static> {
     };
     // The filter comes before the rules' name, which is the first to be cut.
     let filter = match (&app.filter, lang) {
-        (Some(f), Lang::En) => format!(" · filter \"{f}\": {} shown", app.lines.len()),
-        (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.lines.len()),
+        // Rows only: a grouped table's subtotals are lines, not rows.
+        (Some(f), Lang::En) => format!(" · filter \"{f}\": {} shown", app.shown_rows()),
+        (Some(f), Lang::Zh) => format!(" · 筛选\"{f}\"：显示 {} 行", app.shown_rows()),
         (None, _) => String::new(),
     };
     // The unit amounts are shown in (a variant's changes too), then the one the file's bare
