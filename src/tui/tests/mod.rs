@@ -287,14 +287,7 @@ fn add_copies_township_and_village_and_delete_can_be_undone() {
 fn a_delete_in_a_sorted_table_leaves_the_cursor_on_the_row_shown_next() {
     let (mut app, _dir, _) = open_copy(Lang::En);
     press(&mut app, "llls"); // sorted by 路段名称
-    let ids = |app: &App| -> Vec<String> {
-        (app.lines.iter())
-            .map(|l| match l {
-                Line::Row(r) => app.doc.sheet.rows[*r].get(0).to_string(),
-                _ => String::new(),
-            })
-            .collect()
-    };
+    let ids = shown_ids;
     let shown = ids(&app);
     let at = shown.iter().position(|id| id == "AY-11").unwrap();
     let next = shown[at + 1].clone();
@@ -302,11 +295,6 @@ fn a_delete_in_a_sorted_table_leaves_the_cursor_on_the_row_shown_next() {
     app.cursor = at;
     press(&mut app, "d");
     assert_eq!(app.cursor, at);
-    let cursor_id = |app: &App| {
-        app.doc.sheet.rows[app.current_row().unwrap()]
-            .get(0)
-            .to_string()
-    };
     assert_eq!(cursor_id(&app), next);
     press(&mut app, "d");
     let left = ids(&app);
