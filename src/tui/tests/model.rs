@@ -407,11 +407,12 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             go_to(app, cursor, None);
             app.step(Action::Add, 10);
             let before = m.rows.clone();
-            // Adding clears a filter first; the cursor stays on its row, or its line number.
+            // Adding clears a filter first; the cursor stays on its row or its group's
+            // subtotal (where a row is added as on any subtotal), or its line number.
             if m.filter.take().is_some() {
                 let all = m.lines();
-                let at = match row_at(Some(cursor)) {
-                    Some(r) => all.iter().position(|l| *l == Shown::Row(r)),
+                let at = match lines.get(cursor) {
+                    Some(shown) => all.iter().position(|l| l == shown),
                     None => Some(cursor.min(all.len().saturating_sub(1))),
                 };
                 let from = match at.and_then(|i| all.get(i)) {
