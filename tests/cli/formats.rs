@@ -205,33 +205,24 @@ fn characters_gbk_lacks_in_gbk_output_are_said() {
     let en = |n: &str, them: &str| {
         format!("note: the output holds “😀” (U+1F600), which GBK lacks{n}: written in GB18030, so nothing is lost, but older Excel and WPS show {them} garbled (--excel without --encoding writes UTF-8 they read)\n")
     };
-    env.roadsub(&[
-        "batch",
-        &table,
-        "--encoding",
-        "gbk",
-        "-o",
-        &out,
-        "--lang",
-        "en",
-    ])
-    .expect_code(0)
-    .stderr(&format!(
+    let gbk_en = |table: &str| {
+        let args = [
+            "batch",
+            table,
+            "--encoding",
+            "gbk",
+            "-o",
+            &out,
+            "--lang",
+            "en",
+        ];
+        env.roadsub(&args).expect_code(0)
+    };
+    gbk_en(&table).stderr(&format!(
         "{}wrote 2 rows to {out}\n",
         en(" (2 such characters in all)", "them")
     ));
-    env.roadsub(&[
-        "batch",
-        &one,
-        "--encoding",
-        "gbk",
-        "-o",
-        &out,
-        "--lang",
-        "en",
-    ])
-    .expect_code(0)
-    .stderr(&format!("{}wrote 1 row to {out}\n", en("", "it")));
+    gbk_en(&one).stderr(&format!("{}wrote 1 row to {out}\n", en("", "it")));
     env.roadsub(&["batch", &table, "--encoding", "gbk", "--format", "md", "--lang", "zh"])
         .expect_code(0)
         .stderr("注意：输出中含有 GBK 没有的字符“😀”（U+1F600）等，共 2 处：已按 GB18030 写出，内容不会丢失，但旧版 Excel 和 WPS 会显示为乱码（不加 --encoding 而用 --excel 可写出它们能读的 UTF-8）\n");
