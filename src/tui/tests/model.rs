@@ -135,15 +135,37 @@ struct Model {
     rows: Rows,
     /// The undo history: snapshots, and where we are in it.
     history: Vec<Rows>,
+    /// How each snapshot was reached from the one before (the first: from nothing).
+    how: Vec<Change>,
     at: usize,
     /// The rows in the file on disk.
     disk: Rows,
     /// Snapshots reached since the table was last the same as the file: what the recovery
     /// file replays.
-    journal: Vec<Rows>,
+    journal: Vec<(Rows, Change)>,
     sort: Option<(usize, bool)>,
     filter: Option<String>,
     grouping: u8,
+}
+
+/// How the rows went from one snapshot to the next: a field set, a row inserted at or
+/// deleted from an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Set,
+    Insert(usize),
+    Delete(usize),
+}
+
+impl Change {
+    /// The change that takes it back.
+    fn inverse(self) -> Change {
+        match self {
+            Change::Set => Change::Set,
+            Change::Insert(at) => Change::Delete(at),
+            Change::Delete(at) => Change::Insert(at),
+        }
+    }
 }
 
 fn csv_rows(text: &str) -> Rows {
@@ -161,6 +183,7 @@ impl Model {
         let rows = csv_rows(START);
         Model {
             history: vec![rows.clone()],
+            how: vec![Change::Set],
             disk: rows.clone(),
             rows,
             at: 0,
@@ -176,33 +199,42 @@ impl Model {
         self.rows != self.disk
     }
 
-    /// After the rows reached a new state by a change, an undo or a redo.
-    fn reached(&mut self) {
+    /// After the rows reached a new state by a change, an undo or a redo (`how`).
+    fn reached(&mut self, how: Change) {
         if self.modified() {
-            self.journal.push(self.rows.clone());
+            self.journal.push((self.rows.clone(), how));
         } else {
             self.journal.clear();
         }
     }
 
-    fn change(&mut self, rows: Rows) {
+    fn change(&mut self, rows: Rows, how: Change) {
         self.history.truncate(self.at + 1);
+        self.how.truncate(self.at + 1);
         self.history.push(rows.clone());
+        self.how.push(how);
         self.at += 1;
         self.rows = rows;
-        self.reached();
+        self.reached(how);
     }
 
-    fn moved(&mut self, at: usize) {
-        self.at = at;
-        self.rows = self.history[at].clone();
-        self.reached();
+    /// An undo (to the snapshot before) or a redo (to the one after); how the rows changed.
+    fn moved(&mut self, undo: bool) -> Change {
+        let how = match undo {
+            true => self.how[self.at].inverse(),
+            false => self.how[self.at + 1],
+        };
+        self.at = if undo { self.at - 1 } else { self.at + 1 };
+        self.rows = self.history[self.at].clone();
+        self.reached(how);
+        how
     }
 
     /// A fresh start on the file (after a quit or a crash): one history entry.
     fn reopen(&mut self) {
         self.rows = self.disk.clone();
         self.history = vec![self.rows.clone()];
+        self.how = vec![Change::Set];
         self.at = 0;
         self.journal.clear();
         self.sort = None;
@@ -323,27 +355,23 @@ fn sheet_rows(app: &App) -> Rows {
         .collect()
 }
 
-/// Where the cursor should be once the model's rows went from `before` to its rows now by one
-/// change, the cursor on line `at` of `lines` (shown before): on the row added or brought
+/// Where the cursor should be once the model's rows changed by `how`, the cursor on line
+/// `at` of `lines` (shown before): on the row added or brought
 /// back when it is shown; else on what it was on, the same row (its number moved past a
 /// row added or taken away before it) or the same group's subtotal; else on its line, the
 /// last if there are fewer.
-fn cursor_after(m: &Model, (lines, at): (&[Shown], usize), before: &Rows) -> usize {
+fn cursor_after(m: &Model, (lines, at): (&[Shown], usize), how: Change) -> usize {
     let now = m.lines();
-    let first_difference = |a: &Rows, b: &Rows| (0..a.len()).find(|&k| a.get(k) != b.get(k));
-    let (added, removed) = match m.rows.len().cmp(&before.len()) {
-        std::cmp::Ordering::Greater => (first_difference(&m.rows, before), None),
-        std::cmp::Ordering::Less => (None, first_difference(before, &m.rows)),
-        std::cmp::Ordering::Equal => (None, None),
-    };
-    if let Some(p) = added.and_then(|a| now.iter().position(|l| *l == Shown::Row(a))) {
-        return p;
+    if let Change::Insert(a) = how {
+        if let Some(p) = now.iter().position(|l| *l == Shown::Row(a)) {
+            return p;
+        }
     }
     let anchor = match lines.get(at) {
-        Some(Shown::Row(r)) => match (added, removed) {
-            (Some(a), _) if *r >= a => Some(Shown::Row(r + 1)),
-            (_, Some(d)) if *r == d => None,
-            (_, Some(d)) if *r > d => Some(Shown::Row(r - 1)),
+        Some(Shown::Row(r)) => match how {
+            Change::Insert(a) if *r >= a => Some(Shown::Row(r + 1)),
+            Change::Delete(d) if *r == d => None,
+            Change::Delete(d) if *r > d => Some(Shown::Row(r - 1)),
             _ => Some(Shown::Row(*r)),
         },
         other => other.cloned(),
@@ -385,18 +413,17 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
                 assert!(app.status.as_ref().is_some_and(|s| s.error));
                 app.step(Action::Cancel, 10);
             } else {
-                let before = m.rows.clone();
                 let mut rows = m.rows.clone();
                 if rows[r].len() <= *col {
                     rows[r].resize(*col + 1, String::new());
                 }
                 rows[r][*col] = value.to_string();
-                m.change(rows);
+                m.change(rows, Change::Set);
                 // The cursor follows the row, or, the row hidden by the filter, stays on its
                 // line (review 30: Tab then edited the row shown there as if it were this one).
                 assert_eq!(
                     app.cursor,
-                    cursor_after(m, (&lines, i), &before),
+                    cursor_after(m, (&lines, i), Change::Set),
                     "after editing"
                 );
             }
@@ -406,10 +433,9 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             let cursor = pick(*line).unwrap_or(0);
             go_to(app, cursor, None);
             app.step(Action::Add, 10);
-            let before = m.rows.clone();
             // Adding clears a filter first; the cursor stays on its row or its group's
             // subtotal (where a row is added as on any subtotal), or its line number.
-            if m.filter.take().is_some() {
+            let added = if m.filter.take().is_some() {
                 let all = m.lines();
                 let at = match lines.get(cursor) {
                     Some(shown) => all.iter().position(|l| l == shown),
@@ -419,14 +445,14 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
                     Some(Shown::Row(r)) => Some(*r),
                     _ => None,
                 };
-                add(m, from);
+                add(m, from)
             } else {
-                add(m, row_at(Some(cursor)));
-            }
+                add(m, row_at(Some(cursor)))
+            };
             // On the row added.
             assert_eq!(
                 app.cursor,
-                cursor_after(m, (&[], 0), &before),
+                cursor_after(m, (&[], 0), Change::Insert(added)),
                 "after adding"
             );
         }
@@ -435,15 +461,14 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             go_to(app, i, None);
             app.step(Action::Delete, 10);
             if let Some(r) = row_at(Some(i)) {
-                let before = m.rows.clone();
                 let mut rows = m.rows.clone();
                 rows.remove(r);
-                m.change(rows);
+                m.change(rows, Change::Delete(r));
                 // The cursor stays on its line, now the line shown after the deleted row
                 // (review 29: it went to the file's next row, wherever that was shown).
                 assert_eq!(
                     app.cursor,
-                    cursor_after(m, (&lines, i), &before),
+                    cursor_after(m, (&lines, i), Change::Delete(r)),
                     "after deleting"
                 );
             }
@@ -452,16 +477,14 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             let undo = matches!(step, Step::Undo { .. });
             let i = pick(*line).unwrap_or(0);
             go_to(app, i, None);
-            let before = m.rows.clone();
             app.step(if undo { Action::Undo } else { Action::Redo }, 10);
-            match undo {
-                true if m.at > 0 => m.moved(m.at - 1),
-                false if m.at + 1 < m.history.len() => m.moved(m.at + 1),
-                _ => return,
+            if (undo && m.at == 0) || (!undo && m.at + 1 == m.history.len()) {
+                return;
             }
+            let how = m.moved(undo);
             assert_eq!(
                 app.cursor,
-                cursor_after(m, (&lines, i), &before),
+                cursor_after(m, (&lines, i), how),
                 "the cursor after {step:?}"
             );
         }
@@ -539,8 +562,8 @@ fn restart(slot: &mut Option<App>, m: &mut Model, step: &Step, path: &Path) {
             if n == 1 { "change" } else { "changes" }
         )
     );
-    for rows in unsaved {
-        m.change(rows);
+    for (rows, how) in unsaved {
+        m.change(rows, how);
     }
 }
 
@@ -564,7 +587,7 @@ fn next_id(rows: &Rows, id: &str) -> String {
     }
 }
 
-fn add(m: &mut Model, from: Option<usize>) {
+fn add(m: &mut Model, from: Option<usize>) -> usize {
     let mut row = vec![String::new(); HEADER.len()];
     if let Some(f) = from {
         for c in [1, 2] {
@@ -577,8 +600,10 @@ fn add(m: &mut Model, from: Option<usize>) {
         row[0] = next_id(&m.rows, id.trim());
     }
     let mut rows = m.rows.clone();
-    rows.insert(from.map_or(rows.len(), |f| f + 1), row);
-    m.change(rows);
+    let at = from.map_or(rows.len(), |f| f + 1);
+    rows.insert(at, row);
+    m.change(rows, Change::Insert(at));
+    at
 }
 
 /// Everything the user can see or lose agrees with the model.
@@ -663,6 +688,23 @@ fn agree(steps: &[Step]) -> Result<(), TestCaseError> {
         check(app.as_ref().expect("running"), &m, &path, s)?;
     }
     Ok(())
+}
+
+/// CI's case: every row deleted, then rows added on an empty table are alike (no id to
+/// follow, nothing to copy), so which of two equal rows was added cannot be told from the
+/// rows; the model once guessed it from them and expected the cursor on the other one. It
+/// keeps how each change was made now.
+#[test]
+fn rows_added_alike_are_told_apart_by_where_they_were_added() {
+    let mut steps = vec![Step::Delete { line: 0 }; 3];
+    steps.extend([
+        Step::Add { line: 0 },
+        Step::Add { line: 0 },
+        Step::Add { line: 2 },
+        Step::Undo { line: 2 },
+        Step::Redo { line: 0 },
+    ]);
+    agree(&steps).unwrap();
 }
 
 /// Seven rows added after E1 take the ids E4 to E10; sorted by id, E10 comes after E9, as
