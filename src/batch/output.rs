@@ -210,14 +210,7 @@ impl Output {
             // Rows end at line ends, so a character is never split between two writes. €
             // is the byte 0x80, as Excel and WPS read GBK and as a comparison and the table
             // view write it (GB18030's A2 E3 they show garbled).
-            let mut out = Vec::with_capacity(utf8.len() + utf8.len() / 4);
-            crate::table::push_gb18030(
-                &mut out,
-                std::str::from_utf8(utf8).unwrap_or_default(),
-                crate::table::Euro::Cp936,
-            );
-            encode::note_beyond_gbk(&out);
-            encoded = out;
+            encoded = encode::gbk_bytes_as_given(std::str::from_utf8(utf8).unwrap_or_default());
             &encoded[..]
         } else {
             utf8

@@ -1052,11 +1052,7 @@ fn in_shell(env: &Env, line: &str) -> std::process::Output {
 #[test]
 fn a_file_size_limit_is_said_in_both_languages_and_leaves_nothing_behind() {
     let env = Env::new();
-    let mut table = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
-    for i in 0..2000 {
-        table.push_str(&format!("S{i},天马乡,村{},通社,4.5,1.2,50万\n", i % 40));
-    }
-    env.write("t.csv", &table);
+    two_thousand_rows(&env);
     let bin = env!("CARGO_BIN_EXE_roadsub");
     for (args, out) in [
         ("batch t.csv -o out.csv", "out.csv"),

@@ -1658,11 +1658,7 @@ fn a_temporary_file_that_cannot_be_made_is_said_with_its_folder() {
 #[test]
 fn rows_for_standard_output_go_on_in_memory_when_their_temporary_file_cannot_take_them() {
     let env = Env::new();
-    let mut table = String::from("编号,乡镇,村,类别,宽度,长度,投资\n");
-    for i in 0..2000 {
-        table.push_str(&format!("S{i},天马乡,村{},通社,4.5,1.2,50万\n", i % 40));
-    }
-    env.write("t.csv", &table);
+    two_thousand_rows(&env);
     let bin = env!("CARGO_BIN_EXE_roadsub");
     let temp = env.file("temp");
     std::fs::create_dir(&temp).unwrap();
