@@ -370,6 +370,7 @@ impl App {
             Action::Undo => match self.undo_change() {
                 Some((op, before)) => {
                     self.after_change(&op, before.as_ref());
+                    self.show_field_changed(&op);
                     let what = self.describe_change(&op);
                     self.say_owned(
                         format!("{}{what}", self.lang.pick("undone: ", "已撤销：")),
@@ -381,6 +382,7 @@ impl App {
             Action::Redo => match self.redo_change() {
                 Some((op, before)) => {
                     self.after_change(&op, before.as_ref());
+                    self.show_field_changed(&op);
                     let what = self.describe_change(&op);
                     self.say_owned(
                         format!("{}{what}", self.lang.pick("redone: ", "已重做：")),

@@ -142,6 +142,25 @@ impl App {
         }
     }
 
+    /// After an undo or redo that set a field: the cursor on its row and column, where the
+    /// row is shown (a filter may hide it), so what changed is in view, as an editor shows
+    /// the place an undo changed. Rows added or taken away are found by `after_change`.
+    pub(super) fn show_field_changed(&mut self, op: &Op) {
+        let Op::Set { row, col, .. } = op else {
+            return;
+        };
+        let shown = self
+            .lines
+            .iter()
+            .position(|l| matches!(l, Line::Row(x) if x == row));
+        if let Some(p) = shown {
+            self.cursor = p;
+            if *col < self.input_cols() {
+                self.col = *col;
+            }
+        }
+    }
+
     /// Undoes the last change: the change made, and the row it set a field of as it was.
     pub(super) fn undo_change(&mut self) -> Option<(Op, Option<SheetRow>)> {
         let before = self.row_before(self.doc.next(true));

@@ -409,6 +409,51 @@ fn an_undo_or_redo_elsewhere_leaves_the_cursor_on_its_row_or_subtotal() {
     assert_eq!(cursor_id(&app), "AY-20");
 }
 
+/// An undo or redo of a field set far from the cursor left the cursor where it was: the
+/// change was made out of sight (`undone: row 18 …` said, the cell not shown), and a second
+/// `u` undid more without the user seeing what. The cursor goes to the field's row and
+/// column, as an editor shows the place an undo changed; a row the filter hides is not
+/// looked for.
+#[test]
+fn an_undo_or_redo_of_a_field_shows_the_field() {
+    let (mut app, _dir, _) = open_copy(Lang::En);
+    let households = 11;
+    let at = shown_ids(&app).iter().position(|id| id == "AY-18").unwrap();
+    app.cursor = at;
+    app.col = households;
+    press(&mut app, "e<End><BS><BS><BS>99<Enter>");
+    assert_eq!(
+        app.doc.sheet.rows[app.current_row().unwrap()].get(households),
+        "99"
+    );
+    for (key, said) in [("u", "undone: "), ("<C-r>", "redone: ")] {
+        app.cursor = 0;
+        app.col = 0;
+        // The table's few lines at 80×24 show neither the row nor the column at first...
+        // (the table's lines: those above the panels; the message line names the change).
+        let shows = |s: &[String], what: &str| {
+            (s.iter().take_while(|l| !l.starts_with('┌'))).any(|l| l.contains(what))
+        };
+        let s = screen(&mut app, 80, 24);
+        assert!(!shows(&s, "AY-18") && !shows(&s, "户数"), "{s:#?}");
+        press(&mut app, key);
+        assert!(app.status.as_ref().unwrap().text.starts_with(said));
+        assert_eq!(
+            (cursor_id(&app), app.col),
+            ("AY-18".to_string(), households)
+        );
+        // ...and are scrolled to both.
+        let s = screen(&mut app, 80, 24);
+        assert!(shows(&s, "AY-18") && shows(&s, "户数"), "{s:#?}");
+    }
+    // Filtered out of view, the row is not looked for: the cursor stays on its row.
+    press(&mut app, "/画青村<Enter>");
+    app.cursor = 0;
+    app.col = 0;
+    press(&mut app, "u");
+    assert_eq!((cursor_id(&app), app.col), ("AY-01".to_string(), 0));
+}
+
 /// Review 30, 5: grouped, the title bar counted the subtotals among the rows a filter shows
 /// (22 for 12 rows).
 #[test]

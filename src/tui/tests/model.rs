@@ -152,7 +152,10 @@ struct Model {
 /// deleted from an index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Change {
-    Set,
+    /// The table as opened (the first snapshot, reached from nothing).
+    Opened,
+    /// Field `1` of row `0` set.
+    Set(usize, usize),
     Insert(usize),
     Delete(usize),
 }
@@ -161,7 +164,7 @@ impl Change {
     /// The change that takes it back.
     fn inverse(self) -> Change {
         match self {
-            Change::Set => Change::Set,
+            other @ (Change::Opened | Change::Set(..)) => other,
             Change::Insert(at) => Change::Delete(at),
             Change::Delete(at) => Change::Insert(at),
         }
@@ -183,7 +186,7 @@ impl Model {
         let rows = csv_rows(START);
         Model {
             history: vec![rows.clone()],
-            how: vec![Change::Set],
+            how: vec![Change::Opened],
             disk: rows.clone(),
             rows,
             at: 0,
@@ -234,7 +237,7 @@ impl Model {
     fn reopen(&mut self) {
         self.rows = self.disk.clone();
         self.history = vec![self.rows.clone()];
-        self.how = vec![Change::Set];
+        self.how = vec![Change::Opened];
         self.at = 0;
         self.journal.clear();
         self.sort = None;
@@ -356,13 +359,13 @@ fn sheet_rows(app: &App) -> Rows {
 }
 
 /// Where the cursor should be once the model's rows changed by `how`, the cursor on line
-/// `at` of `lines` (shown before): on the row added or brought
-/// back when it is shown; else on what it was on, the same row (its number moved past a
+/// `at` of `lines` (shown before): on the row added, brought back or whose field was set
+/// (by an edit, an undo or a redo) when it is shown; else on what it was on, the same row (its number moved past a
 /// row added or taken away before it) or the same group's subtotal; else on its line, the
 /// last if there are fewer.
 fn cursor_after(m: &Model, (lines, at): (&[Shown], usize), how: Change) -> usize {
     let now = m.lines();
-    if let Change::Insert(a) = how {
+    if let Change::Insert(a) | Change::Set(a, _) = how {
         if let Some(p) = now.iter().position(|l| *l == Shown::Row(a)) {
             return p;
         }
@@ -418,12 +421,12 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
                     rows[r].resize(*col + 1, String::new());
                 }
                 rows[r][*col] = value.to_string();
-                m.change(rows, Change::Set);
+                m.change(rows, Change::Set(r, *col));
                 // The cursor follows the row, or, the row hidden by the filter, stays on its
                 // line (review 30: Tab then edited the row shown there as if it were this one).
                 assert_eq!(
                     app.cursor,
-                    cursor_after(m, (&lines, i), Change::Set),
+                    cursor_after(m, (&lines, i), Change::Set(r, *col)),
                     "after editing"
                 );
             }
@@ -487,6 +490,12 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
                 cursor_after(m, (&lines, i), how),
                 "the cursor after {step:?}"
             );
+            // A field set again is shown with its column too, where its row is shown.
+            if let Change::Set(r, col) = how {
+                if m.lines().contains(&Shown::Row(r)) {
+                    assert_eq!(app.col, col, "the column after {step:?}");
+                }
+            }
         }
         Step::Sort { col } => {
             go_to_col(app, *col);

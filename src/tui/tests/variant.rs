@@ -192,6 +192,10 @@ fn every_edit_undo_redo_insert_and_delete_changes_the_variant_as_it_changes_the_
         "G1 raises 10万 under the rules in force, nothing under the variant"
     );
     press(&mut app, "u");
+    // The undo shows the field it set (the cursor on G1's length); back at the first column
+    // the screen is as it was.
+    assert_eq!((app.current_row(), app.col), (Some(g1), length));
+    press(&mut app, "<Home>");
     assert_eq!(
         screen(&mut app, 80, 24)[1..22],
         before[1..22],
