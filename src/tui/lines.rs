@@ -265,18 +265,24 @@ impl App {
     /// last line if there are fewer now): on the row shown next when the row it was on is
     /// deleted or hidden.
     pub(super) fn relayout_at(&mut self, anchor: Anchor) {
+        let needle = self.filter.as_ref().map(|f| f.to_lowercase());
+        let rows = &self.doc.sheet.rows;
+        let matching: Option<Vec<bool>> = needle.as_ref().map(|n| {
+            let needle = Needle::new(n);
+            rows.iter()
+                .map(|row| needle.first_match(row).is_some())
+                .collect()
+        });
+        let anchor = match &matching {
+            Some(shown) => self.shown_from(anchor, shown),
+            None => anchor,
+        };
         // The lines shown before are not needed to make the new ones: a million of them are
         // let go first, not held beside the new ones.
         self.lines = Vec::new();
-        let needle = self.filter.as_ref().map(|f| f.to_lowercase());
         let rows = &self.doc.sheet.rows;
-        let mut order: Vec<usize> = match &needle {
-            Some(n) => {
-                let needle = Needle::new(n);
-                (0..rows.len())
-                    .filter(|&r| needle.first_match(&rows[r]).is_some())
-                    .collect()
-            }
+        let mut order: Vec<usize> = match &matching {
+            Some(shown) => (0..rows.len()).filter(|&r| shown[r]).collect(),
             None => (0..rows.len()).collect(),
         };
         if let Some((c, desc)) = self.sort {
@@ -297,6 +303,28 @@ impl App {
         self.cursor = found
             .unwrap_or(self.cursor)
             .min(self.lines.len().saturating_sub(1));
+    }
+
+    /// `anchor`, or, when it is the row at the cursor and the filter now hides it (`shown`
+    /// says which rows it shows), the first row after it as the lines are shown now that the
+    /// filter still shows (before it when none is after): typing a filter, or an edit that
+    /// hides its row, leaves the cursor on the next row that matches, not on whatever row
+    /// comes to take its line. (After an added or deleted row the lines name rows as they
+    /// were: the anchor is then not the row at the cursor, and is kept.)
+    fn shown_from(&self, anchor: Anchor, shown: &[bool]) -> Anchor {
+        let Anchor::Row(r) = anchor else {
+            return anchor;
+        };
+        let at_cursor = self.lines.get(self.cursor) == Some(&Line::Row(r));
+        if !at_cursor || shown.get(r).copied().unwrap_or(true) {
+            return anchor;
+        }
+        let still = |l: &Line| matches!(l, Line::Row(x) if shown.get(*x) == Some(&true));
+        let after = self.lines[self.cursor + 1..].iter().find(|l| still(l));
+        match after.or_else(|| self.lines[..self.cursor].iter().rev().find(|l| still(l))) {
+            Some(Line::Row(x)) => Anchor::Row(*x),
+            _ => anchor,
+        }
     }
 
     /// Widens columns to show each subtotal whole: a group's sums are wider than its rows'

@@ -454,6 +454,26 @@ fn an_undo_or_redo_of_a_field_shows_the_field() {
     assert_eq!((cursor_id(&app), app.col), ("AY-01".to_string(), 0));
 }
 
+/// Typing a filter that hides the cursor's row left the cursor on the same line number, on
+/// whatever row the filter brought there (AY-07, four rows on, for a cursor on AY-03): it
+/// goes to the next row that matches as the rows were shown, else the last before it.
+#[test]
+fn a_filter_that_hides_the_cursor_s_row_leaves_it_on_the_next_that_matches() {
+    for (sort, on, next) in [
+        ("", "AY-03", "AY-05"),
+        // Sorted by id, descending: "next" is as shown.
+        ("ss", "AY-06", "AY-05"),
+        // Nothing after it matches: the last before it.
+        ("", "AY-19", "AY-18"),
+    ] {
+        let (mut app, _dir, _) = open_copy(Lang::En);
+        press(&mut app, sort);
+        app.cursor = shown_ids(&app).iter().position(|id| id == on).unwrap();
+        press(&mut app, "/社道<Enter>");
+        assert_eq!(cursor_id(&app), next, "{sort:?} from {on}");
+    }
+}
+
 /// Review 30, 5: grouped, the title bar counted the subtotals among the rows a filter shows
 /// (22 for 12 rows).
 #[test]

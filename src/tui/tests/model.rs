@@ -360,7 +360,8 @@ fn sheet_rows(app: &App) -> Rows {
 
 /// Where the cursor should be once the model's rows changed by `how`, the cursor on line
 /// `at` of `lines` (shown before): on the row added, brought back or whose field was set
-/// (by an edit, an undo or a redo) when it is shown; else on what it was on, the same row (its number moved past a
+/// (by an edit, an undo or a redo) when it is shown; on the next row shown before that is
+/// still shown (else the last before it) when a field set hides the row the cursor was on; else on what it was on, the same row (its number moved past a
 /// row added or taken away before it) or the same group's subtotal; else on its line, the
 /// last if there are fewer.
 fn cursor_after(m: &Model, (lines, at): (&[Shown], usize), how: Change) -> usize {
@@ -375,6 +376,14 @@ fn cursor_after(m: &Model, (lines, at): (&[Shown], usize), how: Change) -> usize
             Change::Insert(a) if *r >= a => Some(Shown::Row(r + 1)),
             Change::Delete(d) if *r == d => None,
             Change::Delete(d) if *r > d => Some(Shown::Row(r - 1)),
+            // A field set that hides the row: the next row shown before that is still
+            // shown, else the last such before it.
+            Change::Set(..) if !now.contains(&Shown::Row(*r)) => {
+                let still = |l: &&Shown| matches!(l, Shown::Row(_)) && now.contains(l);
+                (lines[at + 1..].iter().find(still))
+                    .or_else(|| lines[..at].iter().rev().find(still))
+                    .cloned()
+            }
             _ => Some(Shown::Row(*r)),
         },
         other => other.cloned(),
