@@ -77,6 +77,8 @@ pub struct Cut {
     pub envelope_asked: Decimal,
     /// The envelope, yuan.
     pub envelope: Decimal,
+    /// The budget's place in the rules.
+    pub budget_at: usize,
 }
 
 impl Cut {
@@ -695,9 +697,14 @@ impl<'r> Maker<'r> {
         // of villages, and looking through the notices made so far for every row grows as
         // their product.
         let mut index: foldhash::HashMap<(&'a str, &'a str), usize> = Default::default();
+        // Per notice, per budget: what all the village's rows under it asked and were paid
+        // (rows paid in full included), for the sentence of a budget that cut some of them.
+        let mut under: Vec<Vec<(Decimal, Decimal)>> = Vec::new();
+        let no_use = vec![(Decimal::ZERO, Decimal::ZERO); rules.budgets.len()];
         for row in rows {
             let at = *index.entry((row.township, row.village)).or_insert_with(|| {
                 out.push(self.empty(row.township, row.village));
+                under.push(no_use.clone());
                 out.len() - 1
             });
             let notice = &mut out[at];
@@ -705,6 +712,12 @@ impl<'r> Maker<'r> {
                 notice.left_out += 1;
                 continue;
             };
+            for (budget, (asked, paid)) in under[at].iter_mut().enumerate() {
+                if let Some((a, p)) = asked_of(rules, budget, seg, b) {
+                    add(asked, a)?;
+                    add(paid, p)?;
+                }
+            }
             let line = Line {
                 id: row.id.to_string(),
                 name: row.name.to_string(),
@@ -795,15 +808,9 @@ impl<'r> Maker<'r> {
                         paid: *paid,
                     });
                 }
-                if let Note::CutByBudget {
-                    cut,
-                    from,
-                    to,
-                    raised,
-                } = n
-                {
+                if let Note::CutByBudget { cut, raised, .. } = n {
                     let name = &budget_names[cut.budget];
-                    let at = match notice.cuts.iter().position(|c| c.budget == *name) {
+                    let at = match notice.cuts.iter().position(|c| c.budget_at == cut.budget) {
                         Some(at) => at,
                         None => {
                             notice.cuts.push(Cut {
@@ -815,20 +822,62 @@ impl<'r> Maker<'r> {
                                 raised: Decimal::ZERO,
                                 envelope_asked: cut.asked,
                                 envelope: cut.envelope,
+                                budget_at: cut.budget,
                             });
                             notice.cuts.len() - 1
                         }
                     };
                     let c = &mut notice.cuts[at];
-                    add(&mut c.asked, *from)?;
-                    add(&mut c.paid, *to)?;
+                    // The village's rows' asks and pay are those of all its rows under the
+                    // budget (`under`), not only of those it cut: paid in order, rows paid
+                    // in full were left out of both.
                     add(&mut c.raised, *raised)?;
                 }
             }
             notice.segments.push(line);
         }
+        for (notice, under) in out.iter_mut().zip(&under) {
+            for c in &mut notice.cuts {
+                (c.asked, c.paid) = under[c.budget_at];
+            }
+        }
         Ok(out)
     }
+}
+
+/// What row `seg` (computed as `b`, every budget's cut made) asked of budget `budget` and
+/// was paid from it, when it falls under it (an allocating budget drawn on a fund, of the
+/// row's class): the amount before and after the budget's cut of it, or, when it did not
+/// cut the row, the amount as the budget found it (before any later budget's cut of the
+/// same fund, else what the fund pays the row) twice. Budgets apply in file order.
+fn asked_of(
+    rules: &RuleSet,
+    budget: usize,
+    seg: &Segment,
+    b: &Breakdown,
+) -> Option<(Decimal, Decimal)> {
+    let rule = &rules.budgets[budget];
+    let fund = crate::report::allocate::allocates(rule)?;
+    if rule.class.is_some_and(|c| c != seg.class) {
+        return None;
+    }
+    let cuts = b.notes.iter().filter_map(|n| match n {
+        Note::CutByBudget { cut, from, to, .. } if cut.fund == fund => {
+            Some((cut.budget, *from, *to))
+        }
+        _ => None,
+    });
+    let mut later = None;
+    for (by, from, to) in cuts {
+        if by == budget {
+            return Some((from, to));
+        }
+        if by > budget && later.is_none() {
+            later = Some(from);
+        }
+    }
+    let found = later.unwrap_or(b.shares[fund].paid);
+    Some((found, found))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
@@ -1111,6 +1160,7 @@ mod tests {
             raised: raised.parse().unwrap(),
             envelope_asked: envelope_asked.parse().unwrap(),
             envelope: "500000".parse().unwrap(),
+            budget_at: 1,
         }
     }
 

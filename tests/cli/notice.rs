@@ -871,6 +871,52 @@ fn a_notice_of_tables_without_households_says_nothing_about_them() {
 
 /// The shipped rules with an envelope of 50万 per village for the group roads' poverty money,
 /// shared in proportion when a village asks more.
+/// Review 31: under a budget paid in order, a village's notice counted only the rows the
+/// budget cut, so a row it paid in full was left out of what the village's rows asked and
+/// were given (A1 and A3 ask 20万 of the envelope and are given 15万: the notice said 10万
+/// and 5万); a per-village envelope then read as asked 20万 and 10万 in one sentence.
+#[test]
+fn a_notice_under_a_budget_paid_in_order_counts_every_row_of_the_village() {
+    let env = Env::new();
+    let table = env.write(
+        "p.csv",
+        "id,township,village,class,width,length,cost,priority\n\
+         A1,T1,V,group,3.5,1,100万,2\n\
+         A2,T2,V,group,3.5,1,100万,1\n\
+         A3,T1,V,group,3.5,1,100万,\n",
+    );
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml")).unwrap();
+    assert!(rules.contains("amount = \"690万\""));
+    for (name, budget, said) in [
+        (
+            "whole.toml",
+            "amount = \"25万\"\non_overrun = \"in_order\"",
+            "预算额度核减：社级道路建设额度25万元，各路段共申请30万元，已按优先级依次足额安排；本村路段申请20万元，安排15万元，核减5万元，由本村另行筹集。",
+        ),
+        (
+            "village.toml",
+            "amount = \"15万\"\non_overrun = \"in_order\"\nper_village = true",
+            "预算额度核减：社级道路建设本村额度15万元，本村路段共申请20万元，已按优先级依次足额安排，核减5万元，由本村另行筹集。",
+        ),
+    ] {
+        let r = env.write(name, rules.replace("amount = \"690万\"", budget));
+        let out = env.file(&format!("out-{name}"));
+        env.roadsub(&["notice", &table, "--rules", &r, "-o", &out])
+            .expect(0, "", &format!("wrote 2 notices to {out}\n"));
+        // As a batch run pays them: A2 (priority 1) and A1 (2) 10万 each, A3 what is left.
+        let g = joined(grid(&env.path(&format!("out-{name}/T1-V.xlsx"))));
+        let heads = g.iter().find(|r| r.first().is_some_and(|c| c == "编号")).unwrap();
+        let poverty = heads.iter().position(|h| h == "县扶贫专项补助").unwrap();
+        let paid: Vec<&str> = (g.iter())
+            .filter(|r| r.len() > poverty && r[0].starts_with('A'))
+            .map(|r| r[poverty].as_str())
+            .collect();
+        assert_eq!(paid, ["10", "5"], "{name}");
+        assert!(g.iter().any(|r| r == &[said.to_string()]), "{name}: {g:#?}");
+    }
+}
+
 fn per_village_50() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/anyue-2018-village-group-50.toml")

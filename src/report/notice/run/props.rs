@@ -231,7 +231,53 @@ fn check(rows: &[Row], split: usize, budgets: &[Budget]) -> Result<(usize, usize
         prop_assert_eq!(*place, (w.township.as_str(), w.village.as_str()));
         prop_assert_eq!(run.has_good_row(*v), !w.segments.is_empty());
     }
+    budget_sentences_add_up(&tables, &rules, &want_notices)?;
     Ok((run.cuts.len(), over.len()))
+}
+
+/// What a notice says its village's rows asked of a budget that cut some of them, and were
+/// given, is what the budgets before it left those rows (the run made again with only them)
+/// and what it left them (made again up to it), summed over every row of the village under
+/// it: not read from the notes of the rows it cut (review 31: under a budget paid in order,
+/// a row paid in full was left out of both).
+fn budget_sentences_add_up(
+    tables: &[Table],
+    rules: &RuleSet,
+    notices: &[Notice],
+) -> Result<(), TestCaseError> {
+    use rust_decimal::Decimal;
+    for (b, budget) in rules.budgets.iter().enumerate() {
+        let Some(fund) = crate::report::allocate::allocates(budget) else {
+            continue;
+        };
+        let up_to = |n: usize| {
+            let mut r = rules.clone();
+            r.budgets.truncate(n);
+            model::whole(tables, &r)
+        };
+        let (Ok(before), Ok(after)) = (up_to(b), up_to(b + 1)) else {
+            continue;
+        };
+        let village_sum = |run: &model::Whole, n: &Notice| -> Decimal {
+            (run.rows.iter())
+                .filter_map(|((t, r), outcome)| {
+                    let c = outcome.as_ref().ok()?;
+                    let sheet = &tables[*t].sheet;
+                    let row = super::super::Row::of(&sheet.columns, &sheet.rows[*r], None);
+                    let mine = (row.township, row.village) == (&n.township[..], &n.village[..]);
+                    let under = budget.class.is_none_or(|k| k == c.segment.class);
+                    (mine && under).then_some(c.breakdown.shares[fund].paid)
+                })
+                .sum()
+        };
+        for n in notices {
+            for c in n.cuts.iter().filter(|c| c.budget_at == b) {
+                prop_assert_eq!(c.asked, village_sum(&before, n), "{} asked", n.village);
+                prop_assert_eq!(c.paid, village_sum(&after, n), "{} paid", n.village);
+            }
+        }
+    }
+    Ok(())
 }
 
 proptest! {
