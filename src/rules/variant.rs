@@ -63,6 +63,8 @@ pub enum SettingError {
     Width404(String, String),
     /// The rate exceeds the largest amount computed exactly: the setting, and the rate.
     RateTooLarge(String, String),
+    /// The rate has fractions of a fen (`150000.005`): the setting, and the rate.
+    RateTooPrecise(String, String),
     /// Dated rules with several periods for this tier, and no day to choose one: the setting,
     /// and the periods.
     Periods(String, String),
@@ -127,6 +129,7 @@ impl SettingError {
             | SettingError::Class(s, _)
             | SettingError::Width404(s, _)
             | SettingError::RateTooLarge(s, _)
+            | SettingError::RateTooPrecise(s, _)
             | SettingError::Periods(s, _)
             | SettingError::NotInForce(s, _, _)
             | SettingError::Implausible(s, _, _)
@@ -182,6 +185,12 @@ impl SettingError {
                 "{set}：\"{r}\" 超过可精确计算的最大金额（{} 元）",
                 money::grouped(money::MAX_YUAN)
             ),
+            (SettingError::RateTooPrecise(_, r), Lang::En) => format!(
+                "{set}: \"{r}\" has fractions of a fen (amounts are exact to 0.01 yuan)"
+            ),
+            (SettingError::RateTooPrecise(_, r), Lang::Zh) => {
+                format!("{set}：\"{r}\" 含有不足一分的金额（金额精确到 0.01 元）")
+            }
             (SettingError::NotInForce(_, day, periods), Lang::En) => format!(
                 "{set}: no period of that rate is in force on {day} (its periods: {periods})"
             ),
@@ -258,6 +267,9 @@ impl Setting {
         let rate_value = money::parse_amount(rate, Scale::Base, true).map_err(|e| match e {
             money::ValueError::TooLarge => {
                 SettingError::RateTooLarge(text.to_string(), rate.to_string())
+            }
+            money::ValueError::TooPrecise => {
+                SettingError::RateTooPrecise(text.to_string(), rate.to_string())
             }
             _ => SettingError::Rate(text.to_string(), rate.to_string()),
         })?;

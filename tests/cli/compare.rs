@@ -607,6 +607,12 @@ fn a_variant_must_be_given_once_and_a_setting_must_name_a_rate_there_is() {
         .expect(2, "", "roadsub: --set \"poverty.group.3.5=15万\" and --set \"poverty.通社.3.5米=20万\" set the same rate; give it once\n");
     env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=lots"])
         .expect(2, "", "roadsub: --set \"poverty.group.3.5=lots\": \"lots\" is not an amount per km (like 15万 or 150000)\n");
+    // Review 31: an amount finer than a fen was "not an amount per km"; it is said as a
+    // table's cell or a rules file says it.
+    env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=150000.005"])
+        .expect(2, "", "roadsub: --set \"poverty.group.3.5=150000.005\": \"150000.005\" has fractions of a fen (amounts are exact to 0.01 yuan)\n");
+    env.roadsub(&["compare", &small, "--set", "poverty.group.3.5=15.0000001万", "--lang", "zh"])
+        .expect(2, "", "roadsub: --set \"poverty.group.3.5=15.0000001万\"：\"15.0000001万\" 含有不足一分的金额（金额精确到 0.01 元）\n");
 }
 
 #[test]
