@@ -3365,3 +3365,30 @@ fn a_reader_that_stops_early_ends_a_comparison_quietly_however_standard_output_i
         "{err}"
     );
 }
+
+/// Review 31 (noticed at stop 58 too): a comparison's totals said `segments 2000` and `km
+/// planned 2400` where a batch run's summary and every amount beside them group in threes.
+#[test]
+fn a_comparisons_counts_and_km_are_grouped_in_threes_as_its_amounts_are() {
+    let env = Env::new();
+    harness::two_thousand_rows(&env);
+    let set = "poverty.group.3.5=15万";
+    env.roadsub(&["compare", "t.csv", "--set", set, "-o", "out.md"])
+        .expect_code(0)
+        .stdout_has("\nsegments                                            2,000             2,000       0\nkm planned                                          2,400             2,400       0\n");
+    let md = std::fs::read_to_string(env.path("out.md")).unwrap();
+    assert!(
+        md.contains("| segments | 2,000 | 2,000 | 0 |\n| km planned | 2,400 | 2,400 | 0 |\n"),
+        "{md}"
+    );
+    env.roadsub(&[
+        "compare", "t.csv", "--set", set, "-o", "zh.md", "--lang", "zh",
+    ])
+    .expect_code(0)
+    .stdout_has("\n路段数 ");
+    let md = std::fs::read_to_string(env.path("zh.md")).unwrap();
+    assert!(
+        md.contains("| 路段数 | 2,000 | 2,000 | 0 |\n| 计划里程（公里） | 2,400 | 2,400 | 0 |\n"),
+        "{md}"
+    );
+}

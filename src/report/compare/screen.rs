@@ -30,7 +30,7 @@ fn signed_decimal(before: rust_decimal::Decimal, after: rust_decimal::Decimal, k
         return "overflow".into();
     };
     let shown = if km {
-        money::measure(d.abs())
+        money::grouped_measure(d.abs())
     } else {
         money::grouped(d.abs())
     };
@@ -68,20 +68,21 @@ fn unit_line(unit: Unit, lang: Lang) -> &'static str {
 }
 
 /// The totals as rows of (item, before, after, change): segments, km, each fund, subsidy
-/// total, gap, shortfall; the amounts in `unit`.
+/// total, gap, shortfall; the amounts in `unit`, the counts and km grouped in threes as the
+/// amounts are (and as a batch run's summary groups them).
 pub fn totals_rows(c: &Comparison, lang: Lang, unit: Unit) -> Vec<Vec<String>> {
     let (tb, ta) = (&c.before.total, &c.after.total);
     let mut rows = vec![
         vec![
             lang.pick("segments", "路段数").to_string(),
-            tb.segments.to_string(),
-            ta.segments.to_string(),
+            money::grouped_measure(tb.segments.into()),
+            money::grouped_measure(ta.segments.into()),
             signed_decimal(tb.segments.into(), ta.segments.into(), true),
         ],
         vec![
             lang.pick("km planned", "计划里程（公里）").to_string(),
-            money::measure(tb.planned_km.value()),
-            money::measure(ta.planned_km.value()),
+            money::grouped_measure(tb.planned_km.value()),
+            money::grouped_measure(ta.planned_km.value()),
             signed_decimal(tb.planned_km.value(), ta.planned_km.value(), true),
         ],
     ];
