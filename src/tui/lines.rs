@@ -73,6 +73,8 @@ pub struct Subtotal {
     pub key: String,
     /// The sums over the group's rows.
     pub totals: Totals,
+    /// The group's rows shown, those not in its sums (✗, not computed) among them.
+    pub rows: usize,
     /// While a variant is shown: what it changes of the group's sums, over the group's rows
     /// good under both rule sets (in fen, field by field), and how many of its rows are
     /// computed under one rule set only and so left out of that change.
@@ -491,6 +493,7 @@ impl App {
                 Some(made) => (made, true),
                 None => (self.group_sums(), false),
             };
+            let first = i;
             while i < keyed.len() && keyed[i].0 == group {
                 let r = keyed[i].1 as usize;
                 if !summed {
@@ -503,6 +506,7 @@ impl App {
             lines.push(Line::Subtotal(Box::new(Subtotal {
                 key: names[group as usize].clone(),
                 totals,
+                rows: i - first,
                 variant: change,
             })));
         }

@@ -59,7 +59,12 @@ fn a_group_of_rows_naming_no_township_comes_after_the_named_ones() {
     for (lang, want) in [
         (
             Lang::Zh,
-            ["  2", "Σ 小计 石鼓镇（1 行）", "✗ 1", "Σ 小计 （0 行）"],
+            [
+                "  2",
+                "Σ 小计 石鼓镇（1 行）",
+                "✗ 1",
+                "Σ 小计 （0 行；1 行 ✗ 未计入）",
+            ],
         ),
         (
             Lang::En,
@@ -67,7 +72,7 @@ fn a_group_of_rows_naming_no_township_comes_after_the_named_ones() {
                 "  2",
                 "Σ subtotal 石鼓镇 (1 row)",
                 "✗ 1",
-                "Σ subtotal  (0 rows)",
+                "Σ  (0 rows, 1 ✗ not counted)",
             ],
         ),
     ] {

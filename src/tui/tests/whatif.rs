@@ -150,6 +150,34 @@ fn a_subtotals_change_counts_only_rows_good_under_both_and_says_how_many_it_leav
     );
 }
 
+/// A subtotal counted only the rows its sums hold: a group of three rows, one of them ✗
+/// (not computed), said "(2 rows)" under three. It says what it leaves out.
+#[test]
+fn a_subtotal_says_the_rows_it_cannot_count() {
+    let table = "编号,乡镇,村,路段名称,类别,宽度,长度,投资\n\
+                 A1,卧佛镇,关田村,主干道,通村,4.5,1.2,100.8万\n\
+                 A2,卧佛镇,关田村,连接道,通社,3.5,3.2,很多\n\
+                 A3,卧佛镇,关田村,三组道,通社,3.5,1.0,40万\n";
+    for (lang, said) in [
+        (Lang::En, "Σ 卧佛镇 (2 rows, 1 ✗ not counted)"),
+        (Lang::Zh, "Σ 小计 卧佛镇（2 行；1 行 ✗ 未计入）"),
+    ] {
+        let (mut app, dir) = open_with(RuleSet::builtin(), table, lang);
+        press(&mut app, "t");
+        let s = screen(&mut app, 200, 30);
+        assert!(s[5].starts_with(said), "{}", s[1..6].join("\n"));
+        // With a variant, what its change leaves out is said beside it.
+        load(&mut app, dir.path(), "v_nogroup.toml", &no_tongshe());
+        let s = screen(&mut app, 200, 30);
+        let both = match lang {
+            // (shortened to fit the columns it spans)
+            Lang::En => "Σ 卧佛镇 (2 rows, 1 ✗, 1 not in Δ)",
+            Lang::Zh => "Σ 卧佛镇（2 行；1 行 ✗；Δ 未计入 1 行）",
+        };
+        assert!(s[5].starts_with(both), "{}", s[1..6].join("\n"));
+    }
+}
+
 /// Every row's class set to one of `classes` by `picks`, then undone half way.
 fn reclassed(app: &mut App, picks: &[usize]) {
     const CLASSES: [&str; 5] = ["通村", "通社", "通组", "小路", "社道"];

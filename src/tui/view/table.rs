@@ -320,25 +320,37 @@ fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) ->
         // Rows computed under one rule set only are not in the group's Δ: said beside the
         // count.
         let left_out = sub.variant.as_ref().map_or(0, |(_, n)| *n);
-        let count = match (app.lang, left_out) {
-            (Lang::En, 0) => format!(
-                " ({} {})",
-                totals.segments,
-                if totals.segments == 1 { "row" } else { "rows" }
-            ),
-            (Lang::En, n) => format!(
-                " ({} {}, {n} not in Δ)",
-                totals.segments,
-                if totals.segments == 1 { "row" } else { "rows" }
-            ),
-            (Lang::Zh, 0) => format!("（{} 行）", totals.segments),
-            (Lang::Zh, n) => format!("（{} 行；Δ 未计入 {n} 行）", totals.segments),
+        // Rows that cannot be computed (✗) are shown in the group but not in its sums: said
+        // too, or the count would be one short of the rows above it.
+        let bad = sub.rows.saturating_sub(totals.segments as usize);
+        let rows = match (app.lang, totals.segments) {
+            (Lang::En, 1) => "1 row".to_string(),
+            (Lang::En, n) => format!("{n} rows"),
+            (Lang::Zh, n) => format!("{n} 行"),
         };
+        let (with_bad, bad_short) = match app.lang {
+            Lang::En => (format!(", {bad} ✗ not counted"), format!(", {bad} ✗")),
+            Lang::Zh => (format!("；{bad} 行 ✗ 未计入"), format!("；{bad} 行 ✗")),
+        };
+        let not_in_delta = match (app.lang, left_out) {
+            (_, 0) => String::new(),
+            (Lang::En, n) => format!(", {n} not in Δ"),
+            (Lang::Zh, n) => format!("；Δ 未计入 {n} 行"),
+        };
+        let count = |bad_said: &str| {
+            let bad_said = if bad == 0 { "" } else { bad_said };
+            match app.lang {
+                Lang::En => format!(" ({rows}{bad_said}{not_in_delta})"),
+                Lang::Zh => format!("（{rows}{bad_said}{not_in_delta}）"),
+            }
+        };
+        let (long, short) = (count(&with_bad), count(&bad_short));
         let word = app.lang.pick("subtotal", "小计");
         let label = label_in(
             &[
-                format!("{word} {key}{count}"),
-                format!("{key}{count}"),
+                format!("{word} {key}{long}"),
+                format!("{key}{long}"),
+                format!("{key}{short}"),
                 key.to_string(),
             ],
             span_width.saturating_sub(1),
