@@ -77,10 +77,26 @@ pub fn not_a_segment(record: &Record, columns: &Columns) -> Option<Option<Proble
     if is_totals_row(record, columns) {
         return Some(None);
     }
+    if let Some(word) = totals_in_the_id(record, columns) {
+        return Some(Some(Problem::FilledTotals(word.trim().to_string())));
+    }
     if let Some(note) = note_row(record, columns) {
         return Some(note);
     }
     units_row(record, columns).map(|units| Some(Problem::UnitsRow(units)))
+}
+
+/// What the id says when it says 合计, 小计 or Total (`石鼓镇小计` too) in a row that is no
+/// totals row by [`is_totals_row`] (it gives a class and a width, or more): the id column's,
+/// or without one the first field, as 序号 is then the id. A totals row whose place and class
+/// an office filled in would otherwise be read as a segment named 小计 and count its rows
+/// twice (review 32).
+pub fn totals_in_the_id<'r>(record: &'r Record, columns: &Columns) -> Option<&'r str> {
+    let id = match columns.index(Field::Id) {
+        Some(i) => record.get(i),
+        None => record.get(0),
+    }?;
+    is_totals_word(id).then_some(id)
 }
 
 /// Whether `record` is a note below or among the data (its only non-empty cell starts with

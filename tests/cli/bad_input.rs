@@ -1434,3 +1434,49 @@ fn a_short_report_under_a_file_size_limit_is_said_in_both_languages() {
         }
     }
 }
+
+/// Review 32: a subtotal row whose place, class and width an office filled in, its id
+/// saying 小计, was read as a segment named 小计: every total doubled, without a word.
+#[test]
+fn a_totals_row_filled_in_like_a_segment_is_refused_not_counted() {
+    let env = Env::new();
+    let table = env.write(
+        "t.csv",
+        "序号,乡镇,村,类别,宽度,长度,投资\n\
+         1,石鼓镇,大骥村,通村,4.5,2,160万\n\
+         2,石鼓镇,大骥村,通村,4.5,2,160万\n\
+         小计,石鼓镇,大骥村,通村,4.5,4,320万\n\
+         合计,,,,,4,320万\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "out.csv"]).expect(
+        1,
+        "",
+        &format!("{table}:4: row says \"小计\" where its id goes, as a totals row does, but gives a class and a width as a segment does: counted as a segment, the rows it totals would be counted twice (delete the row, or give the segment an id of its own)\n1 bad row; nothing written (fix it, or use --keep-going to write the 2 good rows)\n"),
+    );
+    assert!(!env.path("out.csv").exists());
+    env.roadsub(&["batch", &table, "--lang", "zh", "-o", "out.csv"]).expect(
+        1,
+        "",
+        &format!("{table}:4: 该行编号处写着“小计”，像合计行，却填有道路类别和宽度，像路段：若按路段计算，它合计的各行会被重复计入（请删除该行，或为该路段另填编号）\n1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"),
+    );
+    // Kept going, the two segments alone are counted: 4 km, 320万.
+    env.roadsub(&[
+        "batch",
+        &table,
+        "--keep-going",
+        "--summary",
+        "-o",
+        "out.csv",
+    ])
+    .expect_code(1)
+    .stdout_has("\n2 segments, 4 km planned, 0 km completed (0.0%)\n")
+    .stdout_has("cost                                               3,200,000.00\n");
+    // An id that names its place (石鼓镇小计) is the same.
+    let placed = env.write(
+        "p.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA1,石鼓镇,大骥村,通村,4.5,2,160万\n石鼓镇小计,石鼓镇,大骥村,通村,4.5,2,160万\n",
+    );
+    env.roadsub(&["batch", &placed])
+        .expect_code(1)
+        .stderr_has(":3: row says \"石鼓镇小计\" where its id goes");
+}

@@ -24,6 +24,10 @@ pub enum Problem {
     CompletedBeyondLength(Decimal),
     /// The id was seen on an earlier row.
     DuplicateId,
+    /// The id says 合计 or 小计 (the word, as written), as a totals row's does, but the row
+    /// gives a class and a width as a segment does: counted as one, its rows would be
+    /// counted twice.
+    FilledTotals(String),
     /// Typed in the table view: another row, before or after, has this id already.
     IdTaken,
     /// Neither cost nor cost_per_km has a value.
@@ -542,6 +546,14 @@ impl Problem {
                 ),
                 Lang::Zh => format!(
                     "是说明行，提到“{word}”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）"
+                ),
+            },
+            Problem::FilledTotals(word) => match lang {
+                Lang::En => format!(
+                    "says \"{word}\" where its id goes, as a totals row does, but gives a class and a width as a segment does: counted as a segment, the rows it totals would be counted twice (delete the row, or give the segment an id of its own)"
+                ),
+                Lang::Zh => format!(
+                    "编号处写着“{word}”，像合计行，却填有道路类别和宽度，像路段：若按路段计算，它合计的各行会被重复计入（请删除该行，或为该路段另填编号）"
                 ),
             },
             Problem::TotalsRow => lang

@@ -8,7 +8,9 @@
 //! - a record with a repeated id is never good: nothing more is read of it;
 //! - a totals row (合计) or a note row (备注…) is not good, and neither is ever parsed into a
 //!   segment: both leave blank at least one of the id, township, village, class and width a
-//!   segment needs, so `parse` already turns them away without the two checks;
+//!   segment needs, so `parse` already turns them away without the two checks; a row whose
+//!   id says 合计 or 小计 and gives all of those is refused (`row::totals_in_the_id`), asked
+//!   here as it is there;
 //! - the two checks made after the computation (an amount approved above its ceiling, more
 //!   paid out than the subsidy) are asked as yes or no, without their messages.
 //!
@@ -62,7 +64,7 @@ impl Asking {
         errors: &mut Vec<RowError>,
         breakdown: &mut Breakdown,
     ) -> Option<(Segment, RowText<'a>)> {
-        if duplicate_id {
+        if duplicate_id || row::totals_in_the_id(record, columns).is_some() {
             return None;
         }
         if let Some(covered) = &self.covered {
