@@ -325,7 +325,35 @@ fn looks_like_unit(unit: &str) -> bool {
         "元", "圆", "块", "万", "萬", "亿", "億", "米", "里", "户", "戶", "$", "¥", "%", "‰", "km",
         "m", "mi", "yuan", "rmb", "cny", "usd", "eur", "吨",
     ];
+    // A multiple without its unit (`整合资金(千)`, `(thousand)`, `(in millions)`, `(k)`): what
+    // the numbers are multiples of is not said, and read as yuan they were a thousand times
+    // too small (review 32). Named, it is a unit (refused for a field of money).
+    const MULTIPLES: [&str; 16] = [
+        "k",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "mn",
+        "mln",
+        "billion",
+        "billions",
+        "bn",
+        "hundred",
+        "hundreds",
+        "lakh",
+        "lakhs",
+        "crore",
+        "crores",
+    ];
+    let multiple = u
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| MULTIPLES.contains(&w))
+        || ["千", "仟", "百", "佰", "十", "拾"]
+            .iter()
+            .any(|m| u.trim().ends_with(m));
     Field::ALL.into_iter().any(|f| unit_scale(f, u).is_some())
+        || multiple
         || u.chars().any(|c| c.is_ascii_digit())
         || ENDS.iter().any(|e| u.ends_with(e))
 }
@@ -971,6 +999,89 @@ impl HeaderProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Review 32: a multiple in a header's brackets with no unit after it (`整合资金(千)`,
+    /// `(thousand)`, `(k)`) was taken for clarifying words and dropped: 50 read as 50 yuan.
+    /// Every such multiple, in every form of bracket, under every amount's header, is
+    /// refused; clarifying words still are not.
+    #[test]
+    fn a_multiple_without_its_unit_in_a_header_is_refused() {
+        let multiples = [
+            "千",
+            "百",
+            "十",
+            "仟",
+            "thousand",
+            "Thousands",
+            "k",
+            "K",
+            "million",
+            "in millions",
+            "ten thousand",
+            "mn",
+            "bn",
+            "hundred",
+        ];
+        for field in ["整合资金", "投资", "other_funds", "每公里造价", "cost"] {
+            for m in multiples {
+                for (open, close) in [("(", ")"), ("（", "）"), ("[", "]")] {
+                    let header = format!("{field}{open}{m}{close}");
+                    let heads = ["id", "township", "village", "class", "width_m", "length_km"];
+                    let row: Vec<&str> = heads.iter().copied().chain([header.as_str()]).collect();
+                    let got = Columns::from_header(row.iter().copied());
+                    let cost_too = field.contains("other") || field.contains("整合");
+                    let row2: Vec<&str> = row
+                        .iter()
+                        .copied()
+                        .chain(cost_too.then_some("cost"))
+                        .collect();
+                    let got = if cost_too {
+                        Columns::from_header(row2.iter().copied())
+                    } else {
+                        got
+                    };
+                    assert!(
+                        got.as_ref().is_err_and(|e| e.contains(&HeaderProblem::UnknownUnit(header.clone()))),
+                        "{header}: {got:?}"
+                    );
+                }
+            }
+        }
+        for row in [
+            [
+                "id",
+                "township",
+                "village",
+                "class",
+                "width_m",
+                "length_km",
+                "cost",
+                "整合资金(含配套)",
+            ],
+            [
+                "id",
+                "township",
+                "village",
+                "class",
+                "width_m",
+                "length_km",
+                "投资(计划)",
+                "x",
+            ],
+            [
+                "id",
+                "township",
+                "village",
+                "class",
+                "width_m",
+                "length_km",
+                "cost (planned)",
+                "x",
+            ],
+        ] {
+            assert!(Columns::from_header(row).is_ok(), "{row:?}");
+        }
+    }
 
     #[test]
     fn english_chinese_and_traditional_headers_in_any_order() {

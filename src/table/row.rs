@@ -140,8 +140,21 @@ pub fn note_row(record: &Record, columns: &Columns) -> Option<Option<Problem>> {
     let (money_unit, length_unit) = match stated {
         Ok(units) => units,
         // Below the header a note sets no unit: what it says is only checked against the
-        // unit in force, glued to other words or not.
-        Err(Unstated::Glued(_, units)) => units,
+        // unit in force, glued to other words or not (`以上金额单位为万元`); a unit not read
+        // there is refused as it is in a note of its own (`以上金额单位为千元`, review 32: it
+        // was passed over).
+        Err(Unstated::Glued(statement, units)) => {
+            match (units, crate::table::units::stated(&statement)) {
+                ((None, None), Err(Unstated::Unread(unit))) => {
+                    return Some(Some(Problem::NoteUnit {
+                        stated: unit,
+                        in_force: None,
+                        of_length: false,
+                    }))
+                }
+                (units, _) => units,
+            }
+        }
         Err(Unstated::Unread(unit)) => {
             return Some(Some(Problem::NoteUnit {
                 stated: unit,
@@ -1026,6 +1039,47 @@ mod tests {
             ends.push(text.len());
         }
         Record::new(2, text, ends, false)
+    }
+
+    /// Review 32: a note below the rows whose unit statement follows other words
+    /// (`注：以上金额单位为千元`) was passed over when it named a unit not read: the numbers
+    /// above it were read in yuan without a word. Refused as the same note without `以上` is;
+    /// one naming the unit in force is still only a note.
+    #[test]
+    fn a_note_glued_to_other_words_that_names_a_unit_not_read_is_refused() {
+        let (columns, _) = open("编号,乡镇,村,类别,宽度,长度,投资\n".as_bytes()).unwrap();
+        let note = |text: &str| {
+            let fields: Vec<String> = std::iter::once(text.to_string())
+                .chain(std::iter::repeat_n(String::new(), 6))
+                .collect();
+            let (mut t, mut ends) = (String::new(), Vec::new());
+            note_row(&record_of(&fields, &mut t, &mut ends), &columns)
+        };
+        for text in [
+            "注：以上金额单位为千元",
+            "以上单位：千元",
+            "以上金额单位为千元",
+            "注：金额单位为千元",
+            "备注：表中金额单位为千元",
+        ] {
+            assert_eq!(
+                note(text),
+                Some(Some(Problem::NoteUnit {
+                    stated: "千元".into(),
+                    in_force: None,
+                    of_length: false,
+                })),
+                "{text}"
+            );
+        }
+        assert_eq!(note("注：以上金额单位为元"), Some(None));
+        assert!(matches!(
+            note("注：以上金额单位为万元"),
+            Some(Some(Problem::NoteUnit {
+                in_force: Some(_),
+                ..
+            }))
+        ));
     }
 
     /// A note split over two cells (`注：,长度单位为米`) was read as a segment and refused

@@ -1316,7 +1316,18 @@ fn english_unit(unit: &str, kind: EnglishKey) -> EnglishUnit {
         "kilometres",
         "kilometers",
     ];
-    if OTHERS.iter().any(|w| word_in(w))
+    // A multiple with no unit after it (`Unit: thousand`, `Amounts in millions`, `Unit:
+    // 10K`): of what is not said, and passed over the numbers were read as yuan (review 32).
+    // (Words only: a number alone, `10000` of `单位：10000元`, is said with what follows it.)
+    let multiple = kind != EnglishKey::Length
+        && (ENGLISH_MULTIPLIERS
+            .iter()
+            .any(|(m, _)| m.contains(|c: char| c.is_ascii_alphabetic()) && word_in(m))
+            || ["thousands", "millions", "billion", "billions", "bn", "mln"]
+                .iter()
+                .any(|w| word_in(w)));
+    if multiple
+        || OTHERS.iter().any(|w| word_in(w))
         || unit.contains(['$', '€', '£', '元', '万', '萬', '亿', '億', '米', '里'])
         || unit.contains("yuan")
         || unit.contains("rmb")
@@ -2156,6 +2167,33 @@ mod tests {
     /// Forms a review found passed over, so that 850 m was read as 850 km and 10 万元 as 10
     /// yuan with status 0: a unit after `=`, `—`, `/`, in quotes or after 均为; a label spaced
     /// out (`长　度`), listed (`长度/宽度`), English (`Length: m`), or 建设规模; `m.`.
+    /// Review 32: an English unit line giving a multiple without its unit (`Unit:
+    /// thousand`) stated nothing, and the numbers were read as yuan. Refused as `Unit:
+    /// thousand yuan` is; a unit line that reads still does.
+    #[test]
+    fn an_english_multiple_without_its_unit_is_refused() {
+        for title in [
+            "Unit: thousand",
+            "Unit: thousands",
+            "Unit: ten thousand",
+            "Unit: million",
+            "Unit: 10K",
+            "Amounts in thousands",
+            "All figures are shown in millions",
+            "(in thousand)",
+            "Unit: k",
+        ] {
+            assert!(
+                matches!(stated(title), Err(Unstated::Unread(_))),
+                "{title}: {:?}",
+                stated(title)
+            );
+        }
+        assert_eq!(stated("Unit: 10,000 yuan").map(|s| s.0), Ok(WAN));
+        assert_eq!(stated("Unit: yuan").map(|s| s.0), Ok(Some(Scale::Base)));
+        assert_eq!(stated("Lengths in km").map(|s| s.1), Ok(Some(Scale::Base)));
+    }
+
     #[test]
     fn unit_forms_a_review_found_passed_over_are_read() {
         let metres = Some(Scale::Pow10(-3));

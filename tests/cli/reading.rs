@@ -539,3 +539,31 @@ fn one_pipe_under_two_names_is_refused_as_one_table_given_twice() {
     ));
     assert!(!other.finish());
 }
+
+/// Review 32: three ways a table said its amounts were thousands, each read as yuan without
+/// a word (the sources 50 and 5 taken as 50 and 5 yuan). Each is refused now, nothing written.
+#[test]
+fn multiples_of_yuan_a_table_states_without_its_unit_are_refused() {
+    let env = Env::new();
+    for (name, table, said) in [
+        (
+            "header.csv",
+            "编号,乡镇,村,类别,宽度,长度,投资,整合资金(千)\nA1,石鼓镇,大骥村,通村,4.5,2,160万,50\n",
+            "header.csv: column \"整合资金(千)\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)\n1 table not read; nothing written\n",
+        ),
+        (
+            "english.csv",
+            "Unit: thousand\nid,township,village,class,width_m,length_km,cost,other_funds\nA1,T,V,village,4.5,2,1600000,5\n",
+            "english.csv: \"Unit: thousand\" above the header names a unit roadsub does not read (thousand; it reads 元、万元（万）、亿元（亿）、公里、米); give --amount-unit or correct the sheet\n1 table not read; nothing written\n",
+        ),
+        (
+            "note.csv",
+            "编号,乡镇,村,类别,宽度,长度,投资,整合资金\nA1,石鼓镇,大骥村,通村,4.5,2,1600000,5\n注：以上金额单位为千元\n",
+            "note.csv:3: row is a note stating a unit roadsub does not read (千元; it reads 元、万元（万）、亿元（亿）、公里、米); correct the sheet\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n",
+        ),
+    ] {
+        env.write(name, table);
+        env.roadsub(&["batch", name, "-o", "out.csv"]).expect(1, "", said);
+        assert!(!env.path("out.csv").exists(), "{name}");
+    }
+}
