@@ -325,10 +325,10 @@ fn units_shown_by_number_formats_are_read_with_the_numbers() {
     env.roadsub(&["batch", &shifted])
         .expect_code(1)
         .stdout("")
-        .stderr_first_line(&format!("{shifted}[Sheet1]: cell G2 shows its number through the format 0!.0000\"万元\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+        .stderr_first_line(&format!("{shifted}[Sheet1]: cell G2 shows its number through the format 0!.0000\"万元\", which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
     env.roadsub(&["batch", &shifted, "--lang", "zh"])
         .expect_code(1)
-        .stderr_first_line(&format!("{shifted}[Sheet1]: 单元格 G2 以数字格式 0!.0000\"万元\" 显示，该格式标出单位，但同时对所显示的数字作了缩放或移位、按条件选用单位或仅用于文本，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）"));
+        .stderr_first_line(&format!("{shifted}[Sheet1]: 单元格 G2 以数字格式 0!.0000\"万元\" 显示，该格式对所显示的数字作了缩放或移位（或按条件选用所标单位、或仅用于文本），无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）"));
 }
 
 /// An .xls whose number formats show units (made by LibreOffice from .xlsx plans whose lengths
@@ -354,7 +354,7 @@ fn an_xls_showing_units_by_number_formats_is_read_as_shown_and_an_ods_refused() 
     env.roadsub(&["batch", &scaled])
         .expect_code(1)
         .stdout("")
-        .stderr_first_line(&format!("{scaled}[道路]: cell F3 shows its number through the format 0.0,\"千米\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+        .stderr_first_line(&format!("{scaled}[道路]: cell F3 shows its number through the format 0.0,\"千米\", which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
     // Excel 5 to 95 (BIFF5; written by hand, its texts in GBK): read alike. Its units were
     // read away (850 km, 10 yuan), silently.
     env.roadsub(&["batch", &data("units-biff5.xls")])
@@ -365,7 +365,7 @@ fn an_xls_showing_units_by_number_formats_is_read_as_shown_and_an_ods_refused() 
     env.roadsub(&["batch", &scaled])
         .expect_code(1)
         .stdout("")
-        .stderr_first_line(&format!("{scaled}[道路]: cell F2 shows its number through the format 0.0,\"千米\", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
+        .stderr_first_line(&format!("{scaled}[道路]: cell F2 shows its number through the format 0.0,\"千米\", which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"));
     let p = data("units-by-format.ods");
     env.roadsub(&["batch", &p])
         .expect_code(1)

@@ -369,11 +369,11 @@ impl WorkbookError {
                 let cell = format!("{}{row}", super::patch::column_name(*col));
                 match lang {
                     Lang::En => format!(
-                        "{}: cell {cell} shows its number through the format {format}, which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))",
+                        "{}: cell {cell} shows its number through the format {format}, which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))",
                         at_sheet(file, sheet)
                     ),
                     Lang::Zh => format!(
-                        "{}: 单元格 {cell} 以数字格式 {format} 显示，该格式标出单位，但同时对所显示的数字作了缩放或移位、按条件选用单位或仅用于文本，无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）",
+                        "{}: 单元格 {cell} 以数字格式 {format} 显示，该格式对所显示的数字作了缩放或移位（或按条件选用所标单位、或仅用于文本），无法判断数值本身的单位，未据此计算（请将单元格设为普通数字格式如 0.00，并在列标题中注明单位，如 投资(万元) 或 长度(米)）",
                         at_sheet(file, sheet)
                     ),
                 }

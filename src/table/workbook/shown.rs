@@ -11,7 +11,10 @@
 //! formats show none. A format that names a unit while it scales or shifts the number shown
 //! (`0!.0000"万元"` shows 123456 as 12.3456万元, `0.0,"千米"`, a percentage, digits shown as
 //! words), chooses units by a condition, or is a text's format alone over a number leaves the
-//! value's own unit unknown: such a cell refuses the sheet ([`Shown::Scaled`]).
+//! value's own unit unknown: such a cell refuses the sheet ([`Shown::Scaled`]); so does one
+//! that divides the number or moves its point with no unit named (`0!.0000`, `0.00,`): the
+//! number seen is not the value (review 32: 50000 shown as 5.0000 under 整合资金(万元) was
+//! read as 50000万元).
 
 /// What a number format shows of a unit beside a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,6 +278,11 @@ fn section(section: &str) -> Option<Shown> {
     // 0.850公里, `"1"0"米"` as 1850米).
     let mut between = false;
     let mut literal_digit = false;
+    // The number shown divided (`0.00,` shows 50000 as 50.00) or its point moved (`0!.0000`
+    // shows 50000 as 5.0000, the office's way to show yuan as 万元): what is seen is not
+    // the value, unit or no unit. (A percentage or an exponent shows the value in another
+    // form, and a column of the user's is often one: only with a unit are they unclear.)
+    let mut shifted = false;
     let mut i = 0;
     while i < pieces.len() {
         let piece = &pieces[i];
@@ -299,6 +307,7 @@ fn section(section: &str) -> Option<Shown> {
             Piece::Code('0' | '#' | '?') => {
                 if literal_digit_after {
                     scaled = true;
+                    shifted = true;
                 }
                 // Punctuation between digits is shown as it is (`"K"0"+"000`, a chainage);
                 // a word there (`0"米"0` shows 85米0) leaves the number's unit unclear.
@@ -318,6 +327,7 @@ fn section(section: &str) -> Option<Shown> {
                 let next_placeholder = matches!(pieces.get(i), Some(Piece::Code('0' | '#' | '?')));
                 if placeholder && !next_placeholder {
                     scaled = true;
+                    shifted = true;
                 }
             }
             Piece::Code('%') => scaled = true,
@@ -344,7 +354,7 @@ fn section(section: &str) -> Option<Shown> {
         after
     } else if names_a_unit(&before) || names_foreign_money(&before) {
         before
-    } else if between {
+    } else if between || shifted || literal_digit {
         return Some(Shown::Scaled);
     } else {
         return None;
@@ -689,6 +699,26 @@ mod tests {
         let both = shown_units(r#"0"米";;;"长"@"#).unwrap();
         assert_eq!(both.around_text(), Some(("长", "")));
         assert_eq!(both.beside(1.0), word("米").as_ref());
+    }
+
+    /// Review 32: with no unit named, a number divided or its point moved is still not the
+    /// value seen (`0!.0000` shows 50000 as 5.0000); a percentage or an exponent shows the
+    /// value in another form and stays none (a user's column of rates).
+    #[test]
+    fn a_number_shown_shifted_or_divided_with_no_unit_is_unclear() {
+        for code in [
+            "0!.0000",
+            "0\\.0000",
+            "#,##0.00,",
+            "0.0,,",
+            r#"0"."0000"#,
+            r#""0."000"#,
+        ] {
+            assert_eq!(unit(code), Some(Shown::Scaled), "{code}");
+        }
+        for code in ["0%", "0.00%", "0.00E+00", "#,##0", "0.00", "0.0000"] {
+            assert_eq!(unit(code), None, "{code}");
+        }
     }
 
     #[test]

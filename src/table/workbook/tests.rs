@@ -1810,7 +1810,7 @@ fn a_unit_shown_beside_a_scaled_number_refuses_the_sheet() {
     let path = dir.path().join("plan.xlsx");
     units_by_format(&path, r#"0"米""#, r#"0!.0000"万元""#);
     let said = |e: WorkbookError| e.render("plan.xlsx", crate::i18n::Lang::En);
-    let expected = r#"plan.xlsx[道路]: cell G2 shows its number through the format 0!.0000"万元", which names a unit but also scales or shifts the number shown, chooses units by a condition or is meant for text, so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"#;
+    let expected = r#"plan.xlsx[道路]: cell G2 shows its number through the format 0!.0000"万元", which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))"#;
     let whole = super::open(&path, None).err().map(said);
     assert_eq!(whole.as_deref(), Some(expected));
     assert_eq!(streamed_error(&path).map(said).as_deref(), Some(expected));
@@ -1820,6 +1820,29 @@ fn a_unit_shown_beside_a_scaled_number_refuses_the_sheet() {
         Err(e) => Some(e),
     };
     assert_eq!(by_calamine.map(said).as_deref(), Some(expected));
+}
+
+/// Review 32: a format that moves the point or divides the number with no unit named
+/// (`0!.0000`, the office's way to show yuan as 万元; `0.00,`) showed 10 as 0.0010 under a
+/// header in 万元, and the value 10 was read as 10万元 without a word. The sheet is refused,
+/// by every reader; a percentage with no unit (a user's column of rates) is read as before.
+#[test]
+fn a_number_shown_shifted_with_no_unit_refuses_the_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.xlsx");
+    let said = |e: WorkbookError| e.render("plan.xlsx", crate::i18n::Lang::En);
+    for format in ["0!.0000", "0.00,", r#"0"."0000"#] {
+        units_by_format(&path, r#"0"米""#, format);
+        let expected = format!("plan.xlsx[道路]: cell G2 shows its number through the format {format}, which scales or shifts the number shown (or names a unit it chooses by a condition, or is meant for text), so what the value itself is in cannot be told; nothing was computed from it (give the cell a plain number format, 0.00, and state the unit in the column's header, such as 投资(万元) or 长度(米))");
+        let whole = super::open(&path, None).err().map(said);
+        assert_eq!(whole.as_deref(), Some(expected.as_str()), "{format}");
+        assert_eq!(
+            streamed_error(&path).map(said).as_deref(),
+            Some(expected.as_str())
+        );
+    }
+    units_by_format(&path, r#"0"米""#, "0%");
+    assert!(super::open(&path, None).is_ok());
 }
 
 /// A number typed into a cell whose format shows a unit would be saved as a number the
