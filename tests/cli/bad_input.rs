@@ -1480,3 +1480,31 @@ fn a_totals_row_filled_in_like_a_segment_is_refused_not_counted() {
         .expect_code(1)
         .stderr_has(":3: row says \"石鼓镇小计\" where its id goes");
 }
+
+/// Review 32: a quote opened in a row's note and closed at the end of the next line took
+/// that line, a whole segment (A3), into the note without a word: 3 segments for 4. The
+/// row is refused as one whose quote closes on a later line; a note written over two lines
+/// with a comma in it is still a note.
+#[test]
+fn a_note_whose_quote_takes_in_the_next_row_is_refused() {
+    let env = Env::new();
+    let table = env.write(
+        "q.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,备注\n\
+         A1,石鼓镇,大骥村,通村,4.5,2,160万,ok\n\
+         A2,石鼓镇,大骥村,通村,4.5,2,160万,\"12寸管\n\
+         A3,石鼓镇,大骥村,通村,4.5,2,160万,3寸\"\n\
+         A4,石鼓镇,大骥村,通村,4.5,2,160万,ok\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "out.csv"]).expect(
+        1,
+        "",
+        &format!("{table}:3: row has a quote (\") that is not closed where its cell ends: a quote on line 4 closes it, and the rows written between are in this one\n1 bad row; nothing written (fix it, or use --keep-going to write the 2 good rows)\n"),
+    );
+    let note = env.write(
+        "n.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,备注\nA1,石鼓镇,大骥村,通村,4.5,2,160万,\"第一行\n第二行，含一个,逗号\"\n",
+    );
+    env.roadsub(&["batch", &note, "-o", "n-out.csv"])
+        .expect_code(0);
+}

@@ -154,9 +154,11 @@ pub fn rows_inside<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8
     })
 }
 
-/// The most fields a whole line inside one of `fields` has, split at `delimiter`: a line
-/// between two of a cell's line breaks (the cell's first and last lines are parts of lines
-/// of the file); 0 when no cell holds two line breaks.
+/// The most fields a line inside one of `fields` has, split at `delimiter`: a line between
+/// two of a cell's line breaks, or its last line, after its last break (a line of the file
+/// that the cell ends in: what it holds alone is a whole row when it has as many fields as
+/// the header, review 32's `"12寸管⏎A3,…,3寸"` taking in the row A3). The cell's first line is
+/// the end of the record's own line, never counted; 0 when no cell holds a line break.
 pub fn widest_inner_line<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimiter: u8) -> usize {
     let mut widest = 0;
     for field in fields {
@@ -169,6 +171,8 @@ pub fn widest_inner_line<'a>(fields: impl IntoIterator<Item = &'a [u8]>, delimit
             widest = widest.max(memchr::memchr_iter(delimiter, line).count() + 1);
             from = to;
         }
+        let last = &field[from + 1..];
+        widest = widest.max(memchr::memchr_iter(delimiter, last).count() + 1);
     }
     widest
 }
@@ -181,4 +185,22 @@ pub enum Next<'a> {
     Skipped(u64, RecordProblem),
     /// No more records.
     End,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widest_inner_line;
+
+    /// A cell's lines are counted for the fields they hold, its last line too (review 32: a
+    /// row taken into a note whose quote closed at that row's end was not seen); its first
+    /// line, the end of the record's own, never.
+    #[test]
+    fn a_cells_last_line_is_counted_its_first_never() {
+        let w = |cells: &[&str]| widest_inner_line(cells.iter().map(|c| c.as_bytes()), b',');
+        assert_eq!(w(&["12寸管\nA3,石鼓镇,大骥村,通村,4.5,2,160万,3寸"]), 8);
+        assert_eq!(w(&["a,b,c,d\nend"]), 1);
+        assert_eq!(w(&["x\na,b\nc"]), 2);
+        assert_eq!(w(&["no break, here"]), 0);
+        assert_eq!(w(&["第一行\n第二行，含一个,逗号"]), 2);
+    }
 }
