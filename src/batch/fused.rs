@@ -144,6 +144,11 @@ impl<'a> Fused<'a> {
         if !columns.approved(rules).is_empty() || !columns.approved_twice(rules).is_empty() {
             return None;
         }
+        // A column with no header may hold the rest of a number split at its comma
+        // (`table::row::parse` looks): left to the general path.
+        if columns.names.iter().any(String::is_empty) {
+            return None;
+        }
         // Every money and length column in its base unit: the plain readers read only those.
         let base = [
             Field::Cost,

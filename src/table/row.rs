@@ -614,6 +614,48 @@ fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a 
     (!v.is_empty()).then_some(v)
 }
 
+/// A number of a column read written with a thousands comma and no quotes in a CSV file
+/// (`50,000`), split at the comma: its first part (one to three digits) in its column, the
+/// rest (three digits, and any decimals) in the next column, whose header is blank (a
+/// spreadsheet exports its empty header cells), where it went unread: the number as
+/// written, and its field. Read, the amount was a thousandth of it (review 32).
+fn split_number(record: &Record, columns: &Columns) -> Option<(Field, String)> {
+    const NUMBERS: [Field; 11] = [
+        Field::Width,
+        Field::Length,
+        Field::Completed,
+        Field::Cost,
+        Field::CostPerKm,
+        Field::OtherFunds,
+        Field::YishiYiyi,
+        Field::SelfRaised,
+        Field::VillageFund,
+        Field::Disbursed,
+        Field::Households,
+    ];
+    if !columns.names.iter().any(String::is_empty) {
+        return None;
+    }
+    let lead = |v: &str| {
+        let d = v.strip_prefix(['-', '+']).unwrap_or(v);
+        (1..=3).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    let group = |v: &str| {
+        let (whole, decimals) = v.split_once('.').unwrap_or((v, "0"));
+        whole.len() == 3
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && decimals.bytes().all(|b| b.is_ascii_digit())
+    };
+    NUMBERS.into_iter().find_map(|f| {
+        let i = columns.index(f)?;
+        if columns.names.get(i + 1).is_none_or(|n| !n.is_empty()) {
+            return None;
+        }
+        let (a, b) = (record.get(i)?.trim(), record.get(i + 1)?.trim());
+        (lead(a) && group(b)).then(|| (f, format!("{a},{b}")))
+    })
+}
+
 /// Reads the record into a segment, collecting every problem of the row.
 pub fn parse<'a>(
     record: &Record<'a>,
@@ -685,6 +727,14 @@ fn parse_to<'a>(
             },
         ));
         return None;
+    }
+    if let Some((f, written)) = split_number(record, columns) {
+        errors.push(RowError {
+            line,
+            column: Some(columns.name(f).to_string()),
+            value: written.split(',').next().map(str::to_string),
+            problem: Problem::SplitNumber(written),
+        });
     }
     let scale = |f: Field| columns.scale(f);
     // Each value once, trimmed; None when the column is absent or the value blank.

@@ -1508,3 +1508,34 @@ fn a_note_whose_quote_takes_in_the_next_row_is_refused() {
     env.roadsub(&["batch", &note, "-o", "n-out.csv"])
         .expect_code(0);
 }
+
+/// Review 32: `50,000` written without quotes under 整合资金, the header with blank cells
+/// after it (as spreadsheets export one), was read as 50 yuan, its `000` in the column with
+/// no header, unread: the shortfall 99,950.00 for 50,000.00. The row is refused, in either
+/// language; a blank column left blank is fine.
+#[test]
+fn a_number_split_at_its_comma_into_a_column_with_no_header_is_refused() {
+    let env = Env::new();
+    let table = env.write(
+        "s.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,整合资金,,\n\
+         A1,石鼓镇,大骥村,通村,4.5,2,1600000,50,000,\n\
+         A2,石鼓镇,大骥村,通村,4.5,2,1600000,50,,\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "out.csv"]).expect(
+        1,
+        "",
+        &format!("{table}:2: 整合资金 \"50\" is followed by \"000\" in a column with no header: 50,000 written without quotes is split at its comma, and only its first part read (write the number without the comma or in quotes; a column of its own needs a header)\n1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"),
+    );
+    env.roadsub(&["batch", &table, "--lang", "zh", "-o", "out.csv"]).expect(
+        1,
+        "",
+        &format!("{table}:2: 整合资金“50”后面无表头的一列是“000”：50,000 未加引号会在逗号处被拆开，只读到前一部分（请去掉数字中的逗号或加引号；若那是单独一列，请给它表头）\n1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 1 行）\n"),
+    );
+    let fine = env.write(
+        "f.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,整合资金,,\nA1,石鼓镇,大骥村,通村,4.5,2,1600000,\"50,000\",,\n",
+    );
+    env.roadsub(&["batch", &fine, "-o", "f-out.csv"])
+        .expect_code(0);
+}

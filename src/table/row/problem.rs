@@ -24,6 +24,10 @@ pub enum Problem {
     CompletedBeyondLength(Decimal),
     /// The id was seen on an earlier row.
     DuplicateId,
+    /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
+    /// its first part read in the column, the rest (`000`) in the next, which has no header.
+    /// The number as written.
+    SplitNumber(String),
     /// The id says 合计 or 小计 (the word, as written), as a totals row's does, but the row
     /// gives a class and a width as a segment does: counted as one, its rows would be
     /// counted twice.
@@ -546,6 +550,16 @@ impl Problem {
                 ),
                 Lang::Zh => format!(
                     "是说明行，提到“{word}”，但未写明表中数字的单位（现按元读取）；请给出 --amount-unit 或在表头上方写明单位（如“单位：万元”）"
+                ),
+            },
+            Problem::SplitNumber(written) => match lang {
+                Lang::En => format!(
+                    "is followed by \"{}\" in a column with no header: {written} written without quotes is split at its comma, and only its first part read (write the number without the comma or in quotes; a column of its own needs a header)",
+                    written.rsplit(',').next().unwrap_or("")
+                ),
+                Lang::Zh => format!(
+                    "后面无表头的一列是“{}”：{written} 未加引号会在逗号处被拆开，只读到前一部分（请去掉数字中的逗号或加引号；若那是单独一列，请给它表头）",
+                    written.rsplit(',').next().unwrap_or("")
                 ),
             },
             Problem::FilledTotals(word) => match lang {
