@@ -144,9 +144,9 @@ impl<'a> Fused<'a> {
         if !columns.approved(rules).is_empty() || !columns.approved_twice(rules).is_empty() {
             return None;
         }
-        // A column with no header may hold the rest of a number split at its comma
-        // (`table::row::parse` looks): left to the general path.
-        if columns.names.iter().any(String::is_empty) {
+        // A column with no header after a column of numbers may hold the rest of a number
+        // split at its comma (`table::row::parse` looks): left to the general path.
+        if crate::table::row::may_split_numbers(columns) {
             return None;
         }
         // Every money and length column in its base unit: the plain readers read only those.

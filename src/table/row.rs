@@ -620,6 +620,35 @@ fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a 
 /// spreadsheet exports its empty header cells), where it went unread: the number as
 /// written, and its field. Read, the amount was a thousandth of it (review 32).
 fn split_number(record: &Record, columns: &Columns) -> Option<(Field, String)> {
+    if !may_split_numbers(columns) {
+        return None;
+    }
+    let lead = |v: &str| {
+        let d = v.strip_prefix(['-', '+']).unwrap_or(v);
+        (1..=3).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
+    };
+    let group = |v: &str| {
+        let (whole, decimals) = v.split_once('.').unwrap_or((v, "0"));
+        whole.len() == 3
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && decimals.bytes().all(|b| b.is_ascii_digit())
+    };
+    split_columns(columns).find_map(|(f, i)| {
+        let (a, b) = (record.get(i)?.trim(), record.get(i + 1)?.trim());
+        (lead(a) && group(b)).then(|| (f, format!("{a},{b}")))
+    })
+}
+
+/// Whether a column of numbers the rows are read for is followed by a column with no
+/// header, where the rest of a number split at its comma would go ([`split_number`]): then
+/// every row is looked at for one (the batch's fused path leaves such a table alone).
+pub fn may_split_numbers(columns: &Columns) -> bool {
+    split_columns(columns).next().is_some()
+}
+
+/// The columns of numbers the rows are read for whose next column has no header: each
+/// field and its column.
+fn split_columns(columns: &Columns) -> impl Iterator<Item = (Field, usize)> + '_ {
     const NUMBERS: [Field; 11] = [
         Field::Width,
         Field::Length,
@@ -633,26 +662,13 @@ fn split_number(record: &Record, columns: &Columns) -> Option<(Field, String)> {
         Field::Disbursed,
         Field::Households,
     ];
-    if !columns.names.iter().any(String::is_empty) {
-        return None;
-    }
-    let lead = |v: &str| {
-        let d = v.strip_prefix(['-', '+']).unwrap_or(v);
-        (1..=3).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())
-    };
-    let group = |v: &str| {
-        let (whole, decimals) = v.split_once('.').unwrap_or((v, "0"));
-        whole.len() == 3
-            && whole.bytes().all(|b| b.is_ascii_digit())
-            && decimals.bytes().all(|b| b.is_ascii_digit())
-    };
-    NUMBERS.into_iter().find_map(|f| {
+    NUMBERS.into_iter().filter_map(|f| {
         let i = columns.index(f)?;
-        if columns.names.get(i + 1).is_none_or(|n| !n.is_empty()) {
-            return None;
-        }
-        let (a, b) = (record.get(i)?.trim(), record.get(i + 1)?.trim());
-        (lead(a) && group(b)).then(|| (f, format!("{a},{b}")))
+        columns
+            .names
+            .get(i + 1)
+            .is_some_and(String::is_empty)
+            .then_some((f, i))
     })
 }
 
