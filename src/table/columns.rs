@@ -973,11 +973,20 @@ impl HeaderProblem {
                     split_unit(h).0
                 )
             }
-            (HeaderProblem::UnknownUnit(h), Lang::En) => {
-                format!("column \"{h}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)")
-            }
-            (HeaderProblem::UnknownUnit(h), Lang::Zh) => {
-                format!("“{h}”列的单位无法识别（可用：元、万元、亿元、km、公里、m、米）")
+            // The units its field takes, not every unit (review 32: `宽度(公里)` was told to
+            // use 公里).
+            (HeaderProblem::UnknownUnit(h), lang) => {
+                let field = Field::of_header(h);
+                let (en, zh) = match field {
+                    Some(f) if f.is_money() => ("元, 万元 or 亿元", "元、万元、亿元"),
+                    Some(Field::Length | Field::Completed) => ("km, 公里, m or 米", "km、公里、m、米"),
+                    Some(Field::Width) => ("m or 米: a width is in metres", "m、米（宽度以米计）"),
+                    _ => ("元, 万元, 亿元, km, 公里, m or 米", "元、万元、亿元、km、公里、m、米"),
+                };
+                match lang {
+                    Lang::En => format!("column \"{h}\" has a unit roadsub does not know (use {en})"),
+                    Lang::Zh => format!("“{h}”列的单位无法识别（可用：{zh}）"),
+                }
             }
             (HeaderProblem::ComputedName(h), Lang::En) => format!(
                 "column \"{h}\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it"

@@ -1269,7 +1269,7 @@ fn unit_forms_read_in_the_wrong_unit_without_a_word_are_read_or_refused() {
                 "编号,乡镇,村,类别,宽度,{header},投资(万元)\nA1,天马乡,画青村,通村,4.5,850,80\n"
             ),
         );
-        env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: column \"{header}\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)\n1 table not read; nothing written\n"));
+        env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: column \"{header}\" has a unit roadsub does not know (use km, 公里, m or 米)\n1 table not read; nothing written\n"));
     }
     let f = env.write("h.csv", funds.replace("整合资金", "整合资金（万元，含税）"));
     env.roadsub(&["batch", &f])

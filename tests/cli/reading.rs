@@ -549,7 +549,7 @@ fn multiples_of_yuan_a_table_states_without_its_unit_are_refused() {
         (
             "header.csv",
             "编号,乡镇,村,类别,宽度,长度,投资,整合资金(千)\nA1,石鼓镇,大骥村,通村,4.5,2,160万,50\n",
-            "header.csv: column \"整合资金(千)\" has a unit roadsub does not know (use 元, 万元, 亿元, km, 公里, m or 米)\n1 table not read; nothing written\n",
+            "header.csv: column \"整合资金(千)\" has a unit roadsub does not know (use 元, 万元 or 亿元)\n1 table not read; nothing written\n",
         ),
         (
             "english.csv",
@@ -565,5 +565,38 @@ fn multiples_of_yuan_a_table_states_without_its_unit_are_refused() {
         env.write(name, table);
         env.roadsub(&["batch", name, "-o", "out.csv"]).expect(1, "", said);
         assert!(!env.path("out.csv").exists(), "{name}");
+    }
+}
+
+/// Review 32: a unit a column cannot take was refused with every unit roadsub reads, the
+/// refused one among them (`宽度(公里)`: "use … 公里 …"). The units its field takes are said.
+#[test]
+fn a_unit_a_column_cannot_take_is_refused_naming_those_it_can() {
+    let env = Env::new();
+    for (header, en, zh) in [
+        (
+            "宽度(公里)",
+            "m or 米: a width is in metres",
+            "m、米（宽度以米计）",
+        ),
+        ("长度(万元)", "km, 公里, m or 米", "km、公里、m、米"),
+        ("投资(美元)", "元, 万元 or 亿元", "元、万元、亿元"),
+    ] {
+        let table = "编号,乡镇,村,类别,宽度,长度,投资\nA1,石鼓镇,大骥村,通村,4.5,2,160万\n";
+        let field = header.split('(').next().unwrap();
+        let f = env.write(
+            "u.csv",
+            table
+                .replacen(&format!(",{field},"), &format!(",{header},"), 1)
+                .replacen(&format!(",{field}\n"), &format!(",{header}\n"), 1),
+        );
+        env.roadsub(&["batch", &f]).expect(1, "", &format!("{f}: column \"{header}\" has a unit roadsub does not know (use {en})\n1 table not read; nothing written\n"));
+        env.roadsub(&["batch", &f, "--lang", "zh"]).expect(
+            1,
+            "",
+            &format!(
+                "{f}: “{header}”列的单位无法识别（可用：{zh}）\n1 个表无法读取；未写出任何结果\n"
+            ),
+        );
     }
 }
