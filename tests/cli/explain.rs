@@ -526,7 +526,7 @@ fn a_table_whose_note_gives_another_unit_is_refused_as_batch_refuses_it() {
     let doubt = "a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)";
     for (table, said) in [
         (&lengths, format!("{lengths}:4: row is a note stating 米, but the table's lengths are read in 公里; state the unit above the header (长度单位：米) or in the length's header (长度(米))")),
-        (&amounts, format!("{amounts}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit")),
+        (&amounts, format!("{amounts}:3: row is a note stating 万元, but the table's numbers are read in 元; correct the note, or state 万元 above the header or with --amount-unit")),
         (&units, format!("{units}:2: row holds units under the header (万元), which are not read as the columns' units; write each column's unit in its header's brackets (长度(米), 投资(万元)) and delete the row")),
     ] {
         env.roadsub(&["explain", table, "--row", "1", "--lang", "en"]).expect(

@@ -863,7 +863,7 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
     env.roadsub(&["batch", &below]).expect(
         1,
         "",
-        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; state the unit above the header or give --amount-unit\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"),
+        &format!("{below}:3: row is a note stating 万元, but the table's numbers are read in 元; correct the note, or state 万元 above the header or with --amount-unit\n1 bad row; nothing written: a note or a row of units among the rows gives another unit, so the other rows may be in the wrong unit too (state the unit above the header or in the column's header)\n"),
     );
     // --keep-going wrote the other rows, read in the unit the note says is not theirs; no
     // command writes them now.
@@ -892,7 +892,7 @@ fn a_note_below_the_data_that_states_another_unit_is_refused() {
         .stderr_has("1 bad row; any rows printed above may be in the wrong unit: a note or a row of units among the rows gives another unit\n");
     env.roadsub(&["batch", &below, "--lang", "zh"])
         .expect_code(1)
-        .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请在表头上方写明单位或给出 --amount-unit\n"));
+        .stderr_has(&format!("{below}:3: 该行是说明行，写明单位为万元，而表中数字按元读取；请改正该说明，或在表头上方或用 --amount-unit 写明万元\n"));
     // Told the unit, the note agrees: it is left out, the segment read in 万元.
     let out = env
         .roadsub(&["batch", &below, "--amount-unit", "万元"])

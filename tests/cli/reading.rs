@@ -600,3 +600,20 @@ fn a_unit_a_column_cannot_take_is_refused_naming_those_it_can() {
         );
     }
 }
+
+/// Review 32: a note below the rows stating 元 under `--amount-unit 万元` was told to "give
+/// --amount-unit", which had been given. The note and the unit in force are told to agree.
+#[test]
+fn a_note_against_the_amount_unit_given_is_told_to_agree_with_it() {
+    let env = Env::new();
+    let f = env.write(
+        "am.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA1,石鼓镇,大骥村,通村,4.5,2,160\n备注：金额单位为元\n",
+    );
+    env.roadsub(&["batch", &f, "--amount-unit", "万元"])
+        .expect_code(1)
+        .stderr_has(&format!("{f}:3: row is a note stating 元, but the table's numbers are read in 万元; correct the note, or state 元 above the header or with --amount-unit\n"));
+    env.roadsub(&["batch", &f, "--amount-unit", "万元", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{f}:3: 该行是说明行，写明单位为元，而表中数字按万元读取；请改正该说明，或在表头上方或用 --amount-unit 写明元\n"));
+}

@@ -530,10 +530,10 @@ impl Problem {
                 stated, in_force, ..
             } => match (in_force, lang) {
                 (Some(u), Lang::En) => format!(
-                    "is a note stating {stated}, but the table's numbers are read in {u}; state the unit above the header or give --amount-unit"
+                    "is a note stating {stated}, but the table's numbers are read in {u}; correct the note, or state {stated} above the header or with --amount-unit"
                 ),
                 (Some(u), Lang::Zh) => format!(
-                    "是说明行，写明单位为{stated}，而表中数字按{u}读取；请在表头上方写明单位或给出 --amount-unit"
+                    "是说明行，写明单位为{stated}，而表中数字按{u}读取；请改正该说明，或在表头上方或用 --amount-unit 写明{stated}"
                 ),
                 (None, Lang::En) => format!(
                     "is a note stating a unit roadsub does not read ({stated}; it reads {}); correct the sheet",
