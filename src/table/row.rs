@@ -649,20 +649,14 @@ pub fn may_split_numbers(columns: &Columns) -> bool {
 /// The columns of numbers the rows are read for whose next column has no header: each
 /// field and its column.
 fn split_columns(columns: &Columns) -> impl Iterator<Item = (Field, usize)> + '_ {
-    const NUMBERS: [Field; 11] = [
-        Field::Width,
-        Field::Length,
-        Field::Completed,
-        Field::Cost,
-        Field::CostPerKm,
-        Field::OtherFunds,
-        Field::YishiYiyi,
-        Field::SelfRaised,
-        Field::VillageFund,
-        Field::Disbursed,
-        Field::Households,
-    ];
-    NUMBERS.into_iter().filter_map(|f| {
+    let number = |f: &Field| {
+        f.is_money()
+            || matches!(
+                f,
+                Field::Width | Field::Length | Field::Completed | Field::Households
+            )
+    };
+    Field::ALL.into_iter().filter(number).filter_map(|f| {
         let i = columns.index(f)?;
         columns
             .names
