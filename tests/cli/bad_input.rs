@@ -1539,3 +1539,23 @@ fn a_number_split_at_its_comma_into_a_column_with_no_header_is_refused() {
     env.roadsub(&["batch", &fine, "-o", "f-out.csv"])
         .expect_code(0);
 }
+
+/// Review 32: a value holding a character that shows nothing (a zero-width space pasted
+/// from a web page) was quoted as if plain: `"1600000" is not an amount`. It is shown.
+#[test]
+fn a_character_that_shows_nothing_is_shown_in_a_message() {
+    let env = Env::new();
+    let f = env.write(
+        "z.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA1,石鼓镇,大骥村,通村,4.5,2,1\u{200b}600000\nA2,石鼓镇,大骥\u{feff}村,通村,4.5,2,x\n",
+    );
+    env.roadsub(&["batch", &f])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{f}:2: 投资 \"1\\u{{200b}}600000\" is not an amount of money"
+        ))
+        .stderr_has(&format!("{f}:3: 投资 \"x\" is not an amount of money"));
+    env.roadsub(&["batch", &f, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!("{f}:2: 投资“1\\u{{200b}}600000”不是金额"));
+}

@@ -720,13 +720,22 @@ impl RowError {
 }
 
 /// `value` with its control characters escaped (a line break as `\n`): a name or value
-/// shown in a message stays on its line.
+/// shown in a message stays on its line. Characters that show nothing are escaped too (a
+/// zero-width space as `\u{200b}`, a byte-order mark inside a cell as `\u{feff}`): review
+/// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd.
 pub fn escaped(value: &str) -> String {
+    let invisible = |c: char| {
+        matches!(c,
+            '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
+    };
     value
         .chars()
         .flat_map(|c| {
             if c.is_control() {
                 c.escape_debug().collect::<Vec<_>>()
+            } else if invisible(c) {
+                c.escape_unicode().collect::<Vec<_>>()
             } else {
                 vec![c]
             }
