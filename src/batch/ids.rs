@@ -6,12 +6,56 @@
 //! never holds two copies of the whole set at once. Two different ids share a fingerprint with
 //! probability about n²/2⁶⁵ — for a million ids, about 1 in 37 million runs; such a pair would
 //! be reported as a duplicate.
+//!
+//! Most tables number their segments in order (`S00000001`, `S00000002`, …; 1, 2, … 10):
+//! while each id comes after the one before it (shorter first, then byte by byte), no id can
+//! be one seen before, and the set only keeps their fingerprints in a list, written in order,
+//! with no table to probe. The first id out of that order puts the list into the table (a
+//! piece at a time, each piece freed as it goes in), and the set works as a table from then
+//! on. A table probed at random misses the cache on nearly every id of a big run: most of the
+//! reading thread's time on a million ids, saved on a table in order.
 
 const SHARD_BITS: u32 = 6;
 
 /// A set of ids, by fingerprint.
 pub struct IdSet {
     shards: Vec<Shard>,
+    /// The ids the table is sized for when it is made.
+    capacity: usize,
+    /// While every id has come after the one before: the last one, and every fingerprint so
+    /// far in pieces of [`KEPT_PIECE`]. `None` once the table holds them.
+    ascending: Option<Ascending>,
+}
+
+/// Ids in order so far: see the module's note.
+struct Ascending {
+    last: Vec<u8>,
+    /// Whether an id given to [`IdSet::key_in_order`] broke the order; its key and those
+    /// after it go into the table.
+    broken: bool,
+    /// Every fingerprint so far, by the shard it goes to, in pieces of at most
+    /// [`KEPT_PIECE`] (so a long list never grows by moving it whole).
+    kept: Vec<Vec<Vec<u64>>>,
+}
+
+/// Fingerprints in a piece of the list kept while ids come in order (512 KiB).
+const KEPT_PIECE: usize = 1 << 16;
+
+/// The slots of each shard of a table sized for `ids` ids.
+fn shard_slots(ids: usize) -> usize {
+    let per_shard = ids >> SHARD_BITS;
+    // Load stays under 3/4, with room for the shards that get more than their share (four
+    // standard deviations). Any size will do (see `home`): a power of two would take up to
+    // twice the memory the ids need.
+    let room = per_shard + 4 * per_shard.isqrt() + 64;
+    (room * 4 / 3).max(64)
+}
+
+/// Whether `id` comes after `last`: longer, or as long and greater byte by byte (so `10`
+/// comes after `9`, and any order of ids of one length is their bytes' order). A strict
+/// order: an id after the last of ids each after the one before is none of them.
+fn comes_after(id: &[u8], last: &[u8]) -> bool {
+    id.len().cmp(&last.len()).then_with(|| id.cmp(last)).is_gt()
 }
 
 /// A 64-bit fingerprint of `bytes`: eight bytes at a time through a multiply-rotate, then the
@@ -52,39 +96,112 @@ impl IdSet {
     /// A set with room for about `ids` ids before it grows (growing moves every id once more,
     /// and touches fresh memory).
     pub fn with_capacity(ids: usize) -> IdSet {
-        let per_shard = ids >> SHARD_BITS;
-        // Load stays under 3/4, with room for the shards that get more than their share
-        // (four standard deviations). Any size will do (see `home`): a power of two would
-        // take up to twice the memory the ids need.
-        let room = per_shard + 4 * per_shard.isqrt() + 64;
-        let slots = (room * 4 / 3).max(64);
+        let slots = shard_slots(ids);
         let shards = (0..1 << SHARD_BITS)
             .map(|_| Shard {
                 slots: written_zeros(slots, slots << SHARD_BITS),
                 len: 0,
             })
             .collect();
-        IdSet { shards }
+        IdSet {
+            shards,
+            capacity: ids,
+            ascending: None,
+        }
+    }
+
+    /// A set with room for about `ids` ids in its table, which it makes only when an id comes
+    /// out of order (see the module's note). Its ids' keys are [`IdSet::key_in_order`]'s.
+    pub fn in_order(ids: usize) -> IdSet {
+        IdSet {
+            shards: Vec::new(),
+            capacity: ids,
+            ascending: Some(Ascending {
+                last: Vec::new(),
+                broken: false,
+                kept: (0..1 << SHARD_BITS).map(|_| Vec::new()).collect(),
+            }),
+        }
+    }
+
+    /// [`IdSet::key`] of `id`, the next id to go in: a set made [`IdSet::in_order`] sees
+    /// here whether it still comes in order. Every key the set is given must be made so,
+    /// in the order the ids come.
+    pub fn key_in_order(&mut self, id: &str) -> u64 {
+        if let Some(a) = &mut self.ascending {
+            if !a.broken && comes_after(id.as_bytes(), &a.last) {
+                a.last.clear();
+                a.last.extend_from_slice(id.as_bytes());
+            } else {
+                a.broken = true;
+            }
+        }
+        Self::key(id)
     }
 
     /// Adds `id`; false when it was already there.
+    #[cfg(test)]
     pub fn insert(&mut self, id: &str) -> bool {
-        let fp = Self::key(id);
-        let shard = &mut self.shards[shard_of(fp)];
-        if (shard.len + 1) * 4 > shard.slots.len() * 3 {
-            shard.grow();
-        }
-        let inserted = place(&mut shard.slots, fp);
-        shard.len += usize::from(inserted);
+        let fp = self.key_in_order(id);
+        let mut inserted = true;
+        self.insert_keys(&[(fp, 0)], |_| inserted = false);
         inserted
     }
 
-    /// Adds many ids at once, given as [`IdSet::key`]s with a tag each; calls `seen` with the
-    /// tag of every one already there (or earlier in `keys`), in order.
+    /// Adds many ids at once, given as keys ([`IdSet::key`], or [`IdSet::key_in_order`] for
+    /// a set made [`IdSet::in_order`]) with a tag each; calls `seen` with the tag of every
+    /// one already there (or earlier in `keys`), in order.
     ///
     /// Faster than one by one for a big set: every slot the batch needs is loaded first, in
     /// independent reads the processor overlaps, so the inserts find them in cache.
-    pub fn insert_keys(&mut self, keys: &[(u64, u64)], mut seen: impl FnMut(u64)) {
+    pub fn insert_keys(&mut self, keys: &[(u64, u64)], seen: impl FnMut(u64)) {
+        if let Some(a) = &mut self.ascending {
+            if !a.broken {
+                // Each after the one before: none seen before.
+                for &(fp, _) in keys {
+                    let pieces = &mut a.kept[shard_of(fp)];
+                    match pieces.last_mut() {
+                        Some(piece) if piece.len() < KEPT_PIECE => piece.push(fp),
+                        _ => pieces.push(vec![fp]),
+                    }
+                }
+                return;
+            }
+            self.make_table();
+        }
+        self.insert_into_table(keys, seen);
+    }
+
+    /// Puts the fingerprints kept while ids came in order into a table sized for the set's
+    /// capacity, a shard at a time, each shard's list freed once they are in: the list and
+    /// the table are never both whole in memory.
+    #[cold]
+    fn make_table(&mut self) {
+        let Some(a) = self.ascending.take() else {
+            return;
+        };
+        let slots = shard_slots(self.capacity);
+        for pieces in a.kept {
+            let mut shard = Shard {
+                slots: written_zeros(slots, slots << SHARD_BITS),
+                len: 0,
+            };
+            for piece in pieces {
+                for fp in piece {
+                    if (shard.len + 1) * 4 > shard.slots.len() * 3 {
+                        shard.grow();
+                    }
+                    // Each was after every one before it: none is there already.
+                    let new = place(&mut shard.slots, fp);
+                    debug_assert!(new, "ids in order repeat");
+                    shard.len += 1;
+                }
+            }
+            self.shards.push(shard);
+        }
+    }
+
+    fn insert_into_table(&mut self, keys: &[(u64, u64)], mut seen: impl FnMut(u64)) {
         let mut counts = [0usize; 1 << SHARD_BITS];
         for &(fp, _) in keys {
             counts[shard_of(fp)] += 1;
@@ -119,7 +236,11 @@ impl IdSet {
     /// How many ids are in the set.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.len).sum()
+        let kept = self
+            .ascending
+            .as_ref()
+            .map_or(0, |a| a.kept.iter().flatten().map(Vec::len).sum());
+        kept + self.shards.iter().map(|s| s.len).sum::<usize>()
     }
 }
 
@@ -228,6 +349,92 @@ mod tests {
             "one changed byte changes many bits"
         );
         assert_ne!(fingerprint(b"a"), fingerprint(b"a\0"));
+    }
+
+    /// An id comes after another when longer, or as long and greater byte by byte: a strict
+    /// order, so ids each after the one before are all different.
+    #[test]
+    fn an_id_comes_after_a_shorter_one_or_a_smaller_one_as_long() {
+        assert!(comes_after(b"10", b"9"));
+        assert!(comes_after(b"S2", b"S1"));
+        assert!(comes_after(b"a", b""));
+        assert!(!comes_after(b"9", b"10"));
+        assert!(!comes_after(b"S1", b"S1"), "not after itself");
+        assert!(!comes_after(b"S1", b"S2"));
+        assert!(comes_after("村2".as_bytes(), "村1".as_bytes()));
+    }
+
+    /// A set of ids in order finds the repeat of any of them once the order breaks: the first
+    /// of the list's pieces, the last, an id right after the last, and within one batch.
+    #[test]
+    fn ids_in_order_then_a_repeat_finds_it() {
+        // More than a piece in every shard.
+        let n = (KEPT_PIECE << SHARD_BITS) as u64 + 5000;
+        let id = |i: u64| format!("S{i:08}");
+        for repeat in [0, 1, KEPT_PIECE as u64, n - 2, n - 1] {
+            let mut ids = IdSet::in_order(1000);
+            assert!(ids.shards.is_empty());
+            let keys: Vec<(u64, u64)> = (0..n).map(|i| (ids.key_in_order(&id(i)), i)).collect();
+            ids.insert_keys(&keys, |_| panic!("all new"));
+            assert_eq!(ids.len(), n as usize);
+            assert!(ids.shards.is_empty(), "no table while in order");
+            // Out of order: the kept fingerprints go into the table.
+            let mut seen = Vec::new();
+            let again = [
+                (ids.key_in_order(&id(repeat)), 1),
+                (ids.key_in_order("T"), 2),
+            ];
+            ids.insert_keys(&again, |tag| seen.push(tag));
+            assert_eq!(seen, [1], "{repeat}");
+            assert!(ids.ascending.is_none() && !ids.shards.is_empty());
+            assert!(!ids.insert(&id(n - 1)) && !ids.insert("T") && ids.insert(&id(n)));
+            assert_eq!(ids.len(), n as usize + 2);
+        }
+        // The order broken inside a batch: its earlier keys and the repeat both counted.
+        let mut ids = IdSet::in_order(0);
+        let keys: Vec<(u64, u64)> = ["1", "2", "3", "2", "4", "10", "4"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (ids.key_in_order(id), i as u64))
+            .collect();
+        let mut seen = Vec::new();
+        ids.insert_keys(&keys, |tag| seen.push(tag));
+        assert_eq!(seen, [3, 6]);
+        // One at a time: 10 comes after 9, so it is kept, and 9 again is a repeat.
+        let mut ids = IdSet::in_order(0);
+        assert!(["8", "9", "10", "11"].iter().all(|id| ids.insert(id)));
+        assert!(ids.ascending.is_some());
+        assert!(!ids.insert("9"));
+        assert!(ids.ascending.is_none());
+    }
+
+    proptest::proptest! {
+        /// A set made in order says what a set of the ids says, whatever their order, one at
+        /// a time or in batches of any size.
+        #[test]
+        fn a_set_in_order_finds_the_repeats_a_plain_set_finds(
+            runs in proptest::collection::vec((0..40u32, 0..6u32, proptest::bool::ANY), 0..8),
+            batch in 1..9usize,
+        ) {
+            // Runs of ids counting up, from anywhere (so some repeat and some break the order).
+            let ids: Vec<String> = runs
+                .iter()
+                .flat_map(|&(from, len, short)| {
+                    (from..from + len).map(move |i| if short { i.to_string() } else { format!("S{i:03}") })
+                })
+                .collect();
+            let mut model = std::collections::HashSet::new();
+            let want: Vec<u64> = (0u64..).zip(&ids).filter(|(_, id)| !model.insert(id.as_str())).map(|(i, _)| i).collect();
+            let mut set = IdSet::in_order(ids.len());
+            let mut seen = Vec::new();
+            let tagged: Vec<(u64, &String)> = (0u64..).zip(&ids).collect();
+            for piece in tagged.chunks(batch) {
+                let keys: Vec<(u64, u64)> = piece.iter().map(|&(i, id)| (set.key_in_order(id), i)).collect();
+                set.insert_keys(&keys, |tag| seen.push(tag));
+            }
+            proptest::prop_assert_eq!(seen, want);
+            proptest::prop_assert_eq!(set.len(), model.len());
+        }
     }
 
     #[test]

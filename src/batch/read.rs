@@ -122,7 +122,7 @@ pub fn read_all(
     };
     let mut ids = match known {
         Some(_) => IdSet::with_capacity(0),
-        None => IdSet::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28)),
+        None => IdSet::in_order(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28)),
     };
     let mut learnt = IdsLearnt::default();
     let mut print = 0u64;
@@ -243,7 +243,7 @@ pub fn read_all(
                 Ok(Some(Run::Lines(lines))) => {
                     if let Some(col) = id_col {
                         keys.clear();
-                        plain_id_keys(&lines, col, delimiter, &mut keys);
+                        plain_id_keys(&lines, col, delimiter, &mut keys, |id| ids.key_in_order(id));
                         print = keys.iter().fold(print, |p, &(k, line)| mix_id(p, k, line));
                         if known.is_none() {
                             ids.insert_keys(&keys, |line| chunk.duplicate(line));
@@ -281,9 +281,10 @@ pub fn read_all(
                         .map(money::trim)
                         .filter(|s| !s.is_empty());
                     if let Some(id) = id {
-                        print = mix_id(print, IdSet::key(id), record.line);
-                        if known.is_none() && !ids.insert(id) {
-                            chunk.duplicate(record.line);
+                        let key = ids.key_in_order(id);
+                        print = mix_id(print, key, record.line);
+                        if known.is_none() {
+                            ids.insert_keys(&[(key, record.line)], |line| chunk.duplicate(line));
                         }
                     }
                     chunk.push(&record);
@@ -331,15 +332,22 @@ pub fn source<'a>(input: &'a Input, copies: &'a [Option<PathBuf>], n: usize) -> 
         .or(input.path.as_deref())
 }
 
-/// The [`IdSet::key`]s of the trimmed, non-blank ids of plain lines, tagged with their lines,
-/// pushed onto `keys`: what [`plain_ids`] gives, found in one pass over UTF-8 lines.
+/// The keys `key` makes of the trimmed, non-blank ids of plain lines, in order, tagged with
+/// their lines, pushed onto `keys`: what [`plain_ids`] gives, found in one pass over UTF-8
+/// lines.
 ///
 /// This is the reading thread's work on every row, and that thread bounds a run's pace: each
 /// line is walked once up to its id and searched once for its end, instead of an iterator of
 /// lines, a search for the id's end and a copy of each id's place on the way.
-fn plain_id_keys(lines: &Lines, col: usize, delimiter: u8, keys: &mut Vec<(u64, u64)>) {
+fn plain_id_keys(
+    lines: &Lines,
+    col: usize,
+    delimiter: u8,
+    keys: &mut Vec<(u64, u64)>,
+    mut key: impl FnMut(&str) -> u64,
+) {
     let LineText::Utf8(text) = lines.text else {
-        keys.extend(plain_ids(lines, col, delimiter).map(|(line, id)| (IdSet::key(&id), line)));
+        keys.extend(plain_ids(lines, col, delimiter).map(|(line, id)| (key(&id), line)));
         return;
     };
     let bytes = text.as_bytes();
@@ -396,7 +404,7 @@ fn plain_id_keys(lines: &Lines, col: usize, delimiter: u8, keys: &mut Vec<(u64, 
         // boundaries.
         let id = money::trim(&text[from.min(id_end)..id_end]);
         if !id.is_empty() {
-            keys.push((IdSet::key(id), this));
+            keys.push((key(id), this));
         }
     }
 }
@@ -500,7 +508,7 @@ mod tests {
 
     fn by_scan(lines: &Lines, col: usize, delimiter: u8) -> Vec<(u64, u64)> {
         let mut keys = Vec::new();
-        plain_id_keys(lines, col, delimiter, &mut keys);
+        plain_id_keys(lines, col, delimiter, &mut keys, IdSet::key);
         keys
     }
 
