@@ -440,7 +440,39 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             lang.io_reason(&e)
         ))
     })?;
-    let names = notice::file_names_of(villages.iter().map(|(_, place)| *place));
+    // Each village's name among every village of the tables, so that `--village` writes a
+    // village's notice where a run of all of them does, never over another's.
+    let all = run.villages();
+    let all_names = notice::file_names_of(all.iter().map(|(_, place)| *place));
+    let name_of: std::collections::HashMap<usize, &String> =
+        all.iter().map(|(v, _)| *v).zip(&all_names).collect();
+    let names: Vec<String> = villages.iter().map(|(v, _)| name_of[v].clone()).collect();
+    // A notice never replaces a table it is made from (a village's own plan saved as
+    // `乡镇-村.xlsx` in the folder of its notices), --force or not.
+    let files: Vec<&PathBuf> = m.get_many::<PathBuf>("files").expect("required").collect();
+    for name in &names {
+        let path = dir.join(name);
+        if let Some(input) = files
+            .iter()
+            .find(|f| crate::table::replace::is_same_file(f, &path))
+        {
+            return Err(Failure::new(
+                EXIT_USAGE,
+                match lang {
+                    Lang::En => format!(
+                        "{}: a notice would replace {}, a table it is made from; nothing written (give another folder with -o)",
+                        path.display(),
+                        input.display()
+                    ),
+                    Lang::Zh => format!(
+                        "{}：公示会替换输入表格 {}；未写出任何公示（请用 -o 另给一个文件夹）",
+                        path.display(),
+                        input.display()
+                    ),
+                },
+            ));
+        }
+    }
     let force = m.get_flag("force");
     let existing: Vec<String> = names
         .iter()

@@ -991,8 +991,43 @@ pub fn file_names(notices: &[Notice]) -> Vec<String> {
     )
 }
 
+/// The order villages are filed in (pinyin order by township, then village), and in which
+/// a second village whose file name comes out the same gets `(2)`: two places the pinyin
+/// order puts together are taken by their text, so no name is a matter of row order.
+pub fn filing_order(
+    township: &str,
+    village: &str,
+) -> (
+    (crate::textorder::Key, crate::textorder::Key),
+    String,
+    String,
+) {
+    (
+        crate::report::summary::village_order(township, village),
+        township.to_string(),
+        village.to_string(),
+    )
+}
+
+/// The file name of village `place`'s notice among every village of the tables (`places`,
+/// trimmed, any order, repeats allowed): the name [`file_names_of`] gives it when every
+/// village's notice is written, whichever villages are (a notice of one village never
+/// takes the name of another's).
+pub fn file_name_among<'a>(
+    place: (&'a str, &'a str),
+    places: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut all: Vec<(&str, &str)> = places.into_iter().chain([place]).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.sort_by_cached_key(|&(t, v)| filing_order(t, v));
+    let at = all.iter().position(|&p| p == place).unwrap_or(0);
+    file_names_of(all.iter().copied()).swap_remove(at)
+}
+
 /// [`file_names`] of villages known by their township and village (as the tables write
-/// them), in the order they are written.
+/// them), in the order they are written: for the notices of a run, every village of its
+/// tables in [`filing_order`], whichever are written ([`file_name_among`]).
 pub fn file_names_of<'a>(villages: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     villages
@@ -1149,6 +1184,39 @@ pub(crate) fn on_threads<T: Send, E: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A village's file name is the one a notice of every village gives it, whatever
+        /// the order its tables list the villages in, and no two villages share one (even
+        /// where Windows ignores case): `--village` never writes over another's notice
+        /// (review 34).
+        #[test]
+        fn a_villages_file_name_is_its_name_among_all_in_any_order(
+            places in proptest::collection::vec(
+                ("[aA:?乡]{0,2}", "[bB/*村(2)]{0,3}"), 1..12),
+            turn in 0..12usize,
+        ) {
+            let places: Vec<(&str, &str)> =
+                places.iter().map(|(t, v)| (t.as_str(), v.as_str())).collect();
+            let mut all = places.clone();
+            all.sort_unstable();
+            all.dedup();
+            all.sort_by_cached_key(|&(t, v)| filing_order(t, v));
+            let names = file_names_of(all.iter().copied());
+            let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+            lower.sort();
+            lower.dedup();
+            proptest::prop_assert_eq!(lower.len(), names.len(), "{:?}", names);
+            let mut listed = places.clone();
+            listed.rotate_left(turn % places.len());
+            for (place, name) in all.iter().zip(&names) {
+                proptest::prop_assert_eq!(
+                    &file_name_among(*place, listed.iter().copied()),
+                    name
+                );
+            }
+        }
+    }
 
     fn cut(per_village: bool, envelope_asked: &str, paid: &str, raised: &str) -> Cut {
         Cut {

@@ -83,7 +83,16 @@ impl App {
             .and_then(Path::parent)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let path = folder.join(&notice::file_names(std::slice::from_ref(&n))[0]);
+        // Its name among every village of the table, as `roadsub notice` names it.
+        let texts: Vec<_> = (0..sheet.rows.len())
+            .filter(|&i| !self.doc.not_a_segment(i))
+            .map(|i| self.doc.row_text(i))
+            .collect();
+        let name = notice::file_name_among(
+            (township.trim(), village.trim()),
+            texts.iter().map(|t| (t.township.trim(), t.village.trim())),
+        );
+        let path = folder.join(&name);
         let name = path.display();
         if path.exists() {
             let text = match self.lang {

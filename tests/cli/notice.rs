@@ -1487,3 +1487,100 @@ fn with_no_good_row_notice_does_not_offer_keep_going() {
         &format!("{input}:2: 长度“abc”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n1 行有错；未写出任何公示\n"),
     );
 }
+
+/// Review 34: a village's own plan saved as `乡镇-村.xlsx` in the folder of its notices was
+/// replaced by its notice under `--force` (and without it, the message offered `--force`).
+/// A notice never replaces a table it is made from: refused as a wrong command line, the
+/// table untouched.
+#[test]
+fn a_notice_never_replaces_a_table_it_is_made_from() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("n")).unwrap();
+    let plan = env.path("n/甲乡-乙村.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", "户数"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["X1", "甲乡", "乙村", "通村", "4.5", "1", "100万", "5"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&plan).unwrap();
+    let before = std::fs::read(&plan).unwrap();
+    let input = plan.display().to_string();
+    let out = env.file("n");
+    for (force, lang) in [(true, "en"), (false, "en"), (true, "zh")] {
+        let mut args = vec!["notice", &input, "-o", &out, "--lang", lang];
+        if force {
+            args.push("--force");
+        }
+        let said = match lang {
+            "en" => format!(
+                "roadsub: {input}: a notice would replace {input}, a table it is made from; nothing written (give another folder with -o)\n"
+            ),
+            _ => format!(
+                "roadsub: {input}：公示会替换输入表格 {input}；未写出任何公示（请用 -o 另给一个文件夹）\n"
+            ),
+        };
+        env.roadsub(&args).expect(2, "", &said);
+        assert_eq!(std::fs::read(&plan).unwrap(), before, "{force} {lang}");
+        assert_eq!(listing(&env.path("n")), ["甲乡-乙村.xlsx"]);
+    }
+}
+
+/// Review 34: which village of two whose file names come out the same got `(2)` depended on
+/// the villages written, so `--village 画?青村 --force` wrote its notice over 画:青村's. A
+/// village's file name is its name among every village of the tables, whichever are written.
+#[test]
+fn a_villages_notice_has_the_same_name_whichever_villages_are_written() {
+    let env = Env::new();
+    let table = env.write(
+        "cut.csv",
+        "编号,乡镇,村,路段名称,类别,宽度,长度,投资,户数\n\
+         B4,天马乡,画?青村,路四,通村,4.5,2,200万,10\n\
+         B3,天马乡,画:青村,路三,通村,4.5,1,100万,10\n",
+    );
+    let out = env.file("n");
+    env.roadsub(&["notice", &table, "-o", &out]).expect(
+        0,
+        "",
+        &format!("wrote 2 notices to {out}\n"),
+    );
+    let village_of = |name: &str| grid(&env.path(&format!("n/{name}")))[0][0].clone();
+    let (first, second) = ("天马乡-画_青村.xlsx", "天马乡-画_青村(2).xlsx");
+    assert!(village_of(first).contains("画:青村"));
+    assert!(village_of(second).contains("画?青村"));
+    let kept = std::fs::read(env.path(&format!("n/{first}"))).unwrap();
+    for (village, name) in [
+        ("画?青村", second),
+        ("天马乡/画?青村", second),
+        ("画:青村", first),
+    ] {
+        env.roadsub(&[
+            "notice",
+            &table,
+            "-o",
+            &out,
+            "--village",
+            village,
+            "--force",
+        ])
+        .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+        assert_eq!(listing(&env.path("n")), [second, first], "{village}");
+        assert!(village_of(name).contains(village.trim_start_matches("天马乡/")));
+        if name == second {
+            assert_eq!(
+                std::fs::read(env.path(&format!("n/{first}"))).unwrap(),
+                kept
+            );
+        }
+    }
+    assert!(village_of(first).contains("画:青村"));
+    assert!(village_of(second).contains("画?青村"));
+}

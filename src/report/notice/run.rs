@@ -13,7 +13,7 @@
 use crate::engine::{Breakdown, BudgetCut, Segment};
 use crate::report::allocate::{allocate, AllocError, Rows};
 use crate::report::compare::Table;
-use crate::report::summary::{village_order, Summary};
+use crate::report::summary::Summary;
 use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::row::RowText;
 use crate::table::sheet::Judged;
@@ -301,11 +301,12 @@ impl<'a> Run<'a> {
     }
 
     /// The villages, township and village as the tables write them (trimmed), in pinyin
-    /// order by township and then village, as an office files them.
+    /// order by township and then village, as an office files them
+    /// ([`super::filing_order`]).
     pub fn villages(&self) -> Vec<(usize, (&'a str, &'a str))> {
         let mut out: Vec<(usize, (&'a str, &'a str))> =
             self.villages.iter().copied().enumerate().collect();
-        out.sort_by_cached_key(|(_, (t, v))| village_order(t, v));
+        out.sort_by_cached_key(|&(_, (t, v))| super::filing_order(t, v));
         out
     }
 
