@@ -267,3 +267,32 @@ fn the_totals_pane_uses_a_tall_terminals_room_so_every_budget_is_shown() {
         assert!(s[21].starts_with("  AYP-020 "), "{text}");
     }
 }
+
+/// Review 34: `p` names a village's notice as `roadsub notice` names it among every village
+/// of the table, so 画?青村's goes to `天马乡-画_青村(2).xlsx` when 画:青村 (first in order)
+/// takes `天马乡-画_青村.xlsx`, whichever row the cursor is on first.
+#[test]
+fn p_names_a_notice_as_a_run_of_every_village_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.csv");
+    std::fs::write(
+        &path,
+        "编号,乡镇,村,路段名称,类别,宽度,长度,投资,户数\n\
+         B4,天马乡,画?青村,路四,通村,4.5,2,200万,10\n\
+         B3,天马乡,画:青村,路三,通村,4.5,1,100万,10\n",
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    assert_eq!(app.current_row(), Some(row_of(&app, "B4")));
+    press(&mut app, "p");
+    let second = dir.path().join("天马乡-画_青村(2).xlsx");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("wrote the notice of 天马乡 画?青村 to {}", second.display())
+    );
+    assert!(!dir.path().join("天马乡-画_青村.xlsx").exists());
+    press(&mut app, "j");
+    assert_eq!(app.current_row(), Some(row_of(&app, "B3")));
+    press(&mut app, "p");
+    assert!(dir.path().join("天马乡-画_青村.xlsx").exists());
+}
