@@ -274,16 +274,33 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
         return NewCell::Empty;
     }
     if kinds.numeric.get(col).copied().unwrap_or(false) {
+        let field = kinds.fields.get(col).copied().flatten();
         if let Some(n) = super::number_cell(text) {
-            return NewCell::Number(format!("{n}"));
+            // In the column's unit: where the cell's format shows a unit, the number it
+            // shows with that unit (see `NewCell::Amount`).
+            let value = field.and_then(|(field, scale)| {
+                let value = crate::table::row::number(field, text, scale)?.ok()?;
+                Some((field, value))
+            });
+            return match value {
+                Some((field, value)) => NewCell::Amount {
+                    number: format!("{n}"),
+                    typed: text.to_string(),
+                    field,
+                    value,
+                    bare: true,
+                },
+                None => NewCell::Number(format!("{n}")),
+            };
         }
-        if let Some((field, scale)) = kinds.fields.get(col).copied().flatten() {
+        if let Some((field, scale)) = field {
             if let Some((n, value)) = in_unit_valued(text, field, scale) {
                 return NewCell::Amount {
                     number: format!("{n}"),
                     typed: text.to_string(),
                     field,
                     value,
+                    bare: false,
                 };
             }
         }

@@ -36,7 +36,10 @@ pub enum NewCell {
     /// no unit (as text, a SUM in the sheet would leave it out); where it shows one, as the
     /// number in that unit when one reads back as the same value (`170万` under
     /// `0.00"万元"` is 170, shown 170.00万元), else as typed, as [`shown_as_typed`] writes a
-    /// text.
+    /// text. A plain number typed (`bare`) is in the column's unit too: written as a
+    /// [`NewCell::Number`] would be but where the cell's format shows a unit it reads back
+    /// in (170 under 投资(万元), in a cell shown `0.00"万元"`, is the number 170; it went in
+    /// as the text 170, which the sheet's SUM leaves out, review 33).
     Amount {
         number: String,
         typed: String,
@@ -44,6 +47,8 @@ pub enum NewCell {
         /// kilometres, metres).
         field: crate::table::Field,
         value: rust_decimal::Decimal,
+        /// Typed as a plain number, with no unit.
+        bare: bool,
     },
 }
 
@@ -316,6 +321,7 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
                 typed,
                 field,
                 value: typed_value,
+                bare,
             } = value
             {
                 let in_shown = shows.and_then(|s| in_shown_unit(s, *field, *typed_value));
@@ -326,6 +332,8 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
                         *value = NewCell::Number(shown);
                         continue;
                     }
+                    // A plain number as any number (shown plain, or as the text of it).
+                    (Some(_), None) if *bare => *value = NewCell::Number(std::mem::take(number)),
                     (Some(_), None) => *value = NewCell::Text(std::mem::take(typed)),
                 }
             }
