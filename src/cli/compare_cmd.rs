@@ -404,12 +404,15 @@ pub(super) fn rules_files(m: &ArgMatches, against: bool) -> Vec<(PathBuf, bool)>
 /// A user's column under a computed column's name (or a fund's, under either rule set) would
 /// be taken for the comparison's own, and one of two columns of one fund's approved amount
 /// would be chosen silently: refused, as a batch run refuses them.
-fn refuse_clashes(
+/// Why table `label` is not read, when its columns clash with either side's rules (a
+/// column named as one roadsub computes, say), as a batch run says it of a table it does not
+/// read.
+fn clashes_said(
     label: &str,
     columns: &crate::table::Columns,
     (before, after): (&RuleSet, &RuleSet),
     lang: Lang,
-) -> Result<(), Failure> {
+) -> Option<String> {
     let other = columns.for_other_rules();
     for (side, rules, columns) in [
         (Side::Before, before, columns),
@@ -423,16 +426,13 @@ fn refuse_clashes(
                 found: columns.names.clone(),
             };
             let message = e.render(label, lang);
-            return Err(Failure::new(
-                EXIT_BAD_INPUT,
-                match side {
-                    Side::Before => message,
-                    Side::After => format!("{}{message}", side_prefix(side, lang)),
-                },
-            ));
+            return Some(match side {
+                Side::Before => message,
+                Side::After => format!("{}{message}", side_prefix(side, lang)),
+            });
         }
     }
-    Ok(())
+    None
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {

@@ -153,8 +153,11 @@ pub(super) fn tables_read(
         if label == "-" {
             return Err(usage(lang.pick(reading.from_stdin.0, reading.from_stdin.1)));
         }
-        let sheet = Sheet::load_with(path, reading.sheet, reading.encoding, &reading.header)
-            .map_err(|e| {
+        // A table that cannot be read is said and counted, as a batch run says and counts it
+        // (`1 table not read`): the others are written with --keep-going (review 33).
+        let sheet = match Sheet::load_with(path, reading.sheet, reading.encoding, &reading.header) {
+            Ok(sheet) => sheet,
+            Err(e) => {
                 let e = match e {
                     TableError::Encoding(mut e) => {
                         e.flag = reading.flag;
@@ -162,8 +165,11 @@ pub(super) fn tables_read(
                     }
                     e => e,
                 };
-                bad(e.render(&label, lang))
-            })?;
+                to_stderr(&format!("{}\n", e.render(&label, lang)));
+                unread += 1;
+                continue;
+            }
+        };
         let label = match &sheet.workbook {
             Some(w) => format!("{label}[{}]", w.sheet),
             None => label,
@@ -175,7 +181,9 @@ pub(super) fn tables_read(
                 problems,
                 found: sheet.columns.names.clone(),
             };
-            return Err(bad(e.render(&label, lang)));
+            to_stderr(&format!("{}\n", e.render(&label, lang)));
+            unread += 1;
+            continue;
         }
         if let Some(first) = tables.first() {
             let layout = Layout::new(&first.sheet.columns, rules);
@@ -392,12 +400,19 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         });
     }
     villages.retain(|(v, _)| run.has_good_row(*v));
+    // "No village has a good row" only of all the villages of tables read: the one asked
+    // for has none (said above), or no table was read (review 34).
+    let of_all = m.get_one::<String>("village").is_none() && !tables.is_empty();
     if villages.is_empty() {
         return Err(bad(match (lang, failed) {
-            (Lang::En, true) => {
+            (Lang::En, true) if of_all => {
                 format!("{problems}; no notice written (no village has a good row)")
             }
-            (Lang::Zh, true) => format!("{problems}；未写出任何公示（没有一个村有正确的行）"),
+            (Lang::Zh, true) if of_all => {
+                format!("{problems}；未写出任何公示（没有一个村有正确的行）")
+            }
+            (Lang::En, true) => format!("{problems}; no notice written"),
+            (Lang::Zh, true) => format!("{problems}；未写出任何公示"),
             (Lang::En, false) => "no notice written: the tables have no segment rows".to_string(),
             (Lang::Zh, false) => "未写出任何公示：表格中没有路段行".to_string(),
         }));

@@ -1135,7 +1135,10 @@ fn a_quote_never_closed_is_refused_by_explain_compare_and_notice_in_words_of_rea
 
 /// explain, compare and notice (with `--keep-going` too), in English and in Chinese, refuse
 /// table `input` (`id` one of its ids) with `en` and `zh` on standard error, and write
-/// nothing.
+/// nothing: explain says it alone, and so does compare, which reads a CSV table as it
+/// computes it and meets this after the table's first rows (it stops there, its output
+/// thrown away); notice, which carries on without a table it cannot read as batch does, says
+/// the table is not read, then that it wrote no notice.
 fn refused_by_every_reader(env: &Env, input: &str, id: &str, en: &str, zh: &str) {
     let compare = [
         "compare",
@@ -1153,9 +1156,22 @@ fn refused_by_every_reader(env: &Env, input: &str, id: &str, en: &str, zh: &str)
         &["notice", input, "-o", "notices", "--keep-going"],
     ];
     for args in commands {
-        env.roadsub(args).expect(1, "", en);
+        let table_said = |said: &str, lang: &str| {
+            let said = said.strip_prefix("roadsub: ").unwrap_or(said);
+            let tail = match (args[0], lang) {
+                ("explain" | "compare", _) => return format!("roadsub: {said}"),
+                (_, "en") => "1 table not read; no notice written",
+                _ => "1 个表无法读取；未写出任何公示",
+            };
+            let tail = match (args.contains(&"--keep-going"), args[0]) {
+                (true, "notice") => format!("roadsub: {tail}"),
+                _ => tail.to_string(),
+            };
+            format!("{said}{tail}\n")
+        };
+        env.roadsub(args).expect(1, "", &table_said(en, "en"));
         env.roadsub(&[args, &["--lang", "zh"]].concat())
-            .expect(1, "", zh);
+            .expect(1, "", &table_said(zh, "zh"));
     }
     assert!(!env.path("c.csv").exists());
     assert!(!env.path("notices").exists());
@@ -1558,4 +1574,97 @@ fn a_character_that_shows_nothing_is_shown_in_a_message() {
     env.roadsub(&["batch", &f, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!("{f}:2: 投资“1\\u{{200b}}600000”不是金额"));
+}
+
+/// Review 33: with several tables, `compare` and `notice` stopped at one they could not read
+/// (a missing file, a header without the columns, a workbook that is text, a column named as
+/// one roadsub computes), --keep-going or not, where batch says it, counts it and writes the
+/// others with --keep-going. All three say the same and carry on alike, in English and in
+/// Chinese, whichever table it is.
+#[test]
+fn every_command_of_several_tables_carries_on_past_one_it_cannot_read_as_batch_does() {
+    let env = Env::new();
+    let plan = std::fs::read_to_string(example()).unwrap();
+    let a = env.write(
+        "a.csv",
+        plan.lines().take(6).collect::<Vec<_>>().join("\n") + "\n",
+    );
+    let header = plan.lines().next().unwrap();
+    let unreadable = [
+        (
+            "nothere.csv".to_string(),
+            "nothere.csv: cannot read: no such file or directory".to_string(),
+            "nothere.csv: 无法读取：没有这个文件或目录".to_string(),
+        ),
+        (
+            env.write("bad.xlsx", "garbage\n"),
+            format!("{}: is not an Excel workbook but text, perhaps a CSV file under a workbook's name; rename it to .csv", env.file("bad.xlsx")),
+            format!("{}: 不是 Excel 工作簿而是文本，可能是改了扩展名的 CSV 文件；请改名为 .csv", env.file("bad.xlsx")),
+        ),
+        (
+            env.write(
+                "clash.csv",
+                format!("{header},subsidy_total\nZ1,天马乡,画青村,,通村,4.5,1,100万,,,,10,,1\n"),
+            ),
+            format!("{}: column \"subsidy_total\" has the name of a column roadsub computes, and this table is not one roadsub wrote; rename the column (it is then kept as it is), or delete it if an earlier roadsub run wrote it", env.file("clash.csv")),
+            format!("{}: “subsidy_total”列与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除", env.file("clash.csv")),
+        ),
+    ];
+    let out = env.file("out");
+    for (bad, en, zh) in &unreadable {
+        for (first, second) in [(&a, bad), (bad, &a)] {
+            let commands: [(&[&str], &str, &str, &str, &str); 3] = [
+                (
+                    &["batch", first, second, "-o", &out],
+                    "nothing written (fix it, or use --keep-going to write the 5 good rows)",
+                    "wrote the 5 good rows to",
+                    "未写出任何结果（请先修正，或加 --keep-going 写出其余 5 行）",
+                    "已写出 5 行到",
+                ),
+                (
+                    &["compare", first, second, "--set", "poverty.group.3.5=15万", "-o", &out],
+                    "nothing written (fix it, or use --keep-going to compare the tables read)",
+                    "wrote 5 rows to",
+                    "未写出任何结果（请修正，或用 --keep-going 对比已读取的表）",
+                    "已写出 5 行到",
+                ),
+                (
+                    &["notice", first, second, "-o", &out],
+                    "no notice written (fix it, or use --keep-going to write the notices without those rows)",
+                    "wrote 3 notices to",
+                    "未写出任何公示（请修正，或用 --keep-going 写出不含这些行的公示）",
+                    "已写出 3 份公示到",
+                ),
+            ];
+            for (args, refused, wrote, refused_zh, wrote_zh) in commands {
+                for (lang, said, not_read, refused, wrote) in [
+                    ("en", en, "1 table not read; ", refused, wrote),
+                    ("zh", zh, "1 个表无法读取；", refused_zh, wrote_zh),
+                ] {
+                    let run = [args, &["--lang", lang]].concat();
+                    let got = env.roadsub(&run).expect_code(1);
+                    let lines: Vec<&str> = got.stderr.lines().collect();
+                    assert_eq!(lines.first(), Some(&said.as_str()), "{run:?}");
+                    assert_eq!(
+                        lines.last(),
+                        Some(&format!("{not_read}{refused}").as_str()),
+                        "{run:?}"
+                    );
+                    assert!(!env.path("out").exists(), "{run:?}");
+                    let kept = [&run[..], &["--keep-going"]].concat();
+                    let got = env.roadsub(&kept).expect_code(1);
+                    let lines: Vec<&str> = got.stderr.lines().collect();
+                    assert_eq!(lines.first(), Some(&said.as_str()), "{kept:?}");
+                    let last = lines.last().unwrap();
+                    assert!(
+                        last.starts_with(&format!("{not_read}{wrote}")),
+                        "{kept:?}: {last}"
+                    );
+                    assert!(env.path("out").exists(), "{kept:?}");
+                    let _ = std::fs::remove_dir_all(env.path("out"));
+                    let _ = std::fs::remove_file(env.path("out"));
+                }
+            }
+        }
+    }
 }

@@ -1584,3 +1584,57 @@ fn a_villages_notice_has_the_same_name_whichever_villages_are_written() {
     assert!(village_of(first).contains("画:青村"));
     assert!(village_of(second).contains("画?青村"));
 }
+
+/// Review 34: `--village` naming a village none of whose rows can be computed ended "no
+/// notice written (no village has a good row)", though other villages have good rows. The
+/// village is said, then the run's problems, with no word of the other villages.
+#[test]
+fn a_village_asked_for_with_only_bad_rows_is_not_said_to_be_every_village() {
+    let env = Env::new();
+    let table = env.write(
+        "odd.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资,户数\n\
+         G1,天马乡,好村,通村,4.5,1,100万,10\n\
+         B1,天马乡,坏村,通村,4.5,x,100万,10\n",
+    );
+    let out = env.file("n");
+    env.roadsub(&[
+        "notice",
+        &table,
+        "-o",
+        &out,
+        "--keep-going",
+        "--village",
+        "坏村",
+    ])
+    .expect(
+        1,
+        "",
+        &format!(
+            "{table}:3: 长度 \"x\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
+                 no notice for 天马乡 坏村: none of its rows can be computed\n\
+                 roadsub: 1 bad row; no notice written\n"
+        ),
+    );
+    env.roadsub(&[
+        "notice",
+        &table,
+        "-o",
+        &out,
+        "--keep-going",
+        "--village",
+        "坏村",
+        "--lang",
+        "zh",
+    ])
+    .expect(
+        1,
+        "",
+        &format!(
+            "{table}:3: 长度“x”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
+         天马乡 坏村：所有路段均有错误，未写出公示\n\
+         roadsub: 1 行有错；未写出任何公示\n"
+        ),
+    );
+    assert!(!env.path("n").exists());
+}

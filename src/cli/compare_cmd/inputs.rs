@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::{refuse_clashes, usage, Failure, EXIT_BAD_INPUT};
+use super::{clashes_said, usage, Failure, EXIT_BAD_INPUT};
 use crate::batch::spool::{needs_copy, Copies};
 use crate::batch::{columns_differ, Input};
 use crate::cli::to_stderr;
@@ -118,13 +118,24 @@ impl Reading<'_> {
 
     /// Table `i` read whole, or why it cannot be, as the command says it.
     fn sheet(&self, i: usize) -> Result<Sheet, Failure> {
+        self.sheet_read(i)
+            .map_err(|said| Failure::new(EXIT_BAD_INPUT, said))
+    }
+
+    /// [`Reading::sheet`], with why it cannot be read in words.
+    fn sheet_read(&self, i: usize) -> Result<Sheet, String> {
         let label = self.files[i].display().to_string();
         Sheet::load_with(self.at(i), self.sheet, self.encoding, self.header)
-            .map_err(|e| self.unreadable(&label, e))
+            .map_err(|e| self.unreadable_said(&label, e))
     }
 
     /// Why table `label` cannot be read.
     fn unreadable(&self, label: &str, e: TableError) -> Failure {
+        Failure::new(EXIT_BAD_INPUT, self.unreadable_said(label, e))
+    }
+
+    /// [`Reading::unreadable`] in words.
+    fn unreadable_said(&self, label: &str, e: TableError) -> String {
         // The flag that names a table's encoding here is --input-encoding, as in batch.
         let e = match e {
             TableError::Encoding(mut e) => {
@@ -133,7 +144,7 @@ impl Reading<'_> {
             }
             e => e,
         };
-        Failure::new(EXIT_BAD_INPUT, e.render(label, self.lang))
+        e.render(label, self.lang)
     }
 
     /// Why table `label` is not read (said on standard error), when its columns are not
@@ -153,8 +164,10 @@ impl Reading<'_> {
             .then(|| columns_differ(label, first, columns, self.lang))
     }
 
-    /// Every table read whole, and how many were not read for their columns (each said on
-    /// standard error unless `quiet`).
+    /// Every table read whole, and how many were not read (each said on standard error
+    /// unless `quiet`): a table that cannot be read, whose columns clash with the rules, or
+    /// whose columns are not the first's, as a batch run does not read it (review 33: a
+    /// table that could not be read stopped the comparison, --keep-going or not).
     pub(super) fn load(
         &self,
         before: &RuleSet,
@@ -163,23 +176,35 @@ impl Reading<'_> {
     ) -> Result<(Vec<Table>, usize), Failure> {
         let mut tables: Vec<Table> = Vec::with_capacity(self.files.len());
         let mut unread = 0;
+        let mut not_read = |said: String| {
+            if !quiet {
+                to_stderr(&format!("{said}\n"));
+            }
+            unread += 1;
+        };
         for (i, path) in self.files.iter().enumerate() {
             self.refuse(path)?;
-            let sheet = self.sheet(i)?;
+            let sheet = match self.sheet_read(i) {
+                Ok(sheet) => sheet,
+                Err(said) => {
+                    not_read(said);
+                    continue;
+                }
+            };
             let label = path.display().to_string();
             // A workbook's rows are told by sheet, as in a batch run: plan.xlsx[计划]:3.
             let label = match &sheet.workbook {
                 Some(w) => format!("{label}[{}]", w.sheet),
                 None => label,
             };
-            refuse_clashes(&label, &sheet.columns, (before, after), self.lang)?;
+            if let Some(said) = clashes_said(&label, &sheet.columns, (before, after), self.lang) {
+                not_read(said);
+                continue;
+            }
             if let Some(first) = tables.first() {
                 let first = &first.sheet.columns;
                 if let Some(m) = self.differs(&label, first, &sheet.columns, before) {
-                    if !quiet {
-                        to_stderr(&format!("{m}\n"));
-                    }
-                    unread += 1;
+                    not_read(m);
                     continue;
                 }
             }
@@ -244,7 +269,7 @@ impl<'a> CsvInputs<'a> {
             .map(|(path, c)| {
                 let c = c.as_ref()?;
                 let label = path.display().to_string();
-                if refuse_clashes(&label, c, (before, after), reading.lang).is_err() {
+                if clashes_said(&label, c, (before, after), reading.lang).is_some() {
                     return None;
                 }
                 match first {
@@ -301,7 +326,7 @@ impl Inputs for CsvInputs<'_> {
         self.reading.files.len()
     }
 
-    fn reach(&self, i: usize) -> Result<Reached, Failure> {
+    fn reach(&self, i: usize) -> Result<Option<Reached>, Failure> {
         let path = self.reading.files[i];
         self.reading.refuse(path)?;
         let ahead = self.ahead[i].lock().map(|mut a| a.take());
@@ -310,9 +335,13 @@ impl Inputs for CsvInputs<'_> {
                 columns,
                 rows: Some(rows),
             })) => (columns, rows),
-            // Its header could not be read: said as a table read whole says it.
+            // Its header could not be read: said as a table read whole says it, and not read.
             _ => {
-                self.reading.sheet(i)?;
+                if let Err(said) = self.reading.sheet_read(i) {
+                    to_stderr(&format!("{said}\n"));
+                    self.unread.fetch_add(1, Ordering::Relaxed);
+                    return Ok(None);
+                }
                 let label = path.display().to_string();
                 let file = std::fs::File::open(self.reading.at(i))
                     .map_err(|e| self.reading.unreadable(&label, TableError::Io(e)))?;
@@ -320,12 +349,12 @@ impl Inputs for CsvInputs<'_> {
                     .map_err(|e| self.reading.unreadable(&label, e))?
             }
         };
-        Ok(Reached {
+        Ok(Some(Reached {
             path: self.reading.at(i).to_path_buf(),
             columns,
             rows,
             file: self.places[i],
-        })
+        }))
     }
 
     fn settle(&self, i: usize, read: BodyRead) -> Result<(), Failure> {
@@ -344,12 +373,17 @@ impl Inputs for CsvInputs<'_> {
         let Some(columns) = columns.or_else(|| self.columns[i].clone()) else {
             return Ok(());
         };
-        refuse_clashes(
+        if let Some(said) = clashes_said(
             &label,
             &columns,
             (self.before, self.after),
             self.reading.lang,
-        )?;
+        ) {
+            // Not compared (its place is none): not read, as a batch run does not read it.
+            to_stderr(&format!("{said}\n"));
+            self.unread.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         if self.places[i].is_none() {
             let first = (0..i).find_map(|j| self.places[j].and(self.columns[j].as_ref()));
             if let Some(m) =

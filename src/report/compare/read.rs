@@ -155,8 +155,9 @@ pub trait Inputs: Sync {
     type Error: Send;
     /// How many inputs there are.
     fn count(&self) -> usize;
-    /// Input `i` reached: its header and rows, or why the comparison stops there.
-    fn reach(&self, i: usize) -> Result<Reached, Self::Error>;
+    /// Input `i` reached: its header and rows, `None` when it is not read (said already),
+    /// or why the comparison stops there.
+    fn reach(&self, i: usize) -> Result<Option<Reached>, Self::Error>;
     /// Input `i` read to its end (its rows compared when they were to be): whether the
     /// comparison goes on.
     fn settle(&self, i: usize, read: BodyRead) -> Result<(), Self::Error>;
@@ -293,12 +294,15 @@ pub(super) fn read_all<I: Inputs>(
     // Room for the ids at 64 bytes a row: growing the set on the way moves every id again.
     let mut ids = Ids::with_capacity(usize::try_from(bytes / 64).unwrap_or(0).min(1 << 28));
     for i in 0..inputs.count() {
-        let Reached {
+        let Some(Reached {
             path,
             columns,
             mut rows,
             file,
-        } = inputs.reach(i)?;
+        }) = inputs.reach(i)?
+        else {
+            continue;
+        };
         let Some(file) = file else {
             inputs.settle(i, BodyRead::Unsure)?;
             continue;

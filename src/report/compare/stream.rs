@@ -927,15 +927,15 @@ mod tests {
             self.0.len()
         }
 
-        fn reach(&self, i: usize) -> Result<Reached, String> {
+        fn reach(&self, i: usize) -> Result<Option<Reached>, String> {
             let file = std::fs::File::open(&self.0[i]).map_err(|e| e.to_string())?;
             let (columns, rows) = crate::table::open(file).map_err(|e| format!("{e:?}"))?;
-            Ok(Reached {
+            Ok(Some(Reached {
                 path: self.0[i].clone(),
                 columns,
                 rows,
                 file: Some(i),
-            })
+            }))
         }
 
         fn settle(&self, i: usize, read: BodyRead) -> Result<(), String> {
