@@ -605,12 +605,30 @@ fn a_ninety_character_village_name_is_shortened_and_every_notice_is_written() {
     for name in listing(&env.path("out")) {
         assert!(name.len() <= 120, "{name}: {} bytes", name.len());
     }
-    // The title keeps the whole name.
-    let title = &grid(&env.path("out").join(format!("{cut}.xlsx")))[0][0];
+    // The title keeps the whole name, broken into lines a 16-point line holds, and its row is
+    // as tall as they are (review 34: two lines' height for four, the first cut off on paper).
+    let path = env.path("out").join(format!("{cut}.xlsx"));
+    let title = &grid(&path)[0][0];
+    let lines: Vec<&str> = title.split('\n').collect();
     assert_eq!(
-        title,
-        &format!("安岳县2018年贫困村通村通社公路补助公示\n— 乙镇{long} —")
+        lines.concat(),
+        format!("安岳县2018年贫困村通村通社公路补助公示— 乙镇{long} —")
     );
+    assert_eq!(lines[0], "安岳县2018年贫困村通村通社公路补助公示");
+    assert_eq!(lines.len(), 6, "{title}");
+    let height = (15.0 * lines.len() as f64 + 4.0) * 1.6;
+    let tag = &row_tags(&path)[&1];
+    let ht: f64 = tag
+        .split("ht=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Whole points of the workbook's own (three quarters of a point).
+    assert!((height..height + 0.75).contains(&ht), "{tag}");
 }
 
 #[test]

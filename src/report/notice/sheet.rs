@@ -482,7 +482,10 @@ pub fn workbook(n: &Notice) -> Result<Vec<u8>, XlsxError> {
         .set_align(FormatAlign::VerticalCenter);
     let bold = para.clone().set_bold();
     let mut r = 0;
-    let h = heading(n);
+    // Broken as the paragraphs are, at the width a 16-point character takes of the 11-point
+    // cells the width is measured in: a long village's name took more lines than the row was
+    // tall for, its title's first line cut off on paper (review 34).
+    let h = wrap::lines(&heading(n), cap * 11 / 16).join("\n");
     merged(sheet, r, &h, &title)?;
     let title_height = (15.0 * h.split('\n').count() as f64 + 4.0) * 1.6;
     sheet.set_row_height(r, title_height)?;
