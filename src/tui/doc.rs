@@ -558,7 +558,7 @@ mod tests {
         };
         assert_eq!(
             errors[0].render_value(&rules, Lang::En),
-            "id \"E1\" appears on an earlier row (ids must be unique)"
+            "id \"E1\" appears on an earlier row (ids must be unique, across all the tables of a run too)"
         );
         assert_eq!(subsidy(&d), "1500000.00", "only the first E1 counts");
         // Another of its cells changed, it is still a repeat.

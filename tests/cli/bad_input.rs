@@ -35,7 +35,7 @@ fn every_bad_row_is_listed_and_nothing_is_written() {
         &format!(
             "{input}:2: length_km \"abc\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
              {input}:4: class \"lane\" is not a known road class (known: village (通村公路, 通村, 建制村, 通村路, 通村道路); group (通社公路, 通社, 社道, 通组, 通組, 通组路, 通組路, 通组公路, 通組公路, 社级道路, 社級道路))\n\
-             {input}:5: id \"S3\" appears on an earlier row (ids must be unique)\n\
+             {input}:5: id \"S3\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n\
              {input}:5: length_km \"-1\" must not be negative\n\
              3 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
         ),

@@ -185,7 +185,7 @@ fn several_tables_make_one_output_and_ids_are_unique_across_them() {
     );
     env.roadsub(&["batch", &a, &c])
         .expect_code(1)
-        .stderr_has("c.csv:2: id \"A1\" appears on an earlier row (ids must be unique)");
+        .stderr_has("c.csv:2: id \"A1\" appears on an earlier row (ids must be unique, across all the tables of a run too)");
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn long_tables_keep_lines_ids_and_quotes_right_across_blocks() {
         .expect_code(1)
         .stderr(&format!(
             "{input}:7004: row has 1 field but the header has 8\n\
-             {input}:9004: id \"S10\" appears on an earlier row (ids must be unique)\n\
+             {input}:9004: id \"S10\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n\
              2 bad rows; wrote the 9999 good rows to {out}\n"
         ));
     let csv = env.read("out.csv");

@@ -428,7 +428,7 @@ fn two_tables_share_the_budgets_and_their_ids_and_name_their_file() {
     let again = env.write("again.csv", format!("{}\n{}\n", lines[0], lines[1]));
     env.roadsub(&["compare", &a, &again, "--set", RAISE])
         .expect(1, "", &format!(
-            "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique)\n\
+            "{again}:2: 编号 \"AYP-001\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n\
              1 bad row; nothing written (fix it, or use --keep-going to write the comparison anyway: a row bad under one rule set with that side blank, one bad under both left out)\n"
         ));
 }
@@ -2824,7 +2824,7 @@ fn rows_read_as_they_are_computed_keep_quoted_line_ends_crlf_lines_repeated_ids_
         ])
         .expect_code(1);
     out.stderr_starts(&format!(
-        "{table}:5: 编号 \"S1\" appears on an earlier row (ids must be unique)\n"
+        "{table}:5: 编号 \"S1\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n"
     ));
     out.stderr_ends("1 bad row; wrote 3 rows to c.csv (0 with one side left blank; 1 bad under both left out)\n");
     assert_eq!(

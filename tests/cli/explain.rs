@@ -372,7 +372,7 @@ fn a_row_is_explained_from_itself_and_the_earlier_rows_with_its_id_whatever_else
         env.roadsub(&["explain", &table, "--row", row]).expect(
             1,
             "",
-            &format!("roadsub: {table}:{line}: id \"A1\" appears on an earlier row (ids must be unique)\n"),
+            &format!("roadsub: {table}:{line}: id \"A1\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n"),
         );
     }
     env.roadsub(&["explain", &table, "--row", "4"]).expect(

@@ -533,7 +533,7 @@ fn one_pipe_under_two_names_is_refused_as_one_table_given_twice() {
     .run()
     .code(1)
     .stderr(&format!(
-        "{}:2: 编号 \"R1\" appears on an earlier row (ids must be unique)\n\
+        "{}:2: 编号 \"R1\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n\
              1 bad row; wrote the 1 good row to {out}\n",
         other.arg()
     ));

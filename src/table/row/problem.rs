@@ -356,8 +356,8 @@ impl Problem {
             }
             Problem::DuplicateId => lang
                 .pick(
-                    "appears on an earlier row (ids must be unique)",
-                    "与前面某行重复（编号必须唯一）",
+                    "appears on an earlier row (ids must be unique, across all the tables of a run too)",
+                    "与前面某行重复（编号必须唯一，一次运行的多个表之间也不能重复）",
                 )
                 .into(),
             Problem::IdTaken => lang
