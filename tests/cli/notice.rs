@@ -1616,43 +1616,36 @@ fn a_village_asked_for_with_only_bad_rows_is_not_said_to_be_every_village() {
          B1,天马乡,坏村,通村,4.5,x,100万,10\n",
     );
     let out = env.file("n");
-    env.roadsub(&[
-        "notice",
-        &table,
-        "-o",
-        &out,
-        "--keep-going",
-        "--village",
-        "坏村",
-    ])
-    .expect(
-        1,
-        "",
-        &format!(
-            "{table}:3: 长度 \"x\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
+    for (lang, said) in [
+        (
+            "en",
+            format!(
+                "{table}:3: 长度 \"x\" is not a length (expected km like 1.25, 1.25公里 or 850米)\n\
                  no notice for 天马乡 坏村: none of its rows can be computed\n\
                  roadsub: 1 bad row; no notice written\n"
+            ),
         ),
-    );
-    env.roadsub(&[
-        "notice",
-        &table,
-        "-o",
-        &out,
-        "--keep-going",
-        "--village",
-        "坏村",
-        "--lang",
-        "zh",
-    ])
-    .expect(
-        1,
-        "",
-        &format!(
-            "{table}:3: 长度“x”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
-         天马乡 坏村：所有路段均有错误，未写出公示\n\
-         roadsub: 1 行有错；未写出任何公示\n"
+        (
+            "zh",
+            format!(
+                "{table}:3: 长度“x”不是长度（应为公里数，如 1.25、1.25公里 或 850米）\n\
+                 天马乡 坏村：所有路段均有错误，未写出公示\n\
+                 roadsub: 1 行有错；未写出任何公示\n"
+            ),
         ),
-    );
+    ] {
+        let args = [
+            "notice",
+            &table,
+            "-o",
+            &out,
+            "--keep-going",
+            "--village",
+            "坏村",
+            "--lang",
+            lang,
+        ];
+        env.roadsub(&args).expect(1, "", &said);
+    }
     assert!(!env.path("n").exists());
 }
