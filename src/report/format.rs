@@ -422,6 +422,59 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
 
 /// A run's summary as Markdown tables, amounts in `unit`: totals, budgets, and a table per
 /// `--by` grouping, in the order given.
+/// The run's total amounts as a summary lists them, each with its label: the cost, each
+/// fund's subsidy, the subsidy, the gap, the sources and the shortfall, then the surplus, due,
+/// disbursed and outstanding where the table has them (Markdown's summary and the workbook's
+/// summary sheet; one list, so no report leaves one out).
+pub fn total_amounts<'r>(
+    rules: &'r RuleSet,
+    t: &super::summary::Totals,
+    lang: Lang,
+) -> Vec<(&'r str, rust_decimal::Decimal)> {
+    let mut items = vec![(lang.pick("cost", "总造价"), t.cost.value())];
+    for (f, p) in rules.funds.iter().zip(&t.paid) {
+        items.push((f.display(lang), p.value()));
+    }
+    items.push((
+        lang.pick("subsidy total", "补助合计"),
+        t.subsidy_total.value(),
+    ));
+    items.push((lang.pick("gap", "差额"), t.gap.value()));
+    items.push((
+        lang.pick(
+            "sources (other_funds, yishi_yiyi, …)",
+            "已落实筹资（整合资金等）",
+        ),
+        t.sources.value(),
+    ));
+    items.push((
+        lang.pick("shortfall (still to raise)", "尚需筹集"),
+        t.shortfall.value(),
+    ));
+    if !t.surplus.value().is_zero() {
+        items.push((
+            lang.pick(
+                "surplus (sources beyond the gap)",
+                "资金来源超出差额（多出）",
+            ),
+            t.surplus.value(),
+        ));
+    }
+    if t.due_rows > 0 {
+        items.push((
+            lang.pick("due (for completed km)", "应拨付（按完工里程）"),
+            t.due.value(),
+        ));
+    }
+    if t.disbursed_rows > 0 {
+        items.push((lang.pick("disbursed", "已拨付"), t.disbursed.value()));
+    }
+    if t.has_outstanding() {
+        items.push((lang.pick("outstanding", "待拨付"), t.outstanding.value()));
+    }
+    items
+}
+
 pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Unit) -> String {
     let t = &summary.total;
     let mut out = String::new();
@@ -478,53 +531,12 @@ pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Un
         lang.pick("item", "项目"),
         unit.column(lang)
     ));
-    let mut row = |k: &str, v: String| out.push_str(&format!("| {} | {v} |\n", markdown_cell(k)));
-    row(lang.pick("cost", "总造价"), unit.grouped(t.cost.value()));
-    for (f, p) in rules.funds.iter().zip(&t.paid) {
-        row(f.display(lang), unit.grouped(p.value()));
-    }
-    row(
-        lang.pick("subsidy total", "补助合计"),
-        unit.grouped(t.subsidy_total.value()),
-    );
-    row(lang.pick("gap", "差额"), unit.grouped(t.gap.value()));
-    row(
-        lang.pick(
-            "sources (other_funds, yishi_yiyi, …)",
-            "已落实筹资（整合资金等）",
-        ),
-        unit.grouped(t.sources.value()),
-    );
-    row(
-        lang.pick("shortfall (still to raise)", "尚需筹集"),
-        unit.grouped(t.shortfall.value()),
-    );
-    if !t.surplus.value().is_zero() {
-        row(
-            lang.pick(
-                "surplus (sources beyond the gap)",
-                "资金来源超出差额（多出）",
-            ),
-            unit.grouped(t.surplus.value()),
-        );
-    }
-    if t.due_rows > 0 {
-        row(
-            lang.pick("due (for completed km)", "应拨付（按完工里程）"),
-            unit.grouped(t.due.value()),
-        );
-    }
-    if t.disbursed_rows > 0 {
-        row(
-            lang.pick("disbursed", "已拨付"),
-            unit.grouped(t.disbursed.value()),
-        );
-    }
-    if t.has_outstanding() {
-        row(
-            lang.pick("outstanding", "待拨付"),
-            unit.grouped(t.outstanding.value()),
-        );
+    for (label, value) in total_amounts(rules, t, lang) {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            markdown_cell(label),
+            unit.grouped(value)
+        ));
     }
     if !rules.budgets.is_empty() {
         out.push_str(&format!(

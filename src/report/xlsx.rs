@@ -412,8 +412,32 @@ fn write_summary(
     sheet.write_string_with_format(0, 0, rules.meta.display_name(lang), &title)?;
     sheet.write_string(1, 0, rules.meta.display_source(lang))?;
 
-    // Budgets, with overruns in words.
+    // The totals, as Markdown's summary lists them (the cost among them: with a row priced
+    // per km the segments sheet's cost column does not add up to it).
     let mut row = 3;
+    if summary.total.segments == 0 {
+        sheet.write_string(
+            row,
+            0,
+            lang.pick("No segments: nothing to sum.", "没有路段，无可汇总。"),
+        )?;
+    } else {
+        sheet.write_string_with_format(row, 0, lang.pick("item", "项目"), &bold)?;
+        sheet.write_string_with_format(
+            row,
+            1,
+            in_yuan(lang.pick("amount", "金额"), lang),
+            &bold,
+        )?;
+        for (label, value) in super::format::total_amounts(rules, &summary.total, lang) {
+            row += 1;
+            sheet.write_string(row, 0, label)?;
+            amount(sheet, row, 1, value, &fmt)?;
+        }
+    }
+    row += 2;
+
+    // Budgets, with overruns in words.
     let heads = match lang {
         Lang::En => ["budget", "envelope", "asked", "paid", "left", "use", ""],
         Lang::Zh => ["预算额度", "额度", "申请", "安排", "剩余", "使用率", ""],

@@ -328,8 +328,13 @@ fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_the
         ]
     );
     let summary = rows_of(&zh, "汇总");
+    assert_eq!(summary[3], ["项目", "金额（元）"]);
+    let budgets = summary
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "预算额度"))
+        .unwrap();
     assert_eq!(
-        summary[3],
+        summary[budgets],
         [
             "预算额度",
             "额度（元）",
@@ -385,8 +390,13 @@ fn the_report_workbook_wrote_rounding_by_its_key_and_amount_headings_without_the
         ]
     );
     let summary = rows_of(&en, "Summary");
+    assert_eq!(summary[3], ["item", "amount (yuan)"]);
+    let budgets = summary
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "budget"))
+        .unwrap();
     assert_eq!(
-        summary[3],
+        summary[budgets],
         [
             "budget",
             "envelope (yuan)",
@@ -653,6 +663,61 @@ fn a_report_whose_rows_have_nowhere_to_wait_is_refused_in_both_languages() {
             env.roadsub(&[args, &["-o", out, "--lang", lang][..]].concat())
                 .env("TMPDIR", "/nonexistent/roadsub-tmp")
                 .expect(1, "", &said);
+        }
+    }
+}
+
+/// Review 35: the README says the total cost of a table with a row priced per km (whose cell
+/// is empty, so the segments sheet's cost column does not add up to it) is on the summary
+/// sheet, and it was nowhere in the workbook, nor were the sources, the surplus or what was
+/// disbursed. The summary sheet lists the totals Markdown's summary lists, the same amounts.
+#[test]
+fn the_report_workbooks_summary_sheet_holds_every_total_the_markdown_summary_holds() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let env = Env::new();
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-plan.csv")
+        .to_string_lossy()
+        .into_owned();
+    for lang in ["en", "zh"] {
+        let book = env.file(&format!("r-{lang}.xlsx"));
+        let md = env.file(&format!("r-{lang}.md"));
+        env.roadsub(&["batch", &plan, "-o", &book, "--lang", lang])
+            .expect_code(0);
+        env.roadsub(&["batch", &plan, "-o", &md, "--lang", lang])
+            .expect_code(0);
+        let mut wb = open_workbook_auto(&book).unwrap();
+        let name = if lang == "en" { "Summary" } else { "汇总" };
+        let range = wb.worksheet_range(name).unwrap();
+        let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+        // The Markdown summary's amounts table: its rows after the heading that names the
+        // unit, up to the blank line.
+        let text = std::fs::read_to_string(&md).unwrap();
+        let unit_head = if lang == "en" {
+            "| item | yuan |"
+        } else {
+            "| 项目 | 金额（元） |"
+        };
+        let listed: Vec<(String, String)> = text
+            .lines()
+            .skip_while(|l| *l != unit_head)
+            .skip(2)
+            .take_while(|l| l.starts_with("| "))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+                (cells[0].to_string(), cells[1].replace(',', ""))
+            })
+            .collect();
+        assert!(listed.len() >= 7, "{text}");
+        assert_eq!(listed[0].0, if lang == "en" { "cost" } else { "总造价" });
+        assert_eq!(listed[0].1, "45735000.00");
+        for (k, (label, value)) in listed.iter().enumerate() {
+            let row = &rows[4 + k];
+            assert_eq!(row[0].to_string(), *label, "{lang}");
+            let Data::Float(f) = row[1] else {
+                panic!("{lang} {label}: {:?}", row[1])
+            };
+            assert_eq!(format!("{f:.2}"), *value, "{lang} {label}");
         }
     }
 }
