@@ -325,7 +325,18 @@ pub fn segment_json(
     })
 }
 
-fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
+/// Which of due, disbursed and outstanding a run's totals have: those some row of the run
+/// has. A group without such a row has them as 0.00, as the other reports' group tables
+/// show them (review 35: null there, 0.00 in every other format).
+fn totals_have(total: &Totals) -> [bool; 3] {
+    [
+        total.due_rows > 0,
+        total.disbursed_rows > 0,
+        total.has_outstanding(),
+    ]
+}
+
+fn totals_json(rules: &RuleSet, t: &Totals, [due, disbursed, outstanding]: [bool; 3]) -> Value {
     let funds: Map<String, Value> = rules
         .funds
         .iter()
@@ -343,10 +354,11 @@ fn totals_json(rules: &RuleSet, t: &Totals) -> Value {
         "sources": amount(t.sources.value()),
         "shortfall": amount(t.shortfall.value()),
         "surplus": amount(t.surplus.value()),
-        // Null when no row gives completed km (due) or disbursed, as on each segment.
-        "due": (t.due_rows > 0).then(|| amount(t.due.value())),
-        "disbursed": (t.disbursed_rows > 0).then(|| amount(t.disbursed.value())),
-        "outstanding": t.has_outstanding().then(|| amount(t.outstanding.value())),
+        // Null when no row of the run gives completed km (due) or disbursed, as on each
+        // segment.
+        "due": due.then(|| amount(t.due.value())),
+        "disbursed": disbursed.then(|| amount(t.disbursed.value())),
+        "outstanding": outstanding.then(|| amount(t.outstanding.value())),
         "implausible_cost_rows": t.implausible,
     })
 }
@@ -396,12 +408,13 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
             })
         })
         .collect();
+    let have = totals_have(&summary.total);
     let groups = |by: GroupBy| -> Map<String, Value> {
         summary
             .groups(by)
             .into_iter()
             .flatten()
-            .map(|(k, t)| (k.clone(), totals_json(rules, t)))
+            .map(|(k, t)| (k.clone(), totals_json(rules, t, have)))
             .collect()
     };
     // Every `--by` in the order given; `by` and `groups` are the first, as they were when
@@ -412,7 +425,7 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
         .map(|&by| json!({ "by": by.key(), "groups": groups(by) }))
         .collect();
     json!({
-        "total": totals_json(rules, &summary.total),
+        "total": totals_json(rules, &summary.total, have),
         "budgets": budgets,
         "by": summary.by().map(GroupBy::key),
         "groups": summary.by().map(groups).unwrap_or_default(),

@@ -857,3 +857,57 @@ fn an_approved_amount_column_was_left_aligned_in_markdown_beside_right_aligned_a
         .stdout_has("| 投资(万元) | 扶贫批复(万元) |")
         .stdout_has("\n|----|----|----|----|---:|---:|---:|---:|---:|---:|---:|---:|---:|----|\n");
 }
+
+/// Review 35: a group with no row of completed km or disbursed had `"due": null` and
+/// `"outstanding": null` in JSON where the text, Markdown and workbook group tables show 0.00
+/// (the table has the columns). A group's figures are 0.00 then; null only when no row of the
+/// run has them.
+#[test]
+fn a_json_group_without_completed_km_says_0_00_as_every_other_report_says() {
+    let env = Env::new();
+    let table = env.write(
+        "m2.csv",
+        "id,township,village,class,width_m,length_km,cost,completed_km,disbursed\n\
+         A1,甲镇,一村,village,4.5,1,100万,1,100\n\
+         A2,乙镇,二村,village,4.5,1,100万,,\n",
+    );
+    let out = env
+        .roadsub(&[
+            "batch", &table, "--by", "township", "--format", "json", "-o", "-",
+        ])
+        .expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let summary = &json["summary"];
+    let figures = |v: &serde_json::Value| {
+        ["due", "disbursed", "outstanding"].map(|k| v[k].as_str().map(str::to_string))
+    };
+    let some = |a: &str, b: &str, c: &str| [a, b, c].map(|s| Some(s.to_string()));
+    assert_eq!(
+        figures(&summary["groups"]["乙镇"]),
+        some("0.00", "0.00", "0.00")
+    );
+    assert_eq!(
+        figures(&summary["groups"]["甲镇"]),
+        some("750000.00", "100.00", "749900.00")
+    );
+    assert_eq!(
+        figures(&summary["total"]),
+        some("750000.00", "100.00", "749900.00")
+    );
+    // No row of the run with them: null, as on each segment.
+    let plain = env.write(
+        "p.csv",
+        "id,township,village,class,width_m,length_km,cost\nA1,甲镇,一村,village,4.5,1,100万\n",
+    );
+    let out = env
+        .roadsub(&[
+            "batch", &plain, "--by", "township", "--format", "json", "-o", "-",
+        ])
+        .expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        figures(&json["summary"]["groups"]["甲镇"]),
+        [None, None, None]
+    );
+    assert_eq!(figures(&json["summary"]["total"]), [None, None, None]);
+}
