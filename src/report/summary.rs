@@ -89,6 +89,20 @@ impl VillageKey<'_> {
     }
 }
 
+/// A group's label as a report's group table shows it, above the table's totals row: quoted
+/// as a CSV cell is (`"total"`) when it reads as that row's label does (`total`, `Total`,
+/// `合计`), so that a township named so is never taken for the totals (review 35).
+pub fn group_label(label: String, lang: Lang) -> String {
+    if label
+        .trim()
+        .eq_ignore_ascii_case(lang.pick("total", "合计"))
+    {
+        format!("\"{}\"", label.replace('"', "\"\""))
+    } else {
+        label
+    }
+}
+
 /// The township and village a [`village_key`] names, read back: the quoted township up to
 /// its closing quote (a doubled `"` inside is one), or up to the first space.
 pub fn village_parts(key: &str) -> Option<(String, &str)> {
@@ -1055,7 +1069,7 @@ impl Summary {
         labelled.sort_by_cached_key(|(label, _)| group_order(by, label));
         let mut rows: Vec<Vec<String>> = labelled
             .into_iter()
-            .map(|(label, totals)| row(label, totals))
+            .map(|(label, totals)| row(group_label(label, lang), totals))
             .collect();
         rows.push(row(lang.pick("total", "合计").into(), &self.total));
         (header, rows)

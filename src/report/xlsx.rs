@@ -605,7 +605,11 @@ fn labelled_groups<'a>(
         })
         .collect();
     groups.sort_by_cached_key(|(label, _)| group_order(by, label));
+    // Quoted where a label reads as the totals row's, once in order.
     groups
+        .into_iter()
+        .map(|(label, t)| (super::summary::group_label(label, lang), t))
+        .collect()
 }
 
 fn write_rules(book: &mut Workbook, rules: &RuleSet, lang: Lang) -> Result<(), XlsxError> {

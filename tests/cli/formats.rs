@@ -911,3 +911,72 @@ fn a_json_group_without_completed_km_says_0_00_as_every_other_report_says() {
     );
     assert_eq!(figures(&json["summary"]["total"]), [None, None, None]);
 }
+
+/// Review 35: a township named `total` (or `合计` under `--lang zh`) was listed as `total`
+/// above the group table's own totals row of that name, the two not to be told apart in the
+/// text summary, Markdown and the workbook. Such a group's label is quoted as a CSV cell is.
+#[test]
+fn a_group_named_like_the_totals_row_is_quoted_in_every_group_table() {
+    use calamine::{open_workbook_auto, Reader};
+    let env = Env::new();
+    let table = env.write(
+        "t.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         P1,Total,C,village,4.5,1,100万\n\
+         P2,x,D,village,4.5,2,200万\n\
+         P3,合计,E,village,4.5,2,200万\n",
+    );
+    // In the order the groups are listed (Latin before Chinese), then the totals row.
+    for (lang, order) in [
+        ("en", ["\"Total\"", "x", "合计", "total"]),
+        ("zh", ["Total", "x", "\"合计\"", "合计"]),
+    ] {
+        let text = env
+            .roadsub(&[
+                "batch",
+                &table,
+                "--by",
+                "township",
+                "--summary",
+                "-o",
+                "/dev/null",
+                "--lang",
+                lang,
+            ])
+            .expect_code(0)
+            .stdout;
+        let firsts: Vec<&str> = text
+            .lines()
+            .rev()
+            .take(4)
+            .map(|l| l.split("  ").next().unwrap().trim())
+            .collect();
+        let backwards: Vec<&str> = order.iter().rev().copied().collect();
+        assert_eq!(firsts, backwards, "{text}");
+        let md = env.file(&format!("t-{lang}.md"));
+        env.roadsub(&[
+            "batch", &table, "--by", "township", "-o", &md, "--lang", lang,
+        ])
+        .expect_code(0);
+        let md = std::fs::read_to_string(&md).unwrap();
+        let tail: Vec<&str> = md
+            .lines()
+            .rev()
+            .take(4)
+            .map(|l| l.split(" | ").next().unwrap())
+            .collect();
+        let cells: Vec<String> = backwards.iter().map(|l| format!("| {l}")).collect();
+        assert_eq!(tail, cells, "{md}");
+        let book = env.file(&format!("t-{lang}.xlsx"));
+        env.roadsub(&[
+            "batch", &table, "--by", "township", "-o", &book, "--lang", lang,
+        ])
+        .expect_code(0);
+        let mut wb = open_workbook_auto(&book).unwrap();
+        let name = if lang == "en" { "Summary" } else { "汇总" };
+        let range = wb.worksheet_range(name).unwrap();
+        let labels: Vec<String> = range.rows().map(|r| r[0].to_string()).collect();
+        let at = labels.iter().position(|l| l == order[0]).unwrap();
+        assert_eq!(labels[at..at + 4], order, "{labels:?}");
+    }
+}
