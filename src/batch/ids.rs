@@ -191,10 +191,9 @@ impl IdSet {
                     if (shard.len + 1) * 4 > shard.slots.len() * 3 {
                         shard.grow();
                     }
-                    // Each was after every one before it: none is there already.
-                    let new = place(&mut shard.slots, fp);
-                    debug_assert!(new, "ids in order repeat");
-                    shard.len += 1;
+                    // Each was after every one before it, so none is there already (but
+                    // for two ids sharing a fingerprint, as rare as the module's note says).
+                    shard.len += usize::from(place(&mut shard.slots, fp));
                 }
             }
             self.shards.push(shard);
