@@ -43,14 +43,18 @@ pub fn lines(text: &str, cap: usize) -> Vec<String> {
     let cap = cap.max(2);
     let mut out = Vec::new();
     for part in text.split('\n') {
+        let chars: Vec<char> = part.chars().collect();
+        let inside = inside_words(&chars);
         let mut cur: Vec<char> = Vec::new();
+        // Where `cur` starts in `chars`.
+        let mut from = 0;
         let mut used = 0;
-        for c in part.chars() {
+        for (at, &c) in chars.iter().enumerate() {
             let w = width(c);
             if used + w > cap && !cur.is_empty() {
                 let next = |k: usize| cur.get(k).copied().unwrap_or(c);
                 let mut k = cur.len();
-                while k > 0 && !breakable(cur[k - 1], next(k)) {
+                while k > 0 && (!breakable(cur[k - 1], next(k)) || inside[from + k]) {
                     k -= 1;
                 }
                 if k == 0 {
@@ -59,6 +63,7 @@ pub fn lines(text: &str, cap: usize) -> Vec<String> {
                 let rest = cur.split_off(k);
                 out.push(cur.into_iter().collect());
                 cur = rest;
+                from = at - cur.len();
                 used = cur.iter().map(|c| width(*c)).sum();
             }
             cur.push(c);
@@ -67,6 +72,25 @@ pub fn lines(text: &str, cap: usize) -> Vec<String> {
         out.push(cur.into_iter().collect());
     }
     out
+}
+
+/// Words of the notice's own sentences a line never breaks inside (a printed 人民政／府 or
+/// 户／均 reads as a slip, review 34).
+const WORDS: [&str; 6] = ["村民委员会", "人民政府", "公示期", "户均", "筹资", "异议"];
+
+/// Per place between two of `chars` (index `i`: before `chars[i]`), whether it is inside one
+/// of [`WORDS`].
+fn inside_words(chars: &[char]) -> Vec<bool> {
+    let mut inside = vec![false; chars.len() + 1];
+    for word in WORDS {
+        let w: Vec<char> = word.chars().collect();
+        for start in 0..chars.len().saturating_sub(w.len() - 1) {
+            if chars[start..start + w.len()] == w[..] {
+                inside[start + 1..start + w.len()].fill(true);
+            }
+        }
+    }
+    inside
 }
 
 #[cfg(test)]
@@ -91,6 +115,16 @@ mod tests {
         for cap in 10..130 {
             let got = lines(text, cap);
             assert_eq!(got.concat(), text, "{cap}");
+            // Nor inside a word of the notice's own (review 34: 人民政／府).
+            for pair in got.windows(2) {
+                let joint = format!("{}|{}", pair[0], pair[1]);
+                for word in WORDS {
+                    for (i, _) in word.char_indices().skip(1) {
+                        let split = format!("{}|{}", &word[..i], &word[i..]);
+                        assert!(!joint.contains(&split), "{cap}: {got:?}");
+                    }
+                }
+            }
             for l in &got[1..] {
                 let first = l.chars().next().unwrap();
                 assert!(!closing(first), "{cap}: {got:?}");
