@@ -433,8 +433,6 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
     })
 }
 
-/// A run's summary as Markdown tables, amounts in `unit`: totals, budgets, and a table per
-/// `--by` grouping, in the order given.
 /// The run's total amounts as a summary lists them, each with its label: the cost, each
 /// fund's subsidy, the subsidy, the gap, the sources and the shortfall, then the surplus, due,
 /// disbursed and outstanding where the table has them (Markdown's summary and the workbook's
@@ -488,6 +486,8 @@ pub fn total_amounts<'r>(
     items
 }
 
+/// A run's summary as Markdown tables, amounts in `unit`: totals, budgets, and a table per
+/// `--by` grouping, in the order given.
 pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Unit) -> String {
     let t = &summary.total;
     let mut out = String::new();
