@@ -397,6 +397,9 @@ pub struct Columns {
     /// The columns of amounts approved for ceiling funds (`poverty_approved`, 扶贫批复), found
     /// the first time a row of the table is read under a rule set.
     approved: std::sync::OnceLock<ApprovedColumns>,
+    /// Whether the table is CSV separated by semicolons, as spreadsheets write it where a
+    /// comma is the decimal point: a number with a comma cannot be told there.
+    pub semicolons: bool,
 }
 
 /// The approved-amount columns of a table under a rule set.
@@ -639,6 +642,7 @@ impl Columns {
                 own_unit,
                 units: TableUnits::default(),
                 approved: std::sync::OnceLock::new(),
+                semicolons: false,
             })
         } else {
             Err(problems)
@@ -657,6 +661,7 @@ impl Columns {
             own_unit: self.own_unit,
             units: self.units.clone(),
             approved: std::sync::OnceLock::new(),
+            semicolons: self.semicolons,
         }
     }
 

@@ -241,14 +241,15 @@ pub fn open_with<R: Read>(
             Next::Record(header) => {
                 let found: Vec<String> = header.iter().map(str::to_string).collect();
                 match search.offer(header.iter()) {
-                    Some(Ok(columns)) => {
+                    Some(Ok(mut columns)) => {
+                        columns.semicolons = reader.style().delimiter == b';';
                         return Ok((
                             columns,
                             Rows {
                                 reader,
                                 header_start,
                             },
-                        ))
+                        ));
                     }
                     Some(Err(problems)) => return Err(TableError::Header { problems, found }),
                     None => {}

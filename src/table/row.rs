@@ -746,6 +746,30 @@ fn parse_to<'a>(
             problem: Problem::SplitNumber(written),
         });
     }
+    if columns.semicolons {
+        // A comma in a number of a table separated by semicolons: a decimal comma or a
+        // thousands comma, which cannot be told (1,500 is 1.5 or 1500).
+        let numbers = Field::ALL.into_iter().filter(|f| {
+            f.is_money()
+                || matches!(
+                    f,
+                    Field::Length | Field::Completed | Field::Width | Field::Households
+                )
+        });
+        for f in numbers {
+            if let Some(v) = value_of(record, columns, f).filter(|v| v.contains(',')) {
+                errors.push(RowError {
+                    line,
+                    column: Some(columns.name(f).to_string()),
+                    value: Some(v.to_string()),
+                    problem: Problem::CommaInSemicolons,
+                });
+            }
+        }
+        if errors.len() > before {
+            return None;
+        }
+    }
     let scale = |f: Field| columns.scale(f);
     // Each value once, trimmed; None when the column is absent or the value blank.
     let raw = |f: Field| value_of(record, columns, f);

@@ -617,3 +617,83 @@ fn a_note_against_the_amount_unit_given_is_told_to_agree_with_it() {
         .expect_code(1)
         .stderr_has(&format!("{f}:3: 该行是说明行，写明单位为元，而表中数字按万元读取；请改正该说明，或在表头上方或用 --amount-unit 写明元\n"));
 }
+
+/// A table separated by semicolons is how spreadsheets write CSV where the comma is the
+/// decimal point: `1,500` there was read as 1500 (a thousands comma), where its writer may
+/// have meant 1.5. A number with a comma in such a table is refused, naming both readings, by
+/// every command that reads a table (the rows around it computed as ever); in a table
+/// separated by commas a quoted `"1,500"` is 1500 as before.
+#[test]
+fn a_comma_in_a_number_of_a_table_separated_by_semicolons_is_refused_by_every_reader() {
+    let env = Env::new();
+    let table = env.write(
+        "semi.csv",
+        "id;township;village;class;width_m;length_km;cost\n\
+         S1;t;v;group;5;1;1,500\n\
+         S2;t;v;group;5;1;900000\n\
+         S3;t;v;group;5;1,5;900000\n",
+    );
+    let en = format!(
+        "{table}:2: cost \"1,500\" has a comma, which in a table separated by semicolons (;) may be a decimal comma (1,5 for 1.5) or a thousands comma (1,500 for 1500), so the number cannot be told; write it without the comma (1500) or with a point (1.5)\n\
+         {table}:4: length_km \"1,5\" has a comma, which in a table separated by semicolons (;) may be a decimal comma (1,5 for 1.5) or a thousands comma (1,500 for 1500), so the number cannot be told; write it without the comma (1500) or with a point (1.5)\n"
+    );
+    let zh = format!(
+        "{table}:2: 投资“1,500”含逗号：以分号（;）分隔的表中，逗号可能是小数点（1,5 即 1.5），也可能是千位分隔符（1,500 即 1500），无法确定数值；请去掉逗号（1500）或改用小数点（1.5）\n\
+         {table}:4: 长度“1,5”含逗号：以分号（;）分隔的表中，逗号可能是小数点（1,5 即 1.5），也可能是千位分隔符（1,500 即 1500），无法确定数值；请去掉逗号（1500）或改用小数点（1.5）\n"
+    );
+    let out = env.file("out");
+    let commands: [&[&str]; 4] = [
+        &["batch", &table, "-o", &out, "--keep-going"],
+        &[
+            "batch",
+            &table,
+            "-o",
+            &out,
+            "--keep-going",
+            "--rules",
+            &bundled_prorate(),
+        ],
+        &[
+            "compare",
+            &table,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            &out,
+            "--keep-going",
+        ],
+        &["notice", &table, "-o", &out, "--keep-going"],
+    ];
+    for args in commands {
+        for (lang, said) in [("en", &en), ("zh", &zh)] {
+            let run = [args, &["--lang", lang]].concat();
+            let got = env.roadsub(&run).expect_code(1);
+            assert!(
+                got.stderr.starts_with(said.as_str()),
+                "{run:?}: {}",
+                got.stderr
+            );
+            let _ = std::fs::remove_dir_all(env.path("out"));
+            let _ = std::fs::remove_file(env.path("out"));
+        }
+    }
+    // The good row is written, computed as ever.
+    env.roadsub(&["batch", &table, "-o", "-", "--keep-going"])
+        .expect_code(1)
+        .stdout_has("S2,t,v,group,5,1,900000,450000.00,100000.00,550000.00");
+    // Separated by commas, a quoted thousands comma is read as ever.
+    let commas = env.write(
+        "commas.csv",
+        "id,township,village,class,width_m,length_km,cost\nS1,t,v,group,5,1,\"900,000\"\n",
+    );
+    env.roadsub(&["batch", &commas, "-o", "-"])
+        .expect_code(0)
+        .stdout_has("S1,t,v,group,5,1,\"900,000\",450000.00,100000.00,550000.00");
+}
+
+fn bundled_prorate() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/anyue-2018-prorate.toml")
+        .to_string_lossy()
+        .into_owned()
+}

@@ -28,6 +28,9 @@ pub enum Problem {
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
     SplitNumber(String),
+    /// A number with a comma in a table separated by semicolons, where the comma may be a
+    /// decimal comma (1,5) or a thousands comma (1,500): not read either way.
+    CommaInSemicolons,
     /// The id says 合计 or 小计 (the word, as written), as a totals row's does, but the row
     /// gives a class and a width as a segment does: counted as one, its rows would be
     /// counted twice.
@@ -562,6 +565,12 @@ impl Problem {
                     written.rsplit(',').next().unwrap_or("")
                 ),
             },
+            Problem::CommaInSemicolons => lang
+                .pick(
+                    "has a comma, which in a table separated by semicolons (;) may be a decimal comma (1,5 for 1.5) or a thousands comma (1,500 for 1500), so the number cannot be told; write it without the comma (1500) or with a point (1.5)",
+                    "含逗号：以分号（;）分隔的表中，逗号可能是小数点（1,5 即 1.5），也可能是千位分隔符（1,500 即 1500），无法确定数值；请去掉逗号（1500）或改用小数点（1.5）",
+                )
+                .into(),
             Problem::FilledTotals(word) => match lang {
                 Lang::En => format!(
                     "says \"{word}\" where its id goes, as a totals row does, but gives a class and a width as a segment does: counted as a segment, the rows it totals would be counted twice (delete the row, or give the segment an id of its own)"
