@@ -443,6 +443,9 @@ pub enum HeaderProblem {
     ComputedName(String),
     /// `--map` names a header the table does not have.
     MapUnmatched(String),
+    /// `--map` reads a header (the first) as a field (the second) that would otherwise be
+    /// the field found missing (the third).
+    MapTook(String, Field, Field),
     /// The unit of the table's bare numbers cannot be told.
     Units(UnitProblem),
     /// A header that is a field's name with a unit after it in a form not read (`投资/万元`,
@@ -624,14 +627,30 @@ impl Columns {
             .filter(|f| f.required() && index[*f as usize].is_none() && !hinted.contains(f))
             .collect();
         if !missing.is_empty() {
-            problems.push(HeaderProblem::Missing(missing));
+            problems.push(HeaderProblem::Missing(missing.clone()));
         }
-        if index[Field::Cost as usize].is_none()
+        let no_cost = index[Field::Cost as usize].is_none()
             && index[Field::CostPerKm as usize].is_none()
             && !hinted.contains(&Field::Cost)
-            && !hinted.contains(&Field::CostPerKm)
-        {
+            && !hinted.contains(&Field::CostPerKm);
+        if no_cost {
             problems.push(HeaderProblem::NoCost);
+        }
+        // A header `--map` reads as another field that would be the one found missing
+        // (`--map 投资=other_funds`, then "no cost column" of a header holding 投资): said, so
+        // the message does not only ask for a column the header has.
+        for (h, to) in &options.map {
+            let normal = normalize_width_forms(h.trim());
+            let base = split_unit(&normal).0.to_ascii_lowercase();
+            let took = Field::ALL.into_iter().find(|g| {
+                g != to
+                    && g.matches(&base)
+                    && (missing.contains(g)
+                        || no_cost && matches!(g, Field::Cost | Field::CostPerKm))
+            });
+            if let Some(g) = took {
+                problems.push(HeaderProblem::MapTook(h.trim().to_string(), *to, g));
+            }
         }
         if problems.is_empty() {
             Ok(Columns {
@@ -1002,6 +1021,18 @@ impl HeaderProblem {
             (HeaderProblem::MapUnmatched(h), Lang::Zh) => {
                 format!("--map 所指的列“{h}”不在表头中；表头为：{found}")
             }
+            (HeaderProblem::MapTook(h, to, was), Lang::En) => format!(
+                "--map \"{h}={}\" reads \"{h}\" as {}, so it is not the {} column it would otherwise be",
+                to.key(),
+                to.key(),
+                was.key()
+            ),
+            (HeaderProblem::MapTook(h, to, was), Lang::Zh) => format!(
+                "--map \"{h}={}\" 把“{h}”读作{}，它便不再是{}列",
+                to.key(),
+                to.zh(),
+                was.zh()
+            ),
             (HeaderProblem::Units(p), lang) => p.render(lang),
             (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
                 "“{h}”列与 roadsub 计算的列同名，而此表不是 roadsub 写出的表；请给该列改名（改名后原样保留），若是以前运行 roadsub 写出的列则删除"

@@ -697,3 +697,44 @@ fn bundled_prorate() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// `--map 投资=other_funds` took the header's cost column for another field and the run said
+/// only "no cost column: give cost (投资, …)" of a header holding 投资. The map that took it
+/// is said too, for any field found missing so (noticed at stop 59).
+#[test]
+fn a_map_that_takes_the_column_a_field_is_missing_says_so() {
+    let env = Env::new();
+    let table = env.write(
+        "mp.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nS1,天马乡,画青村,通村,4.5,1,100万\n",
+    );
+    for (map, en, zh) in [
+        (
+            "投资=other_funds",
+            "--map \"投资=other_funds\" reads \"投资\" as other_funds, so it is not the cost column it would otherwise be",
+            "--map \"投资=other_funds\" 把“投资”读作整合资金，它便不再是投资列",
+        ),
+        (
+            "村=township",
+            "--map \"村=township\" reads \"村\" as township, so it is not the village column it would otherwise be",
+            "--map \"村=township\" 把“村”读作乡镇，它便不再是村列",
+        ),
+    ] {
+        for (lang, said) in [("en", en), ("zh", zh)] {
+            let got = env
+                .roadsub(&["batch", &table, "--map", map, "-o", "-", "--lang", lang])
+                .expect_code(1);
+            let lines: Vec<&str> = got.stderr.lines().collect();
+            assert!(
+                lines.contains(&format!("{table}: {said}").as_str()),
+                "{}",
+                got.stderr
+            );
+        }
+    }
+    // A map that leaves no field missing says nothing of it.
+    let got = env
+        .roadsub(&["batch", &table, "--map", "投资=cost", "-o", "-"])
+        .expect_code(0);
+    assert!(!got.stderr.contains("--map"), "{}", got.stderr);
+}
