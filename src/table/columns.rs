@@ -640,6 +640,12 @@ impl Columns {
         // (`--map 投资=other_funds`, then "no cost column" of a header holding 投资): said, so
         // the message does not only ask for a column the header has.
         for (h, to) in &options.map {
+            if problems.contains(&HeaderProblem::MapUnmatched(
+                normalize_width_forms(h.trim()).to_ascii_lowercase(),
+            )) {
+                // Not in the header: said as such above.
+                continue;
+            }
             let normal = normalize_width_forms(h.trim());
             let base = split_unit(&normal).0.to_ascii_lowercase();
             let took = Field::ALL.into_iter().find(|g| {
