@@ -1017,9 +1017,10 @@ pub fn file_name_among<'a>(
     place: (&'a str, &'a str),
     places: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let mut all: Vec<(&str, &str)> = places.into_iter().chain([place]).collect();
-    all.sort_unstable();
-    all.dedup();
+    // Each village once as it comes (a table view of a million rows has a few thousand).
+    let distinct: std::collections::HashSet<(&str, &str)> =
+        places.into_iter().chain([place]).collect();
+    let mut all: Vec<(&str, &str)> = distinct.into_iter().collect();
     all.sort_by_cached_key(|&(t, v)| filing_order(t, v));
     let at = all.iter().position(|&p| p == place).unwrap_or(0);
     file_names_of(all.iter().copied()).swap_remove(at)

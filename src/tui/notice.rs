@@ -84,13 +84,15 @@ impl App {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         // Its name among every village of the table, as `roadsub notice` names it.
-        let texts: Vec<_> = (0..sheet.rows.len())
-            .filter(|&i| !self.doc.not_a_segment(i))
-            .map(|i| self.doc.row_text(i))
-            .collect();
+        let doc = &self.doc;
         let name = notice::file_name_among(
             (township.trim(), village.trim()),
-            texts.iter().map(|t| (t.township.trim(), t.village.trim())),
+            (0..sheet.rows.len())
+                .filter(|&i| !doc.not_a_segment(i))
+                .map(|i| {
+                    let t = doc.row_text(i);
+                    (t.township.trim(), t.village.trim())
+                }),
         );
         let path = folder.join(&name);
         let name = path.display();

@@ -8,13 +8,6 @@ use serde_json::Value;
 
 use super::*;
 
-fn bundled(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
-
 fn plan() -> String {
     bundled("examples/anyue-2018-plan.csv")
 }

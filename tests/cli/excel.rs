@@ -675,10 +675,7 @@ fn a_report_whose_rows_have_nowhere_to_wait_is_refused_in_both_languages() {
 fn the_report_workbooks_summary_sheet_holds_every_total_the_markdown_summary_holds() {
     use calamine::{open_workbook_auto, Data, Reader};
     let env = Env::new();
-    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/anyue-2018-plan.csv")
-        .to_string_lossy()
-        .into_owned();
+    let plan = bundled("examples/anyue-2018-plan.csv");
     for lang in ["en", "zh"] {
         let book = env.file(&format!("r-{lang}.xlsx"));
         let md = env.file(&format!("r-{lang}.md"));

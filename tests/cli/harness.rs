@@ -69,6 +69,14 @@ impl Env {
     }
 }
 
+/// A file of the crate (`examples/…`), by its path from the crate's root.
+pub fn bundled(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// A fixture under `tests/data/`.
 pub fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

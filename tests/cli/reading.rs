@@ -651,7 +651,7 @@ fn a_comma_in_a_number_of_a_table_separated_by_semicolons_is_refused_by_every_re
             &out,
             "--keep-going",
             "--rules",
-            &bundled_prorate(),
+            &bundled("examples/anyue-2018-prorate.toml"),
         ],
         &[
             "compare",
@@ -689,13 +689,6 @@ fn a_comma_in_a_number_of_a_table_separated_by_semicolons_is_refused_by_every_re
     env.roadsub(&["batch", &commas, "-o", "-"])
         .expect_code(0)
         .stdout_has("S1,t,v,group,5,1,\"900,000\",450000.00,100000.00,550000.00");
-}
-
-fn bundled_prorate() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/anyue-2018-prorate.toml")
-        .to_string_lossy()
-        .into_owned()
 }
 
 /// `--map 投资=other_funds` took the header's cost column for another field and the run said
