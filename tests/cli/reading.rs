@@ -681,6 +681,16 @@ fn a_comma_in_a_number_of_a_table_separated_by_semicolons_is_refused_by_every_re
     env.roadsub(&["batch", &table, "-o", "-", "--keep-going"])
         .expect_code(1)
         .stdout_has("S2,t,v,group,5,1,900000,450000.00,100000.00,550000.00");
+    // A point is a decimal point there as everywhere (the README says so).
+    let points = env.write(
+        "points.csv",
+        "id;township;village;class;width_m;length_km;cost
+S1;t;v;group;4.5;1.5;900000
+",
+    );
+    env.roadsub(&["batch", &points, "-o", "-"])
+        .expect_code(0)
+        .stdout_has("S1,t,v,group,4.5,1.5,900000,");
     // Separated by commas, a quoted thousands comma is read as ever.
     let commas = env.write(
         "commas.csv",
