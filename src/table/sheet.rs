@@ -55,6 +55,9 @@ pub struct Sheet {
     /// workbook asks to be recalculated when opened), by line and column (in order), with
     /// the text read: until another value is typed there, the row is not computed.
     stale: Vec<(u64, usize, Box<str>)>,
+    /// The rows (by line, in order) the workbook's sheet hides: a segment's is not computed
+    /// ([`crate::table::workbook::hidden`]).
+    hidden: Vec<u64>,
     /// Only the first rows of the file were read (to show while the rest is read): such a
     /// sheet is never saved.
     partial: bool,
@@ -140,6 +143,7 @@ impl Sheet {
             workbook: None,
             no_result: Vec::new(),
             stale: Vec::new(),
+            hidden: Vec::new(),
             partial: false,
         }
     }
@@ -200,6 +204,11 @@ impl Sheet {
             .take_while(|&&(l, ..)| l == row.line)
             .find(|(_, col, read)| row.get(*col) == &**read)
             .map(|&(_, col, _)| col)
+    }
+
+    /// Whether the workbook's sheet hides the row read from `line`.
+    pub fn is_hidden(&self, line: u64) -> bool {
+        line != 0 && self.hidden.binary_search(&line).is_ok()
     }
 
     /// Whether only the first rows of the file were read ([`Sheet::load_head`]): the sheet

@@ -804,6 +804,64 @@ mod tests {
         assert_eq!(explain(&d, 0, Lang::En).len(), 1);
     }
 
+    /// Reviews 32 and 33: a row the workbook hides (a cancelled segment, often) was computed
+    /// and totalled in the table with no word. It is refused, as a batch run refuses it, in
+    /// both languages; an edit of it saved in place leaves it hidden and refused; the table
+    /// saved as a CSV (which hides nothing) computes it.
+    #[test]
+    fn a_row_the_workbook_hides_is_refused_as_batch_refuses_it_until_the_file_shows_it() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        crate::table::workbook::tests::segments(ws, 3, 2.0, None);
+        for r in 1..=3u32 {
+            ws.write_number(r, 6, 1_600_000.0).unwrap();
+        }
+        ws.set_row_hidden(2).unwrap();
+        book.save(&path).unwrap();
+        let explain = |d: &Doc, at, lang| match d.calc(&rules, at) {
+            Calc::Bad(errors) => errors
+                .iter()
+                .map(|e| e.render_value(&rules, lang))
+                .collect::<Vec<_>>(),
+            Calc::Good(_) => Vec::new(),
+        };
+        let mut d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        assert!(d.is_good(0) && !d.is_good(1) && d.is_good(2));
+        assert_eq!(
+            explain(&d, 1, Lang::En),
+            ["row is hidden in the sheet (by hand, by a filter or in a folded outline), so whether its segment is still planned cannot be told: unhide it in Excel or WPS to compute it, or delete it"]
+        );
+        assert_eq!(
+            explain(&d, 1, Lang::Zh),
+            ["该行在工作表中被隐藏（手动隐藏、筛选或折叠分组），无法判断该路段是否仍在计划内：请在 Excel 或 WPS 中取消隐藏以计算它，或删除该行"]
+        );
+        assert_eq!(subsidy(&d), "3000000.00", "two rows of 1,500,000.00");
+        // Edited and saved in place: still hidden in the file, still refused.
+        let row = d.sheet.rows[1].clone();
+        d.change(&rules, Op::set(1, &row, 5, "3"));
+        d.sheet.save(&path).unwrap();
+        assert_eq!(
+            crate::table::workbook::hidden::rows(&path, "道路").unwrap(),
+            [3]
+        );
+        let d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        assert!(!d.is_good(1));
+        assert_eq!(d.sheet.rows[1].get(5), "3");
+        // Saved as a CSV, which hides no row: the row is the CSV's like any other.
+        let mut sheet = Sheet::load(&path).unwrap();
+        let csv = dir.path().join("plan.csv");
+        sheet.save(&csv).unwrap();
+        assert!(!sheet.is_hidden(3));
+        let d = Doc::new(sheet, Some(csv), &rules);
+        assert!(d.is_good(1));
+        // The row at 3 km is paid its cost, 1,600,000.00, the two funds asking 2,250,000.00.
+        assert_eq!(subsidy(&d), "4600000.00", "the row computed too");
+    }
+
     #[test]
     fn values_are_checked_as_the_reader_would() {
         let (d, rules) = doc();

@@ -567,3 +567,51 @@ fn a_workbook_found_damaged_late_has_none_of_its_rows_written() {
         .expect_code(1)
         .stderr_has("the array formula in G3001 fills G2:G3001");
 }
+
+/// Reviews 32 and 33: a row a workbook hides (an office's way to cancel a segment, or a
+/// filter left on when it was saved) was computed, totalled and written with no word. Its
+/// segment is refused by every command, in every format a sheet can hide a row in (.xlsx,
+/// .xls and .ods, as LibreOffice saves them), in both languages; `--keep-going` leaves it
+/// out as any bad row; a hidden totals row is left out as a totals row.
+#[test]
+fn a_segment_the_sheet_hides_is_refused_by_every_command_in_every_format() {
+    let env = Env::new();
+    for name in ["hidden-rows.xlsx", "hidden-rows.xls", "hidden-rows.ods"] {
+        let p = data(name);
+        let said = format!("{p}[道路]:3: row is hidden in the sheet (by hand, by a filter or in a folded outline), so whether its segment is still planned cannot be told: unhide it in Excel or WPS to compute it, or delete it");
+        env.roadsub(&["batch", &p])
+            .expect_code(1)
+            .stdout("")
+            .stderr_first_line(&said)
+            .stderr_has(
+                "1 bad row; nothing written (fix it, or use --keep-going to write the 2 good rows)",
+            );
+        env.roadsub(&["batch", &p, "--keep-going", "--lang", "zh"])
+            .expect_code(1)
+            .stderr_first_line(&format!("{p}[道路]:3: 该行在工作表中被隐藏（手动隐藏、筛选或折叠分组），无法判断该路段是否仍在计划内：请在 Excel 或 WPS 中取消隐藏以计算它，或删除该行"))
+            .stdout_lines(3)
+            .stdout_has("\nE1,天马乡,画青村,通村,4.5,2,1600000,900000.00,600000.00,1500000.00,")
+            .stdout_has("\nE3,卧佛镇,关田村,社道,3.5,1.5,450000,225000.00,150000.00,375000.00,");
+        env.roadsub(&["explain", &p, "--id", "E2"])
+            .expect_code(1)
+            .stderr_first_line(&format!("roadsub: {said}"));
+        env.roadsub(&["explain", &p, "--id", "E3"])
+            .expect_code(0)
+            .stdout_has("cost 450,000.00 yuan");
+        let out = env.path("compare.csv");
+        env.roadsub(&[
+            "compare",
+            &p,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            &out.to_string_lossy(),
+        ])
+        .run()
+        .stderr_first_line(&said);
+        let notices = env.path("notices");
+        env.roadsub(&["notice", &p, "-o", &notices.to_string_lossy()])
+            .run()
+            .stderr_first_line(&said);
+    }
+}

@@ -144,6 +144,10 @@ pub enum Problem {
     /// asks to be recalculated when opened (as a save with edits by a program that does not
     /// calculate, roadsub's own in place among them, leaves it).
     StaleResult,
+    /// A workbook's row the sheet hides (by hand, by a filter or in a folded outline): a
+    /// cancelled segment or one still planned, which cannot be told
+    /// ([`crate::table::workbook::hidden`]).
+    HiddenRow,
     /// A `date` (日期) that is not a calendar day `YYYY-MM-DD`.
     BadDate,
     /// A `year` (年度) that is not a year.
@@ -617,6 +621,12 @@ impl Problem {
                     "是公式，工作簿里保存的计算结果可能已过时（工作簿要求打开时重新计算，编辑后保存即如此）：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
                 )
                 .into(),
+            Problem::HiddenRow => lang
+                .pick(
+                    "is hidden in the sheet (by hand, by a filter or in a folded outline), so whether its segment is still planned cannot be told: unhide it in Excel or WPS to compute it, or delete it",
+                    "在工作表中被隐藏（手动隐藏、筛选或折叠分组），无法判断该路段是否仍在计划内：请在 Excel 或 WPS 中取消隐藏以计算它，或删除该行",
+                )
+                .into(),
             Problem::BadDate => lang
                 .pick(
                     "is not a date (expected YYYY-MM-DD, like 2019-03-01)",
@@ -698,7 +708,7 @@ impl RowError {
             .render_under(self.column.as_deref(), rules, lang);
         // A row with no cost is the row's problem, though it points at the cost column
         // (where the table view puts the cursor): not "cost has no cost".
-        if matches!(self.problem, Problem::NoCost) {
+        if matches!(self.problem, Problem::NoCost | Problem::HiddenRow) {
             return format!("{}{what}", lang.pick("row ", "该行"));
         }
         let column = self

@@ -53,6 +53,11 @@ impl Sheet {
                 }]);
             }
         }
+        // A row the sheet hides: a cancelled segment or one still planned, refused as a batch
+        // run refuses it, until it is unhidden in the workbook.
+        if self.is_hidden(row.line) && row::not_a_segment(&record, columns).is_none() {
+            return Judged::Bad(vec![RowError::row(row.line, Problem::HiddenRow)]);
+        }
         let mut errors = Vec::new();
         let mut breakdown = Breakdown::default();
         match row::evaluate(

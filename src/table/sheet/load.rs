@@ -135,6 +135,7 @@ fn load_workbook(
         }),
         no_result,
         stale: Vec::new(),
+        hidden: book.hidden,
         partial: false,
     };
     sheet.mark_stale(&book.stale);
@@ -316,6 +317,7 @@ fn load_csv(
         workbook: None,
         no_result: Vec::new(),
         stale: Vec::new(),
+        hidden: Vec::new(),
         partial,
     })
 }

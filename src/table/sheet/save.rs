@@ -300,8 +300,11 @@ impl Sheet {
         }
         out.commit()?;
         if let Some(saved) = saved {
-            let (mut no_result, mut stale) = (Vec::new(), Vec::new());
+            let (mut no_result, mut stale, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
+                if self.hidden.binary_search(&row.line).is_ok() {
+                    hidden.push(line);
+                }
                 // A formula left alone is still there, now on the row's new line.
                 if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
                     no_result.push((line, self.no_result[i].1));
@@ -319,6 +322,11 @@ impl Sheet {
             // The title rows are the workbook's now (a CSV table's were its preamble).
             self.preamble = Box::default();
             let mut origin = saved.origin;
+            // The rows the file written hides (a save in place keeps them hidden, a new
+            // workbook hides none), read back; where it cannot be, those hidden before.
+            hidden.sort_unstable();
+            self.hidden =
+                crate::table::workbook::hidden::rows(&origin.path, &origin.sheet).unwrap_or(hidden);
             // Edits written beside formulas leave their results to be recalculated.
             origin.recalc_pending |= edited && origin.formula.is_some();
             // The formulas' results the file now holds may be out of date (the save asked
@@ -346,6 +354,8 @@ impl Sheet {
                 .workbook_titles(self.euro_as_read().unwrap_or(Euro::Cp936))
                 .into();
             self.workbook = None;
+            // A CSV hides no row: the rows a sheet hid are the CSV's like any other.
+            self.hidden.clear();
         }
         // A workbook's bytes are the library's: read back.
         self.stamp = match hash {

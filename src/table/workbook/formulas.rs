@@ -252,9 +252,19 @@ pub(super) fn holds_formula_tag(bytes: &[u8]) -> bool {
 }
 
 /// Whether the bytes `read` gives hold an `<f>` element's tag ([`holds_formula_tag`]).
-fn has_formula_tag(mut read: impl Read) -> std::io::Result<bool> {
+fn has_formula_tag(read: impl Read) -> std::io::Result<bool> {
+    bytes_hold(read, 2, holds_formula_tag)
+}
+
+/// Whether `found` finds what it looks for in the bytes `read` gives, read a piece at a
+/// time, the last `keep` bytes of each piece looked at again with the next (what is looked
+/// for may straddle two reads).
+pub(super) fn bytes_hold(
+    mut read: impl Read,
+    keep: usize,
+    found: impl Fn(&[u8]) -> bool,
+) -> std::io::Result<bool> {
     let mut buf = vec![0u8; 1 << 18];
-    // Bytes kept from the read before: a tag may straddle two reads.
     let mut kept = 0;
     loop {
         let n = match read.read(&mut buf[kept..]) {
@@ -263,13 +273,13 @@ fn has_formula_tag(mut read: impl Read) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         };
         let end = kept + n;
-        if holds_formula_tag(&buf[..end]) {
+        if found(&buf[..end]) {
             return Ok(true);
         }
         if n == 0 {
             return Ok(false);
         }
-        kept = end.min(2);
+        kept = end.min(keep);
         buf.copy_within(end - kept..end, 0);
     }
 }

@@ -14,6 +14,7 @@ mod cells;
 mod error;
 pub(crate) mod formulas;
 pub(crate) mod guard;
+pub mod hidden;
 pub(crate) use guard::swallowed as panic_swallowed;
 mod inplace;
 mod made;
@@ -90,6 +91,8 @@ pub struct WorkbookTable {
     /// Whether the workbook asks to be recalculated when opened (`fullCalcOnLoad`, as a
     /// save of roadsub's in place asks it): its formulas' saved results may be out of date.
     pub recalc_pending: bool,
+    /// The rows (from 1, in order) the sheet hides ([`hidden`]): a segment's is refused.
+    pub hidden: Vec<u64>,
 }
 
 /// The words number formats show around some cells of a sheet (see [`shown`]): each cell's
@@ -433,6 +436,7 @@ pub fn open_with(
                 };
                 let formula = formulas.as_ref().and_then(|f| first_formula(f, segment));
                 let others = names.iter().filter(|n| **n != name).cloned().collect();
+                let hidden = hidden::rows(path, &name)?;
                 return Ok(WorkbookTable {
                     sheet: name,
                     columns,
@@ -447,6 +451,7 @@ pub fn open_with(
                     merged_from: taken,
                     recalc_pending: formula.is_some() && inplace::recalc_pending(path),
                     formula,
+                    hidden,
                 });
             }
             Err((problems, found)) => {

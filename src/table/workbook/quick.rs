@@ -207,6 +207,7 @@ impl Quick {
             at: 0,
             valid: 0,
             in_row: false,
+            row_hidden: false,
             eof: false,
             strings: Strings { text, ends },
             formats,
@@ -257,6 +258,8 @@ pub struct SheetCells<'a> {
     valid: usize,
     /// Inside a `<row>`.
     in_row: bool,
+    /// Whether the sheet hides the row being read (`<row hidden="1">`).
+    row_hidden: bool,
     eof: bool,
     strings: Strings<'a>,
     formats: &'a [Format],
@@ -338,6 +341,11 @@ impl SheetCells<'_> {
     pub fn watch_formulas(&mut self) {
         self.watch = true;
         self.formula_tag = super::formulas::holds_formula_tag(&self.buf);
+    }
+
+    /// Whether the sheet hides the row of the cell last read (`<row hidden="1">`).
+    pub fn row_hidden(&self) -> bool {
+        self.row_hidden
     }
 
     /// Whether a formula's tag was among the bytes read since
@@ -451,9 +459,15 @@ impl SheetCells<'_> {
         };
         match (name, kind, self.in_row) {
             (b"row", Kind::Open | Kind::Empty, false) => {
-                if let Some(r) = attr(attrs, b"r")? {
+                let [r, hidden] = attrs_of(attrs, [b"r", b"hidden"])?;
+                if let Some(r) = r {
                     self.row = row_number(r)?;
                 }
+                self.row_hidden = match hidden {
+                    None | Some(b"0" | b"false") => false,
+                    Some(b"1" | b"true") => true,
+                    Some(_) => return Err(Unsure),
+                };
                 if kind == Kind::Empty {
                     self.row = self.row.checked_add(1).ok_or(Unsure)?;
                     self.col = 0;

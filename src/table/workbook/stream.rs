@@ -68,9 +68,11 @@ pub(super) fn whole(book: WorkbookTable) -> (Columns, String, Vec<BookItem>) {
     let mut items = Vec::with_capacity(book.rows.len());
     for row in book.rows {
         let missing = first_known(&mut no_result, row.line, &book.columns)
-            .map(|c| (c, Problem::NoSavedResult));
+            .map(|c| (Some(c), Problem::NoSavedResult));
         let stale = first_known(&mut stale, row.line, &book.columns);
-        let missing = missing.or(stale.map(|c| (c, Problem::StaleResult)));
+        let missing = missing.or(stale.map(|c| (Some(c), Problem::StaleResult)));
+        let hidden = book.hidden.binary_search(&row.line).is_ok();
+        let missing = missing.or(hidden.then_some((None, Problem::HiddenRow)));
         items.push(judged(&book.columns, row, missing));
     }
     (book.columns, book.sheet, items)
@@ -96,9 +98,9 @@ fn first_known(
     first
 }
 
-fn no_result_error(columns: &Columns, line: u64, col: usize, problem: Problem) -> RowError {
+fn no_result_error(columns: &Columns, line: u64, col: Option<usize>, problem: Problem) -> RowError {
     RowError {
-        column: columns.names.get(col).cloned(),
+        column: col.and_then(|c| columns.names.get(c).cloned()),
         ..RowError::row(line, problem)
     }
 }
@@ -178,6 +180,8 @@ struct Row {
     /// Columns whose cell is a formula whose saved result may be out of date (the workbook
     /// asks to be recalculated when opened).
     stale: Vec<usize>,
+    /// Whether the sheet hides the row ([`super::hidden`]).
+    hidden: bool,
     /// Each column's text in `text` (an empty range for an empty cell), up to the last
     /// non-blank one; filled by [`Row::finish`].
     fields: Vec<(usize, usize)>,
@@ -219,6 +223,7 @@ impl Row {
         self.cells.clear();
         self.no_result.clear();
         self.stale.clear();
+        self.hidden = false;
     }
 }
 
@@ -502,9 +507,11 @@ fn read_xlsx(
                 cells.watch_formulas();
             }
             let tag = Rc::clone(&sheet.tag);
+            let hid = Rc::clone(&sheet.hid);
             let mut next: CellReader = Box::new(move |text| {
                 let cell = cells.next(text).map_err(|_: Unsure| CellError::Unsure);
                 tag.set(cells.formula_tag());
+                hid.set(cells.row_hidden());
                 cell
             });
             match sheet.run(&mut next) {
@@ -514,7 +521,11 @@ fn read_xlsx(
         }
         // calamine reads on from the cell the quick reader stopped at, in the same file; it
         // meets formulas' tags unseen.
-        if let Err(e) = sheet.look_for_formulas() {
+        sheet.hid.set(false);
+        if let Err(e) = sheet
+            .look_for_formulas()
+            .and_then(|()| sheet.look_for_hidden())
+        {
             return sheet.fail_with(e);
         }
         let book = match &mut slow {
@@ -607,6 +618,11 @@ struct SheetRead<'a> {
     /// before calamine reads a cell.
     unlooked: bool,
     tag: Rc<std::cell::Cell<bool>>,
+    /// Whether the sheet hides the row of the cell just read, as the quick reader says it.
+    hid: Rc<std::cell::Cell<bool>>,
+    /// The rows the sheet hides (from 1, in order), read from the file before calamine reads
+    /// a cell, its readers saying none ([`SheetRead::look_for_hidden`]).
+    hidden: Vec<u64>,
     /// The workbook as first opened, when known: its formula cells are looked for in it, not
     /// in a file saved over it since.
     stamp: Option<Stamp>,
@@ -644,6 +660,8 @@ impl<'a> SheetRead<'a> {
             stale: FormulaCells::none(),
             unlooked: super::inplace::recalc_pending(path),
             tag: Rc::default(),
+            hid: Rc::default(),
+            hidden: Vec::new(),
             stamp: None,
             refused_last: None,
             marks: Vec::new(),
@@ -663,9 +681,22 @@ impl<'a> SheetRead<'a> {
         Ok(())
     }
 
-    /// [`SheetRead::look_for_formulas`] before any cell is read, the failure the sheet's.
+    /// The rows the sheet hides read from the workbook as first opened, for calamine to read
+    /// its cells (its readers say none).
+    fn look_for_hidden(&mut self) -> Result<(), WorkbookError> {
+        let (path, stamp) = (self.path, self.stamp);
+        self.hidden = super::hidden::rows_in(path, self.name, || match stamp {
+            Some(stamp) => reopen_file(path, Some(stamp)),
+            None => File::open(path).map_err(WorkbookError::Io),
+        })?;
+        Ok(())
+    }
+
+    /// [`SheetRead::look_for_formulas`] and [`SheetRead::look_for_hidden`] before any cell is
+    /// read, the failure the sheet's.
     fn looked_for_formulas(mut self) -> Result<Self, Option<WorkbookError>> {
         self.look_for_formulas().map_err(Some)?;
+        self.look_for_hidden().map_err(Some)?;
         Ok(self)
     }
 
@@ -715,6 +746,12 @@ impl<'a> SheetRead<'a> {
             let col = col as usize;
             if self.row.line != line {
                 self.row.start(line.unwrap_or_default());
+            }
+            if self.hid.get()
+                || (!self.hidden.is_empty()
+                    && self.hidden.binary_search(&line.unwrap_or_default()).is_ok())
+            {
+                self.row.hidden = true;
             }
             if no_result {
                 self.row.no_result.push(col);
@@ -922,17 +959,19 @@ fn item(
     } else {
         fill.none();
     }
-    // Nearly every row: no formula's result refused in it, or above it to fill from.
-    if marks.is_empty() && row.no_result.is_empty() && row.stale.is_empty() {
+    // Nearly every row: no formula's result refused in it, or above it to fill from, and
+    // not hidden.
+    if marks.is_empty() && row.no_result.is_empty() && row.stale.is_empty() && !row.hidden {
         return Ok((BookItem::Row(sheet_row), None));
     }
     let taken = || fill.filled().filter(|c| marks.contains(c));
     let known = |&c: &usize| columns.field_at(c).is_some();
     let missing = match row.no_result.iter().copied().find(known) {
-        Some(c) => Some((c, Problem::NoSavedResult)),
+        Some(c) => Some((Some(c), Problem::NoSavedResult)),
         None => (row.stale.iter().copied().chain(taken()).filter(known).min())
-            .map(|c| (c, Problem::StaleResult)),
+            .map(|c| (Some(c), Problem::StaleResult)),
     };
+    let missing = missing.or(row.hidden.then_some((None, Problem::HiddenRow)));
     let mut now: Vec<usize> = taken().collect();
     now.extend(fill.columns().iter().filter(|&c| row.stale.contains(c)));
     *marks = now;
@@ -945,10 +984,11 @@ fn item(
 }
 
 /// A row, or why it cannot be computed when a cell it needs (`missing`) is a formula with
-/// no saved result, or one whose saved result may be out of date (the problem says which). A
-/// totals row (合计 = SUM(…)) is not a segment whatever its formulas hold: it goes on as a
-/// row, to be left out as a totals row, as in a CSV.
-fn judged(columns: &Columns, row: SheetRow, missing: Option<(usize, Problem)>) -> BookItem {
+/// no saved result, or one whose saved result may be out of date, or when the sheet hides it
+/// (no cell: the problem says which). A totals row (合计 = SUM(…)) is not a segment whatever
+/// its formulas hold: it goes on as a row, to be left out as a totals row, as in a CSV; a
+/// note row or a totals row hidden is none of the table's segments either.
+fn judged(columns: &Columns, row: SheetRow, missing: Option<(Option<usize>, Problem)>) -> BookItem {
     match missing {
         Some((col, problem)) => {
             let mut ends = Vec::new();
@@ -956,7 +996,7 @@ fn judged(columns: &Columns, row: SheetRow, missing: Option<(usize, Problem)>) -
             // A note row's text may be a formula's too (`="备注：共"&COUNTA(…)&"段"`): only
             // a segment's results matter.
             let none_of_ours = match problem {
-                Problem::StaleResult => {
+                Problem::StaleResult | Problem::HiddenRow => {
                     crate::table::row::not_a_segment(&record, columns).is_some()
                 }
                 _ => crate::table::row::is_totals_row(&record, columns),

@@ -3283,7 +3283,12 @@ fn a_new_cell_is_written_as_its_neighbours_are_not_in_a_column_style_they_do_not
 
 /// The header 编号…投资 on row 1 of `ws` (in `format`, when given) and, on rows 2.., segments
 /// A1… of 天马乡 画青村 通村, 4.5 m wide, `length` long, their 投资 left for the test to write.
-fn segments(ws: &mut rust_xlsxwriter::Worksheet, rows: u32, length: f64, format: Option<&Format>) {
+pub(crate) fn segments(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    rows: u32,
+    length: f64,
+    format: Option<&Format>,
+) {
     for (c, h) in ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"]
         .iter()
         .enumerate()

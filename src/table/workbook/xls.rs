@@ -124,6 +124,40 @@ pub(super) fn shown_cells(
     Ok(shown)
 }
 
+/// The rows (from 1, in order) sheet `name` of the .xls `file` hides: its ROW records
+/// (0x0208) flagged `fDyZero` (hidden by hand, by a filter or in a collapsed outline alike).
+/// None when the workbook's stream cannot be read (calamine says why), its records are those
+/// before BIFF5, or no sheet has that name.
+pub(super) fn hidden_rows(file: &[u8], name: &str) -> Vec<u64> {
+    let Ok(Some(stream)) = workbook_stream(file) else {
+        return Vec::new();
+    };
+    let Some(texts) = texts(&stream) else {
+        return Vec::new();
+    };
+    let mut start = None;
+    for (typ, data) in records(&stream, 0) {
+        match typ {
+            0x000A => break,
+            0x0085 if texts.sheet_name(data).as_deref() == Some(name) => {
+                start = Some(u32_at(data, 0) as usize);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let mut hidden: Vec<u64> = sheet_records(&stream, start)
+        .filter(|&(typ, data)| typ == 0x0208 && data.len() >= 14 && data[12] & 0x20 != 0)
+        .map(|(_, data)| u64::from(u16_at(data, 0)) + 1)
+        .collect();
+    hidden.sort_unstable();
+    hidden.dedup();
+    hidden
+}
+
 /// What each style of a workbook shows beside a value, by the style's index.
 type Palette = Vec<Option<Box<ShownUnits>>>;
 
