@@ -483,8 +483,14 @@ impl App {
             return self.say_not_a_row();
         };
         let row = self.doc.sheet.rows[at].clone();
+        // Named as undo names it when it brings the row back (review 36).
+        let id = row.get(column_of(&self.doc, Field::Id)).to_string();
         self.change(Op::Delete { at, row });
-        self.say("row deleted (u undoes)", "已删除一行（按 u 撤销）", false);
+        let said = match self.lang {
+            Lang::En => format!("row {} deleted (u undoes)", row_name(at, &id)),
+            Lang::Zh => format!("已删除第 {}（按 u 撤销）", row_name_zh(at, &id)),
+        };
+        self.say_owned(said, false);
     }
 }
 

@@ -547,7 +547,10 @@ impl App {
     }
 
     /// `order` sorted by column `c` (descending when `desc`), empty cells last either way
-    /// (they are what is missing, not the smallest), rows of equal cells in table order.
+    /// (they are what is missing, not the smallest), rows of equal cells in table order. A
+    /// totals row (合计) or a note row is no segment: it comes after them all, in the order
+    /// given, whichever way the column sorts, as grouping places it (review 36: a sort put
+    /// `≡ 合计` between two segments' costs).
     ///
     /// A million rows are sorted: each row's key is built once, the text ones back to back in
     /// one buffer ([`textorder::write_key`](crate::textorder::write_key): bytes that compare
@@ -558,6 +561,11 @@ impl App {
     fn sorted(&self, order: Vec<usize>, c: usize, desc: bool) -> Vec<usize> {
         /// Distinct texts remembered, at most.
         const REMEMBERED: usize = 4096;
+        let (outside, order): (Vec<usize>, Vec<usize>) = if self.doc.not_segments() == 0 {
+            (Vec::new(), order)
+        } else {
+            order.into_iter().partition(|&r| self.doc.not_a_segment(r))
+        };
         let input = c < self.input_cols();
         // The cost column shows the cost the engine used (for a row priced per km whose cost
         // cell is empty, price × length): sorted by what it shows.
@@ -621,7 +629,9 @@ impl App {
         drop((rank, keys));
         // The row's index last: equal cells keep table order, as a stable sort would.
         rows.sort_unstable();
-        rows.into_iter().map(|p| (p & ROW) as usize).collect()
+        let mut sorted: Vec<usize> = rows.into_iter().map(|p| (p & ROW) as usize).collect();
+        sorted.extend(outside);
+        sorted
     }
 
     /// What row `r` is sorted by in column `c` (showing `text`), added to `keys`: an amount, or the value of a

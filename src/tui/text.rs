@@ -46,10 +46,11 @@ pub fn paste(pasted: &str, text: &mut String, cursor: &mut usize) -> bool {
     changed
 }
 
-/// Pasted text as one line of a cell: each line break (CR LF, LF or CR) and tab becomes a
-/// space, except a line break at the very end (copying a whole line brings one), which is
-/// dropped; other control characters are dropped. Returns the text and whether a line break
-/// or a tab within it was replaced.
+/// Pasted text as one line of a cell: each run of line breaks (CR LF, LF or CR; a terminal
+/// passes a Windows CR LF on as CR CR, review 36) and each tab becomes a space, except line
+/// breaks at the very end (copying a whole line brings one), which are dropped; other control
+/// characters are dropped. Returns the text and whether a line break or a tab within it was
+/// replaced.
 pub fn one_line(pasted: &str) -> (String, bool) {
     let trimmed = pasted.trim_end_matches(['\r', '\n']);
     let mut out = String::with_capacity(trimmed.len());
@@ -57,7 +58,7 @@ pub fn one_line(pasted: &str) -> (String, bool) {
     let mut chars = trimmed.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' if matches!(chars.peek(), Some('\r' | '\n')) => {}
             '\r' | '\n' | '\t' => {
                 out.push(' ');
                 changed = true;
@@ -123,6 +124,10 @@ mod tests {
         assert_eq!(one_line("二组至五组\ndd\n"), ("二组至五组 dd".into(), true));
         assert_eq!(one_line("a\r\nb\rc\td\u{7}"), ("a b c d".into(), true));
         assert_eq!(one_line("4.5\r\n"), ("4.5".into(), false));
+        // A Windows line break as a terminal passes it on (CR CR), a blank line between
+        // two: one space each run.
+        assert_eq!(one_line("a\r\rb\n\nc\r\n\r\nd"), ("a b c d".into(), true));
+        assert_eq!(one_line("a\t\tb"), ("a  b".into(), true));
         let mut text = "AB".to_string();
         let mut cursor = 1;
         assert!(!paste("中\n", &mut text, &mut cursor));

@@ -2207,6 +2207,11 @@ fn undo_says_which_row_came_back_or_went_and_names_an_empty_value() {
     // read "AY-02 投资 300万 →" with a bare arrow.
     let (mut app, _dir, _) = open_copy(Lang::Zh);
     press(&mut app, "jd");
+    // Deleted, it is named as undo names it (review 36: "row deleted" said which not).
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "已删除第 2 行（AY-02）（按 u 撤销）"
+    );
     press(&mut app, "u");
     assert_eq!(
         app.status.as_ref().unwrap().text,
@@ -2224,10 +2229,46 @@ fn undo_says_which_row_came_back_or_went_and_names_an_empty_value() {
     assert!(text.starts_with("undone: AY-01 "), "{text}");
     assert!(text.ends_with(" (empty) → 10万"), "{text}");
     press(&mut app, "jjd");
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "row 3 (AY-03) deleted (u undoes)"
+    );
     press(&mut app, "u");
     assert_eq!(
         app.status.as_ref().unwrap().text,
         "undone: row 3 (AY-03) back"
+    );
+}
+
+/// Review 36: a sort ranked a totals row (合计) and a note row like segments (`≡ 合计 …
+/// 358` between two costs; `✎ 说明` at the top sorted down). By every column, either way,
+/// they come after every segment, in table order, as grouping places them; with a filter too.
+#[test]
+fn a_sort_by_any_column_either_way_leaves_totals_and_note_rows_after_the_segments() {
+    let (mut app, _dir, _) = open_bundled("tests/data/office/note-row.csv", Lang::En);
+    assert!(app.doc.not_a_segment(2) && app.doc.not_a_segment(3));
+    for c in 0..app.ncols() {
+        for desc in [false, true] {
+            app.sort = Some((c, desc));
+            app.relayout();
+            let rows: Vec<usize> = app
+                .lines
+                .iter()
+                .filter_map(|l| match l {
+                    Line::Row(r) => Some(*r),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(&rows[2..], [2, 3], "column {c}, desc {desc}");
+        }
+    }
+    app.filter = Some("石鼓镇".into());
+    app.sort = Some((0, true));
+    app.relayout();
+    let rows: Vec<&Line> = app.lines.iter().collect();
+    assert!(
+        matches!(rows.as_slice(), [Line::Row(1), Line::Row(0)]),
+        "{rows:?}"
     );
 }
 
