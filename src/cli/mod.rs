@@ -889,6 +889,10 @@ fn as_of_day(m: &ArgMatches, lang: Lang) -> Result<Option<crate::rules::Day>, Fa
         .map(Some)
         .ok_or_else(|| {
             let message = match lang {
+                _ if crate::rules::Day::has_form(text) => format!(
+                    "--as-of \"{text}\" {}",
+                    lang.pick("is not a day on the calendar", "不是日历上存在的日期")
+                ),
                 Lang::Zh => format!("--as-of \"{text}\" 不是日期（应为 年-月-日，如 2019-03-01）"),
                 Lang::En => {
                     format!(

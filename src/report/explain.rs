@@ -21,6 +21,10 @@ pub struct FundTrace {
     /// The fund's other tiers for the row's class, each with its minimum width and whether it
     /// is wider than the row (else a wider tier that fits was taken instead).
     pub not_taken: Vec<(Decimal, bool)>,
+    /// The fund's tiers for the row's class not in force on its date (under dated rules),
+    /// each with its minimum width and period: never alternatives, but said, since one of
+    /// them may be what the row would take on another day (review 37).
+    pub out_of_period: Vec<(Decimal, crate::rules::Period)>,
     /// rate × length before rounding, when a tier applies.
     pub exact: Option<Decimal>,
     /// rate × length rounded to the fen.
@@ -115,6 +119,14 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
                 .filter(|w| Some(*w) != taken)
                 .map(|w| (w, w > segment.width_m))
                 .collect();
+            let mut out_of_period: Vec<_> = fund
+                .tiers
+                .iter()
+                .filter(|t| t.classes.contains(&segment.class) && !when.in_force(&t.period))
+                .map(|t| (t.min_width_m, t.period))
+                .collect();
+            out_of_period
+                .sort_by(|a, b| (b.0, a.1.from, a.1.until).cmp(&(a.0, b.1.from, b.1.until)));
             let exact = match share.tier {
                 TierChoice::Tier(t) => fund.tiers[t].rate_per_km.checked_mul(segment.length_km),
                 _ => None,
@@ -123,6 +135,7 @@ pub fn trace(rules: &RuleSet, segment: &Segment, breakdown: &Breakdown) -> Vec<F
                 fund: f,
                 tier: share.tier,
                 not_taken,
+                out_of_period,
                 exact,
                 nominal: share.nominal,
                 approved: None,
@@ -249,11 +262,18 @@ fn budget_arithmetic(
             }
         }
         _ => {
-            // The exact share, to four places; the fen comes from the running totals.
+            // The exact share, to four places; the fen comes from the running totals. The
+            // product of two amounts near the largest computed exactly is past what a decimal
+            // holds: the share of what was asked, taken first, is exact far past four places
+            // (review 37: "≈ ," with nothing said).
             let share = cut
                 .envelope
                 .checked_mul(from)
                 .and_then(|x| x.checked_div(cut.asked))
+                .or_else(|| {
+                    from.checked_div(cut.asked)
+                        .and_then(|part| part.checked_mul(cut.envelope))
+                })
                 .map(|x| exact_share(x, lang))
                 .unwrap_or_default();
             if zh {
@@ -411,6 +431,27 @@ pub fn text(
                 (true, false) => format!("  未用 ≥{min} 米档：有更宽的适用档\n"),
                 (false, true) => format!("  not the ≥{min} m tier: {w} m is narrower\n"),
                 (false, false) => format!("  not the ≥{min} m tier: a wider tier applies\n"),
+            });
+        }
+        // Tiers of other periods: the row's date is why they were not taken.
+        for &(min, period) in &t.out_of_period {
+            let min = money::measure(min);
+            let p = period.describe();
+            out.push_str(&match (when(rules, segment), zh) {
+                (When::Day(d), true) => format!("  未用 ≥{min} 米档（{p}）：{d} 不在其施行期内\n"),
+                (When::Day(d), false) => {
+                    format!("  not the ≥{min} m tier of {p}: not in force on {d}\n")
+                }
+                (When::Year(y), true) => format!("  未用 ≥{min} 米档（{p}）：{y} 年并非全年施行\n"),
+                (When::Year(y), false) => {
+                    format!("  not the ≥{min} m tier of {p}: not in force all of {y}\n")
+                }
+                (When::Undated, true) => {
+                    format!("  未用 ≥{min} 米档（{p}）：本行没有日期，而该档设有施行期间\n")
+                }
+                (When::Undated, false) => {
+                    format!("  not the ≥{min} m tier of {p}: the row has no date, and it has a period\n")
+                }
             });
         }
         if let (TierChoice::Tier(i), Some(exact)) = (t.tier, t.exact) {
@@ -666,7 +707,12 @@ pub fn json(
                 "tiers_not_taken": t.not_taken.iter().map(|(w, wider)| json!({
                     "min_width_m": money::measure(*w),
                     "why": if *wider { "narrower_than_minimum" } else { "wider_tier_applies" },
-                })).collect::<Vec<_>>(),
+                })).chain(t.out_of_period.iter().map(|(w, period)| json!({
+                    "min_width_m": money::measure(*w),
+                    "why": "not_in_force",
+                    "from": period.from.map(|d| d.to_string()),
+                    "until": period.until.map(|d| d.to_string()),
+                }))).collect::<Vec<_>>(),
                 "exact": t.exact.map(|e| e.normalize().to_string()),
                 "nominal": amount(t.nominal),
                 "approved": t.approved.map(amount),
@@ -715,4 +761,40 @@ pub fn json(
         "notes": b.notes.iter().map(|n| n.render(rules, lang)).collect::<Vec<_>>(),
         "source": rules.meta.display_source(lang),
     })
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+
+    /// Review 37: an envelope and a row's ask near the largest amounts computed exactly
+    /// (their product past what a decimal holds) left the exact share blank, `≈ ,`.
+    #[test]
+    fn a_prorated_share_of_amounts_near_the_largest_is_said_to_four_places() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let cut = crate::engine::BudgetCut {
+            fund: 0,
+            budget: 0,
+            per_village: false,
+            how: crate::rules::OnOverrun::Prorate,
+            asked: d("3000999699900000"),
+            envelope: d("999999900000000"),
+        };
+        let said = budget_arithmetic(cut, d("999999900000000"), d("333222225924691.76"), Lang::En);
+        assert_eq!(
+            said,
+            "    envelope 999,999,900,000,000.00 × asked 999,999,900,000,000.00 ÷ all asked 3,000,999,699,900,000.00 ≈ 333,222,225,924,691.7694 yuan, to the fen by running totals: 333,222,225,924,691.76 yuan\n"
+        );
+        // An everyday share: the product taken first, as before.
+        let cut = crate::engine::BudgetCut {
+            asked: d("8685000"),
+            envelope: d("6900000"),
+            ..cut
+        };
+        let said = budget_arithmetic(cut, d("240000"), d("190673.57"), Lang::Zh);
+        assert_eq!(
+            said,
+            "    额度 6,900,000.00 × 本行申请 240,000.00 ÷ 共申请 8,685,000.00 ≈ 190,673.5751 元，按累计取整到分为 190,673.57 元\n"
+        );
+    }
 }

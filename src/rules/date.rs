@@ -31,6 +31,21 @@ impl Day {
         Some(Day(y * 10_000 + m * 100 + d))
     }
 
+    /// Whether `text` is written as a day is, `YYYY-MM-DD` (four, two and two digits), on the
+    /// calendar or not: one that is not a day (`2019-02-29`) is said to be off the calendar,
+    /// not told the form it has.
+    pub fn has_form(text: &str) -> bool {
+        let b = text.trim().as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    }
+
     /// The first day of `year`.
     pub fn first_of(year: u32) -> Day {
         Day(year * 10_000 + 101)
@@ -44,6 +59,20 @@ impl Day {
     /// The year.
     pub fn year(self) -> u32 {
         self.0 / 10_000
+    }
+
+    /// The day after, if the calendar goes on (it ends with 9999-12-31).
+    pub fn next(self) -> Option<Day> {
+        let (y, m, d) = (self.0 / 10_000, self.0 / 100 % 100, self.0 % 100);
+        if d < days_in_month(y, m)? {
+            Some(Day(self.0 + 1))
+        } else if m < 12 {
+            Some(Day(y * 10_000 + (m + 1) * 100 + 1))
+        } else if y < 9999 {
+            Some(Day::first_of(y + 1))
+        } else {
+            None
+        }
     }
 }
 
@@ -159,6 +188,19 @@ mod tests {
             "2019/01/01",
         ] {
             assert_eq!(Day::parse(bad), None, "{bad}");
+        }
+        // Which of them are written as a day is, to be told they are off the calendar.
+        for (text, form) in [
+            ("2019-02-29", true),
+            ("2019-13-01", true),
+            ("0000-01-01", true),
+            (" 2019-01-00 ", true),
+            ("2019-1-01", false),
+            ("2019/01/01", false),
+            ("2019-01-0x", false),
+            ("2019", false),
+        ] {
+            assert_eq!(Day::has_form(text), form, "{text}");
         }
     }
 

@@ -143,6 +143,14 @@ pub enum RulesProblem {
         value: String,
         ceiling: rust_decimal::Decimal,
     },
+    /// A self-test's approved amount of a fund that pays the segment nothing (no tier for
+    /// its class or width): the problem as a table's cell of it is said, in each language.
+    TestNothingToApprove {
+        key: String,
+        value: String,
+        en: String,
+        zh: String,
+    },
     /// A self-test's `disbursed` above the subsidy the segment gets.
     TestDisbursedAboveSubsidy {
         value: String,
@@ -358,7 +366,10 @@ impl RulesProblem {
             }
             BadNumber { value, expected } => {
                 let (en, zh_e) = match *expected {
-                    "width" => ("a width in metres like 3.5", "米数，如 3.5"),
+                    "width" => (
+                        "a width in metres like 3.5 (to the millimetre: at most three decimals)",
+                        "米数，如 3.5（精确到毫米：最多三位小数）",
+                    ),
                     _ => (
                         "an amount in yuan like 150000 or \"15万\" (to the fen)",
                         "元金额，如 150000 或 \"15万\"（精确到分）",
@@ -401,11 +412,27 @@ impl RulesProblem {
                     format!("`{key}` is empty; it must say something")
                 }
             }
+            // Written as a date but not on the calendar (2019-02-29, 0000-01-01): said so, not
+            // told the form it has (review 37).
+            BadDate(value) if super::Day::has_form(value) => {
+                if zh {
+                    format!("生效日期 \"{value}\" 不是日历上存在的日期")
+                } else {
+                    format!("effective date \"{value}\" is not a day on the calendar")
+                }
+            }
             BadDate(value) => {
                 if zh {
                     format!("生效日期 \"{value}\" 不是有效日期（应为 年-月-日，如 2018-05-15）")
                 } else {
                     format!("effective date \"{value}\" is not a date (expected YYYY-MM-DD, like 2018-05-15)")
+                }
+            }
+            BadTierDate { key, value } if super::Day::has_form(value) => {
+                if zh {
+                    format!("`{key}` 的 \"{value}\" 不是日历上存在的日期")
+                } else {
+                    format!("`{key}` \"{value}\" is not a day on the calendar")
                 }
             }
             BadTierDate { key, value } => {
@@ -534,6 +561,18 @@ impl RulesProblem {
                     format!("{key} \"{value}\" is above the ceiling, {ceiling} (rate per km × length)")
                 }
             }
+            TestNothingToApprove {
+                key,
+                value,
+                en,
+                zh: said_zh,
+            } => {
+                if zh {
+                    format!("{key} \"{value}\" {said_zh}")
+                } else {
+                    format!("{key} \"{value}\" {en}")
+                }
+            }
             TestDisbursedAboveSubsidy { value, subsidy } => {
                 let subsidy = crate::money::grouped(*subsidy);
                 if zh {
@@ -591,8 +630,12 @@ impl RulesProblem {
 
 /// A serde type description (`string "maybe"`, `a boolean`) in Chinese, the value kept.
 fn type_zh(text: &str) -> String {
-    const KINDS: [(&str, &str); 12] = [
+    const KINDS: [(&str, &str); 13] = [
         ("an integer or a string such as", "整数或字符串，如"),
+        (
+            "a number or a string such as \"15万\" or \"3.5\"",
+            "数字或字符串，如 \"15万\" 或 \"3.5\"",
+        ),
         ("a boolean", "布尔值 true 或 false"),
         ("a string", "字符串（加引号）"),
         ("a sequence", "数组，如 [\"village\"]"),

@@ -157,7 +157,8 @@ impl<'de> Deserialize<'de> for RawNumber {
         impl Visitor<'_> for V {
             type Value = RawNumber;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an integer or a string such as \"15万\"")
+                // Widths and amounts alike (a width may be a float too).
+                f.write_str("a number or a string such as \"15万\" or \"3.5\"")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawNumber, E> {
                 Ok(RawNumber::Int(v))
@@ -366,7 +367,9 @@ fn stand_in(expected: &str) -> Option<DeValue<'static>> {
         "a sequence" => DeValue::Array(std::iter::empty().collect()),
         // A tier's `from` or `until` ([`RawDate`]): an empty text, which is no day.
         e if e.starts_with("a date") => DeValue::String("".into()),
-        e if e.starts_with("an integer or a string") => DeValue::Integer(Default::default()),
+        e if e.starts_with("an integer or a string") || e.starts_with("a number or a string") => {
+            DeValue::Integer(Default::default())
+        }
         _ => return None,
     })
 }

@@ -479,9 +479,19 @@ impl RuleSet {
         self.choose(class, fund, width_m, |t| when.in_force(&all[t].period))
     }
 
-    /// The first fund of the rules that has tiers for `class` but none in force for a
-    /// segment dated `when` (`None`: by the as-of day), if any (SPEC §9: the row's error).
-    pub fn not_in_force(&self, class: ClassId, when: Option<When>) -> Option<FundId> {
+    /// The first fund of the rules with no rate in force for a segment of `class` and
+    /// `width_m` dated `when` (`None`: by the as-of day), if any (SPEC §9: the row's error):
+    /// one that has tiers for `class` but none in force, or one with a tier for the class
+    /// that would pay the width in another period while none in force pays it (a narrower
+    /// rate that lapsed, or is not yet in force, beside wider ones in force: whether the
+    /// width was meant to get nothing then cannot be told; a rules file says so with a tier
+    /// of rate 0 for the period).
+    pub fn not_in_force(
+        &self,
+        class: ClassId,
+        width_m: Decimal,
+        when: Option<When>,
+    ) -> Option<FundId> {
         if !self.dated {
             return None;
         }
@@ -489,27 +499,51 @@ impl RuleSet {
         (0..self.funds.len()).find(|&fund| {
             let tiers = &self.tiers_by[class][fund];
             let all = &self.funds[fund].tiers;
-            !tiers.is_empty() && !tiers.iter().any(|&t| when.in_force(&all[t].period))
+            if tiers.is_empty() {
+                return false;
+            }
+            if !tiers.iter().any(|&t| when.in_force(&all[t].period)) {
+                return true;
+            }
+            let fits = |t: usize| money::cmp(width_m, all[t].min_width_m).is_ge();
+            tiers.iter().any(|&t| fits(t))
+                && !tiers
+                    .iter()
+                    .any(|&t| fits(t) && when.in_force(&all[t].period))
         })
     }
 
-    /// The first fund with a tier for `class` in force on part of `year` only: which rate a
-    /// segment dated only by that year takes cannot be told, so its row must give a day.
-    pub fn splits_year(&self, class: ClassId, year: u32) -> Option<FundId> {
+    /// The first fund whose rate for a segment of `class` and `width_m` changes during
+    /// `year` (a period of a tier for the class starts or ends within it, and the tier that
+    /// pays the width differs from one side to the other): which rate a segment dated only
+    /// by that year takes cannot be told, so its row must give a day. A change of another
+    /// width's rate splits nothing.
+    pub fn splits_year(&self, class: ClassId, width_m: Decimal, year: u32) -> Option<FundId> {
         if !self.dated {
             return None;
         }
         let (first, last) = (Day::first_of(year), Day::last_of(year));
-        let whole = Period {
-            from: Some(first),
-            until: Some(last),
-        };
         (0..self.funds.len()).find(|&fund| {
             let all = &self.funds[fund].tiers;
-            self.tiers_by[class][fund].iter().any(|&t| {
+            let tiers = &self.tiers_by[class][fund];
+            // The days within the year on which a period starts, or the day after one ends.
+            let edges = tiers.iter().flat_map(|&t| {
                 let p = &all[t].period;
-                p.overlaps(&whole) && !p.covers_all(first, last)
-            })
+                [p.from, p.until.and_then(Day::next)]
+            });
+            // The tier that pays (the width below every one pays nothing, whichever).
+            let on = |day: Day| match self
+                .choose(class, fund, width_m, |t| all[t].period.covers(day))
+                .0
+            {
+                TierChoice::Tier(t) => Some(t),
+                _ => None,
+            };
+            let at_start = on(first);
+            edges
+                .flatten()
+                .filter(|&d| first < d && d <= last)
+                .any(|d| on(d) != at_start)
         })
     }
 

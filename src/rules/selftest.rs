@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{FundId, RuleSet};
+use super::{FundId, RuleSet, When};
 use crate::engine::{self, Breakdown, Segment};
 use crate::i18n::Lang;
 use crate::money;
@@ -122,7 +122,7 @@ impl SelfTest {
     pub fn run(&self, rules: &RuleSet) -> Outcome {
         // The engine pays such a fund nothing, so a test expecting 0 would pass.
         let segment = &self.segment;
-        if let Some(fund) = rules.not_in_force(segment.class, segment.date) {
+        if let Some(fund) = rules.not_in_force(segment.class, segment.width_m, segment.date) {
             return Outcome::Refused(crate::table::Problem::NotInForce {
                 fund,
                 class: segment.class,
@@ -166,7 +166,24 @@ impl Outcome {
                 )
                 .to_string(),
             Outcome::Refused(problem) => {
-                let said = problem.render(rules, lang);
+                let said = match problem {
+                    // A test has no year to give (review 37): a date, or --as-of.
+                    crate::table::Problem::NotInForce {
+                        fund,
+                        class,
+                        width,
+                        when: When::Undated,
+                    } => {
+                        let name = rules.funds[*fund].display(lang);
+                        let class = rules.classes[*class].display(lang);
+                        let width = money::measure(*width);
+                        match lang {
+                            Lang::En => format!("has no date, and no rate of {name} for {class} {width} m is in force always: give the test a date, or run with --as-of DATE"),
+                            Lang::Zh => format!("没有日期，而{name}对{class} {width} 米没有始终施行的标准：请填写该自测的 date，或加 --as-of 日期 运行"),
+                        }
+                    }
+                    _ => problem.render(rules, lang),
+                };
                 match lang {
                     Lang::En => {
                         format!("the test's segment {said} (a table's row is refused for this)")

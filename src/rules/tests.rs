@@ -311,10 +311,10 @@ rate_per_km = "-5"
         errors(text),
         [
             "r.toml:2:8: `name` is empty; it must say something",
-            "r.toml:4:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)",
+            "r.toml:4:13: effective date \"2018-13-45\" is not a day on the calendar",
             "r.toml:13:9: invalid type: string \"maybe\", expected a boolean",
             "r.toml:15:11: invalid type: string \"village\", expected a sequence",
-            "r.toml:17:15: invalid type: boolean `true`, expected an integer or a string such as \"15万\"",
+            "r.toml:17:15: invalid type: boolean `true`, expected a number or a string such as \"15万\" or \"3.5\"",
             "r.toml:20:6: `id` is empty; it must say something",
             "r.toml:22:9: invalid type: integer `3`, expected a boolean",
             "r.toml:24:12: unknown class \"lane\" (defined: village)",

@@ -1027,7 +1027,12 @@ fn dated<'r>(
     let day = raw(Field::Date).and_then(|v| {
         let day = Day::parse(v);
         if day.is_none() {
-            fail(errors, Field::Date, Some(v), Problem::BadDate);
+            let problem = if Day::has_form(v) {
+                Problem::NotOnCalendar
+            } else {
+                Problem::BadDate
+            };
+            fail(errors, Field::Date, Some(v), problem);
         }
         day
     });
@@ -1063,8 +1068,8 @@ fn parse_year(text: &str) -> Option<u32> {
     digits.parse().ok().filter(|&y| y > 0)
 }
 
-/// The row's errors when its date leaves a fund without a tier in force for its class, or its
-/// year is split between two of a fund's periods (SPEC §9).
+/// The row's errors when its date leaves a fund without a tier in force for its class and
+/// width, or its year is split between two of a fund's periods for them (SPEC §9).
 #[allow(clippy::too_many_arguments)]
 fn in_force<'r>(
     rules: &RuleSet,
@@ -1077,13 +1082,13 @@ fn in_force<'r>(
     errors: &mut Vec<RowError>,
 ) {
     if let Some(When::Year(year)) = date {
-        if let Some(fund) = rules.splits_year(class, year) {
-            let problem = Problem::YearSplit { fund, class };
+        if let Some(fund) = rules.splits_year(class, width, year) {
+            let problem = Problem::YearSplit { fund, class, width };
             fail(errors, Field::Year, raw(Field::Year), problem);
             return;
         }
     }
-    if let Some(fund) = rules.not_in_force(class, date) {
+    if let Some(fund) = rules.not_in_force(class, width, date) {
         let when = date.unwrap_or(rules.as_of());
         let problem = Problem::NotInForce {
             fund,

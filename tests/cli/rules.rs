@@ -241,7 +241,7 @@ fn every_rules_problem_is_listed_past_a_type_error() {
     env.roadsub(&["rules", "check", &path])
         .expect_code(1)
         .stderr(&format!(
-            "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a date (expected YYYY-MM-DD, like 2018-05-15)\n\
+            "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a day on the calendar\n\
              roadsub: {path}:40:8: `name` is empty; it must say something\n\
              roadsub: {path}:58:9: invalid type: string \"maybe\", expected a boolean\n"
         ),
@@ -406,8 +406,8 @@ fn a_rules_files_syntax_error_is_said_in_chinese_under_lang_zh() {
         (
             shipped.replacen("min_width_m = 3.5", "min_width_m = 2018-01-01", 1),
             "69:15",
-            "类型错误：日期时间 `2018-01-01`，应为整数或字符串，如 \"15万\"",
-            "invalid type: datetime `2018-01-01`, expected an integer or a string such as \"15万\"",
+            "类型错误：日期时间 `2018-01-01`，应为数字或字符串，如 \"15万\" 或 \"3.5\"",
+            "invalid type: datetime `2018-01-01`, expected a number or a string such as \"15万\" or \"3.5\"",
         ),
     ];
     for (text, at, zh, en) in cases {

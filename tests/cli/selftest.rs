@@ -270,6 +270,70 @@ fn what_a_row_is_refused_for_once_computed_a_test_is_too() {
     );
 }
 
+/// Review 37: with one test's approval above its ceiling, a second test's disbursed above
+/// its subsidy was never said (a problem of any test stopped every later one from being
+/// computed): each is said at its place, in one run.
+#[test]
+fn every_tests_problem_once_computed_is_said_in_one_run() {
+    let env = Env::new();
+    let tests = "\n[[test]]\nname = \"approved\"\nclass = \"group\"\nwidth_m = \"4.5\"\n\
+                 length_km = 2\ncost = \"160万\"\npoverty_approved = \"50万\"\n\
+                 [test.expect]\ngap = 0\n\
+                 \n[[test]]\nname = \"disbursed\"\nclass = \"group\"\nwidth_m = \"4.5\"\n\
+                 length_km = 2\ncost = \"160万\"\ncompleted_km = 2\ndisbursed = \"200万\"\n\
+                 [test.expect]\ngap = 0\n";
+    let text = format!("{SHIPPED}{tests}");
+    let from = SHIPPED.lines().count();
+    let line = |key: &str| {
+        from + 1
+            + text
+                .lines()
+                .skip(from)
+                .position(|l| l.starts_with(key))
+                .unwrap()
+    };
+    let path = env.write("two.toml", &text);
+    let said = format!(
+        "roadsub: {path}:{}:20: poverty_approved \"50万\" is above the ceiling, 200,000.00 (rate per km × length)\n\
+         roadsub: {path}:{}:13: disbursed \"200万\" is more than the subsidy of 1,100,000.00\n",
+        line("poverty_approved"),
+        line("disbursed"),
+    );
+    env.roadsub(&["rules", "check", &path]).expect(1, "", &said);
+    env.roadsub(&["rules", "test", &path]).expect(1, "", &said);
+}
+
+/// Review 37: an approved amount in a test of a fund that pays its segment nothing was said
+/// to be "above the ceiling, 0.00", where a table's cell of it is said to have nothing to
+/// approve: the same words now, in both languages.
+#[test]
+fn a_tests_approval_of_a_fund_paying_nothing_is_said_as_a_tables_cell_is() {
+    let env = Env::new();
+    let test = "\n[[test]]\nname = \"narrow\"\nclass = \"village\"\nwidth_m = \"3.0\"\n\
+                length_km = 1\ncost = \"50万\"\npoverty_approved = \"1万\"\n\
+                [test.expect]\ngap = 0\n";
+    let text = format!("{SHIPPED}{test}");
+    let from = SHIPPED.lines().count();
+    let at = from
+        + 1
+        + text
+            .lines()
+            .skip(from)
+            .position(|l| l.starts_with("poverty_approved"))
+            .unwrap();
+    let path = env.write("narrow.toml", &text);
+    env.roadsub(&["rules", "check", &path]).expect(
+        1,
+        "",
+        &format!("roadsub: {path}:{at}:20: poverty_approved \"1万\" cannot be approved: County poverty-alleviation special fund pays nothing on this segment, as its width of 3 m is below every tier (the narrowest is 3.5 m), so there is nothing to approve (clear this value)\n"),
+    );
+    env.roadsub(&["rules", "check", &path, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!("roadsub: {path}:{at}:20: poverty_approved \"1万\" 无法批复：路面宽度 3 米低于县扶贫专项补助的所有标准档（最窄 3.5 米），该资金对本路段不补助，没有可批复的金额（请删除此值）\n"),
+    );
+}
+
 #[test]
 fn a_rules_file_without_tests_checks_as_before_and_tests_none() {
     let env = Env::new();
@@ -304,12 +368,12 @@ fn a_date_array_table_or_boolean_where_a_test_takes_a_value_is_refused_by_its_ty
         (
             at + 2,
             11,
-            "invalid type: datetime `1979-05-27`, expected an integer or a string such as \"15万\"",
+            "invalid type: datetime `1979-05-27`, expected an integer or a string such as \"3.5\"",
         ),
         (
             at + 3,
             13,
-            "invalid type: boolean `true`, expected an integer or a string such as \"15万\"",
+            "invalid type: boolean `true`, expected an integer or a string such as \"3.5\"",
         ),
         (
             at + 4,
@@ -327,7 +391,7 @@ fn a_date_array_table_or_boolean_where_a_test_takes_a_value_is_refused_by_its_ty
     env.roadsub(&["rules", "test", &path, "--lang", "zh"])
         .expect_code(1)
         .stderr_has(&format!(
-            "roadsub: {path}:{}:11: 类型错误：日期时间 `1979-05-27`，应为整数或字符串，如 \"15万\"\n",
+            "roadsub: {path}:{}:11: 类型错误：日期时间 `1979-05-27`，应为整数或字符串，如 \"3.5\"\n",
             at + 2
         ));
 }

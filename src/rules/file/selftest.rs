@@ -41,9 +41,13 @@ pub(super) fn check(
     rules: &RuleSet,
 ) -> Vec<SelfTest> {
     let mut names = HashSet::new();
+    // A rule set with problems of its own is not computed with; one test's problems leave
+    // the next computed all the same, so every problem is said in one run (review 37: only
+    // the first test's was).
+    let rules_ok = loc.errors.is_empty();
     tests
         .iter()
-        .filter_map(|t| check_one(loc, t, rules, &mut names))
+        .filter_map(|t| check_one(loc, t, rules, rules_ok, &mut names))
         .collect()
 }
 
@@ -51,6 +55,7 @@ fn check_one(
     loc: &mut Locator,
     test: &Spanned<TestFile>,
     rules: &RuleSet,
+    rules_ok: bool,
     names: &mut HashSet<String>,
 ) -> Option<SelfTest> {
     let before = loc.errors.len();
@@ -245,9 +250,9 @@ fn check_one(
     // A day on which a fund has no rate in force for the class refuses a table's row (SPEC
     // §9); the engine would pay that fund nothing, and a test expecting 0 would pass. A test
     // without a date is dated when it runs (`--as-of`), and refused then (`Outcome::Refused`).
-    if let (true, Some(at)) = (loc.errors.is_empty(), date_at) {
+    if let (true, Some(at)) = (rules_ok, date_at) {
         let segment = &test.segment;
-        if let Some(fund) = rules.not_in_force(segment.class, segment.date) {
+        if let Some(fund) = rules.not_in_force(segment.class, segment.width_m, segment.date) {
             let problem = crate::table::Problem::NotInForce {
                 fund,
                 class: segment.class,
@@ -262,12 +267,29 @@ fn check_one(
         }
     }
     // What a table's row is refused for once computed, a test is too (a rule set with
-    // problems of its own is not computed with).
-    if loc.errors.is_empty() {
+    // problems of its own is not computed with, nor a test refused above).
+    if rules_ok && loc.errors.len() == before {
         if let Ok(b) = crate::engine::compute(rules, &test.segment) {
             for (&(fund, x), (key, at)) in test.segment.approved.iter().zip(&approved_at) {
                 let ceiling = b.shares[fund].nominal;
-                if x > ceiling {
+                // A fund that pays the segment nothing has nothing to approve, said in a
+                // table's words (review 37: "above the ceiling, 0.00").
+                let tier = b.shares[fund].tier;
+                if x > ceiling && !matches!(tier, crate::rules::TierChoice::Tier(_)) {
+                    let problem = crate::table::Problem::NothingToApprove {
+                        fund,
+                        tier,
+                        width: test.segment.width_m,
+                        class: test.segment.class,
+                    };
+                    let problem = RulesProblem::TestNothingToApprove {
+                        key: key.get_ref().clone(),
+                        value: number_value(at),
+                        en: problem.render(rules, crate::i18n::Lang::En),
+                        zh: problem.render(rules, crate::i18n::Lang::Zh),
+                    };
+                    loc.push(*at, problem);
+                } else if x > ceiling {
                     let problem = RulesProblem::TestAboveCeiling {
                         key: key.get_ref().clone(),
                         value: number_value(at),
@@ -409,7 +431,16 @@ fn number_text(
         other => {
             let problem = RulesProblem::WrongType {
                 found: found(other),
-                expected: "an integer or a string such as \"15万\"".to_string(),
+                // An example of the key's own kind (review 37: a width was asked for as
+                // "15万").
+                expected: match key.get_ref().as_str() {
+                    "width_m" | "length_km" | "completed_km" => {
+                        "an integer or a string such as \"3.5\""
+                    }
+                    "households" => "an integer or a string such as \"12\"",
+                    _ => "an integer or a string such as \"15万\"",
+                }
+                .to_string(),
             };
             loc.push(value, problem);
             None

@@ -35,15 +35,15 @@ fn the_tier_in_force_is_chosen_at_the_period_edges() {
     let group = r.class_by_name("group").unwrap();
     let village = r.class_by_name("village").unwrap();
     assert_eq!(
-        r.not_in_force(group, Some(When::Day(day("2017-12-31")))),
+        r.not_in_force(group, d("3.5"), Some(When::Day(day("2017-12-31")))),
         Some(1)
     );
     assert_eq!(
-        r.not_in_force(group, Some(When::Day(day("2018-01-01")))),
+        r.not_in_force(group, d("3.5"), Some(When::Day(day("2018-01-01")))),
         None
     );
     assert_eq!(
-        r.not_in_force(village, Some(When::Day(day("2017-12-31")))),
+        r.not_in_force(village, d("3.5"), Some(When::Day(day("2017-12-31")))),
         None
     );
 }
@@ -60,14 +60,131 @@ fn a_year_takes_the_tiers_in_force_all_that_year() {
         Some(d("150000"))
     );
     let group = r.class_by_name("group").unwrap();
-    assert_eq!(r.splits_year(group, 2018), None);
-    assert_eq!(r.not_in_force(group, Some(When::Year(2017))), Some(1));
+    assert_eq!(r.splits_year(group, d("3.5"), 2018), None);
+    assert_eq!(
+        r.not_in_force(group, d("3.5"), Some(When::Year(2017))),
+        Some(1)
+    );
     let split = DATED
         .replace("2018-12-31", "2018-06-30")
         .replace("2019-01-01", "2018-07-01");
     let r = RuleSet::from_toml(&split, "split.toml").unwrap();
-    assert_eq!(r.splits_year(group, 2018), Some(1));
-    assert_eq!(r.splits_year(group, 2019), None);
+    assert_eq!(r.splits_year(group, d("3.5"), 2018), Some(1));
+    assert_eq!(r.splits_year(group, d("3.5"), 2019), None);
+}
+
+/// Review 37: a 3.5 m village road dated 2019 under a transport tier for 3.5 m that ended in
+/// 2018 beside one for 4.5 m in force always was paid nothing, "below the 4.5 m minimum",
+/// where the width had a rate before and none in force then: whether it was meant to get
+/// nothing cannot be told, so the row has no rate in force (SPEC §9's row error). A width
+/// no period ever paid is below the minimum as before; a rate of 0 for the period says
+/// "nothing" in so many words.
+#[test]
+fn a_width_whose_rate_lapsed_beside_wider_ones_in_force_has_no_rate_in_force() {
+    let lapsed = r#"
+[meta]
+name = "t"
+source = "s"
+effective = "2018-05-15"
+[[classes]]
+id = "village"
+name = "通村公路"
+[[funds]]
+id = "transport"
+name = "县交通局补助"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = "15万"
+until = 2018-12-31
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 4.5
+rate_per_km = "45万"
+"#;
+    let r = RuleSet::from_toml(lapsed, "r.toml").unwrap();
+    let village = r.class_by_name("village").unwrap();
+    let on = |s: &str| Some(When::Day(day(s)));
+    assert_eq!(r.not_in_force(village, d("3.5"), on("2019-06-01")), Some(0));
+    assert_eq!(r.not_in_force(village, d("4.0"), on("2019-06-01")), Some(0));
+    assert_eq!(r.not_in_force(village, d("3.5"), on("2018-06-01")), None);
+    assert_eq!(r.not_in_force(village, d("4.5"), on("2019-06-01")), None);
+    // Never paid, in any period: below the minimum, as before.
+    assert_eq!(r.not_in_force(village, d("3.0"), on("2019-06-01")), None);
+    assert_eq!(
+        r.not_in_force(village, d("3.5"), Some(When::Year(2019))),
+        Some(0)
+    );
+    // Not yet in force: alike.
+    let later = lapsed.replace("until = 2018-12-31", "from = 2020-01-01");
+    let r = RuleSet::from_toml(&later, "r.toml").unwrap();
+    assert_eq!(r.not_in_force(village, d("3.5"), on("2019-06-01")), Some(0));
+    assert_eq!(r.not_in_force(village, d("3.5"), on("2020-01-01")), None);
+    // Said in so many words: 0 from 2019 on.
+    let zero = format!(
+        "{lapsed}[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = 0\nfrom = 2019-01-01\n"
+    );
+    let r = RuleSet::from_toml(&zero, "r.toml").unwrap();
+    assert_eq!(r.not_in_force(village, d("3.5"), on("2019-06-01")), None);
+}
+
+/// Review 37: a year in which only another width's rate changes (the 4.5 m rate ends on 30
+/// June) refused a 3.5 m row dated by that year as "split". A year is split for a row only
+/// when the tier that pays its width differs within it.
+#[test]
+fn a_year_is_split_only_where_the_rate_for_the_rows_width_changes() {
+    let text = r#"
+[meta]
+name = "t"
+source = "s"
+effective = "2018-05-15"
+[[classes]]
+id = "village"
+name = "通村公路"
+[[funds]]
+id = "poverty"
+name = "县扶贫专项补助"
+up_to = true
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 3.5
+rate_per_km = "25万"
+[[funds.tiers]]
+classes = ["village"]
+min_width_m = 4.5
+rate_per_km = "30万"
+until = 2018-06-30
+"#;
+    let r = RuleSet::from_toml(text, "r.toml").unwrap();
+    let village = r.class_by_name("village").unwrap();
+    assert_eq!(r.splits_year(village, d("3.5"), 2018), None);
+    assert_eq!(r.splits_year(village, d("3.0"), 2018), None);
+    assert_eq!(r.splits_year(village, d("4.5"), 2018), Some(0));
+    assert_eq!(r.splits_year(village, d("5"), 2018), Some(0));
+    assert_eq!(r.splits_year(village, d("4.5"), 2019), None);
+    assert_eq!(r.splits_year(village, d("4.5"), 2017), None);
+    // A period ending on the year's last day splits nothing; one ending the day before does.
+    let r = RuleSet::from_toml(&text.replace("2018-06-30", "2018-12-31"), "r.toml").unwrap();
+    assert_eq!(r.splits_year(village, d("4.5"), 2018), None);
+    assert_eq!(
+        r.splits_year(village, d("4.5"), 2019),
+        None,
+        "3.5 m's rate all year"
+    );
+    let r = RuleSet::from_toml(&text.replace("2018-06-30", "2018-12-30"), "r.toml").unwrap();
+    assert_eq!(r.splits_year(village, d("4.5"), 2018), Some(0));
+}
+
+#[test]
+fn the_day_after_goes_over_months_years_and_leap_days() {
+    let next = |s: &str| day(s).next().map(|d| d.to_string());
+    assert_eq!(next("2018-06-30").as_deref(), Some("2018-07-01"));
+    assert_eq!(next("2018-12-31").as_deref(), Some("2019-01-01"));
+    assert_eq!(next("2020-02-28").as_deref(), Some("2020-02-29"));
+    assert_eq!(next("2019-02-28").as_deref(), Some("2019-03-01"));
+    assert_eq!(next("2100-02-28").as_deref(), Some("2100-03-01"));
+    assert_eq!(next("2018-01-15").as_deref(), Some("2018-01-16"));
+    assert_eq!(next("9999-12-31"), None);
 }
 
 #[test]
@@ -99,7 +216,7 @@ fn undated_rules_are_not_dated() {
         r.tier_and_next_on(village, 0, d("4.0"), when),
         r.tier_and_next(village, 0, d("4.0"))
     );
-    assert_eq!(r.not_in_force(village, when), None);
+    assert_eq!(r.not_in_force(village, d("4.0"), when), None);
 }
 
 #[test]
@@ -136,11 +253,103 @@ fn a_period_must_be_calendar_days_in_order() {
     let text = DATED.replace("from = \"2019-01-01\"", "from = \"2019-02-30\"");
     assert_eq!(
         errors(&text),
-        ["r.toml:51:8: `from` \"2019-02-30\" is not a date (expected YYYY-MM-DD, like 2019-01-01)"]
+        ["r.toml:51:8: `from` \"2019-02-30\" is not a day on the calendar"]
     );
     let text = DATED.replace("from = \"2019-01-01\"", "from = 2019");
     assert_eq!(
         errors(&text),
         ["r.toml:51:8: `from` \"2019\" is not a date (expected YYYY-MM-DD, like 2019-01-01)"]
     );
+}
+
+mod against_every_day {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A day of 2017–2019, as an offset from 2017-01-01.
+    fn day_at(offset: u32) -> Day {
+        let mut d = day("2017-01-01");
+        for _ in 0..offset {
+            d = d.next().unwrap();
+        }
+        d
+    }
+
+    /// Rules of one fund for the village class: each tier a minimum width and a period
+    /// (offsets of its first and last day, either open).
+    fn rules(tiers: &[(&str, Option<u32>, Option<u32>)]) -> Option<RuleSet> {
+        let mut text = String::from(
+            "[meta]\nname = \"t\"\nsource = \"s\"\neffective = \"2018-05-15\"\n[[classes]]\nid = \"village\"\nname = \"通村公路\"\n[[funds]]\nid = \"transport\"\nname = \"县交通局补助\"\n",
+        );
+        for (i, (min, from, until)) in tiers.iter().enumerate() {
+            text.push_str(&format!(
+                "[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = {min}\nrate_per_km = \"{}万\"\n",
+                i + 1
+            ));
+            if let Some(f) = from {
+                text.push_str(&format!("from = {}\n", day_at(*f)));
+            }
+            if let Some(u) = until {
+                text.push_str(&format!("until = {}\n", day_at(*u)));
+            }
+        }
+        RuleSet::from_toml(&text, "r.toml").ok()
+    }
+
+    /// A day of 2017–2019, often one at the edge of 2018 (its first and last days and the
+    /// days beside them), where an off-by-one would show.
+    fn offset() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            0u32..1095,
+            prop::sample::select(vec![363u32, 364, 365, 366, 727, 728, 729, 730, 731]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// A year is split for a width exactly when, day by day through it, the tier that pays
+        /// that width is not always the same one; a day has no rate in force for a width
+        /// exactly when the fund has no tier in force then, or none in force pays the width
+        /// while one of another period does.
+        #[test]
+        fn split_years_and_rates_not_in_force_are_what_each_day_gives(
+            tiers in prop::collection::vec(
+                (
+                    prop::sample::select(vec!["3", "3.5", "4.5"]),
+                    prop::option::of(offset()),
+                    prop::option::of(offset()),
+                ),
+                1..5,
+            ),
+            width in prop::sample::select(vec!["2.5", "3", "3.2", "3.5", "4", "4.5", "6"]),
+        ) {
+            let Some(r) = rules(&tiers) else { return Ok(()) };
+            let village = r.class_by_name("village").unwrap();
+            let width = d(width);
+            let on = |day: Day| match r.tier_and_next_on(village, 0, width, Some(When::Day(day))).0 {
+                TierChoice::Tier(t) => Some(t),
+                _ => None,
+            };
+            let mut today = day("2018-01-01");
+            let first = on(today);
+            let mut split = false;
+            while today <= day("2018-12-31") {
+                split |= on(today) != first;
+                let all = &r.funds[0].tiers;
+                let fits = |t: &Tier| money::cmp(width, t.min_width_m).is_ge();
+                let in_force: Vec<&Tier> =
+                    all.iter().filter(|t| t.period.covers(today)).collect();
+                let none = in_force.is_empty()
+                    || (all.iter().any(fits) && !in_force.iter().any(|t| fits(t)));
+                prop_assert_eq!(
+                    r.not_in_force(village, width, Some(When::Day(today))).is_some(),
+                    none,
+                    "{}", today
+                );
+                today = today.next().unwrap();
+            }
+            prop_assert_eq!(r.splits_year(village, width, 2018).is_some(), split);
+        }
+    }
 }

@@ -150,6 +150,8 @@ pub enum Problem {
     HiddenRow,
     /// A `date` (日期) that is not a calendar day `YYYY-MM-DD`.
     BadDate,
+    /// A `date` (日期) written `YYYY-MM-DD` that is no day on the calendar (`2019-02-29`).
+    NotOnCalendar,
     /// A `year` (年度) that is not a year.
     BadYear,
     /// A `date` outside the year the row's `year` column gives.
@@ -165,13 +167,15 @@ pub enum Problem {
         /// The segment's date.
         when: crate::rules::When,
     },
-    /// A fund's rates for the segment's class change during the year the row gives, so the
-    /// year alone cannot tell which applies.
+    /// A fund's rate for the segment's class and width changes during the year the row
+    /// gives, so the year alone cannot tell which applies.
     YearSplit {
         /// The fund.
         fund: crate::rules::FundId,
         /// The segment's class.
         class: crate::rules::ClassId,
+        /// The segment's width.
+        width: Decimal,
     },
 }
 
@@ -627,6 +631,9 @@ impl Problem {
                     "在工作表中被隐藏（手动隐藏、筛选或折叠分组），无法判断该路段是否仍在计划内：请在 Excel 或 WPS 中取消隐藏以计算它，或删除该行",
                 )
                 .into(),
+            Problem::NotOnCalendar => lang
+                .pick("is not a day on the calendar", "不是日历上存在的日期")
+                .into(),
             Problem::BadDate => lang
                 .pick(
                     "is not a date (expected YYYY-MM-DD, like 2019-03-01)",
@@ -676,13 +683,14 @@ impl Problem {
                     }
                 }
             }
-            Problem::YearSplit { fund, class } => {
+            Problem::YearSplit { fund, class, width } => {
                 let name = rules.funds[*fund].display(lang);
                 let class = rules.classes[*class].display(lang);
+                let width = money::measure(*width);
                 if zh {
-                    format!("当年{name}对{class}的标准有变动，仅凭年度无法确定适用哪一档：请在“日期”列填写具体日期")
+                    format!("当年{name}对{class}（{width} 米）的标准有变动，仅凭年度无法确定适用哪一档：请在“日期”列填写具体日期")
                 } else {
-                    format!("is split: {name}'s rates for {class} change during the year, so the year alone cannot tell which applies; give the day in a date (日期) column")
+                    format!("is split: {name}'s rate for {class} {width} m changes during the year, so the year alone cannot tell which applies; give the day in a date (日期) column")
                 }
             }
         }
