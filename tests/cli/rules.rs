@@ -244,8 +244,7 @@ fn every_rules_problem_is_listed_past_a_type_error() {
             "roadsub: {path}:22:13: effective date \"2018-13-45\" is not a day on the calendar\n\
              roadsub: {path}:40:8: `name` is empty; it must say something\n\
              roadsub: {path}:58:9: invalid type: string \"maybe\", expected a boolean\n"
-        ),
-    );
+        ));
 }
 
 /// The defect: `effective = 2018-05-15`, a TOML date (as `from` and `until` may be written),
