@@ -153,6 +153,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
     super::compare_cmd::refuse_twice(&files, lang)?;
     let encoding = super::encoding_of(m, "input_encoding");
     let header = super::header_options(m, lang)?;
+    let sheet = m.get_one::<String>("sheet").map(String::as_str);
+    super::compare_cmd::warn_other_tables(sheet, &files, &header, lang);
     let inputs: Vec<Input> = files
         .iter()
         .map(|p| {

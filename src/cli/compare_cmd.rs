@@ -164,6 +164,30 @@ pub(super) fn warn_sheet_on_tables(m: &ArgMatches, files: &[&PathBuf], lang: Lan
     }
 }
 
+/// Without `--sheet`, a workbook whose other visible sheets hold segment tables too is read
+/// for its first one only: said of each such workbook, naming those sheets, so that their
+/// rows do not go unread unseen (a sheet per township was left out with no word).
+pub(super) fn warn_other_tables(
+    sheet: Option<&str>,
+    files: &[&PathBuf],
+    header: &crate::table::HeaderOptions,
+    lang: Lang,
+) {
+    if sheet.is_some() {
+        return;
+    }
+    for path in files.iter().filter(|p| is_workbook(p)) {
+        let tables = crate::table::workbook::others::tables_in(path, header);
+        let name = path.display().to_string();
+        if let Some(said) = crate::table::workbook::others::said(&name, &tables, false, lang) {
+            to_stderr(&format!(
+                "roadsub: {}{said}\n",
+                lang.pick("warning: ", "警告：")
+            ));
+        }
+    }
+}
+
 /// Refuses a table given twice (by one name, or two names of one file): its rows would be
 /// read twice, each repeating ids "on an earlier row" that is itself.
 pub(super) fn refuse_twice(files: &[&PathBuf], lang: Lang) -> Result<(), Failure> {
@@ -463,6 +487,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         header: &super::header_options(m, lang)?,
         lang,
     };
+    warn_other_tables(reading.sheet, &files, reading.header, lang);
     // Removed when the run ends.
     let _copies = reading.copy_what_reads_once()?;
     let reading = reading;

@@ -73,6 +73,7 @@ pub(super) fn command(lang: Lang) -> Command {
         )
         .args(super::header_args(lang))
         .arg(super::as_of_arg(lang))
+        .arg(super::sheet_arg(lang))
 }
 
 pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
@@ -95,6 +96,9 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         ));
     }
     let rules = load_rules_as_of(m, lang)?;
+    let sheet = m.get_one::<String>("sheet").map(String::as_str);
+    super::compare_cmd::warn_sheet_on_tables(m, &files, lang);
+    super::compare_cmd::warn_other_tables(sheet, &files, &header, lang);
     if files.len() > 1 {
         return several(m, &files, header, &rules, lang);
     }
@@ -111,7 +115,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             .to_string(),
         ));
     }
-    let sheet = Sheet::load_with(path, None, super::encoding_of(m, "encoding"), &header)
+    let sheet = Sheet::load_with(path, sheet, super::encoding_of(m, "encoding"), &header)
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
     // A workbook's rows are told by sheet, as a batch run tells them: plan.xlsx[道路]:5.
     let label = match &sheet.workbook {
@@ -224,7 +228,7 @@ fn several(
     let reading = super::notice_cmd::Reading {
         encoding: super::encoding_of(m, "encoding"),
         flag: "--encoding",
-        sheet: None,
+        sheet: m.get_one::<String>("sheet").map(String::as_str),
         header,
         from_stdin: (
             "explain reads tables from files, not from standard input: give their paths",

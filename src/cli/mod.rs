@@ -101,7 +101,7 @@ fn encoding_arg(
         .help(lang.pick(help_en, help_zh))
 }
 
-/// `--sheet NAME|N`: the sheet of workbook inputs to read (batch, compare, notice).
+/// `--sheet NAME|N`: the sheet of workbook inputs to read (batch, compare, notice, explain).
 fn sheet_arg(lang: Lang) -> Arg {
     Arg::new("sheet")
         .long("sheet")

@@ -121,6 +121,7 @@ fn read_tables(
             "notice 从文件读取路段表，不读标准输入：请给出文件路径",
         ),
     };
+    super::compare_cmd::warn_other_tables(reading.sheet, &files, &reading.header, lang);
     tables_read(&files, &reading, rules, lang)
 }
 

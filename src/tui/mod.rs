@@ -157,6 +157,9 @@ pub fn run(
         label: label.clone(),
         error,
     };
+    let workbook = path
+        .clone()
+        .filter(|p| crate::table::workbook::is_workbook(p));
     // A large table: its first rows at once, the rest read meanwhile.
     let first = path
         .as_ref()
@@ -174,6 +177,14 @@ pub fn run(
             App::new(doc, rules, lang)
         }
     };
+    // A workbook with a table on other sheets too: the one open is said to be the first.
+    if let Some(p) = workbook {
+        let tables = crate::table::workbook::others::tables_in(&p, header);
+        let name = p.display().to_string();
+        if let Some(said) = crate::table::workbook::others::said(&name, &tables, true, lang) {
+            app.say_owned(said, false);
+        }
+    }
     let unsaved = Arc::new(AtomicBool::new(false));
     let flags = {
         let unsaved = unsaved.clone();

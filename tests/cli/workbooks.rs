@@ -615,3 +615,83 @@ fn a_segment_the_sheet_hides_is_refused_by_every_command_in_every_format() {
             .stderr_first_line(&said);
     }
 }
+
+/// A workbook with a sheet per township read only its first table, the other sheets' rows
+/// left unread with no word. Each command says which other visible sheets hold a table
+/// (a sheet of notes, or a hidden one, is not named), in .xlsx, .xls and .ods, in both
+/// languages; `--sheet` reads one of them (explain takes it too) and says nothing.
+#[test]
+fn other_sheets_holding_a_table_are_named_by_every_command() {
+    let env = Env::new();
+    let xlsx = env.path("sheets.xlsx");
+    let mut book = Workbook::new();
+    for (name, id) in [
+        ("天马乡", "E1"),
+        ("说明", ""),
+        ("卧佛镇", "W1"),
+        ("旧", "O1"),
+        ("石鼓镇", "S1"),
+    ] {
+        let ws = book.add_worksheet();
+        ws.set_name(name).unwrap();
+        if id.is_empty() {
+            ws.write_string(0, 0, "本表说明").unwrap();
+            continue;
+        }
+        header(ws);
+        segment(ws, 1, id, 4.5, 2.0, 1_600_000.0);
+        if name == "旧" {
+            ws.set_hidden(true);
+        }
+    }
+    book.save(&xlsx).unwrap();
+    let xlsx = xlsx.to_string_lossy().into_owned();
+    for p in [xlsx, data("sheets.xls"), data("sheets.ods")] {
+        let said = format!("roadsub: warning: {p}: sheets 卧佛镇 and 石鼓镇 hold segment tables too; only 天马乡, the first, is read (--sheet NAME reads another)\n");
+        env.roadsub(&["batch", &p])
+            .expect_code(0)
+            .stderr(&said)
+            .stdout_has("\nE1,");
+        env.roadsub(&["batch", &p, "--lang", "zh"])
+            .expect_code(0)
+            .stderr(&format!("roadsub: 警告：{p}：工作表 卧佛镇、石鼓镇 中也有路段表；只读取了第一个表所在的工作表 天马乡（用 --sheet 名称 读取其他工作表）\n"));
+        env.roadsub(&["batch", &p, "--sheet", "石鼓镇"])
+            .expect_code(0)
+            .stderr("")
+            .stdout_has("\nS1,");
+        env.roadsub(&["explain", &p, "--id", "E1"])
+            .expect_code(0)
+            .stderr(&said);
+        env.roadsub(&["explain", &p, "--id", "W1", "--sheet", "卧佛镇"])
+            .expect_code(0)
+            .stderr("")
+            .stdout_has("[卧佛镇]:")
+            .stdout_has(" segment W1: ");
+        let out = env.path("compare.csv");
+        env.roadsub(&[
+            "compare",
+            &p,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            &out.to_string_lossy(),
+        ])
+        .expect_code(0)
+        .stderr_first_line(said.trim_end());
+        let notices = env.path("notices");
+        env.roadsub(&["notice", &p, "-o", &notices.to_string_lossy(), "--force"])
+            .expect_code(0)
+            .stderr_first_line(said.trim_end());
+    }
+    // One sheet with a table beside a sheet of notes: nothing to say.
+    let one = env.path("one.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    header(ws);
+    segment(ws, 1, "E1", 4.5, 2.0, 1_600_000.0);
+    book.add_worksheet().write_string(0, 0, "备注").unwrap();
+    book.save(&one).unwrap();
+    env.roadsub(&["batch", &one.to_string_lossy()])
+        .expect_code(0)
+        .stderr("");
+}

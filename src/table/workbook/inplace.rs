@@ -78,6 +78,7 @@ pub fn edit(
         .collect();
     let kinds = Kinds {
         numeric,
+        booleans: before.booleans.clone(),
         dates: before.dates.clone(),
         fields: fields_read(columns, width),
     };
@@ -225,6 +226,8 @@ fn line_u32(line: u64) -> u32 {
 struct Kinds {
     /// Numbers.
     numeric: Vec<bool>,
+    /// Booleans (TRUE/FALSE).
+    booleans: Vec<bool>,
     /// Dates, with the workbook's date system.
     dates: Vec<Option<i64>>,
     /// The field each column is read as, and the unit of its bare numbers.
@@ -303,6 +306,13 @@ fn new_cell(text: &str, kinds: &Kinds, col: usize) -> NewCell {
                     bare: false,
                 };
             }
+        }
+    }
+    if kinds.booleans.get(col).copied().unwrap_or(false) {
+        match text.trim() {
+            t if t.eq_ignore_ascii_case("true") => return NewCell::Bool(true),
+            t if t.eq_ignore_ascii_case("false") => return NewCell::Bool(false),
+            _ => {}
         }
     }
     if let Some(epoch) = kinds.dates.get(col).copied().flatten() {

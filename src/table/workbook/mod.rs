@@ -20,6 +20,7 @@ mod inplace;
 mod made;
 pub mod merged;
 pub(crate) mod ods;
+pub mod others;
 pub mod patch;
 mod quick;
 pub(crate) use quick::probe;
@@ -73,6 +74,9 @@ pub struct WorkbookTable {
     pub header_line: u64,
     /// Which columns hold numbers below the header (an edited value is written alike).
     pub numeric: Vec<bool>,
+    /// Columns that hold a boolean (TRUE/FALSE) below the header: `true` or `false` typed
+    /// there is written as one.
+    pub booleans: Vec<bool>,
     /// Columns that hold dates below the header: the serial number of 1900-01-00 in the
     /// workbook's date system (0, or 1462 less in a 1904 workbook), to write typed dates.
     pub dates: Vec<Option<i64>>,
@@ -416,7 +420,7 @@ pub fn open_with(
                 }
                 // A number typed where its cell's own format would show a unit beside it is
                 // written as text, cell by cell, when saved (`patch::shown_as_typed`).
-                let (numeric, dates) = column_kinds(&range, header_line);
+                let (numeric, dates, booleans) = column_kinds(&range, header_line);
                 // (The cells with no saved result are not carried down merges: a cell filled
                 // holds a value, and the table view looks at one such cell a row, the first,
                 // for being empty.)
@@ -446,6 +450,7 @@ pub fn open_with(
                     header_line,
                     numeric,
                     dates,
+                    booleans,
                     no_result,
                     stale,
                     merged_from: taken,
@@ -634,11 +639,12 @@ impl Bounds {
 
 /// Which columns (from the sheet's first) hold a number in some row below the header, and
 /// which hold a date (with the workbook's date system, see [`WorkbookTable::dates`]).
-fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option<i64>>) {
+fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option<i64>>, Vec<bool>) {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let width = first_col as usize + range.width();
     let mut numeric = vec![false; width];
     let mut dates = vec![None; width];
+    let mut booleans = vec![false; width];
     for (i, cells) in range.rows().enumerate() {
         if u64::from(first_row) + (i as u64) < header_line {
             continue;
@@ -647,6 +653,9 @@ fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option
             let c = first_col as usize + j;
             if is_number(cell) {
                 numeric[c] = true;
+            }
+            if matches!(cell, Data::Bool(_)) {
+                booleans[c] = true;
             }
             if let Data::DateTime(d) = cell {
                 if d.is_datetime() && dates[c].is_none() {
@@ -658,7 +667,7 @@ fn column_kinds(range: &Range<Data>, header_line: u64) -> (Vec<bool>, Vec<Option
             }
         }
     }
-    (numeric, dates)
+    (numeric, dates, booleans)
 }
 
 /// Cells below the header that hold a formula but no saved result: `(row from 1, column

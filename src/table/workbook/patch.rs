@@ -31,6 +31,9 @@ pub enum NewCell {
     Text(String),
     /// A date typed into a column of dates, as the serial number its date format shows.
     Date(String),
+    /// `true` or `false` typed into a column of booleans (TRUE/FALSE cells): written as a
+    /// boolean, as the cell was (it went in as the text `false`, review 33).
+    Bool(bool),
     /// An amount or length typed with its unit that is a plain number in its column's unit
     /// (`170万` under 投资(万元): 170): written as that number where the cell's format shows
     /// no unit (as text, a SUM in the sheet would leave it out); where it shows one, as the
@@ -554,8 +557,9 @@ pub(crate) fn shown_as_typed(value: NewCell, shows: &ShownUnits) -> Result<NewCe
             n
         }
         NewCell::Text(t) | NewCell::Amount { typed: t, .. } => t,
-        // A date's format shows a date: no unit beside it.
+        // A date's format shows a date: no unit beside it; nor does a boolean's.
         NewCell::Date(n) => return Ok(NewCell::Date(n)),
+        NewCell::Bool(b) => return Ok(NewCell::Bool(b)),
     };
     let Some((before, after)) = shows.around_text() else {
         return Ok(NewCell::Text(text));

@@ -301,6 +301,24 @@ fn saving_a_workbook_keeps_one_point_fifty_in_its_two_decimal_format() {
     assert!(cells["E4"].contains("<v>1.5</v>") && style(&cells["E4"]).is_some());
 }
 
+/// Review 33: `false` typed over a TRUE cell of a column of booleans (已核实) was saved as
+/// the text `false`, which a COUNTIF(…, TRUE) in the sheet no longer counts either way. It
+/// is saved as a boolean, in any case; anything else typed there is text, as before.
+#[test]
+fn true_or_false_typed_into_a_column_of_booleans_is_saved_as_a_boolean() {
+    for (typed, saved) in [
+        ("false", Data::Bool(false)),
+        ("FALSE", Data::Bool(false)),
+        (" True ", Data::Bool(true)),
+        ("是", Data::String("是".into())),
+    ] {
+        let (dir, path) = edit_one(0, 9, typed);
+        only_that_cell_changed(&dir.path().join("plan.xlsx.bak"), &path, 3, 9, true);
+        let v = values(&path);
+        assert_eq!(v[&("道路".to_string(), 2, 9)], saved, "{typed:?}");
+    }
+}
+
 fn cells_of_fixture() -> (BTreeMap<String, String>, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");

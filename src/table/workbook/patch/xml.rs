@@ -81,6 +81,7 @@ pub(super) fn cell_xml(row: u32, col: u32, style: Option<&str>, value: &NewCell)
         NewCell::Number(n) | NewCell::Date(n) | NewCell::Amount { number: n, .. } => {
             format!("<c r=\"{r}\"{s}><v>{n}</v></c>")
         }
+        NewCell::Bool(b) => format!("<c r=\"{r}\"{s} t=\"b\"><v>{}</v></c>", u8::from(*b)),
         NewCell::Text(t) => format!(
             "<c r=\"{r}\"{s} t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
             escape(t)
