@@ -132,7 +132,8 @@ fn a_table_saved_as_a_new_workbook_is_not_held_in_memory_while_it_is_made() {
     let out = dir.path().join("plan.xlsx");
     let start = LIVE.load(Ordering::SeqCst);
     PEAK.store(start, Ordering::SeqCst);
-    let bytes = roadsub::table::workbook::write("道路", &[], &header, &rows, &[], &out).unwrap();
+    let bytes =
+        roadsub::table::workbook::write("道路", &[], &header, (&rows, &[]), &[], &out).unwrap();
     let peak = PEAK.load(Ordering::SeqCst) - start;
     // The workbook's bytes and the writer's buffers, about 1.4 MB (held, the cells took
     // 28.5 MB, 1,400 bytes a row).

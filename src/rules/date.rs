@@ -144,7 +144,9 @@ impl Period {
 pub enum When {
     /// A day (the table's `date` column, `--as-of`, or the rules' effective date).
     Day(Day),
-    /// A whole year (the table's `year` column): the tiers in force all that year.
+    /// A whole year (the table's `year` column): the tiers in force on its first day, which
+    /// pay the same all year (a row whose year a change of its rate splits is refused first,
+    /// [`super::RuleSet::splits_year`]).
     Year(u32),
     /// No day at all: only tiers in force always apply.
     Undated,
@@ -155,7 +157,7 @@ impl When {
     pub fn in_force(self, period: &Period) -> bool {
         match self {
             When::Day(d) => period.covers(d),
-            When::Year(y) => period.covers_all(Day::first_of(y), Day::last_of(y)),
+            When::Year(y) => period.covers(Day::first_of(y)),
             When::Undated => period.is_always(),
         }
     }

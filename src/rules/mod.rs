@@ -514,10 +514,11 @@ impl RuleSet {
     }
 
     /// The first fund whose rate for a segment of `class` and `width_m` changes during
-    /// `year` (a period of a tier for the class starts or ends within it, and the tier that
+    /// `year` (a period of a tier for the class starts or ends within it, and the rate that
     /// pays the width differs from one side to the other): which rate a segment dated only
     /// by that year takes cannot be told, so its row must give a day. A change of another
-    /// width's rate splits nothing.
+    /// width's rate splits nothing, nor one tier's period followed by another's of the same
+    /// rate (review 38).
     pub fn splits_year(&self, class: ClassId, width_m: Decimal, year: u32) -> Option<FundId> {
         if !self.dated {
             return None;
@@ -531,12 +532,12 @@ impl RuleSet {
                 let p = &all[t].period;
                 [p.from, p.until.and_then(Day::next)]
             });
-            // The tier that pays (the width below every one pays nothing, whichever).
+            // The rate that pays (the width below every one pays nothing, whichever).
             let on = |day: Day| match self
                 .choose(class, fund, width_m, |t| all[t].period.covers(day))
                 .0
             {
-                TierChoice::Tier(t) => Some(t),
+                TierChoice::Tier(t) => Some(all[t].rate_per_km),
                 _ => None,
             };
             let at_start = on(first);

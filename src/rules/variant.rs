@@ -365,8 +365,11 @@ impl RuleSet {
                     .collect::<Vec<_>>();
                 return Err(SettingError::Width404(s.text.clone(), widths.join(", ")));
             }
-            // Dated rules: the period in force on the day that dates rows without a date.
-            let chosen: Vec<usize> = if at_width.len() == 1 {
+            // Dated rules: the period in force on the day that dates rows without a date; a
+            // single tier of a period too, which may not be in force then (review 38: it was
+            // changed whatever the day).
+            let chosen: Vec<usize> = if at_width.len() == 1 && tiers[at_width[0]].period.is_always()
+            {
                 at_width.clone()
             } else {
                 match self.as_of() {
@@ -686,6 +689,32 @@ mod tests {
             e.render(Lang::Zh),
             "--set \"poverty.group.3.5=12万\"：这个标准在 2017-06-01 没有施行中的时段（现有时段：2018-01-01 – 2018-12-31; 2019-01-01 – …）"
         );
+    }
+
+    /// Review 38: a rate with one period only (a tier ending 2018-12-31, none after it) was
+    /// changed whatever the day, where one of two periods is refused on a day neither covers.
+    #[test]
+    fn a_rate_of_one_period_is_set_only_on_a_day_in_it() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dated-rules.toml"),
+        )
+        .unwrap();
+        // The 2019 group rate taken out: 2018's alone.
+        let cut = text.find("\n[[funds.tiers]]\nclasses = [\"group\"]\nmin_width_m = 3.5\nrate_per_km = \"15万\"").unwrap();
+        let end = text[cut..].find("\n\n").map_or(text.len(), |e| cut + e);
+        let rules_text = format!("{}{}", &text[..cut], &text[end..]);
+        let rules_text = &rules_text[..rules_text.find("\n[[test]]").unwrap_or(rules_text.len())];
+        let mut rules = RuleSet::from_toml(rules_text, "one.toml").unwrap();
+        rules.set_as_of(Day::parse("2018-06-01").unwrap());
+        assert!(set(&rules, &["poverty.group.3.5=12万"]).is_ok());
+        rules.set_as_of(Day::parse("2020-01-01").unwrap());
+        let e = set(&rules, &["poverty.group.3.5=12万"]).unwrap_err();
+        assert_eq!(
+            e.render(Lang::En),
+            "--set \"poverty.group.3.5=12万\": no period of that rate is in force on 2020-01-01 (its periods: 2018-01-01 – 2018-12-31)"
+        );
+        // A rate of no period is set whatever the day.
+        assert!(set(&rules, &["poverty.village.3.5=30万"]).is_ok());
     }
 
     #[test]

@@ -206,6 +206,11 @@ impl Sheet {
             .map(|&(_, col, _)| col)
     }
 
+    /// Whether the workbook's sheet hides rows of the table.
+    pub fn has_hidden_rows(&self) -> bool {
+        !self.hidden.is_empty()
+    }
+
     /// Whether the workbook's sheet hides the row read from `line`.
     pub fn is_hidden(&self, line: u64) -> bool {
         line != 0 && self.hidden.binary_search(&line).is_ok()

@@ -851,6 +851,27 @@ mod tests {
         let d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
         assert!(!d.is_good(1));
         assert_eq!(d.sheet.rows[1].get(5), "3");
+        // Deleted and saved, then the delete undone: the row comes back hidden and refused,
+        // as it was, and a save adds it hidden (review 38: it came back shown and computed).
+        let mut d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        let row = d.sheet.rows[1].clone();
+        d.change(&rules, Op::Delete { at: 1, row });
+        d.sheet.save(&path).unwrap();
+        d.mark_saved();
+        d.undo(&rules);
+        assert!(!d.is_good(1), "hidden again");
+        d.sheet.save(&path).unwrap();
+        let line = d.sheet.rows[1].line;
+        assert_eq!(
+            crate::table::workbook::hidden::rows(&path, "道路").unwrap(),
+            [line]
+        );
+        let d = Doc::new(Sheet::load(&path).unwrap(), Some(path.clone()), &rules);
+        assert_eq!(
+            (0..3).filter(|&r| d.is_good(r)).count(),
+            2,
+            "read again alike"
+        );
         // Saved as a CSV, which hides no row: the row is the CSV's like any other.
         let mut sheet = Sheet::load(&path).unwrap();
         let csv = dir.path().join("plan.csv");

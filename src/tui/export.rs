@@ -440,7 +440,7 @@ mod tests {
             "道路",
             &[],
             &example.columns.names,
-            &example.rows,
+            (&example.rows, &[]),
             &[],
             &path,
         )

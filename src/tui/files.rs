@@ -352,12 +352,19 @@ impl App {
             crate::table::workbook::saves_in_place(self.doc.sheet.workbook.as_ref(), &path);
         let added: Vec<bool> = self.doc.sheet.rows.iter().map(|r| r.line == 0).collect();
         let stale_before = self.doc.sheet.has_stale_formulas();
+        let hidden_before = self.doc.sheet.has_hidden_rows();
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
                 self.doc.mark_saved();
                 // The save asked for the workbook's formulas to be recalculated: the rows that
-                // read their results are refused now, as when the file is opened again.
-                if stale_before || self.doc.sheet.has_stale_formulas() {
+                // read their results are refused now, as when the file is opened again. Rows
+                // the file hides (or a CSV written, which hides none) are judged as the file
+                // saved says (review 38).
+                if stale_before
+                    || self.doc.sheet.has_stale_formulas()
+                    || hidden_before
+                    || self.doc.sheet.has_hidden_rows()
+                {
                     self.doc.recompute(&self.rules);
                 }
                 // The journal so far (perhaps a new table's) is done with; later changes go

@@ -598,9 +598,11 @@ impl App {
                     };
                     (text.trim().is_empty(), key)
                 } else {
+                    // A row that cannot be computed has no amount (its `—` is what is missing):
+                    // last either way, as an empty cell (review 38: first when descending).
                     let text = self.cell(r, c);
                     (
-                        text.trim().is_empty(),
+                        text.trim().is_empty() || !self.doc.is_good(r),
                         self.sort_key(r, c, &text, &mut keys),
                     )
                 };
@@ -811,14 +813,19 @@ mod fast_tests {
                 Some(n) => Plain::Number(n),
                 None => Plain::Text(crate::textorder::Key::of(t)),
             };
-            (t.is_empty(), key)
+            // A row that cannot be computed has nothing in a computed column.
+            let computed = c >= app.input_cols();
+            (t.is_empty() || computed && !app.doc.is_good(r), key)
         };
-        let mut rows: Vec<usize> = (0..app.doc.sheet.rows.len()).collect();
+        // Totals and note rows after the segments, in table order.
+        let (outside, mut rows): (Vec<usize>, Vec<usize>) =
+            (0..app.doc.sheet.rows.len()).partition(|&r| app.doc.not_a_segment(r));
         rows.sort_by(|&a, &b| {
             let ((ea, ka), (eb, kb)) = (key(a), key(b));
             ea.cmp(&eb)
                 .then(if desc { kb.cmp(&ka) } else { ka.cmp(&kb) })
         });
+        rows.extend(outside);
         rows
     }
 

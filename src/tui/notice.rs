@@ -131,13 +131,13 @@ impl App {
             }
             (Ok(()), Lang::Zh) if left_out == 0 => format!("已写出 {key} 的公示到 {name}"),
             (Ok(()), Lang::En) if left_out == 1 => format!(
-                "wrote the notice of {key} to {name} (1 segment left out: its data has errors)"
+                "wrote the notice of {key} to {name} (1 segment left out: it cannot be computed)"
             ),
             (Ok(()), Lang::En) => format!(
-                "wrote the notice of {key} to {name} ({left_out} segments left out: their data has errors)"
+                "wrote the notice of {key} to {name} ({left_out} segments left out: they cannot be computed)"
             ),
             (Ok(()), Lang::Zh) => {
-                format!("已写出 {key} 的公示到 {name}（{left_out} 个路段因数据有误未列入）")
+                format!("已写出 {key} 的公示到 {name}（{left_out} 个路段未能计算，未列入）")
             }
         };
         // Costs that look typed in the wrong unit are on the notice as computed: said, as a
@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(
             status.text,
             format!(
-                "已写出 石鼓镇 大骥村 的公示到 {}（1 个路段因数据有误未列入）",
+                "已写出 石鼓镇 大骥村 的公示到 {}（1 个路段未能计算，未列入）",
                 written.display()
             )
         );
@@ -292,7 +292,7 @@ mod tests {
         assert_eq!(
             status.text,
             format!(
-                "wrote the notice of 石鼓镇 大骥村 to {} (1 segment left out: its data has errors)",
+                "wrote the notice of 石鼓镇 大骥村 to {} (1 segment left out: it cannot be computed)",
                 written.display()
             )
         );

@@ -438,7 +438,7 @@ fn bad_rows_write_nothing_unless_keep_going_and_the_notice_counts_them() {
     assert_eq!(hq[1], ["现将本村1个路段的建设补助及尚需筹集资金公示如下："]);
     assert_eq!(hq[6][0], "B-1");
     assert_eq!(hq[7][0], "合计");
-    assert!(hq.contains(&vec!["另有 1 个路段因数据有误未列入。".to_string()]));
+    assert!(hq.contains(&vec!["另有 1 个路段未能计算，未列入。".to_string()]));
     let gt = grid(&env.path("out/卧佛镇-关田村.xlsx"));
     assert!(!gt.iter().flatten().any(|c| c.contains("未列入")));
     std::fs::remove_dir_all(env.path("out")).unwrap();

@@ -151,7 +151,8 @@ pub fn paragraphs(n: &Notice) -> Vec<String> {
         ));
     }
     if n.left_out > 0 {
-        out.push(format!("另有 {} 个路段因数据有误未列入。", n.left_out));
+        // Bad data or a row the sheet hides alike: "could not be computed" (review 38).
+        out.push(format!("另有 {} 个路段未能计算，未列入。", n.left_out));
     }
     out.push(n.basis.clone());
     out.push(PERIOD.to_string());

@@ -284,7 +284,9 @@ mod against_every_day {
         for (i, (min, from, until)) in tiers.iter().enumerate() {
             text.push_str(&format!(
                 "[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = {min}\nrate_per_km = \"{}万\"\n",
-                i + 1
+                // Two rates among the tiers: one period followed by another of the same rate
+                // changes nothing.
+                i % 2 + 1
             ));
             if let Some(f) = from {
                 text.push_str(&format!("from = {}\n", day_at(*f)));
@@ -308,8 +310,8 @@ mod against_every_day {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
-        /// A year is split for a width exactly when, day by day through it, the tier that pays
-        /// that width is not always the same one; a day has no rate in force for a width
+        /// A year is split for a width exactly when, day by day through it, the rate that pays
+        /// that width is not always the same, and a year not split pays every day's rate; a day has no rate in force for a width
         /// exactly when the fund has no tier in force then, or none in force pays the width
         /// while one of another period does.
         #[test]
@@ -328,7 +330,7 @@ mod against_every_day {
             let village = r.class_by_name("village").unwrap();
             let width = d(width);
             let on = |day: Day| match r.tier_and_next_on(village, 0, width, Some(When::Day(day))).0 {
-                TierChoice::Tier(t) => Some(t),
+                TierChoice::Tier(t) => Some(r.funds[0].tiers[t].rate_per_km),
                 _ => None,
             };
             let mut today = day("2018-01-01");
@@ -350,6 +352,14 @@ mod against_every_day {
                 today = today.next().unwrap();
             }
             prop_assert_eq!(r.splits_year(village, width, 2018).is_some(), split);
+            // A year it does not split pays a row dated by it what every day of it pays.
+            if !split {
+                let by_year = match r.tier_and_next_on(village, 0, width, Some(When::Year(2018))).0 {
+                    TierChoice::Tier(t) => Some(r.funds[0].tiers[t].rate_per_km),
+                    _ => None,
+                };
+                prop_assert_eq!(by_year, first);
+            }
         }
     }
 }

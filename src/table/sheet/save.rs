@@ -276,7 +276,7 @@ impl Sheet {
                 path,
                 out.file(),
                 &self.columns,
-                &self.rows,
+                (&self.rows, &self.hidden),
                 &self.title_rows(),
             )
             .map_err(io::Error::other)?;
@@ -301,6 +301,15 @@ impl Sheet {
         out.commit()?;
         if let Some(saved) = saved {
             let (mut no_result, mut stale, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
+            // Hidden rows deleted by this save (or before): their lines are kept, so that an
+            // undo brings such a row back hidden, and a save adds it hidden (review 38: it
+            // came back shown and computed).
+            let present: std::collections::HashSet<u64> =
+                self.rows.iter().map(|r| r.line).collect();
+            let deleted: Vec<u64> = (self.hidden.iter())
+                .filter(|l| !present.contains(l))
+                .copied()
+                .collect();
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {
                 if self.hidden.binary_search(&row.line).is_ok() {
                     hidden.push(line);
@@ -323,10 +332,13 @@ impl Sheet {
             self.preamble = Box::default();
             let mut origin = saved.origin;
             // The rows the file written hides (a save in place keeps them hidden, a new
-            // workbook hides none), read back; where it cannot be, those hidden before.
-            hidden.sort_unstable();
-            self.hidden =
+            // workbook hides them alike), read back; where it cannot be, those hidden before.
+            let mut now =
                 crate::table::workbook::hidden::rows(&origin.path, &origin.sheet).unwrap_or(hidden);
+            now.extend(deleted);
+            now.sort_unstable();
+            now.dedup();
+            self.hidden = now;
             // Edits written beside formulas leave their results to be recalculated.
             origin.recalc_pending |= edited && origin.formula.is_some();
             // The formulas' results the file now holds may be out of date (the save asked

@@ -51,9 +51,15 @@ fn open_again(path: &Path) -> Result<File, WorkbookError> {
     File::open(path).map_err(WorkbookError::Io)
 }
 
-/// Whether `value`, an XML boolean, is true.
-fn true_value(value: &str) -> bool {
-    matches!(value.trim(), "1" | "true")
+/// Whether a `<row>` whose attributes `hidden` and `ht` (height) are as given is hidden:
+/// flagged so (an XML boolean, entities decoded), or made zero points tall, which every
+/// spreadsheet program shows as hidden alike (review 38).
+pub(crate) fn row_hides(hidden: Option<&str>, ht: Option<&str>) -> bool {
+    let decoded =
+        |v: &str| quick_xml::escape::unescape(v).map_or_else(|_| v.to_string(), |c| c.into_owned());
+    let flagged = hidden.is_some_and(|v| matches!(decoded(v).trim(), "1" | "true"));
+    let flat = ht.is_some_and(|v| decoded(v).trim().parse::<f64>().is_ok_and(|h| h == 0.0));
+    flagged || flat
 }
 
 /// The hidden rows of an .xlsx or .xlsm sheet: its XML read through once, looked through as
@@ -65,7 +71,8 @@ fn xlsx_rows(file: &File, sheet: &str) -> Result<Vec<u64>, WorkbookError> {
     let mut zip =
         zip::ZipArchive::new(BufReader::new(again()?)).map_err(|e| damaged(e.to_string()))?;
     let entry = zip.by_name(&part).map_err(|e| damaged(e.to_string()))?;
-    if !holds_word(entry, b"hidden").map_err(WorkbookError::Io)? {
+    // (`ht="0` for a row made zero points tall; a height of 0.0 or 00 is looked at too.)
+    if !holds_hiding(entry).map_err(WorkbookError::Io)? {
         return Ok(Vec::new());
     }
     let entry = zip.by_name(&part).map_err(|e| damaged(e.to_string()))?;
@@ -85,7 +92,7 @@ fn xml_rows(part: impl std::io::BufRead) -> Result<Vec<u64>, String> {
         match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
                 let mut row = next;
-                let mut hides = false;
+                let (mut flag, mut ht) = (None, None);
                 for a in e.attributes().with_checks(false) {
                     let a = a.map_err(|e| e.to_string())?;
                     match a.key.local_name().as_ref() {
@@ -98,11 +105,12 @@ fn xml_rows(part: impl std::io::BufRead) -> Result<Vec<u64>, String> {
                                 .and_then(|r| r.checked_sub(1))
                                 .ok_or_else(|| format!("not a row number: {digits}"))?;
                         }
-                        "hidden" => hides = true_value(&a.value),
+                        "hidden" => flag = Some(a.value.into_owned()),
+                        "ht" => ht = Some(a.value.into_owned()),
                         _ => {}
                     }
                 }
-                if hides {
+                if row_hides(flag.as_deref(), ht.as_deref()) {
                     hidden.push(row + 1);
                 }
                 next = row + 1;
@@ -117,10 +125,15 @@ fn xml_rows(part: impl std::io::BufRead) -> Result<Vec<u64>, String> {
     Ok(hidden)
 }
 
-/// Whether the bytes `read` gives hold `word`.
-fn holds_word(read: impl Read, word: &[u8]) -> std::io::Result<bool> {
-    let finder = memchr::memmem::Finder::new(word);
-    super::formulas::bytes_hold(read, word.len() - 1, |b| finder.find(b).is_some())
+/// Whether the bytes `read` gives may hide a row: they hold `hidden`, or a height written
+/// `ht="0`… or `ht='0`… (zero points, or a height such as 0.5 a reading looks at closer).
+fn holds_hiding(read: impl Read) -> std::io::Result<bool> {
+    let words = [
+        memchr::memmem::Finder::new(b"hidden"),
+        memchr::memmem::Finder::new(b"ht=\"0"),
+        memchr::memmem::Finder::new(b"ht='0"),
+    ];
+    super::formulas::bytes_hold(read, 5, |b| words.iter().any(|w| w.find(b).is_some()))
 }
 
 /// The hidden rows of table `sheet` of an .ods: rows counted as calamine lays them out (a
@@ -344,11 +357,18 @@ mod tests {
         // With a namespace prefix, as some programs save it.
         let prefixed = r#"<x:worksheet xmlns:x="s"><x:sheetData><x:row r="2" hidden="1"/></x:sheetData></x:worksheet>"#;
         assert_eq!(xml_rows(prefixed.as_bytes()).unwrap(), [2]);
+        // Zero points tall, or flagged through an entity: hidden alike (review 38).
+        let flat = xml(
+            r#"<row r="2" ht="0" customHeight="1"/><row r="3" ht="0.0"/><row r="4" ht="12.75"/><row r="5" hidden="&#49;"/><row r="6" ht="0.5"/>"#,
+        );
+        assert_eq!(xml_rows(flat.as_bytes()).unwrap(), [2, 3, 5]);
+        assert!(holds_hiding(flat.as_bytes()).unwrap());
+        assert!(!holds_hiding(xml(r#"<row r="2" ht="12"/>"#).as_bytes()).unwrap());
         assert!(xml_rows(xml(r#"<row r="x" hidden="1"/>"#).as_bytes()).is_err());
     }
 
     #[test]
-    fn the_word_is_found_across_two_reads() {
+    fn a_hiding_attribute_is_found_across_two_reads() {
         // A reader giving three bytes at a time: every place the word may be cut.
         struct Slow<'a>(&'a [u8]);
         impl Read for Slow<'_> {
@@ -360,15 +380,17 @@ mod tests {
             }
         }
         for pad in 0..8 {
-            let text = format!("{}<row hidden=\"1\"/>", "x".repeat(pad));
-            assert!(
-                holds_word(Slow(text.as_bytes()), b"hidden").unwrap(),
-                "{pad}"
-            );
-            assert!(
-                !holds_word(Slow(text.as_bytes()), b"hiddenx").unwrap(),
-                "{pad}"
-            );
+            for (row, hides) in [
+                ("<row hidden=\"1\"/>", true),
+                ("<row ht=\"0\"/>", true),
+                ("<row ht='0'/>", true),
+                ("<row ht=\"10\"/>", false),
+                ("<row r=\"3\"/>", false),
+            ] {
+                let text = format!("{}{row}", "x".repeat(pad));
+                let found = holds_hiding(Slow(text.as_bytes())).unwrap();
+                assert_eq!(found, hides, "{pad} {row}");
+            }
         }
     }
 

@@ -43,7 +43,7 @@ pub fn edit(
     sheet: &str,
     options: &HeaderOptions,
     columns: &Columns,
-    rows: &[SheetRow],
+    (rows, hidden): (&[SheetRow], &[u64]),
     mut out: impl Write,
 ) -> Result<Vec<u64>, SaveError> {
     let header = &columns.names;
@@ -82,7 +82,7 @@ pub fn edit(
         dates: before.dates.clone(),
         fields: fields_read(columns, width),
     };
-    let (mut edits, kept) = changes(&before.rows, &kinds, rows);
+    let (mut edits, kept) = changes(&before.rows, &kinds, rows, hidden);
     if !edits.is_empty() {
         // Nothing is written into merged cells (see `merged`).
         let merges = super::merged::merges(src, sheet).map_err(|error| SaveError::Unreadable {
@@ -182,13 +182,23 @@ pub fn edit(
 
 /// What differs between the sheet as read (`before`) and the table (`rows`): the edits, and
 /// for each table row its row number when it keeps one (`None`: it is added).
-fn changes(before: &[SheetRow], numeric: &Kinds, rows: &[SheetRow]) -> (Edits, Vec<Option<u64>>) {
+fn changes(
+    before: &[SheetRow],
+    numeric: &Kinds,
+    rows: &[SheetRow],
+    hidden: &[u64],
+) -> (Edits, Vec<Option<u64>>) {
     let old: HashMap<u64, &SheetRow> = before.iter().map(|r| (r.line, r)).collect();
     let mut seen = HashSet::new();
     let mut edits = Edits::default();
     let mut kept = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(was) = old.get(&row.line).filter(|_| seen.insert(row.line)) else {
+            // A row of the sheet's that it hid, no longer in it (deleted and saved, then
+            // brought back): added hidden, as it was.
+            if row.line != 0 && hidden.binary_search(&row.line).is_ok() {
+                edits.append_hidden.insert(edits.append.len());
+            }
             edits.append.push(
                 (0..row.len())
                     .map(|c| new_cell(row.get(c), numeric, c))

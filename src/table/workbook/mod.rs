@@ -789,11 +789,11 @@ pub fn write(
     sheet: &str,
     titles: &[Vec<String>],
     header: &[String],
-    rows: &[SheetRow],
+    (rows, hidden): (&[SheetRow], &[u64]),
     fields: &[Option<(crate::table::Field, crate::money::Scale)>],
     output: &Path,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    guard::xlsx_writer(|| write_unguarded(sheet, titles, header, rows, fields, output))
+    guard::xlsx_writer(|| write_unguarded(sheet, titles, header, (rows, hidden), fields, output))
 }
 
 /// [`write`], a write to the sheet's temporary file that fails a panic.
@@ -801,7 +801,7 @@ fn write_unguarded(
     sheet: &str,
     titles: &[Vec<String>],
     header: &[String],
-    rows: &[SheetRow],
+    (rows, hidden): (&[SheetRow], &[u64]),
     fields: &[Option<(crate::table::Field, crate::money::Scale)>],
     output: &Path,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -820,6 +820,11 @@ fn write_unguarded(
     }
     ws.set_freeze_panes(top + 1, 0)?;
     for (r, row) in rows.iter().enumerate() {
+        // A row the sheet read hid stays hidden in the copy (review 38: a copy showed it,
+        // and it was computed when read again).
+        if row.line != 0 && hidden.binary_search(&row.line).is_ok() {
+            ws.set_row_hidden(top + 1 + r as u32)?;
+        }
         for c in 0..row.len() {
             let text = row.get(c);
             let (r, c) = (top + 1 + r as u32, c as u16);

@@ -70,6 +70,9 @@ pub struct Edits {
     pub styled_by: Option<(u32, u32)>,
     /// A row (1-based) rows added go below, whatever holds content: the last a merge covers.
     pub below: u32,
+    /// The rows added (by their place in `append`) that are written hidden: a row the sheet
+    /// hid, deleted, saved and then brought back by an undo (review 38).
+    pub append_hidden: BTreeSet<usize>,
 }
 
 impl Edits {
@@ -194,6 +197,15 @@ fn scan(xml: &str, edits: &Edits) -> Result<Scan, PatchError> {
                         None => row + 1,
                     };
                     col = 0;
+                    // Rows added go below a hidden row too, empty or not: written into one
+                    // (a template's unused rows, hidden), a new segment would be hidden and
+                    // refused (review 38).
+                    if super::hidden::row_hides(
+                        attr(e, "hidden").as_deref(),
+                        attr(e, "ht").as_deref(),
+                    ) {
+                        scan.last_row = scan.last_row.max(row);
+                    }
                     if attr(e, "customFormat").is_some_and(|v| v == "1" || v == "true")
                         && edits.cells.contains_key(&row)
                     {
@@ -295,6 +307,9 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
     if added > 0 && SHEET_ROWS - last_row.min(SHEET_ROWS) < added {
         return Err(PatchError::NoRowLeft);
     }
+    let hidden_new: BTreeSet<u32> = (edits.append_hidden.iter())
+        .map(|&i| first_appended + i as u32)
+        .collect();
     for (i, fields) in edits.append.iter().enumerate() {
         let at = first_appended + i as u32;
         let row = cells.entry(at).or_default();
@@ -419,7 +434,7 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
             Event::Empty(e) if e.local_name().as_ref() == "sheetData" => {
                 let mut text = String::from("<sheetData>");
                 while let Some(r) = pending_rows.pop() {
-                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r), hidden_new.contains(&r)));
                 }
                 text.push_str("</sheetData>");
                 w.replace(start, end, &text);
@@ -428,7 +443,7 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
                 in_sheet_data = false;
                 let mut text = String::new();
                 while let Some(r) = pending_rows.pop() {
-                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r), hidden_new.contains(&r)));
                 }
                 w.replace(start, start, &text);
             }
@@ -444,7 +459,7 @@ pub(crate) fn patch(xml: &[u8], edits: &Edits, styles: &Styles) -> Result<Patche
                 let mut text = String::new();
                 while pending_rows.last().is_some_and(|&r| r < row) {
                     let r = pending_rows.pop().unwrap_or_default();
-                    text.push_str(&row_xml(r, &cells[&r], styles(r)));
+                    text.push_str(&row_xml(r, &cells[&r], styles(r), hidden_new.contains(&r)));
                 }
                 let empty = matches!(event, Event::Empty(_));
                 if edits.delete.contains(&row) {
@@ -831,6 +846,45 @@ mod tests {
         assert_eq!(
             out,
             r#"<worksheet><sheetData><row><c><v>1</v></c><c r="B1"><v>5</v></c></row><row><c><v>3</v></c><c r="B2"><v>4</v></c></row></sheetData></worksheet>"#
+        );
+    }
+
+    /// Review 38: a row added to a sheet whose unused rows below the table are hidden (a
+    /// template's) was written into the first of them, and the new segment was hidden, and
+    /// refused when read again. It goes below every hidden row, empty or not.
+    #[test]
+    fn a_row_added_goes_below_hidden_rows_empty_or_not() {
+        let sheet = |tail: &str| {
+            format!("<worksheet><sheetData><row r=\"1\"><c><v>1</v></c></row><row r=\"2\"><c><v>2</v></c></row>{tail}</sheetData></worksheet>")
+        };
+        let mut e = Edits::default();
+        e.append.push(vec![NewCell::Number("3".into())]);
+        let first = |tail: &str| {
+            patch(sheet(tail).as_bytes(), &e, &Styles::default())
+                .unwrap()
+                .first_appended
+        };
+        assert_eq!(first(""), 3);
+        assert_eq!(
+            first(r#"<row r="5" hidden="1" s="2" customFormat="1"/><row r="6" hidden="1"/>"#),
+            7
+        );
+        assert_eq!(first(r#"<row r="4" ht="0" customHeight="1"/>"#), 5);
+        // An empty row shown (styled, or of another height) leaves room, as before.
+        assert_eq!(
+            first(r#"<row r="9" s="1" customFormat="1"/><row r="10" ht="20"/>"#),
+            3
+        );
+        let p = patch(
+            sheet(r#"<row r="5" hidden="1"/>"#).as_bytes(),
+            &e,
+            &Styles::default(),
+        )
+        .unwrap();
+        let xml = String::from_utf8(p.xml).unwrap();
+        assert!(
+            xml.contains(r#"<row r="5" hidden="1"/><row r="6"><c r="A6"><v>3</v></c></row>"#),
+            "{xml}"
         );
     }
 

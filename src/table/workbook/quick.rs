@@ -459,15 +459,18 @@ impl SheetCells<'_> {
         };
         match (name, kind, self.in_row) {
             (b"row", Kind::Open | Kind::Empty, false) => {
-                let [r, hidden] = attrs_of(attrs, [b"r", b"hidden"])?;
+                let [r, hidden, ht] = attrs_of(attrs, [b"r", b"hidden", b"ht"])?;
                 if let Some(r) = r {
                     self.row = row_number(r)?;
                 }
-                self.row_hidden = match hidden {
-                    None | Some(b"0" | b"false") => false,
-                    Some(b"1" | b"true") => true,
-                    Some(_) => return Err(Unsure),
+                // As the sheet's scan for hidden rows reads them (`hidden::row_hides`).
+                let (Ok(hidden), Ok(ht)) = (
+                    hidden.map(std::str::from_utf8).transpose(),
+                    ht.map(std::str::from_utf8).transpose(),
+                ) else {
+                    return Err(Unsure);
                 };
+                self.row_hidden = super::hidden::row_hides(hidden, ht);
                 if kind == Kind::Empty {
                     self.row = self.row.checked_add(1).ok_or(Unsure)?;
                     self.col = 0;
@@ -710,6 +713,9 @@ impl SheetCells<'_> {
             (Type::Number, Some(v)) if format == Some(Format::Other) => {
                 around_number(units, parse_f64(v)?).map_err(|()| Unsure)?
             }
+            // An empty text is an empty cell: no words around it (as the sheet read whole
+            // has none; a row of it alone was a row one way and none the other).
+            (Type::Shared | Type::Text | Type::Inline, _) if out.len() == mark => None,
             (Type::Shared | Type::Text | Type::Inline, _) => units.around_text(),
             _ => None,
         };

@@ -222,19 +222,20 @@ pub fn saves_in_place(origin: Option<&WorkbookOrigin>, target: &Path) -> bool {
 
 /// Writes the table to `out`, which will become `target` (a workbook name): in place when
 /// `origin` is a workbook of the same kind, else as a new one-sheet .xlsx with the table's
-/// title rows (`titles`) above its header, which say the unit its bare amounts are read in.
+/// title rows (`titles`) above its header, which say the unit its bare amounts are read in,
+/// the rows read from the lines `hidden` hidden in it as they were.
 pub fn save(
     origin: Option<&WorkbookOrigin>,
     target: &Path,
     out: impl Write,
     columns: &Columns,
-    rows: &[SheetRow],
+    (rows, hidden): (&[SheetRow], &[u64]),
     titles: &[Vec<String>],
 ) -> Result<Saved, SaveError> {
     let ext = extension(target);
     let header = &columns.names;
     if let Some(o) = origin.filter(|_| saves_in_place(origin, target)) {
-        let lines = inplace::edit(&o.path, &o.sheet, &o.options, columns, rows, out)?;
+        let lines = inplace::edit(&o.path, &o.sheet, &o.options, columns, (rows, hidden), out)?;
         return Ok(Saved {
             origin: WorkbookOrigin {
                 path: target.to_path_buf(),
@@ -253,7 +254,7 @@ pub fn save(
     let fields = inplace::fields_read(columns, width);
     // A workbook that cannot be made (a text longer than a cell holds, a temporary file that
     // cannot be written) is said as the reports say it, not as a damaged workbook.
-    let bytes = write(sheet, titles, header, rows, &fields, target)
+    let bytes = write(sheet, titles, header, (rows, hidden), &fields, target)
         .map_err(|e| SaveError::Io(io::Error::other(e)))?;
     let mut out = out;
     out.write_all(&bytes)?;

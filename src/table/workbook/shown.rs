@@ -600,6 +600,9 @@ pub(crate) fn around_value<'a>(
     match value {
         calamine::DataRef::Float(f) => around_number(units, *f),
         calamine::DataRef::Int(i) => around_number(units, *i as f64),
+        // An empty text is an empty cell: no words around it.
+        calamine::DataRef::String(s) if s.is_empty() => Ok(None),
+        calamine::DataRef::SharedString("") => Ok(None),
         calamine::DataRef::String(_) | calamine::DataRef::SharedString(_) => {
             Ok(units.around_text())
         }
@@ -615,6 +618,7 @@ pub(crate) fn around_data<'a>(value: &calamine::Data, units: Option<&'a ShownUni
     match value {
         calamine::Data::Float(f) => around_number(units, *f),
         calamine::Data::Int(i) => around_number(units, *i as f64),
+        calamine::Data::String(s) if s.is_empty() => Ok(None),
         calamine::Data::String(_) => Ok(units.around_text()),
         _ => Ok(None),
     }

@@ -3609,7 +3609,7 @@ proptest! {
             .collect();
         let header: Vec<String> = ["id", "township", "village", "class", "width_m", "length_km", "cost"].map(String::from).to_vec();
         let target = dir.path().join("new.xlsx");
-        let bytes = super::write("Sheet1", &[], &header, &rows, &[], &target).unwrap();
+        let bytes = super::write("Sheet1", &[], &header, (&rows, &[]), &[], &target).unwrap();
         fs::write(&target, bytes).unwrap();
         let back = Sheet::load(&target).unwrap();
         prop_assert_eq!(back.rows.len(), rows.len());

@@ -2270,6 +2270,55 @@ fn a_sort_by_any_column_either_way_leaves_totals_and_note_rows_after_the_segment
         matches!(rows.as_slice(), [Line::Row(1), Line::Row(0)]),
         "{rows:?}"
     );
+    // Review 38: a row that cannot be computed (`—` in every computed column) came first
+    // when sorted down: it is last either way, as an empty cell, before the totals row.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(
+        &path,
+        "id,township,village,class,width_m,length_km,cost\n\
+         A1,T,V,通村,4.5,1,800000\nA0,,,通村,4.5,1,\nA2,T,V,通村,4.5,2,1600000\n合计,,,,,3,2400000\n",
+    )
+    .unwrap();
+    let mut app = open(&path, Lang::En);
+    assert!(!app.doc.is_good(1));
+    for c in app.input_cols()..app.ncols() {
+        for desc in [false, true] {
+            app.sort = Some((c, desc));
+            app.relayout();
+            let rows: Vec<usize> = app
+                .lines
+                .iter()
+                .filter_map(|l| match l {
+                    Line::Row(r) => Some(*r),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(&rows[2..], [1, 3], "column {c}, desc {desc}");
+        }
+    }
+}
+
+/// Review 38: a workbook's table saved under a new name (an .xls as .xlsx) lost its hidden
+/// rows, and the table kept refusing them as hidden; saved as a CSV (which hides none), it
+/// kept refusing them too. A new workbook hides them as they were, and the table judges each
+/// row as the file it saved holds it.
+#[test]
+fn a_table_saved_under_a_new_name_keeps_its_hidden_rows_or_computes_them_as_the_file_says() {
+    let (mut app, dir, _) = open_bundled("tests/data/hidden-rows.xls", Lang::En);
+    assert!(app.doc.is_good(0) && !app.doc.is_good(1) && app.doc.is_good(2));
+    let xlsx = dir.path().join("copy.xlsx");
+    app.save_to(xlsx.clone());
+    assert!(xlsx.exists(), "{:?}", app.status.as_ref().map(|s| &s.text));
+    assert_eq!(
+        crate::table::workbook::hidden::rows(&xlsx, "道路").unwrap(),
+        [3, 5]
+    );
+    assert!(!app.doc.is_good(1), "still hidden, in the copy too");
+    let csv = dir.path().join("copy.csv");
+    app.save_to(csv.clone());
+    assert!(csv.exists(), "{:?}", app.status.as_ref().map(|s| &s.text));
+    assert!(app.doc.is_good(1), "a CSV hides nothing: computed");
 }
 
 #[test]

@@ -89,13 +89,18 @@ pub(super) fn cell_xml(row: u32, col: u32, style: Option<&str>, value: &NewCell)
     }
 }
 
-/// A whole new row, each cell in the style `style` gives its column (`None`: the default).
+/// A whole new row, each cell in the style `style` gives its column (`None`: the default),
+/// hidden when `hidden`.
 pub(super) fn row_xml<'a>(
     row: u32,
     cells: &BTreeMap<u32, NewCell>,
     style: impl Fn(u32) -> Option<&'a str>,
+    hidden: bool,
 ) -> String {
-    let mut out = format!("<row r=\"{row}\">");
+    let mut out = match hidden {
+        false => format!("<row r=\"{row}\">"),
+        true => format!("<row r=\"{row}\" hidden=\"1\">"),
+    };
     for (&c, v) in cells {
         if *v != NewCell::Empty {
             out.push_str(&cell_xml(row, c, style(c), v));
