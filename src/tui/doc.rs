@@ -172,6 +172,18 @@ impl Doc {
         self.since.saved();
     }
 
+    /// Forgets which line of the file each row that undo or redo would bring back was read
+    /// from: the table was saved to a new workbook, which numbers its rows afresh, so such a
+    /// row is a new one there (review 39: one brought back took another row's line, and its
+    /// hidden mark).
+    pub fn forget_lines(&mut self) {
+        for op in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            if let Op::Insert { row, .. } | Op::Delete { row, .. } = op {
+                row.line = 0;
+            }
+        }
+    }
+
     /// What the engine makes of row `at` under the rules in force, in full: computed again
     /// from its text (as it was when the row was last computed, so the same numbers), with a
     /// repeated id marked. A budget's cuts are made again, in rules order, with the fen the

@@ -356,6 +356,11 @@ impl App {
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
                 self.doc.mark_saved();
+                // A new workbook numbers its rows afresh: rows undo would bring back are new
+                // rows in it.
+                if !in_place && crate::table::workbook::is_workbook(&path) {
+                    self.doc.forget_lines();
+                }
                 // The save asked for the workbook's formulas to be recalculated: the rows that
                 // read their results are refused now, as when the file is opened again. Rows
                 // the file hides (or a CSV written, which hides none) are judged as the file

@@ -683,6 +683,35 @@ fn other_sheets_holding_a_table_are_named_by_every_command() {
             .expect_code(0)
             .stderr_first_line(said.trim_end());
     }
+    // Review 39: the first sheet's header far down (row 150, under a title) was not found
+    // among its first rows, and the second sheet was said to be the one read; a sheet whose
+    // units cannot be told (千元) holds a table all the same, and was not named.
+    let deep = env.path("deep.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("深表").unwrap();
+    ws.write_string(0, 0, "2018年计划").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(149, c as u16, *h).unwrap();
+    }
+    segment(ws, 150, "D1", 4.5, 2.0, 1_600_000.0);
+    let ws = book.add_worksheet();
+    ws.set_name("千元表").unwrap();
+    ws.write_string(0, 0, "单位：千元").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    segment(ws, 2, "K1", 4.5, 2.0, 1_600.0);
+    let ws = book.add_worksheet();
+    ws.set_name("汇总").unwrap();
+    ws.write_string(0, 0, "乡镇").unwrap();
+    ws.write_string(0, 1, "投资").unwrap();
+    book.save(&deep).unwrap();
+    let deep = deep.to_string_lossy().into_owned();
+    env.roadsub(&["batch", &deep])
+        .expect_code(0)
+        .stderr(&format!("roadsub: warning: {deep}: sheet 千元表 holds a segment table too; only 深表, the first, is read (--sheet NAME reads another)\n"))
+        .stdout_has("\nD1,");
     // One sheet with a table beside a sheet of notes: nothing to say.
     let one = env.path("one.xlsx");
     let mut book = Workbook::new();

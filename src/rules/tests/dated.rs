@@ -12,6 +12,17 @@ fn day(s: &str) -> Day {
     Day::parse(s).unwrap()
 }
 
+/// The head of a small rules file of one class, for the funds a test writes after it.
+const VILLAGE: &str = r#"
+[meta]
+name = "t"
+source = "s"
+effective = "2018-05-15"
+[[classes]]
+id = "village"
+name = "通村公路"
+"#;
+
 /// The poverty rate for a 3.5 m group road dated `when`, or why there is none.
 fn group_poverty_rate(r: &RuleSet, when: Option<When>) -> Option<Decimal> {
     let group = r.class_by_name("group").unwrap();
@@ -81,15 +92,8 @@ fn a_year_takes_the_tiers_in_force_all_that_year() {
 /// "nothing" in so many words.
 #[test]
 fn a_width_whose_rate_lapsed_beside_wider_ones_in_force_has_no_rate_in_force() {
-    let lapsed = r#"
-[meta]
-name = "t"
-source = "s"
-effective = "2018-05-15"
-[[classes]]
-id = "village"
-name = "通村公路"
-[[funds]]
+    let lapsed = format!(
+        r#"{VILLAGE}[[funds]]
 id = "transport"
 name = "县交通局补助"
 [[funds.tiers]]
@@ -101,8 +105,9 @@ until = 2018-12-31
 classes = ["village"]
 min_width_m = 4.5
 rate_per_km = "45万"
-"#;
-    let r = RuleSet::from_toml(lapsed, "r.toml").unwrap();
+"#
+    );
+    let r = RuleSet::from_toml(&lapsed, "r.toml").unwrap();
     let village = r.class_by_name("village").unwrap();
     let on = |s: &str| Some(When::Day(day(s)));
     assert_eq!(r.not_in_force(village, d("3.5"), on("2019-06-01")), Some(0));
@@ -133,15 +138,8 @@ rate_per_km = "45万"
 /// when the tier that pays its width differs within it.
 #[test]
 fn a_year_is_split_only_where_the_rate_for_the_rows_width_changes() {
-    let text = r#"
-[meta]
-name = "t"
-source = "s"
-effective = "2018-05-15"
-[[classes]]
-id = "village"
-name = "通村公路"
-[[funds]]
+    let text = format!(
+        r#"{VILLAGE}[[funds]]
 id = "poverty"
 name = "县扶贫专项补助"
 up_to = true
@@ -154,8 +152,9 @@ classes = ["village"]
 min_width_m = 4.5
 rate_per_km = "30万"
 until = 2018-06-30
-"#;
-    let r = RuleSet::from_toml(text, "r.toml").unwrap();
+"#
+    );
+    let r = RuleSet::from_toml(&text, "r.toml").unwrap();
     let village = r.class_by_name("village").unwrap();
     assert_eq!(r.splits_year(village, d("3.5"), 2018), None);
     assert_eq!(r.splits_year(village, d("3.0"), 2018), None);

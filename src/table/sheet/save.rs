@@ -250,6 +250,7 @@ impl Sheet {
             .workbook
             .as_ref()
             .filter(|o| !crate::table::workbook::saves_in_place(Some(o), path));
+        let in_place = crate::table::workbook::saves_in_place(self.workbook.as_ref(), path);
         if let Some(((cell, formula), origin)) = copy
             .filter(|o| o.recalc_pending || edited)
             .and_then(|o| Some((o.formula.clone()?, o)))
@@ -304,10 +305,12 @@ impl Sheet {
             // Hidden rows deleted by this save (or before): their lines are kept, so that an
             // undo brings such a row back hidden, and a save adds it hidden (review 38: it
             // came back shown and computed).
+            // (A save in place only: a new workbook numbers its rows afresh, and the lines
+            // of rows no longer in the table mean nothing in it, review 39.)
             let present: std::collections::HashSet<u64> =
                 self.rows.iter().map(|r| r.line).collect();
             let deleted: Vec<u64> = (self.hidden.iter())
-                .filter(|l| !present.contains(l))
+                .filter(|l| in_place && !present.contains(l))
                 .copied()
                 .collect();
             for (row, line) in self.rows.iter_mut().zip(saved.lines) {

@@ -15,15 +15,13 @@ use super::{extension, find_header, guard, sheet_list, HEADER_SEARCH_ROWS};
 use crate::i18n::Lang;
 use crate::table::columns::HeaderOptions;
 
-/// Rows of a sheet looked through for a header: as many as the header is looked for in,
-/// empty rows (which are not counted there) allowed for generously.
-const ROWS_LOOKED_AT: u32 = 4 * HEADER_SEARCH_ROWS as u32;
-
-/// The visible worksheets of the workbook at `path` whose first rows hold a segment table's
-/// header (read under `options`), in the workbook's order: the first is the sheet a run
-/// without `--sheet` reads. Empty for a workbook with one visible sheet (nothing to say, and
-/// nothing read but its list of sheets) and for one that cannot be read (the read of its
-/// table says why).
+/// The visible worksheet a run without `--sheet` reads (the first whose first rows hold a
+/// segment table's header, read under `options`), then every other visible worksheet whose
+/// first rows hold a table's header, or one with every column a segment needs that is
+/// refused (its units cannot be told, a `--map` does not fit it): the rows of none of these
+/// are read (review 39: such a sheet went unnamed). Empty for a workbook with one visible sheet (nothing to
+/// say, and nothing read but its list of sheets), for one with no table, and for one that
+/// cannot be read (the read of its table says why).
 pub fn tables_in(path: &Path, options: &HeaderOptions) -> Vec<String> {
     // A pipe or a device is never opened here: it would be waited on, or its bytes taken
     // from the read of the table (its read says what it is).
@@ -46,19 +44,38 @@ pub fn tables_in(path: &Path, options: &HeaderOptions) -> Vec<String> {
     if shown.len() <= 1 {
         return Vec::new();
     }
-    shown
-        .into_iter()
-        .filter(|name| {
-            let rows = first_rows(&mut book, name);
-            find_header(&rows, options).is_ok()
-        })
-        .collect()
+    let mut read: Option<String> = None;
+    let mut others = Vec::new();
+    for name in shown {
+        let rows = first_rows(&mut book, &name);
+        match find_header(&rows, options) {
+            Ok(_) if read.is_none() => read = Some(name),
+            Ok(_) => others.push(name),
+            // A header refused for its units or a `--map`, with every column a segment needs:
+            // a table all the same. One that lacks columns (a summary sheet's 乡镇, 投资) is
+            // none.
+            Err((problems, found)) if !found.is_empty() && problems.iter().all(has_columns) => {
+                others.push(name)
+            }
+            Err(_) => {}
+        }
+    }
+    match read {
+        Some(read) => std::iter::once(read).chain(others).collect(),
+        None => Vec::new(),
+    }
 }
 
 /// What to say of workbook `file` whose visible sheets with a segment table are `tables`
 /// (the first the one read), if more than one: `None` when there is nothing to say. In the
 /// table view (`table_view`), which opens the first, the hint is a batch run's `--sheet`.
 pub fn said(file: &str, tables: &[String], table_view: bool, lang: Lang) -> Option<String> {
+    // A sheet's name as a message shows it: its control characters escaped (review 39: an
+    // escape sequence in a name reached the terminal).
+    let tables: Vec<String> = tables
+        .iter()
+        .map(|t| crate::table::row::escaped(t))
+        .collect();
     let (first, others) = tables.split_first().filter(|(_, o)| !o.is_empty())?;
     Some(match lang {
         Lang::En => {
@@ -90,6 +107,12 @@ pub fn said(file: &str, tables: &[String], table_view: bool, lang: Lang) -> Opti
             )
         }
     })
+}
+
+/// Whether a header refused for `problem` has the columns a segment needs.
+fn has_columns(problem: &crate::table::HeaderProblem) -> bool {
+    use crate::table::HeaderProblem as P;
+    !matches!(problem, P::Missing(_) | P::NoCost | P::MapTook(..))
 }
 
 /// How many sheets an .xlsx's or .xlsm's `xl/workbook.xml` lists without hiding them (chart
@@ -124,14 +147,16 @@ fn listed_visible(path: &Path) -> usize {
     listed().unwrap_or(usize::MAX)
 }
 
-/// The first rows of sheet `name` as text (row from 1, fields), empty rows left out: cell by
-/// cell, stopping after [`ROWS_LOOKED_AT`] rows, where the format reads a sheet so (.xlsx,
-/// .xlsm, .xlsb); else (.xls, .ods) the sheet read whole, as it is read anyway.
+/// The first rows of sheet `name` as text (row from 1, fields), empty rows left out, as many
+/// as a header is looked for in ([`HEADER_SEARCH_ROWS`], wherever they lie: a header on row
+/// 150 under empty rows is found, review 39): cell by cell where the format reads a sheet so
+/// (.xlsx, .xlsm, .xlsb); else (.xls, .ods) the sheet read whole, as it is read anyway.
 fn first_rows(book: &mut calamine::Sheets<BufReader<File>>, name: &str) -> Vec<(u64, Vec<String>)> {
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
-    let mut put = |(row, col): (u32, u32), text: String| {
+    // Takes a cell; whether the rows looked through are all read (a row past them begun).
+    let mut put = |(row, col): (u32, u32), text: String| -> bool {
         if text.trim().is_empty() {
-            return;
+            return false;
         }
         let line = u64::from(row) + 1;
         if rows.last().is_none_or(|(l, _)| *l != line) {
@@ -143,6 +168,7 @@ fn first_rows(book: &mut calamine::Sheets<BufReader<File>>, name: &str) -> Vec<(
             fields.resize(col + 1, String::new());
         }
         fields[col] = text;
+        rows.len() > HEADER_SEARCH_ROWS
     };
     let text_of = |value: DataRef| {
         let mut text = String::new();
@@ -155,11 +181,9 @@ fn first_rows(book: &mut calamine::Sheets<BufReader<File>>, name: &str) -> Vec<(
                 return Vec::new();
             };
             while let Ok(Ok(Some(cell))) = guard::calamine(|| cells.next_cell()) {
-                let pos = cell.get_position();
-                if pos.0 >= ROWS_LOOKED_AT {
+                if put(cell.get_position(), text_of(cell.get_value().clone())) {
                     break;
                 }
-                put(pos, text_of(cell.get_value().clone()));
             }
         }
         calamine::Sheets::Xlsb(x) => {
@@ -167,11 +191,9 @@ fn first_rows(book: &mut calamine::Sheets<BufReader<File>>, name: &str) -> Vec<(
                 return Vec::new();
             };
             while let Ok(Ok(Some(cell))) = guard::calamine(|| cells.next_cell()) {
-                let pos = cell.get_position();
-                if pos.0 >= ROWS_LOOKED_AT {
+                if put(cell.get_position(), text_of(cell.get_value().clone())) {
                     break;
                 }
-                put(pos, text_of(cell.get_value().clone()));
             }
         }
         book => {
@@ -180,7 +202,7 @@ fn first_rows(book: &mut calamine::Sheets<BufReader<File>>, name: &str) -> Vec<(
             };
             return super::plain_text_rows(&range)
                 .into_iter()
-                .take_while(|(line, _)| *line <= u64::from(ROWS_LOOKED_AT))
+                .take(HEADER_SEARCH_ROWS + 1)
                 .collect();
         }
     }
@@ -195,6 +217,10 @@ mod tests {
     fn other_sheets_with_a_table_are_said_as_a_list_in_either_language() {
         let t = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
         assert_eq!(said("p.xlsx", &t(&["A"]), false, Lang::En), None);
+        assert_eq!(
+            said("p.xlsx", &t(&["A", "E\u{1b}[31m"]), false, Lang::En).unwrap(),
+            "p.xlsx: sheet E\\u{1b}[31m holds a segment table too; only A, the first, is read (--sheet NAME reads another)"
+        );
         assert_eq!(said("p.xlsx", &[], false, Lang::En), None);
         assert_eq!(
             said("p.xlsx", &t(&["A", "B"]), false, Lang::En).unwrap(),
