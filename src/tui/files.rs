@@ -350,11 +350,17 @@ impl App {
         // last row.
         let in_place =
             crate::table::workbook::saves_in_place(self.doc.sheet.workbook.as_ref(), &path);
-        let added: Vec<bool> = self.doc.sheet.rows.iter().map(|r| r.line == 0).collect();
+        let lines_before: Vec<u64> = self.doc.sheet.rows.iter().map(|r| r.line).collect();
         let stale_before = self.doc.sheet.has_stale_formulas();
         let hidden_before = self.doc.sheet.has_hidden_rows();
         match self.doc.sheet.save_within(&path, self.new_file_within) {
             Ok(()) => {
+                // Rows added, and rows an undo brought back whose own row the file no longer
+                // has (deleted and saved): both went below the sheet's last row, which a save
+                // in place gives them (review 39: a row brought back moved there unsaid).
+                let added: Vec<bool> = (self.doc.sheet.rows.iter().zip(&lines_before))
+                    .map(|(r, &before)| before == 0 || r.line != before)
+                    .collect();
                 self.doc.mark_saved();
                 // A new workbook numbers its rows afresh: rows undo would bring back are new
                 // rows in it.

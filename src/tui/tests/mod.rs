@@ -1934,6 +1934,16 @@ fn a_row_added_among_a_workbooks_rows_is_said_to_go_below_its_last_row() {
         assert_eq!(again.rows.len(), 3);
         assert_eq!(again.rows[2].get(0), "E3");
 
+        // Review 39: a row deleted and saved, then brought back by undo, went below the
+        // sheet's last row too, unsaid.
+        drop(app);
+        let mut app = open(&path, lang);
+        press(&mut app, "d<C-s>u<C-s>");
+        let status = app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.ends_with(said), "{status}");
+        let again = Sheet::load(&path).unwrap();
+        assert_eq!(again.rows.len(), 3);
+
         // Added last: where the table shows it.
         drop(app);
         let mut app = open(&path, lang);
