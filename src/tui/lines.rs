@@ -571,7 +571,13 @@ impl App {
         // cell is empty, price × length): sorted by what it shows.
         let cost = self.doc.sheet.columns.index(Field::Cost) == Some(c);
         let mut keys = SortKeys::default();
-        let mut seen: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+        let mut seen: foldhash::HashMap<&str, (u32, bool)> = foldhash::HashMap::default();
+        // A column of numbers: a value that is none (`abc` under 宽度) is what is missing, as
+        // an empty cell is, last either way (review 39: last up, first down).
+        let numbers = input
+            && (self.doc.sheet.columns)
+                .field_at(c)
+                .is_some_and(|f| f.is_number());
         // Each row as one number: whether its cell is empty (the top bit), its key (32 bits,
         // its rank once the keys are ranked), and the row's index (31 bits: rows are far
         // fewer, each takes more than a hundred bytes). Sorted, the numbers become the rows'
@@ -586,17 +592,19 @@ impl App {
                     (false, keys.number(a))
                 } else if input {
                     let text = self.doc.sheet.rows[r].get(c);
-                    let key = match seen.get(text) {
-                        Some(&key) => key,
+                    let (key, missing) = match seen.get(text) {
+                        Some(&known) => known,
                         None => {
                             let key = self.sort_key(r, c, text, &mut keys);
+                            let missing =
+                                text.trim().is_empty() || numbers && !self.reads_as_number(c, text);
                             if seen.len() < REMEMBERED {
-                                seen.insert(text, key);
+                                seen.insert(text, (key, missing));
                             }
-                            key
+                            (key, missing)
                         }
                     };
-                    (text.trim().is_empty(), key)
+                    (missing, key)
                 } else {
                     // A row that cannot be computed has no amount (its `—` is what is missing):
                     // last either way, as an empty cell (review 38: first when descending).
@@ -634,6 +642,14 @@ impl App {
         let mut sorted: Vec<usize> = rows.into_iter().map(|p| (p & ROW) as usize).collect();
         sorted.extend(outside);
         sorted
+    }
+
+    /// Whether `text`, in input column `c` (one of numbers), reads as its field's number.
+    fn reads_as_number(&self, c: usize, text: &str) -> bool {
+        let cols = &self.doc.sheet.columns;
+        cols.field_at(c)
+            .and_then(|f| row::number(f, text.trim(), cols.scale(f)))
+            .is_some_and(|n| n.is_ok())
     }
 
     /// What row `r` is sorted by in column `c` (showing `text`), added to `keys`: an amount, or the value of a
@@ -813,9 +829,16 @@ mod fast_tests {
                 Some(n) => Plain::Number(n),
                 None => Plain::Text(crate::textorder::Key::of(t)),
             };
-            // A row that cannot be computed has nothing in a computed column.
+            // A row that cannot be computed has nothing in a computed column, nor a value
+            // that is no number in a column of numbers.
             let computed = c >= app.input_cols();
-            (t.is_empty() || computed && !app.doc.is_good(r), key)
+            let no_number = !computed
+                && cols.field_at(c).is_some_and(|f| f.is_number())
+                && !matches!(key, Plain::Number(_));
+            (
+                t.is_empty() || computed && !app.doc.is_good(r) || no_number,
+                key,
+            )
         };
         // Totals and note rows after the segments, in table order.
         let (outside, mut rows): (Vec<usize>, Vec<usize>) =

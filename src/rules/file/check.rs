@@ -46,7 +46,8 @@ pub(in crate::rules) fn parse(
         check_text(&mut loc, currency, "currency");
     }
     if let Some(date) = &m.effective {
-        if !is_date(&date.get_ref().0) {
+        // Spaces around it are none of it, as around a tier's `from` (review 37).
+        if crate::rules::Day::parse(date.get_ref().0.trim()).is_none() {
             loc.push(date, RulesProblem::BadDate(date.get_ref().0.clone()));
         }
     }
@@ -64,7 +65,7 @@ pub(in crate::rules) fn parse(
         currency: m
             .currency
             .map_or_else(|| "CNY".to_string(), Spanned::into_inner),
-        effective: m.effective.map(|d| d.into_inner().0),
+        effective: m.effective.map(|d| d.into_inner().0.trim().to_string()),
         rounding,
         plausible_cost_per_km: plausible,
     };
@@ -283,33 +284,6 @@ fn check_period(
         }
     }
     Some(period)
-}
-
-/// Whether `text` is a calendar date written `YYYY-MM-DD`.
-fn is_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = b.get(r)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y > 0 && (1..=days).contains(&d)
 }
 
 /// `[min, max]` yuan per km, both amounts, min not above max.

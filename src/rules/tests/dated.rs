@@ -174,6 +174,17 @@ until = 2018-06-30
     assert_eq!(r.splits_year(village, d("4.5"), 2018), Some(0));
 }
 
+/// Review 37: `from = " 2019-01-01 "` was read, spaces and all, while `effective = " 2018-05-15
+/// "` was refused as no date: both are read alike now.
+#[test]
+fn an_effective_date_with_spaces_around_it_is_read_as_a_tiers_day_is() {
+    let text = VILLAGE.replace("\"2018-05-15\"", "\" 2018-05-15 \"")
+        + "[[funds]]\nid = \"f\"\nname = \"资金\"\n[[funds.tiers]]\nclasses = [\"village\"]\nmin_width_m = 3.5\nrate_per_km = \"15万\"\nfrom = \" 2018-01-01 \"\n";
+    let r = RuleSet::from_toml(&text, "r.toml").unwrap();
+    assert_eq!(r.as_of(), When::Day(day("2018-05-15")));
+    assert_eq!(r.meta.effective.as_deref(), Some("2018-05-15"));
+}
+
 #[test]
 fn the_day_after_goes_over_months_years_and_leap_days() {
     let next = |s: &str| day(s).next().map(|d| d.to_string());
