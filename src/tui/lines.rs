@@ -595,9 +595,8 @@ impl App {
                     let (key, missing) = match seen.get(text) {
                         Some(&known) => known,
                         None => {
-                            let key = self.sort_key(r, c, text, &mut keys);
-                            let missing =
-                                text.trim().is_empty() || numbers && !self.reads_as_number(c, text);
+                            let (key, number) = self.sort_key_of(r, c, text, &mut keys);
+                            let missing = text.trim().is_empty() || numbers && !number;
                             if seen.len() < REMEMBERED {
                                 seen.insert(text, (key, missing));
                             }
@@ -644,19 +643,16 @@ impl App {
         sorted
     }
 
-    /// Whether `text`, in input column `c` (one of numbers), reads as its field's number.
-    fn reads_as_number(&self, c: usize, text: &str) -> bool {
-        let cols = &self.doc.sheet.columns;
-        cols.field_at(c)
-            .and_then(|f| row::number(f, text.trim(), cols.scale(f)))
-            .is_some_and(|n| n.is_ok())
-    }
-
     /// What row `r` is sorted by in column `c` (showing `text`), added to `keys`: an amount, or the value of a
     /// number column read the way its field is read (so 120万 sorts above 96万); any other
     /// text in the order every report lists names ([`textorder`](crate::textorder): pinyin,
     /// numbers inside it by value, so AY-2 before AY-10).
     fn sort_key(&self, r: usize, c: usize, text: &str, keys: &mut SortKeys) -> u32 {
+        self.sort_key_of(r, c, text, keys).0
+    }
+
+    /// [`App::sort_key`], and whether the text is a number (read once, for both).
+    fn sort_key_of(&self, r: usize, c: usize, text: &str, keys: &mut SortKeys) -> (u32, bool) {
         let cols = &self.doc.sheet.columns;
         let t = text.trim();
         let number = self.computed_amount(r, c).or_else(|| {
@@ -665,8 +661,8 @@ impl App {
                 .and_then(Result::ok)
         });
         match number {
-            Some(n) => keys.number(n),
-            None => keys.text(t),
+            Some(n) => (keys.number(n), true),
+            None => (keys.text(t), false),
         }
     }
 
