@@ -35,10 +35,13 @@ pub fn rows_in(
         "xlsx" | "xlsm" => xlsx_rows(&open()?, sheet),
         // An .xls named so may be an .xlsx inside: read as calamine reads it.
         "xls" => {
+            let mut file = open()?;
             let mut bytes = Vec::new();
-            open()?.read_to_end(&mut bytes).map_err(WorkbookError::Io)?;
+            file.read_to_end(&mut bytes).map_err(WorkbookError::Io)?;
             if bytes.starts_with(b"PK\x03\x04") {
-                return xlsx_rows(&open_again(path)?, sheet);
+                // The same file, as first opened, from its start.
+                std::io::Seek::rewind(&mut file).map_err(WorkbookError::Io)?;
+                return xlsx_rows(&file, sheet);
             }
             Ok(super::xls::hidden_rows(&bytes, sheet))
         }
@@ -47,16 +50,20 @@ pub fn rows_in(
     }
 }
 
-fn open_again(path: &Path) -> Result<File, WorkbookError> {
-    File::open(path).map_err(WorkbookError::Io)
-}
-
 /// Whether a `<row>` whose attributes `hidden` and `ht` (height) are as given is hidden:
 /// flagged so (an XML boolean, entities decoded), or made zero points tall, which every
 /// spreadsheet program shows as hidden alike (review 38).
 pub(crate) fn row_hides(hidden: Option<&str>, ht: Option<&str>) -> bool {
-    let decoded =
-        |v: &str| quick_xml::escape::unescape(v).map_or_else(|_| v.to_string(), |c| c.into_owned());
+    // Called for every row the quick reader reads (a height is on most): nothing is copied
+    // unless the value holds an entity.
+    fn decoded(v: &str) -> std::borrow::Cow<'_, str> {
+        match v.contains('&') {
+            true => {
+                quick_xml::escape::unescape(v).map_or_else(|_| v.into(), |c| c.into_owned().into())
+            }
+            false => v.into(),
+        }
+    }
     let flagged = hidden.is_some_and(|v| matches!(decoded(v).trim(), "1" | "true"));
     let flat = ht.is_some_and(|v| decoded(v).trim().parse::<f64>().is_ok_and(|h| h == 0.0));
     flagged || flat
