@@ -614,6 +614,27 @@ fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a 
     (!v.is_empty()).then_some(v)
 }
 
+/// Whether `v` starts with a number written with thousands points (`1.500`, `12.500.000`,
+/// `1.500万`): one to three digits, then groups of a point and three digits, with no digit
+/// or point after the last group.
+fn thousands_points(v: &str) -> bool {
+    let b = v.as_bytes();
+    let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=3).contains(&lead) {
+        return false;
+    }
+    let mut at = lead;
+    let mut groups = 0;
+    while b.get(at) == Some(&b'.')
+        && b.len() >= at + 4
+        && b[at + 1..at + 4].iter().all(u8::is_ascii_digit)
+    {
+        at += 4;
+        groups += 1;
+    }
+    groups > 0 && !b.get(at).is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+}
+
 /// A number of a column read written with a thousands comma and no quotes in a CSV file
 /// (`50,000`), split at the comma: its first part (one to three digits) in its column, the
 /// rest (three digits, and any decimals) in the next column, whose header is blank (a
@@ -748,7 +769,10 @@ fn parse_to<'a>(
     }
     if columns.semicolons {
         // A comma in a number of a table separated by semicolons: a decimal comma or a
-        // thousands comma, which cannot be told (1,500 is 1.5 or 1500).
+        // thousands comma, which cannot be told (1,500 is 1.5 or 1500). An amount of money
+        // whose point has three digits after it (1.500, 1.500.000) is a thousands point to
+        // such a writer, a decimal point to others: not told either. (A length or width's
+        // point is a decimal point: a road is not thousands of kilometres long.)
         let numbers = Field::ALL.into_iter().filter(|f| {
             f.is_money()
                 || matches!(
@@ -756,15 +780,28 @@ fn parse_to<'a>(
                     Field::Length | Field::Completed | Field::Width | Field::Households
                 )
         });
-        for f in numbers {
-            if let Some(v) = value_of(record, columns, f).filter(|v| v.contains(',')) {
-                errors.push(RowError {
-                    line,
-                    column: Some(columns.name(f).to_string()),
-                    value: Some(v.to_string()),
-                    problem: Problem::CommaInSemicolons,
-                });
-            }
+        let fields = numbers.filter_map(|f| {
+            let at = columns.index(f)?;
+            Some((at, f.is_money() || f == Field::Households))
+        });
+        let approved = columns.approved(rules).iter().map(|a| (a.column, true));
+        for (at, whole) in fields.chain(approved) {
+            let Some(v) = record.get(at).map(money::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let problem = if v.contains(',') {
+                Problem::CommaInSemicolons
+            } else if whole && thousands_points(v) {
+                Problem::PointInSemicolons
+            } else {
+                continue;
+            };
+            errors.push(RowError {
+                line,
+                column: Some(columns.names[at].clone()),
+                value: Some(v.to_string()),
+                problem,
+            });
         }
         if errors.len() > before {
             return None;
@@ -1314,6 +1351,77 @@ mod tests {
             if surely_a_segment(&record, &columns) {
                 proptest::prop_assert!(!is_totals_row(&record, &columns));
                 proptest::prop_assert!(note_row(&record, &columns).is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_points_are_groups_of_three_digits_after_one_to_three() {
+        for yes in ["1.500", "600.000", "12.345.678", "1.200万", "999.999元"] {
+            assert!(thousands_points(yes), "{yes}");
+        }
+        for no in [
+            "1.5", "1.50", "1500", "1234.567", "1.5000", "1.50.0", ".500", "1.", "1.5e3", "0.05",
+            "1.23", "1.2345", "万",
+        ] {
+            assert!(!thousands_points(no), "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The class of `1,500` (review 31) and `1.500` in a table separated by semicolons,
+        /// where spreadsheets write a decimal comma and may write a thousands point: an
+        /// amount (cost, a source, an approved amount) is refused, naming its column, when
+        /// its comma or point could be read either way, and is otherwise read as the same
+        /// row of a table separated by commas reads it. (An approved amount with a comma was
+        /// read as 1500 after the comma's fix.)
+        #[test]
+        fn an_amount_of_a_table_separated_by_semicolons_is_read_only_when_it_is_sure(
+            digits in "[0-9]{1,10}",
+            separators in proptest::collection::vec(
+                proptest::sample::select(vec![None, Some('.'), Some(',')]), 10),
+            unit in proptest::sample::select(vec!["", "", "元", "万"]),
+            column in 0..3usize,
+        ) {
+            // The digits with a separator after some of them.
+            let mut v = String::new();
+            for (d, sep) in digits.chars().zip(&separators) {
+                v.push(d);
+                if let Some(sep) = sep.filter(|_| v.len() < digits.len() * 2) {
+                    v.push(sep);
+                }
+            }
+            let v = format!("{}{unit}", v.trim_end_matches(['.', ',']));
+            let head = ["id", "township", "village", "class", "width_m", "length_km", "cost", "other_funds", "扶贫批复"];
+            let mut cells = ["A1", "t", "v", "village", "4.5", "2", "900000", "0", "1000"];
+            let at = 6 + column;
+            cells[at] = &v;
+            let semi = format!("{}\n{}\n", head.join(";"), cells.join(";"));
+            let (columns, segment, errors) = read_row(&semi);
+            proptest::prop_assert!(columns.semicolons);
+            let comma = v.contains(',');
+            let points = !comma && {
+                // The model: one to three digits, then groups of a point and three digits.
+                let number = v.trim_end_matches(['元', '万']);
+                let mut parts = number.split('.');
+                let lead = parts.next().unwrap_or("");
+                let rest: Vec<&str> = parts.collect();
+                (1..=3).contains(&lead.len())
+                    && !rest.is_empty()
+                    && rest.iter().all(|g| g.len() == 3)
+            };
+            if comma || points {
+                proptest::prop_assert!(segment.is_none());
+                let want = if comma { Problem::CommaInSemicolons } else { Problem::PointInSemicolons };
+                proptest::prop_assert!(
+                    errors.iter().any(|e| e.problem == want && e.column.as_deref() == Some(head[at])),
+                    "{v}: {errors:?}"
+                );
+            } else {
+                let commas = format!("{}\n{}\n", head.join(","), cells.join(","));
+                let (_, read, refused) = read_row(&commas);
+                proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"), "{}", v);
+                proptest::prop_assert_eq!(format!("{errors:?}"), format!("{refused:?}"), "{}", v);
             }
         }
     }

@@ -701,6 +701,85 @@ S1;t;v;group;4.5;1.5;900000
         .stdout_has("S1,t,v,group,5,1,\"900,000\",450000.00,100000.00,550000.00");
 }
 
+/// In a table separated by semicolons, where the comma is the decimal point, a point may
+/// be a thousands point: `600.000` was read as 600 yuan and `1.000` of other funds as 1
+/// yuan, where the table's writer meant 600,000 and 1,000. An amount whose point has three
+/// digits after it is refused there by every command, naming both readings; and an approved
+/// amount with a comma (`扶贫批复` "1,500") was read as 1500 after the comma's fix, which
+/// looked only at the table's own fields: it is refused too. A length's point is a decimal
+/// point (2.752 km), and two decimals are an amount's (600000.50).
+#[test]
+fn a_point_before_three_digits_in_an_amount_of_a_table_separated_by_semicolons_is_refused() {
+    let env = Env::new();
+    let table = env.write(
+        "semi.csv",
+        "id;township;village;class;width_m;length_km;cost;other_funds;扶贫批复\n\
+         S1;t;v;group;5;1;600.000;0;\n\
+         S2;t;v;group;5;1;900000;1.000;\n\
+         S3;t;v;village;5;2.752;1900000.50;0;\n\
+         S4;t;v;village;5;1;900000;0;1,500\n\
+         S5;t;v;village;5;1;900000;0;1.200万\n",
+    );
+    let point = |column: &str, v: &str| {
+        format!("{column} \"{v}\" has a point before three digits, which in a table separated by semicolons (;) may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)")
+    };
+    let en = format!(
+        "{table}:2: {}\n{table}:3: {}\n{table}:5: 扶贫批复 \"1,500\" has a comma, which in a table separated by semicolons (;) may be a decimal comma (1,5 for 1.5) or a thousands comma (1,500 for 1500), so the number cannot be told; write it without the comma (1500) or with a point (1.5)\n{table}:6: {}\n",
+        point("cost", "600.000"),
+        point("other_funds", "1.000"),
+        point("扶贫批复", "1.200万"),
+    );
+    let zh = format!(
+        "{table}:2: 投资“600.000”小数点后有三位数字：以分号（;）分隔的表中，点可能是千位分隔符（1.500 即 1500），也可能是小数点（1.500 即 1.5），无法确定数值；请去掉点（1500）或最多保留两位小数（1.5）\n"
+    );
+    let out = env.file("out");
+    let commands: [&[&str]; 4] = [
+        &["batch", &table, "-o", &out, "--keep-going"],
+        &[
+            "batch",
+            &table,
+            "-o",
+            &out,
+            "--keep-going",
+            "--rules",
+            &bundled("examples/anyue-2018-prorate.toml"),
+        ],
+        &[
+            "compare",
+            &table,
+            "--set",
+            "poverty.group.3.5=15万",
+            "-o",
+            &out,
+            "--keep-going",
+        ],
+        &["notice", &table, "-o", &out, "--keep-going"],
+    ];
+    for args in commands {
+        for (lang, said) in [("en", &en), ("zh", &zh)] {
+            let run = [args, &["--lang", lang][..]].concat();
+            let got = env.roadsub(&run).expect_code(1);
+            assert!(
+                got.stderr.starts_with(said.as_str()),
+                "{run:?}: {}",
+                got.stderr
+            );
+            let _ = std::fs::remove_dir_all(env.path("out"));
+            let _ = std::fs::remove_file(env.path("out"));
+        }
+    }
+    env.roadsub(&["explain", &table, "--id", "S2"])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "roadsub: {table}:3: {}\n",
+            point("other_funds", "1.000")
+        ));
+    // The row with two decimals and the length's decimal point are read as ever.
+    env.roadsub(&["batch", &table, "-o", "-", "--keep-going"])
+        .expect_code(1)
+        .stdout_has("S3,t,v,village,5,2.752,1900000.50,0,,1238400.00,");
+}
+
 /// `--map 投资=other_funds` took the header's cost column for another field and the run said
 /// only "no cost column: give cost (投资, …)" of a header holding 投资. The map that took it
 /// is said too, for any field found missing so (noticed at stop 59).
