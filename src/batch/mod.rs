@@ -147,6 +147,7 @@ static PLAIN: Presentation = Presentation {
 static PLAIN_HEADER: crate::table::HeaderOptions = crate::table::HeaderOptions {
     amount_unit: None,
     map: Vec::new(),
+    own: Vec::new(),
 };
 
 impl<'r, 'a> Run<'r, 'a> {

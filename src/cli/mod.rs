@@ -178,8 +178,8 @@ fn header_args(lang: Lang) -> [Arg; 2] {
             .value_name("HEADER=FIELD")
             .action(ArgAction::Append)
             .help(lang.pick(
-                "Read the column HEADER as FIELD (a column id such as cost or length_km); repeatable",
-                "将表头为 HEADER 的列作为字段 FIELD 读取（字段 id，如 cost、length_km）；可重复",
+                "Read the column HEADER as FIELD (a column id such as cost or length_km; own: a column of your own, read as none); repeatable",
+                "将表头为 HEADER 的列作为字段 FIELD 读取（字段 id，如 cost、length_km；own：自有列，不作任何字段读取）；可重复",
             )),
     ]
 }
@@ -191,6 +191,7 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
         .get_one::<String>("amount_unit")
         .and_then(|u| crate::table::units::money_unit(u));
     let mut map: Vec<(String, Field)> = Vec::new();
+    let mut own: Vec<String> = Vec::new();
     for given in m.get_many::<String>("map").into_iter().flatten() {
         let usage = |msg: String| Failure::new(EXIT_USAGE, msg);
         let Some((header, field)) = given.rsplit_once('=') else {
@@ -208,9 +209,33 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
             Field::ALL
                 .iter()
                 .map(|f| f.key())
+                .chain([OWN])
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        if header.is_empty() {
+            return Err(usage(match lang {
+                Lang::En => format!("--map \"{given}\": the column's header is empty"),
+                Lang::Zh => format!("--map \"{given}\"：列名为空"),
+            }));
+        }
+        // A column of the user's own, whatever its name looks like.
+        if field == OWN {
+            if let Some((_, g)) = map.iter().find(|(h, _)| h == header) {
+                return Err(usage(match lang {
+                    Lang::En => format!("--map maps \"{header}\" to both {} and {OWN}", g.key()),
+                    Lang::Zh => format!("--map 将 \"{header}\" 同时指定为 {} 和 {OWN}", g.key()),
+                }));
+            }
+            if own.iter().any(|h| h == header) {
+                return Err(usage(match lang {
+                    Lang::En => format!("--map \"{header}={OWN}\" is given twice; give it once"),
+                    Lang::Zh => format!("--map \"{header}={OWN}\" 重复给出；请只给一次"),
+                }));
+            }
+            own.push(header.to_string());
+            continue;
+        }
         // A fund's approved amount is found by its header alone (`poverty_approved` or an alias
         // the rules give it), under whichever rules are in force; --map reads fields only.
         if let Some(fund) = field.strip_suffix("_approved").filter(|f| !f.is_empty()) {
@@ -237,10 +262,10 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
                 ),
             }));
         };
-        if header.is_empty() {
+        if own.iter().any(|h| h == header) {
             return Err(usage(match lang {
-                Lang::En => format!("--map \"{given}\": the column's header is empty"),
-                Lang::Zh => format!("--map \"{given}\"：列名为空"),
+                Lang::En => format!("--map maps \"{header}\" to both {OWN} and {field}"),
+                Lang::Zh => format!("--map 将 \"{header}\" 同时指定为 {OWN} 和 {field}"),
             }));
         }
         if map.iter().any(|(h, g)| h == header && *g == f) {
@@ -267,8 +292,15 @@ fn header_options(m: &ArgMatches, lang: Lang) -> Result<crate::table::HeaderOpti
         }
         map.push((header.to_string(), f));
     }
-    Ok(crate::table::HeaderOptions { amount_unit, map })
+    Ok(crate::table::HeaderOptions {
+        amount_unit,
+        map,
+        own,
+    })
 }
+
+/// What `--map HEADER=own` maps a column to: the user's own, read as no field.
+const OWN: &str = "own";
 
 fn help_flag(lang: Lang) -> Arg {
     Arg::new("help")

@@ -447,6 +447,7 @@ mod open_tests {
         let header = HeaderOptions {
             amount_unit: crate::table::units::money_unit("万元"),
             map: vec![("项目总额".to_string(), Field::Cost)],
+            own: Vec::new(),
         };
         let sheet = open_table(&path, None, &header, &rules).unwrap();
         let doc = Doc::new(sheet, Some(path), &rules);

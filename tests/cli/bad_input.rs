@@ -893,7 +893,7 @@ fn the_zh_missing_cost_column_said_需要_cost_with_ascii_brackets_and_row_error
         1,
         "",
         &format!(
-            "{input}: 缺少造价列：需要投资（也可写作 估算投资、造价、投資、估算投資、造價、总投资、計劃投資、计划投资、總投資）或每公里造价（也可写作 每公里造價、每公里投资、每公里投資）；表头为：“id”、“township”、“village”、“class”、“width_m”、“length_km”\n\
+            "{input}: 缺少造价列：需要投资（也可写作 估算投资、造价、投資、估算投資、造價、总投资、計劃投資、计划投资、總投資、工程造价、总造价、项目总投资、工程造價、總造價、項目總投資）或每公里造价（也可写作 每公里造價、每公里投资、每公里投資）；表头为：“id”、“township”、“village”、“class”、“width_m”、“length_km”\n\
              1 个表无法读取；未写出任何结果\n"
         ),
     );

@@ -269,12 +269,12 @@ fn map_naming_an_unknown_field_or_header_or_one_field_twice_is_refused() {
     env.roadsub(&["batch", &input, "--map", "项目估算总额=money"]).expect(
         2,
         "",
-        "roadsub: --map \"项目估算总额=money\": \"money\" is not a field (fields: id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year)\n",
+        "roadsub: --map \"项目估算总额=money\": \"money\" is not a field (fields: id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year, own)\n",
     );
     env.roadsub(&["batch", &input, "--map", "项目估算总额=money", "--lang", "zh"]).expect(
         2,
         "",
-        "roadsub: --map \"项目估算总额=money\"：\"money\" 不是字段（可用字段：id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year）\n",
+        "roadsub: --map \"项目估算总额=money\"：\"money\" 不是字段（可用字段：id, township, village, name, class, width_m, length_km, cost, cost_per_km, other_funds, completed_km, households, yishi_yiyi, self_raised, village_fund, disbursed, priority, date, year, own）\n",
     );
     env.roadsub(&["batch", &input, "--map", "总投资"]).expect(
         2,
