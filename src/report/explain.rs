@@ -300,7 +300,10 @@ fn budget_arithmetic(
 /// A share before its rounding to the fen, to four places, grouped as every amount is and
 /// with its unit (`190,673.5751 元`).
 fn exact_share(share: Decimal, lang: Lang) -> String {
-    let text = share.round_dp(4).normalize().to_string();
+    // Always four places: 86,515.5410 is not 86,515.541 (review 41: a last zero dropped).
+    let mut four = share.round_dp(4);
+    four.rescale(4);
+    let text = four.to_string();
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let int = int
         .parse::<Decimal>()
@@ -766,6 +769,16 @@ pub fn json(
 #[cfg(test)]
 mod share_tests {
     use super::*;
+
+    /// Review 41: a share whose fourth place is 0 lost it (`≈ 86,515.541`), where every other
+    /// share has four places.
+    #[test]
+    fn a_prorated_share_is_said_to_four_places_its_last_zeros_too() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(exact_share(d("86515.54101"), Lang::En), "86,515.5410 yuan");
+        assert_eq!(exact_share(d("1000"), Lang::Zh), "1,000.0000 元");
+        assert_eq!(exact_share(d("0.00006"), Lang::En), "0.0001 yuan");
+    }
 
     /// Review 37: an envelope and a row's ask near the largest amounts computed exactly
     /// (their product past what a decimal holds) left the exact share blank, `≈ ,`.

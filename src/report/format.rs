@@ -403,7 +403,10 @@ pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
                 "paid": amount(line.used),
                 "used": amount(line.used),
                 "left": amount(line.left()),
-                "over": line.is_over(),
+                // Paid beyond the envelope (a budget that only reports); one that shared its
+                // envelope out is not over it, as the text's "SHARED OUT" says.
+                "over": line.is_over() && !line.cut(),
+                "shared_out": line.cut(),
                 "raised": amount(line.raised),
             })
         })

@@ -197,6 +197,12 @@ fn every_format_shows_the_shared_out_budget_line_of_the_text_summary() {
             &"prorate".into()
         )
     );
+    // Shared out, not over (review 41: JSON said "over": true where the text says SHARED
+    // OUT, and a program counted the envelope as overspent).
+    assert_eq!(
+        (&group["over"], &group["shared_out"]),
+        (&false.into(), &true.into())
+    );
     let md = env
         .roadsub(&["batch", &input, "--rules", &r, "--format", "md"])
         .expect_code(0)

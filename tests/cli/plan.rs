@@ -256,12 +256,12 @@ fn a_budget_on_a_source_measures_that_sources_column_per_village_in_json() {
                 "source": "village_fund", "on_overrun": "report", "class": null,
                 "per_village": true, "township": "东镇", "village": "甲村", "envelope": "2000000.00",
                 "asked": "270000.00", "paid": "270000.00", "used": "270000.00",
-                "left": "1730000.00", "over": false, "raised": "0.00"}),
+                "left": "1730000.00", "over": false, "shared_out": false, "raised": "0.00"}),
             serde_json::json!({"name": "One matter", "fund": null, "source": "yishi_yiyi",
                 "on_overrun": "report", "class": "village",
                 "per_village": false, "township": null, "village": null, "envelope": "15000.00",
                 "asked": "20000.00", "paid": "20000.00", "used": "20000.00",
-                "left": "-5000.00", "over": true, "raised": "0.00"}),
+                "left": "-5000.00", "over": true, "shared_out": false, "raised": "0.00"}),
         ]
     );
 }
