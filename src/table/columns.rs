@@ -445,6 +445,9 @@ pub struct Columns {
     /// Whether the table is CSV separated by semicolons, as spreadsheets write it where a
     /// comma is the decimal point: a number with a comma cannot be told there.
     pub semicolons: bool,
+    /// Whether the table is CSV separated by tabs, which a spreadsheet that writes a decimal
+    /// comma may save too: a thousands point cannot be told there.
+    pub tabs: bool,
     /// The columns the user said are their own (`--map HEADER=own`).
     own: Vec<usize>,
 }
@@ -859,6 +862,7 @@ impl Columns {
                 units: TableUnits::default(),
                 approved: std::sync::OnceLock::new(),
                 semicolons: false,
+                tabs: false,
                 own: own_columns,
             })
         } else {
@@ -879,6 +883,7 @@ impl Columns {
             units: self.units.clone(),
             approved: std::sync::OnceLock::new(),
             semicolons: self.semicolons,
+            tabs: self.tabs,
             own: self.own.clone(),
         }
     }

@@ -243,6 +243,7 @@ pub fn open_with<R: Read>(
                 match search.offer(header.iter()) {
                     Some(Ok(mut columns)) => {
                         columns.semicolons = reader.style().delimiter == b';';
+                        columns.tabs = reader.style().delimiter == b'\t';
                         return Ok((
                             columns,
                             Rows {

@@ -614,14 +614,14 @@ fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a 
     (!v.is_empty()).then_some(v)
 }
 
-/// Whether `v` starts with a number written with thousands points (`1.500`, `12.500.000`,
-/// `1.500万`): one to three digits, then groups of a point and three digits, with no digit
-/// or point after the last group.
-fn thousands_points(v: &str) -> bool {
+/// What follows a number written with thousands points at the start of `v` (`1.500`,
+/// `12.500.000`, `1.500万`: one to three digits, then groups of a point and three digits, with
+/// no digit or point after the last group), when it starts with one.
+fn thousands_points(v: &str) -> Option<&str> {
     let b = v.as_bytes();
     let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if !(1..=3).contains(&lead) {
-        return false;
+        return None;
     }
     let mut at = lead;
     let mut groups = 0;
@@ -632,7 +632,25 @@ fn thousands_points(v: &str) -> bool {
         at += 4;
         groups += 1;
     }
-    groups > 0 && !b.get(at).is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+    (groups > 0 && !b.get(at).is_some_and(|c| c.is_ascii_digit() || *c == b'.')).then(|| &v[at..])
+}
+
+/// A number cell as its digits are read: full-width forms made ASCII, and a sign, a currency
+/// sign and spaces before the digits left off (`￥１５０.０００` is 150.000 to the eye).
+fn number_form(v: &str) -> String {
+    let normal = money::normalize_width_forms(v);
+    normal
+        .trim_start_matches(|c: char| {
+            matches!(c, '+' | '-' | '¥' | '￥' | '−') || c.is_whitespace()
+        })
+        .to_string()
+}
+
+/// Whether what follows a length's number says metres (`2.400米`, `2.400 m`).
+fn says_metres(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with('米')
+        || rest.starts_with(['m', 'M']) && !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// A number of a column read written with a thousands comma and no quotes in a CSV file
@@ -767,32 +785,64 @@ fn parse_to<'a>(
             problem: Problem::SplitNumber(written),
         });
     }
-    if columns.semicolons {
+    if columns.semicolons || columns.tabs {
         // A comma in a number of a table separated by semicolons: a decimal comma or a
         // thousands comma, which cannot be told (1,500 is 1.5 or 1500). An amount of money
         // whose point has three digits after it (1.500, 1.500.000) is a thousands point to
-        // such a writer, a decimal point to others: not told either. (A length or width's
-        // point is a decimal point: a road is not thousands of kilometres long.)
-        let numbers = Field::ALL.into_iter().filter(|f| {
-            f.is_money()
+        // such a writer, a decimal point to others: not told either; so is a length in metres
+        // (a road is thousands of metres long, not thousands of kilometres). A spreadsheet
+        // where the comma is the decimal point may save its text separated by tabs too: there
+        // a comma is a thousands comma as ever (1,500 as a Chinese sheet writes it), and a
+        // thousands point is refused in yuan and metres (12.345万 is 万元 to the fen).
+        let metres = |f: Field, rest: &str| {
+            matches!(f, Field::Length | Field::Completed)
+                && (columns.scale(f) == Scale::Pow10(-3) || says_metres(rest))
+        };
+        let fields = Field::ALL.into_iter().filter_map(|f| {
+            let number = f.is_money()
                 || matches!(
                     f,
                     Field::Length | Field::Completed | Field::Width | Field::Households
-                )
+                );
+            if !number {
+                return None;
+            }
+            Some((columns.index(f)?, Some(f)))
         });
-        let fields = numbers.filter_map(|f| {
-            let at = columns.index(f)?;
-            Some((at, f.is_money() || f == Field::Households))
-        });
-        let approved = columns.approved(rules).iter().map(|a| (a.column, true));
-        for (at, whole) in fields.chain(approved) {
+        let approved = columns.approved(rules).iter().map(|a| (a.column, None));
+        for (at, field) in fields.chain(approved) {
             let Some(v) = record.get(at).map(money::trim).filter(|v| !v.is_empty()) else {
                 continue;
             };
-            let problem = if v.contains(',') {
+            let n = number_form(v);
+            // An approved amount is money; its unit is its header's or the table's.
+            let money = field.is_none_or(Field::is_money);
+            let yuan = |rest: &str| {
+                let scale = match field {
+                    Some(f) => columns.scale(f),
+                    None => columns
+                        .approved(rules)
+                        .iter()
+                        .find(|a| a.column == at)
+                        .map_or(Scale::Base, |a| a.scale),
+                };
+                scale == Scale::Base && !rest.trim_start().starts_with(['万', '亿'])
+            };
+            let problem = if columns.semicolons && n.contains(',') {
                 Problem::CommaInSemicolons
-            } else if whole && thousands_points(v) {
-                Problem::PointInSemicolons
+            } else if let Some(rest) = thousands_points(&n) {
+                let ambiguous = match field {
+                    _ if money => columns.semicolons || yuan(rest),
+                    Some(Field::Households) => true,
+                    Some(f) => metres(f, rest),
+                    None => false,
+                };
+                if !ambiguous {
+                    continue;
+                }
+                Problem::PointInSemicolons {
+                    tabs: !columns.semicolons,
+                }
             } else {
                 continue;
             };
@@ -1358,30 +1408,36 @@ mod tests {
     #[test]
     fn thousands_points_are_groups_of_three_digits_after_one_to_three() {
         for yes in ["1.500", "600.000", "12.345.678", "1.200万", "999.999元"] {
-            assert!(thousands_points(yes), "{yes}");
+            assert!(thousands_points(yes).is_some(), "{yes}");
         }
         for no in [
             "1.5", "1.50", "1500", "1234.567", "1.5000", "1.50.0", ".500", "1.", "1.5e3", "0.05",
             "1.23", "1.2345", "万",
         ] {
-            assert!(!thousands_points(no), "{no}");
+            assert!(thousands_points(no).is_none(), "{no}");
         }
     }
 
     proptest::proptest! {
-        /// The class of `1,500` (review 31) and `1.500` in a table separated by semicolons,
-        /// where spreadsheets write a decimal comma and may write a thousands point: an
-        /// amount (cost, a source, an approved amount) is refused, naming its column, when
-        /// its comma or point could be read either way, and is otherwise read as the same
-        /// row of a table separated by commas reads it. (An approved amount with a comma was
-        /// read as 1500 after the comma's fix.)
+        /// The class of `1,500` (review 31) and `1.500` (review 40) in a table separated by
+        /// semicolons, where spreadsheets write a decimal comma and may write a thousands
+        /// point, or by tabs, as such a spreadsheet may save one: an amount (cost, a source,
+        /// an approved amount) or a length in metres is refused, naming its column, when its
+        /// comma or point could be read either way — whatever sign, currency sign or
+        /// full-width digits it is written with (review 40: `￥150.000`, `１５０.０００` and
+        /// `1，500` were read) — and is otherwise read as the same row of a table separated by
+        /// commas reads it. In a table separated by tabs a comma is a thousands comma, and
+        /// `12.345万` is 万元 to the yuan.
         #[test]
         fn an_amount_of_a_table_separated_by_semicolons_is_read_only_when_it_is_sure(
             digits in "[0-9]{1,10}",
             separators in proptest::collection::vec(
                 proptest::sample::select(vec![None, Some('.'), Some(',')]), 10),
-            unit in proptest::sample::select(vec!["", "", "元", "万"]),
-            column in 0..3usize,
+            unit in proptest::sample::select(vec!["", "", "元", "万", "米"]),
+            prefix in proptest::sample::select(vec!["", "", "￥", "+", "¥ "]),
+            wide in proptest::bool::ANY,
+            tabs in proptest::bool::ANY,
+            column in 0..4usize,
         ) {
             // The digits with a separator after some of them.
             let mut v = String::new();
@@ -1391,37 +1447,65 @@ mod tests {
                     v.push(sep);
                 }
             }
-            let v = format!("{}{unit}", v.trim_end_matches(['.', ',']));
-            let head = ["id", "township", "village", "class", "width_m", "length_km", "cost", "other_funds", "扶贫批复"];
-            let mut cells = ["A1", "t", "v", "village", "4.5", "2", "900000", "0", "1000"];
-            let at = 6 + column;
-            cells[at] = &v;
-            let semi = format!("{}\n{}\n", head.join(";"), cells.join(";"));
-            let (columns, segment, errors) = read_row(&semi);
-            proptest::prop_assert!(columns.semicolons);
-            let comma = v.contains(',');
+            let bare = v.trim_end_matches(['.', ',']).to_string();
+            let head = ["id", "township", "village", "class", "width_m", "length_km", "cost", "other_funds", "扶贫批复", "长度(米)"];
+            let at = if column == 3 { 5 } else { 6 + column };
+            // A length is in metres under its header here; an amount takes no 米.
+            let unit = match (column, unit) {
+                (3, "元" | "万") | (0..=2, "米") => "",
+                (_, u) => u,
+            };
+            let (prefix, unit) = if column == 3 { ("", unit) } else { (prefix, unit) };
+            let written = format!("{prefix}{bare}{unit}");
+            // Full-width forms of the digits, points and commas, as an office may type them.
+            let written: String = if wide {
+                written.chars().map(|c| match c {
+                    '0'..='9' | '.' | ',' | '+' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+                    c => c,
+                }).collect()
+            } else {
+                written
+            };
+            let mut head = head.to_vec();
+            if column == 3 {
+                head[5] = "长度(米)";
+            }
+            head.pop();
+            let mut cells = vec!["A1", "t", "v", "village", "4.5", "2000", "900000", "0", "1000"];
+            if column != 3 {
+                cells[5] = "2";
+            }
+            cells[at] = &written;
+            let sep = if tabs { "\t" } else { ";" };
+            let table = format!("{}\n{}\n", head.join(sep), cells.join(sep));
+            let (columns, segment, errors) = read_row(&table);
+            proptest::prop_assert_eq!((columns.semicolons, columns.tabs), (!tabs, tabs));
+            // The model, on the number as the eye reads it.
+            let comma = !tabs && bare.contains(',');
+            // (What follows a comma is not the number's in a table separated by tabs:
+            // `1.000,5` is a thousands point before a decimal comma.)
             let points = !comma && {
-                // The model: one to three digits, then groups of a point and three digits.
-                let number = v.trim_end_matches(['元', '万']);
-                let mut parts = number.split('.');
+                let mut parts = bare.split(',').next().unwrap_or("").split('.');
                 let lead = parts.next().unwrap_or("");
                 let rest: Vec<&str> = parts.collect();
                 (1..=3).contains(&lead.len())
                     && !rest.is_empty()
                     && rest.iter().all(|g| g.len() == 3)
+                    && (!tabs || column == 3 || unit != "万")
             };
             if comma || points {
                 proptest::prop_assert!(segment.is_none());
-                let want = if comma { Problem::CommaInSemicolons } else { Problem::PointInSemicolons };
+                let want = if comma { Problem::CommaInSemicolons } else { Problem::PointInSemicolons { tabs } };
                 proptest::prop_assert!(
                     errors.iter().any(|e| e.problem == want && e.column.as_deref() == Some(head[at])),
-                    "{v}: {errors:?}"
+                    "{written}: {errors:?}"
                 );
             } else {
-                let commas = format!("{}\n{}\n", head.join(","), cells.join(","));
+                let quoted: Vec<String> = cells.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.to_string() }).collect();
+                let commas = format!("{}\n{}\n", head.join(","), quoted.join(","));
                 let (_, read, refused) = read_row(&commas);
-                proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"), "{}", v);
-                proptest::prop_assert_eq!(format!("{errors:?}"), format!("{refused:?}"), "{}", v);
+                proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"), "{}", written);
+                proptest::prop_assert_eq!(format!("{errors:?}"), format!("{refused:?}"), "{}", written);
             }
         }
     }

@@ -780,6 +780,89 @@ fn a_point_before_three_digits_in_an_amount_of_a_table_separated_by_semicolons_i
         .stdout_has("S3,t,v,village,5,2.752,1900000.50,0,,1238400.00,");
 }
 
+/// Review 40: the check of a `;` table's thousands points looked at the cell as written, so
+/// `￥150.000` of other funds, `＋300.000` disbursed and `１５０.０００` approved were read as 150,
+/// 300 and 150 yuan, and `1，500` (a full-width comma) as 1500; a length in metres (`1.500`
+/// under 长度(米), `2.400米`) was read as 1.5 and 2.4 m; and a table separated by tabs, as a
+/// spreadsheet that writes a decimal comma may save one, read `150.000` of other funds as 150
+/// yuan. Each is refused; `12.345万` in a table separated by tabs is 123,450 yuan as before.
+#[test]
+fn a_thousands_point_behind_a_sign_in_full_width_or_in_metres_or_tabs_is_refused_too() {
+    let env = Env::new();
+    let semi = env.write(
+        "eu.csv",
+        "编号;乡镇;村;类别;宽度;长度;投资;整合资金;扶贫批复;已完工;已拨付\n\
+         A1;天马乡;画青村;通社;3.5;2;1500000;￥150.000;;2;＋300.000\n\
+         A2;天马乡;画青村;通社;3.5;2;1500000;;１５０.０００;2;\n\
+         A3;天马乡;画青村;通社;3.5;2;1500000;1，500;;2;\n\
+         A4;天马乡;画青村;通社;3.5;2;1500000;150.00;;2;\n",
+    );
+    let point = "has a point before three digits, which in a table separated by semicolons (;) may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)";
+    let got = env
+        .roadsub(&["batch", &semi, "-o", "-", "--keep-going"])
+        .expect_code(1);
+    assert!(
+        got.stderr.starts_with(&format!(
+            "{semi}:2: 整合资金 \"￥150.000\" {point}\n\
+             {semi}:2: 已拨付 \"＋300.000\" {point}\n\
+             {semi}:3: 扶贫批复 \"１５０.０００\" {point}\n\
+             {semi}:4: 整合资金 \"1，500\" has a comma, which in a table separated by semicolons (;) may be a decimal comma (1,5 for 1.5) or a thousands comma (1,500 for 1500), so the number cannot be told; write it without the comma (1500) or with a point (1.5)\n"
+        )),
+        "{}",
+        got.stderr
+    );
+    // Two decimals are an amount's: read.
+    assert!(
+        got.stdout.contains("\nA4,天马乡,画青村,通社,3.5,2,1500000,150.00,,2,,300000.00,200000.00,500000.00,1000000.00,999850.00,"),
+        "{}",
+        got.stdout
+    );
+    let metres = env.write(
+        "m.csv",
+        "id;township;village;class;width_m;长度(米);cost_per_km\n\
+         A1;天马乡;画青村;通村;4.5;1.500;400000\n\
+         A2;天马乡;画青村;通村;4.5;2.400米;400000\n\
+         A3;天马乡;画青村;通村;4.5;2400;400000\n",
+    );
+    let got = env
+        .roadsub(&["batch", &metres, "-o", "-", "--keep-going", "--lang", "zh"])
+        .expect_code(1);
+    let zh = "小数点后有三位数字：以分号（;）分隔的表中，点可能是千位分隔符（1.500 即 1500），也可能是小数点（1.500 即 1.5），无法确定数值；请去掉点（1500）或最多保留两位小数（1.5）";
+    assert!(
+        got.stderr.starts_with(&format!(
+            "{metres}:2: 长度(米)“1.500”{zh}\n{metres}:3: 长度(米)“2.400米”{zh}\n"
+        )),
+        "{}",
+        got.stderr
+    );
+    assert!(
+        got.stdout
+            .contains("\nA3,天马乡,画青村,通村,4.5,2400,400000,960000.00,"),
+        "{}",
+        got.stdout
+    );
+    let tabs = env.write(
+        "t.tsv",
+        "id\ttownship\tvillage\tclass\twidth_m\tlength_km\tcost\tother_funds\n\
+         A1\t天马乡\t画青村\t通村\t4.5\t2\t1200000\t150.000\n\
+         A2\t天马乡\t画青村\t通村\t4.5\t2\t12.345万\t\n",
+    );
+    let got = env
+        .roadsub(&["batch", &tabs, "-o", "-", "--keep-going"])
+        .expect_code(1);
+    assert!(
+        got.stderr.starts_with(&format!("{tabs}:2: other_funds \"150.000\" has a point before three digits, which in a table separated by tabs, as a spreadsheet that writes a decimal comma may save one, may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)\n")),
+        "{}",
+        got.stderr
+    );
+    assert!(
+        got.stdout
+            .contains("\nA2,天马乡,画青村,通村,4.5,2,12.345万,,123450.00,"),
+        "{}",
+        got.stdout
+    );
+}
+
 /// Review 40: a column of a field's amounts under a name roadsub does not read was passed
 /// over as the user's own: `工程造价（万元）` beside `每公里造价（万元）` left the cost per km read
 /// (a cost of 80万 where the sheet says 200万, the gap 1,200,000 too low), and `涉农整合资金`

@@ -31,10 +31,10 @@ pub enum Problem {
     /// A number with a comma in a table separated by semicolons, where the comma may be a
     /// decimal comma (1,5) or a thousands comma (1,500): not read either way.
     CommaInSemicolons,
-    /// An amount with a point before three digits (`1.500`) in a table separated by
-    /// semicolons, where the point may be a thousands point (1500) or a decimal point (1.5):
-    /// not read either way.
-    PointInSemicolons,
+    /// An amount (or a length in metres, or households) with a point before three digits
+    /// (`1.500`) in a table separated by semicolons (or by tabs, `tabs`), where the point may
+    /// be a thousands point (1500) or a decimal point (1.5): not read either way.
+    PointInSemicolons { tabs: bool },
     /// The id says 合计 or 小计 (the word, as written), as a totals row's does, but the row
     /// gives a class and a width as a segment does: counted as one, its rows would be
     /// counted twice.
@@ -583,12 +583,12 @@ impl Problem {
                     "含逗号：以分号（;）分隔的表中，逗号可能是小数点（1,5 即 1.5），也可能是千位分隔符（1,500 即 1500），无法确定数值；请去掉逗号（1500）或改用小数点（1.5）",
                 )
                 .into(),
-            Problem::PointInSemicolons => lang
-                .pick(
-                    "has a point before three digits, which in a table separated by semicolons (;) may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)",
-                    "小数点后有三位数字：以分号（;）分隔的表中，点可能是千位分隔符（1.500 即 1500），也可能是小数点（1.500 即 1.5），无法确定数值；请去掉点（1500）或最多保留两位小数（1.5）",
-                )
-                .into(),
+            Problem::PointInSemicolons { tabs } => match (lang, tabs) {
+                (Lang::En, false) => "has a point before three digits, which in a table separated by semicolons (;) may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)".into(),
+                (Lang::En, true) => "has a point before three digits, which in a table separated by tabs, as a spreadsheet that writes a decimal comma may save one, may be a thousands point (1.500 for 1500) or a decimal point (1.500 for 1.5), so the number cannot be told; write it without the point (1500) or with at most two decimals (1.5)".into(),
+                (Lang::Zh, false) => "小数点后有三位数字：以分号（;）分隔的表中，点可能是千位分隔符（1.500 即 1500），也可能是小数点（1.500 即 1.5），无法确定数值；请去掉点（1500）或最多保留两位小数（1.5）".into(),
+                (Lang::Zh, true) => "小数点后有三位数字：以制表符分隔的表（以逗号为小数点的电子表格也会这样保存）中，点可能是千位分隔符（1.500 即 1500），也可能是小数点（1.500 即 1.5），无法确定数值；请去掉点（1500）或最多保留两位小数（1.5）".into(),
+            },
             Problem::FilledTotals(word) => match lang {
                 Lang::En => format!(
                     "says \"{word}\" where its id goes, as a totals row does, but gives a class and a width as a segment does: counted as a segment, the rows it totals would be counted twice (delete the row, or give the segment an id of its own)"
