@@ -678,6 +678,26 @@ fn split_number(record: &Record, columns: &Columns) -> Option<(Field, String)> {
     })
 }
 
+/// A number in the column with no header after a column of numbers the rows are read for
+/// (`整合资金,` over `,10万`: a header cell merged over two columns names only the first, and
+/// the second's amounts went unread, review 40): the field, its own cell (when filled) and
+/// the number. Words there are the user's notes.
+fn unnamed_number(record: &Record, columns: &Columns) -> Option<(Field, Option<String>, String)> {
+    split_columns(columns).find_map(|(f, i)| {
+        let unnamed = money::trim(record.get(i + 1)?);
+        let digits = number_form(unnamed);
+        if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let mine = record
+            .get(i)
+            .map(money::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string);
+        Some((f, mine, unnamed.to_string()))
+    })
+}
+
 /// Whether a column of numbers the rows are read for is followed by a column with no
 /// header, where the rest of a number split at its comma would go ([`split_number`]): then
 /// every row is looked at for one (the batch's fused path leaves such a table alone).
@@ -783,6 +803,13 @@ fn parse_to<'a>(
             column: Some(columns.name(f).to_string()),
             value: written.split(',').next().map(str::to_string),
             problem: Problem::SplitNumber(written),
+        });
+    } else if let Some((f, mine, unnamed)) = unnamed_number(record, columns) {
+        errors.push(RowError {
+            line,
+            column: Some(columns.name(f).to_string()),
+            value: mine,
+            problem: Problem::UnnamedNumber(unnamed),
         });
     }
     if columns.semicolons || columns.tabs {
@@ -1506,6 +1533,50 @@ mod tests {
                 let (_, read, refused) = read_row(&commas);
                 proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"), "{}", written);
                 proptest::prop_assert_eq!(format!("{errors:?}"), format!("{refused:?}"), "{}", written);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The class of review 40's merged header: whatever number field is followed by a
+        /// column with no header, a cell there that reads as a number to the eye (digits
+        /// first, after a sign, a currency sign or full-width forms) refuses the row, naming
+        /// the field; words there are the user's notes and change nothing of the row.
+        #[test]
+        fn a_number_under_no_header_after_a_number_column_refuses_its_row(
+            field in proptest::sample::select(vec!["cost", "other_funds", "village_fund", "households", "width_m", "length_km", "completed_km"]),
+            unnamed in proptest::sample::select(vec![
+                "10万", "5", "000", "1,000", "１２", "￥300", "+7", " 8 ", "0.5km", "12户",
+                "说明", "见附件", "", "-", "—", "无", "约", "二期",
+            ]),
+            own in proptest::sample::select(vec!["", "3"]),
+        ) {
+            let mut head = vec!["id", "township", "village", "class", "width_m", "length_km", "cost", "completed_km", "households", "other_funds", "village_fund"];
+            let at = head.iter().position(|h| *h == field).unwrap();
+            head.insert(at + 1, "");
+            let mut cells = vec!["A1", "t", "v", "village", "4.5", "4", "900000", "", "", "", ""];
+            cells[at] = match field {
+                "cost" => "900000",
+                "width_m" => "4.5",
+                "length_km" => "4",
+                _ => own,
+            };
+            cells.insert(at + 1, unnamed);
+            let quoted: Vec<String> = cells.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.to_string() }).collect();
+            let (_, segment, errors) = read_row(&format!("{}\n{}\n", head.join(","), quoted.join(",")));
+            let number = number_form(unnamed.trim()).starts_with(|c: char| c.is_ascii_digit());
+            let said = errors.iter().any(|e| {
+                matches!(e.problem, Problem::UnnamedNumber(_) | Problem::SplitNumber(_))
+                    && e.column.as_deref() == Some(field)
+            });
+            proptest::prop_assert_eq!(said, number, "{:?} after {}: {:?}", unnamed, field, errors);
+            if number {
+                proptest::prop_assert!(segment.is_none());
+            } else {
+                let mut alone = cells.clone();
+                alone[at + 1] = "";
+                let (_, read, _) = read_row(&format!("{}\n{}\n", head.join(","), alone.join(",")));
+                proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"));
             }
         }
     }

@@ -863,6 +863,42 @@ fn a_thousands_point_behind_a_sign_in_full_width_or_in_metres_or_tabs_is_refused
     );
 }
 
+/// Review 40: a header cell merged over two columns (`整合资金` over two sub-columns) leaves
+/// the second with no header, and its amounts went unread: `10万` there was left out of the
+/// shortfall with no word. A number in the column with no header after a column of numbers
+/// is refused; words there are the user's notes, and `50,000` split at its comma is said as
+/// before.
+#[test]
+fn a_number_under_no_header_after_a_number_column_is_refused_not_passed_over() {
+    let env = Env::new();
+    let table = env.write(
+        "tr.csv",
+        "id,township,village,class,width_m,length_km,cost,other_funds,,\n\
+         A1,天马乡,画青村,通村,4.5,2,200万,,10万,\n\
+         A2,天马乡,画青村,通村,4.5,2,200万,5万,说明,\n\
+         A3,天马乡,画青村,通村,4.5,2,200万,50,000,\n",
+    );
+    let got = env
+        .roadsub(&["batch", &table, "-o", "-", "--keep-going"])
+        .expect_code(1);
+    assert_eq!(
+        got.stderr,
+        format!(
+            "{table}:2: other_funds is followed by \"10万\" in a column with no header, which is not read: a header cell merged over two columns names only the first (give that column a header of its own, or put the amount where it is read)\n\
+             {table}:4: other_funds \"50\" is followed by \"000\" in a column with no header: 50,000 written without quotes is split at its comma, and only its first part read (write the number without the comma or in quotes; a column of its own needs a header)\n\
+             2 bad rows; wrote the 1 good row to standard output\n"
+        )
+    );
+    assert!(
+        got.stdout.ends_with("\nA2,天马乡,画青村,通村,4.5,2,200万,5万,说明,,900000.00,600000.00,1500000.00,500000.00,450000.00,\n"),
+        "{}",
+        got.stdout
+    );
+    env.roadsub(&["explain", &table, "--id", "A1", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has("整合资金后面无表头的一列是“10万”，该列不会被读取：合并单元格的表头只给第一列命名（请给那一列单独的表头，或把金额填到会被读取的列中）");
+}
+
 /// Review 40: a column of a field's amounts under a name roadsub does not read was passed
 /// over as the user's own: `工程造价（万元）` beside `每公里造价（万元）` left the cost per km read
 /// (a cost of 80万 where the sheet says 200万, the gap 1,200,000 too low), and `涉农整合资金`

@@ -28,6 +28,9 @@ pub enum Problem {
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
     SplitNumber(String),
+    /// A number in the column with no header after a column of numbers (a header cell
+    /// merged over two columns names only the first): not read. The number.
+    UnnamedNumber(String),
     /// A number with a comma in a table separated by semicolons, where the comma may be a
     /// decimal comma (1,5) or a thousands comma (1,500): not read either way.
     CommaInSemicolons,
@@ -575,6 +578,14 @@ impl Problem {
                 Lang::Zh => format!(
                     "后面无表头的一列是“{}”：{written} 未加引号会在逗号处被拆开，只读到前一部分（请去掉数字中的逗号或加引号；若那是单独一列，请给它表头）",
                     written.rsplit(',').next().unwrap_or("")
+                ),
+            },
+            Problem::UnnamedNumber(unnamed) => match lang {
+                Lang::En => format!(
+                    "is followed by \"{unnamed}\" in a column with no header, which is not read: a header cell merged over two columns names only the first (give that column a header of its own, or put the amount where it is read)"
+                ),
+                Lang::Zh => format!(
+                    "后面无表头的一列是“{unnamed}”，该列不会被读取：合并单元格的表头只给第一列命名（请给那一列单独的表头，或把金额填到会被读取的列中）"
                 ),
             },
             Problem::CommaInSemicolons => lang
