@@ -83,7 +83,70 @@ pub fn not_a_segment(record: &Record, columns: &Columns) -> Option<Option<Proble
     if let Some(note) = note_row(record, columns) {
         return Some(note);
     }
+    if sign_off_row(record) || header_again(record, columns) {
+        return Some(None);
+    }
     units_row(record, columns).map(|units| Some(Problem::UnitsRow(units)))
+}
+
+/// How the cells of a sheet's sign-off start (`填表人：张三`, `审核人：`, `制表日期：2018年5月`,
+/// `以下空白`): who filled in, checked and signed the sheet, when, and that nothing follows.
+const SIGN_OFF: [&str; 23] = [
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审批人",
+    "负责人",
+    "单位负责人",
+    "分管领导",
+    "经办人",
+    "联系人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "制表日期",
+    "报送日期",
+    "以下空白",
+    "以下无",
+    "填表單位",
+    "填表单位",
+    "填报单位",
+    "審核人",
+    "負責人",
+    "聯繫人",
+];
+
+/// Whether `record` is a sheet's sign-off (review 40: refused cell by cell, `乡镇 is empty`,
+/// so that a table with one below its rows was written only with `--keep-going`): every
+/// filled cell starts with a sign-off's label, and one is filled. A segment's id, place and
+/// class never do.
+fn sign_off_row(record: &Record) -> bool {
+    let mut filled = (0..record.len())
+        .filter_map(|i| record.get(i))
+        .map(money::trim)
+        .filter(|v| !v.is_empty())
+        .peekable();
+    filled.peek().is_some()
+        && filled.all(|v| {
+            let v = money::normalize_width_forms(v);
+            SIGN_OFF.iter().any(|w| v.starts_with(w))
+        })
+}
+
+/// Whether `record` is the header again (a sheet printed over pages repeats it, and tables
+/// pasted together keep each one's): every filled cell is its column's header, and most are
+/// filled. No segment's width reads 宽度.
+fn header_again(record: &Record, columns: &Columns) -> bool {
+    let mut same = 0;
+    for (i, name) in columns.names.iter().enumerate() {
+        match record.get(i).map(money::trim) {
+            None | Some("") => {}
+            Some(v) if v == name.trim() => same += 1,
+            Some(_) => return false,
+        }
+    }
+    same * 2 > columns.names.len()
 }
 
 /// What the id says when it says 合计, 小计 or Total (`石鼓镇小计` too) in a row that is no
@@ -307,7 +370,18 @@ pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
     let Some(id) = columns.index(Field::Id) else {
         return false;
     };
-    no_totals_word(first(0)) && no_totals_word(first(id)) && (id != 0 || filled(first(1)))
+    // The header again (`id,township,…` below the rows) is no segment: its id is the id's
+    // header (told by length first: the ids of a table are seldom as long as it).
+    let header_again = || {
+        let name = columns.names.get(id).map_or("", String::as_str);
+        record
+            .get(id)
+            .is_some_and(|v| v.len() == name.len() && v == name)
+    };
+    no_totals_word(first(0))
+        && no_totals_word(first(id))
+        && (id != 0 || filled(first(1)))
+        && !header_again()
 }
 
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside), alone or after
@@ -1361,6 +1435,57 @@ mod tests {
         ] {
             assert_eq!(units(row), None, "{row:?}");
         }
+    }
+
+    /// Review 40: a sheet's sign-off below its rows (`填表人：张三,,审核人：李四`, `以下空白`) and
+    /// the header repeated among them were refused cell by cell (`乡镇 is empty`, `宽度
+    /// "宽度" is not a width`), so the table was written only with `--keep-going`. They are
+    /// left out as notes are; a row with anything else filled is not one.
+    #[test]
+    fn a_sign_off_or_the_header_again_is_no_segment() {
+        let (columns, _) = open("编号,乡镇,村,类别,宽度,长度,投资\n".as_bytes()).unwrap();
+        let is_out = |fields: &[&str]| {
+            let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            let (mut text, mut ends) = (String::new(), Vec::new());
+            not_a_segment(&record_of(&fields, &mut text, &mut ends), &columns)
+        };
+        for row in [
+            &["以下空白", "", "", "", "", "", ""][..],
+            &["填表人：张三", "", "审核人：李四", "", "", "", ""],
+            &["制表日期：2018年5月", "", "", "", "", "", ""],
+            &["单位负责人：", "", "", "", "填表人：", "", ""],
+            &["填表人：", "", "", "", "", "", "联系电话：12345"],
+            &["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"],
+            &["编号", "乡镇", "村", "类别", "宽度", "", ""],
+        ] {
+            assert_eq!(is_out(row), Some(None), "{row:?}");
+        }
+        for row in [
+            &["填表人：张三", "天马乡", "", "", "", "", ""][..],
+            &["A1", "天马乡", "画青村", "通村", "4.5", "2", "200万"],
+            &["编号", "乡镇", "村", "类别", "4.5", "长度", "投资"],
+            &["编号", "", "", "", "", "", ""],
+        ] {
+            assert_eq!(is_out(row), None, "{row:?}");
+        }
+        let (columns, _) =
+            open("id,township,village,class,width_m,length_km,cost\n".as_bytes()).unwrap();
+        let fields: Vec<String> = [
+            "id",
+            "township",
+            "village",
+            "class",
+            "width_m",
+            "length_km",
+            "cost",
+        ]
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        let record = record_of(&fields, &mut text, &mut ends);
+        assert!(!surely_a_segment(&record, &columns));
+        assert_eq!(not_a_segment(&record, &columns), Some(None));
     }
 
     #[test]

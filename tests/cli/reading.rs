@@ -899,6 +899,31 @@ fn a_number_under_no_header_after_a_number_column_is_refused_not_passed_over() {
         .stderr_has("整合资金后面无表头的一列是“10万”，该列不会被读取：合并单元格的表头只给第一列命名（请给那一列单独的表头，或把金额填到会被读取的列中）");
 }
 
+/// Review 40: a sheet's sign-off below its rows and the header repeated among them were
+/// refused cell by cell, so that an office's sheet was written only with `--keep-going`; they
+/// are left out as notes are, and the rows computed.
+#[test]
+fn a_sign_off_and_the_header_again_are_left_out_as_notes_are() {
+    let env = Env::new();
+    let table = env.write(
+        "so.csv",
+        "id,township,village,class,width_m,length_km,cost\n\
+         A1,天马乡,画青村,通村,4.5,2,200万\n\
+         id,township,village,class,width_m,length_km,cost\n\
+         A2,天马乡,画青村,通村,4.5,2,200万\n\
+         以下空白,,,,,,\n\
+         填表人：张三,,审核人：李四,,,,\n\
+         制表日期：2018年5月,,,,,,\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "-"]).expect(
+        0,
+        "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,gap,shortfall,notes\n\
+         A1,天马乡,画青村,通村,4.5,2,200万,900000.00,600000.00,1500000.00,500000.00,500000.00,\n\
+         A2,天马乡,画青村,通村,4.5,2,200万,900000.00,600000.00,1500000.00,500000.00,500000.00,\n",
+        "",
+    );
+}
+
 /// Review 40: a column of a field's amounts under a name roadsub does not read was passed
 /// over as the user's own: `工程造价（万元）` beside `每公里造价（万元）` left the cost per km read
 /// (a cost of 80万 where the sheet says 200万, the gap 1,200,000 too low), and `涉农整合资金`
