@@ -148,14 +148,19 @@ impl Field {
                 "工程造价",
                 "总造价",
                 "项目总投资",
+                "投资估算",
+                "项目投资",
                 "工程造價",
                 "總造價",
                 "項目總投資",
+                "投資估算",
+                "項目投資",
             ],
             Field::CostPerKm => &["每公里造价", "每公里造價", "每公里投资", "每公里投資"],
             Field::OtherFunds => &[
                 "整合资金",
                 "其他资金",
+                "其它资金",
                 "涉农整合资金",
                 "统筹整合资金",
                 "整合資金",
@@ -328,7 +333,19 @@ fn split_unit(header: &str) -> (String, Option<&str>) {
         }
         break;
     }
-    (squeeze(h), unit.or(last))
+    (of_which(squeeze(h)), unit.or(last))
+}
+
+/// A name without the `其中：` (of which) that offices put before a part of the column
+/// before it (`其中：群众自筹` is 群众自筹).
+fn of_which(name: String) -> String {
+    match name
+        .strip_prefix("其中")
+        .map(|rest| rest.trim_start_matches([':', '：', '，', ',']))
+    {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => name,
+    }
 }
 
 /// A header's name without its whitespace.
@@ -518,7 +535,7 @@ pub enum HeaderProblem {
 /// Words of a field's name: a header cell of no field holding one is a column of that field
 /// under a name not read ([`HeaderProblem::LooksLike`]). The first that a name holds says
 /// which field (每公里 before 造价).
-const FIELD_WORDS: [(&str, Field); 38] = [
+const FIELD_WORDS: [(&str, Field); 46] = [
     ("每公里", Field::CostPerKm),
     ("造价", Field::Cost),
     ("造價", Field::Cost),
@@ -529,10 +546,16 @@ const FIELD_WORDS: [(&str, Field); 38] = [
     ("其他资金", Field::OtherFunds),
     ("其它资金", Field::OtherFunds),
     ("其他資金", Field::OtherFunds),
+    ("以工代赈", Field::OtherFunds),
+    ("以工代賑", Field::OtherFunds),
     ("一事一议", Field::YishiYiyi),
     ("一事一議", Field::YishiYiyi),
     ("自筹", Field::SelfRaised),
     ("自籌", Field::SelfRaised),
+    ("筹资", Field::SelfRaised),
+    ("籌資", Field::SelfRaised),
+    ("投劳", Field::SelfRaised),
+    ("投勞", Field::SelfRaised),
     ("村项目", Field::VillageFund),
     ("村項目", Field::VillageFund),
     ("村集体", Field::VillageFund),
@@ -557,45 +580,31 @@ const FIELD_WORDS: [(&str, Field); 38] = [
     ("路宽", Field::Width),
     ("路寬", Field::Width),
     ("路面宽", Field::Width),
+    ("路面寬", Field::Width),
+    ("面宽", Field::Width),
 ];
 
 /// Words that make a header holding a field's word something else than that field's
-/// amounts: a date, a note, a basis, a way, a number, a share, a state, a name or a person
-/// (`完工日期`, `投资说明`, `自筹比例`, `完工情况`, `里程桩号`).
-const NOT_AMOUNT_WORDS: [&str; 26] = [
-    "日期",
-    "时间",
-    "時間",
-    "说明",
-    "說明",
-    "备注",
-    "備註",
-    "依据",
-    "依據",
-    "方式",
-    "文号",
-    "文號",
-    "编号",
-    "編號",
-    "比例",
-    "率",
-    "情况",
-    "情況",
-    "状态",
-    "狀態",
-    "名称",
-    "名稱",
-    "人",
-    "桩号",
-    "樁號",
-    "来源说明",
+/// amounts: a date or time, a note, a basis, a way, a number, a share, a state, a name, a
+/// where-from, a yes-or-no, a subsidy (what roadsub computes), progress or days of labour
+/// (`完工日期`, `投资说明`, `自筹比例`, `整合资金来源`, `是否完工`, `每公里补助`, `拨付进度`,
+/// `一事一议筹劳(个工日)`) — unless it also says an amount ([`AMOUNT_WORDS`]).
+const NOT_AMOUNT_WORDS: [&str; 40] = [
+    "日期", "时间", "時間", "说明", "說明", "备注", "備註", "依据", "依據", "方式", "文号", "文號",
+    "编号", "編號", "比例", "率", "情况", "情況", "状态", "狀態", "名称", "名稱", "桩号", "樁號",
+    "来源", "來源", "渠道", "是否", "补助", "補助", "补贴", "補貼", "进度", "進度", "工日", "筹劳",
+    "籌勞", "时限", "期限", "单位",
 ];
+
+/// Words that say a header holds an amount whatever else it says (`整合资金名称及金额`).
+const AMOUNT_WORDS: [&str; 6] = ["金额", "金額", "筹资", "籌資", "折资", "折資"];
 
 /// The field whose word a header's name (as matched: without spaces or its unit) holds,
 /// when it is no such note ([`FIELD_WORDS`], [`NOT_AMOUNT_WORDS`]).
 fn looks_like(base: &str) -> Option<Field> {
     // An approved amount's column is the rules' to find (`Columns::approved_problems`).
-    if NOT_AMOUNT_WORDS.iter().any(|w| base.contains(w))
+    let says_amount = AMOUNT_WORDS.iter().any(|w| base.contains(w));
+    if !says_amount && NOT_AMOUNT_WORDS.iter().any(|w| base.contains(w))
         || base.contains("批复")
         || base.contains("批復")
     {
@@ -687,8 +696,9 @@ impl Columns {
         // Headers that are a field's name with a unit in a form not read (`投资/万元`).
         let mut unit_forms: Vec<(Field, String, String)> = Vec::new();
         let mut own_columns = Vec::new();
-        // The fields of columns refused for looking like them (`LooksLike`).
-        let mut looked: Vec<Field> = Vec::new();
+        // Columns of no field whose names look like a field's (`LooksLike`), to be judged
+        // once every column read is known.
+        let mut looks: Vec<(String, Field)> = Vec::new();
         let mapped = |raw: &str, base: &str| {
             options.map.iter().find_map(|(h, f)| {
                 let h = header_form(h.trim()).to_ascii_lowercase();
@@ -762,8 +772,12 @@ impl Columns {
                     // over as the user's, its amounts would count for nothing.
                     if let Some(field) = looks_like(&base).filter(|_| unit_form(&normal).is_none())
                     {
-                        looked.push(field);
-                        problems.push(HeaderProblem::LooksLike(raw.clone(), field));
+                        // A total's word with a unit per km is a cost per km's (`造价指标(元/公里)`).
+                        let field = match field {
+                            Field::Cost if per_km => Field::CostPerKm,
+                            f => f,
+                        };
+                        looks.push((raw.clone(), field));
                     }
                 }
                 continue;
@@ -808,8 +822,26 @@ impl Columns {
         // (A total and a cost per km are each the field of their own column: `投资万元` beside
         // 每公里造价 is the total's column, not one of the user's.)
         let unfilled = |f: Field| index[f as usize].is_none();
-        // A field a column was refused for looking like is not said to be missing too.
-        let mut hinted: Vec<Field> = looked;
+        // A column that looks like a field's is refused where passing it over would change
+        // the money: a source of the gap always (each is added); a total cost when none is
+        // read (a cost per km would be read in its place), a cost per km or an amount paid
+        // out when none is; a width or length when none is (said as such, not as missing).
+        // Beside the column read, another width, count or date of progress is the user's
+        // (路基宽度 beside 路面宽度), and a count of households or km done changes no money.
+        let refused = |f: Field| match f {
+            Field::OtherFunds | Field::YishiYiyi | Field::SelfRaised | Field::VillageFund => true,
+            Field::Cost => unfilled(Field::Cost),
+            Field::CostPerKm => unfilled(Field::Cost) && unfilled(Field::CostPerKm),
+            Field::Disbursed | Field::Width | Field::Length => unfilled(f),
+            _ => false,
+        };
+        let mut hinted: Vec<Field> = Vec::new();
+        for (raw, field) in looks {
+            if refused(field) {
+                hinted.push(field);
+                problems.push(HeaderProblem::LooksLike(raw, field));
+            }
+        }
         for (field, raw, read) in unit_forms {
             if unfilled(field) {
                 problems.push(HeaderProblem::UnitForm(raw, read));
@@ -1036,6 +1068,12 @@ impl Columns {
                 std::iter::once(format!("{}_approved", f.id)).chain(f.approved_aliases.clone())
             })
             .collect();
+        let stems: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.split(['批']).next().filter(|s| *s != n.as_str()))
+            .filter(|s| !s.is_ascii())
+            .map(str::to_string)
+            .collect();
         for (column, raw) in self.names.iter().enumerate() {
             let base = split_unit(&header_form(raw)).0;
             let read = self.index.contains(&Some(column))
@@ -1049,8 +1087,17 @@ impl Columns {
                     .approved_twice(rules)
                     .iter()
                     .any(|&(_, a, b)| a == column || b == column);
+            // Named for a fund whose approved amounts the rules read: a two-character piece
+            // of one of its names before 批复 (扶贫 of 扶贫批复) is in the header's.
+            let for_a_fund = stems.iter().any(|stem| {
+                let chars: Vec<char> = stem.chars().collect();
+                chars
+                    .windows(2)
+                    .any(|w| base.contains(&w.iter().collect::<String>()))
+            });
             if !read
                 && (base.contains("批复") || base.contains("批復"))
+                && for_a_fund
                 && !NOT_AMOUNT_WORDS.iter().any(|w| base.contains(w))
                 && crate::report::layout::column_taken(raw).is_none()
             {
@@ -1268,28 +1315,40 @@ impl HeaderProblem {
             ),
             (HeaderProblem::Units(p), lang) => p.render(lang),
             (HeaderProblem::LooksLike(h, f), lang) => {
-                let names: Vec<&str> = std::iter::once(f.key())
-                    .chain(f.aliases().iter().copied().take(3))
-                    .collect();
                 let bare = split_unit(&header_form(h)).0;
                 let bare = if bare.is_empty() { h.clone() } else { bare };
                 match lang {
-                    Lang::En => format!(
-                        "column \"{h}\" looks by its name like {}, but that name is not read as one, so its amounts would count for nothing; head it as roadsub reads {} ({}, …) or give --map \"{bare}={}\"; if it is a column of your own that holds no {}, give --map \"{bare}=own\"",
-                        f.key(),
-                        f.key(),
-                        names.join(", "),
-                        f.key(),
-                        f.key()
-                    ),
-                    Lang::Zh => format!(
-                        "“{h}”列看名称像是{}列，但此列名不会被读作{}，其中的数额将不被计入；请改用可识别的列名（{}……），或给出 --map \"{bare}={}\"；若是与{}无关的自有列，请给出 --map \"{bare}=own\"",
-                        f.zh(),
-                        f.zh(),
-                        names.join("、"),
-                        f.key(),
-                        f.zh()
-                    ),
+                    Lang::En => {
+                        let names: Vec<&str> = std::iter::once(f.key())
+                            .chain(f.aliases().iter().copied().take(3))
+                            .collect();
+                        format!(
+                            "column \"{h}\" looks by its name like {}, but that name is not read as one, so its values would count for nothing; head it as roadsub reads {} ({}, …) or give --map \"{bare}={}\"; if it is a column of your own that holds no {}, give --map \"{bare}=own\"",
+                            f.key(),
+                            f.key(),
+                            names.join(", "),
+                            f.key(),
+                            f.key()
+                        )
+                    }
+                    Lang::Zh => {
+                        // Chinese names only: an id means nothing in a Chinese sentence.
+                        let names: Vec<&str> = f
+                            .aliases()
+                            .iter()
+                            .copied()
+                            .filter(|a| !a.is_ascii())
+                            .take(3)
+                            .collect();
+                        format!(
+                            "“{h}”列看名称像是{}列，但此列名不会被读作{}，其中的数值将不被计入；请改用可识别的列名（{}……），或给出 --map \"{bare}={}\"；若是与{}无关的自有列，请给出 --map \"{bare}=own\"",
+                            f.zh(),
+                            f.zh(),
+                            names.join("、"),
+                            f.key(),
+                            f.zh()
+                        )
+                    }
                 }
             }
             (HeaderProblem::ApprovedLike(h, names), lang) => {
@@ -1300,10 +1359,17 @@ impl HeaderProblem {
                         "column \"{h}\" looks by its name like an amount approved for a fund, but the rules read approved amounts only under {}, so it would count for nothing; head it so, or give --map \"{bare}=own\" if it is a column of your own",
                         names.join(", ")
                     ),
-                    Lang::Zh => format!(
-                        "“{h}”列看名称像是资金的批复金额，但规则只按{}读取批复金额，此列将不被计入；请改用其中之一作表头；若是自有列，请给出 --map \"{bare}=own\"",
-                        names.join("、")
-                    ),
+                    Lang::Zh => {
+                        let names: Vec<&str> = names
+                            .iter()
+                            .map(String::as_str)
+                            .filter(|n| !n.is_ascii())
+                            .collect();
+                        format!(
+                            "“{h}”列看名称像是资金的批复金额，但规则只按“{}”读取批复金额，此列将不被计入；请改用其中之一作表头；若是自有列，请给出 --map \"{bare}=own\"",
+                            names.join("”“")
+                        )
+                    }
                 }
             }
             (HeaderProblem::ComputedName(h), Lang::Zh) => format!(
@@ -1465,30 +1531,11 @@ mod tests {
             )])
         );
         // Words after a name that are no unit of it: no such column.
-        for other in ["投资说明", "长度备注", "村名称备注"] {
+        for other in ["投资说明", "长度备注", "村名称备注", "宽度m/公里"] {
             let problems =
                 Columns::from_header(["编号", "乡镇", "村", "类别", "宽度", "长度", "投资", other]);
             assert!(problems.is_ok(), "{other}: {problems:?}");
         }
-        // A width's name with words that are no unit of it is a width's column under a name
-        // not read, beside the width's own: which holds the width cannot be told.
-        assert_eq!(
-            Columns::from_header([
-                "编号",
-                "乡镇",
-                "村",
-                "类别",
-                "宽度",
-                "长度",
-                "投资",
-                "宽度m/公里"
-            ])
-            .err(),
-            Some(vec![HeaderProblem::LooksLike(
-                "宽度m/公里".into(),
-                Field::Width
-            )])
-        );
         assert_eq!(
             HeaderProblem::UnitForm("投资/万元".into(), "投资(万元)".into()).render(Lang::Zh, &[]),
             "“投资/万元”列的单位写法无法识别；请在列名后用括号写一个单位，如“投资(万元)”"
@@ -1840,6 +1887,7 @@ mod tests {
     /// now is read, and one that says it holds no amount is the user's.
     #[test]
     fn a_column_whose_name_looks_like_a_fields_is_refused_or_read() {
+        // A cost per km read, no total: a total's column is refused, as are the sources.
         let base = ["编号", "乡镇", "村", "类别", "宽度", "长度", "每公里造价"];
         let with = |h: &str| Columns::from_header(base.iter().copied().chain([h]));
         for (h, f) in [
@@ -1847,16 +1895,18 @@ mod tests {
             ("投资金额", Field::Cost),
             ("合计投资", Field::Cost),
             ("建设投资", Field::Cost),
+            ("已完成投资", Field::Cost),
             ("总\u{200b}投\u{200c}资额", Field::Cost),
             ("一事一议筹资筹劳", Field::YishiYiyi),
             ("村集体项目资金", Field::VillageFund),
             ("项目资金", Field::VillageFund),
-            ("其他资金来源", Field::OtherFunds),
             ("已拨付款", Field::Disbursed),
-            ("完工长度", Field::Completed),
-            ("受益户", Field::Households),
-            ("工程每公里造价", Field::CostPerKm),
-            ("路宽(米)", Field::Width),
+            ("个人自筹", Field::SelfRaised),
+            ("受益人自筹(万元)", Field::SelfRaised),
+            ("群众筹资", Field::SelfRaised),
+            ("群众投工投劳", Field::SelfRaised),
+            ("以工代赈资金", Field::OtherFunds),
+            ("整合资金名称及金额", Field::OtherFunds),
         ] {
             assert_eq!(
                 with(h).err(),
@@ -1868,9 +1918,12 @@ mod tests {
             ("工程造价（万元）", Field::Cost),
             ("总造价", Field::Cost),
             ("项目总投资", Field::Cost),
+            ("投资估算", Field::Cost),
             ("总\u{200b}投资", Field::Cost),
             ("自筹资金", Field::SelfRaised),
+            ("其中：群众自筹", Field::SelfRaised),
             ("涉农整合资金", Field::OtherFunds),
+            ("其它资金", Field::OtherFunds),
             ("一事一议资金", Field::YishiYiyi),
             ("已拨付金额", Field::Disbursed),
             ("已完成里程", Field::Completed),
@@ -1878,6 +1931,8 @@ mod tests {
             let c = with(h).unwrap_or_else(|e| panic!("{h}: {e:?}"));
             assert_eq!(c.index(f), Some(7), "{h}");
         }
+        // Another width, count, date or state beside the one read, or what changes no money:
+        // the user's.
         for h in [
             "完工日期",
             "投资说明",
@@ -1887,9 +1942,33 @@ mod tests {
             "填表人",
             "投资计划文号",
             "扶贫资金批复",
+            "路基宽度(米)",
+            "路肩宽度(m)",
+            "贫困户数",
+            "受益人口",
+            "完工长度",
+            "是否完工",
+            "拨付进度",
+            "每公里补助",
+            "整合资金来源",
+            "一事一议筹劳(个工日)",
+            "工程每公里造价",
+            "资金拨付单位",
         ] {
             assert!(with(h).is_ok(), "{h}: {:?}", with(h));
         }
+        // Beside a total cost read, another total is the user's (已完成投资: what was spent).
+        let total = [
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "总投资",
+            "已完成投资",
+        ];
+        assert!(Columns::from_header(total).is_ok());
         // The user's own, said so.
         let own = HeaderOptions {
             own: vec!["投资金额".into()],
@@ -1905,13 +1984,30 @@ mod tests {
                 Field::Cost
             )])
         );
+        // A total's word with a unit per km: a cost per km's.
         assert_eq!(
-            HeaderProblem::LooksLike("概算投资（万元）".into(), Field::Cost).render(Lang::En, &[]),
-            "column \"概算投资（万元）\" looks by its name like cost, but that name is not read as one, so its amounts would count for nothing; head it as roadsub reads cost (cost, 投资, 估算投资, 造价, …) or give --map \"概算投资=cost\"; if it is a column of your own that holds no cost, give --map \"概算投资=own\""
+            Columns::from_header([
+                "编号",
+                "乡镇",
+                "村",
+                "类别",
+                "宽度",
+                "长度",
+                "造价指标(元/公里)"
+            ])
+            .err(),
+            Some(vec![HeaderProblem::LooksLike(
+                "造价指标(元/公里)".into(),
+                Field::CostPerKm
+            )])
         );
         assert_eq!(
-            HeaderProblem::LooksLike("受益户".into(), Field::Households).render(Lang::Zh, &[]),
-            "“受益户”列看名称像是户数列，但此列名不会被读作户数，其中的数额将不被计入；请改用可识别的列名（households、户数、受益户数、戶數……），或给出 --map \"受益户=households\"；若是与户数无关的自有列，请给出 --map \"受益户=own\""
+            HeaderProblem::LooksLike("概算投资（万元）".into(), Field::Cost).render(Lang::En, &[]),
+            "column \"概算投资（万元）\" looks by its name like cost, but that name is not read as one, so its values would count for nothing; head it as roadsub reads cost (cost, 投资, 估算投资, 造价, …) or give --map \"概算投资=cost\"; if it is a column of your own that holds no cost, give --map \"概算投资=own\""
+        );
+        assert_eq!(
+            HeaderProblem::LooksLike("个人自筹".into(), Field::SelfRaised).render(Lang::Zh, &[]),
+            "“个人自筹”列看名称像是农户自筹列，但此列名不会被读作农户自筹，其中的数值将不被计入；请改用可识别的列名（农户自筹、群众自筹、自筹资金……），或给出 --map \"个人自筹=self_raised\"；若是与农户自筹无关的自有列，请给出 --map \"个人自筹=own\""
         );
     }
 
@@ -1922,16 +2018,24 @@ mod tests {
         /// that silently holds the field's amounts. `--map CELL=own` makes it the user's.
         #[test]
         fn a_cell_holding_a_fields_word_is_never_silently_the_users(
-            before in proptest::sample::select(vec!["", "工程", "项目", "合计", "县级", "\u{200b}", "涉农", "总", "村"]),
-            word in proptest::sample::select(FIELD_WORDS.iter().map(|&(w, _)| w).collect::<Vec<_>>()),
-            after in proptest::sample::select(vec!["", "额", "资金", "金额", "（万元）", "(元)", "数", "款", "合计", "日期", "说明"]),
+            before in proptest::sample::select(vec!["", "工程", "项目", "合计", "县级", "\u{200b}", "涉农", "总", "村", "个人", "其中："]),
+            word in proptest::sample::select(
+                FIELD_WORDS
+                    .iter()
+                    .filter(|(_, f)| matches!(f, Field::Cost | Field::OtherFunds | Field::YishiYiyi | Field::SelfRaised | Field::VillageFund))
+                    .map(|&(w, _)| w)
+                    .collect::<Vec<_>>()
+            ),
+            after in proptest::sample::select(vec!["", "额", "资金", "金额", "（万元）", "(元)", "款", "合计", "日期", "说明", "来源", "名称及金额"]),
         ) {
             let cell = format!("{before}{word}{after}");
-            let header = ["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"];
+            // A cost per km read and no total: a total's column and every source's count.
+            let header = ["编号", "乡镇", "村", "类别", "宽度", "长度", "每公里造价"];
             match Columns::from_header(header.iter().copied().chain([cell.as_str()])) {
                 Ok(c) => {
                     let read = Field::ALL.into_iter().any(|f| c.index(f) == Some(7));
-                    let says = NOT_AMOUNT_WORDS.iter().any(|w| cell.contains(w));
+                    let says = !AMOUNT_WORDS.iter().any(|w| cell.contains(w))
+                        && NOT_AMOUNT_WORDS.iter().any(|w| cell.contains(w));
                     proptest::prop_assert!(read || says, "{cell} passed over");
                 }
                 Err(problems) => proptest::prop_assert!(!problems.is_empty()),

@@ -91,30 +91,43 @@ pub fn not_a_segment(record: &Record, columns: &Columns) -> Option<Option<Proble
 
 /// How the cells of a sheet's sign-off start (`填表人：张三`, `审核人：`, `制表日期：2018年5月`,
 /// `以下空白`): who filled in, checked and signed the sheet, when, and that nothing follows.
-const SIGN_OFF: [&str; 23] = [
+const SIGN_OFF: [&str; 36] = [
     "填表人",
     "填报人",
     "制表人",
+    "審核人",
     "审核人",
     "审批人",
     "负责人",
+    "單位負責人",
     "单位负责人",
     "分管领导",
+    "主要领导",
     "经办人",
     "联系人",
+    "聯繫人",
     "联系电话",
     "填表日期",
     "填报日期",
     "制表日期",
     "报送日期",
+    "日期",
     "以下空白",
     "以下无",
-    "填表單位",
     "填表单位",
     "填报单位",
-    "審核人",
+    "填表單位",
+    "製表",
+    "制表",
+    "审核",
+    "審核",
+    "填表",
+    "填报",
+    "负責人",
     "負責人",
-    "聯繫人",
+    "单位（盖章）",
+    "单位(盖章)",
+    "盖章",
 ];
 
 /// Whether `record` is a sheet's sign-off (review 40: refused cell by cell, `乡镇 is empty`,
@@ -129,8 +142,14 @@ fn sign_off_row(record: &Record) -> bool {
         .peekable();
     filled.peek().is_some()
         && filled.all(|v| {
-            let v = money::normalize_width_forms(v);
-            SIGN_OFF.iter().any(|w| v.starts_with(w))
+            // Spaced out to the cell's width (`填 表 人：`) as offices pad labels.
+            let v: String = money::normalize_width_forms(v)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            SIGN_OFF
+                .iter()
+                .any(|w| v.starts_with(&*money::normalize_width_forms(w)))
         })
 }
 
@@ -370,18 +389,22 @@ pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
     let Some(id) = columns.index(Field::Id) else {
         return false;
     };
+    let id_text = record.get(id);
     // The header again (`id,township,…` below the rows) is no segment: its id is the id's
     // header (told by length first: the ids of a table are seldom as long as it).
-    let header_again = || {
+    let header_again = |v: &str| {
         let name = columns.names.get(id).map_or("", String::as_str);
-        record
-            .get(id)
-            .is_some_and(|v| v.len() == name.len() && v == name)
+        v.len() == name.len() && v == name
     };
-    no_totals_word(first(0))
-        && no_totals_word(first(id))
-        && (id != 0 || filled(first(1)))
-        && !header_again()
+    match id_text {
+        Some(v) => {
+            no_totals_word(first(0))
+                && no_totals_word(v.bytes().next())
+                && (id != 0 || filled(first(1)))
+                && !header_again(v)
+        }
+        None => false,
+    }
 }
 
 /// Whether a field says 合计, 总计, 小计 or Total (spaces and a colon aside), alone or after
@@ -694,7 +717,8 @@ fn value_of<'a>(record: &Record<'a>, columns: &Columns, f: Field) -> Option<&'a 
 fn thousands_points(v: &str) -> Option<&str> {
     let b = v.as_bytes();
     let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if !(1..=3).contains(&lead) {
+    // No thousands group follows a lone 0 (`0.500万` is half of 万).
+    if !(1..=3).contains(&lead) || b[0] == b'0' {
         return None;
     }
     let mut at = lead;
@@ -718,6 +742,12 @@ fn number_form(v: &str) -> String {
             matches!(c, '+' | '-' | '¥' | '￥' | '−') || c.is_whitespace()
         })
         .to_string()
+}
+
+/// Whether what follows a length's number says kilometres (`1.500km`, `1.500公里`).
+fn says_km(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with("公里") || rest.to_ascii_lowercase().starts_with("km")
 }
 
 /// Whether what follows a length's number says metres (`2.400米`, `2.400 m`).
@@ -752,31 +782,40 @@ fn split_number(record: &Record, columns: &Columns) -> Option<(Field, String)> {
     })
 }
 
-/// A number in the column with no header after a column of numbers the rows are read for
-/// (`整合资金,` over `,10万`: a header cell merged over two columns names only the first, and
-/// the second's amounts went unread, review 40): the field, its own cell (when filled) and
-/// the number. Words there are the user's notes.
-fn unnamed_number(record: &Record, columns: &Columns) -> Option<(Field, Option<String>, String)> {
-    split_columns(columns).find_map(|(f, i)| {
-        let unnamed = money::trim(record.get(i + 1)?);
-        let digits = number_form(unnamed);
-        if !digits.starts_with(|c: char| c.is_ascii_digit()) {
+/// A number in a column with no header (`资金来源(万元),,` over `10,5,5`, or `整合资金,` over
+/// `,10万`: a header cell merged over two or more columns names only the first, and the
+/// others' amounts went unread, reviews 40 and 42): the name of the nearest column before it
+/// that has one, that column's cell (when filled) and the number. A cell with no digit there
+/// is the user's note.
+fn unnamed_number(record: &Record, columns: &Columns) -> Option<(String, Option<String>, String)> {
+    columns.names.iter().enumerate().find_map(|(i, name)| {
+        if !name.is_empty() {
             return None;
         }
-        let mine = record
-            .get(i)
+        let unnamed = money::trim(record.get(i)?);
+        if !money::normalize_width_forms(unnamed)
+            .chars()
+            .any(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let named = (0..i).rev().find(|&j| !columns.names[j].is_empty());
+        let label = named.map_or_else(|| format!("#{}", i + 1), |j| columns.names[j].clone());
+        let mine = named
+            .and_then(|j| record.get(j))
             .map(money::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
-        Some((f, mine, unnamed.to_string()))
+        Some((label, mine, unnamed.to_string()))
     })
 }
 
 /// Whether a column of numbers the rows are read for is followed by a column with no
-/// header, where the rest of a number split at its comma would go ([`split_number`]): then
-/// every row is looked at for one (the batch's fused path leaves such a table alone).
+/// header, where the rest of a number split at its comma would go ([`split_number`]), or any
+/// column has no header, where a number goes unread ([`unnamed_number`]): then every row is
+/// looked at for one (the batch's fused path leaves such a table alone).
 pub fn may_split_numbers(columns: &Columns) -> bool {
-    split_columns(columns).next().is_some()
+    split_columns(columns).next().is_some() || columns.names.iter().any(String::is_empty)
 }
 
 /// The columns of numbers the rows are read for whose next column has no header: each
@@ -878,10 +917,10 @@ fn parse_to<'a>(
             value: written.split(',').next().map(str::to_string),
             problem: Problem::SplitNumber(written),
         });
-    } else if let Some((f, mine, unnamed)) = unnamed_number(record, columns) {
+    } else if let Some((named, mine, unnamed)) = unnamed_number(record, columns) {
         errors.push(RowError {
             line,
-            column: Some(columns.name(f).to_string()),
+            column: Some(named),
             value: mine,
             problem: Problem::UnnamedNumber(unnamed),
         });
@@ -897,7 +936,7 @@ fn parse_to<'a>(
         // thousands point is refused in yuan and metres (12.345万 is 万元 to the fen).
         let metres = |f: Field, rest: &str| {
             matches!(f, Field::Length | Field::Completed)
-                && (columns.scale(f) == Scale::Pow10(-3) || says_metres(rest))
+                && (columns.scale(f) == Scale::Pow10(-3) && !says_km(rest) || says_metres(rest))
         };
         let fields = Field::ALL.into_iter().filter_map(|f| {
             let number = f.is_money()
@@ -1455,6 +1494,17 @@ mod tests {
             &["制表日期：2018年5月", "", "", "", "", "", ""],
             &["单位负责人：", "", "", "", "填表人：", "", ""],
             &["填表人：", "", "", "", "", "", "联系电话：12345"],
+            &["填 表 人：", "", "审核：李四", "", "制表：王五", "", ""],
+            &[
+                "单位（盖章）：",
+                "",
+                "",
+                "主要领导：",
+                "",
+                "",
+                "日期：2018年5月",
+            ],
+            &["製表人：趙六", "", "", "", "", "", ""],
             &["编号", "乡镇", "村", "类别", "宽度", "长度", "投资"],
             &["编号", "乡镇", "村", "类别", "宽度", "", ""],
         ] {
@@ -1641,6 +1691,7 @@ mod tests {
                 let lead = parts.next().unwrap_or("");
                 let rest: Vec<&str> = parts.collect();
                 (1..=3).contains(&lead.len())
+                    && !lead.starts_with('0')
                     && !rest.is_empty()
                     && rest.iter().all(|g| g.len() == 3)
                     && (!tabs || column == 3 || unit != "万")
@@ -1672,7 +1723,7 @@ mod tests {
             field in proptest::sample::select(vec!["cost", "other_funds", "village_fund", "households", "width_m", "length_km", "completed_km"]),
             unnamed in proptest::sample::select(vec![
                 "10万", "5", "000", "1,000", "１２", "￥300", "+7", " 8 ", "0.5km", "12户",
-                "说明", "见附件", "", "-", "—", "无", "约", "二期",
+                ".5", "约5", "（5）", "说明", "见附件", "", "-", "—", "无", "约", "二期", "五",
             ]),
             own in proptest::sample::select(vec!["", "3"]),
         ) {
@@ -1689,7 +1740,7 @@ mod tests {
             cells.insert(at + 1, unnamed);
             let quoted: Vec<String> = cells.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.to_string() }).collect();
             let (_, segment, errors) = read_row(&format!("{}\n{}\n", head.join(","), quoted.join(",")));
-            let number = number_form(unnamed.trim()).starts_with(|c: char| c.is_ascii_digit());
+            let number = number_form(unnamed.trim()).chars().any(|c| c.is_ascii_digit());
             let said = errors.iter().any(|e| {
                 matches!(e.problem, Problem::UnnamedNumber(_) | Problem::SplitNumber(_))
                     && e.column.as_deref() == Some(field)

@@ -924,6 +924,35 @@ fn a_sign_off_and_the_header_again_are_left_out_as_notes_are() {
     );
 }
 
+/// Review 42: a header cell merged over the columns of several sources (`资金来源(万元)` over
+/// 整合资金, 一事一议 and 群众自筹, the row naming them deleted) left the title the user's own
+/// and the columns after it without headers: their amounts went unread and the shortfall
+/// was 200,000 too high, as a number two columns after a source's header was. A number in
+/// any column with no header refuses its row, naming the column before it.
+#[test]
+fn a_number_under_a_header_merged_over_several_columns_is_refused() {
+    let env = Env::new();
+    let table = env.write(
+        "m3.csv",
+        "序号,乡镇,村,类别,宽度,长度,总投资(万元),资金来源(万元),,\n\
+         1,石鼓镇,大骥村,通村,4.5,2,300,10,5,5\n\
+         2,石鼓镇,玉皇村,通村,4.5,2,300,,,\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "-", "--keep-going", "--lang", "zh"])
+        .expect_code(1)
+        .stderr_has(&format!(
+            "{table}:2: 资金来源(万元)“10”后面无表头的一列是“5”，该列不会被读取"
+        ));
+    let two = env.write(
+        "m4.csv",
+        "序号,乡镇,村,类别,宽度,长度,总投资(万元),整合资金(万元),,\n\
+         1,石鼓镇,大骥村,通村,4.5,2,300,10,,5\n",
+    );
+    env.roadsub(&["batch", &two, "-o", "-"])
+        .expect_code(1)
+        .stderr_has(&format!("{two}:2: 整合资金(万元) \"10\" is followed by \"5\" in a column with no header, which is not read"));
+}
+
 /// Review 40: a column of a field's amounts under a name roadsub does not read was passed
 /// over as the user's own: `工程造价（万元）` beside `每公里造价（万元）` left the cost per km read
 /// (a cost of 80万 where the sheet says 200万, the gap 1,200,000 too low), and `涉农整合资金`
@@ -939,10 +968,10 @@ fn a_column_of_a_fields_amounts_under_a_name_not_read_is_refused_not_passed_over
          A1,天马乡,画青村,通社,3.5,2,40,200\n",
     );
     let en = format!(
-        "{table}: column \"概算投资（万元）\" looks by its name like cost, but that name is not read as one, so its amounts would count for nothing; head it as roadsub reads cost (cost, 投资, 估算投资, 造价, …) or give --map \"概算投资=cost\"; if it is a column of your own that holds no cost, give --map \"概算投资=own\"\n"
+        "{table}: column \"概算投资（万元）\" looks by its name like cost, but that name is not read as one, so its values would count for nothing; head it as roadsub reads cost (cost, 投资, 估算投资, 造价, …) or give --map \"概算投资=cost\"; if it is a column of your own that holds no cost, give --map \"概算投资=own\"\n"
     );
     let zh = format!(
-        "{table}: “概算投资（万元）”列看名称像是投资列，但此列名不会被读作投资，其中的数额将不被计入；请改用可识别的列名（cost、投资、估算投资、造价……），或给出 --map \"概算投资=cost\"；若是与投资无关的自有列，请给出 --map \"概算投资=own\"\n"
+        "{table}: “概算投资（万元）”列看名称像是投资列，但此列名不会被读作投资，其中的数值将不被计入；请改用可识别的列名（投资、估算投资、造价……），或给出 --map \"概算投资=cost\"；若是与投资无关的自有列，请给出 --map \"概算投资=own\"\n"
     );
     let out = env.file("out");
     let commands: [&[&str]; 4] = [
