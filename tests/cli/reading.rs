@@ -953,6 +953,34 @@ fn a_number_under_a_header_merged_over_several_columns_is_refused() {
         .stderr_has(&format!("{two}:2: 整合资金(万元) \"10\" is followed by \"5\" in a column with no header, which is not read"));
 }
 
+/// A cost headed in 万元 beside a source whose header names no unit (`投资(万元)`,
+/// `整合资金`), with nothing above the header saying the table's unit: the source's 20 was
+/// read as 20 yuan, where the sheet's writer meant 20万, and the shortfall came out 199,980
+/// too high. The table is refused, saying how to state the unit; stated, it is read so.
+#[test]
+fn a_bare_amount_column_beside_one_in_wan_is_refused_until_its_unit_is_said() {
+    let env = Env::new();
+    let table = env.write(
+        "u1.csv",
+        "序号,乡镇,村,类别,宽度,长度,投资(万元),整合资金\n1,石鼓镇,大骥村,通村,4.5,2,300,20\n",
+    );
+    env.roadsub(&["batch", &table, "-o", "-"]).expect(
+        1,
+        "",
+        &format!("{table}: the header gives \"投资(万元)\" in 万元 but \"整合资金\" no unit, and nothing above the header or on the command line states the table's unit: read in 元, its amounts may be far too small; write each amount column's unit in its header (整合资金(万元) or 整合资金(元)), or state the table's unit above the header (单位：万元) or with --amount-unit\n1 table not read; nothing written\n"),
+    );
+    env.roadsub(&["batch", &table, "-o", "-", "--amount-unit", "万元"])
+        .expect_code(0)
+        .stdout_has("1,石鼓镇,大骥村,通村,4.5,2,300,20,900000.00,600000.00,1500000.00,1500000.00,1300000.00,\n");
+    let yuan = env.write(
+        "u2.csv",
+        "序号,乡镇,村,类别,宽度,长度,投资(万元),整合资金(元)\n1,石鼓镇,大骥村,通村,4.5,2,300,20\n",
+    );
+    env.roadsub(&["batch", &yuan, "-o", "-"])
+        .expect_code(0)
+        .stdout_has(",1499980.00,\n");
+}
+
 /// Review 40: a column of a field's amounts under a name roadsub does not read was passed
 /// over as the user's own: `工程造价（万元）` beside `每公里造价（万元）` left the cost per km read
 /// (a cost of 80万 where the sheet says 200万, the gap 1,200,000 too low), and `涉农整合资金`
