@@ -333,19 +333,7 @@ fn split_unit(header: &str) -> (String, Option<&str>) {
         }
         break;
     }
-    (of_which(squeeze(h)), unit.or(last))
-}
-
-/// A name without the `其中：` (of which) that offices put before a part of the column
-/// before it (`其中：群众自筹` is 群众自筹).
-fn of_which(name: String) -> String {
-    match name
-        .strip_prefix("其中")
-        .map(|rest| rest.trim_start_matches([':', '：', '，', ',']))
-    {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
-        _ => name,
-    }
+    (squeeze(h), unit.or(last))
 }
 
 /// A header's name without its whitespace.
@@ -589,11 +577,10 @@ const FIELD_WORDS: [(&str, Field); 46] = [
 /// where-from, a yes-or-no, a subsidy (what roadsub computes), progress or days of labour
 /// (`完工日期`, `投资说明`, `自筹比例`, `整合资金来源`, `是否完工`, `每公里补助`, `拨付进度`,
 /// `一事一议筹劳(个工日)`) — unless it also says an amount ([`AMOUNT_WORDS`]).
-const NOT_AMOUNT_WORDS: [&str; 40] = [
+const NOT_AMOUNT_WORDS: [&str; 36] = [
     "日期", "时间", "時間", "说明", "說明", "备注", "備註", "依据", "依據", "方式", "文号", "文號",
     "编号", "編號", "比例", "率", "情况", "情況", "状态", "狀態", "名称", "名稱", "桩号", "樁號",
-    "来源", "來源", "渠道", "是否", "补助", "補助", "补贴", "補貼", "进度", "進度", "工日", "筹劳",
-    "籌勞", "时限", "期限", "单位",
+    "来源", "來源", "渠道", "是否", "进度", "進度", "工日", "筹劳", "籌勞", "时限", "期限", "单位",
 ];
 
 /// Words that say a header holds an amount whatever else it says (`整合资金名称及金额`).
@@ -604,17 +591,34 @@ const AMOUNT_WORDS: [&str; 6] = ["金额", "金額", "筹资", "籌資", "折资
 fn looks_like(base: &str) -> Option<Field> {
     // An approved amount's column is the rules' to find (`Columns::approved_problems`).
     let says_amount = AMOUNT_WORDS.iter().any(|w| base.contains(w));
+    let costs = ["造价", "造價", "投资", "投資", "概算"]
+        .iter()
+        .any(|w| base.contains(w));
     if !says_amount && NOT_AMOUNT_WORDS.iter().any(|w| base.contains(w))
-        || base.contains("批复")
-        || base.contains("批復")
+        || (base.contains("批复") || base.contains("批復")) && !costs
     {
         return None;
     }
-    FIELD_WORDS
+    let field = FIELD_WORDS
         .iter()
         .find(|(w, _)| base.contains(w))
-        .map(|&(_, f)| f)
+        .map(|&(_, f)| f)?;
+    // A subsidy per km or in all is what roadsub computes (`每公里补助`, `补助投资`), no cost;
+    // a source's or a payment's subsidy (`以工代赈补助资金`, `已拨付补助资金`) is money all the
+    // same.
+    let subsidy = ["补助", "補助", "补贴", "補貼"]
+        .iter()
+        .any(|w| base.contains(w));
+    (!(subsidy && matches!(field, Field::Cost | Field::CostPerKm))).then_some(field)
 }
+
+/// Words that say a total is another than the plan's (approved, adjusted, settled, audited,
+/// tendered): beside the total read, which of the two the rows should be computed from cannot
+/// be told (`批复投资`, `调整后总投资`, `决算投资`, `中标价`).
+const REVISED_WORDS: [&str; 14] = [
+    "批复", "批復", "调整", "調整", "核定", "审定", "審定", "决算", "決算", "审计", "審計", "评审",
+    "结算", "中标",
+];
 
 /// A header cell as it is matched: full-width forms made ASCII and characters that show
 /// nothing (zero-width spaces and joiners, a soft hyphen, a byte-order mark) taken out, so
@@ -828,16 +832,22 @@ impl Columns {
         // out when none is; a width or length when none is (said as such, not as missing).
         // Beside the column read, another width, count or date of progress is the user's
         // (路基宽度 beside 路面宽度), and a count of households or km done changes no money.
-        let refused = |f: Field| match f {
+        let refused = |f: Field, raw: &str| match f {
             Field::OtherFunds | Field::YishiYiyi | Field::SelfRaised | Field::VillageFund => true,
-            Field::Cost => unfilled(Field::Cost),
+            // Another total than the plan's (批复投资, 决算投资) beside the one read: which.
+            Field::Cost => {
+                unfilled(Field::Cost)
+                    || REVISED_WORDS
+                        .iter()
+                        .any(|w| split_unit(&header_form(raw)).0.contains(w))
+            }
             Field::CostPerKm => unfilled(Field::Cost) && unfilled(Field::CostPerKm),
             Field::Disbursed | Field::Width | Field::Length => unfilled(f),
             _ => false,
         };
         let mut hinted: Vec<Field> = Vec::new();
         for (raw, field) in looks {
-            if refused(field) {
+            if refused(field, &raw) {
                 hinted.push(field);
                 problems.push(HeaderProblem::LooksLike(raw, field));
             }
@@ -1907,6 +1917,10 @@ mod tests {
             ("群众投工投劳", Field::SelfRaised),
             ("以工代赈资金", Field::OtherFunds),
             ("整合资金名称及金额", Field::OtherFunds),
+            // Of which: part of the column before it, not a source of its own (review 43).
+            ("其中：群众自筹", Field::SelfRaised),
+            ("以工代赈补助资金", Field::OtherFunds),
+            ("已拨付补助资金", Field::Disbursed),
         ] {
             assert_eq!(
                 with(h).err(),
@@ -1921,7 +1935,6 @@ mod tests {
             ("投资估算", Field::Cost),
             ("总\u{200b}投资", Field::Cost),
             ("自筹资金", Field::SelfRaised),
-            ("其中：群众自筹", Field::SelfRaised),
             ("涉农整合资金", Field::OtherFunds),
             ("其它资金", Field::OtherFunds),
             ("一事一议资金", Field::YishiYiyi),

@@ -39,7 +39,6 @@ impl<'o> HeaderSearch<'o> {
                 table_units(&self.titles, self.options.amount_unit)
                     .and_then(|u| shared_metres(&columns, u))
                     .and_then(|u| lengths_said(&columns, u))
-                    .and_then(|u| money_said(&columns, u))
                     .map(|u| columns.with_units(u))
                     .map_err(|p| vec![HeaderProblem::Units(p)]),
             ),
@@ -77,38 +76,6 @@ fn shared_metres(columns: &Columns, units: TableUnits) -> Result<TableUnits, Uni
         {
             Err(UnitProblem::SharedMetres(row.to_string()))
         }
-        _ => Ok(units),
-    }
-}
-
-/// Refuses a table one of whose columns of money names 万元 or 亿元 in its header while
-/// another names no unit, when nothing above the header or on the command line states the
-/// table's unit: the bare column would be read in 元 beside one in 万元 (`投资(万元)` and
-/// `整合资金`: a source of 20 read as 20 yuan, where the sheet's writer meant 20万).
-fn money_said(columns: &Columns, units: TableUnits) -> Result<TableUnits, UnitProblem> {
-    if units.money.is_some() {
-        return Ok(units);
-    }
-    let money: Vec<Field> = Field::ALL
-        .into_iter()
-        .filter(|&f| f.is_money() && columns.index(f).is_some())
-        .collect();
-    let header = |f: Field| {
-        columns
-            .index(f)
-            .map_or(columns.name(f), |i| columns.written[i].trim())
-            .to_string()
-    };
-    let stated = money
-        .iter()
-        .find(|&&f| columns.names_own_unit(f) && columns.scale(f) != Scale::Base);
-    let bare = money.iter().find(|&&f| !columns.names_own_unit(f));
-    match (stated, bare) {
-        (Some(&s), Some(&b)) => Err(UnitProblem::MixedMoney(
-            header(s),
-            crate::table::units::money_name(columns.scale(s), crate::i18n::Lang::Zh),
-            header(b),
-        )),
         _ => Ok(units),
     }
 }
@@ -168,78 +135,6 @@ mod tests {
         let mut s = HeaderSearch::new(&options);
         assert!(s.offer([title]).is_none());
         s.offer(header.iter().copied()).unwrap()
-    }
-
-    proptest::proptest! {
-        /// The class of `投资(万元)` beside a bare `整合资金` (a source of 20 read as 20 yuan
-        /// beside a cost in 万元): whatever columns of money a header has and whatever units
-        /// they name, the table is refused exactly when one names 万元 or 亿元, another names
-        /// none and nothing above the header states the table's unit; otherwise every column
-        /// is read in the unit it names, or the table's, or 元.
-        #[test]
-        fn a_bare_column_of_money_beside_one_in_wan_is_refused_unless_the_table_says(
-            units in proptest::collection::vec(
-                proptest::sample::select(vec![None, Some("元"), Some("万元"), Some("亿元"), Some("万")]), 4),
-            present in proptest::collection::vec(proptest::bool::ANY, 4),
-            title in proptest::sample::select(vec!["2018年计划表", "单位：万元", "单位：元"]),
-        ) {
-            let names = ["投资", "整合资金", "农户自筹", "已拨付"];
-            let mut header: Vec<String> = ["序号", "乡镇", "村", "类别", "宽度", "长度"].iter().map(|s| s.to_string()).collect();
-            let mut kept = Vec::new();
-            for (i, (name, unit)) in names.iter().zip(&units).enumerate() {
-                // The cost is always there.
-                if i == 0 || present[i] {
-                    header.push(match unit { Some(u) => format!("{name}({u})"), None => name.to_string() });
-                    kept.push(*unit);
-                }
-            }
-            let refs: Vec<&str> = header.iter().map(String::as_str).collect();
-            let got = search(title, &refs);
-            let said = title.starts_with("单位");
-            let wan = kept.iter().any(|u| matches!(u, Some("万元" | "亿元" | "万")));
-            let bare = kept.iter().any(Option::is_none);
-            if !said && wan && bare {
-                let refused = matches!(&got, Err(p) if matches!(p.as_slice(), [HeaderProblem::Units(UnitProblem::MixedMoney(..))]));
-                proptest::prop_assert!(refused, "{header:?}: {got:?}");
-            } else {
-                let c = got.unwrap();
-                let table = if title == "单位：万元" { Scale::Pow10(4) } else { Scale::Base };
-                for (f, unit) in [Field::Cost, Field::OtherFunds, Field::SelfRaised, Field::Disbursed].into_iter().zip(&units) {
-                    if c.index(f).is_none() {
-                        continue;
-                    }
-                    let want = match unit {
-                        Some("万元" | "万") => Scale::Pow10(4),
-                        Some("亿元") => Scale::Pow10(8),
-                        Some(_) => Scale::Base,
-                        None => table,
-                    };
-                    proptest::prop_assert_eq!(c.scale(f), want, "{:?} {:?}", f, header);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_bare_column_of_money_beside_one_in_wan_is_said_in_either_language() {
-        let got = search(
-            "2018年计划表",
-            &[
-                "序号",
-                "乡镇",
-                "村",
-                "类别",
-                "宽度",
-                "长度",
-                "投资(万元)",
-                "整合资金",
-            ],
-        );
-        let Err(problems) = got else { panic!("read") };
-        assert_eq!(
-            problems[0].render(crate::i18n::Lang::Zh, &[]),
-            "表头中“投资(万元)”注明了万元，“整合资金”却未注明单位，表头上方和命令行也未说明表中金额的单位：若按元读取，其数额可能小得多；请在每个金额列的表头注明单位（如“整合资金(万元)”或“整合资金(元)”），或在表头上方写明（单位：万元），或给出 --amount-unit"
-        );
     }
 
     const OFFICE: [&str; 7] = [

@@ -793,21 +793,62 @@ fn unnamed_number(record: &Record, columns: &Columns) -> Option<(String, Option<
             return None;
         }
         let unnamed = money::trim(record.get(i)?);
-        if !money::normalize_width_forms(unnamed)
-            .chars()
-            .any(|c| c.is_ascii_digit())
-        {
+        // A column with no header before every named one is an index (pandas writes one).
+        let named = (0..i).rev().find(|&j| !columns.names[j].is_empty())?;
+        if !reads_as_number(unnamed) {
             return None;
         }
-        let named = (0..i).rev().find(|&j| !columns.names[j].is_empty());
-        let label = named.map_or_else(|| format!("#{}", i + 1), |j| columns.names[j].clone());
-        let mine = named
-            .and_then(|j| record.get(j))
+        let label = columns.names[named].clone();
+        let mine = record
+            .get(named)
             .map(money::trim)
             .filter(|v| !v.is_empty())
             .map(str::to_string);
         Some((label, mine, unnamed.to_string()))
     })
+}
+
+/// The first column of money, a field's or an approved amount's, whose header names 万元 or
+/// 亿元 (`投资(万元)`, `扶贫批复(万元)`): its header as written and its unit.
+fn money_stated(columns: &Columns, rules: &RuleSet) -> Option<(String, &'static str)> {
+    let fields = Field::ALL.into_iter().filter_map(|f| {
+        let at = columns.index(f)?;
+        (f.is_money() && columns.names_own_unit(f) && columns.scale(f) != Scale::Base)
+            .then(|| (at, columns.scale(f)))
+    });
+    let approved = columns
+        .approved(rules)
+        .iter()
+        .filter(|a| columns.header_names_unit(a.column) && a.scale != Scale::Base)
+        .map(|a| (a.column, a.scale));
+    fields.chain(approved).next().map(|(at, scale)| {
+        (
+            columns.written[at].trim().to_string(),
+            crate::table::units::money_name(scale, crate::i18n::Lang::Zh),
+        )
+    })
+}
+
+/// Whether `cell` reads as an amount or a measure to the eye: digits with a point or commas,
+/// after a sign or a currency sign, with a unit after it or none, in brackets or after 约
+/// (`10万`, `.5`, `约5`, `（5）`, `￥300`, `1,000元`); not words with digits in them (`3组至5组`,
+/// `K0+000`, `2018年完工`).
+fn reads_as_number(cell: &str) -> bool {
+    let n = number_form(cell);
+    let n = n
+        .trim_start_matches(['约', '(', '（'])
+        .trim_end_matches([')', '）'])
+        .trim_end_matches("左右");
+    let n = number_form(n);
+    let digits = n
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(n.len());
+    let (number, unit) = n.split_at(digits);
+    number.chars().any(|c| c.is_ascii_digit())
+        && [
+            "", "万元", "万", "元", "亿元", "亿", "米", "m", "km", "公里", "户",
+        ]
+        .contains(&unit.trim().to_lowercase().as_str())
 }
 
 /// Whether a column of numbers the rows are read for is followed by a column with no
@@ -995,6 +1036,43 @@ fn parse_to<'a>(
         }
         if errors.len() > before {
             return None;
+        }
+    }
+    // A bare number under a header that names no unit, beside a column of money whose header
+    // names 万元 or 亿元, with no unit stated for the table: read in 元 beside 万元 (a source of
+    // 20 under `整合资金` beside `投资(万元)` was 20 yuan). A cell with its own unit (`20万`) or
+    // a blank one says nothing wrong.
+    if columns.units.money.is_none() {
+        if let Some((stated, unit)) = money_stated(columns, rules) {
+            let bare_fields = Field::ALL.into_iter().filter_map(|f| {
+                (f.is_money() && !columns.names_own_unit(f))
+                    .then(|| columns.index(f))
+                    .flatten()
+            });
+            let bare_approved = columns
+                .approved(rules)
+                .iter()
+                .filter(|a| !columns.header_names_unit(a.column))
+                .map(|a| a.column);
+            for at in bare_fields.chain(bare_approved) {
+                let Some(v) = record.get(at).map(money::trim).filter(|v| !v.is_empty()) else {
+                    continue;
+                };
+                if number_form(v).ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+                    errors.push(RowError {
+                        line,
+                        column: Some(columns.names[at].clone()),
+                        value: Some(v.to_string()),
+                        problem: Problem::BareBesideWan {
+                            stated: stated.clone(),
+                            unit,
+                        },
+                    });
+                }
+            }
+            if errors.len() > before {
+                return None;
+            }
         }
     }
     let scale = |f: Field| columns.scale(f);
@@ -1740,7 +1818,7 @@ mod tests {
             cells.insert(at + 1, unnamed);
             let quoted: Vec<String> = cells.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.to_string() }).collect();
             let (_, segment, errors) = read_row(&format!("{}\n{}\n", head.join(","), quoted.join(",")));
-            let number = number_form(unnamed.trim()).chars().any(|c| c.is_ascii_digit());
+            let number = reads_as_number(unnamed.trim());
             let said = errors.iter().any(|e| {
                 matches!(e.problem, Problem::UnnamedNumber(_) | Problem::SplitNumber(_))
                     && e.column.as_deref() == Some(field)
@@ -1754,6 +1832,71 @@ mod tests {
                 let (_, read, _) = read_row(&format!("{}\n{}\n", head.join(","), alone.join(",")));
                 proptest::prop_assert_eq!(format!("{segment:?}"), format!("{read:?}"));
             }
+        }
+    }
+
+    #[test]
+    fn a_cell_reads_as_a_number_to_the_eye_or_as_words() {
+        for yes in [
+            "10万", ".5", "约5", "（5）", "￥300", "1,000元", "5", "+7", "0.5km", "12户", "５",
+        ] {
+            assert!(reads_as_number(yes), "{yes}");
+        }
+        for no in [
+            "3组至5组",
+            "K0+000~K2+000",
+            "2018年完工",
+            "说明",
+            "二期",
+            "五",
+            "-",
+            "无",
+            "见附件2",
+        ] {
+            assert!(!reads_as_number(no), "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The class of a bare `整合资金` of 20 beside `投资(万元)` (read as 20 yuan; review 43:
+        /// an approved amount so too, either way round): whatever columns of money name
+        /// whatever units, a row is refused exactly when no unit is stated for the table, one
+        /// column's header names 万元 or 亿元, and a cell under a header that names none holds
+        /// a number with no unit of its own; a blank cell or one with its unit (`20万`) is
+        /// read, and so is every row of a table whose unit is stated.
+        #[test]
+        fn a_bare_number_beside_a_column_in_wan_is_refused_unless_a_unit_is_said(
+            units in proptest::collection::vec(
+                proptest::sample::select(vec![None, Some("元"), Some("万元"), Some("亿元")]), 4),
+            cells in proptest::collection::vec(proptest::sample::select(vec!["", "20", "20万", "5元"]), 4),
+            title in proptest::sample::select(vec!["2018年计划表", "单位：万元"]),
+        ) {
+            let names = ["投资", "整合资金", "农户自筹", "扶贫批复"];
+            let header: Vec<String> = ["编号", "乡镇", "村", "类别", "宽度", "长度"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(names.iter().zip(&units).map(|(n, u)| match u {
+                    Some(u) => format!("{n}({u})"),
+                    None => n.to_string(),
+                }))
+                .collect();
+            // The cost is always there, big enough in any unit.
+            let mut row = vec!["A1", "天马乡", "画青村", "通村", "4.5", "2", "300"];
+            row.extend(cells.iter().skip(1));
+            let csv = format!("{title}\n{}\n{}\n", header.join(","), row.join(","));
+            let rules = RuleSet::builtin();
+            let (columns, mut table) = open(csv.as_bytes()).unwrap();
+            let Some(Item::Record(r)) = table.next_item().unwrap() else { panic!("no record") };
+            let mut errors = Vec::new();
+            let segment = parse(&r, &columns, &rules, &mut errors);
+            let said = title.starts_with("单位");
+            let wan = units.iter().any(|u| matches!(u, Some("万元" | "亿元")));
+            let written: Vec<&str> = std::iter::once("300").chain(cells.iter().skip(1).copied()).collect();
+            let bare_number = units.iter().zip(&written).any(|(u, c)| u.is_none() && (*c == "20" || *c == "300"));
+            let refused = errors.iter().any(|e| matches!(e.problem, Problem::BareBesideWan { .. }));
+            proptest::prop_assert_eq!(refused, !said && wan && bare_number, "{:?} {:?}: {:?}", header, row, errors);
+            // Refused or read, the row is never read with a bare number beside 万元.
+            proptest::prop_assert!(!(segment.is_some() && !said && wan && bare_number));
         }
     }
 

@@ -81,11 +81,6 @@ pub enum UnitProblem {
     /// A row above the header states a unit with words that may say the opposite or another
     /// unit (`请勿按米填写长度`): the row, and the word.
     Negated(String, String),
-    /// A column of money names its unit, 万元 or 亿元, in its header (`投资(万元)`), another
-    /// names none (`整合资金`), and nothing above the header or on the command line states
-    /// the table's unit: whether that column's bare numbers are in 元 too cannot be told. The
-    /// first header as written, its unit, the second header as written.
-    MixedMoney(String, &'static str, String),
 }
 
 /// Why the units a row writes cannot be taken as stated.
@@ -1871,12 +1866,6 @@ impl UnitProblem {
             ),
             (UnitProblem::LengthMentioned(t, word), Lang::Zh) => format!(
                 "表头上方的“{t}”写了长度单位“{word}”，但写法无法读取，长度可能按错误的单位读取；请单独一行写明“长度单位：米”（或“长度单位：公里”），或在长度列表头注明单位（如“建设里程(米)”）"
-            ),
-            (UnitProblem::MixedMoney(stated, unit, bare), Lang::En) => format!(
-                "the header gives \"{stated}\" in {unit} but \"{bare}\" no unit, and nothing above the header or on the command line states the table's unit: read in 元, its amounts may be far too small; write each amount column's unit in its header ({bare}({unit}) or {bare}(元)), or state the table's unit above the header (单位：{unit}) or with --amount-unit"
-            ),
-            (UnitProblem::MixedMoney(stated, unit, bare), Lang::Zh) => format!(
-                "表头中“{stated}”注明了{unit}，“{bare}”却未注明单位，表头上方和命令行也未说明表中金额的单位：若按元读取，其数额可能小得多；请在每个金额列的表头注明单位（如“{bare}({unit})”或“{bare}(元)”），或在表头上方写明（单位：{unit}），或给出 --amount-unit"
             ),
             (UnitProblem::Negated(t, word), Lang::En) => format!(
                 "\"{t}\" above the header states a unit beside words that may say the opposite or another unit ({word}), so which unit the numbers are in cannot be told; write the unit on a row of its own (单位：万元, 长度单位：米) or in the column's header (长度(米))"

@@ -956,22 +956,39 @@ fn a_number_under_a_header_merged_over_several_columns_is_refused() {
 /// A cost headed in 万元 beside a source whose header names no unit (`投资(万元)`,
 /// `整合资金`), with nothing above the header saying the table's unit: the source's 20 was
 /// read as 20 yuan, where the sheet's writer meant 20万, and the shortfall came out 199,980
-/// too high. The table is refused, saying how to state the unit; stated, it is read so.
+/// too high; an approved amount so too (review 43). Such a row is refused, saying how to
+/// state the unit; a blank cell or one with its own unit is read (a template's empty source
+/// column refuses nothing), and so is a table whose unit is stated.
 #[test]
-fn a_bare_amount_column_beside_one_in_wan_is_refused_until_its_unit_is_said() {
+fn a_bare_amount_beside_a_column_in_wan_is_refused_until_its_unit_is_said() {
     let env = Env::new();
     let table = env.write(
         "u1.csv",
-        "序号,乡镇,村,类别,宽度,长度,投资(万元),整合资金\n1,石鼓镇,大骥村,通村,4.5,2,300,20\n",
+        "序号,乡镇,村,类别,宽度,长度,投资(万元),整合资金,扶贫批复\n\
+         1,石鼓镇,大骥村,通村,4.5,2,300,20,\n\
+         2,石鼓镇,大骥村,通村,4.5,2,300,,30\n\
+         3,石鼓镇,大骥村,通村,4.5,2,300,20万,\n\
+         4,石鼓镇,大骥村,通村,4.5,2,300,,\n",
     );
-    env.roadsub(&["batch", &table, "-o", "-"]).expect(
-        1,
-        "",
-        &format!("{table}: the header gives \"投资(万元)\" in 万元 but \"整合资金\" no unit, and nothing above the header or on the command line states the table's unit: read in 元, its amounts may be far too small; write each amount column's unit in its header (整合资金(万元) or 整合资金(元)), or state the table's unit above the header (单位：万元) or with --amount-unit\n1 table not read; nothing written\n"),
+    let got = env
+        .roadsub(&["batch", &table, "-o", "-", "--keep-going"])
+        .expect_code(1);
+    assert!(
+        got.stderr.starts_with(&format!(
+            "{table}:2: 整合资金 \"20\" has no unit, and its header names none, while \"投资(万元)\" is in 万元 and nothing above the header or on the command line states the table's unit: read in 元 it may be far too small; write its unit after it (20万元 or 20元) or in its header, or state the table's unit above the header (单位：万元) or with --amount-unit\n\
+             {table}:3: 扶贫批复 \"30\" has no unit"
+        )),
+        "{}",
+        got.stderr
+    );
+    assert!(
+        got.stdout.contains("\n3,石鼓镇,大骥村,通村,4.5,2,300,20万,,900000.00,600000.00,1500000.00,1500000.00,1300000.00,\n4,"),
+        "{}",
+        got.stdout
     );
     env.roadsub(&["batch", &table, "-o", "-", "--amount-unit", "万元"])
         .expect_code(0)
-        .stdout_has("1,石鼓镇,大骥村,通村,4.5,2,300,20,900000.00,600000.00,1500000.00,1500000.00,1300000.00,\n");
+        .stdout_has("1,石鼓镇,大骥村,通村,4.5,2,300,20,,900000.00,600000.00,1500000.00,1500000.00,1300000.00,\n");
     let yuan = env.write(
         "u2.csv",
         "序号,乡镇,村,类别,宽度,长度,投资(万元),整合资金(元)\n1,石鼓镇,大骥村,通村,4.5,2,300,20\n",

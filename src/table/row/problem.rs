@@ -31,6 +31,10 @@ pub enum Problem {
     /// A number in the column with no header after a column of numbers (a header cell
     /// merged over two columns names only the first): not read. The number.
     UnnamedNumber(String),
+    /// A bare number under a header that names no unit, beside a column of money whose
+    /// header names one (`stated`, in `unit`: 万元 or 亿元), with no unit stated for the
+    /// table: whether it is in 元 cannot be told.
+    BareBesideWan { stated: String, unit: &'static str },
     /// A number with a comma in a table separated by semicolons, where the comma may be a
     /// decimal comma (1,5) or a thousands comma (1,500): not read either way.
     CommaInSemicolons,
@@ -578,6 +582,14 @@ impl Problem {
                 Lang::Zh => format!(
                     "后面无表头的一列是“{}”：{written} 未加引号会在逗号处被拆开，只读到前一部分（请去掉数字中的逗号或加引号；若那是单独一列，请给它表头）",
                     written.rsplit(',').next().unwrap_or("")
+                ),
+            },
+            Problem::BareBesideWan { stated, unit } => match lang {
+                Lang::En => format!(
+                    "has no unit, and its header names none, while \"{stated}\" is in {unit} and nothing above the header or on the command line states the table's unit: read in 元 it may be far too small; write its unit after it (20{unit} or 20元) or in its header, or state the table's unit above the header (单位：{unit}) or with --amount-unit"
+                ),
+                Lang::Zh => format!(
+                    "未注明单位，表头也未注明，而“{stated}”按{unit}计，表头上方和命令行也未说明表中金额的单位：若按元读取，数额可能小得多；请在数字后注明单位（如 20{unit} 或 20元）或在表头注明，或在表头上方写明（单位：{unit}），或给出 --amount-unit"
                 ),
             },
             Problem::UnnamedNumber(unnamed) => match lang {
