@@ -1970,7 +1970,8 @@ mod tests {
         ] {
             assert!(with(h).is_ok(), "{h}: {:?}", with(h));
         }
-        // Beside a total cost read, another total is the user's (已完成投资: what was spent).
+        // Beside a total cost read, another total is the user's (已完成投资: what was spent),
+        // unless it is another total of the plan's (approved, adjusted, settled: review 43).
         let total = [
             "编号",
             "乡镇",
@@ -1982,6 +1983,29 @@ mod tests {
             "已完成投资",
         ];
         assert!(Columns::from_header(total).is_ok());
+        for revised in [
+            "批复投资",
+            "调整后总投资",
+            "决算投资",
+            "审计造价",
+            "中标价投资",
+        ] {
+            let total = [
+                "编号",
+                "乡镇",
+                "村",
+                "类别",
+                "宽度",
+                "长度",
+                "总投资",
+                revised,
+            ];
+            assert_eq!(
+                Columns::from_header(total).err(),
+                Some(vec![HeaderProblem::LooksLike(revised.into(), Field::Cost)]),
+                "{revised}"
+            );
+        }
         // The user's own, said so.
         let own = HeaderOptions {
             own: vec!["投资金额".into()],
