@@ -998,7 +998,7 @@ fn parse_to<'a>(
             let n = number_form(v);
             // An approved amount is money; its unit is its header's or the table's.
             let money = field.is_none_or(Field::is_money);
-            let yuan = |rest: &str| {
+            let yuan = |_: &str| {
                 let scale = match field {
                     Some(f) => columns.scale(f),
                     None => columns
@@ -1007,7 +1007,9 @@ fn parse_to<'a>(
                         .find(|a| a.column == at)
                         .map_or(Scale::Base, |a| a.scale),
                 };
-                scale == Scale::Base && !rest.trim_start().starts_with(['万', '亿'])
+                // The cell's own unit, at its end (`12.345万`, `1.000,5万元`).
+                let cell = n.trim_end().trim_end_matches('元');
+                scale == Scale::Base && !cell.ends_with(['万', '亿'])
             };
             let problem = if columns.semicolons && n.contains(',') {
                 Problem::CommaInSemicolons
