@@ -142,6 +142,12 @@ fn sign_off_row(record: &Record) -> bool {
         .peekable();
     filled.peek().is_some()
         && filled.all(|v| {
+            // Told by the first character first (no label's is touched by the forms made
+            // ASCII below): a table's every row whose id is Chinese comes here.
+            let first = v.chars().next();
+            if !SIGN_OFF.iter().any(|w| w.chars().next() == first) {
+                return false;
+            }
             // Spaced out to the cell's width (`填 表 人：`) as offices pad labels.
             let v: String = money::normalize_width_forms(v)
                 .chars()
@@ -998,7 +1004,7 @@ fn parse_to<'a>(
             let n = number_form(v);
             // An approved amount is money; its unit is its header's or the table's.
             let money = field.is_none_or(Field::is_money);
-            let yuan = |_: &str| {
+            let yuan = || {
                 let scale = match field {
                     Some(f) => columns.scale(f),
                     None => columns
@@ -1015,7 +1021,7 @@ fn parse_to<'a>(
                 Problem::CommaInSemicolons
             } else if let Some(rest) = thousands_points(&n) {
                 let ambiguous = match field {
-                    _ if money => columns.semicolons || yuan(rest),
+                    _ if money => columns.semicolons || yuan(),
                     Some(Field::Households) => true,
                     Some(f) => metres(f, rest),
                     None => false,

@@ -951,6 +951,16 @@ fn a_number_under_a_header_merged_over_several_columns_is_refused() {
     env.roadsub(&["batch", &two, "-o", "-"])
         .expect_code(1)
         .stderr_has(&format!("{two}:2: 整合资金(万元) \"10\" is followed by \"5\" in a column with no header, which is not read"));
+    // A column with no header before every named one is an index (what pandas writes), and
+    // words with digits under no header are a note: neither refuses the row.
+    let index = env.write(
+        "g.csv",
+        ",编号,乡镇,村,类别,宽度,长度,投资,备注,\n\
+         0,A1,天马乡,画青村,通村,4.5,2,200万,,3组至5组\n",
+    );
+    env.roadsub(&["batch", &index, "-o", "-"])
+        .expect_code(0)
+        .stdout_has(",3组至5组,900000.00,600000.00,1500000.00,500000.00,500000.00,\n");
 }
 
 /// A cost headed in 万元 beside a source whose header names no unit (`投资(万元)`,
