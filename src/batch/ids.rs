@@ -15,6 +15,8 @@
 //! on. A table probed at random misses the cache on nearly every id of a big run: most of the
 //! reading thread's time on a million ids, saved on a table in order.
 
+use crate::table::idform::id_form;
+
 const SHARD_BITS: u32 = 6;
 
 /// A set of ids, by fingerprint.
@@ -128,6 +130,8 @@ impl IdSet {
     /// here whether it still comes in order. Every key the set is given must be made so,
     /// in the order the ids come.
     pub fn key_in_order(&mut self, id: &str) -> u64 {
+        let id = id_form(id);
+        let id = id.as_ref();
         if let Some(a) = &mut self.ascending {
             if !a.broken && comes_after(id.as_bytes(), &a.last) {
                 a.last.clear();
@@ -136,7 +140,7 @@ impl IdSet {
                 a.broken = true;
             }
         }
-        Self::key(id)
+        fingerprint(id.as_bytes()).max(1)
     }
 
     /// Adds `id`; false when it was already there.
@@ -226,10 +230,12 @@ impl IdSet {
         }
     }
 
-    /// What [`IdSet::insert_keys`] takes for `id`.
+    /// What [`IdSet::insert_keys`] takes for `id`: the fingerprint of the id as it reads
+    /// ([`id_form`]: `Ａ1` and `A\u{200B}1` are `A1`).
+    #[cfg(test)]
     pub fn key(id: &str) -> u64 {
         // 0 marks an empty slot.
-        fingerprint(id.as_bytes()).max(1)
+        fingerprint(id_form(id).as_bytes()).max(1)
     }
 
     /// How many ids are in the set.
@@ -361,6 +367,47 @@ mod tests {
         assert!(!comes_after(b"S1", b"S1"), "not after itself");
         assert!(!comes_after(b"S1", b"S2"));
         assert!(comes_after("村2".as_bytes(), "村1".as_bytes()));
+    }
+
+    /// Ids typed so they look the same (full-width letters and digits, a zero-width space or
+    /// a byte-order mark in them) are one id to the set, in order and out of it, one at a
+    /// time and in batches: each repeat found is a repeat of the id as it reads, and no
+    /// other. The model is a set of the plain ids.
+    #[test]
+    fn ids_typed_to_look_the_same_are_one_id() {
+        use proptest::prelude::*;
+        let typed = |n: u16, way: u8| {
+            let plain = format!("S{n}");
+            let wide = |c: char| char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c);
+            match way {
+                0 => plain,
+                1 => plain.chars().map(wide).collect(),
+                2 => format!("S\u{200B}{n}"),
+                _ => format!("\u{FEFF}{plain}"),
+            }
+        };
+        let ids = proptest::collection::vec((0u16..40, 0u8..4), 0..60);
+        proptest!(ProptestConfig::with_cases(300), |(list in ids, sorted in any::<bool>(), batch in 1usize..8)| {
+            let mut list = list;
+            if sorted {
+                list.sort_by_key(|&(n, _)| n);
+            }
+            let mut set = IdSet::in_order(0);
+            let mut model = std::collections::HashSet::new();
+            let mut want = Vec::new();
+            let mut keys = Vec::new();
+            for (line, &(n, way)) in list.iter().enumerate() {
+                if !model.insert(n) {
+                    want.push(line as u64);
+                }
+                keys.push((set.key_in_order(&typed(n, way)), line as u64));
+            }
+            let mut seen = Vec::new();
+            for piece in keys.chunks(batch) {
+                set.insert_keys(piece, |line| seen.push(line));
+            }
+            prop_assert_eq!(seen, want);
+        });
     }
 
     /// A set of ids in order finds the repeat of any of them once the order breaks: the first

@@ -8,6 +8,7 @@ use clap::{value_parser, Arg, ArgGroup, ArgMatches, Command};
 use super::{help_flag, load_rules_as_of, to_stdout, Failure, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE};
 use crate::i18n::Lang;
 use crate::rules::RuleSet;
+use crate::table::idform::same_id;
 use crate::table::sheet::Sheet;
 use crate::table::{Field, RowError};
 use crate::tui::doc::{Calc, Doc};
@@ -130,7 +131,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             let lines: Vec<u64> = sheet
                 .rows
                 .iter()
-                .filter(|r| id_col.is_some_and(|c| r.get(c).trim() == id))
+                .filter(|r| id_col.is_some_and(|c| same_id(r.get(c).trim(), id)))
                 .map(|r| r.line)
                 .collect();
             if lines.len() > 1 {
@@ -153,7 +154,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             sheet
                 .rows
                 .iter()
-                .position(|r| id_col.is_some_and(|c| r.get(c).trim() == id))
+                .position(|r| id_col.is_some_and(|c| same_id(r.get(c).trim(), id)))
                 .ok_or_else(|| {
                     Failure::new(
                         EXIT_BAD_INPUT,
@@ -255,7 +256,7 @@ fn several(
     for (t, table) in tables.iter().enumerate() {
         if let Some(c) = table.sheet.columns.index(Field::Id) {
             for (r, row) in table.sheet.rows.iter().enumerate() {
-                if row.get(c).trim() == id {
+                if same_id(row.get(c).trim(), id) {
                     places.push((t, r));
                 }
             }
@@ -425,7 +426,9 @@ fn judged(mut sheet: Sheet, at: usize, rules: &RuleSet) -> (Doc, usize) {
     let id_col = sheet.columns.index(Field::Id);
     let id = id_col.map_or("", |c| sheet.rows[at].get(c).trim());
     let earlier = match (id.is_empty(), id_col) {
-        (false, Some(c)) => sheet.rows[..at].iter().position(|r| r.get(c).trim() == id),
+        (false, Some(c)) => sheet.rows[..at]
+            .iter()
+            .position(|r| same_id(r.get(c).trim(), id)),
         _ => None,
     };
     let row = sheet.rows.swap_remove(at);

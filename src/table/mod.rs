@@ -7,6 +7,7 @@ pub mod columns;
 pub mod csv;
 pub mod csvout;
 pub mod header;
+pub mod idform;
 pub mod replace;
 pub mod row;
 pub mod sheet;

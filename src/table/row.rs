@@ -547,7 +547,11 @@ pub fn evaluate_into<'a>(
             line,
             column: Some(columns.name(Field::Id).to_string()),
             value: Some(id.to_string()),
-            problem: Problem::DuplicateId,
+            problem: if crate::table::idform::written_apart(id) {
+                Problem::LookAlikeId
+            } else {
+                Problem::DuplicateId
+            },
         });
     }
     match parse_to(record, columns, rules, errors, segment) {

@@ -14,6 +14,7 @@ use super::variant::{Compared, RowChange, Source, Variant};
 use crate::i18n::Lang;
 use crate::report::Summary;
 use crate::rules::RuleSet;
+use crate::table::idform::same_id;
 use crate::table::row::{self, RowText};
 use crate::table::sheet::{Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
@@ -438,7 +439,7 @@ impl Doc {
                 .rows
                 .iter()
                 .enumerate()
-                .any(|(i, r)| i != row && r.get(col).trim() == id);
+                .any(|(i, r)| i != row && same_id(r.get(col).trim(), id));
             if taken && !id.is_empty() {
                 let e = RowError {
                     line: 0,

@@ -9,7 +9,10 @@
 //! number grows a digit when it must (A9 → A10, AYP-999 → AYP-1000). An id that does not end
 //! in digits has no pattern to follow: nothing is offered.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+
+use crate::table::idform::id_form;
 
 /// The zero of `c`'s kind of digit, when `c` is a digit roadsub counts in: ASCII, or the
 /// full-width ones a Chinese input method types.
@@ -56,12 +59,12 @@ fn split(id: &str) -> Option<(&str, Vec<char>, char)> {
 /// table has: `None` when `after` does not end in a number.
 pub fn suggest<'a>(after: &str, taken: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let (prefix, mut digits, zero) = split(after.trim())?;
-    let taken: HashSet<&str> = taken.into_iter().map(str::trim).collect();
+    let taken: HashSet<Cow<'_, str>> = taken.into_iter().map(|id| id_form(id.trim())).collect();
     // At most one more number than the table has ids is ever tried.
     loop {
         let next = increment(&digits, zero);
         let id = format!("{prefix}{next}");
-        if !taken.contains(id.as_str()) {
+        if !taken.contains(id_form(&id).as_ref()) {
             return Some(id);
         }
         digits = next.chars().collect();

@@ -12,6 +12,7 @@ use crate::report::allocate::Envelope;
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::columns::Columns;
+use crate::table::idform::{id_form, same_id};
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
@@ -199,7 +200,7 @@ impl Results {
         for row in &sheet.rows {
             let repeat = id_col.is_some_and(|col| {
                 let id = row.get(col).trim();
-                !id.is_empty() && !seen.insert(id)
+                !id.is_empty() && !seen.insert(id_form(id))
             });
             let c = calc(rules, columns, sheet, row, repeat);
             let at = briefs.len();
@@ -353,7 +354,10 @@ impl Results {
         let repeat = match sheet.columns.index(Field::Id).filter(|_| recheck) {
             Some(col) => {
                 let id = row.get(col).trim();
-                !id.is_empty() && sheet.rows[..at].iter().any(|r| r.get(col).trim() == id)
+                !id.is_empty()
+                    && sheet.rows[..at]
+                        .iter()
+                        .any(|r| same_id(r.get(col).trim(), id))
             }
             None => false,
         };
@@ -393,7 +397,7 @@ impl Results {
             return;
         }
         let rows: Vec<usize> = (0..sheet.rows.len())
-            .filter(|&i| sheet.rows[i].get(col).trim() == id)
+            .filter(|&i| same_id(sheet.rows[i].get(col).trim(), id))
             .collect();
         if rows.len() < 2 && !rows.iter().any(|&i| self.is_marked_duplicate(i)) {
             return;

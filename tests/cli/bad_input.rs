@@ -1668,3 +1668,98 @@ fn every_command_of_several_tables_carries_on_past_one_it_cannot_read_as_batch_d
         }
     }
 }
+
+/// One segment entered twice, its id typed the second time with the input method in
+/// full-width mode or pasted with a zero-width space in it, was two segments: its money
+/// counted twice, with no word. Every command that reads the table now calls the later row
+/// a repeat, saying why; across tables too, and in a GBK file.
+#[test]
+fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_plain_one() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,t,v,village,4.5,2,1600000,,\n\
+         Ｓ1,t,v,village,4.5,2,1600000,,\n\
+         S2,t,v,village,4.5,1,1000000,,\n\
+         S\u{200B}2,t,v,village,4.5,1,1000000,,\n\
+         S１,t,v,village,4.5,1,1000000,,\n\
+         s1,t,v,village,4.5,1,1000000,,\n",
+    );
+    let en = |input: &str| {
+        format!(
+            "{input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             {input}:5: id \"S\\u{{200b}}2\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             {input}:6: id \"S１\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
+        )
+    };
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{}3 bad rows; nothing written (fix them, or use --keep-going to write the 3 good rows)\n",
+            en(&input)
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:3: 编号“Ｓ1”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             {input}:5: 编号“S\\u{{200b}}2”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             {input}:6: 编号“S１”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             3 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 3 行）\n"
+        ),
+    );
+    // The plain id after a look-alike one is the plain repeat.
+    let second = env.write(
+        "more.csv",
+        format!("{HEAD}Ｓ3,t,v,village,4.5,1,1000000,,\nS3,t,v,village,4.5,1,1000000,,\n"),
+    );
+    env.roadsub(&["batch", &second]).expect(
+        1,
+        "",
+        &format!(
+            "{second}:3: id \"S3\" appears on an earlier row (ids must be unique, across all the tables of a run too)\n\
+             1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    // Across tables, and in a GBK file (which has no zero-width space: the full-width S).
+    let gbk = env.write(
+        "gbk.csv",
+        encoding_rs::GBK
+            .encode(&format!("{HEAD}Ｓ2,t,v,village,4.5,1,1000000,,\n"))
+            .0,
+    );
+    let second_plain = env.write(
+        "plain.csv",
+        format!("{HEAD}S2,t,v,village,4.5,1,1000000,,\n"),
+    );
+    env.roadsub(&["batch", &second_plain, &gbk]).expect(
+        1,
+        "",
+        &format!(
+            "{gbk}:2: id \"Ｓ2\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    // compare, notice and explain read the table as the batch run does.
+    env.roadsub(&["compare", &input, "--set", "poverty.village.4.5=15万"])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    env.roadsub(&["notice", &input, "-o", &env.file("notices")])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    assert!(!env.path("notices").exists());
+    env.roadsub(&["explain", &input, "--id", "Ｓ1"]).expect(
+        1,
+        "",
+        &format!("roadsub: {input}: the id \"Ｓ1\" is on lines 2, 3, 6 (ids must be unique); give --row instead\n"),
+    );
+    env.roadsub(&["explain", &input, "--row", "2"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
+        ),
+    );
+}

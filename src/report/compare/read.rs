@@ -16,6 +16,7 @@ use std::sync::Arc;
 use encoding_rs::GB18030;
 
 use crate::money;
+use crate::table::idform::id_form;
 use crate::table::sheet::SheetRow;
 use crate::table::{
     plain_lines, plain_records, Columns, Field, Item, LineText, Lines, Record, Rows, Run,
@@ -163,7 +164,7 @@ pub trait Inputs: Sync {
     fn settle(&self, i: usize, read: BodyRead) -> Result<(), Self::Error>;
 }
 
-/// Every id seen, exactly: each one's text once in an arena, found by its hash in an open
+/// Every id seen, as it reads ([`id_form`]): each one's text once in an arena, found by its hash in an open
 /// table of 8-byte slots (the hash's top half beside the id's number), so a million ids take
 /// their bytes and a slot each, not an allocation each, and adding one usually touches one
 /// slot. Two ids whose slots agree are told apart by their text.
@@ -223,9 +224,10 @@ impl Ids {
         at
     }
 
-    /// Adds `id`; false when it was seen before.
+    /// Adds `id`; false when it was seen before (as it reads: [`id_form`]).
     fn insert(&mut self, id: &str) -> bool {
-        self.insert_hashed(id, self.hash(id))
+        let id = id_form(id);
+        self.insert_hashed(&id, self.hash(&id))
     }
 
     /// Adds the ids of a run of lines (`(line, id)` each), calling `seen` with the line of
@@ -238,12 +240,13 @@ impl Ids {
         if wanted * 4 > self.slots.len() * 3 {
             self.grow_to(wanted * 2);
         }
-        let hashes: Vec<u64> = ids.iter().map(|(_, id)| self.hash(id)).collect();
+        let formed: Vec<Cow<'_, str>> = ids.iter().map(|(_, id)| id_form(id)).collect();
+        let hashes: Vec<u64> = formed.iter().map(|id| self.hash(id)).collect();
         let mask = self.slots.len() - 1;
         let touched =
             (hashes.iter()).fold(0u64, |t, &h| t.wrapping_add(self.slots[h as usize & mask]));
         std::hint::black_box(touched);
-        for ((line, id), h) in ids.iter().zip(hashes) {
+        for (((line, _), id), h) in ids.iter().zip(&formed).zip(hashes) {
             if !self.insert_hashed(id, h) {
                 seen(*line);
             }
@@ -461,6 +464,29 @@ mod tests {
         assert!(!ids.insert("S1"));
         assert!(ids.insert("S3"));
         assert!(!ids.insert("S3"));
+    }
+
+    /// Ids typed to look the same (full-width forms, a zero-width space, a byte-order mark)
+    /// are one id, added one by one or a run at a time: what a batch run's set finds.
+    #[test]
+    fn ids_typed_to_look_the_same_are_one_id() {
+        let typed = ["Ｓ1", "S\u{200B}1", "\u{FEFF}S1", "S１", "S1"];
+        let mut one = Ids::with_capacity(4);
+        assert!(one.insert("S1"));
+        for id in typed {
+            assert!(!one.insert(id), "{id:?}");
+        }
+        assert!(one.insert("s1"), "case is kept");
+        let mut runs = Ids::with_capacity(4);
+        let run: Vec<(u64, Cow<'_, str>)> = ["S2", "Ｓ2", "S3", "S\u{200B}3", "S2"]
+            .iter()
+            .zip(1u64..)
+            .map(|(id, line)| (line, Cow::Borrowed(*id)))
+            .collect();
+        let mut seen = Vec::new();
+        runs.insert_all(&run, |line| seen.push(line));
+        assert_eq!(seen, [2, 4, 5]);
+        assert!(!runs.insert("S３"));
     }
 
     /// Ids added a run at a time are found seen before exactly where one by one they are:

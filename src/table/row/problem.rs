@@ -24,6 +24,9 @@ pub enum Problem {
     CompletedBeyondLength(Decimal),
     /// The id was seen on an earlier row.
     DuplicateId,
+    /// The id, typed with full-width forms or characters that show nothing, reads as an id
+    /// seen on an earlier row ([`crate::table::idform`]).
+    LookAlikeId,
     /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
@@ -380,6 +383,12 @@ impl Problem {
                 .pick(
                     "appears on an earlier row (ids must be unique, across all the tables of a run too)",
                     "与前面某行重复（编号必须唯一，一次运行的多个表之间也不能重复）",
+                )
+                .into(),
+            Problem::LookAlikeId => lang
+                .pick(
+                    "is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)",
+                    "与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）",
                 )
                 .into(),
             Problem::IdTaken => lang

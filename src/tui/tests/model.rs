@@ -37,7 +37,8 @@ const START: &str = "id,township,village,class,width_m,length_km,cost,remark\n\
 
 /// Values typed into each column; those the table must refuse are in [`BAD`].
 const POOLS: [&[&str]; 8] = [
-    &["E1", "E2", "E4", "E5"],
+    // Ｅ1 and E\u{200B}4 read as E1 and E4: typed beside them, they repeat them.
+    &["E1", "E2", "E4", "E5", "Ｅ1", "E\u{200B}4"],
     &["T1", "T2", "T3"],
     &["V1", "V2"],
     &["village", "group", "通村", "社道", "highway"],
@@ -251,10 +252,10 @@ impl Model {
         if row.len() != HEADER.len() || row[..3].iter().any(|f| f.trim().is_empty()) {
             return None;
         }
-        let id = row[0].trim();
+        let id = reads(row[0].trim());
         if self.rows[..r]
             .iter()
-            .any(|o| o.first().map(|f| f.trim()) == Some(id))
+            .any(|o| o.first().map(|f| reads(f.trim())) == Some(id.clone()))
         {
             return None;
         }
@@ -415,10 +416,9 @@ fn apply(app: &mut App, m: &mut Model, step: &Step) {
             app.step(Action::Accept, 10);
             let old = m.rows[r].get(*col).map_or("", String::as_str);
             let taken = *col == 0
-                && m.rows
-                    .iter()
-                    .enumerate()
-                    .any(|(o, row)| o != r && row.first().map(|f| f.trim()) == Some(value.trim()));
+                && m.rows.iter().enumerate().any(|(o, row)| {
+                    o != r && row.first().map(|f| reads(f.trim())) == Some(reads(value.trim()))
+                });
             if old == *value {
             } else if BAD.contains(value) || taken {
                 assert!(matches!(app.mode, Mode::Edit { .. }), "{value:?} refused");
@@ -586,6 +586,11 @@ fn restart(slot: &mut Option<App>, m: &mut Model, step: &Step, path: &Path) {
 }
 
 /// A row added below `from` (at the end without one), its township and village copied.
+/// An id as the table reads it: the pools' full-width Ｅ is E, a zero-width space nothing.
+fn reads(id: &str) -> String {
+    id.replace('Ｅ', "E").replace('\u{200B}', "")
+}
+
 /// The id offered after `id` (ids here are letters then ASCII digits, unpadded): one more,
 /// then on until no row has it; none for an id not ending in a digit.
 fn next_id(rows: &Rows, id: &str) -> String {
@@ -598,7 +603,7 @@ fn next_id(rows: &Rows, id: &str) -> String {
         let next = format!("{prefix}{n}");
         if !rows
             .iter()
-            .any(|r| r.first().map(|x| x.trim()) == Some(next.as_str()))
+            .any(|r| r.first().map(|x| reads(x.trim())) == Some(reads(&next)))
         {
             return next;
         }
