@@ -34,6 +34,32 @@ pub fn same_id(a: &str, b: &str) -> bool {
     a == b || id_form(a) == id_form(b)
 }
 
+/// The ids seen so far, as they read: an id that is its own form is kept as the text it
+/// borrows (as many bytes a slot as a set of `&str` takes: the table view holds one for
+/// every row while it opens a table), one written apart as its form.
+pub struct SeenIds<'a, S = std::collections::hash_map::RandomState> {
+    plain: std::collections::HashSet<&'a str, S>,
+    formed: std::collections::HashSet<String, S>,
+}
+
+impl<'a, S: std::hash::BuildHasher + Default> SeenIds<'a, S> {
+    /// Room for `n` ids.
+    pub fn with_capacity(n: usize) -> Self {
+        SeenIds {
+            plain: std::collections::HashSet::with_capacity_and_hasher(n, S::default()),
+            formed: std::collections::HashSet::with_hasher(S::default()),
+        }
+    }
+
+    /// Adds `id` (trimmed); false when an id that reads the same was added before.
+    pub fn insert(&mut self, id: &'a str) -> bool {
+        match id_form(id) {
+            Cow::Borrowed(form) => !self.formed.contains(form) && self.plain.insert(form),
+            Cow::Owned(form) => !self.plain.contains(form.as_str()) && self.formed.insert(form),
+        }
+    }
+}
+
 /// What character `c` reads as in an id; `None` for one that shows nothing.
 fn read_as(c: char) -> Option<char> {
     match c {
@@ -84,6 +110,18 @@ mod tests {
         assert!(!same_id("a1", "A1"));
         assert!(!same_id("A1", "A11"));
         assert!(!same_id("宝华乡-1号", "宝华乡-2号"));
+    }
+
+    #[test]
+    fn a_set_of_ids_seen_finds_an_id_that_reads_as_one_before_it() {
+        let mut seen: SeenIds = SeenIds::with_capacity(4);
+        assert!(seen.insert("A1"));
+        assert!(!seen.insert("Ａ1"));
+        assert!(!seen.insert("A1"));
+        assert!(seen.insert("Ａ2"));
+        assert!(!seen.insert("A2"));
+        assert!(!seen.insert("A\u{200B}2"));
+        assert!(seen.insert("a2"));
     }
 
     proptest! {

@@ -12,7 +12,7 @@ use crate::report::allocate::Envelope;
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::table::columns::Columns;
-use crate::table::idform::{id_form, same_id};
+use crate::table::idform::{same_id, SeenIds};
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, Sheet, SheetRow};
 use crate::table::{Field, Problem, RowError};
@@ -193,14 +193,14 @@ impl Results {
         let id_col = sheet.columns.index(Field::Id);
         // An id seen on an earlier row makes the row bad, as in a batch run. Sized up front:
         // growing would hold the old table and the new one at once.
-        let mut seen = std::collections::HashSet::with_capacity(match id_col {
+        let mut seen: SeenIds = SeenIds::with_capacity(match id_col {
             Some(_) => sheet.rows.len(),
             None => 0,
         });
         for row in &sheet.rows {
             let repeat = id_col.is_some_and(|col| {
                 let id = row.get(col).trim();
-                !id.is_empty() && !seen.insert(id_form(id))
+                !id.is_empty() && !seen.insert(id)
             });
             let c = calc(rules, columns, sheet, row, repeat);
             let at = briefs.len();

@@ -19,7 +19,7 @@ use crate::money;
 use crate::report::allocate::AllocError;
 use crate::report::summary::{in_group_order, GroupBy, Summary, Totals};
 use crate::rules::RuleSet;
-use crate::table::idform::id_form;
+use crate::table::idform::SeenIds;
 use crate::table::sheet::Sheet;
 use crate::table::{Field, RowError};
 
@@ -187,13 +187,12 @@ pub fn side_prefix(side: Side, lang: Lang) -> &'static str {
 }
 
 /// Per input and row, whether the row's id was seen on an earlier row of any input, as it
-/// reads ([`id_form`]; a repeated id makes a row bad, across all inputs, as in a batch run).
+/// reads ([`crate::table::idform`]; a repeated id makes a row bad, across all inputs, as in a batch run).
 pub(crate) fn repeated_ids(tables: &[Table]) -> Vec<Vec<bool>> {
     // Room for every id at once: growing the set a row at a time, rehashing it as it went,
     // was a tenth of a second of a million rows, on one thread before any row is computed.
     let rows = tables.iter().map(|t| t.sheet.rows.len()).sum();
-    let mut seen: foldhash::HashSet<std::borrow::Cow<'_, str>> =
-        foldhash::HashSet::with_capacity_and_hasher(rows, Default::default());
+    let mut seen: SeenIds<'_, foldhash::fast::RandomState> = SeenIds::with_capacity(rows);
     tables
         .iter()
         .map(|t| {
@@ -204,7 +203,7 @@ pub(crate) fn repeated_ids(tables: &[Table]) -> Vec<Vec<bool>> {
                 .map(|row| {
                     col.map(|c| money::trim(row.get(c)))
                         .filter(|id| !id.is_empty())
-                        .is_some_and(|id| !seen.insert(id_form(id)))
+                        .is_some_and(|id| !seen.insert(id))
                 })
                 .collect()
         })
