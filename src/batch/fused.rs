@@ -277,10 +277,11 @@ impl<'a> Fused<'a> {
         if not_a_segment(record, self.columns).is_some() {
             return None;
         }
-        // A text field: filled, with nothing to trim.
+        // A text field: filled, with nothing to trim, and not a formula's error (`#N/A`: told
+        // by its first byte, the general path says what it is).
         let text = |i: usize| {
             let v = record.get(i)?;
-            (!v.is_empty() && money::trim(v).len() == v.len()).then_some(v)
+            (!v.is_empty() && !v.starts_with('#') && money::trim(v).len() == v.len()).then_some(v)
         };
         let id = text(self.id)?;
         let township = text(self.township)?;

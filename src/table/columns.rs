@@ -523,8 +523,34 @@ pub enum HeaderProblem {
 /// Words of a field's name: a header cell of no field holding one is a column of that field
 /// under a name not read ([`HeaderProblem::LooksLike`]). The first that a name holds says
 /// which field (每公里 before 造价).
-const FIELD_WORDS: [(&str, Field); 46] = [
+const FIELD_WORDS: [(&str, Field); 75] = [
     ("每公里", Field::CostPerKm),
+    // Sources of the gap a plan lists beside the county's two funds (county, central,
+    // provincial money, aid, donations, loans: review 44), before a cost's words (`中央投资`
+    // is a source, `县级配套投资` too).
+    ("配套", Field::OtherFunds),
+    ("中央资金", Field::OtherFunds),
+    ("中央投资", Field::OtherFunds),
+    ("中央补助", Field::OtherFunds),
+    ("车购税", Field::OtherFunds),
+    ("車購稅", Field::OtherFunds),
+    ("省级资金", Field::OtherFunds),
+    ("省级补助", Field::OtherFunds),
+    ("省級補助", Field::OtherFunds),
+    ("省补", Field::OtherFunds),
+    ("市级资金", Field::OtherFunds),
+    ("市级补助", Field::OtherFunds),
+    ("帮扶资金", Field::OtherFunds),
+    ("幫扶資金", Field::OtherFunds),
+    ("协作资金", Field::OtherFunds),
+    ("協作資金", Field::OtherFunds),
+    ("捐", Field::OtherFunds),
+    ("贷款", Field::OtherFunds),
+    ("貸款", Field::OtherFunds),
+    ("以奖代补", Field::OtherFunds),
+    ("以獎代補", Field::OtherFunds),
+    ("社会资金", Field::OtherFunds),
+    ("社會資金", Field::OtherFunds),
     ("造价", Field::Cost),
     ("造價", Field::Cost),
     ("投资", Field::Cost),
@@ -554,6 +580,12 @@ const FIELD_WORDS: [(&str, Field); 46] = [
     ("撥付", Field::Disbursed),
     ("已拨", Field::Disbursed),
     ("已撥", Field::Disbursed),
+    ("支付", Field::Disbursed),
+    ("报账", Field::Disbursed),
+    ("報賬", Field::Disbursed),
+    ("付款", Field::Disbursed),
+    ("到位资金", Field::Disbursed),
+    ("到位資金", Field::Disbursed),
     ("完工", Field::Completed),
     ("已完成", Field::Completed),
     ("户数", Field::Households),
@@ -570,6 +602,23 @@ const FIELD_WORDS: [(&str, Field); 46] = [
     ("路面宽", Field::Width),
     ("路面寬", Field::Width),
     ("面宽", Field::Width),
+];
+
+/// Words of the state's tiers of money (county matching funds, central, provincial, city,
+/// the vehicle purchase tax): beside a 整合资金 column read, a column of one is that pooled
+/// money's breakdown, not a source of its own; with none read, a source not counted.
+const TIER_WORDS: [&str; 11] = [
+    "配套",
+    "中央",
+    "省级",
+    "省級",
+    "省补",
+    "省補",
+    "市级",
+    "市級",
+    "车购税",
+    "車購稅",
+    "县级",
 ];
 
 /// Words that make a header holding a field's word something else than that field's
@@ -833,6 +882,16 @@ impl Columns {
         // Beside the column read, another width, count or date of progress is the user's
         // (路基宽度 beside 路面宽度), and a count of households or km done changes no money.
         let refused = |f: Field, raw: &str| match f {
+            // Money of the state's tiers (配套, 中央, 省级) beside a 整合资金 read is its
+            // breakdown (整合资金 is the state's farm money pooled), the user's to show.
+            Field::OtherFunds
+                if !unfilled(Field::OtherFunds)
+                    && TIER_WORDS
+                        .iter()
+                        .any(|w| split_unit(&header_form(raw)).0.contains(w)) =>
+            {
+                false
+            }
             Field::OtherFunds | Field::YishiYiyi | Field::SelfRaised | Field::VillageFund => true,
             // Another total than the plan's (批复投资, 决算投资) beside the one read: which.
             Field::Cost => {
@@ -1032,6 +1091,11 @@ impl Columns {
             .find(|&f| self.index(f) == Some(column))
     }
 
+    /// Whether the user said `column` is their own (`--map HEADER=own`).
+    pub fn is_own(&self, column: usize) -> bool {
+        self.own.contains(&column)
+    }
+
     /// The columns of amounts approved for the funds of `rules` (SPEC §8: for ceiling funds;
     /// a value under a fixed standard's column is the row's error): headed
     /// `<fund id>_approved` or by one of the fund's `approved_aliases`, with an optional unit
@@ -1070,8 +1134,9 @@ impl Columns {
                 )
             })
             .collect();
-        // A column that says 批复 but is no fund's approved amount under these rules (`扶贫资金批复`
-        // beside the alias 扶贫批复): passed over, its ceiling would not cut the fund.
+        // A column that says 批复 (or money: 资金, 补助, 下达) for a fund whose approved amounts
+        // the rules read, but is no fund's approved amount under them (`扶贫资金批复` beside
+        // the alias 扶贫批复, `扶贫资金`): passed over, its ceiling would not cut the fund.
         let approving = rules.funds.iter().filter(|f| f.up_to);
         let names: Vec<String> = approving
             .flat_map(|f| {
@@ -1105,11 +1170,21 @@ impl Columns {
                     .windows(2)
                     .any(|w| base.contains(&w.iter().collect::<String>()))
             });
+            // A fund's money under a name of its own (`扶贫资金`, `财政扶贫资金`, `扶贫补助`,
+            // `扶贫下达`: review 44) is as likely its amount approved.
+            let money = [
+                "批复", "批復", "下达", "下達", "资金", "資金", "补助", "補助", "金额", "金額",
+            ];
             if !read
-                && (base.contains("批复") || base.contains("批復"))
+                && money.iter().any(|w| base.contains(w))
                 && for_a_fund
                 && !NOT_AMOUNT_WORDS.iter().any(|w| base.contains(w))
                 && crate::report::layout::column_taken(raw).is_none()
+                // A fund's own column, as roadsub's reports head it (`县扶贫专项补助（元）`).
+                && !rules
+                    .funds
+                    .iter()
+                    .any(|f| [Lang::En, Lang::Zh].iter().any(|&l| f.display(l) == base))
             {
                 problems.push(HeaderProblem::ApprovedLike(raw.clone(), names.clone()));
             }
@@ -1921,6 +1996,23 @@ mod tests {
             ("其中：群众自筹", Field::SelfRaised),
             ("以工代赈补助资金", Field::OtherFunds),
             ("已拨付补助资金", Field::Disbursed),
+            // Review 44: sources and payments under names offices use.
+            ("县级配套(万元)", Field::OtherFunds),
+            ("中央资金（万元）", Field::OtherFunds),
+            ("县财政配套资金", Field::OtherFunds),
+            ("省级补助资金", Field::OtherFunds),
+            ("中央车购税资金", Field::OtherFunds),
+            ("社会帮扶资金", Field::OtherFunds),
+            ("东西部协作资金", Field::OtherFunds),
+            ("定点帮扶资金", Field::OtherFunds),
+            ("社会捐赠（元）", Field::OtherFunds),
+            ("银行贷款", Field::OtherFunds),
+            ("以奖代补", Field::OtherFunds),
+            ("中央投资", Field::OtherFunds),
+            ("已支付", Field::Disbursed),
+            ("已报账", Field::Disbursed),
+            ("已付款", Field::Disbursed),
+            ("到位资金", Field::Disbursed),
         ] {
             assert_eq!(
                 with(h).err(),
@@ -1967,8 +2059,44 @@ mod tests {
             "一事一议筹劳(个工日)",
             "工程每公里造价",
             "资金拨付单位",
+            "中央分隔带宽度",
+            "支付方式",
+            "付款日期",
+            "资金到位情况",
         ] {
             assert!(with(h).is_ok(), "{h}: {:?}", with(h));
+        }
+        // Beside a 整合资金 read, the state's tiers' money is its breakdown, the user's; a
+        // source of another kind is refused still.
+        let pooled = [
+            "编号",
+            "乡镇",
+            "村",
+            "类别",
+            "宽度",
+            "长度",
+            "投资",
+            "整合资金",
+        ];
+        let beside = |h: &str| Columns::from_header(pooled.iter().copied().chain([h]));
+        for h in [
+            "县配套",
+            "中央资金（万元）",
+            "省级补助资金",
+            "中央车购税资金",
+            "县级配套",
+        ] {
+            assert!(beside(h).is_ok(), "{h}: {:?}", beside(h));
+        }
+        for h in ["社会捐赠", "银行贷款", "社会帮扶资金"] {
+            assert!(
+                matches!(
+                    beside(h).err().as_deref(),
+                    Some([HeaderProblem::LooksLike(..)])
+                ),
+                "{h}: {:?}",
+                beside(h)
+            );
         }
         // Beside a total cost read, another total is the user's (已完成投资: what was spent),
         // unless it is another total of the plan's (approved, adjusted, settled: review 43).

@@ -1099,6 +1099,17 @@ fn parse_to<'a>(
         })
     };
     let mut text = |f: Field| match raw(f) {
+        // A workbook's formula that failed (a VLOOKUP of the village giving #N/A) is no
+        // name: taken for one, a village called "#N/A" got its own notice (review 44).
+        Some(v) if money::is_formula_error(v) => {
+            fail(
+                errors,
+                f,
+                Some(v),
+                Problem::Value(f, ValueError::FormulaError),
+            );
+            v
+        }
         Some(v) => v,
         None => {
             fail(errors, f, None, Problem::Blank);
@@ -1111,6 +1122,11 @@ fn parse_to<'a>(
     let class = match raw(Field::Class) {
         None => {
             fail(errors, Field::Class, None, Problem::Blank);
+            None
+        }
+        Some(v) if money::is_formula_error(v) => {
+            let problem = Problem::Value(Field::Class, ValueError::FormulaError);
+            fail(errors, Field::Class, Some(v), problem);
             None
         }
         Some(v) => rules.class_by_name(v).or_else(|| {

@@ -58,6 +58,10 @@ pub struct Sheet {
     /// The rows (by line, in order) the workbook's sheet hides: a segment's is not computed
     /// ([`crate::table::workbook::hidden`]).
     hidden: Vec<u64>,
+    /// Each row with a cell of its own value under a merge that starts above it, the cell's
+    /// column and the merge, by row (`WorkbookTable::under_merge`): refused while the cell is
+    /// blank.
+    pub(crate) under_merge: Vec<(u64, usize, String)>,
     /// Only the first rows of the file were read (to show while the rest is read): such a
     /// sheet is never saved.
     partial: bool,
@@ -144,6 +148,7 @@ impl Sheet {
             no_result: Vec::new(),
             stale: Vec::new(),
             hidden: Vec::new(),
+            under_merge: Vec::new(),
             partial: false,
         }
     }
@@ -212,6 +217,19 @@ impl Sheet {
     }
 
     /// Whether the workbook's sheet hides the row read from `line`.
+    /// The cell of row `row`'s own value under a merge that starts above it, while it is
+    /// blank: its column and the merge ([`Sheet::under_merge`]).
+    pub fn under_merge(&self, row: &SheetRow) -> Option<(usize, &str)> {
+        if self.under_merge.is_empty() || row.line == 0 {
+            return None;
+        }
+        let i = (self.under_merge)
+            .binary_search_by_key(&row.line, |u| u.0)
+            .ok()?;
+        let (_, col, range) = &self.under_merge[i];
+        crate::table::workbook::merged::blank(row.get(*col)).then_some((*col, range.as_str()))
+    }
+
     pub fn is_hidden(&self, line: u64) -> bool {
         line != 0 && self.hidden.binary_search(&line).is_ok()
     }

@@ -749,11 +749,11 @@ mod tests {
         };
         assert_eq!(
             explain(&d, Lang::En),
-            ["投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"]
+            ["投资 is a formula with no saved result: open the workbook in Excel or WPS and save it (an .xls as .xlsx: in an .xls a formula whose result is empty text cannot be told from one never calculated), or type the value"]
         );
         assert_eq!(
             explain(&d, Lang::Zh),
-            ["投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"]
+            ["投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存（.xls 请另存为 .xlsx：.xls 中结果为空文本的公式与从未计算的公式无法区分），或直接填入数值"]
         );
         assert!(!d.is_good(0));
         assert_eq!(subsidy(&d), "750000.00", "E2 alone: 1 km of village road");

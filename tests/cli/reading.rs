@@ -1101,6 +1101,44 @@ fn a_column_of_a_fields_amounts_under_a_name_not_read_is_refused_not_passed_over
         .stderr_has("column \"扶贫资金批复\" looks by its name like an amount approved for a fund, but the rules read approved amounts only under poverty_approved, 扶贫批复, 扶贫专项批复, 县扶贫专项批复, so it would count for nothing; head it so, or give --map \"扶贫资金批复=own\" if it is a column of your own\n");
     env.roadsub(&["batch", &approved, "-o", "-", "--map", "扶贫资金批复=own"])
         .expect_code(0);
+    // Review 44: a fund's money under names of its own, and sources and payments under
+    // names offices use, were passed over with no word.
+    for (header, said) in [
+        (
+            "扶贫专项资金",
+            "looks by its name like an amount approved for a fund",
+        ),
+        (
+            "扶贫资金(万元)",
+            "looks by its name like an amount approved for a fund",
+        ),
+        (
+            "财政扶贫资金",
+            "looks by its name like an amount approved for a fund",
+        ),
+        (
+            "扶贫补助",
+            "looks by its name like an amount approved for a fund",
+        ),
+        ("县级配套(万元)", "other_funds"),
+        ("中央车购税资金", "other_funds"),
+        ("社会捐赠（元）", "other_funds"),
+        ("已报账", "disbursed"),
+    ] {
+        let t = env.write(
+            "named.csv",
+            format!(
+                "编号,乡镇,村,类别,宽度,长度,投资,{header}\nA1,天马乡,画青村,通社,3.5,2,100万,5\n"
+            ),
+        );
+        env.roadsub(&["batch", &t, "-o", "-"])
+            .expect_code(1)
+            .stderr_has(&format!("\"{header}\""))
+            .stderr_has(said);
+        let own = header.split(['(', '（']).next().unwrap();
+        env.roadsub(&["batch", &t, "-o", "-", "--map", &format!("{own}=own")])
+            .expect_code(0);
+    }
 }
 
 /// `--map 投资=other_funds` took the header's cost column for another field and the run said

@@ -159,12 +159,12 @@ fn a_formula_without_a_cached_value_says_so() {
     let p = path.to_string_lossy().into_owned();
     env.roadsub(&["batch", &p, "--keep-going"])
         .expect_code(1)
-        .stderr_first_line(&format!("{p}[道路]:2: 投资 is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value"))
+        .stderr_first_line(&format!("{p}[道路]:2: 投资 is a formula with no saved result: open the workbook in Excel or WPS and save it (an .xls as .xlsx: in an .xls a formula whose result is empty text cannot be told from one never calculated), or type the value"))
         .stderr_lacks("has no cost")
         .stdout_lines(2);
     env.roadsub(&["batch", &p, "--lang", "zh"])
         .run()
-        .stderr_first_line(&format!("{p}[道路]:2: 投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值"));
+        .stderr_first_line(&format!("{p}[道路]:2: 投资是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存（.xls 请另存为 .xlsx：.xls 中结果为空文本的公式与从未计算的公式无法区分），或直接填入数值"));
 }
 
 #[test]
@@ -392,7 +392,8 @@ fn a_password_protected_xls_is_said_to_be_protected() {
 /// Review 7, D6: townships, villages and classes merged down their column (合并单元格, as
 /// offices write them) are read on every row Excel shows them on, in an .xls (made by
 /// LibreOffice: B3:B5 天马乡, B6:B7 石鼓镇, C6:C7 白塔村, D6:D7 通村) as in an .xlsx; a cost
-/// merged over two rows (G6:G7) is not shared out: the second row has none, and says so.
+/// merged over two rows (G6:G7) is not shared out: the second row is refused, naming the
+/// merge (review 44; it said "row has no cost").
 #[test]
 fn merged_townships_are_read_on_every_row_and_a_merged_cost_is_not_shared_out() {
     let env = Env::new();
@@ -403,7 +404,7 @@ fn merged_townships_are_read_on_every_row_and_a_merged_cost_is_not_shared_out() 
         .stdout_has("\nA3,天马乡,金鸡村,通村,4.5,2,640000,")
         .stdout_has("\nA4,石鼓镇,白塔村,通村,4.5,2,800000,")
         .stderr(&format!(
-            "{book}[道路]:7: row has no cost: give cost or cost_per_km\n1 bad row; wrote the 4 good rows to standard output\n"
+            "{book}[道路]:7: 投资 is under the cells G6:G7 merged over several rows, which show one value for all of them: what is this row's cannot be told (given to every row it would be counted again, to the first alone the others would go without it); unmerge the cells in Excel or WPS and give each row its own\n1 bad row; wrote the 4 good rows to standard output\n"
         ));
 }
 
@@ -723,4 +724,192 @@ fn other_sheets_holding_a_table_are_named_by_every_command() {
     env.roadsub(&["batch", &one.to_string_lossy()])
         .expect_code(0)
         .stderr("");
+}
+
+/// Review 44: a source of the gap (整合资金 120,000) merged down over the two roads it covers
+/// was read as the first road's alone, the second's as none: the first showed a surplus, the
+/// second a shortfall of its whole gap, 20,000 too much in all, with no word; an amount
+/// approved merged the same way left the second road paid its full ceiling. The rows under
+/// such a merge are refused by every command, naming the cells; the first row is computed.
+#[test]
+fn an_amount_merged_down_over_several_rows_refuses_the_rows_below_its_first() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    header(ws);
+    ws.write_string(0, 7, "整合资金").unwrap();
+    segment(ws, 1, "A1", 4.5, 2.0, 1_600_000.0);
+    segment(ws, 2, "A2", 4.5, 1.0, 800_000.0);
+    segment(ws, 3, "A3", 4.5, 1.0, 800_000.0);
+    ws.merge_range(1, 7, 2, 7, "", &Format::new()).unwrap();
+    ws.write_number(1, 7, 120_000.0).unwrap();
+    book.save(&path).unwrap();
+    let file = env.file("plan.xlsx");
+    let en = format!(
+        "{file}[道路]:3: 整合资金 is under the cells H2:H3 merged over several rows, which show one value for all of them: what is this row's cannot be told (given to every row it would be counted again, to the first alone the others would go without it); unmerge the cells in Excel or WPS and give each row its own\n"
+    );
+    env.roadsub(&["batch", &file]).expect(
+        1,
+        "",
+        &format!("{en}1 bad row; nothing written (fix it, or use --keep-going to write the 2 good rows)\n"),
+    );
+    env.roadsub(&["batch", &file, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{file}[道路]:3: 整合资金位于跨多行合并的单元格 H2:H3 之下，该合并单元格为这几行只显示一个数：无法判断哪部分属于本行（每行都计会重复计算，只计第一行则其余各行缺了它）；请在 Excel 或 WPS 中取消合并，为每行分别填写\n\
+             1 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"
+        ),
+    );
+    // The first row and the row after the merge are computed as ever.
+    let out = env
+        .roadsub(&["batch", &file, "--keep-going"])
+        .expect_code(1);
+    out.stdout_has(
+        "A1,天马乡,画青村,通村,4.5,2,1600000,120000,900000.00,600000.00,1500000.00,100000.00,0.00,",
+    )
+    .stdout_has(
+        "A3,天马乡,画青村,通村,4.5,1,800000,,450000.00,300000.00,750000.00,50000.00,50000.00,",
+    )
+    .stdout_lacks("A2,");
+    // compare, notice and explain (which read the sheet whole) refuse it alike.
+    env.roadsub(&["compare", &file, "--set", "poverty.village.4.5=15万"])
+        .expect_code(1)
+        .stderr_starts(&en);
+    env.roadsub(&["notice", &file, "-o", &env.file("notices")])
+        .expect_code(1)
+        .stderr_starts(&en);
+    env.roadsub(&["explain", &file, "--id", "A2"])
+        .expect(1, "", &format!("roadsub: {en}"));
+}
+
+/// Review 44: an .xls and an .ods read their merges too: a source merged over two roads
+/// refuses the second, as in an .xlsx (an .ods's merges were not read at all, and the
+/// second road's source was none).
+#[test]
+fn an_amount_merged_down_in_an_xls_or_an_ods_refuses_the_rows_below_its_first() {
+    let env = Env::new();
+    for (file, zh) in [
+        (data("merged-amount.xls"), false),
+        (data("merged-amount.ods"), true),
+    ] {
+        let lang = if zh { "zh" } else { "en" };
+        let said = if zh {
+            format!("{file}[道路]:3: 整合资金位于跨多行合并的单元格 H2:H3 之下，该合并单元格为这几行只显示一个数：无法判断哪部分属于本行（每行都计会重复计算，只计第一行则其余各行缺了它）；请在 Excel 或 WPS 中取消合并，为每行分别填写\n")
+        } else {
+            format!("{file}[道路]:3: 整合资金 is under the cells H2:H3 merged over several rows, which show one value for all of them: what is this row's cannot be told (given to every row it would be counted again, to the first alone the others would go without it); unmerge the cells in Excel or WPS and give each row its own\n")
+        };
+        env.roadsub(&["batch", &file, "--lang", lang])
+            .expect_code(1)
+            .stderr_starts(&said);
+        env.roadsub(&["explain", &file, "--row", "2", "--lang", lang])
+            .expect(1, "", &format!("roadsub: {said}"));
+    }
+}
+
+/// Review 44: an .xls whose formulas were written without their results (xlwt, and pandas
+/// writing .xls with it, give every formula a result of empty text) had a source of
+/// `=10000*3` read as none: the shortfall 30,000 too high, with no word. A formula's empty
+/// result in an .xls is refused as a formula with no saved result.
+#[test]
+fn an_xls_formula_whose_result_is_empty_text_is_refused_not_read_as_none() {
+    let env = Env::new();
+    let file = data("formula-unsaved.xls");
+    env.roadsub(&["batch", &file]).expect(
+        1,
+        "",
+        &format!(
+            "{file}[道路]:2: 整合资金 is a formula with no saved result: open the workbook in Excel or WPS and save it (an .xls as .xlsx: in an .xls a formula whose result is empty text cannot be told from one never calculated), or type the value\n\
+             1 bad row; nothing written\n"
+        ),
+    );
+    env.roadsub(&["explain", &file, "--row", "1", "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!("roadsub: {file}[道路]:2: 整合资金是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存（.xls 请另存为 .xlsx：.xls 中结果为空文本的公式与从未计算的公式无法区分），或直接填入数值\n"),
+    );
+}
+
+/// Review 44: a formula's error in a column of names (a VLOOKUP of the village giving
+/// `#N/A`) was taken for a village called "#N/A", with a notice of its own; an error value
+/// of a newer Excel (`#SPILL!`, `#CALC!`), which the workbook reader cannot read, refused the
+/// workbook as damaged, to be saved again (which keeps the error). A name that is a formula's
+/// error is refused as an amount's is, and a newer error is named with what to do. (The cells
+/// hold the errors as saved, with no formula: this workbook asks to be recalculated when
+/// opened, which a formula's result would be refused for first.)
+#[test]
+fn a_formulas_error_is_no_name_and_a_newer_excels_error_is_no_damaged_file() {
+    let env = Env::new();
+    let book_with = |name: &str, f: &dyn Fn(String) -> String| {
+        let path = env.path(name);
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        header(ws);
+        ws.write_string(0, 7, "整合资金").unwrap();
+        segment(ws, 1, "A1", 4.5, 2.0, 1_600_000.0);
+        segment(ws, 2, "A2", 4.5, 1.0, 800_000.0);
+        ws.write_number(1, 7, 111.0).unwrap();
+        ws.write_number(2, 7, 222.0).unwrap();
+        book.save(&path).unwrap();
+        rewrite(&path, "xl/worksheets/sheet1.xml", f);
+        env.file(name)
+    };
+    let file = book_with("plan.xlsx", &|xml| {
+        let village = xml.find("<c r=\"C3\"").unwrap();
+        let end = village + xml[village..].find("</c>").unwrap() + 4;
+        format!(
+            "{}<c r=\"C3\" t=\"e\"><v>#N/A</v></c>{}",
+            &xml[..village],
+            &xml[end..]
+        )
+    });
+    env.roadsub(&["batch", &file]).expect(
+        1,
+        "",
+        &format!(
+            "{file}[道路]:3: 村 \"#N/A\" is a formula's error, not a value (correct the formula in Excel or WPS, or type the value)\n\
+             1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
+    env.roadsub(&["notice", &file, "-o", &env.file("notices")])
+        .expect_code(1);
+    assert!(!env.path("notices").exists());
+    let newer = book_with("newer.xlsx", &|xml| {
+        xml.replace("<v>111</v>", "<v>#SPILL!</v>")
+            .replace("<c r=\"H2\"", "<c r=\"H2\" t=\"e\"")
+    });
+    let said = |zh: bool| {
+        if zh {
+            format!("{newer}[道路]：有单元格为 #SPILL!，即公式出错的结果（新版 Excel 的写法），工作簿读取器无法读入；未据此计算（文件并未损坏）：请在 Excel 或 WPS 中改正公式，或改填数值")
+        } else {
+            format!("{newer}[道路]: a cell holds #SPILL!, the error of a formula that failed (as newer Excel shows it), which the workbook reader cannot take; nothing was computed from it (the file is not damaged): correct the formula in Excel or WPS, or put a value in its place")
+        }
+    };
+    env.roadsub(&["batch", &newer])
+        .expect_code(1)
+        .stderr_starts(&format!("{}\n", said(false)));
+    env.roadsub(&["batch", &newer, "--lang", "zh"])
+        .expect_code(1)
+        .stderr_starts(&format!("{}\n", said(true)));
+    env.roadsub(&["explain", &newer, "--row", "1"])
+        .expect_code(1)
+        .stderr_has("a cell holds #SPILL!, the error of a formula that failed");
+    // A CSV saved from such a sheet holds the error as text: no village either.
+    let csv = env.write(
+        "plan.csv",
+        "编号,乡镇,村,类别,宽度,长度,投资\nA1,天马乡,#N/A,通村,4.5,2,1600000\nA2,#REF!,画青村,#N/A,4.5,2,1600000\n",
+    );
+    env.roadsub(&["batch", &csv, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{csv}:2: 村“#N/A”是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）\n\
+             {csv}:3: 乡镇“#REF!”是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）\n\
+             {csv}:3: 类别“#N/A”是公式出错的结果，不是数值（请在 Excel 或 WPS 中改正公式，或直接填写数值）\n\
+             2 行有错；未写出任何结果\n"
+        ),
+    );
 }

@@ -162,6 +162,10 @@ pub enum Problem {
     /// cancelled segment or one still planned, which cannot be told
     /// ([`crate::table::workbook::hidden`]).
     HiddenRow,
+    /// A workbook's cell of a value that is the row's own (an amount, a length, an id) under
+    /// a merge that starts on a row above (the merge, `H2:H3`): the sheet shows one value
+    /// over several rows, which cannot be shared out ([`crate::table::workbook::merged`]).
+    UnderMerge(String),
     /// A `date` (日期) that is not a calendar day `YYYY-MM-DD`.
     BadDate,
     /// A `date` (日期) written `YYYY-MM-DD` that is no day on the calendar (`2019-02-29`).
@@ -657,8 +661,8 @@ impl Problem {
                 .into(),
             Problem::NoSavedResult => lang
                 .pick(
-                    "is a formula with no saved result: open the workbook in Excel or WPS and save it, or type the value",
-                    "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存，或直接填入数值",
+                    "is a formula with no saved result: open the workbook in Excel or WPS and save it (an .xls as .xlsx: in an .xls a formula whose result is empty text cannot be told from one never calculated), or type the value",
+                    "是公式，但工作簿里没有保存它的计算结果：请在 Excel 或 WPS 中打开并保存（.xls 请另存为 .xlsx：.xls 中结果为空文本的公式与从未计算的公式无法区分），或直接填入数值",
                 )
                 .into(),
             Problem::StaleResult => lang
@@ -673,6 +677,14 @@ impl Problem {
                     "在工作表中被隐藏（手动隐藏、筛选或折叠分组），无法判断该路段是否仍在计划内：请在 Excel 或 WPS 中取消隐藏以计算它，或删除该行",
                 )
                 .into(),
+            Problem::UnderMerge(range) => match lang {
+                Lang::En => format!(
+                    "is under the cells {range} merged over several rows, which show one value for all of them: what is this row's cannot be told (given to every row it would be counted again, to the first alone the others would go without it); unmerge the cells in Excel or WPS and give each row its own"
+                ),
+                Lang::Zh => format!(
+                    "位于跨多行合并的单元格 {range} 之下，该合并单元格为这几行只显示一个数：无法判断哪部分属于本行（每行都计会重复计算，只计第一行则其余各行缺了它）；请在 Excel 或 WPS 中取消合并，为每行分别填写"
+                ),
+            },
             Problem::NotOnCalendar => lang
                 .pick("is not a day on the calendar", "不是日历上存在的日期")
                 .into(),

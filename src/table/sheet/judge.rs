@@ -58,6 +58,16 @@ impl Sheet {
         if self.is_hidden(row.line) && row::not_a_segment(&record, columns).is_none() {
             return Judged::Bad(vec![RowError::row(row.line, Problem::HiddenRow)]);
         }
+        // A value of the row's own under a merge of several rows: refused as a batch run
+        // refuses it, until a value is typed in.
+        if let Some((col, range)) = self.under_merge(row) {
+            if row::not_a_segment(&record, columns).is_none() {
+                return Judged::Bad(vec![RowError {
+                    column: columns.names.get(col).cloned(),
+                    ..RowError::row(row.line, Problem::UnderMerge(range.to_string()))
+                }]);
+            }
+        }
         let mut errors = Vec::new();
         let mut breakdown = Breakdown::default();
         match row::evaluate(

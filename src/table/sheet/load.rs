@@ -136,6 +136,7 @@ fn load_workbook(
         no_result,
         stale: Vec::new(),
         hidden: book.hidden,
+        under_merge: book.under_merge,
         partial: false,
     };
     sheet.mark_stale(&book.stale);
@@ -318,6 +319,7 @@ fn load_csv(
         no_result: Vec::new(),
         stale: Vec::new(),
         hidden: Vec::new(),
+        under_merge: Vec::new(),
         partial,
     })
 }

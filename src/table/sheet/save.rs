@@ -302,6 +302,7 @@ impl Sheet {
         out.commit()?;
         if let Some(saved) = saved {
             let (mut no_result, mut stale, mut hidden) = (Vec::new(), Vec::new(), Vec::new());
+            let mut under_merge = Vec::new();
             // Hidden rows deleted by this save (or before): their lines are kept, so that an
             // undo brings such a row back hidden, and a save adds it hidden (review 38: it
             // came back shown and computed).
@@ -321,6 +322,12 @@ impl Sheet {
                 if let Ok(i) = self.no_result.binary_search_by_key(&row.line, |&(l, _)| l) {
                     no_result.push((line, self.no_result[i].1));
                 }
+                // So is a value under a merge, until one is typed (a workbook written anew
+                // holds the merge's value on its first row alone: as blank as before).
+                if let Ok(i) = self.under_merge.binary_search_by_key(&row.line, |u| u.0) {
+                    let (_, col, range) = &self.under_merge[i];
+                    under_merge.push((line, *col, range.clone()));
+                }
                 let from = self.stale.partition_point(|&(l, ..)| l < row.line);
                 for (_, col, read) in self.stale[from..].iter().take_while(|s| s.0 == row.line) {
                     stale.push((line, *col, read.clone()));
@@ -329,6 +336,8 @@ impl Sheet {
             }
             no_result.sort_unstable();
             self.no_result = no_result;
+            under_merge.sort_unstable();
+            self.under_merge = under_merge;
             stale.sort_unstable();
             self.stale = stale;
             // The title rows are the workbook's now (a CSV table's were its preamble).

@@ -10,6 +10,9 @@ use crate::table::TableError;
 pub enum WorkbookError {
     /// The file could not be read.
     Io(std::io::Error),
+    /// A cell holds an error value of a newer Excel (`#SPILL!`, `#CALC!`) that calamine's
+    /// reader cannot read (it said the file damaged).
+    NewerErrorValue(String),
     /// The file is not a workbook at all (`text`: it looks like a text file).
     NotAWorkbook { text: bool },
     /// The file is a web page or XML under a workbook's name (as some systems export "Excel").
@@ -189,6 +192,14 @@ impl WorkbookError {
                     "按名称是 Excel 工作簿，但它是管道或设备而不是文件：工作簿须多处、多次读取，管道无法做到；请先存为文件，再给出该文件路径（如 plan.xlsx）",
                 )
             ),
+            WorkbookError::NewerErrorValue(value) => match lang {
+                Lang::En => format!(
+                    "{file}: a cell holds {value}, the error of a formula that failed (as newer Excel shows it), which the workbook reader cannot take; nothing was computed from it (the file is not damaged): correct the formula in Excel or WPS, or put a value in its place"
+                ),
+                Lang::Zh => format!(
+                    "{file}：有单元格为 {value}，即公式出错的结果（新版 Excel 的写法），工作簿读取器无法读入；未据此计算（文件并未损坏）：请在 Excel 或 WPS 中改正公式，或改填数值"
+                ),
+            },
             // The reader's own words are English: quoted as such, inside a message in the
             // user's language that says what to do.
             WorkbookError::Open(e) => match lang {
@@ -533,6 +544,7 @@ mod tests {
                 sheet: sheet(),
                 row: 2,
             },
+            WorkbookError::NewerErrorValue("#SPILL!".into()),
             WorkbookError::ArrayAbove {
                 sheet: sheet(),
                 cell: "G1600".into(),
@@ -605,10 +617,11 @@ mod tests {
             WorkbookError::UnitsByFormat { .. } => 24,
             WorkbookError::NotAFile => 25,
             WorkbookError::ArrayAbove { .. } => 26,
+            WorkbookError::NewerErrorValue(_) => 27,
         }
     }
 
-    const KINDS: usize = 27;
+    const KINDS: usize = 28;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {
@@ -641,6 +654,8 @@ mod tests {
             "Sheet",
             "content",
             "LibreOffice",
+            // A cell's error value, quoted.
+            "SPILL",
         ];
         for e in one_of_each() {
             let zh = e.render("plan.xlsx", Lang::Zh);

@@ -54,7 +54,13 @@ impl Merge {
 }
 
 /// The fields whose empty cells take what a merge down their column shows.
-const SHOWN: [Field; 3] = [Field::Township, Field::Village, Field::Class];
+const SHOWN: [Field; 5] = [
+    Field::Township,
+    Field::Village,
+    Field::Class,
+    Field::Date,
+    Field::Year,
+];
 
 /// The merged cells of sheet `sheet` of the workbook at `path`: an .xlsx's or .xlsm's from its
 /// sheet's XML; none for an .xlsb or .ods (their merges are not read; an .xls's are given by
@@ -74,8 +80,87 @@ pub fn merges_in(
         "xlsx" | "xlsm" => {
             xlsx_merges(open()?, sheet).map_err(|e| WorkbookError::Open(e.to_string()))
         }
+        "ods" => {
+            let file = open()?;
+            let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+                .map_err(|e| WorkbookError::Open(e.to_string()))?;
+            let part = zip
+                .by_name("content.xml")
+                .map_err(|e| WorkbookError::Open(e.to_string()))?;
+            ods_merges(std::io::BufReader::with_capacity(1 << 16, part), sheet)
+                .map_err(WorkbookError::Open)
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// The merged cells of table `sheet` of an .ods's `content.xml`: each cell spanning more
+/// than one row or column (`table:number-rows-spanned`, `table:number-columns-spanned`), rows
+/// and cells counted as calamine lays them out (one repeated counts as many times as it
+/// says), as the hidden rows are ([`super::hidden`]).
+fn ods_merges(part: impl std::io::BufRead, sheet: &str) -> Result<Vec<Merge>, String> {
+    const MAX_ROWS: u64 = 1_048_576;
+    const MAX_COLS: u64 = 16_384;
+    let mut xml = Reader::from_reader(part);
+    let (mut buf, mut merges) = (Vec::new(), Vec::new());
+    // Inside the table asked for; its rows so far; the cells so far of the row being read.
+    let (mut inside, mut rows, mut cols) = (false, 0u64, 0u64);
+    let number = |v: &str| v.trim().parse::<u64>().ok();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(|e| e.to_string())? {
+            Event::Start(e) if e.name().as_ref() == "table:table" => {
+                inside = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == "table:name")
+                    .map(|a| quick_xml::escape::unescape(&a.value).is_ok_and(|v| v == sheet))
+                    .unwrap_or(false);
+                rows = 0;
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" && inside => break,
+            Event::Start(e) | Event::Empty(e)
+                if inside && e.name().as_ref() == "table:table-row" =>
+            {
+                let repeats = (e.attributes().flatten())
+                    .find(|a| a.key.as_ref() == "table:number-rows-repeated")
+                    .and_then(|a| number(&a.value))
+                    .unwrap_or(1);
+                rows += repeats.clamp(1, MAX_ROWS.saturating_sub(rows).max(1));
+                cols = 0;
+            }
+            Event::Start(e) | Event::Empty(e)
+                if inside
+                    && matches!(
+                        e.name().as_ref(),
+                        "table:table-cell" | "table:covered-table-cell"
+                    ) =>
+            {
+                let (mut repeats, mut down, mut across) = (1u64, 1u64, 1u64);
+                for a in e.attributes().flatten() {
+                    let v = number(&a.value);
+                    match a.key.as_ref() {
+                        "table:number-columns-repeated" => repeats = v.unwrap_or(1),
+                        "table:number-rows-spanned" => down = v.unwrap_or(1),
+                        "table:number-columns-spanned" => across = v.unwrap_or(1),
+                        _ => {}
+                    }
+                }
+                if (down > 1 || across > 1) && rows > 0 && cols < MAX_COLS {
+                    let last_row = rows.saturating_add(down - 1).min(MAX_ROWS);
+                    let last_col = cols.saturating_add(across - 1).min(MAX_COLS - 1);
+                    merges.push(Merge {
+                        rows: (rows, last_row),
+                        cols: (cols as u32, last_col as u32),
+                    });
+                }
+                cols = cols.saturating_add(repeats.max(1)).min(MAX_COLS);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(merges)
 }
 
 /// The merged cells of an .xls sheet, as calamine read them with the workbook.
@@ -194,6 +279,23 @@ fn parse_range(text: &str) -> Option<Merge> {
     })
 }
 
+/// The columns whose value is a row's own, not a label several rows share: every field's
+/// but the township's, village's, class's, date's, year's and name's, and the amounts
+/// approved (a header saying 批复 or `approved`, whatever the rules call theirs). A column of
+/// the user's own is none of roadsub's reading, merged or not.
+fn own_value_columns(columns: &Columns) -> Vec<usize> {
+    (0..columns.names.len())
+        .filter(|&c| match columns.field_at(c) {
+            Some(f) => !SHOWN.contains(&f) && f != Field::Name,
+            None => {
+                let name = columns.names[c].to_lowercase();
+                (name.contains("批复") || name.contains("批復") || name.contains("approved"))
+                    && !columns.is_own(c)
+            }
+        })
+        .collect()
+}
+
 /// Fills the township, village and class of a sheet's rows as the sheet shows them (see the
 /// module's note), row after row, in order, each from the row before it. The merges are read
 /// the first time a row has one of those cells empty: a sheet with none empty is read as
@@ -201,6 +303,16 @@ fn parse_range(text: &str) -> Option<Merge> {
 pub struct Fill {
     /// The columns of the fields filled, in [`SHOWN`]'s order (those the table has).
     cols: Vec<usize>,
+    /// The columns whose value is the row's own (see [`own_value_columns`]): one merged over
+    /// rows is refused on each of them but its first.
+    own: Vec<usize>,
+    /// The first of those cells in the row last given that a merge covers but does not start
+    /// in, and the merge.
+    under: Option<(usize, Merge)>,
+    /// The merges read over more than one column (few).
+    wide: Vec<Merge>,
+    /// The merges of a row's own values found to show nothing (first row and column).
+    empty_merges: std::collections::HashSet<(u64, u32)>,
     /// The header's row: a merge from it or above it gives no row its value.
     header_line: u64,
     /// The merges that run down one of those columns below the header, by column and first
@@ -215,21 +327,40 @@ impl Fill {
     pub fn new(columns: &Columns, header_line: u64) -> Fill {
         Fill {
             cols: SHOWN.iter().filter_map(|&f| columns.index(f)).collect(),
+            own: own_value_columns(columns),
+            under: None,
+            wide: Vec::new(),
+            empty_merges: std::collections::HashSet::new(),
             header_line,
             merges: None,
             filled: [false; SHOWN.len()],
         }
     }
 
-    /// Whether a row whose cells `blank_at` says blank (by column) has one to fill: else it
-    /// is passed over with [`Fill::none`], at less cost than [`Fill::fill`].
-    pub fn wants(&self, blank_at: impl Fn(usize) -> bool) -> bool {
+    /// Whether a row whose cells `blank_at` says blank (by column) has one to fill or to
+    /// look at for a merge (a blank amount below one, `before`, the row above, holds, or any
+    /// blank amount once the merges are read): else it is passed over with [`Fill::none`], at
+    /// less cost than [`Fill::fill`].
+    pub fn wants(&self, blank_at: impl Fn(usize) -> bool, before: Option<&SheetRow>) -> bool {
         self.cols.iter().any(|&c| blank_at(c))
+            || self.own.iter().any(|&c| {
+                blank_at(c) && (self.merges.is_some() || before.is_some_and(|b| !blank(b.get(c))))
+            })
     }
 
     /// The next row of the table has no cell to fill ([`Fill::wants`]).
     pub fn none(&mut self) {
         self.filled = [false; SHOWN.len()];
+        self.under = None;
+    }
+
+    /// The first cell of the row last given whose value is the row's own (an amount, a
+    /// length, an id) that a merge covers but does not start in, with the merge: the sheet
+    /// shows one value over several rows, which is none of this row's to take (given to
+    /// every row, it would be counted again; to the first alone, the others would go without
+    /// it). Such a row is refused ([`crate::table::Problem::UnderMerge`]).
+    pub fn under(&self) -> Option<(usize, Merge)> {
+        self.under
     }
 
     /// The columns it fills: township, village and class, those the table has.
@@ -256,6 +387,7 @@ impl Fill {
     ) -> Result<(), WorkbookError> {
         let empty = |row: &SheetRow, c: usize| blank(row.get(c));
         let mut filled = [false; SHOWN.len()];
+        self.under = None;
         // A 合计 row (or a note) under a merge stays one: filled, it would be taken for a
         // segment of the merge's township, counted twice; so does a row whose first cell or
         // id says 合计 but shows a width (refused for its township, as without the merge).
@@ -265,24 +397,59 @@ impl Fill {
             crate::table::row::not_a_segment(&record, columns).is_none()
                 && !crate::table::row::says_total(&record, columns)
         };
-        if self.wants(|c| empty(row, c)) && segment(row) {
+        if self.wants(|c| empty(row, c), before) && segment(row) {
             let merges = match &self.merges {
                 Some(merges) => merges,
                 None => {
-                    let (cols, header) = (&self.cols, self.header_line);
+                    let header = self.header_line;
+                    let (cols, own) = (&self.cols, &self.own);
                     let mut down: Vec<Merge> = load()?
                         .into_iter()
                         .filter(|m| {
-                            m.cols.0 == m.cols.1
-                                && m.rows.0 > header
+                            let col = m.cols.0 as usize;
+                            m.rows.0 > header
                                 && m.rows.1 > m.rows.0
-                                && cols.contains(&(m.cols.0 as usize))
+                                && (m.cols.0 == m.cols.1 && cols.contains(&col)
+                                    || own.iter().any(|&c| m.covers(m.rows.0, c as u32)))
                         })
                         .collect();
                     down.sort_unstable_by_key(|m| (m.cols.0, m.rows.0));
+                    self.wide = down
+                        .iter()
+                        .filter(|m| m.cols.0 != m.cols.1)
+                        .copied()
+                        .collect();
                     self.merges.insert(down)
                 }
             };
+            let wide = &self.wide;
+            // An amount of its own under a merge that started above: refused, not blank. The
+            // merge of its column starting last above the row, or one over several columns.
+            let over = |col: u32| {
+                let at = merges.partition_point(|m| (m.cols.0, m.rows.0) < (col, row.line));
+                let above = at.checked_sub(1).map(|i| &merges[i]);
+                above
+                    .filter(|m| m.cols.0 == col)
+                    .into_iter()
+                    .chain(wide.iter().filter(|m| m.cols.0 < col && m.cols.1 >= col))
+                    .find(|m| m.rows.0 < row.line && m.covers(row.line, col))
+                    .copied()
+            };
+            // A merge showing nothing (its first cell blank too) is blank on every row: none
+            // of them has a value to lose. Told from the row above when it is the merge's
+            // first, and remembered for the rows below.
+            let empty_merges = &mut self.empty_merges;
+            self.under = (self.own.iter())
+                .filter(|&&c| empty(row, c))
+                .filter_map(|&c| over(c as u32).map(|m| (c, m)))
+                .find(|&(_, m)| {
+                    let key = (m.rows.0, m.cols.0);
+                    let first = m.cols.0 as usize;
+                    if before.is_some_and(|b| b.line == m.rows.0 && blank(b.get(first))) {
+                        empty_merges.insert(key);
+                    }
+                    !empty_merges.contains(&key)
+                });
             for (i, &c) in self.cols.iter().enumerate() {
                 if !empty(row, c) {
                     continue;
@@ -293,7 +460,7 @@ impl Fill {
                 let Some(m) = at.checked_sub(1).map(|i| merges[i]) else {
                     continue;
                 };
-                if m.cols.0 != col || !m.covers(row.line, col) {
+                if m.cols.0 != col || m.cols.1 != col || !m.covers(row.line, col) {
                     continue;
                 }
                 // The row before, within the merge, holds what it shows: it is the merge's
@@ -440,5 +607,217 @@ mod tests {
         assert_eq!(parse_range("C5:A2").unwrap().name(), "A2:C5");
         assert_eq!(parse_range("B3:"), None);
         assert_eq!(parse_range("3:5"), None);
+    }
+}
+
+#[cfg(test)]
+mod under_tests {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::rules::RuleSet;
+    use crate::table::columns::HeaderOptions;
+    use crate::table::sheet::{Judged, Sheet};
+    use crate::table::workbook::stream::{self, BookItem};
+    use crate::table::Problem;
+
+    const HEADER: [&str; 10] = [
+        "编号",
+        "乡镇",
+        "村",
+        "类别",
+        "宽度",
+        "长度",
+        "投资",
+        "整合资金",
+        "扶贫批复",
+        "备注",
+    ];
+
+    /// A sheet of `rows` segments after its header, with `merges` (column, first row from 0
+    /// of the rows, rows, whether it shows nothing) merged down, each showing its first
+    /// cell's value (which every segment's cell of that column holds when not merged).
+    fn book(path: &Path, rows: usize, merges: &[(u16, u32, u32, bool)]) {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("道路").unwrap();
+        for (c, h) in HEADER.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        let plain = rust_xlsxwriter::Format::new();
+        for i in 0..rows as u32 {
+            let r = i + 1;
+            let covered = |c: u16| {
+                merges
+                    .iter()
+                    .any(|&(mc, f, n, _)| mc == c && i > f && i < f + n)
+            };
+            let id = format!("E{}", r + 1);
+            for (c, v) in [id.as_str(), "天马乡", "画青村", "通村"].iter().enumerate() {
+                if !covered(c as u16) {
+                    ws.write_string(r, c as u16, *v).unwrap();
+                }
+            }
+            for (c, v) in [
+                (4u16, 4.5),
+                (5, 2.0),
+                (6, 1_600_000.0),
+                (7, 30_000.0),
+                (8, 500_000.0),
+            ] {
+                if !covered(c) {
+                    ws.write_number(r, c, v).unwrap();
+                }
+            }
+            if !covered(9) {
+                ws.write_string(r, 9, "同上").unwrap();
+            }
+        }
+        for &(c, first, n, nothing) in merges {
+            let shown = match c {
+                1 => "天马乡",
+                9 => "同上",
+                _ => "",
+            };
+            let (from, to) = (first + 1, first + n);
+            ws.merge_range(from, c, to, c, shown, &plain).unwrap();
+            let value = match c {
+                5 => 2.0,
+                7 => 30_000.0,
+                8 => 500_000.0,
+                _ => continue,
+            };
+            if !nothing {
+                ws.write_number(from, c, value).unwrap();
+            }
+        }
+        book.save(path).unwrap();
+    }
+
+    /// The lines a reader refused for a merge, each with its column's header and the merge,
+    /// and those it gave as rows.
+    fn said(items: impl Iterator<Item = BookItem>) -> (Vec<(u64, String, String)>, Vec<u64>) {
+        let (mut under, mut rows) = (Vec::new(), Vec::new());
+        for item in items {
+            match item {
+                BookItem::Row(row) => rows.push(row.line),
+                BookItem::NoResult(e) => match e.problem {
+                    Problem::UnderMerge(range) => {
+                        under.push((e.line, e.column.unwrap_or_default(), range));
+                    }
+                    other => panic!("{other:?}"),
+                },
+            }
+        }
+        (under, rows)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Every reader of a workbook (the quick reader, calamine's, the sheet read whole, the
+        /// table view's judgement) refuses exactly the rows below the first of a merge down a
+        /// column of the row's own values (a length, a source, an amount approved), naming the
+        /// first such column and the merge, and gives every other row: a township merged
+        /// down is each row's, a note merged down (备注, the user's own) none of roadsub's, a
+        /// merge that shows nothing is blank on every row.
+        #[test]
+        fn a_rows_own_value_under_a_merge_from_above_refuses_it_in_every_reader(
+            rows in 1usize..10,
+            wanted in prop::collection::vec(
+                (prop::sample::select(vec![1u16, 5, 7, 8, 9]), 0u32..9, 2u32..4, any::<bool>()),
+                0..4,
+            ),
+        ) {
+            // Merges within the rows, none overlapping another; a merge of a township or a
+            // note shows its value.
+            let mut merges: Vec<(u16, u32, u32, bool)> = Vec::new();
+            for (c, first, n, nothing) in wanted {
+                let n = n.min(rows as u32 - first.min(rows as u32));
+                let overlaps = merges
+                    .iter()
+                    .any(|&(mc, f, m, _)| mc == c && first < f + m && f < first + n);
+                if first < rows as u32 && n >= 2 && !overlaps {
+                    merges.push((c, first, n, nothing && matches!(c, 5 | 7 | 8)));
+                }
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("plan.xlsx");
+            book(&path, rows, &merges);
+            let line = |i: u32| u64::from(i) + 2;
+            let mut expected = Vec::new();
+            for i in 0..rows as u32 {
+                let first = [5u16, 7, 8].into_iter().find_map(|c| {
+                    merges
+                        .iter()
+                        .find(|&&(mc, f, n, nothing)| mc == c && i > f && i < f + n && !nothing)
+                        .map(|&(c, f, n, _)| {
+                            let col = char::from(b'A' + c as u8);
+                            (c, format!("{col}{}:{col}{}", line(f), line(f + n - 1)))
+                        })
+                });
+                if let Some((c, range)) = first {
+                    expected.push((line(i), HEADER[usize::from(c)].to_string(), range));
+                }
+            }
+            let others: Vec<u64> = (0..rows as u32)
+                .map(line)
+                .filter(|l| !expected.iter().any(|e| e.0 == *l))
+                .collect();
+            let options = HeaderOptions::default();
+            for quick in [true, false] {
+                let (_, _, items) = stream::rows_read(&path, None, &options, quick).unwrap();
+                let items = items.map(Result::unwrap);
+                prop_assert_eq!(said(items), (expected.clone(), others.clone()), "quick {}", quick);
+            }
+            let whole = super::super::open(&path, None).unwrap();
+            let (_, _, items) = stream::whole(whole);
+            prop_assert_eq!(said(items.into_iter()), (expected.clone(), others.clone()));
+            let sheet = Sheet::load(&path).unwrap();
+            let rules = RuleSet::builtin();
+            let mut judged = Vec::new();
+            for row in &sheet.rows {
+                // Every row shows its township, merged or not.
+                prop_assert_eq!(row.get(1), "天马乡");
+                if let Judged::Bad(e) = sheet.judge(&rules, &sheet.columns, row, false) {
+                    for e in e {
+                        if let Problem::UnderMerge(range) = e.problem {
+                            judged.push((e.line, e.column.unwrap_or_default(), range));
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(judged, expected.clone());
+            // A value typed in the cell under the merge is the row's own.
+            let mut sheet = sheet;
+            for (l, header, _) in &expected {
+                let at = sheet.rows.iter().position(|r| r.line == *l).unwrap();
+                let col = HEADER.iter().position(|h| h == header).unwrap();
+                sheet.rows[at] = sheet.rows[at].with(col, "1");
+                let row = &sheet.rows[at];
+                let still = sheet.under_merge(row).map(|(c, _)| c);
+                prop_assert!(still.is_none_or(|c| c != col), "{:?}", still);
+            }
+        }
+    }
+
+    /// An .ods's merges are its cells spanning more than one row or column, laid out as
+    /// calamine lays out rows and cells repeated.
+    #[test]
+    fn an_ods_tables_merges_are_its_spanning_cells() {
+        let content = r#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="其他"><table:table-row><table:table-cell table:number-rows-spanned="5"/></table:table-row></table:table>
+            <table:table table:name="道路">
+              <table:table-row><table:table-cell table:number-columns-spanned="3"><text:p>计划</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="2"/></table:table-row>
+              <table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>
+              <table:table-row><table:table-cell table:number-columns-repeated="7"/><table:table-cell table:number-rows-spanned="2" office:value-type="float" office:value="30000"><text:p>30000</text:p></table:table-cell></table:table-row>
+              <table:table-row><table:table-cell table:number-columns-repeated="7"/><table:covered-table-cell/></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let merges = ods_merges(content.as_bytes(), "道路").unwrap();
+        let names: Vec<String> = merges.iter().map(Merge::name).collect();
+        assert_eq!(names, ["A1:C1", "H4:H5"]);
+        assert!(ods_merges(content.as_bytes(), "无").unwrap().is_empty());
     }
 }

@@ -97,6 +97,10 @@ pub struct WorkbookTable {
     pub recalc_pending: bool,
     /// The rows (from 1, in order) the sheet hides ([`hidden`]): a segment's is refused.
     pub hidden: Vec<u64>,
+    /// Each row with a cell of its own value (an amount, a length, an id) under a merge that
+    /// starts above it, the cell's column and the merge (`H2:H3`), in order: refused
+    /// ([`merged::Fill::under`]).
+    pub under_merge: Vec<(u64, usize, String)>,
 }
 
 /// The words number formats show around some cells of a sheet (see [`shown`]): each cell's
@@ -395,7 +399,10 @@ pub fn open_with(
                     .collect();
                 let formulas = formula_range(&mut book, path, &name)?;
                 let no_result = match &formulas {
-                    Some(formulas) => formulas_without_result(&range, formulas, header_line),
+                    Some(formulas) => {
+                        let xls = matches!(book, calamine::Sheets::Xls(_));
+                        formulas_without_result(&range, formulas, header_line, xls)
+                    }
                     None => Vec::new(),
                 };
                 // A formula with no saved result is said to be one, not an old one.
@@ -408,6 +415,7 @@ pub fn open_with(
                 let mut fill = merged::Fill::new(&columns, header_line);
                 // Each cell filled, and the row it was filled from.
                 let mut taken = Vec::new();
+                let mut under_merge = Vec::new();
                 for i in 0..table.len() {
                     let (done, rest) = table.split_at_mut(i);
                     fill.fill(&mut rest[0], done.last(), &columns, || match &book {
@@ -416,6 +424,9 @@ pub fn open_with(
                     })?;
                     if let Some(before) = done.last() {
                         taken.extend(fill.filled().map(|c| ((rest[0].line, c), before.line)));
+                    }
+                    if let Some((c, merge)) = fill.under() {
+                        under_merge.push((rest[0].line, c, merge.name()));
                     }
                 }
                 // A number typed where its cell's own format would show a unit beside it is
@@ -457,6 +468,7 @@ pub fn open_with(
                     recalc_pending: formula.is_some() && inplace::recalc_pending(path),
                     formula,
                     hidden,
+                    under_merge,
                 });
             }
             Err((problems, found)) => {
@@ -762,6 +774,7 @@ fn formulas_without_result(
     values: &Range<Data>,
     formulas: &Range<String>,
     header_line: u64,
+    xls: bool,
 ) -> Vec<(u64, usize)> {
     formulas
         .cells()
@@ -769,9 +782,15 @@ fn formulas_without_result(
         .filter_map(|(r, c, _)| {
             let (fr, fc) = formulas.start()?;
             let (row, col) = (fr + r as u32, fc + c as u32);
-            let empty = values
-                .get_value((row, col))
-                .is_none_or(|v| matches!(v, Data::Empty));
+            // An .xls holds a formula's result of empty text as it holds the result of one
+            // never calculated (xlwt and old pandas write every formula so): a cell of no
+            // value either way, which a column read as none would take as blank (review 44:
+            // a source of =10000*3 read as none).
+            let empty = values.get_value((row, col)).is_none_or(|v| match v {
+                Data::Empty => true,
+                Data::String(s) => xls && s.is_empty(),
+                _ => false,
+            });
             let line = u64::from(row) + 1;
             (empty && line > header_line).then_some((line, col as usize))
         })

@@ -73,6 +73,13 @@ pub(super) fn whole(book: WorkbookTable) -> (Columns, String, Vec<BookItem>) {
         let missing = missing.or(stale.map(|c| (Some(c), Problem::StaleResult)));
         let hidden = book.hidden.binary_search(&row.line).is_ok();
         let missing = missing.or(hidden.then_some((None, Problem::HiddenRow)));
+        let under = (book
+            .under_merge
+            .binary_search_by_key(&row.line, |u| u.0)
+            .ok())
+        .map(|i| &book.under_merge[i]);
+        let missing =
+            missing.or(under.map(|(_, c, range)| (Some(*c), Problem::UnderMerge(range.clone()))));
         items.push(judged(&book.columns, row, missing));
     }
     (book.columns, book.sheet, items)
@@ -250,7 +257,17 @@ pub(super) trait Cells: Reader<BufReader<File>, Error: std::fmt::Display> + Size
 
 /// calamine's error `e` as a reason a sheet cannot be read.
 pub(crate) fn open_error(e: impl std::fmt::Display) -> WorkbookError {
-    WorkbookError::Open(e.to_string())
+    let said = e.to_string();
+    // calamine's reader knows only the error values of older Excel: one of a newer Excel's
+    // (`#SPILL!`, `#CALC!`) is a formula that failed, not a damaged file.
+    if let Some(value) = said
+        .strip_prefix("Unsupported cell error value '")
+        .and_then(|v| v.strip_suffix('\''))
+        .filter(|v| crate::money::is_formula_error(v))
+    {
+        return WorkbookError::NewerErrorValue(value.to_string());
+    }
+    WorkbookError::Open(said)
 }
 
 impl Cells for Xlsx<BufReader<File>> {
@@ -954,14 +971,20 @@ fn item(
             .get(c)
             .is_none_or(|&(s, e)| merged::blank(&row.text[s..e]))
     };
-    if fill.wants(blank_at) {
+    if fill.wants(blank_at, before) {
         fill.fill(&mut sheet_row, before, columns, load)?;
     } else {
         fill.none();
     }
     // Nearly every row: no formula's result refused in it, or above it to fill from, and
     // not hidden.
-    if marks.is_empty() && row.no_result.is_empty() && row.stale.is_empty() && !row.hidden {
+    let under = fill.under();
+    if marks.is_empty()
+        && row.no_result.is_empty()
+        && row.stale.is_empty()
+        && !row.hidden
+        && under.is_none()
+    {
         return Ok((BookItem::Row(sheet_row), None));
     }
     let taken = || fill.filled().filter(|c| marks.contains(c));
@@ -972,6 +995,7 @@ fn item(
             .map(|c| (Some(c), Problem::StaleResult)),
     };
     let missing = missing.or(row.hidden.then_some((None, Problem::HiddenRow)));
+    let missing = missing.or(under.map(|(c, merge)| (Some(c), Problem::UnderMerge(merge.name()))));
     let mut now: Vec<usize> = taken().collect();
     now.extend(fill.columns().iter().filter(|&c| row.stale.contains(c)));
     *marks = now;
@@ -996,7 +1020,7 @@ fn judged(columns: &Columns, row: SheetRow, missing: Option<(Option<usize>, Prob
             // A note row's text may be a formula's too (`="备注：共"&COUNTA(…)&"段"`): only
             // a segment's results matter.
             let none_of_ours = match problem {
-                Problem::StaleResult | Problem::HiddenRow => {
+                Problem::StaleResult | Problem::HiddenRow | Problem::UnderMerge(_) => {
                     crate::table::row::not_a_segment(&record, columns).is_some()
                 }
                 _ => crate::table::row::is_totals_row(&record, columns),

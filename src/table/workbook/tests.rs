@@ -2742,14 +2742,23 @@ pub(crate) fn merged_plan(path: &Path) {
 /// on rows 3–5, held in B3 alone) were refused as "乡镇为空" though Excel and WPS show the
 /// township on each. Township, village and class are read as the sheet shows them, alike
 /// whole (the table view, explain, compare, notice) and streamed (batch); a cost merged over
-/// two rows is not shared out (the second row has none, and is said to).
+/// two rows is not shared out (the second row is refused for it, review 44).
 #[test]
 fn a_township_merged_down_its_column_is_read_on_every_row_it_shows_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.xlsx");
     merged_plan(&path);
-    let (streamed, whole) = streamed_and_whole(&path);
-    assert_eq!(streamed, whole);
+    let options = HeaderOptions::default();
+    let (_, _, items) = super::stream::rows(&path, None, &options).unwrap();
+    let book = super::open_with(&path, None, &options).unwrap();
+    let said = ["row 3", "row 4", "row 5", "row 6"]
+        .map(String::from)
+        .into_iter()
+        .chain([r#"7 Some("投资") UnderMerge("G6:G7")"#.to_string()])
+        .collect::<Vec<_>>();
+    assert_eq!(items_said(items.map(Result::unwrap)), said);
+    let whole = book.rows.clone();
+    assert_eq!(items_said(super::stream::whole(book).2.into_iter()), said);
     let shown: Vec<Vec<&str>> = whole
         .iter()
         .map(|r| (0..7).map(|c| r.get(c)).collect())
