@@ -966,10 +966,13 @@ fn item(
     let width = columns.names.len();
     let padded = row.fields().chain(std::iter::repeat(""));
     let mut sheet_row = SheetRow::new(padded.take(width.max(row.fields.len())), line);
+    // Asked of a row's every own value (an amount's, a length's) too: a cell starting with a
+    // printable ASCII byte is none, told without reading it as text.
+    let bytes = row.text.as_bytes();
     let blank_at = |c: usize| {
-        row.fields
-            .get(c)
-            .is_none_or(|&(s, e)| merged::blank(&row.text[s..e]))
+        row.fields.get(c).is_none_or(|&(s, e)| {
+            !(s < e && bytes[s] > b' ' && bytes[s] < 0x80) && merged::blank(&row.text[s..e])
+        })
     };
     if fill.wants(blank_at, before) {
         fill.fill(&mut sheet_row, before, columns, load)?;
