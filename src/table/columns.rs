@@ -523,7 +523,7 @@ pub enum HeaderProblem {
 /// Words of a field's name: a header cell of no field holding one is a column of that field
 /// under a name not read ([`HeaderProblem::LooksLike`]). The first that a name holds says
 /// which field (每公里 before 造价).
-const FIELD_WORDS: [(&str, Field); 75] = [
+const FIELD_WORDS: [(&str, Field); 100] = [
     ("每公里", Field::CostPerKm),
     // Sources of the gap a plan lists beside the county's two funds (county, central,
     // provincial money, aid, donations, loans: review 44), before a cost's words (`中央投资`
@@ -551,6 +551,26 @@ const FIELD_WORDS: [(&str, Field); 75] = [
     ("以獎代補", Field::OtherFunds),
     ("社会资金", Field::OtherFunds),
     ("社會資金", Field::OtherFunds),
+    ("衔接", Field::OtherFunds),
+    ("銜接", Field::OtherFunds),
+    ("部补", Field::OtherFunds),
+    ("部補", Field::OtherFunds),
+    ("交通部", Field::OtherFunds),
+    ("燃油税", Field::OtherFunds),
+    ("燃油稅", Field::OtherFunds),
+    ("成品油", Field::OtherFunds),
+    ("债券", Field::OtherFunds),
+    ("債券", Field::OtherFunds),
+    ("赞助", Field::OtherFunds),
+    ("贊助", Field::OtherFunds),
+    ("帮扶", Field::OtherFunds),
+    ("幫扶", Field::OtherFunds),
+    ("上级补助", Field::OtherFunds),
+    ("上級補助", Field::OtherFunds),
+    ("财政资金", Field::OtherFunds),
+    ("財政資金", Field::OtherFunds),
+    ("预算内", Field::OtherFunds),
+    ("預算內", Field::OtherFunds),
     ("造价", Field::Cost),
     ("造價", Field::Cost),
     ("投资", Field::Cost),
@@ -586,6 +606,11 @@ const FIELD_WORDS: [(&str, Field); 75] = [
     ("付款", Field::Disbursed),
     ("到位资金", Field::Disbursed),
     ("到位資金", Field::Disbursed),
+    ("到位", Field::Disbursed),
+    ("兑付", Field::Disbursed),
+    ("兌付", Field::Disbursed),
+    ("拨款", Field::Disbursed),
+    ("撥款", Field::Disbursed),
     ("完工", Field::Completed),
     ("已完成", Field::Completed),
     ("户数", Field::Households),
@@ -604,33 +629,64 @@ const FIELD_WORDS: [(&str, Field); 75] = [
     ("面宽", Field::Width),
 ];
 
-/// Words of the state's tiers of money (county matching funds, central, provincial, city,
-/// the vehicle purchase tax): beside a 整合资金 column read, a column of one is that pooled
-/// money's breakdown, not a source of its own; with none read, a source not counted.
-const TIER_WORDS: [&str; 11] = [
-    "配套",
-    "中央",
-    "省级",
-    "省級",
-    "省补",
-    "省補",
-    "市级",
-    "市級",
-    "车购税",
-    "車購稅",
-    "县级",
-];
-
 /// Words that make a header holding a field's word something else than that field's
 /// amounts: a date or time, a note, a basis, a way, a number, a share, a state, a name, a
 /// where-from, a yes-or-no, a subsidy (what roadsub computes), progress or days of labour
 /// (`完工日期`, `投资说明`, `自筹比例`, `整合资金来源`, `是否完工`, `每公里补助`, `拨付进度`,
 /// `一事一议筹劳(个工日)`) — unless it also says an amount ([`AMOUNT_WORDS`]).
-const NOT_AMOUNT_WORDS: [&str; 36] = [
-    "日期", "时间", "時間", "说明", "說明", "备注", "備註", "依据", "依據", "方式", "文号", "文號",
-    "编号", "編號", "比例", "率", "情况", "情況", "状态", "狀態", "名称", "名稱", "桩号", "樁號",
-    "来源", "來源", "渠道", "是否", "进度", "進度", "工日", "筹劳", "籌勞", "时限", "期限", "单位",
+const NOT_AMOUNT_WORDS: [&str; 44] = [
+    "日期",
+    "时间",
+    "時間",
+    "说明",
+    "說明",
+    "备注",
+    "備註",
+    "依据",
+    "依據",
+    "方式",
+    "文号",
+    "文號",
+    "编号",
+    "編號",
+    "比例",
+    "率",
+    "情况",
+    "情況",
+    "状态",
+    "狀態",
+    "名称",
+    "名稱",
+    "桩号",
+    "樁號",
+    "来源",
+    "來源",
+    "渠道",
+    "是否",
+    "进度",
+    "進度",
+    "工日",
+    "筹劳",
+    "籌勞",
+    "时限",
+    "期限",
+    "单位",
+    "设施",
+    "設施",
+    "贷款银行",
+    "貸款銀行",
+    "捐款人",
+    "捐赠人",
+    "捐助人",
+    "人员",
 ];
+
+/// Whether a header's name says it is a date, a note, a number, a state (… [`NOT_AMOUNT_WORDS`])
+/// and not an amount.
+pub fn says_no_amount(name: &str) -> bool {
+    !AMOUNT_WORDS.iter().any(|w| name.contains(w))
+        && NOT_AMOUNT_WORDS.iter().any(|w| name.contains(w))
+}
 
 /// Words that say a header holds an amount whatever else it says (`整合资金名称及金额`).
 const AMOUNT_WORDS: [&str; 6] = ["金额", "金額", "筹资", "籌資", "折资", "折資"];
@@ -882,16 +938,6 @@ impl Columns {
         // Beside the column read, another width, count or date of progress is the user's
         // (路基宽度 beside 路面宽度), and a count of households or km done changes no money.
         let refused = |f: Field, raw: &str| match f {
-            // Money of the state's tiers (配套, 中央, 省级) beside a 整合资金 read is its
-            // breakdown (整合资金 is the state's farm money pooled), the user's to show.
-            Field::OtherFunds
-                if !unfilled(Field::OtherFunds)
-                    && TIER_WORDS
-                        .iter()
-                        .any(|w| split_unit(&header_form(raw)).0.contains(w)) =>
-            {
-                false
-            }
             Field::OtherFunds | Field::YishiYiyi | Field::SelfRaised | Field::VillageFund => true,
             // Another total than the plan's (批复投资, 决算投资) beside the one read: which.
             Field::Cost => {
@@ -2063,11 +2109,15 @@ mod tests {
             "支付方式",
             "付款日期",
             "资金到位情况",
+            "配套设施",
+            "捐款人",
+            "贷款银行",
         ] {
             assert!(with(h).is_ok(), "{h}: {:?}", with(h));
         }
-        // Beside a 整合资金 read, the state's tiers' money is its breakdown, the user's; a
-        // source of another kind is refused still.
+        // Beside a 整合资金 read, the state's tiers' money may be its breakdown or a source of
+        // its own: which cannot be told from the header (review 45: a 县级配套 of 200,000 on a
+        // row whose 整合资金 was blank was passed over), so it is refused as any source is.
         let pooled = [
             "编号",
             "乡镇",
@@ -2084,11 +2134,20 @@ mod tests {
             "中央资金（万元）",
             "省级补助资金",
             "中央车购税资金",
-            "县级配套",
+            "社会捐赠",
+            "银行贷款",
+            "社会帮扶资金",
+            "衔接资金",
+            "部补资金",
+            "燃油税",
+            "专项债券",
+            "企业赞助",
+            "社会帮扶",
+            "中央预算内投资",
+            "到位金额",
+            "已兑付",
+            "拨款",
         ] {
-            assert!(beside(h).is_ok(), "{h}: {:?}", beside(h));
-        }
-        for h in ["社会捐赠", "银行贷款", "社会帮扶资金"] {
             assert!(
                 matches!(
                     beside(h).err().as_deref(),

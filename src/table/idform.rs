@@ -65,16 +65,24 @@ fn read_as(c: char) -> Option<char> {
     match c {
         // Full-width forms of ASCII's printable characters, `！` to `～`.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
-        '\u{3000}' => Some(' '),
-        // Soft hyphen, combining grapheme joiner, Mongolian vowel separator, zero-width
-        // space, non-joiner and joiner, the marks of direction, word joiner and the invisible
-        // operators, byte-order mark.
+        // The spaces that do not break, and the hyphen that does not, are the plain ones.
+        '\u{3000}' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => Some(' '),
+        '\u{2011}' => Some('-'),
+        // Soft hyphen, combining grapheme joiner, Hangul fillers, Mongolian vowel separator,
+        // zero-width space, non-joiner and joiner, the marks and isolates of direction, word
+        // joiner and the invisible operators, variation selectors, byte-order mark (every
+        // character a message shows escaped as one that shows nothing, and more).
         '\u{00AD}'
         | '\u{034F}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{3164}'
+        | '\u{FFA0}'
         | '\u{180E}'
         | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}'
         | '\u{FEFF}' => None,
         _ => Some(c),
     }
@@ -97,6 +105,11 @@ mod tests {
             ("A\u{2060}1", "A1"),
             ("宝华\u{3000}1", "宝华 1"),
             ("宝华乡-１号", "宝华乡-1号"),
+            ("\u{2066}S1\u{2069}", "S1"),
+            ("S1\u{FE0F}", "S1"),
+            ("S\u{00A0}1", "S 1"),
+            ("S\u{2011}1", "S-1"),
+            ("S\u{3164}1", "S1"),
         ] {
             assert_eq!(id_form(typed), reads, "{typed:?}");
             assert!(written_apart(typed), "{typed:?}");

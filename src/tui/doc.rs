@@ -770,7 +770,7 @@ mod tests {
     }
 
     /// The defect of a save in place: the workbook then asks to be recalculated when opened,
-    /// and its formulas' results (整合资金 `=H2+4`, 10 saved before 县配套 6 → 16) were
+    /// and its formulas' results (整合资金 `=H2+4`, 10 saved before 基数 6 → 16) were
     /// shown and computed as if current. Saved, or opened again, each row reading one is
     /// explained as a batch run says it, until a value is typed in; taken out again, it is
     /// refused again.

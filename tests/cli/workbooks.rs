@@ -913,3 +913,35 @@ fn a_formulas_error_is_no_name_and_a_newer_excels_error_is_no_damaged_file() {
         ),
     );
 }
+
+/// Review 45: what holds for a row without adding up over rows (a width merged over roads of
+/// one width; a number of the approval, 批复文号, merged over the roads it approves) was
+/// refused as if merged money; such a merge is each row's, as a township's is. And an .xls
+/// formula that gives empty text by its own `""` (`=IF(…,"",…)`, as Excel, WPS and
+/// LibreOffice save it) is blank, not a formula with no saved result.
+#[test]
+fn a_merged_width_or_approval_number_is_each_rows_and_an_xls_if_giving_empty_text_is_blank() {
+    let env = Env::new();
+    let path = env.path("plan.xlsx");
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("道路").unwrap();
+    header(ws);
+    ws.write_string(0, 7, "批复文号").unwrap();
+    segment(ws, 1, "A1", 4.5, 2.0, 1_600_000.0);
+    segment(ws, 2, "A2", 4.5, 1.0, 800_000.0);
+    ws.merge_range(1, 4, 2, 4, "", &Format::new()).unwrap();
+    ws.write_number(1, 4, 4.5).unwrap();
+    ws.merge_range(1, 7, 2, 7, "安扶〔2018〕12号", &Format::new())
+        .unwrap();
+    book.save(&path).unwrap();
+    let file = env.file("plan.xlsx");
+    env.roadsub(&["batch", &file])
+        .expect_code(0)
+        .stdout_has("\nA1,天马乡,画青村,通村,4.5,2,1600000,安扶〔2018〕12号,900000.00,600000.00,")
+        .stdout_has("\nA2,天马乡,画青村,通村,4.5,1,800000,,450000.00,300000.00,");
+    let xls = data("if-blank.xls");
+    env.roadsub(&["batch", &xls])
+        .expect_code(0)
+        .stdout_has("\nS1,天马乡,画青村,一组,通村,4.5,1.5,1275000,,,126,,675000.00,450000.00,");
+}

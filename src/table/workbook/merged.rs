@@ -54,12 +54,17 @@ impl Merge {
 }
 
 /// The fields whose empty cells take what a merge down their column shows.
-const SHOWN: [Field; 5] = [
+/// Besides the words, what holds for a row without adding up over rows: a width, a cost per
+/// km, a priority, a date merged over roads of one width, rate or date is each road's.
+const SHOWN: [Field; 8] = [
     Field::Township,
     Field::Village,
     Field::Class,
     Field::Date,
     Field::Year,
+    Field::Width,
+    Field::CostPerKm,
+    Field::Priority,
 ];
 
 /// The merged cells of sheet `sheet` of the workbook at `path`: an .xlsx's or .xlsm's from its
@@ -279,9 +284,10 @@ fn parse_range(text: &str) -> Option<Merge> {
     })
 }
 
-/// The columns whose value is a row's own, not a label several rows share: every field's
-/// but the township's, village's, class's, date's, year's and name's, and the amounts
-/// approved (a header saying 批复 or `approved`, whatever the rules call theirs). A column of
+/// The columns whose value is a row's own, adding up over rows, not a label several rows
+/// share: every field's but [`SHOWN`]'s and the name's, and the amounts approved (a header
+/// saying 批复 or `approved`, whatever the rules call theirs, but not its date, number or
+/// state: `批复文号`). A column of
 /// the user's own is none of roadsub's reading, merged or not.
 fn own_value_columns(columns: &Columns) -> Vec<usize> {
     (0..columns.names.len())
@@ -290,6 +296,7 @@ fn own_value_columns(columns: &Columns) -> Vec<usize> {
             None => {
                 let name = columns.names[c].to_lowercase();
                 (name.contains("批复") || name.contains("批復") || name.contains("approved"))
+                    && !crate::table::columns::says_no_amount(&name)
                     && !columns.is_own(c)
             }
         })

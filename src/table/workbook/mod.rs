@@ -779,16 +779,17 @@ fn formulas_without_result(
     formulas
         .cells()
         .filter(|(_, _, f)| !f.is_empty())
-        .filter_map(|(r, c, _)| {
+        .filter_map(|(r, c, f)| {
             let (fr, fc) = formulas.start()?;
             let (row, col) = (fr + r as u32, fc + c as u32);
             // An .xls holds a formula's result of empty text as it holds the result of one
-            // never calculated (xlwt and old pandas write every formula so): a cell of no
-            // value either way, which a column read as none would take as blank (review 44:
-            // a source of =10000*3 read as none).
+            // never calculated (xlwt and old pandas write every formula so): a formula that
+            // can give empty text says so with `""` (`=IF(H2="","",H2*2)`, as Excel, WPS and
+            // LibreOffice save it, is blank); one that cannot (`=10000*3`) has no result
+            // saved (review 44: it was read as none; review 45: the IF form is common).
             let empty = values.get_value((row, col)).is_none_or(|v| match v {
                 Data::Empty => true,
-                Data::String(s) => xls && s.is_empty(),
+                Data::String(s) => xls && s.is_empty() && !f.contains("\"\""),
                 _ => false,
             });
             let line = u64::from(row) + 1;

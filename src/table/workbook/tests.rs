@@ -3150,14 +3150,14 @@ fn an_amount_the_format_would_show_rounded_stays_the_text_typed() {
     assert_eq!(read_as(&Sheet::load(&path).unwrap()), read_as(&sheet));
 }
 
-/// A plan whose 整合资金 is a formula of 县配套 (`=H3+4`, its result 10 saved), as offices
+/// A plan whose 整合资金 is a formula of 基数 (`=H3+4`, its result 10 saved), as offices
 /// compute a column from another.
 pub(crate) fn plan_with_formula(path: &Path) {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("道路").unwrap();
     segments(ws, 2, 2.1, None);
-    ws.write_string(0, 7, "县配套").unwrap();
+    ws.write_string(0, 7, "基数").unwrap();
     ws.write_string(0, 8, "整合资金").unwrap();
     for (r, cost, own) in [(1u32, 1_680_000.0, 6.0), (2, 1_350_000.0, 1.0)] {
         ws.write_number(r, 6, cost).unwrap();
@@ -3179,7 +3179,7 @@ pub(crate) fn plan_with_formula(path: &Path) {
 }
 
 /// Review 11, D1: a workbook's table saved as a CSV holds each formula's result as last
-/// saved: with an edit that feeds one (县配套 6 → 16 under 整合资金 `=H3+4`), the copy kept 10
+/// saved: with an edit that feeds one (基数 6 → 16 under 整合资金 `=H3+4`), the copy kept 10
 /// where the formula gives 20, and the shortfall computed from it was wrong for good, with
 /// nothing said. A copy of values only is refused once the table was edited, or the workbook
 /// asks to be recalculated (as a save in place with edits leaves it), naming the formula;
@@ -3228,7 +3228,7 @@ fn a_copy_of_values_only_is_refused_when_edits_may_have_changed_a_formulas_resul
 }
 
 /// The defect: a save in place with edits asks Excel and WPS to recalculate the workbook's
-/// formulas when it is next opened, but roadsub reads the results saved: after 县配套 6 → 16
+/// formulas when it is next opened, but roadsub reads the results saved: after 基数 6 → 16
 /// under 整合资金 `=H2+4`, a batch run read 整合资金 10 where the formula gives 20, and the
 /// shortfall was 10 yuan too large, with nothing said. Until the workbook is recalculated
 /// (opened and saved in Excel or WPS), a batch refuses every segment's row that reads a

@@ -1286,7 +1286,7 @@ fn q_quits_a_too_small_terminal_when_nothing_is_unsaved() {
 }
 
 /// The defect: saved in place after an edit, a workbook asks Excel and WPS to recalculate its
-/// formulas when opened, and its results (整合资金 `=H2+4`, 10 saved before 县配套 6 → 16)
+/// formulas when opened, and its results (整合资金 `=H2+4`, 10 saved before 基数 6 → 16)
 /// may be out of date; the table went on showing and totalling them as current. Once saved,
 /// the rows that read one are refused (as the file opened again, or a batch run, refuses
 /// them), and the save says why and what to do.
@@ -1310,7 +1310,7 @@ fn a_save_that_leaves_formulas_to_be_recalculated_refuses_the_rows_that_read_the
         let before = total_subsidy(&app);
         app.col = 7;
         assert!(app.commit_edit("16"));
-        assert_eq!(total_subsidy(&app), before, "县配套 feeds no subsidy");
+        assert_eq!(total_subsidy(&app), before, "基数 feeds no subsidy");
         press(&mut app, "<C-s>");
         let name = path.display().to_string();
         assert_eq!(
@@ -1331,7 +1331,7 @@ fn a_save_that_leaves_formulas_to_be_recalculated_refuses_the_rows_that_read_the
 }
 
 /// A workbook whose segments' rows hold formulas (整合资金 `=H2+4`): roadsub shows their
-/// results as last saved and cannot recalculate them, so an edit that feeds one (县配套)
+/// results as last saved and cannot recalculate them, so an edit that feeds one (基数)
 /// leaves its result as it was. The first edit says so, once; a table without formulas says
 /// nothing.
 #[test]
