@@ -318,8 +318,9 @@ pub struct Fill {
     under: Option<(usize, Merge)>,
     /// The merges read over more than one column (few).
     wide: Vec<Merge>,
-    /// The merges of a row's own values found to show nothing (first row and column).
-    empty_merges: std::collections::HashSet<(u64, u32)>,
+    /// For each of [`Fill::own`]'s columns, the last row (from 1) that held a value in it: a
+    /// merge there whose first row is after it shows nothing ([`Fill::seen`]).
+    last_value: Vec<u64>,
     /// The header's row: a merge from it or above it gives no row its value.
     header_line: u64,
     /// The merges that run down one of those columns below the header, by column and first
@@ -337,7 +338,7 @@ impl Fill {
             own: own_value_columns(columns),
             under: None,
             wide: Vec::new(),
-            empty_merges: std::collections::HashSet::new(),
+            last_value: Vec::new(),
             header_line,
             merges: None,
             filled: [false; SHOWN.len()],
@@ -353,6 +354,20 @@ impl Fill {
             || self.own.iter().any(|&c| {
                 blank_at(c) && (self.merges.is_some() || before.is_some_and(|b| !blank(b.get(c))))
             })
+    }
+
+    /// Row `line` of the table, whose cells `blank_at` says blank (by column), is next: which
+    /// of its own values it holds is kept, for a merge below to tell whether it shows one.
+    /// Given every row, before [`Fill::wants`]; [`Fill::fill`] gives it its row itself.
+    pub fn seen(&mut self, line: u64, blank_at: impl Fn(usize) -> bool) {
+        if self.last_value.len() != self.own.len() {
+            self.last_value = vec![0; self.own.len()];
+        }
+        for (last, &c) in self.last_value.iter_mut().zip(&self.own) {
+            if !blank_at(c) {
+                *last = line;
+            }
+        }
     }
 
     /// The next row of the table has no cell to fill ([`Fill::wants`]).
@@ -395,6 +410,7 @@ impl Fill {
         let empty = |row: &SheetRow, c: usize| blank(row.get(c));
         let mut filled = [false; SHOWN.len()];
         self.under = None;
+        self.seen(row.line, |c| empty(row, c));
         // A 合计 row (or a note) under a merge stays one: filled, it would be taken for a
         // segment of the merge's township, counted twice; so does a row whose first cell or
         // id says 合计 but shows a width (refused for its township, as without the merge).
@@ -442,21 +458,19 @@ impl Fill {
                     .find(|m| m.rows.0 < row.line && m.covers(row.line, col))
                     .copied()
             };
-            // A merge showing nothing (its first cell blank too) is blank on every row: none
-            // of them has a value to lose. Told from the row above when it is the merge's
-            // first, and remembered for the rows below.
-            let empty_merges = &mut self.empty_merges;
+            // A merge showing nothing (its first cell blank too: no value in its first
+            // column since its first row) is blank on every row: none of them has a value to
+            // lose. One whose first column is none of the own values' is taken to show one.
+            let (own, last_value) = (&self.own, &self.last_value);
+            let shows = |m: &Merge| {
+                own.iter()
+                    .position(|&c| c == m.cols.0 as usize)
+                    .is_none_or(|i| last_value.get(i).is_none_or(|&l| l >= m.rows.0))
+            };
             self.under = (self.own.iter())
                 .filter(|&&c| empty(row, c))
                 .filter_map(|&c| over(c as u32).map(|m| (c, m)))
-                .find(|&(_, m)| {
-                    let key = (m.rows.0, m.cols.0);
-                    let first = m.cols.0 as usize;
-                    if before.is_some_and(|b| b.line == m.rows.0 && blank(b.get(first))) {
-                        empty_merges.insert(key);
-                    }
-                    !empty_merges.contains(&key)
-                });
+                .find(|(_, m)| shows(m));
             for (i, &c) in self.cols.iter().enumerate() {
                 if !empty(row, c) {
                     continue;
