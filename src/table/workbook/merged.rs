@@ -321,6 +321,9 @@ pub struct Fill {
     /// For each of [`Fill::own`]'s columns, the last row (from 1) that held a value in it: a
     /// merge there whose first row is after it shows nothing ([`Fill::seen`]).
     last_value: Vec<u64>,
+    /// The row last given ([`Fill::seen`]), and the one before it (0: none).
+    line: u64,
+    line_before: u64,
     /// The header's row: a merge from it or above it gives no row its value.
     header_line: u64,
     /// The merges that run down one of those columns below the header, by column and first
@@ -339,35 +342,45 @@ impl Fill {
             under: None,
             wide: Vec::new(),
             last_value: Vec::new(),
+            line: 0,
+            line_before: 0,
             header_line,
             merges: None,
             filled: [false; SHOWN.len()],
         }
     }
 
-    /// Whether a row whose cells `blank_at` says blank (by column) has one to fill or to
-    /// look at for a merge (a blank amount below one, `before`, the row above, holds, or any
-    /// blank amount once the merges are read): else it is passed over with [`Fill::none`], at
-    /// less cost than [`Fill::fill`].
-    pub fn wants(&self, blank_at: impl Fn(usize) -> bool, before: Option<&SheetRow>) -> bool {
-        self.cols.iter().any(|&c| blank_at(c))
-            || self.own.iter().any(|&c| {
-                blank_at(c) && (self.merges.is_some() || before.is_some_and(|b| !blank(b.get(c))))
-            })
+    /// Whether row `line`, whose cells `blank_at` says blank (by column), has one to fill or
+    /// to look at for a merge (a blank amount below one the row above holds, or any blank
+    /// amount once the merges are read): else it is passed over with [`Fill::none`], at less
+    /// cost than [`Fill::fill`]. Given every row of the table, in order ([`Fill::seen`]).
+    pub fn wants(&mut self, line: u64, blank_at: impl Fn(usize) -> bool) -> bool {
+        let own = self.seen(line, &blank_at);
+        own || self.cols.iter().any(|&c| blank_at(c))
     }
 
     /// Row `line` of the table, whose cells `blank_at` says blank (by column), is next: which
-    /// of its own values it holds is kept, for a merge below to tell whether it shows one.
-    /// Given every row, before [`Fill::wants`]; [`Fill::fill`] gives it its row itself.
-    pub fn seen(&mut self, line: u64, blank_at: impl Fn(usize) -> bool) {
+    /// of its own values it holds is kept, for a merge below to tell whether it shows one,
+    /// in one look at each; whether one of them is blank below a value on the row before it
+    /// (or any is blank once the merges are read), to be looked at for a merge. Asked again
+    /// of the same row, it says the same.
+    fn seen(&mut self, line: u64, blank_at: impl Fn(usize) -> bool) -> bool {
         if self.last_value.len() != self.own.len() {
             self.last_value = vec![0; self.own.len()];
         }
+        if line != self.line {
+            (self.line_before, self.line) = (self.line, line);
+        }
+        let (before, read) = (self.line_before, self.merges.is_some());
+        let mut look = false;
         for (last, &c) in self.last_value.iter_mut().zip(&self.own) {
             if !blank_at(c) {
                 *last = line;
+            } else {
+                look |= read || before != 0 && *last == before;
             }
         }
+        look
     }
 
     /// The next row of the table has no cell to fill ([`Fill::wants`]).
@@ -410,7 +423,6 @@ impl Fill {
         let empty = |row: &SheetRow, c: usize| blank(row.get(c));
         let mut filled = [false; SHOWN.len()];
         self.under = None;
-        self.seen(row.line, |c| empty(row, c));
         // A 合计 row (or a note) under a merge stays one: filled, it would be taken for a
         // segment of the merge's township, counted twice; so does a row whose first cell or
         // id says 合计 but shows a width (refused for its township, as without the merge).
@@ -420,7 +432,7 @@ impl Fill {
             crate::table::row::not_a_segment(&record, columns).is_none()
                 && !crate::table::row::says_total(&record, columns)
         };
-        if self.wants(|c| empty(row, c), before) && segment(row) {
+        if self.wants(row.line, |c| empty(row, c)) && segment(row) {
             let merges = match &self.merges {
                 Some(merges) => merges,
                 None => {

@@ -974,8 +974,7 @@ fn item(
             !(s < e && bytes[s] > b' ' && bytes[s] < 0x80) && merged::blank(&row.text[s..e])
         })
     };
-    fill.seen(line, blank_at);
-    if fill.wants(blank_at, before) {
+    if fill.wants(line, blank_at) {
         fill.fill(&mut sheet_row, before, columns, load)?;
     } else {
         fill.none();
