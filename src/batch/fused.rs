@@ -33,7 +33,7 @@ use crate::report::summary::RowPart;
 use crate::report::Summary;
 use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
 use crate::table::row::not_a_segment;
-use crate::table::{Columns, Field, Record, RowText};
+use crate::table::{idform, Columns, Field, Record, RowText};
 
 use super::work::NoteTexts;
 
@@ -286,6 +286,11 @@ impl<'a> Fused<'a> {
         let id = text(self.id)?;
         let township = text(self.township)?;
         let village = text(self.village)?;
+        // A place's name with a character that shows nothing is the general path's to refuse
+        // (it would make it a place of its own).
+        if !idform::places_shown(township, village) {
+            return None;
+        }
         let class = self.class_of(record)?;
         let width = money::plain_width_m(record.get(self.width)?)?;
         let length = money::plain_length_parts(record.get(self.length)?, Scale::Base)?;

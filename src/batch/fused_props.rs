@@ -205,9 +205,14 @@ fn row() -> impl Strategy<Value = Row> {
             ],
             text(
                 &["乡镇0", "乡镇1", "Town A"],
-                &["", " 乡镇0", "\"乡,镇\"", "a\"b", "乡镇0\u{3000}"],
+                &["", " 乡镇0", "\"乡,镇\"", "a\"b", "乡镇0\u{3000}", "乡镇\u{200B}0", "Town\u{00AD}A"],
             ),
-            text(&["村0", "村1", "村2"], &["", "村0 ", "\"村\"\"1\""]),
+            // Names that show a character that shows nothing (refused by both paths), and
+            // names of other characters than ASCII and Chinese (the general path's to read).
+            text(
+                &["村0", "村1", "村2"],
+                &["", "村0 ", "\"村\"\"1\"", "\u{FEFF}村0", "村1\u{2060}", "新村（一组）", "村Ⅱ", "𠀋村"],
+            ),
             text(
                 &["village", "group", "通村", "通社", "county"],
                 &["Village", "GROUP", "通組", "通村公路 ", "road", "", "县道"],

@@ -60,6 +60,79 @@ impl<'a, S: std::hash::BuildHasher + Default> SeenIds<'a, S> {
     }
 }
 
+/// The first character of a township's or village's name (trimmed) that shows nothing: a
+/// zero-width space, a byte-order mark, a soft hyphen pasted in with it. Such a name reads as
+/// the plain one but is another place: rows are grouped, given a village's envelope and a
+/// notice by their names as typed, so `画青村` and `画青村\u{200B}` would be two villages,
+/// each with an envelope and a notice of its own. The rows' readers refuse such a name.
+#[inline(always)]
+pub fn shows_nothing(name: &str) -> Option<char> {
+    if not_chinese(name.as_bytes()) == 0 {
+        return None;
+    }
+    first_shown_as_nothing(name)
+}
+
+/// Whether neither `township` nor `village` holds a character that shows nothing
+/// ([`shows_nothing`]), both told at once (a batch run asks it of every row).
+#[inline(always)]
+pub fn places_shown(township: &str, village: &str) -> bool {
+    not_chinese(township.as_bytes()) | not_chinese(village.as_bytes()) == 0
+        || first_shown_as_nothing(township).is_none() && first_shown_as_nothing(village).is_none()
+}
+
+#[inline(never)]
+fn first_shown_as_nothing(name: &str) -> Option<char> {
+    name.chars().find(|&c| read_as(c).is_none())
+}
+
+/// Nonzero when `name` (UTF-8) may hold a character that shows nothing, zero when it surely
+/// does not, from its bytes alone: zero when it is ASCII and characters of U+4000–U+9FFF (the
+/// Chinese of nearly every name), told by no byte of it being a character's first byte other
+/// than E4–E9 (C0–E3 or EA–FF). Every character that shows nothing starts with such a byte;
+/// a name with one is for [`first_shown_as_nothing`] to look at. Eight bytes at a time
+/// (names are checked on every row of a batch run), in words that overlap where the name is
+/// not a multiple of eight long.
+#[inline(always)]
+fn not_chinese(name: &[u8]) -> u64 {
+    let word = |b: &[u8; 8]| u64::from_le_bytes(*b);
+    let half = |b: &[u8; 4]| u64::from(u32::from_le_bytes(*b));
+    match (name.first_chunk::<8>(), name.last_chunk::<8>()) {
+        (Some(first), Some(last)) if name.len() <= 16 => {
+            first_bytes_not_chinese(word(first)) | first_bytes_not_chinese(word(last))
+        }
+        (Some(_), Some(last)) => name
+            .chunks_exact(8)
+            .filter_map(|c| c.first_chunk::<8>())
+            .fold(first_bytes_not_chinese(word(last)), |seen, c| {
+                seen | first_bytes_not_chinese(word(c))
+            }),
+        _ => match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
+            (Some(first), Some(last)) => first_bytes_not_chinese(half(first) | half(last) << 32),
+            _ => {
+                let byte = |i: usize| name.get(i).map_or(0, |&b| u64::from(b));
+                first_bytes_not_chinese(byte(0) | byte(1) << 8 | byte(2) << 16)
+            }
+        },
+    }
+}
+
+/// The high bit of each byte of `x` in C0–E3 or EA–FF: the first byte of a character (in
+/// UTF-8) that is neither ASCII nor one of U+4000–U+9FFF.
+#[inline(always)]
+fn first_bytes_not_chinese(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let ones = |b: u64| b * 0x0101_0101_0101_0101;
+    // A byte's top two bits set: C0–FF.
+    let lead = x & (x << 1);
+    // (b | 80) − 64 in each byte, with no borrow between bytes: E4–E9 become 80–85, EA–FF
+    // 86–9B, C0–E3 5C–7F; its low seven bits plus 7A reach 80 but for 80–85 (no carry
+    // between bytes: at most 7F + 7A).
+    let d = (x | HIGH) - ones(0x64);
+    lead & ((d & LOW) + ones(0x7A)) & HIGH
+}
+
 /// What character `c` reads as in an id; `None` for one that shows nothing.
 fn read_as(c: char) -> Option<char> {
     match c {
@@ -135,6 +208,58 @@ mod tests {
         assert!(!seen.insert("A2"));
         assert!(!seen.insert("A\u{200B}2"));
         assert!(seen.insert("a2"));
+    }
+
+    #[test]
+    fn a_places_name_with_a_character_that_shows_nothing_is_told() {
+        for (name, hidden) in [
+            ("画青村\u{200B}", '\u{200B}'),
+            ("\u{FEFF}宝华乡", '\u{FEFF}'),
+            ("画\u{00AD}青村", '\u{00AD}'),
+            ("乡镇\u{2060}00", '\u{2060}'),
+            ("新村（一组）\u{200D}", '\u{200D}'),
+            ("Town\u{180E}A", '\u{180E}'),
+            ("村\u{FE0F}", '\u{FE0F}'),
+            ("\u{3164}", '\u{3164}'),
+        ] {
+            assert_eq!(shows_nothing(name), Some(hidden), "{name:?}");
+            assert!(!places_shown(name, "村0"), "{name:?}");
+            assert!(!places_shown("乡镇0", name), "{name:?}");
+        }
+        // Names of Chinese, ASCII and other characters that show (full-width brackets, a
+        // Roman numeral, a character beyond U+FFFF, an ideographic space) are as typed.
+        for name in [
+            "画青村",
+            "乡镇00",
+            "村0000",
+            "Town A",
+            "新村（一组）",
+            "村Ⅱ",
+            "𠀋村",
+            "宝华\u{3000}乡",
+            "",
+            "一二三四五六七八九十百千",
+        ] {
+            assert_eq!(shows_nothing(name), None, "{name:?}");
+            assert!(places_shown(name, name), "{name:?}");
+        }
+    }
+
+    proptest! {
+        /// A name's bytes tell it surely free of characters that show nothing exactly when it
+        /// is ASCII and U+4000–U+9FFF, at any length (the words read overlap); and the
+        /// character found is the first that shows nothing, wherever it is.
+        #[test]
+        fn a_names_character_that_shows_nothing_is_found_wherever_it_is(
+            name in "[a-z0-9 画青村宝华乡镇（）Ⅱ𠀋\u{200B}\u{FEFF}\u{00AD}\u{2060}\u{3000}\u{4000}\u{9FFF}\u{A000}\u{3FFF}]{0,24}",
+        ) {
+            let plain = name.chars().all(|c| c.is_ascii() || ('\u{4000}'..='\u{9FFF}').contains(&c));
+            prop_assert_eq!(not_chinese(name.as_bytes()) == 0, plain);
+            let first = name.chars().find(|&c| read_as(c).is_none());
+            prop_assert_eq!(shows_nothing(&name), first);
+            prop_assert_eq!(places_shown(&name, "村0"), first.is_none());
+            prop_assert_eq!(places_shown("村0", &name), first.is_none());
+        }
     }
 
     proptest! {

@@ -1110,6 +1110,13 @@ fn parse_to<'a>(
             );
             v
         }
+        // A place's name with a character that shows nothing is another place (review 45).
+        Some(v) if matches!(f, Field::Township | Field::Village) => {
+            if let Some(c) = crate::table::idform::shows_nothing(v) {
+                fail(errors, f, Some(v), Problem::ShowsNothing(c));
+            }
+            v
+        }
         Some(v) => v,
         None => {
             fail(errors, f, None, Problem::Blank);

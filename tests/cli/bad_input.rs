@@ -1763,3 +1763,97 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
         ),
     );
 }
+
+/// Review 45: a village typed once with a zero-width space (pasted from a chat) was a
+/// village of its own: a second group, envelope and notice, its money counted apart.
+#[test]
+fn a_places_name_with_a_character_that_shows_nothing_is_refused_not_made_a_place_of_its_own() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,宝华乡,画青村,village,4.5,2,1600000,,\n\
+         S2,宝华乡,画青村\u{200B},village,4.5,1,1000000,,\n\
+         S3,宝华\u{00AD}乡,画青村,village,4.5,1,1000000,,\n\
+         S4,宝华乡,新村（一组）,group,3.5,1,450000,,\n",
+    );
+    let en = |input: &str| {
+        format!(
+            "{input}:3: village \"画青村\\u{{200b}}\" holds a character that shows nothing (U+200B): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             {input}:4: township \"宝华\\u{{ad}}乡\" holds a character that shows nothing (U+00AD): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n"
+        )
+    };
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{}2 bad rows; nothing written (fix them, or use --keep-going to write the 2 good rows)\n",
+            en(&input)
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:3: 村“画青村\\u{{200b}}”含一个看不见的字符（U+200B）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
+             {input}:4: 乡镇“宝华\\u{{ad}}乡”含一个看不见的字符（U+00AD）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
+             2 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"
+        ),
+    );
+    // With --keep-going the good rows are one village each, full-width brackets kept.
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", &input, "--keep-going", "--by", "village", "-o", &out])
+        .expect_code(1)
+        .stdout_has("宝华乡 画青村               1   2          0        900,000.00      600,000.00          1,500,000.00  100,000.00        100,000.00\n宝华乡 新村（一组）         1   1          0        150,000.00      100,000.00            250,000.00  200,000.00        200,000.00\ntotal                       2   3")
+        .stderr(&format!("{}2 bad rows; wrote the 2 good rows to {out}\n", en(&input)));
+    assert_eq!(
+        env.read("out.csv")
+            .lines()
+            .map(|l| &l[..2])
+            .collect::<Vec<_>>(),
+        ["id", "S1", "S4"]
+    );
+    // compare, notice and explain read the table as the batch run does.
+    env.roadsub(&["compare", &input, "--set", "poverty.village.4.5=15万"])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    env.roadsub(&["notice", &input, "-o", &env.file("notices")])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    assert!(!env.path("notices").exists());
+    env.roadsub(&["explain", &input, "--row", "2"]).expect(
+        1,
+        "",
+        &format!(
+            "roadsub: {input}:3: village \"画青村\\u{{200b}}\" holds a character that shows nothing (U+200B): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n"
+        ),
+    );
+    // A workbook's cell, a byte-order mark at its end.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in HEAD.trim_end().split(',').enumerate() {
+        sheet.write(0, c as u16, h).unwrap();
+    }
+    for (c, v) in [
+        "S1",
+        "宝华乡",
+        "画青村\u{FEFF}",
+        "village",
+        "4.5",
+        "2",
+        "1600000",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write(1, c as u16, *v).unwrap();
+    }
+    let xlsx = env.write("plan.xlsx", book.save_to_buffer().unwrap());
+    env.roadsub(&["batch", &xlsx]).expect(
+        1,
+        "",
+        &format!(
+            "{xlsx}[Sheet1]:2: village \"画青村\\u{{feff}}\" holds a character that shows nothing (U+FEFF): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             1 bad row; nothing written\n"
+        ),
+    );
+}

@@ -27,6 +27,10 @@ pub enum Problem {
     /// The id, typed with full-width forms or characters that show nothing, reads as an id
     /// seen on an earlier row ([`crate::table::idform`]).
     LookAlikeId,
+    /// A township's or village's name holds a character that shows nothing (the first):
+    /// it would be a place of its own, apart from the name as it reads
+    /// ([`crate::table::idform::shows_nothing`]).
+    ShowsNothing(char),
     /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
@@ -395,6 +399,14 @@ impl Problem {
                     "与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）",
                 )
                 .into(),
+            Problem::ShowsNothing(c) => {
+                let code = format!("U+{:04X}", u32::from(*c));
+                if zh {
+                    format!("含一个看不见的字符（{code}）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符")
+                } else {
+                    format!("holds a character that shows nothing ({code}): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character")
+                }
+            }
             Problem::IdTaken => lang
                 .pick(
                     "is the id of another row already (ids must be unique)",

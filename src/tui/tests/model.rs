@@ -29,18 +29,21 @@ const HEADER: [&str; 8] = [
     "remark",
 ];
 
-/// The file at the start: the second row is short (no remark), as a hand-edited file can be.
+/// The file at the start: the second row is short (no remark), as a hand-edited file can be;
+/// the fourth's village holds a zero-width space (refused: it would be a village of its own).
 const START: &str = "id,township,village,class,width_m,length_km,cost,remark\n\
                      E1,T1,V1,village,4.5,2,1600000,a\n\
                      E2,T1,V2,group,3.5,1.5,450000\n\
-                     E3,T2,V1,通村,6,0.85,168万,\n";
+                     E3,T2,V1,通村,6,0.85,168万,\n\
+                     E6,T2,V\u{200B}1,社道,3.5,1.5,45万,\n";
 
 /// Values typed into each column; those the table must refuse are in [`BAD`].
 const POOLS: [&[&str]; 8] = [
     // Ｅ1 and E\u{200B}4 read as E1 and E4: typed beside them, they repeat them.
     &["E1", "E2", "E4", "E5", "Ｅ1", "E\u{200B}4"],
     &["T1", "T2", "T3"],
-    &["V1", "V2"],
+    // V\u{200B}1 shows as V1 but would be a village of its own: refused.
+    &["V1", "V2", "V\u{200B}1"],
     &["village", "group", "通村", "社道", "highway"],
     &["3.5", "4.5", "6", "3.0", "wide"],
     &["2", "1.5", "0.85", "850米", "far"],
@@ -48,7 +51,7 @@ const POOLS: [&[&str]; 8] = [
     &["", "x", "二组至五组"],
 ];
 
-const BAD: [&str; 4] = ["highway", "wide", "far", "cheap"];
+const BAD: [&str; 5] = ["highway", "wide", "far", "cheap", "V\u{200B}1"];
 
 /// What a value means, for the model's own segments.
 fn number(text: &str) -> Option<Decimal> {
@@ -250,6 +253,9 @@ impl Model {
     fn segment(&self, r: usize, rules: &RuleSet) -> Option<Segment> {
         let row = &self.rows[r];
         if row.len() != HEADER.len() || row[..3].iter().any(|f| f.trim().is_empty()) {
+            return None;
+        }
+        if row[1..3].iter().any(|f| f.contains('\u{200B}')) {
             return None;
         }
         let id = reads(row[0].trim());
