@@ -81,15 +81,30 @@ pub fn places_shown(township: &str, village: &str) -> bool {
         || first_shown_as_nothing(township).is_none() && first_shown_as_nothing(village).is_none()
 }
 
+/// The first character of `name` that shows nothing: one [`read_as`] leaves out, or a
+/// control character but a tab or a line break (`\x01` pasted in shows as nothing; a name
+/// on two lines of its cell shows so).
 #[inline(never)]
 fn first_shown_as_nothing(name: &str) -> Option<char> {
-    name.chars().find(|&c| read_as(c).is_none())
+    name.chars()
+        .find(|&c| hidden_control(c) || shows_nothing_alone(c))
+}
+
+/// A control character that shows as nothing: not a tab or a line break.
+fn hidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Whether character `c` shows nothing where it stands (a zero-width space, a soft hyphen,
+/// a byte-order mark …): no part of an id as it reads, escaped in messages.
+pub fn shows_nothing_alone(c: char) -> bool {
+    read_as(c).is_none()
 }
 
 /// Nonzero when `name` (UTF-8) may hold a character that shows nothing, zero when it surely
-/// does not, from its bytes alone: zero when it is ASCII and characters of U+4000–U+9FFF (the
-/// Chinese of nearly every name), told by no byte of it being a character's first byte other
-/// than E4–E9 (C0–E3 or EA–FF). Every character that shows nothing starts with such a byte;
+/// does not, from its bytes alone: zero when it is printable ASCII and characters of
+/// U+4000–U+9FFF (the Chinese of nearly every name), told by no byte of it being a
+/// character's first byte other than E4–E9 (C0–E3 or EA–FF) or an ASCII control. Every character that shows nothing starts with such a byte;
 /// a name with one is for [`first_shown_as_nothing`] to look at. Eight bytes at a time
 /// (names are checked on every row of a batch run), in words that overlap where the name is
 /// not a multiple of eight long.
@@ -110,15 +125,17 @@ fn not_chinese(name: &[u8]) -> u64 {
         _ => match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
             (Some(first), Some(last)) => first_bytes_not_chinese(half(first) | half(last) << 32),
             _ => {
-                let byte = |i: usize| name.get(i).map_or(0, |&b| u64::from(b));
-                first_bytes_not_chinese(byte(0) | byte(1) << 8 | byte(2) << 16)
+                // Under four bytes: the rest of the word spaces (a zero byte is a control).
+                let mut padded = [b' '; 8];
+                padded[..name.len()].copy_from_slice(name);
+                first_bytes_not_chinese(word(&padded))
             }
         },
     }
 }
 
-/// The high bit of each byte of `x` in C0–E3 or EA–FF: the first byte of a character (in
-/// UTF-8) that is neither ASCII nor one of U+4000–U+9FFF.
+/// The high bit of each byte of `x` in C0–E3 or EA–FF (the first byte of a character, in
+/// UTF-8, that is neither ASCII nor one of U+4000–U+9FFF), 00–1F or 7F (an ASCII control).
 #[inline(always)]
 fn first_bytes_not_chinese(x: u64) -> u64 {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -130,7 +147,10 @@ fn first_bytes_not_chinese(x: u64) -> u64 {
     // 86–9B, C0–E3 5C–7F; its low seven bits plus 7A reach 80 but for 80–85 (no carry
     // between bytes: at most 7F + 7A).
     let d = (x | HIGH) - ones(0x64);
-    lead & ((d & LOW) + ones(0x7A)) & HIGH
+    // An ASCII control: 00–1F ((b | 80) − 20 under 80, b under 80) or 7F (its low seven
+    // bits plus 1 reach 80, as FF's do, flagged already).
+    let control = !(((x | HIGH) - ones(0x20)) | x) | ((x & LOW) + ones(1));
+    (lead & ((d & LOW) + ones(0x7A)) | control) & HIGH
 }
 
 /// What character `c` reads as in an id; `None` for one that shows nothing.
@@ -156,7 +176,20 @@ fn read_as(c: char) -> Option<char> {
         | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}'
         | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}' => None,
+        | '\u{FEFF}'
+        // Arabic letter mark, Khmer inherent vowels, Mongolian variation selectors,
+        // Braille's blank, interlinear annotation marks, musical formatting, tags and the
+        // variation selectors past the first sixteen (review 46).
+        | '\u{061C}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{2800}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}' => None,
         _ => Some(c),
     }
 }
@@ -221,6 +254,10 @@ mod tests {
             ("Town\u{180E}A", '\u{180E}'),
             ("村\u{FE0F}", '\u{FE0F}'),
             ("\u{3164}", '\u{3164}'),
+            ("画青村\u{E0100}", '\u{E0100}'),
+            ("画青\u{061C}村", '\u{061C}'),
+            ("画青村\u{1}", '\u{1}'),
+            ("画青\u{7F}村", '\u{7F}'),
         ] {
             assert_eq!(shows_nothing(name), Some(hidden), "{name:?}");
             assert!(!places_shown(name, "村0"), "{name:?}");
@@ -237,6 +274,8 @@ mod tests {
             "村Ⅱ",
             "𠀋村",
             "宝华\u{3000}乡",
+            "画青\n村",
+            "画青\t村",
             "",
             "一二三四五六七八九十百千",
         ] {
@@ -251,11 +290,13 @@ mod tests {
         /// character found is the first that shows nothing, wherever it is.
         #[test]
         fn a_names_character_that_shows_nothing_is_found_wherever_it_is(
-            name in "[a-z0-9 画青村宝华乡镇（）Ⅱ𠀋\u{200B}\u{FEFF}\u{00AD}\u{2060}\u{3000}\u{4000}\u{9FFF}\u{A000}\u{3FFF}]{0,24}",
+            name in "[a-z0-9 画青村宝华乡镇（）Ⅱ𠀋\u{200B}\u{FEFF}\u{00AD}\u{2060}\u{3000}\u{4000}\u{9FFF}\u{A000}\u{3FFF}\u{1}\t\n\u{7F}\u{85}\u{61C}\u{2800}\u{E0100}~]{0,24}",
         ) {
-            let plain = name.chars().all(|c| c.is_ascii() || ('\u{4000}'..='\u{9FFF}').contains(&c));
+            let plain = name
+                .chars()
+                .all(|c| c.is_ascii() && !c.is_ascii_control() || ('\u{4000}'..='\u{9FFF}').contains(&c));
             prop_assert_eq!(not_chinese(name.as_bytes()) == 0, plain);
-            let first = name.chars().find(|&c| read_as(c).is_none());
+            let first = name.chars().find(|&c| read_as(c).is_none() || hidden_control(c));
             prop_assert_eq!(shows_nothing(&name), first);
             prop_assert_eq!(places_shown(&name, "村0"), first.is_none());
             prop_assert_eq!(places_shown("村0", &name), first.is_none());

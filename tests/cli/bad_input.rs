@@ -1827,6 +1827,20 @@ fn a_places_name_with_a_character_that_shows_nothing_is_refused_not_made_a_place
             "roadsub: {input}:3: village \"画青村\\u{{200b}}\" holds a character that shows nothing (U+200B): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n"
         ),
     );
+    // A control pasted in, a variation selector past the first sixteen: escaped.
+    let more = env.write(
+        "more.csv",
+        format!("{HEAD}S1,宝华乡,画青\u{1}村,village,4.5,2,1600000,,\nS2,宝华乡,画青村\u{E0100},village,4.5,2,1600000,,\nS3,宝华乡,\"画青\n村\",village,4.5,2,1600000,,\n"),
+    );
+    env.roadsub(&["batch", &more]).expect(
+        1,
+        "",
+        &format!(
+            "{more}:2: village \"画青\\u{{1}}村\" holds a character that shows nothing (U+0001): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             {more}:3: village \"画青村\\u{{e0100}}\" holds a character that shows nothing (U+E0100): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             2 bad rows; nothing written (fix them, or use --keep-going to write the 1 good row)\n"
+        ),
+    );
     // A workbook's cell, a byte-order mark at its end.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();

@@ -817,11 +817,7 @@ impl RowError {
 /// zero-width space as `\u{200b}`, a byte-order mark inside a cell as `\u{feff}`): review
 /// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd.
 pub fn escaped(value: &str) -> String {
-    let invisible = |c: char| {
-        matches!(c,
-            '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}' | '\u{feff}')
-    };
+    let invisible = crate::table::idform::shows_nothing_alone;
     value
         .chars()
         .flat_map(|c| {
