@@ -61,7 +61,8 @@ impl<'a, S: std::hash::BuildHasher + Default> SeenIds<'a, S> {
 }
 
 /// The first character of a township's or village's name (trimmed) that shows nothing: a
-/// zero-width space, a byte-order mark, a soft hyphen pasted in with it. Such a name reads as
+/// zero-width space, a byte-order mark, a soft hyphen pasted in with it, a control character
+/// other than a tab or a line break. Such a name reads as
 /// the plain one but is another place: rows are grouped, given a village's envelope and a
 /// notice by their names as typed, so `画青村` and `画青村\u{200B}` would be two villages,
 /// each with an envelope and a notice of its own. The rows' readers refuse such a name.
@@ -104,10 +105,11 @@ pub fn shows_nothing_alone(c: char) -> bool {
 /// Nonzero when `name` (UTF-8) may hold a character that shows nothing, zero when it surely
 /// does not, from its bytes alone: zero when it is printable ASCII and characters of
 /// U+4000–U+9FFF (the Chinese of nearly every name), told by no byte of it being a
-/// character's first byte other than E4–E9 (C0–E3 or EA–FF) or an ASCII control. Every character that shows nothing starts with such a byte;
-/// a name with one is for [`first_shown_as_nothing`] to look at. Eight bytes at a time
-/// (names are checked on every row of a batch run), in words that overlap where the name is
-/// not a multiple of eight long.
+/// character's first byte other than E4–E9 (C0–E3 or EA–FF) or an ASCII control. Every
+/// character that shows nothing starts with such a byte; a name with one is for
+/// [`first_shown_as_nothing`] to look at. Eight bytes at a time (names are checked on every
+/// row of a batch run), in words that overlap where the name is not a multiple of eight
+/// long.
 #[inline(always)]
 fn not_chinese(name: &[u8]) -> u64 {
     let word = |b: &[u8; 8]| u64::from_le_bytes(*b);

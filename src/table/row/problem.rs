@@ -817,13 +817,12 @@ impl RowError {
 /// zero-width space as `\u{200b}`, a byte-order mark inside a cell as `\u{feff}`): review
 /// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd.
 pub fn escaped(value: &str) -> String {
-    let invisible = crate::table::idform::shows_nothing_alone;
     value
         .chars()
         .flat_map(|c| {
             if c.is_control() {
                 c.escape_debug().collect::<Vec<_>>()
-            } else if invisible(c) {
+            } else if crate::table::idform::shows_nothing_alone(c) {
                 c.escape_unicode().collect::<Vec<_>>()
             } else {
                 vec![c]
