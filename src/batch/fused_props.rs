@@ -205,13 +205,20 @@ fn row() -> impl Strategy<Value = Row> {
             ],
             text(
                 &["乡镇0", "乡镇1", "Town A"],
-                &["", " 乡镇0", "\"乡,镇\"", "a\"b", "乡镇0\u{3000}", "乡镇\u{200B}0", "Town\u{00AD}A"],
+                &[
+                    "", " 乡镇0", "\"乡,镇\"", "a\"b", "乡镇0\u{3000}", "乡镇\u{200B}0", "Town\u{00AD}A",
+                    "乡镇\u{A0}0", "Town\tA", "乡 镇0",
+                ],
             ),
-            // Names that show a character that shows nothing (refused by both paths), and
+            // Names that hold a character that shows nothing or a space that is not an
+            // ordinary one (refused by both paths), and
             // names of other characters than ASCII and Chinese (the general path's to read).
             text(
                 &["村0", "村1", "村2"],
-                &["", "村0 ", "\"村\"\"1\"", "\u{FEFF}村0", "村1\u{2060}", "新村（一组）", "村Ⅱ", "𠀋村"],
+                &[
+                    "", "村0 ", "\"村\"\"1\"", "\u{FEFF}村0", "村1\u{2060}", "新村（一组）", "村Ⅱ", "𠀋村",
+                    "村\u{202F}1", "村 1",
+                ],
             ),
             text(
                 &["village", "group", "通村", "通社", "county"],

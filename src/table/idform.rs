@@ -60,12 +60,14 @@ impl<'a, S: std::hash::BuildHasher + Default> SeenIds<'a, S> {
     }
 }
 
-/// The first character of a township's or village's name (trimmed) that shows nothing: a
-/// zero-width space, a byte-order mark, a soft hyphen pasted in with it, a control character
-/// other than a tab or a line break. Such a name reads as
-/// the plain one but is another place: rows are grouped, given a village's envelope and a
-/// notice by their names as typed, so `画青村` and `画青村\u{200B}` would be two villages,
-/// each with an envelope and a notice of its own. The rows' readers refuse such a name.
+/// The first character of a township's or village's name (trimmed) that makes it look like
+/// a name it is not: one that shows nothing (a zero-width space, a byte-order mark, a soft
+/// hyphen pasted in with it, a control character other than a line break) or a space other
+/// than the ordinary one and the ideographic one ([`odd_space`]: a no-break space or a tab
+/// shows as an ordinary space). Such a name reads as the plain one but is another place:
+/// rows are grouped, given a village's envelope and a notice by their names as typed, so
+/// `画青村` and `画青村\u{200B}`, or `画青 村` and `画青\u{A0}村`, would be two villages, each
+/// with an envelope and a notice of its own. The rows' readers refuse such a name.
 #[inline(always)]
 pub fn shows_nothing(name: &str) -> Option<char> {
     if not_chinese(name.as_bytes()) == 0 {
@@ -74,26 +76,38 @@ pub fn shows_nothing(name: &str) -> Option<char> {
     first_shown_as_nothing(name)
 }
 
-/// Whether neither `township` nor `village` holds a character that shows nothing
-/// ([`shows_nothing`]), both told at once (a batch run asks it of every row).
+/// Whether neither `township` nor `village` holds a character that makes it look like a
+/// name it is not ([`shows_nothing`]), both told at once (a batch run asks it of every row).
 #[inline(always)]
 pub fn places_shown(township: &str, village: &str) -> bool {
     not_chinese(township.as_bytes()) | not_chinese(village.as_bytes()) == 0
         || first_shown_as_nothing(township).is_none() && first_shown_as_nothing(village).is_none()
 }
 
-/// The first character of `name` that shows nothing: one [`read_as`] leaves out, or a
-/// control character but a tab or a line break (`\x01` pasted in shows as nothing; a name
-/// on two lines of its cell shows so).
+/// The first character of `name` that shows nothing or as an ordinary space: one
+/// [`read_as`] leaves out, a control character but a line break (`\x01` pasted in shows as
+/// nothing; a name on two lines of its cell shows so), or an [`odd_space`].
 #[inline(never)]
 fn first_shown_as_nothing(name: &str) -> Option<char> {
     name.chars()
-        .find(|&c| hidden_control(c) || shows_nothing_alone(c))
+        .find(|&c| hidden_control(c) || shows_nothing_alone(c) || odd_space(c))
 }
 
-/// A control character that shows as nothing: not a tab or a line break.
+/// A control character that shows as nothing: not a tab (an [`odd_space`]) or a line break.
 fn hidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Whether `c` is a space that shows as an ordinary one but is not: a tab, a no-break
+/// space, the spaces of typesetting (en, em, thin, hair …, U+2000–U+200A), the narrow
+/// no-break space and the mathematical one. A name holding one looks like the name written
+/// with an ordinary space, or with none where the space is thin. The ideographic space
+/// (U+3000, as wide as a Chinese character) shows as itself and is a name's.
+pub fn odd_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}'
+    )
 }
 
 /// Whether character `c` shows nothing where it stands (a zero-width space, a soft hyphen,
@@ -160,8 +174,11 @@ fn read_as(c: char) -> Option<char> {
     match c {
         // Full-width forms of ASCII's printable characters, `！` to `～`.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0),
-        // The spaces that do not break, and the hyphen that does not, are the plain ones.
-        '\u{3000}' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => Some(' '),
+        // The spaces that do not break, those of typesetting, and the hyphen that does not
+        // break, are the plain ones.
+        '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => {
+            Some(' ')
+        }
         '\u{2011}' => Some('-'),
         // Soft hyphen, combining grapheme joiner, Hangul fillers, Mongolian vowel separator,
         // zero-width space, non-joiner and joiner, the marks and isolates of direction, word
@@ -260,13 +277,20 @@ mod tests {
             ("画青\u{061C}村", '\u{061C}'),
             ("画青村\u{1}", '\u{1}'),
             ("画青\u{7F}村", '\u{7F}'),
+            ("画青\t村", '\t'),
+            ("画青\u{A0}村", '\u{A0}'),
+            ("画青\u{202F}村", '\u{202F}'),
+            ("Town\u{2002}A", '\u{2002}'),
+            ("画青\u{200A}村", '\u{200A}'),
+            ("乡\u{205F}镇", '\u{205F}'),
         ] {
             assert_eq!(shows_nothing(name), Some(hidden), "{name:?}");
             assert!(!places_shown(name, "村0"), "{name:?}");
             assert!(!places_shown("乡镇0", name), "{name:?}");
         }
         // Names of Chinese, ASCII and other characters that show (full-width brackets, a
-        // Roman numeral, a character beyond U+FFFF, an ideographic space) are as typed.
+        // Roman numeral, a character beyond U+FFFF, an ordinary or ideographic space, a line
+        // break) are as typed.
         for name in [
             "画青村",
             "乡镇00",
@@ -277,7 +301,7 @@ mod tests {
             "𠀋村",
             "宝华\u{3000}乡",
             "画青\n村",
-            "画青\t村",
+            "画青 村",
             "",
             "一二三四五六七八九十百千",
         ] {
@@ -287,18 +311,20 @@ mod tests {
     }
 
     proptest! {
-        /// A name's bytes tell it surely free of characters that show nothing exactly when it
-        /// is ASCII and U+4000–U+9FFF, at any length (the words read overlap); and the
-        /// character found is the first that shows nothing, wherever it is.
+        /// A name's bytes tell it surely free of characters that show nothing or as an
+        /// ordinary space exactly when it is ASCII and U+4000–U+9FFF, at any length (the
+        /// words read overlap); and the character found is the first such, wherever it is.
         #[test]
         fn a_names_character_that_shows_nothing_is_found_wherever_it_is(
-            name in "[a-z0-9 画青村宝华乡镇（）Ⅱ𠀋\u{200B}\u{FEFF}\u{00AD}\u{2060}\u{3000}\u{4000}\u{9FFF}\u{A000}\u{3FFF}\u{1}\t\n\u{7F}\u{85}\u{61C}\u{2800}\u{E0100}~]{0,24}",
+            name in "[a-z0-9 画青村宝华乡镇（）Ⅱ𠀋\u{200B}\u{FEFF}\u{00AD}\u{2060}\u{3000}\u{4000}\u{9FFF}\u{A000}\u{3FFF}\u{1}\t\n\u{7F}\u{85}\u{61C}\u{2800}\u{E0100}\u{A0}\u{2002}\u{202F}\u{205F}\u{1680}~]{0,24}",
         ) {
             let plain = name
                 .chars()
                 .all(|c| c.is_ascii() && !c.is_ascii_control() || ('\u{4000}'..='\u{9FFF}').contains(&c));
             prop_assert_eq!(not_chinese(name.as_bytes()) == 0, plain);
-            let first = name.chars().find(|&c| read_as(c).is_none() || hidden_control(c));
+            let first = name
+                .chars()
+                .find(|&c| read_as(c).is_none() || hidden_control(c) || odd_space(c));
             prop_assert_eq!(shows_nothing(&name), first);
             prop_assert_eq!(places_shown(&name, "村0"), first.is_none());
             prop_assert_eq!(places_shown("村0", &name), first.is_none());

@@ -1110,10 +1110,16 @@ fn parse_to<'a>(
             );
             v
         }
-        // A place's name with a character that shows nothing is another place (review 45).
+        // A place's name with a character that shows nothing, or a space that shows as an
+        // ordinary one but is not, is another place (reviews 45, 47).
         Some(v) if matches!(f, Field::Township | Field::Village) => {
             if let Some(c) = crate::table::idform::shows_nothing(v) {
-                fail(errors, f, Some(v), Problem::ShowsNothing(c));
+                let problem = if crate::table::idform::odd_space(c) {
+                    Problem::OddSpace(c)
+                } else {
+                    Problem::ShowsNothing(c)
+                };
+                fail(errors, f, Some(v), problem);
             }
             v
         }

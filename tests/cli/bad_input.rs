@@ -1766,6 +1766,109 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
 
 /// Review 45: a village typed once with a zero-width space (pasted from a chat) was a
 /// village of its own: a second group, envelope and notice, its money counted apart.
+/// The defect (review 47): `画青\u{A0}村` (a no-break space, as a workbook pasted from a web
+/// page has) or `画青\t村` beside `画青 村` made two villages that print alike: two groups,
+/// two envelopes, two notices.
+#[test]
+fn a_places_name_with_a_space_that_is_not_an_ordinary_one_is_refused_not_made_a_village_of_its_own()
+{
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,宝华乡,画青 村,village,4.5,2,1600000,,\n\
+         S2,宝华乡,画青\u{A0}村,village,4.5,1,1000000,,\n\
+         S3,宝华乡,画青\t村,village,4.5,1,1000000,,\n\
+         S4,宝华\u{2002}乡,画青 村,village,4.5,1,1000000,,\n\
+         S5,宝华乡,画青\u{3000}村,group,3.5,1,450000,,\n",
+    );
+    let en = |input: &str| {
+        format!(
+            "{input}:3: village \"画青\\u{{a0}}村\" holds a space that shows as an ordinary one but is not (U+00A0): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
+             {input}:4: village \"画青\\t村\" holds a space that shows as an ordinary one but is not (U+0009): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
+             {input}:5: township \"宝华\\u{{2002}}乡\" holds a space that shows as an ordinary one but is not (U+2002): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n"
+        )
+    };
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{}3 bad rows; nothing written (fix them, or use --keep-going to write the 2 good rows)\n",
+            en(&input)
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:3: 村“画青\\u{{a0}}村”含一个看似普通空格却不是的空格（U+00A0）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
+             {input}:4: 村“画青\\t村”含一个看似普通空格却不是的空格（U+0009）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
+             {input}:5: 乡镇“宝华\\u{{2002}}乡”含一个看似普通空格却不是的空格（U+2002）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
+             3 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"
+        ),
+    );
+    // With --keep-going one village of each name is left; the ideographic space is a name's.
+    let out = env.file("out.csv");
+    let run = env
+        .roadsub(&[
+            "batch",
+            &input,
+            "--keep-going",
+            "--by",
+            "village",
+            "-o",
+            &out,
+        ])
+        .expect_code(1);
+    run.stderr(&format!(
+        "{}3 bad rows; wrote the 2 good rows to {out}\n",
+        en(&input)
+    ));
+    let by = &run.stdout;
+    let groups: Vec<&str> = by
+        .lines()
+        .filter(|l| l.starts_with("宝华"))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(groups, ["宝华乡 画青 村", "宝华乡 画青　村"], "{by}");
+    // compare and notice read the table as the batch run does.
+    env.roadsub(&["compare", &input, "--set", "poverty.village.4.5=15万"])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    env.roadsub(&["notice", &input, "-o", &env.file("notices")])
+        .expect_code(1)
+        .stderr_starts(&en(&input));
+    assert!(!env.path("notices").exists());
+    // A workbook's cell pasted from a web page.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in HEAD.trim_end().split(',').enumerate() {
+        sheet.write(0, c as u16, h).unwrap();
+    }
+    for (c, v) in [
+        "S1",
+        "宝华乡",
+        "画青\u{A0}村",
+        "village",
+        "4.5",
+        "2",
+        "1600000",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write(1, c as u16, *v).unwrap();
+    }
+    let xlsx = env.write("plan.xlsx", book.save_to_buffer().unwrap());
+    env.roadsub(&["batch", &xlsx]).expect(
+        1,
+        "",
+        &format!(
+            "{xlsx}[Sheet1]:2: village \"画青\\u{{a0}}村\" holds a space that shows as an ordinary one but is not (U+00A0): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
+             1 bad row; nothing written\n"
+        ),
+    );
+}
+
 #[test]
 fn a_places_name_with_a_character_that_shows_nothing_is_refused_not_made_a_place_of_its_own() {
     let env = Env::new();

@@ -31,6 +31,10 @@ pub enum Problem {
     /// it would be a place of its own, apart from the name as it reads
     /// ([`crate::table::idform::shows_nothing`]).
     ShowsNothing(char),
+    /// A township's or village's name holds a space that shows as an ordinary one but is not
+    /// (a no-break space, a tab; [`crate::table::idform::odd_space`]): it would be a place
+    /// of its own, apart from the name written with an ordinary space.
+    OddSpace(char),
     /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
@@ -405,6 +409,14 @@ impl Problem {
                     format!("含一个看不见的字符（{code}）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符")
                 } else {
                     format!("holds a character that shows nothing ({code}): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character")
+                }
+            }
+            Problem::OddSpace(c) => {
+                let code = format!("U+{:04X}", u32::from(*c));
+                if zh {
+                    format!("含一个看似普通空格却不是的空格（{code}）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格")
+                } else {
+                    format!("holds a space that shows as an ordinary one but is not ({code}): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place")
                 }
             }
             Problem::IdTaken => lang
@@ -815,14 +827,18 @@ impl RowError {
 /// `value` with its control characters escaped (a line break as `\n`): a name or value
 /// shown in a message stays on its line. Characters that show nothing are escaped too (a
 /// zero-width space as `\u{200b}`, a byte-order mark inside a cell as `\u{feff}`): review
-/// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd.
+/// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd. So are the
+/// spaces that show as ordinary ones but are not (a no-break space as `\u{a0}`), which a
+/// message would show as an ordinary space.
 pub fn escaped(value: &str) -> String {
     value
         .chars()
         .flat_map(|c| {
             if c.is_control() {
                 c.escape_debug().collect::<Vec<_>>()
-            } else if crate::table::idform::shows_nothing_alone(c) {
+            } else if crate::table::idform::shows_nothing_alone(c)
+                || crate::table::idform::odd_space(c)
+            {
                 c.escape_unicode().collect::<Vec<_>>()
             } else {
                 vec![c]

@@ -42,8 +42,9 @@ const POOLS: [&[&str]; 8] = [
     // Ｅ1 and E\u{200B}4 read as E1 and E4: typed beside them, they repeat them.
     &["E1", "E2", "E4", "E5", "Ｅ1", "E\u{200B}4"],
     &["T1", "T2", "T3"],
-    // V\u{200B}1 shows as V1 but would be a village of its own: refused.
-    &["V1", "V2", "V\u{200B}1"],
+    // V\u{200B}1 shows as V1, V\u{A0}1 as V 1, but each would be a village of its own:
+    // refused.
+    &["V1", "V2", "V 1", "V\u{200B}1", "V\u{A0}1"],
     &["village", "group", "通村", "社道", "highway"],
     &["3.5", "4.5", "6", "3.0", "wide"],
     &["2", "1.5", "0.85", "850米", "far"],
@@ -51,7 +52,7 @@ const POOLS: [&[&str]; 8] = [
     &["", "x", "二组至五组"],
 ];
 
-const BAD: [&str; 5] = ["highway", "wide", "far", "cheap", "V\u{200B}1"];
+const BAD: [&str; 6] = ["highway", "wide", "far", "cheap", "V\u{200B}1", "V\u{A0}1"];
 
 /// What a value means, for the model's own segments.
 fn number(text: &str) -> Option<Decimal> {
@@ -255,7 +256,10 @@ impl Model {
         if row.len() != HEADER.len() || row[..3].iter().any(|f| f.trim().is_empty()) {
             return None;
         }
-        if row[1..3].iter().any(|f| f.contains('\u{200B}')) {
+        if row[1..3]
+            .iter()
+            .any(|f| f.contains('\u{200B}') || f.contains('\u{A0}'))
+        {
             return None;
         }
         let id = reads(row[0].trim());
@@ -312,7 +316,21 @@ impl Model {
             1 => cell(r, 1).trim().is_empty(),
             _ => cell(r, 1).trim().is_empty() && cell(r, 2).trim().is_empty(),
         };
-        order.sort_by_key(|&r| (nameless(r), key(r)));
+        // Groups in the order every report lists them (`sort_grouped`), the nameless last.
+        let by = match self.grouping {
+            1 => crate::report::summary::GroupBy::Township,
+            _ => crate::report::summary::GroupBy::Village,
+        };
+        let mut groups: Vec<(String, ())> = order.iter().map(|&r| (key(r), ())).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        crate::report::summary::sort_grouped(by, &mut groups);
+        let rank: std::collections::HashMap<String, usize> = groups
+            .into_iter()
+            .enumerate()
+            .map(|(at, (name, ()))| (name, at))
+            .collect();
+        order.sort_by_key(|&r| (nameless(r), rank[&key(r)]));
         let mut lines = Vec::new();
         for (i, &r) in order.iter().enumerate() {
             lines.push(Shown::Row(r));
