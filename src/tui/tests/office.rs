@@ -87,6 +87,54 @@ fn a_group_of_rows_naming_no_township_comes_after_the_named_ones() {
 }
 
 #[test]
+fn a_group_whose_name_holds_a_character_that_shows_nothing_is_labelled_with_it_escaped() {
+    // The defect: the refused rows of `V\u{200B}1` and `V\u{A0}1` made groups labelled
+    // `T1 V1` and `T1 V 1`, alike to the eye with the real villages' beside them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.csv");
+    std::fs::write(
+        &path,
+        "id,township,village,class,width_m,length_km,cost\n\
+         E1,T1,V1,village,4.5,2,1600000\n\
+         E2,T1,V\u{200B}1,village,4.5,2,1600000\n\
+         E3,T1,V 1,village,4.5,2,1600000\n\
+         E4,T1,V\u{A0}1,village,4.5,2,1600000\n",
+    )
+    .unwrap();
+    for (lang, want) in [
+        (
+            Lang::En,
+            [
+                "Σ subtotal T1 V1 (1 row)",
+                "Σ subtotal T1 V 1 (1 row)",
+                "Σ T1 V\\u{a0}1 (0 rows, 1 ✗)",
+                "Σ T1 V\\u{200b}1 (0 rows, 1 ✗)",
+            ],
+        ),
+        (
+            Lang::Zh,
+            [
+                "Σ 小计 T1 V1（1 行）",
+                "Σ 小计 T1 V 1（1 行）",
+                "Σ T1 V\\u{a0}1（0 行；1 行 ✗ 未计入）",
+                "Σ T1 V\\u{200b}1（0 行；1 行 ✗）",
+            ],
+        ),
+    ] {
+        let mut app = open(&path, lang);
+        press(&mut app, "tt");
+        let s = screen(&mut app, 140, 30);
+        let text = s.join("\n");
+        let labels: Vec<&str> = s
+            .iter()
+            .filter(|l| l.starts_with("Σ"))
+            .map(|l| l.split("  ").next().unwrap())
+            .collect();
+        assert_eq!(labels, want, "{text}");
+    }
+}
+
+#[test]
 fn a_subtotal_of_lengths_in_metres_is_in_metres_as_its_rows_are() {
     // The defect: the row showed 2000 (metres, by the title 长度单位：米) and its subtotal 2.
     for (lang, want) in [

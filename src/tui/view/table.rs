@@ -289,7 +289,11 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
 /// A group's subtotal line: its name and count across the visible input columns, its sums
 /// under the computed ones.
 fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) -> TextLine<'static> {
-    let (key, totals) = (&sub.key, &sub.totals);
+    let totals = &sub.totals;
+    // A group of refused rows whose name holds a character that shows nothing, or a space
+    // that is not an ordinary one, is labelled as its name is written: printed as it is, it
+    // looked like the group of the name without it.
+    let key = crate::table::row::escaped(&sub.key);
     let style = if current {
         Style::new().bold().reversed()
     } else {
