@@ -1116,6 +1116,8 @@ fn parse_to<'a>(
             if let Some(c) = crate::table::idform::shows_nothing(v) {
                 let problem = if crate::table::idform::odd_space(c) {
                     Problem::OddSpace(c)
+                } else if crate::table::idform::radical(c) {
+                    Problem::Radical(c)
                 } else {
                     Problem::ShowsNothing(c)
                 };

@@ -1687,9 +1687,9 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
     );
     let en = |input: &str| {
         format!(
-            "{input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
-             {input}:5: id \"S\\u{{200b}}2\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
-             {input}:6: id \"S１\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
+            "{input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             {input}:5: id \"S\\u{{200b}}2\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             {input}:6: id \"S１\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
         )
     };
     env.roadsub(&["batch", &input]).expect(
@@ -1704,9 +1704,9 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
         1,
         "",
         &format!(
-            "{input}:3: 编号“Ｓ1”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
-             {input}:5: 编号“S\\u{{200b}}2”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
-             {input}:6: 编号“S１”与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+            "{input}:3: 编号“Ｓ1”与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             {input}:5: 编号“S\\u{{200b}}2”与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             {input}:6: 编号“S１”与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
              3 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 3 行）\n"
         ),
     );
@@ -1738,7 +1738,7 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
         1,
         "",
         &format!(
-            "{gbk}:2: id \"Ｓ2\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+            "{gbk}:2: id \"Ｓ2\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
              1 bad row; nothing written (fix it, or use --keep-going to write the 1 good row)\n"
         ),
     );
@@ -1759,13 +1759,58 @@ fn an_id_typed_in_full_width_or_with_a_character_that_shows_nothing_repeats_the_
         1,
         "",
         &format!(
-            "roadsub: {input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
+            "roadsub: {input}:3: id \"Ｓ1\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n"
         ),
     );
 }
 
 /// Review 45: a village typed once with a zero-width space (pasted from a chat) was a
 /// village of its own: a second group, envelope and notice, its money counted apart.
+/// Review 47: `画青\u{2028}村` (a line separator), `"画青\r村"` (a lone carriage return),
+/// `画青\u{1680}村` and `⾦鸡村` (a radical sign from a PDF's text, for `金鸡村`) each made a
+/// village of their own printed like another; a long name's escape was cut in half.
+#[test]
+fn a_places_name_with_a_line_separator_a_carriage_return_or_a_radical_is_refused() {
+    let env = Env::new();
+    let input = table(
+        &env,
+        "S1,宝华乡,画青\u{2028}村,village,4.5,2,1600000,,\n\
+         S2,宝华乡,\"画青\r村\",village,4.5,2,1600000,,\n\
+         S3,宝华乡,\"画青\n村\",village,4.5,2,1600000,,\n\
+         S4,宝华乡,画青\u{1680}村,village,4.5,2,1600000,,\n\
+         S5,宝华乡,\u{2FA6}鸡村,village,4.5,2,1600000,,\n\
+         S6,宝华乡,画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青\u{A0}村,village,4.5,2,1600000,,\n\
+         S 7,宝华乡,金鸡村,village,4.5,2,1600000,,\n\
+         S\u{1680}7,宝华乡,金鸡村,village,4.5,2,1600000,,\n",
+    );
+    env.roadsub(&["batch", &input]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:2: village \"画青\\u{{2028}}村\" holds a character that shows nothing (U+2028): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             {input}:3: village \"画青\\r村\" holds a character that shows nothing (U+000D): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
+             {input}:7: village \"画青\\u{{1680}}村\" holds a space that is not an ordinary one (U+1680): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
+             {input}:8: village \"⾦鸡村\" holds a radical sign (U+2FA6) that shows as a Chinese character but is not one: it would be a place of its own (a group, an envelope and a notice of its own); type the character itself (PDFs' text often has them)\n\
+             {input}:9: village \"画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青…\" holds a space that is not an ordinary one (U+00A0, a no-break space): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
+             {input}:11: id \"S\\u{{1680}}7\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
+             6 bad rows; nothing written (fix them, or use --keep-going to write the 2 good rows)\n"
+        ),
+    );
+    env.roadsub(&["batch", &input, "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{input}:2: 村“画青\\u{{2028}}村”含一个看不见的字符（U+2028）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
+             {input}:3: 村“画青\\r村”含一个看不见的字符（U+000D）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
+             {input}:7: 村“画青\\u{{1680}}村”含一个不是普通空格的空格（U+1680）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
+             {input}:8: 村“⾦鸡村”含一个部首符号（U+2FA6）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；请改为该汉字（常见于从 PDF 复制的文字）\n\
+             {input}:9: 村“画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青…”含一个不是普通空格的空格（U+00A0，不换行空格）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
+             {input}:11: 编号“S\\u{{1680}}7”与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
+             6 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"
+        ),
+    );
+}
+
 /// The defect (review 47): `画青\u{A0}村` (a no-break space, as a workbook pasted from a web
 /// page has) or `画青\t村` beside `画青 村` made two villages that print alike: two groups,
 /// two envelopes, two notices.
@@ -1783,9 +1828,9 @@ fn a_places_name_with_a_space_that_is_not_an_ordinary_one_is_refused_not_made_a_
     );
     let en = |input: &str| {
         format!(
-            "{input}:3: village \"画青\\u{{a0}}村\" holds a space that shows as an ordinary one but is not (U+00A0): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
-             {input}:4: village \"画青\\t村\" holds a space that shows as an ordinary one but is not (U+0009): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
-             {input}:5: township \"宝华\\u{{2002}}乡\" holds a space that shows as an ordinary one but is not (U+2002): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n"
+            "{input}:3: village \"画青\\u{{a0}}村\" holds a space that is not an ordinary one (U+00A0, a no-break space): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
+             {input}:4: village \"画青\\t村\" holds a space that is not an ordinary one (U+0009, a tab): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
+             {input}:5: township \"宝华\\u{{2002}}乡\" holds a space that is not an ordinary one (U+2002): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n"
         )
     };
     env.roadsub(&["batch", &input]).expect(
@@ -1800,9 +1845,9 @@ fn a_places_name_with_a_space_that_is_not_an_ordinary_one_is_refused_not_made_a_
         1,
         "",
         &format!(
-            "{input}:3: 村“画青\\u{{a0}}村”含一个看似普通空格却不是的空格（U+00A0）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
-             {input}:4: 村“画青\\t村”含一个看似普通空格却不是的空格（U+0009）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
-             {input}:5: 乡镇“宝华\\u{{2002}}乡”含一个看似普通空格却不是的空格（U+2002）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格\n\
+            "{input}:3: 村“画青\\u{{a0}}村”含一个不是普通空格的空格（U+00A0，不换行空格）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
+             {input}:4: 村“画青\\t村”含一个不是普通空格的空格（U+0009，制表符）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
+             {input}:5: 乡镇“宝华\\u{{2002}}乡”含一个不是普通空格的空格（U+2002）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
              3 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"
         ),
     );
@@ -1863,7 +1908,7 @@ fn a_places_name_with_a_space_that_is_not_an_ordinary_one_is_refused_not_made_a_
         1,
         "",
         &format!(
-            "{xlsx}[Sheet1]:2: village \"画青\\u{{a0}}村\" holds a space that shows as an ordinary one but is not (U+00A0): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place\n\
+            "{xlsx}[Sheet1]:2: village \"画青\\u{{a0}}村\" holds a space that is not an ordinary one (U+00A0, a no-break space): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
              1 bad row; nothing written\n"
         ),
     );

@@ -35,6 +35,9 @@ pub enum Problem {
     /// (a no-break space, a tab; [`crate::table::idform::odd_space`]): it would be a place
     /// of its own, apart from the name written with an ordinary space.
     OddSpace(char),
+    /// A township's or village's name holds a radical sign that shows as a Chinese character
+    /// (`⾦`, U+2FA6, for `金`; [`crate::table::idform::radical`]).
+    Radical(char),
     /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
@@ -399,8 +402,8 @@ impl Problem {
                 .into(),
             Problem::LookAlikeId => lang
                 .pick(
-                    "is an earlier row's id typed with full-width characters or characters that show nothing (ids must be unique; such an id reads as the plain one)",
-                    "与前面某行的编号相同，只是含全角字符或看不见的字符（编号必须唯一；这样的编号按普通写法认）",
+                    "is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)",
+                    "与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）",
                 )
                 .into(),
             Problem::ShowsNothing(c) => {
@@ -412,11 +415,19 @@ impl Problem {
                 }
             }
             Problem::OddSpace(c) => {
+                let code = code_named(*c, zh);
+                if zh {
+                    format!("含一个不是普通空格的空格（{code}）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去")
+                } else {
+                    format!("holds a space that is not an ordinary one ({code}): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it")
+                }
+            }
+            Problem::Radical(c) => {
                 let code = format!("U+{:04X}", u32::from(*c));
                 if zh {
-                    format!("含一个看似普通空格却不是的空格（{code}）：看着与用普通空格写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格")
+                    format!("含一个部首符号（{code}）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；请改为该汉字（常见于从 PDF 复制的文字）")
                 } else {
-                    format!("holds a space that shows as an ordinary one but is not ({code}): it reads as the name written with an ordinary space but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place")
+                    format!("holds a radical sign ({code}) that shows as a Chinese character but is not one: it would be a place of its own (a group, an envelope and a notice of its own); type the character itself (PDFs' text often has them)")
                 }
             }
             Problem::IdTaken => lang
@@ -847,13 +858,37 @@ pub fn escaped(value: &str) -> String {
         .collect()
 }
 
-/// A value as shown in a message: control characters escaped, at most 40 characters.
+/// A value as shown in a message: control characters escaped, at most 40 characters; cut
+/// short between characters as written, never inside an escape (`\u{a…`, review 47).
 fn shorten(value: &str) -> String {
-    let escaped = escaped(value);
-    if escaped.chars().count() > 40 {
-        format!("{}…", escaped.chars().take(39).collect::<String>())
-    } else {
-        escaped
+    let whole = escaped(value);
+    if whole.chars().count() <= 40 {
+        return whole;
+    }
+    let mut out = String::new();
+    let mut shown = 0;
+    for c in value.chars() {
+        let one = escaped(c.encode_utf8(&mut [0; 4]));
+        shown += one.chars().count();
+        if shown > 39 {
+            break;
+        }
+        out.push_str(&one);
+    }
+    out.push('…');
+    out
+}
+
+/// A character's code point, with its name where a message is clearer for it (a tab, a
+/// no-break space).
+fn code_named(c: char, zh: bool) -> String {
+    let code = format!("U+{:04X}", u32::from(c));
+    match (c, zh) {
+        ('\t', false) => format!("{code}, a tab"),
+        ('\t', true) => format!("{code}，制表符"),
+        ('\u{A0}', false) => format!("{code}, a no-break space"),
+        ('\u{A0}', true) => format!("{code}，不换行空格"),
+        _ => code,
     }
 }
 
