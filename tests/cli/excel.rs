@@ -153,6 +153,67 @@ fn sheet_picks_a_sheet_and_a_wrong_one_is_named() {
         .stdout_lines(4);
 }
 
+/// Review 47: sheets named `计划\u{A0}A` and `计划\u{A0}B` (a no-break space) could not be
+/// picked by any name typed, and the error listed them as `计划 A, 计划 B`.
+#[test]
+fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
+    let env = Env::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, length) in [("计划\u{A0}A", "abc"), ("计划\u{A0}B", "2")] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (c, h) in [
+            "id",
+            "township",
+            "village",
+            "class",
+            "width_m",
+            "length_km",
+            "cost",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in [
+            "S1",
+            "宝华乡",
+            "画青村",
+            "village",
+            "4.5",
+            length,
+            "1600000",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(1, c as u16, *v).unwrap();
+        }
+    }
+    let xlsx = env.write("sheets.xlsx", book.save_to_buffer().unwrap());
+    for typed in ["计划 B", "计划\u{A0}B", "计划 Ｂ", "2"] {
+        env.roadsub(&["batch", &xlsx, "--sheet", typed])
+            .expect_code(0)
+            .stdout_has(",1500000.00,100000.00,");
+    }
+    env.roadsub(&["batch", &xlsx, "--sheet", "计划 C"]).expect(
+        1,
+        "",
+        &format!(
+            "{xlsx}: no sheet \"计划 C\" (the sheets are: 计划\\u{{a0}}A, 计划\\u{{a0}}B)\n1 table not read; nothing written\n"
+        ),
+    );
+    env.roadsub(&["batch", &xlsx, "--sheet", "计划 C", "--lang", "zh"])
+        .expect(
+            1,
+            "",
+            &format!(
+                "{xlsx}: 没有工作表“计划 C”（现有：计划\\u{{a0}}A、计划\\u{{a0}}B）\n1 个表无法读取；未写出任何结果\n"
+            ),
+        );
+}
+
 #[test]
 fn the_report_workbook_matches_the_csv_run_to_the_fen() {
     use calamine::{open_workbook_auto, Data, Reader};

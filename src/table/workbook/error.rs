@@ -397,16 +397,19 @@ impl WorkbookError {
                     "{file}: 其数字格式在数字旁标出单位（{shown}），roadsub 仅能从 .xlsx 工作簿读取此类格式，无法判断数值的单位，未据此计算（请在 Excel、WPS 或 LibreOffice 中另存为 .xlsx，或将单元格设为普通数字格式并在列标题中注明单位，如 长度(米)）"
                 ),
             },
-            WorkbookError::NoSuchSheet { asked, sheets } => match lang {
-                Lang::En => format!(
-                    "{file}: no sheet \"{asked}\" (the sheets are: {})",
-                    sheets.join(", ")
-                ),
-                Lang::Zh => format!(
-                    "{file}: 没有工作表“{asked}”（现有：{}）",
-                    sheets.join("、")
-                ),
-            },
+            WorkbookError::NoSuchSheet { asked, sheets } => {
+                // Names escaped: a no-break space in one showed as an ordinary space.
+                let asked = crate::table::row::escaped(asked);
+                let sheets: Vec<String> =
+                    sheets.iter().map(|n| crate::table::row::escaped(n)).collect();
+                match lang {
+                    Lang::En => format!(
+                        "{file}: no sheet \"{asked}\" (the sheets are: {})",
+                        sheets.join(", ")
+                    ),
+                    Lang::Zh => format!("{file}: 没有工作表“{asked}”（现有：{}）", sheets.join("、")),
+                }
+            }
             WorkbookError::NoHeader {
                 sheet,
                 problems,
