@@ -87,13 +87,17 @@ pub fn places_shown(township: &str, village: &str) -> bool {
 /// The first character of `name` that shows nothing, as an ordinary space or as a Chinese
 /// character it is not: one [`read_as`] leaves out, a control character but a line break
 /// (`\x01` pasted in shows as nothing; a name on two lines of its cell shows so), an
-/// [`odd_space`] or a [`radical`].
+/// [`odd_space`] or a [`han_stand_in`].
 #[inline(never)]
 fn first_shown_as_nothing(name: &str) -> Option<char> {
     let mut chars = name.chars().peekable();
     while let Some(c) = chars.next() {
         let lone_return = c == '\r' && chars.peek() != Some(&'\n');
-        if lone_return || hidden_control(c) || shows_nothing_alone(c) || odd_space(c) || radical(c)
+        if lone_return
+            || hidden_control(c)
+            || shows_nothing_alone(c)
+            || odd_space(c)
+            || han_stand_in(c).is_some()
         {
             return Some(c);
         }
@@ -120,11 +124,47 @@ pub fn odd_space(c: char) -> bool {
     )
 }
 
-/// Whether `c` is a radical sign (Kangxi radicals, U+2F00–U+2FDF, and the supplement's,
-/// U+2E80–U+2EFF): `⾦` (U+2FA6) shows as `金` and comes with text copied out of a PDF, but
-/// `⾦鸡村` would be a village apart from `金鸡村` (review 47). No place's name holds one.
-pub fn radical(c: char) -> bool {
-    matches!(c, '\u{2E80}'..='\u{2EFF}' | '\u{2F00}'..='\u{2FDF}')
+/// The Chinese character `c` stands in for, when it shows as one but is another: a radical
+/// sign (Kangxi radicals and their supplement, U+2E80–U+2FDF: `⾦`, U+2FA6, for `金`) or a
+/// compatibility form (U+F900–U+FAFF but for the twelve unified characters among them, and
+/// U+2F800–U+2FA1F: `金`, U+F90A), which text copied out of a PDF or converted from Big5
+/// often has. `⾦鸡村` would be a village apart from `金鸡村` (reviews 47, 48); no place's name
+/// holds one. The character is what Unicode's compatibility normalisation (NFKC) makes of it,
+/// or U+FFFD for a radical of the supplement that has none.
+pub fn han_stand_in(c: char) -> Option<char> {
+    let unified = matches!(
+        c,
+        '\u{FA0E}'
+            | '\u{FA0F}'
+            | '\u{FA11}'
+            | '\u{FA13}'
+            | '\u{FA14}'
+            | '\u{FA1F}'
+            | '\u{FA21}'
+            | '\u{FA23}'
+            | '\u{FA24}'
+            | '\u{FA27}'..='\u{FA29}'
+    );
+    let stands_in = matches!(
+        c,
+        '\u{2E80}'..='\u{2EFF}'
+            | '\u{2F00}'..='\u{2FDF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{2F800}'..='\u{2FA1F}'
+    );
+    if !stands_in || unified {
+        return None;
+    }
+    let mut formed = unicode_normalization::UnicodeNormalization::nfkc(std::iter::once(c));
+    Some(match (formed.next(), formed.next()) {
+        (Some(f), None) if f != c => f,
+        _ => char::REPLACEMENT_CHARACTER,
+    })
+}
+
+/// Whether `c` is a radical sign (U+2E80–U+2FDF), not a compatibility form.
+pub fn radical_sign(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{2FDF}')
 }
 
 /// Whether character `c` shows nothing where it stands (a zero-width space, a soft hyphen,
@@ -318,6 +358,9 @@ mod tests {
             ("画青\r", '\r'),
             ("\u{2FA6}鸡村", '\u{2FA6}'),
             ("\u{2EE9}村", '\u{2EE9}'),
+            ("\u{F90A}鸡村", '\u{F90A}'),
+            ("\u{2F800}村", '\u{2F800}'),
+            ("\u{F9E9}村", '\u{F9E9}'),
             ("画青\u{1BCA0}村", '\u{1BCA0}'),
             ("画青\u{FFF0}村", '\u{FFF0}'),
             ("画青村\u{E0000}", '\u{E0000}'),
@@ -343,6 +386,9 @@ mod tests {
             "画青 村",
             "",
             "一二三四五六七八九十百千",
+            // Unified characters among the compatibility forms (`﨑`), and 〇.
+            "\u{FA11}村",
+            "〇村",
         ] {
             assert_eq!(shows_nothing(name), None, "{name:?}");
             assert!(places_shown(name, name), "{name:?}");
@@ -368,7 +414,7 @@ mod tests {
                     || read_as(c).is_none()
                     || hidden_control(c)
                     || odd_space(c)
-                    || radical(c))
+                    || han_stand_in(c).is_some())
                 .then_some(c)
             });
             prop_assert_eq!(shows_nothing(&name), first);

@@ -1116,8 +1116,8 @@ fn parse_to<'a>(
             if let Some(c) = crate::table::idform::shows_nothing(v) {
                 let problem = if crate::table::idform::odd_space(c) {
                     Problem::OddSpace(c)
-                } else if crate::table::idform::radical(c) {
-                    Problem::Radical(c)
+                } else if let Some(han) = crate::table::idform::han_stand_in(c) {
+                    Problem::HanStandIn(c, han)
                 } else {
                     Problem::ShowsNothing(c)
                 };

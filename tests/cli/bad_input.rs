@@ -1790,7 +1790,7 @@ fn a_places_name_with_a_line_separator_a_carriage_return_or_a_radical_is_refused
             "{input}:2: village \"画青\\u{{2028}}村\" holds a character that shows nothing (U+2028): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
              {input}:3: village \"画青\\r村\" holds a character that shows nothing (U+000D): it reads as the name without it but would be a place of its own (a group, an envelope and a notice of its own); delete the character\n\
              {input}:7: village \"画青\\u{{1680}}村\" holds a space that is not an ordinary one (U+1680): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
-             {input}:8: village \"⾦鸡村\" holds a radical sign (U+2FA6) that shows as a Chinese character but is not one: it would be a place of its own (a group, an envelope and a notice of its own); type the character itself (PDFs' text often has them)\n\
+             {input}:8: village \"\\u{{2fa6}}鸡村\" holds a radical sign (U+2FA6) that shows as a Chinese character but is another: it would be a place of its own (a group, an envelope and a notice of its own); type 金 (U+91D1) in its place (text copied out of a PDF or converted from Big5 often has them)\n\
              {input}:9: village \"画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青…\" holds a space that is not an ordinary one (U+00A0, a no-break space): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it\n\
              {input}:11: id \"S\\u{{1680}}7\" is an earlier row's id typed with full-width characters, other spaces or characters that show nothing (ids must be unique; such an id reads as the plain one)\n\
              6 bad rows; nothing written (fix them, or use --keep-going to write the 2 good rows)\n"
@@ -1803,7 +1803,7 @@ fn a_places_name_with_a_line_separator_a_carriage_return_or_a_radical_is_refused
             "{input}:2: 村“画青\\u{{2028}}村”含一个看不见的字符（U+2028）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
              {input}:3: 村“画青\\r村”含一个看不见的字符（U+000D）：看着与不含它的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请删去该字符\n\
              {input}:7: 村“画青\\u{{1680}}村”含一个不是普通空格的空格（U+1680）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
-             {input}:8: 村“⾦鸡村”含一个部首符号（U+2FA6）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；请改为该汉字（常见于从 PDF 复制的文字）\n\
+             {input}:8: 村“\\u{{2fa6}}鸡村”含一个部首符号（U+2FA6）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；请改为“金”（U+91D1）（常见于从 PDF 复制或由繁体编码转换的文字）\n\
              {input}:9: 村“画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青村画青…”含一个不是普通空格的空格（U+00A0，不换行空格）：看着与用普通空格（或不带空格）写的名称相同，却会被当成另一个地方（另算一组、一份预算、一份公示）；请改为普通空格或删去\n\
              {input}:11: 编号“S\\u{{1680}}7”与前面某行的编号相同，只是含全角字符、其他空格或看不见的字符（编号必须唯一；这样的编号按普通写法认）\n\
              6 行有错；未写出任何结果（请先修正，或加 --keep-going 写出其余 2 行）\n"

@@ -212,6 +212,66 @@ fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
                 "{xlsx}: 没有工作表“计划 C”（现有：计划\\u{{a0}}A、计划\\u{{a0}}B）\n1 个表无法读取；未写出任何结果\n"
             ),
         );
+    // Review 48: `2` is the second sheet, not one whose name reads `2` (a hidden `２`); two
+    // sheets that read as the name typed are named, neither read.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, length) in [
+        ("计划\u{A0}B", "abc"),
+        ("计划\u{2009}B", "2"),
+        ("２", "abc"),
+    ] {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (c, h) in [
+            "id",
+            "township",
+            "village",
+            "class",
+            "width_m",
+            "length_km",
+            "cost",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in [
+            "S1",
+            "宝华乡",
+            "画青村",
+            "village",
+            "4.5",
+            length,
+            "1600000",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(1, c as u16, *v).unwrap();
+        }
+        if name == "２" {
+            sheet.set_hidden(true);
+        }
+    }
+    let alike = env.write("alike.xlsx", book.save_to_buffer().unwrap());
+    env.roadsub(&["batch", &alike, "--sheet", "2"])
+        .expect_code(0)
+        .stdout_has(",1500000.00,100000.00,");
+    env.roadsub(&["batch", &alike, "--sheet", "计划 B"]).expect(
+        1,
+        "",
+        &format!(
+            "{alike}: sheets 计划\\u{{a0}}B, 计划\\u{{2009}}B all read as \"计划 B\"; give the one meant by its number (--sheet N)\n1 table not read; nothing written\n"
+        ),
+    );
+    env.roadsub(&["batch", &alike, "--sheet", "计划 B", "--lang", "zh"]).expect(
+        1,
+        "",
+        &format!(
+            "{alike}: 工作表 计划\\u{{a0}}B、计划\\u{{2009}}B 看起来都是“计划 B”；请用序号指明要读取的工作表（--sheet 序号）\n1 个表无法读取；未写出任何结果\n"
+        ),
+    );
 }
 
 #[test]

@@ -35,9 +35,10 @@ pub enum Problem {
     /// (a no-break space, a tab; [`crate::table::idform::odd_space`]): it would be a place
     /// of its own, apart from the name written with an ordinary space.
     OddSpace(char),
-    /// A township's or village's name holds a radical sign that shows as a Chinese character
-    /// (`⾦`, U+2FA6, for `金`; [`crate::table::idform::radical`]).
-    Radical(char),
+    /// A township's or village's name holds a radical sign or a compatibility form that shows
+    /// as a Chinese character (`⾦`, U+2FA6, for `金`), and the character it stands in for
+    /// (U+FFFD when it has none; [`crate::table::idform::han_stand_in`]).
+    HanStandIn(char, char),
     /// A number written with a thousands comma and no quotes (`50,000`) split at the comma:
     /// its first part read in the column, the rest (`000`) in the next, which has no header.
     /// The number as written.
@@ -422,12 +423,24 @@ impl Problem {
                     format!("holds a space that is not an ordinary one ({code}): it reads as the name written with an ordinary space (or none) but would be a place of its own (a group, an envelope and a notice of its own); type an ordinary space in its place, or delete it")
                 }
             }
-            Problem::Radical(c) => {
+            Problem::HanStandIn(c, han) => {
                 let code = format!("U+{:04X}", u32::from(*c));
+                let kind = match (zh, crate::table::idform::radical_sign(*c)) {
+                    (false, true) => "a radical sign",
+                    (false, false) => "a compatibility form",
+                    (true, true) => "部首符号",
+                    (true, false) => "兼容汉字",
+                };
+                let fix = match (zh, *han) {
+                    (false, char::REPLACEMENT_CHARACTER) => "type the character itself".to_string(),
+                    (false, han) => format!("type {han} (U+{:04X}) in its place", u32::from(han)),
+                    (true, char::REPLACEMENT_CHARACTER) => "请改为该汉字".to_string(),
+                    (true, han) => format!("请改为“{han}”（U+{:04X}）", u32::from(han)),
+                };
                 if zh {
-                    format!("含一个部首符号（{code}）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；请改为该汉字（常见于从 PDF 复制的文字）")
+                    format!("含一个{kind}（{code}）：看着像汉字却不是，会被当成另一个地方（另算一组、一份预算、一份公示）；{fix}（常见于从 PDF 复制或由繁体编码转换的文字）")
                 } else {
-                    format!("holds a radical sign ({code}) that shows as a Chinese character but is not one: it would be a place of its own (a group, an envelope and a notice of its own); type the character itself (PDFs' text often has them)")
+                    format!("holds {kind} ({code}) that shows as a Chinese character but is another: it would be a place of its own (a group, an envelope and a notice of its own); {fix} (text copied out of a PDF or converted from Big5 often has them)")
                 }
             }
             Problem::IdTaken => lang
@@ -840,7 +853,8 @@ impl RowError {
 /// zero-width space as `\u{200b}`, a byte-order mark inside a cell as `\u{feff}`): review
 /// 32 was told `"1600000" is not an amount` of `1​600000`, which looked absurd. So are the
 /// spaces that show as ordinary ones but are not (a no-break space as `\u{a0}`), which a
-/// message would show as an ordinary space.
+/// message would show as an ordinary space, and characters that show as a Chinese character
+/// they are not (a radical sign, `\u{2fa6}` for what shows as `金`).
 pub fn escaped(value: &str) -> String {
     value
         .chars()
@@ -849,6 +863,7 @@ pub fn escaped(value: &str) -> String {
                 c.escape_debug().collect::<Vec<_>>()
             } else if crate::table::idform::shows_nothing_alone(c)
                 || crate::table::idform::odd_space(c)
+                || crate::table::idform::han_stand_in(c).is_some()
             {
                 c.escape_unicode().collect::<Vec<_>>()
             } else {

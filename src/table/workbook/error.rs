@@ -100,6 +100,9 @@ pub enum WorkbookError {
     TooSpread { sheet: String, row: u64, col: u32 },
     /// No sheet has that name or number.
     NoSuchSheet { asked: String, sheets: Vec<String> },
+    /// More than one sheet reads as the name asked (`计划 B` for `计划\u{a0}B` and
+    /// `计划\u{2009}B`), none of them written so.
+    SheetsAlike { asked: String, sheets: Vec<String> },
     /// No sheet (or not the one asked for) has a recognisable header.
     NoHeader {
         sheet: Option<String>,
@@ -410,6 +413,21 @@ impl WorkbookError {
                     Lang::Zh => format!("{file}: 没有工作表“{asked}”（现有：{}）", sheets.join("、")),
                 }
             }
+            WorkbookError::SheetsAlike { asked, sheets } => {
+                let asked = crate::table::row::escaped(asked);
+                let sheets: Vec<String> =
+                    sheets.iter().map(|n| crate::table::row::escaped(n)).collect();
+                match lang {
+                    Lang::En => format!(
+                        "{file}: sheets {} all read as \"{asked}\"; give the one meant by its number (--sheet N)",
+                        sheets.join(", ")
+                    ),
+                    Lang::Zh => format!(
+                        "{file}: 工作表 {} 看起来都是“{asked}”；请用序号指明要读取的工作表（--sheet 序号）",
+                        sheets.join("、")
+                    ),
+                }
+            }
             WorkbookError::NoHeader {
                 sheet,
                 problems,
@@ -568,6 +586,10 @@ mod tests {
                 asked: "Sheet9".into(),
                 sheets: vec![sheet()],
             },
+            WorkbookError::SheetsAlike {
+                asked: "计划 B".into(),
+                sheets: vec!["计划\u{a0}B".into(), "计划\u{2009}B".into()],
+            },
             WorkbookError::ScaledUnit {
                 sheet: sheet(),
                 row: 5,
@@ -621,10 +643,11 @@ mod tests {
             WorkbookError::NotAFile => 25,
             WorkbookError::ArrayAbove { .. } => 26,
             WorkbookError::NewerErrorValue(_) => 27,
+            WorkbookError::SheetsAlike { .. } => 28,
         }
     }
 
-    const KINDS: usize = 28;
+    const KINDS: usize = 29;
 
     #[test]
     fn one_refusal_of_each_kind_is_tried() {
@@ -655,6 +678,8 @@ mod tests {
             "XML",
             "xml",
             "Sheet",
+            // The option, `--sheet 序号`.
+            "sheet",
             "content",
             "LibreOffice",
             // A cell's error value, quoted.

@@ -308,7 +308,7 @@ fn extension(path: &Path) -> String {
 
 /// The sheets to look in: the one named or numbered (from 1) by `sheet`, else every visible
 /// sheet in order (a hidden sheet is read only when it is named). A name is the sheet's as
-/// written or as it reads ([`crate::table::idform::id_form`]).
+/// written, its number, or the name as it reads ([`crate::table::idform::id_form`]).
 fn candidates(
     names: &[String],
     visible: &[bool],
@@ -327,24 +327,28 @@ fn candidates(
         .ok()
         .and_then(|n| n.checked_sub(1))
         .and_then(|i| names.get(i));
+    if let Some(n) = names.iter().find(|n| n.as_str() == asked).or(by_number) {
+        return Ok(vec![n.clone()]);
+    }
     // A name typed as it shows: `计划 B` for a sheet named with a no-break space, `计划Ｂ`
-    // in full width, when one sheet alone reads so (review 47: no typing reached it).
-    let as_read = || {
-        let form = crate::table::idform::id_form(asked.trim());
-        let mut reading = names
-            .iter()
-            .filter(|n| crate::table::idform::id_form(n.trim()) == form);
-        match (reading.next(), reading.next()) {
-            (Some(n), None) => Some(n),
-            _ => None,
-        }
-    };
-    let exact = names.iter().find(|n| n.as_str() == asked);
-    match exact.or_else(as_read).or(by_number) {
-        Some(n) => Ok(vec![n.clone()]),
-        None => Err(WorkbookError::NoSuchSheet {
+    // in full width (review 47: no typing reached it), after the name as written and the
+    // number (review 48: `2` is the second sheet, not one named `２`); two sheets that read
+    // so are named, neither read.
+    let form = crate::table::idform::id_form(asked.trim());
+    let reading: Vec<String> = names
+        .iter()
+        .filter(|n| crate::table::idform::id_form(n.trim()) == form)
+        .cloned()
+        .collect();
+    match reading.len() {
+        1 => Ok(reading),
+        0 => Err(WorkbookError::NoSuchSheet {
             asked: asked.to_string(),
             sheets: names.to_vec(),
+        }),
+        _ => Err(WorkbookError::SheetsAlike {
+            asked: asked.to_string(),
+            sheets: reading,
         }),
     }
 }

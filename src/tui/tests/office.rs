@@ -98,7 +98,9 @@ fn a_group_whose_name_holds_a_character_that_shows_nothing_is_labelled_with_it_e
          E1,T1,V1,village,4.5,2,1600000\n\
          E2,T1,V\u{200B}1,village,4.5,2,1600000\n\
          E3,T1,V 1,village,4.5,2,1600000\n\
-         E4,T1,V\u{A0}1,village,4.5,2,1600000\n",
+         E4,T1,V\u{A0}1,village,4.5,2,1600000\n\
+         E5,T1,\u{2FA6}鸡村,village,4.5,2,1600000\n\
+         E6,T1,\"金鸡\n村\",village,4.5,2,1600000\n",
     )
     .unwrap();
     for (lang, want) in [
@@ -109,6 +111,8 @@ fn a_group_whose_name_holds_a_character_that_shows_nothing_is_labelled_with_it_e
                 "Σ subtotal T1 V 1 (1 row)",
                 "Σ T1 V\\u{a0}1 (0 rows, 1 ✗)",
                 "Σ T1 V\\u{200b}1 (0 rows, 1 ✗)",
+                "Σ T1 \\u{2fa6}鸡村 (0 rows, 1 ✗)",
+                "Σ subtotal T1 金鸡↵村 (1 row)",
             ],
         ),
         (
@@ -118,6 +122,8 @@ fn a_group_whose_name_holds_a_character_that_shows_nothing_is_labelled_with_it_e
                 "Σ 小计 T1 V 1（1 行）",
                 "Σ T1 V\\u{a0}1（0 行；1 行 ✗ 未计入）",
                 "Σ T1 V\\u{200b}1（0 行；1 行 ✗）",
+                "Σ T1 \\u{2fa6}鸡村（0 行；1 行 ✗）",
+                "Σ 小计 T1 金鸡↵村（1 行）",
             ],
         ),
     ] {

@@ -290,10 +290,11 @@ fn row_line(app: &App, r: usize, visible: &[usize], current: bool) -> TextLine<'
 /// under the computed ones.
 fn subtotal_line(app: &App, sub: &Subtotal, visible: &[usize], current: bool) -> TextLine<'static> {
     let totals = &sub.totals;
-    // A group of refused rows whose name holds a character that shows nothing, or a space
-    // that is not an ordinary one, is labelled as its name is written: printed as it is, it
-    // looked like the group of the name without it.
-    let key = crate::table::row::escaped(&sub.key);
+    // A group of refused rows whose name holds a character that shows nothing, a space that
+    // is not an ordinary one or a stand-in for a Chinese character is labelled as its name is
+    // written: printed as it is, it looked like the group of the name without it. A line
+    // break shows as `↵`, as in the cells.
+    let key = crate::table::row::escaped(&crate::textwidth::one_line(&sub.key));
     let style = if current {
         Style::new().bold().reversed()
     } else {
