@@ -62,9 +62,10 @@ impl<'a, S: std::hash::BuildHasher + Default> SeenIds<'a, S> {
 
 /// The first character of a township's or village's name (trimmed) that makes it look like
 /// a name it is not: one that shows nothing (a zero-width space, a byte-order mark, a soft
-/// hyphen pasted in with it, a control character other than a line break) or a space other
+/// hyphen pasted in with it, a control character other than a line break), a space other
 /// than the ordinary one and the ideographic one ([`odd_space`]: a no-break space or a tab
-/// shows as an ordinary space). Such a name reads as the plain one but is another place:
+/// shows as an ordinary space) or a stand-in for a Chinese character ([`han_stand_in`]: `⾦`
+/// shows as `金`). Such a name reads as the plain one but is another place:
 /// rows are grouped, given a village's envelope and a notice by their names as typed, so
 /// `画青村` and `画青村\u{200B}`, or `画青 村` and `画青\u{A0}村`, would be two villages, each
 /// with an envelope and a notice of its own. The rows' readers refuse such a name.

@@ -1110,8 +1110,9 @@ fn parse_to<'a>(
             );
             v
         }
-        // A place's name with a character that shows nothing, or a space that shows as an
-        // ordinary one but is not, is another place (reviews 45, 47).
+        // A place's name with a character that shows nothing, a space that is not an
+        // ordinary one or a stand-in for a Chinese character is another place that prints
+        // like the name without it (reviews 45, 47, 48).
         Some(v) if matches!(f, Field::Township | Field::Village) => {
             if let Some(c) = crate::table::idform::shows_nothing(v) {
                 let problem = if crate::table::idform::odd_space(c) {
