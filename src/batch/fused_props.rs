@@ -469,7 +469,10 @@ fn run_named(
             Input {
                 label: name,
                 path: Some(input),
-                encoding: None,
+                // Written in UTF-8: said so, since a table whose only characters past ASCII
+                // read as GBK too (`Town\u{AD}A`, a soft hyphen) is rightly refused as of an
+                // encoding that cannot be told, which is no row's doing.
+                encoding: Some(crate::table::Encoding::Utf8),
             }
         })
         .collect();
