@@ -153,30 +153,23 @@ fn sheet_picks_a_sheet_and_a_wrong_one_is_named() {
         .stdout_lines(4);
 }
 
-/// Review 47: sheets named `计划\u{A0}A` and `计划\u{A0}B` (a no-break space) could not be
-/// picked by any name typed, and the error listed them as `计划 A, 计划 B`.
-#[test]
-fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
-    let env = Env::new();
+/// A workbook of sheets `(name, length, hidden)`, each a header and one row whose length is
+/// `length` (`abc` refused, `2` computed).
+fn one_row_sheets(sheets: &[(&str, &str, bool)]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
-    for (name, length) in [("计划\u{A0}A", "abc"), ("计划\u{A0}B", "2")] {
+    let head = [
+        "id",
+        "township",
+        "village",
+        "class",
+        "width_m",
+        "length_km",
+        "cost",
+    ];
+    for &(name, length, hidden) in sheets {
         let sheet = book.add_worksheet();
         sheet.set_name(name).unwrap();
-        for (c, h) in [
-            "id",
-            "township",
-            "village",
-            "class",
-            "width_m",
-            "length_km",
-            "cost",
-        ]
-        .iter()
-        .enumerate()
-        {
-            sheet.write_string(0, c as u16, *h).unwrap();
-        }
-        for (c, v) in [
+        let row = [
             "S1",
             "宝华乡",
             "画青村",
@@ -184,14 +177,26 @@ fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
             "4.5",
             length,
             "1600000",
-        ]
-        .iter()
-        .enumerate()
-        {
-            sheet.write_string(1, c as u16, *v).unwrap();
+        ];
+        for (r, cells) in [head, row].iter().enumerate() {
+            for (c, v) in cells.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).unwrap();
+            }
         }
+        sheet.set_hidden(hidden);
     }
-    let xlsx = env.write("sheets.xlsx", book.save_to_buffer().unwrap());
+    book.save_to_buffer().unwrap()
+}
+
+/// Review 47: sheets named `计划\u{A0}A` and `计划\u{A0}B` (a no-break space) could not be
+/// picked by any name typed, and the error listed them as `计划 A, 计划 B`.
+#[test]
+fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
+    let env = Env::new();
+    let xlsx = env.write(
+        "sheets.xlsx",
+        one_row_sheets(&[("计划\u{A0}A", "abc", false), ("计划\u{A0}B", "2", false)]),
+    );
     for typed in ["计划 B", "计划\u{A0}B", "计划 Ｂ", "2"] {
         env.roadsub(&["batch", &xlsx, "--sheet", typed])
             .expect_code(0)
@@ -214,47 +219,14 @@ fn a_sheet_is_picked_by_its_name_as_it_reads_and_names_are_listed_escaped() {
         );
     // Review 48: `2` is the second sheet, not one whose name reads `2` (a hidden `２`); two
     // sheets that read as the name typed are named, neither read.
-    let mut book = rust_xlsxwriter::Workbook::new();
-    for (name, length) in [
-        ("计划\u{A0}B", "abc"),
-        ("计划\u{2009}B", "2"),
-        ("２", "abc"),
-    ] {
-        let sheet = book.add_worksheet();
-        sheet.set_name(name).unwrap();
-        for (c, h) in [
-            "id",
-            "township",
-            "village",
-            "class",
-            "width_m",
-            "length_km",
-            "cost",
-        ]
-        .iter()
-        .enumerate()
-        {
-            sheet.write_string(0, c as u16, *h).unwrap();
-        }
-        for (c, v) in [
-            "S1",
-            "宝华乡",
-            "画青村",
-            "village",
-            "4.5",
-            length,
-            "1600000",
-        ]
-        .iter()
-        .enumerate()
-        {
-            sheet.write_string(1, c as u16, *v).unwrap();
-        }
-        if name == "２" {
-            sheet.set_hidden(true);
-        }
-    }
-    let alike = env.write("alike.xlsx", book.save_to_buffer().unwrap());
+    let alike = env.write(
+        "alike.xlsx",
+        one_row_sheets(&[
+            ("计划\u{A0}B", "abc", false),
+            ("计划\u{2009}B", "2", false),
+            ("２", "abc", true),
+        ]),
+    );
     env.roadsub(&["batch", &alike, "--sheet", "2"])
         .expect_code(0)
         .stdout_has(",1500000.00,100000.00,");
