@@ -94,16 +94,34 @@ fn first_shown_as_nothing(name: &str) -> Option<char> {
     let mut chars = name.chars().peekable();
     while let Some(c) = chars.next() {
         let lone_return = c == '\r' && chars.peek() != Some(&'\n');
-        if lone_return
-            || hidden_control(c)
-            || shows_nothing_alone(c)
-            || odd_space(c)
-            || han_stand_in(c).is_some()
-        {
+        if lone_return || hidden_control(c) || look_alike(c).is_some() {
             return Some(c);
         }
     }
     None
+}
+
+/// How a character (not a control) makes a name look like one it is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookAlike {
+    /// It shows nothing ([`shows_nothing_alone`]).
+    ShowsNothing,
+    /// It shows as an ordinary space ([`odd_space`]).
+    OddSpace,
+    /// It shows as the Chinese character given ([`han_stand_in`]).
+    HanStandIn(char),
+}
+
+/// How `c` makes a name look like one it is not, if it does: what a name is refused for and
+/// a message shows escaped (a control character is told apart before).
+pub fn look_alike(c: char) -> Option<LookAlike> {
+    if shows_nothing_alone(c) {
+        Some(LookAlike::ShowsNothing)
+    } else if odd_space(c) {
+        Some(LookAlike::OddSpace)
+    } else {
+        han_stand_in(c).map(LookAlike::HanStandIn)
+    }
 }
 
 /// A control character that shows as nothing: not a tab (an [`odd_space`]) or a line break

@@ -1115,12 +1115,12 @@ fn parse_to<'a>(
         // like the name without it (reviews 45, 47, 48).
         Some(v) if matches!(f, Field::Township | Field::Village) => {
             if let Some(c) = crate::table::idform::shows_nothing(v) {
-                let problem = if crate::table::idform::odd_space(c) {
-                    Problem::OddSpace(c)
-                } else if let Some(han) = crate::table::idform::han_stand_in(c) {
-                    Problem::HanStandIn(c, han)
-                } else {
-                    Problem::ShowsNothing(c)
+                use crate::table::idform::{look_alike, LookAlike};
+                let problem = match look_alike(c) {
+                    Some(LookAlike::OddSpace) => Problem::OddSpace(c),
+                    Some(LookAlike::HanStandIn(han)) => Problem::HanStandIn(c, han),
+                    // A control character or one that shows nothing.
+                    Some(LookAlike::ShowsNothing) | None => Problem::ShowsNothing(c),
                 };
                 fail(errors, f, Some(v), problem);
             }

@@ -861,10 +861,7 @@ pub fn escaped(value: &str) -> String {
         .flat_map(|c| {
             if c.is_control() {
                 c.escape_debug().collect::<Vec<_>>()
-            } else if crate::table::idform::shows_nothing_alone(c)
-                || crate::table::idform::odd_space(c)
-                || crate::table::idform::han_stand_in(c).is_some()
-            {
+            } else if crate::table::idform::look_alike(c).is_some() {
                 c.escape_unicode().collect::<Vec<_>>()
             } else {
                 vec![c]

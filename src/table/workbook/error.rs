@@ -118,6 +118,13 @@ fn grouped(digits: &str) -> String {
     out
 }
 
+/// The name asked for and the sheets' names as a message shows them: escaped (a no-break
+/// space in one showed as an ordinary space).
+fn escaped_names(asked: &str, sheets: &[String]) -> (String, Vec<String>) {
+    let escaped = crate::table::row::escaped;
+    (escaped(asked), sheets.iter().map(|n| escaped(n)).collect())
+}
+
 /// `file[sheet]`, or `file` when it names the sheet already (a batch's label does).
 fn at_sheet(file: &str, sheet: &str) -> String {
     let named = file
@@ -401,10 +408,7 @@ impl WorkbookError {
                 ),
             },
             WorkbookError::NoSuchSheet { asked, sheets } => {
-                // Names escaped: a no-break space in one showed as an ordinary space.
-                let asked = crate::table::row::escaped(asked);
-                let sheets: Vec<String> =
-                    sheets.iter().map(|n| crate::table::row::escaped(n)).collect();
+                let (asked, sheets) = escaped_names(asked, sheets);
                 match lang {
                     Lang::En => format!(
                         "{file}: no sheet \"{asked}\" (the sheets are: {})",
@@ -414,9 +418,7 @@ impl WorkbookError {
                 }
             }
             WorkbookError::SheetsAlike { asked, sheets } => {
-                let asked = crate::table::row::escaped(asked);
-                let sheets: Vec<String> =
-                    sheets.iter().map(|n| crate::table::row::escaped(n)).collect();
+                let (asked, sheets) = escaped_names(asked, sheets);
                 match lang {
                     Lang::En => format!(
                         "{file}: sheets {} all read as \"{asked}\"; give the one meant by its number (--sheet N)",
