@@ -287,8 +287,8 @@ impl<'a> Fused<'a> {
         let township = text(self.township)?;
         let village = text(self.village)?;
         // A place's name with a character that shows nothing is the general path's to refuse
-        // (it would make it a place of its own).
-        if !idform::places_shown(township, village) {
+        // (it would make it a place of its own), one on two lines ended `\r\n` its to form.
+        if !idform::places_plain(township, village) {
             return None;
         }
         let class = self.class_of(record)?;

@@ -123,7 +123,9 @@ impl BudgetLine<'_> {
 /// raise because of it (a budget that allocates).
 pub fn overrun_sentence(line: &BudgetLine, lang: Lang) -> Option<String> {
     let over = line.over_by()?;
+    // One line: a village's name on two lines shows its break as the tables do (↵).
     let label = line.label();
+    let label = crate::textwidth::one_line(&label);
     let wan = money::exact_wan;
     Some(if line.cut() {
         let how = |zh: bool| match (line.on_overrun, zh) {

@@ -11,6 +11,7 @@ mod wrap;
 
 pub use run::Run;
 
+use crate::table::idform::place_form;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -554,8 +555,8 @@ impl<'a> Row<'a> {
         computed: Option<(&'a Segment, &'a Breakdown)>,
     ) -> Row<'a> {
         Row {
-            township: field(columns, row, Field::Township),
-            village: field(columns, row, Field::Village),
+            township: place_form(field(columns, row, Field::Township)),
+            village: place_form(field(columns, row, Field::Village)),
             id: field(columns, row, Field::Id),
             name: field(columns, row, Field::Name),
             computed,

@@ -78,12 +78,46 @@ pub fn shows_nothing(name: &str) -> Option<char> {
 }
 
 /// Whether neither `township` nor `village` holds a character that makes it look like a
-/// name it is not ([`shows_nothing`]), both told at once (a batch run asks it of every row).
+/// name it is not ([`shows_nothing`]) and each is its own [`place_form`] (it holds no
+/// carriage return), both told at once (a batch run asks it of every row; a row whose names
+/// are not is the general reader's, which refuses or forms them).
 #[inline(always)]
-pub fn places_shown(township: &str, village: &str) -> bool {
+pub fn places_plain(township: &str, village: &str) -> bool {
     not_chinese(township.as_bytes()) | not_chinese(village.as_bytes()) == 0
-        || first_shown_as_nothing(township).is_none() && first_shown_as_nothing(village).is_none()
+        || first_shown_as_nothing(township).is_none()
+            && first_shown_as_nothing(village).is_none()
+            && !township.contains('\r')
+            && !village.contains('\r')
 }
+
+/// A township's or village's name (trimmed, and not refused by [`shows_nothing`]) in the
+/// form rows are grouped, given a village's envelope and a notice by: a name on two lines
+/// whose line ends with a carriage return and a line feed (a table saved on Windows, a
+/// workbook's cell holding `_x000D_`) as the same name with a line feed alone, so that
+/// `"画青\r\n村"` in one row and `"画青\n村"` in another, which print alike, are one village
+/// and not two with an envelope each. A name holding no carriage return is itself; a
+/// formed one is made once a run and kept for the rest of it (such names are few: the
+/// [`FORMS`] made so far).
+pub fn place_form(name: &str) -> &str {
+    if memchr::memchr(b'\r', name.as_bytes()).is_none() {
+        return name;
+    }
+    let form = name.replace("\r\n", "\n");
+    let mut forms = FORMS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&kept) = forms.get(form.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(form.into_boxed_str());
+    forms.insert(kept);
+    kept
+}
+
+/// The names [`place_form`] has formed: each made once, and kept (a few bytes a name) so
+/// that every row's form borrows it for as long as the row's own text lives.
+static FORMS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
 
 /// The first character of `name` that shows nothing, as an ordinary space or as a Chinese
 /// character it is not: one [`read_as`] leaves out, a control character but a line break
@@ -385,8 +419,8 @@ mod tests {
             ("画青村\u{E0000}", '\u{E0000}'),
         ] {
             assert_eq!(shows_nothing(name), Some(hidden), "{name:?}");
-            assert!(!places_shown(name, "村0"), "{name:?}");
-            assert!(!places_shown("乡镇0", name), "{name:?}");
+            assert!(!places_plain(name, "村0"), "{name:?}");
+            assert!(!places_plain("乡镇0", name), "{name:?}");
         }
         // Names of Chinese, ASCII and other characters that show (full-width brackets, a
         // Roman numeral, a character beyond U+FFFF, an ordinary or ideographic space, a line
@@ -410,8 +444,23 @@ mod tests {
             "〇村",
         ] {
             assert_eq!(shows_nothing(name), None, "{name:?}");
-            assert!(places_shown(name, name), "{name:?}");
+            // The fast path takes it unless a carriage return wants it formed.
+            assert_eq!(places_plain(name, name), !name.contains('\r'), "{name:?}");
+            assert_eq!(place_form(name) == name, !name.contains('\r'), "{name:?}");
         }
+    }
+
+    /// The defect: `画青\r\n村` and `画青\n村` print alike but were two villages. A name
+    /// is one place however its lines end; its form is made once and borrowed after.
+    #[test]
+    fn a_name_on_two_lines_is_one_place_however_its_lines_end() {
+        assert_eq!(place_form("画青\r\n村"), "画青\n村");
+        assert_eq!(place_form("画青\r\n村\r\n一组"), "画青\n村\n一组");
+        assert_eq!(place_form("画青\n村"), "画青\n村");
+        assert_eq!(place_form("画青村"), "画青村");
+        let typed = String::from("宝华\r\n乡");
+        let (a, b) = (place_form("宝华\r\n乡"), place_form(&typed));
+        assert!(std::ptr::eq(a, b), "made once");
     }
 
     proptest! {
@@ -437,8 +486,14 @@ mod tests {
                 .then_some(c)
             });
             prop_assert_eq!(shows_nothing(&name), first);
-            prop_assert_eq!(places_shown(&name, "村0"), first.is_none());
-            prop_assert_eq!(places_shown("村0", &name), first.is_none());
+            let plain = first.is_none() && !name.contains('\r');
+            prop_assert_eq!(places_plain(&name, "村0"), plain);
+            prop_assert_eq!(places_plain("村0", &name), plain);
+            // Formed, a name that is refused for nothing reads as it did but for its
+            // carriage returns, and holds none.
+            if first.is_none() {
+                prop_assert_eq!(place_form(&name), name.replace("\r\n", "\n"));
+            }
         }
     }
 

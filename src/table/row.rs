@@ -1124,7 +1124,8 @@ fn parse_to<'a>(
                 };
                 fail(errors, f, Some(v), problem);
             }
-            v
+            // A name on two lines is one place however its lines end.
+            crate::table::idform::place_form(v)
         }
         Some(v) => v,
         None => {

@@ -134,7 +134,8 @@ pub fn place(sheet: &Sheet, at: usize) -> (&str, &str) {
             .index(f)
             .map_or("", |i| sheet.rows[at].get(i).trim())
     };
-    (get(Field::Township), get(Field::Village))
+    let form = crate::table::idform::place_form;
+    (form(get(Field::Township)), form(get(Field::Village)))
 }
 
 /// Row `at`'s township and village when some budget of `rules` is per village; otherwise

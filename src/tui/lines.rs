@@ -403,7 +403,9 @@ impl App {
             Grouping::Village => cols.index(Field::Village),
             _ => None,
         };
-        let get = |r: usize, c: Option<usize>| c.map_or("", |i| rows[r].get(i).trim());
+        let get = |r: usize, c: Option<usize>| {
+            crate::table::idform::place_form(c.map_or("", |i| rows[r].get(i).trim()))
+        };
         // Each distinct township and village, and each distinct name they make (two pairs
         // could in principle be written alike: the name is the group).
         let mut pairs: foldhash::HashMap<(&str, &str), u32> = Default::default();
@@ -859,8 +861,10 @@ mod fast_tests {
             .into_iter()
             .map(|r| {
                 let get = |f: Field| {
-                    cols.index(f)
-                        .map_or("", |i| app.doc.sheet.rows[r].get(i).trim())
+                    crate::table::idform::place_form(
+                        cols.index(f)
+                            .map_or("", |i| app.doc.sheet.rows[r].get(i).trim()),
+                    )
                 };
                 let key = match g {
                     Grouping::Village => crate::report::summary::village_key(

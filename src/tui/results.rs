@@ -115,10 +115,11 @@ fn keep(
 /// Row `row`'s id, township and village, as totals group it.
 pub fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
     let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
+    let form = crate::table::idform::place_form;
     RowText {
         id: get(Field::Id),
-        township: get(Field::Township),
-        village: get(Field::Village),
+        township: form(get(Field::Township)),
+        village: form(get(Field::Village)),
     }
 }
 

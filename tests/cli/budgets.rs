@@ -360,3 +360,90 @@ fn a_zero_envelope_has_no_share_in_the_workbook_report_as_in_the_text_summary() 
         )
     );
 }
+
+/// The defect (review 48): a village's name on two lines of its cell, its line ended `\r\n`
+/// in one table (saved on Windows) and `\n` in another, printed alike but was two villages:
+/// two groups, two notices, and under a budget per village two envelopes each within bounds
+/// where the one village is over. However its lines end, a name is one place, in every
+/// command.
+#[test]
+fn a_village_on_two_lines_ended_crlf_in_one_table_and_lf_in_another_is_one_village() {
+    let env = Env::new();
+    let r = rules(&env);
+    let head = "id,township,village,class,width_m,length_km,cost_per_km";
+    let a = env.write(
+        "a.csv",
+        format!("{head}\r\nA1,东镇,甲村,village,4.5,1,1000000\r\nB1,东镇,\"乙\r\n村\",village,4.5,1,1000000\r\n"),
+    );
+    let b = env.write(
+        "b.csv",
+        format!("{head}\nB2,东镇,\"乙\n村\",village,4.5,1,1000000\nC1,西镇,丙村,village,4.5,0.5,1000000\n"),
+    );
+    let out = env
+        .roadsub(&[
+            "batch", &a, &b, "--rules", &r, "--by", "village", "-o", "out.csv",
+        ])
+        .expect_code(0);
+    let lines = |text: &str, start: &[&str]| -> Vec<String> {
+        text.lines()
+            .filter(|l| start.iter().any(|s| l.starts_with(s)))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(
+        lines(&out.stdout, &["Per village", "OVER BUDGET", "东镇", "西镇"]),
+        [
+            "Per village · 东镇 甲村 300,000.00 300,000.00 300,000.00 0.00 100.0%",
+            "Per village · 东镇 乙↵村 300,000.00 600,000.00 600,000.00 over by 300,000.00 200.0%",
+            "Per village · 西镇 丙村 300,000.00 150,000.00 150,000.00 150,000.00 50.0%",
+            "OVER BUDGET: Per village · 东镇 乙↵村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan",
+            "东镇 甲村 1 1 0 450,000.00 300,000.00 750,000.00 250,000.00 250,000.00",
+            "东镇 乙↵村 2 2 0 900,000.00 600,000.00 1,500,000.00 500,000.00 500,000.00",
+            "西镇 丙村 1 0.5 0 225,000.00 150,000.00 375,000.00 125,000.00 125,000.00",
+        ],
+        "{}",
+        out.stdout
+    );
+    // The cells are written back as read, each with its own line end.
+    assert!(env.read("out.csv").contains("B1,东镇,\"乙\r\n村\",village"));
+    assert!(env.read("out.csv").contains("B2,东镇,\"乙\n村\",village"));
+    // compare: one group, one envelope, over under the rules in force.
+    env.roadsub(&[
+        "compare",
+        &a,
+        &b,
+        "--rules",
+        &r,
+        "--set",
+        "poverty.village.4.5=40万",
+        "-o",
+        "c.md",
+    ])
+    .expect_code(0)
+    .stderr_ends("wrote 4 rows to c.md\n");
+    let md = env.read("c.md");
+    assert_eq!(
+        lines(&md, &["| 东镇 乙", "| Per village · 东镇 乙", "under the"]),
+        [
+            "| 东镇 乙 村 | 900,000.00 | 900,000.00 | 0.00 | 600,000.00 | 800,000.00 | +200,000.00 | 1,500,000.00 | 1,700,000.00 | +200,000.00 | 500,000.00 | 300,000.00 | −200,000.00 | 500,000.00 | 300,000.00 | −200,000.00 |",
+            "| Per village · 东镇 乙 村 | 300,000.00 | 300,000.00 | 600,000.00 | 800,000.00 | 600,000.00 | 800,000.00 | 0.00 | 0.00 |",
+            "under the rules in force: OVER BUDGET: Per village · 东镇 乙↵村 needs 600,000.00 yuan, 300,000.00 more than its envelope of 300,000.00 yuan",
+            "under the variant: OVER BUDGET: Per village · 东镇 甲村 needs 400,000.00 yuan, 100,000.00 more than its envelope of 300,000.00 yuan",
+            "under the variant: OVER BUDGET: Per village · 东镇 乙↵村 needs 800,000.00 yuan, 500,000.00 more than its envelope of 300,000.00 yuan",
+        ],
+        "{md}"
+    );
+    // notice: one notice for the village, its two segments in it.
+    let notices = env.file("notices");
+    env.roadsub(&["notice", &a, &b, "--rules", &r, "-o", &notices])
+        .expect(0, "", &format!("wrote 3 notices to {notices}\n"));
+    let mut names: Vec<String> = std::fs::read_dir(env.path("notices"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["东镇-乙_村.xlsx", "东镇-甲村.xlsx", "西镇-丙村.xlsx"]
+    );
+}

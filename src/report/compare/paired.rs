@@ -23,6 +23,7 @@ use crate::report::allocate::streamed::{Changed, ChunkCuts, Plan};
 use crate::report::allocate::AllocError;
 use crate::report::summary::{GroupBy, Summary};
 use crate::rules::RuleSet;
+use crate::table::idform::place_form;
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, SheetRow};
 use crate::table::{Columns, Field, Problem, RowError};
@@ -354,7 +355,11 @@ fn count(
                     );
                     if let Judged::Good(g) = judged {
                         let (segment, mut breakdown) = *g;
-                        cuts.row(&segment, &place(&table.sheet.columns, row), &mut breakdown);
+                        cuts.row(
+                            &segment,
+                            &placed(written(&table.sheet.columns, row)),
+                            &mut breakdown,
+                        );
                     }
                 }
                 cuts.finish()
@@ -379,13 +384,22 @@ fn alloc_error(c: Changed) -> AllocError {
     }
 }
 
-/// A row's township and village, trimmed, as budgets and groups place it.
-fn place<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
+/// A row's township and village, trimmed, as written.
+fn written<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
     let get = |f: Field| columns.index(f).map_or("", |i| row.get(i).trim());
     RowText {
         id: "",
         township: get(Field::Township),
         village: get(Field::Village),
+    }
+}
+
+/// A row's township and village as budgets and groups place it ([`place_form`]).
+pub(super) fn placed(at: RowText<'_>) -> RowText<'_> {
+    RowText {
+        id: at.id,
+        township: place_form(at.township),
+        village: place_form(at.village),
     }
 }
 
@@ -400,8 +414,11 @@ pub(super) struct Seen<'t> {
     pub file: usize,
     /// Its line there.
     pub line: u64,
-    /// Its township and village, trimmed.
+    /// Its township and village, trimmed, as written.
     pub at: RowText<'t>,
+    /// The same as groups and envelopes place it ([`place_form`]: a name on two lines is one
+    /// place however its line ends).
+    pub place: RowText<'t>,
     /// Its id and class as written, trimmed.
     pub id: &'t str,
     pub class: &'t str,
@@ -423,7 +440,7 @@ pub(super) fn pair_row<'t>(
     let [Some(b), Some(a)] = judged else {
         return false;
     };
-    let at = &seen.at;
+    let at = &seen.place;
     let mut outcome = [b, a];
     let overflow = || Err(vec![RowError::row(seen.line, Problem::Overflow)]);
     for i in 0..2 {
@@ -516,7 +533,7 @@ pub(super) fn pair_fused(
     pair: &mut Pair,
 ) {
     debug_assert!(sums.lean, "read as computed, sums are lean");
-    let at = &seen.at;
+    let at = &seen.place;
     let parts = fused.map(|(f, row)| f.part(row));
     let mut fits = [true; 2];
     for (i, (f, row)) in fused.into_iter().enumerate() {
@@ -657,7 +674,8 @@ impl<'a> Ctx<'a, '_> {
             let seen = Seen {
                 file: piece.table,
                 line: row.line,
-                at: place(columns, row),
+                at: written(columns, row),
+                place: placed(written(columns, row)),
                 id: text(columns, row, Field::Id),
                 class: text(columns, row, Field::Class),
             };

@@ -12,7 +12,7 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
 use super::groups::Groups;
-use super::paired::{blank_pair, pair_fused, pair_row, Paired, Seen, Sums};
+use super::paired::{blank_pair, pair_fused, pair_row, placed, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
@@ -148,14 +148,16 @@ fn block_pairs(
                 .and_then(|i| record.get(i))
                 .map_or("", str::trim)
         };
+        let at = RowText {
+            id: "",
+            township: get(Field::Township),
+            village: get(Field::Village),
+        };
         let seen = Seen {
             file: table.file,
             line: record.line,
-            at: RowText {
-                id: "",
-                township: get(Field::Township),
-                village: get(Field::Village),
-            },
+            at,
+            place: placed(at),
             id: get(Field::Id),
             class: get(Field::Class),
         };

@@ -15,6 +15,7 @@ use crate::report::allocate::{allocate, AllocError, Rows};
 use crate::report::compare::Table;
 use crate::report::summary::Summary;
 use crate::rules::{ClassId, FundId, RuleSet};
+use crate::table::idform::place_form;
 use crate::table::row::RowText;
 use crate::table::sheet::Judged;
 use crate::table::{Field, Problem, RowError};
@@ -139,7 +140,10 @@ impl<'a> Run<'a> {
                 if let Judged::Totals = judged {
                     continue;
                 }
-                let place = (text(r, Field::Township), text(r, Field::Village));
+                let place = (
+                    place_form(text(r, Field::Township)),
+                    place_form(text(r, Field::Village)),
+                );
                 let village = *index.entry(place).or_insert_with(|| {
                     villages.push(place);
                     villages.len() - 1

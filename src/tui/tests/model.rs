@@ -43,8 +43,16 @@ const POOLS: [&[&str]; 8] = [
     &["E1", "E2", "E4", "E5", "Ｅ1", "E\u{200B}4"],
     &["T1", "T2", "T3"],
     // V\u{200B}1 shows as V1, V\u{A0}1 as V 1, but each would be a village of its own:
-    // refused.
-    &["V1", "V2", "V 1", "V\u{200B}1", "V\u{A0}1"],
+    // refused. A name on two lines is one village however its lines end.
+    &[
+        "V1",
+        "V2",
+        "V 1",
+        "V\u{200B}1",
+        "V\u{A0}1",
+        "V\r\n1",
+        "V\n1",
+    ],
     &["village", "group", "通村", "社道", "highway"],
     &["3.5", "4.5", "6", "3.0", "wide"],
     &["2", "1.5", "0.85", "850米", "far"],
@@ -307,9 +315,11 @@ impl Model {
         if self.grouping == 0 {
             return order.into_iter().map(Shown::Row).collect();
         }
+        // A name's line ends written `\r\n` or `\n` are one name's.
+        let place = |r: usize, c: usize| cell(r, c).trim().replace("\r\n", "\n");
         let key = |r: usize| match self.grouping {
-            1 => cell(r, 1).trim().to_string(),
-            _ => crate::report::summary::village_key(cell(r, 1).trim(), cell(r, 2).trim()),
+            1 => place(r, 1),
+            _ => crate::report::summary::village_key(&place(r, 1), &place(r, 2)),
         };
         // Groups naming nothing (no township; by village, no village either) come last.
         let nameless = |r: usize| match self.grouping {

@@ -9,6 +9,7 @@ use crate::report::allocate::{allocate, AllocError, Held, HeldRow};
 use crate::report::compare::CompareError;
 use crate::report::summary::{GroupBy, Summary};
 use crate::rules::RuleSet;
+use crate::table::idform::place_form;
 use crate::table::row::RowText;
 use crate::table::sheet::{Judged, SheetRow};
 use crate::table::{Columns, Field, Problem, RowError};
@@ -107,8 +108,8 @@ fn work_side(
                 Judged::Bad(e) => (None, Some(e)),
             };
             held.rows.push(HeldRow {
-                township: text(columns, row, Field::Township),
-                village: text(columns, row, Field::Village),
+                township: place_form(&text(columns, row, Field::Township)).to_string(),
+                village: place_form(&text(columns, row, Field::Village)).to_string(),
                 computed,
             });
             errors.push(bad);
