@@ -32,7 +32,7 @@ use crate::report::layout::Layout;
 use crate::report::summary::RowPart;
 use crate::report::Summary;
 use crate::rules::{ClassId, FundId, RuleSet, TierChoice};
-use crate::table::row::not_a_segment;
+use crate::table::row::{self, not_a_segment};
 use crate::table::{idform, Columns, Field, Record, RowText};
 
 use super::work::NoteTexts;
@@ -45,6 +45,8 @@ pub(crate) struct Fused<'a> {
     /// Fields in a row.
     expected: usize,
     id: usize,
+    /// The id's column's header (a row that repeats it is no segment).
+    id_header: &'a str,
     township: usize,
     village: usize,
     class: usize,
@@ -65,6 +67,9 @@ pub(crate) struct Fused<'a> {
     rates: Vec<Vec<(u128, u32)>>,
     /// What each class and width seen makes of a row.
     widths: Vec<Width>,
+    /// Where among `widths` a class and width are, by [`width_slot`]: one place more than
+    /// its index (0: none yet), so that a row finds its width with one look, not a search.
+    width_slots: [u8; WIDTH_SLOTS],
     /// A row's notes, paid amounts in fen, wide and narrow.
     notes: Vec<Note>,
     paid: Vec<i128>,
@@ -205,6 +210,7 @@ impl<'a> Fused<'a> {
             columns,
             expected: columns.names.len(),
             id: at(Field::Id)?,
+            id_header: at(Field::Id).and_then(|i| columns.names.get(i))?,
             township: at(Field::Township)?,
             village: at(Field::Village)?,
             class: at(Field::Class)?,
@@ -224,6 +230,7 @@ impl<'a> Fused<'a> {
             plausible,
             rates,
             widths: Vec::new(),
+            width_slots: [0; WIDTH_SLOTS],
             notes: Vec::new(),
             paid: Vec::new(),
             paid_narrow: Vec::new(),
@@ -274,7 +281,9 @@ impl<'a> Fused<'a> {
         }
         // What `table::row::evaluate_into` asks first: a totals row, a note or a row of
         // units is the general path's.
-        if not_a_segment(record, self.columns).is_some() {
+        if !row::surely_a_segment_at(record, self.id, self.id_header)
+            && not_a_segment(record, self.columns).is_some()
+        {
             return None;
         }
         // A text field: filled, with nothing to trim, and not a formula's error (`#N/A`: told
@@ -299,9 +308,10 @@ impl<'a> Fused<'a> {
             return None;
         }
         let cost = money::plain_amount_fen(record.get(self.cost)?, Scale::Base)?;
+        // Each of the four by its place (a zip of the two arrays was a call a source).
         let mut sources = [0i128; 4];
-        for (sum, column) in sources.iter_mut().zip(self.sources) {
-            if let Some(column) = column {
+        for (at, sum) in sources.iter_mut().enumerate() {
+            if let Some(column) = self.sources[at] {
                 let v = record.get(column)?;
                 if !v.is_empty() {
                     *sum = i128::from(money::plain_amount_fen(v, Scale::Base)?);
@@ -656,6 +666,19 @@ struct FundTier {
 /// Classes and widths kept at most: every one of a real table.
 const WIDTHS: usize = 64;
 
+/// The slots [`Fused::width_slots`] has (a power of two).
+const WIDTH_SLOTS: usize = 256;
+
+/// The slot of class `class` and the width serialized as `key` among
+/// [`Fused::width_slots`]: its words mixed, the top bits taken.
+#[inline(always)]
+fn width_slot(class: ClassId, key: &[u8; 16]) -> usize {
+    let key = u128::from_le_bytes(*key);
+    let mixed = (key as u64 ^ ((key >> 64) as u64).rotate_left(29) ^ class as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - WIDTH_SLOTS.trailing_zeros())) as usize
+}
+
 impl Fused<'_> {
     /// The place among [`Fused::widths`] of what `class` and `width` make of a row, worked out
     /// the first time they are seen (`None` when too many were seen: the general path reads
@@ -663,6 +686,14 @@ impl Fused<'_> {
     #[inline(always)]
     fn width(&mut self, class: ClassId, width: Decimal) -> Option<usize> {
         let key = width.serialize();
+        let slot = width_slot(class, &key);
+        let seen = usize::from(self.width_slots[slot]);
+        if let Some(w) = seen.checked_sub(1).and_then(|at| self.widths.get(at)) {
+            if w.class == class && w.key == key {
+                return Some(seen - 1);
+            }
+        }
+        // Another class and width in its slot, or none yet.
         if let Some(at) = self
             .widths
             .iter()
@@ -672,6 +703,10 @@ impl Fused<'_> {
         }
         if self.widths.len() >= WIDTHS {
             return None;
+        }
+        if seen == 0 {
+            // WIDTHS fits a byte.
+            self.width_slots[slot] = (self.widths.len() + 1) as u8;
         }
         let rules = self.rules;
         let funds = rules
@@ -788,6 +823,50 @@ mod tests {
 
     const HEADER: &str =
         "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km";
+
+    /// Each class and width is found where it was kept, however many share a slot, the
+    /// same each time it is asked; past [`WIDTHS`], a new one is left to the general path.
+    #[test]
+    fn a_class_and_width_are_found_where_they_were_kept_wherever_their_slot() {
+        let rules = RuleSet::builtin();
+        let columns = Columns::from_header(HEADER.split(',')).unwrap();
+        let mut fused = Fused::new(&rules, &columns, true).expect("a table it can take");
+        // Widths of every scale (4.5 and 4.50 are two), both classes: more than it keeps.
+        let widths: Vec<(ClassId, Decimal)> = (0..WIDTHS as i64)
+            .flat_map(|n| {
+                [
+                    (0, Decimal::new(30 + n, 1)),
+                    (1, Decimal::new(300 + 10 * n, 2)),
+                ]
+            })
+            .collect();
+        let mut kept = Vec::new();
+        for &(class, width) in &widths {
+            match fused.width(class, width) {
+                Some(at) => {
+                    assert_eq!(at, kept.len(), "{class} {width}");
+                    kept.push((class, width));
+                }
+                None => assert_eq!(kept.len(), WIDTHS, "{class} {width}"),
+            }
+        }
+        assert_eq!(kept.len(), WIDTHS);
+        for _ in 0..2 {
+            for (at, &(class, width)) in kept.iter().enumerate().rev() {
+                assert_eq!(fused.width(class, width), Some(at), "{class} {width}");
+                let w = &fused.widths[at];
+                assert_eq!((w.class, w.key), (class, width.serialize()));
+            }
+        }
+        // Some of them shared a slot (else the search behind the slot went untried).
+        let mut slots: Vec<usize> = kept
+            .iter()
+            .map(|(c, w)| width_slot(*c, &w.serialize()))
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        assert!(slots.len() < kept.len(), "{} slots", slots.len());
+    }
 
     /// What the fused path makes of each line (after the header), and the rows it wrote.
     fn fates(lines: &[(&str, bool)]) -> (Vec<&'static str>, String) {

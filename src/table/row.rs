@@ -385,6 +385,16 @@ fn refused(
 /// and has an id; beside a second filled field it is no note. Most rows of a table pass, so the
 /// full checks, which read every field's characters, are left to the few that do not.
 pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
+    let Some(id) = columns.index(Field::Id) else {
+        return false;
+    };
+    surely_a_segment_at(record, id, columns.names.get(id).map_or("", String::as_str))
+}
+
+/// [`surely_a_segment`] of a table whose id is column `id`, headed `id_header`: what the
+/// fused path asks of every row, the column and its header known once.
+#[inline(always)]
+pub(crate) fn surely_a_segment_at(record: &Record, id: usize, id_header: &str) -> bool {
     let first = |i: usize| record.get(i).and_then(|v| v.bytes().next());
     // No totals word starts so (their first letters are 合总總小共 and t), nor any blank field.
     let no_totals_word =
@@ -392,16 +402,10 @@ pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
     // A field that starts so is not blank once trimmed: whitespace starts with a byte up to a
     // space, or C2, E1, E2 or E3 (U+0085, U+00A0, U+1680, U+2000 and on, U+3000).
     let filled = |b: Option<u8>| b.is_some_and(|b| b > b' ' && !matches!(b, 0xC2 | 0xE1..=0xE3));
-    let Some(id) = columns.index(Field::Id) else {
-        return false;
-    };
     let id_text = record.get(id);
     // The header again (`id,township,…` below the rows) is no segment: its id is the id's
     // header (told by length first: the ids of a table are seldom as long as it).
-    let header_again = |v: &str| {
-        let name = columns.names.get(id).map_or("", String::as_str);
-        v.len() == name.len() && v == name
-    };
+    let header_again = |v: &str| v.len() == id_header.len() && v == id_header;
     match id_text {
         Some(v) => {
             no_totals_word(first(0))
