@@ -214,19 +214,34 @@ fn chosen<'a>(
     good: impl Fn(usize) -> bool,
     lang: Lang,
 ) -> Result<Vec<Village<'a>>, Failure> {
-    let Some(asked) = asked.map(str::trim) else {
+    let Some(typed) = asked.map(str::trim) else {
         return Ok(villages);
     };
     // `村`, or `乡镇/村` split at any of its slashes (a township's or village's own name may
-    // hold one: `T/1/V:1` is village `V:1` of township `T/1`).
-    let names = |(_, (township, village)): &Village| {
+    // hold one: `T/1/V:1` is village `V:1` of township `T/1`). A name on two lines is one
+    // place however its line ends; where none is named as typed, a line break may be typed
+    // as messages and summaries show it (`画青\n村`, `画青↵村`: a shell on Windows cannot
+    // pass one).
+    let names = |asked: &str, (_, (township, village)): &Village| {
         *village == asked
             || asked
                 .match_indices('/')
                 .any(|(i, _)| *township == asked[..i].trim() && *village == asked[i + 1..].trim())
     };
-    let found: Vec<Village> = villages.into_iter().filter(names).collect();
-    let village = found.first().map_or(asked, |(_, (_, v))| v).to_string();
+    let formed = crate::table::idform::place_form(typed);
+    let broken = formed
+        .replace("\\r\\n", "\n")
+        .replace("\\n", "\n")
+        .replace('↵', "\n");
+    let asked = match villages.iter().any(|v| names(formed, v)) {
+        true => formed,
+        false => broken.as_str(),
+    };
+    let found: Vec<Village> = villages.into_iter().filter(|v| names(asked, v)).collect();
+    // Said on one line (a name on two lines shows its break as `\n`).
+    let said = crate::table::row::escaped;
+    let village = said(found.first().map_or(asked, |(_, (_, v))| v));
+    let asked = said(typed);
     match found.len() {
         0 => Err(bad(match lang {
             Lang::En => format!("no row is in the village \"{asked}\""),
@@ -235,18 +250,20 @@ fn chosen<'a>(
         1 => Ok(found),
         _ => {
             // A township left blank (rows that name none) is said so, not as nothing.
-            let towns: Vec<&str> = found
+            let towns: Vec<String> = found
                 .iter()
                 .map(|(_, (t, _))| match t.is_empty() {
-                    true => NO_TOWNSHIP,
-                    false => *t,
+                    true => NO_TOWNSHIP.to_string(),
+                    false => said(t),
                 })
                 .collect();
-            let like = found
-                .iter()
-                .find(|(v, (t, _))| good(*v) && !t.is_empty())
-                .or_else(|| found.iter().find(|(_, (t, _))| !t.is_empty()))
-                .map_or("", |(_, (t, _))| *t);
+            let like = said(
+                found
+                    .iter()
+                    .find(|(v, (t, _))| good(*v) && !t.is_empty())
+                    .or_else(|| found.iter().find(|(_, (t, _))| !t.is_empty()))
+                    .map_or("", |(_, (t, _))| *t),
+            );
             Err(usage(match lang {
                 Lang::En => format!(
                     "--village \"{asked}\": villages of that name are in {}; say which, like --village {like}/{village}",

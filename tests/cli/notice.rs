@@ -1649,3 +1649,58 @@ fn a_village_asked_for_with_only_bad_rows_is_not_said_to_be_every_village() {
     }
     assert!(!env.path("n").exists());
 }
+
+/// The defect (review 49): a village on two lines, its line ended `\r\n` in one table and
+/// `\n` in another, is one village, but `--village` found it only typed with a bare line
+/// feed (a shell on Windows cannot pass one), and the messages naming it broke their line.
+#[test]
+fn a_village_on_two_lines_is_asked_for_however_its_line_break_is_typed_and_said_on_one_line() {
+    let env = Env::new();
+    let head = "id,township,village,class,width_m,length_km,cost";
+    let a = env.write(
+        "a.csv",
+        format!("{head}\r\nA1,东镇,\"画青\r\n村\",village,4.5,1,1000000\r\nA2,东镇,丙村,village,4.5,1,1000000\r\n"),
+    );
+    let b = env.write(
+        "b.csv",
+        format!("{head}\nB1,东镇,\"画青\n村\",village,4.5,1,1000000\nC1,西镇,\"画青\n村\",village,4.5,1,1000000\n"),
+    );
+    for typed in [
+        "东镇/画青\r\n村",
+        "东镇/画青\n村",
+        "东镇/画青\\n村",
+        "东镇/画青↵村",
+    ] {
+        let out = env.file("n");
+        let _ = std::fs::remove_dir_all(env.path("n"));
+        env.roadsub(&["notice", &a, &b, "-o", &out, "--village", typed])
+            .expect(0, "", &format!("wrote 1 notice to {out}\n"));
+        assert_eq!(listing(&env.path("n")), ["东镇-画青_村.xlsx"], "{typed:?}");
+        // Both rows of the village are in its notice.
+        let cells: Vec<String> = grid(&env.path("n/东镇-画青_村.xlsx")).concat();
+        for id in ["A1", "B1"] {
+            assert!(
+                cells.iter().any(|c| c == id),
+                "{typed:?}: {id} in {cells:?}"
+            );
+        }
+    }
+    let out = env.file("m");
+    env.roadsub(&["notice", &a, &b, "-o", &out, "--village", "画青\n村"]).expect(
+        2,
+        "",
+        "roadsub: --village \"画青\\n村\": villages of that name are in 东镇, 西镇; say which, like --village 东镇/画青\\n村\n",
+    );
+    env.roadsub(&[
+        "notice",
+        &a,
+        &b,
+        "-o",
+        &out,
+        "--village",
+        "画青\n屯",
+        "--lang",
+        "zh",
+    ])
+    .expect(1, "", "roadsub: 没有属于“画青\\n屯”的路段\n");
+}

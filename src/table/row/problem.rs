@@ -871,7 +871,9 @@ pub fn escaped(value: &str) -> String {
 }
 
 /// A value as shown in a message: control characters escaped, at most 40 characters; cut
-/// short between characters as written, never inside an escape (`\u{a…`, review 47).
+/// short between characters as written, never inside an escape (`\u{a…`, review 47), nor
+/// between the carriage return and the line feed of one line end (`…村\r…` read as a
+/// return on its own, which a name is refused for).
 fn shorten(value: &str) -> String {
     let whole = escaped(value);
     if whole.chars().count() <= 40 {
@@ -879,8 +881,16 @@ fn shorten(value: &str) -> String {
     }
     let mut out = String::new();
     let mut shown = 0;
-    for c in value.chars() {
-        let one = escaped(c.encode_utf8(&mut [0; 4]));
+    let mut chars = value.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let len = match (c, chars.peek()) {
+            ('\r', Some(&(_, '\n'))) => {
+                chars.next();
+                2
+            }
+            _ => c.len_utf8(),
+        };
+        let one = escaped(&value[at..at + len]);
         shown += one.chars().count();
         if shown > 39 {
             break;
@@ -966,5 +976,50 @@ pub fn value_problem(field: Field, e: ValueError, lang: Lang) -> String {
             Field::Width => "精度超过 1 毫米（米数最多 3 位小数）".into(),
             _ => "含有不足一分的金额（金额精确到 0.01 元）".into(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The defect: a long name on two lines, cut between its `\r` and `\n`, was shown
+    /// `…村\r…`: a carriage return on its own, which is what a name is refused for.
+    #[test]
+    fn a_long_value_is_never_cut_between_the_return_and_the_feed_of_a_line_end() {
+        let name = format!("{}\r\n村", "画".repeat(36));
+        assert_eq!(shorten(&name), format!("{}…", "画".repeat(36)));
+        let name = format!("{}\r\n村村村村村", "画".repeat(34));
+        assert_eq!(shorten(&name), format!("{}\\r\\n村…", "画".repeat(34)));
+    }
+
+    proptest! {
+        /// A value shown short is its escaped form cut at a whole character or line end: a
+        /// prefix of it, at most 40 characters, never ending inside an escape or between
+        /// `\r` and `\n`.
+        #[test]
+        fn a_value_shown_short_is_a_whole_prefix_of_its_escaped_form(
+            value in "[画a\r\n\u{a0}\u{200b}]{0,60}",
+        ) {
+            let short = shorten(&value);
+            let whole = escaped(&value);
+            match short.strip_suffix('…') {
+                None => prop_assert_eq!(&short, &whole),
+                Some(cut) => {
+                    prop_assert!(short.chars().count() <= 40);
+                    // Cut where some prefix of the value, escaped, ends, and not at a `\r`
+                    // whose `\n` follows.
+                    let taken = value
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .find(|&i| escaped(&value[..i]) == cut);
+                    prop_assert!(taken.is_some(), "{:?}", short);
+                    let taken = taken.unwrap_or(0);
+                    let split = value[..taken].ends_with('\r') && value[taken..].starts_with('\n');
+                    prop_assert!(!split, "{:?}", short);
+                }
+            }
+        }
     }
 }
