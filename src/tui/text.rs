@@ -70,13 +70,21 @@ pub fn one_line(pasted: &str) -> (String, bool) {
     (out, changed)
 }
 
-/// The byte offset of the character before `at`.
+/// The byte offset of the character before `at`; before a line end written `\r\n`, which
+/// a cell shows as one break (`↵`) and is one to move over and delete: a cursor between its
+/// two characters made a carriage return on its own (review 49).
 fn previous(text: &str, at: usize) -> Option<usize> {
+    if text[..at].ends_with("\r\n") {
+        return Some(at - 2);
+    }
     text[..at].chars().next_back().map(|c| at - c.len_utf8())
 }
 
-/// The byte offset after the character at `at`.
+/// The byte offset after the character at `at`; after a line end written `\r\n`.
 fn next(text: &str, at: usize) -> Option<usize> {
+    if text[at..].starts_with("\r\n") {
+        return Some(at + 2);
+    }
     text[at..].chars().next().map(|c| at + c.len_utf8())
 }
 
@@ -100,6 +108,54 @@ mod tests {
         edit(Action::CursorRight, &mut text, &mut cursor);
         assert_eq!((text.as_str(), cursor), ("路乙", "路".len()));
         assert!(!edit(Action::Undo, &mut text, &mut cursor));
+    }
+
+    /// The defect (review 49): a name on two lines ended `\r\n` shows one break, but the
+    /// cursor stopped between its two characters, and a Backspace left the `\r`.
+    #[test]
+    fn a_line_end_written_cr_lf_is_one_break_to_move_over_and_delete() {
+        let mut text = "画青\r\n村".to_string();
+        let mut cursor = text.len();
+        edit(Action::CursorLeft, &mut text, &mut cursor);
+        edit(Action::CursorLeft, &mut text, &mut cursor);
+        assert_eq!(cursor, "画青".len());
+        edit(Action::CursorRight, &mut text, &mut cursor);
+        edit(Action::Char('A'), &mut text, &mut cursor);
+        assert_eq!(text, "画青\r\nA村");
+        edit(Action::CursorLeft, &mut text, &mut cursor);
+        edit(Action::Backspace, &mut text, &mut cursor);
+        assert_eq!((text.as_str(), cursor), ("画青A村", "画青".len()));
+        let mut text = "西\r\n镇".to_string();
+        let mut cursor = "西".len();
+        edit(Action::DeleteChar, &mut text, &mut cursor);
+        assert_eq!((text.as_str(), cursor), ("西镇", "西".len()));
+    }
+
+    proptest::proptest! {
+        /// Whatever keys are pressed in a text of line ends written `\r\n`, from its end,
+        /// the cursor is never between a `\r` and its `\n`, and no `\r` is left on its own.
+        #[test]
+        fn no_key_leaves_a_carriage_return_on_its_own(
+            start in "[a画\n]{0,6}",
+            keys in proptest::collection::vec(0usize..6, 0..24),
+        ) {
+            let mut text = start.replace('\n', "\r\n");
+            let mut cursor = text.len();
+            for k in keys {
+                let action = [
+                    Action::CursorLeft,
+                    Action::CursorRight,
+                    Action::Backspace,
+                    Action::DeleteChar,
+                    Action::Char('x'),
+                    Action::CursorHome,
+                ][k];
+                edit(action, &mut text, &mut cursor);
+                proptest::prop_assert!(!(text[..cursor].ends_with('\r') && text[cursor..].starts_with('\n')));
+                let lone = text.match_indices('\r').any(|(i, _)| !text[i + 1..].starts_with('\n'));
+                proptest::prop_assert!(!lone, "{:?}", text);
+            }
+        }
     }
 
     /// The file-name prompts kept a refused name, with no way to clear it but a Backspace a
