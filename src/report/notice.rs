@@ -11,7 +11,6 @@ mod wrap;
 
 pub use run::Run;
 
-use crate::table::idform::place_form;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -554,9 +553,10 @@ impl<'a> Row<'a> {
         row: &'a SheetRow,
         computed: Option<(&'a Segment, &'a Breakdown)>,
     ) -> Row<'a> {
+        let (township, village) = row.place(columns);
         Row {
-            township: place_form(field(columns, row, Field::Township)),
-            village: place_form(field(columns, row, Field::Village)),
+            township,
+            village,
             id: field(columns, row, Field::Id),
             name: field(columns, row, Field::Name),
             computed,

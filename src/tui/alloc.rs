@@ -16,7 +16,7 @@ use crate::report::allocate::{allocate, AllocError, Envelope, EnvelopeUse, Rows}
 use crate::report::Summary;
 use crate::rules::{ClassId, FundId, RuleSet};
 use crate::table::sheet::Sheet;
-use crate::table::{Field, RowText};
+use crate::table::RowText;
 
 /// What the allocating budgets' envelopes were asked and paid, and why an allocation could
 /// not be made, if it could not.
@@ -128,14 +128,7 @@ impl Dirty {
 
 /// A row's township and village as the sheet holds them.
 pub fn place(sheet: &Sheet, at: usize) -> (&str, &str) {
-    let get = |f: Field| {
-        sheet
-            .columns
-            .index(f)
-            .map_or("", |i| sheet.rows[at].get(i).trim())
-    };
-    let form = crate::table::idform::place_form;
-    (form(get(Field::Township)), form(get(Field::Village)))
+    sheet.rows[at].place(&sheet.columns)
 }
 
 /// Row `at`'s township and village when some budget of `rules` is per village; otherwise

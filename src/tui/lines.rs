@@ -860,18 +860,10 @@ mod fast_tests {
         let mut keyed: Vec<(String, usize)> = segments
             .into_iter()
             .map(|r| {
-                let get = |f: Field| {
-                    crate::table::idform::place_form(
-                        cols.index(f)
-                            .map_or("", |i| app.doc.sheet.rows[r].get(i).trim()),
-                    )
-                };
+                let (township, village) = app.doc.sheet.rows[r].place(cols);
                 let key = match g {
-                    Grouping::Village => crate::report::summary::village_key(
-                        get(Field::Township),
-                        get(Field::Village),
-                    ),
-                    _ => get(Field::Township).to_string(),
+                    Grouping::Village => crate::report::summary::village_key(township, village),
+                    _ => township.to_string(),
                 };
                 (key, r)
             })

@@ -114,12 +114,14 @@ fn keep(
 
 /// Row `row`'s id, township and village, as totals group it.
 pub fn text_of<'a>(sheet: &'a Sheet, row: &'a SheetRow) -> RowText<'a> {
-    let get = |f: Field| sheet.columns.index(f).map_or("", |i| row.get(i).trim());
-    let form = crate::table::idform::place_form;
+    let (township, village) = row.place(&sheet.columns);
     RowText {
-        id: get(Field::Id),
-        township: form(get(Field::Township)),
-        village: form(get(Field::Village)),
+        id: sheet
+            .columns
+            .index(Field::Id)
+            .map_or("", |i| row.get(i).trim()),
+        township,
+        village,
     }
 }
 

@@ -357,7 +357,7 @@ fn count(
                         let (segment, mut breakdown) = *g;
                         cuts.row(
                             &segment,
-                            &placed(written(&table.sheet.columns, row)),
+                            &placed_row(&table.sheet.columns, row),
                             &mut breakdown,
                         );
                     }
@@ -391,6 +391,16 @@ fn written<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
         id: "",
         township: get(Field::Township),
         village: get(Field::Village),
+    }
+}
+
+/// A row's township and village as budgets and groups place it ([`SheetRow::place`]).
+fn placed_row<'a>(columns: &Columns, row: &'a SheetRow) -> RowText<'a> {
+    let (township, village) = row.place(columns);
+    RowText {
+        id: "",
+        township,
+        village,
     }
 }
 
@@ -675,7 +685,7 @@ impl<'a> Ctx<'a, '_> {
                 file: piece.table,
                 line: row.line,
                 at: written(columns, row),
-                place: placed(written(columns, row)),
+                place: placed_row(columns, row),
                 id: text(columns, row, Field::Id),
                 class: text(columns, row, Field::Class),
             };

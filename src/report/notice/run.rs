@@ -15,10 +15,9 @@ use crate::report::allocate::{allocate, AllocError, Rows};
 use crate::report::compare::Table;
 use crate::report::summary::Summary;
 use crate::rules::{ClassId, FundId, RuleSet};
-use crate::table::idform::place_form;
 use crate::table::row::RowText;
 use crate::table::sheet::Judged;
-use crate::table::{Field, Problem, RowError};
+use crate::table::{Problem, RowError};
 
 use super::{Maker, Notice, Overflow, Overspent, Row};
 
@@ -130,20 +129,12 @@ impl<'a> Run<'a> {
         let mut summary = Summary::new(rules, &[]);
         for (t, table) in tables.iter().enumerate() {
             let columns = &table.sheet.columns;
-            let text = |row: usize, field: Field| {
-                columns
-                    .index(field)
-                    .map_or("", |i| table.sheet.rows[row].get(i).trim())
-            };
             for (r, row) in table.sheet.rows.iter().enumerate() {
                 let judged = table.sheet.judge(rules, columns, row, duplicates[t][r]);
                 if let Judged::Totals = judged {
                     continue;
                 }
-                let place = (
-                    place_form(text(r, Field::Township)),
-                    place_form(text(r, Field::Village)),
-                );
+                let place = row.place(columns);
                 let village = *index.entry(place).or_insert_with(|| {
                     villages.push(place);
                     villages.len() - 1

@@ -121,6 +121,17 @@ impl SheetRow {
         &self.data[text + start..text + end]
     }
 
+    /// Its township and village, trimmed, as rows are grouped and given a village's envelope
+    /// and notice by ([`place_form`](crate::table::idform::place_form): a name on two lines
+    /// is one place however its line ends); "" for a column the table lacks.
+    pub fn place(&self, columns: &crate::table::Columns) -> (&str, &str) {
+        use crate::table::Field;
+        let get = |f: Field| {
+            crate::table::idform::place_form(columns.index(f).map_or("", |i| self.get(i).trim()))
+        };
+        (get(Field::Township), get(Field::Village))
+    }
+
     /// The row with field `i` set to `value` (padding with empty fields if the row is short).
     /// It is still the row of its line: written with that line's own line end, and as the line
     /// was read if it is set back.
