@@ -301,18 +301,18 @@ impl<'a> Fused<'a> {
             return None;
         }
         let class = self.class_of(record)?;
-        let width = money::plain_width_m(record.get(self.width)?)?;
-        let length = money::plain_length_parts(record.get(self.length)?, Scale::Base)?;
+        let width = money::plain_width_m(record.get_bytes(self.width)?)?;
+        let length = money::plain_length_parts(record.get_bytes(self.length)?, Scale::Base)?;
         let length_units = units(length);
         if length_units == 0 {
             return None;
         }
-        let cost = money::plain_amount_fen(record.get(self.cost)?, Scale::Base)?;
+        let cost = money::plain_amount_fen(record.get_bytes(self.cost)?, Scale::Base)?;
         // Each of the four by its place (a zip of the two arrays was a call a source).
         let mut sources = [0i128; 4];
         for (at, sum) in sources.iter_mut().enumerate() {
             if let Some(column) = self.sources[at] {
-                let v = record.get(column)?;
+                let v = record.get_bytes(column)?;
                 if !v.is_empty() {
                     *sum = i128::from(money::plain_amount_fen(v, Scale::Base)?);
                 }
@@ -347,10 +347,10 @@ impl<'a> Fused<'a> {
     /// The class `record` names, as the rules' own lookup finds it.
     #[inline(always)]
     fn class_of(&self, record: &Record) -> Option<ClassId> {
-        let class_text = record.get(self.class)?;
+        let class_text = record.get_bytes(self.class)?;
         self.classes
             .iter()
-            .find(|(name, _)| *name == class_text)
+            .find(|(name, _)| name.as_bytes() == class_text)
             .map(|&(_, c)| c)
     }
 
@@ -359,8 +359,9 @@ impl<'a> Fused<'a> {
     #[inline(always)]
     fn priority_of(&self, record: &Record) -> Option<Option<i64>> {
         optional(record, self.priority, |v| {
-            let digits = v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| v.parse::<i64>().ok()).flatten()
+            // Eighteen digits always fit i64.
+            let digits = v.len() <= 18 && v.iter().all(u8::is_ascii_digit);
+            digits.then(|| v.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0')))
         })
     }
 
@@ -427,36 +428,34 @@ impl<'a> Fused<'a> {
             return Fate::SumOverflow;
         }
         super::work::copy_columns(out.rows, record, out.copied.0, out.copied.1);
-        let width = &mut self.widths[amounts.width];
-        let (notes, csv_plain) = if amounts.amountless {
-            // Only the width's notes: their cell, kept the first time it is written.
-            let cell = width.cell.get_or_insert_with(|| {
-                let (text, _) = out.rendered.cell(&self.notes, out.scratch, rules, lang);
-                (text.to_string(), encode::csv_plain(text))
-            });
-            (cell.0.as_str(), cell.1)
-        } else {
-            out.rendered.cell(&self.notes, out.scratch, rules, lang)
-        };
         // Every amount written is from zero to the cost (a fund's paid amount, the subsidy,
         // the gap, the shortfall, per household, due), and the cost is within MAX_FEN, far
         // inside i64.
         let narrow = |fen: i128| fen as i64;
-        let written = encode::computed_fen(
-            out.rows,
-            &FenAmounts {
-                paid: &self.paid_narrow,
-                subsidy: narrow(amounts.subsidy),
-                gap: narrow(amounts.gap),
-                shortfall: narrow(amounts.shortfall),
-                per_household: amounts.per_household.map(narrow),
-                due: amounts.due.map(narrow),
-                outstanding: None,
-            },
-            out.layout,
-            notes,
-            csv_plain,
-        );
+        let fen = FenAmounts {
+            paid: &self.paid_narrow,
+            subsidy: narrow(amounts.subsidy),
+            gap: narrow(amounts.gap),
+            shortfall: narrow(amounts.shortfall),
+            per_household: amounts.per_household.map(narrow),
+            due: amounts.due.map(narrow),
+            outstanding: None,
+        };
+        let written = if amounts.amountless {
+            // Only the width's notes: their cell, kept the first time it is written.
+            let width = &mut self.widths[amounts.width];
+            let cell = width.cell.get_or_insert_with(|| {
+                let (text, _) = out.rendered.cell(&self.notes, out.scratch, rules, lang);
+                (text.to_string(), encode::csv_plain(text))
+            });
+            encode::computed_fen(out.rows, &fen, out.layout, &cell.0, cell.1)
+        } else {
+            // Notes with amounts: written onto the row in place.
+            let (notes, rendered) = (&self.notes, out.rendered);
+            encode::computed_fen_with(out.rows, &fen, out.layout, |bytes| {
+                rendered.write_cell(notes, bytes, rules, lang)
+            })
+        };
         debug_assert!(written, "the fused path writes only CSV rows in yuan");
         Fate::Good
     }
@@ -760,12 +759,12 @@ impl Fused<'_> {
 fn optional<T>(
     record: &Record,
     column: Option<usize>,
-    read: impl Fn(&str) -> Option<T>,
+    read: impl Fn(&[u8]) -> Option<T>,
 ) -> Option<Option<T>> {
     match column {
         None => Some(None),
         Some(column) => {
-            let v = record.get(column)?;
+            let v = record.get_bytes(column)?;
             if v.is_empty() {
                 Some(None)
             } else {
@@ -954,6 +953,31 @@ mod tests {
              poverty-alleviation special fund: the 3.5 m tier applies\n\
              S16,乡镇0,村0,village,4.5,2,1600000,0,1,1,900000.00,600000.00,1500000.00,\
              100000.00,100000.00,100000.00,750000.00,\n"
+        );
+    }
+
+    /// Rows whose notes hold amounts are the fused path's, their notes cell written onto the
+    /// row in place: quoted when its amounts hold separators, as written when nothing in it
+    /// needs quotes.
+    #[test]
+    fn notes_that_hold_amounts_are_written_in_place_quoted_only_when_they_need_it() {
+        let lines = [
+            ("S1,乡镇0,村0,village,4.5,10,600000,0,1,1", false),
+            ("S2,乡镇0,村0,village,4.5,0.002,500,0,1,0.001", false),
+        ];
+        let (fates, rows) = fates(&lines);
+        assert_eq!(fates, ["fused", "fused"]);
+        assert_eq!(
+            rows,
+            "S1,乡镇0,村0,village,4.5,10,600000,0,1,1,600000.00,0.00,600000.00,0.00,0.00,0.00,\
+             60000.00,\"County transport bureau subsidy cut from 4,500,000.00 yuan to \
+             600,000.00 yuan so the subsidy does not exceed the cost; County \
+             poverty-alleviation special fund cut from 3,000,000.00 yuan to 0.00 yuan so the \
+             subsidy does not exceed the cost\"\n\
+             S2,乡镇0,村0,village,4.5,0.002,500,0,1,0.001,500.00,0.00,500.00,0.00,0.00,0.00,\
+             250.00,County transport bureau subsidy cut from 900.00 yuan to 500.00 yuan so the \
+             subsidy does not exceed the cost; County poverty-alleviation special fund cut from \
+             600.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\n"
         );
     }
 }

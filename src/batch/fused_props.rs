@@ -270,7 +270,10 @@ fn row() -> impl Strategy<Value = Row> {
             text(&["", "1000"], &["5"]),
             text(
                 &["", "1", "2", "3", "007"],
-                &["-1", "1.5", "99999999999999999999", " 2", "１"],
+                &[
+                    "-1", "1.5", "99999999999999999999", " 2", "１", "999999999999999999",
+                    "9223372036854775807",
+                ],
             ),
         ),
     )
@@ -781,4 +784,56 @@ fn a_workbook_of_benchmark_rows_takes_the_fused_path() {
     assert_eq!(String::from_utf8(out).unwrap(), expected);
     assert_eq!(String::from_utf8(general_out).unwrap(), expected);
     assert_eq!(totals(&fused, &rules), totals(&general, &rules));
+}
+
+/// Notes that hold amounts are written onto a row in place (`csvout::push_written_field`):
+/// quoted exactly as the general path quotes the same text, whether a fund's name holds a
+/// quote and a comma (each quote doubled), the amounts hold separators (quoted), or nothing
+/// in the cell needs quotes (amounts under a thousand yuan: left as written).
+#[test]
+fn notes_with_amounts_written_in_place_are_quoted_as_the_general_path_quotes_them() {
+    let text = BUILTIN_TOML.replace(
+        "name_en = \"County transport bureau subsidy\"",
+        "name_en = 'County \"transport\", bureau'",
+    );
+    assert_ne!(text, BUILTIN_TOML);
+    let quoted = RuleSet::from_toml(&text, "quoted.toml").unwrap();
+    let table = "id,township,village,class,width_m,length_km,cost,other_funds\n\
+                 S1,乡镇0,村0,village,4.5,10,600000,0\n\
+                 S2,乡镇0,村0,village,4.5,0.002,500,0\n\
+                 S3,乡镇0,村1,group,6.0,1.5,1000000,0\n";
+    for (rules, lang) in [
+        (&quoted, Lang::En),
+        (&quoted, Lang::Zh),
+        (&RuleSet::builtin(), Lang::En),
+    ] {
+        let (fused, fused_messages, fused_out) = run(rules, table, None, lang, true);
+        let (general, general_messages, general_out) = run(rules, table, None, lang, false);
+        assert_eq!((fused.good, fused.bad), (3, 0));
+        assert_eq!(
+            String::from_utf8(fused_out).unwrap(),
+            String::from_utf8(general_out).unwrap()
+        );
+        assert_eq!(fused_messages, general_messages);
+        assert_eq!(totals(&fused, rules), totals(&general, rules));
+    }
+    let (_, _, out) = run(&quoted, table, None, Lang::En, true);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains(
+            ",\"County \"\"transport\"\", bureau cut from 4,500,000.00 yuan to 600,000.00 yuan so \
+             the subsidy does not exceed the cost; "
+        ),
+        "{out}"
+    );
+    let (_, _, plain) = run(&RuleSet::builtin(), table, None, Lang::En, true);
+    let plain = String::from_utf8(plain).unwrap();
+    assert!(
+        plain.contains(
+            ",County transport bureau subsidy cut from 900.00 yuan to 500.00 yuan so the \
+             subsidy does not exceed the cost; County poverty-alleviation special fund cut from \
+             600.00 yuan to 0.00 yuan so the subsidy does not exceed the cost\n"
+        ),
+        "{plain}"
+    );
 }

@@ -157,3 +157,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A row's notes cell written onto its bytes ([`NoteTexts::write_cell`], for notes that
+    /// hold amounts) reads as the cell made as text, after whatever the row held, with the
+    /// texts kept or not; and each note written as bytes is the note written as text.
+    #[test]
+    fn a_notes_cell_written_onto_a_rows_bytes_reads_as_the_cell_made_as_text(
+        rows in prop::collection::vec(prop::collection::vec(cell_note(), 0..5), 1..60),
+        zh in any::<bool>(),
+    ) {
+        let rules = rules();
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let mut kept = NoteTexts::default();
+        for notes in &rows {
+            let mut whole = String::new();
+            crate::report::encode::notes(&mut whole, notes, lang, |n, out| {
+                n.write_to(out, &rules, lang)
+            });
+            let mut bytes = b"S1,".to_vec();
+            kept.write_cell(notes, &mut bytes, &rules, lang);
+            prop_assert_eq!(String::from_utf8(bytes).unwrap(), format!("S1,{whole}"));
+            for note in notes {
+                let (mut text, mut bytes) = (String::from("a;"), b"a;".to_vec());
+                note.write_to(&mut text, &rules, lang);
+                note.write_to(&mut bytes, &rules, lang);
+                prop_assert_eq!(String::from_utf8(bytes).unwrap(), text);
+            }
+        }
+    }
+}

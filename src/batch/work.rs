@@ -12,7 +12,7 @@ use super::alloc::{Changed, ChunkCuts, Plan, Tally};
 use super::fused::{Fate, Fused, FusedRow, Out};
 use super::pool::Pool;
 use super::Tuning;
-use crate::engine::{Breakdown, Note, Segment};
+use crate::engine::{Breakdown, Note, NoteSink, Segment};
 use crate::i18n::Lang;
 use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
@@ -589,13 +589,29 @@ impl NoteTexts {
     pub(super) fn write(&mut self, note: &Note, out: &mut String, rules: &RuleSet, lang: Lang) {
         write_kept(&mut self.texts, note, out, rules, lang);
     }
+
+    /// Appends the notes cell of a row whose notes are `notes` to `out` (a row's bytes), as
+    /// [`NoteTexts::cell`] makes its text: for a row whose notes hold amounts, written in
+    /// place rather than made apart and copied.
+    pub(super) fn write_cell(
+        &mut self,
+        notes: &[Note],
+        out: &mut Vec<u8>,
+        rules: &RuleSet,
+        lang: Lang,
+    ) {
+        let texts = &mut self.texts;
+        encode::join_notes(out, notes, lang, |n, out| {
+            write_kept(texts, n, out, rules, lang)
+        });
+    }
 }
 
 /// [`NoteTexts::write`], with the texts kept in `texts`.
-fn write_kept(
+fn write_kept<S: NoteSink>(
     texts: &mut foldhash::HashMap<NoteKey, String>,
     note: &Note,
-    out: &mut String,
+    out: &mut S,
     rules: &RuleSet,
     lang: Lang,
 ) {
@@ -623,21 +639,24 @@ fn write_kept(
 
 /// Appends the text kept in `texts` for `key`, or writes it with `write` (and keeps it, while
 /// there is room).
-fn cached(
+fn cached<S: NoteSink>(
     texts: &mut foldhash::HashMap<NoteKey, String>,
     key: NoteKey,
-    out: &mut String,
-    write: impl FnOnce(&mut String),
+    out: &mut S,
+    write: impl FnOnce(&mut dyn NoteSink),
 ) {
     if let Some(text) = texts.get(&key) {
         out.push_str(text);
         return;
     }
-    let start = out.len();
-    write(out);
-    if texts.len() < NOTE_TEXTS {
-        texts.insert(key, out[start..].to_string());
+    if texts.len() >= NOTE_TEXTS {
+        write(out);
+        return;
     }
+    let mut text = String::new();
+    write(&mut text);
+    out.push_str(&text);
+    texts.insert(key, text);
 }
 
 /// A note that holds no amount in four words, one to one (its kind, fund and class, then its

@@ -87,7 +87,7 @@ impl Note {
 
     /// Appends the note to `out`: no allocation beyond `out`'s own, and no `fmt` (the batch
     /// hot path writes a note for most rows).
-    pub fn write_to(&self, out: &mut String, rules: &RuleSet, lang: Lang) {
+    pub fn write_to(&self, out: &mut (impl NoteSink + ?Sized), rules: &RuleSet, lang: Lang) {
         let fund = |f: FundId| rules.funds[f].display(lang);
         let zh = lang == Lang::Zh;
         // Every amount goes through this, so none can be printed without its unit.
@@ -339,7 +339,7 @@ impl Note {
 
 /// The start of a budget's cut note: the fund and the amounts it is cut from and to.
 pub fn write_cut_head(
-    out: &mut String,
+    out: &mut (impl NoteSink + ?Sized),
     cut: &super::BudgetCut,
     from: Decimal,
     to: Decimal,
@@ -358,7 +358,12 @@ pub fn write_cut_head(
 /// The rest of a budget's cut note, after [`write_cut_head`]: the budget, what it holds, what
 /// its rows asked and how it shares. The same for every row under one envelope, so a batch
 /// writes it once per envelope and copies it.
-pub fn write_cut_tail(out: &mut String, cut: &super::BudgetCut, rules: &RuleSet, lang: Lang) {
+pub fn write_cut_tail(
+    out: &mut (impl NoteSink + ?Sized),
+    cut: &super::BudgetCut,
+    rules: &RuleSet,
+    lang: Lang,
+) {
     let zh = lang == Lang::Zh;
     let y = |amount: Decimal| Yuan { amount, lang };
     let budget = rules.budgets[cut.budget].display(rules, lang);
@@ -404,20 +409,59 @@ pub fn write_cut_tail(out: &mut String, cut: &super::BudgetCut, rules: &RuleSet,
     }
 }
 
+/// Where a note's text is written: a `String`, or the bytes of a batch row, where the notes
+/// cell is written in place (its amounts stored a word at a time, with no UTF-8 check).
+/// Both take the same pieces, so a note's text is made in one place.
+pub trait NoteSink {
+    /// Appends text.
+    fn push_str(&mut self, text: &str);
+    /// Appends a measure as written ([`money::push_decimal`]).
+    fn push_decimal(&mut self, value: Decimal);
+    /// Appends an amount with its separators ([`money::push_grouped`]).
+    fn push_grouped(&mut self, amount: Decimal);
+}
+
+impl NoteSink for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+    fn push_decimal(&mut self, value: Decimal) {
+        money::push_decimal(self, value);
+    }
+    fn push_grouped(&mut self, amount: Decimal) {
+        money::push_grouped(self, amount);
+    }
+}
+
+impl NoteSink for Vec<u8> {
+    fn push_str(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+    fn push_decimal(&mut self, value: Decimal) {
+        // A measure in a note that holds an amount (a width's notes are kept as text).
+        let mut text = String::new();
+        money::push_decimal(&mut text, value);
+        self.extend_from_slice(text.as_bytes());
+    }
+    fn push_grouped(&mut self, amount: Decimal) {
+        money::push_grouped_bytes(self, amount);
+    }
+}
+
 /// A piece of a note: text, a measure as written, or an amount with separators and its unit.
 trait Put {
-    fn put(self, out: &mut String);
+    fn put(self, out: &mut (impl NoteSink + ?Sized));
 }
 
 impl Put for &str {
-    fn put(self, out: &mut String) {
+    fn put(self, out: &mut (impl NoteSink + ?Sized)) {
         out.push_str(self);
     }
 }
 
 impl Put for Decimal {
-    fn put(self, out: &mut String) {
-        money::push_decimal(out, self);
+    fn put(self, out: &mut (impl NoteSink + ?Sized)) {
+        out.push_decimal(self);
     }
 }
 
@@ -429,8 +473,8 @@ struct Yuan {
 }
 
 impl Put for Yuan {
-    fn put(self, out: &mut String) {
-        money::push_grouped(out, self.amount);
+    fn put(self, out: &mut (impl NoteSink + ?Sized)) {
+        out.push_grouped(self.amount);
         out.push_str(self.lang.pick(" yuan", " 元"));
     }
 }

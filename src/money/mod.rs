@@ -31,8 +31,8 @@ pub use round::{
 };
 pub use show::{
     exact_wan, fits_a_workbook, grouped, grouped_fen_bytes, grouped_measure, grouped_wan,
-    grouped_word, measure, percent, push_digits_grouped, push_grouped, short_yuan, whole_yuan,
-    Grouped, GROUPED_WORD_FEN,
+    grouped_word, measure, percent, push_digits_grouped, push_grouped, push_grouped_bytes,
+    short_yuan, whole_yuan, Grouped, GROUPED_WORD_FEN,
 };
 
 /// Amounts are at most this many yuan (10^15 − 0.01, just under 1000万亿).

@@ -259,18 +259,18 @@ fn plain_number(digits: &[u8]) -> Option<(u64, u32)> {
 /// decimals: the value the general path gives it (nothing to shift, trim or refuse), without
 /// its steps. Most cells of a table are such numbers.
 #[inline]
-fn plain_within(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<Decimal> {
+fn plain_within(text: &[u8], scale: Scale, max_whole: u64, dp: u32) -> Option<Decimal> {
     plain_units(text, scale, max_whole, dp).map(|(m, sc)| short_decimal(m, false, sc))
 }
 
 /// [`plain_within`]'s number as its mantissa and scale: the `Decimal` it makes is
 /// `m × 10^-scale`, with the scale at most `dp`.
 #[inline(always)]
-fn plain_units(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<(u64, u32)> {
+fn plain_units(text: &[u8], scale: Scale, max_whole: u64, dp: u32) -> Option<(u64, u32)> {
     if scale != Scale::Base {
         return None;
     }
-    let (m, sc) = plain_number(text.as_bytes())?;
+    let (m, sc) = plain_number(text)?;
     // dp is at most 6 and max_whole at most 10^15: no overflow.
     let within = sc <= dp
         && POW10_U64
@@ -281,8 +281,8 @@ fn plain_units(text: &str, scale: Scale, max_whole: u64, dp: u32) -> Option<(u64
 
 /// What [`plain_amount`] reads, in fen; `None` where it reads nothing.
 #[inline]
-pub fn plain_amount_fen(text: &str, scale: Scale) -> Option<i64> {
-    let (m, sc) = plain_units(text, scale, MAX_WHOLE_YUAN, MONEY_DP)?;
+pub fn plain_amount_fen(text: &(impl AsRef<[u8]> + ?Sized), scale: Scale) -> Option<i64> {
+    let (m, sc) = plain_units(text.as_ref(), scale, MAX_WHOLE_YUAN, MONEY_DP)?;
     // At most MAX_WHOLE_YUAN × 100: within i64.
     Some((m * POW10_U64[(MONEY_DP - sc) as usize]) as i64)
 }
@@ -290,8 +290,8 @@ pub fn plain_amount_fen(text: &str, scale: Scale) -> Option<i64> {
 /// What [`plain_length_km`] reads, as its mantissa and scale (at most [`LENGTH_DP`]); `None`
 /// where it reads nothing.
 #[inline]
-pub fn plain_length_parts(text: &str, scale: Scale) -> Option<(u64, u32)> {
-    plain_units(text, scale, MAX_WHOLE_KM, LENGTH_DP)
+pub fn plain_length_parts(text: &(impl AsRef<[u8]> + ?Sized), scale: Scale) -> Option<(u64, u32)> {
+    plain_units(text.as_ref(), scale, MAX_WHOLE_KM, LENGTH_DP)
 }
 
 /// The `Decimal` of a mantissa of at most 18 digits (so below 2^63) and a scale of at most 18,
@@ -307,14 +307,14 @@ fn short_decimal(m: u64, negative: bool, scale: u32) -> Decimal {
 /// `None` for anything else.
 #[inline]
 pub fn plain_amount(text: &str, scale: Scale) -> Option<Decimal> {
-    plain_within(text, scale, MAX_WHOLE_YUAN, MONEY_DP)
+    plain_within(text.as_bytes(), scale, MAX_WHOLE_YUAN, MONEY_DP)
 }
 
 /// What [`parse_households`] reads from `text` when it is one to nine plain digits, not all
 /// zero: its first step, on the text as it stands. `None` for anything else.
 #[inline]
-pub fn plain_households(text: &str) -> Option<u32> {
-    let b = text.as_bytes();
+pub fn plain_households(text: &(impl AsRef<[u8]> + ?Sized)) -> Option<u32> {
+    let b = text.as_ref();
     if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -326,13 +326,13 @@ pub fn plain_households(text: &str) -> Option<u32> {
 /// [`plain_amount`] for [`parse_length_km`].
 #[inline]
 pub fn plain_length_km(text: &str, scale: Scale) -> Option<Decimal> {
-    plain_within(text, scale, MAX_WHOLE_KM, LENGTH_DP)
+    plain_within(text.as_bytes(), scale, MAX_WHOLE_KM, LENGTH_DP)
 }
 
 /// [`plain_amount`] for [`parse_width_m`].
 #[inline]
-pub fn plain_width_m(text: &str) -> Option<Decimal> {
-    plain_within(text, Scale::Base, MAX_WHOLE_M, WIDTH_DP)
+pub fn plain_width_m(text: &(impl AsRef<[u8]> + ?Sized)) -> Option<Decimal> {
+    plain_within(text.as_ref(), Scale::Base, MAX_WHOLE_M, WIDTH_DP)
 }
 
 /// 10^0 to 10^6, the powers [`plain_within`] scales its limits by (up to six decimals).
@@ -444,7 +444,9 @@ fn amount_general(
     fast: bool,
 ) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast) {
+    if let Some(value) =
+        plain_within(t.as_bytes(), scale, MAX_WHOLE_YUAN, MONEY_DP).filter(|_| fast)
+    {
         return Ok(value);
     }
     if bare(t) {
@@ -521,7 +523,8 @@ fn length_with(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueErr
 #[inline(never)]
 fn length_general(text: &str, scale: Scale, fast: bool) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast) {
+    if let Some(value) = plain_within(t.as_bytes(), scale, MAX_WHOLE_KM, LENGTH_DP).filter(|_| fast)
+    {
         return Ok(value);
     }
     if bare(t) {
@@ -559,7 +562,9 @@ fn width_with(text: &str, fast: bool) -> Result<Decimal, ValueError> {
 #[inline(never)]
 fn width_general(text: &str, fast: bool) -> Result<Decimal, ValueError> {
     let t = trim(text);
-    if let Some(value) = plain_within(t, Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast) {
+    if let Some(value) =
+        plain_within(t.as_bytes(), Scale::Base, MAX_WHOLE_M, WIDTH_DP).filter(|_| fast)
+    {
         return Ok(value);
     }
     if bare(t) {
@@ -716,7 +721,7 @@ mod tests {
                 (parse_width_m(t), general_m(t), MAX_WHOLE_M, WIDTH_DP),
             ] {
                 assert_eq!(exact(got), exact(general), "{t:?}");
-                fast += usize::from(plain_within(t, Scale::Base, max, dp).is_some());
+                fast += usize::from(plain_within(t.as_bytes(), Scale::Base, max, dp).is_some());
             }
         }
         // The one-pass reading answered most of them itself.
@@ -727,7 +732,7 @@ mod tests {
         assert_eq!(Decimal::from(MAX_WHOLE_M), MAX_WIDTH_M);
         // A header's unit is not the base unit: never the one-pass path.
         assert_eq!(
-            plain_within("120", Scale::Pow10(4), MAX_WHOLE_YUAN, MONEY_DP),
+            plain_within(b"120", Scale::Pow10(4), MAX_WHOLE_YUAN, MONEY_DP),
             None
         );
         assert_eq!(

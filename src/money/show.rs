@@ -30,6 +30,38 @@ pub fn push_grouped(out: &mut String, amount: Decimal) {
     }
 }
 
+/// Appends `amount` to `out` as [`push_grouped`] writes it, as bytes: under
+/// [`GROUPED_WORD_FEN`] (nearly every amount) the text made in a register by [`grouped_word`]
+/// and stored as one 16-byte copy, then cut to its length. A batch writes the notes that cut
+/// an amount straight onto a row so.
+pub fn push_grouped_bytes(out: &mut Vec<u8>, amount: Decimal) {
+    let amount = if amount.scale() == MONEY_DP {
+        amount
+    } else {
+        two_decimals(amount)
+    };
+    let Some((negative, fen)) = fen_of(amount) else {
+        let mut buf = [0u8; 64];
+        let start = grouped_general(amount, &mut buf);
+        out.extend_from_slice(&buf[start..]);
+        return;
+    };
+    if negative {
+        out.push(b'-');
+    }
+    match grouped_word(fen) {
+        Some((word, len)) => {
+            let end = out.len() + len;
+            out.extend_from_slice(&word.to_le_bytes());
+            out.truncate(end);
+        }
+        None => {
+            let (buf, start) = grouped_fen_bytes(false, fen);
+            out.extend_from_slice(&buf[start..]);
+        }
+    }
+}
+
 /// `amount` (at two decimals) as a sign and a whole number of fen, when it fits `u64`.
 fn fen_of(amount: Decimal) -> Option<(bool, u64)> {
     if amount.scale() != MONEY_DP {
@@ -472,6 +504,27 @@ mod tests {
             let mut out = String::from("由 ");
             push_grouped(&mut out, amount);
             proptest::prop_assert_eq!(out, format!("由 {}", Grouped(amount)));
+        }
+
+        /// An amount written as bytes (a note written onto a batch row) is the text
+        /// [`push_grouped`] writes, appended after what was there: any amount at any number
+        /// of decimals, within `u64` fen and beyond, past the word's range and below it.
+        #[test]
+        fn grouped_bytes_are_the_grouped_text(
+            mantissa in proptest::prop_oneof![
+                -1_000_000i128..1_000_000,
+                proptest::strategy::Strategy::prop_map(proptest::num::i64::ANY, i128::from),
+                (GROUPED_WORD_FEN as i128 - 1000)..(GROUPED_WORD_FEN as i128 + 1000),
+                -(10i128.pow(28))..10i128.pow(28),
+            ],
+            scale in 0u32..8,
+        ) {
+            let amount = Decimal::from_i128_with_scale(mantissa, scale);
+            let mut text = String::from("由 ");
+            push_grouped(&mut text, amount);
+            let mut bytes = "由 ".as_bytes().to_vec();
+            push_grouped_bytes(&mut bytes, amount);
+            proptest::prop_assert_eq!(String::from_utf8(bytes).unwrap(), text);
         }
 
         /// [`grouped`], which writes a group at a time, is the formatter's text of any

@@ -10,7 +10,7 @@ use super::format::{self, looks_like_formula, markdown_cell, Format, Unit};
 use super::layout::Layout;
 use super::summary::Summary;
 use super::xlsx::Cell;
-use crate::engine::{Breakdown, Note};
+use crate::engine::{Breakdown, Note, NoteSink};
 use crate::i18n::Lang;
 use crate::money;
 use crate::rules::RuleSet;
@@ -423,6 +423,38 @@ pub fn computed_fen(
     true
 }
 
+/// [`computed_fen`] of a row whose notes cell `write_notes` writes onto the row's bytes (in
+/// place, not made apart and copied): the cell then quoted as `csvout::push_field` quotes
+/// the same text.
+#[inline(always)]
+pub fn computed_fen_with(
+    rows: &mut RowBuf,
+    amounts: &FenAmounts,
+    layout: &Layout,
+    write_notes: impl FnOnce(&mut Vec<u8>),
+) -> bool {
+    if !rows.writes_fen() {
+        return false;
+    }
+    let RowBuf::Text { bytes, first, .. } = rows else {
+        return false;
+    };
+    let mut fields = money::PlainFields::<false>::new(bytes, *first);
+    in_column_order(
+        amounts.paid.iter().copied(),
+        [amounts.subsidy, amounts.gap, amounts.shortfall],
+        [amounts.per_household, amounts.due, amounts.outstanding],
+        layout,
+        &mut fields,
+    );
+    drop(fields);
+    bytes.push(b',');
+    csvout::push_written_field(bytes, write_notes);
+    bytes.push(b'\n');
+    *first = true;
+    true
+}
+
 /// A row's computed amounts in fen: each fund's paid amount, the subsidy, the gap, the
 /// shortfall, and per household, due and outstanding when known.
 pub struct FenAmounts<'a> {
@@ -511,13 +543,18 @@ pub fn csv_plain(text: &str) -> bool {
 
 /// A row's notes as its notes column holds them, each written by `one` (which may keep the
 /// texts it has made before), joined in `lang`'s way.
-pub fn notes(
-    out: &mut String,
+pub fn notes(out: &mut String, notes: &[Note], lang: Lang, one: impl FnMut(&Note, &mut String)) {
+    out.clear();
+    join_notes(out, notes, lang, one);
+}
+
+/// [`notes`] appended to what `out` holds (a batch row's bytes, say).
+pub fn join_notes<S: NoteSink>(
+    out: &mut S,
     notes: &[Note],
     lang: Lang,
-    mut one: impl FnMut(&Note, &mut String),
+    mut one: impl FnMut(&Note, &mut S),
 ) {
-    out.clear();
     for (i, n) in notes.iter().enumerate() {
         if i > 0 {
             out.push_str(lang.pick("; ", "；"));

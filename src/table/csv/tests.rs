@@ -418,6 +418,36 @@ proptest::proptest! {
             handed(&text, delimiter, false)
         );
     }
+
+    /// A field's bytes ([`Record::get_bytes`], which numbers are read from) are the bytes of
+    /// its text ([`Record::get`]), for every field of every record split, and there are none
+    /// past the last.
+    #[test]
+    fn a_fields_bytes_are_its_texts_bytes(
+        text in "[a村上丬三主,;\t\r\n ]{0,200}",
+        delimiter in proptest::sample::select(vec![b',', b'\t', b';']),
+    ) {
+        let mut ends = Vec::new();
+        plain_records(&text, 1, delimiter, &mut ends, |item| {
+            if let Ok(record) = item {
+                for i in 0..=record.len() {
+                    assert_eq!(record.get_bytes(i), record.get(i).map(str::as_bytes), "{i}");
+                }
+            }
+        });
+        // Fields back to back (a quoted record's, a workbook row's), as the general reader
+        // hands them.
+        let cuts: Vec<usize> = text
+            .char_indices()
+            .filter(|&(_, c)| c as u32 == u32::from(delimiter))
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let record = Record::new(1, &text, &cuts, false);
+        for i in 0..=record.len() {
+            proptest::prop_assert_eq!(record.get_bytes(i), record.get(i).map(str::as_bytes));
+        }
+    }
 }
 
 proptest::proptest! {
