@@ -246,6 +246,11 @@ impl<'a, const MARKDOWN: bool> PlainFields<'a, MARKDOWN> {
             self.out[at] = b'-';
             at += 1;
         }
+        if magnitude == 0 {
+            // A quarter of a batch's amounts (a fund that pays nothing, a gap all covered).
+            self.out[at..at + 4].copy_from_slice(b"0.00");
+            return at + 4;
+        }
         let (n, cents) = (magnitude / 100, (magnitude % 100) as usize);
         if n < 100_000_000 {
             // Under a hundred million yuan (nearly every amount): eight digits in 32-bit
