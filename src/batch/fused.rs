@@ -78,6 +78,9 @@ pub(crate) struct Fused<'a> {
     amounts: Amounts,
     /// Whether rows' notes are made (a counting pass reads only what rows ask).
     with_notes: bool,
+    /// Whether a row's amount per household and amount due are worked out (a batch's
+    /// counting pass asks neither of the budgets; a comparison shows both).
+    with_shares: bool,
 }
 
 /// What became of a row the fused path was given.
@@ -236,6 +239,7 @@ impl<'a> Fused<'a> {
             paid_narrow: Vec::new(),
             amounts: Amounts::default(),
             with_notes: true,
+            with_shares: true,
         })
     }
 
@@ -244,6 +248,14 @@ impl<'a> Fused<'a> {
     pub(crate) fn counting(mut self) -> Fused<'a> {
         self.with_notes = false;
         self
+    }
+
+    /// The fused path for a batch's counting pass: [`Fused::counting`], and no amount per
+    /// household or due worked out (what a row asks of a budget is its funds' amounts, and
+    /// what a cut raises its shortfall).
+    pub(crate) fn asking(mut self) -> Fused<'a> {
+        self.with_shares = false;
+        self.counting()
     }
 
     /// Computes `record` and writes its row to `out`, when it is one the fused path takes
@@ -566,15 +578,21 @@ impl<'a> Fused<'a> {
             });
         }
         let shortfall = (gap - sources).max(0);
-        let per_household = row
-            .households
-            .map(|n| rounding.div_fen(shortfall, i128::from(n)));
-        let due = match row.completed {
-            Some(done) => Some(rounding.div_fen(
-                total.checked_mul(i128::from(done))?,
-                i128::from(row.length_units),
-            )),
-            None => None,
+        let (per_household, due) = match self.with_shares {
+            true => {
+                let per_household = row
+                    .households
+                    .map(|n| rounding.div_fen(shortfall, i128::from(n)));
+                let due = match row.completed {
+                    Some(done) => Some(rounding.div_fen(
+                        total.checked_mul(i128::from(done))?,
+                        i128::from(row.length_units),
+                    )),
+                    None => None,
+                };
+                (per_household, due)
+            }
+            false => (None, None),
         };
         let amounts = &mut self.amounts;
         amounts.gap = gap;

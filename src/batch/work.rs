@@ -401,7 +401,7 @@ fn count_rows(
     let mut errors = Vec::new();
     // Only good rows ask anything: the rest is neither judged nor told (`alloc::Asking`).
     let asking = plan.asking();
-    let mut fused = Fused::new(job.rules, &table.columns, chunk.size.fused).map(Fused::counting);
+    let mut fused = Fused::new(job.rules, &table.columns, chunk.size.fused).map(Fused::asking);
     chunk.each(|entry| {
         if let Entry::Record(record, duplicate) = entry {
             // A row the fused path takes is a good one, read and computed as `asking` would.
