@@ -396,6 +396,7 @@ pub fn computed_cell(
 /// A CSV row's computed cells in yuan from its amounts in fen (the batch's fused path): the
 /// bytes [`computed_cell`] writes of the breakdown they were taken from. `false`, with
 /// nothing written, for rows of any other kind.
+#[inline(always)]
 pub fn computed_fen(
     rows: &mut RowBuf,
     amounts: &FenAmounts,
@@ -403,24 +404,11 @@ pub fn computed_fen(
     notes: &str,
     csv_plain: bool,
 ) -> bool {
-    if !rows.writes_fen() {
-        return false;
-    }
-    let RowBuf::Text { bytes, first, .. } = rows else {
-        return false;
-    };
-    let mut fields = money::PlainFields::<false>::new(bytes, *first);
-    in_column_order(
-        amounts.paid.iter().copied(),
-        [amounts.subsidy, amounts.gap, amounts.shortfall],
-        [amounts.per_household, amounts.due, amounts.outstanding],
-        layout,
-        &mut fields,
-    );
-    drop(fields);
-    end_plain(bytes, false, false, notes, csv_plain);
-    *first = true;
-    true
+    // What `end_plain` writes of a CSV row's notes, the comma before them apart.
+    fen_row(rows, amounts, layout, |bytes| match csv_plain {
+        true => bytes.extend_from_slice(notes.as_bytes()),
+        false => csvout::push_field(bytes, notes, true),
+    })
 }
 
 /// [`computed_fen`] of a row whose notes cell `write_notes` writes onto the row's bytes (in
@@ -432,6 +420,20 @@ pub fn computed_fen_with(
     amounts: &FenAmounts,
     layout: &Layout,
     write_notes: impl FnOnce(&mut Vec<u8>),
+) -> bool {
+    fen_row(rows, amounts, layout, |bytes| {
+        csvout::push_written_field(bytes, write_notes)
+    })
+}
+
+/// A CSV row's computed cells from its amounts in fen, the notes cell written by `notes`
+/// (after its comma), then the row's end: for [`computed_fen`] and [`computed_fen_with`].
+#[inline(always)]
+fn fen_row(
+    rows: &mut RowBuf,
+    amounts: &FenAmounts,
+    layout: &Layout,
+    notes: impl FnOnce(&mut Vec<u8>),
 ) -> bool {
     if !rows.writes_fen() {
         return false;
@@ -449,7 +451,7 @@ pub fn computed_fen_with(
     );
     drop(fields);
     bytes.push(b',');
-    csvout::push_written_field(bytes, write_notes);
+    notes(bytes);
     bytes.push(b'\n');
     *first = true;
     true
