@@ -113,9 +113,10 @@ impl<'a> Record<'a> {
         self.text.get(start..end)
     }
 
-    /// Field `i`'s bytes, if there is one: [`Record::get`] without its check that the field
-    /// begins and ends where a character does (for a number, read byte by byte, which a
-    /// field of more than ASCII never is anyway).
+    /// Field `i`'s bytes, if there is one: what [`Record::get`] gives, without its check that
+    /// the field begins and ends where a character does (it always does: a field ends at a
+    /// one-byte delimiter or where the text ends): numbers are read from these bytes, and a
+    /// class named in them is found by its bytes.
     #[inline]
     pub fn get_bytes(&self, i: usize) -> Option<&'a [u8]> {
         let end = *self.ends.get(i)?;
