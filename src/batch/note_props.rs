@@ -106,6 +106,16 @@ proptest! {
     }
 }
 
+/// The notes cell of a row whose notes are `notes`, each written whole by the note itself: what
+/// the batch's kept texts must read as.
+fn cell_as_text(notes: &[Note], rules: &RuleSet, lang: Lang) -> String {
+    let mut whole = String::new();
+    crate::report::encode::notes(&mut whole, notes, lang, |n, out| {
+        n.write_to(out, rules, lang)
+    });
+    whole
+}
+
 /// A note without amounts (most of a table's), over a few widths written two ways, or now and
 /// then one with amounts, which no cell is kept for.
 fn cell_note() -> impl Strategy<Value = Note> {
@@ -145,10 +155,7 @@ proptest! {
         let mut kept = NoteTexts::default();
         let mut scratch = String::from("left from an earlier row");
         for notes in &rows {
-            let mut whole = String::new();
-            crate::report::encode::notes(&mut whole, notes, lang, |n, out| {
-                n.write_to(out, &rules, lang)
-            });
+            let whole = cell_as_text(notes, &rules, lang);
             let (cell, csv_plain) = kept.cell(notes, &mut scratch, &rules, lang);
             prop_assert_eq!(cell, whole.as_str());
             if csv_plain {
@@ -173,10 +180,7 @@ proptest! {
         let lang = if zh { Lang::Zh } else { Lang::En };
         let mut kept = NoteTexts::default();
         for notes in &rows {
-            let mut whole = String::new();
-            crate::report::encode::notes(&mut whole, notes, lang, |n, out| {
-                n.write_to(out, &rules, lang)
-            });
+            let whole = cell_as_text(notes, &rules, lang);
             let mut bytes = b"S1,".to_vec();
             kept.write_cell(notes, &mut bytes, &rules, lang);
             prop_assert_eq!(String::from_utf8(bytes).unwrap(), format!("S1,{whole}"));
