@@ -81,6 +81,9 @@ pub(crate) struct Fused<'a> {
     /// Whether a row's amount per household and amount due are worked out (a batch's
     /// counting pass asks neither of the budgets; a comparison shows both).
     with_shares: bool,
+    /// Whether no note can hold a quote or a line break (`engine::names_quote_free`): then a
+    /// notes cell is quoted when it holds a comma, with no search for the others.
+    quote_free: bool,
 }
 
 /// What became of a row the fused path was given.
@@ -240,6 +243,7 @@ impl<'a> Fused<'a> {
             amounts: Amounts::default(),
             with_notes: true,
             with_shares: true,
+            quote_free: crate::engine::names_quote_free(rules),
         })
     }
 
@@ -464,7 +468,7 @@ impl<'a> Fused<'a> {
         } else {
             // Notes with amounts: written onto the row in place.
             let (notes, rendered) = (&self.notes, out.rendered);
-            encode::computed_fen_with(out.rows, &fen, out.layout, |bytes| {
+            encode::computed_fen_with(out.rows, &fen, out.layout, self.quote_free, |bytes| {
                 rendered.write_cell(notes, bytes, rules, lang)
             })
         };

@@ -193,3 +193,71 @@ proptest! {
         }
     }
 }
+
+/// A note of any kind, amounts of any scale.
+fn any_note() -> impl Strategy<Value = Note> {
+    prop_oneof![
+        3 => cell_note(),
+        1 => amount().prop_map(|surplus| Note::SourcesExceed { surplus }),
+        1 => (0usize..2, amount(), amount()).prop_map(|(fund, ceiling, approved)| {
+            Note::Approved { fund, ceiling, approved }
+        }),
+        1 => (amount(), amount(), any::<bool>()).prop_map(|(disbursed, limit, of_subsidy)| {
+            Note::OverDisbursed { disbursed, limit, of_subsidy }
+        }),
+        1 => (amount(), amount(), amount(), amount(), any::<bool>()).prop_map(
+            |(cost, per_km, low, high, too_low)| Note::ImplausibleCost {
+                cost,
+                per_km,
+                low,
+                high,
+                too_low,
+            }
+        ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Under rules whose names hold no quote and no line break
+    /// ([`crate::engine::names_quote_free`]), no notes cell does: a batch then quotes one
+    /// exactly when it holds a comma, without looking for the rest.
+    #[test]
+    fn under_names_free_of_quotes_no_notes_cell_holds_a_quote_or_a_line_break(
+        notes in prop::collection::vec(any_note(), 0..6),
+        zh in any::<bool>(),
+    ) {
+        let rules = rules();
+        prop_assert!(crate::engine::names_quote_free(&rules));
+        let lang = if zh { Lang::Zh } else { Lang::En };
+        let cell = cell_as_text(&notes, &rules, lang);
+        prop_assert!(!cell.bytes().any(|b| matches!(b, b'"' | b'\r' | b'\n')), "{}", cell);
+    }
+}
+
+/// A quote, a CR or an LF in any name a note can hold (a fund's, a class's or a budget's, in
+/// either language) is seen, so such rules take the full search for what CSV quotes.
+#[test]
+fn a_quote_or_a_line_break_in_any_name_a_note_holds_is_seen() {
+    for bad in ["\"", "\r", "\n", "名\"称"] {
+        let changes: [fn(&mut RuleSet, &str); 6] = [
+            |r, b| r.funds[1].name.push_str(b),
+            |r, b| r.funds[0].name_en = Some(format!("County{b}")),
+            |r, b| r.classes[0].name.push_str(b),
+            |r, b| r.classes[1].name_en = Some(format!("road{b}")),
+            |r, b| r.budgets[0].name = Some(format!("通村{b}")),
+            |r, b| r.budgets[2].name_en = Some(format!("B{b}2")),
+        ];
+        for (at, change) in changes.iter().enumerate() {
+            let mut rules = rules();
+            change(&mut rules, bad);
+            assert!(
+                !crate::engine::names_quote_free(&rules),
+                "change {at} with {bad:?} not seen"
+            );
+        }
+    }
+    assert!(crate::engine::names_quote_free(&rules()));
+    assert!(crate::engine::names_quote_free(&RuleSet::builtin()));
+}

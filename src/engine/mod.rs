@@ -7,7 +7,7 @@ mod note;
 
 use rust_decimal::Decimal;
 
-pub use note::{write_cut_head, write_cut_tail, Note, NoteSink};
+pub use note::{names_quote_free, write_cut_head, write_cut_tail, Note, NoteSink};
 
 use crate::money;
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet, TierChoice, When};

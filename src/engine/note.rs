@@ -337,6 +337,29 @@ impl Note {
     }
 }
 
+/// Whether no note under `rules` can hold a quote or a line break (CR or LF), so that a CSV
+/// cell of notes needs quotes exactly when it holds a comma. A note's text is this file's
+/// own words, numbers (digits, a sign, a point, commas between groups) and the names of the
+/// rules' funds, classes and budgets (a budget with no name of its own is named by its
+/// fund or source and class); of those only the names come from the user, so only they are
+/// looked at.
+pub fn names_quote_free(rules: &RuleSet) -> bool {
+    let plain = |text: &str| !text.bytes().any(|b| matches!(b, b'"' | b'\r' | b'\n'));
+    let both = |name: &str, name_en: Option<&str>| plain(name) && name_en.is_none_or(plain);
+    rules
+        .funds
+        .iter()
+        .all(|f| both(&f.name, f.name_en.as_deref()))
+        && rules
+            .classes
+            .iter()
+            .all(|c| both(&c.name, c.name_en.as_deref()))
+        && rules
+            .budgets
+            .iter()
+            .all(|b| b.name.as_deref().is_none_or(plain) && b.name_en.as_deref().is_none_or(plain))
+}
+
 /// The start of a budget's cut note: the fund and the amounts it is cut from and to.
 pub fn write_cut_head(
     out: &mut (impl NoteSink + ?Sized),

@@ -413,16 +413,19 @@ pub fn computed_fen(
 
 /// [`computed_fen`] of a row whose notes cell `write_notes` writes onto the row's bytes (in
 /// place, not made apart and copied): the cell then quoted as `csvout::push_field` quotes
-/// the same text.
+/// the same text. `quote_free`: the cell is known to hold no quote or line break
+/// (`engine::names_quote_free`), so only a comma decides its quotes.
 #[inline(always)]
 pub fn computed_fen_with(
     rows: &mut RowBuf,
     amounts: &FenAmounts,
     layout: &Layout,
+    quote_free: bool,
     write_notes: impl FnOnce(&mut Vec<u8>),
 ) -> bool {
-    fen_row(rows, amounts, layout, |bytes| {
-        csvout::push_written_field(bytes, write_notes)
+    fen_row(rows, amounts, layout, |bytes| match quote_free {
+        true => csvout::push_written_comma_field(bytes, write_notes),
+        false => csvout::push_written_field(bytes, write_notes),
     })
 }
 

@@ -35,6 +35,28 @@ pub fn push_written_field(line: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) 
     }
 }
 
+/// [`push_written_field`] of a field `write` writes that is known to hold no quote and no
+/// line break (CR or LF): quoted exactly when it holds a comma. The opening quote is put down
+/// first and taken back when the field needs none, so the usual case (a note whose amounts
+/// are grouped with commas) is neither moved nor searched for a quote. A debug build checks
+/// that the field holds what it was said to.
+pub fn push_written_comma_field(line: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    let start = line.len();
+    line.push(b'"');
+    write(line);
+    let text = &line[start + 1..];
+    debug_assert!(
+        memchr::memchr3(b'"', b'\r', b'\n', text).is_none(),
+        "a field said to hold no quote or line break holds one: {:?}",
+        String::from_utf8_lossy(text)
+    );
+    if memchr::memchr(b',', text).is_some() {
+        line.push(b'"');
+    } else {
+        line.remove(start);
+    }
+}
+
 /// Whether a field of a comma-separated line holds a comma, a quote or a line break.
 ///
 /// Most fields are short (an id, a name, an amount): they are looked at eight bytes at a time,
@@ -157,6 +179,26 @@ mod tests {
             push_field(&mut pushed, &field, true);
             let mut written = before.as_bytes().to_vec();
             push_written_field(&mut written, |line| line.extend_from_slice(field.as_bytes()));
+            prop_assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(pushed).unwrap());
+        }
+    }
+
+    proptest! {
+        /// A field known to hold no quote or line break, written in place, is the field
+        /// `push_field` writes of the same text: quoted when it holds a comma, else as it is.
+        #[test]
+        fn a_field_of_no_quote_written_in_place_is_quoted_as_push_field_quotes_it(
+            before in "[a,\"]{0,3}",
+            field in proptest::collection::vec(
+                prop_oneof![Just(','), Just('a'), Just('7'), Just('上'), Just(' '), Just(';')],
+                0..80,
+            )
+        ) {
+            let field: String = field.into_iter().collect();
+            let mut pushed = before.as_bytes().to_vec();
+            push_field(&mut pushed, &field, true);
+            let mut written = before.as_bytes().to_vec();
+            push_written_comma_field(&mut written, |line| line.extend_from_slice(field.as_bytes()));
             prop_assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(pushed).unwrap());
         }
     }
