@@ -359,7 +359,7 @@ proptest::proptest! {
 /// A record's line, text and ends, or the line of one with too many fields.
 type Handed = Result<(u64, String, Vec<usize>), u64>;
 
-/// What [`plain_records`] hands out of `text` (eight bytes at a time when `words`, else
+/// What [`plain_records`] hands out of `text` (sixteen bytes at a time when `words`, else
 /// byte by byte): each record's line, text and ends, or the line of one with too many fields.
 fn handed(text: &str, delimiter: u8, words: bool) -> Vec<Handed> {
     let mut out = Vec::new();
@@ -376,7 +376,7 @@ fn handed(text: &str, delimiter: u8, words: bool) -> Vec<Handed> {
 }
 
 #[test]
-fn plain_records_word_by_word_split_as_byte_by_byte_at_the_field_limit() {
+fn plain_records_sixteen_bytes_at_a_time_split_as_byte_by_byte_at_the_field_limit() {
     for n in [MAX_FIELDS - 2, MAX_FIELDS - 1, MAX_FIELDS, MAX_FIELDS + 1] {
         // n fields: n - 1 delimiters; then a line of delimiters alone, then n delimiters
         // before a CR LF.
@@ -404,12 +404,12 @@ fn plain_records_word_by_word_split_as_byte_by_byte_at_the_field_limit() {
 }
 
 proptest::proptest! {
-    /// Splitting eight bytes at a time finds the same records, fields and lines as byte by
+    /// Splitting sixteen bytes at a time finds the same records, fields and lines as byte by
     /// byte: any mix of delimiters, CRs, LFs, Chinese text and blanks, at any offset from a
-    /// word's start, with or without a last line end. 上, 丬, 三 and 主 each hold a byte that
+    /// block's start, with or without a last line end. 上, 丬, 三 and 主 each hold a byte that
     /// is a line end or a delimiter with its high bit set (0x8a, 0xac, 0x89, 0xbb).
     #[test]
-    fn plain_records_word_by_word_are_those_byte_by_byte(
+    fn plain_records_sixteen_bytes_at_a_time_are_those_byte_by_byte(
         text in "[a村上丬三主,;\t\r\n ]{0,200}",
         delimiter in proptest::sample::select(vec![b',', b'\t', b';']),
     ) {
