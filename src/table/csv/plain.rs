@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use super::sniff::{gb18030_valid, Detected};
 use super::{CsvReader, Encoding, ReadError, Record, BLOCK_BYTES, MAX_FIELDS};
+#[cfg(target_arch = "x86_64")]
+use crate::table::swar::hits16;
 
 /// Whole lines handed out at once by [`CsvReader::next_lines`].
 ///
@@ -176,7 +178,7 @@ pub type PlainItem<'a> = Result<Record<'a>, u64>;
 /// line is `line`. `ends` is scratch space.
 ///
 /// One pass finds both the line ends and the delimiters, sixteen bytes at a time in one
-/// vector compare ([`hits16`]): a row of a segment table is about 64 bytes and ten fields, and
+/// vector compare ([`crate::table::swar::hits16`]): a row of a segment table is about 64 bytes and ten fields, and
 /// looking at its bytes one by one, after a search for its line end, was a tenth of a batch
 /// run's work (eight at a time in a word, as `table::swar` looks, about 180 instructions a
 /// row more than this). [`plain_records_bytewise`] is the same, byte by byte, and is what other
@@ -248,26 +250,6 @@ fn plain_records_by_vector(
         } else if b == delimiter {
             ends.push(base + i - start);
         }
-    }
-}
-
-/// Which of sixteen bytes are an LF or `delimiter`: bit `i` set for byte `i`.
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn hits16(block: &[u8; 16], delimiter: u8) -> u32 {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    #[allow(unsafe_code)]
-    // SAFETY: SSE2 is part of every x86-64 processor (the target enables it), and the load
-    // reads exactly the sixteen bytes of `block`, with no alignment asked.
-    unsafe {
-        let v = _mm_loadu_si128(block.as_ptr().cast());
-        let hits = _mm_or_si128(
-            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-            _mm_cmpeq_epi8(v, _mm_set1_epi8(delimiter as i8)),
-        );
-        _mm_movemask_epi8(hits) as u32
     }
 }
 
