@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::sniff::{gb18030_valid, Detected};
 use super::{CsvReader, Encoding, ReadError, Record, BLOCK_BYTES, MAX_FIELDS};
+use crate::table::swar::find_lone_cr;
 #[cfg(target_arch = "x86_64")]
 use crate::table::swar::hits16;
 
@@ -95,9 +96,8 @@ impl<R: Read> CsvReader<R> {
         if let Some(q) = memchr::memchr(b'"', &window[..len]) {
             len = line_start(q);
         }
-        if let Some(r) =
-            memchr::memchr_iter(b'\r', &window[..len]).find(|&r| window[r + 1] != b'\n')
-        {
+        // (The window up to `len` ends in LF, so a CR no LF follows there is one inside it.)
+        if let Some(r) = find_lone_cr(&window[..len]) {
             len = line_start(r);
         }
         match self.detected {
