@@ -40,43 +40,65 @@ pub(crate) fn hits16(block: &[u8; 16], delimiter: u8) -> u32 {
 }
 
 /// The place of the first LF or `byte` in `bytes` from `from` on: sixteen bytes at a time
-/// on x86-64 ([`hits16`]), byte by byte elsewhere. For the short searches of a row (its id's
-/// end, then its line's end), where a call of `memchr` costs more than the search.
+/// on x86-64 ([`hits16`]), elsewhere by `memchr`'s search ([`find_lf_or_by_search`]). For the
+/// short searches of a row (its id's end, then its line's end), where a call of `memchr` costs
+/// more than the search.
 #[inline(always)]
-pub(crate) fn find_lf_or(bytes: &[u8], mut from: usize, byte: u8) -> Option<usize> {
+pub(crate) fn find_lf_or(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
-    while let Some(block) = bytes.get(from..from + 16) {
-        let hits = hits16(block.try_into().unwrap_or(&[0; 16]), byte);
-        if hits != 0 {
-            return Some(from + hits.trailing_zeros() as usize);
+    {
+        let mut from = from;
+        while let Some(block) = bytes.get(from..from + 16) {
+            let hits = hits16(block.try_into().unwrap_or(&[0; 16]), byte);
+            if hits != 0 {
+                return Some(from + hits.trailing_zeros() as usize);
+            }
+            from += 16;
         }
-        from += 16;
+        let rest = bytes.get(from..)?;
+        rest.iter()
+            .position(|&b| b == b'\n' || b == byte)
+            .map(|at| from + at)
     }
-    let rest = bytes.get(from..)?;
-    rest.iter()
-        .position(|&b| b == b'\n' || b == byte)
-        .map(|at| from + at)
+    #[cfg(not(target_arch = "x86_64"))]
+    find_lf_or_by_search(bytes, from, byte)
+}
+
+/// [`find_lf_or`] by `memchr`'s search, as processors other than x86-64 find it.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn find_lf_or_by_search(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    memchr::memchr2(b'\n', byte, bytes.get(from..)?).map(|at| from + at)
 }
 
 /// The place of the first CR in `bytes` that no LF follows (one at the very end included):
 /// what stops a run of plain lines. A table without CRs costs one vector search; in a table of
 /// CR LF lines, every line has one, so from the first CR on sixteen bytes are looked at a time
-/// on x86-64 (a search called for each CR cost about three times as much).
+/// on x86-64 (a search called for each CR cost about three times as much); elsewhere each CR
+/// is found by a search ([`find_lone_cr_by_search`]).
 pub(crate) fn find_lone_cr(bytes: &[u8]) -> Option<usize> {
-    #[allow(unused_mut)]
-    let mut from = memchr::memchr(b'\r', bytes)?;
     #[cfg(target_arch = "x86_64")]
-    while let Some(block) = bytes.get(from..from + 17) {
-        let lone = lone_cr16(block.try_into().unwrap_or(&[0; 17]));
-        if lone != 0 {
-            return Some(from + lone.trailing_zeros() as usize);
+    {
+        let mut from = memchr::memchr(b'\r', bytes)?;
+        while let Some(block) = bytes.get(from..from + 17) {
+            let lone = lone_cr16(block.try_into().unwrap_or(&[0; 17]));
+            if lone != 0 {
+                return Some(from + lone.trailing_zeros() as usize);
+            }
+            from += 16;
         }
-        from += 16;
+        let rest = bytes.get(from..)?;
+        (0..rest.len())
+            .find(|&i| rest[i] == b'\r' && rest.get(i + 1) != Some(&b'\n'))
+            .map(|i| from + i)
     }
-    let rest = bytes.get(from..)?;
-    (0..rest.len())
-        .find(|&i| rest[i] == b'\r' && rest.get(i + 1) != Some(&b'\n'))
-        .map(|i| from + i)
+    #[cfg(not(target_arch = "x86_64"))]
+    find_lone_cr_by_search(bytes)
+}
+
+/// [`find_lone_cr`] by a search for each CR, as processors other than x86-64 find it.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn find_lone_cr_by_search(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\r', bytes).find(|&r| bytes.get(r + 1) != Some(&b'\n'))
 }
 
 /// Which of the first sixteen bytes of `block` are a CR the next byte of which is no LF: bit
@@ -108,7 +130,9 @@ mod tests {
         #[test]
         fn the_first_lf_or_byte_found_is_the_first_byte_by_byte(
             bytes in proptest::collection::vec(
-                prop_oneof![Just(b'\n'), Just(b','), Just(b'\r'), Just(b'a'), Just(0x8a), Just(0xac)],
+                prop_oneof![
+                    Just(b'\n'), Just(b','), Just(b'\r'), Just(b'a'), Just(0x8a), Just(0xac)
+                ],
                 0..90,
             ),
             from in 0usize..100,
@@ -121,6 +145,7 @@ mod tests {
                 .find(|&(_, &b)| b == b'\n' || b == byte)
                 .map(|(i, _)| i);
             prop_assert_eq!(find_lf_or(&bytes, from, byte), bytewise);
+            prop_assert_eq!(find_lf_or_by_search(&bytes, from, byte), bytewise);
         }
 
         /// The first lone CR found is the first CR byte by byte that no LF follows, in text of
@@ -139,6 +164,7 @@ mod tests {
             let bytewise = (0..text.len())
                 .find(|&i| text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'));
             prop_assert_eq!(find_lone_cr(&text), bytewise);
+            prop_assert_eq!(find_lone_cr_by_search(&text), bytewise);
         }
 
         #[test]

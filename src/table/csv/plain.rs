@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use super::sniff::{gb18030_valid, Detected};
 use super::{CsvReader, Encoding, ReadError, Record, BLOCK_BYTES, MAX_FIELDS};
-use crate::table::swar::find_lone_cr;
 #[cfg(target_arch = "x86_64")]
 use crate::table::swar::hits16;
+use crate::table::swar::{broadcast, byte_hits, find_lone_cr};
 
 /// Whole lines handed out at once by [`CsvReader::next_lines`].
 ///
@@ -178,11 +178,12 @@ pub type PlainItem<'a> = Result<Record<'a>, u64>;
 /// line is `line`. `ends` is scratch space.
 ///
 /// One pass finds both the line ends and the delimiters, sixteen bytes at a time in one
-/// vector compare ([`crate::table::swar::hits16`]): a row of a segment table is about 64 bytes and ten fields, and
-/// looking at its bytes one by one, after a search for its line end, was a tenth of a batch
-/// run's work (eight at a time in a word, as `table::swar` looks, about 180 instructions a
-/// row more than this). [`plain_records_bytewise`] is the same, byte by byte, and is what other
-/// processors than x86-64 run; a property test holds the two equal.
+/// vector compare ([`crate::table::swar::hits16`]): a row of a segment table is about 64
+/// bytes and ten fields, and looking at its bytes one by one, after a search for its line
+/// end, was a tenth of a batch run's work (eight at a time in a word, as `table::swar` looks,
+/// about 180 instructions a row more than this), as other processors than x86-64 still do
+/// ([`plain_records_by_words`]). [`plain_records_bytewise`] is the same, byte by byte; a
+/// property test holds each way to it.
 pub fn plain_records(
     text: &str,
     line: u64,
@@ -190,23 +191,45 @@ pub fn plain_records(
     ends: &mut Vec<usize>,
     each: impl FnMut(PlainItem<'_>),
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if !matches!(delimiter, b'\r' | b'\n') {
-        return plain_records_by_vector(text, line, delimiter, ends, each);
+    if matches!(delimiter, b'\r' | b'\n') {
+        // Never a table's delimiter (the sniffer picks , tab or ;): the slow way, all the same.
+        return plain_records_bytewise(text, line, delimiter, ends, each);
     }
-    // Another processor, or a delimiter that is never a table's (the sniffer picks , tab or
-    // ;): the slow way, all the same.
-    plain_records_bytewise(text, line, delimiter, ends, each)
+    #[cfg(target_arch = "x86_64")]
+    in_blocks::<16, 1>(text, line, delimiter, ends, each, |block, delimiter| {
+        u64::from(hits16(block, delimiter))
+    });
+    #[cfg(not(target_arch = "x86_64"))]
+    plain_records_by_words(text, line, delimiter, ends, each);
 }
 
-/// [`plain_records`] on x86-64.
-#[cfg(target_arch = "x86_64")]
-fn plain_records_by_vector(
+/// [`plain_records`] eight bytes at a time in a word ([`byte_hits`]): what processors other
+/// than x86-64 run, held to the byte-by-byte split by the same property test on every one.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) fn plain_records_by_words(
+    text: &str,
+    line: u64,
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    each: impl FnMut(PlainItem<'_>),
+) {
+    in_blocks::<8, 8>(text, line, delimiter, ends, each, |word, delimiter| {
+        let v = u64::from_le_bytes(*word);
+        byte_hits(v ^ broadcast(b'\n')) | byte_hits(v ^ broadcast(delimiter))
+    });
+}
+
+/// [`plain_records`] in blocks of `N` bytes, `hits` marking each LF and delimiter of a block
+/// with a bit, `SCALE` bits a byte (the lowest of them, or the highest, set for a hit); what
+/// the block leaves at the end is looked at byte by byte.
+#[inline(always)]
+fn in_blocks<const N: usize, const SCALE: u32>(
     text: &str,
     line: u64,
     delimiter: u8,
     ends: &mut Vec<usize>,
     mut each: impl FnMut(PlainItem<'_>),
+    hits: impl Fn(&[u8; N], u8) -> u64,
 ) {
     let bytes = text.as_bytes();
     let mut line = line;
@@ -229,13 +252,13 @@ fn plain_records_by_vector(
         }
         ends.clear();
     };
-    let blocks = bytes.chunks_exact(16);
+    let blocks = bytes.chunks_exact(N);
     let tail = blocks.remainder();
     for (b, block) in blocks.enumerate() {
-        let mut hits = hits16(block.try_into().unwrap_or(&[0; 16]), delimiter);
-        while hits != 0 {
-            let at = b * 16 + hits.trailing_zeros() as usize;
-            hits &= hits - 1;
+        let mut found = hits(block.try_into().unwrap_or(&[0; N]), delimiter);
+        while found != 0 {
+            let at = b * N + (found.trailing_zeros() / SCALE) as usize;
+            found &= found - 1;
             if bytes[at] == b'\n' {
                 line_end(at, &mut start, &mut line, ends);
             } else {
