@@ -55,17 +55,15 @@ pub(crate) fn find_lf_or(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
             }
             from += 16;
         }
-        let rest = bytes.get(from..)?;
-        rest.iter()
-            .position(|&b| b == b'\n' || b == byte)
-            .map(|at| from + at)
+        // Fewer than sixteen bytes left.
+        find_lf_or_by_search(bytes, from, byte)
     }
     #[cfg(not(target_arch = "x86_64"))]
     find_lf_or_by_search(bytes, from, byte)
 }
 
-/// [`find_lf_or`] by `memchr`'s search, as processors other than x86-64 find it.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+/// [`find_lf_or`] by `memchr`'s search, as processors other than x86-64 find it (and x86-64
+/// in the last bytes of a run).
 fn find_lf_or_by_search(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
     memchr::memchr2(b'\n', byte, bytes.get(from..)?).map(|at| from + at)
 }
@@ -86,17 +84,15 @@ pub(crate) fn find_lone_cr(bytes: &[u8]) -> Option<usize> {
             }
             from += 16;
         }
-        let rest = bytes.get(from..)?;
-        (0..rest.len())
-            .find(|&i| rest[i] == b'\r' && rest.get(i + 1) != Some(&b'\n'))
-            .map(|i| from + i)
+        // Fewer than seventeen bytes left (a CR's next byte is in them, or there is none).
+        find_lone_cr_by_search(bytes.get(from..)?).map(|at| from + at)
     }
     #[cfg(not(target_arch = "x86_64"))]
     find_lone_cr_by_search(bytes)
 }
 
-/// [`find_lone_cr`] by a search for each CR, as processors other than x86-64 find it.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+/// [`find_lone_cr`] by a search for each CR, as processors other than x86-64 find it (and
+/// x86-64 in the last bytes of a run).
 fn find_lone_cr_by_search(bytes: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b'\r', bytes).find(|&r| bytes.get(r + 1) != Some(&b'\n'))
 }
