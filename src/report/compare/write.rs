@@ -880,13 +880,10 @@ pub fn markdown_rows<'p>(
         for t in [&p.id, &p.township, &p.village, &p.class] {
             text(out, t);
         }
-        push_triple(
+        push_sides(
             out,
-            [
-                p.amounts(Side::Before),
-                p.amounts(Side::After),
-                p.change().as_ref(),
-            ],
+            p.amounts(Side::Before),
+            p.amounts(Side::After),
             Some(c.funds.len() + 3),
             unit,
         );
@@ -938,6 +935,121 @@ pub fn markdown_rows_model<'p>(
         r.push(c.row_errors(p, lang).join(lang.pick("; ", "；")));
         md_row(out, &r);
     }
+}
+
+/// [`push_triple`] of a row's or group's amounts `before` and `after` and their change (there
+/// when both are): a row of amounts in yuan each under [`money::GROUPED_WORD_FEN`], as
+/// nearly every row is, written by [`push_sides_in_words`], any other by [`push_triple`].
+fn push_sides(
+    out: &mut Vec<u8>,
+    before: Option<&Amounts>,
+    after: Option<&Amounts>,
+    columns: Option<usize>,
+    unit: Unit,
+) {
+    if let (Unit::Yuan, Some(b), Some(a)) = (unit, before, after) {
+        if push_sides_in_words(out, b, a, columns) {
+            return;
+        }
+    }
+    let change = before.zip(after).map(|(b, a)| b.change_to(a));
+    push_triple(out, [before, after, change.as_ref()], columns, unit);
+}
+
+/// The most columns of amounts [`push_sides_in_words`] writes (three funds and the row's
+/// three settled amounts, with room for two more funds).
+const WORD_COLUMNS: usize = 8;
+
+/// The bytes a column's three cells take at most in [`push_sides_in_words`]: ` b | a | c |`,
+/// a sign before each amount (`−` is three bytes) and an amount's 16-byte store.
+const TRIPLE_ROOM: usize = 64;
+
+/// `bytes` written at `at` in `buf`, `at` moved past them.
+#[inline(always)]
+fn put(buf: &mut [u8], at: &mut usize, bytes: &[u8]) {
+    buf[*at..*at + bytes.len()].copy_from_slice(bytes);
+    *at += bytes.len();
+}
+
+/// An amount's word ([`money::grouped_word`]) stored at `at` in `buf` as one 16-byte copy,
+/// `at` moved past its text.
+#[inline(always)]
+fn put_word(buf: &mut [u8], at: &mut usize, (word, len): (u128, usize)) {
+    buf[*at..*at + 16].copy_from_slice(&word.to_le_bytes());
+    *at += len;
+}
+
+/// [`push_triple`] of `b`, `a` and their change in yuan, when every amount and change is
+/// under [`money::GROUPED_WORD_FEN`]: each column's three cells made in whole words, the
+/// change worked out as they are written (no [`Amounts`] of it made), the row gathered on the
+/// stack and copied onto `out` once. Writes nothing and says `false` when an amount or a
+/// change is not so, or the two sides' columns, or `columns`, differ from the row's.
+fn push_sides_in_words(
+    out: &mut Vec<u8>,
+    b: &Amounts,
+    a: &Amounts,
+    columns: Option<usize>,
+) -> bool {
+    let n = b.funds.len() + 3;
+    if a.funds.len() != b.funds.len() || n > WORD_COLUMNS || columns.is_some_and(|c| c != n) {
+        return false;
+    }
+    // The text of the last amount made, kept for the next (most amounts are the same after
+    // as before).
+    let mut last = (0u64, ZERO_WORD, 4usize);
+    let mut word = |m: u64| -> Option<(u128, usize)> {
+        if m == 0 {
+            return Some((ZERO_WORD, 4));
+        }
+        if m != last.0 {
+            let (w, len) = money::grouped_word(m)?;
+            last = (m, w, len);
+        }
+        Some((last.1, last.2))
+    };
+    let mut buf = [0u8; WORD_COLUMNS * TRIPLE_ROOM + 16];
+    let mut at = 0;
+    for i in 0..n {
+        let [x, y] = [b.column(i), a.column(i)].map(|f| {
+            i64::try_from(f)
+                .ok()
+                .filter(|f| f.unsigned_abs() < money::GROUPED_WORD_FEN)
+        });
+        let (Some(x), Some(y)) = (x, y) else {
+            return false;
+        };
+        // Both under a thousand million yuan: their change is exact in a word too.
+        let d = y - x;
+        let (Some(wx), Some(wy), Some(wd)) = (
+            word(x.unsigned_abs()),
+            word(y.unsigned_abs()),
+            word(d.unsigned_abs()),
+        ) else {
+            return false;
+        };
+        put(
+            &mut buf,
+            &mut at,
+            if x < 0 { &b" -"[..] } else { &b" "[..] },
+        );
+        put_word(&mut buf, &mut at, wx);
+        put(
+            &mut buf,
+            &mut at,
+            if y < 0 { &b" | -"[..] } else { &b" | "[..] },
+        );
+        put_word(&mut buf, &mut at, wy);
+        let sign: &[u8] = match d.signum() {
+            1 => b" | +",
+            -1 => " | \u{2212}".as_bytes(),
+            _ => b" | ",
+        };
+        put(&mut buf, &mut at, sign);
+        put_word(&mut buf, &mut at, wd);
+        put(&mut buf, &mut at, b" |");
+    }
+    out.extend_from_slice(&buf[..at]);
+    true
 }
 
 /// The cells [`triple_cells`] makes of `[before, after, change]`, written as a Markdown row's
@@ -1225,12 +1337,7 @@ pub(super) fn tail_in_pieces(
                     out.extend_from_slice(b"| ");
                     crate::report::format::push_markdown_cell_bytes(&mut out, &g.key);
                     out.extend_from_slice(b" |");
-                    push_triple(
-                        &mut out,
-                        [Some(&g.before), Some(&g.after), Some(&g.change())],
-                        None,
-                        unit,
-                    );
+                    push_sides(&mut out, Some(&g.before), Some(&g.after), None, unit);
                     out.push(b'\n');
                 }
                 *last_len = out.len();
@@ -1370,23 +1477,75 @@ mod cells {
             picks in proptest::collection::vec(0usize..3, 20),
             wan in any::<bool>(),
             columns in proptest::option::of(0usize..8),
+            bad in 0usize..4,
         ) {
             let unit = if wan { Unit::Wan } else { Unit::Yuan };
-            let (mut bytes, mut want) = (Vec::new(), String::new());
+            let (mut bytes, mut sides, mut want) = (Vec::new(), Vec::new(), String::new());
             for row in picks.chunks(10) {
                 let amounts: Vec<Vec<i128>> = (row.chunks(5))
                     .map(|side| side.iter().map(|&i| pool[i]).collect())
                     .collect();
-                let p = pair_of(&amounts, 0);
+                let p = pair_of(&amounts, bad);
                 let (b, a, ch) = (p.amounts(Side::Before), p.amounts(Side::After), p.change());
                 push_triple(&mut bytes, [b, a, ch.as_ref()], columns, unit);
+                push_sides(&mut sides, b, a, columns, unit);
                 let mut cells = triple_cells(b, a, ch.as_ref(), unit);
                 if let Some(n) = columns {
                     cells.resize(n * 3, String::new());
                 }
                 want.extend(cells.iter().map(|c| format!(" {c} |")));
             }
-            prop_assert_eq!(String::from_utf8(bytes).unwrap(), want);
+            prop_assert_eq!(&String::from_utf8(bytes).unwrap(), &want);
+            prop_assert_eq!(String::from_utf8(sides).unwrap(), want);
+        }
+
+        /// A row's amounts and changes written in whole words ([`push_sides_in_words`]) are
+        /// the cells the cell-by-cell model makes of them, whenever they are so written: any
+        /// number of funds, amounts of either sign at the word's edges and within it, changes
+        /// that reach past it; and when they are not, nothing is written.
+        #[test]
+        fn a_rows_cells_in_whole_words_are_the_cells_made_one_by_one(
+            funds in 0usize..7,
+            values in proptest::collection::vec(
+                prop_oneof![
+                    Just(0i128),
+                    Just(i128::from(money::GROUPED_WORD_FEN) - 1),
+                    Just(-i128::from(money::GROUPED_WORD_FEN) + 1),
+                    Just(i128::from(money::GROUPED_WORD_FEN)),
+                    Just(i128::from(i64::MAX) + 1),
+                    Just(i128::MAX),
+                    -1_000_000i128..1_000_000,
+                    -(1i128 << 37)..1i128 << 37,
+                ],
+                20,
+            ),
+            same in proptest::collection::vec(any::<bool>(), 10),
+        ) {
+            let n = funds + 3;
+            let side = |v: &[i128]| Amounts {
+                funds: v[..funds].iter().copied().collect(),
+                subsidy_total: v[funds],
+                gap: v[funds + 1],
+                shortfall: v[funds + 2],
+            };
+            let b = side(&values[..n]);
+            // Most amounts the same after as before, as most rows' are.
+            let after: Vec<i128> = (0..n)
+                .map(|i| if same[i] { values[i] } else { values[10 + i] })
+                .collect();
+            let a = side(&after);
+            let mut words = Vec::new();
+            let written = push_sides_in_words(&mut words, &b, &a, Some(n));
+            let ch = b.change_to(&a);
+            let cells = triple_cells(Some(&b), Some(&a), Some(&ch), Unit::Yuan);
+            let want: String = cells.iter().map(|c| format!(" {c} |")).collect();
+            let fits = |f: i128| f.unsigned_abs() < u128::from(money::GROUPED_WORD_FEN);
+            let all_fit = b.columns().chain(a.columns()).chain(ch.columns()).all(fits);
+            prop_assert_eq!(written, all_fit && n <= WORD_COLUMNS);
+            match written {
+                true => prop_assert_eq!(String::from_utf8(words).unwrap(), want),
+                false => prop_assert!(words.is_empty()),
+            }
         }
 
         /// A JSON Lines row written straight onto the bytes is the object of its cells made a
