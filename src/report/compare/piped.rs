@@ -20,7 +20,7 @@ use crate::batch::fused::Fused;
 use crate::engine::Breakdown;
 use crate::rules::RuleSet;
 use crate::table::row::{self, Evaluated, RowText};
-use crate::table::Field;
+use crate::table::{Columns, Field, Record};
 
 /// What a core makes of a block's rows, one after another (written, as a rule), and hands
 /// on as one piece.
@@ -141,13 +141,7 @@ fn block_pairs(
     // The same header under both sides: a row's values are read once.
     let again = fused.as_ref().is_some_and(|(fb, fa)| fa.reads_as(fb));
     block.each(|record, duplicate| {
-        let get = |f: Field| {
-            table
-                .columns
-                .index(f)
-                .and_then(|i| record.get(i))
-                .map_or("", str::trim)
-        };
+        let get = |f: Field| cell(&table.columns, record, f);
         let at = RowText {
             id: "",
             township: get(Field::Township),
@@ -203,4 +197,81 @@ fn block_pairs(
         }
     });
     sums
+}
+
+/// `record`'s text in the column of `field` (`""` when there is none), trimmed.
+#[inline(always)]
+fn cell<'r>(columns: &Columns, record: &'r Record, field: Field) -> &'r str {
+    columns
+        .index(field)
+        .and_then(|i| record.get(i))
+        .map_or("", trimmed)
+}
+
+/// `text.trim()`, told at once for the text nearly every cell holds: one that begins with a
+/// printable ASCII character or a character from U+4000 on (a lead byte from 0xE4), and ends
+/// with a printable ASCII character or a three-byte character from U+4000 on, has no white
+/// space to trim (Unicode's white space is ASCII's, U+0085, U+00A0, U+1680, U+2000–U+205F
+/// and U+3000, all below U+4000). Anything else is trimmed as `str::trim` trims it.
+#[inline]
+fn trimmed(text: &str) -> &str {
+    let b = text.as_bytes();
+    let plain_start = |c: u8| (0x21..0x7f).contains(&c) || c >= 0xe4;
+    let plain_end = match b {
+        [.., c] if (0x21..0x7f).contains(c) => true,
+        // The last character is three bytes (its lead byte from 0xE0) from U+4000 on.
+        [.., lead, _, c] if *c >= 0x80 && (0xe4..0xf0).contains(lead) => true,
+        _ => false,
+    };
+    match b.first() {
+        Some(&c) if plain_start(c) && plain_end => text,
+        _ => text.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trimmed;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// A cell trimmed the quick way is the cell `str::trim` trims: any text of ASCII,
+        /// every kind of white space Unicode has, Chinese characters, other characters of
+        /// two, three and four bytes, at either end or both.
+        #[test]
+        fn a_cell_trimmed_at_once_is_the_cell_str_trim_trims(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    "[ -~]{0,3}",
+                    "[\t\n\x0b\x0c\r \u{85}\u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}]",
+                    "[\u{4000}-\u{9fff}]{1,2}",
+                    "[\u{80}-\u{7ff}\u{800}-\u{3fff}\u{a000}-\u{ffff}\u{10000}-\u{10ffff}]",
+                    any::<char>().prop_map(String::from),
+                ],
+                0..6,
+            ),
+        ) {
+            let text: String = parts.concat();
+            prop_assert_eq!(trimmed(&text), text.trim());
+        }
+    }
+
+    /// Every character, alone and between two Chinese characters, at either end: trimmed as
+    /// `str::trim` trims it.
+    #[test]
+    fn every_character_at_either_end_is_trimmed_as_str_trim_trims_it() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            for text in [
+                c.to_string(),
+                format!("{c}村"),
+                format!("村{c}"),
+                format!("{c}a{c}"),
+                format!("乡{c}村"),
+            ] {
+                assert_eq!(trimmed(&text), text.trim(), "{:?}", text);
+            }
+        }
+    }
 }
