@@ -964,6 +964,14 @@ const WORD_COLUMNS: usize = 8;
 /// a sign before each amount (`−` is three bytes) and an amount's 16-byte store.
 const TRIPLE_ROOM: usize = 64;
 
+/// The separator before a change and the change's sign, eight bytes each, and how many of
+/// them are written: ` | −` for a fall, ` | ` for none, ` | +` for a rise (by `signum + 1`).
+const CHANGE_SIGNS: [([u8; 8], usize); 3] = [
+    (*b" | \xe2\x88\x92\0\0", 6),
+    (*b" | \0\0\0\0\0", 3),
+    (*b" | +\0\0\0\0", 4),
+];
+
 /// `bytes` written at `at` in `buf`, `at` moved past them.
 #[inline(always)]
 fn put(buf: &mut [u8], at: &mut usize, bytes: &[u8]) {
@@ -1027,24 +1035,18 @@ fn push_sides_in_words(
         ) else {
             return false;
         };
-        put(
-            &mut buf,
-            &mut at,
-            if x < 0 { &b" -"[..] } else { &b" "[..] },
-        );
+        // Each separator stored whole with the sign that may follow it (copies of a length
+        // known when the code is made, not calls to copy memory), then passed as far as
+        // it goes: a sign left out is written over by the amount.
+        put(&mut buf, &mut at, b" -");
+        at -= usize::from(x >= 0);
         put_word(&mut buf, &mut at, wx);
-        put(
-            &mut buf,
-            &mut at,
-            if y < 0 { &b" | -"[..] } else { &b" | "[..] },
-        );
+        put(&mut buf, &mut at, b" | -");
+        at -= usize::from(y >= 0);
         put_word(&mut buf, &mut at, wy);
-        let sign: &[u8] = match d.signum() {
-            1 => b" | +",
-            -1 => " | \u{2212}".as_bytes(),
-            _ => b" | ",
-        };
-        put(&mut buf, &mut at, sign);
+        let (sign, len) = CHANGE_SIGNS[(d.signum() + 1) as usize];
+        put(&mut buf, &mut at, &sign);
+        at -= sign.len() - len;
         put_word(&mut buf, &mut at, wd);
         put(&mut buf, &mut at, b" |");
     }
