@@ -192,27 +192,57 @@ pub fn grouped_word(fen: u64) -> Option<(u128, usize)> {
     if fen >= GROUPED_WORD_FEN {
         return None;
     }
-    let three = |table: &'static str, n: usize| {
-        let b = bytes_at(table, n, 3);
-        u128::from(u32::from_le_bytes([b[0], b[1], b[2], 0]))
+    let (n, cents) = ((fen / 100) as u32, (fen % 100) as usize);
+    let point = u128::from(POINT_WORDS[cents]);
+    // Built right-aligned (the last byte at byte 15), each group at a place known for its
+    // count of groups (a shift the code is made with), then shifted down to its first byte.
+    let (word, lead_at, lead) = if n < 1000 {
+        (point << 104, 10, n)
+    } else if n < 1_000_000 {
+        let (lead, low) = (n / 1000, n % 1000);
+        (
+            point << 104 | u128::from(COMMA_WORDS[low as usize]) << 72,
+            6,
+            lead,
+        )
+    } else {
+        // Under a thousand million yuan: at most two groups after the lead.
+        let (lead, rest) = (n / 1_000_000, n % 1_000_000);
+        let (mid, low) = (rest / 1000, rest % 1000);
+        (
+            point << 104
+                | u128::from(COMMA_WORDS[low as usize]) << 72
+                | u128::from(COMMA_WORDS[mid as usize]) << 40,
+            2,
+            lead,
+        )
     };
-    let (mut n, cents) = ((fen / 100) as u32, (fen % 100) as usize);
-    // Built right-aligned (the last byte at byte 15), then shifted down to its first byte.
-    let mut word = three(POINT_PAIRS, cents) << (13 * 8);
-    let mut at = 13;
-    // Under a thousand million yuan: at most two groups after the lead.
-    while n >= 1000 {
-        let b = bytes_at(COMMA_TRIPLES, (n % 1000) as usize, 4);
-        n /= 1000;
-        at -= 4;
-        word |= u128::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])) << (at * 8);
-    }
-    at -= 3;
-    word |= three(TRIPLES, n as usize) << (at * 8);
+    let word = word | u128::from(TRIPLE_WORDS[lead as usize]) << (lead_at * 8);
     // The lead group's leading zeros left out (one digit kept).
-    let start = at + 2 - usize::from(n >= 10) - usize::from(n >= 100);
+    let start = lead_at + 2 - usize::from(lead >= 10) - usize::from(lead >= 100);
     Some((word >> (start * 8), 16 - start))
 }
+
+/// Each entry of a table of `width` bytes (at most four) as a word, its first byte lowest.
+const fn words<const N: usize>(table: &str, width: usize) -> [u32; N] {
+    let bytes = table.as_bytes();
+    let mut words = [0u32; N];
+    let mut i = 0;
+    while i < N {
+        let mut k = 0;
+        while k < width {
+            words[i] |= (bytes[i * width + k] as u32) << (8 * k);
+            k += 1;
+        }
+        i += 1;
+    }
+    words
+}
+
+/// [`TRIPLES`], [`COMMA_TRIPLES`] and [`POINT_PAIRS`] an entry a word, read with one load.
+const TRIPLE_WORDS: [u32; 1000] = words(TRIPLES, 3);
+const COMMA_WORDS: [u32; 1000] = words(COMMA_TRIPLES, 4);
+const POINT_WORDS: [u32; 100] = words(POINT_PAIRS, 3);
 
 /// The `width` bytes of `table` at entry `n` (`n` below the table's count: always there).
 #[inline(always)]
