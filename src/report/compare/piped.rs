@@ -219,7 +219,8 @@ fn trimmed(text: &str) -> &str {
     let plain_start = |c: u8| (0x21..0x7f).contains(&c) || c >= 0xe4;
     let plain_end = match b {
         [.., c] if (0x21..0x7f).contains(c) => true,
-        // The last character is three bytes (its lead byte from 0xE0) from U+4000 on.
+        // The last character is three bytes long (a lead byte from 0xE0 two bytes before
+        // the end) and from U+4000 on (that byte from 0xE4).
         [.., lead, _, c] if *c >= 0x80 && (0xe4..0xf0).contains(lead) => true,
         _ => false,
     };

@@ -956,8 +956,8 @@ fn push_sides(
     push_triple(out, [before, after, change.as_ref()], columns, unit);
 }
 
-/// The most columns of amounts [`push_sides_in_words`] writes (three funds and the row's
-/// three settled amounts, with room for two more funds).
+/// The most columns of amounts [`push_sides_in_words`] writes: five funds and the row's
+/// three settled amounts (the bundled rules have two funds).
 const WORD_COLUMNS: usize = 8;
 
 /// The bytes a column's three cells take at most in [`push_sides_in_words`]: ` b | a | c |`,
@@ -1026,7 +1026,8 @@ fn push_sides_in_words(
         let (Some(x), Some(y)) = (x, y) else {
             return false;
         };
-        // Both under a thousand million yuan: their change is exact in a word too.
+        // Both under a thousand million yuan: their change is exact in 64 bits (and written
+        // in a word when it is under a thousand million yuan too).
         let d = y - x;
         let (Some(wx), Some(wy), Some(wd)) = (
             word(x.unsigned_abs()),
