@@ -627,6 +627,17 @@ pub fn gbk_bytes(text: &str) -> Vec<u8> {
     gbk_bytes_as_given(&text.replace('\u{2212}', "-"))
 }
 
+/// [`gbk_bytes`] of a piece of output made out of order (on one of several threads), its
+/// characters GBK lacks not noted: whoever puts the pieces in order notes them
+/// ([`beyond_gbk_of`], [`note_beyond`]), so that the character the warning names is the
+/// first the output holds, not the first a thread happened to encode.
+pub fn gbk_bytes_unnoted(text: &str) -> Vec<u8> {
+    let text = text.replace('\u{2212}', "-");
+    let mut out = Vec::with_capacity(text.len() + text.len() / 4);
+    crate::table::push_gb18030(&mut out, &text, crate::table::Euro::Cp936);
+    out
+}
+
 /// `text` in GBK as every GBK output writes it (a batch's rows as they are, a comparison's
 /// after [`gbk_bytes`]): € as 0x80, a character GBK lacks in GB18030 and noted for the
 /// run's warning ([`beyond_gbk_line`]).
@@ -646,6 +657,18 @@ static BEYOND_GBK: std::sync::Mutex<(Option<char>, u64)> = std::sync::Mutex::new
 /// [`gbk_bytes`] or a batch's writer.
 pub fn note_beyond_gbk(encoded: &[u8]) {
     let (first, n) = beyond_gbk_in(encoded);
+    note_beyond(first, n);
+}
+
+/// The characters GBK lacks in a piece of GBK output: the first and how many
+/// ([`note_beyond`] notes them for the run's warning).
+pub fn beyond_gbk_of(encoded: &[u8]) -> (Option<char>, u64) {
+    beyond_gbk_in(encoded)
+}
+
+/// Notes `n` characters GBK lacks written in GBK output, the first of them `first`, after
+/// those noted before (the warning names the first noted of all).
+pub fn note_beyond(first: Option<char>, n: u64) {
     if n == 0 {
         return;
     }

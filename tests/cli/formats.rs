@@ -186,6 +186,124 @@ fn a_euro_sign_in_gbk_output_is_the_byte_excel_reads() {
         .stdout_has("\nE1,T,V€,village,4.5,2,160万,x€y,");
 }
 
+/// Review 52: a comparison written in GBK from several inputs named, in its warning, the
+/// character GBK lacks that a core happened to encode first (ß or 㿿, run by run), not the
+/// first its output holds. Run many times: it names ß, the first, every time.
+#[test]
+fn the_character_gbk_lacks_a_comparison_names_is_the_first_it_writes_every_run() {
+    let env = Env::new();
+    let head = "id,township,village,class,width_m,length_km,cost\n";
+    let a = env.write("a.csv", format!("{head}A1,镇ß,村,group,3.5,1,50万\n"));
+    let b = env.write("b.csv", format!("{head}B1,镇,村㿿,group,3.5,1,50万\n"));
+    let out = env.file("out.md");
+    for form in ["md", "csv"] {
+        for _ in 0..24 {
+            env.roadsub(&[
+                "compare",
+                &a,
+                &b,
+                "--set",
+                "poverty.group.3.5=15万",
+                "--encoding",
+                "gbk",
+                "--format",
+                form,
+                "-o",
+                &out,
+                "--lang",
+                "en",
+            ])
+            .expect_code(0)
+            .stderr_has("note: the output holds “ß” (U+00DF), which GBK lacks (");
+        }
+    }
+}
+
+/// The class of review 52's defect: whatever the inputs, their count and size (rows read in
+/// blocks on every core), and wherever characters GBK lacks sit in them, the warning of a
+/// batch run or a comparison written in GBK names the first such character of its output,
+/// and counts them all.
+#[test]
+fn the_character_gbk_lacks_a_warning_names_is_the_first_of_the_output_whatever_the_inputs() {
+    let env = Env::new();
+    let lacking = ['ß', '㿿', '😀', '𠀀', 'Ā', '\u{20ac}'];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let out = env.file("out");
+    for round in 0..10 {
+        let mut files = Vec::new();
+        for f in 0..(1 + next(5)) {
+            let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+            // A file of a row or a few (a block of its own, on a core of its own) or of
+            // thousands (blocks one after another).
+            let (rows, odds) = match next(2) {
+                0 => (1 + next(3), 2),
+                _ => (1 + next(4000), 300),
+            };
+            for r in 0..rows {
+                let mut village = format!("村{}", next(50));
+                if next(odds) == 0 {
+                    village.push(lacking[next(lacking.len() as u64) as usize]);
+                }
+                text.push_str(&format!(
+                    "R{round}-{f}-{r},镇{},{village},group,3.5,1,50万\n",
+                    next(9)
+                ));
+            }
+            files.push(env.write(&format!("in{round}-{f}.csv"), text));
+        }
+        for (command, form) in [
+            ("compare", "md"),
+            ("compare", "csv"),
+            ("batch", "csv"),
+            ("batch", "md"),
+        ] {
+            let mut args: Vec<&str> = vec![command];
+            args.extend(files.iter().map(String::as_str));
+            if command == "compare" {
+                args.extend(["--set", "poverty.group.3.5=15万"]);
+            }
+            args.extend([
+                "--encoding",
+                "gbk",
+                "--format",
+                form,
+                "-o",
+                &out,
+                "--lang",
+                "en",
+            ]);
+            let run = env.roadsub(&args).expect_code(0);
+            let bytes = std::fs::read(&out).unwrap();
+            let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+            let beyond: Vec<char> = text
+                .chars()
+                .filter(|c| encoding_rs::GBK.encode(c.encode_utf8(&mut [0; 4])).2)
+                .collect();
+            match beyond.first() {
+                None => {
+                    run.stderr_lacks("GBK");
+                }
+                Some(&c) => {
+                    let code = u32::from(c);
+                    let all = match beyond.len() {
+                        1 => String::new(),
+                        n => format!(" ({n} such characters in all)"),
+                    };
+                    run.stderr_has(&format!(
+                        "note: the output holds “{c}” (U+{code:04X}), which GBK lacks{all}:"
+                    ));
+                }
+            }
+        }
+    }
+}
+
 /// Review 29: `--encoding gbk` wrote characters GBK lacks (in GB18030's four bytes, which
 /// older Excel and WPS show garbled) without a word, where the table view refuses them in a
 /// GBK file. They are still written (nothing is lost, and roadsub reads them back), and said

@@ -82,7 +82,11 @@ impl Form<'_> {
                 unit,
                 ..
             } => write::markdown_tail_into(c, lang, headings, unit, &mut |piece| {
-                put(&encoded(piece, gbk))
+                let bytes = encoded(piece, gbk);
+                if gbk {
+                    crate::report::encode::note_beyond_gbk(&bytes);
+                }
+                put(&bytes)
             }),
             Form::Csv { .. } | Form::Jsonl | Form::Json { .. } | Form::Terminal { .. } => {}
         }
@@ -181,13 +185,28 @@ struct Writer<'s, S: Sink> {
     /// The first rows the variant changes, up to `limit`, and how many it changes.
     changed: (Vec<Pair>, usize),
     limit: usize,
+    /// Whether the output is GBK, and of the characters GBK lacks in what was put (the head
+    /// and the rows, in order), the first and how many: noted for the run's warning when the
+    /// rows are all written ([`filled`]), not when rows written again are thrown away.
+    gbk: bool,
+    beyond: (Option<char>, u64),
 }
 
 impl<'s, S: Sink> Writer<'s, S> {
     /// A writer of `form`'s rows to `sink`, after `head` (already put there).
     fn new(sink: &'s mut S, head: Vec<u8>, form: Form) -> Writer<'s, S> {
+        let gbk = matches!(
+            form,
+            Form::Csv { gbk: true, .. } | Form::Markdown { gbk: true, .. }
+        );
+        let beyond = match gbk {
+            true => crate::report::encode::beyond_gbk_of(&head),
+            false => (None, 0),
+        };
         Writer {
             sink,
+            gbk,
+            beyond,
             head,
             bad: Vec::new(),
             rows: 0,
@@ -204,6 +223,10 @@ impl<'s, S: Sink> Writer<'s, S> {
 impl<S: Sink> Put<Written> for Writer<'_, S> {
     fn put(&mut self, piece: Written) {
         self.sink.put(&piece.bytes);
+        if self.gbk {
+            let (first, n) = crate::report::encode::beyond_gbk_of(&piece.bytes);
+            self.beyond = (self.beyond.0.or(first), self.beyond.1 + n);
+        }
         self.bad.extend(piece.bad);
         let room = self.limit.saturating_sub(self.changed.0.len());
         self.changed
@@ -217,6 +240,10 @@ impl<S: Sink> Put<Written> for Writer<'_, S> {
     fn again(&mut self) {
         self.sink.again();
         self.sink.put(&self.head);
+        self.beyond = match self.gbk {
+            true => crate::report::encode::beyond_gbk_of(&self.head),
+            false => (None, 0),
+        };
         self.bad.clear();
         self.rows = 0;
         self.shown = 0;
@@ -225,11 +252,15 @@ impl<S: Sink> Put<Written> for Writer<'_, S> {
 }
 
 /// Text made as UTF-8 in GBK when `gbk` (pieces end at line ends, so each can be encoded on
-/// its own).
+/// its own). Its characters GBK lacks are not noted here: the pieces of rows are made on
+/// every core, and [`Writer`] notes them as it puts them in order (the head with them); the
+/// tail, made after them, notes its own.
 fn encoded(bytes: Vec<u8>, gbk: bool) -> Vec<u8> {
     match gbk {
         // The text was made as UTF-8 just before.
-        true => crate::report::encode::gbk_bytes(std::str::from_utf8(&bytes).unwrap_or_default()),
+        true => crate::report::encode::gbk_bytes_unnoted(
+            std::str::from_utf8(&bytes).unwrap_or_default(),
+        ),
         false => bytes,
     }
 }
@@ -423,8 +454,10 @@ fn filled<'r, S: Sink>(
         rows,
         shown,
         changed,
+        beyond: (first, n),
         ..
     } = writer;
+    crate::report::encode::note_beyond(first, n);
     c.pairs = bad;
     c.fill(paired);
     Streamed {
