@@ -632,19 +632,22 @@ pub fn gbk_bytes(text: &str) -> Vec<u8> {
 /// ([`beyond_gbk_of`], [`note_beyond`]), so that the character the warning names is the
 /// first the output holds, not the first a thread happened to encode.
 pub fn gbk_bytes_unnoted(text: &str) -> Vec<u8> {
-    let text = text.replace('\u{2212}', "-");
-    let mut out = Vec::with_capacity(text.len() + text.len() / 4);
-    crate::table::push_gb18030(&mut out, &text, crate::table::Euro::Cp936);
-    out
+    in_gbk(&text.replace('\u{2212}', "-"))
 }
 
 /// `text` in GBK as every GBK output writes it (a batch's rows as they are, a comparison's
 /// after [`gbk_bytes`]): € as 0x80, a character GBK lacks in GB18030 and noted for the
 /// run's warning ([`beyond_gbk_line`]).
 pub fn gbk_bytes_as_given(text: &str) -> Vec<u8> {
+    let out = in_gbk(text);
+    note_beyond_gbk(&out);
+    out
+}
+
+/// `text` in GBK as it is given: € as 0x80, a character GBK lacks in GB18030.
+fn in_gbk(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + text.len() / 4);
     crate::table::push_gb18030(&mut out, text, crate::table::Euro::Cp936);
-    note_beyond_gbk(&out);
     out
 }
 
@@ -656,14 +659,8 @@ static BEYOND_GBK: std::sync::Mutex<(Option<char>, u64)> = std::sync::Mutex::new
 /// Notes the characters GBK lacks in `encoded`, output written in GBK (GB18030) by
 /// [`gbk_bytes`] or a batch's writer.
 pub fn note_beyond_gbk(encoded: &[u8]) {
-    let (first, n) = beyond_gbk_in(encoded);
+    let (first, n) = beyond_gbk_of(encoded);
     note_beyond(first, n);
-}
-
-/// The characters GBK lacks in a piece of GBK output: the first and how many
-/// ([`note_beyond`] notes them for the run's warning).
-pub fn beyond_gbk_of(encoded: &[u8]) -> (Option<char>, u64) {
-    beyond_gbk_in(encoded)
 }
 
 /// Notes `n` characters GBK lacks written in GBK output, the first of them `first`, after
@@ -680,8 +677,10 @@ pub fn note_beyond(first: Option<char>, n: u64) {
     noted.1 += n;
 }
 
-/// The first character of GB18030 `bytes` written in four bytes, and how many are.
-fn beyond_gbk_in(bytes: &[u8]) -> (Option<char>, u64) {
+/// The first character of GB18030 `bytes` written in four bytes, and how many are: the
+/// characters GBK lacks in a piece of GBK output ([`note_beyond`] notes them for the run's
+/// warning).
+pub fn beyond_gbk_of(bytes: &[u8]) -> (Option<char>, u64) {
     let (mut first, mut n, mut i) = (None, 0, 0);
     while i < bytes.len() {
         // ASCII, the € of 0x80 and 0xFF stand alone; a lead byte 0x81–0xFE is followed by
@@ -789,7 +788,7 @@ mod tests {
                 .chars()
                 .filter(|c| encoding_rs::GBK.encode(&c.to_string()).2)
                 .collect();
-            prop_assert_eq!(beyond_gbk_in(&out), (lacks.first().copied(), lacks.len() as u64));
+            prop_assert_eq!(beyond_gbk_of(&out), (lacks.first().copied(), lacks.len() as u64));
         }
     }
 

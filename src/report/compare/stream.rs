@@ -199,10 +199,7 @@ impl<'s, S: Sink> Writer<'s, S> {
             form,
             Form::Csv { gbk: true, .. } | Form::Markdown { gbk: true, .. }
         );
-        let beyond = match gbk {
-            true => crate::report::encode::beyond_gbk_of(&head),
-            false => (None, 0),
-        };
+        let beyond = beyond_gbk(gbk, &head);
         Writer {
             sink,
             gbk,
@@ -223,10 +220,8 @@ impl<'s, S: Sink> Writer<'s, S> {
 impl<S: Sink> Put<Written> for Writer<'_, S> {
     fn put(&mut self, piece: Written) {
         self.sink.put(&piece.bytes);
-        if self.gbk {
-            let (first, n) = crate::report::encode::beyond_gbk_of(&piece.bytes);
-            self.beyond = (self.beyond.0.or(first), self.beyond.1 + n);
-        }
+        let (first, n) = beyond_gbk(self.gbk, &piece.bytes);
+        self.beyond = (self.beyond.0.or(first), self.beyond.1 + n);
         self.bad.extend(piece.bad);
         let room = self.limit.saturating_sub(self.changed.0.len());
         self.changed
@@ -240,14 +235,19 @@ impl<S: Sink> Put<Written> for Writer<'_, S> {
     fn again(&mut self) {
         self.sink.again();
         self.sink.put(&self.head);
-        self.beyond = match self.gbk {
-            true => crate::report::encode::beyond_gbk_of(&self.head),
-            false => (None, 0),
-        };
+        self.beyond = beyond_gbk(self.gbk, &self.head);
         self.bad.clear();
         self.rows = 0;
         self.shown = 0;
         self.changed = (Vec::new(), 0);
+    }
+}
+
+/// The characters GBK lacks in `bytes` of output written in GBK when `gbk` (none else).
+fn beyond_gbk(gbk: bool, bytes: &[u8]) -> (Option<char>, u64) {
+    match gbk {
+        true => crate::report::encode::beyond_gbk_of(bytes),
+        false => (None, 0),
     }
 }
 
