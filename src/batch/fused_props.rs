@@ -9,7 +9,10 @@
 
 use proptest::prelude::*;
 
-use super::{run_tuned, Destination, GroupBy, Input, Options, Report, TextStyle, Tuning};
+use super::{
+    run_all, Destination, GroupBy, Input, Options, Presentation, Report, Run, TextStyle, Tuning,
+    PLAIN, PLAIN_HEADER,
+};
 use crate::i18n::Lang;
 use crate::report::{TextFormat, Unit};
 use crate::rules::{RuleSet, BUILTIN_TOML};
@@ -461,6 +464,20 @@ fn run_named(
     fused: bool,
     chunk: usize,
 ) -> (Report, String, Vec<u8>) {
+    run_read(rules, files, by, lang, fused, chunk, true)
+}
+
+/// [`run_named`], its caller reading the summary's amounts (`summary`) or not (a batch run
+/// without `--summary`: [`Presentation::summary`]).
+fn run_read(
+    rules: &RuleSet,
+    files: &[(String, &[u8])],
+    by: Option<GroupBy>,
+    lang: Lang,
+    fused: bool,
+    chunk: usize,
+    summary: bool,
+) -> (Report, String, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("out.csv");
     let inputs = files
@@ -502,7 +519,16 @@ fn run_named(
         fused,
     };
     let mut messages = Vec::new();
-    let report = run_tuned(&opts, tuning, &mut messages).unwrap();
+    let look = Presentation {
+        summary,
+        ..PLAIN.clone()
+    };
+    let run = Run {
+        opts: &opts,
+        look: &look,
+        header: &PLAIN_HEADER,
+    };
+    let report = run_all(&run, tuning, &mut messages).unwrap();
     let written = std::fs::read(&output).unwrap_or_default();
     (report, String::from_utf8(messages).unwrap(), written)
 }
@@ -573,10 +599,34 @@ fn same_either_way(
         "output of\n{}",
         what
     );
-    prop_assert_eq!(fused_messages, general_messages);
+    prop_assert_eq!(&fused_messages, &general_messages);
     prop_assert_eq!(totals(&fused, rules), totals(&general, rules));
     // Every table read (its header taken), so the comparison is of rows.
     prop_assert_eq!(general.failed_inputs, 0, "{}", what);
+    // A run whose summary nobody reads (no --summary, no --by): the same bytes and messages,
+    // the same rows counted, and warned of, as the run that sums them.
+    let (counted, counted_messages, counted_out) = run_read(rules, files, by, lang, true, 7, false);
+    prop_assert_eq!(
+        String::from_utf8_lossy(&counted_out),
+        String::from_utf8_lossy(&general_out),
+        "output of\n{}",
+        what
+    );
+    prop_assert_eq!(counted_messages, general_messages);
+    prop_assert_eq!(
+        (counted.good, counted.bad, counted.written),
+        (general.good, general.bad, general.written)
+    );
+    let (t, want) = (&counted.summary.total, &general.summary.total);
+    prop_assert_eq!(
+        (t.segments, t.implausible),
+        (want.segments, want.implausible)
+    );
+    // A grouping asked for is shown: then it sums, and adds up what the other run does.
+    prop_assert_eq!(counted.summary.sums(), by.is_some());
+    if by.is_some() {
+        prop_assert_eq!(totals(&counted, rules), totals(&general, rules));
+    }
     Ok(())
 }
 

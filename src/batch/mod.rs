@@ -117,6 +117,10 @@ pub struct Presentation {
     /// The unit of amounts in CSV, Markdown, a terminal table and the summary text. JSON and
     /// workbooks carry yuan.
     pub amounts: Unit,
+    /// Whether the caller reads [`Report::summary`]'s amounts (`--summary`, `--by`). When it
+    /// does not, and the output holds no summary (CSV, JSON Lines, a terminal's table), the
+    /// summary only counts rows: see [`Summary::counting`].
+    pub summary: bool,
 }
 
 /// One run: the options and how its results are put. It reads as its [`Options`], so what
@@ -141,6 +145,7 @@ static PLAIN: Presentation = Presentation {
     by: Vec::new(),
     headings: Lang::En,
     amounts: Unit::Yuan,
+    summary: true,
 };
 
 /// How [`run`] reads headers: as they are written.
@@ -175,6 +180,22 @@ impl Run<'_, '_> {
     fn groupings(&self) -> Vec<GroupBy> {
         crate::report::summary::groupings(self.format(), self.shown())
     }
+
+    /// An empty summary for the run: one that only counts rows when nobody reads its
+    /// amounts, neither the caller nor the output (JSON, Markdown and a workbook hold one).
+    fn summary(&self) -> Summary {
+        let by = self.groupings();
+        let summary = Summary::new(self.rules, &by).showing(&self.shown());
+        let held = matches!(
+            self.format(),
+            Format::Json | Format::Markdown | Format::Xlsx
+        );
+        if self.look.summary || held || !by.is_empty() {
+            summary
+        } else {
+            summary.counting()
+        }
+    }
 }
 
 impl Options<'_> {
@@ -202,7 +223,8 @@ pub struct Report {
     pub hidden: u64,
     /// Columns a terminal table left out.
     pub hidden_columns: Vec<String>,
-    /// Totals over the good rows.
+    /// Totals over the good rows (only their counts when nobody reads the amounts:
+    /// [`Presentation::summary`], [`Summary::sums`]).
     pub summary: Summary,
     /// Whether the run was asked to keep going past bad rows.
     pub keep_going: bool,
@@ -468,7 +490,7 @@ fn job<'a>(opts: &'a Run, buffers: &'a Pool<Vec<u8>>, plan: Option<&'a Plan>) ->
         buffers,
         rules: opts.rules,
         lang: opts.lang,
-        by: opts.groupings(),
+        summary: opts.summary(),
         // A workbook's rows are built as typed cells; a terminal's as display text.
         format: (!terminal).then_some(opts.format()),
         excel: opts.style.excel && opts.format() == Format::Csv,

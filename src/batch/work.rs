@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::report::encode::{self, RowBuf};
 use crate::report::format::{segment_json, Format};
 use crate::report::layout::Layout;
-use crate::report::{GroupBy, Summary};
+use crate::report::Summary;
 use crate::rules::{ClassId, FundId, OnOverrun, RuleSet};
 use crate::table::{
     plain_records, row, row::RowText, row::Verdict, Columns, Lines, PlainItem, Problem, Record,
@@ -308,8 +308,8 @@ pub struct Job<'a> {
     pub rules: &'a RuleSet,
     /// Language of notes and messages.
     pub lang: Lang,
-    /// Groupings for the summary.
-    pub by: Vec<GroupBy>,
+    /// An empty summary, as each chunk's starts.
+    pub summary: Summary,
     /// The form of the rows; `None` for cells of a terminal table.
     pub format: Option<Format>,
     /// CSV for Excel: text that cannot run as a formula.
@@ -447,7 +447,7 @@ fn compute_with<'a, C: Cuts>(job: &'a Job, chunk: &'a Chunk, cuts: C) -> (Comput
             messages: Vec::new(),
             good: 0,
             bad: 0,
-            summary: Summary::new(job.rules, &job.by),
+            summary: job.summary.clone(),
             changed: None,
             doubt: false,
         },

@@ -12,7 +12,7 @@ use super::alloc::{Changed, Plan};
 use super::output::{Output, Target};
 use super::pool::Pool;
 use super::read::ToWriter;
-use super::{BatchError, Destination, Report, Run, Summary};
+use super::{BatchError, Destination, Report, Run};
 use crate::report::allocate::AllocError;
 use crate::report::encode;
 
@@ -51,7 +51,7 @@ pub(super) fn write_in_order(
         written: false,
         hidden: 0,
         hidden_columns: Vec::new(),
-        summary: Summary::new(opts.rules, &opts.groupings()).showing(&opts.shown()),
+        summary: opts.summary(),
         keep_going: opts.keep_going,
         garbled: false,
         voided: false,

@@ -227,6 +227,7 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
         by,
         headings: headings(m, lang, format, terminal),
         amounts: amounts(m),
+        summary: show_summary,
     };
     // `-o /dev/stdout` is standard output: the summary must not land among the rows.
     let to_file = match &destination {

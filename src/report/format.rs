@@ -380,6 +380,7 @@ pub fn rules_json(rules: &RuleSet) -> Value {
 
 /// A run's summary as JSON: totals, budget use, and groups when grouping.
 pub fn summary_json(rules: &RuleSet, summary: &Summary, lang: Lang) -> Value {
+    debug_assert!(summary.sums(), "a summary that only counts is not shown");
     // One entry per budget line: a per-village budget has one per village, each against its
     // own envelope.
     let budgets: Vec<Value> = super::budget::lines(rules, summary, lang)
@@ -496,6 +497,7 @@ pub fn total_amounts<'r>(
 /// A run's summary as Markdown tables, amounts in `unit`: totals, budgets, and a table per
 /// `--by` grouping, in the order given.
 pub fn summary_markdown(rules: &RuleSet, summary: &Summary, lang: Lang, unit: Unit) -> String {
+    debug_assert!(summary.sums(), "a summary that only counts is not shown");
     let t = &summary.total;
     let mut out = String::new();
     out.push_str(&format!("## {}\n\n", lang.pick("Summary", "汇总")));

@@ -615,6 +615,9 @@ pub struct Summary {
     pub units: crate::table::units::TableUnits,
     /// Where a row's village key is made, so adding a row allocates nothing for it.
     key: String,
+    /// Whether rows given in fen ([`Summary::add_fen`]) are summed; when not (a run whose
+    /// summary nobody reads: [`Summary::counting`]), they are only counted.
+    sums: bool,
 }
 
 impl Summary {
@@ -628,7 +631,30 @@ impl Summary {
             budgets: vec![BudgetUse::default(); rules.budgets.len()],
             units: Default::default(),
             key: String::new(),
+            sums: true,
         }
+    }
+
+    /// The summary as [`Summary::new`] makes it, but for rows given in fen
+    /// ([`Summary::add_fen`]: a batch run's fused path) only counted, their amounts left
+    /// out of every total, group and budget line: for a run that shows no summary, which
+    /// reads of it only [`Totals::segments`] and [`Totals::implausible`]. Nothing a summed
+    /// row could be refused for is missed: such a row's every amount is below 2^63 (an
+    /// amount within [`crate::money::MAX_FEN`], a length in whole µkm of an `i64`, four
+    /// sources), so no total of fewer than 2^60 rows can leave an `i128`, and a table
+    /// of 2^60 rows is beyond any file system. Rows given as a segment and breakdown
+    /// ([`Summary::add`]: the engine's path, whose amounts reach `Decimal`'s range) are
+    /// summed as ever.
+    pub fn counting(self) -> Summary {
+        Summary {
+            sums: false,
+            ..self
+        }
+    }
+
+    /// Whether the summary holds every row's amounts (see [`Summary::counting`]).
+    pub fn sums(&self) -> bool {
+        self.sums
     }
 
     /// The first grouping the text summary prints (`--by`).
@@ -670,6 +696,7 @@ impl Summary {
 
     /// Adds the totals of `other` (a later part of the same run).
     pub fn merge(&mut self, other: Summary) -> Result<(), SumOverflow> {
+        self.sums &= other.sums;
         self.total.merge(&other.total)?;
         for ((_, mine), (_, theirs)) in self.groupings.iter_mut().zip(other.groupings) {
             for (key, t) in theirs {
@@ -738,6 +765,14 @@ impl Summary {
         sources: &[i128; 4],
         notes: &[crate::engine::Note],
     ) -> Result<(), SumOverflow> {
+        if !self.sums {
+            let count = |n: &mut u64| *n = n.saturating_add(1);
+            count(&mut self.total.segments);
+            if part.warns {
+                count(&mut self.total.implausible);
+            }
+            return Ok(());
+        }
         let fen = || paid.iter().map(|&p| Ok(p));
         let uses = |at: usize, budget: &crate::rules::Budget| {
             let paid = |f: usize| Ok(paid[f]);
@@ -826,6 +861,7 @@ impl Summary {
 
     /// The summary as aligned text, amounts in `unit`.
     pub fn render(&self, rules: &RuleSet, lang: Lang, unit: Unit) -> String {
+        debug_assert!(self.sums, "a summary that only counts is not shown");
         let mut out = String::new();
         let t = &self.total;
         out.push_str(&format!(

@@ -242,6 +242,7 @@ impl Report {
         summary: &Summary,
         lang: Lang,
     ) -> io::Result<()> {
+        debug_assert!(summary.sums(), "a summary that only counts is not shown");
         // The package is made in memory and written here, so a full disk is a plain write
         // error (said in the user's language), never a zip writer failing as it is dropped.
         let bytes = crate::table::workbook::guard::xlsx_writer(|| {

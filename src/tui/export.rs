@@ -170,6 +170,7 @@ mod tests {
             by: Vec::new(),
             headings: lang,
             amounts: unit,
+            summary: true,
         };
         let header = crate::table::HeaderOptions::default();
         let report = batch::run_presented(&opts, &look, &header, &mut Vec::new()).unwrap();

@@ -1604,6 +1604,7 @@ fn batch_with(table: &Path, lang: Lang, unit: crate::report::format::Unit, out: 
         by: Vec::new(),
         headings: lang,
         amounts: unit,
+        summary: true,
     };
     let header = crate::table::HeaderOptions::default();
     batch::run_presented(&opts, &look, &header, &mut Vec::new()).unwrap();
