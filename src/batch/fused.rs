@@ -61,6 +61,10 @@ pub(crate) struct Fused<'a> {
     priority: Option<usize>,
     /// Texts that name a class exactly as the rules' own lookup reads them.
     classes: Vec<(&'a str, ClassId)>,
+    /// The same texts of at most 16 bytes, in the same order, each by its [`short_key`]: a
+    /// class's text is found among them by comparing words, where a comparison of bytes
+    /// was a call each.
+    class_keys: Vec<(ShortKey, ClassId)>,
     /// The plausible cost per km in fen, rounded as the engine rounds it.
     plausible: Option<(i128, i128)>,
     /// Each fund's tiers' rates as `Decimal` mantissas and scales.
@@ -179,7 +183,7 @@ impl<'a> Fused<'a> {
         // the aliases.
         let ids = rules.classes.iter().map(|class| class.id.as_str());
         let names = rules.classes.iter().map(|class| class.name.as_str());
-        let classes =
+        let classes: Vec<(&str, ClassId)> =
             ids.enumerate()
                 .chain(names.enumerate())
                 .chain(rules.classes.iter().enumerate().flat_map(|(c, class)| {
@@ -232,6 +236,10 @@ impl<'a> Fused<'a> {
             households: at(Field::Households),
             completed: at(Field::Completed),
             priority: at(Field::Priority).filter(|_| rules.orders_by_priority()),
+            class_keys: classes
+                .iter()
+                .filter_map(|&(name, c)| Some((short_key(name.as_bytes())?, c)))
+                .collect(),
             classes,
             plausible,
             rates,
@@ -364,10 +372,20 @@ impl<'a> Fused<'a> {
     #[inline(always)]
     fn class_of(&self, record: &Record) -> Option<ClassId> {
         let class_text = record.get_bytes(self.class)?;
-        self.classes
-            .iter()
-            .find(|(name, _)| name.as_bytes() == class_text)
-            .map(|&(_, c)| c)
+        match short_key(class_text) {
+            // Two texts of at most 16 bytes are the same exactly when their keys are; a
+            // longer text can be only a longer name.
+            Some(key) => self
+                .class_keys
+                .iter()
+                .find(|&&(k, _)| k == key)
+                .map(|&(_, c)| c),
+            None => self
+                .classes
+                .iter()
+                .find(|(name, _)| name.as_bytes() == class_text)
+                .map(|&(_, c)| c),
+        }
     }
 
     /// `record`'s priority, when a budget pays in order: what `parse_priority` reads of
@@ -690,6 +708,37 @@ const WIDTHS: usize = 64;
 /// The slots [`Fused::width_slots`] has (a power of two).
 const WIDTH_SLOTS: usize = 256;
 
+/// A text of at most 16 bytes as its length and two words that hold every one of its bytes
+/// (see [`short_key`]).
+type ShortKey = (u32, u64, u64);
+
+/// `text` as a [`ShortKey`] when it is at most 16 bytes long, read without a call: its first
+/// and last eight bytes (overlapping when it is shorter than 16), its first and last four
+/// (shorter than 8), or its first, middle and last byte (shorter than 4). For one length,
+/// these cover every byte of the text, so two texts of the same length have the same key
+/// exactly when they are the same; the length is part of the key.
+#[inline(always)]
+fn short_key(text: &[u8]) -> Option<ShortKey> {
+    let n = text.len();
+    let word = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            text[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let (first, last) = match n {
+        17.. => return None,
+        8.. => (word(0), word(n - 8)),
+        4.. => (half(0), half(n - 4)),
+        1.. => (
+            u64::from(text[0]) | u64::from(text[n / 2]) << 8,
+            u64::from(text[n - 1]),
+        ),
+        0 => (0, 0),
+    };
+    Some((n as u32, first, last))
+}
+
 /// The slot of class `class` and the width serialized as `key` among
 /// [`Fused::width_slots`]: its words mixed, the top bits taken.
 #[inline(always)]
@@ -847,6 +896,90 @@ mod tests {
 
     /// Each class and width is found where it was kept, however many share a slot, the
     /// same each time it is asked; past [`WIDTHS`], a new one is left to the general path.
+    /// The texts two short keys are compared for: every length to 17 over a few bytes (so
+    /// that texts differ in one place), and the shipped rules' names.
+    fn texts_to_key() -> Vec<Vec<u8>> {
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for n in 0..=17usize {
+            for at in 0..n.max(1) {
+                for b in [b'a', b'b', 0xE9, 0] {
+                    let mut t = vec![b'a'; n];
+                    if n > 0 {
+                        t[at] = b;
+                    }
+                    texts.push(t);
+                }
+            }
+        }
+        let rules = RuleSet::builtin();
+        for class in &rules.classes {
+            texts.push(class.id.as_bytes().to_vec());
+            texts.push(class.name.as_bytes().to_vec());
+            texts.extend(class.aliases.iter().map(|a| a.as_bytes().to_vec()));
+        }
+        texts
+    }
+
+    #[test]
+    fn two_texts_have_one_short_key_exactly_when_they_are_the_same() {
+        let texts = texts_to_key();
+        for a in &texts {
+            assert_eq!(short_key(a).is_some(), a.len() <= 16, "{a:?}");
+            for b in &texts {
+                if let (Some(ka), Some(kb)) = (short_key(a), short_key(b)) {
+                    assert_eq!(ka == kb, a == b, "{a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_short_key_tells_texts_apart_as_their_bytes_do(
+            a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..18),
+            b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..18),
+            same in proptest::prelude::any::<bool>(),
+        ) {
+            // Half the cases compare a text with a copy of itself changed in one byte.
+            let b = if same && !a.is_empty() {
+                let mut c = a.clone();
+                let at = b.len() % a.len();
+                c[at] = c[at].wrapping_add(b.first().copied().unwrap_or(1).max(1));
+                c
+            } else {
+                b
+            };
+            if let (Some(ka), Some(kb)) = (short_key(&a), short_key(&b)) {
+                proptest::prop_assert_eq!(ka == kb, a == b);
+            }
+        }
+    }
+
+    #[test]
+    fn a_class_is_found_by_its_key_as_by_its_name() {
+        let rules = RuleSet::builtin();
+        let columns = Columns::from_header(HEADER.split(',')).unwrap();
+        let fused = Fused::new(&rules, &columns, true).expect("a table it can take");
+        for text in texts_to_key() {
+            let by_name = fused
+                .classes
+                .iter()
+                .find(|(name, _)| name.as_bytes() == text.as_slice())
+                .map(|&(_, c)| c);
+            let by_key = match short_key(&text) {
+                Some(key) => fused
+                    .class_keys
+                    .iter()
+                    .find(|&&(k, _)| k == key)
+                    .map(|&(_, c)| c),
+                None => by_name,
+            };
+            assert_eq!(by_key, by_name, "{text:?}");
+        }
+        // Every name the rules give is found.
+        assert_eq!(fused.class_keys.len(), fused.classes.len());
+    }
+
     #[test]
     fn a_class_and_width_are_found_where_they_were_kept_wherever_their_slot() {
         let rules = RuleSet::builtin();
