@@ -444,20 +444,26 @@ impl<'a> Fused<'a> {
     /// Adds the row taken last to `out`'s totals and writes it.
     #[inline(always)]
     pub(super) fn finish(&mut self, record: &Record, row: &Row, out: Out) -> Fate {
-        let part = self.part(row);
         let amounts = &self.amounts;
         let (rules, lang) = (self.rules, out.lang);
         // A budget's use reads the notes only for the cuts of budgets.
         let cuts: &[Note] = if amounts.cut { &self.notes } else { &[] };
-        let added = out.summary.add_fen(
-            rules,
-            row.class,
-            &row.text,
-            &part,
-            &self.paid,
-            &row.sources,
-            cuts,
-        );
+        let added = if out.summary.sums() {
+            out.summary.add_fen(
+                rules,
+                row.class,
+                &row.text,
+                &self.part(row),
+                &self.paid,
+                &row.sources,
+                cuts,
+            )
+        } else {
+            // A summary nobody reads only counts the row (which warns of nothing: a row
+            // whose cost per km looks wrong is left to the engine's path), with no part made.
+            out.summary.count(false);
+            Ok(())
+        };
         if added.is_err() {
             return Fate::SumOverflow;
         }

@@ -657,6 +657,18 @@ impl Summary {
         self.sums
     }
 
+    /// What [`Summary::add_fen`] does in a summary that only counts ([`Summary::counting`]):
+    /// the row counted, and counted among the ones warned of when `warns`.
+    #[inline]
+    pub(crate) fn count(&mut self, warns: bool) {
+        debug_assert!(!self.sums, "a summary that sums adds a row's amounts too");
+        let count = |n: &mut u64| *n = n.saturating_add(1);
+        count(&mut self.total.segments);
+        if warns {
+            count(&mut self.total.implausible);
+        }
+    }
+
     /// The first grouping the text summary prints (`--by`).
     pub fn by(&self) -> Option<GroupBy> {
         self.shown.first().copied()
@@ -766,11 +778,7 @@ impl Summary {
         notes: &[crate::engine::Note],
     ) -> Result<(), SumOverflow> {
         if !self.sums {
-            let count = |n: &mut u64| *n = n.saturating_add(1);
-            count(&mut self.total.segments);
-            if part.warns {
-                count(&mut self.total.implausible);
-            }
+            self.count(part.warns);
             return Ok(());
         }
         let fen = || paid.iter().map(|&p| Ok(p));
