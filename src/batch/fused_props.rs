@@ -692,6 +692,24 @@ fn benchmark_rows_write_these_bytes_and_the_general_totals() {
     assert_eq!(totals(&report, &rules), totals(&general, &rules));
 }
 
+/// `Presentation::default()` sums the summary, as [`run`] does: only a caller that says it
+/// does not read the amounts gets a summary that counts (the rows, not their amounts).
+#[test]
+fn a_run_put_by_default_sums_its_summary() {
+    let rules = rules(0);
+    let text = "id,township,village,class,width_m,length_km,cost\n\
+                S1,乡镇0,村0,group,5.0,0.871,543504\n";
+    let files = [("plan.csv".to_string(), text.as_bytes())];
+    let (summed, _, _) = run_named(&rules, &files, None, Lang::En, true, 7);
+    assert!(Presentation::default().summary);
+    assert!(summed.summary.sums());
+    assert_eq!(summed.summary.total.cost.value().to_string(), "543504.00");
+    let (counted, _, _) = run_read(&rules, &files, None, Lang::En, true, 7, false);
+    assert!(!counted.summary.sums());
+    assert_eq!(counted.summary.total.segments, 1);
+    assert!(counted.summary.total.cost.value().is_zero());
+}
+
 /// More classes and widths than the fused path keeps: the rows past them are the general
 /// path's, and every row reads the same either way.
 #[test]

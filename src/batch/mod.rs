@@ -107,7 +107,7 @@ pub struct Options<'a> {
 /// How the results are put for people, beyond what [`Options`] says: more groupings, the
 /// headings of the computed columns and the unit of amounts. [`run`] puts them as they always
 /// were (ids, yuan, `Options::by` alone); [`run_presented`] takes these.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Presentation {
     /// Groupings of the summary after `Options::by`'s, in the order asked (each once).
     pub by: Vec<GroupBy>,
@@ -147,6 +147,14 @@ static PLAIN: Presentation = Presentation {
     amounts: Unit::Yuan,
     summary: true,
 };
+
+/// As [`run`] puts results, its summary summed: a caller that does not read the summary's
+/// amounts says so ([`Presentation::summary`]).
+impl Default for Presentation {
+    fn default() -> Self {
+        PLAIN.clone()
+    }
+}
 
 /// How [`run`] reads headers: as they are written.
 static PLAIN_HEADER: crate::table::HeaderOptions = crate::table::HeaderOptions {
