@@ -371,7 +371,12 @@ impl<'a> Fused<'a> {
     /// The class `record` names, as the rules' own lookup finds it.
     #[inline(always)]
     fn class_of(&self, record: &Record) -> Option<ClassId> {
-        let class_text = record.get_bytes(self.class)?;
+        self.class_named(record.get_bytes(self.class)?)
+    }
+
+    /// The class `class_text` names exactly as the rules' own lookup reads it, if any.
+    #[inline(always)]
+    fn class_named(&self, class_text: &[u8]) -> Option<ClassId> {
         match short_key(class_text) {
             // Two texts of at most 16 bytes are the same exactly when their keys are; a
             // longer text can be only a longer name.
@@ -963,27 +968,36 @@ mod tests {
 
     #[test]
     fn a_class_is_found_by_its_key_as_by_its_name() {
-        let rules = RuleSet::builtin();
+        // The shipped rules, and rules with aliases longer than a key holds (24 and 17
+        // bytes), found by their bytes.
+        let long = ["通村公路建设项目道路", "group-access-road"];
+        let text = crate::rules::BUILTIN_TOML.replace(
+            "aliases = [\"通村\",",
+            &format!("aliases = [\"{}\", \"{}\", \"通村\",", long[0], long[1]),
+        );
+        assert_ne!(text, crate::rules::BUILTIN_TOML);
+        let long_rules = RuleSet::from_toml(&text, "long.toml").unwrap();
         let columns = Columns::from_header(HEADER.split(',')).unwrap();
-        let fused = Fused::new(&rules, &columns, true).expect("a table it can take");
-        for text in texts_to_key() {
-            let by_name = fused
-                .classes
-                .iter()
-                .find(|(name, _)| name.as_bytes() == text.as_slice())
-                .map(|&(_, c)| c);
-            let by_key = match short_key(&text) {
-                Some(key) => fused
-                    .class_keys
+        let mut found = Vec::new();
+        for rules in [RuleSet::builtin(), long_rules] {
+            let fused = Fused::new(&rules, &columns, true).expect("a table it can take");
+            found.push(long.map(|t| fused.class_named(t.as_bytes())));
+            let mut texts = texts_to_key();
+            texts.extend(long.iter().map(|t| t.as_bytes().to_vec()));
+            for text in texts {
+                let by_name = fused
+                    .classes
                     .iter()
-                    .find(|&&(k, _)| k == key)
-                    .map(|&(_, c)| c),
-                None => by_name,
-            };
-            assert_eq!(by_key, by_name, "{text:?}");
+                    .find(|(name, _)| name.as_bytes() == text.as_slice())
+                    .map(|&(_, c)| c);
+                assert_eq!(fused.class_named(&text), by_name, "{text:?}");
+            }
+            // Every name of at most 16 bytes has its key.
+            let short = fused.classes.iter().filter(|(n, _)| n.len() <= 16).count();
+            assert_eq!(fused.class_keys.len(), short);
         }
-        // Every name the rules give is found.
-        assert_eq!(fused.class_keys.len(), fused.classes.len());
+        // The long aliases name the village roads under the rules that give them.
+        assert_eq!(found, [[None, None], [Some(0), Some(0)]]);
     }
 
     #[test]
