@@ -643,8 +643,7 @@ impl Summary {
     /// amount within [`crate::money::MAX_FEN`], a length in whole µkm of an `i64`, four
     /// sources), so no total of fewer than 2^60 rows can leave an `i128`, and a table
     /// of 2^60 rows is beyond any file system. Rows given as a segment and breakdown
-    /// ([`Summary::add`]: the engine's path, whose amounts reach `Decimal`'s range) are
-    /// summed as ever.
+    /// ([`Summary::add`]: the engine's path) are summed as ever.
     pub fn counting(self) -> Summary {
         Summary {
             sums: false,
