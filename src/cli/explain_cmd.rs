@@ -116,7 +116,8 @@ pub(super) fn run(m: &ArgMatches, lang: Lang) -> Result<u8, Failure> {
             .to_string(),
         ));
     }
-    let sheet = Sheet::load_with(path, sheet, super::encoding_of(m, "encoding"), &header)
+    // Looked at, never saved: the bytes a save would need are not kept.
+    let sheet = Sheet::load_to_look(path, sheet, super::encoding_of(m, "encoding"), &header)
         .map_err(|e| Failure::new(EXIT_BAD_INPUT, e.render(&label, lang)))?;
     // A workbook's rows are told by sheet, as a batch run tells them: plan.xlsx[道路]:5.
     let label = match &sheet.workbook {
@@ -385,9 +386,22 @@ fn refused(errors: &[RowError], label: &str, rules: &RuleSet, lang: Lang) -> Fai
 /// notice write nothing of it (a row explained alone was explained in that unit, exit 0).
 fn units_in_doubt(sheet: &Sheet, rules: &RuleSet, label: &str, lang: Lang) -> Result<(), Failure> {
     let mut ends = Vec::new();
+    let columns = &sheet.columns;
+    // What `not_a_segment` asks first, of the row's fields where they lie: most rows of a
+    // table pass, and only the rest are made records and asked the rest.
+    let id = columns.index(Field::Id);
+    let id_header = id
+        .and_then(|i| columns.names.get(i))
+        .map_or("", String::as_str);
     let said: Vec<String> = sheet
         .rows
         .iter()
+        .filter(|r| {
+            !id.is_some_and(|id| {
+                let field = |i: usize| (i < r.len()).then(|| r.get(i));
+                crate::table::row::surely_a_segment_of(field, id, id_header)
+            })
+        })
         .filter_map(|r| {
             let record = r.record(&mut ends);
             match crate::table::row::not_a_segment(&record, &sheet.columns) {

@@ -395,14 +395,26 @@ pub(crate) fn surely_a_segment(record: &Record, columns: &Columns) -> bool {
 /// fused path asks of every row, the column and its header known once.
 #[inline(always)]
 pub(crate) fn surely_a_segment_at(record: &Record, id: usize, id_header: &str) -> bool {
-    let first = |i: usize| record.get(i).and_then(|v| v.bytes().next());
+    surely_a_segment_of(|i| record.get(i), id, id_header)
+}
+
+/// [`surely_a_segment_at`] of a row whose field `i` is `field(i)` (`None` past its last), as
+/// the record made of a stored row ([`crate::table::sheet::SheetRow::record`]) would answer:
+/// what a whole table's rows are asked without making each one a record.
+#[inline(always)]
+pub(crate) fn surely_a_segment_of<'a>(
+    field: impl Fn(usize) -> Option<&'a str>,
+    id: usize,
+    id_header: &str,
+) -> bool {
+    let first = |i: usize| field(i).and_then(|v| v.bytes().next());
     // No totals word starts so (their first letters are 合总總小共 and t), nor any blank field.
     let no_totals_word =
         |b: Option<u8>| b.is_some_and(|b| b.is_ascii_graphic() && b != b't' && b != b'T');
     // A field that starts so is not blank once trimmed: whitespace starts with a byte up to a
     // space, or C2, E1, E2 or E3 (U+0085, U+00A0, U+1680, U+2000 and on, U+3000).
     let filled = |b: Option<u8>| b.is_some_and(|b| b > b' ' && !matches!(b, 0xC2 | 0xE1..=0xE3));
-    let id_text = record.get(id);
+    let id_text = field(id);
     // The header again (`id,township,…` below the rows) is no segment: its id is the id's
     // header (told by length first: the ids of a table are seldom as long as it).
     let header_again = |v: &str| v.len() == id_header.len() && v == id_header;
@@ -1731,6 +1743,31 @@ mod tests {
                 proptest::prop_assert!(!is_totals_row(&record, &columns));
                 proptest::prop_assert!(note_row(&record, &columns).is_none());
             }
+        }
+
+        /// What `explain` asks of each stored row of a table before it makes the row a record
+        /// is what the record would answer, for rows of any length (the id past the last
+        /// field, long fields that store the row in wider numbers).
+        #[test]
+        fn a_stored_row_is_surely_a_segment_as_its_record_is(
+            fields in proptest::collection::vec(proptest::sample::select(vec![
+                "", " ", "S1", "1", "id", "t1", "Total", "合计", "\u{3000}", "\u{a0}x", "天马乡",
+                "#N/A", "备注", "单位：万元", "长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长",
+            ]), 0..9),
+            id_at in 0..4usize,
+        ) {
+            let mut head = vec!["township", "village", "class", "width", "length", "cost"];
+            head.insert(id_at, "id");
+            let (columns, _) = open(format!("{}\n", head.join(",")).as_bytes()).unwrap();
+            let row = crate::table::sheet::SheetRow::new(fields.iter().copied(), 3);
+            let mut ends = Vec::new();
+            let record = row.record(&mut ends);
+            let field = |i: usize| (i < row.len()).then(|| row.get(i));
+            proptest::prop_assert_eq!(
+                surely_a_segment_of(field, id_at, "id"),
+                surely_a_segment(&record, &columns),
+                "{:?}", fields
+            );
         }
     }
 

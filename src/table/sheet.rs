@@ -65,6 +65,9 @@ pub struct Sheet {
     /// Only the first rows of the file were read (to show while the rest is read): such a
     /// sheet is never saved.
     partial: bool,
+    /// Read to be looked at only ([`Sheet::load_to_look`]): the bytes a save needs to give
+    /// rows back as they were read are not kept, so such a sheet is never saved.
+    looked: bool,
 }
 
 /// The workbook a table was read from (saving edits it in place where it can).
@@ -150,6 +153,7 @@ impl Sheet {
             hidden: Vec::new(),
             under_merge: Vec::new(),
             partial: false,
+            looked: false,
         }
     }
 

@@ -43,23 +43,47 @@ impl Sheet {
         encoding: Option<Encoding>,
         options: &HeaderOptions,
     ) -> Result<Sheet, TableError> {
-        if crate::table::workbook::is_workbook(path) {
-            return load_workbook(path, sheet, options);
-        }
-        load_csv(path, encoding, options, &Reading::Whole(None)).map_err(|e| match e {
-            // The whole file is at hand when it lies on disk: say whether it is the other
-            // encoding throughout. A pipe's bytes are gone once read (read again, it is
-            // empty, or a named pipe waits for a writer that is gone): nothing is said of them.
-            TableError::Encoding(mut e) => {
-                e.other_is_clean = e
-                    .expected
-                    .filter(|_| fs::metadata(path).is_ok_and(|m| m.is_file()))
-                    .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
-                TableError::Encoding(e)
-            }
-            e => e,
-        })
+        load_whole(path, sheet, encoding, options, &Reading::Whole(None))
     }
+
+    /// [`Sheet::load_with`] for a table that is only looked at (`explain`): the same
+    /// columns, rows, lines and refusals, without the bytes a save would need to give each
+    /// row back as it was read (a CSV row's own bytes are compared with its fields written
+    /// anew, the costliest part of reading it). Such a sheet is never saved.
+    pub fn load_to_look(
+        path: &Path,
+        sheet: Option<&str>,
+        encoding: Option<Encoding>,
+        options: &HeaderOptions,
+    ) -> Result<Sheet, TableError> {
+        load_whole(path, sheet, encoding, options, &Reading::Look)
+    }
+}
+
+/// A whole table: a workbook's sheet, or a CSV file read as `reading` says.
+fn load_whole(
+    path: &Path,
+    sheet: Option<&str>,
+    encoding: Option<Encoding>,
+    options: &HeaderOptions,
+    reading: &Reading,
+) -> Result<Sheet, TableError> {
+    if crate::table::workbook::is_workbook(path) {
+        return load_workbook(path, sheet, options);
+    }
+    load_csv(path, encoding, options, reading).map_err(|e| match e {
+        // The whole file is at hand when it lies on disk: say whether it is the other
+        // encoding throughout. A pipe's bytes are gone once read (read again, it is empty,
+        // or a named pipe waits for a writer that is gone): nothing is said of them.
+        TableError::Encoding(mut e) => {
+            e.other_is_clean = e
+                .expected
+                .filter(|_| fs::metadata(path).is_ok_and(|m| m.is_file()))
+                .and_then(|enc| Some(enc.other().is_valid(&fs::read(path).ok()?)));
+            TableError::Encoding(e)
+        }
+        e => e,
+    })
 }
 
 impl Sheet {
@@ -92,6 +116,8 @@ enum Reading<'a> {
     Whole(Option<&'a AtomicU64>),
     /// Its first rows only.
     Head(usize),
+    /// All of it, to be looked at: no row's bytes are kept for a save.
+    Look,
 }
 
 /// Which record's bytes [`load_csv`] has yet to take.
@@ -138,6 +164,7 @@ fn load_workbook(
         hidden: book.hidden,
         under_merge: book.under_merge,
         partial: false,
+        looked: false,
     };
     sheet.mark_stale(&book.stale);
     Ok(sheet)
@@ -199,6 +226,7 @@ fn load_csv(
     let mut scratch = Vec::new();
     let mut splitter = Splitter::new(style.delimiter);
     let mut kept = Vec::new();
+    let looking = matches!(reading, Reading::Look);
     loop {
         // Whether the record takes rows after its own into a cell, and whether a later
         // quote closes it (not the file's end).
@@ -249,7 +277,9 @@ fn load_csv(
                             ));
                         }
                         let enc = rows.encoding();
-                        if let Some(raw) =
+                        if looking {
+                            // Nothing is saved: no row needs its bytes.
+                        } else if let Some(raw) =
                             keep(row, span, body, enc, style, &mut scratch, &mut splitter)
                         {
                             kept.push((row.line, raw));
@@ -321,6 +351,7 @@ fn load_csv(
         hidden: Vec::new(),
         under_merge: Vec::new(),
         partial,
+        looked: looking,
     })
 }
 
@@ -347,6 +378,90 @@ pub(crate) fn line_breaks(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+
+    /// A table read to be looked at (`explain`) is the table read to be edited, row for row,
+    /// or refused in the same words; only the bytes a save needs are left out, and it is
+    /// never saved.
+    #[test]
+    fn a_table_read_to_look_at_is_the_table_read_to_edit_and_is_never_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths: Vec<std::path::PathBuf> = ["examples", "tests/data", "tests/data/office"]
+            .iter()
+            .flat_map(|d| fs::read_dir(root.join(d)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .collect();
+        let head = "id,township,village,name,class,width_m,length_km,cost\n";
+        let row = "X1,t,v,a,village,4.5,2,1600000";
+        let made = [
+            // Rows whose bytes a save keeps: quoted, spaced, a quoted field over lines, CRLF
+            // and a lone CR, blank lines, a BOM, a title above the header.
+            format!("{head}\"X1\",t, v ,\"a\nb\",village,4.5,2,\"1,600,000\"\r\n\r\nX2,t,v,b,village,3.5,1,9\r"),
+            format!("\u{feff}道路计划\n\n{head}{row}\n\nX2,t,v,b,village,3.5,1,9"),
+            // Refused: a quote never closed, too many fields.
+            format!("{head}{row}\nX2,t,v,\"b,village,3.5,1,9\nX3,t,v,c,village,3.5,1,9\n"),
+            format!("{head}{row}{}\n", ",".repeat(crate::table::MAX_FIELDS)),
+            // Not one encoding; GBK.
+            format!("{head}X1,t,村,a,village,4.5,2,1\n"),
+        ];
+        for (n, text) in made.iter().enumerate() {
+            let path = dir.path().join(format!("made-{n}.csv"));
+            fs::write(&path, text).unwrap();
+            paths.push(path);
+        }
+        let gbk = dir.path().join("gbk.csv");
+        let text = format!("{head}X1,石鼓镇,村,a,village,4.5,2,1\n");
+        let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+        fs::write(&gbk, &bytes).unwrap();
+        paths.push(gbk.clone());
+        let mixed = dir.path().join("mixed.csv");
+        fs::write(
+            &mixed,
+            [
+                format!("{head}X1,村,v,a,village,4.5,2,1\n").as_bytes(),
+                &bytes[head.len()..],
+            ]
+            .concat(),
+        )
+        .unwrap();
+        paths.push(mixed);
+        let options = HeaderOptions::default();
+        let (mut read, mut refused) = (0, 0);
+        for path in &paths {
+            let edit = Sheet::load_with(path, None, None, &options);
+            let look = Sheet::load_to_look(path, None, None, &options);
+            match (edit, look) {
+                (Ok(edit), Ok(mut look)) => {
+                    read += 1;
+                    assert_eq!(look.columns.names, edit.columns.names, "{path:?}");
+                    assert_eq!(look.rows, edit.rows, "{path:?}");
+                    assert_eq!(
+                        (look.encoding, look.style, look.is_partial()),
+                        (edit.encoding, edit.style, false),
+                        "{path:?}"
+                    );
+                    assert!(look.looked && !edit.looked);
+                    let before = fs::read(path).unwrap();
+                    let err = look.save(path).unwrap_err();
+                    assert_eq!(
+                        err.to_string(),
+                        "the table was read to be looked at, not to be saved"
+                    );
+                    assert_eq!(fs::read(path).unwrap(), before, "{path:?}");
+                }
+                (Err(edit), Err(look)) => {
+                    refused += 1;
+                    for lang in [Lang::En, Lang::Zh] {
+                        assert_eq!(look.render("t.csv", lang), edit.render("t.csv", lang));
+                    }
+                }
+                (edit, look) => panic!("{path:?}: {edit:?} but {look:?}"),
+            }
+        }
+        // Every shipped table and the made ones that are tables are read; the rest refused.
+        assert!(read >= 12 && refused >= 3, "{read} read, {refused} refused");
+    }
 
     #[test]
     fn a_quote_never_closed_refuses_the_open_naming_the_lines_it_takes() {

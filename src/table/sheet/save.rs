@@ -239,6 +239,13 @@ impl Sheet {
                 "only the first rows of the table were read",
             ));
         }
+        // Rows read without their bytes would be written anew, not given back as read.
+        if self.looked {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the table was read to be looked at, not to be saved",
+            ));
+        }
         // A copy of values only keeps formulas' results as last saved: refused when the
         // edits may have changed them.
         // (A workbook's table only: a CSV table's rows are not fingerprinted.)
