@@ -99,7 +99,15 @@ pub fn places_plain(township: &str, village: &str) -> bool {
 /// formed one is made once a run and kept for the rest of it (such names are few: the
 /// [`FORMS`] made so far).
 pub fn place_form(name: &str) -> &str {
-    if memchr::memchr(b'\r', name.as_bytes()).is_none() {
+    let bytes = name.as_bytes();
+    // A place's name is short: looked at byte by byte in place, where a call to search it
+    // cost more than the name (two names a row in a comparison).
+    let has_return = if bytes.len() <= 32 {
+        bytes.contains(&b'\r')
+    } else {
+        memchr::memchr(b'\r', bytes).is_some()
+    };
+    if !has_return {
         return name;
     }
     let form = name.replace("\r\n", "\n");
@@ -458,6 +466,17 @@ mod tests {
         assert_eq!(place_form("画青\r\n村\r\n一组"), "画青\n村\n一组");
         assert_eq!(place_form("画青\n村"), "画青\n村");
         assert_eq!(place_form("画青村"), "画青村");
+        // Looked at in place up to 32 bytes, searched beyond: a return found either way.
+        for len in [1, 30, 31, 32, 33, 64] {
+            let name = format!("{}\r\n村", "a".repeat(len - 1));
+            assert_eq!(
+                place_form(&name),
+                format!("{}\n村", "a".repeat(len - 1)),
+                "{len}"
+            );
+            let plain = "a".repeat(len);
+            assert!(std::ptr::eq(place_form(&plain), plain.as_str()), "{len}");
+        }
         let typed = String::from("宝华\r\n乡");
         let (a, b) = (place_form("宝华\r\n乡"), place_form(&typed));
         assert!(std::ptr::eq(a, b), "made once");

@@ -376,8 +376,10 @@ enum FormOut {
 impl<'c, 'r, 'v> FormRows<'c, 'r, 'v> {
     fn new(c: &'c Comparison<'r>, form: Form<'v>, lang: Lang) -> FormRows<'c, 'r, 'v> {
         let out = match form {
+            // A block of about 2,000 rows is about 350 KiB of CSV: room for it at once, where
+            // a buffer half that size was grown, and copied, once a block.
             Form::Csv { excel, unit, .. } => {
-                FormOut::Csv(write::csv_buf(excel, unit, Vec::with_capacity(1 << 18)))
+                FormOut::Csv(write::csv_buf(excel, unit, Vec::with_capacity(1 << 19)))
             }
             Form::Jsonl => FormOut::Jsonl(
                 write::JsonlKeys::new(&write::csv_header(c)),
