@@ -57,7 +57,7 @@ while [ $i -lt "$runs" ]; do
     for bin in "$@"; do
         n=$((n + 1))
         # Each output is new, as benches/speed.sh times batch: a file replaced is freed by
-        # the rename that replaces it (on a file system mounted with discard, 30-50 ms for a
+        # the rename that replaces it (on a file system mounted with discard, 27-51 ms for a
         # batch run's 227 MB on the 1,000,000-row table), which explain, writing no file,
         # and compare, writing a smaller one, would not pay alike.
         rm -f "$dir/batch-$n.csv"

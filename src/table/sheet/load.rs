@@ -49,7 +49,8 @@ impl Sheet {
     /// [`Sheet::load_with`] for a table that is only looked at (`explain`): the same
     /// columns, rows, lines and refusals, without the bytes a save would need to give each
     /// row back as it was read (a CSV row's own bytes are compared with its fields written
-    /// anew, the costliest part of reading it). Such a sheet is never saved.
+    /// anew, the costliest part of reading it). A CSV table's sheet read so is never saved; a
+    /// workbook's is read whole, as ever.
     pub fn load_to_look(
         path: &Path,
         sheet: Option<&str>,
