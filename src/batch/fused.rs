@@ -905,8 +905,6 @@ mod tests {
     const HEADER: &str =
         "id,township,village,class,width_m,length_km,cost,other_funds,households,completed_km";
 
-    /// Each class and width is found where it was kept, however many share a slot, the
-    /// same each time it is asked; past [`WIDTHS`], a new one is left to the general path.
     /// The texts two short keys are compared for: every length to 17 over a few bytes (so
     /// that texts differ in one place), and the shipped rules' names.
     fn texts_to_key() -> Vec<Vec<u8>> {
@@ -1000,6 +998,8 @@ mod tests {
         assert_eq!(found, [[None, None], [Some(0), Some(0)]]);
     }
 
+    /// Each class and width is found where it was kept, however many share a slot, the
+    /// same each time it is asked; past [`WIDTHS`], a new one is left to the general path.
     #[test]
     fn a_class_and_width_are_found_where_they_were_kept_wherever_their_slot() {
         let rules = RuleSet::builtin();
