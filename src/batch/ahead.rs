@@ -1,5 +1,5 @@
-//! How far the workers may run ahead of the slowest of them. The writer puts pieces back in
-//! input order, so everything finished after a chunk still being computed waits in memory;
+//! How far the workers may run ahead of the slowest of them. Pieces are handed on in input
+//! order (`deliver`), so everything finished after a chunk still being computed waits in memory;
 //! on a busy machine a worker can be off the processor for tens of milliseconds while the
 //! other finishes chunk after chunk. Holding a finished piece until the oldest chunk still
 //! at a worker is within a few of it keeps that memory to a few pieces, however long the

@@ -1,15 +1,15 @@
 //! `roadsub batch`: stream segment tables through the engine and write every row's breakdown.
 //!
-//! Three stages on their own threads: one reader cuts the input into chunks (runs of plain
-//! lines, unsplit, and records the CSV state machine had to read) and checks ids, which needs
-//! the whole run; workers split and compute chunks in parallel; and the calling thread puts
-//! results back in input order, prints messages and writes rows. Channels are bounded and
-//! buffers go round again, so memory does not grow with the number of rows (ids aside, at 8
-//! bytes each, and a summary's groups). Whether the output is kept is decided at the end
-//! (SPEC §5).
+//! Two stages: the calling thread reads and cuts the input into chunks (runs of plain lines,
+//! unsplit, and records the CSV state machine had to read) and checks ids, which needs the
+//! whole run; workers split and compute chunks in parallel, and the worker that finishes the
+//! chunk next in input order prints its messages and writes its rows (with any later ones
+//! already done: `deliver`). The channel is bounded and buffers go round again, so memory does
+//! not grow with the number of rows (ids aside, at 8 bytes each, and a summary's groups).
+//! Whether the output is kept is decided at the end (SPEC §5).
 //!
-//! When a budget binds (SPEC §8), the same three stages run more than once over the same
-//! input, cut into the same chunks: counting passes add up what each envelope is asked
+//! When a budget binds (SPEC §8), the same stages run more than once over the same input, cut
+//! into the same chunks: counting passes add up what each envelope is asked
 //! (`report::allocate::streamed`), then the pass that writes cuts every row before it is summed and written.
 
 mod ahead;
@@ -17,6 +17,7 @@ mod ahead;
 mod alloc_props;
 #[cfg(test)]
 mod alloc_tests;
+mod deliver;
 pub(crate) mod fused;
 #[cfg(test)]
 mod fused_props;
@@ -34,7 +35,7 @@ mod write;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -51,7 +52,8 @@ use crate::report::allocate::streamed as alloc;
 use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
 use ahead::RunAhead;
-use alloc::{Changed, Plan};
+use alloc::{Changed, Plan, Tally};
+use deliver::{Consume, Delivery};
 use pool::Pool;
 use read::{Channels, Ids, Reading, ToWriter};
 use work::{Chunk, Job};
@@ -341,7 +343,7 @@ fn progress_bar(opts: &Options, bytes: Option<u64>, passes: u64) -> Option<Progr
 }
 
 /// Runs a batch, printing every problem to `messages` in input order.
-pub fn run(opts: &Options, messages: &mut dyn Write) -> Result<Report, BatchError> {
+pub fn run(opts: &Options, messages: &mut (dyn Write + Send)) -> Result<Report, BatchError> {
     run_tuned(opts, Tuning::default(), messages)
 }
 
@@ -351,7 +353,7 @@ pub fn run_presented(
     opts: &Options,
     look: &Presentation,
     header: &crate::table::HeaderOptions,
-    messages: &mut dyn Write,
+    messages: &mut (dyn Write + Send),
 ) -> Result<Report, BatchError> {
     run_all(&Run { opts, look, header }, Tuning::default(), messages)
 }
@@ -360,12 +362,16 @@ pub fn run_presented(
 pub fn run_tuned(
     opts: &Options,
     tuning: Tuning,
-    messages: &mut dyn Write,
+    messages: &mut (dyn Write + Send),
 ) -> Result<Report, BatchError> {
     run_all(&Run::plain(opts), tuning, messages)
 }
 
-fn run_all(opts: &Run, tuning: Tuning, messages: &mut dyn Write) -> Result<Report, BatchError> {
+fn run_all(
+    opts: &Run,
+    tuning: Tuning,
+    messages: &mut (dyn Write + Send),
+) -> Result<Report, BatchError> {
     let header = opts.header;
     let reading = |copies, progress_base, ids| Reading {
         header,
@@ -468,15 +474,7 @@ fn count_pass(
         let work = |seq: u64, chunk: &Chunk| {
             ToWriter::Counted(Box::new(work::count(&job, plan, pass, seq, chunk)))
         };
-        pipeline(opts, reading, pb, &work, |results| {
-            let mut tallies = Vec::new();
-            for (seq, piece) in results.iter() {
-                if let ToWriter::Counted(tally) = piece {
-                    tallies.push((seq, (*tally)?));
-                }
-            }
-            Ok(tallies)
-        })?
+        pipeline(opts, reading, pb, &work, Tallies::default()).finish()?
     };
     // A chunk more than the first pass saw is caught by its worker; one fewer here.
     if pass > 0 && counted.len() != plan.chunks() {
@@ -514,42 +512,80 @@ fn write_pass(
     reading: Reading,
     plan: Option<&Plan>,
     pb: Option<&ProgressBar>,
-    messages: &mut dyn Write,
+    messages: &mut (dyn Write + Send),
 ) -> Result<Report, BatchError> {
     let buffers = Pool::default();
     let job = job(opts, &buffers, plan);
     let work =
         |seq: u64, chunk: &Chunk| ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
-    pipeline(opts, reading, pb, &work, |results| {
-        write::write_in_order(opts, results, pb, &buffers, plan, messages)
-    })
+    let writer = write::InOrder::new(opts, pb, &buffers, plan, messages);
+    pipeline(opts, reading, pb, &work, writer).finish()
 }
 
-/// One pass over the inputs on three stages: the reader cuts chunks, workers turn each into
-/// a piece for `consume` with `work`, and `consume` takes the pieces (in any order) on the
-/// calling thread. Returns what `consume` returns, once every thread has stopped.
-fn pipeline<T>(
+/// What a counting pass learnt of each chunk, by its place in the run, or what stopped it.
+#[derive(Default)]
+struct Tallies {
+    counted: Vec<(u64, Tally)>,
+    changed: Option<Changed>,
+}
+
+impl Tallies {
+    fn finish(self) -> Result<Vec<(u64, Tally)>, Changed> {
+        match self.changed {
+            Some(changed) => Err(changed),
+            None => Ok(self.counted),
+        }
+    }
+}
+
+impl Consume for Tallies {
+    fn take(&mut self, seq: u64, piece: ToWriter) -> bool {
+        if let ToWriter::Counted(tally) = piece {
+            match *tally {
+                Ok(tally) => self.counted.push((seq, tally)),
+                Err(changed) => {
+                    self.changed = Some(changed);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+impl Consume for write::InOrder<'_> {
+    fn take(&mut self, _: u64, piece: ToWriter) -> bool {
+        write::InOrder::take(self, piece)
+    }
+}
+
+/// One pass over the inputs: the calling thread reads and cuts chunks, workers turn each into
+/// a piece with `work`, and each piece is handed to `consumer` in input order by the thread
+/// that finds it next ([`Delivery`]). Returns the consumer once every thread has stopped.
+fn pipeline<C: Consume>(
     opts: &Options,
     reading: Reading,
     pb: Option<&ProgressBar>,
     work: &(dyn Fn(u64, &Chunk) -> ToWriter + Sync),
-    consume: impl FnOnce(&Receiver<(u64, ToWriter)>) -> T,
-) -> T {
+    consumer: C,
+) -> C {
     let chunks = Pool::default();
     let workers = opts.workers.max(1);
     let (work_tx, work_rx) = sync_channel::<(u64, Chunk)>(workers);
-    let (results_tx, results_rx) = sync_channel::<(u64, ToWriter)>(workers);
     // Shared by the workers and dropped with the last of them, so a reader still sending
     // chunks when they have stopped is told, and stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
     // Two pieces a worker ahead of the oldest chunk at work, and two more: a stalled worker
-    // leaves the writer holding at most these (see `ahead`).
+    // leaves at most these waiting (see `ahead`).
     let ahead = RunAhead::new(2 * workers as u64 + 2);
+    let delivery = Delivery::new(consumer);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let results_tx = results_tx.clone();
-            let (work_rx, chunks, ahead) = (work_rx.clone(), &chunks, &ahead);
+            let (work_rx, chunks, ahead, delivery) = (work_rx.clone(), &chunks, &ahead, &delivery);
             scope.spawn(move || loop {
+                if delivery.stopped() {
+                    return;
+                }
                 // Marked at work while the queue is held, so no later chunk is marked first.
                 let next = work_rx
                     .lock()
@@ -560,32 +596,27 @@ fn pipeline<T>(
                 let done = work(seq, &chunk);
                 chunks.give(chunk);
                 ticket.finish();
-                if results_tx.send((seq, done)).is_err() {
+                if !delivery.give(seq, done) {
                     return;
                 }
             });
         }
         drop(work_rx);
+        let give = |seq: u64, piece: ToWriter| delivery.give(seq, piece);
         let feeds = Channels {
             work: work_tx,
-            results: results_tx,
+            give: &give,
             progress: pb,
             chunks: &chunks,
         };
-        let rules = opts.rules;
-        scope.spawn(move || {
-            read::read_all(
-                &opts.inputs,
-                opts.sheet.as_deref(),
-                rules,
-                opts.lang,
-                reading,
-                feeds,
-            )
-        });
-        let out = consume(&results_rx);
-        // On an error the receivers go away, so the other threads stop at their next send.
-        drop(results_rx);
-        out
-    })
+        read::read_all(
+            &opts.inputs,
+            opts.sheet.as_deref(),
+            opts.rules,
+            opts.lang,
+            reading,
+            feeds,
+        );
+    });
+    delivery.into_inner()
 }

@@ -50,8 +50,8 @@ pub enum ToWriter {
 pub struct Channels<'a> {
     /// Chunks for the workers.
     pub work: SyncSender<(u64, Chunk)>,
-    /// Everything else, for the writer.
-    pub results: SyncSender<(u64, ToWriter)>,
+    /// Everything else, for the writer: false once the run has stopped.
+    pub give: &'a (dyn Fn(u64, ToWriter) -> bool + Sync),
     /// Progress over the bytes of all inputs.
     pub progress: Option<&'a ProgressBar>,
     /// Chunks the workers are done with.
@@ -150,7 +150,7 @@ pub fn read_all(
     let limit = reading.chunk;
     let send = |seq: &mut u64, piece: ToWriter| {
         *seq += 1;
-        feeds.results.send((*seq - 1, piece)).is_ok()
+        (feeds.give)(*seq - 1, piece)
     };
     for (n, input) in inputs.iter().enumerate() {
         let copy = reading.copies.get(n).and_then(Option::as_deref);

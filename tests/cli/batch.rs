@@ -1881,3 +1881,88 @@ fn results_for_a_closed_standard_output_are_refused_not_lost() {
             .stderr_lacks("closed");
     }
 }
+
+/// Rows are written by whichever worker finishes the chunk next in input order, with no
+/// thread of their own: an output that fails partway through a run of fifteen chunks stops
+/// every stage, says so once, after the bad row met before it, and leaves no file; a reader
+/// that stops early (`| head -1`) ends the run quietly, as before.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_failing_partway_through_many_chunks_stops_the_run_and_says_so_once() {
+    use std::fmt::Write as _;
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..30_000 {
+        let cost = if i == 5 { "abc" } else { "1600000" };
+        writeln!(text, "S{i:05},T{},V{},village,4.5,2,{cost}", i % 7, i % 50).unwrap();
+    }
+    env.write("many.csv", &text);
+    let bin = env!("CARGO_BIN_EXE_roadsub");
+    // 400 blocks of 512 bytes: 200 KB, a few of the 2.6 MB of rows.
+    let limited = |args: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -f 400; exec '{bin}' {args}"))
+            .current_dir(env.file(""))
+            .output()
+            .unwrap()
+    };
+    let bad_row = |lang: &str| match lang {
+        "en" => {
+            "many.csv:7: cost \"abc\" is not an amount of money (expected yuan like \
+                 1200000, 1,200,000, 120万 or 1.06亿)\n"
+        }
+        _ => "many.csv:7: 投资“abc”不是金额（应为元，如 1200000、1,200,000、120万 或 1.06亿）\n",
+    };
+    for (lang, said) in [
+        (
+            "en",
+            "roadsub: cannot write out.csv: the file would be larger than this system allows \
+             (see ulimit -f)\n",
+        ),
+        (
+            "zh",
+            "roadsub: 无法写入 out.csv: 文件将超过系统允许的大小（见 ulimit -f）\n",
+        ),
+    ] {
+        let done = limited(&format!(
+            "batch many.csv -o out.csv --keep-going --lang {lang}"
+        ));
+        assert_eq!(done.status.code(), Some(1), "{lang}");
+        assert_eq!(
+            String::from_utf8_lossy(&done.stderr),
+            format!("{}{said}", bad_row(lang)),
+            "{lang}"
+        );
+        assert!(!env.path("out.csv").exists(), "{lang}");
+    }
+    // Standard output on a full device, the rows streamed (`--keep-going`).
+    for (lang, said) in [
+        ("en", "roadsub: cannot write <stdout>: the disk is full\n"),
+        ("zh", "roadsub: 无法写入 <标准输出>: 磁盘已满\n"),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        env.roadsub(&["batch", "many.csv", "--keep-going", "--lang", lang])
+            .stdout_to(full)
+            .expect_code(1)
+            .stderr(&format!("{}{said}", bad_row(lang)));
+    }
+    let (first, code, err) = env
+        .roadsub(&["batch", "many.csv", "--keep-going"])
+        .first_line_then_closed();
+    assert_eq!(first, "id,township,village,class,width_m,length_km,cost,transport,poverty,subsidy_total,gap,shortfall,notes\n");
+    assert_eq!(code, Some(1), "a bad row was met before the pipe closed");
+    assert_eq!(err, bad_row("en"));
+    // The same rows unhindered: every one written, the bad one said.
+    let out = env.file("out.csv");
+    env.roadsub(&["batch", "many.csv", "-o", &out, "--keep-going"])
+        .expect_code(1)
+        .stderr(&format!(
+            "{}1 bad row; wrote the 29999 good rows to {out}\n",
+            bad_row("en")
+        ));
+    assert_eq!(env.read("out.csv").lines().count(), 30_000);
+}
