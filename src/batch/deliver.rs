@@ -1,44 +1,43 @@
-//! Pieces of a pass handed on in input order by the threads that made them, with no thread of
-//! its own: a worker that finishes a chunk puts it among those waiting and, unless another
+//! Pieces of work handed on in input order by the threads that made them, with no thread of
+//! their own: a worker that finishes a piece puts it among those waiting and, unless another
 //! thread is handing pieces on already, hands on every piece now next in order itself. A
-//! thread that waited for each piece to be sent to it was woken about once a chunk, and its
-//! writes ran on another core than the one that had just made the bytes.
+//! thread that waited for each piece to be sent to it was woken about once a piece, and its
+//! writes ran on another core than the one that had just made the bytes. A batch run's
+//! chunks and a comparison's blocks are handed on so.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
-use super::read::ToWriter;
-
-/// What takes a pass's pieces, one at a time, in input order.
-pub(super) trait Consume: Send {
-    /// Takes piece `seq`, the next in input order: false once the run is to stop (the
+/// What takes pieces of type `P`, one at a time, in input order.
+pub(crate) trait Consume<P>: Send {
+    /// Takes piece `seq`, the next in input order: false once the work is to stop (the
     /// consumer keeps what stopped it).
-    fn take(&mut self, seq: u64, piece: ToWriter) -> bool;
+    fn take(&mut self, seq: u64, piece: P) -> bool;
 }
 
 /// The pieces waiting for those before them, and the next to hand on.
-struct Waiting {
+struct Waiting<P> {
     next: u64,
-    pieces: BTreeMap<u64, ToWriter>,
+    pieces: BTreeMap<u64, P>,
 }
 
 /// Pieces given in any order on any thread, handed to the consumer in order (see the module).
-pub(super) struct Delivery<C> {
-    waiting: Mutex<Waiting>,
+pub(crate) struct Delivery<P, C> {
+    waiting: Mutex<Waiting<P>>,
     consumer: Mutex<C>,
     stopped: AtomicBool,
 }
 
 /// The waiting pieces; a thread that panicked holding them left nothing half done in them.
-fn lock(waiting: &Mutex<Waiting>) -> MutexGuard<'_, Waiting> {
+fn lock<P>(waiting: &Mutex<Waiting<P>>) -> MutexGuard<'_, Waiting<P>> {
     waiting
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl<C: Consume> Delivery<C> {
-    pub(super) fn new(consumer: C) -> Delivery<C> {
+impl<P, C: Consume<P>> Delivery<P, C> {
+    pub(crate) fn new(consumer: C) -> Delivery<P, C> {
         Delivery {
             waiting: Mutex::new(Waiting {
                 next: 0,
@@ -49,8 +48,8 @@ impl<C: Consume> Delivery<C> {
         }
     }
 
-    /// Whether the consumer has stopped the run (or a thread panicked handing a piece on).
-    pub(super) fn stopped(&self) -> bool {
+    /// Whether the consumer has stopped the work (or a thread panicked handing a piece on).
+    pub(crate) fn stopped(&self) -> bool {
         self.stopped.load(Ordering::Acquire)
     }
 
@@ -60,9 +59,9 @@ impl<C: Consume> Delivery<C> {
 
     /// Gives piece `seq`, and hands on every piece now next in order, unless another thread
     /// is handing pieces on: that one then hands this one on too (it looks again after it
-    /// lets go, and a piece given after that finds nobody at it). False once the run has
+    /// lets go, and a piece given after that finds nobody at it). False once the work has
     /// stopped; pieces given after that are dropped.
-    pub(super) fn give(&self, seq: u64, piece: ToWriter) -> bool {
+    pub(crate) fn give(&self, seq: u64, piece: P) -> bool {
         lock(&self.waiting).pieces.insert(seq, piece);
         loop {
             let mut consumer = match self.consumer.try_lock() {
@@ -101,7 +100,7 @@ impl<C: Consume> Delivery<C> {
     }
 
     /// The consumer, once every thread giving pieces has stopped.
-    pub(super) fn into_inner(self) -> C {
+    pub(crate) fn into_inner(self) -> C {
         self.consumer
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -112,25 +111,22 @@ impl<C: Consume> Delivery<C> {
 mod tests {
     use super::*;
 
-    /// Takes `Failed` pieces, keeping their text, and stops at the text "stop".
+    /// Takes pieces of text, keeping them, and stops at the text "stop".
     #[derive(Default)]
     struct Taken {
         seen: Vec<(u64, String)>,
     }
 
-    impl Consume for Taken {
-        fn take(&mut self, seq: u64, piece: ToWriter) -> bool {
-            let ToWriter::Failed(text) = piece else {
-                panic!("only Failed pieces are given here");
-            };
-            let go_on = text != "stop";
-            self.seen.push((seq, text));
+    impl Consume<String> for Taken {
+        fn take(&mut self, seq: u64, piece: String) -> bool {
+            let go_on = piece != "stop";
+            self.seen.push((seq, piece));
             go_on
         }
     }
 
-    fn piece(seq: u64) -> ToWriter {
-        ToWriter::Failed(format!("piece {seq}"))
+    fn piece(seq: u64) -> String {
+        format!("piece {seq}")
     }
 
     #[test]
@@ -140,7 +136,7 @@ mod tests {
             assert!(delivery.give(seq, piece(seq)));
         }
         let seen = delivery.into_inner().seen;
-        let want: Vec<_> = (0..6).map(|s| (s, format!("piece {s}"))).collect();
+        let want: Vec<_> = (0..6).map(|s| (s, piece(s))).collect();
         assert_eq!(seen, want);
     }
 
@@ -149,11 +145,11 @@ mod tests {
         let delivery = Delivery::new(Taken::default());
         assert!(delivery.give(0, piece(0)));
         assert!(delivery.give(2, piece(2)));
-        assert!(!delivery.give(1, ToWriter::Failed("stop".into())));
+        assert!(!delivery.give(1, "stop".into()));
         assert!(delivery.stopped());
         assert!(!delivery.give(3, piece(3)));
         let seen = delivery.into_inner().seen;
-        assert_eq!(seen, [(0, "piece 0".to_string()), (1, "stop".to_string())]);
+        assert_eq!(seen, [(0, piece(0)), (1, "stop".to_string())]);
     }
 
     #[test]
@@ -173,7 +169,7 @@ mod tests {
                 }
             });
             let seen = delivery.into_inner().seen;
-            let want: Vec<_> = (0..400).map(|s| (s, format!("piece {s}"))).collect();
+            let want: Vec<_> = (0..400).map(|s| (s, piece(s))).collect();
             assert_eq!(seen, want);
         }
     }

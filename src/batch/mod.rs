@@ -17,7 +17,7 @@ mod ahead;
 mod alloc_props;
 #[cfg(test)]
 mod alloc_tests;
-mod deliver;
+pub(crate) mod deliver;
 pub(crate) mod fused;
 #[cfg(test)]
 mod fused_props;
@@ -538,7 +538,7 @@ impl Tallies {
     }
 }
 
-impl Consume for Tallies {
+impl Consume<ToWriter> for Tallies {
     fn take(&mut self, seq: u64, piece: ToWriter) -> bool {
         if let ToWriter::Counted(tally) = piece {
             match *tally {
@@ -553,7 +553,7 @@ impl Consume for Tallies {
     }
 }
 
-impl Consume for write::InOrder<'_> {
+impl Consume<ToWriter> for write::InOrder<'_> {
     fn take(&mut self, _: u64, piece: ToWriter) -> bool {
         write::InOrder::take(self, piece)
     }
@@ -562,7 +562,7 @@ impl Consume for write::InOrder<'_> {
 /// One pass over the inputs: the calling thread reads and cuts chunks, workers turn each into
 /// a piece with `work`, and each piece is handed to `consumer` in input order by the thread
 /// that finds it next ([`Delivery`]). Returns the consumer once every thread has stopped.
-fn pipeline<C: Consume>(
+fn pipeline<C: Consume<ToWriter>>(
     opts: &Options,
     reading: Reading,
     pb: Option<&ProgressBar>,

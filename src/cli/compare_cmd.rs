@@ -835,7 +835,7 @@ fn json_commit(
         // made 187,848 system calls for 200,000 rows).
         Out::Stdout { .. } => RowsOut::to(Ok(RowsTo::Stdout(std::io::BufWriter::with_capacity(
             1 << 20,
-            std::io::stdout().lock(),
+            std::io::stdout(),
         )))),
     };
     match rows.read_back() {
@@ -869,7 +869,7 @@ enum RowsTo {
     Memory(Vec<u8>),
     /// Standard output itself, for what is written only once it is to be kept (a JSON
     /// document put together around its rows).
-    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
 }
 
 impl RowsOut {

@@ -1,13 +1,13 @@
-//! A comparison computed while its tables are read: one thread reads them in blocks
-//! ([`super::read`]), every core computes blocks under both sides, and the calling thread
-//! takes the results in input order as soon as those before them are done. No block is begun
-//! more than a few per core past the last one handed on, so few are ever held at once.
+//! A comparison computed while its tables are read: the calling thread reads them in blocks
+//! ([`super::read`]), every core computes blocks under both sides, and the core that finds a
+//! block's result next in input order hands it on (`batch::deliver`), with any after it
+//! already done. No block is begun more than a few per core past the last one handed on, so
+//! few are ever held at once.
 //!
 //! Budgets that bind need every row before any row can be cut, so a comparison under them
 //! reads its tables whole ([`super::paired`]); so does one whose sums do not fit, since which
 //! row no longer fits is the one a single pass in input order finds.
 
-use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
 use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
@@ -16,6 +16,7 @@ use super::paired::{blank_pair, pair_fused, pair_row, placed, Paired, Seen, Sums
 use super::read::{read_all, Block, Inputs};
 use super::whole::Pair;
 use super::Funds;
+use crate::batch::deliver::{Consume, Delivery};
 use crate::batch::fused::Fused;
 use crate::engine::Breakdown;
 use crate::rules::RuleSet;
@@ -45,21 +46,25 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     rules: [&RuleSet; 2],
     (funds, grouped): (&Funds, bool),
     make: &(impl Fn() -> R + Sync),
-    mut put: impl FnMut(R::Piece),
+    put: impl FnMut(R::Piece) + Send,
 ) -> Result<Option<Paired>, I::Error> {
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
     let gate = &Gate::new();
-    let mut sums = Sums::lean(rules);
-    let read = std::thread::scope(|scope| {
+    let delivery = Delivery::new(HandOn {
+        put,
+        sums: Sums::lean(rules),
+        gate,
+    });
+    let handing = &delivery;
+    let (read, per_core) = std::thread::scope(|scope| {
         let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(workers);
         // Shared by the cores and gone with the last of them, so that a reader still
         // sending blocks when they have stopped is told, and stops too.
         let blocks = Arc::new(Mutex::new(blocks));
-        let (done, results) = mpsc::channel::<(usize, (R::Piece, Sums))>();
         let cores: Vec<_> = (0..workers)
             .map(|_| {
-                let (blocks, done) = (blocks.clone(), done.clone());
+                let blocks = blocks.clone();
                 scope.spawn(move || {
                     let _stop = StopOnPanic(gate);
                     let mut groups = grouped.then(|| Groups::new(rules));
@@ -75,47 +80,52 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
                         }
                         let mut rows = make();
                         let sums = block_pairs(&block, rules, (funds, groups.as_mut()), &mut rows);
-                        if done.send((seq, (rows.piece(), sums))).is_err() {
-                            return groups;
-                        }
+                        // The core that finds this block next in order hands it on, with
+                        // any after it already done (`deliver`).
+                        handing.give(seq as u64, (rows.piece(), sums));
                     }
                 })
             })
             .collect();
-        drop((blocks, done));
-        let reader = scope.spawn(move || {
-            let _stop = StopOnPanic(gate);
-            let mut seq = 0;
-            read_all(inputs, bytes, |block| {
-                seq += 1;
-                work.send((seq - 1, block)).is_ok()
-            })
-        });
+        drop(blocks);
+        // The calling thread reads; a failure here lets the waiting cores go.
         let _stop = StopOnPanic(gate);
-        let mut held = BTreeMap::new();
-        let mut handed = 0;
-        // Ends when every core has finished (or failed).
-        for (seq, result) in results.iter() {
-            held.insert(seq, result);
-            while let Some((piece, block_sums)) = held.remove(&handed) {
-                put(piece);
-                sums.merge(block_sums);
-                handed += 1;
-                gate.hand_on(handed);
-            }
-        }
-        for core in cores {
-            let groups = core.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            if let Some(groups) = groups {
-                sums.merge_groups(groups);
-            }
-        }
-        reader
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        let mut seq = 0;
+        let read = read_all(inputs, bytes, |block| {
+            seq += 1;
+            work.send((seq - 1, block)).is_ok()
+        });
+        // The cores stop once the blocks run out.
+        drop(work);
+        let per_core: Vec<_> = cores
+            .into_iter()
+            .map(|core| core.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        (read, per_core)
     });
     read?;
+    let HandOn { mut sums, .. } = delivery.into_inner();
+    for groups in per_core.into_iter().flatten() {
+        sums.merge_groups(groups);
+    }
     Ok((!sums.overflowed()).then(|| sums.finish()))
+}
+
+/// What takes each block's piece in input order: `put`, the block's sums added to the run's,
+/// and the gate told how far the pieces have been handed on.
+struct HandOn<'g, F> {
+    put: F,
+    sums: Sums,
+    gate: &'g Gate,
+}
+
+impl<P, F: FnMut(P) + Send> Consume<(P, Sums)> for HandOn<'_, F> {
+    fn take(&mut self, seq: u64, (piece, sums): (P, Sums)) -> bool {
+        (self.put)(piece);
+        self.sums.merge(sums);
+        self.gate.hand_on(seq as usize + 1);
+        true
+    }
 }
 
 /// The rows of `block` under both sides, paired and put in `rows`, and what they add up to

@@ -522,7 +522,7 @@ pub fn compare_read<'r, I: Inputs>(
     named: Vec<Named>,
     (before, after): (&'r RuleSet, &'r RuleSet),
     (form, lang): (Form, Lang),
-    sink: &mut impl Sink,
+    sink: &mut (impl Sink + Send),
 ) -> Result<Option<Streamed<'r>>, I::Error> {
     let (labels, units) = named.into_iter().map(|n| (n.label, n.units)).unzip();
     let c = Comparison::unfilled_named(labels, units, before, after, Funds::new(before, after));
