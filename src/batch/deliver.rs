@@ -4,10 +4,15 @@
 //! thread that waited for each piece to be sent to it was woken about once a piece, and its
 //! writes ran on another core than the one that had just made the bytes. A batch run's
 //! chunks and a comparison's blocks are handed on so.
+//!
+//! The pieces waiting are bounded: a thread whose piece finds that many waiting while
+//! another thread hands pieces on (writing to a slow pipe or disk, say) waits for room before
+//! it computes more, as it waited when a channel to the writing thread was full; otherwise a
+//! slow output would leave the whole run's rows in memory.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 /// What takes pieces of type `P`, one at a time, in input order.
 pub(crate) trait Consume<P>: Send {
@@ -16,15 +21,21 @@ pub(crate) trait Consume<P>: Send {
     fn take(&mut self, seq: u64, piece: P) -> bool;
 }
 
-/// The pieces waiting for those before them, and the next to hand on.
+/// The pieces waiting for those before them, the next to hand on, and how many threads wait
+/// for room.
 struct Waiting<P> {
     next: u64,
     pieces: BTreeMap<u64, P>,
+    sleepers: usize,
 }
 
 /// Pieces given in any order on any thread, handed to the consumer in order (see the module).
 pub(crate) struct Delivery<P, C> {
     waiting: Mutex<Waiting<P>>,
+    /// Told when a piece is handed on, or the work stops.
+    room: Condvar,
+    /// At most this many pieces wait before a thread that gives one waits for room.
+    limit: usize,
     consumer: Mutex<C>,
     stopped: AtomicBool,
 }
@@ -37,12 +48,16 @@ fn lock<P>(waiting: &Mutex<Waiting<P>>) -> MutexGuard<'_, Waiting<P>> {
 }
 
 impl<P, C: Consume<P>> Delivery<P, C> {
-    pub(crate) fn new(consumer: C) -> Delivery<P, C> {
+    /// Pieces for `consumer`, at most `limit` of them waiting (see the module).
+    pub(crate) fn new(consumer: C, limit: usize) -> Delivery<P, C> {
         Delivery {
             waiting: Mutex::new(Waiting {
                 next: 0,
                 pieces: BTreeMap::new(),
+                sleepers: 0,
             }),
+            room: Condvar::new(),
+            limit: limit.max(1),
             consumer: Mutex::new(consumer),
             stopped: AtomicBool::new(false),
         }
@@ -53,20 +68,30 @@ impl<P, C: Consume<P>> Delivery<P, C> {
         self.stopped.load(Ordering::Acquire)
     }
 
+    /// Stops the work: every piece given from now on is dropped, and threads waiting for
+    /// room go on (to stop too).
     fn stop(&self) {
         self.stopped.store(true, Ordering::Release);
+        let _waiting = lock(&self.waiting);
+        self.room.notify_all();
     }
 
     /// Gives piece `seq`, and hands on every piece now next in order, unless another thread
     /// is handing pieces on: that one then hands this one on too (it looks again after it
-    /// lets go, and a piece given after that finds nobody at it). False once the work has
-    /// stopped; pieces given after that are dropped.
+    /// lets go, and a piece given after that finds nobody at it); when more than the limit
+    /// are then waiting (another thread writing, or the next piece still at work), returns
+    /// only once there is room. False once the work has stopped; pieces given after that are
+    /// dropped.
+    ///
+    /// The thread waiting for room has given its piece, and pieces are taken for work in
+    /// order, so the next piece to hand on is always with a thread still at work, or waiting
+    /// here already: the waiting ends.
     pub(crate) fn give(&self, seq: u64, piece: P) -> bool {
         lock(&self.waiting).pieces.insert(seq, piece);
         loop {
             let mut consumer = match self.consumer.try_lock() {
                 Ok(consumer) => consumer,
-                Err(TryLockError::WouldBlock) => return !self.stopped(),
+                Err(TryLockError::WouldBlock) => return self.room_or_stop(),
                 Err(TryLockError::Poisoned(_)) => {
                     self.stop();
                     return false;
@@ -80,6 +105,9 @@ impl<P, C: Consume<P>> Delivery<P, C> {
                         break;
                     };
                     waiting.next += 1;
+                    if waiting.sleepers > 0 {
+                        self.room.notify_all();
+                    }
                     (seq, piece)
                 };
                 if !self.stopped() && !consumer.take(seq, piece) {
@@ -94,9 +122,23 @@ impl<P, C: Consume<P>> Delivery<P, C> {
                 waiting.pieces.contains_key(&waiting.next)
             };
             if !ready {
-                return !self.stopped();
+                return self.room_or_stop();
             }
         }
+    }
+
+    /// Waits while more than the limit of pieces wait and the work goes on: whether it goes on.
+    fn room_or_stop(&self) -> bool {
+        let mut waiting = lock(&self.waiting);
+        while waiting.pieces.len() > self.limit && !self.stopped() {
+            waiting.sleepers += 1;
+            waiting = self
+                .room
+                .wait(waiting)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            waiting.sleepers -= 1;
+        }
+        !self.stopped()
     }
 
     /// The consumer, once every thread giving pieces has stopped.
@@ -131,7 +173,7 @@ mod tests {
 
     #[test]
     fn pieces_given_out_of_order_are_taken_in_order() {
-        let delivery = Delivery::new(Taken::default());
+        let delivery = Delivery::new(Taken::default(), usize::MAX);
         for seq in [2, 0, 3, 1, 5, 4] {
             assert!(delivery.give(seq, piece(seq)));
         }
@@ -142,7 +184,7 @@ mod tests {
 
     #[test]
     fn nothing_after_a_stop_is_taken() {
-        let delivery = Delivery::new(Taken::default());
+        let delivery = Delivery::new(Taken::default(), usize::MAX);
         assert!(delivery.give(0, piece(0)));
         assert!(delivery.give(2, piece(2)));
         assert!(!delivery.give(1, "stop".into()));
@@ -157,7 +199,7 @@ mod tests {
         // Each thread gives every fourth piece, the threads racing each other: whoever holds
         // the consumer must hand on what the others left waiting.
         for _ in 0..50 {
-            let delivery = Delivery::new(Taken::default());
+            let delivery = Delivery::new(Taken::default(), usize::MAX);
             std::thread::scope(|s| {
                 for first in 0..4u64 {
                     let delivery = &delivery;
@@ -172,5 +214,66 @@ mod tests {
             let want: Vec<_> = (0..400).map(|s| (s, piece(s))).collect();
             assert_eq!(seen, want);
         }
+    }
+
+    /// Takes pieces only as a test lets it, one at a time, noting how many were waiting.
+    struct Held<'a> {
+        go: &'a Mutex<std::sync::mpsc::Receiver<()>>,
+        seen: Vec<u64>,
+    }
+
+    impl Consume<u64> for Held<'_> {
+        fn take(&mut self, seq: u64, piece: u64) -> bool {
+            assert_eq!(seq, piece);
+            self.go.lock().unwrap().recv().unwrap();
+            self.seen.push(seq);
+            true
+        }
+    }
+
+    #[test]
+    fn a_slow_consumer_holds_back_the_threads_that_give_pieces() {
+        // Two threads take pieces in order from a counter, as workers take chunks, and give
+        // them while the consumer takes one piece only when let: with a limit of three, no
+        // more than three pieces ever wait beyond the one being taken plus one each thread
+        // has just given, and none is lost once the consumer is let go on.
+        let (go, let_go) = std::sync::mpsc::channel();
+        let let_go = Mutex::new(let_go);
+        let delivery = Delivery::new(
+            Held {
+                go: &let_go,
+                seen: Vec::new(),
+            },
+            3,
+        );
+        let next = std::sync::atomic::AtomicU64::new(0);
+        let most = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| loop {
+                    let seq = next.fetch_add(1, Ordering::SeqCst);
+                    if seq >= 200 {
+                        return;
+                    }
+                    assert!(delivery.give(seq, seq));
+                    let waiting = lock(&delivery.waiting).pieces.len();
+                    most.fetch_max(waiting, Ordering::SeqCst);
+                });
+            }
+            // Let the consumer take a piece only after the givers have had time to run
+            // ahead, had nothing held them back.
+            for _ in 0..200 {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                go.send(()).unwrap();
+            }
+        });
+        let seen = delivery.into_inner().seen;
+        assert_eq!(seen, (0..200).collect::<Vec<_>>());
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= 3 + 2, "{most} pieces waited at once");
+        assert!(
+            most >= 3,
+            "the limit was never reached ({most}): the test tested nothing"
+        );
     }
 }

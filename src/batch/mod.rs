@@ -577,8 +577,11 @@ fn pipeline<C: Consume<ToWriter>>(
     let work_rx = Arc::new(Mutex::new(work_rx));
     // Two pieces a worker ahead of the oldest chunk at work, and two more: a stalled worker
     // leaves at most these waiting (see `ahead`).
-    let ahead = RunAhead::new(2 * workers as u64 + 2);
-    let delivery = Delivery::new(consumer);
+    let window = 2 * workers + 2;
+    let ahead = RunAhead::new(window as u64);
+    // As many waiting to be written while a slow output holds the writing worker: the others
+    // then wait for room, as they waited on a full channel to a writing thread.
+    let delivery = Delivery::new(consumer, window);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let (work_rx, chunks, ahead, delivery) = (work_rx.clone(), &chunks, &ahead, &delivery);
@@ -619,4 +622,109 @@ fn pipeline<C: Consume<ToWriter>>(
         );
     });
     delivery.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Takes the computed chunks slowly, as rows written to a pipe read slowly are, noting
+    /// the most chunks made and not yet taken at once.
+    struct Slow<'a> {
+        made: &'a AtomicUsize,
+        taken: usize,
+        most: usize,
+        seen: Vec<u64>,
+    }
+
+    impl Consume<ToWriter> for Slow<'_> {
+        fn take(&mut self, seq: u64, piece: ToWriter) -> bool {
+            if let ToWriter::Computed(_) = piece {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                let held = self.made.load(Ordering::SeqCst) - self.taken;
+                self.most = self.most.max(held);
+                self.taken += 1;
+            }
+            self.seen.push(seq);
+            true
+        }
+    }
+
+    /// The defect, found in the round it came in: with the rows written by the worker that
+    /// finds them next in order, a slow output (a pipe read slowly) held that worker while the
+    /// other went on computing chunk after chunk, each kept until written: 240 MB for a
+    /// million rows piped to `(sleep 2; cat)`, where 22 MiB was the rule. The workers now wait
+    /// for room, and the reader for them, however slow the output: at most the window's
+    /// chunks wait, besides one a worker has just made and the one being written.
+    #[test]
+    fn a_slow_output_holds_back_the_workers_and_the_reader() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+        for i in 0..3_200 {
+            text.push_str(&format!("S{i:05},T,V{},village,4.5,2,1600000\n", i % 9));
+        }
+        let input = dir.path().join("plan.csv");
+        std::fs::write(&input, &text).unwrap();
+        let workers = 2;
+        let opts = Options {
+            rules: &rules,
+            inputs: vec![Input {
+                label: "plan.csv".into(),
+                path: Some(input),
+                encoding: None,
+            }],
+            destination: Destination::File(dir.path().join("out.csv")),
+            keep_going: true,
+            by: None,
+            lang: Lang::En,
+            progress: false,
+            workers,
+            style: TextStyle {
+                format: TextFormat::Csv,
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let run = Run::plain(&opts);
+        let buffers = Pool::default();
+        let job = job(&run, &buffers, None);
+        let made = AtomicUsize::new(0);
+        let work = |seq: u64, chunk: &Chunk| {
+            let done = ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
+            made.fetch_add(1, Ordering::SeqCst);
+            done
+        };
+        let reading = Reading {
+            copies: &[],
+            // Plain lines go to a chunk up to its bytes: about 15 rows a chunk.
+            chunk: Tuning {
+                chunk_records: 16,
+                chunk_bytes: 512,
+                fused: true,
+            },
+            progress_base: 0,
+            header: run.header,
+            ids: Ids::Check(None),
+        };
+        let slow = Slow {
+            made: &made,
+            taken: 0,
+            most: 0,
+            seen: Vec::new(),
+        };
+        let slow = pipeline(&run, reading, None, &work, slow);
+        // The layout first, then every chunk, in order.
+        assert!(slow.taken > 150, "{} chunks", slow.taken);
+        let pieces = slow.taken as u64 + 1;
+        assert_eq!(slow.seen, (0..pieces).collect::<Vec<u64>>());
+        let window = 2 * workers + 2;
+        assert!(
+            slow.most <= window + workers + 1,
+            "{} chunks made and not yet written at once",
+            slow.most
+        );
+    }
 }
