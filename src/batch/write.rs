@@ -1,6 +1,6 @@
 //! The writing stage of a batch run: given each piece in input order (`deliver`), messages
-//! printed, rows written, and at the end the decision whether the output is kept (SPEC §5), or, when a
-//! budget binds and the input changed since it was counted, thrown away.
+//! printed, rows written, and at the end the decision whether the output is kept (SPEC §5),
+//! or, when a budget binds and the input changed since it was counted, thrown away.
 
 use std::io::{self, Write};
 

@@ -1935,6 +1935,12 @@ fn an_output_failing_partway_through_many_chunks_stops_the_run_and_says_so_once(
             "{lang}"
         );
         assert!(!env.path("out.csv").exists(), "{lang}");
+        // Nor its temporary file.
+        let left: Vec<_> = std::fs::read_dir(env.path(""))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["many.csv"], "{lang}");
     }
     // Standard output on a full device, the rows streamed (`--keep-going`).
     for (lang, said) in [
@@ -1965,4 +1971,47 @@ fn an_output_failing_partway_through_many_chunks_stops_the_run_and_says_so_once(
             bad_row("en")
         ));
     assert_eq!(env.read("out.csv").lines().count(), 30_000);
+}
+
+/// The defect, found in the round it came in: with a bound on the chunks waiting to be
+/// written, a table of many chunks followed by tables that cannot be read (a message each,
+/// handed on by the reader while the table's last chunk still waited to be taken for work)
+/// left every thread waiting for room, and the run never ended. A worker now waits only for
+/// the chunks before its own to be written, and the next one to write never waits.
+#[cfg(unix)]
+#[test]
+fn many_unreadable_tables_after_a_long_one_end_the_run() {
+    use std::fmt::Write as _;
+    let env = Env::new();
+    let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+    for i in 0..20_000 {
+        writeln!(text, "S{i:05},T{},V{},village,4.5,2,1600000", i % 7, i % 50).unwrap();
+    }
+    env.write("long.csv", &text);
+    let mut args = String::from("batch long.csv");
+    for n in 1..=9 {
+        env.write(&format!("bad{n}.csv"), "id,foo\n1,2\n");
+        args.push_str(&format!(" bad{n}.csv"));
+    }
+    let done = std::process::Command::new("timeout")
+        .args(["60", env!("CARGO_BIN_EXE_roadsub")])
+        .args(args.split(' '))
+        .args(["--keep-going", "-o", "out.csv"])
+        .current_dir(env.path(""))
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(1), "124: the run did not end");
+    let said = String::from_utf8_lossy(&done.stderr);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 19, "{said}");
+    for n in 1..=9 {
+        let table = format!("bad{n}.csv: ");
+        assert!(lines[2 * n - 2].starts_with(&format!("{table}missing required columns")));
+        assert!(lines[2 * n - 1].starts_with(&format!("{table}no cost column")));
+    }
+    assert_eq!(
+        lines[18],
+        "9 tables not read; wrote the 20000 good rows to out.csv"
+    );
+    assert_eq!(env.read("out.csv").lines().count(), 20_001);
 }

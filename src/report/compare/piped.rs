@@ -51,16 +51,13 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
     let gate = &Gate::new();
-    // No bound of its own: the gate keeps every core within `ahead` blocks of the last one
-    // handed on, however slow the output.
-    let delivery = Delivery::new(
-        HandOn {
-            put,
-            sums: Sums::lean(rules),
-            gate,
-        },
-        usize::MAX,
-    );
+    // The gate keeps every core within `ahead` blocks of the last one handed on, however
+    // slow the output.
+    let delivery = Delivery::new(HandOn {
+        put,
+        sums: Sums::lean(rules),
+        gate,
+    });
     let handing = &delivery;
     let (read, per_core) = std::thread::scope(|scope| {
         let (work, blocks) = mpsc::sync_channel::<(usize, Block)>(workers);
