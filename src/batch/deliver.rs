@@ -119,6 +119,13 @@ impl<P, C: Consume<P>> Delivery<P, C> {
         }
     }
 
+    /// A guard that stops the work should the thread holding it panic: the threads waiting
+    /// for their turn behind the piece it held then stop too, and the panic is passed on
+    /// when the threads are joined, where they would have waited for ever.
+    pub(crate) fn stop_on_panic(&self) -> StopOnPanic<'_, P, C> {
+        StopOnPanic(self)
+    }
+
     /// Waits until piece `seq` is fewer than `ahead` places past the last piece handed on, or
     /// the work stops: whether it goes on. A worker asks before it computes the piece, so at
     /// most `ahead` pieces are ever made and not yet handed on, however slow the consumer.
@@ -142,6 +149,17 @@ impl<P, C: Consume<P>> Delivery<P, C> {
         self.consumer
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// See [`Delivery::stop_on_panic`].
+pub(crate) struct StopOnPanic<'d, P, C: Consume<P>>(&'d Delivery<P, C>);
+
+impl<P, C: Consume<P>> Drop for StopOnPanic<'_, P, C> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
     }
 }
 

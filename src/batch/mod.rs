@@ -583,29 +583,9 @@ fn pipeline<C: Consume<ToWriter>>(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let (work_rx, chunks, ahead, delivery) = (work_rx.clone(), &chunks, &ahead, &delivery);
-            scope.spawn(move || loop {
-                if delivery.stopped() {
-                    return;
-                }
-                // Marked at work while the queue is held, so no later chunk is marked first.
-                let next = work_rx
-                    .lock()
-                    .map(|rx| rx.recv().map(|(seq, chunk)| (seq, chunk, ahead.start(seq))));
-                let Ok(Ok((seq, chunk, ticket))) = next else {
-                    return;
-                };
-                // No further than the window past the chunk written last: a slow output (a
-                // pipe read slowly) holds the workers back, as a full channel to a writing
-                // thread did, and they the reader.
-                if !delivery.wait_turn(seq, window) {
-                    return;
-                }
-                let done = work(seq, &chunk);
-                chunks.give(chunk);
-                ticket.finish();
-                if !delivery.give(seq, done) {
-                    return;
-                }
+            scope.spawn(move || {
+                let _stop = delivery.stop_on_panic();
+                worker(&work_rx, chunks, ahead, delivery, window, work)
             });
         }
         drop(work_rx);
@@ -626,6 +606,42 @@ fn pipeline<C: Consume<ToWriter>>(
         );
     });
     delivery.into_inner()
+}
+
+/// One worker of [`pipeline`]: takes chunks in order, each computed in its turn and given
+/// on, until the chunks run out or the run stops.
+fn worker<C: Consume<ToWriter>>(
+    work_rx: &Mutex<std::sync::mpsc::Receiver<(u64, Chunk)>>,
+    chunks: &Pool<Chunk>,
+    ahead: &RunAhead,
+    delivery: &Delivery<ToWriter, C>,
+    window: u64,
+    work: &(dyn Fn(u64, &Chunk) -> ToWriter + Sync),
+) {
+    loop {
+        if delivery.stopped() {
+            return;
+        }
+        // Marked at work while the queue is held, so no later chunk is marked first.
+        let next = work_rx
+            .lock()
+            .map(|rx| rx.recv().map(|(seq, chunk)| (seq, chunk, ahead.start(seq))));
+        let Ok(Ok((seq, chunk, ticket))) = next else {
+            return;
+        };
+        // No further than the window past the chunk written last: a slow output (a
+        // pipe read slowly) holds the workers back, as a full channel to a writing
+        // thread did, and they the reader.
+        if !delivery.wait_turn(seq, window) {
+            return;
+        }
+        let done = work(seq, &chunk);
+        chunks.give(chunk);
+        ticket.finish();
+        if !delivery.give(seq, done) {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -730,5 +746,62 @@ mod tests {
             "{} chunks made and not yet written at once",
             slow.most
         );
+    }
+
+    /// A worker that panics holding the chunk next in order would leave the other waiting for
+    /// its turn behind it, and the reader behind them, for ever: the run stops instead, and
+    /// the panic reaches the caller.
+    #[test]
+    fn a_worker_that_panics_stops_the_run_instead_of_leaving_it_waiting() {
+        let rules = RuleSet::builtin();
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
+        for i in 0..3_200 {
+            text.push_str(&format!("S{i:05},T,V{},village,4.5,2,1600000\n", i % 9));
+        }
+        let input = dir.path().join("plan.csv");
+        std::fs::write(&input, &text).unwrap();
+        let opts = Options {
+            rules: &rules,
+            inputs: vec![Input {
+                label: "plan.csv".into(),
+                path: Some(input),
+                encoding: None,
+            }],
+            destination: Destination::File(dir.path().join("out.csv")),
+            keep_going: true,
+            by: None,
+            lang: Lang::En,
+            progress: false,
+            workers: 2,
+            style: TextStyle {
+                format: TextFormat::Csv,
+                excel: false,
+                gbk: false,
+            },
+            sheet: None,
+        };
+        let run = Run::plain(&opts);
+        let work = |seq: u64, _: &Chunk| {
+            assert_ne!(seq, 3, "a worker fails");
+            ToWriter::Failed(String::new())
+        };
+        let reading = Reading {
+            copies: &[],
+            chunk: Tuning {
+                chunk_records: 16,
+                chunk_bytes: 512,
+                fused: true,
+            },
+            progress_base: 0,
+            header: run.header,
+            ids: Ids::Check(None),
+        };
+        let taken = Tallies::default();
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline(&run, reading, None, &work, taken)
+        }));
+        assert!(ran.is_err(), "the panic is passed on");
+        assert!(!dir.path().join("out.csv").exists());
     }
 }
