@@ -289,6 +289,37 @@ mod tests {
     }
 
     #[test]
+    fn a_stalled_worker_holds_back_pieces_beyond_the_window_only() {
+        // A worker holds piece 0 (kept off the processor) while the other goes on: pieces
+        // within the window of it are made and wait, the one past it waits for its turn
+        // until piece 0 is handed on. (The run-ahead bound of the workers' own, which this
+        // made redundant, was tested so.)
+        let delivery = Delivery::new(Taken::default());
+        for seq in 1..3 {
+            assert!(delivery.wait_turn(seq, 3));
+            assert!(delivery.give(seq, piece(seq)));
+        }
+        let third_went = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                assert!(delivery.wait_turn(3, 3));
+                third_went.store(true, Ordering::SeqCst);
+                assert!(delivery.give(3, piece(3)));
+            });
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            assert!(
+                !third_went.load(Ordering::SeqCst),
+                "piece 3 waits for piece 0, three places before it"
+            );
+            assert!(delivery.wait_turn(0, 3));
+            assert!(delivery.give(0, piece(0)));
+        });
+        assert!(third_went.load(Ordering::SeqCst));
+        let seen = delivery.into_inner().seen;
+        assert_eq!(seen, (0..4).map(|s| (s, piece(s))).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn pieces_given_by_the_reader_never_hold_back_a_piece_still_to_be_computed() {
         // The next piece may still be waiting to be taken for work while the reader gives
         // many of its own after it (one message for each of many tables that cannot be

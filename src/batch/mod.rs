@@ -12,7 +12,6 @@
 //! into the same chunks: counting passes add up what each envelope is asked
 //! (`report::allocate::streamed`), then the pass that writes cuts every row before it is summed and written.
 
-mod ahead;
 #[cfg(test)]
 mod alloc_props;
 #[cfg(test)]
@@ -51,7 +50,6 @@ use crate::i18n::Lang;
 use crate::report::allocate::streamed as alloc;
 use crate::report::allocate::AllocError;
 use crate::rules::RuleSet;
-use ahead::RunAhead;
 use alloc::{Changed, Plan, Tally};
 use deliver::{Consume, Delivery};
 use pool::Pool;
@@ -575,17 +573,17 @@ fn pipeline<C: Consume<ToWriter>>(
     // Shared by the workers and dropped with the last of them, so a reader still sending
     // chunks when they have stopped is told, and stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
-    // Two pieces a worker ahead of the oldest chunk at work, and two more: a stalled worker
-    // leaves at most these waiting (see `ahead`).
+    // Two chunks a worker past the last piece handed on, and two more: however slow the
+    // output, or a worker kept off the processor, at most these are made and not yet handed
+    // on (`Delivery::wait_turn`).
     let window = 2 * workers as u64 + 2;
-    let ahead = RunAhead::new(window);
     let delivery = Delivery::new(consumer);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let (work_rx, chunks, ahead, delivery) = (work_rx.clone(), &chunks, &ahead, &delivery);
+            let (work_rx, chunks, delivery) = (work_rx.clone(), &chunks, &delivery);
             scope.spawn(move || {
                 let _stop = delivery.stop_on_panic();
-                worker(&work_rx, chunks, ahead, delivery, window, work)
+                worker(&work_rx, chunks, delivery, window, work)
             });
         }
         drop(work_rx);
@@ -613,7 +611,6 @@ fn pipeline<C: Consume<ToWriter>>(
 fn worker<C: Consume<ToWriter>>(
     work_rx: &Mutex<std::sync::mpsc::Receiver<(u64, Chunk)>>,
     chunks: &Pool<Chunk>,
-    ahead: &RunAhead,
     delivery: &Delivery<ToWriter, C>,
     window: u64,
     work: &(dyn Fn(u64, &Chunk) -> ToWriter + Sync),
@@ -622,22 +619,20 @@ fn worker<C: Consume<ToWriter>>(
         if delivery.stopped() {
             return;
         }
-        // Marked at work while the queue is held, so no later chunk is marked first.
-        let next = work_rx
-            .lock()
-            .map(|rx| rx.recv().map(|(seq, chunk)| (seq, chunk, ahead.start(seq))));
-        let Ok(Ok((seq, chunk, ticket))) = next else {
+        let next = work_rx.lock().map(|rx| rx.recv());
+        let Ok(Ok((seq, chunk))) = next else {
             return;
         };
-        // No further than the window past the chunk written last: a slow output (a
-        // pipe read slowly) holds the workers back, as a full channel to a writing
-        // thread did, and they the reader.
+        // No further than the window past the chunk written last: a slow output (a pipe
+        // read slowly) holds the workers back, as a full channel to a writing thread did,
+        // and they the reader; so does a worker kept off the processor while the other
+        // goes on. Chunks are taken in order, so the next one to write is always at a
+        // worker and never waits: no wait is for ever.
         if !delivery.wait_turn(seq, window) {
             return;
         }
         let done = work(seq, &chunk);
         chunks.give(chunk);
-        ticket.finish();
         if !delivery.give(seq, done) {
             return;
         }

@@ -32,7 +32,7 @@ pub(super) fn on_every_core<S: Send, T: Send>(
 
 /// How far the pieces have been handed on, for the cores that wait to run no further ahead;
 /// `stop` lets them go when a thread failed (nothing more will be handed on).
-pub(super) struct Gate {
+struct Gate {
     handed: Mutex<usize>,
     moved: Condvar,
     stop: AtomicBool,
@@ -40,7 +40,7 @@ pub(super) struct Gate {
 
 impl Gate {
     /// A gate before any piece is handed on.
-    pub(super) fn new() -> Gate {
+    fn new() -> Gate {
         Gate {
             handed: Mutex::new(0),
             moved: Condvar::new(),
@@ -55,7 +55,7 @@ impl Gate {
 
     /// Waits until piece `i` may be computed: fewer than `ahead` pieces past those handed on.
     /// False when the work is given up.
-    pub(super) fn wait_for(&self, i: usize, ahead: usize) -> bool {
+    fn wait_for(&self, i: usize, ahead: usize) -> bool {
         let mut handed = self.handed();
         while i >= *handed + ahead && !self.stop.load(Ordering::Relaxed) {
             handed = self.moved.wait(handed).unwrap_or_else(|e| e.into_inner());
@@ -63,7 +63,7 @@ impl Gate {
         !self.stop.load(Ordering::Relaxed)
     }
 
-    pub(super) fn hand_on(&self, count: usize) {
+    fn hand_on(&self, count: usize) {
         *self.handed() = count;
         self.moved.notify_all();
     }
@@ -71,7 +71,7 @@ impl Gate {
 
 /// Lets every waiting core go should the thread holding it fail, so that the failure is
 /// seen (and passed on) instead of every thread waiting for ever.
-pub(super) struct StopOnPanic<'g>(pub(super) &'g Gate);
+struct StopOnPanic<'g>(&'g Gate);
 
 impl Drop for StopOnPanic<'_> {
     fn drop(&mut self) {

@@ -10,7 +10,7 @@
 
 use std::sync::{mpsc, Arc, Mutex};
 
-use super::cores::{workers, Gate, StopOnPanic, AHEAD_PER_CORE};
+use super::cores::{workers, AHEAD_PER_CORE};
 use super::groups::Groups;
 use super::paired::{blank_pair, pair_fused, pair_row, placed, Paired, Seen, Sums};
 use super::read::{read_all, Block, Inputs};
@@ -50,13 +50,9 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
 ) -> Result<Option<Paired>, I::Error> {
     let workers = workers(usize::MAX);
     let ahead = AHEAD_PER_CORE * workers;
-    let gate = &Gate::new();
-    // The gate keeps every core within `ahead` blocks of the last one handed on, however
-    // slow the output.
     let delivery = Delivery::new(HandOn {
         put,
         sums: Sums::lean(rules),
-        gate,
     });
     let handing = &delivery;
     let (read, per_core) = std::thread::scope(|scope| {
@@ -68,7 +64,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
             .map(|_| {
                 let blocks = blocks.clone();
                 scope.spawn(move || {
-                    let _stop = StopOnPanic(gate);
+                    let _stop = handing.stop_on_panic();
                     let mut groups = grouped.then(|| Groups::new(rules));
                     loop {
                         // Blocks are taken in order, so the earliest one not yet handed on
@@ -77,7 +73,9 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
                         let Ok(Ok((seq, block))) = next else {
                             return groups;
                         };
-                        if !gate.wait_for(seq, ahead) {
+                        // No core runs more than `ahead` blocks past the last one handed
+                        // on, however slow the output.
+                        if !handing.wait_turn(seq as u64, ahead as u64) {
                             return groups;
                         }
                         let mut rows = make();
@@ -91,7 +89,7 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
             .collect();
         drop(blocks);
         // The calling thread reads; a failure here lets the waiting cores go.
-        let _stop = StopOnPanic(gate);
+        let _stop = handing.stop_on_panic();
         let mut seq = 0;
         let read = read_all(inputs, bytes, |block| {
             seq += 1;
@@ -113,19 +111,17 @@ pub(super) fn compare_piped<I: Inputs, R: BlockRows>(
     Ok((!sums.overflowed()).then(|| sums.finish()))
 }
 
-/// What takes each block's piece in input order: `put`, the block's sums added to the run's,
-/// and the gate told how far the pieces have been handed on.
-struct HandOn<'g, F> {
+/// What takes each block's piece in input order: `put`, and the block's sums added to the
+/// run's.
+struct HandOn<F> {
     put: F,
     sums: Sums,
-    gate: &'g Gate,
 }
 
-impl<P, F: FnMut(P) + Send> Consume<(P, Sums)> for HandOn<'_, F> {
-    fn take(&mut self, seq: u64, (piece, sums): (P, Sums)) -> bool {
+impl<P, F: FnMut(P) + Send> Consume<(P, Sums)> for HandOn<F> {
+    fn take(&mut self, _: u64, (piece, sums): (P, Sums)) -> bool {
         (self.put)(piece);
         self.sums.merge(sums);
-        self.gate.hand_on(seq as usize + 1);
         true
     }
 }
