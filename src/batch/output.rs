@@ -222,6 +222,7 @@ impl Output {
                 started,
                 ..
             } => {
+                out.make_room(*written + bytes.len() as u64);
                 out.file()
                     .write_all(bytes)
                     .map_err(|e| out.write_error(e))?;

@@ -971,6 +971,7 @@ impl RowsOut {
         let Ok(RowsTo::File(out)) = &self.to else {
             return stream::put_read(self, &mut std::io::Read::take(from, len));
         };
+        out.make_room(self.written + len);
         let file = out.file();
         let mut to = file;
         let copied = match spool {
@@ -1056,6 +1057,9 @@ impl Sink for RowsOut {
                 self.fail(e);
             }
             return;
+        }
+        if let Ok(RowsTo::File(out)) = &self.to {
+            out.make_room(self.written + bytes.len() as u64);
         }
         let Some(mut file) = self.file() else {
             return;

@@ -25,7 +25,13 @@ pub struct Replacement {
     stream: bool,
     /// For a device or pipe: whoever waits at its other end is let go if nothing comes.
     hangup: Hangup,
+    /// How far the disk has been asked to keep room for the file ([`Replacement::make_room`]),
+    /// or `u64::MAX` once the file system has said it cannot.
+    reserved: std::sync::atomic::AtomicU64,
 }
+
+/// Room kept on the disk ahead of what is written, this much at a time.
+const ROOM_AHEAD: u64 = 16 << 20;
 
 /// The folder temporary files are made in: `$TMPDIR` when it is set and not empty (an
 /// empty one is no folder, as for `mktemp`: it would have meant the current one), else the
@@ -198,6 +204,7 @@ impl Replacement {
             temp,
             target,
             stream,
+            reserved: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -234,6 +241,24 @@ impl Replacement {
         }
     }
 
+    /// Asks the disk to keep room for the file up to `end` bytes (and some way past), before
+    /// they are written: a long output written in pieces then finds its blocks already given
+    /// (`fallocate`, the file's length unchanged), where ext4 otherwise finds them a page
+    /// at a time as the pieces come (a sixth of a batch run's system time). Room past the end
+    /// is given back by [`Replacement::commit`]. A file system that cannot is not asked
+    /// again; the writes go on as they would have, and say so if the disk is full.
+    pub fn make_room(&self, end: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let reserved = self.reserved.load(Relaxed);
+        if end <= reserved || reserved == u64::MAX {
+            return;
+        }
+        let to = end.saturating_add(ROOM_AHEAD);
+        let kept = keep_room(self.temp.as_file(), reserved, to - reserved);
+        self.reserved
+            .store(if kept { to } else { u64::MAX }, Relaxed);
+    }
+
     /// The temporary file's path, for writers that want a name.
     pub fn temp_path(&self) -> &Path {
         self.temp.path()
@@ -247,7 +272,14 @@ impl Replacement {
             target,
             stream,
             mut hangup,
+            reserved,
         } = self;
+        // Room kept past the end goes back to the disk (a file cut to its own length keeps
+        // no blocks past it).
+        if reserved.into_inner() != 0 {
+            let file = temp.as_file();
+            file.set_len(file.metadata()?.len())?;
+        }
         if stream {
             hangup.0 = None;
             let from = temp.as_file_mut();
@@ -261,6 +293,25 @@ impl Replacement {
         temp.persist(&target).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// Asks the file system to give `file` the blocks of `len` bytes from `offset` without
+/// changing its length; false when it cannot (then nothing was given).
+#[cfg(target_os = "linux")]
+fn keep_room(file: &File, offset: u64, len: u64) -> bool {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return false;
+    };
+    // SAFETY: fallocate reads no memory of ours; the descriptor is open for the call.
+    #[allow(unsafe_code)]
+    let done = unsafe { libc::fallocate(file.as_raw_fd(), libc::FALLOC_FL_KEEP_SIZE, offset, len) };
+    done == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn keep_room(_file: &File, _offset: u64, _len: u64) -> bool {
+    false
 }
 
 /// How much of a spool [`copy_spool`] copies before it frees what it copied.
@@ -796,6 +847,53 @@ mod tests {
         r.commit().unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// Room kept ahead of a file written in pieces ([`Replacement::make_room`]) holds the
+    /// blocks before the bytes come, and what was kept past the end is given back when the
+    /// file takes its place: the file is its bytes, and holds no more blocks than a file
+    /// written plainly. (Where the file system cannot keep room, the bytes are the same.)
+    #[test]
+    fn room_kept_ahead_of_a_file_is_given_back_at_its_end() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let piece: Vec<u8> = (0..100_003).map(|i| b"0123456789,\n"[i % 12]).collect();
+        let r = Replacement::new(&path, ".tmp").unwrap();
+        let mut written = 0u64;
+        for _ in 0..30 {
+            r.make_room(written + piece.len() as u64);
+            r.file().write_all(&piece).unwrap();
+            written += piece.len() as u64;
+        }
+        let kept = r.reserved.load(Relaxed);
+        if kept != u64::MAX {
+            // The room reached past the bytes written, no more than a step, and the disk
+            // holds it.
+            assert!(
+                written < kept && kept <= written + ROOM_AHEAD,
+                "{kept} for {written}"
+            );
+            assert!(
+                blocks(r.file()) * 512 >= kept,
+                "{} blocks",
+                blocks(r.file())
+            );
+        }
+        r.commit().unwrap();
+        let plain = dir.path().join("plain.csv");
+        fs::write(&plain, piece.repeat(30)).unwrap();
+        File::open(&plain).unwrap().sync_all().unwrap();
+        assert!(fs::read(&path).unwrap() == fs::read(&plain).unwrap());
+        let (ours, theirs) = (
+            blocks(&File::open(&path).unwrap()),
+            blocks(&File::open(&plain).unwrap()),
+        );
+        assert!(
+            ours <= theirs + 8,
+            "{ours} blocks where a plain write holds {theirs}"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]
