@@ -642,6 +642,7 @@ fn worker<C: Consume<ToWriter>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Takes the computed chunks slowly, as rows written to a pipe read slowly are, noting
@@ -666,104 +667,38 @@ mod tests {
         }
     }
 
-    /// The defect, found in the round it came in: with the rows written by the worker that
-    /// finds them next in order, a slow output (a pipe read slowly) held that worker while the
-    /// other went on computing chunk after chunk, each kept until written: 240 MB for a
-    /// million rows piped to `(sleep 2; cat)`, where 22 MiB was the rule. The workers now wait
-    /// for room, and the reader for them, however slow the output: at most the window's
-    /// chunks wait, besides one a worker has just made and the one being written.
-    #[test]
-    fn a_slow_output_holds_back_the_workers_and_the_reader() {
-        let rules = RuleSet::builtin();
-        let dir = tempfile::tempdir().unwrap();
-        let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
-        for i in 0..3_200 {
-            text.push_str(&format!("S{i:05},T,V{},village,4.5,2,1600000\n", i % 9));
+    /// Runs `test` on a thread of its own, failing if it has not ended within a minute: a
+    /// pipeline that waits for ever fails its test instead of holding up the suite.
+    fn within_a_minute(test: impl FnOnce() + Send + 'static) {
+        let (done, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(test));
+            let _ = done.send(ran);
+        });
+        match ended.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Ok(())) => {}
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => panic!("the run was still waiting after a minute"),
         }
-        let input = dir.path().join("plan.csv");
-        std::fs::write(&input, &text).unwrap();
-        let workers = 2;
-        let opts = Options {
-            rules: &rules,
-            inputs: vec![Input {
-                label: "plan.csv".into(),
-                path: Some(input),
-                encoding: None,
-            }],
-            destination: Destination::File(dir.path().join("out.csv")),
-            keep_going: true,
-            by: None,
-            lang: Lang::En,
-            progress: false,
-            workers,
-            style: TextStyle {
-                format: TextFormat::Csv,
-                excel: false,
-                gbk: false,
-            },
-            sheet: None,
-        };
-        let run = Run::plain(&opts);
-        let buffers = Pool::default();
-        let job = job(&run, &buffers, None);
-        let made = AtomicUsize::new(0);
-        let work = |seq: u64, chunk: &Chunk| {
-            let done = ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
-            made.fetch_add(1, Ordering::SeqCst);
-            done
-        };
-        let reading = Reading {
-            copies: &[],
-            // Plain lines go to a chunk up to its bytes: about 15 rows a chunk.
-            chunk: Tuning {
-                chunk_records: 16,
-                chunk_bytes: 512,
-                fused: true,
-            },
-            progress_base: 0,
-            header: run.header,
-            ids: Ids::Check(None),
-        };
-        let slow = Slow {
-            made: &made,
-            taken: 0,
-            most: 0,
-            seen: Vec::new(),
-        };
-        let slow = pipeline(&run, reading, None, &work, slow);
-        // The layout first, then every chunk, in order.
-        assert!(slow.taken > 150, "{} chunks", slow.taken);
-        let pieces = slow.taken as u64 + 1;
-        assert_eq!(slow.seen, (0..pieces).collect::<Vec<u64>>());
-        let window = 2 * workers + 2;
-        assert!(
-            slow.most <= window + 1,
-            "{} chunks made and not yet written at once",
-            slow.most
-        );
     }
 
-    /// A worker that panics holding the chunk next in order would leave the other waiting for
-    /// its turn behind it, and the reader behind them, for ever: the run stops instead, and
-    /// the panic reaches the caller.
-    #[test]
-    fn a_worker_that_panics_stops_the_run_instead_of_leaving_it_waiting() {
-        let rules = RuleSet::builtin();
-        let dir = tempfile::tempdir().unwrap();
+    /// A plan of 3,200 short rows in `dir`, and a batch run of it into `dir/out.csv` on two
+    /// workers, going on past bad rows.
+    fn plan_in<'a>(rules: &'a RuleSet, dir: &Path) -> Options<'a> {
         let mut text = String::from("id,township,village,class,width_m,length_km,cost\n");
         for i in 0..3_200 {
             text.push_str(&format!("S{i:05},T,V{},village,4.5,2,1600000\n", i % 9));
         }
-        let input = dir.path().join("plan.csv");
+        let input = dir.join("plan.csv");
         std::fs::write(&input, &text).unwrap();
-        let opts = Options {
-            rules: &rules,
+        Options {
+            rules,
             inputs: vec![Input {
                 label: "plan.csv".into(),
                 path: Some(input),
                 encoding: None,
             }],
-            destination: Destination::File(dir.path().join("out.csv")),
+            destination: Destination::File(dir.join("out.csv")),
             keep_going: true,
             by: None,
             lang: Lang::En,
@@ -775,13 +710,13 @@ mod tests {
                 gbk: false,
             },
             sheet: None,
-        };
-        let run = Run::plain(&opts);
-        let work = |seq: u64, _: &Chunk| {
-            assert_ne!(seq, 3, "a worker fails");
-            ToWriter::Failed(String::new())
-        };
-        let reading = Reading {
+        }
+    }
+
+    /// One pass over `run`'s inputs in chunks of about 15 rows (plain lines go to a chunk up
+    /// to its bytes), checking ids as it reads.
+    fn in_small_chunks<'a>(run: &'a Run) -> Reading<'a> {
+        Reading {
             copies: &[],
             chunk: Tuning {
                 chunk_records: 16,
@@ -791,12 +726,70 @@ mod tests {
             progress_base: 0,
             header: run.header,
             ids: Ids::Check(None),
-        };
-        let taken = Tallies::default();
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline(&run, reading, None, &work, taken)
-        }));
-        assert!(ran.is_err(), "the panic is passed on");
-        assert!(!dir.path().join("out.csv").exists());
+        }
+    }
+
+    /// The defect, found in the round it came in: with the rows written by the worker that
+    /// finds them next in order, a slow output (a pipe read slowly) held that worker while the
+    /// other went on computing chunk after chunk, each kept until written: 240 MB for a
+    /// million rows piped to `(sleep 2; cat)`, where 22 MiB was the rule. The workers now wait
+    /// for room, and the reader for them, however slow the output: at most the window's
+    /// chunks wait, besides one a worker has just made and the one being written.
+    #[test]
+    fn a_slow_output_holds_back_the_workers_and_the_reader() {
+        within_a_minute(|| {
+            let rules = RuleSet::builtin();
+            let dir = tempfile::tempdir().unwrap();
+            let opts = plan_in(&rules, dir.path());
+            let run = Run::plain(&opts);
+            let buffers = Pool::default();
+            let job = job(&run, &buffers, None);
+            let made = AtomicUsize::new(0);
+            let work = |seq: u64, chunk: &Chunk| {
+                let done = ToWriter::Computed(Box::new(work::compute(&job, seq, chunk)));
+                made.fetch_add(1, Ordering::SeqCst);
+                done
+            };
+            let slow = Slow {
+                made: &made,
+                taken: 0,
+                most: 0,
+                seen: Vec::new(),
+            };
+            let slow = pipeline(&run, in_small_chunks(&run), None, &work, slow);
+            // The layout first, then every chunk, in order.
+            assert!(slow.taken > 150, "{} chunks", slow.taken);
+            let pieces = slow.taken as u64 + 1;
+            assert_eq!(slow.seen, (0..pieces).collect::<Vec<u64>>());
+            let window = 2 * opts.workers + 2;
+            assert!(
+                slow.most <= window + 1,
+                "{} chunks made and not yet written at once",
+                slow.most
+            );
+        });
+    }
+
+    /// A worker that panics holding the chunk next in order would leave the other waiting for
+    /// its turn behind it, and the reader behind them, for ever: the run stops instead, and
+    /// the panic reaches the caller (without the guard, the test fails after a minute).
+    #[test]
+    fn a_worker_that_panics_stops_the_run_instead_of_leaving_it_waiting() {
+        within_a_minute(|| {
+            let rules = RuleSet::builtin();
+            let dir = tempfile::tempdir().unwrap();
+            let opts = plan_in(&rules, dir.path());
+            let run = Run::plain(&opts);
+            let work = |seq: u64, _: &Chunk| {
+                assert_ne!(seq, 3, "a worker fails");
+                ToWriter::Failed(String::new())
+            };
+            let taken = Tallies::default();
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline(&run, in_small_chunks(&run), None, &work, taken)
+            }));
+            assert!(ran.is_err(), "the panic is passed on");
+            assert!(!dir.path().join("out.csv").exists());
+        });
     }
 }
