@@ -33,6 +33,11 @@ pub struct Replacement {
 /// Room kept on the disk ahead of what is written, this much at a time.
 const ROOM_AHEAD: u64 = 16 << 20;
 
+/// Room is kept ahead only while the disk has at least this much free besides it: on a
+/// nearly full disk, room taken early is what another write needs now (the run's own
+/// messages to a file there, another program's output).
+const ROOM_TO_SPARE: u64 = 1 << 30;
+
 /// The folder temporary files are made in: `$TMPDIR` when it is set and not empty (an
 /// empty one is no folder, as for `mktemp`: it would have meant the current one), else the
 /// system's.
@@ -245,8 +250,10 @@ impl Replacement {
     /// they are written: a long output written in pieces then finds its blocks already given
     /// (`fallocate`, the file's length unchanged), where ext4 otherwise finds them a page
     /// at a time as the pieces come (a sixth of a batch run's system time). Room past the end
-    /// is given back by [`Replacement::commit`]. A file system that cannot is not asked
-    /// again; the writes go on as they would have, and say so if the disk is full.
+    /// is given back by [`Replacement::commit`]. Asked only while the disk has
+    /// [`ROOM_TO_SPARE`] free besides; once it has not, or the file system cannot, it is not
+    /// asked again (what a refused request took is given back at once: ext4 keeps the
+    /// blocks it found before it ran out), and the writes go on as they would have.
     pub fn make_room(&self, end: u64) {
         use std::sync::atomic::Ordering::Relaxed;
         let reserved = self.reserved.load(Relaxed);
@@ -254,7 +261,16 @@ impl Replacement {
             return;
         }
         let to = end.saturating_add(ROOM_AHEAD);
-        let kept = keep_room(self.temp.as_file(), reserved, to - reserved);
+        let file = self.temp.as_file();
+        let kept = match free_space(file) {
+            Some(free) if room_to_spare(free, to - reserved) => {
+                keep_room(file, reserved, to - reserved)
+            }
+            _ => false,
+        };
+        if !kept {
+            give_back_past_end(file);
+        }
         self.reserved
             .store(if kept { to } else { u64::MAX }, Relaxed);
     }
@@ -274,8 +290,7 @@ impl Replacement {
             mut hangup,
             reserved,
         } = self;
-        // Room kept past the end goes back to the disk (a file cut to its own length keeps
-        // no blocks past it).
+        // Room kept past the end goes back to the disk.
         if reserved.into_inner() != 0 {
             let file = temp.as_file();
             file.set_len(file.metadata()?.len())?;
@@ -295,8 +310,46 @@ impl Replacement {
     }
 }
 
+/// Whether room for `asked` more bytes may be taken from a disk with `free` bytes free: only
+/// if [`ROOM_TO_SPARE`] stays free besides.
+fn room_to_spare(free: u64, asked: u64) -> bool {
+    free.checked_sub(asked)
+        .is_some_and(|left| left >= ROOM_TO_SPARE)
+}
+
+/// The bytes free to an unprivileged writer on `file`'s file system, if it says.
+#[cfg(unix)]
+// The counts are 32-bit on some systems.
+#[allow(clippy::useless_conversion)]
+fn free_space(file: &File) -> Option<u64> {
+    use std::os::fd::AsRawFd;
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: fstatvfs writes a statvfs into the memory given, which is sized for one; it is
+    // read only when the call succeeded.
+    #[allow(unsafe_code)]
+    let stat = unsafe {
+        if libc::fstatvfs(file.as_raw_fd(), stat.as_mut_ptr()) != 0 {
+            return None;
+        }
+        stat.assume_init()
+    };
+    u64::from(stat.f_bavail).checked_mul(u64::from(stat.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_space(_file: &File) -> Option<u64> {
+    None
+}
+
+/// Gives back the blocks `file` holds past its end (a file cut to its own length keeps none).
+fn give_back_past_end(file: &File) {
+    if let Ok(meta) = file.metadata() {
+        let _ = file.set_len(meta.len());
+    }
+}
+
 /// Asks the file system to give `file` the blocks of `len` bytes from `offset` without
-/// changing its length; false when it cannot (then nothing was given).
+/// changing its length; false when it cannot (it may have given some before it ran out).
 #[cfg(target_os = "linux")]
 fn keep_room(file: &File, offset: u64, len: u64) -> bool {
     use std::os::fd::AsRawFd;
@@ -894,6 +947,67 @@ mod tests {
             "{ours} blocks where a plain write holds {theirs}"
         );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// The defect, found in the round it came in: room asked 16 MiB ahead on a nearly full
+    /// disk took what other writes needed (ext4 keeps what it found before it ran out, so a
+    /// refused request took all the space left): a run's messages written to a file on that
+    /// disk lost 6,000 of 6,000 bad-row lines, and another program's write there failed
+    /// where it had succeeded. Room is now asked only while a GiB stays free besides.
+    #[test]
+    fn a_nearly_full_disk_is_not_asked_for_room_ahead() {
+        assert!(room_to_spare(ROOM_TO_SPARE + ROOM_AHEAD, ROOM_AHEAD));
+        assert!(room_to_spare(u64::MAX, ROOM_AHEAD));
+        assert!(!room_to_spare(ROOM_TO_SPARE + ROOM_AHEAD - 1, ROOM_AHEAD));
+        assert!(!room_to_spare(10 << 20, ROOM_AHEAD));
+        assert!(!room_to_spare(0, 1));
+        // A request larger than the disk is not made either.
+        assert!(!room_to_spare(u64::MAX - 1, u64::MAX));
+    }
+
+    /// What a request for room took before it was refused (ext4 keeps the blocks it found
+    /// before it ran out) goes back at once, not at the end of the run, and room is not asked
+    /// again: the file holds the blocks of its bytes and no more, and its bytes are kept.
+    #[test]
+    fn what_a_refused_request_for_room_took_is_given_back_at_once() {
+        use std::os::fd::AsRawFd;
+        use std::sync::atomic::Ordering::Relaxed;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let r = Replacement::new(&path, ".tmp").unwrap();
+        let bytes = vec![b'7'; 100_000];
+        r.file().write_all(&bytes).unwrap();
+        // Blocks past the end, as a request refused partway leaves them.
+        // SAFETY: fallocate reads no memory of ours; the descriptor is open for the call.
+        #[allow(unsafe_code)]
+        let took = unsafe {
+            libc::fallocate(
+                r.file().as_raw_fd(),
+                libc::FALLOC_FL_KEEP_SIZE,
+                100_000,
+                8 << 20,
+            )
+        } == 0;
+        if took {
+            assert!(blocks(r.file()) * 512 >= 8 << 20);
+        }
+        // More than any disk has free: refused.
+        r.make_room(1 << 62);
+        assert_eq!(r.reserved.load(Relaxed), u64::MAX);
+        let plain = dir.path().join("plain.csv");
+        fs::write(&plain, &bytes).unwrap();
+        File::open(&plain).unwrap().sync_all().unwrap();
+        r.file().sync_all().unwrap();
+        let (ours, theirs) = (blocks(r.file()), blocks(&File::open(&plain).unwrap()));
+        assert!(
+            ours <= theirs + 8,
+            "{ours} blocks where a plain write holds {theirs}"
+        );
+        // Not asked again, however far the writes go.
+        r.make_room(200_000);
+        assert_eq!(r.reserved.load(Relaxed), u64::MAX);
+        r.commit().unwrap();
+        assert!(fs::read(&path).unwrap() == bytes);
     }
 
     #[test]
