@@ -626,8 +626,8 @@ fn worker<C: Consume<ToWriter>>(
         // No further than the window past the chunk written last: a slow output (a pipe
         // read slowly) holds the workers back, as a full channel to a writing thread did,
         // and they the reader; so does a worker kept off the processor while the other
-        // goes on. Chunks are taken in order, so the next one to write is always at a
-        // worker and never waits: no wait is for ever.
+        // goes on. Chunks are taken in order and the next one to write never waits for its
+        // turn, so no wait is for ever.
         if !delivery.wait_turn(seq, window) {
             return;
         }
